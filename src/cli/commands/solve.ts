@@ -1,0 +1,135 @@
+/**
+ * `ness solve MODEL`: the exact steady state of a linear network, as tables, JSON or a figure.
+ */
+import { Command } from "commander";
+import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
+import { networkFigure } from "../../figures/network.js";
+import { toRows } from "../../linalg/matrix.js";
+import type { NetworkModel } from "../../model/network.js";
+import { writeFigureFile } from "../../io/render.js";
+import { num, table } from "../format.js";
+import { readModelFile } from "../input.js";
+
+/** The JSON document printed by `ness solve --json`. */
+export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
+  const bySite = (v: Float64Array | undefined) => (v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined);
+  return {
+    name: model.name,
+    dynamics: ss.dynamics,
+    sites: ss.sites,
+    covariance: { order: ss.order, matrix: toRows(ss.covariance) },
+    positionVariance: bySite(ss.positionVariance),
+    kineticTemperature: bySite(ss.kineticTemperature),
+    configurationalTemperature: bySite(ss.configurationalTemperature),
+    springs: ss.springs.map((s) => ({
+      between: s.between,
+      stiffness: s.stiffness,
+      flux: s.flux,
+      ...(s.fluxBySource ? { fluxBySource: bySource(model, s.fluxBySource) } : {}),
+    })),
+    baths: ss.baths.map((b) => ({
+      site: b.site,
+      temperature: b.temperature,
+      friction: b.friction,
+      flux: b.flux,
+      ...(b.fluxBySource ? { fluxBySource: bySource(model, b.fluxBySource) } : {}),
+    })),
+    entropyProduction: ss.entropyProduction,
+    energyBalanceResidual: Math.max(0, ...ss.energyBalanceResidual),
+    residual: ss.residual,
+    relaxationTime: 1 / ss.slowestRate,
+    warnings: ss.warnings,
+  };
+}
+
+function bySource(model: NetworkModel, parts: number[]): Record<string, number> {
+  return Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
+}
+
+/** Human-readable report. */
+export function steadyStateText(model: NetworkModel, ss: NetworkSteadyState): string {
+  const out: string[] = [];
+  const title = model.name ? `${model.name} (${ss.dynamics})` : `${ss.dynamics} network, ${ss.sites.length} sites`;
+  out.push(title, "");
+  const bath = new Map(ss.baths.map((b) => [b.index, b]));
+  const siteRows = ss.sites.map((s, i) => {
+    const b = bath.get(i);
+    const row: (string | number)[] = [s, b ? num(b.temperature) : "-", ss.positionVariance[i]];
+    if (ss.kineticTemperature) row.push(ss.momentumVariance![i], ss.kineticTemperature[i]);
+    else row.push(ss.configurationalTemperature[i]);
+    return row;
+  });
+  const siteHeader = ss.kineticTemperature
+    ? ["site", "bath T", "<q^2>", "<p^2>", "kinetic T"]
+    : ["site", "bath T", "<q^2>", "config. T"];
+  out.push("Sites", table(siteHeader, siteRows), "");
+  if (ss.springs.length > 0) {
+    const rows = ss.springs.map((s) => {
+      const [a, b] = s.between;
+      const arrow = s.flux >= 0 ? `${a} -> ${b}` : `${b} -> ${a}`;
+      const row: (string | number)[] = [`${a}-${b}`, s.stiffness, arrow, Math.abs(s.flux)];
+      if (s.fluxBySource) row.push(s.fluxBySource.map((x) => num(x)).join(", "));
+      return row;
+    });
+    const header = ["spring", "stiffness", "heat flows", "|flux|"];
+    if (ss.springs[0].fluxBySource) header.push(`by source (${ss.baths.map((b) => b.site).join(", ")})`);
+    out.push("Springs", table(header, rows), "");
+  }
+  const bathRows = ss.baths.map((b) => {
+    const row: (string | number)[] = [b.site, b.temperature, b.friction, b.flux, b.flux >= 0 ? "into network" : "out of network"];
+    if (b.fluxBySource) row.push(b.fluxBySource.map((x) => num(x)).join(", "));
+    return row;
+  });
+  const bathHeader = ["bath", "T", "friction", "flux", "direction"];
+  if (ss.baths[0]?.fluxBySource) bathHeader.push("by source");
+  out.push("Baths (flux from the bath into the network)", table(bathHeader, bathRows), "");
+  out.push(`entropy production rate  ${num(ss.entropyProduction)}`);
+  out.push(`energy balance residual  ${num(Math.max(0, ...ss.energyBalanceResidual))} (relative, worst site)`);
+  out.push(`Lyapunov residual        ${num(ss.residual)} (relative)`);
+  out.push(`relaxation time          ${num(1 / ss.slowestRate)}`);
+  for (const w of ss.warnings) out.push(`warning: ${w}`);
+  return out.join("\n");
+}
+
+/** Figure data for the network drawing. */
+export function networkFigureData(model: NetworkModel, ss: NetworkSteadyState) {
+  const bath = new Map(ss.baths.map((b) => [b.index, b]));
+  const local = ss.kineticTemperature ?? ss.configurationalTemperature;
+  return {
+    title: model.name ?? "Network steady state",
+    temperatureLabel: ss.kineticTemperature ? "kinetic temperature <p²>/m" : "configurational temperature <q ∂U/∂q>",
+    sites: ss.sites.map((name, i) => {
+      const b = bath.get(i);
+      return {
+        name,
+        kineticTemperature: local[i],
+        position: model.layout ? ([model.layout[2 * i], model.layout[2 * i + 1]] as [number, number]) : undefined,
+        bath: b ? { temperature: b.temperature, flux: b.flux } : undefined,
+      };
+    }),
+    springs: ss.springs.map((s) => ({ between: s.between, flux: s.flux })),
+  };
+}
+
+export function solveCommand(): Command {
+  return new Command("solve")
+    .description("exact nonequilibrium steady state of a linear network (covariance, temperatures, heat fluxes)")
+    .argument("<model>", "network model file (YAML or JSON)")
+    .option("--json", "print the result as JSON")
+    .option("--figure <file>", "draw the network (sites coloured by kinetic temperature, arrows sized by flux): .svg or .png")
+    .option("--by-source", "split every flux by source bath (default when the network has <= 32 baths)")
+    .option("--no-by-source", "do not split fluxes by source bath")
+    .action(async (file: string, opts: { json?: boolean; figure?: string; bySource?: boolean }) => {
+      const model = readModelFile(file);
+      if (model.kind !== "network") throw new Error("unreachable");
+      const ss = solveNetwork(model, { bySource: opts.bySource });
+      if (opts.figure) {
+        await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure);
+      }
+      if (opts.json) console.log(JSON.stringify(steadyStateJson(model, ss), null, 2));
+      else {
+        console.log(steadyStateText(model, ss));
+        if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);
+      }
+    });
+}

@@ -1,0 +1,93 @@
+/**
+ * Stationary state of a linear (Ornstein-Uhlenbeck) SDE dy = -A y dt + B dW: the covariance S solves
+ * A S + S A^T = B B^T, and exists (unique, positive semidefinite) when every eigenvalue of A has a positive real part.
+ */
+import { SteadyStateError } from "../errors.js";
+import { prepareLyapunov, type LyapunovSolver } from "../linalg/lyapunov.js";
+import { matrix, type Matrix } from "../linalg/matrix.js";
+
+export interface StationaryCovariance {
+  covariance: Matrix;
+  /** Relative residual of the Lyapunov solve. */
+  residual: number;
+  warnings: string[];
+}
+
+/** A prepared stationary solver for one drift matrix: one Schur factorisation, many diffusion matrices. */
+export interface StationarySolver {
+  drift: Matrix;
+  /** Slowest relaxation rate: smallest real part of the drift's eigenvalues. */
+  slowestRate: number;
+  solve(diffusion: Matrix): StationaryCovariance;
+}
+
+/**
+ * Factorises the drift A of dy = -A y dt + B dW and checks that a stationary state exists.
+ * `describeMode` turns a bad eigenvalue into a physical message when the caller knows more.
+ */
+export function prepareStationary(drift: Matrix): StationarySolver {
+  let solver: LyapunovSolver;
+  try {
+    solver = prepareLyapunov(drift);
+  } catch (err) {
+    throw new SteadyStateError(`cannot factorise the drift matrix: ${(err as Error).message}`);
+  }
+  const { re, im } = solver.eigenvalues;
+  let slowest = Infinity;
+  let worst = 0;
+  for (let k = 0; k < re.length; k++) {
+    if (re[k] < slowest) {
+      slowest = re[k];
+      worst = k;
+    }
+  }
+  let scale = 0;
+  for (let k = 0; k < re.length; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
+  if (!(slowest > 1e-13 * Math.max(scale, 1e-300))) {
+    const ev = `${fmt(re[worst])}${im[worst] >= 0 ? "+" : "-"}${fmt(Math.abs(im[worst]))}i`;
+    throw new SteadyStateError(
+      slowest > -1e-13 * scale
+        ? `no unique steady state: the drift has a mode that does not relax (eigenvalue ${ev})`
+        : `unstable: the drift has a growing mode (eigenvalue ${ev})`,
+    );
+  }
+  return {
+    drift,
+    slowestRate: slowest,
+    solve(diffusion: Matrix): StationaryCovariance {
+      const sol = solver.solve(diffusion);
+      return { covariance: sol.X, residual: sol.residual, warnings: sol.warnings };
+    },
+  };
+}
+
+/** One-shot stationary covariance of dy = -A y dt + B dW, given the diffusion matrix D = B B^T. */
+export function stationaryCovariance(drift: Matrix, diffusion: Matrix): StationaryCovariance {
+  return prepareStationary(drift).solve(diffusion);
+}
+
+/**
+ * Entropy production rate of the overdamped linear dynamics x' = -F x + sqrt(2 D) eta (D diagonal, positive):
+ * Tr(D^-1 F S F^T) - Tr(F), with F S + S F^T = 2 D.
+ */
+export function overdampedEntropyProduction(force: Matrix, diffusionDiagonal: Float64Array, covariance: Matrix): number {
+  const n = force.rows;
+  const F = force.data, S = covariance.data;
+  const FS = matrix(n, n).data;
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
+    const f = F[i * n + k];
+    if (f === 0) continue;
+    for (let j = 0; j < n; j++) FS[i * n + j] += f * S[k * n + j];
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let fsf = 0;
+    for (let k = 0; k < n; k++) fsf += FS[i * n + k] * F[i * n + k];
+    total += fsf / diffusionDiagonal[i] - F[i * n + i];
+  }
+  return total;
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}

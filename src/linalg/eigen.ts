@@ -1,0 +1,251 @@
+/**
+ * Eigenvalues of general real matrices (via the real Schur form, without Schur vectors), the symmetric eigenproblem
+ * (Householder tridiagonalisation + implicit QR with Wilkinson shifts) and Cholesky factorisation / positive
+ * definiteness tests.
+ */
+
+import { type Matrix, matrix } from "./matrix.js";
+import { schurEigenvalues } from "./schur.js";
+
+const EPS = 2 ** -52;
+const SAFE_MIN = 2 ** -1022;
+
+/** Eigenvalues of a real square matrix, complex-conjugate pairs adjacent (positive imaginary part first). */
+export function eigenvalues(a: Matrix): { re: Float64Array; im: Float64Array } {
+  return schurEigenvalues(a);
+}
+
+/** Thrown when the symmetric tridiagonal QR iteration fails to converge (non-finite input). */
+export class SymmetricEigenConvergenceError extends Error {
+  override name = "SymmetricEigenConvergenceError";
+}
+
+/**
+ * Householder tridiagonalisation of the symmetric n x n row-major `s` (destroyed). Writes the diagonal to d, the
+ * subdiagonal to e (e[k] couples k and k+1; e[n-1] = 0) and, into qt, Q^T where S = Q T Q^T (row k of qt is column
+ * k of Q).
+ */
+function tridiagonalise(n: number, s: Float64Array, d: Float64Array, e: Float64Array, qt: Float64Array): void {
+  const v = new Float64Array(n);
+  const p = new Float64Array(n);
+  const taus = new Float64Array(Math.max(n, 1));
+  for (let k = 0; k < n - 2; k++) {
+    const r0 = k + 1;
+    const len = n - r0;
+    const rowk = k * n;
+    // Reflector from column k (lower triangle), entries r0..n-1.
+    const alpha = s[r0 * n + k];
+    let scale = 0;
+    for (let i = 1; i < len; i++) scale = Math.max(scale, Math.abs(s[(r0 + i) * n + k]));
+    d[k] = s[rowk + k];
+    if (scale === 0) {
+      e[k] = alpha;
+      taus[k] = 0;
+      continue;
+    }
+    let ss = 0;
+    for (let i = 1; i < len; i++) {
+      const y = s[(r0 + i) * n + k] / scale;
+      ss += y * y;
+    }
+    const xnorm = scale * Math.sqrt(ss);
+    const beta = -(alpha < 0 ? -1 : 1) * Math.hypot(alpha, xnorm);
+    const tau = (beta - alpha) / beta;
+    const inv = 1 / (alpha - beta);
+    v[0] = 1;
+    for (let i = 1; i < len; i++) v[i] = s[(r0 + i) * n + k] * inv;
+    e[k] = beta;
+    taus[k] = tau;
+    // Store v in row k beyond the diagonal (never touched again) for the accumulation.
+    for (let i = 1; i < len; i++) s[rowk + r0 + i] = v[i];
+    // Trailing block S22 <- H S22 H: p = tau S22 v, w = p - (tau/2)(p.v) v, S22 -= v w^T + w v^T (lower triangle
+    // and diagonal only; the upper triangle is mirrored from it when read).
+    for (let i = 0; i < len; i++) p[i] = 0;
+    for (let i = 0; i < len; i++) {
+      const row = (r0 + i) * n + r0;
+      // row i of S22 from its lower triangle (j <= i) and, by symmetry, column i (j > i) read from the lower part.
+      let acc = 0;
+      const vi = v[i];
+      for (let j = 0; j < i; j++) {
+        const sij = s[row + j];
+        acc += sij * v[j];
+        p[j] += sij * vi;
+      }
+      p[i] += acc + s[row + i] * vi;
+    }
+    let pv = 0;
+    for (let i = 0; i < len; i++) {
+      p[i] *= tau;
+      pv += p[i] * v[i];
+    }
+    const half = 0.5 * tau * pv;
+    for (let i = 0; i < len; i++) p[i] -= half * v[i]; // p is now w
+    for (let i = 0; i < len; i++) {
+      const row = (r0 + i) * n + r0;
+      const vi = v[i],
+        wi = p[i];
+      for (let j = 0; j <= i; j++) s[row + j] -= vi * p[j] + wi * v[j];
+    }
+  }
+  if (n >= 2) {
+    d[n - 2] = s[(n - 2) * n + n - 2];
+    e[n - 2] = s[(n - 1) * n + n - 2];
+  }
+  if (n >= 1) {
+    d[n - 1] = s[(n - 1) * n + n - 1];
+    e[n - 1] = 0;
+  }
+  // Q^T = H_{n-3} ... H_0, built backwards on trailing blocks (right multiplications: contiguous rows).
+  qt.fill(0);
+  for (let i = 0; i < n; i++) qt[i * n + i] = 1;
+  for (let k = n - 3; k >= 0; k--) {
+    const tau = taus[k];
+    if (tau === 0) continue;
+    const r0 = k + 1;
+    const len = n - r0;
+    const rowk = k * n;
+    v[0] = 1;
+    for (let i = 1; i < len; i++) v[i] = s[rowk + r0 + i];
+    for (let r = r0; r < n; r++) {
+      const row = r * n + r0;
+      let acc = 0;
+      for (let i = 0; i < len; i++) acc += qt[row + i] * v[i];
+      if (acc === 0) continue;
+      acc *= tau;
+      for (let i = 0; i < len; i++) qt[row + i] -= acc * v[i];
+    }
+  }
+}
+
+/**
+ * Implicit symmetric tridiagonal QR with Wilkinson shifts. d (diagonal) and e (e[k] couples k, k+1) are overwritten
+ * with eigenvalues (unsorted) and zeros; each rotation is applied to rows of qt (rows = eigenvector estimates).
+ */
+function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64Array): void {
+  const small = (k: number): boolean => {
+    const ek = Math.abs(e[k]);
+    return ek <= EPS * 0.5 * (Math.abs(d[k]) + Math.abs(d[k + 1])) || ek < SAFE_MIN;
+  };
+  const maxIter = 30 * Math.max(n, 10);
+  let m = n - 1;
+  let iter = 0;
+  while (m > 0) {
+    if (small(m - 1)) {
+      e[m - 1] = 0;
+      m--;
+      iter = 0;
+      continue;
+    }
+    let l = m - 1;
+    while (l > 0 && !small(l - 1)) l--;
+    if (l > 0) e[l - 1] = 0;
+    if (++iter > maxIter) throw new SymmetricEigenConvergenceError(`symmetric eigensolver did not converge (index ${m})`);
+    // Wilkinson shift from the trailing 2x2 of the block l..m.
+    const em = e[m - 1];
+    const delta = 0.5 * (d[m - 1] - d[m]);
+    const denom = delta + (delta < 0 ? -1 : 1) * Math.hypot(delta, em);
+    const mu = denom === 0 ? d[m] - Math.abs(em) : d[m] - (em / denom) * em;
+    let x = d[l] - mu;
+    let z = e[l];
+    for (let k = l; k < m; k++) {
+      // Rotation R = [c s; -s c] on (k, k+1) chosen to zero z against x.
+      const r = Math.hypot(x, z);
+      let c = 1,
+        s = 0;
+      if (r !== 0) {
+        c = x / r;
+        s = z / r;
+      }
+      if (k > l) e[k - 1] = r;
+      const a = d[k],
+        b = e[k],
+        dd = d[k + 1];
+      const cc = c * c,
+        ss = s * s,
+        cs = c * s;
+      d[k] = cc * a + 2 * cs * b + ss * dd;
+      d[k + 1] = ss * a - 2 * cs * b + cc * dd;
+      e[k] = cs * (dd - a) + (cc - ss) * b;
+      if (k + 1 < m) {
+        z = s * e[k + 1];
+        e[k + 1] *= c;
+        x = e[k];
+      }
+      // q_k' = c q_k + s q_{k+1}; q_{k+1}' = -s q_k + c q_{k+1}
+      if (s !== 0) {
+        const r0 = k * n,
+          r1 = r0 + n;
+        for (let j = 0; j < n; j++) {
+          const u = qt[r0 + j],
+            w = qt[r1 + j];
+          qt[r0 + j] = c * u + s * w;
+          qt[r1 + j] = c * w - s * u;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Eigen-decomposition S = V diag(values) V^T of a symmetric matrix (only the lower triangle is read). Values are
+ * ascending; column k of `vectors` is the unit eigenvector of values[k].
+ */
+export function symmetricEigen(s: Matrix): { values: Float64Array; vectors: Matrix } {
+  if (s.rows !== s.cols) throw new RangeError(`symmetricEigen needs a square matrix, got ${s.rows}x${s.cols}`);
+  const n = s.rows;
+  for (const x of s.data) if (!Number.isFinite(x)) throw new RangeError("symmetricEigen: matrix has a non-finite entry");
+  const work = s.data.slice();
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const qt = new Float64Array(n * n);
+  // Scale to avoid overflow/underflow in the rotations.
+  let scale = 0;
+  for (const x of work) scale = Math.max(scale, Math.abs(x));
+  if (scale > 0 && (scale > 1e150 || scale < 1e-150)) for (let i = 0; i < work.length; i++) work[i] /= scale;
+  else scale = 1;
+  tridiagonalise(n, work, d, e, qt);
+  tridiagonalQR(n, d, e, qt);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
+  const values = new Float64Array(n);
+  const vectors = matrix(n, n);
+  const V = vectors.data;
+  for (let k = 0; k < n; k++) {
+    const src = order[k];
+    values[k] = d[src] * scale;
+    const row = src * n;
+    for (let i = 0; i < n; i++) V[i * n + k] = qt[row + i];
+  }
+  return { values, vectors };
+}
+
+/**
+ * Cholesky factor L (lower triangular, S = L L^T) of a symmetric positive definite matrix (lower triangle read), or
+ * null when S is not (numerically) positive definite.
+ */
+export function cholesky(s: Matrix): Matrix | null {
+  if (s.rows !== s.cols) throw new RangeError(`cholesky needs a square matrix, got ${s.rows}x${s.cols}`);
+  const n = s.rows;
+  const L = matrix(n, n);
+  const l = L.data,
+    a = s.data;
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let djj = a[rj + j];
+    for (let k = 0; k < j; k++) djj -= l[rj + k] * l[rj + k];
+    if (!(djj > 0)) return null;
+    const ljj = Math.sqrt(djj);
+    l[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let sij = a[ri + j];
+      for (let k = 0; k < j; k++) sij -= l[ri + k] * l[rj + k];
+      l[ri + j] = sij / ljj;
+    }
+  }
+  return L;
+}
+
+/** True when the symmetric matrix (lower triangle read) admits a Cholesky factorisation. */
+export function isPositiveDefinite(s: Matrix): boolean {
+  return cholesky(s) !== null;
+}

@@ -1,0 +1,130 @@
+/**
+ * Cache-blocked dense products on row-major Float64Arrays, in the "A times B-transpose" form C = A B^T, where every
+ * entry is a dot product of two contiguous rows. Symmetric operands make this form sufficient for the products the
+ * solvers need (e.g. Q Z = Q^T Z for symmetric Q). Register-blocked 4x2 micro-kernel with k-panels sized for L1/L2.
+ */
+
+const K_BLOCK = 256; // panel depth: a 4-row strip of A (8 KiB) stays in L1
+const J_BLOCK = 96; // B rows per panel: 96 x 256 doubles (192 KiB) stays in L2
+
+/**
+ * C (m x n) = A (m x k) B^T where B is n x k, all row-major and dense. With `upperOnly`, only entries with j >= i are
+ * guaranteed (a few entries just below the diagonal are also written). `c` is overwritten.
+ */
+export function multiplyNT(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  upperOnly = false,
+): void {
+  c.fill(0, 0, m * n);
+  for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
+    const k1 = Math.min(k, k0 + K_BLOCK);
+    for (let j0 = 0; j0 < n; j0 += J_BLOCK) {
+      const j1 = Math.min(n, j0 + J_BLOCK);
+      // Rows of C that meet this column panel (upper: i <= j1 - 1).
+      const iEnd = upperOnly ? Math.min(m, j1) : m;
+      let i = 0;
+      for (; i + 4 <= iEnd; i += 4) {
+        const a0 = i * k,
+          a1 = a0 + k,
+          a2 = a1 + k,
+          a3 = a2 + k;
+        const c0 = i * n,
+          c1 = c0 + n,
+          c2 = c1 + n,
+          c3 = c2 + n;
+        // upper: skip 2-column tiles lying entirely below the diagonal (j + 1 < i)
+        let j = j0;
+        if (upperOnly && i - 1 > j0) j = j0 + 2 * Math.floor((i - 1 - j0) / 2);
+        for (; j + 2 <= j1; j += 2) {
+          const b0 = j * k,
+            b1 = b0 + k;
+          let s00 = 0,
+            s01 = 0,
+            s10 = 0,
+            s11 = 0,
+            s20 = 0,
+            s21 = 0,
+            s30 = 0,
+            s31 = 0;
+          for (let l = k0; l < k1; l++) {
+            const x0 = b[b0 + l],
+              x1 = b[b1 + l];
+            const y0 = a[a0 + l],
+              y1 = a[a1 + l],
+              y2 = a[a2 + l],
+              y3 = a[a3 + l];
+            s00 += y0 * x0;
+            s01 += y0 * x1;
+            s10 += y1 * x0;
+            s11 += y1 * x1;
+            s20 += y2 * x0;
+            s21 += y2 * x1;
+            s30 += y3 * x0;
+            s31 += y3 * x1;
+          }
+          c[c0 + j] += s00;
+          c[c0 + j + 1] += s01;
+          c[c1 + j] += s10;
+          c[c1 + j + 1] += s11;
+          c[c2 + j] += s20;
+          c[c2 + j + 1] += s21;
+          c[c3 + j] += s30;
+          c[c3 + j + 1] += s31;
+        }
+        for (; j < j1; j++) {
+          const b0 = j * k;
+          let s0 = 0,
+            s1 = 0,
+            s2 = 0,
+            s3 = 0;
+          for (let l = k0; l < k1; l++) {
+            const x0 = b[b0 + l];
+            s0 += a[a0 + l] * x0;
+            s1 += a[a1 + l] * x0;
+            s2 += a[a2 + l] * x0;
+            s3 += a[a3 + l] * x0;
+          }
+          c[c0 + j] += s0;
+          c[c1 + j] += s1;
+          c[c2 + j] += s2;
+          c[c3 + j] += s3;
+        }
+      }
+      for (; i < iEnd; i++) {
+        const a0 = i * k;
+        const c0 = i * n;
+        for (let j = upperOnly ? Math.max(j0, i) : j0; j < j1; j++) {
+          const b0 = j * k;
+          let s = 0;
+          for (let l = k0; l < k1; l++) s += a[a0 + l] * b[b0 + l];
+          c[c0 + j] += s;
+        }
+      }
+    }
+  }
+}
+
+/** Copies the upper triangle of the n x n row-major `c` onto its lower triangle. */
+export function mirrorUpper(n: number, c: Float64Array): void {
+  for (let i = 1; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j < i; j++) c[ri + j] = c[j * n + i];
+  }
+}
+
+/** out = m^T for an r x c row-major m (out is c x r), blocked for cache. */
+export function transposeInto(r: number, c: number, m: Float64Array, out: Float64Array): void {
+  const B = 32;
+  for (let i0 = 0; i0 < r; i0 += B) {
+    const i1 = Math.min(r, i0 + B);
+    for (let j0 = 0; j0 < c; j0 += B) {
+      const j1 = Math.min(c, j0 + B);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * r + i] = m[i * c + j];
+    }
+  }
+}

@@ -1,0 +1,754 @@
+/**
+ * Continuous Lyapunov equation A X + X A^T = Q (Q symmetric, scipy's convention) for dense real A.
+ *
+ * Two engines:
+ *  - "tiny": for small n, the n(n+1)/2 symmetric unknowns of the Kronecker system solved by LU with partial pivoting
+ *    in preallocated buffers (tinyLyapunovInto is an allocation-free kernel for parameter sweeps);
+ *  - "bartels-stewart": real Schur form A = Z T Z^T, C = Z^T Q Z, then T Y + Y T^T = C solved column block by column
+ *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks), and X = Z Y Z^T.
+ * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and warn when two
+ * eigenvalues of A nearly cancel (lambda_i + lambda_j ~ 0), which makes the equation ill-conditioned; an exactly
+ * singular equation throws SingularLyapunovError.
+ */
+
+import { type Matrix, matrix } from "./matrix.js";
+import { multiplyNT, mirrorUpper, transposeInto } from "./gemm.js";
+import { hessenbergInPlace, hessenbergQR, schurEigenvalues } from "./schur.js";
+
+const EPS = 2 ** -52;
+
+/** Largest n for which solveLyapunov / prepareLyapunov use the Kronecker ("tiny") engine. */
+export const TINY_MAX_N = 6;
+/** Largest n accepted by tinyLyapunovInto (the Kronecker system has n(n+1)/2 unknowns; cost grows as n^6). */
+export const TINY_KERNEL_MAX_N = 16;
+
+export interface ComplexNumber {
+  re: number;
+  im: number;
+}
+
+export interface LyapunovSolution {
+  /** The solution, exactly symmetric. */
+  X: Matrix;
+  /** ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F). */
+  residual: number;
+  warnings: string[];
+  method: "tiny" | "bartels-stewart";
+}
+
+export interface LyapunovSolver {
+  readonly n: number;
+  readonly method: "tiny" | "bartels-stewart";
+  /** Eigenvalues of A (conjugate pairs adjacent). */
+  readonly eigenvalues: { re: Float64Array; im: Float64Array };
+  /** Conditioning warnings about A, repeated in every solution. */
+  readonly warnings: readonly string[];
+  solve(q: Matrix): LyapunovSolution;
+}
+
+/** The equation A X + X A^T = Q is singular: two eigenvalues of A sum to (numerically) zero. */
+export class SingularLyapunovError extends Error {
+  override name = "SingularLyapunovError";
+  constructor(
+    readonly lambda1: ComplexNumber,
+    readonly lambda2: ComplexNumber,
+    /** |lambda1 + lambda2| */
+    readonly gap: number,
+    /** ||A||_F */
+    readonly normA: number,
+  ) {
+    super(
+      `singular Lyapunov equation: eigenvalues ${formatComplex(lambda1)} and ${formatComplex(lambda2)} of A sum to ` +
+        `zero (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}), so A X + X A^T = Q has no ` +
+        "unique solution",
+    );
+  }
+}
+
+function formatNumber(x: number): string {
+  if (x === 0) return "0";
+  const ax = Math.abs(x);
+  if (ax >= 1e-3 && ax < 1e5) return String(Number(x.toPrecision(4)));
+  return x.toExponential(2).replace("e+", "e");
+}
+
+function formatComplex(z: ComplexNumber): string {
+  if (z.im === 0) return formatNumber(z.re);
+  const im = Math.abs(z.im);
+  return `${formatNumber(z.re)}${z.im < 0 ? "-" : "+"}${im === 1 ? "" : formatNumber(im)}i`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Conditioning of the Lyapunov operator from the spectrum of A.
+
+interface ClosestPair {
+  i: number;
+  j: number;
+  gap: number;
+}
+
+/** The pair (i <= j) minimising |lambda_i + lambda_j| (i = j included: |2 lambda_i|). */
+function closestPair(re: Float64Array, im: Float64Array): ClosestPair {
+  const n = re.length;
+  let best = Infinity,
+    bi = 0,
+    bj = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = re[i],
+      ii = im[i];
+    for (let j = i; j < n; j++) {
+      const sr = ri + re[j];
+      // cheap reject before the square root
+      if (Math.abs(sr) >= best) continue;
+      const g = Math.hypot(sr, ii + im[j]);
+      if (g < best) {
+        best = g;
+        bi = i;
+        bj = j;
+      }
+    }
+  }
+  return { i: bi, j: bj, gap: best };
+}
+
+/** Warnings (or a thrown SingularLyapunovError) for the spectrum of A. */
+function conditioningWarnings(re: Float64Array, im: Float64Array, normA: number): string[] {
+  const n = re.length;
+  if (n === 0) return [];
+  const { i, j, gap } = closestPair(re, im);
+  const l1 = { re: re[i], im: im[i] },
+    l2 = { re: re[j], im: im[j] };
+  if (gap <= 4 * Math.max(n, 2) * EPS * normA) throw new SingularLyapunovError(l1, l2, gap, normA);
+  if (gap < Math.sqrt(EPS) * normA) {
+    const what =
+      i === j
+        ? `eigenvalue ${formatComplex(l1)} of A is nearly zero`
+        : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`;
+    return [
+      `ill-conditioned Lyapunov equation: ${what} (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ` +
+        `${formatNumber(normA)})`,
+    ];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Norms and residual.
+
+function frobenius(x: Float64Array, len: number): number {
+  let scale = 0;
+  for (let i = 0; i < len; i++) {
+    const v = Math.abs(x[i]);
+    if (v > scale) scale = v;
+  }
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  // no rescaling needed unless the squares over/underflow
+  if (scale < 1e150 && scale > 1e-150) {
+    let s = 0;
+    for (let i = 0; i < len; i++) s += x[i] * x[i];
+    return Math.sqrt(s);
+  }
+  let s = 0;
+  const inv = 1 / scale;
+  for (let i = 0; i < len; i++) {
+    const v = x[i] * inv;
+    s += v * v;
+  }
+  return scale * Math.sqrt(s);
+}
+
+/**
+ * Relative residual given M = A X (n x n row-major, X symmetric): R = M + M^T - Q.
+ */
+function relativeResidualFromProduct(
+  n: number,
+  m: Float64Array,
+  q: Float64Array,
+  normA: number,
+  normX: number,
+  normQ: number,
+): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    const d = 2 * m[ri + i] - q[ri + i];
+    s += d * d;
+    for (let j = i + 1; j < n; j++) {
+      const mij = m[ri + j] + m[j * n + i];
+      const e1 = mij - q[ri + j];
+      const e2 = mij - q[j * n + i];
+      s += e1 * e1 + e2 * e2;
+    }
+  }
+  const denom = 2 * normA * normX + normQ;
+  return denom === 0 ? Math.sqrt(s) : Math.sqrt(s) / denom;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tiny engine: Kronecker system on the n(n+1)/2 symmetric unknowns.
+
+/** Index of the unknown X[i][j] (i <= j) in row-major packed upper storage, for each n up to TINY_KERNEL_MAX_N. */
+const packedIndex: Int32Array[] = [];
+for (let n = 0; n <= TINY_KERNEL_MAX_N; n++) {
+  const t = new Int32Array(n * n);
+  let u = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      t[i * n + j] = u;
+      t[j * n + i] = u;
+      u++;
+    }
+  }
+  packedIndex.push(t);
+}
+
+/** Fills the m x m Kronecker matrix K (row-major) and rhs of the packed symmetric system; returns max |K_rs|. */
+function buildKronecker(n: number, a: Float64Array, q: Float64Array | null, K: Float64Array, rhs: Float64Array): number {
+  const idx = packedIndex[n];
+  const m = (n * (n + 1)) / 2;
+  K.fill(0, 0, m * m);
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    const ai = i * n;
+    for (let j = i; j < n; j++) {
+      const aj = j * n;
+      const row = r * m;
+      // (A X)_ij = sum_k A_ik X_kj ; (X A^T)_ij = sum_k X_ik A_jk
+      for (let k = 0; k < n; k++) {
+        const aik = a[ai + k];
+        if (aik !== 0) K[row + idx[k * n + j]] += aik;
+        const ajk = a[aj + k];
+        if (ajk !== 0) K[row + idx[i * n + k]] += ajk;
+      }
+      if (q) rhs[r] = i === j ? q[ai + i] : 0.5 * (q[ai + j] + q[aj + i]);
+      r++;
+    }
+  }
+  let mx = 0;
+  for (let s = 0; s < m * m; s++) {
+    const v = Math.abs(K[s]);
+    if (v > mx) mx = v;
+  }
+  return mx;
+}
+
+/**
+ * In-place LU with partial pivoting of the m x m row-major K (unit lower L below the diagonal, U on and above);
+ * piv[k] = row swapped with k. Returns false if a pivot is below `tol` (singular to working precision).
+ */
+function luFactor(m: number, K: Float64Array, piv: Int32Array, tol: number): boolean {
+  for (let k = 0; k < m; k++) {
+    let p = k;
+    let best = Math.abs(K[k * m + k]);
+    for (let r = k + 1; r < m; r++) {
+      const v = Math.abs(K[r * m + k]);
+      if (v > best) {
+        best = v;
+        p = r;
+      }
+    }
+    piv[k] = p;
+    if (!(best > tol)) return false;
+    const rk = k * m;
+    if (p !== k) {
+      const rp = p * m;
+      for (let c = 0; c < m; c++) {
+        const t = K[rk + c];
+        K[rk + c] = K[rp + c];
+        K[rp + c] = t;
+      }
+    }
+    const inv = 1 / K[rk + k];
+    for (let r = k + 1; r < m; r++) {
+      const rr = r * m;
+      const f = K[rr + k];
+      if (f === 0) continue;
+      const l = f * inv;
+      K[rr + k] = l;
+      for (let c = k + 1; c < m; c++) K[rr + c] -= l * K[rk + c];
+    }
+  }
+  return true;
+}
+
+/** Solves K x = b in place given luFactor's output. */
+function luSolve(m: number, K: Float64Array, piv: Int32Array, b: Float64Array): void {
+  for (let k = 0; k < m; k++) {
+    const p = piv[k];
+    if (p !== k) {
+      const t = b[k];
+      b[k] = b[p];
+      b[p] = t;
+    }
+    const bk = b[k];
+    if (bk !== 0) for (let r = k + 1; r < m; r++) b[r] -= K[r * m + k] * bk;
+  }
+  for (let k = m - 1; k >= 0; k--) {
+    const rk = k * m;
+    let s = b[k];
+    for (let c = k + 1; c < m; c++) s -= K[rk + c] * b[c];
+    b[k] = s / K[rk + k];
+  }
+}
+
+/** Unpacks the packed symmetric solution into the full row-major x. */
+function unpack(n: number, u: Float64Array, x: Float64Array): void {
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    x[i * n + i] = u[r++];
+    for (let j = i + 1; j < n; j++) {
+      const v = u[r++];
+      x[i * n + j] = v;
+      x[j * n + i] = v;
+    }
+  }
+}
+
+/** Relative residual of a small dense solve, computed directly (no allocation). */
+function smallResidual(n: number, a: Float64Array, q: Float64Array, x: Float64Array): number {
+  let nA = 0,
+    nX = 0,
+    nQ = 0,
+    s = 0;
+  for (let i = 0; i < n * n; i++) {
+    nA += a[i] * a[i];
+    nX += x[i] * x[i];
+    nQ += q[i] * q[i];
+  }
+  for (let i = 0; i < n; i++) {
+    const ai = i * n;
+    for (let j = i; j < n; j++) {
+      const aj = j * n;
+      // (A X + X A^T)_ij = sum_k A_ik X_kj + A_jk X_ki   (X symmetric)
+      let v = 0;
+      for (let k = 0; k < n; k++) v += a[ai + k] * x[k * n + j] + a[aj + k] * x[k * n + i];
+      const e1 = v - q[ai + j];
+      if (i === j) s += e1 * e1;
+      else {
+        const e2 = v - q[aj + i];
+        s += e1 * e1 + e2 * e2;
+      }
+    }
+  }
+  const denom = 2 * Math.sqrt(nA) * Math.sqrt(nX) + Math.sqrt(nQ);
+  if (!Number.isFinite(denom) || !Number.isFinite(s)) {
+    // fall back to the scaled norms for extreme magnitudes
+    const A = frobenius(a, n * n),
+      X = frobenius(x, n * n),
+      Q = frobenius(q, n * n);
+    const d2 = 2 * A * X + Q;
+    return d2 === 0 ? 0 : Math.sqrt(s) / d2;
+  }
+  return denom === 0 ? Math.sqrt(s) : Math.sqrt(s) / denom;
+}
+
+// Module-level workspace of the tiny kernel (sized for TINY_KERNEL_MAX_N on first use of a given size).
+let tinyCapacity = 0;
+let tinyK = new Float64Array(0);
+let tinyRhs = new Float64Array(0);
+let tinyPiv = new Int32Array(0);
+
+function ensureTinyWorkspace(m: number): void {
+  if (m <= tinyCapacity) return;
+  const cap = Math.max(m, 21);
+  tinyK = new Float64Array(cap * cap);
+  tinyRhs = new Float64Array(cap);
+  tinyPiv = new Int32Array(cap);
+  tinyCapacity = cap;
+}
+
+function throwSingularFromSpectrum(n: number, a: Float64Array): never {
+  const { re, im } = schurEigenvalues(matrix(n, n, a.slice(0, n * n)));
+  const normA = frobenius(a, n * n);
+  const { i, j, gap } = closestPair(re, im);
+  throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA);
+}
+
+/**
+ * Allocation-free solve of A X + X A^T = Q for small n (<= TINY_KERNEL_MAX_N) on raw row-major arrays: writes X
+ * (exactly symmetric) into x and returns the relative residual. Only the symmetric part of q is used. Throws
+ * SingularLyapunovError when the Kronecker system is singular to working precision.
+ */
+export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x: Float64Array): number {
+  if (!(n >= 0 && n <= TINY_KERNEL_MAX_N) || n !== Math.floor(n)) {
+    throw new RangeError(`tinyLyapunovInto handles 0 <= n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+  }
+  if (n === 0) return 0;
+  const m = (n * (n + 1)) / 2;
+  if (m > tinyCapacity) ensureTinyWorkspace(m);
+  const K = tinyK,
+    b = tinyRhs,
+    piv = tinyPiv;
+  const mx = buildKronecker(n, a, q, K, b);
+  if (!Number.isFinite(mx)) throw new RangeError("tinyLyapunovInto: A has a non-finite entry");
+  if (!luFactor(m, K, piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
+  luSolve(m, K, piv, b);
+  unpack(n, b, x);
+  return smallResidual(n, a, q, x);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bartels-Stewart engine.
+
+const small = new Float64Array(20); // 4x4 system + rhs for one block pair
+const smallPerm = new Int32Array(4);
+
+/**
+ * Solves P Y + Y R^T = rhs for a pw x qw block Y (pw, qw in {1, 2}); P = T[p0.., p0..], R = T[q0.., q0..] of the
+ * n x n row-major t. rhs/out are pw x qw row-major (out may alias rhs). Gaussian elimination with complete
+ * pivoting; throws (returns false) on an exactly singular block.
+ */
+function solveBlockPair(
+  t: Float64Array,
+  n: number,
+  p0: number,
+  pw: number,
+  q0: number,
+  qw: number,
+  rhs: Float64Array,
+  out: Float64Array,
+): boolean {
+  if (pw === 1 && qw === 1) {
+    const d = t[p0 * n + p0] + t[q0 * n + q0];
+    if (d === 0) return false;
+    out[0] = rhs[0] / d;
+    return true;
+  }
+  const m = pw * qw;
+  const K = small;
+  K.fill(0, 0, m * m);
+  // unknown index u = a*qw + b ; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k]
+  for (let a = 0; a < pw; a++) {
+    for (let bb = 0; bb < qw; bb++) {
+      const row = (a * qw + bb) * m;
+      for (let k = 0; k < pw; k++) K[row + k * qw + bb] += t[(p0 + a) * n + p0 + k];
+      for (let k = 0; k < qw; k++) K[row + a * qw + k] += t[(q0 + bb) * n + q0 + k];
+    }
+  }
+  const rhsOff = 16;
+  for (let u = 0; u < m; u++) K[rhsOff + u] = rhs[u];
+  const perm = smallPerm; // column permutation (unknown order)
+  for (let u = 0; u < m; u++) perm[u] = u;
+  for (let k = 0; k < m; k++) {
+    // complete pivoting
+    let br = k,
+      bc = k,
+      best = -1;
+    for (let r = k; r < m; r++) {
+      for (let c = k; c < m; c++) {
+        const v = Math.abs(K[r * m + c]);
+        if (v > best) {
+          best = v;
+          br = r;
+          bc = c;
+        }
+      }
+    }
+    if (best === 0 || !Number.isFinite(best)) return false;
+    if (br !== k) {
+      for (let c = 0; c < m; c++) {
+        const tmp = K[k * m + c];
+        K[k * m + c] = K[br * m + c];
+        K[br * m + c] = tmp;
+      }
+      const tmp = K[rhsOff + k];
+      K[rhsOff + k] = K[rhsOff + br];
+      K[rhsOff + br] = tmp;
+    }
+    if (bc !== k) {
+      for (let r = 0; r < m; r++) {
+        const tmp = K[r * m + k];
+        K[r * m + k] = K[r * m + bc];
+        K[r * m + bc] = tmp;
+      }
+      const tp = perm[k];
+      perm[k] = perm[bc];
+      perm[bc] = tp;
+    }
+    const inv = 1 / K[k * m + k];
+    for (let r = k + 1; r < m; r++) {
+      const f = K[r * m + k] * inv;
+      if (f === 0) continue;
+      for (let c = k + 1; c < m; c++) K[r * m + c] -= f * K[k * m + c];
+      K[rhsOff + r] -= f * K[rhsOff + k];
+    }
+  }
+  for (let k = m - 1; k >= 0; k--) {
+    let s = K[rhsOff + k];
+    for (let c = k + 1; c < m; c++) s -= K[k * m + c] * K[rhsOff + c];
+    K[rhsOff + k] = s / K[k * m + k];
+  }
+  for (let u = 0; u < m; u++) out[perm[u]] = K[rhsOff + u];
+  return true;
+}
+
+/**
+ * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major.
+ * Reads the upper triangle of C (plus the lower entry of each 2x2 diagonal block is taken from the upper one);
+ * writes the full symmetric Y. `ycol` needs 2n entries. Returns false if a block pair is exactly singular.
+ */
+function solveQuasiTriangularLyapunov(
+  n: number,
+  t: Float64Array,
+  c: Float64Array,
+  y: Float64Array,
+  blockStart: Int32Array,
+  blockSize: Int32Array,
+  nBlocks: number,
+  ycol: Float64Array,
+): boolean {
+  const rhs = new Float64Array(4); // per-block scratch (hoisted: one allocation per solve)
+  const out = new Float64Array(4);
+  const y0 = ycol; // column q0 of the current column block, rows 0..qe-1
+  const y1 = ycol.subarray(n); // column q0 + 1 (2x2 column blocks)
+  for (let qb = nBlocks - 1; qb >= 0; qb--) {
+    const q0 = blockStart[qb],
+      qw = blockSize[qb],
+      qe = q0 + qw;
+    const tail = n - qe;
+    // Right-hand sides for rows 0..qe-1: C[p, c] - Y[p, qe:] . T[c, qe:] - T[p, qe:] . Y[c, qe:].
+    for (let p = 0; p < qe; p++) {
+      const yp = p * n + qe,
+        tp = p * n + qe;
+      for (let cc = 0; cc < qw; cc++) {
+        const col = q0 + cc;
+        const yc = col * n + qe,
+          tc = col * n + qe;
+        let s = p <= col ? c[p * n + col] : c[col * n + p];
+        if (tail > 0) {
+          let d = 0;
+          for (let l = 0; l < tail; l++) d += y[yp + l] * t[tc + l] + t[tp + l] * y[yc + l];
+          s -= d;
+        }
+        (cc === 0 ? y0 : y1)[p] = s;
+      }
+    }
+    // Back substitution over row blocks pb = qb .. 0.
+    for (let pb = qb; pb >= 0; pb--) {
+      const p0 = blockStart[pb],
+        pw = blockSize[pb],
+        pe = p0 + pw;
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        const tp = p * n;
+        let s0 = y0[p];
+        let s1 = qw === 2 ? y1[p] : 0;
+        for (let r = pe; r < qe; r++) {
+          const tpr = t[tp + r];
+          if (tpr === 0) continue;
+          s0 -= tpr * y0[r];
+          if (qw === 2) s1 -= tpr * y1[r];
+        }
+        rhs[a * qw] = s0;
+        if (qw === 2) rhs[a * qw + 1] = s1;
+      }
+      if (!solveBlockPair(t, n, p0, pw, q0, qw, rhs, out)) return false;
+      if (pb === qb && qw === 2) {
+        // diagonal 2x2 block: symmetric in exact arithmetic
+        const off = 0.5 * (out[1] + out[2]);
+        out[1] = off;
+        out[2] = off;
+      }
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        y0[p] = out[a * qw];
+        y[p * n + q0] = out[a * qw];
+        if (qw === 2) {
+          y1[p] = out[a * qw + 1];
+          y[p * n + q0 + 1] = out[a * qw + 1];
+        }
+      }
+    }
+  }
+  mirrorUpper(n, y);
+  return true;
+}
+
+/** Real Schur form of A with Z and Z^T, blocks and eigenvalues: everything a Bartels-Stewart solve reuses. */
+class SchurLyapunovSolver implements LyapunovSolver {
+  readonly method = "bartels-stewart" as const;
+  readonly eigenvalues: { re: Float64Array; im: Float64Array };
+  readonly warnings: readonly string[];
+  private readonly t: Float64Array;
+  private readonly z: Float64Array;
+  private readonly zt: Float64Array;
+  private readonly blockStart: Int32Array;
+  private readonly blockSize: Int32Array;
+  private readonly nBlocks: number;
+  private readonly normA: number;
+  private readonly work1: Float64Array;
+  private readonly work2: Float64Array;
+  private readonly ycol: Float64Array;
+
+  constructor(
+    readonly n: number,
+    private readonly a: Float64Array,
+  ) {
+    const t = a.slice();
+    const zt = new Float64Array(n * n);
+    const re = new Float64Array(n),
+      im = new Float64Array(n);
+    hessenbergInPlace(n, t, zt);
+    hessenbergQR(n, t, zt, re, im, true);
+    this.t = t;
+    this.zt = zt;
+    this.z = new Float64Array(n * n);
+    transposeInto(n, n, zt, this.z);
+    this.eigenvalues = { re, im };
+    this.normA = frobenius(a, n * n);
+    this.warnings = conditioningWarnings(re, im, this.normA);
+    const bs = new Int32Array(n),
+      bz = new Int32Array(n);
+    let nb = 0;
+    for (let i = 0; i < n; ) {
+      const w = i + 1 < n && t[(i + 1) * n + i] !== 0 ? 2 : 1;
+      bs[nb] = i;
+      bz[nb] = w;
+      nb++;
+      i += w;
+    }
+    this.blockStart = bs;
+    this.blockSize = bz;
+    this.nBlocks = nb;
+    this.work1 = new Float64Array(n * n);
+    this.work2 = new Float64Array(n * n);
+    this.ycol = new Float64Array(2 * n);
+  }
+
+  solve(q: Matrix): LyapunovSolution {
+    const n = this.n;
+    const qs = symmetricPart(q, n, this.work2);
+    const w = this.work1,
+      c = this.work2;
+    // C = Z^T Qs Z = Zt Qs Zt^T : W = Zt Qs^T (= Zt Qs), C = W Zt^T (upper triangle)
+    multiplyNT(n, n, n, this.zt, qs.data, w);
+    multiplyNT(n, n, n, w, this.zt, c, true);
+    const y = w; // W no longer needed
+    if (!solveQuasiTriangularLyapunov(n, this.t, c, y, this.blockStart, this.blockSize, this.nBlocks, this.ycol)) {
+      throwSingularFromSpectrum(n, this.a);
+    }
+    // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
+    multiplyNT(n, n, n, this.z, y, c);
+    const X = matrix(n, n);
+    multiplyNT(n, n, n, c, this.z, X.data, true);
+    mirrorUpper(n, X.data);
+    // residual: M = A X (X symmetric: A X^T)
+    multiplyNT(n, n, n, this.a, X.data, w);
+    const normX = frobenius(X.data, n * n);
+    for (const v of X.data) if (!Number.isFinite(v)) throwSingularFromSpectrum(n, this.a);
+    const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, frobenius(q.data, n * n));
+    return { X, residual, warnings: [...this.warnings], method: "bartels-stewart" };
+  }
+}
+
+/** Kronecker-LU engine for small n, factorised once. */
+class TinyLyapunovSolver implements LyapunovSolver {
+  readonly method = "tiny" as const;
+  readonly eigenvalues: { re: Float64Array; im: Float64Array };
+  readonly warnings: readonly string[];
+  private readonly K: Float64Array;
+  private readonly piv: Int32Array;
+  private readonly rhs: Float64Array;
+
+  constructor(
+    readonly n: number,
+    private readonly a: Float64Array,
+  ) {
+    this.eigenvalues = schurEigenvalues(matrix(n, n, a));
+    this.warnings = conditioningWarnings(this.eigenvalues.re, this.eigenvalues.im, frobenius(a, n * n));
+    const m = (n * (n + 1)) / 2;
+    this.K = new Float64Array(m * m);
+    this.piv = new Int32Array(m);
+    this.rhs = new Float64Array(m);
+    const mx = buildKronecker(n, a, null, this.K, this.rhs);
+    if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
+  }
+
+  solve(q: Matrix): LyapunovSolution {
+    const n = this.n;
+    checkShape(q, n, "Q");
+    const qs = symmetricPart(q, n, new Float64Array(n * n));
+    const m = (n * (n + 1)) / 2;
+    const b = this.rhs;
+    let r = 0;
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) b[r++] = qs.data[i * n + j];
+    luSolve(m, this.K, this.piv, b);
+    const X = matrix(n, n);
+    unpack(n, b, X.data);
+    for (const v of X.data) if (!Number.isFinite(v)) throwSingularFromSpectrum(n, this.a);
+    const residual = smallResidual(n, this.a, q.data, X.data);
+    return { X, residual, warnings: [...this.warnings], method: "tiny" };
+  }
+}
+
+function checkShape(m: Matrix, n: number, what: string): void {
+  if (m.rows !== n || m.cols !== n) throw new RangeError(`Lyapunov: ${what} must be ${n}x${n}, got ${m.rows}x${m.cols}`);
+  for (const v of m.data) if (!Number.isFinite(v)) throw new RangeError(`Lyapunov: ${what} has a non-finite entry`);
+}
+
+/**
+ * The symmetric part of Q into `out` (as a Matrix). Throws if Q is clearly not symmetric (relative asymmetry above
+ * 1e-8): the equation then has no symmetric solution.
+ */
+function symmetricPart(q: Matrix, n: number, out: Float64Array): Matrix {
+  checkShape(q, n, "Q");
+  const d = q.data;
+  let asym = 0,
+    mag = 0;
+  for (let i = 0; i < n; i++) {
+    out[i * n + i] = d[i * n + i];
+    mag = Math.max(mag, Math.abs(d[i * n + i]));
+    for (let j = i + 1; j < n; j++) {
+      const u = d[i * n + j],
+        l = d[j * n + i];
+      asym = Math.max(asym, Math.abs(u - l));
+      mag = Math.max(mag, Math.abs(u), Math.abs(l));
+      const v = 0.5 * (u + l);
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+  if (asym > 1e-8 * mag) {
+    throw new RangeError(`Lyapunov: Q must be symmetric (max |Q_ij - Q_ji| = ${asym.toExponential(2)})`);
+  }
+  return { rows: n, cols: n, data: out };
+}
+
+/**
+ * Factorises A once (real Schur form, or the Kronecker LU for n <= TINY_MAX_N) for solving A X + X A^T = Q with
+ * many right-hand sides. Throws SingularLyapunovError if two eigenvalues of A sum to zero (numerically).
+ */
+export function prepareLyapunov(a: Matrix, options: { method?: "tiny" | "bartels-stewart" } = {}): LyapunovSolver {
+  if (a.rows !== a.cols) throw new RangeError(`Lyapunov: A must be square, got ${a.rows}x${a.cols}`);
+  const n = a.rows;
+  checkShape(a, n, "A");
+  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
+  if (method === "tiny" && n > TINY_KERNEL_MAX_N) {
+    throw new RangeError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+  }
+  const data = a.data.slice();
+  return method === "tiny" ? new TinyLyapunovSolver(n, data) : new SchurLyapunovSolver(n, data);
+}
+
+/** Solves A X + X A^T = Q (Q symmetric) for the symmetric X. */
+export function solveLyapunov(
+  a: Matrix,
+  q: Matrix,
+  options: { method?: "tiny" | "bartels-stewart" } = {},
+): LyapunovSolution {
+  if (a.rows !== a.cols) throw new RangeError(`Lyapunov: A must be square, got ${a.rows}x${a.cols}`);
+  const n = a.rows;
+  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
+  if (method === "tiny") {
+    checkShape(a, n, "A");
+    if (n > TINY_KERNEL_MAX_N) throw new RangeError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+    const { re, im } = schurEigenvalues(a);
+    const warnings = conditioningWarnings(re, im, frobenius(a.data, n * n));
+    const qs = symmetricPart(q, n, new Float64Array(n * n));
+    const X = matrix(n, n);
+    tinyLyapunovInto(n, a.data, qs.data, X.data);
+    const residual = smallResidual(n, a.data, q.data, X.data);
+    return { X, residual, warnings, method: "tiny" };
+  }
+  return prepareLyapunov(a, { method }).solve(q);
+}

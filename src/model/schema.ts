@@ -1,0 +1,17 @@
+/**
+ * JSON Schema documents generated from the validators, so editors (VS Code's YAML extension, JSON editors) can
+ * complete and check model files. `npm run schema` writes them to schema/.
+ */
+import { z } from "zod";
+import { networkSchema } from "./network.js";
+
+export function modelJsonSchemas(): Record<string, object> {
+  const network = z.toJSONSchema(networkSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+  return {
+    network: {
+      title: "ness network model",
+      description: "A network of oscillators (sites, masses, pinning, springs) with heat baths on some sites.",
+      ...network,
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+
+const examples = new URL("../../examples/networks/", import.meta.url).pathname;
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  const error = vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  const w = vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+  const w2 = vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
+  try {
+    const code = await main(["node", "ness", ...args]);
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    w.mockRestore();
+    w2.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("ness solve", () => {
+  it("prints readable tables", async () => {
+    const r = await run("solve", join(examples, "example1-chain.yaml"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 -> 2\s+13\.49/);
+    expect(r.stdout).toMatch(/2 -> 3\s+1\.073/);
+    expect(r.stdout).toMatch(/entropy production rate/);
+    expect(r.stdout).toMatch(/Lyapunov residual/);
+  });
+
+  it("--json has the documented fields", async () => {
+    const r = await run("solve", join(examples, "example2-circulation.yaml"), "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.sites).toEqual(["1", "2", "3"]);
+    expect(j.covariance.order).toEqual(["q:1", "q:2", "q:3", "p:1", "p:2", "p:3"]);
+    expect(j.covariance.matrix).toHaveLength(6);
+    expect(Object.keys(j.kineticTemperature)).toEqual(["1", "2", "3"]);
+    expect(j.springs[0]).toMatchObject({ between: ["1", "2"] });
+    expect(j.springs[0].flux).toBeCloseTo(0.29, 3);
+    expect(j.baths[0]).toMatchObject({ site: "1", temperature: 2 });
+    expect(j.entropyProduction).toBeGreaterThan(0);
+    expect(j.residual).toBeLessThan(1e-12);
+  });
+
+  it("bad input: one clear line, non-zero exit, no output file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-cli-"));
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "kind: network\nsites: [a, b]\nsprings: [{between: [a, b], stiffness: -1}]\nbaths: [{site: a, friction: 1, temperature: 1}]\n");
+    const cases: [string[], RegExp][] = [
+      [[bad, "--figure", join(dir, "out.svg")], /spring a-b: stiffness must be > 0, got -1/],
+      [[join(dir, "missing.yaml"), "--figure", join(dir, "out.png")], /no such file/],
+      [[join(examples, "figure1-non-unique.yaml"), "--figure", join(dir, "out.svg")], /Lemma 1/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await run("solve", ...args);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect(readdirSync(dir)).toEqual(["bad.yaml"]);
+  });
+
+  it("--figure writes an SVG with an arrow per spring", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-cli-"));
+    const file = join(dir, "net.svg");
+    const r = await run("solve", join(examples, "example2-circulation.yaml"), "--figure", file);
+    expect(r.code).toBe(0);
+    const svg = readFileSync(file, "utf8");
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  });
+});
