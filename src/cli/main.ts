@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { NessError } from "../errors.js";
+import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
 
@@ -13,7 +14,7 @@ export function program(): Command {
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const c of [solveCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c.exitOverride());
+  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c.exitOverride());
   return p;
 }
 

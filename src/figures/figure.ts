@@ -127,7 +127,8 @@ export function wrapText(text: string, maxWidth: number, fontSize: number, bold 
   const lines: string[] = [];
   for (const paragraph of text.split("\n")) {
     let line = "";
-    for (const word of paragraph.split(/\s+/).filter((w) => w.length > 0)) {
+    // Break at ordinary spaces only: a no-break space (\u00a0) keeps "T = 11" together.
+    for (const word of paragraph.split(/[ \t]+/).filter((w) => w.length > 0)) {
       const candidate = line === "" ? word : `${line} ${word}`;
       if (line !== "" && textWidth(candidate, fontSize, bold) > maxWidth) {
         lines.push(line);
@@ -177,6 +178,8 @@ export interface LegendItem {
   fill?: boolean;
   /** Draw an arrow (line with a head) instead of a plain line. */
   arrow?: boolean;
+  /** Draw a vertical error bar through the marker. */
+  errorBar?: boolean;
 }
 
 /** SVG path (centred at 0,0) of a marker of the given radius. */
@@ -230,6 +233,9 @@ export function swatchLegend(document: Document, items: LegendItem[], maxWidth: 
             "stroke-width": it.strokeWidth ?? 2, "stroke-dasharray": dashArray(it.style),
           }),
         );
+      }
+      if (it.errorBar) {
+        item.appendChild(svgEl(document, "line", { x1: x + sw / 2, x2: x + sw / 2, y1: cy - 7, y2: cy + 7, stroke: it.color, "stroke-width": 1.2 }));
       }
       if (it.marker) {
         item.appendChild(

@@ -15,19 +15,63 @@ function adjacency(n: number, edges: readonly (readonly [number, number])[]): Se
   return adj;
 }
 
-function isConnected(adj: Set<number>[]): boolean {
-  const seen = new Set<number>([0]);
-  const todo = [0];
-  while (todo.length > 0) {
-    const v = todo.pop()!;
-    for (const w of adj[v]) {
-      if (!seen.has(w)) {
-        seen.add(w);
-        todo.push(w);
+/** Connected components, each sorted, ordered by their smallest node. */
+function components(adj: Set<number>[]): number[][] {
+  const comp = new Array<number>(adj.length).fill(-1);
+  const out: number[][] = [];
+  for (let s = 0; s < adj.length; s++) {
+    if (comp[s] >= 0) continue;
+    const members = [s];
+    comp[s] = out.length;
+    for (let k = 0; k < members.length; k++) {
+      for (const w of adj[members[k]]) {
+        if (comp[w] < 0) {
+          comp[w] = out.length;
+          members.push(w);
+        }
       }
     }
+    out.push(members.sort((a, b) => a - b));
   }
-  return seen.size === adj.length;
+  return out;
+}
+
+function isConnected(adj: Set<number>[]): boolean {
+  return components(adj).length === 1;
+}
+
+/** Lay out each connected component on its own and pack them in rows, left to right. */
+function packComponents(comps: number[][], edges: readonly (readonly [number, number])[]): Point[] {
+  const pos: Point[] = [];
+  const boxes = comps.map((members) => {
+    const local = new Map(members.map((v, k) => [v, k]));
+    const sub = edges
+      .filter(([a, b]) => local.has(a) && local.has(b))
+      .map(([a, b]): [number, number] => [local.get(a)!, local.get(b)!]);
+    const p = networkLayout(members.length, sub);
+    const x0 = Math.min(...p.map((q) => q[0]));
+    const y1 = Math.max(...p.map((q) => q[1]));
+    const w = Math.max(...p.map((q) => q[0])) - x0;
+    const h = y1 - Math.min(...p.map((q) => q[1]));
+    return { members, p: p.map(([x, y]): Point => [x - x0, y - y1]), w, h };
+  });
+  const gap = 1.3;
+  const area = boxes.reduce((s, b) => s + (b.w + gap) * (b.h + gap), 0);
+  const maxRow = Math.max(Math.sqrt(area) * 1.6, ...boxes.map((b) => b.w));
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  for (const b of boxes) {
+    if (x > 0 && x + b.w > maxRow) {
+      x = 0;
+      y -= rowH + gap;
+      rowH = 0;
+    }
+    b.members.forEach((v, k) => (pos[v] = [b.p[k][0] + x, b.p[k][1] + y]));
+    x += b.w + gap;
+    rowH = Math.max(rowH, b.h);
+  }
+  return pos;
 }
 
 /** Walk a path or cycle graph from `start`, preferring the lower-numbered neighbour first. */
@@ -178,6 +222,8 @@ export function networkLayout(
   if (n === 0) return [];
   if (n === 1) return [[0, 0]];
   const adj = adjacency(n, edges);
+  const comps = components(adj);
+  if (comps.length > 1) return packComponents(comps, edges);
   const degrees = adj.map((s) => s.size);
   const m = degrees.reduce((s, d) => s + d, 0) / 2;
   const connected = isConnected(adj);
@@ -196,5 +242,25 @@ export function networkLayout(
     });
     return normalise(pos, edges);
   }
-  return normalise(forceLayout(n, adj), edges);
+  return alignToEdges(normalise(forceLayout(n, adj), edges), edges);
+}
+
+/** Rotate so that the dominant edge directions (modulo 90°) are horizontal and vertical: lattices come out square. */
+function alignToEdges(pos: Point[], edges: readonly (readonly [number, number])[]): Point[] {
+  let c = 0;
+  let s = 0;
+  for (const [a, b] of edges) {
+    const dx = pos[b][0] - pos[a][0];
+    const dy = pos[b][1] - pos[a][1];
+    const len = Math.hypot(dx, dy);
+    if (a === b || len < 1e-12) continue;
+    const t = 4 * Math.atan2(dy, dx);
+    c += len * Math.cos(t);
+    s += len * Math.sin(t);
+  }
+  if (Math.hypot(c, s) < 1e-9 * Math.max(1, edges.length)) return pos;
+  const rot = -Math.atan2(s, c) / 4;
+  const cr = Math.cos(rot);
+  const sr = Math.sin(rot);
+  return pos.map(([x, y]) => [x * cr - y * sr, x * sr + y * cr]);
 }

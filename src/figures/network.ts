@@ -45,7 +45,7 @@ export interface NetworkFigureData {
   springs: NetworkSpring[];
 }
 
-const R = 25; // disc radius, px
+const MAX_R = 25; // disc radius, px (smaller when sites are packed closely)
 const AGAINST_COLOR = MPL.magenta;
 const FLUX_COLOR = "#2b2b2b";
 
@@ -59,8 +59,8 @@ interface Arrow {
 
 /** Arrow size for a flux of relative magnitude r = |flux| / max |flux| (grows linearly with r). */
 function arrowSize(r: number): { shaft: number; head: number; length: number } {
-  const shaft = 1.5 + 7.5 * r;
-  return { shaft, head: 2 * shaft + 7, length: 26 + 34 * r };
+  const shaft = 2.5 + 7 * r;
+  return { shaft, head: 2 * shaft + 8, length: 30 + 32 * r };
 }
 
 function arrowPolygon(a: Arrow): string {
@@ -117,6 +117,7 @@ function sideText(document: Document, x: number, y: number, px: number, py: numb
 /** The network figure of a harmonic network NESS. */
 export function networkFigure(data: NetworkFigureData): Figure {
   const sites = data.sites;
+  if (sites.length === 0) throw new Error("networkFigure: the network has no sites");
   const index = new Map<string, number>();
   sites.forEach((s, i) => {
     if (index.has(s.name)) throw new Error(`networkFigure: duplicate site name "${s.name}"`);
@@ -188,6 +189,11 @@ function drawNetwork(
   if (spanX > 0) scale = Math.min(scale, 760 / spanX);
   if (spanY > 0) scale = Math.min(scale, 560 / spanY);
   const pos: Point[] = layout.map(([x, y]) => [x * scale, -y * scale]);
+  let minGap = Infinity;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) minGap = Math.min(minGap, Math.hypot(pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]));
+  }
+  const R = Math.max(8, Math.min(MAX_R, 0.36 * minGap));
   const cx = pos.reduce((s, p) => s + p[0], 0) / Math.max(1, n);
   const cy = pos.reduce((s, p) => s + p[1], 0) / Math.max(1, n);
 
@@ -292,12 +298,12 @@ function drawNetwork(
     );
     const nameSize = Math.min(14, (1.6 * R) / Math.max(0.1, textWidth(s.name, 1, true)));
     g.appendChild(
-      svgEl(document, "text", { x, y: y - 2, "text-anchor": "middle", "font-size": fmtNum(nameSize), "font-weight": "bold", fill: ink }, s.name),
+      svgEl(document, "text", { x, y: y - 0.08 * R, "text-anchor": "middle", "font-size": fmtNum(nameSize), "font-weight": "bold", fill: ink }, s.name),
     );
     const tText = formatNumber(s.kineticTemperature);
     const tSize = Math.min(11, (1.75 * R) / Math.max(0.1, textWidth(tText, 1)));
     g.appendChild(
-      svgEl(document, "text", { x, y: y + 12, "text-anchor": "middle", "font-size": fmtNum(tSize), fill: ink, class: "site-temperature" }, tText),
+      svgEl(document, "text", { x, y: y + 0.48 * R, "text-anchor": "middle", "font-size": fmtNum(tSize), fill: ink, class: "site-temperature" }, tText),
     );
     siteLayer.appendChild(g);
 
@@ -388,7 +394,7 @@ function drawNetwork(
     width: bounds.x1 - bounds.x0 + 2 * pad,
     height: bounds.y1 - bounds.y0 + 2 * pad,
   };
-  const items: LegendItem[] = [{ label: "heat flux (size ∝ |flux|)", color: FLUX_COLOR, arrow: true }];
+  const items: LegendItem[] = [{ label: "heat flux (size grows with |flux|)", color: FLUX_COLOR, arrow: true }];
   if (anyAgainst) items.push({ label: "flux against the temperature gradient", color: AGAINST_COLOR, arrow: true });
   const legends = [rampLegend(document, ramp, 240), swatchLegend(document, items, 360)];
   return { block, legends };

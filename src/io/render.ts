@@ -93,7 +93,12 @@ export interface WriteFigureOptions {
 
 /** Write name.svg, name.png and name.csv (or the chosen formats) into outDir atomically; returns the paths written. */
 export async function writeFigure(figure: Figure, outDir: string, options: WriteFigureOptions = {}): Promise<string[]> {
-  const formats = options.formats ?? ["svg", "png", "csv"];
+  const formats = [...new Set(options.formats ?? ["svg", "png", "csv"])];
+  for (const f of formats) {
+    if (f !== "svg" && f !== "png" && f !== "csv") {
+      throw new Error(`writeFigure("${figure.name}"): unknown format "${String(f)}" (use "svg", "png" or "csv")`);
+    }
+  }
   const written: string[] = [];
   let svg: string | undefined;
   for (const format of formats) {

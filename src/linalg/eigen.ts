@@ -5,7 +5,7 @@
  */
 
 import { type Matrix, matrix } from "./matrix.js";
-import { schurEigenvalues } from "./schur.js";
+import { norm3, schurEigenvalues } from "./schur.js";
 
 const EPS = 2 ** -52;
 const SAFE_MIN = 2 ** -1022;
@@ -127,6 +127,8 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
     return ek <= EPS * 0.5 * (Math.abs(d[k]) + Math.abs(d[k + 1])) || ek < SAFE_MIN;
   };
   const maxIter = 30 * Math.max(n, 10);
+  const rc = new Float64Array(Math.max(n, 1)),
+    rs = new Float64Array(Math.max(n, 1));
   let m = n - 1;
   let iter = 0;
   while (m > 0) {
@@ -143,13 +145,13 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
     // Wilkinson shift from the trailing 2x2 of the block l..m.
     const em = e[m - 1];
     const delta = 0.5 * (d[m - 1] - d[m]);
-    const denom = delta + (delta < 0 ? -1 : 1) * Math.hypot(delta, em);
+    const denom = delta + (delta < 0 ? -1 : 1) * norm3(delta, em, 0);
     const mu = denom === 0 ? d[m] - Math.abs(em) : d[m] - (em / denom) * em;
     let x = d[l] - mu;
     let z = e[l];
     for (let k = l; k < m; k++) {
       // Rotation R = [c s; -s c] on (k, k+1) chosen to zero z against x.
-      const r = Math.hypot(x, z);
+      const r = norm3(x, z, 0);
       let c = 1,
         s = 0;
       if (r !== 0) {
@@ -171,16 +173,48 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
         e[k + 1] *= c;
         x = e[k];
       }
-      // q_k' = c q_k + s q_{k+1}; q_{k+1}' = -s q_k + c q_{k+1}
-      if (s !== 0) {
-        const r0 = k * n,
-          r1 = r0 + n;
-        for (let j = 0; j < n; j++) {
-          const u = qt[r0 + j],
-            w = qt[r1 + j];
-          qt[r0 + j] = c * u + s * w;
-          qt[r1 + j] = c * w - s * u;
-        }
+      rc[k - l] = c;
+      rs[k - l] = s;
+    }
+    // Apply the sweep's rotations to the rows of qt in order (q_k' = c q_k + s q_{k+1}, q_{k+1}' = -s q_k + c q_{k+1}),
+    // three at a time: one pass over four contiguous rows instead of three passes over two.
+    const count = m - l;
+    let r = 0;
+    for (; r + 3 <= count; r += 3) {
+      const c0 = rc[r],
+        s0 = rs[r],
+        c1 = rc[r + 1],
+        s1 = rs[r + 1],
+        c2 = rc[r + 2],
+        s2 = rs[r + 2];
+      const p0 = (l + r) * n,
+        p1 = p0 + n,
+        p2 = p1 + n,
+        p3 = p2 + n;
+      for (let j = 0; j < n; j++) {
+        const x0 = qt[p0 + j],
+          x1 = qt[p1 + j],
+          x2 = qt[p2 + j],
+          x3 = qt[p3 + j];
+        qt[p0 + j] = c0 * x0 + s0 * x1;
+        const y1 = c0 * x1 - s0 * x0;
+        qt[p1 + j] = c1 * y1 + s1 * x2;
+        const y2 = c1 * x2 - s1 * y1;
+        qt[p2 + j] = c2 * y2 + s2 * x3;
+        qt[p3 + j] = c2 * x3 - s2 * y2;
+      }
+    }
+    for (; r < count; r++) {
+      const c = rc[r],
+        sn = rs[r];
+      if (sn === 0) continue;
+      const p0 = (l + r) * n,
+        p1 = p0 + n;
+      for (let j = 0; j < n; j++) {
+        const u = qt[p0 + j],
+          w = qt[p1 + j];
+        qt[p0 + j] = c * u + sn * w;
+        qt[p1 + j] = c * w - sn * u;
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
- * Cache-blocked dense products on row-major Float64Arrays, in the "A times B-transpose" form C = A B^T, where every
- * entry is a dot product of two contiguous rows. Symmetric operands make this form sufficient for the products the
- * solvers need (e.g. Q Z = Q^T Z for symmetric Q). Register-blocked 4x2 micro-kernel with k-panels sized for L1/L2.
+ * Cache-blocked dense matrix products on row-major Float64Arrays (register-blocked 4x2 micro-kernels, k-panels and
+ * column panels sized for L1/L2): multiplyNT (C = A B^T on whole matrices, optionally the upper triangle only; every
+ * entry a dot product of two contiguous rows, which symmetric operands make sufficient for the Lyapunov
+ * transformations) and the strided, accumulating gemmNT / gemmNN used by the blocked factorisations.
  */
 
 const K_BLOCK = 256; // panel depth: a 4-row strip of A (8 KiB) stays in L1
@@ -125,6 +126,214 @@ export function transposeInto(r: number, c: number, m: Float64Array, out: Float6
     for (let j0 = 0; j0 < c; j0 += B) {
       const j1 = Math.min(c, j0 + B);
       for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * r + i] = m[i * c + j];
+    }
+  }
+}
+
+/**
+ * C += alpha A B with strided row-major operands: A is m x k at a[aOff + i*lda + l], B is k x n at
+ * b[bOff + l*ldb + j], C is m x n at c[cOff + i*ldc + j]. 4x2 register tiles, k-panels and column panels.
+ */
+export function gemmNN(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  const JB = 64;
+  for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
+    const k1 = Math.min(k, k0 + K_BLOCK);
+    for (let j0 = 0; j0 < n; j0 += JB) {
+      const j1 = Math.min(n, j0 + JB);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const a0 = aOff + i * lda,
+          a1 = a0 + lda,
+          a2 = a1 + lda,
+          a3 = a2 + lda;
+        const c0 = cOff + i * ldc,
+          c1 = c0 + ldc,
+          c2 = c1 + ldc,
+          c3 = c2 + ldc;
+        let j = j0;
+        for (; j + 2 <= j1; j += 2) {
+          let s00 = 0,
+            s01 = 0,
+            s10 = 0,
+            s11 = 0,
+            s20 = 0,
+            s21 = 0,
+            s30 = 0,
+            s31 = 0;
+          let bp = bOff + k0 * ldb + j;
+          for (let l = k0; l < k1; l++, bp += ldb) {
+            const x0 = b[bp],
+              x1 = b[bp + 1];
+            const y0 = a[a0 + l],
+              y1 = a[a1 + l],
+              y2 = a[a2 + l],
+              y3 = a[a3 + l];
+            s00 += y0 * x0;
+            s01 += y0 * x1;
+            s10 += y1 * x0;
+            s11 += y1 * x1;
+            s20 += y2 * x0;
+            s21 += y2 * x1;
+            s30 += y3 * x0;
+            s31 += y3 * x1;
+          }
+          c[c0 + j] += alpha * s00;
+          c[c0 + j + 1] += alpha * s01;
+          c[c1 + j] += alpha * s10;
+          c[c1 + j + 1] += alpha * s11;
+          c[c2 + j] += alpha * s20;
+          c[c2 + j + 1] += alpha * s21;
+          c[c3 + j] += alpha * s30;
+          c[c3 + j + 1] += alpha * s31;
+        }
+        for (; j < j1; j++) {
+          let s0 = 0,
+            s1 = 0,
+            s2 = 0,
+            s3 = 0;
+          let bp = bOff + k0 * ldb + j;
+          for (let l = k0; l < k1; l++, bp += ldb) {
+            const x0 = b[bp];
+            s0 += a[a0 + l] * x0;
+            s1 += a[a1 + l] * x0;
+            s2 += a[a2 + l] * x0;
+            s3 += a[a3 + l] * x0;
+          }
+          c[c0 + j] += alpha * s0;
+          c[c1 + j] += alpha * s1;
+          c[c2 + j] += alpha * s2;
+          c[c3 + j] += alpha * s3;
+        }
+      }
+      for (; i < m; i++) {
+        const a0 = aOff + i * lda;
+        const c0 = cOff + i * ldc;
+        for (let j = j0; j < j1; j++) {
+          let s = 0;
+          let bp = bOff + k0 * ldb + j;
+          for (let l = k0; l < k1; l++, bp += ldb) s += a[a0 + l] * b[bp];
+          c[c0 + j] += alpha * s;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C += alpha A B^T with strided row-major operands: A is m x k at a[aOff + i*lda + l], B is n x k at
+ * b[bOff + j*ldb + l], C is m x n at c[cOff + i*ldc + j].
+ */
+export function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
+    const k1 = Math.min(k, k0 + K_BLOCK);
+    for (let j0 = 0; j0 < n; j0 += J_BLOCK) {
+      const j1 = Math.min(n, j0 + J_BLOCK);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const a0 = aOff + i * lda,
+          a1 = a0 + lda,
+          a2 = a1 + lda,
+          a3 = a2 + lda;
+        const c0 = cOff + i * ldc,
+          c1 = c0 + ldc,
+          c2 = c1 + ldc,
+          c3 = c2 + ldc;
+        let j = j0;
+        for (; j + 2 <= j1; j += 2) {
+          const b0 = bOff + j * ldb,
+            b1 = b0 + ldb;
+          let s00 = 0,
+            s01 = 0,
+            s10 = 0,
+            s11 = 0,
+            s20 = 0,
+            s21 = 0,
+            s30 = 0,
+            s31 = 0;
+          for (let l = k0; l < k1; l++) {
+            const x0 = b[b0 + l],
+              x1 = b[b1 + l];
+            const y0 = a[a0 + l],
+              y1 = a[a1 + l],
+              y2 = a[a2 + l],
+              y3 = a[a3 + l];
+            s00 += y0 * x0;
+            s01 += y0 * x1;
+            s10 += y1 * x0;
+            s11 += y1 * x1;
+            s20 += y2 * x0;
+            s21 += y2 * x1;
+            s30 += y3 * x0;
+            s31 += y3 * x1;
+          }
+          c[c0 + j] += alpha * s00;
+          c[c0 + j + 1] += alpha * s01;
+          c[c1 + j] += alpha * s10;
+          c[c1 + j + 1] += alpha * s11;
+          c[c2 + j] += alpha * s20;
+          c[c2 + j + 1] += alpha * s21;
+          c[c3 + j] += alpha * s30;
+          c[c3 + j + 1] += alpha * s31;
+        }
+        for (; j < j1; j++) {
+          const b0 = bOff + j * ldb;
+          let s0 = 0,
+            s1 = 0,
+            s2 = 0,
+            s3 = 0;
+          for (let l = k0; l < k1; l++) {
+            const x0 = b[b0 + l];
+            s0 += a[a0 + l] * x0;
+            s1 += a[a1 + l] * x0;
+            s2 += a[a2 + l] * x0;
+            s3 += a[a3 + l] * x0;
+          }
+          c[c0 + j] += alpha * s0;
+          c[c1 + j] += alpha * s1;
+          c[c2 + j] += alpha * s2;
+          c[c3 + j] += alpha * s3;
+        }
+      }
+      for (; i < m; i++) {
+        const a0 = aOff + i * lda;
+        const c0 = cOff + i * ldc;
+        for (let j = j0; j < j1; j++) {
+          const b0 = bOff + j * ldb;
+          let s = 0;
+          for (let l = k0; l < k1; l++) s += a[a0 + l] * b[b0 + l];
+          c[c0 + j] += alpha * s;
+        }
+      }
     }
   }
 }

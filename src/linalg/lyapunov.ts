@@ -74,8 +74,9 @@ function formatNumber(x: number): string {
 
 function formatComplex(z: ComplexNumber): string {
   if (z.im === 0) return formatNumber(z.re);
-  const im = Math.abs(z.im);
-  return `${formatNumber(z.re)}${z.im < 0 ? "-" : "+"}${im === 1 ? "" : formatNumber(im)}i`;
+  const im = `${formatNumber(Math.abs(z.im))}i`;
+  if (z.re === 0) return z.im < 0 ? `-${im}` : im;
+  return `${formatNumber(z.re)}${z.im < 0 ? "-" : "+"}${im}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -90,17 +91,21 @@ interface ClosestPair {
 /** The pair (i <= j) minimising |lambda_i + lambda_j| (i = j included: |2 lambda_i|). */
 function closestPair(re: Float64Array, im: Float64Array): ClosestPair {
   const n = re.length;
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(re[i]), Math.abs(im[i]));
+  const inv = scale > 0 ? 1 / scale : 1; // compare scaled squares: no overflow, no square roots in the loop
   let best = Infinity,
     bi = 0,
     bj = 0;
   for (let i = 0; i < n; i++) {
-    const ri = re[i],
-      ii = im[i];
+    const ri = re[i] * inv,
+      ii = im[i] * inv;
     for (let j = i; j < n; j++) {
-      const sr = ri + re[j];
-      // cheap reject before the square root
-      if (Math.abs(sr) >= best) continue;
-      const g = Math.hypot(sr, ii + im[j]);
+      const sr = ri + re[j] * inv;
+      const sq = sr * sr;
+      if (sq >= best) continue;
+      const si = ii + im[j] * inv;
+      const g = sq + si * si;
       if (g < best) {
         best = g;
         bi = i;
@@ -108,7 +113,7 @@ function closestPair(re: Float64Array, im: Float64Array): ClosestPair {
       }
     }
   }
-  return { i: bi, j: bj, gap: best };
+  return { i: bi, j: bj, gap: n === 0 ? Infinity : Math.hypot(re[bi] + re[bj], im[bi] + im[bj]) };
 }
 
 /** Warnings (or a thrown SingularLyapunovError) for the spectrum of A. */
@@ -203,7 +208,14 @@ for (let n = 0; n <= TINY_KERNEL_MAX_N; n++) {
 }
 
 /** Fills the m x m Kronecker matrix K (row-major) and rhs of the packed symmetric system; returns max |K_rs|. */
-function buildKronecker(n: number, a: Float64Array, q: Float64Array | null, K: Float64Array, rhs: Float64Array): number {
+function buildKronecker(
+  n: number,
+  a: Float64Array,
+  q: Float64Array | null,
+  K: Float64Array,
+  rhs: Float64Array,
+  wantMax = true,
+): number {
   const idx = packedIndex[n];
   const m = (n * (n + 1)) / 2;
   K.fill(0, 0, m * m);
@@ -224,6 +236,7 @@ function buildKronecker(n: number, a: Float64Array, q: Float64Array | null, K: F
       r++;
     }
   }
+  if (!wantMax) return 0;
   let mx = 0;
   for (let s = 0; s < m * m; s++) {
     const v = Math.abs(K[s]);
@@ -251,8 +264,10 @@ function luFactor(m: number, K: Float64Array, piv: Int32Array, tol: number): boo
     if (!(best > tol)) return false;
     const rk = k * m;
     if (p !== k) {
+      // swap only the active columns: multipliers stay where they were computed, matching luSolve's
+      // interleaved application of the interchanges
       const rp = p * m;
-      for (let c = 0; c < m; c++) {
+      for (let c = k; c < m; c++) {
         const t = K[rk + c];
         K[rk + c] = K[rp + c];
         K[rp + c] = t;
@@ -346,14 +361,12 @@ function smallResidual(n: number, a: Float64Array, q: Float64Array, x: Float64Ar
 let tinyCapacity = 0;
 let tinyK = new Float64Array(0);
 let tinyRhs = new Float64Array(0);
-let tinyPiv = new Int32Array(0);
 
 function ensureTinyWorkspace(m: number): void {
   if (m <= tinyCapacity) return;
   const cap = Math.max(m, 21);
   tinyK = new Float64Array(cap * cap);
   tinyRhs = new Float64Array(cap);
-  tinyPiv = new Int32Array(cap);
   tinyCapacity = cap;
 }
 
@@ -377,20 +390,149 @@ export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x:
   const m = (n * (n + 1)) / 2;
   if (m > tinyCapacity) ensureTinyWorkspace(m);
   const K = tinyK,
-    b = tinyRhs,
-    piv = tinyPiv;
-  const mx = buildKronecker(n, a, q, K, b);
-  if (!Number.isFinite(mx)) throw new RangeError("tinyLyapunovInto: A has a non-finite entry");
-  if (!luFactor(m, K, piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
-  luSolve(m, K, piv, b);
+    b = tinyRhs;
+  buildKronecker(n, a, q, K, b, false);
+  // entries of K are sums of at most two entries of A
+  let amax = 0;
+  for (let i = 0; i < n * n; i++) amax = Math.max(amax, Math.abs(a[i]));
+  if (!Number.isFinite(amax)) throw new RangeError("tinyLyapunovInto: A has a non-finite entry");
+  if (!eliminateAndSolve(m, K, b, 2 * m * EPS * amax)) throwSingularFromSpectrum(n, a);
   unpack(n, b, x);
   return smallResidual(n, a, q, x);
+}
+
+/**
+ * Solves K u = b in place (u overwrites b) by Gaussian elimination with partial pivoting on the m x m row-major K.
+ * Returns false if a pivot is not above `tol`.
+ */
+function eliminateAndSolve(m: number, K: Float64Array, b: Float64Array, tol: number): boolean {
+  for (let k = 0; k < m; k++) {
+    const rk = k * m;
+    let p = k;
+    let best = Math.abs(K[rk + k]);
+    for (let r = k + 1; r < m; r++) {
+      const v = Math.abs(K[r * m + k]);
+      if (v > best) {
+        best = v;
+        p = r;
+      }
+    }
+    if (!(best > tol)) return false;
+    if (p !== k) {
+      const rp = p * m;
+      for (let c = k; c < m; c++) {
+        const t = K[rk + c];
+        K[rk + c] = K[rp + c];
+        K[rp + c] = t;
+      }
+      const t = b[k];
+      b[k] = b[p];
+      b[p] = t;
+    }
+    const inv = 1 / K[rk + k];
+    const bk = b[k];
+    for (let r = k + 1; r < m; r++) {
+      const rr = r * m;
+      const f = K[rr + k];
+      if (f === 0) continue;
+      const l = f * inv;
+      for (let c = k + 1; c < m; c++) K[rr + c] -= l * K[rk + c];
+      b[r] -= l * bk;
+    }
+  }
+  for (let k = m - 1; k >= 0; k--) {
+    const rk = k * m;
+    let acc = b[k];
+    for (let c = k + 1; c < m; c++) acc -= K[rk + c] * b[c];
+    b[k] = acc / K[rk + k];
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bartels-Stewart engine.
 
 const small = new Float64Array(20); // 4x4 system + rhs for one block pair
+
+/** Solves [a b; c d] x = (r0, r1) by Gaussian elimination with partial pivoting into out[0..1]. */
+function solve2(a: number, b: number, c: number, d: number, r0: number, r1: number, out: Float64Array): boolean {
+  if (Math.abs(c) > Math.abs(a)) {
+    let t = a;
+    a = c;
+    c = t;
+    t = b;
+    b = d;
+    d = t;
+    t = r0;
+    r0 = r1;
+    r1 = t;
+  }
+  if (a === 0) return false;
+  const l = c / a;
+  const u = d - l * b;
+  if (u === 0) return false;
+  const x1 = (r1 - l * r0) / u;
+  out[0] = (r0 - b * x1) / a;
+  out[1] = x1;
+  return Number.isFinite(out[0]) && Number.isFinite(x1);
+}
+
+const sys3 = new Float64Array(12);
+
+/** Solves the 3x3 system (row-major a..i) x = (r0, r1, r2) with partial pivoting into out[0..2]. */
+function solve3(
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  i: number,
+  r0: number,
+  r1: number,
+  r2: number,
+  out: Float64Array,
+): boolean {
+  const m = sys3;
+  m[0] = a;
+  m[1] = b;
+  m[2] = c;
+  m[3] = r0;
+  m[4] = d;
+  m[5] = e;
+  m[6] = f;
+  m[7] = r1;
+  m[8] = g;
+  m[9] = h;
+  m[10] = i;
+  m[11] = r2;
+  for (let k = 0; k < 3; k++) {
+    let p = k;
+    for (let r = k + 1; r < 3; r++) if (Math.abs(m[r * 4 + k]) > Math.abs(m[p * 4 + k])) p = r;
+    if (m[p * 4 + k] === 0) return false;
+    if (p !== k) {
+      for (let col = k; col < 4; col++) {
+        const tmp = m[k * 4 + col];
+        m[k * 4 + col] = m[p * 4 + col];
+        m[p * 4 + col] = tmp;
+      }
+    }
+    for (let r = k + 1; r < 3; r++) {
+      const l = m[r * 4 + k] / m[k * 4 + k];
+      if (l === 0) continue;
+      for (let col = k + 1; col < 4; col++) m[r * 4 + col] -= l * m[k * 4 + col];
+    }
+  }
+  const x2 = m[11] / m[10];
+  const x1 = (m[7] - m[6] * x2) / m[5];
+  const x0 = (m[3] - m[1] * x1 - m[2] * x2) / m[0];
+  out[0] = x0;
+  out[1] = x1;
+  out[2] = x2;
+  return Number.isFinite(x0) && Number.isFinite(x1) && Number.isFinite(x2);
+}
 const smallPerm = new Int32Array(4);
 
 /**
@@ -412,6 +554,33 @@ function solveBlockPair(
     const d = t[p0 * n + p0] + t[q0 * n + q0];
     if (d === 0) return false;
     out[0] = rhs[0] / d;
+    return true;
+  }
+  if (pw === 2 && qw === 1) {
+    // (P + r I) y = rhs
+    const d = t[q0 * n + q0];
+    const i0 = p0 * n + p0,
+      i1 = i0 + n;
+    return solve2(t[i0] + d, t[i0 + 1], t[i1], t[i1 + 1] + d, rhs[0], rhs[1], out);
+  }
+  if (pw === 1 && qw === 2) {
+    // y (p I + R^T) = rhs  <=>  (R + p I) y^T = rhs^T
+    const d = t[p0 * n + p0];
+    const i0 = q0 * n + q0,
+      i1 = i0 + n;
+    return solve2(t[i0] + d, t[i0 + 1], t[i1], t[i1 + 1] + d, rhs[0], rhs[1], out);
+  }
+  if (p0 === q0) {
+    // diagonal 2x2 block, symmetric Y = [y0 y1; y1 y2]: three equations
+    const i0 = p0 * n + p0,
+      i1 = i0 + n;
+    const a = t[i0],
+      b = t[i0 + 1],
+      c = t[i1],
+      d = t[i1 + 1];
+    if (!solve3(2 * a, 2 * b, 0, c, a + d, b, 0, 2 * c, 2 * d, rhs[0], 0.5 * (rhs[1] + rhs[2]), rhs[3], out)) return false;
+    out[3] = out[2];
+    out[2] = out[1];
     return true;
   }
   const m = pw * qw;
@@ -516,9 +685,13 @@ function solveQuasiTriangularLyapunov(
           tc = col * n + qe;
         let s = p <= col ? c[p * n + col] : c[col * n + p];
         if (tail > 0) {
-          let d = 0;
-          for (let l = 0; l < tail; l++) d += y[yp + l] * t[tc + l] + t[tp + l] * y[yc + l];
-          s -= d;
+          let d0 = 0,
+            d1 = 0;
+          for (let l = 0; l < tail; l++) {
+            d0 += y[yp + l] * t[tc + l];
+            d1 += t[tp + l] * y[yc + l];
+          }
+          s -= d0 + d1;
         }
         (cc === 0 ? y0 : y1)[p] = s;
       }
@@ -579,6 +752,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly work1: Float64Array;
   private readonly work2: Float64Array;
   private readonly ycol: Float64Array;
+  private readonly nonzeroRows: Int32Array;
 
   constructor(
     readonly n: number,
@@ -613,6 +787,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     this.work1 = new Float64Array(n * n);
     this.work2 = new Float64Array(n * n);
     this.ycol = new Float64Array(2 * n);
+    this.nonzeroRows = new Int32Array(n);
   }
 
   solve(q: Matrix): LyapunovSolution {
@@ -620,9 +795,8 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const qs = symmetricPart(q, n, this.work2);
     const w = this.work1,
       c = this.work2;
-    // C = Z^T Qs Z = Zt Qs Zt^T : W = Zt Qs^T (= Zt Qs), C = W Zt^T (upper triangle)
-    multiplyNT(n, n, n, this.zt, qs.data, w);
-    multiplyNT(n, n, n, w, this.zt, c, true);
+    // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
+    this.transformRightHandSide(qs.data, w, c);
     const y = w; // W no longer needed
     if (!solveQuasiTriangularLyapunov(n, this.t, c, y, this.blockStart, this.blockSize, this.nBlocks, this.ycol)) {
       throwSingularFromSpectrum(n, this.a);
@@ -635,9 +809,50 @@ class SchurLyapunovSolver implements LyapunovSolver {
     // residual: M = A X (X symmetric: A X^T)
     multiplyNT(n, n, n, this.a, X.data, w);
     const normX = frobenius(X.data, n * n);
-    for (const v of X.data) if (!Number.isFinite(v)) throwSingularFromSpectrum(n, this.a);
+    if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
     const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, frobenius(q.data, n * n));
     return { X, residual, warnings: [...this.warnings], method: "bartels-stewart" };
+  }
+
+  /**
+   * c (upper triangle) <- Zt qs Zt^T. When only k <= n/2 rows/columns of qs are nonzero (noise entering a few
+   * coordinates, the usual case), only those columns of Zt take part: c = G Qkk G^T with G = Zt[:, rows].
+   */
+  private transformRightHandSide(qs: Float64Array, w: Float64Array, c: Float64Array): void {
+    const n = this.n;
+    const rows = this.nonzeroRows;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      for (let j = 0; j < n; j++) {
+        if (qs[ri + j] !== 0) {
+          rows[k++] = i;
+          break;
+        }
+      }
+    }
+    if (2 * k > n) {
+      // dense: W = Zt Qs^T (= Zt Qs), C = W Zt^T
+      multiplyNT(n, n, n, this.zt, qs, w);
+      multiplyNT(n, n, n, w, this.zt, c, true);
+      return;
+    }
+    const qkk = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) qkk[a * k + b] = qs[rows[a] * n + rows[b]];
+    const g = w.subarray(0, n * k),
+      wk = w.subarray(n * k, 2 * n * k);
+    const zt = this.zt;
+    for (let i = 0; i < n; i++) {
+      const zi = i * n,
+        gi = i * k;
+      for (let a = 0; a < k; a++) g[gi + a] = zt[zi + rows[a]];
+    }
+    if (k === 0) {
+      c.fill(0, 0, n * n);
+      return;
+    }
+    multiplyNT(n, k, k, g, qkk, wk);
+    multiplyNT(n, n, k, wk, g, c, true);
   }
 }
 
@@ -683,7 +898,10 @@ class TinyLyapunovSolver implements LyapunovSolver {
 
 function checkShape(m: Matrix, n: number, what: string): void {
   if (m.rows !== n || m.cols !== n) throw new RangeError(`Lyapunov: ${what} must be ${n}x${n}, got ${m.rows}x${m.cols}`);
-  for (const v of m.data) if (!Number.isFinite(v)) throw new RangeError(`Lyapunov: ${what} has a non-finite entry`);
+  const d = m.data;
+  let acc = 0;
+  for (let i = 0; i < n * n; i++) acc += d[i] * 0; // NaN iff some entry is NaN or infinite
+  if (acc !== 0) throw new RangeError(`Lyapunov: ${what} has a non-finite entry`);
 }
 
 /**

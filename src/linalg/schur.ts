@@ -1,17 +1,25 @@
 /**
- * Real Schur decomposition A = Z T Z^T of a dense real matrix: Householder reduction to upper Hessenberg form, then
- * Francis implicit double-shift QR with deflation and exceptional shifts (the scheme of LAPACK's dlahqr), with
- * every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate eigenvalues).
+ * Real Schur decomposition A = Z T Z^T of a dense real matrix, and the eigenvalues of general matrices.
+ *
+ *  - Householder reduction to upper Hessenberg form, in panels with matrix-matrix trailing updates for large n
+ *    (compact WY form, as LAPACK's dgehrd/dlahr2);
+ *  - Francis implicit double-shift QR with the deflation tests, exceptional shifts and bulge-chasing of LAPACK's
+ *    dlahqr; sweeps apply their reflectors to the far parts of the matrix and to Z in pairs, after the bulge;
+ *  - for large active blocks, aggressive early deflation (Braman, Byers & Mathias; LAPACK dlaqr3) with Schur
+ *    reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts for a batch of sweeps;
+ *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair).
  *
  * Internally the orthogonal factor is kept transposed (Zt = Z^T, row j = Schur vector j) so that every update of it
  * walks memory contiguously in the row-major layout.
  */
 
 import { type Matrix, matrix, transpose } from "./matrix.js";
+import { gemmNN, gemmNT } from "./gemm.js";
 
 const EPS = 2 ** -52; // spacing of doubles at 1 (LAPACK dlamch('P'))
 const SAFE_MIN = 2 ** -1022; // smallest normal double
 const EXCEPTIONAL_SHIFT_PERIOD = 10; // iterations without deflation before an ad hoc shift (dlahqr's KEXSH)
+const SWEEP_CHUNK = 64; // reflectors per chunk of a QR sweep on large matrices
 
 /** Thrown when the QR iteration does not deflate an eigenvalue within its iteration budget. */
 export class SchurConvergenceError extends Error {
@@ -32,17 +40,309 @@ function checkSquareFinite(a: Matrix, what: string): void {
   for (const x of a.data) if (!Number.isFinite(x)) throw new RangeError(`${what}: matrix has a non-finite entry`);
 }
 
+let warmedUp = false;
+
+/**
+ * Runs the kernels once on small deterministic inputs, covering their branches (odd sizes, 2x2 blocks, chunked
+ * sweeps, blocked panels). V8 compiles hot loops with the type feedback gathered so far; a branch first reached
+ * inside optimised code deoptimises it, which can repeat many times in one large factorisation. About a
+ * millisecond, once per process.
+ */
+function warmUp(): void {
+  warmedUp = true;
+  const wr = new Float64Array(12),
+    wi = new Float64Array(12);
+  for (const n of [5, 8]) {
+    for (let rep = 0; rep < 3; rep++) {
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n * n; i++) a[i] = Math.sin(1.3 * i + rep) + (i % (n + 1) === 0 ? 0.25 * rep : 0);
+      for (const withZ of [true, false]) {
+        const h = a.slice();
+        const zt = withZ ? new Float64Array(n * n) : null;
+        hessenbergInPlace(n, h, zt);
+        francisQR(n, h, zt, wr, wi, withZ || rep === 1, rep === 2 ? 2 : n);
+      }
+    }
+  }
+  const n = 13,
+    nb = 3;
+  const ws = panelWorkspace(n, nb);
+  const h = new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) h[i] = Math.cos(0.7 * i);
+  const taus = new Float64Array(n),
+    w = new Float64Array(2 * n),
+    zt = new Float64Array(n * n);
+  reducePanel(n, h, 0, nb, taus, true, ws);
+  reducePanel(n, h, nb, nb, taus, true, ws);
+  reduceUnblocked(n, h, 2 * nb, taus, true, w);
+  for (let i = 0; i < n; i++) zt[i * n + i] = 1;
+  accumulateUnblocked(n, h, zt, 2 * nb, taus, w);
+  accumulatePanel(n, h, zt, nb, nb, taus, ws);
+  accumulatePanel(n, h, zt, 0, nb, taus, ws);
+}
+
+const HESS_BLOCK = 32; // reflectors per panel of the blocked Hessenberg reduction
+const HESS_CROSSOVER = 128; // trailing size below which the reduction continues unblocked
+
 /**
  * In-place Householder reduction of the n x n row-major `h` to upper Hessenberg form. When `zt` is given it receives
- * Q^T where A = Q H Q^T. `work` needs 2n entries (reflector and a row accumulator). Entries below the first
- * subdiagonal are set to exactly zero.
+ * Q^T where A = Q H Q^T. Entries below the first subdiagonal are set to exactly zero. Large matrices are reduced in
+ * panels of HESS_BLOCK columns (compact WY form, trailing updates by matrix-matrix products, as in LAPACK dgehrd).
  */
 export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
-  const w = work ?? new Float64Array(2 * n);
+  if (!warmedUp) warmUp();
+  const w = work && work.length >= 2 * n ? work : new Float64Array(2 * n);
+  const taus = new Float64Array(Math.max(n, 1));
+  const nb = HESS_BLOCK;
+  let kStart = 0;
+  let ws: PanelWorkspace | null = null;
+  if (n - 2 > HESS_CROSSOVER + nb) {
+    ws = panelWorkspace(n, nb);
+    while (n - kStart - 2 > HESS_CROSSOVER + nb) {
+      reducePanel(n, h, kStart, nb, taus, zt !== null, ws);
+      kStart += nb;
+    }
+  }
+  reduceUnblocked(n, h, kStart, taus, zt !== null, w);
+  if (!zt) return;
+  // Zt = Q^T = H_{n-3} ... H_1 H_0, built backwards: Zt[k+1.., k+1..] <- Zt[k+1.., k+1..] H_k.
+  zt.fill(0);
+  for (let i = 0; i < n; i++) zt[i * n + i] = 1;
+  accumulateUnblocked(n, h, zt, kStart, taus, w);
+  if (ws) for (let k0 = kStart - nb; k0 >= 0; k0 -= nb) accumulatePanel(n, h, zt, k0, nb, taus, ws);
+}
+
+interface PanelWorkspace {
+  vt: Float64Array; // nb x n: row t = reflector t of the panel (zeros before its leading 1)
+  v: Float64Array; // n x nb: its transpose
+  y: Float64Array; // n x nb: Y = A V T
+  tm: Float64Array; // nb x nb upper triangular T
+  wk: Float64Array; // max(nb x n, n x nb): products
+  c: Float64Array; // n: current column
+  g: Float64Array; // nb
+  w1: Float64Array; // nb
+  w2: Float64Array; // nb
+}
+
+function panelWorkspace(n: number, nb: number): PanelWorkspace {
+  return {
+    vt: new Float64Array(nb * n),
+    v: new Float64Array(n * nb),
+    y: new Float64Array(n * nb),
+    tm: new Float64Array(nb * nb),
+    wk: new Float64Array(nb * n),
+    c: new Float64Array(n),
+    g: new Float64Array(nb),
+    w1: new Float64Array(nb),
+    w2: new Float64Array(nb),
+  };
+}
+
+/** Column t of the panel's T factor from w1 = V_t^T v_t: T[s,t] = -tau T[s, s..t-1] w1[s..t-1], T[t,t] = tau. */
+function extendT(tm: Float64Array, nb: number, t: number, tau: number, w1: Float64Array): void {
+  for (let s = 0; s < t; s++) {
+    let acc = 0;
+    for (let u = s; u < t; u++) acc += tm[s * nb + u] * w1[u];
+    tm[s * nb + t] = -tau * acc;
+  }
+  tm[t * nb + t] = tau;
+}
+
+/**
+ * Reduces columns k0 .. k0+nb-1 (reflectors H_k0 .. H_{k0+nb-1}) and applies them to the trailing matrix with
+ * matrix-matrix products: A <- (I - V T^T V^T)(A - Y V^T), Y = A V T.
+ */
+function reducePanel(
+  n: number,
+  h: Float64Array,
+  k0: number,
+  nb: number,
+  taus: Float64Array,
+  keepV: boolean,
+  ws: PanelWorkspace,
+): void {
+  const { vt, v, y, tm, wk, c, g, w1, w2 } = ws;
+  vt.fill(0);
+  tm.fill(0);
+  for (let t = 0; t < nb; t++) {
+    const j = k0 + t;
+    // c = column j of Q_j^T A Q_j, with Q_j = H_k0 ... H_{j-1} = I - V T V^T.
+    for (let r = 0; r < n; r++) c[r] = h[r * n + j];
+    if (t > 0) {
+      for (let s = 0; s < t; s++) g[s] = vt[s * n + j];
+      for (let r = 0; r < n; r++) {
+        const yr = r * nb;
+        let acc = 0;
+        for (let s = 0; s < t; s++) acc += y[yr + s] * g[s];
+        c[r] -= acc;
+      }
+      for (let s = 0; s < t; s++) {
+        const vs = s * n;
+        let acc = 0;
+        for (let r = k0 + s + 1; r < n; r++) acc += vt[vs + r] * c[r];
+        w1[s] = acc;
+      }
+      for (let s = 0; s < t; s++) {
+        let acc = 0;
+        for (let u = 0; u <= s; u++) acc += tm[u * nb + s] * w1[u];
+        w2[s] = acc;
+      }
+      for (let s = 0; s < t; s++) {
+        const vs = s * n;
+        const f = w2[s];
+        for (let r = k0 + s + 1; r < n; r++) c[r] -= vt[vs + r] * f;
+      }
+    }
+    // Reflector from c[j+1 ..].
+    const alpha = c[j + 1];
+    let scale = 0;
+    for (let r = j + 2; r < n; r++) scale = Math.max(scale, Math.abs(c[r]));
+    const vrow = t * n;
+    vt[vrow + j + 1] = 1;
+    let tau = 0,
+      beta = alpha;
+    if (scale > 0) {
+      let ss = 0;
+      for (let r = j + 2; r < n; r++) {
+        const q = c[r] / scale;
+        ss += q * q;
+      }
+      const xnorm = scale * Math.sqrt(ss);
+      beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
+      tau = (beta - alpha) / beta;
+      const inv = 1 / (alpha - beta);
+      for (let r = j + 2; r < n; r++) vt[vrow + r] = c[r] * inv;
+    }
+    taus[j] = tau;
+    // Final column j.
+    for (let r = 0; r <= j; r++) h[r * n + j] = c[r];
+    h[(j + 1) * n + j] = beta;
+    for (let r = j + 2; r < n; r++) h[r * n + j] = keepV ? vt[vrow + r] : 0;
+    // T and Y columns.
+    for (let s = 0; s < t; s++) {
+      const vs = s * n;
+      let acc = 0;
+      for (let r = j + 1; r < n; r++) acc += vt[vs + r] * vt[vrow + r];
+      w1[s] = acc;
+    }
+    extendT(tm, nb, t, tau, w1);
+    if (tau === 0) {
+      for (let r = 0; r < n; r++) y[r * nb + t] = 0;
+      continue;
+    }
+    // y = tau (A v - Y w1): the one matrix-vector product per column, four rows per pass over v.
+    let r = 0;
+    for (; r + 4 <= n; r += 4) {
+      const h0 = r * n,
+        h1 = h0 + n,
+        h2 = h1 + n,
+        h3 = h2 + n;
+      let d0 = 0,
+        d1 = 0,
+        d2 = 0,
+        d3 = 0;
+      for (let q = j + 1; q < n; q++) {
+        const x = vt[vrow + q];
+        d0 += h[h0 + q] * x;
+        d1 += h[h1 + q] * x;
+        d2 += h[h2 + q] * x;
+        d3 += h[h3 + q] * x;
+      }
+      y[r * nb + t] = d0;
+      y[(r + 1) * nb + t] = d1;
+      y[(r + 2) * nb + t] = d2;
+      y[(r + 3) * nb + t] = d3;
+    }
+    for (; r < n; r++) {
+      const hr = r * n;
+      let d = 0;
+      for (let q = j + 1; q < n; q++) d += h[hr + q] * vt[vrow + q];
+      y[r * nb + t] = d;
+    }
+    for (r = 0; r < n; r++) {
+      const yr = r * nb;
+      let e = 0;
+      for (let s = 0; s < t; s++) e += y[yr + s] * w1[s];
+      y[yr + t] = tau * (y[yr + t] - e);
+    }
+  }
+  const cs = k0 + nb;
+  const ncol = n - cs;
+  // Right: A[:, cs:] -= Y Vt[:, cs:]
+  gemmNN(n, ncol, nb, -1, y, 0, nb, vt, cs, n, h, cs, n);
+  // Left: A[k0+1:, cs:] -= V T^T (Vt A[k0+1:, cs:])
+  const rows = n - k0 - 1;
+  wk.fill(0, 0, nb * ncol);
+  gemmNN(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
+  for (let s = nb - 1; s >= 0; s--) {
+    const ws0 = s * ncol;
+    const tss = tm[s * nb + s];
+    for (let q = 0; q < ncol; q++) wk[ws0 + q] *= tss;
+    for (let u = 0; u < s; u++) {
+      const f = tm[u * nb + s];
+      if (f === 0) continue;
+      const wu = u * ncol;
+      for (let q = 0; q < ncol; q++) wk[ws0 + q] += f * wk[wu + q];
+    }
+  }
+  for (let r = 0; r < n; r++) for (let t = 0; t < nb; t++) v[r * nb + t] = vt[t * n + r];
+  gemmNN(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
+}
+
+/**
+ * x[r, c0 .. c0+len) <- x[r, c0 .. c0+len) (I - tau v v^T) for rows r0 .. r1-1 of the row-major n-column x; two rows
+ * per pass over v (independent accumulators).
+ */
+function applyReflectorRight(
+  x: Float64Array,
+  n: number,
+  r0: number,
+  r1: number,
+  c0: number,
+  len: number,
+  tau: number,
+  v: Float64Array,
+): void {
+  let r = r0;
+  for (; r + 2 <= r1; r += 2) {
+    const a = r * n + c0,
+      b = a + n;
+    let s = 0,
+      t = 0;
+    for (let i = 0; i < len; i++) {
+      const vi = v[i];
+      s += x[a + i] * vi;
+      t += x[b + i] * vi;
+    }
+    s *= tau;
+    t *= tau;
+    for (let i = 0; i < len; i++) {
+      const vi = v[i];
+      x[a + i] -= s * vi;
+      x[b + i] -= t * vi;
+    }
+  }
+  for (; r < r1; r++) {
+    const a = r * n + c0;
+    let s = 0;
+    for (let i = 0; i < len; i++) s += x[a + i] * v[i];
+    s *= tau;
+    for (let i = 0; i < len; i++) x[a + i] -= s * v[i];
+  }
+}
+
+/** Unblocked reduction of columns kStart .. n-3 (reflectors stored below the subdiagonal when keepV). */
+function reduceUnblocked(
+  n: number,
+  h: Float64Array,
+  kStart: number,
+  taus: Float64Array,
+  keepV: boolean,
+  w: Float64Array,
+): void {
   const v = w; // v[0..len) : reflector, v[0] = 1
   const acc = w.subarray(n); // acc[j] : row accumulator for the left update
-  const taus = zt ? new Float64Array(Math.max(n, 1)) : null;
-  for (let k = 0; k < n - 2; k++) {
+  for (let k = kStart; k < n - 2; k++) {
     const r0 = k + 1; // first row touched by reflector k
     const len = n - r0;
     // Reflector annihilating h[k+2.., k].
@@ -50,15 +350,13 @@ export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array |
     let xnorm2 = 0;
     let scale = 0;
     for (let i = 1; i < len; i++) scale = Math.max(scale, Math.abs(h[(r0 + i) * n + k]));
-    if (scale > 0) {
-      for (let i = 1; i < len; i++) {
-        const y = h[(r0 + i) * n + k] / scale;
-        xnorm2 += y * y;
-      }
-    }
     if (scale === 0) {
-      if (taus) taus[k] = 0;
+      taus[k] = 0;
       continue;
+    }
+    for (let i = 1; i < len; i++) {
+      const q = h[(r0 + i) * n + k] / scale;
+      xnorm2 += q * q;
     }
     const xnorm = scale * Math.sqrt(xnorm2);
     const beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
@@ -66,39 +364,59 @@ export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array |
     const inv = 1 / (alpha - beta);
     v[0] = 1;
     for (let i = 1; i < len; i++) v[i] = h[(r0 + i) * n + k] * inv;
-    if (taus) taus[k] = tau;
-    // Column k becomes (beta, 0, ..., 0) below the diagonal.
+    taus[k] = tau;
+    // Column k becomes (beta, 0, ..., 0) below the diagonal (v kept there for the accumulation of Q).
     h[r0 * n + k] = beta;
-    for (let i = 1; i < len; i++) h[(r0 + i) * n + k] = zt ? v[i] : 0; // keep v for the accumulation of Q
+    for (let i = 1; i < len; i++) h[(r0 + i) * n + k] = keepV ? v[i] : 0;
     // Left update: rows r0.., columns k+1..n-1:  H <- (I - tau v v^T) H.
     const c0 = k + 1;
     for (let j = c0; j < n; j++) acc[j] = 0;
-    for (let i = 0; i < len; i++) {
-      const vi = v[i];
-      const row = (r0 + i) * n;
-      for (let j = c0; j < n; j++) acc[j] += vi * h[row + j];
+    let i = 0;
+    for (; i + 2 <= len; i += 2) {
+      const va = v[i],
+        vb = v[i + 1];
+      const ra = (r0 + i) * n,
+        rb = ra + n;
+      for (let j = c0; j < n; j++) acc[j] += va * h[ra + j] + vb * h[rb + j];
     }
-    for (let i = 0; i < len; i++) {
-      const f = tau * v[i];
-      const row = (r0 + i) * n;
-      for (let j = c0; j < n; j++) h[row + j] -= f * acc[j];
+    if (i < len) {
+      const va = v[i];
+      const ra = (r0 + i) * n;
+      for (let j = c0; j < n; j++) acc[j] += va * h[ra + j];
+    }
+    for (i = 0; i + 2 <= len; i += 2) {
+      const fa = tau * v[i],
+        fb = tau * v[i + 1];
+      const ra = (r0 + i) * n,
+        rb = ra + n;
+      for (let j = c0; j < n; j++) {
+        const aj = acc[j];
+        h[ra + j] -= fa * aj;
+        h[rb + j] -= fb * aj;
+      }
+    }
+    if (i < len) {
+      const fa = tau * v[i];
+      const ra = (r0 + i) * n;
+      for (let j = c0; j < n; j++) h[ra + j] -= fa * acc[j];
     }
     // Right update: all rows, columns r0..n-1:  H <- H (I - tau v v^T).
-    for (let r = 0; r < n; r++) {
-      const row = r * n + r0;
-      let s = 0;
-      for (let i = 0; i < len; i++) s += h[row + i] * v[i];
-      if (s === 0) continue;
-      s *= tau;
-      for (let i = 0; i < len; i++) h[row + i] -= s * v[i];
-    }
+    applyReflectorRight(h, n, 0, n, r0, len, tau, v);
   }
-  if (!zt) return;
-  // Zt = Q^T = H_{n-3} ... H_1 H_0, built backwards: Zt[k+1.., k+1..] <- Zt[k+1.., k+1..] H_k.
-  zt.fill(0);
-  for (let i = 0; i < n; i++) zt[i * n + i] = 1;
-  for (let k = n - 3; k >= 0; k--) {
-    const tau = taus![k];
+}
+
+/** Zt <- Zt H_k for k = n-3 down to kStart (trailing blocks only), clearing the stored reflectors from h. */
+function accumulateUnblocked(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array,
+  kStart: number,
+  taus: Float64Array,
+  w: Float64Array,
+): void {
+  const v = w;
+  for (let k = n - 3; k >= kStart; k--) {
+    const tau = taus[k];
     const r0 = k + 1;
     const len = n - r0;
     v[0] = 1;
@@ -107,15 +425,53 @@ export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array |
       h[(r0 + i) * n + k] = 0;
     }
     if (tau === 0) continue;
-    for (let r = r0; r < n; r++) {
-      const row = r * n + r0;
-      let s = 0;
-      for (let i = 0; i < len; i++) s += zt[row + i] * v[i];
-      if (s === 0) continue;
-      s *= tau;
-      for (let i = 0; i < len; i++) zt[row + i] -= s * v[i];
+    applyReflectorRight(zt, n, r0, n, r0, len, tau, v);
+  }
+}
+
+/** Zt[k0+1:, k0+1:] <- M (I - V T^T V^T) for the panel k0 .. k0+nb-1, clearing its reflectors from h. */
+function accumulatePanel(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array,
+  k0: number,
+  nb: number,
+  taus: Float64Array,
+  ws: PanelWorkspace,
+): void {
+  const { vt, tm, wk, w1 } = ws;
+  vt.fill(0);
+  tm.fill(0);
+  for (let t = 0; t < nb; t++) {
+    const j = k0 + t;
+    const vrow = t * n;
+    vt[vrow + j + 1] = 1;
+    for (let r = j + 2; r < n; r++) {
+      vt[vrow + r] = h[r * n + j];
+      h[r * n + j] = 0;
+    }
+    for (let s = 0; s < t; s++) {
+      const vs = s * n;
+      let acc = 0;
+      for (let r = j + 1; r < n; r++) acc += vt[vs + r] * vt[vrow + r];
+      w1[s] = acc;
+    }
+    extendT(tm, nb, t, taus[j], w1);
+  }
+  const off = k0 + 1;
+  const nn = n - off;
+  // W = M V (nn x nb), then W <- W T^T, then M -= W Vt.
+  wk.fill(0, 0, nn * nb);
+  gemmNT(nn, nb, nn, 1, zt, off * n + off, n, vt, off, n, wk, 0, nb);
+  for (let r = 0; r < nn; r++) {
+    const wr = r * nb;
+    for (let t = 0; t < nb; t++) {
+      let acc = 0;
+      for (let u = t; u < nb; u++) acc += wk[wr + u] * tm[t * nb + u];
+      wk[wr + t] = acc;
     }
   }
+  gemmNN(nn, nn, nb, -1, wk, 0, nb, vt, off, n, zt, off * n + off, n);
 }
 
 /** Upper Hessenberg form A = Q H Q^T (Householder). */
@@ -142,7 +498,20 @@ export interface StandardBlock {
   sn: number;
 }
 
-const signOf = (x: number): number => (x < 0 || Object.is(x, -0) ? -1 : 1);
+/** sqrt(a^2 + b^2 + c^2) without overflow/underflow (cheaper than Math.hypot in V8). */
+export function norm3(a: number, b: number, c: number): number {
+  const s = Math.max(Math.abs(a), Math.abs(b), Math.abs(c));
+  if (s > 1e150 || s < 1e-150) {
+    if (s === 0 || s === Infinity || s !== s) return s;
+    const x = a / s,
+      y = b / s,
+      z = c / s;
+    return s * Math.sqrt(x * x + y * y + z * z);
+  }
+  return Math.sqrt(a * a + b * b + c * c);
+}
+
+const signOf = (x: number): number => (x < 0 || (x === 0 && 1 / x < 0) ? -1 : 1);
 
 /**
  * Schur factorisation of a real 2x2 block [a b; c d] = [cs -sn; sn cs] [a' b'; c' d'] [cs sn; -sn cs] where either
@@ -252,6 +621,97 @@ export function standardiseBlock(a: number, b: number, c: number, d: number, out
   return out;
 }
 
+/**
+ * Applies reflectors kb .. kb+count-1 of a bulge-chasing chunk from the left to rows of the row-major `x`, over
+ * columns c0..c1: reflector kb+r acts on rows kb+r .. kb+r+2 (only two rows when kb+r+2 > last, the final
+ * reflector of a sweep ending at row `last`). Reflectors are applied in pairs sharing a pass over the columns.
+ */
+function applyReflectorsLeft(
+  x: Float64Array,
+  n: number,
+  kb: number,
+  count: number,
+  last: number,
+  c0: number,
+  c1: number,
+  refT: Float64Array,
+  refU1: Float64Array,
+  refU2: Float64Array,
+): void {
+  let r = 0;
+  for (; r + 1 < count; r += 2) {
+    const k = kb + r;
+    const ta = refT[r],
+      tb = refT[r + 1];
+    if (k + 3 > last || ta === 0 || tb === 0) {
+      applyOneLeft(x, n, k, last, c0, c1, ta, refU1[r], refU2[r]);
+      applyOneLeft(x, n, k + 1, last, c0, c1, tb, refU1[r + 1], refU2[r + 1]);
+      continue;
+    }
+    // rows k .. k+3: reflector a on k..k+2, then reflector b on k+1..k+3
+    const ua1 = refU1[r],
+      ua2 = refU2[r],
+      ub1 = refU1[r + 1],
+      ub2 = refU2[r + 1];
+    const ta1 = ta * ua1,
+      ta2 = ta * ua2,
+      tb1 = tb * ub1,
+      tb2 = tb * ub2;
+    const r0 = k * n,
+      r1 = r0 + n,
+      r2 = r1 + n,
+      r3 = r2 + n;
+    for (let j = c0; j <= c1; j++) {
+      const x0 = x[r0 + j];
+      let x1 = x[r1 + j],
+        x2 = x[r2 + j];
+      const x3 = x[r3 + j];
+      const sa = x0 + ua1 * x1 + ua2 * x2;
+      x[r0 + j] = x0 - sa * ta;
+      x1 -= sa * ta1;
+      x2 -= sa * ta2;
+      const sb = x1 + ub1 * x2 + ub2 * x3;
+      x[r1 + j] = x1 - sb * tb;
+      x[r2 + j] = x2 - sb * tb1;
+      x[r3 + j] = x3 - sb * tb2;
+    }
+  }
+  if (r < count) applyOneLeft(x, n, kb + r, last, c0, c1, refT[r], refU1[r], refU2[r]);
+}
+
+function applyOneLeft(
+  x: Float64Array,
+  n: number,
+  k: number,
+  last: number,
+  c0: number,
+  c1: number,
+  t1: number,
+  u1: number,
+  u2: number,
+): void {
+  if (t1 === 0) return;
+  const t2 = t1 * u1;
+  const r0 = k * n,
+    r1 = r0 + n;
+  if (k + 2 <= last) {
+    const t3 = t1 * u2;
+    const r2 = r1 + n;
+    for (let j = c0; j <= c1; j++) {
+      const sum = x[r0 + j] + u1 * x[r1 + j] + u2 * x[r2 + j];
+      x[r0 + j] -= sum * t1;
+      x[r1 + j] -= sum * t2;
+      x[r2 + j] -= sum * t3;
+    }
+  } else {
+    for (let j = c0; j <= c1; j++) {
+      const sum = x[r0 + j] + u1 * x[r1 + j];
+      x[r0 + j] -= sum * t1;
+      x[r1 + j] -= sum * t2;
+    }
+  }
+}
+
 const blockScratch: StandardBlock = { a: 0, b: 0, c: 0, d: 0, rt1r: 0, rt1i: 0, rt2r: 0, rt2i: 0, cs: 1, sn: 0 };
 
 /**
@@ -269,6 +729,723 @@ export function hessenbergQR(
   wi: Float64Array,
   wantT: boolean,
 ): void {
+  if (zt && !wantT) throw new RangeError("hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)");
+  if (!warmedUp) warmUp();
+  francisQR(n, h, zt, wr, wi, wantT, n > 256 ? SWEEP_CHUNK : n);
+}
+
+const AED_MIN = 200; // active blocks at least this large use aggressive early deflation (measured crossover)
+const AED_NIBBLE = 14; // skip the sweeps when a deflation window deflated more than this percentage
+
+/** Number of shifts per iteration for an active block of size nh (after LAPACK's iparmq). */
+function shiftCount(nh: number): number {
+  if (nh < 30) return 2;
+  if (nh < 60) return 4;
+  if (nh < 150) return 10;
+  if (nh < 590) {
+    const v = Math.max(10, Math.round(nh / Math.log2(nh)));
+    return v - (v % 2);
+  }
+  return nh < 3000 ? 64 : 128;
+}
+
+/** Size of the aggressive-early-deflation window for an active block of size nh. */
+function deflationWindow(nh: number): number {
+  const ns = shiftCount(nh);
+  return nh <= 500 ? ns : Math.round(1.5 * ns);
+}
+
+interface AedWorkspace {
+  s: Float64Array; // window copy, nw x nw
+  vt: Float64Array; // its Schur vectors, transposed
+  tmp: Float64Array; // products with the rest of the matrix
+  swr: Float64Array;
+  swi: Float64Array;
+  sr: Float64Array; // shifts, bottom of the window first
+  si: Float64Array;
+  nshifts: number;
+  u: Float64Array;
+  w: Float64Array;
+  d: Float64Array; // local copy of a block pair being swapped (4 x 4)
+  q: Float64Array; // its orthogonal transformation (4 x 4)
+  e: Float64Array; // scratch (4 x 4)
+  x: Float64Array; // Sylvester solution / Kronecker system
+}
+
+function aedWorkspace(n: number): AedWorkspace {
+  const nw = Math.min(n, deflationWindow(n));
+  return {
+    s: new Float64Array(nw * nw),
+    vt: new Float64Array(nw * nw),
+    tmp: new Float64Array(nw * n),
+    swr: new Float64Array(nw),
+    swi: new Float64Array(nw),
+    sr: new Float64Array(nw),
+    si: new Float64Array(nw),
+    nshifts: 0,
+    u: new Float64Array(nw),
+    w: new Float64Array(nw),
+    d: new Float64Array(16),
+    q: new Float64Array(16),
+    e: new Float64Array(16),
+    x: new Float64Array(24),
+  };
+}
+
+/** Eigenvalues of the (standardised) diagonal blocks of rows lo..hi of h into wr/wi. */
+function recordBlocks(n: number, h: Float64Array, lo: number, hi: number, wr: Float64Array, wi: Float64Array): void {
+  for (let j = hi; j >= lo; ) {
+    if (j > lo && h[j * n + j - 1] !== 0) {
+      const im = Math.sqrt(Math.abs(h[(j - 1) * n + j])) * Math.sqrt(Math.abs(h[j * n + j - 1]));
+      wr[j - 1] = h[(j - 1) * n + j - 1];
+      wr[j] = h[j * n + j];
+      wi[j - 1] = im;
+      wi[j] = -im;
+      j -= 2;
+    } else {
+      wr[j] = h[j * n + j];
+      wi[j] = 0;
+      j--;
+    }
+  }
+}
+
+/** Rows r0 .. r0+len-1, columns c0..c1 of the row-major x (leading dimension ld) <- (I - tau u u^T) x. */
+function householderLeft(
+  x: Float64Array,
+  ld: number,
+  r0: number,
+  len: number,
+  c0: number,
+  c1: number,
+  u: Float64Array,
+  tau: number,
+  w: Float64Array,
+): void {
+  if (tau === 0) return;
+  for (let c = c0; c <= c1; c++) w[c] = 0;
+  for (let i = 0; i < len; i++) {
+    const ui = u[i];
+    const row = (r0 + i) * ld;
+    for (let c = c0; c <= c1; c++) w[c] += ui * x[row + c];
+  }
+  for (let i = 0; i < len; i++) {
+    const f = tau * u[i];
+    const row = (r0 + i) * ld;
+    for (let c = c0; c <= c1; c++) x[row + c] -= f * w[c];
+  }
+}
+
+/**
+ * Householder reflector I - tau u u^T (u[0] = 1) mapping x[0..len) to (beta, 0, ..., 0); beta is returned in
+ * out[0], tau in out[1].
+ */
+function householderVector(x: Float64Array, len: number, u: Float64Array, out: Float64Array): void {
+  const alpha = x[0];
+  let scale = 0;
+  for (let i = 1; i < len; i++) scale = Math.max(scale, Math.abs(x[i]));
+  u[0] = 1;
+  if (scale === 0) {
+    for (let i = 1; i < len; i++) u[i] = 0;
+    out[0] = alpha;
+    out[1] = 0;
+    return;
+  }
+  let ss = 0;
+  for (let i = 1; i < len; i++) {
+    const q = x[i] / scale;
+    ss += q * q;
+  }
+  const beta = -signOf(alpha) * Math.hypot(alpha, scale * Math.sqrt(ss));
+  const inv = 1 / (alpha - beta);
+  for (let i = 1; i < len; i++) u[i] = x[i] * inv;
+  out[0] = beta;
+  out[1] = (beta - alpha) / beta;
+}
+
+const hhOut = new Float64Array(2);
+
+/** Rotation (cs, sn) on rows/columns j, j+1 of the m x m row-major t, and on rows j, j+1 of vt. */
+function rotatePair(m: number, t: Float64Array, vt: Float64Array, j: number, cs: number, sn: number): void {
+  const r0 = j * m,
+    r1 = r0 + m;
+  for (let c = j; c < m; c++) {
+    const x = t[r0 + c],
+      y = t[r1 + c];
+    t[r0 + c] = cs * x + sn * y;
+    t[r1 + c] = cs * y - sn * x;
+  }
+  for (let r = 0; r <= j + 1; r++) {
+    const p = r * m + j;
+    const x = t[p],
+      y = t[p + 1];
+    t[p] = cs * x + sn * y;
+    t[p + 1] = cs * y - sn * x;
+  }
+  for (let c = 0; c < m; c++) {
+    const x = vt[r0 + c],
+      y = vt[r1 + c];
+    vt[r0 + c] = cs * x + sn * y;
+    vt[r1 + c] = cs * y - sn * x;
+  }
+}
+
+/** Standardises the 2x2 diagonal block at (j, j) of the m x m quasi-triangular t (vt updated). */
+function standardiseAt(m: number, t: Float64Array, vt: Float64Array, j: number): void {
+  const r0 = j * m,
+    r1 = r0 + m;
+  const b = standardiseBlock(t[r0 + j], t[r0 + j + 1], t[r1 + j], t[r1 + j + 1], blockScratch);
+  const cs = b.cs,
+    sn = b.sn;
+  for (let c = j + 2; c < m; c++) {
+    const x = t[r0 + c],
+      y = t[r1 + c];
+    t[r0 + c] = cs * x + sn * y;
+    t[r1 + c] = cs * y - sn * x;
+  }
+  for (let r = 0; r < j; r++) {
+    const p = r * m + j;
+    const x = t[p],
+      y = t[p + 1];
+    t[p] = cs * x + sn * y;
+    t[p + 1] = cs * y - sn * x;
+  }
+  for (let c = 0; c < m; c++) {
+    const x = vt[r0 + c],
+      y = vt[r1 + c];
+    vt[r0 + c] = cs * x + sn * y;
+    vt[r1 + c] = cs * y - sn * x;
+  }
+  t[r0 + j] = b.a;
+  t[r0 + j + 1] = b.b;
+  t[r1 + j] = b.c;
+  t[r1 + j + 1] = b.d;
+}
+
+/**
+ * Swaps the adjacent diagonal blocks of sizes n1 (at j1) and n2 (at j1 + n1) of the m x m quasi-triangular t by an
+ * orthogonal similarity (vt updated), after the method of LAPACK's dlaexc: the invariant subspace of the second
+ * block, spanned by [-X; I] with A11 X - X A22 = A12, is rotated to the front. Returns false (t untouched) when the
+ * swap would be numerically unstable.
+ */
+function swapBlocks(
+  m: number,
+  t: Float64Array,
+  vt: Float64Array,
+  j1: number,
+  n1: number,
+  n2: number,
+  ws: AedWorkspace,
+): boolean {
+  if (n1 === 1 && n2 === 1) {
+    const a = t[j1 * m + j1],
+      b = t[j1 * m + j1 + 1],
+      c = t[(j1 + 1) * m + j1 + 1];
+    if (a === c) return true;
+    const r = norm3(b, c - a, 0);
+    rotatePair(m, t, vt, j1, b / r, (c - a) / r);
+    t[j1 * m + j1] = c;
+    t[(j1 + 1) * m + j1 + 1] = a;
+    t[(j1 + 1) * m + j1] = 0;
+    return true;
+  }
+  const p = n1 + n2;
+  const D = ws.d,
+    Q = ws.q,
+    E = ws.e,
+    X = ws.x;
+  let dnorm = 0;
+  for (let r = 0; r < p; r++) {
+    for (let c = 0; c < p; c++) {
+      const v = t[(j1 + r) * m + j1 + c];
+      D[r * 4 + c] = v;
+      dnorm = Math.max(dnorm, Math.abs(v));
+    }
+  }
+  const smin = Math.max(EPS * dnorm, SAFE_MIN / EPS);
+  const thresh = Math.max(10 * EPS * dnorm, SAFE_MIN / EPS);
+  // Kronecker system for X (n1 x n2): unknown (k, c) at k*n2 + c; equation (r, c) likewise; 4 x 5 augmented in X.
+  const nu = n1 * n2;
+  X.fill(0);
+  for (let r = 0; r < n1; r++) {
+    for (let c = 0; c < n2; c++) {
+      const row = (r * n2 + c) * 5;
+      for (let k = 0; k < n1; k++) X[row + k * n2 + c] += D[r * 4 + k];
+      for (let k = 0; k < n2; k++) X[row + r * n2 + k] -= D[(n1 + k) * 4 + n1 + c];
+      X[row + 4] = D[r * 4 + n1 + c];
+    }
+  }
+  const perm = smallPermutation;
+  for (let u = 0; u < nu; u++) perm[u] = u;
+  for (let k = 0; k < nu; k++) {
+    let br = k,
+      bc = k,
+      best = -1;
+    for (let r = k; r < nu; r++) {
+      for (let c = k; c < nu; c++) {
+        const v = Math.abs(X[r * 5 + c]);
+        if (v > best) {
+          best = v;
+          br = r;
+          bc = c;
+        }
+      }
+    }
+    if (br !== k) {
+      for (let c = 0; c < 5; c++) {
+        const tmp = X[k * 5 + c];
+        X[k * 5 + c] = X[br * 5 + c];
+        X[br * 5 + c] = tmp;
+      }
+    }
+    if (bc !== k) {
+      for (let r = 0; r < nu; r++) {
+        const tmp = X[r * 5 + k];
+        X[r * 5 + k] = X[r * 5 + bc];
+        X[r * 5 + bc] = tmp;
+      }
+      const tp = perm[k];
+      perm[k] = perm[bc];
+      perm[bc] = tp;
+    }
+    if (Math.abs(X[k * 5 + k]) < smin) X[k * 5 + k] = X[k * 5 + k] < 0 ? -smin : smin;
+    for (let r = k + 1; r < nu; r++) {
+      const f = X[r * 5 + k] / X[k * 5 + k];
+      if (f === 0) continue;
+      for (let c = k + 1; c < 5; c++) X[r * 5 + c] -= f * X[k * 5 + c];
+    }
+  }
+  const sol = ws.w; // nu <= 4 <= nw entries
+  for (let k = nu - 1; k >= 0; k--) {
+    let acc = X[k * 5 + 4];
+    for (let c = k + 1; c < nu; c++) acc -= X[k * 5 + c] * X[20 + c];
+    X[20 + k] = acc / X[k * 5 + k];
+  }
+  for (let u = 0; u < nu; u++) sol[perm[u]] = X[20 + u];
+  // M = [-X; I] (p x n2) in E; Q = accumulated reflectors of its QR factorisation.
+  E.fill(0);
+  for (let r = 0; r < n1; r++) for (let c = 0; c < n2; c++) E[r * 4 + c] = -sol[r * n2 + c];
+  for (let k = 0; k < n2; k++) E[(n1 + k) * 4 + k] = 1;
+  Q.fill(0);
+  for (let r = 0; r < p; r++) Q[r * 4 + r] = 1;
+  const u = ws.u;
+  const col = smallColumn;
+  for (let c = 0; c < n2; c++) {
+    const len = p - c;
+    for (let r = 0; r < len; r++) col[r] = E[(c + r) * 4 + c];
+    householderVector(col, len, u, hhOut);
+    const tau = hhOut[1];
+    if (tau === 0) continue;
+    // E <- H E (rows c.., columns c..n2-1); Q <- Q H (columns c.., all rows)
+    for (let cc = c; cc < n2; cc++) {
+      let acc = 0;
+      for (let r = 0; r < len; r++) acc += u[r] * E[(c + r) * 4 + cc];
+      acc *= tau;
+      for (let r = 0; r < len; r++) E[(c + r) * 4 + cc] -= acc * u[r];
+    }
+    for (let r = 0; r < p; r++) {
+      let acc = 0;
+      for (let k = 0; k < len; k++) acc += Q[r * 4 + c + k] * u[k];
+      acc *= tau;
+      for (let k = 0; k < len; k++) Q[r * 4 + c + k] -= acc * u[k];
+    }
+  }
+  // Stability check on the local block: E = Q^T D Q must have a negligible (2,1) block.
+  for (let r = 0; r < p; r++) {
+    for (let c = 0; c < p; c++) {
+      let acc = 0;
+      for (let k = 0; k < p; k++) acc += D[r * 4 + k] * Q[k * 4 + c];
+      E[r * 4 + c] = acc; // D Q
+    }
+  }
+  for (let r = n2; r < p; r++) {
+    for (let c = 0; c < n2; c++) {
+      let acc = 0;
+      for (let k = 0; k < p; k++) acc += Q[k * 4 + r] * E[k * 4 + c];
+      if (!(Math.abs(acc) <= thresh)) return false;
+    }
+  }
+  // Apply: rows j1.. <- Q^T rows (columns j1..m-1), columns j1.. <- columns Q (rows 0..j1+p-1), vt rows.
+  const tmp = smallColumn;
+  for (let c = j1; c < m; c++) {
+    for (let r = 0; r < p; r++) {
+      let acc = 0;
+      for (let k = 0; k < p; k++) acc += Q[k * 4 + r] * t[(j1 + k) * m + c];
+      tmp[r] = acc;
+    }
+    for (let r = 0; r < p; r++) t[(j1 + r) * m + c] = tmp[r];
+  }
+  for (let r = 0; r < j1 + p; r++) {
+    const base = r * m + j1;
+    for (let c = 0; c < p; c++) {
+      let acc = 0;
+      for (let k = 0; k < p; k++) acc += t[base + k] * Q[k * 4 + c];
+      tmp[c] = acc;
+    }
+    for (let c = 0; c < p; c++) t[base + c] = tmp[c];
+  }
+  for (let c = 0; c < m; c++) {
+    for (let r = 0; r < p; r++) {
+      let acc = 0;
+      for (let k = 0; k < p; k++) acc += Q[k * 4 + r] * vt[(j1 + k) * m + c];
+      tmp[r] = acc;
+    }
+    for (let r = 0; r < p; r++) vt[(j1 + r) * m + c] = tmp[r];
+  }
+  for (let r = 0; r < n1; r++) for (let c = 0; c < n2; c++) t[(j1 + n2 + r) * m + j1 + c] = 0;
+  if (n2 === 2) standardiseAt(m, t, vt, j1);
+  if (n1 === 2) standardiseAt(m, t, vt, j1 + n2);
+  return true;
+}
+
+const smallPermutation = new Int32Array(4);
+const smallColumn = new Float64Array(4);
+
+/**
+ * Moves the diagonal block starting at `from` up to start at `to` (a block boundary) by adjacent swaps. Returns
+ * false if a swap is refused or the moved 2x2 block splits (the matrix is then still a valid Schur form).
+ */
+function moveBlockUp(m: number, t: Float64Array, vt: Float64Array, from: number, to: number, ws: AedWorkspace): boolean {
+  const nbf = from + 1 < m && t[(from + 1) * m + from] !== 0 ? 2 : 1;
+  let here = from;
+  while (here > to) {
+    const nbp = here >= 2 && t[(here - 1) * m + here - 2] !== 0 ? 2 : 1;
+    if (!swapBlocks(m, t, vt, here - nbp, nbp, nbf, ws)) return false;
+    here -= nbp;
+    if (nbf === 2 && t[(here + 1) * m + here] === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * Aggressive early deflation (Braman, Byers & Mathias; LAPACK dlaqr3) on the trailing nw x nw window of the active
+ * block [l, i]: Schur-factorise the window, find the eigenvalues whose spike components are negligible (moving the
+ * others to the top of the window), deflate them, restore Hessenberg form and apply the window's transformation to
+ * the rest of the matrix. Returns the number of deflated eigenvalues (now at the bottom, rows i-nd+1..i, in
+ * standardised Schur form), or -1 if the window could not be factorised. The undeflated window eigenvalues are
+ * left in ws.sr/si (bottom first) as shifts.
+ */
+function aggressiveDeflation(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  wantT: boolean,
+  l: number,
+  i: number,
+  nw: number,
+  ws: AedWorkspace,
+): number {
+  const kwtop = i - nw + 1;
+  const spikeScale = kwtop === l ? 0 : h[kwtop * n + kwtop - 1];
+  const S = ws.s,
+    vt = ws.vt;
+  for (let r = 0; r < nw; r++) {
+    const src = (kwtop + r) * n + kwtop;
+    for (let c = 0; c < nw; c++) S[r * nw + c] = c >= r - 1 ? h[src + c] : 0;
+  }
+  vt.fill(0, 0, nw * nw);
+  for (let r = 0; r < nw; r++) vt[r * nw + r] = 1;
+  try {
+    francisQR(nw, S, vt, ws.swr, ws.swi, true, nw);
+  } catch {
+    return -1;
+  }
+  // Deflation checks from the bottom; undeflatable blocks are moved to the top (position ilst).
+  const smlnum = SAFE_MIN * (n / EPS);
+  const s = spikeScale;
+  let ns = nw;
+  let ilst = 0;
+  while (ilst < ns) {
+    const two = ns >= 2 && S[(ns - 1) * nw + ns - 2] !== 0;
+    if (!two) {
+      let foo = Math.abs(S[(ns - 1) * nw + ns - 1]);
+      if (foo === 0) foo = Math.abs(s);
+      if (Math.abs(s * vt[(ns - 1) * nw]) <= Math.max(smlnum, EPS * foo)) {
+        ns -= 1;
+      } else {
+        if (ns - 1 > ilst && !moveBlockUp(nw, S, vt, ns - 1, ilst, ws)) break;
+        ilst += 1;
+      }
+    } else {
+      let foo =
+        Math.abs(S[(ns - 1) * nw + ns - 1]) +
+        Math.sqrt(Math.abs(S[(ns - 1) * nw + ns - 2])) * Math.sqrt(Math.abs(S[(ns - 2) * nw + ns - 1]));
+      if (foo === 0) foo = Math.abs(s);
+      if (Math.max(Math.abs(s * vt[(ns - 1) * nw]), Math.abs(s * vt[(ns - 2) * nw])) <= Math.max(smlnum, EPS * foo)) {
+        ns -= 2;
+      } else {
+        if (ns - 2 > ilst && !moveBlockUp(nw, S, vt, ns - 2, ilst, ws)) break;
+        ilst += 2;
+      }
+    }
+  }
+  const nd = nw - ns;
+  // Shifts: eigenvalues of the undeflated blocks, bottom first.
+  let cnt = 0;
+  for (let j = ns - 1; j >= 0; ) {
+    if (j >= 1 && S[j * nw + j - 1] !== 0) {
+      const re = S[j * nw + j];
+      const im = Math.sqrt(Math.abs(S[(j - 1) * nw + j])) * Math.sqrt(Math.abs(S[j * nw + j - 1]));
+      ws.sr[cnt] = re;
+      ws.si[cnt] = im;
+      ws.sr[cnt + 1] = re;
+      ws.si[cnt + 1] = -im;
+      cnt += 2;
+      j -= 2;
+    } else {
+      ws.sr[cnt] = S[j * nw + j];
+      ws.si[cnt] = 0;
+      cnt++;
+      j--;
+    }
+  }
+  ws.nshifts = cnt;
+  if (nd === 0 && s !== 0) return 0; // nothing deflated: leave the matrix as it is
+  // Restore Hessenberg form: reflect the spike of the undeflated part onto its first entry, then reduce.
+  if (s !== 0) {
+    const u = ws.u,
+      w = ws.w;
+    let first = 0;
+    if (ns > 0) {
+      const sp = smallSpike(ws, nw);
+      for (let r = 0; r < ns; r++) sp[r] = s * vt[r * nw];
+      if (ns > 1) {
+        householderVector(sp, ns, u, hhOut);
+        first = hhOut[0];
+        const tau = hhOut[1];
+        householderLeft(S, nw, 0, ns, 0, nw - 1, u, tau, w);
+        if (tau !== 0) applyReflectorRight(S, nw, 0, ns, 0, ns, tau, u);
+        householderLeft(vt, nw, 0, ns, 0, nw - 1, u, tau, w);
+        reduceLeading(nw, S, vt, ns, ws);
+      } else {
+        first = sp[0];
+      }
+    }
+    h[kwtop * n + kwtop - 1] = first;
+    for (let r = 1; r < nw; r++) h[(kwtop + r) * n + kwtop - 1] = 0;
+  }
+  for (let r = 0; r < nw; r++) {
+    const dst = (kwtop + r) * n + kwtop;
+    for (let c = 0; c < nw; c++) h[dst + c] = S[r * nw + c];
+  }
+  // Apply the window transformation V = vt^T to the rest.
+  const i1 = wantT ? 0 : l;
+  const i2 = wantT ? n - 1 : i;
+  const tmp = ws.tmp;
+  const above = kwtop - i1;
+  if (above > 0) {
+    tmp.fill(0, 0, above * nw);
+    gemmNT(above, nw, nw, 1, h, i1 * n + kwtop, n, vt, 0, nw, tmp, 0, nw);
+    for (let r = 0; r < above; r++) {
+      const dst = (i1 + r) * n + kwtop;
+      for (let c = 0; c < nw; c++) h[dst + c] = tmp[r * nw + c];
+    }
+  }
+  const right = i2 - i;
+  if (right > 0) {
+    tmp.fill(0, 0, nw * right);
+    gemmNN(nw, right, nw, 1, vt, 0, nw, h, kwtop * n + i + 1, n, tmp, 0, right);
+    for (let r = 0; r < nw; r++) {
+      const dst = (kwtop + r) * n + i + 1;
+      for (let c = 0; c < right; c++) h[dst + c] = tmp[r * right + c];
+    }
+  }
+  if (zt) {
+    tmp.fill(0, 0, nw * n);
+    gemmNN(nw, n, nw, 1, vt, 0, nw, zt, kwtop * n, n, tmp, 0, n);
+    zt.set(tmp.subarray(0, nw * n), kwtop * n);
+  }
+  return nd;
+}
+
+function smallSpike(ws: AedWorkspace, nw: number): Float64Array {
+  return ws.swr.length >= nw ? ws.swr : new Float64Array(nw);
+}
+
+/** Householder reduction to Hessenberg form of the leading ns x ns block of the m x m row-major t (rows of the
+ * transformation also applied to columns ns..m-1 and to vt). */
+function reduceLeading(m: number, t: Float64Array, vt: Float64Array, ns: number, ws: AedWorkspace): void {
+  const u = ws.u,
+    w = ws.w;
+  const col = ws.swi.length >= m ? ws.swi : new Float64Array(m);
+  for (let k = 0; k < ns - 2; k++) {
+    const len = ns - k - 1;
+    for (let r = 0; r < len; r++) col[r] = t[(k + 1 + r) * m + k];
+    householderVector(col, len, u, hhOut);
+    const tau = hhOut[1];
+    if (tau === 0) continue;
+    t[(k + 1) * m + k] = hhOut[0];
+    for (let r = 1; r < len; r++) t[(k + 1 + r) * m + k] = 0;
+    householderLeft(t, m, k + 1, len, k + 1, m - 1, u, tau, w);
+    applyReflectorRight(t, m, 0, ns, k + 1, len, tau, u);
+    householderLeft(vt, m, k + 1, len, 0, m - 1, u, tau, w);
+  }
+}
+
+/**
+ * One Francis double-shift sweep on the active block [l, i] with shifts (rt1r + i rt1i, rt2r + i rt2i) (a
+ * complex-conjugate pair or two reals): the bulge starts at the lowest row m where two consecutive subdiagonals are
+ * small enough, and is chased down to row i. Rows i1.. and columns ..i2 delimit what is updated (the whole matrix
+ * when the Schur form is wanted); zt (if given) accumulates the transformations.
+ */
+function qrSweep(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  l: number,
+  i: number,
+  i1: number,
+  i2: number,
+  chunk: number,
+  refT: Float64Array,
+  refU1: Float64Array,
+  refU2: Float64Array,
+  rt1r: number,
+  rt1i: number,
+  rt2r: number,
+  rt2i: number,
+): void {
+  const ulp = EPS;
+  // Look for two consecutive small subdiagonal elements; v = first column of (H - s1)(H - s2) / scale.
+  let m: number;
+  let v0 = 0,
+    v1 = 0,
+    v2 = 0;
+  for (m = i - 2; m >= l; m--) {
+    const hmm = h[m * n + m];
+    let h21s = h[(m + 1) * n + m];
+    let s = Math.abs(hmm - rt2r) + Math.abs(rt2i) + Math.abs(h21s);
+    h21s /= s;
+    v0 = h21s * h[m * n + m + 1] + (hmm - rt1r) * ((hmm - rt2r) / s) - rt1i * (rt2i / s);
+    v1 = h21s * (hmm + h[(m + 1) * n + m + 1] - rt1r - rt2r);
+    v2 = h21s * h[(m + 2) * n + m + 1];
+    s = Math.abs(v0) + Math.abs(v1) + Math.abs(v2);
+    v0 /= s;
+    v1 /= s;
+    v2 /= s;
+    if (m === l) break;
+    const h00 = Math.abs(h[m * n + m - 1]) * (Math.abs(v1) + Math.abs(v2));
+    const h11b =
+      Math.abs(v0) * (Math.abs(h[(m - 1) * n + m - 1]) + Math.abs(hmm) + Math.abs(h[(m + 1) * n + m + 1]));
+    if (h00 <= ulp * h11b) break;
+  }
+
+  // Double-shift QR sweep: chase the bulge from row m down to row i, in chunks of reflectors. Within a chunk
+  // only the window [kb, we] x [kb, we] around the bulge is updated at once; the rows above the window, the
+  // columns right of it and Zt are updated after the chunk, each in one cache-friendly pass (rows of the
+  // matrix contiguous in memory).
+  for (let kb = m; kb <= i - 1; kb += chunk) {
+    const ke = Math.min(kb + chunk, i); // reflectors kb .. ke-1
+    const we = Math.min(ke + 2, i); // last row/column of the window
+    for (let k = kb; k < ke; k++) {
+      const nr = Math.min(3, i - k + 1);
+      if (k > m) {
+        v0 = h[k * n + k - 1];
+        v1 = h[(k + 1) * n + k - 1];
+        v2 = nr === 3 ? h[(k + 2) * n + k - 1] : 0;
+      }
+      // Householder reflector P = I - t1 [1 u1 u2][1 u1 u2]^T with P [v0 v1 v2]^T = [beta 0 0]^T.
+      const alpha = v0;
+      if (nr !== 3) v2 = 0;
+      let t1 = 0,
+        u1 = 0,
+        u2 = 0,
+        beta = alpha;
+      if (v1 !== 0 || v2 !== 0) {
+        beta = -signOf(alpha) * norm3(alpha, v1, v2);
+        t1 = (beta - alpha) / beta;
+        const inv = 1 / (alpha - beta);
+        u1 = v1 * inv;
+        u2 = v2 * inv;
+      }
+      if (k > m) {
+        h[k * n + k - 1] = beta;
+        h[(k + 1) * n + k - 1] = 0;
+        if (k < i - 1) h[(k + 2) * n + k - 1] = 0;
+      } else if (m > l) {
+        // Use this instead of h[k,k-1] = -h[k,k-1] (avoids trouble when u1, u2 underflow).
+        h[k * n + k - 1] *= 1 - t1;
+      }
+      const r = k - kb;
+      refT[r] = t1;
+      refU1[r] = u1;
+      refU2[r] = nr === 3 ? u2 : 0;
+      if (t1 === 0) continue;
+      const t2 = t1 * u1;
+      const t3 = t1 * refU2[r];
+      const r0 = k * n,
+        r1 = r0 + n,
+        r2 = r1 + n;
+      if (nr === 3) {
+        for (let j = k; j <= we; j++) {
+          const sum = h[r0 + j] + u1 * h[r1 + j] + u2 * h[r2 + j];
+          h[r0 + j] -= sum * t1;
+          h[r1 + j] -= sum * t2;
+          h[r2 + j] -= sum * t3;
+        }
+        const jmax = Math.min(k + 3, i);
+        for (let j = kb; j <= jmax; j++) {
+          const p = j * n + k;
+          const sum = h[p] + u1 * h[p + 1] + u2 * h[p + 2];
+          h[p] -= sum * t1;
+          h[p + 1] -= sum * t2;
+          h[p + 2] -= sum * t3;
+        }
+      } else {
+        for (let j = k; j <= we; j++) {
+          const sum = h[r0 + j] + u1 * h[r1 + j];
+          h[r0 + j] -= sum * t1;
+          h[r1 + j] -= sum * t2;
+        }
+        for (let j = kb; j <= i; j++) {
+          const p = j * n + k;
+          const sum = h[p] + u1 * h[p + 1];
+          h[p] -= sum * t1;
+          h[p + 1] -= sum * t2;
+        }
+      }
+    }
+    const nref = ke - kb;
+    // Deferred: columns right of the window (rows kb .. ke+1), then Zt rows, one reflector at a time.
+    if (we < i2) applyReflectorsLeft(h, n, kb, nref, i, we + 1, i2, refT, refU1, refU2);
+    if (zt) applyReflectorsLeft(zt, n, kb, nref, i, 0, n - 1, refT, refU1, refU2);
+    // Deferred: rows above the window (i1 .. kb-1), columns kb .. ke+1: one contiguous row segment at a time,
+    // sliding the reflectors along it with the two shared entries kept in registers.
+    const twoLast = kb + nref + 1 > i; // the chunk's last reflector is a 2-row one (sweep end)
+    const full = twoLast ? nref - 1 : nref;
+    for (let row = i1; row < kb; row++) {
+      const base = row * n + kb;
+      let x1 = h[base],
+        x2 = h[base + 1];
+      for (let r = 0; r < full; r++) {
+        const t1 = refT[r];
+        const x3 = h[base + r + 2];
+        const sum = (x1 + refU1[r] * x2 + refU2[r] * x3) * t1;
+        h[base + r] = x1 - sum;
+        x1 = x2 - sum * refU1[r];
+        x2 = x3 - sum * refU2[r];
+      }
+      if (twoLast) {
+        const sum = (x1 + refU1[full] * x2) * refT[full];
+        h[base + full] = x1 - sum;
+        h[base + full + 1] = x2 - sum * refU1[full];
+      } else {
+        h[base + full] = x1;
+        h[base + full + 1] = x2;
+      }
+    }
+  }
+}
+
+function francisQR(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+  chunk: number,
+): void {
   if (n === 0) return;
   if (n === 1) {
     wr[0] = h[0];
@@ -280,11 +1457,17 @@ export function hessenbergQR(
   const ulp = EPS;
   const smlnum = SAFE_MIN * (n / ulp);
   const itmax = 30 * Math.max(10, n);
+  // Reflectors per chunk of a sweep (large matrices defer the far updates so the touched rows stay in cache).
+  const refT = new Float64Array(chunk),
+    refU1 = new Float64Array(chunk),
+    refU2 = new Float64Array(chunk);
+  const aed = n >= AED_MIN ? aedWorkspace(n) : null;
   let kdefl = 0;
   let i = n - 1;
   while (i >= 0) {
     let l = 0;
     let converged = false;
+    let exhausted = false; // aggressive early deflation consumed the whole active block
     for (let its = 0; its <= itmax; its++) {
       // Look for a single small subdiagonal element.
       let k: number;
@@ -318,6 +1501,43 @@ export function hessenbergQR(
       kdefl++;
       const i1 = wantT ? 0 : l;
       const i2 = wantT ? n - 1 : i;
+
+      // Large active blocks: aggressive early deflation on a trailing window, then sweeps with its shifts.
+      const nh = i - l + 1;
+      if (aed !== null && nh >= AED_MIN && kdefl % EXCEPTIONAL_SHIFT_PERIOD !== 0) {
+        const ns = shiftCount(nh);
+        const nw = Math.min(nh, deflationWindow(nh));
+        const nd = aggressiveDeflation(n, h, zt, wantT, l, i, nw, aed);
+        if (nd > 0) {
+          recordBlocks(n, h, i - nd + 1, i, wr, wi);
+          i -= nd;
+          kdefl = 0;
+          if (i < l) {
+            exhausted = true;
+            break;
+          }
+          if (nd * 100 > AED_NIBBLE * nw || i - l + 1 < AED_MIN) continue;
+        }
+        if (nd >= 0) {
+          const avail = aed.nshifts;
+          const use = Math.min(ns, avail);
+          const sr = aed.sr,
+            si = aed.si;
+          for (let q = 0; q < use; ) {
+            if (si[q] !== 0 && q + 1 < avail) {
+              qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, sr[q], si[q], sr[q + 1], si[q + 1]);
+              q += 2;
+            } else if (q + 1 < avail && si[q + 1] === 0) {
+              qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, sr[q], 0, sr[q + 1], 0);
+              q += 2;
+            } else {
+              qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, sr[q], 0, sr[q], 0);
+              q += 1;
+            }
+          }
+          continue;
+        }
+      }
 
       // Shifts: the eigenvalues of the trailing 2x2 block, or exceptional ones.
       let h11: number, h12: number, h21: number, h22: number;
@@ -371,113 +1591,9 @@ export function hessenbergQR(
         }
       }
 
-      // Look for two consecutive small subdiagonal elements; v = first column of (H - s1)(H - s2) / scale.
-      let m: number;
-      let v0 = 0,
-        v1 = 0,
-        v2 = 0;
-      for (m = i - 2; m >= l; m--) {
-        const hmm = h[m * n + m];
-        let h21s = h[(m + 1) * n + m];
-        let s = Math.abs(hmm - rt2r) + Math.abs(rt2i) + Math.abs(h21s);
-        h21s /= s;
-        v0 = h21s * h[m * n + m + 1] + (hmm - rt1r) * ((hmm - rt2r) / s) - rt1i * (rt2i / s);
-        v1 = h21s * (hmm + h[(m + 1) * n + m + 1] - rt1r - rt2r);
-        v2 = h21s * h[(m + 2) * n + m + 1];
-        s = Math.abs(v0) + Math.abs(v1) + Math.abs(v2);
-        v0 /= s;
-        v1 /= s;
-        v2 /= s;
-        if (m === l) break;
-        const h00 = Math.abs(h[m * n + m - 1]) * (Math.abs(v1) + Math.abs(v2));
-        const h11b =
-          Math.abs(v0) * (Math.abs(h[(m - 1) * n + m - 1]) + Math.abs(hmm) + Math.abs(h[(m + 1) * n + m + 1]));
-        if (h00 <= ulp * h11b) break;
-      }
-
-      // Double-shift QR sweep: chase the bulge from row m down to row i.
-      for (let k = m; k <= i - 1; k++) {
-        const nr = Math.min(3, i - k + 1);
-        if (k > m) {
-          v0 = h[k * n + k - 1];
-          v1 = h[(k + 1) * n + k - 1];
-          v2 = nr === 3 ? h[(k + 2) * n + k - 1] : 0;
-        }
-        // Householder reflector P = I - t1 [1 u1 u2][1 u1 u2]^T with P [v0 v1 v2]^T = [beta 0 0]^T.
-        const alpha = v0;
-        const xnorm = nr === 3 ? Math.hypot(v1, v2) : Math.abs(v1);
-        let t1 = 0,
-          u1 = 0,
-          u2 = 0,
-          beta = alpha;
-        if (xnorm !== 0) {
-          beta = -signOf(alpha) * Math.hypot(alpha, xnorm);
-          t1 = (beta - alpha) / beta;
-          const inv = 1 / (alpha - beta);
-          u1 = v1 * inv;
-          u2 = v2 * inv;
-        }
-        if (k > m) {
-          h[k * n + k - 1] = beta;
-          h[(k + 1) * n + k - 1] = 0;
-          if (k < i - 1) h[(k + 2) * n + k - 1] = 0;
-        } else if (m > l) {
-          // Use this instead of h[k,k-1] = -h[k,k-1] (avoids trouble when u1, u2 underflow).
-          h[k * n + k - 1] *= 1 - t1;
-        }
-        if (t1 === 0) continue;
-        const t2 = t1 * u1;
-        if (nr === 3) {
-          const t3 = t1 * u2;
-          const r0 = k * n,
-            r1 = r0 + n,
-            r2 = r1 + n;
-          for (let j = k; j <= i2; j++) {
-            const sum = h[r0 + j] + u1 * h[r1 + j] + u2 * h[r2 + j];
-            h[r0 + j] -= sum * t1;
-            h[r1 + j] -= sum * t2;
-            h[r2 + j] -= sum * t3;
-          }
-          const jmax = Math.min(k + 3, i);
-          for (let j = i1; j <= jmax; j++) {
-            const p = j * n + k;
-            const sum = h[p] + u1 * h[p + 1] + u2 * h[p + 2];
-            h[p] -= sum * t1;
-            h[p + 1] -= sum * t2;
-            h[p + 2] -= sum * t3;
-          }
-          if (zt) {
-            for (let j = 0; j < n; j++) {
-              const sum = zt[r0 + j] + u1 * zt[r1 + j] + u2 * zt[r2 + j];
-              zt[r0 + j] -= sum * t1;
-              zt[r1 + j] -= sum * t2;
-              zt[r2 + j] -= sum * t3;
-            }
-          }
-        } else {
-          const r0 = k * n,
-            r1 = r0 + n;
-          for (let j = k; j <= i2; j++) {
-            const sum = h[r0 + j] + u1 * h[r1 + j];
-            h[r0 + j] -= sum * t1;
-            h[r1 + j] -= sum * t2;
-          }
-          for (let j = i1; j <= i; j++) {
-            const p = j * n + k;
-            const sum = h[p] + u1 * h[p + 1];
-            h[p] -= sum * t1;
-            h[p + 1] -= sum * t2;
-          }
-          if (zt) {
-            for (let j = 0; j < n; j++) {
-              const sum = zt[r0 + j] + u1 * zt[r1 + j];
-              zt[r0 + j] -= sum * t1;
-              zt[r1 + j] -= sum * t2;
-            }
-          }
-        }
-      }
+      qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, rt1r, rt1i, rt2r, rt2i);
     }
+    if (exhausted) continue;
     if (!converged) throw new SchurConvergenceError(i, itmax);
 
     if (l === i) {

@@ -5,12 +5,14 @@
 import { ModelError } from "../errors.js";
 import { parseModelText } from "./raw.js";
 import { validateNetwork, type NetworkModel } from "./network.js";
+import { validateParticles, type ParticlesModel } from "./particles.js";
 
 export * from "./network.js";
+export * from "./particles.js";
 export { parseModelText, formatZodError, formatPath } from "./raw.js";
 
 /** Every model kind the engines understand. */
-export type Model = NetworkModel;
+export type Model = NetworkModel | ParticlesModel;
 
 /** Validates parsed plain data into a typed model, dispatching on its `kind`. */
 export function validateModel(raw: unknown, source?: string): Model {
@@ -21,10 +23,12 @@ export function validateModel(raw: unknown, source?: string): Model {
   switch (kind) {
     case "network":
       return validateNetwork(raw, source);
+    case "particles":
+      return validateParticles(raw, source);
     case undefined:
-      throw new ModelError("missing field 'kind' (one of: network)", source);
+      throw new ModelError("missing field 'kind' (one of: network, particles)", source);
     default:
-      throw new ModelError(`unknown kind '${String(kind)}' (one of: network)`, source);
+      throw new ModelError(`unknown kind '${String(kind)}' (one of: network, particles)`, source);
   }
 }
 

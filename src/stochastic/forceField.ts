@@ -1,6 +1,9 @@
 /**
  * The contract between force fields (networks, external potentials, pair potentials) and the integrators:
  * a force field maps coordinates to forces -dU/dx, without allocating, so it can sit in a hot loop.
+ *
+ * Coordinates are never wrapped into a periodic box by the integrators: a force field with a box maps them into it
+ * itself (minimum image), so displacements (drift velocities, Stratonovich increments) stay continuous.
  */
 
 export interface ForceField {
@@ -11,11 +14,23 @@ export interface ForceField {
    * energy U(x). Must not allocate.
    */
   compute(x: Float64Array, force: Float64Array): number;
-  /**
-   * Largest curvature d^2U/dx^2 the dynamics can meet (an upper bound on the squared stiffest frequency times mass),
-   * used by the time-step safety check; Infinity if unknown.
-   */
-  readonly maxCurvature: number;
-  /** Called after the integrator moved x (e.g. to wrap into a periodic box or rebuild neighbour lists). */
-  afterMove?(x: Float64Array): void;
+}
+
+/** A ForceField that is the sum of several (each writes into its own scratch, then added). */
+export class SumForceField implements ForceField {
+  readonly dof: number;
+  private readonly scratch: Float64Array;
+  constructor(readonly parts: ForceField[]) {
+    if (parts.length === 0) throw new RangeError("SumForceField needs at least one part");
+    this.dof = parts[0].dof;
+    this.scratch = new Float64Array(this.dof);
+  }
+  compute(x: Float64Array, force: Float64Array): number {
+    let u = this.parts[0].compute(x, force);
+    for (let k = 1; k < this.parts.length; k++) {
+      u += this.parts[k].compute(x, this.scratch);
+      for (let i = 0; i < this.dof; i++) force[i] += this.scratch[i];
+    }
+    return u;
+  }
 }

@@ -2,5 +2,12 @@
  * Registry of studies available from the CLI. Add one import and one entry per study.
  */
 import type { StudyCli } from "./registry.js";
+import { varianceResonanceStudy } from "./variance-resonance.js";
+import { energyCorrelationsStudy } from "./energy-correlations.js";
+import { particleBathChainStudy } from "./particle-bath-chain.js";
 
-export const studies: StudyCli[] = [];
+export const studies: StudyCli[] = [
+  varianceResonanceStudy,
+  energyCorrelationsStudy,
+  particleBathChainStudy,
+];

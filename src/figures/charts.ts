@@ -1,0 +1,658 @@
+// Reusable figure builders shared by all studies: line charts (styled series,
+// log axes, reference lines, points with error bars), heatmaps with vector
+// fields, particle snapshots, and multi-panel layouts labelled (a), (b), ...
+import * as Plot from "@observablehq/plot";
+import {
+  type Block,
+  type ColorRamp,
+  type Figure,
+  type LegendItem,
+  type LineStyle,
+  type MarkerShape,
+  type Table,
+  MPL,
+  composeFigure,
+  dashArray,
+  formatNumber,
+  rampColor,
+  rampLegend,
+  resolveColor,
+  stack,
+  svgEl,
+  swatchLegend,
+  textColorOn,
+  textWidth,
+  useFigureFont,
+  wrapText,
+} from "./figure.js";
+
+/** One panel of a figure: a Plot chart plus what its legend needs and the data behind it. */
+export interface Panel {
+  title?: string;
+  /** Size of the chart in px (axes included). */
+  width: number;
+  height: number;
+  /** Swatches explaining the series / categories. */
+  legend?: LegendItem[];
+  /** Continuous colour scale used by the panel. */
+  ramp?: ColorRamp;
+  /** The chart as an <svg> element (Plot output). */
+  plot(document: Document): SVGElement;
+  table: Table;
+}
+
+// ---------------------------------------------------------------------------
+// Shared Plot settings
+
+const AXIS_FONT = 12;
+
+function axis(
+  label: string,
+  type: "linear" | "log" | undefined,
+  domain: [number, number] | undefined,
+  grid: boolean,
+  values: number[] = [],
+) {
+  // Label only the decades when the axis spans at least two of them; otherwise Plot's ticks, plainly formatted.
+  const decadeLabels = type === "log" && decades([...(domain ?? []), ...values]).length >= 2;
+  return {
+    label,
+    type: type ?? "linear",
+    domain,
+    grid,
+    labelAnchor: "center" as const,
+    labelArrow: "none" as const,
+    nice: domain === undefined && type !== "log",
+    tickFormat: type !== "log" ? undefined : decadeLabels ? logTickFormat : (x: number) => formatNumber(x),
+  };
+}
+
+const SUPERSCRIPT: Record<string, string> = {
+  "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
+};
+
+/** "10⁻³" style labels at decades, none in between (matplotlib's log axis look). */
+function logTickFormat(x: number): string {
+  const e = Math.log10(x);
+  if (Math.abs(e - Math.round(e)) < 1e-9) {
+    const k = Math.round(e);
+    return `10${String(k).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  }
+  return "";
+}
+
+/** Powers of ten inside the range of the values (grid lines of a log axis; they must not widen the domain). */
+function decades(values: number[]): number[] {
+  const pos = values.filter((v) => Number.isFinite(v) && v > 0);
+  if (pos.length === 0) return [];
+  const lo = Math.ceil(Math.log10(Math.min(...pos)) - 1e-9);
+  const hi = Math.floor(Math.log10(Math.max(...pos)) + 1e-9);
+  const out: number[] = [];
+  for (let k = lo; k <= hi && out.length < 400; k++) out.push(Math.pow(10, k));
+  return out;
+}
+
+/** Render a Plot chart and make it figure-ready (font, font size). */
+function plotSvg(document: Document, options: Plot.PlotOptions): SVGElement {
+  const el = Plot.plot({ ...options, document }) as unknown as SVGElement;
+  if (el.tagName.toLowerCase() !== "svg") throw new Error("chart rendered a <figure>; do not use Plot's title/legend options");
+  el.setAttribute("font-size", String(AXIS_FONT));
+  el.removeAttribute("class");
+  for (const style of Array.from(el.querySelectorAll("style"))) style.remove();
+  useFigureFont(el);
+  return el;
+}
+
+// ---------------------------------------------------------------------------
+// Line charts
+
+/** A named series over x. */
+export interface Series {
+  name: string;
+  x: readonly number[];
+  y: readonly number[];
+  /** Error bars: y ± err. */
+  err?: readonly number[];
+  /** matplotlib colour name ("blue", "orange", "magenta", ...) or any CSS colour; default: matplotlib's cycle. */
+  color?: string;
+  style?: LineStyle;
+  /** Draw the connecting line (default true). */
+  line?: boolean;
+  /** Draw a marker at each point. */
+  marker?: MarkerShape;
+  strokeWidth?: number;
+}
+
+/** A horizontal (y) or vertical (x) reference line. */
+export interface ReferenceLine {
+  x?: number;
+  y?: number;
+  label?: string;
+  color?: string;
+  style?: LineStyle;
+  /** Where along the line the label goes: "end" (right / top, default) or "start" (left / bottom). */
+  labelAt?: "start" | "end";
+}
+
+export interface LinePanelSpec {
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  xType?: "linear" | "log";
+  yType?: "linear" | "log";
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  referenceLines?: ReferenceLine[];
+  /** Light grid lines (default true). */
+  grid?: boolean;
+  width?: number;
+  height?: number;
+}
+
+function checkSeries(s: Series): void {
+  if (s.x.length !== s.y.length) throw new Error(`series "${s.name}": x has ${s.x.length} values, y has ${s.y.length}`);
+  if (s.err && s.err.length !== s.x.length) throw new Error(`series "${s.name}": err has ${s.err.length} values, x has ${s.x.length}`);
+}
+
+/** A line/scatter panel: styled series, optional log axes, reference lines, error bars. */
+export function linePanel(spec: LinePanelSpec): Panel {
+  spec.series.forEach(checkSeries);
+  const width = spec.width ?? 560;
+  const height = spec.height ?? 340;
+  const grid = spec.grid ?? true;
+  const styled = spec.series.map((s, i) => ({ ...s, color: resolveColor(s.color, i) }));
+  const hasErr = styled.some((s) => s.err);
+  const table: Table = {
+    columns: hasErr ? ["series", "x", "y", "err"] : ["series", "x", "y"],
+    rows: styled.flatMap((s) =>
+      s.x.map((x, k) => (hasErr ? [s.name, x, s.y[k], s.err ? s.err[k] : ""] : [s.name, x, s.y[k]])),
+    ),
+  };
+  const legend: LegendItem[] = styled.map((s) => ({
+    label: s.name,
+    color: s.color,
+    style: s.style,
+    line: s.line !== false,
+    marker: s.marker,
+    errorBar: s.err !== undefined,
+    strokeWidth: s.strokeWidth,
+  }));
+  const allX = styled.flatMap((s) => [...s.x]);
+  const allY = styled.flatMap((s) => [...s.y]);
+  const okX = (x: number) => Number.isFinite(x) && (spec.xType !== "log" || x > 0);
+  const okY = (y: number) => Number.isFinite(y) && (spec.yType !== "log" || y > 0);
+
+  const plot = (document: Document): SVGElement => {
+    const marks: Plot.Markish[] = [Plot.frame({ stroke: "#000", strokeWidth: 0.8 })];
+    // Log axes: grid lines at decades only (Plot would also draw every minor tick).
+    const gridStyle = { stroke: "currentColor", strokeOpacity: 0.1 };
+    if (grid && spec.xType === "log") marks.push(Plot.gridX(decades(spec.xDomain ?? allX), gridStyle));
+    if (grid && spec.yType === "log") marks.push(Plot.gridY(decades(spec.yDomain ?? allY), gridStyle));
+    for (const r of spec.referenceLines ?? []) {
+      const stroke = resolveColor(r.color ?? "#555", 0);
+      const dash = dashArray(r.style ?? "dashed");
+      if (r.y !== undefined) {
+        marks.push(Plot.ruleY([r.y], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
+        if (r.label) {
+          const start = r.labelAt === "start";
+          marks.push(Plot.text([r.label], {
+            y: () => r.y, frameAnchor: start ? "left" : "right", textAnchor: start ? "start" : "end", dx: start ? 4 : -4, dy: -8,
+            fill: stroke, fontSize: 11, stroke: "white", strokeWidth: 3,
+          }));
+        }
+      }
+      if (r.x !== undefined) {
+        marks.push(Plot.ruleX([r.x], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
+        if (r.label) {
+          const start = r.labelAt === "start";
+          marks.push(Plot.text([r.label], {
+            x: () => r.x, frameAnchor: start ? "bottom" : "top", textAnchor: "start", dx: 4, dy: start ? -9 : 9,
+            fill: stroke, fontSize: 11, stroke: "white", strokeWidth: 3,
+          }));
+        }
+      }
+    }
+    for (const s of styled) {
+      const pts = s.x
+        .map((x, k) => ({ x, y: s.y[k], e: s.err ? s.err[k] : 0 }))
+        .filter((p) => okX(p.x) && (okY(p.y) || !Number.isFinite(p.y)));
+      if (s.err) {
+        const bars = pts
+          .filter((p) => okY(p.y) && Number.isFinite(p.e))
+          .map((p) => ({ x: p.x, y1: p.y - Math.abs(p.e), y2: p.y + Math.abs(p.e) }))
+          .map((b) => (spec.yType === "log" && b.y1 <= 0 ? { ...b, y1: undefined } : b));
+        marks.push(Plot.ruleX(bars, { x: "x", y1: "y1", y2: "y2", stroke: s.color, strokeWidth: 1.2 }));
+      }
+      if (s.line !== false) {
+        marks.push(
+          Plot.line(
+            pts.map((p) => ({ x: p.x, y: okY(p.y) ? p.y : NaN })),
+            { x: "x", y: "y", stroke: s.color, strokeWidth: s.strokeWidth ?? 2, strokeDasharray: dashArray(s.style), strokeLinecap: "butt" },
+          ),
+        );
+      }
+      if (s.marker) {
+        marks.push(
+          Plot.dot(pts.filter((p) => okY(p.y)), {
+            x: "x", y: "y", symbol: s.marker, r: 3.5, fill: s.color, stroke: "white", strokeWidth: 0.6,
+          }),
+        );
+      }
+    }
+    return plotSvg(document, {
+      width,
+      height,
+      marginLeft: 64,
+      marginRight: 18,
+      marginTop: 12,
+      marginBottom: 46,
+      // Like matplotlib's margins: data never touches the frame unless a domain is given.
+      x: { ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX), labelOffset: 38, inset: spec.xDomain ? 0 : 6 },
+      y: { ...axis(spec.yLabel, spec.yType, spec.yDomain, grid && spec.yType !== "log", allY), labelOffset: 54, inset: spec.yDomain ? 0 : 8 },
+      marks,
+    });
+  };
+  return { title: spec.title, width, height, legend, plot, table };
+}
+
+// ---------------------------------------------------------------------------
+// Heatmaps with vector fields
+
+export interface HeatmapSpec {
+  title?: string;
+  xLabel: string;
+  yLabel: string;
+  /** Cell centres along x and y, ascending. */
+  x: readonly number[];
+  y: readonly number[];
+  /** values[j][i] is the field at (x[i], y[j]). */
+  values: readonly (readonly number[])[];
+  color: { label: string; scheme?: string; domain?: [number, number]; reverse?: boolean };
+  /** Vector field (e.g. a probability current) on the same grid: (u[j][i], v[j][i]) at (x[i], y[j]). */
+  vectors?: {
+    u: readonly (readonly number[])[];
+    v: readonly (readonly number[])[];
+    /** Draw every stride-th grid point (default: about 16 arrows per axis). */
+    stride?: number;
+    label?: string;
+    color?: string;
+  };
+  width?: number;
+  height?: number;
+}
+
+function cellEdges(c: readonly number[], axisName: string): number[] {
+  if (c.length === 0) throw new Error(`heatmap: no ${axisName} values`);
+  for (let i = 1; i < c.length; i++) {
+    if (!(c[i] > c[i - 1])) throw new Error(`heatmap: ${axisName} centres must be strictly ascending (index ${i})`);
+  }
+  if (c.length === 1) return [c[0] - 0.5, c[0] + 0.5];
+  const e = [c[0] - (c[1] - c[0]) / 2];
+  for (let i = 1; i < c.length; i++) e.push((c[i - 1] + c[i]) / 2);
+  e.push(c[c.length - 1] + (c[c.length - 1] - c[c.length - 2]) / 2);
+  return e;
+}
+
+function checkGrid(m: readonly (readonly number[])[], nx: number, ny: number, what: string): void {
+  if (m.length !== ny) throw new Error(`heatmap: ${what} has ${m.length} rows, expected ${ny} (one per y)`);
+  m.forEach((r, j) => {
+    if (r.length !== nx) throw new Error(`heatmap: ${what} row ${j} has ${r.length} values, expected ${nx} (one per x)`);
+  });
+}
+
+/** A heatmap of a scalar field on a grid (rect cells, not a raster) with an optional vector overlay. */
+export function heatmapPanel(spec: HeatmapSpec): Panel {
+  const nx = spec.x.length;
+  const ny = spec.y.length;
+  const xe = cellEdges(spec.x, "x");
+  const ye = cellEdges(spec.y, "y");
+  checkGrid(spec.values, nx, ny, "values");
+  if (spec.vectors) {
+    checkGrid(spec.vectors.u, nx, ny, "vectors.u");
+    checkGrid(spec.vectors.v, nx, ny, "vectors.v");
+  }
+  const finite = spec.values.flat().filter(Number.isFinite);
+  const domain: [number, number] = spec.color.domain ?? [Math.min(...finite), Math.max(...finite)];
+  const ramp: ColorRamp = { label: spec.color.label, domain, scheme: spec.color.scheme ?? "viridis", reverse: spec.color.reverse };
+  const width = spec.width ?? 480;
+  const height = spec.height ?? 400;
+
+  const cells: { x1: number; x2: number; y1: number; y2: number; v: number }[] = [];
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) cells.push({ x1: xe[i], x2: xe[i + 1], y1: ye[j], y2: ye[j + 1], v: spec.values[j][i] });
+  }
+
+  const table: Table = {
+    columns: spec.vectors ? ["x", "y", "value", "u", "v"] : ["x", "y", "value"],
+    rows: [],
+  };
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const row: (number | string)[] = [spec.x[i], spec.y[j], spec.values[j][i]];
+      if (spec.vectors) row.push(spec.vectors.u[j][i], spec.vectors.v[j][i]);
+      table.rows.push(row);
+    }
+  }
+
+  // Arrows are black over light cells and white over dark ones, unless a colour is given.
+  const cellColor = rampColor(ramp);
+  const arrows: { x1: number; y1: number; x2: number; y2: number; ink: string }[] = [];
+  const vec = spec.vectors;
+  if (vec) {
+    const stride = vec.stride ?? Math.max(1, Math.round(Math.max(nx, ny) / 16));
+    const dx = (xe[nx] - xe[0]) / nx;
+    const dy = (ye[ny] - ye[0]) / ny;
+    const picked: { x: number; y: number; u: number; v: number; value: number }[] = [];
+    const off = (n: number) => Math.floor(((n - 1) % stride) / 2);
+    for (let j = off(ny); j < ny; j += stride) {
+      for (let i = off(nx); i < nx; i += stride) {
+        const u = vec.u[j][i];
+        const v = vec.v[j][i];
+        if (Number.isFinite(u) && Number.isFinite(v)) picked.push({ x: spec.x[i], y: spec.y[j], u, v, value: spec.values[j][i] });
+      }
+    }
+    const big = Math.max(0, ...picked.map((p) => Math.hypot(p.u / dx, p.v / dy)));
+    const cellW = (width - 78) / nx; // approximate cell size in px (plot area / cells)
+    const cellH = (height - 56) / ny;
+    if (big > 0) {
+      const s = (0.9 * stride) / big; // the largest arrow spans 0.9 strides of cells
+      for (const p of picked) {
+        // Arrows shorter than about a head length show no direction: leave them out.
+        if (s * Math.hypot((p.u / dx) * cellW, (p.v / dy) * cellH) < 7) continue;
+        const hx = (s * p.u) / 2;
+        const hy = (s * p.v) / 2;
+        const ink = vec.color ? resolveColor(vec.color, 0) : textColorOn(cellColor(p.value));
+        arrows.push({ x1: p.x - hx, y1: p.y - hy, x2: p.x + hx, y2: p.y + hy, ink });
+      }
+    }
+  }
+  const legend: LegendItem[] | undefined = vec
+    ? [{ label: vec.label ?? "probability current", color: vec.color ? resolveColor(vec.color, 0) : "#333", arrow: true }]
+    : undefined;
+
+  const plot = (document: Document): SVGElement => {
+    const marks: Plot.Markish[] = [
+      Plot.rect(cells, { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: "v", stroke: "v", strokeWidth: 0.4, inset: 0 }),
+    ];
+    if (arrows.length > 0) {
+      marks.push(
+        Plot.arrow(arrows, { x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: (a: { ink: string }) => a.ink, strokeWidth: 1.4, headLength: 6 }),
+      );
+    }
+    marks.push(Plot.frame({ stroke: "#000", strokeWidth: 0.8 }));
+    return plotSvg(document, {
+      width,
+      height,
+      marginLeft: 64,
+      marginRight: 14,
+      marginTop: 10,
+      marginBottom: 46,
+      x: { ...axis(spec.xLabel, "linear", [xe[0], xe[nx]], false), labelOffset: 38 },
+      y: { ...axis(spec.yLabel, "linear", [ye[0], ye[ny]], false), labelOffset: 54 },
+      color: { type: "linear", domain, scheme: ramp.scheme as Plot.ColorScheme, reverse: ramp.reverse },
+      marks,
+    });
+  };
+  return { title: spec.title, width, height, legend, ramp, plot, table };
+}
+
+// ---------------------------------------------------------------------------
+// Particle snapshots
+
+export interface ParticleScatterSpec {
+  title?: string;
+  /** Periodic box: side lengths [Lx, Ly] (origin at 0) or explicit extents. */
+  box: [number, number] | { x: [number, number]; y: [number, number] };
+  x: readonly number[];
+  y: readonly number[];
+  /** Category of each particle, e.g. "hot" / "cold". */
+  category: readonly string[];
+  /** Order and colours of the categories (default: order of appearance; "hot" red, "cold" blue, else matplotlib's cycle). */
+  categories?: { name: string; color?: string; label?: string }[];
+  /** Particle radius in data units, drawn to scale (default: 3 px markers). */
+  radius?: number;
+  xLabel?: string;
+  yLabel?: string;
+  /** Width of the chart in px (the plot area is drawn with equal x and y scales). */
+  size?: number;
+}
+
+/** A snapshot of particles in a periodic box, coloured by category, with equal axis scales. */
+export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
+  const n = spec.x.length;
+  if (spec.y.length !== n || spec.category.length !== n) {
+    throw new Error(`particle scatter: x, y and category must have the same length (${n}, ${spec.y.length}, ${spec.category.length})`);
+  }
+  const [bx, by] = Array.isArray(spec.box)
+    ? [[0, spec.box[0]] as [number, number], [0, spec.box[1]] as [number, number]]
+    : [spec.box.x, spec.box.y];
+  const lx = bx[1] - bx[0];
+  const ly = by[1] - by[0];
+  if (!(lx > 0 && ly > 0)) throw new Error("particle scatter: the box must have positive side lengths");
+  const names = spec.categories?.map((c) => c.name) ?? [...new Set(spec.category)];
+  for (const c of spec.category) if (!names.includes(c)) names.push(c);
+  const colors = names.map((name, i) => {
+    const given = spec.categories?.find((c) => c.name === name)?.color;
+    if (given) return resolveColor(given, i);
+    if (/hot/i.test(name)) return MPL.red;
+    if (/cold/i.test(name)) return MPL.blue;
+    return resolveColor(undefined, i);
+  });
+  const labels = names.map((name) => {
+    const label = spec.categories?.find((c) => c.name === name)?.label ?? name;
+    const count = spec.category.filter((c) => c === name).length;
+    return `${label} (${count})`;
+  });
+  const ml = 56;
+  const mr = 14;
+  const mt = 10;
+  const mb = 46;
+  const width = spec.size ?? 420;
+  const inner = width - ml - mr;
+  const innerH = inner * (ly / lx);
+  const height = Math.round(innerH + mt + mb);
+  const rPx = spec.radius !== undefined ? Math.max(0.8, (spec.radius * inner) / lx) : 3;
+  const rData = (rPx * lx) / inner;
+
+  const table: Table = {
+    columns: ["particle", "category", "x", "y"],
+    rows: spec.x.map((x, k) => [k, spec.category[k], x, spec.y[k]]),
+  };
+  // Periodic images of particles that cross the box edges, so discs wrap around.
+  const pts: { x: number; y: number; c: string }[] = [];
+  for (let k = 0; k < n; k++) {
+    const x = spec.x[k];
+    const y = spec.y[k];
+    const sx = [0, x - bx[0] < rData ? lx : 0, bx[1] - x < rData ? -lx : 0].filter((v, i) => i === 0 || v !== 0);
+    const sy = [0, y - by[0] < rData ? ly : 0, by[1] - y < rData ? -ly : 0].filter((v, i) => i === 0 || v !== 0);
+    for (const ox of sx) for (const oy of sy) pts.push({ x: x + ox, y: y + oy, c: spec.category[k] });
+  }
+  // Draw the most numerous category first so the rarer one stays visible.
+  const counts = new Map(names.map((nm) => [nm, spec.category.filter((c) => c === nm).length]));
+  pts.sort((a, b) => counts.get(b.c)! - counts.get(a.c)!);
+
+  const legend: LegendItem[] = names.map((_, i) => ({ label: labels[i], color: colors[i], line: false, marker: "circle" }));
+  const plot = (document: Document): SVGElement =>
+    plotSvg(document, {
+      width,
+      height,
+      marginLeft: ml,
+      marginRight: mr,
+      marginTop: mt,
+      marginBottom: mb,
+      x: { ...axis(spec.xLabel ?? "x", "linear", bx, false), labelOffset: 38, nice: false },
+      y: { ...axis(spec.yLabel ?? "y", "linear", by, false), labelOffset: 46, nice: false },
+      color: { type: "ordinal", domain: names, range: colors },
+      marks: [
+        Plot.dot(pts, { x: "x", y: "y", r: rPx, fill: "c", stroke: "#000", strokeWidth: rPx > 2.5 ? 0.5 : 0, strokeOpacity: 0.6, clip: true }),
+        Plot.frame({ stroke: "#000", strokeWidth: 1 }),
+      ],
+    });
+  return { title: spec.title, width, height, legend, plot, table };
+}
+
+// ---------------------------------------------------------------------------
+// Multi-panel figures
+
+export interface PanelFigureSpec {
+  name: string;
+  title: string;
+  caption: string;
+  panels: Panel[];
+  /** Panels per row (default: all in one row up to 2, then 2 per row). */
+  columns?: number;
+  /** Prefix panel titles with (a), (b), ... (default: true when there is more than one panel). */
+  labels?: boolean;
+  /**
+   * "shared": one legend under the figure (union of the panels' entries);
+   * "per-panel": each panel's legend under it; "auto" (default): shared when the
+   * panels' entries agree (same label means same colour and style), else per panel.
+   */
+  legend?: "shared" | "per-panel" | "auto";
+  /** The data behind the figure (default: the panels' tables merged, with a "panel" column). */
+  table?: Table;
+}
+
+function itemKey(it: LegendItem): string {
+  return JSON.stringify([it.color, it.style ?? "solid", it.line !== false, it.marker ?? "", !!it.fill, !!it.arrow]);
+}
+
+function rampKey(r: ColorRamp): string {
+  return JSON.stringify([r.label, r.domain, r.scheme ?? "", !!r.reverse]);
+}
+
+/** Merge tables of several panels: a leading "panel" column and the union of their columns. */
+export function mergePanelTables(panels: { label: string; table: Table }[]): Table {
+  const columns: string[] = [];
+  for (const p of panels) for (const c of p.table.columns) if (!columns.includes(c)) columns.push(c);
+  const rows = panels.flatMap((p) =>
+    p.table.rows.map((r) => [p.label, ...columns.map((c) => {
+      const k = p.table.columns.indexOf(c);
+      return k < 0 ? "" : r[k];
+    })]),
+  );
+  return { columns: ["panel", ...columns], rows };
+}
+
+function panelLabel(i: number): string {
+  return `(${String.fromCharCode(97 + (i % 26))})`;
+}
+
+function panelTitleBlock(document: Document, label: string | undefined, title: string | undefined, width: number): Block | undefined {
+  if (!label && !title) return undefined;
+  const fs = 13;
+  const lines = wrapText(title ?? "", width - (label ? textWidth(label, fs, true) + 6 : 0), fs);
+  const g = svgEl(document, "g", { "font-size": fs, "text-anchor": "middle", class: "panel-title" });
+  lines.forEach((line, i) => {
+    const t = svgEl(document, "text", { x: width / 2, y: fs * (0.9 + i * 1.3) });
+    if (i === 0 && label) {
+      t.appendChild(svgEl(document, "tspan", { "font-weight": "bold" }, line ? `${label} ` : label));
+    }
+    if (line) t.appendChild(document.createTextNode(line));
+    g.appendChild(t);
+  });
+  return { element: g, width, height: fs * (lines.length * 1.3) + 2 };
+}
+
+/** Lay out panels in a grid (each with its own title, optional (a)-(d) labels) as one Figure. */
+export function panelFigure(spec: PanelFigureSpec): Figure {
+  const { panels } = spec;
+  if (panels.length === 0) throw new Error(`figure "${spec.name}": no panels`);
+  const columns = Math.max(1, spec.columns ?? (panels.length <= 2 ? panels.length : 2));
+  const useLabels = spec.labels ?? panels.length > 1;
+  const labels = panels.map((_, i) => (useLabels ? panelLabel(i) : undefined));
+
+  // Legends: shared when consistent, otherwise under each panel.
+  const union: LegendItem[] = [];
+  const byLabel = new Map<string, string>();
+  let consistent = true;
+  for (const p of panels) {
+    for (const it of p.legend ?? []) {
+      const key = itemKey(it);
+      const prev = byLabel.get(it.label);
+      if (prev === undefined) {
+        byLabel.set(it.label, key);
+        union.push(it);
+      } else if (prev !== key) consistent = false;
+    }
+  }
+  const mode = spec.legend ?? "auto";
+  const sharedLegend = mode === "shared" || (mode === "auto" && consistent && union.length <= 10);
+  const ramps = panels.map((p) => p.ramp).filter((r): r is ColorRamp => r !== undefined);
+  const sharedRamp = ramps.length > 0 && ramps.length === panels.length && new Set(ramps.map(rampKey)).size === 1 && panels.length > 1;
+
+  const table =
+    spec.table ??
+    (panels.length === 1
+      ? panels[0].table
+      : mergePanelTables(panels.map((p, i) => ({ label: [labels[i], p.title].filter(Boolean).join(" ") || String(i + 1), table: p.table }))));
+
+  const render = (document: Document): Element => {
+    const cells: Block[] = panels.map((p, i) => {
+      const parts: Block[] = [];
+      const t = panelTitleBlock(document, labels[i], p.title, p.width);
+      if (t) parts.push(t);
+      parts.push({ element: p.plot(document), width: p.width, height: p.height });
+      const under: Block[] = [];
+      if (p.ramp && !sharedRamp) under.push(rampLegend(document, p.ramp, Math.min(260, p.width - 40)));
+      if (!sharedLegend && p.legend && p.legend.length > 0) under.push(swatchLegend(document, p.legend, p.width));
+      if (under.length > 0) parts.push(stack(document, under, 6));
+      return stack(document, parts, 4);
+    });
+    const rows = Math.ceil(cells.length / columns);
+    const colW = Array.from({ length: columns }, (_, c) => Math.max(0, ...cells.filter((_, i) => i % columns === c).map((b) => b.width)));
+    const rowH = Array.from({ length: rows }, (_, r) => Math.max(0, ...cells.slice(r * columns, (r + 1) * columns).map((b) => b.height)));
+    const gapX = 24;
+    const gapY = 18;
+    const grid = svgEl(document, "g", { class: "panels" });
+    cells.forEach((b, i) => {
+      const r = Math.floor(i / columns);
+      const c = i % columns;
+      const x = colW.slice(0, c).reduce((s, w) => s + w + gapX, 0) + (colW[c] - b.width) / 2;
+      const y = rowH.slice(0, r).reduce((s, h) => s + h + gapY, 0);
+      const g = svgEl(document, "g", { transform: `translate(${x},${y})`, class: "panel" });
+      g.appendChild(b.element);
+      grid.appendChild(g);
+    });
+    const body: Block = {
+      element: grid,
+      width: colW.reduce((s, w) => s + w, 0) + gapX * (columns - 1),
+      height: rowH.reduce((s, h) => s + h, 0) + gapY * (rows - 1),
+    };
+    const legends: Block[] = [];
+    if (sharedRamp) legends.push(rampLegend(document, ramps[0], 280));
+    if (sharedLegend && union.length > 0) legends.push(swatchLegend(document, union, Math.max(360, body.width - (sharedRamp ? 320 : 0))));
+    return composeFigure(document, { title: spec.title, body, legends, caption: spec.caption });
+  };
+  return { name: spec.name, title: spec.title, caption: spec.caption, table, render };
+}
+
+/** Common fields of the single-panel figure builders. */
+export interface FigureMeta {
+  name: string;
+  /** Figure title (the panel itself gets no separate title). */
+  title: string;
+  caption: string;
+  /** Override the data table (default: the panel's own table). */
+  table?: Table;
+}
+
+function single(meta: FigureMeta, panel: Panel): Figure {
+  return panelFigure({ ...meta, panels: [{ ...panel, title: undefined }], labels: false, legend: "shared" });
+}
+
+/** A one-panel line chart. */
+export function lineChart(spec: LinePanelSpec & FigureMeta): Figure {
+  return single(spec, linePanel(spec));
+}
+
+/** A one-panel heatmap (with optional vector field). */
+export function heatmapFigure(spec: HeatmapSpec & FigureMeta): Figure {
+  return single(spec, heatmapPanel(spec));
+}
+
+/** A one-panel particle snapshot. */
+export function particleScatter(spec: ParticleScatterSpec & FigureMeta): Figure {
+  return single(spec, particleScatterPanel(spec));
+}

@@ -1,0 +1,266 @@
+/**
+ * Particles in 1, 2 or 3 dimensions, each species with its own bath (seed 004; the particle bath of seed 003):
+ * the `kind: particles` file format and its validation into a typed ParticlesModel.
+ *
+ * Conventions (kB = 1): particle a of species s obeys, overdamped, gamma_s r_a' = -grad_a U + sqrt(2 gamma_s T_s) xi_a
+ * (seed 004 has gamma = 1), or underdamped m_s r_a'' = -grad_a U - gamma_s r_a' + sqrt(2 gamma_s T_s) xi_a.
+ * U = sum over pairs of the pair potential of their species + sum over particles of the external potentials.
+ * Pair potentials (r = |r_a - r_b|, minimum image in a periodic box):
+ *   soft:     (k/2)(1 - r/sigma)^2 for r < sigma, else 0 (seed 004 eq. 26; cutoff sigma, physics-notes.md)
+ *   harmonic: (k/2)(r - r0)^2 at every distance (seed 004 eq. 27 with r0 = 0); open space only (no box)
+ *   wca:      4 eps [(sigma/r)^12 - (sigma/r)^6] + eps for r < 2^(1/6) sigma, else 0
+ * External potentials (on every species unless `species` lists some):
+ *   harmonic: (lambda/2)|r - center|^2          cosine: A cos(2 pi x/L + phase) along one axis
+ *   sawtooth: rises linearly from 0 to A over the fraction `asymmetry` of the period L, falls back over the rest.
+ * A periodic box is optional: without one the particles live in open space (all pairs are summed; keep N small).
+ */
+import { z } from "zod";
+import { ModelError } from "../errors.js";
+import { describeValue, formatZodError } from "./raw.js";
+
+const axisName = z.enum(["x", "y", "z"]);
+
+export const speciesSchema = z.strictObject({
+  name: z.string().min(1).describe("species name, used by pairs and external potentials"),
+  count: z.number().int().describe("number of particles of this species (>= 1)"),
+  temperature: z.number().describe("bath temperature T > 0 of this species (kB = 1)"),
+  friction: z.number().optional().describe("friction gamma > 0 (overdamped: inverse mobility); default 1"),
+  mass: z.number().optional().describe("mass m > 0 (underdamped only); default 1"),
+});
+
+export const pairSchema = z.strictObject({
+  between: z.tuple([z.string(), z.string()]).optional().describe("the two species; default: every pair of species"),
+  potential: z.enum(["soft", "harmonic", "wca"]),
+  stiffness: z.number().optional().describe("k of the soft and harmonic potentials"),
+  range: z.number().optional().describe("sigma of the soft potential: it acts for r < sigma"),
+  length: z.number().optional().describe("rest length r0 of the harmonic potential; default 0"),
+  epsilon: z.number().optional().describe("energy scale of WCA"),
+  sigma: z.number().optional().describe("diameter of WCA (cutoff 2^(1/6) sigma)"),
+});
+
+export const externalSchema = z.strictObject({
+  potential: z.enum(["harmonic", "cosine", "sawtooth"]),
+  species: z.array(z.string()).optional().describe("species it acts on; default all"),
+  stiffness: z.number().optional().describe("lambda of the harmonic trap"),
+  center: z.array(z.number()).optional().describe("trap centre; default the origin"),
+  amplitude: z.number().optional().describe("A of the cosine and sawtooth potentials"),
+  period: z.number().optional().describe("spatial period L of the cosine and sawtooth potentials"),
+  axis: axisName.optional().describe("axis of a periodic potential; default x"),
+  phase: z.number().optional().describe("phase of the cosine (radians); default 0"),
+  asymmetry: z.number().optional().describe("sawtooth: fraction of the period over which U rises (0 < a < 1); default 0.8"),
+});
+
+export const particlesSchema = z.strictObject({
+  kind: z.literal("particles"),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  dynamics: z.enum(["overdamped", "underdamped"]).default("overdamped"),
+  dimension: z.number().int().describe("1, 2 or 3"),
+  box: z.union([z.number(), z.array(z.number())]).optional()
+    .describe("periodic box: one length for every axis, or one per axis; omit for open space"),
+  species: z.array(speciesSchema).min(1),
+  pairs: z.array(pairSchema).default([]),
+  external: z.array(externalSchema).default([]),
+  initial: z.union([z.enum(["lattice", "random"]), z.array(z.array(z.number()))]).optional()
+    .describe("initial positions: lattice (default), random, or one [x, y, z] per particle"),
+});
+
+export type ParticlesInput = z.input<typeof particlesSchema>;
+
+export interface Species {
+  name: string;
+  count: number;
+  temperature: number;
+  friction: number;
+  mass: number;
+}
+
+export type PairPotential =
+  | { potential: "soft"; stiffness: number; range: number }
+  | { potential: "harmonic"; stiffness: number; length: number }
+  | { potential: "wca"; epsilon: number; sigma: number };
+
+export interface PairRule {
+  /** Species indices, a <= b. */
+  a: number;
+  b: number;
+  pair: PairPotential;
+}
+
+export type ExternalPotential =
+  | { potential: "harmonic"; stiffness: number; center: Float64Array; species: number[] }
+  | { potential: "cosine"; amplitude: number; period: number; axis: number; phase: number; species: number[] }
+  | { potential: "sawtooth"; amplitude: number; period: number; axis: number; asymmetry: number; species: number[] };
+
+export interface ParticlesModel {
+  kind: "particles";
+  name?: string;
+  description?: string;
+  dynamics: "overdamped" | "underdamped";
+  dimension: 1 | 2 | 3;
+  /** Periodic box lengths per axis, or null for open space. */
+  box: Float64Array | null;
+  species: Species[];
+  /** Species index of every particle (particles are numbered species by species). */
+  speciesOf: Int32Array;
+  pairs: PairRule[];
+  external: ExternalPotential[];
+  /** "lattice", "random" or positions (N x dimension, row-major). */
+  initial: "lattice" | "random" | Float64Array;
+}
+
+/** Total number of particles. */
+export function particleCount(m: ParticlesModel): number {
+  return m.speciesOf.length;
+}
+
+/** Cutoff of a pair potential (Infinity for harmonic). */
+export function pairCutoff(p: PairPotential): number {
+  switch (p.potential) {
+    case "soft":
+      return p.range;
+    case "wca":
+      return 2 ** (1 / 6) * p.sigma;
+    case "harmonic":
+      return Infinity;
+  }
+}
+
+const AXES = ["x", "y", "z"];
+
+/** Validates plain data into a ParticlesModel, or throws a ModelError naming the field. */
+export function validateParticles(raw: unknown, source?: string): ParticlesModel {
+  const parsed = particlesSchema.safeParse(raw);
+  if (!parsed.success) throw new ModelError(formatZodError(parsed.error), source);
+  const d = parsed.data;
+  const fail = (msg: string): never => {
+    throw new ModelError(msg, source);
+  };
+  const positive = (what: string, v: number | undefined, allowZero = false): number => {
+    if (v === undefined) return fail(`${what} is missing`);
+    if (!Number.isFinite(v)) fail(`${what} must be a finite number, got ${describeValue(v)}`);
+    if (allowZero ? v < 0 : v <= 0) fail(`${what} must be ${allowZero ? ">= 0" : "> 0"}, got ${v}`);
+    return v;
+  };
+  if (d.dimension !== 1 && d.dimension !== 2 && d.dimension !== 3) fail(`dimension must be 1, 2 or 3, got ${d.dimension}`);
+  const dim = d.dimension as 1 | 2 | 3;
+
+  let box: Float64Array | null = null;
+  if (d.box !== undefined) {
+    const lengths = typeof d.box === "number" ? new Array(dim).fill(d.box) : d.box;
+    if (lengths.length !== dim) fail(`box has ${lengths.length} lengths but dimension is ${dim}`);
+    lengths.forEach((L: number, k: number) => positive(`box length along ${AXES[k]}`, L));
+    box = Float64Array.from(lengths);
+  }
+
+  const names = new Map<string, number>();
+  const species: Species[] = d.species.map((s, k) => {
+    if (names.has(s.name)) fail(`species '${s.name}' is listed twice`);
+    names.set(s.name, k);
+    if (s.count < 1) fail(`species ${s.name}: count must be >= 1, got ${s.count}`);
+    if (d.dynamics === "overdamped" && s.mass !== undefined) fail(`species ${s.name}: mass is not used by overdamped dynamics; remove it`);
+    return {
+      name: s.name,
+      count: s.count,
+      temperature: positive(`species ${s.name}: temperature`, s.temperature),
+      friction: s.friction === undefined ? 1 : positive(`species ${s.name}: friction`, s.friction),
+      mass: s.mass === undefined ? 1 : positive(`species ${s.name}: mass`, s.mass),
+    };
+  });
+  const known = [...names.keys()].join(", ");
+  const speciesIndex = (name: string, where: string): number => {
+    const k = names.get(name);
+    if (k === undefined) fail(`${where}: unknown species '${name}' (species are ${known})`);
+    return k!;
+  };
+  const total = species.reduce((a, s) => a + s.count, 0);
+  const speciesOf = new Int32Array(total);
+  let at = 0;
+  species.forEach((s, k) => {
+    speciesOf.fill(k, at, at + s.count);
+    at += s.count;
+  });
+
+  const pairs: PairRule[] = [];
+  const taken = new Map<string, number>();
+  d.pairs.forEach((p, idx) => {
+    const where = `pairs[${idx}] (${p.potential})`;
+    const allowed: Record<string, string[]> = { soft: ["stiffness", "range"], harmonic: ["stiffness", "length"], wca: ["epsilon", "sigma"] };
+    for (const key of ["stiffness", "range", "length", "epsilon", "sigma"] as const) {
+      if (p[key] !== undefined && !allowed[p.potential].includes(key)) fail(`${where}: '${key}' does not apply to the ${p.potential} potential (it takes ${allowed[p.potential].join(", ")})`);
+    }
+    let pair: PairPotential;
+    if (p.potential === "soft") pair = { potential: "soft", stiffness: positive(`${where}: stiffness`, p.stiffness), range: positive(`${where}: range`, p.range) };
+    else if (p.potential === "harmonic") {
+      if (box) fail(`${where}: a harmonic pair potential acts at every distance and has no periodic image; use it in open space (remove box) or use soft`);
+      pair = { potential: "harmonic", stiffness: positive(`${where}: stiffness`, p.stiffness), length: p.length === undefined ? 0 : positive(`${where}: length`, p.length, true) };
+    } else pair = { potential: "wca", epsilon: positive(`${where}: epsilon`, p.epsilon), sigma: positive(`${where}: sigma`, p.sigma) };
+    const combos: [number, number][] = [];
+    if (p.between) {
+      const a = speciesIndex(p.between[0], where), b = speciesIndex(p.between[1], where);
+      combos.push(a <= b ? [a, b] : [b, a]);
+    } else {
+      for (let a = 0; a < species.length; a++) for (let b = a; b < species.length; b++) combos.push([a, b]);
+    }
+    for (const [a, b] of combos) {
+      const key = `${a},${b}`;
+      if (taken.has(key)) fail(`${where}: species ${species[a].name}-${species[b].name} already interact through pairs[${taken.get(key)}]; give one pair potential per species pair`);
+      taken.set(key, idx);
+      pairs.push({ a, b, pair });
+    }
+  });
+  if (box) {
+    for (const r of pairs) {
+      const cut = pairCutoff(r.pair);
+      for (let k = 0; k < dim; k++) {
+        if (2 * cut > box[k]) fail(`the ${r.pair.potential} potential's range ${Number(cut.toPrecision(4))} is more than half the box length ${box[k]} along ${AXES[k]}`);
+      }
+    }
+  } else if (pairs.length > 0 && total > 2000) {
+    fail(`${total} particles in open space: pair interactions are summed over all pairs without a box; give a periodic box`);
+  }
+
+  const allSpecies = species.map((_, k) => k);
+  const external: ExternalPotential[] = d.external.map((e, idx) => {
+    const where = `external[${idx}] (${e.potential})`;
+    const sp = e.species ? e.species.map((n) => speciesIndex(n, where)) : allSpecies;
+    const axis = AXES.indexOf(e.axis ?? "x");
+    if (axis >= dim) fail(`${where}: axis ${e.axis} does not exist in dimension ${dim}`);
+    if (e.potential === "harmonic") {
+      const center = new Float64Array(dim);
+      if (e.center) {
+        if (e.center.length !== dim) fail(`${where}: center has ${e.center.length} coordinates but dimension is ${dim}`);
+        center.set(e.center);
+      }
+      return { potential: "harmonic", stiffness: positive(`${where}: stiffness`, e.stiffness), center, species: sp };
+    }
+    const period = positive(`${where}: period`, e.period);
+    if (box) {
+      const ratio = box[axis] / period;
+      if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * ratio) fail(`${where}: the period ${period} must divide the box length ${box[axis]} along ${AXES[axis]} (the potential must be periodic in the box)`);
+    }
+    const amplitude = e.amplitude;
+    if (amplitude === undefined || !Number.isFinite(amplitude)) fail(`${where}: amplitude must be a finite number`);
+    if (e.potential === "cosine") return { potential: "cosine", amplitude: amplitude!, period, axis, phase: e.phase ?? 0, species: sp };
+    const asymmetry = e.asymmetry ?? 0.8;
+    if (!(asymmetry > 0 && asymmetry < 1)) fail(`${where}: asymmetry must lie strictly between 0 and 1, got ${asymmetry}`);
+    return { potential: "sawtooth", amplitude: amplitude!, period, axis, asymmetry, species: sp };
+  });
+
+  let initial: ParticlesModel["initial"] = "lattice";
+  if (Array.isArray(d.initial)) {
+    if (d.initial.length !== total) fail(`initial: ${d.initial.length} positions given for ${total} particles`);
+    const pos = new Float64Array(total * dim);
+    d.initial.forEach((r, a) => {
+      if (r.length !== dim) fail(`initial[${a}]: ${r.length} coordinates, expected ${dim}`);
+      r.forEach((v, k) => {
+        if (!Number.isFinite(v)) fail(`initial[${a}]: coordinates must be finite`);
+        pos[a * dim + k] = v;
+      });
+    });
+    initial = pos;
+  } else if (d.initial) initial = d.initial;
+  if (!box && initial === "random") fail("initial: random positions need a periodic box");
+
+  return { kind: "particles", name: d.name, description: d.description, dynamics: d.dynamics, dimension: dim, box, species, speciesOf, pairs, external, initial };
+}

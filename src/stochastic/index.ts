@@ -1,0 +1,18 @@
+/**
+ * Stochastic engine: seeded splittable random numbers, Langevin integrators with a bath per coordinate, force
+ * fields (networks, particles), estimators with error bars, and ensembles of replicas. Browser-safe.
+ */
+export * from "./rng.js";
+export * from "./forceField.js";
+export * from "./networkForces.js";
+export * from "./particleForces.js";
+export * from "./integrators.js";
+export * from "./linear.js";
+export * from "./statistics.js";
+export * from "./networkProbe.js";
+export * from "./particleProbe.js";
+export * from "./fields.js";
+export * from "./safety.js";
+export * from "./system.js";
+export * from "./run.js";
+export * from "./webPool.js";

@@ -1,0 +1,189 @@
+/**
+ * Estimators for particle systems, per species s (bath s):
+ *   heat flux from bath s into the system: overdamped, the Stratonovich sum over its particles of
+ *   <grad_a U o r_a'>: the pair part by the trapezoid rule over each step, the external part as the exact change of
+ *   the particle's external energy (chain rule; exact even where the force jumps, as on a sawtooth);
+ *   underdamped, sum of (gamma_s/m_s)(T_s - p^2/m_s) per coordinate;
+ *   entropy production rate = -sum_s (heat flux from s) / T_s (seed 004 eq. 23 with the sign of physics-notes.md:
+ *   for two particles and bounded V it equals -<grad U(r1 - r2) o (r1'/T1 - r2'/T2)>);
+ *   mean drift velocity per axis (the displacement per unit time, unwrapped across the box);
+ *   kinetic temperature <p^2/m> per coordinate (underdamped); potential energy per particle;
+ *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
+ */
+import type { ParticlesModel } from "../model/particles.js";
+import type { Stepper } from "./integrators.js";
+import type { ParticleForceField } from "./particleForces.js";
+import type { Probe } from "./networkProbe.js";
+import { linear, type EstimandSpec } from "./statistics.js";
+
+const AXES = ["x", "y", "z"];
+
+/** Exact values for linear particle systems (harmonic pairs and traps in open space), by species. */
+export interface ParticleExact {
+  covariance?: Float64Array;
+  heat: Float64Array;
+  kineticTemperature?: Float64Array;
+  entropyProduction: number;
+}
+
+export class ParticleProbe implements Probe {
+  readonly size: number;
+  readonly needsPrevious: boolean;
+  readonly covariance: boolean;
+  private readonly S: number;
+  private readonly d: number;
+  private readonly N: number;
+  private readonly Y: number;
+  private readonly perSpecies: number;
+  private readonly offCov: number;
+  private readonly offU: number;
+  private readonly underdamped: boolean;
+  private readonly invMass: Float64Array;
+  private readonly gamma: Float64Array;
+  private readonly temp: Float64Array;
+  private readonly invCount: Float64Array;
+  private readonly yScratch: Float64Array;
+
+  private readonly ext0: Float64Array;
+  private readonly ext1: Float64Array;
+  private readonly e0: Float64Array;
+  private readonly e1: Float64Array;
+
+  constructor(private readonly model: ParticlesModel, private readonly dt: number, private readonly field: ParticleForceField) {
+    const S = model.species.length, d = model.dimension, N = model.speciesOf.length;
+    this.S = S;
+    this.d = d;
+    this.N = N;
+    this.underdamped = model.dynamics === "underdamped";
+    this.needsPrevious = !this.underdamped;
+    this.perSpecies = 1 + d + (this.underdamped ? 1 : 0);
+    this.offU = S * this.perSpecies;
+    this.Y = N * d * (this.underdamped ? 2 : 1);
+    this.covariance = model.box === null && N * d <= 8;
+    this.offCov = this.offU + 1;
+    this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
+    this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
+    this.gamma = Float64Array.from(model.species, (s) => s.friction);
+    this.temp = Float64Array.from(model.species, (s) => s.temperature);
+    this.invCount = Float64Array.from(model.species, (s) => 1 / s.count);
+    this.yScratch = new Float64Array(this.Y);
+    const ext = !this.underdamped && field.hasExternal;
+    this.ext0 = new Float64Array(ext ? N * d : 0);
+    this.ext1 = new Float64Array(ext ? N * d : 0);
+    this.e0 = new Float64Array(ext ? N : 0);
+    this.e1 = new Float64Array(ext ? N : 0);
+  }
+
+  sample(st: Stepper, out: Float64Array): void {
+    const { S, d, N, perSpecies } = this;
+    const sp = this.model.speciesOf;
+    for (let k = 0; k < this.offU; k++) out[k] = 0;
+    const x = st.x, f = st.f;
+    if (this.underdamped) {
+      const p = st.p!;
+      for (let a = 0; a < N; a++) {
+        const s = sp[a], o = s * perSpecies, im = this.invMass[s];
+        for (let k = 0; k < d; k++) {
+          const pk = p[a * d + k];
+          const ke = pk * pk * im;
+          out[o] += this.gamma[s] * im * (this.temp[s] - ke);
+          out[o + 1 + k] += pk * im;
+          out[o + 1 + d] += ke;
+        }
+      }
+    } else {
+      const x0 = st.xPrev, f0 = st.fPrev, invDt = 1 / this.dt;
+      const ext = this.ext0.length > 0;
+      if (ext) {
+        this.field.externalParts(x0, this.ext0, this.e0);
+        this.field.externalParts(x, this.ext1, this.e1);
+      }
+      const g0 = this.ext0, g1 = this.ext1;
+      for (let a = 0; a < N; a++) {
+        const o = sp[a] * perSpecies;
+        if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
+        for (let k = 0; k < d; k++) {
+          const i = a * d + k;
+          const dx = (x[i] - x0[i]) * invDt;
+          // pair forces only (the external part is counted exactly above)
+          const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
+          out[o] -= 0.5 * fp * dx;
+          out[o + 1 + k] += dx;
+        }
+      }
+    }
+    for (let s = 0; s < S; s++) {
+      const o = s * perSpecies;
+      for (let k = 0; k < d; k++) out[o + 1 + k] *= this.invCount[s];
+      if (this.underdamped) out[o + 1 + d] *= this.invCount[s] / d;
+    }
+    out[this.offU] = st.potential / N;
+    if (this.covariance) {
+      const y = this.yScratch, Y = this.Y, nd = N * d;
+      for (let i = 0; i < nd; i++) y[i] = x[i];
+      if (st.p) for (let i = 0; i < nd; i++) y[nd + i] = st.p[i];
+      let k = this.offCov;
+      for (let a = 0; a < Y; a++) out[k++] = y[a];
+      for (let a = 0; a < Y; a++) for (let b = a; b < Y; b++) out[k++] = y[a] * y[b];
+    }
+  }
+
+  /** Names of the coordinates: x:0, y:0, ..., then px:0, ... (underdamped). */
+  coordinateNames(): string[] {
+    const names: string[] = [];
+    for (let a = 0; a < this.N; a++) for (let k = 0; k < this.d; k++) names.push(`${AXES[k]}:${a}`);
+    if (this.underdamped) for (let a = 0; a < this.N; a++) for (let k = 0; k < this.d; k++) names.push(`p${AXES[k]}:${a}`);
+    return names;
+  }
+
+  estimands(exact?: ParticleExact): EstimandSpec[] {
+    const m = this.model;
+    const { S, d, perSpecies } = this;
+    const specs: EstimandSpec[] = [];
+    m.species.forEach((s, k) => specs.push({
+      group: "bath flux", name: `into ${s.name}`, estimand: linear([[k * perSpecies, 1]]), exact: exact?.heat[k],
+    }));
+    specs.push({
+      group: "entropy production",
+      name: "rate",
+      estimand: linear(m.species.map((s, k) => [k * perSpecies, -1 / s.temperature] as [number, number])),
+      exact: exact?.entropyProduction,
+    });
+    // Zero in a steady state (d<U>/dt = 0): a check of stationarity and of the time step.
+    specs.push({
+      group: "energy balance",
+      name: "sum of bath fluxes",
+      estimand: linear(m.species.map((_, k) => [k * perSpecies, 1] as [number, number])),
+      exact: exact ? 0 : undefined,
+    });
+    m.species.forEach((s, k) => {
+      for (let ax = 0; ax < d; ax++) {
+        specs.push({
+          group: "drift velocity", name: `${s.name} ${AXES[ax]}`, estimand: linear([[k * perSpecies + 1 + ax, 1]]),
+          exact: exact ? 0 : undefined,
+        });
+      }
+    });
+    if (this.underdamped) {
+      m.species.forEach((s, k) => specs.push({
+        group: "kinetic temperature", name: s.name, estimand: linear([[k * perSpecies + 1 + d, 1]]),
+        exact: exact?.kineticTemperature?.[k],
+      }));
+    }
+    specs.push({ group: "potential energy", name: "per particle", estimand: linear([[this.offU, 1]]) });
+    if (this.covariance) {
+      const names = this.coordinateNames();
+      const Y = this.Y;
+      const prod = (a: number, b: number) => this.offCov + Y + a * Y - (a * (a - 1)) / 2 + (b - a);
+      for (let a = 0; a < Y; a++) for (let b = a; b < Y; b++) {
+        specs.push({
+          group: "covariance", name: `${names[a]} ${names[b]}`,
+          estimand: { kind: "covariance", a: this.offCov + a, b: this.offCov + b, ab: prod(a, b) },
+          exact: exact?.covariance?.[a * Y + b],
+        });
+      }
+    }
+    void S;
+    return specs;
+  }
+}

@@ -1,0 +1,570 @@
+/**
+ * Running an ensemble: a simulation spec (model + options, plain structured-cloneable data) is prepared into a
+ * plan; replicas are grouped into fixed blocks (their size depends on the replica count only), each block is run
+ * by one worker (or in process), and blocks are reduced in replica order. Replica r draws from the stream
+ * (seed, r) only, so results are bit-identical whatever the number of workers.
+ *
+ * Every replica: initial state (the exact stationary law for linear networks, a lattice or the given positions for
+ * particles), burn-in (default 10% of the run, not measured), then the production run cut into batches for the
+ * error bars (statistics.ts). The state is checked for non-finite numbers every 64 steps; a blow-up stops the run
+ * with a SimulationError naming the time step limit, and no result is produced.
+ */
+import { ModelError } from "../errors.js";
+import type { NetworkSteadyState } from "../exact/network.js";
+import type { Model } from "../model/index.js";
+import type { NetworkModel } from "../model/network.js";
+import type { ParticlesModel } from "../model/particles.js";
+import {
+  addFieldSums, emptyFieldSums, FieldAccumulator, fieldResult, type FieldResult, type FieldSpec, type FieldSums,
+  type ResolvedField,
+} from "./fields.js";
+import { createStepper, defaultScheme, type LangevinSystem, type SchemeName, type Stepper } from "./integrators.js";
+import { fusedBaoabKernel, type FusedKernel } from "./kernels.js";
+import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
+import { NetworkProbe, type Probe } from "./networkProbe.js";
+import { ParticleProbe } from "./particleProbe.js";
+import { Rng } from "./rng.js";
+import {
+  CancelledError, checkTimeStep, networkTimeScale, particleStepWarnings, particleTimeScale, SimulationError,
+  type TimeScale,
+} from "./safety.js";
+import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
+import { exactNetwork, exactParticles, networkSystem, particleSystem } from "./system.js";
+
+export interface SimulationOptions {
+  /** Time step (> 0). */
+  dt: number;
+  /** Production time per replica (> 0), after the burn-in. */
+  time: number;
+  /** Seed (non-negative integer < 2^53). */
+  seed: number;
+  /** Number of independent replicas; default 1. */
+  replicas?: number;
+  /** Burn-in time per replica, not measured; default 10% of `time`. */
+  burnIn?: number;
+  /** Integrator; default BAOAB (underdamped) or Heun (overdamped). "exact" for linear models. */
+  scheme?: SchemeName;
+  /** Batches per replica for the error bars; default max(2, ceil(32 / replicas)). */
+  batches?: number;
+  /**
+   * Evaluate the estimators every this many steps (default 1). Only for state-function estimators (underdamped
+   * models, overdamped networks with the state form): Stratonovich increments need every step.
+   */
+  sampleEvery?: number;
+  /** Overdamped networks: Stratonovich increments (default) or their Ito state form (default for exact stepping). */
+  fluxEstimator?: FluxEstimator;
+  /** Estimate the full covariance (default when the state has at most 40 coordinates). */
+  covariance?: boolean;
+  /** Density and current fields on pairs of coordinates. */
+  fields?: FieldSpec[];
+}
+
+export interface SimulationSpec {
+  model: Model;
+  options: SimulationOptions;
+}
+
+export interface SimulationResult {
+  name?: string;
+  kind: Model["kind"];
+  dynamics: "underdamped" | "overdamped";
+  scheme: SchemeName;
+  dt: number;
+  /** Production time per replica actually run (a whole number of batches). */
+  time: number;
+  burnIn: number;
+  replicas: number;
+  seed: number;
+  batchesPerReplica: number;
+  /** Integration steps, all replicas, burn-in included. */
+  steps: number;
+  /** The fastest frequency or rate and the stability limit it sets. */
+  timeScale: TimeScale;
+  estimates: Estimate[];
+  fields: FieldResult[];
+  /** True when an exact (linear) answer is shown next to the estimates. */
+  exact: boolean;
+  warnings: string[];
+}
+
+/** A prepared simulation (the same in every worker). */
+export interface Plan {
+  spec: SimulationSpec;
+  system: LangevinSystem;
+  scheme: SchemeName;
+  dt: number;
+  nBurn: number;
+  nProduction: number;
+  batches: number;
+  batchLength: number;
+  replicas: number;
+  blockSize: number;
+  probe: Probe;
+  K: number;
+  estimands: EstimandSpec[];
+  fields: ResolvedField[];
+  coordinates: string[];
+  timeScale: TimeScale;
+  warnings: string[];
+  exact: boolean;
+  /** Sets the initial state of a replica. */
+  initialize(st: Stepper, rng: Rng): void;
+  /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
+  kernel: FusedKernel | null;
+  sampleEvery: number;
+}
+
+/** Results of one block of replicas. */
+export interface BlockResult {
+  first: number;
+  count: number;
+  /** count x batches rows of K batch means. */
+  batchMeans: Float64Array;
+  fields: FieldSums[];
+}
+
+const positiveFinite = (what: string, v: number) => {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new ModelError(`${what} must be a positive finite number, got ${String(v)}`);
+};
+
+/** Validates the options and prepares a plan (throws ModelError / SimulationError for bad inputs). */
+export function preparePlan(spec: SimulationSpec): Plan {
+  const o = spec.options;
+  positiveFinite("dt", o.dt);
+  positiveFinite("time", o.time);
+  if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new ModelError(`seed must be a non-negative integer, got ${String(o.seed)}`);
+  const replicas = o.replicas ?? 1;
+  if (!Number.isSafeInteger(replicas) || replicas < 1) throw new ModelError(`replicas must be a positive integer, got ${String(replicas)}`);
+  const burnIn = o.burnIn ?? 0.1 * o.time;
+  if (!Number.isFinite(burnIn) || burnIn < 0) throw new ModelError(`burn-in must be >= 0, got ${String(o.burnIn)}`);
+  const model = spec.model;
+  const scheme = o.scheme ?? defaultScheme(model.dynamics);
+  const batches = o.batches ?? Math.min(64, Math.max(2, Math.ceil(32 / replicas)));
+  if (!Number.isSafeInteger(batches) || batches < 1) throw new ModelError(`batches must be a positive integer, got ${String(o.batches)}`);
+  const dt = o.dt;
+  const batchLength = Math.floor(o.time / dt / batches);
+  const nProduction = batchLength * batches;
+  const nBurn = Math.round(burnIn / dt);
+  const warnings: string[] = [];
+
+  let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
+  let exact = false;
+  let initialize: Plan["initialize"];
+  let stratonovich = false;
+  let kernel: FusedKernel | null = null;
+  if (model.kind === "network") {
+    const built = networkSystem(model);
+    system = built.system;
+    if (scheme === "exact" && !system.linear) throw new ModelError("exact stepping needs a linear model; this network has quartic terms (use baoab, heun or euler-maruyama)");
+    const fluxEstimator = o.fluxEstimator ?? (scheme === "exact" ? "state" : "stratonovich");
+    stratonovich = model.dynamics === "overdamped" && fluxEstimator === "stratonovich";
+    const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
+    const np = new NetworkProbe(model, built.field, dt, o.covariance ?? N <= 40, fluxEstimator);
+    probe = np;
+    const ss = exactNetwork(model);
+    exact = ss !== undefined;
+    estimands = np.estimands(ss);
+    coordinates = np.coordinateNames();
+    timeScale = networkTimeScale(model);
+    initialize = networkInitializer(model, ss);
+    if (scheme === "baoab" && (o.fields ?? []).length === 0) kernel = fusedBaoabKernel(model, dt, np.covariance);
+  } else {
+    const built = particleSystem(model);
+    system = built.system;
+    if (scheme === "exact" && !system.linear) throw new ModelError("exact stepping needs a linear model: harmonic pairs and traps at the origin in open space");
+    if (o.fluxEstimator === "state") throw new ModelError("particle systems use the Stratonovich estimators; remove fluxEstimator: state");
+    stratonovich = model.dynamics === "overdamped";
+    const pp = new ParticleProbe(model, dt, built.field);
+    probe = pp;
+    const ex = exactParticles(model, built.network);
+    exact = ex !== undefined;
+    estimands = pp.estimands(ex);
+    coordinates = pp.coordinateNames();
+    timeScale = particleTimeScale(model);
+    warnings.push(...particleStepWarnings(model, dt));
+    initialize = particleInitializer(model);
+  }
+  if (scheme !== "exact" && (scheme === "baoab") !== (model.dynamics === "underdamped")) {
+    throw new ModelError(`scheme ${scheme} does not integrate ${model.dynamics} dynamics (use ${model.dynamics === "underdamped" ? "baoab or exact" : "heun, euler-maruyama or exact"})`);
+  }
+  warnings.unshift(...checkTimeStep(timeScale, scheme, dt, stratonovich));
+  const sampleEvery = o.sampleEvery ?? 1;
+  if (!Number.isSafeInteger(sampleEvery) || sampleEvery < 1) throw new ModelError(`sampleEvery must be a positive integer, got ${String(o.sampleEvery)}`);
+  if (sampleEvery > 1 && probe.needsPrevious) throw new ModelError("the Stratonovich estimators of this model need every step: remove sampleEvery (--sample-every)");
+  if (sampleEvery > 1) kernel = null;
+  if (batchLength < 1) throw new ModelError(`time ${o.time} is shorter than ${batches} batches of one step dt = ${dt}: run longer or use a smaller dt`);
+  const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, estimands));
+  return {
+    spec, system, scheme, dt, nBurn, nProduction, batches, batchLength, replicas,
+    blockSize: Math.ceil(replicas / 64),
+    probe, K: probe.size, estimands, fields, coordinates, timeScale, warnings, exact, initialize, kernel, sampleEvery,
+  };
+}
+
+function networkInitializer(model: NetworkModel, ss: NetworkSteadyState | undefined): Plan["initialize"] {
+  if (!ss) return () => undefined; // start at rest at the minimum; the burn-in thermalises
+  const L = semidefiniteCholesky(ss.covariance);
+  const N = L.rows, n = model.sites.length;
+  const xi = new Float64Array(N);
+  return (st, rng) => {
+    rng.fillNormal(xi, 0, N);
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let j = 0; j <= i; j++) s += L.data[i * N + j] * xi[j];
+      if (i < n) st.x[i] = s;
+      else st.p![i - n] = s;
+    }
+  };
+}
+
+function particleInitializer(model: ParticlesModel): Plan["initialize"] {
+  const N = model.speciesOf.length, d = model.dimension;
+  return (st, rng) => {
+    const x = st.x;
+    if (model.initial instanceof Float64Array) {
+      x.set(model.initial);
+    } else if (model.initial === "random") {
+      for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) x[a * d + k] = rng.uniform() * model.box![k];
+    } else {
+      // Lattice, species mixed by a random permutation, small jitter.
+      const side = Math.ceil(N ** (1 / d) - 1e-9);
+      const perm = Array.from({ length: N }, (_, a) => a);
+      for (let a = N - 1; a > 0; a--) {
+        const b = Math.floor(rng.uniform() * (a + 1));
+        [perm[a], perm[b]] = [perm[b], perm[a]];
+      }
+      for (let site = 0; site < N; site++) {
+        const a = perm[site];
+        let rest = site;
+        for (let k = 0; k < d; k++) {
+          const c = rest % side;
+          rest = Math.floor(rest / side);
+          const spacing = model.box ? model.box[k] / side : 1;
+          const origin = model.box ? 0 : -0.5 * (side - 1);
+          x[a * d + k] = (origin + c + 0.5 * (model.box ? 1 : 0)) * spacing + 0.01 * spacing * (rng.uniform() - 0.5);
+        }
+      }
+    }
+    if (st.p) {
+      for (let a = 0; a < N; a++) {
+        const s = model.species[model.speciesOf[a]];
+        for (let k = 0; k < d; k++) st.p[a * d + k] = Math.sqrt(s.mass * s.temperature) * rng.normal();
+      }
+    }
+  };
+}
+
+function resolveField(f: FieldSpec, model: Model, coordinates: string[], estimands: EstimandSpec[]): ResolvedField {
+  const index = f.coordinates.map((c) => {
+    const k = coordinates.indexOf(c);
+    if (k < 0) throw new ModelError(`field coordinate '${c}' is unknown (coordinates are ${coordinates.slice(0, 8).join(", ")}${coordinates.length > 8 ? ", ..." : ""})`);
+    return k;
+  }) as [number, number];
+  const bins = f.bins ?? [40, 40];
+  if (!bins.every((b) => Number.isSafeInteger(b) && b >= 1 && b <= 1000)) throw new ModelError("field bins must be integers between 1 and 1000");
+  const wrap: [number, number] = [0, 0];
+  const range = index.map((k, axis) => {
+    if (f.range) return f.range[axis];
+    if (model.kind === "particles" && model.box && k < model.speciesOf.length * model.dimension) {
+      wrap[axis] = model.box[k % model.dimension];
+      return [0, wrap[axis]];
+    }
+    const cov = estimands.find((e) => e.group === "covariance" && e.name === `${coordinates[k]} ${coordinates[k]}`);
+    if (cov?.exact !== undefined) {
+      const sd = Math.sqrt(cov.exact);
+      return [-4 * sd, 4 * sd];
+    }
+    throw new ModelError(`field on ${f.coordinates.join(", ")}: give a range ([[lo, hi], [lo, hi]]); it cannot be derived for this model`);
+  }) as [[number, number], [number, number]];
+  if (model.kind === "particles" && model.box) {
+    index.forEach((k, axis) => {
+      if (k < model.speciesOf.length * model.dimension) wrap[axis] = model.box![k % model.dimension];
+    });
+  }
+  for (const [lo, hi] of range) if (!(hi > lo)) throw new ModelError(`field range [${lo}, ${hi}] is empty`);
+  return { coordinates: f.coordinates, index, bins: [bins[0], bins[1]], range, wrap };
+}
+
+/** One replica's run, advanced in slices (so callers can report progress and honour cancellation). */
+export class ReplicaRun {
+  readonly stepper: Stepper;
+  readonly total: number;
+  step = 0;
+  private readonly values: Float64Array;
+  private readonly sums: Float64Array;
+  readonly batchMeans: Float64Array;
+  private batch = 0;
+  private inBatch = 0;
+  private readonly fieldAcc: FieldAccumulator[];
+  private readonly rng: Rng;
+  private readonly packed: Float64Array | null;
+  private readonly burnSums: Float64Array | null;
+
+  constructor(private readonly plan: Plan, readonly replica: number, private readonly fieldSums: FieldSums[], batchMeans?: Float64Array) {
+    const dyn = Rng.stream(plan.spec.options.seed, replica, 0);
+    this.rng = dyn;
+    this.packed = plan.kernel ? new Float64Array(3 * plan.system.dof) : null;
+    this.burnSums = plan.kernel ? new Float64Array(plan.K) : null;
+    const init = Rng.stream(plan.spec.options.seed, replica, 1);
+    this.stepper = createStepper(plan.system, plan.scheme, plan.dt, dyn, plan.probe.needsPrevious);
+    plan.initialize(this.stepper, init);
+    this.stepper.refresh();
+    this.total = plan.nBurn + plan.nProduction;
+    this.values = new Float64Array(plan.K);
+    this.sums = new Float64Array(plan.K);
+    this.batchMeans = batchMeans ?? new Float64Array(plan.batches * plan.K);
+    this.fieldAcc = plan.fields.map((f) => new FieldAccumulator(f, plan.dt));
+    if (plan.nBurn === 0) for (const fa of this.fieldAcc) fa.prime(this.stepper.x, this.stepper.p);
+    this.checkFinite();
+  }
+
+  get done(): boolean {
+    return this.step >= this.total;
+  }
+
+  /** Runs up to `maxSteps` steps; returns how many were run. */
+  advance(maxSteps: number): number {
+    if (this.plan.kernel) return this.advanceFused(maxSteps, this.plan.kernel);
+    const plan = this.plan, st = this.stepper, probe = plan.probe;
+    const K = plan.K, values = this.values, sums = this.sums;
+    const nBurn = plan.nBurn, L = plan.batchLength, every = plan.sampleEvery;
+    const end = Math.min(this.total, this.step + maxSteps);
+    const start = this.step;
+    const fields = this.fieldAcc;
+    while (this.step < end) {
+      st.step();
+      this.step++;
+      if ((this.step & 63) === 0) this.checkFinite();
+      if (this.step <= nBurn) {
+        if (this.step === nBurn) for (const fa of fields) fa.prime(st.x, st.p);
+        continue;
+      }
+      if (this.inBatch % every === 0) {
+        probe.sample(st, values);
+        for (let k = 0; k < K; k++) sums[k] += values[k];
+      }
+      for (let f = 0; f < fields.length; f++) fields[f].sample(st.x, st.p);
+      if (++this.inBatch === L) {
+        const off = this.batch * K;
+        const samples = Math.ceil(L / every);
+        for (let k = 0; k < K; k++) {
+          const m = sums[k] / samples;
+          if (!Number.isFinite(m)) this.blowUp();
+          this.batchMeans[off + k] = m;
+          sums[k] = 0;
+        }
+        for (let f = 0; f < fields.length; f++) fields[f].endBatch(this.fieldSums[f]);
+        this.batch++;
+        this.inBatch = 0;
+      }
+    }
+    if (this.done) this.checkFinite();
+    return this.step - start;
+  }
+
+  private advanceFused(maxSteps: number, kernel: FusedKernel): number {
+    const plan = this.plan, st = this.stepper, n = plan.system.dof, K = plan.K;
+    const packed = this.packed!, sums = this.sums;
+    packed.set(st.x, 0);
+    packed.set(st.p!, n);
+    packed.set(st.f, 2 * n);
+    const end = Math.min(this.total, this.step + maxSteps);
+    const start = this.step;
+    while (this.step < end) {
+      if (this.step < plan.nBurn) {
+        const m = Math.min(end, plan.nBurn) - this.step;
+        kernel(packed, this.rng, this.burnSums!, m);
+        this.step += m;
+      } else {
+        const m = Math.min(end - this.step, plan.batchLength - this.inBatch);
+        kernel(packed, this.rng, sums, m);
+        this.step += m;
+        this.inBatch += m;
+        if (this.inBatch === plan.batchLength) {
+          const off = this.batch * K;
+          for (let k = 0; k < K; k++) {
+            this.batchMeans[off + k] = sums[k] / plan.batchLength;
+            sums[k] = 0;
+          }
+          this.batch++;
+          this.inBatch = 0;
+        }
+      }
+      let s = 0;
+      for (let i = 0; i < packed.length; i++) s += packed[i];
+      if (!Number.isFinite(s)) this.blowUp();
+    }
+    st.x.set(packed.subarray(0, n));
+    st.p!.set(packed.subarray(n, 2 * n));
+    st.f.set(packed.subarray(2 * n, 3 * n));
+    return this.step - start;
+  }
+
+  private checkFinite(): void {
+    const st = this.stepper;
+    let s = st.potential;
+    const x = st.x;
+    for (let i = 0; i < x.length; i++) s += x[i];
+    if (st.p) for (let i = 0; i < st.p.length; i++) s += st.p[i];
+    if (!Number.isFinite(s)) this.blowUp();
+  }
+
+  private blowUp(): never {
+    const ts = this.plan.timeScale;
+    const t = (this.step - this.plan.nBurn) * this.plan.dt;
+    const limit = ts.value > 0 ? `; the stability limit from ${ts.source} is dt < ${Number((2 / ts.value).toPrecision(3))}` : "";
+    throw new SimulationError(
+      `the simulation blew up (non-finite state) in replica ${this.replica} at t = ${Number(t.toPrecision(4))}${this.step <= this.plan.nBurn ? " (burn-in)" : ""}: ` +
+        `reduce dt (now ${this.plan.dt})${limit}; no result was written`,
+    );
+  }
+}
+
+export interface BlockHooks {
+  /** Called with the number of steps just run. */
+  onProgress?: (steps: number) => void;
+  signal?: AbortSignal;
+  /** Polled between slices: true stops the block with a CancelledError (worker threads: a shared flag). */
+  shouldStop?: () => boolean;
+  /** Awaited between slices (in process: lets the event loop see Ctrl-C and draw the progress bar). */
+  pause?: () => Promise<void>;
+}
+
+/** Steps per slice: about a few milliseconds of work. */
+function sliceSteps(plan: Plan): number {
+  return Math.max(1, Math.floor(4e5 / (plan.system.dof * 4 + plan.K + 16)));
+}
+
+/** Runs replicas [first, first + count) and returns their batch means and field sums. */
+export async function runBlock(plan: Plan, first: number, count: number, hooks: BlockHooks = {}): Promise<BlockResult> {
+  const batchMeans = new Float64Array(count * plan.batches * plan.K);
+  const fields = plan.fields.map(emptyFieldSums);
+  const slice = sliceSteps(plan);
+  for (let r = 0; r < count; r++) {
+    const run = new ReplicaRun(plan, first + r, fields, batchMeans.subarray(r * plan.batches * plan.K, (r + 1) * plan.batches * plan.K));
+    while (!run.done) {
+      if (hooks.signal?.aborted || hooks.shouldStop?.()) throw new CancelledError();
+      const n = run.advance(slice);
+      hooks.onProgress?.(n);
+      if (hooks.pause) await hooks.pause();
+    }
+  }
+  return { first, count, batchMeans, fields };
+}
+
+/** The blocks of a plan: [first, count] pairs, fixed by the replica count alone. */
+export function planBlocks(plan: Plan): { first: number; count: number }[] {
+  const out: { first: number; count: number }[] = [];
+  for (let first = 0; first < plan.replicas; first += plan.blockSize) out.push({ first, count: Math.min(plan.blockSize, plan.replicas - first) });
+  return out;
+}
+
+/** Reduces block results (any order; sorted here) into the simulation result. */
+export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResult {
+  const sorted = [...blocks].sort((a, b) => a.first - b.first);
+  const rows = plan.replicas * plan.batches;
+  const all = new Float64Array(rows * plan.K);
+  let at = 0;
+  for (const b of sorted) {
+    all.set(b.batchMeans, at);
+    at += b.batchMeans.length;
+  }
+  if (at !== all.length) throw new Error("internal: missing blocks in the reduction");
+  const estimates = reduceBatches(all, plan.K, plan.batches, plan.estimands);
+  const fields = plan.fields.map((f, k) => {
+    const s = emptyFieldSums(f);
+    for (const b of sorted) addFieldSums(s, b.fields[k]);
+    return fieldResult(f, s);
+  });
+  const warnings = [...plan.warnings];
+  const unreliable = estimates.filter((e) => !e.reliable);
+  if (unreliable.length > 0) warnings.push(`${unreliable.length} estimate${unreliable.length > 1 ? "s have" : " has"} too few effective samples for a trusted error bar (${unreliable[0].note ?? "see notes"})`);
+  const model = plan.spec.model;
+  return {
+    name: model.name,
+    kind: model.kind,
+    dynamics: model.dynamics,
+    scheme: plan.scheme,
+    dt: plan.dt,
+    time: plan.nProduction * plan.dt,
+    burnIn: plan.nBurn * plan.dt,
+    replicas: plan.replicas,
+    seed: plan.spec.options.seed,
+    batchesPerReplica: plan.batches,
+    steps: plan.replicas * (plan.nBurn + plan.nProduction),
+    timeScale: plan.timeScale,
+    estimates,
+    fields,
+    exact: plan.exact,
+    warnings,
+  };
+}
+
+/** Runs a list of blocks somewhere (in process, worker threads, Web Workers) and returns their results. */
+export type BlockRunner = (spec: SimulationSpec, blocks: { first: number; count: number }[], hooks: BlockHooks) => Promise<BlockResult[]>;
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Progress: steps done so far and the total (all replicas, burn-in included). */
+  onProgress?: (done: number, total: number) => void;
+  /** Where blocks run; default in process, one after another. */
+  runner?: BlockRunner;
+}
+
+const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Simulates the spec: every replica, every estimate with its error bar. */
+export async function simulate(spec: SimulationSpec, options: RunOptions = {}): Promise<SimulationResult> {
+  const plan = preparePlan(spec);
+  const total = plan.replicas * (plan.nBurn + plan.nProduction);
+  let done = 0;
+  const hooks: BlockHooks = {
+    signal: options.signal,
+    onProgress: (n) => {
+      done += n;
+      options.onProgress?.(done, total);
+    },
+  };
+  const blocks = planBlocks(plan);
+  let results: BlockResult[];
+  if (options.runner) {
+    results = await options.runner(spec, blocks, hooks);
+  } else {
+    const inProcess = options.signal !== undefined || options.onProgress !== undefined;
+    let last = Date.now();
+    if (inProcess) hooks.pause = async () => {
+      const now = Date.now();
+      if (now - last > 50) {
+        last = now;
+        await macrotask();
+      }
+    };
+    results = [];
+    for (const b of blocks) results.push(await runBlock(plan, b.first, b.count, hooks));
+  }
+  if (options.signal?.aborted) throw new CancelledError();
+  return reduceBlocks(plan, results);
+}
+
+/** Synchronous simulation in the calling thread (tests, small runs). */
+export function simulateSync(spec: SimulationSpec): SimulationResult {
+  const plan = preparePlan(spec);
+  const results: BlockResult[] = [];
+  for (const b of planBlocks(plan)) {
+    const batchMeans = new Float64Array(b.count * plan.batches * plan.K);
+    const fields = plan.fields.map(emptyFieldSums);
+    for (let r = 0; r < b.count; r++) {
+      const run = new ReplicaRun(plan, b.first + r, fields, batchMeans.subarray(r * plan.batches * plan.K, (r + 1) * plan.batches * plan.K));
+      run.advance(run.total);
+    }
+    results.push({ first: b.first, count: b.count, batchMeans, fields });
+  }
+  return reduceBlocks(plan, results);
+}
+
+/** Looks up an estimate by group and name. */
+export function findEstimate(result: SimulationResult, group: string, name: string): Estimate {
+  const e = result.estimates.find((x) => x.group === group && x.name === name);
+  if (!e) throw new RangeError(`no estimate ${group} / ${name}`);
+  return e;
+}

@@ -1,0 +1,123 @@
+/**
+ * Error bars by batch means. Every replica's production run is cut into B batches of equal length; a probe writes
+ * K scalars per step and each batch keeps their mean. An estimand is a function of the mean vector: a linear
+ * combination (fluxes, entropy production, temperatures) or a covariance <a b> - <a><b>. Its value is the function of
+ * the global mean; its error bar comes from the batch values of its linearisation about the global mean (exact for
+ * linear estimands; for a covariance b_ab - m_a b_b - m_b b_a + m_a m_b), as the standard error of the mean of the
+ * R x B batch values. The lag-1 correlation of consecutive batches within a replica tells whether the batches are
+ * long compared with the correlation time; too few batches or correlated batches mark the estimate unreliable.
+ */
+
+/** An estimand over the probe's scalars. */
+export type Estimand =
+  | { kind: "linear"; index: Int32Array; coef: Float64Array; offset?: number }
+  | { kind: "covariance"; a: number; b: number; ab: number; scale?: number };
+
+export interface Estimate {
+  /** Group, e.g. "covariance", "spring flux", "bath flux", "entropy production". */
+  group: string;
+  /** Name within the group, e.g. "q:1 p:2" or "1 -> 2". */
+  name: string;
+  value: number;
+  /** One standard error (batch means). */
+  error: number;
+  /** Number of batch values behind the error bar. */
+  batches: number;
+  /** Lag-1 correlation of consecutive batch values (NaN when not measurable). */
+  batchCorrelation: number;
+  /** False when the error bar cannot be trusted (too few batches, correlated batches). */
+  reliable: boolean;
+  note?: string;
+  /** Exact value (linear models), when known. */
+  exact?: number;
+  /** (value - exact) / error. */
+  deviation?: number;
+}
+
+export interface EstimandSpec {
+  group: string;
+  name: string;
+  estimand: Estimand;
+  exact?: number;
+}
+
+/** Minimum number of batch values for a trusted error bar. */
+export const MIN_BATCHES = 16;
+/** Lag-1 batch correlation above which batches are too short. */
+export const MAX_BATCH_CORRELATION = 0.3;
+
+function batchValue(e: Estimand, row: Float64Array, off: number, mean: Float64Array): number {
+  if (e.kind === "linear") {
+    let s = e.offset ?? 0;
+    for (let k = 0; k < e.index.length; k++) s += e.coef[k] * row[off + e.index[k]];
+    return s;
+  }
+  const ma = mean[e.a], mb = mean[e.b];
+  return (e.scale ?? 1) * (row[off + e.ab] - ma * row[off + e.b] - mb * row[off + e.a] + ma * mb);
+}
+
+function globalValue(e: Estimand, mean: Float64Array): number {
+  if (e.kind === "linear") return batchValue(e, mean, 0, mean);
+  return (e.scale ?? 1) * (mean[e.ab] - mean[e.a] * mean[e.b]);
+}
+
+/**
+ * Reduces batch means (replicas x batchesPerReplica rows of K scalars, in replica order) into estimates.
+ * Deterministic: sums run in row order.
+ */
+export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerReplica: number, specs: EstimandSpec[]): Estimate[] {
+  const rows = batchMeans.length / K;
+  const mean = new Float64Array(K);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) mean[k] += batchMeans[r * K + k];
+  for (let k = 0; k < K; k++) mean[k] /= rows;
+  const values = new Float64Array(rows);
+  return specs.map((spec) => {
+    const value = globalValue(spec.estimand, mean);
+    let s = 0;
+    for (let r = 0; r < rows; r++) {
+      values[r] = batchValue(spec.estimand, batchMeans, r * K, mean);
+      s += values[r];
+    }
+    const m = s / rows;
+    let v = 0;
+    for (let r = 0; r < rows; r++) v += (values[r] - m) ** 2;
+    const variance = rows > 1 ? v / (rows - 1) : NaN;
+    const error = Math.sqrt(variance / rows);
+    // Lag-1 correlation of consecutive batches in the same replica.
+    let c = 0, pairs = 0;
+    if (batchesPerReplica > 1 && variance > 0) {
+      for (let r = 0; r + 1 < rows; r++) {
+        if ((r + 1) % batchesPerReplica === 0) continue;
+        c += (values[r] - m) * (values[r + 1] - m);
+        pairs++;
+      }
+    }
+    const batchCorrelation = pairs >= 8 ? c / pairs / (v / rows) : NaN;
+    const notes: string[] = [];
+    if (rows < MIN_BATCHES) notes.push(`only ${rows} batch${rows === 1 ? "" : "es"}: too few effective samples for an error bar (run longer or more replicas)`);
+    // Flag only a correlation that is both large and significant (its noise is about 1/sqrt(pairs)).
+    if (batchCorrelation > Math.max(MAX_BATCH_CORRELATION, 3 / Math.sqrt(pairs))) {
+      notes.push(`consecutive batches are correlated (${batchCorrelation.toFixed(2)}): the run is short compared with the correlation time, the error bar is underestimated`);
+    }
+    const est: Estimate = {
+      group: spec.group,
+      name: spec.name,
+      value,
+      error,
+      batches: rows,
+      batchCorrelation,
+      reliable: notes.length === 0 && Number.isFinite(error),
+    };
+    if (notes.length > 0) est.note = notes.join("; ");
+    if (spec.exact !== undefined) {
+      est.exact = spec.exact;
+      est.deviation = error > 0 ? (value - spec.exact) / error : value === spec.exact ? 0 : Infinity;
+    }
+    return est;
+  });
+}
+
+/** Linear estimand helper. */
+export function linear(terms: [number, number][], offset = 0): Estimand {
+  return { kind: "linear", index: Int32Array.from(terms, (t) => t[0]), coef: Float64Array.from(terms, (t) => t[1]), offset };
+}

@@ -1,0 +1,61 @@
+/**
+ * Replicas on browser Web Workers: a BlockRunner that sends each block of a simulation to a pool of workers running
+ * webWorker.ts. As with Node's worker threads, blocks are fixed by the replica count and reduced in order, so the
+ * result is the same for any number of workers. Cancellation terminates the workers.
+ */
+import { NessError } from "../errors.js";
+import type { BlockResult, BlockRunner } from "./run.js";
+import { CancelledError, SimulationError } from "./safety.js";
+import type { WebBlockTask } from "./webWorker.js";
+
+/** The part of the DOM Worker interface used here. */
+export interface WorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+type Reply = { type: "progress"; steps: number } | { type: "result"; result: BlockResult } | { type: "error"; name: string; message: string };
+
+let counter = 0;
+
+/** A BlockRunner on `workers` Web Workers made by `createWorker` (e.g. () => new Worker(url, { type: "module" })). */
+export function webWorkerRunner(createWorker: () => WorkerLike, workers: number): BlockRunner {
+  return (spec, blocks, hooks) => new Promise<BlockResult[]>((resolve, reject) => {
+    const runId = `web-${++counter}-${Date.now()}`;
+    const pool = Array.from({ length: Math.max(1, Math.min(workers, blocks.length)) }, createWorker);
+    const results: BlockResult[] = [];
+    let next = 0, finished = 0, failed = false;
+    const stop = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of pool) w.terminate();
+      reject(err);
+    };
+    hooks.signal?.addEventListener("abort", () => stop(new CancelledError()));
+    const feed = (w: WorkerLike) => {
+      if (next >= blocks.length) {
+        w.terminate();
+        return;
+      }
+      const b = blocks[next++];
+      const task: WebBlockTask = { runId, spec, first: b.first, count: b.count };
+      w.postMessage(task);
+    };
+    for (const w of pool) {
+      w.onmessage = (ev) => {
+        const m = ev.data as Reply;
+        if (m.type === "progress") hooks.onProgress?.(m.steps);
+        else if (m.type === "error") stop(m.name === "SimulationError" ? new SimulationError(m.message) : new NessError(m.message));
+        else {
+          results.push(m.result);
+          if (++finished === blocks.length) {
+            for (const x of pool) x.terminate();
+            resolve(results);
+          } else feed(w);
+        }
+      };
+      feed(w);
+    }
+  });
+}

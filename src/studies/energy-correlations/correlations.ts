@@ -1,0 +1,290 @@
+/**
+ * Steady-state energy correlations of a chain (seed 002, Section 3 generalised to M subsystems):
+ *   d dE_i / dt = sum_j R_ij dE_j + (Sigma eta)_i,  R_ij = dX_i/dE_j at the mean state, X_i = A_{i-1,i} - A_{i,i+1},
+ *   Sigma (M x (M+1)): column b (link b from node b to node b+1) is sqrt(B_b) (e_b - e_{b+1}) restricted to the
+ *   subsystems, Q = Sigma Sigma^T, and the covariance C solves R C + C R^T = -Q (eq. 7), i.e. A C + C A^T = Q with
+ *   A = -R (scipy's convention, src/linalg/lyapunov.ts).
+ * C is linear in the B_b, so C = sum_b B_b C^(b): each link's noise contributes separately; the two links touching a
+ * bath are the "boundary" noise and the others the "bulk" noise (Section 4's interpretation of the sign of C12).
+ */
+import { SteadyStateError } from "../../errors.js";
+import { prepareLyapunov, type LyapunovSolver } from "../../linalg/lyapunov.js";
+import { matrix, type Matrix } from "../../linalg/matrix.js";
+import { solveMeanSteadyState, validateChain, type Chain } from "./steadyState.js";
+
+/** Bound of eq. 15 (M = 2), with the premises of its derivation (Appendix B). */
+export interface CorrelationBound {
+  /** |C12|. */
+  correlation: number;
+  /** 18 |<J>| tau max_i |beta_i - beta_{i+1}|^-1 (0 at equilibrium, where C12 = 0). */
+  bound: number;
+  /** |C12| <= bound. */
+  holds: boolean;
+  /** |<J>|: the mean current, in absolute value. */
+  current: number;
+  /** tau = 1 / (smallest |eigenvalue| of R): the slowest relaxation time. */
+  tau: number;
+  /** max_i |beta_i - beta_{i+1}|^-1 over the three links. */
+  inverseBetaGap: number;
+  /** The intermediate bound of Appendix B, 9 max(B) (max gamma)^2 / (2 |Tr R| det R), which needs no eq. 4. */
+  appendixB: number;
+  /** Premise: every mean current grows with the difference of the energies (dA/dE_i > 0 > dA/dE_j). */
+  monotoneCurrents: boolean;
+  /** Premise eq. 4: max over links of |2 A / ((beta_j - beta_i) B) - 1| (0 when eq. 4 holds exactly). */
+  fdrDeviation: number;
+}
+
+/** How the noise of each link contributes to C12 (adjacent subsystems `pair`). */
+export interface NoiseDecomposition {
+  /** The pair (i, j), 1-based; (1, 2) by default. */
+  pair: [number, number];
+  /** Contribution of link b (b = 0..M) to C_ij: B_b C^(b)_ij. */
+  byLink: number[];
+  /** Sum over the two links touching a bath. */
+  boundary: number;
+  /** Sum over the inner links. */
+  bulk: number;
+}
+
+export interface EnergyCorrelations {
+  chain: Chain;
+  /** Steady-state states x_1..x_M (temperatures, densities or energies). */
+  states: Float64Array;
+  /** Mean energies (particle numbers for the exclusion process) E(x_i). */
+  energies: Float64Array;
+  /** Mean current on each link b = 0..M (equal in the steady state). */
+  currents: Float64Array;
+  /** The mean current <J> (average over links). */
+  current: number;
+  /** B_b on each link at the mean state. */
+  noise: Float64Array;
+  /** R (M x M), tridiagonal, in energy variables. */
+  relaxation: Matrix;
+  /** Sigma (M x (M+1)). */
+  sigma: Matrix;
+  /** Q = Sigma Sigma^T. */
+  noiseMatrix: Matrix;
+  /** C, the stationary covariance of the energies. */
+  covariance: Matrix;
+  /** C^(b): covariance per unit B of link b (so C = sum_b B_b C^(b)). */
+  perUnitNoise: Matrix[];
+  /** Eigenvalues of R (real parts, ascending; R is similar to a symmetric matrix for these chains). */
+  relaxationRates: Float64Array;
+  /** 1 / smallest |eigenvalue| of R. */
+  relaxationTime: number;
+  decomposition: NoiseDecomposition;
+  /** For M = 2: B01 - 2 B12 + B23, whose sign is the sign of C12 for linear A (eq. 9) and for eq. 14. */
+  noiseCurvature?: number;
+  /** Eq. 15 and its check (M = 2 and a model with a conjugate variable beta). */
+  bound?: CorrelationBound;
+  /** Relative residual of the Lyapunov solve. */
+  residual: number;
+  /** Relative current imbalance of the mean steady state (Newton). */
+  steadyStateResidual: number;
+  newtonIterations: number;
+  warnings: string[];
+}
+
+/** The relaxation matrix R (energy variables) at the states x (length M), and each link's gradient. */
+export function relaxationMatrix(chain: Chain, x: ArrayLike<number>): Matrix {
+  const { model, M } = chain;
+  const R = matrix(M, M);
+  const r = R.data;
+  const g = new Float64Array(2);
+  const node = (k: number): number => (k === 0 ? chain.left : k === M + 1 ? chain.right : x[k - 1]);
+  for (let b = 0; b <= M; b++) {
+    model.currentGradient(node(b), node(b + 1), b, g);
+    // Link b removes A_b from subsystem b and adds it to subsystem b+1; d/dE_k = (d/dx_k) / capacity(x_k).
+    const ci = b >= 1 ? model.capacity(x[b - 1]) : 1;
+    const cj = b + 1 <= M ? model.capacity(x[b]) : 1;
+    if (b >= 1) {
+      r[(b - 1) * M + (b - 1)] -= g[0] / ci;
+      if (b + 1 <= M) r[(b - 1) * M + b] -= g[1] / cj;
+    }
+    if (b + 1 <= M) {
+      r[b * M + b] += g[1] / cj;
+      if (b >= 1) r[b * M + (b - 1)] += g[0] / ci;
+    }
+  }
+  return R;
+}
+
+/** Sigma (M x (M+1)) for link noises B (length M+1). */
+export function noiseAmplitudes(M: number, B: ArrayLike<number>): Matrix {
+  const S = matrix(M, M + 1);
+  for (let b = 0; b <= M; b++) {
+    const s = Math.sqrt(Math.max(B[b], 0));
+    if (b >= 1) S.data[(b - 1) * (M + 1) + b] = -s;
+    if (b + 1 <= M) S.data[b * (M + 1) + b] = s;
+  }
+  return S;
+}
+
+/** Q = Sigma Sigma^T for link noises B: Q_ii = B_{i-1} + B_i, Q_{i,i+1} = -B_i. */
+export function noiseMatrixOf(M: number, B: ArrayLike<number>): Matrix {
+  const Q = matrix(M, M);
+  for (let b = 0; b <= M; b++) addLink(Q, M, b, B[b]);
+  return Q;
+}
+
+function addLink(Q: Matrix, M: number, b: number, w: number): void {
+  const q = Q.data;
+  if (b >= 1) q[(b - 1) * M + (b - 1)] += w;
+  if (b + 1 <= M) q[b * M + b] += w;
+  if (b >= 1 && b + 1 <= M) {
+    q[(b - 1) * M + b] -= w;
+    q[b * M + (b - 1)] -= w;
+  }
+}
+
+function negate(m: Matrix): Matrix {
+  const out = matrix(m.rows, m.cols);
+  for (let i = 0; i < m.data.length; i++) out.data[i] = -m.data[i];
+  return out;
+}
+
+/** A prepared solver of R C + C R^T = -Q for one R (throws SteadyStateError when R is not stable). */
+export function prepareRelaxation(R: Matrix): { solver: LyapunovSolver; rates: Float64Array } {
+  let solver: LyapunovSolver;
+  try {
+    solver = prepareLyapunov(negate(R));
+  } catch (err) {
+    throw new SteadyStateError(`the fluctuations do not relax: ${(err as Error).message}`);
+  }
+  const { re, im } = solver.eigenvalues;
+  const rates = Float64Array.from(re).sort();
+  let scale = 0;
+  for (let k = 0; k < re.length; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
+  // re are eigenvalues of A = -R: relaxation needs them all positive.
+  if (!(rates[0] > 1e-12 * scale)) {
+    throw new SteadyStateError(
+      `the fluctuations do not relax: R has an eigenvalue ${-rates[0]} >= 0 (the mean currents must decrease when a subsystem gains energy)`,
+    );
+  }
+  return { solver, rates };
+}
+
+/**
+ * Everything of Sections 3-6 for a chain: mean state (eq. 5), R, Sigma, Q, C (eq. 7), the link-by-link
+ * decomposition of C12 and, for M = 2, the bound of eq. 15.
+ */
+export function energyCorrelations(chain: Chain, options: { pair?: [number, number] } = {}): EnergyCorrelations {
+  validateChain(chain);
+  const { model, M } = chain;
+  const mean = solveMeanSteadyState(chain);
+  const x = mean.states;
+  const node = (k: number): number => (k === 0 ? chain.left : k === M + 1 ? chain.right : x[k - 1]);
+  const currents = new Float64Array(M + 1);
+  const B = new Float64Array(M + 1);
+  for (let b = 0; b <= M; b++) {
+    currents[b] = model.current(node(b), node(b + 1), b);
+    B[b] = model.noise(node(b), node(b + 1), b);
+    if (!(B[b] >= 0) || !Number.isFinite(B[b])) {
+      throw new SteadyStateError(`the noise strength of link ${b}-${b + 1} is ${B[b]} at the steady state (it must be >= 0)`);
+    }
+  }
+  const current = currents.reduce((s, v) => s + v, 0) / (M + 1);
+  const R = relaxationMatrix(chain, x);
+  const { solver, rates } = prepareRelaxation(R);
+  const Q = noiseMatrixOf(M, B);
+  const sol = solver.solve(Q);
+  const C = sol.X;
+  const perUnitNoise: Matrix[] = [];
+  for (let b = 0; b <= M; b++) {
+    const Qb = matrix(M, M);
+    addLink(Qb, M, b, 1);
+    perUnitNoise.push(solver.solve(Qb).X);
+  }
+  const pair = options.pair ?? [1, 2];
+  const [pi, pj] = [pair[0] - 1, pair[1] - 1];
+  const byLink = perUnitNoise.map((Cb, b) => B[b] * Cb.data[pi * M + pj]);
+  const boundary = byLink[0] + byLink[M];
+  const bulk = byLink.slice(1, M).reduce((s, v) => s + v, 0);
+  const warnings = [...sol.warnings, ...(model.validity ? model.validity(x) : [])];
+  const result: EnergyCorrelations = {
+    chain,
+    states: x,
+    energies: x.map((v) => model.energy(v)),
+    currents,
+    current,
+    noise: B,
+    relaxation: R,
+    sigma: noiseAmplitudes(M, B),
+    noiseMatrix: Q,
+    covariance: C,
+    perUnitNoise,
+    relaxationRates: rates,
+    relaxationTime: 1 / rates[0],
+    decomposition: { pair, byLink, boundary, bulk },
+    residual: sol.residual,
+    steadyStateResidual: mean.residual,
+    newtonIterations: mean.iterations,
+    warnings,
+  };
+  if (M === 2) {
+    result.noiseCurvature = B[0] - 2 * B[1] + B[2];
+    if (model.conjugate) result.bound = correlationBound(chain, result);
+  }
+  return result;
+}
+
+/** Eq. 15 with tau = 1 / smallest |eigenvalue| of R and |<J>| (physics-notes.md), plus its premises. */
+export function correlationBound(chain: Chain, ec: EnergyCorrelations): CorrelationBound {
+  const { model } = chain;
+  const beta = model.conjugate!;
+  const nodes = [chain.left, ec.states[0], ec.states[1], chain.right];
+  const betas = nodes.map((v) => beta(v));
+  const J = Math.abs(ec.current);
+  const tau = ec.relaxationTime;
+  const c12 = Math.abs(ec.covariance.data[1]);
+  let inverseBetaGap = 0;
+  let fdrDeviation = 0;
+  let monotone = true;
+  const g = new Float64Array(2);
+  for (let b = 0; b < 3; b++) {
+    const gap = Math.abs(betas[b] - betas[b + 1]);
+    inverseBetaGap = Math.max(inverseBetaGap, gap > 0 ? 1 / gap : Infinity);
+    model.currentGradient(nodes[b], nodes[b + 1], b, g);
+    if (!(g[0] > 0 && g[1] < 0)) monotone = false;
+    const dBeta = betas[b + 1] - betas[b];
+    if (dBeta !== 0 && ec.noise[b] > 0) fdrDeviation = Math.max(fdrDeviation, Math.abs((2 * ec.currents[b]) / (dBeta * ec.noise[b]) - 1));
+  }
+  const equilibrium = chain.left === chain.right;
+  const bound = equilibrium ? 0 : 18 * J * tau * inverseBetaGap;
+  // Appendix B's gammas: gamma1 = -dA01/dE1, gamma2 = dA12/dE1, gamma3 = -dA12/dE2, gamma4 = dA23/dE2.
+  const r = ec.relaxation.data;
+  const trace = Math.abs(r[0] + r[3]);
+  const det = r[0] * r[3] - r[1] * r[2];
+  const gammas = appendixBGammas(chain, ec.states);
+  const maxGamma = Math.max(...gammas.map(Math.abs));
+  const maxB = Math.max(...ec.noise);
+  const appendixB = (9 * maxB * maxGamma ** 2) / (2 * trace * det);
+  return {
+    correlation: c12,
+    bound,
+    holds: c12 <= bound * (1 + 1e-12) + 1e-300,
+    current: J,
+    tau,
+    inverseBetaGap,
+    appendixB,
+    monotoneCurrents: monotone,
+    fdrDeviation,
+  };
+}
+
+/** gamma1..gamma4 of Appendix B (energy derivatives of the mean currents, M = 2). */
+export function appendixBGammas(chain: Chain, states: ArrayLike<number>): [number, number, number, number] {
+  const { model } = chain;
+  const [x1, x2] = [states[0], states[1]];
+  const c1 = model.capacity(x1);
+  const c2 = model.capacity(x2);
+  const g = new Float64Array(2);
+  model.currentGradient(chain.left, x1, 0, g);
+  const g1 = -g[1] / c1;
+  model.currentGradient(x1, x2, 1, g);
+  const g2 = g[0] / c1;
+  const g3 = -g[1] / c2;
+  model.currentGradient(x2, chain.right, 2, g);
+  const g4 = g[0] / c2;
+  return [g1, g2, g3, g4];
+}

@@ -1,0 +1,318 @@
+/**
+ * Figures of the energy-correlations study (browser-safe Figure objects): C12 against the bath difference for the
+ * four models (positive for the ideal gas, Fermi gases and blackbodies, negative for the exclusion process), its
+ * boundary/bulk noise decomposition, the bound of eq. 15, off-diagonal correlation profiles of long chains against
+ * their continuum form, the accuracy of the paper's noise approximations (eqs. 13, A.6), and the verification of
+ * the exact C by simulating the energy SDE. Captions state the corrections taken from physics-notes.md.
+ */
+import type { Figure, Table } from "../../figures/figure.js";
+import { linePanel, panelFigure, type Panel, type Series } from "../../figures/charts.js";
+import type { BuiltinModelName } from "./models.js";
+import { biasSweep, noiseApproximationErrors, profileSet, type BiasSweep, type ProfileSet } from "./study.js";
+import type { VerificationSweep } from "./verification.js";
+
+export interface FigureOptions {
+  /** Fewer points (for smoke tests); the shapes stay the same. */
+  quick?: boolean;
+}
+
+/** How each model's C12 is scaled on the figures (the figures use T0 = 1, Cv = N = kappa = coupling = aV = 1, T_F = 100). */
+export const MODEL_AXES: Record<BuiltinModelName, { title: string; x: string; y: string; scale: number; sign: string }> = {
+  "ideal-gas": { title: "Ideal gases (linear A, eq. 4)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ / (Cv T₀²)", scale: 1, sign: "C₁₂ > 0" },
+  ssep: { title: "Boxed exclusion process", x: "ε₃ − ε₀  (ε₀ + ε₃ = 1)", y: "10³ C₁₂ / N", scale: 1000, sign: "C₁₂ < 0" },
+  fermi: { title: "Fermi gases (eqs. 11-12)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ T_F / (N T₀³)", scale: 100, sign: "C₁₂ > 0" },
+  blackbody: { title: "Blackbody cavities (A.5)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ / (aV T₀⁸)", scale: 1, sign: "C₁₂ > 0" },
+};
+
+const MODELS: BuiltinModelName[] = ["ideal-gas", "ssep", "fermi", "blackbody"];
+
+const CORRECTIONS =
+  "Following physics-notes.md: the noise B of the Fermi and blackbody junctions is the exact integral (eq. 11 with a constant density of states; the B integral of Appendix A, with the Bose factor 1/(exp(ħck/T) − 1)), " +
+  "since eq. 13 is off by up to 4.4 % and A.6 by up to 3.6 %.";
+
+/** Unicode subscript digits of a non-negative integer. */
+function subscript(n: number): string {
+  return String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
+}
+
+function scaled(v: readonly number[], k: number): number[] {
+  return v.map((y) => y * k);
+}
+
+function sweepTable(sweeps: BiasSweep[]): Table {
+  const rows: (number | string)[][] = [];
+  for (const s of sweeps) {
+    const k = MODEL_AXES[s.model].scale;
+    s.difference.forEach((d, i) => {
+      rows.push([s.model, d, s.c12[i] * k, s.closedForm[i] * k, s.c12Approx ? s.c12Approx[i] * k : "", s.boundary[i] * k, s.bulk[i] * k, s.bound[i] * k]);
+    });
+  }
+  return { columns: ["model", "bath_difference", "C12_scaled", "closed_form_scaled", "C12_approx_noise_scaled", "boundary_scaled", "bulk_scaled", "bound_eq15_scaled"], rows };
+}
+
+/** C12 against the bath difference, one panel per model, with the closed forms and the approximate-noise curves. */
+export function c12Figure(options: FigureOptions = {}, sweeps?: BiasSweep[]): Figure {
+  const data = sweeps ?? MODELS.map((m) => biasSweep(m, options.quick ? 11 : 41));
+  const panels: Panel[] = data.map((s) => {
+    const ax = MODEL_AXES[s.model];
+    const every = Math.max(1, Math.round((s.difference.length - 1) / 10));
+    const pick = <T,>(v: readonly T[]) => v.filter((_, i) => i % every === 0);
+    const series: Series[] = [
+      { name: "Lyapunov solution (exact noise)", x: s.difference, y: scaled(s.c12, ax.scale), color: s.model === "ssep" ? "red" : "blue" },
+    ];
+    if (s.c12Approx) {
+      series.push({ name: "with the approximate noise (eq. 13 / A.6)", x: s.difference, y: scaled(s.c12Approx, ax.scale), color: "orange", style: "dashed" });
+    }
+    const closedLabel =
+      s.model === "ideal-gas" ? "closed form Cv(T₀−T₃)²/27" : s.model === "ssep" ? "closed form −N(ε₀−ε₃)²/27 (eq. 10)" : s.model === "fermi" ? "eq. 14" : "eq. 9";
+    series.push({ name: closedLabel, x: pick(s.difference), y: pick(scaled(s.closedForm, ax.scale)), color: "black", line: false, marker: "circle" });
+    return linePanel({
+      title: `${ax.title}: ${ax.sign}`,
+      xLabel: ax.x,
+      yLabel: ax.y,
+      series,
+      referenceLines: [{ y: 0, color: "#555", style: "dotted" }],
+      width: 420,
+      height: 290,
+    });
+  });
+  return panelFigure({
+    name: "energy-correlations-c12",
+    title: "Energy correlation C₁₂ of two subsystems against the bath difference",
+    caption:
+      "C₁₂ = ⟨E₁E₂⟩ − ⟨E₁⟩⟨E₂⟩ from the Lyapunov equation R C + C Rᵀ = −Q (eq. 7) at the mean state of eq. 5, for T₀ = 1 and T₃ = 1 … 5 " +
+      "(exclusion process: densities ε₀ = 0.5 − d/2, ε₃ = 0.5 + d/2). Markers: the closed forms (eqs. 9, 10, 14 and Cv(T₀−T₃)²/27). " +
+      "The correlations are positive except for the exclusion process, whose bulk noise B₁₂ dominates (B₀₁ − 2B₁₂ + B₂₃ < 0). " +
+      CORRECTIONS +
+      " Units: kB = 1; Fermi gases with T_F = 100 (the model needs T ≪ T_F), blackbodies with E = aV T⁴.",
+    panels,
+    columns: 2,
+    legend: "per-panel",
+    table: sweepTable(data),
+  });
+}
+
+/** Boundary (links to the baths) and bulk (middle link) noise contributions to C12. */
+export function decompositionFigure(options: FigureOptions = {}, sweeps?: BiasSweep[]): Figure {
+  const data = sweeps ?? MODELS.map((m) => biasSweep(m, options.quick ? 11 : 41));
+  const panels: Panel[] = data.map((s) => {
+    const ax = MODEL_AXES[s.model];
+    return linePanel({
+      title: ax.title,
+      xLabel: ax.x,
+      yLabel: ax.y,
+      series: [
+        { name: "boundary noise (B₀₁, B₂₃)", x: s.difference, y: scaled(s.boundary, ax.scale), color: "blue", style: "dashed" },
+        { name: "bulk noise (B₁₂)", x: s.difference, y: scaled(s.bulk, ax.scale), color: "red", style: "dashdot" },
+        { name: "total C₁₂", x: s.difference, y: scaled(s.c12, ax.scale), color: "black" },
+      ],
+      referenceLines: [{ y: 0, color: "#555", style: "dotted" }],
+      width: 420,
+      height: 290,
+    });
+  });
+  return panelFigure({
+    name: "energy-correlations-decomposition",
+    title: "Boundary noise against bulk noise: the sign of C₁₂",
+    caption:
+      "C is linear in the link noises, C = Σ_b B_b C⁽ᵇ⁾, so C₁₂ splits into the contribution of the links touching a bath (positive) " +
+      "and that of the middle link (negative), Section 4's interpretation. For linear A they are N(B₀₁ + B₂₃)/(12γ) and −2N B₁₂/(12γ) (eq. 9). " +
+      "The ideal gas, Fermi gases and blackbodies have convex B and net positive correlations; the exclusion process, concave B and net negative ones. " +
+      CORRECTIONS,
+    panels,
+    columns: 2,
+    legend: "shared",
+    table: sweepTable(data),
+  });
+}
+
+/** |C12| against the bound of eq. 15. */
+export function boundFigure(options: FigureOptions = {}, sweeps?: BiasSweep[]): Figure {
+  const data = sweeps ?? MODELS.map((m) => biasSweep(m, options.quick ? 11 : 41));
+  const panels: Panel[] = data.map((s) => {
+    const ax = MODEL_AXES[s.model];
+    const keep = s.difference.map((d, i) => (d > 0 ? i : -1)).filter((i) => i >= 0);
+    const lo = Math.min(...keep.map((i) => Math.abs(s.c12[i]) * ax.scale));
+    const hi = Math.max(...keep.map((i) => s.bound[i] * ax.scale));
+    return linePanel({
+      title: ax.title,
+      xLabel: ax.x,
+      yLabel: `${ax.y} (log scale)`,
+      yType: "log",
+      yDomain: [lo / 2, hi * 3],
+      xDomain: [0, s.difference[s.difference.length - 1]],
+      series: [
+        { name: "|C₁₂|", x: keep.map((i) => s.difference[i]), y: keep.map((i) => Math.abs(s.c12[i]) * ax.scale), color: "black" },
+        { name: "bound 18 |⟨J⟩| τ max|βᵢ − βᵢ₊₁|⁻¹ (eq. 15)", x: keep.map((i) => s.difference[i]), y: keep.map((i) => s.bound[i] * ax.scale), color: "green", style: "dashed" },
+      ],
+      width: 420,
+      height: 290,
+    });
+  });
+  return panelFigure({
+    name: "energy-correlations-bound",
+    title: "The correlations stay below the bound of eq. 15",
+    caption:
+      "Eq. 15 with τ = 1/(smallest |eigenvalue| of R), the slowest relaxation time, and |⟨J⟩| (physics-notes.md). " +
+      "The bound is derived (Appendix B, whose C₁₂ formula needs the denominator 2|Tr R| det R: the printed one has the wrong sign) assuming eq. 4, " +
+      "which holds exactly for the ideal gas, only near equilibrium for the quantum junctions and, with β = ln((1 − ε)/ε), only approximately for the exclusion process. " +
+      "It holds with a wide margin in every case shown.",
+    panels,
+    columns: 2,
+    legend: "shared",
+    table: sweepTable(data),
+  });
+}
+
+function profileTable(sets: ProfileSet[]): Table {
+  const rows: (number | string)[][] = [];
+  for (const p of sets) {
+    p.columns.forEach((j, c) => {
+      p.position.forEach((x, i) => {
+        if (i + 1 === j) return;
+        rows.push([p.model, p.M, j, i + 1, x, p.values[c][i], p.continuum ? p.continuum[c][i] : ""]);
+      });
+    });
+  }
+  return { columns: ["model", "M", "j", "i", "x_i", "C_ij", "continuum_form"], rows };
+}
+
+/** Off-diagonal correlation profiles C_ij of long chains, with the continuum form for the linear-A models. */
+export function profilesFigure(options: FigureOptions = {}): Figure {
+  const M = options.quick ? 11 : 23;
+  const sets: ProfileSet[] = [
+    profileSet("ideal-gas", M, 1, 3),
+    profileSet("ssep", M, 0.1, 0.9),
+    profileSet("fermi", M, 1, 3),
+    profileSet("blackbody", M, 1, 3),
+  ];
+  const colors = ["blue", "orange", "green"];
+  const right = subscript(M + 1);
+  const bathText: Record<BuiltinModelName, string> = {
+    "ideal-gas": `T₀ = 1, T${right} = 3`,
+    ssep: `ε₀ = 0.1, ε${right} = 0.9`,
+    fermi: `T₀ = 1, T${right} = 3`,
+    blackbody: `T₀ = 1, T${right} = 3`,
+  };
+  const panels: Panel[] = sets.map((p) => {
+    const ax = MODEL_AXES[p.model];
+    const series: Series[] = [];
+    p.columns.forEach((j, c) => {
+      series.push({ name: `C_ij, j = ${j}`, x: p.position, y: scaled(p.values[c], ax.scale), color: colors[c], line: false, marker: "circle" });
+    });
+    if (p.continuum) {
+      // The three continuum curves as one series, separated by gaps (NaN), so the legend has one entry.
+      const x: number[] = [];
+      const y: number[] = [];
+      p.continuum.forEach((curve, c) => {
+        if (c > 0) {
+          x.push(p.position[p.position.length - 1]);
+          y.push(NaN);
+        }
+        x.push(...p.position);
+        y.push(...scaled(curve, ax.scale));
+      });
+      series.push({ name: "continuum form x(1 − y)", x, y, color: "#444", style: "dashed", strokeWidth: 1.2 });
+    }
+    return linePanel({
+      title: `${ax.title}, M = ${p.M} (${bathText[p.model]})`,
+      xLabel: "position xᵢ = i/(M+1)",
+      yLabel: ax.y.replace("C₁₂", "C_ij"),
+      series,
+      referenceLines: [{ y: 0, color: "#555", style: "dotted" }],
+      width: 420,
+      height: 290,
+    });
+  });
+  return panelFigure({
+    name: "energy-correlations-profiles",
+    title: `Correlation profiles of a chain of M = ${M} subsystems (toward Figure 2's continuum)`,
+    caption:
+      "Off-diagonal C_ij (i ≠ j; the diagonal holds the local-equilibrium variances) against the position of subsystem i for three fixed j. " +
+      "Dashed: the continuum form C_ij = b₂Δ²/(2r(M+1)) x(1 − y), x = min(i,j)/(M+1), y = max(i,j)/(M+1), for linear A with noise quadratic in the states " +
+      "(b₂ = 2k for the ideal gas: positive, the SSEP-like −(ρ₀ − ρ₁)² x(1 − y) shape with b₂ = −2γ for the exclusion process: negative). " +
+      "The solver reproduces it to round-off for every M, so for these chains the continuum form is exact. " +
+      "The Fermi and blackbody chains have no closed form here; their profiles keep the positive sign. " +
+      CORRECTIONS,
+    panels,
+    columns: 2,
+    legend: "per-panel",
+    table: profileTable(sets),
+  });
+}
+
+/** Relative error of eq. 13 and A.6 against the exact noise integral. */
+export function noiseApproximationFigure(options: FigureOptions = {}): Figure {
+  const e = noiseApproximationErrors(options.quick ? 41 : 201);
+  const pct = (v: number[]) => v.map((x) => 100 * x);
+  const panel = linePanel({
+    xLabel: "T_min / T_max of the two sides of a junction",
+    yLabel: "B_approx / B_exact − 1  (%)",
+    series: [
+      { name: "Fermi gases, eq. 13: 4κ(T_c⁵ + T_d⁵)", x: e.ratio, y: pct(e.fermi), color: "blue" },
+      { name: "blackbodies, eq. A.6", x: e.ratio, y: pct(e.blackbody), color: "red", style: "dashed" },
+    ],
+    referenceLines: [
+      { y: 1.5, color: "#555", style: "dotted", label: "+1.5 %" },
+      { y: -1.5, color: "#555", style: "dotted", label: "−1.5 %" },
+      { x: 0.7, color: "#555", style: "dotted", label: "0.7" },
+    ],
+    width: 620,
+    height: 340,
+  });
+  const maxF = Math.max(...e.fermi.map(Math.abs));
+  const maxB = Math.max(...e.blackbody.map(Math.abs));
+  return panelFigure({
+    name: "energy-correlations-noise-approximations",
+    title: "Accuracy of the paper's closed-form noise strengths",
+    caption:
+      "The exact B of a junction with A = κ(T_c⁴ − T_d⁴) is (15κ/π⁴) ∫₀^∞ ω⁴ [n_c(1 + n_d) + n_d(1 + n_c)] dω with Bose factors n = 1/(exp(ω/T) − 1): " +
+      "eq. 11 with a constant density of states reduces to it, and the photon integral of Appendix A is the same with κ → |λ|²σ. " +
+      `Eq. 13 is within 1.5 % only for T_min/T_max ≥ 0.7 and is off by up to ${(100 * maxF).toFixed(1)} % (at T_min → 0), not "within 1.5 % for all values" as printed; ` +
+      `A.6 is off by up to ${(100 * maxB).toFixed(1)} % (physics-notes.md). Both are exact at T_c = T_d (B = 8κT⁵).`,
+    panels: [panel],
+    labels: false,
+    legend: "shared",
+    table: { columns: ["Tmin_over_Tmax", "eq13_relative_error", "A6_relative_error"], rows: e.ratio.map((r, i) => [r, e.fermi[i], e.blackbody[i]]) },
+  });
+}
+
+/** Simulated C12 (points with one-sigma error bars) against the exact curve, one panel per model. */
+export function verificationFigure(data: VerificationSweep[]): Figure {
+  const panels: Panel[] = data.map((v) => {
+    const ax = MODEL_AXES[v.model];
+    return linePanel({
+      title: `${ax.title}`,
+      xLabel: ax.x,
+      yLabel: ax.y,
+      series: [
+        { name: "exact (Lyapunov)", x: v.curve.difference, y: scaled(v.curve.c12, ax.scale), color: "black" },
+        { name: "simulated energy SDE (±1σ)", x: v.difference, y: scaled(v.simulated, ax.scale), err: scaled(v.error, ax.scale), color: "magenta", line: false, marker: "diamond" },
+      ],
+      referenceLines: [{ y: 0, color: "#555", style: "dotted" }],
+      width: 420,
+      height: 290,
+    });
+  });
+  const worst = Math.max(...data.flatMap((v) => v.deviation));
+  const s = data[0].settings;
+  return panelFigure({
+    name: "energy-correlations-verification",
+    title: "Simulating the energy SDE (eqs. 2-3) reproduces the exact C₁₂",
+    caption:
+      `Points: C₁₂ (error bars hidden by the markers where not visible) from ${s.replicas} independent replicas of ${s.duration} relaxation times each of the nonlinear Ito SDE with multiplicative noise ` +
+      "(linearly implicit trapezoidal scheme, step 0.1/fastest rate of R, whose stationary covariance for the linearised dynamics is exactly C, so the discretisation bias is O(h/N)), " +
+      "error bars one standard error by the jackknife over replicas; large subsystems (Cv = 1000, N = 1000, N T/T_F ≥ 1000, aV = 10⁴) keep the O(1/N) nonlinear corrections negligible, and the values are scaled to the units of the other figures. " +
+      `Largest |simulated − exact| / error bar over all entries of C: ${worst.toFixed(2)}. ` +
+      CORRECTIONS,
+    panels,
+    columns: 2,
+    legend: "shared",
+    table: {
+      columns: ["model", "bath_difference", "C12_simulated_scaled", "error_scaled", "C12_exact_scaled", "max_deviation_sigma"],
+      rows: data.flatMap((v) =>
+        v.difference.map((d, i) => [v.model, d, v.simulated[i] * MODEL_AXES[v.model].scale, v.error[i] * MODEL_AXES[v.model].scale, v.exact[i] * MODEL_AXES[v.model].scale, v.deviation[i]]),
+      ),
+    },
+  });
+}

@@ -1,0 +1,661 @@
+/**
+ * Figures of the variance-resonance study as Figure objects (browser-safe): the paper's Figures 1, 4, 5, 6, 7a-d,
+ * 8a-d and 9, computed by the exact engine (Lyapunov sweeps on grids that resolve the narrow peaks) and checked
+ * against the closed forms; figures beyond the paper (displacement spectra, apparent temperatures, the width of
+ * the resonance against eq. 48, the inverse problem); and a four-panel overview of any user sweep.
+ * Captions name the misprints of the published text that each figure corrects (physics-notes.md).
+ */
+import type { Figure, LineStyle, Table } from "../../figures/figure.js";
+import { lineChart, linePanel, panelFigure, type Panel, type ReferenceLine, type Series } from "../../figures/charts.js";
+import {
+  COVARIANCE_COLUMNS,
+  resonanceHalfWidth,
+  sigma11Equilibrium,
+  sigma11HighQAtResonance,
+  sigma22Equilibrium,
+  type Covariance,
+} from "./closedForms.js";
+import { inferK } from "./inverse.js";
+import { normalModeFrequencies, type DimensionlessParameters, type ParameterName } from "./parameters.js";
+import { displacementPsdCurve, varianceFromPsd } from "./psd.js";
+import { findResonance } from "./resonance.js";
+import { apparentTemperatures, elementDeviation, steadyState } from "./steadyState.js";
+import { focusedGrid, linspace, resonanceGrid, sweep, type Sweep } from "./sweep.js";
+
+type Element = (typeof COVARIANCE_COLUMNS)[number];
+
+export interface FigureOptions {
+  /** Fewer points (for smoke tests); the shapes stay the same. */
+  quick?: boolean;
+}
+
+/** Unicode labels of the covariance elements. */
+export const SYMBOL: Record<Element, string> = {
+  sigma11: "σ₁₁", sigma12: "σ₁₂", sigma22: "σ₂₂", sigma33: "σ₃₃", sigma34: "σ₃₄", sigma44: "σ₄₄", sigma23: "σ₂₃",
+};
+
+/** A temperature setting drawn as one styled curve. */
+interface Setting {
+  T1: number;
+  T2: number;
+  label: string;
+  color: string;
+  style: LineStyle;
+}
+
+const NEQ: Setting = { T1: 1, T2: 11, label: "T₁ = 1, T₂ = 11", color: "blue", style: "solid" };
+const EQ1: Setting = { T1: 1, T2: 1, label: "T₁ = T₂ = 1", color: "orange", style: "dashed" };
+const EQ6: Setting = { T1: 6, T2: 6, label: "T₁ = T₂ = 6 (mean temperature)", color: "magenta", style: "dotted" };
+const EQ6_ORANGE: Setting = { ...EQ6, label: "T₁ = T₂ = 6", color: "orange", style: "dashed" };
+
+const PARAMS_NOTE =
+  "Conventions (physics-notes.md): q = Q₂ = √(k₂m)/γ is the quality factor itself (eq. 29 contains q², i.e. Q₂²), k = k₁/k₂, k₀ = K/k₂, temperatures in units of T₀ = k₂L²/k_B.";
+
+/** Largest relative deviation (relativeDeviation) of a Lyapunov sweep from the closed forms. */
+export function sweepDeviation(a: Sweep, b: Sweep, elements: readonly Element[] = COVARIANCE_COLUMNS): number {
+  let worst = 0;
+  const at = (s: Sweep, i: number): Covariance => ({
+    sigma11: s.sigma11[i], sigma12: s.sigma12[i], sigma22: s.sigma22[i], sigma33: s.sigma33[i],
+    sigma34: s.sigma34[i], sigma44: s.sigma44[i], sigma23: s.sigma23[i],
+  });
+  for (let i = 0; i < a.values.length; i++) {
+    const ca = at(a, i), cb = at(b, i);
+    for (const e of elements) worst = Math.max(worst, elementDeviation(ca, cb, e));
+  }
+  return worst;
+}
+
+/** Exact-engine sweep over k plus its deviation from the closed forms. */
+function kSweep(k0: number, q: number, s: Setting, ks: Float64Array): { sweep: Sweep; deviation: number } {
+  const base = { k: ks[0], k0, q, T1: s.T1, T2: s.T2 };
+  const exact = sweep(base, "k", ks);
+  const closed = sweep(base, "k", ks, { method: "closed-form" });
+  return { sweep: exact, deviation: sweepDeviation(exact, closed) };
+}
+
+/** Cut a curve at the edges of a y window: points outside become gaps, with the crossing points inserted. */
+export function clipToWindow(x: ArrayLike<number>, y: ArrayLike<number>, lo: number, hi: number): { x: number[]; y: number[] } {
+  const ox: number[] = [], oy: number[] = [];
+  const inside = (v: number) => v >= lo && v <= hi;
+  for (let i = 0; i < x.length; i++) {
+    if (i > 0) {
+      const y0 = y[i - 1], y1 = y[i];
+      for (const edge of [lo, hi]) {
+        if ((y0 - edge) * (y1 - edge) < 0) {
+          ox.push(x[i - 1] + ((edge - y0) * (x[i] - x[i - 1])) / (y1 - y0));
+          oy.push(edge);
+        }
+      }
+    }
+    ox.push(x[i]);
+    oy.push(inside(y[i]) ? y[i] : NaN);
+  }
+  // Keep crossings in x order (both edges can be crossed between two samples).
+  const order = ox.map((_, i) => i).sort((a, b) => ox[a] - ox[b] || a - b);
+  return { x: order.map((i) => ox[i]), y: order.map((i) => oy[i]) };
+}
+
+/** y window: 0 (or the lowest value) to 8% above the highest value for k in [from, to]. */
+function windowOf(ks: ArrayLike<number>, ys: ArrayLike<number>[], from = 0.5, to = Infinity, symmetric = false): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const y of ys) {
+    for (let i = 0; i < ks.length; i++) {
+      if (ks[i] < from || ks[i] > to || !Number.isFinite(y[i])) continue;
+      lo = Math.min(lo, y[i]);
+      hi = Math.max(hi, y[i]);
+    }
+  }
+  if (symmetric) {
+    const m = Math.max(Math.abs(lo), Math.abs(hi)) * 1.1;
+    return [-m, m];
+  }
+  const span = hi - Math.min(lo, 0);
+  return [Math.min(0, lo - 0.05 * span), hi + 0.08 * span];
+}
+
+function series(s: Setting, ks: ArrayLike<number>, ys: ArrayLike<number>, window?: [number, number]): Series {
+  const c = window ? clipToWindow(ks, ys, window[0], window[1]) : { x: Array.from(ks), y: Array.from(ys) };
+  return { name: s.label, x: c.x, y: c.y, color: s.color, style: s.style, strokeWidth: s.style === "dotted" ? 2.6 : 2 };
+}
+
+function wideTable(ks: ArrayLike<number>, columns: { name: string; values: ArrayLike<number> }[], leading: { name: string; value: number }[] = []): Table {
+  return {
+    columns: [...leading.map((l) => l.name), "k", ...columns.map((c) => c.name)],
+    rows: Array.from(ks, (k, i) => [...leading.map((l) => l.value), k, ...columns.map((c) => c.values[i])]),
+  };
+}
+
+const colName = (e: Element, s: Setting) => (s.T1 === s.T2 ? `${e}_T1=T2=${s.T1}` : `${e}_T1=${s.T1}_T2=${s.T2}`);
+
+function fmt(x: number, digits = 3): string {
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(digits)));
+  return x.toExponential(digits - 1).replace("e+", "e");
+}
+
+function gridPoints(options: FigureOptions): number {
+  return options.quick ? 401 : 2001;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// The paper's figures.
+
+/** One panel of sigma_ii(k) for several temperature settings, clipped to a window that shows the resonance. */
+function kPanel(
+  k0: number, q: number, settings: Setting[], element: Element, options: FigureOptions,
+  extra: { title?: string; yLabel?: string; width?: number; height?: number; symmetric?: boolean; window?: [number, number]; from?: number } = {},
+): { panel: Panel; table: Table; deviation: number; sweeps: Sweep[]; ks: Float64Array } {
+  const ks = resonanceGrid(k0, q, 0, 2, gridPoints(options));
+  const runs = settings.map((s) => kSweep(k0, q, s, ks));
+  const ys = runs.map((r) => r.sweep[element]);
+  // Show the whole range unless the curves blow up near k = 0 (sigma11 ~ 1/(k + (1 + k) k0)); then cut them.
+  const whole = windowOf(ks, ys, 0, Infinity, extra.symmetric);
+  const part = windowOf(ks, ys, extra.from ?? 0.5, Infinity, extra.symmetric);
+  const window = extra.window ?? (whole[1] <= 2.5 * part[1] ? whole : part);
+  const panel = linePanel({
+    title: extra.title,
+    xLabel: "k = k₁/k₂",
+    yLabel: extra.yLabel ?? `${SYMBOL[element]}(k)`,
+    series: settings.map((s, i) => series(s, ks, ys[i], window)),
+    xDomain: [0, 2],
+    yDomain: window,
+    width: extra.width,
+    height: extra.height,
+  });
+  const table = wideTable(ks, settings.map((s, i) => ({ name: colName(element, s), values: ys[i] })), [
+    { name: "k0", value: k0 },
+    { name: "q", value: q },
+  ]);
+  return { panel, table, deviation: Math.max(...runs.map((r) => r.deviation)), sweeps: runs.map((r) => r.sweep), ks };
+}
+
+function engineNote(deviation: number, points: number): string {
+  return `Computed by the exact engine (Lyapunov equation) on ${points} values of k, denser near k = 1; largest relative difference from the closed forms ${fmt(deviation, 2)}.`;
+}
+
+/** Figure 1 (introduction): sigma11(k) with its peak near k = 1, against the equilibrium curve (arbitrary units). */
+export function figure1(options: FigureOptions = {}): Figure {
+  const settings: Setting[] = [
+    { ...NEQ, label: "T₁ < T₂ (T₁ = 1, T₂ = 11)" },
+    { ...EQ1, label: "T₂ lowered to T₁", style: "solid" },
+  ];
+  const r = kPanel(0.01, 4000, settings, "sigma11", options, { yLabel: "σ₁₁ (arbitrary units)" });
+  return panelFigure({
+      name: "fig1-variance-resonance",
+      title: "Figure 1. Variance of the colder oscillator against k = k₁/k₂",
+      caption:
+        "The variance σ₁₁ of the first oscillator (arbitrary units) as a function of the ratio k = k₁/k₂ of the elastic constants. " +
+        "Blue: T₁ < T₂, with a peak around k = 1. Orange: the monotonic equilibrium curve, T₂ lowered to T₁. " +
+        "The paper does not give this figure's parameters; drawn with those of Figure 4 (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11). " +
+        engineNote(r.deviation, r.ks.length),
+      panels: [r.panel],
+      labels: false,
+      legend: "shared",
+      table: r.table,
+    });
+}
+
+/** Figure 4: the cold oscillator's sigma11(k), k0 = 0.01, q = 4000, T1 = 1, T2 = 11 against T1 = T2 = 1. */
+export function figure4(options: FigureOptions = {}): Figure {
+  const r = kPanel(0.01, 4000, [NEQ, EQ1], "sigma11", options);
+  const peak = steadyState({ k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 }).covariance.sigma11;
+  return panelFigure({
+    name: "fig4-cold-oscillator",
+    title: "Figure 4. Cold oscillator: σ₁₁ = ⟨u₁²⟩ against k = k₁/k₂",
+    caption:
+      "The dimensionless stationary σ₁₁ as a function of k. Coupling k₀ = K/k₂ = 0.01, quality factor q = Q₂ = 4000. " +
+      "Blue: T₁ = 1, T₂ = 11, with a peak around k = 1; orange dashed: T₁ = T₂ = 1, the variance if the whole system were at the local temperature. " +
+      `At k = 1, σ₁₁ = ${fmt(peak, 4)}, just under the mean temperature (T₁ + T₂)/2 = 6 (eq. 49: (1 + k₀)(T₁ + T₂)/(2(1 + 2k₀)) = ${fmt(sigma11HighQAtResonance(0.01, 1, 11), 4)}). ` +
+      "Misprints corrected: the published caption defines k₀ = K/k₁ and Section 5.1 writes \"k = 0.01\"; both mean k₀ = K/k₂ = 0.01. " +
+      engineNote(r.deviation, r.ks.length),
+    panels: [r.panel],
+    labels: false,
+    legend: "shared",
+    table: r.table,
+  });
+}
+
+/** Figure 5: the hot oscillator, T1 = 11, T2 = 1, against T1 = T2 = 11. */
+export function figure5(options: FigureOptions = {}): Figure {
+  const hot: Setting = { T1: 11, T2: 1, label: "T₁ = 11, T₂ = 1", color: "blue", style: "solid" };
+  const eq11: Setting = { T1: 11, T2: 11, label: "T₁ = T₂ = 11", color: "orange", style: "dashed" };
+  const r = kPanel(0.01, 4000, [hot, eq11], "sigma11", options, { window: [5, 13] });
+  const dip = steadyState({ k: 1, k0: 0.01, q: 4000, T1: 11, T2: 1 }).covariance.sigma11;
+  return panelFigure({
+    name: "fig5-hot-oscillator",
+    title: "Figure 5. Hot oscillator: σ₁₁ against k = k₁/k₂",
+    caption:
+      "The dimensionless stationary σ₁₁ as a function of k, k₀ = 0.01, q = 4000. Blue: T₁ = 11, T₂ = 1, with a dip (a hollow) around k = 1; " +
+      `orange dashed: T₁ = T₂ = 11. At k = 1, σ₁₁ = ${fmt(dip, 4)}, again close to (T₁ + T₂)/2 = 6, the minimum reached. ` +
+      "Away from the dip the two curves are indistinguishable. The y axis is cut at 5 and 13 (σ₁₁ grows as 1/k below k ≈ 0.8). " +
+      engineNote(r.deviation, r.ks.length),
+    panels: [r.panel],
+    labels: false,
+    legend: "shared",
+    table: r.table,
+  });
+}
+
+/** Figure 6: the covariance sigma12(k). */
+export function figure6(options: FigureOptions = {}): Figure {
+  const r = kPanel(0.01, 4000, [NEQ, { ...EQ1, label: "T₁ = T₂ = 1" }], "sigma12", options, { window: [-3, 3] });
+  return panelFigure({
+    name: "fig6-covariance",
+    title: "Figure 6. The covariance σ₁₂ = ⟨u₁u₂⟩ against k = k₁/k₂",
+    caption:
+      "Parameters as in Figure 4 (k₀ = 0.01, q = 4000). Blue: T₁ = 1, T₂ = 11, a sigmoid-like swing through k = 1, reminiscent of minus the derivative of σ₁₁; " +
+      "orange dashed: equal temperatures, almost flat at 0. Near k = 0 the first oscillator is held mostly by the coupling K, and σ₁₂ grows (\"spurious\" behaviour). " +
+      "The paper gives no formula for σ₁₂; the closed form used for the check is derived in docs/studies/variance-resonance.md. " +
+      engineNote(r.deviation, r.ks.length),
+    panels: [r.panel],
+    labels: false,
+    legend: "shared",
+    table: r.table,
+  });
+}
+
+function fourPanels(
+  name: string, title: string, caption: (deviation: number, points: number) => string,
+  cases: { k0: number; q: number; title: string }[], options: FigureOptions,
+): Figure {
+  const built = cases.map((c) => kPanel(c.k0, c.q, [NEQ, EQ1, EQ6], "sigma11", options, { title: c.title, width: 440, height: 290 }));
+  const table: Table = {
+    columns: ["panel", ...built[0].table.columns],
+    rows: built.flatMap((b, i) => b.table.rows.map((row) => [`(${"abcd"[i]})`, ...row])),
+  };
+  const deviation = Math.max(...built.map((b) => b.deviation));
+  return panelFigure({
+    name, title, caption: caption(deviation, built[0].ks.length), panels: built.map((b) => b.panel), columns: 2, legend: "shared", table,
+  });
+}
+
+/** Figure 7 (a)-(d): decreasing coupling k0 = 10, 0.25, 0.02, 0.001 at q = 8000. */
+export function figure7(options: FigureOptions = {}): Figure {
+  const cases = [10, 0.25, 0.02, 0.001].map((k0) => ({ k0, q: 8000, title: `k₀ = ${k0}, q = 8000` }));
+  return fourPanels(
+    "fig7-coupling",
+    "Figure 7. Changing the coupling k₀ = K/k₂: σ₁₁ against k",
+    (dev, n) =>
+      "q = 8000 in all panels. Blue solid: T₁ = 1, T₂ = 11; orange dashed (monotonic, bottom): T₁ = T₂ = 1; magenta dotted (monotonic, top): T₁ = T₂ = 6, the mean temperature. " +
+      "(a) k₀ = 10: strong coupling, the first oscillator behaves as if at the mean temperature. (b) k₀ = 0.25: intermediate, no longer monotonic; the peak starts to develop. " +
+      "(c) k₀ = 0.02: the variance resonance. (d) k₀ = 0.001: an extremely narrow peak (full width ≈ 4k₀, eq. 48). " +
+      "It is k₀, not q, that sets the width. Curves are cut where they leave the plotted window (σ₁₁ ∝ 1/(k + (1 + k)k₀) grows steeply near k = 0). " +
+      engineNote(dev, n),
+    cases,
+    options,
+  );
+}
+
+/** Figure 8 (a)-(d): increasing quality factor q = 50, 100, 200, 1000 at k0 = 0.01. */
+export function figure8(options: FigureOptions = {}): Figure {
+  const cases = [50, 100, 200, 1000].map((q) => ({ k0: 0.01, q, title: `q = ${q}, k₀ = 0.01` }));
+  return fourPanels(
+    "fig8-quality-factor",
+    "Figure 8. Changing the quality factor q = Q₂: σ₁₁ against k",
+    (dev, n) =>
+      "k₀ = 0.01 in all panels. Blue solid: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 1; magenta dotted: T₁ = T₂ = 6. " +
+      "(a) q = 50, the peak starts to emerge. (b) q = 100. (c) q = 200. (d) q = 1000: saturation; larger q changes nothing visible, since the width " +
+      "2√(4k₀² + 4(1 + k₀)/q²) tends to 4k₀ once q ≫ 1/k₀. q is the quality factor Q₂ itself (eq. 29 contains q², i.e. Q₂²); reading q as Q₂² would contradict these panels (physics-notes.md). " +
+      engineNote(dev, n),
+    cases,
+    options,
+  );
+}
+
+/** Figure 9: sigma23(k) (left) and sigma34(k) (right), the detailed-balance indicators. */
+export function figure9(options: FigureOptions = {}): Figure {
+  const left = kPanel(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma23", options, {
+    title: "energy flux σ₂₃ = −σ₁₄ (from 2 to 1)", width: 440, height: 300, from: 0,
+  });
+  const right = kPanel(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma34", options, {
+    title: "velocity correlation σ₃₄ = ⟨u̇₁u̇₂⟩", width: 440, height: 300, symmetric: true, from: 0,
+  });
+  const table: Table = {
+    columns: ["k0", "q", "k", colName("sigma23", NEQ), colName("sigma23", EQ6_ORANGE), colName("sigma34", NEQ), colName("sigma34", EQ6_ORANGE)],
+    rows: left.table.rows.map((row, i) => [...row, right.table.rows[i][3], right.table.rows[i][4]]),
+  };
+  return panelFigure({
+    name: "fig9-detailed-balance",
+    title: "Figure 9. Energy flux σ₂₃ and velocity correlation σ₃₄ against k",
+    caption:
+      "Parameters as in Figure 4 (k₀ = 0.01, q = 4000). Blue solid: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 6 (zero: detailed balance). " +
+      "(a), the paper's left panel: σ₂₃ = 2qk₀(T₂ − T₁)/E (eq. 38); the energy flux from oscillator 2 to 1 is k₀σ₂₃ in units k₂L²/τ. " +
+      "(b), right: σ₃₄ = q(k − 1)σ₂₃/2. Misprint corrected: eq. 41 prints (k² − 1) where (k − 1) is right (physics-notes.md). " +
+      "Both vanish iff detailed balance holds (eqs. 39-40; the displayed matrix of eq. 40 is off by a factor 2/q and the sign of its σ₃₄ entries). " +
+      engineNote(Math.max(left.deviation, right.deviation), left.ks.length),
+    panels: [left.panel, right.panel],
+    columns: 2,
+    legend: "shared",
+    table,
+  });
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Beyond the paper.
+
+/** A frequency grid resolving both normal modes (Lorentzians of half width 1/(2q)). */
+function modeGrid(p: DimensionlessParameters, lo: number, hi: number, points: number): Float64Array {
+  const [w1, w2] = normalModeFrequencies(p);
+  const h = 1 / (2 * p.q);
+  const a = focusedGrid(lo, hi, w1, h, Math.ceil(points / 3), Math.ceil(points / 3));
+  const b = focusedGrid(lo, hi, w2, h, 2, Math.ceil(points / 3));
+  return Float64Array.from([...a, ...b].sort((x, y) => x - y).filter((x, i, arr) => i === 0 || x > arr[i - 1]));
+}
+
+/** Displacement PSDs near (k = 1) and away from (k = 0.8) the resonance, Figure 4's other parameters. */
+export function figurePsd(options: FigureOptions = {}): Figure {
+  const points = options.quick ? 1200 : 6000;
+  const cases = [
+    { k: 1, title: "near the resonance, k = 1", window: [0.985, 1.025] as [number, number] },
+    { k: 0.8, title: "away from it, k = 0.8", window: [0.88, 1.03] as [number, number] },
+  ];
+  const rows: (number | string)[][] = [];
+  const notes: string[] = [];
+  const panels = cases.map((c) => {
+    const p = { k: c.k, k0: 0.01, q: 4000, T1: 1, T2: 11 };
+    const pEq = { ...p, T2: 1 };
+    const w = modeGrid(p, c.window[0], c.window[1], points);
+    const s = displacementPsdCurve(p, w);
+    const sEq = displacementPsdCurve(pEq, w);
+    for (let i = 0; i < w.length; i++) rows.push([c.k, w[i], s.u1[i], s.u2[i], sEq.u1[i]]);
+    const v1 = varianceFromPsd(p, 1).value, v2 = varianceFromPsd(p, 2).value;
+    const st = steadyState(p).covariance;
+    notes.push(`k = ${c.k}: ∫S₁ dω/2π = ${fmt(v1, 6)} (σ₁₁ = ${fmt(st.sigma11, 6)}), ∫S₂ dω/2π = ${fmt(v2, 6)} (σ₂₂ = ${fmt(st.sigma22, 6)})`);
+    return linePanel({
+      title: c.title,
+      xLabel: "ω τ (angular frequency)",
+      yLabel: "S(ω) (two-sided)",
+      yType: "log",
+      xDomain: c.window,
+      width: 440,
+      height: 300,
+      series: [
+        { name: "u₁ (cold oscillator, T₁ = 1)", x: Array.from(w), y: Array.from(s.u1), color: "blue" },
+        { name: "u₂ (hot oscillator, T₂ = 11)", x: Array.from(w), y: Array.from(s.u2), color: "red" },
+        { name: "u₁ if T₂ = T₁ = 1", x: Array.from(w), y: Array.from(sEq.u1), color: "orange", style: "dashed" },
+      ],
+    });
+  });
+  return panelFigure({
+    name: "psd-displacement",
+    title: "Displacement power spectra near and away from the variance resonance",
+    caption:
+      "Two-sided PSDs S(ω) of u₁ and u₂ (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11), normalised so that ∫S(ω)dω/2π over all ω is the variance " +
+      "(a spectrum analyser's one-sided PSD per hertz is 2S(2πf)). At k = 1 both normal modes are shared by the two oscillators, so the cold one " +
+      "carries the hot bath's noise in both lines; at k = 0.8 each line belongs to one oscillator and u₁'s own line sits at the local-equilibrium level. " +
+      `Check: ${notes.join("; ")}.`,
+    panels,
+    columns: 2,
+    legend: "shared",
+    table: { columns: ["k", "omega", "S_u1", "S_u2", "S_u1_T2=T1"], rows },
+  });
+}
+
+/** Apparent temperatures of both oscillators against k (configurational and kinetic). */
+export function figureApparentTemperature(options: FigureOptions = {}): Figure {
+  const p = { k0: 0.01, q: 4000, T1: 1, T2: 11 };
+  const ks = resonanceGrid(p.k0, p.q, 0, 2, gridPoints(options)).filter((k) => k > 0);
+  const s = sweep({ ...p, k: ks[0] }, "k", ks);
+  const t1 = new Float64Array(ks.length), t2 = new Float64Array(ks.length);
+  for (let i = 0; i < ks.length; i++) {
+    const c: Covariance = {
+      sigma11: s.sigma11[i], sigma12: s.sigma12[i], sigma22: s.sigma22[i], sigma33: s.sigma33[i],
+      sigma34: s.sigma34[i], sigma44: s.sigma44[i], sigma23: s.sigma23[i],
+    };
+    const a = apparentTemperatures({ k: ks[i], k0: p.k0 }, c);
+    t1[i] = a.configurational1;
+    t2[i] = a.configurational2;
+  }
+  const x = Array.from(ks);
+  const refs: ReferenceLine[] = [
+    { y: 1, label: "T₁", color: "#555", style: "dotted" },
+    { y: 6, label: "(T₁ + T₂)/2", color: "#555", style: "dotted" },
+    { y: 11, label: "T₂", color: "#555", style: "dotted" },
+  ];
+  const res = findResonance(p);
+  return lineChart({
+    name: "apparent-temperature",
+    title: "Apparent temperatures of the two oscillators against k",
+    xLabel: "k = k₁/k₂",
+    yLabel: "apparent temperature (units of T₀)",
+    xDomain: [0, 2],
+    yDomain: [0, 12],
+    referenceLines: refs,
+    series: [
+      { name: "oscillator 1, σ₁₁ / (σ₁₁ at equilibrium per unit T)", x, y: Array.from(t1), color: "blue", strokeWidth: 3 },
+      { name: "oscillator 2, σ₂₂ / (σ₂₂ at equilibrium per unit T)", x, y: Array.from(t2), color: "red", strokeWidth: 3 },
+      { name: "oscillator 1, kinetic ⟨u̇₁²⟩ = σ₃₃", x, y: Array.from(s.sigma33), color: "cyan", style: "dotted", strokeWidth: 2.4 },
+      { name: "oscillator 2, kinetic ⟨u̇₂²⟩ = σ₄₄", x, y: Array.from(s.sigma44), color: "orange", style: "dotted", strokeWidth: 2.4 },
+    ],
+    caption:
+      "What a local observer who assumes equilibrium would read as each oscillator's temperature (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11): " +
+      "the configurational temperature σᵢᵢ divided by its equilibrium value per unit temperature (eq. 30: (1 + k₀)/(k + (1 + k)k₀) for oscillator 1), and the kinetic " +
+      "temperature ⟨u̇ᵢ²⟩ (dotted; at this q the two readings agree to within the line width: their excesses over the bath temperature differ by the factor (k + 1 + 2k₀)/(2(1 + k₀)), 1 at k = 1). " +
+      "Away from k = 1 each oscillator reads its own bath; at the resonance both read almost the mean temperature. " +
+      `The resonance finder puts the cold oscillator's excess variance at k = ${fmt(res.location, 6)}, full width ${fmt(res.width ?? NaN, 3)} (eq. 48: 4k₀ = 0.04).`,
+    table: {
+      columns: ["k", "T_apparent_1", "T_kinetic_1", "T_apparent_2", "T_kinetic_2"],
+      rows: x.map((k, i) => [k, t1[i], s.sigma33[i], t2[i], s.sigma44[i]]),
+    },
+  });
+}
+
+/** The measured width of the resonance against k0, compared with eq. 48 (4 k0) and the finite-q width. */
+export function figureResonanceWidth(options: FigureOptions = {}): Figure {
+  const k0s = Array.from(linspace(Math.log10(2e-5), Math.log10(0.2), options.quick ? 13 : 41), (e) => 10 ** e);
+  const qs = [{ q: 1000, color: "blue" }, { q: 8000, color: "green" }];
+  const rows: (number | string)[][] = [];
+  const measured: Series[] = qs.map(({ q, color }) => {
+    const w = k0s.map((k0) => {
+      const r = findResonance({ k0, q, T1: 1, T2: 11 }, { domain: [0, 3] });
+      rows.push([q, k0, r.location, r.width ?? "", r.excess, 4 * k0, r.lorentzian.widthFiniteQ]);
+      return r.width ?? NaN;
+    });
+    return { name: `measured FWHM, q = ${q}`, x: k0s, y: w, color, line: false, marker: "circle" };
+  });
+  const lorentz: Series = { name: "eq. 48: 4k₀ (q → ∞)", x: k0s, y: k0s.map((k0) => 4 * k0), color: "black", style: "dashed", strokeWidth: 1.5 };
+  const finite: Series[] = qs.map(({ q, color }) => ({
+    name: `2√(4k₀² + 4(1 + k₀)/q²), q = ${q}`, x: k0s, y: k0s.map((k0) => 2 * resonanceHalfWidth(k0, q)), color, style: "dotted", strokeWidth: 2,
+  }));
+  return lineChart({
+    name: "resonance-width",
+    title: "Width of the variance resonance against the coupling k₀",
+    xLabel: "k₀ = K/k₂",
+    yLabel: "full width at half maximum in k",
+    xType: "log",
+    yType: "log",
+    yDomain: [5e-5, 2],
+    series: [...measured, lorentz, ...finite],
+    caption:
+      "Full width at half maximum of the excess σ₁₁ − σ₁₁(eq, T₁) found by the resonance finder (T₁ = 1, T₂ = 11). " +
+      "For q ≫ 1/k₀ the width is 4k₀, as the Lorentzian-like factor (1 − k)² + 4k₀² of eq. 48 predicts: the weak coupling plays the role of the damping. " +
+      "When k₀ < 1/q the width saturates at ≈ 4/q: then damping, not coupling, limits the resonance (and its height falls, as in Figure 8).",
+    table: { columns: ["q", "k0", "location", "fwhm", "excess", "fwhm_eq48", "fwhm_finite_q"], rows },
+  });
+}
+
+/** The inverse problem: k from a measured sigma11 (two candidates), told apart by sigma12 (not by sigma22). */
+export function figureInverse(options: FigureOptions = {}): Figure {
+  const p = { k0: 0.01, q: 4000, T1: 1, T2: 11 };
+  const trueK = 0.985;
+  const truth = steadyState({ ...p, k: trueK }).covariance;
+  const err = (x: number) => 0.01 * Math.abs(x);
+  const from11 = inferK(p, { sigma11: truth.sigma11 });
+  const with22 = inferK(p, { sigma11: truth.sigma11, sigma22: truth.sigma22, uncertainty: { sigma11: err(truth.sigma11), sigma22: err(truth.sigma22) } });
+  const with12 = inferK(p, { sigma11: truth.sigma11, sigma12: truth.sigma12, uncertainty: { sigma11: err(truth.sigma11), sigma12: err(truth.sigma12) } });
+  const n = options.quick ? 201 : 801;
+  const ks = focusedGrid(0.9, 1.1, 1, resonanceHalfWidth(p.k0, p.q), n, n);
+  const s = sweep({ ...p, k: ks[0] }, "k", ks);
+  const near = from11.solutions.filter((x) => x.k >= 0.9 && x.k <= 1.1).sort((a, b) => a.k - b.k);
+  const marks = (values: number[]): Series => ({
+    name: "candidates from σ₁₁", x: near.map((x) => x.k), y: values, color: "red", line: false, marker: "diamond",
+  });
+  const panel = (title: string, yLabel: string, y: Float64Array, measured: number, label: string, at: number[]) =>
+    linePanel({
+      title, xLabel: "k = k₁/k₂", yLabel, width: 440, height: 300, xDomain: [0.9, 1.1],
+      referenceLines: [{ y: measured, label, color: "#555" }],
+      series: [{ name: "model (exact engine)", x: Array.from(ks), y: Array.from(y), color: "blue" }, marks(at)],
+    });
+  const panels = [
+    panel("σ₁₁ = measured: two candidates", "σ₁₁(k)", s.sigma11, truth.sigma11, "measured σ₁₁", near.map((x) => x.predicted.sigma11)),
+    panel("σ₂₂ hardly tells them apart", "σ₂₂(k)", s.sigma22, truth.sigma22, "measured σ₂₂", near.map((x) => x.predicted.sigma22)),
+    panel("σ₁₂ = ⟨u₁u₂⟩ changes sign: it decides", "σ₁₂(k)", s.sigma12, truth.sigma12, "measured σ₁₂", near.map((x) => x.predicted.sigma12)),
+  ];
+  const desc = near.map((x) => `k = ${fmt(x.k, 6)} (${x.side}; dk/dσ₁₁ = ${fmt(x.sensitivity.sigma11 ?? NaN, 3)})`).join(" and ");
+  const far = from11.solutions.filter((x) => x.k < 0.9 || x.k > 1.1).map((x) => fmt(x.k, 4));
+  const fits = (inf: typeof with22) => inf.jointFits.slice(0, 2).map((f) => `k = ${fmt(f.k, 6)} (mismatch ${fmt(f.mismatch, 2)})`).join(", ");
+  return panelFigure({
+    name: "inverse-problem",
+    title: "Inferring k = k₁/k₂ from measured second moments (Section 7)",
+    caption:
+      `Synthetic measurement at k = ${trueK} (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11) with 1% uncertainties. σ₁₁ alone is matched at ${desc}` +
+      `${far.length > 0 ? ` (and at k = ${far.join(", ")}, far from the resonance, where the equilibrium background rises)` : ""}. ` +
+      `σ₂₂ barely separates the two: its excess over local equilibrium is exactly minus that of σ₁₁, so only the slowly varying background differs ` +
+      `(least-squares fits with σ₂₂: ${fits(with22)}${with22.ambiguous ? ", ambiguous at 1%" : ""}). ` +
+      `The covariance σ₁₂ changes sign across the resonance (Figure 6) and decides: ${fits(with12)}; k = ${fmt(with12.jointFit?.k ?? NaN, 6)} ± ${fmt(with12.jointFit?.kError ?? NaN, 2)}.`,
+    panels,
+    columns: 3,
+    legend: "shared",
+    table: {
+      columns: ["k", "sigma11", "sigma22", "sigma12"],
+      rows: Array.from(ks, (k, i) => [k, s.sigma11[i], s.sigma22[i], s.sigma12[i]]),
+    },
+  });
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Any sweep (the CLI's --figure).
+
+const AXIS_LABEL: Record<ParameterName, string> = {
+  k: "k = k₁/k₂", k0: "k₀ = K/k₂", q: "q = Q₂", T1: "T₁ (units of T₀)", T2: "T₂ (units of T₀)",
+};
+
+/** What the overview figure of a sweep needs: x values, the covariance columns and the parameters at each point. */
+export interface OverviewData {
+  name: string;
+  title: string;
+  caption: string;
+  /** Swept quantity: values, axis label, CSV column name. */
+  x: ArrayLike<number>;
+  xLabel: string;
+  xName: string;
+  log?: boolean;
+  columns: Record<Element, ArrayLike<number>>;
+  /** Dimensionless parameters at each point (for the local-equilibrium references). */
+  parameters: (i: number) => DimensionlessParameters;
+}
+
+/** A four-panel overview of a sweep: variances, sigma12, kinetic temperatures, detailed-balance indicators. */
+export function overviewFigure(d: OverviewData): Figure {
+  const x = Array.from(d.x);
+  const c = d.columns;
+  const eq11 = x.map((_, i) => sigma11Equilibrium(d.parameters(i), d.parameters(i).T1));
+  const eq22 = x.map((_, i) => sigma22Equilibrium(d.parameters(i), d.parameters(i).T2));
+  const sz = { width: 440, height: 280, xType: d.log ? "log" : "linear", xLabel: d.xLabel } as const;
+  // Cut the variances at a window that ignores the 1/k blow-up near k = 0 when sweeping k.
+  const varWindow = d.xName === "k" && x[x.length - 1] > 0.5 ? windowOf(x, [c.sigma11, c.sigma22], Math.min(0.5, x[x.length - 1] / 2)) : undefined;
+  const clip = (y: ArrayLike<number>) => (varWindow ? clipToWindow(x, y, varWindow[0], varWindow[1]) : { x, y: Array.from(y) });
+  const panels = [
+    linePanel({
+      ...sz, title: "displacement variances", yLabel: "σ₁₁, σ₂₂", yDomain: varWindow,
+      series: [
+        { name: "σ₁₁", ...clip(c.sigma11), color: "blue" },
+        { name: "σ₂₂", ...clip(c.sigma22), color: "red" },
+        { name: "σ₁₁ if all at T₁", ...clip(eq11), color: "blue", style: "dashed", strokeWidth: 1.4 },
+        { name: "σ₂₂ if all at T₂", ...clip(eq22), color: "red", style: "dashed", strokeWidth: 1.4 },
+      ],
+    }),
+    linePanel({
+      ...sz, title: "cross-correlations", yLabel: "σ₁₂, σ₃₄",
+      series: [
+        { name: "σ₁₂ = ⟨u₁u₂⟩", x, y: Array.from(c.sigma12), color: "purple" },
+        { name: "σ₃₄ = ⟨u̇₁u̇₂⟩ (detailed balance: 0)", x, y: Array.from(c.sigma34), color: "brown", style: "dashed" },
+      ],
+    }),
+    linePanel({
+      ...sz, title: "kinetic temperatures", yLabel: "σ₃₃, σ₄₄",
+      series: [
+        { name: "σ₃₃ = ⟨u̇₁²⟩", x, y: Array.from(c.sigma33), color: "blue" },
+        { name: "σ₄₄ = ⟨u̇₂²⟩", x, y: Array.from(c.sigma44), color: "red", style: "dashed" },
+      ],
+    }),
+    linePanel({
+      ...sz, title: "energy flux", yLabel: "σ₂₃",
+      series: [{ name: "σ₂₃ = −σ₁₄: flux from 2 to 1 over k₀ (detailed balance: 0)", x, y: Array.from(c.sigma23), color: "green" }],
+    }),
+  ];
+  return panelFigure({
+    name: d.name,
+    title: d.title,
+    caption: d.caption,
+    panels,
+    columns: 2,
+    legend: "per-panel",
+    table: {
+      columns: [d.xName, ...COVARIANCE_COLUMNS],
+      rows: x.map((v, i) => [v, ...COVARIANCE_COLUMNS.map((e) => c[e][i])]),
+    },
+  });
+}
+
+/** The overview figure of a dimensionless sweep (the CLI's --figure). */
+export function sweepFigure(s: Sweep, options: { name?: string; log?: boolean } = {}): Figure {
+  const fixed = (["k", "k0", "q", "T1", "T2"] as ParameterName[]).filter((n) => n !== s.parameter).map((n) => `${n} = ${s.base[n]}`).join(", ");
+  return overviewFigure({
+    name: options.name ?? `variance-resonance-${s.parameter}-sweep`,
+    title: `Steady state of two coupled oscillators against ${s.parameter}`,
+    caption:
+      `Sweep of ${s.parameter} over ${s.values.length} values (${fixed}); exact engine (Lyapunov equation), largest residual ${fmt(s.maxResidual, 2)}. ` +
+      `Dashed: the variances if the whole system were at the local bath temperature. ${PARAMS_NOTE}`,
+    x: s.values,
+    xLabel: AXIS_LABEL[s.parameter],
+    xName: s.parameter,
+    log: options.log,
+    columns: s,
+    parameters: (i) => ({ ...s.base, [s.parameter]: s.values[i] }),
+  });
+}
+
+/** Displacement spectra of one parameter point around its two normal modes (the CLI's --psd). */
+export function psdFigure(p: DimensionlessParameters, options: { points?: number; name?: string } = {}): Figure {
+  const [w1, w2] = normalModeFrequencies(p);
+  const h = 1 / (2 * p.q);
+  const span = Math.max(w2 - w1, 10 * h);
+  const lo = Math.max(0, w1 - Math.max(span, 40 * h)), hi = w2 + Math.max(span, 40 * h);
+  const w = modeGrid(p, lo, hi, options.points ?? 4000);
+  const s = displacementPsdCurve(p, w);
+  const v1 = varianceFromPsd(p, 1).value, v2 = varianceFromPsd(p, 2).value;
+  const st = steadyState(p).covariance;
+  return lineChart({
+    name: options.name ?? "psd",
+    title: "Displacement spectra of the two oscillators",
+    xLabel: "ω τ (angular frequency)",
+    yLabel: "S(ω) (two-sided)",
+    yType: "log",
+    xDomain: [lo, hi],
+    series: [
+      { name: "u₁", x: Array.from(w), y: Array.from(s.u1), color: "blue" },
+      { name: "u₂", x: Array.from(w), y: Array.from(s.u2), color: "red" },
+    ],
+    caption:
+      `k = ${p.k}, k₀ = ${p.k0}, q = ${p.q}, T₁ = ${p.T1}, T₂ = ${p.T2}. Two-sided PSDs normalised so that ∫S(ω)dω/2π over all ω is the variance; the one-sided PSD per unit frequency f = ω/2π is 2S(2πf). ` +
+      `Normal modes at ω = ${fmt(w1, 6)} and ${fmt(w2, 6)}. Check: ∫S₁ = ${fmt(v1, 6)} (σ₁₁ = ${fmt(st.sigma11, 6)}), ∫S₂ = ${fmt(v2, 6)} (σ₂₂ = ${fmt(st.sigma22, 6)}).`,
+    table: { columns: ["omega", "S_u1", "S_u2"], rows: Array.from(w, (x, i) => [x, s.u1[i], s.u2[i]]) },
+  });
+}
+
+/** Every figure of `ness reproduce variance-resonance`, in order. */
+export const REPRODUCED_FIGURES: { name: string; build: (options: FigureOptions) => Figure }[] = [
+  { name: "fig1-variance-resonance", build: figure1 },
+  { name: "fig4-cold-oscillator", build: figure4 },
+  { name: "fig5-hot-oscillator", build: figure5 },
+  { name: "fig6-covariance", build: figure6 },
+  { name: "fig7-coupling", build: figure7 },
+  { name: "fig8-quality-factor", build: figure8 },
+  { name: "fig9-detailed-balance", build: figure9 },
+  { name: "psd-displacement", build: figurePsd },
+  { name: "apparent-temperature", build: figureApparentTemperature },
+  { name: "resonance-width", build: figureResonanceWidth },
+  { name: "inverse-problem", build: figureInverse },
+];

@@ -1,0 +1,258 @@
+/**
+ * The steady state of the two-oscillator system by the exact engine (the 4x4 Lyapunov equation
+ * A S + S A^T = B B^T, solved by the allocation-free tiny kernel) and everything derived from it: energy fluxes
+ * (Section 5.2), entropy production, the detailed-balance test of eqs. 39-41, apparent temperatures, and the
+ * closed forms for comparison. All quantities are dimensionless (units: length L, time tau = sqrt(m/k2),
+ * temperature T0 = k2 L^2 / kB, energy flux k2 L^2 / tau); `physicalSteadyState` converts them.
+ */
+import { SteadyStateError } from "../../errors.js";
+import { tinyLyapunovInto } from "../../linalg/lyapunov.js";
+import {
+  closedFormCovariance,
+  covarianceFromMatrix,
+  COVARIANCE_COLUMNS,
+  sigma11Equilibrium,
+  sigma22Equilibrium,
+  stiffnessDeterminant,
+  type Covariance,
+} from "./closedForms.js";
+import {
+  diffusionInto,
+  driftInto,
+  mechanicalToDimensionless,
+  validateDimensionless,
+  type DimensionlessParameters,
+  type MechanicalParameters,
+  type Scales,
+} from "./parameters.js";
+
+/** Stationary covariance by the Lyapunov equation, with the solve's relative residual. */
+export interface LyapunovCovariance {
+  covariance: Covariance;
+  /** Row-major 4x4 covariance of (u1, u2, v1, v2). */
+  matrix: Float64Array;
+  /** ||A S + S A^T - B B^T|| / (2 ||A|| ||S|| + ||B B^T||). */
+  residual: number;
+}
+
+const work = { a: new Float64Array(16), d: new Float64Array(16) };
+
+/** Solves A S + S A^T = B B^T for validated parameters (tiny kernel; writes S into `out`); returns the residual. */
+export function lyapunovCovarianceInto(p: DimensionlessParameters, out: Float64Array, a = work.a, d = work.d): number {
+  driftInto(p, a);
+  diffusionInto(p, d);
+  try {
+    return tinyLyapunovInto(4, a, d, out);
+  } catch (err) {
+    throw new SteadyStateError(
+      `no unique steady state for k = ${p.k}, k0 = ${p.k0}, q = ${p.q}: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** The stationary covariance by the exact engine (Lyapunov equation). */
+export function lyapunovCovariance(parameters: DimensionlessParameters): LyapunovCovariance {
+  const p = validateDimensionless(parameters);
+  const matrix = new Float64Array(16);
+  const residual = lyapunovCovarianceInto(p, matrix);
+  return { covariance: covarianceFromMatrix(matrix), matrix, residual };
+}
+
+/** Energy fluxes in units of k2 L^2 / tau (Section 5.2 with physics-notes.md's directions). */
+export interface EnergyFluxes {
+  /** From bath 1 into oscillator 1: (T1 - sigma33) / q (eq. 33). */
+  bathToOscillator1: number;
+  /** From bath 2 into oscillator 2: (T2 - sigma44) / q. */
+  bathToOscillator2: number;
+  /** Through the coupling spring from oscillator 1 to 2: K <x1 x2'> = k0 sigma14 = -k0 sigma23. */
+  spring1to2: number;
+}
+
+export function energyFluxes(p: DimensionlessParameters, c: Covariance): EnergyFluxes {
+  return {
+    bathToOscillator1: (p.T1 - c.sigma33) / p.q,
+    bathToOscillator2: (p.T2 - c.sigma44) / p.q,
+    spring1to2: -p.k0 * c.sigma23,
+  };
+}
+
+/** Entropy production rate (units kB / tau): -(phi_1 / T1 + phi_2 / T2) >= 0 (0 when a temperature is 0). */
+export function entropyProduction(p: DimensionlessParameters, f: EnergyFluxes): number {
+  if (!(p.T1 > 0 && p.T2 > 0)) return NaN;
+  return -(f.bathToOscillator1 / p.T1 + f.bathToOscillator2 / p.T2);
+}
+
+/**
+ * Detailed balance (eq. 39): B B^T - A S - eps A eps S with eps = diag(1, 1, -1, -1). It vanishes iff detailed
+ * balance holds; for this system it equals (2/q) [[0,0,0,0],[0,0,0,0],[0,-s23,-q k0 s23,-s34],[s23,0,-s34,q k0 s23]],
+ * i.e. eq. 40 up to the factor 2/q and the sign of the sigma34 entries (physics-notes.md).
+ */
+export function detailedBalanceMatrix(p: DimensionlessParameters, s: Float64Array): Float64Array {
+  const a = driftInto(p, new Float64Array(16));
+  const d = diffusionInto(p, new Float64Array(16));
+  const eps = [1, 1, -1, -1];
+  const out = new Float64Array(16);
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 4; j++) {
+      let as = 0, eaes = 0;
+      for (let l = 0; l < 4; l++) {
+        as += a[i * 4 + l] * s[l * 4 + j];
+        eaes += eps[i] * a[i * 4 + l] * eps[l] * s[l * 4 + j];
+      }
+      out[i * 4 + j] = d[i * 4 + j] - as - eaes;
+    }
+  }
+  return out;
+}
+
+/** Apparent temperatures (units T0): what each oscillator's variances would mean at equilibrium. */
+export interface ApparentTemperatures {
+  /** sigma11 over its equilibrium value per unit temperature, sigma11 (k + (1+k) k0) / (1 + k0). */
+  configurational1: number;
+  /** sigma22 (k + (1+k) k0) / (k + k0). */
+  configurational2: number;
+  /** Kinetic temperature <v1^2> = sigma33. */
+  kinetic1: number;
+  /** Kinetic temperature <v2^2> = sigma44. */
+  kinetic2: number;
+}
+
+export function apparentTemperatures(p: Pick<DimensionlessParameters, "k" | "k0">, c: Covariance): ApparentTemperatures {
+  const D = stiffnessDeterminant(p);
+  return {
+    configurational1: (c.sigma11 * D) / (1 + p.k0),
+    configurational2: p.k + p.k0 > 0 ? (c.sigma22 * D) / (p.k + p.k0) : NaN,
+    kinetic1: c.sigma33,
+    kinetic2: c.sigma44,
+  };
+}
+
+/** Largest relative difference between two covariances, element by element (see `elementDeviation`). */
+export function covarianceDeviation(a: Covariance, b: Covariance): number {
+  let worst = 0;
+  for (const key of COVARIANCE_COLUMNS) worst = Math.max(worst, elementDeviation(a, b, key));
+  return worst;
+}
+
+/**
+ * The difference a - b of one element relative to b; for an element smaller than 1e-6 of its natural scale
+ * (sqrt(s_ii s_jj): elements that vanish, like sigma23 at T1 = T2, or cross zero), relative to that scale instead.
+ */
+export function relativeDeviation(a: number, b: number, scale: number): number {
+  const s = Math.abs(scale);
+  const denom = Math.abs(b) >= 1e-6 * s ? Math.abs(b) : s;
+  return denom > 0 ? Math.abs(a - b) / denom : Math.abs(a - b) === 0 ? 0 : Infinity;
+}
+
+/** Natural scale of each element: |s_ii| for a variance, sqrt(|s_ii s_jj|) for a covariance. */
+export function elementScale(b: Covariance, key: (typeof COVARIANCE_COLUMNS)[number]): number {
+  switch (key) {
+    case "sigma12": return Math.sqrt(Math.abs(b.sigma11 * b.sigma22));
+    case "sigma34": return Math.sqrt(Math.abs(b.sigma33 * b.sigma44));
+    case "sigma23": return Math.sqrt(Math.abs(b.sigma22 * b.sigma33));
+    default: return Math.abs(b[key]);
+  }
+}
+
+/** relativeDeviation of one element of a from b. */
+export function elementDeviation(a: Covariance, b: Covariance, key: (typeof COVARIANCE_COLUMNS)[number]): number {
+  return relativeDeviation(a[key], b[key], elementScale(b, key));
+}
+
+/** Everything about one parameter point. */
+export interface SteadyState {
+  parameters: DimensionlessParameters;
+  /** By the Lyapunov equation (exact engine). */
+  covariance: Covariance;
+  /** Row-major 4x4 covariance of (u1, u2, v1, v2). */
+  matrix: Float64Array;
+  residual: number;
+  /** By the closed forms (eqs. 29-31, 36, 38, 41 corrected, and the derived sigma12, sigma22). */
+  closedForm: Covariance;
+  /** Largest relative difference between the two (elementDeviation). */
+  closedFormDeviation: number;
+  /** References: sigma11 and sigma22 if the whole system were at T1, at T2, at the mean temperature. */
+  equilibrium: { sigma11AtT1: number; sigma22AtT2: number; sigma11AtMean: number; sigma22AtMean: number };
+  fluxes: EnergyFluxes;
+  entropyProduction: number;
+  /** Detailed balance indicators (eq. 40): both vanish iff detailed balance holds. */
+  detailedBalance: { sigma23: number; sigma34: number; residualNorm: number };
+  apparentTemperature: ApparentTemperatures;
+}
+
+/** The steady state of one parameter point, by the exact engine, cross-checked with the closed forms. */
+export function steadyState(parameters: DimensionlessParameters): SteadyState {
+  const p = validateDimensionless(parameters);
+  const { covariance, matrix, residual } = lyapunovCovariance(p);
+  const closedForm = closedFormCovariance(p);
+  const fluxes = energyFluxes(p, covariance);
+  const db = detailedBalanceMatrix(p, matrix);
+  let norm = 0;
+  for (const v of db) norm += v * v;
+  const Tm = (p.T1 + p.T2) / 2;
+  return {
+    parameters: p,
+    covariance,
+    matrix,
+    residual,
+    closedForm,
+    closedFormDeviation: covarianceDeviation(closedForm, covariance),
+    equilibrium: {
+      sigma11AtT1: sigma11Equilibrium(p, p.T1),
+      sigma22AtT2: sigma22Equilibrium(p, p.T2),
+      sigma11AtMean: sigma11Equilibrium(p, Tm),
+      sigma22AtMean: sigma22Equilibrium(p, Tm),
+    },
+    fluxes,
+    entropyProduction: entropyProduction(p, fluxes),
+    detailedBalance: { sigma23: covariance.sigma23, sigma34: covariance.sigma34, residualNorm: Math.sqrt(norm) },
+    apparentTemperature: apparentTemperatures(p, covariance),
+  };
+}
+
+/** Physical second moments and fluxes (the units of the mechanical parameters; charges and currents for a circuit). */
+export interface PhysicalMoments {
+  /** <x1^2>, <x1 x2>, <x2^2> (= L^2 sigma). */
+  x1x1: number;
+  x1x2: number;
+  x2x2: number;
+  /** <x1'^2>, <x1' x2'>, <x2'^2> (= L^2 / tau^2 sigma). */
+  v1v1: number;
+  v1v2: number;
+  v2v2: number;
+  /** <x2 x1'> = -<x1 x2'> (= L^2 / tau sigma23). */
+  x2v1: number;
+  /** Energy fluxes (energy per time). */
+  bathToOscillator1: number;
+  bathToOscillator2: number;
+  spring1to2: number;
+  /** Entropy production rate, in units of kB per unit time. */
+  entropyProduction: number;
+}
+
+/** Converts a dimensionless steady state to physical units with the given scales. */
+export function toPhysicalMoments(s: SteadyState, scales: Scales): PhysicalMoments {
+  const L2 = scales.length * scales.length;
+  const t = scales.time;
+  const c = s.covariance;
+  return {
+    x1x1: L2 * c.sigma11,
+    x1x2: L2 * c.sigma12,
+    x2x2: L2 * c.sigma22,
+    v1v1: (L2 / (t * t)) * c.sigma33,
+    v1v2: (L2 / (t * t)) * c.sigma34,
+    v2v2: (L2 / (t * t)) * c.sigma44,
+    x2v1: (L2 / t) * c.sigma23,
+    bathToOscillator1: scales.power * s.fluxes.bathToOscillator1,
+    bathToOscillator2: scales.power * s.fluxes.bathToOscillator2,
+    spring1to2: scales.power * s.fluxes.spring1to2,
+    entropyProduction: (scales.boltzmann * s.entropyProduction) / t,
+  };
+}
+
+/** The steady state of a mechanical system, in dimensionless and physical units. */
+export function physicalSteadyState(input: MechanicalParameters): { state: SteadyState; scales: Scales; physical: PhysicalMoments } {
+  const { parameters, scales } = mechanicalToDimensionless(input);
+  const state = steadyState(parameters);
+  return { state, scales, physical: toPhysicalMoments(state, scales) };
+}

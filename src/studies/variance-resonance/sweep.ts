@@ -1,0 +1,219 @@
+/**
+ * Parameter sweeps of the two-oscillator steady state on the tiny-system fast path: one preallocated drift,
+ * diffusion and covariance buffer, the allocation-free Lyapunov kernel per point, results in one Float64Array per
+ * covariance element. Also the range syntax of the CLI (start:stop:count[:log]) and grids that resolve the narrow
+ * resonance near k = 1 (uniform plus arctan-spaced points, so a Lorentzian of any width gets enough points).
+ */
+import { ModelError } from "../../errors.js";
+import { closedFormInto, COVARIANCE_COLUMNS, resonanceHalfWidth, type CovarianceColumns } from "./closedForms.js";
+import {
+  PARAMETER_NAMES,
+  validateDimensionless,
+  type DimensionlessParameters,
+  type ParameterName,
+} from "./parameters.js";
+import { lyapunovCovarianceInto } from "./steadyState.js";
+
+export type SweepMethod = "lyapunov" | "closed-form";
+
+/** One covariance column per element, over the swept values. */
+export interface Sweep extends CovarianceColumns {
+  /** The swept parameter and its values. */
+  parameter: ParameterName;
+  values: Float64Array;
+  /** The fixed parameters (the swept one holds the first value). */
+  base: DimensionlessParameters;
+  method: SweepMethod;
+  /** Relative residual of each Lyapunov solve (zeros for the closed form). */
+  residual: Float64Array;
+  maxResidual: number;
+}
+
+function allocateColumns(n: number): CovarianceColumns {
+  const cols = {} as CovarianceColumns;
+  for (const key of COVARIANCE_COLUMNS) cols[key] = new Float64Array(n);
+  return cols;
+}
+
+/** Checks every swept value against the parameter's rule, naming the first bad one (no per-point allocation). */
+function validateSweep(base: DimensionlessParameters, parameter: ParameterName, values: ArrayLike<number>): void {
+  if (!PARAMETER_NAMES.includes(parameter)) {
+    throw new ModelError(`cannot sweep '${String(parameter)}': choose one of ${PARAMETER_NAMES.join(", ")}`);
+  }
+  if (values.length === 0) throw new ModelError(`the sweep over ${parameter} has no values`);
+  const positive = parameter === "q";
+  let lo = Infinity, hi = -Infinity, loIndex = 0, hiIndex = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v) || (positive ? !(v > 0) : !(v >= 0))) {
+      // Let the parameter validator phrase the message.
+      validateDimensionless({ ...base, [parameter]: v }, `${parameter} value #${i + 1} of the sweep`);
+    }
+    if (v < lo) { lo = v; loIndex = i; }
+    if (v > hi) { hi = v; hiIndex = i; }
+  }
+  validateDimensionless({ ...base, [parameter]: values[loIndex] }, `${parameter} value #${loIndex + 1} of the sweep`);
+  validateDimensionless({ ...base, [parameter]: values[hiIndex] }, `${parameter} value #${hiIndex + 1} of the sweep`);
+}
+
+/**
+ * Stationary covariance for each value of one parameter, the others fixed. The default method is the exact engine
+ * (Lyapunov equation per point, allocation-free); "closed-form" evaluates the closed forms instead.
+ */
+export function sweep(
+  base: DimensionlessParameters,
+  parameter: ParameterName,
+  values: ArrayLike<number>,
+  options: { method?: SweepMethod } = {},
+): Sweep {
+  const method = options.method ?? "lyapunov";
+  const fixed = validateDimensionless({ ...base, [parameter]: values.length > 0 ? values[0] : base[parameter] });
+  validateSweep(fixed, parameter, values);
+  const n = values.length;
+  const cols = allocateColumns(n);
+  const residual = new Float64Array(n);
+  const p: DimensionlessParameters = { ...fixed };
+  let maxResidual = 0;
+  if (method === "closed-form") {
+    for (let i = 0; i < n; i++) {
+      p[parameter] = values[i];
+      closedFormInto(p, cols, i);
+    }
+  } else {
+    const a = new Float64Array(16), d = new Float64Array(16), x = new Float64Array(16);
+    const { sigma11, sigma12, sigma22, sigma33, sigma34, sigma44, sigma23 } = cols;
+    for (let i = 0; i < n; i++) {
+      p[parameter] = values[i];
+      const r = lyapunovCovarianceInto(p, x, a, d);
+      sigma11[i] = x[0];
+      sigma12[i] = x[1];
+      sigma22[i] = x[5];
+      sigma33[i] = x[10];
+      sigma34[i] = x[11];
+      sigma44[i] = x[15];
+      sigma23[i] = x[6];
+      residual[i] = r;
+      if (r > maxResidual || Number.isNaN(r)) maxResidual = r;
+    }
+  }
+  return { parameter, values: Float64Array.from(values), base: fixed, method, residual, maxResidual, ...cols };
+}
+
+/**
+ * Stationary covariance at arbitrary (validated) parameter points, e.g. a sweep of a mechanical or electrical
+ * parameter that moves several dimensionless ones at once. Exact engine, one buffer for all points.
+ */
+export function solvePoints(points: readonly DimensionlessParameters[]): CovarianceColumns & { residual: Float64Array; maxResidual: number } {
+  const n = points.length;
+  const cols = allocateColumns(n);
+  const residual = new Float64Array(n);
+  const a = new Float64Array(16), d = new Float64Array(16), x = new Float64Array(16);
+  let maxResidual = 0;
+  for (let i = 0; i < n; i++) {
+    const r = lyapunovCovarianceInto(validateDimensionless(points[i], `point #${i + 1}`), x, a, d);
+    cols.sigma11[i] = x[0];
+    cols.sigma12[i] = x[1];
+    cols.sigma22[i] = x[5];
+    cols.sigma33[i] = x[10];
+    cols.sigma34[i] = x[11];
+    cols.sigma44[i] = x[15];
+    cols.sigma23[i] = x[6];
+    residual[i] = r;
+    if (r > maxResidual || Number.isNaN(r)) maxResidual = r;
+  }
+  return { ...cols, residual, maxResidual };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Ranges and grids.
+
+/** A parsed range: `count` values from start to stop, linearly or logarithmically spaced. */
+export interface RangeSpec {
+  start: number;
+  stop: number;
+  count: number;
+  spacing: "linear" | "log";
+}
+
+function parseNumber(text: string, what: string): number {
+  const t = text.trim();
+  const v = t === "" ? NaN : Number(t);
+  if (!Number.isFinite(v)) throw new ModelError(`${what}: '${text}' is not a finite number`);
+  return v;
+}
+
+/**
+ * Parses "start:stop:count" (or "start:stop:count:log") or a single number. Throws a ModelError naming `what`
+ * for anything else (count < 2, a non-integer count, start = stop, log spacing with a non-positive end).
+ */
+export function parseRange(text: string, what: string): RangeSpec | number {
+  const parts = text.split(":");
+  if (parts.length === 1) return parseNumber(text, what);
+  if (parts.length !== 3 && parts.length !== 4) {
+    throw new ModelError(`${what}: '${text}' is neither a number nor a range start:stop:count[:log]`);
+  }
+  const start = parseNumber(parts[0], `${what} (range start)`);
+  const stop = parseNumber(parts[1], `${what} (range stop)`);
+  const count = parseNumber(parts[2], `${what} (range count)`);
+  if (!Number.isInteger(count) || count < 2) {
+    throw new ModelError(`${what}: a range needs an integer count >= 2, got '${parts[2]}' in '${text}'`);
+  }
+  if (count > 1e8) throw new ModelError(`${what}: count ${count} is too large (at most 1e8 points)`);
+  if (start === stop) throw new ModelError(`${what}: the range '${text}' starts and stops at the same value`);
+  let spacing: "linear" | "log" = "linear";
+  if (parts.length === 4) {
+    const s = parts[3].trim().toLowerCase();
+    if (s !== "log" && s !== "lin" && s !== "linear") {
+      throw new ModelError(`${what}: unknown spacing '${parts[3]}' in '${text}' (use log or lin)`);
+    }
+    spacing = s === "log" ? "log" : "linear";
+    if (spacing === "log" && !(start > 0 && stop > 0)) {
+      throw new ModelError(`${what}: a log range needs positive start and stop, got '${text}'`);
+    }
+  }
+  return { start, stop, count, spacing };
+}
+
+/** The values of a range (end points exact). */
+export function rangeValues(r: RangeSpec): Float64Array {
+  const out = new Float64Array(r.count);
+  const last = r.count - 1;
+  if (r.spacing === "log") {
+    const a = Math.log(r.start), b = Math.log(r.stop);
+    for (let i = 0; i <= last; i++) out[i] = Math.exp(a + ((b - a) * i) / last);
+  } else {
+    for (let i = 0; i <= last; i++) out[i] = r.start + ((r.stop - r.start) * i) / last;
+  }
+  out[0] = r.start;
+  out[last] = r.stop;
+  return out;
+}
+
+/** `count` evenly spaced values from start to stop. */
+export function linspace(start: number, stop: number, count: number): Float64Array {
+  return rangeValues({ start, stop, count, spacing: "linear" });
+}
+
+/**
+ * A grid on [lo, hi] that resolves a Lorentzian-like feature of half width `halfWidth` at `center`: `uniform` evenly
+ * spaced points plus `focused` points equally spaced in arctan((k - center) / halfWidth), merged and sorted.
+ */
+export function focusedGrid(lo: number, hi: number, center: number, halfWidth: number, uniform = 801, focused = 801): Float64Array {
+  const pts: number[] = Array.from(linspace(lo, hi, uniform));
+  if (halfWidth > 0 && center > lo && center < hi) {
+    const a = Math.atan((lo - center) / halfWidth), b = Math.atan((hi - center) / halfWidth);
+    for (let i = 1; i < focused - 1; i++) pts.push(center + halfWidth * Math.tan(a + ((b - a) * i) / (focused - 1)));
+  }
+  pts.sort((x, y) => x - y);
+  const out: number[] = [];
+  const tol = 1e-12 * Math.max(Math.abs(lo), Math.abs(hi), 1);
+  for (const x of pts) if (out.length === 0 || x - out[out.length - 1] > tol) out.push(x);
+  return Float64Array.from(out);
+}
+
+/** A k grid on [lo, hi] that resolves the variance resonance of the given coupling and quality factor. */
+export function resonanceGrid(k0: number, q: number, lo = 0, hi = 2, points = 1601): Float64Array {
+  const half = Math.max(resonanceHalfWidth(k0, q), 1e-9);
+  const uniform = Math.max(2, Math.ceil(points / 2));
+  return focusedGrid(lo, hi, 1, half, uniform, Math.max(2, points - uniform));
+}

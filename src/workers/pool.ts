@@ -1,0 +1,97 @@
+/**
+ * Worker threads for replicas (Node): a piscina pool runs the blocks of a simulation (src/stochastic/run.ts), one
+ * block per task, with progress sent back over a MessagePort per task and cancellation by AbortSignal. Blocks and
+ * their reduction order are fixed by the replica count, so the result does not depend on the number of workers.
+ * The worker script is the compiled dist/workers/simulateWorker.js (built by `npm run build`).
+ */
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { MessageChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
+import { ModelError, NessError } from "../errors.js";
+import type { BlockResult, BlockRunner } from "../stochastic/run.js";
+import { CancelledError, SimulationError } from "../stochastic/safety.js";
+import type { BlockReply, BlockTask } from "./simulateWorker.js";
+
+/** Path of the compiled worker script (next to this module in dist/, or dist/ when running from src/). */
+export function workerScript(): string {
+  const here = new URL(import.meta.url);
+  const url = here.pathname.endsWith(".ts") ? new URL("../../dist/workers/simulateWorker.js", here) : new URL("./simulateWorker.js", here);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new NessError(`worker threads need the built library (${path} is missing): run npm run build`);
+  return path;
+}
+
+/** A sensible default worker count: the available cores, at most the number of blocks. */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+let runCounter = 0;
+
+function reviveError(r: { name: string; message: string }): NessError {
+  if (r.name === "SimulationError") return new SimulationError(r.message);
+  if (r.name === "ModelError") return new ModelError(r.message);
+  if (r.name === "CancelledError") return new CancelledError();
+  return new NessError(r.message);
+}
+
+/**
+ * A BlockRunner on `workers` worker threads. On the first error, or on cancellation, a shared flag asks every
+ * running block to stop at its next slice (milliseconds); queued blocks return at once. Tasks always settle normally
+ * (terminating threads with tasks in flight races with their replies), then the pool is destroyed.
+ */
+export function workerRunner(workers: number): BlockRunner & { close(): Promise<void> } {
+  // One pool per runner, reused across runs (warm threads and JIT); idle threads exit after a second.
+  let pool: Piscina | null = null;
+  const run: BlockRunner = async (spec, blocks, hooks) => {
+    pool ??= new Piscina({ filename: workerScript(), minThreads: 0, maxThreads: Math.max(1, workers), idleTimeout: 1000 });
+    const runId = `${process.pid}-${++runCounter}-${Date.now()}`;
+    let failure: Error | null = null;
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const fail = (err: Error) => {
+      failure ??= err;
+      Atomics.store(stop, 0, 1);
+    };
+    const onAbort = () => fail(new CancelledError());
+    if (hooks.signal?.aborted) onAbort();
+    hooks.signal?.addEventListener("abort", onAbort);
+    try {
+      const results = await Promise.all(blocks.map(async (b) => {
+        const channel = new MessageChannel();
+        let seen = 0, closed = false;
+        channel.port1.on("message", (n: number) => {
+          if (closed || failure) return;
+          seen += n;
+          hooks.onProgress?.(n);
+        });
+        const task: BlockTask = { runId, spec, first: b.first, count: b.count, port: channel.port2, stop };
+        try {
+          const r = (await pool!.run(task, { transferList: [channel.port2] })) as BlockReply;
+          if (!r.ok) throw reviveError(r);
+          closed = true;
+          if (r.steps > seen && !failure) hooks.onProgress?.(r.steps - seen);
+          return r.result;
+        } catch (err) {
+          fail(err as Error);
+          return null;
+        } finally {
+          closed = true;
+          channel.port1.close();
+        }
+      }));
+      if (failure) throw failure;
+      return results as BlockResult[];
+    } finally {
+      hooks.signal?.removeEventListener("abort", onAbort);
+    }
+  };
+  return Object.assign(run, {
+    async close() {
+      const p = pool;
+      pool = null;
+      await p?.destroy();
+    },
+  });
+}

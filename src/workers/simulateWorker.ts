@@ -1,0 +1,49 @@
+/**
+ * Worker-thread entry for `ness simulate` (piscina): runs one block of replicas of a simulation spec and returns
+ * its batch means. User-facing errors come back as plain data (their class does not survive the thread boundary).
+ */
+import type { MessagePort } from "node:worker_threads";
+import { NessError } from "../errors.js";
+import { preparePlan, runBlock, type BlockResult, type Plan, type SimulationSpec } from "../stochastic/run.js";
+
+export interface BlockTask {
+  runId: string;
+  spec: SimulationSpec;
+  first: number;
+  count: number;
+  port: MessagePort;
+  /** Shared flag (Int32Array on a SharedArrayBuffer): nonzero asks the block to stop. */
+  stop: Int32Array;
+}
+
+/** steps: all steps of the block (progress messages may arrive after the reply; the pool makes up the difference). */
+export type BlockReply = { ok: true; result: BlockResult; steps: number } | { ok: false; name: string; message: string };
+
+let cached: { runId: string; plan: Plan } | null = null;
+
+export default async function runBlockTask(task: BlockTask): Promise<BlockReply> {
+  try {
+    if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: preparePlan(task.spec) };
+    let pending = 0;
+    let last = Date.now();
+    const result = await runBlock(cached.plan, task.first, task.count, {
+      shouldStop: () => Atomics.load(task.stop, 0) !== 0,
+      onProgress: (n) => {
+        pending += n;
+        const now = Date.now();
+        if (now - last > 50) {
+          task.port.postMessage(pending);
+          pending = 0;
+          last = now;
+        }
+      },
+    });
+    if (pending > 0) task.port.postMessage(pending);
+    task.port.close();
+    return { ok: true, result, steps: task.count * (cached.plan.nBurn + cached.plan.nProduction) };
+  } catch (err) {
+    task.port.close();
+    if (err instanceof NessError) return { ok: false, name: err.name, message: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,106 @@
+// The core library runs in a browser page and in a Web Worker: bundle src/index.ts for the browser (no Node
+// built-ins available), serve it on localhost, and solve seed 001's Example 2 in headless Chromium.
+// Needs Debian's chromium (installed by .ci/run); skipped with a notice where it is absent.
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+const root = new URL("../../", import.meta.url).pathname;
+
+const page = `<!doctype html><html><body><script type="module">
+import * as ness from "./ness.js";
+window.solveInPage = (text) => {
+  const state = ness.solveNetwork(ness.loadModel(text));
+  return { flux: state.springs.map((s) => s.flux), residual: state.residual, nodeGlobals: typeof process };
+};
+window.solveInWorker = (text) => new Promise((resolve, reject) => {
+  const w = new Worker("./worker.js", { type: "module" });
+  w.onmessage = (e) => resolve(e.data);
+  w.onerror = (e) => reject(new Error(e.message));
+  w.postMessage(text);
+});
+window.badModel = (text) => { try { ness.loadModel(text); return "accepted"; } catch (e) { return e.name + ": " + e.message; } };
+window.ready = true;
+</script></body></html>`;
+const worker = `import * as ness from "./ness.js";
+self.onmessage = (e) => {
+  const state = ness.solveNetwork(ness.loadModel(e.data));
+  self.postMessage({ flux: state.springs.map((s) => s.flux), residual: state.residual });
+};`;
+
+describe.skipIf(!haveChromium)("core library in a browser (headless Chromium)", () => {
+  let server: Server;
+  let url = "";
+  let bundle = "";
+  let profile = "";
+
+  beforeAll(async () => {
+    const { build } = await import("vite");
+    const out = await build({
+      configFile: false,
+      logLevel: "silent",
+      root,
+      build: {
+        write: false,
+        minify: false,
+        target: "es2022",
+        lib: { entry: join(root, "src/index.ts"), formats: ["es"], fileName: () => "ness.js" },
+      },
+    });
+    const outputs = (Array.isArray(out) ? out : [out]) as { output: { fileName: string; code?: string }[] }[];
+    bundle = outputs[0].output.find((o) => o.fileName === "ness.js")!.code!;
+    server = createServer((req, res) => {
+      const files: Record<string, [string, string]> = {
+        "/": [page, "text/html"],
+        "/ness.js": [bundle, "text/javascript"],
+        "/worker.js": [worker, "text/javascript"],
+      };
+      const f = files[req.url ?? "/"];
+      if (!f) return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": f[1] }).end(f[0]);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const addr = server.address();
+    url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/`;
+    profile = mkdtempSync(join(tmpdir(), "ness-chromium-"));
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("bundles without Node built-ins and solves a network in a page and in a Web Worker", async () => {
+    expect(bundle).not.toMatch(/from\s+["']node:/);
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`],
+    });
+    try {
+      const p = await browser.newPage();
+      const errors: string[] = [];
+      p.on("pageerror", (e) => errors.push(e.message));
+      await p.goto(url);
+      await p.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+      const text = readFileSync(join(root, "examples/networks/example2-circulation.yaml"), "utf8");
+      const inPage = await p.evaluate((t) => (window as unknown as { solveInPage: (t: string) => { flux: number[]; residual: number; nodeGlobals: string } }).solveInPage(t), text);
+      expect(inPage.nodeGlobals).toBe("undefined");
+      expect(inPage.flux[0]).toBeCloseTo(0.2898, 4);
+      expect(inPage.residual).toBeLessThan(1e-12);
+      const inWorker = await p.evaluate((t) => (window as unknown as { solveInWorker: (t: string) => Promise<{ flux: number[] }> }).solveInWorker(t), text);
+      expect(inWorker.flux).toEqual(inPage.flux);
+      const bad = await p.evaluate(() => (window as unknown as { badModel: (t: string) => string }).badModel("kind: network\nsites: 2\nbaths: [{site: 3, friction: 1, temperature: 1}]"));
+      expect(bad).toMatch(/ModelError: bath on 3: unknown site '3'/);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,160 @@
+// Chart builders: line charts, heatmaps with vectors, particle snapshots and
+// multi-panel layouts render as one SVG with labelled axes and legends.
+import { describe, expect, it } from "vitest";
+import {
+  heatmapFigure,
+  lineChart,
+  linePanel,
+  mergePanelTables,
+  panelFigure,
+  particleScatter,
+} from "../../src/figures/charts.js";
+import { MPL, wrapText } from "../../src/figures/figure.js";
+import { createDocument, renderSvg } from "../../src/io/render.js";
+
+const xs = [1, 2, 3, 4, 5];
+const chart = lineChart({
+  name: "lc",
+  title: "Three series",
+  caption: "A caption that is long enough to be wrapped onto more than one line when the figure is narrow, as captions are.",
+  xLabel: "time t",
+  yLabel: "energy E",
+  series: [
+    { name: "first", x: xs, y: xs.map((x) => x * x), color: "blue" },
+    { name: "second", x: xs, y: xs.map((x) => 2 * x), color: "orange", style: "dashed" },
+    { name: "third", x: xs, y: xs.map((x) => 10 - x), color: "magenta", style: "dotted", marker: "circle", err: xs.map(() => 0.5) },
+  ],
+  referenceLines: [{ y: 5, label: "E = 5" }],
+});
+
+function axisLabels(root: Element): string[] {
+  return Array.from(root.querySelectorAll('g[aria-label="x-axis label"] text, g[aria-label="y-axis label"] text')).map(
+    (t) => t.textContent ?? "",
+  );
+}
+
+describe("lineChart", () => {
+  it("renders one svg with labelled axes, ticks, legend and caption", () => {
+    const root = chart.render(createDocument());
+    expect(root.tagName.toLowerCase()).toBe("svg");
+    expect(axisLabels(root).sort()).toEqual(["energy E", "time t"]);
+    expect(root.querySelectorAll('g[aria-label="x-axis tick label"] text').length).toBeGreaterThan(2);
+    const legend = Array.from(root.querySelectorAll("g.legend-item text")).map((t) => t.textContent);
+    expect(legend).toEqual(["first", "second", "third"]);
+    expect(root.querySelector("g.figure-title")!.textContent).toBe("Three series");
+    expect(root.querySelectorAll("g.figure-caption text").length).toBeGreaterThanOrEqual(1);
+    const svg = renderSvg(chart);
+    expect(svg).toContain(`stroke="${MPL.magenta}"`);
+    expect(svg).toContain('stroke-dasharray="7,4"'); // dashed
+    expect(svg).toContain("E = 5");
+    expect(svg).not.toContain("<figure");
+  });
+
+  it("has a long-format table with error column", () => {
+    expect(chart.table.columns).toEqual(["series", "x", "y", "err"]);
+    expect(chart.table.rows).toHaveLength(15);
+    expect(chart.table.rows[0]).toEqual(["first", 1, 1, ""]);
+    expect(chart.table.rows[10]).toEqual(["third", 1, 9, 0.5]);
+  });
+
+  it("labels log axes at decades with superscripts", () => {
+    const fig = lineChart({
+      name: "log", title: "log", caption: "", xLabel: "N", yLabel: "J", xType: "log", yType: "log",
+      series: [{ name: "s", x: [1, 10, 100, 1000], y: [1, 0.1, 0.01, 0.001] }],
+    });
+    const ticks = Array.from(fig.render(createDocument()).querySelectorAll('g[aria-label="y-axis tick label"] text'))
+      .map((t) => t.textContent)
+      .filter((t) => t);
+    expect(ticks).toContain("10⁻²");
+  });
+
+  it("rejects series of mismatched lengths", () => {
+    expect(() => linePanel({ xLabel: "x", yLabel: "y", series: [{ name: "bad", x: [1, 2], y: [1] }] })).toThrow(/series "bad"/);
+  });
+});
+
+describe("heatmapFigure", () => {
+  const gx = [0, 1, 2, 3];
+  const gy = [0, 0.5, 1];
+  const fig = heatmapFigure({
+    name: "hm",
+    title: "Density",
+    caption: "",
+    xLabel: "position x",
+    yLabel: "momentum p",
+    x: gx,
+    y: gy,
+    values: gy.map((y) => gx.map((x) => x + y)),
+    color: { label: "density ρ" },
+    vectors: { u: gy.map((y) => gx.map(() => -y)), v: gy.map(() => gx.map((x) => x)), stride: 1 },
+  });
+
+  it("renders cells (no raster), arrows, labelled axes and a colour ramp", () => {
+    const root = fig.render(createDocument());
+    expect(axisLabels(root).sort()).toEqual(["momentum p", "position x"]);
+    expect(root.querySelectorAll('g[aria-label="rect"] rect')).toHaveLength(12);
+    expect(root.querySelectorAll("image").length).toBe(0);
+    // One arrow per non-zero vector (the one at the origin is zero), black on light cells, white on dark.
+    const arrows = Array.from(root.querySelectorAll('g[aria-label="arrow"] path'));
+    expect(arrows.length).toBe(11);
+    expect(new Set(arrows.map((a) => a.getAttribute("stroke")))).toEqual(new Set(["#000", "#fff"]));
+    expect(root.querySelector("g.ramp-legend text")!.textContent).toBe("density ρ");
+    expect(fig.table.columns).toEqual(["x", "y", "value", "u", "v"]);
+    expect(fig.table.rows).toHaveLength(12);
+  });
+
+  it("checks the grid shape", () => {
+    expect(() =>
+      heatmapFigure({ name: "x", title: "", caption: "", xLabel: "x", yLabel: "y", x: [0, 1], y: [0], values: [[1]], color: { label: "v" } }),
+    ).toThrow(/row 0 has 1 values, expected 2/);
+  });
+});
+
+describe("particleScatter and panelFigure", () => {
+  it("draws particles with equal axis scales and a category legend", () => {
+    const fig = particleScatter({
+      name: "p", title: "snapshot", caption: "", box: [10, 5],
+      x: [1, 2, 3, 9.9], y: [1, 2, 3, 4], category: ["hot", "cold", "hot", "cold"], radius: 0.3,
+    });
+    const root = fig.render(createDocument());
+    const frame = root.querySelector('g[aria-label="frame"] rect, rect[aria-label="frame"]')!;
+    const w = Number(frame.getAttribute("width"));
+    const h = Number(frame.getAttribute("height"));
+    expect(w / h).toBeCloseTo(2, 1);
+    expect(Array.from(root.querySelectorAll("g.legend-item text")).map((t) => t.textContent)).toEqual(["hot (2)", "cold (2)"]);
+    // The particle at x = 9.9 overlaps the edge and gets a periodic image.
+    expect(root.querySelectorAll('g[aria-label="dot"] circle').length).toBe(5);
+  });
+
+  it("lays out 2x2 panels labelled (a)-(d) with a shared legend", () => {
+    const series = [{ name: "s", x: [0, 1], y: [0, 1] }];
+    const fig = panelFigure({
+      name: "grid", title: "grid", caption: "",
+      panels: ["p", "q", "r", "s"].map((t) => linePanel({ title: t, xLabel: "x", yLabel: "y", series, width: 300, height: 200 })),
+    });
+    const root = fig.render(createDocument());
+    const titles = Array.from(root.querySelectorAll("g.panel-title text")).map((t) => t.textContent);
+    expect(titles).toEqual(["(a) p", "(b) q", "(c) r", "(d) s"]);
+    const panels = Array.from(root.querySelectorAll("g.panel")).map((g) => g.getAttribute("transform"));
+    expect(new Set(panels).size).toBe(4);
+    expect(root.querySelectorAll("g.legend-item")).toHaveLength(1);
+    expect(fig.table.columns).toEqual(["panel", "series", "x", "y"]);
+    expect(fig.table.rows[0]).toEqual(["(a) p", "s", 0, 0]);
+  });
+
+  it("merges tables with different columns", () => {
+    const t = mergePanelTables([
+      { label: "a", table: { columns: ["x"], rows: [[1]] } },
+      { label: "b", table: { columns: ["y"], rows: [[2]] } },
+    ]);
+    expect(t).toEqual({ columns: ["panel", "x", "y"], rows: [["a", 1, ""], ["b", "", 2]] });
+  });
+});
+
+describe("wrapText", () => {
+  it("wraps at spaces but keeps no-break spaces together", () => {
+    const lines = wrapText("aaaa bbbb T\u00a0=\u00a011 cccc", 60, 12);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.some((l) => l.includes("T\u00a0=\u00a011"))).toBe(true);
+  });
+});

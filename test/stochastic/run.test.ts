@@ -1,0 +1,136 @@
+// Ensembles: results independent of the number of workers (bit for bit), cancellation, batches, and the density and
+// probability-current fields against the exact Gaussian answer for seed 004's harmonic pair.
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { solveNetwork } from "../../src/exact/network.js";
+import { validateParticles } from "../../src/model/particles.js";
+import { CancelledError } from "../../src/stochastic/safety.js";
+import { simulate, simulateSync, type SimulationSpec } from "../../src/stochastic/run.js";
+import { particlesAsNetwork } from "../../src/stochastic/system.js";
+import { workerRunner } from "../../src/workers/pool.js";
+import { randomNetwork } from "../helpers/random.js";
+
+const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.meta.url));
+
+const pair = validateParticles({
+  kind: "particles", dimension: 1,
+  species: [{ name: "hot", count: 1, temperature: 4 }, { name: "cold", count: 1, temperature: 1 }],
+  pairs: [{ potential: "harmonic", stiffness: 1 }], external: [{ potential: "harmonic", stiffness: 0.5 }],
+});
+
+describe("replicas and workers", () => {
+  const spec: SimulationSpec = { model: randomNetwork(3, { n: 3 }), options: { dt: 0.01, time: 20, seed: 99, replicas: 7 } };
+
+  it("in process: the same seed gives bit-identical results, another seed does not", async () => {
+    const a = await simulate(spec);
+    const b = simulateSync(spec);
+    expect(a.estimates).toEqual(b.estimates);
+    const c = simulateSync({ ...spec, options: { ...spec.options, seed: 100 } });
+    expect(c.estimates[0].value).not.toBe(a.estimates[0].value);
+  });
+
+  it.skipIf(!built)("worker threads (1, 2, 3 workers) give bit-identical results to the in-process run", async () => {
+    const reference = simulateSync(spec);
+    for (const workers of [1, 2, 3]) {
+      let progress = 0;
+      const runner = workerRunner(workers);
+      for (let repeat = 0; repeat < 2; repeat++) { // the second run reuses the warm pool
+        const r = await simulate(spec, { runner, onProgress: (done) => (progress = done) });
+        expect(r.estimates, `${workers} workers`).toEqual(reference.estimates);
+        expect(progress).toBe(r.steps);
+      }
+      await runner.close();
+    }
+  });
+
+  it.skipIf(!built)("errors inside workers come back as the same user-facing errors", async () => {
+    const stiff = { ...spec, model: { ...spec.model, quarticPinning: new Float64Array([1e4, 1e4, 1e4]) }, options: { ...spec.options, dt: 0.4, time: 50 } };
+    const runner = workerRunner(2);
+    await expect(simulate(stiff, { runner })).rejects.toThrow(/blew up/);
+    // The pool survives the failure: a good run on it afterwards works.
+    expect((await simulate(spec, { runner })).estimates).toEqual(simulateSync(spec).estimates);
+    await runner.close();
+  });
+
+  it("an AbortSignal cancels a run in progress", async () => {
+    const controller = new AbortController();
+    const long: SimulationSpec = { ...spec, options: { ...spec.options, time: 1e6 } };
+    const run = simulate(long, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it.skipIf(!built)("an AbortSignal cancels a run on worker threads", async () => {
+    const controller = new AbortController();
+    const long: SimulationSpec = { ...spec, options: { ...spec.options, time: 1e6 } };
+    const runner = workerRunner(2);
+    const run = simulate(long, { signal: controller.signal, runner });
+    setTimeout(() => controller.abort(), 300);
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    await runner.close();
+  });
+
+  it("batches: the default gives at least 32 batch values; few batches are flagged", () => {
+    const r = simulateSync({ ...spec, options: { ...spec.options, replicas: 1 } });
+    expect(r.batchesPerReplica).toBe(32);
+    const few = simulateSync({ ...spec, options: { ...spec.options, replicas: 2, batches: 2 } });
+    expect(few.estimates.every((e) => !e.reliable && /too few/.test(e.note ?? ""))).toBe(true);
+    expect(few.warnings.join(" ")).toMatch(/too few effective samples/);
+  });
+});
+
+describe("fused kernels", () => {
+  it("the generated BAOAB kernel reproduces the generic stepper and probe (same random numbers, rounding only)", () => {
+    const model = randomNetwork(8, { n: 4 });
+    const options = { dt: 0.01, time: 50, seed: 5, replicas: 3 };
+    const fused = simulateSync({ model, options });
+    // A field disables the fused kernel: the generic path runs.
+    const generic = simulateSync({ model, options: { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] } });
+    expect(fused.estimates.length).toBe(generic.estimates.length);
+    fused.estimates.forEach((e, k) => {
+      const g = generic.estimates[k];
+      expect(Math.abs(e.value - g.value), `${e.group} ${e.name}`).toBeLessThan(1e-9 * (Math.abs(g.value) + g.error));
+    });
+  });
+});
+
+describe("phase-space density and probability current (seed 004, Section 4)", () => {
+  it("match the exact Gaussian density and current J = (D S^-1 - F) x P(x) bin by bin within 4 error bars", () => {
+    const range: [[number, number], [number, number]] = [[-5, 5], [-3, 3]];
+    const bins: [number, number] = [6, 6];
+    const r = simulateSync({ model: pair, options: { dt: 0.002, time: 400, seed: 7, replicas: 8, scheme: "exact", fields: [{ coordinates: ["x:0", "x:1"], bins, range }] } });
+    const f = r.fields[0];
+    // Exact: x' = -F x + sqrt(2 D) xi, stationary covariance S.
+    const net = particlesAsNetwork(pair)!;
+    const S = solveNetwork(net).covariance.data;
+    const F = [1 + 0.5, -1, -1, 1 + 0.5]; // (k + lambda) on the diagonal, -k off it
+    const D = [4, 1];
+    const det = S[0] * S[3] - S[1] * S[2];
+    const Si = [S[3] / det, -S[1] / det, -S[2] / det, S[0] / det];
+    const M = [D[0] * Si[0] - F[0], D[0] * Si[1] - F[1], D[1] * Si[2] - F[2], D[1] * Si[3] - F[3]];
+    const P = (a: number, b: number) => Math.exp(-0.5 * (Si[0] * a * a + 2 * Si[1] * a * b + Si[3] * b * b)) / (2 * Math.PI * Math.sqrt(det));
+    const ha = (range[0][1] - range[0][0]) / bins[0], hb = (range[1][1] - range[1][0]) / bins[1];
+    let compared = 0, nonzero = 0;
+    for (let i = 0; i < bins[0]; i++) for (let j = 0; j < bins[1]; j++) {
+      // Exact bin averages by a 20 x 20 midpoint rule.
+      let rho = 0, jx = 0, jy = 0;
+      for (let u = 0; u < 20; u++) for (let v = 0; v < 20; v++) {
+        const a = range[0][0] + (i + (u + 0.5) / 20) * ha, b = range[1][0] + (j + (v + 0.5) / 20) * hb;
+        const p = P(a, b);
+        rho += p / 400;
+        jx += (M[0] * a + M[1] * b) * p / 400;
+        jy += (M[2] * a + M[3] * b) * p / 400;
+      }
+      const k = i * bins[1] + j;
+      if (f.density[k] < 0.005) continue;
+      compared++;
+      expect(Math.abs(f.density[k] - rho), `density bin ${i},${j}`).toBeLessThan(4 * f.densityError[k]);
+      expect(Math.abs(f.currentX[k] - jx), `Jx bin ${i},${j}`).toBeLessThan(4 * f.currentXError[k]);
+      expect(Math.abs(f.currentY[k] - jy), `Jy bin ${i},${j}`).toBeLessThan(4 * f.currentYError[k]);
+      if (Math.abs(f.currentX[k]) > 4 * f.currentXError[k]) nonzero++;
+    }
+    expect(compared).toBeGreaterThan(12);
+    // A circulating current is resolved (broken detailed balance).
+    expect(nonzero).toBeGreaterThan(3);
+  });
+});

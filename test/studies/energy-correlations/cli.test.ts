@@ -1,0 +1,100 @@
+// `ness study energy-correlations` and `ness reproduce energy-correlations`: JSON fields, closed forms through the
+// CLI, one-line errors with exit code 1, and the figure files.
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../../src/cli/main.js";
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  const error = vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  const w = vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
+  try {
+    const code = await main(["node", "ness", ...args]);
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    w.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("ness study energy-correlations", () => {
+  it("--json prints temperatures and C (ideal gas: C12 = Cv (T0 - T3)^2 / 27)", async () => {
+    const r = await run("study", "energy-correlations", "--model", "ideal-gas", "--T0", "1", "--T3", "3", "--Cv", "2", "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.temperatures).toHaveLength(2);
+    expect(j.temperatures[0]).toBeCloseTo(5 / 3, 10);
+    expect(j.C[0][1]).toBeCloseTo((2 * 4) / 27, 10);
+    expect(j.C[1][0]).toBe(j.C[0][1]);
+    expect(j.closedForm.C12).toBeCloseTo(j.C[0][1], 10);
+    expect(j.bound.holds).toBe(true);
+    expect(j.decomposition.byLink).toHaveLength(3);
+    expect(j.residual).toBeLessThan(1e-12);
+  });
+
+  it("exclusion process densities, longer chains, Fermi and blackbody models", async () => {
+    const s = JSON.parse((await run("study", "energy-correlations", "--model", "ssep", "--eps0", "0.1", "--eps3", "0.7", "--N", "10", "--json")).stdout);
+    expect(s.densities).toEqual(s.temperatures);
+    expect(s.C[0][1]).toBeCloseTo((-10 * 0.36) / 27, 10);
+    const long = JSON.parse((await run("study", "energy-correlations", "--model", "ideal-gas", "--M", "5", "--json")).stdout);
+    expect(long.C).toHaveLength(5);
+    expect(long.temperatures).toHaveLength(5);
+    for (const model of ["fermi", "blackbody"]) {
+      for (const noise of ["exact", "approx"]) {
+        const f = await run("study", "energy-correlations", "--model", model, "--T0", "1", "--T3", "3", "--noise", noise, "--json");
+        expect(f.code).toBe(0);
+        const j = JSON.parse(f.stdout);
+        expect(j.C[0][1]).toBeGreaterThan(0);
+        expect(j.closedForm.C12).toBeCloseTo(j.C[0][1], 8);
+      }
+    }
+  });
+
+  it("prints a readable report, with a simulation on request", async () => {
+    const r = await run("study", "energy-correlations", "--model", "ssep", "--simulate", "--replicas", "4", "--duration", "50");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/C12 = -0\.0133333 \(negative\)/);
+    expect(r.stdout).toMatch(/boundary links/);
+    expect(r.stdout).toMatch(/bound \(eq\. 15\)/);
+    expect(r.stdout).toMatch(/simulated energy SDE/);
+  });
+
+  it.each([
+    [["--model", "ideal-gas", "--T0", "-1"], /temperature.*positive/],
+    [["--model", "ssep", "--eps3", "1.5"], /density in \[0, 1\]/],
+    [["--model", "ssep", "--T0", "1", "--T3", "3"], /density in \[0, 1\]/],
+    [["--model", "fermi", "--M", "1"], /--M must be an integer >= 2/],
+    [["--model", "blackbody", "--T3", "hot"], /--T3 must be a number/],
+    [["--model", "ideal-gas", "--kappa", "1"], /does not take --kappa/],
+    [[], /--model is required/],
+  ])("bad input %j: one line, exit 1", async (args, message) => {
+    const r = await run("study", "energy-correlations", ...(args as string[]));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("ness reproduce energy-correlations --quick", () => {
+  it("writes every figure as SVG, PNG and CSV", async () => {
+    const out = mkdtempSync(join(tmpdir(), "ness-ec-"));
+    const r = await run("reproduce", "energy-correlations", "--out", out, "--quick");
+    expect(r.code).toBe(0);
+    const files = readdirSync(out).sort();
+    const stems = ["bound", "c12", "decomposition", "noise-approximations", "profiles", "verification"].map((s) => `energy-correlations-${s}`);
+    expect(files).toEqual(stems.flatMap((s) => [`${s}.csv`, `${s}.png`, `${s}.svg`]).sort());
+    for (const s of stems) {
+      const csv = readFileSync(join(out, `${s}.csv`), "utf8");
+      expect(csv).not.toMatch(/NaN|Infinity/);
+      expect(readFileSync(join(out, `${s}.svg`), "utf8")).toMatch(/physics-notes\.md/);
+    }
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import {
+  couplingTable,
+  effectiveBath,
+  effectiveCurrent,
+  simulateChainCurrent,
+  simulateProbeDecay,
+  validateParams,
+} from "../../../src/studies/particle-bath-chain/index.js";
+
+const within = (x: number, target: number, sigma: number, k = 4) => Math.abs(x - target) < k * sigma;
+
+describe("the mixed simulator (chain + overdamped particles + Langevin bath)", () => {
+  it("interpolates the von Mises coupling to 1e-10", () => {
+    for (const rho of [0.5, 2, 10, 40]) {
+      const t = couplingTable({ A: 1.3, rho });
+      const c0 = 1.3 / (Math.exp(-rho) * besselI0(rho));
+      let worst = 0;
+      for (let i = 0; i < 2000; i++) {
+        const th = -20 + (40 * i) / 2000 + 1e-3 * Math.sin(i);
+        const F = c0 * Math.exp(rho * (Math.cos(th) - 1));
+        const G = rho * Math.sin(th) * F;
+        const [f, gg] = t.at(th);
+        worst = Math.max(worst, Math.abs(f - F) / c0, Math.abs(gg - G) / (c0 * Math.max(1, rho)));
+      }
+      expect(worst).toBeLessThan(1e-10);
+    }
+  });
+
+  it("a single probe's friction from the decay of its mean velocity matches gamma_L where time scales separate", () => {
+    // T_L = 10, zeta = 0.05: slowest bath time 0.08 against the probe's period 6.4 (memory shifts gamma by 0.5%).
+    const p = validateParams({ TL: 10, zeta: 0.05 });
+    const r = simulateProbeDecay(p, { pairs: 16, v0: 50, seed: 3 });
+    expect(r.friction.error / r.gammaL).toBeLessThan(0.05);
+    expect(within(r.friction.mean, r.gammaL, r.friction.error)).toBe(true);
+    // The probe is softened, not stiffened, by the bath: k_eff = K - softening (minus sign of physics-notes.md).
+    const soft = p.K - r.stiffness.mean;
+    expect(soft / effectiveBath(p).softening).toBeGreaterThan(0.9);
+    expect(soft / effectiveBath(p).softening).toBeLessThan(1.1);
+  });
+
+  it("a slow bath (no time-scale separation) misses the formula but follows the memory-kernel theory", () => {
+    const p = validateParams({ TL: 20, zeta: 1 });
+    const r = simulateProbeDecay(p, { pairs: 16, v0: 50, seed: 5 });
+    expect(within(r.friction.mean, r.memoryFriction, r.friction.error)).toBe(true);
+    expect(Math.abs(r.friction.mean - r.gammaL)).toBeGreaterThan(8 * r.friction.error);
+  });
+
+  it("the full system's current matches the effective chain where time scales separate", () => {
+    // zeta = 0.01, T_L = 2: omega_c x bath time = 0.16.
+    const p = validateParams({ N: 8, TL: 2, TR: 0, zeta: 0.01 });
+    const sim = simulateChainCurrent(p, { replicas: 2, duration: 2000, burnIn: 200, seed: 9 });
+    const theory = effectiveCurrent(p, "exact");
+    expect(sim.current.error / theory).toBeLessThan(0.05);
+    expect(within(sim.current.mean, theory, sim.current.error)).toBe(true);
+    expect(within(sim.springCurrent.mean, theory, sim.springCurrent.error)).toBe(true);
+  });
+
+  it("... and the memory-kernel theory where they do not (zeta = 1), far from the Markov theory", () => {
+    const p = validateParams({ N: 8, TL: 5, TR: 0, zeta: 1 });
+    const sim = simulateChainCurrent(p, { replicas: 2, duration: 2000, burnIn: 200, seed: 10 });
+    expect(within(sim.current.mean, effectiveCurrent(p, "memory"), sim.current.error)).toBe(true);
+    expect(Math.abs(sim.current.mean - effectiveCurrent(p, "exact"))).toBeGreaterThan(20 * sim.current.error);
+  });
+
+  it("the same seed gives the same numbers", () => {
+    const p = validateParams({ N: 4, TL: 3, TR: 1, zeta: 0.1 });
+    const o = { replicas: 2, duration: 50, burnIn: 10, seed: 42 };
+    const a = simulateChainCurrent(p, o);
+    const b = simulateChainCurrent(p, o);
+    expect(b.current).toEqual(a.current);
+    expect(simulateChainCurrent(p, { ...o, seed: 43 }).current.mean).not.toBe(a.current.mean);
+  });
+});
+
+function besselI0(x: number): number {
+  let term = 1;
+  let s = 1;
+  for (let k = 1; k < 500; k++) {
+    term *= (x * x) / (4 * k * k);
+    s += term;
+    if (term < 1e-17 * s) break;
+  }
+  return s;
+}
