@@ -78,10 +78,12 @@ describe.skipIf(!haveChromium)("core library in a browser (headless Chromium)", 
   it("bundles without Node built-ins and solves a network in a page and in a Web Worker", async () => {
     expect(bundle).not.toMatch(/from\s+["']node:/);
     const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
+    // A fresh profile directory (Playwright passes it as --user-data-dir).
+    const browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
+      headless: true,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`],
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     try {
       const p = await browser.newPage();

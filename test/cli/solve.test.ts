@@ -75,6 +75,7 @@ describe("ness solve", () => {
     const r = await run("solve", join(examples, "example2-circulation.yaml"), "--figure", file);
     expect(r.code).toBe(0);
     const svg = readFileSync(file, "utf8");
-    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toMatch(/<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg.match(/data-from=/g)?.length).toBe(3);
   });
 });

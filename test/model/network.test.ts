@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ModelError } from "../../src/errors.js";
-import { loadModel, validateModel } from "../../src/model/index.js";
+import { loadModel, validateModel, type NetworkModel } from "../../src/model/index.js";
+
+const loadNetwork = (text: string) => loadModel(text) as NetworkModel;
 
 const base = `
 kind: network
@@ -29,7 +31,7 @@ const fails = (text: string, pattern: RegExp) => {
 
 describe("network model files", () => {
   it("accepts the documented form and fills defaults", () => {
-    const m = loadModel(base);
+    const m = loadNetwork(base);
     expect(m.sites).toEqual(["a", "b", "c"]);
     expect(Array.from(m.mass)).toEqual([2, 1, 1]);
     expect(Array.from(m.pinning)).toEqual([1, 1, 1]);
@@ -39,7 +41,7 @@ describe("network model files", () => {
   });
 
   it("accepts a site count and JSON", () => {
-    const m = loadModel(JSON.stringify({
+    const m = loadNetwork(JSON.stringify({
       kind: "network", sites: 3, pinning: { 2: 0.5 },
       springs: [{ between: [1, 2], stiffness: 1 }], baths: [{ site: 3, friction: 1, temperature: 1 }],
     }));

@@ -2,6 +2,7 @@
  * `ness solve MODEL`: the exact steady state of a linear network, as tables, JSON or a figure.
  */
 import { Command } from "commander";
+import { ModelError } from "../../errors.js";
 import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
 import { networkFigure } from "../../figures/network.js";
 import { toRows } from "../../linalg/matrix.js";
@@ -121,7 +122,9 @@ export function solveCommand(): Command {
     .option("--no-by-source", "do not split fluxes by source bath")
     .action(async (file: string, opts: { json?: boolean; figure?: string; bySource?: boolean }) => {
       const model = readModelFile(file);
-      if (model.kind !== "network") throw new Error("unreachable");
+      if (model.kind !== "network") {
+        throw new ModelError(`ness solve takes a network model; this is kind: ${model.kind} (use ness simulate)`, file);
+      }
       const ss = solveNetwork(model, { bySource: opts.bySource });
       if (opts.figure) {
         await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure);
