@@ -1,29 +1,12 @@
 // `ness simulate`: readable table with exact values and deviations, JSON, and one-line errors with no output.
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli as run } from "../helpers/cli.js";
 
 const networks = new URL("../../examples/networks/", import.meta.url).pathname;
 const particles = new URL("../../examples/particles/", import.meta.url).pathname;
 const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.meta.url));
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  const w = vi.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
-  const w2 = vi.spyOn(process.stdout, "write").mockImplementation((s) => (out.push(String(s)), true));
-  try {
-    const code = await main(["node", "ness", ...args]);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    w.mockRestore();
-    w2.mockRestore();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 
