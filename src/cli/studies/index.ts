@@ -5,9 +5,11 @@ import type { StudyCli } from "./registry.js";
 import { varianceResonanceStudy } from "./variance-resonance.js";
 import { energyCorrelationsStudy } from "./energy-correlations.js";
 import { particleBathChainStudy } from "./particle-bath-chain.js";
+import { twoTemperatureStudy } from "./two-temperature.js";
 
 export const studies: StudyCli[] = [
   varianceResonanceStudy,
   energyCorrelationsStudy,
   particleBathChainStudy,
+  twoTemperatureStudy,
 ];
