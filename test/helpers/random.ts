@@ -13,6 +13,16 @@ export function rng(seed: number): () => number {
   };
 }
 
+/** Seeded uniform and standard-normal (Box-Muller) draws. */
+export function normalRng(seed: number): { uniform: () => number; normal: () => number } {
+  const uniform = rng(seed);
+  const normal = () => {
+    const u = 1 - uniform();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+  return { uniform, normal };
+}
+
 /** A random connected, pinned network with baths on a random subset (at least two) of its sites. */
 export function randomNetwork(seed: number, opts: { n?: number; dynamics?: "underdamped" | "overdamped"; equalT?: number } = {}): NetworkModel {
   const r = rng(seed);

@@ -9,23 +9,8 @@ import {
   solveLyapunov,
   tinyLyapunovInto,
 } from "../../src/linalg/lyapunov.js";
+import { normalRng as rng } from "../helpers/random.js";
 
-/** Seeded PRNG (mulberry32) with standard normal draws (Box-Muller). */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => {
-    const u = 1 - uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
-  };
-  return { uniform, normal };
-}
 
 function randomMatrix(n: number, seed: number): Matrix {
   const r = rng(seed);

@@ -28,6 +28,7 @@ import {
   type SimulationResult,
 } from "../../studies/energy-correlations/index.js";
 import { num, table } from "../format.js";
+import { numberOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
 interface Options {
@@ -50,21 +51,6 @@ interface Options {
   duration?: string;
   seed?: string;
   json?: boolean;
-}
-
-/** A number from an option value, or a ModelError naming the option. */
-function numberOption(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value.trim());
-  if (value.trim() === "" || !Number.isFinite(x)) throw new ModelError(`${option} must be a number, got '${value}'`);
-  return x;
-}
-
-function integerOption(value: string | undefined, option: string, min: number): number | undefined {
-  const x = numberOption(value, option);
-  if (x === undefined) return undefined;
-  if (!Number.isInteger(x) || x < min) throw new ModelError(`${option} must be an integer >= ${min}, got ${value}`);
-  return x;
 }
 
 /** The chain described by the options (throws ModelError on bad input). */

@@ -3,7 +3,6 @@
  * entropy production, optionally checked by a simulation) and `ness reproduce two-temperature` (the study's figures).
  */
 import { Command } from "commander";
-import { ModelError } from "../../errors.js";
 import { writeFigure } from "../../io/render.js";
 import {
   DEFAULT_PAIR,
@@ -19,30 +18,10 @@ import {
   type PairSimulation,
 } from "../../studies/two-temperature/index.js";
 import { num, table } from "../format.js";
+import { numberOption, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
 type Options = Partial<Record<string, string | boolean>>;
-
-function numberOption(value: string | boolean | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const s = String(value).trim();
-  const x = Number(s);
-  if (s === "" || !Number.isFinite(x)) throw new ModelError(`${option} must be a number, got '${String(value)}'`);
-  return x;
-}
-
-function positiveOption(value: string | boolean | undefined, option: string): number | undefined {
-  const x = numberOption(value, option);
-  if (x !== undefined && !(x > 0)) throw new ModelError(`${option} must be > 0, got ${String(value)}`);
-  return x;
-}
-
-function integerOption(value: string | boolean | undefined, option: string, min: number): number | undefined {
-  const x = numberOption(value, option);
-  if (x === undefined) return undefined;
-  if (!Number.isInteger(x) || x < min) throw new ModelError(`${option} must be an integer >= ${min}, got ${String(value)}`);
-  return x;
-}
 
 /** The parameters given by the options (defaults for the rest); ModelError on bad input. */
 export function pairParamsFromOptions(opts: Options): HarmonicPairParams {
