@@ -13,6 +13,8 @@ export function program(): Command {
     .description("Nonequilibrium steady states of systems coupled to heat baths at different temperatures")
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
+    // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
+    .enablePositionalOptions()
     .exitOverride();
   for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c.exitOverride());
   return p;

@@ -4,13 +4,20 @@
  *   <grad_a U o r_a'>: the pair part by the trapezoid rule over each step, the external part as the exact change of
  *   the particle's external energy (chain rule; exact even where the force jumps, as on a sawtooth);
  *   underdamped, sum of (gamma_s/m_s)(T_s - p^2/m_s) per coordinate;
+ *   for exactly two particles the two heats are corrected to sum to the exact change of their pair energy (the
+ *   trapezoid rule errs where the force has a kink, at the cutoff of soft and WCA potentials);
  *   entropy production rate = -sum_s (heat flux from s) / T_s (seed 004 eq. 23 with the sign of physics-notes.md:
  *   for two particles and bounded V it equals -<grad U(r1 - r2) o (r1'/T1 - r2'/T2)>);
  *   mean drift velocity per axis (the displacement per unit time, unwrapped across the box);
+ *   the centre of mass's drift velocity per axis (count-weighted, with the error bar of the combination);
  *   kinetic temperature <p^2/m> per coordinate (underdamped); potential energy per particle;
+ *   for exactly two particles (seed 004's pairs), with r = r2 - r1 (minimum image in a box) and e = r/|r|:
+ *   the mean separation <|r|>, the pair force on particle 2 along e (<-U'(r)>, positive when repulsive) and the
+ *   run-and-chase velocity <v_cm o e>, the centre of mass's velocity along e (Stratonovich: e at the step's midpoint;
+ *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium;
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
-import type { ParticlesModel } from "../model/particles.js";
+import type { PairPotential, ParticlesModel } from "../model/particles.js";
 import type { Stepper } from "./integrators.js";
 import type { ParticleForceField } from "./particleForces.js";
 import type { Probe } from "./networkProbe.js";
@@ -37,6 +44,11 @@ export class ParticleProbe implements Probe {
   private readonly perSpecies: number;
   private readonly offCov: number;
   private readonly offU: number;
+  /** Offset of the pair observables (|r|, v_cm along e, pair force along e), or -1 when N != 2. */
+  private readonly offPair: number;
+  private readonly L: Float64Array;
+  /** The pair potential of a two-particle system (null otherwise, or when the two do not interact). */
+  private readonly pair: PairPotential | null;
   private readonly underdamped: boolean;
   private readonly invMass: Float64Array;
   private readonly gamma: Float64Array;
@@ -60,14 +72,18 @@ export class ParticleProbe implements Probe {
     this.offU = S * this.perSpecies;
     this.Y = N * d * (this.underdamped ? 2 : 1);
     this.covariance = model.box === null && N * d <= 8;
-    this.offCov = this.offU + 1;
+    this.offPair = N === 2 ? this.offU + 1 : -1;
+    this.offCov = this.offU + 1 + (N === 2 ? 3 : 0);
+    this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
+    const [s0, s1] = [model.speciesOf[0], model.speciesOf[N - 1]].sort((a, b) => a - b);
+    this.pair = N === 2 ? (model.pairs.find((r) => r.a === s0 && r.b === s1)?.pair ?? null) : null;
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
     this.temp = Float64Array.from(model.species, (s) => s.temperature);
     this.invCount = Float64Array.from(model.species, (s) => 1 / s.count);
     this.yScratch = new Float64Array(this.Y);
-    const ext = !this.underdamped && field.hasExternal;
+    const ext = (!this.underdamped || N === 2) && field.hasExternal;
     this.ext0 = new Float64Array(ext ? N * d : 0);
     this.ext1 = new Float64Array(ext ? N * d : 0);
     this.e0 = new Float64Array(ext ? N : 0);
@@ -99,6 +115,7 @@ export class ParticleProbe implements Probe {
         this.field.externalParts(x, this.ext1, this.e1);
       }
       const g0 = this.ext0, g1 = this.ext1;
+      let pairHeat = 0;
       for (let a = 0; a < N; a++) {
         const o = sp[a] * perSpecies;
         if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
@@ -108,8 +125,17 @@ export class ParticleProbe implements Probe {
           // pair forces only (the external part is counted exactly above)
           const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
           out[o] -= 0.5 * fp * dx;
+          pairHeat -= 0.5 * fp * dx;
           out[o + 1 + k] += dx;
         }
+      }
+      if (this.pair) {
+        // Two particles: their heats sum to the exact change of the pair energy; the trapezoid rule's error (at the
+        // cutoff of a soft or WCA potential it does not vanish with dt fast enough) is shared between the two.
+        const dU = (pairEnergy(this.pair, separation(x, d, this.L)) - pairEnergy(this.pair, separation(x0, d, this.L))) * invDt;
+        const share = 0.5 * (dU - pairHeat);
+        out[sp[0] * perSpecies] += share;
+        out[sp[1] * perSpecies] += share;
       }
     }
     for (let s = 0; s < S; s++) {
@@ -118,6 +144,7 @@ export class ParticleProbe implements Probe {
       if (this.underdamped) out[o + 1 + d] *= this.invCount[s] / d;
     }
     out[this.offU] = st.potential / N;
+    if (this.offPair >= 0) this.samplePair(st, out, this.offPair);
     if (this.covariance) {
       const y = this.yScratch, Y = this.Y, nd = N * d;
       for (let i = 0; i < nd; i++) y[i] = x[i];
@@ -126,6 +153,48 @@ export class ParticleProbe implements Probe {
       for (let a = 0; a < Y; a++) out[k++] = y[a];
       for (let a = 0; a < Y; a++) for (let b = a; b < Y; b++) out[k++] = y[a] * y[b];
     }
+  }
+
+  /** The pair observables of a two-particle system into out[o], out[o + 1], out[o + 2]. */
+  private samplePair(st: Stepper, out: Float64Array, o: number): void {
+    const d = this.d, x = st.x, f = st.f, L = this.L;
+    // Pair force on particle 2: the total force minus the external part at the current state.
+    const ext = this.ext1.length > 0;
+    if (ext && this.underdamped) this.field.externalParts(x, this.ext1, this.e1);
+    let r2 = 0, fe = 0, mid2 = 0, vpar = 0;
+    for (let k = 0; k < d; k++) {
+      const rk = minimumImage(x[d + k] - x[k], L[k]);
+      r2 += rk * rk;
+    }
+    const r = Math.sqrt(r2);
+    for (let k = 0; k < d; k++) {
+      const rk = minimumImage(x[d + k] - x[k], L[k]);
+      const fk = ext ? f[d + k] - this.ext1[d + k] : f[d + k];
+      if (r > 0) fe += (fk * rk) / r;
+    }
+    if (this.underdamped) {
+      const p = st.p!, sp = this.model.speciesOf;
+      const i1 = this.invMass[sp[0]], i2 = this.invMass[sp[1]];
+      for (let k = 0; k < d; k++) {
+        const rk = minimumImage(x[d + k] - x[k], L[k]);
+        if (r > 0) vpar += (0.5 * (p[k] * i1 + p[d + k] * i2) * rk) / r;
+      }
+    } else {
+      const x0 = st.xPrev, invDt = 1 / this.dt;
+      const m = this.yScratch;
+      for (let k = 0; k < d; k++) {
+        const mk = minimumImage(0.5 * (x[d + k] - x[k] + x0[d + k] - x0[k]), L[k]);
+        m[k] = mk;
+        mid2 += mk * mk;
+      }
+      const rm = Math.sqrt(mid2);
+      if (rm > 0) {
+        for (let k = 0; k < d; k++) vpar += (0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * m[k]) / rm;
+      }
+    }
+    out[o] = r;
+    out[o + 1] = vpar;
+    out[o + 2] = fe;
   }
 
   /** Names of the coordinates: x:0, y:0, ..., then px:0, ... (underdamped). */
@@ -170,7 +239,20 @@ export class ParticleProbe implements Probe {
         exact: exact?.kineticTemperature?.[k],
       }));
     }
+    for (let ax = 0; ax < d; ax++) {
+      specs.push({
+        group: "drift velocity", name: `centre of mass ${AXES[ax]}`,
+        estimand: linear(m.species.map((s, k) => [k * perSpecies + 1 + ax, s.count / this.N] as [number, number])),
+        exact: exact ? 0 : undefined,
+      });
+    }
     specs.push({ group: "potential energy", name: "per particle", estimand: linear([[this.offU, 1]]) });
+    if (this.offPair >= 0) {
+      const o = this.offPair;
+      specs.push({ group: "pair", name: "separation |r2 - r1|", estimand: linear([[o, 1]]) });
+      specs.push({ group: "pair", name: "centre-of-mass velocity along r2 - r1", estimand: linear([[o + 1, 1]]) });
+      specs.push({ group: "pair", name: "pair force on 2 along r2 - r1", estimand: linear([[o + 2, 1]]) });
+    }
     if (this.covariance) {
       const names = this.coordinateNames();
       const Y = this.Y;
@@ -185,5 +267,35 @@ export class ParticleProbe implements Probe {
     }
     void S;
     return specs;
+  }
+}
+
+/** The minimum image of a separation along an axis of length L (Infinity: open space). */
+function minimumImage(dx: number, L: number): number {
+  return L === Infinity ? dx : dx - L * Math.round(dx / L);
+}
+
+/** |r2 - r1| of a two-particle state (minimum image). */
+function separation(x: Float64Array, d: number, L: Float64Array): number {
+  let r2 = 0;
+  for (let k = 0; k < d; k++) {
+    const rk = minimumImage(x[d + k] - x[k], L[k]);
+    r2 += rk * rk;
+  }
+  return Math.sqrt(r2);
+}
+
+/** The energy of a pair potential at distance r (the conventions of src/model/particles.ts). */
+export function pairEnergy(p: PairPotential, r: number): number {
+  switch (p.potential) {
+    case "soft":
+      return r < p.range ? 0.5 * p.stiffness * (1 - r / p.range) ** 2 : 0;
+    case "harmonic":
+      return 0.5 * p.stiffness * (r - p.length) ** 2;
+    case "wca": {
+      if (r >= 2 ** (1 / 6) * p.sigma) return 0;
+      const s6 = (p.sigma / r) ** 6;
+      return 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
+    }
   }
 }

@@ -1,5 +1,5 @@
 // `ness simulate`: readable table with exact values and deviations, JSON, and one-line errors with no output.
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../helpers/cli.js";
 
@@ -11,6 +11,20 @@ const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness simulate", () => {
+  it("runs every particle example (seed 004's systems), reporting the pair observables of two-particle models", async () => {
+    const files = readdirSync(particles).filter((f) => f.endsWith(".yaml"));
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const f of files) {
+      const r = await run("simulate", `${particles}${f}`, "--time", "2", "--dt", "0.0005", "--seed", "1", "--workers", "1", "--json");
+      expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      const names = doc.estimates.map((e: { group: string; name: string }) => `${e.group}: ${e.name}`);
+      expect(names, f).toContain("entropy production: rate");
+      expect(names, f).toContain("drift velocity: centre of mass x");
+      if (/run-and-chase|ratchet|pair/.test(f)) expect(names, f).toContain("pair: centre-of-mass velocity along r2 - r1");
+    }
+  });
+
   it("prints every estimate with its error bar, the exact value and the deviation for a linear network", async () => {
     const r = await run("simulate", `${networks}example2-circulation.yaml`, "--time", "100", "--dt", "0.01", "--seed", "3", "--workers", "1");
     expect(r.code).toBe(0);

@@ -7,7 +7,9 @@ import { ModelError } from "../../errors.js";
 import { studies } from "../studies/index.js";
 
 export function studyCommand(): Command {
-  const cmd = new Command("study").description("run a study for any parameters (see `ness study <name> --help`)");
+  const cmd = new Command("study")
+    .description("run a study for any parameters (see `ness study <name> --help`)")
+    .enablePositionalOptions();
   for (const s of studies) cmd.addCommand(s.command().exitOverride());
   return cmd;
 }

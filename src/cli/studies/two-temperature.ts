@@ -1,6 +1,8 @@
 /**
  * `ness study two-temperature` (seed 004's harmonic pair for any k, lambda, T1, T2: exact covariance, heat flows and
- * entropy production, optionally checked by a simulation) and `ness reproduce two-temperature` (the study's figures).
+ * entropy production, optionally checked by a simulation), its subcommands `run-and-chase` (exact quadrature and
+ * simulation of a hot/cold pair with soft repulsion in 1-3D) and `ratchet` (the pair in a sawtooth: drift velocities),
+ * and `ness reproduce two-temperature` (the study's figures).
  */
 import { Command } from "commander";
 import { writeFigure } from "../../io/render.js";
@@ -16,6 +18,17 @@ import {
   type HarmonicPairParams,
   type PairExact,
   type PairSimulation,
+  DEFAULT_RATCHET,
+  DEFAULT_RUN_AND_CHASE,
+  RATCHET_DESCRIPTIONS,
+  RUN_AND_CHASE_DESCRIPTIONS,
+  ratchetCurrent,
+  runAndChaseExact,
+  simulateRunAndChase,
+  validateRunAndChaseParams,
+  type Measured,
+  type RatchetParams,
+  type RunAndChaseParams,
 } from "../../studies/two-temperature/index.js";
 import { num, table } from "../format.js";
 import { numberOption, positiveOption, integerOption } from "../options.js";
@@ -127,6 +140,117 @@ function command(): Command {
           })
         : undefined;
       console.log(opts.json ? JSON.stringify(studyJson(e, sim), null, 2) : studyText(e, sim));
+    });
+  // Options after a subcommand belong to it (both have --time, --seed, --json ...).
+  c.enablePositionalOptions();
+  c.addCommand(runAndChaseCommand().exitOverride());
+  c.addCommand(ratchetCommand().exitOverride());
+  return c;
+}
+
+const pm = (m: Measured) => `${num(m.value)} ± ${num(m.error, 2)}`;
+
+function simulationOptions(opts: Options, defaults: { time: number; replicas: number }) {
+  return {
+    time: positiveOption(opts.time, "--time") ?? defaults.time,
+    replicas: integerOption(opts.replicas, "--replicas", 1) ?? defaults.replicas,
+    seed: integerOption(opts.seed, "--seed", 0) ?? 1,
+    dt: positiveOption(opts.dt, "--dt"),
+  };
+}
+
+function runAndChaseCommand(): Command {
+  const c = new Command("run-and-chase").description(
+    "a hot and a cold particle with the soft repulsion of seed 004 eq. 26 in a periodic box (1, 2 or 3D): exact " +
+      "run-and-chase velocity, heat flow and entropy production (quadrature); --simulate checks them",
+  );
+  const names = Object.keys(DEFAULT_RUN_AND_CHASE) as (keyof RunAndChaseParams)[];
+  for (const n of names) c.option(`--${n} <value>`, `${RUN_AND_CHASE_DESCRIPTIONS[n]} (default ${DEFAULT_RUN_AND_CHASE[n]})`);
+  c.option("--simulate", "also simulate the pair with the stochastic engine (estimates with error bars)")
+    .option("--time <t>", "production time per replica for --simulate (default 2000)")
+    .option("--replicas <n>", "replicas for --simulate (default 4)")
+    .option("--dt <dt>", "time step for --simulate (default min(0.001, 0.02 range^2 / stiffness))")
+    .option("--seed <n>", "random seed (default 1)")
+    .option("--json", "print JSON")
+    .action((opts: Options) => {
+      const raw: Partial<Record<keyof RunAndChaseParams, number>> = {};
+      for (const n of names) {
+        const x = numberOption(opts[n], `--${n}`);
+        if (x !== undefined) raw[n] = x;
+      }
+      const p = validateRunAndChaseParams(raw as Partial<RunAndChaseParams>);
+      const e = runAndChaseExact(p);
+      const sim = opts.simulate ? simulateRunAndChase(p, simulationOptions(opts, { time: 2000, replicas: 4 })) : undefined;
+      if (opts.json) {
+        const { parameters, ...exact } = e;
+        const simulation = sim && {
+          dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
+          chaseVelocity: sim.chaseVelocity, meanForce: sim.meanForce, meanSeparation: sim.meanSeparation,
+          heatFromHotBath: sim.heatFromHotBath, heatFromColdBath: sim.heatFromColdBath,
+          entropyProduction: sim.entropyProduction, centreOfMassDrift: sim.centreOfMassDrift, warnings: sim.result.warnings,
+        };
+        console.log(JSON.stringify({ parameters, exact, ...(simulation ? { simulation } : {}) }, null, 2));
+        return;
+      }
+      const out: string[] = [
+        `Run-and-chase (seed 004, Section 3.1): hot particle 1 at T = ${num(p.Thot)}, cold particle 2 at T = ${num(p.Tcold)},`,
+        `soft repulsion k = ${num(p.stiffness)} acting for r < ${num(p.range)}, periodic box ${num(p.box)} in ${p.dimension}D, mobility 1`,
+        "exact: the separation is Boltzmann-distributed at (T_hot + T_cold)/2; <v_cm o e> = (T_hot - T_cold)/(T_hot + T_cold) <F>", "",
+      ];
+      const rows: (string | number)[][] = [
+        ["run-and-chase velocity <v_cm o e>", e.chaseVelocity, ...(sim ? [pm(sim.chaseVelocity)] : [])],
+        ["mean repulsive force <F>", e.meanForce, ...(sim ? [pm(sim.meanForce)] : [])],
+        ["heat from the hot bath", e.heatFromHotBath, ...(sim ? [pm(sim.heatFromHotBath)] : [])],
+        ["heat from the cold bath", -e.heatFromHotBath, ...(sim ? [pm(sim.heatFromColdBath)] : [])],
+        ["entropy production", e.entropyProduction, ...(sim ? [pm(sim.entropyProduction)] : [])],
+        ["contact probability (r < range)", e.contactProbability, ...(sim ? [""] : [])],
+      ];
+      out.push(table(["quantity", "exact", ...(sim ? ["simulated"] : [])], rows));
+      if (sim) {
+        out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
+        out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);
+        for (const w of sim.result.warnings) out.push(`warning: ${w}`);
+      }
+      console.log(out.join("\n"));
+    });
+  return c;
+}
+
+function ratchetCommand(): Command {
+  const c = new Command("ratchet").description(
+    "a hot and a cold particle with soft repulsion in an asymmetric sawtooth on a ring (seed 004, Section 3.2): " +
+      "drift velocities (the ratchet current) and entropy production from the stochastic engine",
+  );
+  const names = Object.keys(DEFAULT_RATCHET) as (keyof RatchetParams)[];
+  for (const n of names) c.option(`--${n} <value>`, `${RATCHET_DESCRIPTIONS[n]} (default ${DEFAULT_RATCHET[n]})`);
+  c.option("--time <t>", "production time per replica (default 1000)")
+    .option("--replicas <n>", "replicas (default 8)")
+    .option("--dt <dt>", "time step (default min(0.002, 0.1 range^2 / stiffness))")
+    .option("--seed <n>", "random seed (default 1)")
+    .option("--json", "print JSON")
+    .action((opts: Options) => {
+      const raw: Partial<RatchetParams> = {};
+      for (const n of names) {
+        const x = numberOption(opts[n], `--${n}`);
+        if (x !== undefined) raw[n] = x;
+      }
+      const r = ratchetCurrent(raw, simulationOptions(opts, { time: 1000, replicas: 8 }));
+      if (opts.json) {
+        console.log(JSON.stringify(r, null, 2));
+        return;
+      }
+      const p = r.parameters;
+      console.log([
+        `Two-temperature ratchet (seed 004, Section 3.2): T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)}, soft repulsion k = ${num(p.stiffness)}, range ${num(p.range)};`,
+        `sawtooth height ${num(p.amplitude)}, period ${num(p.period)}, rising over ${num(p.asymmetry)} of it, ring of ${num(p.box)}`, "",
+        table(["quantity", "estimate ± error"], [
+          ["drift velocity, centre of mass", pm(r.centreOfMass)],
+          ["drift velocity, hot particle", pm(r.hot)],
+          ["drift velocity, cold particle", pm(r.cold)],
+          ["entropy production", pm(r.entropyProduction)],
+        ]),
+        `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas x ${num(r.time)}`,
+      ].join("\n"));
     });
   return c;
 }

@@ -1,15 +1,21 @@
 /**
  * Figures of seed 004 (two overdamped particles at two temperatures): the (x1, x2) density and probability current
  * of the harmonic pair, exact beside simulated (the recitation's Section 4 figure); the entropy production and the
- * heat flow against T1/T2, exact with simulated points; the ratchet current against T_hot/T_cold. Each planned
+ * heat flow against T1/T2, exact with simulated points; the ratchet current against T_hot/T_cold and the asymmetry;
+ * run-and-chase in 1, 2 and 3 dimensions, exact (quadrature) with simulated points; hot/cold demixing
+ * (demixingFigures.ts). Each planned
  * figure says what it runs, so `ness reproduce two-temperature [--quick]` can log and time it. Browser-safe.
  */
 import { heatmapPanel, linePanel, panelFigure } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import {
-  DEFAULT_PAIR, exactPairField, fieldRows, pairExact, pairGridRange, simulatePair, type HarmonicPairParams,
+  DEFAULT_PAIR, exactPairField, fieldRows, pairExact, pairGridRange, simulatePair, type HarmonicPairParams, type Measured,
 } from "./harmonicPair.js";
-import { ratchetCurrent } from "./ratchet.js";
+import { DEFAULT_RATCHET, ratchetCurrent, type RatchetCurrent, type RatchetParams } from "./ratchet.js";
+import {
+  runAndChaseExact, simulateRunAndChase, validateRunAndChaseParams, type RunAndChaseExact, type RunAndChaseParams,
+  type RunAndChaseSimulation,
+} from "./runAndChase.js";
 
 export interface PlannedFigure {
   name: string;
@@ -101,32 +107,89 @@ export function entropyProductionFigure(options: { quick?: boolean; seed?: numbe
   });
 }
 
-/** Ratchet current (centre-of-mass drift) against T_hot / T_cold at fixed T_hot. */
-export function ratchetFigure(options: { quick?: boolean; seed?: number } = {}): Figure {
-  const ratios = options.quick ? [1, 5, 20] : [1, 2, 5, 10, 20];
-  const Thot = 1;
-  const runs = ratios.map((r, i) =>
-    ratchetCurrent({ Thot, Tcold: Thot / r }, { time: options.quick ? 40 : 800, replicas: options.quick ? 2 : 8, seed: (options.seed ?? 1) + i }),
+const DIMENSION_COLORS = ["black", "red", "blue"];
+
+/** Run-and-chase in 1, 2 and 3 dimensions: chase velocity and entropy production against T_hot / T_cold. */
+export function runAndChaseFigure(options: { quick?: boolean; seed?: number; base?: Partial<RunAndChaseParams> } = {}): Figure {
+  const base = validateRunAndChaseParams(options.base ?? {});
+  const ratios = options.quick ? [1, 10] : [1, 2, 5, 10, 20];
+  const curve = Array.from({ length: 61 }, (_, i) => Math.pow(30, i / 60));
+  const dims = [1, 2, 3] as const;
+  const exact = dims.map((d) => curve.map((r) => runAndChaseExact({ ...base, dimension: d, Tcold: base.Thot / r })));
+  const sims = dims.map((d, di) =>
+    ratios.map((r, i) =>
+      simulateRunAndChase({ ...base, dimension: d, Tcold: base.Thot / r }, {
+        time: options.quick ? 200 : 2000, replicas: options.quick ? 2 : 4, seed: (options.seed ?? 1) + 100 * di + i,
+      }),
+    ),
   );
-  const p = runs[0].parameters;
+  const s0 = sims[0][0].result;
+  const series = (pick: (x: RunAndChaseExact) => number, pickSim: (x: RunAndChaseSimulation) => Measured) =>
+    dims.flatMap((d, di) => [
+      { name: `${d}D exact`, x: curve, y: exact[di].map(pick), color: DIMENSION_COLORS[di] },
+      {
+        name: `${d}D simulated`, x: ratios, y: sims[di].map((s) => pickSim(s).value), err: sims[di].map((s) => pickSim(s).error),
+        line: false, marker: (["circle", "square", "triangle"] as const)[di], color: DIMENSION_COLORS[di],
+      },
+    ]);
   return panelFigure({
-    name: "fig3-ratchet-current",
-    title: "Two-temperature ratchet: drift against T_hot / T_cold",
+    name: "fig4-run-and-chase",
+    title: `Run-and-chase: a hot and a cold particle with soft repulsion in 1, 2 and 3 dimensions (T_hot = ${fmt(base.Thot)})`,
     caption:
-      `A hot (T_hot = ${Thot}) and a cold particle with the soft repulsion of seed 004 eq. 26 (k = ${p.stiffness}, range ${p.range}; ` +
-      `the cutoff is the range, physics-notes.md) in a sawtooth of height ${p.amplitude}, period ${p.period}, rising over ` +
-      `${p.asymmetry} of it, on a ring of ${p.box} periods. Drift velocities from the stochastic engine (Heun, dt = ${runs[0].dt}, ` +
-      `${runs[0].replicas} replicas x ${fmt(runs[0].time)}) with one standard error; the centre-of-mass error bar is the mean ` +
-      "of the two (an upper bound). At T_hot = T_cold the system is in equilibrium and carries no current.",
+      `Seed 004, Section 3.1: eq. 26 with k = ${fmt(base.stiffness)}, range ${fmt(base.range)} (acting for r < range, physics-notes.md), ` +
+      `periodic box of side ${fmt(base.box)}, mobility 1. (a) The centre of mass's velocity along r_cold - r_hot, <v_cm o e> ` +
+      "(Stratonovich): positive, the pair runs towards the cold particle. The pair force cancels in the centre of mass, " +
+      "whose noise is correlated with the separation's; exactly, <v_cm o e> = (T_hot - T_cold)/(T_hot + T_cold) <F> with F the " +
+      "repulsive force and the separation Boltzmann-distributed at (T_hot + T_cold)/2 (lines, by quadrature). " +
+      "(b) Entropy production <F^2> (T_hot - T_cold)^2 / (T_hot T_cold (T_hot + T_cold)), zero at equal temperatures. " +
+      `Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas x ${fmt(s0.time)} per point) with one standard error.`,
     panels: [
       linePanel({
-        xLabel: "T_hot / T_cold", yLabel: "drift velocity", xType: "log",
-        series: [
-          { name: "centre of mass", x: ratios, y: runs.map((r) => r.centreOfMass.value), err: runs.map((r) => r.centreOfMass.error), marker: "circle", color: "black" },
-          { name: "hot particle", x: ratios, y: runs.map((r) => r.hot.value), err: runs.map((r) => r.hot.error), marker: "triangle", color: "red", style: "dashed" },
-          { name: "cold particle", x: ratios, y: runs.map((r) => r.cold.value), err: runs.map((r) => r.cold.error), marker: "square", color: "blue", style: "dashed" },
-        ],
+        title: "run-and-chase velocity", xLabel: "T_hot / T_cold", yLabel: "<v_cm o e>", xType: "log",
+        series: series((e) => e.chaseVelocity, (s) => s.chaseVelocity),
         referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
+      }),
+      linePanel({
+        title: "entropy production rate", xLabel: "T_hot / T_cold", yLabel: "sigma", xType: "log",
+        series: series((e) => e.entropyProduction, (s) => s.entropyProduction),
+      }),
+    ],
+  });
+}
+
+/** Ratchet current (centre-of-mass drift) against T_hot / T_cold and against the sawtooth's asymmetry. */
+export function ratchetFigure(options: { quick?: boolean; seed?: number; base?: Partial<RatchetParams> } = {}): Figure {
+  const base = { ...DEFAULT_RATCHET, ...options.base };
+  const ratios = options.quick ? [1, 20] : [1, 2, 5, 10, 20, 50];
+  const asymmetries = options.quick ? [0.5, 0.8] : [0.5, 0.6, 0.7, 0.8, 0.9];
+  const ratioAtAsymmetry = 20;
+  const run = (p: Partial<RatchetParams>, seed: number) =>
+    ratchetCurrent({ ...base, ...p }, { time: options.quick ? 100 : 1000, replicas: options.quick ? 2 : 8, seed });
+  const byRatio = ratios.map((r, i) => run({ Tcold: base.Thot / r }, (options.seed ?? 1) + i));
+  const byAsymmetry = asymmetries.map((a, i) => run({ Tcold: base.Thot / ratioAtAsymmetry, asymmetry: a }, (options.seed ?? 1) + 50 + i));
+  const drift = (runs: RatchetCurrent[], x: number[]) => [
+    { name: "centre of mass", x, y: runs.map((r) => r.centreOfMass.value), err: runs.map((r) => r.centreOfMass.error), marker: "circle" as const, color: "black" },
+  ];
+  const r0 = byRatio[0];
+  return panelFigure({
+    name: "fig3-ratchet-current",
+    title: "Two-temperature ratchet: centre-of-mass current against T_hot / T_cold and the sawtooth's asymmetry",
+    caption:
+      `A hot (T_hot = ${fmt(base.Thot)}) and a cold particle with the soft repulsion of seed 004 eq. 26 (k = ${fmt(base.stiffness)}, ` +
+      `range ${fmt(base.range)}: they cannot pass each other) in a sawtooth of height ${fmt(base.amplitude)} and period ${fmt(base.period)} ` +
+      `on a ring of ${fmt(base.box / base.period)} periods. (a) Against T_hot / T_cold, the sawtooth rising over ${fmt(base.asymmetry)} ` +
+      `of the period: zero at equal temperatures (equilibrium); the pair drifts down the steep side (negative). (b) Against the ` +
+      `asymmetry at T_hot / T_cold = ${ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5, parity). Stochastic engine (Heun, ` +
+      `dt = ${fmt(r0.dt)}, ${r0.replicas} replicas x ${fmt(r0.time)} per point); error bars are one standard error of the ` +
+      "centre-of-mass drift.",
+    panels: [
+      linePanel({
+        title: "against the temperature ratio", xLabel: "T_hot / T_cold", yLabel: "drift velocity", xType: "log",
+        series: drift(byRatio, ratios), referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
+      }),
+      linePanel({
+        title: `against the asymmetry (T_hot / T_cold = ${ratioAtAsymmetry})`, xLabel: "rising fraction of the period", yLabel: "drift velocity",
+        series: drift(byAsymmetry, asymmetries), referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
       }),
     ],
   });
@@ -138,5 +201,6 @@ export function figurePlan({ quick, seed }: FigurePlanOptions): PlannedFigure[] 
     { name: "fig1-pair-density-current", build: () => densityCurrentFigure(DEFAULT_PAIR, { quick, seed }) },
     { name: "fig2-entropy-production", build: () => entropyProductionFigure({ quick, seed }) },
     { name: "fig3-ratchet-current", build: () => ratchetFigure({ quick, seed }) },
+    { name: "fig4-run-and-chase", build: () => runAndChaseFigure({ quick, seed }) },
   ];
 }

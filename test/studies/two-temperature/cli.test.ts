@@ -41,16 +41,46 @@ describe("ness study two-temperature", () => {
   });
 });
 
+describe("ness study two-temperature run-and-chase / ratchet", () => {
+  it("run-and-chase --json: exact values whose chase velocity is (T_hot - T_cold)/(T_hot + T_cold) <F>; --simulate adds estimates", async () => {
+    const r = await run("study", "two-temperature", "run-and-chase", "--dimension", "1", "--Thot", "2", "--Tcold", "0.5", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.parameters).toMatchObject({ dimension: 1, Thot: 2, Tcold: 0.5, stiffness: 10, range: 1, box: 3 });
+    expect(doc.exact.chaseVelocity).toBeCloseTo((1.5 / 2.5) * doc.exact.meanForce, 12);
+    expect(doc.simulation).toBeUndefined();
+    // Options after the subcommand belong to it (the parent also has --simulate, --time, --seed).
+    const s = await run("study", "two-temperature", "run-and-chase", "--dimension", "2", "--simulate", "--time", "20", "--replicas", "2", "--seed", "4");
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stdout).toMatch(/run-and-chase velocity <v_cm o e>\s+\S+\s+\S+ ± \S+/);
+    expect(s.stdout).toMatch(/2 replicas x 20, seed 4/);
+  });
+
+  it("ratchet prints drift velocities with error bars; bad input is one line naming the option", async () => {
+    const r = await run("study", "two-temperature", "ratchet", "--time", "5", "--replicas", "2", "--asymmetry", "0.5");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/drift velocity, centre of mass\s+\S+ ± \S+/);
+    expect(r.stdout).toMatch(/rising over 0.5 of it/);
+    const bad = await run("study", "two-temperature", "ratchet", "--asymmetry", "1.2");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^ness: .*asymmetry must lie strictly between 0 and 1, got 1.2$/);
+    const dim = await run("study", "two-temperature", "run-and-chase", "--dimension", "4");
+    expect(dim.code).toBe(1);
+    expect(dim.stderr.trim()).toMatch(/dimension .* must be 1, 2 or 3, got 4/);
+  });
+});
+
 describe("ness reproduce two-temperature --quick", () => {
-  it("writes the three figures as SVG, PNG and CSV", async () => {
+  it("writes every figure as SVG, PNG and CSV", async () => {
     const out = mkdtempSync(join(tmpdir(), "ness-two-temperature-"));
     const r = await run("reproduce", "two-temperature", "--quick", "--out", out);
     expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(out).sort();
-    for (const name of ["fig1-pair-density-current", "fig2-entropy-production", "fig3-ratchet-current"]) {
+    const names = ["fig1-pair-density-current", "fig2-entropy-production", "fig3-ratchet-current", "fig4-run-and-chase"];
+    for (const name of names) {
       for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(out, `${name}.${ext}`)), `${name}.${ext}`).toBe(true);
     }
-    expect(files).toHaveLength(9);
+    expect(files).toHaveLength(3 * names.length);
     const svg = readFileSync(join(out, "fig1-pair-density-current.svg"), "utf8");
     expect(svg).toMatch(/counterclockwise/);
     expect(svg).toMatch(/physics-notes\.md/);

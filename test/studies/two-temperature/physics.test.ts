@@ -129,4 +129,23 @@ describe("ratchet (seed 004 Section 3.2)", () => {
     const r = ratchetCurrent({ Thot: 1, Tcold: 0.05 }, { time: 100, replicas: 4, seed: 3 });
     expect(r.entropyProduction.value / r.entropyProduction.error).toBeGreaterThan(10);
   });
+
+  it("a resolved centre-of-mass current for the asymmetric sawtooth, none for the symmetric one (parity)", () => {
+    const asym = ratchetCurrent({ Thot: 1, Tcold: 0.05, asymmetry: 0.8 }, { time: 500, replicas: 8, seed: 5 });
+    expect(asym.centreOfMass.error).toBeGreaterThan(0);
+    expect(asym.centreOfMass.value / asym.centreOfMass.error).toBeLessThan(-4);
+    // The pair cannot pass (range 0.5, k = 50): both particles drift together.
+    expect(Math.abs(asym.hot.value - asym.cold.value)).toBeLessThan(0.1 * Math.abs(asym.centreOfMass.value));
+    const sym = ratchetCurrent({ Thot: 1, Tcold: 0.05, asymmetry: 0.5 }, { time: 500, replicas: 8, seed: 6 });
+    expect(sym.centreOfMass.error).toBeGreaterThan(0);
+    expect(Math.abs(sym.centreOfMass.value) / sym.centreOfMass.error).toBeLessThan(4);
+    // Same statistics: the symmetric error bar is as small as the asymmetric one, so "zero" is not just noise.
+    expect(sym.centreOfMass.error).toBeLessThan(2 * asym.centreOfMass.error);
+  });
+
+  it("refuses bad parameters, naming them", () => {
+    expect(() => ratchetCurrent({ asymmetry: 1.5 })).toThrow(/asymmetry must lie strictly between 0 and 1/);
+    expect(() => ratchetCurrent({ Tcold: -1 })).toThrow(/Tcold \(temperature of the cold particle\) must be a finite number > 0, got -1/);
+    expect(() => ratchetCurrent({ box: 4.5 })).toThrow(/period 1 must divide the box length 4.5/);
+  });
 });

@@ -1,0 +1,206 @@
+/**
+ * Seed 004, Section 3.1: run-and-chase. A hot particle (1) and a cold particle (2), mobility 1, with the soft
+ * repulsion U(r) = (k/2)(1 - r/range)^2 for r < range (eq. 26; the cutoff is the range, physics-notes.md), in a
+ * periodic box of side L in 1, 2 or 3 dimensions. The pair force cancels in the centre of mass, so r_cm performs
+ * free diffusion; yet its noise is correlated with that of the separation r = r2 - r1 (cross-diffusion
+ * (T2 - T1)/2 per axis), and its Stratonovich velocity along e = r/|r| is biased towards the cold particle.
+ *
+ * Exact results used here (derived in docs/studies/two-temperature.md, tested against the stochastic engine):
+ * - r is Markov by itself: dr = -2 grad U dt + sqrt(2 (T1 + T2)) dW, so its stationary density on the torus is
+ *   p(r) ~ exp(-U(r)/Tm) with Tm = (T1 + T2)/2;
+ * - run-and-chase velocity <v_cm o e> = (T1 - T2)/(T1 + T2) <F>, with F = -U'(r) the repulsive force; locally, at
+ *   separation r, the mean velocity along e is (T1 - T2)/(T1 + T2) F(r);
+ * - heat from the hot bath Q1 = (T1 - T2)/(T1 + T2) <F^2> (= heat into the cold bath), entropy production
+ *   <F^2> (T1 - T2)^2 / (T1 T2 (T1 + T2)) >= 0, zero only at equal temperatures;
+ * the averages over p(r) are radial quadratures (Simpson) on [0, range] plus the free volume L^d - V_d range^d.
+ * Browser-safe.
+ */
+import { ModelError } from "../../errors.js";
+import { validateParticles, type ParticlesModel } from "../../model/particles.js";
+import { findEstimate, simulateSync, type SimulationResult } from "../../stochastic/index.js";
+import type { Measured } from "./harmonicPair.js";
+
+export interface RunAndChaseParams {
+  /** Spatial dimension 1, 2 or 3. */
+  dimension: 1 | 2 | 3;
+  /** Temperature of the hot particle (particle 1). */
+  Thot: number;
+  /** Temperature of the cold particle (particle 2). */
+  Tcold: number;
+  /** Stiffness k of the soft repulsion. */
+  stiffness: number;
+  /** Range of the soft repulsion (it acts for r < range). */
+  range: number;
+  /** Side of the periodic (cubic) box, at least 2 ranges. */
+  box: number;
+}
+
+/** The example file's values (examples/particles/run-and-chase-2d.yaml). */
+export const DEFAULT_RUN_AND_CHASE: RunAndChaseParams = { dimension: 2, Thot: 1, Tcold: 0.1, stiffness: 10, range: 1, box: 3 };
+
+export const RUN_AND_CHASE_DESCRIPTIONS: Record<keyof RunAndChaseParams, string> = {
+  dimension: "spatial dimension (1, 2 or 3)",
+  Thot: "temperature of the hot particle",
+  Tcold: "temperature of the cold particle",
+  stiffness: "stiffness k of the soft repulsion",
+  range: "range of the soft repulsion (it acts for r < range)",
+  box: "side of the periodic box (>= 2 ranges)",
+};
+
+/** Checks the parameters; ModelError naming the first bad one. */
+export function validateRunAndChaseParams(raw: Partial<RunAndChaseParams>): RunAndChaseParams {
+  const p = { ...DEFAULT_RUN_AND_CHASE, ...raw };
+  if (p.dimension !== 1 && p.dimension !== 2 && p.dimension !== 3) {
+    throw new ModelError(`dimension (${RUN_AND_CHASE_DESCRIPTIONS.dimension}) must be 1, 2 or 3, got ${String(p.dimension)}`);
+  }
+  for (const name of ["Thot", "Tcold", "stiffness", "range", "box"] as const) {
+    const v = p[name];
+    if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
+      throw new ModelError(`${name} (${RUN_AND_CHASE_DESCRIPTIONS[name]}) must be a finite number > 0, got ${String(v)}`);
+    }
+  }
+  if (p.box < 2 * p.range) throw new ModelError(`box ${p.box} must be at least twice the range ${p.range} (minimum image)`);
+  return p;
+}
+
+/** The pair as a `kind: particles` model: species "hot" (particle 1) and "cold" (particle 2). */
+export function runAndChaseModel(raw: Partial<RunAndChaseParams>): ParticlesModel {
+  const p = validateRunAndChaseParams(raw);
+  const d = p.dimension;
+  const at = (f: number) => Array.from({ length: d }, () => f * p.box);
+  return validateParticles({
+    kind: "particles",
+    name: `Seed 004: run-and-chase pair in ${d}D`,
+    dynamics: "overdamped",
+    dimension: d,
+    box: p.box,
+    species: [
+      { name: "hot", count: 1, temperature: p.Thot },
+      { name: "cold", count: 1, temperature: p.Tcold },
+    ],
+    pairs: [{ between: ["hot", "cold"], potential: "soft", stiffness: p.stiffness, range: p.range }],
+    initial: [at(0.25), at(0.75)],
+  });
+}
+
+export interface RunAndChaseExact {
+  parameters: RunAndChaseParams;
+  /** Stationary mean repulsive force <F> = <-U'(r)> (F >= 0). */
+  meanForce: number;
+  /** <F^2>. */
+  meanSquaredForce: number;
+  /** Probability that the particles overlap (r < range). */
+  contactProbability: number;
+  /** <v_cm o e>: the centre of mass's velocity along r2 - r1 (towards the cold particle when > 0). */
+  chaseVelocity: number;
+  /** Heat from the hot bath into the pair per unit time (= heat into the cold bath). */
+  heatFromHotBath: number;
+  /** Entropy production rate. */
+  entropyProduction: number;
+}
+
+const SURFACE = [0, 2, 2 * Math.PI, 4 * Math.PI];
+const BALL = [0, 2, Math.PI, (4 / 3) * Math.PI];
+
+/** Radial integral of g(r) r^(d-1) S_d exp(-U/Tm) over [0, range] (composite Simpson, 2000 intervals). */
+function radial(p: RunAndChaseParams, g: (r: number) => number): number {
+  const n = 2000, h = p.range / n, d = p.dimension, Tm = (p.Thot + p.Tcold) / 2;
+  let s = 0;
+  for (let i = 0; i <= n; i++) {
+    const r = i * h;
+    const u = 0.5 * p.stiffness * (1 - r / p.range) ** 2;
+    const w = i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2;
+    s += w * g(r) * r ** (d - 1) * Math.exp(-u / Tm);
+  }
+  return (SURFACE[d] * s * h) / 3;
+}
+
+/** The repulsive force F(r) = -U'(r) of eq. 26. */
+export function repulsiveForce(p: Pick<RunAndChaseParams, "stiffness" | "range">, r: number): number {
+  return r < p.range ? (p.stiffness / p.range) * (1 - r / p.range) : 0;
+}
+
+/** Exact stationary averages of the pair (quadrature over the Boltzmann law of the separation). */
+export function runAndChaseExact(raw: Partial<RunAndChaseParams>): RunAndChaseExact {
+  const p = validateRunAndChaseParams(raw);
+  const d = p.dimension;
+  const inside = radial(p, () => 1);
+  const Z = p.box ** d - BALL[d] * p.range ** d + inside;
+  const meanForce = radial(p, (r) => repulsiveForce(p, r)) / Z;
+  const meanSquaredForce = radial(p, (r) => repulsiveForce(p, r) ** 2) / Z;
+  const bias = (p.Thot - p.Tcold) / (p.Thot + p.Tcold);
+  return {
+    parameters: p,
+    meanForce,
+    meanSquaredForce,
+    contactProbability: inside / Z,
+    chaseVelocity: bias * meanForce,
+    heatFromHotBath: bias * meanSquaredForce,
+    entropyProduction: (meanSquaredForce * (p.Thot - p.Tcold) ** 2) / (p.Thot * p.Tcold * (p.Thot + p.Tcold)),
+  };
+}
+
+/** The mean velocity of the centre of mass along e at separation r: (T1 - T2)/(T1 + T2) F(r). */
+export function chaseVelocityProfile(raw: Partial<RunAndChaseParams>, r: number): number {
+  const p = validateRunAndChaseParams(raw);
+  return ((p.Thot - p.Tcold) / (p.Thot + p.Tcold)) * repulsiveForce(p, r);
+}
+
+export interface RunAndChaseOptions {
+  /** Production time per replica (default 2000). */
+  time?: number;
+  /** Time step (default min(0.001, 0.02 range^2 / stiffness): rate 2k/range^2 times dt <= 0.04). */
+  dt?: number;
+  replicas?: number;
+  seed?: number;
+}
+
+export interface RunAndChaseSimulation {
+  parameters: RunAndChaseParams;
+  /** <v_cm o e>, the run-and-chase velocity (Stratonovich). */
+  chaseVelocity: Measured;
+  /** The simulated <F>, and the chase velocity it predicts through (T1 - T2)/(T1 + T2) <F>. */
+  meanForce: Measured;
+  meanSeparation: Measured;
+  heatFromHotBath: Measured;
+  heatFromColdBath: Measured;
+  entropyProduction: Measured;
+  /** Drift of the centre of mass along the first axis (zero: the pair force cancels in it). */
+  centreOfMassDrift: Measured;
+  result: SimulationResult;
+}
+
+/** The default time step of the study for these parameters. */
+export function runAndChaseTimeStep(p: RunAndChaseParams): number {
+  return Math.min(0.001, (0.02 * p.range * p.range) / p.stiffness);
+}
+
+/** Simulates the pair with the stochastic engine (Heun) and returns the run-and-chase observables. */
+export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions = {}): RunAndChaseSimulation {
+  const p = validateRunAndChaseParams(raw);
+  const result = simulateSync({
+    model: runAndChaseModel(p),
+    options: {
+      dt: options.dt ?? runAndChaseTimeStep(p),
+      time: options.time ?? 2000,
+      seed: options.seed ?? 1,
+      replicas: options.replicas ?? 4,
+      covariance: false,
+    },
+  });
+  const m = (group: string, name: string): Measured => {
+    const e = findEstimate(result, group, name);
+    return { value: e.value, error: e.error };
+  };
+  return {
+    parameters: p,
+    chaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1"),
+    meanForce: m("pair", "pair force on 2 along r2 - r1"),
+    meanSeparation: m("pair", "separation |r2 - r1|"),
+    heatFromHotBath: m("bath flux", "into hot"),
+    heatFromColdBath: m("bath flux", "into cold"),
+    entropyProduction: m("entropy production", "rate"),
+    centreOfMassDrift: m("drift velocity", "centre of mass x"),
+    result,
+  };
+}
