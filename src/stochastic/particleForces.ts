@@ -9,6 +9,12 @@
  * pair keeps its periodic image shift, so the force loop needs no minimum-image rounding. Coordinates handed in are
  * never modified (the integrators keep them unwrapped). Systems too small for three cells per axis, and open space,
  * use the all-pairs loop (minimum image in a box).
+ *
+ * 2D systems with soft pairs only (seed 004's hot/cold disks) work in cell order: the sort into cells is kept until a
+ * particle has moved half the skin, and each particle's wrap offset is stored, so the list needs no regrouping and
+ * no image rounding. When sorts come at nearly every call (hot, mobile particles outrun the skin: a list would serve
+ * one or two evaluations), the pairs are summed straight from the cells, without a list; when they come seldom, a
+ * Verlet list in cell order is built at each sort. Both modes are tested against a brute-force sum.
  */
 import { pairCutoff, type ParticlesModel } from "../model/particles.js";
 import type { ForceField } from "./forceField.js";
@@ -51,6 +57,20 @@ export class ParticleForceField implements ForceField {
   /** Number of neighbour-list builds so far. */
   builds = 0;
   private readonly onlySoft: boolean;
+  /** 2D soft-only systems with cells: list and force loop in cell order (sorted space). */
+  private readonly sorted2: boolean;
+  private tripleStart = new Int32Array(0);
+  private px = new Float64Array(0);
+  private py = new Float64Array(0);
+  private pfx = new Float64Array(0);
+  private pfy = new Float64Array(0);
+  /** Wrap offsets (x - wrapped x) at the last sort, in cell order. */
+  private ox = new Float64Array(0);
+  private oy = new Float64Array(0);
+  /** Force evaluations since the last sort, their running mean between sorts, and whether the list is current. */
+  private sinceSort = 0;
+  private meanInterval = 8;
+  private listValid = false;
   // cell list
   private readonly nc = new Int32Array(3);
   private readonly cellPairs: Int32Array; // (c, c2) pairs to visit
@@ -115,6 +135,7 @@ export class ParticleForceField implements ForceField {
     this.rl2 = (rc + this.skin) ** 2;
     this.xRef = new Float64Array(cells ? N * d : 0);
     this.useCells = cells;
+    this.sorted2 = cells && d === 2 && this.onlySoft;
     const ncell = cells ? this.nc[0] * this.nc[1] * this.nc[2] : 0;
     this.cellPairs = cells ? this.buildCellPairs() : new Int32Array(0);
     this.cellOf = new Int32Array(cells ? N : 0);
@@ -128,6 +149,19 @@ export class ParticleForceField implements ForceField {
     this.fx = new Float64Array(N);
     this.fy = new Float64Array(N);
     this.fz = new Float64Array(N);
+    if (this.sorted2) {
+      this.px = new Float64Array(N);
+      this.py = new Float64Array(N);
+      this.pfx = new Float64Array(N);
+      this.pfy = new Float64Array(N);
+      this.ox = new Float64Array(N);
+      this.oy = new Float64Array(N);
+      this.rows = new Int32Array(N + 1);
+      const cp = this.cellPairs;
+      this.tripleStart = new Int32Array(ncell + 1);
+      for (let m = 0; m < cp.length; m += 3) this.tripleStart[cp[m] + 1] += 3;
+      for (let c = 0; c < ncell; c++) this.tripleStart[c + 1] += this.tripleStart[c];
+    }
     this.externals = model.external;
     this.extMask = model.external.map((e) => {
       const m = new Uint8Array(S);
@@ -170,7 +204,9 @@ export class ParticleForceField implements ForceField {
 
   compute(x: Float64Array, force: Float64Array): number {
     let u = 0;
-    if (this.useCells) {
+    if (this.sorted2) {
+      u += this.sortedCompute2(x, force);
+    } else if (this.useCells) {
       if (this.needsBuild(x)) this.build(x);
       u += this.listForces(x, force);
     } else if (this.hasPairs) {
@@ -355,6 +391,203 @@ export class ParticleForceField implements ForceField {
     this.shiftX = grow64(this.shiftX);
     this.shiftY = grow64(this.shiftY);
     this.shiftZ = grow64(this.shiftZ);
+  }
+
+  /**
+   * 2D soft only. Particles are counting-sorted into cells of side >= cutoff + skin, and the sort is kept until some
+   * particle has moved more than half the skin. When sorts come seldom (mean interval of 3 force evaluations or more)
+   * the pairs closer than cutoff + skin are listed at each sort (Verlet list, in cell order) and the forces summed
+   * over the list; when nearly every evaluation needs a new sort (hot, mobile particles: the list would be rebuilt
+   * for one or two uses), the pairs are summed straight from the cells, with no list at all.
+   */
+  private sortedCompute2(x: Float64Array, force: Float64Array): number {
+    if (this.needsBuild(x)) {
+      if (this.npairs >= 0) this.meanInterval = 0.8 * this.meanInterval + 0.2 * this.sinceSort;
+      this.sinceSort = 0;
+      this.sortWithOffsets(x);
+    }
+    this.sinceSort++;
+    if (Math.max(this.meanInterval, this.sinceSort) < 3) return this.directForces2(x, force);
+    if (!this.listValid) this.buildSorted2();
+    return this.sortedForces2(x, force);
+  }
+
+  /** Sorts into cells and keeps each particle's wrap offset (x - wrapped x), in cell order. */
+  private sortWithOffsets(x: Float64Array): void {
+    this.sortIntoCells(x);
+    const N = this.count, order = this.order, xs = this.xs, ys = this.ys, ox = this.ox, oy = this.oy;
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      ox[i] = x[a] - xs[i];
+      oy[i] = x[a + 1] - ys[i];
+    }
+    this.xRef.set(x);
+    this.npairs = 0;
+    this.listValid = false;
+    this.builds++;
+  }
+
+  /**
+   * 2D soft-only Verlet list in cell order: owner-major (pairs of sorted particle i are contiguous, no regrouping
+   * pass), partners and owners as positions in the cell order, image shifts from per-particle wrap offsets (no
+   * Math.round, no reads of x in particle order).
+   */
+  private buildSorted2(): void {
+    const N = this.count, S = this.S;
+    const xs = this.xs, ys = this.ys, ss = this.ss, start = this.cellStart;
+    const ox = this.ox, oy = this.oy;
+    const Lx = this.L[0], Ly = this.L[1];
+    const hx = 0.5 * Lx, hy = 0.5 * Ly;
+    const rl2 = this.rl2, ptype = this.ptype, cp = this.cellPairs, ts = this.tripleStart;
+    const rows = this.rows;
+    let B = this.csrB, T = this.csrT, SX = this.csrX, SY = this.csrY;
+    let cap = B.length, np = 0;
+    const ncell = ts.length - 1;
+    for (let c = 0; c < ncell; c++) {
+      const e1 = start[c + 1], m0 = ts[c], m1 = ts[c + 1];
+      for (let i = start[c]; i < e1; i++) {
+        rows[i] = np;
+        const row = ss[i] * S;
+        const xi = xs[i], yi = ys[i], oxi = ox[i], oyi = oy[i];
+        for (let m = m0; m < m1; m += 3) {
+          const self = cp[m + 1] === c;
+          const e2 = start[cp[m + 2] + 1];
+          for (let j = self ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
+            const t = row + ss[j];
+            if (ptype[t] === 0) continue;
+            let dx = xi - xs[j], wx = 0;
+            if (dx > hx) { dx -= Lx; wx = -Lx; } else if (dx < -hx) { dx += Lx; wx = Lx; }
+            let dy = yi - ys[j], wy = 0;
+            if (dy > hy) { dy -= Ly; wy = -Ly; } else if (dy < -hy) { dy += Ly; wy = Ly; }
+            if (dx * dx + dy * dy >= rl2) continue;
+            if (np === cap) {
+              cap = Math.max(1024, 2 * cap);
+              const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+              const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
+              B = this.csrB = g32(B); T = this.csrT = g32(T); SX = this.csrX = g64(SX); SY = this.csrY = g64(SY);
+            }
+            B[np] = j;
+            T[np] = t;
+            // (x_a - x_b) - (minimum-image displacement) = ox_i - ox_j - w.
+            SX[np] = oxi - ox[j] - wx;
+            SY[np] = oyi - oy[j] - wy;
+            np++;
+          }
+        }
+      }
+    }
+    rows[N] = np;
+    this.listValid = true;
+  }
+
+  /** Forces of the 2D soft list in cell order: gather positions, local pair loop, scatter forces. */
+  private sortedForces2(x: Float64Array, force: Float64Array): number {
+    const N = this.count, rows = this.rows, order = this.order;
+    const px = this.px, py = this.py, fx = this.pfx, fy = this.pfy;
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      px[i] = x[a];
+      py[i] = x[a + 1];
+      fx[i] = 0;
+      fy[i] = 0;
+    }
+    const B = this.csrB, T = this.csrT, SX = this.csrX, SY = this.csrY;
+    const pk = this.pk, pl = this.pl, cut2 = this.cut2;
+    let u = 0;
+    for (let i = 0; i < N; i++) {
+      const e = rows[i + 1];
+      let p = rows[i];
+      if (p === e) continue;
+      const xa = px[i], ya = py[i];
+      let fxa = 0, fya = 0;
+      for (; p < e; p++) {
+        const j = B[p];
+        const dx = xa - px[j] - SX[p];
+        const dy = ya - py[j] - SY[p];
+        const r2 = dx * dx + dy * dy;
+        const t = T[p];
+        if (r2 >= cut2[t] || r2 === 0) continue;
+        const ir = 1 / Math.sqrt(r2);
+        const is = 1 / pl[t];
+        const k = pk[t];
+        const h = 1 - r2 * ir * is;
+        u += 0.5 * k * h * h;
+        const g = k * is * (ir - is);
+        const gx = g * dx, gy = g * dy;
+        fxa += gx;
+        fya += gy;
+        fx[j] -= gx;
+        fy[j] -= gy;
+      }
+      fx[i] += fxa;
+      fy[i] += fya;
+    }
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      force[a] = fx[i];
+      force[a + 1] = fy[i];
+    }
+    return u;
+  }
+
+  /** 2D soft only, no Verlet list: sort into cells of side >= cutoff and sum the pairs straight from the cells. */
+  private directForces2(x: Float64Array, force: Float64Array): number {
+    const N = this.count, S = this.S;
+    const order = this.order, start = this.cellStart, ss = this.ss;
+    const ox = this.ox, oy = this.oy, xs = this.px, ys = this.py;
+    const fx = this.pfx, fy = this.pfy;
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      xs[i] = x[a] - ox[i];
+      ys[i] = x[a + 1] - oy[i];
+      fx[i] = 0;
+      fy[i] = 0;
+    }
+    const Lx = this.L[0], Ly = this.L[1];
+    const hx = 0.5 * Lx, hy = 0.5 * Ly;
+    const pk = this.pk, pl = this.pl, cut2 = this.cut2, cp = this.cellPairs, ts = this.tripleStart;
+    let u = 0;
+    const ncell = ts.length - 1;
+    for (let c = 0; c < ncell; c++) {
+      const e1 = start[c + 1], m0 = ts[c], m1 = ts[c + 1];
+      for (let i = start[c]; i < e1; i++) {
+        const row = ss[i] * S;
+        const xi = xs[i], yi = ys[i];
+        let fxa = 0, fya = 0;
+        for (let m = m0; m < m1; m += 3) {
+          const self = cp[m + 1] === c;
+          const e2 = start[cp[m + 2] + 1];
+          for (let j = self ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
+            let dx = xi - xs[j];
+            if (dx > hx) dx -= Lx; else if (dx < -hx) dx += Lx;
+            let dy = yi - ys[j];
+            if (dy > hy) dy -= Ly; else if (dy < -hy) dy += Ly;
+            const r2 = dx * dx + dy * dy;
+            const t = row + ss[j];
+            if (r2 >= cut2[t] || r2 === 0) continue;
+            const ir = 1 / Math.sqrt(r2);
+            const is = 1 / pl[t];
+            const k = pk[t];
+            const h = 1 - r2 * ir * is;
+            u += 0.5 * k * h * h;
+            const g = k * is * (ir - is);
+            const gx = g * dx, gy = g * dy;
+            fxa += gx;
+            fya += gy;
+            fx[j] -= gx;
+            fy[j] -= gy;
+          }
+        }
+        fx[i] += fxa;
+        fy[i] += fya;
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      force[a] = fx[i];
+      force[a + 1] = fy[i];
+    }
+    return u;
   }
 
   /** Forces from the Verlet list (overwrites force). */

@@ -121,6 +121,46 @@ describe("forces", () => {
     }
   });
 
+  it("2D soft disks: exact in both modes, the Verlet list (rare rebuilds) and the cell sum without a list (rebuilds at every call)", () => {
+    // Three species with different soft pairs and one pair that does not interact; mobile phases (moves beyond the
+    // skin at every call) switch the field to summing from the cells, quiet phases back to a Verlet list.
+    const m = model({
+      dimension: 2, box: [14, 11],
+      species: [{ name: "a", count: 70, temperature: 1 }, { name: "b", count: 50, temperature: 1 }, { name: "c", count: 30, temperature: 1 }],
+      pairs: [
+        { between: ["a", "a"], potential: "soft", stiffness: 3, range: 1 },
+        { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
+        { between: ["b", "b"], potential: "soft", stiffness: 2, range: 0.8 },
+        { between: ["a", "c"], potential: "soft", stiffness: 4, range: 0.9 },
+      ],
+    });
+    const field = new ParticleForceField(m);
+    expect(field.cellCount).toBeGreaterThan(0);
+    const x = randomPositions(m, 12);
+    const f = new Float64Array(field.dof);
+    const r = Rng.stream(13);
+    let calls = 0;
+    const check = () => {
+      const u = field.compute(x, f);
+      calls++;
+      const ref = bruteForce(m, x);
+      expect(Math.abs(u - ref.u)).toBeLessThan(1e-11 * Math.max(1, Math.abs(ref.u)));
+      const fs = Math.max(1, ...ref.f.map(Math.abs));
+      for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.f[i])).toBeLessThan(1e-11 * fs);
+    };
+    for (const [phase, step, evaluations] of [["quiet", 0.02, 20], ["mobile", 2 * field.skin, 30], ["quiet", 0.01, 40], ["mobile", 5, 10]] as const) {
+      const before = field.builds;
+      for (let e = 0; e < evaluations; e++) {
+        for (let i = 0; i < x.length; i++) x[i] += step * (2 * r.uniform() - 1);
+        check();
+      }
+      const rebuilds = field.builds - before;
+      if (phase === "mobile") expect(rebuilds).toBe(evaluations);
+      else expect(rebuilds).toBeLessThan(evaluations / 2);
+    }
+    expect(calls).toBe(100);
+  });
+
   it("forces are minus the gradient of the energy, external potentials included (finite differences)", () => {
     const m = model({ dimension: 2, box: [6, 6], species: [{ name: "a", count: 5, temperature: 1 }, { name: "b", count: 4, temperature: 1 }],
       pairs: [{ potential: "soft", stiffness: 3, range: 1.5 }],
