@@ -4,7 +4,6 @@
  * Replicas run on worker threads (--workers); the result does not depend on their number. A progress bar goes to
  * stderr when it is a terminal; Ctrl-C cancels cleanly (nothing is printed on stdout).
  */
-import cliProgress from "cli-progress";
 import { Command, InvalidArgumentError } from "commander";
 import { ModelError } from "../../errors.js";
 import type { FieldSpec } from "../../stochastic/fields.js";
@@ -14,6 +13,7 @@ import { simulate, type SimulationResult, type SimulationSpec } from "../../stoc
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { num, table } from "../format.js";
 import { readModelFile } from "../input.js";
+import { progressBar } from "../progress.js";
 
 interface SimulateOptions {
   time: number;
@@ -157,31 +157,20 @@ export function simulateCommand(): Command {
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once("SIGINT", onSigint);
-      const showBar = opts.progress && process.stderr.isTTY === true;
-      const bar = showBar
-        ? new cliProgress.SingleBar({ stream: process.stderr, format: "simulating [{bar}] {percentage}% | ETA {eta_formatted}", hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-        : null;
-      let started = false;
+      const bar = progressBar(opts.progress);
       const workers = opts.workers ?? (opts.replicas > 1 ? undefined : 1);
       const runner = workers === 1 ? undefined : workerRunner(workers ?? defaultWorkers());
       try {
         const result = await simulate(spec, {
           signal: controller.signal,
-          onProgress: (done, total) => {
-            if (!bar) return;
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
+          onProgress: bar.onProgress,
           runner,
         });
-        bar?.stop();
+        bar.stop();
         if (opts.json) console.log(JSON.stringify(simulationJson(result), null, 2));
         else console.log(simulationText(result));
       } finally {
-        if (started) bar?.stop();
+        bar.stop();
         process.removeListener("SIGINT", onSigint);
         await runner?.close();
       }

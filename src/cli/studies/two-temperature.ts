@@ -5,7 +5,9 @@
  * and `ness reproduce two-temperature` (the study's figures).
  */
 import { Command } from "commander";
-import { writeFigure } from "../../io/render.js";
+import { basename, extname } from "node:path";
+import { ModelError } from "../../errors.js";
+import { writeFigure, writeFigureFile } from "../../io/render.js";
 import {
   DEFAULT_PAIR,
   PAIR_PARAM_DESCRIPTIONS,
@@ -29,8 +31,16 @@ import {
   type Measured,
   type RatchetParams,
   type RunAndChaseParams,
+  DEFAULT_DEMIXING,
+  demixingParams,
+  simulateDemixing,
+  type DemixingParams,
+  type DemixingResult,
+  type MeasuredValue,
 } from "../../studies/two-temperature/index.js";
+import { particleScatter } from "../../figures/charts.js";
 import { num, table } from "../format.js";
+import { progressBar } from "../progress.js";
 import { numberOption, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
@@ -145,6 +155,7 @@ function command(): Command {
   c.enablePositionalOptions();
   c.addCommand(runAndChaseCommand().exitOverride());
   c.addCommand(ratchetCommand().exitOverride());
+  c.addCommand(demixingCommand().exitOverride());
   return c;
 }
 
@@ -274,3 +285,87 @@ export const twoTemperatureStudy: StudyCli = {
   command,
   reproduce,
 };
+
+const DEMIXING_OPTIONS: [keyof DemixingParams, string][] = [
+  ["N", "number of disks"],
+  ["coldFraction", "fraction of cold disks"],
+  ["phi", "area fraction of the disks (diameter = range)"],
+  ["Thot", "temperature of the hot disks"],
+  ["Tcold", "temperature of the cold disks"],
+  ["stiffness", "stiffness k of the soft repulsion"],
+  ["range", "range of the soft repulsion (= disk diameter)"],
+  ["dt", "time step"],
+  ["time", "production time per replica"],
+  ["burnIn", "burn-in time per replica (from the random start)"],
+  ["sampleInterval", "time between samples of the order parameters"],
+  ["replicas", "independent replicas (error bars from their spread)"],
+  ["seed", "random seed"],
+  ["neighbourCutoff", "neighbour distance in units of the range"],
+];
+
+const pmv = (m: MeasuredValue) => `${num(m.value)} ± ${num(m.error, 2)}${m.reliable ? "" : " (unreliable error bar)"}`;
+
+function demixingCommand(): Command {
+  const c = new Command("demixing").description(
+    "many hot and cold soft disks in a 2D periodic box (seed 004, Section 3.3): the cold-cold neighbour fraction, " +
+      "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
+  );
+  for (const [n, what] of DEMIXING_OPTIONS) c.option(`--${n} <value>`, `${what} (default ${DEFAULT_DEMIXING[n] as number})`);
+  c.option("--snapshot <file>", "write the final configuration of replica 0 as a figure (.svg or .png; a .csv beside it)")
+    .option("--json", "print JSON")
+    .option("--no-progress", "no progress bar")
+    .action(async (opts: Options) => {
+      const raw: Partial<Record<keyof DemixingParams, number>> = {};
+      for (const [n] of DEMIXING_OPTIONS) {
+        const x = numberOption(opts[n], `--${n}`);
+        if (x !== undefined) raw[n] = x;
+      }
+      const p = demixingParams(raw as Partial<DemixingParams>);
+      const snapshotFile = typeof opts.snapshot === "string" ? opts.snapshot : undefined;
+      if (snapshotFile !== undefined && !/\.(svg|png)$/i.test(snapshotFile)) throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshotFile}'`);
+      const bar = progressBar(opts.progress !== false);
+      const r = simulateDemixing(p, { onProgress: bar.onProgress });
+      bar.stop();
+      if (snapshotFile) {
+        const fig = demixingSnapshot(r, basename(snapshotFile, extname(snapshotFile)));
+        await writeFigureFile(fig, snapshotFile);
+        await writeFigureFile(fig, snapshotFile.replace(/\.(svg|png)$/i, ".csv"));
+      }
+      if (opts.json) {
+        const { snapshot, series, ...rest } = r;
+        void snapshot;
+        console.log(JSON.stringify({ ...rest, series }, null, 2));
+        return;
+      }
+      console.log([
+        `Hot/cold demixing (seed 004, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
+        `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
+        table(["quantity", "estimate ± error"], [
+          ["psi = (f_cc - f_random)/(1 - f_random)", pmv(r.psi)],
+          [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pmv(r.coldNeighbourFraction)],
+          ["largest cold cluster / N_cold", pmv(r.largestCluster)],
+          ["entropy production (Stratonovich; time-step biased)", pmv(r.entropyProduction)],
+        ]),
+        `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), seed ${p.seed}; ` +
+          `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
+        ...r.warnings.map((w) => `warning: ${w}`),
+        ...(snapshotFile ? [`wrote ${snapshotFile}`] : []),
+      ].join("\n"));
+    });
+  return c;
+}
+
+function demixingSnapshot(r: DemixingResult, name: string) {
+  const s = r.snapshot, p = r.parameters;
+  const n = s.cold.length;
+  return particleScatter({
+    name,
+    title: `Hot/cold demixing: ${n} disks at area fraction ${num(p.phi)}, T_hot/T_cold = ${num(p.Thot / p.Tcold)}`,
+    caption: `Replica 0 at t = ${num(p.burnIn + p.time)} after a random start; psi = ${pmv(r.psi)} over ${p.replicas} replicas.`,
+    box: s.box,
+    x: Array.from({ length: n }, (_, i) => s.x[2 * i]),
+    y: Array.from({ length: n }, (_, i) => s.x[2 * i + 1]),
+    category: Array.from(s.cold, (c) => (c ? "cold" : "hot")),
+    radius: p.range / 2,
+  });
+}

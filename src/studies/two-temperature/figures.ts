@@ -11,6 +11,7 @@ import type { Figure } from "../../figures/figure.js";
 import {
   DEFAULT_PAIR, exactPairField, fieldRows, pairExact, pairGridRange, simulatePair, type HarmonicPairParams, type Measured,
 } from "./harmonicPair.js";
+import { demixingFigurePlan } from "./demixingFigures.js";
 import { DEFAULT_RATCHET, ratchetCurrent, type RatchetCurrent, type RatchetParams } from "./ratchet.js";
 import {
   runAndChaseExact, simulateRunAndChase, validateRunAndChaseParams, type RunAndChaseExact, type RunAndChaseParams,
@@ -202,5 +203,6 @@ export function figurePlan({ quick, seed }: FigurePlanOptions): PlannedFigure[] 
     { name: "fig2-entropy-production", build: () => entropyProductionFigure({ quick, seed }) },
     { name: "fig3-ratchet-current", build: () => ratchetFigure({ quick, seed }) },
     { name: "fig4-run-and-chase", build: () => runAndChaseFigure({ quick, seed }) },
+    ...demixingFigurePlan({ quick, seed }),
   ];
 }

@@ -7,4 +7,6 @@
 export * from "./harmonicPair.js";
 export * from "./ratchet.js";
 export * from "./runAndChase.js";
+export * from "./demixing.js";
+export * from "./demixingFigures.js";
 export * from "./figures.js";

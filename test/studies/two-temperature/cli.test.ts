@@ -70,13 +70,39 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
   });
 });
 
+describe("ness study two-temperature demixing", () => {
+  it("prints psi with its error bar, --json the whole result, --snapshot writes the configuration (SVG + CSV)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-demixing-"));
+    const args = ["study", "two-temperature", "demixing", "--N", "200", "--time", "40", "--burnIn", "20", "--sampleInterval", "10", "--replicas", "2"];
+    const r = await run(...args, "--snapshot", join(dir, "snap.svg"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/psi = \(f_cc - f_random\)\/\(1 - f_random\)\s+\S+ ± \S+/);
+    expect(r.stdout).toMatch(/200 soft disks \(100 cold\), area fraction 0.4/);
+    expect(readFileSync(join(dir, "snap.svg"), "utf8")).toMatch(/<svg/);
+    expect(readFileSync(join(dir, "snap.csv"), "utf8").trim().split("\n")).toHaveLength(201);
+    const j = await run(...args, "--json");
+    expect(j.code, j.stderr).toBe(0);
+    const doc = JSON.parse(j.stdout);
+    expect(doc.nCold).toBe(100);
+    expect(doc.psi.error).toBeGreaterThan(0);
+    expect(doc.series.time.length).toBeGreaterThan(1);
+    const bad = await run("study", "two-temperature", "demixing", "--phi", "1.2");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe("ness: area fraction must lie in (0, 1), got 1.2");
+    const pdf = await run(...args, "--snapshot", join(dir, "snap.pdf"));
+    expect(pdf.code).toBe(1);
+    expect(pdf.stderr).toMatch(/--snapshot must name a .svg or .png file/);
+  });
+});
+
 describe("ness reproduce two-temperature --quick", () => {
   it("writes every figure as SVG, PNG and CSV", async () => {
     const out = mkdtempSync(join(tmpdir(), "ness-two-temperature-"));
     const r = await run("reproduce", "two-temperature", "--quick", "--out", out);
     expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(out).sort();
-    const names = ["fig1-pair-density-current", "fig2-entropy-production", "fig3-ratchet-current", "fig4-run-and-chase"];
+    const names = ["fig1-pair-density-current", "fig2-entropy-production", "fig3-ratchet-current", "fig4-run-and-chase",
+      "fig5-demixing-snapshots", "fig6-demixing-map"];
     for (const name of names) {
       for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(out, `${name}.${ext}`)), `${name}.${ext}`).toBe(true);
     }

@@ -1,0 +1,235 @@
+// Overdamped hot/cold demixing (seed 004, the study's default system, as in examples/particles/hot-cold-mixture.yaml) at N = 10^4 and 10^5: ness against
+// serial LAMMPS, in particle-steps per second.
+//
+// The system, as the study simulates it (DEFAULT_DEMIXING in src/studies/two-temperature/demixing.ts): 2D, periodic
+// square box of side L = sqrt(N pi / (4 * 0.4)) (area fraction 0.4), 50/50 hot (T = 0.02) and cold (T = 0.0002) soft
+// disks, U = (k/2)(1 - r/range)^2 for r < range, k = 1, range 1, overdamped with friction 1 (mobility 1):
+// dx = F dt + sqrt(2 T dt) xi; dt = 0.1; random initial positions.
+//
+// What is compared:
+// - ness: simulateSync (dist/stochastic/run.js), one replica, one thread, Verlet list with skin 0.3 (the engine's
+//   default, 0.3 x cutoff), with the default overdamped scheme (Heun: two force evaluations per step) and with
+//   scheme "euler-maruyama" (one force evaluation per step, the like-for-like comparison with LAMMPS). The timed run
+//   has no burn-in: every timed step accumulates the estimators (Stratonovich heat fluxes, drifts, potential
+//   energy); the timing is the whole simulateSync call, best of 2, after a short JIT warm-up, so it includes the set-up
+//   (plan, random initial positions, first neighbour build: about 0.02 s at N = 10^4 and 0.2 s at N = 10^5, 1-4% of
+//   the timed run) that LAMMPS's loop time leaves out.
+// - LAMMPS (`lmp`, serial, OMP_NUM_THREADS=1): same box, same random start, `neighbor 0.3 bin`, `neigh_modify every 1
+//   delay 0 check yes` (rebuild when a particle moved more than half the skin, as ness), default atom sorting (every
+//   1000 steps: the N = 10^5 runs end before the first, so both codes work on randomly ordered particles there).
+//   Dynamics: `fix brownian T seed gamma_t 1.0 rng gaussian` per species group when the binary has the BROWNIAN
+//   package (its docs: dr = F dt / gamma_t + sqrt(2 kB T / gamma_t) dW, so gamma_t = 1 is mobility 1 as in ness;
+//   untested here, the Debian 29Sep2021 build lacks it). Otherwise, as with that build, Euler-Maruyama emulated exactly
+//   with `fix nve` + `fix langevin T T damp seed` per group, mass m = gamma dt and damp = dt (drag m/damp = gamma = 1):
+//   in velocity Verlet the half-step velocity becomes v = v_prev + (dt/m)(F - gamma v_prev + R) = (F + R)/gamma, so
+//   x' = x + dt (F + R)/gamma, with R uniform of variance 2 gamma T / dt: the Euler-Maruyama step with uniform instead
+//   of Gaussian noise (fix langevin's own noise, weak order 1 like fix brownian's default), at the cost of one velocity
+//   pass and three uniform draws per particle (z included) per step. Pair: `pair_style harmonic/cut` with
+//   k' = k / (2 range^2) when present (EXTRA-PAIR, 17Feb2022 and later), else `pair_style table linear 20000` on an
+//   r^2-uniform grid from r = 1e-6 to 1 (exact values at the nodes, linear in r^2 between). LAMMPS computes the
+//   energy every 10 steps (thermo), ness every step. Timed: two runs continuing after a warm-up run, best of 2.
+// - Physics check at N = 10^4: the mean potential energy per particle over steps 201-1000 after the random start in
+//   both codes (they relax the same way); ness Euler-Maruyama and LAMMPS should agree within a few percent (Heun
+//   differs by its smaller O(dt) bias). A mismatch is printed as such: a benchmark of different physics is worthless.
+// A hot disk moves about 0.06 per step against a skin of 0.3, so both codes rebuild their neighbour lists every few
+// steps. The machine may be shared: the numbers are noisy (a few tens of percent between runs).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { validateParticles } from "../dist/model/particles.js";
+import { findEstimate, simulateSync } from "../dist/stochastic/run.js";
+
+export const title = "Overdamped hot/cold soft-disk demixing (seed 004) at N = 10^4 and 10^5: ness vs serial LAMMPS";
+
+const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
+
+const K = 1, RANGE = 1, T_HOT = 0.02, T_COLD = 0.0002, PHI = 0.4, DT = 0.1, SKIN = 0.3;
+// Timed steps per run (LAMMPS: after `warm` untimed steps). N = 10^4's first timed LAMMPS run is also the window of
+// the energy check (steps warm + 1 .. warm + steps after the random start).
+const SIZES = [
+  { N: 10_000, warm: 200, steps: 800 },
+  { N: 100_000, warm: 50, steps: 300 },
+];
+const SCHEMES = [
+  { scheme: "heun", label: "Heun (default, 2 forces/step)" },
+  { scheme: "euler-maruyama", label: "Euler-Maruyama (1 force/step)" },
+];
+
+const boxSide = (N) => Math.sqrt((N * Math.PI) / (4 * PHI));
+
+function mixture(N) {
+  return validateParticles({
+    kind: "particles", dynamics: "overdamped", dimension: 2, box: boxSide(N),
+    species: [{ name: "hot", count: N / 2, temperature: T_HOT }, { name: "cold", count: N / 2, temperature: T_COLD }],
+    pairs: [{ potential: "soft", stiffness: K, range: RANGE }], initial: "random",
+  });
+}
+
+// `steps + 0.5` keeps floor(time / dt / batches) from losing a step to rounding.
+const options = (scheme, steps, burn, batches) => ({
+  dt: DT, time: (steps + 0.5) * DT, burnIn: burn * DT, seed: 1, replicas: 1, batches, scheme,
+});
+
+function timeNess(model, scheme, steps, repeats) {
+  let best = Infinity, done = 0;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    const res = simulateSync({ model, options: options(scheme, steps, 0, 2) });
+    best = Math.min(best, (performance.now() - t0) / 1e3);
+    done = res.steps;
+  }
+  return { seconds: best, particleSteps: (done * model.speciesOf.length) / best };
+}
+
+/** Which of the styles we want this LAMMPS binary has (from `lmp -h`), and its version line. */
+function lammpsInfo() {
+  const which = spawnSync("sh", ["-c", "command -v lmp"], { encoding: "utf8" });
+  if (which.status !== 0) return null;
+  const h = spawnSync("lmp", ["-h"], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const text = h.stdout ?? "";
+  const section = (name) => {
+    const m = text.match(new RegExp(`\\* ${name} styles:([\\s\\S]*?)(\\n\\* |$)`));
+    return m ? m[1].split(/\s+/).filter(Boolean) : [];
+  };
+  const version = (text.match(/Large-scale Atomic\/Molecular Massively Parallel Simulator - ([^\n]+)/) ?? [])[1]?.trim() ?? "unknown version";
+  return {
+    version,
+    brownian: section("Fix").includes("brownian"),
+    harmonicCut: section("Pair").includes("harmonic/cut"),
+  };
+}
+
+function lammpsInput(dir, N, warm, steps, info) {
+  const L = boxSide(N);
+  let pair;
+  if (info.harmonicCut) {
+    pair = `pair_style harmonic/cut\npair_coeff * * ${K / (2 * RANGE * RANGE)} ${RANGE}`;
+  } else {
+    // Nodes uniform in r^2 (keyword RSQ) with as many nodes as the internal table: LAMMPS uses them as they are.
+    const n = 20000, rlo = 1e-6;
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const r = Math.sqrt(rlo * rlo + ((RANGE * RANGE - rlo * rlo) * i) / (n - 1));
+      const h = 1 - r / RANGE;
+      rows.push(`${i + 1} ${r} ${0.5 * K * h * h} ${(K * h) / RANGE}`);
+    }
+    writeFileSync(join(dir, "soft.table"), `# soft repulsion (k/2)(1 - r/range)^2 (seed 004 eq. 26)\n\nSOFT\nN ${n} RSQ ${rlo} ${RANGE}\n\n${rows.join("\n")}\n`);
+    pair = `pair_style table linear ${n}\npair_coeff * * soft.table SOFT ${RANGE}`;
+  }
+  const dynamics = info.brownian
+    ? `mass * 1.0
+fix 1 hot brownian ${T_HOT} 48279 gamma_t 1.0 rng gaussian
+fix 2 cold brownian ${T_COLD} 8279 gamma_t 1.0 rng gaussian
+fix 3 all enforce2d`
+    : `mass * ${DT}
+fix 1 all nve
+fix 2 hot langevin ${T_HOT} ${T_HOT} ${DT} 48279
+fix 3 cold langevin ${T_COLD} ${T_COLD} ${DT} 8279
+fix 4 all enforce2d`;
+  writeFileSync(join(dir, "in.demix"), `units lj
+dimension 2
+atom_style atomic
+boundary p p p
+region box block 0 ${L} 0 ${L} -0.5 0.5
+create_box 2 box
+create_atoms 1 random ${N / 2} 12345 box
+create_atoms 2 random ${N / 2} 54321 box
+${pair}
+neighbor ${SKIN} bin
+neigh_modify every 1 delay 0 check yes
+group hot type 1
+group cold type 2
+${dynamics}
+timestep ${DT}
+thermo_style custom step pe
+thermo 10
+run ${warm}
+run ${steps}
+run ${steps}
+`);
+}
+
+/** Runs LAMMPS; returns the best timed rate, the mean pe per particle over the first timed run, and the breakdown. */
+function runLammps(N, warm, steps, info) {
+  const dir = mkdtempSync(join(tmpdir(), "ness-lmp-"));
+  try {
+    lammpsInput(dir, N, warm, steps, info);
+    const r = spawnSync("lmp", ["-in", "in.demix", "-log", "none"], {
+      cwd: dir, encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 26, timeout: 600_000,
+    });
+    const out = r.stdout ?? "";
+    const blocks = out.split(/\nLoop time of /).slice(1);
+    const loops = [...out.matchAll(/Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms/g)];
+    if (r.status !== 0 || loops.length < 3) {
+      return { error: (r.stderr || out || String(r.error ?? "")).trim().split("\n").pop() };
+    }
+    const rate = Math.max(...loops.slice(1).map((m) => (Number(m[2]) * Number(m[3])) / Number(m[1])));
+    // Thermo rows "step pe" printed by the first timed run (the text between the first and second "Loop time").
+    let sum = 0, count = 0;
+    for (const line of blocks[0].split("\n")) {
+      const m = line.match(/^\s*(\d+)\s+([-\d.eE+]+)\s*$/);
+      if (m && Number(m[1]) > warm && Number(m[1]) <= warm + steps) {
+        sum += Number(m[2]);
+        count++;
+      }
+    }
+    const share = (name) => (blocks[1].match(new RegExp(`\\n${name}\\s*\\|[^\\n]*\\|\\s*([\\d.]+)\\s*\\n`)) ?? [])[1];
+    const builds = (blocks[1].match(/Neighbor list builds = (\d+)/) ?? [])[1];
+    return { rate, pe: count > 0 ? sum / count : NaN, samples: count, pair: share("Pair"), neigh: share("Neigh"), modify: share("Modify"), builds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(log) {
+  const info = lammpsInfo();
+  log(`2D, area fraction ${PHI}, hot T = ${T_HOT} / cold T = ${T_COLD}, soft disks k = ${K}, range ${RANGE}, mobility 1, dt = ${DT}, random start`);
+  if (info) {
+    log(`LAMMPS: ${info.version}; dynamics ${info.brownian ? "fix brownian (rng gaussian)" : "fix nve + fix langevin with m = dt, damp = dt (exact Euler-Maruyama, uniform noise; no BROWNIAN package)"}; ` +
+      `pair ${info.harmonicCut ? "harmonic/cut" : "table (no harmonic/cut in this build)"}`);
+  } else {
+    log("LAMMPS reference skipped (lmp not installed: apt-get install lammps)");
+  }
+  const warmModel = mixture(2000);
+  for (const { scheme } of SCHEMES) simulateSync({ model: warmModel, options: options(scheme, 40, 0, 2) }); // JIT warm-up
+
+  let check = null;
+  for (const { N, warm, steps } of SIZES) {
+    const model = mixture(N);
+    log(`N = ${N} (box ${boxSide(N).toFixed(2)}), ${steps} timed steps`);
+    const ours = SCHEMES.map(({ scheme, label }) => {
+      const t = timeNess(model, scheme, steps, 2);
+      log(`    ness ${label.padEnd(31)} ${fmt(t.particleSteps).padStart(7)} particle-steps/s  (${t.seconds.toFixed(2)} s, best of 2, estimators every step)`);
+      return t.particleSteps;
+    });
+    if (!info) continue;
+    const ref = runLammps(N, warm, steps, info);
+    if (ref.error) {
+      log(`    LAMMPS reference failed: ${ref.error}`);
+      continue;
+    }
+    log(`    LAMMPS serial ${"".padEnd(26)} ${fmt(ref.rate).padStart(7)} particle-steps/s  (best of 2 runs of ${steps} after ${warm} warm-up; ` +
+      `time: pair ${ref.pair}%, neighbour ${ref.neigh}%, fixes ${ref.modify}%; ${ref.builds} list builds in ${steps} steps)`);
+    log(`    ratio ness/LAMMPS: Heun ${(ours[0] / ref.rate).toFixed(2)}x, Euler-Maruyama ${(ours[1] / ref.rate).toFixed(2)}x`);
+    if (N === SIZES[0].N) check = { N, warm, steps, ref };
+  }
+
+  if (!check) {
+    log("Physics check (mean potential energy, ness vs LAMMPS) skipped: it needs the LAMMPS run at N = 10^4");
+    return;
+  }
+  // Physics check: mean potential energy per particle over the same window after the random start.
+  const { N, warm, steps, ref } = check;
+  const model = mixture(N);
+  const pe = SCHEMES.map(({ scheme }) => {
+    const res = simulateSync({ model, options: options(scheme, steps, warm, 4) });
+    return findEstimate(res, "potential energy", "per particle");
+  });
+  const em = pe[1].value, diff = (ref.pe - em) / em;
+  log(`Physics check, N = ${N}: mean potential energy per particle over steps ${warm + 1}-${warm + steps} after the random start`);
+  log(`    ness Euler-Maruyama ${em.toPrecision(4)} +- ${pe[1].error.toPrecision(4)}, ness Heun ${pe[0].value.toPrecision(4)} +- ${pe[0].error.toPrecision(4)}, ` +
+    `LAMMPS ${ref.pe.toPrecision(4)} (${ref.samples} samples, every 10 steps)`);
+  log(`    LAMMPS vs ness Euler-Maruyama: ${(100 * diff).toFixed(2)}%; ` +
+    (Math.abs(diff) < 0.03 ? "same physics (within 3%)" : "MISMATCH (> 3%): the two codes do not simulate the same system; the ratios above compare different physics"));
+}

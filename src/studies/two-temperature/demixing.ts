@@ -1,0 +1,664 @@
+/**
+ * Seed 004, Section 3.3: demixing of many purely repulsive hot and cold soft disks (phase separation without
+ * attraction; Weber, Weber & Frey, PRL 116, 058301 (2016); Grosberg & Joanny, PRE 92, 032118 (2015)).
+ *
+ * N disks in a 2D periodic square box, a fraction of them cold (bath T_cold), the rest hot (T_hot), overdamped with
+ * mobility 1: r_a' = -grad_a U + sqrt(2 T_a) xi_a, U the sum over pairs of the soft repulsion of eq. 26,
+ * (k/2)(1 - r/range)^2 for r < range (the cutoff is the length scale, physics-notes.md; it is called `range` here,
+ * never sigma, which the seed also uses for the entropy production rate). Disks have diameter `range`: the area
+ * fraction phi = N pi range^2 / (4 L^2) fixes the box side L.
+ *
+ * Order parameters, from positions alone (cell list, minimum image, O(N)); two disks are neighbours when their
+ * centres are closer than a cutoff, by default 1.5 range (about the first minimum of the pair correlation of a dense
+ * soft-disk liquid: it takes in the first shell of neighbours and not the second):
+ *   f_cc = (2 x cold-cold neighbour pairs) / (neighbour pairs with a cold end, counted once per cold end), the
+ *     fraction of a cold disk's neighbours that are cold;
+ *   psi = (f_cc - f_random) / (1 - f_random), f_random = (N_cold - 1) / (N - 1): psi = 0 for labels that are
+ *     exchangeable (a mixture: at T_hot = T_cold the two species are the same particles, so <2 n_cc> = f_random
+ *     <cold ends> exactly) and psi = 1 when no cold disk touches a hot one;
+ *   the largest cluster of cold disks (union-find over cold-cold neighbour pairs), as a fraction of N_cold.
+ *
+ * The simulation uses the stochastic engine (preparePlan / ReplicaRun, Heun by default): every replica starts from
+ * uniformly random positions (a mixed state), runs a burn-in, then a production run in which the order parameters
+ * are sampled every sampling interval. Error bars (statistics.ts, reduceBatches) come by default from the replicas:
+ * each replica's whole production run gives one value and the standard error is that of the R independent values
+ * (`errorBars: "replicas"`, the default for R >= 2). This is honest whatever the correlation time, which matters
+ * here: psi feels every composition fluctuation, and those of long wavelength relax by interdiffusion over a time
+ * of order L^2 / (4 pi^2 D), longer than affordable runs (about 1000 for N = 400 at T = 0.02), so batches cut from
+ * one run are correlated beyond what their lag-1 correlation reveals (at equal temperatures, N = 400, phi = 0.4,
+ * psi / error had an rms of 1.7 over 24 seeds with 16 batches from 4 replicas, 1.2 over 60 seeds with 16 replicas).
+ * With one replica the error bar falls back to batch means within the run (`errorBars: "batches"`), flagged by the
+ * lag-1 test when it can tell. As in the engine, fewer than 16 values mark an error bar unreliable. f_cc is a ratio
+ * of means, <2 n_cc> / <cold ends>, with a delta-method (linearised) error bar. While the cold disks still coarsen,
+ * the time average depends on the window: the estimate is that of the window [burnIn, burnIn + time] from a random
+ * start. The engine's entropy production rate (Stratonovich, whole system) is reduced the same way.
+ * Same seed, same numbers. Browser-safe.
+ */
+import { ModelError } from "../../errors.js";
+import { validateParticles, type ParticlesModel } from "../../model/particles.js";
+import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
+import { CancelledError } from "../../stochastic/safety.js";
+import { linear, reduceBatches, type Estimate } from "../../stochastic/statistics.js";
+
+// ---------------------------------------------------------------------------
+// Parameters and model
+
+export interface DemixingParams {
+  /** Total number of disks. */
+  N: number;
+  /** Fraction of cold disks, in (0, 1); N_cold = round(coldFraction N). */
+  coldFraction: number;
+  /** Area fraction of disks of diameter `range`, in (0, 1). */
+  phi: number;
+  Thot: number;
+  Tcold: number;
+  /** Soft repulsion (seed 004 eq. 26): stiffness k and range (cutoff and disk diameter). */
+  stiffness: number;
+  range: number;
+  /** Time step of the integrator. */
+  dt: number;
+  /** Production time per replica (after the burn-in). */
+  time: number;
+  /** Burn-in time per replica (not measured; sampled for the time series). */
+  burnIn: number;
+  /** Time between samples of the order parameters. */
+  sampleInterval: number;
+  replicas: number;
+  seed: number;
+  /** Neighbour cutoff in units of the range (default 1.5). */
+  neighbourCutoff: number;
+  /**
+   * Where the error bars come from: "replicas" (one value per replica; default when replicas >= 2) or "batches"
+   * (batch means within each replica; default for one replica).
+   */
+  errorBars?: "replicas" | "batches";
+  /** Batches per replica for `errorBars: "batches"` (default max(2, ceil(32 / replicas))); 1 for "replicas". */
+  batches?: number;
+}
+
+/**
+ * Default parameters: a 50/50 mixture at area fraction 0.4, T_hot / T_cold = 100, nearly hard disks (T_hot / k =
+ * 0.02). Only T / k, phi and the cold fraction matter (time scales as range^2 / k), so k = 1 sets the unit of time;
+ * dt = 0.1 / k keeps the hot disks' step sqrt(2 T_hot dt) near 0.06 range (structure converged in dt; the entropy
+ * production carries a time-step bias of a few percent).
+ */
+export const DEFAULT_DEMIXING: DemixingParams = {
+  N: 1000,
+  coldFraction: 0.5,
+  phi: 0.4,
+  Thot: 0.02,
+  Tcold: 0.0002,
+  stiffness: 1,
+  range: 1,
+  dt: 0.1,
+  time: 2000,
+  burnIn: 500,
+  sampleInterval: 20,
+  replicas: 2,
+  seed: 1,
+  neighbourCutoff: 1.5,
+};
+
+const num = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "undefined" ? "nothing" : JSON.stringify(v));
+
+/** Fills in the defaults and validates; throws ModelError with a message naming the parameter. */
+export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParams {
+  const p: DemixingParams = { ...DEFAULT_DEMIXING, ...raw };
+  const finite = (what: string, v: number) => {
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ModelError(`${what} must be a finite number, got ${num(v)}`);
+  };
+  const positive = (what: string, v: number) => {
+    finite(what, v);
+    if (!(v > 0)) throw new ModelError(`${what} must be > 0, got ${num(v)}`);
+  };
+  const integer = (what: string, v: number, min: number) => {
+    if (!Number.isSafeInteger(v) || v < min) throw new ModelError(`${what} must be an integer >= ${min}, got ${num(v)}`);
+  };
+  const open01 = (what: string, v: number) => {
+    finite(what, v);
+    if (!(v > 0 && v < 1)) throw new ModelError(`${what} must lie in (0, 1), got ${num(v)}`);
+  };
+  integer("N (number of disks)", p.N, 2);
+  open01("cold fraction", p.coldFraction);
+  open01("area fraction", p.phi);
+  positive("T_hot", p.Thot);
+  positive("T_cold", p.Tcold);
+  positive("stiffness", p.stiffness);
+  positive("range", p.range);
+  positive("dt", p.dt);
+  positive("time", p.time);
+  finite("burn-in", p.burnIn);
+  if (p.burnIn < 0) throw new ModelError(`burn-in must be >= 0, got ${p.burnIn}`);
+  positive("sampling interval", p.sampleInterval);
+  if (p.sampleInterval < p.dt) throw new ModelError(`sampling interval ${p.sampleInterval} is shorter than the time step dt = ${p.dt}`);
+  integer("replicas", p.replicas, 1);
+  integer("seed", p.seed, 0);
+  positive("neighbour cutoff", p.neighbourCutoff);
+  if (p.batches !== undefined) integer("batches", p.batches, 1);
+  if (p.errorBars !== undefined && p.errorBars !== "replicas" && p.errorBars !== "batches") {
+    throw new ModelError(`error bars must come from "replicas" or "batches", got ${num(p.errorBars)}`);
+  }
+  if (p.errorBars === "replicas" && p.replicas < 2) throw new ModelError("error bars from replicas need at least 2 replicas");
+  const nCold = coldCount(p);
+  if (nCold < 1 || nCold > p.N - 1) {
+    throw new ModelError(`cold fraction ${p.coldFraction} of N = ${p.N} gives ${nCold} cold disks: need at least one hot and one cold disk`);
+  }
+  const L = boxSide(p);
+  if (2 * p.range > L) throw new ModelError(`the box side ${Number(L.toPrecision(4))} (from N = ${p.N}, phi = ${p.phi}) is less than twice the range ${p.range}: use more disks`);
+  if (2 * p.neighbourCutoff * p.range > L) {
+    throw new ModelError(`the neighbour cutoff ${p.neighbourCutoff} x range is more than half the box side ${Number(L.toPrecision(4))}: use more disks or a smaller cutoff`);
+  }
+  const samples = Math.floor(p.time / p.sampleInterval);
+  const batches = batchesOf(p);
+  if (samples < batches) throw new ModelError(`time ${p.time} holds ${samples} samples at the sampling interval ${p.sampleInterval}, fewer than the ${batches} batches: run longer or sample more often`);
+  return p;
+}
+
+/** How the error bars are made. */
+export function errorBarSource(p: Pick<DemixingParams, "replicas" | "errorBars">): "replicas" | "batches" {
+  return p.errorBars ?? (p.replicas >= 2 ? "replicas" : "batches");
+}
+
+/** Batches per replica of the production run. */
+function batchesOf(p: Pick<DemixingParams, "replicas" | "errorBars" | "batches">): number {
+  return p.batches ?? (errorBarSource(p) === "replicas" ? 1 : Math.min(64, Math.max(2, Math.ceil(32 / p.replicas))));
+}
+
+/** Number of cold disks. */
+export function coldCount(p: Pick<DemixingParams, "N" | "coldFraction">): number {
+  return Math.round(p.coldFraction * p.N);
+}
+
+/** Side of the square box: L = sqrt(N pi range^2 / (4 phi)) (disks of diameter `range`). */
+export function boxSide(p: Pick<DemixingParams, "N" | "phi" | "range">): number {
+  return Math.sqrt((p.N * Math.PI * p.range * p.range) / (4 * p.phi));
+}
+
+/** f_random = (N_cold - 1) / (N - 1): the cold fraction of a cold disk's neighbours for random labels. */
+export function randomColdFraction(N: number, nCold: number): number {
+  return (nCold - 1) / (N - 1);
+}
+
+/** The `kind: particles` model: hot disks first (species 0), then cold (species 1), random initial positions. */
+export function demixingModel(raw: Partial<DemixingParams> = {}): ParticlesModel {
+  const p = demixingParams(raw);
+  const nCold = coldCount(p);
+  const L = boxSide(p);
+  return validateParticles({
+    kind: "particles",
+    name: "Seed 004: hot/cold soft-disk demixing",
+    description: `N = ${p.N} soft disks (${nCold} cold) at area fraction ${p.phi}, T_hot / T_cold = ${Number((p.Thot / p.Tcold).toPrecision(4))}`,
+    dynamics: "overdamped",
+    dimension: 2,
+    box: L,
+    species: [
+      { name: "hot", count: p.N - nCold, temperature: p.Thot },
+      { name: "cold", count: nCold, temperature: p.Tcold },
+    ],
+    pairs: [{ potential: "soft", stiffness: p.stiffness, range: p.range }],
+    initial: "random",
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Order parameters (pure functions of positions)
+
+/** Neighbour pairs (i < j not required) of centres closer than the cutoff, with the minimum image. */
+export interface NeighbourPairs {
+  i: Int32Array;
+  j: Int32Array;
+  count: number;
+}
+
+/**
+ * All pairs of points closer than `cutoff` in a periodic 2D box [0, Lx) x [0, Ly) (positions may lie outside; they
+ * are wrapped), by a cell list (O(N)); boxes with fewer than 3 cells per axis use all pairs. Minimum image: the
+ * cutoff must not exceed half a box side.
+ */
+export function neighbourPairs(x: Float64Array, box: ArrayLike<number>, cutoff: number): NeighbourPairs {
+  const N = x.length / 2;
+  const Lx = box[0], Ly = box[1];
+  if (!(Lx > 0 && Ly > 0)) throw new RangeError(`box sides must be > 0, got ${Lx}, ${Ly}`);
+  if (!(cutoff > 0) || 2 * cutoff > Math.min(Lx, Ly)) throw new RangeError(`cutoff ${cutoff} must be > 0 and at most half the box side`);
+  const c2 = cutoff * cutoff;
+  let cap = Math.max(16, 8 * N);
+  let pi = new Int32Array(cap), pj = new Int32Array(cap);
+  let count = 0;
+  const push = (a: number, b: number) => {
+    if (count === cap) {
+      cap *= 2;
+      const ni = new Int32Array(cap), nj = new Int32Array(cap);
+      ni.set(pi);
+      nj.set(pj);
+      pi = ni;
+      pj = nj;
+    }
+    pi[count] = a;
+    pj[count] = b;
+    count++;
+  };
+  const xs = new Float64Array(N), ys = new Float64Array(N);
+  for (let a = 0; a < N; a++) {
+    xs[a] = x[2 * a] - Lx * Math.floor(x[2 * a] / Lx);
+    ys[a] = x[2 * a + 1] - Ly * Math.floor(x[2 * a + 1] / Ly);
+  }
+  const close = (a: number, b: number) => {
+    let dx = xs[a] - xs[b], dy = ys[a] - ys[b];
+    dx -= Lx * Math.round(dx / Lx);
+    dy -= Ly * Math.round(dy / Ly);
+    return dx * dx + dy * dy < c2;
+  };
+  const nx = Math.floor(Lx / cutoff), ny = Math.floor(Ly / cutoff);
+  if (nx < 3 || ny < 3) {
+    for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) if (close(a, b)) push(a, b);
+    return { i: pi, j: pj, count };
+  }
+  // Counting sort by cell.
+  const cellOf = new Int32Array(N);
+  const start = new Int32Array(nx * ny + 1);
+  for (let a = 0; a < N; a++) {
+    const cx = Math.min(nx - 1, Math.floor((xs[a] / Lx) * nx));
+    const cy = Math.min(ny - 1, Math.floor((ys[a] / Ly) * ny));
+    cellOf[a] = cx * ny + cy;
+    start[cellOf[a] + 1]++;
+  }
+  for (let c = 0; c < nx * ny; c++) start[c + 1] += start[c];
+  const fill = start.slice(0, nx * ny);
+  const order = new Int32Array(N);
+  for (let a = 0; a < N; a++) order[fill[cellOf[a]]++] = a;
+  // Each cell meets itself and half of its 8 neighbours: every pair once.
+  const OFF = [[1, -1], [1, 0], [1, 1], [0, 1]];
+  for (let cx = 0; cx < nx; cx++) for (let cy = 0; cy < ny; cy++) {
+    const c = cx * ny + cy;
+    for (let u = start[c]; u < start[c + 1]; u++) {
+      const a = order[u];
+      for (let v = u + 1; v < start[c + 1]; v++) if (close(a, order[v])) push(a, order[v]);
+    }
+    for (const [ox, oy] of OFF) {
+      const c2c = ((cx + ox + nx) % nx) * ny + ((cy + oy + ny) % ny);
+      for (let u = start[c]; u < start[c + 1]; u++) {
+        const a = order[u];
+        for (let v = start[c2c]; v < start[c2c + 1]; v++) if (close(a, order[v])) push(a, order[v]);
+      }
+    }
+  }
+  return { i: pi, j: pj, count };
+}
+
+export interface NeighbourComposition {
+  /** Cold-cold neighbour pairs. */
+  coldCold: number;
+  /** Cold-hot neighbour pairs. */
+  coldHot: number;
+  /** Hot-hot neighbour pairs. */
+  hotHot: number;
+  /** Neighbour pairs with a cold end, counted once per cold end: 2 coldCold + coldHot. */
+  coldEnds: number;
+  /** f_cc = 2 coldCold / coldEnds (NaN when no cold disk has a neighbour). */
+  coldNeighbourFraction: number;
+  /** f_random = (N_cold - 1) / (N - 1). */
+  randomFraction: number;
+  /** psi = (f_cc - f_random) / (1 - f_random): 0 for random labels, 1 when no cold disk touches a hot one. */
+  psi: number;
+}
+
+/** Label count and f_random of a labelling (nonzero = cold). */
+function labelCounts(cold: ArrayLike<number | boolean>): { N: number; nCold: number } {
+  let nCold = 0;
+  for (let a = 0; a < cold.length; a++) if (cold[a]) nCold++;
+  return { N: cold.length, nCold };
+}
+
+/** The neighbour composition of cold disks from given neighbour pairs. */
+export function compositionOfPairs(pairs: NeighbourPairs, cold: ArrayLike<number | boolean>): NeighbourComposition {
+  let cc = 0, ch = 0, hh = 0;
+  for (let k = 0; k < pairs.count; k++) {
+    const a = cold[pairs.i[k]] ? 1 : 0, b = cold[pairs.j[k]] ? 1 : 0;
+    if (a + b === 2) cc++;
+    else if (a + b === 1) ch++;
+    else hh++;
+  }
+  const { N, nCold } = labelCounts(cold);
+  const coldEnds = 2 * cc + ch;
+  const f = coldEnds > 0 ? (2 * cc) / coldEnds : NaN;
+  const fr = randomColdFraction(N, nCold);
+  return { coldCold: cc, coldHot: ch, hotHot: hh, coldEnds, coldNeighbourFraction: f, randomFraction: fr, psi: (f - fr) / (1 - fr) };
+}
+
+/**
+ * Neighbour composition of the cold disks: f_cc, f_random and psi. Positions are row-major N x 2, `cold` marks the
+ * cold disks (nonzero / true), the box is [Lx, Ly], neighbours are centres closer than `cutoff`.
+ */
+export function neighbourComposition(x: Float64Array, cold: ArrayLike<number | boolean>, box: ArrayLike<number>, cutoff: number): NeighbourComposition {
+  checkLabels(x, cold);
+  return compositionOfPairs(neighbourPairs(x, box, cutoff), cold);
+}
+
+export interface ColdClusters {
+  /** Number of clusters of cold disks (an isolated cold disk is a cluster of one). */
+  count: number;
+  /** Size of the largest cluster. */
+  largest: number;
+  /** largest / N_cold. */
+  largestFraction: number;
+  /** Cluster sizes, largest first. */
+  sizes: number[];
+}
+
+/** Clusters of cold disks from given neighbour pairs: union-find over the cold-cold pairs. */
+export function clustersOfPairs(pairs: NeighbourPairs, cold: ArrayLike<number | boolean>): ColdClusters {
+  const N = cold.length;
+  const parent = new Int32Array(N);
+  for (let a = 0; a < N; a++) parent[a] = a;
+  const find = (a: number): number => {
+    while (parent[a] !== a) {
+      parent[a] = parent[parent[a]];
+      a = parent[a];
+    }
+    return a;
+  };
+  for (let k = 0; k < pairs.count; k++) {
+    const a = pairs.i[k], b = pairs.j[k];
+    if (!cold[a] || !cold[b]) continue;
+    const ra = find(a), rb = find(b);
+    if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+  }
+  const size = new Int32Array(N);
+  let nCold = 0;
+  for (let a = 0; a < N; a++) if (cold[a]) {
+    size[find(a)]++;
+    nCold++;
+  }
+  const sizes: number[] = [];
+  for (let a = 0; a < N; a++) if (size[a] > 0) sizes.push(size[a]);
+  sizes.sort((u, v) => v - u);
+  const largest = sizes[0] ?? 0;
+  return { count: sizes.length, largest, largestFraction: nCold > 0 ? largest / nCold : NaN, sizes };
+}
+
+/** Clusters of cold disks: two cold disks are in one cluster when a chain of cold neighbours joins them. */
+export function coldClusters(x: Float64Array, cold: ArrayLike<number | boolean>, box: ArrayLike<number>, cutoff: number): ColdClusters {
+  checkLabels(x, cold);
+  return clustersOfPairs(neighbourPairs(x, box, cutoff), cold);
+}
+
+function checkLabels(x: Float64Array, cold: ArrayLike<number | boolean>): void {
+  if (x.length !== 2 * cold.length) throw new RangeError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
+}
+
+// ---------------------------------------------------------------------------
+// Simulation
+
+/** A value with one standard error and the batch-means diagnostics. */
+export type MeasuredValue = Pick<Estimate, "value" | "error" | "batches" | "batchCorrelation" | "reliable" | "note"> & {
+  /** Where the error bar comes from: replica values (batches = replicas) or batch means within replicas. */
+  source: "replicas" | "batches";
+};
+
+export interface DemixingOptions {
+  /** Progress: integration steps done so far and the total (all replicas, burn-in included). */
+  onProgress?: (done: number, total: number) => void;
+  /** Polled between slices: true stops the run with a CancelledError. */
+  shouldStop?: () => boolean;
+}
+
+export interface DemixingSeries {
+  /** Sampling times from the start (burn-in included). */
+  time: number[];
+  /** psi and the largest cold cluster fraction, averaged over replicas, with the standard error across replicas (0 for one). */
+  psi: number[];
+  psiError: number[];
+  largestCluster: number[];
+  largestClusterError: number[];
+}
+
+export interface DemixingSnapshot {
+  /** Row-major N x 2 positions wrapped into [0, L)^2. */
+  x: Float64Array;
+  /** 1 for a cold disk, 0 for a hot one. */
+  cold: Uint8Array;
+  box: [number, number];
+}
+
+export interface DemixingResult {
+  parameters: DemixingParams;
+  nCold: number;
+  boxSide: number;
+  /** Neighbour cutoff (absolute). */
+  cutoff: number;
+  randomFraction: number;
+  /** f_cc = <2 n_cc> / <cold ends> over the production samples. */
+  coldNeighbourFraction: MeasuredValue;
+  /** psi = (f_cc - f_random) / (1 - f_random). */
+  psi: MeasuredValue;
+  /** Time average of the largest cold cluster over N_cold. */
+  largestCluster: MeasuredValue;
+  /** The engine's entropy production rate of the whole system (Stratonovich, seed 004 eq. 23 with the sign of physics-notes.md). */
+  entropyProduction: MeasuredValue;
+  series: DemixingSeries;
+  /** Replica 0 at the end of its run. */
+  snapshot: DemixingSnapshot;
+  /** Order-parameter samples per replica (production). */
+  samplesPerReplica: number;
+  batchesPerReplica: number;
+  /** Integration steps, all replicas, burn-in included. */
+  steps: number;
+  /** Warnings of the engine (time step, resolution of collisions). */
+  warnings: string[];
+}
+
+function measured(e: Estimate, source: "replicas" | "batches", scale = 1, shift = 0): MeasuredValue {
+  const out: MeasuredValue = {
+    value: (e.value - shift) * scale, error: e.error * Math.abs(scale), source, batches: e.batches, batchCorrelation: e.batchCorrelation, reliable: e.reliable,
+  };
+  if (e.note) out.note = e.note;
+  return out;
+}
+
+/**
+ * Simulates the mixture; see the header for what is measured and how the error bars are made. Synchronous:
+ * `onProgress` is called every sampling interval so a caller can report progress (and `shouldStop` can cancel).
+ */
+export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}): DemixingResult {
+  const p = demixingParams(raw);
+  const model = demixingModel(p);
+  const L = model.box![0];
+  const nCold = coldCount(p);
+  const cold = new Uint8Array(p.N);
+  for (let a = 0; a < p.N; a++) cold[a] = model.speciesOf[a] === 1 ? 1 : 0;
+  const cutoff = p.neighbourCutoff * p.range;
+  const fr = randomColdFraction(p.N, nCold);
+  const box: [number, number] = [L, L];
+
+  const batches = batchesOf(p);
+  const source = errorBarSource(p);
+  const sampleSteps = Math.max(1, Math.round(p.sampleInterval / p.dt));
+  const productionSteps = Math.floor(p.time / p.dt);
+  // Whole batches of whole sampling intervals: the engine's batches and ours coincide.
+  const samplesPerBatch = Math.floor(productionSteps / sampleSteps / batches);
+  if (samplesPerBatch < 1) throw new ModelError(`time ${p.time} is too short for ${batches} batches of samples every ${p.sampleInterval}`);
+  const batchSteps = samplesPerBatch * sampleSteps;
+  const plan: Plan = preparePlan({
+    model,
+    options: {
+      dt: p.dt, time: batchSteps * batches * p.dt * (1 + 1e-12), burnIn: Math.round(p.burnIn / p.dt / sampleSteps) * sampleSteps * p.dt,
+      seed: p.seed, replicas: p.replicas, batches, covariance: false,
+    },
+  });
+  if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0) throw new Error("internal: batch layout of the engine and the sampler differ");
+  const samplesPerReplica = samplesPerBatch * batches;
+  const burnSamples = plan.nBurn / sampleSteps;
+  const seriesLength = burnSamples + samplesPerReplica + 1;
+
+  const R = p.replicas, K = plan.K;
+  const engineBatches = new Float64Array(R * batches * K);
+  // Per batch: sums of 2 n_cc, cold ends, largest cluster fraction.
+  const opBatches = new Float64Array(R * batches * 3);
+  const seriesPsi = new Float64Array(R * seriesLength);
+  const seriesCluster = new Float64Array(R * seriesLength);
+  const total = R * (plan.nBurn + plan.nProduction);
+  let done = 0;
+  let snapshot: DemixingSnapshot | undefined;
+
+  for (let r = 0; r < R; r++) {
+    const run = new ReplicaRun(plan, r, [], engineBatches.subarray(r * batches * K, (r + 1) * batches * K));
+    const measure = (k: number) => {
+      const pairs = neighbourPairs(run.stepper.x, box, cutoff);
+      const c = compositionOfPairs(pairs, cold);
+      const cl = clustersOfPairs(pairs, cold);
+      seriesPsi[r * seriesLength + k] = c.psi;
+      seriesCluster[r * seriesLength + k] = cl.largestFraction;
+      return { c, cl };
+    };
+    measure(0);
+    for (let k = 1; k < seriesLength; k++) {
+      if (options.shouldStop?.()) throw new CancelledError();
+      const n = run.advance(sampleSteps);
+      if (n !== sampleSteps) throw new Error("internal: the replica ended early");
+      done += n;
+      const { c, cl } = measure(k);
+      if (k > burnSamples) {
+        const b = Math.floor((k - burnSamples - 1) / samplesPerBatch);
+        const o = (r * batches + b) * 3;
+        opBatches[o] += 2 * c.coldCold;
+        opBatches[o + 1] += c.coldEnds;
+        opBatches[o + 2] += cl.largestFraction;
+      }
+      options.onProgress?.(done, total);
+    }
+    if (!run.done) throw new Error("internal: the replica did not finish");
+    if (r === 0) {
+      const xw = new Float64Array(run.stepper.x.length);
+      for (let i = 0; i < xw.length; i++) xw[i] = run.stepper.x[i] - L * Math.floor(run.stepper.x[i] / L);
+      snapshot = { x: xw, cold: cold.slice(), box };
+    }
+  }
+
+  // Rows of the error bars: batch means, or one row per replica (the mean of its equal batches).
+  const perRow = source === "replicas" ? batches : 1;
+  const rows = (R * batches) / perRow;
+  const op = collapseRows(opBatches, 3, perRow);
+  const engineRows = collapseRows(engineBatches, K, perRow);
+  // f_cc as a ratio of means with its linearisation (delta method) per row.
+  let sumA = 0, sumB = 0;
+  for (let b = 0; b < rows; b++) {
+    sumA += op[3 * b] / samplesPerBatch;
+    sumB += op[3 * b + 1] / samplesPerBatch;
+  }
+  const meanB = sumB / rows;
+  const f = sumA / sumB;
+  const values = new Float64Array(rows * 2);
+  for (let b = 0; b < rows; b++) {
+    const A = op[3 * b] / samplesPerBatch, B = op[3 * b + 1] / samplesPerBatch;
+    values[2 * b] = f + (A - f * B) / meanB;
+    values[2 * b + 1] = op[3 * b + 2] / samplesPerBatch;
+  }
+  const rowsPerReplica = batches / perRow;
+  const [fEst, clusterEst] = reduceBatches(values, 2, rowsPerReplica, [
+    { group: "demixing", name: "f_cc", estimand: linear([[0, 1]]) },
+    { group: "demixing", name: "largest cluster", estimand: linear([[1, 1]]) },
+  ]);
+  const engine = reduceBatches(engineRows, K, rowsPerReplica, plan.estimands.filter((e) => e.group === "entropy production"));
+
+  const time: number[] = [], psi: number[] = [], psiError: number[] = [], largest: number[] = [], largestError: number[] = [];
+  for (let k = 0; k < seriesLength; k++) {
+    time.push(k * sampleSteps * p.dt);
+    const [m1, e1] = meanAndError(seriesPsi, k, seriesLength, R);
+    const [m2, e2] = meanAndError(seriesCluster, k, seriesLength, R);
+    psi.push(m1);
+    psiError.push(e1);
+    largest.push(m2);
+    largestError.push(e2);
+  }
+  return {
+    parameters: p,
+    nCold,
+    boxSide: L,
+    cutoff,
+    randomFraction: fr,
+    coldNeighbourFraction: measured(fEst, source),
+    psi: measured(fEst, source, 1 / (1 - fr), fr),
+    largestCluster: measured(clusterEst, source),
+    entropyProduction: measured(engine[0], source),
+    series: { time, psi, psiError, largestCluster: largest, largestClusterError: largestError },
+    snapshot: snapshot!,
+    samplesPerReplica,
+    batchesPerReplica: batches,
+    steps: total,
+    warnings: [...plan.warnings],
+  };
+}
+
+/** Averages groups of `group` consecutive rows of K values (rows of equal weight). */
+function collapseRows(a: Float64Array, K: number, group: number): Float64Array {
+  if (group === 1) return a;
+  const rows = a.length / K / group;
+  const out = new Float64Array(rows * K);
+  for (let r = 0; r < rows; r++) for (let g = 0; g < group; g++) for (let k = 0; k < K; k++) out[r * K + k] += a[(r * group + g) * K + k] / group;
+  return out;
+}
+
+/** Mean over replicas of sample k, and its standard error across replicas (0 for one replica). */
+function meanAndError(a: Float64Array, k: number, stride: number, R: number): [number, number] {
+  let s = 0;
+  for (let r = 0; r < R; r++) s += a[r * stride + k];
+  const m = s / R;
+  if (R < 2) return [m, 0];
+  let v = 0;
+  for (let r = 0; r < R; r++) v += (a[r * stride + k] - m) ** 2;
+  return [m, Math.sqrt(v / (R - 1) / R)];
+}
+
+// ---------------------------------------------------------------------------
+// Sweep
+
+export interface DemixingSweepOptions extends DemixingOptions {
+  /** Temperature ratios T_hot / T_cold (T_hot fixed at the base value, T_cold = T_hot / ratio). */
+  ratios: number[];
+  /** Area fractions. */
+  phis: number[];
+  /** Everything else (defaults: DEFAULT_DEMIXING). Run (phi index i, ratio index j) uses seed + i * ratios.length + j. */
+  base?: Partial<DemixingParams>;
+}
+
+export interface DemixingSweep {
+  ratios: number[];
+  phis: number[];
+  /** psi[i][j] at phis[i], ratios[j]. */
+  psi: MeasuredValue[][];
+  largestCluster: MeasuredValue[][];
+  runs: DemixingResult[][];
+}
+
+/**
+ * psi and the largest cold cluster over a grid of T_hot / T_cold and area fraction. T_hot is held at the base value
+ * and T_cold = T_hot / ratio: the hot gas and the time step stay the same, the cold disks get colder. Progress counts steps over the whole sweep.
+ */
+export function demixingSweep(options: DemixingSweepOptions): DemixingSweep {
+  const { ratios, phis } = options;
+  if (ratios.length === 0 || phis.length === 0) throw new ModelError("the sweep needs at least one temperature ratio and one area fraction");
+  for (const r of ratios) if (!(Number.isFinite(r) && r > 0)) throw new ModelError(`temperature ratio must be a finite number > 0, got ${num(r)}`);
+  const base = demixingParams(options.base);
+  const grid = phis.map((phi, i) => ratios.map((ratio, j) => demixingParams({ ...base, phi, Tcold: base.Thot / ratio, seed: base.seed + i * ratios.length + j })));
+  const stepsOf = (q: DemixingParams) => {
+    const s = Math.max(1, Math.round(q.sampleInterval / q.dt));
+    const nb = batchesOf(q);
+    return q.replicas * (Math.round(q.burnIn / q.dt / s) * s + Math.floor(Math.floor(q.time / q.dt) / s / nb) * nb * s);
+  };
+  const total = grid.flat().reduce((t, q) => t + stepsOf(q), 0);
+  let before = 0;
+  const runs = grid.map((row) => row.map((q) => {
+    const res = simulateDemixing(q, {
+      shouldStop: options.shouldStop,
+      onProgress: options.onProgress ? (d) => options.onProgress!(before + d, total) : undefined,
+    });
+    before += res.steps;
+    return res;
+  }));
+  return {
+    ratios: [...ratios], phis: [...phis],
+    psi: runs.map((row) => row.map((r) => r.psi)),
+    largestCluster: runs.map((row) => row.map((r) => r.largestCluster)),
+    runs,
+  };
+}

@@ -1,0 +1,237 @@
+import { describe, expect, it } from "vitest";
+import { ModelError } from "../../../src/errors.js";
+import { createDocument, renderSvg } from "../../../src/io/render.js";
+import {
+  boxSide, coldClusters, demixingModel, demixingParams, demixingSweep, neighbourComposition, neighbourPairs,
+  randomColdFraction, simulateDemixing, type DemixingParams,
+} from "../../../src/studies/two-temperature/demixing.js";
+import { demixingMapFigure, demixingSnapshotFigure } from "../../../src/studies/two-temperature/demixingFigures.js";
+import { normalRng, rng } from "../../helpers/random.js";
+
+/** An n x n square lattice of unit spacing in an n x n periodic box; label(i, j) says which sites are cold. */
+function lattice(n: number, label: (i: number, j: number) => boolean): { x: Float64Array; cold: Uint8Array; box: [number, number] } {
+  const x = new Float64Array(2 * n * n);
+  const cold = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    const a = i * n + j;
+    x[2 * a] = i + 0.5;
+    x[2 * a + 1] = j + 0.5;
+    cold[a] = label(i, j) ? 1 : 0;
+  }
+  return { x, cold, box: [n, n] };
+}
+
+/** All pairs closer than the cutoff, by brute force with the minimum image (a second method for the cell list). */
+function bruteForcePairs(x: Float64Array, box: [number, number], cutoff: number): Set<string> {
+  const N = x.length / 2;
+  const out = new Set<string>();
+  for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) {
+    let dx = x[2 * a] - x[2 * b], dy = x[2 * a + 1] - x[2 * b + 1];
+    dx -= box[0] * Math.round(dx / box[0]);
+    dy -= box[1] * Math.round(dy / box[1]);
+    if (dx * dx + dy * dy < cutoff * cutoff) out.add(`${a},${b}`);
+  }
+  return out;
+}
+
+describe("demixing order parameters on constructed configurations", () => {
+  it("checkerboard: with nearest neighbours only f_cc = 0; with diagonals f_cc = 1/2 and psi = (1/2 - 49/99) / (50/99) = 0.01", () => {
+    const c = lattice(10, (i, j) => (i + j) % 2 === 0);
+    const near = neighbourComposition(c.x, c.cold, c.box, 1.2);
+    expect(near.coldCold).toBe(0);
+    expect(near.coldHot).toBe(200); // 4 bonds per site, 2 N bonds, all unlike
+    expect(near.coldNeighbourFraction).toBe(0);
+    expect(near.randomFraction).toBeCloseTo(49 / 99, 15);
+    expect(near.psi).toBeCloseTo(-49 / 50, 14);
+    const diag = neighbourComposition(c.x, c.cold, c.box, 1.5);
+    expect(diag.coldCold).toBe(100); // each of the 50 cold sites has 4 cold diagonal neighbours
+    expect(diag.coldHot).toBe(200);
+    expect(diag.hotHot).toBe(100);
+    expect(diag.coldEnds).toBe(400);
+    expect(diag.coldNeighbourFraction).toBe(0.5);
+    expect(diag.psi).toBeCloseTo(0.01, 14);
+  });
+
+  it("two halves (a stripe in a periodic box): psi = 0.850375 exactly on a 20 x 20 lattice", () => {
+    const c = lattice(20, (i) => i < 10);
+    const r = neighbourComposition(c.x, c.cold, c.box, 1.5);
+    // Two interfaces of 20 sites, each site with 3 neighbours across: 120 unlike pairs; 200 cold sites x 8 neighbours.
+    expect(r.coldHot).toBe(120);
+    expect(r.coldEnds).toBe(1600);
+    expect(r.coldCold).toBe(740);
+    expect(r.coldNeighbourFraction).toBe(0.925);
+    expect(r.psi).toBeCloseTo((0.925 * 399 - 199) / 200, 14);
+    const cl = coldClusters(c.x, c.cold, c.box, 1.5);
+    expect(cl.count).toBe(1);
+    expect(cl.largestFraction).toBe(1);
+  });
+
+  it("labels independent of positions: E[2 n_cc] = f_random E[cold ends] exactly (exchangeability), checked over random labellings", () => {
+    const n = 24, N = n * n;
+    const g = normalRng(7);
+    const pos = lattice(n, () => false);
+    // Jittered lattice (positions fixed), random labellings with half the sites cold.
+    for (let a = 0; a < 2 * N; a++) pos.x[a] += 0.2 * g.normal();
+    const fr = randomColdFraction(N, N / 2);
+    const cold = new Uint8Array(N);
+    const order = Array.from({ length: N }, (_, a) => a);
+    const d: number[] = [];
+    let psiSum = 0;
+    for (let rep = 0; rep < 400; rep++) {
+      for (let a = N - 1; a > 0; a--) {
+        const b = Math.floor(g.uniform() * (a + 1));
+        [order[a], order[b]] = [order[b], order[a]];
+      }
+      cold.fill(0);
+      for (let a = 0; a < N / 2; a++) cold[order[a]] = 1;
+      const r = neighbourComposition(pos.x, cold, pos.box, 1.5);
+      d.push(2 * r.coldCold - fr * r.coldEnds); // mean zero for exchangeable labels
+      psiSum += r.psi;
+    }
+    const mean = d.reduce((s, v) => s + v, 0) / d.length;
+    const se = Math.sqrt(d.reduce((s, v) => s + (v - mean) ** 2, 0) / (d.length - 1) / d.length);
+    expect(se).toBeGreaterThan(0);
+    expect(Math.abs(mean)).toBeLessThan(4 * se);
+    expect(Math.abs(psiSum / d.length)).toBeLessThan(0.01); // and psi of a random labelling is small
+  });
+
+  it("the cell list finds exactly the pairs of a brute-force search (minimum image, positions outside the box)", () => {
+    const u = rng(3);
+    const N = 300;
+    const box: [number, number] = [17.3, 11.9];
+    const x = new Float64Array(2 * N);
+    for (let a = 0; a < N; a++) {
+      x[2 * a] = (3 * u() - 1) * box[0];
+      x[2 * a + 1] = (3 * u() - 1) * box[1];
+    }
+    for (const cutoff of [1.5, 2.3, 3.9]) {
+      const p = neighbourPairs(x, box, cutoff);
+      const found = new Set<string>();
+      for (let k = 0; k < p.count; k++) found.add(`${Math.min(p.i[k], p.j[k])},${Math.max(p.i[k], p.j[k])}`);
+      expect(found.size).toBe(p.count); // no pair twice
+      expect(found).toEqual(bruteForcePairs(x, box, cutoff));
+    }
+  });
+
+  it("clusters: a square of 4, a pair, a pair across the periodic edge and a single disk (4 clusters, largest 4/9)", () => {
+    const cold = [[2, 2], [3, 2], [2, 3], [3, 3], [10, 10], [11, 10], [0.2, 17], [19.5, 17], [15, 5]];
+    const hot = [[2.5, 2.5], [6, 6], [12, 14], [18, 2]];
+    const all = [...cold, ...hot];
+    const x = Float64Array.from(all.flat());
+    const labels = all.map((_, a) => (a < cold.length ? 1 : 0));
+    const cl = coldClusters(x, labels, [20, 20], 1.5);
+    expect(cl.count).toBe(4);
+    expect(cl.sizes).toEqual([4, 2, 2, 1]);
+    expect(cl.largest).toBe(4);
+    expect(cl.largestFraction).toBeCloseTo(4 / 9, 15);
+  });
+});
+
+describe("demixing parameters and model", () => {
+  it("rejects bad parameters with messages naming them", () => {
+    const bad: [Partial<DemixingParams>, RegExp][] = [
+      [{ phi: 1.3 }, /area fraction must lie in \(0, 1\), got 1\.3/],
+      [{ phi: 0 }, /area fraction must lie in \(0, 1\), got 0/],
+      [{ coldFraction: 1 }, /cold fraction must lie in \(0, 1\), got 1/],
+      [{ N: 10.5 }, /N \(number of disks\) must be an integer >= 2, got 10\.5/],
+      [{ Thot: -1 }, /T_hot must be > 0, got -1/],
+      [{ Tcold: Number.NaN }, /T_cold must be a finite number, got NaN/],
+      [{ dt: 0.1, sampleInterval: 0.05 }, /sampling interval 0\.05 is shorter than the time step/],
+      [{ N: 4, coldFraction: 0.1 }, /gives 0 cold disks/],
+      [{ N: 3, phi: 0.9 }, /less than twice the range/],
+      [{ replicas: 0 }, /replicas must be an integer >= 1, got 0/],
+      [{ time: 10, sampleInterval: 5, replicas: 1 }, /fewer than the \d+ batches/],
+      [{ replicas: 1, errorBars: "replicas" }, /error bars from replicas need at least 2 replicas/],
+    ];
+    for (const [raw, message] of bad) {
+      expect(() => demixingParams(raw)).toThrow(ModelError);
+      expect(() => demixingParams(raw)).toThrow(message);
+    }
+  });
+
+  it("builds the particles model: box side sqrt(N pi range^2 / (4 phi)), soft repulsion, hot then cold", () => {
+    expect(boxSide({ N: 2000, phi: 0.6, range: 1 })).toBeCloseTo(51.166, 3); // examples/particles/hot-cold-mixture.yaml
+    const m = demixingModel({ N: 300, coldFraction: 0.3, phi: 0.5, Thot: 2, Tcold: 0.1, stiffness: 7, range: 1.5 });
+    const L = Math.sqrt((300 * Math.PI * 1.5 ** 2) / (4 * 0.5));
+    expect(Array.from(m.box!)).toEqual([L, L]);
+    expect(m.species.map((s) => [s.name, s.count, s.temperature, s.friction])).toEqual([["hot", 210, 2, 1], ["cold", 90, 0.1, 1]]);
+    expect(m.pairs).toHaveLength(3);
+    for (const r of m.pairs) expect(r.pair).toEqual({ potential: "soft", stiffness: 7, range: 1.5 });
+    expect(m.dynamics).toBe("overdamped");
+    // Area fraction: N disks of diameter range cover phi of the box.
+    expect((300 * Math.PI * 0.75 ** 2) / (L * L)).toBeCloseTo(0.5, 14);
+  });
+});
+
+describe("demixing simulations (fixed seeds)", () => {
+  // 16 independent replicas: one value each for the error bars (errorBars: "replicas", the default).
+  const base: Partial<DemixingParams> = {
+    N: 400, phi: 0.4, Thot: 0.02, stiffness: 1, range: 1, dt: 0.1, burnIn: 100, time: 200, sampleInterval: 10, replicas: 16,
+  };
+
+  it("equal temperatures: the labels are exchangeable, so f_cc = f_random and psi = 0 within 4 error bars", () => {
+    const r = simulateDemixing({ ...base, Tcold: base.Thot, seed: 11 });
+    expect(r.randomFraction).toBeCloseTo(199 / 399, 15);
+    expect(r.psi.source).toBe("replicas");
+    expect(r.psi.batches).toBe(16);
+    expect(r.psi.reliable).toBe(true);
+    expect(r.psi.error).toBeGreaterThan(0);
+    expect(r.psi.error).toBeLessThan(0.02);
+    expect(Math.abs(r.psi.value)).toBeLessThan(4 * r.psi.error);
+    expect(Math.abs(r.coldNeighbourFraction.value - r.randomFraction)).toBeLessThan(4 * r.coldNeighbourFraction.error);
+    // (The entropy production estimator is not checked against 0 here: at dt = 0.1 it carries a time-step bias.)
+  });
+
+  it("T_hot / T_cold = 100 at the same density: psi is many error bars above 0", () => {
+    const r = simulateDemixing({ ...base, Tcold: base.Thot! / 100, seed: 12 });
+    expect(r.psi.value).toBeGreaterThan(0.15);
+    expect(r.psi.value).toBeGreaterThan(10 * r.psi.error);
+    // The cold disks are more often next to each other than random labels allow, and heat flows: sigma > 0.
+    expect(r.coldNeighbourFraction.value).toBeGreaterThan(r.randomFraction);
+    expect(r.entropyProduction.value).toBeGreaterThan(10 * r.entropyProduction.error);
+  });
+
+  it("same seed, same numbers; progress reaches the total; another seed differs", () => {
+    const small: Partial<DemixingParams> = { N: 60, phi: 0.4, dt: 0.1, time: 20, burnIn: 5, sampleInterval: 1, replicas: 2, batches: 4, seed: 5 };
+    const calls: [number, number][] = [];
+    const a = simulateDemixing(small, { onProgress: (done, total) => calls.push([done, total]) });
+    const b = simulateDemixing(small);
+    expect(b.psi).toEqual(a.psi);
+    expect(b.largestCluster).toEqual(a.largestCluster);
+    expect(b.entropyProduction).toEqual(a.entropyProduction);
+    expect(b.series).toEqual(a.series);
+    expect(Array.from(b.snapshot.x)).toEqual(Array.from(a.snapshot.x));
+    expect(calls.length).toBeGreaterThan(10);
+    expect(calls[calls.length - 1]).toEqual([a.steps, a.steps]);
+    expect(a.steps).toBe(2 * (50 + 200));
+    const c = simulateDemixing({ ...small, seed: 6 });
+    expect(c.psi.value).not.toBe(a.psi.value);
+  });
+
+  it("a sweep gives one psi per (phi, ratio); T_cold = T_hot / ratio", () => {
+    const s = demixingSweep({ ratios: [1, 30], phis: [0.3, 0.5], base: { N: 60, dt: 0.1, time: 20, burnIn: 5, sampleInterval: 1, replicas: 1, batches: 4, seed: 3 } });
+    expect(s.psi).toHaveLength(2);
+    expect(s.psi[0]).toHaveLength(2);
+    expect(s.runs[1][1].parameters.phi).toBe(0.5);
+    expect(s.runs[1][1].parameters.Tcold).toBeCloseTo(s.runs[1][1].parameters.Thot / 30, 15);
+    expect(s.runs[1][1].parameters.seed).toBe(6);
+  });
+});
+
+describe("demixing figures (quick mode)", () => {
+  it.each([
+    ["fig5-demixing-snapshots", demixingSnapshotFigure],
+    ["fig6-demixing-map", demixingMapFigure],
+  ] as const)("%s builds, renders and has no NaN in its table", (name, build) => {
+    const fig = build({ quick: true, seed: 1 });
+    expect(fig.name).toBe(name);
+    expect(fig.title.length).toBeGreaterThan(20);
+    expect(fig.caption).toMatch(/dt = 0\.1/);
+    expect(fig.caption).toMatch(/seed/);
+    expect(fig.table.rows.length).toBeGreaterThan(0);
+    for (const row of fig.table.rows) for (const v of row) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
+    const svg = renderSvg(fig, createDocument());
+    expect(svg).toContain("<svg");
+    expect(svg).not.toContain("NaN");
+  });
+});
