@@ -150,7 +150,7 @@ describe("demixing parameters and model", () => {
   });
 
   it("builds the particles model: box side sqrt(N pi range^2 / (4 phi)), soft repulsion, hot then cold", () => {
-    expect(boxSide({ N: 2000, phi: 0.6, range: 1 })).toBeCloseTo(51.166, 3); // examples/particles/hot-cold-mixture.yaml
+    expect(boxSide({ N: 2000, phi: 0.4, range: 1 })).toBeCloseTo(62.666, 3); // examples/particles/hot-cold-mixture.yaml
     const m = demixingModel({ N: 300, coldFraction: 0.3, phi: 0.5, Thot: 2, Tcold: 0.1, stiffness: 7, range: 1.5 });
     const L = Math.sqrt((300 * Math.PI * 1.5 ** 2) / (4 * 0.5));
     expect(Array.from(m.box!)).toEqual([L, L]);
