@@ -5,7 +5,9 @@
  *   the particle's external energy (chain rule; exact even where the force jumps, as on a sawtooth);
  *   underdamped, sum of (gamma_s/m_s)(T_s - p^2/m_s) per coordinate;
  *   for exactly two particles the two heats are corrected to sum to the exact change of their pair energy (the
- *   trapezoid rule errs where the force has a kink, at the cutoff of soft and WCA potentials);
+ *   trapezoid rule errs where the force has a kink, at the cutoff of soft and WCA potentials), the error shared in
+ *   proportion to the particles' diffusivities T/gamma (it comes from the covariation of the pair force with each
+ *   particle's own motion);
  *   entropy production rate = -sum_s (heat flux from s) / T_s (seed 004 eq. 23 with the sign of physics-notes.md:
  *   for two particles and bounded V it equals -<grad U(r1 - r2) o (r1'/T1 - r2'/T2)>);
  *   mean drift velocity per axis (the displacement per unit time, unwrapped across the box);
@@ -49,6 +51,8 @@ export class ParticleProbe implements Probe {
   private readonly L: Float64Array;
   /** The pair potential of a two-particle system (null otherwise, or when the two do not interact). */
   private readonly pair: PairPotential | null;
+  /** Particle 1's share T1/gamma1 / (T1/gamma1 + T2/gamma2) of a two-particle system's trapezoid error. */
+  private readonly pairShare: number;
   private readonly underdamped: boolean;
   private readonly invMass: Float64Array;
   private readonly gamma: Float64Array;
@@ -77,6 +81,8 @@ export class ParticleProbe implements Probe {
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     const [s0, s1] = [model.speciesOf[0], model.speciesOf[N - 1]].sort((a, b) => a - b);
     this.pair = N === 2 ? (model.pairs.find((r) => r.a === s0 && r.b === s1)?.pair ?? null) : null;
+    const diffusivity = (a: number) => model.species[model.speciesOf[a]].temperature / model.species[model.speciesOf[a]].friction;
+    this.pairShare = N === 2 ? diffusivity(0) / (diffusivity(0) + diffusivity(1)) : 0.5;
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
@@ -130,12 +136,13 @@ export class ParticleProbe implements Probe {
         }
       }
       if (this.pair) {
-        // Two particles: their heats sum to the exact change of the pair energy; the trapezoid rule's error (at the
-        // cutoff of a soft or WCA potential it does not vanish with dt fast enough) is shared between the two.
+        // Two particles: their heats sum to the exact change of the pair energy. The trapezoid rule's error (at the
+        // cutoff of a soft or WCA potential it does not vanish with dt fast enough) comes from the covariation of the
+        // pair force with each particle's own motion, so it is shared in proportion to the diffusivities T/gamma.
         const dU = (pairEnergy(this.pair, separation(x, d, this.L)) - pairEnergy(this.pair, separation(x0, d, this.L))) * invDt;
-        const share = 0.5 * (dU - pairHeat);
-        out[sp[0] * perSpecies] += share;
-        out[sp[1] * perSpecies] += share;
+        const error = dU - pairHeat;
+        out[sp[0] * perSpecies] += this.pairShare * error;
+        out[sp[1] * perSpecies] += (1 - this.pairShare) * error;
       }
     }
     for (let s = 0; s < S; s++) {
