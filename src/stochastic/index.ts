@@ -11,6 +11,7 @@ export * from "./linear.js";
 export * from "./statistics.js";
 export * from "./networkProbe.js";
 export * from "./particleProbe.js";
+export * from "./pairHeat.js";
 export * from "./fields.js";
 export * from "./safety.js";
 export * from "./system.js";

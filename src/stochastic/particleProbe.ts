@@ -4,10 +4,9 @@
  *   <grad_a U o r_a'>: the pair part by the trapezoid rule over each step, the external part as the exact change of
  *   the particle's external energy (chain rule; exact even where the force jumps, as on a sawtooth);
  *   underdamped, sum of (gamma_s/m_s)(T_s - p^2/m_s) per coordinate;
- *   for exactly two particles the two heats are corrected to sum to the exact change of their pair energy (the
+ *   each interacting pair's two heats are corrected to sum to the exact change of its energy (pairHeat.ts: the
  *   trapezoid rule errs where the force has a kink, at the cutoff of soft and WCA potentials), the error shared in
- *   proportion to the particles' diffusivities T/gamma (it comes from the covariation of the pair force with each
- *   particle's own motion);
+ *   proportion to the particles' diffusivities T/gamma;
  *   entropy production rate = -sum_s (heat flux from s) / T_s (seed 004 eq. 23 with the sign of physics-notes.md:
  *   for two particles and bounded V it equals -<grad U(r1 - r2) o (r1'/T1 - r2'/T2)>);
  *   mean drift velocity per axis (the displacement per unit time, unwrapped across the box);
@@ -19,8 +18,9 @@
  *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium;
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
-import type { PairPotential, ParticlesModel } from "../model/particles.js";
+import type { ParticlesModel } from "../model/particles.js";
 import type { Stepper } from "./integrators.js";
+import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
 import type { ParticleForceField } from "./particleForces.js";
 import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
@@ -49,10 +49,8 @@ export class ParticleProbe implements Probe {
   /** Offset of the pair observables (|r|, v_cm along e, pair force along e), or -1 when N != 2. */
   private readonly offPair: number;
   private readonly L: Float64Array;
-  /** The pair potential of a two-particle system (null otherwise, or when the two do not interact). */
-  private readonly pair: PairPotential | null;
-  /** Particle 1's share T1/gamma1 / (T1/gamma1 + T2/gamma2) of a two-particle system's trapezoid error. */
-  private readonly pairShare: number;
+  /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
+  private readonly ledger: PairHeatLedger | null;
   private readonly underdamped: boolean;
   private readonly invMass: Float64Array;
   private readonly gamma: Float64Array;
@@ -65,7 +63,12 @@ export class ParticleProbe implements Probe {
   private readonly e0: Float64Array;
   private readonly e1: Float64Array;
 
-  constructor(private readonly model: ParticlesModel, private readonly dt: number, private readonly field: ParticleForceField) {
+  constructor(
+    private readonly model: ParticlesModel,
+    private readonly dt: number,
+    private readonly field: ParticleForceField,
+    pairHeat: PairHeatRule = "exact",
+  ) {
     const S = model.species.length, d = model.dimension, N = model.speciesOf.length;
     this.S = S;
     this.d = d;
@@ -79,10 +82,7 @@ export class ParticleProbe implements Probe {
     this.offPair = N === 2 ? this.offU + 1 : -1;
     this.offCov = this.offU + 1 + (N === 2 ? 3 : 0);
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
-    const [s0, s1] = [model.speciesOf[0], model.speciesOf[N - 1]].sort((a, b) => a - b);
-    this.pair = N === 2 ? (model.pairs.find((r) => r.a === s0 && r.b === s1)?.pair ?? null) : null;
-    const diffusivity = (a: number) => model.species[model.speciesOf[a]].temperature / model.species[model.speciesOf[a]].friction;
-    this.pairShare = N === 2 ? diffusivity(0) / (diffusivity(0) + diffusivity(1)) : 0.5;
+    this.ledger = pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
@@ -121,7 +121,6 @@ export class ParticleProbe implements Probe {
         this.field.externalParts(x, this.ext1, this.e1);
       }
       const g0 = this.ext0, g1 = this.ext1;
-      let pairHeat = 0;
       for (let a = 0; a < N; a++) {
         const o = sp[a] * perSpecies;
         if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
@@ -131,19 +130,11 @@ export class ParticleProbe implements Probe {
           // pair forces only (the external part is counted exactly above)
           const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
           out[o] -= 0.5 * fp * dx;
-          pairHeat -= 0.5 * fp * dx;
           out[o + 1 + k] += dx;
         }
       }
-      if (this.pair) {
-        // Two particles: their heats sum to the exact change of the pair energy. The trapezoid rule's error (at the
-        // cutoff of a soft or WCA potential it does not vanish with dt fast enough) comes from the covariation of the
-        // pair force with each particle's own motion, so it is shared in proportion to the diffusivities T/gamma.
-        const dU = (pairEnergy(this.pair, separation(x, d, this.L)) - pairEnergy(this.pair, separation(x0, d, this.L))) * invDt;
-        const error = dU - pairHeat;
-        out[sp[0] * perSpecies] += this.pairShare * error;
-        out[sp[1] * perSpecies] += (1 - this.pairShare) * error;
-      }
+      // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
+      if (this.ledger) this.ledger.correct(x0, x, invDt, out, perSpecies);
     }
     for (let s = 0; s < S; s++) {
       const o = s * perSpecies;
@@ -280,29 +271,4 @@ export class ParticleProbe implements Probe {
 /** The minimum image of a separation along an axis of length L (Infinity: open space). */
 function minimumImage(dx: number, L: number): number {
   return L === Infinity ? dx : dx - L * Math.round(dx / L);
-}
-
-/** |r2 - r1| of a two-particle state (minimum image). */
-function separation(x: Float64Array, d: number, L: Float64Array): number {
-  let r2 = 0;
-  for (let k = 0; k < d; k++) {
-    const rk = minimumImage(x[d + k] - x[k], L[k]);
-    r2 += rk * rk;
-  }
-  return Math.sqrt(r2);
-}
-
-/** The energy of a pair potential at distance r (the conventions of src/model/particles.ts). */
-export function pairEnergy(p: PairPotential, r: number): number {
-  switch (p.potential) {
-    case "soft":
-      return r < p.range ? 0.5 * p.stiffness * (1 - r / p.range) ** 2 : 0;
-    case "harmonic":
-      return 0.5 * p.stiffness * (r - p.length) ** 2;
-    case "wca": {
-      if (r >= 2 ** (1 / 6) * p.sigma) return 0;
-      const s6 = (p.sigma / r) ** 6;
-      return 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
-    }
-  }
 }

@@ -9,6 +9,7 @@ import { ModelError } from "../../errors.js";
 import type { FieldSpec } from "../../stochastic/fields.js";
 import type { SchemeName } from "../../stochastic/integrators.js";
 import type { FluxEstimator } from "../../stochastic/linear.js";
+import type { PairHeatRule } from "../../stochastic/pairHeat.js";
 import { simulate, type SimulationResult, type SimulationSpec } from "../../stochastic/run.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { num, table } from "../format.js";
@@ -26,6 +27,7 @@ interface SimulateOptions {
   batches?: number;
   sampleEvery?: number;
   fluxEstimator?: FluxEstimator;
+  pairHeat?: PairHeatRule;
   field: string[];
   fieldRange?: string;
   bins: number;
@@ -133,6 +135,7 @@ export function simulateCommand(): Command {
     .option("--batches <N>", "batches per replica for the error bars", integer("--batches"))
     .option("--sample-every <k>", "evaluate the estimators every k steps (state-function estimators only)", integer("--sample-every"))
     .option("--flux-estimator <form>", "overdamped networks: stratonovich (default) or state")
+    .option("--pair-heat <rule>", "overdamped particles: exact (default: each pair's heats sum to its energy change) or trapezoid (faster)")
     .option("--field <a,b>", "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
       (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--field-range <lo1,hi1,lo2,hi2>", "range of the field grid (default: from the exact covariance or the box)")
@@ -146,12 +149,16 @@ export function simulateCommand(): Command {
       if (opts.fluxEstimator !== undefined && !["stratonovich", "state"].includes(opts.fluxEstimator)) {
         throw new ModelError(`unknown flux estimator '${opts.fluxEstimator}' (stratonovich or state)`);
       }
+      if (opts.pairHeat !== undefined && !["exact", "trapezoid"].includes(opts.pairHeat)) {
+        throw new ModelError(`unknown pair heat rule '${opts.pairHeat}' (exact or trapezoid)`);
+      }
       if (opts.workers !== undefined && opts.workers < 1) throw new ModelError(`--workers must be >= 1, got ${opts.workers}`);
       const spec: SimulationSpec = {
         model,
         options: {
           dt: opts.dt, time: opts.time, seed: opts.seed, replicas: opts.replicas, burnIn: opts.burnIn, scheme: opts.scheme,
-          batches: opts.batches, sampleEvery: opts.sampleEvery, fluxEstimator: opts.fluxEstimator, fields: parseFields(opts),
+          batches: opts.batches, sampleEvery: opts.sampleEvery, fluxEstimator: opts.fluxEstimator,
+          pairHeat: opts.pairHeat, fields: parseFields(opts),
         },
       };
       const controller = new AbortController();

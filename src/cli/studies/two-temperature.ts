@@ -344,7 +344,7 @@ function demixingCommand(): Command {
           ["psi = (f_cc - f_random)/(1 - f_random)", pmv(r.psi)],
           [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pmv(r.coldNeighbourFraction)],
           ["largest cold cluster / N_cold", pmv(r.largestCluster)],
-          ["entropy production (Stratonovich; time-step biased)", pmv(r.entropyProduction)],
+          ["entropy production (Stratonovich)", pmv(r.entropyProduction)],
         ]),
         `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), seed ${p.seed}; ` +
           `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,

@@ -80,7 +80,7 @@ export interface DemixingParams {
  * Default parameters: a 50/50 mixture at area fraction 0.4, T_hot / T_cold = 100, nearly hard disks (T_hot / k =
  * 0.02). Only T / k, phi and the cold fraction matter (time scales as range^2 / k), so k = 1 sets the unit of time;
  * dt = 0.1 / k keeps the hot disks' step sqrt(2 T_hot dt) near 0.06 range (structure converged in dt; the entropy
- * production carries a time-step bias of a few percent).
+ * production at large ratios carries a first-order time-step bias of a few percent).
  */
 export const DEFAULT_DEMIXING: DemixingParams = {
   N: 1000,

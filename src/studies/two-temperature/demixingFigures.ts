@@ -101,7 +101,7 @@ export function demixingSnapshotFigure(options: DemixingFigureOptions = {}): Fig
       `At equal temperatures the system is in equilibrium and the labels are exchangeable (psi = 0 exactly in expectation); at large ` +
       `T_hot / T_cold the cold disks gather into cold-rich domains surrounded by a hot gas. ${details}. ` +
       `Entropy production: the whole system's rate from the engine's Stratonovich estimator (seed 004 eq. 23 with the sign of physics-notes.md); ` +
-      `it vanishes at equal temperatures, so the value read there is the estimator's time-step bias at this dt, small beside the rates at large ratios. ${orderParameters(p0.neighbourCutoff)} ${errorBars} ${conventions}`,
+      `it vanishes at equal temperatures (each pair's heats sum to its exact energy change, so the estimator has no quadrature bias there). ${orderParameters(p0.neighbourCutoff)} ${errorBars} ${conventions}`,
     panels,
     columns: panels.length,
   });

@@ -179,7 +179,9 @@ describe("demixing simulations (fixed seeds)", () => {
     expect(r.psi.error).toBeLessThan(0.02);
     expect(Math.abs(r.psi.value)).toBeLessThan(4 * r.psi.error);
     expect(Math.abs(r.coldNeighbourFraction.value - r.randomFraction)).toBeLessThan(4 * r.coldNeighbourFraction.error);
-    // (The entropy production estimator is not checked against 0 here: at dt = 0.1 it carries a time-step bias.)
+    // Equilibrium: no entropy production (each pair's heats sum to its exact energy change, so no quadrature bias).
+    expect(r.entropyProduction.error).toBeGreaterThan(0);
+    expect(Math.abs(r.entropyProduction.value)).toBeLessThan(4 * r.entropyProduction.error);
   });
 
   it("T_hot / T_cold = 100 at the same density: psi is many error bars above 0", () => {
