@@ -60,6 +60,7 @@ export class PairHeatLedger {
   private readonly ss: Int32Array;
   private readonly ds: Float64Array;
   private readonly cellOf: Int32Array;
+  private fill = new Int32Array(0);
   private cellStart: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private cellPairs: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private readonly grid = [0, 0, 0];
@@ -149,7 +150,8 @@ export class PairHeatLedger {
     const ncell = n[0] * n[1] * n[2];
     const start = this.cellStart;
     start.fill(0);
-    for (let a = 0; a < N; a++) {
+    if (ncell === 1) start[1] = N; // one cell (small boxes, open space): particles in their own order
+    else for (let a = 0; a < N; a++) {
       let c = 0;
       for (let k = 0; k < 3; k++) {
         let idx = 0;
@@ -163,10 +165,12 @@ export class PairHeatLedger {
       start[c + 1]++;
     }
     for (let c = 0; c < ncell; c++) start[c + 1] += start[c];
-    const fill = start.slice(0, ncell);
+    if (this.fill.length < ncell) this.fill = new Int32Array(ncell);
+    const fill = this.fill;
+    fill.set(start.subarray(0, ncell));
     const xw = this.xw, dx = this.dx;
     for (let a = 0; a < N; a++) {
-      const i = fill[this.cellOf[a]]++;
+      const i = ncell === 1 ? a : fill[this.cellOf[a]]++;
       for (let k = 0; k < 3; k++) {
         if (k < d) {
           const v = x1[a * d + k];

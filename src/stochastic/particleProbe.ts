@@ -67,7 +67,7 @@ export class ParticleProbe implements Probe {
     private readonly model: ParticlesModel,
     private readonly dt: number,
     private readonly field: ParticleForceField,
-    pairHeat: PairHeatRule = "exact",
+    pairHeat: PairHeatRule = "trapezoid",
   ) {
     const S = model.species.length, d = model.dimension, N = model.speciesOf.length;
     this.S = S;

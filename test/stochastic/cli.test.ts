@@ -34,6 +34,19 @@ describe("ness simulate", () => {
     expect(r.stderr).toBe("");
   });
 
+  it("--pair-heat: the trapezoid default warns about its bias at a cutoff; exact does not; bad values are refused", async () => {
+    const args = ["simulate", `${particles}ratchet.yaml`, "--time", "2", "--dt", "0.0005", "--seed", "1", "--workers", "1", "--json"];
+    const trapezoid = await run(...args);
+    expect(trapezoid.code, trapezoid.stderr).toBe(0);
+    expect(JSON.parse(trapezoid.stdout).warnings.join("\n")).toMatch(/trapezoid rule, which errs where the soft pair force has a kink/);
+    const exact = await run(...args, "--pair-heat", "exact");
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(JSON.parse(exact.stdout).warnings.join("\n")).not.toMatch(/trapezoid/);
+    const bad = await run(...args, "--pair-heat", "simpson");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe("ness: unknown pair heat rule 'simpson' (exact or trapezoid)");
+  });
+
   it("--json prints the same estimates as JSON", async () => {
     const r = await run("simulate", `${particles}harmonic-pair.yaml`, "--time", "50", "--dt", "0.005", "--seed", "1", "--replicas", "2", "--workers", "1", "--json", "--field", "x:0,x:1", "--bins", "8");
     expect(r.code).toBe(0);

@@ -135,7 +135,7 @@ export function simulateCommand(): Command {
     .option("--batches <N>", "batches per replica for the error bars", integer("--batches"))
     .option("--sample-every <k>", "evaluate the estimators every k steps (state-function estimators only)", integer("--sample-every"))
     .option("--flux-estimator <form>", "overdamped networks: stratonovich (default) or state")
-    .option("--pair-heat <rule>", "overdamped particles: exact (default: each pair's heats sum to its energy change) or trapezoid (faster)")
+    .option("--pair-heat <rule>", "overdamped particles: trapezoid (default) or exact (each pair's heats sum to its energy change: no bias at a cutoff; slower)")
     .option("--field <a,b>", "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
       (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--field-range <lo1,hi1,lo2,hi2>", "range of the field grid (default: from the exact covariance or the box)")

@@ -482,7 +482,7 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
     model,
     options: {
       dt: p.dt, time: batchSteps * batches * p.dt * (1 + 1e-12), burnIn: Math.round(p.burnIn / p.dt / sampleSteps) * sampleSteps * p.dt,
-      seed: p.seed, replicas: p.replicas, batches, covariance: false,
+      seed: p.seed, replicas: p.replicas, batches, covariance: false, pairHeat: "exact",
     },
   });
   if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0) throw new Error("internal: batch layout of the engine and the sampler differ");

@@ -99,7 +99,7 @@ export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOpti
   const dt = options.dt ?? ratchetTimeStep(parameters);
   const r = simulateSync({
     model,
-    options: { dt, time: options.time ?? 2000, seed: options.seed ?? 1, replicas: options.replicas ?? 8, covariance: false },
+    options: { dt, time: options.time ?? 2000, seed: options.seed ?? 1, replicas: options.replicas ?? 8, covariance: false, pairHeat: "exact" },
   });
   const m = (group: string, name: string): Measured => {
     const e = findEstimate(r, group, name);

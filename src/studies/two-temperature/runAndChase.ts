@@ -186,6 +186,7 @@ export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: Ru
       seed: options.seed ?? 1,
       replicas: options.replicas ?? 4,
       covariance: false,
+      pairHeat: "exact",
     },
   });
   const m = (group: string, name: string): Measured => {
