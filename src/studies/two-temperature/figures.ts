@@ -179,7 +179,8 @@ export function ratchetFigure(options: { quick?: boolean; seed?: number; base?: 
       `A hot (T_hot = ${fmt(base.Thot)}) and a cold particle with the soft repulsion of seed 004 eq. 26 (k = ${fmt(base.stiffness)}, ` +
       `range ${fmt(base.range)}: they cannot pass each other) in a sawtooth of height ${fmt(base.amplitude)} and period ${fmt(base.period)} ` +
       `on a ring of ${fmt(base.box / base.period)} periods. (a) Against T_hot / T_cold, the sawtooth rising over ${fmt(base.asymmetry)} ` +
-      `of the period: zero at equal temperatures (equilibrium); the pair drifts down the steep side (negative). (b) Against the ` +
+      `of the period: zero at equal temperatures (equilibrium); the pair moves towards -x (negative), crossing the barriers by ` +
+      `their short steep side, which the hot particle's push spans. (b) Against the ` +
       `asymmetry at T_hot / T_cold = ${ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5, parity). Stochastic engine (Heun, ` +
       `dt = ${fmt(r0.dt)}, ${r0.replicas} replicas x ${fmt(r0.time)} per point); error bars are one standard error of the ` +
       "centre-of-mass drift.",
