@@ -46,14 +46,12 @@ export class ParticleForceField implements ForceField {
   private shiftY = new Float64Array(0);
   private shiftZ = new Float64Array(0);
   private npairs = -1;
-  /** The same pairs grouped by first particle (CSR): partners of a are rows[a] .. rows[a + 1). */
+  /** 2D soft Verlet list in cell order (CSR): partners of sorted particle i are rows[i] .. rows[i + 1). */
   private rows = new Int32Array(0);
-  private rowFill = new Int32Array(0);
   private csrB = new Int32Array(0);
   private csrT = new Int32Array(0);
   private csrX = new Float64Array(0);
   private csrY = new Float64Array(0);
-  private csrZ = new Float64Array(0);
   /** Number of neighbour-list builds so far. */
   builds = 0;
   private readonly onlySoft: boolean;
@@ -339,46 +337,8 @@ export class ParticleForceField implements ForceField {
       }
     }
     this.npairs = np;
-    this.groupByOwner();
     this.xRef.set(x);
     this.builds++;
-  }
-
-  /**
-   * Regroups the pairs by their first particle (counting sort), so the force loop keeps that particle's position
-   * and force in registers over its partners (no store-to-load chain through its force).
-   */
-  private groupByOwner(): void {
-    const N = this.count, np = this.npairs;
-    if (this.rows.length !== N + 1) {
-      this.rows = new Int32Array(N + 1);
-      this.rowFill = new Int32Array(N);
-    }
-    if (this.csrB.length < this.pairA.length) {
-      const cap = this.pairA.length;
-      this.csrB = new Int32Array(cap);
-      this.csrT = new Int32Array(cap);
-      this.csrX = new Float64Array(cap);
-      this.csrY = new Float64Array(cap);
-      this.csrZ = new Float64Array(cap);
-    }
-    const rows = this.rows, fill = this.rowFill, A = this.pairA;
-    rows.fill(0);
-    for (let p = 0; p < np; p++) rows[A[p] + 1]++;
-    for (let a = 0; a < N; a++) {
-      rows[a + 1] += rows[a];
-      fill[a] = rows[a];
-    }
-    const B = this.pairB, T = this.pairT, SX = this.shiftX, SY = this.shiftY, SZ = this.shiftZ;
-    const cB = this.csrB, cT = this.csrT, cX = this.csrX, cY = this.csrY, cZ = this.csrZ;
-    for (let p = 0; p < np; p++) {
-      const q = fill[A[p]]++;
-      cB[q] = B[p];
-      cT[q] = T[p];
-      cX[q] = SX[p];
-      cY[q] = SY[p];
-      cZ[q] = SZ[p];
-    }
   }
 
   private growPairs(): void {
@@ -480,17 +440,37 @@ export class ParticleForceField implements ForceField {
     this.listValid = true;
   }
 
-  /** Forces of the 2D soft list in cell order: gather positions, local pair loop, scatter forces. */
-  private sortedForces2(x: Float64Array, force: Float64Array): number {
-    const N = this.count, rows = this.rows, order = this.order;
-    const px = this.px, py = this.py, fx = this.pfx, fy = this.pfy;
+  /**
+   * Positions in cell order into px, py (minus each particle's wrap offset at the last sort when `wrapped`: then
+   * within half a skin of the box) and zero cell-order forces.
+   */
+  private gather2(x: Float64Array, wrapped: boolean): void {
+    const N = this.count, order = this.order, px = this.px, py = this.py, fx = this.pfx, fy = this.pfy;
+    const ox = this.ox, oy = this.oy;
     for (let i = 0; i < N; i++) {
       const a = order[i] << 1;
-      px[i] = x[a];
-      py[i] = x[a + 1];
+      px[i] = wrapped ? x[a] - ox[i] : x[a];
+      py[i] = wrapped ? x[a + 1] - oy[i] : x[a + 1];
       fx[i] = 0;
       fy[i] = 0;
     }
+  }
+
+  /** The cell-order forces back into `force`, in particle order. */
+  private scatter2(force: Float64Array): void {
+    const N = this.count, order = this.order, fx = this.pfx, fy = this.pfy;
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      force[a] = fx[i];
+      force[a + 1] = fy[i];
+    }
+  }
+
+  /** Forces of the 2D soft list in cell order: gather positions, local pair loop, scatter forces. */
+  private sortedForces2(x: Float64Array, force: Float64Array): number {
+    const N = this.count, rows = this.rows;
+    const px = this.px, py = this.py, fx = this.pfx, fy = this.pfy;
+    this.gather2(x, false);
     const B = this.csrB, T = this.csrT, SX = this.csrX, SY = this.csrY;
     const pk = this.pk, pl = this.pl, cut2 = this.cut2;
     let u = 0;
@@ -522,27 +502,17 @@ export class ParticleForceField implements ForceField {
       fx[i] += fxa;
       fy[i] += fya;
     }
-    for (let i = 0; i < N; i++) {
-      const a = order[i] << 1;
-      force[a] = fx[i];
-      force[a + 1] = fy[i];
-    }
+    this.scatter2(force);
     return u;
   }
 
   /** 2D soft only, no Verlet list: sort into cells of side >= cutoff and sum the pairs straight from the cells. */
   private directForces2(x: Float64Array, force: Float64Array): number {
-    const N = this.count, S = this.S;
-    const order = this.order, start = this.cellStart, ss = this.ss;
-    const ox = this.ox, oy = this.oy, xs = this.px, ys = this.py;
+    const S = this.S;
+    const start = this.cellStart, ss = this.ss;
+    const xs = this.px, ys = this.py;
     const fx = this.pfx, fy = this.pfy;
-    for (let i = 0; i < N; i++) {
-      const a = order[i] << 1;
-      xs[i] = x[a] - ox[i];
-      ys[i] = x[a + 1] - oy[i];
-      fx[i] = 0;
-      fy[i] = 0;
-    }
+    this.gather2(x, true);
     const Lx = this.L[0], Ly = this.L[1];
     const hx = 0.5 * Lx, hy = 0.5 * Ly;
     const pk = this.pk, pl = this.pl, cut2 = this.cut2, cp = this.cellPairs, ts = this.tripleStart;
@@ -582,17 +552,12 @@ export class ParticleForceField implements ForceField {
         fy[i] += fya;
       }
     }
-    for (let i = 0; i < N; i++) {
-      const a = order[i] << 1;
-      force[a] = fx[i];
-      force[a + 1] = fy[i];
-    }
+    this.scatter2(force);
     return u;
   }
 
   /** Forces from the Verlet list (overwrites force). */
   private listForces(x: Float64Array, force: Float64Array): number {
-    if (this.dim === 2 && this.onlySoft) return this.listForcesSoft2(x, force);
     force.fill(0);
     const d = this.dim, np = this.npairs;
     const A = this.pairA, B = this.pairB, T = this.pairT, SX = this.shiftX, SY = this.shiftY, SZ = this.shiftZ;
@@ -632,46 +597,6 @@ export class ParticleForceField implements ForceField {
         force[a + 2] += g * dz;
         force[b + 2] -= g * dz;
       }
-    }
-    return u;
-  }
-
-  /** The common case (2D, soft repulsion only) without type dispatch, over the pairs grouped by first particle. */
-  private listForcesSoft2(x: Float64Array, force: Float64Array): number {
-    force.fill(0);
-    const N = this.count, rows = this.rows;
-    const B = this.csrB, T = this.csrT, SX = this.csrX, SY = this.csrY;
-    const pk = this.pk, pl = this.pl, cut2 = this.cut2;
-    let u = 0;
-    for (let a = 0; a < N; a++) {
-      const e = rows[a + 1];
-      let p = rows[a];
-      if (p === e) continue;
-      const ia = a << 1;
-      const xa = x[ia], ya = x[ia + 1];
-      let fxa = 0, fya = 0;
-      for (; p < e; p++) {
-        const b = B[p] << 1;
-        const dx = xa - x[b] - SX[p];
-        const dy = ya - x[b + 1] - SY[p];
-        const r2 = dx * dx + dy * dy;
-        const t = T[p];
-        if (r2 >= cut2[t] || r2 === 0) continue;
-        // U = (k/2)(1 - r/s)^2; -(1/r) dU/dr = (k/s)(1/r - 1/s): one square root, one division.
-        const ir = 1 / Math.sqrt(r2);
-        const is = 1 / pl[t];
-        const k = pk[t];
-        const h = 1 - r2 * ir * is;
-        u += 0.5 * k * h * h;
-        const g = k * is * (ir - is);
-        const gx = g * dx, gy = g * dy;
-        fxa += gx;
-        fya += gy;
-        force[b] -= gx;
-        force[b + 1] -= gy;
-      }
-      force[ia] += fxa;
-      force[ia + 1] += fya;
     }
     return u;
   }
