@@ -49,6 +49,7 @@ export class ParticleProbe implements Probe {
   /** Offset of the pair observables (|r|, v_cm along e, pair force along e), or -1 when N != 2. */
   private readonly offPair: number;
   private readonly L: Float64Array;
+  private readonly pairAxis = new Float64Array(3);
   /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
   private readonly ledger: PairHeatLedger | null;
   private readonly underdamped: boolean;
@@ -155,44 +156,44 @@ export class ParticleProbe implements Probe {
 
   /** The pair observables of a two-particle system into out[o], out[o + 1], out[o + 2]. */
   private samplePair(st: Stepper, out: Float64Array, o: number): void {
-    const d = this.d, x = st.x, f = st.f, L = this.L;
-    // Pair force on particle 2: the total force minus the external part at the current state.
+    const d = this.d, x = st.x, f = st.f, e = this.pairAxis;
+    // |r2 - r1| and the pair force on particle 2 along e at the end of the step (total force minus external part).
     const ext = this.ext1.length > 0;
     if (ext && this.underdamped) this.field.externalParts(x, this.ext1, this.e1);
-    let r2 = 0, fe = 0, mid2 = 0, vpar = 0;
-    for (let k = 0; k < d; k++) {
-      const rk = minimumImage(x[d + k] - x[k], L[k]);
-      r2 += rk * rk;
-    }
-    const r = Math.sqrt(r2);
-    for (let k = 0; k < d; k++) {
-      const rk = minimumImage(x[d + k] - x[k], L[k]);
-      const fk = ext ? f[d + k] - this.ext1[d + k] : f[d + k];
-      if (r > 0) fe += (fk * rk) / r;
-    }
+    const r = this.unitSeparation(x, x, e);
+    let fe = 0;
+    for (let k = 0; k < d; k++) fe += (ext ? f[d + k] - this.ext1[d + k] : f[d + k]) * e[k];
+    // The centre of mass's velocity along e: overdamped, the step's displacement with e at its midpoint (Stratonovich).
+    let vpar = 0;
     if (this.underdamped) {
       const p = st.p!, sp = this.model.speciesOf;
       const i1 = this.invMass[sp[0]], i2 = this.invMass[sp[1]];
-      for (let k = 0; k < d; k++) {
-        const rk = minimumImage(x[d + k] - x[k], L[k]);
-        if (r > 0) vpar += (0.5 * (p[k] * i1 + p[d + k] * i2) * rk) / r;
-      }
+      for (let k = 0; k < d; k++) vpar += 0.5 * (p[k] * i1 + p[d + k] * i2) * e[k];
     } else {
       const x0 = st.xPrev, invDt = 1 / this.dt;
-      const m = this.yScratch;
-      for (let k = 0; k < d; k++) {
-        const mk = minimumImage(0.5 * (x[d + k] - x[k] + x0[d + k] - x0[k]), L[k]);
-        m[k] = mk;
-        mid2 += mk * mk;
-      }
-      const rm = Math.sqrt(mid2);
-      if (rm > 0) {
-        for (let k = 0; k < d; k++) vpar += (0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * m[k]) / rm;
-      }
+      this.unitSeparation(x, x0, e);
+      for (let k = 0; k < d; k++) vpar += 0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * e[k];
     }
     out[o] = r;
     out[o + 1] = vpar;
     out[o + 2] = fe;
+  }
+
+  /**
+   * The unit vector e along r2 - r1 (minimum image) at the midpoint of the states a and b (a = b: at that state);
+   * returns |r2 - r1| there (e = 0 when it vanishes).
+   */
+  private unitSeparation(a: Float64Array, b: Float64Array, e: Float64Array): number {
+    const d = this.d;
+    let r2 = 0;
+    for (let k = 0; k < d; k++) {
+      const ek = minimumImage(0.5 * (a[d + k] - a[k] + b[d + k] - b[k]), this.L[k]);
+      e[k] = ek;
+      r2 += ek * ek;
+    }
+    const r = Math.sqrt(r2), inv = r > 0 ? 1 / r : 0;
+    for (let k = 0; k < d; k++) e[k] *= inv;
+    return r;
   }
 
   /** Names of the coordinates: x:0, y:0, ..., then px:0, ... (underdamped). */
