@@ -29,3 +29,13 @@ export function integerOption(value: OptionValue, option: string, min: number): 
   if (!Number.isInteger(x) || x < min) throw new ModelError(`${option} must be an integer >= ${min}, got ${String(value)}`);
   return x;
 }
+
+/** The numeric options named (as `--name`) that were given, as an object keyed by name; ModelError on a non-number. */
+export function numberOptions<K extends string>(opts: Partial<Record<string, OptionValue>>, names: readonly K[]): Partial<Record<K, number>> {
+  const raw: Partial<Record<K, number>> = {};
+  for (const name of names) {
+    const x = numberOption(opts[name], `--${name}`);
+    if (x !== undefined) raw[name] = x;
+  }
+  return raw;
+}

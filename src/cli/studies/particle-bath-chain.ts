@@ -20,19 +20,14 @@ import {
   type StudyPoint,
 } from "../../studies/particle-bath-chain/index.js";
 import { num, table } from "../format.js";
-import { numberOption, positiveOption, integerOption } from "../options.js";
+import { numberOptions, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
 type Options = Partial<Record<string, string | boolean>>;
 
 /** The parameter set given by the options (defaults for the rest); ModelError on bad input. */
 export function paramsFromOptions(opts: Options): ParticleBathChainParams {
-  const raw: Record<string, number> = {};
-  for (const name of PARAM_NAMES) {
-    const x = numberOption(opts[name], `--${name}`);
-    if (x !== undefined) raw[name] = x;
-  }
-  return validateParams(raw);
+  return validateParams(numberOptions(opts, PARAM_NAMES));
 }
 
 const round = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? x : Number(x.toPrecision(14)));

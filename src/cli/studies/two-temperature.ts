@@ -34,6 +34,7 @@ import {
   DEFAULT_DEMIXING,
   demixingParams,
   simulateDemixing,
+  snapshotDisks,
   type DemixingParams,
   type DemixingResult,
   type MeasuredValue,
@@ -41,19 +42,14 @@ import {
 import { particleScatter } from "../../figures/charts.js";
 import { num, table } from "../format.js";
 import { progressBar } from "../progress.js";
-import { numberOption, positiveOption, integerOption } from "../options.js";
+import { numberOptions, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
 type Options = Partial<Record<string, string | boolean>>;
 
 /** The parameters given by the options (defaults for the rest); ModelError on bad input. */
 export function pairParamsFromOptions(opts: Options): HarmonicPairParams {
-  const raw: Partial<HarmonicPairParams> = {};
-  for (const name of PAIR_PARAM_NAMES) {
-    const x = numberOption(opts[name], `--${name}`);
-    if (x !== undefined) raw[name] = x;
-  }
-  return validatePairParams(raw);
+  return validatePairParams(numberOptions(opts, PAIR_PARAM_NAMES));
 }
 
 const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(14)) : x);
@@ -184,12 +180,7 @@ function runAndChaseCommand(): Command {
     .option("--seed <n>", "random seed (default 1)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
-      const raw: Partial<Record<keyof RunAndChaseParams, number>> = {};
-      for (const n of names) {
-        const x = numberOption(opts[n], `--${n}`);
-        if (x !== undefined) raw[n] = x;
-      }
-      const p = validateRunAndChaseParams(raw as Partial<RunAndChaseParams>);
+      const p = validateRunAndChaseParams(numberOptions(opts, names) as Partial<RunAndChaseParams>);
       const e = runAndChaseExact(p);
       const sim = opts.simulate ? simulateRunAndChase(p, simulationOptions(opts, { time: 2000, replicas: 4 })) : undefined;
       if (opts.json) {
@@ -240,12 +231,7 @@ function ratchetCommand(): Command {
     .option("--seed <n>", "random seed (default 1)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
-      const raw: Partial<RatchetParams> = {};
-      for (const n of names) {
-        const x = numberOption(opts[n], `--${n}`);
-        if (x !== undefined) raw[n] = x;
-      }
-      const r = ratchetCurrent(raw, simulationOptions(opts, { time: 1000, replicas: 8 }));
+      const r = ratchetCurrent(numberOptions(opts, names), simulationOptions(opts, { time: 1000, replicas: 8 }));
       if (opts.json) {
         console.log(JSON.stringify(r, null, 2));
         return;
@@ -315,12 +301,8 @@ function demixingCommand(): Command {
     .option("--json", "print JSON")
     .option("--no-progress", "no progress bar")
     .action(async (opts: Options) => {
-      const raw: Partial<Record<keyof DemixingParams, number>> = {};
-      for (const [n] of DEMIXING_OPTIONS) {
-        const x = numberOption(opts[n], `--${n}`);
-        if (x !== undefined) raw[n] = x;
-      }
-      const p = demixingParams(raw as Partial<DemixingParams>);
+      const names = DEMIXING_OPTIONS.map(([n]) => n);
+      const p = demixingParams(numberOptions(opts, names) as Partial<DemixingParams>);
       const snapshotFile = typeof opts.snapshot === "string" ? opts.snapshot : undefined;
       if (snapshotFile !== undefined && !/\.(svg|png)$/i.test(snapshotFile)) throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshotFile}'`);
       const bar = progressBar(opts.progress !== false);
@@ -356,16 +338,11 @@ function demixingCommand(): Command {
 }
 
 function demixingSnapshot(r: DemixingResult, name: string) {
-  const s = r.snapshot, p = r.parameters;
-  const n = s.cold.length;
+  const p = r.parameters;
   return particleScatter({
     name,
-    title: `Hot/cold demixing: ${n} disks at area fraction ${num(p.phi)}, T_hot/T_cold = ${num(p.Thot / p.Tcold)}`,
+    title: `Hot/cold demixing: ${p.N} disks at area fraction ${num(p.phi)}, T_hot/T_cold = ${num(p.Thot / p.Tcold)}`,
     caption: `Replica 0 at t = ${num(p.burnIn + p.time)} after a random start; psi = ${pmv(r.psi)} over ${p.replicas} replicas.`,
-    box: s.box,
-    x: Array.from({ length: n }, (_, i) => s.x[2 * i]),
-    y: Array.from({ length: n }, (_, i) => s.x[2 * i + 1]),
-    category: Array.from(s.cold, (c) => (c ? "cold" : "hot")),
-    radius: p.range / 2,
+    ...snapshotDisks(r),
   });
 }

@@ -5,7 +5,7 @@
  * random start (fig5). Quick mode (tests, `--quick`) runs small systems for a few seconds; the full figures take
  * about a minute or two each on one core. Browser-safe.
  */
-import { linePanel, panelFigure, particleScatterPanel, type Series } from "../../figures/charts.js";
+import { linePanel, panelFigure, particleScatterPanel, type ParticleScatterSpec, type Series } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import {
   demixingSweep, simulateDemixing, type DemixingParams, type DemixingResult, type MeasuredValue,
@@ -62,6 +62,19 @@ function runParams(quick: boolean, which: "snapshot" | "map", seed: number): Par
   };
 }
 
+/** Replica 0's final configuration as disks to scale, hot and cold, for a particle scatter panel or figure. */
+export function snapshotDisks(r: DemixingResult): Pick<ParticleScatterSpec, "box" | "x" | "y" | "category" | "categories" | "radius"> {
+  const snap = r.snapshot, N = snap.cold.length;
+  return {
+    box: snap.box,
+    x: Array.from({ length: N }, (_, a) => snap.x[2 * a]),
+    y: Array.from({ length: N }, (_, a) => snap.x[2 * a + 1]),
+    category: Array.from(snap.cold, (c) => (c ? "cold" : "hot")),
+    categories: [{ name: "hot", label: "hot disks" }, { name: "cold", label: "cold disks" }],
+    radius: 0.5 * r.parameters.range,
+  };
+}
+
 /** Snapshots of replica 0 at the end of its run: equal temperatures (mixed) beside growing temperature ratios. */
 export function demixingSnapshotFigure(options: DemixingFigureOptions = {}): Figure {
   const quick = options.quick ?? false;
@@ -72,19 +85,8 @@ export function demixingSnapshotFigure(options: DemixingFigureOptions = {}): Fig
   const p0 = runs[0].parameters;
   const size = quick ? 300 : 400;
   const panels = runs.map((r) => {
-    const snap = r.snapshot;
-    const N = snap.cold.length;
     const ratio = r.parameters.Thot / r.parameters.Tcold;
-    return particleScatterPanel({
-      title: `T_hot/T_cold = ${fmt(ratio)}: psi = ${formatMeasured(r.psi)}`,
-      box: snap.box,
-      x: Array.from({ length: N }, (_, a) => snap.x[2 * a]),
-      y: Array.from({ length: N }, (_, a) => snap.x[2 * a + 1]),
-      category: Array.from(snap.cold, (c) => (c ? "cold" : "hot")),
-      categories: [{ name: "hot", label: "hot disks" }, { name: "cold", label: "cold disks" }],
-      radius: 0.5 * r.parameters.range,
-      size,
-    });
+    return particleScatterPanel({ title: `T_hot/T_cold = ${fmt(ratio)}: psi = ${formatMeasured(r.psi)}`, ...snapshotDisks(r), size });
   });
   const details = runs.map((r) =>
     `T_hot / T_cold = ${fmt(r.parameters.Thot / r.parameters.Tcold)} (T_cold = ${fmt(r.parameters.Tcold)}, seed ${r.parameters.seed}): ` +

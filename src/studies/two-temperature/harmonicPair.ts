@@ -230,6 +230,12 @@ export interface Measured {
   error: number;
 }
 
+/** An estimate of a simulation result as a value with its error bar (RangeError when the result lacks it). */
+export function measured(result: SimulationResult, group: string, name: string): Measured {
+  const e = findEstimate(result, group, name);
+  return { value: e.value, error: e.error };
+}
+
 export interface PairSimulationOptions {
   /** Production time per replica (default 400). */
   time?: number;
@@ -266,10 +272,7 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
       fields: [{ coordinates: ["x:0", "x:1"], bins: [bins, bins], range: pairGridRange(e) }],
     },
   });
-  const m = (group: string, name: string): Measured => {
-    const est = findEstimate(result, group, name);
-    return { value: est.value, error: est.error };
-  };
+  const m = (group: string, name: string) => measured(result, group, name);
   const c01 = m("covariance", "x:0 x:1");
   return {
     heatFromBath: [m("bath flux", "into 1"), m("bath flux", "into 2")],

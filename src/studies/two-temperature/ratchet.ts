@@ -8,8 +8,8 @@
  */
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { findEstimate, simulateSync } from "../../stochastic/index.js";
-import type { Measured } from "./harmonicPair.js";
+import { simulateSync } from "../../stochastic/index.js";
+import { measured, type Measured } from "./harmonicPair.js";
 
 export interface RatchetParams {
   Thot: number;
@@ -101,10 +101,7 @@ export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOpti
     model,
     options: { dt, time: options.time ?? 2000, seed: options.seed ?? 1, replicas: options.replicas ?? 8, covariance: false, pairHeat: "exact" },
   });
-  const m = (group: string, name: string): Measured => {
-    const e = findEstimate(r, group, name);
-    return { value: e.value, error: e.error };
-  };
+  const m = (group: string, name: string) => measured(r, group, name);
   const hot = m("drift velocity", "hot x"), cold = m("drift velocity", "cold x");
   return {
     parameters,

@@ -17,8 +17,8 @@
  */
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { findEstimate, simulateSync, type SimulationResult } from "../../stochastic/index.js";
-import type { Measured } from "./harmonicPair.js";
+import { simulateSync, type SimulationResult } from "../../stochastic/index.js";
+import { measured, type Measured } from "./harmonicPair.js";
 
 export interface RunAndChaseParams {
   /** Spatial dimension 1, 2 or 3. */
@@ -189,10 +189,7 @@ export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: Ru
       pairHeat: "exact",
     },
   });
-  const m = (group: string, name: string): Measured => {
-    const e = findEstimate(result, group, name);
-    return { value: e.value, error: e.error };
-  };
+  const m = (group: string, name: string) => measured(result, group, name);
   return {
     parameters: p,
     chaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1"),
