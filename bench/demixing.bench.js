@@ -34,12 +34,9 @@
 //   differs by its smaller O(dt) bias). A mismatch is printed as such: a benchmark of different physics is worthless.
 // A hot disk moves about 0.06 per step against a skin of 0.3, so both codes rebuild their neighbour lists every few
 // steps. The machine may be shared: the numbers are noisy (a few tens of percent between runs).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { validateParticles } from "../dist/model/particles.js";
 import { findEstimate, simulateSync } from "../dist/stochastic/run.js";
+import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
 
 export const title = "Overdamped hot/cold soft-disk demixing (seed 004) at N = 10^4 and 10^5: ness vs serial LAMMPS";
 
@@ -87,41 +84,8 @@ function timeNess(model, scheme, steps, repeats, pairHeat) {
   return { seconds: best, particleSteps: (done * model.speciesOf.length) / best };
 }
 
-/** Which of the styles we want this LAMMPS binary has (from `lmp -h`), and its version line. */
-function lammpsInfo() {
-  const which = spawnSync("sh", ["-c", "command -v lmp"], { encoding: "utf8" });
-  if (which.status !== 0) return null;
-  const h = spawnSync("lmp", ["-h"], { encoding: "utf8", maxBuffer: 1 << 24 });
-  const text = h.stdout ?? "";
-  const section = (name) => {
-    const m = text.match(new RegExp(`\\* ${name} styles:([\\s\\S]*?)(\\n\\* |$)`));
-    return m ? m[1].split(/\s+/).filter(Boolean) : [];
-  };
-  const version = (text.match(/Large-scale Atomic\/Molecular Massively Parallel Simulator - ([^\n]+)/) ?? [])[1]?.trim() ?? "unknown version";
-  return {
-    version,
-    brownian: section("Fix").includes("brownian"),
-    harmonicCut: section("Pair").includes("harmonic/cut"),
-  };
-}
-
+/** The LAMMPS input: the study's mixture, fix brownian (or its exact emulation), the soft repulsion. */
 function lammpsInput(dir, N, warm, steps, info) {
-  const L = boxSide(N);
-  let pair;
-  if (info.harmonicCut) {
-    pair = `pair_style harmonic/cut\npair_coeff * * ${K / (2 * RANGE * RANGE)} ${RANGE}`;
-  } else {
-    // Nodes uniform in r^2 (keyword RSQ) with as many nodes as the internal table: LAMMPS uses them as they are.
-    const n = 20000, rlo = 1e-6;
-    const rows = [];
-    for (let i = 0; i < n; i++) {
-      const r = Math.sqrt(rlo * rlo + ((RANGE * RANGE - rlo * rlo) * i) / (n - 1));
-      const h = 1 - r / RANGE;
-      rows.push(`${i + 1} ${r} ${0.5 * K * h * h} ${(K * h) / RANGE}`);
-    }
-    writeFileSync(join(dir, "soft.table"), `# soft repulsion (k/2)(1 - r/range)^2 (seed 004 eq. 26)\n\nSOFT\nN ${n} RSQ ${rlo} ${RANGE}\n\n${rows.join("\n")}\n`);
-    pair = `pair_style table linear ${n}\npair_coeff * * soft.table SOFT ${RANGE}`;
-  }
   const dynamics = info.brownian
     ? `mass * 1.0
 fix 1 hot brownian ${T_HOT} 48279 gamma_t 1.0 rng gaussian
@@ -132,19 +96,10 @@ fix 1 all nve
 fix 2 hot langevin ${T_HOT} ${T_HOT} ${DT} 48279
 fix 3 cold langevin ${T_COLD} ${T_COLD} ${DT} 8279
 fix 4 all enforce2d`;
-  writeFileSync(join(dir, "in.demix"), `units lj
-dimension 2
-atom_style atomic
-boundary p p p
-region box block 0 ${L} 0 ${L} -0.5 0.5
-create_box 2 box
-create_atoms 1 random ${N / 2} 12345 box
-create_atoms 2 random ${N / 2} 54321 box
-${pair}
+  return `${mixtureBox(N, boxSide(N))}
+${softPair(dir, info, K, RANGE)}
 neighbor ${SKIN} bin
 neigh_modify every 1 delay 0 check yes
-group hot type 1
-group cold type 2
 ${dynamics}
 timestep ${DT}
 thermo_style custom step pe
@@ -152,39 +107,27 @@ thermo 10
 run ${warm}
 run ${steps}
 run ${steps}
-`);
+`;
 }
 
 /** Runs LAMMPS; returns the best timed rate, the mean pe per particle over the first timed run, and the breakdown. */
-function runLammps(N, warm, steps, info) {
-  const dir = mkdtempSync(join(tmpdir(), "ness-lmp-"));
-  try {
-    lammpsInput(dir, N, warm, steps, info);
-    const r = spawnSync("lmp", ["-in", "in.demix", "-log", "none"], {
-      cwd: dir, encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 26, timeout: 600_000,
-    });
-    const out = r.stdout ?? "";
-    const blocks = out.split(/\nLoop time of /).slice(1);
-    const loops = [...out.matchAll(/Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms/g)];
-    if (r.status !== 0 || loops.length < 3) {
-      return { error: (r.stderr || out || String(r.error ?? "")).trim().split("\n").pop() };
+function lammpsReference(N, warm, steps, info) {
+  const r = runLammps((dir) => lammpsInput(dir, N, warm, steps, info), 3);
+  if (r.error) return r;
+  const blocks = r.out.split(/\nLoop time of /).slice(1);
+  const rate = Math.max(...r.loops.slice(1).map((l) => (l.steps * l.atoms) / l.seconds));
+  // Thermo rows "step pe" printed by the first timed run (the text between the first and second "Loop time").
+  let sum = 0, count = 0;
+  for (const line of blocks[0].split("\n")) {
+    const m = line.match(/^\s*(\d+)\s+([-\d.eE+]+)\s*$/);
+    if (m && Number(m[1]) > warm && Number(m[1]) <= warm + steps) {
+      sum += Number(m[2]);
+      count++;
     }
-    const rate = Math.max(...loops.slice(1).map((m) => (Number(m[2]) * Number(m[3])) / Number(m[1])));
-    // Thermo rows "step pe" printed by the first timed run (the text between the first and second "Loop time").
-    let sum = 0, count = 0;
-    for (const line of blocks[0].split("\n")) {
-      const m = line.match(/^\s*(\d+)\s+([-\d.eE+]+)\s*$/);
-      if (m && Number(m[1]) > warm && Number(m[1]) <= warm + steps) {
-        sum += Number(m[2]);
-        count++;
-      }
-    }
-    const share = (name) => (blocks[1].match(new RegExp(`\\n${name}\\s*\\|[^\\n]*\\|\\s*([\\d.]+)\\s*\\n`)) ?? [])[1];
-    const builds = (blocks[1].match(/Neighbor list builds = (\d+)/) ?? [])[1];
-    return { rate, pe: count > 0 ? sum / count : NaN, samples: count, pair: share("Pair"), neigh: share("Neigh"), modify: share("Modify"), builds };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  const share = (name) => (blocks[1].match(new RegExp(`\\n${name}\\s*\\|[^\\n]*\\|\\s*([\\d.]+)\\s*\\n`)) ?? [])[1];
+  const builds = (blocks[1].match(/Neighbor list builds = (\d+)/) ?? [])[1];
+  return { rate, pe: count > 0 ? sum / count : NaN, samples: count, pair: share("Pair"), neigh: share("Neigh"), modify: share("Modify"), builds };
 }
 
 export async function run(log) {
@@ -209,7 +152,7 @@ export async function run(log) {
       return t.particleSteps;
     });
     if (!info) continue;
-    const ref = runLammps(N, warm, steps, info);
+    const ref = lammpsReference(N, warm, steps, info);
     if (ref.error) {
       log(`    LAMMPS reference failed: ${ref.error}`);
       continue;

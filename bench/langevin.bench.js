@@ -5,14 +5,11 @@
 // (b) a 2D 50/50 hot/cold soft-disk mixture, N = 10^4, area fraction 0.6 (underdamped, BAOAB, Verlet list with skin
 //     0.3), against serial LAMMPS (`lmp`: fix langevin per group + fix nve, pair_style table with the harmonic soft
 //     repulsion, neighbor 0.3 bin), in particle-steps per second. References are skipped when absent.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { validateNetwork } from "../dist/model/network.js";
 import { validateParticles } from "../dist/model/particles.js";
 import { simulate, simulateSync } from "../dist/stochastic/run.js";
 import { workerRunner } from "../dist/workers/pool.js";
+import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
 import { pythonHas, runPython } from "./python.js";
 
 export const title = "Langevin engine: oscillator ensembles (vs numpy) and a hot/cold soft-disk mixture (vs LAMMPS)";
@@ -77,29 +74,13 @@ async function ensembles(log) {
   log(`    ratio vs numpy: 1 thread ${(dofSteps / one / numpy).toFixed(2)}x (target >= 1.5x), 2 workers ${(dofSteps / two / numpy).toFixed(2)}x (target >= 3x)`);
 }
 
-function lammpsInput(dir, N, L, k, steps, warm) {
-  const n = 2000, rlo = 0.0005;
-  const rows = [];
-  for (let i = 0; i < n; i++) {
-    const r = rlo + ((1 - rlo) * i) / (n - 1);
-    rows.push(`${i + 1} ${r} ${0.5 * k * (1 - r) ** 2} ${k * (1 - r)}`);
-  }
-  writeFileSync(join(dir, "soft.table"), `# harmonic soft repulsion (seed 004 eq. 26), sigma = 1\n\nSOFT\nN ${n} R ${rlo} 1.0\n\n${rows.join("\n")}\n`);
-  writeFileSync(join(dir, "in.soft"), `units lj
-dimension 2
-atom_style atomic
-boundary p p p
-region box block 0 ${L} 0 ${L} -0.5 0.5
-create_box 2 box
-create_atoms 1 random ${N / 2} 12345 box
-create_atoms 2 random ${N / 2} 54321 box
+/** The LAMMPS input of the mixture: fix langevin per group + fix nve, the soft repulsion (bench/lammps.js). */
+function lammpsInput(dir, info, N, L, k, steps, warm) {
+  return `${mixtureBox(N, L)}
 mass * 1.0
-pair_style table linear ${n}
-pair_coeff * * soft.table SOFT 1.0
+${softPair(dir, info, k, 1)}
 neighbor 0.3 bin
 neigh_modify every 1 delay 0 check yes
-group hot type 1
-group cold type 2
 velocity all create 0.5 4928459 dist gaussian
 fix 1 all nve
 fix 2 hot langevin 1.0 1.0 0.2 48279
@@ -110,7 +91,7 @@ thermo ${steps}
 run ${warm}
 run ${steps}
 run ${steps}
-`);
+`;
 }
 
 async function mixture(log) {
@@ -132,29 +113,20 @@ async function mixture(log) {
   }
   const ours = ((steps + warm) * N) / best;
   log(`    ness, 1 thread (BAOAB, estimators every 10 steps): ${fmt(ours)} particle-steps/s (best of 2)`);
-  const which = spawnSync("sh", ["-c", "command -v lmp"], { encoding: "utf8" });
-  if (which.status !== 0) {
+  const info = lammpsInfo();
+  if (!info) {
     log("    LAMMPS reference skipped (lmp not installed: apt-get install lammps)");
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), "ness-lmp-"));
-  try {
-    lammpsInput(dir, N, L, k, steps, warm);
-    const r = spawnSync("lmp", ["-in", "in.soft", "-log", "none"], {
-      cwd: dir, encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 24,
-    });
-    const loops = [...(r.stdout ?? "").matchAll(/Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms/g)];
-    if (r.status !== 0 || loops.length < 2) {
-      log(`    LAMMPS reference failed: ${(r.stderr || r.stdout || "").trim().split("\n").pop()}`);
-      return;
-    }
-    // Best of the two timed runs (the first `run` is the warm-up).
-    const lammps = Math.max(...loops.slice(1).map((m) => (Number(m[2]) * Number(m[3])) / Number(m[1])));
-    log(`    LAMMPS (serial, fix langevin per group):          ${fmt(lammps)} particle-steps/s (best of 2)`);
-    log(`    ratio vs LAMMPS: ${(ours / lammps).toFixed(2)}x (target >= 1.5x)`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const r = runLammps((dir) => lammpsInput(dir, info, N, L, k, steps, warm), 3);
+  if (r.error) {
+    log(`    LAMMPS reference failed: ${r.error}`);
+    return;
   }
+  // Best of the two timed runs (the first `run` is the warm-up).
+  const lammps = Math.max(...r.loops.slice(1).map((l) => (l.steps * l.atoms) / l.seconds));
+  log(`    LAMMPS (serial, fix langevin per group):          ${fmt(lammps)} particle-steps/s (best of 2)`);
+  log(`    ratio vs LAMMPS: ${(ours / lammps).toFixed(2)}x (target >= 1.5x)`);
 }
 
 export async function run(log) {

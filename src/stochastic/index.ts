@@ -12,6 +12,7 @@ export * from "./statistics.js";
 export * from "./networkProbe.js";
 export * from "./particleProbe.js";
 export * from "./pairHeat.js";
+export * from "./cellGrid.js";
 export * from "./fields.js";
 export * from "./safety.js";
 export * from "./system.js";

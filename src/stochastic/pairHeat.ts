@@ -6,10 +6,11 @@
  * -(F_ab(x0) + F_ab(x1))/2 . (dx_a - dx_b) with the exact change of its energy U(r1) - U(r0), and hands the difference
  * to the two particles in proportion to their diffusivities T/gamma (the error comes from the covariation of the pair
  * force with each particle's own motion). The heats then sum exactly to the change of the pair energy, so at equal
- * temperatures the entropy production has no quadrature bias. Pairs are found with a cell list of their own (cells
- * at least the cutoff plus the largest relative step wide), all pairs in open space or small boxes. Browser-safe.
+ * temperatures the entropy production has no quadrature bias. Pairs are found with a cell grid of their own
+ * (cellGrid.ts; cells at least the cutoff plus the largest relative step wide). Browser-safe.
  */
 import { pairCutoff, type PairPotential, type ParticlesModel } from "../model/particles.js";
+import { CellGrid } from "./cellGrid.js";
 
 /** How the overdamped pair heat is accounted: "exact" (this ledger) or "trapezoid" (the plain rule). */
 export type PairHeatRule = "exact" | "trapezoid";
@@ -59,13 +60,7 @@ export class PairHeatLedger {
   private readonly dx: Float64Array;
   private readonly ss: Int32Array;
   private readonly ds: Float64Array;
-  private readonly cellOf: Int32Array;
-  private fill = new Int32Array(0);
-  private cellStart: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private cellPairs: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private readonly grid = [0, 0, 0];
-  /** Grids met so far (the reach, hence the grid, changes from step to step): cell-start scratch and cell pairs. */
-  private readonly layouts = new Map<string, { start: Int32Array; pairs: Int32Array }>();
+  private readonly cells: CellGrid;
 
   constructor(model: ParticlesModel) {
     const N = model.speciesOf.length, d = model.dimension, S = model.species.length;
@@ -91,7 +86,7 @@ export class PairHeatLedger {
     this.dx = new Float64Array(3 * N);
     this.ss = new Int32Array(N);
     this.ds = new Float64Array(N);
-    this.cellOf = new Int32Array(N);
+    this.cells = new CellGrid(d, this.L, N);
   }
 
   /**
@@ -112,7 +107,7 @@ export class PairHeatLedger {
     const reach = this.cut + 2 * Math.sqrt(maxStep2);
     if (Number.isNaN(reach)) return 0; // a blown-up state: the run stops on it
     this.arrange(x0, x1, reach);
-    const start = this.cellStart, cp = this.cellPairs, xw = this.xw;
+    const start = this.cells.start, cp = this.cells.cellPairs, xw = this.xw;
     const Lx = this.L[0], Ly = this.L[1], Lz = this.L[2];
     const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
     const reach2 = reach * reach;
@@ -135,42 +130,13 @@ export class PairHeatLedger {
     return total;
   }
 
-  /**
-   * Sorts the particles into cells at least `reach` wide (one cell per axis in open space or when an axis would have
-   * fewer than three: every pair is then visited) and lists the cell pairs to visit, each once.
-   */
+  /** Sorts the particles into cells at least `reach` wide and gathers them in cell order. */
   private arrange(x0: Float64Array, x1: Float64Array, reach: number): void {
-    const d = this.d, N = this.N, L = this.L;
-    const n = [1, 1, 1];
-    for (let k = 0; k < d; k++) {
-      const m = L[k] === Infinity ? 1 : Math.floor(L[k] / reach);
-      n[k] = m >= 3 ? m : 1;
-    }
-    if (n[0] !== this.grid[0] || n[1] !== this.grid[1] || n[2] !== this.grid[2]) this.layout(n);
-    const ncell = n[0] * n[1] * n[2];
-    const start = this.cellStart;
-    start.fill(0);
-    if (ncell === 1) start[1] = N; // one cell (small boxes, open space): particles in their own order
-    else for (let a = 0; a < N; a++) {
-      let c = 0;
-      for (let k = 0; k < 3; k++) {
-        let idx = 0;
-        if (k < d && n[k] > 1) {
-          const u = x1[a * d + k] / L[k];
-          idx = Math.min(n[k] - 1, Math.floor((u - Math.floor(u)) * n[k]));
-        }
-        c = c * n[k] + idx;
-      }
-      this.cellOf[a] = c;
-      start[c + 1]++;
-    }
-    for (let c = 0; c < ncell; c++) start[c + 1] += start[c];
-    if (this.fill.length < ncell) this.fill = new Int32Array(ncell);
-    const fill = this.fill;
-    fill.set(start.subarray(0, ncell));
-    const xw = this.xw, dx = this.dx;
-    for (let a = 0; a < N; a++) {
-      const i = ncell === 1 ? a : fill[this.cellOf[a]]++;
+    const d = this.d, N = this.N, L = this.L, xw = this.xw, dx = this.dx;
+    this.cells.sort(x1, reach);
+    const order = this.cells.order;
+    for (let i = 0; i < N; i++) {
+      const a = order[i];
       for (let k = 0; k < 3; k++) {
         if (k < d) {
           const v = x1[a * d + k];
@@ -184,33 +150,6 @@ export class PairHeatLedger {
       this.ss[i] = this.sp[a];
       this.ds[i] = this.diffusivity[a];
     }
-  }
-
-  /** Selects the grid n[0] x n[1] x n[2] and its cell pairs (each cell with itself and each neighbour once), cached. */
-  private layout(n: number[]): void {
-    this.grid[0] = n[0];
-    this.grid[1] = n[1];
-    this.grid[2] = n[2];
-    const key = n.join(",");
-    let cached = this.layouts.get(key);
-    if (!cached) {
-      const out: number[] = [];
-      const seen = new Set<number>();
-      for (let cx = 0; cx < n[0]; cx++) for (let cy = 0; cy < n[1]; cy++) for (let cz = 0; cz < n[2]; cz++) {
-        const c = (cx * n[1] + cy) * n[2] + cz;
-        seen.clear();
-        for (let ox = -1; ox <= 1; ox++) for (let oy = -1; oy <= 1; oy++) for (let oz = -1; oz <= 1; oz++) {
-          const c2 = ((((cx + ox + n[0]) % n[0]) * n[1] + ((cy + oy + n[1]) % n[1])) * n[2]) + ((cz + oz + n[2]) % n[2]);
-          if (c2 < c || seen.has(c2)) continue; // each unordered cell pair once (grids of one cell per axis repeat)
-          seen.add(c2);
-          out.push(c, c2);
-        }
-      }
-      cached = { start: new Int32Array(n[0] * n[1] * n[2] + 1), pairs: Int32Array.from(out) };
-      this.layouts.set(key, cached);
-    }
-    this.cellStart = cached.start;
-    this.cellPairs = cached.pairs;
   }
 
   /** One pair's trapezoid error over the step (particles i, j in cell order, s1 = x_i - x_j at the end), shared into out. */

@@ -37,7 +37,6 @@ import {
   snapshotDisks,
   type DemixingParams,
   type DemixingResult,
-  type MeasuredValue,
 } from "../../studies/two-temperature/index.js";
 import { particleScatter } from "../../figures/charts.js";
 import { num, table } from "../format.js";
@@ -51,6 +50,9 @@ type Options = Partial<Record<string, string | boolean>>;
 export function pairParamsFromOptions(opts: Options): HarmonicPairParams {
   return validatePairParams(numberOptions(opts, PAIR_PARAM_NAMES));
 }
+
+/** "value ± error", flagged when the engine does not trust the error bar. */
+const pm = (m: Measured & { reliable?: boolean }) => `${num(m.value)} ± ${num(m.error, 2)}${m.reliable === false ? " (unreliable error bar)" : ""}`;
 
 const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(14)) : x);
 
@@ -105,12 +107,11 @@ function studyText(e: PairExact, sim?: PairSimulation): string {
     ["area rate <x1 o x2' - x2 o x1'>/2", e.areaRate, (p.k * (p.T1 - p.T2)) / (2 * (p.k + p.lambda))],
   ];
   if (sim) {
-    const s = (m: { value: number; error: number }) => `${num(m.value)} ± ${num(m.error, 2)}`;
     const simCol = [
-      s(sim.covariance[0][0]), s(sim.covariance[0][1]), s(sim.covariance[1][1]),
-      s({ value: -sim.heatFromBath[0].value, error: sim.heatFromBath[0].error }),
-      s({ value: -sim.heatFromBath[1].value, error: sim.heatFromBath[1].error }),
-      s(sim.entropyProduction), "", "",
+      pm(sim.covariance[0][0]), pm(sim.covariance[0][1]), pm(sim.covariance[1][1]),
+      pm({ value: -sim.heatFromBath[0].value, error: sim.heatFromBath[0].error }),
+      pm({ value: -sim.heatFromBath[1].value, error: sim.heatFromBath[1].error }),
+      pm(sim.entropyProduction), "", "",
     ];
     rows.forEach((r, i) => r.push(simCol[i]));
   }
@@ -155,7 +156,6 @@ function command(): Command {
   return c;
 }
 
-const pm = (m: Measured) => `${num(m.value)} ± ${num(m.error, 2)}`;
 
 function simulationOptions(opts: Options, defaults: { time: number; replicas: number }) {
   return {
@@ -289,7 +289,6 @@ const DEMIXING_OPTIONS: [keyof DemixingParams, string][] = [
   ["neighbourCutoff", "neighbour distance in units of the range"],
 ];
 
-const pmv = (m: MeasuredValue) => `${num(m.value)} ± ${num(m.error, 2)}${m.reliable ? "" : " (unreliable error bar)"}`;
 
 function demixingCommand(): Command {
   const c = new Command("demixing").description(
@@ -323,10 +322,10 @@ function demixingCommand(): Command {
         `Hot/cold demixing (seed 004, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
         `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
         table(["quantity", "estimate ± error"], [
-          ["psi = (f_cc - f_random)/(1 - f_random)", pmv(r.psi)],
-          [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pmv(r.coldNeighbourFraction)],
-          ["largest cold cluster / N_cold", pmv(r.largestCluster)],
-          ["entropy production (Stratonovich)", pmv(r.entropyProduction)],
+          ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
+          [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
+          ["largest cold cluster / N_cold", pm(r.largestCluster)],
+          ["entropy production (Stratonovich)", pm(r.entropyProduction)],
         ]),
         `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), seed ${p.seed}; ` +
           `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
@@ -342,7 +341,7 @@ function demixingSnapshot(r: DemixingResult, name: string) {
   return particleScatter({
     name,
     title: `Hot/cold demixing: ${p.N} disks at area fraction ${num(p.phi)}, T_hot/T_cold = ${num(p.Thot / p.Tcold)}`,
-    caption: `Replica 0 at t = ${num(p.burnIn + p.time)} after a random start; psi = ${pmv(r.psi)} over ${p.replicas} replicas.`,
+    caption: `Replica 0 at t = ${num(p.burnIn + p.time)} after a random start; psi = ${pm(r.psi)} over ${p.replicas} replicas.`,
     ...snapshotDisks(r),
   });
 }

@@ -36,6 +36,7 @@
  */
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
+import { CellGrid } from "../../stochastic/cellGrid.js";
 import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
 import { CancelledError } from "../../stochastic/safety.js";
 import { linear, reduceBatches, type Estimate } from "../../stochastic/statistics.js";
@@ -212,7 +213,7 @@ export interface NeighbourPairs {
 
 /**
  * All pairs of points closer than `cutoff` in a periodic 2D box [0, Lx) x [0, Ly) (positions may lie outside; they
- * are wrapped), by a cell list (O(N)); boxes with fewer than 3 cells per axis use all pairs. Minimum image: the
+ * are wrapped), by a cell grid (O(N); an axis with fewer than 3 cells takes all pairs along it). Minimum image: the
  * cutoff must not exceed half a box side.
  */
 export function neighbourPairs(x: Float64Array, box: ArrayLike<number>, cutoff: number): NeighbourPairs {
@@ -248,38 +249,15 @@ export function neighbourPairs(x: Float64Array, box: ArrayLike<number>, cutoff: 
     dy -= Ly * Math.round(dy / Ly);
     return dx * dx + dy * dy < c2;
   };
-  const nx = Math.floor(Lx / cutoff), ny = Math.floor(Ly / cutoff);
-  if (nx < 3 || ny < 3) {
-    for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) if (close(a, b)) push(a, b);
-    return { i: pi, j: pj, count };
-  }
-  // Counting sort by cell.
-  const cellOf = new Int32Array(N);
-  const start = new Int32Array(nx * ny + 1);
-  for (let a = 0; a < N; a++) {
-    const cx = Math.min(nx - 1, Math.floor((xs[a] / Lx) * nx));
-    const cy = Math.min(ny - 1, Math.floor((ys[a] / Ly) * ny));
-    cellOf[a] = cx * ny + cy;
-    start[cellOf[a] + 1]++;
-  }
-  for (let c = 0; c < nx * ny; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, nx * ny);
-  const order = new Int32Array(N);
-  for (let a = 0; a < N; a++) order[fill[cellOf[a]]++] = a;
-  // Each cell meets itself and half of its 8 neighbours: every pair once.
-  const OFF = [[1, -1], [1, 0], [1, 1], [0, 1]];
-  for (let cx = 0; cx < nx; cx++) for (let cy = 0; cy < ny; cy++) {
-    const c = cx * ny + cy;
+  // Each cell with itself and each neighbouring cell once (CellGrid): every pair once.
+  const grid = new CellGrid(2, [Lx, Ly], N);
+  grid.sort(x, cutoff);
+  const { order, start, cellPairs } = grid;
+  for (let m = 0; m < cellPairs.length; m += 2) {
+    const c = cellPairs[m], c2 = cellPairs[m + 1];
     for (let u = start[c]; u < start[c + 1]; u++) {
       const a = order[u];
-      for (let v = u + 1; v < start[c + 1]; v++) if (close(a, order[v])) push(a, order[v]);
-    }
-    for (const [ox, oy] of OFF) {
-      const c2c = ((cx + ox + nx) % nx) * ny + ((cy + oy + ny) % ny);
-      for (let u = start[c]; u < start[c + 1]; u++) {
-        const a = order[u];
-        for (let v = start[c2c]; v < start[c2c + 1]; v++) if (close(a, order[v])) push(a, order[v]);
-      }
+      for (let v = c === c2 ? u + 1 : start[c2]; v < start[c2 + 1]; v++) if (close(a, order[v])) push(a, order[v]);
     }
   }
   return { i: pi, j: pj, count };

@@ -104,7 +104,7 @@ describe("demixing order parameters on constructed configurations", () => {
       x[2 * a] = (3 * u() - 1) * box[0];
       x[2 * a + 1] = (3 * u() - 1) * box[1];
     }
-    for (const cutoff of [1.5, 2.3, 3.9]) {
+    for (const cutoff of [1.5, 2.3, 3.9, 4.5]) { // 4.5: three cells along x, one along y
       const p = neighbourPairs(x, box, cutoff);
       const found = new Set<string>();
       for (let k = 0; k < p.count; k++) found.add(`${Math.min(p.i[k], p.j[k])},${Math.max(p.i[k], p.j[k])}`);
