@@ -208,6 +208,7 @@ function runAndChaseCommand(): Command {
         ["contact probability (r < range)", e.contactProbability, ...(sim ? [""] : [])],
       ];
       out.push(table(["quantity", "exact", ...(sim ? ["simulated"] : [])], rows));
+      out.push(`quadrature: Simpson, estimated relative error ${num(e.quadratureError, 2)}`);
       if (sim) {
         out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
         out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);

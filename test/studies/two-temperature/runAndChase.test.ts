@@ -23,6 +23,10 @@ describe("run-and-chase, exact (quadrature over the Boltzmann law of the separat
     const Z = p.box - 2 * p.range + 2 * p.range * inside;
     expect(e.meanForce).toBeCloseTo((2 * Tm * (1 - Math.exp(-a))) / Z, 9);
     expect(e.contactProbability).toBeCloseTo((2 * p.range * inside) / Z, 9);
+    // The reported error estimate is honest: at least as large as the actual error, and small.
+    const actual = Math.abs(e.meanForce - (2 * Tm * (1 - Math.exp(-a))) / Z) / e.meanForce;
+    expect(e.quadratureError).toBeLessThan(1e-9);
+    expect(actual).toBeLessThan(Math.max(10 * e.quadratureError, 1e-9));
   });
 
   it("no chase, no heat flow and no entropy production at equal temperatures; sigma >= 0 and symmetric in T", () => {
