@@ -45,9 +45,9 @@ export interface TimeScale {
    */
   exact: boolean;
   /**
-   * The time scale of the time-step bias warning: `value` for linear models and single pairs; for crowds of
-   * particles the stiffest single term (a crowd's fastest rate is met only in rare dense contacts, while the bias
-   * comes from typical ones).
+   * The time scale of the time-step bias warning: `value` for linear models (and networks); for nonlinear particle
+   * systems the stiffest single term at a typical contact (WCA at U = T): the fastest rate is met only in rare deep
+   * or crowded contacts, while the bias comes from typical ones.
    */
   bias: number;
 }
@@ -204,6 +204,8 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
 
   // Pair curvature bounds per species pair.
   const c = new Float64Array(S * S);
+  // The curvature of typical contacts, for the bias warning: as c, but WCA at U = T.
+  const cTypical = new Float64Array(S * S);
   const rule: (PairPotential | null)[] = new Array(S * S).fill(null);
   const temperature = (s: number, t: number) => {
     const a = model.species[s], b = model.species[t];
@@ -213,6 +215,7 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
   for (const r of model.pairs) {
     const p = r.pair;
     const names = `${model.species[r.a].name}-${model.species[r.b].name}`;
+    if (r.a === r.b && n[r.a] < 2) continue; // a single particle of the species: no such pair
     let k: number;
     if (p.potential === "harmonic") {
       k = p.stiffness;
@@ -227,9 +230,10 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
       k = wcaCurvature(p.epsilon, p.sigma, u);
       constant = false;
       estimated = true;
-      terms.push(`WCA repulsion ${names} (curvature ${g((k * p.sigma ** 2) / p.epsilon)} eps/sigma^2 at U = ${REACHABLE_ENERGY} T)`);
+      terms.push(`WCA repulsion ${names} (${g((k * p.sigma ** 2) / p.epsilon)} eps/sigma^2 at U = ${REACHABLE_ENERGY} T)`);
     }
     c[r.a * S + r.b] = c[r.b * S + r.a] = k;
+    cTypical[r.a * S + r.b] = cTypical[r.b * S + r.a] = p.potential === "wca" ? wcaCurvature(p.epsilon, p.sigma, temperature(r.a, r.b)) : k;
     rule[r.a * S + r.b] = rule[r.b * S + r.a] = p;
   }
   const partners = (s: number, t: number) => (rule[s * S + t] ? n[t] - (s === t ? 1 : 0) : 0);
@@ -263,17 +267,17 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
     }
     crowd = Math.max(crowd, row);
   }
-  const crowded = crowd < value;
+  const crowded = crowd < value * (1 - 1e-9);
   if (crowded) value = crowd;
   const exact = !estimated && !crowded && (constant || N <= 2);
 
-  // Bias scale: the whole field for linear models and single pairs, else the stiffest single term.
+  // Bias scale: the whole field for linear models, else the stiffest single term at a typical contact.
   let single = 0;
   for (let s = 0; s < S; s++) {
     single = Math.max(single, e[s] / w[s]);
-    for (let t = 0; t < S; t++) if (partners(s, t) > 0) single = Math.max(single, c[s * S + t] * (1 / w[s] + 1 / w[t]));
+    for (let t = 0; t < S; t++) if (partners(s, t) > 0) single = Math.max(single, cTypical[s * S + t] * (1 / w[s] + 1 / w[t]));
   }
-  const bias = constant || N <= 2 ? value : Math.min(value, single);
+  const bias = constant ? value : Math.min(value, single);
 
   const what = overdamped ? "the largest eigenvalue of the Hessian over friction" : "the fastest normal mode";
   const list = [...new Set(terms)].join(", ");
