@@ -6,8 +6,13 @@
  *
  * Every replica: initial state (the exact stationary law for linear networks, a lattice or the given positions for
  * particles), burn-in (default 10% of the run, not measured), then the production run cut into batches for the
- * error bars (statistics.ts). The state is checked for non-finite numbers every 64 steps; a blow-up stops the run
- * with a SimulationError naming the time step limit, and no result is produced.
+ * error bars (statistics.ts). Divergence is a failure, not a result: every 64 steps the state must be finite and its
+ * energy below 10^6 times the steady state's scale (safety.ts energyScale), every production batch's mean potential
+ * energy below 100 times that scale, and every estimate and error bar finite; otherwise the run stops with a
+ * SimulationError naming the stability limit, and no result is produced. Estimates are flagged reliable only when
+ * their error bar can be trusted: statistically (statistics.ts), with dt within the stability limit, and with a
+ * time-step bias below half the error bar (computed exactly for linear models, bias.ts) or of a stated order below
+ * 10% (safety.ts biasOrder) where it cannot be computed.
  */
 import { ModelError } from "../errors.js";
 import type { NetworkSteadyState } from "../exact/network.js";
@@ -339,12 +344,10 @@ export class ReplicaRun {
   private readonly rng: Rng;
   private readonly packed: Float64Array | null;
   private readonly burnSums: Float64Array | null;
-  /** Divergence checks: the energy bound, the first production batch's mean energy, this batch's energy samples. */
+  /** Divergence checks: the bound on the energy, the scale of batch-mean energies, this batch's potential energy sum. */
   private readonly energyLimit: number;
   private readonly energyFloor: number;
-  private firstEnergy = NaN;
   private energySum = 0;
-  private energyCount = 0;
 
   constructor(private readonly plan: Plan, readonly replica: number, private readonly fieldSums: FieldSums[], batchMeans?: Float64Array) {
     const dyn = Rng.stream(plan.spec.options.seed, replica, 0);
@@ -388,6 +391,7 @@ export class ReplicaRun {
         if (this.step === nBurn) for (const fa of fields) fa.prime(st.x, st.p);
         continue;
       }
+      this.energySum += st.potential;
       if (this.inBatch % every === 0) {
         probe.sample(st, values);
         for (let k = 0; k < K; k++) sums[k] += values[k];
@@ -472,7 +476,7 @@ export class ReplicaRun {
 
   /**
    * Every 64 steps: a non-finite state is a blow-up; an energy beyond DIVERGENCE_FACTOR times the steady state's
-   * scale (or 10 times the initial energy) is a divergence. Production samples feed the per-batch growth check.
+   * scale (or 10 times the initial energy) is a divergence.
    */
   private checkState(): void {
     this.checkFinite();
@@ -480,25 +484,18 @@ export class ReplicaRun {
     if (Math.abs(e) > this.energyLimit) {
       this.diverged(`its energy reached ${g(e)}, over 10^${Math.log10(DIVERGENCE_FACTOR)} times the steady state's scale ${g(this.plan.energyScale)} (coordinates x the highest temperature)`);
     }
-    if (this.step > this.plan.nBurn) {
-      this.energySum += e;
-      this.energyCount++;
-    }
   }
 
-  /** End of a production batch: an energy that grew 100-fold above the first batch and the steady-state scale diverges. */
+  /**
+   * End of a production batch: a steady state holds an energy of order its scale (equipartition at the highest
+   * temperature, plus the bounded terms), so a batch whose mean potential energy exceeds BATCH_ENERGY_FACTOR times that scale (and
+   * the initial energy) has left it: growing without bound, or thrown about by a time step it cannot take.
+   */
   private endBatchEnergy(): void {
-    if (this.energyCount === 0) return;
-    const mean = this.energySum / this.energyCount;
+    const mean = this.energySum / this.plan.batchLength;
     this.energySum = 0;
-    this.energyCount = 0;
-    if (Number.isNaN(this.firstEnergy)) {
-      this.firstEnergy = Math.abs(mean);
-      return;
-    }
-    const floor = Math.max(this.firstEnergy, this.energyFloor);
-    if (Math.abs(mean) > GROWTH_FACTOR * floor) {
-      this.diverged(`its mean energy grew from ${g(this.firstEnergy)} in the first batch to ${g(mean)} in batch ${this.batch + 1}, over ${GROWTH_FACTOR} times the steady state's scale ${g(this.plan.energyScale)}`);
+    if (Math.abs(mean) > BATCH_ENERGY_FACTOR * this.energyFloor) {
+      this.diverged(`its mean potential energy in batch ${this.batch + 1} reached ${g(mean)}, over ${BATCH_ENERGY_FACTOR} times the steady state's scale ${g(this.plan.energyScale)}`);
     }
   }
 
@@ -524,8 +521,8 @@ export class ReplicaRun {
 
 /** An energy this many times the steady state's scale is a divergence. */
 export const DIVERGENCE_FACTOR = 1e6;
-/** A batch mean energy this many times the first batch's and the steady state's scale is a divergence. */
-export const GROWTH_FACTOR = 100;
+/** A batch-mean energy this many times the steady state's scale (and the initial energy) is a divergence. */
+export const BATCH_ENERGY_FACTOR = 100;
 
 const g = (x: number) => Number(x.toPrecision(3));
 
