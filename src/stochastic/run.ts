@@ -488,8 +488,9 @@ export class ReplicaRun {
 
   /**
    * End of a production batch: a steady state holds an energy of order its scale (equipartition at the highest
-   * temperature, plus the bounded terms), so a batch whose mean potential energy exceeds BATCH_ENERGY_FACTOR times that scale (and
-   * the initial energy) has left it: growing without bound, or thrown about by a time step it cannot take.
+   * temperature, plus the bounded terms), so a batch whose mean potential energy exceeds BATCH_ENERGY_FACTOR times
+   * that scale (and the initial energy) has left it: growing without bound, or thrown about by a time step it
+   * cannot take.
    */
   private endBatchEnergy(): void {
     const mean = this.energySum / this.plan.batchLength;

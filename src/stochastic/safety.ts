@@ -1,13 +1,18 @@
 /**
- * Time-step safety: the fastest frequency (underdamped) or relaxation rate (overdamped) of a model, the limit it
- * sets on dt, and the errors for runs that cannot work (unstable dt, a blow-up to non-finite numbers).
+ * Time-step safety: the fastest frequency (underdamped) or relaxation rate (overdamped) of the whole force field of
+ * a model, the limit it sets on dt, the stated order of the time-step bias, the energy scale of the divergence
+ * checks (run.ts), and the errors for runs that cannot work.
  *
- * Limits: BAOAB is a velocity-Verlet splitting and is unstable for omega dt >= 2 (omega the fastest harmonic
- * frequency), whatever the friction (its friction step is exact); Euler-Maruyama and Heun are unstable for
- * lambda dt >= 2 (lambda the largest curvature / friction). Those are refused. Above omega dt = 0.2 (BAOAB:
+ * Limits: BAOAB is a velocity-Verlet splitting and is unstable for omega dt >= 2 (omega the fastest normal-mode
+ * frequency, from the largest eigenvalue of M^-1/2 H M^-1/2), whatever the friction (its friction step is exact);
+ * Euler-Maruyama and Heun are unstable for lambda dt >= 2 (lambda the largest eigenvalue of Gamma^-1/2 H Gamma^-1/2).
+ * H is the Hessian of the whole potential, not its stiffest term: every pair and external term, each coordinate with
+ * its own friction or mass. Exact limits (constant Hessian: harmonic networks, harmonic pairs and traps; a single
+ * pair) are refused; upper bounds and estimates (WCA and quartic terms at the energy the dynamics reaches, crowds of
+ * short-range repulsions) are warned, and then no estimate is flagged reliable. Above omega dt = 0.2 (BAOAB:
  * kinetic temperatures biased by up to (omega dt)^2/4) or lambda dt = 0.03 (overdamped: the Stratonovich heat and
  * entropy-production estimators carry an O(lambda dt) bias, measured at about 0.4 lambda dt) the time-step bias
- * reaches the percent level, and a warning says so. See docs/stochastic.md for the measured biases.
+ * reaches the percent level, and a warning says so. See docs/stochastic.md for the derivations and measurements.
  */
 import { NessError } from "../errors.js";
 import { potentialMatrix, frictionVector } from "../exact/network.js";
@@ -125,7 +130,6 @@ export function networkTimeScale(model: NetworkModel): TimeScale {
 
 /** Closest packing fraction of spheres in 1, 2, 3 dimensions and the number of neighbours touching a sphere there. */
 const CLOSE_PACKING = [1, Math.PI / (2 * Math.sqrt(3)), Math.PI / (3 * Math.sqrt(2))];
-const KISSING = [2, 6, 12];
 const ballVolume = (d: number, r: number) => (d === 1 ? 2 * r : d === 2 ? Math.PI * r * r : (4 / 3) * Math.PI * r ** 3);
 
 /**
@@ -170,12 +174,11 @@ export function allPairsRate(e: Float64Array, c: Float64Array, n: number[], w: F
  *
  * With every pair of interacting particles counted (allPairsRate) this is an upper bound over all configurations,
  * exact for harmonic pairs and traps (constant Hessian) and for a single pair (whose largest curvatures it reaches).
- * Soft and WCA repulsions act only within their cutoff, so in a crowd a particle meets few of them at once: at most
- * the kissing number (2, 6, 12 in 1D, 2D, 3D) of neighbours that cannot overlap much (closest approach at the
- * reachable energy beyond half the cutoff), scaled by the packing fraction over close packing when the box is
- * denser than that; for penetrable ones the mean number within the cutoff plus four standard deviations (Poisson),
- * and at least the kissing number. Gershgorin's bound over such a neighbourhood (each row: its diagonal plus the
- * off-diagonal magnitudes, in the friction-weighted symmetric form) then estimates the crowd's fastest rate.
+ * Soft and WCA repulsions act only within their cutoff, so in a crowd a particle meets few of them at once
+ * (overlapCapacity: one shell of neighbours at their typical contact distance, or an ideal-gas count for penetrable
+ * ones). Gershgorin's bound over such a neighbourhood (each row: its diagonal plus the off-diagonal magnitudes, in
+ * the friction-weighted symmetric form, neighbours given to the stiffest partners first, one of them at the reachable
+ * energy and the others at a typical contact, U = T) then estimates the crowd's fastest rate.
  */
 export function particleTimeScale(model: ParticlesModel): TimeScale {
   const S = model.species.length, d = model.dimension, N = model.speciesOf.length;
@@ -247,23 +250,31 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
   // Crowds: a particle meets only a few short-range partners at once.
   for (let s = 0; s < S; s++) {
     let total = 0;
-    const slots: { v: number; max: number }[] = [];
+    const slots: { v: number; typical: number; max: number }[] = [];
     let row = e[s] / w[s];
     for (let t = 0; t < S; t++) {
       const m = partners(s, t);
       if (m === 0) continue;
-      const v = c[s * S + t] / w[s] + c[s * S + t] / Math.sqrt(w[s] * w[t]);
+      const weight = 1 / w[s] + 1 / Math.sqrt(w[s] * w[t]);
       if (shortRange(s, t)) {
         total += m;
-        slots.push({ v, max: m });
-      } else row += m * v;
+        slots.push({ v: c[s * S + t] * weight, typical: cTypical[s * S + t] * weight, max: m });
+      } else row += m * c[s * S + t] * weight;
     }
     let free = total > 0 ? Math.min(total, overlapCapacity(model, s, partners, shortRange, rule, temperature)) : 0;
-    slots.sort((a, b) => b.v - a.v);
-    for (const sl of slots) {
-      const take = Math.min(free, sl.max);
-      row += take * sl.v;
-      free -= take;
+    if (free > 0) {
+      // One neighbour at the reachable energy (the deepest contact), the others at typical contacts: the energy
+      // does not reach U = 10 T in every contact at once (this matters for WCA; soft curvatures are the same).
+      slots.sort((a, b) => b.v - a.v);
+      row += slots[0].v;
+      slots[0].max--;
+      free--;
+      slots.sort((a, b) => b.typical - a.typical);
+      for (const sl of slots) {
+        const take = Math.min(free, sl.max);
+        row += take * sl.typical;
+        free -= take;
+      }
     }
     crowd = Math.max(crowd, row);
   }
@@ -288,7 +299,15 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
     : { kind: "frequency", value: Math.sqrt(value), source, exact, bias: Math.sqrt(bias) };
 }
 
-/** Estimated number of short-range partners that can overlap a particle of species s at once (see particleTimeScale). */
+/**
+ * Estimated number of short-range partners that can overlap a particle of species s at once (see particleTimeScale):
+ * partners that repel each other sit mostly at least their typical contact distance r (U(r) = T) apart, so with
+ * rho = r / cutoff >= 1/2 they form one shell around the particle: at most 2 (1D), pi / asin(rho/2) (2D) or
+ * 0.9069 x 2 / (1 - cos asin(rho/2)) (3D, caps of half-angle asin(rho/2) packed as densely as disks), which is the
+ * kissing number 6 / 13 at rho = 1; scaled up by the packing fraction over close packing when the box is denser.
+ * Otherwise (rho < 1/2, or partners that do not repel each other) they are counted as an ideal gas: the mean number
+ * within the cutoff plus four standard deviations plus two, and at least the 2D/3D shell count at rho = 1/2.
+ */
 function overlapCapacity(
   model: ParticlesModel, s: number, partners: (s: number, t: number) => number, shortRange: (s: number, t: number) => boolean,
   rule: (PairPotential | null)[], temperature: (s: number, t: number) => number,
@@ -296,25 +315,28 @@ function overlapCapacity(
   const S = model.species.length, d = model.dimension;
   const ts: number[] = [];
   for (let t = 0; t < S; t++) if (shortRange(s, t) && partners(s, t) > 0) ts.push(t);
-  // Impenetrable: every two partners (of any partner species) repel and cannot come closer than half their cutoff.
-  let impenetrable = true;
+  let rho = 1;
   for (const t of ts) for (const t2 of ts) {
     const p = rule[t * S + t2];
     if (t === t2 && partners(s, t) < 2) continue;
-    if (!p || p.potential === "harmonic" || closestApproach(p, REACHABLE_ENERGY * temperature(t, t2)) < 0.5 * pairCutoff(p)) impenetrable = false;
+    rho = !p || p.potential === "harmonic" ? 0 : Math.min(rho, closestApproach(p, temperature(t, t2)) / pairCutoff(p));
   }
-  const kiss = KISSING[d - 1];
-  if (!model.box) return impenetrable ? kiss : Infinity;
+  const shell = (q: number) => {
+    const half = Math.asin(q / 2);
+    return d === 1 ? 2 : d === 2 ? Math.floor(Math.PI / half) : Math.floor((CLOSE_PACKING[1] * 2) / (1 - Math.cos(half)));
+  };
+  const layered = rho >= 0.5;
+  if (!model.box) return layered ? shell(rho) : Infinity;
   let volume = 1;
   for (const L of model.box) volume *= L;
-  if (impenetrable) {
+  if (layered) {
     let phi = 0;
     for (const t of ts) phi += (model.species[t].count * ballVolume(d, 0.5 * pairCutoff(rule[t * S + t] ?? rule[s * S + t]!))) / volume;
-    return Math.ceil(kiss * Math.max(1, phi / CLOSE_PACKING[d - 1]));
+    return Math.ceil(shell(rho) * Math.max(1, phi / CLOSE_PACKING[d - 1]));
   }
   let mean = 0;
   for (const t of ts) mean += (partners(s, t) * ballVolume(d, pairCutoff(rule[s * S + t]!))) / volume;
-  return Math.max(kiss, Math.ceil(mean + 4 * Math.sqrt(mean) + 2));
+  return Math.max(shell(0.5), Math.ceil(mean + 4 * Math.sqrt(mean) + 2));
 }
 
 /** True when dt is beyond the stability limit of the time scale (exact stepping has none). */
