@@ -97,6 +97,43 @@ function randomNetwork(r: Draw): NetworkModel {
   return validateNetwork({ kind: "network", dynamics, sites, pinning, springs, baths, ...(dynamics === "underdamped" ? { masses } : {}) });
 }
 
+describe("exact time-step bias of linear models (bias.ts)", () => {
+  it("large-dt runs land on exact value + timeStepBias within 4 error bars (particles, networks; Heun, EM, BAOAB)", () => {
+    const pairModel = validateParticles({
+      kind: "particles", dynamics: "overdamped", dimension: 2,
+      species: [{ name: "hot", count: 1, temperature: 5 }, { name: "cold", count: 2, temperature: 1, friction: 2 }],
+      pairs: [{ between: ["hot", "cold"], potential: "harmonic", stiffness: 1 }], external: [{ potential: "harmonic", stiffness: 1 }],
+    });
+    const chain = validateNetwork({
+      kind: "network", sites: 3, pinning: 0.5, masses: { 1: 1, 2: 2, 3: 0.5 },
+      springs: [{ between: [1, 2], stiffness: 2 }, { between: [2, 3], stiffness: 1 }],
+      baths: [{ site: 1, friction: 1, temperature: 3 }, { site: 3, friction: 0.5, temperature: 1 }],
+    });
+    const overdamped = validateNetwork({
+      kind: "network", dynamics: "overdamped", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 1 }],
+      baths: [{ site: 1, friction: 1, temperature: 2 }, { site: 2, friction: 2, temperature: 1 }],
+    });
+    const runs: [ParticlesModel | NetworkModel, "heun" | "euler-maruyama" | "baoab", number][] = [
+      [pairModel, "heun", 0.6], [pairModel, "euler-maruyama", 0.5], [chain, "baoab", 1.2], [overdamped, "euler-maruyama", 1.0],
+    ];
+    let biased = 0;
+    for (const [model, scheme, z] of runs) {
+      const ts = model.kind === "network" ? networkTimeScale(model) : particleTimeScale(model);
+      const dt = z / ts.value;
+      const r = simulateSync({ model, options: { dt, time: 20000 * dt, seed: 9, replicas: 8, scheme } });
+      for (const e of r.estimates) {
+        if (e.exact === undefined) continue;
+        expect(e.timeStepBias, `${scheme} ${e.group} ${e.name}`).toBeDefined();
+        const off = (e.value - e.exact - e.timeStepBias!) / e.error;
+        expect(Math.abs(off), `${scheme} ${e.group} ${e.name}: ${e.value} +- ${e.error}, exact ${e.exact}, bias ${e.timeStepBias}`).toBeLessThan(4);
+        if (Math.abs(e.timeStepBias!) > 4 * e.error) biased++;
+      }
+    }
+    // The biases are resolved (many error bars), so the agreement is a test of them.
+    expect(biased).toBeGreaterThan(8);
+  });
+});
+
 describe("WCA: the curvature the dynamics reaches", () => {
   const U = (r: number) => 4 * (r ** -12 - r ** -6) + 1;
   it("wcaCurvature is U'' where U = u (finite differences), 57.1 eps/sigma^2 at the cutoff, and scales with eps/sigma^2", () => {

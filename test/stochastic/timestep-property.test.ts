@@ -110,6 +110,8 @@ describe("time step up to the reported limit: no confident wrong answer (propert
         if (e.exact === undefined) continue;
         total++;
         expect(Number.isFinite(e.value) && Number.isFinite(e.error), `${c.label} ${e.group} ${e.name}`).toBe(true);
+        // Every estimate with an exact value has its exact time-step bias (src/stochastic/bias.ts).
+        expect(e.timeStepBias, `${c.label} ${e.group} ${e.name}`).toBeDefined();
         if (!e.reliable) continue;
         compared++;
         const dev = (e.value - e.exact) / e.error;
