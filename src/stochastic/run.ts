@@ -6,8 +6,13 @@
  *
  * Every replica: initial state (the exact stationary law for linear networks, a lattice or the given positions for
  * particles), burn-in (default 10% of the run, not measured), then the production run cut into batches for the
- * error bars (statistics.ts). The state is checked for non-finite numbers every 64 steps; a blow-up stops the run
- * with a SimulationError naming the time step limit, and no result is produced.
+ * error bars (statistics.ts). Divergence is a failure, not a result: every 64 steps the state must be finite and its
+ * energy below 10^6 times the steady state's scale (safety.ts energyScale), every production batch's mean potential
+ * energy below 100 times that scale, and every estimate and error bar finite; otherwise the run stops with a
+ * SimulationError naming the stability limit, and no result is produced. Estimates are flagged reliable only when
+ * their error bar can be trusted: statistically (statistics.ts), with dt within the stability limit, and with a
+ * time-step bias below half the error bar (computed exactly for linear models, bias.ts) or of a stated order below
+ * 10% (safety.ts biasOrder) where it cannot be computed.
  */
 import { ModelError } from "../errors.js";
 import type { NetworkSteadyState } from "../exact/network.js";
@@ -26,9 +31,10 @@ import type { PairHeatRule } from "./pairHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
 import {
-  CancelledError, checkTimeStep, networkTimeScale, particleStepWarnings, particleTimeScale, SimulationError,
-  type TimeScale,
+  beyondLimit, biasOrder, CancelledError, checkTimeStep, energyScale, MAX_UNKNOWN_BIAS, networkTimeScale,
+  particleStepWarnings, particleTimeScale, SimulationError, type TimeScale,
 } from "./safety.js";
+import { linearBiases } from "./bias.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
 import { exactNetwork, exactParticles, networkSystem, particleSystem } from "./system.js";
 
@@ -121,6 +127,14 @@ export interface Plan {
   /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
   kernel: FusedKernel | null;
   sampleEvery: number;
+  /** dt is beyond an estimated stability limit (exact limits are refused): no estimate is flagged reliable. */
+  unstable: boolean;
+  /** Linear models: the exact time-step bias of each estimate (NaN where unknown), or null. */
+  biases: Float64Array | null;
+  /** The stated order of the relative time-step bias (safety.ts biasOrder). */
+  biasOrder: number;
+  /** Energy scale of the steady state (equipartition plus bounded terms): the divergence checks' unit. */
+  energyScale: number;
 }
 
 /** Results of one block of replicas. */
@@ -144,16 +158,20 @@ export function preparePlan(spec: SimulationSpec): Plan {
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new ModelError(`seed must be a non-negative integer, got ${String(o.seed)}`);
   const replicas = o.replicas ?? 1;
   if (!Number.isSafeInteger(replicas) || replicas < 1) throw new ModelError(`replicas must be a positive integer, got ${String(replicas)}`);
-  const burnIn = o.burnIn ?? 0.1 * o.time;
-  if (!Number.isFinite(burnIn) || burnIn < 0) throw new ModelError(`burn-in must be >= 0, got ${String(o.burnIn)}`);
+  const burnIn = (o.burnIn ?? 0.1 * o.time) + 0; // + 0: no -0
+  if (typeof burnIn !== "number" || !Number.isFinite(burnIn) || burnIn < 0) {
+    throw new ModelError(`burn-in must be a finite number >= 0 (a time, not measured), got ${String(o.burnIn)}`);
+  }
   const model = spec.model;
   const scheme = o.scheme ?? defaultScheme(model.dynamics);
   const batches = o.batches ?? Math.min(64, Math.max(2, Math.ceil(32 / replicas)));
   if (!Number.isSafeInteger(batches) || batches < 1) throw new ModelError(`batches must be a positive integer, got ${String(o.batches)}`);
+  if (batches * replicas < 2) throw new ModelError("an error bar needs at least 2 batch values: give batches >= 2 or replicas >= 2");
   const dt = o.dt;
   const batchLength = Math.floor(o.time / dt / batches);
   const nProduction = batchLength * batches;
   const nBurn = Math.round(burnIn / dt);
+  if (!Number.isSafeInteger(nBurn)) throw new ModelError(`burn-in ${burnIn} is ${Number((burnIn / dt).toPrecision(3))} steps of dt = ${dt}, more than can be counted; give a shorter burn-in`);
   const warnings: string[] = [];
 
   let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
@@ -161,6 +179,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
   let initialize: Plan["initialize"];
   let stratonovich = false;
   let kernel: FusedKernel | null = null;
+  let linearModel: { network: NetworkModel; particles: ParticlesModel | null; fluxEstimator: FluxEstimator } | null = null;
   if (model.kind === "network") {
     const built = networkSystem(model);
     system = built.system;
@@ -172,6 +191,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
     probe = np;
     const ss = exactNetwork(model);
     exact = ss !== undefined;
+    if (exact) linearModel = { network: model, particles: null, fluxEstimator };
     estimands = np.estimands(ss);
     coordinates = np.coordinateNames();
     timeScale = networkTimeScale(model);
@@ -197,6 +217,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
     probe = pp;
     const ex = exactParticles(model, built.network);
     exact = ex !== undefined;
+    if (exact && built.network) linearModel = { network: built.network, particles: model, fluxEstimator: "stratonovich" };
     estimands = pp.estimands(ex);
     coordinates = pp.coordinateNames();
     timeScale = particleTimeScale(model);
@@ -207,6 +228,10 @@ export function preparePlan(spec: SimulationSpec): Plan {
     throw new ModelError(`scheme ${scheme} does not integrate ${model.dynamics} dynamics (use ${model.dynamics === "underdamped" ? "baoab or exact" : "heun, euler-maruyama or exact"})`);
   }
   warnings.unshift(...checkTimeStep(timeScale, scheme, dt, stratonovich));
+  const unstable = beyondLimit(timeScale, scheme, dt);
+  const biases = linearModel && !unstable
+    ? linearBiases(linearModel.network, linearModel.particles, scheme, dt, linearModel.fluxEstimator, estimands)
+    : null;
   const sampleEvery = o.sampleEvery ?? 1;
   if (!Number.isSafeInteger(sampleEvery) || sampleEvery < 1) throw new ModelError(`sampleEvery must be a positive integer, got ${String(o.sampleEvery)}`);
   if (sampleEvery > 1 && probe.needsPrevious) throw new ModelError("the Stratonovich estimators of this model need every step: remove sampleEvery (--sample-every)");
@@ -217,6 +242,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
     spec, system, scheme, dt, nBurn, nProduction, batches, batchLength, replicas,
     blockSize: Math.ceil(replicas / 64),
     probe, K: probe.size, estimands, fields, coordinates, timeScale, warnings, exact, initialize, kernel, sampleEvery,
+    unstable, biases, biasOrder: biasOrder(timeScale, scheme, dt, stratonovich), energyScale: energyScale(model, system),
   };
 }
 
@@ -318,6 +344,10 @@ export class ReplicaRun {
   private readonly rng: Rng;
   private readonly packed: Float64Array | null;
   private readonly burnSums: Float64Array | null;
+  /** Divergence checks: the bound on the energy, the scale of batch-mean energies, this batch's potential energy sum. */
+  private readonly energyLimit: number;
+  private readonly energyFloor: number;
+  private energySum = 0;
 
   constructor(private readonly plan: Plan, readonly replica: number, private readonly fieldSums: FieldSums[], batchMeans?: Float64Array) {
     const dyn = Rng.stream(plan.spec.options.seed, replica, 0);
@@ -335,6 +365,9 @@ export class ReplicaRun {
     this.fieldAcc = plan.fields.map((f) => new FieldAccumulator(f, plan.dt));
     if (plan.nBurn === 0) for (const fa of this.fieldAcc) fa.prime(this.stepper.x, this.stepper.p);
     this.checkFinite();
+    const e0 = Math.abs(this.energy());
+    this.energyLimit = DIVERGENCE_FACTOR * plan.energyScale + 10 * e0;
+    this.energyFloor = Math.max(plan.energyScale, e0);
   }
 
   get done(): boolean {
@@ -353,11 +386,12 @@ export class ReplicaRun {
     while (this.step < end) {
       st.step();
       this.step++;
-      if ((this.step & 63) === 0) this.checkFinite();
+      if ((this.step & 63) === 0) this.checkState();
       if (this.step <= nBurn) {
         if (this.step === nBurn) for (const fa of fields) fa.prime(st.x, st.p);
         continue;
       }
+      this.energySum += st.potential;
       if (this.inBatch % every === 0) {
         probe.sample(st, values);
         for (let k = 0; k < K; k++) sums[k] += values[k];
@@ -373,11 +407,12 @@ export class ReplicaRun {
           sums[k] = 0;
         }
         for (let f = 0; f < fields.length; f++) fields[f].endBatch(this.fieldSums[f]);
+        this.endBatchEnergy();
         this.batch++;
         this.inBatch = 0;
       }
     }
-    if (this.done) this.checkFinite();
+    if (this.done) this.checkState();
     return this.step - start;
   }
 
@@ -428,15 +463,76 @@ export class ReplicaRun {
     if (!Number.isFinite(s)) this.blowUp();
   }
 
+  /** Potential plus kinetic energy of the current state. */
+  private energy(): number {
+    const st = this.stepper;
+    let e = st.potential;
+    if (st.p) {
+      const m = this.plan.system.mass;
+      for (let i = 0; i < st.p.length; i++) e += (0.5 * st.p[i] * st.p[i]) / m[i];
+    }
+    return e;
+  }
+
+  /**
+   * Every 64 steps: a non-finite state is a blow-up; an energy beyond DIVERGENCE_FACTOR times the steady state's
+   * scale (or 10 times the initial energy) is a divergence.
+   */
+  private checkState(): void {
+    this.checkFinite();
+    const e = this.energy();
+    if (Math.abs(e) > this.energyLimit) {
+      this.diverged(`its energy reached ${g(e)}, over 10^${Math.log10(DIVERGENCE_FACTOR)} times the steady state's scale ${g(this.plan.energyScale)} (coordinates x the highest temperature)`);
+    }
+  }
+
+  /**
+   * End of a production batch: a steady state holds an energy of order its scale (equipartition at the highest
+   * temperature, plus the bounded terms), so a batch whose mean potential energy exceeds BATCH_ENERGY_FACTOR times
+   * that scale (and the initial energy) has left it: growing without bound, or thrown about by a time step it
+   * cannot take.
+   */
+  private endBatchEnergy(): void {
+    const mean = this.energySum / this.plan.batchLength;
+    this.energySum = 0;
+    if (Math.abs(mean) > BATCH_ENERGY_FACTOR * this.energyFloor) {
+      this.diverged(`its mean potential energy in batch ${this.batch + 1} reached ${g(mean)}, over ${BATCH_ENERGY_FACTOR} times the steady state's scale ${g(this.plan.energyScale)}`);
+    }
+  }
+
+  /** Where the run is, for messages: time since the start of the burn-in or of the production run (never negative). */
+  private where(): string {
+    const { nBurn, dt } = this.plan;
+    const t = (n: number) => Number((n * dt).toPrecision(4));
+    return this.step <= nBurn ? `during the burn-in at t = ${t(this.step)}` : `at t = ${t(this.step - nBurn)} of the production run`;
+  }
+
   private blowUp(): never {
-    const ts = this.plan.timeScale;
-    const t = (this.step - this.plan.nBurn) * this.plan.dt;
-    const limit = ts.value > 0 ? `; the stability limit from ${ts.source} is dt < ${Number((2 / ts.value).toPrecision(3))}` : "";
     throw new SimulationError(
-      `the simulation blew up (non-finite state) in replica ${this.replica} at t = ${Number(t.toPrecision(4))}${this.step <= this.plan.nBurn ? " (burn-in)" : ""}: ` +
-        `reduce dt (now ${this.plan.dt})${limit}; no result was written`,
+      `the simulation blew up (non-finite state) in replica ${this.replica} ${this.where()}: reduce dt (now ${this.plan.dt})${limitText(this.plan)}; no result was written`,
     );
   }
+
+  private diverged(what: string): never {
+    throw new SimulationError(
+      `the simulation diverged in replica ${this.replica} ${this.where()}: ${what}; reduce dt (now ${this.plan.dt})${limitText(this.plan)}; no result was written`,
+    );
+  }
+}
+
+/** An energy this many times the steady state's scale is a divergence. */
+export const DIVERGENCE_FACTOR = 1e6;
+/** A batch-mean energy this many times the steady state's scale (and the initial energy) is a divergence. */
+export const BATCH_ENERGY_FACTOR = 100;
+
+const g = (x: number) => Number(x.toPrecision(3));
+
+/** "; the stability limit ... is dt < ..." for error messages. */
+function limitText(plan: Plan): string {
+  const ts = plan.timeScale;
+  if (!(ts.value > 0)) return "";
+  const name = ts.kind === "frequency" ? "omega" : "lambda";
+  return `; the stability limit${ts.exact ? "" : " (estimated)"} is dt < 2/${name} = ${g(2 / ts.value)}, where ${name} = ${g(ts.value)} is ${ts.source}`;
 }
 
 export interface BlockHooks {
@@ -490,14 +586,71 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResul
   }
   if (at !== all.length) throw new Error("internal: missing blocks in the reduction");
   const estimates = reduceBatches(all, plan.K, plan.batches, plan.estimands);
+  const statistical = estimates.filter((e) => !e.reliable);
+  for (const e of estimates) {
+    if (!Number.isFinite(e.value) || (e.batches >= 2 && !Number.isFinite(e.error))) {
+      throw new SimulationError(
+        `the simulation diverged: the estimate "${e.group}: ${e.name}" ${Number.isFinite(e.value) ? "has no finite error bar" : "is not a finite number"}; ` +
+          `reduce dt (now ${plan.dt})${limitText(plan)}; no result was written`,
+      );
+    }
+  }
+  const biased: Estimate[] = [];
+  estimates.forEach((e, k) => {
+    const bias = plan.biases?.[k];
+    if (bias === undefined || !Number.isFinite(bias)) return;
+    e.timeStepBias = bias;
+    // Rounding in the bias (a difference of two solves) is not a bias.
+    const tiny = 1e-9 * (Math.abs(e.exact ?? 0) + Math.abs(e.value));
+    if (Math.abs(bias) > 0.5 * e.error && Math.abs(bias) > tiny) {
+      if (e.reliable) biased.push(e);
+      e.reliable = false;
+      const note = `time-step bias ${g(bias)} (exact for this linear model at dt = ${plan.dt}) exceeds half the error bar: reduce dt`;
+      e.note = e.note ? `${e.note}; ${note}` : note;
+    }
+  });
+  // Estimates whose bias is not known: not reliable once the stated order of the bias reaches MAX_UNKNOWN_BIAS.
+  const order = plan.biasOrder;
+  const unknown: Estimate[] = [];
+  if (order >= MAX_UNKNOWN_BIAS && !plan.unstable) {
+    for (const e of estimates) {
+      if (e.timeStepBias !== undefined) continue;
+      if (e.reliable) unknown.push(e);
+      e.reliable = false;
+      const note = `a time-step bias of order ${g(100 * order)}% (estimated) is not included in the error bar: reduce dt`;
+      e.note = e.note ? `${e.note}; ${note}` : note;
+    }
+  }
+  if (plan.unstable) {
+    for (const e of estimates) {
+      e.reliable = false;
+      const note = "dt exceeds the estimated stability limit";
+      e.note = e.note ? `${e.note}; ${note}` : note;
+    }
+  }
   const fields = plan.fields.map((f, k) => {
     const s = emptyFieldSums(f);
     for (const b of sorted) addFieldSums(s, b.fields[k]);
     return fieldResult(f, s);
   });
   const warnings = [...plan.warnings];
-  const unreliable = estimates.filter((e) => !e.reliable);
-  if (unreliable.length > 0) warnings.push(`${unreliable.length} estimate${unreliable.length > 1 ? "s have" : " has"} too few effective samples for a trusted error bar (${unreliable[0].note ?? "see notes"})`);
+  const count = (n: number, one: string, many: string) => `${n} estimate${n > 1 ? `s ${many}` : ` ${one}`}`;
+  if (statistical.length > 0) {
+    warnings.push(`${count(statistical.length, "has", "have")} too few effective samples for a trusted error bar (${statistical[0].note ?? "see notes"})`);
+  }
+  if (biased.length > 0) {
+    const e = biased[0];
+    warnings.push(
+      `${count(biased.length, "has", "have")} a time-step bias larger than half the error bar, so they are not flagged reliable ` +
+        `(exact for this linear model; e.g. ${e.group}: ${e.name}, bias ${g(e.timeStepBias!)} against an error bar of ${g(e.error)}): reduce dt`,
+    );
+  }
+  if (unknown.length > 0) {
+    warnings.push(
+      `${count(unknown.length, "is", "are")} not flagged reliable: at this dt their time-step bias, of order ${g(100 * order)}%, ` +
+        `cannot be computed and is not in the error bars (above ${100 * MAX_UNKNOWN_BIAS}% no estimate of unknown bias is trusted): reduce dt`,
+    );
+  }
   const model = plan.spec.model;
   return {
     name: model.name,

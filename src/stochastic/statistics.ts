@@ -5,7 +5,9 @@
  * the global mean; its error bar comes from the batch values of its linearisation about the global mean (exact for
  * linear estimands; for a covariance b_ab - m_a b_b - m_b b_a + m_a m_b), as the standard error of the mean of the
  * R x B batch values. The lag-1 correlation of consecutive batches within a replica tells whether the batches are
- * long compared with the correlation time; too few batches or correlated batches mark the estimate unreliable.
+ * long compared with the correlation time; too few batches or correlated batches mark the estimate unreliable, and
+ * so does an error bar that is not a finite number (fewer than two batch values, or values that overflow): such an
+ * estimate has no deviation from the exact value either. run.ts adds the time-step checks (stability, bias).
  */
 
 /** An estimand over the probe's scalars. */
@@ -19,19 +21,24 @@ export interface Estimate {
   /** Name within the group, e.g. "q:1 p:2" or "1 -> 2". */
   name: string;
   value: number;
-  /** One standard error (batch means). */
+  /** One standard error (batch means); NaN when it cannot be computed (then `reliable` is false). */
   error: number;
   /** Number of batch values behind the error bar. */
   batches: number;
   /** Lag-1 correlation of consecutive batch values (NaN when not measurable). */
   batchCorrelation: number;
-  /** False when the error bar cannot be trusted (too few batches, correlated batches). */
+  /**
+   * True only when the error bar is finite and can be trusted: enough batches, uncorrelated batches, and (run.ts)
+   * dt within the stability limit and, for linear models, a time-step bias below half the error bar.
+   */
   reliable: boolean;
   note?: string;
   /** Exact value (linear models), when known. */
   exact?: number;
-  /** (value - exact) / error. */
+  /** (value - exact) / error; only where the error bar is finite (and 0 < error, or value = exact). */
   deviation?: number;
+  /** Linear models: the exact time-step bias of the estimator at this dt (the scheme's mean minus the exact value). */
+  timeStepBias?: number;
 }
 
 export interface EstimandSpec {
@@ -94,6 +101,7 @@ export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerRep
     }
     const batchCorrelation = pairs >= 8 ? c / pairs / (v / rows) : NaN;
     const notes: string[] = [];
+    if (rows >= 2 && !Number.isFinite(error)) notes.push("the error bar cannot be computed (the batch values are not finite numbers)");
     if (rows < MIN_BATCHES) notes.push(`only ${rows} batch${rows === 1 ? "" : "es"}: too few effective samples for an error bar (run longer or more replicas)`);
     // Flag only a correlation that is both large and significant (its noise is about 1/sqrt(pairs)).
     if (batchCorrelation > Math.max(MAX_BATCH_CORRELATION, 3 / Math.sqrt(pairs))) {
@@ -111,7 +119,10 @@ export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerRep
     if (notes.length > 0) est.note = notes.join("; ");
     if (spec.exact !== undefined) {
       est.exact = spec.exact;
-      est.deviation = error > 0 ? (value - spec.exact) / error : value === spec.exact ? 0 : Infinity;
+      if (Number.isFinite(error) && Number.isFinite(value)) {
+        if (error > 0) est.deviation = (value - spec.exact) / error;
+        else if (value === spec.exact) est.deviation = 0;
+      }
     }
     return est;
   });

@@ -46,6 +46,8 @@ const integer = (what: string) => (v: string) => {
   return x;
 };
 
+const finite = (key: string, v: number | undefined) => (v !== undefined && Number.isFinite(v) ? { [key]: v } : {});
+
 /** The JSON document printed by `ness simulate --json`. */
 export function simulationJson(r: SimulationResult) {
   return {
@@ -62,9 +64,11 @@ export function simulationJson(r: SimulationResult) {
     steps: r.steps,
     timeScale: r.timeScale,
     exact: r.exact,
+    // Only finite numbers: an error bar or deviation that cannot be computed is left out (and reliable is false).
     estimates: r.estimates.map((e) => ({
-      group: e.group, name: e.name, value: e.value, error: e.error,
-      ...(e.exact !== undefined ? { exact: e.exact, deviation: e.deviation } : {}),
+      group: e.group, name: e.name, value: e.value, ...finite("error", e.error),
+      ...(e.exact !== undefined ? { exact: e.exact, ...finite("deviation", e.deviation) } : {}),
+      ...finite("timeStepBias", e.timeStepBias),
       batches: e.batches, reliable: e.reliable, ...(e.note ? { note: e.note } : {}),
     })),
     fields: r.fields.map((f) => ({
@@ -88,7 +92,7 @@ export function simulationText(r: SimulationResult): string {
   const header = ["quantity", "estimate", "± error"];
   if (r.exact) header.push("exact", "deviation");
   const rows = r.estimates.map((e) => {
-    const row: (string | number)[] = [`${e.group}: ${e.name}${e.reliable ? "" : " (*)"}`, num(e.value), num(e.error)];
+    const row: (string | number)[] = [`${e.group}: ${e.name}${e.reliable ? "" : " (*)"}`, num(e.value), Number.isFinite(e.error) ? num(e.error) : "-"];
     if (r.exact) {
       row.push(e.exact !== undefined ? num(e.exact) : "-");
       row.push(e.deviation !== undefined ? `${e.deviation >= 0 ? "+" : ""}${e.deviation.toFixed(1)} σ` : "-");
@@ -96,7 +100,7 @@ export function simulationText(r: SimulationResult): string {
     return row;
   });
   out.push(table(header, rows));
-  if (r.estimates.some((e) => !e.reliable)) out.push("(*) too few effective samples: the error bar is not trustworthy; run longer or with more replicas");
+  if (r.estimates.some((e) => !e.reliable)) out.push("(*) not reliable: the error bar does not cover the uncertainty (too few effective samples, a time-step bias or dt beyond the stability limit: see the warnings)");
   for (const f of r.fields) {
     let maxJ = 0;
     for (let k = 0; k < f.currentX.length; k++) maxJ = Math.max(maxJ, Math.hypot(f.currentX[k], f.currentY[k]));
