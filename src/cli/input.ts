@@ -37,7 +37,10 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
       throw new ModelError(`cannot read model file: it is ${fileKind(st)}, not a regular file`, path);
     }
     const cap = `the limit for model files is ${mb(maxBytes)}`;
-    if (st.size > maxBytes) throw new ModelError(`model file is ${mb(st.size)}; ${cap}`, path);
+    if (st.size > maxBytes) {
+      const size = mb(st.size) === mb(maxBytes) ? `${st.size} bytes` : mb(st.size);
+      throw new ModelError(`model file is ${size}; ${mb(st.size) === mb(maxBytes) ? `${cap} (${maxBytes} bytes)` : cap}`, path);
+    }
     const chunks: Buffer[] = [];
     let n = 0;
     for (;;) {
