@@ -6,6 +6,10 @@
  * once; exit hooks remove the temp file of a write in flight and the files of a figure not yet complete.
  * JavaScript sees signals only between pieces of work: a long computation in the main thread (building one figure)
  * delays the stop until it ends.
+ *
+ * Before a command takes over, bin/ness.js has a signal exit at once with 130 or 143 (exitOnSignal: start-up takes a
+ * moment and nothing has been written yet); other commands get the default (the process ends at once, even in the
+ * middle of a long computation, which a JavaScript handler could not interrupt).
  */
 import { NessError } from "../errors.js";
 
@@ -24,6 +28,23 @@ export class Interrupted extends NessError {
   }
 }
 
+const exitNow = (s: StopSignal) => {
+  process.stderr.write(`ness: interrupted by ${s} while starting: nothing written\n`);
+  process.exit(SIGNAL_EXIT[s]);
+};
+const early: Record<StopSignal, () => void> = { SIGINT: () => exitNow("SIGINT"), SIGTERM: () => exitNow("SIGTERM") };
+let exiting = false;
+
+/** On: SIGINT and SIGTERM exit at once with 130 and 143 and one line (exit hooks still run). Off: the default. */
+export function exitOnSignal(on: boolean): void {
+  if (on === exiting) return;
+  exiting = on;
+  for (const s of ["SIGINT", "SIGTERM"] as const) {
+    if (on) process.on(s, early[s]);
+    else process.removeListener(s, early[s]);
+  }
+}
+
 /**
  * Runs `work` with SIGINT and SIGTERM turned into an abort of the signal it receives. If a signal arrived, whatever
  * `work` did (finished, threw CancelledError or another error), an Interrupted error with `describe(signal)` is
@@ -39,6 +60,7 @@ export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>
     controller.abort();
   }
   for (const s of ["SIGINT", "SIGTERM"] as const) process.on(s, handlers[s]);
+  exitOnSignal(false);
   try {
     const result = await work(controller.signal);
     if (received) throw new Interrupted(received, describe(received));

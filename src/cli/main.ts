@@ -16,7 +16,7 @@ import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
 import { oneLine } from "./format.js";
-import { Interrupted } from "./interrupt.js";
+import { exitOnSignal, Interrupted } from "./interrupt.js";
 
 /** Options that name an output, by attribute name: a figure (.svg, .png, .csv), any file, or a folder. */
 const OUTPUT_OPTIONS: Record<string, "figure" | "file" | "folder"> = {
@@ -40,6 +40,9 @@ function checkOutputs(cmd: Command): void {
     else checkOutputPath(value, flag, kind);
   }
 }
+
+/** Commands that stop cleanly on SIGINT/SIGTERM (interrupt.ts). */
+const INTERRUPTIBLE = ["ness simulate", "ness reproduce"];
 
 /** The command whose error or help-on-error commander reported last (set by the output hooks below). */
 let reporting: Command | null = null;
@@ -70,7 +73,11 @@ export function program(): Command {
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
   for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c);
-  p.hook("preAction", (_root, action) => checkOutputs(action));
+  p.hook("preAction", (_root, action) => {
+    // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
+    if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);
+    checkOutputs(action);
+  });
   configure(p);
   return p;
 }
