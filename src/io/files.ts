@@ -111,7 +111,6 @@ const TEMP_NAME = /^\.(.+)\.(\d{1,10})\.([0-9a-f]{12})\.tmp$/;
 export const STALE_TEMP_AGE_MS = 24 * 3600 * 1000;
 
 function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -123,10 +122,12 @@ function processAlive(pid: number): boolean {
 /**
  * Removes temp files that an earlier ness left in `dir` when it was killed in the middle of an atomic write: only
  * names of our pattern, only regular files owned by this user, and only when the process that made them is gone
- * or they are older than STALE_TEMP_AGE_MS. Never another program's files; never a temp file of a live write.
- * Returns the names removed. Best effort: a folder that cannot be listed is left alone.
+ * or they are older than STALE_TEMP_AGE_MS (`ownPid`: also this process's, from a worker thread that was stopped).
+ * Never another program's files; never a temp file of a write in flight in this thread. Returns the names removed.
+ * Best effort: a folder that cannot be listed is left alone.
  */
-export function removeStaleTempFiles(dir: string, now = Date.now()): string[] {
+export function removeStaleTempFiles(dir: string, options: { now?: number; ownPid?: boolean } = {}): string[] {
+  const now = options.now ?? Date.now();
   const removed: string[] = [];
   let names: string[];
   try {
@@ -145,8 +146,8 @@ export function removeStaleTempFiles(dir: string, now = Date.now()): string[] {
       if (!st.isFile() || (uid !== undefined && st.uid !== uid)) continue;
       const pid = Number(m[2]);
       const old = now - st.mtimeMs > STALE_TEMP_AGE_MS;
-      if (pid === process.pid && !old) continue;
-      if (!old && processAlive(pid)) continue;
+      const stale = old || (pid === process.pid ? options.ownPid === true : !processAlive(pid));
+      if (!stale) continue;
       unlinkSync(file);
       removed.push(name);
     } catch {

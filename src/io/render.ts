@@ -108,9 +108,23 @@ export function checkFigurePath(file: string, option: string, extensions: readon
   return abs;
 }
 
+/** What a figure session is told as figures are written (a worker thread passes it on to the main thread). */
+export interface FigureEvents {
+  /** A figure is about to be written. */
+  start?(name: string): void;
+  /** One of its files is in place. */
+  file?(file: string): void;
+  /** All its files are in place. */
+  complete?(name: string): void;
+  /** Writing it failed; the files it had written are removed. */
+  failed?(name: string): void;
+}
+
 /** Figures written since a session started, and the files of the one being written. */
 export interface FigureSession {
-  signal?: AbortSignal;
+  /** True stops the session before its next figure (CancelledError). */
+  shouldStop: () => boolean;
+  events: FigureEvents;
   /** Names of the figures written completely. */
   complete: string[];
   /** Files of the figure being written (removed if the process exits before it is complete). */
@@ -126,11 +140,13 @@ function removePartialFigure(): void {
 }
 
 /**
- * Starts a figure session (one per command): writeFigure and writeFigureFile refuse to start a figure once `signal`
- * is aborted (CancelledError), record complete figures, and an exit in the middle of a figure removes its files.
+ * Starts a figure session (one per command): writeFigure and writeFigureFile refuse to start a figure once `stop`
+ * (an AbortSignal, or a predicate) says so (CancelledError), record complete figures, and an exit in the middle of
+ * a figure removes its files.
  */
-export function startFigureSession(signal?: AbortSignal): FigureSession {
-  session = { signal, complete: [], partial: [] };
+export function startFigureSession(stop?: AbortSignal | (() => boolean), events: FigureEvents = {}): FigureSession {
+  const shouldStop = typeof stop === "function" ? stop : () => stop?.aborted === true;
+  session = { shouldStop, events, complete: [], partial: [] };
   process.on("exit", removePartialFigure);
   return session;
 }
@@ -143,22 +159,27 @@ export function endFigureSession(): void {
 
 /** Writes the files of one figure as a unit: all of them, or (on an error) none. */
 async function asFigure(name: string, files: string[], write: (file: string) => Promise<void>): Promise<void> {
-  if (session?.signal?.aborted) throw new CancelledError();
+  const s = session;
+  if (s?.shouldStop()) throw new CancelledError();
+  s?.events.start?.(name);
   const done: string[] = [];
   try {
     for (const file of files) {
       await write(file);
       done.push(file);
-      session?.partial.push(file);
+      s?.partial.push(file);
+      s?.events.file?.(file);
     }
   } catch (err) {
     for (const f of done) rmSync(f, { force: true });
-    if (session) session.partial = [];
+    if (s) s.partial = [];
+    s?.events.failed?.(name);
     throw err;
   }
-  if (session) {
-    session.partial = [];
-    session.complete.push(name);
+  if (s) {
+    s.partial = [];
+    s.complete.push(name);
+    s.events.complete?.(name);
   }
 }
 

@@ -4,8 +4,8 @@
  */
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
-import { endFigureSession, startFigureSession, type FigureSession } from "../../io/render.js";
 import { interruptible } from "../interrupt.js";
+import { reproduceStudy, type ReproduceProgress } from "../reproduce.js";
 import { studies } from "../studies/index.js";
 
 export function studyCommand(): Command {
@@ -28,18 +28,14 @@ export function reproduceCommand(): Command {
       if (!study) throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
       const t0 = performance.now();
       // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.
-      let session: FigureSession | undefined;
-      const paths = await interruptible(async (signal) => {
-        session = startFigureSession(signal);
-        try {
-          return await study.reproduce({ outDir: opts.out, quick: opts.quick === true, log: (l) => console.log(l) });
-        } finally {
-          endFigureSession();
-        }
-      }, (sig) => {
-        const done = session?.complete ?? [];
-        return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}; nothing else written`;
-      });
+      const progress: ReproduceProgress = { complete: [] };
+      const paths = await interruptible(
+        (signal) => reproduceStudy(study, { outDir: opts.out, quick: opts.quick === true, log: (l) => console.log(l) }, signal, progress),
+        (sig) => {
+          const done = progress.complete;
+          return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}; nothing else written`;
+        },
+      );
       console.log(`\n${study.name}: wrote ${paths.length} files into ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });
 }
