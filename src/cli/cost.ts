@@ -82,14 +82,22 @@ export function planCost(plan: Plan, workers: number): Cost {
  * agree within 20% or the run is estimated (by `seconds`) under ANNOUNCE_SECONDS, and after CALIBRATION_MAX_MS at
  * the latest (under 3% of a run long enough to need it). The steps run are thrown away.
  */
-export async function secondsPerStep(plan: Plan, seconds: (perStep: number) => number = () => 0): Promise<number> {
+export async function secondsPerStep(plan: Plan, seconds: (perStep: number) => number = () => 0, signal?: AbortSignal): Promise<number> {
   let steps = 0, windowSteps = 0;
   const t0 = performance.now();
   let windowStart = t0;
   const rates: number[] = []; // seconds per step of each window
   const perStep = () => (rates.length > 0 ? rates[rates.length - 1] : (performance.now() - t0) / 1000 / Math.max(1, steps));
+  let lastPause = t0;
   try {
     await runBlock(plan, 0, 1, {
+      signal,
+      // Let the event loop see Ctrl-C now and then (a signal aborts the measurement and the run).
+      pause: async () => {
+        if (performance.now() - lastPause < 50) return;
+        lastPause = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      },
       onProgress: (n) => {
         steps += n;
         windowSteps += n;
@@ -110,7 +118,7 @@ export async function secondsPerStep(plan: Plan, seconds: (perStep: number) => n
       },
     });
   } catch (err) {
-    if (!(err instanceof CancelledError)) throw err;
+    if (!(err instanceof CancelledError) || signal?.aborted) throw err;
   }
   return perStep();
 }
@@ -118,9 +126,12 @@ export async function secondsPerStep(plan: Plan, seconds: (perStep: number) => n
 /**
  * Checks a plan before it runs: refuses what cannot be counted or held in memory, and (unless `force`) what is
  * estimated to take more than MAX_SECONDS. Returns the cost, with the time estimate when the run is large enough to
- * measure it (CALIBRATE_ABOVE).
+ * measure it (above `calibrateAbove` steps x dof, default CALIBRATE_ABOVE); `signal` aborts the measurement.
  */
-export async function checkCost(plan: Plan, workers: number, force: boolean, calibrateAbove = CALIBRATE_ABOVE): Promise<Cost> {
+export async function checkCost(
+  plan: Plan, workers: number, force: boolean, options: { calibrateAbove?: number; signal?: AbortSignal } = {},
+): Promise<Cost> {
+  const calibrateAbove = options.calibrateAbove ?? CALIBRATE_ABOVE;
   const c = planCost(plan, workers);
   const tooMany = `: shorten --time or --burn-in, use a larger --dt or fewer --replicas`;
   if (!Number.isSafeInteger(c.stepsPerReplica) || !Number.isSafeInteger(c.stepsPerReplica * c.replicas)) {
@@ -137,7 +148,7 @@ export async function checkCost(plan: Plan, workers: number, force: boolean, cal
     // Blocks of blockSize replicas run one after another on each of the parallel threads.
     const rounds = Math.ceil(planBlocks(plan).length / c.parallel);
     const seconds = (perStep: number) => rounds * plan.blockSize * c.stepsPerReplica * perStep;
-    c.seconds = seconds(await secondsPerStep(plan, seconds));
+    c.seconds = seconds(await secondsPerStep(plan, seconds, options.signal));
   }
   if (!force && c.seconds !== undefined && c.seconds > MAX_SECONDS) {
     throw new ModelError(`this run is estimated at ${describeCost(c)}, over the limit of ${MAX_SECONDS / 3600} hour${tooMany}, or pass --force`);

@@ -31,7 +31,7 @@ describe("cost of a simulation", () => {
       let measured = 0;
       const withCost = await simulate(spec, {
         onPlan: async (plan) => {
-          measured = (await checkCost(plan, 1, false, 0)).seconds!;
+          measured = (await checkCost(plan, 1, false, { calibrateAbove: 0 })).seconds!;
         },
       });
       expect(measured).toBeGreaterThan(0);

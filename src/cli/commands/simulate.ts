@@ -196,7 +196,7 @@ export function simulateCommand(): Command {
             runner,
             onPlan: async (plan) => {
               total = plan.replicas * (plan.nBurn + plan.nProduction);
-              const cost = await checkCost(plan, workers, raw.force === true);
+              const cost = await checkCost(plan, workers, raw.force === true, { signal });
               if (cost.seconds !== undefined && cost.seconds > ANNOUNCE_SECONDS) console.error(`ness: estimated cost: ${describeCost(cost)}`);
               bar.label(`simulating ${num(cost.stepsPerReplica * cost.replicas, 3)} steps x ${cost.dof} dof${cost.seconds !== undefined ? ` (estimated ${duration(cost.seconds)})` : ""}`);
             },
@@ -206,7 +206,7 @@ export function simulateCommand(): Command {
               bar.onProgress(d, t);
             },
           }),
-          (sig) => `interrupted by ${sig} ${total > 0 ? `after ${num((100 * done) / total, 2)}% of the steps` : "before the run"}: no result printed`,
+          (sig) => `interrupted by ${sig} ${done > 0 ? `after ${num((100 * done) / total, 2)}% of the steps` : "before the first step"}: no result printed`,
         );
         bar.stop();
         for (const w of result.warnings) warn(w);
