@@ -1,5 +1,5 @@
 /**
- * Plain-text output for the terminal: aligned tables and compact numbers.
+ * Plain-text output for the terminal: aligned tables, compact numbers, one-line messages and warnings on stderr.
  */
 
 /** Compact number: 4 significant digits, exponent form for very small or large magnitudes. */
@@ -19,4 +19,18 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const line = (r: string[]) =>
     r.map((c, k) => (numeric[k] ? c.padStart(width[k]) : c.padEnd(width[k]))).join("  ").trimEnd();
   return [line(header), width.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
+}
+
+/**
+ * A message as one printable line: line breaks and tabs become spaces, other control characters (a terminal escape
+ * in a site name, say) are shown as \xHH instead of being sent to the terminal.
+ */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\r\n\t]+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`).trim();
+}
+
+/** A warning on stderr, `ness: warning: ...` (never on stdout, where it would mix with the results). */
+export function warn(message: string): void {
+  console.error(`ness: warning: ${oneLine(message)}`);
 }

@@ -1,40 +1,128 @@
 /**
  * The `ness` command line: parses arguments, runs one command, and turns user-facing errors into one line on
  * stderr and a non-zero exit code (no stack traces for bad input).
+ *
+ * The error contract: bad input (a file, an option, a misspelt command) prints one line `ness: ...` on stderr,
+ * exits 1 and writes nothing; `--help` and `--version` print to stdout and exit 0; a command stopped by SIGINT or
+ * SIGTERM exits 130 or 143 (interrupt.ts); anything else is a bug (bin/ness.js: "internal error", exit 70).
+ * Commander's usage errors become that one line too (a suggestion for a misspelt option or command on the same
+ * line). Output files named by options (--figure, --psd, --csv, --snapshot, --out) are checked before any work.
  */
 import { Command, CommanderError } from "commander";
 import { NessError } from "../errors.js";
+import { checkOutputPath } from "../io/files.js";
+import { checkFigurePath } from "../io/render.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
+import { oneLine } from "./format.js";
+import { exitOnSignal, Interrupted } from "./interrupt.js";
+
+/** Options that name an output, by attribute name: a figure (.svg, .png, .csv), any file, or a folder. */
+const OUTPUT_OPTIONS: Record<string, "figure" | "file" | "folder"> = {
+  figure: "figure",
+  psd: "figure",
+  csv: "file",
+  snapshot: "file",
+  out: "folder",
+};
+
+/** Checks every output option of the command about to run (before its action does any work). */
+function checkOutputs(cmd: Command): void {
+  const opts = cmd.opts() as Record<string, unknown>;
+  for (const option of cmd.options) {
+    const name = option.attributeName();
+    const kind = OUTPUT_OPTIONS[name];
+    const value = opts[name];
+    if (kind === undefined || typeof value !== "string") continue;
+    const flag = option.long ?? `--${name}`;
+    if (kind === "figure") checkFigurePath(value, flag);
+    else checkOutputPath(value, flag, kind);
+  }
+}
+
+/** Commands that stop cleanly on SIGINT/SIGTERM (interrupt.ts). */
+const INTERRUPTIBLE = ["ness simulate", "ness reproduce"];
+
+/** The command whose error or help-on-error commander reported last (set by the output hooks below). */
+let reporting: Command | null = null;
+
+function path(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+/** Exit override, no help dump after errors, suggestions on, and errors kept for main() to print as one line. */
+function configure(cmd: Command): void {
+  cmd
+    .exitOverride()
+    .showHelpAfterError(false)
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeErr: () => void (reporting = cmd),
+      outputError: () => void (reporting = cmd),
+    });
+  for (const sub of cmd.commands) configure(sub);
+}
 
 export function program(): Command {
   const p = new Command("ness")
     .description("Nonequilibrium steady states of systems coupled to heat baths at different temperatures")
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)")
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
-    .enablePositionalOptions()
-    .exitOverride();
-  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c.exitOverride());
+    .enablePositionalOptions();
+  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c);
+  p.hook("preAction", (_root, action) => {
+    // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
+    if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);
+    checkOutputs(action);
+  });
+  configure(p);
   return p;
+}
+
+/** Commander's message as one line: "error: unknown option '--x'\n(Did you mean --y?)" -> "unknown option '--x' (did you mean --y?)". */
+function usageLine(err: CommanderError): string {
+  let line = oneLine(err.message.replace(/^error:\s*/, "").replace(/\n\(Did you mean/g, " (did you mean"));
+  const cmd = reporting as Command | null;
+  if (cmd && err.code === "commander.unknownCommand" && !/did you mean/.test(line)) {
+    line += ` (${path(cmd)} takes ${cmd.commands.map((c) => c.name()).join(", ")})`;
+  } else if (cmd && err.code === "commander.unknownOption" && !/did you mean/.test(line)) {
+    line += ` (see ${path(cmd)} --help)`;
+  }
+  return line;
 }
 
 /** Runs the CLI on process-style argv; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  reporting = null;
   try {
     await program().parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode; // commander already printed help, version or the usage error
+      if (err.exitCode === 0) return 0; // --help, --version: printed on stdout
+      if (err.code === "commander.help" || err.code === "commander.executeSubCommandAsync") {
+        // A command that needs a subcommand was given none.
+        const cmd = reporting as Command | null;
+        const subs = cmd ? cmd.commands.map((c) => c.name()).join(", ") : "";
+        console.error(`ness: ${cmd ? `${path(cmd)} needs a command: ${subs}` : "missing command"} (see ${cmd ? path(cmd) : "ness"} --help)`);
+        return 1;
+      }
+      console.error(`ness: ${usageLine(err)}`);
+      return 1;
+    }
+    if (err instanceof Interrupted) {
+      console.error(`ness: ${oneLine(err.message)}`);
+      return err.exitCode;
     }
     if (err instanceof NessError) {
-      console.error(`ness: ${err.message}`);
+      console.error(`ness: ${oneLine(err.message)}`);
       return 1;
     }
     if (err instanceof Error && (err as NodeJS.ErrnoException).code && (err as NodeJS.ErrnoException).syscall) {
-      console.error(`ness: ${err.message}`);
+      console.error(`ness: ${oneLine(err.message)}`);
       return 1;
     }
     throw err;

@@ -1,17 +1,45 @@
 /**
- * Parsing numeric command-line option values: a number, a positive number or a bounded integer, or a ModelError
- * naming the option (the CLI prints it as one line and exits 1).
+ * Parsing numeric command-line option values: a finite number, optionally an integer and within a range, or a
+ * ModelError naming the option (the CLI prints it as one line and exits 1). '', NaN, Infinity, hexadecimal or
+ * trailing garbage are refused; so is an integer option beyond 2^53 (it could not be counted exactly).
  */
 import { ModelError } from "../errors.js";
 
-type OptionValue = string | boolean | undefined;
+type OptionValue = string | boolean | number | undefined;
 
-/** A finite number from an option value (undefined when the option is absent). */
-export function numberOption(value: OptionValue, option: string): number | undefined {
+/** Bounds on an option's value; `above` is a strict lower bound (e.g. 0 for "> 0"). */
+export interface NumberRange {
+  /** value >= min */
+  min?: number;
+  /** value > above */
+  above?: number;
+  /** value <= max */
+  max?: number;
+  integer?: boolean;
+}
+
+/** Decimal numbers only (Number() also takes '0x10', '0b1', ' ' and 'Infinity'). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A finite number from an option value within `range` (undefined when the option is absent). */
+export function numberOption(value: OptionValue, option: string, range: NumberRange = {}): number | undefined {
   if (value === undefined) return undefined;
+  if (typeof value === "boolean") throw new ModelError(`${option} needs a value`);
   const s = String(value).trim();
+  if (s === "") throw new ModelError(`${option} must be a number, got ''`);
   const x = Number(s);
-  if (s === "" || !Number.isFinite(x)) throw new ModelError(`${option} must be a number, got '${String(value)}'`);
+  if (/^[+-]?(infinity|inf)$/i.test(s) || (DECIMAL.test(s) && !Number.isFinite(x))) {
+    throw new ModelError(`${option} must be a finite number, got '${s}'`);
+  }
+  if (!DECIMAL.test(s) || !Number.isFinite(x)) throw new ModelError(`${option} must be a number, got '${s}'`);
+  const { min, above, max, integer } = range;
+  if (integer && !Number.isInteger(x)) throw new ModelError(`${option} must be an integer, got '${s}'`);
+  if (integer && !Number.isSafeInteger(x)) throw new ModelError(`${option} must be an integer below 2^53, got '${s}'`);
+  if (above !== undefined && !(x > above)) {
+    throw new ModelError(`${option} must be ${above === 0 && !integer ? "a positive number" : `> ${above}`}, got '${s}'`);
+  }
+  if (min !== undefined && x < min) throw new ModelError(`${option} must be ${integer ? "an integer " : ""}>= ${min}, got '${s}'`);
+  if (max !== undefined && x > max) throw new ModelError(`${option} must be ${integer ? "an integer " : ""}<= ${max}, got '${s}'`);
   return x;
 }
 
@@ -26,7 +54,7 @@ export function positiveOption(value: OptionValue, option: string): number | und
 export function integerOption(value: OptionValue, option: string, min: number): number | undefined {
   const x = numberOption(value, option);
   if (x === undefined) return undefined;
-  if (!Number.isInteger(x) || x < min) throw new ModelError(`${option} must be an integer >= ${min}, got ${String(value)}`);
+  if (!Number.isSafeInteger(x) || x < min) throw new ModelError(`${option} must be an integer >= ${min}, got ${String(value)}`);
   return x;
 }
 

@@ -1,13 +1,16 @@
 // Node-only figure rendering: a linkedom document for the browser-safe figure
 // code, SVG serialisation, PNG conversion with resvg and bundled DejaVu fonts,
-// and writing a figure's SVG/PNG/CSV files atomically.
-import { readdirSync } from "node:fs";
+// and writing a figure's SVG/PNG/CSV files atomically. A figure session (the
+// CLI's reproduce and simulate) stops before the next figure once cancelled and
+// knows which figures are complete; a figure is written whole or not at all.
+import { readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
 import { FONT_FAMILY, SVG_NS, type Figure } from "../figures/figure.js";
-import { tableToCsv, writeFileAtomic } from "./files.js";
+import { CancelledError } from "../stochastic/safety.js";
+import { checkOutputPath, FileError, tableToCsv, writeFileAtomic } from "./files.js";
 
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 
@@ -83,6 +86,103 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   return resvg.render().asPng();
 }
 
+/** The extensions `writeFigureFile` writes (PDF and JPEG are not supported: SVG is the vector format). */
+export const FIGURE_EXTENSIONS = [".svg", ".png", ".csv"] as const;
+
+function unknownExtension(file: string, option?: string): FileError {
+  const ext = path.extname(file);
+  const what = ext === "" ? "no extension" : `unknown extension '${ext}'`;
+  return new FileError(`${option ? `${option} ${file}` : `cannot write ${file}`}: ${what} (use .svg, .png or .csv)`);
+}
+
+/**
+ * Checks a figure file named by a command-line option before any work: a supported extension (.svg, .png, .csv)
+ * and a writable place (checkOutputPath). Throws a FileError naming the option.
+ */
+export function checkFigurePath(file: string, option: string, extensions: readonly string[] = FIGURE_EXTENSIONS): string {
+  const abs = checkOutputPath(file, option, "file");
+  if (!extensions.includes(path.extname(file).toLowerCase())) {
+    if (extensions === FIGURE_EXTENSIONS) throw unknownExtension(file, option);
+    throw new FileError(`${option} ${file}: unknown extension '${path.extname(file)}' (use ${extensions.join(", ")})`);
+  }
+  return abs;
+}
+
+/** What a figure session is told as figures are written (a worker thread passes it on to the main thread). */
+export interface FigureEvents {
+  /** A figure is about to be written. */
+  start?(name: string): void;
+  /** One of its files is in place. */
+  file?(file: string): void;
+  /** All its files are in place. */
+  complete?(name: string): void;
+  /** Writing it failed; the files it had written are removed. */
+  failed?(name: string): void;
+}
+
+/** Figures written since a session started, and the files of the one being written. */
+export interface FigureSession {
+  /** True stops the session before its next figure (CancelledError). */
+  shouldStop: () => boolean;
+  events: FigureEvents;
+  /** Names of the figures written completely. */
+  complete: string[];
+  /** Files of the figure being written (removed if the process exits before it is complete). */
+  partial: string[];
+}
+
+let session: FigureSession | null = null;
+
+function removePartialFigure(): void {
+  if (!session) return;
+  for (const f of session.partial) rmSync(f, { force: true });
+  session.partial = [];
+}
+
+/**
+ * Starts a figure session (one per command): writeFigure and writeFigureFile refuse to start a figure once `stop`
+ * (an AbortSignal, or a predicate) says so (CancelledError), record complete figures, and an exit in the middle of
+ * a figure removes its files.
+ */
+export function startFigureSession(stop?: AbortSignal | (() => boolean), events: FigureEvents = {}): FigureSession {
+  const shouldStop = typeof stop === "function" ? stop : () => stop?.aborted === true;
+  session = { shouldStop, events, complete: [], partial: [] };
+  process.on("exit", removePartialFigure);
+  return session;
+}
+
+/** Ends the figure session started by startFigureSession. */
+export function endFigureSession(): void {
+  process.removeListener("exit", removePartialFigure);
+  session = null;
+}
+
+/** Writes the files of one figure as a unit: all of them, or (on an error) none. */
+async function asFigure(name: string, files: string[], write: (file: string) => Promise<void>): Promise<void> {
+  const s = session;
+  if (s?.shouldStop()) throw new CancelledError();
+  s?.events.start?.(name);
+  const done: string[] = [];
+  try {
+    for (const file of files) {
+      await write(file);
+      done.push(file);
+      s?.partial.push(file);
+      s?.events.file?.(file);
+    }
+  } catch (err) {
+    for (const f of done) rmSync(f, { force: true });
+    if (s) s.partial = [];
+    s?.events.failed?.(name);
+    throw err;
+  }
+  if (s) {
+    s.partial = [];
+    s.complete.push(name);
+    s.events.complete?.(name);
+  }
+}
+
 export type FigureFormat = "svg" | "png" | "csv";
 
 export interface WriteFigureOptions {
@@ -99,34 +199,27 @@ export async function writeFigure(figure: Figure, outDir: string, options: Write
       throw new Error(`writeFigure("${figure.name}"): unknown format "${String(f)}" (use "svg", "png" or "csv")`);
     }
   }
-  const written: string[] = [];
+  const written = formats.map((format) => path.join(outDir, `${figure.name}.${format}`));
   let svg: string | undefined;
-  for (const format of formats) {
-    const file = path.join(outDir, `${figure.name}.${format}`);
+  await asFigure(figure.name, written, async (file) => {
+    const format = path.extname(file).slice(1);
     if (format === "csv") {
       await writeFileAtomic(file, tableToCsv(figure.table));
     } else {
       svg ??= renderSvg(figure);
       await writeFileAtomic(file, format === "svg" ? svg : svgToPng(svg, { scale: options.scale }));
     }
-    written.push(file);
-  }
+  });
   return written;
 }
 
 /** Write one file of a figure, the format chosen by the extension (.svg, .png or .csv). */
 export async function writeFigureFile(figure: Figure, file: string, options: PngOptions = {}): Promise<void> {
   const ext = path.extname(file).toLowerCase();
-  switch (ext) {
-    case ".svg":
-      return writeFileAtomic(file, renderSvg(figure));
-    case ".png":
-      return writeFileAtomic(file, svgToPng(renderSvg(figure), options));
-    case ".csv":
-      return writeFileAtomic(file, tableToCsv(figure.table));
-    default:
-      throw new Error(
-        `cannot write figure "${figure.name}" to ${file}: unknown extension "${ext}" (use .svg, .png or .csv)`,
-      );
-  }
+  if (!(FIGURE_EXTENSIONS as readonly string[]).includes(ext)) throw unknownExtension(file);
+  await asFigure(figure.name, [file], async () => {
+    if (ext === ".svg") await writeFileAtomic(file, renderSvg(figure));
+    else if (ext === ".png") await writeFileAtomic(file, svgToPng(renderSvg(figure), options));
+    else await writeFileAtomic(file, tableToCsv(figure.table));
+  });
 }

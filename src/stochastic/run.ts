@@ -681,6 +681,8 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where blocks run; default in process, one after another. */
   runner?: BlockRunner;
+  /** Called with the prepared plan before any step is run (the CLI estimates the cost here; throwing refuses the run). */
+  onPlan?: (plan: Plan) => void | Promise<void>;
 }
 
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -688,6 +690,7 @@ const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /** Simulates the spec: every replica, every estimate with its error bar. */
 export async function simulate(spec: SimulationSpec, options: RunOptions = {}): Promise<SimulationResult> {
   const plan = preparePlan(spec);
+  await options.onPlan?.(plan);
   const total = plan.replicas * (plan.nBurn + plan.nProduction);
   let done = 0;
   const hooks: BlockHooks = {

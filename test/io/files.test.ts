@@ -1,9 +1,15 @@
 // Atomic file writes and CSV serialisation.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, symlinkSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { tableToCsv, writeCsv, writeFileAtomic } from "../../src/io/files.js";
+import {
+  checkOutputPath, FileError, removeStaleTempFiles, STALE_TEMP_AGE_MS, tableToCsv, writeCsv, writeFileAtomic,
+} from "../../src/io/files.js";
+
+const root = new URL("../../", import.meta.url).pathname;
+const built = existsSync(path.join(root, "dist", "io", "files.js"));
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), "ness-io-"));
 
@@ -77,5 +83,116 @@ describe("writeCsv", () => {
     await expect(writeCsv(path.join(dir, "bad.csv"), { columns: ["x"], rows: [[NaN]] })).rejects.toThrow(/column "x"/);
     expect(existsSync(path.join(dir, "bad.csv"))).toBe(false);
     expect(readdirSync(dir)).toEqual(["ok.csv"]);
+  });
+});
+
+/** A PID that is not running (the largest PID the kernel would hand out is far below it). */
+const DEAD_PID = 2 ** 22 + 12345;
+
+describe("stale temp files", () => {
+  it("removes ours whose process is gone or that are older than a day; keeps everything else", () => {
+    const dir = tmp();
+    const names = {
+      dead: `.out.csv.${DEAD_PID}.0123456789ab.tmp`,
+      alive: ".out.csv.1.0123456789ab.tmp", // PID 1 is always running
+      mine: `.out.csv.${process.pid}.0123456789ab.tmp`,
+      oldAlive: ".fig.png.1.abcdefabcdef.tmp",
+      otherTool: ".out.csv.tmp",
+      shortHex: `.out.csv.${DEAD_PID}.abc.tmp`,
+      noDot: `out.csv.${DEAD_PID}.0123456789ab.tmp`,
+      upperHex: `.out.csv.${DEAD_PID}.0123456789AB.tmp`,
+      result: "out.csv",
+    };
+    for (const n of Object.values(names)) writeFileSync(path.join(dir, n), "x");
+    const folder = `.sub.${DEAD_PID}.0123456789ab.tmp`;
+    mkdirSync(path.join(dir, folder)); // a folder with our name pattern: not ours to remove
+    const link = `.link.${DEAD_PID}.0123456789ab.tmp`;
+    symlinkSync(path.join(dir, "out.csv"), path.join(dir, link)); // a symbolic link: not ours either
+    const old = (Date.now() - STALE_TEMP_AGE_MS - 60_000) / 1000;
+    utimesSync(path.join(dir, names.oldAlive), old, old);
+    const removed = removeStaleTempFiles(dir).sort();
+    expect(removed).toEqual([names.dead, names.oldAlive].sort());
+    const left = readdirSync(dir).sort();
+    expect(left).toEqual([names.alive, names.mine, names.otherTool, names.shortHex, names.noDot, names.upperHex, names.result, folder, link].sort());
+  });
+
+  it("the first write into a folder cleans it; a missing folder is no error", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, `.a.svg.${DEAD_PID}.ffffffffffff.tmp`), "partial");
+    await writeFileAtomic(path.join(dir, "b.svg"), "<svg/>");
+    expect(readdirSync(dir)).toEqual(["b.svg"]);
+    expect(removeStaleTempFiles(path.join(dir, "nothere"))).toEqual([]);
+  });
+
+  it.skipIf(!built)("a process killed in the middle of a write leaves a temp file; the next write there removes it", { timeout: 30_000 }, async () => {
+    const dir = tmp();
+    // A child writes chunks that never end, then is killed with SIGKILL (no handler, no exit hook runs).
+    const script = `
+      import { writeFileAtomic } from ${JSON.stringify(path.join(root, "dist", "io", "files.js"))};
+      async function* forever() { yield "a,b\\n"; console.log("writing"); for (;;) { await new Promise((r) => setTimeout(r, 50)); yield "1,2\\n"; } }
+      await writeFileAtomic(${JSON.stringify(path.join(dir, "data.csv"))}, forever());
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve) => child.stdout.on("data", () => resolve()));
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.on("close", resolve));
+    const left = readdirSync(dir);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(new RegExp(`^\\.data\\.csv\\.${child.pid}\\.[0-9a-f]{12}\\.tmp$`));
+    await writeFileAtomic(path.join(dir, "other.csv"), "x\n1\n");
+    expect(readdirSync(dir)).toEqual(["other.csv"]);
+  });
+});
+
+describe("checkOutputPath", () => {
+  it("accepts a new file in an existing or missing folder without creating anything", () => {
+    const dir = tmp();
+    expect(checkOutputPath(path.join(dir, "x.png"), "--figure", "file")).toBe(path.join(dir, "x.png"));
+    expect(checkOutputPath(path.join(dir, "a", "b", "x.png"), "--figure", "file")).toBe(path.join(dir, "a", "b", "x.png"));
+    expect(checkOutputPath(path.join(dir, "sub", "..", "x.png"), "--figure", "file")).toBe(path.join(dir, "x.png"));
+    expect(checkOutputPath(path.join(dir, "new", "out"), "--out", "folder")).toBe(path.join(dir, "new", "out"));
+    expect(checkOutputPath(dir, "--out", "folder")).toBe(dir);
+    writeFileSync(path.join(dir, "old.csv"), "x");
+    expect(checkOutputPath(path.join(dir, "old.csv"), "--csv", "file")).toBe(path.join(dir, "old.csv"));
+    expect(readdirSync(dir)).toEqual(["old.csv"]);
+  });
+
+  it("refuses, naming the option: empty, a kernel file system, the wrong type, a file in the way", () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "file"), "x");
+    mkdirSync(path.join(dir, "folder"));
+    const cases: [string, "file" | "folder", RegExp][] = [
+      ["", "file", /^--x needs a file name, got ''$/],
+      ["  ", "folder", /^--x needs a folder name/],
+      ["/proc/x", "folder", /^--x \/proc\/x: \/proc is a kernel file system/],
+      ["/sys/kernel/x.csv", "file", /\/sys is a kernel file system/],
+      [path.join(dir, "file"), "folder", /exists and is a regular file, not a folder/],
+      [path.join(dir, "folder"), "file", /exists and is a folder, not a regular file/],
+      [path.join(dir, "folder") + "/", "file", /names a folder; give a file name/],
+      [path.join(dir, "file", "x.png"), "file", /file is a regular file, not a folder/],
+      [path.join(dir, "file", "a", "b"), "folder", /file is a regular file, not a folder/],
+      ["/dev/null", "file", /exists and is a device, not a regular file/],
+    ];
+    for (const [target, kind, message] of cases) {
+      let err: unknown;
+      try {
+        checkOutputPath(target, "--x", kind);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, target).toBeInstanceOf(FileError);
+      expect((err as Error).message, target).toMatch(message);
+    }
+    expect(readdirSync(dir).sort()).toEqual(["file", "folder"]);
+  });
+
+  it("refuses a folder reached through a link into /proc", () => {
+    const dir = tmp();
+    symlinkSync("/proc/self", path.join(dir, "proc"));
+    expect(() => checkOutputPath(path.join(dir, "proc", "x.csv"), "--csv", "file")).toThrow(/is on \/proc, a kernel file system/);
+  });
+
+  it("writeFileAtomic refuses /proc and /sys itself", async () => {
+    await expect(writeFileAtomic("/proc/ness-test", "x")).rejects.toThrow(/kernel file system/);
   });
 });

@@ -95,7 +95,7 @@ describe("writeFigure / writeFigureFile", () => {
     await writeFigureFile(network, path.join(dir, "x.csv"));
     expect(readFileSync(path.join(dir, "x.SVG"), "utf8")).toContain("<svg");
     expect(readFileSync(path.join(dir, "x.png")).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-    await expect(writeFigureFile(network, path.join(dir, "x.pdf"))).rejects.toThrow(/unknown extension ".pdf".*\.svg, \.png or \.csv/);
+    await expect(writeFigureFile(network, path.join(dir, "x.pdf"))).rejects.toThrow(/unknown extension '.pdf'.*\.svg, \.png or \.csv/);
     expect(existsSync(path.join(dir, "x.pdf"))).toBe(false);
   });
 

@@ -1,10 +1,11 @@
 /**
  * `ness simulate MODEL --time T --dt DT --seed S`: Langevin simulation of a network or particle model, every
  * estimate with its error bar and, for linear models, the exact value and the deviation in error bars.
- * Replicas run on worker threads (--workers); the result does not depend on their number. A progress bar goes to
- * stderr when it is a terminal; Ctrl-C cancels cleanly (nothing is printed on stdout).
+ * Replicas run on worker threads (--workers); the result does not depend on their number. Before the run its cost
+ * is estimated (cost.ts: refused above an hour unless --force, announced on stderr above a minute); a progress bar
+ * goes to stderr when it is a terminal; Ctrl-C or SIGTERM stops cleanly (nothing on stdout, exit 130 or 143).
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import type { FieldSpec } from "../../stochastic/fields.js";
 import type { SchemeName } from "../../stochastic/integrators.js";
@@ -12,39 +13,69 @@ import type { FluxEstimator } from "../../stochastic/linear.js";
 import type { PairHeatRule } from "../../stochastic/pairHeat.js";
 import { simulate, type SimulationResult, type SimulationSpec } from "../../stochastic/run.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
-import { num, table } from "../format.js";
+import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
+import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
+import { interruptible } from "../interrupt.js";
+import { numberOption } from "../options.js";
 import { progressBar } from "../progress.js";
 
-interface SimulateOptions {
-  time: number;
-  dt: number;
-  seed: number;
-  replicas: number;
-  workers?: number;
-  burnIn?: number;
-  scheme?: SchemeName;
-  batches?: number;
-  sampleEvery?: number;
-  fluxEstimator?: FluxEstimator;
-  pairHeat?: PairHeatRule;
+/** The options as commander hands them over (strings; parsed and checked by parseOptions). */
+interface RawOptions {
+  time?: string;
+  dt?: string;
+  seed?: string;
+  replicas?: string;
+  workers?: string;
+  burnIn?: string;
+  scheme?: string;
+  batches?: string;
+  sampleEvery?: string;
+  fluxEstimator?: string;
+  pairHeat?: string;
   field: string[];
   fieldRange?: string;
-  bins: number;
+  bins?: string;
   json?: boolean;
   progress: boolean;
+  force?: boolean;
 }
 
-const number = (what: string) => (v: string) => {
-  const x = Number(v);
-  if (v.trim() === "" || !Number.isFinite(x)) throw new InvalidArgumentError(`${what} must be a number, got '${v}'`);
-  return x;
-};
-const integer = (what: string) => (v: string) => {
-  const x = Number(v);
-  if (!Number.isSafeInteger(x)) throw new InvalidArgumentError(`${what} must be an integer, got '${v}'`);
-  return x;
-};
+/** Most worker threads accepted (a run has at most 64 blocks of replicas anyway). */
+const MAX_WORKERS = 1024;
+
+function required(value: string | undefined, flag: string, what: string): string {
+  if (value === undefined) throw new ModelError(`${flag} is required (${what})`);
+  return value;
+}
+
+/** Every option parsed and range-checked (one ModelError naming the option), before the model is read. */
+function parseOptions(o: RawOptions) {
+  const time = numberOption(required(o.time, "--time", "the production time per replica"), "--time", { above: 0 })!;
+  const dt = numberOption(required(o.dt, "--dt", "the time step"), "--dt", { above: 0 })!;
+  const seed = numberOption(required(o.seed, "--seed", "a non-negative integer: same seed, same numbers"), "--seed", { integer: true, min: 0 })!;
+  const replicas = numberOption(o.replicas ?? "1", "--replicas", { integer: true, min: 1 })!;
+  const workers = numberOption(o.workers, "--workers", { integer: true, min: 1, max: MAX_WORKERS });
+  const burnIn = numberOption(o.burnIn, "--burn-in", { min: 0 });
+  const batches = numberOption(o.batches, "--batches", { integer: true, min: 1 });
+  const sampleEvery = numberOption(o.sampleEvery, "--sample-every", { integer: true, min: 1 });
+  const bins = numberOption(o.bins ?? "40", "--bins", { integer: true, min: 1, max: 1000 })!;
+  const schemes = ["baoab", "euler-maruyama", "heun", "exact"];
+  if (o.scheme !== undefined && !schemes.includes(o.scheme)) throw new ModelError(`unknown scheme '${o.scheme}' (one of: ${schemes.join(", ")})`);
+  if (o.fluxEstimator !== undefined && !["stratonovich", "state"].includes(o.fluxEstimator)) {
+    throw new ModelError(`unknown flux estimator '${o.fluxEstimator}' (stratonovich or state)`);
+  }
+  if (o.pairHeat !== undefined && !["exact", "trapezoid"].includes(o.pairHeat)) {
+    throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (exact or trapezoid)`);
+  }
+  return {
+    time, dt, seed, replicas, workers, burnIn, batches, sampleEvery, bins,
+    scheme: o.scheme as SchemeName | undefined,
+    fluxEstimator: o.fluxEstimator as FluxEstimator | undefined,
+    pairHeat: o.pairHeat as PairHeatRule | undefined,
+    fields: parseFields(o.field, o.fieldRange, bins),
+  };
+}
 
 const finite = (key: string, v: number | undefined) => (v !== undefined && Number.isFinite(v) ? { [key]: v } : {});
 
@@ -81,7 +112,7 @@ export function simulationJson(r: SimulationResult) {
   };
 }
 
-/** Human-readable report. */
+/** Human-readable report (without the warnings: the CLI prints them on stderr). */
 export function simulationText(r: SimulationResult): string {
   const out: string[] = [];
   out.push(`${r.name ?? `${r.dynamics} ${r.kind}`} (${r.dynamics}, ${r.scheme}, dt = ${num(r.dt)})`);
@@ -107,21 +138,21 @@ export function simulationText(r: SimulationResult): string {
     out.push("", `field ${f.coordinates.join(", ")}: ${f.bins[0]}x${f.bins[1]} bins over [${f.range[0].map(num).join(", ")}] x [${f.range[1].map(num).join(", ")}], ` +
       `largest current ${num(maxJ)}, ${num(100 * f.outside)}% of samples outside (densities and currents in --json)`);
   }
-  for (const w of r.warnings) out.push(`warning: ${w}`);
-  return out.join("\n");
+  return out.join("\n"); // warnings go to stderr (the action)
 }
 
-function parseFields(opts: SimulateOptions): FieldSpec[] {
+function parseFields(field: string[], fieldRange: string | undefined, bins: number): FieldSpec[] {
   let range: FieldSpec["range"];
-  if (opts.fieldRange !== undefined) {
-    const v = opts.fieldRange.split(",").map(Number);
-    if (v.length !== 4 || !v.every(Number.isFinite)) throw new ModelError(`--field-range takes lo1,hi1,lo2,hi2, got '${opts.fieldRange}'`);
+  if (fieldRange !== undefined) {
+    const v = fieldRange.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
+    if (v.length !== 4 || !v.every(Number.isFinite)) throw new ModelError(`--field-range takes four numbers lo1,hi1,lo2,hi2, got '${fieldRange}'`);
+    if (!(v[1] > v[0] && v[3] > v[2])) throw new ModelError(`--field-range needs lo1 < hi1 and lo2 < hi2, got '${fieldRange}'`);
     range = [[v[0], v[1]], [v[2], v[3]]];
   }
-  return opts.field.map((f) => {
+  return field.map((f) => {
     const c = f.split(",").map((s) => s.trim());
-    if (c.length !== 2) throw new ModelError(`--field takes two coordinates separated by a comma (e.g. q:1,q:2), got '${f}'`);
-    return { coordinates: [c[0], c[1]], bins: [opts.bins, opts.bins], range };
+    if (c.length !== 2 || c.some((x) => x === "")) throw new ModelError(`--field takes two coordinates separated by a comma (e.g. q:1,q:2), got '${f}'`);
+    return { coordinates: [c[0], c[1]], bins: [bins, bins], range };
   });
 }
 
@@ -129,60 +160,64 @@ export function simulateCommand(): Command {
   return new Command("simulate")
     .description("Langevin simulation: every estimate with its error bar and, for linear models, the exact value")
     .argument("<model>", "network or particles model file (YAML or JSON)")
-    .requiredOption("--time <T>", "production time per replica (after the burn-in)", number("--time"))
-    .requiredOption("--dt <DT>", "time step", number("--dt"))
-    .requiredOption("--seed <S>", "random seed (non-negative integer): same seed, same numbers", integer("--seed"))
-    .option("--replicas <R>", "independent replicas", integer("--replicas"), 1)
-    .option("--workers <W>", "worker threads (default: the available cores, at most one per block)", integer("--workers"))
-    .option("--burn-in <B>", "burn-in time per replica, not measured (default 10% of --time)", number("--burn-in"))
+    .option("--time <T>", "production time per replica (after the burn-in); required")
+    .option("--dt <DT>", "time step; required")
+    .option("--seed <S>", "random seed (non-negative integer): same seed, same numbers; required")
+    .option("--replicas <R>", "independent replicas (default 1)")
+    .option("--workers <W>", "worker threads (default: the available cores, at most one per block)")
+    .option("--burn-in <B>", "burn-in time per replica, not measured (default 10% of --time)")
     .option("--scheme <name>", "baoab (underdamped), heun or euler-maruyama (overdamped), exact (linear models)")
-    .option("--batches <N>", "batches per replica for the error bars", integer("--batches"))
-    .option("--sample-every <k>", "evaluate the estimators every k steps (state-function estimators only)", integer("--sample-every"))
+    .option("--batches <N>", "batches per replica for the error bars")
+    .option("--sample-every <k>", "evaluate the estimators every k steps (state-function estimators only)")
     .option("--flux-estimator <form>", "overdamped networks: stratonovich (default) or state")
     .option("--pair-heat <rule>", "overdamped particles: trapezoid (default) or exact (each pair's heats sum to its energy change: no bias at a cutoff; slower)")
     .option("--field <a,b>", "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
       (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--field-range <lo1,hi1,lo2,hi2>", "range of the field grid (default: from the exact covariance or the box)")
-    .option("--bins <n>", "bins per axis of the field grid", integer("--bins"), 40)
+    .option("--bins <n>", "bins per axis of the field grid (default 40, at most 1000)")
+    .option("--force", "run even when the estimated time is over an hour")
     .option("--json", "print the result as JSON")
     .option("--no-progress", "no progress bar")
-    .action(async (file: string, opts: SimulateOptions) => {
+    .action(async (file: string, raw: RawOptions) => {
+      const o = parseOptions(raw);
       const model = readModelFile(file);
-      const schemes = ["baoab", "euler-maruyama", "heun", "exact"];
-      if (opts.scheme !== undefined && !schemes.includes(opts.scheme)) throw new ModelError(`unknown scheme '${opts.scheme}' (one of: ${schemes.join(", ")})`);
-      if (opts.fluxEstimator !== undefined && !["stratonovich", "state"].includes(opts.fluxEstimator)) {
-        throw new ModelError(`unknown flux estimator '${opts.fluxEstimator}' (stratonovich or state)`);
-      }
-      if (opts.pairHeat !== undefined && !["exact", "trapezoid"].includes(opts.pairHeat)) {
-        throw new ModelError(`unknown pair heat rule '${opts.pairHeat}' (exact or trapezoid)`);
-      }
-      if (opts.workers !== undefined && opts.workers < 1) throw new ModelError(`--workers must be >= 1, got ${opts.workers}`);
       const spec: SimulationSpec = {
         model,
         options: {
-          dt: opts.dt, time: opts.time, seed: opts.seed, replicas: opts.replicas, burnIn: opts.burnIn, scheme: opts.scheme,
-          batches: opts.batches, sampleEvery: opts.sampleEvery, fluxEstimator: opts.fluxEstimator,
-          pairHeat: opts.pairHeat, fields: parseFields(opts),
+          dt: o.dt, time: o.time, seed: o.seed, replicas: o.replicas, burnIn: o.burnIn, scheme: o.scheme,
+          batches: o.batches, sampleEvery: o.sampleEvery, fluxEstimator: o.fluxEstimator,
+          pairHeat: o.pairHeat, fields: o.fields,
         },
       };
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once("SIGINT", onSigint);
-      const bar = progressBar(opts.progress);
-      const workers = opts.workers ?? (opts.replicas > 1 ? undefined : 1);
-      const runner = workers === 1 ? undefined : workerRunner(workers ?? defaultWorkers());
+      const workers = o.workers ?? (o.replicas > 1 ? defaultWorkers() : 1);
+      const bar = progressBar(raw.progress);
+      let done = 0, total = 0;
+      const runner = workers === 1 ? undefined : workerRunner(workers);
       try {
-        const result = await simulate(spec, {
-          signal: controller.signal,
-          onProgress: bar.onProgress,
-          runner,
-        });
+        const result = await interruptible(
+          (signal) => simulate(spec, {
+            signal,
+            runner,
+            onPlan: async (plan) => {
+              total = plan.replicas * (plan.nBurn + plan.nProduction);
+              const cost = await checkCost(plan, workers, raw.force === true, { signal });
+              if (cost.seconds !== undefined && cost.seconds > ANNOUNCE_SECONDS) console.error(`ness: estimated cost: ${describeCost(cost)}`);
+              bar.label(`simulating ${num(cost.stepsPerReplica * cost.replicas, 3)} steps x ${cost.dof} dof${cost.seconds !== undefined ? ` (estimated ${duration(cost.seconds)})` : ""}`);
+            },
+            onProgress: (d, t) => {
+              done = d;
+              total = t;
+              bar.onProgress(d, t);
+            },
+          }),
+          (sig) => `interrupted by ${sig} ${done > 0 ? `after ${num((100 * done) / total, 2)}% of the steps` : "before the first step"}: no result printed`,
+        );
         bar.stop();
-        if (opts.json) console.log(JSON.stringify(simulationJson(result), null, 2));
+        for (const w of result.warnings) warn(w);
+        if (raw.json) console.log(JSON.stringify(simulationJson(result), null, 2));
         else console.log(simulationText(result));
       } finally {
         bar.stop();
-        process.removeListener("SIGINT", onSigint);
         await runner?.close();
       }
     });

@@ -8,7 +8,7 @@ import { networkFigure } from "../../figures/network.js";
 import { toRows } from "../../linalg/matrix.js";
 import type { NetworkModel } from "../../model/network.js";
 import { writeFigureFile } from "../../io/render.js";
-import { num, table } from "../format.js";
+import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
 
 /** The JSON document printed by `ness solve --json`. */
@@ -47,7 +47,7 @@ function bySource(model: NetworkModel, parts: number[]): Record<string, number> 
   return Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
 }
 
-/** Human-readable report. */
+/** Human-readable report (without the warnings: the CLI prints them on stderr). */
 export function steadyStateText(model: NetworkModel, ss: NetworkSteadyState): string {
   const out: string[] = [];
   const title = model.name ? `${model.name} (${ss.dynamics})` : `${ss.dynamics} network, ${ss.sites.length} sites`;
@@ -88,8 +88,7 @@ export function steadyStateText(model: NetworkModel, ss: NetworkSteadyState): st
   out.push(`energy balance residual  ${num(Math.max(0, ...ss.energyBalanceResidual))} (relative, worst site)`);
   out.push(`Lyapunov residual        ${num(ss.residual)} (relative)`);
   out.push(`relaxation time          ${num(1 / ss.slowestRate)}`);
-  for (const w of ss.warnings) out.push(`warning: ${w}`);
-  return out.join("\n");
+  return out.join("\n"); // warnings go to stderr (the action)
 }
 
 /** Figure data for the network drawing. */
@@ -117,7 +116,7 @@ export function solveCommand(): Command {
     .description("exact nonequilibrium steady state of a linear network (covariance, temperatures, heat fluxes)")
     .argument("<model>", "network model file (YAML or JSON)")
     .option("--json", "print the result as JSON")
-    .option("--figure <file>", "draw the network (sites coloured by kinetic temperature, arrows sized by flux): .svg or .png")
+    .option("--figure <file>", "draw the network (sites coloured by kinetic temperature, arrows sized by flux): .svg or .png (.csv: its data)")
     .option("--by-source", "split every flux by source bath (default when the network has <= 32 baths)")
     .option("--no-by-source", "do not split fluxes by source bath")
     .action(async (file: string, opts: { json?: boolean; figure?: string; bySource?: boolean }) => {
@@ -129,6 +128,7 @@ export function solveCommand(): Command {
       if (opts.figure) {
         await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure);
       }
+      for (const w of ss.warnings) warn(w);
       if (opts.json) console.log(JSON.stringify(steadyStateJson(model, ss), null, 2));
       else {
         console.log(steadyStateText(model, ss));

@@ -4,6 +4,8 @@
  */
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
+import { interruptible } from "../interrupt.js";
+import { reproduceStudy, type ReproduceProgress } from "../reproduce.js";
 import { studies } from "../studies/index.js";
 
 export function studyCommand(): Command {
@@ -25,7 +27,15 @@ export function reproduceCommand(): Command {
       const study = studies.find((s) => s.name === name);
       if (!study) throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
       const t0 = performance.now();
-      const paths = await study.reproduce({ outDir: opts.out, quick: opts.quick === true, log: (l) => console.log(l) });
+      // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.
+      const progress: ReproduceProgress = { complete: [] };
+      const paths = await interruptible(
+        (signal) => reproduceStudy(study, { outDir: opts.out, quick: opts.quick === true, log: (l) => console.log(l) }, signal, progress),
+        (sig) => {
+          const done = progress.complete;
+          return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}; nothing else written`;
+        },
+      );
       console.log(`\n${study.name}: wrote ${paths.length} files into ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     });
 }
