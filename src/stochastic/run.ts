@@ -170,8 +170,12 @@ export function preparePlan(spec: SimulationSpec): Plan {
   const dt = o.dt;
   const batchLength = Math.floor(o.time / dt / batches);
   const nProduction = batchLength * batches;
+  const perReplica = (o.time + burnIn) / dt;
+  if (!(perReplica <= Number.MAX_SAFE_INTEGER)) {
+    const steps = Number.isFinite(perReplica) ? `${perReplica.toExponential(2)} steps per replica` : "more steps than a number can hold";
+    throw new ModelError(`this run asks for ${steps} (time and burn-in over dt), more than can be counted (2^53): shorten the time or the burn-in, or use a larger dt`);
+  }
   const nBurn = Math.round(burnIn / dt);
-  if (!Number.isSafeInteger(nBurn)) throw new ModelError(`burn-in ${burnIn} is ${Number((burnIn / dt).toPrecision(3))} steps of dt = ${dt}, more than can be counted; give a shorter burn-in`);
   const warnings: string[] = [];
 
   let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
