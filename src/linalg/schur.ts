@@ -15,6 +15,14 @@
 
 import { type Matrix, matrix, transpose } from "./matrix.js";
 import { gemmNN, gemmNT } from "./gemm.js";
+import { addr, inMemory, scratch, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
+
+/** The kernels when every given array is a view of their memory, else null (the JavaScript loops run). */
+function kernelsFor(a: Float64Array, b?: Float64Array | null, c?: Float64Array | null): WasmRuntime | null {
+  const rt = wasm();
+  if (!rt || !inMemory(rt, a) || (b && !inMemory(rt, b)) || (c && !inMemory(rt, c))) return null;
+  return rt;
+}
 
 const EPS = 2 ** -52; // spacing of doubles at 1 (LAPACK dlamch('P'))
 const SAFE_MIN = 2 ** -1022; // smallest normal double
@@ -50,15 +58,20 @@ let warmedUp = false;
  */
 function warmUp(): void {
   warmedUp = true;
+  withWorkspace(4096, warmUpIn);
+}
+
+function warmUpIn(): void {
   const wr = new Float64Array(12),
     wi = new Float64Array(12);
   for (const n of [5, 8]) {
     for (let rep = 0; rep < 3; rep++) {
-      const a = new Float64Array(n * n);
+      const a = scratch(n * n);
       for (let i = 0; i < n * n; i++) a[i] = Math.sin(1.3 * i + rep) + (i % (n + 1) === 0 ? 0.25 * rep : 0);
       for (const withZ of [true, false]) {
-        const h = a.slice();
-        const zt = withZ ? new Float64Array(n * n) : null;
+        const h = scratch(n * n);
+        h.set(a);
+        const zt = withZ ? scratch(n * n) : null;
         hessenbergInPlace(n, h, zt);
         francisQR(n, h, zt, wr, wi, withZ || rep === 1, rep === 2 ? 2 : n);
       }
@@ -67,11 +80,11 @@ function warmUp(): void {
   const n = 13,
     nb = 3;
   const ws = panelWorkspace(n, nb);
-  const h = new Float64Array(n * n);
+  const h = scratch(n * n);
   for (let i = 0; i < n * n; i++) h[i] = Math.cos(0.7 * i);
-  const taus = new Float64Array(n),
-    w = new Float64Array(2 * n),
-    zt = new Float64Array(n * n);
+  const taus = scratch(n),
+    w = scratch(2 * n),
+    zt = scratch(n * n);
   reducePanel(n, h, 0, nb, taus, true, ws);
   reducePanel(n, h, nb, nb, taus, true, ws);
   reduceUnblocked(n, h, 2 * nb, taus, true, w);
@@ -91,8 +104,18 @@ const HESS_CROSSOVER = 128; // trailing size below which the reduction continues
  */
 export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
   if (!warmedUp) warmUp();
-  const w = work && work.length >= 2 * n ? work : new Float64Array(2 * n);
-  const taus = new Float64Array(Math.max(n, 1));
+  withWorkspace(hessenbergScratch(n), () => hessenbergIn(n, h, zt, work));
+}
+
+/** Doubles of scratch hessenbergInPlace takes. */
+function hessenbergScratch(n: number): number {
+  const nb = HESS_BLOCK;
+  return 5 * nb * n + nb * nb + 6 * n + 64;
+}
+
+function hessenbergIn(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
+  const w = work && work.length >= 2 * n ? work : scratch(2 * n);
+  const taus = scratch(Math.max(n, 1));
   const nb = HESS_BLOCK;
   let kStart = 0;
   let ws: PanelWorkspace | null = null;
@@ -126,15 +149,15 @@ interface PanelWorkspace {
 
 function panelWorkspace(n: number, nb: number): PanelWorkspace {
   return {
-    vt: new Float64Array(nb * n),
-    v: new Float64Array(n * nb),
-    y: new Float64Array(n * nb),
-    tm: new Float64Array(nb * nb),
-    wk: new Float64Array(nb * n),
-    c: new Float64Array(n),
-    g: new Float64Array(nb),
-    w1: new Float64Array(nb),
-    w2: new Float64Array(nb),
+    vt: scratch(nb * n),
+    v: scratch(n * nb),
+    y: scratch(n * nb),
+    tm: scratch(nb * nb),
+    wk: scratch(nb * n),
+    c: scratch(n),
+    g: scratch(nb),
+    w1: scratch(nb),
+    w2: scratch(nb),
   };
 }
 
@@ -232,6 +255,14 @@ function reducePanel(
     }
     // y = tau (A v - Y w1): the one matrix-vector product per column, four rows per pass over v.
     let r = 0;
+    const rt = kernelsFor(h, vt, c);
+    if (rt) {
+      // A[:, j+1:] v into c (its column is no longer needed), then into column t of Y.
+      c.fill(0);
+      rt.x.gemvN(n, n - j - 1, 1, addr(h, j + 1), n, addr(vt, vrow + j + 1), addr(c));
+      for (let q = 0; q < n; q++) y[q * nb + t] = c[q];
+      r = n;
+    }
     for (; r + 4 <= n; r += 4) {
       const h0 = r * n,
         h1 = h0 + n,
@@ -370,6 +401,12 @@ function reduceUnblocked(
     for (let i = 1; i < len; i++) h[(r0 + i) * n + k] = keepV ? v[i] : 0;
     // Left update: rows r0.., columns k+1..n-1:  H <- (I - tau v v^T) H.
     const c0 = k + 1;
+    const rt = kernelsFor(h, w);
+    if (rt) {
+      rt.x.reflectLeft(addr(h), n, r0, len, c0, n, tau, addr(v), addr(acc));
+      rt.x.reflectRight(addr(h), n, 0, n, r0, len, tau, addr(v));
+      continue;
+    }
     for (let j = c0; j < n; j++) acc[j] = 0;
     let i = 0;
     for (; i + 2 <= len; i += 2) {
@@ -425,7 +462,9 @@ function accumulateUnblocked(
       h[(r0 + i) * n + k] = 0;
     }
     if (tau === 0) continue;
-    applyReflectorRight(zt, n, r0, n, r0, len, tau, v);
+    const rt = kernelsFor(zt, w);
+    if (rt) rt.x.reflectRight(addr(zt), n, r0, n, r0, len, tau, addr(v));
+    else applyReflectorRight(zt, n, r0, n, r0, len, tau, v);
   }
 }
 
@@ -478,10 +517,13 @@ function accumulatePanel(
 export function hessenberg(a: Matrix): { H: Matrix; Q: Matrix } {
   checkSquareFinite(a, "hessenberg");
   const n = a.rows;
-  const h = a.data.slice();
-  const zt = new Float64Array(n * n);
-  hessenbergInPlace(n, h, zt);
-  return { H: matrix(n, n, h), Q: transpose(matrix(n, n, zt)) };
+  return withWorkspace(schurScratch(n), () => {
+    const h = scratch(n * n);
+    h.set(a.data);
+    const zt = scratch(n * n);
+    hessenbergInPlace(n, h, zt);
+    return { H: matrix(n, n, h.slice()), Q: transpose(matrix(n, n, zt)) };
+  });
 }
 
 /** Output of standardiseBlock: the standardised block, its eigenvalues and the rotation (cs, sn). */
@@ -775,16 +817,16 @@ interface AedWorkspace {
 function aedWorkspace(n: number): AedWorkspace {
   const nw = Math.min(n, deflationWindow(n));
   return {
-    s: new Float64Array(nw * nw),
-    vt: new Float64Array(nw * nw),
-    tmp: new Float64Array(nw * n),
-    swr: new Float64Array(nw),
-    swi: new Float64Array(nw),
-    sr: new Float64Array(nw),
-    si: new Float64Array(nw),
+    s: scratch(nw * nw),
+    vt: scratch(nw * nw),
+    tmp: scratch(nw * n),
+    swr: scratch(nw),
+    swi: scratch(nw),
+    sr: scratch(nw),
+    si: scratch(nw),
     nshifts: 0,
-    u: new Float64Array(nw),
-    w: new Float64Array(nw),
+    u: scratch(nw),
+    w: scratch(nw),
     d: new Float64Array(16),
     q: new Float64Array(16),
     e: new Float64Array(16),
@@ -1305,6 +1347,11 @@ function qrSweep(
   rt2r: number,
   rt2i: number,
 ): void {
+  const rt = kernelsFor(h, zt, refT);
+  if (rt && inMemory(rt, refU1) && inMemory(rt, refU2)) {
+    rt.x.qrSweep(n, addr(h), zt ? addr(zt) : 0, l, i, i1, i2, chunk, addr(refT), addr(refU1), addr(refU2), rt1r, rt1i, rt2r, rt2i);
+    return;
+  }
   const ulp = EPS;
   // Look for two consecutive small subdiagonal elements; v = first column of (H - s1)(H - s2) / scale.
   let m: number;
@@ -1446,6 +1493,24 @@ function francisQR(
   wantT: boolean,
   chunk: number,
 ): void {
+  withWorkspace(francisScratch(n, chunk), () => francisIn(n, h, zt, wr, wi, wantT, chunk));
+}
+
+/** Doubles of scratch francisQR takes (its chunk's reflectors and, for large n, the deflation window). */
+function francisScratch(n: number, chunk: number): number {
+  const nw = n >= AED_MIN ? Math.min(n, deflationWindow(n)) : 0;
+  return 3 * chunk + 2 * nw * nw + nw * n + 8 * nw + 128;
+}
+
+function francisIn(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+  chunk: number,
+): void {
   if (n === 0) return;
   if (n === 1) {
     wr[0] = h[0];
@@ -1458,9 +1523,9 @@ function francisQR(
   const smlnum = SAFE_MIN * (n / ulp);
   const itmax = 30 * Math.max(10, n);
   // Reflectors per chunk of a sweep (large matrices defer the far updates so the touched rows stay in cache).
-  const refT = new Float64Array(chunk),
-    refU1 = new Float64Array(chunk),
-    refU2 = new Float64Array(chunk);
+  const refT = scratch(chunk),
+    refU1 = scratch(chunk),
+    refU2 = scratch(chunk);
   const aed = n >= AED_MIN ? aedWorkspace(n) : null;
   let kdefl = 0;
   let i = n - 1;
@@ -1660,13 +1725,21 @@ export function realSchurTransposed(a: Matrix): {
 } {
   checkSquareFinite(a, "realSchur");
   const n = a.rows;
-  const t = a.data.slice();
-  const zt = new Float64Array(n * n);
   const wr = new Float64Array(n);
   const wi = new Float64Array(n);
-  hessenbergInPlace(n, t, zt);
-  hessenbergQR(n, t, zt, wr, wi, true);
-  return { t, zt, wr, wi };
+  return withWorkspace(schurScratch(n), () => {
+    const t = scratch(n * n);
+    t.set(a.data);
+    const zt = scratch(n * n);
+    hessenbergInPlace(n, t, zt);
+    hessenbergQR(n, t, zt, wr, wi, true);
+    return { t: t.slice(), zt: zt.slice(), wr, wi };
+  });
+}
+
+/** Doubles of scratch a Schur factorisation of order n takes (its two matrices included). */
+export function schurScratch(n: number): number {
+  return 2 * n * n + Math.max(hessenbergScratch(n), francisScratch(n, n > 256 ? SWEEP_CHUNK : n)) + 256;
 }
 
 /**
@@ -1684,10 +1757,13 @@ export function realSchur(a: Matrix): { T: Matrix; Z: Matrix } {
 export function schurEigenvalues(a: Matrix): { re: Float64Array; im: Float64Array } {
   checkSquareFinite(a, "eigenvalues");
   const n = a.rows;
-  const h = a.data.slice();
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  hessenbergInPlace(n, h, null);
-  hessenbergQR(n, h, null, re, im, false);
+  withWorkspace(schurScratch(n), () => {
+    const h = scratch(n * n);
+    h.set(a.data);
+    hessenbergInPlace(n, h, null);
+    hessenbergQR(n, h, null, re, im, false);
+  });
   return { re, im };
 }
