@@ -748,3 +748,62 @@ export function chaseWindow(n: i32, h: usize, l: i32, i: i32, w0: i32, w1: i32, 
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Symmetric tridiagonal QR: a sweep's rotations applied to the rows of the eigenvector matrix (tridiagonalQR in
+// src/linalg/eigen.ts, same arithmetic).
+
+/**
+ * Rows l .. l+count of q (n columns): for r = 0 .. count-1 in order, rows l+r, l+r+1 <- [c s; -s c] (rows), with
+ * c = rc[r], s = rs[r]; three rotations per pass over four rows.
+ */
+export function rotateRows(q: usize, n: i32, l: i32, count: i32, rc: usize, rs: usize): void {
+  let r = 0;
+  for (; r + 3 <= count; r += 3) {
+    const c0 = ld(rc, r), s0 = ld(rs, r), c1 = ld(rc, r + 1), s1 = ld(rs, r + 1), c2 = ld(rc, r + 2), s2 = ld(rs, r + 2);
+    const vc0 = f64x2.splat(c0), vs0 = f64x2.splat(s0), vc1 = f64x2.splat(c1), vs1 = f64x2.splat(s1), vc2 = f64x2.splat(c2), vs2 = f64x2.splat(s2);
+    const p0 = at(q, (l + r) * n);
+    const p1 = at(p0, n);
+    const p2 = at(p1, n);
+    const p3 = at(p2, n);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      const x0 = v128.load(p0 + o), x1 = v128.load(p1 + o), x2 = v128.load(p2 + o), x3 = v128.load(p3 + o);
+      v128.store(p0 + o, f64x2.add(f64x2.mul(vc0, x0), f64x2.mul(vs0, x1)));
+      const y1 = f64x2.sub(f64x2.mul(vc0, x1), f64x2.mul(vs0, x0));
+      v128.store(p1 + o, f64x2.add(f64x2.mul(vc1, y1), f64x2.mul(vs1, x2)));
+      const y2 = f64x2.sub(f64x2.mul(vc1, x2), f64x2.mul(vs1, y1));
+      v128.store(p2 + o, f64x2.add(f64x2.mul(vc2, y2), f64x2.mul(vs2, x3)));
+      v128.store(p3 + o, f64x2.sub(f64x2.mul(vc2, x3), f64x2.mul(vs2, y2)));
+    }
+    if (j < n) {
+      const x0 = ld(p0, j), x1 = ld(p1, j), x2 = ld(p2, j), x3 = ld(p3, j);
+      st(p0, j, c0 * x0 + s0 * x1);
+      const y1 = c0 * x1 - s0 * x0;
+      st(p1, j, c1 * y1 + s1 * x2);
+      const y2 = c1 * x2 - s1 * y1;
+      st(p2, j, c2 * y2 + s2 * x3);
+      st(p3, j, c2 * x3 - s2 * y2);
+    }
+  }
+  for (; r < count; r++) {
+    const c = ld(rc, r), s = ld(rs, r);
+    if (s == 0) continue;
+    const vc = f64x2.splat(c), vs = f64x2.splat(s);
+    const p0 = at(q, (l + r) * n);
+    const p1 = at(p0, n);
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      const u = v128.load(p0 + o), w = v128.load(p1 + o);
+      v128.store(p0 + o, f64x2.add(f64x2.mul(vc, u), f64x2.mul(vs, w)));
+      v128.store(p1 + o, f64x2.sub(f64x2.mul(vc, w), f64x2.mul(vs, u)));
+    }
+    if (j < n) {
+      const u = ld(p0, j), w = ld(p1, j);
+      st(p0, j, c * u + s * w);
+      st(p1, j, c * w - s * u);
+    }
+  }
+}

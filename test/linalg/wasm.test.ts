@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { gemmNN, gemmNNJs, gemmNT, gemmNTJs, multiplyNT, multiplyNTJs } from "../../src/linalg/gemm.js";
+import { symmetricEigen } from "../../src/linalg/eigen.js";
 import { solveLyapunov } from "../../src/linalg/lyapunov.js";
 import { type Matrix, frobeniusNorm, identity, matrix, multiply, transpose } from "../../src/linalg/matrix.js";
 import { realSchur } from "../../src/linalg/schur.js";
@@ -291,6 +292,29 @@ describe("Lyapunov solve on both paths (blocked triangular solve)", () => {
       expect(maxRelDiff(w.X.data, j.X.data)).toBeLessThan(1e-9);
     });
   }
+});
+
+describe("symmetric eigen-decomposition on both paths", () => {
+  it("agrees on the spectrum; both give orthonormal eigenvectors with S V = V diag(values)", () => {
+    for (const n of [12, 61, 200]) {
+      const s = randomSymmetric(n, 50 + n);
+      const out = (["wasm", "js"] as const).map((backend) => {
+        setLinalgBackend(backend);
+        const { values, vectors } = symmetricEigen(s);
+        const sv = multiply(s, vectors);
+        let err = 0;
+        for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) err = Math.max(err, Math.abs(sv.data[i * n + k] - values[k] * vectors.data[i * n + k]));
+        const vtv = multiply(transpose(vectors), vectors);
+        let orth = 0;
+        for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) orth = Math.max(orth, Math.abs(vtv.data[i * n + k] - (i === k ? 1 : 0)));
+        const norm = Math.max(...values.map(Math.abs));
+        expect(err).toBeLessThan(1e-13 * n * norm);
+        expect(orth).toBeLessThan(1e-13 * n);
+        return values;
+      });
+      expect(maxRelDiff(out[0], out[1])).toBeLessThan(1e-13 * n);
+    }
+  });
 });
 
 describe("relaxed SIMD build (fused multiply-add)", () => {

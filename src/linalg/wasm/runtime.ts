@@ -28,6 +28,7 @@ export interface WasmExports {
   reflectorsLeft(x: number, n: number, kb: number, count: number, last: number, c0: number, c1: number, refT: number, refU1: number, refU2: number): void;
   qrSweep(n: number, h: number, zt: number, l: number, i: number, i1: number, i2: number, chunk: number, refT: number, refU1: number, refU2: number,
     rt1r: number, rt1i: number, rt2r: number, rt2i: number): void;
+  rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
   chaseWindow(n: number, h: number, l: number, i: number, w0: number, w1: number, s0: number, s1: number, pairs: number, np: number, u: number): void;
 }
 
