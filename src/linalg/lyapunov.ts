@@ -12,9 +12,8 @@
  */
 
 import { type Matrix, matrix } from "./matrix.js";
-import { gemmNN, gemmNT, multiplyNT, mirrorUpper, transposeInto } from "./gemm.js";
-import { realSchurTransposed, schurEigenvalues } from "./schur.js";
-import { scratch, withWorkspace } from "./wasm/runtime.js";
+import { multiplyNT, mirrorUpper, transposeInto } from "./gemm.js";
+import { hessenbergInPlace, hessenbergQR, schurEigenvalues } from "./schur.js";
 
 const EPS = 2 ** -52;
 
@@ -652,127 +651,53 @@ function solveBlockPair(
   return true;
 }
 
-/** Order of the blocks of the blocked triangular solve (and the size up to which it runs unblocked). */
-const TRI_BLOCK = 64;
-
 /**
- * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major,
- * in place: y holds C on entry (its upper triangle; the lower entry of each 2x2 diagonal block is taken from the
- * upper one) and the full symmetric Y on return. `ycol` needs 2n entries. Returns false if a block pair is exactly
- * singular.
- *
- * Blocked (after the recursive/blocked triangular Sylvester solvers, e.g. LAPACK's dtrsyl3): the indices are split
- * into blocks of about TRI_BLOCK (never inside a 2x2 block of T). Column blocks J are taken from the last; within
- * one, row blocks I from J down: the small equation T_II Y_IJ + Y_IJ T_JJ^T = C_IJ is solved by the unblocked
- * recurrence (solveBlock), then C[rows above I, J] -= T[rows above I, I] Y_IJ. A finished column block updates the
- * leading upper triangle, C_lead -= T[:, J] Y[:, J]^T + Y[:, J] T[:, J]^T. All but O(n^2 TRI_BLOCK) of the work is
- * in matrix products.
+ * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major.
+ * Reads the upper triangle of C (plus the lower entry of each 2x2 diagonal block is taken from the upper one);
+ * writes the full symmetric Y. `ycol` needs 2n entries. Returns false if a block pair is exactly singular.
  */
 function solveQuasiTriangularLyapunov(
   n: number,
   t: Float64Array,
+  c: Float64Array,
   y: Float64Array,
   blockStart: Int32Array,
   blockSize: Int32Array,
   nBlocks: number,
   ycol: Float64Array,
 ): boolean {
-  // Block boundaries (positions), each at the start of a 1x1/2x2 block of T.
-  const bounds: number[] = [0];
-  for (let b = 0; b < nBlocks; b++) {
-    const start = blockStart[b];
-    if (start - bounds[bounds.length - 1] >= TRI_BLOCK) bounds.push(start);
-  }
-  bounds.push(n);
-  // blockOf[pos] = index (into blockStart) of the 1x1/2x2 block starting at pos.
-  const blockOf = new Int32Array(n + 1);
-  for (let b = 0; b < nBlocks; b++) blockOf[blockStart[b]] = b;
-  blockOf[n] = nBlocks;
-  const K = bounds.length - 1;
-  for (let J = K - 1; J >= 0; J--) {
-    const j0 = bounds[J],
-      j1 = bounds[J + 1];
-    for (let I = J; I >= 0; I--) {
-      const i0 = bounds[I],
-        i1 = bounds[I + 1];
-      if (!solveBlock(n, t, y, i0, i1, j0, j1, I === J, blockOf, blockStart, blockSize, ycol)) return false;
-      if (I === J) {
-        // the products below read the whole diagonal block: mirror its upper triangle
-        for (let r = j0 + 1; r < j1; r++) for (let c = j0; c < r; c++) y[r * n + c] = y[c * n + r];
-      }
-      // C[0:i0, J] -= T[0:i0, I] Y[I, J]
-      if (i0 > 0) gemmNN(i0, j1 - j0, i1 - i0, -1, t, i0, n, y, i0 * n + j0, n, y, j0, n);
-    }
-    // Leading upper triangle: C[0:j0, 0:j0] -= T[0:j0, J] Y[0:j0, J]^T + Y[0:j0, J] T[0:j0, J]^T, by column panels.
-    const w = j1 - j0;
-    for (let c0 = 0; c0 < j0; c0 += TRI_BLOCK) {
-      const c1 = Math.min(j0, c0 + TRI_BLOCK);
-      gemmNT(c1, c1 - c0, w, -1, t, j0, n, y, c0 * n + j0, n, y, c0, n);
-      gemmNT(c1, c1 - c0, w, -1, y, j0, n, t, c0 * n + j0, n, y, c0, n);
-    }
-  }
-  mirrorUpper(n, y);
-  return true;
-}
-
-/**
- * The unblocked recurrence on one block: T_II Y + Y T_JJ^T = C for rows i0..i1-1 and columns j0..j1-1 of y (in
- * place), where every other contribution has already been subtracted from C. On the diagonal (diag: I = J) only the
- * upper triangle is solved (Y symmetric). Column 1x1/2x2 blocks from the right; per column block, the right-hand
- * sides of all rows, then back substitution over the row blocks from the bottom.
- */
-function solveBlock(
-  n: number,
-  t: Float64Array,
-  y: Float64Array,
-  i0: number,
-  i1: number,
-  j0: number,
-  j1: number,
-  diag: boolean,
-  blockOf: Int32Array,
-  blockStart: Int32Array,
-  blockSize: Int32Array,
-  ycol: Float64Array,
-): boolean {
-  const rhs = smallRhs,
-    out = smallOut;
-  const y0 = ycol; // column q0 of the current column block, by row
+  const rhs = new Float64Array(4); // per-block scratch (hoisted: one allocation per solve)
+  const out = new Float64Array(4);
+  const y0 = ycol; // column q0 of the current column block, rows 0..qe-1
   const y1 = ycol.subarray(n); // column q0 + 1 (2x2 column blocks)
-  const firstRow = blockOf[i0];
-  for (let qb = blockOf[j1] - 1; qb >= blockOf[j0]; qb--) {
+  for (let qb = nBlocks - 1; qb >= 0; qb--) {
     const q0 = blockStart[qb],
       qw = blockSize[qb],
       qe = q0 + qw;
-    const rowEnd = diag ? qe : i1; // rows i0 .. rowEnd-1 of this column block
-    const tail = j1 - qe;
-    // Right-hand sides: C[p, c] - Y[p, qe:j1] . T[c, qe:j1] (- T[p, qe:j1] . Y[c, qe:j1] on the diagonal).
-    for (let p = i0; p < rowEnd; p++) {
+    const tail = n - qe;
+    // Right-hand sides for rows 0..qe-1: C[p, c] - Y[p, qe:] . T[c, qe:] - T[p, qe:] . Y[c, qe:].
+    for (let p = 0; p < qe; p++) {
       const yp = p * n + qe,
         tp = p * n + qe;
       for (let cc = 0; cc < qw; cc++) {
         const col = q0 + cc;
         const yc = col * n + qe,
           tc = col * n + qe;
-        let v = p <= col ? y[p * n + col] : y[col * n + p];
+        let s = p <= col ? c[p * n + col] : c[col * n + p];
         if (tail > 0) {
           let d0 = 0,
             d1 = 0;
-          if (diag) {
-            for (let l = 0; l < tail; l++) {
-              d0 += y[yp + l] * t[tc + l];
-              d1 += t[tp + l] * y[yc + l];
-            }
-          } else {
-            for (let l = 0; l < tail; l++) d0 += y[yp + l] * t[tc + l];
+          for (let l = 0; l < tail; l++) {
+            d0 += y[yp + l] * t[tc + l];
+            d1 += t[tp + l] * y[yc + l];
           }
-          v -= d0 + d1;
+          s -= d0 + d1;
         }
-        (cc === 0 ? y0 : y1)[p] = v;
+        (cc === 0 ? y0 : y1)[p] = s;
       }
     }
-    // Back substitution over the row blocks, from the last one meeting rows < rowEnd.
-    for (let pb = blockOf[rowEnd] - 1; pb >= firstRow; pb--) {
+    // Back substitution over row blocks pb = qb .. 0.
+    for (let pb = qb; pb >= 0; pb--) {
       const p0 = blockStart[pb],
         pw = blockSize[pb],
         pe = p0 + pw;
@@ -781,7 +706,7 @@ function solveBlock(
         const tp = p * n;
         let s0 = y0[p];
         let s1 = qw === 2 ? y1[p] : 0;
-        for (let r = pe; r < rowEnd; r++) {
+        for (let r = pe; r < qe; r++) {
           const tpr = t[tp + r];
           if (tpr === 0) continue;
           s0 -= tpr * y0[r];
@@ -791,7 +716,7 @@ function solveBlock(
         if (qw === 2) rhs[a * qw + 1] = s1;
       }
       if (!solveBlockPair(t, n, p0, pw, q0, qw, rhs, out)) return false;
-      if (diag && pb === qb && qw === 2) {
+      if (pb === qb && qw === 2) {
         // diagonal 2x2 block: symmetric in exact arithmetic
         const off = 0.5 * (out[1] + out[2]);
         out[1] = off;
@@ -808,11 +733,9 @@ function solveBlock(
       }
     }
   }
+  mirrorUpper(n, y);
   return true;
 }
-
-const smallRhs = new Float64Array(4);
-const smallOut = new Float64Array(4);
 
 /** Real Schur form of A with Z and Z^T, blocks and eigenvalues: everything a Bartels-Stewart solve reuses. */
 class SchurLyapunovSolver implements LyapunovSolver {
@@ -826,13 +749,21 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly blockSize: Int32Array;
   private readonly nBlocks: number;
   private readonly normA: number;
+  private readonly work1: Float64Array;
+  private readonly work2: Float64Array;
+  private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
 
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
   ) {
-    const { t, zt, wr: re, wi: im } = realSchurTransposed(matrix(n, n, a));
+    const t = a.slice();
+    const zt = new Float64Array(n * n);
+    const re = new Float64Array(n),
+      im = new Float64Array(n);
+    hessenbergInPlace(n, t, zt);
+    hessenbergQR(n, t, zt, re, im, true);
     this.t = t;
     this.zt = zt;
     this.z = new Float64Array(n * n);
@@ -853,47 +784,41 @@ class SchurLyapunovSolver implements LyapunovSolver {
     this.blockStart = bs;
     this.blockSize = bz;
     this.nBlocks = nb;
+    this.work1 = new Float64Array(n * n);
+    this.work2 = new Float64Array(n * n);
+    this.ycol = new Float64Array(2 * n);
     this.nonzeroRows = new Int32Array(n);
   }
 
   solve(q: Matrix): LyapunovSolution {
     const n = this.n;
-    checkShape(q, n, "Q");
-    // Every product runs on views of the kernels' memory (src/linalg/wasm/runtime.ts) when they are loaded.
-    return withWorkspace(7 * n * n + 2 * n + 64, () => {
-      const t = scratch(n * n), z = scratch(n * n), zt = scratch(n * n), a = scratch(n * n);
-      t.set(this.t);
-      z.set(this.z);
-      zt.set(this.zt);
-      a.set(this.a);
-      const w = scratch(n * n),
-        c = scratch(n * n);
-      const qs = symmetricPart(q, n, c);
-      // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
-      this.transformRightHandSide(zt, qs.data, w, c);
-      const y = c; // solved in place
-      if (!solveQuasiTriangularLyapunov(n, t, y, this.blockStart, this.blockSize, this.nBlocks, scratch(2 * n))) {
-        throwSingularFromSpectrum(n, this.a);
-      }
-      // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
-      multiplyNT(n, n, n, z, y, w);
-      const x = scratch(n * n);
-      multiplyNT(n, n, n, w, z, x, true);
-      mirrorUpper(n, x);
-      // residual: M = A X (X symmetric: A X^T)
-      multiplyNT(n, n, n, a, x, w);
-      const normX = frobenius(x, n * n);
-      if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
-      const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, frobenius(q.data, n * n));
-      return { X: matrix(n, n, x.slice()), residual, warnings: [...this.warnings], method: "bartels-stewart" as const };
-    });
+    const qs = symmetricPart(q, n, this.work2);
+    const w = this.work1,
+      c = this.work2;
+    // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
+    this.transformRightHandSide(qs.data, w, c);
+    const y = w; // W no longer needed
+    if (!solveQuasiTriangularLyapunov(n, this.t, c, y, this.blockStart, this.blockSize, this.nBlocks, this.ycol)) {
+      throwSingularFromSpectrum(n, this.a);
+    }
+    // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
+    multiplyNT(n, n, n, this.z, y, c);
+    const X = matrix(n, n);
+    multiplyNT(n, n, n, c, this.z, X.data, true);
+    mirrorUpper(n, X.data);
+    // residual: M = A X (X symmetric: A X^T)
+    multiplyNT(n, n, n, this.a, X.data, w);
+    const normX = frobenius(X.data, n * n);
+    if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
+    const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, frobenius(q.data, n * n));
+    return { X, residual, warnings: [...this.warnings], method: "bartels-stewart" };
   }
 
   /**
    * c (upper triangle) <- Zt qs Zt^T. When only k <= n/2 rows/columns of qs are nonzero (noise entering a few
    * coordinates, the usual case), only those columns of Zt take part: c = G Qkk G^T with G = Zt[:, rows].
    */
-  private transformRightHandSide(zt: Float64Array, qs: Float64Array, w: Float64Array, c: Float64Array): void {
+  private transformRightHandSide(qs: Float64Array, w: Float64Array, c: Float64Array): void {
     const n = this.n;
     const rows = this.nonzeroRows;
     let k = 0;
@@ -908,14 +833,15 @@ class SchurLyapunovSolver implements LyapunovSolver {
     }
     if (2 * k > n) {
       // dense: W = Zt Qs^T (= Zt Qs), C = W Zt^T
-      multiplyNT(n, n, n, zt, qs, w);
-      multiplyNT(n, n, n, w, zt, c, true);
+      multiplyNT(n, n, n, this.zt, qs, w);
+      multiplyNT(n, n, n, w, this.zt, c, true);
       return;
     }
-    const qkk = scratch(k * k);
+    const qkk = new Float64Array(k * k);
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) qkk[a * k + b] = qs[rows[a] * n + rows[b]];
     const g = w.subarray(0, n * k),
       wk = w.subarray(n * k, 2 * n * k);
+    const zt = this.zt;
     for (let i = 0; i < n; i++) {
       const zi = i * n,
         gi = i * k;

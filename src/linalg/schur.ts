@@ -104,8 +104,32 @@ const HESS_CROSSOVER = 128; // trailing size below which the reduction continues
  */
 export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
   if (!warmedUp) warmUp();
-  if (!kernelsFor(h)) hessenbergIn(n, h, zt, work);
-  else withWorkspace(hessenbergScratch(n), () => hessenbergIn(n, h, zt, work));
+  if (kernelsFor(h, zt)) withWorkspace(hessenbergScratch(n), () => hessenbergIn(n, h, zt, work));
+  else if (n >= WASM_MIN_ORDER && wasm()) staged(n, h, zt, hessenbergScratch(n), (hh, zz) => hessenbergIn(n, hh, zz));
+  else hessenbergIn(n, h, zt, work);
+}
+
+/**
+ * Runs fn on copies of h (and zt) in the kernels' memory, with `extra` doubles of scratch, and copies them back:
+ * callers with ordinary arrays get the WebAssembly kernels too (the copies cost O(n^2) against O(n^3) work).
+ */
+function staged(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  extra: number,
+  fn: (h: Float64Array, zt: Float64Array | null) => void,
+): void {
+  withWorkspace(2 * n * n + extra + 64, (ws) => {
+    if (!ws.inWasm) return fn(h, zt);
+    const hh = scratch(n * n);
+    hh.set(h.subarray(0, n * n));
+    const zz = zt ? scratch(n * n) : null;
+    if (zt && zz) zz.set(zt.subarray(0, n * n));
+    fn(hh, zz);
+    h.set(hh);
+    if (zt && zz) zt.set(zz);
+  });
 }
 
 /** Below this order the factorisations run on ordinary arrays (JavaScript): the kernels' calls cost more. */
@@ -785,7 +809,10 @@ export function hessenbergQR(
 ): void {
   if (zt && !wantT) throw new RangeError("hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)");
   if (!warmedUp) warmUp();
-  francisQR(n, h, zt, wr, wi, wantT, n > 256 ? SWEEP_CHUNK : n);
+  const chunk = n > 256 ? SWEEP_CHUNK : n;
+  if (n >= WASM_MIN_ORDER && wasm() && !kernelsFor(h, zt)) {
+    staged(n, h, zt, francisScratch(n, chunk), (hh, zz) => francisQR(n, hh, zz, wr, wi, wantT, chunk));
+  } else francisQR(n, h, zt, wr, wi, wantT, chunk);
 }
 
 const AED_MIN = 200; // active blocks at least this large use aggressive early deflation (measured crossover)

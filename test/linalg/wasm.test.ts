@@ -269,7 +269,7 @@ function residual(a: Matrix, x: Matrix, q: Matrix): number {
   return frobeniusNorm(r) / (2 * frobeniusNorm(a) * frobeniusNorm(x) + frobeniusNorm(q));
 }
 
-describe("Lyapunov solve on both paths (blocked triangular solve)", () => {
+describe("Lyapunov solve on both paths", () => {
   const cases: [string, Matrix, Matrix][] = [
     ["random n = 7", randomStable(7, 31), randomSymmetric(7, 32)],
     ["random n = 64", randomStable(64, 33), randomSymmetric(64, 34)],
