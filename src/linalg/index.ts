@@ -7,4 +7,4 @@ export * from "./gemm.js";
 export * from "./schur.js";
 export * from "./eigen.js";
 export * from "./lyapunov.js";
-export { linalgBackend, setLinalgBackend } from "./wasm/runtime.js";
+export { linalgBackend, linalgReady, setLinalgBackend } from "./wasm/runtime.js";

@@ -1,7 +1,8 @@
 /**
  * The WebAssembly kernels of the linear algebra (asm/linalg.ts, compiled by scripts/build-wasm.js into binary.ts):
  * instantiated once from bytes when this module is first imported (the same code in Node and browsers: no fetch,
- * no file system), with relaxed SIMD (fused multiply-add) where the engine validates it and plain SIMD otherwise.
+ * no file system; no top-level await, which would delay a Web Worker's message handlers), with relaxed SIMD
+ * (fused multiply-add) where the engine validates it and plain SIMD otherwise.
  * Without WebAssembly SIMD, or after setLinalgBackend("js"), every kernel runs its JavaScript version instead (the
  * fallback, and the cross-check of the tests). The environment variable NESS_LINALG=js (Node) does the same, and
  * NESS_LINALG=simd refuses relaxed SIMD.
@@ -55,14 +56,19 @@ function preference(): string {
   return (env?.NESS_LINALG ?? "").toLowerCase();
 }
 
-async function load(): Promise<WasmRuntime | null> {
+const imports = { env: { abort: (): never => { throw new Error("wasm abort"); } } };
+
+/** The binary to use: relaxed SIMD where the engine validates it (and it is not refused), else plain SIMD, else none. */
+function pickBinary(): Uint8Array<ArrayBuffer> | null {
   if (typeof WebAssembly !== "object" || preference() === "js") return null;
   const simd = decode(SIMD_WASM_BASE64);
   if (!WebAssembly.validate(simd)) return null;
+  if (preference() === "simd") return simd;
   const relaxed = decode(RELAXED_SIMD_WASM_BASE64);
-  const useRelaxed = preference() !== "simd" && WebAssembly.validate(relaxed);
-  const module = await WebAssembly.compile(useRelaxed ? relaxed : simd);
-  const instance = await WebAssembly.instantiate(module, { env: { abort: () => { throw new Error("wasm abort"); } } });
+  return WebAssembly.validate(relaxed) ? relaxed : simd;
+}
+
+function runtimeOf(instance: WebAssembly.Instance): WasmRuntime {
   const x = instance.exports as unknown as WasmExports;
   const base = x.heapBase();
   const gemmWork = (base + 15) & ~15;
@@ -70,12 +76,38 @@ async function load(): Promise<WasmRuntime | null> {
   return { x, memory: x.memory, fma: x.fusedMultiplyAdd() === 1, gemmWork, heap };
 }
 
+// Synchronous instantiation (Node, Web Workers), so that the first solve already has the kernels. Browsers refuse
+// to compile modules over 4 KB synchronously on their main thread: there the module is compiled asynchronously
+// (WebAssembly.instantiate) and the JavaScript kernels serve until it is ready (linalgReady()).
 let loaded: WasmRuntime | null = null;
-try {
-  loaded = await load();
-} catch {
-  loaded = null;
+let ready: Promise<void> = Promise.resolve();
+{
+  let bytes: Uint8Array<ArrayBuffer> | null = null;
+  try {
+    bytes = pickBinary();
+  } catch {
+    bytes = null;
+  }
+  if (bytes) {
+    try {
+      loaded = runtimeOf(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports));
+    } catch {
+      const b = bytes;
+      ready = WebAssembly.instantiate(b, imports).then(
+        (r) => {
+          loaded = runtimeOf(r.instance);
+        },
+        () => {},
+      );
+    }
+  }
 }
+
+/** Resolves when the WebAssembly kernels are loaded (at once in Node; browsers compile them asynchronously). */
+export function linalgReady(): Promise<void> {
+  return ready;
+}
+
 let enabled = true;
 
 /** The kernels, or null when the JavaScript path is in use. */
