@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "out/**", "coverage/**", "schema/**"] },
+  { ignores: ["dist/**", "node_modules/**", "out/**", "coverage/**", "schema/**", "asm/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,7 @@
 // Overdamped hot/cold demixing (seed 004, the study's default system, as in examples/particles/hot-cold-mixture.yaml) at N = 10^4 and 10^5: ness against
-// serial LAMMPS, in particle-steps per second.
+// serial LAMMPS in interleaved rounds (bench/rounds.js: each round runs the three ness variants and one LAMMPS process),
+// CPU time per particle-step (ness: process.cpuUsage around the whole simulateSync call; LAMMPS: its timed loop's
+// wall time times its reported CPU share).
 //
 // The system, as the study simulates it (DEFAULT_DEMIXING in src/studies/two-temperature/demixing.ts): 2D, periodic
 // square box of side L = sqrt(N pi / (4 * 0.4)) (area fraction 0.4), 50/50 hot (T = 0.02) and cold (T = 0.0002) soft
@@ -12,7 +14,7 @@
 //   scheme "euler-maruyama" (one force evaluation per step, the like-for-like comparison with LAMMPS), both with the
 //   engine's default trapezoid pair heat, and Euler-Maruyama with pairHeat "exact" (one more pass over the pairs per
 //   step, src/stochastic/pairHeat.ts, as the demixing study runs; LAMMPS computes no heat at all). The timed run has no
-//   burn-in: every timed step accumulates the estimators (Stratonovich heat fluxes, drifts, potential energy); the timing is the whole simulateSync call, best of 2, after a short JIT warm-up, so it includes the set-up
+//   burn-in: every timed step accumulates the estimators (Stratonovich heat fluxes, drifts, potential energy); the timing is the whole simulateSync call, after a short JIT warm-up, so it includes the set-up
 //   (plan, random initial positions, first neighbour build: about 0.02 s at N = 10^4 and 0.2 s at N = 10^5, 1-4% of
 //   the timed run) that LAMMPS's loop time leaves out.
 // - LAMMPS (`lmp`, serial, OMP_NUM_THREADS=1): same box, same random start, `neighbor 0.3 bin`, `neigh_modify every 1
@@ -28,7 +30,7 @@
 //   pass and three uniform draws per particle (z included) per step. Pair: `pair_style harmonic/cut` with
 //   k' = k / (2 range^2) when present (EXTRA-PAIR, 17Feb2022 and later), else `pair_style table linear 20000` on an
 //   r^2-uniform grid from r = 1e-6 to 1 (exact values at the nodes, linear in r^2 between). LAMMPS computes the
-//   energy every 10 steps (thermo), ness every step. Timed: two runs continuing after a warm-up run, best of 2.
+//   energy every 10 steps (thermo), ness every step. Timed: one run continuing after a warm-up run, per round.
 // - Physics check at N = 10^4: the mean potential energy per particle over steps 201-1000 after the random start in
 //   both codes (they relax the same way); ness Euler-Maruyama and LAMMPS should agree within a few percent (Heun
 //   differs by its smaller O(dt) bias). A mismatch is printed as such: a benchmark of different physics is worthless.
@@ -37,6 +39,7 @@
 import { validateParticles } from "../dist/model/particles.js";
 import { findEstimate, simulateSync } from "../dist/stochastic/run.js";
 import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
+import { interleave, measure, report, roundsFor, targets } from "./rounds.js";
 
 export const title = "Overdamped hot/cold soft-disk demixing (seed 004) at N = 10^4 and 10^5: ness vs serial LAMMPS";
 
@@ -73,15 +76,12 @@ const options = (scheme, steps, burn, batches, pairHeat = "trapezoid") => ({
   dt: DT, time: (steps + 0.5) * DT, burnIn: burn * DT, seed: 1, replicas: 1, batches, scheme,
 });
 
-function timeNess(model, scheme, steps, repeats, pairHeat) {
-  let best = Infinity, done = 0;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    const res = simulateSync({ model, options: options(scheme, steps, 0, 2, pairHeat) });
-    best = Math.min(best, (performance.now() - t0) / 1e3);
-    done = res.steps;
-  }
-  return { seconds: best, particleSteps: (done * model.speciesOf.length) / best };
+/** One timed ness run: CPU and wall seconds per particle-step. */
+function nessRound(model, scheme, steps, pairHeat) {
+  return measure(() => simulateSync({ model, options: options(scheme, steps, 0, 2, pairHeat) })).then((m) => {
+    const ps = m.value.steps * model.speciesOf.length;
+    return { cpu: m.cpu / ps, wall: m.wall / ps };
+  });
 }
 
 /** The LAMMPS input: the study's mixture, fix brownian (or its exact emulation), the soft repulsion. */
@@ -106,17 +106,17 @@ thermo_style custom step pe
 thermo 10
 run ${warm}
 run ${steps}
-run ${steps}
 `;
 }
 
-/** Runs LAMMPS; returns the best timed rate, the mean pe per particle over the first timed run, and the breakdown. */
-function lammpsReference(N, warm, steps, info) {
-  const r = runLammps((dir) => lammpsInput(dir, N, warm, steps, info), 3);
-  if (r.error) return r;
+/** Runs LAMMPS once; returns its timed loop's CPU and wall seconds per particle-step, the mean pe per particle over the
+ * timed run, and the time breakdown. Throws with LAMMPS's last line on failure. */
+function lammpsRound(N, warm, steps, info) {
+  const r = runLammps((dir) => lammpsInput(dir, N, warm, steps, info), 2);
+  if (r.error) throw new Error(r.error);
   const blocks = r.out.split(/\nLoop time of /).slice(1);
-  const rate = Math.max(...r.loops.slice(1).map((l) => (l.steps * l.atoms) / l.seconds));
-  // Thermo rows "step pe" printed by the first timed run (the text between the first and second "Loop time").
+  const l = r.loops[1];
+  // Thermo rows "step pe" printed by the timed run (the text between the first and second "Loop time").
   let sum = 0, count = 0;
   for (const line of blocks[0].split("\n")) {
     const m = line.match(/^\s*(\d+)\s+([-\d.eE+]+)\s*$/);
@@ -127,12 +127,17 @@ function lammpsReference(N, warm, steps, info) {
   }
   const share = (name) => (blocks[1].match(new RegExp(`\\n${name}\\s*\\|[^\\n]*\\|\\s*([\\d.]+)\\s*\\n`)) ?? [])[1];
   const builds = (blocks[1].match(/Neighbor list builds = (\d+)/) ?? [])[1];
-  return { rate, pe: count > 0 ? sum / count : NaN, samples: count, pair: share("Pair"), neigh: share("Neigh"), modify: share("Modify"), builds };
+  return {
+    cpu: l.cpuSeconds / (l.steps * l.atoms), wall: l.seconds / (l.steps * l.atoms),
+    pe: count > 0 ? sum / count : NaN, samples: count, pair: share("Pair"), neigh: share("Neigh"), modify: share("Modify"), builds,
+  };
 }
 
-export async function run(log) {
+export async function run(log, opts = {}) {
+  const rounds = roundsFor(opts, 3, 2);
   const info = lammpsInfo();
-  log(`2D, area fraction ${PHI}, hot T = ${T_HOT} / cold T = ${T_COLD}, soft disks k = ${K}, range ${RANGE}, mobility 1, dt = ${DT}, random start`);
+  log(`2D, area fraction ${PHI}, hot T = ${T_HOT} / cold T = ${T_COLD}, soft disks k = ${K}, range ${RANGE}, mobility 1, dt = ${DT}, random start; ${rounds} rounds`);
+  targets(log, ["2D soft disks, N = 10^4 and 10^5: ness (default scheme) >= 1.5x faster than serial LAMMPS per core"]);
   if (info) {
     log(`LAMMPS: ${info.version}; dynamics ${info.brownian ? "fix brownian (rng gaussian)" : "fix nve + fix langevin with m = dt, damp = dt (exact Euler-Maruyama, uniform noise; no BROWNIAN package)"}; ` +
       `pair ${info.harmonicCut ? "harmonic/cut" : "table (no harmonic/cut in this build)"}`);
@@ -143,24 +148,24 @@ export async function run(log) {
   for (const { scheme } of SCHEMES) simulateSync({ model: warmModel, options: options(scheme, 40, 0, 2) }); // JIT warm-up
 
   let check = null;
-  for (const { N, warm, steps } of SIZES) {
+  for (const { N, warm, steps } of opts.quick ? SIZES.slice(0, 1) : SIZES) {
     const model = mixture(N);
     log(`N = ${N} (box ${boxSide(N).toFixed(2)}), ${steps} timed steps`);
-    const ours = SCHEMES.map(({ scheme, pairHeat, label }) => {
-      const t = timeNess(model, scheme, steps, 2, pairHeat);
-      log(`    ness ${label.padEnd(33)} ${fmt(t.particleSteps).padStart(7)} particle-steps/s  (${t.seconds.toFixed(2)} s, best of 2, estimators every step)`);
-      return t.particleSteps;
+    const res = await interleave([
+      ...SCHEMES.map(({ scheme, pairHeat }, k) => ({ name: `ness${k}`, round: () => nessRound(model, scheme, steps, pairHeat) })),
+      info && { name: "lammps", round: () => lammpsRound(N, warm, steps, info) },
+    ], rounds, log);
+    const med = (xs) => xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1];
+    SCHEMES.forEach(({ label }, k) => {
+      log(`    ness ${label.padEnd(33)} ${fmt(1 / med(res[`ness${k}`])).padStart(7)} particle-steps per cpu-s (estimators every step, whole call)`);
     });
-    if (!info) continue;
-    const ref = lammpsReference(N, warm, steps, info);
-    if (ref.error) {
-      log(`    LAMMPS reference failed: ${ref.error}`);
-      continue;
-    }
-    log(`    LAMMPS serial ${"".padEnd(26)} ${fmt(ref.rate).padStart(7)} particle-steps/s  (best of 2 runs of ${steps} after ${warm} warm-up; ` +
-      `time: pair ${ref.pair}%, neighbour ${ref.neigh}%, fixes ${ref.modify}%; ${ref.builds} list builds in ${steps} steps)`);
-    log(`    ratio ness/LAMMPS: Heun ${(ours[0] / ref.rate).toFixed(2)}x, Euler-Maruyama ${(ours[1] / ref.rate).toFixed(2)}x, ` +
-      `Euler-Maruyama with exact pair heat ${(ours[2] / ref.rate).toFixed(2)}x`);
+    if (!res.lammps) continue;
+    const ref = res.lammps[0];
+    log(`    LAMMPS serial ${"".padEnd(26)} ${fmt(1 / med(res.lammps)).padStart(7)} particle-steps per cpu-s (timed loop of ${steps} steps after ${warm} warm-up; ` +
+      `time: pair ${ref.pair}%, neighbour ${ref.neigh}%, fixes ${ref.modify}%; ${ref.builds} list builds)`);
+    SCHEMES.forEach(({ label }, k) => {
+      report(log, `${label} vs LAMMPS`, res[`ness${k}`], res.lammps, { anchorName: "LAMMPS", target: k === 0 ? { min: 1.5 } : undefined });
+    });
     if (N === SIZES[0].N) check = { N, warm, steps, ref };
   }
 

@@ -53,7 +53,7 @@ group cold type 2`;
 
 /**
  * Writes the input made by `input(dir)` into a fresh temporary folder and runs serial LAMMPS on it. Returns its
- * stdout and the "Loop time" lines as { seconds, steps, atoms }, or { error } with LAMMPS's last line.
+ * stdout and the "Loop time" lines as { seconds, steps, atoms, cpuSeconds }, or { error } with LAMMPS's last line.
  */
 export function runLammps(input, minLoops) {
   const dir = mkdtempSync(join(tmpdir(), "ness-lmp-"));
@@ -63,8 +63,10 @@ export function runLammps(input, minLoops) {
       cwd: dir, encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 26, timeout: 600_000,
     });
     const out = r.stdout ?? "";
-    const loops = [...out.matchAll(/Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms/g)]
-      .map((m) => ({ seconds: Number(m[1]), steps: Number(m[2]), atoms: Number(m[3]) }));
+    // "Loop time of S on 1 procs for N steps with M atoms" ... "P% CPU use with 1 MPI tasks": the loop's wall time
+    // and its CPU share, so cpuSeconds = S * P / 100 (LAMMPS's own measure of the CPU time of the timed steps).
+    const loops = [...out.matchAll(/Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms[\s\S]*?([\d.]+)% CPU use/g)]
+      .map((m) => ({ seconds: Number(m[1]), steps: Number(m[2]), atoms: Number(m[3]), cpuSeconds: (Number(m[1]) * Number(m[4])) / 100 }));
     if (r.status !== 0 || loops.length < minLoops) return { error: (r.stderr || out || String(r.error ?? "")).trim().split("\n").pop() };
     return { out, loops };
   } finally {

@@ -1,17 +1,27 @@
-// Continuous Lyapunov solve A X + X A^T = Q: ness (dist/linalg) against scipy.linalg.solve_continuous_lyapunov on
-// the same matrices (single-threaded OpenBLAS) and, for small n, mathjs's lyap. Also times the allocation-free 4x4
-// kernel used by parameter sweeps.
+// Continuous Lyapunov equation A X + X A^T = Q: ness (dist/linalg) against scipy.linalg.solve_continuous_lyapunov
+// (single-threaded OpenBLAS) on the same matrices, in interleaved rounds (bench/rounds.js), CPU time. Two families:
+// random dense stable A with dense Q, and the drift of an oscillator chain with heat baths at both ends (sparse A,
+// Q nonzero on two coordinates: the exact engine's typical input). Also the allocation-free 4x4 kernel of
+// parameter sweeps, and mathjs's lyap for small n.
 import { lyap } from "mathjs";
 import { eigenvalues } from "../dist/linalg/eigen.js";
 import { solveLyapunov, tinyLyapunovInto } from "../dist/linalg/lyapunov.js";
 import { matrix } from "../dist/linalg/matrix.js";
-import { pythonHas, runPython } from "./python.js";
+import { pythonHas } from "./python.js";
+import { fmtTime, interleave, measure, pythonSession, report, roundsFor, targets } from "./rounds.js";
 
-export const title = "Lyapunov equation A X + X A^T = Q (ness vs scipy vs mathjs)";
+export const title = "Lyapunov equation A X + X A^T = Q: ness vs scipy (1 thread), interleaved rounds, CPU time";
 
 const SIZES = [4, 20, 100, 400, 1000];
-const CHAIN_SIZES = [20, 100, 400, 1000];
+const QUICK_SIZES = [4, 20, 100, 400];
 const SEED = 20240611;
+
+/** Issue 18's targets for the ratio ness / scipy of CPU times. */
+export function lyapunovTarget(n) {
+  if (n <= 4) return { max: 1 / 7 };
+  if (n <= 100) return { max: 0.8 };
+  return { max: 1.0 };
+}
 
 /** Seeded PRNG (mulberry32) with standard normal draws. */
 function rng(seed) {
@@ -38,89 +48,9 @@ function makeCase(n, seed) {
   return { n, a, q };
 }
 
-/** Solves per timed batch, and batches (the best batch is reported, for ness and scipy alike). */
-function repeatsFor(n) {
-  return n <= 4 ? 20000 : n <= 20 ? 500 : n <= 100 ? 10 : 1;
-}
-function batchesFor(n) {
-  return n <= 100 ? 10 : n <= 400 ? 3 : 2;
-}
-
-function frob(d) {
-  let s = 0;
-  for (const x of d) s += x * x;
-  return Math.sqrt(s);
-}
-
-/** Relative residual of X (n x n row-major, any symmetry) for A X + X A^T = Q. */
-function residual(n, a, x, q) {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let v = -q[i * n + j];
-      for (let k = 0; k < n; k++) v += a[i * n + k] * x[k * n + j] + x[i * n + k] * a[j * n + k];
-      s += v * v;
-    }
-  }
-  return Math.sqrt(s) / (2 * frob(a) * frob(x) + frob(q));
-}
-
-function timeNess(c) {
-  const reps = repeatsFor(c.n);
-  solveLyapunov(c.a, c.q); // warm-up (JIT)
-  if (reps > 1) for (let r = 0; r < Math.min(reps, 50); r++) solveLyapunov(c.a, c.q);
-  let sol;
-  let best = Infinity;
-  for (let b = 0; b < batchesFor(c.n); b++) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) sol = solveLyapunov(c.a, c.q);
-    best = Math.min(best, (performance.now() - t0) / 1000 / reps);
-  }
-  return { seconds: best, residual: sol.residual, method: sol.method };
-}
-
-const PYTHON = String.raw`
-import json, sys, time
-import numpy as np
-from scipy.linalg import solve_continuous_lyapunov
-cases = json.load(sys.stdin)
-out = []
-for c in cases:
-    n = c["n"]
-    a = np.array(c["a"], dtype=float).reshape(n, n)
-    q = np.array(c["q"], dtype=float).reshape(n, n)
-    reps = c["reps"]
-    x = solve_continuous_lyapunov(a, q)
-    dt = float("inf")
-    for _ in range(c["batches"]):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            x = solve_continuous_lyapunov(a, q)
-        dt = min(dt, (time.perf_counter() - t0) / reps)
-    r = np.linalg.norm(a @ x + x @ a.T - q) / (2 * np.linalg.norm(a) * np.linalg.norm(x) + np.linalg.norm(q))
-    out.append({"n": n, "seconds": dt, "residual": float(r)})
-print(json.dumps(out))
-`;
-
-function fmtTime(s) {
-  if (s === undefined || s === null) return "-";
-  if (s < 1e-3) return `${(s * 1e6).toFixed(s < 1e-5 ? 2 : 1)} us`;
-  if (s < 1) return `${(s * 1e3).toFixed(2)} ms`;
-  return `${s.toFixed(2)} s`;
-}
-
-function fmtRes(r) {
-  return r === undefined || r === null ? "-" : r.toExponential(1);
-}
-
-function pad(s, w) {
-  return String(s).padStart(w);
-}
-
 /**
  * Drift of a chain of m unit-mass oscillators (n = 2m): A = [[0, I], [-K, -G]], K a pinned nearest-neighbour chain,
- * G weak uniform damping plus two heat baths at the ends; Q = 2 gamma T on the two bath momenta only (the
- * typical right-hand side of the exact engine: few nonzero rows).
+ * G weak uniform damping plus two heat baths at the ends; Q = 2 gamma T on the two bath momenta only.
  */
 function makeChainCase(n) {
   const m = n / 2;
@@ -140,90 +70,86 @@ function makeChainCase(n) {
   return { n, a, q };
 }
 
-/** Times ness and (when available) scipy on the cases and prints the comparison table. */
-function compare(log, cases) {
-  const ness = [];
-  for (const c of cases) {
-    const r = timeNess(c);
-    ness.push(r);
-    log(`  ness n=${c.n}: ${fmtTime(r.seconds)} per solve (${r.method}), residual ${fmtRes(r.residual)}`);
-  }
-  let scipy = null;
-  if (pythonHas("numpy", "scipy")) {
-    log("  running scipy.linalg.solve_continuous_lyapunov (single-threaded OpenBLAS) on the same matrices ...");
-    scipy = runPython(
-      PYTHON,
-      cases.map((c) => ({
-        n: c.n,
-        a: Array.from(c.a.data),
-        q: Array.from(c.q.data),
-        reps: repeatsFor(c.n),
-        batches: batchesFor(c.n),
-      })),
-    );
-  } else {
-    log("  (python3 with numpy+scipy not found: scipy reference skipped)");
-  }
-  log("");
-  log(`${pad("n", 5)} ${pad("ness time", 11)} ${pad("ness resid", 11)} ${pad("scipy time", 11)} ${pad("scipy resid", 11)} ${pad("scipy/ness", 11)}`);
-  cases.forEach((c, k) => {
-    const s = scipy?.[k];
-    const ratio = s ? (s.seconds / ness[k].seconds).toFixed(2) : "-";
-    log(
-      `${pad(c.n, 5)} ${pad(fmtTime(ness[k].seconds), 11)} ${pad(fmtRes(ness[k].residual), 11)} ` +
-        `${pad(fmtTime(s?.seconds), 11)} ${pad(fmtRes(s?.residual), 11)} ${pad(ratio, 11)}`,
-    );
-  });
-  log("(best of several batches for both; ratio > 1: ness faster; ness time includes computing the relative residual");
-  log(" it reports, scipy's does not)");
-  return ness;
+/** Solves per round, so that a round takes ~0.1-0.5 s for both codes. */
+function repeatsFor(n) {
+  return n <= 4 ? 20000 : n <= 20 ? 1000 : n <= 100 ? 40 : n <= 400 ? 2 : 1;
 }
 
-export async function run(log) {
-  log("random stable A = G - (max Re lambda(G) + 1) I, dense symmetric Q (seeded):");
-  const cases = SIZES.map((n) => makeCase(n, SEED + n));
-  const ness = compare(log, cases);
+const PYTHON = String.raw`
+import numpy as np
+from scipy.linalg import solve_continuous_lyapunov
+_cases = {}
+def setup(c):
+    n = c["n"]
+    _cases[c["key"]] = (np.array(c["a"], dtype=float).reshape(n, n), np.array(c["q"], dtype=float).reshape(n, n))
+def solve(key):
+    a, q = _cases[key]
+    solve_continuous_lyapunov(a, q)
+def residual(key):
+    a, q = _cases[key]
+    x = solve_continuous_lyapunov(a, q)
+    return float(np.linalg.norm(a @ x + x @ a.T - q) / (2 * np.linalg.norm(a) * np.linalg.norm(x) + np.linalg.norm(q)))
+`;
 
-  log("");
-  log("oscillator chain drift, heat baths at both ends (Q nonzero on two coordinates):");
-  compare(log, CHAIN_SIZES.map(makeChainCase));
+async function compare(log, family, cases, rounds, py) {
+  for (const c of cases) {
+    const key = `${family}-${c.n}`;
+    const reps = repeatsFor(c.n);
+    if (py) await py.call("setup", { key, n: c.n, a: Array.from(c.a.data), q: Array.from(c.q.data) });
+    let sol = solveLyapunov(c.a, c.q); // warm-up (JIT, wasm tier-up)
+    for (let r = 0; r < Math.min(reps, 20); r++) sol = solveLyapunov(c.a, c.q);
+    if (py) await py.call("solve", key, Math.min(reps, 5));
+    const res = await interleave([
+      { name: "ness", round: () => measure(() => { for (let r = 0; r < reps; r++) sol = solveLyapunov(c.a, c.q); }) },
+      py && { name: "scipy", round: () => py.call("solve", key, reps) },
+    ], rounds, log);
+    const pyRes = py ? (await py.call("residual", key)).value : null;
+    const label = `n=${String(c.n).padStart(4)} (${sol.method}, residual ness ${sol.residual.toExponential(1)}${pyRes === null ? "" : `, scipy ${pyRes.toExponential(1)}`})`;
+    if (res.scipy) report(log, label, res.ness, res.scipy, { per: reps, target: lyapunovTarget(c.n), anchorName: "scipy" });
+    else log(`  ${label}: ness ${fmtTime(res.ness[0].cpu / reps)} cpu per solve`);
+  }
+}
+
+export async function run(log, options = {}) {
+  const rounds = roundsFor(options);
+  const sizes = options.quick ? QUICK_SIZES : SIZES;
+  targets(log, ["ness/scipy <= 0.14 (7x faster) at n = 4", "<= 0.8 for n = 20..100", "<= 1.0 at n = 400 and 1000", "residual <= 1e-12"]);
+  const py = pythonHas("numpy", "scipy") ? pythonSession(PYTHON) : null;
+  if (!py) log("  (python3 with numpy and scipy not found: scipy reference skipped)");
+  try {
+    log(`random stable A = G - (max Re lambda(G) + 1) I, dense symmetric Q (seeded); ${rounds} rounds:`);
+    const cases = sizes.map((n) => makeCase(n, SEED + n));
+    await compare(log, "random", cases, rounds, py);
+    log("");
+    log("oscillator chain drift, heat baths at both ends (Q nonzero on two coordinates):");
+    await compare(log, "chain", sizes.filter((n) => n >= 20).map(makeChainCase), rounds, py);
+  } finally {
+    py?.close();
+  }
 
   // allocation-free 4x4 kernel
-  const c4 = cases[0];
+  const c4 = makeCase(4, SEED + 4);
   const x4 = new Float64Array(16);
   const calls = 200_000;
   for (let r = 0; r < 100_000; r++) tinyLyapunovInto(4, c4.a.data, c4.q.data, x4);
   let res4 = 0;
-  let per = Infinity;
-  for (let b = 0; b < 7; b++) {
-    const t0 = performance.now();
-    for (let r = 0; r < calls; r++) res4 = tinyLyapunovInto(4, c4.a.data, c4.q.data, x4);
-    per = Math.min(per, (performance.now() - t0) / 1000 / calls);
-  }
+  const t = await interleave([{ name: "ness", round: () => measure(() => { for (let r = 0; r < calls; r++) res4 = tinyLyapunovInto(4, c4.a.data, c4.q.data, x4); }) }], rounds, log);
+  const best = Math.min(...t.ness.map((x) => x.cpu)) / calls;
   log("");
-  log(`tinyLyapunovInto, n = 4: ${fmtTime(per)} per call (best of 7 x ${calls} calls), residual ${fmtRes(res4)}`);
+  log(`tinyLyapunovInto, n = 4: ${fmtTime(best)} cpu per call (best of ${rounds} rounds of ${calls} calls), residual ${res4.toExponential(1)}`);
 
-  // mathjs
+  // mathjs (a weak reference: pure-JS dense algebra), interleaved too
   log("");
-  log("mathjs lyap (computes P with A P + P A^T = -Q, i.e. the opposite sign of Q from scipy/ness):");
-  for (const c of cases.filter((c) => c.n <= 20)) {
-    const n = c.n;
+  log("mathjs lyap (solves A P + P A^T = -Q, the opposite sign of Q):");
+  for (const n of [4, 20]) {
+    const c = makeCase(n, SEED + n);
     const A = Array.from({ length: n }, (_, i) => Array.from(c.a.data.subarray(i * n, (i + 1) * n)));
     const Q = Array.from({ length: n }, (_, i) => Array.from(c.q.data.subarray(i * n, (i + 1) * n)));
-    let P = lyap(A, Q);
-    const reps = n <= 4 ? 2000 : 50;
-    const t1 = performance.now();
-    for (let r = 0; r < reps; r++) P = lyap(A, Q);
-    const dt = (performance.now() - t1) / 1000 / reps;
-    const p = Float64Array.from(P.flat());
-    const asIs = residual(n, c.a.data, p, c.q.data);
-    const negated = residual(n, c.a.data, p.map((v) => -v), c.q.data);
-    let asym = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) asym = Math.max(asym, Math.abs(p[i * n + j] - p[j * n + i]));
-    const nessT = ness[cases.indexOf(c)].seconds;
-    log(
-      `  n=${pad(n, 3)}: ${fmtTime(dt)} per solve (${(dt / nessT).toFixed(0)}x ness), residual of its P for A X + X A^T = Q: ` +
-        `${fmtRes(asIs)}; of -P: ${fmtRes(negated)}; max |P - P^T| = ${asym.toExponential(1)}`,
-    );
+    const reps = n <= 4 ? 50 : 1;
+    const res = await interleave([
+      { name: "ness", round: () => measure(() => { for (let r = 0; r < reps; r++) solveLyapunov(c.a, c.q); }) },
+      { name: "mathjs", round: () => measure(() => { for (let r = 0; r < reps; r++) lyap(A, Q); }) },
+    ], Math.min(rounds, 3), log);
+    report(log, `n=${n}`, res.ness, res.mathjs, { per: reps, anchorName: "mathjs" });
   }
 }

@@ -1,22 +1,50 @@
-// Runs every benchmark in bench/*.bench.js (or those named on the command line) against the built library in dist/.
-// Each benchmark module exports `title` and `run(log)`; it prints its own timings and the ratio to a reference
-// measured in the same run (scipy/numpy through python3 where present, LAMMPS where installed, or a simpler path).
+// Runs every benchmark in bench/*.bench.js (or those whose file name contains one of the words on the command line)
+// against the built library in dist/. Each benchmark module exports `title` and `run(log, options)`; it times ness
+// and its references (scipy/numpy through python3 where present, LAMMPS where installed, whole `ness` processes)
+// in interleaved rounds (bench/rounds.js) and prints per-round CPU-time ratios with their min and median and the
+// targets of issue 18. A missing reference is skipped with a notice, never an error.
+//
+//   node bench/run.js [--quick] [--rounds N] [--list] [name ...]
+//     --quick     fewer rounds and the smaller sizes only (a few minutes in all)
+//     --rounds N  rounds per comparison (default 7, quick 3)
+//     --list      print the benchmarks and exit
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
-const files = readdirSync(here)
-  .filter((f) => f.endsWith(".bench.js"))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
-  .sort();
+const args = process.argv.slice(2);
+const options = { quick: false, rounds: undefined };
+const wanted = [];
+let list = false;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === "--quick") options.quick = true;
+  else if (a === "--list") list = true;
+  else if (a === "--rounds") {
+    options.rounds = Number(args[++i]);
+    if (!(Number.isInteger(options.rounds) && options.rounds >= 1)) {
+      console.error("bench: --rounds needs a positive integer");
+      process.exit(1);
+    }
+  } else if (a.startsWith("--")) {
+    console.error(`bench: unknown option ${a} (use --quick, --rounds N, --list, or names of benchmarks)`);
+    process.exit(1);
+  } else wanted.push(a);
+}
+const all = readdirSync(here).filter((f) => f.endsWith(".bench.js")).sort();
+if (list) {
+  for (const f of all) console.log(f.replace(/\.bench\.js$/, ""));
+  process.exit(0);
+}
+const files = all.filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)));
 if (files.length === 0) {
-  console.error(`no benchmark matches ${wanted.join(", ")}`);
+  console.error(`no benchmark matches ${wanted.join(", ")} (have: ${all.map((f) => f.replace(/\.bench\.js$/, "")).join(", ")})`);
   process.exit(1);
 }
+console.log(`ness benchmarks${options.quick ? " (quick)" : ""}: interleaved rounds, CPU-time ratios ness/reference (< 1: ness faster)`);
 for (const f of files) {
   const mod = await import(pathToFileURL(join(here, f)).href);
   console.log(`\n=== ${mod.title ?? f} ===`);
-  await mod.run((line) => console.log(line));
+  await mod.run((line) => console.log(line), options);
 }

@@ -6,6 +6,7 @@
 
 import { type Matrix, matrix } from "./matrix.js";
 import { norm3, schurEigenvalues } from "./schur.js";
+import { addr, inMemory, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const EPS = 2 ** -52;
 const SAFE_MIN = 2 ** -1022;
@@ -127,8 +128,10 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
     return ek <= EPS * 0.5 * (Math.abs(d[k]) + Math.abs(d[k + 1])) || ek < SAFE_MIN;
   };
   const maxIter = 30 * Math.max(n, 10);
-  const rc = new Float64Array(Math.max(n, 1)),
-    rs = new Float64Array(Math.max(n, 1));
+  const rc = scratch(Math.max(n, 1)),
+    rs = scratch(Math.max(n, 1));
+  const rt = wasm();
+  const kernels = rt && inMemory(rt, qt) && inMemory(rt, rc) && inMemory(rt, rs) ? rt : null;
   let m = n - 1;
   let iter = 0;
   while (m > 0) {
@@ -179,6 +182,10 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
     // Apply the sweep's rotations to the rows of qt in order (q_k' = c q_k + s q_{k+1}, q_{k+1}' = -s q_k + c q_{k+1}),
     // three at a time: one pass over four contiguous rows instead of three passes over two.
     const count = m - l;
+    if (kernels) {
+      kernels.x.rotateRows(addr(qt), n, l, count, addr(rc), addr(rs));
+      continue;
+    }
     let r = 0;
     for (; r + 3 <= count; r += 3) {
       const c0 = rc[r],
@@ -228,10 +235,15 @@ export function symmetricEigen(s: Matrix): { values: Float64Array; vectors: Matr
   if (s.rows !== s.cols) throw new RangeError(`symmetricEigen needs a square matrix, got ${s.rows}x${s.cols}`);
   const n = s.rows;
   for (const x of s.data) if (!Number.isFinite(x)) throw new RangeError("symmetricEigen: matrix has a non-finite entry");
+  if (n >= 12) return withWorkspace(n * n + 4 * n + 64, () => symmetricEigenIn(s, n, scratch(n * n)));
+  return symmetricEigenIn(s, n, new Float64Array(n * n));
+}
+
+/** symmetricEigen with Q^T accumulated in qt (a view of the kernels' memory for the WebAssembly rotations). */
+function symmetricEigenIn(s: Matrix, n: number, qt: Float64Array): { values: Float64Array; vectors: Matrix } {
   const work = s.data.slice();
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  const qt = new Float64Array(n * n);
   // Scale to avoid overflow/underflow in the rotations.
   let scale = 0;
   for (const x of work) scale = Math.max(scale, Math.abs(x));

@@ -1,9 +1,14 @@
 /**
- * Cache-blocked dense matrix products on row-major Float64Arrays (register-blocked 4x2 micro-kernels, k-panels and
- * column panels sized for L1/L2): multiplyNT (C = A B^T on whole matrices, optionally the upper triangle only; every
- * entry a dot product of two contiguous rows, which symmetric operands make sufficient for the Lyapunov
- * transformations) and the strided, accumulating gemmNT / gemmNN used by the blocked factorisations.
+ * Dense matrix products on row-major Float64Arrays: multiplyNT (C = A B^T on whole matrices, optionally the upper
+ * triangle only; every entry a dot product of two contiguous rows, which symmetric operands make sufficient for the
+ * Lyapunov transformations) and the strided, accumulating gemmNT / gemmNN used by the blocked factorisations.
+ *
+ * Each runs the WebAssembly SIMD kernel (asm/linalg.ts: packed panels, 4x4 register tiles of f64x2) when the
+ * kernels are loaded (src/linalg/wasm/runtime.ts): directly on views of the kernels' memory, through a copy for
+ * large products of ordinary arrays. The JavaScript versions below (register-blocked 4x2 micro-kernels, k-panels and
+ * column panels sized for L1/L2) are the fallback and the cross-check of the tests.
  */
+import { addr, inMemory, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
 
 const K_BLOCK = 256; // panel depth: a 4-row strip of A (8 KiB) stays in L1
 const J_BLOCK = 96; // B rows per panel: 96 x 256 doubles (192 KiB) stays in L2
@@ -13,6 +18,57 @@ const J_BLOCK = 96; // B rows per panel: 96 x 256 doubles (192 KiB) stays in L2
  * guaranteed (a few entries just below the diagonal are also written). `c` is overwritten.
  */
 export function multiplyNT(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  upperOnly = false,
+): void {
+  const rt = wasm();
+  if (rt && m * n * k >= WASM_MIN_WORK) {
+    if (inMemory(rt, a) && inMemory(rt, b) && inMemory(rt, c)) {
+      multiplyNTWasm(rt, m, n, k, a, b, c, upperOnly);
+      return;
+    }
+    if (m * n * k >= STAGE_MIN_WORK) {
+      withWorkspace(m * k + n * k + m * n, (ws) => {
+        if (!ws.inWasm) return multiplyNTJs(m, n, k, a, b, c, upperOnly);
+        const wa = ws.doubles(m * k), wb = ws.doubles(n * k), wc = ws.doubles(m * n);
+        wa.set(a.subarray(0, m * k));
+        wb.set(b.subarray(0, n * k));
+        multiplyNTWasm(rt, m, n, k, wa, wb, wc, upperOnly);
+        c.set(wc);
+      });
+      return;
+    }
+  }
+  multiplyNTJs(m, n, k, a, b, c, upperOnly);
+}
+
+/** Products below this many multiply-adds stay in JavaScript (the call and packing overheads dominate). */
+const WASM_MIN_WORK = 2048;
+/** Products of ordinary arrays at least this large are copied into the kernels' memory. */
+const STAGE_MIN_WORK = 64 * 64 * 64;
+const UPPER_BLOCK = 64;
+
+function multiplyNTWasm(rt: WasmRuntime, m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, upperOnly: boolean): void {
+  c.fill(0, 0, m * n);
+  if (!upperOnly) {
+    rt.x.gemm(0, 1, m, n, k, 1, addr(a), k, addr(b), k, addr(c), n, rt.gemmWork);
+    return;
+  }
+  // Upper triangle: column panel [j0, j1) needs rows 0 .. j1-1.
+  for (let j0 = 0; j0 < n; j0 += UPPER_BLOCK) {
+    const j1 = Math.min(n, j0 + UPPER_BLOCK);
+    const rows = Math.min(m, j1);
+    rt.x.gemm(0, 1, rows, j1 - j0, k, 1, addr(a), k, addr(b, j0 * k), k, addr(c, j0), n, rt.gemmWork);
+  }
+}
+
+/** multiplyNT in JavaScript (the fallback and cross-check). */
+export function multiplyNTJs(
   m: number,
   n: number,
   k: number,
@@ -150,6 +206,54 @@ export function gemmNN(
   ldc: number,
 ): void {
   if (m <= 0 || n <= 0 || k <= 0) return;
+  const rt = wasm();
+  if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
+  gemmNNJs(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/**
+ * C += alpha A op(B) in the kernels (tB: B stored transposed); false when the operands are ordinary arrays too small
+ * to be worth copying.
+ */
+function wasmGemm(
+  rt: WasmRuntime, tB: number, m: number, n: number, k: number, alpha: number,
+  a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
+): boolean {
+  if (inMemory(rt, a) && inMemory(rt, b) && inMemory(rt, c)) {
+    rt.x.gemm(0, tB, m, n, k, alpha, addr(a, aOff), lda, addr(b, bOff), ldb, addr(c, cOff), ldc, rt.gemmWork);
+    return true;
+  }
+  if (m * n * k < STAGE_MIN_WORK) return false;
+  const bRows = tB ? n : k, bCols = tB ? k : n;
+  return withWorkspace(m * k + bRows * bCols + m * n, (ws) => {
+    if (!ws.inWasm) return false;
+    const wa = ws.doubles(m * k), wb = ws.doubles(bRows * bCols), wc = ws.doubles(m * n);
+    for (let i = 0; i < m; i++) wa.set(a.subarray(aOff + i * lda, aOff + i * lda + k), i * k);
+    for (let i = 0; i < bRows; i++) wb.set(b.subarray(bOff + i * ldb, bOff + i * ldb + bCols), i * bCols);
+    for (let i = 0; i < m; i++) wc.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), i * n);
+    rt.x.gemm(0, tB, m, n, k, alpha, addr(wa), k, addr(wb), bCols, addr(wc), n, rt.gemmWork);
+    for (let i = 0; i < m; i++) c.set(wc.subarray(i * n, (i + 1) * n), cOff + i * ldc);
+    return true;
+  });
+}
+
+/** gemmNN in JavaScript (the fallback and cross-check). */
+export function gemmNNJs(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
   const JB = 64;
   for (let k0 = 0; k0 < k; k0 += K_BLOCK) {
     const k1 = Math.min(k, k0 + K_BLOCK);
@@ -239,6 +343,28 @@ export function gemmNN(
  * b[bOff + j*ldb + l], C is m x n at c[cOff + i*ldc + j].
  */
 export function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  const rt = wasm();
+  if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 1, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
+  gemmNTJs(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/** gemmNT in JavaScript (the fallback and cross-check). */
+export function gemmNTJs(
   m: number,
   n: number,
   k: number,

@@ -7,3 +7,4 @@ export * from "./gemm.js";
 export * from "./schur.js";
 export * from "./eigen.js";
 export * from "./lyapunov.js";
+export { linalgBackend, linalgReady, setLinalgBackend } from "./wasm/runtime.js";

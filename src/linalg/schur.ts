@@ -15,6 +15,14 @@
 
 import { type Matrix, matrix, transpose } from "./matrix.js";
 import { gemmNN, gemmNT } from "./gemm.js";
+import { addr, inMemory, scratch, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
+
+/** The kernels when every given array is a view of their memory, else null (the JavaScript loops run). */
+function kernelsFor(a: Float64Array, b?: Float64Array | null, c?: Float64Array | null): WasmRuntime | null {
+  const rt = wasm();
+  if (!rt || !inMemory(rt, a) || (b && !inMemory(rt, b)) || (c && !inMemory(rt, c))) return null;
+  return rt;
+}
 
 const EPS = 2 ** -52; // spacing of doubles at 1 (LAPACK dlamch('P'))
 const SAFE_MIN = 2 ** -1022; // smallest normal double
@@ -50,15 +58,20 @@ let warmedUp = false;
  */
 function warmUp(): void {
   warmedUp = true;
+  withWorkspace(4096, warmUpIn);
+}
+
+function warmUpIn(): void {
   const wr = new Float64Array(12),
     wi = new Float64Array(12);
   for (const n of [5, 8]) {
     for (let rep = 0; rep < 3; rep++) {
-      const a = new Float64Array(n * n);
+      const a = scratch(n * n);
       for (let i = 0; i < n * n; i++) a[i] = Math.sin(1.3 * i + rep) + (i % (n + 1) === 0 ? 0.25 * rep : 0);
       for (const withZ of [true, false]) {
-        const h = a.slice();
-        const zt = withZ ? new Float64Array(n * n) : null;
+        const h = scratch(n * n);
+        h.set(a);
+        const zt = withZ ? scratch(n * n) : null;
         hessenbergInPlace(n, h, zt);
         francisQR(n, h, zt, wr, wi, withZ || rep === 1, rep === 2 ? 2 : n);
       }
@@ -67,11 +80,11 @@ function warmUp(): void {
   const n = 13,
     nb = 3;
   const ws = panelWorkspace(n, nb);
-  const h = new Float64Array(n * n);
+  const h = scratch(n * n);
   for (let i = 0; i < n * n; i++) h[i] = Math.cos(0.7 * i);
-  const taus = new Float64Array(n),
-    w = new Float64Array(2 * n),
-    zt = new Float64Array(n * n);
+  const taus = scratch(n),
+    w = scratch(2 * n),
+    zt = scratch(n * n);
   reducePanel(n, h, 0, nb, taus, true, ws);
   reducePanel(n, h, nb, nb, taus, true, ws);
   reduceUnblocked(n, h, 2 * nb, taus, true, w);
@@ -91,8 +104,54 @@ const HESS_CROSSOVER = 128; // trailing size below which the reduction continues
  */
 export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
   if (!warmedUp) warmUp();
-  const w = work && work.length >= 2 * n ? work : new Float64Array(2 * n);
-  const taus = new Float64Array(Math.max(n, 1));
+  if (kernelsFor(h, zt)) withWorkspace(hessenbergScratch(n), () => hessenbergIn(n, h, zt, work));
+  else if (n >= WASM_MIN_ORDER && wasm()) staged(n, h, zt, hessenbergScratch(n), (hh, zz) => hessenbergIn(n, hh, zz));
+  else hessenbergIn(n, h, zt, work);
+}
+
+/**
+ * Runs fn on copies of h (and zt) in the kernels' memory, with `extra` doubles of scratch, and copies them back:
+ * callers with ordinary arrays get the WebAssembly kernels too (the copies cost O(n^2) against O(n^3) work).
+ */
+function staged(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  extra: number,
+  fn: (h: Float64Array, zt: Float64Array | null) => void,
+): void {
+  withWorkspace(2 * n * n + extra + 64, (ws) => {
+    if (!ws.inWasm) return fn(h, zt);
+    const hh = scratch(n * n);
+    hh.set(h.subarray(0, n * n));
+    const zz = zt ? scratch(n * n) : null;
+    if (zt && zz) zz.set(zt.subarray(0, n * n));
+    fn(hh, zz);
+    h.set(hh);
+    if (zt && zz) zt.set(zz);
+  });
+}
+
+/** Below this order the factorisations run on ordinary arrays (JavaScript): the kernels' calls cost more. */
+const WASM_MIN_ORDER = 12;
+/** Up to this order the JavaScript factorisations take their scratch from static arrays. */
+const SMALL_ORDER = 16;
+const smallRefT = new Float64Array(SMALL_ORDER),
+  smallRefU1 = new Float64Array(SMALL_ORDER),
+  smallRefU2 = new Float64Array(SMALL_ORDER),
+  smallWork = new Float64Array(2 * SMALL_ORDER),
+  smallTaus = new Float64Array(SMALL_ORDER);
+
+/** Doubles of scratch hessenbergInPlace takes. */
+function hessenbergScratch(n: number): number {
+  const nb = HESS_BLOCK;
+  return 5 * nb * n + nb * nb + 6 * n + 64;
+}
+
+function hessenbergIn(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
+  const small = n <= SMALL_ORDER && !kernelsFor(h); // small factorisations reuse static arrays (no allocation)
+  const w = work && work.length >= 2 * n ? work : small ? smallWork : scratch(2 * n);
+  const taus = small ? smallTaus : scratch(Math.max(n, 1));
   const nb = HESS_BLOCK;
   let kStart = 0;
   let ws: PanelWorkspace | null = null;
@@ -126,15 +185,15 @@ interface PanelWorkspace {
 
 function panelWorkspace(n: number, nb: number): PanelWorkspace {
   return {
-    vt: new Float64Array(nb * n),
-    v: new Float64Array(n * nb),
-    y: new Float64Array(n * nb),
-    tm: new Float64Array(nb * nb),
-    wk: new Float64Array(nb * n),
-    c: new Float64Array(n),
-    g: new Float64Array(nb),
-    w1: new Float64Array(nb),
-    w2: new Float64Array(nb),
+    vt: scratch(nb * n),
+    v: scratch(n * nb),
+    y: scratch(n * nb),
+    tm: scratch(nb * nb),
+    wk: scratch(nb * n),
+    c: scratch(n),
+    g: scratch(nb),
+    w1: scratch(nb),
+    w2: scratch(nb),
   };
 }
 
@@ -232,6 +291,14 @@ function reducePanel(
     }
     // y = tau (A v - Y w1): the one matrix-vector product per column, four rows per pass over v.
     let r = 0;
+    const rt = kernelsFor(h, vt, c);
+    if (rt) {
+      // A[:, j+1:] v into c (its column is no longer needed), then into column t of Y.
+      c.fill(0);
+      rt.x.gemvN(n, n - j - 1, 1, addr(h, j + 1), n, addr(vt, vrow + j + 1), addr(c));
+      for (let q = 0; q < n; q++) y[q * nb + t] = c[q];
+      r = n;
+    }
     for (; r + 4 <= n; r += 4) {
       const h0 = r * n,
         h1 = h0 + n,
@@ -370,6 +437,12 @@ function reduceUnblocked(
     for (let i = 1; i < len; i++) h[(r0 + i) * n + k] = keepV ? v[i] : 0;
     // Left update: rows r0.., columns k+1..n-1:  H <- (I - tau v v^T) H.
     const c0 = k + 1;
+    const rt = kernelsFor(h, w);
+    if (rt) {
+      rt.x.reflectLeft(addr(h), n, r0, len, c0, n, tau, addr(v), addr(acc));
+      rt.x.reflectRight(addr(h), n, 0, n, r0, len, tau, addr(v));
+      continue;
+    }
     for (let j = c0; j < n; j++) acc[j] = 0;
     let i = 0;
     for (; i + 2 <= len; i += 2) {
@@ -425,7 +498,9 @@ function accumulateUnblocked(
       h[(r0 + i) * n + k] = 0;
     }
     if (tau === 0) continue;
-    applyReflectorRight(zt, n, r0, n, r0, len, tau, v);
+    const rt = kernelsFor(zt, w);
+    if (rt) rt.x.reflectRight(addr(zt), n, r0, n, r0, len, tau, addr(v));
+    else applyReflectorRight(zt, n, r0, n, r0, len, tau, v);
   }
 }
 
@@ -478,10 +553,13 @@ function accumulatePanel(
 export function hessenberg(a: Matrix): { H: Matrix; Q: Matrix } {
   checkSquareFinite(a, "hessenberg");
   const n = a.rows;
-  const h = a.data.slice();
-  const zt = new Float64Array(n * n);
-  hessenbergInPlace(n, h, zt);
-  return { H: matrix(n, n, h), Q: transpose(matrix(n, n, zt)) };
+  return withWorkspace(schurScratch(n), () => {
+    const h = scratch(n * n);
+    h.set(a.data);
+    const zt = scratch(n * n);
+    hessenbergInPlace(n, h, zt);
+    return { H: matrix(n, n, h.slice()), Q: transpose(matrix(n, n, zt)) };
+  });
 }
 
 /** Output of standardiseBlock: the standardised block, its eigenvalues and the rotation (cs, sn). */
@@ -731,7 +809,10 @@ export function hessenbergQR(
 ): void {
   if (zt && !wantT) throw new RangeError("hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)");
   if (!warmedUp) warmUp();
-  francisQR(n, h, zt, wr, wi, wantT, n > 256 ? SWEEP_CHUNK : n);
+  const chunk = n > 256 ? SWEEP_CHUNK : n;
+  if (n >= WASM_MIN_ORDER && wasm() && !kernelsFor(h, zt)) {
+    staged(n, h, zt, francisScratch(n, chunk), (hh, zz) => francisQR(n, hh, zz, wr, wi, wantT, chunk));
+  } else francisQR(n, h, zt, wr, wi, wantT, chunk);
 }
 
 const AED_MIN = 200; // active blocks at least this large use aggressive early deflation (measured crossover)
@@ -770,26 +851,42 @@ interface AedWorkspace {
   q: Float64Array; // its orthogonal transformation (4 x 4)
   e: Float64Array; // scratch (4 x 4)
   x: Float64Array; // Sylvester solution / Kronecker system
+  pairs: Float64Array; // shift pairs of a multishift sweep (4 per bulge)
+  uw: Float64Array; // orthogonal transformation of a multishift window, ws x ws
+  far: Float64Array; // products with the rest of the matrix, ws x n
 }
 
 function aedWorkspace(n: number): AedWorkspace {
   const nw = Math.min(n, deflationWindow(n));
   return {
-    s: new Float64Array(nw * nw),
-    vt: new Float64Array(nw * nw),
-    tmp: new Float64Array(nw * n),
-    swr: new Float64Array(nw),
-    swi: new Float64Array(nw),
-    sr: new Float64Array(nw),
-    si: new Float64Array(nw),
+    s: scratch(nw * nw),
+    vt: scratch(nw * nw),
+    tmp: scratch(nw * n),
+    swr: scratch(nw),
+    swi: scratch(nw),
+    sr: scratch(nw),
+    si: scratch(nw),
     nshifts: 0,
-    u: new Float64Array(nw),
-    w: new Float64Array(nw),
+    u: scratch(nw),
+    w: scratch(nw),
     d: new Float64Array(16),
     q: new Float64Array(16),
     e: new Float64Array(16),
     x: new Float64Array(24),
+    pairs: scratch(4 * nw + 8),
+    uw: scratch(multishiftWindow(nw) ** 2),
+    far: scratch(multishiftWindow(nw) * n),
   };
+}
+
+/** Largest window of a multishift sweep with nb bulges (3 rows apart, chased multishiftStep(nb) rows per window). */
+function multishiftWindow(nb: number): number {
+  return 3 * nb + multishiftStep(nb) + 4;
+}
+
+/** Rows a chain of nb bulges advances per window. */
+function multishiftStep(nb: number): number {
+  return Math.max(12, 3 * nb);
 }
 
 /** Eigenvalues of the (standardised) diagonal blocks of rows lo..hi of h into wr/wi. */
@@ -1305,6 +1402,11 @@ function qrSweep(
   rt2r: number,
   rt2i: number,
 ): void {
+  const rt = kernelsFor(h, zt, refT);
+  if (rt && inMemory(rt, refU1) && inMemory(rt, refU2)) {
+    rt.x.qrSweep(n, addr(h), zt ? addr(zt) : 0, l, i, i1, i2, chunk, addr(refT), addr(refU1), addr(refU2), rt1r, rt1i, rt2r, rt2i);
+    return;
+  }
   const ulp = EPS;
   // Look for two consecutive small subdiagonal elements; v = first column of (H - s1)(H - s2) / scale.
   let m: number;
@@ -1437,7 +1539,228 @@ function qrSweep(
   }
 }
 
+/**
+ * One small-bulge multishift QR sweep (Braman, Byers & Mathias; the idea of LAPACK's dlaqr5) on the active block
+ * [l, i] of the upper Hessenberg h: the np shift pairs (pairs[4p .. 4p+3] = rt1r, rt1i, rt2r, rt2i) each start a
+ * bulge at row l, 3 rows behind the previous one, and the chain is chased down together, deepest bulge first at
+ * every step, which reproduces np successive double-shift sweeps. The chase runs in windows: a window covers the
+ * rows the chain reaches in multishiftStep(np) steps; inside it the reflectors update h at once and accumulate
+ * their product U, which then updates the rest of h (rows i1.. above the window, columns ..i2 right of it) and zt
+ * by matrix products.
+ */
+function multishiftSweep(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  l: number,
+  i: number,
+  i1: number,
+  i2: number,
+  pairs: Float64Array,
+  np: number,
+  aed: AedWorkspace,
+): void {
+  if (i - l < 2 || np === 0) return;
+  const kstep = multishiftStep(np);
+  const sEnd = i - 1 - l + 3 * (np - 1); // last step: the last bulge leaves at row i - 1
+  const u = aed.uw,
+    far = aed.far;
+  for (let s0 = 0; s0 <= sEnd; s0 += kstep) {
+    const s1 = Math.min(sEnd, s0 + kstep - 1);
+    const w0 = Math.max(l, l + s0 - 3 * (np - 1));
+    const w1 = Math.min(Math.min(i - 1, l + s1) + 3, i);
+    const m = w1 - w0 + 1;
+    u.fill(0, 0, m * m);
+    for (let r = 0; r < m; r++) u[r * m + r] = 1;
+    chaseWindow(n, h, l, i, w0, w1, s0, s1, pairs, np, u);
+    // The rest: columns right of the window, rows above it, and the Schur vectors.
+    const right = i2 - w1;
+    if (right > 0) {
+      far.fill(0, 0, m * right);
+      gemmTN(m, right, m, u, h, w0 * n + w1 + 1, n, far);
+      for (let r = 0; r < m; r++) h.set(far.subarray(r * right, (r + 1) * right), (w0 + r) * n + w1 + 1);
+    }
+    const above = w0 - i1;
+    if (above > 0) {
+      far.fill(0, 0, above * m);
+      gemmNN(above, m, m, 1, h, i1 * n + w0, n, u, 0, m, far, 0, m);
+      for (let r = 0; r < above; r++) h.set(far.subarray(r * m, (r + 1) * m), (i1 + r) * n + w0);
+    }
+    if (zt) {
+      far.fill(0, 0, m * n);
+      gemmTN(m, n, m, u, zt, w0 * n, n, far);
+      zt.set(far.subarray(0, m * n), w0 * n);
+    }
+  }
+}
+
+/** far (m x cols, dense) = U^T B, U m x m dense, B = b[bOff + r ldb + c] (m x cols). */
+function gemmTN(m: number, cols: number, k: number, u: Float64Array, b: Float64Array, bOff: number, ldb: number, far: Float64Array): void {
+  const rt = kernelsFor(u, b, far);
+  if (rt) {
+    rt.x.gemm(1, 0, m, cols, k, 1, addr(u), m, addr(b, bOff), ldb, addr(far), cols, rt.gemmWork);
+    return;
+  }
+  // far[r, c] = sum_q U[q, r] B[q, c]: rows of B scaled into rows of far
+  for (let q = 0; q < k; q++) {
+    const bq = bOff + q * ldb;
+    for (let r = 0; r < m; r++) {
+      const f = u[q * m + r];
+      if (f === 0) continue;
+      const fr = r * cols;
+      for (let c = 0; c < cols; c++) far[fr + c] += f * b[bq + c];
+    }
+  }
+}
+
+/**
+ * The steps s0 .. s1 of a multishift chain inside the window [w0, w1] (rows and columns): at step s, bulge b sits
+ * at row k = l + s - 3b (active while l <= k <= i - 1); its reflector is built (from the shifts at k = l, from the
+ * bulge below the subdiagonal otherwise) and applied to rows k.. over columns k..w1, to columns k.. over rows
+ * w0..min(k+3, i), and to the columns of U (m x m, m = w1 - w0 + 1).
+ */
+function chaseWindow(
+  n: number,
+  h: Float64Array,
+  l: number,
+  i: number,
+  w0: number,
+  w1: number,
+  s0: number,
+  s1: number,
+  pairs: Float64Array,
+  np: number,
+  u: Float64Array,
+): void {
+  const rt = kernelsFor(h, u, pairs);
+  if (rt) {
+    rt.x.chaseWindow(n, addr(h), l, i, w0, w1, s0, s1, addr(pairs), np, addr(u));
+    return;
+  }
+  const m = w1 - w0 + 1;
+  for (let s = s0; s <= s1; s++) {
+    for (let b = 0; b < np; b++) {
+      const k = l + s - 3 * b;
+      if (k < l || k > i - 1) continue;
+      const nr = Math.min(3, i - k + 1);
+      let v0: number, v1: number, v2: number;
+      if (k === l) {
+        // first column of (H - s1)(H - s2), scaled
+        const rt1r = pairs[4 * b],
+          rt1i = pairs[4 * b + 1],
+          rt2r = pairs[4 * b + 2],
+          rt2i = pairs[4 * b + 3];
+        const hmm = h[l * n + l];
+        let h21s = h[(l + 1) * n + l];
+        let sc = Math.abs(hmm - rt2r) + Math.abs(rt2i) + Math.abs(h21s);
+        if (sc === 0) sc = 1;
+        h21s /= sc;
+        v0 = h21s * h[l * n + l + 1] + (hmm - rt1r) * ((hmm - rt2r) / sc) - rt1i * (rt2i / sc);
+        v1 = h21s * (hmm + h[(l + 1) * n + l + 1] - rt1r - rt2r);
+        v2 = nr === 3 ? h21s * h[(l + 2) * n + l + 1] : 0;
+        sc = Math.abs(v0) + Math.abs(v1) + Math.abs(v2);
+        if (sc !== 0) {
+          v0 /= sc;
+          v1 /= sc;
+          v2 /= sc;
+        }
+      } else {
+        v0 = h[k * n + k - 1];
+        v1 = h[(k + 1) * n + k - 1];
+        v2 = nr === 3 ? h[(k + 2) * n + k - 1] : 0;
+      }
+      let t1 = 0,
+        u1 = 0,
+        u2 = 0,
+        beta = v0;
+      if (v1 !== 0 || v2 !== 0) {
+        beta = -signOf(v0) * norm3(v0, v1, v2);
+        t1 = (beta - v0) / beta;
+        const inv = 1 / (v0 - beta);
+        u1 = v1 * inv;
+        u2 = v2 * inv;
+      }
+      if (k > l) {
+        h[k * n + k - 1] = beta;
+        h[(k + 1) * n + k - 1] = 0;
+        if (nr === 3) h[(k + 2) * n + k - 1] = 0;
+      }
+      if (t1 === 0) continue;
+      const t2 = t1 * u1,
+        t3 = t1 * u2;
+      const r0 = k * n,
+        r1 = r0 + n,
+        r2 = r1 + n;
+      // rows k.. over columns k..w1
+      if (nr === 3) {
+        for (let j = k; j <= w1; j++) {
+          const sum = h[r0 + j] + u1 * h[r1 + j] + u2 * h[r2 + j];
+          h[r0 + j] -= sum * t1;
+          h[r1 + j] -= sum * t2;
+          h[r2 + j] -= sum * t3;
+        }
+      } else {
+        for (let j = k; j <= w1; j++) {
+          const sum = h[r0 + j] + u1 * h[r1 + j];
+          h[r0 + j] -= sum * t1;
+          h[r1 + j] -= sum * t2;
+        }
+      }
+      // columns k.. over rows w0 .. min(k+3, i)
+      const jmax = Math.min(k + 3, i);
+      for (let j = w0; j <= jmax; j++) {
+        const p = j * n + k;
+        if (nr === 3) {
+          const sum = h[p] + u1 * h[p + 1] + u2 * h[p + 2];
+          h[p] -= sum * t1;
+          h[p + 1] -= sum * t2;
+          h[p + 2] -= sum * t3;
+        } else {
+          const sum = h[p] + u1 * h[p + 1];
+          h[p] -= sum * t1;
+          h[p + 1] -= sum * t2;
+        }
+      }
+      // U <- U P on its columns k-w0 ..
+      const c = k - w0;
+      for (let r = 0; r < m; r++) {
+        const p = r * m + c;
+        if (nr === 3) {
+          const sum = u[p] + u1 * u[p + 1] + u2 * u[p + 2];
+          u[p] -= sum * t1;
+          u[p + 1] -= sum * t2;
+          u[p + 2] -= sum * t3;
+        } else {
+          const sum = u[p] + u1 * u[p + 1];
+          u[p] -= sum * t1;
+          u[p + 1] -= sum * t2;
+        }
+      }
+    }
+  }
+}
+
 function francisQR(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+  chunk: number,
+): void {
+  if (!kernelsFor(h)) francisIn(n, h, zt, wr, wi, wantT, chunk);
+  else withWorkspace(francisScratch(n, chunk), () => francisIn(n, h, zt, wr, wi, wantT, chunk));
+}
+
+/** Doubles of scratch francisQR takes (its chunk's reflectors and, for large n, the deflation window). */
+function francisScratch(n: number, chunk: number): number {
+  const nw = n >= AED_MIN ? Math.min(n, deflationWindow(n)) : 0;
+  const mw = nw > 0 ? multishiftWindow(nw) : 0;
+  return 3 * chunk + 2 * nw * nw + nw * n + 12 * nw + mw * mw + mw * n + 256;
+}
+
+function francisIn(
   n: number,
   h: Float64Array,
   zt: Float64Array | null,
@@ -1458,9 +1781,10 @@ function francisQR(
   const smlnum = SAFE_MIN * (n / ulp);
   const itmax = 30 * Math.max(10, n);
   // Reflectors per chunk of a sweep (large matrices defer the far updates so the touched rows stay in cache).
-  const refT = new Float64Array(chunk),
-    refU1 = new Float64Array(chunk),
-    refU2 = new Float64Array(chunk);
+  const small = chunk <= SMALL_ORDER && !kernelsFor(h); // small factorisations reuse static arrays (no allocation)
+  const refT = small ? smallRefT : scratch(chunk),
+    refU1 = small ? smallRefU1 : scratch(chunk),
+    refU2 = small ? smallRefU2 : scratch(chunk);
   const aed = n >= AED_MIN ? aedWorkspace(n) : null;
   let kdefl = 0;
   let i = n - 1;
@@ -1523,18 +1847,32 @@ function francisQR(
           const use = Math.min(ns, avail);
           const sr = aed.sr,
             si = aed.si;
+          // Shift pairs: complex-conjugate pairs, two reals, or one real twice.
+          const pairs = aed.pairs;
+          let np = 0;
           for (let q = 0; q < use; ) {
             if (si[q] !== 0 && q + 1 < avail) {
-              qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, sr[q], si[q], sr[q + 1], si[q + 1]);
+              pairs[4 * np] = sr[q];
+              pairs[4 * np + 1] = si[q];
+              pairs[4 * np + 2] = sr[q + 1];
+              pairs[4 * np + 3] = si[q + 1];
               q += 2;
             } else if (q + 1 < avail && si[q + 1] === 0) {
-              qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, sr[q], 0, sr[q + 1], 0);
+              pairs[4 * np] = sr[q];
+              pairs[4 * np + 1] = 0;
+              pairs[4 * np + 2] = sr[q + 1];
+              pairs[4 * np + 3] = 0;
               q += 2;
             } else {
-              qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, sr[q], 0, sr[q], 0);
+              pairs[4 * np] = sr[q];
+              pairs[4 * np + 1] = 0;
+              pairs[4 * np + 2] = sr[q];
+              pairs[4 * np + 3] = 0;
               q += 1;
             }
+            np++;
           }
+          multishiftSweep(n, h, zt, l, i, i1, i2, pairs, np, aed);
           continue;
         }
       }
@@ -1660,13 +1998,28 @@ export function realSchurTransposed(a: Matrix): {
 } {
   checkSquareFinite(a, "realSchur");
   const n = a.rows;
-  const t = a.data.slice();
-  const zt = new Float64Array(n * n);
   const wr = new Float64Array(n);
   const wi = new Float64Array(n);
-  hessenbergInPlace(n, t, zt);
-  hessenbergQR(n, t, zt, wr, wi, true);
-  return { t, zt, wr, wi };
+  if (n < WASM_MIN_ORDER) {
+    const t = a.data.slice();
+    const zt = new Float64Array(n * n);
+    hessenbergInPlace(n, t, zt);
+    hessenbergQR(n, t, zt, wr, wi, true);
+    return { t, zt, wr, wi };
+  }
+  return withWorkspace(schurScratch(n), () => {
+    const t = scratch(n * n);
+    t.set(a.data);
+    const zt = scratch(n * n);
+    hessenbergInPlace(n, t, zt);
+    hessenbergQR(n, t, zt, wr, wi, true);
+    return { t: t.slice(), zt: zt.slice(), wr, wi };
+  });
+}
+
+/** Doubles of scratch a Schur factorisation of order n takes (its two matrices included). */
+export function schurScratch(n: number): number {
+  return 2 * n * n + Math.max(hessenbergScratch(n), francisScratch(n, n > 256 ? SWEEP_CHUNK : n)) + 256;
 }
 
 /**
@@ -1684,10 +2037,19 @@ export function realSchur(a: Matrix): { T: Matrix; Z: Matrix } {
 export function schurEigenvalues(a: Matrix): { re: Float64Array; im: Float64Array } {
   checkSquareFinite(a, "eigenvalues");
   const n = a.rows;
-  const h = a.data.slice();
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  hessenbergInPlace(n, h, null);
-  hessenbergQR(n, h, null, re, im, false);
+  if (n < WASM_MIN_ORDER) {
+    const h = a.data.slice();
+    hessenbergInPlace(n, h, null);
+    hessenbergQR(n, h, null, re, im, false);
+    return { re, im };
+  }
+  withWorkspace(schurScratch(n), () => {
+    const h = scratch(n * n);
+    h.set(a.data);
+    hessenbergInPlace(n, h, null);
+    hessenbergQR(n, h, null, re, im, false);
+  });
   return { re, im };
 }

@@ -1,0 +1,213 @@
+/**
+ * The WebAssembly kernels of the linear algebra (asm/linalg.ts, compiled by scripts/build-wasm.js into binary.ts):
+ * instantiated once from bytes when this module is first imported (the same code in Node and browsers: no fetch,
+ * no file system; no top-level await, which would delay a Web Worker's message handlers), with relaxed SIMD
+ * (fused multiply-add) where the engine validates it and plain SIMD otherwise.
+ * Without WebAssembly SIMD, or after setLinalgBackend("js"), every kernel runs its JavaScript version instead (the
+ * fallback, and the cross-check of the tests). The environment variable NESS_LINALG=js (Node) does the same, and
+ * NESS_LINALG=simd refuses relaxed SIMD.
+ *
+ * Memory: a kernel works on Float64Arrays that are views of the module's linear memory. withWorkspace() lends such
+ * views for the duration of one call (a stack: nested calls take what follows). Growing the memory detaches every
+ * view, so it only grows when no workspace is open; a nested request that does not fit gets ordinary arrays (the
+ * JavaScript kernels then run on them, correct but slower).
+ */
+import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.js";
+
+/** The exports of asm/linalg.ts (addresses are byte offsets into `memory`). */
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  fusedMultiplyAdd(): number;
+  gemmWorkBytes(): number;
+  gemm(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, work: number): void;
+  gemvN(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
+  gemvT(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
+  ger(m: number, len: number, alpha: number, x: number, y: number, a: number, lda: number): void;
+  reflectRight(x: number, ldx: number, r0: number, r1: number, c0: number, len: number, tau: number, v: number): void;
+  reflectLeft(x: number, ldx: number, r0: number, len: number, c0: number, c1: number, tau: number, v: number, w: number): void;
+  reflectorsLeft(x: number, n: number, kb: number, count: number, last: number, c0: number, c1: number, refT: number, refU1: number, refU2: number): void;
+  qrSweep(n: number, h: number, zt: number, l: number, i: number, i1: number, i2: number, chunk: number, refT: number, refU1: number, refU2: number,
+    rt1r: number, rt1i: number, rt2r: number, rt2i: number): void;
+  rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
+  chaseWindow(n: number, h: number, l: number, i: number, w0: number, w1: number, s0: number, s1: number, pairs: number, np: number, u: number): void;
+}
+
+export interface WasmRuntime {
+  readonly x: WasmExports;
+  readonly memory: WebAssembly.Memory;
+  /** The build in use fuses multiply-adds (relaxed SIMD). */
+  readonly fma: boolean;
+  /** Byte address of gemm's packing workspace. */
+  readonly gemmWork: number;
+  /** First byte lent by withWorkspace. */
+  readonly heap: number;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const out = new Uint8Array(new ArrayBuffer(s.length));
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function preference(): string {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return (env?.NESS_LINALG ?? "").toLowerCase();
+}
+
+const imports = { env: { abort: (): never => { throw new Error("wasm abort"); } } };
+
+/** The binary to use: relaxed SIMD where the engine validates it (and it is not refused), else plain SIMD, else none. */
+function pickBinary(): Uint8Array<ArrayBuffer> | null {
+  if (typeof WebAssembly !== "object" || preference() === "js") return null;
+  const simd = decode(SIMD_WASM_BASE64);
+  if (!WebAssembly.validate(simd)) return null;
+  if (preference() === "simd") return simd;
+  const relaxed = decode(RELAXED_SIMD_WASM_BASE64);
+  return WebAssembly.validate(relaxed) ? relaxed : simd;
+}
+
+function runtimeOf(instance: WebAssembly.Instance): WasmRuntime {
+  const x = instance.exports as unknown as WasmExports;
+  const base = x.heapBase();
+  const gemmWork = (base + 15) & ~15;
+  const heap = (gemmWork + x.gemmWorkBytes() + 15) & ~15;
+  return { x, memory: x.memory, fma: x.fusedMultiplyAdd() === 1, gemmWork, heap };
+}
+
+// Synchronous instantiation (Node, Web Workers), so that the first solve already has the kernels. Browsers refuse
+// to compile modules over 4 KB synchronously on their main thread: there the module is compiled asynchronously
+// (WebAssembly.instantiate) and the JavaScript kernels serve until it is ready (linalgReady()).
+let loaded: WasmRuntime | null = null;
+let ready: Promise<void> = Promise.resolve();
+{
+  let bytes: Uint8Array<ArrayBuffer> | null = null;
+  try {
+    bytes = pickBinary();
+  } catch {
+    bytes = null;
+  }
+  if (bytes) {
+    try {
+      loaded = runtimeOf(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports));
+    } catch {
+      const b = bytes;
+      ready = WebAssembly.instantiate(b, imports).then(
+        (r) => {
+          loaded = runtimeOf(r.instance);
+        },
+        () => {},
+      );
+    }
+  }
+}
+
+/** Resolves when the WebAssembly kernels are loaded (at once in Node; browsers compile them asynchronously). */
+export function linalgReady(): Promise<void> {
+  return ready;
+}
+
+let enabled = true;
+
+/** The kernels, or null when the JavaScript path is in use. */
+export function wasm(): WasmRuntime | null {
+  return enabled ? loaded : null;
+}
+
+/** Chooses the kernels of the linear algebra: "wasm" (the default where WebAssembly SIMD works) or "js". */
+export function setLinalgBackend(backend: "wasm" | "js"): void {
+  enabled = backend === "wasm";
+}
+
+/** Which kernels run: "wasm" (with or without fused multiply-add) or "js". */
+export function linalgBackend(): { backend: "wasm" | "js"; fusedMultiplyAdd: boolean } {
+  const rt = wasm();
+  return { backend: rt ? "wasm" : "js", fusedMultiplyAdd: rt?.fma ?? false };
+}
+
+/** True when `a` is a view of the kernels' memory (so that kernels can take it by address). */
+export function inMemory(rt: WasmRuntime, a: Float64Array): boolean {
+  return a.buffer === rt.memory.buffer;
+}
+
+/** Byte address of a[off] (a a view of the kernels' memory). */
+export function addr(a: Float64Array, off = 0): number {
+  return a.byteOffset + 8 * off;
+}
+
+/** Views lent by withWorkspace: `doubles(n)` gives n zeroed doubles, 16-byte aligned. */
+export interface Workspace {
+  /** True when the views are in the kernels' memory. */
+  readonly inWasm: boolean;
+  doubles(n: number): Float64Array;
+}
+
+let top = 0; // next free byte while workspaces are open
+let open = 0;
+/** Workspaces that fell back to ordinary arrays (a nested request that did not fit). */
+export let workspaceFallbacks = 0;
+
+const heapWorkspace: Workspace = { inWasm: false, doubles: (n) => new Float64Array(n) };
+let current: Workspace = heapWorkspace;
+
+/**
+ * n zeroed doubles from the innermost open workspace (an ordinary array when none is open): the scratch arrays of
+ * kernels called inside withWorkspace, released with it.
+ */
+export function scratch(n: number): Float64Array {
+  return current.doubles(n);
+}
+
+/**
+ * Runs fn with a workspace of at least `doubles` doubles (plus alignment) in the kernels' memory; what fn allocates
+ * from it is released when fn returns. Without the kernels, the workspace gives ordinary arrays.
+ */
+export function withWorkspace<T>(doubles: number, fn: (ws: Workspace) => T, slots = 16): T {
+  const rt = wasm();
+  if (!rt || (open > 0 && !current.inWasm)) return run(heapWorkspace, fn);
+  const bytes = 8 * doubles + 16 * slots;
+  const start = open === 0 ? rt.heap : top;
+  const end = start + bytes;
+  if (end > rt.memory.buffer.byteLength) {
+    if (open > 0) {
+      workspaceFallbacks++;
+      return run(heapWorkspace, fn);
+    }
+    rt.memory.grow(Math.ceil((end - rt.memory.buffer.byteLength) / 65536));
+  }
+  const saved = top;
+  top = start;
+  const buffer = rt.memory.buffer;
+  const ws: Workspace = {
+    inWasm: true,
+    doubles(n: number): Float64Array {
+      const at = (top + 15) & ~15;
+      if (at + 8 * n > end) {
+        workspaceFallbacks++;
+        return new Float64Array(n);
+      }
+      top = at + 8 * n;
+      const v = new Float64Array(buffer, at, n);
+      v.fill(0);
+      return v;
+    },
+  };
+  try {
+    return run(ws, fn);
+  } finally {
+    top = saved;
+  }
+}
+
+function run<T>(ws: Workspace, fn: (ws: Workspace) => T): T {
+  const outer = current;
+  current = ws;
+  open++;
+  try {
+    return fn(ws);
+  } finally {
+    open--;
+    current = outer;
+  }
+}

@@ -1,0 +1,10 @@
+// The JavaScript path of the linear algebra (the fallback where WebAssembly SIMD is missing, and the cross-check of
+// the WebAssembly kernels): the whole Schur, eigenvalue and Lyapunov suites again with the kernels switched off.
+import { expect, it } from "vitest";
+import { linalgBackend, setLinalgBackend } from "../../src/linalg/wasm/runtime.js";
+
+setLinalgBackend("js");
+it("runs on the JavaScript path", () => expect(linalgBackend().backend).toBe("js"));
+await import("./schur.test.js");
+await import("./eigen.test.js");
+await import("./lyapunov.test.js");

@@ -1,0 +1,354 @@
+// The WebAssembly kernels (asm/linalg.ts) against the JavaScript path they replace and against independent checks:
+// the generated binary is up to date, matrix products agree with the JavaScript kernels on every shape and
+// layout, Schur forms from both paths reconstruct A with orthogonal Z and give the same spectrum, Lyapunov solves
+// from both paths agree and have residuals at rounding level, and the relaxed-SIMD (fused multiply-add) build does
+// the same where the engine has it (a Node child process with --experimental-wasm-relaxed-simd).
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { gemmNN, gemmNNJs, gemmNT, gemmNTJs, multiplyNT, multiplyNTJs } from "../../src/linalg/gemm.js";
+import { symmetricEigen } from "../../src/linalg/eigen.js";
+import { solveLyapunov } from "../../src/linalg/lyapunov.js";
+import { type Matrix, frobeniusNorm, identity, matrix, multiply, transpose } from "../../src/linalg/matrix.js";
+import { realSchur } from "../../src/linalg/schur.js";
+import { linalgBackend, scratch, setLinalgBackend, withWorkspace, workspaceFallbacks } from "../../src/linalg/wasm/runtime.js";
+import { normalRng } from "../helpers/random.js";
+
+afterEach(() => setLinalgBackend("wasm"));
+
+function randomArray(len: number, seed: number): Float64Array {
+  const r = normalRng(seed);
+  return Float64Array.from({ length: len }, () => r.normal());
+}
+
+function randomMatrix(n: number, seed: number): Matrix {
+  return matrix(n, n, randomArray(n * n, seed));
+}
+
+function maxRelDiff(x: Float64Array, y: Float64Array): number {
+  let d = 0,
+    s = 0;
+  for (let i = 0; i < x.length; i++) {
+    d = Math.max(d, Math.abs(x[i] - y[i]));
+    s = Math.max(s, Math.abs(y[i]));
+  }
+  return d / Math.max(s, 1e-300);
+}
+
+describe("WebAssembly kernels", () => {
+  it("src/linalg/wasm/binary.ts is up to date with asm/linalg.ts", () => {
+    const r = spawnSync(process.execPath, ["scripts/build-wasm.js", "--check"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  }, 120_000);
+
+  it("are in use in Node (WebAssembly SIMD)", () => {
+    expect(linalgBackend().backend).toBe("wasm");
+    setLinalgBackend("js");
+    expect(linalgBackend()).toEqual({ backend: "js", fusedMultiplyAdd: false });
+  });
+
+  it("multiply like the JavaScript kernels for every shape, layout, offset and stride", () => {
+    const shapes = [
+      [1, 1, 1], [3, 5, 2], [4, 4, 4], [5, 7, 9], [9, 3, 17], [13, 11, 3], [37, 41, 29], [64, 64, 64], [130, 67, 300],
+      [257, 5, 130], [6, 513, 260],
+    ];
+    let seed = 1;
+    for (const [m, n, k] of shapes) {
+      for (const inWasm of [true, false]) {
+        const lda = k + 3, ldb = n + 2, ldbT = k + 1, ldc = n + 5;
+        const a0 = randomArray(m * lda + 7, seed++), b0 = randomArray(k * ldb + 7, seed++), bt0 = randomArray(n * ldbT + 7, seed++);
+        const c0 = randomArray(m * ldc + 7, seed++);
+        const alpha = -0.75;
+        // JavaScript reference
+        const refNN = c0.slice(), refNT = c0.slice();
+        gemmNNJs(m, n, k, alpha, a0, 3, lda, b0, 2, ldb, refNN, 4, ldc);
+        gemmNTJs(m, n, k, alpha, a0, 3, lda, bt0, 1, ldbT, refNT, 4, ldc);
+        withWorkspace(a0.length + b0.length + bt0.length + 2 * c0.length, () => {
+          const place = (x: Float64Array) => {
+            if (!inWasm) return x.slice();
+            const v = scratch(x.length);
+            v.set(x);
+            return v;
+          };
+          const a = place(a0), b = place(b0), bt = place(bt0), cNN = place(c0), cNT = place(c0);
+          gemmNN(m, n, k, alpha, a, 3, lda, b, 2, ldb, cNN, 4, ldc);
+          gemmNT(m, n, k, alpha, a, 3, lda, bt, 1, ldbT, cNT, 4, ldc);
+          expect(maxRelDiff(cNN, refNN)).toBeLessThan(1e-13);
+          expect(maxRelDiff(cNT, refNT)).toBeLessThan(1e-13);
+          // entries outside the m x n block are untouched
+          for (let i = 0; i < c0.length; i++) {
+            const r = Math.floor((i - 4) / ldc), c = (i - 4) % ldc;
+            if (i < 4 || r >= m || c >= n || c < 0) {
+              expect(cNN[i]).toBe(c0[i]);
+              expect(cNT[i]).toBe(c0[i]);
+            }
+          }
+        });
+      }
+    }
+    for (const [m, n, k] of [[5, 5, 3], [70, 70, 40], [130, 130, 130]]) {
+      const a = randomArray(m * k, seed++), b = randomArray(n * k, seed++);
+      const ref = new Float64Array(m * n), full = new Float64Array(m * n), upper = new Float64Array(m * n);
+      multiplyNTJs(m, n, k, a, b, ref);
+      multiplyNT(m, n, k, a, b, full);
+      multiplyNT(m, n, k, a, b, upper, true);
+      expect(maxRelDiff(full, ref)).toBeLessThan(1e-13);
+      for (let i = 0; i < m; i++) for (let j = i; j < n; j++) expect(Math.abs(upper[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
+    }
+    expect(workspaceFallbacks).toBe(0);
+  });
+});
+
+/** A random orthogonal matrix (Gram-Schmidt, twice, on a Gaussian matrix). */
+function orthogonal(n: number, seed: number): Matrix {
+  const q = randomMatrix(n, seed).data;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += q[i * n + k] * q[j * n + k];
+        for (let k = 0; k < n; k++) q[i * n + k] -= s * q[j * n + k];
+      }
+      let s = 0;
+      for (let k = 0; k < n; k++) s += q[i * n + k] ** 2;
+      for (let k = 0; k < n; k++) q[i * n + k] /= Math.sqrt(s);
+    }
+  }
+  return matrix(n, n, q);
+}
+
+/** A = Q^T D Q with a known spectrum: D block diagonal, reals and 2x2 blocks for pairs a +- ib (A normal). */
+function knownSpectrum(n: number, seed: number): { a: Matrix; re: number[]; im: number[] } {
+  const r = normalRng(seed);
+  const d = matrix(n, n);
+  const re: number[] = [], im: number[] = [];
+  for (let i = 0; i < n; ) {
+    if (i + 1 < n && r.uniform() < 0.5) {
+      const x = r.normal(), y = 0.5 + Math.abs(r.normal());
+      d.data[i * n + i] = x;
+      d.data[(i + 1) * n + i + 1] = x;
+      d.data[i * n + i + 1] = y;
+      d.data[(i + 1) * n + i] = -y;
+      re.push(x, x);
+      im.push(y, -y);
+      i += 2;
+    } else {
+      const x = r.normal();
+      d.data[i * n + i] = x;
+      re.push(x);
+      im.push(0);
+      i++;
+    }
+  }
+  const Q = orthogonal(n, seed + 1);
+  return { a: multiply(multiply(transpose(Q), d), Q), re, im };
+}
+
+/** A Jordan block lambda I + N of order n after an orthogonal similarity (defective). */
+function jordan(n: number, lambda: number, seed: number): Matrix {
+  const j = matrix(n, n);
+  for (let i = 0; i < n; i++) j.data[i * n + i] = lambda;
+  for (let i = 0; i + 1 < n; i++) j.data[i * n + i + 1] = 1;
+  const Q = orthogonal(n, seed);
+  return multiply(multiply(transpose(Q), j), Q);
+}
+
+function checkSchur(a: Matrix): { T: Matrix; Z: Matrix } {
+  const n = a.rows;
+  const { T, Z } = realSchur(a);
+  const recon = multiply(multiply(Z, T), transpose(Z));
+  const err = frobeniusNorm(matrix(n, n, recon.data.map((v, i) => v - a.data[i]))) / Math.max(frobeniusNorm(a), 1e-300);
+  expect(err).toBeLessThan(1e-13 * Math.max(1, Math.sqrt(n)));
+  const orth = multiply(transpose(Z), Z);
+  const eye = identity(n).data;
+  const e = frobeniusNorm(matrix(n, n, orth.data.map((v, i) => v - eye[i])));
+  expect(e).toBeLessThan(1e-13 * Math.max(1, Math.sqrt(n)));
+  for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(T.data[i * n + j]).toBe(0);
+  return { T, Z };
+}
+
+function spectrumOf(T: Matrix): [number, number][] {
+  const n = T.rows, t = T.data;
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; ) {
+    if (i + 1 < n && t[(i + 1) * n + i] !== 0) {
+      const im = Math.sqrt(Math.abs(t[i * n + i + 1])) * Math.sqrt(Math.abs(t[(i + 1) * n + i]));
+      out.push([t[i * n + i], im], [t[i * n + i], -im]);
+      i += 2;
+    } else {
+      out.push([t[i * n + i], 0]);
+      i++;
+    }
+  }
+  return out.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+}
+
+describe("Schur form on both paths (WebAssembly, JavaScript)", () => {
+  const cases: [string, Matrix][] = [
+    ["random n = 5", randomMatrix(5, 11)],
+    ["random n = 37", randomMatrix(37, 12)],
+    ["random n = 150 (blocked Hessenberg)", randomMatrix(150, 13)],
+    ["random n = 290 (chunked sweeps, aggressive early deflation)", randomMatrix(290, 14)],
+    ["badly scaled n = 60", (() => {
+      const a = randomMatrix(60, 15);
+      for (let i = 0; i < 60; i++) for (let j = 0; j < 60; j++) a.data[i * 60 + j] *= 10 ** ((i - j) / 6);
+      return a;
+    })()],
+    ["Jordan block n = 12 (defective)", jordan(12, 2, 16)],
+  ];
+  for (const [name, a] of cases) {
+    it(`${name}: both reconstruct A with orthogonal Z; same spectrum`, () => {
+      setLinalgBackend("wasm");
+      const w = checkSchur(a);
+      setLinalgBackend("js");
+      const j = checkSchur(a);
+      const sw = spectrumOf(w.T), sj = spectrumOf(j.T);
+      const scale = frobeniusNorm(a);
+      // a defective eigenvalue of multiplicity m moves by ~ eps^(1/m), and a graded matrix's eigenvalues are
+      // ill-conditioned: there the two paths agree on the sum (the trace), not eigenvalue by eigenvalue
+      if (name.startsWith("Jordan") || name.startsWith("badly")) {
+        const tr = (s: [number, number][]) => s.reduce((acc, x) => acc + x[0], 0);
+        expect(Math.abs(tr(sw) - tr(sj))).toBeLessThan(1e-12 * scale);
+      } else {
+        for (let i = 0; i < sw.length; i++) {
+          expect(Math.abs(sw[i][0] - sj[i][0])).toBeLessThan(1e-10 * scale);
+          expect(Math.abs(sw[i][1] - sj[i][1])).toBeLessThan(1e-10 * scale);
+        }
+      }
+    });
+  }
+
+  it("recovers a known spectrum (n = 260) on both paths", () => {
+    const { a, re, im } = knownSpectrum(260, 21);
+    const want = re.map((x, i) => [x, im[i]] as [number, number]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    for (const backend of ["wasm", "js"] as const) {
+      setLinalgBackend(backend);
+      const got = spectrumOf(checkSchur(a).T);
+      for (let i = 0; i < want.length; i++) {
+        expect(Math.abs(got[i][0] - want[i][0])).toBeLessThan(1e-9);
+        expect(Math.abs(got[i][1] - want[i][1])).toBeLessThan(1e-9);
+      }
+    }
+  });
+});
+
+function randomStable(n: number, seed: number): Matrix {
+  const a = randomMatrix(n, seed);
+  for (let i = 0; i < n; i++) a.data[i * n + i] -= Math.sqrt(n) + 1;
+  return a;
+}
+
+function randomSymmetric(n: number, seed: number): Matrix {
+  const h = randomArray(n * n, seed);
+  const q = matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) q.data[i * n + j] = h[i * n + j] + h[j * n + i];
+  return q;
+}
+
+/** Drift of a damped chain of m oscillators with baths at both ends (n = 2m), and its noise on two momenta. */
+function chain(m: number): { a: Matrix; q: Matrix } {
+  const n = 2 * m;
+  const a = matrix(n, n), q = matrix(n, n);
+  for (let i = 0; i < m; i++) {
+    a.data[i * n + m + i] = -1;
+    a.data[(m + i) * n + i] = 2.5;
+    if (i > 0) a.data[(m + i) * n + i - 1] = -1;
+    if (i + 1 < m) a.data[(m + i) * n + i + 1] = -1;
+  }
+  a.data[m * n + m] = 0.5;
+  a.data[(n - 1) * n + n - 1] = 0.5;
+  q.data[m * n + m] = 2;
+  q.data[(n - 1) * n + n - 1] = 1;
+  return { a, q };
+}
+
+function residual(a: Matrix, x: Matrix, q: Matrix): number {
+  const ax = multiply(a, x);
+  const r = matrix(a.rows, a.rows, ax.data.map((v, i) => v + ax.data[(i % a.rows) * a.rows + Math.floor(i / a.rows)] - q.data[i]));
+  return frobeniusNorm(r) / (2 * frobeniusNorm(a) * frobeniusNorm(x) + frobeniusNorm(q));
+}
+
+describe("Lyapunov solve on both paths", () => {
+  const cases: [string, Matrix, Matrix][] = [
+    ["random n = 7", randomStable(7, 31), randomSymmetric(7, 32)],
+    ["random n = 64", randomStable(64, 33), randomSymmetric(64, 34)],
+    ["random n = 65", randomStable(65, 35), randomSymmetric(65, 36)],
+    ["random n = 131", randomStable(131, 37), randomSymmetric(131, 38)],
+    ["random n = 300", randomStable(300, 39), randomSymmetric(300, 40)],
+    ["oscillator chain n = 200", chain(100).a, chain(100).q],
+  ];
+  for (const [name, a, q] of cases) {
+    it(`${name}: residuals at rounding level, solutions agree`, () => {
+      setLinalgBackend("wasm");
+      const w = solveLyapunov(a, q, { method: "bartels-stewart" });
+      setLinalgBackend("js");
+      const j = solveLyapunov(a, q, { method: "bartels-stewart" });
+      for (const s of [w, j]) {
+        expect(s.residual).toBeLessThan(1e-13);
+        expect(residual(a, s.X, q)).toBeLessThan(1e-13);
+        for (let r = 0; r < a.rows; r++) for (let c = 0; c < r; c++) expect(s.X.data[r * a.rows + c]).toBe(s.X.data[c * a.rows + r]);
+      }
+      expect(maxRelDiff(w.X.data, j.X.data)).toBeLessThan(1e-9);
+    });
+  }
+});
+
+describe("symmetric eigen-decomposition on both paths", () => {
+  it("agrees on the spectrum; both give orthonormal eigenvectors with S V = V diag(values)", () => {
+    for (const n of [12, 61, 200]) {
+      const s = randomSymmetric(n, 50 + n);
+      const out = (["wasm", "js"] as const).map((backend) => {
+        setLinalgBackend(backend);
+        const { values, vectors } = symmetricEigen(s);
+        const sv = multiply(s, vectors);
+        let err = 0;
+        for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) err = Math.max(err, Math.abs(sv.data[i * n + k] - values[k] * vectors.data[i * n + k]));
+        const vtv = multiply(transpose(vectors), vectors);
+        let orth = 0;
+        for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) orth = Math.max(orth, Math.abs(vtv.data[i * n + k] - (i === k ? 1 : 0)));
+        const norm = Math.max(...values.map(Math.abs));
+        expect(err).toBeLessThan(1e-13 * n * norm);
+        expect(orth).toBeLessThan(1e-13 * n);
+        return values;
+      });
+      expect(maxRelDiff(out[0], out[1])).toBeLessThan(1e-13 * n);
+    }
+  });
+});
+
+describe("relaxed SIMD build (fused multiply-add)", () => {
+  it("multiplies and chases bulges like the plain build where the engine has relaxed SIMD", () => {
+    const src = readFileSync("src/linalg/wasm/binary.ts", "utf8");
+    const grab = (name: string) => [...src.split(`export const ${name} =`)[1].split(";")[0].matchAll(/"([^"]*)"/g)].map((m) => m[1]).join("");
+    // A child process with the flag instantiates both builds from the committed base64 and compares their products.
+    const script = `
+      const load = async (b64) => (await WebAssembly.instantiate(Buffer.from(b64, "base64"), { env: { abort() { throw new Error("abort"); } } })).instance.exports;
+      const [plain, fused] = [await load(process.argv[1]), await load(process.argv[2])];
+      const out = { fma: fused.fusedMultiplyAdd(), plainFma: plain.fusedMultiplyAdd(), diff: 0 };
+      for (const x of [plain, fused]) x.memory.grow(200);
+      const m = 67, n = 45, k = 130;
+      let s = 7;
+      const rnd = () => { s = (s * 16807) % 2147483647; return s / 2147483647 - 0.5; };
+      const data = Array.from({ length: m * k + k * n }, rnd);
+      const res = [];
+      for (const x of [plain, fused]) {
+        const base = (x.heapBase() + 15) & ~15, work = base, a = work + x.gemmWorkBytes(), b = a + 8 * m * k, c = b + 8 * k * n;
+        const f = new Float64Array(x.memory.buffer);
+        f.set(data, a / 8);
+        f.fill(0, c / 8, c / 8 + m * n);
+        x.gemm(0, 0, m, n, k, 1, a, k, b, n, c, n, work);
+        res.push(f.slice(c / 8, c / 8 + m * n));
+      }
+      for (let i = 0; i < m * n; i++) out.diff = Math.max(out.diff, Math.abs(res[0][i] - res[1][i]));
+      console.log(JSON.stringify(out));
+    `;
+    const r = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--input-type=module", "-e", script, grab("SIMD_WASM_BASE64"), grab("RELAXED_SIMD_WASM_BASE64")], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout.trim());
+    expect(out.plainFma).toBe(0);
+    expect(out.fma).toBe(1);
+    expect(out.diff).toBeGreaterThan(0); // fused: rounded once, so not bit-identical ...
+    expect(out.diff).toBeLessThan(1e-12); // ... but the same products
+  });
+});
