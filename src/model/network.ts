@@ -79,11 +79,16 @@ export interface NetworkModel {
 
 /** True when the model has no quartic terms, so the exact (Gaussian) engine applies. */
 export function isLinearNetwork(m: NetworkModel): boolean {
+  checkNetworkModel(m, "isLinearNetwork");
   return m.springs.every((s) => s.quartic === 0) && m.quarticPinning.every((c) => c === 0);
 }
 
 /** Label of spring s, as in messages: "a-b". */
 export function springLabel(m: NetworkModel, s: Spring): string {
+  const isSite = (k: unknown) => Number.isInteger(k) && (k as number) >= 0 && (k as number) < m.sites.length;
+  if (m === null || typeof m !== "object" || !Array.isArray(m.sites) || s === null || typeof s !== "object" || !isSite(s.i) || !isSite(s.j)) {
+    throw new ModelError("springLabel: expected a network model and one of its springs");
+  }
   return `${m.sites[s.i]}-${m.sites[s.j]}`;
 }
 

@@ -114,18 +114,21 @@ export interface ParticlesModel {
 
 /** Total number of particles. */
 export function particleCount(m: ParticlesModel): number {
+  checkParticlesModel(m, "particleCount");
   return m.speciesOf.length;
 }
 
 /** Cutoff of a pair potential (Infinity for harmonic). */
 export function pairCutoff(p: PairPotential): number {
-  switch (p.potential) {
+  switch (p?.potential) {
     case "soft":
       return p.range;
     case "wca":
       return 2 ** (1 / 6) * p.sigma;
     case "harmonic":
       return Infinity;
+    default:
+      throw new ModelError(`pairCutoff: expected a pair potential (soft, harmonic or wca), got ${describeValue(p)}`);
   }
 }
 
