@@ -26,7 +26,7 @@ import { prepareStationary, type StationarySolver } from "./linearSde.js";
 /**
  * Largest state (coordinates: 2 per site underdamped, 1 overdamped) the exact engine solves by default. The solve
  * holds about ten N x N matrices and takes O(N^3) operations (real Schur form, then one back-substitution per
- * temperature vector): about 0.3 GB and one to a few minutes at N = 2000 on one core.
+ * temperature vector): about 0.3 GB and three minutes at N = 2000 on one core, eight times that at 4000.
  */
 export const EXACT_MAX_COORDINATES = 2000;
 
@@ -35,8 +35,9 @@ export const DENSE_MAX_COORDINATES = 10000;
 
 /** Estimated memory (bytes) and time (seconds, one core) of an exact solve with N coordinates and `solves` right-hand sides. */
 export function exactCost(N: number, solves = 1): { bytes: number; seconds: number } {
-  // Measured: N = 1000 takes about 10 s for the factorisation and the first solve, each further solve about a third.
-  return { bytes: 10 * 8 * N * N, seconds: 1e-8 * N ** 3 * (1 + 0.35 * (solves - 1)) };
+  // Measured on one core of the development machine: a chain of 500 sites (N = 1000) takes 20 s for the
+  // factorisation and the first solve, each further solve (a source bath) 7 s; N = 2000 takes 160 s and 0.34 GB.
+  return { bytes: 10 * 8 * N * N, seconds: 2e-8 * N ** 3 * (1 + 0.35 * (solves - 1)) };
 }
 
 function checkDense(model: NetworkModel, coordinates: number, where: string): void {
