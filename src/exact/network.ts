@@ -40,6 +40,12 @@ export function exactCost(N: number, solves = 1): { bytes: number; seconds: numb
   return { bytes: 10 * 8 * N * N, seconds: 2e-8 * N ** 3 * (1 + 0.35 * (solves - 1)) };
 }
 
+/** The estimate of exactCost in words: "about 0.3 GB and 3 min". */
+export function exactCostText(N: number, solves = 1): string {
+  const cost = exactCost(N, solves);
+  return `about ${formatBytes(cost.bytes)} and ${formatSeconds(cost.seconds)}`;
+}
+
 function checkDense(model: NetworkModel, coordinates: number, where: string): void {
   if (coordinates > DENSE_MAX_COORDINATES) {
     throw new ModelError(
@@ -210,10 +216,9 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
   if (!(typeof limit === "number" && limit >= 1)) throw new ModelError(`maxCoordinates must be a number >= 1, got ${describeValue(limit)}`);
   if (N <= limit) return;
   const solves = 1 + ((options.bySource ?? model.baths.length <= 32) ? model.baths.length : 0);
-  const cost = exactCost(N, solves);
   throw new ModelError(
     `the network is too large for the exact engine: ${n} ${model.dynamics} sites are ${N} coordinates, and the dense ` +
-      `Lyapunov solve would need about ${formatBytes(cost.bytes)} and ${formatSeconds(cost.seconds)} ` +
+      `Lyapunov solve would need ${exactCostText(N, solves)} ` +
       `(O(N^3) operations on N x N matrices; the limit is ${limit} coordinates); use the stochastic engine (ness simulate)`,
     model.source,
   );
@@ -347,11 +352,42 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   };
 }
 
-/** A failure of the Lyapunov stage as a SteadyStateError naming the model's file (a singular or unstable drift). */
+/**
+ * A failure of the Lyapunov stage as a SteadyStateError naming the model's file. The physical diagnosis has passed by
+ * then (the network is confined and every mode meets a bath), so the steady state exists: a singular or non-relaxing
+ * drift here means that it cannot be resolved in double precision (time scales too far apart), and the message says so
+ * with the spread of the model's rates.
+ */
 function asSteadyStateError(err: unknown, model: NetworkModel): unknown {
-  if (err instanceof SteadyStateError) return err.source || !model.source ? err : new SteadyStateError(err.message, model.source);
-  if (err instanceof NessError || (err instanceof Error && err.name === "SingularLyapunovError")) return new SteadyStateError((err as Error).message, model.source);
-  return err;
+  if (!(err instanceof NessError || (err instanceof Error && err.name === "SingularLyapunovError"))) return err;
+  return new SteadyStateError(
+    `the steady state exists (the network is confined and every mode meets a bath) but cannot be computed in double precision: ${(err as Error).message}; ${rateSpread(model)}`,
+    model.source,
+  );
+}
+
+/** The range of the model's rates, e.g. "damping rates gamma/m span 1e-12 .. 1, frequencies sqrt(V_ii/m_i) 1 .. 1e6". */
+function rateSpread(model: NetworkModel): string {
+  const n = model.sites.length;
+  const diag = Float64Array.from(model.pinning);
+  for (const s of model.springs) {
+    diag[s.i] += s.stiffness;
+    diag[s.j] += s.stiffness;
+  }
+  const range = (xs: number[]) => {
+    const pos = xs.filter((x) => x > 0);
+    return pos.length === 0 ? "-" : `${fmtRate(Math.min(...pos))} .. ${fmtRate(Math.max(...pos))}`;
+  };
+  if (model.dynamics === "overdamped") {
+    return `its relaxation rates V_ii / gamma_i span ${range(model.baths.map((b) => diag[b.site] / b.friction))}; keep the model's numbers within fewer orders of magnitude`;
+  }
+  const damping = range(model.baths.map((b) => b.friction / model.mass[b.site]));
+  const frequency = range(Array.from({ length: n }, (_, i) => Math.sqrt(diag[i] / model.mass[i])));
+  return `its damping rates gamma/m span ${damping} and its frequencies sqrt(V_ii/m_i) ${frequency} (a mode damped 1e-16 times slower than it oscillates is beyond double precision); keep the model's numbers within fewer orders of magnitude`;
+}
+
+function fmtRate(x: number): string {
+  return x >= 1e-3 && x < 1e5 ? String(Number(x.toPrecision(3))) : x.toExponential(1).replace("e+", "e");
 }
 
 function checkTemperatures(model: NetworkModel, temperature: unknown, where: string): void {

@@ -198,7 +198,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
     const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
     const np = new NetworkProbe(model, built.field, dt, o.covariance ?? N <= 40, fluxEstimator);
     probe = np;
-    const ss = exactNetwork(model);
+    const ss = exactNetwork(model, warnings);
     exact = ss !== undefined;
     if (exact) linearModel = { network: model, particles: null, fluxEstimator };
     estimands = np.estimands(ss);
@@ -224,7 +224,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
       );
     }
     probe = pp;
-    const ex = exactParticles(model, built.network);
+    const ex = exactParticles(model, built.network, warnings);
     exact = ex !== undefined;
     if (exact && built.network) linearModel = { network: built.network, particles: model, fluxEstimator: "stratonovich" };
     estimands = pp.estimands(ex);

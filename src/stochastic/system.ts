@@ -7,7 +7,7 @@
 import { ModelError, SteadyStateError } from "../errors.js";
 import { diagnoseNetwork } from "../exact/diagnose.js";
 import {
-  checkNetworkSolvable, diffusionMatrix, driftMatrix, EXACT_MAX_COORDINATES, solveNetwork, type NetworkSteadyState,
+  checkNetworkSolvable, diffusionMatrix, driftMatrix, EXACT_MAX_COORDINATES, exactCostText, solveNetwork, type NetworkSteadyState,
 } from "../exact/network.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { checkNetworkModel, isLinearNetwork, validateNetwork, type NetworkModel } from "../model/network.js";
@@ -24,6 +24,9 @@ import type { ParticleExact } from "./particleProbe.js";
  * several minutes at 5000 sites).
  */
 export const SIMULATION_MAX_SITES = 5000;
+
+/** Largest linear model (coordinates) a simulation compares with the exact engine unasked (about 20 s of solve). */
+export const COMPARISON_MAX_COORDINATES = 1000;
 
 /**
  * A network as a Langevin system, after checking that it can have a steady state (the same diagnosis as the exact
@@ -84,17 +87,29 @@ function lazyLinear(system: LangevinSystem, network: () => NetworkModel): void {
 }
 
 /**
- * The exact steady state of a linear network, for comparison with a simulation; undefined for a nonlinear network, or
- * one too large for the dense exact engine (EXACT_MAX_COORDINATES). A linear network without a (unique) steady state
- * throws the exact engine's SteadyStateError: it is never simulated as if it had one.
+ * The exact steady state of a linear network, for comparison with a simulation; undefined for a nonlinear network, one
+ * too large for the dense exact engine (EXACT_MAX_COORDINATES), or one whose exact solve fails numerically (time
+ * scales too far apart), each reason added to `warnings`. A linear network without a (unique) steady state throws the
+ * exact engine's SteadyStateError: it is never simulated as if it had one.
  */
-export function exactNetwork(model: NetworkModel): NetworkSteadyState | undefined {
+export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkSteadyState | undefined {
   checkNetworkModel(model, "exactNetwork");
   if (!isLinearNetwork(model)) return undefined;
   checkNetworkSolvable(model);
   const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
-  if (N > EXACT_MAX_COORDINATES) return undefined;
-  return solveNetwork(model, { bySource: false });
+  if (N > COMPARISON_MAX_COORDINATES) {
+    warnings?.push(`no exact values to compare with: the exact solve of ${N} coordinates would need ${exactCostText(N)}${N <= EXACT_MAX_COORDINATES ? " (ness solve does it)" : ""}; the simulation compares up to ${COMPARISON_MAX_COORDINATES}`);
+    return undefined;
+  }
+  try {
+    return solveNetwork(model, { bySource: false });
+  } catch (err) {
+    // The diagnosis passed, so a steady state exists: a numerical failure of the exact solve only removes the
+    // comparison, it does not stop the simulation.
+    if (!(err instanceof SteadyStateError)) throw err;
+    warnings?.push(`no exact values to compare with: ${err.message.replace(model.source ? `${model.source}: ` : "", "")}`);
+    return undefined;
+  }
 }
 
 /**
@@ -127,15 +142,26 @@ export function particleConfinementProblem(model: ParticlesModel): string | unde
   return `no steady state in open space: ${who} (no harmonic trap acts on ${free.length === 1 ? "it" : "them"}, and no harmonic pair binds ${free.length === 1 ? "it" : "them"} to a trapped species), so ${free.length === 1 && free.length !== S ? "its particles diffuse" : "they diffuse"} away freely and positions have no stationary distribution; add a harmonic trap (external: [{potential: harmonic, stiffness: ...}]) or a periodic box`;
 }
 
+/** True for a linear particle model: open space, harmonic pairs with rest length 0, harmonic traps at the origin. */
+function isLinearParticles(model: ParticlesModel): boolean {
+  return !model.box && model.pairs.every((r) => r.pair.potential === "harmonic" && r.pair.length === 0) &&
+    model.external.every((e) => e.potential === "harmonic" && e.center.every((c) => c === 0));
+}
+
+/** Coordinates of the state (positions, and momenta when underdamped) of a particle model. */
+function particleCoordinates(model: ParticlesModel): number {
+  return model.speciesOf.length * model.dimension * (model.dynamics === "underdamped" ? 2 : 1);
+}
+
 /**
  * The network equivalent to a linear particle model (open space, harmonic pairs with rest length 0, harmonic traps
- * centred at the origin), one site per coordinate named like the particle coordinates (x:0, y:0, ...), or null.
+ * centred at the origin), one site per coordinate named like the particle coordinates (x:0, y:0, ...), or null: for
+ * a nonlinear model, and for one with more than COMPARISON_MAX_COORDINATES coordinates (its all-pairs network grows
+ * as N^2: 2000 particles on a line are two million springs and 2 GB).
  */
 export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
   checkParticlesModel(model, "particlesAsNetwork");
-  if (model.box) return null;
-  if (model.pairs.some((r) => r.pair.potential !== "harmonic" || r.pair.length !== 0)) return null;
-  if (model.external.some((e) => e.potential !== "harmonic" || e.center.some((c) => c !== 0))) return null;
+  if (!isLinearParticles(model) || particleCoordinates(model) > COMPARISON_MAX_COORDINATES) return null;
   const N = model.speciesOf.length, d = model.dimension;
   const axes = ["x", "y", "z"];
   const sites: string[] = [];
@@ -191,14 +217,25 @@ export function particleSystem(model: ParticlesModel): { system: LangevinSystem;
   const system: LangevinSystem = { dynamics: model.dynamics, dof: N * d, mass, friction, temperature, forces: field };
   const network = particlesAsNetwork(model);
   if (network) lazyLinear(system, () => network);
+  else if (isLinearParticles(model)) {
+    Object.defineProperty(system, "linear", {
+      enumerable: false,
+      get() {
+        throw new ModelError(`exact stepping of particles builds their all-pairs network and dense matrices: ${particleCoordinates(model)} coordinates is more than ${COMPARISON_MAX_COORDINATES}; use ${model.dynamics === "underdamped" ? "baoab" : "heun or euler-maruyama"}`, model.source);
+      },
+    });
+  }
   return { system, field, network };
 }
 
 /** Exact values for a linear particle model, by species, or undefined. */
-export function exactParticles(model: ParticlesModel, network: NetworkModel | null): ParticleExact | undefined {
+export function exactParticles(model: ParticlesModel, network: NetworkModel | null, warnings?: string[]): ParticleExact | undefined {
   checkParticlesModel(model, "exactParticles");
-  if (!network) return undefined;
-  const ss = exactNetwork(network);
+  if (!network) {
+    if (isLinearParticles(model)) warnings?.push(`no exact values to compare with: the exact solve of ${particleCoordinates(model)} coordinates would need ${exactCostText(particleCoordinates(model))}; the simulation compares up to ${COMPARISON_MAX_COORDINATES}`);
+    return undefined;
+  }
+  const ss = exactNetwork(network, warnings);
   if (!ss) return undefined;
   const S = model.species.length, d = model.dimension;
   const heat = new Float64Array(S);
