@@ -17,14 +17,14 @@ const perSite = z.union([z.number(), z.record(z.string(), z.number())]);
 
 export const springSchema = z.strictObject({
   between: z.tuple([siteName, siteName]).describe("the two sites the spring joins; flux is reported from the first to the second"),
-  stiffness: z.number().describe("harmonic stiffness k_ij > 0: potential k_ij (q_i - q_j)^2 / 2"),
-  quartic: z.number().optional().describe("anharmonic coefficient c_ij >= 0: potential c_ij (q_i - q_j)^4 / 4 (stochastic engine only)"),
+  stiffness: z.number().describe("harmonic stiffness k_ij in 1e-50 .. 1e50: potential k_ij (q_i - q_j)^2 / 2"),
+  quartic: z.number().optional().describe("anharmonic coefficient c_ij, 0 or in 1e-50 .. 1e50: potential c_ij (q_i - q_j)^4 / 4 (stochastic engine only)"),
 });
 
 export const bathSchema = z.strictObject({
   site: siteName.describe("the site the bath acts on"),
-  friction: z.number().describe("friction gamma > 0: the force -gamma q' (overdamped: the inverse mobility)"),
-  temperature: z.number().describe("bath temperature T > 0 (kB = 1)"),
+  friction: z.number().describe("friction gamma in 1e-50 .. 1e50: the force -gamma q' (overdamped: the inverse mobility)"),
+  temperature: z.number().describe("bath temperature T in 1e-50 .. 1e50 (kB = 1)"),
 });
 
 export const networkSchema = z.strictObject({
@@ -34,9 +34,9 @@ export const networkSchema = z.strictObject({
   dynamics: z.enum(["underdamped", "overdamped"]).default("underdamped")
     .describe("underdamped (Langevin with momenta) or overdamped (every site needs a bath)"),
   sites: z.union([z.array(siteName).min(1), z.number().int()])
-    .describe("site names, or a count n naming the sites \"1\"..\"n\""),
-  masses: perSite.optional().describe("one mass for every site, or {site: mass}; default 1"),
-  pinning: perSite.optional().describe("pinning stiffness: one value for every site, or {site: stiffness}; default 0"),
+    .describe("site names, or a count n naming the sites \"1\"..\"n\" (at most 100000)"),
+  masses: perSite.optional().describe("one mass for every site, or {site: mass}, in 1e-50 .. 1e50; default 1"),
+  pinning: perSite.optional().describe("pinning stiffness: one value for every site, or {site: stiffness}, 0 or in 1e-50 .. 1e50; default 0"),
   quarticPinning: perSite.optional().describe("quartic pinning c_i: potential c_i q_i^4 / 4 (stochastic engine only); default 0"),
   springs: z.array(springSchema).default([]),
   baths: z.array(bathSchema).describe("heat baths, at most one per site"),

@@ -23,8 +23,8 @@ const axisName = z.enum(["x", "y", "z"]);
 
 export const speciesSchema = z.strictObject({
   name: z.string().min(1).describe("species name, used by pairs and external potentials"),
-  count: z.number().int().describe("number of particles of this species (>= 1)"),
-  temperature: z.number().describe("bath temperature T > 0 of this species (kB = 1)"),
+  count: z.number().int().describe("number of particles of this species (>= 1; at most 500000 in all)"),
+  temperature: z.number().describe("bath temperature T of this species, in 1e-50 .. 1e50 (kB = 1)"),
   friction: z.number().optional().describe("friction gamma > 0 (overdamped: inverse mobility); default 1"),
   mass: z.number().optional().describe("mass m > 0 (underdamped only); default 1"),
 });
@@ -58,7 +58,7 @@ export const particlesSchema = z.strictObject({
   dynamics: z.enum(["overdamped", "underdamped"]).default("overdamped"),
   dimension: z.number().int().describe("1, 2 or 3"),
   box: z.union([z.number(), z.array(z.number())]).optional()
-    .describe("periodic box: one length for every axis, or one per axis; omit for open space"),
+    .describe("periodic box: one length for every axis, or one per axis; omit for open space (then every particle must be held by a harmonic trap, directly or through harmonic pairs)"),
   species: z.array(speciesSchema).min(1),
   pairs: z.array(pairSchema).default([]),
   external: z.array(externalSchema).default([]),
