@@ -63,12 +63,15 @@ export function formatZodError(
     if (issue.code === "invalid_union" && "errors" in issue && Array.isArray(issue.errors)) {
       const branches = issue.errors as Issue[][];
       // A branch whose type matched and failed deeper (e.g. a list with one bad element) says the most.
-      const deeper = branches.find((b) => b.length > 0 && !b.some((i) => i.code === "invalid_type" && i.path.length === 0));
+      const atRoot = (i: Issue) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value" || i.code === "invalid_union");
+      const deeper = branches.find((b) => b.length > 0 && !b.some(atRoot));
       if (deeper) {
         for (const i of deeper) visit(i, path);
         return;
       }
-      const expected = [...new Set(branches.flatMap((b) => b.filter((i) => i.code === "invalid_type").map((i) => typeWord((i as { expected: string }).expected))))];
+      const expected = [...new Set(branches.flatMap((b) => b.filter(atRoot).map((i) =>
+        i.code === "invalid_type" ? typeWord((i as { expected: string }).expected)
+          : i.code === "invalid_value" ? (i as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(" or ") : "another form")))];
       const what = hint?.(path) ?? (expected.length > 0 ? expected.join(" or ") : "another form");
       lines.push(label(path, `expected ${what}, got ${describeInput(issue)}`));
       return;
@@ -86,7 +89,8 @@ export function formatZodError(
       msg = "must not be empty";
     } else if (issue.code === "invalid_value") {
       const values = (issue as { values: unknown[] }).values;
-      msg = `expected ${values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeInput(issue)}`;
+      const list = values.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+      msg = `expected ${list.length > 2 ? `one of ${list.join(", ")}` : list.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeInput(issue)}`;
     }
     lines.push(label(path, msg));
   };
