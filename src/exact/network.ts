@@ -20,7 +20,7 @@ import { ModelError, NessError, SteadyStateError } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { checkNetworkModel, isLinearNetwork, springLabel, type NetworkModel } from "../model/network.js";
 import { describeValue } from "../model/raw.js";
-import { diagnoseNetwork } from "./diagnose.js";
+import { CHEAP_UNREACHED, diagnoseNetwork } from "./diagnose.js";
 import { prepareStationary, type StationarySolver } from "./linearSde.js";
 
 /**
@@ -197,14 +197,18 @@ export interface SolveOptions {
  */
 export function checkNetworkSolvable(model: NetworkModel): void {
   checkNetworkModel(model, "checkNetworkSolvable");
+  checkLinear(model);
+  const { problem } = diagnoseNetwork(model);
+  if (problem) throw new SteadyStateError(problem, model.source);
+}
+
+function checkLinear(model: NetworkModel): void {
   if (!isLinearNetwork(model)) {
     throw new SteadyStateError(
       "the exact engine solves linear networks only; this model has quartic terms (use the stochastic engine: ness simulate)",
       model.source,
     );
   }
-  const { problem } = diagnoseNetwork(model);
-  if (problem) throw new SteadyStateError(problem, model.source);
 }
 
 /** Refuses a network too large for the dense exact engine, with the estimated memory and time. */
@@ -232,8 +236,12 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   checkNetworkModel(model, "solveNetwork");
   if (options === null || typeof options !== "object") throw new ModelError(`solveNetwork: options must be an object, got ${describeValue(options)}`);
   if (options.bySource !== undefined && typeof options.bySource !== "boolean") throw new ModelError(`solveNetwork: bySource must be true or false, got ${describeValue(options.bySource)}`);
-  checkNetworkSolvable(model);
+  // The cheap diagnoses first (linear time, and a small dense part), then the size limit, then the rest.
+  checkLinear(model);
+  const cheap = diagnoseNetwork(model, { maxUnreached: CHEAP_UNREACHED });
+  if (cheap.problem) throw new SteadyStateError(cheap.problem, model.source);
   checkExactSize(model, options);
+  checkNetworkSolvable(model);
   const n = model.sites.length;
   const A = driftMatrix(model);
   let solver: StationarySolver;

@@ -5,7 +5,7 @@
  * space) is mapped onto an equivalent network, one site per coordinate.
  */
 import { ModelError, SteadyStateError } from "../errors.js";
-import { diagnoseNetwork } from "../exact/diagnose.js";
+import { CHEAP_UNREACHED, diagnoseNetwork } from "../exact/diagnose.js";
 import {
   checkNetworkSolvable, diffusionMatrix, driftMatrix, EXACT_MAX_COORDINATES, exactCostText, solveNetwork, type NetworkSteadyState,
 } from "../exact/network.js";
@@ -37,14 +37,17 @@ export const COMPARISON_MAX_COORDINATES = 1000;
 export function networkSystem(model: NetworkModel): { system: LangevinSystem; field: NetworkForceField; warnings: string[] } {
   checkNetworkModel(model, "networkSystem");
   const n = model.sites.length;
-  const diagnosis = diagnoseNetwork(model);
-  if (diagnosis.problem) throw new SteadyStateError(diagnosis.problem, model.source);
+  // The cheap diagnoses first (linear time, and a small dense part), then the size limit, then the rest.
+  const cheap = diagnoseNetwork(model, { maxUnreached: CHEAP_UNREACHED });
+  if (cheap.problem) throw new SteadyStateError(cheap.problem, model.source);
   if (n > SIMULATION_MAX_SITES) {
     throw new ModelError(
       `the network is too large to simulate: ${n} sites, more than ${SIMULATION_MAX_SITES} (preparing a run diagonalises the n x n stiffness matrix for the time-step limit: O(n^3) operations and ${Math.round((32 * n * n) / 1e9)} GB)`,
       model.source,
     );
   }
+  const diagnosis = cheap.undecided ? diagnoseNetwork(model) : cheap;
+  if (diagnosis.problem) throw new SteadyStateError(diagnosis.problem, model.source);
   const friction = new Float64Array(n);
   for (const b of model.baths) friction[b.site] = b.friction;
   const field = new NetworkForceField(model);

@@ -32,6 +32,14 @@ const options = { dt: 0.01, time: 1, seed: 1 };
 const oneSite = validateNetwork({ kind: "network", sites: 1, pinning: 1, baths: [{ site: 1, friction: 1, temperature: 1 }] });
 const bad = (patch: Partial<NetworkModel>) => ({ ...net, ...patch }) as NetworkModel;
 
+/** A ring of n sites with one bath: the zero-forcing sweep clears nothing, so Lemma 1 needs the dense check. */
+const ring = (n: number) => validateNetwork({
+  kind: "network", sites: n, pinning: 1,
+  springs: Array.from({ length: n }, (_, k) => ({ between: [k + 1, ((k + 1) % n) + 1], stiffness: 1 })),
+  baths: [{ site: 1, friction: 1, temperature: 1 }],
+});
+const bigRing = ring(6000);
+
 type Call = [string, () => unknown, new (...a: never[]) => NessError, string];
 const calls: Call[] = [
   // Models
@@ -65,6 +73,8 @@ const calls: Call[] = [
   ["potentialMatrix('x')", () => potentialMatrix("x" as unknown as NetworkModel), ModelError, "potentialMatrix: expected a network model"],
   ["driftMatrix(temperature NaN)", () => driftMatrix(bad({ baths: [{ site: 0, friction: 1, temperature: NaN }] })), ModelError, "must be a finite number, got NaN"],
   ["diffusionMatrix(net, null)", () => diffusionMatrix(net, null as unknown as Float64Array), ModelError, "temperature must hold one number per site"],
+  ["solveNetwork(6000-site ring)", () => solveNetwork(bigRing), ModelError, "too large for the exact engine: 6000 underdamped sites"],
+  ["decoupledModes(6000-site ring)", () => decoupledModes(bigRing), ModelError, "the dense check takes at most 5000"],
   ["networkFluxes(net, null, ...)", () => networkFluxes(net, null as never, null as never, new Float64Array(2)), ModelError, "the covariance must be a 4 x 4 matrix"],
   // Stochastic engine
   ["simulateSync(null)", () => stochastic.simulateSync(null as never), ModelError, "simulate: expected {model, options}"],
@@ -79,6 +89,7 @@ const calls: Call[] = [
   ["simulate: a single batch value", () => stochastic.simulateSync({ model: oneSite, options: { ...options, batches: 1 } }), ModelError, "at least 2 batch values"],
   ["simulate: harmonic pair beyond its whole-field limit", () => stochastic.simulateSync({ model: particles, options: { dt: 0.99, time: 10, seed: 1 } }), SimulationError, "dt < 2/lambda = 0.667"],
   ["simulate(null) (async)", () => stochastic.simulate(null as never), ModelError, "simulate: expected {model, options}"],
+  ["networkSystem(6000-site ring)", () => stochastic.networkSystem(bigRing), ModelError, "too large to simulate: 6000 sites"],
   ["networkSystem(particles)", () => stochastic.networkSystem(particles as never), ModelError, "this is a particles model"],
   ["particleSystem(network)", () => stochastic.particleSystem(net as never), ModelError, "this is a network model"],
   ["exactNetwork(unconfined)", () => stochastic.exactNetwork(unconfined), SteadyStateError, "not confined"],
