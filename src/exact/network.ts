@@ -14,7 +14,8 @@
  * Every exported function checks the model it is given (checkNetworkModel: a hand-built or modified model is checked
  * field by field like a file) and throws a ModelError naming the problem. The engine is dense: it refuses more than
  * EXACT_MAX_COORDINATES coordinates (see exactCost), after the cheap physical diagnosis (diagnose.ts), so a network
- * with no steady state is refused in seconds whatever its size.
+ * with no steady state is refused in seconds whatever its size (one whose diagnosis needs a dense check of more than
+ * 400 sites is refused as too large first).
  */
 import { ModelError, NessError, SteadyStateError } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
@@ -183,8 +184,23 @@ export interface NetworkSteadyState {
   warnings: string[];
 }
 
+/**
+ * Whether fluxes are split by source bath unless asked: up to 32 baths, when the extra solves (one per bath) take at
+ * most a minute, or at most as long as the solve itself.
+ */
+function defaultBySource(model: NetworkModel): boolean {
+  const nb = model.baths.length;
+  if (nb > 32) return false;
+  const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
+  const extra = exactCost(N, 1 + nb).seconds - exactCost(N).seconds;
+  return extra <= Math.max(60, exactCost(N).seconds);
+}
+
 export interface SolveOptions {
-  /** Split every flux by source bath (one extra solve per bath, reusing one factorisation). Default: <= 32 baths. */
+  /**
+   * Split every flux by source bath (one extra solve per bath, reusing one factorisation). Default: up to 32 baths,
+   * when the extra solves take at most a minute or as long as the solve itself (a warning says when they are skipped).
+   */
   bySource?: boolean;
   /** Largest state the dense solve accepts (default EXACT_MAX_COORDINATES): raise it to wait for a larger solve. */
   maxCoordinates?: number;
@@ -219,7 +235,7 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
   const limit = options.maxCoordinates ?? EXACT_MAX_COORDINATES;
   if (!(typeof limit === "number" && limit >= 1)) throw new ModelError(`maxCoordinates must be a number >= 1, got ${describeValue(limit)}`);
   if (N <= limit) return;
-  const solves = 1 + ((options.bySource ?? model.baths.length <= 32) ? model.baths.length : 0);
+  const solves = 1 + ((options.bySource ?? defaultBySource(model)) ? model.baths.length : 0);
   throw new ModelError(
     `the network is too large for the exact engine: ${n} ${model.dynamics} sites are ${N} coordinates, and the dense ` +
       `Lyapunov solve would need ${exactCostText(N, solves)} ` +
@@ -252,8 +268,12 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   }
   const temperature = new Float64Array(n);
   for (const b of model.baths) temperature[b.site] = b.temperature;
-  const bySource = options.bySource ?? model.baths.length <= 32;
+  const bySource = options.bySource ?? defaultBySource(model);
   const warnings: string[] = [];
+  if (options.bySource === undefined && !bySource && model.baths.length <= 32) {
+    const N = model.dynamics === "underdamped" ? 2 * n : n;
+    warnings.push(`fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(N, 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`);
+  }
 
   const solve = (t: Float64Array) => {
     try {
