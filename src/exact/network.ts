@@ -1,5 +1,6 @@
 /**
- * Exact nonequilibrium steady state of a linear network (seed 001): drift and diffusion matrices, the stationary
+ * Exact nonequilibrium steady state of a linear network (J.-P. Eckmann and E. Zabey, "Strange heat flux in
+ * (an)harmonic networks", J. Stat. Phys. 114, 515 (2004)): drift and diffusion matrices, the stationary
  * covariance, kinetic temperatures, heat flux through every spring and from every bath, entropy production, the
  * per-site energy balance, and each flux split by source bath (the covariance is linear in the temperatures).
  *
@@ -9,16 +10,68 @@
  *   spring flux i -> j:   k_ij <q_i o q_j'> = -k_ij (S V)_ij / gamma_j
  *   bath flux into i:     <dU/dq_i o q_i'> = (T_i V_ii - (V S V)_ii) / gamma_i
  * Entropy production rate: -sum_i (bath flux into i) / T_i >= 0.
+ *
+ * Every exported function checks the model it is given (checkNetworkModel: a hand-built or modified model is checked
+ * field by field like a file) and throws a ModelError naming the problem. The engine is dense: it refuses more than
+ * EXACT_MAX_COORDINATES coordinates (see exactCost), after the cheap physical diagnosis (diagnose.ts), so a network
+ * with no steady state is refused in seconds whatever its size (one whose diagnosis needs a dense check of more than
+ * 400 sites is refused as too large first).
  */
-import { SteadyStateError } from "../errors.js";
+import { ModelError, NessError, SteadyStateError } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
-import { isLinearNetwork, springLabel, type NetworkModel } from "../model/network.js";
-import { decoupledModes, unpinnedComponents } from "./diagnose.js";
+import { checkNetworkModel, isLinearNetwork, springLabel, type NetworkModel } from "../model/network.js";
+import { describeValue } from "../model/raw.js";
+import { CHEAP_UNREACHED, diagnoseNetwork } from "./diagnose.js";
 import { prepareStationary, type StationarySolver } from "./linearSde.js";
+
+/**
+ * Largest state (coordinates: 2 per site underdamped, 1 overdamped) the exact engine solves by default. The solve
+ * holds about ten N x N matrices and takes O(N^3) operations (real Schur form, then one back-substitution per
+ * temperature vector): about 0.3 GB and three minutes at N = 2000 on one core, eight times that at 4000.
+ */
+export const EXACT_MAX_COORDINATES = 2000;
+
+/** Largest number of coordinates for which dense N x N matrices (potentialMatrix, driftMatrix, ...) are built. */
+export const DENSE_MAX_COORDINATES = 10000;
+
+/** Estimated memory (bytes) and time (seconds, one core) of an exact solve with N coordinates and `solves` right-hand sides. */
+export function exactCost(N: number, solves = 1): { bytes: number; seconds: number } {
+  // Measured on one core of the development machine: a chain of 500 sites (N = 1000) takes 20 s for the
+  // factorisation and the first solve, each further solve (a source bath) 7 s; N = 2000 takes 160 s and 0.34 GB.
+  return { bytes: 10 * 8 * N * N, seconds: 2e-8 * N ** 3 * (1 + 0.35 * (solves - 1)) };
+}
+
+/** The estimate of exactCost in words: "about 0.3 GB and 3 min". */
+export function exactCostText(N: number, solves = 1): string {
+  const cost = exactCost(N, solves);
+  return `about ${formatBytes(cost.bytes)} and ${formatSeconds(cost.seconds)}`;
+}
+
+function checkDense(model: NetworkModel, coordinates: number, where: string): void {
+  if (coordinates > DENSE_MAX_COORDINATES) {
+    throw new ModelError(
+      `${where}: a dense ${coordinates} x ${coordinates} matrix needs ${formatBytes(8 * coordinates * coordinates)}; dense matrices are built for at most ${DENSE_MAX_COORDINATES} coordinates`,
+      model.source,
+    );
+  }
+}
+
+function formatBytes(b: number): string {
+  return b >= 1e9 ? `${Number((b / 1e9).toPrecision(2))} GB` : `${Math.max(1, Math.round(b / 1e6))} MB`;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 2 * 86400) return `${Number((s / 3600).toPrecision(2))} h`;
+  return `${Number((s / 86400).toPrecision(2))} days`;
+}
 
 /** The potential's Hessian V: V_ii = kappa_i + sum_j k_ij, V_ij = -k_ij. */
 export function potentialMatrix(model: NetworkModel): Matrix {
+  checkNetworkModel(model, "potentialMatrix");
   const n = model.sites.length;
+  checkDense(model, n, "potentialMatrix");
   const V = matrix(n, n);
   for (let i = 0; i < n; i++) V.data[i * n + i] = model.pinning[i];
   for (const s of model.springs) {
@@ -32,6 +85,7 @@ export function potentialMatrix(model: NetworkModel): Matrix {
 
 /** Friction per site (0 where no bath). */
 export function frictionVector(model: NetworkModel): Float64Array {
+  checkNetworkModel(model, "frictionVector");
   const g = new Float64Array(model.sites.length);
   for (const b of model.baths) g[b.site] = b.friction;
   return g;
@@ -39,13 +93,16 @@ export function frictionVector(model: NetworkModel): Float64Array {
 
 /** Names of the state coordinates, in the order of the covariance matrix: q:a, q:b, ..., then p:a, ... (underdamped). */
 export function stateOrder(model: NetworkModel): string[] {
+  checkNetworkModel(model, "stateOrder");
   const q = model.sites.map((s) => `q:${s}`);
   return model.dynamics === "underdamped" ? [...q, ...model.sites.map((s) => `p:${s}`)] : q;
 }
 
 /** Drift A of dy = -A y dt + B dW. */
 export function driftMatrix(model: NetworkModel): Matrix {
+  checkNetworkModel(model, "driftMatrix");
   const n = model.sites.length;
+  checkDense(model, model.dynamics === "underdamped" ? 2 * n : n, "driftMatrix");
   const V = potentialMatrix(model).data;
   const gamma = frictionVector(model);
   if (model.dynamics === "overdamped") {
@@ -65,7 +122,10 @@ export function driftMatrix(model: NetworkModel): Matrix {
 
 /** Diffusion D = B B^T for a temperature per site (entries at sites without bath are ignored). */
 export function diffusionMatrix(model: NetworkModel, temperature: Float64Array): Matrix {
+  checkNetworkModel(model, "diffusionMatrix");
   const n = model.sites.length;
+  checkDense(model, model.dynamics === "underdamped" ? 2 * n : n, "diffusionMatrix");
+  checkTemperatures(model, temperature, "diffusionMatrix");
   const gamma = frictionVector(model);
   if (model.dynamics === "overdamped") {
     const D = matrix(n, n);
@@ -124,40 +184,79 @@ export interface NetworkSteadyState {
   warnings: string[];
 }
 
-export interface SolveOptions {
-  /** Split every flux by source bath (one extra solve per bath, reusing one factorisation). Default: <= 32 baths. */
-  bySource?: boolean;
+/**
+ * Whether fluxes are split by source bath unless asked: up to 32 baths, when the extra solves (one per bath) take at
+ * most a minute, or at most as long as the solve itself.
+ */
+function defaultBySource(model: NetworkModel): boolean {
+  const nb = model.baths.length;
+  if (nb > 32) return false;
+  const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
+  const extra = exactCost(N, 1 + nb).seconds - exactCost(N).seconds;
+  return extra <= Math.max(60, exactCost(N).seconds);
 }
 
-/** Refuses models without a unique Gaussian steady state, with the physical reason. */
+export interface SolveOptions {
+  /**
+   * Split every flux by source bath (one extra solve per bath, reusing one factorisation). Default: up to 32 baths,
+   * when the extra solves take at most a minute or as long as the solve itself (a warning says when they are skipped).
+   */
+  bySource?: boolean;
+  /** Largest state the dense solve accepts (default EXACT_MAX_COORDINATES): raise it to wait for a larger solve. */
+  maxCoordinates?: number;
+}
+
+/**
+ * Refuses models without a unique Gaussian steady state, with the physical reason (diagnose.ts): quartic terms (the
+ * exact engine is for linear networks), an unconfined part, a part without a bath, a normal mode that never meets a
+ * bath. Cheap: no dense matrix is built unless part of the network escapes the exact zero-forcing test.
+ */
 export function checkNetworkSolvable(model: NetworkModel): void {
+  checkNetworkModel(model, "checkNetworkSolvable");
+  checkLinear(model);
+  const { problem } = diagnoseNetwork(model);
+  if (problem) throw new SteadyStateError(problem, model.source);
+}
+
+function checkLinear(model: NetworkModel): void {
   if (!isLinearNetwork(model)) {
     throw new SteadyStateError(
       "the exact engine solves linear networks only; this model has quartic terms (use the stochastic engine: ness simulate)",
+      model.source,
     );
-  }
-  const free = unpinnedComponents(model);
-  if (free.length > 0) {
-    const g = free[0];
-    const who = g.length === 1 ? `site ${g[0]} is` : `sites ${g.join(", ")} are`;
-    throw new SteadyStateError(
-      `the network is not confined: ${who} not pinned, so ${g.length === 1 ? "it" : "they"} can translate freely and no steady state exists; add pinning to at least one of them`,
-    );
-  }
-  if (model.dynamics === "underdamped") {
-    const modes = decoupledModes(model);
-    if (modes.length > 0) {
-      const m = modes[0];
-      throw new SteadyStateError(
-        `no unique steady state (seed 001, Lemma 1): the normal mode ${m.description} (frequency ${Number(m.frequency.toPrecision(4))}) vanishes on every bath site, so it is decoupled from all baths` +
-          (modes.length > 1 ? ` (and ${modes.length - 1} more such mode${modes.length > 2 ? "s" : ""})` : ""),
-      );
-    }
   }
 }
 
-/** Exact steady state of a linear network. Throws SteadyStateError when there is none or it is not unique. */
+/** Refuses a network too large for the dense exact engine, with the estimated memory and time. */
+export function checkExactSize(model: NetworkModel, options: SolveOptions = {}): void {
+  checkNetworkModel(model, "checkExactSize");
+  const n = model.sites.length;
+  const N = model.dynamics === "underdamped" ? 2 * n : n;
+  const limit = options.maxCoordinates ?? EXACT_MAX_COORDINATES;
+  if (!(typeof limit === "number" && limit >= 1)) throw new ModelError(`maxCoordinates must be a number >= 1, got ${describeValue(limit)}`);
+  if (N <= limit) return;
+  const solves = 1 + ((options.bySource ?? defaultBySource(model)) ? model.baths.length : 0);
+  throw new ModelError(
+    `the network is too large for the exact engine: ${n} ${model.dynamics} sites are ${N} coordinates, and the dense ` +
+      `Lyapunov solve would need ${exactCostText(N, solves)} ` +
+      `(O(N^3) operations on N x N matrices; the limit is ${limit} coordinates); use the stochastic engine (ness simulate)`,
+    model.source,
+  );
+}
+
+/**
+ * Exact steady state of a linear network. Throws SteadyStateError when there is none or it is not unique (before any
+ * expensive work), ModelError for an invalid model or one too large for the dense solve.
+ */
 export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): NetworkSteadyState {
+  checkNetworkModel(model, "solveNetwork");
+  if (options === null || typeof options !== "object") throw new ModelError(`solveNetwork: options must be an object, got ${describeValue(options)}`);
+  if (options.bySource !== undefined && typeof options.bySource !== "boolean") throw new ModelError(`solveNetwork: bySource must be true or false, got ${describeValue(options.bySource)}`);
+  // The cheap diagnoses first (linear time, and a small dense part), then the size limit, then the rest.
+  checkLinear(model);
+  const cheap = diagnoseNetwork(model, { maxUnreached: CHEAP_UNREACHED });
+  if (cheap.problem) throw new SteadyStateError(cheap.problem, model.source);
+  checkExactSize(model, options);
   checkNetworkSolvable(model);
   const n = model.sites.length;
   const A = driftMatrix(model);
@@ -165,14 +264,25 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   try {
     solver = prepareStationary(A);
   } catch (err) {
-    throw new SteadyStateError(`${(err as Error).message}`);
+    throw asSteadyStateError(err, model);
   }
   const temperature = new Float64Array(n);
   for (const b of model.baths) temperature[b.site] = b.temperature;
-  const bySource = options.bySource ?? model.baths.length <= 32;
+  const bySource = options.bySource ?? defaultBySource(model);
   const warnings: string[] = [];
+  if (options.bySource === undefined && !bySource && model.baths.length <= 32) {
+    const N = model.dynamics === "underdamped" ? 2 * n : n;
+    warnings.push(`fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(N, 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`);
+  }
 
-  const full = solver.solve(diffusionMatrix(model, temperature));
+  const solve = (t: Float64Array) => {
+    try {
+      return solver.solve(diffusionMatrix(model, t));
+    } catch (err) {
+      throw asSteadyStateError(err, model);
+    }
+  };
+  const full = solve(temperature);
   warnings.push(...full.warnings);
   const S = full.covariance;
   const V = potentialMatrix(model);
@@ -186,7 +296,7 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
     for (const b of model.baths) {
       const t = new Float64Array(n);
       t[b.site] = b.temperature;
-      const part = solver.solve(diffusionMatrix(model, t));
+      const part = solve(t);
       const f = networkFluxes(model, part.covariance, V, t);
       f.spring.forEach((x, k) => springBySource![k].push(x));
       f.bath.forEach((x, k) => bathBySource![k].push(x));
@@ -233,7 +343,7 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   model.baths.forEach((b, k) => (entropyProduction -= fluxes.bath[k] / b.temperature));
 
   for (let i = 0; i < N * N; i++) {
-    if (!Number.isFinite(S.data[i])) throw new SteadyStateError("the covariance has non-finite entries: the solve failed");
+    if (!Number.isFinite(S.data[i])) throw new SteadyStateError("the covariance has non-finite entries: the solve failed", model.source);
   }
   if (full.residual > 1e-8) warnings.push(`the Lyapunov residual ${full.residual.toExponential(2)} is large: results may be inaccurate`);
 
@@ -270,9 +380,63 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   };
 }
 
+/**
+ * A failure of the Lyapunov stage as a SteadyStateError naming the model's file. The physical diagnosis has passed by
+ * then (the network is confined and every mode meets a bath), so the steady state exists: a singular or non-relaxing
+ * drift here means that it cannot be resolved in double precision (time scales too far apart), and the message says so
+ * with the spread of the model's rates.
+ */
+function asSteadyStateError(err: unknown, model: NetworkModel): unknown {
+  if (!(err instanceof NessError || (err instanceof Error && err.name === "SingularLyapunovError"))) return err;
+  return new SteadyStateError(
+    `the steady state exists (the network is confined and every mode meets a bath) but cannot be computed in double precision: ${(err as Error).message}; ${rateSpread(model)}`,
+    model.source,
+  );
+}
+
+/** The range of the model's rates, e.g. "damping rates gamma/m span 1e-12 .. 1, frequencies sqrt(V_ii/m_i) 1 .. 1e6". */
+function rateSpread(model: NetworkModel): string {
+  const n = model.sites.length;
+  const diag = Float64Array.from(model.pinning);
+  for (const s of model.springs) {
+    diag[s.i] += s.stiffness;
+    diag[s.j] += s.stiffness;
+  }
+  const range = (xs: number[]) => {
+    const pos = xs.filter((x) => x > 0);
+    return pos.length === 0 ? "-" : `${fmtRate(Math.min(...pos))} .. ${fmtRate(Math.max(...pos))}`;
+  };
+  if (model.dynamics === "overdamped") {
+    return `its relaxation rates V_ii / gamma_i span ${range(model.baths.map((b) => diag[b.site] / b.friction))}; keep the model's numbers within fewer orders of magnitude`;
+  }
+  const damping = range(model.baths.map((b) => b.friction / model.mass[b.site]));
+  const frequency = range(Array.from({ length: n }, (_, i) => Math.sqrt(diag[i] / model.mass[i])));
+  return `its damping rates gamma/m span ${damping} and its frequencies sqrt(V_ii/m_i) ${frequency} (a mode damped 1e-16 times slower than it oscillates is beyond double precision); keep the model's numbers within fewer orders of magnitude`;
+}
+
+function fmtRate(x: number): string {
+  return x >= 1e-3 && x < 1e5 ? String(Number(x.toPrecision(3))) : x.toExponential(1).replace("e+", "e");
+}
+
+function checkTemperatures(model: NetworkModel, temperature: unknown, where: string): void {
+  const n = model.sites.length;
+  const t = temperature as ArrayLike<unknown> | null;
+  if (t === null || typeof t !== "object" || t.length !== n) throw new ModelError(`${where}: temperature must hold one number per site (${n}), got ${describeValue(temperature)}`);
+  for (let i = 0; i < n; i++) {
+    const v = t[i];
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e50) throw new ModelError(`${where}: temperature of site ${model.sites[i]} must be a finite number >= 0, got ${describeValue(v)}`);
+  }
+}
+
 /** Spring and bath fluxes from a covariance (linear in it). */
 export function networkFluxes(model: NetworkModel, S: Matrix, V: Matrix, temperature: Float64Array): { spring: number[]; bath: number[] } {
+  checkNetworkModel(model, "networkFluxes");
   const n = model.sites.length;
+  const N0 = model.dynamics === "underdamped" ? 2 * n : n;
+  const isMatrix = (m: unknown, r: number) => m !== null && typeof m === "object" && (m as Matrix).rows === r && (m as Matrix).cols === r && (m as Matrix).data instanceof Float64Array && (m as Matrix).data.length === r * r;
+  if (!isMatrix(S, N0)) throw new ModelError(`networkFluxes: the covariance must be a ${N0} x ${N0} matrix`);
+  if (!isMatrix(V, n)) throw new ModelError(`networkFluxes: V must be the ${n} x ${n} potential matrix`);
+  checkTemperatures(model, temperature, "networkFluxes");
   const N = S.rows;
   const d = S.data;
   if (model.dynamics === "underdamped") {

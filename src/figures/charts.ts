@@ -2,6 +2,8 @@
 // log axes, reference lines, points with error bars), heatmaps with vector
 // fields, particle snapshots, and multi-panel layouts labelled (a), (b), ...
 import * as Plot from "@observablehq/plot";
+import { ModelError } from "../errors.js";
+import { checkSpec } from "./check.js";
 import {
   type Block,
   type ColorRamp,
@@ -151,12 +153,14 @@ export interface LinePanelSpec {
 }
 
 function checkSeries(s: Series): void {
-  if (s.x.length !== s.y.length) throw new Error(`series "${s.name}": x has ${s.x.length} values, y has ${s.y.length}`);
-  if (s.err && s.err.length !== s.x.length) throw new Error(`series "${s.name}": err has ${s.err.length} values, x has ${s.x.length}`);
+  if (s.x.length !== s.y.length) throw new ModelError(`series "${s.name}": x has ${s.x.length} values, y has ${s.y.length}`);
+  if (s.err && s.err.length !== s.x.length) throw new ModelError(`series "${s.name}": err has ${s.err.length} values, x has ${s.x.length}`);
 }
 
 /** A line/scatter panel: styled series, optional log axes, reference lines, error bars. */
 export function linePanel(spec: LinePanelSpec): Panel {
+  checkSpec(spec, "line chart", ["series"], ["series"]);
+  spec.series.forEach((s, k) => checkSpec(s, `line chart: series[${k}]`, ["x", "y"]));
   spec.series.forEach(checkSeries);
   const width = spec.width ?? 560;
   const height = spec.height ?? 340;
@@ -283,9 +287,9 @@ export interface HeatmapSpec {
 }
 
 function cellEdges(c: readonly number[], axisName: string): number[] {
-  if (c.length === 0) throw new Error(`heatmap: no ${axisName} values`);
+  if (c.length === 0) throw new ModelError(`heatmap: no ${axisName} values`);
   for (let i = 1; i < c.length; i++) {
-    if (!(c[i] > c[i - 1])) throw new Error(`heatmap: ${axisName} centres must be strictly ascending (index ${i})`);
+    if (!(c[i] > c[i - 1])) throw new ModelError(`heatmap: ${axisName} centres must be strictly ascending (index ${i})`);
   }
   if (c.length === 1) return [c[0] - 0.5, c[0] + 0.5];
   const e = [c[0] - (c[1] - c[0]) / 2];
@@ -295,14 +299,16 @@ function cellEdges(c: readonly number[], axisName: string): number[] {
 }
 
 function checkGrid(m: readonly (readonly number[])[], nx: number, ny: number, what: string): void {
-  if (m.length !== ny) throw new Error(`heatmap: ${what} has ${m.length} rows, expected ${ny} (one per y)`);
+  if (m.length !== ny) throw new ModelError(`heatmap: ${what} has ${m.length} rows, expected ${ny} (one per y)`);
   m.forEach((r, j) => {
-    if (r.length !== nx) throw new Error(`heatmap: ${what} row ${j} has ${r.length} values, expected ${nx} (one per x)`);
+    if (r.length !== nx) throw new ModelError(`heatmap: ${what} row ${j} has ${r.length} values, expected ${nx} (one per x)`);
   });
 }
 
 /** A heatmap of a scalar field on a grid (rect cells, not a raster) with an optional vector overlay. */
 export function heatmapPanel(spec: HeatmapSpec): Panel {
+  checkSpec(spec, "heatmap", ["x", "y", "values"]);
+  checkSpec(spec.color, "heatmap: color", []);
   const nx = spec.x.length;
   const ny = spec.y.length;
   const xe = cellEdges(spec.x, "x");
@@ -420,16 +426,18 @@ export interface ParticleScatterSpec {
 
 /** A snapshot of particles in a periodic box, coloured by category, with equal axis scales. */
 export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
+  checkSpec(spec, "particle scatter", ["x", "y", "category"]);
+  if (spec.box === null || typeof spec.box !== "object") throw new ModelError("particle scatter: box must be [lx, ly] or {x: [lo, hi], y: [lo, hi]}");
   const n = spec.x.length;
   if (spec.y.length !== n || spec.category.length !== n) {
-    throw new Error(`particle scatter: x, y and category must have the same length (${n}, ${spec.y.length}, ${spec.category.length})`);
+    throw new ModelError(`particle scatter: x, y and category must have the same length (${n}, ${spec.y.length}, ${spec.category.length})`);
   }
   const [bx, by] = Array.isArray(spec.box)
     ? [[0, spec.box[0]] as [number, number], [0, spec.box[1]] as [number, number]]
     : [spec.box.x, spec.box.y];
   const lx = bx[1] - bx[0];
   const ly = by[1] - by[0];
-  if (!(lx > 0 && ly > 0)) throw new Error("particle scatter: the box must have positive side lengths");
+  if (!(lx > 0 && ly > 0)) throw new ModelError("particle scatter: the box must have positive side lengths");
   const names = spec.categories?.map((c) => c.name) ?? [...new Set(spec.category)];
   for (const c of spec.category) if (!names.includes(c)) names.push(c);
   const colors = names.map((name, i) => {
@@ -557,8 +565,9 @@ function panelTitleBlock(document: Document, label: string | undefined, title: s
 
 /** Lay out panels in a grid (each with its own title, optional (a)-(d) labels) as one Figure. */
 export function panelFigure(spec: PanelFigureSpec): Figure {
+  checkSpec(spec, "panel figure", ["panels"], ["panels"]);
   const { panels } = spec;
-  if (panels.length === 0) throw new Error(`figure "${spec.name}": no panels`);
+  if (panels.length === 0) throw new ModelError(`figure "${spec.name}": no panels`);
   const columns = Math.max(1, spec.columns ?? (panels.length <= 2 ? panels.length : 2));
   const useLabels = spec.labels ?? panels.length > 1;
   const labels = panels.map((_, i) => (useLabels ? panelLabel(i) : undefined));

@@ -17,6 +17,8 @@ import {
   textColorOn,
   textWidth,
 } from "./figure.js";
+import { ModelError } from "../errors.js";
+import { checkSpec } from "./check.js";
 import { type Point, networkLayout } from "./layout.js";
 
 export interface NetworkSite {
@@ -87,7 +89,7 @@ function arrowPolygon(a: Arrow): string {
 }
 
 function checkFinite(value: number, what: string): void {
-  if (!Number.isFinite(value)) throw new Error(`networkFigure: ${what} is ${String(value)}, expected a finite number`);
+  if (!Number.isFinite(value)) throw new ModelError(`networkFigure: ${what} is ${String(value)}, expected a finite number`);
 }
 
 class Bounds {
@@ -116,11 +118,13 @@ function sideText(document: Document, x: number, y: number, px: number, py: numb
 
 /** The network figure of a harmonic network NESS. */
 export function networkFigure(data: NetworkFigureData): Figure {
+  checkSpec(data, "networkFigure", ["sites", "springs"], ["sites", "springs"]);
+  data.springs.forEach((s, k) => checkSpec(s, `networkFigure: springs[${k}]`, ["between"]));
   const sites = data.sites;
-  if (sites.length === 0) throw new Error("networkFigure: the network has no sites");
+  if (sites.length === 0) throw new ModelError("networkFigure: the network has no sites");
   const index = new Map<string, number>();
   sites.forEach((s, i) => {
-    if (index.has(s.name)) throw new Error(`networkFigure: duplicate site name "${s.name}"`);
+    if (index.has(s.name)) throw new ModelError(`networkFigure: duplicate site name "${s.name}"`);
     index.set(s.name, i);
     checkFinite(s.kineticTemperature, `kinetic temperature of site "${s.name}"`);
     if (s.bath) {
@@ -131,7 +135,7 @@ export function networkFigure(data: NetworkFigureData): Figure {
   const edges = data.springs.map((sp): [number, number] => {
     const ends = sp.between.map((n) => {
       const i = index.get(n);
-      if (i === undefined) throw new Error(`networkFigure: spring ${sp.between[0]}–${sp.between[1]} refers to unknown site "${n}"`);
+      if (i === undefined) throw new ModelError(`networkFigure: spring ${sp.between[0]}–${sp.between[1]} refers to unknown site "${n}"`);
       return i;
     });
     checkFinite(sp.flux, `flux of spring ${sp.between[0]}–${sp.between[1]}`);

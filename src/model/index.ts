@@ -1,15 +1,18 @@
 /**
  * Model description and validation: plain data (YAML or JSON) in, typed models out. Engines only ever see the
- * validated types defined here.
+ * validated types defined here, and check them again at their entry points (checkModel), so a hand-built or
+ * modified model is refused with a ModelError naming the field rather than giving a wrong answer.
  */
 import { ModelError } from "../errors.js";
 import { parseModelText } from "./raw.js";
-import { validateNetwork, type NetworkModel } from "./network.js";
-import { validateParticles, type ParticlesModel } from "./particles.js";
+import { checkNetworkModel, validateNetwork, type NetworkModel } from "./network.js";
+import { checkParticlesModel, validateParticles, type ParticlesModel } from "./particles.js";
+import { describeValue } from "./raw.js";
 
 export * from "./network.js";
 export * from "./particles.js";
-export { parseModelText, formatZodError, formatPath } from "./raw.js";
+export * from "./limits.js";
+export { parseModelText, formatZodError, formatPath, mappingEntries } from "./raw.js";
 
 /** Every model kind the engines understand. */
 export type Model = NetworkModel | ParticlesModel;
@@ -28,11 +31,19 @@ export function validateModel(raw: unknown, source?: string): Model {
     case undefined:
       throw new ModelError("missing field 'kind' (one of: network, particles)", source);
     default:
-      throw new ModelError(`unknown kind '${String(kind)}' (one of: network, particles)`, source);
+      throw new ModelError(`unknown kind ${typeof kind === "string" ? `'${kind}'` : describeValue(kind)} (one of: network, particles)`, source);
   }
 }
 
 /** Parses YAML/JSON text and validates it. */
 export function loadModel(text: string, source?: string): Model {
   return validateModel(parseModelText(text, source), source);
+}
+
+/** Checks a typed model of either kind (see checkNetworkModel, checkParticlesModel); `where` names the caller. */
+export function checkModel(model: unknown, where: string): asserts model is Model {
+  const kind = (model as { kind?: unknown } | null)?.kind;
+  if (kind === "particles") checkParticlesModel(model, where);
+  else if (kind === "network" || model === null || typeof model !== "object") checkNetworkModel(model, where);
+  else throw new ModelError(`${where}: expected a model (from loadModel or validateModel) of kind network or particles, got kind ${describeValue(kind)}`);
 }

@@ -15,15 +15,16 @@
  * A periodic box is optional: without one the particles live in open space (all pairs are summed; keep N small).
  */
 import { z } from "zod";
-import { ModelError } from "../errors.js";
+import { hasControlCharacters, ModelError } from "../errors.js";
+import { MAX_PARTICLES, nameProblem, valueProblem, type ValueRule } from "./limits.js";
 import { describeValue, formatZodError } from "./raw.js";
 
 const axisName = z.enum(["x", "y", "z"]);
 
 export const speciesSchema = z.strictObject({
   name: z.string().min(1).describe("species name, used by pairs and external potentials"),
-  count: z.number().int().describe("number of particles of this species (>= 1)"),
-  temperature: z.number().describe("bath temperature T > 0 of this species (kB = 1)"),
+  count: z.number().int().describe("number of particles of this species (>= 1; at most 500000 in all)"),
+  temperature: z.number().describe("bath temperature T of this species, in 1e-50 .. 1e50 (kB = 1)"),
   friction: z.number().optional().describe("friction gamma > 0 (overdamped: inverse mobility); default 1"),
   mass: z.number().optional().describe("mass m > 0 (underdamped only); default 1"),
 });
@@ -57,7 +58,7 @@ export const particlesSchema = z.strictObject({
   dynamics: z.enum(["overdamped", "underdamped"]).default("overdamped"),
   dimension: z.number().int().describe("1, 2 or 3"),
   box: z.union([z.number(), z.array(z.number())]).optional()
-    .describe("periodic box: one length for every axis, or one per axis; omit for open space"),
+    .describe("periodic box: one length for every axis, or one per axis; omit for open space (then every particle must be held by a harmonic trap, directly or through harmonic pairs)"),
   species: z.array(speciesSchema).min(1),
   pairs: z.array(pairSchema).default([]),
   external: z.array(externalSchema).default([]),
@@ -107,41 +108,55 @@ export interface ParticlesModel {
   external: ExternalPotential[];
   /** "lattice", "random" or positions (N x dimension, row-major). */
   initial: "lattice" | "random" | Float64Array;
+  /** Where the model came from (a file name), for messages. */
+  source?: string;
 }
 
 /** Total number of particles. */
 export function particleCount(m: ParticlesModel): number {
+  checkParticlesModel(m, "particleCount");
   return m.speciesOf.length;
 }
 
 /** Cutoff of a pair potential (Infinity for harmonic). */
 export function pairCutoff(p: PairPotential): number {
-  switch (p.potential) {
+  switch (p?.potential) {
     case "soft":
       return p.range;
     case "wca":
       return 2 ** (1 / 6) * p.sigma;
     case "harmonic":
       return Infinity;
+    default:
+      throw new ModelError(`pairCutoff: expected a pair potential (soft, harmonic or wca), got ${describeValue(p)}`);
   }
 }
 
 const AXES = ["x", "y", "z"];
 
+/** What the fields that accept several forms take, for type errors. */
+function particlesHint(path: ReadonlyArray<PropertyKey>): string | undefined {
+  if (path.length !== 1) return undefined;
+  if (path[0] === "box") return "one length, or one length per axis";
+  if (path[0] === "initial") return "lattice, random, or one [x, y, z] per particle";
+  return undefined;
+}
+
 /** Validates plain data into a ParticlesModel, or throws a ModelError naming the field. */
 export function validateParticles(raw: unknown, source?: string): ParticlesModel {
-  const parsed = particlesSchema.safeParse(raw);
-  if (!parsed.success) throw new ModelError(formatZodError(parsed.error), source);
+  const parsed = particlesSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new ModelError(formatZodError(parsed.error, undefined, particlesHint), source);
   const d = parsed.data;
   const fail = (msg: string): never => {
     throw new ModelError(msg, source);
   };
-  const positive = (what: string, v: number | undefined, allowZero = false): number => {
+  const value = (what: string, v: number | undefined, rule: ValueRule): number => {
     if (v === undefined) return fail(`${what} is missing`);
-    if (!Number.isFinite(v)) fail(`${what} must be a finite number, got ${describeValue(v)}`);
-    if (allowZero ? v < 0 : v <= 0) fail(`${what} must be ${allowZero ? ">= 0" : "> 0"}, got ${v}`);
+    const problem = valueProblem(v, rule);
+    if (problem) fail(`${what} ${problem}`);
     return v;
   };
+  const positive = (what: string, v: number | undefined, allowZero = false): number => value(what, v, allowZero ? "nonnegative" : "positive");
   if (d.dimension !== 1 && d.dimension !== 2 && d.dimension !== 3) fail(`dimension must be 1, 2 or 3, got ${d.dimension}`);
   const dim = d.dimension as 1 | 2 | 3;
 
@@ -154,10 +169,15 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
   }
 
   const names = new Map<string, number>();
+  let total = 0;
   const species: Species[] = d.species.map((s, k) => {
+    const bad = nameProblem(s.name);
+    if (bad) fail(`species[${k}]: the name ${bad}`);
     if (names.has(s.name)) fail(`species '${s.name}' is listed twice`);
     names.set(s.name, k);
     if (s.count < 1) fail(`species ${s.name}: count must be >= 1, got ${s.count}`);
+    total += s.count;
+    if (total > MAX_PARTICLES) fail(`species ${s.name}: count ${s.count} brings the model to ${total} particles, more than the ${MAX_PARTICLES} a model may have (docs/model-format.md, Limits)`);
     if (d.dynamics === "overdamped" && s.mass !== undefined) fail(`species ${s.name}: mass is not used by overdamped dynamics; remove it`);
     return {
       name: s.name,
@@ -173,7 +193,6 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     if (k === undefined) fail(`${where}: unknown species '${name}' (species are ${known})`);
     return k!;
   };
-  const total = species.reduce((a, s) => a + s.count, 0);
   const speciesOf = new Int32Array(total);
   let at = 0;
   species.forEach((s, k) => {
@@ -183,11 +202,12 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
 
   const pairs: PairRule[] = [];
   const taken = new Map<string, number>();
+  const allowed = new Map<string, string[]>([["soft", ["stiffness", "range"]], ["harmonic", ["stiffness", "length"]], ["wca", ["epsilon", "sigma"]]]);
   d.pairs.forEach((p, idx) => {
     const where = `pairs[${idx}] (${p.potential})`;
-    const allowed: Record<string, string[]> = { soft: ["stiffness", "range"], harmonic: ["stiffness", "length"], wca: ["epsilon", "sigma"] };
+    const takes = allowed.get(p.potential)!;
     for (const key of ["stiffness", "range", "length", "epsilon", "sigma"] as const) {
-      if (p[key] !== undefined && !allowed[p.potential].includes(key)) fail(`${where}: '${key}' does not apply to the ${p.potential} potential (it takes ${allowed[p.potential].join(", ")})`);
+      if (p[key] !== undefined && !takes.includes(key)) fail(`${where}: '${key}' does not apply to the ${p.potential} potential (it takes ${takes.join(", ")})`);
     }
     let pair: PairPotential;
     if (p.potential === "soft") pair = { potential: "soft", stiffness: positive(`${where}: stiffness`, p.stiffness), range: positive(`${where}: range`, p.range) };
@@ -216,8 +236,8 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
         if (2 * cut > box[k]) fail(`the ${r.pair.potential} potential's range ${Number(cut.toPrecision(4))} is more than half the box length ${box[k]} along ${AXES[k]}`);
       }
     }
-  } else if (pairs.length > 0 && total > 2000) {
-    fail(`${total} particles in open space: pair interactions are summed over all pairs without a box; give a periodic box`);
+  } else if (pairs.length > 0 && total > OPEN_SPACE_MAX_PARTICLES) {
+    fail(`${total} particles in open space: pair interactions are summed over all pairs without a box (at most ${OPEN_SPACE_MAX_PARTICLES}); give a periodic box`);
   }
 
   const allSpecies = species.map((_, k) => k);
@@ -230,6 +250,7 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
       const center = new Float64Array(dim);
       if (e.center) {
         if (e.center.length !== dim) fail(`${where}: center has ${e.center.length} coordinates but dimension is ${dim}`);
+        e.center.forEach((c, k) => value(`${where}: center ${AXES[k]}`, c, "real"));
         center.set(e.center);
       }
       return { potential: "harmonic", stiffness: positive(`${where}: stiffness`, e.stiffness), center, species: sp };
@@ -239,12 +260,13 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
       const ratio = box[axis] / period;
       if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * ratio) fail(`${where}: the period ${period} must divide the box length ${box[axis]} along ${AXES[axis]} (the potential must be periodic in the box)`);
     }
-    const amplitude = e.amplitude;
-    if (amplitude === undefined || !Number.isFinite(amplitude)) fail(`${where}: amplitude must be a finite number`);
-    if (e.potential === "cosine") return { potential: "cosine", amplitude: amplitude!, period, axis, phase: e.phase ?? 0, species: sp };
+    const amplitude = value(`${where}: amplitude`, e.amplitude, "real");
+    if (e.potential === "cosine") return { potential: "cosine", amplitude, period, axis, phase: e.phase === undefined ? 0 : value(`${where}: phase`, e.phase, "real"), species: sp };
     const asymmetry = e.asymmetry ?? 0.8;
-    if (!(asymmetry > 0 && asymmetry < 1)) fail(`${where}: asymmetry must lie strictly between 0 and 1, got ${asymmetry}`);
-    return { potential: "sawtooth", amplitude: amplitude!, period, axis, asymmetry, species: sp };
+    if (!(asymmetry > 0 && asymmetry < 1)) fail(`${where}: asymmetry must lie strictly between 0 and 1, got ${describeValue(asymmetry)}`);
+    value(`${where}: asymmetry`, asymmetry, "positive");
+    value(`${where}: 1 - asymmetry`, 1 - asymmetry, "positive");
+    return { potential: "sawtooth", amplitude, period, axis, asymmetry, species: sp };
   });
 
   let initial: ParticlesModel["initial"] = "lattice";
@@ -254,13 +276,133 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     d.initial.forEach((r, a) => {
       if (r.length !== dim) fail(`initial[${a}]: ${r.length} coordinates, expected ${dim}`);
       r.forEach((v, k) => {
-        if (!Number.isFinite(v)) fail(`initial[${a}]: coordinates must be finite`);
+        value(`initial[${a}] ${AXES[k]}`, v, "real");
         pos[a * dim + k] = v;
       });
     });
     initial = pos;
   } else if (d.initial) initial = d.initial;
   if (!box && initial === "random") fail("initial: random positions need a periodic box");
+  if (d.name !== undefined && hasControlCharacters(d.name)) fail(`name: ${nameProblem(d.name)}`);
 
-  return { kind: "particles", name: d.name, description: d.description, dynamics: d.dynamics, dimension: dim, box, species, speciesOf, pairs, external, initial };
+  const model: ParticlesModel = { kind: "particles", name: d.name, description: d.description, dynamics: d.dynamics, dimension: dim, box, species, speciesOf, pairs, external, initial };
+  if (source !== undefined) model.source = source;
+  return model;
+}
+
+/** Most particles in open space with pair interactions (all N^2 / 2 pairs are summed at every step). */
+export const OPEN_SPACE_MAX_PARTICLES = 2000;
+
+/**
+ * Checks that a value is a ParticlesModel the engines can use (the rules of validateParticles, on the typed form),
+ * and throws a ModelError naming the first problem otherwise. `where` names the entry point. Linear in the number of
+ * particles.
+ */
+export function checkParticlesModel(model: unknown, where: string): asserts model is ParticlesModel {
+  const m = model as Partial<ParticlesModel> | null;
+  const source = typeof m?.source === "string" ? m.source : undefined;
+  const fail = (msg: string): never => {
+    throw new ModelError(`${where}: ${msg}`, source);
+  };
+  if (m === null || typeof m !== "object" || Array.isArray(m)) fail(`expected a particles model (from loadModel or validateParticles), got ${describeValue(m)}`);
+  if (m!.kind !== "particles") {
+    if (m!.kind === "network") fail("takes a particles model; this is a network model");
+    fail(`expected a particles model (from loadModel or validateParticles), got kind ${describeValue(m!.kind)}`);
+  }
+  const p = m as ParticlesModel;
+  const rule = (what: string, v: unknown, r: ValueRule) => {
+    const problem = valueProblem(v, r);
+    if (problem) fail(`${what} ${problem}`);
+  };
+  if (p.dynamics !== "overdamped" && p.dynamics !== "underdamped") fail(`dynamics must be "overdamped" or "underdamped", got ${describeValue(p.dynamics)}`);
+  if (p.dimension !== 1 && p.dimension !== 2 && p.dimension !== 3) fail(`dimension must be 1, 2 or 3, got ${describeValue(p.dimension)}`);
+  const dim = p.dimension;
+  if (p.box !== null) {
+    if (!(p.box instanceof Float64Array) || p.box.length !== dim) fail(`box must be null (open space) or a Float64Array of ${dim} lengths`);
+    p.box!.forEach((L, k) => rule(`box length along ${AXES[k]}`, L, "positive"));
+  }
+  if (!Array.isArray(p.species) || p.species.length === 0) fail("species must be a non-empty list");
+  const names = new Set<string>();
+  let total = 0;
+  p.species.forEach((s, k) => {
+    if (s === null || typeof s !== "object") fail(`species[${k}] must be {name, count, temperature, friction, mass}`);
+    if (typeof s.name !== "string" || s.name === "") fail(`species[${k}]: name must be a non-empty string, got ${describeValue(s.name)}`);
+    const bad = nameProblem(s.name);
+    if (bad) fail(`species[${k}]: the name ${bad}`);
+    if (names.has(s.name)) fail(`species '${s.name}' is listed twice`);
+    names.add(s.name);
+    if (!Number.isSafeInteger(s.count) || s.count < 1) fail(`species ${s.name}: count must be an integer >= 1, got ${describeValue(s.count)}`);
+    total += s.count;
+    rule(`species ${s.name}: temperature`, s.temperature, "positive");
+    rule(`species ${s.name}: friction`, s.friction, "positive");
+    rule(`species ${s.name}: mass`, s.mass, "positive");
+  });
+  if (total > MAX_PARTICLES) fail(`${total} particles is more than the ${MAX_PARTICLES} a model may have`);
+  const S = p.species.length;
+  const isSpecies = (k: unknown): k is number => Number.isInteger(k) && (k as number) >= 0 && (k as number) < S;
+  if (!(p.speciesOf instanceof Int32Array) || p.speciesOf.length !== total) fail(`speciesOf must be an Int32Array of ${total} species indices (one per particle)`);
+  let at = 0;
+  p.species.forEach((s, k) => {
+    for (let a = at; a < at + s.count; a++) if (p.speciesOf[a] !== k) fail("speciesOf must number the particles species by species, in the order of species");
+    at += s.count;
+  });
+  if (!Array.isArray(p.pairs)) fail("pairs must be a list");
+  const taken = new Set<number>();
+  p.pairs.forEach((r, k) => {
+    if (r === null || typeof r !== "object" || !isSpecies(r.a) || !isSpecies(r.b) || r.a > r.b) fail(`pairs[${k}] must be {a, b, pair} with species indices a <= b`);
+    if (taken.has(r.a * S + r.b)) fail(`pairs[${k}]: species ${p.species[r.a].name}-${p.species[r.b].name} have two pair potentials`);
+    taken.add(r.a * S + r.b);
+    const w = `pairs[${k}] (${p.species[r.a].name}-${p.species[r.b].name})`;
+    const q = r.pair as PairPotential | undefined;
+    if (q?.potential === "soft") {
+      rule(`${w}: stiffness`, q.stiffness, "positive");
+      rule(`${w}: range`, q.range, "positive");
+    } else if (q?.potential === "harmonic") {
+      if (p.box) fail(`${w}: a harmonic pair potential needs open space (box null)`);
+      rule(`${w}: stiffness`, q.stiffness, "positive");
+      rule(`${w}: length`, q.length, "nonnegative");
+    } else if (q?.potential === "wca") {
+      rule(`${w}: epsilon`, q.epsilon, "positive");
+      rule(`${w}: sigma`, q.sigma, "positive");
+    } else fail(`${w}: pair.potential must be soft, harmonic or wca, got ${describeValue((q as { potential?: unknown } | undefined)?.potential)}`);
+    if (p.box) {
+      const cut = pairCutoff(q!);
+      for (let ax = 0; ax < dim; ax++) if (2 * cut > p.box[ax]) fail(`${w}: the range ${Number(cut.toPrecision(4))} is more than half the box length along ${AXES[ax]}`);
+    }
+  });
+  if (!p.box && p.pairs.length > 0 && total > OPEN_SPACE_MAX_PARTICLES) fail(`${total} particles in open space with pair interactions (at most ${OPEN_SPACE_MAX_PARTICLES}); give a periodic box`);
+  if (!Array.isArray(p.external)) fail("external must be a list");
+  p.external.forEach((e, k) => {
+    const w = `external[${k}]`;
+    if (e === null || typeof e !== "object") fail(`${w} must be an external potential`);
+    if (!Array.isArray(e.species) || !e.species.every(isSpecies)) fail(`${w}: species must be a list of species indices`);
+    if (e.potential === "harmonic") {
+      rule(`${w} (harmonic): stiffness`, e.stiffness, "positive");
+      if (!(e.center instanceof Float64Array) || e.center.length !== dim) fail(`${w} (harmonic): center must be a Float64Array of ${dim} coordinates`);
+      e.center.forEach((c) => rule(`${w} (harmonic): center`, c, "real"));
+    } else if (e.potential === "cosine" || e.potential === "sawtooth") {
+      rule(`${w} (${e.potential}): amplitude`, e.amplitude, "real");
+      rule(`${w} (${e.potential}): period`, e.period, "positive");
+      if (!Number.isInteger(e.axis) || e.axis < 0 || e.axis >= dim) fail(`${w} (${e.potential}): axis must be an index 0..${dim - 1}, got ${describeValue(e.axis)}`);
+      if (p.box) {
+        const ratio = p.box[e.axis] / e.period;
+        if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * ratio) fail(`${w} (${e.potential}): the period must divide the box length along ${AXES[e.axis]}`);
+      }
+      if (e.potential === "cosine") rule(`${w} (cosine): phase`, e.phase, "real");
+      else {
+        rule(`${w} (sawtooth): asymmetry`, e.asymmetry, "positive");
+        if (!(e.asymmetry < 1)) fail(`${w} (sawtooth): asymmetry must lie strictly between 0 and 1, got ${describeValue(e.asymmetry)}`);
+        rule(`${w} (sawtooth): 1 - asymmetry`, 1 - e.asymmetry, "positive");
+      }
+    } else fail(`${w}: potential must be harmonic, cosine or sawtooth, got ${describeValue((e as unknown as { potential?: unknown }).potential)}`);
+  });
+  if (p.initial instanceof Float64Array) {
+    if (p.initial.length !== total * dim) fail(`initial must hold ${total * dim} coordinates (${total} particles x ${dim}), got ${p.initial.length}`);
+    for (const x of p.initial) rule("initial coordinates", x, "real");
+  } else if (p.initial === "random") {
+    if (!p.box) fail("initial: random positions need a periodic box");
+  } else if (p.initial !== "lattice") fail(`initial must be "lattice", "random" or a Float64Array of positions, got ${describeValue(p.initial)}`);
+  for (const field of ["name", "description", "source"] as const) {
+    if (p[field] !== undefined && typeof p[field] !== "string") fail(`${field} must be a string, got ${describeValue(p[field])}`);
+  }
 }

@@ -4,10 +4,11 @@
  */
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
-import { ModelError } from "../errors.js";
+import { ModelError, printable } from "../errors.js";
 
 /** Parses YAML (a superset of JSON) into plain data; `source` names the file in messages. */
 export function parseModelText(text: string, source = "model"): unknown {
+  if (typeof text !== "string") throw new ModelError(`expected the model's text (a string), got ${describeValue(text)}`, source);
   if (text.trim() === "") throw new ModelError("the file is empty", source);
   try {
     return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
@@ -20,6 +21,14 @@ export function parseModelText(text: string, source = "model"): unknown {
   }
 }
 
+/**
+ * The entries of a mapping from a parsed file, keys as written. Unlike zod's record (which builds a plain object and
+ * so drops a key named `__proto__`), every own key survives, whatever its name.
+ */
+export function mappingEntries(value: unknown): [string, unknown][] {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
+}
+
 /** Human path such as `springs[2].stiffness`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
@@ -30,30 +39,87 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-/** One line per schema issue, most specific first, e.g. `springs[1].stiffness: expected a number, got "x"`. */
-export function formatZodError(error: z.ZodError, describe?: (path: ReadonlyArray<PropertyKey>) => string | undefined): string {
-  const lines = error.issues.map((issue) => {
-    const path = formatPath(issue.path);
-    const label = describe?.(issue.path) ?? path;
+type Issue = z.core.$ZodIssue;
+
+const TYPE_WORDS: Record<string, string> = {
+  array: "a list", tuple: "a list", number: "a number", int: "an integer", record: "a mapping", object: "a mapping",
+  string: "a string", boolean: "true or false", nan: "NaN",
+};
+
+/**
+ * One line per schema issue, most specific first, e.g. `springs[1].stiffness: expected a number, got "x"`.
+ * `describe` turns a path into a readable label (e.g. "spring a-b"); `hint` says what a field takes, for the
+ * "expected ..." part of type errors on a field that accepts several forms (e.g. sites: "a list of site names or a
+ * count").
+ */
+export function formatZodError(
+  error: z.ZodError,
+  describe?: (path: ReadonlyArray<PropertyKey>) => string | undefined,
+  hint?: (path: ReadonlyArray<PropertyKey>) => string | undefined,
+): string {
+  const lines: string[] = [];
+  const visit = (issue: Issue, base: ReadonlyArray<PropertyKey>) => {
+    const path = [...base, ...issue.path];
+    if (issue.code === "invalid_union" && "errors" in issue && Array.isArray(issue.errors)) {
+      const branches = issue.errors as Issue[][];
+      // A branch whose type matched and failed deeper (e.g. a list with one bad element) says the most.
+      const atRoot = (i: Issue) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value" || i.code === "invalid_union");
+      const deeper = branches.find((b) => b.length > 0 && !b.some(atRoot));
+      if (deeper) {
+        for (const i of deeper) visit(i, path);
+        return;
+      }
+      const expected = [...new Set(branches.flatMap((b) => b.filter(atRoot).map((i) =>
+        i.code === "invalid_type" ? typeWord((i as { expected: string }).expected)
+          : i.code === "invalid_value" ? (i as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(" or ") : "another form")))];
+      const what = hint?.(path) ?? (expected.length > 0 ? expected.join(" or ") : "another form");
+      lines.push(label(path, `expected ${what}, got ${describeInput(issue)}`));
+      return;
+    }
     let msg = issue.message;
     if (issue.code === "unrecognized_keys") {
       const keys = (issue as { keys: string[] }).keys;
       msg = `unknown field${keys.length > 1 ? "s" : ""} ${keys.map((k) => `'${k}'`).join(", ")}`;
     } else if (issue.code === "invalid_type") {
-      const input = (issue as { input?: unknown }).input;
-      msg = `expected ${(issue as { expected: string }).expected}, got ${describeValue(input)}`;
+      const expected = (issue as { expected: string }).expected;
+      msg = `expected ${hint?.(path) ?? typeWord(expected)}, got ${describeInput(issue)}`;
+    } else if (issue.code === "too_small" && (issue as { origin?: string }).origin === "array") {
+      msg = `needs at least ${(issue as { minimum: number | bigint }).minimum} entr${Number((issue as { minimum: number | bigint }).minimum) === 1 ? "y" : "ies"}`;
+    } else if (issue.code === "too_small" && (issue as { origin?: string }).origin === "string") {
+      msg = "must not be empty";
+    } else if (issue.code === "invalid_value") {
+      const values = (issue as { values: unknown[] }).values;
+      const list = values.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+      msg = `expected ${list.length > 2 ? `one of ${list.join(", ")}` : list.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeInput(issue)}`;
     }
-    return label ? `${label}: ${msg}` : msg;
-  });
-  return [...new Set(lines)].join("; ");
+    lines.push(label(path, msg));
+  };
+  const label = (path: ReadonlyArray<PropertyKey>, msg: string) => {
+    const l = describe?.(path) ?? formatPath(path);
+    return l ? `${l}: ${msg}` : msg;
+  };
+  for (const issue of error.issues) visit(issue, []);
+  return printable([...new Set(lines)].join("; "));
+}
+
+function typeWord(expected: string): string {
+  return TYPE_WORDS[expected] ?? expected;
+}
+
+/** What the user wrote, from the issue (its input, or zod's "received ..." when the input was not reported). */
+function describeInput(issue: Issue): string {
+  if ("input" in issue) return describeValue(issue.input);
+  const received = /received (\w+)/.exec(issue.message)?.[1];
+  return received === "NaN" ? "NaN" : received ? typeWord(received) : "something else";
 }
 
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (typeof v === "number") return Number.isNaN(v) ? "NaN" : String(v);
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  return String(v);
+  if (typeof v === "bigint") return `${v}`;
+  return typeof v === "function" ? "a function" : String(v);
 }

@@ -4,14 +4,21 @@
  */
 import { z } from "zod";
 import { networkSchema } from "./network.js";
+import { particlesSchema } from "./particles.js";
 
 export function modelJsonSchemas(): Record<string, object> {
   const network = z.toJSONSchema(networkSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+  const particles = z.toJSONSchema(particlesSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
   return {
     network: {
       title: "ness network model",
       description: "A network of oscillators (sites, masses, pinning, springs) with heat baths on some sites.",
       ...network,
+    },
+    particles: {
+      title: "ness particles model",
+      description: "Particles of several species, each at its own temperature, with pair and external potentials, in a periodic box or open space.",
+      ...particles,
     },
   };
 }

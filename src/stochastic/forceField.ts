@@ -5,6 +5,7 @@
  * Coordinates are never wrapped into a periodic box by the integrators: a force field with a box maps them into it
  * itself (minimum image), so displacements (drift velocities, Stratonovich increments) stay continuous.
  */
+import { ModelError } from "../errors.js";
 
 export interface ForceField {
   /** Number of coordinates (degrees of freedom) it acts on. */
@@ -21,7 +22,7 @@ export class SumForceField implements ForceField {
   readonly dof: number;
   private readonly scratch: Float64Array;
   constructor(readonly parts: ForceField[]) {
-    if (parts.length === 0) throw new RangeError("SumForceField needs at least one part");
+    if (!Array.isArray(parts) || parts.length === 0) throw new ModelError("SumForceField needs at least one part");
     this.dof = parts[0].dof;
     this.scratch = new Float64Array(this.dof);
   }

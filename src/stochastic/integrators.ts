@@ -20,6 +20,7 @@
  *
  * Every stepper keeps the coordinates before the last step (xPrev, fPrev) when asked, for Stratonovich increments.
  */
+import { ModelError } from "../errors.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { ForceField } from "./forceField.js";
 import { exactTransition, semidefiniteCholesky } from "./linear.js";
@@ -220,7 +221,7 @@ class ExactOU implements Stepper {
   private readonly N: number;
 
   constructor(private readonly sys: LangevinSystem, dt: number, private readonly rng: Rng, private readonly keepPrevious: boolean) {
-    if (!sys.linear) throw new RangeError("exact stepping needs a linear model");
+    if (!sys.linear) throw new ModelError("exact stepping needs a linear model");
     const { E, Q } = exactTransition(sys.linear.drift, sys.linear.diffusion, dt);
     const N = E.rows;
     this.N = N;
@@ -264,17 +265,38 @@ export function defaultScheme(dynamics: "underdamped" | "overdamped"): SchemeNam
 
 /** Builds a stepper; x (and p) start at zero until the caller sets them and calls refresh(). */
 export function createStepper(sys: LangevinSystem, scheme: SchemeName, dt: number, rng: Rng, keepPrevious: boolean): Stepper {
+  checkSystem(sys, dt);
+  if (rng === null || typeof rng !== "object" || typeof (rng as Rng).fillNormal !== "function") throw new ModelError("createStepper: rng must be an Rng (Rng.stream(seed))");
   switch (scheme) {
     case "baoab":
-      if (sys.dynamics !== "underdamped") throw new RangeError("BAOAB integrates underdamped dynamics; use euler-maruyama, heun or exact");
+      if (sys.dynamics !== "underdamped") throw new ModelError("BAOAB integrates underdamped dynamics; use euler-maruyama, heun or exact");
       return new Baoab(sys, dt, rng, keepPrevious);
     case "euler-maruyama":
-      if (sys.dynamics !== "overdamped") throw new RangeError("Euler-Maruyama is offered for overdamped dynamics; use baoab or exact");
+      if (sys.dynamics !== "overdamped") throw new ModelError("Euler-Maruyama is offered for overdamped dynamics; use baoab or exact");
       return new EulerMaruyama(sys, dt, rng, keepPrevious);
     case "heun":
-      if (sys.dynamics !== "overdamped") throw new RangeError("Heun is offered for overdamped dynamics; use baoab or exact");
+      if (sys.dynamics !== "overdamped") throw new ModelError("Heun is offered for overdamped dynamics; use baoab or exact");
       return new Heun(sys, dt, rng, keepPrevious);
     case "exact":
       return new ExactOU(sys, dt, rng, keepPrevious);
+    default:
+      throw new ModelError(`unknown scheme ${JSON.stringify(scheme)} (one of: baoab, euler-maruyama, heun, exact)`);
   }
+}
+
+/** A LangevinSystem's shape and numbers, checked once when a stepper is built (never in the step loop). */
+function checkSystem(sys: LangevinSystem, dt: number): void {
+  const fail = (msg: string): never => {
+    throw new ModelError(`createStepper: ${msg}`);
+  };
+  if (sys === null || typeof sys !== "object") fail("expected a LangevinSystem (from networkSystem or particleSystem)");
+  if (sys.dynamics !== "underdamped" && sys.dynamics !== "overdamped") fail(`dynamics must be underdamped or overdamped, got ${String(sys.dynamics)}`);
+  if (!Number.isSafeInteger(sys.dof) || sys.dof < 1) fail(`dof must be a positive integer, got ${String(sys.dof)}`);
+  for (const key of ["mass", "friction", "temperature"] as const) {
+    const a = sys[key] as unknown;
+    if (!(a instanceof Float64Array) || a.length !== sys.dof) fail(`${key} must be a Float64Array of ${sys.dof} numbers`);
+    for (const x of a as Float64Array) if (!Number.isFinite(x) || x < 0 || (key === "mass" && x === 0)) fail(`every ${key} must be a finite number ${key === "mass" ? "> 0" : ">= 0"}, got ${x}`);
+  }
+  if (sys.forces === null || typeof sys.forces !== "object" || typeof sys.forces.compute !== "function") fail("forces must be a ForceField");
+  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) fail(`dt must be a positive finite number, got ${String(dt)}`);
 }

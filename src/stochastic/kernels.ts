@@ -7,8 +7,10 @@
  * the force sums may differ. Where code generation is unavailable (a Content-Security-Policy without
  * 'unsafe-eval'), the generic path is used.
  */
+import { ModelError } from "../errors.js";
 import { potentialMatrix } from "../exact/network.js";
-import type { NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { describeValue } from "../model/raw.js";
 import { KN, WN, type Rng } from "./rng.js";
 
 /** Runs nSteps steps on state [q..., p..., f...], adding each step's probe scalars into sums. */
@@ -17,10 +19,25 @@ export type FusedKernel = (state: Float64Array, rng: Rng, sums: Float64Array, nS
 /** Largest network (sites) a kernel is generated for. */
 export const FUSED_MAX_SITES = 16;
 
-const lit = (x: number) => (Object.is(x, -0) ? "0" : x < 0 ? `(${String(x)})` : String(x));
+/**
+ * A number as a JavaScript literal for the generated source. Only finite numbers are written (typeof checked here,
+ * where the text is produced, whatever was validated before): anything else would be code, not a number.
+ */
+function lit(x: unknown): string {
+  if (typeof x !== "number" || !Number.isFinite(x)) throw new ModelError(`fusedBaoabKernel: expected a finite number for the generated kernel, got ${describeValue(x)}`);
+  return Object.is(x, -0) ? "0" : x < 0 ? `(${String(x)})` : String(x);
+}
+
+/** A site index for the generated source: an integer 0 <= x < n, nothing else. */
+function ix(x: unknown, n: number): number {
+  if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x >= n) throw new ModelError(`fusedBaoabKernel: expected a site index 0..${n - 1}, got ${describeValue(x)}`);
+  return x;
+}
 
 /** The fused BAOAB kernel for a linear underdamped network, or null (too large, or no code generation). */
 export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: boolean): FusedKernel | null {
+  checkNetworkModel(model, "fusedBaoabKernel");
+  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`fusedBaoabKernel: dt must be a positive finite number, got ${describeValue(dt)}`);
   const n = model.sites.length;
   if (model.dynamics !== "underdamped" || n > FUSED_MAX_SITES) return null;
   if (model.springs.some((s) => s.quartic !== 0) || model.quarticPinning.some((c) => c !== 0)) return null;
@@ -57,7 +74,7 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
     const m = model.mass[site];
     const c1 = Math.exp((-b.friction * dt) / m);
     const c2 = Math.sqrt((1 - c1 * c1) * m * b.temperature);
-    L.push(`p${site} = ${lit(c1)} * p${site} + ${lit(c2)} * z${k};`);
+    L.push(`p${ix(site, n)} = ${lit(c1)} * p${ix(site, n)} + ${lit(c2)} * z${k};`);
   });
   for (let i = 0; i < n; i++) L.push(`q${i} += ${lit(h2 / model.mass[i])} * p${i};`);
   for (let i = 0; i < n; i++) {
@@ -70,10 +87,10 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
   let k = 0;
   for (let a = 0; a < N; a++) L.push(`S[${k++}] += ${y(a)};`);
   if (covariance) for (let a = 0; a < N; a++) for (let b = a; b < N; b++) L.push(`S[${k++}] += ${y(a)} * ${y(b)};`);
-  for (const s of model.springs) L.push(`S[${k++}] += ${lit(s.stiffness / model.mass[s.j])} * (q${s.i} - q${s.j}) * p${s.j};`);
+  for (const s of model.springs) L.push(`S[${k++}] += ${lit(s.stiffness / model.mass[s.j])} * (q${ix(s.i, n)} - q${ix(s.j, n)}) * p${ix(s.j, n)};`);
   for (const b of model.baths) {
     const m = model.mass[b.site];
-    L.push(`S[${k++}] += ${lit(b.friction / m)} * (${lit(b.temperature)} - p${b.site} * p${b.site} * ${lit(1 / m)});`);
+    L.push(`S[${k++}] += ${lit(b.friction / m)} * (${lit(b.temperature)} - p${ix(b.site, n)} * p${ix(b.site, n)} * ${lit(1 / m)});`);
   }
   L.push("}");
   for (let i = 0; i < n; i++) L.push(`st[${i}] = q${i}; st[${n + i}] = p${i}; st[${N + i}] = f${i};`);

@@ -10,7 +10,8 @@
 import { driftMatrix, diffusionMatrix, frictionVector, potentialMatrix } from "../exact/network.js";
 import { expm } from "../linalg/expm.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
-import type { NetworkModel } from "../model/network.js";
+import { ModelError, SteadyStateError } from "../errors.js";
+import { checkNetworkModel, type NetworkModel } from "../model/network.js";
 
 export type Scheme = "baoab" | "euler-maruyama" | "heun" | "exact";
 export type FluxEstimator = "stratonovich" | "state";
@@ -41,6 +42,7 @@ function eye(n: number): Matrix {
 
 /** Temperatures per site (0 where no bath). */
 export function siteTemperatures(model: NetworkModel): Float64Array {
+  checkNetworkModel(model, "siteTemperatures");
   const t = new Float64Array(model.sites.length);
   for (const b of model.baths) t[b.site] = b.temperature;
   return t;
@@ -103,6 +105,8 @@ export function semidefiniteCholesky(S: Matrix): Matrix {
 
 /** One step of a scheme on a linear network as y' = M y + noise with covariance Qd (state order q..., p...). */
 export function schemeMap(model: NetworkModel, scheme: Scheme, dt: number): { M: Matrix; Qd: Matrix } {
+  checkNetworkModel(model, "schemeMap");
+  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`schemeMap: dt must be a positive finite number, got ${String(dt)}`);
   const n = model.sites.length;
   const V = potentialMatrix(model);
   const gamma = frictionVector(model);
@@ -112,7 +116,7 @@ export function schemeMap(model: NetworkModel, scheme: Scheme, dt: number): { M:
     return { M: E, Qd: Q };
   }
   if (model.dynamics === "underdamped") {
-    if (scheme !== "baoab") throw new RangeError(`scheme ${scheme} is for overdamped dynamics`);
+    if (scheme !== "baoab") throw new ModelError(`scheme ${String(scheme)} does not integrate underdamped dynamics (use baoab or exact)`);
     const N = 2 * n;
     const Bm = eye(N), Am = eye(N), Om = eye(N), Qo = matrix(N, N);
     for (let i = 0; i < n; i++) {
@@ -126,7 +130,7 @@ export function schemeMap(model: NetworkModel, scheme: Scheme, dt: number): { M:
     const M = mul(mul(BA, Om), mul(Am, Bm));
     return { M, Qd: mul(mul(BA, Qo), tr(BA)) };
   }
-  if (scheme === "baoab") throw new RangeError("BAOAB is for underdamped dynamics");
+  if (scheme !== "heun" && scheme !== "euler-maruyama") throw new ModelError(`scheme ${String(scheme)} does not integrate overdamped dynamics (use heun, euler-maruyama or exact)`);
   const A = matrix(n, n);
   const Dw = matrix(n, n);
   for (let i = 0; i < n; i++) {
@@ -153,7 +157,7 @@ export function discreteStationaryCovariance(M: Matrix, Qd: Matrix): Matrix {
     if (!Number.isFinite(pn)) break;
     if (pn < 1e-18) return S;
   }
-  throw new RangeError("the discrete scheme has no stationary state at this time step (unstable or not relaxing)");
+  throw new SteadyStateError("the discrete scheme has no stationary state at this time step (unstable or not relaxing)");
 }
 
 /** Expected values of the engine's estimators under a discrete linear chain (or the continuous process). */

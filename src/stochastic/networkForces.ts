@@ -3,7 +3,7 @@
  * k_ij r^2 / 2 + c_ij r^4 / 4 with r = q_i - q_j (seed 001 Section 3 for the quartic terms). Springs are stored
  * as flat typed arrays so the force loop does not touch objects.
  */
-import type { NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/network.js";
 import type { ForceField } from "./forceField.js";
 
 export class NetworkForceField implements ForceField {
@@ -18,6 +18,7 @@ export class NetworkForceField implements ForceField {
   readonly anharmonic: boolean;
 
   constructor(model: NetworkModel) {
+    checkNetworkModel(model, "NetworkForceField");
     this.dof = model.sites.length;
     this.pinning = Float64Array.from(model.pinning);
     this.quarticPinning = Float64Array.from(model.quarticPinning);

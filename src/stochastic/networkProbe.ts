@@ -10,7 +10,8 @@
  *   entropy production rate = -sum_i (bath flux into i) / T_i.
  */
 import type { NetworkSteadyState } from "../exact/network.js";
-import type { NetworkModel } from "../model/network.js";
+import { ModelError } from "../errors.js";
+import { checkNetworkModel, type NetworkModel } from "../model/network.js";
 import type { Stepper } from "./integrators.js";
 import type { FluxEstimator } from "./linear.js";
 import { NetworkForceField } from "./networkForces.js";
@@ -43,6 +44,9 @@ export class NetworkProbe implements Probe {
 
   constructor(private readonly model: NetworkModel, private readonly field: NetworkForceField, private readonly dt: number,
     readonly covariance: boolean, readonly fluxEstimator: FluxEstimator) {
+    checkNetworkModel(model, "NetworkProbe");
+    if (!(field instanceof NetworkForceField) || field.dof !== model.sites.length) throw new ModelError("NetworkProbe: field must be the model's NetworkForceField");
+    if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`NetworkProbe: dt must be a positive finite number, got ${String(dt)}`);
     const n = model.sites.length;
     this.n = n;
     const N = model.dynamics === "underdamped" ? 2 * n : n;

@@ -9,7 +9,7 @@
  * temperatures the entropy production has no quadrature bias. Pairs are found with a cell grid of their own
  * (cellGrid.ts; cells at least the cutoff plus the largest relative step wide). Browser-safe.
  */
-import { pairCutoff, type PairPotential, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, pairCutoff, type PairPotential, type ParticlesModel } from "../model/particles.js";
 import { CellGrid } from "./cellGrid.js";
 
 /** How the overdamped pair heat is accounted: "exact" (this ledger) or "trapezoid" (the plain rule). */
@@ -63,6 +63,7 @@ export class PairHeatLedger {
   private readonly cells: CellGrid;
 
   constructor(model: ParticlesModel) {
+    checkParticlesModel(model, "PairHeatLedger");
     const N = model.speciesOf.length, d = model.dimension, S = model.species.length;
     this.N = N;
     this.d = d;

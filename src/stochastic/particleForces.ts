@@ -16,7 +16,7 @@
  * one or two evaluations), the pairs are summed straight from the cells, without a list; when they come seldom, a
  * Verlet list in cell order is built at each sort. Both modes are tested against a brute-force sum.
  */
-import { pairCutoff, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, pairCutoff, type ParticlesModel } from "../model/particles.js";
 import type { ForceField } from "./forceField.js";
 
 // Pair types (0: no interaction).
@@ -87,6 +87,7 @@ export class ParticleForceField implements ForceField {
   private readonly extMask: Uint8Array[];
 
   constructor(readonly model: ParticlesModel) {
+    checkParticlesModel(model, "ParticleForceField");
     const N = model.speciesOf.length;
     const d = model.dimension;
     this.count = N;

@@ -18,10 +18,11 @@
  *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium;
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
-import type { ParticlesModel } from "../model/particles.js";
+import { ModelError } from "../errors.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { Stepper } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
-import type { ParticleForceField } from "./particleForces.js";
+import { ParticleForceField } from "./particleForces.js";
 import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
 
@@ -70,6 +71,10 @@ export class ParticleProbe implements Probe {
     private readonly field: ParticleForceField,
     pairHeat: PairHeatRule = "trapezoid",
   ) {
+    checkParticlesModel(model, "ParticleProbe");
+    if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`ParticleProbe: dt must be a positive finite number, got ${String(dt)}`);
+    if (!(field instanceof ParticleForceField) || field.model !== model) throw new ModelError("ParticleProbe: field must be the model's ParticleForceField");
+    if (pairHeat !== "trapezoid" && pairHeat !== "exact") throw new ModelError(`ParticleProbe: pairHeat must be trapezoid or exact, got ${String(pairHeat)}`);
     const S = model.species.length, d = model.dimension, N = model.speciesOf.length;
     this.S = S;
     this.d = d;

@@ -14,6 +14,7 @@
  * draws are redone after the fast loop of each fill, so the numbers depend on the sizes of the fills as well as on
  * the stream: an integrator always fills the same sizes, so a replica's run is reproducible.
  */
+import { ModelError } from "../errors.js";
 
 const TWO32 = 4294967296;
 
@@ -36,7 +37,7 @@ function hashWords(words: number[], salt: number): number {
 
 /** Splits a non-negative integer seed (< 2^53) into two 32-bit words. */
 function seedWords(seed: number): [number, number] {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer below 2^53, got ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new ModelError(`seed must be a non-negative integer below 2^53, got ${String(seed)}`);
   return [seed % TWO32, Math.floor(seed / TWO32)];
 }
 
@@ -88,7 +89,7 @@ export class Rng {
    */
   static stream(seed: number, replica = 0, substream = 0): Rng {
     const [lo, hi] = seedWords(seed);
-    if (!Number.isSafeInteger(replica) || replica < 0) throw new RangeError(`replica index must be a non-negative integer, got ${replica}`);
+    if (!Number.isSafeInteger(replica) || replica < 0) throw new ModelError(`replica index must be a non-negative integer, got ${String(replica)}`);
     const words = [lo, hi, replica % TWO32, Math.floor(replica / TWO32), substream >>> 0];
     const rng = new Rng(hashWords(words, 1), hashWords(words, 2), hashWords(words, 3), hashWords(words, 4));
     for (let k = 0; k < 8; k++) rng.nextUint32(); // decorrelate from the hash

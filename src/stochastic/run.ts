@@ -16,7 +16,8 @@
  */
 import { ModelError } from "../errors.js";
 import type { NetworkSteadyState } from "../exact/network.js";
-import type { Model } from "../model/index.js";
+import { checkModel, type Model } from "../model/index.js";
+import { describeValue } from "../model/raw.js";
 import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
 import {
@@ -152,6 +153,9 @@ const positiveFinite = (what: string, v: number) => {
 
 /** Validates the options and prepares a plan (throws ModelError / SimulationError for bad inputs). */
 export function preparePlan(spec: SimulationSpec): Plan {
+  if (spec === null || typeof spec !== "object") throw new ModelError(`simulate: expected {model, options}, got ${describeValue(spec)}`);
+  checkModel(spec.model, "simulate");
+  if (spec.options === null || typeof spec.options !== "object") throw new ModelError(`simulate: options must be an object {dt, time, seed, ...}, got ${describeValue(spec.options)}`);
   const o = spec.options;
   positiveFinite("dt", o.dt);
   positiveFinite("time", o.time);
@@ -187,13 +191,14 @@ export function preparePlan(spec: SimulationSpec): Plan {
   if (model.kind === "network") {
     const built = networkSystem(model);
     system = built.system;
+    warnings.push(...built.warnings);
     if (scheme === "exact" && !system.linear) throw new ModelError("exact stepping needs a linear model; this network has quartic terms (use baoab, heun or euler-maruyama)");
     const fluxEstimator = o.fluxEstimator ?? (scheme === "exact" ? "state" : "stratonovich");
     stratonovich = model.dynamics === "overdamped" && fluxEstimator === "stratonovich";
     const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
     const np = new NetworkProbe(model, built.field, dt, o.covariance ?? N <= 40, fluxEstimator);
     probe = np;
-    const ss = exactNetwork(model);
+    const ss = exactNetwork(model, warnings);
     exact = ss !== undefined;
     if (exact) linearModel = { network: model, particles: null, fluxEstimator };
     estimands = np.estimands(ss);
@@ -219,7 +224,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
       );
     }
     probe = pp;
-    const ex = exactParticles(model, built.network);
+    const ex = exactParticles(model, built.network, warnings);
     exact = ex !== undefined;
     if (exact && built.network) linearModel = { network: built.network, particles: model, fluxEstimator: "stratonovich" };
     estimands = pp.estimands(ex);

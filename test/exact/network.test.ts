@@ -175,13 +175,13 @@ describe("diagnoses", () => {
     expect(() => solveNetwork(m)).toThrow(/sites a, b are not pinned/);
   });
 
-  it("a site with no spring and no bath is a decoupled mode", () => {
+  it("a site with no spring and no bath is refused: nothing thermalises it", () => {
     const m = validateNetwork({
       kind: "network", sites: ["a", "b", "lonely"], pinning: 1,
       springs: [{ between: ["a", "b"], stiffness: 1 }],
       baths: [{ site: "a", friction: 1, temperature: 1 }, { site: "b", friction: 1, temperature: 2 }],
     });
-    expect(() => solveNetwork(m)).toThrow(/q\[lonely\]/);
+    expect(() => solveNetwork(m)).toThrow(/site lonely has no bath and no spring to a site with one/);
   });
 
   it("anharmonic networks are sent to the stochastic engine", () => {

@@ -54,7 +54,7 @@ describe("network model files", () => {
     fails(base.replace("between: [b, c]", "between: [b, x]"), /spring b-x: unknown site 'x' \(sites are a, b, c\)/);
     fails(base.replace("friction: 0.5", "friction: -0.5"), /bath on c: friction must be > 0, got -0.5/);
     fails(base.replace("temperature: 100", "temperature: -3"), /bath on a: temperature must be > 0, got -3/);
-    fails(base.replace("temperature: 100", "temperature: .nan"), /bath on a temperature: expected number, got NaN|temperature must be a finite number/);
+    fails(base.replace("temperature: 100", "temperature: .nan"), /bath on a: temperature: expected a number, got NaN/);
     fails(base.replace("masses: {a: 2}", "masses: {a: 0}"), /masses of site a must be > 0, got 0/);
     fails(base.replace("stiffness: 2", "stiffnes: 2"), /spring b-c: unknown field 'stiffnes'/);
     fails(base.replace("sites: [a, b, c]", "sites: []"), /sites/);

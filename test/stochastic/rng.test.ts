@@ -2,6 +2,7 @@
 // Gaussians (moments with their standard errors, Kolmogorov-Smirnov).
 import { describe, expect, it } from "vitest";
 import { normalCdf, Rng } from "../../src/stochastic/rng.js";
+import { ModelError } from "../../src/errors.js";
 
 function ksStatistic(sorted: Float64Array, cdf: (x: number) => number): number {
   const n = sorted.length;
@@ -36,8 +37,8 @@ describe("streams", () => {
 
   it("large seeds and replica indices are accepted; bad ones are refused", () => {
     expect(Rng.stream(2 ** 53 - 1, 2 ** 40).nextUint32()).toBeGreaterThanOrEqual(0);
-    expect(() => Rng.stream(-1)).toThrow(RangeError);
-    expect(() => Rng.stream(1.5)).toThrow(RangeError);
+    expect(() => Rng.stream(-1)).toThrow(ModelError);
+    expect(() => Rng.stream(1.5)).toThrow(ModelError);
   });
 
   it("streams of neighbouring replicas are uncorrelated (correlation within 4 standard errors of 0)", () => {
