@@ -13,6 +13,8 @@ export interface ParameterRange {
   max: number;
   /** The minimum itself is not allowed (e.g. a temperature > 0). */
   exclusiveMin?: boolean;
+  /** The maximum itself is not allowed (e.g. a fraction < 1). */
+  exclusiveMax?: boolean;
   /** Only integers. */
   integer?: boolean;
   /** Exactly 0 is allowed as well, below `min` (e.g. a bath at T = 0, or an absent coupling). */
@@ -31,9 +33,9 @@ function bound(x: number): string {
   return Math.abs(Math.abs(m) - 1) < 1e-12 ? `${x < 0 ? "-" : ""}1e${e}` : x.toExponential();
 }
 
-/** "an integer in [2, 1000]", "0 or a number in [1e-100, 1e100]", "a number in (0, 1e6]". */
+/** "an integer in [2, 1000]", "0 or a number in [1e-100, 1e100]", "a number in (0, 1)". */
 export function describeRange(r: ParameterRange): string {
-  const interval = `${r.exclusiveMin ? "(" : "["}${bound(r.min)}, ${bound(r.max)}]`;
+  const interval = `${r.exclusiveMin ? "(" : "["}${bound(r.min)}, ${bound(r.max)}${r.exclusiveMax ? ")" : "]"}`;
   const kind = r.integer ? "an integer" : "a number";
   return `${r.zero ? "0 or " : ""}${kind} in ${interval}`;
 }
@@ -44,7 +46,8 @@ export function inRange(x: number, r: ParameterRange): boolean {
   if (r.zero && x === 0) return true;
   if (r.integer && !Number.isInteger(x)) return false;
   const aboveMin = r.exclusiveMin ? x > r.min : x >= r.min;
-  return aboveMin && x <= r.max;
+  const belowMax = r.exclusiveMax ? x < r.max : x <= r.max;
+  return aboveMin && belowMax;
 }
 
 function show(v: unknown): string {

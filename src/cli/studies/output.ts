@@ -59,6 +59,21 @@ export function jsonText(doc: unknown, indent: number | undefined = 2): string {
   );
 }
 
+/**
+ * A statistic the engine leaves undefined (NaN: the batch correlation of fewer than three batches) is left out of
+ * the JSON rather than printed as null; any other non-finite number is caught by the output guard.
+ */
+export function withoutUndefinedStatistics<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(withoutUndefinedStatistics) as T;
+  if (x === null || typeof x !== "object" || ArrayBuffer.isView(x)) return x;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) {
+    if (k === "batchCorrelation" && !(typeof v === "number" && Number.isFinite(v))) continue;
+    out[k] = withoutUndefinedStatistics(v);
+  }
+  return out as T;
+}
+
 /** Prints a JSON document on stdout (checked, full precision). */
 export function printJson(doc: unknown): void {
   console.log(jsonText(doc));

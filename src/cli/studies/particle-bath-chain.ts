@@ -20,6 +20,7 @@ import {
   type StudyPoint,
 } from "../../studies/particle-bath-chain/index.js";
 import { num, table } from "../format.js";
+import { printJson, printText, withoutUndefinedStatistics } from "./output.js";
 import { numberOptions, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
@@ -30,27 +31,28 @@ export function paramsFromOptions(opts: Options): ParticleBathChainParams {
   return validateParams(numberOptions(opts, PARAM_NAMES));
 }
 
-const round = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? x : Number(x.toPrecision(14)));
+/** A number of the study point, or nothing where the study has none (an unstable chain). */
+const defined = <K extends string>(name: K, x: number | null): Partial<Record<K, number>> => (x === null ? {} : ({ [name]: x } as Record<K, number>));
 
-/** The JSON document printed by `ness study particle-bath-chain --json`. */
+/** The JSON document printed by `ness study particle-bath-chain --json` (every number in full precision). */
 export function studyJson(s: StudyPoint, probe?: ProbeDecay, chain?: ChainCurrentEstimate) {
-  return {
+  return withoutUndefinedStatistics({
     parameters: s.parameters,
-    gammaL: round(s.gammaL),
-    kEff: round(s.kEff),
-    softening: round(s.softening),
-    criticalTemperature: round(s.criticalTemperature),
+    gammaL: s.gammaL,
+    kEff: s.kEff,
+    softening: s.softening,
+    criticalTemperature: s.criticalTemperature,
     stable: s.stable,
-    current: round(s.current),
-    currentFrequencyIntegral: round(s.currentFrequencyIntegral),
-    currentLongChain: round(s.currentLongChain),
-    currentMemory: round(s.currentMemory),
-    currentLongChainAsPrinted: round(s.currentLongChainAsPrinted),
-    residual: s.residual,
-    bathTime: round(s.bathTime),
-    timeScaleSeparation: round(s.separation),
-    maximum: s.maximum ? { TL: round(s.maximum.TL), current: round(s.maximum.current), atStabilityEdge: s.maximum.atStabilityEdge } : null,
-    highTemperatureCoefficient: round(s.highTemperatureCoefficient),
+    ...defined("current", s.current),
+    ...defined("currentFrequencyIntegral", s.currentFrequencyIntegral),
+    ...defined("currentLongChain", s.currentLongChain),
+    ...defined("currentMemory", s.currentMemory),
+    ...defined("currentLongChainAsPrinted", s.currentLongChainAsPrinted),
+    ...defined("residual", s.residual),
+    bathTime: s.bathTime,
+    timeScaleSeparation: s.separation,
+    ...(s.maximum ? { maximum: { TL: s.maximum.TL, current: s.maximum.current, atStabilityEdge: s.maximum.atStabilityEdge } } : {}),
+    highTemperatureCoefficient: s.highTemperatureCoefficient,
     ...(probe
       ? {
           probe: {
@@ -64,7 +66,7 @@ export function studyJson(s: StudyPoint, probe?: ProbeDecay, chain?: ChainCurren
         }
       : {}),
     ...(chain ? { simulation: { current: chain.current, springCurrent: chain.springCurrent, dt: chain.dt, steps: chain.steps } } : {}),
-  };
+  });
 }
 
 function studyText(s: StudyPoint, probe?: ProbeDecay, chain?: ChainCurrentEstimate): string {
@@ -162,7 +164,8 @@ function command(): Command {
             seed,
           })
         : undefined;
-      console.log(opts.json ? JSON.stringify(studyJson(s, probe, chain), null, 2) : studyText(s, probe, chain));
+      if (opts.json) printJson(studyJson(s, probe, chain));
+      else printText(studyText(s, probe, chain));
     });
   return c;
 }

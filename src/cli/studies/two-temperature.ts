@@ -41,6 +41,7 @@ import {
 import { particleScatter } from "../../figures/charts.js";
 import { num, table } from "../format.js";
 import { progressBar } from "../progress.js";
+import { checkedText, jsonText, printJson, printText, printWarnings, withoutUndefinedStatistics } from "./output.js";
 import { numberOptions, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
@@ -54,23 +55,21 @@ export function pairParamsFromOptions(opts: Options): HarmonicPairParams {
 /** "value ± error", flagged when the engine does not trust the error bar. */
 const pm = (m: Measured & { reliable?: boolean }) => `${num(m.value)} ± ${num(m.error, 2)}${m.reliable === false ? " (unreliable error bar)" : ""}`;
 
-const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(14)) : x);
-
-/** The JSON document printed by `ness study two-temperature --json`. */
+/** The JSON document printed by `ness study two-temperature --json` (every number in full precision). */
 export function studyJson(e: PairExact, sim?: PairSimulation) {
   const closed = pairClosedForm(e.parameters);
   return {
     parameters: e.parameters,
     perDimension: true,
-    covariance: e.covariance.map((r) => r.map(round)),
-    covarianceClosedForm: closed.covariance.map((r) => r.map(round)),
-    heatFromBath: e.heatFromBath.map(round),
-    heatIntoBath: e.heatIntoBath.map(round),
-    heatFlowClosedForm: round(closed.heatFlow),
-    entropyProduction: round(e.entropyProduction),
-    entropyProductionLinearFormula: round(e.entropyProductionLinear),
-    entropyProductionClosedForm: round(e.entropyProductionClosedForm),
-    areaRate: round(e.areaRate),
+    covariance: e.covariance,
+    covarianceClosedForm: closed.covariance,
+    heatFromBath: e.heatFromBath,
+    heatIntoBath: e.heatIntoBath,
+    heatFlowClosedForm: closed.heatFlow,
+    entropyProduction: e.entropyProduction,
+    entropyProductionLinearFormula: e.entropyProductionLinear,
+    entropyProductionClosedForm: e.entropyProductionClosedForm,
+    areaRate: e.areaRate,
     residual: e.residual,
     ...(sim
       ? {
@@ -117,10 +116,7 @@ function studyText(e: PairExact, sim?: PairSimulation): string {
   }
   out.push(table(["quantity", "exact engine", "closed form", ...(sim ? ["simulated"] : [])], rows));
   out.push(`Lyapunov residual ${num(e.residual)}`);
-  if (sim) {
-    out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);
-    for (const w of sim.result.warnings) out.push(`warning: ${w}`);
-  }
+  if (sim) out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);
   return out.join("\n");
 }
 
@@ -146,7 +142,12 @@ function command(): Command {
             bins: 8,
           })
         : undefined;
-      console.log(opts.json ? JSON.stringify(studyJson(e, sim), null, 2) : studyText(e, sim));
+      if (opts.json) {
+        printJson(studyJson(e, sim));
+        return;
+      }
+      printText(studyText(e, sim));
+      printWarnings(sim?.result.warnings ?? []);
     });
   // Options after a subcommand belong to it (both have --time, --seed, --json ...).
   c.enablePositionalOptions();
@@ -191,7 +192,7 @@ function runAndChaseCommand(): Command {
           heatFromHotBath: sim.heatFromHotBath, heatFromColdBath: sim.heatFromColdBath,
           entropyProduction: sim.entropyProduction, centreOfMassDrift: sim.centreOfMassDrift, warnings: sim.result.warnings,
         };
-        console.log(JSON.stringify({ parameters, exact, ...(simulation ? { simulation } : {}) }, null, 2));
+        printJson({ parameters, exact, ...(simulation ? { simulation } : {}) });
         return;
       }
       const out: string[] = [
@@ -212,9 +213,9 @@ function runAndChaseCommand(): Command {
       if (sim) {
         out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
         out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);
-        for (const w of sim.result.warnings) out.push(`warning: ${w}`);
       }
-      console.log(out.join("\n"));
+      printText(out.join("\n"));
+      printWarnings(sim?.result.warnings ?? []);
     });
   return c;
 }
@@ -234,11 +235,11 @@ function ratchetCommand(): Command {
     .action((opts: Options) => {
       const r = ratchetCurrent(numberOptions(opts, names), simulationOptions(opts, { time: 1000, replicas: 8 }));
       if (opts.json) {
-        console.log(JSON.stringify(r, null, 2));
+        printJson(r);
         return;
       }
       const p = r.parameters;
-      console.log([
+      printText([
         `Two-temperature ratchet (seed 004, Section 3.2): T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)}, soft repulsion k = ${num(p.stiffness)}, range ${num(p.range)};`,
         `sawtooth height ${num(p.amplitude)}, period ${num(p.period)}, rising over ${num(p.asymmetry)} of it, ring of ${num(p.box)}`, "",
         table(["quantity", "estimate ± error"], [
@@ -308,31 +309,35 @@ function demixingCommand(): Command {
       const bar = progressBar(opts.progress !== false);
       const r = simulateDemixing(p, { onProgress: bar.onProgress });
       bar.stop();
+      // The report first (checked: no NaN), then the files, then the report is printed.
+      let report: string;
+      if (opts.json) {
+        const { snapshot, series, ...rest } = r;
+        void snapshot;
+        report = jsonText(withoutUndefinedStatistics({ ...rest, series }));
+      } else {
+        report = checkedText([
+          `Hot/cold demixing (seed 004, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
+          `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
+          table(["quantity", "estimate ± error"], [
+            ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
+            [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
+            ["largest cold cluster / N_cold", pm(r.largestCluster)],
+            ["entropy production (Stratonovich)", pm(r.entropyProduction)],
+          ]),
+          `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), seed ${p.seed}; ` +
+            `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
+          ...(snapshotFile ? [`wrote ${snapshotFile}`] : []),
+        ].join("\n"));
+      }
       if (snapshotFile) {
         const fig = demixingSnapshot(r, basename(snapshotFile, extname(snapshotFile)));
         await writeFigureFile(fig, snapshotFile);
         await writeFigureFile(fig, snapshotFile.replace(/\.(svg|png)$/i, ".csv"));
       }
-      if (opts.json) {
-        const { snapshot, series, ...rest } = r;
-        void snapshot;
-        console.log(JSON.stringify({ ...rest, series }, null, 2));
-        return;
-      }
-      console.log([
-        `Hot/cold demixing (seed 004, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
-        `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
-        table(["quantity", "estimate ± error"], [
-          ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
-          [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
-          ["largest cold cluster / N_cold", pm(r.largestCluster)],
-          ["entropy production (Stratonovich)", pm(r.entropyProduction)],
-        ]),
-        `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), seed ${p.seed}; ` +
-          `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
-        ...r.warnings.map((w) => `warning: ${w}`),
-        ...(snapshotFile ? [`wrote ${snapshotFile}`] : []),
-      ].join("\n"));
+      console.log(report);
+      if (opts.json) return;
+      printWarnings(r.warnings);
     });
   return c;
 }
