@@ -18,6 +18,7 @@ import {
   energyCorrelations,
   FLUCTUATION_WARNING,
   MODEL_DEFAULTS,
+  MODEL_RANGES,
   noiseApproximationFigure,
   profilesFigure,
   simulateEnergyCorrelations,
@@ -29,6 +30,7 @@ import {
   type ModelParameters,
   type SimulationResult,
 } from "../../studies/energy-correlations/index.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
 import { printJson, printText, printWarnings } from "./output.js";
 import { numberOption, integerOption } from "../options.js";
@@ -222,7 +224,7 @@ function command(): Command {
       "energy correlations of M subsystems carrying a heat current between two baths (seed 002): mean state, correlation matrix C, boundary/bulk noise decomposition, bound of eq. 15",
     )
     .addOption(new Option("--model <name>", "ideal-gas | ssep | fermi | blackbody").choices([...BUILTIN_MODELS]))
-    .option("--T0 <T>", "left bath temperature (kB = 1; density for ssep), default 1 (ssep 0.2)")
+    .option("--T0 <T>", `left bath temperature (kB = 1; ${describeRange(MODEL_RANGES.temperature)}; density in [0, 1] for ssep), default 1 (ssep 0.2)`)
     .option("--T3 <T>", "right bath temperature (node M+1; density for ssep), default 3 (ssep 0.8)")
     .option("--eps0 <density>", "ssep: left bath density in [0, 1]")
     .option("--eps3 <density>", "ssep: right bath density in [0, 1]")

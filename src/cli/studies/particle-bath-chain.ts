@@ -9,6 +9,7 @@ import {
   DEFAULT_PARAMS,
   PARAM_DESCRIPTIONS,
   PARAM_NAMES,
+  PARAM_RANGES,
   figurePlan,
   simulateChainCurrent,
   simulateProbeDecay,
@@ -19,6 +20,7 @@ import {
   type ProbeDecay,
   type StudyPoint,
 } from "../../studies/particle-bath-chain/index.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
 import { printJson, printText, withoutUndefinedStatistics } from "./output.js";
 import { numberOptions, positiveOption, integerOption } from "../options.js";
@@ -139,7 +141,9 @@ function command(): Command {
         "k_eff(T_L), the heat current (exact engine, frequency integral, long-chain closed form), NDC maximum; " +
         "--probe / --simulate run direct simulations",
     );
-  for (const name of PARAM_NAMES) c.option(`--${name} <value>`, `${PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PARAMS[name]})`);
+  for (const name of PARAM_NAMES) {
+    c.option(`--${name} <value>`, `${PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PARAMS[name]}; ${name === "A" ? "|A|: " : ""}${describeRange(PARAM_RANGES[name])})`);
+  }
   c.option("--probe", "also simulate a single probe and fit the friction from the decay of its mean velocity")
     .option("--pairs <n>", "antithetic pairs for --probe (default 16)")
     .option("--v0 <value>", "initial velocity for --probe (default 50, as in the seed)")

@@ -32,6 +32,10 @@ import {
   type RatchetParams,
   type RunAndChaseParams,
   DEFAULT_DEMIXING,
+  DEMIXING_RANGES,
+  PAIR_RANGES,
+  RATCHET_RANGES,
+  RUN_AND_CHASE_RANGES,
   demixingParams,
   simulateDemixing,
   snapshotDisks,
@@ -39,6 +43,7 @@ import {
   type DemixingResult,
 } from "../../studies/two-temperature/index.js";
 import { particleScatter } from "../../figures/charts.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { checkedText, jsonText, printJson, printText, printWarnings, withoutUndefinedStatistics } from "./output.js";
@@ -125,7 +130,7 @@ function command(): Command {
     "two overdamped particles at temperatures T1, T2 with a harmonic spring k in a harmonic trap lambda (seed 004): " +
       "exact covariance, heat into each bath, entropy production k^2 (T1-T2)^2/(2 T1 T2 (k+lambda)); --simulate checks them",
   );
-  for (const name of PAIR_PARAM_NAMES) c.option(`--${name} <value>`, `${PAIR_PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PAIR[name]})`);
+  for (const name of PAIR_PARAM_NAMES) c.option(`--${name} <value>`, `${PAIR_PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PAIR[name]}; ${describeRange(PAIR_RANGES[name])})`);
   c.option("--simulate", "also simulate the pair with the stochastic engine (estimates with error bars)")
     .option("--time <t>", "production time per replica for --simulate (default 200)")
     .option("--replicas <n>", "replicas for --simulate (default 8)")
@@ -173,7 +178,10 @@ function runAndChaseCommand(): Command {
       "run-and-chase velocity, heat flow and entropy production (quadrature); --simulate checks them",
   );
   const names = Object.keys(DEFAULT_RUN_AND_CHASE) as (keyof RunAndChaseParams)[];
-  for (const n of names) c.option(`--${n} <value>`, `${RUN_AND_CHASE_DESCRIPTIONS[n]} (default ${DEFAULT_RUN_AND_CHASE[n]})`);
+  for (const n of names) {
+    const range = n === "dimension" ? "1, 2 or 3" : describeRange(RUN_AND_CHASE_RANGES[n]);
+    c.option(`--${n} <value>`, `${RUN_AND_CHASE_DESCRIPTIONS[n]} (default ${DEFAULT_RUN_AND_CHASE[n]}; ${range})`);
+  }
   c.option("--simulate", "also simulate the pair with the stochastic engine (estimates with error bars)")
     .option("--time <t>", "production time per replica for --simulate (default 2000)")
     .option("--replicas <n>", "replicas for --simulate (default 4)")
@@ -226,7 +234,7 @@ function ratchetCommand(): Command {
       "drift velocities (the ratchet current) and entropy production from the stochastic engine",
   );
   const names = Object.keys(DEFAULT_RATCHET) as (keyof RatchetParams)[];
-  for (const n of names) c.option(`--${n} <value>`, `${RATCHET_DESCRIPTIONS[n]} (default ${DEFAULT_RATCHET[n]})`);
+  for (const n of names) c.option(`--${n} <value>`, `${RATCHET_DESCRIPTIONS[n]} (default ${DEFAULT_RATCHET[n]}; ${describeRange(RATCHET_RANGES[n])})`);
   c.option("--time <t>", "production time per replica (default 1000)")
     .option("--replicas <n>", "replicas (default 8)")
     .option("--dt <dt>", "time step (default min(0.002, 0.1 range^2 / stiffness))")
@@ -297,7 +305,10 @@ function demixingCommand(): Command {
     "many hot and cold soft disks in a 2D periodic box (seed 004, Section 3.3): the cold-cold neighbour fraction, " +
       "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
   );
-  for (const [n, what] of DEMIXING_OPTIONS) c.option(`--${n} <value>`, `${what} (default ${DEFAULT_DEMIXING[n] as number})`);
+  for (const [n, what] of DEMIXING_OPTIONS) {
+    const range = n === "errorBars" ? "" : `; ${describeRange(DEMIXING_RANGES[n])}`;
+    c.option(`--${n} <value>`, `${what} (default ${DEFAULT_DEMIXING[n] as number}${range})`);
+  }
   c.option("--snapshot <file>", "write the final configuration of replica 0 as a figure (.svg or .png; a .csv beside it)")
     .option("--json", "print JSON")
     .option("--no-progress", "no progress bar")

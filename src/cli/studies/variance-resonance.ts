@@ -13,6 +13,7 @@ import {
   DIMENSIONLESS_RANGES,
   findResonance,
   inferK,
+  MAX_SWEEP_POINTS,
   mechanicalToDimensionless,
   overviewFigure,
   parseRange,
@@ -39,6 +40,7 @@ import {
   type Sweep,
   type SweepMethod,
 } from "../../studies/variance-resonance/index.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { checkedText, csvColumns, finiteText, jsonColumns, jsonText, printJson, printText, printWarnings, writeChunks, writeStdout } from "./output.js";
@@ -479,7 +481,9 @@ function command(): Command {
       "after",
       [
         "",
-        "Each parameter takes a number or (for one of them) a range start:stop:count[:log], e.g. --k 0:2:2001.",
+        "Each parameter takes a number or (for one of them) a range start:stop:count[:log], e.g. --k 0:2:2001 (at most",
+        `${MAX_SWEEP_POINTS} points). Domain: k, k0 ${describeRange(DIMENSIONLESS_RANGES.k)}; q ${describeRange(DIMENSIONLESS_RANGES.q)};`,
+        `T1, T2 ${describeRange(DIMENSIONLESS_RANGES.T1)} (units T0; mechanical and electrical inputs are checked through these).`,
         "Parameters in one of three forms:",
         "  dimensionless (default): --k --k0 --q --T1 --T2   (T in units of T0 = k2 L^2/kB; q = Q2 = sqrt(k2 m)/gamma)",
         "  mechanical:              --m --k1 --k2 --K --gamma --T1 --T2 [--L] [--kB]",
