@@ -7,7 +7,7 @@
 import { ModelError } from "../errors.js";
 import { checkRange, type ParameterRange } from "./ranges.js";
 
-/** Most particle-steps of one study simulation: about 10 minutes at a typical 0.3 us per particle-step. */
+/** Most particle-steps of one study simulation (unless forced): about 10 minutes at a typical 0.3 us per particle-step. */
 export const MAX_PARTICLE_STEPS = 2e9;
 
 /** Typical cost of one particle-step (Heun, short-range pair forces), for the time estimate in messages. */
@@ -28,6 +28,8 @@ export interface SimulationCost {
   replicas: number;
   /** Particles (or degrees of freedom) updated per step. */
   particles: number;
+  /** Run above MAX_PARTICLE_STEPS anyway (the settings' ranges still apply). */
+  force?: boolean;
 }
 
 function minutes(seconds: number): string {
@@ -56,11 +58,11 @@ export function checkSimulationWork(
 ): void {
   const steps = Math.ceil(c.time / c.dt);
   const work = steps * c.replicas * c.particles;
-  if (work > MAX_PARTICLE_STEPS) {
+  if (work > MAX_PARTICLE_STEPS && c.force !== true) {
     throw new ModelError(
       `the simulation would take ${steps.toExponential(2)} steps x ${c.replicas} replicas x ${c.particles} particles = ` +
         `${work.toExponential(2)} particle-steps (about ${minutes(work * SECONDS_PER_PARTICLE_STEP)}); the limit is ` +
-        `${MAX_PARTICLE_STEPS.toExponential(0)} (about ${minutes(MAX_PARTICLE_STEPS * SECONDS_PER_PARTICLE_STEP)}): ${advice}`,
+        `${MAX_PARTICLE_STEPS.toExponential(0)} (about ${minutes(MAX_PARTICLE_STEPS * SECONDS_PER_PARTICLE_STEP)}): ${advice} (or add --force)`,
     );
   }
 }

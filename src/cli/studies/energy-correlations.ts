@@ -56,6 +56,7 @@ interface Options {
   duration?: string;
   seed?: string;
   json?: boolean;
+  force?: boolean;
 }
 
 /** The chain described by the options (throws ModelError on bad input). */
@@ -241,6 +242,7 @@ function command(): Command {
     .option("--replicas <n>", "simulation: independent replicas (2 to 100000)", "16")
     .option("--duration <t>", "simulation: length of each replica in slowest relaxation times (50 to 1e8)", "2000")
     .option("--seed <n>", "simulation: random seed", "1")
+    .option("--force", "simulation: run above the work limit (about four minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const chain = chainFromOptions(opts);
@@ -250,6 +252,7 @@ function command(): Command {
           replicas: integerOption(opts.replicas, "--replicas", 2),
           duration: numberOption(opts.duration, "--duration"),
           seed: integerOption(opts.seed, "--seed", 0),
+          force: opts.force === true,
         });
       }
       const ec = sim ? sim.exact : energyCorrelations(chain);

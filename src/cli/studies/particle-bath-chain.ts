@@ -151,6 +151,7 @@ function command(): Command {
     .option("--replicas <n>", "replicas for --simulate (default 2)")
     .option("--duration <time>", "production time per replica for --simulate (default 2000)")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const p = paramsFromOptions(opts);
@@ -158,7 +159,7 @@ function command(): Command {
       if (!s.stable) throw new SteadyStateError(s.message!);
       const seed = integerOption(opts.seed, "--seed", 0) ?? 1;
       const probe = opts.probe
-        ? simulateProbeDecay(p, { pairs: integerOption(opts.pairs, "--pairs", 2) ?? 16, v0: positiveOption(opts.v0, "--v0") ?? 50, seed })
+        ? simulateProbeDecay(p, { pairs: integerOption(opts.pairs, "--pairs", 2) ?? 16, v0: positiveOption(opts.v0, "--v0") ?? 50, seed, force: opts.force === true })
         : undefined;
       const chain = opts.simulate
         ? simulateChainCurrent(p, {
@@ -166,6 +167,7 @@ function command(): Command {
             duration: positiveOption(opts.duration, "--duration") ?? 2000,
             burnIn: 200,
             seed,
+            force: opts.force === true,
           })
         : undefined;
       if (opts.json) printJson(studyJson(s, probe, chain));

@@ -135,6 +135,7 @@ function command(): Command {
     .option("--time <t>", "production time per replica for --simulate (default 200)")
     .option("--replicas <n>", "replicas for --simulate (default 8)")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const p = pairParamsFromOptions(opts);
@@ -145,6 +146,7 @@ function command(): Command {
             replicas: integerOption(opts.replicas, "--replicas", 1) ?? 8,
             seed: integerOption(opts.seed, "--seed", 0) ?? 1,
             bins: 8,
+            force: opts.force === true,
           })
         : undefined;
       if (opts.json) {
@@ -169,6 +171,7 @@ function simulationOptions(opts: Options, defaults: { time: number; replicas: nu
     replicas: integerOption(opts.replicas, "--replicas", 1) ?? defaults.replicas,
     seed: integerOption(opts.seed, "--seed", 0) ?? 1,
     dt: positiveOption(opts.dt, "--dt"),
+    force: opts.force === true,
   };
 }
 
@@ -187,6 +190,7 @@ function runAndChaseCommand(): Command {
     .option("--replicas <n>", "replicas for --simulate (default 4)")
     .option("--dt <dt>", "time step for --simulate (default min(0.001, 0.02 range^2 / stiffness))")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const p = validateRunAndChaseParams(numberOptions(opts, names) as Partial<RunAndChaseParams>);
@@ -239,6 +243,7 @@ function ratchetCommand(): Command {
     .option("--replicas <n>", "replicas (default 8)")
     .option("--dt <dt>", "time step (default min(0.002, 0.1 range^2 / stiffness))")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const r = ratchetCurrent(numberOptions(opts, names), simulationOptions(opts, { time: 1000, replicas: 8 }));
@@ -312,13 +317,14 @@ function demixingCommand(): Command {
   c.option("--snapshot <file>", "write the final configuration of replica 0 as a figure (.svg or .png; a .csv beside it)")
     .option("--json", "print JSON")
     .option("--no-progress", "no progress bar")
+    .option("--force", "run above the work limit (about ten minutes)")
     .action(async (opts: Options) => {
       const names = DEMIXING_OPTIONS.map(([n]) => n);
       const p = demixingParams(numberOptions(opts, names) as Partial<DemixingParams>);
       const snapshotFile = typeof opts.snapshot === "string" ? opts.snapshot : undefined;
       if (snapshotFile !== undefined && !/\.(svg|png)$/i.test(snapshotFile)) throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshotFile}'`);
       const bar = progressBar(opts.progress !== false);
-      const r = simulateDemixing(p, { onProgress: bar.onProgress });
+      const r = simulateDemixing(p, { onProgress: bar.onProgress, force: opts.force === true });
       bar.stop();
       // The report first (checked: no NaN), then the files, then the report is printed.
       let report: string;

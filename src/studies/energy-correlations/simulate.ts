@@ -55,6 +55,8 @@ export interface SimulationOptions {
   burnIn?: number;
   /** Record the energies every this many steps (default: about 20 samples per fastest relaxation time). */
   sampleEvery?: number;
+  /** Run even above MAX_SIMULATION_WORK. */
+  force?: boolean;
   /** Gaussian streams (default: the stochastic engine's Rng.stream(seed, replica)). */
   streams?: NormalStreamFactory;
 }
@@ -270,10 +272,10 @@ export function simulateEnergyCorrelations(chain: Chain, options: SimulationOpti
   const steps = Math.ceil(duration / dt);
   const burnSteps = Math.ceil(burnIn / dt);
   const work = (steps + burnSteps) * replicas * (M + 1);
-  if (work > MAX_SIMULATION_WORK) {
+  if (work > MAX_SIMULATION_WORK && options.force !== true) {
     throw new ModelError(
       `the simulation would take ${steps + burnSteps} steps x ${replicas} replicas x ${M + 1} links = ${work.toExponential(2)} link updates ` +
-        `(about ${Math.ceil((work * 0.25e-6) / 60)} min); the limit is ${MAX_SIMULATION_WORK.toExponential(0)}: reduce the duration or the replicas`,
+        `(about ${Math.ceil((work * 0.25e-6) / 60)} min); the limit is ${MAX_SIMULATION_WORK.toExponential(0)}: reduce the duration or the replicas (or add --force)`,
     );
   }
   if (Math.floor(steps / sampleEvery) < 100) {

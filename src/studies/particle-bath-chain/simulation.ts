@@ -246,6 +246,8 @@ export const PROBE_RANGES: Readonly<Record<"pairs" | "v0", ParameterRange>> = Ob
 });
 
 export interface ProbeDecayOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Antithetic pairs of replicas (each pair shares its noise; initial velocities +v0 and -v0). */
   pairs: number;
   /** Duration of each run (default: 2.5 envelope decay times 2 m / gamma, gamma from the memory-kernel theory). */
@@ -359,7 +361,7 @@ export function simulateProbeDecay(pIn: MixedParams, options: ProbeDecayOptions)
   checkRange("the probe's run time", duration, SIMULATION_SETTING_RANGES.time);
   checkRange("the probe's time step", dt, SIMULATION_SETTING_RANGES.dt);
   checkSimulationWork(
-    { time: duration, dt, replicas: 2 * options.pairs, particles: p.Nb + 1 },
+    { time: duration, dt, replicas: 2 * options.pairs, particles: p.Nb + 1, force: options.force },
     undefined,
     "reduce --pairs (the time step follows the bath time zeta L^2/(4 pi^2 T_L), the run time the friction)",
   );
@@ -432,6 +434,8 @@ export function simulateProbeDecay(pIn: MixedParams, options: ProbeDecayOptions)
 // Full system: the current through the chain
 
 export interface ChainCurrentOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Independent replicas (streams). */
   replicas: number;
   /** Production time per replica (after burn-in). */
@@ -464,7 +468,7 @@ export function simulateChainCurrent(p: MixedParams, options: ChainCurrentOption
   checkRange("the burn-in", options.burnIn, SIMULATION_SETTING_RANGES.burnIn);
   checkRange("the time step", dt, SIMULATION_SETTING_RANGES.dt);
   checkSimulationWork(
-    { time: options.duration + options.burnIn, dt, replicas: options.replicas, particles: p.N + p.Nb },
+    { time: options.duration + options.burnIn, dt, replicas: options.replicas, particles: p.N + p.Nb, force: options.force },
     undefined,
     "reduce --duration or --replicas (the time step follows the bath time zeta L^2/(4 pi^2 T_L) and the chain's fastest mode)",
   );

@@ -169,7 +169,6 @@ export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParam
   const samples = Math.floor(p.time / p.sampleInterval);
   const batches = batchesOf(p);
   if (samples < batches) throw new ModelError(`time ${p.time} holds ${samples} samples at the sampling interval ${p.sampleInterval}, fewer than the ${batches} batches: run longer or sample more often`);
-  checkSimulationWork({ time: p.time + p.burnIn, dt: p.dt, replicas: p.replicas, particles: p.N }, (n) => (n === "time" ? "--time (or --burnIn)" : `--${n}`));
   return p;
 }
 
@@ -396,6 +395,8 @@ export interface DemixingOptions {
   onProgress?: (done: number, total: number) => void;
   /** Polled between slices: true stops the run with a CancelledError. */
   shouldStop?: () => boolean;
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
 }
 
 export interface DemixingSeries {
@@ -457,6 +458,10 @@ function measured(e: Estimate, source: "replicas" | "batches", scale = 1, shift 
  */
 export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}): DemixingResult {
   const p = demixingParams(raw);
+  checkSimulationWork(
+    { time: p.time + p.burnIn, dt: p.dt, replicas: p.replicas, particles: p.N, force: options.force },
+    (n) => (n === "time" ? "--time (or --burnIn)" : `--${n}`),
+  );
   const model = demixingModel(p);
   const L = model.box![0];
   const nCold = coldCount(p);

@@ -242,6 +242,8 @@ export function measured(result: SimulationResult, group: string, name: string):
 }
 
 export interface PairSimulationOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Production time per replica (default 400). */
   time?: number;
   dt?: number;
@@ -269,7 +271,7 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
   const dt = options.dt ?? Math.min(0.002, 0.005 / (2 * p.k + p.lambda));
   const time = options.time ?? 400;
   const replicas = options.replicas ?? 8;
-  checkSimulationCost({ time, dt, replicas, particles: 2 });
+  checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
   const result = simulateSync({
     model: pairParticles(p),
     options: {

@@ -94,6 +94,8 @@ export function ratchetModel(raw: Partial<RatchetParams>): ParticlesModel {
 }
 
 export interface RatchetOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   time?: number;
   dt?: number;
   replicas?: number;
@@ -124,7 +126,7 @@ export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOpti
   const dt = options.dt ?? ratchetTimeStep(parameters);
   const time = options.time ?? 2000;
   const replicas = options.replicas ?? 8;
-  checkSimulationCost({ time, dt, replicas, particles: 2 });
+  checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
   const r = simulateSync({
     model,
     options: { dt, time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" },

@@ -186,6 +186,8 @@ export function chaseVelocityProfile(raw: Partial<RunAndChaseParams>, r: number)
 }
 
 export interface RunAndChaseOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Production time per replica (default 2000). */
   time?: number;
   /** Time step (default min(0.001, 0.02 range^2 / stiffness): rate 2k/range^2 times dt <= 0.04). */
@@ -220,7 +222,7 @@ export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: Ru
   const dt = options.dt ?? runAndChaseTimeStep(p);
   const time = options.time ?? 2000;
   const replicas = options.replicas ?? 4;
-  checkSimulationCost({ time, dt, replicas, particles: 2 });
+  checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
   const result = simulateSync({
     model: runAndChaseModel(p),
     options: {
