@@ -9,6 +9,10 @@ import {
 import { figures, stochastic } from "../../src/index.js";
 import { fusedBaoabKernel } from "../../src/stochastic/kernels.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
+import { steadyState, sweep, validateDimensionless, mechanicalToDimensionless } from "../../src/studies/variance-resonance/index.js";
+import { energyCorrelations, idealGas, fermiGas, simulateEnergyCorrelations } from "../../src/studies/energy-correlations/index.js";
+import { demixingParams, pairExact, ratchetCurrent, runAndChaseExact, simulatePair } from "../../src/studies/two-temperature/index.js";
+import { simulateChainCurrent, simulateProbeDecay, validateParams } from "../../src/studies/particle-bath-chain/index.js";
 
 const net = loadModel(`kind: network
 sites: [a, b]
@@ -109,6 +113,24 @@ const calls: Call[] = [
   ["heatmapFigure(null)", () => figures.heatmapFigure(null as never), ModelError, "heatmap: expected a specification object"],
   ["particleScatter(x missing)", () => figures.particleScatter({ name: "x", title: "", caption: "", box: [1, 1] } as never), ModelError, "x must be a list"],
   ["panelFigure(panels null)", () => figures.panelFigure({ name: "x", title: "", caption: "", panels: null } as never), ModelError, "panels must be a list"],
+  // Studies: every parameter has a declared range; the message names it and the range.
+  ["study variance-resonance: q = 0", () => validateDimensionless({ k: 1, k0: 0.01, q: 0, T1: 1, T2: 11 }), ModelError, "q = Q2 (the quality factor) must be a number in [0.001, 1e12], got 0"],
+  ["study variance-resonance: T1 = 1e308", () => steadyState({ k: 1, k0: 0.01, q: 4000, T1: 1e308, T2: 11 }), ModelError, "T1 must be 0 or a number in [1e-100, 1e100]"],
+  ["study variance-resonance: a temperature as a string", () => steadyState({ k: 1, k0: 0.01, q: 4000, T1: "1" as unknown as number, T2: 11 }), ModelError, "T1 must be 0 or a number in [1e-100, 1e100], got '1'"],
+  ["study variance-resonance: a sweep of 6e6 points", () => sweep({ k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 }, "k", { length: 6e6 } as ArrayLike<number>), ModelError, "at most 5000000 points"],
+  ["study variance-resonance: mechanical units that overflow", () => mechanicalToDimensionless({ m: 1e300, k1: 1, k2: 1e300, K: 1, gamma: 1, T1: 1, T2: 1, L: 1 }), ModelError, "the dimensionless q = sqrt(k2 m)/gamma"],
+  ["study energy-correlations: a bath at T = 0", () => energyCorrelations({ model: idealGas(), M: 2, left: 0, right: 1 }), ModelError, "must be a number in [1e-6, 1e6], got 0"],
+  ["study energy-correlations: Cv = NaN", () => idealGas({ Cv: NaN }), ModelError, "Cv (heat capacity of a subsystem) must be a number in [1e-6, 1e15], got NaN"],
+  ["study energy-correlations: simulating one fermion", () => simulateEnergyCorrelations({ model: fermiGas({ N: 1 }), M: 2, left: 1, right: 3 }), ModelError, "the subsystems are too small to simulate"],
+  ["study energy-correlations: a simulation of 1 replica", () => simulateEnergyCorrelations({ model: idealGas(), M: 2, left: 1, right: 3 }, { replicas: 1 }), ModelError, "replicas must be an integer in [2, 1e5], got 1"],
+  ["study two-temperature: a negative spring", () => pairExact({ k: -1, lambda: 1, T1: 5, T2: 1 }), ModelError, "k (spring stiffness k between the particles) must be a number in [1e-6, 1e6], got -1"],
+  ["study two-temperature: a pair simulation of 1e9 time units", () => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { time: 1e9 }), ModelError, "particle-steps"],
+  ["study two-temperature: a hard-core run-and-chase", () => runAndChaseExact({ stiffness: 1e6, Thot: 1e-6, Tcold: 1e-6 }), ModelError, "at most 1e6 times the mean temperature"],
+  ["study two-temperature: a vertical sawtooth", () => ratchetCurrent({ asymmetry: 0 }), ModelError, "must be a number in [1e-6, 0.999999], got 0"],
+  ["study two-temperature: a billion disks", () => demixingParams({ N: 1e9 }), ModelError, "N (number of disks) must be an integer in [2, 1e5], got 1e+9"],
+  ["study particle-bath-chain: rho = 1e308", () => validateParams({ rho: 1e308 }), ModelError, "rho (localisation rho of the von Mises coupling) must be a number in [0.001, 100], got 1e+308"],
+  ["study particle-bath-chain: no replicas", () => simulateChainCurrent(validateParams({}), { replicas: 0, duration: 10, burnIn: 1, seed: 1 }), ModelError, "--replicas must be an integer in [1, 10000], got 0"],
+  ["study particle-bath-chain: one probe pair", () => simulateProbeDecay(validateParams({}), { pairs: 1, seed: 1 }), ModelError, "pairs (antithetic pairs of probes) must be an integer in [2, 10000], got 1"],
 ];
 
 describe("library calls with bad arguments throw a NessError subclass with a clear message", () => {

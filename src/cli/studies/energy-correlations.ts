@@ -16,6 +16,9 @@ import {
   closedFormC12,
   decompositionFigure,
   energyCorrelations,
+  FLUCTUATION_WARNING,
+  MODEL_DEFAULTS,
+  MODEL_RANGES,
   noiseApproximationFigure,
   profilesFigure,
   simulateEnergyCorrelations,
@@ -27,7 +30,9 @@ import {
   type ModelParameters,
   type SimulationResult,
 } from "../../studies/energy-correlations/index.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
+import { printJson, printText, printWarnings } from "./output.js";
 import { numberOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
@@ -51,6 +56,7 @@ interface Options {
   duration?: string;
   seed?: string;
   json?: boolean;
+  force?: boolean;
 }
 
 /** The chain described by the options (throws ModelError on bad input). */
@@ -92,10 +98,9 @@ export function chainFromOptions(opts: Options): Chain {
   return { model, M, left, right };
 }
 
-const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(12)) : x);
-const rows = (m: Matrix): number[][] => toRows(m).map((r) => r.map(round));
+const rows = (m: Matrix): number[][] => toRows(m);
 
-/** The JSON document printed by `ness study energy-correlations --json`. */
+/** The JSON document printed by `ness study energy-correlations --json` (every number in full precision). */
 export function correlationsJson(ec: EnergyCorrelations, sim?: SimulationResult) {
   const { chain } = ec;
   const { model, M } = chain;
@@ -109,25 +114,26 @@ export function correlationsJson(ec: EnergyCorrelations, sim?: SimulationResult)
     variable: model.variable,
     carried: model.carried,
     baths: { left: chain.left, right: chain.right },
-    temperatures: Array.from(ec.states, round),
-    ...(density ? { densities: Array.from(ec.states, round) } : {}),
-    energies: Array.from(ec.energies, round),
-    current: round(ec.current),
-    noise: Array.from(ec.noise, round),
+    temperatures: Array.from(ec.states),
+    ...(density ? { densities: Array.from(ec.states) } : {}),
+    energies: Array.from(ec.energies),
+    current: ec.current,
+    noise: Array.from(ec.noise),
     R: rows(ec.relaxation),
     Q: rows(ec.noiseMatrix),
     C: rows(ec.covariance),
-    relaxationRates: Array.from(ec.relaxationRates, (r) => round(-r)),
-    relaxationTime: round(ec.relaxationTime),
+    relaxationRates: Array.from(ec.relaxationRates, (r) => -r),
+    relaxationTime: ec.relaxationTime,
     decomposition: {
       pair: ec.decomposition.pair,
-      byLink: ec.decomposition.byLink.map(round),
-      boundary: round(ec.decomposition.boundary),
-      bulk: round(ec.decomposition.bulk),
+      byLink: ec.decomposition.byLink,
+      boundary: ec.decomposition.boundary,
+      bulk: ec.decomposition.bulk,
     },
-    ...(ec.noiseCurvature !== undefined ? { noiseCurvature: round(ec.noiseCurvature) } : {}),
-    ...(closed ? { closedForm: { C12: round(closed.value), formula: closed.formula } } : {}),
-    ...(ec.bound ? { bound: { ...ec.bound, correlation: round(ec.bound.correlation), bound: round(ec.bound.bound) } } : {}),
+    ...(ec.noiseCurvature !== undefined ? { noiseCurvature: ec.noiseCurvature } : {}),
+    ...(closed ? { closedForm: { C12: closed.value, formula: closed.formula } } : {}),
+    ...(ec.bound ? { bound: ec.bound } : {}),
+    fluctuation: { relative: Array.from(ec.fluctuation.relative), max: ec.fluctuation.max, subsystem: ec.fluctuation.subsystem },
     residual: ec.residual,
     steadyStateResidual: ec.steadyStateResidual,
     warnings: ec.warnings,
@@ -137,10 +143,10 @@ export function correlationsJson(ec: EnergyCorrelations, sim?: SimulationResult)
             scheme: sim.scheme,
             C: rows(sim.covariance),
             error: rows(sim.covarianceError),
-            maxDeviationSigma: round(sim.maxDeviation),
+            maxDeviationSigma: sim.maxDeviation,
             discretisationBias: rows(sim.discretisationBias),
-            meanEnergies: Array.from(sim.meanEnergies, round),
-            meanEnergyErrors: Array.from(sim.meanEnergyErrors, round),
+            meanEnergies: Array.from(sim.meanEnergies),
+            meanEnergyErrors: Array.from(sim.meanEnergyErrors),
             dt: sim.dt,
             stepsPerReplica: sim.stepsPerReplica,
             replicas: sim.replicas,
@@ -194,6 +200,11 @@ export function correlationsText(ec: EnergyCorrelations, sim?: SimulationResult)
         `premises: monotone currents ${b.monotoneCurrents ? "yes" : "no"}, eq. 4 deviation ${num(b.fdrDeviation, 2)})`,
     );
   }
+  const f = ec.fluctuation;
+  out.push(
+    `large-subsystem check: energy fluctuation / distance to the edge of the energy range ${Array.from(f.relative, (v) => num(v, 2)).join(", ")} ` +
+      `(linear noise needs << 1: ${f.max <= FLUCTUATION_WARNING ? "fine" : "TOO SMALL, see the warning"})`,
+  );
   out.push(`Lyapunov residual ${ec.residual.toExponential(1)}; steady-state current imbalance ${ec.steadyStateResidual.toExponential(1)}`);
   if (sim) {
     out.push(
@@ -203,9 +214,10 @@ export function correlationsText(ec: EnergyCorrelations, sim?: SimulationResult)
       `largest |simulated - exact| / error bar: ${num(sim.maxDeviation, 3)}${sim.clampedSteps > 0 ? `; ${sim.clampedSteps} steps clamped a state or a negative B` : ""}`,
     );
   }
-  for (const w of ec.warnings) out.push(`warning: ${w}`);
   return out.join("\n");
 }
+
+const D = MODEL_DEFAULTS;
 
 function command(): Command {
   return new Command("energy-correlations")
@@ -213,23 +225,24 @@ function command(): Command {
       "energy correlations of M subsystems carrying a heat current between two baths (seed 002): mean state, correlation matrix C, boundary/bulk noise decomposition, bound of eq. 15",
     )
     .addOption(new Option("--model <name>", "ideal-gas | ssep | fermi | blackbody").choices([...BUILTIN_MODELS]))
-    .option("--T0 <T>", "left bath temperature (kB = 1; density for ssep), default 1 (ssep 0.2)")
+    .option("--T0 <T>", `left bath temperature (kB = 1; ${describeRange(MODEL_RANGES.temperature)}; density in [0, 1] for ssep), default 1 (ssep 0.2)`)
     .option("--T3 <T>", "right bath temperature (node M+1; density for ssep), default 3 (ssep 0.8)")
     .option("--eps0 <density>", "ssep: left bath density in [0, 1]")
     .option("--eps3 <density>", "ssep: right bath density in [0, 1]")
     .option("--M <n>", "number of subsystems (>= 2)", "2")
-    .option("--Cv <c>", "ideal-gas: heat capacity of a subsystem (E = Cv T), default 1")
-    .option("--gamma <rate>", "ideal-gas, ssep: rate constant gamma, default 1")
-    .option("--N <n>", "ideal-gas: subsystem size (eps = E/N); ssep: box capacity; fermi: fermions per subsystem; default 1")
-    .option("--kappa <k>", "fermi: junction constant of eq. 12, A = kappa (Ti^4 - Tj^4), default 1")
-    .option("--TF <T>", "fermi: Fermi temperature (needs T << TF), default 100")
-    .option("--coupling <g>", "blackbody: |lambda|^2 sigma of eq. A.5, default 1")
-    .option("--aV <a>", "blackbody: radiation constant times volume, E = aV T^4, default 1")
+    .option("--Cv <c>", `ideal-gas: heat capacity of a subsystem (E = Cv T), default ${D.idealGas.Cv}`)
+    .option("--gamma <rate>", `ideal-gas, ssep: rate constant gamma, default ${D.idealGas.gamma}`)
+    .option("--N <n>", `ideal-gas: subsystem size (eps = E/N), default ${D.idealGas.N}; ssep: box capacity, default ${D.ssep.N}; fermi: fermions per subsystem, default ${D.fermi.N}`)
+    .option("--kappa <k>", `fermi: junction constant of eq. 12, A = kappa (Ti^4 - Tj^4), default ${D.fermi.kappa}`)
+    .option("--TF <T>", `fermi: Fermi temperature (needs T << TF), default ${D.fermi.TF}`)
+    .option("--coupling <g>", `blackbody: |lambda|^2 sigma of eq. A.5, default ${D.blackbody.coupling}`)
+    .option("--aV <a>", `blackbody: radiation constant times volume, E = aV T^4, default ${D.blackbody.aV}`)
     .option("--noise <form>", "fermi, blackbody: B exact (integral) or approx (eq. 13 / A.6), default exact")
-    .option("--simulate", "also simulate the energy SDE and compare C with error bars")
-    .option("--replicas <n>", "simulation: independent replicas", "16")
-    .option("--duration <t>", "simulation: length of each replica in slowest relaxation times", "2000")
+    .option("--simulate", "also simulate the energy SDE and compare C with error bars (needs large subsystems: the study checks)")
+    .option("--replicas <n>", "simulation: independent replicas (2 to 100000)", "16")
+    .option("--duration <t>", "simulation: length of each replica in slowest relaxation times (50 to 1e8)", "2000")
     .option("--seed <n>", "simulation: random seed", "1")
+    .option("--force", "simulation: run above the work limit (about four minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const chain = chainFromOptions(opts);
@@ -239,10 +252,16 @@ function command(): Command {
           replicas: integerOption(opts.replicas, "--replicas", 2),
           duration: numberOption(opts.duration, "--duration"),
           seed: integerOption(opts.seed, "--seed", 0),
+          force: opts.force === true,
         });
       }
       const ec = sim ? sim.exact : energyCorrelations(chain);
-      console.log(opts.json ? JSON.stringify(correlationsJson(ec, sim), null, 2) : correlationsText(ec, sim));
+      if (opts.json) {
+        printJson(correlationsJson(ec, sim));
+        return;
+      }
+      printText(correlationsText(ec, sim));
+      printWarnings(ec.warnings);
     });
 }
 

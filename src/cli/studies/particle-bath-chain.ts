@@ -9,6 +9,7 @@ import {
   DEFAULT_PARAMS,
   PARAM_DESCRIPTIONS,
   PARAM_NAMES,
+  PARAM_RANGES,
   figurePlan,
   simulateChainCurrent,
   simulateProbeDecay,
@@ -19,7 +20,9 @@ import {
   type ProbeDecay,
   type StudyPoint,
 } from "../../studies/particle-bath-chain/index.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
+import { printJson, printText, withoutUndefinedStatistics } from "./output.js";
 import { numberOptions, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
@@ -30,27 +33,28 @@ export function paramsFromOptions(opts: Options): ParticleBathChainParams {
   return validateParams(numberOptions(opts, PARAM_NAMES));
 }
 
-const round = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? x : Number(x.toPrecision(14)));
+/** A number of the study point, or nothing where the study has none (an unstable chain). */
+const defined = <K extends string>(name: K, x: number | null): Partial<Record<K, number>> => (x === null ? {} : ({ [name]: x } as Record<K, number>));
 
-/** The JSON document printed by `ness study particle-bath-chain --json`. */
+/** The JSON document printed by `ness study particle-bath-chain --json` (every number in full precision). */
 export function studyJson(s: StudyPoint, probe?: ProbeDecay, chain?: ChainCurrentEstimate) {
-  return {
+  return withoutUndefinedStatistics({
     parameters: s.parameters,
-    gammaL: round(s.gammaL),
-    kEff: round(s.kEff),
-    softening: round(s.softening),
-    criticalTemperature: round(s.criticalTemperature),
+    gammaL: s.gammaL,
+    kEff: s.kEff,
+    softening: s.softening,
+    criticalTemperature: s.criticalTemperature,
     stable: s.stable,
-    current: round(s.current),
-    currentFrequencyIntegral: round(s.currentFrequencyIntegral),
-    currentLongChain: round(s.currentLongChain),
-    currentMemory: round(s.currentMemory),
-    currentLongChainAsPrinted: round(s.currentLongChainAsPrinted),
-    residual: s.residual,
-    bathTime: round(s.bathTime),
-    timeScaleSeparation: round(s.separation),
-    maximum: s.maximum ? { TL: round(s.maximum.TL), current: round(s.maximum.current), atStabilityEdge: s.maximum.atStabilityEdge } : null,
-    highTemperatureCoefficient: round(s.highTemperatureCoefficient),
+    ...defined("current", s.current),
+    ...defined("currentFrequencyIntegral", s.currentFrequencyIntegral),
+    ...defined("currentLongChain", s.currentLongChain),
+    ...defined("currentMemory", s.currentMemory),
+    ...defined("currentLongChainAsPrinted", s.currentLongChainAsPrinted),
+    ...defined("residual", s.residual),
+    bathTime: s.bathTime,
+    timeScaleSeparation: s.separation,
+    ...(s.maximum ? { maximum: { TL: s.maximum.TL, current: s.maximum.current, atStabilityEdge: s.maximum.atStabilityEdge } } : {}),
+    highTemperatureCoefficient: s.highTemperatureCoefficient,
     ...(probe
       ? {
           probe: {
@@ -64,7 +68,7 @@ export function studyJson(s: StudyPoint, probe?: ProbeDecay, chain?: ChainCurren
         }
       : {}),
     ...(chain ? { simulation: { current: chain.current, springCurrent: chain.springCurrent, dt: chain.dt, steps: chain.steps } } : {}),
-  };
+  });
 }
 
 function studyText(s: StudyPoint, probe?: ProbeDecay, chain?: ChainCurrentEstimate): string {
@@ -137,7 +141,9 @@ function command(): Command {
         "k_eff(T_L), the heat current (exact engine, frequency integral, long-chain closed form), NDC maximum; " +
         "--probe / --simulate run direct simulations",
     );
-  for (const name of PARAM_NAMES) c.option(`--${name} <value>`, `${PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PARAMS[name]})`);
+  for (const name of PARAM_NAMES) {
+    c.option(`--${name} <value>`, `${PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PARAMS[name]}; ${name === "A" ? "|A|: " : ""}${describeRange(PARAM_RANGES[name])})`);
+  }
   c.option("--probe", "also simulate a single probe and fit the friction from the decay of its mean velocity")
     .option("--pairs <n>", "antithetic pairs for --probe (default 16)")
     .option("--v0 <value>", "initial velocity for --probe (default 50, as in the seed)")
@@ -145,6 +151,7 @@ function command(): Command {
     .option("--replicas <n>", "replicas for --simulate (default 2)")
     .option("--duration <time>", "production time per replica for --simulate (default 2000)")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const p = paramsFromOptions(opts);
@@ -152,7 +159,7 @@ function command(): Command {
       if (!s.stable) throw new SteadyStateError(s.message!);
       const seed = integerOption(opts.seed, "--seed", 0) ?? 1;
       const probe = opts.probe
-        ? simulateProbeDecay(p, { pairs: integerOption(opts.pairs, "--pairs", 2) ?? 16, v0: positiveOption(opts.v0, "--v0") ?? 50, seed })
+        ? simulateProbeDecay(p, { pairs: integerOption(opts.pairs, "--pairs", 2) ?? 16, v0: positiveOption(opts.v0, "--v0") ?? 50, seed, force: opts.force === true })
         : undefined;
       const chain = opts.simulate
         ? simulateChainCurrent(p, {
@@ -160,9 +167,11 @@ function command(): Command {
             duration: positiveOption(opts.duration, "--duration") ?? 2000,
             burnIn: 200,
             seed,
+            force: opts.force === true,
           })
         : undefined;
-      console.log(opts.json ? JSON.stringify(studyJson(s, probe, chain), null, 2) : studyText(s, probe, chain));
+      if (opts.json) printJson(studyJson(s, probe, chain));
+      else printText(studyText(s, probe, chain));
     });
   return c;
 }

@@ -32,6 +32,10 @@ import {
   type RatchetParams,
   type RunAndChaseParams,
   DEFAULT_DEMIXING,
+  DEMIXING_RANGES,
+  PAIR_RANGES,
+  RATCHET_RANGES,
+  RUN_AND_CHASE_RANGES,
   demixingParams,
   simulateDemixing,
   snapshotDisks,
@@ -39,8 +43,10 @@ import {
   type DemixingResult,
 } from "../../studies/two-temperature/index.js";
 import { particleScatter } from "../../figures/charts.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
 import { progressBar } from "../progress.js";
+import { checkedText, jsonText, printJson, printText, printWarnings, withoutUndefinedStatistics } from "./output.js";
 import { numberOptions, positiveOption, integerOption } from "../options.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
@@ -54,23 +60,21 @@ export function pairParamsFromOptions(opts: Options): HarmonicPairParams {
 /** "value ± error", flagged when the engine does not trust the error bar. */
 const pm = (m: Measured & { reliable?: boolean }) => `${num(m.value)} ± ${num(m.error, 2)}${m.reliable === false ? " (unreliable error bar)" : ""}`;
 
-const round = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(14)) : x);
-
-/** The JSON document printed by `ness study two-temperature --json`. */
+/** The JSON document printed by `ness study two-temperature --json` (every number in full precision). */
 export function studyJson(e: PairExact, sim?: PairSimulation) {
   const closed = pairClosedForm(e.parameters);
   return {
     parameters: e.parameters,
     perDimension: true,
-    covariance: e.covariance.map((r) => r.map(round)),
-    covarianceClosedForm: closed.covariance.map((r) => r.map(round)),
-    heatFromBath: e.heatFromBath.map(round),
-    heatIntoBath: e.heatIntoBath.map(round),
-    heatFlowClosedForm: round(closed.heatFlow),
-    entropyProduction: round(e.entropyProduction),
-    entropyProductionLinearFormula: round(e.entropyProductionLinear),
-    entropyProductionClosedForm: round(e.entropyProductionClosedForm),
-    areaRate: round(e.areaRate),
+    covariance: e.covariance,
+    covarianceClosedForm: closed.covariance,
+    heatFromBath: e.heatFromBath,
+    heatIntoBath: e.heatIntoBath,
+    heatFlowClosedForm: closed.heatFlow,
+    entropyProduction: e.entropyProduction,
+    entropyProductionLinearFormula: e.entropyProductionLinear,
+    entropyProductionClosedForm: e.entropyProductionClosedForm,
+    areaRate: e.areaRate,
     residual: e.residual,
     ...(sim
       ? {
@@ -117,10 +121,7 @@ function studyText(e: PairExact, sim?: PairSimulation): string {
   }
   out.push(table(["quantity", "exact engine", "closed form", ...(sim ? ["simulated"] : [])], rows));
   out.push(`Lyapunov residual ${num(e.residual)}`);
-  if (sim) {
-    out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);
-    for (const w of sim.result.warnings) out.push(`warning: ${w}`);
-  }
+  if (sim) out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);
   return out.join("\n");
 }
 
@@ -129,11 +130,12 @@ function command(): Command {
     "two overdamped particles at temperatures T1, T2 with a harmonic spring k in a harmonic trap lambda (seed 004): " +
       "exact covariance, heat into each bath, entropy production k^2 (T1-T2)^2/(2 T1 T2 (k+lambda)); --simulate checks them",
   );
-  for (const name of PAIR_PARAM_NAMES) c.option(`--${name} <value>`, `${PAIR_PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PAIR[name]})`);
+  for (const name of PAIR_PARAM_NAMES) c.option(`--${name} <value>`, `${PAIR_PARAM_DESCRIPTIONS[name]} (default ${DEFAULT_PAIR[name]}; ${describeRange(PAIR_RANGES[name])})`);
   c.option("--simulate", "also simulate the pair with the stochastic engine (estimates with error bars)")
     .option("--time <t>", "production time per replica for --simulate (default 200)")
     .option("--replicas <n>", "replicas for --simulate (default 8)")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const p = pairParamsFromOptions(opts);
@@ -144,9 +146,15 @@ function command(): Command {
             replicas: integerOption(opts.replicas, "--replicas", 1) ?? 8,
             seed: integerOption(opts.seed, "--seed", 0) ?? 1,
             bins: 8,
+            force: opts.force === true,
           })
         : undefined;
-      console.log(opts.json ? JSON.stringify(studyJson(e, sim), null, 2) : studyText(e, sim));
+      if (opts.json) {
+        printJson(studyJson(e, sim));
+        return;
+      }
+      printText(studyText(e, sim));
+      printWarnings(sim?.result.warnings ?? []);
     });
   // Options after a subcommand belong to it (both have --time, --seed, --json ...).
   c.enablePositionalOptions();
@@ -163,6 +171,7 @@ function simulationOptions(opts: Options, defaults: { time: number; replicas: nu
     replicas: integerOption(opts.replicas, "--replicas", 1) ?? defaults.replicas,
     seed: integerOption(opts.seed, "--seed", 0) ?? 1,
     dt: positiveOption(opts.dt, "--dt"),
+    force: opts.force === true,
   };
 }
 
@@ -172,12 +181,16 @@ function runAndChaseCommand(): Command {
       "run-and-chase velocity, heat flow and entropy production (quadrature); --simulate checks them",
   );
   const names = Object.keys(DEFAULT_RUN_AND_CHASE) as (keyof RunAndChaseParams)[];
-  for (const n of names) c.option(`--${n} <value>`, `${RUN_AND_CHASE_DESCRIPTIONS[n]} (default ${DEFAULT_RUN_AND_CHASE[n]})`);
+  for (const n of names) {
+    const range = n === "dimension" ? "1, 2 or 3" : describeRange(RUN_AND_CHASE_RANGES[n]);
+    c.option(`--${n} <value>`, `${RUN_AND_CHASE_DESCRIPTIONS[n]} (default ${DEFAULT_RUN_AND_CHASE[n]}; ${range})`);
+  }
   c.option("--simulate", "also simulate the pair with the stochastic engine (estimates with error bars)")
     .option("--time <t>", "production time per replica for --simulate (default 2000)")
     .option("--replicas <n>", "replicas for --simulate (default 4)")
     .option("--dt <dt>", "time step for --simulate (default min(0.001, 0.02 range^2 / stiffness))")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const p = validateRunAndChaseParams(numberOptions(opts, names) as Partial<RunAndChaseParams>);
@@ -191,7 +204,7 @@ function runAndChaseCommand(): Command {
           heatFromHotBath: sim.heatFromHotBath, heatFromColdBath: sim.heatFromColdBath,
           entropyProduction: sim.entropyProduction, centreOfMassDrift: sim.centreOfMassDrift, warnings: sim.result.warnings,
         };
-        console.log(JSON.stringify({ parameters, exact, ...(simulation ? { simulation } : {}) }, null, 2));
+        printJson({ parameters, exact, ...(simulation ? { simulation } : {}) });
         return;
       }
       const out: string[] = [
@@ -212,9 +225,9 @@ function runAndChaseCommand(): Command {
       if (sim) {
         out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
         out.push(`simulation: Heun, dt = ${num(sim.result.dt)}, ${sim.result.replicas} replicas x ${num(sim.result.time)}, seed ${sim.result.seed}`);
-        for (const w of sim.result.warnings) out.push(`warning: ${w}`);
       }
-      console.log(out.join("\n"));
+      printText(out.join("\n"));
+      printWarnings(sim?.result.warnings ?? []);
     });
   return c;
 }
@@ -225,20 +238,21 @@ function ratchetCommand(): Command {
       "drift velocities (the ratchet current) and entropy production from the stochastic engine",
   );
   const names = Object.keys(DEFAULT_RATCHET) as (keyof RatchetParams)[];
-  for (const n of names) c.option(`--${n} <value>`, `${RATCHET_DESCRIPTIONS[n]} (default ${DEFAULT_RATCHET[n]})`);
+  for (const n of names) c.option(`--${n} <value>`, `${RATCHET_DESCRIPTIONS[n]} (default ${DEFAULT_RATCHET[n]}; ${describeRange(RATCHET_RANGES[n])})`);
   c.option("--time <t>", "production time per replica (default 1000)")
     .option("--replicas <n>", "replicas (default 8)")
     .option("--dt <dt>", "time step (default min(0.002, 0.1 range^2 / stiffness))")
     .option("--seed <n>", "random seed (default 1)")
+    .option("--force", "run a simulation above the work limit (about ten minutes)")
     .option("--json", "print JSON")
     .action((opts: Options) => {
       const r = ratchetCurrent(numberOptions(opts, names), simulationOptions(opts, { time: 1000, replicas: 8 }));
       if (opts.json) {
-        console.log(JSON.stringify(r, null, 2));
+        printJson(r);
         return;
       }
       const p = r.parameters;
-      console.log([
+      printText([
         `Two-temperature ratchet (seed 004, Section 3.2): T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)}, soft repulsion k = ${num(p.stiffness)}, range ${num(p.range)};`,
         `sawtooth height ${num(p.amplitude)}, period ${num(p.period)}, rising over ${num(p.asymmetry)} of it, ring of ${num(p.box)}`, "",
         table(["quantity", "estimate ± error"], [
@@ -296,43 +310,51 @@ function demixingCommand(): Command {
     "many hot and cold soft disks in a 2D periodic box (seed 004, Section 3.3): the cold-cold neighbour fraction, " +
       "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
   );
-  for (const [n, what] of DEMIXING_OPTIONS) c.option(`--${n} <value>`, `${what} (default ${DEFAULT_DEMIXING[n] as number})`);
+  for (const [n, what] of DEMIXING_OPTIONS) {
+    const range = n === "errorBars" ? "" : `; ${describeRange(DEMIXING_RANGES[n])}`;
+    c.option(`--${n} <value>`, `${what} (default ${DEFAULT_DEMIXING[n] as number}${range})`);
+  }
   c.option("--snapshot <file>", "write the final configuration of replica 0 as a figure (.svg or .png; a .csv beside it)")
     .option("--json", "print JSON")
     .option("--no-progress", "no progress bar")
+    .option("--force", "run above the work limit (about ten minutes)")
     .action(async (opts: Options) => {
       const names = DEMIXING_OPTIONS.map(([n]) => n);
       const p = demixingParams(numberOptions(opts, names) as Partial<DemixingParams>);
       const snapshotFile = typeof opts.snapshot === "string" ? opts.snapshot : undefined;
       if (snapshotFile !== undefined && !/\.(svg|png)$/i.test(snapshotFile)) throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshotFile}'`);
       const bar = progressBar(opts.progress !== false);
-      const r = simulateDemixing(p, { onProgress: bar.onProgress });
+      const r = simulateDemixing(p, { onProgress: bar.onProgress, force: opts.force === true });
       bar.stop();
+      // The report first (checked: no NaN), then the files, then the report is printed.
+      let report: string;
+      if (opts.json) {
+        const { snapshot, series, ...rest } = r;
+        void snapshot;
+        report = jsonText(withoutUndefinedStatistics({ ...rest, series }));
+      } else {
+        report = checkedText([
+          `Hot/cold demixing (seed 004, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
+          `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
+          table(["quantity", "estimate ± error"], [
+            ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
+            [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
+            ["largest cold cluster / N_cold", pm(r.largestCluster)],
+            ["entropy production (Stratonovich)", pm(r.entropyProduction)],
+          ]),
+          `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), seed ${p.seed}; ` +
+            `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
+          ...(snapshotFile ? [`wrote ${snapshotFile}`] : []),
+        ].join("\n"));
+      }
       if (snapshotFile) {
         const fig = demixingSnapshot(r, basename(snapshotFile, extname(snapshotFile)));
         await writeFigureFile(fig, snapshotFile);
         await writeFigureFile(fig, snapshotFile.replace(/\.(svg|png)$/i, ".csv"));
       }
-      if (opts.json) {
-        const { snapshot, series, ...rest } = r;
-        void snapshot;
-        console.log(JSON.stringify({ ...rest, series }, null, 2));
-        return;
-      }
-      console.log([
-        `Hot/cold demixing (seed 004, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
-        `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
-        table(["quantity", "estimate ± error"], [
-          ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
-          [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
-          ["largest cold cluster / N_cold", pm(r.largestCluster)],
-          ["entropy production (Stratonovich)", pm(r.entropyProduction)],
-        ]),
-        `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), seed ${p.seed}; ` +
-          `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
-        ...r.warnings.map((w) => `warning: ${w}`),
-        ...(snapshotFile ? [`wrote ${snapshotFile}`] : []),
-      ].join("\n"));
+      console.log(report);
+      if (opts.json) return;
+      printWarnings(r.warnings);
     });
   return c;
 }

@@ -5,15 +5,15 @@
 import { Command } from "commander";
 import * as path from "node:path";
 import { ModelError } from "../../errors.js";
-import { tableToCsv, writeFileAtomic } from "../../io/files.js";
 import { writeFigure, writeFigureFile } from "../../io/render.js";
 import {
   circuitToDimensionless,
-  closedFormCovariance,
+  CLOSED_FORM_AGREEMENT,
   COVARIANCE_COLUMNS,
-  covarianceDeviation,
+  DIMENSIONLESS_RANGES,
   findResonance,
   inferK,
+  MAX_SWEEP_POINTS,
   mechanicalToDimensionless,
   overviewFigure,
   parseRange,
@@ -25,11 +25,11 @@ import {
   solvePoints,
   steadyState,
   sweep,
-  sweepDeviation,
   sweepFigure,
   toPhysicalMoments,
   validateDimensionless,
   type Covariance,
+  type CovarianceColumns,
   type DimensionlessParameters,
   type Inference,
   type Measurement,
@@ -38,8 +38,12 @@ import {
   type Scales,
   type SteadyState,
   type Sweep,
+  type SweepMethod,
 } from "../../studies/variance-resonance/index.js";
+import { describeRange } from "../../studies/ranges.js";
 import { num, table } from "../format.js";
+import { progressBar } from "../progress.js";
+import { checkedText, csvColumns, finiteText, jsonColumns, jsonText, printJson, printText, printWarnings, writeChunks, writeStdout } from "./output.js";
 import type { ReproduceOptions, StudyCli } from "./registry.js";
 
 type Mode = "dimensionless" | "mechanical" | "circuit";
@@ -170,7 +174,7 @@ function pointText(mode: Mode, v: Record<string, number>, s: SteadyState, scales
   out.push(`apparent temperatures (units T0): oscillator 1 ${num(t.configurational1)} (from sigma11), ${num(t.kinetic1)} (kinetic); oscillator 2 ${num(t.configurational2)}, ${num(t.kinetic2)}`);
   const f = s.fluxes;
   out.push(`energy fluxes (units k2 L^2/tau): bath 1 -> oscillator 1 ${num(f.bathToOscillator1)}, bath 2 -> oscillator 2 ${num(f.bathToOscillator2)}, spring 1 -> 2 ${num(f.spring1to2)}`);
-  out.push(`entropy production rate ${num(s.entropyProduction)} kB/tau`);
+  out.push(`entropy production rate ${s.entropyProduction !== undefined ? `${num(s.entropyProduction)} kB/tau` : s.undefinedQuantities.entropyProduction}`);
   out.push(`detailed balance (eq. 40): sigma23 = ${num(s.detailedBalance.sigma23)}, sigma34 = ${num(s.detailedBalance.sigma34)} (both vanish iff it holds)`);
   if (scales) {
     const ph = toPhysicalMoments(s, scales);
@@ -179,7 +183,7 @@ function pointText(mode: Mode, v: Record<string, number>, s: SteadyState, scales
       "",
       `physical: <${x}1^2> = ${num(ph.x1x1)}, <${x}1 ${x}2> = ${num(ph.x1x2)}, <${x}2^2> = ${num(ph.x2x2)}, <${v}1^2> = ${num(ph.v1v1)}, <${v}1 ${v}2> = ${num(ph.v1v2)}, <${v}2^2> = ${num(ph.v2v2)}`,
       `  apparent temperatures: oscillator 1 ${num(t.configurational1 * scales.temperature)} (from <${x}1^2>), ${num(t.kinetic1 * scales.temperature)} (kinetic); oscillator 2 ${num(t.configurational2 * scales.temperature)}, ${num(t.kinetic2 * scales.temperature)}`,
-      `  fluxes: bath 1 -> 1 ${num(ph.bathToOscillator1)}, bath 2 -> 2 ${num(ph.bathToOscillator2)}, spring 1 -> 2 ${num(ph.spring1to2)} (energy per time); entropy production ${num(ph.entropyProduction)} (kB per time)`,
+      `  fluxes: bath 1 -> 1 ${num(ph.bathToOscillator1)}, bath 2 -> 2 ${num(ph.bathToOscillator2)}, spring 1 -> 2 ${num(ph.spring1to2)} (energy per time); entropy production ${ph.entropyProduction !== undefined ? `${num(ph.entropyProduction)} (kB per time)` : s.undefinedQuantities.entropyProduction}`,
     );
   }
   return out.join("\n");
@@ -198,10 +202,12 @@ function pointJson(mode: Mode, v: Record<string, number>, s: SteadyState, scales
     equilibrium: s.equilibrium,
     apparentTemperature: s.apparentTemperature,
     fluxes: s.fluxes,
-    entropyProduction: s.entropyProduction,
+    ...(s.entropyProduction !== undefined ? { entropyProduction: s.entropyProduction } : {}),
     detailedBalance: s.detailedBalance,
     ...(scales ? { scales, physical: toPhysicalMoments(s, scales) } : {}),
     resonance,
+    ...(Object.keys(s.undefinedQuantities).length > 0 ? { undefinedQuantities: s.undefinedQuantities } : {}),
+    warnings: s.warnings,
   };
 }
 
@@ -235,9 +241,10 @@ function parseInfer(text: string, mode: Mode): { measured: Partial<Record<Observ
 
 function parseWindow(text: string | undefined, fallback: [number, number]): [number, number] {
   if (text === undefined) return fallback;
-  const parts = text.split(":").map((x) => Number(x));
-  if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0] >= 0 && parts[1] > parts[0])) {
-    throw new ModelError(`--window: '${text}' is not lo:hi with 0 <= lo < hi`);
+  const parts = text.split(":").map((x) => (x.trim() === "" ? NaN : Number(x)));
+  const kMax = DIMENSIONLESS_RANGES.k.max;
+  if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0] >= 0 && parts[1] > parts[0] && parts[1] <= kMax)) {
+    throw new ModelError(`--window: '${text}' is not lo:hi with 0 <= lo < hi <= ${kMax} (a window of k = k1/k2)`);
   }
   return [parts[0], parts[1]];
 }
@@ -272,6 +279,9 @@ interface Options extends Record<string, unknown> {
   window?: string;
 }
 
+/** Most points a sweep's figure draws (an SVG of more is unusable; --csv writes any number). */
+const MAX_FIGURE_POINTS = 100_000;
+
 async function run(opts: Options): Promise<void> {
   checkOutputFile(opts.csv, "--csv", [".csv"]);
   checkOutputFile(opts.figure, "--figure", [".svg", ".png", ".csv"]);
@@ -296,8 +306,8 @@ async function run(opts: Options): Promise<void> {
       if (errors[o] !== undefined) measurement.uncertainty![o] = toSigma(o, errors[o]!);
     }
     const inf = inferK(parameters, measurement, { domain: parseWindow(opts.window, [0.01, 4]) });
-    if (opts.json) console.log(JSON.stringify({ mode: probe.mode, parameters: { ...parameters, k: undefined }, measurement, ...inf }, null, 2));
-    else console.log(inferenceText(inf, probe.mode, probe.fixed));
+    if (opts.json) printJson({ mode: probe.mode, parameters: { ...parameters, k: undefined }, measurement, ...inf });
+    else printText(inferenceText(inf, probe.mode, probe.fixed));
     return;
   }
 
@@ -306,77 +316,100 @@ async function run(opts: Options): Promise<void> {
   const window = parseWindow(opts.window, [0, 2]);
 
   if (!parsed.swept) {
+    if (opts.csv || opts.figure) throw new ModelError("--csv and --figure need a sweep: give one parameter as a range start:stop:count (e.g. --k 0:2:2001)");
     const { parameters, scales } = spec.convert(parsed.fixed);
     const s = steadyState(parameters);
     const res = [findResonance(parameters, { oscillator: 1, domain: window }), findResonance(parameters, { oscillator: 2, domain: window })];
     const psd = opts.psd ? psdFigure(parameters) : undefined;
-    if (opts.csv || opts.figure) throw new ModelError("--csv and --figure need a sweep: give one parameter as a range start:stop:count (e.g. --k 0:2:2001)");
-    if (psd) await writeFigureFile(psd, opts.psd!);
     if (opts.json) {
-      console.log(JSON.stringify(pointJson(parsed.mode, parsed.fixed, s, scales, res), null, 2));
+      const doc = jsonText(pointJson(parsed.mode, parsed.fixed, s, scales, res));
+      if (psd) await writeFigureFile(psd, opts.psd!);
+      console.log(doc);
       return;
     }
-    console.log(pointText(parsed.mode, parsed.fixed, s, scales));
-    console.log("");
-    console.log(`resonance in k for these k0, q, T1, T2 (window [${window[0]}, ${window[1]}]):`);
-    console.log(describeResonance(res[0], "  oscillator 1 (sigma11)"));
-    console.log(describeResonance(res[1], "  oscillator 2 (sigma22)"));
-    if (opts.psd) console.log(`\nspectrum written to ${opts.psd}`);
+    const text = checkedText(
+      [
+        pointText(parsed.mode, parsed.fixed, s, scales),
+        "",
+        `resonance in k for these k0, q, T1, T2 (window [${window[0]}, ${window[1]}]):`,
+        describeResonance(res[0], "  oscillator 1 (sigma11)"),
+        describeResonance(res[1], "  oscillator 2 (sigma22)"),
+        ...(opts.psd ? [`\nspectrum written to ${opts.psd}`] : []),
+      ].join("\n"),
+    );
+    if (psd) await writeFigureFile(psd, opts.psd!);
+    console.log(text);
+    printWarnings(s.warnings);
     return;
   }
 
   if (opts.psd) throw new ModelError("--psd draws the spectrum of one parameter point: give no range");
   const { name, values, log } = parsed.swept;
-  const t0 = performance.now();
-  let columns: Record<keyof Covariance, Float64Array>;
-  let maxResidual = 0;
-  let deviation: number | undefined;
-  let points: DimensionlessParameters[] | undefined;
-  let scalesAt: ((i: number) => Scales | undefined) | undefined;
-  let sweepResult: Sweep | undefined;
-  if (parsed.mode === "dimensionless") {
-    const base = spec.convert(parsed.fixed).parameters;
-    sweepResult = sweep(base, name as keyof DimensionlessParameters, values, { method: method as "lyapunov" | "closed-form" });
-    columns = sweepResult;
-    maxResidual = sweepResult.maxResidual;
-  } else {
-    const converted = Array.from(values, (x) => spec.convert({ ...parsed.fixed, [name]: x }));
-    points = converted.map((c) => c.parameters);
-    scalesAt = (i) => converted[i].scales;
-    const solved = solvePoints(points);
-    columns = solved;
-    maxResidual = solved.maxResidual;
+  const n = values.length;
+  if (opts.figure && n > MAX_FIGURE_POINTS) {
+    throw new ModelError(`--figure draws at most ${MAX_FIGURE_POINTS} points, got ${n}: write them with --csv, or sweep fewer points`);
   }
-  const elapsed = performance.now() - t0;
-  const pointAt = (i: number): DimensionlessParameters => points ? points[i] : { ...sweepResult!.base, [name]: values[i] };
-  if (method === "lyapunov") {
-    if (sweepResult) deviation = sweepDeviation(sweepResult, sweep(sweepResult.base, sweepResult.parameter, values, { method: "closed-form" }));
-    else {
-      deviation = 0;
-      for (let i = 0; i < values.length; i++) {
-        const c: Covariance = Object.fromEntries(COVARIANCE_COLUMNS.map((e) => [e, columns[e][i]])) as unknown as Covariance;
-        deviation = Math.max(deviation, covarianceDeviation(c, closedFormCovariance(points![i])));
-      }
-    }
-  }
-
   // Data table: dimensionless sweeps have exactly the swept column and the covariance; other modes add the
   // dimensionless parameters and the physical moments.
-  const csvTable = { columns: [name, ...COVARIANCE_COLUMNS] as string[], rows: [] as number[][] };
+  const header = [name, ...COVARIANCE_COLUMNS] as string[];
   if (parsed.mode !== "dimensionless") {
     const [x, v] = parsed.mode === "circuit" ? ["q", "I"] : ["x", "v"];
-    csvTable.columns.push("k", "k0", "q", "T1", "T2", `${x}1${x}1`, `${x}1${x}2`, `${x}2${x}2`, `${v}1${v}1`, `${v}1${v}2`, `${v}2${v}2`);
+    header.push("k", "k0", "q", "T1", "T2", `${x}1${x}1`, `${x}1${x}2`, `${x}2${x}2`, `${v}1${v}1`, `${v}1${v}2`, `${v}2${v}2`);
   }
-  for (let i = 0; i < values.length; i++) {
-    const row = [values[i], ...COVARIANCE_COLUMNS.map((e) => columns[e][i])];
-    if (points && scalesAt) {
-      const p = points[i], sc = scalesAt(i)!;
-      const L2 = sc.length * sc.length, t2 = sc.time * sc.time;
-      row.push(p.k, p.k0, p.q, p.T1, p.T2, L2 * columns.sigma11[i], L2 * columns.sigma12[i], L2 * columns.sigma22[i],
-        (L2 / t2) * columns.sigma33[i], (L2 / t2) * columns.sigma34[i], (L2 / t2) * columns.sigma44[i]);
+  // Point i of the sweep (physical modes: converted on demand, so nothing per point is kept but the covariance).
+  const convertAt = (i: number) => spec.convert({ ...parsed.fixed, [name]: values[i] });
+  const bar = progressBar(n >= 1_000_000, "sweeping");
+  const t0 = performance.now();
+  // A cost line for long sweeps, projected from the first chunk (the output costs about as much again).
+  let announced = false;
+  const onProgress = (done: number, total: number) => {
+    bar.onProgress(done, total);
+    if (announced) return;
+    announced = true;
+    const perPoint = (performance.now() - t0) / 1000 / done;
+    const seconds = perPoint * total * (opts.csv || opts.json ? 2.5 : 1);
+    if (seconds > 10) {
+      const bytes = total * (opts.csv ? header.length : 8) * 20;
+      console.error(`ness: sweeping ${total} points: about ${Math.ceil(seconds)} s${opts.csv || opts.json ? ` and ${Math.ceil(bytes / 1e6)} MB of ${opts.csv ? "CSV" : "JSON"}` : ""}`);
     }
-    csvTable.rows.push(row);
+  };
+  let columns: CovarianceColumns & { maxResidual: number; closedFormDeviation?: number };
+  let sweepResult: Sweep | undefined;
+  try {
+    if (parsed.mode === "dimensionless") {
+      const base = spec.convert(parsed.fixed).parameters;
+      sweepResult = sweep(base, name as keyof DimensionlessParameters, values, { method: method as SweepMethod, onProgress });
+      columns = sweepResult;
+    } else {
+      columns = solvePoints({ count: n, pointAt: (i) => convertAt(i).parameters }, { method: method as SweepMethod, onProgress });
+    }
+  } finally {
+    bar.stop();
   }
+  const elapsed = performance.now() - t0;
+  const { maxResidual, closedFormDeviation: deviation } = columns;
+  const pointAt = (i: number): DimensionlessParameters => (sweepResult ? { ...sweepResult.base, [name]: values[i] } : convertAt(i).parameters);
+  const warnings: string[] = [];
+  if (deviation !== undefined && !(deviation <= CLOSED_FORM_AGREEMENT)) {
+    warnings.push(
+      `the exact engine and the closed forms differ by up to ${num(deviation, 2)} (relative) in this sweep: ` +
+        "where the time scales 1/q and 1/sqrt(k), 1/sqrt(k0) are far apart the equations are ill-conditioned; trust the digits only to that level",
+    );
+  }
+
+  const rowAt = (i: number, row: number[]): void => {
+    row[0] = values[i];
+    COVARIANCE_COLUMNS.forEach((e, c) => (row[c + 1] = columns[e][i]));
+    if (parsed.mode === "dimensionless") return;
+    const { parameters: p, scales: sc } = convertAt(i);
+    const L2 = sc!.length * sc!.length, t2 = sc!.time * sc!.time;
+    const extra = [p.k, p.k0, p.q, p.T1, p.T2, L2 * columns.sigma11[i], L2 * columns.sigma12[i], L2 * columns.sigma22[i],
+      (L2 / t2) * columns.sigma33[i], (L2 / t2) * columns.sigma34[i], (L2 / t2) * columns.sigma44[i]];
+    for (let c = 0; c < extra.length; c++) {
+      if (!Number.isFinite(extra[c])) throw new ModelError(`the physical ${header[9 + c]} at ${name} = ${values[i]} overflows: rescale the parameters (choose other units)`);
+      row[8 + c] = extra[c];
+    }
+  };
   const ascending = values.every((x, i) => i === 0 || x > values[i - 1]);
   const figure = opts.figure
     ? sweepResult
@@ -384,45 +417,61 @@ async function run(opts: Options): Promise<void> {
       : overviewFigure({
           name: `variance-resonance-${name}-sweep`,
           title: `Steady state of two coupled oscillators against ${name}`,
-          caption: `Sweep of the ${parsed.mode} parameter ${name} over ${values.length} values (${spec.names.filter((n) => n !== name && parsed.fixed[n] !== undefined).map((n) => `${n} = ${num(parsed.fixed[n])}`).join(", ")}), shown in dimensionless units (length L, time tau = sqrt(m/k2), temperature T0 = k2 L^2/kB). Exact engine, largest residual ${num(maxResidual)}.`,
+          caption: `Sweep of the ${parsed.mode} parameter ${name} over ${n} values (${spec.names.filter((x) => x !== name && parsed.fixed[x] !== undefined).map((x) => `${x} = ${num(parsed.fixed[x])}`).join(", ")}), shown in dimensionless units (length L, time tau = sqrt(m/k2), temperature T0 = k2 L^2/kB). Exact engine, largest residual ${num(maxResidual)}.`,
           x: values, xLabel: name, xName: name, log, columns, parameters: pointAt,
         })
     : undefined;
 
   // Summary.
   const out: string[] = [];
-  out.push(`swept ${name} over ${values.length} values from ${num(values[0])} to ${num(values[values.length - 1])} in ${elapsed.toFixed(1)} ms (${method === "lyapunov" ? `exact engine, largest Lyapunov residual ${num(maxResidual)}; closed forms agree to ${num(deviation!)}` : "closed forms"})`);
+  out.push(`swept ${name} over ${n} values from ${num(values[0])} to ${num(values[n - 1])} in ${elapsed.toFixed(1)} ms (${method === "lyapunov" ? `exact engine, largest Lyapunov residual ${num(maxResidual)}; closed forms agree to ${num(deviation!)}` : "closed forms"})`);
   if (ascending) {
-    const eq = Array.from(values, (_, i) => sigma11Equilibrium(pointAt(i), pointAt(i).T1));
+    const eq = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = pointAt(i);
+      eq[i] = sigma11Equilibrium(p, p.T1);
+    }
     const pk = peakOfSamples(values, columns.sigma11, eq);
     out.push(`largest deviation of sigma11 from local equilibrium (T1 everywhere): ${num(pk.excess)} at ${name} = ${num(pk.location, 8)}${pk.width !== undefined ? `, full width at half maximum ${num(pk.width)}` : ""}${pk.atEdge ? " (at the edge of the sweep)" : ""}`);
   }
   if (parsed.mode === "dimensionless" && name === "k" && sweepResult) {
-    const lo = Math.min(values[0], values[values.length - 1]), hi = Math.max(values[0], values[values.length - 1]);
+    const lo = Math.min(values[0], values[n - 1]), hi = Math.max(values[0], values[n - 1]);
     const b = sweepResult.base;
     out.push(describeResonance(findResonance(b, { oscillator: 1, domain: [lo, hi] }), "resonance of sigma11 (closed forms, refined)"));
     out.push(describeResonance(findResonance(b, { oscillator: 2, domain: [lo, hi] }), "resonance of sigma22"));
   }
   if (opts.json) {
-    console.log(JSON.stringify({ parameter: name, values: Array.from(values), ...Object.fromEntries(COVARIANCE_COLUMNS.map((e) => [e, Array.from(columns[e])])), maxResidual, closedFormDeviation: deviation }, null, 2));
-  } else {
-    console.log(out.join("\n"));
-    if (!opts.csv && !opts.figure) {
-      const step = Math.max(1, Math.floor((values.length - 1) / 10));
-      const rows: number[][] = [];
-      for (let i = 0; i < values.length; i += step) rows.push(csvTable.rows[i].slice(0, 8));
-      if ((values.length - 1) % step !== 0) rows.push(csvTable.rows[values.length - 1].slice(0, 8));
-      console.log("");
-      console.log(table([name, ...COVARIANCE_COLUMNS], rows));
-      console.log(`(every ${step}th point; write all of them with --csv FILE, draw them with --figure FILE.png)`);
-    }
+    // Check every number before the first byte goes out, then stream the columns.
+    const cols = [{ name: "values", length: n, at: (i: number) => values[i] }, ...COVARIANCE_COLUMNS.map((e) => ({ name: e, length: n, at: (i: number) => columns[e][i] }))];
+    for (const c of cols) for (let i = 0; i < n; i++) finiteText(c.at(i), () => `${c.name}[${i}]`);
+    if (opts.csv) await writeChunks(opts.csv, csvColumns(header, n, rowAt));
+    if (figure) await writeFigureFile(figure, opts.figure!);
+    await writeStdout(jsonColumns({ parameter: name }, cols, { maxResidual, closedFormDeviation: deviation, warnings }));
+    return;
   }
-  if (opts.csv) await writeFileAtomic(opts.csv, tableToCsv(csvTable));
-  if (figure) await writeFigureFile(figure, opts.figure!);
-  if (!opts.json) {
-    if (opts.csv) console.log(`data written to ${opts.csv}`);
-    if (opts.figure) console.log(`figure written to ${opts.figure}`);
+  const text: string[] = [out.join("\n")];
+  if (!opts.csv && !opts.figure) {
+    const step = Math.max(1, Math.floor((n - 1) / 10));
+    const rows: number[][] = [];
+    const row = new Array<number>(header.length).fill(0);
+    const take = (i: number) => {
+      rowAt(i, row);
+      rows.push(row.slice(0, 8));
+    };
+    for (let i = 0; i < n; i += step) take(i);
+    if ((n - 1) % step !== 0) take(n - 1);
+    text.push("", table([name, ...COVARIANCE_COLUMNS], rows), `(every ${step}th point; write all of them with --csv FILE, draw them with --figure FILE.png)`);
   }
+  printText(text.join("\n"));
+  if (opts.csv) {
+    await writeChunks(opts.csv, csvColumns(header, n, rowAt));
+    console.log(`data written to ${opts.csv}`);
+  }
+  if (figure) {
+    await writeFigureFile(figure, opts.figure!);
+    console.log(`figure written to ${opts.figure}`);
+  }
+  printWarnings(warnings);
 }
 
 function command(): Command {
@@ -432,7 +481,9 @@ function command(): Command {
       "after",
       [
         "",
-        "Each parameter takes a number or (for one of them) a range start:stop:count[:log], e.g. --k 0:2:2001.",
+        "Each parameter takes a number or (for one of them) a range start:stop:count[:log], e.g. --k 0:2:2001 (at most",
+        `${MAX_SWEEP_POINTS} points). Domain: k, k0 ${describeRange(DIMENSIONLESS_RANGES.k)}; q ${describeRange(DIMENSIONLESS_RANGES.q)};`,
+        `T1, T2 ${describeRange(DIMENSIONLESS_RANGES.T1)} (units T0; mechanical and electrical inputs are checked through these).`,
         "Parameters in one of three forms:",
         "  dimensionless (default): --k --k0 --q --T1 --T2   (T in units of T0 = k2 L^2/kB; q = Q2 = sqrt(k2 m)/gamma)",
         "  mechanical:              --m --k1 --k2 --K --gamma --T1 --T2 [--L] [--kB]",

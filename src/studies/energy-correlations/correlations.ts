@@ -7,9 +7,9 @@
  * C is linear in the B_b, so C = sum_b B_b C^(b): each link's noise contributes separately; the two links touching a
  * bath are the "boundary" noise and the others the "bulk" noise (Section 4's interpretation of the sign of C12).
  */
-import { SteadyStateError } from "../../errors.js";
+import { ModelError, SteadyStateError } from "../../errors.js";
 import { prepareLyapunov, type LyapunovSolver } from "../../linalg/lyapunov.js";
-import { matrix, type Matrix } from "../../linalg/matrix.js";
+import { matrix, transpose, type Matrix } from "../../linalg/matrix.js";
 import { solveMeanSteadyState, validateChain, type Chain } from "./steadyState.js";
 
 /** Bound of eq. 15 (M = 2), with the premises of its derivation (Appendix B). */
@@ -24,8 +24,8 @@ export interface CorrelationBound {
   current: number;
   /** tau = 1 / (smallest |eigenvalue| of R): the slowest relaxation time. */
   tau: number;
-  /** max_i |beta_i - beta_{i+1}|^-1 over the three links. */
-  inverseBetaGap: number;
+  /** max_i |beta_i - beta_{i+1}|^-1 over the links with a beta difference (absent at equilibrium, where it is infinite). */
+  inverseBetaGap?: number;
   /** The intermediate bound of Appendix B, 9 max(B) (max gamma)^2 / (2 |Tr R| det R), which needs no eq. 4. */
   appendixB: number;
   /** Premise: every mean current grows with the difference of the energies (dA/dE_i > 0 > dA/dE_j). */
@@ -66,8 +66,8 @@ export interface EnergyCorrelations {
   noiseMatrix: Matrix;
   /** C, the stationary covariance of the energies. */
   covariance: Matrix;
-  /** C^(b): covariance per unit B of link b (so C = sum_b B_b C^(b)). */
-  perUnitNoise: Matrix[];
+  /** C^(b): covariance per unit B of link b (so C = sum_b B_b C^(b)), computed on demand (one Lyapunov solve). */
+  perUnitNoise(b: number): Matrix;
   /** Eigenvalues of R (real parts, ascending; R is similar to a symmetric matrix for these chains). */
   relaxationRates: Float64Array;
   /** 1 / smallest |eigenvalue| of R. */
@@ -77,12 +77,74 @@ export interface EnergyCorrelations {
   noiseCurvature?: number;
   /** Eq. 15 and its check (M = 2 and a model with a conjugate variable beta). */
   bound?: CorrelationBound;
+  /** The large-subsystem check (see `relativeFluctuations`). */
+  fluctuation: RelativeFluctuation;
   /** Relative residual of the Lyapunov solve. */
   residual: number;
   /** Relative current imbalance of the mean steady state (Newton). */
   steadyStateResidual: number;
   newtonIterations: number;
   warnings: string[];
+}
+
+/**
+ * The large-subsystem assumption, quantified. The linear-noise description (Section 3: fluctuations small against
+ * the mean, expanding A and B to lowest order around it) holds when each subsystem's energy fluctuation sqrt(C_ii)
+ * is small against the distance from <E_i> to the nearest edge of the model's energy range: E(0) for the gases and
+ * cavities (no energy below the ground state), 0 and N for the exclusion process. The ratio falls like 1/sqrt(size)
+ * (1/sqrt(Cv) for the ideal gas, 1/sqrt(N T/T_F) for Fermi gases, 1/sqrt(aV T^3) for cavities); the O(1/size)
+ * corrections to C are of the order of its square. Above FLUCTUATION_WARNING the study warns; above
+ * FLUCTUATION_SIMULATION_LIMIT the full SDE would reach the edge (a negative thermal energy, where the Fermi and
+ * blackbody noise is undefined) and a simulation is refused.
+ */
+export interface RelativeFluctuation {
+  /** sqrt(C_ii) / (distance from <E_i> to the edge of the energy range), per subsystem (0 with no edge). */
+  relative: Float64Array;
+  /** The largest, and its subsystem (1-based). */
+  max: number;
+  subsystem: number;
+}
+
+/** Relative fluctuation above which the study warns that the subsystems are too small. */
+export const FLUCTUATION_WARNING = 0.1;
+/** Relative fluctuation above which a simulation of the full SDE is refused (the edge is within 4 sigma). */
+export const FLUCTUATION_SIMULATION_LIMIT = 0.25;
+
+/** The large-subsystem check for mean energies `energies` and covariance C (M x M). */
+export function relativeFluctuations(chain: Chain, energies: ArrayLike<number>, C: Matrix): RelativeFluctuation {
+  const { model, M } = chain;
+  const lo = model.energy(model.stateDomain[0]);
+  const hi = model.stateDomain[1] === Infinity ? Infinity : model.energy(model.stateDomain[1]);
+  const relative = new Float64Array(M);
+  let max = 0, subsystem = 1;
+  for (let i = 0; i < M; i++) {
+    const variance = C.data[i * M + i];
+    const distance = Math.min(energies[i] - lo, hi - energies[i]);
+    if (variance > 0 && !(distance > 0)) {
+      throw new SteadyStateError(`the mean state of subsystem ${i + 1} is at the edge of the model's domain, where its fluctuations cannot be described`);
+    }
+    relative[i] = variance > 0 && distance < Infinity ? Math.sqrt(variance) / distance : 0;
+    if (relative[i] > max) {
+      max = relative[i];
+      subsystem = i + 1;
+    }
+  }
+  return { relative, max, subsystem };
+}
+
+/** The warning for fluctuations above FLUCTUATION_WARNING (undefined below). */
+function fluctuationWarning(chain: Chain, f: RelativeFluctuation, energies: ArrayLike<number>, C: Matrix): string | undefined {
+  if (!(f.max > FLUCTUATION_WARNING)) return undefined;
+  const { model, M } = chain;
+  const i = f.subsystem - 1;
+  const g = (x: number) => Number(x.toPrecision(3));
+  const size = model.sizeParameter ? `: use larger subsystems (a larger ${model.sizeParameter})` : "";
+  return (
+    `the subsystems are too small for the linear-noise description: in subsystem ${f.subsystem} the energy fluctuation ` +
+    `sqrt(C_${f.subsystem}${f.subsystem}) = ${g(Math.sqrt(C.data[i * M + i]))} is ${g(f.max)} of the distance from <E> = ${g(energies[i])} ` +
+    `to the edge of the model's energy range (it must be << 1; warned above ${FLUCTUATION_WARNING}), so C is only its ` +
+    `leading large-subsystem approximation${size}`
+  );
 }
 
 /** The relaxation matrix R (energy variables) at the states x (length M), and each link's gradient. */
@@ -189,22 +251,40 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
   const Q = noiseMatrixOf(M, B);
   const sol = solver.solve(Q);
   const C = sol.X;
-  const perUnitNoise: Matrix[] = [];
-  for (let b = 0; b <= M; b++) {
-    const Qb = matrix(M, M);
-    addLink(Qb, M, b, 1);
-    perUnitNoise.push(solver.solve(Qb).X);
-  }
+  // C^(b) = L^-1(Q_b) for the unit noise Q_b of link b, with L(X) = A X + X A^T (A = -R). One element of every
+  // C^(b) at once through the adjoint: C^(b)_ij = <E_ij, L^-1(Q_b)> = <L*^-1(E_ij), Q_b>, L*(Y) = A^T Y + Y A, so one
+  // more Lyapunov solve (with A^T) instead of M + 1 solves (which took minutes and 500 MB at M = 400).
   const pair = options.pair ?? [1, 2];
   const [pi, pj] = [pair[0] - 1, pair[1] - 1];
-  const byLink = perUnitNoise.map((Cb, b) => B[b] * Cb.data[pi * M + pj]);
+  const E = matrix(M, M);
+  E.data[pi * M + pj] += 0.5;
+  E.data[pj * M + pi] += 0.5;
+  const Y = prepareRelaxation(transpose(R)).solver.solve(E).X;
+  const y = (i: number, j: number) => Y.data[i * M + j];
+  const byLink = Array.from(B, (Bb, b) => {
+    // <Y, Q_b>: Q_b has +1 at (b-1, b-1) and (b, b), -1 at (b-1, b) and (b, b-1) (subsystems 0-based, inside 0..M-1).
+    let v = 0;
+    if (b >= 1) v += y(b - 1, b - 1);
+    if (b + 1 <= M) v += y(b, b);
+    if (b >= 1 && b + 1 <= M) v -= y(b - 1, b) + y(b, b - 1);
+    return Bb * v;
+  });
+  const perUnitNoise = (b: number): Matrix => {
+    if (!Number.isInteger(b) || b < 0 || b > M) throw new ModelError(`link ${b} does not exist (links are 0..${M})`);
+    const Qb = matrix(M, M);
+    addLink(Qb, M, b, 1);
+    return solver.solve(Qb).X;
+  };
   const boundary = byLink[0] + byLink[M];
   const bulk = byLink.slice(1, M).reduce((s, v) => s + v, 0);
-  const warnings = [...sol.warnings, ...(model.validity ? model.validity(x) : [])];
+  const energies = x.map((v) => model.energy(v));
+  const fluctuation = relativeFluctuations(chain, energies, C);
+  const small = fluctuationWarning(chain, fluctuation, energies, C);
+  const warnings = [...sol.warnings, ...(model.validity ? model.validity(x) : []), ...(small ? [small] : [])];
   const result: EnergyCorrelations = {
     chain,
     states: x,
-    energies: x.map((v) => model.energy(v)),
+    energies,
     currents,
     current,
     noise: B,
@@ -216,6 +296,7 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
     relaxationRates: rates,
     relaxationTime: 1 / rates[0],
     decomposition: { pair, byLink, boundary, bulk },
+    fluctuation,
     residual: sol.residual,
     steadyStateResidual: mean.residual,
     newtonIterations: mean.iterations,
@@ -241,15 +322,22 @@ export function correlationBound(chain: Chain, ec: EnergyCorrelations): Correlat
   let fdrDeviation = 0;
   let monotone = true;
   const g = new Float64Array(2);
+  let gaps = 0;
   for (let b = 0; b < 3; b++) {
+    // A link without a beta difference (equilibrium, or both nodes empty or full) carries no current: it does
+    // not enter the maximum.
     const gap = Math.abs(betas[b] - betas[b + 1]);
-    inverseBetaGap = Math.max(inverseBetaGap, gap > 0 ? 1 / gap : Infinity);
+    if (gap > 0) {
+      inverseBetaGap = Math.max(inverseBetaGap, 1 / gap);
+      gaps++;
+    }
     model.currentGradient(nodes[b], nodes[b + 1], b, g);
     if (!(g[0] > 0 && g[1] < 0)) monotone = false;
     const dBeta = betas[b + 1] - betas[b];
-    if (dBeta !== 0 && ec.noise[b] > 0) fdrDeviation = Math.max(fdrDeviation, Math.abs((2 * ec.currents[b]) / (dBeta * ec.noise[b]) - 1));
+    const dev = Math.abs((2 * ec.currents[b]) / (dBeta * ec.noise[b]) - 1);
+    if (dBeta !== 0 && ec.noise[b] > 0 && Number.isFinite(dev)) fdrDeviation = Math.max(fdrDeviation, dev);
   }
-  const equilibrium = chain.left === chain.right;
+  const equilibrium = chain.left === chain.right || gaps === 0;
   const bound = equilibrium ? 0 : 18 * J * tau * inverseBetaGap;
   // Appendix B's gammas: gamma1 = -dA01/dE1, gamma2 = dA12/dE1, gamma3 = -dA12/dE2, gamma4 = dA23/dE2.
   const r = ec.relaxation.data;
@@ -265,7 +353,7 @@ export function correlationBound(chain: Chain, ec: EnergyCorrelations): Correlat
     holds: c12 <= bound * (1 + 1e-12) + 1e-300,
     current: J,
     tau,
-    inverseBetaGap,
+    ...(gaps > 0 ? { inverseBetaGap } : {}),
     appendixB,
     monotoneCurrents: monotone,
     fdrDeviation,

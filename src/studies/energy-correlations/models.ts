@@ -21,6 +21,7 @@
  *  - custom: any A(E_i, E_j), B(E_i, E_j) given as functions (x = E).
  */
 import { ModelError } from "../../errors.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 import { blackbodyNoiseApprox, exactExchangeNoise, exchangeNoiseTable, fermiNoiseApprox } from "./exchange.js";
 
 export type ModelKind = "ideal-gas" | "ssep" | "fermi" | "blackbody" | "custom";
@@ -62,19 +63,41 @@ export interface ChainModel {
   conjugate?(x: number): number;
   /** Validity warnings for the steady-state states (e.g. T not << T_F). */
   validity?(states: ArrayLike<number>): string[];
+  /** The states a subsystem can have, [lo, hi] (the energy's range is [E(lo), E(hi)]). */
+  readonly stateDomain: readonly [number, number];
+  /** The parameter that makes subsystems larger (for the large-subsystem advice), e.g. "Cv" or "N". */
+  readonly sizeParameter?: string;
 }
 
-function positiveParameter(value: number, name: string, what: string): number {
-  if (!Number.isFinite(value) || !(value > 0)) {
-    throw new ModelError(`${name} must be a positive number (${what}), got ${value}`);
-  }
-  return value;
+/**
+ * The domain of the built-in models' parameters: temperatures and rates over 12 decades, sizes from 1e-6 to 1e15
+ * (subsystems below about 100 are outside the large-subsystem description, which the study checks and warns about).
+ * Beyond these, powers such as T^5 and N T^2 overflow or the mean state cannot be solved in double precision.
+ */
+export const MODEL_RANGES: Readonly<Record<"temperature" | "rate" | "size" | "TF", ParameterRange>> = Object.freeze({
+  temperature: { min: 1e-6, max: 1e6 },
+  rate: { min: 1e-6, max: 1e6 },
+  size: { min: 1e-6, max: 1e15 },
+  TF: { min: 1e-3, max: 1e9 },
+});
+
+/**
+ * Defaults of the built-in models: large subsystems (about 1000 degrees of freedom or more), inside the
+ * linear-noise description, so that a simulation of the full energy SDE agrees with the exact C within error bars.
+ */
+export const MODEL_DEFAULTS = Object.freeze({
+  idealGas: { Cv: 1000, gamma: 1, N: 1000 },
+  ssep: { N: 1000, gamma: 1 },
+  fermi: { kappa: 1, TF: 100, N: 1e5 },
+  blackbody: { coupling: 1, aV: 1e4 },
+});
+
+function positiveParameter(value: number, name: string, what: string, range: ParameterRange = MODEL_RANGES.size): number {
+  return checkRange(`${name} (${what})`, value, range);
 }
 
 function checkTemperature(t: number, what: string): void {
-  if (!Number.isFinite(t)) throw new ModelError(`${what} must be a finite number, got ${t}`);
-  if (t < 0) throw new ModelError(`${what} must be positive (a temperature, kB = 1), got ${t}`);
-  if (t === 0) throw new ModelError(`${what} must be positive (a temperature, kB = 1): zero temperature is not allowed`);
+  checkRange(`${what} (kB = 1)`, t, MODEL_RANGES.temperature);
 }
 
 const inverseTemperature = (t: number): number => 1 / t;
@@ -85,19 +108,20 @@ function pow4(t: number): number {
 }
 
 export interface IdealGasParameters {
-  /** Heat capacity Cv of one subsystem (E = Cv T). Default 1. */
+  /** Heat capacity Cv of one subsystem (E = Cv T). Default 1000. */
   Cv?: number;
   /** Rate constant gamma of eq. 8. Default 1. */
   gamma?: number;
-  /** Size N of a subsystem (energy density eps = E / N). Default 1. */
+  /** Size N of a subsystem (energy density eps = E / N). Default 1000 (so eps = T with the default Cv). */
   N?: number;
 }
 
 /** Ideal gases with Fourier's law (Section 4): A = gamma (eps_i - eps_j), E = Cv T, B = 2 (gamma Cv / N) T_i T_j. */
 export function idealGas(p: IdealGasParameters = {}): ChainModel {
-  const Cv = positiveParameter(p.Cv ?? 1, "Cv", "heat capacity of a subsystem");
-  const gamma = positiveParameter(p.gamma ?? 1, "gamma", "rate constant");
-  const N = positiveParameter(p.N ?? 1, "N", "subsystem size");
+  const d = MODEL_DEFAULTS.idealGas;
+  const Cv = positiveParameter(p.Cv ?? d.Cv, "Cv", "heat capacity of a subsystem");
+  const gamma = positiveParameter(p.gamma ?? d.gamma, "gamma", "rate constant", MODEL_RANGES.rate);
+  const N = positiveParameter(p.N ?? d.N, "N", "subsystem size");
   const k = (gamma * Cv) / N;
   return {
     kind: "ideal-gas",
@@ -107,6 +131,8 @@ export function idealGas(p: IdealGasParameters = {}): ChainModel {
     linearA: true,
     parameters: { Cv, gamma, N },
     checkBath: checkTemperature,
+    stateDomain: [0, Infinity],
+    sizeParameter: "Cv",
     admissible: (t) => t > 0 && Number.isFinite(t),
     energy: (t) => Cv * t,
     capacity: () => Cv,
@@ -122,7 +148,7 @@ export function idealGas(p: IdealGasParameters = {}): ChainModel {
 }
 
 export interface ExclusionParameters {
-  /** Capacity N of a box (densities eps = particles / N). Default 1. */
+  /** Capacity N of a box (densities eps = particles / N). Default 1000. */
   N?: number;
   /** Hopping rate constant gamma. Default 1. */
   gamma?: number;
@@ -130,8 +156,8 @@ export interface ExclusionParameters {
 
 /** Boxed symmetric simple exclusion process (Section 4): x = density, carried quantity = particles. */
 export function exclusionProcess(p: ExclusionParameters = {}): ChainModel {
-  const N = positiveParameter(p.N ?? 1, "N", "capacity of a box");
-  const gamma = positiveParameter(p.gamma ?? 1, "gamma", "hopping rate");
+  const N = positiveParameter(p.N ?? MODEL_DEFAULTS.ssep.N, "N", "capacity of a box");
+  const gamma = positiveParameter(p.gamma ?? MODEL_DEFAULTS.ssep.gamma, "gamma", "hopping rate", MODEL_RANGES.rate);
   return {
     kind: "ssep",
     label: `boxed exclusion process (N = ${N})`,
@@ -145,6 +171,8 @@ export function exclusionProcess(p: ExclusionParameters = {}): ChainModel {
         throw new ModelError(`${what} must be a density in [0, 1] for the exclusion process, got ${e}`);
       }
     },
+    stateDomain: [0, 1],
+    sizeParameter: "N",
     admissible: (e) => e >= 0 && e <= 1,
     energy: (e) => N * e,
     capacity: () => N,
@@ -164,7 +192,7 @@ export interface FermiParameters {
   kappa?: number;
   /** Fermi temperature T_F (the model needs T << T_F). Default 100. */
   TF?: number;
-  /** Number of fermions N in a subsystem. Default 1. */
+  /** Number of fermions N in a subsystem. Default 1e5 (N T / T_F >> 1: many thermal excitations). */
   N?: number;
   /** B from the exact integral of eq. 11 (default) or from eq. 13. */
   noise?: NoiseForm;
@@ -172,9 +200,10 @@ export interface FermiParameters {
 
 /** Coupled Fermi gases (Section 5). */
 export function fermiGas(p: FermiParameters = {}): ChainModel {
-  const kappa = positiveParameter(p.kappa ?? 1, "kappa", "junction constant of eq. 12");
-  const TF = positiveParameter(p.TF ?? 100, "TF", "Fermi temperature");
-  const N = positiveParameter(p.N ?? 1, "N", "number of fermions in a subsystem");
+  const d = MODEL_DEFAULTS.fermi;
+  const kappa = positiveParameter(p.kappa ?? d.kappa, "kappa", "junction constant of eq. 12", MODEL_RANGES.rate);
+  const TF = positiveParameter(p.TF ?? d.TF, "TF", "Fermi temperature", MODEL_RANGES.TF);
+  const N = positiveParameter(p.N ?? d.N, "N", "number of fermions in a subsystem");
   const form = checkNoiseForm(p.noise ?? "exact");
   const e0 = 0.6 * N * TF;
   const c2 = (5 * Math.PI ** 2) / 12;
@@ -189,7 +218,18 @@ export function fermiGas(p: FermiParameters = {}): ChainModel {
     carried: "energy",
     linearA: false,
     parameters: { kappa, TF, N, noise: form },
-    checkBath: checkTemperature,
+    checkBath: (t, what) => {
+      checkTemperature(t, what);
+      // E = (3/5) N T_F (1 + (5 pi^2/12)(T/T_F)^2): below T = 1e-4 T_F the thermal part is lost in the round-off.
+      if (t < 1e-4 * TF) {
+        throw new ModelError(
+          `${what} T = ${t} is below 1e-4 T_F = ${1e-4 * TF}: the thermal energy of a Fermi gas, (5 pi^2/12)(T/T_F)^2 of its ` +
+            "ground-state energy (3/5) N T_F, would be lost in the round-off; use a smaller --TF",
+        );
+      }
+    },
+    stateDomain: [0, Infinity],
+    sizeParameter: "N",
     admissible: (t) => t > 0 && Number.isFinite(t),
     energy: (t) => e0 * (1 + c2 * (t / TF) * (t / TF)),
     capacity: (t) => cv * t,
@@ -214,7 +254,7 @@ export function fermiGas(p: FermiParameters = {}): ChainModel {
 export interface BlackbodyParameters {
   /** |lambda|^2 sigma of eq. A.5 (transmission squared times the Stefan constant of the contact area). Default 1. */
   coupling?: number;
-  /** a V: radiation constant times cavity volume, E = a V T^4. Default 1. */
+  /** a V: radiation constant times cavity volume, E = a V T^4. Default 1e4 (a V T^3 >> 1: many photons). */
   aV?: number;
   /** B from the exact integral (default) or from eq. A.6. */
   noise?: NoiseForm;
@@ -222,8 +262,9 @@ export interface BlackbodyParameters {
 
 /** Coupled blackbody cavities (Appendix A). */
 export function blackbody(p: BlackbodyParameters = {}): ChainModel {
-  const g = positiveParameter(p.coupling ?? 1, "coupling", "|lambda|^2 sigma of eq. A.5");
-  const aV = positiveParameter(p.aV ?? 1, "aV", "radiation constant times volume, E = aV T^4");
+  const d = MODEL_DEFAULTS.blackbody;
+  const g = positiveParameter(p.coupling ?? d.coupling, "coupling", "|lambda|^2 sigma of eq. A.5", MODEL_RANGES.rate);
+  const aV = positiveParameter(p.aV ?? d.aV, "aV", "radiation constant times volume, E = aV T^4");
   const form = checkNoiseForm(p.noise ?? "exact");
   const tableF = exchangeNoiseTable();
   const prefactor = (15 * g) / Math.PI ** 4;
@@ -236,6 +277,8 @@ export function blackbody(p: BlackbodyParameters = {}): ChainModel {
     linearA: true,
     parameters: { coupling: g, aV, noise: form },
     checkBath: checkTemperature,
+    stateDomain: [0, Infinity],
+    sizeParameter: "aV",
     admissible: (t) => t > 0 && Number.isFinite(t),
     energy: (t) => aV * pow4(t),
     capacity: (t) => 4 * aV * t * t * t,
@@ -301,6 +344,7 @@ export function customModel(spec: CustomModelSpec): ChainModel {
       if (!Number.isFinite(e)) throw new ModelError(`${what} must be a finite number, got ${e}`);
       if (e < lo || e > hi) throw new ModelError(`${what} must lie in [${lo}, ${hi}], got ${e}`);
     },
+    stateDomain: [lo, hi],
     admissible: (e) => e > lo && e < hi,
     energy: (e) => e,
     capacity: () => 1,

@@ -17,11 +17,28 @@
  */
 import { ModelError } from "../../errors.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
-import { energyCorrelations, prepareRelaxation, type EnergyCorrelations } from "./correlations.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
+import { energyCorrelations, FLUCTUATION_SIMULATION_LIMIT, prepareRelaxation, type EnergyCorrelations } from "./correlations.js";
 import { engineNormalStreams, type NormalStream, type NormalStreamFactory } from "./random.js";
 import type { Chain } from "./steadyState.js";
 
 export type SimulationScheme = "euler-maruyama" | "linear-implicit";
+
+/**
+ * The domain of the simulation's settings: at least 2 replicas (for error bars) and a duration of at least 50 slowest
+ * relaxation times (so each replica holds many independent samples).
+ */
+export const SIMULATION_RANGES: Readonly<Record<"replicas" | "duration" | "burnIn", ParameterRange>> = Object.freeze({
+  replicas: { min: 2, max: 100_000, integer: true },
+  duration: { min: 50, max: 1e8 },
+  burnIn: { min: 0, max: 1e6 },
+});
+
+/**
+ * Most work of one simulation, in link updates (steps x replicas x (M + 1)); about 4 minutes at a typical 0.25 us
+ * per link update.
+ */
+export const MAX_SIMULATION_WORK = 1e9;
 
 export interface SimulationOptions {
   /** Integration scheme (default "linear-implicit"). */
@@ -38,6 +55,8 @@ export interface SimulationOptions {
   burnIn?: number;
   /** Record the energies every this many steps (default: about 20 samples per fastest relaxation time). */
   sampleEvery?: number;
+  /** Run even above MAX_SIMULATION_WORK. */
+  force?: boolean;
   /** Gaussian streams (default: the stochastic engine's Rng.stream(seed, replica)). */
   streams?: NormalStreamFactory;
 }
@@ -62,7 +81,7 @@ export interface SimulationResult {
   samplesPerReplica: number;
   replicas: number;
   seed: number;
-  /** Steps at which some B was negative or a state left the model's domain (clamped); should be 0. */
+  /** Steps at which some B was negative (custom models) and was taken as 0; should be 0. */
   clampedSteps: number;
 }
 
@@ -111,14 +130,24 @@ interface ReplicaPlan {
   sampleEvery: number;
   /** Initial energies, also subtracted from the samples before accumulating (round-off). */
   start: Float64Array;
+  /** The model's energy range [E(lo), E(hi)]: a state outside it (or on a temperature model's floor) ends the run. */
+  energyRange: [number, number];
+}
+
+/** Where a replica left the model's domain. */
+interface Escape {
+  step: number;
+  subsystem: number;
+  energy: number;
 }
 
 /**
  * One replica: integrates burnSteps + steps steps from plan.start and accumulates, every sampleEvery steps after the
  * burn-in, sum1[i] += dE_i and sum2[p] += dE_i dE_j (upper triangle, row by row) with dE = E - start.
  */
-function integrateReplica(plan: ReplicaPlan, rng: NormalStream, sum1: Float64Array, sum2: Float64Array): { samples: number; clamped: number } {
+function integrateReplica(plan: ReplicaPlan, rng: NormalStream, sum1: Float64Array, sum2: Float64Array): { samples: number; clamped: number; escape?: Escape } {
   const { chain, implicit, dt, burnSteps, steps, sampleEvery, start } = plan;
+  const [eLo, eHi] = plan.energyRange;
   const { model, M } = chain;
   const noise = model.fastNoise ?? model.noise;
   const E = Float64Array.from(start);
@@ -153,9 +182,12 @@ function integrateReplica(plan: ReplicaPlan, rng: NormalStream, sum1: Float64Arr
     used++;
     let bad = false;
     for (let i = 0; i < M; i++) {
-      const xs = model.stateOf(E[i]);
+      const e = E[i];
+      const xs = model.stateOf(e);
+      // Outside the energy range (a thermal energy below zero, a box over-full) A and B are undefined: stop here
+      // rather than clamp (which biased the result) or divide by a zero heat capacity (which gave NaN).
+      if (!(e >= eLo && e <= eHi) || !model.admissible(xs)) return { samples: n, clamped, escape: { step, subsystem: i + 1, energy: e } };
       x[i + 1] = xs;
-      if (!model.admissible(xs)) bad = true;
       if (implicit) cap[i + 1] = model.capacity(xs);
     }
     for (let b = 0; b <= M; b++) {
@@ -214,7 +246,6 @@ export function simulateEnergyCorrelations(chain: Chain, options: SimulationOpti
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ModelError(`seed must be a non-negative integer, got ${seed}`);
   const replicas = options.replicas ?? 16;
-  if (!Number.isInteger(replicas) || replicas < 2) throw new ModelError(`replicas must be an integer >= 2, got ${replicas}`);
   const rates = exact.relaxationRates;
   const fastest = rates[rates.length - 1];
   const tau = exact.relaxationTime;
@@ -223,13 +254,33 @@ export function simulateEnergyCorrelations(chain: Chain, options: SimulationOpti
   const implicit = scheme === "linear-implicit";
   const dt = options.dt ?? (implicit ? 0.1 : 0.01) / fastest;
   if (!(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`dt must be a positive number, got ${dt}`);
-  const duration = (options.duration ?? 2000) * tau;
-  const burnIn = (options.burnIn ?? 10) * tau;
-  if (!(duration > 0)) throw new ModelError(`duration must be positive, got ${options.duration}`);
+  checkRange("replicas", replicas, SIMULATION_RANGES.replicas);
+  const duration = checkRange("duration (in slowest relaxation times)", options.duration ?? 2000, SIMULATION_RANGES.duration) * tau;
+  const burnIn = checkRange("burn-in (in slowest relaxation times)", options.burnIn ?? 10, SIMULATION_RANGES.burnIn) * tau;
+  if (exact.noise.every((b) => b === 0)) {
+    throw new ModelError("nothing to simulate: the noise vanishes on every link (for the exclusion process: both baths empty, or both full)");
+  }
+  const f = exact.fluctuation;
+  if (f.max > FLUCTUATION_SIMULATION_LIMIT) {
+    throw new ModelError(
+      `the subsystems are too small to simulate: the energy fluctuation of subsystem ${f.subsystem} is ${Number(f.max.toPrecision(3))} of ` +
+        `its distance to the edge of the model's energy range (at most ${FLUCTUATION_SIMULATION_LIMIT} for a simulation), so the full SDE ` +
+        `would leave the model's domain${chain.model.sizeParameter ? `: use larger subsystems (a larger ${chain.model.sizeParameter})` : ""}`,
+    );
+  }
   const sampleEvery = options.sampleEvery ?? Math.max(1, Math.floor(0.05 / (fastest * dt)));
   const steps = Math.ceil(duration / dt);
   const burnSteps = Math.ceil(burnIn / dt);
-  if (steps * replicas > 5e9) throw new ModelError(`simulation too long: ${steps * replicas} steps (reduce duration or increase dt)`);
+  const work = (steps + burnSteps) * replicas * (M + 1);
+  if (work > MAX_SIMULATION_WORK && options.force !== true) {
+    throw new ModelError(
+      `the simulation would take ${steps + burnSteps} steps x ${replicas} replicas x ${M + 1} links = ${work.toExponential(2)} link updates ` +
+        `(about ${Math.ceil((work * 0.25e-6) / 60)} min); the limit is ${MAX_SIMULATION_WORK.toExponential(0)}: reduce the duration or the replicas (or add --force)`,
+    );
+  }
+  if (Math.floor(steps / sampleEvery) < 100) {
+    throw new ModelError(`the simulation is too short for an error bar: ${Math.floor(steps / sampleEvery)} samples per replica (at least 100): increase the duration or decrease dt`);
+  }
   const streams = options.streams ?? engineNormalStreams;
   const nP = (M * (M + 1)) / 2;
   const sum1 = new Float64Array(replicas * M);
@@ -238,9 +289,24 @@ export function simulateEnergyCorrelations(chain: Chain, options: SimulationOpti
   let clamped = 0;
   // Reference energies subtracted before accumulating (reduces round-off in the sums).
   const ref = exact.energies;
-  const plan: ReplicaPlan = { chain, implicit, dt, burnSteps, steps, sampleEvery, start: exact.energies };
+  const { model } = chain;
+  const energyRange: [number, number] = [
+    model.energy(model.stateDomain[0]),
+    model.stateDomain[1] === Infinity ? Infinity : model.energy(model.stateDomain[1]),
+  ];
+  const plan: ReplicaPlan = { chain, implicit, dt, burnSteps, steps, sampleEvery, start: exact.energies, energyRange };
   for (let r = 0; r < replicas; r++) {
     const out = integrateReplica(plan, streams(seed, r), sum1.subarray(r * M, (r + 1) * M), sum2.subarray(r * nP, (r + 1) * nP));
+    if (out.escape) {
+      const { step, subsystem, energy } = out.escape;
+      const g = (x: number) => Number(x.toPrecision(4));
+      const edge = energy < energyRange[0] ? `below the lowest energy ${g(energyRange[0])}` : `above the highest energy ${g(energyRange[1])}`;
+      throw new ModelError(
+        `the simulated energy of subsystem ${subsystem} left the model's domain in replica ${r} at t = ${g((step - burnSteps) * dt)} ` +
+          `(E = ${g(energy)}, ${edge}): its fluctuations (${Number(exact.fluctuation.relative[subsystem - 1].toPrecision(3))} of the distance to ` +
+          `that edge) are too large for the model${model.sizeParameter ? `; use larger subsystems (a larger ${model.sizeParameter})` : ""}`,
+      );
+    }
     counts[r] = out.samples;
     clamped += out.clamped;
   }

@@ -95,13 +95,16 @@ export interface BiasSweep {
   residual: number;
 }
 
-/** The standard models of the figures: unit parameters, T_F = 100 for the Fermi gas. */
+/**
+ * The standard models of the figures: unit parameters, T_F = 100 for the Fermi gas. C scales with the size, so the
+ * figures show C in units of the size (C12/(Cv T0^2), ...): these are units, not subsystems one could simulate.
+ */
 export function figureModel(name: BuiltinModelName, noise: NoiseForm = "exact"): ChainModel {
   switch (name) {
     case "ideal-gas":
-      return idealGas({ Cv: 1 });
+      return idealGas({ Cv: 1, gamma: 1, N: 1 });
     case "ssep":
-      return exclusionProcess({ N: 1 });
+      return exclusionProcess({ N: 1, gamma: 1 });
     case "fermi":
       return fermiGas({ N: 1, TF: 100, kappa: 1, noise });
     case "blackbody":

@@ -14,14 +14,14 @@ const MODEL_INDEX: Record<BuiltinModelName, number> = { "ideal-gas": 0, ssep: 1,
 export function simulationModel(name: BuiltinModelName): { model: ChainModel; toFigureUnits: number } {
   switch (name) {
     case "ideal-gas":
-      return { model: idealGas({ Cv: 1000 }), toFigureUnits: 1e-3 }; // C ~ Cv
+      return { model: idealGas({ Cv: 1000, gamma: 1, N: 1 }), toFigureUnits: 1e-3 }; // C ~ Cv
     case "ssep":
       return { model: exclusionProcess({ N: 1000, gamma: 1000 }), toFigureUnits: 1e-3 }; // C ~ N
     case "fermi":
       // C ~ N / T_F: (N, T_F) = (1e6, 1000) against the figure's (1, 100).
       return { model: fermiGas({ N: 1e6, TF: 1000, kappa: 1 }), toFigureUnits: (1000 / 1e6) / 100 };
     case "blackbody":
-      return { model: blackbody({ aV: 1e4 }), toFigureUnits: 1e-4 }; // C ~ aV
+      return { model: blackbody({ aV: 1e4, coupling: 1 }), toFigureUnits: 1e-4 }; // C ~ aV
   }
 }
 

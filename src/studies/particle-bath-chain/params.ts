@@ -4,6 +4,7 @@
  * Plain data validated at the boundary into a frozen parameter set, with ModelErrors naming the parameter.
  */
 import { ModelError } from "../../errors.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 
 export interface ParticleBathChainParams {
   /** Mass of every chain site. */
@@ -71,7 +72,32 @@ export const PARAM_DESCRIPTIONS: Readonly<Record<keyof ParticleBathChainParams, 
 
 export const PARAM_NAMES = Object.keys(DEFAULT_PARAMS) as (keyof ParticleBathChainParams)[];
 
-/** Validates (and completes with defaults) a parameter set; throws a ModelError naming the first bad parameter. */
+/**
+ * The domain of the parameters. Positive quantities over 12 decades (the temperature T_R may be 0); |A| likewise
+ * (A may be negative, not 0); the localisation rho up to 100 (I0(rho) overflows near 700, and the bath's mode sum
+ * needs about rho terms); chains of at most 512 sites (the dense Lyapunov solve takes about 20 s there); at most
+ * 1e7 bath particles (the direct simulation moves each of them every step).
+ */
+export const PARAM_RANGES: Readonly<Record<keyof ParticleBathChainParams, ParameterRange>> = Object.freeze({
+  m: { min: 1e-6, max: 1e6 },
+  K: { min: 1e-6, max: 1e6 },
+  k: { min: 1e-6, max: 1e6 },
+  N: { min: 2, max: 512, integer: true },
+  Nb: { min: 1, max: 1e7, integer: true },
+  eps: { min: 1e-6, max: 1e6 },
+  A: { min: 1e-6, max: 1e6, why: "in absolute value; A may be negative but not 0" },
+  rho: { min: 1e-3, max: 100 },
+  L: { min: 1e-6, max: 1e6 },
+  zeta: { min: 1e-6, max: 1e6 },
+  gammaR: { min: 1e-6, max: 1e6 },
+  TL: { min: 1e-6, max: 1e6 },
+  TR: { min: 1e-6, max: 1e6, zero: true },
+});
+
+/**
+ * Validates (and completes with defaults) a parameter set against PARAM_RANGES; throws a ModelError naming the
+ * first bad parameter and its range.
+ */
 export function validateParams(raw: Partial<Record<string, unknown>>, source?: string): ParticleBathChainParams {
   const out = { ...DEFAULT_PARAMS } as ParticleBathChainParams;
   for (const key of Object.keys(raw)) {
@@ -87,13 +113,18 @@ export function validateParams(raw: Partial<Record<string, unknown>>, source?: s
     }
     out[key] = v;
   }
-  const fail = (key: keyof ParticleBathChainParams, rule: string): never => {
-    throw new ModelError(`${key} (${PARAM_DESCRIPTIONS[key]}) must be ${rule}, got ${out[key]}`, source);
-  };
-  for (const key of ["m", "K", "k", "eps", "rho", "L", "zeta", "gammaR", "TL"] as const) if (!(out[key] > 0)) fail(key, "> 0");
-  if (out.A === 0) fail("A", "non-zero");
-  if (!(out.TR >= 0)) fail("TR", ">= 0");
-  if (!Number.isInteger(out.N) || out.N < 2) fail("N", "an integer >= 2");
-  if (!Number.isInteger(out.Nb) || out.Nb < 1) fail("Nb", "an integer >= 1");
+  try {
+    for (const key of PARAM_NAMES) {
+      const label = `${key} (${PARAM_DESCRIPTIONS[key]})`;
+      if (key === "A") {
+        if (out.A === 0) throw new ModelError(`${label} must be non-zero, got 0`);
+        checkRange(`|A| (${PARAM_DESCRIPTIONS.A})`, Math.abs(out.A), PARAM_RANGES.A);
+      } else {
+        checkRange(label, out[key], PARAM_RANGES[key]);
+      }
+    }
+  } catch (err) {
+    throw source && err instanceof ModelError ? new ModelError(err.message, source) : err;
+  }
   return Object.freeze(out);
 }

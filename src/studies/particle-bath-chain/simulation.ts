@@ -19,6 +19,9 @@
 import { effectiveBath, probeRelaxation } from "./effectiveBath.js";
 import type { ParticleBathChainParams } from "./params.js";
 import { Rng } from "../../stochastic/rng.js";
+import { ModelError } from "../../errors.js";
+import { checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 import { besselIScaledSequence } from "../../special/bessel.js";
 
 /** What the simulator needs (T_R unused when gammaR = 0). */
@@ -236,7 +239,15 @@ export function meanAndError(samples: ArrayLike<number>): Estimate {
 // ---------------------------------------------------------------------------------------------------------------
 // Single probe: effective friction from the decay of the mean velocity (Section 3, Figure 2b)
 
+/** The domain of the probe simulation's own settings. */
+export const PROBE_RANGES: Readonly<Record<"pairs" | "v0", ParameterRange>> = Object.freeze({
+  pairs: { min: 2, max: 10_000, integer: true },
+  v0: { min: 1e-6, max: 1e6 },
+});
+
 export interface ProbeDecayOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Antithetic pairs of replicas (each pair shares its noise; initial velocities +v0 and -v0). */
   pairs: number;
   /** Duration of each run (default: 2.5 envelope decay times 2 m / gamma, gamma from the memory-kernel theory). */
@@ -345,6 +356,15 @@ export function simulateProbeDecay(pIn: MixedParams, options: ProbeDecayOptions)
   const expected = probeRelaxation(p, bath);
   const dt = options.dt ?? defaultTimeStep(p, 1 / 5);
   const duration = options.duration ?? (2.5 * 2 * p.m) / expected.friction;
+  checkRange("pairs (antithetic pairs of probes)", options.pairs, PROBE_RANGES.pairs);
+  if (options.v0 !== undefined) checkRange("v0 (initial velocity of the probe)", options.v0, PROBE_RANGES.v0);
+  checkRange("the probe's run time", duration, SIMULATION_SETTING_RANGES.time);
+  checkRange("the probe's time step", dt, SIMULATION_SETTING_RANGES.dt);
+  checkSimulationWork(
+    { time: duration, dt, replicas: 2 * options.pairs, particles: p.Nb + 1, force: options.force },
+    undefined,
+    "reduce --pairs (the time step follows the bath time zeta L^2/(4 pi^2 T_L), the run time the friction)",
+  );
   const steps = Math.max(1, Math.round(duration / dt));
   const every = options.every ?? Math.max(1, Math.round(steps / 2000));
   const samples = Math.floor(steps / every) + 1;
@@ -414,6 +434,8 @@ export function simulateProbeDecay(pIn: MixedParams, options: ProbeDecayOptions)
 // Full system: the current through the chain
 
 export interface ChainCurrentOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Independent replicas (streams). */
   replicas: number;
   /** Production time per replica (after burn-in). */
@@ -439,8 +461,17 @@ export interface ChainCurrentEstimate {
 
 /** Simulates the full system and measures the steady heat current with batch-means error bars. */
 export function simulateChainCurrent(p: MixedParams, options: ChainCurrentOptions): ChainCurrentEstimate {
-  if (!(p.gammaR > 0) || p.N < 2) throw new RangeError("simulateChainCurrent needs a chain (N >= 2) with a Langevin bath (gammaR > 0)");
+  if (!(p.gammaR > 0) || p.N < 2) throw new ModelError("simulateChainCurrent needs a chain (N >= 2) with a Langevin bath (gammaR > 0)");
   const dt = options.dt ?? defaultTimeStep(p);
+  checkRange("--replicas", options.replicas, SIMULATION_SETTING_RANGES.replicas);
+  checkRange("--duration", options.duration, SIMULATION_SETTING_RANGES.time);
+  checkRange("the burn-in", options.burnIn, SIMULATION_SETTING_RANGES.burnIn);
+  checkRange("the time step", dt, SIMULATION_SETTING_RANGES.dt);
+  checkSimulationWork(
+    { time: options.duration + options.burnIn, dt, replicas: options.replicas, particles: p.N + p.Nb, force: options.force },
+    undefined,
+    "reduce --duration or --replicas (the time step follows the bath time zeta L^2/(4 pi^2 T_L) and the chain's fastest mode)",
+  );
   const batches = options.batches ?? 10;
   const burn = Math.round(options.burnIn / dt);
   const perBatch = Math.max(1, Math.round(options.duration / dt / batches));

@@ -34,12 +34,14 @@
  * start. The engine's entropy production rate (Stratonovich, whole system) is reduced the same way.
  * Same seed, same numbers. Browser-safe.
  */
-import { ModelError } from "../../errors.js";
+import { ModelError, SteadyStateError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { CellGrid } from "../../stochastic/cellGrid.js";
 import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
 import { CancelledError } from "../../stochastic/safety.js";
 import { linear, reduceBatches, type Estimate } from "../../stochastic/statistics.js";
+import { checkSimulationWork } from "../cost.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 
 // ---------------------------------------------------------------------------
 // Parameters and model
@@ -102,40 +104,55 @@ export const DEFAULT_DEMIXING: DemixingParams = {
 
 const num = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "undefined" ? "nothing" : JSON.stringify(v));
 
-/** Fills in the defaults and validates; throws ModelError with a message naming the parameter. */
+/**
+ * The domain of the parameters. Temperatures, stiffness and range over 12 decades; N up to 1e5 disks; an area
+ * fraction of at least 0.01 (sparser boxes have more than 1e7 neighbour cells); a neighbour cutoff of 0.1 to 100
+ * ranges; times and steps as for the other particle studies (the work is also limited, see src/studies/cost.ts).
+ */
+export const DEMIXING_RANGES: Readonly<Record<Exclude<keyof DemixingParams, "errorBars">, ParameterRange>> = Object.freeze({
+  N: { min: 2, max: 100_000, integer: true },
+  coldFraction: { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+  phi: { min: 0.01, max: 1, exclusiveMax: true },
+  Thot: { min: 1e-6, max: 1e6 },
+  Tcold: { min: 1e-6, max: 1e6 },
+  stiffness: { min: 1e-6, max: 1e6 },
+  range: { min: 1e-6, max: 1e6 },
+  dt: { min: 1e-9, max: 10 },
+  time: { min: 1e-6, max: 1e9 },
+  burnIn: { min: 0, max: 1e9 },
+  sampleInterval: { min: 1e-9, max: 1e9 },
+  replicas: { min: 1, max: 10_000, integer: true },
+  seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
+  neighbourCutoff: { min: 0.1, max: 100 },
+  batches: { min: 1, max: 10_000, integer: true },
+});
+
+const DEMIXING_LABELS: Record<Exclude<keyof DemixingParams, "errorBars">, string> = {
+  N: "N (number of disks)",
+  coldFraction: "cold fraction",
+  phi: "area fraction",
+  Thot: "T_hot",
+  Tcold: "T_cold",
+  stiffness: "stiffness",
+  range: "range",
+  dt: "dt",
+  time: "time",
+  burnIn: "burn-in",
+  sampleInterval: "sampling interval",
+  replicas: "replicas",
+  seed: "seed",
+  neighbourCutoff: "neighbour cutoff",
+  batches: "batches",
+};
+
+/** Fills in the defaults and validates against DEMIXING_RANGES; throws ModelError naming the parameter and its range. */
 export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParams {
   const p: DemixingParams = { ...DEFAULT_DEMIXING, ...raw };
-  const finite = (what: string, v: number) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new ModelError(`${what} must be a finite number, got ${num(v)}`);
-  };
-  const positive = (what: string, v: number) => {
-    finite(what, v);
-    if (!(v > 0)) throw new ModelError(`${what} must be > 0, got ${num(v)}`);
-  };
-  const integer = (what: string, v: number, min: number) => {
-    if (!Number.isSafeInteger(v) || v < min) throw new ModelError(`${what} must be an integer >= ${min}, got ${num(v)}`);
-  };
-  const open01 = (what: string, v: number) => {
-    finite(what, v);
-    if (!(v > 0 && v < 1)) throw new ModelError(`${what} must lie in (0, 1), got ${num(v)}`);
-  };
-  integer("N (number of disks)", p.N, 2);
-  open01("cold fraction", p.coldFraction);
-  open01("area fraction", p.phi);
-  positive("T_hot", p.Thot);
-  positive("T_cold", p.Tcold);
-  positive("stiffness", p.stiffness);
-  positive("range", p.range);
-  positive("dt", p.dt);
-  positive("time", p.time);
-  finite("burn-in", p.burnIn);
-  if (p.burnIn < 0) throw new ModelError(`burn-in must be >= 0, got ${p.burnIn}`);
-  positive("sampling interval", p.sampleInterval);
+  for (const name of Object.keys(DEMIXING_RANGES) as (keyof typeof DEMIXING_RANGES)[]) {
+    if (name === "batches" && p.batches === undefined) continue;
+    checkRange(DEMIXING_LABELS[name], p[name], DEMIXING_RANGES[name]);
+  }
   if (p.sampleInterval < p.dt) throw new ModelError(`sampling interval ${p.sampleInterval} is shorter than the time step dt = ${p.dt}`);
-  integer("replicas", p.replicas, 1);
-  integer("seed", p.seed, 0);
-  positive("neighbour cutoff", p.neighbourCutoff);
-  if (p.batches !== undefined) integer("batches", p.batches, 1);
   if (p.errorBars !== undefined && p.errorBars !== "replicas" && p.errorBars !== "batches") {
     throw new ModelError(`error bars must come from "replicas" or "batches", got ${num(p.errorBars)}`);
   }
@@ -378,6 +395,8 @@ export interface DemixingOptions {
   onProgress?: (done: number, total: number) => void;
   /** Polled between slices: true stops the run with a CancelledError. */
   shouldStop?: () => boolean;
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
 }
 
 export interface DemixingSeries {
@@ -439,6 +458,10 @@ function measured(e: Estimate, source: "replicas" | "batches", scale = 1, shift 
  */
 export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}): DemixingResult {
   const p = demixingParams(raw);
+  checkSimulationWork(
+    { time: p.time + p.burnIn, dt: p.dt, replicas: p.replicas, particles: p.N, force: options.force },
+    (n) => (n === "time" ? "--time (or --burnIn)" : `--${n}`),
+  );
   const model = demixingModel(p);
   const L = model.box![0];
   const nCold = coldCount(p);
@@ -523,6 +546,12 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
     sumA += op[3 * b] / samplesPerBatch;
     sumB += op[3 * b + 1] / samplesPerBatch;
   }
+  if (!(sumB > 0)) {
+    throw new SteadyStateError(
+      `the demixing order parameters are undefined: no cold disk had a neighbour closer than ${Number(cutoff.toPrecision(4))} in any sample ` +
+        `(area fraction ${p.phi}, neighbour cutoff ${p.neighbourCutoff} ranges): use a larger --phi or --neighbourCutoff`,
+    );
+  }
   const meanB = sumB / rows;
   const f = sumA / sumB;
   const values = new Float64Array(rows * 2);
@@ -538,11 +567,16 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
   ]);
   const engine = reduceBatches(engineRows, K, rowsPerReplica, plan.estimands.filter((e) => e.group === "entropy production"));
 
+  // The time series: psi of a sample is undefined when no cold disk has a neighbour (a sparse gas); such samples are
+  // left out of the mean over replicas, and a time with no defined sample at all is left out of the series.
   const time: number[] = [], psi: number[] = [], psiError: number[] = [], largest: number[] = [], largestError: number[] = [];
+  let undefinedSamples = 0;
   for (let k = 0; k < seriesLength; k++) {
-    time.push(k * sampleSteps * p.dt);
-    const [m1, e1] = meanAndError(seriesPsi, k, seriesLength, R);
+    const [m1, e1, defined] = meanAndError(seriesPsi, k, seriesLength, R);
+    undefinedSamples += R - defined;
+    if (defined === 0) continue;
     const [m2, e2] = meanAndError(seriesCluster, k, seriesLength, R);
+    time.push(k * sampleSteps * p.dt);
     psi.push(m1);
     psiError.push(e1);
     largest.push(m2);
@@ -563,7 +597,12 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
     samplesPerReplica,
     batchesPerReplica: batches,
     steps: total,
-    warnings: [...plan.warnings],
+    warnings: [
+      ...plan.warnings,
+      ...(undefinedSamples > 0
+        ? [`psi is undefined in ${undefinedSamples} of ${R * seriesLength} samples of the time series (no cold disk had a neighbour): they are left out`]
+        : []),
+    ],
   };
 }
 
@@ -576,15 +615,27 @@ function collapseRows(a: Float64Array, K: number, group: number): Float64Array {
   return out;
 }
 
-/** Mean over replicas of sample k, and its standard error across replicas (0 for one replica). */
-function meanAndError(a: Float64Array, k: number, stride: number, R: number): [number, number] {
-  let s = 0;
-  for (let r = 0; r < R; r++) s += a[r * stride + k];
-  const m = s / R;
-  if (R < 2) return [m, 0];
+/**
+ * Mean over replicas of sample k, its standard error across replicas (0 for one), and how many replicas define it
+ * (NaN values, undefined samples, are left out).
+ */
+function meanAndError(a: Float64Array, k: number, stride: number, R: number): [number, number, number] {
+  let s = 0, n = 0;
+  for (let r = 0; r < R; r++) {
+    const v = a[r * stride + k];
+    if (Number.isNaN(v)) continue;
+    s += v;
+    n++;
+  }
+  if (n === 0) return [0, 0, 0];
+  const m = s / n;
+  if (n < 2) return [m, 0, n];
   let v = 0;
-  for (let r = 0; r < R; r++) v += (a[r * stride + k] - m) ** 2;
-  return [m, Math.sqrt(v / (R - 1) / R)];
+  for (let r = 0; r < R; r++) {
+    const x = a[r * stride + k];
+    if (!Number.isNaN(x)) v += (x - m) ** 2;
+  }
+  return [m, Math.sqrt(v / (n - 1) / n), n];
 }
 
 // ---------------------------------------------------------------------------

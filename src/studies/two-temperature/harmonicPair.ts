@@ -10,13 +10,14 @@
  * grid of (x1, x2). Simulated: the same model as a `kind: particles` file through the stochastic engine, with the
  * density and current fields. Browser-safe.
  */
-import { ModelError } from "../../errors.js";
 import { overdampedEntropyProduction } from "../../exact/linearSde.js";
 import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
 import { validateNetwork, type NetworkModel } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { findEstimate, simulateSync, type FieldResult, type SimulationResult } from "../../stochastic/index.js";
+import { checkSimulationCost } from "../cost.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 
 export interface HarmonicPairParams {
   /** Spring stiffness k > 0 between the particles. */
@@ -41,17 +42,21 @@ export const PAIR_PARAM_DESCRIPTIONS: Record<(typeof PAIR_PARAM_NAMES)[number], 
   T2: "temperature of particle 2",
 };
 
-/** Checks the parameters (each finite and > 0); ModelError naming the first bad one. */
+/**
+ * The domain of the pair's parameters: 12 decades each. Beyond them k^2 (T1 - T2)^2 overflows, or the time scales
+ * 1/lambda and 1/(2k + lambda) are too far apart for the Lyapunov equation in double precision.
+ */
+export const PAIR_RANGES: Readonly<Record<keyof HarmonicPairParams, ParameterRange>> = Object.freeze({
+  k: { min: 1e-6, max: 1e6 },
+  lambda: { min: 1e-6, max: 1e6, why: "without a trap (lambda = 0) the pair is not confined and has no steady state" },
+  T1: { min: 1e-6, max: 1e6 },
+  T2: { min: 1e-6, max: 1e6 },
+});
+
+/** Checks the parameters against PAIR_RANGES; ModelError naming the first bad one and its range. */
 export function validatePairParams(raw: Partial<HarmonicPairParams>): HarmonicPairParams {
   const p = { ...DEFAULT_PAIR, ...raw };
-  for (const name of PAIR_PARAM_NAMES) {
-    const v = p[name];
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new ModelError(`${name} (${PAIR_PARAM_DESCRIPTIONS[name]}) must be a finite number, got ${String(v)}`);
-    if (!(v > 0)) {
-      const why = name === "lambda" ? ": without a trap the pair is not confined and has no steady state" : "";
-      throw new ModelError(`${name} (${PAIR_PARAM_DESCRIPTIONS[name]}) must be > 0, got ${v}${why}`);
-    }
-  }
+  for (const name of PAIR_PARAM_NAMES) checkRange(`${name} (${PAIR_PARAM_DESCRIPTIONS[name]})`, p[name], PAIR_RANGES[name]);
   return p;
 }
 
@@ -237,6 +242,8 @@ export function measured(result: SimulationResult, group: string, name: string):
 }
 
 export interface PairSimulationOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Production time per replica (default 400). */
   time?: number;
   dt?: number;
@@ -262,13 +269,16 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
   const bins = options.bins ?? 24;
   // The Stratonovich flux estimators carry a bias ~ -0.36 (rate) dt: keep (k + lambda + k) dt small.
   const dt = options.dt ?? Math.min(0.002, 0.005 / (2 * p.k + p.lambda));
+  const time = options.time ?? 400;
+  const replicas = options.replicas ?? 8;
+  checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
   const result = simulateSync({
     model: pairParticles(p),
     options: {
       dt,
-      time: options.time ?? 400,
+      time,
       seed: options.seed ?? 1,
-      replicas: options.replicas ?? 8,
+      replicas,
       fields: [{ coordinates: ["x:0", "x:1"], bins: [bins, bins], range: pairGridRange(e) }],
     },
   });

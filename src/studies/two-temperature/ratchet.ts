@@ -9,6 +9,8 @@
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { simulateSync } from "../../stochastic/index.js";
+import { checkSimulationCost } from "../cost.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 import { measured, type Measured } from "./harmonicPair.js";
 
 export interface RatchetParams {
@@ -45,13 +47,36 @@ export const RATCHET_DESCRIPTIONS: Record<keyof RatchetParams, string> = {
   box: "ring length (a multiple of the period)",
 };
 
-export function ratchetModel(raw: Partial<RatchetParams>): ParticlesModel {
+/**
+ * The domain of the parameters: 12 decades for each positive one, the asymmetry strictly between 0 and 1, and a
+ * ring of at most 100 periods and 1000 ranges (longer rings made the engine slow down and, at 1e4 periods, run out
+ * of memory). Beyond them the forces or the time step over- or underflow.
+ */
+export const RATCHET_RANGES: Readonly<Record<keyof RatchetParams, ParameterRange>> = Object.freeze({
+  Thot: { min: 1e-6, max: 1e6 },
+  Tcold: { min: 1e-6, max: 1e6 },
+  stiffness: { min: 1e-6, max: 1e6 },
+  range: { min: 1e-6, max: 1e6 },
+  amplitude: { min: 1e-6, max: 1e6 },
+  period: { min: 1e-6, max: 1e6 },
+  asymmetry: { min: 1e-6, max: 1 - 1e-6 },
+  box: { min: 1e-6, max: 1e6 },
+});
+
+/** Checks the parameters against RATCHET_RANGES (and the ring against the period and the range); ModelError. */
+export function validateRatchetParams(raw: Partial<RatchetParams>): RatchetParams {
   const p = { ...DEFAULT_RATCHET, ...raw };
-  for (const [name, v] of Object.entries(p)) {
-    if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
-      throw new ModelError(`ratchet parameter ${name} (${RATCHET_DESCRIPTIONS[name as keyof RatchetParams]}) must be a finite number > 0, got ${String(v)}`);
-    }
+  for (const name of Object.keys(RATCHET_RANGES) as (keyof RatchetParams)[]) {
+    checkRange(`ratchet parameter ${name} (${RATCHET_DESCRIPTIONS[name]})`, p[name], RATCHET_RANGES[name]);
   }
+  if (p.box > 100 * p.period || p.box > 1000 * p.range) {
+    throw new ModelError(`the ring (box ${p.box}) must be at most 100 periods and 1000 ranges long (period ${p.period}, range ${p.range})`);
+  }
+  return p;
+}
+
+export function ratchetModel(raw: Partial<RatchetParams>): ParticlesModel {
+  const p = validateRatchetParams(raw);
   return validateParticles({
     kind: "particles",
     name: "Seed 004: two-temperature ratchet",
@@ -69,6 +94,8 @@ export function ratchetModel(raw: Partial<RatchetParams>): ParticlesModel {
 }
 
 export interface RatchetOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   time?: number;
   dt?: number;
   replicas?: number;
@@ -94,12 +121,15 @@ export function ratchetTimeStep(p: RatchetParams): number {
 
 /** Simulates the ratchet (Heun) and returns the drift velocities with error bars. */
 export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOptions = {}): RatchetCurrent {
-  const parameters = { ...DEFAULT_RATCHET, ...raw };
+  const parameters = validateRatchetParams(raw);
   const model = ratchetModel(parameters);
   const dt = options.dt ?? ratchetTimeStep(parameters);
+  const time = options.time ?? 2000;
+  const replicas = options.replicas ?? 8;
+  checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
   const r = simulateSync({
     model,
-    options: { dt, time: options.time ?? 2000, seed: options.seed ?? 1, replicas: options.replicas ?? 8, covariance: false, pairHeat: "exact" },
+    options: { dt, time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" },
   });
   const m = (group: string, name: string) => measured(r, group, name);
   const hot = m("drift velocity", "hot x"), cold = m("drift velocity", "cold x");

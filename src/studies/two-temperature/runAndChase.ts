@@ -18,6 +18,8 @@
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { simulateSync, type SimulationResult } from "../../stochastic/index.js";
+import { checkSimulationCost } from "../cost.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 import { measured, type Measured } from "./harmonicPair.js";
 
 export interface RunAndChaseParams {
@@ -47,19 +49,38 @@ export const RUN_AND_CHASE_DESCRIPTIONS: Record<keyof RunAndChaseParams, string>
   box: "side of the periodic box (>= 2 ranges)",
 };
 
-/** Checks the parameters; ModelError naming the first bad one. */
+/**
+ * The domain of the parameters: 12 decades for each positive one, a box of at most 1000 ranges (the pair would
+ * rarely meet, and the engine's cell grid has (box/range)^d cells) and a stiffness of at most 1e6 mean temperatures
+ * (the quadrature's estimated error is 3e-3 there; a harder core has a contact layer it cannot resolve). Beyond them (T1 - T2)^2 / (T1 T2 (T1 + T2)) over- or underflows, or the radial
+ * quadrature cannot resolve a repulsion much stiffer than the temperature.
+ */
+export const RUN_AND_CHASE_RANGES: Readonly<Record<Exclude<keyof RunAndChaseParams, "dimension">, ParameterRange>> = Object.freeze({
+  Thot: { min: 1e-6, max: 1e6 },
+  Tcold: { min: 1e-6, max: 1e6 },
+  stiffness: { min: 1e-6, max: 1e6 },
+  range: { min: 1e-6, max: 1e6 },
+  box: { min: 1e-6, max: 1e6 },
+});
+
+/** Checks the parameters against RUN_AND_CHASE_RANGES; ModelError naming the first bad one and its range. */
 export function validateRunAndChaseParams(raw: Partial<RunAndChaseParams>): RunAndChaseParams {
   const p = { ...DEFAULT_RUN_AND_CHASE, ...raw };
   if (p.dimension !== 1 && p.dimension !== 2 && p.dimension !== 3) {
     throw new ModelError(`dimension (${RUN_AND_CHASE_DESCRIPTIONS.dimension}) must be 1, 2 or 3, got ${String(p.dimension)}`);
   }
   for (const name of ["Thot", "Tcold", "stiffness", "range", "box"] as const) {
-    const v = p[name];
-    if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) {
-      throw new ModelError(`${name} (${RUN_AND_CHASE_DESCRIPTIONS[name]}) must be a finite number > 0, got ${String(v)}`);
-    }
+    checkRange(`${name} (${RUN_AND_CHASE_DESCRIPTIONS[name]})`, p[name], RUN_AND_CHASE_RANGES[name]);
   }
   if (p.box < 2 * p.range) throw new ModelError(`box ${p.box} must be at least twice the range ${p.range} (minimum image)`);
+  if (p.box > 1000 * p.range) throw new ModelError(`box ${p.box} must be at most 1000 ranges (${1000 * p.range}): the pair would rarely meet`);
+  const Tm = (p.Thot + p.Tcold) / 2;
+  if (p.stiffness > 1e6 * Tm) {
+    throw new ModelError(
+      `stiffness ${p.stiffness} must be at most 1e6 times the mean temperature (Thot + Tcold)/2 = ${Tm}: a stiffer repulsion is a hard core ` +
+        "whose contact layer (width range sqrt(2 Tm / k)) the radial quadrature cannot resolve",
+    );
+  }
   return p;
 }
 
@@ -165,6 +186,8 @@ export function chaseVelocityProfile(raw: Partial<RunAndChaseParams>, r: number)
 }
 
 export interface RunAndChaseOptions {
+  /** Run even above the work limit of src/studies/cost.ts. */
+  force?: boolean;
   /** Production time per replica (default 2000). */
   time?: number;
   /** Time step (default min(0.001, 0.02 range^2 / stiffness): rate 2k/range^2 times dt <= 0.04). */
@@ -196,13 +219,17 @@ export function runAndChaseTimeStep(p: RunAndChaseParams): number {
 /** Simulates the pair with the stochastic engine (Heun) and returns the run-and-chase observables. */
 export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions = {}): RunAndChaseSimulation {
   const p = validateRunAndChaseParams(raw);
+  const dt = options.dt ?? runAndChaseTimeStep(p);
+  const time = options.time ?? 2000;
+  const replicas = options.replicas ?? 4;
+  checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
   const result = simulateSync({
     model: runAndChaseModel(p),
     options: {
-      dt: options.dt ?? runAndChaseTimeStep(p),
-      time: options.time ?? 2000,
+      dt,
+      time,
       seed: options.seed ?? 1,
-      replicas: options.replicas ?? 4,
+      replicas,
       covariance: false,
       pairHeat: "exact",
     },

@@ -156,6 +156,7 @@ export function lorentzianFactor(k: number, k0: number): number {
 /** eq. 44: sigma11 for q -> infinity. */
 export function sigma11HighQ(p: Omit<DimensionlessParameters, "q">): number {
   const { k, k0, T1, T2 } = p;
+  if (k0 === 0) return T1 / k; // uncoupled: equilibrium at T1 (also at k = 1, where the ratio below is 0/0)
   const num = (1 - k) ** 2 * (1 + k0) * T1 + ((3 - k) * T1 + (1 + k) * T2) * k0 * k0 + 2 * k0 ** 3 * (T1 + T2);
   return num / (lorentzianFactor(k, k0) * stiffnessDeterminant(p));
 }
@@ -168,6 +169,8 @@ export function sigma11HighQEquilibrium(p: Omit<DimensionlessParameters, "q" | "
 /** eq. 47: the nonequilibrium term (1 + k + 2 k0) k0^2 (T2 - T1) / (((1 - k)^2 + 4 k0^2)(k + (1 + k) k0)). */
 export function sigma11HighQNonequilibrium(p: Omit<DimensionlessParameters, "q">): number {
   const { k, k0, T1, T2 } = p;
+  // Uncoupled oscillators (k0 = 0) stay at their own temperatures, also at k = 1 where the factor below is 0/0.
+  if (k0 === 0) return 0;
   return ((1 + k + 2 * k0) * k0 * k0 * (T2 - T1)) / (lorentzianFactor(k, k0) * stiffnessDeterminant(p));
 }
 

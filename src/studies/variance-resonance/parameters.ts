@@ -11,6 +11,7 @@
  *   A = [[0,0,-1,0],[0,0,0,-1],[k+k0,-k0,1/q,0],[-k0,1+k0,0,1/q]],  B B^T = diag(0, 0, 2 T1/q, 2 T2/q).
  */
 import { ModelError } from "../../errors.js";
+import { checkRange, type ParameterRange } from "../ranges.js";
 
 /** The five dimensionless parameters of Section 3 (temperatures in units of T0 = k2 L^2 / kB). */
 export interface DimensionlessParameters {
@@ -100,16 +101,37 @@ function requireNumber(what: string, v: unknown, rule: "positive" | "nonnegative
 }
 
 /**
- * Validates the dimensionless parameters (k >= 0, k0 >= 0, q > 0, T1, T2 >= 0, and oscillator 1 confined:
- * k > 0 or k0 > 0), throwing a ModelError that names the parameter. Returns a plain copy.
+ * The domain of the dimensionless parameters. Inside it the exact engine (the 4x4 Lyapunov equation) agrees with the
+ * closed forms to 1e-6 or better; outside it the time scales 1/q and 1/sqrt(k), 1/sqrt(k0) are too far apart for
+ * double precision (the Lyapunov equation becomes singular to working precision, or, for q < 1e-3, wrong without a
+ * large residual), or the variances overflow (T > 1e100). A temperature may be exactly 0: a noiseless damper (cold
+ * damping), where the covariance is defined but the entropy production is infinite.
+ */
+export const DIMENSIONLESS_RANGES: Readonly<Record<ParameterName, ParameterRange>> = Object.freeze({
+  k: { min: 0, max: 1e6 },
+  k0: { min: 0, max: 1e6 },
+  q: { min: 1e-3, max: 1e12 },
+  T1: { min: 1e-100, max: 1e100, zero: true },
+  T2: { min: 1e-100, max: 1e100, zero: true },
+});
+
+const DIMENSIONLESS_LABELS: Record<ParameterName, string> = {
+  k: "k = k1/k2",
+  k0: "k0 = K/k2 (the coupling)",
+  q: "q = Q2 (the quality factor)",
+  T1: "T1",
+  T2: "T2",
+};
+
+/**
+ * Validates the dimensionless parameters against DIMENSIONLESS_RANGES (k, k0 in [0, 1e6], q in [1e-3, 1e12], T1, T2
+ * zero or in [1e-100, 1e100]) and oscillator 1 confined (k > 0 or k0 > 0), throwing a ModelError that names the
+ * parameter and its range. Returns a plain copy.
  */
 export function validateDimensionless(p: DimensionlessParameters, context = ""): DimensionlessParameters {
   const at = context ? ` (${context})` : "";
-  const k = requireNumber("k = k1/k2", p.k, "nonnegative", at);
-  const k0 = requireNumber("k0 = K/k2 (the coupling)", p.k0, "nonnegative", at);
-  const q = requireNumber("q = Q2 (the quality factor)", p.q, "positive", at);
-  const T1 = requireNumber("T1", p.T1, "nonnegative", at);
-  const T2 = requireNumber("T2", p.T2, "nonnegative", at);
+  const get = (name: ParameterName) => checkRange(DIMENSIONLESS_LABELS[name], p[name], DIMENSIONLESS_RANGES[name], at);
+  const k = get("k"), k0 = get("k0"), q = get("q"), T1 = get("T1"), T2 = get("T2");
   if (k === 0 && k0 === 0) {
     throw new ModelError(`k = 0 and k0 = 0: oscillator 1 is neither pinned nor coupled, so it diffuses and has no steady state${at}`);
   }
@@ -157,17 +179,37 @@ export function mechanicalScales(p: Pick<MechanicalParameters, "m" | "k2" | "L" 
 }
 
 /** Mechanical -> dimensionless (Section 3, eqs. 10-20), with the scales that convert back. */
-export function mechanicalToDimensionless(input: MechanicalParameters): { parameters: DimensionlessParameters; scales: Scales } {
+export function mechanicalToDimensionless(
+  input: MechanicalParameters,
+  from: "mechanical" | "electrical" = "mechanical",
+): { parameters: DimensionlessParameters; scales: Scales } {
   const p = validateMechanical(input);
   const scales = mechanicalScales(p);
-  const parameters = validateDimensionless({
+  for (const [name, value, formula] of [
+    ["time unit", scales.time, "tau = sqrt(m/k2)"],
+    ["energy unit", scales.energy, "k2 L^2"],
+    ["temperature unit", scales.temperature, "T0 = k2 L^2/kB"],
+    ["power unit", scales.power, "k2 L^2/tau"],
+  ] as const) {
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw new ModelError(`the ${name} ${formula} = ${value} is not a positive finite number: rescale the parameters (choose other units)`);
+    }
+  }
+  const parameters = {
     k: p.k1 / p.k2,
     k0: p.K / p.k2,
     q: Math.sqrt(p.k2 * p.m) / p.gamma,
     T1: p.T1 / scales.temperature,
     T2: p.T2 / scales.temperature,
-  });
-  return { parameters, scales };
+  };
+  const formula: Record<ParameterName, string> =
+    from === "mechanical"
+      ? { k: "k1/k2", k0: "K/k2", q: "sqrt(k2 m)/gamma", T1: "T1/T0, T0 = k2 L^2/kB", T2: "T2/T0, T0 = k2 L^2/kB" }
+      : { k: "C2/C1", k0: "C2/C", q: "sqrt(inductance/C2)/resistance", T1: "T1/T0, T0 = chargeScale^2/(C2 kB)", T2: "T2/T0, T0 = chargeScale^2/(C2 kB)" };
+  for (const name of PARAMETER_NAMES) {
+    checkRange(`the dimensionless ${name} = ${formula[name]}`, parameters[name], DIMENSIONLESS_RANGES[name], ` (from the ${from} parameters)`);
+  }
+  return { parameters: validateDimensionless(parameters), scales };
 }
 
 /**
@@ -202,7 +244,7 @@ export function circuitToMechanical(input: CircuitParameters): MechanicalParamet
 
 /** Circuit -> dimensionless, with the scales (length = charge unit, time = sqrt(L C2)). */
 export function circuitToDimensionless(input: CircuitParameters): { parameters: DimensionlessParameters; scales: Scales } {
-  return mechanicalToDimensionless(circuitToMechanical(input));
+  return mechanicalToDimensionless(circuitToMechanical(input), "electrical");
 }
 
 /** Dimensionless -> circuit, given the inductance, C2 (the units hidden by the dimensionless form) and the charge unit. */

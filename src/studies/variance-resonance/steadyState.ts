@@ -5,7 +5,7 @@
  * closed forms for comparison. All quantities are dimensionless (units: length L, time tau = sqrt(m/k2),
  * temperature T0 = k2 L^2 / kB, energy flux k2 L^2 / tau); `physicalSteadyState` converts them.
  */
-import { SteadyStateError } from "../../errors.js";
+import { ModelError, SteadyStateError } from "../../errors.js";
 import { tinyLyapunovInto } from "../../linalg/lyapunov.js";
 import {
   closedFormCovariance,
@@ -26,6 +26,9 @@ import {
   type Scales,
 } from "./parameters.js";
 
+/** Largest relative difference between the exact engine and the closed forms that passes without a warning. */
+export const CLOSED_FORM_AGREEMENT = 1e-6;
+
 /** Stationary covariance by the Lyapunov equation, with the solve's relative residual. */
 export interface LyapunovCovariance {
   covariance: Covariance;
@@ -45,7 +48,8 @@ export function lyapunovCovarianceInto(p: DimensionlessParameters, out: Float64A
     return tinyLyapunovInto(4, a, d, out);
   } catch (err) {
     throw new SteadyStateError(
-      `no unique steady state for k = ${p.k}, k0 = ${p.k0}, q = ${p.q}: ${(err as Error).message}`,
+      `the exact engine cannot solve the Lyapunov equation at k = ${p.k}, k0 = ${p.k0}, q = ${p.q} to working precision ` +
+        `(the time scales 1/q and 1/sqrt(k), 1/sqrt(k0) are too far apart for double precision): ${(err as Error).message}`,
     );
   }
 }
@@ -76,10 +80,29 @@ export function energyFluxes(p: DimensionlessParameters, c: Covariance): EnergyF
   };
 }
 
-/** Entropy production rate (units kB / tau): -(phi_1 / T1 + phi_2 / T2) >= 0 (0 when a temperature is 0). */
+/**
+ * Entropy production rate (units kB / tau): -(phi_1 / T1 + phi_2 / T2) >= 0. In the steady state phi_1 = -phi_2 =
+ * the spring flux from 1 to 2, so it equals phi_{1->2} (1/T2 - 1/T1), computed that way (no cancellation between two
+ * nearly opposite bath terms, so no round-off below zero). At T_i = 0 it is infinite when heat flows into that bath
+ * (a noiseless damper that absorbs heat), and 0 when no heat flows (k0 = 0 or T1 = T2 = 0): then `value` is
+ * undefined and `undefinedReason` says why.
+ */
+export function entropyProductionRate(p: DimensionlessParameters, f: EnergyFluxes): { value?: number; undefinedReason?: string } {
+  const flux = f.spring1to2;
+  if (p.T1 > 0 && p.T2 > 0) return { value: flux * (1 / p.T2 - 1 / p.T1) };
+  if (p.k0 === 0 || p.T1 === p.T2) return { value: 0 };
+  const cold = p.T1 === 0 ? 1 : 2;
+  return {
+    undefinedReason:
+      `infinite: bath ${cold} is at T${cold} = 0 and receives heat (a noiseless damper), so -phi${cold}/T${cold} diverges`,
+  };
+}
+
+/** Entropy production rate (units kB / tau); throws SteadyStateError where it is infinite (a bath at T = 0 receiving heat). */
 export function entropyProduction(p: DimensionlessParameters, f: EnergyFluxes): number {
-  if (!(p.T1 > 0 && p.T2 > 0)) return NaN;
-  return -(f.bathToOscillator1 / p.T1 + f.bathToOscillator2 / p.T2);
+  const r = entropyProductionRate(p, f);
+  if (r.value === undefined) throw new SteadyStateError(`the entropy production is ${r.undefinedReason}`);
+  return r.value;
 }
 
 /**
@@ -174,7 +197,12 @@ export interface SteadyState {
   /** References: sigma11 and sigma22 if the whole system were at T1, at T2, at the mean temperature. */
   equilibrium: { sigma11AtT1: number; sigma22AtT2: number; sigma11AtMean: number; sigma22AtMean: number };
   fluxes: EnergyFluxes;
-  entropyProduction: number;
+  /** Entropy production rate (kB / tau); undefined where it is infinite (T1 or T2 = 0 with heat flowing). */
+  entropyProduction?: number;
+  /** Quantities that are not defined at these parameters, with the reason (e.g. entropyProduction at T1 = 0). */
+  undefinedQuantities: Record<string, string>;
+  /** Things the user should know: the exact engine and the closed forms disagree (ill-conditioned), ... */
+  warnings: string[];
   /** Detailed balance indicators (eq. 40): both vanish iff detailed balance holds. */
   detailedBalance: { sigma23: number; sigma34: number; residualNorm: number };
   apparentTemperature: ApparentTemperatures;
@@ -190,13 +218,22 @@ export function steadyState(parameters: DimensionlessParameters): SteadyState {
   let norm = 0;
   for (const v of db) norm += v * v;
   const Tm = (p.T1 + p.T2) / 2;
+  const closedFormDeviation = covarianceDeviation(closedForm, covariance);
+  const sigma = entropyProductionRate(p, fluxes);
+  const warnings: string[] = [];
+  if (!(closedFormDeviation <= CLOSED_FORM_AGREEMENT)) {
+    warnings.push(
+      `the exact engine and the closed forms differ by ${Number(closedFormDeviation.toPrecision(2))} (relative) at k = ${p.k}, k0 = ${p.k0}, q = ${p.q}: ` +
+        "the time scales 1/q and 1/sqrt(k), 1/sqrt(k0) are far apart and the equations are ill-conditioned; trust the digits only to that level",
+    );
+  }
   return {
     parameters: p,
     covariance,
     matrix,
     residual,
     closedForm,
-    closedFormDeviation: covarianceDeviation(closedForm, covariance),
+    closedFormDeviation,
     equilibrium: {
       sigma11AtT1: sigma11Equilibrium(p, p.T1),
       sigma22AtT2: sigma22Equilibrium(p, p.T2),
@@ -204,7 +241,9 @@ export function steadyState(parameters: DimensionlessParameters): SteadyState {
       sigma22AtMean: sigma22Equilibrium(p, Tm),
     },
     fluxes,
-    entropyProduction: entropyProduction(p, fluxes),
+    ...(sigma.value !== undefined ? { entropyProduction: sigma.value } : {}),
+    undefinedQuantities: sigma.undefinedReason !== undefined ? { entropyProduction: sigma.undefinedReason } : {},
+    warnings,
     detailedBalance: { sigma23: covariance.sigma23, sigma34: covariance.sigma34, residualNorm: Math.sqrt(norm) },
     apparentTemperature: apparentTemperatures(p, covariance),
   };
@@ -226,8 +265,8 @@ export interface PhysicalMoments {
   bathToOscillator1: number;
   bathToOscillator2: number;
   spring1to2: number;
-  /** Entropy production rate, in units of kB per unit time. */
-  entropyProduction: number;
+  /** Entropy production rate, in units of kB per unit time (undefined where it is infinite, see SteadyState). */
+  entropyProduction?: number;
 }
 
 /** Converts a dimensionless steady state to physical units with the given scales. */
@@ -235,7 +274,7 @@ export function toPhysicalMoments(s: SteadyState, scales: Scales): PhysicalMomen
   const L2 = scales.length * scales.length;
   const t = scales.time;
   const c = s.covariance;
-  return {
+  const out: PhysicalMoments = {
     x1x1: L2 * c.sigma11,
     x1x2: L2 * c.sigma12,
     x2x2: L2 * c.sigma22,
@@ -246,8 +285,16 @@ export function toPhysicalMoments(s: SteadyState, scales: Scales): PhysicalMomen
     bathToOscillator1: scales.power * s.fluxes.bathToOscillator1,
     bathToOscillator2: scales.power * s.fluxes.bathToOscillator2,
     spring1to2: scales.power * s.fluxes.spring1to2,
-    entropyProduction: (scales.boltzmann * s.entropyProduction) / t,
+    ...(s.entropyProduction !== undefined ? { entropyProduction: (scales.boltzmann * s.entropyProduction) / t } : {}),
   };
+  for (const [name, value] of Object.entries(out)) {
+    if (!Number.isFinite(value)) {
+      throw new ModelError(
+        `the physical ${name} overflows (the dimensionless value times the units L = ${scales.length}, tau = ${scales.time}): rescale the parameters (choose other units)`,
+      );
+    }
+  }
+  return out;
 }
 
 /** The steady state of a mechanical system, in dimensionless and physical units. */

@@ -5,16 +5,24 @@
  * resonance near k = 1 (uniform plus arctan-spaced points, so a Lorentzian of any width gets enough points).
  */
 import { ModelError } from "../../errors.js";
+import { inRange } from "../ranges.js";
 import { closedFormInto, COVARIANCE_COLUMNS, resonanceHalfWidth, type CovarianceColumns } from "./closedForms.js";
 import {
+  DIMENSIONLESS_RANGES,
   PARAMETER_NAMES,
   validateDimensionless,
   type DimensionlessParameters,
   type ParameterName,
 } from "./parameters.js";
-import { lyapunovCovarianceInto } from "./steadyState.js";
+import { lyapunovCovarianceInto, relativeDeviation } from "./steadyState.js";
 
 export type SweepMethod = "lyapunov" | "closed-form";
+
+/**
+ * Most points in one sweep. A sweep keeps nine numbers per point (the value, seven covariance columns and the
+ * residual: 72 bytes), so the largest uses 360 MB; a CSV of it is about 800 MB.
+ */
+export const MAX_SWEEP_POINTS = 5_000_000;
 
 /** One covariance column per element, over the swept values. */
 export interface Sweep extends CovarianceColumns {
@@ -27,6 +35,14 @@ export interface Sweep extends CovarianceColumns {
   /** Relative residual of each Lyapunov solve (zeros for the closed form). */
   residual: Float64Array;
   maxResidual: number;
+  /** Lyapunov method: largest relative difference of any element from the closed forms, over all points. */
+  closedFormDeviation?: number;
+}
+
+export interface SweepOptions {
+  method?: SweepMethod;
+  /** Called every few thousand points with (points done, total). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 function allocateColumns(n: number): CovarianceColumns {
@@ -41,11 +57,14 @@ function validateSweep(base: DimensionlessParameters, parameter: ParameterName, 
     throw new ModelError(`cannot sweep '${String(parameter)}': choose one of ${PARAMETER_NAMES.join(", ")}`);
   }
   if (values.length === 0) throw new ModelError(`the sweep over ${parameter} has no values`);
-  const positive = parameter === "q";
+  if (values.length > MAX_SWEEP_POINTS) {
+    throw new ModelError(`a sweep has at most ${MAX_SWEEP_POINTS} points, got ${values.length} (sweep in pieces)`);
+  }
+  const range = DIMENSIONLESS_RANGES[parameter];
   let lo = Infinity, hi = -Infinity, loIndex = 0, hiIndex = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isFinite(v) || (positive ? !(v > 0) : !(v >= 0))) {
+    if (!inRange(v, range)) {
       // Let the parameter validator phrase the message.
       validateDimensionless({ ...base, [parameter]: v }, `${parameter} value #${i + 1} of the sweep`);
     }
@@ -56,72 +75,102 @@ function validateSweep(base: DimensionlessParameters, parameter: ParameterName, 
   validateDimensionless({ ...base, [parameter]: values[hiIndex] }, `${parameter} value #${hiIndex + 1} of the sweep`);
 }
 
+/** Natural scale of element `key` of the covariance in column set `c` at row i (see `elementScale`). */
+function scaleAt(c: CovarianceColumns, key: (typeof COVARIANCE_COLUMNS)[number], i: number): number {
+  switch (key) {
+    case "sigma12": return Math.sqrt(Math.abs(c.sigma11[i] * c.sigma22[i]));
+    case "sigma34": return Math.sqrt(Math.abs(c.sigma33[i] * c.sigma44[i]));
+    case "sigma23": return Math.sqrt(Math.abs(c.sigma22[i] * c.sigma33[i]));
+    default: return Math.abs(c[key][i]);
+  }
+}
+
+/**
+ * The stationary covariance at n points, the parameters of point i written into `p` by `setPoint(i, p)` (validated
+ * there or before). Exact engine by default (allocation-free Lyapunov kernel per point, each compared with the closed
+ * forms on the fly), or the closed forms.
+ */
+function solveColumns(
+  n: number,
+  p: DimensionlessParameters,
+  setPoint: (i: number, p: DimensionlessParameters) => void,
+  options: SweepOptions,
+): CovarianceColumns & { residual: Float64Array; maxResidual: number; closedFormDeviation?: number } {
+  const method = options.method ?? "lyapunov";
+  const cols = allocateColumns(n);
+  const residual = new Float64Array(n);
+  const every = 65536;
+  let maxResidual = 0;
+  if (method === "closed-form") {
+    for (let i = 0; i < n; i++) {
+      setPoint(i, p);
+      closedFormInto(p, cols, i);
+      if (options.onProgress && (i + 1) % every === 0) options.onProgress(i + 1, n);
+    }
+    return { ...cols, residual, maxResidual };
+  }
+  const a = new Float64Array(16), d = new Float64Array(16), x = new Float64Array(16);
+  const cf = allocateColumns(1);
+  const { sigma11, sigma12, sigma22, sigma33, sigma34, sigma44, sigma23 } = cols;
+  let deviation = 0;
+  for (let i = 0; i < n; i++) {
+    setPoint(i, p);
+    const r = lyapunovCovarianceInto(p, x, a, d);
+    sigma11[i] = x[0];
+    sigma12[i] = x[1];
+    sigma22[i] = x[5];
+    sigma33[i] = x[10];
+    sigma34[i] = x[11];
+    sigma44[i] = x[15];
+    sigma23[i] = x[6];
+    residual[i] = r;
+    if (r > maxResidual || Number.isNaN(r)) maxResidual = r;
+    closedFormInto(p, cf, 0);
+    for (const key of COVARIANCE_COLUMNS) {
+      const dev = relativeDeviation(cols[key][i], cf[key][0], scaleAt(cf, key, 0));
+      if (!(dev <= deviation)) deviation = dev;
+    }
+    if (options.onProgress && (i + 1) % every === 0) options.onProgress(i + 1, n);
+  }
+  return { ...cols, residual, maxResidual, closedFormDeviation: deviation };
+}
+
 /**
  * Stationary covariance for each value of one parameter, the others fixed. The default method is the exact engine
- * (Lyapunov equation per point, allocation-free); "closed-form" evaluates the closed forms instead.
+ * (Lyapunov equation per point, allocation-free, compared with the closed forms: `closedFormDeviation`);
+ * "closed-form" evaluates the closed forms instead. At most MAX_SWEEP_POINTS values.
  */
 export function sweep(
   base: DimensionlessParameters,
   parameter: ParameterName,
   values: ArrayLike<number>,
-  options: { method?: SweepMethod } = {},
+  options: SweepOptions = {},
 ): Sweep {
   const method = options.method ?? "lyapunov";
+  if (method !== "lyapunov" && method !== "closed-form") throw new ModelError(`unknown sweep method '${String(method)}' (lyapunov or closed-form)`);
+  if (values.length > MAX_SWEEP_POINTS) {
+    throw new ModelError(`a sweep has at most ${MAX_SWEEP_POINTS} points, got ${values.length} (sweep in pieces)`);
+  }
   const fixed = validateDimensionless({ ...base, [parameter]: values.length > 0 ? values[0] : base[parameter] });
   validateSweep(fixed, parameter, values);
-  const n = values.length;
-  const cols = allocateColumns(n);
-  const residual = new Float64Array(n);
-  const p: DimensionlessParameters = { ...fixed };
-  let maxResidual = 0;
-  if (method === "closed-form") {
-    for (let i = 0; i < n; i++) {
-      p[parameter] = values[i];
-      closedFormInto(p, cols, i);
-    }
-  } else {
-    const a = new Float64Array(16), d = new Float64Array(16), x = new Float64Array(16);
-    const { sigma11, sigma12, sigma22, sigma33, sigma34, sigma44, sigma23 } = cols;
-    for (let i = 0; i < n; i++) {
-      p[parameter] = values[i];
-      const r = lyapunovCovarianceInto(p, x, a, d);
-      sigma11[i] = x[0];
-      sigma12[i] = x[1];
-      sigma22[i] = x[5];
-      sigma33[i] = x[10];
-      sigma34[i] = x[11];
-      sigma44[i] = x[15];
-      sigma23[i] = x[6];
-      residual[i] = r;
-      if (r > maxResidual || Number.isNaN(r)) maxResidual = r;
-    }
-  }
-  return { parameter, values: Float64Array.from(values), base: fixed, method, residual, maxResidual, ...cols };
+  const solved = solveColumns(values.length, { ...fixed }, (i, p) => { p[parameter] = values[i]; }, { ...options, method });
+  return { parameter, values: Float64Array.from(values), base: fixed, method, ...solved };
 }
 
 /**
- * Stationary covariance at arbitrary (validated) parameter points, e.g. a sweep of a mechanical or electrical
- * parameter that moves several dimensionless ones at once. Exact engine, one buffer for all points.
+ * Stationary covariance at arbitrary parameter points, e.g. a sweep of a mechanical or electrical parameter that
+ * moves several dimensionless ones at once: `pointAt(i)` gives point i (validated here, naming it). Exact engine,
+ * one buffer for all points, compared with the closed forms on the fly. Accepts an array of points as well.
  */
-export function solvePoints(points: readonly DimensionlessParameters[]): CovarianceColumns & { residual: Float64Array; maxResidual: number } {
-  const n = points.length;
-  const cols = allocateColumns(n);
-  const residual = new Float64Array(n);
-  const a = new Float64Array(16), d = new Float64Array(16), x = new Float64Array(16);
-  let maxResidual = 0;
-  for (let i = 0; i < n; i++) {
-    const r = lyapunovCovarianceInto(validateDimensionless(points[i], `point #${i + 1}`), x, a, d);
-    cols.sigma11[i] = x[0];
-    cols.sigma12[i] = x[1];
-    cols.sigma22[i] = x[5];
-    cols.sigma33[i] = x[10];
-    cols.sigma34[i] = x[11];
-    cols.sigma44[i] = x[15];
-    cols.sigma23[i] = x[6];
-    residual[i] = r;
-    if (r > maxResidual || Number.isNaN(r)) maxResidual = r;
-  }
-  return { ...cols, residual, maxResidual };
+export function solvePoints(
+  points: readonly DimensionlessParameters[] | { count: number; pointAt: (i: number) => DimensionlessParameters },
+  options: SweepOptions = {},
+): CovarianceColumns & { residual: Float64Array; maxResidual: number; closedFormDeviation?: number } {
+  const count = "count" in points ? points.count : points.length;
+  const at = "count" in points ? points.pointAt : (i: number) => points[i];
+  if (count > MAX_SWEEP_POINTS) throw new ModelError(`a sweep has at most ${MAX_SWEEP_POINTS} points, got ${count} (sweep in pieces)`);
+  const p: DimensionlessParameters = { k: 1, k0: 0, q: 1, T1: 0, T2: 0 };
+  return solveColumns(count, p, (i, out) => Object.assign(out, validateDimensionless(at(i), `point #${i + 1}`)), { method: "lyapunov", ...options });
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -158,7 +207,9 @@ export function parseRange(text: string, what: string): RangeSpec | number {
   if (!Number.isInteger(count) || count < 2) {
     throw new ModelError(`${what}: a range needs an integer count >= 2, got '${parts[2]}' in '${text}'`);
   }
-  if (count > 1e8) throw new ModelError(`${what}: count ${count} is too large (at most 1e8 points)`);
+  if (count > MAX_SWEEP_POINTS) {
+    throw new ModelError(`${what}: a range has at most ${MAX_SWEEP_POINTS} points, got ${count} in '${text}' (sweep in pieces)`);
+  }
   if (start === stop) throw new ModelError(`${what}: the range '${text}' starts and stops at the same value`);
   let spacing: "linear" | "log" = "linear";
   if (parts.length === 4) {

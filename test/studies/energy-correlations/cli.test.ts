@@ -45,14 +45,14 @@ describe("ness study energy-correlations", () => {
   it("prints a readable report, with a simulation on request", async () => {
     const r = await run("study", "energy-correlations", "--model", "ssep", "--simulate", "--replicas", "4", "--duration", "50");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/C12 = -0\.0133333 \(negative\)/);
+    expect(r.stdout).toMatch(/C12 = -13\.3333 \(negative\)/); // -N (eps0 - eps3)^2 / 27 with the default N = 1000
     expect(r.stdout).toMatch(/boundary links/);
     expect(r.stdout).toMatch(/bound \(eq\. 15\)/);
     expect(r.stdout).toMatch(/simulated energy SDE/);
   });
 
   it.each([
-    [["--model", "ideal-gas", "--T0", "-1"], /temperature.*positive/],
+    [["--model", "ideal-gas", "--T0", "-1"], /the left bath temperature \(node 0\) \(kB = 1\) must be a number in \[1e-6, 1e6\], got -1/],
     [["--model", "ssep", "--eps3", "1.5"], /density in \[0, 1\]/],
     [["--model", "ssep", "--T0", "1", "--T3", "3"], /density in \[0, 1\]/],
     [["--model", "fermi", "--M", "1"], /--M must be an integer >= 2/],

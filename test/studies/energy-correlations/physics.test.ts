@@ -200,9 +200,16 @@ describe("longer chains", () => {
   it("C is linear in the link noises: the per-link solutions sum to C", () => {
     const ec = energyCorrelations({ model: blackbody({}), M: 5, left: 2, right: 1 });
     const M = 5;
+    const perLink = Array.from({ length: M + 1 }, (_, b) => ec.perUnitNoise(b));
     for (let k = 0; k < M * M; k++) {
-      const sum = ec.perUnitNoise.reduce((s, Cb, b) => s + ec.noise[b] * Cb.data[k], 0);
+      const sum = perLink.reduce((s, Cb, b) => s + ec.noise[b] * Cb.data[k], 0);
       expect(Math.abs(sum - ec.covariance.data[k])).toBeLessThan(1e-12 * ec.covariance.data[0]);
+    }
+    // The decomposition of C12 by links (one adjoint solve) equals the per-link solutions' C12, for any pair.
+    for (const pair of [[1, 2], [2, 4], [5, 5]] as [number, number][]) {
+      const d = energyCorrelations({ model: blackbody({}), M: 5, left: 2, right: 1 }, { pair }).decomposition;
+      const k = (pair[0] - 1) * M + (pair[1] - 1);
+      perLink.forEach((Cb, b) => expect(Math.abs(d.byLink[b] - ec.noise[b] * Cb.data[k])).toBeLessThan(1e-12 * ec.covariance.data[0]));
     }
   });
 });
@@ -279,7 +286,7 @@ describe("bound of eq. 15", () => {
     const r = rng(9);
     for (let trial = 0; trial < 50; trial++) {
       const t0 = 0.05 + 10 * r(), t3 = 0.05 + 10 * r();
-      const ec = energyCorrelations({ model: idealGas({ Cv: 1 + 5 * r() }), M: 2, left: t0, right: t3 });
+      const ec = energyCorrelations({ model: idealGas({ Cv: 1 + 5 * r(), N: 1, gamma: 1 }), M: 2, left: t0, right: t3 });
       const b = ec.bound!;
       expect(b.fdrDeviation).toBeLessThan(1e-12);
       expect(b.monotoneCurrents).toBe(true);
@@ -304,13 +311,13 @@ describe("bound of eq. 15", () => {
 
 describe("bad input", () => {
   it("rejects negative temperatures, densities outside [0, 1] and M < 2 with clear messages", () => {
-    expect(() => energyCorrelations({ model: idealGas(), M: 2, left: -1, right: 2 })).toThrow(/left bath temperature.*positive/);
+    expect(() => energyCorrelations({ model: idealGas(), M: 2, left: -1, right: 2 })).toThrow(/left bath temperature \(node 0\) \(kB = 1\) must be a number in \[1e-6, 1e6\], got -1/);
     expect(() => energyCorrelations({ model: fermiGas(), M: 2, left: 1, right: 0 })).toThrow(ModelError);
     expect(() => energyCorrelations({ model: exclusionProcess(), M: 2, left: 0.2, right: 1.5 })).toThrow(/density in \[0, 1\]/);
     expect(() => energyCorrelations({ model: exclusionProcess(), M: 2, left: -0.1, right: 0.5 })).toThrow(ModelError);
     expect(() => energyCorrelations({ model: idealGas(), M: 1, left: 1, right: 2 })).toThrow(/M .*>= 2/);
     expect(() => energyCorrelations({ model: idealGas(), M: 2.5, left: 1, right: 2 })).toThrow(ModelError);
-    expect(() => idealGas({ Cv: -1 })).toThrow(/Cv must be a positive number/);
+    expect(() => idealGas({ Cv: -1 })).toThrow(/Cv \(heat capacity of a subsystem\) must be a number in \[1e-6, 1e15\], got -1/);
     expect(() => fermiGas({ noise: "bad" as "exact" })).toThrow(ModelError);
   });
 });

@@ -63,9 +63,9 @@ describe("simulated energy SDE against the exact C", () => {
 
   it("same seed, same numbers; another seed, other numbers", () => {
     const chain: Chain = { model: idealGas({ Cv: 1000 }), M: 2, left: 1, right: 3 };
-    const a = simulateEnergyCorrelations(chain, { seed: 7, replicas: 3, duration: 20 });
-    const b = simulateEnergyCorrelations(chain, { seed: 7, replicas: 3, duration: 20 });
-    const c = simulateEnergyCorrelations(chain, { seed: 8, replicas: 3, duration: 20 });
+    const a = simulateEnergyCorrelations(chain, { seed: 7, replicas: 3, duration: 50 });
+    const b = simulateEnergyCorrelations(chain, { seed: 7, replicas: 3, duration: 50 });
+    const c = simulateEnergyCorrelations(chain, { seed: 8, replicas: 3, duration: 50 });
     expect(Array.from(a.covariance.data)).toEqual(Array.from(b.covariance.data));
     expect(a.covariance.data[0]).not.toBe(c.covariance.data[0]);
   });

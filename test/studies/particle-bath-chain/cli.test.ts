@@ -47,7 +47,7 @@ describe("ness study particle-bath-chain", () => {
     expect(r.stderr).toMatch(/--zeta must be a number, got 'abc'/);
     const r2 = await run("study", "particle-bath-chain", "--N", "1");
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/N \(number of chain sites \(>= 2\)\) must be an integer >= 2, got 1/);
+    expect(r2.stderr).toMatch(/N \(number of chain sites \(>= 2\)\) must be an integer in \[2, 512\], got 1/);
   });
 });
 

@@ -34,7 +34,7 @@ describe("ness study two-temperature", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/lambda .* must be > 0, got 0/);
+    expect(r.stderr).toMatch(/lambda .* must be a number in \[1e-6, 1e6\], got 0/);
     const r2 = await run("study", "two-temperature", "--T1", "hot");
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/--T1 must be a number, got 'hot'/);
@@ -63,7 +63,7 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
     expect(r.stdout).toMatch(/rising over 0.5 of it/);
     const bad = await run("study", "two-temperature", "ratchet", "--asymmetry", "1.2");
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toMatch(/^ness: .*asymmetry must lie strictly between 0 and 1, got 1.2$/);
+    expect(bad.stderr.trim()).toMatch(/^ness: .*asymmetry .* must be a number in \[1e-6, 0.999999\], got 1.2$/);
     const dim = await run("study", "two-temperature", "run-and-chase", "--dimension", "4");
     expect(dim.code).toBe(1);
     expect(dim.stderr.trim()).toMatch(/dimension .* must be 1, 2 or 3, got 4/);
@@ -88,7 +88,7 @@ describe("ness study two-temperature demixing", () => {
     expect(doc.series.time.length).toBeGreaterThan(1);
     const bad = await run("study", "two-temperature", "demixing", "--phi", "1.2");
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toBe("ness: area fraction must lie in (0, 1), got 1.2");
+    expect(bad.stderr.trim()).toBe("ness: area fraction must be a number in [0.01, 1), got 1.2");
     const pdf = await run(...args, "--snapshot", join(dir, "snap.pdf"));
     expect(pdf.code).toBe(1);
     expect(pdf.stderr).toMatch(/--snapshot must name a .svg or .png file/);

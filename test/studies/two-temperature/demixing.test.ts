@@ -130,16 +130,16 @@ describe("demixing order parameters on constructed configurations", () => {
 describe("demixing parameters and model", () => {
   it("rejects bad parameters with messages naming them", () => {
     const bad: [Partial<DemixingParams>, RegExp][] = [
-      [{ phi: 1.3 }, /area fraction must lie in \(0, 1\), got 1\.3/],
-      [{ phi: 0 }, /area fraction must lie in \(0, 1\), got 0/],
-      [{ coldFraction: 1 }, /cold fraction must lie in \(0, 1\), got 1/],
-      [{ N: 10.5 }, /N \(number of disks\) must be an integer >= 2, got 10\.5/],
-      [{ Thot: -1 }, /T_hot must be > 0, got -1/],
-      [{ Tcold: Number.NaN }, /T_cold must be a finite number, got NaN/],
+      [{ phi: 1.3 }, /area fraction must be a number in \[0.01, 1\), got 1\.3/],
+      [{ phi: 0 }, /area fraction must be a number in \[0.01, 1\), got 0/],
+      [{ coldFraction: 1 }, /cold fraction must be a number in \(0, 1\), got 1/],
+      [{ N: 10.5 }, /N \(number of disks\) must be an integer in \[2, 1e5\], got 10\.5/],
+      [{ Thot: -1 }, /T_hot must be a number in \[1e-6, 1e6\], got -1/],
+      [{ Tcold: Number.NaN }, /T_cold must be a number in \[1e-6, 1e6\], got NaN/],
       [{ dt: 0.1, sampleInterval: 0.05 }, /sampling interval 0\.05 is shorter than the time step/],
       [{ N: 4, coldFraction: 0.1 }, /gives 0 cold disks/],
       [{ N: 3, phi: 0.9 }, /less than twice the range/],
-      [{ replicas: 0 }, /replicas must be an integer >= 1, got 0/],
+      [{ replicas: 0 }, /replicas must be an integer in \[1, 10000\], got 0/],
       [{ time: 10, sampleInterval: 5, replicas: 1 }, /fewer than the \d+ batches/],
       [{ replicas: 1, errorBars: "replicas" }, /error bars from replicas need at least 2 replicas/],
     ];

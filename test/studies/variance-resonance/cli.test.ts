@@ -70,9 +70,9 @@ describe("ness study variance-resonance", () => {
   it("bad parameters: one clear line, exit 1, no output file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-vr-bad-"));
     const cases: [string[], RegExp][] = [
-      [["--q", "0", "--k", "0:2:11"], /q = Q2 \(the quality factor\) must be > 0, got 0/],
-      [["--q", "-4000", "--k", "0:2:11"], /must be > 0, got -4000/],
-      [["--k0", "-0.01", "--k", "0:2:11"], /k0 = K\/k2 \(the coupling\) must be >= 0/],
+      [["--q", "0", "--k", "0:2:11"], /q = Q2 \(the quality factor\) must be a number in \[0.001, 1e12\], got 0/],
+      [["--q", "-4000", "--k", "0:2:11"], /must be a number in \[0.001, 1e12\], got -4000/],
+      [["--k0", "-0.01", "--k", "0:2:11"], /k0 = K\/k2 \(the coupling\) must be a number in \[0, 1e6\], got -0.01/],
       [["--k", "0:2:1"], /--k: a range needs an integer count >= 2/],
       [["--k", "0:2"], /neither a number nor a range/],
       [["--k", "0:2:11", "--q", "1:10:3"], /only one parameter can be a range/],

@@ -1,0 +1,83 @@
+// The studies' output layer (src/cli/studies/output.ts): a NaN, Infinity or null never reaches a text, JSON or CSV
+// output (it is an internal error naming where it was), JSON numbers keep full precision, and the streamed JSON and
+// CSV are what JSON.parse and a CSV reader read back.
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { NessError } from "../../src/errors.js";
+import {
+  NonFiniteOutputError,
+  checkedText,
+  csvColumns,
+  jsonColumns,
+  jsonText,
+  withoutUndefinedStatistics,
+  writeChunks,
+} from "../../src/cli/studies/output.js";
+import { checkRange, describeRange } from "../../src/studies/ranges.js";
+
+describe("the output guard", () => {
+  it("refuses NaN and Infinity in a text report, naming the line", () => {
+    expect(checkedText("entropy production 0.25 kB/tau")).toBe("entropy production 0.25 kB/tau");
+    expect(() => checkedText("a\nentropy production NaN kB/tau\nb")).toThrow(/would show NaN .*'entropy production NaN kB\/tau'/);
+    expect(() => checkedText("C12 = -Infinity")).toThrow(NonFiniteOutputError);
+    // Not a user error: the CLI reports it as an internal error (exit 70), not as bad input.
+    expect(new NonFiniteOutputError("x")).not.toBeInstanceOf(NessError);
+  });
+
+  it("refuses NaN, Infinity and null in JSON, naming the path; keeps full precision; writes typed arrays as arrays", () => {
+    expect(() => jsonText({ a: { b: [1, NaN] } })).toThrow(/NaN at a\.b\.1/);
+    expect(() => jsonText({ a: Infinity })).toThrow(/Infinity at a/);
+    expect(() => jsonText({ maximum: null })).toThrow(/null at maximum/);
+    expect(() => jsonText({ x: new Float64Array([1, -Infinity]) })).toThrow(/-Infinity at x\.1/);
+    const x = 0.1 + 0.2;
+    expect(JSON.parse(jsonText({ x, y: new Float64Array([Math.PI, 1e-300]) }))).toEqual({ x, y: [Math.PI, 1e-300] });
+    expect(jsonText({ x })).toContain("0.30000000000000004");
+  });
+
+  it("leaves out only the engine's undefined batch correlation", () => {
+    expect(withoutUndefinedStatistics({ a: { value: 1, batchCorrelation: NaN }, b: [{ batchCorrelation: 0.1 }] })).toEqual({ a: { value: 1 }, b: [{ batchCorrelation: 0.1 }] });
+    expect(() => jsonText(withoutUndefinedStatistics({ value: NaN }))).toThrow(NonFiniteOutputError);
+  });
+});
+
+describe("streamed JSON and CSV", () => {
+  it("jsonColumns streams valid JSON in chunks, in full precision", () => {
+    const n = 20_001;
+    const v = Float64Array.from({ length: n }, (_, i) => Math.sin(i) / 3);
+    const chunks = [...jsonColumns({ parameter: "k" }, [{ name: "values", length: n, at: (i) => v[i] }, { name: "twice", length: n, at: (i) => 2 * v[i] }], { warnings: [], maxResidual: 1e-17 }, 4096)];
+    expect(chunks.length).toBeGreaterThan(10);
+    const doc = JSON.parse(chunks.join(""));
+    expect(doc.parameter).toBe("k");
+    expect(doc.values).toEqual(Array.from(v));
+    expect(doc.twice[n - 1]).toBe(2 * v[n - 1]);
+    expect(doc.maxResidual).toBe(1e-17);
+    expect(() => [...jsonColumns({}, [{ name: "c", length: 3, at: (i) => (i === 2 ? NaN : i) }])]).toThrow(/NaN at c\[2\]/);
+  });
+
+  it("csvColumns streams rows in full precision; a non-finite value leaves no file behind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-output-"));
+    const file = join(dir, "out.csv");
+    await writeChunks(file, csvColumns(["x", "y,z"], 10_000, (i, row) => { row[0] = i / 3; row[1] = -i; }, 1000));
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines[0]).toBe('x,"y,z"');
+    expect(lines).toHaveLength(10_001);
+    expect(Number(lines[3334].split(",")[0])).toBe(3333 / 3);
+    const bad = join(dir, "bad.csv");
+    await expect(writeChunks(bad, csvColumns(["x"], 5000, (i, row) => { row[0] = i === 4321 ? Infinity : i; }, 1000))).rejects.toThrow(/Infinity at column "x", row 4322/);
+    expect(readdirSync(dir)).toEqual(["out.csv"]);
+  });
+});
+
+describe("declared ranges", () => {
+  it("describe themselves and name the parameter", () => {
+    expect(describeRange({ min: 1e-100, max: 1e100, zero: true })).toBe("0 or a number in [1e-100, 1e100]");
+    expect(describeRange({ min: 2, max: 512, integer: true })).toBe("an integer in [2, 512]");
+    expect(describeRange({ min: 0, max: 1, exclusiveMin: true, exclusiveMax: true })).toBe("a number in (0, 1)");
+    expect(checkRange("T", 0, { min: 1, max: 2, zero: true })).toBe(0);
+    expect(() => checkRange("N", 2.5, { min: 2, max: 512, integer: true })).toThrow(/^N must be an integer in \[2, 512\], got 2.5$/);
+    expect(() => checkRange("T1", "hot", { min: 1, max: 2 })).toThrow(/T1 must be a number in \[1, 2\], got 'hot'/);
+    expect(() => checkRange("q", 1e-12, { min: 1e-3, max: 1e12, why: "ill-conditioned beyond" })).toThrow(/got 1e-12 \(ill-conditioned beyond\)/);
+  });
+});
