@@ -210,7 +210,7 @@ export function simulateCommand(): Command {
               bar.onProgress(d, t);
             },
           }),
-          (sig) => `interrupted by ${sig} ${done > 0 ? `after ${num((100 * done) / total, 2)}% of the steps` : "before the first step"}: no result printed`,
+          (sig) => `interrupted by ${sig} ${done > 0 ? `after ${percentDone(done, total)} of the steps` : "before the first step"}: no result printed`,
         );
         bar.stop();
         for (const w of result.warnings) warn(w);
@@ -221,4 +221,10 @@ export function simulateCommand(): Command {
         await runner?.close();
       }
     });
+}
+
+/** "0.4%", "37%", or "less than 0.1%" (never an exponent in a progress message). */
+function percentDone(done: number, total: number): string {
+  const p = (100 * done) / total;
+  return p < 0.1 ? "less than 0.1%" : `${p < 10 ? p.toFixed(1) : p.toFixed(0)}%`;
 }
