@@ -114,6 +114,12 @@ const DENSE_DIAGNOSIS_MAX = 600;
 const DENSE_MODES_MAX = 300;
 /** A peak with Gamma / omega below this cannot be resolved in double precision. */
 const UNRESOLVABLE_WIDTH = 1e-12;
+/**
+ * Below this relative width, rounding makes the integrand noisy at the peak (relative noise ~ 1e-16 omega / Gamma,
+ * the backward error of the factorisation moving the pole): its panels are evaluated once and not refined, and their
+ * Gauss-Kronrod error (which then contains the noise) is reported.
+ */
+const NOISY_WIDTH = 1e-8;
 
 // ---------------------------------------------------------------------------
 // Gauss-Kronrod 10-21 (QUADPACK qk21): nodes on [-1, 1] (positive half, centre last) and weights.
@@ -371,6 +377,8 @@ interface ModeData {
   halfWidth: Float64Array;
   /** Modes with Gamma / omega below UNRESOLVABLE_WIDTH. */
   unresolved: number;
+  /** Their frequencies, ascending. */
+  unresolvedAt: number[];
   /** A decoupled mode (or combination in a degenerate cluster), if found: its frequency. */
   decoupledAt?: number;
   counts: number;
@@ -456,15 +464,13 @@ function normalModes(sys: NetworkSystem): ModeData {
     const { values, vectors } = symmetricEigen(W);
     const omega = new Float64Array(n);
     const halfWidth = new Float64Array(n);
-    let unresolved = 0;
     for (let k = 0; k < n; k++) {
       omega[k] = Math.sqrt(Math.max(values[k], 0));
       let g = 0;
       for (const b of sys.bathSite) g += (gamma[b] * vectors.data[b * n + k] ** 2) / mass[b];
       halfWidth[k] = g / 2;
-      if (g < UNRESOLVABLE_WIDTH * omega[k]) unresolved++;
     }
-    return { omega, halfWidth, unresolved, counts: 0 };
+    return { omega, halfWidth, ...unresolvedModes(omega, halfWidth), counts: 0 };
   }
   return sparseModes(sys);
 }
@@ -492,7 +498,6 @@ function sparseModes(sys: NetworkSystem): ModeData {
   const omega = new Float64Array(n);
   const halfWidth = new Float64Array(n);
   let m = 0;
-  let unresolved = 0;
   let decoupledAt: number | undefined;
   const x = new Float64Array(n);
   const y = new Float64Array(n);
@@ -545,7 +550,6 @@ function sparseModes(sys: NetworkSystem): ModeData {
       omega[m] = Math.sqrt(Math.max(rho, 0));
       const g = bathWeight(x);
       halfWidth[m] = g / 2;
-      if (g < UNRESOLVABLE_WIDTH * omega[m]) unresolved++;
       if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[m];
       m++;
     } else {
@@ -572,7 +576,6 @@ function sparseModes(sys: NetworkSystem): ModeData {
       let narrow = Infinity;
       for (let k = 0; k < d; k++) {
         const g = Math.max(widths[k], 0);
-        if (g < UNRESOLVABLE_WIDTH * w) unresolved++;
         if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = w;
         narrow = Math.min(narrow, g);
       }
@@ -583,7 +586,13 @@ function sparseModes(sys: NetworkSystem): ModeData {
       }
     }
   }
-  return { omega, halfWidth, unresolved, decoupledAt, counts: pencil.counts };
+  return { omega, halfWidth, ...unresolvedModes(omega, halfWidth), decoupledAt, counts: pencil.counts };
+}
+
+function unresolvedModes(omega: Float64Array, halfWidth: Float64Array): { unresolved: number; unresolvedAt: number[] } {
+  const unresolvedAt: number[] = [];
+  for (let k = 0; k < omega.length; k++) if (2 * halfWidth[k] < UNRESOLVABLE_WIDTH * omega[k]) unresolvedAt.push(omega[k]);
+  return { unresolved: unresolvedAt.length, unresolvedAt };
 }
 
 /** A bath weight Gamma_nu indistinguishable from zero in double precision (mode amplitude below ~1e-13). */
@@ -895,6 +904,8 @@ class Panels {
   eFlux: Float64Array;
   eTemp: Float64Array;
   alive: Uint8Array;
+  /** 1: never refined (the peak of a mode too narrow for a clean integrand). */
+  frozen: Uint8Array;
   size = 0;
 
   constructor(capacity = 1024) {
@@ -906,9 +917,10 @@ class Panels {
     this.eFlux = new Float64Array(capacity);
     this.eTemp = new Float64Array(capacity);
     this.alive = new Uint8Array(capacity);
+    this.frozen = new Uint8Array(capacity);
   }
 
-  add(kind: number, t0: number, t1: number, c = 0, h = 0): number {
+  add(kind: number, t0: number, t1: number, c = 0, h = 0, frozen = 0): number {
     if (this.size === this.kind.length) this.grow();
     const k = this.size++;
     this.kind[k] = kind;
@@ -917,12 +929,15 @@ class Panels {
     this.c[k] = c;
     this.h[k] = h;
     this.alive[k] = 1;
+    this.frozen[k] = frozen;
     return k;
   }
 
   /** Range [t0, t1] split into `parts` panels of one map. */
-  addSplit(kind: number, t0: number, t1: number, parts: number, c = 0, h = 0): void {
-    for (let k = 0; k < parts; k++) this.add(kind, t0 + ((t1 - t0) * k) / parts, k + 1 === parts ? t1 : t0 + ((t1 - t0) * (k + 1)) / parts, c, h);
+  addSplit(kind: number, t0: number, t1: number, parts: number, c = 0, h = 0, frozen = 0): void {
+    for (let k = 0; k < parts; k++) {
+      this.add(kind, t0 + ((t1 - t0) * k) / parts, k + 1 === parts ? t1 : t0 + ((t1 - t0) * (k + 1)) / parts, c, h, frozen);
+    }
   }
 
   private grow(): void {
@@ -939,6 +954,7 @@ class Panels {
     };
     this.kind = g8(this.kind);
     this.alive = g8(this.alive);
+    this.frozen = g8(this.frozen);
     this.t0 = g64(this.t0);
     this.t1 = g64(this.t1);
     this.c = g64(this.c);
@@ -1013,6 +1029,8 @@ interface Quadrature {
  * Globally adaptive Gauss-Kronrod over the panels: all panels are evaluated once, then the panel with the largest
  * (normalised) error is split in two until every component's summed error is below tolerance. A split panel's
  * contribution is removed by evaluating it again (no per-panel vectors are stored: memory stays O(components)).
+ * A panel that cannot be split (narrower than 1e-13 of its frequency, or next to a peak too narrow to resolve)
+ * keeps its contribution; its error moves out of the convergence test into the reported error.
  */
 function adaptiveQuadrature(
   ev: Evaluator,
@@ -1022,13 +1040,16 @@ function adaptiveQuadrature(
   budget: number,
   scales: () => { flux: number; temp: number },
   totals: { value: Float64Array; comp: Float64Array; error: Float64Array },
+  guarded: (w0: number, w1: number) => boolean,
 ): Quadrature {
   const C = plan.C;
   const K = new Float64Array(C);
   const D = new Float64Array(C);
+  const stuckError = new Float64Array(C);
   const { value, comp, error } = totals;
   const { weight, isTemp } = plan;
-  const add = (k: number, sign: number): void => {
+  /** mode 1: add the panel; -1: remove it; 0: move its error to the stuck panels' error. */
+  const add = (k: number, mode: number): void => {
     const kind = panels.kind[k], c = panels.c[k], h = panels.h[k];
     const mid = 0.5 * (panels.t0[k] + panels.t1[k]);
     const half = 0.5 * (panels.t1[k] - panels.t0[k]);
@@ -1047,16 +1068,24 @@ function adaptiveQuadrature(
         D[i] += wd * x;
       }
     }
+    if (mode === 0) {
+      for (let i = 0; i < C; i++) {
+        const e = Math.abs(D[i]);
+        error[i] -= e;
+        stuckError[i] += e;
+      }
+      return;
+    }
     let eF = 0;
     let eT = 0;
     for (let i = 0; i < C; i++) {
       // Neumaier summation of the running totals.
-      const x = sign * K[i];
+      const x = mode * K[i];
       const s = value[i] + x;
       comp[i] += Math.abs(value[i]) >= Math.abs(x) ? value[i] - s + x : x - s + value[i];
       value[i] = s;
       const e = Math.abs(D[i]);
-      error[i] += sign * e;
+      error[i] += mode * e;
       const we = weight[i] * e;
       if (isTemp[i]) eT = Math.max(eT, we);
       else eF = Math.max(eF, we);
@@ -1083,20 +1112,32 @@ function adaptiveQuadrature(
       else worstFlux = Math.max(worstFlux, we);
     }
     if (worstFlux <= tol * s.flux && worstTemp <= tol * s.temp) {
-      converged = true;
+      converged = stuck === 0;
       break;
     }
     if (heap.length === 0 || ev.evaluations + 63 > budget) break;
     const k = heap.pop();
-    if (priority(k) <= 0) break;
+    if (priority(k) <= 0) {
+      converged = stuck === 0;
+      break;
+    }
     const t0 = panels.t0[k];
     const t1 = panels.t1[k];
     const tm = 0.5 * (t0 + t1);
     const w0 = omegaOf(panels.kind[k], panels.c[k], panels.h[k], t0);
     const w1 = omegaOf(panels.kind[k], panels.c[k], panels.h[k], t1);
-    if (!(tm > t0 && tm < t1) || Math.abs(w1 - w0) <= 4e-16 * Math.max(Math.abs(w0), Math.abs(w1))) {
+    const lo = Math.min(w0, w1);
+    const hi = Math.max(w0, w1);
+    if (panels.frozen[k] || !(tm > t0 && tm < t1) || hi - lo <= 1e-13 * hi || guarded(lo, hi)) {
+      add(k, 0);
       stuck++;
       continue;
+    }
+    const dbg = (globalThis as { __txDebug?: (a: unknown[]) => void }).__txDebug;
+    if (dbg) {
+      let wi = 0;
+      for (let i = 0; i < C; i++) if (isTemp[i] && weight[i] * error[i] > weight[wi] * error[wi]) wi = i;
+      dbg([lo, hi, panels.kind[k], panels.eFlux[k] / fluxNorm, panels.eTemp[k] / tempNorm, worstFlux / (tol * s.flux), worstTemp / (tol * s.temp), wi, stuck, heap.length]);
     }
     add(k, -1);
     panels.alive[k] = 0;
@@ -1110,7 +1151,7 @@ function adaptiveQuadrature(
   const out = new Float64Array(C);
   for (let i = 0; i < C; i++) {
     out[i] = value[i] + comp[i];
-    error[i] = Math.max(error[i], 0);
+    error[i] = Math.max(error[i], 0) + stuckError[i];
   }
   return { value: out, error, evaluations: ev.evaluations, panels, converged, stuck };
 }
@@ -1141,7 +1182,16 @@ function modePanels(modes: ModeData, top: number): Panels {
     const resolvable = width >= UNRESOLVABLE_WIDTH * centre;
     if (resolvable && width < 0.25 * span) {
       const tmax = Math.asinh(span / width);
-      panels.addSplit(dir > 0 ? Var.SinhRight : Var.SinhLeft, 0, tmax, Math.max(1, Math.ceil(tmax / 2.5)), centre, width);
+      // A noisy peak: finer fixed panels near the centre (it will not be refined), coarser in the tails.
+      const noisy = 2 * width < NOISY_WIDTH * centre ? 1 : 0;
+      const kind = dir > 0 ? Var.SinhRight : Var.SinhLeft;
+      if (noisy) {
+        const core = Math.min(tmax, 5);
+        panels.addSplit(kind, 0, core, Math.ceil(core / 0.75), centre, width, 1);
+        if (tmax > core) panels.addSplit(kind, core, tmax, Math.ceil((tmax - core) / 1.5), centre, width, 1);
+      } else {
+        panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / 2.5)), centre, width);
+      }
     } else if (dir > 0) {
       panels.addSplit(Var.Linear, centre, centre + span, 2);
     } else {
@@ -1267,7 +1317,28 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
     // Equilibrium: every flux vanishes and every temperature is T, exactly; no integral is needed.
     quad = { value: new Float64Array(C), error: new Float64Array(C), evaluations: 0, panels, converged: true, stuck: 0 };
   } else {
-    quad = adaptiveQuadrature(ev, plan, panels, tol, budget, scales, totals);
+    const centres = modes ? modes.unresolvedAt : [];
+    // Panels next to a peak too narrow to resolve are not split below 1e-4 of its frequency: the peak's weight is
+    // left out (the sum rule bounds it) instead of being chased to the floating-point grid.
+    const guarded = (w0: number, w1: number): boolean => {
+      if (centres.length === 0) return false;
+      let lo = 0;
+      let hi = centres.length - 1;
+      const mid = 0.5 * (w0 + w1);
+      while (lo < hi) {
+        const m = (lo + hi) >> 1;
+        if (centres[m] < mid) lo = m + 1;
+        else hi = m;
+      }
+      for (const k of [lo - 1, lo]) {
+        if (k < 0 || k >= centres.length) continue;
+        const c = centres[k];
+        const width = w1 - w0;
+        if (width < 1e-4 * c && c >= w0 - width && c <= w1 + width) return true;
+      }
+      return false;
+    };
+    quad = adaptiveQuadrature(ev, plan, panels, tol, budget, scales, totals, guarded);
   }
   const v = quad.value;
   const err = quad.error;
@@ -1329,13 +1400,35 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
     const site = sys.bathSite[b];
     Jerr[b] += (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site];
   }
-  // Spring fluxes; missing weight at both ends bounds the unresolved part (Cauchy-Schwarz, w >= lowest mode).
-  const lowest = modes ? Math.max(modes.omega.find((w) => w > 0) ?? 0, 1e-300) : 1;
+  const baths: TransmissionBathFlux[] = model.baths.map((b, k) => ({
+    site: model.sites[b.site],
+    index: b.site,
+    temperature: b.temperature,
+    friction: b.friction,
+    flux: J[k],
+    fluxBySource: bathBySource?.[k],
+    error: Jerr[k],
+  }));
+  // Spring fluxes. The integrands conserve energy at every frequency, so whatever part of them the quadrature
+  // missed conserves it too: through a bridge (a spring on no cycle) it is bounded by the bath-flux errors on either
+  // side; on a cycle, missing weight at both ends bounds it (Cauchy-Schwarz, w at least the lowest frequency where
+  // weight can be missing).
+  const siteErr = new Float64Array(n);
+  baths.forEach((b) => (siteErr[b.index] += b.error));
+  const bridge = bridgeBounds(model, siteErr);
+  let lowMissing = Infinity;
+  if (modes) {
+    for (let k = 0; k < modes.omega.length; k++) {
+      if (modes.omega[k] > 0 && 2 * modes.halfWidth[k] < NOISY_WIDTH * modes.omega[k]) lowMissing = Math.min(lowMissing, modes.omega[k]);
+    }
+    if (!Number.isFinite(lowMissing)) lowMissing = modes.omega.find((w) => w > 0) ?? 1;
+  }
   const springs: TransmissionSpringFlux[] = model.springs.map((s, k) => {
     const g = TWO_OVER_PI * s.stiffness;
-    const unresolved = under
-      ? (s.stiffness * spreadT * Math.sqrt((missing[s.i] * missing[s.j]) / (sys.mass[s.i] * sys.mass[s.j]))) / lowest
+    const cycle = under
+      ? (s.stiffness * spreadT * Math.sqrt((missing[s.i] * missing[s.j]) / (sys.mass[s.i] * sys.mass[s.j]))) / Math.max(lowMissing, 1e-300)
       : 0;
+    const unresolved = bridge[k] >= 0 ? Math.min(bridge[k], cycle) : cycle;
     return {
       between: [model.sites[s.i], model.sites[s.j]] as [string, string],
       i: s.i,
@@ -1348,15 +1441,6 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
       error: g * err[plan.offSpring + k] + unresolved,
     };
   });
-  const baths: TransmissionBathFlux[] = model.baths.map((b, k) => ({
-    site: model.sites[b.site],
-    index: b.site,
-    temperature: b.temperature,
-    friction: b.friction,
-    flux: J[k],
-    fluxBySource: bathBySource?.[k],
-    error: Jerr[k],
-  }));
 
   // Energy balance at every site, entropy production.
   const inflow = new Float64Array(n);
@@ -1435,6 +1519,64 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
     warnings,
     spectrum,
   };
+}
+
+/**
+ * For every spring: -1 if it lies on a cycle, else (a bridge) the smaller of the summed `siteError` on its two sides
+ * (Tarjan's bridges by an iterative depth-first search).
+ */
+function bridgeBounds(model: NetworkModel, siteError: Float64Array): Float64Array {
+  const n = model.sites.length;
+  const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
+  const out = new Float64Array(model.springs.length).fill(-1);
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const sub = new Float64Array(n);
+  const parentEdge = new Int32Array(n).fill(-1);
+  const cursor = new Int32Array(n);
+  let time = 0;
+  for (let root = 0; root < n; root++) {
+    if (order[root] >= 0) continue;
+    // Component total.
+    const members: number[] = [];
+    const stack = [root];
+    order[root] = low[root] = time++;
+    cursor[root] = p.ptr[root];
+    sub[root] = siteError[root];
+    members.push(root);
+    const bridges: [number, number][] = [];
+    while (stack.length > 0) {
+      const v = stack[stack.length - 1];
+      if (cursor[v] < p.ptr[v + 1]) {
+        const q = cursor[v]++;
+        const w = p.idx[q];
+        const e = p.edge[q];
+        if (e === parentEdge[v]) continue;
+        if (order[w] < 0) {
+          order[w] = low[w] = time++;
+          parentEdge[w] = e;
+          cursor[w] = p.ptr[w];
+          sub[w] = siteError[w];
+          members.push(w);
+          stack.push(w);
+        } else {
+          low[v] = Math.min(low[v], order[w]);
+        }
+      } else {
+        stack.pop();
+        if (stack.length > 0) {
+          const u = stack[stack.length - 1];
+          low[u] = Math.min(low[u], low[v]);
+          sub[u] += sub[v];
+          if (low[v] > order[u]) bridges.push([parentEdge[v], v]);
+        }
+      }
+    }
+    let total = 0;
+    for (const m of members) total += siteError[m];
+    for (const [e, v] of bridges) out[e] = Math.min(sub[v], total - sub[v]);
+  }
+  return out;
 }
 
 /** The bath temperature of every site (overdamped networks have a bath on every site). */
