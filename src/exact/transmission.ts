@@ -33,6 +33,7 @@ import { matrix } from "../linalg/matrix.js";
 import {
   ComplexLdl,
   RealLdl,
+  complexLdlSolve,
   cuthillMcKee,
   symbolicLdl,
   symmetricPattern,
@@ -115,12 +116,15 @@ const DENSE_DIAGNOSIS_MAX = 600;
 const DENSE_MODES_MAX = 300;
 /** A peak with Gamma / omega below this cannot be resolved in double precision. */
 const UNRESOLVABLE_WIDTH = 1e-12;
+/** Unit roundoff. */
+const EPS = 2 ** -53;
 /**
- * Below this relative width, rounding makes the integrand noisy at the peak (relative noise ~ 1e-16 omega / Gamma,
- * the backward error of the factorisation moving the pole): its panels are evaluated once and not refined, and their
- * Gauss-Kronrod error (which then contains the noise) is reported.
+ * Peaks narrower than this (relative) have rounding noise above 1e-10 of their content: the backward error of the
+ * factorisation moves the pole by ~eps omega, so values near a peak of width Gamma carry a relative noise
+ * ~eps omega / Gamma. Refinement of a panel stops when its Gauss-Kronrod error is at that noise floor (the error is
+ * reported); used also to locate where sum-rule weight can be missing.
  */
-const NOISY_WIDTH = 1e-8;
+const NOISY_WIDTH = 1e-6;
 /** Length in t of the panels of a peak's sinh map. */
 const SINH_PANEL = 4;
 
@@ -394,6 +398,77 @@ interface ModeData {
   /** A decoupled mode (or combination in a degenerate cluster), if found: its frequency. */
   decoupledAt?: number;
   counts: number;
+  /**
+   * Weak-coupling share of the unresolvable modes in every site's kinetic temperature: sum over them of
+   * m_a u_a^2 (T_nu - T_ref), with T_nu = sum_b gamma_b u_b^2 T_b / Gamma_nu the mode's temperature; their weight
+   * sum m_a u_a^2 in the sum rule; and an error bound from the accuracy of the eigenvector's bath components.
+   */
+  modal?: { temperature: Float64Array; weight: Float64Array; error: Float64Array };
+}
+
+/**
+ * The weak-coupling share of one unresolvable mode (see ModeData.modal). The mode's temperature comes from its
+ * damped pole vector phi = G(omega_nu) M u (one complex solve at the mode's frequency): its tiny components on the
+ * bath sites say how the mode meets each bath through the rest of the (damped) network. The undamped mode's own
+ * bath components would be wrong wherever the rest of the network is not weakly damped.
+ */
+class ModalShare {
+  readonly share: NonNullable<ModeData["modal"]>;
+  private readonly ldl: ComplexLdl;
+  private readonly dRe: Float64Array;
+  private readonly dIm: Float64Array;
+  private readonly br: Float64Array;
+  private readonly bi: Float64Array;
+  private readonly xr: Float64Array;
+  private readonly xi: Float64Array;
+  private readonly wr: Float64Array;
+  private readonly wi: Float64Array;
+
+  constructor(private readonly sys: NetworkSystem, private readonly dT: Float64Array, private readonly spread: number) {
+    const n = sys.n;
+    this.share = { temperature: new Float64Array(n), weight: new Float64Array(n), error: new Float64Array(n) };
+    this.ldl = new ComplexLdl(sys.sym);
+    [this.dRe, this.dIm, this.br, this.bi, this.xr, this.xi, this.wr, this.wi] = Array.from({ length: 8 }, () => new Float64Array(n));
+  }
+
+  /** Adds the mode of frequency omega and undamped shape u (M-normalised); eta: accuracy of its components. */
+  add(omega: number, u: Float64Array, eta: number): void {
+    const { sys } = this;
+    const n = sys.n;
+    for (let i = 0; i < n; i++) {
+      this.dRe[i] = sys.vDiag[i] - omega * omega * sys.mass[i];
+      this.dIm[i] = -omega * sys.gamma[i];
+      this.br[i] = sys.mass[i] * u[i];
+    }
+    this.ldl.factor(this.dRe, this.dIm, sys.off);
+    complexLdlSolve(this.ldl, this.br, this.bi, this.xr, this.xi, this.wr, this.wi);
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += sys.mass[i] * (this.xr[i] ** 2 + this.xi[i] ** 2);
+    const scale = 1 / Math.sqrt(norm);
+    if (!Number.isFinite(scale)) return;
+    let G = 0;
+    let GT = 0;
+    let dG = 0;
+    let dGT = 0;
+    sys.bathSite.forEach((b, c) => {
+      const g = sys.gamma[b];
+      const a = Math.hypot(this.xr[b], this.xi[b]) * scale;
+      G += g * a * a;
+      GT += g * a * a * this.dT[c];
+      const e = g * (2 * a * eta + eta * eta);
+      dG += e;
+      dGT += e * Math.abs(this.dT[c]);
+    });
+    const t = G > 0 ? GT / G : 0;
+    const err = G > 2 * dG ? Math.min(this.spread, (dGT + Math.abs(t) * dG) / (G - dG)) : this.spread;
+    for (let i = 0; i < n; i++) {
+      const w = sys.mass[i] * (this.xr[i] ** 2 + this.xi[i] ** 2) * scale * scale;
+      if (w === 0) continue;
+      this.share.temperature[i] += w * t;
+      this.share.weight[i] += w;
+      this.share.error[i] += w * err;
+    }
+  }
 }
 
 /** Deterministic pseudo-random start vectors. */
@@ -462,7 +537,7 @@ class RealPencil {
  * Every normal mode of V u = omega^2 M u with its peak half-width Gamma_nu / 2, Gamma_nu = sum_b gamma_b u_b^2
  * (u^T M u = 1): dense for small networks, otherwise inertia bisection and Rayleigh-quotient iteration.
  */
-function normalModes(sys: NetworkSystem): ModeData {
+function normalModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }): ModeData {
   const { n, mass, gamma } = sys;
   if (n <= DENSE_MODES_MAX) {
     const W = matrix(n, n);
@@ -488,12 +563,32 @@ function normalModes(sys: NetworkSystem): ModeData {
       });
       halfWidth[k] = g / 2;
     }
-    return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), counts: 0 };
+    let modal: ModalShare | undefined;
+    if (temps) {
+      let top = 0;
+      for (const v of values) top = Math.max(top, Math.abs(v));
+      const u = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        if (!(2 * halfWidth[k] < UNRESOLVABLE_WIDTH * omega[k])) continue;
+        modal ??= new ModalShare(sys, temps.dT, temps.spread);
+        for (let i = 0; i < n; i++) u[i] = vectors.data[i * n + k] / Math.sqrt(mass[i]);
+        const gap = Math.min(k > 0 ? values[k] - values[k - 1] : Infinity, k + 1 < n ? values[k + 1] - values[k] : Infinity);
+        modal.add(omega[k], u, eigenvectorAccuracy(n, top, gap, mass));
+      }
+    }
+    return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), counts: 0, modal: modal?.share };
   }
-  return sparseModes(sys);
+  return sparseModes(sys, temps);
 }
 
-function sparseModes(sys: NetworkSystem): ModeData {
+/** Absolute accuracy of the components of a computed M-normalised eigenvector (~ eps |W| / gap). */
+function eigenvectorAccuracy(n: number, top: number, gap: number, mass: Float64Array): number {
+  let mmin = Infinity;
+  for (const m of mass) mmin = Math.min(mmin, m);
+  return (8 * EPS * Math.sqrt(n) * top) / Math.max(gap, 1e-300) / Math.sqrt(mmin);
+}
+
+function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }): ModeData {
   const { n, mass, gamma } = sys;
   const pencil = new RealPencil(sys, mass);
   const top = gershgorin(sys, mass) * (1 + 1e-12);
@@ -517,6 +612,7 @@ function sparseModes(sys: NetworkSystem): ModeData {
   const halfWidth = new Float64Array(n);
   const B = sys.bathSite.length;
   const bathAmp2 = new Float64Array(n * B);
+  let modal: ModalShare | undefined;
   let m = 0;
   let decoupledAt: number | undefined;
   const x = new Float64Array(n);
@@ -571,6 +667,12 @@ function sparseModes(sys: NetworkSystem): ModeData {
       const g = bathWeight(x);
       halfWidth[m] = g / 2;
       sys.bathSite.forEach((b, c) => (bathAmp2[m * B + c] = x[b] * x[b]));
+      if (temps && g < UNRESOLVABLE_WIDTH * omega[m]) {
+        modal ??= new ModalShare(sys, temps.dT, temps.spread);
+        // The isolation interval bounds the distance to the neighbouring eigenvalues from below.
+        const gap = Math.max(Math.min(rho - leaf.lo, leaf.hi - rho), 1e-3 * (leaf.hi - leaf.lo));
+        modal.add(omega[m], x, eigenvectorAccuracy(n, top, gap, mass));
+      }
       if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[m];
       m++;
     } else {
@@ -608,7 +710,7 @@ function sparseModes(sys: NetworkSystem): ModeData {
       }
     }
   }
-  return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), decoupledAt, counts: pencil.counts };
+  return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), decoupledAt, counts: pencil.counts, modal: modal?.share };
 }
 
 function unresolvedModes(omega: Float64Array, halfWidth: Float64Array): { unresolved: number; unresolvedAt: number[] } {
@@ -926,8 +1028,11 @@ class Panels {
   eFlux: Float64Array;
   eTemp: Float64Array;
   alive: Uint8Array;
-  /** 1: never refined (the peak of a mode too narrow for a clean integrand). */
-  frozen: Uint8Array;
+  /** Rounding-noise floor of the panel's errors (flux / temperature units). */
+  nFlux: Float64Array;
+  nTemp: Float64Array;
+  /** Consecutive splits in the panel's ancestry that did not reduce the error (rounding noise). */
+  fails: Uint8Array;
   size = 0;
 
   constructor(capacity = 1024) {
@@ -939,10 +1044,12 @@ class Panels {
     this.eFlux = new Float64Array(capacity);
     this.eTemp = new Float64Array(capacity);
     this.alive = new Uint8Array(capacity);
-    this.frozen = new Uint8Array(capacity);
+    this.nFlux = new Float64Array(capacity);
+    this.nTemp = new Float64Array(capacity);
+    this.fails = new Uint8Array(capacity);
   }
 
-  add(kind: number, t0: number, t1: number, c = 0, h = 0, frozen = 0): number {
+  add(kind: number, t0: number, t1: number, c = 0, h = 0): number {
     if (this.size === this.kind.length) this.grow();
     const k = this.size++;
     this.kind[k] = kind;
@@ -951,14 +1058,14 @@ class Panels {
     this.c[k] = c;
     this.h[k] = h;
     this.alive[k] = 1;
-    this.frozen[k] = frozen;
+    this.fails[k] = 0;
     return k;
   }
 
   /** Range [t0, t1] split into `parts` panels of one map. */
-  addSplit(kind: number, t0: number, t1: number, parts: number, c = 0, h = 0, frozen = 0): void {
+  addSplit(kind: number, t0: number, t1: number, parts: number, c = 0, h = 0): void {
     for (let k = 0; k < parts; k++) {
-      this.add(kind, t0 + ((t1 - t0) * k) / parts, k + 1 === parts ? t1 : t0 + ((t1 - t0) * (k + 1)) / parts, c, h, frozen);
+      this.add(kind, t0 + ((t1 - t0) * k) / parts, k + 1 === parts ? t1 : t0 + ((t1 - t0) * (k + 1)) / parts, c, h);
     }
   }
 
@@ -976,7 +1083,9 @@ class Panels {
     };
     this.kind = g8(this.kind);
     this.alive = g8(this.alive);
-    this.frozen = g8(this.frozen);
+    this.nFlux = g64(this.nFlux);
+    this.nTemp = g64(this.nTemp);
+    this.fails = g8(this.fails);
     this.t0 = g64(this.t0);
     this.t1 = g64(this.t1);
     this.c = g64(this.c);
@@ -1067,13 +1176,18 @@ function adaptiveQuadrature(
   const C = plan.C;
   const K = new Float64Array(C);
   const D = new Float64Array(C);
+  const A = new Float64Array(C);
   const stuckError = new Float64Array(C);
+  // Rounding moves a peak's pole by ~eps omega: a systematic error ~eps (omega / h) of a peak panel's content,
+  // which no refinement removes. Reported, not a refinement target.
+  const sysError = new Float64Array(C);
   const { value, comp, error } = totals;
   const { weight, isTemp } = plan;
   // Each panel's contribution is kept while memory allows (256 MB), so that removing a split panel costs nothing;
   // otherwise the panel is evaluated again.
   const cacheK: (Float64Array | undefined)[] = [];
   const cacheE: (Float64Array | undefined)[] = [];
+  const cacheA: (Float64Array | undefined)[] = [];
   let cached = 0;
   const cacheLimit = 16e6;
   /** mode 1: add the panel; -1: remove it; 0: move its error to the stuck panels' error. */
@@ -1085,11 +1199,13 @@ function adaptiveQuadrature(
     if (hit) {
       K.set(cacheK[k]!);
       D.set(cacheE[k]!);
-      cacheK[k] = cacheE[k] = undefined;
-      cached -= 2 * C;
+      A.set(cacheA[k]!);
+      cacheK[k] = cacheE[k] = cacheA[k] = undefined;
+      cached -= 3 * C;
     } else {
       K.fill(0);
       D.fill(0);
+      A.fill(0);
       for (let g = 0; g < GK_POINTS; g++) {
         const t = mid + half * GK_X[g];
         const omega = omegaOf(kind, c, h, t);
@@ -1098,17 +1214,37 @@ function adaptiveQuadrature(
         const f = ev.evaluate(omega, g === GK_CENTRE);
         const wk = GK_WK[g] * jac;
         const wd = GK_WD[g] * jac;
+        const wa = Math.abs(wk);
         for (let i = 0; i < C; i++) {
           const x = f[i];
           K[i] += wk * x;
           D[i] += wd * x;
+          A[i] += wa * Math.abs(x);
         }
       }
       for (let i = 0; i < C; i++) D[i] = Math.abs(D[i]);
-      if (mode === 1 && cached + 2 * C <= cacheLimit) {
+      if (mode === 1) {
+        // Rounding noise near a peak of half-width h at c: ~eps c / h of the panel's content.
+        const rel = 4 * EPS * (kind === Var.SinhLeft || kind === Var.SinhRight ? Math.max(1, c / h) : 100);
+        let nF = 0;
+        let nT = 0;
+        for (let i = 0; i < C; i++) {
+          const a = weight[i] * A[i];
+          if (isTemp[i]) nT = Math.max(nT, a);
+          else nF = Math.max(nF, a);
+        }
+        panels.nFlux[k] = rel * nF;
+        panels.nTemp[k] = rel * nT;
+      }
+    }
+    const sys = kind === Var.SinhLeft || kind === Var.SinhRight ? 2 * EPS * (c / h) : 0;
+    if (mode !== 0 && sys > 0) {
+      for (let i = 0; i < C; i++) sysError[i] += mode * sys * A[i];
+      if (mode === 1 && cached + 3 * C <= cacheLimit) {
         cacheK[k] = K.slice();
         cacheE[k] = D.slice();
-        cached += 2 * C;
+        cacheA[k] = A.slice();
+        cached += 3 * C;
       }
     }
     if (mode === 0) {
@@ -1170,16 +1306,11 @@ function adaptiveQuadrature(
     const w1 = omegaOf(panels.kind[k], panels.c[k], panels.h[k], t1);
     const lo = Math.min(w0, w1);
     const hi = Math.max(w0, w1);
-    if (panels.frozen[k] || !(tm > t0 && tm < t1) || hi - lo <= 1e-13 * hi || guarded(lo, hi)) {
+    const atNoise = (panels.eFlux[k] <= panels.nFlux[k] && panels.eTemp[k] <= panels.nTemp[k]) || panels.fails[k] >= 2;
+    if (atNoise || !(tm > t0 && tm < t1) || hi - lo <= 1e-13 * hi || guarded(lo, hi)) {
       add(k, 0);
       stuck++;
       continue;
-    }
-    const dbg = (globalThis as { __txDebug?: (a: unknown[]) => void }).__txDebug;
-    if (dbg) {
-      let wi = 0;
-      for (let i = 0; i < C; i++) if (isTemp[i] && weight[i] * error[i] > weight[wi] * error[wi]) wi = i;
-      dbg([lo, hi, panels.kind[k], panels.eFlux[k] / fluxNorm, panels.eTemp[k] / tempNorm, worstFlux / (tol * s.flux), worstTemp / (tol * s.temp), wi, stuck, heap.length]);
     }
     add(k, -1);
     panels.alive[k] = 0;
@@ -1187,13 +1318,18 @@ function adaptiveQuadrature(
     const b = panels.add(panels.kind[k], tm, t1, panels.c[k], panels.h[k]);
     add(a, 1);
     add(b, 1);
+    // Roundoff detection (as QUADPACK): a split that leaves the error where it was, twice in a row, means the
+    // panel's error is rounding noise; its descendants are then not split again.
+    const before = priority(k);
+    const fail = priority(a) + priority(b) >= 0.7 * before ? panels.fails[k] + 1 : 0;
+    panels.fails[a] = panels.fails[b] = Math.min(fail, 255);
     heap.push(a);
     heap.push(b);
   }
   const out = new Float64Array(C);
   for (let i = 0; i < C; i++) {
     out[i] = value[i] + comp[i];
-    error[i] = Math.max(error[i], 0) + stuckError[i];
+    error[i] = Math.max(error[i], 0) + stuckError[i] + Math.max(sysError[i], 0);
   }
   return { value: out, error, evaluations: ev.evaluations, panels, converged, stuck };
 }
@@ -1252,17 +1388,9 @@ function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean
       continue;
     }
     linearTo(c - halfL);
-    // A noisy peak: finer fixed panels near the centre (it will not be refined), coarser in the tails.
-    const noisy = 2 * width < NOISY_WIDTH * c ? 1 : 0;
     for (const [kind, span] of [[Var.SinhLeft, halfL], [Var.SinhRight, halfR]] as const) {
       const tmax = Math.asinh(span / width);
-      if (noisy) {
-        const core = Math.min(tmax, 5);
-        panels.addSplit(kind, 0, core, Math.ceil(core / 0.75), c, width, 1);
-        if (tmax > core) panels.addSplit(kind, core, tmax, Math.ceil((tmax - core) / 1.5), c, width, 1);
-      } else {
-        panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / SINH_PANEL)), c, width);
-      }
+      panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / SINH_PANEL)), c, width);
     }
     x = c + halfR;
   }
@@ -1374,7 +1502,7 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
   let skipped: ReturnType<typeof negligibleModes> | undefined;
   let panels: Panels;
   if (under) {
-    modes = normalModes(sys);
+    modes = normalModes(sys, plan.temperatures ? { dT: plan.dT, spread: Math.max(...plan.dT.map(Math.abs)) } : undefined);
     if (modes.decoupledAt !== undefined && !check.structurallyCoupled) {
       throw new SteadyStateError(
         `no unique steady state (seed 001, Lemma 1): the normal mode at frequency ${fmt(modes.decoupledAt)} vanishes on every bath site (to rounding), so it is decoupled from all baths`,
@@ -1501,12 +1629,13 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
   if (plan.temperatures) {
     kineticTemperature = new Float64Array(n);
     kineticTemperatureError = new Float64Array(n);
+    const modal = modes?.modal;
     for (let a = 0; a < n; a++) {
       const s = TWO_OVER_PI * sys.mass[a];
-      kineticTemperature[a] = plan.Tref + s * v[plan.offSiteH + a];
-      const W = s * v[plan.offSiteW + a];
+      kineticTemperature[a] = plan.Tref + s * v[plan.offSiteH + a] + (modal ? modal.temperature[a] : 0);
+      const W = s * v[plan.offSiteW + a] + (modal ? modal.weight[a] : 0);
       missing[a] = Math.max(missing[a], detect(W, s * err[plan.offSiteW + a]));
-      kineticTemperatureError[a] = s * err[plan.offSiteH + a] + missing[a] * spreadT;
+      kineticTemperatureError[a] = s * err[plan.offSiteH + a] + missing[a] * spreadT + (modal ? modal.error[a] : 0);
     }
   }
   // Missing weight at a bath site bounds the bath's flux error: |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b; modes

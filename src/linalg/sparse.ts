@@ -302,6 +302,58 @@ export class ComplexLdl {
   }
 }
 
+/** Solves A x = b for a general complex right-hand side (old order); x and b may not alias. */
+export function complexLdlSolve(
+  ldl: ComplexLdl,
+  br: Float64Array,
+  bi: Float64Array,
+  xr: Float64Array,
+  xi: Float64Array,
+  wr: Float64Array,
+  wi: Float64Array,
+): void {
+  const { n, perm, Lp, Li: Lrow } = ldl.sym;
+  const Lr = ldl.Lr, Lim = ldl.Li, Dr = ldl.Dr, Di = ldl.Di;
+  for (let k = 0; k < n; k++) {
+    wr[k] = br[perm[k]];
+    wi[k] = bi[perm[k]];
+  }
+  for (let j = 0; j < n; j++) {
+    const ar = wr[j];
+    const ai = wi[j];
+    if (ar === 0 && ai === 0) continue;
+    for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+      const i = Lrow[p];
+      wr[i] -= Lr[p] * ar - Lim[p] * ai;
+      wi[i] -= Lr[p] * ai + Lim[p] * ar;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    const ar = wr[j];
+    const ai = wi[j];
+    const pr = Dr[j];
+    const pi = Di[j];
+    const den = pr * pr + pi * pi;
+    wr[j] = (ar * pr + ai * pi) / den;
+    wi[j] = (ai * pr - ar * pi) / den;
+  }
+  for (let j = n - 1; j >= 0; j--) {
+    let sr = wr[j];
+    let si = wi[j];
+    for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+      const i = Lrow[p];
+      sr -= Lr[p] * wr[i] - Lim[p] * wi[i];
+      si -= Lr[p] * wi[i] + Lim[p] * wr[i];
+    }
+    wr[j] = sr;
+    wi[j] = si;
+  }
+  for (let k = 0; k < n; k++) {
+    xr[perm[k]] = wr[k];
+    xi[perm[k]] = wi[k];
+  }
+}
+
 /** Workspace and values of a real symmetric LDL^T factorisation. */
 export class RealLdl {
   readonly L: Float64Array;
