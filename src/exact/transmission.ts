@@ -1836,20 +1836,23 @@ function countAlive(p: Panels): number {
   return c;
 }
 
-/** T_bc(omega) at four points per panel (the panels concentrate where the peaks are) and the ends. */
+/** T_bc(omega) at four points per panel (the panels concentrate where the peaks are), their ends, and 512 evenly
+ * spaced frequencies (so that a plot of the samples is smooth between peaks). */
 function sampleSpectrum(ev: Evaluator, model: NetworkModel, plan: Plan, panels: Panels): TransmissionSpectrum {
   const ts: number[] = [];
+  let top = 0;
   for (let k = 0; k < panels.size; k++) {
-    if (!panels.alive[k]) continue;
-    const [a, b] = panels.omegaRange(k);
-    if (!Number.isFinite(b) || panels.kind[k] === Var.Tail) continue;
+    if (!panels.alive[k] || panels.kind[k] === Var.Tail) continue;
+    const [, b] = panels.omegaRange(k);
+    if (!Number.isFinite(b)) continue;
     for (let j = 0; j < 4; j++) {
       const t = panels.t0[k] + ((panels.t1[k] - panels.t0[k]) * j) / 4;
       ts.push(omegaOf(panels.kind[k], panels.c[k], panels.h[k], t));
     }
     ts.push(b);
-    void a;
+    top = Math.max(top, b);
   }
+  for (let j = 1; j <= 512; j++) ts.push((top * j) / 512);
   ts.sort((x, y) => x - y);
   const omega = Float64Array.from(ts.filter((w, k) => w > 0 && (k === 0 || w > ts[k - 1])));
   const pairs = plan.pairs!;
@@ -1861,4 +1864,31 @@ function sampleSpectrum(ev: Evaluator, model: NetworkModel, plan: Plan, panels: 
     });
   });
   return { pairs, omega, transmission };
+}
+
+// ---------------------------------------------------------------------------
+// Choosing between the dense Lyapunov solve and the frequency integrals
+
+export type SolveMethod = "lyapunov" | "transmission";
+
+/**
+ * The method for `ness solve --method auto`, with the reason in words. Up to 150 sites the dense Lyapunov solve
+ * (which also gives the whole covariance); beyond 2000 sites the frequency integrals (the dense solve needs (2n)^2
+ * numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
+ * Schur-based Lyapunov solve, ~100 n frequency evaluations of a sparse factorisation and the bath columns for the
+ * transmission method.
+ */
+export function chooseSolveMethod(model: NetworkModel): { method: SolveMethod; reason: string } {
+  const n = model.sites.length;
+  if (n <= 150) return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
+  if (n > 2000) return { method: "transmission", reason: `${n} sites: too many for the dense Lyapunov solve` };
+  const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
+  const nnzL = symbolicLdl(p, cuthillMcKee(p, model.baths.map((b) => b.site))).nnzL;
+  const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
+  const dense = 25 * (model.dynamics === "underdamped" ? 8 : 1) * n ** 3;
+  const transmission = 100 * n * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n));
+  const ratio = dense / transmission;
+  return ratio > 1
+    ? { method: "transmission", reason: `${n} sites, sparse (${nnzL} factor entries): frequency integrals estimated ${fmt(ratio)}x cheaper` }
+    : { method: "lyapunov", reason: `${n} sites (${nnzL} factor entries): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper` };
 }
