@@ -10,9 +10,9 @@ import type { SpectrumSeries } from "./spectrum.js";
 const COLORS = ["blue", "orange", "green", "red", "purple", "brown", "pink", "gray", "olive", "cyan"];
 
 /** T_bc(omega) of every pair of baths (the envelope for the plot; `table`: every sample, for the CSV). */
-export function spectrumFigure(data: { title: string; series: SpectrumSeries[]; table: Table; caption?: string }): Figure {
+export function spectrumFigure(data: { name?: string; title: string; series: SpectrumSeries[]; table: Table; caption?: string }): Figure {
   return lineChart({
-    name: "transmission-spectrum",
+    name: data.name ?? "transmission-spectrum",
     title: data.title,
     caption:
       data.caption ??

@@ -5,3 +5,6 @@
  */
 export * from "./spectrum.js";
 export * from "./figures.js";
+export * from "./params.js";
+export * from "./study.js";
+export * from "./reproduce.js";
