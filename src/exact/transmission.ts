@@ -27,7 +27,7 @@
  * and weight missing from it (a resonance too narrow to resolve, or a mode decoupled from the baths) enters the
  * reported error as a bound, never silently.
  */
-import { SteadyStateError } from "../errors.js";
+import { ModelError, SteadyStateError } from "../errors.js";
 import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
 import {
@@ -1484,8 +1484,10 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
   const sys = networkSystem(model);
   const under = sys.under;
   if (options.spectrum && B > 16) {
-    throw new SteadyStateError(`the transmission spectrum is written for at most 16 baths (this network has ${B})`);
+    throw new ModelError(`the transmission spectrum is written for at most 16 baths (this network has ${B})`);
   }
+  const tolOk = options.tolerance === undefined || (options.tolerance > 0 && options.tolerance < 1);
+  if (!tolOk) throw new ModelError(`the quadrature tolerance must be in (0, 1), got ${options.tolerance}`);
   const temperatures = under && options.temperatures !== false;
   const bySource = options.bySource ?? (B <= 32 && model.springs.length <= 20000);
   const plan = makePlan(model, sys, { temperatures, bySource, spectrum: options.spectrum === true });
