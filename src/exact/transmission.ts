@@ -764,6 +764,11 @@ interface Plan {
   offSum: number;
   offSpring: number;
   offBySource: number;
+  /** Per spring: its slot among the integrated springs, or -1 (a bridge in a fluxes-only run: from conservation). */
+  springSlot: Int32Array;
+  /** The integrated springs, by slot. */
+  integrated: Int32Array;
+  bridges?: Bridges;
   offSiteH: number;
   offSiteW: number;
   bySource: boolean;
@@ -807,7 +812,17 @@ function makePlan(model: NetworkModel, sys: NetworkSystem, opts: { temperatures:
   if (pairs) for (let b = 0; b < B; b++) for (let c = b + 1; c < B; c++) pairs.push([b, c]);
   const temperatures = sys.under && opts.temperatures;
   const bySource = opts.bySource && cols.length === B;
-  const S = model.springs.length;
+  // Fluxes-only runs integrate only the springs on cycles: a bridge's flux follows from the bath fluxes.
+  const bridges = temperatures ? undefined : new Bridges(model);
+  const springSlot = new Int32Array(model.springs.length).fill(-1);
+  const integratedList: number[] = [];
+  model.springs.forEach((_, k) => {
+    if (bridges && bridges.child[k] >= 0) return;
+    springSlot[k] = integratedList.length;
+    integratedList.push(k);
+  });
+  const integrated = Int32Array.from(integratedList);
+  const S = integrated.length;
   const n = sys.n;
   let o = 0;
   const offPair = o;
@@ -830,7 +845,8 @@ function makePlan(model: NetworkModel, sys: NetworkSystem, opts: { temperatures:
   const gam = (k: number) => model.baths[k].friction;
   if (pairs) pairs.forEach(([b, c], k) => (weight[offPair + k] = TWO_OVER_PI * gam(b) * gam(c) * Math.abs(T[b] - T[c])));
   else for (let b = 0; b < B; b++) weight[offDirect + b] = TWO_OVER_PI * gam(b);
-  model.springs.forEach((s, k) => {
+  integrated.forEach((spring, k) => {
+    const s = model.springs[spring];
     weight[offSpring + k] = TWO_OVER_PI * s.stiffness;
     if (bySource) for (let c = 0; c < B; c++) weight[offBySource + k * B + c] = TWO_OVER_PI * s.stiffness * T[c];
   });
@@ -856,6 +872,9 @@ function makePlan(model: NetworkModel, sys: NetworkSystem, opts: { temperatures:
     offSum,
     offSpring,
     offBySource,
+    springSlot,
+    integrated,
+    bridges,
     offSiteH,
     offSiteW,
     bySource,
@@ -882,6 +901,16 @@ class Evaluator {
   private readonly sj: Int32Array;
   private readonly gc: Float64Array;
   private readonly gdT: Float64Array;
+  /**
+   * Fluxes-only runs with nothing to integrate but the bath block (a tree: every spring a bridge): the entries
+   * G_bc come from forward paths of the elimination tree, without back-substitution.
+   */
+  private readonly pathMode: boolean;
+  private readonly paths: Int32Array[] = [];
+  private readonly pr: Float64Array[] = [];
+  private readonly pi: Float64Array[] = [];
+  private readonly plen: Int32Array;
+  private readonly gBB: Float64Array;
 
   constructor(private readonly model: NetworkModel, private readonly sys: NetworkSystem, private readonly plan: Plan) {
     const n = sys.n;
@@ -893,10 +922,21 @@ class Evaluator {
     this.xi = Array.from(plan.columns, () => new Float64Array(n));
     this.wr = new Float64Array(n);
     this.wi = new Float64Array(n);
-    this.si = Int32Array.from(model.springs.map((s) => s.i));
-    this.sj = Int32Array.from(model.springs.map((s) => s.j));
+    this.si = Int32Array.from(plan.integrated, (k) => model.springs[k].i);
+    this.sj = Int32Array.from(plan.integrated, (k) => model.springs[k].j);
     this.gc = Float64Array.from(plan.columns, (k) => model.baths[k].friction);
     this.gdT = Float64Array.from(plan.columns, (k) => model.baths[k].friction * plan.dT[k]);
+    this.pathMode = plan.pairs !== null && plan.integrated.length === 0 && !plan.temperatures && plan.columns.length === model.baths.length;
+    const B = model.baths.length;
+    this.plen = new Int32Array(B);
+    this.gBB = new Float64Array(2 * B * B);
+    if (this.pathMode) {
+      for (let b = 0; b < B; b++) {
+        this.paths.push(new Int32Array(n));
+        this.pr.push(new Float64Array(n));
+        this.pi.push(new Float64Array(n));
+      }
+    }
   }
 
   /** Solves the bath columns of G(omega) (also used for the spectrum); `check`: compute the backward error. */
@@ -909,6 +949,28 @@ class Evaluator {
       this.dIm[i] = -omega * sys.gamma[i];
     }
     this.ldl.factor(this.dRe, this.dIm, sys.off);
+    if (this.pathMode) {
+      const B = plan.columns.length;
+      for (let b = 0; b < B; b++) {
+        this.plen[b] = this.ldl.forwardPath(sys.bathSite[b], this.paths[b], this.pr[b], this.pi[b], this.wr, this.wi);
+      }
+      for (let b = 0; b < B; b++) {
+        for (let c = b; c < B; c++) {
+          const [re, im] = this.ldl.inverseEntry(this.paths[b], this.pr[b], this.pi[b], this.plen[b], this.paths[c], this.pr[c], this.pi[c], this.plen[c]);
+          this.gBB[2 * (b * B + c)] = this.gBB[2 * (c * B + b)] = re;
+          this.gBB[2 * (b * B + c) + 1] = this.gBB[2 * (c * B + b) + 1] = im;
+        }
+      }
+      if (check) {
+        // The backward error of a full solve, at the centre of every panel.
+        this.ldl.solveUnit(plan.colSite[0], this.xr[0], this.xi[0], this.wr, this.wi);
+        this.checkResidual(plan.colSite[0], this.xr[0], this.xi[0]);
+        this.wr.fill(0);
+        this.wi.fill(0);
+      }
+      this.evaluations++;
+      return;
+    }
     for (let c = 0; c < plan.columns.length; c++) {
       this.ldl.solveUnit(plan.colSite[c], this.xr[c], this.xi[c], this.wr, this.wi);
       if (check) this.checkResidual(plan.colSite[c], this.xr[c], this.xi[c]);
@@ -918,6 +980,10 @@ class Evaluator {
 
   /** |G_bc(omega)|^2 for two baths (after solve). */
   green2(b: number, c: number): number {
+    if (this.pathMode) {
+      const B = this.plan.columns.length;
+      return this.gBB[2 * (b * B + c)] ** 2 + this.gBB[2 * (b * B + c) + 1] ** 2;
+    }
     const col = this.plan.colOfBath[c];
     const site = this.sys.bathSite[b];
     return this.xr[col][site] ** 2 + this.xi[col][site] ** 2;
@@ -978,7 +1044,12 @@ class Evaluator {
     }
     for (let c = 0; c < ncol; c++) {
       const site = plan.colSite[c];
-      f[plan.offSum + c] = sys.under ? omega * xi[c][site] : xr[c][site];
+      if (this.pathMode) {
+        const at = 2 * (c * ncol + c);
+        f[plan.offSum + c] = sys.under ? omega * this.gBB[at + 1] : this.gBB[at];
+      } else {
+        f[plan.offSum + c] = sys.under ? omega * xi[c][site] : xr[c][site];
+      }
     }
     const si = this.si, sj = this.sj;
     const S = si.length;
@@ -1661,7 +1732,18 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
   // weight can be missing).
   const siteErr = new Float64Array(n);
   baths.forEach((b) => (siteErr[b.index] += b.error));
-  const bridge = bridgeBounds(model, siteErr);
+  const bridges = plan.bridges ?? new Bridges(model);
+  const errSub = bridges.subtreeSums(siteErr);
+  const siteJ = new Float64Array(n);
+  baths.forEach((b) => (siteJ[b.index] += b.flux));
+  const fluxSub = bridges.subtreeSums(siteJ);
+  const sourceSub = bathBySource
+    ? Array.from({ length: B }, (_, c) => {
+        const v = new Float64Array(n);
+        baths.forEach((b, k) => (v[b.index] += bathBySource![k][c]));
+        return bridges.subtreeSums(v);
+      })
+    : undefined;
   let lowMissing = Infinity;
   if (modes) {
     for (let k = 0; k < modes.omega.length; k++) {
@@ -1674,17 +1756,31 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
     const cycle = under
       ? (s.stiffness * spreadT * Math.sqrt((missing[s.i] * missing[s.j]) / (sys.mass[s.i] * sys.mass[s.j]))) / Math.max(lowMissing, 1e-300)
       : 0;
-    const unresolved = bridge[k] >= 0 ? Math.min(bridge[k], cycle) : cycle;
+    const isBridge = bridges.child[k] >= 0;
+    const unresolved = isBridge ? Math.min(bridges.smallerSide(k, errSub), cycle) : cycle;
+    if (plan.springSlot[k] < 0) {
+      // Not integrated (a bridge in a fluxes-only run): energy conservation gives it from the bath fluxes.
+      return {
+        between: [model.sites[s.i], model.sites[s.j]] as [string, string],
+        i: s.i,
+        j: s.j,
+        stiffness: s.stiffness,
+        flux: bridges.flux(model, k, fluxSub),
+        fluxBySource: sourceSub?.map((sub) => bridges.flux(model, k, sub)),
+        error: bridges.smallerSide(k, errSub),
+      };
+    }
+    const slot = plan.springSlot[k];
     return {
       between: [model.sites[s.i], model.sites[s.j]] as [string, string],
       i: s.i,
       j: s.j,
       stiffness: s.stiffness,
-      flux: g * v[plan.offSpring + k],
+      flux: g * v[plan.offSpring + slot],
       fluxBySource: plan.bySource
-        ? Array.from({ length: B }, (_, c) => g * model.baths[c].temperature * v[plan.offBySource + k * B + c])
+        ? Array.from({ length: B }, (_, c) => g * model.baths[c].temperature * v[plan.offBySource + slot * B + c])
         : undefined,
-      error: g * err[plan.offSpring + k] + unresolved,
+      error: g * err[plan.offSpring + slot] + unresolved,
     };
   });
 
@@ -1768,61 +1864,93 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
 }
 
 /**
- * For every spring: -1 if it lies on a cycle, else (a bridge) the smaller of the summed `siteError` on its two sides
- * (Tarjan's bridges by an iterative depth-first search).
+ * The springs on no cycle (bridges, by Tarjan's depth-first search): through a bridge, energy conservation fixes the
+ * steady flux to minus the summed bath fluxes of the sites on one side.
  */
-function bridgeBounds(model: NetworkModel, siteError: Float64Array): Float64Array {
-  const n = model.sites.length;
-  const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
-  const out = new Float64Array(model.springs.length).fill(-1);
-  const order = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const sub = new Float64Array(n);
-  const parentEdge = new Int32Array(n).fill(-1);
-  const cursor = new Int32Array(n);
-  let time = 0;
-  for (let root = 0; root < n; root++) {
-    if (order[root] >= 0) continue;
-    // Component total.
-    const members: number[] = [];
-    const stack = [root];
-    order[root] = low[root] = time++;
-    cursor[root] = p.ptr[root];
-    sub[root] = siteError[root];
-    members.push(root);
-    const bridges: [number, number][] = [];
-    while (stack.length > 0) {
-      const v = stack[stack.length - 1];
-      if (cursor[v] < p.ptr[v + 1]) {
-        const q = cursor[v]++;
-        const w = p.idx[q];
-        const e = p.edge[q];
-        if (e === parentEdge[v]) continue;
-        if (order[w] < 0) {
-          order[w] = low[w] = time++;
-          parentEdge[w] = e;
-          cursor[w] = p.ptr[w];
-          sub[w] = siteError[w];
-          members.push(w);
-          stack.push(w);
+class Bridges {
+  /** Per spring: -1 on a cycle, else the vertex of the bridge on the far side of the search tree. */
+  readonly child: Int32Array;
+  private readonly preorder: Int32Array;
+  private readonly parent: Int32Array;
+  private readonly root: Int32Array;
+  readonly count: number;
+
+  constructor(model: NetworkModel) {
+    const n = model.sites.length;
+    const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
+    this.child = new Int32Array(model.springs.length).fill(-1);
+    this.preorder = new Int32Array(n);
+    this.parent = new Int32Array(n).fill(-1);
+    this.root = new Int32Array(n);
+    const order = new Int32Array(n).fill(-1);
+    const low = new Int32Array(n);
+    const parentEdge = new Int32Array(n).fill(-1);
+    const cursor = new Int32Array(n);
+    let time = 0;
+    let count = 0;
+    for (let r = 0; r < n; r++) {
+      if (order[r] >= 0) continue;
+      const stack = [r];
+      this.preorder[time] = r;
+      order[r] = low[r] = time++;
+      this.root[r] = r;
+      cursor[r] = p.ptr[r];
+      while (stack.length > 0) {
+        const v = stack[stack.length - 1];
+        if (cursor[v] < p.ptr[v + 1]) {
+          const q = cursor[v]++;
+          const w = p.idx[q];
+          const e = p.edge[q];
+          if (e === parentEdge[v]) continue;
+          if (order[w] < 0) {
+            this.preorder[time] = w;
+            order[w] = low[w] = time++;
+            parentEdge[w] = e;
+            this.parent[w] = v;
+            this.root[w] = r;
+            cursor[w] = p.ptr[w];
+            stack.push(w);
+          } else {
+            low[v] = Math.min(low[v], order[w]);
+          }
         } else {
-          low[v] = Math.min(low[v], order[w]);
-        }
-      } else {
-        stack.pop();
-        if (stack.length > 0) {
-          const u = stack[stack.length - 1];
-          low[u] = Math.min(low[u], low[v]);
-          sub[u] += sub[v];
-          if (low[v] > order[u]) bridges.push([parentEdge[v], v]);
+          stack.pop();
+          if (stack.length > 0) {
+            const u = stack[stack.length - 1];
+            low[u] = Math.min(low[u], low[v]);
+            if (low[v] > order[u]) {
+              this.child[parentEdge[v]] = v;
+              count++;
+            }
+          }
         }
       }
     }
-    let total = 0;
-    for (const m of members) total += siteError[m];
-    for (const [e, v] of bridges) out[e] = Math.min(sub[v], total - sub[v]);
+    this.count = count;
   }
-  return out;
+
+  /** Sum of a per-site quantity over every vertex's search subtree; roots hold their component's total. */
+  subtreeSums(values: Float64Array): Float64Array {
+    const sub = Float64Array.from(values);
+    for (let k = this.preorder.length - 1; k >= 0; k--) {
+      const v = this.preorder[k];
+      if (this.parent[v] >= 0) sub[this.parent[v]] += sub[v];
+    }
+    return sub;
+  }
+
+  /** The smaller of the summed `values` on the two sides of bridge k (values >= 0). */
+  smallerSide(k: number, sub: Float64Array): number {
+    const v = this.child[k];
+    return Math.min(sub[v], sub[this.root[v]] - sub[v]);
+  }
+
+  /** Flux through bridge k from springs[k].i to springs[k].j, given every site's bath flux (into the network). */
+  flux(model: NetworkModel, k: number, sub: Float64Array): number {
+    const v = this.child[k];
+    // Whatever the baths of the far side put in flows out through the bridge.
+    return v === model.springs[k].j ? -sub[v] : sub[v];
+  }
 }
 
 /** The bath temperature of every site (overdamped networks have a bath on every site). */

@@ -254,6 +254,65 @@ export class ComplexLdl {
   }
 
   /**
+   * Forward solve L y = e_b (b an old index): y is nonzero only on the path from b to the root of the elimination
+   * tree. Writes the path (new indices, ascending) into `path` and y along it into (yr, yi); returns its length.
+   * With A = L D L^T (complex symmetric), (A^-1)_bc = sum over the common path of y_b y_c / D: an entry of the inverse
+   * needs no back-substitution. (wr, wi): zeroed scratch of length n, left zeroed.
+   */
+  forwardPath(b: number, path: Int32Array, yr: Float64Array, yi: Float64Array, wr: Float64Array, wi: Float64Array): number {
+    const { iperm, parent, Lp, Li: Lrow } = this.sym;
+    const Lr = this.Lr, Lim = this.Li;
+    let len = 0;
+    const start = iperm[b];
+    wr[start] = 1;
+    for (let j = start; j !== -1; j = parent[j]) {
+      const ar = wr[j];
+      const ai = wi[j];
+      wr[j] = 0;
+      wi[j] = 0;
+      path[len] = j;
+      yr[len] = ar;
+      yi[len] = ai;
+      len++;
+      if (ar === 0 && ai === 0) continue;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const i = Lrow[p];
+        wr[i] -= Lr[p] * ar - Lim[p] * ai;
+        wi[i] -= Lr[p] * ai + Lim[p] * ar;
+      }
+    }
+    return len;
+  }
+
+  /** (A^-1)_bc from two forward paths (see forwardPath), as [re, im]. */
+  inverseEntry(
+    pb: Int32Array, yrb: Float64Array, yib: Float64Array, nb: number,
+    pc: Int32Array, yrc: Float64Array, yic: Float64Array, nc: number,
+  ): [number, number] {
+    const Dr = this.Dr, Di = this.Di;
+    let sr = 0;
+    let si = 0;
+    let u = 0;
+    let v = 0;
+    while (u < nb && v < nc) {
+      if (pb[u] < pc[v]) u++;
+      else if (pb[u] > pc[v]) v++;
+      else {
+        const j = pb[u];
+        // y_b y_c / D_j
+        const pr = yrb[u] * yrc[v] - yib[u] * yic[v];
+        const pi = yrb[u] * yic[v] + yib[u] * yrc[v];
+        const den = Dr[j] * Dr[j] + Di[j] * Di[j];
+        sr += (pr * Dr[j] + pi * Di[j]) / den;
+        si += (pi * Dr[j] - pr * Di[j]) / den;
+        u++;
+        v++;
+      }
+    }
+    return [sr, si];
+  }
+
+  /**
    * Solves A x = e_b (b an old index) into (xr, xi), in old (site) order. `work` arrays of length n are scratch.
    */
   solveUnit(b: number, xr: Float64Array, xi: Float64Array, wr: Float64Array, wi: Float64Array): void {
