@@ -4,15 +4,13 @@
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
-import { chooseSolveMethod, solveNetworkTransmission, type SolveMethod } from "../../exact/transmission.js";
 import { networkFigure } from "../../figures/network.js";
 import { toRows } from "../../linalg/matrix.js";
 import type { NetworkModel } from "../../model/network.js";
 import { writeFigureFile } from "../../io/render.js";
 import { num, table } from "../format.js";
 import { readModelFile } from "../input.js";
-import { integerOption, positiveOption } from "../options.js";
-import { checkSpectrumFile, transmissionJson, transmissionText, writeSpectrum } from "./solveTransmission.js";
+import { pickMethod, solveByTransmission, type SolveOptions } from "./solveTransmission.js";
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
@@ -135,24 +133,7 @@ export function solveCommand(): Command {
         throw new ModelError(`ness solve takes a network model; this is kind: ${model.kind} (use ness simulate)`, file);
       }
       const { method, reason } = pickMethod(model, opts);
-      if (method === "transmission") {
-        const ss = solveNetworkTransmission(model, {
-          bySource: opts.bySource,
-          tolerance: positiveOption(opts.tolerance, "--tolerance"),
-          temperatures: !opts.fluxesOnly,
-          maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
-          spectrum: opts.spectrum !== undefined,
-        });
-        if (opts.figure) await writeFigureFile(networkFigure(transmissionFigureData(model, ss)), opts.figure);
-        if (opts.spectrum) await writeSpectrum(model, ss, opts.spectrum);
-        if (opts.json) console.log(JSON.stringify(transmissionJson(model, ss, reason), null, 2));
-        else {
-          console.log(transmissionText(model, ss, reason));
-          if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);
-          if (opts.spectrum) console.log(`${opts.figure ? "" : "\n"}spectrum written to ${opts.spectrum}`);
-        }
-        return;
-      }
+      if (method === "transmission") return solveByTransmission(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });
       if (opts.figure) {
         await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure);
@@ -163,53 +144,4 @@ export function solveCommand(): Command {
         if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);
       }
     });
-}
-
-interface SolveOptions {
-  json?: boolean;
-  figure?: string;
-  bySource?: boolean;
-  method: string;
-  spectrum?: string;
-  tolerance?: string;
-  fluxesOnly?: boolean;
-  maxEvaluations?: string;
-}
-
-/** The method asked for (auto: chosen by size and sparsity), checked against the options that need one of them. */
-function pickMethod(model: NetworkModel, opts: SolveOptions): { method: SolveMethod; reason: string } {
-  if (!["auto", "lyapunov", "transmission"].includes(opts.method)) {
-    throw new ModelError(`--method must be auto, lyapunov or transmission, got '${opts.method}'`);
-  }
-  if (opts.spectrum !== undefined) checkSpectrumFile(opts.spectrum);
-  if (opts.fluxesOnly && opts.figure) throw new ModelError("--figure colours the sites by kinetic temperature: drop --fluxes-only");
-  const needsTransmission = opts.spectrum !== undefined ? "--spectrum" : opts.fluxesOnly ? "--fluxes-only" : opts.tolerance !== undefined ? "--tolerance" : opts.maxEvaluations !== undefined ? "--max-evaluations" : undefined;
-  if (opts.method === "lyapunov") {
-    if (needsTransmission) throw new ModelError(`${needsTransmission} needs --method transmission (or auto)`);
-    return { method: "lyapunov", reason: "asked for" };
-  }
-  if (opts.method === "transmission") return { method: "transmission", reason: "asked for" };
-  if (needsTransmission) return { method: "transmission", reason: `auto: ${needsTransmission} asks for it` };
-  const c = chooseSolveMethod(model);
-  return { method: c.method, reason: `auto: ${c.reason}` };
-}
-
-/** Figure data for the network drawing from the transmission method (no covariance). */
-function transmissionFigureData(model: NetworkModel, ss: ReturnType<typeof solveNetworkTransmission>) {
-  const bath = new Map(ss.baths.map((b) => [b.index, b]));
-  const local = ss.kineticTemperature ?? ss.configurationalTemperature ?? new Float64Array(ss.sites.length).fill(NaN);
-  return {
-    title: model.name ?? "Network steady state",
-    temperatureLabel: ss.kineticTemperature ? "kinetic temperature <p²>/m" : "configurational temperature <q ∂U/∂q>",
-    sites: ss.sites.map((name, i) => {
-      const b = bath.get(i);
-      return {
-        name,
-        kineticTemperature: local[i],
-        position: model.layout ? ([model.layout[2 * i], model.layout[2 * i + 1]] as [number, number]) : undefined,
-        bath: b ? { temperature: b.temperature, flux: b.flux } : undefined,
-      };
-    }),
-    springs: ss.springs.map((s) => ({ between: s.between, flux: s.flux })),
-  };
 }

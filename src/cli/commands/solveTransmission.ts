@@ -3,11 +3,13 @@
  * (Green's function) solve, kept apart from solve.ts so that the dense path stays as it was.
  */
 import { ModelError } from "../../errors.js";
-import type { TransmissionSteadyState } from "../../exact/transmission.js";
+import { chooseSolveMethod, solveNetworkTransmission, type SolveMethod, type TransmissionSteadyState } from "../../exact/transmission.js";
+import { networkFigure } from "../../figures/network.js";
 import { writeFigureFile } from "../../io/render.js";
 import type { NetworkModel } from "../../model/network.js";
 import { spectrumEnvelope, spectrumFigure, spectrumTable } from "../../studies/harmonic-conduction/index.js";
 import { num, table } from "../format.js";
+import { integerOption, positiveOption } from "../options.js";
 
 /** The JSON document printed by `ness solve --json` for the transmission method. */
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
@@ -106,4 +108,73 @@ export async function writeSpectrum(model: NetworkModel, ss: TransmissionSteadyS
 /** Checks the --spectrum file name before any work is done. */
 export function checkSpectrumFile(file: string): void {
   if (!/\.(csv|svg|png)$/i.test(file)) throw new ModelError(`--spectrum ${file}: give a .csv, .svg or .png file`);
+}
+
+export interface SolveOptions {
+  json?: boolean;
+  figure?: string;
+  bySource?: boolean;
+  method: string;
+  spectrum?: string;
+  tolerance?: string;
+  fluxesOnly?: boolean;
+  maxEvaluations?: string;
+}
+
+/** The method asked for (auto: chosen by size and sparsity), checked against the options that need one of them. */
+export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: SolveMethod; reason: string } {
+  if (!["auto", "lyapunov", "transmission"].includes(opts.method)) {
+    throw new ModelError(`--method must be auto, lyapunov or transmission, got '${opts.method}'`);
+  }
+  if (opts.spectrum !== undefined) checkSpectrumFile(opts.spectrum);
+  if (opts.fluxesOnly && opts.figure) throw new ModelError("--figure colours the sites by kinetic temperature: drop --fluxes-only");
+  const needsTransmission = opts.spectrum !== undefined ? "--spectrum" : opts.fluxesOnly ? "--fluxes-only" : opts.tolerance !== undefined ? "--tolerance" : opts.maxEvaluations !== undefined ? "--max-evaluations" : undefined;
+  if (opts.method === "lyapunov") {
+    if (needsTransmission) throw new ModelError(`${needsTransmission} needs --method transmission (or auto)`);
+    return { method: "lyapunov", reason: "asked for" };
+  }
+  if (opts.method === "transmission") return { method: "transmission", reason: "asked for" };
+  if (needsTransmission) return { method: "transmission", reason: `auto: ${needsTransmission} asks for it` };
+  const c = chooseSolveMethod(model);
+  return { method: c.method, reason: `auto: ${c.reason}` };
+}
+
+/** Figure data for the network drawing from the transmission method (no covariance). */
+function transmissionFigureData(model: NetworkModel, ss: TransmissionSteadyState) {
+  const bath = new Map(ss.baths.map((b) => [b.index, b]));
+  const local = (ss.kineticTemperature ?? ss.configurationalTemperature)!;
+  return {
+    title: model.name ?? "Network steady state",
+    temperatureLabel: ss.kineticTemperature ? "kinetic temperature <p²>/m" : "configurational temperature <q ∂U/∂q>",
+    sites: ss.sites.map((name, i) => {
+      const b = bath.get(i);
+      return {
+        name,
+        kineticTemperature: local[i],
+        position: model.layout ? ([model.layout[2 * i], model.layout[2 * i + 1]] as [number, number]) : undefined,
+        bath: b ? { temperature: b.temperature, flux: b.flux } : undefined,
+      };
+    }),
+    springs: ss.springs.map((s) => ({ between: s.between, flux: s.flux })),
+  };
+}
+
+/** `ness solve --method transmission`: solve, write the figure and spectrum if asked, print text or JSON. */
+export async function solveByTransmission(model: NetworkModel, opts: SolveOptions, reason: string): Promise<void> {
+  const ss = solveNetworkTransmission(model, {
+    bySource: opts.bySource,
+    tolerance: positiveOption(opts.tolerance, "--tolerance"),
+    temperatures: !opts.fluxesOnly,
+    maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
+    spectrum: opts.spectrum !== undefined,
+  });
+  if (opts.figure) await writeFigureFile(networkFigure(transmissionFigureData(model, ss)), opts.figure);
+  if (opts.spectrum) await writeSpectrum(model, ss, opts.spectrum);
+  if (opts.json) {
+    console.log(JSON.stringify(transmissionJson(model, ss, reason), null, 2));
+    return;
+  }
+  console.log(transmissionText(model, ss, reason));
+  if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);
+  if (opts.spectrum) console.log(`${opts.figure ? "" : "\n"}spectrum written to ${opts.spectrum}`);
 }
