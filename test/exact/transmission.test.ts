@@ -117,6 +117,24 @@ describe("transmission engine against the dense Lyapunov engine", () => {
   });
 });
 
+describe("fluxes-only runs", () => {
+  it("agree with the dense engine: springs on cycles integrated, bridges from energy conservation", () => {
+    for (let seed = 21; seed <= 26; seed++) {
+      const model = randomNetwork(seed, { n: 6 + (seed % 9) });
+      const dense = solveNetwork(model, { bySource: true });
+      const tr = solveNetworkTransmission(model, { temperatures: false, bySource: true });
+      expect(tr.kineticTemperature).toBeUndefined();
+      const jmax = Math.max(...dense.baths.map((b) => Math.abs(b.flux)));
+      dense.baths.forEach((b, k) => expect(Math.abs(b.flux - tr.baths[k].flux) / jmax).toBeLessThan(1e-9));
+      dense.springs.forEach((s, k) => {
+        expect(Math.abs(s.flux - tr.springs[k].flux) / jmax, `seed ${seed} spring ${k}`).toBeLessThan(1e-9);
+        s.fluxBySource!.forEach((x, c) => expect(Math.abs(x - tr.springs[k].fluxBySource![c]) / jmax).toBeLessThan(1e-9));
+      });
+      expect(Math.max(...tr.energyBalanceResidual)).toBeLessThan(1e-10);
+    }
+  });
+});
+
 describe("transmission engine against closed forms and identities", () => {
   it("gives the particle-bath chain's current: frequency integral and corrected long-chain closed form (seed 003)", () => {
     const p = { ...DEFAULT_PARAMS, N: 48 };
