@@ -21,6 +21,11 @@ const table: [string, () => unknown, abstract new (...args: never[]) => NessErro
   ["transmission: unconfined", () => solveNetworkTransmission(pair({ pinning: 0 })), SteadyStateError, "not confined"],
   ["transmission: spectrum of 17 baths", () => solveNetworkTransmission(manyBaths, { spectrum: true }), ModelError, "at most 16 baths"],
   ["transmission: tolerance 0", () => solveNetworkTransmission(pair(), { tolerance: 0 }), ModelError, "tolerance must be in (0, 1)"],
+  ["transmission: 30001 sites", () => solveNetworkTransmission(validateNetwork({
+    kind: "network", sites: 30001, pinning: 1,
+    springs: Array.from({ length: 30000 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
+    baths: [{ site: "1", friction: 1, temperature: 1 }, { site: "30001", friction: 1, temperature: 2 }],
+  })), ModelError, "would take hours"],
   ["harmonic-conduction: unknown parameter", () => conductionParams({ length: 3 }), ModelError, "unknown parameter 'length'"],
   ["harmonic-conduction: equal temperatures", () => conductionParams({ TL: 1, TR: 1 }), ModelError, "TL and TR must differ"],
   ["harmonic-conduction: non-integer samples", () => conductionParams({ samples: 2.5 }), ModelError, "must be an integer"],
