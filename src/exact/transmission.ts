@@ -22,10 +22,13 @@
  * modes are found from the inertia of the real LDL^T of V - lambda M (Sylvester's count of eigenvalues below lambda)
  * by bisection until each interval holds one mode, then Rayleigh-quotient iteration gives its frequency and bath
  * amplitudes; every peak gets panels mapped by w = w_nu +- (Gamma_nu / 2) sinh(t), which turns a Lorentzian of any
- * width into a smooth function. Globally adaptive Gauss-Kronrod (10-21) refines the panels until the summed error
+ * width into a smooth function. Globally adaptive Gauss-Kronrod (15-31) refines the panels until the summed error
  * estimates of every flux and temperature are below the tolerance; the sum rule above is checked at every site,
  * and weight missing from it (a resonance too narrow to resolve, or a mode decoupled from the baths) enters the
- * reported error as a bound, never silently.
+ * reported error as a bound, never silently. Rounding moves a narrow peak's pole by ~eps w (a systematic error
+ * ~eps w / Gamma of its content, reported); peaks narrower than 1e-12 w are not integrated but enter the kinetic
+ * temperatures through their weak-coupling share (the mode's temperature from its damped pole vector).
+ * Documentation: docs/studies/harmonic-conduction.md.
  */
 import { ModelError, SteadyStateError } from "../errors.js";
 import { symmetricEigen } from "../linalg/eigen.js";
@@ -1228,7 +1231,7 @@ interface Quadrature {
   evaluations: number;
   panels: Panels;
   converged: boolean;
-  /** Panels that could not be split further (peaks narrower than the floating-point grid). */
+  /** Panels not split further: at their rounding-noise floor, or next to a peak too narrow to resolve. */
   stuck: number;
 }
 
@@ -1817,7 +1820,7 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
     warnings.push(
       quad.evaluations + 3 * GK_POINTS > budget
         ? `the frequency quadrature stopped at its budget of ${budget} evaluations before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)}`
-        : `the frequency quadrature did not reach the tolerance ${tol} (peaks narrower than the floating-point grid): quadratureError ${quadratureError.toExponential(2)}`,
+        : `the frequency quadrature stopped short of the tolerance ${tol} at narrow peaks (rounding noise, or peaks too narrow to resolve): quadratureError ${quadratureError.toExponential(2)}`,
     );
   }
   if (modes && modes.unresolved > 0) {
