@@ -1256,6 +1256,8 @@ function adaptiveQuadrature(
   const K = new Float64Array(C);
   const D = new Float64Array(C);
   const A = new Float64Array(C);
+  const parentK = new Float64Array(C);
+  const childK = new Float64Array(C);
   const stuckError = new Float64Array(C);
   // Rounding moves a peak's pole by ~eps omega: a systematic error ~eps (omega / h) of a peak panel's content,
   // which no refinement removes. Reported, not a refinement target.
@@ -1385,22 +1387,31 @@ function adaptiveQuadrature(
     const w1 = omegaOf(panels.kind[k], panels.c[k], panels.h[k], t1);
     const lo = Math.min(w0, w1);
     const hi = Math.max(w0, w1);
-    const atNoise = (panels.eFlux[k] <= panels.nFlux[k] && panels.eTemp[k] <= panels.nTemp[k]) || panels.fails[k] >= 2;
+    const atNoise = (panels.eFlux[k] <= panels.nFlux[k] && panels.eTemp[k] <= panels.nTemp[k]) || panels.fails[k] >= 3;
     if (atNoise || !(tm > t0 && tm < t1) || hi - lo <= 1e-13 * hi || guarded(lo, hi)) {
       add(k, 0);
       stuck++;
       continue;
     }
     add(k, -1);
+    parentK.set(K);
     panels.alive[k] = 0;
     const a = panels.add(panels.kind[k], t0, tm, panels.c[k], panels.h[k]);
     const b = panels.add(panels.kind[k], tm, t1, panels.c[k], panels.h[k]);
     add(a, 1);
+    childK.set(K);
     add(b, 1);
-    // Roundoff detection (as QUADPACK): a split that leaves the error where it was, twice in a row, means the
-    // panel's error is rounding noise; its descendants are then not split again.
+    // Roundoff detection (as QUADPACK): a split that leaves the error where it was while the value does not move
+    // (by a tenth of the error), twice in a row, means the panel's error is rounding noise; its descendants are
+    // then not split again.
     const before = priority(k);
-    const fail = priority(a) + priority(b) >= 0.7 * before ? panels.fails[k] + 1 : 0;
+    let moved = 0;
+    for (let i = 0; i < C; i++) {
+      const d = weight[i] * Math.abs(childK[i] + K[i] - parentK[i]);
+      moved = Math.max(moved, d / (isTemp[i] ? tempNorm : fluxNorm));
+    }
+    const noisy = priority(a) + priority(b) >= 0.7 * before && moved <= 4 * before;
+    const fail = noisy ? panels.fails[k] + 1 : 0;
     panels.fails[a] = panels.fails[b] = Math.min(fail, 255);
     heap.push(a);
     heap.push(b);
