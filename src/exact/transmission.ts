@@ -130,7 +130,7 @@ const EPS = 2 ** -53;
 const NOISY_WIDTH = 1e-6;
 /**
  * Every normal mode is located and its peak integrated: ~100 frequency evaluations per mode, each O(n) or more, so
- * the cost grows like n^2 (a 2000-site chain takes ~40 s). Beyond this many sites a solve would take hours: refused.
+ * the cost grows like n^2 (a 2000-site chain takes ~15 s). Beyond this many sites a solve would take hours: refused.
  */
 const MAX_SITES = 30000;
 /** Length in t of the panels of a peak's sinh map. */
