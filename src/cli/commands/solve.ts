@@ -10,6 +10,7 @@ import type { NetworkModel } from "../../model/network.js";
 import { writeFigureFile } from "../../io/render.js";
 import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
+import { pickMethod, solveByTransmission, type SolveOptions } from "./solveTransmission.js";
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
@@ -17,6 +18,7 @@ export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
   return {
     name: model.name,
     dynamics: ss.dynamics,
+    method: "lyapunov",
     sites: ss.sites,
     covariance: { order: ss.order, matrix: toRows(ss.covariance) },
     positionVariance: bySite(ss.positionVariance),
@@ -119,19 +121,26 @@ export function solveCommand(): Command {
     .option("--figure <file>", "draw the network (sites coloured by kinetic temperature, arrows sized by flux): .svg or .png (.csv: its data)")
     .option("--by-source", "split every flux by source bath (default when the network has <= 32 baths)")
     .option("--no-by-source", "do not split fluxes by source bath")
-    .action(async (file: string, opts: { json?: boolean; figure?: string; bySource?: boolean }) => {
+    .option("--method <method>", "auto, lyapunov (dense covariance) or transmission (frequency integrals, large sparse networks)", "auto")
+    .option("--spectrum <file>", "transmission method: write the transmission spectrum T(omega) of every pair of baths (.csv, .svg or .png)")
+    .option("--tolerance <x>", "transmission method: relative tolerance of the frequency quadrature (default 1e-10)")
+    .option("--fluxes-only", "transmission method: fluxes without kinetic temperatures (cheaper)")
+    .option("--max-evaluations <n>", "transmission method: stop refining after this many frequency evaluations")
+    .action(async (file: string, opts: SolveOptions) => {
       const model = readModelFile(file);
       if (model.kind !== "network") {
         throw new ModelError(`ness solve takes a network model; this is kind: ${model.kind} (use ness simulate)`, file);
       }
+      const { method, reason } = pickMethod(model, opts);
+      if (method === "transmission") return solveByTransmission(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });
       if (opts.figure) {
         await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure);
       }
       for (const w of ss.warnings) warn(w);
-      if (opts.json) console.log(JSON.stringify(steadyStateJson(model, ss), null, 2));
+      if (opts.json) console.log(JSON.stringify({ ...steadyStateJson(model, ss), methodReason: reason }, null, 2));
       else {
-        console.log(steadyStateText(model, ss));
+        console.log(steadyStateText(model, ss).replace("\n\n", `\nmethod: lyapunov (dense covariance; ${reason})\n\n`));
         if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);
       }
     });

@@ -6,10 +6,12 @@ import { varianceResonanceStudy } from "./variance-resonance.js";
 import { energyCorrelationsStudy } from "./energy-correlations.js";
 import { particleBathChainStudy } from "./particle-bath-chain.js";
 import { twoTemperatureStudy } from "./two-temperature.js";
+import { harmonicConductionStudy } from "./harmonic-conduction.js";
 
 export const studies: StudyCli[] = [
   varianceResonanceStudy,
   energyCorrelationsStudy,
   particleBathChainStudy,
   twoTemperatureStudy,
+  harmonicConductionStudy,
 ];

@@ -1,0 +1,180 @@
+/**
+ * `ness solve --method transmission`: the tables, JSON document, figure data and spectrum file of the frequency-domain
+ * (Green's function) solve, kept apart from solve.ts so that the dense path stays as it was.
+ */
+import { ModelError } from "../../errors.js";
+import { chooseSolveMethod, solveNetworkTransmission, type SolveMethod, type TransmissionSteadyState } from "../../exact/transmission.js";
+import { networkFigure } from "../../figures/network.js";
+import { writeFigureFile } from "../../io/render.js";
+import type { NetworkModel } from "../../model/network.js";
+import { spectrumEnvelope, spectrumFigure, spectrumTable } from "../../studies/harmonic-conduction/index.js";
+import { num, table } from "../format.js";
+import { integerOption, positiveOption } from "../options.js";
+
+/** The JSON document printed by `ness solve --json` for the transmission method. */
+export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
+  const bySite = (v: Float64Array | undefined) => (v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined);
+  const bySource = (parts: number[]) => Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
+  return {
+    name: model.name,
+    dynamics: ss.dynamics,
+    method: ss.method,
+    methodReason: reason,
+    sites: ss.sites,
+    kineticTemperature: bySite(ss.kineticTemperature),
+    kineticTemperatureError: bySite(ss.kineticTemperatureError),
+    configurationalTemperature: bySite(ss.configurationalTemperature),
+    springs: ss.springs.map((s) => ({
+      between: s.between,
+      stiffness: s.stiffness,
+      flux: s.flux,
+      error: s.error,
+      ...(s.fluxBySource ? { fluxBySource: bySource(s.fluxBySource) } : {}),
+    })),
+    baths: ss.baths.map((b) => ({
+      site: b.site,
+      temperature: b.temperature,
+      friction: b.friction,
+      flux: b.flux,
+      error: b.error,
+      ...(b.fluxBySource ? { fluxBySource: bySource(b.fluxBySource) } : {}),
+    })),
+    ...(ss.conductance
+      ? { conductance: Object.fromEntries(ss.baths.map((b, k) => [`bath ${b.site}`, bySource(ss.conductance![k])])) }
+      : {}),
+    entropyProduction: ss.entropyProduction,
+    energyBalanceResidual: Math.max(0, ...ss.energyBalanceResidual),
+    quadratureError: ss.quadratureError,
+    solveResidual: ss.solveResidual,
+    evaluations: ss.evaluations,
+    modes: ss.modes,
+    warnings: ss.warnings,
+  };
+}
+
+/** Human-readable report of the transmission method. */
+export function transmissionText(model: NetworkModel, ss: TransmissionSteadyState, reason: string): string {
+  const out: string[] = [];
+  const title = model.name ? `${model.name} (${ss.dynamics})` : `${ss.dynamics} network, ${ss.sites.length} sites`;
+  out.push(title, `method: transmission (frequency integrals of the Green's function; ${reason})`, "");
+  const bath = new Map(ss.baths.map((b) => [b.index, b]));
+  const many = ss.sites.length > 200;
+  if (ss.kineticTemperature) {
+    const rows = ss.sites.map((s, i) => {
+      const b = bath.get(i);
+      return [s, b ? num(b.temperature) : "-", ss.kineticTemperature![i], ss.kineticTemperatureError![i]] as (string | number)[];
+    });
+    out.push(`Sites${many ? " (first and last 50; all of them with --json)" : ""}`, table(["site", "bath T", "kinetic T", "error"], clip(rows, many)), "");
+  } else if (ss.configurationalTemperature) {
+    out.push("Sites: the configurational temperature <q dU/dq> of every overdamped site equals its bath temperature", "");
+  }
+  if (ss.springs.length > 0) {
+    const rows = ss.springs.map((s) => {
+      const [a, b] = s.between;
+      const row: (string | number)[] = [`${a}-${b}`, s.stiffness, s.flux >= 0 ? `${a} -> ${b}` : `${b} -> ${a}`, Math.abs(s.flux), s.error];
+      if (s.fluxBySource) row.push(s.fluxBySource.map((x) => num(x)).join(", "));
+      return row;
+    });
+    const header = ["spring", "stiffness", "heat flows", "|flux|", "error"];
+    if (ss.springs[0].fluxBySource) header.push(`by source (${ss.baths.map((b) => b.site).join(", ")})`);
+    out.push(`Springs${many ? " (first and last 50)" : ""}`, table(header, clip(rows, many)), "");
+  }
+  const bathRows = ss.baths.map((b) => [b.site, b.temperature, b.friction, b.flux, b.error, b.flux >= 0 ? "into network" : "out of network"]);
+  out.push("Baths (flux from the bath into the network)", table(["bath", "T", "friction", "flux", "error", "direction"], bathRows), "");
+  out.push(`entropy production rate  ${num(ss.entropyProduction)}`);
+  out.push(`energy balance residual  ${num(Math.max(0, ...ss.energyBalanceResidual))} (relative, worst site)`);
+  out.push(`quadrature error         ${num(ss.quadratureError)} (relative: fluxes to the largest bath flux, temperatures to the largest bath temperature)`);
+  out.push(`solve residual           ${num(ss.solveResidual)} (backward error of the sparse solves)`);
+  out.push(`frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located)` : ""}`);
+  for (const w of ss.warnings) out.push(`warning: ${w}`);
+  return out.join("\n");
+}
+
+function clip<T>(rows: T[], many: boolean): T[] {
+  return many && rows.length > 100 ? [...rows.slice(0, 50), ...rows.slice(-50)] : rows;
+}
+
+/** Writes the transmission spectrum: .csv (every sample) or .svg / .png (the envelope, drawn). */
+export async function writeSpectrum(model: NetworkModel, ss: TransmissionSteadyState, file: string): Promise<void> {
+  const full = spectrumTable(ss);
+  const figure = spectrumFigure({
+    title: `Transmission spectrum${model.name ? ` of ${model.name}` : ""}`,
+    series: spectrumEnvelope(ss),
+    table: full,
+  });
+  await writeFigureFile(figure, file);
+}
+
+/** Checks the --spectrum file name before any work is done. */
+export function checkSpectrumFile(file: string): void {
+  if (!/\.(csv|svg|png)$/i.test(file)) throw new ModelError(`--spectrum ${file}: give a .csv, .svg or .png file`);
+}
+
+export interface SolveOptions {
+  json?: boolean;
+  figure?: string;
+  bySource?: boolean;
+  method: string;
+  spectrum?: string;
+  tolerance?: string;
+  fluxesOnly?: boolean;
+  maxEvaluations?: string;
+}
+
+/** The method asked for (auto: chosen by size and sparsity), checked against the options that need one of them. */
+export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: SolveMethod; reason: string } {
+  if (!["auto", "lyapunov", "transmission"].includes(opts.method)) {
+    throw new ModelError(`--method must be auto, lyapunov or transmission, got '${opts.method}'`);
+  }
+  if (opts.spectrum !== undefined) checkSpectrumFile(opts.spectrum);
+  if (opts.fluxesOnly && opts.figure) throw new ModelError("--figure colours the sites by kinetic temperature: drop --fluxes-only");
+  const needsTransmission = opts.spectrum !== undefined ? "--spectrum" : opts.fluxesOnly ? "--fluxes-only" : opts.tolerance !== undefined ? "--tolerance" : opts.maxEvaluations !== undefined ? "--max-evaluations" : undefined;
+  if (opts.method === "lyapunov") {
+    if (needsTransmission) throw new ModelError(`${needsTransmission} needs --method transmission (or auto)`);
+    return { method: "lyapunov", reason: "asked for" };
+  }
+  if (opts.method === "transmission") return { method: "transmission", reason: "asked for" };
+  if (needsTransmission) return { method: "transmission", reason: `auto: ${needsTransmission} asks for it` };
+  const c = chooseSolveMethod(model);
+  return { method: c.method, reason: `auto: ${c.reason}` };
+}
+
+/** Figure data for the network drawing from the transmission method (no covariance). */
+function transmissionFigureData(model: NetworkModel, ss: TransmissionSteadyState) {
+  const bath = new Map(ss.baths.map((b) => [b.index, b]));
+  const local = (ss.kineticTemperature ?? ss.configurationalTemperature)!;
+  return {
+    title: model.name ?? "Network steady state",
+    temperatureLabel: ss.kineticTemperature ? "kinetic temperature <p²>/m" : "configurational temperature <q ∂U/∂q>",
+    sites: ss.sites.map((name, i) => {
+      const b = bath.get(i);
+      return {
+        name,
+        kineticTemperature: local[i],
+        position: model.layout ? ([model.layout[2 * i], model.layout[2 * i + 1]] as [number, number]) : undefined,
+        bath: b ? { temperature: b.temperature, flux: b.flux } : undefined,
+      };
+    }),
+    springs: ss.springs.map((s) => ({ between: s.between, flux: s.flux })),
+  };
+}
+
+/** `ness solve --method transmission`: solve, write the figure and spectrum if asked, print text or JSON. */
+export async function solveByTransmission(model: NetworkModel, opts: SolveOptions, reason: string): Promise<void> {
+  const ss = solveNetworkTransmission(model, {
+    bySource: opts.bySource,
+    tolerance: positiveOption(opts.tolerance, "--tolerance"),
+    temperatures: !opts.fluxesOnly,
+    maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
+    spectrum: opts.spectrum !== undefined,
+  });
+  if (opts.figure) await writeFigureFile(networkFigure(transmissionFigureData(model, ss)), opts.figure);
+  if (opts.spectrum) await writeSpectrum(model, ss, opts.spectrum);
+  if (opts.json) {
+    console.log(JSON.stringify(transmissionJson(model, ss, reason), null, 2));
+    return;
+  }
+  console.log(transmissionText(model, ss, reason));
+  if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);
+  if (opts.spectrum) console.log(`${opts.figure ? "" : "\n"}spectrum written to ${opts.spectrum}`);
+}

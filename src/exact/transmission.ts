@@ -1,0 +1,2048 @@
+/**
+ * Exact steady state of a linear network by the frequency-domain (Green's function, Landauer) method: bath fluxes,
+ * spring fluxes, kinetic temperatures and entropy production as frequency integrals over the columns of
+ * G(w) = [V - w^2 M - i w Gamma]^-1 (overdamped: [V - i w Gamma]^-1) at the bath sites, one sparse complex
+ * LDL^T factorisation per frequency, without the dense covariance. Same conventions as network.ts.
+ *
+ * With q(w) = G(w) xi(w) and the noise spectrum <xi xi^+> = 2 Gamma T, the equal-time moments are integrals over
+ * w > 0 with the weight 2/pi (the integrands are even in w; g_b = G e_b is the column of bath site b):
+ *   <q_i v_j> = (2/pi) int w  sum_b gamma_b T_b Im(conj(G_ib) G_jb)        spring flux i -> j = k_ij <q_i v_j>
+ *   <v_a^2>   = (2/pi) int w^2 sum_b gamma_b T_b |G_ab|^2                    kinetic temperature m_a <v_a^2>
+ *   bath flux into b  J_b = sum_c (2/pi) gamma_b gamma_c (T_b - T_c) int w^2 |G_bc|^2        (Landauer form)
+ *                        = sum_c int (dw / 2 pi) T_bc(w) (T_b - T_c),  T_bc(w) = 4 w^2 gamma_b gamma_c |G_bc|^2.
+ * The Landauer form follows from Im G = w G Gamma G^+ (G - G^+ = 2 i w G Gamma G^+) and the sum rule
+ *   m_a (2/pi) int w^2 sum_b gamma_b |G_ab|^2 dw = 1  for every site a (equipartition at equal temperatures),
+ * and holds for overdamped networks too, where the Stratonovich fluxes of network.ts, -k_ij (S V)_ij / gamma_j and
+ * (T_i V_ii - (V S V)_ii) / gamma_i, reduce to the same two integrals (the configurational temperature (S V)_ii equals
+ * the bath temperature T_i exactly: d<q_i^2>/dt = 0). Equilibrium parts are exact: with T_b = T_ref + dT_b only dT
+ * is integrated, so fluxes are differences of temperatures times integrals, with no cancellation.
+ *
+ * Quadrature: the integrands of a weakly damped network have narrow peaks at the normal-mode frequencies (poles
+ * near the real axis, half-width Gamma_nu / 2 with Gamma_nu = sum_b gamma_b u_b^2 for the M-normalised mode u). The
+ * modes are found from the inertia of the real LDL^T of V - lambda M (Sylvester's count of eigenvalues below lambda)
+ * by bisection until each interval holds one mode, then Rayleigh-quotient iteration gives its frequency and bath
+ * amplitudes; every peak gets panels mapped by w = w_nu +- (Gamma_nu / 2) sinh(t), which turns a Lorentzian of any
+ * width into a smooth function. Globally adaptive Gauss-Kronrod (15-31) refines the panels until the summed error
+ * estimates of every flux and temperature are below the tolerance; the sum rule above is checked at every site,
+ * and weight missing from it (a resonance too narrow to resolve, or a mode decoupled from the baths) enters the
+ * reported error as a bound, never silently. Rounding moves a narrow peak's pole by ~eps w (a systematic error
+ * ~eps w / Gamma of its content, reported); peaks narrower than 1e-12 w are not integrated but enter the kinetic
+ * temperatures through their weak-coupling share (the mode's temperature from its damped pole vector).
+ * Documentation: docs/studies/harmonic-conduction.md.
+ */
+import { ModelError, SteadyStateError } from "../errors.js";
+import { symmetricEigen } from "../linalg/eigen.js";
+import { matrix } from "../linalg/matrix.js";
+import {
+  ComplexLdl,
+  RealLdl,
+  complexLdlSolve,
+  cuthillMcKee,
+  symbolicLdl,
+  symmetricPattern,
+  type SymbolicLdl,
+  type SymmetricPattern,
+} from "../linalg/sparse.js";
+import { isLinearNetwork, type NetworkModel } from "../model/network.js";
+import { decoupledModes, unpinnedComponents } from "./diagnose.js";
+import type { BathFlux, SpringFlux } from "./network.js";
+
+export interface TransmissionOptions {
+  /** Relative tolerance of the frequency quadrature for fluxes (relative to the largest bath flux) and kinetic
+   * temperatures (relative to the largest bath temperature). Default 1e-10. */
+  tolerance?: number;
+  /** Compute kinetic temperatures (underdamped). Default true; false integrates the fluxes only (cheaper). */
+  temperatures?: boolean;
+  /** Split every flux by source bath. Default: networks with <= 32 baths and <= 20000 springs. */
+  bySource?: boolean;
+  /** Stop refining after this many frequency evaluations (default: a budget scaled to the network's size). */
+  maxEvaluations?: number;
+  /** Record the transmission spectrum T_bc(w) of every pair of baths (at most 16 baths). */
+  spectrum?: boolean;
+}
+
+export interface TransmissionSpringFlux extends SpringFlux {
+  /** Error estimate of `flux` (quadrature, plus a bound on unresolved weight). */
+  error: number;
+}
+
+export interface TransmissionBathFlux extends BathFlux {
+  error: number;
+}
+
+export interface TransmissionSpectrum {
+  /** Pairs of baths (indices into `baths`), first < second. */
+  pairs: [number, number][];
+  /** Angular frequencies, ascending. */
+  omega: Float64Array;
+  /** transmission[k][m] = T(omega[m]) of pair k: 4 w^2 gamma_b gamma_c |G_bc(w)|^2 (J_b = sum_c int dw/2pi T (T_b - T_c)). */
+  transmission: Float64Array[];
+}
+
+export interface TransmissionSteadyState {
+  method: "transmission";
+  dynamics: "underdamped" | "overdamped";
+  sites: string[];
+  /** <p_i^2> / m_i (underdamped, unless temperatures: false). */
+  kineticTemperature?: Float64Array;
+  /** Error estimate of every kinetic temperature. */
+  kineticTemperatureError?: Float64Array;
+  /** Overdamped: <q_i dU/dq_i>, equal to the bath temperature of site i (exact). */
+  configurationalTemperature?: Float64Array;
+  springs: TransmissionSpringFlux[];
+  baths: TransmissionBathFlux[];
+  /** Thermal conductances between baths (when computed pairwise): J_b = sum_c conductance[b][c] (T_b - T_c). */
+  conductance?: number[][];
+  entropyProduction: number;
+  /** Per site: |bath flux + spring fluxes into the site|, relative to the largest flux scale (as network.ts). */
+  energyBalanceResidual: Float64Array;
+  /** Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
+   * the largest bath temperature). */
+  quadratureError: number;
+  /** Largest normwise backward error of the sparse solves, max |A x - e| / (|A| |x| + 1), checked at the centre
+   * of every quadrature panel. */
+  solveResidual: number;
+  /** Frequency evaluations (one sparse factorisation and one solve per bath each). */
+  evaluations: number;
+  panels: number;
+  /** Normal modes: how many, whether each was located (otherwise panels were placed without them), the smallest
+   * relative peak width Gamma / omega among them, and how many are too narrow to resolve. */
+  modes: { count: number; located: boolean; narrowest: number; unresolved: number };
+  warnings: string[];
+  spectrum?: TransmissionSpectrum;
+}
+
+const TWO_OVER_PI = 2 / Math.PI;
+/** Dense diagnosis of decoupled modes (as the Lyapunov engine) up to this many sites. */
+const DENSE_DIAGNOSIS_MAX = 600;
+/** Dense eigen-decomposition for the mode analysis up to this many sites. */
+const DENSE_MODES_MAX = 300;
+/** A peak with Gamma / omega below this cannot be resolved in double precision. */
+const UNRESOLVABLE_WIDTH = 1e-12;
+/** Unit roundoff. */
+const EPS = 2 ** -53;
+/**
+ * Peaks narrower than this (relative) have rounding noise above 1e-10 of their content: the backward error of the
+ * factorisation moves the pole by ~eps omega, so values near a peak of width Gamma carry a relative noise
+ * ~eps omega / Gamma. Refinement of a panel stops when its Gauss-Kronrod error is at that noise floor (the error is
+ * reported); used also to locate where sum-rule weight can be missing.
+ */
+const NOISY_WIDTH = 1e-6;
+/**
+ * Every normal mode is located and its peak integrated: ~100 frequency evaluations per mode, each O(n) or more, so
+ * the cost grows like n^2 (a 2000-site chain takes ~15 s). Beyond this many sites a solve would take hours: refused.
+ */
+const MAX_SITES = 30000;
+/** Length in t of the panels of a peak's sinh map. */
+const SINH_PANEL = 4;
+
+// ---------------------------------------------------------------------------
+// Gauss-Kronrod 15-31 (QUADPACK qk31, R. Piessens and E. de Doncker): nodes on [-1, 1] (positive half, centre
+// last), Kronrod weights, and the 15-point Gauss weights at XGK[1], XGK[3], ..., XGK[13] and the centre.
+
+const XGK = [
+  0.9980022986933971, 0.9879925180204854, 0.9677390756791391,
+  0.937273392400706, 0.8972645323440819, 0.8482065834104272,
+  0.790418501442466, 0.7244177313601701, 0.650996741297417,
+  0.5709721726085388, 0.4850818636402397, 0.3941513470775634,
+  0.29918000715316884, 0.20119409399743451, 0.1011420669187175, 0,
+];
+const WGK = [
+  0.005377479872923349, 0.015007947329316122, 0.02546084732671532,
+  0.03534636079137585, 0.04458975132476488, 0.05348152469092809,
+  0.06200956780067064, 0.06985412131872826, 0.07684968075772038,
+  0.08308050282313302, 0.08856444305621176, 0.09312659817082532,
+  0.09664272698362368, 0.09917359872179196, 0.10076984552387559,
+  0.10133000701479154,
+];
+const WG = [
+  0.03075324199611727, 0.07036604748810812, 0.10715922046717194,
+  0.13957067792615432, 0.16626920581699392, 0.1861610000155622,
+  0.19843148532711158, 0.2025782419255613,
+];
+const GK_POINTS = 2 * XGK.length - 1;
+const GK_CENTRE = GK_POINTS - 1;
+/** The nodes and, per node, the Kronrod weight and (Kronrod - Gauss) weight. */
+const GK_X = new Float64Array(GK_POINTS);
+const GK_WK = new Float64Array(GK_POINTS);
+const GK_WD = new Float64Array(GK_POINTS);
+{
+  const last = XGK.length - 1;
+  let k = 0;
+  for (let j = 0; j < last; j++) {
+    const wg = j % 2 === 1 ? WG[(j - 1) / 2] : 0;
+    for (const s of [-1, 1]) {
+      GK_X[k] = s * XGK[j];
+      GK_WK[k] = WGK[j];
+      GK_WD[k] = WGK[j] - wg;
+      k++;
+    }
+  }
+  GK_X[GK_CENTRE] = 0;
+  GK_WK[GK_CENTRE] = WGK[last];
+  GK_WD[GK_CENTRE] = WGK[last] - WG[WG.length - 1];
+}
+
+/** Integration variable maps: w(t) and dw/dt. */
+const Var = {
+  Linear: 0,
+  /** w = c + h sinh(t), t >= 0 (a peak at c, to its right). */
+  SinhRight: 1,
+  /** w = c - h sinh(t), t >= 0 (a peak at c, to its left). */
+  SinhLeft: 2,
+  /** w = c / t, t in (0, 1] (the tail beyond c). */
+  Tail: 3,
+  /** w = exp(t). */
+  Log: 4,
+} as const;
+
+function omegaOf(kind: number, c: number, h: number, t: number): number {
+  switch (kind) {
+    case Var.Linear:
+      return t;
+    case Var.SinhRight:
+      return c + h * Math.sinh(t);
+    case Var.SinhLeft:
+      return c - h * Math.sinh(t);
+    case Var.Tail:
+      return c / t;
+    default:
+      return Math.exp(t);
+  }
+}
+
+function jacobianOf(kind: number, c: number, h: number, t: number): number {
+  switch (kind) {
+    case Var.Linear:
+      return 1;
+    case Var.SinhRight:
+    case Var.SinhLeft:
+      return h * Math.cosh(t);
+    case Var.Tail:
+      return c / (t * t);
+    default:
+      return Math.exp(t);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The network as sparse matrices
+
+interface NetworkSystem {
+  n: number;
+  under: boolean;
+  pattern: SymmetricPattern;
+  /** V_ij per adjacency entry. */
+  off: Float64Array;
+  vDiag: Float64Array;
+  mass: Float64Array;
+  gamma: Float64Array;
+  bathSite: Int32Array;
+  bathT: Float64Array;
+  sym: SymbolicLdl;
+}
+
+function networkSystem(model: NetworkModel): NetworkSystem {
+  const n = model.sites.length;
+  const ei = model.springs.map((s) => s.i);
+  const ej = model.springs.map((s) => s.j);
+  const pattern = symmetricPattern(n, ei, ej);
+  const off = new Float64Array(pattern.idx.length);
+  for (let q = 0; q < off.length; q++) off[q] = -model.springs[pattern.edge[q]].stiffness;
+  const vDiag = Float64Array.from(model.pinning);
+  for (const s of model.springs) {
+    vDiag[s.i] += s.stiffness;
+    vDiag[s.j] += s.stiffness;
+  }
+  const gamma = new Float64Array(n);
+  for (const b of model.baths) gamma[b.site] = b.friction;
+  const bathSite = Int32Array.from(model.baths.map((b) => b.site));
+  // Eliminate outward from the baths: every pivot then sees damping through the eliminated part.
+  const perm = cuthillMcKee(pattern, Array.from(bathSite));
+  return {
+    n,
+    under: model.dynamics === "underdamped",
+    pattern,
+    off,
+    vDiag,
+    mass: model.dynamics === "underdamped" ? Float64Array.from(model.mass) : new Float64Array(n).fill(1),
+    gamma,
+    bathSite,
+    bathT: Float64Array.from(model.baths.map((b) => b.temperature)),
+    sym: symbolicLdl(pattern, perm),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Steady-state diagnoses without the dense eigen-decomposition
+
+/**
+ * Zero forcing from the bath sites: a forced site with exactly one unforced neighbour forces it. When every site is
+ * forced, no eigenvector of V u = lambda M u can vanish on all bath sites, whatever the stiffnesses, pinnings and
+ * masses (row i of (V - lambda M) u = 0 at a forced site i gives V_ij u_j = 0 for its one unforced neighbour j), so
+ * seed 001's Lemma 1 holds (strong structural controllability: N. Monshizadeh, S. Zhang, M. K. Camlibel, "Zero
+ * forcing sets and controllability of dynamical systems defined on graphs", IEEE Trans. Autom. Control 59, 2562
+ * (2014)). Returns the number of sites left unforced.
+ */
+export function zeroForcingDeficit(model: NetworkModel): number {
+  const n = model.sites.length;
+  const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
+  const forced = new Uint8Array(n);
+  const unforcedNbrs = new Int32Array(n);
+  for (let i = 0; i < n; i++) unforcedNbrs[i] = p.ptr[i + 1] - p.ptr[i];
+  const queue: number[] = [];
+  const force = (i: number) => {
+    forced[i] = 1;
+    for (let q = p.ptr[i]; q < p.ptr[i + 1]; q++) {
+      const j = p.idx[q];
+      unforcedNbrs[j]--;
+      if (forced[j] && unforcedNbrs[j] === 1) queue.push(j);
+    }
+    if (unforcedNbrs[i] === 1) queue.push(i);
+  };
+  for (const b of model.baths) if (!forced[b.site]) force(b.site);
+  let count = model.baths.length;
+  while (queue.length > 0) {
+    const i = queue.pop()!;
+    if (unforcedNbrs[i] !== 1) continue;
+    for (let q = p.ptr[i]; q < p.ptr[i + 1]; q++) {
+      const j = p.idx[q];
+      if (!forced[j]) {
+        force(j);
+        count++;
+        break;
+      }
+    }
+  }
+  return n - count;
+}
+
+/** Connected groups of sites (through springs) without any bath: all their modes are decoupled from the baths. */
+function bathlessComponents(model: NetworkModel): string[][] {
+  const n = model.sites.length;
+  const parent = Int32Array.from({ length: n }, (_, k) => k);
+  const find = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k]];
+    return k;
+  };
+  for (const s of model.springs) parent[find(s.i)] = find(s.j);
+  const hasBath = new Uint8Array(n);
+  for (const b of model.baths) hasBath[find(b.site)] = 1;
+  const groups = new Map<number, string[]>();
+  for (let k = 0; k < n; k++) {
+    const r = find(k);
+    if (hasBath[r]) continue;
+    if (!groups.has(r)) groups.set(r, []);
+    groups.get(r)!.push(model.sites[k]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Refuses networks without a unique steady state, without a dense eigen-decomposition for large networks:
+ * quartic terms, unconfined groups (connected components), groups with no bath, and decoupled modes (seed 001,
+ * Lemma 1) by zero forcing (exact, structural), else the dense diagnosis up to 600 sites. Returns warnings for what
+ * could not be decided cheaply (the mode analysis of the quadrature then looks for decoupled modes).
+ */
+export function checkTransmissionSolvable(model: NetworkModel): { warnings: string[]; structurallyCoupled: boolean } {
+  if (!isLinearNetwork(model)) {
+    throw new SteadyStateError(
+      "the exact engine solves linear networks only; this model has quartic terms (use the stochastic engine: ness simulate)",
+    );
+  }
+  const free = unpinnedComponents(model);
+  if (free.length > 0) {
+    const g = free[0];
+    const who = g.length === 1 ? `site ${g[0]} is` : `sites ${listSites(g)} are`;
+    throw new SteadyStateError(
+      `the network is not confined: ${who} not pinned, so ${g.length === 1 ? "it" : "they"} can translate freely and no steady state exists; add pinning to at least one of them`,
+    );
+  }
+  if (model.dynamics === "overdamped") return { warnings: [], structurallyCoupled: true };
+  const lonely = bathlessComponents(model);
+  if (lonely.length > 0) {
+    const g = lonely[0];
+    throw new SteadyStateError(
+      `no unique steady state (seed 001, Lemma 1): ${g.length === 1 ? `site ${g[0]} has` : `sites ${listSites(g)} have`} no spring path to any bath, so ${g.length === 1 ? "its mode is" : "their modes are"} decoupled from all baths`,
+    );
+  }
+  if (zeroForcingDeficit(model) === 0) return { warnings: [], structurallyCoupled: true };
+  if (model.sites.length <= DENSE_DIAGNOSIS_MAX) {
+    const modes = decoupledModes(model);
+    if (modes.length > 0) {
+      const m = modes[0];
+      throw new SteadyStateError(
+        `no unique steady state (seed 001, Lemma 1): the normal mode ${m.description} (frequency ${fmt(m.frequency)}) vanishes on every bath site, so it is decoupled from all baths` +
+          (modes.length > 1 ? ` (and ${modes.length - 1} more such mode${modes.length > 2 ? "s" : ""})` : ""),
+      );
+    }
+    return { warnings: [], structurallyCoupled: true };
+  }
+  return { warnings: [], structurallyCoupled: false };
+}
+
+function listSites(g: string[]): string {
+  return g.length <= 8 ? g.join(", ") : `${g.slice(0, 8).join(", ")}, ... (${g.length} sites)`;
+}
+
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+// ---------------------------------------------------------------------------
+// Normal modes: frequencies and widths of the peaks
+
+interface ModeData {
+  /** Angular frequencies, ascending. */
+  omega: Float64Array;
+  /** Half-width Gamma_nu / 2 of each peak (0: decoupled within rounding). */
+  halfWidth: Float64Array;
+  /** u_b^2 (M-normalised mode) at every bath, row per mode (NaN for modes of a degenerate cluster). */
+  bathAmp2: Float64Array;
+  /** Modes with Gamma / omega below UNRESOLVABLE_WIDTH. */
+  unresolved: number;
+  /** Their frequencies, ascending. */
+  unresolvedAt: number[];
+  /** A decoupled mode (or combination in a degenerate cluster), if found: its frequency. */
+  decoupledAt?: number;
+  counts: number;
+  /**
+   * Weak-coupling share of the unresolvable modes in every site's kinetic temperature: sum over them of
+   * m_a u_a^2 (T_nu - T_ref), with T_nu = sum_b gamma_b u_b^2 T_b / Gamma_nu the mode's temperature; their weight
+   * sum m_a u_a^2 in the sum rule; and an error bound from the accuracy of the eigenvector's bath components.
+   */
+  modal?: { temperature: Float64Array; weight: Float64Array; error: Float64Array };
+}
+
+/**
+ * The weak-coupling share of one unresolvable mode (see ModeData.modal). The mode's temperature comes from its
+ * damped pole vector phi = G(omega_nu) M u (one complex solve at the mode's frequency): its tiny components on the
+ * bath sites say how the mode meets each bath through the rest of the (damped) network. The undamped mode's own
+ * bath components would be wrong wherever the rest of the network is not weakly damped.
+ */
+class ModalShare {
+  readonly share: NonNullable<ModeData["modal"]>;
+  private readonly ldl: ComplexLdl;
+  private readonly dRe: Float64Array;
+  private readonly dIm: Float64Array;
+  private readonly br: Float64Array;
+  private readonly bi: Float64Array;
+  private readonly xr: Float64Array;
+  private readonly xi: Float64Array;
+  private readonly wr: Float64Array;
+  private readonly wi: Float64Array;
+
+  constructor(private readonly sys: NetworkSystem, private readonly dT: Float64Array, private readonly spread: number) {
+    const n = sys.n;
+    this.share = { temperature: new Float64Array(n), weight: new Float64Array(n), error: new Float64Array(n) };
+    this.ldl = new ComplexLdl(sys.sym);
+    [this.dRe, this.dIm, this.br, this.bi, this.xr, this.xi, this.wr, this.wi] = Array.from({ length: 8 }, () => new Float64Array(n));
+  }
+
+  /** Adds the mode of frequency omega and undamped shape u (M-normalised); eta: accuracy of its components. */
+  add(omega: number, u: Float64Array, eta: number): void {
+    const { sys } = this;
+    const n = sys.n;
+    for (let i = 0; i < n; i++) {
+      this.dRe[i] = sys.vDiag[i] - omega * omega * sys.mass[i];
+      this.dIm[i] = -omega * sys.gamma[i];
+      this.br[i] = sys.mass[i] * u[i];
+    }
+    this.ldl.factor(this.dRe, this.dIm, sys.off);
+    complexLdlSolve(this.ldl, this.br, this.bi, this.xr, this.xi, this.wr, this.wi);
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += sys.mass[i] * (this.xr[i] ** 2 + this.xi[i] ** 2);
+    const scale = 1 / Math.sqrt(norm);
+    if (!Number.isFinite(scale)) return;
+    let G = 0;
+    let GT = 0;
+    let dG = 0;
+    let dGT = 0;
+    sys.bathSite.forEach((b, c) => {
+      const g = sys.gamma[b];
+      const a = Math.hypot(this.xr[b], this.xi[b]) * scale;
+      G += g * a * a;
+      GT += g * a * a * this.dT[c];
+      const e = g * (2 * a * eta + eta * eta);
+      dG += e;
+      dGT += e * Math.abs(this.dT[c]);
+    });
+    const t = G > 0 ? GT / G : 0;
+    const err = G > 2 * dG ? Math.min(this.spread, (dGT + Math.abs(t) * dG) / (G - dG)) : this.spread;
+    for (let i = 0; i < n; i++) {
+      const w = sys.mass[i] * (this.xr[i] ** 2 + this.xi[i] ** 2) * scale * scale;
+      if (w === 0) continue;
+      this.share.temperature[i] += w * t;
+      this.share.weight[i] += w;
+      this.share.error[i] += w * err;
+    }
+  }
+}
+
+/** Deterministic pseudo-random start vectors. */
+function startVector(n: number, seed: number): Float64Array {
+  let s = (seed * 2654435761 + 12345) >>> 0;
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    v[i] = s / 4294967296 - 0.5;
+  }
+  return v;
+}
+
+/** Largest eigenvalue bound (Gershgorin) of B^-1/2 V B^-1/2 for a positive diagonal B. */
+function gershgorin(sys: NetworkSystem, b: Float64Array): number {
+  let top = 0;
+  for (let i = 0; i < sys.n; i++) {
+    let r = sys.vDiag[i] / b[i];
+    for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) {
+      r += Math.abs(sys.off[q]) / Math.sqrt(b[i] * b[sys.pattern.idx[q]]);
+    }
+    top = Math.max(top, r);
+  }
+  return top;
+}
+
+/** Counts eigenvalues of (V, B) below lambda, solves (V - lambda B) x = y, and forms quadratic forms. */
+class RealPencil {
+  private readonly ldl: RealLdl;
+  private readonly diag: Float64Array;
+  readonly tiny: number;
+  counts = 0;
+
+  constructor(private readonly sys: NetworkSystem, private readonly b: Float64Array) {
+    this.ldl = new RealLdl(sys.sym);
+    this.diag = new Float64Array(sys.n);
+    let scale = 0;
+    for (let i = 0; i < sys.n; i++) scale = Math.max(scale, sys.vDiag[i]);
+    this.tiny = 1e-15 * scale;
+  }
+
+  factor(lambda: number): number {
+    for (let i = 0; i < this.sys.n; i++) this.diag[i] = this.sys.vDiag[i] - lambda * this.b[i];
+    this.counts++;
+    return this.ldl.factor(this.diag, this.sys.off, this.tiny);
+  }
+
+  solve(y: Float64Array, x: Float64Array): void {
+    this.ldl.solve(y, x);
+  }
+
+  /** x^T V x. */
+  vForm(x: Float64Array): number {
+    const { n, vDiag, off, pattern } = this.sys;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let r = vDiag[i] * x[i];
+      for (let q = pattern.ptr[i]; q < pattern.ptr[i + 1]; q++) r += off[q] * x[pattern.idx[q]];
+      s += x[i] * r;
+    }
+    return s;
+  }
+}
+
+/**
+ * Every normal mode of V u = omega^2 M u with its peak half-width Gamma_nu / 2, Gamma_nu = sum_b gamma_b u_b^2
+ * (u^T M u = 1): dense for small networks, otherwise inertia bisection and Rayleigh-quotient iteration.
+ */
+function normalModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }): ModeData {
+  const { n, mass, gamma } = sys;
+  if (n <= DENSE_MODES_MAX) {
+    const W = matrix(n, n);
+    for (let i = 0; i < n; i++) {
+      W.data[i * n + i] = sys.vDiag[i] / mass[i];
+      for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) {
+        const j = sys.pattern.idx[q];
+        W.data[i * n + j] = sys.off[q] / Math.sqrt(mass[i] * mass[j]);
+      }
+    }
+    const { values, vectors } = symmetricEigen(W);
+    const omega = new Float64Array(n);
+    const halfWidth = new Float64Array(n);
+    const B = sys.bathSite.length;
+    const bathAmp2 = new Float64Array(n * B);
+    for (let k = 0; k < n; k++) {
+      omega[k] = Math.sqrt(Math.max(values[k], 0));
+      let g = 0;
+      sys.bathSite.forEach((b, c) => {
+        const u2 = vectors.data[b * n + k] ** 2 / mass[b];
+        bathAmp2[k * B + c] = u2;
+        g += gamma[b] * u2;
+      });
+      halfWidth[k] = g / 2;
+    }
+    let modal: ModalShare | undefined;
+    if (temps) {
+      let top = 0;
+      for (const v of values) top = Math.max(top, Math.abs(v));
+      const u = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        if (!(2 * halfWidth[k] < UNRESOLVABLE_WIDTH * omega[k])) continue;
+        modal ??= new ModalShare(sys, temps.dT, temps.spread);
+        for (let i = 0; i < n; i++) u[i] = vectors.data[i * n + k] / Math.sqrt(mass[i]);
+        const gap = Math.min(k > 0 ? values[k] - values[k - 1] : Infinity, k + 1 < n ? values[k + 1] - values[k] : Infinity);
+        modal.add(omega[k], u, eigenvectorAccuracy(n, top, gap, mass));
+      }
+    }
+    return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), counts: 0, modal: modal?.share };
+  }
+  return sparseModes(sys, temps);
+}
+
+/** Absolute accuracy of the components of a computed M-normalised eigenvector (~ eps |W| / gap). */
+function eigenvectorAccuracy(n: number, top: number, gap: number, mass: Float64Array): number {
+  let mmin = Infinity;
+  for (const m of mass) mmin = Math.min(mmin, m);
+  return (8 * EPS * Math.sqrt(n) * top) / Math.max(gap, 1e-300) / Math.sqrt(mmin);
+}
+
+function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }): ModeData {
+  const { n, mass, gamma } = sys;
+  const pencil = new RealPencil(sys, mass);
+  const top = gershgorin(sys, mass) * (1 + 1e-12);
+  // Isolate every eigenvalue by bisection on the inertia (midpoints in omega).
+  interface Interval { lo: number; hi: number; mult: number }
+  const leaves: Interval[] = [];
+  const stack: [number, number, number, number][] = [[0, top, 0, n]];
+  while (stack.length > 0) {
+    const [lo, hi, cl, ch] = stack.pop()!;
+    if (ch <= cl) continue;
+    if (ch - cl === 1 || hi - lo <= 1e-13 * hi) {
+      leaves.push({ lo, hi, mult: ch - cl });
+      continue;
+    }
+    const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+    const cm = Math.min(Math.max(pencil.factor(mid), cl), ch);
+    stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
+  }
+  leaves.sort((a, b) => a.lo - b.lo);
+  const omega = new Float64Array(n);
+  const halfWidth = new Float64Array(n);
+  const B = sys.bathSite.length;
+  const bathAmp2 = new Float64Array(n * B);
+  let modal: ModalShare | undefined;
+  let m = 0;
+  let decoupledAt: number | undefined;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const mNorm = (v: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += mass[i] * v[i] * v[i];
+    return Math.sqrt(s);
+  };
+  const bathWeight = (v: Float64Array) => {
+    let g = 0;
+    for (const b of sys.bathSite) g += gamma[b] * v[b] * v[b];
+    return g;
+  };
+  const inverseStep = (shift: number, v: Float64Array): void => {
+    pencil.factor(shift);
+    for (let i = 0; i < n; i++) y[i] = mass[i] * v[i];
+    pencil.solve(y, v);
+    const s = mNorm(v);
+    for (let i = 0; i < n; i++) v[i] /= s;
+  };
+  let seed = 1;
+  for (const leaf of leaves) {
+    if (leaf.mult === 1) {
+      // Rayleigh-quotient iteration from the middle of the interval, checked against the interval.
+      x.set(startVector(n, seed++));
+      let shift = (0.5 * (Math.sqrt(leaf.lo) + Math.sqrt(leaf.hi))) ** 2;
+      inverseStep(shift, x);
+      inverseStep(shift, x);
+      let rho = pencil.vForm(x);
+      for (let it = 0; it < 8 && Math.abs(rho - shift) > 1e-14 * Math.abs(rho); it++) {
+        shift = rho;
+        inverseStep(shift, x);
+        rho = pencil.vForm(x);
+      }
+      if (!(rho >= leaf.lo * (1 - 1e-12) && rho <= leaf.hi * (1 + 1e-12))) {
+        // Converged elsewhere: locate by bisection on the inertia, then inverse iteration.
+        let lo = leaf.lo;
+        let hi = leaf.hi;
+        const cLo = pencil.factor(lo);
+        while (hi - lo > 1e-14 * hi) {
+          const mid = 0.5 * (lo + hi);
+          if (pencil.factor(mid) > cLo) hi = mid;
+          else lo = mid;
+        }
+        rho = 0.5 * (lo + hi);
+        x.set(startVector(n, seed++));
+        inverseStep(rho * (1 + 1e-13), x);
+        inverseStep(rho * (1 + 1e-13), x);
+      }
+      omega[m] = Math.sqrt(Math.max(rho, 0));
+      const g = bathWeight(x);
+      halfWidth[m] = g / 2;
+      sys.bathSite.forEach((b, c) => (bathAmp2[m * B + c] = x[b] * x[b]));
+      if (temps && g < UNRESOLVABLE_WIDTH * omega[m]) {
+        modal ??= new ModalShare(sys, temps.dT, temps.spread);
+        // The isolation interval bounds the distance to the neighbouring eigenvalues from below.
+        const gap = Math.max(Math.min(rho - leaf.lo, leaf.hi - rho), 1e-3 * (leaf.hi - leaf.lo));
+        modal.add(omega[m], x, eigenvectorAccuracy(n, top, gap, mass));
+      }
+      if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[m];
+      m++;
+    } else {
+      // A degenerate cluster: block inverse iteration, then the widths of the combinations (bath Gram matrix).
+      const d = leaf.mult;
+      const shift = 0.5 * (leaf.lo + leaf.hi);
+      const basis = Array.from({ length: d }, () => startVector(n, seed++));
+      for (let it = 0; it < 3; it++) {
+        pencil.factor(shift * (1 + 1e-10));
+        for (const v of basis) {
+          for (let i = 0; i < n; i++) y[i] = mass[i] * v[i];
+          pencil.solve(y, v);
+        }
+        mOrthonormalise(basis, mass);
+      }
+      const G = matrix(d, d);
+      for (let a = 0; a < d; a++) for (let c = 0; c < d; c++) {
+        let s = 0;
+        for (const b of sys.bathSite) s += gamma[b] * basis[a][b] * basis[c][b];
+        G.data[a * d + c] = s;
+      }
+      const widths = symmetricEigen(G).values;
+      const w = Math.sqrt(Math.max(shift, 0));
+      let narrow = Infinity;
+      for (let k = 0; k < d; k++) {
+        const g = Math.max(widths[k], 0);
+        if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = w;
+        narrow = Math.min(narrow, g);
+      }
+      for (let k = 0; k < d; k++) {
+        omega[m] = w;
+        halfWidth[m] = narrow / 2;
+        bathAmp2.fill(NaN, m * B, (m + 1) * B);
+        m++;
+      }
+    }
+  }
+  return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), decoupledAt, counts: pencil.counts, modal: modal?.share };
+}
+
+function unresolvedModes(omega: Float64Array, halfWidth: Float64Array): { unresolved: number; unresolvedAt: number[] } {
+  const unresolvedAt: number[] = [];
+  for (let k = 0; k < omega.length; k++) if (2 * halfWidth[k] < UNRESOLVABLE_WIDTH * omega[k]) unresolvedAt.push(omega[k]);
+  return { unresolved: unresolvedAt.length, unresolvedAt };
+}
+
+/** A bath weight Gamma_nu indistinguishable from zero in double precision (mode amplitude below ~1e-13). */
+function isDecoupled(g: number, sys: NetworkSystem): boolean {
+  let scale = 0;
+  for (const b of sys.bathSite) scale = Math.max(scale, sys.gamma[b] / sys.mass[b]);
+  return g <= 1e-26 * scale;
+}
+
+function mOrthonormalise(basis: Float64Array[], mass: Float64Array): void {
+  const n = mass.length;
+  for (let a = 0; a < basis.length; a++) {
+    const v = basis[a];
+    for (let c = 0; c < a; c++) {
+      const u = basis[c];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += mass[i] * u[i] * v[i];
+      for (let i = 0; i < n; i++) v[i] -= s * u[i];
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += mass[i] * v[i] * v[i];
+    s = Math.sqrt(s);
+    for (let i = 0; i < n; i++) v[i] /= s;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Integrands
+
+interface Plan {
+  /** Number of integrand components. */
+  C: number;
+  /** Bath indices whose columns are solved, and their sites. */
+  columns: Int32Array;
+  colSite: Int32Array;
+  /** Column of each bath (-1: not solved). */
+  colOfBath: Int32Array;
+  /** T_b - T_ref for every bath. */
+  dT: Float64Array;
+  Tref: number;
+  /** Pairwise transmissions (every bath's column is solved) or one direct flux integrand per bath. */
+  pairs: [number, number][] | null;
+  offPair: number;
+  offDirect: number;
+  offSum: number;
+  offSpring: number;
+  offBySource: number;
+  /** Per spring: its slot among the integrated springs, or -1 (a bridge in a fluxes-only run: from conservation). */
+  springSlot: Int32Array;
+  /** The integrated springs, by slot. */
+  integrated: Int32Array;
+  bridges?: Bridges;
+  offSiteH: number;
+  offSiteW: number;
+  bySource: boolean;
+  temperatures: boolean;
+  /** Multiplies |error| of a component into physical units (flux or temperature); 0: not a quadrature target. */
+  weight: Float64Array;
+  /** 1: the component is a temperature (its error is measured against the temperature scale). */
+  isTemp: Uint8Array;
+}
+
+function makePlan(model: NetworkModel, sys: NetworkSystem, opts: { temperatures: boolean; bySource: boolean; spectrum: boolean }): Plan {
+  const B = model.baths.length;
+  const T = sys.bathT;
+  let tmin = Infinity;
+  let tmax = -Infinity;
+  for (const t of T) {
+    tmin = Math.min(tmin, t);
+    tmax = Math.max(tmax, t);
+  }
+  const pairsWanted = B <= 32 || opts.spectrum;
+  let Tref: number;
+  let cols: number[];
+  if (sys.under || pairsWanted) {
+    // Every bath column (needed for the site sum rules); T_ref in the middle bounds unresolved weight best.
+    Tref = 0.5 * (tmin + tmax);
+    cols = Array.from({ length: B }, (_, k) => k);
+  } else {
+    // Overdamped with many baths: only the baths away from the most common temperature need a column.
+    const freq = new Map<number, number>();
+    for (const t of T) freq.set(t, (freq.get(t) ?? 0) + 1);
+    let best = T[0];
+    for (const [t, c] of freq) if (c > freq.get(best)! || (c === freq.get(best)! && t < best)) best = t;
+    Tref = best;
+    cols = [];
+    for (let k = 0; k < B; k++) if (T[k] !== Tref) cols.push(k);
+  }
+  const dT = T.map((t) => t - Tref);
+  const colOfBath = new Int32Array(B).fill(-1);
+  cols.forEach((k, c) => (colOfBath[k] = c));
+  const pairs: [number, number][] | null = pairsWanted ? [] : null;
+  if (pairs) for (let b = 0; b < B; b++) for (let c = b + 1; c < B; c++) pairs.push([b, c]);
+  const temperatures = sys.under && opts.temperatures;
+  const bySource = opts.bySource && cols.length === B;
+  // Fluxes-only runs integrate only the springs on cycles: a bridge's flux follows from the bath fluxes.
+  const bridges = temperatures ? undefined : new Bridges(model);
+  const springSlot = new Int32Array(model.springs.length).fill(-1);
+  const integratedList: number[] = [];
+  model.springs.forEach((_, k) => {
+    if (bridges && bridges.child[k] >= 0) return;
+    springSlot[k] = integratedList.length;
+    integratedList.push(k);
+  });
+  const integrated = Int32Array.from(integratedList);
+  const S = integrated.length;
+  const n = sys.n;
+  let o = 0;
+  const offPair = o;
+  o += pairs ? pairs.length : 0;
+  const offDirect = o;
+  o += pairs ? 0 : B;
+  const offSum = o;
+  o += cols.length;
+  const offSpring = o;
+  o += S;
+  const offBySource = o;
+  o += bySource ? S * B : 0;
+  const offSiteH = o;
+  o += temperatures ? n : 0;
+  const offSiteW = o;
+  o += temperatures ? n : 0;
+  const C = o;
+  const weight = new Float64Array(C);
+  const isTemp = new Uint8Array(C);
+  const gam = (k: number) => model.baths[k].friction;
+  if (pairs) pairs.forEach(([b, c], k) => (weight[offPair + k] = TWO_OVER_PI * gam(b) * gam(c) * Math.abs(T[b] - T[c])));
+  else for (let b = 0; b < B; b++) weight[offDirect + b] = TWO_OVER_PI * gam(b);
+  integrated.forEach((spring, k) => {
+    const s = model.springs[spring];
+    weight[offSpring + k] = TWO_OVER_PI * s.stiffness;
+    if (bySource) for (let c = 0; c < B; c++) weight[offBySource + k * B + c] = TWO_OVER_PI * s.stiffness * T[c];
+  });
+  if (temperatures) {
+    const spread = 0.5 * (tmax - tmin);
+    for (let a = 0; a < n; a++) {
+      weight[offSiteH + a] = TWO_OVER_PI * sys.mass[a];
+      weight[offSiteW + a] = TWO_OVER_PI * sys.mass[a] * spread;
+      isTemp[offSiteH + a] = 1;
+      isTemp[offSiteW + a] = 1;
+    }
+  }
+  return {
+    C,
+    columns: Int32Array.from(cols),
+    colSite: Int32Array.from(cols.map((k) => sys.bathSite[k])),
+    colOfBath,
+    dT,
+    Tref,
+    pairs,
+    offPair,
+    offDirect,
+    offSum,
+    offSpring,
+    offBySource,
+    springSlot,
+    integrated,
+    bridges,
+    offSiteH,
+    offSiteW,
+    bySource,
+    temperatures,
+    weight,
+    isTemp,
+  };
+}
+
+/** One frequency: factorise, solve the bath columns, and form every integrand component. */
+class Evaluator {
+  readonly f: Float64Array;
+  evaluations = 0;
+  /** Largest normwise backward error of a solve. */
+  residual = 0;
+  private readonly ldl: ComplexLdl;
+  private readonly dRe: Float64Array;
+  private readonly dIm: Float64Array;
+  private readonly xr: Float64Array[];
+  private readonly xi: Float64Array[];
+  private readonly wr: Float64Array;
+  private readonly wi: Float64Array;
+  private readonly si: Int32Array;
+  private readonly sj: Int32Array;
+  private readonly gc: Float64Array;
+  private readonly gdT: Float64Array;
+  /**
+   * Fluxes-only runs with nothing to integrate but the bath block (a tree: every spring a bridge): the entries
+   * G_bc come from forward paths of the elimination tree, without back-substitution.
+   */
+  private readonly pathMode: boolean;
+  private readonly paths: Int32Array[] = [];
+  private readonly pr: Float64Array[] = [];
+  private readonly pi: Float64Array[] = [];
+  private readonly plen: Int32Array;
+  private readonly gBB: Float64Array;
+
+  constructor(private readonly model: NetworkModel, private readonly sys: NetworkSystem, private readonly plan: Plan) {
+    const n = sys.n;
+    this.f = new Float64Array(plan.C);
+    this.ldl = new ComplexLdl(sys.sym);
+    this.dRe = new Float64Array(n);
+    this.dIm = new Float64Array(n);
+    this.xr = Array.from(plan.columns, () => new Float64Array(n));
+    this.xi = Array.from(plan.columns, () => new Float64Array(n));
+    this.wr = new Float64Array(n);
+    this.wi = new Float64Array(n);
+    this.si = Int32Array.from(plan.integrated, (k) => model.springs[k].i);
+    this.sj = Int32Array.from(plan.integrated, (k) => model.springs[k].j);
+    this.gc = Float64Array.from(plan.columns, (k) => model.baths[k].friction);
+    this.gdT = Float64Array.from(plan.columns, (k) => model.baths[k].friction * plan.dT[k]);
+    this.pathMode = plan.pairs !== null && plan.integrated.length === 0 && !plan.temperatures && plan.columns.length === model.baths.length;
+    const B = model.baths.length;
+    this.plen = new Int32Array(B);
+    this.gBB = new Float64Array(2 * B * B);
+    if (this.pathMode) {
+      for (let b = 0; b < B; b++) {
+        this.paths.push(new Int32Array(n));
+        this.pr.push(new Float64Array(n));
+        this.pi.push(new Float64Array(n));
+      }
+    }
+  }
+
+  /** Solves the bath columns of G(omega) (also used for the spectrum); `check`: compute the backward error. */
+  solve(omega: number, check = false): void {
+    const { sys, plan } = this;
+    const n = sys.n;
+    const w2 = omega * omega;
+    for (let i = 0; i < n; i++) {
+      this.dRe[i] = sys.vDiag[i] - (sys.under ? w2 * sys.mass[i] : 0);
+      this.dIm[i] = -omega * sys.gamma[i];
+    }
+    this.ldl.factor(this.dRe, this.dIm, sys.off);
+    if (this.pathMode) {
+      const B = plan.columns.length;
+      for (let b = 0; b < B; b++) {
+        this.plen[b] = this.ldl.forwardPath(sys.bathSite[b], this.paths[b], this.pr[b], this.pi[b], this.wr, this.wi);
+      }
+      for (let b = 0; b < B; b++) {
+        for (let c = b; c < B; c++) {
+          const [re, im] = this.ldl.inverseEntry(this.paths[b], this.pr[b], this.pi[b], this.plen[b], this.paths[c], this.pr[c], this.pi[c], this.plen[c]);
+          this.gBB[2 * (b * B + c)] = this.gBB[2 * (c * B + b)] = re;
+          this.gBB[2 * (b * B + c) + 1] = this.gBB[2 * (c * B + b) + 1] = im;
+        }
+      }
+      if (check) {
+        // The backward error of a full solve, at the centre of every panel.
+        this.ldl.solveUnit(plan.colSite[0], this.xr[0], this.xi[0], this.wr, this.wi);
+        this.checkResidual(plan.colSite[0], this.xr[0], this.xi[0]);
+        this.wr.fill(0);
+        this.wi.fill(0);
+      }
+      this.evaluations++;
+      return;
+    }
+    for (let c = 0; c < plan.columns.length; c++) {
+      this.ldl.solveUnit(plan.colSite[c], this.xr[c], this.xi[c], this.wr, this.wi);
+      if (check) this.checkResidual(plan.colSite[c], this.xr[c], this.xi[c]);
+    }
+    this.evaluations++;
+  }
+
+  /** |G_bc(omega)|^2 for two baths (after solve). */
+  green2(b: number, c: number): number {
+    if (this.pathMode) {
+      const B = this.plan.columns.length;
+      return this.gBB[2 * (b * B + c)] ** 2 + this.gBB[2 * (b * B + c) + 1] ** 2;
+    }
+    const col = this.plan.colOfBath[c];
+    const site = this.sys.bathSite[b];
+    return this.xr[col][site] ** 2 + this.xi[col][site] ** 2;
+  }
+
+  private checkResidual(b: number, xr: Float64Array, xi: Float64Array): void {
+    const { n, pattern, off } = this.sys;
+    let rmax = 0;
+    let xmax = 0;
+    let amax = 0;
+    for (let i = 0; i < n; i++) {
+      let rr = this.dRe[i] * xr[i] - this.dIm[i] * xi[i];
+      let ri = this.dRe[i] * xi[i] + this.dIm[i] * xr[i];
+      let arow = Math.abs(this.dRe[i]) + Math.abs(this.dIm[i]);
+      for (let q = pattern.ptr[i]; q < pattern.ptr[i + 1]; q++) {
+        const j = pattern.idx[q];
+        rr += off[q] * xr[j];
+        ri += off[q] * xi[j];
+        arow += Math.abs(off[q]);
+      }
+      if (i === b) rr -= 1;
+      rmax = Math.max(rmax, Math.abs(rr) + Math.abs(ri));
+      xmax = Math.max(xmax, Math.abs(xr[i]) + Math.abs(xi[i]));
+      amax = Math.max(amax, arow);
+    }
+    const r = rmax / (amax * xmax + 1);
+    if (!(r <= this.residual)) this.residual = Number.isNaN(r) ? Infinity : Math.max(this.residual, r);
+  }
+
+  /** Fills f with every integrand component at omega. */
+  evaluate(omega: number, check = false): Float64Array {
+    this.solve(omega, check);
+    const { sys, plan, f, xr, xi, gc, gdT } = this;
+    const n = sys.n;
+    const B = this.model.baths.length;
+    const ncol = plan.columns.length;
+    const w2 = omega * omega;
+    if (plan.pairs) {
+      plan.pairs.forEach(([b, c], k) => (f[plan.offPair + k] = w2 * this.green2(b, c)));
+    } else {
+      // Direct bath flux integrands, J_b = (2/pi) gamma_b int w^2 sum_c gamma_c (dT_b - dT_c) |G_bc|^2.
+      for (let b = 0; b < B; b++) {
+        const site = sys.bathSite[b];
+        const col = plan.colOfBath[b];
+        let s = 0;
+        if (col >= 0) {
+          const dTb = plan.dT[b];
+          for (let c = 0; c < B; c++) {
+            if (c === b) continue;
+            const sc = sys.bathSite[c];
+            s += this.model.baths[c].friction * (dTb - plan.dT[c]) * (xr[col][sc] ** 2 + xi[col][sc] ** 2);
+          }
+        } else {
+          for (let c = 0; c < ncol; c++) s -= gdT[c] * (xr[c][site] ** 2 + xi[c][site] ** 2);
+        }
+        f[plan.offDirect + b] = w2 * s;
+      }
+    }
+    for (let c = 0; c < ncol; c++) {
+      const site = plan.colSite[c];
+      if (this.pathMode) {
+        const at = 2 * (c * ncol + c);
+        f[plan.offSum + c] = sys.under ? omega * this.gBB[at + 1] : this.gBB[at];
+      } else {
+        f[plan.offSum + c] = sys.under ? omega * xi[c][site] : xr[c][site];
+      }
+    }
+    const si = this.si, sj = this.sj;
+    const S = si.length;
+    for (let k = 0; k < S; k++) {
+      const i = si[k];
+      const j = sj[k];
+      let s = 0;
+      for (let c = 0; c < ncol; c++) {
+        const im = xr[c][i] * xi[c][j] - xi[c][i] * xr[c][j];
+        s += gdT[c] * im;
+        if (plan.bySource) f[plan.offBySource + k * B + plan.columns[c]] = omega * gc[c] * im;
+      }
+      f[plan.offSpring + k] = omega * s;
+    }
+    if (plan.temperatures) {
+      const h = plan.offSiteH;
+      const w = plan.offSiteW;
+      for (let a = 0; a < n; a++) {
+        f[h + a] = 0;
+        f[w + a] = 0;
+      }
+      for (let c = 0; c < ncol; c++) {
+        const r = xr[c], m = xi[c];
+        const g = gc[c] * w2;
+        const gt = gdT[c] * w2;
+        for (let a = 0; a < n; a++) {
+          const p = r[a] * r[a] + m[a] * m[a];
+          f[h + a] += gt * p;
+          f[w + a] += g * p;
+        }
+      }
+    }
+    return f;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Panels and the adaptive quadrature
+
+class Panels {
+  kind: Uint8Array;
+  t0: Float64Array;
+  t1: Float64Array;
+  c: Float64Array;
+  h: Float64Array;
+  /** Largest error of a flux / temperature component on the panel, in physical units. */
+  eFlux: Float64Array;
+  eTemp: Float64Array;
+  alive: Uint8Array;
+  /** Rounding-noise floor of the panel's errors (flux / temperature units). */
+  nFlux: Float64Array;
+  nTemp: Float64Array;
+  /** Consecutive splits in the panel's ancestry that did not reduce the error (rounding noise). */
+  fails: Uint8Array;
+  size = 0;
+
+  constructor(capacity = 1024) {
+    this.kind = new Uint8Array(capacity);
+    this.t0 = new Float64Array(capacity);
+    this.t1 = new Float64Array(capacity);
+    this.c = new Float64Array(capacity);
+    this.h = new Float64Array(capacity);
+    this.eFlux = new Float64Array(capacity);
+    this.eTemp = new Float64Array(capacity);
+    this.alive = new Uint8Array(capacity);
+    this.nFlux = new Float64Array(capacity);
+    this.nTemp = new Float64Array(capacity);
+    this.fails = new Uint8Array(capacity);
+  }
+
+  add(kind: number, t0: number, t1: number, c = 0, h = 0): number {
+    if (this.size === this.kind.length) this.grow();
+    const k = this.size++;
+    this.kind[k] = kind;
+    this.t0[k] = t0;
+    this.t1[k] = t1;
+    this.c[k] = c;
+    this.h[k] = h;
+    this.alive[k] = 1;
+    this.fails[k] = 0;
+    return k;
+  }
+
+  /** Range [t0, t1] split into `parts` panels of one map. */
+  addSplit(kind: number, t0: number, t1: number, parts: number, c = 0, h = 0): void {
+    for (let k = 0; k < parts; k++) {
+      this.add(kind, t0 + ((t1 - t0) * k) / parts, k + 1 === parts ? t1 : t0 + ((t1 - t0) * (k + 1)) / parts, c, h);
+    }
+  }
+
+  private grow(): void {
+    const cap = this.kind.length * 2;
+    const g8 = (a: Uint8Array) => {
+      const b = new Uint8Array(cap);
+      b.set(a);
+      return b;
+    };
+    const g64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.kind = g8(this.kind);
+    this.alive = g8(this.alive);
+    this.nFlux = g64(this.nFlux);
+    this.nTemp = g64(this.nTemp);
+    this.fails = g8(this.fails);
+    this.t0 = g64(this.t0);
+    this.t1 = g64(this.t1);
+    this.c = g64(this.c);
+    this.h = g64(this.h);
+    this.eFlux = g64(this.eFlux);
+    this.eTemp = g64(this.eTemp);
+  }
+
+  /** Angular-frequency interval covered by panel k. */
+  omegaRange(k: number): [number, number] {
+    const a = omegaOf(this.kind[k], this.c[k], this.h[k], this.t0[k]);
+    const b = omegaOf(this.kind[k], this.c[k], this.h[k], this.t1[k]);
+    return a <= b ? [a, b] : [b, a];
+  }
+}
+
+/** Binary max-heap of panel indices by a priority array. */
+class Heap {
+  private readonly items: number[] = [];
+  constructor(private readonly key: (k: number) => number) {}
+  get length(): number {
+    return this.items.length;
+  }
+  push(k: number): void {
+    const a = this.items;
+    a.push(k);
+    let i = a.length - 1;
+    const kk = this.key(k);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.key(a[p]) >= kk) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = k;
+  }
+  pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      const kl = this.key(last);
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const m = r < a.length && this.key(a[r]) > this.key(a[l]) ? r : l;
+        if (this.key(a[m]) <= kl) break;
+        a[i] = a[m];
+        i = m;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+interface Quadrature {
+  /** Integral of every component over [0, infinity). */
+  value: Float64Array;
+  /** Summed |Kronrod - Gauss| of every component. */
+  error: Float64Array;
+  evaluations: number;
+  panels: Panels;
+  converged: boolean;
+  /** Panels not split further: at their rounding-noise floor, or next to a peak too narrow to resolve. */
+  stuck: number;
+}
+
+/**
+ * Globally adaptive Gauss-Kronrod over the panels: all panels are evaluated once, then the panel with the largest
+ * (normalised) error is split in two until every component's summed error is below tolerance. A split panel's
+ * contribution is removed by evaluating it again (no per-panel vectors are stored: memory stays O(components)).
+ * A panel that cannot be split (narrower than 1e-13 of its frequency, or next to a peak too narrow to resolve)
+ * keeps its contribution; its error moves out of the convergence test into the reported error.
+ */
+function adaptiveQuadrature(
+  ev: Evaluator,
+  plan: Plan,
+  panels: Panels,
+  tol: number,
+  budget: number,
+  scales: () => { flux: number; temp: number },
+  totals: { value: Float64Array; comp: Float64Array; error: Float64Array },
+  guarded: (w0: number, w1: number) => boolean,
+): Quadrature {
+  const C = plan.C;
+  const K = new Float64Array(C);
+  const D = new Float64Array(C);
+  const A = new Float64Array(C);
+  const parentK = new Float64Array(C);
+  const childK = new Float64Array(C);
+  const stuckError = new Float64Array(C);
+  // Rounding moves a peak's pole by ~eps omega: a systematic error ~eps (omega / h) of a peak panel's content,
+  // which no refinement removes. Reported, not a refinement target.
+  const sysError = new Float64Array(C);
+  const { value, comp, error } = totals;
+  const { weight, isTemp } = plan;
+  // Each panel's contribution is kept while memory allows (256 MB), so that removing a split panel costs nothing;
+  // otherwise the panel is evaluated again.
+  const cacheK: (Float64Array | undefined)[] = [];
+  const cacheE: (Float64Array | undefined)[] = [];
+  const cacheA: (Float64Array | undefined)[] = [];
+  let cached = 0;
+  const cacheLimit = 16e6;
+  /** mode 1: add the panel; -1: remove it; 0: move its error to the stuck panels' error. */
+  const add = (k: number, mode: number): void => {
+    const kind = panels.kind[k], c = panels.c[k], h = panels.h[k];
+    const mid = 0.5 * (panels.t0[k] + panels.t1[k]);
+    const half = 0.5 * (panels.t1[k] - panels.t0[k]);
+    const hit = mode !== 1 && cacheK[k] !== undefined;
+    if (hit) {
+      K.set(cacheK[k]!);
+      D.set(cacheE[k]!);
+      A.set(cacheA[k]!);
+      cacheK[k] = cacheE[k] = cacheA[k] = undefined;
+      cached -= 3 * C;
+    } else {
+      K.fill(0);
+      D.fill(0);
+      A.fill(0);
+      for (let g = 0; g < GK_POINTS; g++) {
+        const t = mid + half * GK_X[g];
+        const omega = omegaOf(kind, c, h, t);
+        const jac = jacobianOf(kind, c, h, t) * half;
+        // The backward error of the solves is checked at the centre of every panel.
+        const f = ev.evaluate(omega, g === GK_CENTRE);
+        const wk = GK_WK[g] * jac;
+        const wd = GK_WD[g] * jac;
+        const wa = Math.abs(wk);
+        for (let i = 0; i < C; i++) {
+          const x = f[i];
+          K[i] += wk * x;
+          D[i] += wd * x;
+          A[i] += wa * Math.abs(x);
+        }
+      }
+      for (let i = 0; i < C; i++) D[i] = Math.abs(D[i]);
+      if (mode === 1) {
+        // Rounding noise near a peak of half-width h at c: ~eps c / h of the panel's content.
+        const rel = 4 * EPS * (kind === Var.SinhLeft || kind === Var.SinhRight ? Math.max(1, c / h) : 100);
+        let nF = 0;
+        let nT = 0;
+        for (let i = 0; i < C; i++) {
+          const a = weight[i] * A[i];
+          if (isTemp[i]) nT = Math.max(nT, a);
+          else nF = Math.max(nF, a);
+        }
+        panels.nFlux[k] = rel * nF;
+        panels.nTemp[k] = rel * nT;
+      }
+    }
+    const sys = kind === Var.SinhLeft || kind === Var.SinhRight ? 2 * EPS * (c / h) : 0;
+    if (mode !== 0 && sys > 0) {
+      for (let i = 0; i < C; i++) sysError[i] += mode * sys * A[i];
+      if (mode === 1 && cached + 3 * C <= cacheLimit) {
+        cacheK[k] = K.slice();
+        cacheE[k] = D.slice();
+        cacheA[k] = A.slice();
+        cached += 3 * C;
+      }
+    }
+    if (mode === 0) {
+      for (let i = 0; i < C; i++) {
+        error[i] -= D[i];
+        stuckError[i] += D[i];
+      }
+      return;
+    }
+    let eF = 0;
+    let eT = 0;
+    for (let i = 0; i < C; i++) {
+      // Neumaier summation of the running totals.
+      const x = mode * K[i];
+      const s = value[i] + x;
+      comp[i] += Math.abs(value[i]) >= Math.abs(x) ? value[i] - s + x : x - s + value[i];
+      value[i] = s;
+      const e = D[i];
+      error[i] += mode * e;
+      const we = weight[i] * e;
+      if (isTemp[i]) eT = Math.max(eT, we);
+      else eF = Math.max(eF, we);
+    }
+    panels.eFlux[k] = eF;
+    panels.eTemp[k] = eT;
+  };
+  for (let k = 0; k < panels.size; k++) add(k, 1);
+  const s0 = scales();
+  const fluxNorm = tol * s0.flux;
+  const tempNorm = tol * s0.temp;
+  const priority = (k: number) => Math.max(panels.eFlux[k] / fluxNorm, panels.eTemp[k] / tempNorm);
+  const heap = new Heap(priority);
+  for (let k = 0; k < panels.size; k++) heap.push(k);
+  let converged = false;
+  let stuck = 0;
+  for (;;) {
+    const s = scales();
+    let worstFlux = 0;
+    let worstTemp = 0;
+    for (let i = 0; i < C; i++) {
+      const we = weight[i] * Math.max(error[i], 0);
+      if (isTemp[i]) worstTemp = Math.max(worstTemp, we);
+      else worstFlux = Math.max(worstFlux, we);
+    }
+    if (worstFlux <= tol * s.flux && worstTemp <= tol * s.temp) {
+      converged = stuck === 0;
+      break;
+    }
+    if (heap.length === 0 || ev.evaluations + 3 * GK_POINTS > budget) break;
+    const k = heap.pop();
+    if (priority(k) <= 0) {
+      converged = stuck === 0;
+      break;
+    }
+    const t0 = panels.t0[k];
+    const t1 = panels.t1[k];
+    const tm = 0.5 * (t0 + t1);
+    const w0 = omegaOf(panels.kind[k], panels.c[k], panels.h[k], t0);
+    const w1 = omegaOf(panels.kind[k], panels.c[k], panels.h[k], t1);
+    const lo = Math.min(w0, w1);
+    const hi = Math.max(w0, w1);
+    const atNoise = (panels.eFlux[k] <= panels.nFlux[k] && panels.eTemp[k] <= panels.nTemp[k]) || panels.fails[k] >= 3;
+    if (atNoise || !(tm > t0 && tm < t1) || hi - lo <= 1e-13 * hi || guarded(lo, hi)) {
+      add(k, 0);
+      stuck++;
+      continue;
+    }
+    add(k, -1);
+    parentK.set(K);
+    panels.alive[k] = 0;
+    const a = panels.add(panels.kind[k], t0, tm, panels.c[k], panels.h[k]);
+    const b = panels.add(panels.kind[k], tm, t1, panels.c[k], panels.h[k]);
+    add(a, 1);
+    childK.set(K);
+    add(b, 1);
+    // Roundoff detection (as QUADPACK): a split that leaves the error where it was while the value does not move
+    // (by a tenth of the error), twice in a row, means the panel's error is rounding noise; its descendants are
+    // then not split again.
+    const before = priority(k);
+    let moved = 0;
+    for (let i = 0; i < C; i++) {
+      const d = weight[i] * Math.abs(childK[i] + K[i] - parentK[i]);
+      moved = Math.max(moved, d / (isTemp[i] ? tempNorm : fluxNorm));
+    }
+    const noisy = priority(a) + priority(b) >= 0.7 * before && moved <= 4 * before;
+    const fail = noisy ? panels.fails[k] + 1 : 0;
+    panels.fails[a] = panels.fails[b] = Math.min(fail, 255);
+    heap.push(a);
+    heap.push(b);
+  }
+  const out = new Float64Array(C);
+  for (let i = 0; i < C; i++) {
+    out[i] = value[i] + comp[i];
+    error[i] = Math.max(error[i], 0) + stuckError[i] + Math.max(sysError[i], 0);
+  }
+  return { value: out, error, evaluations: ev.evaluations, panels, converged, stuck };
+}
+
+// ---------------------------------------------------------------------------
+// Initial panels
+
+/**
+ * Panels from the normal modes. A narrow peak (half-width below a quarter of the half-gap to its neighbours) gets a
+ * sinh map on each side, out to half-way to its neighbours; between them, linear panels, one for every two broad
+ * (overlapping) peaks, which the adaptive quadrature refines as needed; a peak too narrow to resolve gets a
+ * breakpoint at its centre (for the guard). Modes not `wanted` (their estimated share of every integral is below
+ * the tolerance) get no panels of their own. Then the tail.
+ */
+function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean): Panels {
+  const panels = new Panels(Math.max(1024, 4 * modes.omega.length));
+  const w = modes.omega;
+  const h = modes.halfWidth;
+  // Merge modes closer than 1e-12 relative (one peak centre); keep the narrowest width.
+  const centres: number[] = [];
+  const widths: number[] = [];
+  const keep: boolean[] = [];
+  for (let k = 0; k < w.length; k++) {
+    if (!(w[k] > 0)) continue;
+    const last = centres.length - 1;
+    if (last >= 0 && w[k] - centres[last] <= 1e-12 * w[k]) {
+      widths[last] = Math.min(widths[last], h[k]);
+      keep[last] ||= wanted(k);
+    } else {
+      centres.push(w[k]);
+      widths.push(h[k]);
+      keep.push(wanted(k));
+    }
+  }
+  const M = centres.length;
+  let x = 0;
+  // Broad peaks inside the current linear stretch: about one panel per two half-widths.
+  let density = 0;
+  const linearTo = (end: number) => {
+    if (end > x) panels.addSplit(Var.Linear, x, end, Math.max(1, Math.ceil(density)));
+    x = Math.max(x, end);
+    density = 0;
+  };
+  for (let k = 0; k < M; k++) {
+    const c = centres[k];
+    const width = widths[k];
+    const halfL = 0.5 * (c - (k > 0 ? centres[k - 1] : 0));
+    const halfR = 0.5 * ((k + 1 < M ? centres[k + 1] : top) - c);
+    if (width < UNRESOLVABLE_WIDTH * c) {
+      linearTo(c);
+      continue;
+    }
+    if (!keep[k]) continue;
+    if (!(width < 0.25 * Math.min(halfL, halfR))) {
+      density += (halfL + halfR) / width;
+      continue;
+    }
+    linearTo(c - halfL);
+    for (const [kind, span] of [[Var.SinhLeft, halfL], [Var.SinhRight, halfR]] as const) {
+      const tmax = Math.asinh(span / width);
+      panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / SINH_PANEL)), c, width);
+    }
+    x = c + halfR;
+  }
+  linearTo(top);
+  panels.addSplit(Var.Tail, 0, 1, 4, top, 0);
+  return panels;
+}
+
+/**
+ * Modes whose peaks carry a negligible share of every bath flux (fluxes-only runs): the Breit-Wigner estimate of an
+ * isolated peak's share of the Landauer integral of baths b, c is g_b g_c / Gamma_nu (g_b = gamma_b u_b^2,
+ * Gamma_nu = sum_b g_b); the smallest are skipped while their summed estimate stays below 1% of the tolerance.
+ * Returns the skipped modes, their summed weight m_b u_b^2 at every bath (left out of the sum rule) and their summed
+ * flux estimate per bath (added to its error).
+ */
+function negligibleModes(modes: ModeData, model: NetworkModel, tol: number): { mode: Uint8Array; weight: Float64Array; flux: Float64Array } {
+  const M = modes.omega.length;
+  const B = model.baths.length;
+  const share = new Float64Array(M);
+  let total = 0;
+  for (let k = 0; k < M; k++) {
+    const G = 2 * modes.halfWidth[k];
+    let s = 0;
+    for (let b = 0; b < B; b++) {
+      for (let c = b + 1; c < B; c++) {
+        const gb = model.baths[b].friction * modes.bathAmp2[k * B + b];
+        const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
+        s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+      }
+    }
+    share[k] = Number.isFinite(s) ? s : Infinity;
+    if (Number.isFinite(s)) total += s;
+  }
+  const order = Array.from({ length: M }, (_, k) => k).sort((a, b) => share[a] - share[b]);
+  const mode = new Uint8Array(M);
+  const weight = new Float64Array(B);
+  const flux = new Float64Array(B);
+  let sum = 0;
+  for (const k of order) {
+    if (!(sum + share[k] <= 0.01 * tol * total)) break;
+    sum += share[k];
+    mode[k] = 1;
+    const G = 2 * modes.halfWidth[k];
+    for (let b = 0; b < B; b++) {
+      const u2 = modes.bathAmp2[k * B + b];
+      weight[b] += model.mass[model.baths[b].site] * u2;
+      for (let c = 0; c < B; c++) {
+        if (c === b) continue;
+        const gb = model.baths[b].friction * u2;
+        const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
+        flux[b] += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+      }
+    }
+  }
+  return { mode, weight, flux };
+}
+
+/** Overdamped (poles on the imaginary axis at -i lambda, lambda in [lo, hi]): log-spaced panels, then the tail. */
+function logPanels(lo: number, hi: number): Panels {
+  const panels = new Panels();
+  const a = lo / 8;
+  const b = hi * 8;
+  panels.addSplit(Var.Linear, 0, a, 2);
+  const decades = Math.log10(b / a);
+  panels.addSplit(Var.Log, Math.log(a), Math.log(b), Math.max(2, Math.ceil(3 * decades)));
+  panels.addSplit(Var.Tail, 0, 1, 4, b, 0);
+  return panels;
+}
+
+/** Smallest eigenvalue of (V, Gamma) to within a factor 4, by the inertia. */
+function smallestRate(sys: NetworkSystem, top: number): number {
+  const pencil = new RealPencil(sys, sys.gamma);
+  let lam = top;
+  for (let it = 0; it < 200 && lam > 0; it++) {
+    if (pencil.factor(lam) === 0) return lam;
+    lam /= 4;
+  }
+  return lam;
+}
+
+// ---------------------------------------------------------------------------
+// The solve
+
+/** Exact steady state of a linear network by the frequency-domain method. */
+export function solveNetworkTransmission(model: NetworkModel, options: TransmissionOptions = {}): TransmissionSteadyState {
+  const check = checkTransmissionSolvable(model);
+  const warnings = [...check.warnings];
+  if (model.sites.length > MAX_SITES && model.dynamics === "underdamped") {
+    throw new ModelError(
+      `the transmission method resolves the peak of every normal mode (cost ~ n^2): ${model.sites.length} sites would take hours; it handles up to ${MAX_SITES} sites`,
+    );
+  }
+  const tol = options.tolerance ?? 1e-10;
+  const n = model.sites.length;
+  const B = model.baths.length;
+  const sys = networkSystem(model);
+  const under = sys.under;
+  if (options.spectrum && B > 16) {
+    throw new ModelError(`the transmission spectrum is written for at most 16 baths (this network has ${B})`);
+  }
+  const tolOk = options.tolerance === undefined || (options.tolerance > 0 && options.tolerance < 1);
+  if (!tolOk) throw new ModelError(`the quadrature tolerance must be in (0, 1), got ${options.tolerance}`);
+  const temperatures = under && options.temperatures !== false;
+  const bySource = options.bySource ?? (B <= 32 && model.springs.length <= 20000);
+  const plan = makePlan(model, sys, { temperatures, bySource, spectrum: options.spectrum === true });
+  const maxColumns = plan.columns.length * n;
+  if (maxColumns > 2e8) {
+    throw new SteadyStateError(
+      `the transmission method needs ${plan.columns.length} bath columns of ${n} sites (too much memory); use --method lyapunov or fewer distinct bath temperatures`,
+    );
+  }
+  const ev = new Evaluator(model, sys, plan);
+
+  // Frequency panels from the spectrum of the undamped network.
+  let modes: ModeData | undefined;
+  let skipped: ReturnType<typeof negligibleModes> | undefined;
+  let panels: Panels;
+  if (under) {
+    modes = normalModes(sys, plan.temperatures ? { dT: plan.dT, spread: Math.max(...plan.dT.map(Math.abs)) } : undefined);
+    if (modes.decoupledAt !== undefined && !check.structurallyCoupled) {
+      throw new SteadyStateError(
+        `no unique steady state (seed 001, Lemma 1): the normal mode at frequency ${fmt(modes.decoupledAt)} vanishes on every bath site (to rounding), so it is decoupled from all baths`,
+      );
+    }
+    let top = modes.omega.length > 0 ? modes.omega[modes.omega.length - 1] : 0;
+    for (const b of model.baths) top = Math.max(top, b.friction / model.mass[b.site]);
+    top = 1.5 * top + 1e-300;
+    skipped = temperatures ? undefined : negligibleModes(modes, model, tol);
+    const skip = skipped?.mode;
+    panels = modePanels(modes, top, (k) => !skip || !skip[k]);
+  } else {
+    const hi = gershgorin(sys, sys.gamma);
+    panels = logPanels(smallestRate(sys, hi), hi);
+  }
+
+  const Tmax = Math.max(...model.baths.map((b) => b.temperature));
+  const fluxScaleDense = Math.max(
+    ...model.baths.map((b) => (under ? (b.friction / model.mass[b.site]) * b.temperature : (b.temperature * sys.vDiag[b.site]) / b.friction)),
+  );
+  const spreadT = Math.max(...plan.dT.map(Math.abs));
+  const C = plan.C;
+  const totals = { value: new Float64Array(C), comp: new Float64Array(C), error: new Float64Array(C) };
+  const bathFluxes = (v: Float64Array, comp?: Float64Array): Float64Array => {
+    const J = new Float64Array(B);
+    const at = (i: number) => v[i] + (comp ? comp[i] : 0);
+    if (plan.pairs) {
+      plan.pairs.forEach(([b, c], k) => {
+        const tau = TWO_OVER_PI * model.baths[b].friction * model.baths[c].friction * at(plan.offPair + k);
+        J[b] += tau * (model.baths[b].temperature - model.baths[c].temperature);
+        J[c] -= tau * (model.baths[b].temperature - model.baths[c].temperature);
+      });
+    } else {
+      for (let b = 0; b < B; b++) J[b] = TWO_OVER_PI * model.baths[b].friction * at(plan.offDirect + b);
+    }
+    return J;
+  };
+  // The flux scale: the largest bath flux, floored at rounding level of the dense flux scale.
+  const floor = 1e-14 * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
+  const scales = () => {
+    const J = bathFluxes(totals.value, totals.comp);
+    let jm = 0;
+    for (const x of J) jm = Math.max(jm, Math.abs(x));
+    return { flux: Math.max(jm, floor, 1e-300), temp: Tmax };
+  };
+  const sizeWork = plan.columns.length * n + sys.sym.nnzL + C;
+  const budget = options.maxEvaluations ?? Math.max(2e5, Math.min(5e6, Math.floor(4e10 / Math.max(sizeWork, 1))));
+
+  let quad: Quadrature;
+  if (spreadT === 0) {
+    // Equilibrium: every flux vanishes and every temperature is T, exactly; no integral is needed.
+    quad = { value: new Float64Array(C), error: new Float64Array(C), evaluations: 0, panels, converged: true, stuck: 0 };
+  } else {
+    const centres = modes ? modes.unresolvedAt : [];
+    // Panels next to a peak too narrow to resolve are not split below 1e-4 of its frequency: the peak's weight is
+    // left out (the sum rule bounds it) instead of being chased to the floating-point grid.
+    const guarded = (w0: number, w1: number): boolean => {
+      if (centres.length === 0) return false;
+      let lo = 0;
+      let hi = centres.length - 1;
+      const mid = 0.5 * (w0 + w1);
+      while (lo < hi) {
+        const m = (lo + hi) >> 1;
+        if (centres[m] < mid) lo = m + 1;
+        else hi = m;
+      }
+      for (const k of [lo - 1, lo]) {
+        if (k < 0 || k >= centres.length) continue;
+        const c = centres[k];
+        const width = w1 - w0;
+        if (width < 1e-4 * c && c >= w0 - width && c <= w1 + width) return true;
+      }
+      return false;
+    };
+    quad = adaptiveQuadrature(ev, plan, panels, tol, budget, scales, totals, guarded);
+  }
+  const v = quad.value;
+  const err = quad.error;
+
+  // Results.
+  const J = bathFluxes(v);
+  const Jerr = new Float64Array(B);
+  let conductance: number[][] | undefined;
+  let bathBySource: number[][] | undefined;
+  if (plan.pairs) {
+    conductance = Array.from({ length: B }, () => new Array<number>(B).fill(0));
+    if (bySource) bathBySource = Array.from({ length: B }, () => new Array<number>(B).fill(0));
+    plan.pairs.forEach(([b, c], k) => {
+      const g = TWO_OVER_PI * model.baths[b].friction * model.baths[c].friction;
+      const tau = g * v[plan.offPair + k];
+      conductance![b][c] = tau;
+      conductance![c][b] = tau;
+      const e = g * err[plan.offPair + k] * Math.abs(model.baths[b].temperature - model.baths[c].temperature);
+      Jerr[b] += e;
+      Jerr[c] += e;
+      if (bathBySource) {
+        bathBySource[b][b] += tau * model.baths[b].temperature;
+        bathBySource[b][c] -= tau * model.baths[c].temperature;
+        bathBySource[c][c] += tau * model.baths[c].temperature;
+        bathBySource[c][b] -= tau * model.baths[b].temperature;
+      }
+    });
+  } else {
+    for (let b = 0; b < B; b++) Jerr[b] = TWO_OVER_PI * model.baths[b].friction * err[plan.offDirect + b];
+  }
+
+  // Sum rules: weight missing at the bath sites (column sum rules) and at every site (underdamped, temperatures).
+  const missing = new Float64Array(n);
+  const detect = (value: number, error: number) => {
+    const dev = Math.abs(1 - value);
+    return dev > Math.max(4 * error, 1e-11) ? dev : 0;
+  };
+  for (let c = 0; c < plan.columns.length; c++) {
+    const site = plan.colSite[c];
+    const g = model.baths[plan.columns[c]].friction;
+    const scale = under ? TWO_OVER_PI * sys.mass[site] : TWO_OVER_PI * g;
+    // Modes skipped on purpose (negligible flux) may leave their weight at the bath site out: not an error.
+    const expected = skipped ? skipped.weight[plan.columns[c]] : 0;
+    const found = detect(scale * v[plan.offSum + c], scale * err[plan.offSum + c]);
+    missing[site] = Math.max(missing[site], Math.max(0, found - expected));
+  }
+  let kineticTemperature: Float64Array | undefined;
+  let kineticTemperatureError: Float64Array | undefined;
+  if (plan.temperatures) {
+    kineticTemperature = new Float64Array(n);
+    kineticTemperatureError = new Float64Array(n);
+    const modal = modes?.modal;
+    for (let a = 0; a < n; a++) {
+      const s = TWO_OVER_PI * sys.mass[a];
+      kineticTemperature[a] = plan.Tref + s * v[plan.offSiteH + a] + (modal ? modal.temperature[a] : 0);
+      const W = s * v[plan.offSiteW + a] + (modal ? modal.weight[a] : 0);
+      missing[a] = Math.max(missing[a], detect(W, s * err[plan.offSiteW + a]));
+      kineticTemperatureError[a] = s * err[plan.offSiteH + a] + missing[a] * spreadT + (modal ? modal.error[a] : 0);
+    }
+  }
+  // Missing weight at a bath site bounds the bath's flux error: |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b; modes
+  // skipped on purpose add their estimated share.
+  for (let b = 0; b < B; b++) {
+    const site = sys.bathSite[b];
+    Jerr[b] += (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] + (skipped ? skipped.flux[b] : 0);
+  }
+  const baths: TransmissionBathFlux[] = model.baths.map((b, k) => ({
+    site: model.sites[b.site],
+    index: b.site,
+    temperature: b.temperature,
+    friction: b.friction,
+    flux: J[k],
+    fluxBySource: bathBySource?.[k],
+    error: Jerr[k],
+  }));
+  // Spring fluxes. The integrands conserve energy at every frequency, so whatever part of them the quadrature
+  // missed conserves it too: through a bridge (a spring on no cycle) it is bounded by the bath-flux errors on either
+  // side; on a cycle, missing weight at both ends bounds it (Cauchy-Schwarz, w at least the lowest frequency where
+  // weight can be missing).
+  const siteErr = new Float64Array(n);
+  baths.forEach((b) => (siteErr[b.index] += b.error));
+  const bridges = plan.bridges ?? new Bridges(model);
+  const errSub = bridges.subtreeSums(siteErr);
+  const siteJ = new Float64Array(n);
+  baths.forEach((b) => (siteJ[b.index] += b.flux));
+  const fluxSub = bridges.subtreeSums(siteJ);
+  const sourceSub = bathBySource
+    ? Array.from({ length: B }, (_, c) => {
+        const v = new Float64Array(n);
+        baths.forEach((b, k) => (v[b.index] += bathBySource![k][c]));
+        return bridges.subtreeSums(v);
+      })
+    : undefined;
+  let lowMissing = Infinity;
+  if (modes) {
+    for (let k = 0; k < modes.omega.length; k++) {
+      if (modes.omega[k] > 0 && 2 * modes.halfWidth[k] < NOISY_WIDTH * modes.omega[k]) lowMissing = Math.min(lowMissing, modes.omega[k]);
+    }
+    if (!Number.isFinite(lowMissing)) lowMissing = modes.omega.find((w) => w > 0) ?? 1;
+  }
+  const springs: TransmissionSpringFlux[] = model.springs.map((s, k) => {
+    const g = TWO_OVER_PI * s.stiffness;
+    const cycle = under
+      ? (s.stiffness * spreadT * Math.sqrt((missing[s.i] * missing[s.j]) / (sys.mass[s.i] * sys.mass[s.j]))) / Math.max(lowMissing, 1e-300)
+      : 0;
+    const isBridge = bridges.child[k] >= 0;
+    const unresolved = isBridge ? Math.min(bridges.smallerSide(k, errSub), cycle) : cycle;
+    if (plan.springSlot[k] < 0) {
+      // Not integrated (a bridge in a fluxes-only run): energy conservation gives it from the bath fluxes.
+      return {
+        between: [model.sites[s.i], model.sites[s.j]] as [string, string],
+        i: s.i,
+        j: s.j,
+        stiffness: s.stiffness,
+        flux: bridges.flux(model, k, fluxSub),
+        fluxBySource: sourceSub?.map((sub) => bridges.flux(model, k, sub)),
+        error: bridges.smallerSide(k, errSub),
+      };
+    }
+    const slot = plan.springSlot[k];
+    return {
+      between: [model.sites[s.i], model.sites[s.j]] as [string, string],
+      i: s.i,
+      j: s.j,
+      stiffness: s.stiffness,
+      flux: g * v[plan.offSpring + slot],
+      fluxBySource: plan.bySource
+        ? Array.from({ length: B }, (_, c) => g * model.baths[c].temperature * v[plan.offBySource + slot * B + c])
+        : undefined,
+      error: g * err[plan.offSpring + slot] + unresolved,
+    };
+  });
+
+  // Energy balance at every site, entropy production.
+  const inflow = new Float64Array(n);
+  springs.forEach((s) => {
+    inflow[s.j] += s.flux;
+    inflow[s.i] -= s.flux;
+  });
+  baths.forEach((b) => (inflow[b.index] += b.flux));
+  const energyBalanceResidual = inflow.map((x) => Math.abs(x) / fluxScaleDense);
+  let entropyProduction = 0;
+  baths.forEach((b) => (entropyProduction -= b.flux / b.temperature));
+
+  // The reported error: largest flux error relative to the largest bath flux, largest temperature error relative
+  // to the largest bath temperature.
+  const jScale = Math.max(floor, ...J.map(Math.abs), 1e-300);
+  let quadratureError = 0;
+  for (const b of baths) quadratureError = Math.max(quadratureError, b.error / jScale);
+  for (const s of springs) quadratureError = Math.max(quadratureError, s.error / jScale);
+  if (kineticTemperatureError) for (const e of kineticTemperatureError) quadratureError = Math.max(quadratureError, e / Tmax);
+
+  if (!quad.converged) {
+    warnings.push(
+      quad.evaluations + 3 * GK_POINTS > budget
+        ? `the frequency quadrature stopped at its budget of ${budget} evaluations before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)}`
+        : `the frequency quadrature stopped short of the tolerance ${tol} at narrow peaks (rounding noise, or peaks too narrow to resolve): quadratureError ${quadratureError.toExponential(2)}`,
+    );
+  }
+  if (modes && modes.unresolved > 0) {
+    warnings.push(
+      `${modes.unresolved} normal mode${modes.unresolved > 1 ? "s are" : " is"} coupled to the baths so weakly (peak width below ${UNRESOLVABLE_WIDTH} of its frequency) that ${modes.unresolved > 1 ? "their peaks" : "its peak"} cannot be resolved: ${modes.unresolved > 1 ? "their" : "its"} share of the kinetic temperatures is bounded, not computed (see kineticTemperatureError)`,
+    );
+  }
+  let worstSites = 0;
+  for (let a = 0; a < n; a++) if (missing[a] > 1e-6) worstSites++;
+  if (worstSites > 0) {
+    warnings.push(
+      `the sum rule m <v^2> = T at equal temperatures misses more than 1e-6 of its weight at ${worstSites} site${worstSites > 1 ? "s" : ""}: unresolved or decoupled modes; the bound is in the error estimates`,
+    );
+  }
+  if (!check.structurallyCoupled && !modes) {
+    warnings.push("decoupled modes (seed 001, Lemma 1) were not checked at this size; a decoupled mode would show as missing sum-rule weight");
+  }
+  if (ev.residual > 1e-8) warnings.push(`the largest backward error of the sparse solves is ${ev.residual.toExponential(2)}: results may be inaccurate`);
+  if (quadratureError > Math.max(100 * tol, 1e-6) && quad.converged) {
+    warnings.push(`the estimated error ${quadratureError.toExponential(2)} exceeds the tolerance: see the per-quantity errors`);
+  }
+
+  let spectrum: TransmissionSpectrum | undefined;
+  if (options.spectrum && plan.pairs) spectrum = sampleSpectrum(ev, model, plan, quad.panels);
+
+  let narrowest = Infinity;
+  if (modes) for (let k = 0; k < modes.omega.length; k++) if (modes.omega[k] > 0) narrowest = Math.min(narrowest, (2 * modes.halfWidth[k]) / modes.omega[k]);
+
+  return {
+    method: "transmission",
+    dynamics: model.dynamics,
+    sites: model.sites,
+    kineticTemperature,
+    kineticTemperatureError,
+    configurationalTemperature: under ? undefined : siteTemperatures(model),
+    springs,
+    baths,
+    conductance,
+    entropyProduction,
+    energyBalanceResidual,
+    quadratureError,
+    solveResidual: ev.residual,
+    evaluations: quad.evaluations + (spectrum ? spectrum.omega.length : 0),
+    panels: countAlive(quad.panels),
+    modes: {
+      count: modes ? modes.omega.length : 0,
+      located: modes !== undefined,
+      narrowest: Number.isFinite(narrowest) ? narrowest : 0,
+      unresolved: modes ? modes.unresolved : 0,
+    },
+    warnings,
+    spectrum,
+  };
+}
+
+/**
+ * The springs on no cycle (bridges, by Tarjan's depth-first search): through a bridge, energy conservation fixes the
+ * steady flux to minus the summed bath fluxes of the sites on one side.
+ */
+class Bridges {
+  /** Per spring: -1 on a cycle, else the vertex of the bridge on the far side of the search tree. */
+  readonly child: Int32Array;
+  private readonly preorder: Int32Array;
+  private readonly parent: Int32Array;
+  private readonly root: Int32Array;
+  readonly count: number;
+
+  constructor(model: NetworkModel) {
+    const n = model.sites.length;
+    const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
+    this.child = new Int32Array(model.springs.length).fill(-1);
+    this.preorder = new Int32Array(n);
+    this.parent = new Int32Array(n).fill(-1);
+    this.root = new Int32Array(n);
+    const order = new Int32Array(n).fill(-1);
+    const low = new Int32Array(n);
+    const parentEdge = new Int32Array(n).fill(-1);
+    const cursor = new Int32Array(n);
+    let time = 0;
+    let count = 0;
+    for (let r = 0; r < n; r++) {
+      if (order[r] >= 0) continue;
+      const stack = [r];
+      this.preorder[time] = r;
+      order[r] = low[r] = time++;
+      this.root[r] = r;
+      cursor[r] = p.ptr[r];
+      while (stack.length > 0) {
+        const v = stack[stack.length - 1];
+        if (cursor[v] < p.ptr[v + 1]) {
+          const q = cursor[v]++;
+          const w = p.idx[q];
+          const e = p.edge[q];
+          if (e === parentEdge[v]) continue;
+          if (order[w] < 0) {
+            this.preorder[time] = w;
+            order[w] = low[w] = time++;
+            parentEdge[w] = e;
+            this.parent[w] = v;
+            this.root[w] = r;
+            cursor[w] = p.ptr[w];
+            stack.push(w);
+          } else {
+            low[v] = Math.min(low[v], order[w]);
+          }
+        } else {
+          stack.pop();
+          if (stack.length > 0) {
+            const u = stack[stack.length - 1];
+            low[u] = Math.min(low[u], low[v]);
+            if (low[v] > order[u]) {
+              this.child[parentEdge[v]] = v;
+              count++;
+            }
+          }
+        }
+      }
+    }
+    this.count = count;
+  }
+
+  /** Sum of a per-site quantity over every vertex's search subtree; roots hold their component's total. */
+  subtreeSums(values: Float64Array): Float64Array {
+    const sub = Float64Array.from(values);
+    for (let k = this.preorder.length - 1; k >= 0; k--) {
+      const v = this.preorder[k];
+      if (this.parent[v] >= 0) sub[this.parent[v]] += sub[v];
+    }
+    return sub;
+  }
+
+  /** The smaller of the summed `values` on the two sides of bridge k (values >= 0). */
+  smallerSide(k: number, sub: Float64Array): number {
+    const v = this.child[k];
+    return Math.min(sub[v], sub[this.root[v]] - sub[v]);
+  }
+
+  /** Flux through bridge k from springs[k].i to springs[k].j, given every site's bath flux (into the network). */
+  flux(model: NetworkModel, k: number, sub: Float64Array): number {
+    const v = this.child[k];
+    // Whatever the baths of the far side put in flows out through the bridge.
+    return v === model.springs[k].j ? -sub[v] : sub[v];
+  }
+}
+
+/** The bath temperature of every site (overdamped networks have a bath on every site). */
+function siteTemperatures(model: NetworkModel): Float64Array {
+  const t = new Float64Array(model.sites.length);
+  for (const b of model.baths) t[b.site] = b.temperature;
+  return t;
+}
+
+function countAlive(p: Panels): number {
+  let c = 0;
+  for (let k = 0; k < p.size; k++) c += p.alive[k];
+  return c;
+}
+
+/** T_bc(omega) at four points per panel (the panels concentrate where the peaks are), their ends, and 512 evenly
+ * spaced frequencies (so that a plot of the samples is smooth between peaks). */
+function sampleSpectrum(ev: Evaluator, model: NetworkModel, plan: Plan, panels: Panels): TransmissionSpectrum {
+  const ts: number[] = [];
+  let top = 0;
+  for (let k = 0; k < panels.size; k++) {
+    if (!panels.alive[k] || panels.kind[k] === Var.Tail) continue;
+    const [, b] = panels.omegaRange(k);
+    if (!Number.isFinite(b)) continue;
+    for (let j = 0; j < 4; j++) {
+      const t = panels.t0[k] + ((panels.t1[k] - panels.t0[k]) * j) / 4;
+      ts.push(omegaOf(panels.kind[k], panels.c[k], panels.h[k], t));
+    }
+    ts.push(b);
+    top = Math.max(top, b);
+  }
+  for (let j = 1; j <= 512; j++) ts.push((top * j) / 512);
+  ts.sort((x, y) => x - y);
+  const omega = Float64Array.from(ts.filter((w, k) => w > 0 && (k === 0 || w > ts[k - 1])));
+  const pairs = plan.pairs!;
+  const transmission = pairs.map(() => new Float64Array(omega.length));
+  omega.forEach((w, m) => {
+    ev.solve(w);
+    pairs.forEach(([b, c], k) => {
+      transmission[k][m] = 4 * w * w * model.baths[b].friction * model.baths[c].friction * ev.green2(b, c);
+    });
+  });
+  return { pairs, omega, transmission };
+}
+
+// ---------------------------------------------------------------------------
+// Choosing between the dense Lyapunov solve and the frequency integrals
+
+export type SolveMethod = "lyapunov" | "transmission";
+
+/**
+ * The method for `ness solve --method auto`, with the reason in words. Up to 150 sites the dense Lyapunov solve
+ * (which also gives the whole covariance); beyond 2000 sites the frequency integrals (the dense solve needs (2n)^2
+ * numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
+ * Schur-based Lyapunov solve, ~100 n frequency evaluations of a sparse factorisation and the bath columns for the
+ * transmission method.
+ */
+export function chooseSolveMethod(model: NetworkModel): { method: SolveMethod; reason: string } {
+  const n = model.sites.length;
+  if (n <= 150) return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
+  if (n > 2000) return { method: "transmission", reason: `${n} sites: too many for the dense Lyapunov solve` };
+  const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
+  const nnzL = symbolicLdl(p, cuthillMcKee(p, model.baths.map((b) => b.site))).nnzL;
+  const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
+  const dense = 25 * (model.dynamics === "underdamped" ? 8 : 1) * n ** 3;
+  const transmission = 100 * n * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n));
+  const ratio = dense / transmission;
+  return ratio > 1
+    ? { method: "transmission", reason: `${n} sites, sparse (${nnzL} factor entries): frequency integrals estimated ${fmt(ratio)}x cheaper` }
+    : { method: "lyapunov", reason: `${n} sites (${nnzL} factor entries): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper` };
+}

@@ -1,0 +1,479 @@
+/**
+ * Sparse symmetric matrices on a graph (a network's sites and springs): a breadth-first (Cuthill-McKee) ordering
+ * from chosen start vertices, the elimination tree and symbolic analysis of an LDL^T factorisation, and numeric
+ * LDL^T factorisations without pivoting, complex symmetric (A = A^T, not Hermitian: V - w^2 M - i w Gamma) and real
+ * symmetric (V - lambda M, whose inertia counts eigenvalues below lambda).
+ *
+ * The numeric factorisation is the up-looking (row by row) algorithm of T. A. Davis's LDL package (ACM TOMS 31,
+ * 587 (2005)): row k of L is the solution of a sparse triangular system whose pattern is the reach of column k of A
+ * in the elimination tree. Here the pattern of every row is computed once (symbolic step) and reused for every
+ * frequency, so a numeric factorisation is one pass over the entries of L.
+ *
+ * No pivoting: the caller orders the matrix so that pivots stay away from zero (for V - w^2 M - i w Gamma, an
+ * ordering that starts at the damped sites keeps every pivot's imaginary part strictly negative), and checks the
+ * residual of its solves.
+ */
+
+/** Pattern of a symmetric n x n matrix: adjacency lists (no diagonal), CSR. */
+export interface SymmetricPattern {
+  n: number;
+  /** Neighbours of vertex i are idx[ptr[i] .. ptr[i+1]). */
+  ptr: Int32Array;
+  idx: Int32Array;
+  /** edge[q]: the index in the edge list of the edge behind adjacency entry q. */
+  edge: Int32Array;
+}
+
+/** Pattern from an edge list (pairs i != j, no duplicates). */
+export function symmetricPattern(n: number, ei: ArrayLike<number>, ej: ArrayLike<number>): SymmetricPattern {
+  const deg = new Int32Array(n);
+  for (let k = 0; k < ei.length; k++) {
+    deg[ei[k]]++;
+    deg[ej[k]]++;
+  }
+  const ptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i] + deg[i];
+  const fill = ptr.slice(0, n);
+  const idx = new Int32Array(ptr[n]);
+  const edge = new Int32Array(ptr[n]);
+  for (let k = 0; k < ei.length; k++) {
+    edge[fill[ei[k]]] = k;
+    idx[fill[ei[k]]++] = ej[k];
+    edge[fill[ej[k]]] = k;
+    idx[fill[ej[k]]++] = ei[k];
+  }
+  return { n, ptr, idx, edge };
+}
+
+/**
+ * Cuthill-McKee ordering: breadth-first from the start vertices (in the order given), each vertex's unvisited
+ * neighbours in increasing degree. Vertices not reached from any start are appended in a breadth-first order of
+ * their own (from a vertex of least degree). Returns perm with perm[newIndex] = oldIndex.
+ */
+export function cuthillMcKee(p: SymmetricPattern, start: readonly number[]): Int32Array {
+  const { n, ptr, idx } = p;
+  const perm = new Int32Array(n);
+  const seen = new Uint8Array(n);
+  let head = 0;
+  let tail = 0;
+  const degree = (v: number) => ptr[v + 1] - ptr[v];
+  const visit = (v: number) => {
+    seen[v] = 1;
+    perm[tail++] = v;
+  };
+  for (const s of start) if (!seen[s]) visit(s);
+  const nbrs: number[] = [];
+  for (;;) {
+    while (head < tail) {
+      const v = perm[head++];
+      nbrs.length = 0;
+      for (let q = ptr[v]; q < ptr[v + 1]; q++) if (!seen[idx[q]]) nbrs.push(idx[q]);
+      nbrs.sort((a, b) => degree(a) - degree(b) || a - b);
+      for (const w of nbrs) if (!seen[w]) visit(w);
+    }
+    if (tail === n) break;
+    let best = -1;
+    for (let v = 0; v < n; v++) if (!seen[v] && (best < 0 || degree(v) < degree(best))) best = v;
+    visit(best);
+  }
+  return perm;
+}
+
+/** Symbolic LDL^T analysis of a symmetric pattern under an ordering. */
+export interface SymbolicLdl {
+  n: number;
+  /** perm[new] = old, iperm[old] = new. */
+  perm: Int32Array;
+  iperm: Int32Array;
+  /** Elimination tree (new indices), -1 at roots. */
+  parent: Int32Array;
+  /** Column k of L (new indices) has rows Li[Lp[k] .. Lp[k+1]), increasing. */
+  Lp: Int32Array;
+  Li: Int32Array;
+  /**
+   * Row k of L: its nonzero columns in the order the up-looking factorisation visits them, rowCols[rowPtr[k] ..
+   * rowPtr[k+1]), with the position of each entry in Li/Lx (rowPos).
+   */
+  rowPtr: Int32Array;
+  rowCols: Int32Array;
+  rowPos: Int32Array;
+  /** Strict upper part of the permuted A by columns: column k has rows Ai[Ap[k] .. Ap[k+1]) < k, and aSrc maps
+   * each entry to the position of the edge in the original adjacency (SymmetricPattern.idx) for value lookup. */
+  Ap: Int32Array;
+  Ai: Int32Array;
+  aSrc: Int32Array;
+  nnzL: number;
+}
+
+/**
+ * Elimination tree, row patterns and column structure of L for the pattern under `perm` (perm[new] = old).
+ * Memory and time O(nnz(L)).
+ */
+export function symbolicLdl(p: SymmetricPattern, perm: Int32Array): SymbolicLdl {
+  const n = p.n;
+  const iperm = new Int32Array(n);
+  for (let k = 0; k < n; k++) iperm[perm[k]] = k;
+  // Upper part of the permuted matrix by columns (rows < column).
+  const count = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) {
+    const k = iperm[v];
+    for (let q = p.ptr[v]; q < p.ptr[v + 1]; q++) if (iperm[p.idx[q]] < k) count[k + 1]++;
+  }
+  const Ap = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) Ap[k + 1] = Ap[k] + count[k + 1];
+  const Ai = new Int32Array(Ap[n]);
+  const aSrc = new Int32Array(Ap[n]);
+  const fillA = Ap.slice(0, n);
+  for (let v = 0; v < n; v++) {
+    const k = iperm[v];
+    for (let q = p.ptr[v]; q < p.ptr[v + 1]; q++) {
+      const i = iperm[p.idx[q]];
+      if (i < k) {
+        Ai[fillA[k]] = i;
+        aSrc[fillA[k]] = q;
+        fillA[k]++;
+      }
+    }
+  }
+  // Elimination tree and column counts (LDL's symbolic step).
+  const parent = new Int32Array(n).fill(-1);
+  const flag = new Int32Array(n).fill(-1);
+  const lnz = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    flag[k] = k;
+    for (let q = Ap[k]; q < Ap[k + 1]; q++) {
+      for (let i = Ai[q]; flag[i] !== k; i = parent[i]) {
+        if (parent[i] === -1) parent[i] = k;
+        lnz[i]++;
+        flag[i] = k;
+      }
+    }
+  }
+  const Lp = new Int32Array(n + 1);
+  for (let k = 0; k < n; k++) Lp[k + 1] = Lp[k] + lnz[k];
+  const nnzL = Lp[n];
+  const Li = new Int32Array(nnzL);
+  // Row patterns in the visiting order of the numeric step (a topological order of the reach), and positions.
+  const rowPtr = new Int32Array(n + 1);
+  const rowCols = new Int32Array(nnzL);
+  const rowPos = new Int32Array(nnzL);
+  const next = Lp.slice(0, n);
+  const stack = new Int32Array(n);
+  const path = new Int32Array(n);
+  flag.fill(-1);
+  let r = 0;
+  for (let k = 0; k < n; k++) {
+    flag[k] = k;
+    let top = n;
+    for (let q = Ap[k]; q < Ap[k + 1]; q++) {
+      let len = 0;
+      for (let i = Ai[q]; flag[i] !== k; i = parent[i]) {
+        path[len++] = i;
+        flag[i] = k;
+      }
+      while (len > 0) stack[--top] = path[--len];
+    }
+    rowPtr[k] = r;
+    for (let t = top; t < n; t++) {
+      const i = stack[t];
+      rowCols[r] = i;
+      rowPos[r] = next[i];
+      Li[next[i]++] = k;
+      r++;
+    }
+  }
+  rowPtr[n] = r;
+  return { n, perm, iperm, parent, Lp, Li, rowPtr, rowCols, rowPos, Ap, Ai, aSrc, nnzL };
+}
+
+/** Workspace and values of a complex symmetric LDL^T factorisation (reused across frequencies). */
+export class ComplexLdl {
+  readonly Lr: Float64Array;
+  readonly Li: Float64Array;
+  readonly Dr: Float64Array;
+  readonly Di: Float64Array;
+  private readonly yr: Float64Array;
+  private readonly yi: Float64Array;
+
+  constructor(readonly sym: SymbolicLdl) {
+    this.Lr = new Float64Array(sym.nnzL);
+    this.Li = new Float64Array(sym.nnzL);
+    this.Dr = new Float64Array(sym.n);
+    this.Di = new Float64Array(sym.n);
+    this.yr = new Float64Array(sym.n);
+    this.yi = new Float64Array(sym.n);
+  }
+
+  /**
+   * Factorises A with diagonal (diagRe + i diagIm)[old index] and real off-diagonal values offValue[q] for the
+   * adjacency entry q of the pattern. Returns the smallest |pivot| relative to the largest |diagonal|.
+   */
+  factor(diagRe: Float64Array, diagIm: Float64Array, offValue: Float64Array): number {
+    const s = this.sym;
+    const { n, perm, Ap, Ai, aSrc, rowPtr, rowCols, rowPos, Lp } = s;
+    const Lr = this.Lr, Lim = this.Li, Dr = this.Dr, Di = this.Di, yr = this.yr, yi = this.yi;
+    const Lrow = s.Li;
+    let minPivot = Infinity;
+    let maxDiag = 0;
+    for (let k = 0; k < n; k++) {
+      for (let q = Ap[k]; q < Ap[k + 1]; q++) yr[Ai[q]] = offValue[aSrc[q]];
+      let dr = diagRe[perm[k]];
+      let di = diagIm[perm[k]];
+      maxDiag = Math.max(maxDiag, Math.abs(dr) + Math.abs(di));
+      for (let r = rowPtr[k]; r < rowPtr[k + 1]; r++) {
+        const i = rowCols[r];
+        const ar = yr[i];
+        const ai = yi[i];
+        yr[i] = 0;
+        yi[i] = 0;
+        // y[Li[p]] -= L[p] * y_i over the entries of column i above row k.
+        const end = rowPos[r];
+        for (let p = Lp[i]; p < end; p++) {
+          const j = Lrow[p];
+          const lr = Lr[p];
+          const li = Lim[p];
+          yr[j] -= lr * ar - li * ai;
+          yi[j] -= lr * ai + li * ar;
+        }
+        // l = y_i / D_i; D_k -= l * y_i.
+        const pr = Dr[i];
+        const pi = Di[i];
+        const den = pr * pr + pi * pi;
+        const lr = (ar * pr + ai * pi) / den;
+        const li = (ai * pr - ar * pi) / den;
+        dr -= lr * ar - li * ai;
+        di -= lr * ai + li * ar;
+        Lr[end] = lr;
+        Lim[end] = li;
+      }
+      Dr[k] = dr;
+      Di[k] = di;
+      minPivot = Math.min(minPivot, Math.abs(dr) + Math.abs(di));
+    }
+    return minPivot / maxDiag;
+  }
+
+  /**
+   * Forward solve L y = e_b (b an old index): y is nonzero only on the path from b to the root of the elimination
+   * tree. Writes the path (new indices, ascending) into `path` and y along it into (yr, yi); returns its length.
+   * With A = L D L^T (complex symmetric), (A^-1)_bc = sum over the common path of y_b y_c / D: an entry of the inverse
+   * needs no back-substitution. (wr, wi): zeroed scratch of length n, left zeroed.
+   */
+  forwardPath(b: number, path: Int32Array, yr: Float64Array, yi: Float64Array, wr: Float64Array, wi: Float64Array): number {
+    const { iperm, parent, Lp, Li: Lrow } = this.sym;
+    const Lr = this.Lr, Lim = this.Li;
+    let len = 0;
+    const start = iperm[b];
+    wr[start] = 1;
+    for (let j = start; j !== -1; j = parent[j]) {
+      const ar = wr[j];
+      const ai = wi[j];
+      wr[j] = 0;
+      wi[j] = 0;
+      path[len] = j;
+      yr[len] = ar;
+      yi[len] = ai;
+      len++;
+      if (ar === 0 && ai === 0) continue;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const i = Lrow[p];
+        wr[i] -= Lr[p] * ar - Lim[p] * ai;
+        wi[i] -= Lr[p] * ai + Lim[p] * ar;
+      }
+    }
+    return len;
+  }
+
+  /** (A^-1)_bc from two forward paths (see forwardPath), as [re, im]. */
+  inverseEntry(
+    pb: Int32Array, yrb: Float64Array, yib: Float64Array, nb: number,
+    pc: Int32Array, yrc: Float64Array, yic: Float64Array, nc: number,
+  ): [number, number] {
+    const Dr = this.Dr, Di = this.Di;
+    let sr = 0;
+    let si = 0;
+    let u = 0;
+    let v = 0;
+    while (u < nb && v < nc) {
+      if (pb[u] < pc[v]) u++;
+      else if (pb[u] > pc[v]) v++;
+      else {
+        const j = pb[u];
+        // y_b y_c / D_j
+        const pr = yrb[u] * yrc[v] - yib[u] * yic[v];
+        const pi = yrb[u] * yic[v] + yib[u] * yrc[v];
+        const den = Dr[j] * Dr[j] + Di[j] * Di[j];
+        sr += (pr * Dr[j] + pi * Di[j]) / den;
+        si += (pi * Dr[j] - pr * Di[j]) / den;
+        u++;
+        v++;
+      }
+    }
+    return [sr, si];
+  }
+
+  /**
+   * Solves A x = e_b (b an old index) into (xr, xi), in old (site) order. `work` arrays of length n are scratch.
+   */
+  solveUnit(b: number, xr: Float64Array, xi: Float64Array, wr: Float64Array, wi: Float64Array): void {
+    const { n, perm, iperm, parent, Lp, Li: Lrow } = this.sym;
+    const Lr = this.Lr, Lim = this.Li, Dr = this.Dr, Di = this.Di;
+    wr.fill(0);
+    wi.fill(0);
+    const start = iperm[b];
+    wr[start] = 1;
+    // Forward: only the ancestors of `start` in the elimination tree become nonzero.
+    for (let j = start; j !== -1; j = parent[j]) {
+      const ar = wr[j];
+      const ai = wi[j];
+      if (ar === 0 && ai === 0) continue;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const i = Lrow[p];
+        wr[i] -= Lr[p] * ar - Lim[p] * ai;
+        wi[i] -= Lr[p] * ai + Lim[p] * ar;
+      }
+    }
+    for (let j = start; j !== -1; j = parent[j]) {
+      const ar = wr[j];
+      const ai = wi[j];
+      const pr = Dr[j];
+      const pi = Di[j];
+      const den = pr * pr + pi * pi;
+      wr[j] = (ar * pr + ai * pi) / den;
+      wi[j] = (ai * pr - ar * pi) / den;
+    }
+    // Backward: x_j -= sum_i L_ij x_i.
+    for (let j = n - 1; j >= 0; j--) {
+      let sr = wr[j];
+      let si = wi[j];
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const i = Lrow[p];
+        sr -= Lr[p] * wr[i] - Lim[p] * wi[i];
+        si -= Lr[p] * wi[i] + Lim[p] * wr[i];
+      }
+      wr[j] = sr;
+      wi[j] = si;
+    }
+    for (let k = 0; k < n; k++) {
+      xr[perm[k]] = wr[k];
+      xi[perm[k]] = wi[k];
+    }
+  }
+}
+
+/** Solves A x = b for a general complex right-hand side (old order); x and b may not alias. */
+export function complexLdlSolve(
+  ldl: ComplexLdl,
+  br: Float64Array,
+  bi: Float64Array,
+  xr: Float64Array,
+  xi: Float64Array,
+  wr: Float64Array,
+  wi: Float64Array,
+): void {
+  const { n, perm, Lp, Li: Lrow } = ldl.sym;
+  const Lr = ldl.Lr, Lim = ldl.Li, Dr = ldl.Dr, Di = ldl.Di;
+  for (let k = 0; k < n; k++) {
+    wr[k] = br[perm[k]];
+    wi[k] = bi[perm[k]];
+  }
+  for (let j = 0; j < n; j++) {
+    const ar = wr[j];
+    const ai = wi[j];
+    if (ar === 0 && ai === 0) continue;
+    for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+      const i = Lrow[p];
+      wr[i] -= Lr[p] * ar - Lim[p] * ai;
+      wi[i] -= Lr[p] * ai + Lim[p] * ar;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    const ar = wr[j];
+    const ai = wi[j];
+    const pr = Dr[j];
+    const pi = Di[j];
+    const den = pr * pr + pi * pi;
+    wr[j] = (ar * pr + ai * pi) / den;
+    wi[j] = (ai * pr - ar * pi) / den;
+  }
+  for (let j = n - 1; j >= 0; j--) {
+    let sr = wr[j];
+    let si = wi[j];
+    for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+      const i = Lrow[p];
+      sr -= Lr[p] * wr[i] - Lim[p] * wi[i];
+      si -= Lr[p] * wi[i] + Lim[p] * wr[i];
+    }
+    wr[j] = sr;
+    wi[j] = si;
+  }
+  for (let k = 0; k < n; k++) {
+    xr[perm[k]] = wr[k];
+    xi[perm[k]] = wi[k];
+  }
+}
+
+/** Workspace and values of a real symmetric LDL^T factorisation. */
+export class RealLdl {
+  readonly L: Float64Array;
+  readonly D: Float64Array;
+  private readonly y: Float64Array;
+  private readonly w: Float64Array;
+
+  constructor(readonly sym: SymbolicLdl) {
+    this.L = new Float64Array(sym.nnzL);
+    this.D = new Float64Array(sym.n);
+    this.y = new Float64Array(sym.n);
+    this.w = new Float64Array(sym.n);
+  }
+
+  /**
+   * Factorises A with diagonal diag[old] and off-diagonal offValue[q]. A pivot smaller than `tiny` in magnitude is
+   * replaced by +tiny (a perturbation of A of that size). Returns the number of negative pivots (by Sylvester's law,
+   * the number of negative eigenvalues of A when no pivot was replaced).
+   */
+  factor(diag: Float64Array, offValue: Float64Array, tiny: number): number {
+    const s = this.sym;
+    const { n, perm, Ap, Ai, aSrc, rowPtr, rowCols, rowPos, Lp } = s;
+    const L = this.L, D = this.D, y = this.y;
+    const Lrow = s.Li;
+    let negative = 0;
+    for (let k = 0; k < n; k++) {
+      for (let q = Ap[k]; q < Ap[k + 1]; q++) y[Ai[q]] = offValue[aSrc[q]];
+      let d = diag[perm[k]];
+      for (let r = rowPtr[k]; r < rowPtr[k + 1]; r++) {
+        const i = rowCols[r];
+        const a = y[i];
+        y[i] = 0;
+        const end = rowPos[r];
+        for (let p = Lp[i]; p < end; p++) y[Lrow[p]] -= L[p] * a;
+        const l = a / D[i];
+        d -= l * a;
+        L[end] = l;
+      }
+      if (!(Math.abs(d) >= tiny)) d = tiny;
+      D[k] = d;
+      if (d < 0) negative++;
+    }
+    return negative;
+  }
+
+  /** Solves A x = b (old order, in place allowed: b and x may be the same array). */
+  solve(b: Float64Array, x: Float64Array): void {
+    const { n, perm, Lp, Li: Lrow } = this.sym;
+    const L = this.L, D = this.D, w = this.w;
+    for (let k = 0; k < n; k++) w[k] = b[perm[k]];
+    for (let j = 0; j < n; j++) {
+      const a = w[j];
+      if (a === 0) continue;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) w[Lrow[p]] -= L[p] * a;
+    }
+    for (let j = 0; j < n; j++) w[j] /= D[j];
+    for (let j = n - 1; j >= 0; j--) {
+      let s = w[j];
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) s -= L[p] * w[Lrow[p]];
+      w[j] = s;
+    }
+    for (let k = 0; k < n; k++) x[perm[k]] = w[k];
+  }
+}

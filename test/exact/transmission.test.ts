@@ -1,0 +1,272 @@
+// The frequency-domain (Green's function) engine against independent answers: the dense Lyapunov engine on random
+// networks (where that engine is itself accurate), the particle-bath chain's closed form (seed 003, corrected in
+// shared/physics-notes.md), equilibrium, the identity (S V)_ii = T_i of overdamped networks, energy conservation,
+// a weakly attached site against a 50-digit Lyapunov solution, and the refusals of networks without a steady state.
+import { describe, expect, it } from "vitest";
+import { SteadyStateError } from "../../src/errors.js";
+import { solveNetwork } from "../../src/exact/network.js";
+import { solveNetworkTransmission, zeroForcingDeficit } from "../../src/exact/transmission.js";
+import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
+import { effectiveBath } from "../../src/studies/particle-bath-chain/effectiveBath.js";
+import { effectiveChainModel, frequencyIntegralCurrent, longChainCurrent } from "../../src/studies/particle-bath-chain/chain.js";
+import { DEFAULT_PARAMS } from "../../src/studies/particle-bath-chain/params.js";
+import { randomNetwork, rng } from "../helpers/random.js";
+
+/**
+ * Largest deviation of fluxes (relative to the largest bath flux) and kinetic temperatures (relative to T max), and
+ * whether every deviation lies within the reported error plus the dense engine's own error. The dense engine's error
+ * is measured by its equipartition defect: at equal bath temperatures T every kinetic temperature must equal T.
+ */
+function compareWithDense(model: NetworkModel) {
+  const dense = solveNetwork(model, { bySource: true });
+  const tr = solveNetworkTransmission(model, { bySource: true });
+  const jmax = Math.max(...dense.baths.map((b) => Math.abs(b.flux)));
+  const tmax = Math.max(...model.baths.map((b) => b.temperature));
+  const tmin = Math.min(...model.baths.map((b) => b.temperature));
+  let denseError = 1e-12;
+  if (model.dynamics === "underdamped") {
+    const eq = solveNetwork({ ...model, baths: model.baths.map((b) => ({ ...b, temperature: 1 })) }, { bySource: false });
+    for (const t of eq.kineticTemperature!) denseError = Math.max(denseError, 2 * Math.abs(t - 1));
+  }
+  const gm = Math.max(...model.baths.map((b) => b.friction / model.mass[b.site]));
+  const slackJ = denseError * gm * (tmax - tmin) + 1e-12 * jmax;
+  const slackT = denseError * (tmax - tmin) + 1e-12 * tmax;
+  let flux = 0;
+  let honest = true;
+  dense.baths.forEach((b, k) => {
+    const d = Math.abs(b.flux - tr.baths[k].flux);
+    flux = Math.max(flux, d / jmax);
+    honest &&= d <= tr.baths[k].error + slackJ;
+    b.fluxBySource!.forEach((x, c) => (flux = Math.max(flux, Math.abs(x - tr.baths[k].fluxBySource![c]) / jmax)));
+  });
+  dense.springs.forEach((s, k) => {
+    const d = Math.abs(s.flux - tr.springs[k].flux);
+    flux = Math.max(flux, d / jmax);
+    honest &&= d <= tr.springs[k].error + slackJ;
+    s.fluxBySource!.forEach((x, c) => (flux = Math.max(flux, Math.abs(x - tr.springs[k].fluxBySource![c]) / jmax)));
+  });
+  let temperature = 0;
+  dense.kineticTemperature?.forEach((x, i) => {
+    const d = Math.abs(x - tr.kineticTemperature![i]);
+    temperature = Math.max(temperature, d / tmax);
+    honest &&= d <= tr.kineticTemperatureError![i] + slackT;
+  });
+  return { dense, tr, flux, temperature, honest };
+}
+
+/** A random network on a w x l strip of sites (neighbour springs, a few diagonals), baths on random sites. */
+function randomStrip(seed: number, w: number, l: number, bathCount: number): NetworkModel {
+  const r = rng(seed);
+  const id = (x: number, y: number) => `${x}:${y}`;
+  const sites: string[] = [];
+  const springs: { between: [string, string]; stiffness: number }[] = [];
+  for (let x = 0; x < l; x++) {
+    for (let y = 0; y < w; y++) {
+      sites.push(id(x, y));
+      if (x > 0) springs.push({ between: [id(x - 1, y), id(x, y)], stiffness: 0.5 + r() });
+      if (y > 0) springs.push({ between: [id(x, y - 1), id(x, y)], stiffness: 0.5 + r() });
+      if (x > 0 && y > 0 && r() < 0.3) springs.push({ between: [id(x - 1, y - 1), id(x, y)], stiffness: 0.2 + r() });
+    }
+  }
+  const baths = new Map<string, { site: string; friction: number; temperature: number }>();
+  while (baths.size < bathCount) {
+    const s = sites[Math.floor(r() * sites.length)];
+    baths.set(s, { site: s, friction: 0.3 + r(), temperature: 0.5 + 4 * r() });
+  }
+  return validateNetwork({
+    kind: "network",
+    sites,
+    masses: Object.fromEntries(sites.map((s) => [s, 0.7 + 0.6 * r()])),
+    pinning: Object.fromEntries(sites.map((s) => [s, 0.2 + 0.5 * r()])),
+    springs,
+    baths: [...baths.values()],
+  });
+}
+
+describe("transmission engine against the dense Lyapunov engine", () => {
+  it("agrees to 1e-9 on random underdamped networks (fluxes, fluxes by source, kinetic temperatures)", () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const c = compareWithDense(randomNetwork(seed, { n: 3 + ((seed * 7) % 18) }));
+      expect(c.flux, `seed ${seed}`).toBeLessThan(1e-9);
+      expect(c.temperature, `seed ${seed}`).toBeLessThan(1e-9);
+      expect(c.tr.quadratureError, `seed ${seed}`).toBeLessThan(1e-9);
+      expect(c.honest, `seed ${seed}: every deviation within the reported error`).toBe(true);
+      expect(c.tr.method).toBe("transmission");
+    }
+  });
+
+  it("agrees to 1e-9 on random overdamped networks, and (S V)_ii equals the bath temperature", () => {
+    for (let seed = 11; seed <= 16; seed++) {
+      const model = randomNetwork(seed, { n: 3 + ((seed * 5) % 14), dynamics: "overdamped" });
+      const c = compareWithDense(model);
+      expect(c.flux, `seed ${seed}`).toBeLessThan(1e-9);
+      expect(c.honest).toBe(true);
+      model.baths.forEach((b) => {
+        expect(c.tr.configurationalTemperature![b.site]).toBe(b.temperature);
+        expect(Math.abs(c.dense.configurationalTemperature[b.site] - b.temperature)).toBeLessThan(1e-9 * b.temperature);
+      });
+    }
+  });
+
+  it("agrees to 1e-9 on a 120-site random strip with six baths", () => {
+    const c = compareWithDense(randomStrip(7, 4, 30, 6));
+    expect(c.flux).toBeLessThan(1e-9);
+    expect(c.temperature).toBeLessThan(1e-9);
+    expect(c.honest).toBe(true);
+    expect(c.tr.solveResidual).toBeLessThan(1e-12);
+  });
+});
+
+describe("fluxes-only runs", () => {
+  it("agree with the dense engine: springs on cycles integrated, bridges from energy conservation", () => {
+    for (let seed = 21; seed <= 26; seed++) {
+      const model = randomNetwork(seed, { n: 6 + (seed % 9) });
+      const dense = solveNetwork(model, { bySource: true });
+      const tr = solveNetworkTransmission(model, { temperatures: false, bySource: true });
+      expect(tr.kineticTemperature).toBeUndefined();
+      const jmax = Math.max(...dense.baths.map((b) => Math.abs(b.flux)));
+      dense.baths.forEach((b, k) => expect(Math.abs(b.flux - tr.baths[k].flux) / jmax).toBeLessThan(1e-9));
+      dense.springs.forEach((s, k) => {
+        expect(Math.abs(s.flux - tr.springs[k].flux) / jmax, `seed ${seed} spring ${k}`).toBeLessThan(1e-9);
+        s.fluxBySource!.forEach((x, c) => expect(Math.abs(x - tr.springs[k].fluxBySource![c]) / jmax).toBeLessThan(1e-9));
+      });
+      expect(Math.max(...tr.energyBalanceResidual)).toBeLessThan(1e-10);
+    }
+  });
+});
+
+describe("transmission engine against closed forms and identities", () => {
+  it("gives the particle-bath chain's current: frequency integral and corrected long-chain closed form (seed 003)", () => {
+    const p = { ...DEFAULT_PARAMS, N: 48 };
+    const bath = effectiveBath(p);
+    const tr = solveNetworkTransmission(effectiveChainModel(p, bath), { temperatures: false });
+    const J = tr.baths[0].flux;
+    expect(Math.abs(J / frequencyIntegralCurrent(p, { bath }).current - 1)).toBeLessThan(1e-10);
+    expect(Math.abs(J / longChainCurrent(p, bath) - 1)).toBeLessThan(1e-10);
+    // Every spring carries the same current (the chain is a path).
+    for (const s of tr.springs) expect(Math.abs(s.flux / J - 1)).toBeLessThan(1e-10);
+    expect(tr.quadratureError).toBeLessThan(1e-9);
+  });
+
+  it("is exact at equilibrium: no flux, every kinetic temperature T", () => {
+    const model = randomNetwork(3, { n: 9, equalT: 2.5 });
+    const tr = solveNetworkTransmission(model);
+    for (const b of tr.baths) expect(b.flux).toBe(0);
+    for (const s of tr.springs) expect(s.flux).toBe(0);
+    for (const t of tr.kineticTemperature!) expect(t).toBe(2.5);
+    expect(tr.quadratureError).toBe(0);
+  });
+
+  it("conserves energy at every site and produces entropy", () => {
+    const tr = solveNetworkTransmission(randomStrip(3, 3, 12, 4));
+    expect(Math.max(...tr.energyBalanceResidual)).toBeLessThan(1e-10);
+    expect(tr.entropyProduction).toBeGreaterThan(0);
+  });
+
+  it("resolves a weakly attached site within its reported error (50-digit Lyapunov solutions)", () => {
+    // Sites a-b-c with baths on a and c, and d hanging from b by a weak spring k: the peak of d's mode has width
+    // ~k^2. Reference kinetic temperatures of d from the Lyapunov equation solved with 50-digit arithmetic (mpmath).
+    const cases: [number, number][] = [
+      [1e-4, 1.724135098659369],
+      [1e-5, 1.7241195385208286],
+      [1e-8, 1.7241178113784488],
+    ];
+    for (const [k, exact] of cases) {
+      const model = validateNetwork({
+        kind: "network", sites: ["a", "b", "c", "d"], masses: { d: 1.3 }, pinning: 1,
+        springs: [{ between: ["a", "b"], stiffness: 1 }, { between: ["b", "c"], stiffness: 1.5 }, { between: ["b", "d"], stiffness: k }],
+        baths: [{ site: "a", friction: 0.5, temperature: 3 }, { site: "c", friction: 0.8, temperature: 1 }],
+      });
+      const tr = solveNetworkTransmission(model);
+      const d = Math.abs(tr.kineticTemperature![3] - exact);
+      expect(d, `k = ${k}`).toBeLessThanOrEqual(tr.kineticTemperatureError![3]);
+      expect(tr.kineticTemperatureError![3], `k = ${k}`).toBeLessThan(1e-4);
+    }
+  });
+
+  it("reports large errors, not wrong values, where a disordered chain's modes cannot be resolved", () => {
+    // 100 sites, masses 1 +- 20%: modes localised in the middle have peaks of width ~1e-15 of their frequency.
+    const r = rng(1);
+    const n = 100;
+    const model = validateNetwork({
+      kind: "network", sites: n,
+      masses: Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), 1 + 0.2 * (2 * r() - 1)])),
+      pinning: { "1": 1, [String(n)]: 1 },
+      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
+      baths: [{ site: "1", friction: 1, temperature: 2 }, { site: String(n), friction: 1, temperature: 1 }],
+    });
+    const tr = solveNetworkTransmission(model, { tolerance: 1e-8 });
+    expect(tr.modes.unresolved).toBeGreaterThan(0);
+    expect(tr.warnings.some((w) => w.includes("cannot be resolved"))).toBe(true);
+    const J = tr.baths[0].flux;
+    expect(tr.baths[0].error).toBeLessThan(1e-8 * J);
+    for (const s of tr.springs) expect(Math.abs(s.flux / J - 1)).toBeLessThan(1e-9);
+    // Every kinetic temperature, within its error, lies between the bath temperatures (a convex combination).
+    tr.kineticTemperature!.forEach((t, i) => {
+      const e = tr.kineticTemperatureError![i];
+      expect(t + e).toBeGreaterThanOrEqual(1);
+      expect(t - e).toBeLessThanOrEqual(2);
+    });
+    expect(tr.quadratureError).toBeGreaterThan(1e-8);
+  });
+});
+
+describe("transmission spectrum", () => {
+  it("is at most 1 for two baths and integrates to the current", () => {
+    const p = { ...DEFAULT_PARAMS, N: 12 };
+    const tr = solveNetworkTransmission(effectiveChainModel(p), { spectrum: true, temperatures: false });
+    const sp = tr.spectrum!;
+    expect(sp.pairs).toEqual([[0, 1]]);
+    const T = sp.transmission[0];
+    let integral = 0;
+    for (let m = 0; m < sp.omega.length; m++) {
+      expect(T[m]).toBeGreaterThanOrEqual(0);
+      expect(T[m]).toBeLessThanOrEqual(1 + 1e-12);
+      if (m > 0) integral += 0.5 * (T[m] + T[m - 1]) * (sp.omega[m] - sp.omega[m - 1]);
+    }
+    const J = (integral / (2 * Math.PI)) * (p.TL - p.TR);
+    // Trapezoid on the sample points (four per panel): a coarse check of the normalisation.
+    expect(Math.abs(J / tr.baths[0].flux - 1)).toBeLessThan(2e-2);
+  });
+});
+
+describe("steady-state diagnoses without the dense eigen-decomposition", () => {
+  const chain = (n: number, baths: { site: string; friction: number; temperature: number }[], pinning: number | Record<string, number> = 1) =>
+    validateNetwork({
+      kind: "network", sites: n, pinning,
+      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
+      baths,
+    });
+
+  it("zero forcing from the baths: a chain from one end is forced, a symmetric star is not", () => {
+    expect(zeroForcingDeficit(chain(50, [{ site: "1", friction: 1, temperature: 1 }]))).toBe(0);
+    const star = validateNetwork({
+      kind: "network", sites: ["c", "l1", "l2"], pinning: 1,
+      springs: [{ between: ["c", "l1"], stiffness: 1 }, { between: ["c", "l2"], stiffness: 1 }],
+      baths: [{ site: "c", friction: 1, temperature: 1 }],
+    });
+    expect(zeroForcingDeficit(star)).toBe(2);
+  });
+
+  it("refuses an unconfined network, a group without a bath, a decoupled mode, and quartic terms", () => {
+    const bath = { site: "1", friction: 1, temperature: 2 };
+    expect(() => solveNetworkTransmission(chain(4, [bath], 0))).toThrow(/not confined/);
+    const lonely = validateNetwork({
+      kind: "network", sites: ["a", "b", "c"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
+      baths: [{ site: "a", friction: 1, temperature: 1 }],
+    });
+    expect(() => solveNetworkTransmission(lonely)).toThrow(/site c has no spring path to any bath/);
+    const star = validateNetwork({
+      kind: "network", sites: ["c", "l1", "l2"], pinning: 1,
+      springs: [{ between: ["c", "l1"], stiffness: 1 }, { between: ["c", "l2"], stiffness: 1 }],
+      baths: [{ site: "c", friction: 1, temperature: 1 }],
+    });
+    expect(() => solveNetworkTransmission(star)).toThrow(SteadyStateError);
+    expect(() => solveNetworkTransmission(star)).toThrow(/Lemma 1/);
+    const quartic = validateNetwork({
+      kind: "network", sites: 2, pinning: 1, springs: [{ between: ["1", "2"], stiffness: 1, quartic: 0.1 }],
+      baths: [{ site: "1", friction: 1, temperature: 1 }, { site: "2", friction: 1, temperature: 2 }],
+    });
+    expect(() => solveNetworkTransmission(quartic)).toThrow(/linear networks only/);
+  });
+});

@@ -1,0 +1,108 @@
+// ness solve --method / --spectrum and ness study|reproduce harmonic-conduction: documented fields, the stated
+// method, the files written, and bad input as one line with nothing written.
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { chainLengths, powerLawFit, validateParams } from "../../../src/studies/harmonic-conduction/index.js";
+import { runCli as run } from "../../helpers/cli.js";
+
+const examples = new URL("../../../examples/networks/", import.meta.url).pathname;
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("ness solve --method", () => {
+  it("auto states the method; transmission agrees with lyapunov and reports its errors", async () => {
+    const file = join(examples, "example2-circulation.yaml");
+    const dense = JSON.parse((await run("solve", file, "--json")).stdout);
+    expect(dense.method).toBe("lyapunov");
+    expect(dense.methodReason).toMatch(/auto: 3 sites/);
+    const r = await run("solve", file, "--json", "--method", "transmission");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.method).toBe("transmission");
+    expect(typeof j.quadratureError).toBe("number");
+    expect(j.quadratureError).toBeLessThan(1e-9);
+    expect(j.covariance).toBeUndefined();
+    j.springs.forEach((s: { flux: number; error: number }, k: number) => expect(Math.abs(s.flux - dense.springs[k].flux)).toBeLessThan(1e-10));
+    for (const site of j.sites) expect(Math.abs(j.kineticTemperature[site] - dense.kineticTemperature[site])).toBeLessThan(1e-10);
+    const text = await run("solve", file, "--method", "transmission");
+    expect(text.stdout).toMatch(/method: transmission/);
+    expect(text.stdout).toMatch(/quadrature error\s+[0-9.e-]+/);
+  });
+
+  it("--spectrum writes CSV, SVG and PNG (and implies the transmission method)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-spectrum-"));
+    for (const ext of ["csv", "svg", "png"]) {
+      const out = join(dir, `t.${ext}`);
+      const r = await run("solve", join(examples, "example1-chain.yaml"), "--spectrum", out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/method: transmission .*auto: --spectrum asks for it/);
+      expect(existsSync(out)).toBe(true);
+    }
+    const csv = readFileSync(join(dir, "t.csv"), "utf8").trim().split("\n");
+    expect(csv[0]).toBe('omega,"T(1, 2)","T(1, 3)","T(1, 4)","T(2, 3)","T(2, 4)","T(3, 4)"');
+    expect(csv.length).toBeGreaterThan(100);
+    expect(csv.join("\n")).not.toMatch(/NaN|Infinity|null/);
+  });
+
+  it("bad options: one line, exit 1, nothing written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-spectrum-bad-"));
+    const file = join(examples, "example1-chain.yaml");
+    const cases: [string[], RegExp][] = [
+      [["--method", "fast"], /--method must be auto, lyapunov or transmission, got 'fast'/],
+      [["--spectrum", join(dir, "t.txt")], /give a \.csv, \.svg or \.png file/],
+      [["--method", "lyapunov", "--spectrum", join(dir, "t.csv")], /--spectrum needs --method transmission/],
+      [["--fluxes-only", "--figure", join(dir, "f.svg")], /drop --fluxes-only/],
+      [["--method", "transmission", "--tolerance", "-1"], /--tolerance must be > 0/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run("solve", file, ...args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("ness study harmonic-conduction", () => {
+  it("fits exponents and prints them with the known values", async () => {
+    const r = await run("study", "harmonic-conduction", "--nMin", "8", "--nMax", "32", "--samples", "2", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.results.map((x: { boundary: string }) => x.boundary)).toEqual(["fixed", "free"]);
+    expect(j.results[0].expectedAlpha).toBe(1.5);
+    expect(j.results[1].expectedAlpha).toBe(0.5);
+    for (const res of j.results) {
+      expect(res.points.map((q: { N: number }) => q.N)).toEqual([8, 16, 32]);
+      for (const q of res.points) expect(q.J).toBeGreaterThan(0);
+      expect(Number.isFinite(res.fit.alpha)).toBe(true);
+    }
+    const bad = await run("study", "harmonic-conduction", "--disorder", "1.5");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/disorder .* must be in \[0, 0\.95\], got 1\.5/);
+  });
+
+  it("power-law fit and lengths", () => {
+    const N = [16, 32, 64, 128];
+    const fit = powerLawFit(N, N.map((n) => 3 * n ** -1.5));
+    expect(fit.alpha).toBeCloseTo(1.5, 12);
+    expect(fit.A).toBeCloseTo(3, 10);
+    expect(fit.alphaError).toBeLessThan(1e-10);
+    expect(chainLengths(20, 200)).toEqual([32, 64, 128]);
+    expect(() => validateParams({ nMin: 64, nMax: 128 })).toThrow(/at least 4 nMin/);
+  });
+});
+
+describe("ness reproduce harmonic-conduction --quick", () => {
+  it("writes every figure as SVG, PNG and CSV", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-hc-"));
+    const r = await run("reproduce", "harmonic-conduction", "--quick", "--out", dir);
+    expect(r.code, r.stderr).toBe(0);
+    for (const n of ["disordered-chain-scaling", "temperature-profiles", "strip-profile", "transmission-spectra"]) {
+      for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(dir, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
+      expect(readFileSync(join(dir, `${n}.csv`), "utf8")).not.toMatch(/NaN|Infinity|null/);
+    }
+  });
+});
