@@ -84,7 +84,7 @@ interface DecoupledSpace {
 }
 
 /** The mass-weighted stiffness W = M^-1/2 V M^-1/2 in adjacency form (harmonic part only). */
-interface SparseStiffness {
+export interface SparseStiffness {
   n: number;
   diag: Float64Array;
   start: Int32Array;
@@ -182,8 +182,12 @@ export const DIAGNOSIS_MAX_UNREACHED = 5000;
 /** Sites the dense part handles in well under a second: callers run it before their size limits. */
 export const CHEAP_UNREACHED = 400;
 
-/** The number of sites the zero-forcing sweep leaves unreached. */
-function unreachedCount(model: NetworkModel, w: SparseStiffness): number {
+/**
+ * Sites that zero forcing from the bath sites leaves unreached: 0 proves that no normal mode vanishes on every bath
+ * site, whatever the stiffnesses, pinnings and masses (strong structural controllability: N. Monshizadeh, S. Zhang,
+ * M. K. Camlibel, IEEE Trans. Autom. Control 59, 2562 (2014)).
+ */
+export function zeroForcingDeficit(model: NetworkModel, w: SparseStiffness = sparseStiffness(model)): number {
   const known = zeroForcing(w, model.baths.map((b) => b.site));
   let u = 0;
   for (const k of known) if (!k) u++;
@@ -414,7 +418,7 @@ export function diagnoseNetwork(model: NetworkModel, options: { maxUnreached?: n
   }
   if (model.dynamics !== "underdamped") return { warnings: [] };
   const w = sparseStiffness(model);
-  if (options.maxUnreached !== undefined && unreachedCount(model, w) > options.maxUnreached) return { warnings: [], undecided: true };
+  if (options.maxUnreached !== undefined && zeroForcingDeficit(model, w) > options.maxUnreached) return { warnings: [], undecided: true };
   const spaces = decoupledSpaces(model, w);
   if (spaces.length === 0) return { warnings: [] };
   const count = spaces.reduce((a, s) => a + s.k, 0);

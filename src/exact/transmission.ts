@@ -44,7 +44,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { isLinearNetwork, type NetworkModel } from "../model/network.js";
-import { decoupledModes, unpinnedComponents } from "./diagnose.js";
+import { diagnoseNetwork } from "./diagnose.js";
 import type { BathFlux, SpringFlux } from "./network.js";
 
 export interface TransmissionOptions {
@@ -277,112 +277,22 @@ function networkSystem(model: NetworkModel): NetworkSystem {
 // Steady-state diagnoses without the dense eigen-decomposition
 
 /**
- * Zero forcing from the bath sites: a forced site with exactly one unforced neighbour forces it. When every site is
- * forced, no eigenvector of V u = lambda M u can vanish on all bath sites, whatever the stiffnesses, pinnings and
- * masses (row i of (V - lambda M) u = 0 at a forced site i gives V_ij u_j = 0 for its one unforced neighbour j), so
- * seed 001's Lemma 1 holds (strong structural controllability: N. Monshizadeh, S. Zhang, M. K. Camlibel, "Zero
- * forcing sets and controllability of dynamical systems defined on graphs", IEEE Trans. Autom. Control 59, 2562
- * (2014)). Returns the number of sites left unforced.
- */
-export function zeroForcingDeficit(model: NetworkModel): number {
-  const n = model.sites.length;
-  const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
-  const forced = new Uint8Array(n);
-  const unforcedNbrs = new Int32Array(n);
-  for (let i = 0; i < n; i++) unforcedNbrs[i] = p.ptr[i + 1] - p.ptr[i];
-  const queue: number[] = [];
-  const force = (i: number) => {
-    forced[i] = 1;
-    for (let q = p.ptr[i]; q < p.ptr[i + 1]; q++) {
-      const j = p.idx[q];
-      unforcedNbrs[j]--;
-      if (forced[j] && unforcedNbrs[j] === 1) queue.push(j);
-    }
-    if (unforcedNbrs[i] === 1) queue.push(i);
-  };
-  for (const b of model.baths) if (!forced[b.site]) force(b.site);
-  let count = model.baths.length;
-  while (queue.length > 0) {
-    const i = queue.pop()!;
-    if (unforcedNbrs[i] !== 1) continue;
-    for (let q = p.ptr[i]; q < p.ptr[i + 1]; q++) {
-      const j = p.idx[q];
-      if (!forced[j]) {
-        force(j);
-        count++;
-        break;
-      }
-    }
-  }
-  return n - count;
-}
-
-/** Connected groups of sites (through springs) without any bath: all their modes are decoupled from the baths. */
-function bathlessComponents(model: NetworkModel): string[][] {
-  const n = model.sites.length;
-  const parent = Int32Array.from({ length: n }, (_, k) => k);
-  const find = (k: number): number => {
-    while (parent[k] !== k) k = parent[k] = parent[parent[k]];
-    return k;
-  };
-  for (const s of model.springs) parent[find(s.i)] = find(s.j);
-  const hasBath = new Uint8Array(n);
-  for (const b of model.baths) hasBath[find(b.site)] = 1;
-  const groups = new Map<number, string[]>();
-  for (let k = 0; k < n; k++) {
-    const r = find(k);
-    if (hasBath[r]) continue;
-    if (!groups.has(r)) groups.set(r, []);
-    groups.get(r)!.push(model.sites[k]);
-  }
-  return [...groups.values()];
-}
-
-/**
- * Refuses networks without a unique steady state, without a dense eigen-decomposition for large networks:
- * quartic terms, unconfined groups (connected components), groups with no bath, and decoupled modes (seed 001,
- * Lemma 1) by zero forcing (exact, structural), else the dense diagnosis up to 600 sites. Returns warnings for what
- * could not be decided cheaply (the mode analysis of the quadrature then looks for decoupled modes).
+ * Refuses networks without a unique steady state with the same diagnosis (and message) as the dense engine
+ * (diagnose.ts: confinement, parts without a bath, then Lemma 1 of Eckmann and Zabey by zero forcing from the bath
+ * sites, exact and linear-time, and a dense check of what it leaves unreached), except that the dense part is skipped
+ * when more than DENSE_DIAGNOSIS_MAX sites are left: then `structurallyCoupled` is false and the mode analysis of the
+ * quadrature looks for decoupled modes.
  */
 export function checkTransmissionSolvable(model: NetworkModel): { warnings: string[]; structurallyCoupled: boolean } {
   if (!isLinearNetwork(model)) {
     throw new SteadyStateError(
       "the exact engine solves linear networks only; this model has quartic terms (use the stochastic engine: ness simulate)",
+      model.source,
     );
   }
-  const free = unpinnedComponents(model);
-  if (free.length > 0) {
-    const g = free[0];
-    const who = g.length === 1 ? `site ${g[0]} is` : `sites ${listSites(g)} are`;
-    throw new SteadyStateError(
-      `the network is not confined: ${who} not pinned, so ${g.length === 1 ? "it" : "they"} can translate freely and no steady state exists; add pinning to at least one of them`,
-    );
-  }
-  if (model.dynamics === "overdamped") return { warnings: [], structurallyCoupled: true };
-  const lonely = bathlessComponents(model);
-  if (lonely.length > 0) {
-    const g = lonely[0];
-    throw new SteadyStateError(
-      `no unique steady state (seed 001, Lemma 1): ${g.length === 1 ? `site ${g[0]} has` : `sites ${listSites(g)} have`} no spring path to any bath, so ${g.length === 1 ? "its mode is" : "their modes are"} decoupled from all baths`,
-    );
-  }
-  if (zeroForcingDeficit(model) === 0) return { warnings: [], structurallyCoupled: true };
-  if (model.sites.length <= DENSE_DIAGNOSIS_MAX) {
-    const modes = decoupledModes(model);
-    if (modes.length > 0) {
-      const m = modes[0];
-      throw new SteadyStateError(
-        `no unique steady state (seed 001, Lemma 1): the normal mode ${m.description} (frequency ${fmt(m.frequency)}) vanishes on every bath site, so it is decoupled from all baths` +
-          (modes.length > 1 ? ` (and ${modes.length - 1} more such mode${modes.length > 2 ? "s" : ""})` : ""),
-      );
-    }
-    return { warnings: [], structurallyCoupled: true };
-  }
-  return { warnings: [], structurallyCoupled: false };
-}
-
-function listSites(g: string[]): string {
-  return g.length <= 8 ? g.join(", ") : `${g.slice(0, 8).join(", ")}, ... (${g.length} sites)`;
+  const d = diagnoseNetwork(model, { maxUnreached: DENSE_DIAGNOSIS_MAX });
+  if (d.problem) throw new SteadyStateError(d.problem, model.source);
+  return { warnings: d.warnings, structurallyCoupled: !d.undecided };
 }
 
 function fmt(x: number): string {

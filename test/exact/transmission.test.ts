@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { SteadyStateError } from "../../src/errors.js";
 import { solveNetwork } from "../../src/exact/network.js";
-import { solveNetworkTransmission, zeroForcingDeficit } from "../../src/exact/transmission.js";
+import { zeroForcingDeficit } from "../../src/exact/diagnose.js";
+import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { effectiveBath } from "../../src/studies/particle-bath-chain/effectiveBath.js";
 import { effectiveChainModel, frequencyIntegralCurrent, longChainCurrent } from "../../src/studies/particle-bath-chain/chain.js";
@@ -255,7 +256,7 @@ describe("steady-state diagnoses without the dense eigen-decomposition", () => {
       kind: "network", sites: ["a", "b", "c"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
       baths: [{ site: "a", friction: 1, temperature: 1 }],
     });
-    expect(() => solveNetworkTransmission(lonely)).toThrow(/site c has no spring path to any bath/);
+    expect(() => solveNetworkTransmission(lonely)).toThrow(/site c has no bath and no spring to a site with one/);
     const star = validateNetwork({
       kind: "network", sites: ["c", "l1", "l2"], pinning: 1,
       springs: [{ between: ["c", "l1"], stiffness: 1 }, { between: ["c", "l2"], stiffness: 1 }],
