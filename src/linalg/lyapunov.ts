@@ -13,6 +13,7 @@
 
 import { type Matrix, matrix } from "./matrix.js";
 import { multiplyNT, mirrorUpper, transposeInto } from "./gemm.js";
+import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked } from "./triangularLyapunov.js";
 import { hessenbergInPlace, hessenbergQR, schurEigenvalues } from "./schur.js";
 
 const EPS = 2 ** -52;
@@ -450,292 +451,7 @@ function eliminateAndSolve(m: number, K: Float64Array, b: Float64Array, tol: num
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Bartels-Stewart engine.
-
-const small = new Float64Array(20); // 4x4 system + rhs for one block pair
-
-/** Solves [a b; c d] x = (r0, r1) by Gaussian elimination with partial pivoting into out[0..1]. */
-function solve2(a: number, b: number, c: number, d: number, r0: number, r1: number, out: Float64Array): boolean {
-  if (Math.abs(c) > Math.abs(a)) {
-    let t = a;
-    a = c;
-    c = t;
-    t = b;
-    b = d;
-    d = t;
-    t = r0;
-    r0 = r1;
-    r1 = t;
-  }
-  if (a === 0) return false;
-  const l = c / a;
-  const u = d - l * b;
-  if (u === 0) return false;
-  const x1 = (r1 - l * r0) / u;
-  out[0] = (r0 - b * x1) / a;
-  out[1] = x1;
-  return Number.isFinite(out[0]) && Number.isFinite(x1);
-}
-
-const sys3 = new Float64Array(12);
-
-/** Solves the 3x3 system (row-major a..i) x = (r0, r1, r2) with partial pivoting into out[0..2]. */
-function solve3(
-  a: number,
-  b: number,
-  c: number,
-  d: number,
-  e: number,
-  f: number,
-  g: number,
-  h: number,
-  i: number,
-  r0: number,
-  r1: number,
-  r2: number,
-  out: Float64Array,
-): boolean {
-  const m = sys3;
-  m[0] = a;
-  m[1] = b;
-  m[2] = c;
-  m[3] = r0;
-  m[4] = d;
-  m[5] = e;
-  m[6] = f;
-  m[7] = r1;
-  m[8] = g;
-  m[9] = h;
-  m[10] = i;
-  m[11] = r2;
-  for (let k = 0; k < 3; k++) {
-    let p = k;
-    for (let r = k + 1; r < 3; r++) if (Math.abs(m[r * 4 + k]) > Math.abs(m[p * 4 + k])) p = r;
-    if (m[p * 4 + k] === 0) return false;
-    if (p !== k) {
-      for (let col = k; col < 4; col++) {
-        const tmp = m[k * 4 + col];
-        m[k * 4 + col] = m[p * 4 + col];
-        m[p * 4 + col] = tmp;
-      }
-    }
-    for (let r = k + 1; r < 3; r++) {
-      const l = m[r * 4 + k] / m[k * 4 + k];
-      if (l === 0) continue;
-      for (let col = k + 1; col < 4; col++) m[r * 4 + col] -= l * m[k * 4 + col];
-    }
-  }
-  const x2 = m[11] / m[10];
-  const x1 = (m[7] - m[6] * x2) / m[5];
-  const x0 = (m[3] - m[1] * x1 - m[2] * x2) / m[0];
-  out[0] = x0;
-  out[1] = x1;
-  out[2] = x2;
-  return Number.isFinite(x0) && Number.isFinite(x1) && Number.isFinite(x2);
-}
-const smallPerm = new Int32Array(4);
-
-/**
- * Solves P Y + Y R^T = rhs for a pw x qw block Y (pw, qw in {1, 2}); P = T[p0.., p0..], R = T[q0.., q0..] of the
- * n x n row-major t. rhs/out are pw x qw row-major (out may alias rhs). Gaussian elimination with complete
- * pivoting; throws (returns false) on an exactly singular block.
- */
-function solveBlockPair(
-  t: Float64Array,
-  n: number,
-  p0: number,
-  pw: number,
-  q0: number,
-  qw: number,
-  rhs: Float64Array,
-  out: Float64Array,
-): boolean {
-  if (pw === 1 && qw === 1) {
-    const d = t[p0 * n + p0] + t[q0 * n + q0];
-    if (d === 0) return false;
-    out[0] = rhs[0] / d;
-    return true;
-  }
-  if (pw === 2 && qw === 1) {
-    // (P + r I) y = rhs
-    const d = t[q0 * n + q0];
-    const i0 = p0 * n + p0,
-      i1 = i0 + n;
-    return solve2(t[i0] + d, t[i0 + 1], t[i1], t[i1 + 1] + d, rhs[0], rhs[1], out);
-  }
-  if (pw === 1 && qw === 2) {
-    // y (p I + R^T) = rhs  <=>  (R + p I) y^T = rhs^T
-    const d = t[p0 * n + p0];
-    const i0 = q0 * n + q0,
-      i1 = i0 + n;
-    return solve2(t[i0] + d, t[i0 + 1], t[i1], t[i1 + 1] + d, rhs[0], rhs[1], out);
-  }
-  if (p0 === q0) {
-    // diagonal 2x2 block, symmetric Y = [y0 y1; y1 y2]: three equations
-    const i0 = p0 * n + p0,
-      i1 = i0 + n;
-    const a = t[i0],
-      b = t[i0 + 1],
-      c = t[i1],
-      d = t[i1 + 1];
-    if (!solve3(2 * a, 2 * b, 0, c, a + d, b, 0, 2 * c, 2 * d, rhs[0], 0.5 * (rhs[1] + rhs[2]), rhs[3], out)) return false;
-    out[3] = out[2];
-    out[2] = out[1];
-    return true;
-  }
-  const m = pw * qw;
-  const K = small;
-  K.fill(0, 0, m * m);
-  // unknown index u = a*qw + b ; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k]
-  for (let a = 0; a < pw; a++) {
-    for (let bb = 0; bb < qw; bb++) {
-      const row = (a * qw + bb) * m;
-      for (let k = 0; k < pw; k++) K[row + k * qw + bb] += t[(p0 + a) * n + p0 + k];
-      for (let k = 0; k < qw; k++) K[row + a * qw + k] += t[(q0 + bb) * n + q0 + k];
-    }
-  }
-  const rhsOff = 16;
-  for (let u = 0; u < m; u++) K[rhsOff + u] = rhs[u];
-  const perm = smallPerm; // column permutation (unknown order)
-  for (let u = 0; u < m; u++) perm[u] = u;
-  for (let k = 0; k < m; k++) {
-    // complete pivoting
-    let br = k,
-      bc = k,
-      best = -1;
-    for (let r = k; r < m; r++) {
-      for (let c = k; c < m; c++) {
-        const v = Math.abs(K[r * m + c]);
-        if (v > best) {
-          best = v;
-          br = r;
-          bc = c;
-        }
-      }
-    }
-    if (best === 0 || !Number.isFinite(best)) return false;
-    if (br !== k) {
-      for (let c = 0; c < m; c++) {
-        const tmp = K[k * m + c];
-        K[k * m + c] = K[br * m + c];
-        K[br * m + c] = tmp;
-      }
-      const tmp = K[rhsOff + k];
-      K[rhsOff + k] = K[rhsOff + br];
-      K[rhsOff + br] = tmp;
-    }
-    if (bc !== k) {
-      for (let r = 0; r < m; r++) {
-        const tmp = K[r * m + k];
-        K[r * m + k] = K[r * m + bc];
-        K[r * m + bc] = tmp;
-      }
-      const tp = perm[k];
-      perm[k] = perm[bc];
-      perm[bc] = tp;
-    }
-    const inv = 1 / K[k * m + k];
-    for (let r = k + 1; r < m; r++) {
-      const f = K[r * m + k] * inv;
-      if (f === 0) continue;
-      for (let c = k + 1; c < m; c++) K[r * m + c] -= f * K[k * m + c];
-      K[rhsOff + r] -= f * K[rhsOff + k];
-    }
-  }
-  for (let k = m - 1; k >= 0; k--) {
-    let s = K[rhsOff + k];
-    for (let c = k + 1; c < m; c++) s -= K[k * m + c] * K[rhsOff + c];
-    K[rhsOff + k] = s / K[k * m + k];
-  }
-  for (let u = 0; u < m; u++) out[perm[u]] = K[rhsOff + u];
-  return true;
-}
-
-/**
- * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major.
- * Reads the upper triangle of C (plus the lower entry of each 2x2 diagonal block is taken from the upper one);
- * writes the full symmetric Y. `ycol` needs 2n entries. Returns false if a block pair is exactly singular.
- */
-function solveQuasiTriangularLyapunov(
-  n: number,
-  t: Float64Array,
-  c: Float64Array,
-  y: Float64Array,
-  blockStart: Int32Array,
-  blockSize: Int32Array,
-  nBlocks: number,
-  ycol: Float64Array,
-): boolean {
-  const rhs = new Float64Array(4); // per-block scratch (hoisted: one allocation per solve)
-  const out = new Float64Array(4);
-  const y0 = ycol; // column q0 of the current column block, rows 0..qe-1
-  const y1 = ycol.subarray(n); // column q0 + 1 (2x2 column blocks)
-  for (let qb = nBlocks - 1; qb >= 0; qb--) {
-    const q0 = blockStart[qb],
-      qw = blockSize[qb],
-      qe = q0 + qw;
-    const tail = n - qe;
-    // Right-hand sides for rows 0..qe-1: C[p, c] - Y[p, qe:] . T[c, qe:] - T[p, qe:] . Y[c, qe:].
-    for (let p = 0; p < qe; p++) {
-      const yp = p * n + qe,
-        tp = p * n + qe;
-      for (let cc = 0; cc < qw; cc++) {
-        const col = q0 + cc;
-        const yc = col * n + qe,
-          tc = col * n + qe;
-        let s = p <= col ? c[p * n + col] : c[col * n + p];
-        if (tail > 0) {
-          let d0 = 0,
-            d1 = 0;
-          for (let l = 0; l < tail; l++) {
-            d0 += y[yp + l] * t[tc + l];
-            d1 += t[tp + l] * y[yc + l];
-          }
-          s -= d0 + d1;
-        }
-        (cc === 0 ? y0 : y1)[p] = s;
-      }
-    }
-    // Back substitution over row blocks pb = qb .. 0.
-    for (let pb = qb; pb >= 0; pb--) {
-      const p0 = blockStart[pb],
-        pw = blockSize[pb],
-        pe = p0 + pw;
-      for (let a = 0; a < pw; a++) {
-        const p = p0 + a;
-        const tp = p * n;
-        let s0 = y0[p];
-        let s1 = qw === 2 ? y1[p] : 0;
-        for (let r = pe; r < qe; r++) {
-          const tpr = t[tp + r];
-          if (tpr === 0) continue;
-          s0 -= tpr * y0[r];
-          if (qw === 2) s1 -= tpr * y1[r];
-        }
-        rhs[a * qw] = s0;
-        if (qw === 2) rhs[a * qw + 1] = s1;
-      }
-      if (!solveBlockPair(t, n, p0, pw, q0, qw, rhs, out)) return false;
-      if (pb === qb && qw === 2) {
-        // diagonal 2x2 block: symmetric in exact arithmetic
-        const off = 0.5 * (out[1] + out[2]);
-        out[1] = off;
-        out[2] = off;
-      }
-      for (let a = 0; a < pw; a++) {
-        const p = p0 + a;
-        y0[p] = out[a * qw];
-        y[p * n + q0] = out[a * qw];
-        if (qw === 2) {
-          y1[p] = out[a * qw + 1];
-          y[p * n + q0 + 1] = out[a * qw + 1];
-        }
-      }
-    }
-  }
-  mirrorUpper(n, y);
-  return true;
-}
+// Bartels-Stewart engine (the triangular solves are in triangularLyapunov.ts).
 
 /** Real Schur form of A with Z and Z^T, blocks and eigenvalues: everything a Bartels-Stewart solve reuses. */
 class SchurLyapunovSolver implements LyapunovSolver {
@@ -771,19 +487,10 @@ class SchurLyapunovSolver implements LyapunovSolver {
     this.eigenvalues = { re, im };
     this.normA = frobenius(a, n * n);
     this.warnings = conditioningWarnings(re, im, this.normA);
-    const bs = new Int32Array(n),
-      bz = new Int32Array(n);
-    let nb = 0;
-    for (let i = 0; i < n; ) {
-      const w = i + 1 < n && t[(i + 1) * n + i] !== 0 ? 2 : 1;
-      bs[nb] = i;
-      bz[nb] = w;
-      nb++;
-      i += w;
-    }
-    this.blockStart = bs;
-    this.blockSize = bz;
-    this.nBlocks = nb;
+    const blocks = diagonalBlocks(n, t);
+    this.blockStart = blocks.start;
+    this.blockSize = blocks.size;
+    this.nBlocks = blocks.count;
     this.work1 = new Float64Array(n * n);
     this.work2 = new Float64Array(n * n);
     this.ycol = new Float64Array(2 * n);
@@ -798,7 +505,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
     this.transformRightHandSide(qs.data, w, c);
     const y = w; // W no longer needed
-    if (!solveQuasiTriangularLyapunov(n, this.t, c, y, this.blockStart, this.blockSize, this.nBlocks, this.ycol)) {
+    if (!solveQuasiTriangularLyapunovBlocked(n, this.t, c, y, this.blockStart, this.blockSize, this.nBlocks, this.ycol)) {
       throwSingularFromSpectrum(n, this.a);
     }
     // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
