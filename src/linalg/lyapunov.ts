@@ -6,17 +6,32 @@
  *    in preallocated buffers (tinyLyapunovInto is an allocation-free kernel for parameter sweeps);
  *  - "bartels-stewart": real Schur form A = Z T Z^T, C = Z^T Q Z, then T Y + Y T^T = C solved column block by column
  *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks), and X = Z Y Z^T.
- * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and warn when two
- * eigenvalues of A nearly cancel (lambda_i + lambda_j ~ 0), which makes the equation ill-conditioned; an exactly
- * singular equation throws SingularLyapunovError.
+ * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and the estimated condition
+ * number of the equation with the forward error bound it implies (lyapunovCondition.ts: a 1-norm estimate of the
+ * inverse Lyapunov operator from a few extra solves with the existing factorisation), and warn when that bound
+ * exceeds FORWARD_ERROR_WARNING or two eigenvalues of A nearly cancel (lambda_i + lambda_j ~ 0); an exactly singular
+ * equation throws SingularLyapunovError.
  */
 
+import { NessError } from "../errors.js";
+import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
 import { multiplyNT, mirrorUpper, transposeInto } from "./gemm.js";
 import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked } from "./triangularLyapunov.js";
 import { hessenbergInPlace, hessenbergQR, schurEigenvalues } from "./schur.js";
+import {
+  FORWARD_ERROR_WARNING,
+  type SymmetricSolve,
+  conditionSummary,
+  estimateInverseLyapunovNorm,
+  formatNumber,
+  lyapunovCondition,
+} from "./lyapunovCondition.js";
+import { checkArray, checkDimension, checkFinite, checkSquare } from "./validate.js";
 
 const EPS = 2 ** -52;
+/** Two eigenvalues with |lambda_i + lambda_j| <= SINGULAR_GAP max(n, 2) eps ||A||_F make the equation singular. */
+const SINGULAR_GAP = 4;
 
 /** Largest n for which solveLyapunov / prepareLyapunov use the Kronecker ("tiny") engine. */
 export const TINY_MAX_N = 6;
@@ -33,6 +48,16 @@ export interface LyapunovSolution {
   X: Matrix;
   /** ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F). */
   residual: number;
+  /**
+   * Estimated relative condition number ||L^-1|| (2 ||A||_F ||X||_F + ||Q||_F) / ||X||_F of the equation, with
+   * L(X) = A X + X A^T (lyapunovCondition.ts).
+   */
+  condition: number;
+  /**
+   * max(condition, 1) * max(residual, 2^-52): estimated bound on the relative error ||X - X_exact||_F / ||X_exact||_F.
+   * Solves whose bound exceeds FORWARD_ERROR_WARNING (1e-8) carry a warning.
+   */
+  forwardErrorBound: number;
   warnings: string[];
   method: "tiny" | "bartels-stewart";
 }
@@ -42,13 +67,21 @@ export interface LyapunovSolver {
   readonly method: "tiny" | "bartels-stewart";
   /** Eigenvalues of A (conjugate pairs adjacent). */
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
-  /** Conditioning warnings about A, repeated in every solution. */
+  /** Conditioning warnings about the spectrum of A, repeated in every solution. */
   readonly warnings: readonly string[];
+  /**
+   * Estimated sep(A, -A^T) = 1 / ||L^-1||, L(X) = A X + X A^T, from a 1-norm estimator on the factorisation
+   * (computed on first use, by the first solve, and cached). Small relative to ||A|| means ill-conditioned.
+   */
+  separation(): number;
   solve(q: Matrix): LyapunovSolution;
 }
 
-/** The equation A X + X A^T = Q is singular: two eigenvalues of A sum to (numerically) zero. */
-export class SingularLyapunovError extends Error {
+/**
+ * The equation A X + X A^T = Q is singular: two eigenvalues of A sum to (numerically) zero or, with `numerical`,
+ * A is so far from normal that the equation is singular to working precision although no two eigenvalues cancel.
+ */
+export class SingularLyapunovError extends NessError {
   override name = "SingularLyapunovError";
   constructor(
     readonly lambda1: ComplexNumber,
@@ -57,20 +90,20 @@ export class SingularLyapunovError extends Error {
     readonly gap: number,
     /** ||A||_F */
     readonly normA: number,
+    /** true: singular to working precision only (the eigenvalues do not cancel) */
+    readonly numerical = false,
   ) {
     super(
-      `singular Lyapunov equation: eigenvalues ${formatComplex(lambda1)} and ${formatComplex(lambda2)} of A sum to ` +
-        `zero (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}), so A X + X A^T = Q has no ` +
-        "unique solution",
+      numerical
+        ? "numerically singular Lyapunov equation: A is so far from normal (e.g. a defective eigenvalue or very " +
+            "different scales) that A X + X A^T = Q cannot be solved in double precision, although no two of its " +
+            `eigenvalues cancel (closest: ${formatComplex(lambda1)} and ${formatComplex(lambda2)}, |λi+λj| = ` +
+            `${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)})`
+        : `singular Lyapunov equation: eigenvalues ${formatComplex(lambda1)} and ${formatComplex(lambda2)} of A sum ` +
+            `to zero (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}), so A X + X A^T = Q ` +
+            "has no unique solution",
     );
   }
-}
-
-function formatNumber(x: number): string {
-  if (x === 0) return "0";
-  const ax = Math.abs(x);
-  if (ax >= 1e-3 && ax < 1e5) return String(Number(x.toPrecision(4)));
-  return x.toExponential(2).replace("e+", "e");
 }
 
 function formatComplex(z: ComplexNumber): string {
@@ -117,25 +150,56 @@ function closestPair(re: Float64Array, im: Float64Array): ClosestPair {
   return { i: bi, j: bj, gap: n === 0 ? Infinity : Math.hypot(re[bi] + re[bj], im[bi] + im[bj]) };
 }
 
-/** Warnings (or a thrown SingularLyapunovError) for the spectrum of A. */
-function conditioningWarnings(re: Float64Array, im: Float64Array, normA: number): string[] {
+/** What the spectrum of A says about the equation: the closest pair, its description and the spectral warnings. */
+interface SpectralCheck {
+  /** min |lambda_i + lambda_j| (i = j included) */
+  gap: number;
+  normA: number;
+  /** e.g. "eigenvalues 1+2i and -1+2i of A nearly cancel" */
+  pair: string;
+  warnings: string[];
+}
+
+/** The spectral check (or a thrown SingularLyapunovError when two eigenvalues of A cancel to working precision). */
+function spectralCheck(re: Float64Array, im: Float64Array, normA: number): SpectralCheck {
   const n = re.length;
-  if (n === 0) return [];
+  if (n === 0) return { gap: Infinity, normA, pair: "", warnings: [] };
   const { i, j, gap } = closestPair(re, im);
   const l1 = { re: re[i], im: im[i] },
     l2 = { re: re[j], im: im[j] };
-  if (gap <= 4 * Math.max(n, 2) * EPS * normA) throw new SingularLyapunovError(l1, l2, gap, normA);
-  if (gap < Math.sqrt(EPS) * normA) {
-    const what =
-      i === j
-        ? `eigenvalue ${formatComplex(l1)} of A is nearly zero`
-        : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`;
-    return [
-      `ill-conditioned Lyapunov equation: ${what} (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ` +
-        `${formatNumber(normA)})`,
-    ];
-  }
-  return [];
+  if (gap <= SINGULAR_GAP * Math.max(n, 2) * EPS * normA) throw new SingularLyapunovError(l1, l2, gap, normA);
+  const pair =
+    i === j
+      ? `eigenvalue ${formatComplex(l1)} of A is nearly zero`
+      : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`;
+  const measure = `|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}`;
+  const warnings = gap < Math.sqrt(EPS) * normA ? [`ill-conditioned Lyapunov equation: ${pair} (${measure})`] : [];
+  return { gap, normA, pair: `${pair} (${measure})`, warnings };
+}
+
+/**
+ * The warnings of one solve: the spectral warning, or one warning with the condition estimate when the forward
+ * error bound exceeds FORWARD_ERROR_WARNING, naming the cause (nearly cancelling eigenvalues, a matrix far from
+ * normal whose eigenvalues do not show it, or an inaccurate solve).
+ */
+function solutionWarnings(
+  spectral: SpectralCheck,
+  inverseNorm: number,
+  condition: number,
+  forwardErrorBound: number,
+  residual: number,
+): string[] {
+  if (!(forwardErrorBound > FORWARD_ERROR_WARNING)) return [...spectral.warnings];
+  const summary = conditionSummary({ condition, forwardErrorBound }, residual);
+  if (!(condition * EPS > FORWARD_ERROR_WARNING)) return [`inaccurate Lyapunov solve: ${summary}`];
+  // sep <= min |lambda_i + lambda_j| always; far below it, the eigenvalues do not explain the conditioning
+  const cause =
+    spectral.gap * inverseNorm <= 10
+      ? spectral.pair
+      : `A is far from normal (e.g. a defective eigenvalue or very different scales), which its eigenvalues do not ` +
+        `show (smallest |λi+λj| = ${formatNumber(spectral.gap)}, sep(A, -A^T) ≈ ${formatNumber(1 / inverseNorm)}, ` +
+        `||A|| = ${formatNumber(spectral.normA)})`;
+  return [`ill-conditioned Lyapunov equation: ${cause}; ${summary}`];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -371,11 +435,13 @@ function ensureTinyWorkspace(m: number): void {
   tinyCapacity = cap;
 }
 
+/** Throws SingularLyapunovError for a solve that failed, naming the closest pair of eigenvalues. */
 function throwSingularFromSpectrum(n: number, a: Float64Array): never {
   const { re, im } = schurEigenvalues(matrix(n, n, a.slice(0, n * n)));
   const normA = frobenius(a, n * n);
   const { i, j, gap } = closestPair(re, im);
-  throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA);
+  const numerical = gap > SINGULAR_GAP * Math.max(n, 2) * EPS * normA;
+  throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA, numerical);
 }
 
 /**
@@ -384,9 +450,15 @@ function throwSingularFromSpectrum(n: number, a: Float64Array): never {
  * SingularLyapunovError when the Kronecker system is singular to working precision.
  */
 export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x: Float64Array): number {
-  if (!(n >= 0 && n <= TINY_KERNEL_MAX_N) || n !== Math.floor(n)) {
-    throw new RangeError(`tinyLyapunovInto handles 0 <= n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+  if (typeof n !== "number" || !(n >= 0 && n <= TINY_KERNEL_MAX_N) || n !== Math.floor(n)) {
+    throw new MatrixArgumentError(`tinyLyapunovInto handles integers 0 <= n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
   }
+  checkArray(a, n * n, "tinyLyapunovInto: A");
+  checkArray(q, n * n, "tinyLyapunovInto: Q");
+  checkArray(x, n * n, "tinyLyapunovInto: X");
+  let qacc = 0;
+  for (let i = 0; i < n * n; i++) qacc += q[i] * 0;
+  if (qacc !== 0) throw new MatrixArgumentError("tinyLyapunovInto: Q has a non-finite entry");
   if (n === 0) return 0;
   const m = (n * (n + 1)) / 2;
   if (m > tinyCapacity) ensureTinyWorkspace(m);
@@ -396,7 +468,7 @@ export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x:
   // entries of K are sums of at most two entries of A
   let amax = 0;
   for (let i = 0; i < n * n; i++) amax = Math.max(amax, Math.abs(a[i]));
-  if (!Number.isFinite(amax)) throw new RangeError("tinyLyapunovInto: A has a non-finite entry");
+  if (!Number.isFinite(amax)) throw new MatrixArgumentError("tinyLyapunovInto: A has a non-finite entry");
   if (!eliminateAndSolve(m, K, b, 2 * m * EPS * amax)) throwSingularFromSpectrum(n, a);
   unpack(n, b, x);
   return smallResidual(n, a, q, x);
@@ -458,6 +530,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
   readonly method = "bartels-stewart" as const;
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
+  private readonly spectral: SpectralCheck;
   private readonly t: Float64Array;
   private readonly z: Float64Array;
   private readonly zt: Float64Array;
@@ -469,6 +542,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly work2: Float64Array;
   private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
+  private inverseNormEstimate = NaN;
 
   constructor(
     readonly n: number,
@@ -486,7 +560,8 @@ class SchurLyapunovSolver implements LyapunovSolver {
     transposeInto(n, n, zt, this.z);
     this.eigenvalues = { re, im };
     this.normA = frobenius(a, n * n);
-    this.warnings = conditioningWarnings(re, im, this.normA);
+    this.spectral = spectralCheck(re, im, this.normA);
+    this.warnings = this.spectral.warnings;
     const blocks = diagonalBlocks(n, t);
     this.blockStart = blocks.start;
     this.blockSize = blocks.size;
@@ -495,6 +570,10 @@ class SchurLyapunovSolver implements LyapunovSolver {
     this.work2 = new Float64Array(n * n);
     this.ycol = new Float64Array(2 * n);
     this.nonzeroRows = new Int32Array(n);
+  }
+
+  separation(): number {
+    return 1 / this.inverseNorm();
   }
 
   solve(q: Matrix): LyapunovSolution {
@@ -517,8 +596,37 @@ class SchurLyapunovSolver implements LyapunovSolver {
     multiplyNT(n, n, n, this.a, X.data, w);
     const normX = frobenius(X.data, n * n);
     if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
-    const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, frobenius(q.data, n * n));
-    return { X, residual, warnings: [...this.warnings], method: "bartels-stewart" };
+    const normQ = frobenius(q.data, n * n);
+    const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, normQ);
+    return finishSolution(X, residual, this.spectral, this.inverseNorm(), normX, normQ, "bartels-stewart", this.a);
+  }
+
+  /** Estimate of ||L^-1|| on the Schur form (cached): Y -> T Y + Y T^T and its adjoint W -> T^T W + W T. */
+  private inverseNorm(): number {
+    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+    const n = this.n,
+      nn = n * n;
+    const { t, blockStart, blockSize, nBlocks, ycol } = this;
+    const solve: SymmetricSolve = (rhs, out, support) =>
+      solveQuasiTriangularLyapunovBlocked(n, t, rhs, out, blockStart, blockSize, nBlocks, ycol, support);
+    // T^T W + W T = C  <=>  T' W' + W' T'^T = C' with T' = J T^T J, W' = J W J, C' = J C J, where J reverses the
+    // order of the coordinates: T' is again quasi-upper-triangular, and J M J of a row-major array is the array
+    // reversed.
+    const tr = new Float64Array(nn);
+    transposeInto(n, n, t, tr);
+    tr.reverse();
+    const blocks = diagonalBlocks(n, tr);
+    const flipped = new Float64Array(nn);
+    const solveAdjoint: SymmetricSolve = (rhs, out) => {
+      for (let k = 0; k < nn; k++) flipped[k] = rhs[nn - 1 - k];
+      if (!solveQuasiTriangularLyapunovBlocked(n, tr, flipped, out, blocks.start, blocks.size, blocks.count, ycol)) {
+        return false;
+      }
+      out.reverse();
+      return true;
+    };
+    this.inverseNormEstimate = estimateInverseLyapunovNorm(n, solve, solveAdjoint);
+    return this.inverseNormEstimate;
   }
 
   /**
@@ -563,27 +671,52 @@ class SchurLyapunovSolver implements LyapunovSolver {
   }
 }
 
+/** The solution record: condition number, forward error bound and warnings added to X and its residual. */
+function finishSolution(
+  X: Matrix,
+  residual: number,
+  spectral: SpectralCheck,
+  inverseNorm: number,
+  normX: number,
+  normQ: number,
+  method: "tiny" | "bartels-stewart",
+  a: Float64Array,
+): LyapunovSolution {
+  const { condition, forwardErrorBound } = lyapunovCondition(inverseNorm, spectral.normA, normX, normQ, residual);
+  // an estimate overflowing to infinity means the operator is singular to working precision
+  if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) throwSingularFromSpectrum(X.rows, a);
+  const warnings = solutionWarnings(spectral, inverseNorm, condition, forwardErrorBound, residual);
+  return { X, residual, condition, forwardErrorBound, warnings, method };
+}
+
 /** Kronecker-LU engine for small n, factorised once. */
 class TinyLyapunovSolver implements LyapunovSolver {
   readonly method = "tiny" as const;
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
+  private readonly spectral: SpectralCheck;
   private readonly K: Float64Array;
   private readonly piv: Int32Array;
   private readonly rhs: Float64Array;
+  private inverseNormEstimate = NaN;
 
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
   ) {
     this.eigenvalues = schurEigenvalues(matrix(n, n, a));
-    this.warnings = conditioningWarnings(this.eigenvalues.re, this.eigenvalues.im, frobenius(a, n * n));
+    this.spectral = spectralCheck(this.eigenvalues.re, this.eigenvalues.im, frobenius(a, n * n));
+    this.warnings = this.spectral.warnings;
     const m = (n * (n + 1)) / 2;
     this.K = new Float64Array(m * m);
     this.piv = new Int32Array(m);
     this.rhs = new Float64Array(m);
     const mx = buildKronecker(n, a, null, this.K, this.rhs);
     if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
+  }
+
+  separation(): number {
+    return 1 / this.inverseNorm();
   }
 
   solve(q: Matrix): LyapunovSolution {
@@ -599,16 +732,45 @@ class TinyLyapunovSolver implements LyapunovSolver {
     unpack(n, b, X.data);
     for (const v of X.data) if (!Number.isFinite(v)) throwSingularFromSpectrum(n, this.a);
     const residual = smallResidual(n, this.a, q.data, X.data);
-    return { X, residual, warnings: [...this.warnings], method: "tiny" };
+    const normX = frobenius(X.data, n * n),
+      normQ = frobenius(q.data, n * n);
+    return finishSolution(X, residual, this.spectral, this.inverseNorm(), normX, normQ, "tiny", this.a);
+  }
+
+  /** Estimate of ||L^-1|| (cached): the packed Kronecker LU of A, and one of A^T for the adjoint. */
+  private inverseNorm(): number {
+    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+    const n = this.n,
+      m = (n * (n + 1)) / 2;
+    const at = new Float64Array(n * n);
+    transposeInto(n, n, this.a, at);
+    const Kt = new Float64Array(m * m),
+      pivT = new Int32Array(m),
+      u = new Float64Array(m);
+    buildKronecker(n, at, null, Kt, u, false);
+    // only an exactly zero pivot fails: a tiny one just makes the estimate (correctly) huge
+    const adjointOk = luFactor(m, Kt, pivT, 0);
+    const packedSolve =
+      (K: Float64Array, piv: Int32Array): SymmetricSolve =>
+      (rhs, out) => {
+        let r = 0;
+        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) u[r++] = rhs[i * n + j];
+        luSolve(m, K, piv, u);
+        unpack(n, u, out);
+        return true;
+      };
+    this.inverseNormEstimate = adjointOk
+      ? estimateInverseLyapunovNorm(n, packedSolve(this.K, this.piv), packedSolve(Kt, pivT))
+      : Infinity;
+    return this.inverseNormEstimate;
   }
 }
 
+/** Q must be an n x n matrix with finite entries. */
 function checkShape(m: Matrix, n: number, what: string): void {
-  if (m.rows !== n || m.cols !== n) throw new RangeError(`Lyapunov: ${what} must be ${n}x${n}, got ${m.rows}x${m.cols}`);
-  const d = m.data;
-  let acc = 0;
-  for (let i = 0; i < n * n; i++) acc += d[i] * 0; // NaN iff some entry is NaN or infinite
-  if (acc !== 0) throw new RangeError(`Lyapunov: ${what} has a non-finite entry`);
+  checkSquare(m, `Lyapunov: ${what}`);
+  if (m.rows !== n) throw new MatrixArgumentError(`Lyapunov: ${what} must be ${n}x${n} like A, got ${m.rows}x${m.cols}`);
+  checkFinite(m, `Lyapunov: ${what}`);
 }
 
 /**
@@ -634,46 +796,52 @@ function symmetricPart(q: Matrix, n: number, out: Float64Array): Matrix {
     }
   }
   if (asym > 1e-8 * mag) {
-    throw new RangeError(`Lyapunov: Q must be symmetric (max |Q_ij - Q_ji| = ${asym.toExponential(2)})`);
+    throw new MatrixArgumentError(
+      `Lyapunov: Q must be symmetric (max |Q_ij - Q_ji| = ${asym.toExponential(2)}, relative ${formatNumber(asym / mag)})`,
+    );
   }
   return { rows: n, cols: n, data: out };
 }
 
-/**
- * Factorises A once (real Schur form, or the Kronecker LU for n <= TINY_MAX_N) for solving A X + X A^T = Q with
- * many right-hand sides. Throws SingularLyapunovError if two eigenvalues of A sum to zero (numerically).
- */
-export function prepareLyapunov(a: Matrix, options: { method?: "tiny" | "bartels-stewart" } = {}): LyapunovSolver {
-  if (a.rows !== a.cols) throw new RangeError(`Lyapunov: A must be square, got ${a.rows}x${a.cols}`);
-  const n = a.rows;
-  checkShape(a, n, "A");
-  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
-  if (method === "tiny" && n > TINY_KERNEL_MAX_N) {
-    throw new RangeError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+type LyapunovOptions = { method?: "tiny" | "bartels-stewart" };
+
+/** Validates A and the options; returns the engine to use. */
+function checkProblem(a: Matrix, options: LyapunovOptions): "tiny" | "bartels-stewart" {
+  checkSquare(a, "Lyapunov: A");
+  checkDimension(a.rows, "Lyapunov: the size of A", true);
+  checkFinite(a, "Lyapunov: A");
+  if (typeof options !== "object" || options === null) {
+    throw new MatrixArgumentError(`Lyapunov: options must be an object like {method: "tiny"}, got ${String(options)}`);
   }
-  const data = a.data.slice();
-  return method === "tiny" ? new TinyLyapunovSolver(n, data) : new SchurLyapunovSolver(n, data);
+  const n = a.rows;
+  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
+  if (method !== "tiny" && method !== "bartels-stewart") {
+    throw new MatrixArgumentError(`Lyapunov: method must be "tiny" or "bartels-stewart", got ${String(method)}`);
+  }
+  if (method === "tiny" && n > TINY_KERNEL_MAX_N) {
+    throw new MatrixArgumentError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+  }
+  return method;
 }
 
-/** Solves A X + X A^T = Q (Q symmetric) for the symmetric X. */
-export function solveLyapunov(
-  a: Matrix,
-  q: Matrix,
-  options: { method?: "tiny" | "bartels-stewart" } = {},
-): LyapunovSolution {
-  if (a.rows !== a.cols) throw new RangeError(`Lyapunov: A must be square, got ${a.rows}x${a.cols}`);
-  const n = a.rows;
-  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
-  if (method === "tiny") {
-    checkShape(a, n, "A");
-    if (n > TINY_KERNEL_MAX_N) throw new RangeError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
-    const { re, im } = schurEigenvalues(a);
-    const warnings = conditioningWarnings(re, im, frobenius(a.data, n * n));
-    const qs = symmetricPart(q, n, new Float64Array(n * n));
-    const X = matrix(n, n);
-    tinyLyapunovInto(n, a.data, qs.data, X.data);
-    const residual = smallResidual(n, a.data, q.data, X.data);
-    return { X, residual, warnings, method: "tiny" };
-  }
+/**
+ * Factorises A once (real Schur form, or the Kronecker LU for n <= TINY_MAX_N) for solving A X + X A^T = Q with
+ * many right-hand sides. Throws SingularLyapunovError if two eigenvalues of A sum to zero (numerically), and
+ * MatrixArgumentError for a non-square A or a non-finite entry.
+ */
+export function prepareLyapunov(a: Matrix, options: LyapunovOptions = {}): LyapunovSolver {
+  const method = checkProblem(a, options);
+  const data = a.data.slice();
+  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data) : new SchurLyapunovSolver(a.rows, data);
+}
+
+/**
+ * Solves A X + X A^T = Q (Q symmetric) for the symmetric X, with its residual, estimated condition number and
+ * forward error bound. Throws as prepareLyapunov, and MatrixArgumentError when Q is not a finite symmetric n x n
+ * matrix.
+ */
+export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {}): LyapunovSolution {
+  const method = checkProblem(a, options);
+  checkShape(q, a.rows, "Q");
   return prepareLyapunov(a, { method }).solve(q);
 }
