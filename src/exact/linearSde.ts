@@ -3,13 +3,21 @@
  * A S + S A^T = B B^T, and exists (unique, positive semidefinite) when every eigenvalue of A has a positive real part.
  */
 import { SteadyStateError } from "../errors.js";
-import { prepareLyapunov, type LyapunovSolver } from "../linalg/lyapunov.js";
+import { SingularLyapunovError, prepareLyapunov, type LyapunovSolver } from "../linalg/lyapunov.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 
 export interface StationaryCovariance {
   covariance: Matrix;
   /** Relative residual of the Lyapunov solve. */
   residual: number;
+  /**
+   * Estimated relative condition number of the Lyapunov equation A S + S A^T = B B^T (src/linalg/lyapunovCondition.ts):
+   * relative changes of A or B B^T are amplified up to this factor in S.
+   */
+  condition: number;
+  /** Estimated bound on the relative error of the covariance (Frobenius norm): max(condition, 1) max(residual, 2^-52). */
+  forwardErrorBound: number;
+  /** Conditioning warnings (an ill-conditioned equation, an inaccurate solve). */
   warnings: string[];
 }
 
@@ -55,8 +63,22 @@ export function prepareStationary(drift: Matrix): StationarySolver {
     drift,
     slowestRate: slowest,
     solve(diffusion: Matrix): StationaryCovariance {
-      const sol = solver.solve(diffusion);
-      return { covariance: sol.X, residual: sol.residual, warnings: sol.warnings };
+      let sol;
+      try {
+        sol = solver.solve(diffusion);
+      } catch (err) {
+        if (err instanceof SingularLyapunovError) {
+          throw new SteadyStateError(`the stationary covariance cannot be computed: ${err.message}`);
+        }
+        throw err;
+      }
+      return {
+        covariance: sol.X,
+        residual: sol.residual,
+        condition: sol.condition,
+        forwardErrorBound: sol.forwardErrorBound,
+        warnings: sol.warnings,
+      };
     },
   };
 }
