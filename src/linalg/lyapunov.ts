@@ -16,9 +16,9 @@
 import { NessError } from "../errors.js";
 import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
-import { multiplyNT, mirrorUpper, transposeInto } from "./gemm.js";
+import { multiplyNTUnchecked, mirrorUpperUnchecked, transposeIntoUnchecked } from "./gemm.js";
 import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked } from "./triangularLyapunov.js";
-import { hessenbergInPlace, hessenbergQR, schurEigenvalues } from "./schur.js";
+import { hessenbergInPlaceUnchecked, hessenbergQRUnchecked, schurEigenvalues } from "./schur.js";
 import {
   FORWARD_ERROR_WARNING,
   type SymmetricSolve,
@@ -27,7 +27,7 @@ import {
   formatNumber,
   lyapunovCondition,
 } from "./lyapunovCondition.js";
-import { checkArray, checkDimension, checkFinite, checkSquare } from "./validate.js";
+import { MAX_MAGNITUDE, checkArray, checkDimension, checkFinite, checkMagnitude, checkSquare } from "./validate.js";
 
 const EPS = 2 ** -52;
 /** Two eigenvalues with |lambda_i + lambda_j| <= SINGULAR_GAP max(n, 2) eps ||A||_F make the equation singular. */
@@ -456,9 +456,11 @@ export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x:
   checkArray(a, n * n, "tinyLyapunovInto: A");
   checkArray(q, n * n, "tinyLyapunovInto: Q");
   checkArray(x, n * n, "tinyLyapunovInto: X");
-  let qacc = 0;
-  for (let i = 0; i < n * n; i++) qacc += q[i] * 0;
-  if (qacc !== 0) throw new MatrixArgumentError("tinyLyapunovInto: Q has a non-finite entry");
+  let qmax = 0;
+  for (let i = 0; i < n * n; i++) qmax = Math.max(qmax, Math.abs(q[i]));
+  if (!(qmax <= MAX_MAGNITUDE)) {
+    throw new MatrixArgumentError(`tinyLyapunovInto: Q has an entry ${qmax} (entries must be finite, |q| <= 1e150)`);
+  }
   if (n === 0) return 0;
   const m = (n * (n + 1)) / 2;
   if (m > tinyCapacity) ensureTinyWorkspace(m);
@@ -468,7 +470,9 @@ export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x:
   // entries of K are sums of at most two entries of A
   let amax = 0;
   for (let i = 0; i < n * n; i++) amax = Math.max(amax, Math.abs(a[i]));
-  if (!Number.isFinite(amax)) throw new MatrixArgumentError("tinyLyapunovInto: A has a non-finite entry");
+  if (!(amax <= MAX_MAGNITUDE)) {
+    throw new MatrixArgumentError(`tinyLyapunovInto: A has an entry ${amax} (entries must be finite, |a| <= 1e150)`);
+  }
   if (!eliminateAndSolve(m, K, b, 2 * m * EPS * amax)) throwSingularFromSpectrum(n, a);
   unpack(n, b, x);
   return smallResidual(n, a, q, x);
@@ -552,12 +556,12 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const zt = new Float64Array(n * n);
     const re = new Float64Array(n),
       im = new Float64Array(n);
-    hessenbergInPlace(n, t, zt);
-    hessenbergQR(n, t, zt, re, im, true);
+    hessenbergInPlaceUnchecked(n, t, zt);
+    hessenbergQRUnchecked(n, t, zt, re, im, true);
     this.t = t;
     this.zt = zt;
     this.z = new Float64Array(n * n);
-    transposeInto(n, n, zt, this.z);
+    transposeIntoUnchecked(n, n, zt, this.z);
     this.eigenvalues = { re, im };
     this.normA = frobenius(a, n * n);
     this.spectral = spectralCheck(re, im, this.normA);
@@ -588,12 +592,12 @@ class SchurLyapunovSolver implements LyapunovSolver {
       throwSingularFromSpectrum(n, this.a);
     }
     // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
-    multiplyNT(n, n, n, this.z, y, c);
+    multiplyNTUnchecked(n, n, n, this.z, y, c);
     const X = matrix(n, n);
-    multiplyNT(n, n, n, c, this.z, X.data, true);
-    mirrorUpper(n, X.data);
+    multiplyNTUnchecked(n, n, n, c, this.z, X.data, true);
+    mirrorUpperUnchecked(n, X.data);
     // residual: M = A X (X symmetric: A X^T)
-    multiplyNT(n, n, n, this.a, X.data, w);
+    multiplyNTUnchecked(n, n, n, this.a, X.data, w);
     const normX = frobenius(X.data, n * n);
     if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
     const normQ = frobenius(q.data, n * n);
@@ -613,7 +617,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     // order of the coordinates: T' is again quasi-upper-triangular, and J M J of a row-major array is the array
     // reversed.
     const tr = new Float64Array(nn);
-    transposeInto(n, n, t, tr);
+    transposeIntoUnchecked(n, n, t, tr);
     tr.reverse();
     const blocks = diagonalBlocks(n, tr);
     const flipped = new Float64Array(nn);
@@ -648,8 +652,8 @@ class SchurLyapunovSolver implements LyapunovSolver {
     }
     if (2 * k > n) {
       // dense: W = Zt Qs^T (= Zt Qs), C = W Zt^T
-      multiplyNT(n, n, n, this.zt, qs, w);
-      multiplyNT(n, n, n, w, this.zt, c, true);
+      multiplyNTUnchecked(n, n, n, this.zt, qs, w);
+      multiplyNTUnchecked(n, n, n, w, this.zt, c, true);
       return;
     }
     const qkk = new Float64Array(k * k);
@@ -666,8 +670,8 @@ class SchurLyapunovSolver implements LyapunovSolver {
       c.fill(0, 0, n * n);
       return;
     }
-    multiplyNT(n, k, k, g, qkk, wk);
-    multiplyNT(n, n, k, wk, g, c, true);
+    multiplyNTUnchecked(n, k, k, g, qkk, wk);
+    multiplyNTUnchecked(n, n, k, wk, g, c, true);
   }
 }
 
@@ -743,7 +747,7 @@ class TinyLyapunovSolver implements LyapunovSolver {
     const n = this.n,
       m = (n * (n + 1)) / 2;
     const at = new Float64Array(n * n);
-    transposeInto(n, n, this.a, at);
+    transposeIntoUnchecked(n, n, this.a, at);
     const Kt = new Float64Array(m * m),
       pivT = new Int32Array(m),
       u = new Float64Array(m);
@@ -771,6 +775,7 @@ function checkShape(m: Matrix, n: number, what: string): void {
   checkSquare(m, `Lyapunov: ${what}`);
   if (m.rows !== n) throw new MatrixArgumentError(`Lyapunov: ${what} must be ${n}x${n} like A, got ${m.rows}x${m.cols}`);
   checkFinite(m, `Lyapunov: ${what}`);
+  checkMagnitude(m, `Lyapunov: ${what}`);
 }
 
 /**
@@ -810,6 +815,7 @@ function checkProblem(a: Matrix, options: LyapunovOptions): "tiny" | "bartels-st
   checkSquare(a, "Lyapunov: A");
   checkDimension(a.rows, "Lyapunov: the size of A", true);
   checkFinite(a, "Lyapunov: A");
+  checkMagnitude(a, "Lyapunov: A");
   if (typeof options !== "object" || options === null) {
     throw new MatrixArgumentError(`Lyapunov: options must be an object like {method: "tiny"}, got ${String(options)}`);
   }

@@ -20,6 +20,9 @@
  *    residual does not mean an accurate X when kappa is large.
  */
 
+import { MatrixArgumentError } from "./errors.js";
+import { checkDimension } from "./validate.js";
+
 /** Relative forward error bound above which a solve carries a conditioning warning. */
 export const FORWARD_ERROR_WARNING = 1e-8;
 
@@ -45,6 +48,10 @@ export type SymmetricSolve = (rhs: Float64Array, out: Float64Array, support: num
  * (E_ij + E_ji) / 2.
  */
 export function estimateInverseLyapunovNorm(n: number, solve: SymmetricSolve, solveAdjoint: SymmetricSolve): number {
+  checkDimension(n, "estimateInverseLyapunovNorm: n", true);
+  if (typeof solve !== "function" || typeof solveAdjoint !== "function") {
+    throw new MatrixArgumentError("estimateInverseLyapunovNorm: solve and solveAdjoint must be functions");
+  }
   if (n === 0) return 0;
   const nn = n * n;
   const m = (n * (n + 1)) / 2;
@@ -160,6 +167,13 @@ export function lyapunovCondition(
   normQ: number,
   residual: number,
 ): LyapunovCondition {
+  const args = { inverseNorm, normA, normX, normQ, residual };
+  for (const [name, v] of Object.entries(args)) {
+    // inverseNorm may be infinite (a singular operator): the caller then finds an infinite condition number
+    if (typeof v !== "number" || !(v >= 0) || (name !== "inverseNorm" && v === Infinity)) {
+      throw new MatrixArgumentError(`lyapunovCondition: ${name} must be a finite number >= 0, got ${String(v)}`);
+    }
+  }
   if (inverseNorm === 0) return { condition: 1, forwardErrorBound: 0 };
   if (normX === 0) return { condition: 2 * normA * inverseNorm, forwardErrorBound: 0 };
   const condition = inverseNorm * (2 * normA + normQ / normX);

@@ -7,7 +7,7 @@
  *  - solveQuasiTriangularLyapunovBlocked: the same by panels, most of the work in matrix-matrix products (level 3),
  *    and able to solve only the leading block when C vanishes outside it.
  */
-import { gemmNN, gemmNT, mirrorUpper } from "./gemm.js";
+import { gemmNNUnchecked, gemmNTUnchecked, mirrorUpperUnchecked } from "./gemm.js";
 
 const small = new Float64Array(20); // 4x4 system + rhs for one block pair
 
@@ -290,7 +290,7 @@ export function solveQuasiTriangularLyapunov(
       }
     }
   }
-  mirrorUpper(n, y);
+  mirrorUpperUnchecked(n, y);
   return true;
 }
 
@@ -367,8 +367,8 @@ export function solveQuasiTriangularLyapunovBlocked(
       jw = j1 - j0;
     if (j1 < m) {
       // R[0:j1, J] -= Y[0:j1, j1:m] T[J, j1:m]^T + T[0:j1, j1:m] Y[J, j1:m]^T
-      gemmNT(j1, jw, m - j1, -1, y, j1, n, t, j0 * n + j1, n, y, j0, n);
-      gemmNT(j1, jw, m - j1, -1, t, j1, n, y, j0 * n + j1, n, y, j0, n);
+      gemmNTUnchecked(j1, jw, m - j1, -1, y, j1, n, t, j0 * n + j1, n, y, j0, n);
+      gemmNTUnchecked(j1, jw, m - j1, -1, t, j1, n, y, j0 * n + j1, n, y, j0, n);
     }
     // diagonal panel: T_JJ Y_JJ + Y_JJ T_JJ^T = R_JJ, solved on a contiguous copy
     for (let i = 0; i < jw; i++) {
@@ -391,7 +391,7 @@ export function solveQuasiTriangularLyapunovBlocked(
         i1 = panelStart[I + 1],
         iw = i1 - i0;
       // R[I, J] -= T[I, i1:j1] Y[i1:j1, J]
-      gemmNN(iw, jw, j1 - i1, -1, t, i0 * n + i1, n, y, i1 * n + j0, n, y, i0 * n + j0, n);
+      gemmNNUnchecked(iw, jw, j1 - i1, -1, t, i0 * n + i1, n, y, i1 * n + j0, n, y, i0 * n + j0, n);
       // T_II Y_IJ + Y_IJ T_JJ^T = R_IJ on contiguous copies (T_JJ is in tSmall), block pair by block pair from the
       // bottom right
       for (let i = 0; i < iw; i++) {
@@ -433,7 +433,7 @@ export function solveQuasiTriangularLyapunovBlocked(
       for (let i = 0; i < iw; i++) for (let j = 0; j < jw; j++) y[(i0 + i) * n + j0 + j] = r[i * jw + j];
     }
   }
-  if (m === n) mirrorUpper(n, y);
+  if (m === n) mirrorUpperUnchecked(n, y);
   else for (let i = 1; i < m; i++) for (let j = 0; j < i; j++) y[i * n + j] = y[j * n + i];
   return true;
 }

@@ -72,3 +72,18 @@ export function checkFinite(m: Matrix, what: string): void {
     }
   }
 }
+
+/** Largest |entry| a solver accepts: beyond it its intermediate products (squares, A X) may overflow. */
+export const MAX_MAGNITUDE = 1e150;
+
+/** Every |entry| at most MAX_MAGNITUDE (after checkFinite). */
+export function checkMagnitude(m: Matrix, what: string): void {
+  let mx = 0;
+  for (const x of m.data) mx = Math.max(mx, Math.abs(x));
+  if (mx > MAX_MAGNITUDE) {
+    throw new MatrixArgumentError(
+      `${what} has an entry of magnitude ${mx.toExponential(2).replace("e+", "e")}: beyond ` +
+        `${MAX_MAGNITUDE.toExponential(0).replace("e+", "e")} the solve overflows; rescale the problem (other units)`,
+    );
+  }
+}
