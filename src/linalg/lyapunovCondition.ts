@@ -6,13 +6,13 @@
  * normal (a defective eigenvalue, strongly different scales), sep(A, -A^T) = 1 / ||L^-1|| is far below
  * min |lambda_i + lambda_j|. The eigenvalues alone then say nothing, so the norm of L^-1 is estimated directly:
  *
- *  - estimateInverseLyapunovNorm: Hager's 1-norm estimator in Higham's form (ACM TOMS 14, 1988; LAPACK dlacn2),
- *    applied to L^-1 on symmetric matrices with the entrywise 1-norm sum_ij |X_ij|, given solvers of L(Y) = C and of
- *    its adjoint L*(W) = A^T W + W A = C. Like LAPACK's dtrsen/dtrsna and SLICOT's SB03QY, it runs on the real Schur
- *    form T of A (a few extra quasi-triangular solves, O(n^3) each), where it estimates the norm of the inverse of
- *    Y -> T Y + Y T^T: the same operator in an orthonormal basis. The result is a lower bound of that 1-norm, in
- *    practice within a factor 3 of it; the 1-norm and the Frobenius-norm value ||L^-1||_F = 1 / sep differ by at
- *    most a factor n, and by much less in practice.
+ *  - estimateInverseLyapunovNorm: Hager's 1-norm estimator (SIAM J. Sci. Stat. Comput. 5, 1984) in Higham's form
+ *    (ACM TOMS 14, 1988; LAPACK dlacn2) applied to L^-1 on symmetric matrices with the entrywise 1-norm
+ *    sum_ij |X_ij|, given solvers of L(Y) = C and of its adjoint L*(W) = A^T W + W A = C. Like LAPACK's
+ *    dtrsen/dtrsna and SLICOT's SB03QY, it runs on the real Schur form T of A (five quasi-triangular solves, O(n^3)
+ *    each), where it estimates the norm of the inverse of Y -> T Y + Y T^T: the same operator in an orthonormal
+ *    basis. The result is a lower bound of that 1-norm, in practice within a factor 3 of it; the 1-norm and the
+ *    Frobenius-norm value ||L^-1||_F = 1 / sep differ by at most a factor n (within a factor 5 in the tests).
  *  - lyapunovCondition: the relative condition number
  *        kappa = ||L^-1|| (2 ||A||_F ||X||_F + ||Q||_F) / ||X||_F
  *    and the forward error bound it implies, ||X_computed - X|| / ||X|| <~ kappa max(residual, eps), where residual
