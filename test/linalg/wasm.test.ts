@@ -11,7 +11,7 @@ import { symmetricEigen } from "../../src/linalg/eigen.js";
 import { solveLyapunov } from "../../src/linalg/lyapunov.js";
 import { type Matrix, frobeniusNorm, identity, matrix, multiply, transpose } from "../../src/linalg/matrix.js";
 import { realSchur } from "../../src/linalg/schur.js";
-import { linalgBackend, scratch, setLinalgBackend, withWorkspace, workspaceFallbacks } from "../../src/linalg/wasm/runtime.js";
+import { linalgBackend, scratch, setLinalgBackend, wasm, withWorkspace, workspaceFallbacks } from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
 
 afterEach(() => setLinalgBackend("wasm"));
@@ -97,6 +97,14 @@ describe("WebAssembly kernels", () => {
       for (let i = 0; i < m; i++) for (let j = i; j < n; j++) expect(Math.abs(upper[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
     }
     expect(workspaceFallbacks).toBe(0);
+  });
+
+  it("lend ordinary arrays when the engine refuses to grow the memory (beyond 4 GiB)", () => {
+    const before = workspaceFallbacks;
+    const got = withWorkspace(2 ** 30, (ws) => ({ inWasm: ws.inWasm, view: scratch(4) }));
+    expect(got.inWasm).toBe(false);
+    expect(got.view.buffer).not.toBe(wasm()?.memory.buffer);
+    expect(workspaceFallbacks).toBe(linalgBackend().backend === "wasm" ? before + 1 : before);
   });
 });
 
