@@ -28,6 +28,7 @@ import {
   lyapunovCondition,
 } from "./lyapunovCondition.js";
 import { MAX_MAGNITUDE, checkArray, checkDimension, checkFinite, checkMagnitude, checkSquare } from "./validate.js";
+import { type Workspace, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const EPS = 2 ** -52;
 /** Two eigenvalues with |lambda_i + lambda_j| <= SINGULAR_GAP max(n, 2) eps ||A||_F make the equation singular. */
@@ -529,6 +530,24 @@ function eliminateAndSolve(m: number, K: Float64Array, b: Float64Array, tol: num
 // ---------------------------------------------------------------------------------------------------------------
 // Bartels-Stewart engine (the triangular solves are in triangularLyapunov.ts).
 
+/** The arrays a Bartels-Stewart solve reads: ordinary arrays, or their copies in the WebAssembly kernels' memory. */
+interface Factorisation {
+  t: Float64Array;
+  z: Float64Array;
+  zt: Float64Array;
+  a: Float64Array;
+  /** 2n doubles of scratch for the triangular solves */
+  ycol: Float64Array;
+}
+
+/** Scratch from the JavaScript heap. */
+const ORDINARY: Workspace = { inWasm: false, doubles: (k) => new Float64Array(k) };
+
+/** Below this order a solve runs on the solver's own arrays (the copies would cost more than the kernels save). */
+const WASM_SOLVE_MIN_N = 12;
+/** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
+const MAX_WORKSPACE_DOUBLES = 2 ** 28;
+
 /** Real Schur form of A with Z and Z^T, blocks and eigenvalues: everything a Bartels-Stewart solve reuses. */
 class SchurLyapunovSolver implements LyapunovSolver {
   readonly method = "bartels-stewart" as const;
@@ -542,7 +561,6 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly blockSize: Int32Array;
   private readonly nBlocks: number;
   private readonly normA: number;
-  private readonly work1: Float64Array;
   private readonly work2: Float64Array;
   private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
@@ -570,57 +588,88 @@ class SchurLyapunovSolver implements LyapunovSolver {
     this.blockStart = blocks.start;
     this.blockSize = blocks.size;
     this.nBlocks = blocks.count;
-    this.work1 = new Float64Array(n * n);
     this.work2 = new Float64Array(n * n);
     this.ycol = new Float64Array(2 * n);
     this.nonzeroRows = new Int32Array(n);
   }
 
   separation(): number {
-    return 1 / this.inverseNorm();
+    if (Number.isNaN(this.inverseNormEstimate)) this.inKernelMemory(0, (f) => this.inverseNorm(f.t, f.ycol));
+    return 1 / this.inverseNormEstimate;
   }
 
   solve(q: Matrix): LyapunovSolution {
     const n = this.n;
     const qs = symmetricPart(q, n, this.work2);
-    const w = this.work1,
-      c = this.work2;
-    // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
-    this.transformRightHandSide(qs.data, w, c);
-    const y = w; // W no longer needed
-    if (!solveQuasiTriangularLyapunovBlocked(n, this.t, c, y, this.blockStart, this.blockSize, this.nBlocks, this.ycol)) {
-      throwSingularFromSpectrum(n, this.a);
-    }
-    // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
-    multiplyNTUnchecked(n, n, n, this.z, y, c);
-    const X = matrix(n, n);
-    multiplyNTUnchecked(n, n, n, c, this.z, X.data, true);
-    mirrorUpperUnchecked(n, X.data);
-    // residual: M = A X (X symmetric: A X^T)
-    multiplyNTUnchecked(n, n, n, this.a, X.data, w);
-    const normX = frobenius(X.data, n * n);
-    if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
-    const normQ = frobenius(q.data, n * n);
-    const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, normQ);
-    return finishSolution(X, residual, this.spectral, this.inverseNorm(), normX, normQ, "bartels-stewart", this.a);
+    return this.inKernelMemory(3 * n * n + (n * n) / 4 + 64, (f, ws) => {
+      const w = ws.doubles(n * n),
+        c = ws.doubles(n * n),
+        x = ws.doubles(n * n);
+      // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
+      this.transformRightHandSide(f.zt, qs.data, w, c);
+      const y = w; // W no longer needed
+      if (!solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol)) {
+        throwSingularFromSpectrum(n, this.a);
+      }
+      // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
+      multiplyNTUnchecked(n, n, n, f.z, y, c);
+      multiplyNTUnchecked(n, n, n, c, f.z, x, true);
+      mirrorUpperUnchecked(n, x);
+      // residual: M = A X (X symmetric: A X^T)
+      multiplyNTUnchecked(n, n, n, f.a, x, w);
+      const X = matrix(n, n, ws.inWasm ? x.slice() : x);
+      const normX = frobenius(X.data, n * n);
+      if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
+      const normQ = frobenius(q.data, n * n);
+      const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, normQ);
+      const inverseNorm = this.inverseNorm(f.t, f.ycol);
+      return finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
+    });
   }
 
-  /** Estimate of ||L^-1|| on the Schur form (cached): Y -> T Y + Y T^T and its adjoint W -> T^T W + W T. */
-  private inverseNorm(): number {
+  /**
+   * Runs fn with the factorisation (T, Z, Z^T, A) in the WebAssembly kernels' memory when they are loaded, so that
+   * every product of the solve (and of the condition estimate) runs there without per-product copies (4 n^2 copied,
+   * against O(n^3) work), plus `extra` doubles for fn's own arrays and room for the condition estimate; with the
+   * JavaScript kernels (or orders below WASM_SOLVE_MIN_N) fn gets the solver's own arrays and ordinary scratch.
+   */
+  private inKernelMemory<R>(extra: number, fn: (f: Factorisation, ws: Workspace) => R): R {
+    const n = this.n,
+      nn = n * n;
+    const own: Factorisation = { t: this.t, z: this.z, zt: this.zt, a: this.a, ycol: this.ycol };
+    // the condition estimate: its two iterates, T^T reversed and a flipped right-hand side (4 n^2)
+    const doubles = 4 * nn + 2 * n + extra + (Number.isNaN(this.inverseNormEstimate) ? 4 * nn : 0);
+    if (n < WASM_SOLVE_MIN_N || !wasm() || doubles > MAX_WORKSPACE_DOUBLES) return fn(own, ORDINARY);
+    return withWorkspace(doubles, (ws) => {
+      if (!ws.inWasm) return fn(own, ws);
+      const copy = (src: Float64Array): Float64Array => {
+        const v = ws.doubles(src.length);
+        v.set(src);
+        return v;
+      };
+      return fn({ t: copy(this.t), z: copy(this.z), zt: copy(this.zt), a: copy(this.a), ycol: ws.doubles(2 * n) }, ws);
+    });
+  }
+
+  /**
+   * Estimate of ||L^-1|| on the Schur form t (cached): Y -> T Y + Y T^T and its adjoint W -> T^T W + W T. Called
+   * inside inKernelMemory: its arrays come from the open workspace.
+   */
+  private inverseNorm(t: Float64Array, ycol: Float64Array): number {
     if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
     const n = this.n,
       nn = n * n;
-    const { t, blockStart, blockSize, nBlocks, ycol } = this;
+    const { blockStart, blockSize, nBlocks } = this;
     const solve: SymmetricSolve = (rhs, out, support) =>
       solveQuasiTriangularLyapunovBlocked(n, t, rhs, out, blockStart, blockSize, nBlocks, ycol, support);
     // T^T W + W T = C  <=>  T' W' + W' T'^T = C' with T' = J T^T J, W' = J W J, C' = J C J, where J reverses the
     // order of the coordinates: T' is again quasi-upper-triangular, and J M J of a row-major array is the array
     // reversed.
-    const tr = new Float64Array(nn);
+    const tr = scratch(nn);
     transposeIntoUnchecked(n, n, t, tr);
     tr.reverse();
     const blocks = diagonalBlocks(n, tr);
-    const flipped = new Float64Array(nn);
+    const flipped = scratch(nn);
     const solveAdjoint: SymmetricSolve = (rhs, out) => {
       for (let k = 0; k < nn; k++) flipped[k] = rhs[nn - 1 - k];
       if (!solveQuasiTriangularLyapunovBlocked(n, tr, flipped, out, blocks.start, blocks.size, blocks.count, ycol)) {
@@ -637,7 +686,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
    * c (upper triangle) <- Zt qs Zt^T. When only k <= n/2 rows/columns of qs are nonzero (noise entering a few
    * coordinates, the usual case), only those columns of Zt take part: c = G Qkk G^T with G = Zt[:, rows].
    */
-  private transformRightHandSide(qs: Float64Array, w: Float64Array, c: Float64Array): void {
+  private transformRightHandSide(zt: Float64Array, qs: Float64Array, w: Float64Array, c: Float64Array): void {
     const n = this.n;
     const rows = this.nonzeroRows;
     let k = 0;
@@ -652,15 +701,14 @@ class SchurLyapunovSolver implements LyapunovSolver {
     }
     if (2 * k > n) {
       // dense: W = Zt Qs^T (= Zt Qs), C = W Zt^T
-      multiplyNTUnchecked(n, n, n, this.zt, qs, w);
-      multiplyNTUnchecked(n, n, n, w, this.zt, c, true);
+      multiplyNTUnchecked(n, n, n, zt, qs, w);
+      multiplyNTUnchecked(n, n, n, w, zt, c, true);
       return;
     }
-    const qkk = new Float64Array(k * k);
+    const qkk = scratch(k * k);
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) qkk[a * k + b] = qs[rows[a] * n + rows[b]];
     const g = w.subarray(0, n * k),
       wk = w.subarray(n * k, 2 * n * k);
-    const zt = this.zt;
     for (let i = 0; i < n; i++) {
       const zi = i * n,
         gi = i * k;

@@ -6,8 +6,14 @@
  *  - solveQuasiTriangularLyapunov: column block by column block, block pairs by Gaussian elimination (level 2);
  *  - solveQuasiTriangularLyapunovBlocked: the same by panels, most of the work in matrix-matrix products (level 3),
  *    and able to solve only the leading block when C vanishes outside it.
+ *
+ * The products go through gemm.ts's dispatch: the WebAssembly kernels when t, c and y are views of their memory
+ * (src/linalg/wasm/runtime.ts; the Lyapunov solver keeps its factorisation there during a solve), the JavaScript
+ * kernels otherwise. A blocked solve on ordinary arrays copies them into that memory first when the kernels are
+ * loaded (O(n^2) against O(n^3) work). Arguments are not checked here: the callers (lyapunov.ts) validate A and Q.
  */
 import { gemmNNUnchecked, gemmNTUnchecked, mirrorUpperUnchecked } from "./gemm.js";
+import { inMemory, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const small = new Float64Array(20); // 4x4 system + rhs for one block pair
 
@@ -322,6 +328,36 @@ export function solveQuasiTriangularLyapunovBlocked(
   while (nbA < nBlocks && blockStart[nbA] < active) nbA++;
   const m = nbA === 0 ? 0 : blockStart[nbA - 1] + blockSize[nbA - 1]; // solved dimension
   if (m === n && n < BLOCKED_MIN_N) return solveQuasiTriangularLyapunov(n, t, c, y, blockStart, blockSize, nBlocks, ycol);
+  const rt = m >= BLOCKED_MIN_N ? wasm() : null;
+  if (rt && !(inMemory(rt, t) && inMemory(rt, c) && inMemory(rt, y))) {
+    // ordinary arrays: solve on copies in the kernels' memory (when it has room), so that the products run there
+    return withWorkspace(3 * n * n + 64, (ws) => {
+      if (!ws.inWasm) return solveBlocked(n, t, c, y, blockStart, blockSize, ycol, m, nbA);
+      const tw = ws.doubles(n * n),
+        cw = ws.doubles(n * n),
+        yw = ws.doubles(n * n);
+      tw.set(t.subarray(0, n * n));
+      cw.set(c.subarray(0, n * n));
+      const ok = solveBlocked(n, tw, cw, yw, blockStart, blockSize, ycol, m, nbA);
+      y.set(yw);
+      return ok;
+    });
+  }
+  return solveBlocked(n, t, c, y, blockStart, blockSize, ycol, m, nbA);
+}
+
+/** solveQuasiTriangularLyapunovBlocked on the leading m x m block (nbA diagonal blocks), m = n or C zero beyond. */
+function solveBlocked(
+  n: number,
+  t: Float64Array,
+  c: Float64Array,
+  y: Float64Array,
+  blockStart: Int32Array,
+  blockSize: Int32Array,
+  ycol: Float64Array,
+  m: number,
+  nbA: number,
+): boolean {
   if (m < n) y.fill(0, 0, n * n);
   if (m < BLOCKED_MIN_N) {
     // small leading block: unblocked, on contiguous copies
