@@ -2,17 +2,18 @@
 // the generated binary is up to date, matrix products agree with the JavaScript kernels on every shape and
 // layout, Schur forms from both paths reconstruct A with orthogonal Z and give the same spectrum, Lyapunov solves
 // from both paths agree and have residuals at rounding level, the blocked triangular Lyapunov solve and the condition
-// estimate give the same results on views of the kernels' memory and on ordinary arrays, and the relaxed-SIMD (fused
-// multiply-add) build does the same where the engine has it (a Node child process with --experimental-wasm-relaxed-simd).
+// estimate give the same results on views of the kernels' memory and on ordinary arrays, non-finite values stop the
+// QR iteration and huge or tiny matrices are rescaled on both paths, and the relaxed-SIMD (fused multiply-add) build
+// does the same where the engine has it (a Node child process with --experimental-wasm-relaxed-simd).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { gemmNN, gemmNNJs, gemmNT, gemmNTJs, multiplyNT, multiplyNTJs } from "../../src/linalg/gemm.js";
-import { symmetricEigen } from "../../src/linalg/eigen.js";
+import { eigenvalues, symmetricEigen } from "../../src/linalg/eigen.js";
 import { solveLyapunov } from "../../src/linalg/lyapunov.js";
 import { estimateInverseLyapunovNorm } from "../../src/linalg/lyapunovCondition.js";
 import { type Matrix, frobeniusNorm, identity, matrix, multiply, transpose } from "../../src/linalg/matrix.js";
-import { realSchur } from "../../src/linalg/schur.js";
+import { SchurConvergenceError, hessenbergInPlace, hessenbergQR, realSchur } from "../../src/linalg/schur.js";
 import {
   BLOCKED_MIN_N,
   diagonalBlocks,
@@ -50,7 +51,7 @@ describe("WebAssembly kernels", () => {
     expect(r.status).toBe(0);
   }, 120_000);
 
-  it("are in use in Node (WebAssembly SIMD)", () => {
+  it.skipIf(process.env.NESS_LINALG === "js")("are in use in Node (WebAssembly SIMD)", () => {
     expect(linalgBackend().backend).toBe("wasm");
     setLinalgBackend("js");
     expect(linalgBackend()).toEqual({ backend: "js", fusedMultiplyAdd: false });
@@ -413,6 +414,63 @@ describe("blocked triangular Lyapunov solve and condition estimate on both paths
     expect(Number.isFinite(js) && js > 0).toBe(true);
     expect(Math.abs(inMemory - js) / js).toBeLessThan(1e-10);
     expect(Math.abs(ordinary - js) / js).toBeLessThan(1e-10);
+  });
+});
+
+describe("non-finite values and extreme scales on both paths", () => {
+  it("a NaN stops the QR iteration at once (n = 300: aggressive early deflation, multishift sweeps)", () => {
+    for (const backend of ["wasm", "js"] as const) {
+      setLinalgBackend(backend);
+      for (const n of [20, 300]) {
+        const h = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
+        h[n + 1] = NaN;
+        hessenbergInPlace(n, h, null);
+        let caught: unknown = null;
+        try {
+          hessenbergQR(n, h, null, new Float64Array(n), new Float64Array(n), false);
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught).toBeInstanceOf(SchurConvergenceError);
+        expect((caught as SchurConvergenceError).nonFinite).toBe(true);
+        expect((caught as SchurConvergenceError).iterations).toBe(0);
+      }
+    }
+  });
+
+  it("entries near 1e300 overflow into a SchurConvergenceError, not a hang, when the caller does not rescale", () => {
+    for (const backend of ["wasm", "js"] as const) {
+      setLinalgBackend(backend);
+      const n = 250;
+      const h = Float64Array.from({ length: n * n }, (_, i) => 1e307 * Math.cos(1.3 * i));
+      hessenbergInPlace(n, h, null);
+      expect(() => hessenbergQR(n, h, null, new Float64Array(n), new Float64Array(n), false)).toThrow(SchurConvergenceError);
+    }
+  });
+
+  it("realSchur and eigenvalues rescale huge and tiny matrices by a power of two (n = 5, 60, 250)", () => {
+    for (const n of [5, 60, 250]) {
+      const base = randomMatrix(n, 80 + n);
+      const norm = frobeniusNorm(base);
+      for (const backend of ["wasm", "js"] as const) {
+        setLinalgBackend(backend);
+        const ref = eigenvalues(base);
+        for (const s of [2 ** 1000, 2 ** -1000]) {
+          const scaled = matrix(n, n, base.data.map((x) => x * s));
+          // the arithmetic is that of A times a power of two: the same eigenvalues, scaled, up to rounding
+          const ev = eigenvalues(scaled);
+          let d = 0;
+          for (let k = 0; k < n; k++) d = Math.max(d, Math.abs(ev.re[k] / s - ref.re[k]), Math.abs(ev.im[k] / s - ref.im[k]));
+          expect(d).toBeLessThan(1e-13 * norm);
+          // A / s = Z (T / s) Z^T with orthogonal Z (checkSchur on the unscaled numbers)
+          const { T, Z } = realSchur(scaled);
+          expect(T.data.every(Number.isFinite) && Z.data.every(Number.isFinite)).toBe(true);
+          const recon = multiply(multiply(Z, matrix(n, n, T.data.map((x) => x / s))), transpose(Z));
+          const err = frobeniusNorm(matrix(n, n, recon.data.map((v, i) => v - base.data[i]))) / norm;
+          expect(err).toBeLessThan(1e-13 * Math.sqrt(n));
+        }
+      }
+    }
   });
 });
 
