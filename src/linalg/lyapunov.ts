@@ -599,6 +599,12 @@ class SchurLyapunovSolver implements LyapunovSolver {
   }
 
   solve(q: Matrix): LyapunovSolution {
+    checkShape(q, this.n, "Q");
+    return this.solveChecked(q);
+  }
+
+  /** solve for a Q already checked by checkShape (solveLyapunov checks it once, up front). */
+  solveChecked(q: Matrix): LyapunovSolution {
     const n = this.n;
     const qs = symmetricPart(q, n, this.work2);
     return this.inKernelMemory(3 * n * n + (n * n) / 4 + 64, (f, ws) => {
@@ -772,8 +778,13 @@ class TinyLyapunovSolver implements LyapunovSolver {
   }
 
   solve(q: Matrix): LyapunovSolution {
+    checkShape(q, this.n, "Q");
+    return this.solveChecked(q);
+  }
+
+  /** solve for a Q already checked by checkShape. */
+  solveChecked(q: Matrix): LyapunovSolution {
     const n = this.n;
-    checkShape(q, n, "Q");
     const qs = symmetricPart(q, n, new Float64Array(n * n));
     const m = (n * (n + 1)) / 2;
     const b = this.rhs;
@@ -827,11 +838,10 @@ function checkShape(m: Matrix, n: number, what: string): void {
 }
 
 /**
- * The symmetric part of Q into `out` (as a Matrix). Throws if Q is clearly not symmetric (relative asymmetry above
- * 1e-8): the equation then has no symmetric solution.
+ * The symmetric part of Q (checked by checkShape) into `out` (as a Matrix). Throws if Q is clearly not symmetric
+ * (relative asymmetry above 1e-8): the equation then has no symmetric solution.
  */
 function symmetricPart(q: Matrix, n: number, out: Float64Array): Matrix {
-  checkShape(q, n, "Q");
   const d = q.data;
   let asym = 0,
     mag = 0;
@@ -884,7 +894,11 @@ function checkProblem(a: Matrix, options: LyapunovOptions): "tiny" | "bartels-st
  * MatrixArgumentError for a non-square A or a non-finite entry.
  */
 export function prepareLyapunov(a: Matrix, options: LyapunovOptions = {}): LyapunovSolver {
-  const method = checkProblem(a, options);
+  return createSolver(a, checkProblem(a, options));
+}
+
+/** The solver of a checked A. */
+function createSolver(a: Matrix, method: "tiny" | "bartels-stewart"): TinyLyapunovSolver | SchurLyapunovSolver {
   const data = a.data.slice();
   return method === "tiny" ? new TinyLyapunovSolver(a.rows, data) : new SchurLyapunovSolver(a.rows, data);
 }
@@ -895,7 +909,8 @@ export function prepareLyapunov(a: Matrix, options: LyapunovOptions = {}): Lyapu
  * matrix.
  */
 export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {}): LyapunovSolution {
+  // A and Q are checked once, here
   const method = checkProblem(a, options);
   checkShape(q, a.rows, "Q");
-  return prepareLyapunov(a, { method }).solve(q);
+  return createSolver(a, method).solveChecked(q);
 }
