@@ -561,7 +561,6 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly blockSize: Int32Array;
   private readonly nBlocks: number;
   private readonly normA: number;
-  private readonly work2: Float64Array;
   private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
   private inverseNormEstimate = NaN;
@@ -588,7 +587,6 @@ class SchurLyapunovSolver implements LyapunovSolver {
     this.blockStart = blocks.start;
     this.blockSize = blocks.size;
     this.nBlocks = blocks.count;
-    this.work2 = new Float64Array(n * n);
     this.ycol = new Float64Array(2 * n);
     this.nonzeroRows = new Int32Array(n);
   }
@@ -606,8 +604,9 @@ class SchurLyapunovSolver implements LyapunovSolver {
   /** solve for a Q already checked by checkShape (solveLyapunov checks it once, up front). */
   solveChecked(q: Matrix): LyapunovSolution {
     const n = this.n;
-    const qs = symmetricPart(q, n, this.work2);
-    return this.inKernelMemory(3 * n * n + (n * n) / 4 + 64, (f, ws) => {
+    return this.inKernelMemory(4 * n * n + (n * n) / 4 + 64, (f, ws) => {
+      // the symmetric part of Q beside the factorisation, so that its products run on the kernels too
+      const qs = symmetricPart(q, n, ws.doubles(n * n));
       const w = ws.doubles(n * n),
         c = ws.doubles(n * n),
         x = ws.doubles(n * n);
