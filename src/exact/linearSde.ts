@@ -2,14 +2,24 @@
  * Stationary state of a linear (Ornstein-Uhlenbeck) SDE dy = -A y dt + B dW: the covariance S solves
  * A S + S A^T = B B^T, and exists (unique, positive semidefinite) when every eigenvalue of A has a positive real part.
  */
-import { SteadyStateError } from "../errors.js";
-import { prepareLyapunov, type LyapunovSolver } from "../linalg/lyapunov.js";
+import { NessError, SteadyStateError } from "../errors.js";
+import { MatrixArgumentError } from "../linalg/errors.js";
+import { SingularLyapunovError, prepareLyapunov, type ComplexNumber, type LyapunovSolver } from "../linalg/lyapunov.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
+import { checkArray, checkFinite, checkSquare } from "../linalg/validate.js";
 
 export interface StationaryCovariance {
   covariance: Matrix;
   /** Relative residual of the Lyapunov solve. */
   residual: number;
+  /**
+   * Estimated relative condition number of the Lyapunov equation A S + S A^T = B B^T (src/linalg/lyapunovCondition.ts):
+   * relative changes of A or B B^T are amplified up to this factor in S.
+   */
+  condition: number;
+  /** Estimated bound on the relative error of the covariance (Frobenius norm): max(condition, 1) max(residual, 2^-52). */
+  forwardErrorBound: number;
+  /** Conditioning warnings (an ill-conditioned equation, an inaccurate solve). */
   warnings: string[];
 }
 
@@ -22,15 +32,21 @@ export interface StationarySolver {
 }
 
 /**
- * Factorises the drift A of dy = -A y dt + B dW and checks that a stationary state exists.
- * `describeMode` turns a bad eigenvalue into a physical message when the caller knows more.
+ * Factorises the drift A of dy = -A y dt + B dW and checks that a stationary state exists (SteadyStateError with
+ * the offending eigenvalue otherwise; MatrixArgumentError for a drift that is not a finite square matrix).
  */
 export function prepareStationary(drift: Matrix): StationarySolver {
+  checkSquare(drift, "the drift matrix");
+  checkFinite(drift, "the drift matrix");
   let solver: LyapunovSolver;
   try {
     solver = prepareLyapunov(drift);
   } catch (err) {
-    throw new SteadyStateError(`cannot factorise the drift matrix: ${(err as Error).message}`);
+    // two eigenvalues cancel: for a stable drift impossible, so one of them does not relax or grows
+    if (err instanceof SingularLyapunovError && !err.numerical) throw notRelaxing(err);
+    if (err instanceof MatrixArgumentError) throw err;
+    if (err instanceof NessError) throw new SteadyStateError(`cannot factorise the drift matrix: ${err.message}`);
+    throw err;
   }
   const { re, im } = solver.eigenvalues;
   let slowest = Infinity;
@@ -55,8 +71,28 @@ export function prepareStationary(drift: Matrix): StationarySolver {
     drift,
     slowestRate: slowest,
     solve(diffusion: Matrix): StationaryCovariance {
-      const sol = solver.solve(diffusion);
-      return { covariance: sol.X, residual: sol.residual, warnings: sol.warnings };
+      checkSquare(diffusion, "the diffusion matrix");
+      if (diffusion.rows !== drift.rows) {
+        throw new MatrixArgumentError(
+          `the diffusion matrix must be ${drift.rows}x${drift.rows} like the drift, got ${diffusion.rows}x${diffusion.cols}`,
+        );
+      }
+      let sol;
+      try {
+        sol = solver.solve(diffusion);
+      } catch (err) {
+        if (err instanceof SingularLyapunovError) {
+          throw new SteadyStateError(`the stationary covariance cannot be computed: ${err.message}`);
+        }
+        throw err;
+      }
+      return {
+        covariance: sol.X,
+        residual: sol.residual,
+        condition: sol.condition,
+        forwardErrorBound: sol.forwardErrorBound,
+        warnings: sol.warnings,
+      };
     },
   };
 }
@@ -71,7 +107,22 @@ export function stationaryCovariance(drift: Matrix, diffusion: Matrix): Stationa
  * Tr(D^-1 F S F^T) - Tr(F), with F S + S F^T = 2 D.
  */
 export function overdampedEntropyProduction(force: Matrix, diffusionDiagonal: Float64Array, covariance: Matrix): number {
+  checkSquare(force, "overdampedEntropyProduction: the force matrix");
+  checkFinite(force, "overdampedEntropyProduction: the force matrix");
   const n = force.rows;
+  checkSquare(covariance, "overdampedEntropyProduction: the covariance");
+  if (covariance.rows !== n) {
+    throw new MatrixArgumentError(`overdampedEntropyProduction: the covariance must be ${n}x${n} like the force matrix`);
+  }
+  checkFinite(covariance, "overdampedEntropyProduction: the covariance");
+  checkArray(diffusionDiagonal, n, "overdampedEntropyProduction: the diffusion diagonal");
+  for (let i = 0; i < n; i++) {
+    if (!(diffusionDiagonal[i] > 0 && diffusionDiagonal[i] < Infinity)) {
+      throw new MatrixArgumentError(
+        `overdampedEntropyProduction: diffusion coefficient ${i} must be finite and > 0, got ${diffusionDiagonal[i]}`,
+      );
+    }
+  }
   const F = force.data, S = covariance.data;
   const FS = matrix(n, n).data;
   for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
@@ -86,6 +137,17 @@ export function overdampedEntropyProduction(force: Matrix, diffusionDiagonal: Fl
     total += fsf / diffusionDiagonal[i] - F[i * n + i];
   }
   return total;
+}
+
+/** The SteadyStateError for a drift with cancelling eigenvalues: the one with the smaller real part is the culprit. */
+function notRelaxing(err: SingularLyapunovError): SteadyStateError {
+  const w: ComplexNumber = err.lambda1.re <= err.lambda2.re ? err.lambda1 : err.lambda2;
+  const ev = `${fmt(w.re)}${w.im >= 0 ? "+" : "-"}${fmt(Math.abs(w.im))}i`;
+  return new SteadyStateError(
+    w.re > -1e-13 * err.normA
+      ? `no unique steady state: the drift has a mode that does not relax (eigenvalue ${ev})`
+      : `unstable: the drift has a growing mode (eigenvalue ${ev})`,
+  );
 }
 
 function fmt(x: number): string {

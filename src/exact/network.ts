@@ -179,6 +179,10 @@ export interface NetworkSteadyState {
   energyBalanceResidual: Float64Array;
   /** Relative residual of the Lyapunov solve for the full covariance. */
   residual: number;
+  /** Estimated relative condition number of that Lyapunov equation (src/linalg/lyapunovCondition.ts). */
+  condition: number;
+  /** Estimated bound on the relative error of the covariance (Frobenius norm); above 1e-8 it comes with a warning. */
+  forwardErrorBound: number;
   /** Slowest relaxation rate of the dynamics (1 / longest relaxation time). */
   slowestRate: number;
   warnings: string[];
@@ -345,7 +349,6 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   for (let i = 0; i < N * N; i++) {
     if (!Number.isFinite(S.data[i])) throw new SteadyStateError("the covariance has non-finite entries: the solve failed", model.source);
   }
-  if (full.residual > 1e-8) warnings.push(`the Lyapunov residual ${full.residual.toExponential(2)} is large: results may be inaccurate`);
 
   return {
     dynamics: model.dynamics,
@@ -375,6 +378,8 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
     entropyProduction,
     energyBalanceResidual,
     residual: full.residual,
+    condition: full.condition,
+    forwardErrorBound: full.forwardErrorBound,
     slowestRate: solver.slowestRate,
     warnings,
   };

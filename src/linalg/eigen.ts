@@ -4,8 +4,10 @@
  * definiteness tests.
  */
 
+import { NessError } from "../errors.js";
 import { type Matrix, matrix } from "./matrix.js";
-import { norm3, schurEigenvalues } from "./schur.js";
+import { hypot3, schurEigenvalues } from "./schur.js";
+import { checkDimension, checkFinite, checkSquare } from "./validate.js";
 import { addr, inMemory, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const EPS = 2 ** -52;
@@ -17,7 +19,7 @@ export function eigenvalues(a: Matrix): { re: Float64Array; im: Float64Array } {
 }
 
 /** Thrown when the symmetric tridiagonal QR iteration fails to converge (non-finite input). */
-export class SymmetricEigenConvergenceError extends Error {
+export class SymmetricEigenConvergenceError extends NessError {
   override name = "SymmetricEigenConvergenceError";
 }
 
@@ -148,13 +150,13 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
     // Wilkinson shift from the trailing 2x2 of the block l..m.
     const em = e[m - 1];
     const delta = 0.5 * (d[m - 1] - d[m]);
-    const denom = delta + (delta < 0 ? -1 : 1) * norm3(delta, em, 0);
+    const denom = delta + (delta < 0 ? -1 : 1) * hypot3(delta, em, 0);
     const mu = denom === 0 ? d[m] - Math.abs(em) : d[m] - (em / denom) * em;
     let x = d[l] - mu;
     let z = e[l];
     for (let k = l; k < m; k++) {
       // Rotation R = [c s; -s c] on (k, k+1) chosen to zero z against x.
-      const r = norm3(x, z, 0);
+      const r = hypot3(x, z, 0);
       let c = 1,
         s = 0;
       if (r !== 0) {
@@ -232,9 +234,10 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
  * ascending; column k of `vectors` is the unit eigenvector of values[k].
  */
 export function symmetricEigen(s: Matrix): { values: Float64Array; vectors: Matrix } {
-  if (s.rows !== s.cols) throw new RangeError(`symmetricEigen needs a square matrix, got ${s.rows}x${s.cols}`);
+  checkSquare(s, "symmetricEigen");
+  checkDimension(s.rows, "symmetricEigen: the size", true);
+  checkFinite(s, "symmetricEigen");
   const n = s.rows;
-  for (const x of s.data) if (!Number.isFinite(x)) throw new RangeError("symmetricEigen: matrix has a non-finite entry");
   if (n >= 12) return withWorkspace(n * n + 4 * n + 64, () => symmetricEigenIn(s, n, scratch(n * n)));
   return symmetricEigenIn(s, n, new Float64Array(n * n));
 }
@@ -269,24 +272,35 @@ function symmetricEigenIn(s: Matrix, n: number, qt: Float64Array): { values: Flo
  * null when S is not (numerically) positive definite.
  */
 export function cholesky(s: Matrix): Matrix | null {
-  if (s.rows !== s.cols) throw new RangeError(`cholesky needs a square matrix, got ${s.rows}x${s.cols}`);
+  checkSquare(s, "cholesky");
+  checkDimension(s.rows, "cholesky: the size", true);
+  checkFinite(s, "cholesky");
   const n = s.rows;
+  // huge or tiny matrices: factorise S / 4^k and multiply L by 2^k (exact), so that no square overflows
+  let mx = 0;
+  for (const x of s.data) mx = Math.max(mx, Math.abs(x));
+  const k = mx > 2 ** 500 || (mx > 0 && mx < 2 ** -500) ? Math.round(Math.log2(mx) / 2) : 0;
+  const down = 2 ** (-2 * k);
   const L = matrix(n, n);
   const l = L.data,
-    a = s.data;
+    a = k === 0 ? s.data : s.data.map((x) => x * down);
   for (let j = 0; j < n; j++) {
     const rj = j * n;
     let djj = a[rj + j];
-    for (let k = 0; k < j; k++) djj -= l[rj + k] * l[rj + k];
+    for (let q = 0; q < j; q++) djj -= l[rj + q] * l[rj + q];
     if (!(djj > 0)) return null;
     const ljj = Math.sqrt(djj);
     l[rj + j] = ljj;
     for (let i = j + 1; i < n; i++) {
       const ri = i * n;
       let sij = a[ri + j];
-      for (let k = 0; k < j; k++) sij -= l[ri + k] * l[rj + k];
+      for (let q = 0; q < j; q++) sij -= l[ri + q] * l[rj + q];
       l[ri + j] = sij / ljj;
     }
+  }
+  if (k !== 0) {
+    const up = 2 ** k;
+    for (let i = 0; i < l.length; i++) l[i] *= up;
   }
   return L;
 }

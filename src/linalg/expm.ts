@@ -4,7 +4,9 @@
  * [13/13] Pade approximant r(A) = q(A)^-1 p(A) is formed with 6 matrix products and one LU solve, and squared s
  * times. Backward error below double precision unit roundoff for every matrix (in exact arithmetic).
  */
+import { MatrixArgumentError } from "./errors.js";
 import { matrix, type Matrix } from "./matrix.js";
+import { checkDimension, checkFinite, checkSquare } from "./validate.js";
 
 const B13 = [
   64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000, 10559470521600,
@@ -39,7 +41,7 @@ function solveInPlace(n: number, q: Float64Array, p: Float64Array): void {
   for (let k = 0; k < n; k++) {
     let piv = k;
     for (let i = k + 1; i < n; i++) if (Math.abs(q[i * n + k]) > Math.abs(q[piv * n + k])) piv = i;
-    if (q[piv * n + k] === 0) throw new RangeError("expm: singular Pade denominator (non-finite input?)");
+    if (q[piv * n + k] === 0) throw new MatrixArgumentError("expm: singular Pade denominator (non-finite input?)");
     if (piv !== k) {
       for (let j = 0; j < n; j++) {
         let t = q[k * n + j]; q[k * n + j] = q[piv * n + j]; q[piv * n + j] = t;
@@ -66,9 +68,10 @@ function solveInPlace(n: number, q: Float64Array, p: Float64Array): void {
 
 /** e^A for a square matrix A. */
 export function expm(a: Matrix): Matrix {
-  if (a.rows !== a.cols) throw new RangeError(`expm needs a square matrix, got ${a.rows}x${a.cols}`);
+  checkSquare(a, "expm");
+  checkDimension(a.rows, "expm: the size", true);
+  checkFinite(a, "expm");
   const n = a.rows;
-  for (const x of a.data) if (!Number.isFinite(x)) throw new RangeError("expm: matrix has a non-finite entry");
   const nrm = norm1(n, a.data);
   const s = nrm > THETA13 ? Math.max(0, Math.ceil(Math.log2(nrm / THETA13))) : 0;
   const scale = 2 ** -s;
@@ -102,6 +105,11 @@ export function expm(a: Matrix): Matrix {
   for (let k = 0; k < s; k++) {
     mul(n, R, R, S);
     const t = R; R = S; S = t;
+  }
+  let acc = 0;
+  for (let k = 0; k < n * n; k++) acc += R[k] * 0;
+  if (acc !== 0) {
+    throw new MatrixArgumentError(`expm: e^A overflows (||A||_1 = ${nrm.toExponential(2).replace("e+", "e")})`);
   }
   return matrix(n, n, R === P ? P : Float64Array.from(R));
 }

@@ -7,17 +7,20 @@
  * kernels are loaded (src/linalg/wasm/runtime.ts): directly on views of the kernels' memory, through a copy for
  * large products of ordinary arrays. The JavaScript versions below (register-blocked 4x2 micro-kernels, k-panels and
  * column panels sized for L1/L2) are the fallback and the cross-check of the tests.
+ *
+ * The exported routines without a suffix (and the *Js versions) check their arguments (MatrixArgumentError); the
+ * *Unchecked versions are the same dispatch without the checks, for the factorisations and solvers of src/linalg,
+ * which validate once at their own entry point and call these in their inner loops (not re-exported by index.ts).
  */
+import { MatrixArgumentError } from "./errors.js";
+import { checkArray, checkDimension } from "./validate.js";
 import { addr, inMemory, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
 
 const K_BLOCK = 256; // panel depth: a 4-row strip of A (8 KiB) stays in L1
 const J_BLOCK = 96; // B rows per panel: 96 x 256 doubles (192 KiB) stays in L2
 
-/**
- * C (m x n) = A (m x k) B^T where B is n x k, all row-major and dense. With `upperOnly`, only entries with j >= i are
- * guaranteed (a few entries just below the diagonal are also written). `c` is overwritten.
- */
-export function multiplyNT(
+/** multiplyNT without the argument checks (internal to src/linalg). */
+export function multiplyNTUnchecked(
   m: number,
   n: number,
   k: number,
@@ -34,7 +37,7 @@ export function multiplyNT(
     }
     if (m * n * k >= STAGE_MIN_WORK) {
       withWorkspace(m * k + n * k + m * n, (ws) => {
-        if (!ws.inWasm) return multiplyNTJs(m, n, k, a, b, c, upperOnly);
+        if (!ws.inWasm) return multiplyNTJsUnchecked(m, n, k, a, b, c, upperOnly);
         const wa = ws.doubles(m * k), wb = ws.doubles(n * k), wc = ws.doubles(m * n);
         wa.set(a.subarray(0, m * k));
         wb.set(b.subarray(0, n * k));
@@ -44,7 +47,7 @@ export function multiplyNT(
       return;
     }
   }
-  multiplyNTJs(m, n, k, a, b, c, upperOnly);
+  multiplyNTJsUnchecked(m, n, k, a, b, c, upperOnly);
 }
 
 /** Products below this many multiply-adds stay in JavaScript (the call and packing overheads dominate). */
@@ -67,8 +70,8 @@ function multiplyNTWasm(rt: WasmRuntime, m: number, n: number, k: number, a: Flo
   }
 }
 
-/** multiplyNT in JavaScript (the fallback and cross-check). */
-export function multiplyNTJs(
+/** multiplyNT in JavaScript (the fallback). */
+function multiplyNTJsUnchecked(
   m: number,
   n: number,
   k: number,
@@ -166,16 +169,16 @@ export function multiplyNTJs(
   }
 }
 
-/** Copies the upper triangle of the n x n row-major `c` onto its lower triangle. */
-export function mirrorUpper(n: number, c: Float64Array): void {
+/** mirrorUpper without the argument checks (internal to src/linalg). */
+export function mirrorUpperUnchecked(n: number, c: Float64Array): void {
   for (let i = 1; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j < i; j++) c[ri + j] = c[j * n + i];
   }
 }
 
-/** out = m^T for an r x c row-major m (out is c x r), blocked for cache. */
-export function transposeInto(r: number, c: number, m: Float64Array, out: Float64Array): void {
+/** transposeInto without the argument checks (internal to src/linalg). */
+export function transposeIntoUnchecked(r: number, c: number, m: Float64Array, out: Float64Array): void {
   const B = 32;
   for (let i0 = 0; i0 < r; i0 += B) {
     const i1 = Math.min(r, i0 + B);
@@ -186,11 +189,8 @@ export function transposeInto(r: number, c: number, m: Float64Array, out: Float6
   }
 }
 
-/**
- * C += alpha A B with strided row-major operands: A is m x k at a[aOff + i*lda + l], B is k x n at
- * b[bOff + l*ldb + j], C is m x n at c[cOff + i*ldc + j]. 4x2 register tiles, k-panels and column panels.
- */
-export function gemmNN(
+/** gemmNN without the argument checks (internal to src/linalg). */
+export function gemmNNUnchecked(
   m: number,
   n: number,
   k: number,
@@ -208,7 +208,7 @@ export function gemmNN(
   if (m <= 0 || n <= 0 || k <= 0) return;
   const rt = wasm();
   if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
-  gemmNNJs(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  gemmNNJsUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
 }
 
 /**
@@ -237,8 +237,8 @@ function wasmGemm(
   });
 }
 
-/** gemmNN in JavaScript (the fallback and cross-check). */
-export function gemmNNJs(
+/** gemmNN in JavaScript (the fallback): 4x2 register tiles, k-panels and column panels. */
+function gemmNNJsUnchecked(
   m: number,
   n: number,
   k: number,
@@ -338,11 +338,8 @@ export function gemmNNJs(
   }
 }
 
-/**
- * C += alpha A B^T with strided row-major operands: A is m x k at a[aOff + i*lda + l], B is n x k at
- * b[bOff + j*ldb + l], C is m x n at c[cOff + i*ldc + j].
- */
-export function gemmNT(
+/** gemmNT without the argument checks (internal to src/linalg). */
+export function gemmNTUnchecked(
   m: number,
   n: number,
   k: number,
@@ -360,11 +357,11 @@ export function gemmNT(
   if (m <= 0 || n <= 0 || k <= 0) return;
   const rt = wasm();
   if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 1, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
-  gemmNTJs(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  gemmNTJsUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
 }
 
-/** gemmNT in JavaScript (the fallback and cross-check). */
-export function gemmNTJs(
+/** gemmNT in JavaScript (the fallback). */
+function gemmNTJsUnchecked(
   m: number,
   n: number,
   k: number,
@@ -461,5 +458,213 @@ export function gemmNTJs(
         }
       }
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The public routines: arguments checked once, then the dispatch (or, for the *Js versions, the JavaScript kernel).
+
+/**
+ * C (m x n) = A (m x k) B^T where B is n x k, all row-major and dense. With `upperOnly`, only entries with j >= i are
+ * guaranteed (a few entries just below the diagonal are also written). `c` is overwritten.
+ */
+export function multiplyNT(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  upperOnly = false,
+): void {
+  checkMultiplyNT("multiplyNT", m, n, k, a, b, c);
+  multiplyNTUnchecked(m, n, k, a, b, c, upperOnly);
+}
+
+/** multiplyNT in JavaScript whatever the backend (the cross-check of the WebAssembly kernel). */
+export function multiplyNTJs(
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  upperOnly = false,
+): void {
+  checkMultiplyNT("multiplyNTJs", m, n, k, a, b, c);
+  multiplyNTJsUnchecked(m, n, k, a, b, c, upperOnly);
+}
+
+/** Copies the upper triangle of the n x n row-major `c` onto its lower triangle. */
+export function mirrorUpper(n: number, c: Float64Array): void {
+  checkDimension(n, "mirrorUpper: n");
+  checkArray(c, n * n, "mirrorUpper: C");
+  mirrorUpperUnchecked(n, c);
+}
+
+/** out = m^T for an r x c row-major m (out is c x r), blocked for cache. */
+export function transposeInto(r: number, c: number, m: Float64Array, out: Float64Array): void {
+  checkDimension(r, "transposeInto: rows");
+  checkDimension(c, "transposeInto: cols");
+  checkArray(m, r * c, "transposeInto: M");
+  checkArray(out, r * c, "transposeInto: out");
+  if (m === out && r * c > 1) throw new MatrixArgumentError("transposeInto: out must not be M");
+  transposeIntoUnchecked(r, c, m, out);
+}
+
+/**
+ * C += alpha A B with strided row-major operands: A is m x k at a[aOff + i*lda + l], B is k x n at
+ * b[bOff + l*ldb + j], C is m x n at c[cOff + i*ldc + j].
+ */
+export function gemmNN(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  checkStrided("gemmNN", m, n, k, alpha, a, aOff, lda, k, b, bOff, ldb, k, n, c, cOff, ldc);
+  gemmNNUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/** gemmNN in JavaScript whatever the backend (the cross-check of the WebAssembly kernel). */
+export function gemmNNJs(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  checkStrided("gemmNNJs", m, n, k, alpha, a, aOff, lda, k, b, bOff, ldb, k, n, c, cOff, ldc);
+  gemmNNJsUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/**
+ * C += alpha A B^T with strided row-major operands: A is m x k at a[aOff + i*lda + l], B is n x k at
+ * b[bOff + j*ldb + l], C is m x n at c[cOff + i*ldc + j].
+ */
+export function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  checkStrided("gemmNT", m, n, k, alpha, a, aOff, lda, k, b, bOff, ldb, n, k, c, cOff, ldc);
+  gemmNTUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/** gemmNT in JavaScript whatever the backend (the cross-check of the WebAssembly kernel). */
+export function gemmNTJs(
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  checkStrided("gemmNTJs", m, n, k, alpha, a, aOff, lda, k, b, bOff, ldb, n, k, c, cOff, ldc);
+  gemmNTJsUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+function checkMultiplyNT(
+  what: string,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+): void {
+  checkDimension(m, `${what}: m`);
+  checkDimension(n, `${what}: n`);
+  checkDimension(k, `${what}: k`);
+  checkArray(a, m * k, `${what}: A`);
+  checkArray(b, n * k, `${what}: B`);
+  checkArray(c, m * n, `${what}: C`);
+}
+
+/**
+ * Arguments of the strided kernels: dimensions, a finite alpha, offsets and leading dimensions that keep every
+ * element inside its array (A m x k, B br x bc, C m x n; rows at least as long as the leading dimension needs).
+ */
+function checkStrided(
+  what: string,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  aCols: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  bRows: number,
+  bCols: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  checkDimension(m, `${what}: m`);
+  checkDimension(n, `${what}: n`);
+  checkDimension(k, `${what}: k`);
+  if (typeof alpha !== "number" || !Number.isFinite(alpha)) {
+    throw new MatrixArgumentError(`${what}: alpha must be a finite number, got ${String(alpha)}`);
+  }
+  checkOperand(what, "A", a, aOff, lda, m, aCols);
+  checkOperand(what, "B", b, bOff, ldb, bRows, bCols);
+  checkOperand(what, "C", c, cOff, ldc, m, n);
+}
+
+function checkOperand(
+  what: string,
+  name: string,
+  x: Float64Array,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+): void {
+  checkArray(x, 0, `${what}: ${name}`);
+  checkDimension(off, `${what}: ${name} offset`);
+  checkDimension(ld, `${what}: ${name} leading dimension`);
+  if (rows === 0 || cols === 0) return;
+  if (ld < cols) throw new MatrixArgumentError(`${what}: ${name} leading dimension ${ld} is below its ${cols} columns`);
+  const last = off + (rows - 1) * ld + cols - 1;
+  if (last >= x.length) {
+    throw new MatrixArgumentError(`${what}: ${name} (${rows}x${cols} at offset ${off}) reaches entry ${last} of ${x.length}`);
   }
 }

@@ -6,16 +6,33 @@
  *    in preallocated buffers (tinyLyapunovInto is an allocation-free kernel for parameter sweeps);
  *  - "bartels-stewart": real Schur form A = Z T Z^T, C = Z^T Q Z, then T Y + Y T^T = C solved column block by column
  *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks), and X = Z Y Z^T.
- * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and warn when two
- * eigenvalues of A nearly cancel (lambda_i + lambda_j ~ 0), which makes the equation ill-conditioned; an exactly
- * singular equation throws SingularLyapunovError.
+ * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and the estimated condition
+ * number of the equation with the forward error bound it implies (lyapunovCondition.ts: a 1-norm estimate of the
+ * inverse Lyapunov operator from a few extra solves with the existing factorisation), and warn when that bound
+ * exceeds FORWARD_ERROR_WARNING or two eigenvalues of A nearly cancel (lambda_i + lambda_j ~ 0); an exactly singular
+ * equation throws SingularLyapunovError.
  */
 
+import { NessError } from "../errors.js";
+import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
-import { multiplyNT, mirrorUpper, transposeInto } from "./gemm.js";
-import { hessenbergInPlace, hessenbergQR, schurEigenvalues } from "./schur.js";
+import { multiplyNTUnchecked, mirrorUpperUnchecked, transposeIntoUnchecked } from "./gemm.js";
+import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked } from "./triangularLyapunov.js";
+import { hessenbergInPlaceUnchecked, hessenbergQRUnchecked, schurEigenvalues } from "./schur.js";
+import {
+  FORWARD_ERROR_WARNING,
+  type SymmetricSolve,
+  conditionSummary,
+  estimateInverseLyapunovNorm,
+  formatNumber,
+  lyapunovCondition,
+} from "./lyapunovCondition.js";
+import { MAX_MAGNITUDE, checkArray, checkDimension, checkFinite, checkMagnitude, checkSquare } from "./validate.js";
+import { type Workspace, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const EPS = 2 ** -52;
+/** Two eigenvalues with |lambda_i + lambda_j| <= SINGULAR_GAP max(n, 2) eps ||A||_F make the equation singular. */
+const SINGULAR_GAP = 4;
 
 /** Largest n for which solveLyapunov / prepareLyapunov use the Kronecker ("tiny") engine. */
 export const TINY_MAX_N = 6;
@@ -32,6 +49,16 @@ export interface LyapunovSolution {
   X: Matrix;
   /** ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F). */
   residual: number;
+  /**
+   * Estimated relative condition number ||L^-1|| (2 ||A||_F ||X||_F + ||Q||_F) / ||X||_F of the equation, with
+   * L(X) = A X + X A^T (lyapunovCondition.ts).
+   */
+  condition: number;
+  /**
+   * max(condition, 1) * max(residual, 2^-52): estimated bound on the relative error ||X - X_exact||_F / ||X_exact||_F.
+   * Solves whose bound exceeds FORWARD_ERROR_WARNING (1e-8) carry a warning.
+   */
+  forwardErrorBound: number;
   warnings: string[];
   method: "tiny" | "bartels-stewart";
 }
@@ -41,13 +68,21 @@ export interface LyapunovSolver {
   readonly method: "tiny" | "bartels-stewart";
   /** Eigenvalues of A (conjugate pairs adjacent). */
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
-  /** Conditioning warnings about A, repeated in every solution. */
+  /** Conditioning warnings about the spectrum of A, repeated in every solution. */
   readonly warnings: readonly string[];
+  /**
+   * Estimated sep(A, -A^T) = 1 / ||L^-1||, L(X) = A X + X A^T, from a 1-norm estimator on the factorisation
+   * (computed on first use, by the first solve, and cached). Small relative to ||A|| means ill-conditioned.
+   */
+  separation(): number;
   solve(q: Matrix): LyapunovSolution;
 }
 
-/** The equation A X + X A^T = Q is singular: two eigenvalues of A sum to (numerically) zero. */
-export class SingularLyapunovError extends Error {
+/**
+ * The equation A X + X A^T = Q is singular: two eigenvalues of A sum to (numerically) zero or, with `numerical`,
+ * A is so far from normal that the equation is singular to working precision although no two eigenvalues cancel.
+ */
+export class SingularLyapunovError extends NessError {
   override name = "SingularLyapunovError";
   constructor(
     readonly lambda1: ComplexNumber,
@@ -56,20 +91,20 @@ export class SingularLyapunovError extends Error {
     readonly gap: number,
     /** ||A||_F */
     readonly normA: number,
+    /** true: singular to working precision only (the eigenvalues do not cancel) */
+    readonly numerical = false,
   ) {
     super(
-      `singular Lyapunov equation: eigenvalues ${formatComplex(lambda1)} and ${formatComplex(lambda2)} of A sum to ` +
-        `zero (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}), so A X + X A^T = Q has no ` +
-        "unique solution",
+      numerical
+        ? "numerically singular Lyapunov equation: A is so far from normal (e.g. a defective eigenvalue or very " +
+            "different scales) that A X + X A^T = Q cannot be solved in double precision, although no two of its " +
+            `eigenvalues cancel (closest: ${formatComplex(lambda1)} and ${formatComplex(lambda2)}, |λi+λj| = ` +
+            `${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)})`
+        : `singular Lyapunov equation: eigenvalues ${formatComplex(lambda1)} and ${formatComplex(lambda2)} of A sum ` +
+            `to zero (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}), so A X + X A^T = Q ` +
+            "has no unique solution",
     );
   }
-}
-
-function formatNumber(x: number): string {
-  if (x === 0) return "0";
-  const ax = Math.abs(x);
-  if (ax >= 1e-3 && ax < 1e5) return String(Number(x.toPrecision(4)));
-  return x.toExponential(2).replace("e+", "e");
 }
 
 function formatComplex(z: ComplexNumber): string {
@@ -116,25 +151,56 @@ function closestPair(re: Float64Array, im: Float64Array): ClosestPair {
   return { i: bi, j: bj, gap: n === 0 ? Infinity : Math.hypot(re[bi] + re[bj], im[bi] + im[bj]) };
 }
 
-/** Warnings (or a thrown SingularLyapunovError) for the spectrum of A. */
-function conditioningWarnings(re: Float64Array, im: Float64Array, normA: number): string[] {
+/** What the spectrum of A says about the equation: the closest pair, its description and the spectral warnings. */
+interface SpectralCheck {
+  /** min |lambda_i + lambda_j| (i = j included) */
+  gap: number;
+  normA: number;
+  /** e.g. "eigenvalues 1+2i and -1+2i of A nearly cancel" */
+  pair: string;
+  warnings: string[];
+}
+
+/** The spectral check (or a thrown SingularLyapunovError when two eigenvalues of A cancel to working precision). */
+function spectralCheck(re: Float64Array, im: Float64Array, normA: number): SpectralCheck {
   const n = re.length;
-  if (n === 0) return [];
+  if (n === 0) return { gap: Infinity, normA, pair: "", warnings: [] };
   const { i, j, gap } = closestPair(re, im);
   const l1 = { re: re[i], im: im[i] },
     l2 = { re: re[j], im: im[j] };
-  if (gap <= 4 * Math.max(n, 2) * EPS * normA) throw new SingularLyapunovError(l1, l2, gap, normA);
-  if (gap < Math.sqrt(EPS) * normA) {
-    const what =
-      i === j
-        ? `eigenvalue ${formatComplex(l1)} of A is nearly zero`
-        : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`;
-    return [
-      `ill-conditioned Lyapunov equation: ${what} (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ` +
-        `${formatNumber(normA)})`,
-    ];
-  }
-  return [];
+  if (gap <= SINGULAR_GAP * Math.max(n, 2) * EPS * normA) throw new SingularLyapunovError(l1, l2, gap, normA);
+  const pair =
+    i === j
+      ? `eigenvalue ${formatComplex(l1)} of A is nearly zero`
+      : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`;
+  const measure = `|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}`;
+  const warnings = gap < Math.sqrt(EPS) * normA ? [`ill-conditioned Lyapunov equation: ${pair} (${measure})`] : [];
+  return { gap, normA, pair: `${pair} (${measure})`, warnings };
+}
+
+/**
+ * The warnings of one solve: the spectral warning, or one warning with the condition estimate when the forward
+ * error bound exceeds FORWARD_ERROR_WARNING, naming the cause (nearly cancelling eigenvalues, a matrix far from
+ * normal whose eigenvalues do not show it, or an inaccurate solve).
+ */
+function solutionWarnings(
+  spectral: SpectralCheck,
+  inverseNorm: number,
+  condition: number,
+  forwardErrorBound: number,
+  residual: number,
+): string[] {
+  if (!(forwardErrorBound > FORWARD_ERROR_WARNING)) return [...spectral.warnings];
+  const summary = conditionSummary({ condition, forwardErrorBound }, residual);
+  if (!(condition * EPS > FORWARD_ERROR_WARNING)) return [`inaccurate Lyapunov solve: ${summary}`];
+  // sep <= min |lambda_i + lambda_j| always; far below it, the eigenvalues do not explain the conditioning
+  const cause =
+    spectral.gap * inverseNorm <= 10
+      ? spectral.pair
+      : `A is far from normal (e.g. a defective eigenvalue or very different scales), which its eigenvalues do not ` +
+        `show (smallest |λi+λj| = ${formatNumber(spectral.gap)}, sep(A, -A^T) ≈ ${formatNumber(1 / inverseNorm)}, ` +
+        `||A|| = ${formatNumber(spectral.normA)})`;
+  return [`ill-conditioned Lyapunov equation: ${cause}; ${summary}`];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -370,11 +436,13 @@ function ensureTinyWorkspace(m: number): void {
   tinyCapacity = cap;
 }
 
+/** Throws SingularLyapunovError for a solve that failed, naming the closest pair of eigenvalues. */
 function throwSingularFromSpectrum(n: number, a: Float64Array): never {
   const { re, im } = schurEigenvalues(matrix(n, n, a.slice(0, n * n)));
   const normA = frobenius(a, n * n);
   const { i, j, gap } = closestPair(re, im);
-  throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA);
+  const numerical = gap > SINGULAR_GAP * Math.max(n, 2) * EPS * normA;
+  throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA, numerical);
 }
 
 /**
@@ -383,8 +451,16 @@ function throwSingularFromSpectrum(n: number, a: Float64Array): never {
  * SingularLyapunovError when the Kronecker system is singular to working precision.
  */
 export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x: Float64Array): number {
-  if (!(n >= 0 && n <= TINY_KERNEL_MAX_N) || n !== Math.floor(n)) {
-    throw new RangeError(`tinyLyapunovInto handles 0 <= n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+  if (typeof n !== "number" || !(n >= 0 && n <= TINY_KERNEL_MAX_N) || n !== Math.floor(n)) {
+    throw new MatrixArgumentError(`tinyLyapunovInto handles integers 0 <= n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+  }
+  checkArray(a, n * n, "tinyLyapunovInto: A");
+  checkArray(q, n * n, "tinyLyapunovInto: Q");
+  checkArray(x, n * n, "tinyLyapunovInto: X");
+  let qmax = 0;
+  for (let i = 0; i < n * n; i++) qmax = Math.max(qmax, Math.abs(q[i]));
+  if (!(qmax <= MAX_MAGNITUDE)) {
+    throw new MatrixArgumentError(`tinyLyapunovInto: Q has an entry ${qmax} (entries must be finite, |q| <= 1e150)`);
   }
   if (n === 0) return 0;
   const m = (n * (n + 1)) / 2;
@@ -395,7 +471,9 @@ export function tinyLyapunovInto(n: number, a: Float64Array, q: Float64Array, x:
   // entries of K are sums of at most two entries of A
   let amax = 0;
   for (let i = 0; i < n * n; i++) amax = Math.max(amax, Math.abs(a[i]));
-  if (!Number.isFinite(amax)) throw new RangeError("tinyLyapunovInto: A has a non-finite entry");
+  if (!(amax <= MAX_MAGNITUDE)) {
+    throw new MatrixArgumentError(`tinyLyapunovInto: A has an entry ${amax} (entries must be finite, |a| <= 1e150)`);
+  }
   if (!eliminateAndSolve(m, K, b, 2 * m * EPS * amax)) throwSingularFromSpectrum(n, a);
   unpack(n, b, x);
   return smallResidual(n, a, q, x);
@@ -450,298 +528,32 @@ function eliminateAndSolve(m: number, K: Float64Array, b: Float64Array, tol: num
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Bartels-Stewart engine.
+// Bartels-Stewart engine (the triangular solves are in triangularLyapunov.ts).
 
-const small = new Float64Array(20); // 4x4 system + rhs for one block pair
-
-/** Solves [a b; c d] x = (r0, r1) by Gaussian elimination with partial pivoting into out[0..1]. */
-function solve2(a: number, b: number, c: number, d: number, r0: number, r1: number, out: Float64Array): boolean {
-  if (Math.abs(c) > Math.abs(a)) {
-    let t = a;
-    a = c;
-    c = t;
-    t = b;
-    b = d;
-    d = t;
-    t = r0;
-    r0 = r1;
-    r1 = t;
-  }
-  if (a === 0) return false;
-  const l = c / a;
-  const u = d - l * b;
-  if (u === 0) return false;
-  const x1 = (r1 - l * r0) / u;
-  out[0] = (r0 - b * x1) / a;
-  out[1] = x1;
-  return Number.isFinite(out[0]) && Number.isFinite(x1);
+/** The arrays a Bartels-Stewart solve reads: ordinary arrays, or their copies in the WebAssembly kernels' memory. */
+interface Factorisation {
+  t: Float64Array;
+  z: Float64Array;
+  zt: Float64Array;
+  a: Float64Array;
+  /** 2n doubles of scratch for the triangular solves */
+  ycol: Float64Array;
 }
 
-const sys3 = new Float64Array(12);
+/** Scratch from the JavaScript heap. */
+const ORDINARY: Workspace = { inWasm: false, doubles: (k) => new Float64Array(k) };
 
-/** Solves the 3x3 system (row-major a..i) x = (r0, r1, r2) with partial pivoting into out[0..2]. */
-function solve3(
-  a: number,
-  b: number,
-  c: number,
-  d: number,
-  e: number,
-  f: number,
-  g: number,
-  h: number,
-  i: number,
-  r0: number,
-  r1: number,
-  r2: number,
-  out: Float64Array,
-): boolean {
-  const m = sys3;
-  m[0] = a;
-  m[1] = b;
-  m[2] = c;
-  m[3] = r0;
-  m[4] = d;
-  m[5] = e;
-  m[6] = f;
-  m[7] = r1;
-  m[8] = g;
-  m[9] = h;
-  m[10] = i;
-  m[11] = r2;
-  for (let k = 0; k < 3; k++) {
-    let p = k;
-    for (let r = k + 1; r < 3; r++) if (Math.abs(m[r * 4 + k]) > Math.abs(m[p * 4 + k])) p = r;
-    if (m[p * 4 + k] === 0) return false;
-    if (p !== k) {
-      for (let col = k; col < 4; col++) {
-        const tmp = m[k * 4 + col];
-        m[k * 4 + col] = m[p * 4 + col];
-        m[p * 4 + col] = tmp;
-      }
-    }
-    for (let r = k + 1; r < 3; r++) {
-      const l = m[r * 4 + k] / m[k * 4 + k];
-      if (l === 0) continue;
-      for (let col = k + 1; col < 4; col++) m[r * 4 + col] -= l * m[k * 4 + col];
-    }
-  }
-  const x2 = m[11] / m[10];
-  const x1 = (m[7] - m[6] * x2) / m[5];
-  const x0 = (m[3] - m[1] * x1 - m[2] * x2) / m[0];
-  out[0] = x0;
-  out[1] = x1;
-  out[2] = x2;
-  return Number.isFinite(x0) && Number.isFinite(x1) && Number.isFinite(x2);
-}
-const smallPerm = new Int32Array(4);
-
-/**
- * Solves P Y + Y R^T = rhs for a pw x qw block Y (pw, qw in {1, 2}); P = T[p0.., p0..], R = T[q0.., q0..] of the
- * n x n row-major t. rhs/out are pw x qw row-major (out may alias rhs). Gaussian elimination with complete
- * pivoting; throws (returns false) on an exactly singular block.
- */
-function solveBlockPair(
-  t: Float64Array,
-  n: number,
-  p0: number,
-  pw: number,
-  q0: number,
-  qw: number,
-  rhs: Float64Array,
-  out: Float64Array,
-): boolean {
-  if (pw === 1 && qw === 1) {
-    const d = t[p0 * n + p0] + t[q0 * n + q0];
-    if (d === 0) return false;
-    out[0] = rhs[0] / d;
-    return true;
-  }
-  if (pw === 2 && qw === 1) {
-    // (P + r I) y = rhs
-    const d = t[q0 * n + q0];
-    const i0 = p0 * n + p0,
-      i1 = i0 + n;
-    return solve2(t[i0] + d, t[i0 + 1], t[i1], t[i1 + 1] + d, rhs[0], rhs[1], out);
-  }
-  if (pw === 1 && qw === 2) {
-    // y (p I + R^T) = rhs  <=>  (R + p I) y^T = rhs^T
-    const d = t[p0 * n + p0];
-    const i0 = q0 * n + q0,
-      i1 = i0 + n;
-    return solve2(t[i0] + d, t[i0 + 1], t[i1], t[i1 + 1] + d, rhs[0], rhs[1], out);
-  }
-  if (p0 === q0) {
-    // diagonal 2x2 block, symmetric Y = [y0 y1; y1 y2]: three equations
-    const i0 = p0 * n + p0,
-      i1 = i0 + n;
-    const a = t[i0],
-      b = t[i0 + 1],
-      c = t[i1],
-      d = t[i1 + 1];
-    if (!solve3(2 * a, 2 * b, 0, c, a + d, b, 0, 2 * c, 2 * d, rhs[0], 0.5 * (rhs[1] + rhs[2]), rhs[3], out)) return false;
-    out[3] = out[2];
-    out[2] = out[1];
-    return true;
-  }
-  const m = pw * qw;
-  const K = small;
-  K.fill(0, 0, m * m);
-  // unknown index u = a*qw + b ; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k]
-  for (let a = 0; a < pw; a++) {
-    for (let bb = 0; bb < qw; bb++) {
-      const row = (a * qw + bb) * m;
-      for (let k = 0; k < pw; k++) K[row + k * qw + bb] += t[(p0 + a) * n + p0 + k];
-      for (let k = 0; k < qw; k++) K[row + a * qw + k] += t[(q0 + bb) * n + q0 + k];
-    }
-  }
-  const rhsOff = 16;
-  for (let u = 0; u < m; u++) K[rhsOff + u] = rhs[u];
-  const perm = smallPerm; // column permutation (unknown order)
-  for (let u = 0; u < m; u++) perm[u] = u;
-  for (let k = 0; k < m; k++) {
-    // complete pivoting
-    let br = k,
-      bc = k,
-      best = -1;
-    for (let r = k; r < m; r++) {
-      for (let c = k; c < m; c++) {
-        const v = Math.abs(K[r * m + c]);
-        if (v > best) {
-          best = v;
-          br = r;
-          bc = c;
-        }
-      }
-    }
-    if (best === 0 || !Number.isFinite(best)) return false;
-    if (br !== k) {
-      for (let c = 0; c < m; c++) {
-        const tmp = K[k * m + c];
-        K[k * m + c] = K[br * m + c];
-        K[br * m + c] = tmp;
-      }
-      const tmp = K[rhsOff + k];
-      K[rhsOff + k] = K[rhsOff + br];
-      K[rhsOff + br] = tmp;
-    }
-    if (bc !== k) {
-      for (let r = 0; r < m; r++) {
-        const tmp = K[r * m + k];
-        K[r * m + k] = K[r * m + bc];
-        K[r * m + bc] = tmp;
-      }
-      const tp = perm[k];
-      perm[k] = perm[bc];
-      perm[bc] = tp;
-    }
-    const inv = 1 / K[k * m + k];
-    for (let r = k + 1; r < m; r++) {
-      const f = K[r * m + k] * inv;
-      if (f === 0) continue;
-      for (let c = k + 1; c < m; c++) K[r * m + c] -= f * K[k * m + c];
-      K[rhsOff + r] -= f * K[rhsOff + k];
-    }
-  }
-  for (let k = m - 1; k >= 0; k--) {
-    let s = K[rhsOff + k];
-    for (let c = k + 1; c < m; c++) s -= K[k * m + c] * K[rhsOff + c];
-    K[rhsOff + k] = s / K[k * m + k];
-  }
-  for (let u = 0; u < m; u++) out[perm[u]] = K[rhsOff + u];
-  return true;
-}
-
-/**
- * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major.
- * Reads the upper triangle of C (plus the lower entry of each 2x2 diagonal block is taken from the upper one);
- * writes the full symmetric Y. `ycol` needs 2n entries. Returns false if a block pair is exactly singular.
- */
-function solveQuasiTriangularLyapunov(
-  n: number,
-  t: Float64Array,
-  c: Float64Array,
-  y: Float64Array,
-  blockStart: Int32Array,
-  blockSize: Int32Array,
-  nBlocks: number,
-  ycol: Float64Array,
-): boolean {
-  const rhs = new Float64Array(4); // per-block scratch (hoisted: one allocation per solve)
-  const out = new Float64Array(4);
-  const y0 = ycol; // column q0 of the current column block, rows 0..qe-1
-  const y1 = ycol.subarray(n); // column q0 + 1 (2x2 column blocks)
-  for (let qb = nBlocks - 1; qb >= 0; qb--) {
-    const q0 = blockStart[qb],
-      qw = blockSize[qb],
-      qe = q0 + qw;
-    const tail = n - qe;
-    // Right-hand sides for rows 0..qe-1: C[p, c] - Y[p, qe:] . T[c, qe:] - T[p, qe:] . Y[c, qe:].
-    for (let p = 0; p < qe; p++) {
-      const yp = p * n + qe,
-        tp = p * n + qe;
-      for (let cc = 0; cc < qw; cc++) {
-        const col = q0 + cc;
-        const yc = col * n + qe,
-          tc = col * n + qe;
-        let s = p <= col ? c[p * n + col] : c[col * n + p];
-        if (tail > 0) {
-          let d0 = 0,
-            d1 = 0;
-          for (let l = 0; l < tail; l++) {
-            d0 += y[yp + l] * t[tc + l];
-            d1 += t[tp + l] * y[yc + l];
-          }
-          s -= d0 + d1;
-        }
-        (cc === 0 ? y0 : y1)[p] = s;
-      }
-    }
-    // Back substitution over row blocks pb = qb .. 0.
-    for (let pb = qb; pb >= 0; pb--) {
-      const p0 = blockStart[pb],
-        pw = blockSize[pb],
-        pe = p0 + pw;
-      for (let a = 0; a < pw; a++) {
-        const p = p0 + a;
-        const tp = p * n;
-        let s0 = y0[p];
-        let s1 = qw === 2 ? y1[p] : 0;
-        for (let r = pe; r < qe; r++) {
-          const tpr = t[tp + r];
-          if (tpr === 0) continue;
-          s0 -= tpr * y0[r];
-          if (qw === 2) s1 -= tpr * y1[r];
-        }
-        rhs[a * qw] = s0;
-        if (qw === 2) rhs[a * qw + 1] = s1;
-      }
-      if (!solveBlockPair(t, n, p0, pw, q0, qw, rhs, out)) return false;
-      if (pb === qb && qw === 2) {
-        // diagonal 2x2 block: symmetric in exact arithmetic
-        const off = 0.5 * (out[1] + out[2]);
-        out[1] = off;
-        out[2] = off;
-      }
-      for (let a = 0; a < pw; a++) {
-        const p = p0 + a;
-        y0[p] = out[a * qw];
-        y[p * n + q0] = out[a * qw];
-        if (qw === 2) {
-          y1[p] = out[a * qw + 1];
-          y[p * n + q0 + 1] = out[a * qw + 1];
-        }
-      }
-    }
-  }
-  mirrorUpper(n, y);
-  return true;
-}
+/** Below this order a solve runs on the solver's own arrays (the copies would cost more than the kernels save). */
+const WASM_SOLVE_MIN_N = 12;
+/** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
+const MAX_WORKSPACE_DOUBLES = 2 ** 28;
 
 /** Real Schur form of A with Z and Z^T, blocks and eigenvalues: everything a Bartels-Stewart solve reuses. */
 class SchurLyapunovSolver implements LyapunovSolver {
   readonly method = "bartels-stewart" as const;
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
+  private readonly spectral: SpectralCheck;
   private readonly t: Float64Array;
   private readonly z: Float64Array;
   private readonly zt: Float64Array;
@@ -749,10 +561,9 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly blockSize: Int32Array;
   private readonly nBlocks: number;
   private readonly normA: number;
-  private readonly work1: Float64Array;
-  private readonly work2: Float64Array;
   private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
+  private inverseNormEstimate = NaN;
 
   constructor(
     readonly n: number,
@@ -762,63 +573,125 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const zt = new Float64Array(n * n);
     const re = new Float64Array(n),
       im = new Float64Array(n);
-    hessenbergInPlace(n, t, zt);
-    hessenbergQR(n, t, zt, re, im, true);
+    hessenbergInPlaceUnchecked(n, t, zt);
+    hessenbergQRUnchecked(n, t, zt, re, im, true);
     this.t = t;
     this.zt = zt;
     this.z = new Float64Array(n * n);
-    transposeInto(n, n, zt, this.z);
+    transposeIntoUnchecked(n, n, zt, this.z);
     this.eigenvalues = { re, im };
     this.normA = frobenius(a, n * n);
-    this.warnings = conditioningWarnings(re, im, this.normA);
-    const bs = new Int32Array(n),
-      bz = new Int32Array(n);
-    let nb = 0;
-    for (let i = 0; i < n; ) {
-      const w = i + 1 < n && t[(i + 1) * n + i] !== 0 ? 2 : 1;
-      bs[nb] = i;
-      bz[nb] = w;
-      nb++;
-      i += w;
-    }
-    this.blockStart = bs;
-    this.blockSize = bz;
-    this.nBlocks = nb;
-    this.work1 = new Float64Array(n * n);
-    this.work2 = new Float64Array(n * n);
+    this.spectral = spectralCheck(re, im, this.normA);
+    this.warnings = this.spectral.warnings;
+    const blocks = diagonalBlocks(n, t);
+    this.blockStart = blocks.start;
+    this.blockSize = blocks.size;
+    this.nBlocks = blocks.count;
     this.ycol = new Float64Array(2 * n);
     this.nonzeroRows = new Int32Array(n);
   }
 
+  separation(): number {
+    if (Number.isNaN(this.inverseNormEstimate)) this.inKernelMemory(0, (f) => this.inverseNorm(f.t, f.ycol));
+    return 1 / this.inverseNormEstimate;
+  }
+
   solve(q: Matrix): LyapunovSolution {
+    checkShape(q, this.n, "Q");
+    return this.solveChecked(q);
+  }
+
+  /** solve for a Q already checked by checkShape (solveLyapunov checks it once, up front). */
+  solveChecked(q: Matrix): LyapunovSolution {
     const n = this.n;
-    const qs = symmetricPart(q, n, this.work2);
-    const w = this.work1,
-      c = this.work2;
-    // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
-    this.transformRightHandSide(qs.data, w, c);
-    const y = w; // W no longer needed
-    if (!solveQuasiTriangularLyapunov(n, this.t, c, y, this.blockStart, this.blockSize, this.nBlocks, this.ycol)) {
-      throwSingularFromSpectrum(n, this.a);
-    }
-    // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
-    multiplyNT(n, n, n, this.z, y, c);
-    const X = matrix(n, n);
-    multiplyNT(n, n, n, c, this.z, X.data, true);
-    mirrorUpper(n, X.data);
-    // residual: M = A X (X symmetric: A X^T)
-    multiplyNT(n, n, n, this.a, X.data, w);
-    const normX = frobenius(X.data, n * n);
-    if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
-    const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, frobenius(q.data, n * n));
-    return { X, residual, warnings: [...this.warnings], method: "bartels-stewart" };
+    return this.inKernelMemory(4 * n * n + (n * n) / 4 + 64, (f, ws) => {
+      // the symmetric part of Q beside the factorisation, so that its products run on the kernels too
+      const qs = symmetricPart(q, n, ws.doubles(n * n));
+      const w = ws.doubles(n * n),
+        c = ws.doubles(n * n),
+        x = ws.doubles(n * n);
+      // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
+      this.transformRightHandSide(f.zt, qs.data, w, c);
+      const y = w; // W no longer needed
+      if (!solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol)) {
+        throwSingularFromSpectrum(n, this.a);
+      }
+      // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
+      multiplyNTUnchecked(n, n, n, f.z, y, c);
+      multiplyNTUnchecked(n, n, n, c, f.z, x, true);
+      mirrorUpperUnchecked(n, x);
+      // residual: M = A X (X symmetric: A X^T)
+      multiplyNTUnchecked(n, n, n, f.a, x, w);
+      const X = matrix(n, n, ws.inWasm ? x.slice() : x);
+      const normX = frobenius(X.data, n * n);
+      if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
+      const normQ = frobenius(q.data, n * n);
+      const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, normQ);
+      const inverseNorm = this.inverseNorm(f.t, f.ycol);
+      return finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
+    });
+  }
+
+  /**
+   * Runs fn with the factorisation (T, Z, Z^T, A) in the WebAssembly kernels' memory when they are loaded, so that
+   * every product of the solve (and of the condition estimate) runs there without per-product copies (4 n^2 copied,
+   * against O(n^3) work), plus `extra` doubles for fn's own arrays and room for the condition estimate; with the
+   * JavaScript kernels (or orders below WASM_SOLVE_MIN_N) fn gets the solver's own arrays and ordinary scratch.
+   */
+  private inKernelMemory<R>(extra: number, fn: (f: Factorisation, ws: Workspace) => R): R {
+    const n = this.n,
+      nn = n * n;
+    const own: Factorisation = { t: this.t, z: this.z, zt: this.zt, a: this.a, ycol: this.ycol };
+    // the condition estimate: its two iterates, T^T reversed and a flipped right-hand side (4 n^2)
+    const doubles = 4 * nn + 2 * n + extra + (Number.isNaN(this.inverseNormEstimate) ? 4 * nn : 0);
+    if (n < WASM_SOLVE_MIN_N || !wasm() || doubles > MAX_WORKSPACE_DOUBLES) return fn(own, ORDINARY);
+    return withWorkspace(doubles, (ws) => {
+      if (!ws.inWasm) return fn(own, ws);
+      const copy = (src: Float64Array): Float64Array => {
+        const v = ws.doubles(src.length);
+        v.set(src);
+        return v;
+      };
+      return fn({ t: copy(this.t), z: copy(this.z), zt: copy(this.zt), a: copy(this.a), ycol: ws.doubles(2 * n) }, ws);
+    });
+  }
+
+  /**
+   * Estimate of ||L^-1|| on the Schur form t (cached): Y -> T Y + Y T^T and its adjoint W -> T^T W + W T. Called
+   * inside inKernelMemory: its arrays come from the open workspace.
+   */
+  private inverseNorm(t: Float64Array, ycol: Float64Array): number {
+    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+    const n = this.n,
+      nn = n * n;
+    const { blockStart, blockSize, nBlocks } = this;
+    const solve: SymmetricSolve = (rhs, out, support) =>
+      solveQuasiTriangularLyapunovBlocked(n, t, rhs, out, blockStart, blockSize, nBlocks, ycol, support);
+    // T^T W + W T = C  <=>  T' W' + W' T'^T = C' with T' = J T^T J, W' = J W J, C' = J C J, where J reverses the
+    // order of the coordinates: T' is again quasi-upper-triangular, and J M J of a row-major array is the array
+    // reversed.
+    const tr = scratch(nn);
+    transposeIntoUnchecked(n, n, t, tr);
+    tr.reverse();
+    const blocks = diagonalBlocks(n, tr);
+    const flipped = scratch(nn);
+    const solveAdjoint: SymmetricSolve = (rhs, out) => {
+      for (let k = 0; k < nn; k++) flipped[k] = rhs[nn - 1 - k];
+      if (!solveQuasiTriangularLyapunovBlocked(n, tr, flipped, out, blocks.start, blocks.size, blocks.count, ycol)) {
+        return false;
+      }
+      out.reverse();
+      return true;
+    };
+    this.inverseNormEstimate = estimateInverseLyapunovNorm(n, solve, solveAdjoint);
+    return this.inverseNormEstimate;
   }
 
   /**
    * c (upper triangle) <- Zt qs Zt^T. When only k <= n/2 rows/columns of qs are nonzero (noise entering a few
    * coordinates, the usual case), only those columns of Zt take part: c = G Qkk G^T with G = Zt[:, rows].
    */
-  private transformRightHandSide(qs: Float64Array, w: Float64Array, c: Float64Array): void {
+  private transformRightHandSide(zt: Float64Array, qs: Float64Array, w: Float64Array, c: Float64Array): void {
     const n = this.n;
     const rows = this.nonzeroRows;
     let k = 0;
@@ -833,15 +706,14 @@ class SchurLyapunovSolver implements LyapunovSolver {
     }
     if (2 * k > n) {
       // dense: W = Zt Qs^T (= Zt Qs), C = W Zt^T
-      multiplyNT(n, n, n, this.zt, qs, w);
-      multiplyNT(n, n, n, w, this.zt, c, true);
+      multiplyNTUnchecked(n, n, n, zt, qs, w);
+      multiplyNTUnchecked(n, n, n, w, zt, c, true);
       return;
     }
-    const qkk = new Float64Array(k * k);
+    const qkk = scratch(k * k);
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) qkk[a * k + b] = qs[rows[a] * n + rows[b]];
     const g = w.subarray(0, n * k),
       wk = w.subarray(n * k, 2 * n * k);
-    const zt = this.zt;
     for (let i = 0; i < n; i++) {
       const zi = i * n,
         gi = i * k;
@@ -851,9 +723,27 @@ class SchurLyapunovSolver implements LyapunovSolver {
       c.fill(0, 0, n * n);
       return;
     }
-    multiplyNT(n, k, k, g, qkk, wk);
-    multiplyNT(n, n, k, wk, g, c, true);
+    multiplyNTUnchecked(n, k, k, g, qkk, wk);
+    multiplyNTUnchecked(n, n, k, wk, g, c, true);
   }
+}
+
+/** The solution record: condition number, forward error bound and warnings added to X and its residual. */
+function finishSolution(
+  X: Matrix,
+  residual: number,
+  spectral: SpectralCheck,
+  inverseNorm: number,
+  normX: number,
+  normQ: number,
+  method: "tiny" | "bartels-stewart",
+  a: Float64Array,
+): LyapunovSolution {
+  const { condition, forwardErrorBound } = lyapunovCondition(inverseNorm, spectral.normA, normX, normQ, residual);
+  // an estimate overflowing to infinity means the operator is singular to working precision
+  if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) throwSingularFromSpectrum(X.rows, a);
+  const warnings = solutionWarnings(spectral, inverseNorm, condition, forwardErrorBound, residual);
+  return { X, residual, condition, forwardErrorBound, warnings, method };
 }
 
 /** Kronecker-LU engine for small n, factorised once. */
@@ -861,16 +751,19 @@ class TinyLyapunovSolver implements LyapunovSolver {
   readonly method = "tiny" as const;
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
+  private readonly spectral: SpectralCheck;
   private readonly K: Float64Array;
   private readonly piv: Int32Array;
   private readonly rhs: Float64Array;
+  private inverseNormEstimate = NaN;
 
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
   ) {
     this.eigenvalues = schurEigenvalues(matrix(n, n, a));
-    this.warnings = conditioningWarnings(this.eigenvalues.re, this.eigenvalues.im, frobenius(a, n * n));
+    this.spectral = spectralCheck(this.eigenvalues.re, this.eigenvalues.im, frobenius(a, n * n));
+    this.warnings = this.spectral.warnings;
     const m = (n * (n + 1)) / 2;
     this.K = new Float64Array(m * m);
     this.piv = new Int32Array(m);
@@ -879,9 +772,18 @@ class TinyLyapunovSolver implements LyapunovSolver {
     if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
   }
 
+  separation(): number {
+    return 1 / this.inverseNorm();
+  }
+
   solve(q: Matrix): LyapunovSolution {
+    checkShape(q, this.n, "Q");
+    return this.solveChecked(q);
+  }
+
+  /** solve for a Q already checked by checkShape. */
+  solveChecked(q: Matrix): LyapunovSolution {
     const n = this.n;
-    checkShape(q, n, "Q");
     const qs = symmetricPart(q, n, new Float64Array(n * n));
     const m = (n * (n + 1)) / 2;
     const b = this.rhs;
@@ -892,24 +794,53 @@ class TinyLyapunovSolver implements LyapunovSolver {
     unpack(n, b, X.data);
     for (const v of X.data) if (!Number.isFinite(v)) throwSingularFromSpectrum(n, this.a);
     const residual = smallResidual(n, this.a, q.data, X.data);
-    return { X, residual, warnings: [...this.warnings], method: "tiny" };
+    const normX = frobenius(X.data, n * n),
+      normQ = frobenius(q.data, n * n);
+    return finishSolution(X, residual, this.spectral, this.inverseNorm(), normX, normQ, "tiny", this.a);
+  }
+
+  /** Estimate of ||L^-1|| (cached): the packed Kronecker LU of A, and one of A^T for the adjoint. */
+  private inverseNorm(): number {
+    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+    const n = this.n,
+      m = (n * (n + 1)) / 2;
+    const at = new Float64Array(n * n);
+    transposeIntoUnchecked(n, n, this.a, at);
+    const Kt = new Float64Array(m * m),
+      pivT = new Int32Array(m),
+      u = new Float64Array(m);
+    buildKronecker(n, at, null, Kt, u, false);
+    // only an exactly zero pivot fails: a tiny one just makes the estimate (correctly) huge
+    const adjointOk = luFactor(m, Kt, pivT, 0);
+    const packedSolve =
+      (K: Float64Array, piv: Int32Array): SymmetricSolve =>
+      (rhs, out) => {
+        let r = 0;
+        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) u[r++] = rhs[i * n + j];
+        luSolve(m, K, piv, u);
+        unpack(n, u, out);
+        return true;
+      };
+    this.inverseNormEstimate = adjointOk
+      ? estimateInverseLyapunovNorm(n, packedSolve(this.K, this.piv), packedSolve(Kt, pivT))
+      : Infinity;
+    return this.inverseNormEstimate;
   }
 }
 
+/** Q must be an n x n matrix with finite entries. */
 function checkShape(m: Matrix, n: number, what: string): void {
-  if (m.rows !== n || m.cols !== n) throw new RangeError(`Lyapunov: ${what} must be ${n}x${n}, got ${m.rows}x${m.cols}`);
-  const d = m.data;
-  let acc = 0;
-  for (let i = 0; i < n * n; i++) acc += d[i] * 0; // NaN iff some entry is NaN or infinite
-  if (acc !== 0) throw new RangeError(`Lyapunov: ${what} has a non-finite entry`);
+  checkSquare(m, `Lyapunov: ${what}`);
+  if (m.rows !== n) throw new MatrixArgumentError(`Lyapunov: ${what} must be ${n}x${n} like A, got ${m.rows}x${m.cols}`);
+  checkFinite(m, `Lyapunov: ${what}`);
+  checkMagnitude(m, `Lyapunov: ${what}`);
 }
 
 /**
- * The symmetric part of Q into `out` (as a Matrix). Throws if Q is clearly not symmetric (relative asymmetry above
- * 1e-8): the equation then has no symmetric solution.
+ * The symmetric part of Q (checked by checkShape) into `out` (as a Matrix). Throws if Q is clearly not symmetric
+ * (relative asymmetry above 1e-8): the equation then has no symmetric solution.
  */
 function symmetricPart(q: Matrix, n: number, out: Float64Array): Matrix {
-  checkShape(q, n, "Q");
   const d = q.data;
   let asym = 0,
     mag = 0;
@@ -927,46 +858,58 @@ function symmetricPart(q: Matrix, n: number, out: Float64Array): Matrix {
     }
   }
   if (asym > 1e-8 * mag) {
-    throw new RangeError(`Lyapunov: Q must be symmetric (max |Q_ij - Q_ji| = ${asym.toExponential(2)})`);
+    throw new MatrixArgumentError(
+      `Lyapunov: Q must be symmetric (max |Q_ij - Q_ji| = ${asym.toExponential(2)}, relative ${formatNumber(asym / mag)})`,
+    );
   }
   return { rows: n, cols: n, data: out };
 }
 
-/**
- * Factorises A once (real Schur form, or the Kronecker LU for n <= TINY_MAX_N) for solving A X + X A^T = Q with
- * many right-hand sides. Throws SingularLyapunovError if two eigenvalues of A sum to zero (numerically).
- */
-export function prepareLyapunov(a: Matrix, options: { method?: "tiny" | "bartels-stewart" } = {}): LyapunovSolver {
-  if (a.rows !== a.cols) throw new RangeError(`Lyapunov: A must be square, got ${a.rows}x${a.cols}`);
-  const n = a.rows;
-  checkShape(a, n, "A");
-  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
-  if (method === "tiny" && n > TINY_KERNEL_MAX_N) {
-    throw new RangeError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+type LyapunovOptions = { method?: "tiny" | "bartels-stewart" };
+
+/** Validates A and the options; returns the engine to use. */
+function checkProblem(a: Matrix, options: LyapunovOptions): "tiny" | "bartels-stewart" {
+  checkSquare(a, "Lyapunov: A");
+  checkDimension(a.rows, "Lyapunov: the size of A", true);
+  checkFinite(a, "Lyapunov: A");
+  checkMagnitude(a, "Lyapunov: A");
+  if (typeof options !== "object" || options === null) {
+    throw new MatrixArgumentError(`Lyapunov: options must be an object like {method: "tiny"}, got ${String(options)}`);
   }
-  const data = a.data.slice();
-  return method === "tiny" ? new TinyLyapunovSolver(n, data) : new SchurLyapunovSolver(n, data);
+  const n = a.rows;
+  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
+  if (method !== "tiny" && method !== "bartels-stewart") {
+    throw new MatrixArgumentError(`Lyapunov: method must be "tiny" or "bartels-stewart", got ${String(method)}`);
+  }
+  if (method === "tiny" && n > TINY_KERNEL_MAX_N) {
+    throw new MatrixArgumentError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
+  }
+  return method;
 }
 
-/** Solves A X + X A^T = Q (Q symmetric) for the symmetric X. */
-export function solveLyapunov(
-  a: Matrix,
-  q: Matrix,
-  options: { method?: "tiny" | "bartels-stewart" } = {},
-): LyapunovSolution {
-  if (a.rows !== a.cols) throw new RangeError(`Lyapunov: A must be square, got ${a.rows}x${a.cols}`);
-  const n = a.rows;
-  const method = options.method ?? (n <= TINY_MAX_N ? "tiny" : "bartels-stewart");
-  if (method === "tiny") {
-    checkShape(a, n, "A");
-    if (n > TINY_KERNEL_MAX_N) throw new RangeError(`Lyapunov: the tiny engine handles n <= ${TINY_KERNEL_MAX_N}, got ${n}`);
-    const { re, im } = schurEigenvalues(a);
-    const warnings = conditioningWarnings(re, im, frobenius(a.data, n * n));
-    const qs = symmetricPart(q, n, new Float64Array(n * n));
-    const X = matrix(n, n);
-    tinyLyapunovInto(n, a.data, qs.data, X.data);
-    const residual = smallResidual(n, a.data, q.data, X.data);
-    return { X, residual, warnings, method: "tiny" };
-  }
-  return prepareLyapunov(a, { method }).solve(q);
+/**
+ * Factorises A once (real Schur form, or the Kronecker LU for n <= TINY_MAX_N) for solving A X + X A^T = Q with
+ * many right-hand sides. Throws SingularLyapunovError if two eigenvalues of A sum to zero (numerically), and
+ * MatrixArgumentError for a non-square A or a non-finite entry.
+ */
+export function prepareLyapunov(a: Matrix, options: LyapunovOptions = {}): LyapunovSolver {
+  return createSolver(a, checkProblem(a, options));
+}
+
+/** The solver of a checked A. */
+function createSolver(a: Matrix, method: "tiny" | "bartels-stewart"): TinyLyapunovSolver | SchurLyapunovSolver {
+  const data = a.data.slice();
+  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data) : new SchurLyapunovSolver(a.rows, data);
+}
+
+/**
+ * Solves A X + X A^T = Q (Q symmetric) for the symmetric X, with its residual, estimated condition number and
+ * forward error bound. Throws as prepareLyapunov, and MatrixArgumentError when Q is not a finite symmetric n x n
+ * matrix.
+ */
+export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {}): LyapunovSolution {
+  // A and Q are checked once, here
+  const method = checkProblem(a, options);
+  checkShape(q, a.rows, "Q");
+  return createSolver(a, method).solveChecked(q);
 }

@@ -1,7 +1,9 @@
 /**
  * Dense real matrices stored row-major in a Float64Array, and the small helpers every kernel shares.
- * Element (i, j) of an r x c matrix is data[i * c + j].
+ * Element (i, j) of an r x c matrix is data[i * c + j]. Bad arguments throw MatrixArgumentError.
  */
+import { MatrixArgumentError } from "./errors.js";
+import { MAX_MATRIX_ENTRIES, checkDimension, checkMatrix, checkSquare } from "./validate.js";
 
 export interface Matrix {
   readonly rows: number;
@@ -9,53 +11,113 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-/** A rows x cols matrix, zero-filled or wrapping (not copying) the given data. */
+/**
+ * A rows x cols matrix, zero-filled or wrapping (not copying) the given data (a Float64Array, or an array of numbers,
+ * copied).
+ */
 export function matrix(rows: number, cols: number, data?: Float64Array | ArrayLike<number>): Matrix {
-  if (data === undefined) return { rows, cols, data: new Float64Array(rows * cols) };
-  if (data.length !== rows * cols) {
-    throw new RangeError(`matrix ${rows}x${cols} needs ${rows * cols} entries, got ${data.length}`);
+  checkDimension(rows, "matrix: rows");
+  checkDimension(cols, "matrix: cols");
+  if (rows * cols > MAX_MATRIX_ENTRIES) {
+    throw new MatrixArgumentError(
+      `matrix: ${rows}x${cols} is too large (${rows * cols} entries; at most ${MAX_MATRIX_ENTRIES}, 1 GiB)`,
+    );
   }
-  return { rows, cols, data: data instanceof Float64Array ? data : Float64Array.from(data) };
+  if (data === undefined) return { rows, cols, data: new Float64Array(rows * cols) };
+  if (data instanceof Float64Array) {
+    if (data.length !== rows * cols) {
+      throw new MatrixArgumentError(`matrix ${rows}x${cols} needs ${rows * cols} entries, got ${data.length}`);
+    }
+    return { rows, cols, data };
+  }
+  if (typeof data !== "object" || data === null || typeof data.length !== "number") {
+    throw new MatrixArgumentError(`matrix: data must be a Float64Array or an array of numbers, got ${typeof data}`);
+  }
+  if (data.length !== rows * cols) {
+    throw new MatrixArgumentError(`matrix ${rows}x${cols} needs ${rows * cols} entries, got ${data.length}`);
+  }
+  const out = new Float64Array(rows * cols);
+  for (let k = 0; k < out.length; k++) {
+    const v = data[k];
+    if (typeof v !== "number") {
+      throw new MatrixArgumentError(`matrix: entry ${k} is ${v === null ? "null" : typeof v}, not a number`);
+    }
+    out[k] = v;
+  }
+  return { rows, cols, data: out };
 }
 
-/** Matrix from nested arrays (row by row). */
+/** Matrix from nested arrays (row by row) of numbers. */
 export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
+  if (typeof rows !== "object" || rows === null || typeof rows.length !== "number") {
+    throw new MatrixArgumentError("fromRows needs an array of rows (arrays of numbers)");
+  }
   const r = rows.length;
-  const c = r === 0 ? 0 : rows[0].length;
+  const first = r === 0 ? [] : rows[0];
+  if (typeof first !== "object" || first === null || typeof first.length !== "number") {
+    throw new MatrixArgumentError("fromRows: row 0 is not an array of numbers");
+  }
+  const c = first.length;
+  if (r * c > MAX_MATRIX_ENTRIES) throw new MatrixArgumentError(`fromRows: ${r}x${c} is too large`);
   const out = new Float64Array(r * c);
   for (let i = 0; i < r; i++) {
-    if (rows[i].length !== c) throw new RangeError(`row ${i} has ${rows[i].length} entries, expected ${c}`);
-    for (let j = 0; j < c; j++) out[i * c + j] = rows[i][j];
+    const row = rows[i];
+    if (typeof row !== "object" || row === null || typeof row.length !== "number") {
+      throw new MatrixArgumentError(`fromRows: row ${i} is not an array of numbers`);
+    }
+    if (row.length !== c) throw new MatrixArgumentError(`fromRows: row ${i} has ${row.length} entries, expected ${c}`);
+    for (let j = 0; j < c; j++) {
+      const v = row[j];
+      if (typeof v !== "number") {
+        throw new MatrixArgumentError(`fromRows: entry (${i}, ${j}) is ${v === null ? "null" : typeof v}, not a number`);
+      }
+      out[i * c + j] = v;
+    }
   }
   return { rows: r, cols: c, data: out };
 }
 
 /** Nested arrays (row by row), for JSON output. */
 export function toRows(m: Matrix): number[][] {
+  checkMatrix(m, "toRows");
   const out: number[][] = [];
   for (let i = 0; i < m.rows; i++) out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return out;
 }
 
 export function identity(n: number): Matrix {
+  checkDimension(n, "identity: n", true);
   const m = matrix(n, n);
   for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
   return m;
 }
 
 export function clone(m: Matrix): Matrix {
+  checkMatrix(m, "clone");
   return { rows: m.rows, cols: m.cols, data: m.data.slice() };
 }
 
 export function transpose(m: Matrix): Matrix {
+  checkMatrix(m, "transpose");
   const out = matrix(m.cols, m.rows);
   for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out.data[j * m.rows + i] = m.data[i * m.cols + j];
   return out;
 }
 
-/** C = A B (allocates C unless given). */
+/** C = A B (allocates C unless given; `out` must not be a or b). */
 export function multiply(a: Matrix, b: Matrix, out?: Matrix): Matrix {
-  if (a.cols !== b.rows) throw new RangeError(`cannot multiply ${a.rows}x${a.cols} by ${b.rows}x${b.cols}`);
+  checkMatrix(a, "multiply: A");
+  checkMatrix(b, "multiply: B");
+  if (a.cols !== b.rows) {
+    throw new MatrixArgumentError(`multiply: cannot multiply ${a.rows}x${a.cols} by ${b.rows}x${b.cols}`);
+  }
+  if (out !== undefined) {
+    checkMatrix(out, "multiply: out");
+    if (out.rows !== a.rows || out.cols !== b.cols) {
+      throw new MatrixArgumentError(`multiply: out must be ${a.rows}x${b.cols}, got ${out.rows}x${out.cols}`);
+    }
+    if (out.data === a.data || out.data === b.data) throw new MatrixArgumentError("multiply: out must not be A or B");
+  }
   const n = a.rows, m = b.cols, k = a.cols;
   const c = out ?? matrix(n, m);
   const A = a.data, B = b.data, C = c.data;
@@ -74,6 +136,7 @@ export function multiply(a: Matrix, b: Matrix, out?: Matrix): Matrix {
 
 /** Frobenius norm. */
 export function frobeniusNorm(m: Matrix): number {
+  checkMatrix(m, "frobeniusNorm");
   let s = 0;
   let scale = 0;
   for (const x of m.data) scale = Math.max(scale, Math.abs(x));
@@ -87,6 +150,7 @@ export function frobeniusNorm(m: Matrix): number {
 
 /** Largest |entry|. */
 export function maxAbs(m: Matrix): number {
+  checkMatrix(m, "maxAbs");
   let s = 0;
   for (const x of m.data) s = Math.max(s, Math.abs(x));
   return s;
@@ -94,6 +158,7 @@ export function maxAbs(m: Matrix): number {
 
 /** Symmetrise in place: X <- (X + X^T)/2. */
 export function symmetrize(m: Matrix): Matrix {
+  checkSquare(m, "symmetrize");
   const n = m.rows, d = m.data;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {

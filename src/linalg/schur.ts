@@ -13,8 +13,11 @@
  * walks memory contiguously in the row-major layout.
  */
 
+import { NessError } from "../errors.js";
+import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix, transpose } from "./matrix.js";
-import { gemmNN, gemmNT } from "./gemm.js";
+import { gemmNNUnchecked, gemmNTUnchecked } from "./gemm.js";
+import { checkArray, checkDimension, checkFinite, checkSquare } from "./validate.js";
 import { addr, inMemory, scratch, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
 
 /** The kernels when every given array is a view of their memory, else null (the JavaScript loops run). */
@@ -29,23 +32,55 @@ const SAFE_MIN = 2 ** -1022; // smallest normal double
 const EXCEPTIONAL_SHIFT_PERIOD = 10; // iterations without deflation before an ad hoc shift (dlahqr's KEXSH)
 const SWEEP_CHUNK = 64; // reflectors per chunk of a QR sweep on large matrices
 
-/** Thrown when the QR iteration does not deflate an eigenvalue within its iteration budget. */
-export class SchurConvergenceError extends Error {
+/**
+ * Thrown when the QR iteration does not deflate an eigenvalue within its iteration budget, or at once when the matrix
+ * holds (or its reduction produced) non-finite values.
+ */
+export class SchurConvergenceError extends NessError {
   override name = "SchurConvergenceError";
   constructor(
     readonly index: number,
     readonly iterations: number,
+    /** true: stopped on a NaN or infinite entry (non-finite input, or overflow of huge entries) */
+    readonly nonFinite = false,
   ) {
     super(
-      `real Schur decomposition failed to converge: eigenvalue ${index} not deflated after ${iterations} QR iterations` +
-        " (matrix may contain NaN/Inf or be extremely badly scaled)",
+      nonFinite
+        ? `real Schur decomposition failed: the matrix holds or produced non-finite values (NaN or infinite input, or ` +
+            `entries so large that the reduction overflows) after ${iterations} QR iterations on eigenvalue ${index}`
+        : `real Schur decomposition failed to converge: eigenvalue ${index} not deflated after ${iterations} QR ` +
+            "iterations (the matrix may be extremely badly scaled)",
     );
   }
 }
 
 function checkSquareFinite(a: Matrix, what: string): void {
-  if (a.rows !== a.cols) throw new RangeError(`${what} needs a square matrix, got ${a.rows}x${a.cols}`);
-  for (const x of a.data) if (!Number.isFinite(x)) throw new RangeError(`${what}: matrix has a non-finite entry`);
+  checkSquare(a, what);
+  checkDimension(a.rows, `${what}: the size`, true);
+  checkFinite(a, what);
+}
+
+/**
+ * A power of two s such that s max |a_ij| lies in [2^-500, 2^500], or 1 when it does already: the factorisations of
+ * s A cannot overflow or underflow, and scaling by s and back is exact (LAPACK's dgees scales likewise).
+ */
+function scaleFor(a: Matrix): number {
+  let mx = 0;
+  for (const x of a.data) mx = Math.max(mx, Math.abs(x));
+  if (mx === 0 || (mx <= 2 ** 500 && mx >= 2 ** -500)) return 1;
+  return 2 ** -Math.round(Math.log2(mx));
+}
+
+/** dst = s a (dst may be a view of the kernels' memory). */
+function scaleInto(dst: Float64Array, a: Float64Array, s: number): void {
+  if (s === 1) dst.set(a);
+  else for (let i = 0; i < a.length; i++) dst[i] = a[i] * s;
+}
+
+function unscale(x: Float64Array, s: number): void {
+  if (s === 1) return;
+  const inv = 1 / s;
+  for (let i = 0; i < x.length; i++) x[i] *= inv;
 }
 
 let warmedUp = false;
@@ -72,7 +107,7 @@ function warmUpIn(): void {
         const h = scratch(n * n);
         h.set(a);
         const zt = withZ ? scratch(n * n) : null;
-        hessenbergInPlace(n, h, zt);
+        hessenbergInPlaceUnchecked(n, h, zt);
         francisQR(n, h, zt, wr, wi, withZ || rep === 1, rep === 2 ? 2 : n);
       }
     }
@@ -103,6 +138,20 @@ const HESS_CROSSOVER = 128; // trailing size below which the reduction continues
  * panels of HESS_BLOCK columns (compact WY form, trailing updates by matrix-matrix products, as in LAPACK dgehrd).
  */
 export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
+  checkDimension(n, "hessenbergInPlace: n", true);
+  checkArray(h, n * n, "hessenbergInPlace: h");
+  if (zt !== null) checkArray(zt, n * n, "hessenbergInPlace: zt");
+  if (work !== undefined && !(work instanceof Float64Array)) {
+    throw new MatrixArgumentError("hessenbergInPlace: work must be a Float64Array when given");
+  }
+  hessenbergInPlaceUnchecked(n, h, zt, work);
+}
+
+/**
+ * hessenbergInPlace without the argument checks (internal to src/linalg): on views of the kernels' memory it runs
+ * the WebAssembly kernels in place, ordinary arrays of order >= WASM_MIN_ORDER are staged into that memory.
+ */
+export function hessenbergInPlaceUnchecked(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
   if (!warmedUp) warmUp();
   if (kernelsFor(h, zt)) withWorkspace(hessenbergScratch(n), () => hessenbergIn(n, h, zt, work));
   else if (n >= WASM_MIN_ORDER && wasm()) staged(n, h, zt, hessenbergScratch(n), (hh, zz) => hessenbergIn(n, hh, zz));
@@ -336,11 +385,11 @@ function reducePanel(
   const cs = k0 + nb;
   const ncol = n - cs;
   // Right: A[:, cs:] -= Y Vt[:, cs:]
-  gemmNN(n, ncol, nb, -1, y, 0, nb, vt, cs, n, h, cs, n);
+  gemmNNUnchecked(n, ncol, nb, -1, y, 0, nb, vt, cs, n, h, cs, n);
   // Left: A[k0+1:, cs:] -= V T^T (Vt A[k0+1:, cs:])
   const rows = n - k0 - 1;
   wk.fill(0, 0, nb * ncol);
-  gemmNN(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
+  gemmNNUnchecked(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
   for (let s = nb - 1; s >= 0; s--) {
     const ws0 = s * ncol;
     const tss = tm[s * nb + s];
@@ -353,7 +402,7 @@ function reducePanel(
     }
   }
   for (let r = 0; r < n; r++) for (let t = 0; t < nb; t++) v[r * nb + t] = vt[t * n + r];
-  gemmNN(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
+  gemmNNUnchecked(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
 }
 
 /**
@@ -537,7 +586,7 @@ function accumulatePanel(
   const nn = n - off;
   // W = M V (nn x nb), then W <- W T^T, then M -= W Vt.
   wk.fill(0, 0, nn * nb);
-  gemmNT(nn, nb, nn, 1, zt, off * n + off, n, vt, off, n, wk, 0, nb);
+  gemmNTUnchecked(nn, nb, nn, 1, zt, off * n + off, n, vt, off, n, wk, 0, nb);
   for (let r = 0; r < nn; r++) {
     const wr = r * nb;
     for (let t = 0; t < nb; t++) {
@@ -546,19 +595,22 @@ function accumulatePanel(
       wk[wr + t] = acc;
     }
   }
-  gemmNN(nn, nn, nb, -1, wk, 0, nb, vt, off, n, zt, off * n + off, n);
+  gemmNNUnchecked(nn, nn, nb, -1, wk, 0, nb, vt, off, n, zt, off * n + off, n);
 }
 
 /** Upper Hessenberg form A = Q H Q^T (Householder). */
 export function hessenberg(a: Matrix): { H: Matrix; Q: Matrix } {
   checkSquareFinite(a, "hessenberg");
   const n = a.rows;
+  const s = scaleFor(a);
   return withWorkspace(schurScratch(n), () => {
     const h = scratch(n * n);
-    h.set(a.data);
+    scaleInto(h, a.data, s);
     const zt = scratch(n * n);
-    hessenbergInPlace(n, h, zt);
-    return { H: matrix(n, n, h.slice()), Q: transpose(matrix(n, n, zt)) };
+    hessenbergInPlaceUnchecked(n, h, zt);
+    const H = h.slice();
+    unscale(H, s);
+    return { H: matrix(n, n, H), Q: transpose(matrix(n, n, zt)) };
   });
 }
 
@@ -578,6 +630,14 @@ export interface StandardBlock {
 
 /** sqrt(a^2 + b^2 + c^2) without overflow/underflow (cheaper than Math.hypot in V8). */
 export function norm3(a: number, b: number, c: number): number {
+  if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number") {
+    throw new MatrixArgumentError("norm3 takes three numbers");
+  }
+  return hypot3(a, b, c);
+}
+
+/** norm3 without the argument checks (the sweeps' inner loops, internal to src/linalg). */
+export function hypot3(a: number, b: number, c: number): number {
   const s = Math.max(Math.abs(a), Math.abs(b), Math.abs(c));
   if (s > 1e150 || s < 1e-150) {
     if (s === 0 || s === Infinity || s !== s) return s;
@@ -597,6 +657,17 @@ const signOf = (x: number): number => (x < 0 || (x === 0 && 1 / x < 0) ? -1 : 1)
  * specification of LAPACK's dlanv2. The result is written into `out` (no allocation).
  */
 export function standardiseBlock(a: number, b: number, c: number, d: number, out: StandardBlock): StandardBlock {
+  if (typeof a !== "number" || typeof b !== "number" || typeof c !== "number" || typeof d !== "number") {
+    throw new MatrixArgumentError("standardiseBlock takes four numbers (the block [a b; c d]) and an output object");
+  }
+  if (typeof out !== "object" || out === null) {
+    throw new MatrixArgumentError("standardiseBlock: out must be an object to receive the result");
+  }
+  return standardise(a, b, c, d, out);
+}
+
+/** standardiseBlock without the argument checks (the QR iteration's deflations). */
+function standardise(a: number, b: number, c: number, d: number, out: StandardBlock): StandardBlock {
   let cs = 1;
   let sn = 0;
   if (c === 0) {
@@ -807,7 +878,24 @@ export function hessenbergQR(
   wi: Float64Array,
   wantT: boolean,
 ): void {
-  if (zt && !wantT) throw new RangeError("hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)");
+  checkDimension(n, "hessenbergQR: n", true);
+  checkArray(h, n * n, "hessenbergQR: h");
+  if (zt !== null) checkArray(zt, n * n, "hessenbergQR: zt");
+  checkArray(wr, n, "hessenbergQR: wr");
+  checkArray(wi, n, "hessenbergQR: wi");
+  if (zt && !wantT) throw new MatrixArgumentError("hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)");
+  hessenbergQRUnchecked(n, h, zt, wr, wi, wantT);
+}
+
+/** hessenbergQR without the argument checks (internal to src/linalg; staging as hessenbergInPlaceUnchecked). */
+export function hessenbergQRUnchecked(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+): void {
   if (!warmedUp) warmUp();
   const chunk = n > 256 ? SWEEP_CHUNK : n;
   if (n >= WASM_MIN_ORDER && wasm() && !kernelsFor(h, zt)) {
@@ -991,7 +1079,7 @@ function rotatePair(m: number, t: Float64Array, vt: Float64Array, j: number, cs:
 function standardiseAt(m: number, t: Float64Array, vt: Float64Array, j: number): void {
   const r0 = j * m,
     r1 = r0 + m;
-  const b = standardiseBlock(t[r0 + j], t[r0 + j + 1], t[r1 + j], t[r1 + j + 1], blockScratch);
+  const b = standardise(t[r0 + j], t[r0 + j + 1], t[r1 + j], t[r1 + j + 1], blockScratch);
   const cs = b.cs,
     sn = b.sn;
   for (let c = j + 2; c < m; c++) {
@@ -1039,7 +1127,7 @@ function swapBlocks(
       b = t[j1 * m + j1 + 1],
       c = t[(j1 + 1) * m + j1 + 1];
     if (a === c) return true;
-    const r = norm3(b, c - a, 0);
+    const r = hypot3(b, c - a, 0);
     rotatePair(m, t, vt, j1, b / r, (c - a) / r);
     t[j1 * m + j1] = c;
     t[(j1 + 1) * m + j1 + 1] = a;
@@ -1332,7 +1420,7 @@ function aggressiveDeflation(
   const above = kwtop - i1;
   if (above > 0) {
     tmp.fill(0, 0, above * nw);
-    gemmNT(above, nw, nw, 1, h, i1 * n + kwtop, n, vt, 0, nw, tmp, 0, nw);
+    gemmNTUnchecked(above, nw, nw, 1, h, i1 * n + kwtop, n, vt, 0, nw, tmp, 0, nw);
     for (let r = 0; r < above; r++) {
       const dst = (i1 + r) * n + kwtop;
       for (let c = 0; c < nw; c++) h[dst + c] = tmp[r * nw + c];
@@ -1341,7 +1429,7 @@ function aggressiveDeflation(
   const right = i2 - i;
   if (right > 0) {
     tmp.fill(0, 0, nw * right);
-    gemmNN(nw, right, nw, 1, vt, 0, nw, h, kwtop * n + i + 1, n, tmp, 0, right);
+    gemmNNUnchecked(nw, right, nw, 1, vt, 0, nw, h, kwtop * n + i + 1, n, tmp, 0, right);
     for (let r = 0; r < nw; r++) {
       const dst = (kwtop + r) * n + i + 1;
       for (let c = 0; c < right; c++) h[dst + c] = tmp[r * right + c];
@@ -1349,7 +1437,7 @@ function aggressiveDeflation(
   }
   if (zt) {
     tmp.fill(0, 0, nw * n);
-    gemmNN(nw, n, nw, 1, vt, 0, nw, zt, kwtop * n, n, tmp, 0, n);
+    gemmNNUnchecked(nw, n, nw, 1, vt, 0, nw, zt, kwtop * n, n, tmp, 0, n);
     zt.set(tmp.subarray(0, nw * n), kwtop * n);
   }
   return nd;
@@ -1454,7 +1542,7 @@ function qrSweep(
         u2 = 0,
         beta = alpha;
       if (v1 !== 0 || v2 !== 0) {
-        beta = -signOf(alpha) * norm3(alpha, v1, v2);
+        beta = -signOf(alpha) * hypot3(alpha, v1, v2);
         t1 = (beta - alpha) / beta;
         const inv = 1 / (alpha - beta);
         u1 = v1 * inv;
@@ -1583,7 +1671,7 @@ function multishiftSweep(
     const above = w0 - i1;
     if (above > 0) {
       far.fill(0, 0, above * m);
-      gemmNN(above, m, m, 1, h, i1 * n + w0, n, u, 0, m, far, 0, m);
+      gemmNNUnchecked(above, m, m, 1, h, i1 * n + w0, n, u, 0, m, far, 0, m);
       for (let r = 0; r < above; r++) h.set(far.subarray(r * m, (r + 1) * m), (i1 + r) * n + w0);
     }
     if (zt) {
@@ -1674,7 +1762,7 @@ function chaseWindow(
         u2 = 0,
         beta = v0;
       if (v1 !== 0 || v2 !== 0) {
-        beta = -signOf(v0) * norm3(v0, v1, v2);
+        beta = -signOf(v0) * hypot3(v0, v1, v2);
         t1 = (beta - v0) / beta;
         const inv = 1 / (v0 - beta);
         u1 = v1 * inv;
@@ -1793,6 +1881,10 @@ function francisIn(
     let converged = false;
     let exhausted = false; // aggressive early deflation consumed the whole active block
     for (let its = 0; its <= itmax; its++) {
+      // A NaN or infinity in the active block never deflates: stop at once (O(nh), against O(nh^2) per sweep).
+      let finite = h[i * n + i] * 0;
+      for (let k = l; k < i; k++) finite += h[k * n + k] * 0 + h[(k + 1) * n + k] * 0;
+      if (finite !== 0) throw new SchurConvergenceError(i, its, true);
       // Look for a single small subdiagonal element.
       let k: number;
       for (k = i; k > l; k--) {
@@ -1939,7 +2031,7 @@ function francisIn(
       wi[i] = 0;
     } else {
       // l === i - 1: a 2x2 block; standardise it.
-      const b = standardiseBlock(
+      const b = standardise(
         h[(i - 1) * n + i - 1],
         h[(i - 1) * n + i],
         h[i * n + i - 1],
@@ -1998,22 +2090,30 @@ export function realSchurTransposed(a: Matrix): {
 } {
   checkSquareFinite(a, "realSchur");
   const n = a.rows;
+  const s = scaleFor(a);
   const wr = new Float64Array(n);
   const wi = new Float64Array(n);
-  if (n < WASM_MIN_ORDER) {
-    const t = a.data.slice();
-    const zt = new Float64Array(n * n);
-    hessenbergInPlace(n, t, zt);
-    hessenbergQR(n, t, zt, wr, wi, true);
+  const result = (t: Float64Array, zt: Float64Array): { t: Float64Array; zt: Float64Array; wr: Float64Array; wi: Float64Array } => {
+    unscale(t, s);
+    unscale(wr, s);
+    unscale(wi, s);
     return { t, zt, wr, wi };
+  };
+  if (n < WASM_MIN_ORDER) {
+    const t = new Float64Array(n * n);
+    scaleInto(t, a.data, s);
+    const zt = new Float64Array(n * n);
+    hessenbergInPlaceUnchecked(n, t, zt);
+    hessenbergQRUnchecked(n, t, zt, wr, wi, true);
+    return result(t, zt);
   }
   return withWorkspace(schurScratch(n), () => {
     const t = scratch(n * n);
-    t.set(a.data);
+    scaleInto(t, a.data, s);
     const zt = scratch(n * n);
-    hessenbergInPlace(n, t, zt);
-    hessenbergQR(n, t, zt, wr, wi, true);
-    return { t: t.slice(), zt: zt.slice(), wr, wi };
+    hessenbergInPlaceUnchecked(n, t, zt);
+    hessenbergQRUnchecked(n, t, zt, wr, wi, true);
+    return result(t.slice(), zt.slice());
   });
 }
 
@@ -2024,12 +2124,13 @@ export function schurScratch(n: number): number {
 
 /**
  * Real Schur decomposition A = Z T Z^T: Z orthogonal, T quasi-upper-triangular with 1x1 blocks for real eigenvalues
- * and standardised 2x2 blocks [a b; c a] (b c < 0) for complex-conjugate pairs. Throws SchurConvergenceError if the
- * QR iteration fails (in practice only for non-finite input, which is rejected up front).
+ * and standardised 2x2 blocks [a b; c a] (b c < 0) for complex-conjugate pairs. Throws MatrixArgumentError for a
+ * non-square matrix or a non-finite entry, and SchurConvergenceError if the QR iteration fails (in practice never for
+ * finite input: huge or tiny matrices are scaled by a power of two first).
  */
 export function realSchur(a: Matrix): { T: Matrix; Z: Matrix } {
-  const n = a.rows;
   const { t, zt } = realSchurTransposed(a);
+  const n = a.rows;
   return { T: matrix(n, n, t), Z: transpose(matrix(n, n, zt)) };
 }
 
@@ -2037,19 +2138,23 @@ export function realSchur(a: Matrix): { T: Matrix; Z: Matrix } {
 export function schurEigenvalues(a: Matrix): { re: Float64Array; im: Float64Array } {
   checkSquareFinite(a, "eigenvalues");
   const n = a.rows;
+  const s = scaleFor(a);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   if (n < WASM_MIN_ORDER) {
-    const h = a.data.slice();
-    hessenbergInPlace(n, h, null);
-    hessenbergQR(n, h, null, re, im, false);
-    return { re, im };
+    const h = new Float64Array(n * n);
+    scaleInto(h, a.data, s);
+    hessenbergInPlaceUnchecked(n, h, null);
+    hessenbergQRUnchecked(n, h, null, re, im, false);
+  } else {
+    withWorkspace(schurScratch(n), () => {
+      const h = scratch(n * n);
+      scaleInto(h, a.data, s);
+      hessenbergInPlaceUnchecked(n, h, null);
+      hessenbergQRUnchecked(n, h, null, re, im, false);
+    });
   }
-  withWorkspace(schurScratch(n), () => {
-    const h = scratch(n * n);
-    h.set(a.data);
-    hessenbergInPlace(n, h, null);
-    hessenbergQR(n, h, null, re, im, false);
-  });
+  unscale(re, s);
+  unscale(im, s);
   return { re, im };
 }

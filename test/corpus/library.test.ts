@@ -6,6 +6,7 @@ import {
   NessError, networkFluxes, parseModelText, particleCount, potentialMatrix, solveNetwork, SteadyStateError,
   unpinnedComponents, validateModel, validateNetwork, validateParticles, type NetworkModel, type ParticlesModel,
 } from "../../src/index.js";
+import * as ness from "../../src/index.js";
 import { figures, stochastic } from "../../src/index.js";
 import { fusedBaoabKernel } from "../../src/stochastic/kernels.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
@@ -148,6 +149,118 @@ describe("library calls with bad arguments throw a NessError subclass with a cle
       expect((err as Error).message).not.toMatch(/\n/);
     });
   }
+});
+
+// The linear algebra and the exact engine on raw matrices (branch trust-lyapunov): the `linalg` namespace.
+const { linalg } = ness;
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+const m23 = () => linalg.matrix(2, 3);
+const withEntry = (n: number, k: number, v: number) => {
+  const a = linalg.identity(n);
+  a.data[k] = v;
+  return a;
+};
+const nan3 = () => withEntry(3, 1, NaN);
+const stable3 = () => linalg.matrix(3, 3, [-1, 2, 0, 0, -2, 1, 0, 0, -3]);
+const f64 = (n: number) => new Float64Array(n);
+/** a plain object posing as a matrix, as a JavaScript caller could pass */
+const fake = (data: unknown) => ({ rows: 2, cols: 2, data }) as unknown as ness.linalg.Matrix;
+
+const linalgCases: [string, () => unknown, ErrorClass, string][] = [
+  // matrices
+  ["matrix with negative rows", () => linalg.matrix(-1, 2), linalg.MatrixArgumentError, "matrix: rows must be an integer >= 0, got -1"],
+  ["matrix with fractional cols", () => linalg.matrix(2, 2.5), linalg.MatrixArgumentError, "matrix: cols must be an integer >= 0, got 2.5"],
+  ["matrix with NaN rows", () => linalg.matrix(NaN, 2), linalg.MatrixArgumentError, "matrix: rows must be an integer >= 0, got NaN"],
+  ["matrix with a string size", () => linalg.matrix("2" as unknown as number, 2), linalg.MatrixArgumentError, 'rows must be an integer >= 0, got the string "2"'],
+  ["matrix too large", () => linalg.matrix(1e5, 1e5), linalg.MatrixArgumentError, "matrix: 100000x100000 is too large"],
+  ["matrix with too few entries", () => linalg.matrix(2, 2, [1, 2, 3]), linalg.MatrixArgumentError, "matrix 2x2 needs 4 entries, got 3"],
+  ["matrix with a string entry", () => linalg.matrix(2, 2, ["1", 2, 3, 4] as unknown as number[]), linalg.MatrixArgumentError, "matrix: entry 0 is string, not a number"],
+  ["matrix with null data", () => linalg.matrix(2, 2, null as unknown as number[]), linalg.MatrixArgumentError, "matrix: data must be a Float64Array or an array of numbers"],
+  ["fromRows with ragged rows", () => linalg.fromRows([[1, 2], [3]]), linalg.MatrixArgumentError, "fromRows: row 1 has 1 entries, expected 2"],
+  ["fromRows with a string entry", () => linalg.fromRows([[1, "x" as unknown as number]]), linalg.MatrixArgumentError, "fromRows: entry (0, 1) is string, not a number"],
+  ["fromRows of numbers", () => linalg.fromRows([1, 2] as unknown as number[][]), linalg.MatrixArgumentError, "fromRows: row 0 is not an array of numbers"],
+  ["fromRows of null", () => linalg.fromRows(null as unknown as number[][]), linalg.MatrixArgumentError, "fromRows needs an array of rows"],
+  ["identity(-3)", () => linalg.identity(-3), linalg.MatrixArgumentError, "identity: n must be an integer >= 0, got -3"],
+  ["identity too large", () => linalg.identity(20000), linalg.MatrixArgumentError, "identity: n = 20000 is too large"],
+  ["toRows of a plain-array matrix", () => linalg.toRows(fake([1, 2, 3, 4])), linalg.MatrixArgumentError, "toRows: data must be a Float64Array"],
+  ["transpose(null)", () => linalg.transpose(null as unknown as ness.linalg.Matrix), linalg.MatrixArgumentError, "transpose must be a matrix {rows, cols, data: Float64Array}, got null"],
+  ["clone with short data", () => linalg.clone(fake(f64(3))), linalg.MatrixArgumentError, "clone: a 2x2 matrix needs 4 entries, got 3"],
+  ["multiply 2x3 by 2x3", () => linalg.multiply(m23(), m23()), linalg.MatrixArgumentError, "multiply: cannot multiply 2x3 by 2x3"],
+  ["multiply into a wrong-size out", () => linalg.multiply(m23(), linalg.matrix(3, 2), linalg.identity(3)), linalg.MatrixArgumentError, "multiply: out must be 2x2, got 3x3"],
+  ["frobeniusNorm of a string", () => linalg.frobeniusNorm("A" as unknown as ness.linalg.Matrix), linalg.MatrixArgumentError, "frobeniusNorm must be a matrix"],
+  ["maxAbs with negative rows", () => linalg.maxAbs({ rows: -1, cols: 2, data: f64(0) }), linalg.MatrixArgumentError, "maxAbs: rows must be an integer >= 0, got -1"],
+  ["symmetrize a 2x3", () => linalg.symmetrize(m23()), linalg.MatrixArgumentError, "symmetrize must be square, got 2x3"],
+  // eigenproblems and Schur form
+  ["eigenvalues of a 2x3", () => linalg.eigenvalues(m23()), linalg.MatrixArgumentError, "eigenvalues must be square, got 2x3"],
+  ["eigenvalues with NaN", () => linalg.eigenvalues(nan3()), linalg.MatrixArgumentError, "eigenvalues has a non-finite entry NaN at (0, 1)"],
+  ["eigenvalues with Infinity", () => linalg.eigenvalues(withEntry(3, 4, Infinity)), linalg.MatrixArgumentError, "eigenvalues has a non-finite entry Infinity at (1, 1)"],
+  ["realSchur of a 2x3", () => linalg.realSchur(m23()), linalg.MatrixArgumentError, "realSchur must be square, got 2x3"],
+  ["realSchur with NaN", () => linalg.realSchur(nan3()), linalg.MatrixArgumentError, "realSchur has a non-finite entry NaN"],
+  ["realSchurTransposed with -Infinity", () => linalg.realSchurTransposed(withEntry(2, 0, -Infinity)), linalg.MatrixArgumentError, "realSchur has a non-finite entry -Infinity"],
+  ["hessenberg with NaN", () => linalg.hessenberg(nan3()), linalg.MatrixArgumentError, "hessenberg has a non-finite entry NaN"],
+  ["symmetricEigen of a 2x3", () => linalg.symmetricEigen(m23()), linalg.MatrixArgumentError, "symmetricEigen must be square, got 2x3"],
+  ["symmetricEigen with NaN", () => linalg.symmetricEigen(nan3()), linalg.MatrixArgumentError, "symmetricEigen has a non-finite entry NaN"],
+  ["cholesky of a 2x3", () => linalg.cholesky(m23()), linalg.MatrixArgumentError, "cholesky must be square, got 2x3"],
+  ["isPositiveDefinite with NaN", () => linalg.isPositiveDefinite(withEntry(3, 4, NaN)), linalg.MatrixArgumentError, "cholesky has a non-finite entry NaN at (1, 1)"],
+  ["hessenbergInPlace with a short array", () => linalg.hessenbergInPlace(3, f64(4), null), linalg.MatrixArgumentError, "hessenbergInPlace: h needs at least 9 entries, got 4"],
+  ["hessenbergInPlace with a plain array", () => linalg.hessenbergInPlace(2, [1, 2, 3, 4] as unknown as Float64Array, null), linalg.MatrixArgumentError, "hessenbergInPlace: h must be a Float64Array, got an array"],
+  ["hessenbergQR with NaN (no hang)", () => linalg.hessenbergQR(3, f64(9).fill(NaN), null, f64(3), f64(3), false), linalg.SchurConvergenceError, "the matrix holds or produced non-finite values"],
+  ["hessenbergQR, Schur vectors without T", () => linalg.hessenbergQR(2, f64(4), f64(4), f64(2), f64(2), false), linalg.MatrixArgumentError, "hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)"],
+  ["hessenbergQR with a short wr", () => linalg.hessenbergQR(3, f64(9), null, f64(2), f64(3), false), linalg.MatrixArgumentError, "hessenbergQR: wr needs at least 3 entries, got 2"],
+  ["standardiseBlock without out", () => linalg.standardiseBlock(1, 2, 3, 4, undefined as unknown as ness.linalg.StandardBlock), linalg.MatrixArgumentError, "standardiseBlock: out must be an object"],
+  ["norm3 of a string", () => linalg.norm3("3" as unknown as number, 4, 0), linalg.MatrixArgumentError, "norm3 takes three numbers"],
+  // kernels
+  ["multiplyNT with a short A", () => linalg.multiplyNT(2, 2, 2, f64(3), f64(4), f64(4)), linalg.MatrixArgumentError, "multiplyNT: A needs at least 4 entries, got 3"],
+  ["multiplyNT with a negative size", () => linalg.multiplyNT(-2, 2, 2, f64(4), f64(4), f64(4)), linalg.MatrixArgumentError, "multiplyNT: m must be an integer >= 0, got -2"],
+  ["gemmNN with a small leading dimension", () => linalg.gemmNN(2, 2, 2, 1, f64(4), 0, 1, f64(4), 0, 2, f64(4), 0, 2), linalg.MatrixArgumentError, "gemmNN: A leading dimension 1 is below its 2 columns"],
+  ["gemmNT past the end of C", () => linalg.gemmNT(2, 2, 2, 1, f64(4), 0, 2, f64(4), 0, 2, f64(4), 1, 2), linalg.MatrixArgumentError, "gemmNT: C (2x2 at offset 1) reaches entry 4 of 4"],
+  ["gemmNN with alpha NaN", () => linalg.gemmNN(1, 1, 1, NaN, f64(1), 0, 1, f64(1), 0, 1, f64(1), 0, 1), linalg.MatrixArgumentError, "gemmNN: alpha must be a finite number, got NaN"],
+  ["mirrorUpper with a short array", () => linalg.mirrorUpper(3, f64(4)), linalg.MatrixArgumentError, "mirrorUpper: C needs at least 9 entries, got 4"],
+  ["transposeInto in place", () => { const x = f64(6); linalg.transposeInto(2, 3, x, x); }, linalg.MatrixArgumentError, "transposeInto: out must not be M"],
+  // Lyapunov equation
+  ["solveLyapunov with a 2x3 A", () => linalg.solveLyapunov(m23(), linalg.identity(2)), linalg.MatrixArgumentError, "Lyapunov: A must be square, got 2x3"],
+  ["solveLyapunov with mismatched Q", () => linalg.solveLyapunov(stable3(), linalg.identity(2)), linalg.MatrixArgumentError, "Lyapunov: Q must be 3x3 like A, got 2x2"],
+  ["solveLyapunov with NaN in A", () => linalg.solveLyapunov(nan3(), linalg.identity(3)), linalg.MatrixArgumentError, "Lyapunov: A has a non-finite entry NaN at (0, 1)"],
+  ["solveLyapunov with NaN in Q", () => linalg.solveLyapunov(stable3(), nan3()), linalg.MatrixArgumentError, "Lyapunov: Q has a non-finite entry NaN at (0, 1)"],
+  ["solveLyapunov with a non-symmetric Q", () => linalg.solveLyapunov(stable3(), withEntry(3, 1, 1)), linalg.MatrixArgumentError, "Lyapunov: Q must be symmetric"],
+  ["solveLyapunov with huge entries", () => linalg.solveLyapunov(withEntry(3, 0, -1e200), linalg.identity(3)), linalg.MatrixArgumentError, "beyond 1e150 the solve overflows"],
+  ["solveLyapunov with an unknown method", () => linalg.solveLyapunov(stable3(), linalg.identity(3), { method: "fast" as "tiny" }), linalg.MatrixArgumentError, 'Lyapunov: method must be "tiny" or "bartels-stewart", got fast'],
+  ["solveLyapunov, tiny engine beyond its size", () => linalg.solveLyapunov(linalg.identity(17), linalg.identity(17), { method: "tiny" }), linalg.MatrixArgumentError, "Lyapunov: the tiny engine handles n <= 16, got 17"],
+  ["solveLyapunov of a rotation (singular)", () => linalg.solveLyapunov(linalg.fromRows([[0, 1], [-1, 0]]), linalg.identity(2)), linalg.SingularLyapunovError, "singular Lyapunov equation: eigenvalues 1i and -1i of A sum to zero"],
+  ["prepareLyapunov(A).solve with a 2x3 Q", () => linalg.prepareLyapunov(stable3()).solve(m23()), linalg.MatrixArgumentError, "Lyapunov: Q must be square, got 2x3"],
+  ["prepareLyapunov of a fake matrix", () => linalg.prepareLyapunov(fake([1, 0, 0, 1])), linalg.MatrixArgumentError, "Lyapunov: A: data must be a Float64Array"],
+  ["tinyLyapunovInto(17)", () => linalg.tinyLyapunovInto(17, f64(289), f64(289), f64(289)), linalg.MatrixArgumentError, "tinyLyapunovInto handles integers 0 <= n <= 16, got 17"],
+  ["tinyLyapunovInto with a short X", () => linalg.tinyLyapunovInto(2, f64(4), f64(4), f64(3)), linalg.MatrixArgumentError, "tinyLyapunovInto: X needs at least 4 entries, got 3"],
+  ["tinyLyapunovInto with NaN in Q", () => linalg.tinyLyapunovInto(2, stable3().data.subarray(0, 4), f64(4).fill(NaN), f64(4)), linalg.MatrixArgumentError, "tinyLyapunovInto: Q has an entry NaN"],
+  ["estimateInverseLyapunovNorm(-1)", () => linalg.estimateInverseLyapunovNorm(-1, () => true, () => true), linalg.MatrixArgumentError, "estimateInverseLyapunovNorm: n must be an integer >= 0, got -1"],
+  ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as ness.linalg.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
+  ["lyapunovCondition with NaN", () => linalg.lyapunovCondition(1, NaN, 1, 1, 0), linalg.MatrixArgumentError, "lyapunovCondition: normA must be a finite number >= 0, got NaN"],
+  // the exact engine on raw matrices
+  ["stationaryCovariance with a 2x3 drift", () => ness.stationaryCovariance(m23(), linalg.identity(2)), linalg.MatrixArgumentError, "the drift matrix must be square, got 2x3"],
+  ["stationaryCovariance with NaN in the drift", () => ness.stationaryCovariance(nan3(), linalg.identity(3)), linalg.MatrixArgumentError, "the drift matrix has a non-finite entry NaN at (0, 1)"],
+  ["stationaryCovariance with a mismatched diffusion", () => ness.stationaryCovariance(linalg.identity(3), linalg.identity(2)), linalg.MatrixArgumentError, "the diffusion matrix must be 3x3 like the drift, got 2x2"],
+  ["stationaryCovariance with a drift that does not relax", () => ness.stationaryCovariance(linalg.fromRows([[0, -1], [1, 0]]), linalg.identity(2)), ness.SteadyStateError, "no unique steady state: the drift has a mode that does not relax (eigenvalue 0+1i)"],
+  ["stationaryCovariance with a growing mode", () => ness.stationaryCovariance(linalg.fromRows([[1, 0], [0, -1]]), linalg.identity(2)), ness.SteadyStateError, "unstable: the drift has a growing mode (eigenvalue -1+0i)"],
+  ["overdampedEntropyProduction with a zero diffusion", () => ness.overdampedEntropyProduction(linalg.identity(2), f64(2), linalg.identity(2)), linalg.MatrixArgumentError, "diffusion coefficient 0 must be finite and > 0, got 0"],
+  ["overdampedEntropyProduction with a mismatched covariance", () => ness.overdampedEntropyProduction(linalg.identity(2), f64(2).fill(1), linalg.identity(3)), linalg.MatrixArgumentError, "the covariance must be 2x2 like the force matrix"],
+];
+
+describe("linear algebra and exact-engine calls with bad arguments throw a NessError subclass", () => {
+  it.each(linalgCases)("%s", (_, call, errorClass, fragment) => {
+    let caught: unknown;
+    try {
+      call();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught, "the call must throw").toBeInstanceOf(Error);
+    const err = caught as Error;
+    expect(err, `${err.name}: ${err.message}`).toBeInstanceOf(ness.NessError);
+    expect(err, `${err.name}: ${err.message}`).toBeInstanceOf(errorClass);
+    expect(err.message).toContain(fragment);
+    expect(err.message).not.toContain("\n");
+  });
 });
 
 describe("the generated BAOAB kernel writes only numbers into its source", () => {

@@ -9,6 +9,8 @@ import {
   solveLyapunov,
   tinyLyapunovInto,
 } from "../../src/linalg/lyapunov.js";
+import { MatrixArgumentError } from "../../src/linalg/errors.js";
+import { NessError } from "../../src/errors.js";
 import { normalRng as rng } from "../helpers/random.js";
 
 
@@ -185,15 +187,28 @@ describe("solveLyapunov", () => {
     expect(sol.residual).toBeLessThan(1e-12);
   });
 
-  it("rejects bad shapes, non-finite entries and non-symmetric Q", () => {
-    expect(() => solveLyapunov(matrix(2, 3), identity(2))).toThrow(RangeError);
-    expect(() => solveLyapunov(identity(3), identity(2))).toThrow(RangeError);
+  it("rejects bad shapes, non-finite entries and non-symmetric Q with a MatrixArgumentError (a NessError)", () => {
+    expect(() => solveLyapunov(matrix(2, 3), identity(2))).toThrow(/Lyapunov: A must be square, got 2x3/);
+    expect(() => solveLyapunov(identity(3), identity(2))).toThrow(/Lyapunov: Q must be 3x3 like A, got 2x2/);
     const bad = identity(3);
     bad.data[1] = NaN;
-    expect(() => solveLyapunov(bad, identity(3))).toThrow(RangeError);
+    expect(() => solveLyapunov(bad, identity(3))).toThrow(/Lyapunov: A has a non-finite entry NaN at \(0, 1\)/);
+    expect(() => prepareLyapunov(identity(3)).solve(bad)).toThrow(/Lyapunov: Q has a non-finite entry/);
+    const bad8 = identity(8);
+    bad8.data[9] = Infinity;
+    expect(() => prepareLyapunov(identity(8)).solve(bad8)).toThrow(/Lyapunov: Q has a non-finite entry Infinity at \(1, 1\)/);
     const asym = identity(8);
     asym.data[1] = 1;
     expect(() => solveLyapunov(matrix(8, 8, identity(8).data.map((v) => -v)), asym)).toThrow(/symmetric/);
+    for (const call of [
+      () => solveLyapunov(matrix(2, 3), identity(2)),
+      () => solveLyapunov(bad, identity(3)),
+      () => solveLyapunov(identity(8), asym),
+      () => tinyLyapunovInto(17, new Float64Array(289), new Float64Array(289), new Float64Array(289)),
+    ]) {
+      expect(call).toThrow(MatrixArgumentError);
+      expect(call).toThrow(NessError);
+    }
   });
 
   it("handles right-hand sides with few nonzero rows (noise on a few coordinates) and Q = 0", () => {
@@ -304,6 +319,7 @@ describe("conditioning", () => {
         caught = e;
       }
       expect(caught).toBeInstanceOf(SingularLyapunovError);
+      expect(caught).toBeInstanceOf(NessError);
       const err = caught as SingularLyapunovError;
       expect(err.message).toMatch(/singular Lyapunov equation: eigenvalues 1i and -1i of A/);
       expect(Math.abs(err.lambda1.re + err.lambda2.re)).toBeLessThan(1e-15);
@@ -357,7 +373,7 @@ describe("tinyLyapunovInto", () => {
     expect(r2).toBe(r1);
     expect(Array.from(x)).toEqual(Array.from(first));
     expect(() => tinyLyapunovInto(17, new Float64Array(289), new Float64Array(289), new Float64Array(289))).toThrow(
-      RangeError,
+      MatrixArgumentError,
     );
   });
 });

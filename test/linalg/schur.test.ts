@@ -1,7 +1,8 @@
 // Real Schur decomposition and general eigenvalues: reconstruction, orthogonality, structure, known spectra.
 import { describe, expect, it } from "vitest";
 import { type Matrix, fromRows, identity, matrix, multiply, transpose, frobeniusNorm } from "../../src/linalg/matrix.js";
-import { hessenberg, realSchur, standardiseBlock } from "../../src/linalg/schur.js";
+import { hessenberg, hessenbergInPlace, hessenbergQR, realSchur, standardiseBlock } from "../../src/linalg/schur.js";
+import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { eigenvalues } from "../../src/linalg/eigen.js";
 import { normalRng as rng } from "../helpers/random.js";
 
@@ -384,8 +385,36 @@ describe("eigenvalues", () => {
     expect(si).toBeCloseTo(0, 11);
   });
 
-  it("rejects non-square and non-finite input", () => {
-    expect(() => eigenvalues(matrix(2, 3))).toThrow(RangeError);
-    expect(() => realSchur(fromRows([[NaN]]))).toThrow(RangeError);
+  it("rejects non-square and non-finite input with a MatrixArgumentError", () => {
+    expect(() => eigenvalues(matrix(2, 3))).toThrow(MatrixArgumentError);
+    expect(() => eigenvalues(matrix(2, 3))).toThrow(/eigenvalues must be square, got 2x3/);
+    expect(() => realSchur(fromRows([[NaN]]))).toThrow(/realSchur has a non-finite entry NaN at \(0, 0\)/);
+  });
+
+  it("stops at once on non-finite values met inside the QR iteration (no hang), for small and large n", () => {
+    for (const n of [3, 10, 300]) {
+      const h = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
+      h[n + 1] = NaN;
+      hessenbergInPlace(n, h, null);
+      expect(() => hessenbergQR(n, h, null, new Float64Array(n), new Float64Array(n), false)).toThrow(
+        /real Schur decomposition failed: the matrix holds or produced non-finite values/,
+      );
+    }
+  });
+
+  it("scales huge and tiny matrices exactly instead of overflowing", () => {
+    const n = 12;
+    const base = matrix(n, n, Float64Array.from({ length: n * n }, (_, i) => Math.cos(1.7 * i)));
+    const ref = eigenvalues(base);
+    for (const s of [2 ** 1000, 2 ** -1000]) {
+      const big = matrix(n, n, base.data.map((x) => x * s));
+      const ev = eigenvalues(big);
+      for (let k = 0; k < n; k++) {
+        expect(ev.re[k] / s).toBeCloseTo(ref.re[k], 12);
+        expect(ev.im[k] / s).toBeCloseTo(ref.im[k], 12);
+      }
+      const { T, Z } = realSchur(big);
+      expect(T.data.every(Number.isFinite) && Z.data.every(Number.isFinite)).toBe(true);
+    }
   });
 });

@@ -1,17 +1,26 @@
 // The WebAssembly kernels (asm/linalg.ts) against the JavaScript path they replace and against independent checks:
 // the generated binary is up to date, matrix products agree with the JavaScript kernels on every shape and
 // layout, Schur forms from both paths reconstruct A with orthogonal Z and give the same spectrum, Lyapunov solves
-// from both paths agree and have residuals at rounding level, and the relaxed-SIMD (fused multiply-add) build does
-// the same where the engine has it (a Node child process with --experimental-wasm-relaxed-simd).
+// from both paths agree and have residuals at rounding level, the blocked triangular Lyapunov solve and the condition
+// estimate give the same results on views of the kernels' memory and on ordinary arrays, non-finite values stop the
+// QR iteration and huge or tiny matrices are rescaled on both paths, and the relaxed-SIMD (fused multiply-add) build
+// does the same where the engine has it (a Node child process with --experimental-wasm-relaxed-simd).
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { gemmNN, gemmNNJs, gemmNT, gemmNTJs, multiplyNT, multiplyNTJs } from "../../src/linalg/gemm.js";
-import { symmetricEigen } from "../../src/linalg/eigen.js";
+import { eigenvalues, symmetricEigen } from "../../src/linalg/eigen.js";
 import { solveLyapunov } from "../../src/linalg/lyapunov.js";
+import { estimateInverseLyapunovNorm } from "../../src/linalg/lyapunovCondition.js";
 import { type Matrix, frobeniusNorm, identity, matrix, multiply, transpose } from "../../src/linalg/matrix.js";
-import { realSchur } from "../../src/linalg/schur.js";
-import { linalgBackend, scratch, setLinalgBackend, withWorkspace, workspaceFallbacks } from "../../src/linalg/wasm/runtime.js";
+import { SchurConvergenceError, hessenbergInPlace, hessenbergQR, realSchur } from "../../src/linalg/schur.js";
+import {
+  BLOCKED_MIN_N,
+  diagonalBlocks,
+  solveQuasiTriangularLyapunov,
+  solveQuasiTriangularLyapunovBlocked,
+} from "../../src/linalg/triangularLyapunov.js";
+import { linalgBackend, scratch, setLinalgBackend, wasm, withWorkspace, workspaceFallbacks } from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
 
 afterEach(() => setLinalgBackend("wasm"));
@@ -42,7 +51,7 @@ describe("WebAssembly kernels", () => {
     expect(r.status).toBe(0);
   }, 120_000);
 
-  it("are in use in Node (WebAssembly SIMD)", () => {
+  it.skipIf(process.env.NESS_LINALG === "js")("are in use in Node (WebAssembly SIMD)", () => {
     expect(linalgBackend().backend).toBe("wasm");
     setLinalgBackend("js");
     expect(linalgBackend()).toEqual({ backend: "js", fusedMultiplyAdd: false });
@@ -97,6 +106,14 @@ describe("WebAssembly kernels", () => {
       for (let i = 0; i < m; i++) for (let j = i; j < n; j++) expect(Math.abs(upper[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
     }
     expect(workspaceFallbacks).toBe(0);
+  });
+
+  it("lend ordinary arrays when the engine refuses to grow the memory (beyond 4 GiB)", () => {
+    const before = workspaceFallbacks;
+    const got = withWorkspace(2 ** 30, (ws) => ({ inWasm: ws.inWasm, view: scratch(4) }));
+    expect(got.inWasm).toBe(false);
+    expect(got.view.buffer).not.toBe(wasm()?.memory.buffer);
+    expect(workspaceFallbacks).toBe(linalgBackend().backend === "wasm" ? before + 1 : before);
   });
 });
 
@@ -290,8 +307,171 @@ describe("Lyapunov solve on both paths", () => {
         for (let r = 0; r < a.rows; r++) for (let c = 0; c < r; c++) expect(s.X.data[r * a.rows + c]).toBe(s.X.data[c * a.rows + r]);
       }
       expect(maxRelDiff(w.X.data, j.X.data)).toBeLessThan(1e-9);
+      // each path's X is within its forward error bound of the exact solution, so the two are within the sum
+      for (const s of [w, j]) {
+        expect(s.condition).toBeGreaterThan(0);
+        expect(s.forwardErrorBound).toBeLessThan(1e-8);
+        expect(s.warnings).toEqual([]);
+      }
+      const diff = frobeniusNorm(matrix(a.rows, a.rows, w.X.data.map((v, i) => v - j.X.data[i])));
+      expect(diff / frobeniusNorm(j.X)).toBeLessThanOrEqual(w.forwardErrorBound + j.forwardErrorBound);
     });
   }
+
+  it("solve in the kernels' memory without falling back to ordinary arrays", () => {
+    const before = workspaceFallbacks;
+    for (const n of [20, 131]) solveLyapunov(randomStable(n, n), randomSymmetric(n, n + 1), { method: "bartels-stewart" });
+    expect(workspaceFallbacks).toBe(before);
+  });
+});
+
+/** ||T Y + Y T^T - C||_F / (2 ||T||_F ||Y||_F + ||C||_F) for n x n row-major arrays. */
+function triangularResidual(n: number, t: Float64Array, y: Float64Array, c: Float64Array): number {
+  const ty = multiply(matrix(n, n, t), matrix(n, n, y.slice(0, n * n))).data;
+  const r = matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) r.data[i * n + j] = ty[i * n + j] + ty[j * n + i] - c[i * n + j];
+  const T = matrix(n, n, t), Y = matrix(n, n, y.slice(0, n * n)), C = matrix(n, n, c);
+  return frobeniusNorm(r) / (2 * frobeniusNorm(T) * frobeniusNorm(Y) + frobeniusNorm(C));
+}
+
+describe("blocked triangular Lyapunov solve and condition estimate on both paths", () => {
+  /** A quasi-triangular Schur form T of order n (complex pairs included) and a symmetric C vanishing beyond `active`. */
+  function problem(n: number, seed: number, active = n): { t: Float64Array; c: Float64Array } {
+    const t = realSchur(randomStable(n, seed)).T.data;
+    const c = randomSymmetric(n, seed + 1).data;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i >= active || j >= active) c[i * n + j] = 0;
+    return { t, c };
+  }
+
+  it.each([BLOCKED_MIN_N, 200])(
+    "n = %i: views of the kernels' memory, ordinary arrays and the JavaScript kernels give the same Y",
+    (n) => {
+      for (const active of [n, 110]) {
+        const { t, c } = problem(n, 60 + n, active);
+        const { start, size, count } = diagonalBlocks(n, t);
+        const ycol = new Float64Array(2 * n);
+        const ref = new Float64Array(n * n);
+        expect(solveQuasiTriangularLyapunov(n, t, c, ref, start, size, count, ycol)).toBe(true);
+        const before = workspaceFallbacks;
+        const results: Float64Array[] = [];
+        // WebAssembly kernels on views of their memory
+        setLinalgBackend("wasm");
+        withWorkspace(3 * n * n, () => {
+          const tw = scratch(n * n), cw = scratch(n * n), yw = scratch(n * n);
+          tw.set(t);
+          cw.set(c);
+          expect(solveQuasiTriangularLyapunovBlocked(n, tw, cw, yw, start, size, count, ycol, active)).toBe(true);
+          results.push(yw.slice());
+        });
+        // WebAssembly kernels, ordinary arrays (copied into the kernels' memory by the solve)
+        const yo = new Float64Array(n * n);
+        expect(solveQuasiTriangularLyapunovBlocked(n, t, c, yo, start, size, count, ycol, active)).toBe(true);
+        results.push(yo);
+        // JavaScript kernels
+        setLinalgBackend("js");
+        const yj = new Float64Array(n * n);
+        expect(solveQuasiTriangularLyapunovBlocked(n, t, c, yj, start, size, count, ycol, active)).toBe(true);
+        results.push(yj);
+        expect(workspaceFallbacks).toBe(before);
+        for (const y of results) {
+          expect(triangularResidual(n, t, y, c)).toBeLessThan(1e-15 * n);
+          for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(y[i * n + j]).toBe(y[j * n + i]);
+          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i >= active || j >= active) expect(y[i * n + j]).toBe(0);
+          expect(maxRelDiff(y, ref)).toBeLessThan(1e-12);
+        }
+      }
+    },
+  );
+
+  it("the condition estimate on the same Schur form is the same in the kernels' memory and on ordinary arrays", () => {
+    const n = 150;
+    const { t } = problem(n, 71);
+    const nn = n * n;
+    const estimate = (tt: Float64Array, tr: Float64Array, flipped: Float64Array, ycol: Float64Array): number => {
+      const b = diagonalBlocks(n, tt);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) tr[nn - 1 - (j * n + i)] = tt[i * n + j];
+      const br = diagonalBlocks(n, tr);
+      return estimateInverseLyapunovNorm(
+        n,
+        (rhs, out, support) => solveQuasiTriangularLyapunovBlocked(n, tt, rhs, out, b.start, b.size, b.count, ycol, support),
+        (rhs, out) => {
+          for (let k = 0; k < nn; k++) flipped[k] = rhs[nn - 1 - k];
+          const ok = solveQuasiTriangularLyapunovBlocked(n, tr, flipped, out, br.start, br.size, br.count, ycol);
+          out.reverse();
+          return ok;
+        },
+      );
+    };
+    setLinalgBackend("wasm");
+    const inMemory = withWorkspace(6 * nn + 2 * n, () => {
+      const tw = scratch(nn);
+      tw.set(t);
+      return estimate(tw, scratch(nn), scratch(nn), scratch(2 * n));
+    });
+    const ordinary = estimate(t, new Float64Array(nn), new Float64Array(nn), new Float64Array(2 * n));
+    setLinalgBackend("js");
+    const js = estimate(t, new Float64Array(nn), new Float64Array(nn), new Float64Array(2 * n));
+    expect(Number.isFinite(js) && js > 0).toBe(true);
+    expect(Math.abs(inMemory - js) / js).toBeLessThan(1e-10);
+    expect(Math.abs(ordinary - js) / js).toBeLessThan(1e-10);
+  });
+});
+
+describe("non-finite values and extreme scales on both paths", () => {
+  it("a NaN stops the QR iteration at once (n = 300: aggressive early deflation, multishift sweeps)", () => {
+    for (const backend of ["wasm", "js"] as const) {
+      setLinalgBackend(backend);
+      for (const n of [20, 300]) {
+        const h = Float64Array.from({ length: n * n }, (_, i) => Math.sin(i));
+        h[n + 1] = NaN;
+        hessenbergInPlace(n, h, null);
+        let caught: unknown = null;
+        try {
+          hessenbergQR(n, h, null, new Float64Array(n), new Float64Array(n), false);
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught).toBeInstanceOf(SchurConvergenceError);
+        expect((caught as SchurConvergenceError).nonFinite).toBe(true);
+        expect((caught as SchurConvergenceError).iterations).toBe(0);
+      }
+    }
+  });
+
+  it("entries near 1e300 overflow into a SchurConvergenceError, not a hang, when the caller does not rescale", () => {
+    for (const backend of ["wasm", "js"] as const) {
+      setLinalgBackend(backend);
+      const n = 250;
+      const h = Float64Array.from({ length: n * n }, (_, i) => 1e307 * Math.cos(1.3 * i));
+      hessenbergInPlace(n, h, null);
+      expect(() => hessenbergQR(n, h, null, new Float64Array(n), new Float64Array(n), false)).toThrow(SchurConvergenceError);
+    }
+  });
+
+  it("realSchur and eigenvalues rescale huge and tiny matrices by a power of two (n = 5, 60, 250)", () => {
+    for (const n of [5, 60, 250]) {
+      const base = randomMatrix(n, 80 + n);
+      const norm = frobeniusNorm(base);
+      for (const backend of ["wasm", "js"] as const) {
+        setLinalgBackend(backend);
+        const ref = eigenvalues(base);
+        for (const s of [2 ** 1000, 2 ** -1000]) {
+          const scaled = matrix(n, n, base.data.map((x) => x * s));
+          // the arithmetic is that of A times a power of two: the same eigenvalues, scaled, up to rounding
+          const ev = eigenvalues(scaled);
+          let d = 0;
+          for (let k = 0; k < n; k++) d = Math.max(d, Math.abs(ev.re[k] / s - ref.re[k]), Math.abs(ev.im[k] / s - ref.im[k]));
+          expect(d).toBeLessThan(1e-13 * norm);
+          // A / s = Z (T / s) Z^T with orthogonal Z (checkSchur on the unscaled numbers)
+          const { T, Z } = realSchur(scaled);
+          expect(T.data.every(Number.isFinite) && Z.data.every(Number.isFinite)).toBe(true);
+          const recon = multiply(multiply(Z, matrix(n, n, T.data.map((x) => x / s))), transpose(Z));
+          const err = frobeniusNorm(matrix(n, n, recon.data.map((v, i) => v - base.data[i]))) / norm;
+          expect(err).toBeLessThan(1e-13 * Math.sqrt(n));
+        }
+      }
+    }
+  });
 });
 
 describe("symmetric eigen-decomposition on both paths", () => {

@@ -40,6 +40,8 @@ export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
     entropyProduction: ss.entropyProduction,
     energyBalanceResidual: Math.max(0, ...ss.energyBalanceResidual),
     residual: ss.residual,
+    condition: ss.condition,
+    forwardErrorBound: ss.forwardErrorBound,
     relaxationTime: 1 / ss.slowestRate,
     warnings: ss.warnings,
   };
@@ -89,6 +91,7 @@ export function steadyStateText(model: NetworkModel, ss: NetworkSteadyState): st
   out.push(`entropy production rate  ${num(ss.entropyProduction)}`);
   out.push(`energy balance residual  ${num(Math.max(0, ...ss.energyBalanceResidual))} (relative, worst site)`);
   out.push(`Lyapunov residual        ${num(ss.residual)} (relative)`);
+  out.push(`condition number         ${num(ss.condition)} (covariance error bound ${num(ss.forwardErrorBound)}, relative)`);
   out.push(`relaxation time          ${num(1 / ss.slowestRate)}`);
   return out.join("\n"); // warnings go to stderr (the action)
 }

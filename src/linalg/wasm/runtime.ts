@@ -9,8 +9,8 @@
  *
  * Memory: a kernel works on Float64Arrays that are views of the module's linear memory. withWorkspace() lends such
  * views for the duration of one call (a stack: nested calls take what follows). Growing the memory detaches every
- * view, so it only grows when no workspace is open; a nested request that does not fit gets ordinary arrays (the
- * JavaScript kernels then run on them, correct but slower).
+ * view, so it only grows when no workspace is open; a nested request that does not fit, or one the engine refuses
+ * to grow for, gets ordinary arrays (the JavaScript kernels then run on them, correct but slower).
  */
 import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.js";
 
@@ -174,7 +174,13 @@ export function withWorkspace<T>(doubles: number, fn: (ws: Workspace) => T, slot
       workspaceFallbacks++;
       return run(heapWorkspace, fn);
     }
-    rt.memory.grow(Math.ceil((end - rt.memory.buffer.byteLength) / 65536));
+    try {
+      rt.memory.grow(Math.ceil((end - rt.memory.buffer.byteLength) / 65536));
+    } catch {
+      // the engine refuses the memory (beyond its limit for 32-bit WebAssembly): ordinary arrays instead
+      workspaceFallbacks++;
+      return run(heapWorkspace, fn);
+    }
   }
   const saved = top;
   top = start;
