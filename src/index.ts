@@ -4,6 +4,7 @@
  */
 export * from "./errors.js";
 export * from "./model/index.js";
+export * from "./problem/index.js";
 export * from "./exact/index.js";
 export * as linalg from "./linalg/index.js";
 export * as stochastic from "./stochastic/index.js";

@@ -5,15 +5,15 @@
  * space) is mapped onto an equivalent network, one site per coordinate.
  */
 import { ModelError, SteadyStateError } from "../errors.js";
-import { CHEAP_UNREACHED, diagnoseNetwork } from "../exact/diagnose.js";
-import {
-  checkNetworkSolvable, diffusionMatrix, driftMatrix, EXACT_MAX_COORDINATES, exactCostText, solveNetwork, type NetworkSteadyState,
-} from "../exact/network.js";
+import { EXACT_MAX_COORDINATES, exactCostText, solveNetwork, type NetworkSteadyState } from "../exact/network.js";
+import { CHEAP_UNREACHED, checkNetworkSolvable, diagnoseNetwork, particleConfinementProblem } from "../problem/diagnose.js";
+import { diffusionMatrix, driftMatrix } from "../problem/network.js";
+import { particlesAsNetwork } from "../problem/particles.js";
 import type { Matrix } from "../linalg/matrix.js";
-import { checkNetworkModel, isLinearNetwork, validateNetwork, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { LangevinSystem } from "./integrators.js";
-import { siteTemperatures } from "./linear.js";
+import { siteTemperatures } from "../problem/network.js";
 import { NetworkForceField } from "./networkForces.js";
 import { ParticleForceField } from "./particleForces.js";
 import type { ParticleExact } from "./particleProbe.js";
@@ -115,36 +115,6 @@ export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkS
   }
 }
 
-/**
- * Why a particle model has no steady state, or undefined. In a periodic box the positions live on a torus and a
- * steady state exists. In open space every particle must be held: by a harmonic trap on its species, or by harmonic
- * pairs (which act at every distance) to a species that is trapped. Otherwise its particles, or the centre of mass
- * of a bound group, diffuse freely: positions have no stationary law, and the position moments the engine reports
- * would grow without bound. Soft and WCA pairs and periodic (cosine, sawtooth) potentials hold nothing in open space.
- */
-export function particleConfinementProblem(model: ParticlesModel): string | undefined {
-  checkParticlesModel(model, "particleConfinementProblem");
-  if (model.box) return undefined;
-  const S = model.species.length;
-  const held = new Uint8Array(S);
-  for (const e of model.external) if (e.potential === "harmonic") for (const s of e.species) held[s] = 1;
-  // Harmonic pairs bind species together: hold every species connected to a trapped one.
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const r of model.pairs) {
-      if (r.pair.potential !== "harmonic" || held[r.a] === held[r.b]) continue;
-      held[r.a] = held[r.b] = 1;
-      changed = true;
-    }
-  }
-  const free = model.species.filter((_, k) => !held[k]).map((s) => s.name);
-  if (free.length === 0) return undefined;
-  const who = free.length === S
-    ? "nothing holds the particles"
-    : `nothing holds species ${free.join(", ")}`;
-  return `no steady state in open space: ${who} (no harmonic trap acts on ${free.length === 1 ? "it" : "them"}, and no harmonic pair binds ${free.length === 1 ? "it" : "them"} to a trapped species), so ${free.length === 1 && free.length !== S ? "its particles diffuse" : "they diffuse"} away freely and positions have no stationary distribution; add a harmonic trap (external: [{potential: harmonic, stiffness: ...}]) or a periodic box`;
-}
-
 /** True for a linear particle model: open space, harmonic pairs with rest length 0, harmonic traps at the origin. */
 function isLinearParticles(model: ParticlesModel): boolean {
   return !model.box && model.pairs.every((r) => r.pair.potential === "harmonic" && r.pair.length === 0) &&
@@ -156,47 +126,7 @@ function particleCoordinates(model: ParticlesModel): number {
   return model.speciesOf.length * model.dimension * (model.dynamics === "underdamped" ? 2 : 1);
 }
 
-/**
- * The network equivalent to a linear particle model (open space, harmonic pairs with rest length 0, harmonic traps
- * centred at the origin), one site per coordinate named like the particle coordinates (x:0, y:0, ...), or null: for
- * a nonlinear model, and for one with more than COMPARISON_MAX_COORDINATES coordinates (its all-pairs network grows
- * as N^2: 2000 particles on a line are two million springs and 2 GB).
- */
-export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
-  checkParticlesModel(model, "particlesAsNetwork");
-  if (!isLinearParticles(model) || particleCoordinates(model) > COMPARISON_MAX_COORDINATES) return null;
-  const N = model.speciesOf.length, d = model.dimension;
-  const axes = ["x", "y", "z"];
-  const sites: string[] = [];
-  for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) sites.push(`${axes[k]}:${a}`);
-  const pinning: Record<string, number> = {};
-  const masses: Record<string, number> = {};
-  const baths: { site: string; friction: number; temperature: number }[] = [];
-  const springs: { between: [string, string]; stiffness: number }[] = [];
-  for (let a = 0; a < N; a++) {
-    const s = model.speciesOf[a];
-    const sp = model.species[s];
-    let lam = 0;
-    for (const e of model.external) if (e.potential === "harmonic" && e.species.includes(s)) lam += e.stiffness;
-    for (let k = 0; k < d; k++) {
-      const site = `${axes[k]}:${a}`;
-      pinning[site] = lam;
-      masses[site] = sp.mass;
-      baths.push({ site, friction: sp.friction, temperature: sp.temperature });
-    }
-    for (let b = a + 1; b < N; b++) {
-      const sb = model.speciesOf[b];
-      const rule = model.pairs.find((r) => (r.a === s && r.b === sb) || (r.a === sb && r.b === s));
-      if (rule && rule.pair.potential === "harmonic") {
-        for (let k = 0; k < d; k++) springs.push({ between: [`${axes[k]}:${a}`, `${axes[k]}:${b}`], stiffness: rule.pair.stiffness });
-      }
-    }
-  }
-  return validateNetwork({
-    kind: "network", dynamics: model.dynamics, sites, pinning, springs, baths,
-    ...(model.dynamics === "underdamped" ? { masses } : {}),
-  }, model.source);
-}
+export { particleConfinementProblem, particlesAsNetwork };
 
 /**
  * A particle model as a Langevin system (and its equivalent network when it is linear), after checking that it can

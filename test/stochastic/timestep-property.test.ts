@@ -7,7 +7,7 @@
 // are reliable and compared, and the test fails if the limit is taken from the largest single curvature (the rule
 // before issue 11) or if time-step biases are let through as reliable.
 import { describe, expect, it } from "vitest";
-import { driftMatrix } from "../../src/exact/network.js";
+import { driftMatrix } from "../../src/problem/network.js";
 import { eigenvalues } from "../../src/linalg/eigen.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { validateParticles, type ParticlesModel } from "../../src/model/particles.js";
