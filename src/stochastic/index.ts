@@ -15,6 +15,7 @@ export * from "./pairHeat.js";
 export * from "./cellGrid.js";
 export * from "./fields.js";
 export * from "./safety.js";
+export * from "./reliability.js";
 export * from "./system.js";
 export * from "./run.js";
 export * from "./webPool.js";

@@ -6,7 +6,8 @@ import { solveNetwork } from "../../src/exact/network.js";
 import { validateParticles } from "../../src/model/particles.js";
 import { CancelledError } from "../../src/stochastic/safety.js";
 import { simulate, simulateSync, type SimulationSpec } from "../../src/stochastic/run.js";
-import { particlesAsNetwork } from "../../src/stochastic/system.js";
+import { particlesAsNetwork } from "../../src/problem/particles.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { workerRunner } from "../../src/workers/pool.js";
 import { randomNetwork } from "../helpers/random.js";
 
@@ -83,9 +84,10 @@ describe("fused kernels", () => {
   it("the generated BAOAB kernel reproduces the generic stepper and probe (same random numbers, rounding only)", () => {
     const model = randomNetwork(8, { n: 4 });
     const options = { dt: 0.01, time: 50, seed: 5, replicas: 3 };
-    const fused = simulateSync({ model, options });
+    // Both start from the exact stationary law (src/verify hands it to the engine), which also sets the field's range.
+    const fused = simulateAndVerifySync({ model, options });
     // A field disables the fused kernel: the generic path runs.
-    const generic = simulateSync({ model, options: { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] } });
+    const generic = simulateAndVerifySync({ model, options: { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] } });
     expect(fused.estimates.length).toBe(generic.estimates.length);
     fused.estimates.forEach((e, k) => {
       const g = generic.estimates[k];

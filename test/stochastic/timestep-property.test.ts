@@ -13,10 +13,12 @@ import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { validateParticles, type ParticlesModel } from "../../src/model/particles.js";
 import type { Model } from "../../src/model/index.js";
 import type { SchemeName } from "../../src/stochastic/integrators.js";
-import { preparePlan, simulateSync, type SimulationResult } from "../../src/stochastic/run.js";
+import { preparePlan, type SimulationResult } from "../../src/stochastic/run.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import { SteadyStateError } from "../../src/errors.js";
-import { exactNetwork, particlesAsNetwork } from "../../src/stochastic/system.js";
+import { particlesAsNetwork } from "../../src/problem/particles.js";
+import { exactNetwork } from "../../src/verify/reference.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { rng } from "../helpers/random.js";
 
 type Draw = () => number;
@@ -91,7 +93,7 @@ function cases(seed: number, count: number): Case[] {
 function run(c: Case, dt: number, scheme: SchemeName | undefined, seed: number): SimulationResult {
   const slow = slowestRate(c.network);
   const time = Math.min(150 / slow, 20000 * dt);
-  return simulateSync({ model: c.model, options: { dt, time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4, scheme } });
+  return simulateAndVerifySync({ model: c.model, options: { dt, time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4, scheme } });
 }
 
 describe("time step up to the reported limit: no confident wrong answer (property)", () => {
@@ -129,8 +131,8 @@ describe("time step up to the reported limit: no confident wrong answer (propert
     for (const c of all.slice(0, 12)) {
       const limit = 2 / preparePlan({ model: c.model, options: { dt: 1e-6, time: 1, seed: 1 } }).timeScale.value;
       const dt = limit * between(r, 1.0001, 3);
-      expect(() => simulateSync({ model: c.model, options: { dt, time: 200 * dt, seed: 1 } }), c.label).toThrow(SimulationError);
-      expect(() => simulateSync({ model: c.model, options: { dt, time: 200 * dt, seed: 1 } }), c.label).toThrow(/stability limit dt < 2\/(omega|lambda) = /);
+      expect(() => simulateAndVerifySync({ model: c.model, options: { dt, time: 200 * dt, seed: 1 } }), c.label).toThrow(SimulationError);
+      expect(() => simulateAndVerifySync({ model: c.model, options: { dt, time: 200 * dt, seed: 1 } }), c.label).toThrow(/stability limit dt < 2\/(omega|lambda) = /);
     }
   });
 
@@ -153,7 +155,7 @@ describe("time step up to the reported limit: no confident wrong answer (propert
         const dt = (2 / ts.value) * f;
         let result: SimulationResult | undefined;
         try {
-          result = simulateSync({ model, options: { dt, time: 400 * dt, seed: 1, replicas: 2 } });
+          result = simulateAndVerifySync({ model, options: { dt, time: 400 * dt, seed: 1, replicas: 2 } });
         } catch (err) {
           expect(err).toBeInstanceOf(SimulationError);
           continue;

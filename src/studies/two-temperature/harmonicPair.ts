@@ -15,7 +15,8 @@ import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
 import { validateNetwork, type NetworkModel } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { findEstimate, simulateSync, type FieldResult, type SimulationResult } from "../../stochastic/index.js";
+import { findEstimate, type FieldResult, type SimulationResult } from "../../stochastic/index.js";
+import { simulateAndVerifySync } from "../../verify/simulation.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 
@@ -272,7 +273,7 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
   const time = options.time ?? 400;
   const replicas = options.replicas ?? 8;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const result = simulateSync({
+  const result = simulateAndVerifySync({
     model: pairParticles(p),
     options: {
       dt,
