@@ -4,6 +4,7 @@
 //  - src/stochastic imports nothing from src/exact, and src/exact nothing from src/stochastic;
 //  - no engine (src/exact, src/stochastic) imports src/studies, src/verify, src/figures, src/io, src/workers, src/cli;
 //  - src/model imports only src/errors (and libraries); src/problem only src/model, src/linalg, src/errors;
+//  - no study imports the Lyapunov kernels of src/linalg (their solves go through the exact engine);
 //  - src/figures imports no engine (and nothing that computes: problem, verify, studies);
 //  - the browser-safe core imports no Node built-in;
 //  - no import cycle among the modules of src/.
@@ -180,6 +181,11 @@ describe("import rules of the layers", () => {
   it("src/linalg and src/special import only src/errors", () => {
     expect(outside(graph, "linalg", ["errors.ts"])).toEqual([]);
     expect(outside(graph, "special", ["errors.ts"])).toEqual([]);
+  });
+
+  it("every Lyapunov solve of a study goes through the exact engine (no study imports the Lyapunov kernels)", () => {
+    const direct = crossings(graph, ["studies"], ["linalg"]).filter((c) => /linalg\/lyapunov/.test(c));
+    expect(direct).toEqual([]);
   });
 
   it("src/figures imports no engine and nothing that computes (problem, verify, studies)", () => {
