@@ -94,6 +94,43 @@ describe("overdamped networks (Heun, Euler-Maruyama, exact) against the exact en
   });
 });
 
+describe("resolving power: an overdamped chain driven hard enough that the fluxes are resolved", () => {
+  // The random overdamped network above has nearly equal temperatures: its fluxes are 0.2 to 1.8 error bars, so a
+  // wrong sign of a flux estimator would pass there. Here T = 12, 1, 6 along a chain a - b - c: the flux a -> b is
+  // about 3 (13 to 25 error bars) and b -> c about -0.6; a sign error in either spring estimator moves a -> b by
+  // 2 |exact|, dozens of error bars.
+  const chain = validateNetwork({
+    kind: "network", dynamics: "overdamped", sites: ["a", "b", "c"], pinning: 1,
+    springs: [{ between: ["a", "b"], stiffness: 1.5 }, { between: ["b", "c"], stiffness: 1 }],
+    baths: [{ site: "a", friction: 1, temperature: 12 }, { site: "b", friction: 2, temperature: 1 }, { site: "c", friction: 1, temperature: 6 }],
+  });
+
+  /** Asserts that the estimate is resolved (|exact| >= 4 error bars) and within 4 error bars of the exact value. */
+  const resolved = (r: SimulationResult, group: string, name: string) => {
+    const e = findEstimate(r, group, name);
+    const label = `${group} ${name}: ${e.value} +- ${e.error}, exact ${e.exact}`;
+    expect(Math.abs(e.exact!), `${label} must be resolved`).toBeGreaterThanOrEqual(4 * e.error);
+    expect(Math.abs(e.deviation!), label).toBeLessThan(4);
+  };
+
+  it("Stratonovich estimators (Heun): every spring and bath flux and the entropy production resolved", () => {
+    const r = checkAgainstExact(chain, "heun", 0.001, 100, 4, 21);
+    resolved(r, "spring flux", "a -> b");
+    resolved(r, "spring flux", "b -> c");
+    resolved(r, "bath flux", "into a");
+    resolved(r, "bath flux", "into b");
+    resolved(r, "entropy production", "rate");
+  });
+
+  it("state-form estimators (exact stepping): the larger fluxes resolved", () => {
+    // The state form has a larger variance for the small fluxes (b -> c, into c: 1 to 2.5 error bars at this length).
+    const r = checkAgainstExact(chain, "exact", 0.05, 100, 4, 23);
+    resolved(r, "spring flux", "a -> b");
+    resolved(r, "bath flux", "into b");
+    resolved(r, "entropy production", "rate");
+  });
+});
+
 describe("equilibrium and conservation", () => {
   it("equipartition at equal temperatures: <p_i^2>/m_i = T, <q V q>/n = T, no flux, no entropy production", () => {
     const m = randomNetwork(41, { n: 4, equalT: 3 });
