@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, validateNetwork, type NetworkModel } from "../../src/model/index.js";
 import { schemeExpectations, type FluxEstimator, type Scheme } from "../../src/stochastic/linear.js";
-import { findEstimate, type SimulationResult } from "../../src/stochastic/run.js";
+import { findEstimate, preparePlan, type SimulationOptions, type SimulationResult } from "../../src/stochastic/run.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
 import { randomNetwork } from "../helpers/random.js";
@@ -44,9 +44,11 @@ function discreteValue(e: Estimate, m: NetworkModel, scheme: Scheme, dt: number,
   return undefined;
 }
 
-function checkAgainstExact(m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number): SimulationResult {
+function checkAgainstExact(
+  m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number, extra: Partial<SimulationOptions> = {},
+): SimulationResult {
   const fe: FluxEstimator = scheme === "exact" && m.dynamics === "overdamped" ? "state" : "stratonovich";
-  const r = simulateAndVerifySync({ model: m, options: { dt, time, seed, replicas, scheme, fluxEstimator: fe } });
+  const r = simulateAndVerifySync({ model: m, options: { dt, time, seed, replicas, scheme, fluxEstimator: fe, ...extra } });
   const d = schemeExpectations(m, scheme, dt, fe);
   expect(r.exact).toBe(true);
   const compared = r.estimates.filter((e) => e.exact !== undefined);
@@ -68,6 +70,18 @@ describe("underdamped networks (BAOAB and exact stepping) against the exact engi
     const r = checkAgainstExact(m, "baoab", 0.02, 4000, 4, 11);
     // The physics survives the noise: the flux 2 -> 3 runs against the temperature gradient.
     expect(findEstimate(r, "spring flux", "2 -> 3").value).toBeGreaterThan(0);
+  });
+
+  it("seed 001 Example 1 with the fused kernel disabled: the generic BAOAB stepper and probe (a field disables it)", () => {
+    // Small linear underdamped networks run a generated kernel (kernels.ts) instead of the stepper and the probe; this
+    // run checks the generic path's physics against the exact engine too, with the backward flux resolved.
+    const m = example("example1-chain.yaml");
+    const fields = [{ coordinates: ["q:1", "q:2"] as [string, string], bins: [4, 4] as [number, number], range: [[-40, 40], [-40, 40]] as [[number, number], [number, number]] }];
+    expect(preparePlan({ model: m, options: { dt: 0.02, time: 10, seed: 1, fields } }).kernel).toBeNull();
+    expect(preparePlan({ model: m, options: { dt: 0.02, time: 10, seed: 1 } }).kernel).not.toBeNull();
+    const r = checkAgainstExact(m, "baoab", 0.02, 2000, 4, 15, { fields });
+    const back = findEstimate(r, "spring flux", "2 -> 3");
+    expect(back.exact!).toBeGreaterThan(4 * back.error);
   });
 
   it("seed 001 Example 3, circulation in a thermalised triangle (BAOAB, dt = 0.005 for omega ~ 12)", () => {
