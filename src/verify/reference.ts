@@ -9,7 +9,7 @@ import { EXACT_MAX_COORDINATES, exactCostText, solveNetwork, type NetworkSteadyS
 import { checkModel, type Model } from "../model/index.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
-import { checkNetworkSolvable } from "../problem/diagnose.js";
+import { checkNetworkSolvable, particleConfinementProblem } from "../problem/diagnose.js";
 import { networkStateSize } from "../problem/network.js";
 import { isLinearParticles, particlesAsNetwork, particleStateSize } from "../problem/particles.js";
 
@@ -65,9 +65,15 @@ export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkS
   }
 }
 
-/** Exact values for a linear particle model, by species, or undefined (a nonlinear or too large model). */
+/**
+ * Exact values for a linear particle model, by species, or undefined (a nonlinear or too large model). Particles that
+ * nothing holds throw the particles' SteadyStateError (the same as the stochastic engine's), not that of the network
+ * they map onto.
+ */
 export function exactParticles(model: ParticlesModel, warnings?: string[]): { network: NetworkModel; steadyState: NetworkSteadyState; exact: ParticleExact } | undefined {
   checkParticlesModel(model, "exactParticles");
+  const unconfined = particleConfinementProblem(model);
+  if (unconfined) throw new SteadyStateError(unconfined, model.source);
   if (!isLinearParticles(model)) return undefined;
   const network = particlesAsNetwork(model);
   if (!network || particleStateSize(model) > COMPARISON_MAX_COORDINATES) {
