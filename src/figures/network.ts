@@ -2,7 +2,9 @@
 // heat baths as boxes beside their sites with flux arrows, springs with arrows along the actual heat flux (size
 // growing with |flux|, value beside). Springs that would pass over another site are bent around it, and every label
 // is placed at the first free position around its anchor, so nothing overlaps (layout.ts). Up to FULL_MAX sites
-// every value is written; larger networks get a simpler drawing without the values on the springs.
+// every value is written; up to DRAW_MAX a simpler drawing without the values on the springs; beyond, a drawing
+// would be an unreadable hairball (and slow to lay out), so the figure is a summary: the temperature and the bath
+// fluxes against the site number, with a note saying so.
 import {
   type Block,
   type ColorRamp,
@@ -19,6 +21,7 @@ import {
   textColorOn,
 } from "./figure.js";
 import { ModelError } from "../errors.js";
+import { linePanel, panelFigure } from "./charts.js";
 import { checkSpec } from "./check.js";
 import {
   type Box,
@@ -62,6 +65,11 @@ export interface NetworkFigureData {
 
 /** Up to this many sites every value is written; beyond, the values on the springs are left to tooltips and the CSV. */
 export const FULL_MAX = 50;
+/** Up to this many sites the network is drawn; beyond, the figure is a summary (temperatures and bath fluxes by site). */
+export const DRAW_MAX = 100;
+/** The units, stated in the legends (docs/model-format.md: kB = 1, any consistent set of units). */
+const TEMPERATURE_UNITS = "energy units, kB = 1";
+const FLUX_UNITS = "energy per unit time";
 const MAX_R = 24; // disc radius, px (smaller when sites are packed closely)
 const AGAINST_COLOR = MPL.magenta;
 const FLUX_COLOR = "#2b2b2b";
@@ -175,6 +183,8 @@ export function networkFigure(data: NetworkFigureData): Figure {
     ],
   };
 
+  if (sites.length > DRAW_MAX) return summaryFigure(data, { title, temperatureLabel, table });
+
   const render = (document: Document): Element => {
     const body = drawNetwork(document, data, edges, temperatureLabel);
     const caption = [baseCaption, ...body.notes].join(" ");
@@ -285,7 +295,7 @@ function drawNetwork(
   const tMin = Math.min(...temps);
   const tMax = Math.max(...temps);
   const ramp: ColorRamp = {
-    label: temperatureLabel,
+    label: `${temperatureLabel} (${TEMPERATURE_UNITS})`,
     domain: tMax > tMin ? [tMin, tMax] : [tMin - 1, tMax + 1],
     scheme: "rdylbu",
     reverse: true,
@@ -623,10 +633,53 @@ function drawNetwork(
   });
   for (const layer of [springLayer, bathLayer, siteLayer, arrowLayer, labelLayer]) g.appendChild(layer);
   const block: Block = { element: g, width: bounds.x1 - bounds.x0 + 2 * pad, height: bounds.y1 - bounds.y0 + 2 * pad };
-  const items: LegendItem[] = [{ label: "heat flux φ (arrow size grows with |φ|)", color: FLUX_COLOR, arrow: true }];
+  const items: LegendItem[] = [{ label: `heat flux φ (${FLUX_UNITS}; arrow size grows with |φ|)`, color: FLUX_COLOR, arrow: true }];
   if (anyAgainst) items.push({ label: "φ from the colder to the hotter side", color: AGAINST_COLOR, arrow: true });
   const legends = [rampLegend(document, ramp, 240), swatchLegend(document, items, 380)];
   return { block, legends, notes };
+}
+
+/**
+ * The figure for more than DRAW_MAX sites: (a) each site's temperature and its bath's temperature against the site
+ * number, (b) the heat flux from each bath into its site. The CSV is the same table as the drawing's.
+ */
+function summaryFigure(
+  data: NetworkFigureData,
+  meta: { title: string; temperatureLabel: string; table: { columns: string[]; rows: (string | number)[][] } },
+): Figure {
+  const sites = data.sites;
+  const n = sites.length;
+  const idx = sites.map((_, i) => i + 1);
+  const withBath = sites.flatMap((s, i) => (s.bath ? [{ i: i + 1, ...s.bath }] : []));
+  const marker = n > 2000 ? undefined : ("circle" as const);
+  const temperature = linePanel({
+    title: "temperatures by site",
+    xLabel: "site number (order of the model file)",
+    yLabel: `temperature (${TEMPERATURE_UNITS})`,
+    series: [
+      { name: `site: ${meta.temperatureLabel}`, x: idx, y: sites.map((s) => s.kineticTemperature), color: "blue", marker, strokeWidth: 1.2 },
+      ...(withBath.length > 0
+        ? [{ name: "bath temperature", x: withBath.map((b) => b.i), y: withBath.map((b) => b.temperature), color: "red", line: false, marker: "square" as const }]
+        : []),
+    ],
+  });
+  const panels = [temperature];
+  if (withBath.length > 0) {
+    panels.push(
+      linePanel({
+        title: "heat flux from each bath into its site",
+        xLabel: "site number (order of the model file)",
+        yLabel: `heat flux φ (${FLUX_UNITS})`,
+        series: [{ name: "φ from the bath into the site", x: withBath.map((b) => b.i), y: withBath.map((b) => b.flux), color: "black", line: false, marker: "diamond" }],
+        referenceLines: [{ y: 0, color: "gray", style: "dashed" }],
+      }),
+    );
+  }
+  const caption =
+    `${data.caption ? `${data.caption} ` : ""}With ${n} sites (more than ${DRAW_MAX}) a drawing of the network would be ` +
+    `unreadable: this summary shows the temperatures and the bath fluxes by site number. ` +
+    `Every site's and spring's value is in the figure's CSV.`;
+  return panelFigure({ name: data.name ?? "network", title: meta.title, caption, panels, columns: 1, table: meta.table });
 }
 
 function isCollinear(pos: Point[]): boolean {

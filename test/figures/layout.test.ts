@@ -9,7 +9,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { loadModel, solveNetwork, type NetworkModel } from "../../src/index.js";
 import { networkFigureData } from "../../src/cli/commands/solve.js";
-import { FULL_MAX, networkFigure, type NetworkFigureData } from "../../src/figures/network.js";
+import { DRAW_MAX, FULL_MAX, networkFigure, type NetworkFigureData } from "../../src/figures/network.js";
 import { networkLayout, routeEdges, type Point } from "../../src/figures/layout.js";
 import { createDocument, dejavuFontFiles, renderSvg } from "../../src/io/render.js";
 import { defects, estimateTextBox, pointSegment, readDrawing, textStyle } from "./drawingGeometry.js";
@@ -181,6 +181,23 @@ describe("network figures of generated networks (fixed seeds)", () => {
       expect(root.querySelector(".figure-caption")!.textContent).toContain(`With ${n} sites the flux values are not written on the springs`);
       // Each arrow carries its value in a tooltip.
       expect(drawing.titles.filter((t) => t.startsWith("φ = ")).length).toBeGreaterThanOrEqual(data.springs.length);
+    }
+  });
+
+  it("beyond DRAW_MAX sites: a summary by site number instead of a hairball, said in the caption; the same CSV", () => {
+    for (const [n, edges] of [[DRAW_MAX + 1, G.randomGraph(DRAW_MAX + 1, 50, 3)], [5000, G.chain(5000)]] as [number, G.Edges][]) {
+      const data = G.figureData(n, edges, { baths: "ends" });
+      const fig = networkFigure(data);
+      const root = fig.render(createDocument());
+      expect(root.querySelectorAll("circle.site-disc")).toHaveLength(0);
+      const caption = root.querySelector(".figure-caption")!.textContent!;
+      expect(caption).toContain(`With ${n} sites (more than ${DRAW_MAX}) a drawing of the network would be unreadable`);
+      expect(fig.table.rows).toHaveLength(n + edges.length);
+      expect(fig.table.columns).toEqual(["kind", "site", "to", "kinetic_temperature", "bath_temperature", "flux"]);
+      const svg = renderSvg(fig);
+      expect(svg).not.toMatch(/NaN|Infinity/);
+      expect(svg).toContain("temperature (energy units, kB = 1)");
+      expect(svg).toContain("heat flux φ (energy per unit time)");
     }
   });
 
