@@ -6,6 +6,8 @@
 // bent into quadratic curves around it (routeEdges), and labels and boxes are placed on an occupancy grid
 // (Occupancy) at the first free candidate position, so nothing overlaps.
 
+import { ModelError } from "../errors.js";
+
 export type Point = [number, number];
 type Edge = readonly [number, number];
 
@@ -16,7 +18,7 @@ function adjacency(n: number, edges: readonly Edge[]): Set<number>[] {
   const adj = Array.from({ length: n }, () => new Set<number>());
   for (const [a, b] of edges) {
     if (a === b) continue;
-    if (a < 0 || b < 0 || a >= n || b >= n) throw new Error(`layout: edge (${a}, ${b}) out of range for ${n} nodes`);
+    if (a < 0 || b < 0 || a >= n || b >= n) throw new ModelError(`networkLayout: edge (${a}, ${b}) out of range for ${n} nodes`);
     adj[a].add(b);
     adj[b].add(a);
   }
@@ -497,6 +499,15 @@ function packComponents(comps: number[][], edges: readonly Edge[]): Point[] {
  * the automatic layouts are about 1 long.
  */
 export function networkLayout(n: number, edges: readonly Edge[], given?: readonly (Point | undefined)[]): Point[] {
+  if (!Number.isInteger(n) || n < 0 || n > 100000) {
+    throw new ModelError(`networkLayout: the number of nodes must be an integer in [0, 100000], got ${String(n)}`);
+  }
+  if (!Array.isArray(edges)) throw new ModelError("networkLayout: edges must be a list of [a, b] node pairs");
+  edges.forEach((e, k) => {
+    if (!Array.isArray(e) || e.length !== 2 || !e.every((v) => Number.isInteger(v))) {
+      throw new ModelError(`networkLayout: edges[${k}] must be a pair of node numbers [a, b]`);
+    }
+  });
   if (given && given.length === n && given.every((p) => p !== undefined)) {
     return given.map((p) => [p![0], p![1]]);
   }

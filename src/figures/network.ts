@@ -152,6 +152,10 @@ export function networkFigure(data: NetworkFigureData): Figure {
     if (index.has(s.name)) throw new ModelError(`networkFigure: duplicate site name "${s.name}"`);
     index.set(s.name, i);
     checkFinite(s.kineticTemperature, `kinetic temperature of site "${s.name}"`);
+    if (s.position !== undefined) {
+      if (!Array.isArray(s.position) || s.position.length !== 2) throw new ModelError(`networkFigure: position of site "${s.name}" must be [x, y]`);
+      s.position.forEach((v, k) => checkFinite(v, `position ${k === 0 ? "x" : "y"} of site "${s.name}"`));
+    }
     if (s.bath) {
       checkFinite(s.bath.temperature, `bath temperature of site "${s.name}"`);
       checkFinite(s.bath.flux, `bath flux of site "${s.name}"`);
