@@ -77,7 +77,13 @@ export interface LangevinSettings {
   series?: { every: number; steps: number };
 }
 
-export type ForceTermBuilder = (term: ForceTerm, dof: number) => ForceField;
+/**
+ * A force term's field. `add`, when given, adds the term's forces into f (and returns its potential energy) instead of
+ * overwriting: the terms of a problem are then summed without a scratch array.
+ */
+export type TermField = ForceField & { add?(x: Float64Array, f: Float64Array): number };
+
+export type ForceTermBuilder = (term: ForceTerm, dof: number) => TermField;
 
 const TERMS = new Map<string, ForceTermBuilder>();
 
@@ -103,11 +109,15 @@ registerForceTerm("harmonic", (raw, dof) => {
   const I = Int32Array.from(springs, (s) => index(s[0], dof, "a spring's first coordinate"));
   const J = Int32Array.from(springs, (s) => index(s[1], dof, "a spring's second coordinate"));
   const K = Float64Array.from(springs, (s) => finite(s[2], "a spring stiffness"));
+  // Only the pinned coordinates (a chain pushed by many particles pins two of them).
+  const pinned = Int32Array.from(kp.keys()).filter((i) => kp[i] !== 0);
   return {
     dof,
     compute(x, f) {
       let u = 0;
-      for (let i = 0; i < dof; i++) {
+      f.fill(0);
+      for (let k = 0; k < pinned.length; k++) {
+        const i = pinned[k];
         f[i] = -kp[i] * x[i];
         u += 0.5 * kp[i] * x[i] * x[i];
       }
@@ -148,9 +158,22 @@ export function langevinSystem(problem: LangevinProblem): LangevinSystem {
     if (!build) throw new ModelError(`unknown force term ${describeValue(t?.term)} (registered: ${[...TERMS.keys()].join(", ")}); a worker must import the module that registers it`);
     return build(t, dof);
   });
+  return { dynamics: problem.dynamics, dof, mass, friction, temperature, overdamped, forces: sumOfTerms(parts, dof) };
+}
+
+/** The sum of a problem's terms: the first overwrites f, the others add into it (`add`, or through a scratch array). */
+function sumOfTerms(parts: TermField[], dof: number): ForceField {
+  if (parts.length === 1) return parts[0];
+  if (!parts.slice(1).every((t) => typeof t.add === "function")) return new SumForceField(parts);
+  const rest = parts.slice(1) as Required<TermField>[];
+  const first = parts[0];
   return {
-    dynamics: problem.dynamics, dof, mass, friction, temperature, overdamped,
-    forces: parts.length === 1 ? parts[0] : new SumForceField(parts),
+    dof,
+    compute(x, f) {
+      let u = first.compute(x, f);
+      for (let k = 0; k < rest.length; k++) u += rest[k].add(x, f);
+      return u;
+    },
   };
 }
 
