@@ -32,9 +32,9 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const p = validateParams({ TL: 10, zeta: 0.05 });
     const r = simulateProbeDecay(p, { pairs: 16, v0: 50, seed: 3 });
     expect(r.friction.error / r.gammaL).toBeLessThan(0.05);
-    expect(within(r.friction.mean, r.gammaL, r.friction.error)).toBe(true);
+    expect(within(r.friction.value, r.gammaL, r.friction.error)).toBe(true);
     // The probe is softened, not stiffened, by the bath: k_eff = K - softening (minus sign of physics-notes.md).
-    const soft = p.K - r.stiffness.mean;
+    const soft = p.K - r.stiffness.value;
     expect(soft / effectiveBath(p).softening).toBeGreaterThan(0.9);
     expect(soft / effectiveBath(p).softening).toBeLessThan(1.1);
   });
@@ -42,8 +42,8 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
   it("a slow bath (no time-scale separation) misses the formula but follows the memory-kernel theory", () => {
     const p = validateParams({ TL: 20, zeta: 1 });
     const r = simulateProbeDecay(p, { pairs: 16, v0: 50, seed: 5 });
-    expect(within(r.friction.mean, r.memoryFriction, r.friction.error)).toBe(true);
-    expect(Math.abs(r.friction.mean - r.gammaL)).toBeGreaterThan(8 * r.friction.error);
+    expect(within(r.friction.value, r.memoryFriction, r.friction.error)).toBe(true);
+    expect(Math.abs(r.friction.value - r.gammaL)).toBeGreaterThan(8 * r.friction.error);
   });
 
   it("the full system's current matches the effective chain where time scales separate", () => {
@@ -52,15 +52,15 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const sim = simulateChainCurrent(p, { replicas: 2, duration: 2000, burnIn: 200, seed: 9 });
     const theory = effectiveCurrent(p, "exact");
     expect(sim.current.error / theory).toBeLessThan(0.05);
-    expect(within(sim.current.mean, theory, sim.current.error)).toBe(true);
-    expect(within(sim.springCurrent.mean, theory, sim.springCurrent.error)).toBe(true);
+    expect(within(sim.current.value, theory, sim.current.error)).toBe(true);
+    expect(within(sim.springCurrent.value, theory, sim.springCurrent.error)).toBe(true);
   });
 
   it("... and the memory-kernel theory where they do not (zeta = 1), far from the Markov theory", () => {
     const p = validateParams({ N: 8, TL: 5, TR: 0, zeta: 1 });
     const sim = simulateChainCurrent(p, { replicas: 2, duration: 2000, burnIn: 200, seed: 10 });
-    expect(within(sim.current.mean, effectiveCurrent(p, "memory"), sim.current.error)).toBe(true);
-    expect(Math.abs(sim.current.mean - effectiveCurrent(p, "exact"))).toBeGreaterThan(20 * sim.current.error);
+    expect(within(sim.current.value, effectiveCurrent(p, "memory"), sim.current.error)).toBe(true);
+    expect(Math.abs(sim.current.value - effectiveCurrent(p, "exact"))).toBeGreaterThan(20 * sim.current.error);
   });
 
   it("the same seed gives the same numbers", () => {
@@ -69,7 +69,7 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const a = simulateChainCurrent(p, o);
     const b = simulateChainCurrent(p, o);
     expect(b.current).toEqual(a.current);
-    expect(simulateChainCurrent(p, { ...o, seed: 43 }).current.mean).not.toBe(a.current.mean);
+    expect(simulateChainCurrent(p, { ...o, seed: 43 }).current.value).not.toBe(a.current.value);
   });
 });
 
