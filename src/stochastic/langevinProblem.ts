@@ -197,8 +197,25 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
   integrator(system, s.scheme);
   const burnSteps = count(s.burnSteps, "burnSteps", 0);
   const variants = problem.variants ?? [{}];
+  if (!Array.isArray(variants) || variants.length < 1) throw new ModelError(`variants must be a list of at least one initial state, got ${describeValue(variants)}`);
   const V = variants.length;
-  if (V < 1) throw new ModelError("variants must hold at least one initial state");
+  const isOver = (i: number) => system.dynamics === "overdamped" || (system.dynamics === "mixed" && system.overdamped![i] === 1);
+  const noMomentum = (i: number, what: string) => {
+    if (isOver(i)) throw new ModelError(`${what} sets the momentum of coordinate ${i}, which is overdamped (it has no momentum)`);
+    return i;
+  };
+  // [index, value] overrides per variant, checked here (not in each replica).
+  const pairs = (list: unknown, what: string, momentum: boolean): [number, number][] => {
+    if (list === undefined) return [];
+    if (!Array.isArray(list)) throw new ModelError(`${what} must be a list of [index, value] pairs, got ${describeValue(list)}`);
+    return list.map((e: unknown) => {
+      if (!Array.isArray(e) || e.length !== 2) throw new ModelError(`${what} must be a list of [index, value] pairs, got ${describeValue(e)}`);
+      const i = index(e[0], n, `${what}: an index`);
+      return [momentum ? noMomentum(i, what) : i, finite(e[1], `${what}: a value`)];
+    });
+  };
+  const variantX = variants.map((v, k) => pairs(v?.x, `variant ${k}'s x`, false));
+  const variantP = variants.map((v, k) => pairs(v?.p, `variant ${k}'s p`, true));
   const observables = s.observables;
   if (!Array.isArray(observables) || observables.length === 0) throw new ModelError("a Langevin ensemble needs at least one observable");
   const K = observables.length;
@@ -224,6 +241,7 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
   const initial = problem.initial ?? {};
   const x0 = initial.x ? floats(initial.x, n, "initial x", -Infinity) : new Float64Array(n);
   const p0 = initial.p ? floats(initial.p, n, "initial p", -Infinity) : new Float64Array(n);
+  for (let i = 0; i < n; i++) if (p0[i] !== 0) noMomentum(i, "the initial p");
   const uniform = (initial.uniform ?? []).map((u) => {
     const from = index(u.from, n, "uniform.from");
     const c = count(u.count, "uniform.count", 0);
@@ -266,11 +284,8 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
         const st = integ.init(rng);
         st.x.set(base);
         if (st.p) st.p.set(p0);
-        for (const [i, val] of variants[v].x ?? []) st.x[index(i, n, "a variant's coordinate")] = finite(val, "a variant's value");
-        for (const [i, val] of variants[v].p ?? []) {
-          if (!st.p) throw new ModelError("a variant sets a momentum, but the system is overdamped");
-          st.p[index(i, n, "a variant's momentum")] = finite(val, "a variant's value");
-        }
+        for (const [i, val] of variantX[v]) st.x[i] = val;
+        for (const [i, val] of variantP[v]) st.p![i] = val;
         integ.force(st);
         integs.push(integ);
         states.push(st);
