@@ -152,6 +152,12 @@ export interface LangevinSystem {
   /** Mixed systems: 1 for an overdamped coordinate, 0 for an underdamped one. */
   overdamped?: Uint8Array;
   forces: ForceField;
+  /**
+   * Mixed systems, optional: a cheaper evaluation whose forces are right at the overdamped coordinates only (the other
+   * entries of f and the returned energy may be anything). BAOAB uses it for the force evaluation between the
+   * overdamped half drifts, whose result only those coordinates read.
+   */
+  overdampedForces?: ForceField;
   /** For linear systems: dy = -A y dt + B dW with D = B B^T, y = (q, p) or q. Enables the exact scheme. */
   linear?: { drift: Matrix; diffusion: Matrix };
 }
@@ -349,6 +355,7 @@ function baoabIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
   const nb = c.bath.length, h2 = c.h2;
   if (sys.dynamics === "mixed") {
     const no = c.over.length;
+    const mid = sys.overdampedForces ?? sys.forces;
     const advance = (s: LangevinState) => {
       remember(s, c);
       kick(s, c, h2);
@@ -357,7 +364,7 @@ function baoabIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
       drift(s, c, h2);
       overdampedHalfDrift(s, c);
       diffuse(s, c, nb);
-      force(s, c);
+      mid.compute(s.x, s.f); // read at the overdamped coordinates only; force() below overwrites f and the energy
       overdampedHalfDrift(s, c);
       force(s, c);
       kick(s, c, h2);

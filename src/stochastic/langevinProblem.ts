@@ -79,11 +79,17 @@ export interface LangevinSettings {
 
 /**
  * A force term's field. `add`, when given, adds the term's forces into f (and returns its potential energy) instead of
- * overwriting: the terms of a problem are then summed without a scratch array.
+ * overwriting: the terms of a problem are then summed without a scratch array. `addOverdamped`, when given (mixed
+ * systems), adds forces that are right at the overdamped coordinates only, for the integrator's cheaper evaluation
+ * between the overdamped half drifts (LangevinSystem.overdampedForces).
  */
-export type TermField = ForceField & { add?(x: Float64Array, f: Float64Array): number };
+export type TermField = ForceField & {
+  add?(x: Float64Array, f: Float64Array): number;
+  addOverdamped?(x: Float64Array, f: Float64Array): void;
+};
 
-export type ForceTermBuilder = (term: ForceTerm, dof: number) => TermField;
+/** Builds a term's field for `dof` coordinates (`overdamped`: mixed systems, 1 at the overdamped coordinates). */
+export type ForceTermBuilder = (term: ForceTerm, dof: number, overdamped?: Uint8Array) => TermField;
 
 const TERMS = new Map<string, ForceTermBuilder>();
 
@@ -111,23 +117,27 @@ registerForceTerm("harmonic", (raw, dof) => {
   const K = Float64Array.from(springs, (s) => finite(s[2], "a spring stiffness"));
   // Only the pinned coordinates (a chain pushed by many particles pins two of them).
   const pinned = Int32Array.from(kp.keys()).filter((i) => kp[i] !== 0);
+  const add = (x: Float64Array, f: Float64Array): number => {
+    let u = 0;
+    for (let k = 0; k < pinned.length; k++) {
+      const i = pinned[k];
+      f[i] += -kp[i] * x[i];
+      u += 0.5 * kp[i] * x[i] * x[i];
+    }
+    for (let s = 0; s < I.length; s++) {
+      const i = I[s], j = J[s], r = x[i] - x[j], fr = K[s] * r;
+      f[i] -= fr;
+      f[j] += fr;
+      u += 0.5 * fr * r;
+    }
+    return u;
+  };
   return {
     dof,
+    add,
     compute(x, f) {
-      let u = 0;
       f.fill(0);
-      for (let k = 0; k < pinned.length; k++) {
-        const i = pinned[k];
-        f[i] = -kp[i] * x[i];
-        u += 0.5 * kp[i] * x[i] * x[i];
-      }
-      for (let s = 0; s < I.length; s++) {
-        const i = I[s], j = J[s], r = x[i] - x[j], fr = K[s] * r;
-        f[i] -= fr;
-        f[j] += fr;
-        u += 0.5 * fr * r;
-      }
-      return u;
+      return add(x, f);
     },
   };
 });
@@ -156,9 +166,26 @@ export function langevinSystem(problem: LangevinProblem): LangevinSystem {
   const parts = problem.forces.map((t) => {
     const build = TERMS.get(t?.term);
     if (!build) throw new ModelError(`unknown force term ${describeValue(t?.term)} (registered: ${[...TERMS.keys()].join(", ")}); a worker must import the module that registers it`);
-    return build(t, dof);
+    return build(t, dof, overdamped);
   });
-  return { dynamics: problem.dynamics, dof, mass, friction, temperature, overdamped, forces: sumOfTerms(parts, dof) };
+  return {
+    dynamics: problem.dynamics, dof, mass, friction, temperature, overdamped, forces: sumOfTerms(parts, dof),
+    ...(overdamped ? { overdampedForces: overdampedSum(parts, dof) } : {}),
+  };
+}
+
+/** Forces right at the overdamped coordinates, when a term has a cheaper evaluation for them and every term adds. */
+function overdampedSum(parts: TermField[], dof: number): ForceField | undefined {
+  if (!parts.some((t) => t.addOverdamped) || !parts.every((t) => t.addOverdamped || t.add)) return undefined;
+  const adds = parts.map((t) => (t.addOverdamped ? t.addOverdamped.bind(t) : t.add!.bind(t)));
+  return {
+    dof,
+    compute(x, f) {
+      f.fill(0);
+      for (let k = 0; k < adds.length; k++) adds[k](x, f);
+      return 0;
+    },
+  };
 }
 
 /** The sum of a problem's terms: the first overwrites f, the others add into it (`add`, or through a scratch array). */

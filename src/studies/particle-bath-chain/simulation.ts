@@ -117,7 +117,7 @@ export interface CouplingTerm extends ForceTerm {
  * -eps q_site F'(x_i) = eps q_site (2 pi / L) G(theta_i) with theta = 2 pi x / L and G = -dF/dtheta, both by cubic
  * Hermite interpolation in the coupling table (inlined: no allocation).
  */
-export function couplingForceField(t: CouplingTerm, dof: number): TermField {
+export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Uint8Array): TermField {
   const { site, first, count: nb, eps, L } = t;
   if (!(Number.isSafeInteger(site) && site >= 0 && site < dof && Number.isSafeInteger(first) && first >= 0 && Number.isSafeInteger(nb) && nb >= 0 && first + nb <= dof)) {
     throw new ModelError(`the particle-bath-chain coupling needs a site and particles among the ${dof} coordinates`);
@@ -128,28 +128,45 @@ export function couplingForceField(t: CouplingTerm, dof: number): TermField {
   const TWO_PI = 2 * Math.PI, INV_TWO_PI = 1 / TWO_PI;
   const compensation = nb * eps * t.A;
   const add = (x: Float64Array, f: Float64Array): number => {
-      const q = x[site];
-      const pull = eps * q * twoPiOverL;
-      let sumF = 0;
-      for (let i = 0; i < nb; i++) {
-        let th = twoPiOverL * x[first + i];
-        th -= TWO_PI * Math.floor(th * INV_TWO_PI);
-        let u = th * uPerRad;
-        let j = u | 0;
-        if (j >= M) j = M - 1;
-        u -= j;
-        const u2 = u * u, u3 = u2 * u;
-        const h01 = 3 * u2 - 2 * u3, h00 = 1 - h01, h10 = u3 - 2 * u2 + u, h11 = u3 - u2;
-        const b = 4 * j;
-        sumF += h00 * T[b] + h10 * T[b + 1] + h01 * T[b + 4] + h11 * T[b + 5];
-        f[first + i] += pull * (h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7]);
-      }
-      f[site] += compensation - eps * sumF;
-      return eps * q * sumF - compensation * q;
+    const q = x[site];
+    const pull = eps * q * twoPiOverL;
+    let sumF = 0;
+    for (let i = 0; i < nb; i++) {
+      let th = twoPiOverL * x[first + i];
+      th -= TWO_PI * Math.floor(th * INV_TWO_PI);
+      let u = th * uPerRad;
+      let j = u | 0;
+      if (j >= M) j = M - 1;
+      u -= j;
+      const u2 = u * u, u3 = u2 * u;
+      const h01 = 3 * u2 - 2 * u3, h00 = 1 - h01, h10 = u3 - 2 * u2 + u, h11 = u3 - u2;
+      const b = 4 * j;
+      sumF += h00 * T[b] + h10 * T[b + 1] + h01 * T[b + 4] + h11 * T[b + 5];
+      f[first + i] += pull * (h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7]);
+    }
+    f[site] += compensation - eps * sumF;
+    return eps * q * sumF - compensation * q;
+  };
+  // The particles' forces alone (G only, not F): enough where the site is not overdamped (its force is not read).
+  const addOverdamped = (x: Float64Array, f: Float64Array): void => {
+    const pull = eps * x[site] * twoPiOverL;
+    for (let i = 0; i < nb; i++) {
+      let th = twoPiOverL * x[first + i];
+      th -= TWO_PI * Math.floor(th * INV_TWO_PI);
+      let u = th * uPerRad;
+      let j = u | 0;
+      if (j >= M) j = M - 1;
+      u -= j;
+      const u2 = u * u, u3 = u2 * u;
+      const h01 = 3 * u2 - 2 * u3, h00 = 1 - h01, h10 = u3 - 2 * u2 + u, h11 = u3 - u2;
+      const b = 4 * j;
+      f[first + i] += pull * (h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7]);
+    }
   };
   return {
     dof,
     add,
+    ...(overdamped && overdamped[site] !== 1 ? { addOverdamped } : {}),
     compute(x, f) {
       f.fill(0);
       return add(x, f);
@@ -157,7 +174,7 @@ export function couplingForceField(t: CouplingTerm, dof: number): TermField {
   };
 }
 
-registerForceTerm("particle-bath-chain/coupling", (t, dof) => couplingForceField(t as CouplingTerm, dof));
+registerForceTerm("particle-bath-chain/coupling", (t, dof, overdamped) => couplingForceField(t as CouplingTerm, dof, overdamped));
 
 /**
  * The mixed system as a Langevin problem of the engine: coordinates 0..N-1 the chain (underdamped, mass m; site N in

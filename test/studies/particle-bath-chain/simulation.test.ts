@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  couplingForceField,
   couplingTable,
   effectiveBath,
   effectiveCurrent,
@@ -25,6 +26,31 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
       }
       expect(worst).toBeLessThan(1e-10);
     }
+  });
+
+  it("the coupling term's forces are -dU/dx of its energy (central differences); its overdamped-only evaluation agrees", () => {
+    const term = { term: "particle-bath-chain/coupling" as const, site: 1, first: 2, count: 5, eps: 0.3, A: 1.3, rho: 2, L: 1.7 };
+    const dof = 7;
+    const overdamped = Uint8Array.from([0, 0, 1, 1, 1, 1, 1]);
+    const field = couplingForceField(term, dof, overdamped);
+    const x = Float64Array.from([0.4, -0.8, 0.1, 1.3, -2.9, 0.85, 5.2]);
+    const f = new Float64Array(dof);
+    field.compute(x, f);
+    const scratch = new Float64Array(dof);
+    const h = 1e-5;
+    for (let i = 0; i < dof; i++) {
+      const up = x.slice(), down = x.slice();
+      up[i] += h;
+      down[i] -= h;
+      const slope = (field.compute(up, scratch) - field.compute(down, scratch)) / (2 * h);
+      expect(Math.abs(f[i] + slope), `coordinate ${i}`).toBeLessThan(1e-7);
+    }
+    expect(f[0]).toBe(0);
+    const partial = new Float64Array(dof);
+    field.addOverdamped!(x, partial);
+    for (let i = 2; i < dof; i++) expect(partial[i]).toBe(f[i]);
+    // Overdamped site: no shortcut (its force would be missing).
+    expect(couplingForceField(term, dof, Uint8Array.from([0, 1, 1, 1, 1, 1, 1])).addOverdamped).toBeUndefined();
   });
 
   it("a single probe's friction from the decay of its mean velocity matches gamma_L where time scales separate", () => {
