@@ -65,10 +65,11 @@ function exactStepping(problem: LangevinProblem): LangevinSystem["linear"] {
 }
 
 /**
- * The LangevinSystem of a problem: its coordinates, masses, frictions and temperatures, the force field built from
+ * The LangevinSystem of a model's Langevin problem (src/problem/langevin.ts; langevinProblem.ts's langevinSystem builds
+ * the generic, term-registered problems of the ensemble layer): its coordinates, masses, frictions and temperatures, the force field built from
  * its force terms, and (with `exactStepping`, linear models only) the drift and diffusion matrices exact stepping needs.
  */
-export function langevinSystem(problem: LangevinProblem, options: { exactStepping?: boolean } = {}): LangevinSystem {
+export function modelSystem(problem: LangevinProblem, options: { exactStepping?: boolean } = {}): LangevinSystem {
   // Particle force fields still take the model, which holds the same force terms (pair laws, external fields).
   const forces = problem.forces.kind === "network" ? new NetworkForceField(problem.forces) : new ParticleForceField(problem.model as ParticlesModel);
   const system: LangevinSystem = {
@@ -95,7 +96,7 @@ export function langevinSystem(problem: LangevinProblem, options: { exactSteppin
 export function networkSystem(model: NetworkModel, options: { exactStepping?: boolean } = {}): { system: LangevinSystem; field: NetworkForceField; warnings: string[] } {
   checkNetworkModel(model, "networkSystem");
   const problem = simulationProblem(model);
-  const system = langevinSystem(problem, options);
+  const system = modelSystem(problem, options);
   return { system, field: system.forces as NetworkForceField, warnings: problem.warnings };
 }
 
@@ -105,6 +106,6 @@ export function networkSystem(model: NetworkModel, options: { exactStepping?: bo
  */
 export function particleSystem(model: ParticlesModel, options: { exactStepping?: boolean } = {}): { system: LangevinSystem; field: ParticleForceField } {
   checkParticlesModel(model, "particleSystem");
-  const system = langevinSystem(simulationProblem(model), options);
+  const system = modelSystem(simulationProblem(model), options);
   return { system, field: system.forces as ParticleForceField };
 }

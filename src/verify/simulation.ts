@@ -10,9 +10,12 @@
  *
  * This is the one layer that imports both engines (besides the studies and the CLI).
  */
-import { checkModel } from "../model/index.js";
+import { checkModel, type Model } from "../model/index.js";
+import type { Scheme } from "../stochastic/integrators.js";
 import { applyTimeStepRules } from "../stochastic/reliability.js";
-import { simulate, simulateSync, type RunOptions, type SimulationResult, type SimulationSpec } from "../stochastic/run.js";
+import {
+  simulate, simulateSync, type SimulationOptions, type SimulationResult, type SimulationRunOptions,
+} from "../stochastic/run.js";
 import type { Estimate } from "../stochastic/statistics.js";
 import { covariancePairs, linearBiases, ordinals } from "./bias.js";
 import { exactReference, type ExactReference } from "./reference.js";
@@ -116,37 +119,38 @@ export function verifySimulation(result: SimulationResult, reference: ExactRefer
   };
 }
 
-/** The spec with the reference's stationary covariance as the replicas' initial law (unless it has one). */
-export function withStationaryLaw(spec: SimulationSpec, reference: ExactReference | undefined): SimulationSpec {
-  if (!reference || spec.options?.stationaryCovariance !== undefined) return spec;
-  return { model: spec.model, options: { ...spec.options, stationaryCovariance: reference.covariance } };
+/** The options with the reference's stationary covariance as the replicas' initial law (unless they have one). */
+export function withStationaryLaw(options: SimulationOptions, reference: ExactReference | undefined): SimulationOptions {
+  if (!reference || options === null || typeof options !== "object" || options.stationaryCovariance !== undefined) return options;
+  return { ...options, stationaryCovariance: reference.covariance };
 }
 
-/** The exact reference of a spec's model (undefined for a spec the stochastic engine will refuse with its own message). */
-function referenceOf(spec: SimulationSpec, warnings: string[]): ExactReference | undefined {
-  if (spec === null || typeof spec !== "object") return undefined;
+/** The exact reference of a problem (undefined for a problem the stochastic engine will refuse with its own message). */
+function referenceOf(problem: Model, warnings: string[]): ExactReference | undefined {
   try {
-    checkModel(spec.model, "simulate");
+    checkModel(problem, "simulate");
   } catch {
     return undefined;
   }
-  return exactReference(spec.model, warnings);
+  return exactReference(problem, warnings);
 }
 
 /**
- * Simulates the spec (src/stochastic simulate, on any block runner) and verifies the result against the exact engine:
- * what `ness simulate` prints.
+ * Simulates the problem with the scheme (src/stochastic simulate, on any block runner) and verifies the result against
+ * the exact engine: what `ness simulate` prints.
  */
-export async function simulateAndVerify(spec: SimulationSpec, options: RunOptions = {}): Promise<SimulationResult> {
+export async function simulateAndVerify(
+  problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions, run: SimulationRunOptions = {},
+): Promise<SimulationResult> {
   const warnings: string[] = [];
-  const reference = referenceOf(spec, warnings);
-  const result = await simulate(withStationaryLaw(spec, reference), options);
+  const reference = referenceOf(problem, warnings);
+  const result = await simulate(problem, scheme, withStationaryLaw(options, reference), run);
   return verifySimulation(result, reference, warnings);
 }
 
 /** simulateAndVerify in the calling thread (tests, small runs, studies). */
-export function simulateAndVerifySync(spec: SimulationSpec): SimulationResult {
+export function simulateAndVerifySync(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationResult {
   const warnings: string[] = [];
-  const reference = referenceOf(spec, warnings);
-  return verifySimulation(simulateSync(withStationaryLaw(spec, reference)), reference, warnings);
+  const reference = referenceOf(problem, warnings);
+  return verifySimulation(simulateSync(problem, scheme, withStationaryLaw(options, reference)), reference, warnings);
 }

@@ -87,7 +87,7 @@ describe("the linear SDE problem of a network", () => {
 describe("src/verify: exact values next to a simulation", () => {
   it("attaches exact values and deviations (value - exact) / error, and leaves the simulation's result as it was", () => {
     const m = pair(1, 4);
-    const result = simulateSync({ model: m, options: { dt: 0.02, time: 200, seed: 3, replicas: 2 } });
+    const result = simulateSync(m, { dt: 0.02 }, { time: 200, seed: 3, replicas: 2 });
     const before = structuredClone(result);
     expect(result.exact).toBe(false);
     expect(result.estimates.every((e) => e.exact === undefined)).toBe(true);

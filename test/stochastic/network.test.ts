@@ -6,8 +6,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, validateNetwork, type NetworkModel } from "../../src/model/index.js";
-import { schemeExpectations, type FluxEstimator, type Scheme } from "../../src/stochastic/linear.js";
-import { findEstimate, preparePlan, type SimulationOptions, type SimulationResult } from "../../src/stochastic/run.js";
+import { schemeExpectations, type FluxEstimator } from "../../src/stochastic/linear.js";
+import { baoab, type SchemeName as Scheme } from "../../src/stochastic/integrators.js";
+import { findEstimate, preparePlan, type SimulationResult } from "../../src/stochastic/run.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
 import { randomNetwork } from "../helpers/random.js";
@@ -45,10 +46,10 @@ function discreteValue(e: Estimate, m: NetworkModel, scheme: Scheme, dt: number,
 }
 
 function checkAgainstExact(
-  m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number, extra: Partial<SimulationOptions> = {},
+  m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number, extra: { fused?: boolean } = {},
 ): SimulationResult {
   const fe: FluxEstimator = scheme === "exact" && m.dynamics === "overdamped" ? "state" : "stratonovich";
-  const r = simulateAndVerifySync({ model: m, options: { dt, time, seed, replicas, scheme, fluxEstimator: fe, ...extra } });
+  const r = simulateAndVerifySync(m, { scheme, dt, ...extra }, { time, seed, replicas, fluxEstimator: fe });
   const d = schemeExpectations(m, scheme, dt, fe);
   expect(r.exact).toBe(true);
   const compared = r.estimates.filter((e) => e.exact !== undefined);
@@ -72,14 +73,14 @@ describe("underdamped networks (BAOAB and exact stepping) against the exact engi
     expect(findEstimate(r, "spring flux", "2 -> 3").value).toBeGreaterThan(0);
   });
 
-  it("seed 001 Example 1 with the fused kernel disabled: the generic BAOAB stepper and probe (a field disables it)", () => {
-    // Small linear underdamped networks run a generated kernel (kernels.ts) instead of the stepper and the probe; this
-    // run checks the generic path's physics against the exact engine too, with the backward flux resolved.
+  it("seed 001 Example 1 with the fused kernel disabled: the generic BAOAB sub-steps and probe", () => {
+    // Small linear underdamped networks run a generated kernel (kernels.ts) instead of the integrator and the probe;
+    // this run checks the generic path's physics against the exact engine too, with the backward flux resolved.
     const m = example("example1-chain.yaml");
-    const fields = [{ coordinates: ["q:1", "q:2"] as [string, string], bins: [4, 4] as [number, number], range: [[-40, 40], [-40, 40]] as [[number, number], [number, number]] }];
-    expect(preparePlan({ model: m, options: { dt: 0.02, time: 10, seed: 1, fields } }).kernel).toBeNull();
-    expect(preparePlan({ model: m, options: { dt: 0.02, time: 10, seed: 1 } }).kernel).not.toBeNull();
-    const r = checkAgainstExact(m, "baoab", 0.02, 2000, 4, 15, { fields });
+    const options = { time: 10, seed: 1 };
+    expect(preparePlan(m, baoab({ dt: 0.02, fused: false }), options).kernel).toBeNull();
+    expect(preparePlan(m, baoab({ dt: 0.02 }), options).kernel).not.toBeNull();
+    const r = checkAgainstExact(m, "baoab", 0.02, 2000, 4, 15, { fused: false });
     const back = findEstimate(r, "spring flux", "2 -> 3");
     expect(back.exact!).toBeGreaterThan(4 * back.error);
   });
@@ -163,7 +164,7 @@ describe("equilibrium and conservation", () => {
 
   it("an anharmonic network conserves energy at every site (bath + spring fluxes sum to zero within error)", () => {
     const m = loadModel(readFileSync(new URL("../../examples/networks/anharmonic-chain.yaml", import.meta.url), "utf8")) as NetworkModel;
-    const r = simulateAndVerifySync({ model: m, options: { dt: 0.01, time: 3000, seed: 5, replicas: 4 } });
+    const r = simulateAndVerifySync(m, { dt: 0.01 }, { time: 3000, seed: 5, replicas: 4 });
     expect(r.exact).toBe(false);
     const n = m.sites.length;
     for (let i = 0; i < n; i++) {
@@ -192,20 +193,20 @@ describe("safety", () => {
   const m = validateNetwork({ kind: "network", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 100 }],
     baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 1, temperature: 2 }] });
   it("a time step beyond the stability limit is refused with the limit named", () => {
-    expect(() => simulateAndVerifySync({ model: m, options: { dt: 0.2, time: 10, seed: 1 } })).toThrow(/dt < 2\/omega = 0\.14/);
+    expect(() => simulateAndVerifySync(m, { dt: 0.2 }, { time: 10, seed: 1 })).toThrow(/dt < 2\/omega = 0\.14/);
   });
   it("a large but stable time step is run with a warning naming the bias", () => {
-    const r = simulateAndVerifySync({ model: m, options: { dt: 0.05, time: 20, seed: 1 } });
+    const r = simulateAndVerifySync(m, { dt: 0.05 }, { time: 20, seed: 1 });
     expect(r.warnings.join(" ")).toMatch(/omega dt = 0\.70/);
   });
   it("a blow-up (anharmonic, dt estimated too large) stops with a clear error", () => {
     const stiff = validateNetwork({ kind: "network", sites: 1, pinning: 1, quarticPinning: 1e4, baths: [{ site: 1, friction: 1, temperature: 50 }] });
-    expect(() => simulateAndVerifySync({ model: stiff, options: { dt: 0.5, time: 100, seed: 1 } })).toThrow(SimulationError);
-    expect(() => simulateAndVerifySync({ model: stiff, options: { dt: 0.5, time: 100, seed: 1 } })).toThrow(/blew up.*non-finite/);
+    expect(() => simulateAndVerifySync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(SimulationError);
+    expect(() => simulateAndVerifySync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(/blew up.*non-finite/);
   });
   it("bad options are refused", () => {
-    expect(() => simulateAndVerifySync({ model: m, options: { dt: 0, time: 10, seed: 1 } })).toThrow(/dt must be a positive/);
-    expect(() => simulateAndVerifySync({ model: m, options: { dt: 0.01, time: -1, seed: 1 } })).toThrow(/time must be a positive/);
-    expect(() => simulateAndVerifySync({ model: m, options: { dt: 0.01, time: 10, seed: 1, scheme: "heun" } })).toThrow(/heun/);
+    expect(() => simulateAndVerifySync(m, { dt: 0 }, { time: 10, seed: 1 })).toThrow(/dt must be a positive/);
+    expect(() => simulateAndVerifySync(m, { dt: 0.01 }, { time: -1, seed: 1 })).toThrow(/time must be a positive/);
+    expect(() => simulateAndVerifySync(m, { scheme: "heun", dt: 0.01 }, { time: 10, seed: 1 })).toThrow(/heun/);
   });
 });
