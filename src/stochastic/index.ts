@@ -13,6 +13,8 @@ export * from "./networkProbe.js";
 export * from "./particleProbe.js";
 export * from "./pairHeat.js";
 export * from "./cellGrid.js";
+export * from "./potentials/pairLaws.js";
+export * from "./potentials/externalFields.js";
 export * from "./fields.js";
 export * from "./safety.js";
 export * from "./system.js";

@@ -1,0 +1,169 @@
+// The pair laws and external fields (src/stochastic/potentials/) against their own derivatives: each law's force
+// is minus the finite-difference derivative of its energy, its curvature minus that of its force, its curvature
+// bound (the time-step limit) bounds the curvature wherever the energy stays below the given level; and the force
+// loops (pairKernels.ts), which inline the laws' arithmetic, against the reference functions in every neighbour
+// structure.
+import { describe, expect, it } from "vitest";
+import { validateParticles, type ParticlesInput, type ParticlesModel, type PairPotential } from "../../src/model/particles.js";
+import { cosineField, ExternalFields, externalCurvatureBound, externalEnergySpan, sawtoothField, trapField } from "../../src/stochastic/potentials/externalFields.js";
+import { harmonicLaw, packPairLaws, pairLaw, softLaw, wcaLaw, type PairLaw } from "../../src/stochastic/potentials/pairLaws.js";
+
+const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
+
+const LAWS: [string, PairPotential][] = [
+  ["soft", { potential: "soft", stiffness: 3, range: 1.2 }],
+  ["harmonic with a rest length", { potential: "harmonic", stiffness: 2, length: 0.5 }],
+  ["harmonic, rest length 0", { potential: "harmonic", stiffness: 0.7, length: 0 }],
+  ["wca", { potential: "wca", epsilon: 1.5, sigma: 0.8 }],
+];
+
+/** Distances inside the law's range (away from r = 0 and the cutoff, where soft and WCA have kinks). */
+function distances(p: PairPotential): number[] {
+  const cut = pairLaw(p).cutoff(p);
+  const lo = p.potential === "wca" ? 0.9 * p.sigma : 0.05;
+  const hi = Number.isFinite(cut) ? 0.995 * cut : 3;
+  return Array.from({ length: 25 }, (_, k) => lo + ((hi - lo) * k) / 24);
+}
+
+describe("pair laws: reference functions", () => {
+  for (const [name, p] of LAWS) {
+    const law = pairLaw(p) as PairLaw;
+    it(`${name}: force = -dU/dr, force over distance = force / r, curvature = -dF/dr (central differences)`, () => {
+      for (const r of distances(p)) {
+        const h = 1e-6 * r;
+        const fd = -(law.energy(p, r + h) - law.energy(p, r - h)) / (2 * h);
+        const F = law.force(p, r);
+        expect(Math.abs(F - fd), `r = ${r}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(F)));
+        expect(Math.abs(law.forceOverDistance(p, r) * r - F)).toBeLessThan(1e-12 * Math.max(1, Math.abs(F)));
+        const c = law.curvature(p, r);
+        const cd = -(law.force(p, r + h) - law.force(p, r - h)) / (2 * h);
+        expect(Math.abs(c - cd), `r = ${r}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(c)));
+      }
+    });
+
+    it(`${name}: nothing at and beyond the cutoff, and the energy is continuous there`, () => {
+      const cut = law.cutoff(p);
+      if (!Number.isFinite(cut)) {
+        expect(law.energy(p, 1e3)).toBeGreaterThan(0);
+        return;
+      }
+      for (const r of [cut, cut * (1 + 1e-12), 1.5 * cut, 1e6 * cut]) {
+        expect(law.energy(p, r)).toBe(0);
+        expect(law.force(p, r)).toBe(0);
+        expect(law.forceOverDistance(p, r)).toBe(0);
+        expect(law.curvature(p, r)).toBe(0);
+      }
+      expect(law.energy(p, cut * (1 - 1e-9))).toBeLessThan(1e-12 * (p.potential === "wca" ? p.epsilon : law.energyCeiling(p)));
+    });
+
+    it(`${name}: the curvature bound bounds U'' and U'/r wherever U <= u, and is reached by WCA at U = u`, () => {
+      const cut = law.cutoff(p);
+      const top = Number.isFinite(cut) ? cut : 5;
+      for (const u of [0.1, 1, 10, 100]) {
+        const bound = law.curvatureBound(p, u);
+        let reached = 0;
+        for (let k = 1; k <= 4000; k++) {
+          const r = (top * k) / 4000;
+          if (law.energy(p, r) > u || r >= cut) continue;
+          const c = law.curvature(p, r), transverse = -law.forceOverDistance(p, r);
+          expect(c, `u = ${u}, r = ${r}`).toBeLessThanOrEqual(bound * (1 + 1e-12));
+          expect(transverse, `u = ${u}, r = ${r}`).toBeLessThanOrEqual(bound * (1 + 1e-12));
+          reached = Math.max(reached, c);
+        }
+        if (p.potential === "wca") expect(reached / bound).toBeGreaterThan(0.99);
+        else expect(reached / bound).toBeGreaterThan(0.999);
+      }
+    });
+
+    it(`${name}: the closest approach at energy u has U = u, and the energy ceiling is the largest energy`, () => {
+      for (const u of [0.01, 0.5, 1.4]) {
+        const r = law.closestApproach(p, u);
+        if (p.potential === "harmonic") expect(r).toBe(0);
+        else expect(law.energy(p, r)).toBeCloseTo(u, 10);
+      }
+      if (p.potential === "soft") {
+        expect(law.energyCeiling(p)).toBe(law.energy(p, 0));
+        expect(law.closestApproach(p, law.energyCeiling(p))).toBe(0);
+      } else expect(law.energyCeiling(p)).toBe(Infinity);
+    });
+  }
+
+  it("the laws by name, and their packing per ordered species pair (symmetric, squared cutoffs)", () => {
+    expect(pairLaw({ potential: "soft", stiffness: 1, range: 1 })).toBe(softLaw);
+    expect(pairLaw({ potential: "harmonic", stiffness: 1, length: 0 })).toBe(harmonicLaw);
+    expect(pairLaw({ potential: "wca", epsilon: 1, sigma: 1 })).toBe(wcaLaw);
+    const m = model({ dimension: 2, box: 10, species: [{ name: "a", count: 2, temperature: 1 }, { name: "b", count: 2, temperature: 1 }, { name: "c", count: 1, temperature: 1 }],
+      pairs: [{ between: ["a", "b"], potential: "soft", stiffness: 3, range: 1.2 }, { between: ["b", "b"], potential: "wca", epsilon: 2, sigma: 0.5 }] });
+    const packed = packPairLaws(m);
+    expect(packed.species).toBe(3);
+    expect([...packed.code]).toEqual([0, softLaw.code, 0, softLaw.code, wcaLaw.code, 0, 0, 0, 0]);
+    expect([packed.k[1], packed.l[1], packed.k[3], packed.l[3]]).toEqual([3, 1.2, 3, 1.2]);
+    expect([packed.k[4], packed.l[4]]).toEqual([2, 0.5]);
+    expect(packed.cut2[4]).toBeCloseTo((2 ** (1 / 6) * 0.5) ** 2, 14);
+    expect(packed.maxCutoff).toBe(1.2);
+    expect(packed.onlySoft).toBe(false);
+    expect(packed.rules[5]).toBeNull();
+  });
+});
+
+describe("external fields: reference functions", () => {
+  const m = model({ dimension: 2, box: [6, 8], species: [{ name: "a", count: 1, temperature: 1 }],
+    external: [
+      { potential: "harmonic", stiffness: 0.7, center: [1, 2] },
+      { potential: "cosine", amplitude: -0.5, period: 2, axis: "y", phase: 0.3 },
+      { potential: "sawtooth", amplitude: 1.3, period: 3, asymmetry: 0.7 },
+    ] });
+  const [trap, cosine, saw] = m.external as [Extract<ParticlesModel["external"][number], { potential: "harmonic" }>, Extract<ParticlesModel["external"][number], { potential: "cosine" }>, Extract<ParticlesModel["external"][number], { potential: "sawtooth" }>];
+
+  it("force = -dU/dx and |U''| <= the curvature bound (central differences; the sawtooth away from its corners)", () => {
+    const h = 1e-6;
+    for (let k = 0; k < 200; k++) {
+      const x = -5 + (10 * k) / 199;
+      const checks: [(x: number) => number, (x: number) => number, number][] = [
+        [(y) => trapField.energy(trap, y), (y) => trapField.force(trap, y), externalCurvatureBound(trap)],
+        [(y) => cosineField.energy(cosine, y), (y) => cosineField.force(cosine, y), externalCurvatureBound(cosine)],
+      ];
+      const w = sawtoothField.phase(saw, x);
+      if (Math.abs(w - saw.asymmetry) > 1e-4 && w > 1e-4 && w < 1 - 1e-4) {
+        checks.push([(y) => sawtoothField.energy(saw, y), (y) => sawtoothField.force(saw, y), externalCurvatureBound(saw)]);
+      }
+      for (const [U, F, bound] of checks) {
+        expect(Math.abs(F(x) + (U(x + h) - U(x - h)) / (2 * h))).toBeLessThan(1e-6);
+        const curvature = (U(x + 1e-3) - 2 * U(x) + U(x - 1e-3)) / 1e-6;
+        expect(Math.abs(curvature)).toBeLessThanOrEqual(bound * (1 + 1e-4) + 1e-6);
+      }
+    }
+  });
+
+  it("the sawtooth rises to A over the fraction a of the period and falls back; energy spans 2|A| (cosine) and |A| (sawtooth)", () => {
+    expect(sawtoothField.energy(saw, 0)).toBe(0);
+    expect(sawtoothField.energy(saw, 0.7 * 3 - 1e-12)).toBeCloseTo(1.3, 9);
+    expect(sawtoothField.energy(saw, 3 + 0.35 * 3)).toBeCloseTo(0.65, 12);
+    expect(sawtoothField.force(saw, 1)).toBeCloseTo(-1.3 / (0.7 * 3), 14);
+    expect(sawtoothField.force(saw, 2.5)).toBeCloseTo(1.3 / (0.3 * 3), 14);
+    expect(externalEnergySpan(cosine)).toBe(1);
+    expect(externalEnergySpan(saw)).toBe(1.3);
+    expect(externalEnergySpan(trap)).toBe(Infinity);
+  });
+
+  it("ExternalFields sums the fields, the trap with the minimum image, each on its species", () => {
+    const two = model({ dimension: 2, box: [6, 8], species: [{ name: "a", count: 1, temperature: 1 }, { name: "b", count: 1, temperature: 1 }],
+      external: [{ potential: "harmonic", stiffness: 0.7, center: [1, 2], species: ["a"] }, { potential: "cosine", amplitude: -0.5, period: 2, axis: "y", phase: 0.3 },
+        { potential: "sawtooth", amplitude: 1.3, period: 3, asymmetry: 0.7, species: ["b"] }] });
+    const fields = new ExternalFields(two);
+    const x = Float64Array.of(6.5, -3, 2.2, 9.1); // a at (6.5, -3): trap displacement (-0.5, 3) by the minimum image
+    const f = new Float64Array(4), e = new Float64Array(2);
+    const u = fields.add(x, f, e);
+    const [t, c, s] = two.external as [typeof trap, typeof cosine, typeof saw];
+    const ea = trapField.energy(t, -0.5) + trapField.energy(t, 3) + cosineField.energy(c, -3);
+    const eb = cosineField.energy(c, 9.1) + sawtoothField.energy(s, 2.2);
+    expect(e[0]).toBeCloseTo(ea, 14);
+    expect(e[1]).toBeCloseTo(eb, 14);
+    expect(u).toBeCloseTo(ea + eb, 14);
+    expect(f[0]).toBeCloseTo(trapField.force(t, -0.5), 14);
+    expect(f[1]).toBeCloseTo(trapField.force(t, 3) + cosineField.force(c, -3), 14);
+    expect(f[2]).toBeCloseTo(sawtoothField.force(s, 2.2), 14);
+    expect(f[3]).toBeCloseTo(cosineField.force(c, 9.1), 14);
+  });
+});
+
