@@ -7,11 +7,11 @@
  * to the two particles in proportion to their diffusivities T/gamma (the error comes from the covariation of the pair
  * force with each particle's own motion). The heats then sum exactly to the change of the pair energy, so at equal
  * temperatures the entropy production has no quadrature bias. The pair energies and forces are the reference laws
- * (potentials/pairLaws.ts); pairs are found with a cell grid of their own (cellGrid.ts; cells at least the cutoff
- * plus the largest relative step wide). Browser-safe.
+ * (potentials/pairLaws.ts); pairs are found on a cell grid of the ledger's own (neighbours/cellGrid.ts, cells at
+ * least the cutoff plus the largest relative step wide). Browser-safe.
  */
 import { checkParticlesModel, type PairPotential, type ParticlesModel } from "../model/particles.js";
-import { CellGrid } from "./cellGrid.js";
+import { CellGrid } from "./neighbours/cellGrid.js";
 import { packPairLaws, pairEnergy, pairForceOverDistance } from "./potentials/pairLaws.js";
 
 /** How the overdamped pair heat is accounted: "exact" (this ledger) or "trapezoid" (the plain rule). */
@@ -51,7 +51,7 @@ export class PairHeatLedger {
     this.dx = new Float64Array(3 * N);
     this.ss = new Int32Array(N);
     this.ds = new Float64Array(N);
-    this.cells = new CellGrid(d, this.L, N);
+    this.cells = new CellGrid(d, this.L, N, "upper");
   }
 
   /**
@@ -72,12 +72,13 @@ export class PairHeatLedger {
     const reach = this.cut + 2 * Math.sqrt(maxStep2);
     if (Number.isNaN(reach)) return 0; // a blown-up state: the run stops on it
     this.arrange(x0, x1, reach);
-    const start = this.cells.start, cp = this.cells.cellPairs, xw = this.xw;
+    const start = this.cells.start, cp = this.cells.triples, xw = this.xw;
     const Lx = this.L[0], Ly = this.L[1], Lz = this.L[2];
     const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
     const reach2 = reach * reach;
     let total = 0;
-    for (let m = 0; m < cp.length; m += 2) {
+    // The "upper" stencil: one triple (c, c2, c2) per cell pair, c2 >= c.
+    for (let m = 0; m < cp.length; m += 3) {
       const c = cp[m], c2 = cp[m + 1];
       const e1 = start[c + 1], e2 = start[c2 + 1];
       for (let i = start[c]; i < e1; i++) {
