@@ -2,11 +2,17 @@
 // is minus the finite-difference derivative of its energy, its curvature minus that of its force, its curvature
 // bound (the time-step limit) bounds the curvature wherever the energy stays below the given level; and the force
 // loops (pairKernels.ts), which inline the laws' arithmetic, against the reference functions in every neighbour
-// structure.
+// structure (Verlet list, 2D cell order from its list and from the cells, all pairs), and against finite
+// differences of their own energy.
 import { describe, expect, it } from "vitest";
-import { validateParticles, type ParticlesInput, type ParticlesModel, type PairPotential } from "../../src/model/particles.js";
+import { pairCutoff, validateParticles, type ParticlesInput, type ParticlesModel, type PairPotential } from "../../src/model/particles.js";
 import { cosineField, ExternalFields, externalCurvatureBound, externalEnergySpan, sawtoothField, trapField } from "../../src/stochastic/potentials/externalFields.js";
+import { allPairsForces, cellOrderSoftForces, verletForces } from "../../src/stochastic/potentials/pairKernels.js";
 import { harmonicLaw, packPairLaws, pairLaw, softLaw, wcaLaw, type PairLaw } from "../../src/stochastic/potentials/pairLaws.js";
+import { AllPairs, CellOrderList, CellSort, VerletList } from "../../src/stochastic/neighbours/lists.js";
+import { minimumImage } from "../../src/stochastic/neighbours/pairSearch.js";
+import { ParticleForceField } from "../../src/stochastic/particleForces.js";
+import { rng } from "../helpers/random.js";
 
 const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
 
@@ -18,7 +24,7 @@ const LAWS: [string, PairPotential][] = [
 ];
 
 /** Distances inside the law's range (away from r = 0 and the cutoff, where soft and WCA have kinks). */
-function distances(p: PairPotential): number[] {
+function distancesOf(p: PairPotential): number[] {
   const cut = pairLaw(p).cutoff(p);
   const lo = p.potential === "wca" ? 0.9 * p.sigma : 0.05;
   const hi = Number.isFinite(cut) ? 0.995 * cut : 3;
@@ -29,7 +35,7 @@ describe("pair laws: reference functions", () => {
   for (const [name, p] of LAWS) {
     const law = pairLaw(p) as PairLaw;
     it(`${name}: force = -dU/dr, force over distance = force / r, curvature = -dF/dr (central differences)`, () => {
-      for (const r of distances(p)) {
+      for (const r of distancesOf(p)) {
         const h = 1e-6 * r;
         const fd = -(law.energy(p, r + h) - law.energy(p, r - h)) / (2 * h);
         const F = law.force(p, r);
@@ -167,3 +173,164 @@ describe("external fields: reference functions", () => {
   });
 });
 
+
+type Kernel = { name: string; compute: (x: Float64Array, f: Float64Array) => number };
+
+/**
+ * Every force loop that applies to a model, each on a neighbour structure of its own: the Verlet list and the 2D
+ * cell order (from its list and, driven there by whole-box jumps that force a sort at every call, from the cells)
+ * in a box with three cells per axis, and all pairs always.
+ */
+function kernelsFor(m: ParticlesModel): Kernel[] {
+  const d = m.dimension, N = m.speciesOf.length;
+  const laws = packPairLaws(m);
+  const table = { species: laws.species, speciesOf: m.speciesOf, interacts: laws.code };
+  const all = new AllPairs(d, N, m.box, table);
+  const out: Kernel[] = [{ name: "all pairs", compute: (x, f) => allPairsForces(all, laws, x, f) }];
+  const rc = laws.maxCutoff, skin = 0.3 * rc;
+  if (!m.box || !Number.isFinite(rc) || !CellSort.fits(d, m.box, rc + skin)) return out;
+  const verlet = new VerletList(new CellSort(d, N, m.box, rc + skin, skin, table));
+  out.push({ name: "Verlet list", compute: (x, f) => { verlet.update(x); return verletForces(verlet, laws, x, f); } });
+  if (d !== 2 || !laws.onlySoft) return out;
+  const box = m.box;
+  out.push({ name: "cell order, list", compute: (x, f) => {
+    // a fresh list sums from its list at its first evaluation (a reused one would switch to the cells after the
+    // sorts that every new configuration of this test forces)
+    const listed = new CellOrderList(new CellSort(d, N, box, rc + skin, skin, table));
+    const u = cellOrderSoftForces(listed, laws, x, f);
+    expect(listed.lastMode).toBe("list");
+    return u;
+  } });
+  out.push({ name: "cell order, from the cells", compute: (x, f) => {
+    const fresh = new CellOrderList(new CellSort(d, N, box, rc + skin, skin, table));
+    const jumped = x.slice();
+    for (let k = 0; k < 8; k++) {
+      for (let i = 0; i < x.length; i += d) jumped[i] = x[i] + (k % 2 === 0 ? box[0] : 0);
+      cellOrderSoftForces(fresh, laws, jumped, f);
+    }
+    const u = cellOrderSoftForces(fresh, laws, x, f);
+    expect(fresh.lastMode).toBe("cells");
+    return u;
+  } });
+  return out;
+}
+
+/** Energy and forces from the reference laws: every pair, minimum image. */
+function referenceSum(m: ParticlesModel, x: Float64Array): { u: number; f: Float64Array } {
+  const laws = packPairLaws(m);
+  const d = m.dimension, N = m.speciesOf.length, S = laws.species;
+  const f = new Float64Array(N * d);
+  let u = 0;
+  for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) {
+    const p = laws.rules[m.speciesOf[a] * S + m.speciesOf[b]];
+    if (!p) continue;
+    const s = Array.from({ length: d }, (_, k) => minimumImage(x[a * d + k] - x[b * d + k], m.box ? m.box[k] : Infinity));
+    const r = Math.hypot(...s);
+    const law = pairLaw(p);
+    u += law.energy(p, r);
+    const g = law.forceOverDistance(p, r);
+    for (let k = 0; k < d; k++) {
+      f[a * d + k] += g * s[k];
+      f[b * d + k] -= g * s[k];
+    }
+  }
+  return { u, f };
+}
+
+describe("force loops against the reference laws", () => {
+  const pairOf = (d: number, box: number[] | undefined, p: Record<string, unknown>) =>
+    model({ dimension: d, ...(box ? { box } : {}), species: [{ name: "a", count: 1, temperature: 1 }, { name: "b", count: 1, temperature: 1 }], pairs: [{ between: ["a", "b"], ...p } as never] });
+  const twoBody: [string, ParticlesModel][] = [
+    ["soft, 2D box", pairOf(2, [5, 6], { potential: "soft", stiffness: 3, range: 1.2 })],
+    ["soft, 1D box", pairOf(1, [6], { potential: "soft", stiffness: 3, range: 1.2 })],
+    ["soft, 3D box", pairOf(3, [5, 6, 5.5], { potential: "soft", stiffness: 3, range: 1.2 })],
+    ["soft, open space", pairOf(3, undefined, { potential: "soft", stiffness: 3, range: 1.2 })],
+    ["WCA, 2D box", pairOf(2, [5, 6], { potential: "wca", epsilon: 1.5, sigma: 0.8 })],
+    ["WCA, 3D box", pairOf(3, [5, 6, 5.5], { potential: "wca", epsilon: 1.5, sigma: 0.8 })],
+    ["harmonic with a rest length, open space", pairOf(2, undefined, { potential: "harmonic", stiffness: 2, length: 0.5 })],
+    ["harmonic, rest length 0, open space", pairOf(3, undefined, { potential: "harmonic", stiffness: 0.7 })],
+  ];
+  for (const [name, m] of twoBody) {
+    const p = m.pairs[0].pair;
+    const law = pairLaw(p);
+    const cut = pairCutoff(p);
+    const kernels = kernelsFor(m);
+    it(`${name}: ${kernels.map((k) => k.name).join(", ")} give the law's energy and force at every distance`, () => {
+      const d = m.dimension;
+      const r0 = rng(3);
+      const top = Number.isFinite(cut) ? 1.1 * cut : 4;
+      const distances = [...distancesOf(p), top, ...(Number.isFinite(cut) ? [cut * (1 - 1e-9), cut, cut * (1 + 1e-9)] : [])];
+      for (const kernel of kernels) {
+        for (const r of distances) {
+          // a random direction, particle a anywhere (other periodic images too), b at distance r from it
+          const e = Array.from({ length: d }, () => r0() - 0.5);
+          const norm = Math.hypot(...e);
+          const x = new Float64Array(2 * d);
+          for (let k = 0; k < d; k++) {
+            x[k] = m.box ? (3 * r0() - 1) * m.box[k] : 2 * r0() - 1;
+            x[d + k] = x[k] - (r * e[k]) / norm + (m.box ? m.box[k] * Math.round(2 * r0() - 1) : 0);
+          }
+          const f = new Float64Array(2 * d);
+          const u = kernel.compute(x, f);
+          const where = `${kernel.name}, r = ${r}`;
+          expect(Math.abs(u - law.energy(p, r)), where).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(u)));
+          const g = law.forceOverDistance(p, r);
+          for (let k = 0; k < d; k++) {
+            const s = (r * e[k]) / norm; // x_a - x_b, minimum image
+            const scale = Math.max(1, Math.abs(g * r));
+            expect(Math.abs(f[k] - g * s), where).toBeLessThanOrEqual(1e-9 * scale);
+            expect(f[d + k] + f[k], where).toBe(0); // Newton's third law, exactly
+          }
+        }
+      }
+    });
+  }
+
+  const crowds: [string, ParticlesModel][] = [
+    ["2D, soft pairs of three strengths and one pair that does not interact", model({ dimension: 2, box: [9, 7.5],
+      species: [{ name: "a", count: 40, temperature: 1 }, { name: "b", count: 30, temperature: 1 }, { name: "c", count: 10, temperature: 1 }],
+      pairs: [{ between: ["a", "a"], potential: "soft", stiffness: 3, range: 1 }, { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
+        { between: ["b", "c"], potential: "soft", stiffness: 2, range: 0.8 }] })],
+    ["2D, soft and WCA", model({ dimension: 2, box: [9, 7.5], species: [{ name: "a", count: 40, temperature: 1 }, { name: "b", count: 30, temperature: 1 }],
+      pairs: [{ between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 }, { between: ["b", "b"], potential: "wca", epsilon: 1, sigma: 0.7 }] })],
+    ["3D, WCA", model({ dimension: 3, box: 4.5, species: [{ name: "a", count: 60, temperature: 1 }], pairs: [{ potential: "wca", epsilon: 1, sigma: 0.7 }] })],
+    ["open space, harmonic springs and soft repulsion", model({ dimension: 2, species: [{ name: "a", count: 4, temperature: 1 }, { name: "b", count: 3, temperature: 1 }],
+      pairs: [{ between: ["a", "b"], potential: "harmonic", stiffness: 2, length: 0.3 }, { between: ["a", "a"], potential: "soft", stiffness: 1, range: 1.5 }] })],
+  ];
+  for (const [name, m] of crowds) {
+    it(`${name}: each loop sums the reference laws over all pairs, and its forces are minus the gradient of its energy`, () => {
+      const r0 = rng(7);
+      const d = m.dimension, N = m.speciesOf.length;
+      const x = Float64Array.from({ length: N * d }, (_, i) => (m.box ? (3 * r0() - 1) * m.box[i % d] : 2 * r0() - 1));
+      const ref = referenceSum(m, x);
+      const fs = Math.max(1, ...ref.f.map(Math.abs));
+      for (const kernel of kernelsFor(m)) {
+        const f = new Float64Array(N * d);
+        const u = kernel.compute(x, f);
+        expect(Math.abs(u - ref.u), kernel.name).toBeLessThan(1e-11 * Math.max(1, Math.abs(ref.u)));
+        for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.f[i]), kernel.name).toBeLessThan(1e-11 * fs);
+        // Finite differences of the loop's own energy, for a few coordinates of particles in contact.
+        const g = new Float64Array(N * d);
+        const h = 1e-7;
+        for (let i = 0; i < 6; i++) {
+          const xp = x.slice(), xm = x.slice();
+          xp[i] += h;
+          xm[i] -= h;
+          const du = (kernel.compute(xp, g) - kernel.compute(xm, g)) / (2 * h);
+          expect(Math.abs(f[i] + du), `${kernel.name}, coordinate ${i}`).toBeLessThan(1e-5 * fs);
+        }
+      }
+    });
+  }
+
+  it("the force field picks the neighbour structure from the model", () => {
+    const [, soft2] = crowds[0], [, mixed2] = crowds[1], [, wca3] = crowds[2], [, open] = crowds[3];
+    expect(new ParticleForceField(soft2).search).toBe("cell order");
+    expect(new ParticleForceField(mixed2).search).toBe("verlet list");
+    expect(new ParticleForceField(wca3).search).toBe("verlet list");
+    expect(new ParticleForceField(open).search).toBe("all pairs");
+    expect(new ParticleForceField(twoBody[0][1]).search).toBe("cell order");
+    expect(new ParticleForceField(model({ dimension: 2, box: 2.5, species: [{ name: "a", count: 3, temperature: 1 }], pairs: [{ potential: "soft", stiffness: 1, range: 1 }] })).search).toBe("all pairs");
+    expect(new ParticleForceField(model({ dimension: 1, species: [{ name: "a", count: 3, temperature: 1 }], external: [{ potential: "harmonic", stiffness: 1 }] })).search).toBe("none");
+  });
+});
