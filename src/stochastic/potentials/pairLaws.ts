@@ -74,15 +74,69 @@ export function wcaCurvature(epsilon: number, sigma: number, u: number): number 
   return ((4 * epsilon) / sigma ** 2) * Math.cbrt(s) * s * (156 * s - 42);
 }
 
+// The arithmetic of each law, as plain functions of its parameters: the law objects below hold them, and the
+// dispatchers pairEnergy / pairForceOverDistance / pairCurvature call them directly (static calls the compiler
+// inlines, as the pair-heat ledger's per-pair loop needs).
+type Soft = Params<"soft">;
+type Harmonic = Params<"harmonic">;
+type Wca = Params<"wca">;
+
+function softEnergy(p: Soft, r: number): number {
+  return r < p.range ? 0.5 * p.stiffness * (1 - r / p.range) ** 2 : 0;
+}
+function softForce(p: Soft, r: number): number {
+  return r < p.range ? (p.stiffness / p.range) * (1 - r / p.range) : 0;
+}
+function softForceOverDistance(p: Soft, r: number): number {
+  return r < p.range && r > 0 ? (p.stiffness / p.range) * (1 / r - 1 / p.range) : 0;
+}
+function softCurvature(p: Soft, r: number): number {
+  return r < p.range ? p.stiffness / p.range ** 2 : 0;
+}
+
+function harmonicEnergy(p: Harmonic, r: number): number {
+  return 0.5 * p.stiffness * (r - p.length) ** 2;
+}
+function harmonicForce(p: Harmonic, r: number): number {
+  return -p.stiffness * (r - p.length);
+}
+function harmonicForceOverDistance(p: Harmonic, r: number): number {
+  return r > 0 ? (-p.stiffness * (r - p.length)) / r : -p.stiffness;
+}
+function harmonicCurvature(p: Harmonic): number {
+  return p.stiffness;
+}
+
+function wcaEnergy(p: Wca, r: number): number {
+  if (r >= WCA_CUTOFF * p.sigma) return 0;
+  const s6 = (p.sigma / r) ** 6;
+  return 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
+}
+function wcaForce(p: Wca, r: number): number {
+  if (r >= WCA_CUTOFF * p.sigma) return 0;
+  const s6 = (p.sigma / r) ** 6;
+  return (24 * p.epsilon * (2 * s6 * s6 - s6)) / r;
+}
+function wcaForceOverDistance(p: Wca, r: number): number {
+  if (r >= WCA_CUTOFF * p.sigma) return 0;
+  const s6 = (p.sigma / r) ** 6;
+  return (24 * p.epsilon * (2 * s6 * s6 - s6)) / (r * r);
+}
+function wcaCurvatureAt(p: Wca, r: number): number {
+  if (r >= WCA_CUTOFF * p.sigma) return 0;
+  const s6 = (p.sigma / r) ** 6;
+  return ((4 * p.epsilon) / (r * r)) * (156 * s6 * s6 - 42 * s6);
+}
+
 /** The soft repulsion (k/2)(1 - r/sigma)^2 for r < sigma: k = stiffness, sigma = range. */
-export const softLaw: PairLaw<Params<"soft">> = {
+export const softLaw: PairLaw<Soft> = {
   potential: "soft",
   code: SOFT,
   cutoff: pairCutoff,
-  energy: (p, r) => (r < p.range ? 0.5 * p.stiffness * (1 - r / p.range) ** 2 : 0),
-  force: (p, r) => (r < p.range ? (p.stiffness / p.range) * (1 - r / p.range) : 0),
-  forceOverDistance: (p, r) => (r < p.range && r > 0 ? (p.stiffness / p.range) * (1 / r - 1 / p.range) : 0),
-  curvature: (p, r) => (r < p.range ? p.stiffness / p.range ** 2 : 0),
+  energy: softEnergy,
+  force: softForce,
+  forceOverDistance: softForceOverDistance,
+  curvature: softCurvature,
   curvatureBound: (p) => p.stiffness / p.range ** 2,
   closestApproach: (p, u) => (2 * u >= p.stiffness ? 0 : p.range * (1 - Math.sqrt((2 * u) / p.stiffness))),
   energyCeiling: (p) => p.stiffness / 2,
@@ -91,14 +145,14 @@ export const softLaw: PairLaw<Params<"soft">> = {
 };
 
 /** The harmonic spring (k/2)(r - r0)^2: k = stiffness, r0 = length. */
-export const harmonicLaw: PairLaw<Params<"harmonic">> = {
+export const harmonicLaw: PairLaw<Harmonic> = {
   potential: "harmonic",
   code: HARMONIC,
   cutoff: pairCutoff,
-  energy: (p, r) => 0.5 * p.stiffness * (r - p.length) ** 2,
-  force: (p, r) => -p.stiffness * (r - p.length),
-  forceOverDistance: (p, r) => (r > 0 ? (-p.stiffness * (r - p.length)) / r : -p.stiffness),
-  curvature: (p) => p.stiffness,
+  energy: harmonicEnergy,
+  force: harmonicForce,
+  forceOverDistance: harmonicForceOverDistance,
+  curvature: harmonicCurvature,
   curvatureBound: (p) => p.stiffness,
   closestApproach: () => 0,
   energyCeiling: () => Infinity,
@@ -107,30 +161,14 @@ export const harmonicLaw: PairLaw<Params<"harmonic">> = {
 };
 
 /** The WCA repulsion 4 eps [(sigma/r)^12 - (sigma/r)^6] + eps for r < 2^(1/6) sigma. */
-export const wcaLaw: PairLaw<Params<"wca">> = {
+export const wcaLaw: PairLaw<Wca> = {
   potential: "wca",
   code: WCA,
   cutoff: pairCutoff,
-  energy: (p, r) => {
-    if (r >= WCA_CUTOFF * p.sigma) return 0;
-    const s6 = (p.sigma / r) ** 6;
-    return 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
-  },
-  force: (p, r) => {
-    if (r >= WCA_CUTOFF * p.sigma) return 0;
-    const s6 = (p.sigma / r) ** 6;
-    return (24 * p.epsilon * (2 * s6 * s6 - s6)) / r;
-  },
-  forceOverDistance: (p, r) => {
-    if (r >= WCA_CUTOFF * p.sigma) return 0;
-    const s6 = (p.sigma / r) ** 6;
-    return (24 * p.epsilon * (2 * s6 * s6 - s6)) / (r * r);
-  },
-  curvature: (p, r) => {
-    if (r >= WCA_CUTOFF * p.sigma) return 0;
-    const s6 = (p.sigma / r) ** 6;
-    return ((4 * p.epsilon) / (r * r)) * (156 * s6 * s6 - 42 * s6);
-  },
+  energy: wcaEnergy,
+  force: wcaForce,
+  forceOverDistance: wcaForceOverDistance,
+  curvature: wcaCurvatureAt,
   curvatureBound: (p, u) => wcaCurvature(p.epsilon, p.sigma, u),
   closestApproach: (p, u) => p.sigma * (0.5 * (1 + Math.sqrt(u / p.epsilon))) ** (-1 / 6),
   energyCeiling: () => Infinity,
@@ -152,17 +190,38 @@ export function pairLaw<P extends PairPotential>(p: P): PairLaw<P> {
 
 /** U(r) of a pair potential. */
 export function pairEnergy(p: PairPotential, r: number): number {
-  return pairLaw(p).energy(p, r);
+  switch (p.potential) {
+    case "soft":
+      return softEnergy(p, r);
+    case "harmonic":
+      return harmonicEnergy(p, r);
+    case "wca":
+      return wcaEnergy(p, r);
+  }
 }
 
 /** -U'(r)/r of a pair potential: the force on a from b is this times (r_a - r_b). */
 export function pairForceOverDistance(p: PairPotential, r: number): number {
-  return pairLaw(p).forceOverDistance(p, r);
+  switch (p.potential) {
+    case "soft":
+      return softForceOverDistance(p, r);
+    case "harmonic":
+      return harmonicForceOverDistance(p, r);
+    case "wca":
+      return wcaForceOverDistance(p, r);
+  }
 }
 
 /** U''(r) of a pair potential. */
 export function pairCurvature(p: PairPotential, r: number): number {
-  return pairLaw(p).curvature(p, r);
+  switch (p.potential) {
+    case "soft":
+      return softCurvature(p, r);
+    case "harmonic":
+      return harmonicCurvature(p);
+    case "wca":
+      return wcaCurvatureAt(p, r);
+  }
 }
 
 /**
