@@ -94,6 +94,37 @@ describe("pair laws: reference functions", () => {
     });
   }
 
+  it("closed forms: values worked out by hand at chosen distances", () => {
+    const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(want)));
+    // soft, k = 3, sigma = 1.2, at r = sigma/2: U = (3/2)(1/2)^2, F = (k/sigma)(1/2), U'' = k/sigma^2
+    const soft = { potential: "soft", stiffness: 3, range: 1.2 } as const;
+    close(softLaw.energy(soft, 0.6), 0.375);
+    close(softLaw.force(soft, 0.6), 1.25);
+    close(softLaw.forceOverDistance(soft, 0.6), 1.25 / 0.6);
+    close(softLaw.curvature(soft, 0.6), 3 / 1.44);
+    close(softLaw.cutoff(soft), 1.2);
+    // harmonic, k = 2, r0 = 0.5, at r = 1.5: U = (2/2)(1)^2, F = -2 (attractive), U'' = 2; r0 = 0: g = -k at r = 0
+    const spring = { potential: "harmonic", stiffness: 2, length: 0.5 } as const;
+    close(harmonicLaw.energy(spring, 1.5), 1);
+    close(harmonicLaw.force(spring, 1.5), -2);
+    close(harmonicLaw.forceOverDistance(spring, 1.5), -2 / 1.5);
+    close(harmonicLaw.curvature(spring, 1.5), 2);
+    expect(harmonicLaw.cutoff(spring)).toBe(Infinity);
+    close(harmonicLaw.forceOverDistance({ potential: "harmonic", stiffness: 0.7, length: 0 }, 0), -0.7);
+    // WCA, eps = 1.5, sigma = 0.8: at r = sigma U = eps, F = 24 eps/sigma, U'' = 114 (4 eps/sigma^2);
+    // at the cutoff 2^(1/6) sigma (the Lennard-Jones minimum) U = F = 0 and U'' -> 36 2^(2/3) eps/sigma^2
+    const wca = { potential: "wca", epsilon: 1.5, sigma: 0.8 } as const;
+    close(wcaLaw.energy(wca, 0.8), 1.5);
+    close(wcaLaw.force(wca, 0.8), 45);
+    close(wcaLaw.forceOverDistance(wca, 0.8), 45 / 0.8);
+    close(wcaLaw.curvature(wca, 0.8), (114 * 4 * 1.5) / 0.64);
+    close(wcaLaw.cutoff(wca), 2 ** (1 / 6) * 0.8);
+    const rm = 2 ** (1 / 6) * 0.8 * (1 - 1e-12);
+    expect(Math.abs(wcaLaw.energy(wca, rm))).toBeLessThan(1e-14);
+    expect(Math.abs(wcaLaw.force(wca, rm))).toBeLessThan(1e-9);
+    expect(Math.abs(wcaLaw.curvature(wca, rm) / ((36 * 2 ** (2 / 3) * 1.5) / 0.64) - 1)).toBeLessThan(1e-9);
+  });
+
   it("the laws by name, and their packing per ordered species pair (symmetric, squared cutoffs)", () => {
     expect(pairLaw({ potential: "soft", stiffness: 1, range: 1 })).toBe(softLaw);
     expect(pairLaw({ potential: "harmonic", stiffness: 1, length: 0 })).toBe(harmonicLaw);
