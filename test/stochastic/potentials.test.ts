@@ -201,6 +201,24 @@ describe("external fields: reference functions", () => {
     expect(f[1]).toBeCloseTo(trapField.force(t, 3) + cosineField.force(c, -3), 14);
     expect(f[2]).toBeCloseTo(sawtoothField.force(s, 2.2), 14);
     expect(f[3]).toBeCloseTo(cosineField.force(c, 9.1), 14);
+    // Anywhere (both parts of the sawtooth, other periodic images), the loop gives the reference functions' values.
+    const r = rng(11);
+    const image = (v: number, L: number) => v - L * Math.round(v / L);
+    for (let n = 0; n < 200; n++) {
+      for (let i = 0; i < 4; i++) x[i] = 40 * (r() - 0.5);
+      const un = fields.add(x, f.fill(0), e.fill(0));
+      const dxa = image(x[0] - 1, 6), dya = image(x[1] - 2, 8);
+      const wa = trapField.energy(t, dxa) + trapField.energy(t, dya) + cosineField.energy(c, x[1]);
+      const wb = cosineField.energy(c, x[3]) + sawtoothField.energy(s, x[2]);
+      const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+      close(e[0], wa);
+      close(e[1], wb);
+      close(un, wa + wb);
+      close(f[0], trapField.force(t, dxa));
+      close(f[1], trapField.force(t, dya) + cosineField.force(c, x[1]));
+      close(f[2], sawtoothField.force(s, x[2]));
+      close(f[3], cosineField.force(c, x[3]));
+    }
   });
 });
 

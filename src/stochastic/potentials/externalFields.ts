@@ -10,7 +10,8 @@
  * displacement from the centre), a bound of the curvature (the time-step limit, safety.ts: lambda on every axis,
  * |A| (2 pi/L)^2 on the cosine's axis, 0 for the piecewise linear sawtooth, whose force jumps but has no curvature),
  * whether the Hessian is constant, and the energy span of a bounded field (2|A| and |A|; Infinity for the trap).
- * ExternalFields sums them over the particles of a model. Browser-safe.
+ * ExternalFields sums them over the particles of a model, with their arithmetic written out in its loop (tested against
+ * these functions). Browser-safe.
  */
 import type { ExternalPotential, ParticlesModel } from "../../model/particles.js";
 
@@ -108,39 +109,47 @@ export class ExternalFields {
     for (let e = 0; e < this.fields.length; e++) {
       const f = this.fields[e];
       const mask = this.masks[e];
+      // The fields' arithmetic written out (the expressions of trapField, cosineField and sawtoothField above, with
+      // the parameters hoisted out of the particle loop): calls per particle cost this loop about 5% of its time.
+      // test/stochastic/potentials.test.ts checks it against those functions.
       if (f.potential === "harmonic") {
-        const c = f.center;
+        const lam = f.stiffness, c = f.center;
         for (let a = 0; a < N; a++) {
           if (!mask[sp[a]]) continue;
           for (let k = 0; k < d; k++) {
             let dx = x[a * d + k] - c[k];
             const L = this.L[k];
             if (L !== Infinity) dx -= L * Math.round(dx / L);
-            const ua = trapField.energy(f, dx);
-            u += ua;
-            if (energy) energy[a] += ua;
-            force[a * d + k] += trapField.force(f, dx);
+            u += 0.5 * lam * dx * dx;
+            if (energy) energy[a] += 0.5 * lam * dx * dx;
+            force[a * d + k] -= lam * dx;
           }
         }
       } else if (f.potential === "cosine") {
-        const k = f.axis;
+        const q = (2 * Math.PI) / f.period, A = f.amplitude, k = f.axis, ph = f.phase;
         for (let a = 0; a < N; a++) {
           if (!mask[sp[a]]) continue;
-          const xa = x[a * d + k];
-          const ua = cosineField.energy(f, xa);
-          u += ua;
-          if (energy) energy[a] += ua;
-          force[a * d + k] += cosineField.force(f, xa);
+          const arg = q * x[a * d + k] + ph;
+          u += A * Math.cos(arg);
+          if (energy) energy[a] += A * Math.cos(arg);
+          force[a * d + k] += A * q * Math.sin(arg);
         }
       } else {
-        const k = f.axis;
+        const P = f.period, A = f.amplitude, k = f.axis, as = f.asymmetry;
+        const up = -A / (as * P), down = A / ((1 - as) * P);
         for (let a = 0; a < N; a++) {
           if (!mask[sp[a]]) continue;
-          const xa = x[a * d + k];
-          const ua = sawtoothField.energy(f, xa);
-          u += ua;
-          if (energy) energy[a] += ua;
-          force[a * d + k] += sawtoothField.force(f, xa);
+          const s = x[a * d + k] / P;
+          const w = s - Math.floor(s);
+          if (w < as) {
+            u += (A * w) / as;
+            if (energy) energy[a] += (A * w) / as;
+            force[a * d + k] += up;
+          } else {
+            u += (A * (1 - w)) / (1 - as);
+            if (energy) energy[a] += (A * (1 - w)) / (1 - as);
+            force[a * d + k] += down;
+          }
         }
       }
     }
