@@ -36,7 +36,7 @@
  */
 import { ModelError, SteadyStateError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { CellGrid } from "../../stochastic/cellGrid.js";
+import { pairsWithin } from "../../stochastic/neighbours/pairSearch.js";
 import { heun } from "../../stochastic/integrators.js";
 import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
 import { CancelledError } from "../../stochastic/safety.js";
@@ -231,54 +231,12 @@ export interface NeighbourPairs {
 
 /**
  * All pairs of points closer than `cutoff` in a periodic 2D box [0, Lx) x [0, Ly) (positions may lie outside; they
- * are wrapped), by a cell grid (O(N); an axis with fewer than 3 cells takes all pairs along it). Minimum image: the
- * cutoff must not exceed half a box side.
+ * are wrapped), in O(N) on the engine's cell grid (pairsWithin of src/stochastic/neighbours/pairSearch.ts; an axis
+ * with fewer than 3 cells takes all pairs along it). Minimum image: the cutoff must not exceed half a box side.
  */
 export function neighbourPairs(x: Float64Array, box: ArrayLike<number>, cutoff: number): NeighbourPairs {
-  const N = x.length / 2;
-  const Lx = box[0], Ly = box[1];
-  if (!(Lx > 0 && Ly > 0)) throw new RangeError(`box sides must be > 0, got ${Lx}, ${Ly}`);
-  if (!(cutoff > 0) || 2 * cutoff > Math.min(Lx, Ly)) throw new RangeError(`cutoff ${cutoff} must be > 0 and at most half the box side`);
-  const c2 = cutoff * cutoff;
-  let cap = Math.max(16, 8 * N);
-  let pi = new Int32Array(cap), pj = new Int32Array(cap);
-  let count = 0;
-  const push = (a: number, b: number) => {
-    if (count === cap) {
-      cap *= 2;
-      const ni = new Int32Array(cap), nj = new Int32Array(cap);
-      ni.set(pi);
-      nj.set(pj);
-      pi = ni;
-      pj = nj;
-    }
-    pi[count] = a;
-    pj[count] = b;
-    count++;
-  };
-  const xs = new Float64Array(N), ys = new Float64Array(N);
-  for (let a = 0; a < N; a++) {
-    xs[a] = x[2 * a] - Lx * Math.floor(x[2 * a] / Lx);
-    ys[a] = x[2 * a + 1] - Ly * Math.floor(x[2 * a + 1] / Ly);
-  }
-  const close = (a: number, b: number) => {
-    let dx = xs[a] - xs[b], dy = ys[a] - ys[b];
-    dx -= Lx * Math.round(dx / Lx);
-    dy -= Ly * Math.round(dy / Ly);
-    return dx * dx + dy * dy < c2;
-  };
-  // Each cell with itself and each neighbouring cell once (CellGrid): every pair once.
-  const grid = new CellGrid(2, [Lx, Ly], N);
-  grid.sort(x, cutoff);
-  const { order, start, cellPairs } = grid;
-  for (let m = 0; m < cellPairs.length; m += 2) {
-    const c = cellPairs[m], c2 = cellPairs[m + 1];
-    for (let u = start[c]; u < start[c + 1]; u++) {
-      const a = order[u];
-      for (let v = c === c2 ? u + 1 : start[c2]; v < start[c2 + 1]; v++) if (close(a, order[v])) push(a, order[v]);
-    }
-  }
-  return { i: pi, j: pj, count };
+  if (!(box[0] > 0 && box[1] > 0)) throw new RangeError(`box sides must be > 0, got ${box[0]}, ${box[1]}`);
+  return pairsWithin(x, 2, [box[0], box[1]], cutoff);
 }
 
 export interface NeighbourComposition {

@@ -12,12 +12,14 @@
  *   separation r, the mean velocity along e is (T1 - T2)/(T1 + T2) F(r);
  * - heat from the hot bath Q1 = (T1 - T2)/(T1 + T2) <F^2> (= heat into the cold bath), entropy production
  *   <F^2> (T1 - T2)^2 / (T1 T2 (T1 + T2)) >= 0, zero only at equal temperatures;
- * the averages over p(r) are radial quadratures (Simpson) on [0, range] plus the free volume L^d - V_d range^d.
+ * the averages over p(r) are radial quadratures (Simpson) on [0, range] plus the free volume L^d - V_d range^d, of
+ * the engine's own soft law (src/stochastic/potentials/pairLaws.ts).
  * Browser-safe.
  */
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
+import { softLaw } from "../../stochastic/potentials/pairLaws.js";
 import { simulateSync, type SimulationResult } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
@@ -132,12 +134,13 @@ const BALL = [0, 2, Math.PI, (4 / 3) * Math.PI];
  */
 function radialMoments(p: RunAndChaseParams, n: number): [number, number, number] {
   const h = p.range / n, d = p.dimension, Tm = (p.Thot + p.Tcold) / 2;
+  const law = softPair(p);
   let s0 = 0, s1 = 0, s2 = 0;
   for (let i = 0; i <= n; i++) {
     const r = i * h;
-    const u = 0.5 * p.stiffness * (1 - r / p.range) ** 2;
+    const u = softLaw.energy(law, r);
     const w = (i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2) * r ** (d - 1) * Math.exp(-u / Tm);
-    const F = repulsiveForce(p, r);
+    const F = softLaw.force(law, r);
     s0 += w;
     s1 += w * F;
     s2 += w * F * F;
@@ -146,9 +149,14 @@ function radialMoments(p: RunAndChaseParams, n: number): [number, number, number
   return [c * s0, c * s1, c * s2];
 }
 
+/** The soft repulsion of eq. 26 with the pair's stiffness and range. */
+function softPair(p: Pick<RunAndChaseParams, "stiffness" | "range">): { potential: "soft"; stiffness: number; range: number } {
+  return { potential: "soft", stiffness: p.stiffness, range: p.range };
+}
+
 /** The repulsive force F(r) = -U'(r) of eq. 26. */
 export function repulsiveForce(p: Pick<RunAndChaseParams, "stiffness" | "range">, r: number): number {
-  return r < p.range ? (p.stiffness / p.range) * (1 - r / p.range) : 0;
+  return softLaw.force(softPair(p), r);
 }
 
 /** Exact stationary averages of the pair (quadrature over the Boltzmann law of the separation). */
