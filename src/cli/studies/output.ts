@@ -157,3 +157,100 @@ export async function writeStdout(chunks: Iterable<string>): Promise<void> {
 export async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
   await writeFileAtomic(file, chunks);
 }
+
+const isTypedArray = (x: unknown): x is ArrayLike<number> => ArrayBuffer.isView(x) && !(x instanceof DataView);
+
+/**
+ * Walks a document and throws NonFiniteOutputError at the first NaN, ±Infinity or null (naming its path), so that
+ * a streamed output can be checked completely before its first byte goes out. Typed arrays are checked element by
+ * element without copying them.
+ */
+export function checkDocument(doc: unknown, path = ""): void {
+  const where = (k: string | number) => (path === "" ? String(k) : `${path}.${k}`);
+  if (doc === null) throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
+  if (typeof doc === "number") {
+    if (!Number.isFinite(doc)) throw new NonFiniteOutputError(`the JSON output would have ${String(doc)} at ${path || "the top level"} (bug: a quantity was not computed)`);
+    return;
+  }
+  if (isTypedArray(doc)) {
+    for (let i = 0; i < doc.length; i++) {
+      if (!Number.isFinite(doc[i])) throw new NonFiniteOutputError(`the JSON output would have ${String(doc[i])} at ${where(i)} (bug: a quantity was not computed)`);
+    }
+    return;
+  }
+  if (Array.isArray(doc)) {
+    doc.forEach((x, i) => checkDocument(x, where(i)));
+    return;
+  }
+  if (typeof doc === "object" && doc !== undefined) {
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (v !== undefined) checkDocument(v, where(k));
+  }
+}
+
+/**
+ * JSON text of a document in chunks, for documents of any size (a sweep of millions of points): objects indented
+ * by two spaces, arrays of numbers (typed arrays too) on one line, numbers in full precision; members that are
+ * undefined are left out. Every chunk ends between two tokens. Check the document with checkDocument first: a
+ * non-finite number met here still throws, but part of the text may have gone out.
+ */
+export function* jsonChunks(doc: unknown, flushAt = 65536): Generator<string> {
+  let buffer = "";
+  function* put(s: string): Generator<string> {
+    buffer += s;
+    if (buffer.length >= flushAt) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  function* value(x: unknown, indent: string, path: string): Generator<string> {
+    if (typeof x === "number") return yield* put(finiteText(x, () => path || "the top level"));
+    if (typeof x === "string") return yield* put(JSON.stringify(x));
+    if (typeof x === "boolean") return yield* put(String(x));
+    if (x === null || x === undefined) throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
+    if (isTypedArray(x) || (Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === "number"))) {
+      const a = x as ArrayLike<number>;
+      yield* put("[");
+      for (let i = 0; i < a.length; i++) yield* put((i > 0 ? ", " : "") + finiteText(a[i], () => `${path}.${i}`));
+      return yield* put("]");
+    }
+    const inner = `${indent}  `;
+    if (Array.isArray(x)) {
+      if (x.length === 0) return yield* put("[]");
+      yield* put("[");
+      for (let i = 0; i < x.length; i++) {
+        yield* put(`${i > 0 ? "," : ""}\n${inner}`);
+        yield* value(x[i], inner, path === "" ? String(i) : `${path}.${i}`);
+      }
+      return yield* put(`\n${indent}]`);
+    }
+    const entries = Object.entries(x as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return yield* put("{}");
+    yield* put("{");
+    let first = true;
+    for (const [k, v] of entries) {
+      yield* put(`${first ? "" : ","}\n${inner}${JSON.stringify(k)}: `);
+      first = false;
+      yield* value(v, inner, path === "" ? k : `${path}.${k}`);
+    }
+    yield* put(`\n${indent}}`);
+  }
+  yield* value(doc, "", "");
+  yield buffer + "\n";
+}
+
+/** CSV of a table whose cells are numbers or text, streamed (numbers in full precision; text quoted when needed). */
+export function* csvRows(header: readonly string[], rows: number, row: (i: number, out: (number | string)[]) => void, chunk = 4096): Generator<string> {
+  const cell = (v: number | string, where: () => string) =>
+    typeof v === "number" ? finiteText(v, where) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  yield header.map((h) => cell(h, () => "the header")).join(",") + "\n";
+  const values = new Array<number | string>(header.length).fill(0);
+  for (let start = 0; start < rows; start += chunk) {
+    const end = Math.min(rows, start + chunk);
+    const lines: string[] = new Array<string>(end - start);
+    for (let i = start; i < end; i++) {
+      row(i, values);
+      lines[i - start] = header.map((h, c) => cell(values[c], () => `column "${h}", row ${i + 1}`)).join(",");
+    }
+    yield lines.join("\n") + "\n";
+  }
+}
