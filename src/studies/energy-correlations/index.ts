@@ -13,3 +13,4 @@ export * from "./random.js";
 export * from "./study.js";
 export * from "./figures.js";
 export * from "./verification.js";
+export * from "./definition.js";
