@@ -7,8 +7,11 @@ import { energyCorrelationsStudy } from "./energy-correlations/definition.js";
 import { harmonicConduction } from "./harmonic-conduction/definition.js";
 import { particleBathChain } from "./particle-bath-chain/definition.js";
 import { demixing, ratchet, runAndChase, twoTemperature } from "./two-temperature/definition.js";
+import { varianceResonance } from "./variance-resonance/definition.js";
 
-export const STUDIES: readonly Study[] = [energyCorrelationsStudy, particleBathChain, twoTemperature, runAndChase, ratchet, demixing, harmonicConduction] as unknown as Study[];
+export const STUDIES: readonly Study[] = [
+  varianceResonance,
+  energyCorrelationsStudy, particleBathChain, twoTemperature, runAndChase, ratchet, demixing, harmonicConduction] as unknown as Study[];
 
 /** The study of that name ("two-temperature/run-and-chase" for a sub-study), or undefined. */
 export function findStudy(name: string): Study | undefined {

@@ -95,6 +95,8 @@ export interface ParameterGroup {
   keys: string[];
   /** Fields the group needs (no default). */
   required?: string[];
+  /** A required field is not needed when this other field is given (e.g. { k1: "infer" }: --infer finds k1). */
+  unlessGiven?: Record<string, string>;
   /** Defaults of this group's fields (they override the schema's). */
   defaults?: Record<string, number>;
 }
@@ -122,6 +124,8 @@ export interface ComputeContext {
   force?: boolean;
   /** Progress lines of a long computation (one line each, for a log). */
   log?: (line: string) => void;
+  /** The caller will draw figures or write tables (the CLI's --figure, --csv): compute their data too. */
+  figures?: boolean;
 }
 
 /** One figure set of `ness reproduce NAME`: parameters, the computation, and pure figures. */

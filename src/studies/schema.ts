@@ -299,7 +299,8 @@ function resolveGroup(groups: ParameterGroup[], given: string[], name: (key: str
   if (foreign.length > 0) {
     const owner = owners(foreign[0])[0];
     const what = foreign.length === 1 ? `${name(foreign[0])} is a ${owner.name} parameter` : `${foreign.map(name).join(", ")} are ${owner.name} parameters`;
-    throw new ModelError(`${what}; with ${chosen.name} parameters give ${chosen.keys.map(name).join(", ")} instead`);
+    const own = chosen.keys.filter((k) => owners(k).length === 1);
+    throw new ModelError(`${what}; with ${chosen.name} parameters give ${(own.length > 0 ? own : chosen.keys).map(name).join(", ")} instead`);
   }
   return chosen;
 }
@@ -329,7 +330,8 @@ export function validateParameters<S extends z.ZodObject>(
   let group: ParameterGroup | undefined;
   if (study.groups && study.groups.length > 0) {
     group = resolveGroup(study.groups, given, name);
-    const missing = (group.required ?? []).filter((k) => values[k] === undefined);
+    const exempt = (k: string) => group!.unlessGiven?.[k] !== undefined && values[group!.unlessGiven[k]] !== undefined;
+    const missing = (group.required ?? []).filter((k) => values[k] === undefined && !exempt(k));
     if (missing.length > 0) throw new ModelError(`${group.name} parameters need ${missing.map(name).join(", ")} as well`);
     for (const [k, v] of Object.entries(group.defaults ?? {})) if (values[k] === undefined) values[k] = v;
   }

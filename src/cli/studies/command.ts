@@ -129,7 +129,13 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   };
   let results: unknown;
   try {
-    results = await study.compute(parameters, { seed: seed ?? 1, quick: false, progress, force: opts.force === true });
+    results = await study.compute(parameters, {
+      seed: seed ?? 1,
+      quick: false,
+      progress,
+      force: opts.force === true,
+      figures: figure !== undefined || csv !== undefined,
+    });
   } finally {
     bar.stop();
   }

@@ -39,6 +39,7 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
     written.push(file);
     for (const f of figures) {
       const paths = await writeFigure(f, o.outDir);
+      o.log(`${f.name}: ${paths.map((p) => path.basename(p)).join(", ")}`);
       for (const p of paths) o.log(`  wrote ${p}`);
       written.push(...paths);
     }
