@@ -28,7 +28,8 @@ export interface BoundaryScaling {
 export interface ConductionResults {
   /** The parameters used (with the seed of the masses). */
   parameters: ConductionParams;
-  boundaries: BoundaryScaling[];
+  /** One entry per boundary condition (named `results` as in the --json of earlier versions). */
+  results: BoundaryScaling[];
 }
 
 /** The scaling data as a table (one row per boundary and length). */
@@ -52,8 +53,8 @@ function scalingFigureOf(r: ConductionResults): Figure {
       `Phys. Rev. Lett. 86, 5882 (2001)), i.e. conductivities kappa = J N / dT ~ N^-1/2 and N^1/2. The exponents are reached ` +
       `only for N beyond the localisation length of the low-frequency modes; the fits show how far these lengths are from it. ` +
       `Free ends are pinned by ${g(p.freePin)} (the engine needs a confined chain).`,
-    series: r.boundaries.map((b) => ({ name: `${b.boundary} ends`, N: b.points.map((q) => q.N), J: b.points.map((q) => q.J), err: b.points.map((q) => q.error), fit: b.fit })),
-    table: scalingTable(r.boundaries),
+    series: r.results.map((b) => ({ name: `${b.boundary} ends`, N: b.points.map((q) => q.N), J: b.points.map((q) => q.J), err: b.points.map((q) => q.error), fit: b.fit })),
+    table: scalingTable(r.results),
   });
 }
 
@@ -62,7 +63,7 @@ function report(r: ConductionResults): string {
   const out: string[] = [];
   out.push(`Heat current through disordered mass chains (masses 1 ± ${num(p.disorder)}, baths T_L = ${num(p.TL)}, T_R = ${num(p.TR)}, friction ${num(p.gamma)})`);
   out.push(`${p.samples} realisation${p.samples > 1 ? "s" : ""} per length (random seed ${p.seed}); frequency-domain engine, tolerance ${p.tolerance}`, "");
-  for (const b of r.boundaries) {
+  for (const b of r.results) {
     out.push(`${b.boundary} ends`);
     out.push(table(["N", "J", "error", "quadrature error", "time (s)"], b.points.map((q) => [q.N, q.J, q.error, q.quadratureError, Number(q.seconds.toFixed(2))])));
     out.push(
@@ -93,7 +94,7 @@ export const harmonicConduction = defineStudy({
       const s = scalingStudy(p, b, ctx.log);
       return { boundary: s.boundary, points: s.points, fit: s.fit, expectedAlpha: s.expected };
     });
-    return { parameters: p, boundaries };
+    return { parameters: p, results: boundaries };
   },
   figures: (r) => [scalingFigureOf(r)],
   report,
