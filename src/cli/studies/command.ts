@@ -80,6 +80,8 @@ interface RunOptions extends Record<string, unknown> {
   figure?: string;
   force?: boolean;
   progress?: boolean;
+  /** Also write the figure's data as CSV to this file (--snapshot). */
+  csvBeside?: string;
 }
 
 /** The parameters given on the command line, parsed (numbers, ranges, names), keyed by the schema's keys. */
@@ -153,6 +155,7 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   if (figure !== undefined) {
     if (figures.length === 0) throw new ModelError(`--figure: no figure for these parameters`);
     await writeFigureFile(figures[0], figure);
+    if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside);
   }
   if (csv !== undefined) {
     const t = study.table?.(results);
@@ -210,8 +213,13 @@ export function studyCommand(study: Study, children: Study[] = []): Command {
   cmd.addOption(new Option("--no-progress", "no progress bar").helpGroup(out));
   cmd.addHelpText("after", helpAfter(study, fields));
   cmd.action(async (opts: RunOptions) => {
-    const figure = opts.figure ?? (opts.psd as string | undefined) ?? (opts.snapshot as string | undefined);
-    await run(study, fields, { ...opts, figure });
+    // Spellings of earlier versions: --psd (variance-resonance's spectra) and --snapshot (demixing: an image and
+    // its data beside it, snap.svg + snap.csv).
+    const snapshot = opts.snapshot as string | undefined;
+    if (snapshot !== undefined && !/\.(svg|png)$/i.test(snapshot)) throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshot}'`);
+    const figure = opts.figure ?? (opts.psd as string | undefined) ?? snapshot;
+    const csvBeside = opts.figure === undefined && opts.psd === undefined && snapshot !== undefined ? snapshot.replace(/\.(svg|png)$/i, ".csv") : undefined;
+    await run(study, fields, { ...opts, figure, csvBeside });
   });
   if (children.length > 0) {
     // Options after a subcommand belong to it (parent and children share names such as --time and --seed).

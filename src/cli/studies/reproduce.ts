@@ -26,23 +26,24 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
   const written: string[] = [];
   for (const c of study.reproduce) {
     const t0 = performance.now();
-    o.log(`${study.name}: ${c.title}`);
+    o.log(`${study.name} ${c.id}: ${c.title}`);
     const parameters = c.parameters(o.quick);
     const seed = c.seed ?? 1;
     const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal });
     const figures = c.figures(results);
     const doc = { ness: VERSION, study: study.name, case: c.id, parameters, seed, results: withoutUndefinedStatistics(results) };
     checkDocument(doc);
-    const file = path.join(o.outDir, `${c.id}.results.json`);
-    await writeFileAtomic(file, jsonChunks(doc));
-    o.log(`  wrote ${file}`);
-    written.push(file);
     for (const f of figures) {
       const paths = await writeFigure(f, o.outDir);
       o.log(`${f.name}: ${paths.map((p) => path.basename(p)).join(", ")}`);
       for (const p of paths) o.log(`  wrote ${p}`);
       written.push(...paths);
     }
+    // The results last: a set interrupted while its figures are written leaves no results.json behind.
+    const file = path.join(o.outDir, `${c.id}.results.json`);
+    await writeFileAtomic(file, jsonChunks(doc));
+    o.log(`  wrote ${file}`);
+    written.push(file);
     o.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
   return written;
