@@ -11,8 +11,8 @@ import { choice, defaultsOf, fieldsOf, quantity, validateParameters } from "../s
 export const conductionSchema = zod.object({
   disorder: quantity({ describe: "mass disorder d: masses uniform in [1 - d, 1 + d]", unit: "<m>", default: 0.5, range: { min: 0, max: 0.95 } }),
   gamma: quantity({ describe: "friction of the two Langevin baths (force -gamma v)", unit: "sqrt(k <m>)", default: 1, range: { min: 1e-3, max: 1e3 } }),
-  TL: quantity({ describe: "temperature of the left bath", unit: "kB = 1", default: 2, range: { min: 1e-6, max: 1e6 }, flag: "TL" }),
-  TR: quantity({ describe: "temperature of the right bath", unit: "kB = 1", default: 1, range: { min: 1e-6, max: 1e6 }, flag: "TR" }),
+  TL: quantity({ describe: "temperature of the left bath", unit: "energy (kB = 1)", default: 2, range: { min: 1e-6, max: 1e6 }, flag: "TL" }),
+  TR: quantity({ describe: "temperature of the right bath", unit: "energy (kB = 1)", default: 1, range: { min: 1e-6, max: 1e6 }, flag: "TR" }),
   nMin: quantity({ describe: "shortest chain (the lengths are powers of 2 from n-min to n-max)", unit: "sites", default: 32, range: { min: 4, max: 65536, integer: true } }),
   nMax: quantity({ describe: "longest chain (at least 4 n-min: three lengths for a fit)", unit: "sites", default: 1024, range: { min: 8, max: 100000, integer: true } }),
   samples: quantity({ describe: "disorder realisations per length", unit: "1", default: 4, range: { min: 1, max: 1000, integer: true } }),

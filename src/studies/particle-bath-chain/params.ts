@@ -68,7 +68,7 @@ export const chainSchema = z.object({
   }),
   rho: quantity({ describe: "localisation rho of the von Mises coupling F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L))", unit: "1", default: 2, range: { min: 1e-3, max: 100 } }),
   L: quantity({ describe: "ring length L", unit: "length", default: 25, range: POSITIVE, flag: "L" }),
-  zeta: quantity({ describe: "friction zeta of the bath particles", unit: "mass/time", default: 0.01, range: POSITIVE }),
+  zeta: quantity({ describe: "friction zeta of the overdamped bath particles (their gamma: zeta x' = F + sqrt(2 zeta T_L) xi)", unit: "mass/time", default: 0.01, range: POSITIVE }),
   gammaR: quantity({ describe: "friction gamma_R of the Langevin bath on site N (force -gamma_R v)", unit: "mass/time", default: 1, range: POSITIVE, flag: "gammaR" }),
   TL: quantity({ describe: "temperature T_L of the particle bath (kB = 1)", unit: "energy", default: 2, range: POSITIVE, flag: "TL" }),
   TR: quantity({ describe: "temperature T_R of the Langevin bath (kB = 1)", unit: "energy", default: 1, range: { ...POSITIVE, zero: true }, flag: "TR" }),

@@ -94,7 +94,8 @@ export const twoTemperature = defineStudy({
   summary:
     "two overdamped particles at temperatures T1, T2 with a harmonic spring k in a harmonic trap lambda: " +
     "exact covariance, heat into each bath, entropy production k^2 (T1-T2)^2/(2 T1 T2 (k+lambda)); --simulate checks them " +
-    "(sub-studies: run-and-chase, ratchet, demixing)",
+    "(sub-studies: run-and-chase, ratchet, demixing). Every particle is overdamped with friction gamma = 1 " +
+    "(gamma x' = F + sqrt(2 gamma T) xi, unit mobility), kB = 1",
   citations: [METZGER_2026],
   parameters: pairSchema,
   seeded: true,

@@ -81,7 +81,7 @@ describe("energy-correlations defaults", () => {
 
   it("--json prints every number in full precision (the library's doubles), with the large-subsystem check", async () => {
     const r = await run("study", "energy-correlations", "--model", "fermi", "--json");
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout).results;
     const ec = energyCorrelations(chainFromParameters({ model: "fermi" }));
     expect(doc.C[0][1]).toBe(ec.covariance.data[1]);
     expect(doc.current).toBe(ec.current);
@@ -95,7 +95,7 @@ describe("energy-correlations defaults", () => {
       const r = await run("study", "energy-correlations", ...args, "--json");
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).not.toMatch(/\bnull\b|\bNaN\b|\bInfinity\b/);
-      expect(JSON.parse(r.stdout).bound.bound).toBe(0);
+      expect(JSON.parse(r.stdout).results.bound.bound).toBe(0);
     }
   });
 });
