@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import type { Figure } from "../figures/figure.js";
-import type { BlockRunner } from "../stochastic/run.js";
+import type { BlockRunner } from "../stochastic/ensemble.js";
 import type { ParameterRange } from "./ranges.js";
 
 /** A published work a study reproduces or relies on (verified fields only). */
@@ -36,14 +36,10 @@ export interface Citation {
 
 /**
  * A stochastic estimate: its value, one standard error, and whether that error bar can be trusted (finite, from
- * enough independent values). The ensemble layer of src/stochastic defines the same shape; a result carrying one is
- * JSON as `{ value, error, reliable }`.
+ * enough independent values). The one Measured type of the ensemble layer (src/stochastic/statistics.ts); a result
+ * carrying one is JSON as `{ value, error, reliable }`.
  */
-export interface Measured {
-  value: number;
-  error: number;
-  reliable: boolean;
-}
+export type { Measured } from "../stochastic/statistics.js";
 
 /** A range of values of one parameter: `count` values from start to stop, evenly or log spaced (a sweep). */
 export interface SweepRange {

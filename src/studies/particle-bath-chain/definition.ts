@@ -6,13 +6,13 @@
  */
 import { SteadyStateError } from "../../errors.js";
 import { KREKELS_ET_AL_2026 } from "../citations.js";
-import { defineStudy, figureSet } from "../contract.js";
+import { defineStudy, figureSet, type Measured } from "../contract.js";
 import { num, table } from "../text.js";
 import { effectiveBath } from "./effectiveBath.js";
 import { currentSimulationFigure, frictionFigure, meanForceFigure, methodsFigure, ndcFigure } from "./figures.js";
 import { currentMaximum, effectiveCurrent, logSpace, type CurrentMaximum } from "./ndc.js";
 import { chainSchema, DEFAULT_PARAMS, PARAM_NAMES, validateParams, type ParticleBathChainParams } from "./params.js";
-import { simulateChainCurrent, simulateProbeDecay, type Estimate } from "./simulation.js";
+import { simulateChainCurrent, simulateProbeDecay } from "./simulation.js";
 import {
   currentSimulationScan, currentTheoryCurves, frictionScan, frictionTheory, meanForceCurves, methodComparison, studyPoint,
   type CurrentSimulationPoint, type FrictionPoint, type MeanForceCurve, type MethodRow,
@@ -37,8 +37,8 @@ export interface ChainResults {
   maximum?: { TL: number; current: number; atStabilityEdge: boolean };
   highTemperatureCoefficient: number;
   probe?: {
-    friction: Estimate;
-    stiffness: Estimate;
+    friction: Measured;
+    stiffness: Measured;
     formulaFriction: number;
     memoryFriction: number;
     /** k_eff of the formula (Markov limit), for the stiffness. */
@@ -46,7 +46,7 @@ export interface ChainResults {
     dt: number;
     steps: number;
   };
-  simulation?: { current: Estimate; springCurrent: Estimate; dt: number; steps: number; replicas: number; duration: number };
+  simulation?: { current: Measured; springCurrent: Measured; dt: number; steps: number; replicas: number; duration: number };
 }
 
 function report(r: ChainResults): string {
@@ -99,16 +99,16 @@ function report(r: ChainResults): string {
   if (probe) {
     out.push(
       "",
-      `single probe (k = 0), decay of the mean velocity: friction ${num(probe.friction.mean)} ± ${num(probe.friction.error)} ` +
-        `(formula ${num(probe.formulaFriction)}, with memory ${num(probe.memoryFriction)}); stiffness ${num(probe.stiffness.mean)} ± ${num(probe.stiffness.error)} (k_eff ${num(probe.kEff)})`,
+      `single probe (k = 0), decay of the mean velocity: friction ${num(probe.friction.value)} ± ${num(probe.friction.error)} ` +
+        `(formula ${num(probe.formulaFriction)}, with memory ${num(probe.memoryFriction)}); stiffness ${num(probe.stiffness.value)} ± ${num(probe.stiffness.error)} (k_eff ${num(probe.kEff)})`,
     );
   }
   const sim = r.simulation;
   if (sim) {
     out.push(
       "",
-      `full simulation (chain + particles + Langevin bath): J = ${num(sim.current.mean)} ± ${num(sim.current.error)} ` +
-        `(spring fluxes ${num(sim.springCurrent.mean)} ± ${num(sim.springCurrent.error)}); effective theory ${num(r.current)}, with memory ${num(r.currentMemory)}`,
+      `full simulation (chain + particles + Langevin bath): J = ${num(sim.current.value)} ± ${num(sim.current.error)} ` +
+        `(spring fluxes ${num(sim.springCurrent.value)} ± ${num(sim.springCurrent.error)}); effective theory ${num(r.current)}, with memory ${num(r.currentMemory)}`,
     );
   }
   return out.join("\n");

@@ -76,8 +76,8 @@ function pairReport(r: PairResults): string {
   if (sim) {
     const simCol = [
       pm(sim.covariance[0][0]), pm(sim.covariance[0][1]), pm(sim.covariance[1][1]),
-      pm({ value: -sim.heatFromBath[0].value, error: sim.heatFromBath[0].error }),
-      pm({ value: -sim.heatFromBath[1].value, error: sim.heatFromBath[1].error }),
+      pm({ ...sim.heatFromBath[0], value: -sim.heatFromBath[0].value }),
+      pm({ ...sim.heatFromBath[1], value: -sim.heatFromBath[1].value }),
       pm(sim.entropyProduction), "", "",
     ];
     rows.forEach((row, i) => row.push(simCol[i]));
