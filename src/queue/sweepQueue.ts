@@ -88,7 +88,8 @@ export interface CoordinatorOptions {
 /** Runs the pending jobs of a sweep through the queue until every key is stored. */
 export async function runQueued(url: string, sweepId: string, task: SweepTask, jobs: PointJob[], o: CoordinatorOptions): Promise<void> {
   const redis = client(url);
-  const queue = new Queue(QUEUE_NAME, { connection: client(url), prefix: PREFIX });
+  const connection = client(url);
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: PREFIX });
   queue.on("error", () => undefined);
   const lost = (what: string) =>
     `lost the connection to Redis at ${url} (${what} did not answer for ${Math.round(o.redisTimeoutMs / 1000)} s); ` +
@@ -115,6 +116,7 @@ export async function runQueued(url: string, sweepId: string, task: SweepTask, j
     await guard(redis.del(taskKey(sweepId), resultsKey(sweepId)), "cleaning up");
   } finally {
     await queue.close().catch(() => undefined);
+    connection.disconnect();
     redis.disconnect();
   }
 }
@@ -166,6 +168,7 @@ export interface WorkerOptions {
 export function startWorker(url: string, o: WorkerOptions): { close(): Promise<void> } {
   const redis = client(url);
   const tasks = new Map<string, SweepTask>();
+  const connection = client(url);
   const worker = new Worker<JobData>(QUEUE_NAME, async (job) => {
     const { sweepId } = job.data;
     let task = tasks.get(sweepId);
@@ -180,7 +183,7 @@ export function startWorker(url: string, o: WorkerOptions): { close(): Promise<v
     const row = await o.compute(sweepId, task, { key: job.data.key, index: job.data.index, values: job.data.values });
     await redis.hset(resultsKey(sweepId), job.data.key, JSON.stringify(row));
   }, {
-    connection: client(url), prefix: PREFIX, concurrency: o.concurrency,
+    connection, prefix: PREFIX, concurrency: o.concurrency,
     lockDuration: o.lockSeconds * 1000, stalledInterval: Math.max(500, (o.lockSeconds * 1000) / 2), maxStalledCount: 5,
   });
   worker.on("error", () => undefined);
@@ -188,6 +191,7 @@ export function startWorker(url: string, o: WorkerOptions): { close(): Promise<v
   return {
     async close() {
       await worker.close();
+      connection.disconnect();
       redis.disconnect();
     },
   };

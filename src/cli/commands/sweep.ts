@@ -26,7 +26,7 @@ import { defaultWorkers } from "../../workers/pool.js";
 import { computePoints, type PointJob } from "../../workers/sweepPoints.js";
 import { runLocal } from "../../workers/sweepPool.js";
 import type { ChunkReply, ChunkTask } from "../../workers/sweepWorker.js";
-import { Interrupted } from "../interrupt.js";
+import { exitOnSignal, Interrupted, SIGNAL_EXIT } from "../interrupt.js";
 import { ANNOUNCE_SECONDS, MAX_SECONDS, duration } from "../cost.js";
 import { readModelText } from "../input.js";
 import { numberOption } from "../options.js";
@@ -179,6 +179,7 @@ export function workerCommand(): Command {
       const concurrency = numberOption(o.workers, "--workers", { integer: true, min: 1, max: 1024 }) ?? defaultWorkers();
       const lockSeconds = numberOption(o.lockSeconds ?? "30", "--lock-seconds", { min: 1, max: 86400 })!;
       await checkRedis(o.queue);
+      exitOnSignal(false); // this command stops on a signal itself (below), after the points in hand
       const here = new URL(import.meta.url);
       const script = fileURLToPath(here.pathname.endsWith(".ts") ? new URL("../../../dist/workers/sweepWorker.js", here) : new URL("../../workers/sweepWorker.js", here));
       const pool = new Piscina({ filename: script, minThreads: 1, maxThreads: concurrency, idleTimeout: 60_000 });
@@ -196,8 +197,14 @@ export function workerCommand(): Command {
         process.once("SIGINT", () => resolve("SIGINT"));
         process.once("SIGTERM", () => resolve("SIGTERM"));
       });
-      process.stderr.write(`ness worker: ${signal}: finishing the points in hand\n`);
-      await worker.close();
+      process.stderr.write(`ness worker: ${signal}: finishing the points in hand (a second signal stops at once)\n`);
+      const now = (s: "SIGINT" | "SIGTERM") => () => process.exit(SIGNAL_EXIT[s]);
+      process.once("SIGINT", now("SIGINT"));
+      process.once("SIGTERM", now("SIGTERM"));
+      // Redis may be gone: do not wait for it longer than a lock (the queue gives unfinished points to others).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([worker.close(), new Promise((r) => (timer = setTimeout(r, lockSeconds * 1000 + 1000)))]);
+      clearTimeout(timer);
       await pool.destroy();
       throw new Interrupted(signal, `worker stopped by ${signal} (the points it had finished are delivered)`);
     });
