@@ -47,6 +47,8 @@ export interface PreparedCompute {
    * rules (e.g. a negative temperature).
    */
   parameters(values: ArrayLike<number>): unknown;
+  /** Checks a point's parameters against the model's rules without computing (throws NessError). */
+  check(parameters: unknown): void;
   /** Computes one point's result document; throws NessError for a point without an answer. */
   compute(parameters: unknown, seed: number): unknown;
   /** A rough cost of one point relative to an exact solve of a 4-site network (for the estimate before a run). */

@@ -28,6 +28,11 @@ export interface PreparedSweep {
   columns: string[];
   /** The point's parameters (what its key hashes). */
   parameters(values: ArrayLike<number>): unknown;
+  /**
+   * Checks the model at each axis's smallest and largest value (the other axes at their first point's values), so an
+   * axis that leaves the model's rules (a negative temperature) is refused before any point runs.
+   */
+  checkBounds(axes: { lo: number; hi: number; name: string }[], first: ArrayLike<number>): void;
   /** Computes a point; a user-level failure (no steady state, a non-finite number) is an outcome, not a throw. */
   evaluate(values: ArrayLike<number>): PointOutcome;
 }
@@ -71,5 +76,19 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
       throw err;
     }
   };
-  return { task, compute, columns, parameters: (v) => compute.parameters(v), evaluate };
+  const checkBounds = (axes: { lo: number; hi: number; name: string }[], first: ArrayLike<number>) => {
+    axes.forEach((a, k) => {
+      for (const x of [a.lo, a.hi]) {
+        const v = Array.from(first);
+        v[k] = x;
+        try {
+          compute.check(compute.parameters(v));
+        } catch (err) {
+          if (err instanceof NessError) throw new SweepError(`axes[${k}] (${a.name}) at ${x}: ${err.message}`, where);
+          throw err;
+        }
+      }
+    });
+  };
+  return { task, compute, columns, parameters: (v) => compute.parameters(v), checkBounds, evaluate };
 }

@@ -108,6 +108,7 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
     return {
       template,
       parameters,
+      check: (p) => void validateModel(p, base.source),
       compute: (p) => exactDocument(validateModel(p, base.source), false),
       relativeCost: Math.max(1, (n / 8) ** 3),
     };
@@ -119,6 +120,7 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
     return {
       template,
       parameters,
+      check: (p) => void validateModel(p, base.source),
       compute: (p, seed) => {
         const model = validateModel(p, base.source);
         const r = simulateSync({ model, options: simulationOptions(options, seed) });

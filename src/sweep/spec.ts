@@ -96,7 +96,12 @@ export function validateSweepSpec(raw: unknown, source = "sweep spec", readModel
       return { path: a.path, name, values: a.values, lo: Math.min(...a.values), hi: Math.max(...a.values), log: false };
     }
     const log = a.log !== undefined;
-    const r = parseRange((a.log ?? a.range)!, `${where}.${log ? "log" : "range"}`, log, s.combine !== "latin");
+    let r: ReturnType<typeof parseRange>;
+    try {
+      r = parseRange((a.log ?? a.range)!, `${where}.${log ? "log" : "range"}`, log, s.combine !== "latin");
+    } catch (err) {
+      throw new SweepError((err as Error).message, source);
+    }
     return { path: a.path, name, values: r.values, lo: r.lo, hi: r.hi, log };
   });
   const names = new Set<string>();

@@ -98,3 +98,17 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
     expect((err as Error).message).not.toContain("\n");
   });
 });
+
+describe("sweep spec JSON Schema and version", () => {
+  it("schema/sweep.schema.json is generated from the current validator (run `npm run schema`)", async () => {
+    const { sweepJsonSchema } = await import("../../src/sweep/spec.js");
+    const committed = JSON.parse(readFileSync(new URL("../../schema/sweep.schema.json", import.meta.url), "utf8"));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(sweepJsonSchema())));
+    expect(Object.keys((committed as { properties: object }).properties)).toEqual(expect.arrayContaining(["base", "axes", "compute", "outputs", "seed"]));
+  });
+
+  it("NESS_VERSION (stored with every result and in every key) is package.json's version", async () => {
+    const { NESS_VERSION } = await import("../../src/version.js");
+    expect(NESS_VERSION).toBe(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version);
+  });
+});

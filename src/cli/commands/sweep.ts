@@ -7,6 +7,7 @@
  * refused above an hour unless --force), all before anything is written; then the store is opened and the points run
  * locally (worker threads) or through the queue, with a progress bar and ETA on stderr (on a terminal).
  */
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { Command } from "commander";
@@ -85,6 +86,7 @@ async function runSweep(file: string, o: SweepOptions): Promise<void> {
   const spec = readSweepSpec(file);
   const prepared = prepareSweep(spec, file);
   const { jobs, total } = planPoints(spec, prepared.parameters);
+  if (jobs.length > 0) prepared.checkBounds(spec.axisValues, jobs[0].values);
   if (o.queue !== undefined) await checkRedis(o.queue);
   const task = prepared.task;
   const sweepId = shortHash({ task: { ...task, base: task.base }, keys: jobs.map((j) => j.key), version: NESS_VERSION });
@@ -92,6 +94,7 @@ async function runSweep(file: string, o: SweepOptions): Promise<void> {
   // Pending keys: all of them, or those not yet in the store (--resume). Nothing is written before the estimate.
   let done = new Set<string>();
   if (o.resume) {
+    if (!existsSync(path.join(o.out, STORE_FILE))) throw new SweepError(`--resume: ${o.out} holds no sweep (${STORE_FILE} is missing)`);
     const probe = SweepStore.openExisting(o.out);
     try {
       if (probe.meta.sweepId !== sweepId) {
