@@ -15,7 +15,7 @@ import { checkFigurePath } from "../io/render.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
-import { sweepCommand, workerCommand } from "./commands/sweep.js";
+import { plotCommand, sweepCommand, workerCommand } from "./commands/sweep.js";
 import { oneLine } from "./format.js";
 import { exitOnSignal, Interrupted } from "./interrupt.js";
 
@@ -73,7 +73,7 @@ export function program(): Command {
     .version("0.1.0")
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
-  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), sweepCommand(), workerCommand()]) p.addCommand(c);
+  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), sweepCommand(), workerCommand(), plotCommand()]) p.addCommand(c);
   p.hook("preAction", (_root, action) => {
     // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
     if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);

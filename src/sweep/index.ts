@@ -8,3 +8,4 @@ export * from "./evaluate.js";
 export * from "./key.js";
 export * from "./paths.js";
 export * from "./spec.js";
+export * from "./plot.js";

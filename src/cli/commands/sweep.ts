@@ -16,10 +16,12 @@ import { fileURLToPath } from "node:url";
 import { ModelError, SweepError } from "../../errors.js";
 import { writeSweepExports } from "../../io/sweepExport.js";
 import { STORE_FILE, SweepStore, type StoredPoint } from "../../io/sweepStore.js";
+import { checkFigurePath, writeFigureFile } from "../../io/render.js";
 import { parseModelText } from "../../model/raw.js";
 import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/sweepQueue.js";
 import { points } from "../../sweep/axes.js";
 import { prepareSweep } from "../../sweep/evaluate.js";
+import { sweepFigure } from "../../sweep/plot.js";
 import { pointKey, shortHash } from "../../sweep/key.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
 import { NESS_VERSION } from "../../version.js";
@@ -210,5 +212,32 @@ export function workerCommand(): Command {
       clearTimeout(timer);
       await pool.destroy();
       throw new Interrupted(signal, `worker stopped by ${signal} (the points it had finished are delivered)`);
+    });
+}
+
+/** `ness plot DIR --x AXIS --y OUTPUT [--color AXIS]`: a figure of a sweep from its store. */
+export function plotCommand(): Command {
+  return new Command("plot")
+    .description("draw a sweep from its store: an output against an axis (one line per value of --color), or a heatmap (--y AXIS --color OUTPUT)")
+    .argument("<dir>", "the sweep's folder (holding sweep.sqlite)")
+    .option("--x <axis>", "the axis along x")
+    .option("--y <name>", "an output (line chart, with error bars for simulated outputs) or a second axis (heatmap)")
+    .option("--color <name>", "line chart: an axis, one line per value; heatmap: the output shown in colour")
+    .option("--figure <file>", "the figure file: .svg, .png or .csv (default DIR/<y>-vs-<x>.svg)")
+    .action(async (dir: string, o: { x?: string; y?: string; color?: string; figure?: string }) => {
+      if (o.x === undefined) throw new ModelError("--x is required (an axis of the sweep)");
+      if (o.y === undefined) throw new ModelError("--y is required (an output of the sweep, or a second axis for a heatmap)");
+      const store = SweepStore.openExisting(dir);
+      let figure;
+      try {
+        const rows = [...store.points()].filter((p) => p.status === "done").map((p) => ({ values: p.values, outputs: p.outputs! }));
+        figure = sweepFigure({ axes: store.meta.axes, columns: store.meta.columns, rows, x: o.x, y: o.y, color: o.color, title: `Sweep ${store.meta.sweepId}` });
+      } finally {
+        store.close();
+      }
+      const file = o.figure ?? path.join(dir, `${`${o.y}-vs-${o.x}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.svg`);
+      checkFigurePath(file, "--figure");
+      await writeFigureFile(figure, file);
+      console.log(`figure written to ${file}`);
     });
 }
