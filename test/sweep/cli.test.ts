@@ -90,6 +90,27 @@ describe("ness sweep (embedded store)", () => {
     expect(mixed.stderr).toContain("also varies springs[2-3].stiffness");
   });
 
+  it("simulated points: the same stored results on 1 and 2 worker threads (replicas inside a point)", async () => {
+    writeFileSync(path.join(dir, "sim.yaml"), `base: {model: ${JSON.stringify(chain)}}
+axes: [{path: "baths[0].temperature", range: "10:100:8"}]
+compute: {kind: simulate, time: 20, dt: 0.05, replicas: 3}
+outputs: ["springs[2-3].flux", "estimates[kinetic temperature][2]"]
+seed: 11
+`);
+    const rows = async (out: string, workers: string) => {
+      const r = await runCli("sweep", path.join(dir, "sim.yaml"), "--out", path.join(dir, out), "--workers", workers, "--no-progress");
+      expect(r.stderr).toBe("");
+      const s = SweepStore.openExisting(path.join(dir, out));
+      const m = new Map([...s.points()].map((p) => [p.key, p.outputs]));
+      s.close();
+      return m;
+    };
+    const one = await rows("w1", "1");
+    expect(one.size).toBe(8);
+    expect(await rows("w2", "2")).toEqual(one);
+    for (const o of one.values()) expect(o!["springs[2-3].flux.error"]).toBeGreaterThan(0);
+  });
+
   it("sweepFigure: error bars for measured outputs; unknown names refused", () => {
     const rows = [1, 2, 3].map((x) => ({ values: [x], outputs: { f: 2 * x, "f.error": 0.1 } }));
     const fig = sweepFigure({ axes: ["T"], columns: ["f", "f.error"], rows, x: "T", y: "f" });
