@@ -18,7 +18,7 @@ const dist = join(here, "..", "dist");
 const NESS = join(here, "..", "bin", "ness.js");
 const chain = join(here, "..", "examples", "networks", "example1-chain.yaml");
 
-const { readSweepSpec, planPoints } = await import(join(dist, "cli", "commands", "sweep.js"));
+const { readSweepSpec, planPoints } = await import(join(dist, "cli", "commands", "sweepRun.js"));
 const { prepareSweep } = await import(join(dist, "sweep", "evaluate.js"));
 const { SweepStore } = await import(join(dist, "io", "sweepStore.js"));
 const { runLocal } = await import(join(dist, "workers", "sweepPool.js"));
