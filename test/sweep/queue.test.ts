@@ -15,7 +15,7 @@ const chain = path.resolve("examples/networks/example1-chain.yaml");
 const SPEC = `base: {model: ${JSON.stringify(chain)}}
 axes:
   - {path: "baths[0].temperature", range: "10:100:200"}
-compute: {kind: simulate, time: 40, dt: 0.05}
+compute: {kind: simulate, time: 10, dt: 0.05}
 outputs: ["springs[2-3].flux", entropyProduction]
 seed: 7
 `;
@@ -107,7 +107,7 @@ describe("ness sweep --queue (real redis-server)", () => {
 
   it("two workers started before the coordinator wait, then give the local sweep's results", async () => {
     const ws = [ness("worker", "--queue", redis.url, "--workers", "1"), ness("worker", "--queue", redis.url, "--workers", "1")];
-    await new Promise((r) => setTimeout(r, 1500)); // nothing to do yet: they wait
+    await new Promise((r) => setTimeout(r, 1000)); // nothing to do yet: they wait
     for (const w of ws) expect(w.proc.exitCode).toBeNull();
     const c = await ness("sweep", spec, "--out", "q", "--queue", redis.url).done;
     expect(c.stderr).toBe("");
