@@ -9,6 +9,8 @@
  * point's values set, compute = the study's compute(parameters, { seed, quick: false, ... }), template = from its
  * declared result fields.
  */
+import type { Measured } from "../stochastic/statistics.js";
+
 export type ComputeKind = "exact" | "simulate" | "study";
 
 /** Options of the compute (plain data: they cross to workers and into the key). */
@@ -26,12 +28,8 @@ export interface ComputeOptions {
 /** A base: a model's data (as parsed from its file), or a study's name and parameters. */
 export type Base = { model: unknown; source: string } | { study: string; parameters: Record<string, unknown> };
 
-/** A stochastic number: its value and one standard error; reliable only when the error bar is finite and honest. */
-export interface Measured {
-  value: number;
-  error: number;
-  reliable: boolean;
-}
+/** A stochastic number (the engine's one type): value, one standard error, and whether that error bar is honest. */
+export type { Measured } from "../stochastic/statistics.js";
 
 export function isMeasured(v: unknown): v is Measured {
   return v !== null && typeof v === "object" && typeof (v as Measured).value === "number" && typeof (v as Measured).error === "number";

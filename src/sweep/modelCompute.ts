@@ -14,8 +14,8 @@
 import { ModelError, SweepError } from "../errors.js";
 import { solveNetwork } from "../exact/network.js";
 import { validateModel, type Model } from "../model/index.js";
+import { schemeByName, type Scheme } from "../stochastic/integrators.js";
 import { preparePlan, simulateSync, type SimulationOptions } from "../stochastic/run.js";
-import type { SchemeName } from "../stochastic/integrators.js";
 import type { Estimate } from "../stochastic/statistics.js";
 import type { Base, ComputeAdapter, ComputeOptions, Measured, PreparedCompute } from "./compute.js";
 import { locate, parsePath } from "./paths.js";
@@ -69,11 +69,15 @@ function exactDocument(model: Model, placeholder: boolean): unknown {
 
 function simulationOptions(o: ComputeOptions, seed: number): SimulationOptions {
   return {
-    time: o.time!, dt: o.dt!, seed, replicas: o.replicas ?? 1,
+    time: o.time!, seed, replicas: o.replicas ?? 1,
     ...(o.burnIn !== undefined ? { burnIn: o.burnIn } : {}),
-    ...(o.scheme !== undefined ? { scheme: o.scheme as SchemeName } : {}),
     ...(o.batches !== undefined ? { batches: o.batches } : {}),
   };
+}
+
+/** The integrator as a value: the named scheme, or the default for the model's dynamics ({ dt }). */
+function scheme(o: ComputeOptions): Scheme | { dt: number } {
+  return o.scheme !== undefined ? schemeByName(o.scheme, o.dt!) : { dt: o.dt! };
 }
 
 function simulationDocument(model: Model, estimates: Pick<Estimate, "group" | "name" | "value" | "error" | "reliable">[]): unknown {
@@ -114,7 +118,7 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
     };
   }
   if (options.kind === "simulate") {
-    const plan = preparePlan({ model: baseModel, options: simulationOptions(options, 0) });
+    const plan = preparePlan(baseModel, scheme(options), simulationOptions(options, 0));
     const template = simulationDocument(baseModel, plan.estimands.map((e) => ({ group: e.group, name: e.name, value: 0, error: 0, reliable: true })));
     const steps = plan.replicas * (plan.nBurn + plan.nProduction) * plan.coordinates.length;
     return {
@@ -123,7 +127,7 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
       check: (p) => void validateModel(p, base.source),
       compute: (p, seed) => {
         const model = validateModel(p, base.source);
-        const r = simulateSync({ model, options: simulationOptions(options, seed) });
+        const r = simulateSync(model, scheme(options), simulationOptions(options, seed));
         return simulationDocument(model, r.estimates);
       },
       relativeCost: Math.max(1, steps / 2000),
