@@ -91,7 +91,7 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   if (jobs.length > 0) prepared.checkBounds(spec.axisValues, jobs[0].values);
   if (o.queue !== undefined) await checkRedis(o.queue);
   const task = prepared.task;
-  const sweepId = shortHash({ task: { ...task, base: task.base }, keys: jobs.map((j) => j.key), version: NESS_VERSION });
+  const sweepId = shortHash({ task, keys: jobs.map((j) => j.key), version: NESS_VERSION });
 
   // Pending keys: all of them, or those not yet in the store (--resume). Nothing is written before the estimate.
   let done = new Set<string>();
@@ -160,54 +160,54 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
 
 /** `ness worker --queue URL`: computes sweep points from the queue until stopped. */
 export async function runWorker(o: { queue?: string; workers?: string; lockSeconds?: string }): Promise<void> {
-      if (o.queue === undefined) throw new ModelError("--queue is required (redis://HOST:PORT)");
-      const concurrency = numberOption(o.workers, "--workers", { integer: true, min: 1, max: 1024 }) ?? defaultWorkers();
-      const lockSeconds = numberOption(o.lockSeconds ?? "30", "--lock-seconds", { min: 1, max: 86400 })!;
-      await checkRedis(o.queue);
-      exitOnSignal(false); // this command stops on a signal itself (below), after the points in hand
-      const here = new URL(import.meta.url);
-      const script = fileURLToPath(here.pathname.endsWith(".ts") ? new URL("../../../dist/workers/sweepWorker.js", here) : new URL("../../workers/sweepWorker.js", here));
-      const pool = new Piscina({ filename: script, minThreads: 1, maxThreads: concurrency, idleTimeout: 60_000 });
-      const worker = startWorker(o.queue, {
-        concurrency, lockSeconds,
-        compute: async (sweepId, task, job) => {
-          const r = (await pool.run({ sweepId, task, jobs: [job] } satisfies ChunkTask)) as ChunkReply;
-          if (!r.ok) throw new Error(r.message);
-          return r.rows[0];
-        },
-        log: (line) => process.stderr.write(`ness worker: ${line}\n`),
-      });
-      process.stderr.write(`ness worker: ${hostname()}:${process.pid} waiting for sweep points on ${o.queue} (${concurrency} at once)\n`);
-      const signal = await new Promise<"SIGINT" | "SIGTERM">((resolve) => {
-        process.once("SIGINT", () => resolve("SIGINT"));
-        process.once("SIGTERM", () => resolve("SIGTERM"));
-      });
-      process.stderr.write(`ness worker: ${signal}: finishing the points in hand (a second signal stops at once)\n`);
-      const now = (s: "SIGINT" | "SIGTERM") => () => process.exit(SIGNAL_EXIT[s]);
-      process.once("SIGINT", now("SIGINT"));
-      process.once("SIGTERM", now("SIGTERM"));
-      // Redis may be gone: do not wait for it longer than a lock (the queue gives unfinished points to others).
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([worker.close(), new Promise((r) => (timer = setTimeout(r, lockSeconds * 1000 + 1000)))]);
-      clearTimeout(timer);
-      await pool.destroy();
-      throw new Interrupted(signal, `worker stopped by ${signal} (the points it had finished are delivered)`);
-    }
+  if (o.queue === undefined) throw new ModelError("--queue is required (redis://HOST:PORT)");
+  const concurrency = numberOption(o.workers, "--workers", { integer: true, min: 1, max: 1024 }) ?? defaultWorkers();
+  const lockSeconds = numberOption(o.lockSeconds ?? "30", "--lock-seconds", { min: 1, max: 86400 })!;
+  await checkRedis(o.queue);
+  exitOnSignal(false); // this command stops on a signal itself (below), after the points in hand
+  const here = new URL(import.meta.url);
+  const script = fileURLToPath(here.pathname.endsWith(".ts") ? new URL("../../../dist/workers/sweepWorker.js", here) : new URL("../../workers/sweepWorker.js", here));
+  const pool = new Piscina({ filename: script, minThreads: 1, maxThreads: concurrency, idleTimeout: 60_000 });
+  const worker = startWorker(o.queue, {
+    concurrency, lockSeconds,
+    compute: async (sweepId, task, job) => {
+      const r = (await pool.run({ sweepId, task, jobs: [job] } satisfies ChunkTask)) as ChunkReply;
+      if (!r.ok) throw new Error(r.message);
+      return r.rows[0];
+    },
+    log: (line) => process.stderr.write(`ness worker: ${line}\n`),
+  });
+  process.stderr.write(`ness worker: ${hostname()}:${process.pid} waiting for sweep points on ${o.queue} (${concurrency} at once)\n`);
+  const signal = await new Promise<"SIGINT" | "SIGTERM">((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  process.stderr.write(`ness worker: ${signal}: finishing the points in hand (a second signal stops at once)\n`);
+  const now = (s: "SIGINT" | "SIGTERM") => () => process.exit(SIGNAL_EXIT[s]);
+  process.once("SIGINT", now("SIGINT"));
+  process.once("SIGTERM", now("SIGTERM"));
+  // Redis may be gone: do not wait for it longer than a lock (the queue gives unfinished points to others).
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([worker.close(), new Promise((r) => (timer = setTimeout(r, lockSeconds * 1000 + 1000)))]);
+  clearTimeout(timer);
+  await pool.destroy();
+  throw new Interrupted(signal, `worker stopped by ${signal} (the points it had finished are delivered)`);
+}
 
 /** `ness plot DIR --x AXIS --y OUTPUT [--color AXIS]`: a figure of a sweep from its store. */
 export async function runPlot(dir: string, o: { x?: string; y?: string; color?: string; figure?: string }): Promise<void> {
-      if (o.x === undefined) throw new ModelError("--x is required (an axis of the sweep)");
-      if (o.y === undefined) throw new ModelError("--y is required (an output of the sweep, or a second axis for a heatmap)");
-      const store = SweepStore.openExisting(dir);
-      let figure;
-      try {
-        const rows = [...store.points()].filter((p) => p.status === "done").map((p) => ({ values: p.values, outputs: p.outputs! }));
-        figure = sweepFigure({ axes: store.meta.axes, columns: store.meta.columns, rows, x: o.x, y: o.y, color: o.color, title: `Sweep ${store.meta.sweepId}` });
-      } finally {
-        store.close();
-      }
-      const file = o.figure ?? path.join(dir, `${`${o.y}-vs-${o.x}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.svg`);
-      checkFigurePath(file, "--figure");
-      await writeFigureFile(figure, file);
-      console.log(`figure written to ${file}`);
-    }
+  if (o.x === undefined) throw new ModelError("--x is required (an axis of the sweep)");
+  if (o.y === undefined) throw new ModelError("--y is required (an output of the sweep, or a second axis for a heatmap)");
+  const store = SweepStore.openExisting(dir);
+  let figure;
+  try {
+    const rows = [...store.points()].filter((p) => p.status === "done").map((p) => ({ values: p.values, outputs: p.outputs! }));
+    figure = sweepFigure({ axes: store.meta.axes, columns: store.meta.columns, rows, x: o.x, y: o.y, color: o.color, title: `Sweep ${store.meta.sweepId}` });
+  } finally {
+    store.close();
+  }
+  const file = o.figure ?? path.join(dir, `${`${o.y}-vs-${o.x}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.svg`);
+  checkFigurePath(file, "--figure");
+  await writeFigureFile(figure, file);
+  console.log(`figure written to ${file}`);
+}
