@@ -13,3 +13,5 @@ export * as figures from "./figures/index.js";
 export * as varianceResonance from "./studies/variance-resonance/index.js";
 export * as energyCorrelations from "./studies/energy-correlations/index.js";
 export * as particleBathChain from "./studies/particle-bath-chain/index.js";
+export * as sweep from "./sweep/index.js";
+export { NESS_VERSION } from "./version.js";

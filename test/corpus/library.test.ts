@@ -151,6 +151,12 @@ const calls: Call[] = [
   ["study particle-bath-chain: rho = 1e308", () => validateParams({ rho: 1e308 }), ModelError, "rho (localisation rho of the von Mises coupling F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L))) must be a number in [0.001, 100], got 1e+308"],
   ["study particle-bath-chain: no replicas", () => simulateChainCurrent(validateParams({}), { replicas: 0, duration: 10, burnIn: 1, seed: 1 }), ModelError, "--replicas must be an integer in [1, 10000], got 0"],
   ["study particle-bath-chain: one probe pair", () => simulateProbeDecay(validateParams({}), { pairs: 1, seed: 1 }), ModelError, "pairs (antithetic pairs of probes) must be an integer in [2, 10000], got 1"],
+  ["sweep.validateSweepSpec(null)", () => ness.sweep.validateSweepSpec(null), ness.SweepError, "expected a mapping"],
+  ["sweep.validateSweepSpec(model file, no reader)", () => ness.sweep.validateSweepSpec({ base: { model: "m.yaml" }, axes: [{ path: "a", values: [1] }], compute: { kind: "exact" }, outputs: ["x"] }), ness.SweepError, "cannot be read here"],
+  ["sweep.parseSweepSpec(empty axis)", () => ness.sweep.parseSweepSpec("base: {model: {kind: network, sites: 1, pinning: 1, baths: [{site: 1, friction: 1, temperature: 1}]}}\naxes: [{path: pinning, values: []}]\ncompute: {kind: exact}\noutputs: [entropyProduction]"), ness.SweepError, "the axis is empty"],
+  ["sweep.parsePath('a..b')", () => ness.sweep.parsePath("a..b", "test"), ness.SweepError, "malformed field path"],
+  ["sweep.parseRange('1:2:x')", () => ness.sweep.parseRange("1:2:x", "range", false, true), ness.SweepError, "count must be a whole number >= 1"],
+  ["sweep.prepareSweep(non-numeric path)", () => ness.sweep.prepareSweep(ness.sweep.parseSweepSpec("base: {model: {kind: network, name: n, sites: 1, pinning: 1, baths: [{site: 1, friction: 1, temperature: 1}]}}\naxes: [{path: name, values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]")), ness.SweepError, "is not a number in the base model"],
 ];
 
 describe("library calls with bad arguments throw a NessError subclass with a clear message", () => {
