@@ -1,0 +1,126 @@
+/**
+ * The simulation panel of the editor: `ness simulate`'s options (time, dt, seed, replicas, scheme), Run, Pause,
+ * Resume and Cancel, a progress bar, and a table of the estimates with their error bars beside the exact values,
+ * live while the run goes on (from the batches completed so far) and final at the end (the CLI's numbers for the
+ * same seed). The equivalent command line is shown so the run can be repeated in a terminal.
+ */
+import type { NetworkModel } from "../../src/model/network.js";
+import type { SchemeName } from "../../src/stochastic/integrators.js";
+import type { SimulationResult } from "../../src/stochastic/run.js";
+import type { Estimate } from "../../src/stochastic/statistics.js";
+import { fmt, h, nessMessage, numberField } from "./dom.js";
+import { PageSimulation } from "./simulation.js";
+import { numberOption } from "../../src/cli/options.js";
+
+export interface SimulationPanel {
+  reset(): void;
+  last: SimulationResult | null;
+}
+
+export function simulationPanel(root: HTMLElement, currentModel: () => NetworkModel | null): SimulationPanel {
+  const values = { time: "200", dt: "0.01", seed: "1", replicas: "4" };
+  const field = (key: keyof typeof values, label: string) => {
+    const id = `sim-${key}`;
+    const input = numberField(label, values[key], (t) => { values[key] = t; }, { id });
+    return h("span", { class: "field" }, h("label", { for: id }, `${key} `), input);
+  };
+  const scheme = h("select", { id: "sim-scheme", "aria-label": "integrator" },
+    ...["default", "baoab", "heun", "euler-maruyama", "exact"].map((x) => h("option", { value: x }, x)));
+  const run = h("button", { type: "button", id: "sim-run" }, "Run");
+  const pause = h("button", { type: "button", id: "sim-pause", disabled: true }, "Pause");
+  const cancel = h("button", { type: "button", id: "sim-cancel", disabled: true }, "Cancel");
+  const progress = h("progress", { id: "sim-progress", max: 1, value: 0, "aria-label": "simulation progress" });
+  const status = h("div", { id: "sim-status", class: "status", role: "alert" });
+  const line = h("p", { class: "command" });
+  const state = h("p", { id: "sim-state", "aria-live": "polite" });
+  const body = h("tbody");
+  const table = h("table", { id: "sim-table" },
+    h("thead", {}, h("tr", {}, ...["quantity", "estimate", "± error", "exact", "deviation", "reliable"].map((t) => h("th", { scope: "col" }, t)))), body);
+  root.append(
+    h("h2", { id: "simulation-title" }, "Simulation (stochastic engine, in Web Workers)"),
+    h("div", { class: "toolbar" }, field("time", "production time per replica"), field("dt", "time step"), field("seed", "random seed"),
+      field("replicas", "replicas"), h("label", { for: "sim-scheme" }, "scheme "), scheme, run, pause, cancel, progress),
+    status, state, line, table);
+
+  let current: PageSimulation | null = null;
+  const panel: SimulationPanel = { reset: () => show(null, false), last: null };
+
+  const show = (estimates: Estimate[] | null, final: boolean) => {
+    body.replaceChildren(...(estimates ?? []).map((e) => h("tr", { "data-quantity": `${e.group}: ${e.name}`, "data-value": e.value, "data-error": e.error, "data-exact": e.exact ?? "", class: final ? "final" : "live" },
+      h("th", { scope: "row" }, `${e.group}: ${e.name}`),
+      h("td", {}, fmt(e.value)),
+      h("td", {}, fmt(e.error, 2)),
+      h("td", {}, e.exact !== undefined ? fmt(e.exact) : "–"),
+      h("td", {}, e.deviation !== undefined ? `${e.deviation >= 0 ? "+" : ""}${e.deviation.toFixed(1)} σ` : "–"),
+      h("td", { title: e.note ?? "" }, final ? (e.reliable ? "yes" : "no") : "(running)"))));
+  };
+
+  const buttons = (running: boolean) => {
+    run.disabled = running;
+    pause.disabled = !running;
+    cancel.disabled = !running;
+    pause.textContent = current?.paused ? "Resume" : "Pause";
+  };
+
+  run.addEventListener("click", () => {
+    status.textContent = "";
+    const model = currentModel();
+    if (!model) {
+      status.textContent = "ness: fix the model first (see the message above)";
+      return;
+    }
+    let spec;
+    try {
+      // The CLI's own option parser (browser-safe), so a bad value gets the message `ness simulate` prints.
+      const opts = {
+        time: numberOption(values.time, "--time", { above: 0 })!,
+        dt: numberOption(values.dt, "--dt", { above: 0 })!,
+        seed: numberOption(values.seed, "--seed", { integer: true, min: 0 })!,
+        replicas: numberOption(values.replicas, "--replicas", { integer: true, min: 1 })!,
+      };
+      spec = { model, options: { ...opts, ...(scheme.value !== "default" ? { scheme: scheme.value as SchemeName } : {}) } };
+      line.textContent = `Same numbers as: ness simulate model.yaml --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
+        (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") + " (model.yaml: Export YAML)";
+      current = new PageSimulation(spec, {
+        onUpdate: (live, done, total) => {
+          progress.value = done / total;
+          state.textContent = `${current?.paused ? "paused" : "running"}: ${Math.round((100 * done) / total)}% of ${total} steps`;
+          if (live) show(live, false);
+        },
+        onDone: (result) => {
+          progress.value = 1;
+          panel.last = result;
+          state.textContent = `done: ${result.steps} steps; seed ${result.seed}`;
+          show(result.estimates, true);
+          for (const w of result.warnings) status.append(h("p", { class: "warning" }, `ness: warning: ${w}`));
+          buttons(false);
+        },
+        onError: (message) => {
+          status.textContent = `ness: ${message}`;
+          state.textContent = "stopped";
+          buttons(false);
+        },
+      }, Math.min(4, navigator.hardwareConcurrency || 2));
+      panel.last = null;
+      progress.value = 0;
+      state.textContent = "running";
+      show(null, false);
+      buttons(true);
+    } catch (err) {
+      status.textContent = nessMessage(err);
+    }
+  });
+  pause.addEventListener("click", () => {
+    if (!current) return;
+    if (current.paused) current.resume();
+    else current.pause();
+    state.textContent = current.paused ? "paused" : "running";
+    buttons(true);
+  });
+  cancel.addEventListener("click", () => {
+    current?.cancel();
+    state.textContent = "cancelled: no result";
+    buttons(false);
+  });
+  return panel;
+}
