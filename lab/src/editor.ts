@@ -6,8 +6,10 @@
  * entropy production, the per-bath split and any diagnosis (Lemma 1: a normal mode that never meets a bath) are
  * shown. A bad value shows the CLI's message in place; the last valid state stays drawn, greyed.
  */
+import { decoupledModes, type DecoupledMode } from "../../src/exact/diagnose.js";
 import { solveNetwork, type NetworkSteadyState } from "../../src/exact/network.js";
-import { rampColor, rampLegend, type ColorRamp } from "../../src/figures/figure.js";
+import { SteadyStateError } from "../../src/errors.js";
+import { rampColor, rampLegend, textColorOn, type ColorRamp } from "../../src/figures/figure.js";
 import type { NetworkModel } from "../../src/model/network.js";
 import { download, fmt, h, nessMessage, numberField, s } from "./dom.js";
 import { decodeDoc, encodeDoc, freshSiteName, fromText, parseField, toModel, toYaml, type NetworkDoc } from "./network.js";
@@ -29,7 +31,7 @@ export const EXAMPLES: { file: string; text: string }[] = [
   { file: "anharmonic-triangle.yaml", text: ex6 },
 ];
 
-const W = 560, H = 400, PAD = 60;
+const W = 560, H = 400, PAD = 80;
 
 /** What the editor exposes to the page (and to the tests, through window.nessLab). */
 export interface EditorState {
@@ -37,10 +39,12 @@ export interface EditorState {
   model: NetworkModel | null;
   steadyState: NetworkSteadyState | null;
   error: string | null;
+  /** Lemma 1: normal modes that never meet a bath (drawn as displacement arrows when there is no steady state). */
+  modes: DecoupledMode[];
 }
 
 export function networkEditor(root: HTMLElement, hashModel: string | undefined): EditorState {
-  const state: EditorState = { doc: fromText(EXAMPLES[0].text), model: null, steadyState: null, error: null };
+  const state: EditorState = { doc: fromText(EXAMPLES[0].text), model: null, steadyState: null, error: null, modes: [] };
   let initialError: string | null = null;
   if (hashModel) {
     try {
@@ -69,6 +73,7 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   const svg = s("svg", { id: "canvas", viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group", "aria-label": "network drawing: sites coloured by kinetic temperature, arrows along the heat flux; focus a site and use the arrow keys to move it" });
   const title = h("h2", { id: "model-title" });
   const status = h("div", { id: "status", class: "status", role: "alert", "aria-live": "assertive" });
+  const loadStatus = h("div", { id: "load-status", class: "status", role: "alert" });
   const summary = h("div", { id: "summary", class: "summary", "aria-live": "polite" });
   const sitesBody = h("tbody");
   const springsBody = h("tbody");
@@ -89,7 +94,7 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     h("div", { class: "add" }, bathSite, addBath));
   const legend = h("div", { class: "legend" });
   const sim = h("section", { id: "simulation", "aria-labelledby": "simulation-title" });
-  root.append(toolbar, title, h("div", { class: "editor" }, h("div", { class: "drawing" }, svg, legend), h("div", { class: "side" }, status, summary, tables)), sim);
+  root.append(toolbar, loadStatus, title, h("div", { class: "editor" }, h("div", { class: "drawing" }, svg, legend), h("div", { class: "side" }, status, summary, tables)), sim);
 
   const simPanel = simulationPanel(sim, () => state.model);
 
@@ -106,11 +111,12 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   const fromScreen = (X: number, Y: number): [number, number] => [(X - ox) / scale, (oy - Y) / scale];
 
   // ---- structure (rows, options) and results
-  const setError = (message: string | null) => {
+  /** The message in place; `stale`: the drawing and numbers are the last valid model's (greyed). */
+  const setError = (message: string | null, stale = false) => {
     state.error = message;
     status.textContent = message ?? "";
     status.hidden = message === null;
-    root.classList.toggle("stale", message !== null);
+    root.classList.toggle("stale", stale);
   };
 
   const edit = () => {
@@ -155,12 +161,13 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   };
 
   const recompute = () => {
+    simPanel.reset("the model changed");
     let model: NetworkModel;
     try {
       model = toModel(state.doc);
     } catch (err) {
       state.model = null;
-      setError(nessMessage(err));
+      setError(nessMessage(err), true);
       draw();
       return;
     }
@@ -171,6 +178,14 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     } catch (err) {
       state.steadyState = null;
       setError(nessMessage(err));
+    }
+    state.modes = [];
+    if (!state.steadyState && model.dynamics === "underdamped" && model.sites.length <= 400 && /Lemma 1/.test(state.error ?? "")) {
+      try {
+        state.modes = decoupledModes(model);
+      } catch (err) {
+        if (!(err instanceof SteadyStateError)) throw err;
+      }
     }
     history.replaceState(null, "", `#/editor?model=${encodeDoc(state.doc)}`);
     results();
@@ -228,11 +243,15 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     legend.replaceChildren();
     if (all.length > 0) {
       const block = rampLegend(document, ramp, 260);
-      legend.append(s("svg", { width: block.width, height: block.height, "aria-hidden": "true" }));
-      legend.firstElementChild!.append(block.element);
+      const box = s("svg", { width: block.width + 24, height: block.height + 4, "aria-hidden": "true" });
+      const g = s("g", { transform: "translate(12,2)" });
+      g.append(block.element);
+      box.append(g);
+      legend.append(box);
     }
     const index = new Map(doc.sites.map((p, i) => [p.name, i]));
     const pos = doc.sites.map((p) => toScreen(p.x, p.y));
+    const cx = pos.reduce((a, p) => a + p[0], 0) / Math.max(1, pos.length), cy = pos.reduce((a, p) => a + p[1], 0) / Math.max(1, pos.length);
     const fluxMax = ss ? Math.max(1e-300, ...ss.springs.map((x) => Math.abs(x.flux)), ...ss.baths.map((b) => Math.abs(b.flux))) : 1;
     const children: SVGElement[] = [s("defs", {})];
     children[0].append(s("marker", { id: "head", viewBox: "0 0 10 10", refX: 5, refY: 5, markerWidth: 4, markerHeight: 4, orient: "auto-start-reverse" }));
@@ -257,10 +276,14 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       if (i === undefined) return;
       const [x, y] = pos[i];
       const T = Number(b.temperature);
-      const bx = x, by = y - 52;
-      children.push(s("line", { x1: x, y1: y, x2: bx, y2: by + 10, stroke: "#666", "stroke-dasharray": "3 3" }));
+      // The bath box sits outside the network: away from the centre of the sites (up when the site is the centre).
+      let dx = x - cx, dy = y - cy;
+      const len = Math.hypot(dx, dy);
+      [dx, dy] = len > 1 ? [dx / len, dy / len] : [0, -1];
+      const bx = x + 52 * dx, by = y + 52 * dy;
+      children.push(s("line", { x1: x, y1: y, x2: bx, y2: by, stroke: "#666", "stroke-dasharray": "3 3" }));
       children.push(s("rect", { x: bx - 26, y: by - 10, width: 52, height: 20, rx: 4, fill: Number.isFinite(T) ? color(T) : "#eee", stroke: "#333", class: "bath" }));
-      children.push(s("text", { x: bx, y: by + 4, "font-size": 11, "text-anchor": "middle" }, `T=${fmt(T, 3)}`));
+      children.push(s("text", { x: bx, y: by + 4, "font-size": 11, "text-anchor": "middle", fill: Number.isFinite(T) ? textColorOn(color(T)) : "#000" }, `T=${fmt(T, 3)}`));
       const f = ss?.baths[k]?.flux;
       if (f !== undefined) children.push(s("text", { x: bx + 30, y: by + 4, "font-size": 10, class: "flux-label" }, `${f >= 0 ? "↓" : "↑"}${fmt(Math.abs(f), 3)}`));
     });
@@ -275,6 +298,19 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       drag(g, i);
       children.push(g);
     });
+    const mode = state.modes[0];
+    if (mode) {
+      // The first decoupled mode: each site's displacement as a red arrow (Lemma 1: it vanishes on every bath site).
+      mode.shape.forEach((u, i) => {
+        if (Math.abs(u) < 1e-9) return;
+        const [x, y] = pos[i];
+        children.push(s("line", { x1: x, y1: y, x2: x, y2: y - 45 * u, stroke: "#c00000", "stroke-width": 3, "marker-end": "url(#mode-head)", class: "mode-arrow" }));
+      });
+      children.push(s("text", { x: 10, y: H - 10, "font-size": 12, fill: "#c00000" }, `decoupled mode ${mode.description} (frequency ${fmt(mode.frequency)}): it never meets a bath`));
+      const m = s("marker", { id: "mode-head", viewBox: "0 0 10 10", refX: 5, refY: 5, markerWidth: 4, markerHeight: 4, orient: "auto-start-reverse" });
+      m.append(s("path", { d: "M0,0 L10,5 L0,10 z", fill: "#c00000" }));
+      children[0].append(m);
+    }
     svg.replaceChildren(...children);
   };
 
@@ -321,9 +357,10 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       state.doc = fromText(text, source);
     } catch (err) {
       // The model being edited stays; the message names the file as `ness solve FILE` would.
-      setError(nessMessage(err));
+      loadStatus.textContent = nessMessage(err);
       return;
     }
+    loadStatus.textContent = "";
     rebuild();
   };
   loadExample.addEventListener("click", () => {
@@ -333,7 +370,10 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   fileInput.addEventListener("change", async () => {
     const f = fileInput.files?.[0];
     if (!f) return;
-    if (f.size > 16 * 1024 * 1024) return setError(`ness: ${f.name}: model file is larger than 16 MB; the limit for model files is 16 MB`);
+    if (f.size > 16 * 1024 * 1024) {
+      loadStatus.textContent = `ness: ${f.name}: model file is larger than 16 MB; the limit for model files is 16 MB`;
+      return;
+    }
     load(await f.text(), f.name);
     fileInput.value = "";
   });
@@ -370,8 +410,7 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   });
 
   rebuild();
-  if (initialError) setError(initialError);
-  simPanel.reset();
+  if (initialError) loadStatus.textContent = initialError;
   return state;
 }
 

@@ -13,7 +13,8 @@ import { PageSimulation } from "./simulation.js";
 import { numberOption } from "../../src/cli/options.js";
 
 export interface SimulationPanel {
-  reset(): void;
+  /** Cancels a run (saying why) and clears the table: the model it simulated is no longer the one shown. */
+  reset(why: string): void;
   last: SimulationResult | null;
 }
 
@@ -43,7 +44,20 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
     status, state, line, table);
 
   let current: PageSimulation | null = null;
-  const panel: SimulationPanel = { reset: () => show(null, false), last: null };
+  const panel: SimulationPanel = {
+    reset: (why) => {
+      if (current?.running) state.textContent = `cancelled: ${why}`;
+      else if (body.rows.length > 0) state.textContent = `cleared: ${why}`;
+      current?.cancel();
+      current = null;
+      panel.last = null;
+      progress.value = 0;
+      line.textContent = "";
+      show(null, false);
+      buttons(false);
+    },
+    last: null,
+  };
 
   const show = (estimates: Estimate[] | null, final: boolean) => {
     body.replaceChildren(...(estimates ?? []).map((e) => h("tr", { "data-quantity": `${e.group}: ${e.name}`, "data-value": e.value, "data-error": e.error, "data-exact": e.exact ?? "", class: final ? "final" : "live" },
@@ -119,7 +133,8 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
   });
   cancel.addEventListener("click", () => {
     current?.cancel();
-    state.textContent = "cancelled: no result";
+    state.textContent = "cancelled: no result (the table shows the estimates when it stopped)";
+    for (const cell of body.querySelectorAll("tr.live td:last-child")) cell.textContent = "(cancelled)";
     buttons(false);
   });
   return panel;
