@@ -31,7 +31,7 @@ export const EXAMPLES: { file: string; text: string }[] = [
   { file: "anharmonic-triangle.yaml", text: ex6 },
 ];
 
-const W = 560, H = 400, PAD = 80;
+const W = 560, H = 400, PAD = 90;
 
 /** What the editor exposes to the page (and to the tests, through window.nessLab). */
 export interface EditorState {
@@ -65,9 +65,9 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   const dynamicsSelect = h("select", { id: "dynamics", "aria-label": "dynamics" },
     h("option", { value: "underdamped" }, "underdamped"), h("option", { value: "overdamped" }, "overdamped"));
   const toolbar = h("div", { class: "toolbar", role: "toolbar", "aria-label": "model" },
-    h("label", { for: "example" }, "Example "), exampleSelect, loadExample,
-    h("label", { for: "model-file", class: "file" }, "Open a model file… "), fileInput,
-    h("label", { for: "dynamics" }, "Dynamics "), dynamicsSelect, addSite, exportYaml, copyLink);
+    h("span", {}, h("label", { for: "example" }, "Example "), exampleSelect, " ", loadExample),
+    h("span", {}, h("label", { for: "model-file", class: "file" }, "Open a model file… "), fileInput),
+    h("span", {}, h("label", { for: "dynamics" }, "Dynamics "), dynamicsSelect), addSite, exportYaml, copyLink);
 
   // ---- drawing and panels
   const svg = s("svg", { id: "canvas", viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group", "aria-label": "network drawing: sites coloured by kinetic temperature, arrows along the heat flux; focus a site and use the arrow keys to move it" });
@@ -271,6 +271,7 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
         children.push(s("text", { x: mx + (10 * dy) / len, y: my - (10 * dx) / len, "font-size": 11, "text-anchor": "middle", class: "flux-label" }, fmt(Math.abs(flux), 3)));
       }
     });
+    const away = new Map<number, [number, number]>();
     doc.baths.forEach((b, k) => {
       const i = index.get(b.site);
       if (i === undefined) return;
@@ -285,7 +286,12 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       children.push(s("rect", { x: bx - 26, y: by - 10, width: 52, height: 20, rx: 4, fill: Number.isFinite(T) ? color(T) : "#eee", stroke: "#333", class: "bath" }));
       children.push(s("text", { x: bx, y: by + 4, "font-size": 11, "text-anchor": "middle", fill: Number.isFinite(T) ? textColorOn(color(T)) : "#000" }, `T=${fmt(T, 3)}`));
       const f = ss?.baths[k]?.flux;
-      if (f !== undefined) children.push(s("text", { x: bx + 30, y: by + 4, "font-size": 10, class: "flux-label" }, `${f >= 0 ? "↓" : "↑"}${fmt(Math.abs(f), 3)}`));
+      // Its flux into the site, beyond the box (away from the site).
+      if (f !== undefined) {
+        children.push(s("text", { x: bx + 34 * dx, y: by + 20 * dy + 4, "font-size": 10, "text-anchor": Math.abs(dx) < 0.3 ? "middle" : dx > 0 ? "start" : "end", class: "flux-label" },
+          `${f >= 0 ? "in" : "out"} ${fmt(Math.abs(f), 3)}`));
+      }
+      away.set(i, [dx, dy]);
     });
     doc.sites.forEach((p, i) => {
       const [x, y] = pos[i];
@@ -294,7 +300,9 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
         "aria-label": `site ${p.name}${T !== undefined ? `, kinetic temperature ${fmt(T)}` : ""}; arrow keys move it` });
       g.append(s("circle", { r: 18, fill: T !== undefined ? color(T) : "#ddd", stroke: "#222", "stroke-width": 1.5 }));
       g.append(s("text", { y: 4, "font-size": 12, "text-anchor": "middle", "font-weight": "bold" }, p.name));
-      if (T !== undefined) g.append(s("text", { y: 32, "font-size": 10, "text-anchor": "middle" }, fmt(T, 3)));
+      // The site's temperature opposite its bath (below the disc when it has none).
+      const [ux, uy] = away.has(i) ? away.get(i)!.map((v) => -v) : [0, 1];
+      if (T !== undefined) g.append(s("text", { x: 30 * ux, y: 30 * uy + 4, "font-size": 10, "text-anchor": "middle" }, fmt(T, 3)));
       drag(g, i);
       children.push(g);
     });
