@@ -10,17 +10,25 @@ import {
   DIMENSIONLESS_RANGES, linspace, sweep, sweepFigure, type DimensionlessParameters, type Sweep,
 } from "../../../src/studies/variance-resonance/index.js";
 
-/** What the lab needs of a study (a subset of the contract's Study interface). */
+/**
+ * What the lab needs of a study: a subset of the contract's Study interface (src/studies/contract.ts on the
+ * architecture branch), so that a Study is a LabStudy as it is. `numbers` is the lab's own optional extra: named
+ * numbers shown beside the figures (and checked by the tests); without it the page shows report() as text.
+ */
 export interface LabStudy<S extends z.ZodObject, R> {
   name: string;
   title: string;
   summary: string;
-  citation: string;
+  citations: { authors: string; title: string; venue: string }[];
   parameters: S;
-  compute(p: z.output<S>): R;
+  /** Checks across parameters; `name(key)` is how a message names a parameter (the CLI: its flag). */
+  check?(parameters: z.output<S>, name: (key: string) => string): void;
+  /** Whether the study draws random numbers (the page then has a seed field). */
+  seeded: boolean;
+  compute(parameters: z.output<S>, context: { seed: number; quick: boolean; signal?: AbortSignal }): Promise<R>;
   figures(results: R): Figure[];
-  /** Named numbers shown beside the figures (and checked by the tests against the library). */
-  numbers(results: R): { key: string; label: string; value: number }[];
+  report(results: R): string;
+  numbers?(results: R): { key: string; label: string; value: number }[];
 }
 
 const R = DIMENSIONLESS_RANGES;
@@ -49,15 +57,21 @@ export const varianceResonance: LabStudy<typeof varianceResonanceParameters, Var
   summary: "Two underdamped oscillators, each in its own heat bath (T1, T2), coupled by a weak spring k0. The stationary " +
     "covariance is exact (the 4x4 Lyapunov equation, checked against the closed forms); near k = 1 the variance of " +
     "oscillator 1 shows a resonance whose height grows with the temperature difference and the quality factor.",
-  citation: "T. Boffi and P. De Gregorio, \"Variance Resonance in Weakly Coupled Harmonic Oscillators Driven by Thermal Gradients\", Entropy 26, 1087 (2024)",
+  citations: [{
+    authors: "T. Boffi and P. De Gregorio",
+    title: "Variance Resonance in Weakly Coupled Harmonic Oscillators Driven by Thermal Gradients",
+    venue: "Entropy 26, 1087 (2024)",
+  }],
   parameters: varianceResonanceParameters,
-  compute(p) {
+  seeded: false,
+  async compute(p) {
     const base: DimensionlessParameters = { k: p.k, k0: p.k0, q: p.q, T1: p.T1, T2: p.T2 };
     const point = sweep(base, "k", [p.k]);
     const s = sweep(base, p.parameter, linspace(p.from, p.to, p.points));
     return { base, sweep: s, point };
   },
   figures: (r) => [sweepFigure(r.sweep)],
+  report: (r) => `sigma11 = ${r.point.sigma11[0]} at ${JSON.stringify(r.base)}; sweep of ${r.sweep.parameter} over ${r.sweep.values.length} values, largest residual ${r.sweep.maxResidual}`,
   numbers: (r) => [
     { key: "sigma11", label: "⟨u₁²⟩ at these parameters", value: r.point.sigma11[0] },
     { key: "sigma22", label: "⟨u₂²⟩", value: r.point.sigma22[0] },
