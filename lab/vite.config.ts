@@ -12,6 +12,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 2000,
+    reportCompressedSize: false,
     rollupOptions: {
       // zod's sources carry /* @__PURE__ */ comments in places Rollup ignores (harmless, and noisy).
       onwarn(warning, warn) {

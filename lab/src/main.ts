@@ -23,7 +23,10 @@ function route(): void {
   const hash = location.hash || "#/editor";
   const [path, query = ""] = hash.slice(1).split("?");
   const page = path.startsWith("/study/") ? path.slice(7) : "editor";
-  if (page === lab.page && page === "editor") return; // the editor rewrites its own fragment
+  const model = new URLSearchParams(query).get("model") ?? undefined;
+  // The editor keeps its fragment up to date itself (replaceState, no hashchange): a hashchange on the editor is a
+  // link pasted or followed (load its model), or the nav link without a model (keep the work).
+  if (page === lab.page && page === "editor" && model === undefined) return;
   const main = document.getElementById("main")!;
   main.replaceChildren();
   lab.page = page;
@@ -34,7 +37,6 @@ function route(): void {
     else a.removeAttribute("aria-current");
   }
   if (page === "editor") {
-    const model = new URLSearchParams(query).get("model") ?? undefined;
     lab.editor = networkEditor(main, model);
     document.title = "ness lab: network editor";
   } else if (page in STUDIES) {

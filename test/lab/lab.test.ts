@@ -111,6 +111,19 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     const x1 = await page.evaluate(() => (window as unknown as { nessLab: { editor: { doc: { sites: { x: number }[] } } } }).nessLab.editor.doc.sites[2].x);
     expect(x1).toBeGreaterThan(x0);
     expect(await fluxOf("1-3")).toBe(expected.springs[1].flux); // positions are not physics
+    // The exported YAML is a model file the CLI reads: the same steady state.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export YAML" }).click()]);
+    const exported = readFileSync((await download.path())!, "utf8");
+    expect(solveNetwork(loadModel(exported) as NetworkModel).springs.map((sp) => sp.flux)).toEqual(expected.springs.map((sp) => sp.flux));
+    // The address bar is a link to the edited model.
+    const other = await browser.newPage();
+    try {
+      await other.goto(page.url());
+      await other.waitForSelector("body[data-ready=editor]");
+      expect(Number(await other.locator('#springs tr[data-spring="1-3"] .flux').getAttribute("data-value"))).toBe(expected.springs[1].flux);
+    } finally {
+      await other.close();
+    }
   });
 
   it("runs a simulation in Web Workers: within its error bars of the exact value, the CLI's numbers for the seed", async () => {
