@@ -8,6 +8,7 @@ import type { NetworkModel } from "../../src/model/network.js";
 import type { SchemeName } from "../../src/stochastic/integrators.js";
 import type { SimulationResult } from "../../src/stochastic/run.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
+import { lineChart } from "../../src/figures/charts.js";
 import { fmt, h, nessMessage, numberField } from "./dom.js";
 import { PageSimulation } from "./simulation.js";
 import { numberOption } from "../../src/cli/options.js";
@@ -35,13 +36,39 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
   const line = h("p", { class: "command" });
   const state = h("p", { id: "sim-state", "aria-live": "polite" });
   const body = h("tbody");
+  // Convergence: the followed estimate after each update, with its error bar, against the exact value (src/figures).
+  const follow = h("select", { id: "sim-follow", "aria-label": "quantity to follow" });
+  const chart = h("div", { id: "sim-chart", class: "figures" });
+  let history: { steps: number; estimates: Estimate[] }[] = [];
+  let lastDraw = 0;
+  const drawChart = (force: boolean) => {
+    const now = performance.now();
+    if (!force && now - lastDraw < 400) return;
+    lastDraw = now;
+    const name = follow.value;
+    const points = history.map((hh) => ({ steps: hh.steps, e: hh.estimates.find((e) => `${e.group}: ${e.name}` === name) }))
+      .filter((p): p is { steps: number; e: Estimate } => p.e !== undefined && Number.isFinite(p.e.error));
+    if (points.length === 0) return chart.replaceChildren();
+    const exact = points[points.length - 1].e.exact;
+    const fig = lineChart({
+      name: "convergence", title: `${name}: estimate while the run goes on`,
+      caption: `Estimate ± one error bar from the batches completed so far${exact !== undefined ? "; dashed: the exact value" : ""}.`,
+      xLabel: "steps done (all replicas)", yLabel: name,
+      series: [{ name: "estimate", x: points.map((p) => p.steps), y: points.map((p) => p.e.value), err: points.map((p) => p.e.error), marker: "circle", color: "blue" }],
+      referenceLines: exact !== undefined ? [{ y: exact, label: "exact", style: "dashed", color: "red" }] : [],
+      width: 520, height: 240,
+    });
+    chart.replaceChildren(fig.render(document) as unknown as Node);
+  };
+  follow.addEventListener("change", () => drawChart(true));
   const table = h("table", { id: "sim-table" },
     h("thead", {}, h("tr", {}, ...["quantity", "estimate", "± error", "exact", "deviation", "reliable"].map((t) => h("th", { scope: "col" }, t)))), body);
   root.append(
     h("h2", { id: "simulation-title" }, "Simulation (stochastic engine, in Web Workers)"),
     h("div", { class: "toolbar" }, field("time", "production time per replica"), field("dt", "time step"), field("seed", "random seed"),
       field("replicas", "replicas"), h("label", { for: "sim-scheme" }, "scheme "), scheme, run, pause, cancel, progress),
-    status, state, line, table);
+    status, state, line,
+    h("div", { class: "sim-results" }, table, h("div", {}, h("div", { class: "toolbar" }, h("label", { for: "sim-follow" }, "Follow "), follow), chart)));
 
   let current: PageSimulation | null = null;
   const panel: SimulationPanel = {
@@ -53,12 +80,24 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       panel.last = null;
       progress.value = 0;
       line.textContent = "";
+      history = [];
+      chart.replaceChildren();
+      follow.replaceChildren(); // the quantities of the old model
       show(null, false);
       buttons(false);
     },
     last: null,
   };
 
+  const record = (steps: number, estimates: Estimate[], final: boolean) => {
+    if (follow.options.length === 0) {
+      follow.replaceChildren(...estimates.map((e) => h("option", { value: `${e.group}: ${e.name}` }, `${e.group}: ${e.name}`)));
+      const flux = estimates.findIndex((e) => e.group === "spring flux" || e.group === "bath flux");
+      if (flux >= 0) follow.selectedIndex = flux;
+    }
+    history.push({ steps, estimates });
+    drawChart(final);
+  };
   const show = (estimates: Estimate[] | null, final: boolean) => {
     body.replaceChildren(...(estimates ?? []).map((e) => h("tr", { "data-quantity": `${e.group}: ${e.name}`, "data-value": e.value, "data-error": e.error, "data-exact": e.exact ?? "", class: final ? "final" : "live" },
       h("th", { scope: "row" }, `${e.group}: ${e.name}`),
@@ -99,13 +138,17 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
         onUpdate: (live, done, total) => {
           progress.value = done / total;
           state.textContent = `${current?.paused ? "paused" : "running"}: ${Math.round((100 * done) / total)}% of ${total} steps`;
-          if (live) show(live, false);
+          if (live) {
+            show(live, false);
+            record(done, live, false);
+          }
         },
         onDone: (result) => {
           progress.value = 1;
           panel.last = result;
           state.textContent = `done: ${result.steps} steps; seed ${result.seed}`;
           show(result.estimates, true);
+          record(result.steps, result.estimates, true);
           for (const w of result.warnings) status.append(h("p", { class: "warning" }, `ness: warning: ${w}`));
           buttons(false);
         },
@@ -117,6 +160,8 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       }, Math.min(4, navigator.hardwareConcurrency || 2));
       panel.last = null;
       progress.value = 0;
+      history = [];
+      chart.replaceChildren();
       state.textContent = "running";
       show(null, false);
       buttons(true);

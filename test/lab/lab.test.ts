@@ -145,6 +145,9 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     const cli = simulateSync({ model, options: { time: 200, dt: 0.01, seed: 7, replicas: 8 } });
     expect(rows.map((r) => r.value)).toEqual(cli.estimates.map((e) => e.value));
     expect(rows.map((r) => r.error)).toEqual(cli.estimates.map((e) => e.error));
+    // The convergence chart (src/figures) follows a flux, with the exact value.
+    expect(await page.locator("#sim-follow").inputValue()).toBe("spring flux: 1 -> 2");
+    expect(await page.locator("#sim-chart > svg").count()).toBe(1);
     await page.screenshot({ path: join(artifacts, "simulation.png"), fullPage: true });
   });
 
