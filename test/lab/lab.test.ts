@@ -141,10 +141,24 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     const exact = solveNetwork(model).springs[0].flux;
     expect(Math.abs(exact)).toBeGreaterThan(4 * flux.error); // resolved: a signed comparison can fail
     expect(Math.abs(flux.value - exact)).toBeLessThan(4 * flux.error);
-    // Same model, options and seed in this process: the same numbers, bit for bit.
-    const cli = simulateSync({ model, options: { time: 200, dt: 0.01, seed: 7, replicas: 8 } });
+    // `ness simulate` on the same model, options and seed: the same numbers, bit for bit.
+    const dir = mkdtempSync(join(tmpdir(), "ness-lab-sim-"));
+    const out: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+    try {
+      const file = join(dir, "model.yaml");
+      writeFileSync(file, example2.replace("{between: [1, 3], stiffness: 10}", "{between: [1, 3], stiffness: 15}"));
+      expect(await main(["node", "ness", "simulate", file, "--time", "200", "--dt", "0.01", "--seed", "7", "--replicas", "8", "--workers", "1", "--no-progress", "--json"])).toBe(0);
+    } finally {
+      log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const cli = JSON.parse(out.join("\n")) as { estimates: { group: string; name: string; value: number; error: number }[] };
+    expect(rows.map((r) => r.q)).toEqual(cli.estimates.map((e) => `${e.group}: ${e.name}`));
     expect(rows.map((r) => r.value)).toEqual(cli.estimates.map((e) => e.value));
     expect(rows.map((r) => r.error)).toEqual(cli.estimates.map((e) => e.error));
+    // And the library's simulateSync, in this process.
+    expect(rows.map((r) => r.value)).toEqual(simulateSync({ model, options: { time: 200, dt: 0.01, seed: 7, replicas: 8 } }).estimates.map((e) => e.value));
     // The convergence chart (src/figures) follows a flux, with the exact value.
     expect(await page.locator("#sim-follow").inputValue()).toBe("spring flux: 1 -> 2");
     expect(await page.locator("#sim-chart > svg").count()).toBe(1);
