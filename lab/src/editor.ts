@@ -93,8 +93,9 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     h("table", { id: "baths" }, h("thead", {}, h("tr", {}, ...["site", "friction", "temperature", "flux", "by source bath", ""].map((t) => h("th", { scope: "col" }, t)))), bathsBody),
     h("div", { class: "add" }, bathSite, addBath));
   const legend = h("div", { class: "legend" });
+  const hint = h("p", { id: "drawing-hint", class: "hint", "aria-live": "polite" });
   const sim = h("section", { id: "simulation", "aria-labelledby": "simulation-title" });
-  root.append(toolbar, loadStatus, title, h("div", { class: "editor" }, h("div", { class: "drawing" }, svg, legend), h("div", { class: "side" }, status, summary, tables)), sim);
+  root.append(toolbar, loadStatus, title, h("div", { class: "editor" }, h("div", { class: "drawing" }, svg, hint, legend), h("div", { class: "side" }, status, summary, tables)), sim);
 
   const simPanel = simulationPanel(sim, () => state.model);
 
@@ -124,6 +125,7 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   };
 
   const rebuild = () => {
+    if (pending !== null && !state.doc.sites.some((p) => p.name === pending)) pending = null;
     fit();
     dynamicsSelect.value = state.doc.dynamics;
     title.textContent = state.doc.name ?? "Untitled network";
@@ -296,8 +298,9 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     doc.sites.forEach((p, i) => {
       const [x, y] = pos[i];
       const T = temps?.[i];
-      const g = s("g", { class: "site", tabindex: 0, role: "button", "data-site": p.name, transform: `translate(${x},${y})`,
-        "aria-label": `site ${p.name}${T !== undefined ? `, kinetic temperature ${fmt(T)}` : ""}; arrow keys move it` });
+      const g = s("g", { class: "site", tabindex: 0, role: "button", "data-site": p.name, transform: `translate(${x},${y})`, "aria-pressed": pending === p.name,
+        "aria-label": `site ${p.name}${T !== undefined ? `, kinetic temperature ${fmt(T)}` : ""}; arrow keys move it, Enter starts or ends a new spring` });
+      if (pending === p.name) g.append(s("circle", { r: 24, fill: "none", stroke: "#1f6fd6", "stroke-width": 2.5, "stroke-dasharray": "4 3" }));
       g.append(s("circle", { r: 18, fill: T !== undefined ? color(T) : "#ddd", stroke: "#222", "stroke-width": 1.5 }));
       g.append(s("text", { y: 4, "font-size": 12, "text-anchor": "middle", "font-weight": "bold" }, p.name));
       // The site's temperature opposite its bath (below the disc when it has none).
@@ -336,19 +339,32 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       const ctm = svg.getScreenCTM();
       if (!ctm) return;
       const inv = ctm.inverse();
+      const start = new DOMPoint(e.clientX, e.clientY).matrixTransform(inv);
+      const [X0, Y0] = toScreen(site().x, site().y);
+      let dragged = false;
       const onMove = (ev: PointerEvent) => {
         const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(inv);
-        move(p.x, p.y);
+        dragged ||= Math.hypot(p.x - start.x, p.y - start.y) > 3;
+        if (dragged) move(X0 + p.x - start.x, Y0 + p.y - start.y);
       };
       const onUp = () => {
         window.removeEventListener("pointermove", onMove);
         window.removeEventListener("pointerup", onUp);
-        history.replaceState(null, "", `#/editor?model=${encodeDoc(state.doc)}`);
+        if (dragged) history.replaceState(null, "", `#/editor?model=${encodeDoc(state.doc)}`);
+        else connect(site().name);
       };
       window.addEventListener("pointermove", onMove);
       window.addEventListener("pointerup", onUp);
     });
     g.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        return connect(site().name);
+      }
+      if (e.key === "Escape" && pending !== null) {
+        e.preventDefault();
+        return connect(pending);
+      }
       const step = e.shiftKey ? 40 : 10;
       const d: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
       const v = d[e.key];
@@ -357,6 +373,28 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       const [X, Y] = toScreen(site().x, site().y);
       move(X + v[0], Y + v[1]);
     });
+  };
+
+  /**
+   * Springs drawn by hand: click (or Enter on) a site, then another: a spring of stiffness 1 joins them (the same
+   * site again, or Escape, cancels). A pair that already has a spring gets the library's duplicate message.
+   */
+  let pending: string | null = null;
+  const connect = (name: string) => {
+    if (pending === null) {
+      pending = name;
+      hint.textContent = `New spring from site ${name}: click or press Enter on another site (the same site or Escape cancels).`;
+    } else if (pending === name) {
+      pending = null;
+      hint.textContent = "";
+    } else {
+      state.doc.springs.push({ a: pending, b: name, stiffness: 1, quartic: 0 });
+      hint.textContent = `Spring ${pending}-${name} added (stiffness 1).`;
+      pending = null;
+      rebuild();
+    }
+    draw();
+    (svg.querySelector(`g.site[data-site="${CSS.escape(name)}"]`) as SVGGElement | null)?.focus();
   };
 
   // ---- actions

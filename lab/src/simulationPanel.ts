@@ -134,14 +134,24 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       spec = { model, options: { ...opts, ...(scheme.value !== "default" ? { scheme: scheme.value as SchemeName } : {}) } };
       line.textContent = `Same numbers as: ness simulate model.yaml --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
         (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") + " (model.yaml: Export YAML)";
-      current = new PageSimulation(spec, {
+      let pendingUpdate: { live: Estimate[] | null; done: number; total: number } | null = null;
+      let updateTimer: ReturnType<typeof setTimeout> | null = null;
+      const sim: PageSimulation = new PageSimulation(spec, {
         onUpdate: (live, done, total) => {
-          progress.value = done / total;
-          state.textContent = `${current?.paused ? "paused" : "running"}: ${Math.round((100 * done) / total)}% of ${total} steps`;
-          if (live) {
-            show(live, false);
-            record(done, live, false);
-          }
+          // Updates arrive from every worker several times a second: the page redraws at most 4 times a second.
+          pendingUpdate = { live, done, total };
+          if (updateTimer !== null) return;
+          updateTimer = setTimeout(() => {
+            updateTimer = null;
+            const u = pendingUpdate;
+            if (!u || !sim.running) return;
+            progress.value = u.done / u.total;
+            state.textContent = `${sim.paused ? "paused" : "running"}: ${Math.round((100 * u.done) / u.total)}% of ${u.total} steps`;
+            if (u.live) {
+              show(u.live, false);
+              record(u.done, u.live, false);
+            }
+          }, 250);
         },
         onDone: (result) => {
           progress.value = 1;
@@ -158,6 +168,7 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
           buttons(false);
         },
       }, Math.min(4, navigator.hardwareConcurrency || 2));
+      current = sim;
       panel.last = null;
       progress.value = 0;
       history = [];

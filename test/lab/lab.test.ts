@@ -166,11 +166,11 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
   });
 
   it("pauses, resumes and cancels a run", async () => {
-    await page.getByLabel("production time per replica").fill("20000");
+    await page.getByLabel("production time per replica").fill("2000000"); // minutes: it must not end by itself
     await page.getByRole("button", { name: "Run" }).click();
     await page.waitForFunction(() => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > 0);
     await page.getByRole("button", { name: "Pause" }).click();
-    await page.waitForTimeout(300); // messages in flight land
+    await page.waitForTimeout(800); // messages in flight land (the page redraws every 250 ms)
     const p1 = await page.locator("#sim-progress").evaluate((e) => (e as HTMLProgressElement).value);
     await page.waitForTimeout(400);
     const p2 = await page.locator("#sim-progress").evaluate((e) => (e as HTMLProgressElement).value);
@@ -217,6 +217,14 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     expect(await loadStatus()).toBe("");
     await page.getByLabel("temperature of the bath on site 2").fill("2");
     expect(Math.abs(await fluxOf("1-2"))).toBeLessThan(1e-12); // equilibrium: no flux
+    // Add a site (it gets the focus) and join it to site 3 from the keyboard: Enter on each.
+    await page.getByRole("button", { name: "Add site" }).click();
+    await page.keyboard.press("Enter");
+    await page.locator('g.site[data-site="3"]').focus();
+    await page.keyboard.press("Enter");
+    expect(await page.locator("#drawing-hint").textContent()).toBe("Spring 4-3 added (stiffness 1).");
+    expect(await status()).toBe("");
+    expect(Number(await page.locator('#sites tr[data-site="4"] .temperature').getAttribute("data-value"))).toBeCloseTo(2, 10); // equilibrium at T = 2
     expect(errors).toEqual([]);
   });
 
