@@ -120,8 +120,17 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     root.classList.toggle("stale", stale);
   };
 
+  // Typing in a field of a large network: solve once typing pauses (the dense solve costs O(N^3)).
+  let editTimer: ReturnType<typeof setTimeout> | null = null;
   const edit = () => {
-    recompute();
+    const n = state.doc.sites.length * (state.doc.dynamics === "underdamped" ? 2 : 1);
+    if (editTimer !== null) clearTimeout(editTimer);
+    editTimer = null;
+    if (n <= 200) return recompute();
+    editTimer = setTimeout(() => {
+      editTimer = null;
+      recompute();
+    }, 300);
   };
 
   const rebuild = () => {
@@ -254,6 +263,11 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     const index = new Map(doc.sites.map((p, i) => [p.name, i]));
     const pos = doc.sites.map((p) => toScreen(p.x, p.y));
     const cx = pos.reduce((a, p) => a + p[0], 0) / Math.max(1, pos.length), cy = pos.reduce((a, p) => a + p[1], 0) / Math.max(1, pos.length);
+    // Disc radius: 18 px, smaller when sites are packed closely (as in the network figure).
+    let gap = Infinity;
+    if (pos.length <= 2000) for (let a = 0; a < pos.length; a++) for (let b = a + 1; b < pos.length; b++) gap = Math.min(gap, Math.hypot(pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]));
+    const R = Math.max(4, Math.min(18, 0.4 * gap));
+    const small = R < 12;
     const fluxMax = ss ? Math.max(1e-300, ...ss.springs.map((x) => Math.abs(x.flux)), ...ss.baths.map((b) => Math.abs(b.flux))) : 1;
     const children: SVGElement[] = [s("defs", {})];
     children[0].append(s("marker", { id: "head", viewBox: "0 0 10 10", refX: 5, refY: 5, markerWidth: 4, markerHeight: 4, orient: "auto-start-reverse" }));
@@ -265,12 +279,13 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       children.push(s("line", { x1, y1, x2, y2, class: "spring", stroke: "#999", "stroke-width": 2 }));
       const flux = ss?.springs[k]?.flux;
       if (flux !== undefined && Math.abs(flux) > 1e-12 * fluxMax) {
-        const w = 1.5 + 7 * Math.sqrt(Math.abs(flux) / fluxMax);
         const [fx, fy, tx, ty] = flux >= 0 ? [x1, y1, x2, y2] : [x2, y2, x1, y1];
         const mx = (fx + tx) / 2, my = (fy + ty) / 2, dx = tx - fx, dy = ty - fy, len = Math.hypot(dx, dy) || 1;
+        // Width grows with |flux|; thinner on short springs so that neighbouring arrows stay apart.
+        const w = Math.max(0.6, (1.5 + 7 * Math.sqrt(Math.abs(flux) / fluxMax)) * Math.min(1, len / 60));
         const half = Math.min(0.22 * len, 40);
         children.push(s("line", { x1: mx - (half * dx) / len, y1: my - (half * dy) / len, x2: mx + (half * dx) / len, y2: my + (half * dy) / len, stroke: "#222", "stroke-width": w, "marker-end": "url(#head)", class: "flux-arrow" }));
-        children.push(s("text", { x: mx + (10 * dy) / len, y: my - (10 * dx) / len, "font-size": 11, "text-anchor": "middle", class: "flux-label" }, fmt(Math.abs(flux), 3)));
+        if (doc.springs.length <= 40) children.push(s("text", { x: mx + (10 * dy) / len, y: my - (10 * dx) / len, "font-size": 11, "text-anchor": "middle", class: "flux-label" }, fmt(Math.abs(flux), 3)));
       }
     });
     const away = new Map<number, [number, number]>();
@@ -300,12 +315,14 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
       const T = temps?.[i];
       const g = s("g", { class: "site", tabindex: 0, role: "button", "data-site": p.name, transform: `translate(${x},${y})`, "aria-pressed": pending === p.name,
         "aria-label": `site ${p.name}${T !== undefined ? `, kinetic temperature ${fmt(T)}` : ""}; arrow keys move it, Enter starts or ends a new spring` });
-      if (pending === p.name) g.append(s("circle", { r: 24, fill: "none", stroke: "#1f6fd6", "stroke-width": 2.5, "stroke-dasharray": "4 3" }));
-      g.append(s("circle", { r: 18, fill: T !== undefined ? color(T) : "#ddd", stroke: "#222", "stroke-width": 1.5 }));
-      g.append(s("text", { y: 4, "font-size": 12, "text-anchor": "middle", "font-weight": "bold" }, p.name));
+      if (pending === p.name) g.append(s("circle", { r: R + 6, fill: "none", stroke: "#1f6fd6", "stroke-width": 2.5, "stroke-dasharray": "4 3" }));
+      g.append(s("circle", { r: R, fill: T !== undefined ? color(T) : "#ddd", stroke: "#222", "stroke-width": small ? 0.8 : 1.5 }));
+      if (!small) g.append(s("text", { y: 4, "font-size": 12, "text-anchor": "middle", "font-weight": "bold" }, p.name));
+      const title = s("title", {}, `site ${p.name}${T !== undefined ? `: kinetic temperature ${fmt(T)}` : ""}`);
+      g.append(title);
       // The site's temperature opposite its bath (below the disc when it has none).
       const [ux, uy] = away.has(i) ? away.get(i)!.map((v) => -v) : [0, 1];
-      if (T !== undefined) g.append(s("text", { x: 30 * ux, y: 30 * uy + 4, "font-size": 10, "text-anchor": "middle" }, fmt(T, 3)));
+      if (T !== undefined && !small) g.append(s("text", { x: 30 * ux, y: 30 * uy + 4, "font-size": 10, "text-anchor": "middle" }, fmt(T, 3)));
       drag(g, i);
       children.push(g);
     });

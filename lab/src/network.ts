@@ -6,6 +6,7 @@
 import { stringify } from "yaml";
 import { parseModelText, validateNetwork, type NetworkModel } from "../../src/model/index.js";
 import { ModelError } from "../../src/errors.js";
+import { networkLayout } from "../../src/figures/layout.js";
 
 export interface SiteDoc {
   name: string;
@@ -83,7 +84,7 @@ export function toYaml(doc: NetworkDoc): string {
 
 /**
  * A document from a model file's text: parsed and validated by the library (a malformed or invalid file throws the
- * same ModelError as `ness solve NAME`, naming `source`). Sites without a layout get positions on a circle.
+ * same ModelError as `ness solve NAME`, naming `source`). Without a layout, sites get the figures' layout.
  */
 export function fromText(text: string, source?: string): NetworkDoc {
   const raw = parseModelText(text, source);
@@ -93,15 +94,17 @@ export function fromText(text: string, source?: string): NetworkDoc {
 }
 
 export function fromModel(m: NetworkModel): NetworkDoc {
-  const n = m.sites.length;
+  // Without a layout in the file: the layout of `ness solve --figure` (a line for a chain, a polygon for a ring,
+  // spectral + force-directed otherwise), in units of the typical spring length.
+  const auto = m.layout ? null : networkLayout(m.sites.length, m.springs.map((s) => [s.i, s.j] as const));
   return {
     name: m.name,
     description: m.description,
     dynamics: m.dynamics,
     sites: m.sites.map((name, i) => ({
       name,
-      x: m.layout ? m.layout[2 * i] : 1.5 * Math.cos((2 * Math.PI * i) / n),
-      y: m.layout ? m.layout[2 * i + 1] : 1.5 * Math.sin((2 * Math.PI * i) / n),
+      x: m.layout ? m.layout[2 * i] : auto![i][0],
+      y: m.layout ? m.layout[2 * i + 1] : auto![i][1],
       mass: m.mass[i],
       pinning: m.pinning[i],
       quarticPinning: m.quarticPinning[i],
