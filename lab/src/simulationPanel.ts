@@ -39,6 +39,7 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
   // Convergence: the followed estimate after each update, with its error bar, against the exact value (src/figures).
   const follow = h("select", { id: "sim-follow", "aria-label": "quantity to follow" });
   const chart = h("div", { id: "sim-chart", class: "figures" });
+  const followBar = h("div", { class: "toolbar", hidden: true }, h("label", { for: "sim-follow" }, "Follow "), follow);
   let history: { steps: number; estimates: Estimate[] }[] = [];
   let lastDraw = 0;
   const drawChart = (force: boolean) => {
@@ -68,7 +69,7 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
     h("div", { class: "toolbar" }, field("time", "production time per replica"), field("dt", "time step"), field("seed", "random seed"),
       field("replicas", "replicas"), h("label", { for: "sim-scheme" }, "scheme "), scheme, run, pause, cancel, progress),
     status, state, line,
-    h("div", { class: "sim-results" }, table, h("div", {}, h("div", { class: "toolbar" }, h("label", { for: "sim-follow" }, "Follow "), follow), chart)));
+    h("div", { class: "sim-results" }, table, h("div", {}, followBar, chart)));
 
   let current: PageSimulation | null = null;
   const panel: SimulationPanel = {
@@ -83,6 +84,7 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       history = [];
       chart.replaceChildren();
       follow.replaceChildren(); // the quantities of the old model
+      followBar.hidden = true;
       show(null, false);
       buttons(false);
     },
@@ -94,6 +96,7 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       follow.replaceChildren(...estimates.map((e) => h("option", { value: `${e.group}: ${e.name}` }, `${e.group}: ${e.name}`)));
       const flux = estimates.findIndex((e) => e.group === "spring flux" || e.group === "bath flux");
       if (flux >= 0) follow.selectedIndex = flux;
+      followBar.hidden = false;
     }
     history.push({ steps, estimates });
     drawChart(final);
@@ -189,7 +192,7 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
   });
   cancel.addEventListener("click", () => {
     current?.cancel();
-    state.textContent = "cancelled: no result (the table shows the estimates when it stopped)";
+    state.textContent = body.rows.length > 0 ? "cancelled: no result (the table shows the estimates when it stopped)" : "cancelled: no result";
     for (const cell of body.querySelectorAll("tr.live td:last-child")) cell.textContent = "(cancelled)";
     buttons(false);
   });
