@@ -7,7 +7,8 @@
  */
 import { availableParallelism } from "node:os";
 import { ModelError } from "../errors.js";
-import { planBlocks, runBlock, type Plan } from "../stochastic/run.js";
+import { planBlocks, runBlock } from "../stochastic/ensemble.js";
+import type { Plan } from "../stochastic/run.js";
 import { CancelledError } from "../stochastic/safety.js";
 import { num } from "./format.js";
 

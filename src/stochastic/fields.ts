@@ -26,14 +26,13 @@ export interface ResolvedField {
   wrap: [number, number];
 }
 
+/** A field's sums, as views of a block's flat sums (ensemble.ts: added over replicas and blocks in order). */
 export interface FieldSums {
   /** Per bin and quantity (density, Jx, Jy): sum over batches of the batch values, and of their squares. */
   sum: Float64Array;
   sumSq: Float64Array;
-  /** Number of batches folded in. */
-  groups: number;
-  /** Fraction of samples outside the range, summed over batches. */
-  outside: number;
+  /** [number of batches folded in, fraction of samples outside the range summed over batches]. */
+  counts: Float64Array;
 }
 
 export interface FieldResult {
@@ -51,9 +50,20 @@ export interface FieldResult {
   outside: number;
 }
 
-export function emptyFieldSums(f: ResolvedField): FieldSums {
-  const nb = f.bins[0] * f.bins[1] * 3;
-  return { sum: new Float64Array(nb), sumSq: new Float64Array(nb), groups: 0, outside: 0 };
+/** Numbers a field's sums take in a flat array. */
+export function fieldSumsSize(f: ResolvedField): number {
+  return 2 * f.bins[0] * f.bins[1] * 3 + 2;
+}
+
+/** The sums of `fields`, one after the other, as views of `flat` (fieldSumsSize numbers each). */
+export function fieldSumsViews(fields: ResolvedField[], flat: Float64Array): FieldSums[] {
+  let at = 0;
+  return fields.map((f) => {
+    const nb = f.bins[0] * f.bins[1] * 3;
+    const s = { sum: flat.subarray(at, at + nb), sumSq: flat.subarray(at + nb, at + 2 * nb), counts: flat.subarray(at + 2 * nb, at + 2 * nb + 2) };
+    at += fieldSumsSize(f);
+    return s;
+  });
 }
 
 /** Accumulates one replica's batches of one field. */
@@ -128,32 +138,22 @@ export class FieldAccumulator {
       sums.sum[k] += v;
       sums.sumSq[k] += v * v;
     }
-    sums.groups++;
-    sums.outside += this.out / this.samples;
+    sums.counts[0]++;
+    sums.counts[1] += this.out / this.samples;
     this.acc.fill(0);
     this.samples = 0;
     this.out = 0;
   }
 }
 
-/** Adds block sums in order. */
-export function addFieldSums(into: FieldSums, from: FieldSums): void {
-  for (let k = 0; k < into.sum.length; k++) {
-    into.sum[k] += from.sum[k];
-    into.sumSq[k] += from.sumSq[k];
-  }
-  into.groups += from.groups;
-  into.outside += from.outside;
-}
-
 export function fieldResult(f: ResolvedField, s: FieldSums): FieldResult {
   const nb = f.bins[0] * f.bins[1];
-  const G = s.groups;
+  const G = s.counts[0];
   const mk = () => new Float64Array(nb);
   const r: FieldResult = {
     coordinates: f.coordinates, bins: f.bins, range: f.range,
     density: mk(), densityError: mk(), currentX: mk(), currentXError: mk(), currentY: mk(), currentYError: mk(),
-    outside: G > 0 ? s.outside / G : 0,
+    outside: G > 0 ? s.counts[1] / G : 0,
   };
   const targets = [[r.density, r.densityError], [r.currentX, r.currentXError], [r.currentY, r.currentYError]];
   for (let b = 0; b < nb; b++) {

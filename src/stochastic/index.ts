@@ -1,6 +1,7 @@
 /**
- * Stochastic engine: seeded splittable random numbers, Langevin integrators with a bath per coordinate, force
- * fields (networks, particles), estimators with error bars, and ensembles of replicas. Browser-safe.
+ * Stochastic engine: seeded splittable random numbers, integrators as init/step pairs with schemes as values
+ * (Langevin systems with a bath per coordinate, general Ito SDEs), force fields (networks, particles), estimators with
+ * error bars (Measured), and ensembles of replicas on any runner. Browser-safe.
  */
 export * from "./rng.js";
 export * from "./forceField.js";
@@ -16,5 +17,8 @@ export * from "./cellGrid.js";
 export * from "./fields.js";
 export * from "./safety.js";
 export * from "./system.js";
+export * from "./ensemble.js";
+export * from "./sde.js";
+export * from "./langevinProblem.js";
 export * from "./run.js";
 export * from "./webPool.js";

@@ -13,7 +13,8 @@ import { matrix, type Matrix } from "../linalg/matrix.js";
 import { ModelError, SteadyStateError } from "../errors.js";
 import { checkNetworkModel, type NetworkModel } from "../model/network.js";
 
-export type Scheme = "baoab" | "euler-maruyama" | "heun" | "exact";
+/** The Langevin schemes (integrators.ts SchemeName; spelled out here so this module does not import integrators.ts). */
+type SchemeName = "baoab" | "euler-maruyama" | "heun" | "exact";
 export type FluxEstimator = "stratonovich" | "state";
 
 function mul(a: Matrix, b: Matrix): Matrix {
@@ -104,7 +105,7 @@ export function semidefiniteCholesky(S: Matrix): Matrix {
 }
 
 /** One step of a scheme on a linear network as y' = M y + noise with covariance Qd (state order q..., p...). */
-export function schemeMap(model: NetworkModel, scheme: Scheme, dt: number): { M: Matrix; Qd: Matrix } {
+export function schemeMap(model: NetworkModel, scheme: SchemeName, dt: number): { M: Matrix; Qd: Matrix } {
   checkNetworkModel(model, "schemeMap");
   if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`schemeMap: dt must be a positive finite number, got ${String(dt)}`);
   const n = model.sites.length;
@@ -173,7 +174,7 @@ export interface LinearExpectations {
  * stationary covariance of the chain and the mean of each flux estimator over one step of it. The difference from
  * the exact engine is the time-step bias.
  */
-export function schemeExpectations(model: NetworkModel, scheme: Scheme, dt: number, fluxEstimator: FluxEstimator): LinearExpectations {
+export function schemeExpectations(model: NetworkModel, scheme: SchemeName, dt: number, fluxEstimator: FluxEstimator): LinearExpectations {
   const { M, Qd } = schemeMap(model, scheme, dt);
   const S = discreteStationaryCovariance(M, Qd);
   const n = model.sites.length;

@@ -12,7 +12,7 @@
 import type { NetworkSteadyState } from "../exact/network.js";
 import { ModelError } from "../errors.js";
 import { checkNetworkModel, type NetworkModel } from "../model/network.js";
-import type { Stepper } from "./integrators.js";
+import type { LangevinState } from "./integrators.js";
 import type { FluxEstimator } from "./linear.js";
 import { NetworkForceField } from "./networkForces.js";
 import { linear, type EstimandSpec } from "./statistics.js";
@@ -23,7 +23,7 @@ export interface Probe {
   /** True when the probe reads xPrev/fPrev (Stratonovich increments). */
   readonly needsPrevious: boolean;
   /** Writes `size` scalars for the state after the last step. */
-  sample(st: Stepper, out: Float64Array): void;
+  sample(st: LangevinState, out: Float64Array): void;
 }
 
 export class NetworkProbe implements Probe {
@@ -66,7 +66,7 @@ export class NetworkProbe implements Probe {
     this.bathSite.forEach((s, b) => (this.siteBath[s] = b));
   }
 
-  sample(st: Stepper, out: Float64Array): void {
+  sample(st: LangevinState, out: Float64Array): void {
     const n = this.n, N = this.N;
     const x = st.x, p = st.p;
     const y = this.yScratch;

@@ -20,7 +20,7 @@
  */
 import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
-import type { Stepper } from "./integrators.js";
+import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
 import { ParticleForceField } from "./particleForces.js";
 import type { Probe } from "./networkProbe.js";
@@ -102,7 +102,7 @@ export class ParticleProbe implements Probe {
     this.e1 = new Float64Array(ext ? N : 0);
   }
 
-  sample(st: Stepper, out: Float64Array): void {
+  sample(st: LangevinState, out: Float64Array): void {
     const { S, d, N, perSpecies } = this;
     const sp = this.model.speciesOf;
     for (let k = 0; k < this.offU; k++) out[k] = 0;
@@ -160,7 +160,7 @@ export class ParticleProbe implements Probe {
   }
 
   /** The pair observables of a two-particle system into out[o], out[o + 1], out[o + 2]. */
-  private samplePair(st: Stepper, out: Float64Array, o: number): void {
+  private samplePair(st: LangevinState, out: Float64Array, o: number): void {
     const d = this.d, x = st.x, f = st.f, e = this.pairAxis;
     // |r2 - r1| and the pair force on particle 2 along e at the end of the step (total force minus external part).
     const ext = this.ext1.length > 0;

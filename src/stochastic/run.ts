@@ -1,8 +1,9 @@
 /**
- * Running an ensemble: a simulation spec (model + options, plain structured-cloneable data) is prepared into a
- * plan; replicas are grouped into fixed blocks (their size depends on the replica count only), each block is run
- * by one worker (or in process), and blocks are reduced in replica order. Replica r draws from the stream
- * (seed, r) only, so results are bit-identical whatever the number of workers.
+ * Simulating a model: `simulate(problem, scheme, options)` with the scheme a value (`baoab({ dt })`, `heun({ dt })`,
+ * ..., or `{ dt }` for the default of the dynamics). The model, scheme and options are plain structured-cloneable
+ * data: an ensemble kind (ensemble.ts) whose plan is prepared in every worker; replicas run in blocks fixed by the
+ * replica count, each replica draws from the streams (seed, r, .) only, and blocks are reduced in replica order, so
+ * results are bit-identical whatever the number of workers.
  *
  * Every replica: initial state (the exact stationary law for linear networks, a lattice or the given positions for
  * particles), burn-in (default 10% of the run, not measured), then the production run cut into batches for the
@@ -21,10 +22,15 @@ import { describeValue } from "../model/raw.js";
 import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
 import {
-  addFieldSums, emptyFieldSums, FieldAccumulator, fieldResult, type FieldResult, type FieldSpec, type FieldSums,
-  type ResolvedField,
+  blockSizeFor, collectBlocks, prepareEnsemble, registerEnsembleKind, runPrepared, runPreparedSync, type BlockResult,
+  type EnsembleOutputs, type EnsembleSpec, type PreparedEnsemble, type ReplicaRunner, type RunOptions,
+} from "./ensemble.js";
+import {
+  FieldAccumulator, fieldResult, fieldSumsSize, fieldSumsViews, type FieldResult, type FieldSpec, type FieldSums, type ResolvedField,
 } from "./fields.js";
-import { createStepper, defaultScheme, type LangevinSystem, type SchemeName, type Stepper } from "./integrators.js";
+import {
+  integrator, resolveScheme, type Integrator, type LangevinState, type LangevinSystem, type Scheme, type SchemeName,
+} from "./integrators.js";
 import { fusedBaoabKernel, type FusedKernel } from "./kernels.js";
 import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
 import { NetworkProbe, type Probe } from "./networkProbe.js";
@@ -32,16 +38,15 @@ import type { PairHeatRule } from "./pairHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
 import {
-  beyondLimit, biasOrder, CancelledError, checkTimeStep, energyScale, MAX_UNKNOWN_BIAS, networkTimeScale,
+  beyondLimit, biasOrder, checkTimeStep, energyScale, MAX_UNKNOWN_BIAS, networkTimeScale,
   particleStepWarnings, particleTimeScale, SimulationError, type TimeScale,
 } from "./safety.js";
 import { linearBiases } from "./bias.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
 import { exactNetwork, exactParticles, networkSystem, particleSystem } from "./system.js";
 
+/** What a simulation runs besides the problem and the scheme: plain data. */
 export interface SimulationOptions {
-  /** Time step (> 0). */
-  dt: number;
   /** Production time per replica (> 0), after the burn-in. */
   time: number;
   /** Seed (non-negative integer < 2^53). */
@@ -50,8 +55,6 @@ export interface SimulationOptions {
   replicas?: number;
   /** Burn-in time per replica, not measured; default 10% of `time`. */
   burnIn?: number;
-  /** Integrator; default BAOAB (underdamped) or Heun (overdamped). "exact" for linear models. */
-  scheme?: SchemeName;
   /** Batches per replica for the error bars; default max(2, ceil(32 / replicas)). */
   batches?: number;
   /**
@@ -75,9 +78,18 @@ export interface SimulationOptions {
   fields?: FieldSpec[];
 }
 
-export interface SimulationSpec {
-  model: Model;
-  options: SimulationOptions;
+/** A simulation as an ensemble spec: the model, and the scheme and options as its settings. */
+export interface SimulationSpec extends EnsembleSpec {
+  readonly problem: Model;
+  readonly settings: { scheme: Scheme<SchemeName>; options: SimulationOptions };
+}
+
+/** The spec of simulate(problem, scheme, options): plain data, for runners and cost estimates. */
+export function simulationSpec(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationSpec {
+  if (problem === null || typeof problem !== "object") checkModel(problem, "simulate");
+  if (options === null || typeof options !== "object") throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(options)}`);
+  const replicas = options.replicas ?? 1;
+  return { problem, replicas, seed: options.seed, settings: { scheme: scheme as Scheme<SchemeName>, options } };
 }
 
 export interface SimulationResult {
@@ -104,10 +116,11 @@ export interface SimulationResult {
 }
 
 /** A prepared simulation (the same in every worker). */
-export interface Plan {
-  spec: SimulationSpec;
+export interface Plan extends PreparedEnsemble {
+  model: Model;
+  options: SimulationOptions;
   system: LangevinSystem;
-  scheme: SchemeName;
+  scheme: Scheme<SchemeName>;
   dt: number;
   nBurn: number;
   nProduction: number;
@@ -124,7 +137,7 @@ export interface Plan {
   warnings: string[];
   exact: boolean;
   /** Sets the initial state of a replica. */
-  initialize(st: Stepper, rng: Rng): void;
+  initialize(st: LangevinState, rng: Rng): void;
   /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
   kernel: FusedKernel | null;
   sampleEvery: number;
@@ -138,26 +151,22 @@ export interface Plan {
   energyScale: number;
 }
 
-/** Results of one block of replicas. */
-export interface BlockResult {
-  first: number;
-  count: number;
-  /** count x batches rows of K batch means. */
-  batchMeans: Float64Array;
-  fields: FieldSums[];
-}
-
 const positiveFinite = (what: string, v: number) => {
   if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new ModelError(`${what} must be a positive finite number, got ${String(v)}`);
 };
 
-/** Validates the options and prepares a plan (throws ModelError / SimulationError for bad inputs). */
-export function preparePlan(spec: SimulationSpec): Plan {
-  if (spec === null || typeof spec !== "object") throw new ModelError(`simulate: expected {model, options}, got ${describeValue(spec)}`);
-  checkModel(spec.model, "simulate");
-  if (spec.options === null || typeof spec.options !== "object") throw new ModelError(`simulate: options must be an object {dt, time, seed, ...}, got ${describeValue(spec.options)}`);
-  const o = spec.options;
-  positiveFinite("dt", o.dt);
+/** Validates the problem, scheme and options and prepares a plan (throws ModelError / SimulationError for bad inputs). */
+export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number }, options: SimulationOptions): Plan {
+  checkModel(problem, "simulate");
+  if (options === null || typeof options !== "object") throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(options)}`);
+  const o = options;
+  const legacy = o as { dt?: unknown; scheme?: unknown };
+  if (legacy.scheme !== undefined || legacy.dt !== undefined) {
+    throw new ModelError("simulate: the scheme and dt are the second argument, simulate(problem, heun({ dt }), options), not options");
+  }
+  const model = problem;
+  const schemeValue = resolveScheme(schemeSpec, model.dynamics);
+  const scheme = schemeValue.scheme;
   positiveFinite("time", o.time);
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new ModelError(`seed must be a non-negative integer, got ${String(o.seed)}`);
   const replicas = o.replicas ?? 1;
@@ -166,12 +175,10 @@ export function preparePlan(spec: SimulationSpec): Plan {
   if (typeof burnIn !== "number" || !Number.isFinite(burnIn) || burnIn < 0) {
     throw new ModelError(`burn-in must be a finite number >= 0 (a time, not measured), got ${String(o.burnIn)}`);
   }
-  const model = spec.model;
-  const scheme = o.scheme ?? defaultScheme(model.dynamics);
   const batches = o.batches ?? Math.min(64, Math.max(2, Math.ceil(32 / replicas)));
   if (!Number.isSafeInteger(batches) || batches < 1) throw new ModelError(`batches must be a positive integer, got ${String(o.batches)}`);
   if (batches * replicas < 2) throw new ModelError("an error bar needs at least 2 batch values: give batches >= 2 or replicas >= 2");
-  const dt = o.dt;
+  const dt = schemeValue.dt;
   const batchLength = Math.floor(o.time / dt / batches);
   const nProduction = batchLength * batches;
   const perReplica = (o.time + burnIn) / dt;
@@ -205,7 +212,7 @@ export function preparePlan(spec: SimulationSpec): Plan {
     coordinates = np.coordinateNames();
     timeScale = networkTimeScale(model);
     initialize = networkInitializer(model, ss);
-    if (scheme === "baoab" && (o.fields ?? []).length === 0) kernel = fusedBaoabKernel(model, dt, np.covariance);
+    if (scheme === "baoab" && schemeValue.fused !== false && (o.fields ?? []).length === 0) kernel = fusedBaoabKernel(model, dt, np.covariance);
   } else {
     const built = particleSystem(model);
     system = built.system;
@@ -247,13 +254,32 @@ export function preparePlan(spec: SimulationSpec): Plan {
   if (sampleEvery > 1) kernel = null;
   if (batchLength < 1) throw new ModelError(`time ${o.time} is shorter than ${batches} batches of one step dt = ${dt}: run longer or use a smaller dt`);
   const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, estimands));
-  return {
-    spec, system, scheme, dt, nBurn, nProduction, batches, batchLength, replicas,
-    blockSize: Math.ceil(replicas / 64),
-    probe, K: probe.size, estimands, fields, coordinates, timeScale, warnings, exact, initialize, kernel, sampleEvery,
+  const K = probe.size;
+  const plan: Plan = {
+    model, options: o, system, scheme: schemeValue, dt, nBurn, nProduction, batches, batchLength, replicas,
+    blockSize: blockSizeFor(replicas),
+    probe, K, estimands, fields, coordinates, timeScale, warnings, exact, initialize, kernel, sampleEvery,
     unstable, biases, biasOrder: biasOrder(timeScale, scheme, dt, stratonovich), energyScale: energyScale(model, system),
+    stepsPerReplica: nBurn + nProduction,
+    perReplica: batches * K,
+    perBlock: fields.reduce((s, f) => s + fieldSumsSize(f), 0),
+    sliceSteps: Math.max(1, Math.floor(4e5 / (system.dof * 4 + K + 16))),
+    replica: (r, out, sums) => new ReplicaRun(plan, r, fieldSumsViews(fields, sums), out),
   };
+  return plan;
 }
+
+/** Prepares a simulation spec (what workers do with it). */
+function prepareSpec(spec: EnsembleSpec): Plan {
+  const s = spec as SimulationSpec;
+  if (s.settings === null || typeof s.settings !== "object") throw new ModelError(`simulate: expected settings { scheme, options }, got ${describeValue(s.settings)}`);
+  const o = s.settings.options;
+  if (o === null || typeof o !== "object") throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(o)}`);
+  return preparePlan(s.problem, s.settings.scheme, { ...o, seed: spec.seed, replicas: spec.replicas });
+}
+
+registerEnsembleKind("network", prepareSpec);
+registerEnsembleKind("particles", prepareSpec);
 
 function networkInitializer(model: NetworkModel, ss: NetworkSteadyState | undefined): Plan["initialize"] {
   if (!ss) return () => undefined; // start at rest at the minimum; the burn-in thermalises
@@ -340,8 +366,9 @@ function resolveField(f: FieldSpec, model: Model, coordinates: string[], estiman
 }
 
 /** One replica's run, advanced in slices (so callers can report progress and honour cancellation). */
-export class ReplicaRun {
-  readonly stepper: Stepper;
+export class ReplicaRun implements ReplicaRunner {
+  readonly integrator: Integrator;
+  readonly state: LangevinState;
   readonly total: number;
   step = 0;
   private readonly values: Float64Array;
@@ -359,20 +386,21 @@ export class ReplicaRun {
   private energySum = 0;
 
   constructor(private readonly plan: Plan, readonly replica: number, private readonly fieldSums: FieldSums[], batchMeans?: Float64Array) {
-    const dyn = Rng.stream(plan.spec.options.seed, replica, 0);
+    const dyn = Rng.stream(plan.options.seed, replica, 0);
     this.rng = dyn;
     this.packed = plan.kernel ? new Float64Array(3 * plan.system.dof) : null;
     this.burnSums = plan.kernel ? new Float64Array(plan.K) : null;
-    const init = Rng.stream(plan.spec.options.seed, replica, 1);
-    this.stepper = createStepper(plan.system, plan.scheme, plan.dt, dyn, plan.probe.needsPrevious);
-    plan.initialize(this.stepper, init);
-    this.stepper.refresh();
+    const init = Rng.stream(plan.options.seed, replica, 1);
+    this.integrator = integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
+    this.state = this.integrator.init(dyn);
+    plan.initialize(this.state, init);
+    this.integrator.force(this.state);
     this.total = plan.nBurn + plan.nProduction;
     this.values = new Float64Array(plan.K);
     this.sums = new Float64Array(plan.K);
     this.batchMeans = batchMeans ?? new Float64Array(plan.batches * plan.K);
     this.fieldAcc = plan.fields.map((f) => new FieldAccumulator(f, plan.dt));
-    if (plan.nBurn === 0) for (const fa of this.fieldAcc) fa.prime(this.stepper.x, this.stepper.p);
+    if (plan.nBurn === 0) for (const fa of this.fieldAcc) fa.prime(this.state.x, this.state.p);
     this.checkFinite();
     const e0 = Math.abs(this.energy());
     this.energyLimit = DIVERGENCE_FACTOR * plan.energyScale + 10 * e0;
@@ -386,14 +414,14 @@ export class ReplicaRun {
   /** Runs up to `maxSteps` steps; returns how many were run. */
   advance(maxSteps: number): number {
     if (this.plan.kernel) return this.advanceFused(maxSteps, this.plan.kernel);
-    const plan = this.plan, st = this.stepper, probe = plan.probe;
+    const plan = this.plan, st = this.state, step = this.integrator.step, probe = plan.probe;
     const K = plan.K, values = this.values, sums = this.sums;
     const nBurn = plan.nBurn, L = plan.batchLength, every = plan.sampleEvery;
     const end = Math.min(this.total, this.step + maxSteps);
     const start = this.step;
     const fields = this.fieldAcc;
     while (this.step < end) {
-      st.step();
+      step(st);
       this.step++;
       if ((this.step & 63) === 0) this.checkState();
       if (this.step <= nBurn) {
@@ -426,7 +454,7 @@ export class ReplicaRun {
   }
 
   private advanceFused(maxSteps: number, kernel: FusedKernel): number {
-    const plan = this.plan, st = this.stepper, n = plan.system.dof, K = plan.K;
+    const plan = this.plan, st = this.state, n = plan.system.dof, K = plan.K;
     const packed = this.packed!, sums = this.sums;
     packed.set(st.x, 0);
     packed.set(st.p!, n);
@@ -464,7 +492,7 @@ export class ReplicaRun {
   }
 
   private checkFinite(): void {
-    const st = this.stepper;
+    const st = this.state;
     let s = st.potential;
     const x = st.x;
     for (let i = 0; i < x.length; i++) s += x[i];
@@ -474,7 +502,7 @@ export class ReplicaRun {
 
   /** Potential plus kinetic energy of the current state. */
   private energy(): number {
-    const st = this.stepper;
+    const st = this.state;
     let e = st.potential;
     if (st.p) {
       const m = this.plan.system.mass;
@@ -544,56 +572,10 @@ function limitText(plan: Plan): string {
   return `; the stability limit${ts.exact ? "" : " (estimated)"} is dt < 2/${name} = ${g(2 / ts.value)}, where ${name} = ${g(ts.value)} is ${ts.source}`;
 }
 
-export interface BlockHooks {
-  /** Called with the number of steps just run. */
-  onProgress?: (steps: number) => void;
-  signal?: AbortSignal;
-  /** Polled between slices: true stops the block with a CancelledError (worker threads: a shared flag). */
-  shouldStop?: () => boolean;
-  /** Awaited between slices (in process: lets the event loop see Ctrl-C and draw the progress bar). */
-  pause?: () => Promise<void>;
-}
-
-/** Steps per slice: about a few milliseconds of work. */
-function sliceSteps(plan: Plan): number {
-  return Math.max(1, Math.floor(4e5 / (plan.system.dof * 4 + plan.K + 16)));
-}
-
-/** Runs replicas [first, first + count) and returns their batch means and field sums. */
-export async function runBlock(plan: Plan, first: number, count: number, hooks: BlockHooks = {}): Promise<BlockResult> {
-  const batchMeans = new Float64Array(count * plan.batches * plan.K);
-  const fields = plan.fields.map(emptyFieldSums);
-  const slice = sliceSteps(plan);
-  for (let r = 0; r < count; r++) {
-    const run = new ReplicaRun(plan, first + r, fields, batchMeans.subarray(r * plan.batches * plan.K, (r + 1) * plan.batches * plan.K));
-    while (!run.done) {
-      if (hooks.signal?.aborted || hooks.shouldStop?.()) throw new CancelledError();
-      const n = run.advance(slice);
-      hooks.onProgress?.(n);
-      if (hooks.pause) await hooks.pause();
-    }
-  }
-  return { first, count, batchMeans, fields };
-}
-
-/** The blocks of a plan: [first, count] pairs, fixed by the replica count alone. */
-export function planBlocks(plan: Plan): { first: number; count: number }[] {
-  const out: { first: number; count: number }[] = [];
-  for (let first = 0; first < plan.replicas; first += plan.blockSize) out.push({ first, count: Math.min(plan.blockSize, plan.replicas - first) });
-  return out;
-}
-
-/** Reduces block results (any order; sorted here) into the simulation result. */
-export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResult {
-  const sorted = [...blocks].sort((a, b) => a.first - b.first);
-  const rows = plan.replicas * plan.batches;
-  const all = new Float64Array(rows * plan.K);
-  let at = 0;
-  for (const b of sorted) {
-    all.set(b.batchMeans, at);
-    at += b.batchMeans.length;
-  }
-  if (at !== all.length) throw new Error("internal: missing blocks in the reduction");
+/** Reduces every replica's batch means (in replica order) and the field sums into the simulation result. */
+export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationResult {
+  const all = out.outputs;
+  const sums = fieldSumsViews(plan.fields, out.sums);
   const estimates = reduceBatches(all, plan.K, plan.batches, plan.estimands);
   const statistical = estimates.filter((e) => !e.reliable);
   for (const e of estimates) {
@@ -637,11 +619,7 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResul
       e.note = e.note ? `${e.note}; ${note}` : note;
     }
   }
-  const fields = plan.fields.map((f, k) => {
-    const s = emptyFieldSums(f);
-    for (const b of sorted) addFieldSums(s, b.fields[k]);
-    return fieldResult(f, s);
-  });
+  const fields = plan.fields.map((f, k) => fieldResult(f, sums[k]));
   const warnings = [...plan.warnings];
   const count = (n: number, one: string, many: string) => `${n} estimate${n > 1 ? `s ${many}` : ` ${one}`}`;
   if (statistical.length > 0) {
@@ -660,17 +638,17 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResul
         `cannot be computed and is not in the error bars (above ${100 * MAX_UNKNOWN_BIAS}% no estimate of unknown bias is trusted): reduce dt`,
     );
   }
-  const model = plan.spec.model;
+  const model = plan.model;
   return {
     name: model.name,
     kind: model.kind,
     dynamics: model.dynamics,
-    scheme: plan.scheme,
+    scheme: plan.scheme.scheme,
     dt: plan.dt,
     time: plan.nProduction * plan.dt,
     burnIn: plan.nBurn * plan.dt,
     replicas: plan.replicas,
-    seed: plan.spec.options.seed,
+    seed: plan.options.seed,
     batchesPerReplica: plan.batches,
     steps: plan.replicas * (plan.nBurn + plan.nProduction),
     timeScale: plan.timeScale,
@@ -681,69 +659,33 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResul
   };
 }
 
-/** Runs a list of blocks somewhere (in process, worker threads, Web Workers) and returns their results. */
-export type BlockRunner = (spec: SimulationSpec, blocks: { first: number; count: number }[], hooks: BlockHooks) => Promise<BlockResult[]>;
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  /** Progress: steps done so far and the total (all replicas, burn-in included). */
-  onProgress?: (done: number, total: number) => void;
-  /** Where blocks run; default in process, one after another. */
-  runner?: BlockRunner;
+/** Where and how a simulation runs. */
+export interface SimulationRunOptions extends RunOptions {
   /** Called with the prepared plan before any step is run (the CLI estimates the cost here; throwing refuses the run). */
   onPlan?: (plan: Plan) => void | Promise<void>;
 }
 
-const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** Simulates the spec: every replica, every estimate with its error bar. */
-export async function simulate(spec: SimulationSpec, options: RunOptions = {}): Promise<SimulationResult> {
-  const plan = preparePlan(spec);
-  await options.onPlan?.(plan);
-  const total = plan.replicas * (plan.nBurn + plan.nProduction);
-  let done = 0;
-  const hooks: BlockHooks = {
-    signal: options.signal,
-    onProgress: (n) => {
-      done += n;
-      options.onProgress?.(done, total);
-    },
-  };
-  const blocks = planBlocks(plan);
-  let results: BlockResult[];
-  if (options.runner) {
-    results = await options.runner(spec, blocks, hooks);
-  } else {
-    const inProcess = options.signal !== undefined || options.onProgress !== undefined;
-    let last = Date.now();
-    if (inProcess) hooks.pause = async () => {
-      const now = Date.now();
-      if (now - last > 50) {
-        last = now;
-        await macrotask();
-      }
-    };
-    results = [];
-    for (const b of blocks) results.push(await runBlock(plan, b.first, b.count, hooks));
-  }
-  if (options.signal?.aborted) throw new CancelledError();
-  return reduceBlocks(plan, results);
+/**
+ * Simulates a model with a scheme (`baoab({ dt })`, `heun({ dt })`, `eulerMaruyama({ dt })`, `exactOU({ dt })`, or
+ * `{ dt }` for the default of the dynamics): every replica (on `run.runner`'s workers, or in process), every
+ * estimate with its error bar.
+ */
+export async function simulate(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions, run: SimulationRunOptions = {}): Promise<SimulationResult> {
+  const spec = simulationSpec(problem, scheme, options);
+  const plan = prepareEnsemble(spec) as Plan;
+  await run.onPlan?.(plan);
+  return reduceSimulation(plan, await runPrepared(spec, plan, run));
 }
 
 /** Synchronous simulation in the calling thread (tests, small runs). */
-export function simulateSync(spec: SimulationSpec): SimulationResult {
-  const plan = preparePlan(spec);
-  const results: BlockResult[] = [];
-  for (const b of planBlocks(plan)) {
-    const batchMeans = new Float64Array(b.count * plan.batches * plan.K);
-    const fields = plan.fields.map(emptyFieldSums);
-    for (let r = 0; r < b.count; r++) {
-      const run = new ReplicaRun(plan, b.first + r, fields, batchMeans.subarray(r * plan.batches * plan.K, (r + 1) * plan.batches * plan.K));
-      run.advance(run.total);
-    }
-    results.push({ first: b.first, count: b.count, batchMeans, fields });
-  }
-  return reduceBlocks(plan, results);
+export function simulateSync(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationResult {
+  const plan = prepareEnsemble(simulationSpec(problem, scheme, options)) as Plan;
+  return reduceSimulation(plan, runPreparedSync(plan));
+}
+
+/** Reduces block results (any order) of a plan into the simulation result. */
+export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResult {
+  return reduceSimulation(plan, collectBlocks(plan, blocks));
 }
 
 /** Looks up an estimate by group and name. */

@@ -8,30 +8,40 @@
  * long compared with the correlation time; too few batches or correlated batches mark the estimate unreliable, and
  * so does an error bar that is not a finite number (fewer than two batch values, or values that overflow): such an
  * estimate has no deviation from the exact value either. run.ts adds the time-step checks (stability, bias).
+ *
+ * The one type of every stochastic number the project reports is `Measured`: a value, one standard error, and
+ * whether that error bar can be trusted. Besides batch means this module has the standard error of independent
+ * values (replicas) and the jackknife over groups (replicas or groups of them) for functions of means that are not
+ * linear (ratios, covariances, fitted parameters).
  */
+
+/** A stochastic number: its value, one standard error, and whether that error bar is finite and can be trusted. */
+export interface Measured {
+  value: number;
+  /** One standard error (NaN when it cannot be computed; then `reliable` is false). */
+  error: number;
+  /** True only when the error bar is finite and honest (enough independent values, no known bias beyond it). */
+  reliable: boolean;
+}
 
 /** An estimand over the probe's scalars. */
 export type Estimand =
   | { kind: "linear"; index: Int32Array; coef: Float64Array; offset?: number }
   | { kind: "covariance"; a: number; b: number; ab: number; scale?: number };
 
-export interface Estimate {
+export interface Estimate extends Measured {
   /** Group, e.g. "covariance", "spring flux", "bath flux", "entropy production". */
   group: string;
   /** Name within the group, e.g. "q:1 p:2" or "1 -> 2". */
   name: string;
-  value: number;
-  /** One standard error (batch means); NaN when it cannot be computed (then `reliable` is false). */
-  error: number;
   /** Number of batch values behind the error bar. */
   batches: number;
   /** Lag-1 correlation of consecutive batch values (NaN when not measurable). */
   batchCorrelation: number;
   /**
-   * True only when the error bar is finite and can be trusted: enough batches, uncorrelated batches, and (run.ts)
-   * dt within the stability limit and, for linear models, a time-step bias below half the error bar.
+   * `reliable`: the error bar is finite and can be trusted: enough batches, uncorrelated batches, and (run.ts) dt
+   * within the stability limit and, for linear models, a time-step bias below half the error bar.
    */
-  reliable: boolean;
   note?: string;
   /** Exact value (linear models), when known. */
   exact?: number;
@@ -131,4 +141,48 @@ export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerRep
 /** Linear estimand helper. */
 export function linear(terms: [number, number][], offset = 0): Estimand {
   return { kind: "linear", index: Int32Array.from(terms, (t) => t[0]), coef: Float64Array.from(terms, (t) => t[1]), offset };
+}
+
+/** The Measured part of an estimate (value, error, reliable), scaled by `scale` and shifted by -`shift` first. */
+export function measured(e: Measured, scale = 1, shift = 0): Measured {
+  return { value: (e.value - shift) * scale, error: e.error * Math.abs(scale), reliable: e.reliable && Number.isFinite(e.error) };
+}
+
+/**
+ * Mean and standard error of independent values (replicas, or batch means taken as independent): the error is
+ * sqrt(sum (x - mean)^2 / (n - 1) / n), NaN for fewer than two values; reliable with at least `minValues` (default
+ * MIN_BATCHES) values and a finite error.
+ */
+export function meanOfIndependent(values: ArrayLike<number>, minValues = MIN_BATCHES): Measured {
+  const n = values.length;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += values[i];
+  const value = s / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (values[i] - value) ** 2;
+  const error = n > 1 ? Math.sqrt(v / (n - 1) / n) : NaN;
+  return { value, error, reliable: n >= minValues && Number.isFinite(error) && Number.isFinite(value) };
+}
+
+/**
+ * The jackknife over n groups: `estimate(skip)` returns the estimates (a vector of any fixed length) from all groups
+ * but `skip`, and from all of them for skip = -1. The error of component k is
+ * sqrt((n - 1)/n sum_g (e_g,k - mean_g e_g,k)^2) (Efron and Stein; exact for a mean, first-order right for smooth
+ * functions of means such as covariances, ratios and fitted parameters); the value is the all-groups estimate.
+ */
+export function jackknife(n: number, estimate: (skip: number) => ArrayLike<number>): { value: Float64Array; error: Float64Array } {
+  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`the jackknife needs at least 2 groups, got ${n}`);
+  const value = Float64Array.from(estimate(-1));
+  const K = value.length;
+  const leave = Array.from({ length: n }, (_, g) => estimate(g));
+  const error = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    let mean = 0;
+    for (const e of leave) mean += e[k];
+    mean /= n;
+    let v = 0;
+    for (const e of leave) v += (e[k] - mean) ** 2;
+    error[k] = Math.sqrt(((n - 1) / n) * v);
+  }
+  return { value, error };
 }

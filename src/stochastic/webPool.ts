@@ -1,10 +1,11 @@
 /**
- * Replicas on browser Web Workers: a BlockRunner that sends each block of a simulation to a pool of workers running
- * webWorker.ts. As with Node's worker threads, blocks are fixed by the replica count and reduced in order, so the
- * result is the same for any number of workers. Cancellation terminates the workers.
+ * Replicas on browser Web Workers: a BlockRunner that sends each block of an ensemble (a simulation, an SDE, a
+ * Langevin problem: ensemble.ts) to a pool of workers running webWorker.ts. As with Node's worker threads, blocks are
+ * fixed by the replica count and reduced in order, so the result is the same for any number of workers.
+ * Cancellation terminates the workers.
  */
-import { NessError } from "../errors.js";
-import type { BlockResult, BlockRunner } from "./run.js";
+import { ModelError, NessError } from "../errors.js";
+import type { BlockResult, BlockRunner } from "./ensemble.js";
 import { CancelledError, SimulationError } from "./safety.js";
 import type { WebBlockTask } from "./webWorker.js";
 
@@ -46,7 +47,7 @@ export function webWorkerRunner(createWorker: () => WorkerLike, workers: number)
       w.onmessage = (ev) => {
         const m = ev.data as Reply;
         if (m.type === "progress") hooks.onProgress?.(m.steps);
-        else if (m.type === "error") stop(m.name === "SimulationError" ? new SimulationError(m.message) : new NessError(m.message));
+        else if (m.type === "error") stop(reviveError(m));
         else {
           results.push(m.result);
           if (++finished === blocks.length) {
@@ -58,4 +59,12 @@ export function webWorkerRunner(createWorker: () => WorkerLike, workers: number)
       feed(w);
     }
   });
+}
+
+/** A user-facing error from a worker, as its class (the class does not survive the worker boundary). */
+function reviveError(r: { name: string; message: string }): NessError {
+  if (r.name === "SimulationError") return new SimulationError(r.message);
+  if (r.name === "ModelError") return new ModelError(r.message);
+  if (r.name === "CancelledError") return new CancelledError();
+  return new NessError(r.message);
 }

@@ -1,6 +1,6 @@
 /**
- * Worker threads for replicas (Node): a piscina pool runs the blocks of a simulation (src/stochastic/run.ts), one
- * block per task, with progress sent back over a MessagePort per task and cancellation by AbortSignal. Blocks and
+ * Worker threads for replicas (Node): a piscina pool runs the blocks of an ensemble (src/stochastic/ensemble.ts: a
+ * simulation, an SDE, a Langevin problem), one block per task, with progress sent back over a MessagePort per task and cancellation by AbortSignal. Blocks and
  * their reduction order are fixed by the replica count, so the result does not depend on the number of workers.
  * The worker script is the compiled dist/workers/simulateWorker.js (built by `npm run build`).
  */
@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { ModelError, NessError } from "../errors.js";
-import type { BlockResult, BlockRunner } from "../stochastic/run.js";
+import type { BlockResult, BlockRunner } from "../stochastic/ensemble.js";
 import { CancelledError, SimulationError } from "../stochastic/safety.js";
 import type { BlockReply, BlockTask } from "./simulateWorker.js";
 

@@ -1,14 +1,17 @@
 /**
- * Worker-thread entry for `ness simulate` (piscina): runs one block of replicas of a simulation spec and returns
- * its batch means. User-facing errors come back as plain data (their class does not survive the thread boundary).
+ * Worker-thread entry (piscina): runs one block of replicas of an ensemble spec (a simulation, an SDE, a Langevin
+ * problem: src/stochastic/ensemble.ts) and returns its outputs. User-facing errors come back as plain data (their
+ * class does not survive the thread boundary). It imports every module that registers an ensemble kind, an SDE or a
+ * force term, so that any spec the library makes can be prepared here.
  */
 import type { MessagePort } from "node:worker_threads";
 import { NessError } from "../errors.js";
-import { preparePlan, runBlock, type BlockResult, type Plan, type SimulationSpec } from "../stochastic/run.js";
+import { prepareEnsemble, runBlock, type BlockResult, type EnsembleSpec, type PreparedEnsemble } from "../stochastic/ensemble.js";
+import "./kinds.js";
 
 export interface BlockTask {
   runId: string;
-  spec: SimulationSpec;
+  spec: EnsembleSpec;
   first: number;
   count: number;
   port: MessagePort;
@@ -19,11 +22,11 @@ export interface BlockTask {
 /** steps: all steps of the block (progress messages may arrive after the reply; the pool makes up the difference). */
 export type BlockReply = { ok: true; result: BlockResult; steps: number } | { ok: false; name: string; message: string };
 
-let cached: { runId: string; plan: Plan } | null = null;
+let cached: { runId: string; plan: PreparedEnsemble } | null = null;
 
 export default async function runBlockTask(task: BlockTask): Promise<BlockReply> {
   try {
-    if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: preparePlan(task.spec) };
+    if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: prepareEnsemble(task.spec) };
     let pending = 0;
     let last = Date.now();
     const result = await runBlock(cached.plan, task.first, task.count, {
@@ -40,7 +43,7 @@ export default async function runBlockTask(task: BlockTask): Promise<BlockReply>
     });
     if (pending > 0) task.port.postMessage(pending);
     task.port.close();
-    return { ok: true, result, steps: task.count * (cached.plan.nBurn + cached.plan.nProduction) };
+    return { ok: true, result, steps: task.count * cached.plan.stepsPerReplica };
   } catch (err) {
     task.port.close();
     if (err instanceof NessError) return { ok: false, name: err.name, message: err.message };

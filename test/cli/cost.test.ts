@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { checkCost, describeCost, duration, MAX_SECONDS, planCost } from "../../src/cli/cost.js";
 import { ModelError } from "../../src/errors.js";
 import { loadModel } from "../../src/model/index.js";
-import { preparePlan, simulate, type SimulationSpec } from "../../src/stochastic/run.js";
+import { preparePlan, simulate } from "../../src/stochastic/run.js";
 
 const example = (p: string) => loadModel(readFileSync(new URL(`../../examples/${p}`, import.meta.url), "utf8"));
 const chain = example("networks/example1-chain.yaml"); // 4 sites, underdamped: the fused kernel
@@ -13,7 +13,7 @@ const pair = example("particles/harmonic-pair.yaml"); // overdamped particles: t
 
 describe("cost of a simulation", () => {
   it("counts steps (burn-in included) x replicas x degrees of freedom", () => {
-    const plan = preparePlan({ model: chain, options: { dt: 0.01, time: 100, seed: 1, replicas: 3 } });
+    const plan = preparePlan(chain, { dt: 0.01 }, { time: 100, seed: 1, replicas: 3 });
     const c = planCost(plan, 2);
     expect(c.stepsPerReplica).toBe(plan.nBurn + plan.nProduction);
     expect(Math.abs(c.stepsPerReplica - 11_000)).toBeLessThanOrEqual(plan.batches); // whole batches
@@ -26,10 +26,10 @@ describe("cost of a simulation", () => {
 
   it("measuring the cost of a step does not change the result (same numbers, bit for bit)", async () => {
     for (const model of [chain, pair]) {
-      const spec: SimulationSpec = { model, options: { dt: 0.01, time: 20, seed: 7, replicas: 2 } };
-      const plain = await simulate(spec);
+      const options = { time: 20, seed: 7, replicas: 2 };
+      const plain = await simulate(model, { dt: 0.01 }, options);
       let measured = 0;
-      const withCost = await simulate(spec, {
+      const withCost = await simulate(model, { dt: 0.01 }, options, {
         onPlan: async (plan) => {
           measured = (await checkCost(plan, 1, false, { calibrateAbove: 0 })).seconds!;
         },
@@ -41,15 +41,15 @@ describe("cost of a simulation", () => {
 
   it("refuses what cannot be counted or held, even with --force", async () => {
     // Uncountable step numbers are refused when the plan is made (the library refuses them too).
-    expect(() => preparePlan({ model: chain, options: { dt: 1e-300, time: 1, seed: 1 } })).toThrow(/1\.10e\+300 steps per replica .* more than can be counted \(2\^53\)/);
-    expect(() => preparePlan({ model: chain, options: { dt: 0.01, time: 1e308, seed: 1 } })).toThrow(/more steps than a number can hold/);
-    const many = preparePlan({ model: chain, options: { dt: 0.01, time: 1, seed: 1, replicas: 1e8 } });
+    expect(() => preparePlan(chain, { dt: 1e-300 }, { time: 1, seed: 1 })).toThrow(/1\.10e\+300 steps per replica .* more than can be counted \(2\^53\)/);
+    expect(() => preparePlan(chain, { dt: 0.01 }, { time: 1e308, seed: 1 })).toThrow(/more steps than a number can hold/);
+    const many = preparePlan(chain, { dt: 0.01 }, { time: 1, seed: 1, replicas: 1e8 });
     await expect(checkCost(many, 1, true)).rejects.toThrow(ModelError);
     await expect(checkCost(many, 1, true)).rejects.toThrow(/GB of results \(100000000 replicas x 2 batches x \d+ estimators\), more than the 1 GB limit/);
   });
 
   it("refuses a run estimated over an hour unless forced, with the estimate", async () => {
-    const plan = preparePlan({ model: chain, options: { dt: 0.01, time: 1e11, seed: 1 } });
+    const plan = preparePlan(chain, { dt: 0.01 }, { time: 1e11, seed: 1 });
     await expect(checkCost(plan, 1, false)).rejects.toThrow(/^this run is estimated at 1\.10e\+13 steps x 1 replica x 4 degrees of freedom, about .+ on 1 thread, over the limit of 1 hour: .* or pass --force$/);
     const forced = await checkCost(plan, 1, true);
     expect(forced.seconds).toBeGreaterThan(MAX_SECONDS);

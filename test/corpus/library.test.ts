@@ -33,7 +33,8 @@ springs: [{between: [a, b], stiffness: 1}]
 baths: [{site: a, friction: 1, temperature: 1}]
 `, "free.yaml") as NetworkModel;
 const freeParticles = validateParticles({ kind: "particles", dimension: 2, species: [{ name: "a", count: 3, temperature: 1 }] });
-const options = { dt: 0.01, time: 1, seed: 1 };
+const dt = { dt: 0.01 };
+const options = { time: 1, seed: 1 };
 const oneSite = validateNetwork({ kind: "network", sites: 1, pinning: 1, baths: [{ site: 1, friction: 1, temperature: 1 }] });
 const bad = (patch: Partial<NetworkModel>) => ({ ...net, ...patch }) as NetworkModel;
 
@@ -82,18 +83,30 @@ const calls: Call[] = [
   ["decoupledModes(6000-site ring)", () => decoupledModes(bigRing), ModelError, "the dense check takes at most 5000"],
   ["networkFluxes(net, null, ...)", () => networkFluxes(net, null as never, null as never, new Float64Array(2)), ModelError, "the covariance must be a 4 x 4 matrix"],
   // Stochastic engine
-  ["simulateSync(null)", () => stochastic.simulateSync(null as never), ModelError, "simulate: expected {model, options}"],
-  ["simulateSync(model null)", () => stochastic.simulateSync({ model: null as never, options }), ModelError, "simulate: expected a network model"],
-  ["simulateSync(no options)", () => stochastic.simulateSync({ model: net } as never), ModelError, "options must be an object"],
-  ["simulateSync(temperature -5)", () => stochastic.simulateSync({ model: bad({ baths: [{ site: 0, friction: 1, temperature: -5 }] }), options }), ModelError, "temperature must be > 0"],
-  ["simulateSync(unconfined network)", () => stochastic.simulateSync({ model: unconfined, options }), SteadyStateError, "free.yaml: the network is not confined"],
-  ["simulateSync(free particles)", () => stochastic.simulateSync({ model: freeParticles, options }), SteadyStateError, "no steady state in open space"],
-  ["simulate: negative burn-in", () => stochastic.simulateSync({ model: oneSite, options: { ...options, burnIn: -1 } }), ModelError, "burn-in must be a finite number >= 0"],
-  ["simulate: burn-in as a string", () => stochastic.simulateSync({ model: oneSite, options: { ...options, burnIn: "5" as unknown as number } }), ModelError, "burn-in must be a finite number >= 0"],
-  ["simulate: burn-in of uncountable steps", () => stochastic.simulateSync({ model: oneSite, options: { ...options, burnIn: 1e308 } }), ModelError, "more than can be counted"],
-  ["simulate: a single batch value", () => stochastic.simulateSync({ model: oneSite, options: { ...options, batches: 1 } }), ModelError, "at least 2 batch values"],
-  ["simulate: harmonic pair beyond its whole-field limit", () => stochastic.simulateSync({ model: particles, options: { dt: 0.99, time: 10, seed: 1 } }), SimulationError, "dt < 2/lambda = 0.667"],
-  ["simulate(null) (async)", () => stochastic.simulate(null as never), ModelError, "simulate: expected {model, options}"],
+  ["simulateSync(null)", () => stochastic.simulateSync(null as never, dt, options), ModelError, "simulate: expected a"],
+  ["simulateSync(model null)", () => stochastic.simulateSync(null as never, dt, options), ModelError, "simulate: expected a network model"],
+  ["simulateSync(no options)", () => stochastic.simulateSync(net, dt, undefined as never), ModelError, "options must be an object"],
+  ["simulateSync(scheme as a string)", () => stochastic.simulateSync(net, "heun" as never, options), ModelError, "the scheme must be a value such as baoab({ dt: 0.01 })"],
+  ["simulateSync(scheme 'rk4')", () => stochastic.simulateSync(net, { scheme: "rk4", dt: 0.01 } as never, options), ModelError, 'unknown scheme "rk4"'],
+  ["simulateSync(dt in the options)", () => stochastic.simulateSync(net, dt, { ...options, dt: 0.01 } as never), ModelError, "the scheme and dt are the second argument"],
+  ["simulateSync(temperature -5)", () => stochastic.simulateSync(bad({ baths: [{ site: 0, friction: 1, temperature: -5 }] }), dt, options), ModelError, "temperature must be > 0"],
+  ["simulateSync(unconfined network)", () => stochastic.simulateSync(unconfined, dt, options), SteadyStateError, "free.yaml: the network is not confined"],
+  ["simulateSync(free particles)", () => stochastic.simulateSync(freeParticles, dt, options), SteadyStateError, "no steady state in open space"],
+  ["simulate: negative burn-in", () => stochastic.simulateSync(oneSite, dt, { ...options, burnIn: -1 }), ModelError, "burn-in must be a finite number >= 0"],
+  ["simulate: burn-in as a string", () => stochastic.simulateSync(oneSite, dt, { ...options, burnIn: "5" as unknown as number }), ModelError, "burn-in must be a finite number >= 0"],
+  ["simulate: burn-in of uncountable steps", () => stochastic.simulateSync(oneSite, dt, { ...options, burnIn: 1e308 }), ModelError, "more than can be counted"],
+  ["simulate: a single batch value", () => stochastic.simulateSync(oneSite, dt, { ...options, batches: 1 }), ModelError, "at least 2 batch values"],
+  ["simulate: harmonic pair beyond its whole-field limit", () => stochastic.simulateSync(particles, { dt: 0.99 }, { time: 10, seed: 1 }), SimulationError, "dt < 2/lambda = 0.667"],
+  ["simulate(null) (async)", () => stochastic.simulate(null as never, dt, options), ModelError, "simulate: expected a"],
+  ["baoab({ dt: NaN })", () => stochastic.baoab({ dt: NaN }), ModelError, "dt must be a positive finite number, got NaN"],
+  ["heun(0.01)", () => stochastic.heun(0.01 as never), ModelError, "heun: expected { dt }, got 0.01"],
+  ["baoab({ fused: 'no' })", () => stochastic.baoab({ dt: 0.1, fused: "no" as never }), ModelError, "fused must be true or false"],
+  ["schemeByName('rk4')", () => stochastic.schemeByName("rk4", 0.1), ModelError, 'unknown scheme "rk4"'],
+  ["ensembleSync(kind 'nope')", () => stochastic.ensembleSync({ kind: "nope" }, { replicas: 1, seed: 1 }), NessError, 'no problem kind "nope" is registered'],
+  ["ensembleSync(replicas 0)", () => stochastic.ensembleSync({ kind: "sde" }, { replicas: 0, seed: 1 }), ModelError, "replicas must be a positive integer, got 0"],
+  ["ensembleSync(sde 'nope')", () => stochastic.ensembleSync({ kind: "sde", sde: "nope", parameters: {}, initial: [0] } as never, { replicas: 1, seed: 1, settings: { scheme: stochastic.eulerMaruyama(dt), burnSteps: 0, steps: 1, sampleEvery: 1 } }), NessError, 'no SDE "nope" is registered'],
+  ["sdeIntegrator(heun)", () => stochastic.sdeIntegrator({ dimension: 1, noiseDimension: 1, increment: () => 0 }, stochastic.heun(dt) as never), ModelError, "does not integrate a general SDE"],
+  ["sdeIntegrator(linear-implicit without a Jacobian)", () => stochastic.sdeIntegrator({ dimension: 1, noiseDimension: 1, increment: () => 0 }, stochastic.linearImplicit(dt)), ModelError, "needs the drift's Jacobian"],
   ["networkSystem(6000-site ring)", () => stochastic.networkSystem(bigRing), ModelError, "too large to simulate: 6000 sites"],
   ["networkSystem(particles)", () => stochastic.networkSystem(particles as never), ModelError, "this is a particles model"],
   ["particleSystem(network)", () => stochastic.particleSystem(net as never), ModelError, "this is a network model"],
@@ -103,8 +116,9 @@ const calls: Call[] = [
   ["NetworkProbe(model, wrong field)", () => new stochastic.NetworkProbe(net, {} as never, 0.01, false, "stratonovich"), ModelError, "field must be the model's NetworkForceField"],
   ["ParticleProbe(null)", () => new stochastic.ParticleProbe(null as never, 0.01, null as never), ModelError, "ParticleProbe: expected a particles model"],
   ["PairHeatLedger(null)", () => new stochastic.PairHeatLedger(null as never), ModelError, "PairHeatLedger"],
-  ["createStepper(null)", () => stochastic.createStepper(null as never, "baoab", 0.1, stochastic.Rng.stream(1), false), ModelError, "createStepper: expected a LangevinSystem"],
-  ["createStepper(scheme 'rk4')", () => stochastic.createStepper(stochastic.networkSystem(net).system, "rk4" as never, 0.1, stochastic.Rng.stream(1), false), ModelError, "unknown scheme"],
+  ["integrator(null)", () => stochastic.integrator(null as never, stochastic.baoab({ dt: 0.1 })), ModelError, "integrator: expected a LangevinSystem"],
+  ["integrator(scheme 'rk4')", () => stochastic.integrator(stochastic.networkSystem(net).system, { scheme: "rk4", dt: 0.1 } as never), ModelError, "unknown scheme"],
+  ["integrator(heun, underdamped)", () => stochastic.integrator(stochastic.networkSystem(net).system, stochastic.heun({ dt: 0.1 })), ModelError, "scheme heun does not integrate underdamped dynamics (use baoab or exact)"],
   ["Rng.stream('x')", () => stochastic.Rng.stream("x" as unknown as number), ModelError, "seed must be a non-negative integer"],
   ["schemeMap(null)", () => stochastic.schemeMap(null as never, "baoab", 0.1), ModelError, "schemeMap: expected a network model"],
   ["fusedBaoabKernel(net, NaN)", () => fusedBaoabKernel(net, NaN, false), ModelError, "dt must be a positive finite number"],

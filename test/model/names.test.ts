@@ -71,8 +71,8 @@ layout: {a: [0, 0], __proto__: [1, 0]}
     const ra = loadModel(networkJson(RESERVED, true)) as NetworkModel;
     const rb = loadModel(networkJson(PLAIN, true)) as NetworkModel;
     expect(Array.from(ra.quarticPinning)).toEqual([0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5]);
-    const options = { dt: 0.01, time: 5, seed: 3 };
-    const a = simulateSync({ model: ra, options }), b = simulateSync({ model: rb, options });
+    const options = { time: 5, seed: 3 };
+    const a = simulateSync(ra, { dt: 0.01 }, options), b = simulateSync(rb, { dt: 0.01 }, options);
     expect(a.estimates.map((e) => [e.value, e.error])).toEqual(b.estimates.map((e) => [e.value, e.error]));
   });
 });
@@ -94,8 +94,8 @@ describe("reserved names as species names", () => {
       const a = model(names), b = model(PLAIN);
       expect(a.pairs.map((r) => [r.a, r.b])).toEqual(b.pairs.map((r) => [r.a, r.b]));
       expect(a.external[0].species).toEqual([0, 2]);
-      const options = { dt: 0.005, time: 5, seed: 9 };
-      const ra = simulateSync({ model: a, options }), rb = simulateSync({ model: b, options });
+      const options = { time: 5, seed: 9 };
+      const ra = simulateSync(a, { dt: 0.005 }, options), rb = simulateSync(b, { dt: 0.005 }, options);
       expect(ra.exact).toBe(true);
       expect(ra.estimates.map((e) => [e.value, e.error, e.exact])).toEqual(rb.estimates.map((e) => [e.value, e.error, e.exact]));
     }

@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, validateNetwork, type NetworkModel } from "../../src/model/index.js";
-import { schemeExpectations, type FluxEstimator, type Scheme } from "../../src/stochastic/linear.js";
+import { schemeExpectations, type FluxEstimator } from "../../src/stochastic/linear.js";
+import type { SchemeName as Scheme } from "../../src/stochastic/integrators.js";
 import { findEstimate, simulateSync, type SimulationResult } from "../../src/stochastic/run.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
@@ -45,7 +46,7 @@ function discreteValue(e: Estimate, m: NetworkModel, scheme: Scheme, dt: number,
 
 function checkAgainstExact(m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number): SimulationResult {
   const fe: FluxEstimator = scheme === "exact" && m.dynamics === "overdamped" ? "state" : "stratonovich";
-  const r = simulateSync({ model: m, options: { dt, time, seed, replicas, scheme, fluxEstimator: fe } });
+  const r = simulateSync(m, { scheme, dt }, { time, seed, replicas, fluxEstimator: fe });
   const d = schemeExpectations(m, scheme, dt, fe);
   expect(r.exact).toBe(true);
   const compared = r.estimates.filter((e) => e.exact !== undefined);
@@ -111,7 +112,7 @@ describe("equilibrium and conservation", () => {
 
   it("an anharmonic network conserves energy at every site (bath + spring fluxes sum to zero within error)", () => {
     const m = loadModel(readFileSync(new URL("../../examples/networks/anharmonic-chain.yaml", import.meta.url), "utf8")) as NetworkModel;
-    const r = simulateSync({ model: m, options: { dt: 0.01, time: 3000, seed: 5, replicas: 4 } });
+    const r = simulateSync(m, { dt: 0.01 }, { time: 3000, seed: 5, replicas: 4 });
     expect(r.exact).toBe(false);
     const n = m.sites.length;
     for (let i = 0; i < n; i++) {
@@ -140,20 +141,20 @@ describe("safety", () => {
   const m = validateNetwork({ kind: "network", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 100 }],
     baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 1, temperature: 2 }] });
   it("a time step beyond the stability limit is refused with the limit named", () => {
-    expect(() => simulateSync({ model: m, options: { dt: 0.2, time: 10, seed: 1 } })).toThrow(/dt < 2\/omega = 0\.14/);
+    expect(() => simulateSync(m, { dt: 0.2 }, { time: 10, seed: 1 })).toThrow(/dt < 2\/omega = 0\.14/);
   });
   it("a large but stable time step is run with a warning naming the bias", () => {
-    const r = simulateSync({ model: m, options: { dt: 0.05, time: 20, seed: 1 } });
+    const r = simulateSync(m, { dt: 0.05 }, { time: 20, seed: 1 });
     expect(r.warnings.join(" ")).toMatch(/omega dt = 0\.70/);
   });
   it("a blow-up (anharmonic, dt estimated too large) stops with a clear error", () => {
     const stiff = validateNetwork({ kind: "network", sites: 1, pinning: 1, quarticPinning: 1e4, baths: [{ site: 1, friction: 1, temperature: 50 }] });
-    expect(() => simulateSync({ model: stiff, options: { dt: 0.5, time: 100, seed: 1 } })).toThrow(SimulationError);
-    expect(() => simulateSync({ model: stiff, options: { dt: 0.5, time: 100, seed: 1 } })).toThrow(/blew up.*non-finite/);
+    expect(() => simulateSync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(SimulationError);
+    expect(() => simulateSync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(/blew up.*non-finite/);
   });
   it("bad options are refused", () => {
-    expect(() => simulateSync({ model: m, options: { dt: 0, time: 10, seed: 1 } })).toThrow(/dt must be a positive/);
-    expect(() => simulateSync({ model: m, options: { dt: 0.01, time: -1, seed: 1 } })).toThrow(/time must be a positive/);
-    expect(() => simulateSync({ model: m, options: { dt: 0.01, time: 10, seed: 1, scheme: "heun" } })).toThrow(/heun/);
+    expect(() => simulateSync(m, { dt: 0 }, { time: 10, seed: 1 })).toThrow(/dt must be a positive/);
+    expect(() => simulateSync(m, { dt: 0.01 }, { time: -1, seed: 1 })).toThrow(/time must be a positive/);
+    expect(() => simulateSync(m, { scheme: "heun", dt: 0.01 }, { time: 10, seed: 1 })).toThrow(/heun/);
   });
 });

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
 import { validateParticles } from "../../src/model/particles.js";
 import { CancelledError } from "../../src/stochastic/safety.js";
-import { simulate, simulateSync, type SimulationSpec } from "../../src/stochastic/run.js";
+import { baoab } from "../../src/stochastic/integrators.js";
+import { simulate, simulateSync, type SimulationOptions } from "../../src/stochastic/run.js";
 import { particlesAsNetwork } from "../../src/stochastic/system.js";
 import { workerRunner } from "../../src/workers/pool.js";
 import { randomNetwork } from "../helpers/random.js";
@@ -19,23 +20,25 @@ const pair = validateParticles({
 });
 
 describe("replicas and workers", () => {
-  const spec: SimulationSpec = { model: randomNetwork(3, { n: 3 }), options: { dt: 0.01, time: 20, seed: 99, replicas: 7 } };
+  const model = randomNetwork(3, { n: 3 });
+  const scheme = baoab({ dt: 0.01 });
+  const options: SimulationOptions = { time: 20, seed: 99, replicas: 7 };
 
   it("in process: the same seed gives bit-identical results, another seed does not", async () => {
-    const a = await simulate(spec);
-    const b = simulateSync(spec);
+    const a = await simulate(model, scheme, options);
+    const b = simulateSync(model, scheme, options);
     expect(a.estimates).toEqual(b.estimates);
-    const c = simulateSync({ ...spec, options: { ...spec.options, seed: 100 } });
+    const c = simulateSync(model, scheme, { ...options, seed: 100 });
     expect(c.estimates[0].value).not.toBe(a.estimates[0].value);
   });
 
   it.skipIf(!built)("worker threads (1, 2, 3 workers) give bit-identical results to the in-process run", async () => {
-    const reference = simulateSync(spec);
+    const reference = simulateSync(model, scheme, options);
     for (const workers of [1, 2, 3]) {
       let progress = 0;
       const runner = workerRunner(workers);
       for (let repeat = 0; repeat < 2; repeat++) { // the second run reuses the warm pool
-        const r = await simulate(spec, { runner, onProgress: (done) => (progress = done) });
+        const r = await simulate(model, scheme, options, { runner, onProgress: (done) => (progress = done) });
         expect(r.estimates, `${workers} workers`).toEqual(reference.estimates);
         expect(progress).toBe(r.steps);
       }
@@ -44,36 +47,34 @@ describe("replicas and workers", () => {
   });
 
   it.skipIf(!built)("errors inside workers come back as the same user-facing errors", async () => {
-    const stiff = { ...spec, model: { ...spec.model, quarticPinning: new Float64Array([1e4, 1e4, 1e4]) }, options: { ...spec.options, dt: 0.4, time: 50 } };
+    const stiff = { ...model, quarticPinning: new Float64Array([1e4, 1e4, 1e4]) };
     const runner = workerRunner(2);
-    await expect(simulate(stiff, { runner })).rejects.toThrow(/blew up/);
+    await expect(simulate(stiff, baoab({ dt: 0.4 }), { ...options, time: 50 }, { runner })).rejects.toThrow(/blew up/);
     // The pool survives the failure: a good run on it afterwards works.
-    expect((await simulate(spec, { runner })).estimates).toEqual(simulateSync(spec).estimates);
+    expect((await simulate(model, scheme, options, { runner })).estimates).toEqual(simulateSync(model, scheme, options).estimates);
     await runner.close();
   });
 
   it("an AbortSignal cancels a run in progress", async () => {
     const controller = new AbortController();
-    const long: SimulationSpec = { ...spec, options: { ...spec.options, time: 1e6 } };
-    const run = simulate(long, { signal: controller.signal });
+    const run = simulate(model, scheme, { ...options, time: 1e6 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(run).rejects.toBeInstanceOf(CancelledError);
   });
 
   it.skipIf(!built)("an AbortSignal cancels a run on worker threads", async () => {
     const controller = new AbortController();
-    const long: SimulationSpec = { ...spec, options: { ...spec.options, time: 1e6 } };
     const runner = workerRunner(2);
-    const run = simulate(long, { signal: controller.signal, runner });
+    const run = simulate(model, scheme, { ...options, time: 1e6 }, { signal: controller.signal, runner });
     setTimeout(() => controller.abort(), 300);
     await expect(run).rejects.toBeInstanceOf(CancelledError);
     await runner.close();
   });
 
   it("batches: the default gives at least 32 batch values; few batches are flagged", () => {
-    const r = simulateSync({ ...spec, options: { ...spec.options, replicas: 1 } });
+    const r = simulateSync(model, scheme, { ...options, replicas: 1 });
     expect(r.batchesPerReplica).toBe(32);
-    const few = simulateSync({ ...spec, options: { ...spec.options, replicas: 2, batches: 2 } });
+    const few = simulateSync(model, scheme, { ...options, replicas: 2, batches: 2 });
     expect(few.estimates.every((e) => !e.reliable && /too few/.test(e.note ?? ""))).toBe(true);
     expect(few.warnings.join(" ")).toMatch(/too few effective samples/);
   });
@@ -82,14 +83,16 @@ describe("replicas and workers", () => {
 describe("fused kernels", () => {
   it("the generated BAOAB kernel reproduces the generic stepper and probe (same random numbers, rounding only)", () => {
     const model = randomNetwork(8, { n: 4 });
-    const options = { dt: 0.01, time: 50, seed: 5, replicas: 3 };
-    const fused = simulateSync({ model, options });
-    // A field disables the fused kernel: the generic path runs.
-    const generic = simulateSync({ model, options: { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] } });
+    const options = { time: 50, seed: 5, replicas: 3 };
+    const fused = simulateSync(model, baoab({ dt: 0.01 }), options);
+    // fused: false (or a field) runs the generic sub-steps of the same scheme.
+    const generic = simulateSync(model, baoab({ dt: 0.01, fused: false }), options);
+    const withField = simulateSync(model, baoab({ dt: 0.01 }), { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] });
     expect(fused.estimates.length).toBe(generic.estimates.length);
     fused.estimates.forEach((e, k) => {
       const g = generic.estimates[k];
       expect(Math.abs(e.value - g.value), `${e.group} ${e.name}`).toBeLessThan(1e-9 * (Math.abs(g.value) + g.error));
+      expect(withField.estimates[k].value).toBe(g.value);
     });
   });
 });
@@ -98,7 +101,7 @@ describe("phase-space density and probability current (seed 004, Section 4)", ()
   it("match the exact Gaussian density and current J = (D S^-1 - F) x P(x) bin by bin within 4 error bars", () => {
     const range: [[number, number], [number, number]] = [[-5, 5], [-3, 3]];
     const bins: [number, number] = [6, 6];
-    const r = simulateSync({ model: pair, options: { dt: 0.002, time: 400, seed: 7, replicas: 8, scheme: "exact", fields: [{ coordinates: ["x:0", "x:1"], bins, range }] } });
+    const r = simulateSync(pair, { scheme: "exact", dt: 0.002 }, { time: 400, seed: 7, replicas: 8, fields: [{ coordinates: ["x:0", "x:1"], bins, range }] });
     const f = r.fields[0];
     // Exact: x' = -F x + sqrt(2 D) xi, stationary covariance S.
     const net = particlesAsNetwork(pair)!;

@@ -80,7 +80,7 @@ function cases(seed: number, count: number): Case[] {
     const network = model.kind === "particles" ? particlesAsNetwork(model)! : model;
     if (!exactOrNone(network)) continue;
     const slow = slowestRate(network);
-    const fast = preparePlan({ model, options: { dt: 1e-6, time: 1, seed: 1 } }).timeScale.value;
+    const fast = preparePlan(model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale.value;
     if (!(slow > 0.05) || fast / slow > 200) continue;
     out.push({ model, network, label: `${model.kind} ${model.dynamics} #${out.length}` });
   }
@@ -91,7 +91,7 @@ function cases(seed: number, count: number): Case[] {
 function run(c: Case, dt: number, scheme: SchemeName | undefined, seed: number): SimulationResult {
   const slow = slowestRate(c.network);
   const time = Math.min(150 / slow, 20000 * dt);
-  return simulateSync({ model: c.model, options: { dt, time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4, scheme } });
+  return simulateSync(c.model, { scheme, dt }, { time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4 });
 }
 
 describe("time step up to the reported limit: no confident wrong answer (property)", () => {
@@ -102,7 +102,7 @@ describe("time step up to the reported limit: no confident wrong answer (propert
     let compared = 0, total = 0;
     const worst: string[] = [];
     for (const [k, c] of all.entries()) {
-      const limit = 2 / preparePlan({ model: c.model, options: { dt: 1e-6, time: 1, seed: 1 } }).timeScale.value;
+      const limit = 2 / preparePlan(c.model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale.value;
       // Half the cases near the limit, half at moderate steps (where most estimates must be reliable).
       const u = k % 2 === 0 ? between(r, 0.6, 0.999) : between(r, 0.005, 0.1);
       const scheme = c.model.dynamics === "overdamped" ? pick(r, ["heun", "euler-maruyama"] as SchemeName[]) : undefined;
@@ -127,10 +127,10 @@ describe("time step up to the reported limit: no confident wrong answer (propert
   it("every dt above an exact limit is refused, naming the limit", () => {
     const r = rng(13);
     for (const c of all.slice(0, 12)) {
-      const limit = 2 / preparePlan({ model: c.model, options: { dt: 1e-6, time: 1, seed: 1 } }).timeScale.value;
+      const limit = 2 / preparePlan(c.model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale.value;
       const dt = limit * between(r, 1.0001, 3);
-      expect(() => simulateSync({ model: c.model, options: { dt, time: 200 * dt, seed: 1 } }), c.label).toThrow(SimulationError);
-      expect(() => simulateSync({ model: c.model, options: { dt, time: 200 * dt, seed: 1 } }), c.label).toThrow(/stability limit dt < 2\/(omega|lambda) = /);
+      expect(() => simulateSync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(SimulationError);
+      expect(() => simulateSync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(/stability limit dt < 2\/(omega|lambda) = /);
     }
   });
 
@@ -147,13 +147,13 @@ describe("time step up to the reported limit: no confident wrong answer (propert
         species: [{ name: "a", count: 9, temperature: 0.1 }], pairs: [{ potential: "soft", stiffness: 20, range: 1 }] }),
     ];
     for (const model of models) {
-      const ts = preparePlan({ model, options: { dt: 1e-6, time: 1, seed: 1 } }).timeScale;
+      const ts = preparePlan(model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale;
       expect(ts.exact).toBe(false);
       for (const f of [1.05, 1.5]) {
         const dt = (2 / ts.value) * f;
         let result: SimulationResult | undefined;
         try {
-          result = simulateSync({ model, options: { dt, time: 400 * dt, seed: 1, replicas: 2 } });
+          result = simulateSync(model, { dt }, { time: 400 * dt, seed: 1, replicas: 2 });
         } catch (err) {
           expect(err).toBeInstanceOf(SimulationError);
           continue;

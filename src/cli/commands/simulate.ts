@@ -8,10 +8,10 @@
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import type { FieldSpec } from "../../stochastic/fields.js";
-import type { SchemeName } from "../../stochastic/integrators.js";
+import { SCHEME_NAMES, schemeByName, type Scheme } from "../../stochastic/integrators.js";
 import type { FluxEstimator } from "../../stochastic/linear.js";
 import type { PairHeatRule } from "../../stochastic/pairHeat.js";
-import { simulate, type SimulationResult, type SimulationSpec } from "../../stochastic/run.js";
+import { simulate, type SimulationOptions, type SimulationResult } from "../../stochastic/run.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
 import { num, table, warn } from "../format.js";
@@ -60,8 +60,9 @@ function parseOptions(o: RawOptions) {
   const batches = numberOption(o.batches, "--batches", { integer: true, min: 1 });
   const sampleEvery = numberOption(o.sampleEvery, "--sample-every", { integer: true, min: 1 });
   const bins = numberOption(o.bins ?? "40", "--bins", { integer: true, min: 1, max: 1000 })!;
-  const schemes = ["baoab", "euler-maruyama", "heun", "exact"];
-  if (o.scheme !== undefined && !schemes.includes(o.scheme)) throw new ModelError(`unknown scheme '${o.scheme}' (one of: ${schemes.join(", ")})`);
+  if (o.scheme !== undefined && !(SCHEME_NAMES as readonly string[]).includes(o.scheme)) throw new ModelError(`unknown scheme '${o.scheme}' (one of: ${SCHEME_NAMES.join(", ")})`);
+  // The scheme is a value: the named one at dt, or the default of the model's dynamics ({ dt }).
+  const scheme: Scheme | { dt: number } = o.scheme !== undefined ? schemeByName(o.scheme, dt) : { dt };
   if (o.fluxEstimator !== undefined && !["stratonovich", "state"].includes(o.fluxEstimator)) {
     throw new ModelError(`unknown flux estimator '${o.fluxEstimator}' (stratonovich or state)`);
   }
@@ -69,8 +70,7 @@ function parseOptions(o: RawOptions) {
     throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (exact or trapezoid)`);
   }
   return {
-    time, dt, seed, replicas, workers, burnIn, batches, sampleEvery, bins,
-    scheme: o.scheme as SchemeName | undefined,
+    time, dt, seed, replicas, workers, burnIn, batches, sampleEvery, bins, scheme,
     fluxEstimator: o.fluxEstimator as FluxEstimator | undefined,
     pairHeat: o.pairHeat as PairHeatRule | undefined,
     fields: parseFields(o.field, o.fieldRange, bins),
@@ -181,13 +181,10 @@ export function simulateCommand(): Command {
     .action(async (file: string, raw: RawOptions) => {
       const o = parseOptions(raw);
       const model = readModelFile(file);
-      const spec: SimulationSpec = {
-        model,
-        options: {
-          dt: o.dt, time: o.time, seed: o.seed, replicas: o.replicas, burnIn: o.burnIn, scheme: o.scheme,
-          batches: o.batches, sampleEvery: o.sampleEvery, fluxEstimator: o.fluxEstimator,
-          pairHeat: o.pairHeat, fields: o.fields,
-        },
+      const options: SimulationOptions = {
+        time: o.time, seed: o.seed, replicas: o.replicas, burnIn: o.burnIn,
+        batches: o.batches, sampleEvery: o.sampleEvery, fluxEstimator: o.fluxEstimator,
+        pairHeat: o.pairHeat, fields: o.fields,
       };
       const workers = o.workers ?? (o.replicas > 1 ? defaultWorkers() : 1);
       const bar = progressBar(raw.progress);
@@ -195,7 +192,7 @@ export function simulateCommand(): Command {
       const runner = workers === 1 ? undefined : workerRunner(workers);
       try {
         const result = await interruptible(
-          (signal) => simulate(spec, {
+          (signal) => simulate(model, o.scheme, options, {
             signal,
             runner,
             onPlan: async (plan) => {

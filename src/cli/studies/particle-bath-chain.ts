@@ -120,15 +120,15 @@ function studyText(s: StudyPoint, probe?: ProbeDecay, chain?: ChainCurrentEstima
   if (probe) {
     out.push(
       "",
-      `single probe (k = 0), decay of the mean velocity: friction ${num(probe.friction.mean)} ± ${num(probe.friction.error)} ` +
-        `(formula ${num(probe.gammaL)}, with memory ${num(probe.memoryFriction)}); stiffness ${num(probe.stiffness.mean)} ± ${num(probe.stiffness.error)} (k_eff ${num(probe.kEff)})`,
+      `single probe (k = 0), decay of the mean velocity: friction ${num(probe.friction.value)} ± ${num(probe.friction.error)} ` +
+        `(formula ${num(probe.gammaL)}, with memory ${num(probe.memoryFriction)}); stiffness ${num(probe.stiffness.value)} ± ${num(probe.stiffness.error)} (k_eff ${num(probe.kEff)})`,
     );
   }
   if (chain) {
     out.push(
       "",
-      `full simulation (chain + particles + Langevin bath): J = ${num(chain.current.mean)} ± ${num(chain.current.error)} ` +
-        `(spring fluxes ${num(chain.springCurrent.mean)} ± ${num(chain.springCurrent.error)}); effective theory ${num(s.current!)}, with memory ${num(s.currentMemory!)}`,
+      `full simulation (chain + particles + Langevin bath): J = ${num(chain.current.value)} ± ${num(chain.current.error)} ` +
+        `(spring fluxes ${num(chain.springCurrent.value)} ± ${num(chain.springCurrent.error)}); effective theory ${num(s.current!)}, with memory ${num(s.currentMemory!)}`,
     );
   }
   return out.join("\n");

@@ -58,7 +58,7 @@ export function pairParamsFromOptions(opts: Options): HarmonicPairParams {
 }
 
 /** "value ± error", flagged when the engine does not trust the error bar. */
-const pm = (m: Measured & { reliable?: boolean }) => `${num(m.value)} ± ${num(m.error, 2)}${m.reliable === false ? " (unreliable error bar)" : ""}`;
+const pm = (m: Measured) => `${num(m.value)} ± ${num(m.error, 2)}${m.reliable ? "" : " (unreliable error bar)"}`;
 
 /** The JSON document printed by `ness study two-temperature --json` (every number in full precision). */
 export function studyJson(e: PairExact, sim?: PairSimulation) {
@@ -113,8 +113,8 @@ function studyText(e: PairExact, sim?: PairSimulation): string {
   if (sim) {
     const simCol = [
       pm(sim.covariance[0][0]), pm(sim.covariance[0][1]), pm(sim.covariance[1][1]),
-      pm({ value: -sim.heatFromBath[0].value, error: sim.heatFromBath[0].error }),
-      pm({ value: -sim.heatFromBath[1].value, error: sim.heatFromBath[1].error }),
+      pm({ ...sim.heatFromBath[0], value: -sim.heatFromBath[0].value }),
+      pm({ ...sim.heatFromBath[1], value: -sim.heatFromBath[1].value }),
       pm(sim.entropyProduction), "", "",
     ];
     rows.forEach((r, i) => r.push(simCol[i]));

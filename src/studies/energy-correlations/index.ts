@@ -9,7 +9,6 @@ export * from "./steadyState.js";
 export * from "./correlations.js";
 export * from "./closedForms.js";
 export * from "./simulate.js";
-export * from "./random.js";
 export * from "./study.js";
 export * from "./figures.js";
 export * from "./verification.js";

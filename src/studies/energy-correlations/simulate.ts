@@ -2,11 +2,16 @@
  * Verification of the linear-noise (Lyapunov) covariance by simulating the full nonlinear energy SDE (eqs. 2-3,
  * Ito, multiplicative noise) of a chain. With f_i = A_{i-1,i} - A_{i,i+1} and the link noises
  * n_i = sqrt(h B_{i-1,i}) xi_{i-1} - sqrt(h B_{i,i+1}) xi_i (A, B at the current energies, one independent Gaussian
- * per link per step), two schemes are available:
+ * per link per step), two schemes of the stochastic engine are available (src/stochastic/integrators.ts):
  *  - "euler-maruyama": E <- E + h f + n;
  *  - "linear-implicit" (default): E <- E + (1 - (h/2) J)^-1 (h f + n), J = df/dE at the current energies (a
- *    Rosenbrock-type trapezoidal rule; weak order 1 like Euler-Maruyama).
- * Independent replicas (one random stream each) give the covariance and its error bar by the jackknife over replicas.
+ *    Rosenbrock-type trapezoidal rule; weak order 1 like Euler-Maruyama); J is tridiagonal, solved by the Thomas
+ *    algorithm.
+ * The chain is an SDE problem of the engine ("energy-chain", registered here): plain data (the model's kind and
+ * parameters, M, the bath states) from which each worker builds the drift and noise functions, so replicas run on
+ * worker threads or Web Workers like any ensemble (`energyCorrelationsEnsemble`; `simulateEnergyCorrelations` runs
+ * it in process). Each replica records the moments of the energies (src/stochastic/sde.ts); the covariance and its
+ * error bar come from the jackknife over replicas (src/stochastic/statistics.ts).
  *
  * Two deviations from the exact C are reported, not hidden. (1) The scheme's bias for the linearised dynamics: for
  * Euler-Maruyama the stationary covariance of x_{n+1} = (1 + h R) x_n + sqrt(h) Sigma xi solves
@@ -17,10 +22,18 @@
  */
 import { ModelError } from "../../errors.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
+import { ensembleSync, type EnsembleJob } from "../../stochastic/ensemble.js";
+import { eulerMaruyama, linearImplicit, SDE_CLAMPED, type NormalStream, type SdeFunctions } from "../../stochastic/integrators.js";
+import { firstEscape, registerSde, sdeMomentsLayout, type SdeProblem, type SdeSettings } from "../../stochastic/sde.js";
+import { jackknife, MIN_BATCHES } from "../../stochastic/statistics.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { energyCorrelations, FLUCTUATION_SIMULATION_LIMIT, prepareRelaxation, type EnergyCorrelations } from "./correlations.js";
-import { engineNormalStreams, type NormalStream, type NormalStreamFactory } from "./random.js";
+import { blackbody, exclusionProcess, fermiGas, idealGas, type ChainModel } from "./models.js";
 import type { Chain } from "./steadyState.js";
+
+/** Makes the Gaussian stream of replica `stream` for a given seed (same arguments, same numbers). */
+export type NormalStreamFactory = (seed: number, stream: number) => NormalStream;
+export type { NormalStream };
 
 export type SimulationScheme = "euler-maruyama" | "linear-implicit";
 
@@ -57,7 +70,7 @@ export interface SimulationOptions {
   sampleEvery?: number;
   /** Run even above MAX_SIMULATION_WORK. */
   force?: boolean;
-  /** Gaussian streams (default: the stochastic engine's Rng.stream(seed, replica)). */
+  /** Gaussian streams (default: the stochastic engine's Rng.stream(seed, replica)); in process only. */
   streams?: NormalStreamFactory;
 }
 
@@ -83,6 +96,8 @@ export interface SimulationResult {
   seed: number;
   /** Steps at which some B was negative (custom models) and was taken as 0; should be 0. */
   clampedSteps: number;
+  /** The error bars are finite and come from at least MIN_BATCHES (16) replicas. */
+  reliable: boolean;
 }
 
 /**
@@ -121,101 +136,95 @@ export function eulerMaruyamaCovariance(R: Matrix, Q: Matrix, h: number): Matrix
   return C;
 }
 
-interface ReplicaPlan {
-  chain: Chain;
-  implicit: boolean;
-  dt: number;
-  burnSteps: number;
-  steps: number;
-  sampleEvery: number;
-  /** Initial energies, also subtracted from the samples before accumulating (round-off). */
-  start: Float64Array;
-  /** The model's energy range [E(lo), E(hi)]: a state outside it (or on a temperature model's floor) ends the run. */
-  energyRange: [number, number];
+/** The chain's model as plain data: a built-in model by kind and parameters, or (in process only) a custom model. */
+type ModelData = { kind: Exclude<ChainModel["kind"], "custom">; parameters: ChainModel["parameters"] } | ChainModel;
+
+/** The parameters of the "energy-chain" SDE. */
+export interface EnergyChainParameters {
+  model: ModelData;
+  M: number;
+  left: number;
+  right: number;
 }
 
-/** Where a replica left the model's domain. */
-interface Escape {
-  step: number;
-  subsystem: number;
-  energy: number;
+function modelOf(data: ModelData): ChainModel {
+  if (typeof (data as ChainModel).current === "function") return data as ChainModel;
+  const p = data.parameters as Record<string, never>;
+  switch (data.kind) {
+    case "ideal-gas": return idealGas(p);
+    case "ssep": return exclusionProcess(p);
+    case "fermi": return fermiGas(p);
+    case "blackbody": return blackbody(p);
+    default: throw new ModelError(`energy-chain: unknown model kind ${JSON.stringify((data as { kind: unknown }).kind)}`);
+  }
+}
+
+/** The energy range [E(lo), E(hi)] of a model's states. */
+function energyRange(model: ChainModel): [number, number] {
+  return [model.energy(model.stateDomain[0]), model.stateDomain[1] === Infinity ? Infinity : model.energy(model.stateDomain[1])];
 }
 
 /**
- * One replica: integrates burnSteps + steps steps from plan.start and accumulates, every sampleEvery steps after the
- * burn-in, sum1[i] += dE_i and sum2[p] += dE_i dE_j (upper triangle, row by row) with dE = E - start.
+ * The energy SDE of a chain as the engine's SDE functions: for subsystem i, dE_i = (A_{i-1,i} - A_{i,i+1}) dt +
+ * sqrt(B_{i-1,i}) dW_{i-1} - sqrt(B_{i,i+1}) dW_i, one Wiener process per link. A state outside the model's energy
+ * range [E(lo), E(hi)] (or not admissible) is an escape: A and B are undefined there.
  */
-function integrateReplica(plan: ReplicaPlan, rng: NormalStream, sum1: Float64Array, sum2: Float64Array): { samples: number; clamped: number; escape?: Escape } {
-  const { chain, implicit, dt, burnSteps, steps, sampleEvery, start } = plan;
-  const [eLo, eHi] = plan.energyRange;
-  const { model, M } = chain;
+export function energyChainSde(p: EnergyChainParameters): SdeFunctions {
+  const model = modelOf(p.model);
+  const M = p.M;
+  const [eLo, eHi] = energyRange(model);
   const noise = model.fastNoise ?? model.noise;
-  const E = Float64Array.from(start);
   const x = new Float64Array(M + 2);
   const a = new Float64Array(M + 1);
   const s = new Float64Array(M + 1);
   const g0 = new Float64Array(M + 1);
   const g1 = new Float64Array(M + 1);
   const cap = new Float64Array(M + 2);
-  const rhs = new Float64Array(M);
   const diag = new Float64Array(M);
   const grad = new Float64Array(2);
   cap[0] = 1;
   cap[M + 1] = 1;
-  x[0] = chain.left;
-  x[M + 1] = chain.right;
-  const block = 512;
-  const xi = new Float64Array((M + 1) * block);
-  const sqdt = Math.sqrt(dt);
-  const halfDt = 0.5 * dt;
-  let clamped = 0;
-  let used = block;
-  let n = 0;
-  let untilSample = burnSteps + 1;
-  const total = burnSteps + steps;
-  for (let step = 0; step < total; step++) {
-    if (used === block) {
-      rng.fillNormal(xi);
-      used = 0;
-    }
-    const off = used * (M + 1);
-    used++;
-    let bad = false;
-    for (let i = 0; i < M; i++) {
-      const e = E[i];
-      const xs = model.stateOf(e);
-      // Outside the energy range (a thermal energy below zero, a box over-full) A and B are undefined: stop here
-      // rather than clamp (which biased the result) or divide by a zero heat capacity (which gave NaN).
-      if (!(e >= eLo && e <= eHi) || !model.admissible(xs)) return { samples: n, clamped, escape: { step, subsystem: i + 1, energy: e } };
-      x[i + 1] = xs;
-      if (implicit) cap[i + 1] = model.capacity(xs);
-    }
-    for (let b = 0; b <= M; b++) {
-      const xi0 = x[b];
-      const xi1 = x[b + 1];
-      a[b] = model.current(xi0, xi1, b);
-      let B = noise(xi0, xi1, b);
-      if (!(B >= 0)) {
-        B = 0;
-        bad = true;
+  x[0] = p.left;
+  x[M + 1] = p.right;
+  return {
+    dimension: M,
+    noiseDimension: M + 1,
+    increment(E, dt, xi, off, out, jacobian) {
+      const sqdt = Math.sqrt(dt);
+      const halfDt = 0.5 * dt;
+      let bad = false;
+      for (let i = 0; i < M; i++) {
+        const e = E[i];
+        const xs = model.stateOf(e);
+        // Outside the energy range (a thermal energy below zero, a box over-full) A and B are undefined: stop here
+        // rather than clamp (which biased the result) or divide by a zero heat capacity (which gave NaN).
+        if (!(e >= eLo && e <= eHi) || !model.admissible(xs)) return i + 1;
+        x[i + 1] = xs;
+        if (jacobian) cap[i + 1] = model.capacity(xs);
       }
-      s[b] = Math.sqrt(B) * sqdt * xi[off + b];
-      if (implicit) {
-        model.currentGradient(xi0, xi1, b, grad);
-        g0[b] = (halfDt * grad[0]) / cap[b]; // (h/2) dA_b/dE_b
-        g1[b] = (halfDt * grad[1]) / cap[b + 1]; // (h/2) dA_b/dE_{b+1}
+      for (let b = 0; b <= M; b++) {
+        const xi0 = x[b];
+        const xi1 = x[b + 1];
+        a[b] = model.current(xi0, xi1, b);
+        let B = noise(xi0, xi1, b);
+        if (!(B >= 0)) {
+          B = 0;
+          bad = true;
+        }
+        s[b] = Math.sqrt(B) * sqdt * xi[off + b];
+        if (jacobian) {
+          model.currentGradient(xi0, xi1, b, grad);
+          g0[b] = (halfDt * grad[0]) / cap[b]; // (h/2) dA_b/dE_b
+          g1[b] = (halfDt * grad[1]) / cap[b + 1]; // (h/2) dA_b/dE_{b+1}
+        }
       }
-    }
-    if (bad) clamped++;
-    if (!implicit) {
-      for (let i = 0; i < M; i++) E[i] += dt * (a[i] - a[i + 1]) + s[i] - s[i + 1];
-    } else {
+      for (let i = 0; i < M; i++) out[i] = dt * (a[i] - a[i + 1]) + s[i] - s[i + 1];
+      return bad ? SDE_CLAMPED : 0;
+    },
+    implicit(rhs) {
       // (1 - (h/2) J) d = h f + n with J = df/dE tridiagonal: row i (subsystem i+1) has
       // (h/2) J_ii = g1[i] - g0[i+1], (h/2) J_{i,i-1} = g0[i], (h/2) J_{i,i+1} = -g1[i+1]. Thomas algorithm.
-      for (let i = 0; i < M; i++) {
-        rhs[i] = dt * (a[i] - a[i + 1]) + s[i] - s[i + 1];
-        diag[i] = 1 - (g1[i] - g0[i + 1]);
-      }
+      for (let i = 0; i < M; i++) diag[i] = 1 - (g1[i] - g0[i + 1]);
       for (let i = 1; i < M; i++) {
         const w = -g0[i] / diag[i - 1];
         diag[i] -= w * g1[i];
@@ -223,24 +232,19 @@ function integrateReplica(plan: ReplicaPlan, rng: NormalStream, sum1: Float64Arr
       }
       rhs[M - 1] /= diag[M - 1];
       for (let i = M - 2; i >= 0; i--) rhs[i] = (rhs[i] - g1[i + 1] * rhs[i + 1]) / diag[i];
-      for (let i = 0; i < M; i++) E[i] += rhs[i];
-    }
-    if (--untilSample === 0) {
-      untilSample = sampleEvery;
-      n++;
-      let p = 0;
-      for (let i = 0; i < M; i++) {
-        const di = E[i] - start[i];
-        sum1[i] += di;
-        for (let j = i; j < M; j++) sum2[p++] += di * (E[j] - start[j]);
-      }
-    }
-  }
-  return { samples: n, clamped };
+    },
+  };
 }
 
-/** Simulates the energy SDE of the chain and compares the covariance with the exact (Lyapunov) one. */
-export function simulateEnergyCorrelations(chain: Chain, options: SimulationOptions = {}): SimulationResult {
+registerSde("energy-chain", (parameters) => energyChainSde(parameters as EnergyChainParameters));
+
+/**
+ * The simulation of a chain as an ensemble job: an "energy-chain" SDE problem with its settings and the reduction
+ * (jackknife over replicas, comparison with the exact C). Run it in process with `simulateEnergyCorrelations`, or on
+ * workers with `ensemble(job.problem, { ...job.options, runner })` (src/stochastic/ensemble.ts). Throws ModelError
+ * for bad options, a chain too small to simulate, or a run above the work limit.
+ */
+export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOptions = {}): EnsembleJob<SimulationResult> {
   const exact = energyCorrelations(chain);
   const { M } = chain;
   const seed = options.seed ?? 1;
@@ -281,94 +285,95 @@ export function simulateEnergyCorrelations(chain: Chain, options: SimulationOpti
   if (Math.floor(steps / sampleEvery) < 100) {
     throw new ModelError(`the simulation is too short for an error bar: ${Math.floor(steps / sampleEvery)} samples per replica (at least 100): increase the duration or decrease dt`);
   }
-  const streams = options.streams ?? engineNormalStreams;
   const nP = (M * (M + 1)) / 2;
-  const sum1 = new Float64Array(replicas * M);
-  const sum2 = new Float64Array(replicas * nP);
-  const counts = new Float64Array(replicas);
-  let clamped = 0;
-  // Reference energies subtracted before accumulating (reduces round-off in the sums).
+  // Reference energies subtracted before accumulating (reduces round-off in the sums); also the initial state.
   const ref = exact.energies;
   const { model } = chain;
-  const energyRange: [number, number] = [
-    model.energy(model.stateDomain[0]),
-    model.stateDomain[1] === Infinity ? Infinity : model.energy(model.stateDomain[1]),
-  ];
-  const plan: ReplicaPlan = { chain, implicit, dt, burnSteps, steps, sampleEvery, start: exact.energies, energyRange };
-  for (let r = 0; r < replicas; r++) {
-    const out = integrateReplica(plan, streams(seed, r), sum1.subarray(r * M, (r + 1) * M), sum2.subarray(r * nP, (r + 1) * nP));
-    if (out.escape) {
-      const { step, subsystem, energy } = out.escape;
+  const range = energyRange(model);
+  const parameters: EnergyChainParameters = {
+    model: model.kind === "custom" ? model : { kind: model.kind, parameters: model.parameters },
+    M, left: chain.left, right: chain.right,
+  };
+  const problem: SdeProblem = { kind: "sde", sde: "energy-chain", parameters, initial: Array.from(ref) };
+  const settings: SdeSettings = {
+    scheme: implicit ? linearImplicit({ dt }) : eulerMaruyama({ dt }), burnSteps, steps, sampleEvery, reference: Array.from(ref),
+    ...(options.streams ? { noise: options.streams } : {}),
+  };
+  const layout = sdeMomentsLayout(M);
+  const reduce = ({ outputs, perReplica }: { outputs: Float64Array; perReplica: number }): SimulationResult => {
+    const escape = firstEscape(outputs, perReplica, replicas);
+    if (escape) {
+      const subsystem = escape.coordinate + 1, energy = escape.value;
       const g = (x: number) => Number(x.toPrecision(4));
-      const edge = energy < energyRange[0] ? `below the lowest energy ${g(energyRange[0])}` : `above the highest energy ${g(energyRange[1])}`;
+      const edge = energy < range[0] ? `below the lowest energy ${g(range[0])}` : `above the highest energy ${g(range[1])}`;
       throw new ModelError(
-        `the simulated energy of subsystem ${subsystem} left the model's domain in replica ${r} at t = ${g((step - burnSteps) * dt)} ` +
+        `the simulated energy of subsystem ${subsystem} left the model's domain in replica ${escape.replica} at t = ${g((escape.step - burnSteps) * dt)} ` +
           `(E = ${g(energy)}, ${edge}): its fluctuations (${Number(exact.fluctuation.relative[subsystem - 1].toPrecision(3))} of the distance to ` +
           `that edge) are too large for the model${model.sizeParameter ? `; use larger subsystems (a larger ${model.sizeParameter})` : ""}`,
       );
     }
-    counts[r] = out.samples;
-    clamped += out.clamped;
-  }
-  // Pooled and delete-one estimates.
-  const estimate = (skip: number): { mean: Float64Array; cov: Float64Array } => {
-    const m1 = new Float64Array(M);
-    const m2 = new Float64Array(nP);
-    let n = 0;
-    for (let r = 0; r < replicas; r++) {
-      if (r === skip) continue;
-      n += counts[r];
-      for (let i = 0; i < M; i++) m1[i] += sum1[r * M + i];
-      for (let p = 0; p < nP; p++) m2[p] += sum2[r * nP + p];
+    let clamped = 0;
+    for (let r = 0; r < replicas; r++) clamped += outputs[r * perReplica + 1];
+    // Pooled and delete-one estimates: [mean energies (M), covariance (M x M)].
+    const estimate = (skip: number): Float64Array => {
+      const m1 = new Float64Array(M);
+      const m2 = new Float64Array(nP);
+      let n = 0;
+      for (let r = 0; r < replicas; r++) {
+        if (r === skip) continue;
+        const o = r * perReplica;
+        n += outputs[o];
+        for (let i = 0; i < M; i++) m1[i] += outputs[o + layout.first + i];
+        for (let q = 0; q < nP; q++) m2[q] += outputs[o + layout.second + q];
+      }
+      for (let i = 0; i < M; i++) m1[i] /= n;
+      const out = new Float64Array(M + M * M);
+      out.set(m1);
+      let q = 0;
+      for (let i = 0; i < M; i++) for (let j = i; j < M; j++) {
+        const c = m2[q++] / n - m1[i] * m1[j];
+        out[M + i * M + j] = c;
+        out[M + j * M + i] = c;
+      }
+      return out;
+    };
+    const jk = jackknife(replicas, estimate);
+    const covariance = matrix(M, M, jk.value.slice(M));
+    const covarianceError = matrix(M, M, jk.error.slice(M));
+    const meanEnergies = jk.value.slice(0, M).map((v, i) => v + ref[i]);
+    const meanEnergyErrors = jk.error.slice(0, M);
+    const discretisationBias = matrix(M, M);
+    if (!implicit) {
+      const Ch = eulerMaruyamaCovariance(exact.relaxation, exact.noiseMatrix, dt);
+      for (let k = 0; k < M * M; k++) discretisationBias.data[k] = Ch.data[k] - exact.covariance.data[k];
     }
-    for (let i = 0; i < M; i++) m1[i] /= n;
-    const cov = new Float64Array(M * M);
-    let p = 0;
-    for (let i = 0; i < M; i++) for (let j = i; j < M; j++) {
-      const c = m2[p++] / n - m1[i] * m1[j];
-      cov[i * M + j] = c;
-      cov[j * M + i] = c;
+    let maxDeviation = 0;
+    for (let k = 0; k < M * M; k++) {
+      maxDeviation = Math.max(maxDeviation, Math.abs(covariance.data[k] - exact.covariance.data[k]) / covarianceError.data[k]);
     }
-    return { mean: m1, cov };
+    return {
+      covariance,
+      covarianceError,
+      meanEnergies,
+      meanEnergyErrors,
+      exact,
+      scheme,
+      discretisationBias,
+      maxDeviation,
+      dt,
+      stepsPerReplica: burnSteps + steps,
+      samplesPerReplica: outputs[0],
+      replicas,
+      seed,
+      clampedSteps: clamped,
+      reliable: replicas >= MIN_BATCHES && jk.error.every(Number.isFinite),
+    };
   };
-  const all = estimate(-1);
-  const leave = Array.from({ length: replicas }, (_, r) => estimate(r));
-  const jack = (get: (e: { mean: Float64Array; cov: Float64Array }) => number): number => {
-    let mean = 0;
-    for (const e of leave) mean += get(e);
-    mean /= replicas;
-    let v = 0;
-    for (const e of leave) v += (get(e) - mean) ** 2;
-    return Math.sqrt(((replicas - 1) / replicas) * v);
-  };
-  const covariance = matrix(M, M, all.cov);
-  const covarianceError = matrix(M, M);
-  for (let k = 0; k < M * M; k++) covarianceError.data[k] = jack((e) => e.cov[k]);
-  const meanEnergies = all.mean.map((v, i) => v + ref[i]);
-  const meanEnergyErrors = new Float64Array(M).map((_, i) => jack((e) => e.mean[i]));
-  const discretisationBias = matrix(M, M);
-  if (!implicit) {
-    const Ch = eulerMaruyamaCovariance(exact.relaxation, exact.noiseMatrix, dt);
-    for (let k = 0; k < M * M; k++) discretisationBias.data[k] = Ch.data[k] - exact.covariance.data[k];
-  }
-  let maxDeviation = 0;
-  for (let k = 0; k < M * M; k++) {
-    maxDeviation = Math.max(maxDeviation, Math.abs(covariance.data[k] - exact.covariance.data[k]) / covarianceError.data[k]);
-  }
-  return {
-    covariance,
-    covarianceError,
-    meanEnergies,
-    meanEnergyErrors,
-    exact,
-    scheme,
-    discretisationBias,
-    maxDeviation,
-    dt,
-    stepsPerReplica: burnSteps + steps,
-    samplesPerReplica: counts[0],
-    replicas,
-    seed,
-    clampedSteps: clamped,
-  };
+  return { problem, options: { replicas, seed, settings, reduce, inProcess: model.kind === "custom" || options.streams !== undefined } };
+}
+
+/** Simulates the energy SDE of the chain in process and compares the covariance with the exact (Lyapunov) one. */
+export function simulateEnergyCorrelations(chain: Chain, options: SimulationOptions = {}): SimulationResult {
+  const job = energyCorrelationsEnsemble(chain, options);
+  return ensembleSync(job.problem, job.options);
 }

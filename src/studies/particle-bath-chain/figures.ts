@@ -68,7 +68,7 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
     fr.push({
       name: `zeta = ${g(zeta)}: simulation`,
       x: sim.map((t) => t.TL),
-      y: sim.map((t) => t.simulated!.friction.mean),
+      y: sim.map((t) => t.simulated!.friction.value),
       err: sim.map((t) => t.simulated!.friction.error),
       color,
       line: false,
@@ -79,7 +79,7 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
     st.push({
       name: `zeta = ${g(zeta)}: simulation`,
       x: sim.map((t) => t.TL),
-      y: sim.map((t) => t.simulated!.stiffness.mean),
+      y: sim.map((t) => t.simulated!.stiffness.value),
       err: sim.map((t) => t.simulated!.stiffness.error),
       color,
       line: false,
@@ -187,7 +187,7 @@ export function currentSimulationFigure(
     lin.push({
       name: `${name}: simulation`,
       x: sl.map((t) => t.TL),
-      y: sl.map((t) => t.simulated.mean / c.zeta),
+      y: sl.map((t) => t.simulated.value / c.zeta),
       err: sl.map((t) => t.simulated.error / c.zeta),
       color,
       line: false,
@@ -198,7 +198,7 @@ export function currentSimulationFigure(
     log.push({
       name: `${name}: simulation`,
       x: sim.map((t) => t.TL),
-      y: sim.map((t) => t.simulated.mean),
+      y: sim.map((t) => t.simulated.value),
       err: sim.map((t) => t.simulated.error),
       color,
       line: false,

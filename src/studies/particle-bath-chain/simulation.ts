@@ -7,48 +7,35 @@
  *   zeta x_i' = -eps q_1 F'(x_i) + sqrt(2 zeta T_L) xi_i,    F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L)).
  * N = 1 with gamma_R = 0 is the single probe of Section 3 (k plays no role).
  *
- * Integrator (one step dt): half kick, half drift, exact Ornstein-Uhlenbeck step of v_N, half drift (BAOAB-like), then
- * the particles by Strang splitting: half a drift step with the old q_1, the exact free diffusion on the ring (the
- * particles are tracked by their angle 2 pi x / L), half a drift step with the new q_1; new forces, half kick.
- * To first order in eps the bath's response is then sampled exactly at the grid times with trapezoid weights, so the
- * softening (k_eff) and the friction it produces are both correct to O((dt / tau_n)^2) for a bath mode of time tau_n
- * (an Euler-Maruyama particle step responds one step late: O(dt / tau_n) errors in both, a friction 20 % too low at
- * dt = tau_1 / 5). Random numbers: src/stochastic/rng.ts, one stream per (seed, replica), so the same seed gives
- * the same numbers. Error bars: jackknife over groups of replica pairs (probe), batch means (current).
+ * The system is a Langevin problem of the stochastic engine (src/stochastic/langevinProblem.ts), plain data: the
+ * chain's coordinates underdamped, the particles' overdamped (friction zeta, the inverse mobility), a harmonic term for
+ * the chain and the coupling term "particle-bath-chain/coupling" registered here; replicas run by the engine's
+ * `ensemble`, in process or on workers. Its BAOAB for mixed systems steps the chain by kick, drift, Ornstein-Uhlenbeck
+ * step of v_N, drift, and the particles between the drifts by Strang splitting: half a drift step with the old forces
+ * (old q_1), the exact free diffusion, a force evaluation, half a drift step with the new forces (new q_1); new
+ * forces, kick. To first order in eps the bath's response is then sampled exactly at the grid times with trapezoid
+ * weights, so the softening (k_eff) and the friction it produces are both correct to O((dt / tau_n)^2) for a bath
+ * mode of time tau_n (an Euler-Maruyama particle step responds one step late: O(dt / tau_n) errors in both, a
+ * friction 20 % too low at dt = tau_1 / 5). Random numbers: streams (seed, replica, 0) for the noise and (seed,
+ * replica, 1) for the particles' initial positions, so the same seed gives the same numbers whatever the number of
+ * workers. Error bars (src/stochastic/statistics.ts): the jackknife over groups of replica pairs (probe),
+ * batch means (current).
  */
 import { effectiveBath, probeRelaxation } from "./effectiveBath.js";
 import type { ParticleBathChainParams } from "./params.js";
-import { Rng } from "../../stochastic/rng.js";
 import { ModelError } from "../../errors.js";
+import { ensembleSync, type EnsembleJob, type EnsembleOutputs } from "../../stochastic/ensemble.js";
+import { baoab } from "../../stochastic/integrators.js";
+import {
+  registerForceTerm, seriesLength, type ForceTerm, type LangevinProblem, type LangevinSettings, type QuadraticObservable, type TermField,
+} from "../../stochastic/langevinProblem.js";
+import { jackknife, linear, measured, reduceBatches, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { besselIScaledSequence } from "../../special/bessel.js";
 
 /** What the simulator needs (T_R unused when gammaR = 0). */
 export type MixedParams = Pick<ParticleBathChainParams, "m" | "K" | "k" | "N" | "Nb" | "eps" | "A" | "rho" | "L" | "zeta" | "gammaR" | "TL" | "TR">;
-
-/** State of one replica: chain coordinates and velocities, particle angles theta = 2 pi x / L. */
-export interface MixedState {
-  q: Float64Array;
-  v: Float64Array;
-  theta: Float64Array;
-  /** Force on site 1 from the particles (compensated), at the current positions. */
-  bathForce: number;
-  /** G(theta_i) = rho sin(theta_i) F(x_i) = -dF/dtheta at the current positions (for the next particle drift). */
-  driftTerm: Float64Array;
-}
-
-/** Precomputed constants of one (parameters, dt) pair. */
-export interface MixedStepper {
-  readonly p: MixedParams;
-  readonly dt: number;
-  /** Advances `state` by one step using normal deviates noise[0 .. Nb) for the particles and noise[Nb] for site N. */
-  step(state: MixedState, noise: Float64Array): void;
-  /** Sets the bath force and drift terms from the current positions (call after changing q or theta by hand). */
-  refresh(state: MixedState): void;
-  /** Number of normal deviates per step. */
-  readonly noisePerStep: number;
-}
 
 /**
  * A time step for the mixed system: a fraction of the slowest bath time 1/lambda_1 = zeta L^2 / (4 pi^2 T_L) (so the
@@ -112,128 +99,114 @@ export function couplingTable(p: Pick<MixedParams, "A" | "rho">): CouplingTable 
   return { size, values, at };
 }
 
-export function createStepper(p: MixedParams, dt: number): MixedStepper {
-  const { N, Nb, m, k, K, eps, L, zeta, gammaR, TL, TR, A } = p;
-  const table = couplingTable(p);
-  const T = table.values;
-  const M = table.size;
-  const uPerRad = M / (2 * Math.PI);
-  const compensation = Nb * eps * A;
-  const twoPiOverL = (2 * Math.PI) / L;
-  // d theta = (eps q1 / zeta) (2 pi / L)^2 G(theta) dt + (2 pi / L) sqrt(2 T_L dt / zeta) xi   (G = -dF/dtheta)
-  const halfDriftPre = 0.5 * (eps / zeta) * twoPiOverL * twoPiOverL * dt;
-  const diffusion = twoPiOverL * Math.sqrt((2 * TL * dt) / zeta);
-  const ouC = gammaR > 0 ? Math.exp((-gammaR * dt) / m) : 1;
-  const ouS = gammaR > 0 ? Math.sqrt(((1 - ouC * ouC) * TR) / m) : 0;
-  const halfDtOverM = (0.5 * dt) / m;
-  const halfDt = 0.5 * dt;
-  const TWO_PI = 2 * Math.PI;
-  const INV_TWO_PI = 1 / TWO_PI;
+/** The coupling term's data: site `site` and the particles at coordinates first .. first + count - 1 on a ring of length L. */
+export interface CouplingTerm extends ForceTerm {
+  readonly term: "particle-bath-chain/coupling";
+  readonly site: number;
+  readonly first: number;
+  readonly count: number;
+  readonly eps: number;
+  readonly A: number;
+  readonly rho: number;
+  readonly L: number;
+}
 
-  // Particle sub-step (Strang splitting): half drift with the old q_1 at the old angle, exact free diffusion, half
-  // drift with the new q_1; then F and G at the new angles (cubic Hermite interpolation in the table, inlined).
-  // With noise = null only F and G are (re)computed.
-  const particles = (s: MixedState, noise: Float64Array | null, pullOld: number, pullNew: number): void => {
-    const th = s.theta;
-    const g = s.driftTerm;
+/**
+ * The coupling U = eps q_site sum_i F(x_i) - N_b eps A q_site (the compensation keeps the mean force on the site
+ * zero for uniform particles) as a force field: the force on the site is N_b eps A - eps sum_i F(x_i), on particle i
+ * -eps q_site F'(x_i) = eps q_site (2 pi / L) G(theta_i) with theta = 2 pi x / L and G = -dF/dtheta, both by cubic
+ * Hermite interpolation in the coupling table (inlined: no allocation).
+ */
+export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Uint8Array): TermField {
+  const { site, first, count: nb, eps, L } = t;
+  if (!(Number.isSafeInteger(site) && site >= 0 && site < dof && Number.isSafeInteger(first) && first >= 0 && Number.isSafeInteger(nb) && nb >= 0 && first + nb <= dof)) {
+    throw new ModelError(`the particle-bath-chain coupling needs a site and particles among the ${dof} coordinates`);
+  }
+  const table = couplingTable({ A: t.A, rho: t.rho });
+  const T = table.values, M = table.size;
+  const uPerRad = M / (2 * Math.PI), twoPiOverL = (2 * Math.PI) / L;
+  const TWO_PI = 2 * Math.PI, INV_TWO_PI = 1 / TWO_PI;
+  const compensation = nb * eps * t.A;
+  const add = (x: Float64Array, f: Float64Array): number => {
+    const q = x[site];
+    const pull = eps * q * twoPiOverL;
     let sumF = 0;
-    for (let i = 0; i < Nb; i++) {
-      let t = th[i];
-      if (noise !== null) {
-        t += pullOld * g[i] + diffusion * noise[i];
-        t -= TWO_PI * Math.floor(t * INV_TWO_PI);
-        let u = t * uPerRad;
-        let j = u | 0;
-        if (j >= M) j = M - 1;
-        u -= j;
-        let u2 = u * u;
-        let u3 = u2 * u;
-        let h01 = 3 * u2 - 2 * u3;
-        let b = 4 * j;
-        t += pullNew * ((1 - h01) * T[b + 2] + (u3 - 2 * u2 + u) * T[b + 3] + h01 * T[b + 6] + (u3 - u2) * T[b + 7]);
-        t -= TWO_PI * Math.floor(t * INV_TWO_PI);
-        th[i] = t;
-        u = t * uPerRad;
-        j = u | 0;
-        if (j >= M) j = M - 1;
-        u -= j;
-        u2 = u * u;
-        u3 = u2 * u;
-        h01 = 3 * u2 - 2 * u3;
-        b = 4 * j;
-        const h00 = 1 - h01;
-        const h10 = u3 - 2 * u2 + u;
-        const h11 = u3 - u2;
-        sumF += h00 * T[b] + h10 * T[b + 1] + h01 * T[b + 4] + h11 * T[b + 5];
-        g[i] = h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7];
-      } else {
-        const [F, G] = table.at(t);
-        sumF += F;
-        g[i] = G;
-      }
+    for (let i = 0; i < nb; i++) {
+      let th = twoPiOverL * x[first + i];
+      th -= TWO_PI * Math.floor(th * INV_TWO_PI);
+      let u = th * uPerRad;
+      let j = u | 0;
+      if (j >= M) j = M - 1;
+      u -= j;
+      const u2 = u * u, u3 = u2 * u;
+      const h01 = 3 * u2 - 2 * u3, h00 = 1 - h01, h10 = u3 - 2 * u2 + u, h11 = u3 - u2;
+      const b = 4 * j;
+      sumF += h00 * T[b] + h10 * T[b + 1] + h01 * T[b + 4] + h11 * T[b + 5];
+      f[first + i] += pull * (h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7]);
     }
-    s.bathForce = compensation - eps * sumF;
+    f[site] += compensation - eps * sumF;
+    return eps * q * sumF - compensation * q;
   };
-
-  const refresh = (s: MixedState): void => particles(s, null, 0, 0);
-
-  const kick = (s: MixedState): void => {
-    const q = s.q;
-    const v = s.v;
-    if (N === 1) {
-      v[0] += halfDtOverM * (s.bathForce - K * q[0]);
-      return;
+  // The particles' forces alone (G only, not F): enough where the site is not overdamped (its force is not read).
+  const addOverdamped = (x: Float64Array, f: Float64Array): void => {
+    const pull = eps * x[site] * twoPiOverL;
+    for (let i = 0; i < nb; i++) {
+      let th = twoPiOverL * x[first + i];
+      th -= TWO_PI * Math.floor(th * INV_TWO_PI);
+      let u = th * uPerRad;
+      let j = u | 0;
+      if (j >= M) j = M - 1;
+      u -= j;
+      const u2 = u * u, u3 = u2 * u;
+      const h01 = 3 * u2 - 2 * u3, h00 = 1 - h01, h10 = u3 - 2 * u2 + u, h11 = u3 - u2;
+      const b = 4 * j;
+      f[first + i] += pull * (h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7]);
     }
-    v[0] += halfDtOverM * (s.bathForce - K * q[0] - k * (q[0] - q[1]));
-    for (let i = 1; i < N - 1; i++) v[i] += halfDtOverM * k * (q[i - 1] - 2 * q[i] + q[i + 1]);
-    v[N - 1] += halfDtOverM * (-K * q[N - 1] - k * (q[N - 1] - q[N - 2]));
   };
-
-  const step = (s: MixedState, noise: Float64Array): void => {
-    const q = s.q;
-    const v = s.v;
-    const q1Old = q[0];
-    kick(s); // B
-    for (let i = 0; i < N; i++) q[i] += halfDt * v[i]; // A
-    if (gammaR > 0) v[N - 1] = ouC * v[N - 1] + ouS * noise[Nb]; // O: Langevin bath on site N
-    for (let i = 0; i < N; i++) q[i] += halfDt * v[i]; // A
-    // Particles: half drift (old q_1), free diffusion, half drift (new q_1); then the new forces.
-    particles(s, noise, halfDriftPre * q1Old, halfDriftPre * q[0]);
-    kick(s); // B
+  return {
+    dof,
+    add,
+    ...(overdamped && overdamped[site] !== 1 ? { addOverdamped } : {}),
+    compute(x, f) {
+      f.fill(0);
+      return add(x, f);
+    },
   };
-
-  return { p, dt, step, refresh, noisePerStep: Nb + 1 };
 }
 
-/** A replica at rest (q = v = 0) with the particles uniform on the ring (their equilibrium at q_1 = 0). */
-export function initialState(p: MixedParams, rng: Rng): MixedState {
-  const theta = new Float64Array(p.Nb);
-  for (let i = 0; i < p.Nb; i++) theta[i] = 2 * Math.PI * rng.uniform();
-  return { q: new Float64Array(p.N), v: new Float64Array(p.N), theta, bathForce: 0, driftTerm: new Float64Array(p.Nb) };
-}
+registerForceTerm("particle-bath-chain/coupling", (t, dof, overdamped) => couplingForceField(t as CouplingTerm, dof, overdamped));
 
-export function cloneState(s: MixedState): MixedState {
-  return { q: s.q.slice(), v: s.v.slice(), theta: s.theta.slice(), bathForce: s.bathForce, driftTerm: s.driftTerm.slice() };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Estimators
-
-export interface Estimate {
-  mean: number;
-  /** One standard error. */
-  error: number;
-}
-
-/** Mean and standard error of independent samples (e.g. batch means, or per-replica values). */
-export function meanAndError(samples: ArrayLike<number>): Estimate {
-  const n = samples.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += samples[i];
-  const mean = s / n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (samples[i] - mean) ** 2;
-  return { mean, error: n > 1 ? Math.sqrt(v / (n - 1) / n) : Infinity };
+/**
+ * The mixed system as a Langevin problem of the engine: coordinates 0..N-1 the chain (underdamped, mass m; site N in
+ * a bath gamma_R, T_R when gamma_R > 0), N..N+N_b-1 the particles' positions on the ring (overdamped, friction zeta,
+ * temperature T_L, uniform in [0, L) at the start), the chain at rest.
+ */
+export function mixedProblem(p: MixedParams, variants?: LangevinProblem["variants"]): LangevinProblem {
+  const { N, Nb } = p;
+  const dof = N + Nb;
+  const mass = new Float64Array(dof).fill(1), friction = new Float64Array(dof), temperature = new Float64Array(dof);
+  for (let i = 0; i < N; i++) mass[i] = p.m;
+  if (p.gammaR > 0) {
+    friction[N - 1] = p.gammaR;
+    temperature[N - 1] = p.TR;
+  }
+  for (let i = N; i < dof; i++) {
+    friction[i] = p.zeta;
+    temperature[i] = p.TL;
+  }
+  const pinning: [number, number][] = N === 1 ? [[0, p.K]] : [[0, p.K], [N - 1, p.K]];
+  const springs: [number, number, number][] = [];
+  for (let j = 0; j + 1 < N; j++) springs.push([j, j + 1, p.k]);
+  const coupling: CouplingTerm = { term: "particle-bath-chain/coupling", site: 0, first: N, count: Nb, eps: p.eps, A: p.A, rho: p.rho, L: p.L };
+  return {
+    kind: "langevin",
+    dynamics: "mixed",
+    mass, friction, temperature,
+    overdamped: Array.from({ length: Nb }, (_, i) => N + i),
+    forces: [{ term: "harmonic", pinning, springs }, coupling],
+    initial: { uniform: [{ from: N, count: Nb, range: [0, p.L] }] },
+    ...(variants ? { variants } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -268,10 +241,10 @@ export interface ProbeDecay {
   times: Float64Array;
   meanVelocity: Float64Array;
   /** Fitted friction gamma = 2 m Gamma (Gamma the envelope's decay rate) with its jackknife error bar. */
-  friction: Estimate;
+  friction: Measured;
   /** Fitted oscillation frequency and the stiffness m (Omega^2 + Gamma^2) it implies. */
-  frequency: Estimate;
-  stiffness: Estimate;
+  frequency: Measured;
+  stiffness: Measured;
   /** The formula's gamma_L and k_eff (Markov limit), for comparison. */
   gammaL: number;
   kEff: number;
@@ -344,13 +317,11 @@ export function fitDampedVelocity(t: ArrayLike<number>, y: ArrayLike<number>, G0
 }
 
 /**
- * Simulates antithetic pairs of single probes (N = 1, no Langevin bath) started at q = 0 with velocity +v0 and -v0
- * (the particles uniform on the ring), sharing every random number, and fits the decay of the mean velocity
- * difference with the damped-oscillator form: its envelope e^(-gamma t / 2m) gives the effective friction.
- * The shared noise cancels the thermal fluctuations to first order, so few pairs give a sharp mean velocity; the
- * error bar is a jackknife over groups of pairs.
+ * The probe-decay simulation as an ensemble job (see simulateProbeDecay): a replica is an antithetic pair, the two
+ * variants of a mixed Langevin problem stepped with common random numbers. Run it with `ensemble(job.problem,
+ * { ...job.options, runner })` on workers. Throws ModelError for settings out of range or a run above the work limit.
  */
-export function simulateProbeDecay(pIn: MixedParams, options: ProbeDecayOptions): ProbeDecay {
+export function probeDecayEnsemble(pIn: MixedParams, options: ProbeDecayOptions): EnsembleJob<ProbeDecay> {
   const p: MixedParams = { ...pIn, N: 1, gammaR: 0, TR: 0 };
   const bath = effectiveBath(p);
   const expected = probeRelaxation(p, bath);
@@ -367,67 +338,64 @@ export function simulateProbeDecay(pIn: MixedParams, options: ProbeDecayOptions)
   );
   const steps = Math.max(1, Math.round(duration / dt));
   const every = options.every ?? Math.max(1, Math.round(steps / 2000));
-  const samples = Math.floor(steps / every) + 1;
+  const samples = seriesLength({ every, steps });
   const v0 = options.v0 ?? Math.sqrt(p.TL / p.m);
   const groups = Math.min(options.groups ?? 16, options.pairs);
-  const stepper = createStepper(p, dt);
-  const noise = new Float64Array(stepper.noisePerStep);
-  const groupSums = Array.from({ length: groups }, () => new Float64Array(samples));
-  const groupCounts = new Float64Array(groups);
-  for (let r = 0; r < options.pairs; r++) {
-    const rng = Rng.stream(options.seed, r);
-    const plus = initialState(p, rng);
-    plus.v[0] = v0;
-    stepper.refresh(plus);
-    const minus = cloneState(plus);
-    minus.v[0] = -v0;
-    const acc = groupSums[r % groups];
-    groupCounts[r % groups]++;
-    acc[0] += 1;
-    let k = 1;
-    for (let s = 1; s <= steps; s++) {
-      rng.fillNormal(noise, 0, noise.length);
-      stepper.step(plus, noise);
-      stepper.step(minus, noise);
-      if (s % every === 0) acc[k++] += (plus.v[0] - minus.v[0]) / (2 * v0);
+  // A replica is a pair: the probe kicked to +v0 and to -v0 (variants), the same particles and the same noise.
+  const problem = mixedProblem(p, [{ p: [[0, p.m * v0]] }, { p: [[0, -p.m * v0]] }]);
+  const dof = p.N + p.Nb;
+  const velocity = (variant: number): QuadraticObservable => ({ name: `v1 (${variant === 0 ? "+" : "-"}v0)`, terms: [[dof, -1, 1 / p.m]], variant });
+  const settings: LangevinSettings = { scheme: baoab({ dt }), burnSteps: 0, observables: [velocity(0), velocity(1)], series: { every, steps } };
+  const reduce = ({ outputs, perReplica }: EnsembleOutputs): ProbeDecay => {
+    const groupSums = Array.from({ length: groups }, () => new Float64Array(samples));
+    const groupCounts = new Float64Array(groups);
+    for (let r = 0; r < options.pairs; r++) {
+      const acc = groupSums[r % groups];
+      groupCounts[r % groups]++;
+      const o = r * perReplica;
+      for (let i = 0; i < samples; i++) acc[i] += (outputs[o + 2 * i] - outputs[o + 2 * i + 1]) / (2 * v0);
     }
-  }
-  const times = Float64Array.from({ length: samples }, (_, i) => i * every * dt);
-  const total = new Float64Array(samples);
-  for (let g = 0; g < groups; g++) for (let i = 0; i < samples; i++) total[i] += groupSums[g][i];
-  const meanVelocity = total.map((x) => x / options.pairs);
-  const full = fitDampedVelocity(times, meanVelocity, expected.decayRate, expected.frequency);
-  // Jackknife over groups.
-  const Gs: number[] = [];
-  const Ws: number[] = [];
-  for (let g = 0; g < groups; g++) {
-    const n = options.pairs - groupCounts[g];
-    const y = total.map((x, i) => (x - groupSums[g][i]) / n);
-    const f = fitDampedVelocity(times, y, full.G, full.W);
-    Gs.push(f.G);
-    Ws.push(f.W);
-  }
-  const jack = (xs: number[], whole: number): Estimate => {
-    const n = xs.length;
-    const mean = xs.reduce((a, b) => a + b, 0) / n;
-    const v = xs.reduce((a, b) => a + (b - mean) ** 2, 0);
-    return { mean: whole, error: Math.sqrt(((n - 1) / n) * v) };
+    const times = Float64Array.from({ length: samples }, (_, i) => i * every * dt);
+    const total = new Float64Array(samples);
+    for (let g = 0; g < groups; g++) for (let i = 0; i < samples; i++) total[i] += groupSums[g][i];
+    const meanVelocity = total.map((x) => x / options.pairs);
+    const full = fitDampedVelocity(times, meanVelocity, expected.decayRate, expected.frequency);
+    // Jackknife over groups of pairs: [G, W, stiffness m (W^2 + G^2)] of the fit without group g.
+    const fit = (skip: number): number[] => {
+      if (skip < 0) return [full.G, full.W, p.m * (full.W ** 2 + full.G ** 2)];
+      const n = options.pairs - groupCounts[skip];
+      const y = total.map((x, i) => (x - groupSums[skip][i]) / n);
+      const f = fitDampedVelocity(times, y, full.G, full.W);
+      return [f.G, f.W, p.m * (f.W ** 2 + f.G ** 2)];
+    };
+    const jk = jackknife(groups, fit);
+    const m = (k: number, scale = 1): Measured => measured({ value: jk.value[k], error: jk.error[k], reliable: groups >= 16 && Number.isFinite(jk.error[k]) }, scale);
+    return {
+      times,
+      meanVelocity,
+      friction: m(0, 2 * p.m),
+      frequency: m(1),
+      stiffness: m(2),
+      gammaL: bath.gammaL,
+      kEff: bath.kEff,
+      memoryFriction: expected.friction,
+      dt,
+      steps,
+    };
   };
-  const G = jack(Gs, full.G);
-  const W = jack(Ws, full.W);
-  const ks = Gs.map((g, i) => p.m * (Ws[i] ** 2 + g * g));
-  return {
-    times,
-    meanVelocity,
-    friction: { mean: 2 * p.m * G.mean, error: 2 * p.m * G.error },
-    frequency: W,
-    stiffness: jack(ks, p.m * (full.W ** 2 + full.G ** 2)),
-    gammaL: bath.gammaL,
-    kEff: bath.kEff,
-    memoryFriction: expected.friction,
-    dt,
-    steps,
-  };
+  return { problem, options: { replicas: options.pairs, seed: options.seed, settings, reduce } };
+}
+
+/**
+ * Simulates antithetic pairs of single probes (N = 1, no Langevin bath) started at q = 0 with velocity +v0 and -v0
+ * (the particles uniform on the ring), sharing every random number, and fits the decay of the mean velocity
+ * difference with the damped-oscillator form: its envelope e^(-gamma t / 2m) gives the effective friction.
+ * The shared noise cancels the thermal fluctuations to first order, so few pairs give a sharp mean velocity; the
+ * error bar is a jackknife over groups of pairs. In process; `probeDecayEnsemble` gives the job for workers.
+ */
+export function simulateProbeDecay(p: MixedParams, options: ProbeDecayOptions): ProbeDecay {
+  const job = probeDecayEnsemble(p, options);
+  return ensembleSync(job.problem, job.options);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -450,17 +418,21 @@ export interface ChainCurrentOptions {
 
 export interface ChainCurrentEstimate {
   /** Heat current into the Langevin bath, gamma_R (m <v_N^2> - T_R) / m: the main estimator. */
-  current: Estimate;
+  current: Measured;
   /** Mean of the spring fluxes k <(q_j - q_(j+1)) (v_j + v_(j+1))> / 2 over all bonds (same mean, other noise). */
-  springCurrent: Estimate;
+  springCurrent: Measured;
   /** Kinetic temperature of site 1, m <v_1^2>. */
-  leftKineticTemperature: Estimate;
+  leftKineticTemperature: Measured;
   dt: number;
   steps: number;
 }
 
-/** Simulates the full system and measures the steady heat current with batch-means error bars. */
-export function simulateChainCurrent(p: MixedParams, options: ChainCurrentOptions): ChainCurrentEstimate {
+/**
+ * The full system's current as an ensemble job (see simulateChainCurrent): batch means of the bath flux, the spring
+ * fluxes and the kinetic temperature of site 1. Run it with `ensemble(job.problem, { ...job.options, runner })` on
+ * workers. Throws ModelError for settings out of range or a run above the work limit.
+ */
+export function chainCurrentEnsemble(p: MixedParams, options: ChainCurrentOptions): EnsembleJob<ChainCurrentEstimate> {
   if (!(p.gammaR > 0) || p.N < 2) throw new ModelError("simulateChainCurrent needs a chain (N >= 2) with a Langevin bath (gammaR > 0)");
   const dt = options.dt ?? defaultTimeStep(p);
   checkRange("--replicas", options.replicas, SIMULATION_SETTING_RANGES.replicas);
@@ -475,45 +447,33 @@ export function simulateChainCurrent(p: MixedParams, options: ChainCurrentOption
   const batches = options.batches ?? 10;
   const burn = Math.round(options.burnIn / dt);
   const perBatch = Math.max(1, Math.round(options.duration / dt / batches));
-  const stepper = createStepper(p, dt);
-  const noise = new Float64Array(stepper.noisePerStep);
   const { N, m, k, gammaR, TR } = p;
-  const right: number[] = [];
-  const springs: number[] = [];
-  const left: number[] = [];
-  for (let r = 0; r < options.replicas; r++) {
-    const rng = Rng.stream(options.seed, r);
-    const s = initialState(p, rng);
-    stepper.refresh(s);
-    for (let i = 0; i < burn; i++) {
-      rng.fillNormal(noise, 0, noise.length);
-      stepper.step(s, noise);
-    }
-    for (let b = 0; b < batches; b++) {
-      let vN2 = 0;
-      let v12 = 0;
-      let flux = 0;
-      for (let i = 0; i < perBatch; i++) {
-        rng.fillNormal(noise, 0, noise.length);
-        stepper.step(s, noise);
-        const v = s.v;
-        const q = s.q;
-        vN2 += v[N - 1] * v[N - 1];
-        v12 += v[0] * v[0];
-        let f = 0;
-        for (let j = 0; j + 1 < N; j++) f += (q[j] - q[j + 1]) * (v[j] + v[j + 1]);
-        flux += f;
-      }
-      right.push((gammaR / m) * ((m * vN2) / perBatch - TR));
-      left.push((m * v12) / perBatch);
-      springs.push((0.5 * k * flux) / perBatch / (N - 1));
-    }
-  }
-  return {
-    current: meanAndError(right),
-    springCurrent: meanAndError(springs),
-    leftKineticTemperature: meanAndError(left),
-    dt,
-    steps: options.replicas * (burn + batches * perBatch),
+  const dof = N + p.Nb;
+  const v = (i: number) => dof + i; // index of p_i in y = (x, p); v_i = p_i / m
+  const spring = (0.5 * k) / (N - 1) / m;
+  const springTerms: [number, number, number][] = [];
+  for (let j = 0; j + 1 < N; j++) springTerms.push([j, v(j), spring], [j, v(j + 1), spring], [j + 1, v(j), -spring], [j + 1, v(j + 1), -spring]);
+  const observables: QuadraticObservable[] = [
+    { name: "bath current", terms: [[v(N - 1), v(N - 1), gammaR / (m * m)]], offset: -(gammaR * TR) / m },
+    { name: "spring current", terms: springTerms },
+    { name: "kinetic temperature of site 1", terms: [[v(0), v(0), 1 / m]] },
+  ];
+  const settings: LangevinSettings = { scheme: baoab({ dt }), burnSteps: burn, observables, batches, batchSteps: perBatch };
+  const reduce = ({ outputs }: EnsembleOutputs): ChainCurrentEstimate => {
+    const [current, springCurrent, leftKineticTemperature] = reduceBatches(outputs, 3, batches, observables.map((o, i) => ({ group: "chain", name: o.name, estimand: linear([[i, 1]]) })));
+    return {
+      current: measured(current),
+      springCurrent: measured(springCurrent),
+      leftKineticTemperature: measured(leftKineticTemperature),
+      dt,
+      steps: options.replicas * (burn + batches * perBatch),
+    };
   };
+  return { problem: mixedProblem(p), options: { replicas: options.replicas, seed: options.seed, settings, reduce } };
+}
+
+/** Simulates the full system in process and measures the steady heat current with batch-means error bars. */
+export function simulateChainCurrent(p: MixedParams, options: ChainCurrentOptions): ChainCurrentEstimate {
+  const job = chainCurrentEnsemble(p, options);
+  return ensembleSync(job.problem, job.options);
 }

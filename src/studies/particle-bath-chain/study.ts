@@ -8,7 +8,8 @@ import { exactCurrent, frequencyIntegralCurrent, instabilityMessage, longChainCu
 import { effectiveBath, probeRelaxation, type EffectiveBath } from "./effectiveBath.js";
 import { currentMaximum, effectiveCurrent, highTemperatureCoefficient, logSpace, type CurrentMaximum } from "./ndc.js";
 import type { ParticleBathChainParams } from "./params.js";
-import { simulateChainCurrent, simulateProbeDecay, type Estimate } from "./simulation.js";
+import type { Measured } from "../../stochastic/statistics.js";
+import { simulateChainCurrent, simulateProbeDecay } from "./simulation.js";
 
 export interface StudyPoint {
   parameters: ParticleBathChainParams;
@@ -137,7 +138,7 @@ export interface FrictionPoint {
   /** Memory-kernel prediction of the fitted friction and stiffness. */
   memoryFriction: number;
   memoryStiffness: number;
-  simulated?: { friction: Estimate; stiffness: Estimate; pairs: number; v0: number; dt: number };
+  simulated?: { friction: Measured; stiffness: Measured; pairs: number; v0: number; dt: number };
 }
 
 export interface FrictionScanOptions {
@@ -174,7 +175,7 @@ export function frictionScan(p: ParticleBathChainParams, o: FrictionScanOptions)
       const sim = simulateProbeDecay({ ...p, zeta, TL }, { pairs: o.pairs, v0: o.v0, seed: o.seed + 1000 * zi });
       point.simulated = { friction: sim.friction, stiffness: sim.stiffness, pairs: o.pairs, v0: o.v0, dt: sim.dt };
       o.log?.(
-        `  probe zeta = ${zeta}, T_L = ${TL}: friction ${fmt(sim.friction.mean)} ± ${fmt(sim.friction.error)} ` +
+        `  probe zeta = ${zeta}, T_L = ${TL}: friction ${fmt(sim.friction.value)} ± ${fmt(sim.friction.error)} ` +
           `(formula ${fmt(point.gammaL)}, with memory ${fmt(point.memoryFriction)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
       out.push(point);
@@ -211,7 +212,7 @@ export function methodComparison(p: ParticleBathChainParams, Ns: readonly number
 export interface CurrentSimulationPoint {
   zeta: number;
   TL: number;
-  simulated: Estimate;
+  simulated: Measured;
   /** Effective theory (exact engine, Markov bath) and with the bath's memory kernel. */
   theory: number;
   memory: number;
@@ -247,7 +248,7 @@ export function currentSimulationScan(p: ParticleBathChainParams, o: CurrentScan
         dt: sim.dt,
       };
       o.log?.(
-        `  chain zeta = ${zeta}, T_L = ${TL}: J = ${fmt(sim.current.mean)} ± ${fmt(sim.current.error)} ` +
+        `  chain zeta = ${zeta}, T_L = ${TL}: J = ${fmt(sim.current.value)} ± ${fmt(sim.current.error)} ` +
           `(theory ${fmt(point.theory)}, with memory ${fmt(point.memory)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
       );
       out.push(point);

@@ -37,9 +37,10 @@
 import { ModelError, SteadyStateError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { CellGrid } from "../../stochastic/cellGrid.js";
+import { heun } from "../../stochastic/integrators.js";
 import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
 import { CancelledError } from "../../stochastic/safety.js";
-import { linear, reduceBatches, type Estimate } from "../../stochastic/statistics.js";
+import { linear, meanOfIndependent, measured, reduceBatches, type Estimate, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 
@@ -384,8 +385,8 @@ function checkLabels(x: Float64Array, cold: ArrayLike<number | boolean>): void {
 // ---------------------------------------------------------------------------
 // Simulation
 
-/** A value with one standard error and the batch-means diagnostics. */
-export type MeasuredValue = Pick<Estimate, "value" | "error" | "batches" | "batchCorrelation" | "reliable" | "note"> & {
+/** The engine's Measured (value, error, reliable) with the batch-means diagnostics behind the error bar. */
+export type MeasuredValue = Measured & Pick<Estimate, "batches" | "batchCorrelation" | "note"> & {
   /** Where the error bar comes from: replica values (batches = replicas) or batch means within replicas. */
   source: "replicas" | "batches";
 };
@@ -444,10 +445,8 @@ export interface DemixingResult {
   warnings: string[];
 }
 
-function measured(e: Estimate, source: "replicas" | "batches", scale = 1, shift = 0): MeasuredValue {
-  const out: MeasuredValue = {
-    value: (e.value - shift) * scale, error: e.error * Math.abs(scale), source, batches: e.batches, batchCorrelation: e.batchCorrelation, reliable: e.reliable,
-  };
+function measuredValue(e: Estimate, source: "replicas" | "batches", scale = 1, shift = 0): MeasuredValue {
+  const out: MeasuredValue = { ...measured(e, scale, shift), source, batches: e.batches, batchCorrelation: e.batchCorrelation };
   if (e.note) out.note = e.note;
   return out;
 }
@@ -479,12 +478,9 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
   const samplesPerBatch = Math.floor(productionSteps / sampleSteps / batches);
   if (samplesPerBatch < 1) throw new ModelError(`time ${p.time} is too short for ${batches} batches of samples every ${p.sampleInterval}`);
   const batchSteps = samplesPerBatch * sampleSteps;
-  const plan: Plan = preparePlan({
-    model,
-    options: {
-      dt: p.dt, time: batchSteps * batches * p.dt * (1 + 1e-12), burnIn: Math.round(p.burnIn / p.dt / sampleSteps) * sampleSteps * p.dt,
-      seed: p.seed, replicas: p.replicas, batches, covariance: false, pairHeat: "exact",
-    },
+  const plan: Plan = preparePlan(model, heun({ dt: p.dt }), {
+    time: batchSteps * batches * p.dt * (1 + 1e-12), burnIn: Math.round(p.burnIn / p.dt / sampleSteps) * sampleSteps * p.dt,
+    seed: p.seed, replicas: p.replicas, batches, covariance: false, pairHeat: "exact",
   });
   if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0) throw new Error("internal: batch layout of the engine and the sampler differ");
   const samplesPerReplica = samplesPerBatch * batches;
@@ -504,7 +500,7 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
   for (let r = 0; r < R; r++) {
     const run = new ReplicaRun(plan, r, [], engineBatches.subarray(r * batches * K, (r + 1) * batches * K));
     const measure = (k: number) => {
-      const pairs = neighbourPairs(run.stepper.x, box, cutoff);
+      const pairs = neighbourPairs(run.state.x, box, cutoff);
       const c = compositionOfPairs(pairs, cold);
       const cl = clustersOfPairs(pairs, cold);
       seriesPsi[r * seriesLength + k] = c.psi;
@@ -529,8 +525,9 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
     }
     if (!run.done) throw new Error("internal: the replica did not finish");
     if (r === 0) {
-      const xw = new Float64Array(run.stepper.x.length);
-      for (let i = 0; i < xw.length; i++) xw[i] = run.stepper.x[i] - L * Math.floor(run.stepper.x[i] / L);
+      const x = run.state.x;
+      const xw = new Float64Array(x.length);
+      for (let i = 0; i < xw.length; i++) xw[i] = x[i] - L * Math.floor(x[i] / L);
       snapshot = { x: xw, cold: cold.slice(), box };
     }
   }
@@ -588,10 +585,10 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
     boxSide: L,
     cutoff,
     randomFraction: fr,
-    coldNeighbourFraction: measured(fEst, source),
-    psi: measured(fEst, source, 1 / (1 - fr), fr),
-    largestCluster: measured(clusterEst, source),
-    entropyProduction: measured(engine[0], source),
+    coldNeighbourFraction: measuredValue(fEst, source),
+    psi: measuredValue(fEst, source, 1 / (1 - fr), fr),
+    largestCluster: measuredValue(clusterEst, source),
+    entropyProduction: measuredValue(engine[0], source),
     series: { time, psi, psiError, largestCluster: largest, largestClusterError: largestError },
     snapshot: snapshot!,
     samplesPerReplica,
@@ -620,22 +617,11 @@ function collapseRows(a: Float64Array, K: number, group: number): Float64Array {
  * (NaN values, undefined samples, are left out).
  */
 function meanAndError(a: Float64Array, k: number, stride: number, R: number): [number, number, number] {
-  let s = 0, n = 0;
-  for (let r = 0; r < R; r++) {
-    const v = a[r * stride + k];
-    if (Number.isNaN(v)) continue;
-    s += v;
-    n++;
-  }
-  if (n === 0) return [0, 0, 0];
-  const m = s / n;
-  if (n < 2) return [m, 0, n];
-  let v = 0;
-  for (let r = 0; r < R; r++) {
-    const x = a[r * stride + k];
-    if (!Number.isNaN(x)) v += (x - m) ** 2;
-  }
-  return [m, Math.sqrt(v / (n - 1) / n), n];
+  const defined: number[] = [];
+  for (let r = 0; r < R; r++) if (!Number.isNaN(a[r * stride + k])) defined.push(a[r * stride + k]);
+  if (defined.length === 0) return [0, 0, 0];
+  const m = meanOfIndependent(defined);
+  return [m.value, defined.length < 2 ? 0 : m.error, defined.length];
 }
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,10 @@ import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
 import { validateNetwork, type NetworkModel } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { findEstimate, simulateSync, type FieldResult, type SimulationResult } from "../../stochastic/index.js";
+import { heun } from "../../stochastic/integrators.js";
+import { findEstimate, simulateSync, type SimulationResult } from "../../stochastic/run.js";
+import type { FieldResult } from "../../stochastic/fields.js";
+import { measured, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 
@@ -229,16 +232,12 @@ export function fieldRows(f: FieldResult): PhaseSpaceField & { densityError: num
   };
 }
 
-/** A value with one standard error. */
-export interface Measured {
-  value: number;
-  error: number;
-}
+/** The stochastic engine's Measured (value, error, reliable): the type of every simulated number of these studies. */
+export type { Measured };
 
-/** An estimate of a simulation result as a value with its error bar (RangeError when the result lacks it). */
-export function measured(result: SimulationResult, group: string, name: string): Measured {
-  const e = findEstimate(result, group, name);
-  return { value: e.value, error: e.error };
+/** An estimate of a simulation result as a Measured (RangeError when the result lacks it). */
+export function estimateOf(result: SimulationResult, group: string, name: string): Measured {
+  return measured(findEstimate(result, group, name));
 }
 
 export interface PairSimulationOptions {
@@ -272,17 +271,13 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
   const time = options.time ?? 400;
   const replicas = options.replicas ?? 8;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const result = simulateSync({
-    model: pairParticles(p),
-    options: {
-      dt,
-      time,
-      seed: options.seed ?? 1,
-      replicas,
-      fields: [{ coordinates: ["x:0", "x:1"], bins: [bins, bins], range: pairGridRange(e) }],
-    },
+  const result = simulateSync(pairParticles(p), heun({ dt }), {
+    time,
+    seed: options.seed ?? 1,
+    replicas,
+    fields: [{ coordinates: ["x:0", "x:1"], bins: [bins, bins], range: pairGridRange(e) }],
   });
-  const m = (group: string, name: string) => measured(result, group, name);
+  const m = (group: string, name: string) => estimateOf(result, group, name);
   const c01 = m("covariance", "x:0 x:1");
   return {
     heatFromBath: [m("bath flux", "into 1"), m("bath flux", "into 2")],

@@ -8,10 +8,11 @@
  */
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { simulateSync } from "../../stochastic/index.js";
+import { heun } from "../../stochastic/integrators.js";
+import { simulateSync } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
-import { measured, type Measured } from "./harmonicPair.js";
+import { estimateOf, type Measured } from "./harmonicPair.js";
 
 export interface RatchetParams {
   Thot: number;
@@ -127,11 +128,8 @@ export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOpti
   const time = options.time ?? 2000;
   const replicas = options.replicas ?? 8;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const r = simulateSync({
-    model,
-    options: { dt, time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" },
-  });
-  const m = (group: string, name: string) => measured(r, group, name);
+  const r = simulateSync(model, heun({ dt }), { time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" });
+  const m = (group: string, name: string) => estimateOf(r, group, name);
   const hot = m("drift velocity", "hot x"), cold = m("drift velocity", "cold x");
   return {
     parameters,

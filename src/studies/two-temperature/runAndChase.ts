@@ -17,10 +17,11 @@
  */
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { simulateSync, type SimulationResult } from "../../stochastic/index.js";
+import { heun } from "../../stochastic/integrators.js";
+import { simulateSync, type SimulationResult } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
-import { measured, type Measured } from "./harmonicPair.js";
+import { estimateOf, type Measured } from "./harmonicPair.js";
 
 export interface RunAndChaseParams {
   /** Spatial dimension 1, 2 or 3. */
@@ -223,18 +224,14 @@ export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: Ru
   const time = options.time ?? 2000;
   const replicas = options.replicas ?? 4;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const result = simulateSync({
-    model: runAndChaseModel(p),
-    options: {
-      dt,
-      time,
-      seed: options.seed ?? 1,
-      replicas,
-      covariance: false,
-      pairHeat: "exact",
-    },
+  const result = simulateSync(runAndChaseModel(p), heun({ dt }), {
+    time,
+    seed: options.seed ?? 1,
+    replicas,
+    covariance: false,
+    pairHeat: "exact",
   });
-  const m = (group: string, name: string) => measured(result, group, name);
+  const m = (group: string, name: string) => estimateOf(result, group, name);
   return {
     parameters: p,
     chaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1"),

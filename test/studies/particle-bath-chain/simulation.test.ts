@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  couplingForceField,
   couplingTable,
   effectiveBath,
   effectiveCurrent,
@@ -27,14 +28,39 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     }
   });
 
+  it("the coupling term's forces are -dU/dx of its energy (central differences); its overdamped-only evaluation agrees", () => {
+    const term = { term: "particle-bath-chain/coupling" as const, site: 1, first: 2, count: 5, eps: 0.3, A: 1.3, rho: 2, L: 1.7 };
+    const dof = 7;
+    const overdamped = Uint8Array.from([0, 0, 1, 1, 1, 1, 1]);
+    const field = couplingForceField(term, dof, overdamped);
+    const x = Float64Array.from([0.4, -0.8, 0.1, 1.3, -2.9, 0.85, 5.2]);
+    const f = new Float64Array(dof);
+    field.compute(x, f);
+    const scratch = new Float64Array(dof);
+    const h = 1e-5;
+    for (let i = 0; i < dof; i++) {
+      const up = x.slice(), down = x.slice();
+      up[i] += h;
+      down[i] -= h;
+      const slope = (field.compute(up, scratch) - field.compute(down, scratch)) / (2 * h);
+      expect(Math.abs(f[i] + slope), `coordinate ${i}`).toBeLessThan(1e-7);
+    }
+    expect(f[0]).toBe(0);
+    const partial = new Float64Array(dof);
+    field.addOverdamped!(x, partial);
+    for (let i = 2; i < dof; i++) expect(partial[i]).toBe(f[i]);
+    // Overdamped site: no shortcut (its force would be missing).
+    expect(couplingForceField(term, dof, Uint8Array.from([0, 1, 1, 1, 1, 1, 1])).addOverdamped).toBeUndefined();
+  });
+
   it("a single probe's friction from the decay of its mean velocity matches gamma_L where time scales separate", () => {
     // T_L = 10, zeta = 0.05: slowest bath time 0.08 against the probe's period 6.4 (memory shifts gamma by 0.5%).
     const p = validateParams({ TL: 10, zeta: 0.05 });
     const r = simulateProbeDecay(p, { pairs: 16, v0: 50, seed: 3 });
     expect(r.friction.error / r.gammaL).toBeLessThan(0.05);
-    expect(within(r.friction.mean, r.gammaL, r.friction.error)).toBe(true);
+    expect(within(r.friction.value, r.gammaL, r.friction.error)).toBe(true);
     // The probe is softened, not stiffened, by the bath: k_eff = K - softening (minus sign of physics-notes.md).
-    const soft = p.K - r.stiffness.mean;
+    const soft = p.K - r.stiffness.value;
     expect(soft / effectiveBath(p).softening).toBeGreaterThan(0.9);
     expect(soft / effectiveBath(p).softening).toBeLessThan(1.1);
   });
@@ -42,8 +68,8 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
   it("a slow bath (no time-scale separation) misses the formula but follows the memory-kernel theory", () => {
     const p = validateParams({ TL: 20, zeta: 1 });
     const r = simulateProbeDecay(p, { pairs: 16, v0: 50, seed: 5 });
-    expect(within(r.friction.mean, r.memoryFriction, r.friction.error)).toBe(true);
-    expect(Math.abs(r.friction.mean - r.gammaL)).toBeGreaterThan(8 * r.friction.error);
+    expect(within(r.friction.value, r.memoryFriction, r.friction.error)).toBe(true);
+    expect(Math.abs(r.friction.value - r.gammaL)).toBeGreaterThan(8 * r.friction.error);
   });
 
   it("the full system's current matches the effective chain where time scales separate", () => {
@@ -52,15 +78,15 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const sim = simulateChainCurrent(p, { replicas: 2, duration: 2000, burnIn: 200, seed: 9 });
     const theory = effectiveCurrent(p, "exact");
     expect(sim.current.error / theory).toBeLessThan(0.05);
-    expect(within(sim.current.mean, theory, sim.current.error)).toBe(true);
-    expect(within(sim.springCurrent.mean, theory, sim.springCurrent.error)).toBe(true);
+    expect(within(sim.current.value, theory, sim.current.error)).toBe(true);
+    expect(within(sim.springCurrent.value, theory, sim.springCurrent.error)).toBe(true);
   });
 
   it("... and the memory-kernel theory where they do not (zeta = 1), far from the Markov theory", () => {
     const p = validateParams({ N: 8, TL: 5, TR: 0, zeta: 1 });
     const sim = simulateChainCurrent(p, { replicas: 2, duration: 2000, burnIn: 200, seed: 10 });
-    expect(within(sim.current.mean, effectiveCurrent(p, "memory"), sim.current.error)).toBe(true);
-    expect(Math.abs(sim.current.mean - effectiveCurrent(p, "exact"))).toBeGreaterThan(20 * sim.current.error);
+    expect(within(sim.current.value, effectiveCurrent(p, "memory"), sim.current.error)).toBe(true);
+    expect(Math.abs(sim.current.value - effectiveCurrent(p, "exact"))).toBeGreaterThan(20 * sim.current.error);
   });
 
   it("the same seed gives the same numbers", () => {
@@ -69,7 +95,7 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const a = simulateChainCurrent(p, o);
     const b = simulateChainCurrent(p, o);
     expect(b.current).toEqual(a.current);
-    expect(simulateChainCurrent(p, { ...o, seed: 43 }).current.mean).not.toBe(a.current.mean);
+    expect(simulateChainCurrent(p, { ...o, seed: 43 }).current.value).not.toBe(a.current.value);
   });
 });
 
