@@ -1,13 +1,15 @@
 /**
- * Web Worker of the lab's simulations: runs whole replicas of a simulation spec with the library's stochastic engine
- * (src/stochastic/run.ts ReplicaRun), exactly as a worker thread of `ness simulate` runs them: replica r draws from
- * the random stream (seed, r) only, so the numbers do not depend on which worker runs it. Messages:
+ * Web Worker of the lab's simulations: runs whole replicas of a simulation spec (an ensemble spec of the library's
+ * stochastic engine: src/stochastic/ensemble.ts, run.ts), exactly as a worker of `ness simulate` runs them: replica r
+ * draws from the random streams (seed, r, .) only, so the numbers do not depend on which worker runs it. Messages:
  *   in:  { type: "replica", run, spec, replica } | { type: "pause" } | { type: "resume" }
  *   out: { type: "progress", replica, steps, batches, batchMeans } (completed batches so far, about 5 per second)
  *        { type: "done", replica, batchMeans, steps } | { type: "error", name, message }
  * Cancelling is terminating the worker (the controller does it).
  */
-import { preparePlan, ReplicaRun, type Plan, type SimulationSpec } from "../../src/stochastic/run.js";
+import { prepareEnsemble } from "../../src/stochastic/ensemble.js";
+import type { Plan, SimulationSpec } from "../../src/stochastic/run.js";
+import "../../src/stochastic/run.js"; // registers the ensemble kinds of model simulations in this worker
 
 type Incoming = { type: "replica"; run: number; spec: SimulationSpec; replica: number } | { type: "pause" } | { type: "resume" };
 
@@ -28,15 +30,18 @@ const yieldToEvents = () => new Promise<void>((resolve) => { tick = resolve; cha
 
 async function runReplica(id: number, spec: SimulationSpec, replica: number): Promise<void> {
   if (planRun !== id) {
-    plan = preparePlan(spec);
+    plan = prepareEnsemble(spec) as Plan;
     planRun = id;
   }
   const p = plan!;
-  const run = new ReplicaRun(p, replica, []);
-  const slice = Math.max(1, Math.floor(2e5 / (p.system.dof * 4 + p.K + 16)));
-  let last = performance.now(), lastPost = last, steps = 0;
+  // The replica's batch means (written as batches complete) and its field sums (none: the lab asks for no fields).
+  const out = new Float64Array(p.perReplica);
+  const run = p.replica(replica, out, new Float64Array(p.perBlock));
+  let last = performance.now(), lastPost = last, steps = 0, step = 0;
   while (!run.done) {
-    steps += run.advance(slice);
+    const n = run.advance(p.sliceSteps);
+    steps += n;
+    step += n;
     const now = performance.now();
     if (now - last > 30) {
       last = now;
@@ -45,12 +50,12 @@ async function runReplica(id: number, spec: SimulationSpec, replica: number): Pr
     }
     if (now - lastPost > 200) {
       lastPost = now;
-      const batches = Math.max(0, Math.min(p.batches, Math.floor((run.step - p.nBurn) / p.batchLength)));
-      scope.postMessage({ type: "progress", replica, steps, batches, batchMeans: run.batchMeans.slice(0, batches * p.K) });
+      const batches = Math.max(0, Math.min(p.batches, Math.floor((step - p.nBurn) / p.batchLength)));
+      scope.postMessage({ type: "progress", replica, steps, batches, batchMeans: out.slice(0, batches * p.K) });
       steps = 0;
     }
   }
-  scope.postMessage({ type: "done", replica, steps, batchMeans: run.batchMeans }, [run.batchMeans.buffer]);
+  scope.postMessage({ type: "done", replica, steps, batchMeans: out }, [out.buffer]);
 }
 
 async function drain(): Promise<void> {

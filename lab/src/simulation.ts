@@ -5,7 +5,8 @@
  * the same model, options and seed. Pause and resume reach the workers between slices of steps (milliseconds);
  * cancel terminates them.
  */
-import { preparePlan, reduceBlocks, type Plan, type SimulationResult, type SimulationSpec } from "../../src/stochastic/run.js";
+import { prepareEnsemble } from "../../src/stochastic/ensemble.js";
+import { reduceBlocks, type Plan, type SimulationResult, type SimulationSpec } from "../../src/stochastic/run.js";
 import { reduceBatches, type Estimate } from "../../src/stochastic/statistics.js";
 
 export interface RunCallbacks {
@@ -31,7 +32,7 @@ export class PageSimulation {
 
   /** Prepares the plan in the page first: a bad option or model is refused here with the library's message. */
   constructor(readonly spec: SimulationSpec, private readonly cb: RunCallbacks, workers = 2) {
-    this.plan = preparePlan(spec);
+    this.plan = prepareEnsemble(spec) as Plan;
     this.total = this.plan.replicas * (this.plan.nBurn + this.plan.nProduction);
     const count = Math.max(1, Math.min(workers, this.plan.replicas));
     for (let w = 0; w < count; w++) {
@@ -85,7 +86,9 @@ export class PageSimulation {
   private finish(): void {
     this.terminate();
     try {
-      const blocks = [...this.finished.entries()].map(([first, batchMeans]) => ({ first, count: 1, batchMeans, fields: [] }));
+      // One block per replica: outputs are per replica and collected in replica order; the lab asks for no fields,
+      // so there are no block sums whose order of addition could differ from the CLI's blocks.
+      const blocks = [...this.finished.entries()].map(([first, outputs]) => ({ first, count: 1, outputs, sums: new Float64Array(this.plan.perBlock) }));
       this.cb.onDone(reduceBlocks(this.plan, blocks));
     } catch (err) {
       this.cb.onError((err as Error).message);

@@ -5,8 +5,8 @@
  * same seed). The equivalent command line is shown so the run can be repeated in a terminal.
  */
 import type { NetworkModel } from "../../src/model/network.js";
-import type { SchemeName } from "../../src/stochastic/integrators.js";
-import type { SimulationResult } from "../../src/stochastic/run.js";
+import { schemeByName, type Scheme } from "../../src/stochastic/integrators.js";
+import { simulationSpec, type SimulationResult } from "../../src/stochastic/run.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
 import { lineChart } from "../../src/figures/charts.js";
 import { fmt, h, nessMessage, numberField } from "./dom.js";
@@ -134,7 +134,9 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
         seed: numberOption(values.seed, "--seed", { integer: true, min: 0 })!,
         replicas: numberOption(values.replicas, "--replicas", { integer: true, min: 1 })!,
       };
-      spec = { model, options: { ...opts, ...(scheme.value !== "default" ? { scheme: scheme.value as SchemeName } : {}) } };
+      // As `ness simulate`: the named scheme at dt, or the default of the model's dynamics ({ dt }).
+      const chosen: Scheme | { dt: number } = scheme.value !== "default" ? schemeByName(scheme.value, opts.dt) : { dt: opts.dt };
+      spec = simulationSpec(model, chosen, { time: opts.time, seed: opts.seed, replicas: opts.replicas });
       line.textContent = `Same numbers as: ness simulate model.yaml --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
         (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") + " (model.yaml: Export YAML)";
       let pendingUpdate: { live: Estimate[] | null; done: number; total: number } | null = null;

@@ -158,7 +158,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     expect(rows.map((r) => r.value)).toEqual(cli.estimates.map((e) => e.value));
     expect(rows.map((r) => r.error)).toEqual(cli.estimates.map((e) => e.error));
     // And the library's simulateSync, in this process.
-    expect(rows.map((r) => r.value)).toEqual(simulateSync({ model, options: { time: 200, dt: 0.01, seed: 7, replicas: 8 } }).estimates.map((e) => e.value));
+    expect(rows.map((r) => r.value)).toEqual(simulateSync(model, { dt: 0.01 }, { time: 200, seed: 7, replicas: 8 }).estimates.map((e) => e.value));
     // The convergence chart (src/figures) follows a flux, with the exact value.
     expect(await page.locator("#sim-follow").inputValue()).toBe("spring flux: 1 -> 2");
     expect(await page.locator("#sim-chart > svg").count()).toBe(1);
