@@ -313,7 +313,8 @@ export function rampLegend(document: Document, ramp: ColorRamp, width = 260, fon
     g.appendChild(svgEl(document, "line", { x1: x, x2: x, y1: barY + barH, y2: barY + barH + 4, stroke: "#000" }));
     g.appendChild(svgEl(document, "text", { x, y: barY + barH + 5 + fontSize, "text-anchor": "middle" }, formatNumber(t)));
   }
-  return { element: g, width, height: barY + barH + 7 + fontSize * 1.2 };
+  // The title may be wider than the bar: the block is as wide as both, so that nothing is placed over it.
+  return { element: g, width: Math.max(width, textWidth(ramp.label, fontSize, true)), height: barY + barH + 7 + fontSize * 1.2 };
 }
 
 /** Stack blocks vertically (centred) with a gap. */

@@ -124,6 +124,11 @@ const calls: Call[] = [
   ["fusedBaoabKernel(net, NaN)", () => fusedBaoabKernel(net, NaN, false), ModelError, "dt must be a positive finite number"],
   // Figures
   ["networkFigure(null)", () => figures.networkFigure(null as never), ModelError, "networkFigure: expected a specification object"],
+  ["networkLayout(n = 2.5)", () => figures.networkLayout(2.5, []), ModelError, "the number of nodes must be an integer in [0, 100000], got 2.5"],
+  ["networkLayout(edges null)", () => figures.networkLayout(3, null as never), ModelError, "edges must be a list"],
+  ["networkLayout(edge out of range)", () => figures.networkLayout(3, [[0, 5]]), ModelError, "edge (0, 5) out of range for 3 nodes"],
+  ["networkLayout(edge not a pair)", () => figures.networkLayout(3, [[0, "x"]] as never), ModelError, "edges[0] must be a pair of node numbers"],
+  ["networkFigure(position NaN)", () => figures.networkFigure({ sites: [{ name: "a", kineticTemperature: 1, position: [0, NaN] }], springs: [] }), ModelError, "position y of site \"a\" is NaN"],
   ["lineChart(series missing)", () => figures.lineChart({ name: "x", title: "", caption: "", xLabel: "", yLabel: "" } as never), ModelError, "series must be a list"],
   ["heatmapFigure(null)", () => figures.heatmapFigure(null as never), ModelError, "heatmap: expected a specification object"],
   ["particleScatter(x missing)", () => figures.particleScatter({ name: "x", title: "", caption: "", box: [1, 1] } as never), ModelError, "x must be a list"],

@@ -33,8 +33,8 @@ describe("networkFigure", () => {
     expect(rootTag).toMatch(/ width="\d+"/);
     expect(rootTag).toMatch(/ viewBox="0 0 \d+ \d+"/);
     expect((svg.match(/<svg/g) ?? []).length).toBe(1);
-    expect(svg).toContain("kinetic temperature &lt;p²&gt;/m");
-    expect(svg).toContain("T = 11");
+    expect(svg).toContain("kinetic temperature ⟨p²⟩/m");
+    expect(svg).toContain("T₁ = 11");
 
     const document = createDocument();
     const root = fig.render(document);

@@ -102,7 +102,7 @@ export function networkFigureData(model: NetworkModel, ss: NetworkSteadyState) {
   const local = ss.kineticTemperature ?? ss.configurationalTemperature;
   return {
     title: model.name ?? "Network steady state",
-    temperatureLabel: ss.kineticTemperature ? "kinetic temperature <p²>/m" : "configurational temperature <q ∂U/∂q>",
+    temperatureLabel: ss.kineticTemperature ? "kinetic temperature ⟨p²⟩/m" : "configurational temperature ⟨q·∂U/∂q⟩",
     sites: ss.sites.map((name, i) => {
       const b = bath.get(i);
       return {

@@ -145,7 +145,7 @@ function transmissionFigureData(model: NetworkModel, ss: TransmissionSteadyState
   const local = (ss.kineticTemperature ?? ss.configurationalTemperature)!;
   return {
     title: model.name ?? "Network steady state",
-    temperatureLabel: ss.kineticTemperature ? "kinetic temperature <p²>/m" : "configurational temperature <q ∂U/∂q>",
+    temperatureLabel: ss.kineticTemperature ? "kinetic temperature ⟨p²⟩/m" : "configurational temperature ⟨q·∂U/∂q⟩",
     sites: ss.sites.map((name, i) => {
       const b = bath.get(i);
       return {
