@@ -84,7 +84,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
   const status = () => page.locator("#status").textContent();
   const fluxOf = async (spring: string) => Number(await page.locator(`#springs tr[data-spring="${spring}"] .flux`).getAttribute("data-value"));
 
-  it("loads the editor with seed 001's Example 2 solved, every control labelled", async () => {
+  it("loads the editor with Example 2 of Eckmann & Zabey solved, every control labelled", async () => {
     await page.goto(url);
     await page.waitForSelector("body[data-ready=editor]");
     expect(await fluxOf("1-2")).toBeCloseTo(0.2898, 4);
@@ -191,7 +191,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.getByLabel("stiffness of spring 1-3").fill("10");
     expect(await status()).toBe("");
     expect(await fluxOf("1-2")).toBeCloseTo(0.2898, 4);
-    // No steady state: a site without pinning (free translation), then seed 001's Figure 1 (Lemma 1).
+    // No steady state: a site without pinning (free translation), then Figure 1 of Eckmann & Zabey (Lemma 1).
     await page.getByLabel("pinning of site 3").fill("0");
     for (const l of ["pinning of site 1", "pinning of site 2"]) await page.getByLabel(l).fill("0");
     const free = example2.replace("pinning: 1", "pinning: 0");
