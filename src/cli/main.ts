@@ -17,6 +17,7 @@ import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
 import { oneLine } from "./format.js";
+import { VERSION } from "../version.js";
 import { exitOnSignal, Interrupted } from "./interrupt.js";
 
 /** Options that name an output, by attribute name: a figure (.svg, .png, .csv), any file, or a folder. */
@@ -70,7 +71,7 @@ function configure(cmd: Command): void {
 export function program(): Command {
   const p = new Command("ness")
     .description("Nonequilibrium steady states of systems coupled to heat baths at different temperatures")
-    .version("0.1.0")
+    .version(VERSION)
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
   for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), labCommand()]) p.addCommand(c);

@@ -6,44 +6,16 @@
  * -(F_ab(x0) + F_ab(x1))/2 . (dx_a - dx_b) with the exact change of its energy U(r1) - U(r0), and hands the difference
  * to the two particles in proportion to their diffusivities T/gamma (the error comes from the covariation of the pair
  * force with each particle's own motion). The heats then sum exactly to the change of the pair energy, so at equal
- * temperatures the entropy production has no quadrature bias. Pairs are found with a cell grid of their own
- * (cellGrid.ts; cells at least the cutoff plus the largest relative step wide). Browser-safe.
+ * temperatures the entropy production has no quadrature bias. The pair energies and forces are the reference laws
+ * (potentials/pairLaws.ts); pairs are found on a cell grid of the ledger's own (neighbours/cellGrid.ts, cells at
+ * least the cutoff plus the largest relative step wide). Browser-safe.
  */
-import { checkParticlesModel, pairCutoff, type PairPotential, type ParticlesModel } from "../model/particles.js";
-import { CellGrid } from "./cellGrid.js";
+import { checkParticlesModel, type PairPotential, type ParticlesModel } from "../model/particles.js";
+import { CellGrid } from "./neighbours/cellGrid.js";
+import { packPairLaws, pairEnergy, pairForceOverDistance } from "./potentials/pairLaws.js";
 
 /** How the overdamped pair heat is accounted: "exact" (this ledger) or "trapezoid" (the plain rule). */
 export type PairHeatRule = "exact" | "trapezoid";
-
-/** The energy U(r) and the magnitude -U'(r) of a pair potential (the conventions of src/model/particles.ts). */
-export function pairEnergy(p: PairPotential, r: number): number {
-  switch (p.potential) {
-    case "soft":
-      return r < p.range ? 0.5 * p.stiffness * (1 - r / p.range) ** 2 : 0;
-    case "harmonic":
-      return 0.5 * p.stiffness * (r - p.length) ** 2;
-    case "wca": {
-      if (r >= 2 ** (1 / 6) * p.sigma) return 0;
-      const s6 = (p.sigma / r) ** 6;
-      return 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
-    }
-  }
-}
-
-/** -U'(r)/r, so that the force on a from b is g (x_a - x_b). */
-function forceOverDistance(p: PairPotential, r: number): number {
-  switch (p.potential) {
-    case "soft":
-      return r < p.range && r > 0 ? (p.stiffness / p.range) * (1 / r - 1 / p.range) : 0;
-    case "harmonic":
-      return r > 0 ? (-p.stiffness * (r - p.length)) / r : -p.stiffness;
-    case "wca": {
-      if (r >= 2 ** (1 / 6) * p.sigma) return 0;
-      const s6 = (p.sigma / r) ** 6;
-      return (24 * p.epsilon * (2 * s6 * s6 - s6)) / (r * r);
-    }
-  }
-}
 
 export class PairHeatLedger {
   private readonly N: number;
@@ -70,24 +42,16 @@ export class PairHeatLedger {
     this.S = S;
     this.sp = model.speciesOf;
     this.L = Float64Array.from({ length: 3 }, (_, k) => (k < d && model.box ? model.box[k] : Infinity));
-    this.rules = new Array<PairPotential | null>(S * S).fill(null);
-    this.cut2 = new Float64Array(S * S);
-    let cut = 0;
-    for (const r of model.pairs) {
-      const c = pairCutoff(r.pair);
-      for (const t of [r.a * S + r.b, r.b * S + r.a]) {
-        this.rules[t] = r.pair;
-        this.cut2[t] = c * c;
-      }
-      cut = Math.max(cut, c);
-    }
-    this.cut = cut;
+    const laws = packPairLaws(model);
+    this.rules = laws.rules;
+    this.cut2 = laws.cut2;
+    this.cut = laws.maxCutoff;
     this.diffusivity = Float64Array.from(model.speciesOf, (s) => model.species[s].temperature / model.species[s].friction);
     this.xw = new Float64Array(3 * N);
     this.dx = new Float64Array(3 * N);
     this.ss = new Int32Array(N);
     this.ds = new Float64Array(N);
-    this.cells = new CellGrid(d, this.L, N);
+    this.cells = new CellGrid(d, this.L, N, "upper");
   }
 
   /**
@@ -108,12 +72,13 @@ export class PairHeatLedger {
     const reach = this.cut + 2 * Math.sqrt(maxStep2);
     if (Number.isNaN(reach)) return 0; // a blown-up state: the run stops on it
     this.arrange(x0, x1, reach);
-    const start = this.cells.start, cp = this.cells.cellPairs, xw = this.xw;
+    const start = this.cells.start, cp = this.cells.triples, xw = this.xw;
     const Lx = this.L[0], Ly = this.L[1], Lz = this.L[2];
     const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
     const reach2 = reach * reach;
     let total = 0;
-    for (let m = 0; m < cp.length; m += 2) {
+    // The "upper" stencil: one triple (c, c2, c2) per cell pair, c2 >= c.
+    for (let m = 0; m < cp.length; m += 3) {
       const c = cp[m], c2 = cp[m + 1];
       const e1 = start[c + 1], e2 = start[c2 + 1];
       for (let i = start[c]; i < e1; i++) {
@@ -166,7 +131,7 @@ export class PairHeatLedger {
     const c2 = this.cut2[t];
     if (q1 >= c2 && q0 >= c2) return 0;
     const r1 = Math.sqrt(q1), r0 = Math.sqrt(q0);
-    const g1 = forceOverDistance(rule, r1), g0 = forceOverDistance(rule, r0);
+    const g1 = pairForceOverDistance(rule, r1), g0 = pairForceOverDistance(rule, r0);
     // Trapezoid heat of the pair: -(F_ij(x0) + F_ij(x1))/2 . (dx_i - dx_j), with F_ij = g s.
     const trap = -0.5 * ((g0 * s0x + g1 * s1x) * ux + (g0 * s0y + g1 * s1y) * uy + (g0 * s0z + g1 * s1z) * uz);
     const error = (pairEnergy(rule, r1) - pairEnergy(rule, r0) - trap) * invDt;

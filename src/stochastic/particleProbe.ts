@@ -23,6 +23,7 @@ import { checkParticlesModel, type ParticlesModel } from "../model/particles.js"
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
 import { ParticleForceField } from "./particleForces.js";
+import { minimumImage } from "./neighbours/pairSearch.js";
 import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
 
@@ -272,9 +273,4 @@ export class ParticleProbe implements Probe {
     void S;
     return specs;
   }
-}
-
-/** The minimum image of a separation along an axis of length L (Infinity: open space). */
-function minimumImage(dx: number, L: number): number {
-  return L === Infinity ? dx : dx - L * Math.round(dx / L);
 }

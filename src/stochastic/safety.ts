@@ -19,9 +19,11 @@ import { potentialMatrix, frictionVector } from "../exact/network.js";
 import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
 import type { NetworkModel } from "../model/network.js";
-import { pairCutoff, type PairPotential, type ParticlesModel } from "../model/particles.js";
+import type { PairPotential, ParticlesModel } from "../model/particles.js";
 import type { Model } from "../model/index.js";
 import type { LangevinSystem, SchemeName } from "./integrators.js";
+import { cosineField, externalCurvatureBound, externalEnergySpan, externalHessianConstant } from "./potentials/externalFields.js";
+import { pairLaw } from "./potentials/pairLaws.js";
 
 /** A run that cannot go on: unstable time step, blow-up to non-finite numbers. */
 export class SimulationError extends NessError {
@@ -68,26 +70,6 @@ const g = (x: number) => Number(x.toPrecision(3));
  */
 export const REACHABLE_ENERGY = 10;
 
-/**
- * Largest curvature of the WCA potential U(r) = 4 eps [(sigma/r)^12 - (sigma/r)^6] + eps (r < 2^(1/6) sigma) over
- * the region U <= u. With s = (sigma/r)^6 >= 1/2: U = eps (2s - 1)^2 and
- * U'' = (4 eps / r^2) (156 s^2 - 42 s) = (4 eps / sigma^2) s^(1/3) s (156 s - 42), increasing in s, so the maximum
- * is at U = u, s = (1 + sqrt(u / eps)) / 2. At u = 0 (the cutoff) it is 57.1 eps/sigma^2, the smallest curvature of
- * the core; at u = 10 eps, 3.6e3 eps/sigma^2. The transverse curvature U'(r)/r is negative, so u'' bounds the
- * pair's Hessian.
- */
-export function wcaCurvature(epsilon: number, sigma: number, u: number): number {
-  const s = 0.5 * (1 + Math.sqrt(u / epsilon));
-  return ((4 * epsilon) / sigma ** 2) * Math.cbrt(s) * s * (156 * s - 42);
-}
-
-/** Closest approach of a repulsive pair at pair energy u (0 when the pair can overlap fully). */
-function closestApproach(p: PairPotential, u: number): number {
-  if (p.potential === "soft") return 2 * u >= p.stiffness ? 0 : p.range * (1 - Math.sqrt((2 * u) / p.stiffness));
-  if (p.potential === "wca") return p.sigma * (0.5 * (1 + Math.sqrt(u / p.epsilon))) ** (-1 / 6);
-  return 0;
-}
-
 /** Fastest time scale of a network: exact for the harmonic part, plus a reachable-energy bound of the quartic terms. */
 export function networkTimeScale(model: NetworkModel): TimeScale {
   const n = model.sites.length;
@@ -130,6 +112,7 @@ export function networkTimeScale(model: NetworkModel): TimeScale {
 
 /** Closest packing fraction of spheres in 1, 2, 3 dimensions and the number of neighbours touching a sphere there. */
 const CLOSE_PACKING = [1, Math.PI / (2 * Math.sqrt(3)), Math.PI / (3 * Math.sqrt(2))];
+const cutoff = (p: PairPotential) => pairLaw(p).cutoff(p);
 const ballVolume = (d: number, r: number) => (d === 1 ? 2 * r : d === 2 ? Math.PI * r * r : (4 / 3) * Math.PI * r ** 3);
 
 /**
@@ -171,6 +154,7 @@ export function allPairsRate(e: Float64Array, c: Float64Array, n: number[], w: F
  * with a rest length r0 in 2D/3D the transverse curvature k (1 - r0/r) is smaller); soft repulsion k/sigma^2 inside
  * its range (its transverse curvature is negative); WCA the curvature at the reachable energy (wcaCurvature);
  * harmonic trap lambda; cosine A (2 pi/L)^2; sawtooth 0 (piecewise linear: its force jumps but has no curvature).
+ * Each bound is the law's own (curvatureBound in potentials/pairLaws.ts and potentials/externalFields.ts).
  *
  * With every pair of interacting particles counted (allPairsRate) this is an upper bound over all configurations,
  * exact for harmonic pairs and traps (constant Hessian) and for a single pair (whose largest curvatures it reaches).
@@ -192,16 +176,14 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
   const e = new Float64Array(S);
   const axis = new Float64Array(S * 3);
   for (const x of model.external) {
+    if (!externalHessianConstant(x)) constant = false;
     if (x.potential === "harmonic") {
-      for (const s of x.species) e[s] += x.stiffness;
+      for (const s of x.species) e[s] += externalCurvatureBound(x);
       terms.push("harmonic trap");
     } else if (x.potential === "cosine") {
-      for (const s of x.species) axis[s * 3 + x.axis] += Math.abs(x.amplitude) * ((2 * Math.PI) / x.period) ** 2;
-      constant = false;
+      for (const s of x.species) axis[s * 3 + x.axis] += cosineField.curvatureBound(x);
       terms.push("cosine potential");
-    } else {
-      constant = false;
-    }
+    } // the sawtooth has no curvature (its force jumps)
   }
   for (let s = 0; s < S; s++) e[s] += Math.max(axis[s * 3], axis[s * 3 + 1], axis[s * 3 + 2]);
 
@@ -219,24 +201,22 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
     const p = r.pair;
     const names = `${model.species[r.a].name}-${model.species[r.b].name}`;
     if (r.a === r.b && n[r.a] < 2) continue; // a single particle of the species: no such pair
-    let k: number;
+    const law = pairLaw(p);
+    const k = law.curvatureBound(p, REACHABLE_ENERGY * temperature(r.a, r.b));
     if (p.potential === "harmonic") {
-      k = p.stiffness;
       if (p.length !== 0 && d > 1) constant = false;
       terms.push(`harmonic pair ${names}`);
     } else if (p.potential === "soft") {
-      k = p.stiffness / p.range ** 2;
       constant = false;
       terms.push(`soft repulsion ${names}`);
     } else {
-      const u = REACHABLE_ENERGY * temperature(r.a, r.b);
-      k = wcaCurvature(p.epsilon, p.sigma, u);
       constant = false;
       estimated = true;
       terms.push(`WCA repulsion ${names} (${g((k * p.sigma ** 2) / p.epsilon)} eps/sigma^2 at U = ${REACHABLE_ENERGY} T)`);
     }
     c[r.a * S + r.b] = c[r.b * S + r.a] = k;
-    cTypical[r.a * S + r.b] = cTypical[r.b * S + r.a] = p.potential === "wca" ? wcaCurvature(p.epsilon, p.sigma, temperature(r.a, r.b)) : k;
+    // Typical contacts are at U = T (the bound depends on the energy only for WCA).
+    cTypical[r.a * S + r.b] = cTypical[r.b * S + r.a] = law.curvatureBound(p, temperature(r.a, r.b));
     rule[r.a * S + r.b] = rule[r.b * S + r.a] = p;
   }
   const partners = (s: number, t: number) => (rule[s * S + t] ? n[t] - (s === t ? 1 : 0) : 0);
@@ -319,7 +299,7 @@ function overlapCapacity(
   for (const t of ts) for (const t2 of ts) {
     const p = rule[t * S + t2];
     if (t === t2 && partners(s, t) < 2) continue;
-    rho = !p || p.potential === "harmonic" ? 0 : Math.min(rho, closestApproach(p, temperature(t, t2)) / pairCutoff(p));
+    rho = !p || p.potential === "harmonic" ? 0 : Math.min(rho, pairLaw(p).closestApproach(p, temperature(t, t2)) / cutoff(p));
   }
   const shell = (q: number) => {
     const half = Math.asin(q / 2);
@@ -331,11 +311,11 @@ function overlapCapacity(
   for (const L of model.box) volume *= L;
   if (layered) {
     let phi = 0;
-    for (const t of ts) phi += (model.species[t].count * ballVolume(d, 0.5 * pairCutoff(rule[t * S + t] ?? rule[s * S + t]!))) / volume;
+    for (const t of ts) phi += (model.species[t].count * ballVolume(d, 0.5 * cutoff(rule[t * S + t] ?? rule[s * S + t]!))) / volume;
     return Math.ceil(shell(rho) * Math.max(1, phi / CLOSE_PACKING[d - 1]));
   }
   let mean = 0;
-  for (const t of ts) mean += (partners(s, t) * ballVolume(d, pairCutoff(rule[s * S + t]!))) / volume;
+  for (const t of ts) mean += (partners(s, t) * ballVolume(d, cutoff(rule[s * S + t]!))) / volume;
   return Math.max(shell(0.5), Math.ceil(mean + 4 * Math.sqrt(mean) + 2));
 }
 
@@ -404,15 +384,17 @@ export function energyScale(model: Model, system: LangevinSystem): number {
   if (model.kind === "particles") {
     const n = model.species.map((s) => s.count);
     for (const r of model.pairs) {
-      if (r.pair.potential !== "soft") continue;
+      const ceiling = pairLaw(r.pair).energyCeiling(r.pair);
+      if (!Number.isFinite(ceiling)) continue;
       const pairs = r.a === r.b ? (n[r.a] * (n[r.a] - 1)) / 2 : n[r.a] * n[r.b];
-      bounded += (pairs * r.pair.stiffness) / 2;
+      bounded += pairs * ceiling;
     }
     for (const x of model.external) {
-      if (x.potential === "harmonic") continue;
+      const span = externalEnergySpan(x);
+      if (!Number.isFinite(span)) continue;
       let count = 0;
       for (const s of x.species) count += n[s];
-      bounded += count * Math.abs(x.amplitude) * (x.potential === "cosine" ? 2 : 1);
+      bounded += count * span;
     }
   }
   return system.dof * Tmax + bounded;
@@ -420,7 +402,7 @@ export function energyScale(model: Model, system: LangevinSystem): number {
 
 /** Warnings about hot particles jumping across a sizeable part of the interaction range in one step. */
 export function particleStepWarnings(model: ParticlesModel, dt: number): string[] {
-  const ranges = model.pairs.map((r) => (r.pair.potential === "soft" ? r.pair.range : r.pair.potential === "wca" ? r.pair.sigma : Infinity));
+  const ranges = model.pairs.map((r) => pairLaw(r.pair).lengthScale(r.pair));
   const range = Math.min(...ranges, Infinity);
   if (!Number.isFinite(range)) return [];
   const out: string[] = [];

@@ -9,7 +9,8 @@ import { validateParticles, type ParticlesModel } from "../../src/model/particle
 import { schemeMap } from "../../src/stochastic/linear.js";
 import type { SchemeName as Scheme } from "../../src/stochastic/integrators.js";
 import { findEstimate, simulateSync } from "../../src/stochastic/run.js";
-import { networkTimeScale, particleTimeScale, REACHABLE_ENERGY, SimulationError, wcaCurvature } from "../../src/stochastic/safety.js";
+import { wcaCurvature } from "../../src/stochastic/potentials/pairLaws.js";
+import { networkTimeScale, particleTimeScale, REACHABLE_ENERGY, SimulationError } from "../../src/stochastic/safety.js";
 import { reduceBatches, linear } from "../../src/stochastic/statistics.js";
 import { SteadyStateError } from "../../src/errors.js";
 import { exactNetwork, particlesAsNetwork } from "../../src/stochastic/system.js";

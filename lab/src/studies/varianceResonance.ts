@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Figure } from "../../../src/figures/figure.js";
 import {
-  DIMENSIONLESS_RANGES, linspace, sweep, sweepFigure, type DimensionlessParameters, type Sweep,
+  DIMENSIONLESS_RANGES, linspace, sigma11Equilibrium, sigma22Equilibrium, sweep, sweepFigure, type DimensionlessParameters, type Sweep,
 } from "../../../src/studies/variance-resonance/index.js";
 
 /**
@@ -70,7 +70,16 @@ export const varianceResonance: LabStudy<typeof varianceResonanceParameters, Var
     const s = sweep(base, p.parameter, linspace(p.from, p.to, p.points));
     return { base, sweep: s, point };
   },
-  figures: (r) => [sweepFigure(r.sweep)],
+  figures: (r) => {
+    // The dashed curves: each oscillator's variances if the whole system sat at its bath temperature.
+    const s = r.sweep, n = s.values.length, eq11 = new Float64Array(n), eq22 = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = { ...s.base, [s.parameter]: s.values[i] };
+      eq11[i] = sigma11Equilibrium(p, p.T1);
+      eq22[i] = sigma22Equilibrium(p, p.T2);
+    }
+    return [sweepFigure({ parameter: s.parameter, values: s.values, base: s.base, maxResidual: s.maxResidual, columns: s, localEquilibrium: { sigma11: eq11, sigma22: eq22 } })];
+  },
   report: (r) => `sigma11 = ${r.point.sigma11[0]} at ${JSON.stringify(r.base)}; sweep of ${r.sweep.parameter} over ${r.sweep.values.length} values, largest residual ${r.sweep.maxResidual}`,
   numbers: (r) => [
     { key: "sigma11", label: "⟨u₁²⟩ at these parameters", value: r.point.sigma11[0] },

@@ -36,13 +36,15 @@
  */
 import { ModelError, SteadyStateError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
-import { CellGrid } from "../../stochastic/cellGrid.js";
+import { pairsWithin } from "../../stochastic/neighbours/pairSearch.js";
 import { heun } from "../../stochastic/integrators.js";
 import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
 import { CancelledError } from "../../stochastic/safety.js";
 import { linear, meanOfIndependent, measured, reduceBatches, type Estimate, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
+import { defaultsOf, rangesOf } from "../schema.js";
+import { demixingSchema } from "./parameters.js";
 
 // ---------------------------------------------------------------------------
 // Parameters and model
@@ -80,28 +82,17 @@ export interface DemixingParams {
   batches?: number;
 }
 
+const DEMIXING_NAMES = [
+  "N", "coldFraction", "phi", "Thot", "Tcold", "stiffness", "range", "dt", "time", "burnIn", "sampleInterval", "replicas", "neighbourCutoff",
+] as const;
+
 /**
- * Default parameters: a 50/50 mixture at area fraction 0.4, T_hot / T_cold = 100, nearly hard disks (T_hot / k =
+ * Default parameters (declared in parameters.ts): a 50/50 mixture at area fraction 0.4, T_hot / T_cold = 100, nearly hard disks (T_hot / k =
  * 0.02). Only T / k, phi and the cold fraction matter (time scales as range^2 / k), so k = 1 sets the unit of time;
  * dt = 0.1 / k keeps the hot disks' step sqrt(2 T_hot dt) near 0.06 range (structure converged in dt; the entropy
  * production at large ratios carries a first-order time-step bias of a few percent).
  */
-export const DEFAULT_DEMIXING: DemixingParams = {
-  N: 1000,
-  coldFraction: 0.5,
-  phi: 0.4,
-  Thot: 0.02,
-  Tcold: 0.0002,
-  stiffness: 1,
-  range: 1,
-  dt: 0.1,
-  time: 2000,
-  burnIn: 500,
-  sampleInterval: 20,
-  replicas: 2,
-  seed: 1,
-  neighbourCutoff: 1.5,
-};
+export const DEFAULT_DEMIXING: DemixingParams = { ...defaultsOf(demixingSchema, DEMIXING_NAMES), seed: 1 };
 
 const num = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "undefined" ? "nothing" : JSON.stringify(v));
 
@@ -111,20 +102,8 @@ const num = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "u
  * ranges; times and steps as for the other particle studies (the work is also limited, see src/studies/cost.ts).
  */
 export const DEMIXING_RANGES: Readonly<Record<Exclude<keyof DemixingParams, "errorBars">, ParameterRange>> = Object.freeze({
-  N: { min: 2, max: 100_000, integer: true },
-  coldFraction: { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-  phi: { min: 0.01, max: 1, exclusiveMax: true },
-  Thot: { min: 1e-6, max: 1e6 },
-  Tcold: { min: 1e-6, max: 1e6 },
-  stiffness: { min: 1e-6, max: 1e6 },
-  range: { min: 1e-6, max: 1e6 },
-  dt: { min: 1e-9, max: 10 },
-  time: { min: 1e-6, max: 1e9 },
-  burnIn: { min: 0, max: 1e9 },
-  sampleInterval: { min: 1e-9, max: 1e9 },
-  replicas: { min: 1, max: 10_000, integer: true },
+  ...rangesOf(demixingSchema, DEMIXING_NAMES),
   seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
-  neighbourCutoff: { min: 0.1, max: 100 },
   batches: { min: 1, max: 10_000, integer: true },
 });
 
@@ -231,54 +210,12 @@ export interface NeighbourPairs {
 
 /**
  * All pairs of points closer than `cutoff` in a periodic 2D box [0, Lx) x [0, Ly) (positions may lie outside; they
- * are wrapped), by a cell grid (O(N); an axis with fewer than 3 cells takes all pairs along it). Minimum image: the
- * cutoff must not exceed half a box side.
+ * are wrapped), in O(N) on the engine's cell grid (pairsWithin of src/stochastic/neighbours/pairSearch.ts; an axis
+ * with fewer than 3 cells takes all pairs along it). Minimum image: the cutoff must not exceed half a box side.
  */
 export function neighbourPairs(x: Float64Array, box: ArrayLike<number>, cutoff: number): NeighbourPairs {
-  const N = x.length / 2;
-  const Lx = box[0], Ly = box[1];
-  if (!(Lx > 0 && Ly > 0)) throw new RangeError(`box sides must be > 0, got ${Lx}, ${Ly}`);
-  if (!(cutoff > 0) || 2 * cutoff > Math.min(Lx, Ly)) throw new RangeError(`cutoff ${cutoff} must be > 0 and at most half the box side`);
-  const c2 = cutoff * cutoff;
-  let cap = Math.max(16, 8 * N);
-  let pi = new Int32Array(cap), pj = new Int32Array(cap);
-  let count = 0;
-  const push = (a: number, b: number) => {
-    if (count === cap) {
-      cap *= 2;
-      const ni = new Int32Array(cap), nj = new Int32Array(cap);
-      ni.set(pi);
-      nj.set(pj);
-      pi = ni;
-      pj = nj;
-    }
-    pi[count] = a;
-    pj[count] = b;
-    count++;
-  };
-  const xs = new Float64Array(N), ys = new Float64Array(N);
-  for (let a = 0; a < N; a++) {
-    xs[a] = x[2 * a] - Lx * Math.floor(x[2 * a] / Lx);
-    ys[a] = x[2 * a + 1] - Ly * Math.floor(x[2 * a + 1] / Ly);
-  }
-  const close = (a: number, b: number) => {
-    let dx = xs[a] - xs[b], dy = ys[a] - ys[b];
-    dx -= Lx * Math.round(dx / Lx);
-    dy -= Ly * Math.round(dy / Ly);
-    return dx * dx + dy * dy < c2;
-  };
-  // Each cell with itself and each neighbouring cell once (CellGrid): every pair once.
-  const grid = new CellGrid(2, [Lx, Ly], N);
-  grid.sort(x, cutoff);
-  const { order, start, cellPairs } = grid;
-  for (let m = 0; m < cellPairs.length; m += 2) {
-    const c = cellPairs[m], c2 = cellPairs[m + 1];
-    for (let u = start[c]; u < start[c + 1]; u++) {
-      const a = order[u];
-      for (let v = c === c2 ? u + 1 : start[c2]; v < start[c2 + 1]; v++) if (close(a, order[v])) push(a, order[v]);
-    }
-  }
-  return { i: pi, j: pj, count };
+  if (!(box[0] > 0 && box[1] > 0)) throw new RangeError(`box sides must be > 0, got ${box[0]}, ${box[1]}`);
+  return pairsWithin(x, 2, [box[0], box[1]], cutoff);
 }
 
 export interface NeighbourComposition {

@@ -12,15 +12,19 @@
  *   separation r, the mean velocity along e is (T1 - T2)/(T1 + T2) F(r);
  * - heat from the hot bath Q1 = (T1 - T2)/(T1 + T2) <F^2> (= heat into the cold bath), entropy production
  *   <F^2> (T1 - T2)^2 / (T1 T2 (T1 + T2)) >= 0, zero only at equal temperatures;
- * the averages over p(r) are radial quadratures (Simpson) on [0, range] plus the free volume L^d - V_d range^d.
+ * the averages over p(r) are radial quadratures (Simpson) on [0, range] plus the free volume L^d - V_d range^d, of
+ * the engine's own soft law (src/stochastic/potentials/pairLaws.ts).
  * Browser-safe.
  */
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
+import { softLaw } from "../../stochastic/potentials/pairLaws.js";
 import { simulateSync, type SimulationResult } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
-import { checkRange, type ParameterRange } from "../ranges.js";
+import { checkRange } from "../ranges.js";
+import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
+import { runAndChaseSchema } from "./parameters.js";
 import { estimateOf, type Measured } from "./harmonicPair.js";
 
 export interface RunAndChaseParams {
@@ -38,17 +42,12 @@ export interface RunAndChaseParams {
   box: number;
 }
 
-/** The example file's values (examples/particles/run-and-chase-2d.yaml). */
-export const DEFAULT_RUN_AND_CHASE: RunAndChaseParams = { dimension: 2, Thot: 1, Tcold: 0.1, stiffness: 10, range: 1, box: 3 };
+const RUN_AND_CHASE_NAMES = ["dimension", "Thot", "Tcold", "stiffness", "range", "box"] as const;
 
-export const RUN_AND_CHASE_DESCRIPTIONS: Record<keyof RunAndChaseParams, string> = {
-  dimension: "spatial dimension (1, 2 or 3)",
-  Thot: "temperature of the hot particle",
-  Tcold: "temperature of the cold particle",
-  stiffness: "stiffness k of the soft repulsion",
-  range: "range of the soft repulsion (it acts for r < range)",
-  box: "side of the periodic box (>= 2 ranges)",
-};
+/** The example file's values (examples/particles/run-and-chase-2d.yaml), declared in parameters.ts. */
+export const DEFAULT_RUN_AND_CHASE: RunAndChaseParams = { ...defaultsOf(runAndChaseSchema, RUN_AND_CHASE_NAMES), dimension: 2 };
+
+export const RUN_AND_CHASE_DESCRIPTIONS: Readonly<Record<keyof RunAndChaseParams, string>> = descriptionsOf(runAndChaseSchema, RUN_AND_CHASE_NAMES);
 
 /**
  * The domain of the parameters: 12 decades for each positive one, a box of at most 1000 ranges (the pair would
@@ -56,13 +55,7 @@ export const RUN_AND_CHASE_DESCRIPTIONS: Record<keyof RunAndChaseParams, string>
  * (the quadrature's estimated error is 3e-3 there; a harder core has a contact layer it cannot resolve). Beyond them (T1 - T2)^2 / (T1 T2 (T1 + T2)) over- or underflows, or the radial
  * quadrature cannot resolve a repulsion much stiffer than the temperature.
  */
-export const RUN_AND_CHASE_RANGES: Readonly<Record<Exclude<keyof RunAndChaseParams, "dimension">, ParameterRange>> = Object.freeze({
-  Thot: { min: 1e-6, max: 1e6 },
-  Tcold: { min: 1e-6, max: 1e6 },
-  stiffness: { min: 1e-6, max: 1e6 },
-  range: { min: 1e-6, max: 1e6 },
-  box: { min: 1e-6, max: 1e6 },
-});
+export const RUN_AND_CHASE_RANGES = rangesOf(runAndChaseSchema, ["Thot", "Tcold", "stiffness", "range", "box"] as const);
 
 /** Checks the parameters against RUN_AND_CHASE_RANGES; ModelError naming the first bad one and its range. */
 export function validateRunAndChaseParams(raw: Partial<RunAndChaseParams>): RunAndChaseParams {
@@ -132,12 +125,13 @@ const BALL = [0, 2, Math.PI, (4 / 3) * Math.PI];
  */
 function radialMoments(p: RunAndChaseParams, n: number): [number, number, number] {
   const h = p.range / n, d = p.dimension, Tm = (p.Thot + p.Tcold) / 2;
+  const law = softPair(p);
   let s0 = 0, s1 = 0, s2 = 0;
   for (let i = 0; i <= n; i++) {
     const r = i * h;
-    const u = 0.5 * p.stiffness * (1 - r / p.range) ** 2;
+    const u = softLaw.energy(law, r);
     const w = (i === 0 || i === n ? 1 : i % 2 === 1 ? 4 : 2) * r ** (d - 1) * Math.exp(-u / Tm);
-    const F = repulsiveForce(p, r);
+    const F = softLaw.force(law, r);
     s0 += w;
     s1 += w * F;
     s2 += w * F * F;
@@ -146,9 +140,14 @@ function radialMoments(p: RunAndChaseParams, n: number): [number, number, number
   return [c * s0, c * s1, c * s2];
 }
 
+/** The soft repulsion of eq. 26 with the pair's stiffness and range. */
+function softPair(p: Pick<RunAndChaseParams, "stiffness" | "range">): { potential: "soft"; stiffness: number; range: number } {
+  return { potential: "soft", stiffness: p.stiffness, range: p.range };
+}
+
 /** The repulsive force F(r) = -U'(r) of eq. 26. */
 export function repulsiveForce(p: Pick<RunAndChaseParams, "stiffness" | "range">, r: number): number {
-  return r < p.range ? (p.stiffness / p.range) * (1 - r / p.range) : 0;
+  return softLaw.force(softPair(p), r);
 }
 
 /** Exact stationary averages of the pair (quadrature over the Boltzmann law of the separation). */

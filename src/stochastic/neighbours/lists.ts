@@ -1,0 +1,423 @@
+/**
+ * Neighbour structures of the particle force field, separate from the pair laws (the force loops over them are in
+ * src/stochastic/potentials/pairKernels.ts); all are built on the one cell grid (cellGrid.ts):
+ *
+ * - VerletList: every interacting pair closer than cutoff + skin (as LAMMPS's `neighbor 0.3 bin`), built in O(N)
+ *   from a grid of cells at least cutoff + skin wide and rebuilt only when some particle has moved more than half
+ *   the skin since the last build. A build wraps the coordinates into the box, counting-sorts the particles by cell
+ *   and lets each cell meet itself and half of its 3^d - 1 neighbours, so every pair is listed once (Newton's third
+ *   law); each listed pair keeps its periodic image shift, so the force loop needs no minimum-image rounding.
+ *   Coordinates handed in are never modified (the integrators keep them unwrapped).
+ * - CellOrderList: 2D systems (seed 004's hot/cold disks) in cell order. The sort into cells is kept until a
+ *   particle has moved half the skin, and each particle's wrap offset is stored, so a list needs no regrouping and
+ *   no image rounding. When sorts come at nearly every evaluation (hot, mobile particles outrun the skin: a list
+ *   would serve one or two evaluations), the pairs are summed straight from the cells, without a list; when they
+ *   come seldom, a Verlet list in cell order (CSR, owner-major) is built at each sort.
+ * - AllPairs: systems too small for three cells per axis, and open space: every pair, minimum image in a box.
+ *
+ * Which pairs interact is given per ordered species pair (t = s_a * S + s_b, nonzero: interacts). Browser-safe.
+ */
+import { CellGrid } from "./cellGrid.js";
+
+/** Species of the particles and the ordered species pairs that interact (nonzero entries). */
+export interface PairTable {
+  /** Number of species S. */
+  species: number;
+  /** Species of each particle. */
+  speciesOf: Int32Array;
+  /** Per ordered species pair t = s_a * S + s_b: nonzero when the pair interacts. */
+  interacts: Int32Array;
+}
+
+/**
+ * Particles sorted into the cells of a fixed grid (cells at least `reach` wide), their wrapped positions and species
+ * gathered in cell order, and the positions at the last sort, against which moves are measured.
+ */
+export class CellSort {
+  readonly grid: CellGrid;
+  /** Wrapped positions in cell order (0 beyond the dimension), species in cell order. */
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  readonly zs: Float64Array;
+  readonly ss: Int32Array;
+  /** Box lengths per axis (Infinity beyond the dimension). */
+  readonly L: Float64Array;
+  /** Positions at the last sort. */
+  readonly xRef: Float64Array;
+  /** Number of sorts so far. */
+  sorts = 0;
+  /** Number of cells of the grid. */
+  readonly cellCount: number;
+
+  /** A grid of cells at least `reach` wide in the box; it must have at least three cells per axis (see fits). */
+  constructor(
+    readonly dim: number,
+    readonly count: number,
+    box: ArrayLike<number>,
+    readonly reach: number,
+    readonly skin: number,
+    readonly pairs: PairTable,
+  ) {
+    if (!CellSort.fits(dim, box, reach)) throw new Error("internal: a cell sort needs at least three cells per axis");
+    let cells = 1;
+    for (let k = 0; k < dim; k++) cells *= Math.floor(box[k] / reach);
+    this.cellCount = cells;
+    this.L = Float64Array.from({ length: 3 }, (_, k) => (k < dim ? box[k] : Infinity));
+    this.grid = new CellGrid(dim, this.L, count, "half");
+    this.xs = new Float64Array(count);
+    this.ys = new Float64Array(count);
+    this.zs = new Float64Array(count);
+    this.ss = new Int32Array(count);
+    this.xRef = new Float64Array(count * dim);
+  }
+
+  /** True when a box has at least three cells at least `reach` wide along every axis. */
+  static fits(dim: number, box: ArrayLike<number>, reach: number): boolean {
+    for (let k = 0; k < dim; k++) if (!(Math.floor(box[k] / reach) >= 3)) return false;
+    return true;
+  }
+
+  /** True when some particle moved more than half the skin since the last sort (or there was none). */
+  moved(x: Float64Array): boolean {
+    if (this.sorts === 0) return true;
+    const ref = this.xRef;
+    const lim = 0.25 * this.skin * this.skin;
+    const d = this.dim;
+    for (let a = 0; a < this.count; a++) {
+      let r2 = 0;
+      for (let k = 0; k < d; k++) {
+        const dx = x[a * d + k] - ref[a * d + k];
+        r2 += dx * dx;
+      }
+      if (r2 > lim) return true;
+    }
+    return false;
+  }
+
+  /** Sorts into cells, gathers wrapped positions and species in cell order, and remembers x. */
+  sort(x: Float64Array): void {
+    const grid = this.grid, N = this.count;
+    grid.sort(x, this.reach, true);
+    const order = grid.order, wx = grid.wx, wy = grid.wy, wz = grid.wz, sp = this.pairs.speciesOf;
+    const xs = this.xs, ys = this.ys, zs = this.zs, ss = this.ss;
+    for (let pos = 0; pos < N; pos++) {
+      const a = order[pos];
+      xs[pos] = wx[a];
+      ys[pos] = wy[a];
+      zs[pos] = wz[a];
+      ss[pos] = sp[a];
+    }
+    this.xRef.set(x);
+    this.sorts++;
+  }
+}
+
+/** A Verlet list with image shifts, in any dimension (see the header). */
+export class VerletList {
+  /** Pairs: particle indices, ordered species pair t, periodic image shift (x_a - x_b) - (minimum-image separation). */
+  pairA = new Int32Array(0);
+  pairB = new Int32Array(0);
+  pairT = new Int32Array(0);
+  shiftX = new Float64Array(0);
+  shiftY = new Float64Array(0);
+  shiftZ = new Float64Array(0);
+  /** Number of listed pairs (-1 before the first build). */
+  count = -1;
+  private readonly reach2: number;
+
+  constructor(readonly cells: CellSort) {
+    this.reach2 = cells.reach ** 2;
+  }
+
+  /** Rebuilds the list when some particle has moved more than half the skin since the last build. */
+  update(x: Float64Array): void {
+    if (this.count < 0 || this.cells.moved(x)) this.build(x);
+  }
+
+  /** Lists every interacting pair closer than cutoff + skin, with its periodic image shift. */
+  build(x: Float64Array): void {
+    const cells = this.cells;
+    cells.sort(x);
+    const d = cells.dim, S = cells.pairs.species, interacts = cells.pairs.interacts;
+    const xs = cells.xs, ys = cells.ys, zs = cells.zs, ss = cells.ss;
+    const grid = cells.grid, order = grid.order, start = grid.start, cp = grid.triples;
+    const Lx = cells.L[0], Ly = cells.L[1], Lz = cells.L[2];
+    const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
+    const rl2 = this.reach2;
+    const iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
+    let np = 0;
+    let A = this.pairA, B = this.pairB, T = this.pairT, SX = this.shiftX, SY = this.shiftY, SZ = this.shiftZ;
+    let cap = A.length;
+    for (let m = 0; m < cp.length; m += 3) {
+      const c = cp[m], self = cp[m + 1] === c;
+      const e1 = start[c + 1], s2 = start[cp[m + 1]], e2 = start[cp[m + 2] + 1];
+      if (s2 === e2) continue;
+      for (let i = start[c]; i < e1; i++) {
+        const row = ss[i] * S;
+        const xi = xs[i], yi = ys[i], zi = zs[i];
+        for (let j = self ? i + 1 : s2; j < e2; j++) {
+          const t = row + ss[j];
+          if (interacts[t] === 0) continue;
+          let dx = xi - xs[j];
+          if (dx > hx) dx -= Lx;
+          else if (dx < -hx) dx += Lx;
+          let dy = yi - ys[j];
+          if (dy > hy) dy -= Ly;
+          else if (dy < -hy) dy += Ly;
+          let dz = zi - zs[j];
+          if (dz > hz) dz -= Lz;
+          else if (dz < -hz) dz += Lz;
+          if (dx * dx + dy * dy + dz * dz >= rl2) continue;
+          if (np === cap) {
+            this.grow();
+            A = this.pairA; B = this.pairB; T = this.pairT; SX = this.shiftX; SY = this.shiftY; SZ = this.shiftZ;
+            cap = A.length;
+          }
+          const a = order[i], b = order[j];
+          A[np] = a;
+          B[np] = b;
+          T[np] = t;
+          // Image shift: (x_a - x_b) - minimum-image displacement, a whole number of box lengths.
+          SX[np] = Lx * Math.round((x[a * d] - x[b * d] - dx) * iLx);
+          SY[np] = d > 1 ? Ly * Math.round((x[a * d + 1] - x[b * d + 1] - dy) * iLy) : 0;
+          SZ[np] = d > 2 ? Lz * Math.round((x[a * d + 2] - x[b * d + 2] - dz) * iLz) : 0;
+          np++;
+        }
+      }
+    }
+    this.count = np;
+  }
+
+  private grow(): void {
+    const cap = Math.max(1024, 2 * this.pairA.length);
+    this.pairA = grow32(this.pairA, cap);
+    this.pairB = grow32(this.pairB, cap);
+    this.pairT = grow32(this.pairT, cap);
+    this.shiftX = grow64(this.shiftX, cap);
+    this.shiftY = grow64(this.shiftY, cap);
+    this.shiftZ = grow64(this.shiftZ, cap);
+  }
+}
+
+function grow32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+function grow64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** How a CellOrderList sums its pairs at an evaluation: from its Verlet list, or straight from the cells. */
+export type CellOrderMode = "list" | "cells";
+
+/**
+ * 2D pairs in cell order (see the header): positions gathered in cell order (px, py), forces accumulated in cell
+ * order (pfx, pfy) and scattered back; a Verlet list in cell order when sorts come seldom.
+ */
+export class CellOrderList {
+  /** Positions and forces in cell order. */
+  readonly px: Float64Array;
+  readonly py: Float64Array;
+  readonly pfx: Float64Array;
+  readonly pfy: Float64Array;
+  /** Wrap offsets (x - wrapped x) at the last sort, in cell order. */
+  readonly ox: Float64Array;
+  readonly oy: Float64Array;
+  /** Verlet list in cell order (CSR): partners of sorted particle i are rows[i] .. rows[i + 1). */
+  readonly rows: Int32Array;
+  csrB = new Int32Array(0);
+  csrT = new Int32Array(0);
+  csrX = new Float64Array(0);
+  csrY = new Float64Array(0);
+  /** How the pairs were summed at the last evaluation. */
+  lastMode: CellOrderMode = "list";
+  /** Force evaluations since the last sort, their running mean between sorts, and whether the list is current. */
+  private sinceSort = 0;
+  private meanInterval = 8;
+  private listValid = false;
+  private readonly reach2: number;
+
+  constructor(readonly cells: CellSort) {
+    if (cells.dim !== 2) throw new Error("internal: CellOrderList is two-dimensional");
+    const N = cells.count;
+    this.px = new Float64Array(N);
+    this.py = new Float64Array(N);
+    this.pfx = new Float64Array(N);
+    this.pfy = new Float64Array(N);
+    this.ox = new Float64Array(N);
+    this.oy = new Float64Array(N);
+    this.rows = new Int32Array(N + 1);
+    this.reach2 = cells.reach ** 2;
+  }
+
+  /**
+   * Prepares an evaluation at x: a new sort when some particle has moved more than half the skin; then the pairs
+   * are summed from the cells when sorts come at nearly every evaluation (mean interval below 3), else from the
+   * list (built at the first evaluation after a sort). Gathers the positions for that mode and zeroes the forces.
+   */
+  prepare(x: Float64Array): CellOrderMode {
+    const cells = this.cells;
+    if (cells.moved(x)) {
+      if (cells.sorts > 0) this.meanInterval = 0.8 * this.meanInterval + 0.2 * this.sinceSort;
+      this.sinceSort = 0;
+      this.sortWithOffsets(x);
+    }
+    this.sinceSort++;
+    if (Math.max(this.meanInterval, this.sinceSort) < 3) {
+      this.gather(x, true);
+      return (this.lastMode = "cells");
+    }
+    if (!this.listValid) this.build();
+    this.gather(x, false);
+    return (this.lastMode = "list");
+  }
+
+  /** Sorts into cells and keeps each particle's wrap offset (x - wrapped x), in cell order. */
+  private sortWithOffsets(x: Float64Array): void {
+    const cells = this.cells;
+    cells.sort(x);
+    const N = cells.count, order = cells.grid.order, xs = cells.xs, ys = cells.ys, ox = this.ox, oy = this.oy;
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      ox[i] = x[a] - xs[i];
+      oy[i] = x[a + 1] - ys[i];
+    }
+    this.listValid = false;
+  }
+
+  /**
+   * The Verlet list in cell order: owner-major (pairs of sorted particle i are contiguous, no regrouping pass),
+   * partners and owners as positions in the cell order, image shifts from per-particle wrap offsets (no
+   * Math.round, no reads of x in particle order).
+   */
+  private build(): void {
+    const cells = this.cells;
+    const N = cells.count, S = cells.pairs.species, interacts = cells.pairs.interacts;
+    const xs = cells.xs, ys = cells.ys, ss = cells.ss;
+    const grid = cells.grid, start = grid.start, cp = grid.triples, ts = grid.tripleStart;
+    const ox = this.ox, oy = this.oy;
+    const Lx = cells.L[0], Ly = cells.L[1];
+    const hx = 0.5 * Lx, hy = 0.5 * Ly;
+    const rl2 = this.reach2;
+    const rows = this.rows;
+    let B = this.csrB, T = this.csrT, SX = this.csrX, SY = this.csrY;
+    let cap = B.length, np = 0;
+    const ncell = ts.length - 1;
+    for (let c = 0; c < ncell; c++) {
+      const e1 = start[c + 1], m0 = ts[c], m1 = ts[c + 1];
+      for (let i = start[c]; i < e1; i++) {
+        rows[i] = np;
+        const row = ss[i] * S;
+        const xi = xs[i], yi = ys[i], oxi = ox[i], oyi = oy[i];
+        for (let m = m0; m < m1; m += 3) {
+          const self = cp[m + 1] === c;
+          const e2 = start[cp[m + 2] + 1];
+          for (let j = self ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
+            const t = row + ss[j];
+            if (interacts[t] === 0) continue;
+            let dx = xi - xs[j], wx = 0;
+            if (dx > hx) { dx -= Lx; wx = -Lx; } else if (dx < -hx) { dx += Lx; wx = Lx; }
+            let dy = yi - ys[j], wy = 0;
+            if (dy > hy) { dy -= Ly; wy = -Ly; } else if (dy < -hy) { dy += Ly; wy = Ly; }
+            if (dx * dx + dy * dy >= rl2) continue;
+            if (np === cap) {
+              cap = Math.max(1024, 2 * cap);
+              B = this.csrB = grow32(B, cap); T = this.csrT = grow32(T, cap);
+              SX = this.csrX = grow64(SX, cap); SY = this.csrY = grow64(SY, cap);
+            }
+            B[np] = j;
+            T[np] = t;
+            // (x_a - x_b) - (minimum-image displacement) = ox_i - ox_j - w.
+            SX[np] = oxi - ox[j] - wx;
+            SY[np] = oyi - oy[j] - wy;
+            np++;
+          }
+        }
+      }
+    }
+    rows[N] = np;
+    this.listValid = true;
+  }
+
+  /**
+   * Positions in cell order into px, py (minus each particle's wrap offset at the last sort when `wrapped`: then
+   * within half a skin of the box) and zero cell-order forces.
+   */
+  private gather(x: Float64Array, wrapped: boolean): void {
+    const N = this.cells.count, order = this.cells.grid.order, px = this.px, py = this.py, fx = this.pfx, fy = this.pfy;
+    const ox = this.ox, oy = this.oy;
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      px[i] = wrapped ? x[a] - ox[i] : x[a];
+      py[i] = wrapped ? x[a + 1] - oy[i] : x[a + 1];
+      fx[i] = 0;
+      fy[i] = 0;
+    }
+  }
+
+  /** The cell-order forces into `force`, in particle order. */
+  scatter(force: Float64Array): void {
+    const N = this.cells.count, order = this.cells.grid.order, fx = this.pfx, fy = this.pfy;
+    for (let i = 0; i < N; i++) {
+      const a = order[i] << 1;
+      force[a] = fx[i];
+      force[a + 1] = fy[i];
+    }
+  }
+}
+
+/** Every pair (small systems, open space): positions wrapped into the box in particle order, forces per axis. */
+export class AllPairs {
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  readonly zs: Float64Array;
+  readonly ss: Int32Array;
+  readonly fx: Float64Array;
+  readonly fy: Float64Array;
+  readonly fz: Float64Array;
+  /** Box lengths per axis (Infinity where open or beyond the dimension). */
+  readonly L: Float64Array;
+
+  constructor(readonly dim: number, readonly count: number, box: ArrayLike<number> | null, readonly pairs: PairTable) {
+    this.L = Float64Array.from({ length: 3 }, (_, k) => (box && k < dim ? box[k] : Infinity));
+    this.xs = new Float64Array(count);
+    this.ys = new Float64Array(count);
+    this.zs = new Float64Array(count);
+    this.ss = new Int32Array(count);
+    this.fx = new Float64Array(count);
+    this.fy = new Float64Array(count);
+    this.fz = new Float64Array(count);
+  }
+
+  /** Wrapped positions and species into xs, ys, zs, ss and zero forces. */
+  gather(x: Float64Array): void {
+    const N = this.count, d = this.dim;
+    const xs = this.xs, ys = this.ys, zs = this.zs, ss = this.ss, fx = this.fx, fy = this.fy, fz = this.fz;
+    const Lx = this.L[0], Ly = this.L[1], Lz = this.L[2], sp = this.pairs.speciesOf;
+    for (let a = 0; a < N; a++) {
+      const o = a * d;
+      xs[a] = Lx !== Infinity ? x[o] - Lx * Math.floor(x[o] / Lx) : x[o];
+      ys[a] = d > 1 ? (Ly !== Infinity ? x[o + 1] - Ly * Math.floor(x[o + 1] / Ly) : x[o + 1]) : 0;
+      zs[a] = d > 2 ? (Lz !== Infinity ? x[o + 2] - Lz * Math.floor(x[o + 2] / Lz) : x[o + 2]) : 0;
+      ss[a] = sp[a];
+      fx[a] = 0;
+      fy[a] = 0;
+      fz[a] = 0;
+    }
+  }
+
+  /** The forces into `force` (row-major N x d). */
+  scatter(force: Float64Array): void {
+    const N = this.count, d = this.dim, fx = this.fx, fy = this.fy, fz = this.fz;
+    for (let a = 0; a < N; a++) {
+      const o = a * d;
+      force[o] = fx[a];
+      if (d > 1) force[o + 1] = fy[a];
+      if (d > 2) force[o + 2] = fz[a];
+    }
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The pair force loops: one per neighbour structure (src/stochastic/neighbours/lists.ts), each specialised on the
+ * law code of pairLaws.ts with the law's arithmetic written inline on the packed parameters k and l (a call per
+ * pair would cost the hot loop its speed). They compute, per pair closer than its cutoff, the energy U(r) and
+ * g = -U'(r)/r, and add g (r_a - r_b) to particle a and its negative to b (Newton's third law):
+ *   soft      h = 1 - r/l: U = k h^2 / 2, g = k h / (l r), in the Verlet and all-pairs loops; in the 2D cell-order
+ *             loops with 1/r and 1/l: h = 1 - r2 (1/r)(1/l), g = k (1/l)(1/r - 1/l) (same law, other rounding)
+ *   harmonic  U = k (r - l)^2 / 2, g = -k (r - l)/r (r0 = l = 0: U = k r^2 / 2, g = -k); open space only
+ *   wca       s6 = (l^2/r^2)^3: U = 4 k (s6^2 - s6) + k, g = 24 k (2 s6^2 - s6) / r^2
+ * Each loop's arithmetic is checked against the reference functions of pairLaws.ts in
+ * test/stochastic/potentials.test.ts (energy, force, at distances across each law's range and at its cutoff).
+ * Soft and harmonic pairs at r = 0 (a direction-less overlap) contribute nothing. Browser-safe.
+ */
+import type { AllPairs, CellOrderList, VerletList } from "../neighbours/lists.js";
+import { HARMONIC, SOFT, WCA, type PackedPairLaws } from "./pairLaws.js";
+
+/** Forces from a Verlet list (overwrites force); returns the pair energy. */
+export function verletForces(list: VerletList, laws: PackedPairLaws, x: Float64Array, force: Float64Array): number {
+  force.fill(0);
+  const d = list.cells.dim, np = list.count;
+  const A = list.pairA, B = list.pairB, T = list.pairT, SX = list.shiftX, SY = list.shiftY, SZ = list.shiftZ;
+  const code = laws.code, pk = laws.k, pl = laws.l, cut2 = laws.cut2;
+  const soft = SOFT, wca = WCA;
+  let u = 0;
+  for (let p = 0; p < np; p++) {
+    const a = A[p] * d, b = B[p] * d;
+    const dx = x[a] - x[b] - SX[p];
+    const dy = d > 1 ? x[a + 1] - x[b + 1] - SY[p] : 0;
+    const dz = d > 2 ? x[a + 2] - x[b + 2] - SZ[p] : 0;
+    const r2 = dx * dx + dy * dy + dz * dz;
+    const t = T[p];
+    if (r2 >= cut2[t]) continue;
+    const ty = code[t];
+    let g: number;
+    if (ty === soft) {
+      if (r2 === 0) continue;
+      const r = Math.sqrt(r2);
+      const sig = pl[t];
+      const h = 1 - r / sig;
+      u += 0.5 * pk[t] * h * h;
+      g = (pk[t] * h) / (sig * r);
+    } else if (ty === wca) {
+      const s2r = (pl[t] * pl[t]) / r2;
+      const s6 = s2r * s2r * s2r;
+      const eps = pk[t];
+      u += 4 * eps * (s6 * s6 - s6) + eps;
+      g = (24 * eps * (2 * s6 * s6 - s6)) / r2;
+    } else continue; // harmonic pairs never use a list (open space only)
+    force[a] += g * dx;
+    force[b] -= g * dx;
+    if (d > 1) {
+      force[a + 1] += g * dy;
+      force[b + 1] -= g * dy;
+    }
+    if (d > 2) {
+      force[a + 2] += g * dz;
+      force[b + 2] -= g * dz;
+    }
+  }
+  return u;
+}
+
+/** Forces from every pair, minimum image in a box (overwrites force); returns the pair energy. */
+export function allPairsForces(all: AllPairs, laws: PackedPairLaws, x: Float64Array, force: Float64Array): number {
+  all.gather(x);
+  const N = all.count;
+  const xs = all.xs, ys = all.ys, zs = all.zs, ss = all.ss, fx = all.fx, fy = all.fy, fz = all.fz;
+  const Lx = all.L[0], Ly = all.L[1], Lz = all.L[2];
+  const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
+  const S = laws.species, code = laws.code, pk = laws.k, pl = laws.l, cut2 = laws.cut2;
+  const soft = SOFT, harmonic = HARMONIC, wca = WCA;
+  let u = 0;
+  for (let i = 0; i < N; i++) {
+    const xi = xs[i], yi = ys[i], zi = zs[i];
+    const row = ss[i] * S;
+    let fxi = 0, fyi = 0, fzi = 0;
+    for (let j = i + 1; j < N; j++) {
+      let dx = xi - xs[j];
+      if (dx > hx) dx -= Lx;
+      else if (dx < -hx) dx += Lx;
+      let dy = yi - ys[j];
+      if (dy > hy) dy -= Ly;
+      else if (dy < -hy) dy += Ly;
+      let dz = zi - zs[j];
+      if (dz > hz) dz -= Lz;
+      else if (dz < -hz) dz += Lz;
+      const r2 = dx * dx + dy * dy + dz * dz;
+      const pi = row + ss[j];
+      if (r2 >= cut2[pi]) continue;
+      const t = code[pi];
+      // g = -(1/r) dU/dr: the force on i is g * (dx, dy, dz).
+      let g: number;
+      if (t === soft) {
+        if (r2 === 0) continue;
+        const r = Math.sqrt(r2);
+        const sig = pl[pi];
+        const h = 1 - r / sig;
+        u += 0.5 * pk[pi] * h * h;
+        g = (pk[pi] * h) / (sig * r);
+      } else if (t === harmonic) {
+        const r0 = pl[pi];
+        if (r0 === 0) {
+          u += 0.5 * pk[pi] * r2;
+          g = -pk[pi];
+        } else {
+          if (r2 === 0) continue;
+          const r = Math.sqrt(r2);
+          u += 0.5 * pk[pi] * (r - r0) ** 2;
+          g = (-pk[pi] * (r - r0)) / r;
+        }
+      } else if (t === wca) {
+        const s2r = (pl[pi] * pl[pi]) / r2;
+        const s6 = s2r * s2r * s2r;
+        const eps = pk[pi];
+        u += 4 * eps * (s6 * s6 - s6) + eps;
+        g = (24 * eps * (2 * s6 * s6 - s6)) / r2;
+      } else continue;
+      fxi += g * dx;
+      fyi += g * dy;
+      fzi += g * dz;
+      fx[j] -= g * dx;
+      fy[j] -= g * dy;
+      fz[j] -= g * dz;
+    }
+    fx[i] += fxi;
+    fy[i] += fyi;
+    fz[i] += fzi;
+  }
+  all.scatter(force);
+  return u;
+}
+
+/**
+ * Forces of 2D soft pairs in cell order (overwrites force); returns the pair energy. Every interacting pair must be
+ * soft (PackedPairLaws.onlySoft): the loops do not look at the law code.
+ */
+export function cellOrderSoftForces(list: CellOrderList, laws: PackedPairLaws, x: Float64Array, force: Float64Array): number {
+  const u = list.prepare(x) === "list" ? softFromList(list, laws) : softFromCells(list, laws);
+  list.scatter(force);
+  return u;
+}
+
+/** The cell-order Verlet list: a local pair loop over gathered positions. */
+function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
+  const N = list.cells.count, rows = list.rows;
+  const px = list.px, py = list.py, fx = list.pfx, fy = list.pfy;
+  const B = list.csrB, T = list.csrT, SX = list.csrX, SY = list.csrY;
+  const pk = laws.k, pl = laws.l, cut2 = laws.cut2;
+  let u = 0;
+  for (let i = 0; i < N; i++) {
+    const e = rows[i + 1];
+    let p = rows[i];
+    if (p === e) continue;
+    const xa = px[i], ya = py[i];
+    let fxa = 0, fya = 0;
+    for (; p < e; p++) {
+      const j = B[p];
+      const dx = xa - px[j] - SX[p];
+      const dy = ya - py[j] - SY[p];
+      const r2 = dx * dx + dy * dy;
+      const t = T[p];
+      if (r2 >= cut2[t] || r2 === 0) continue;
+      const ir = 1 / Math.sqrt(r2);
+      const is = 1 / pl[t];
+      const k = pk[t];
+      const h = 1 - r2 * ir * is;
+      u += 0.5 * k * h * h;
+      const g = k * is * (ir - is);
+      const gx = g * dx, gy = g * dy;
+      fxa += gx;
+      fya += gy;
+      fx[j] -= gx;
+      fy[j] -= gy;
+    }
+    fx[i] += fxa;
+    fy[i] += fya;
+  }
+  return u;
+}
+
+/** No list: the pairs straight from the cells (positions within half a skin of the box, minimum image). */
+function softFromCells(list: CellOrderList, laws: PackedPairLaws): number {
+  const cells = list.cells, S = laws.species;
+  const grid = cells.grid, start = grid.start, ss = cells.ss, cp = grid.triples, ts = grid.tripleStart;
+  const xs = list.px, ys = list.py;
+  const fx = list.pfx, fy = list.pfy;
+  const Lx = cells.L[0], Ly = cells.L[1];
+  const hx = 0.5 * Lx, hy = 0.5 * Ly;
+  const pk = laws.k, pl = laws.l, cut2 = laws.cut2;
+  let u = 0;
+  const ncell = ts.length - 1;
+  for (let c = 0; c < ncell; c++) {
+    const e1 = start[c + 1], m0 = ts[c], m1 = ts[c + 1];
+    for (let i = start[c]; i < e1; i++) {
+      const row = ss[i] * S;
+      const xi = xs[i], yi = ys[i];
+      let fxa = 0, fya = 0;
+      for (let m = m0; m < m1; m += 3) {
+        const self = cp[m + 1] === c;
+        const e2 = start[cp[m + 2] + 1];
+        for (let j = self ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
+          let dx = xi - xs[j];
+          if (dx > hx) dx -= Lx; else if (dx < -hx) dx += Lx;
+          let dy = yi - ys[j];
+          if (dy > hy) dy -= Ly; else if (dy < -hy) dy += Ly;
+          const r2 = dx * dx + dy * dy;
+          const t = row + ss[j];
+          if (r2 >= cut2[t] || r2 === 0) continue;
+          const ir = 1 / Math.sqrt(r2);
+          const is = 1 / pl[t];
+          const k = pk[t];
+          const h = 1 - r2 * ir * is;
+          u += 0.5 * k * h * h;
+          const g = k * is * (ir - is);
+          const gx = g * dx, gy = g * dy;
+          fxa += gx;
+          fya += gy;
+          fx[j] -= gx;
+          fy[j] -= gy;
+        }
+      }
+      fx[i] += fxa;
+      fy[i] += fya;
+    }
+  }
+  return u;
+}

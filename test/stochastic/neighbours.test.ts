@@ -1,0 +1,122 @@
+// The one cell grid (src/stochastic/neighbours/cellGrid.ts) and the pair search on it: every pair of neighbouring
+// cells visited exactly once by both stencils, whatever the grid's shape (one cell or several per axis, 1D to 3D),
+// the sort a permutation with each particle in the cell of its wrapped position, and pairsWithin against a
+// brute-force search.
+import { describe, expect, it } from "vitest";
+import { CellGrid, type CellStencil } from "../../src/stochastic/neighbours/cellGrid.js";
+import { minimumImage, pairsWithin } from "../../src/stochastic/neighbours/pairSearch.js";
+import { rng } from "../helpers/random.js";
+
+/** Unordered pairs of cells (c <= c2) within one cell of each other per axis (periodic), as "c,c2". */
+function neighbouringCells(n: number[]): Set<string> {
+  const out = new Set<string>();
+  const idx = (x: number, y: number, z: number) => ((((x % n[0]) + n[0]) % n[0]) * n[1] + (((y % n[1]) + n[1]) % n[1])) * n[2] + (((z % n[2]) + n[2]) % n[2]);
+  for (let x = 0; x < n[0]; x++) for (let y = 0; y < n[1]; y++) for (let z = 0; z < n[2]; z++) {
+    for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let c = -1; c <= 1; c++) {
+      const p = idx(x, y, z), q = idx(x + a, y + b, z + c);
+      out.add(`${Math.min(p, q)},${Math.max(p, q)}`);
+    }
+  }
+  return out;
+}
+
+describe("the cell grid", () => {
+  const shapes: [number, number[], number[]][] = [
+    // dimension, box, expected cells per axis at reach 1
+    [1, [7.5], [7, 1, 1]],
+    [1, [2.5], [1, 1, 1]],
+    [2, [5, 3.2], [5, 3, 1]],
+    [2, [4, 2.9], [4, 1, 1]],
+    [2, [2, 9], [1, 9, 1]],
+    [3, [3, 4, 5.5], [3, 4, 5]],
+    [3, [6, 2, 3], [6, 1, 3]],
+    [3, [Infinity, 4, 3], [1, 4, 3]],
+  ];
+  for (const stencil of ["half", "upper"] as CellStencil[]) {
+    for (const [d, box, n] of shapes) {
+      it(`${stencil} stencil, ${d}D box ${box.join(" x ")}: every pair of neighbouring cells once, none other`, () => {
+        const grid = new CellGrid(d, box, 1, stencil);
+        grid.sort(new Float64Array(d), 1);
+        expect([...grid.shape]).toEqual(n);
+        const seen = new Map<string, number>();
+        const t = grid.triples, ts = grid.tripleStart;
+        for (let c = 0; c < grid.cellCount; c++) {
+          for (let m = ts[c]; m < ts[c + 1]; m += 3) {
+            expect(t[m]).toBe(c);
+            expect(t[m + 2]).toBeGreaterThanOrEqual(t[m + 1]);
+            for (let c2 = t[m + 1]; c2 <= t[m + 2]; c2++) {
+              const key = `${Math.min(c, c2)},${Math.max(c, c2)}`;
+              seen.set(key, (seen.get(key) ?? 0) + 1);
+            }
+          }
+          // The cell itself comes in a triple of its own (the loops take j > i there).
+          expect([...t.subarray(ts[c], ts[c + 1])].filter((v, k) => k % 3 === 1 && v === c)).toHaveLength(1);
+          if (stencil === "half") expect([...t.subarray(ts[c], ts[c] + 3)]).toEqual([c, c, c]);
+        }
+        expect(new Set(seen.keys())).toEqual(neighbouringCells(n));
+        for (const [key, times] of seen) expect(times, key).toBe(1);
+      });
+    }
+  }
+
+  it("sorts into the cell of each wrapped position, cells contiguous, and keeps the wrapped coordinates", () => {
+    const r = rng(5);
+    const N = 500, box = [7.3, 5.1, 6.2];
+    const x = Float64Array.from({ length: 3 * N }, (_, i) => (3 * r() - 1) * box[i % 3]);
+    const grid = new CellGrid(3, box, N);
+    grid.sort(x, 1.2, true);
+    const n = [...grid.shape];
+    expect(n).toEqual([6, 4, 5]);
+    expect([...grid.order].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, a) => a));
+    for (let c = 0; c < grid.cellCount; c++) {
+      for (let i = grid.start[c]; i < grid.start[c + 1]; i++) {
+        const a = grid.order[i];
+        expect(grid.cellOf[a]).toBe(c);
+        const w = [grid.wx[a], grid.wy[a], grid.wz[a]];
+        let cell = 0;
+        for (let k = 0; k < 3; k++) {
+          expect(w[k]).toBeGreaterThanOrEqual(0);
+          expect(w[k]).toBeLessThanOrEqual(box[k]);
+          expect(Math.abs(minimumImage(w[k] - x[3 * a + k], box[k]))).toBeLessThan(1e-12);
+          cell = cell * n[k] + Math.min(n[k] - 1, Math.floor((w[k] / box[k]) * n[k]));
+        }
+        expect(cell).toBe(c);
+      }
+    }
+    expect(grid.start[grid.cellCount]).toBe(N);
+  });
+});
+
+describe("pairsWithin", () => {
+  const cases: [number, number[], number][] = [
+    [1, [20], 1.3],
+    [2, [9, 7.5], 1.1],
+    [2, [9, 3], 1.4], // one cell along y
+    [3, [6, 5, 7], 1.6],
+    [3, [6, Infinity, 7], 1.6], // an open axis
+  ];
+  for (const [d, box, cutoff] of cases) {
+    it(`${d}D box ${box.join(" x ")}, cutoff ${cutoff}: the pairs of a brute-force search (minimum image, positions outside the box)`, () => {
+      const r = rng(11);
+      const N = 200;
+      const x = Float64Array.from({ length: d * N }, (_, i) => (Number.isFinite(box[i % d]) ? (3 * r() - 1) * box[i % d] : 10 * r()));
+      const p = pairsWithin(x, d, box, cutoff);
+      const found = new Set<string>();
+      for (let k = 0; k < p.count; k++) found.add(`${Math.min(p.i[k], p.j[k])},${Math.max(p.i[k], p.j[k])}`);
+      expect(found.size).toBe(p.count);
+      const brute = new Set<string>();
+      for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) r2 += minimumImage(x[a * d + k] - x[b * d + k], box[k]) ** 2;
+        if (r2 < cutoff * cutoff) brute.add(`${a},${b}`);
+      }
+      expect(brute.size).toBeGreaterThan(10);
+      expect(found).toEqual(brute);
+    });
+  }
+
+  it("refuses a cutoff beyond half the box and a box side that is not positive", () => {
+    expect(() => pairsWithin(new Float64Array(4), 2, [4, 4], 2.5)).toThrow(RangeError);
+    expect(() => pairsWithin(new Float64Array(4), 2, [4, 0], 1)).toThrow(/box sides/);
+  });
+});
