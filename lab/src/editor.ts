@@ -6,7 +6,7 @@
  * entropy production, the per-bath split and any diagnosis (Lemma 1: a normal mode that never meets a bath) are
  * shown. A bad value shows the CLI's message in place; the last valid state stays drawn, greyed.
  */
-import { decoupledModes, type DecoupledMode } from "../../src/exact/diagnose.js";
+import { decoupledModes, type DecoupledMode } from "../../src/problem/diagnose.js";
 import { solveNetwork, type NetworkSteadyState } from "../../src/exact/network.js";
 import { SteadyStateError } from "../../src/errors.js";
 import { rampColor, rampLegend, textColorOn, type ColorRamp } from "../../src/figures/figure.js";
