@@ -12,6 +12,8 @@ import { lineChart } from "../../src/figures/charts.js";
 import { fmt, h, nessMessage, numberField } from "./dom.js";
 import { PageSimulation } from "./simulation.js";
 import { numberOption } from "../../src/cli/options.js";
+import { exactReference, type ExactReference } from "../../src/verify/reference.js";
+import { exactValues, verifySimulation, withStationaryLaw } from "../../src/verify/simulation.js";
 
 export interface SimulationPanel {
   /** Cancels a run (saying why) and clears the table: the model it simulated is no longer the one shown. */
@@ -136,7 +138,20 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       };
       // As `ness simulate`: the named scheme at dt, or the default of the model's dynamics ({ dt }).
       const chosen: Scheme | { dt: number } = scheme.value !== "default" ? schemeByName(scheme.value, opts.dt) : { dt: opts.dt };
-      spec = simulationSpec(model, chosen, { time: opts.time, seed: opts.seed, replicas: opts.replicas });
+      // As `ness simulate` (src/verify): replicas start in the exact stationary law of a linear model, and every
+      // estimate is shown beside its exact value, with the time-step rules of "reliable" applied with the exact bias.
+      const reference: ExactReference | undefined = exactReference(model);
+      const withExact = (live: Estimate[]): Estimate[] => {
+        if (!reference) return live;
+        const x = exactValues(reference, live);
+        return live.map((e, i) => {
+          const v = x[i];
+          if (v === undefined) return e;
+          const deviation = e.error > 0 ? (e.value - v) / e.error : e.value === v ? 0 : undefined;
+          return deviation === undefined ? { ...e, exact: v } : { ...e, exact: v, deviation };
+        });
+      };
+      spec = simulationSpec(model, chosen, withStationaryLaw({ time: opts.time, seed: opts.seed, replicas: opts.replicas }, reference));
       line.textContent = `Same numbers as: ness simulate model.yaml --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
         (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") + " (model.yaml: Export YAML)";
       let pendingUpdate: { live: Estimate[] | null; done: number; total: number } | null = null;
@@ -153,12 +168,14 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
             progress.value = u.done / u.total;
             state.textContent = `${sim.paused ? "paused" : "running"}: ${Math.round((100 * u.done) / u.total)}% of ${u.total} steps`;
             if (u.live) {
-              show(u.live, false);
-              record(u.done, u.live, false);
+              const live = withExact(u.live);
+              show(live, false);
+              record(u.done, live, false);
             }
           }, 250);
         },
-        onDone: (result) => {
+        onDone: (raw) => {
+          const result = verifySimulation(raw, reference);
           progress.value = 1;
           panel.last = result;
           state.textContent = `done: ${result.steps} steps; seed ${result.seed}`;

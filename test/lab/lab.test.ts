@@ -14,7 +14,7 @@ import { serveLab } from "../../src/cli/commands/lab.js";
 import { main } from "../../src/cli/main.js";
 import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, type NetworkModel } from "../../src/model/index.js";
-import { simulateSync } from "../../src/stochastic/run.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { closedFormCovariance, sweep } from "../../src/studies/variance-resonance/index.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -157,8 +157,8 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     expect(rows.map((r) => r.q)).toEqual(cli.estimates.map((e) => `${e.group}: ${e.name}`));
     expect(rows.map((r) => r.value)).toEqual(cli.estimates.map((e) => e.value));
     expect(rows.map((r) => r.error)).toEqual(cli.estimates.map((e) => e.error));
-    // And the library's simulateSync, in this process.
-    expect(rows.map((r) => r.value)).toEqual(simulateSync(model, { dt: 0.01 }, { time: 200, seed: 7, replicas: 8 }).estimates.map((e) => e.value));
+    // And the library's simulateAndVerifySync (what ness simulate runs), in this process.
+    expect(rows.map((r) => r.value)).toEqual(simulateAndVerifySync(model, { dt: 0.01 }, { time: 200, seed: 7, replicas: 8 }).estimates.map((e) => e.value));
     // The convergence chart (src/figures) follows a flux, with the exact value.
     expect(await page.locator("#sim-follow").inputValue()).toBe("spring flux: 1 -> 2");
     expect(await page.locator("#sim-chart > svg").count()).toBe(1);
