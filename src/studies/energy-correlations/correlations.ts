@@ -40,9 +40,9 @@ export interface CorrelationBound {
  * A single subsystem between two baths (M = 1). Its energy variance in the linear-noise description is
  * C11 = (B01 + B12) tau / 2 with tau = -1/R; where eq. 4 holds (B = 2 A / (beta_j - beta_i)) this is
  *   <dE^2> = <J> tau (beta_R - beta_L) / ((beta_1 - beta_L)(beta_R - beta_1))
- * with beta_L, beta_1, beta_R the left bath, the subsystem and the right bath (the formula the seed quotes from its
- * ref. [13] as <J> tau (beta2 - beta1)/((beta0 - beta1)(beta2 - beta0)), where 0 labels the subsystem and 1, 2 the
- * baths). At equal baths (no current) the formula is 0/0 and is not given.
+ * with beta_L, beta_1, beta_R the left bath, the subsystem and the right bath (the formula Bunin et al. quote in
+ * their Section 6, from their ref. [13], as <J> tau (beta2 - beta1)/((beta0 - beta1)(beta2 - beta0)), where 0 labels
+ * the subsystem and 1, 2 the baths). At equal baths (no current) the formula is 0/0 and is not given.
  */
 export interface SingleSubsystem {
   /** C11 from the Lyapunov equation (no eq. 4). */
@@ -59,7 +59,7 @@ export interface SingleSubsystem {
  * The validity condition of eq. 4 (the generalised fluctuation-dissipation relation 2 A = (beta_j - beta_i) B):
  * (Delta beta)^2 kappa3 << kappa1 on every link, with kappa1 = A and kappa3 the first and third cumulants of the
  * energy carried across the link per unit time and Delta beta the largest |beta_{b+1} - beta_b| over the links
- * (seed 002 after eq. 4). The exchange fluctuation relation gives A = (Delta beta / 2) B - (Delta beta^2 / 8) kappa3
+ * (Bunin et al., after eq. 4). The exchange fluctuation relation gives A = (Delta beta / 2) B - (Delta beta^2 / 8) kappa3
  * + ..., so the ratio over 8 is the relative size of the first neglected term. It holds near equilibrium for every
  * model and can hold far from it.
  */

@@ -1,5 +1,5 @@
 /**
- * Seed 004, Section 3.1: run-and-chase. A hot particle (1, temperature T1, mobility mu1) and a cold particle (2, T2,
+ * Run-and-chase (J. Metzger's lecture notes, Recitation 5, Section 3.1). A hot particle (1, temperature T1, mobility mu1) and a cold particle (2, T2,
  * mu2) with the soft repulsion U(r) = (k/2)(1 - r/range)^2 for r < range (eq. 26; the cutoff is the range,
  * physics-notes.md), in a periodic box of side L in 1, 2 or 3 dimensions. Overdamped, x_i' = mu_i F_i +
  * sqrt(2 mu_i T_i) xi_i: the mobility mu_i is the inverse of the friction gamma_i of the project's convention
