@@ -141,6 +141,7 @@ const calls: Call[] = [
   ["study variance-resonance: mechanical units that overflow", () => mechanicalToDimensionless({ m: 1e300, k1: 1, k2: 1e300, K: 1, gamma: 1, T1: 1, T2: 1, L: 1 }), ModelError, "the dimensionless q = sqrt(k2 m)/gamma"],
   ["study energy-correlations: a bath at T = 0", () => energyCorrelations({ model: idealGas(), M: 2, left: 0, right: 1 }), ModelError, "must be a number in [1e-6, 1e6], got 0"],
   ["study energy-correlations: Cv = NaN", () => idealGas({ Cv: NaN }), ModelError, "Cv (heat capacity of a subsystem) must be a number in [1e-6, 1e15], got NaN"],
+  ["study energy-correlations: a chain without subsystems", () => energyCorrelations({ model: idealGas(), M: 0, left: 1, right: 3 }), ModelError, "M (the number of subsystems) must be an integer >= 1, got 0"],
   ["study energy-correlations: simulating one fermion", () => simulateEnergyCorrelations({ model: fermiGas({ N: 1 }), M: 2, left: 1, right: 3 }), ModelError, "the subsystems are too small to simulate"],
   ["study energy-correlations: a simulation of 1 replica", () => simulateEnergyCorrelations({ model: idealGas(), M: 2, left: 1, right: 3 }, { replicas: 1 }), ModelError, "replicas must be an integer in [2, 1e5], got 1"],
   ["study two-temperature: a negative spring", () => pairExact({ k: -1, lambda: 1, T1: 5, T2: 1 }), ModelError, "k (spring stiffness k between the particles, U = k (x1 - x2)^2 / 2) must be a number in [1e-6, 1e6], got -1"],
