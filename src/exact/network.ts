@@ -19,6 +19,7 @@
  */
 import { ModelError, NessError, SteadyStateError } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
+import type { Model } from "../model/index.js";
 import { checkNetworkModel, isLinearNetwork, springLabel, type NetworkModel } from "../model/network.js";
 import { describeValue } from "../model/raw.js";
 import { CHEAP_UNREACHED, diagnoseNetwork } from "./diagnose.js";
@@ -250,9 +251,25 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
 
 /**
  * Exact steady state of a linear network. Throws SteadyStateError when there is none or it is not unique (before any
- * expensive work), ModelError for an invalid model or one too large for the dense solve.
+ * expensive work), ModelError for an invalid model, one too large for the dense solve, or a particles model (it takes
+ * any `Model`, as `loadModel` returns, so `solveNetwork(loadModel(text))` type-checks; the kind is checked at run time).
+ *
+ * @example
+ * ```ts
+ * import { loadModel, solveNetwork } from "ness";
+ *
+ * const state = solveNetwork(loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `));
+ * console.log(state.springs[0].flux > 0); // true: heat flows from the hot site a to b
+ * console.log(state.residual < 1e-12);    // true
+ * ```
  */
-export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): NetworkSteadyState {
+export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkSteadyState {
   checkNetworkModel(model, "solveNetwork");
   if (options === null || typeof options !== "object") throw new ModelError(`solveNetwork: options must be an object, got ${describeValue(options)}`);
   if (options.bySource !== undefined && typeof options.bySource !== "boolean") throw new ModelError(`solveNetwork: bySource must be true or false, got ${describeValue(options.bySource)}`);

@@ -2,12 +2,18 @@
 // fragment of its message. A raw TypeError or RangeError, or a wrong answer, is a failure.
 import { describe, expect, it } from "vitest";
 import {
-  checkModel, checkNetworkSolvable, decoupledModes, diffusionMatrix, driftMatrix, isLinearNetwork, loadModel, ModelError,
-  NessError, networkFluxes, parseModelText, particleCount, potentialMatrix, solveNetwork, SteadyStateError,
-  unpinnedComponents, validateModel, validateNetwork, validateParticles, type NetworkModel, type ParticlesModel,
+  checkModel, diffusionMatrix, driftMatrix, loadModel, ModelError, NessError, solveNetwork, SteadyStateError,
+  validateModel, validateNetwork, validateParticles, type NetworkModel, type ParticlesModel,
 } from "../../src/index.js";
-import * as ness from "../../src/index.js";
-import { figures, stochastic } from "../../src/index.js";
+// Internals, by path (the package entry exports only the public surface).
+import { isLinearNetwork, parseModelText, particleCount } from "../../src/model/index.js";
+import { checkNetworkSolvable, decoupledModes, networkFluxes, potentialMatrix, unpinnedComponents } from "../../src/exact/index.js";
+import * as exact from "../../src/exact/index.js";
+import * as figures from "../../src/figures/index.js";
+import * as linalgModule from "../../src/linalg/index.js";
+import * as stochastic from "../../src/stochastic/index.js";
+import * as publicSurface from "../../src/index.js";
+const ness = { ...publicSurface, ...exact, linalg: linalgModule };
 import { fusedBaoabKernel } from "../../src/stochastic/kernels.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import { steadyState, sweep, validateDimensionless, mechanicalToDimensionless } from "../../src/studies/variance-resonance/index.js";
@@ -63,7 +69,9 @@ const calls: Call[] = [
   ["particleCount(null)", () => particleCount(null as unknown as ParticlesModel), ModelError, "particleCount: expected a particles model"],
   // Exact engine: hand-built and modified models are checked like files
   ["solveNetwork(null)", () => solveNetwork(null as unknown as NetworkModel), ModelError, "solveNetwork: expected a network model"],
-  ["solveNetwork(particles)", () => solveNetwork(particles as unknown as NetworkModel), ModelError, "this is a particles model"],
+  ["solveNetwork(particles)", () => solveNetwork(particles), ModelError, "this is a particles model"],
+  ["solveNetworkTransmission(particles)", () => publicSurface.solveNetworkTransmission(particles), ModelError, "solveNetworkTransmission: takes a network model; this is a particles model"],
+  ["solveNetworkTransmission(null)", () => publicSurface.solveNetworkTransmission(null as never), ModelError, "solveNetworkTransmission: expected a network model"],
   ["solveNetwork(temperature -5)", () => solveNetwork(bad({ baths: [{ site: 0, friction: 1, temperature: -5 }] })), ModelError, "bath on a: temperature must be > 0, got -5"],
   ["solveNetwork(stiffness '2')", () => solveNetwork(bad({ springs: [{ i: 0, j: 1, stiffness: "2" as unknown as number, quartic: 0 }] })), ModelError, 'spring a-b: stiffness must be a number, got "2"'],
   ["solveNetwork(mass as a list)", () => solveNetwork(bad({ mass: [1, 1] as unknown as Float64Array })), ModelError, "mass must be a Float64Array of 2 numbers"],
@@ -184,7 +192,7 @@ const nan3 = () => withEntry(3, 1, NaN);
 const stable3 = () => linalg.matrix(3, 3, [-1, 2, 0, 0, -2, 1, 0, 0, -3]);
 const f64 = (n: number) => new Float64Array(n);
 /** a plain object posing as a matrix, as a JavaScript caller could pass */
-const fake = (data: unknown) => ({ rows: 2, cols: 2, data }) as unknown as ness.linalg.Matrix;
+const fake = (data: unknown) => ({ rows: 2, cols: 2, data }) as unknown as linalgModule.Matrix;
 
 const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   // matrices
@@ -203,11 +211,11 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["identity(-3)", () => linalg.identity(-3), linalg.MatrixArgumentError, "identity: n must be an integer >= 0, got -3"],
   ["identity too large", () => linalg.identity(20000), linalg.MatrixArgumentError, "identity: n = 20000 is too large"],
   ["toRows of a plain-array matrix", () => linalg.toRows(fake([1, 2, 3, 4])), linalg.MatrixArgumentError, "toRows: data must be a Float64Array"],
-  ["transpose(null)", () => linalg.transpose(null as unknown as ness.linalg.Matrix), linalg.MatrixArgumentError, "transpose must be a matrix {rows, cols, data: Float64Array}, got null"],
+  ["transpose(null)", () => linalg.transpose(null as unknown as linalgModule.Matrix), linalg.MatrixArgumentError, "transpose must be a matrix {rows, cols, data: Float64Array}, got null"],
   ["clone with short data", () => linalg.clone(fake(f64(3))), linalg.MatrixArgumentError, "clone: a 2x2 matrix needs 4 entries, got 3"],
   ["multiply 2x3 by 2x3", () => linalg.multiply(m23(), m23()), linalg.MatrixArgumentError, "multiply: cannot multiply 2x3 by 2x3"],
   ["multiply into a wrong-size out", () => linalg.multiply(m23(), linalg.matrix(3, 2), linalg.identity(3)), linalg.MatrixArgumentError, "multiply: out must be 2x2, got 3x3"],
-  ["frobeniusNorm of a string", () => linalg.frobeniusNorm("A" as unknown as ness.linalg.Matrix), linalg.MatrixArgumentError, "frobeniusNorm must be a matrix"],
+  ["frobeniusNorm of a string", () => linalg.frobeniusNorm("A" as unknown as linalgModule.Matrix), linalg.MatrixArgumentError, "frobeniusNorm must be a matrix"],
   ["maxAbs with negative rows", () => linalg.maxAbs({ rows: -1, cols: 2, data: f64(0) }), linalg.MatrixArgumentError, "maxAbs: rows must be an integer >= 0, got -1"],
   ["symmetrize a 2x3", () => linalg.symmetrize(m23()), linalg.MatrixArgumentError, "symmetrize must be square, got 2x3"],
   // eigenproblems and Schur form
@@ -227,7 +235,7 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["hessenbergQR with NaN (no hang)", () => linalg.hessenbergQR(3, f64(9).fill(NaN), null, f64(3), f64(3), false), linalg.SchurConvergenceError, "the matrix holds or produced non-finite values"],
   ["hessenbergQR, Schur vectors without T", () => linalg.hessenbergQR(2, f64(4), f64(4), f64(2), f64(2), false), linalg.MatrixArgumentError, "hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)"],
   ["hessenbergQR with a short wr", () => linalg.hessenbergQR(3, f64(9), null, f64(2), f64(3), false), linalg.MatrixArgumentError, "hessenbergQR: wr needs at least 3 entries, got 2"],
-  ["standardiseBlock without out", () => linalg.standardiseBlock(1, 2, 3, 4, undefined as unknown as ness.linalg.StandardBlock), linalg.MatrixArgumentError, "standardiseBlock: out must be an object"],
+  ["standardiseBlock without out", () => linalg.standardiseBlock(1, 2, 3, 4, undefined as unknown as linalgModule.StandardBlock), linalg.MatrixArgumentError, "standardiseBlock: out must be an object"],
   ["norm3 of a string", () => linalg.norm3("3" as unknown as number, 4, 0), linalg.MatrixArgumentError, "norm3 takes three numbers"],
   // kernels
   ["multiplyNT with a short A", () => linalg.multiplyNT(2, 2, 2, f64(3), f64(4), f64(4)), linalg.MatrixArgumentError, "multiplyNT: A needs at least 4 entries, got 3"],
@@ -253,7 +261,7 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["tinyLyapunovInto with a short X", () => linalg.tinyLyapunovInto(2, f64(4), f64(4), f64(3)), linalg.MatrixArgumentError, "tinyLyapunovInto: X needs at least 4 entries, got 3"],
   ["tinyLyapunovInto with NaN in Q", () => linalg.tinyLyapunovInto(2, stable3().data.subarray(0, 4), f64(4).fill(NaN), f64(4)), linalg.MatrixArgumentError, "tinyLyapunovInto: Q has an entry NaN"],
   ["estimateInverseLyapunovNorm(-1)", () => linalg.estimateInverseLyapunovNorm(-1, () => true, () => true), linalg.MatrixArgumentError, "estimateInverseLyapunovNorm: n must be an integer >= 0, got -1"],
-  ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as ness.linalg.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
+  ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as linalgModule.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
   ["lyapunovCondition with NaN", () => linalg.lyapunovCondition(1, NaN, 1, 1, 0), linalg.MatrixArgumentError, "lyapunovCondition: normA must be a finite number >= 0, got NaN"],
   // the exact engine on raw matrices
   ["stationaryCovariance with a 2x3 drift", () => ness.stationaryCovariance(m23(), linalg.identity(2)), linalg.MatrixArgumentError, "the drift matrix must be square, got 2x3"],
