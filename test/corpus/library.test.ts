@@ -11,9 +11,13 @@ import { checkNetworkSolvable, decoupledModes, networkFluxes, potentialMatrix, u
 import * as exact from "../../src/exact/index.js";
 import * as figures from "../../src/figures/index.js";
 import * as linalgModule from "../../src/linalg/index.js";
+import * as gemm from "../../src/linalg/gemm.js";
+import * as schur from "../../src/linalg/schur.js";
+import * as lyapunov from "../../src/linalg/lyapunov.js";
+import * as lyapunovCondition from "../../src/linalg/lyapunovCondition.js";
 import * as stochastic from "../../src/stochastic/index.js";
 import * as publicSurface from "../../src/index.js";
-const ness = { ...publicSurface, ...exact, linalg: linalgModule };
+const ness = { ...publicSurface, ...exact, linalg: { ...linalgModule, ...gemm, ...schur, ...lyapunov, ...lyapunovCondition } };
 import { fusedBaoabKernel } from "../../src/stochastic/kernels.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import { steadyState, sweep, validateDimensionless, mechanicalToDimensionless } from "../../src/studies/variance-resonance/index.js";
@@ -235,7 +239,7 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["hessenbergQR with NaN (no hang)", () => linalg.hessenbergQR(3, f64(9).fill(NaN), null, f64(3), f64(3), false), linalg.SchurConvergenceError, "the matrix holds or produced non-finite values"],
   ["hessenbergQR, Schur vectors without T", () => linalg.hessenbergQR(2, f64(4), f64(4), f64(2), f64(2), false), linalg.MatrixArgumentError, "hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)"],
   ["hessenbergQR with a short wr", () => linalg.hessenbergQR(3, f64(9), null, f64(2), f64(3), false), linalg.MatrixArgumentError, "hessenbergQR: wr needs at least 3 entries, got 2"],
-  ["standardiseBlock without out", () => linalg.standardiseBlock(1, 2, 3, 4, undefined as unknown as linalgModule.StandardBlock), linalg.MatrixArgumentError, "standardiseBlock: out must be an object"],
+  ["standardiseBlock without out", () => linalg.standardiseBlock(1, 2, 3, 4, undefined as unknown as schur.StandardBlock), linalg.MatrixArgumentError, "standardiseBlock: out must be an object"],
   ["norm3 of a string", () => linalg.norm3("3" as unknown as number, 4, 0), linalg.MatrixArgumentError, "norm3 takes three numbers"],
   // kernels
   ["multiplyNT with a short A", () => linalg.multiplyNT(2, 2, 2, f64(3), f64(4), f64(4)), linalg.MatrixArgumentError, "multiplyNT: A needs at least 4 entries, got 3"],
@@ -261,7 +265,7 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["tinyLyapunovInto with a short X", () => linalg.tinyLyapunovInto(2, f64(4), f64(4), f64(3)), linalg.MatrixArgumentError, "tinyLyapunovInto: X needs at least 4 entries, got 3"],
   ["tinyLyapunovInto with NaN in Q", () => linalg.tinyLyapunovInto(2, stable3().data.subarray(0, 4), f64(4).fill(NaN), f64(4)), linalg.MatrixArgumentError, "tinyLyapunovInto: Q has an entry NaN"],
   ["estimateInverseLyapunovNorm(-1)", () => linalg.estimateInverseLyapunovNorm(-1, () => true, () => true), linalg.MatrixArgumentError, "estimateInverseLyapunovNorm: n must be an integer >= 0, got -1"],
-  ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as linalgModule.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
+  ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as lyapunovCondition.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
   ["lyapunovCondition with NaN", () => linalg.lyapunovCondition(1, NaN, 1, 1, 0), linalg.MatrixArgumentError, "lyapunovCondition: normA must be a finite number >= 0, got NaN"],
   // the exact engine on raw matrices
   ["stationaryCovariance with a 2x3 drift", () => ness.stationaryCovariance(m23(), linalg.identity(2)), linalg.MatrixArgumentError, "the drift matrix must be square, got 2x3"],
