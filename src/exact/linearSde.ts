@@ -34,6 +34,19 @@ export interface StationarySolver {
 /**
  * Factorises the drift A of dy = -A y dt + B dW and checks that a stationary state exists (SteadyStateError with
  * the offending eigenvalue otherwise; MatrixArgumentError for a drift that is not a finite square matrix).
+ *
+ * @example
+ * ```ts
+ * import { prepareStationary } from "ness";
+ * import { fromRows } from "ness/linalg";
+ *
+ * const solver = prepareStationary(fromRows([[1, -1], [0, 2]])); // one factorisation ...
+ * for (const T of [1, 2]) {
+ *   const s = solver.solve(fromRows([[2 * T, 0], [0, 0]]));     // ... many diffusion matrices
+ *   console.log(s.residual < 1e-14);
+ * }
+ * console.log(solver.slowestRate); // => 1
+ * ```
  */
 export function prepareStationary(drift: Matrix): StationarySolver {
   checkSquare(drift, "the drift matrix");
@@ -97,7 +110,20 @@ export function prepareStationary(drift: Matrix): StationarySolver {
   };
 }
 
-/** One-shot stationary covariance of dy = -A y dt + B dW, given the diffusion matrix D = B B^T. */
+/**
+ * One-shot stationary covariance of dy = -A y dt + B dW, given the diffusion matrix D = B B^T.
+ *
+ * @example
+ * ```ts
+ * import { stationaryCovariance } from "ness";
+ * import { fromRows } from "ness/linalg";
+ *
+ * // One overdamped coordinate: dx = -k x dt + sqrt(2 T) dW has the stationary variance T / k.
+ * const k = 2, T = 3;
+ * const s = stationaryCovariance(fromRows([[k]]), fromRows([[2 * T]]));
+ * console.log(s.covariance.data[0]); // => 1.5
+ * ```
+ */
 export function stationaryCovariance(drift: Matrix, diffusion: Matrix): StationaryCovariance {
   return prepareStationary(drift).solve(diffusion);
 }

@@ -92,14 +92,42 @@ export function frictionVector(model: NetworkModel): Float64Array {
   return g;
 }
 
-/** Names of the state coordinates, in the order of the covariance matrix: q:a, q:b, ..., then p:a, ... (underdamped). */
+/**
+ * Names of the state coordinates, in the order of the covariance matrix: q:a, q:b, ..., then p:a, ... (underdamped).
+ *
+ * @example
+ * ```ts
+ * import { stateOrder, validateNetwork } from "ness";
+ *
+ * const model = validateNetwork({
+ *   kind: "network", sites: ["a", "b"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
+ *   baths: [{ site: "a", friction: 1, temperature: 2 }, { site: "b", friction: 1, temperature: 1 }],
+ * });
+ * console.log(stateOrder(model).join(" ")); // => q:a q:b p:a p:b
+ * ```
+ */
 export function stateOrder(model: NetworkModel): string[] {
   checkNetworkModel(model, "stateOrder");
   const q = model.sites.map((s) => `q:${s}`);
   return model.dynamics === "underdamped" ? [...q, ...model.sites.map((s) => `p:${s}`)] : q;
 }
 
-/** Drift A of dy = -A y dt + B dW. */
+/**
+ * Drift A of dy = -A y dt + B dW.
+ *
+ * @example
+ * ```ts
+ * import { driftMatrix, stateOrder, validateNetwork } from "ness";
+ *
+ * const model = validateNetwork({
+ *   kind: "network", sites: ["a", "b"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
+ *   baths: [{ site: "a", friction: 1, temperature: 2 }, { site: "b", friction: 1, temperature: 1 }],
+ * });
+ * const A = driftMatrix(model); // dy = -A y dt + B dW, y in the order of stateOrder(model)
+ * console.log(stateOrder(model).join(" ")); // => q:a q:b p:a p:b
+ * console.log(A.rows); // => 4
+ * ```
+ */
 export function driftMatrix(model: NetworkModel): Matrix {
   checkNetworkModel(model, "driftMatrix");
   const n = model.sites.length;
@@ -121,7 +149,21 @@ export function driftMatrix(model: NetworkModel): Matrix {
   return A;
 }
 
-/** Diffusion D = B B^T for a temperature per site (entries at sites without bath are ignored). */
+/**
+ * Diffusion D = B B^T for a temperature per site (entries at sites without bath are ignored).
+ *
+ * @example
+ * ```ts
+ * import { diffusionMatrix, validateNetwork } from "ness";
+ *
+ * const model = validateNetwork({
+ *   kind: "network", sites: ["a", "b"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
+ *   baths: [{ site: "a", friction: 1, temperature: 2 }, { site: "b", friction: 1, temperature: 1 }],
+ * });
+ * const D = diffusionMatrix(model, Float64Array.of(2, 1)); // 2 gamma T on the momenta of the bath sites
+ * console.log(D.data[2 * 4 + 2]); // => 4
+ * ```
+ */
 export function diffusionMatrix(model: NetworkModel, temperature: Float64Array): Matrix {
   checkNetworkModel(model, "diffusionMatrix");
   const n = model.sites.length;
@@ -265,7 +307,7 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
  * springs: [{between: [a, b], stiffness: 1}]
  * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
  * `));
- * console.log(state.springs[0].flux > 0); // true: heat flows from the hot site a to b
+ * console.log(state.springs[0].flux > 0); // => true: heat flows from the hot site a to b
  * console.log(state.residual < 1e-12);    // true
  * ```
  */

@@ -1491,7 +1491,7 @@ function smallestRate(sys: NetworkSystem, top: number): number {
  * baths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]
  * `);
  * const state = solveNetworkTransmission(chain);
- * console.log(state.baths[0].flux > 0); // true: heat enters at the hot end
+ * console.log(state.baths[0].flux > 0); // => true: heat enters at the hot end
  * ```
  */
 export function solveNetworkTransmission(model: Model, options: TransmissionOptions = {}): TransmissionSteadyState {
@@ -1961,6 +1961,14 @@ export type SolveMethod = "lyapunov" | "transmission";
  * numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
  * Schur-based Lyapunov solve, ~100 n frequency evaluations of a sparse factorisation and the bath columns for the
  * transmission method.
+ *
+ * @example
+ * ```ts
+ * import { chooseSolveMethod, loadModel } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 3\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]\nsprings: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]");
+ * if (model.kind === "network") console.log(chooseSolveMethod(model).method); // => lyapunov
+ * ```
  */
 export function chooseSolveMethod(model: NetworkModel): { method: SolveMethod; reason: string } {
   const n = model.sites.length;

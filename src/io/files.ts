@@ -222,6 +222,13 @@ function csvField(v: string): string {
  * Serialise a table as CSV (RFC 4180 quoting, "\n" line ends). Numbers are written
  * with full precision (`String(x)`); a non-finite number throws an Error naming the
  * column and row, so no NaN or Infinity is ever written to a result.
+ *
+ * @example
+ * ```ts
+ * import { tableToCsv } from "ness/node";
+ *
+ * console.log(tableToCsv({ columns: ["x", "y"], rows: [[1, 2], [3, 4]] }).includes("x,y")); // => true
+ * ```
  */
 export function tableToCsv(table: Table): string {
   const { columns, rows } = table;
