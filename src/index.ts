@@ -2,22 +2,26 @@
  * ness: nonequilibrium steady states of systems coupled to heat baths at different temperatures.
  *
  * The library entry point (`import { ... } from "ness"`), browser-safe (no Node-only imports). It exports an
- * explicit surface, in the order of the pipeline model -> problem -> engine -> study -> figure
+ * explicit surface, in the order of the pipeline model -> problem -> engine -> verify -> study -> figure
  * (docs/architecture.md):
  *
  * - load: `loadModel(text)` and the validators; the model types.
- * - solve (the exact engine): `solveNetwork(model)`, `solveNetworkTransmission(model)`, `stationaryCovariance`.
- * - simulate (the stochastic engine): `simulate(model, scheme, options)`, the schemes as values (`baoab({ dt })`...).
+ * - problems: `networkProblem(model)`, `linearSdeProblem({ drift, diffusion })`, `langevinProblem(model)`: plain data.
+ * - solve (the exact engine): `stationary(problem)`, `solveNetwork(model)`, `solveNetworkTransmission(model)`.
+ * - simulate (the stochastic engine): `simulate(model, scheme, options)`, the schemes as values (`baoab({ dt })`...);
+ *   `simulateAndVerify` attaches the exact engine's values to every estimate of a linear model (what `ness simulate`
+ *   prints).
  * - ensembles: `ensemble(problem, { replicas, seed, ... })` for registered SDE problems, seeded random numbers.
  * - studies: every study contract (`varianceResonance`, `twoTemperature`, ...), `runStudy`, `STUDIES`.
  * - figures: figure specifications (SVG given a `document`); the Node writers (SVG, PNG) are in `ness/node`.
  * - errors: every error a caller can cause is a `NessError` subclass.
  *
  * Elsewhere: the dense linear algebra kernels in `ness/linalg`; Node-only helpers (model files, the worker-thread
- * pool, SVG/PNG writers) in `ness/node`; each study's own functions in `ness/studies/<name>` (e.g.
- * `ness/studies/variance-resonance`). Conventions (docs/architecture.md): kB = 1; friction gamma is the coefficient of
- * the force -gamma v (underdamped) and the inverse mobility in gamma x' = F + sqrt(2 gamma T) xi (overdamped).
+ * pool, SVG/PNG writers) in `ness/node`. Conventions (docs/architecture.md): kB = 1; friction gamma is the
+ * coefficient of the force -gamma v (underdamped) and the inverse mobility in gamma x' = F + sqrt(2 gamma T) xi
+ * (overdamped).
  */
+export { NESS_VERSION } from "./version.js";
 
 // errors
 export { NessError, ModelError, SteadyStateError } from "./errors.js";
@@ -43,12 +47,29 @@ export {
 } from "./model/particles.js";
 export { modelJsonSchemas } from "./model/schema.js";
 
+// problems: models as plain data both engines take
+export {
+  linearSdeProblem,
+  type LinearSdeProblem,
+  type LinearSdeInput,
+} from "./problem/linearSde.js";
+export { networkProblem } from "./problem/network.js";
+export { particlesProblem } from "./problem/particles.js";
+export { langevinProblem, type LangevinProblem, type LangevinOptions } from "./problem/langevin.js";
+export { diagnoseNetwork, type NetworkDiagnosis } from "./problem/diagnose.js";
+
 // solve: the exact engine
 export {
+  stationary,
+  prepareStationary,
+  prepareInPlace,
+  type InPlaceStationary,
+  type Stationary,
+  type StationaryCovariance,
+  type StationarySolver,
+} from "./exact/linearSde.js";
+export {
   solveNetwork,
-  driftMatrix,
-  diffusionMatrix,
-  stateOrder,
   type NetworkSteadyState,
   type SpringFlux,
   type BathFlux,
@@ -62,13 +83,6 @@ export {
   type TransmissionSteadyState,
   type TransmissionSpectrum,
 } from "./exact/transmission.js";
-export {
-  stationaryCovariance,
-  prepareStationary,
-  type StationaryCovariance,
-  type StationarySolver,
-} from "./exact/linearSde.js";
-export { diagnoseNetwork, type NetworkDiagnosis } from "./exact/diagnose.js";
 
 // simulate: the stochastic engine
 export {
@@ -81,6 +95,9 @@ export {
 } from "./stochastic/run.js";
 export { baoab, heun, eulerMaruyama, exactOU, linearImplicit, type Scheme } from "./stochastic/integrators.js";
 export { meanOfIndependent, jackknife, type Measured, type Estimate } from "./stochastic/statistics.js";
+
+// verify: the exact engine's values next to the simulated ones (linear models)
+export { simulateAndVerify, simulateAndVerifySync } from "./verify/simulation.js";
 
 // ensembles
 export {

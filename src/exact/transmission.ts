@@ -45,7 +45,7 @@ import {
 } from "../linalg/sparse.js";
 import type { Model } from "../model/index.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
-import { diagnoseNetwork } from "./diagnose.js";
+import { diagnoseNetwork } from "../problem/diagnose.js";
 import type { BathFlux, SpringFlux } from "./network.js";
 
 export interface TransmissionOptions {

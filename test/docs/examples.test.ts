@@ -17,7 +17,7 @@ import {
   type Snippet,
 } from "./snippets.js";
 
-const LANGS = new Set(["ts", "sh", "yaml", "text", "json"]);
+const LANGS = new Set(["ts", "sh", "yaml", "text", "json", "ini"]);
 const functions = publicFunctions();
 const blocks = documentationFiles().flatMap(markdownBlocks);
 const tsBlocks = blocks.filter((b) => b.lang === "ts");
@@ -88,7 +88,7 @@ describe("TSDoc examples of the public functions", () => {
 });
 
 describe("code blocks of README and docs", () => {
-  it("every fence has an info string (ts, ts no-run, sh, yaml, text, json)", () => {
+  it("every fence has an info string (ts, ts no-run, sh, yaml, text, json, ini)", () => {
     const bad = blocks.filter((b) => !LANGS.has(b.lang)).map((b) => `${b.origin}: "${b.lang}"`);
     expect(bad).toEqual([]);
   });
