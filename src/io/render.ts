@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
+import { ModelError } from "../errors.js";
 import { FONT_FAMILY, SVG_NS, type Figure } from "../figures/figure.js";
 import { CancelledError } from "../stochastic/safety.js";
 import { checkOutputPath, FileError, tableToCsv, writeFileAtomic } from "./files.js";
@@ -110,7 +111,7 @@ export interface PngOptions {
  */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   const scale = options.scale ?? 2;
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`svgToPng: scale must be a positive number, got ${scale}`);
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new ModelError(`svgToPng: scale must be a positive number, got ${scale}`);
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
     background: "white",
@@ -249,7 +250,7 @@ export async function writeFigure(figure: Figure, outDir: string, options: Write
   const formats = [...new Set(options.formats ?? ["svg", "png", "csv"])];
   for (const f of formats) {
     if (f !== "svg" && f !== "png" && f !== "csv") {
-      throw new Error(`writeFigure("${figure.name}"): unknown format "${String(f)}" (use "svg", "png" or "csv")`);
+      throw new ModelError(`writeFigure("${figure.name}"): unknown format "${String(f)}" (use "svg", "png" or "csv")`);
     }
   }
   const written = formats.map((format) => path.join(outDir, `${figure.name}.${format}`));

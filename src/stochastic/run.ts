@@ -713,6 +713,6 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResul
  */
 export function findEstimate(result: SimulationResult, group: string, name: string): Estimate {
   const e = result.estimates.find((x) => x.group === group && x.name === name);
-  if (!e) throw new RangeError(`no estimate ${group} / ${name}`);
+  if (!e) throw new ModelError(`findEstimate: no estimate ${group} / ${name} (groups: ${[...new Set(result.estimates.map((x) => x.group))].join(", ")})`);
   return e;
 }

@@ -14,6 +14,7 @@
  * values (replicas) and the jackknife over groups (replicas or groups of them) for functions of means that are not
  * linear (ratios, covariances, fitted parameters).
  */
+import { ModelError } from "../errors.js";
 
 /** A stochastic number: its value, one standard error, and whether that error bar is finite and can be trusted. */
 export interface Measured {
@@ -190,7 +191,7 @@ export function meanOfIndependent(values: ArrayLike<number>, minValues = MIN_BAT
  * ```
  */
 export function jackknife(n: number, estimate: (skip: number) => ArrayLike<number>): { value: Float64Array; error: Float64Array } {
-  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`the jackknife needs at least 2 groups, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 2) throw new ModelError(`the jackknife needs at least 2 groups, got ${n}`);
   const value = Float64Array.from(estimate(-1));
   const K = value.length;
   const leave = Array.from({ length: n }, (_, g) => estimate(g));

@@ -22,6 +22,7 @@ import * as lyapunov from "../../src/linalg/lyapunov.js";
 import * as lyapunovCondition from "../../src/linalg/lyapunovCondition.js";
 import * as stochastic from "../../src/stochastic/index.js";
 import * as publicSurface from "../../src/index.js";
+import * as nodeSurface from "../../src/node.js";
 const ness = { ...publicSurface, ...problem, ...exact, verify, sweep: sweepModule, SweepError, linalg: { ...linalgModule, ...gemm, ...schur, ...lyapunov, ...lyapunovCondition } };
 import { fusedBaoabKernel } from "../../src/stochastic/kernels.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
@@ -115,6 +116,12 @@ const calls: Call[] = [
   ["simulate: a single batch value", () => stochastic.simulateSync(oneSite, dt, { ...options, batches: 1 }), ModelError, "at least 2 batch values"],
   ["simulate: harmonic pair beyond its whole-field limit", () => stochastic.simulateSync(particles, { dt: 0.99 }, { time: 10, seed: 1 }), SimulationError, "dt < 2/lambda = 0.667"],
   ["simulate(null) (async)", () => stochastic.simulate(null as never, dt, options), ModelError, "simulate: expected a"],
+  ["findEstimate(no such estimate)", () => publicSurface.findEstimate(stochastic.simulateSync(oneSite, dt, options), "spring flux", "x"), ModelError, "findEstimate: no estimate spring flux / x"],
+  ["jackknife(1 group)", () => publicSurface.jackknife(1, () => [1]), ModelError, "the jackknife needs at least 2 groups, got 1"],
+  ["svgToPng(scale 0)", () => nodeSurface.svgToPng("<svg/>", { scale: 0 }), ModelError, "svgToPng: scale must be a positive number, got 0"],
+  ["writeFigure(format 'pdf')", () => nodeSurface.writeFigure(publicSurface.lineChart({ name: "f", title: "t", caption: "c", xLabel: "x", yLabel: "y", series: [] }), "out", { formats: ["pdf" as never] }), ModelError, 'unknown format "pdf"'],
+  ["tableToCsv(short row)", () => nodeSurface.tableToCsv({ columns: ["a", "b"], rows: [[1]] }), ModelError, "CSV row 0 has 1 values but the table has 2 columns"],
+  ["tableToCsv(NaN)", () => nodeSurface.tableToCsv({ columns: ["a"], rows: [[NaN]] }), ModelError, "CSV refuses non-finite value NaN"],
   ["baoab({ dt: NaN })", () => stochastic.baoab({ dt: NaN }), ModelError, "dt must be a positive finite number, got NaN"],
   ["heun(0.01)", () => stochastic.heun(0.01 as never), ModelError, "heun: expected { dt }, got 0.01"],
   ["baoab({ fused: 'no' })", () => stochastic.baoab({ dt: 0.1, fused: "no" as never }), ModelError, "fused must be true or false"],
