@@ -104,6 +104,7 @@ export {
   ensemble,
   ensembleSync,
   type EnsembleOptions,
+  type EnsembleJobOptions,
   type EnsembleOutputs,
   type BlockRunner,
   type RunOptions,
