@@ -204,7 +204,9 @@ describe("demixing simulations (fixed seeds)", () => {
     expect(b.entropyProduction).toEqual(a.entropyProduction);
     expect(b.series).toEqual(a.series);
     expect(Array.from(b.snapshot.x)).toEqual(Array.from(a.snapshot.x));
-    expect(calls.length).toBeGreaterThan(10);
+    // At least one report per replica (slices of whole sampling intervals), never going back.
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    for (let k = 1; k < calls.length; k++) expect(calls[k][0]).toBeGreaterThan(calls[k - 1][0]);
     expect(calls[calls.length - 1]).toEqual([a.steps, a.steps]);
     expect(a.steps).toBe(2 * (50 + 200));
     const c = simulateDemixing({ ...small, seed: 6 });
