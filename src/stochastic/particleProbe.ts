@@ -15,7 +15,9 @@
  *   for exactly two particles (seed 004's pairs), with r = r2 - r1 (minimum image in a box) and e = r/|r|:
  *   the mean separation <|r|>, the pair force on particle 2 along e (<-U'(r)>, positive when repulsive) and the
  *   run-and-chase velocity <v_cm o e>, the centre of mass's velocity along e (Stratonovich: e at the step's midpoint;
- *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium;
+ *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium; and, overdamped when the two frictions differ, its
+ *   Ito (pre-point) average, the step's displacement with e at the step's start: the mean pair-force drift of the
+ *   centre of mass along e, (1/gamma2 - 1/gamma1) <F>/2 (identically zero at equal frictions, so not reported there);
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
 import { ModelError } from "../errors.js";
@@ -28,14 +30,6 @@ import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
 
 const AXES = ["x", "y", "z"];
-
-/** Exact values for linear particle systems (harmonic pairs and traps in open space), by species. */
-export interface ParticleExact {
-  covariance?: Float64Array;
-  heat: Float64Array;
-  kineticTemperature?: Float64Array;
-  entropyProduction: number;
-}
 
 export class ParticleProbe implements Probe {
   readonly size: number;
@@ -50,6 +44,8 @@ export class ParticleProbe implements Probe {
   private readonly offU: number;
   /** Offset of the pair observables (|r|, v_cm along e, pair force along e), or -1 when N != 2. */
   private readonly offPair: number;
+  /** The pair's Ito v_cm . e is sampled (at out[offPair + 3]): overdamped, two particles, unequal frictions. */
+  private readonly itoPair: boolean;
   private readonly L: Float64Array;
   private readonly pairAxis = new Float64Array(3);
   /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
@@ -87,7 +83,8 @@ export class ParticleProbe implements Probe {
     this.Y = N * d * (this.underdamped ? 2 : 1);
     this.covariance = model.box === null && N * d <= 8;
     this.offPair = N === 2 ? this.offU + 1 : -1;
-    this.offCov = this.offU + 1 + (N === 2 ? 3 : 0);
+    this.itoPair = N === 2 && !this.underdamped && model.species[model.speciesOf[0]].friction !== model.species[model.speciesOf[1]].friction;
+    this.offCov = this.offU + 1 + (N === 2 ? (this.itoPair ? 4 : 3) : 0);
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger = pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
@@ -179,6 +176,13 @@ export class ParticleProbe implements Probe {
       const x0 = st.xPrev, invDt = 1 / this.dt;
       this.unitSeparation(x, x0, e);
       for (let k = 0; k < d; k++) vpar += 0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * e[k];
+      if (this.itoPair) {
+        // The same displacement with e at the step's start (pre-point, Ito).
+        this.unitSeparation(x0, x0, e);
+        let vito = 0;
+        for (let k = 0; k < d; k++) vito += 0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * e[k];
+        out[o + 3] = vito;
+      }
     }
     out[o] = r;
     out[o + 1] = vpar;
@@ -210,45 +214,46 @@ export class ParticleProbe implements Probe {
     return names;
   }
 
-  estimands(exact?: ParticleExact): EstimandSpec[] {
+  /**
+   * The estimands, in this order (src/verify relies on it): bath flux per species, entropy production, energy
+   * balance, drift velocity per species and axis, kinetic temperature per species (underdamped), the centre of
+   * mass's drift velocity per axis, potential energy, the pair observables (two particles), and the covariance of
+   * the coordinates (small systems in open space).
+   */
+  estimands(): EstimandSpec[] {
     const m = this.model;
     const { S, d, perSpecies } = this;
     const specs: EstimandSpec[] = [];
     m.species.forEach((s, k) => specs.push({
-      group: "bath flux", name: `into ${s.name}`, estimand: linear([[k * perSpecies, 1]]), exact: exact?.heat[k],
+      group: "bath flux", name: `into ${s.name}`, estimand: linear([[k * perSpecies, 1]]),
     }));
     specs.push({
       group: "entropy production",
       name: "rate",
       estimand: linear(m.species.map((s, k) => [k * perSpecies, -1 / s.temperature] as [number, number])),
-      exact: exact?.entropyProduction,
     });
     // Zero in a steady state (d<U>/dt = 0): a check of stationarity and of the time step.
     specs.push({
       group: "energy balance",
       name: "sum of bath fluxes",
       estimand: linear(m.species.map((_, k) => [k * perSpecies, 1] as [number, number])),
-      exact: exact ? 0 : undefined,
     });
     m.species.forEach((s, k) => {
       for (let ax = 0; ax < d; ax++) {
         specs.push({
           group: "drift velocity", name: `${s.name} ${AXES[ax]}`, estimand: linear([[k * perSpecies + 1 + ax, 1]]),
-          exact: exact ? 0 : undefined,
         });
       }
     });
     if (this.underdamped) {
       m.species.forEach((s, k) => specs.push({
         group: "kinetic temperature", name: s.name, estimand: linear([[k * perSpecies + 1 + d, 1]]),
-        exact: exact?.kineticTemperature?.[k],
       }));
     }
     for (let ax = 0; ax < d; ax++) {
       specs.push({
         group: "drift velocity", name: `centre of mass ${AXES[ax]}`,
         estimand: linear(m.species.map((s, k) => [k * perSpecies + 1 + ax, s.count / this.N] as [number, number])),
-        exact: exact ? 0 : undefined,
       });
     }
     specs.push({ group: "potential energy", name: "per particle", estimand: linear([[this.offU, 1]]) });
@@ -257,6 +262,7 @@ export class ParticleProbe implements Probe {
       specs.push({ group: "pair", name: "separation |r2 - r1|", estimand: linear([[o, 1]]) });
       specs.push({ group: "pair", name: "centre-of-mass velocity along r2 - r1", estimand: linear([[o + 1, 1]]) });
       specs.push({ group: "pair", name: "pair force on 2 along r2 - r1", estimand: linear([[o + 2, 1]]) });
+      if (this.itoPair) specs.push({ group: "pair", name: "centre-of-mass velocity along r2 - r1 (Ito)", estimand: linear([[o + 3, 1]]) });
     }
     if (this.covariance) {
       const names = this.coordinateNames();
@@ -266,7 +272,6 @@ export class ParticleProbe implements Probe {
         specs.push({
           group: "covariance", name: `${names[a]} ${names[b]}`,
           estimand: { kind: "covariance", a: this.offCov + a, b: this.offCov + b, ab: prod(a, b) },
-          exact: exact?.covariance?.[a * Y + b],
         });
       }
     }

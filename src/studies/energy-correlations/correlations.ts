@@ -3,13 +3,15 @@
  *   d dE_i / dt = sum_j R_ij dE_j + (Sigma eta)_i,  R_ij = dX_i/dE_j at the mean state, X_i = A_{i-1,i} - A_{i,i+1},
  *   Sigma (M x (M+1)): column b (link b from node b to node b+1) is sqrt(B_b) (e_b - e_{b+1}) restricted to the
  *   subsystems, Q = Sigma Sigma^T, and the covariance C solves R C + C R^T = -Q (eq. 7), i.e. A C + C A^T = Q with
- *   A = -R (scipy's convention, src/linalg/lyapunov.ts).
+ *   A = -R: the stationary covariance of the linear SDE problem dE = -A E dt + Sigma dW (relaxationProblem), solved by
+ *   the exact engine (src/exact: prepareStationary).
  * C is linear in the B_b, so C = sum_b B_b C^(b): each link's noise contributes separately; the two links touching a
  * bath are the "boundary" noise and the others the "bulk" noise (Section 4's interpretation of the sign of C12).
  */
 import { ModelError, SteadyStateError } from "../../errors.js";
-import { prepareLyapunov, type LyapunovSolver } from "../../linalg/lyapunov.js";
+import { prepareStationary, type StationarySolver } from "../../exact/linearSde.js";
 import { matrix, transpose, type Matrix } from "../../linalg/matrix.js";
+import { linearSdeProblem, type LinearSdeProblem } from "../../problem/linearSde.js";
 import { solveMeanSteadyState, validateChain, type Chain } from "./steadyState.js";
 
 /** Bound of eq. 15 (M = 2), with the premises of its derivation (Appendix B). */
@@ -32,6 +34,72 @@ export interface CorrelationBound {
   monotoneCurrents: boolean;
   /** Premise eq. 4: max over links of |2 A / ((beta_j - beta_i) B) - 1| (0 when eq. 4 holds exactly). */
   fdrDeviation: number;
+}
+
+/**
+ * A single subsystem between two baths (M = 1). Its energy variance in the linear-noise description is
+ * C11 = (B01 + B12) tau / 2 with tau = -1/R; where eq. 4 holds (B = 2 A / (beta_j - beta_i)) this is
+ *   <dE^2> = <J> tau (beta_R - beta_L) / ((beta_1 - beta_L)(beta_R - beta_1))
+ * with beta_L, beta_1, beta_R the left bath, the subsystem and the right bath (the formula Bunin et al. quote in
+ * their Section 6, from their ref. [13], as <J> tau (beta2 - beta1)/((beta0 - beta1)(beta2 - beta0)), where 0 labels
+ * the subsystem and 1, 2 the baths). At equal baths (no current) the formula is 0/0 and is not given.
+ */
+export interface SingleSubsystem {
+  /** C11 from the Lyapunov equation (no eq. 4). */
+  variance: number;
+  /** <J> tau (beta_R - beta_L)/((beta_1 - beta_L)(beta_R - beta_1)) (needs eq. 4 and distinct betas). */
+  formula?: number;
+  /** beta_L, beta_1, beta_R. */
+  betas: [number, number, number];
+  /** <J> tau, the dynamic energy scale. */
+  currentTimesTau: number;
+}
+
+/**
+ * The validity condition of eq. 4 (the generalised fluctuation-dissipation relation 2 A = (beta_j - beta_i) B):
+ * (Delta beta)^2 kappa3 << kappa1 on every link, with kappa1 = A and kappa3 the first and third cumulants of the
+ * energy carried across the link per unit time and Delta beta the largest |beta_{b+1} - beta_b| over the links
+ * (Bunin et al., after eq. 4). The exchange fluctuation relation gives A = (Delta beta / 2) B - (Delta beta^2 / 8) kappa3
+ * + ..., so the ratio over 8 is the relative size of the first neglected term. It holds near equilibrium for every
+ * model and can hold far from it.
+ */
+export interface ThirdCumulantCondition {
+  /** Delta beta: the largest |beta_{b+1} - beta_b| over the links. */
+  betaGap: number;
+  /** Per link b: (Delta beta)^2 kappa3_b / kappa1_b (0 on a link without current). */
+  byLink: number[];
+  /** The largest over the links. */
+  value: number;
+  /** The threshold below which the study calls it satisfied (THIRD_CUMULANT_THRESHOLD). */
+  threshold: number;
+  satisfied: boolean;
+}
+
+/**
+ * The threshold of the third-cumulant condition: (Delta beta)^2 kappa3 / kappa1 <= 0.1, i.e. the neglected term of
+ * the exchange fluctuation relation is at most 0.1/8 = 1.25% of the current.
+ */
+export const THIRD_CUMULANT_THRESHOLD = 0.1;
+
+/** The third-cumulant condition of eq. 4 for a chain at its mean states x (undefined without beta or kappa3). */
+export function thirdCumulantCondition(chain: Chain, x: ArrayLike<number>): ThirdCumulantCondition | undefined {
+  const { model, M } = chain;
+  const beta = model.conjugate, k3 = model.thirdCumulant;
+  if (!beta || !k3) return undefined;
+  const node = (k: number): number => (k === 0 ? chain.left : k === M + 1 ? chain.right : x[k - 1]);
+  let gap = 0;
+  for (let b = 0; b <= M; b++) {
+    const d = Math.abs(beta(node(b + 1)) - beta(node(b)));
+    if (d > gap) gap = d;
+  }
+  const byLink = Array.from({ length: M + 1 }, (_, b) => {
+    const a = model.current(node(b), node(b + 1), b);
+    const c3 = k3(node(b), node(b + 1), b);
+    const r = (gap * gap * c3) / a;
+    return a !== 0 && Number.isFinite(r) ? Math.abs(r) : 0;
+  });
+  const value = Math.max(...byLink);
+  return { betaGap: gap, byLink, value, threshold: THIRD_CUMULANT_THRESHOLD, satisfied: value <= THIRD_CUMULANT_THRESHOLD };
 }
 
 /** How the noise of each link contributes to C12 (adjacent subsystems `pair`). */
@@ -75,6 +143,10 @@ export interface EnergyCorrelations {
   decomposition: NoiseDecomposition;
   /** For M = 2: B01 - 2 B12 + B23, whose sign is the sign of C12 for linear A (eq. 9) and for eq. 14. */
   noiseCurvature?: number;
+  /** For M = 1 and a model with a conjugate variable beta: the variance and its closed form under eq. 4. */
+  single?: SingleSubsystem;
+  /** The validity condition of eq. 4 (models that give beta and the third cumulant of the link currents). */
+  thirdCumulant?: ThirdCumulantCondition;
   /** Eq. 15 and its check (M = 2 and a model with a conjugate variable beta). */
   bound?: CorrelationBound;
   /** The large-subsystem check (see `relativeFluctuations`). */
@@ -199,21 +271,34 @@ function addLink(Q: Matrix, M: number, b: number, w: number): void {
   }
 }
 
-function negate(m: Matrix): Matrix {
-  const out = matrix(m.rows, m.cols);
-  for (let i = 0; i < m.data.length; i++) out.data[i] = -m.data[i];
-  return out;
+/**
+ * The linear-noise fluctuations as a linear SDE problem for the exact engine: dE = R E dt + Sigma dW, i.e. drift
+ * A = -R and diffusion Q (src/problem linearSde.ts), the state the energies E_1..E_M of the subsystems.
+ */
+export function relaxationProblem(R: Matrix, Q: Matrix): LinearSdeProblem {
+  const drift = matrix(R.rows, R.cols);
+  for (let i = 0; i < R.data.length; i++) drift.data[i] = -R.data[i];
+  return linearSdeProblem({ drift, diffusion: Q, stateNames: Array.from({ length: R.rows }, (_, i) => `E${i + 1}`) });
 }
 
-/** A prepared solver of R C + C R^T = -Q for one R (throws SteadyStateError when R is not stable). */
-export function prepareRelaxation(R: Matrix): { solver: LyapunovSolver; rates: Float64Array } {
-  let solver: LyapunovSolver;
+/** A prepared solver of R C + C R^T = -D for one R and any symmetric D (the exact engine's, one factorisation). */
+export interface RelaxationSolver {
+  /** The covariance C (as X), the relative residual and the conditioning warnings of the solve. */
+  solve(D: Matrix): { X: Matrix; residual: number; warnings: string[] };
+}
+
+/**
+ * A prepared solver of R C + C R^T = -Q for one R (the exact engine's prepareStationary on relaxationProblem); throws
+ * SteadyStateError when R is not stable. `rates` are the relaxation rates, the eigenvalues of -R (ascending).
+ */
+export function prepareRelaxation(R: Matrix): { solver: RelaxationSolver; rates: Float64Array; stationary: StationarySolver } {
+  let stationary: StationarySolver;
   try {
-    solver = prepareLyapunov(negate(R));
+    stationary = prepareStationary(relaxationProblem(R, matrix(R.rows, R.cols)));
   } catch (err) {
     throw new SteadyStateError(`the fluctuations do not relax: ${(err as Error).message}`);
   }
-  const { re, im } = solver.eigenvalues;
+  const { re, im } = stationary.eigenvalues;
   const rates = Float64Array.from(re).sort();
   let scale = 0;
   for (let k = 0; k < re.length; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
@@ -223,7 +308,13 @@ export function prepareRelaxation(R: Matrix): { solver: LyapunovSolver; rates: F
       `the fluctuations do not relax: R has an eigenvalue ${-rates[0]} >= 0 (the mean currents must decrease when a subsystem gains energy)`,
     );
   }
-  return { solver, rates };
+  const solver: RelaxationSolver = {
+    solve(D: Matrix) {
+      const s = stationary.solve(D);
+      return { X: s.covariance, residual: s.residual, warnings: s.warnings };
+    },
+  };
+  return { solver, rates, stationary };
 }
 
 /**
@@ -254,7 +345,8 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
   // C^(b) = L^-1(Q_b) for the unit noise Q_b of link b, with L(X) = A X + X A^T (A = -R). One element of every
   // C^(b) at once through the adjoint: C^(b)_ij = <E_ij, L^-1(Q_b)> = <L*^-1(E_ij), Q_b>, L*(Y) = A^T Y + Y A, so one
   // more Lyapunov solve (with A^T) instead of M + 1 solves (which took minutes and 500 MB at M = 400).
-  const pair = options.pair ?? [1, 2];
+  // M = 1: the decomposition is that of the single subsystem's variance C11.
+  const pair = options.pair ?? (M === 1 ? [1, 1] : [1, 2]);
   const [pi, pj] = [pair[0] - 1, pair[1] - 1];
   const E = matrix(M, M);
   E.data[pi * M + pj] += 0.5;
@@ -306,7 +398,24 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
     result.noiseCurvature = B[0] - 2 * B[1] + B[2];
     if (model.conjugate) result.bound = correlationBound(chain, result);
   }
+  if (M === 1 && model.conjugate) result.single = singleSubsystem(chain, result);
+  const condition = thirdCumulantCondition(chain, x);
+  if (condition) result.thirdCumulant = condition;
   return result;
+}
+
+/** The M = 1 variance and its closed form under eq. 4 (see SingleSubsystem). */
+export function singleSubsystem(chain: Chain, ec: EnergyCorrelations): SingleSubsystem {
+  const beta = chain.model.conjugate!;
+  const bL = beta(chain.left), b1 = beta(ec.states[0]), bR = beta(chain.right);
+  const Jtau = ec.current * ec.relaxationTime;
+  const formula = (Jtau * (bR - bL)) / ((b1 - bL) * (bR - b1));
+  return {
+    variance: ec.covariance.data[0],
+    ...(b1 !== bL && bR !== b1 && Number.isFinite(formula) ? { formula } : {}),
+    betas: [bL, b1, bR],
+    currentTimesTau: Jtau,
+  };
 }
 
 /** Eq. 15 with tau = 1 / smallest |eigenvalue| of R and |<J>| (physics-notes.md), plus its premises. */

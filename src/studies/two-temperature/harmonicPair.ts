@@ -17,9 +17,10 @@ import { validateNetwork, type NetworkModel } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
 import type { RunOptions } from "../../stochastic/ensemble.js";
-import { findEstimate, simulate, simulateSync, type SimulationOptions, type SimulationResult } from "../../stochastic/run.js";
+import { findEstimate, type SimulationOptions, type SimulationResult } from "../../stochastic/run.js";
 import type { FieldResult } from "../../stochastic/fields.js";
 import { measured, type Measured } from "../../stochastic/statistics.js";
+import { simulateAndVerify, simulateAndVerifySync } from "../../verify/simulation.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange } from "../ranges.js";
 import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
@@ -288,13 +289,13 @@ function pairSimulation(params: HarmonicPairParams, options: PairSimulationOptio
 /** Simulates the pair in 1D with the stochastic engine (Heun), recording the (x1, x2) density and current. */
 export function simulatePair(params: HarmonicPairParams, options: PairSimulationOptions = {}): PairSimulation {
   const s = pairSimulation(params, options);
-  return s.finish(simulateSync(s.model, s.scheme, s.settings));
+  return s.finish(simulateAndVerifySync(s.model, s.scheme, s.settings));
 }
 
 /** simulatePair with the replicas on `run.runner`'s workers (or in process): the same numbers. */
 export async function runPair(params: HarmonicPairParams, options: PairSimulationOptions = {}, run: RunOptions = {}): Promise<PairSimulation> {
   const s = pairSimulation(params, options);
-  return s.finish(await simulate(s.model, s.scheme, s.settings, run));
+  return s.finish(await simulateAndVerify(s.model, s.scheme, s.settings, run));
 }
 
 /**
