@@ -67,3 +67,11 @@ export function numberOptions<K extends string>(opts: Partial<Record<string, Opt
   }
   return raw;
 }
+
+/** The most worker threads --workers accepts. */
+export const MAX_WORKERS = 1024;
+
+/** --workers: a positive integer (undefined when absent). */
+export function workersOption(value: OptionValue): number | undefined {
+  return numberOption(value, "--workers", { integer: true, min: 1, max: MAX_WORKERS });
+}

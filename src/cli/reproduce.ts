@@ -50,7 +50,7 @@ export async function reproduceStudy(study: Study, options: ReproduceOptions, si
     }
   }
   const stop = new Int32Array(new SharedArrayBuffer(4));
-  const task: ReproduceTask = { study: study.name, outDir: options.outDir, quick: options.quick, stop };
+  const task: ReproduceTask = { study: study.name, outDir: options.outDir, quick: options.quick, workers: options.workers ?? 1, stop };
   const worker = new Worker(script, { workerData: task });
   let writing = false;
   let partial: string[] = [];

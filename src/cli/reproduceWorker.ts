@@ -14,6 +14,8 @@ export interface ReproduceTask {
   study: string;
   outDir: string;
   quick: boolean;
+  /** Worker threads for the replicas and sweep points (1: in the reproduce worker itself). */
+  workers: number;
   /** Shared flag (Int32Array on a SharedArrayBuffer): nonzero asks to stop before the next figure. */
   stop: Int32Array;
 }
@@ -40,7 +42,7 @@ async function run(): Promise<void> {
     failed: (name) => post({ type: "failed", name }),
   });
   try {
-    const paths = await writeReproduction(study, { outDir: task.outDir, quick: task.quick, log: (line) => post({ type: "log", line }) });
+    const paths = await writeReproduction(study, { outDir: task.outDir, quick: task.quick, workers: task.workers, log: (line) => post({ type: "log", line }) });
     post({ type: "done", paths });
   } finally {
     endFigureSession();

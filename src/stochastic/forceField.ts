@@ -15,6 +15,11 @@ export interface ForceField {
    * energy U(x). Must not allocate.
    */
   compute(x: Float64Array, force: Float64Array): number;
+  /**
+   * Forgets what earlier evaluations left behind (neighbour lists, cell orders, adaptive choices), so that a new run
+   * (a replica) gets the same numbers whatever ran before it in this thread. Optional: stateless fields have none.
+   */
+  reset?(): void;
 }
 
 /** A ForceField that is the sum of several (each writes into its own scratch, then added). */
@@ -33,5 +38,8 @@ export class SumForceField implements ForceField {
       for (let i = 0; i < this.dof; i++) force[i] += this.scratch[i];
     }
     return u;
+  }
+  reset(): void {
+    for (const p of this.parts) p.reset?.();
   }
 }

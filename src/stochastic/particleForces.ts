@@ -95,6 +95,12 @@ export class ParticleForceField implements ForceField {
     return u;
   }
 
+  /** Forgets the neighbour lists and the cell order's adaptive state (see ForceField.reset). */
+  reset(): void {
+    this.cellOrder?.reset();
+    this.verlet?.reset();
+  }
+
   /** True when external potentials act. */
   get hasExternal(): boolean {
     return this.externals.any;

@@ -406,6 +406,9 @@ export class ReplicaRun implements ReplicaRunner {
     this.packed = plan.kernel ? new Float64Array(3 * plan.system.dof) : null;
     this.burnSums = plan.kernel ? new Float64Array(plan.K) : null;
     const init = Rng.stream(plan.options.seed, replica, 1);
+    // The plan's force field is shared by the replicas a thread runs: forget what the previous one left (neighbour
+    // lists, cell order), so a replica's numbers do not depend on which replicas ran before it in this thread.
+    plan.system.forces.reset?.();
     this.integrator = integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
     this.state = this.integrator.init(dyn);
     plan.initialize(this.state, init);

@@ -174,6 +174,17 @@ export function meanOfIndependent(values: ArrayLike<number>, minValues = MIN_BAT
 }
 
 /**
+ * meanOfIndependent over the values that are not NaN (a quantity undefined in some replicas, e.g. a ratio with a
+ * zero denominator), with their count; value 0 and error NaN when none is defined.
+ */
+export function meanOfFinite(values: ArrayLike<number>, minValues = MIN_BATCHES): Measured & { count: number } {
+  const defined: number[] = [];
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) defined.push(values[i]);
+  if (defined.length === 0) return { value: 0, error: NaN, reliable: false, count: 0 };
+  return { ...meanOfIndependent(defined, minValues), count: defined.length };
+}
+
+/**
  * The jackknife over n groups: `estimate(skip)` returns the estimates (a vector of any fixed length) from all groups
  * but `skip`, and from all of them for skip = -1. The error of component k is
  * sqrt((n - 1)/n sum_g (e_g,k - mean_g e_g,k)^2) (Efron and Stein; exact for a mean, first-order right for smooth

@@ -8,3 +8,4 @@ import "../stochastic/sde.js";
 import "../stochastic/langevinProblem.js";
 import "../studies/energy-correlations/simulate.js";
 import "../studies/particle-bath-chain/simulation.js";
+import "../studies/two-temperature/demixing.js";

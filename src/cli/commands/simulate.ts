@@ -19,7 +19,7 @@ import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js"
 import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
 import { interruptible } from "../interrupt.js";
-import { numberOption } from "../options.js";
+import { numberOption, workersOption } from "../options.js";
 import { progressBar } from "../progress.js";
 
 /** The options as commander hands them over (strings; parsed and checked by parseOptions). */
@@ -44,7 +44,6 @@ interface RawOptions {
 }
 
 /** Most worker threads accepted (a run has at most 64 blocks of replicas anyway). */
-const MAX_WORKERS = 1024;
 
 function required(value: string | undefined, flag: string, what: string): string {
   if (value === undefined) throw new ModelError(`${flag} is required (${what})`);
@@ -57,7 +56,7 @@ function parseOptions(o: RawOptions) {
   const dt = numberOption(required(o.dt, "--dt", "the time step"), "--dt", { above: 0 })!;
   const seed = numberOption(required(o.seed, "--seed", "a non-negative integer: same seed, same numbers"), "--seed", { integer: true, min: 0 })!;
   const replicas = numberOption(o.replicas ?? "1", "--replicas", { integer: true, min: 1 })!;
-  const workers = numberOption(o.workers, "--workers", { integer: true, min: 1, max: MAX_WORKERS });
+  const workers = workersOption(o.workers);
   const burnIn = numberOption(o.burnIn, "--burn-in", { min: 0 });
   const batches = numberOption(o.batches, "--batches", { integer: true, min: 1 });
   const sampleEvery = numberOption(o.sampleEvery, "--sample-every", { integer: true, min: 1 });

@@ -6,6 +6,8 @@ import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import { findStudy, subStudies, topLevelStudies } from "../../studies/catalog.js";
 import { interruptible } from "../interrupt.js";
+import { workersOption } from "../options.js";
+import { defaultWorkers } from "../../workers/pool.js";
 import { reproduceStudy, type ReproduceProgress } from "../reproduce.js";
 import { studyCommand as commandOf } from "../studies/command.js";
 
@@ -24,14 +26,16 @@ export function reproduceCommand(): Command {
     .argument("<study>", `one of: ${names.join(", ")}`)
     .option("--out <dir>", "output folder", "out")
     .option("--quick", "fewer points and shorter simulations (same figures, coarser)")
-    .action(async (name: string, opts: { out: string; quick?: boolean }) => {
+    .option("--workers <W>", "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)")
+    .action(async (name: string, opts: { out: string; quick?: boolean; workers?: string }) => {
       const study = findStudy(name);
       if (!study || !names.includes(name)) throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
+      const workers = workersOption(opts.workers) ?? defaultWorkers();
       const t0 = performance.now();
       // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.
       const progress: ReproduceProgress = { complete: [] };
       const paths = await interruptible(
-        (signal) => reproduceStudy(study, { outDir: opts.out, quick: opts.quick === true, log: (l) => console.log(l) }, signal, progress),
+        (signal) => reproduceStudy(study, { outDir: opts.out, quick: opts.quick === true, workers, log: (l) => console.log(l) }, signal, progress),
         (sig) => {
           const done = progress.complete;
           return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}; nothing else written`;

@@ -18,7 +18,9 @@ import { describeRange } from "../../studies/ranges.js";
 import { fieldsOf, kebab, MAX_SWEEP_POINTS, parseFieldValue, parseNumber, validateParameters, type FieldInfo } from "../../studies/schema.js";
 import { formatCitation } from "../../studies/citations.js";
 import { VERSION } from "../../version.js";
+import { workersOption } from "../options.js";
 import { progressBar } from "../progress.js";
+import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import {
   checkDocument,
   checkedText,
@@ -75,6 +77,7 @@ function heading(f: FieldInfo, study: Study): string {
 
 interface RunOptions extends Record<string, unknown> {
   seed?: string;
+  workers?: string;
   json?: boolean;
   csv?: string;
   figure?: string;
@@ -119,6 +122,10 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   checkExtension(figure, "--figure", [".svg", ".png", ".csv"]);
   study.checkOutputs?.(parameters, { figure, csv });
 
+  // Replicas and sweep points on worker threads (the numbers do not depend on how many).
+  const workers = study.seeded ? (workersOption(opts.workers) ?? defaultWorkers()) : 1;
+  const runner = workers > 1 ? workerRunner(workers) : undefined;
+
   const bar = progressBar(opts.progress !== false, study.name);
   const t0 = performance.now();
   let announced = false;
@@ -134,12 +141,14 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
     results = await study.compute(parameters, {
       seed: seed ?? 1,
       quick: false,
+      runner,
       progress,
       force: opts.force === true,
       figures: figure !== undefined || csv !== undefined,
     });
   } finally {
     bar.stop();
+    await runner?.close();
   }
 
   // Everything that goes out is checked before the first file or byte is written.
@@ -202,7 +211,10 @@ export function studyCommand(study: Study, children: Study[] = []): Command {
     if (f.flag !== f.key && kebab(f.key) === f.flag) cmd.addOption(new Option(`--${f.key}${placeholder(f)}`).hideHelp());
   }
   const out = "Output:";
-  if (study.seeded) cmd.addOption(new Option("--seed <n>", `random seed (default 1; ${describeRange(SEED_RANGE)})`).helpGroup(out));
+  if (study.seeded) {
+    cmd.addOption(new Option("--seed <n>", `random seed (default 1; ${describeRange(SEED_RANGE)})`).helpGroup(out));
+    cmd.addOption(new Option("--workers <W>", "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)").helpGroup(out));
+  }
   if (study.outputs?.figure) {
     cmd.addOption(new Option("--figure <file>", `${study.outputs.figure} (.svg, .png; .csv writes its data)`).helpGroup(out));
     for (const alias of ["psd", "snapshot"]) cmd.addOption(new Option(`--${alias} <file>`).hideHelp());

@@ -7,7 +7,9 @@
 import * as path from "node:path";
 import { writeFileAtomic } from "../../io/files.js";
 import { writeFigure } from "../../io/render.js";
-import type { Study } from "../../studies/contract.js";
+import type { BlockRunner } from "../../stochastic/ensemble.js";
+import type { ReproduceCase, Study } from "../../studies/contract.js";
+import { workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
 import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
 
@@ -19,32 +21,44 @@ export interface ReproduceOptions {
   /** Progress and "wrote FILE" lines. */
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Worker threads for the replicas and sweep points (default 1: in this thread); the numbers do not depend on it. */
+  workers?: number;
 }
 
 /** Writes every figure set of the study; resolves to the paths written. */
 export async function writeReproduction(study: Study, o: ReproduceOptions): Promise<string[]> {
   const written: string[] = [];
-  for (const c of study.reproduce) {
-    const t0 = performance.now();
-    o.log(`${study.name} ${c.id}: ${c.title}`);
-    const parameters = c.parameters(o.quick);
-    const seed = c.seed ?? 1;
-    const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal });
-    const figures = c.figures(results);
-    const doc = { ness: VERSION, study: study.name, case: c.id, parameters, seed, results: withoutUndefinedStatistics(results) };
-    checkDocument(doc);
-    for (const f of figures) {
-      const paths = await writeFigure(f, o.outDir);
-      o.log(`${f.name}: ${paths.map((p) => path.basename(p)).join(", ")}`);
-      for (const p of paths) o.log(`  wrote ${p}`);
-      written.push(...paths);
-    }
-    // The results last: a set interrupted while its figures are written leaves no results.json behind.
-    const file = path.join(o.outDir, `${c.id}.results.json`);
-    await writeFileAtomic(file, jsonChunks(doc));
-    o.log(`  wrote ${file}`);
-    written.push(file);
-    o.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  const runner = (o.workers ?? 1) > 1 ? workerRunner(o.workers!) : undefined;
+  try {
+    for (const c of study.reproduce) written.push(...(await writeCase(study, c, o, runner)));
+  } finally {
+    await runner?.close();
   }
+  return written;
+}
+
+/** Computes one figure set and writes its figures and results.json; resolves to the paths written. */
+async function writeCase(study: Study, c: ReproduceCase, o: ReproduceOptions, runner: BlockRunner | undefined): Promise<string[]> {
+  const written: string[] = [];
+  const t0 = performance.now();
+  o.log(`${study.name} ${c.id}: ${c.title}`);
+  const parameters = c.parameters(o.quick);
+  const seed = c.seed ?? 1;
+  const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner });
+  const figures = c.figures(results);
+  const doc = { ness: VERSION, study: study.name, case: c.id, parameters, seed, results: withoutUndefinedStatistics(results) };
+  checkDocument(doc);
+  for (const f of figures) {
+    const paths = await writeFigure(f, o.outDir);
+    o.log(`${f.name}: ${paths.map((p) => path.basename(p)).join(", ")}`);
+    for (const p of paths) o.log(`  wrote ${p}`);
+    written.push(...paths);
+  }
+  // The results last: a set interrupted while its figures are written leaves no results.json behind.
+  const file = path.join(o.outDir, `${c.id}.results.json`);
+  await writeFileAtomic(file, jsonChunks(doc));
+  o.log(`  wrote ${file}`);
+  written.push(file);
+  o.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return written;
 }

@@ -77,9 +77,17 @@ export class CellSort {
     return true;
   }
 
+  /** The next moved() is true whatever the positions (a new run starts: see ForceField.reset). */
+  private stale = true;
+
+  /** Asks for a new sort at the next evaluation. */
+  forget(): void {
+    this.stale = true;
+  }
+
   /** True when some particle moved more than half the skin since the last sort (or there was none). */
   moved(x: Float64Array): boolean {
-    if (this.sorts === 0) return true;
+    if (this.sorts === 0 || this.stale) return true;
     const ref = this.xRef;
     const lim = 0.25 * this.skin * this.skin;
     const d = this.dim;
@@ -98,6 +106,7 @@ export class CellSort {
   sort(x: Float64Array): void {
     const grid = this.grid, N = this.count;
     grid.sort(x, this.reach, true);
+    this.stale = false;
     const order = grid.order, wx = grid.wx, wy = grid.wy, wz = grid.wz, sp = this.pairs.speciesOf;
     const xs = this.xs, ys = this.ys, zs = this.zs, ss = this.ss;
     for (let pos = 0; pos < N; pos++) {
@@ -127,6 +136,12 @@ export class VerletList {
 
   constructor(readonly cells: CellSort) {
     this.reach2 = cells.reach ** 2;
+  }
+
+  /** Forgets the list: the next update rebuilds it. */
+  reset(): void {
+    this.count = -1;
+    this.cells.forget();
   }
 
   /** Rebuilds the list when some particle has moved more than half the skin since the last build. */
@@ -239,6 +254,8 @@ export class CellOrderList {
   private sinceSort = 0;
   private meanInterval = 8;
   private listValid = false;
+  /** No sort yet (since construction or reset): the first sort does not count as an interval. */
+  private unsorted = true;
   private readonly reach2: number;
 
   constructor(readonly cells: CellSort) {
@@ -254,6 +271,16 @@ export class CellOrderList {
     this.reach2 = cells.reach ** 2;
   }
 
+  /** Forgets the sort, the list and the mean interval between sorts (the choice of mode): as newly made. */
+  reset(): void {
+    this.cells.forget();
+    this.sinceSort = 0;
+    this.meanInterval = 8;
+    this.listValid = false;
+    this.unsorted = true;
+    this.lastMode = "list";
+  }
+
   /**
    * Prepares an evaluation at x: a new sort when some particle has moved more than half the skin; then the pairs
    * are summed from the cells when sorts come at nearly every evaluation (mean interval below 3), else from the
@@ -262,7 +289,8 @@ export class CellOrderList {
   prepare(x: Float64Array): CellOrderMode {
     const cells = this.cells;
     if (cells.moved(x)) {
-      if (cells.sorts > 0) this.meanInterval = 0.8 * this.meanInterval + 0.2 * this.sinceSort;
+      if (!this.unsorted) this.meanInterval = 0.8 * this.meanInterval + 0.2 * this.sinceSort;
+      this.unsorted = false;
       this.sinceSort = 0;
       this.sortWithOffsets(x);
     }

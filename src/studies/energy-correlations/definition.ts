@@ -10,15 +10,16 @@ import { toRows, type Matrix } from "../../linalg/matrix.js";
 import { BUNIN_ET_AL_2013 } from "../citations.js";
 import { defineStudy, figureSet, type ComputeContext } from "../contract.js";
 import { checkRange } from "../ranges.js";
+import { runAll, runOptionsOf } from "../parallel.js";
 import { num, table } from "../text.js";
 import { energyCorrelations, FLUCTUATION_WARNING, type EnergyCorrelations } from "./correlations.js";
 import { boundFigure, c12Figure, decompositionFigure, noiseApproximationFigure, profilesFigure, verificationFigure } from "./figures.js";
 import { MODEL_RANGES, type BuiltinModelName } from "./models.js";
 import { correlationsSchema } from "./parameters.js";
-import { simulateEnergyCorrelations, type SimulationResult } from "./simulate.js";
+import { runEnergyCorrelations, type SimulationResult } from "./simulate.js";
 import type { Chain } from "./steadyState.js";
 import { biasSweep, builtinModel, closedFormC12, noiseApproximationErrors, profileSet, type ModelParameters } from "./study.js";
-import { verificationSweep } from "./verification.js";
+import { verificationSweep, type VerificationSweep } from "./verification.js";
 import type { z } from "zod";
 import { validateParameters } from "../schema.js";
 
@@ -244,7 +245,7 @@ export const energyCorrelationsStudy = defineStudy({
   seeded: true,
   async compute(p, ctx: ComputeContext): Promise<CorrelationResults> {
     const chain = chainOf(p);
-    const sim = p.simulate ? simulateEnergyCorrelations(chain, { replicas: p.replicas, duration: p.duration, seed: ctx.seed, force: ctx.force }) : undefined;
+    const sim = p.simulate ? await runEnergyCorrelations(chain, { replicas: p.replicas, duration: p.duration, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx)) : undefined;
     return correlationResults(sim ? sim.exact : energyCorrelations(chain), sim);
   },
   figures: () => [],
@@ -300,13 +301,14 @@ const noiseApproximations = figureSet<{ points: number }, ReturnType<typeof nois
   figures: (d) => [noiseApproximationFigure(d)],
 });
 
-const verification = figureSet<{ models: BuiltinModelName[]; points: number; replicas: number; duration: number }, ReturnType<typeof verificationSweep>[]>({
+const verification = figureSet<{ models: BuiltinModelName[]; points: number; replicas: number; duration: number }, VerificationSweep[]>({
   id: "energy-correlations-verification",
   title: "simulating the energy SDE reproduces the exact C12",
   seed: 20260,
   parameters: (quick) => ({ models: MODELS, ...(quick ? { points: 2, replicas: 8, duration: 500 } : { points: 4, replicas: 32, duration: 4000 }) }),
   async compute(c, ctx) {
-    return c.models.map((m) => verificationSweep(m, { points: c.points, replicas: c.replicas, duration: c.duration, seed: ctx.seed }));
+    // Every model's points at once on the workers (runAll: one after another in process).
+    return runAll({ runner: ctx.runner }, c.models.map((m) => () => verificationSweep(m, { points: c.points, replicas: c.replicas, duration: c.duration, seed: ctx.seed }, ctx)));
   },
   figures: (d) => [verificationFigure(d)],
 });

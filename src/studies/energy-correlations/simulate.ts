@@ -22,7 +22,7 @@
  */
 import { ModelError } from "../../errors.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
-import { ensembleSync, type EnsembleJob } from "../../stochastic/ensemble.js";
+import { ensemble, ensembleSync, type EnsembleJob, type RunOptions } from "../../stochastic/ensemble.js";
 import { eulerMaruyama, linearImplicit, SDE_CLAMPED, type NormalStream, type SdeFunctions } from "../../stochastic/integrators.js";
 import { firstEscape, registerSde, sdeMomentsLayout, type SdeProblem, type SdeSettings } from "../../stochastic/sde.js";
 import { jackknife, MIN_BATCHES } from "../../stochastic/statistics.js";
@@ -376,4 +376,13 @@ export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOpti
 export function simulateEnergyCorrelations(chain: Chain, options: SimulationOptions = {}): SimulationResult {
   const job = energyCorrelationsEnsemble(chain, options);
   return ensembleSync(job.problem, job.options);
+}
+
+/**
+ * simulateEnergyCorrelations with the replicas on `run.runner`'s workers (in process for a custom model or given
+ * noise streams): the same numbers.
+ */
+export async function runEnergyCorrelations(chain: Chain, options: SimulationOptions = {}, run: RunOptions = {}): Promise<SimulationResult> {
+  const job = energyCorrelationsEnsemble(chain, options);
+  return ensemble(job.problem, { ...job.options, ...run });
 }

@@ -6,7 +6,9 @@
  */
 import { bathPair, biasSweep, linspace } from "./study.js";
 import { blackbody, exclusionProcess, fermiGas, idealGas, type BuiltinModelName, type ChainModel } from "./models.js";
-import { simulateEnergyCorrelations, type SimulationOptions } from "./simulate.js";
+import type { RunOptions } from "../../stochastic/ensemble.js";
+import { runAll, type RunContext } from "../parallel.js";
+import { runEnergyCorrelations, type SimulationOptions } from "./simulate.js";
 
 const MODEL_INDEX: Record<BuiltinModelName, number> = { "ideal-gas": 0, ssep: 1, fermi: 2, blackbody: 3 };
 
@@ -40,11 +42,12 @@ export interface VerificationSweep {
   settings: { replicas: number; duration: number; seed: number };
 }
 
-/** Simulates `points` bath differences of one model (M = 2) and compares C with the exact one. */
-export function verificationSweep(
+/** Simulates `points` bath differences of one model (M = 2), on `ctx.runner`'s workers, and compares C with the exact one. */
+export async function verificationSweep(
   name: BuiltinModelName,
   options: { points?: number; replicas?: number; duration?: number; seed?: number } = {},
-): VerificationSweep {
+  ctx: RunContext = {},
+): Promise<VerificationSweep> {
   const points = options.points ?? 4;
   const maxD = name === "ssep" ? 1 : 4;
   const difference = linspace(maxD / points, maxD, points);
@@ -63,14 +66,16 @@ export function verificationSweep(
     })(),
     settings,
   };
-  difference.forEach((d, k) => {
+  const runs = await runAll(ctx, difference.map((d, k) => (run: RunOptions) => {
     const [left, right] = bathPair(name, d);
     const opts: SimulationOptions = { seed: settings.seed + 1000 * MODEL_INDEX[name] + k, replicas: settings.replicas, duration: settings.duration };
-    const r = simulateEnergyCorrelations({ model, M: 2, left, right }, opts);
+    return runEnergyCorrelations({ model, M: 2, left, right }, opts, run);
+  }));
+  for (const r of runs) {
     out.simulated.push(r.covariance.data[1] * toFigureUnits);
     out.error.push(r.covarianceError.data[1] * toFigureUnits);
     out.exact.push(r.exact.covariance.data[1] * toFigureUnits);
     out.deviation.push(r.maxDeviation);
-  });
+  }
   return out;
 }

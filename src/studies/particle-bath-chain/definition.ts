@@ -12,7 +12,8 @@ import { effectiveBath } from "./effectiveBath.js";
 import { currentSimulationFigure, frictionFigure, meanForceFigure, methodsFigure, ndcFigure } from "./figures.js";
 import { currentMaximum, effectiveCurrent, logSpace, type CurrentMaximum } from "./ndc.js";
 import { chainSchema, DEFAULT_PARAMS, PARAM_NAMES, validateParams, type ParticleBathChainParams } from "./params.js";
-import { simulateChainCurrent, simulateProbeDecay } from "./simulation.js";
+import { runChainCurrent, runProbeDecay } from "./simulation.js";
+import { runOptionsOf } from "../parallel.js";
 import {
   currentSimulationScan, currentTheoryCurves, frictionScan, frictionTheory, meanForceCurves, methodComparison, studyPoint,
   type CurrentSimulationPoint, type FrictionPoint, type MeanForceCurve, type MethodRow,
@@ -148,13 +149,13 @@ export const particleBathChain = defineStudy({
       highTemperatureCoefficient: s.highTemperatureCoefficient,
     };
     if (probe) {
-      const d = simulateProbeDecay(p, { pairs, v0, seed: ctx.seed, force: ctx.force });
+      const d = await runProbeDecay(p, { pairs, v0, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
       results.probe = {
         friction: d.friction, stiffness: d.stiffness, formulaFriction: d.gammaL, memoryFriction: d.memoryFriction, kEff: d.kEff, dt: d.dt, steps: d.steps,
       };
     }
     if (simulate) {
-      const c = simulateChainCurrent(p, { replicas, duration, burnIn: 200, seed: ctx.seed, force: ctx.force });
+      const c = await runChainCurrent(p, { replicas, duration, burnIn: 200, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
       results.simulation = { current: c.current, springCurrent: c.springCurrent, dt: c.dt, steps: c.steps, replicas, duration };
     }
     return results;
@@ -198,7 +199,7 @@ const frictionSet = figureSet<
   async compute(c, ctx) {
     const p = validateParams(c.parameters);
     ctx.log?.(`  single probe, ${c.pairs} antithetic pairs per point`);
-    const points = frictionScan(p, { zetas: c.zetas, TLs: c.TLs, pairs: c.pairs, v0: c.v0, seed: ctx.seed, log: ctx.log });
+    const points = await frictionScan(p, { zetas: c.zetas, TLs: c.TLs, pairs: c.pairs, v0: c.v0, seed: ctx.seed, log: ctx.log }, ctx);
     const grid = logSpace(0.55, 100, c.theoryPoints);
     const theory = c.zetas.flatMap((zeta) => grid.map((TL) => frictionTheory(p, zeta, TL)));
     return { parameters: p, points, theory };
@@ -248,7 +249,7 @@ const simulationSet = figureSet<
   async compute(c, ctx) {
     const q = validateParams(c.parameters);
     ctx.log?.(`  full simulation of the chain (N = ${q.N}), ${c.replicas} x ${c.duration} time units per point`);
-    const points = currentSimulationScan(q, { zetas: c.zetas, TLs: c.TLs, replicas: c.replicas, duration: c.duration, burnIn: c.burnIn, seed: ctx.seed, log: ctx.log });
+    const points = await currentSimulationScan(q, { zetas: c.zetas, TLs: c.TLs, replicas: c.replicas, duration: c.duration, burnIn: c.burnIn, seed: ctx.seed, log: ctx.log }, ctx);
     return { parameters: q, points, curves: currentTheoryCurves(q, c.zetas, c.TLmax, c.theoryPoints) };
   },
   figures: (d) => [currentSimulationFigure(d.parameters, d.points, d.curves)],

@@ -24,7 +24,7 @@
 import { effectiveBath, probeRelaxation } from "./effectiveBath.js";
 import type { ParticleBathChainParams } from "./params.js";
 import { ModelError } from "../../errors.js";
-import { ensembleSync, type EnsembleJob, type EnsembleOutputs } from "../../stochastic/ensemble.js";
+import { ensemble, ensembleSync, type EnsembleJob, type EnsembleOutputs, type RunOptions } from "../../stochastic/ensemble.js";
 import { baoab } from "../../stochastic/integrators.js";
 import {
   registerForceTerm, seriesLength, type ForceTerm, type LangevinProblem, type LangevinSettings, type QuadraticObservable, type TermField,
@@ -398,6 +398,12 @@ export function simulateProbeDecay(p: MixedParams, options: ProbeDecayOptions): 
   return ensembleSync(job.problem, job.options);
 }
 
+/** simulateProbeDecay with the replicas on `run.runner`'s workers (or in process): the same numbers. */
+export async function runProbeDecay(p: MixedParams, options: ProbeDecayOptions, run: RunOptions = {}): Promise<ProbeDecay> {
+  const job = probeDecayEnsemble(p, options);
+  return ensemble(job.problem, { ...job.options, ...run });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Full system: the current through the chain
 
@@ -476,4 +482,10 @@ export function chainCurrentEnsemble(p: MixedParams, options: ChainCurrentOption
 export function simulateChainCurrent(p: MixedParams, options: ChainCurrentOptions): ChainCurrentEstimate {
   const job = chainCurrentEnsemble(p, options);
   return ensembleSync(job.problem, job.options);
+}
+
+/** simulateChainCurrent with the replicas on `run.runner`'s workers (or in process): the same numbers. */
+export async function runChainCurrent(p: MixedParams, options: ChainCurrentOptions, run: RunOptions = {}): Promise<ChainCurrentEstimate> {
+  const job = chainCurrentEnsemble(p, options);
+  return ensemble(job.problem, { ...job.options, ...run });
 }

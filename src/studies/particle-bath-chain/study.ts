@@ -9,7 +9,9 @@ import { effectiveBath, probeRelaxation, type EffectiveBath } from "./effectiveB
 import { currentMaximum, effectiveCurrent, highTemperatureCoefficient, logSpace, type CurrentMaximum } from "./ndc.js";
 import type { ParticleBathChainParams } from "./params.js";
 import type { Measured } from "../../stochastic/statistics.js";
-import { simulateChainCurrent, simulateProbeDecay } from "./simulation.js";
+import { runChainCurrent, runProbeDecay } from "./simulation.js";
+import type { RunOptions } from "../../stochastic/ensemble.js";
+import { runAll, type RunContext } from "../parallel.js";
 
 export interface StudyPoint {
   parameters: ParticleBathChainParams;
@@ -166,22 +168,20 @@ export function frictionTheory(p: ParticleBathChainParams, zeta: number, TL: num
   };
 }
 
-export function frictionScan(p: ParticleBathChainParams, o: FrictionScanOptions): FrictionPoint[] {
-  const out: FrictionPoint[] = [];
-  o.zetas.forEach((zeta, zi) => {
-    for (const TL of o.TLs[zi]) {
-      const point = frictionTheory(p, zeta, TL);
-      const t0 = performance.now();
-      const sim = simulateProbeDecay({ ...p, zeta, TL }, { pairs: o.pairs, v0: o.v0, seed: o.seed + 1000 * zi });
-      point.simulated = { friction: sim.friction, stiffness: sim.stiffness, pairs: o.pairs, v0: o.v0, dt: sim.dt };
-      o.log?.(
-        `  probe zeta = ${zeta}, T_L = ${TL}: friction ${fmt(sim.friction.value)} ± ${fmt(sim.friction.error)} ` +
-          `(formula ${fmt(point.gammaL)}, with memory ${fmt(point.memoryFriction)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      );
-      out.push(point);
-    }
-  });
-  return out;
+/** Simulated friction and stiffness of one probe at every (zeta, T_L), all points on `ctx.runner`'s workers at once. */
+export async function frictionScan(p: ParticleBathChainParams, o: FrictionScanOptions, ctx: RunContext = {}): Promise<FrictionPoint[]> {
+  const grid = o.zetas.flatMap((zeta, zi) => o.TLs[zi].map((TL) => ({ zeta, zi, TL })));
+  const t0 = performance.now();
+  return runAll(ctx, grid.map(({ zeta, zi, TL }) => async (run: RunOptions) => {
+    const point = frictionTheory(p, zeta, TL);
+    const sim = await runProbeDecay({ ...p, zeta, TL }, { pairs: o.pairs, v0: o.v0, seed: o.seed + 1000 * zi }, run);
+    point.simulated = { friction: sim.friction, stiffness: sim.stiffness, pairs: o.pairs, v0: o.v0, dt: sim.dt };
+    o.log?.(
+      `  probe zeta = ${zeta}, T_L = ${TL}: friction ${fmt(sim.friction.value)} ± ${fmt(sim.friction.error)} ` +
+        `(formula ${fmt(point.gammaL)}, with memory ${fmt(point.memoryFriction)}) at ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    return point;
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -230,31 +230,29 @@ export interface CurrentScanOptions {
   log?: (line: string) => void;
 }
 
-export function currentSimulationScan(p: ParticleBathChainParams, o: CurrentScanOptions): CurrentSimulationPoint[] {
-  const out: CurrentSimulationPoint[] = [];
-  o.zetas.forEach((zeta, zi) => {
-    o.TLs[zi].forEach((TL, ti) => {
-      const q = { ...p, zeta, TL };
-      const bath: EffectiveBath = effectiveBath(q);
-      const t0 = performance.now();
-      const sim = simulateChainCurrent(q, { replicas: o.replicas, duration: o.duration, burnIn: o.burnIn, seed: o.seed + 1000 * zi + ti });
-      const point: CurrentSimulationPoint = {
-        zeta,
-        TL,
-        simulated: sim.current,
-        theory: exactCurrent(q, bath).current,
-        memory: frequencyIntegralCurrent(q, { bath, memory: true }).current,
-        separation: 2 * Math.sqrt(p.k / p.m) * bath.bathTime,
-        dt: sim.dt,
-      };
-      o.log?.(
-        `  chain zeta = ${zeta}, T_L = ${TL}: J = ${fmt(sim.current.value)} ± ${fmt(sim.current.error)} ` +
-          `(theory ${fmt(point.theory)}, with memory ${fmt(point.memory)}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      );
-      out.push(point);
-    });
-  });
-  return out;
+/** The simulated current at every (zeta, T_L) against the theory, all points on `ctx.runner`'s workers at once. */
+export async function currentSimulationScan(p: ParticleBathChainParams, o: CurrentScanOptions, ctx: RunContext = {}): Promise<CurrentSimulationPoint[]> {
+  const grid = o.zetas.flatMap((zeta, zi) => o.TLs[zi].map((TL, ti) => ({ zeta, zi, TL, ti })));
+  const t0 = performance.now();
+  return runAll(ctx, grid.map(({ zeta, zi, TL, ti }) => async (run: RunOptions) => {
+    const q = { ...p, zeta, TL };
+    const bath: EffectiveBath = effectiveBath(q);
+    const sim = await runChainCurrent(q, { replicas: o.replicas, duration: o.duration, burnIn: o.burnIn, seed: o.seed + 1000 * zi + ti }, run);
+    const point: CurrentSimulationPoint = {
+      zeta,
+      TL,
+      simulated: sim.current,
+      theory: exactCurrent(q, bath).current,
+      memory: frequencyIntegralCurrent(q, { bath, memory: true }).current,
+      separation: 2 * Math.sqrt(p.k / p.m) * bath.bathTime,
+      dt: sim.dt,
+    };
+    o.log?.(
+      `  chain zeta = ${zeta}, T_L = ${TL}: J = ${fmt(sim.current.value)} ± ${fmt(sim.current.error)} ` +
+        `(theory ${fmt(point.theory)}, with memory ${fmt(point.memory)}) at ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    return point;
+  }));
 }
 
 /** Theory curves J(T_L) on a log grid above the stability edge, for each zeta (Markov and memory). */

@@ -7,20 +7,22 @@
 import { particleScatter } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import { GROSBERG_JOANNY_2015, METZGER_2026, WEBER_WEBER_FREY_2016 } from "../citations.js";
+import type { RunOptions } from "../../stochastic/ensemble.js";
 import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
+import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { num, pm, table } from "../text.js";
-import { demixingSweep, simulateDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
+import { demixingSweep, runDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
 import { demixingMapFigure, demixingSnapshotFigure, formatMeasured, snapshotDisks, type DemixingMap, type DemixingRun } from "./demixingFigures.js";
 import {
   densityCurrentFigure, entropyProductionFigure, ratchetFigure, runAndChaseFigure,
   type DensityCurrentData, type EntropyProductionData, type RatchetFigureData, type RunAndChaseFigureData,
 } from "./figures.js";
 import {
-  DEFAULT_PAIR, exactPairField, fieldRows, pairClosedForm, pairExact, pairGridRange, simulatePair, type HarmonicPairParams,
+  DEFAULT_PAIR, exactPairField, fieldRows, pairClosedForm, pairExact, pairGridRange, runPair, type HarmonicPairParams,
 } from "./harmonicPair.js";
 import { demixingSchema, pairSchema, ratchetSchema, runAndChaseSchema } from "./parameters.js";
-import { DEFAULT_RATCHET, ratchetCurrent, type RatchetParams } from "./ratchet.js";
-import { DEFAULT_RUN_AND_CHASE, runAndChaseExact, simulateRunAndChase, validateRunAndChaseParams, type RunAndChaseParams } from "./runAndChase.js";
+import { DEFAULT_RATCHET, runRatchet, type RatchetParams } from "./ratchet.js";
+import { DEFAULT_RUN_AND_CHASE, runAndChaseExact, runRunAndChase, validateRunAndChaseParams, type RunAndChaseParams } from "./runAndChase.js";
 
 /** A value with one standard error, as the simulations report it (the reliability flag where the engine gives it). */
 type Estimate = Pick<Measured, "value" | "error"> & { reliable?: boolean };
@@ -119,7 +121,7 @@ export const twoTemperature = defineStudy({
       residual: e.residual,
     };
     if (simulate) {
-      const sim = simulatePair(p, { time, replicas, seed: ctx.seed, bins: 8, force: ctx.force });
+      const sim = await runPair(p, { time, replicas, seed: ctx.seed, bins: 8, force: ctx.force }, runOptionsOf(ctx));
       results.simulation = {
         dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
         heatFromBath: sim.heatFromBath, entropyProduction: sim.entropyProduction, covariance: sim.covariance, warnings: sim.result.warnings,
@@ -208,7 +210,7 @@ export const runAndChase = defineStudy({
     const { parameters, ...exact } = runAndChaseExact(p);
     const results: RunAndChaseResults = { parameters, exact };
     if (simulate) {
-      const sim = simulateRunAndChase(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force });
+      const sim = await runRunAndChase(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
       results.simulation = {
         dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
         chaseVelocity: sim.chaseVelocity, ...(sim.itoChaseVelocity ? { itoChaseVelocity: sim.itoChaseVelocity } : {}),
@@ -252,7 +254,7 @@ export const ratchet = defineStudy({
   seeded: true,
   async compute(input, ctx): Promise<RatchetResults> {
     const { time, replicas, dt, ...p } = input;
-    return { ...ratchetCurrent(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }), seed: ctx.seed };
+    return { ...(await runRatchet(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx))), seed: ctx.seed };
   },
   figures: () => [],
   report(r) {
@@ -303,7 +305,7 @@ export const demixing = defineStudy({
   parameters: demixingSchema,
   seeded: true,
   async compute(input, ctx): Promise<DemixingResults> {
-    return plainDemixing(simulateDemixing({ ...input, seed: ctx.seed }, { onProgress: ctx.progress, force: ctx.force, shouldStop: () => ctx.signal?.aborted === true }));
+    return plainDemixing(await runDemixing({ ...input, seed: ctx.seed }, { force: ctx.force }, runOptionsOf(ctx)));
   },
   figures: (r) => [demixingSnapshot(r)],
   report(r) {
@@ -338,7 +340,7 @@ const densityCurrent = figureSet<{ pair: HarmonicPairParams; bins: number; time:
   async compute(c, ctx) {
     const e = pairExact(c.pair);
     const range = pairGridRange(e);
-    const sim = simulatePair(e.parameters, { time: c.time, replicas: c.replicas, seed: ctx.seed, bins: c.bins });
+    const sim = await runPair(e.parameters, { time: c.time, replicas: c.replicas, seed: ctx.seed, bins: c.bins }, runOptionsOf(ctx));
     const { x1, x2, density, current1, current2 } = fieldRows(sim.field);
     const ex = exactPairField(e, range, [c.bins, c.bins]);
     // Simulated circulation: the area rate sum (x1 J2 - x2 J1) / 2 over the cells.
@@ -367,7 +369,8 @@ const entropyProduction = figureSet<{ base: HarmonicPairParams; points: number[]
     const base = c.base;
     const curve = Array.from({ length: 81 }, (_, i) => 0.25 * Math.pow(40, i / 80));
     const exact = curve.map((r) => pairExact({ ...base, T1: r * base.T2 }));
-    const sims = c.points.map((r, i) => simulatePair({ ...base, T1: r * base.T2 }, { time: c.time, replicas: c.replicas, seed: ctx.seed + i, bins: 4 }));
+    const sims = await runAll(ctx, c.points.map((r, i) => (run: RunOptions) =>
+      runPair({ ...base, T1: r * base.T2 }, { time: c.time, replicas: c.replicas, seed: ctx.seed + i, bins: 4 }, run)));
     return {
       base,
       curve,
@@ -393,9 +396,12 @@ const ratchetSet = figureSet<
   }),
   async compute(c, ctx) {
     const base = c.base;
-    const run = (p: Partial<RatchetParams>, seed: number) => ratchetCurrent({ ...base, ...p }, { time: c.time, replicas: c.replicas, seed });
-    const byRatio = c.ratios.map((r, i) => run({ Tcold: base.Thot / r }, ctx.seed + i));
-    const byAsymmetry = c.asymmetries.map((a, i) => run({ Tcold: base.Thot / c.ratioAtAsymmetry, asymmetry: a }, ctx.seed + 50 + i));
+    const job = (p: Partial<RatchetParams>, seed: number) => (run: RunOptions) => runRatchet({ ...base, ...p }, { time: c.time, replicas: c.replicas, seed }, run);
+    const all = await runAll(ctx, [
+      ...c.ratios.map((r, i) => job({ Tcold: base.Thot / r }, ctx.seed + i)),
+      ...c.asymmetries.map((a, i) => job({ Tcold: base.Thot / c.ratioAtAsymmetry, asymmetry: a }, ctx.seed + 50 + i)),
+    ]);
+    const byRatio = all.slice(0, c.ratios.length), byAsymmetry = all.slice(c.ratios.length);
     return {
       base,
       ratios: c.ratios,
@@ -418,9 +424,11 @@ const runAndChaseSet = figureSet<{ base: RunAndChaseParams; ratios: number[]; ti
     const curve = Array.from({ length: 61 }, (_, i) => Math.pow(30, i / 60));
     const dims = [1, 2, 3] as const;
     const exact = dims.map((d) => curve.map((r) => runAndChaseExact({ ...base, dimension: d, Tcold: base.Thot / r })));
-    const sims = dims.map((d, di) =>
-      c.ratios.map((r, i) => simulateRunAndChase({ ...base, dimension: d, Tcold: base.Thot / r }, { time: c.time, replicas: c.replicas, seed: ctx.seed + 100 * di + i })),
-    );
+    const flat = await runAll(ctx, dims.flatMap((d, di) =>
+      c.ratios.map((r, i) => (run: RunOptions) =>
+        runRunAndChase({ ...base, dimension: d, Tcold: base.Thot / r }, { time: c.time, replicas: c.replicas, seed: ctx.seed + 100 * di + i }, run)),
+    ));
+    const sims = dims.map((_, di) => flat.slice(di * c.ratios.length, (di + 1) * c.ratios.length));
     const s0 = sims[0][0].result;
     return {
       base,
@@ -449,23 +457,24 @@ export const DEMIXING_FIGURE_SETTINGS = {
   base: { Thot: 0.02, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1, neighbourCutoff: 1.5 } satisfies Partial<DemixingParams>,
 } as const;
 
-/** The runs of the snapshot figure (`quick`: small systems for tests and --quick). */
-export function demixingSnapshotRuns(quick: boolean, ctx: Pick<ComputeContext, "seed" | "progress">): DemixingRun[] {
+/** The runs of the snapshot figure (`quick`: small systems for tests and --quick), on `ctx.runner`'s workers. */
+export async function demixingSnapshotRuns(quick: boolean, ctx: Pick<ComputeContext, "seed"> & RunContext): Promise<DemixingRun[]> {
   const s = DEMIXING_FIGURE_SETTINGS;
-  const run = quick ? s.snapshot.quick : s.snapshot.full;
-  const base: Partial<DemixingParams> = { ...s.base, ...run };
-  return s.snapshot.ratios.map((ratio, i) => {
-    const { series: _series, ...r } = plainDemixing(simulateDemixing({ ...base, Tcold: s.base.Thot / ratio, seed: ctx.seed + i }));
+  const settings = quick ? s.snapshot.quick : s.snapshot.full;
+  const base: Partial<DemixingParams> = { ...s.base, ...settings };
+  const runs = await runAll(ctx, s.snapshot.ratios.map((ratio, i) => (run: RunOptions) => runDemixing({ ...base, Tcold: s.base.Thot / ratio, seed: ctx.seed + i }, {}, run)));
+  return runs.map((res) => {
+    const { series: _series, ...r } = plainDemixing(res);
     return r as unknown as DemixingRun;
   });
 }
 
-/** The sweep of the map figure. */
-export function demixingMapRuns(quick: boolean, ctx: Pick<ComputeContext, "seed">): DemixingMap {
+/** The sweep of the map figure, on `ctx.runner`'s workers. */
+export async function demixingMapRuns(quick: boolean, ctx: Pick<ComputeContext, "seed"> & RunContext): Promise<DemixingMap> {
   const s = DEMIXING_FIGURE_SETTINGS;
   const grid = quick ? s.map.quick : s.map.full;
   const base: Partial<DemixingParams> = { ...s.base, N: grid.N, time: grid.time, burnIn: grid.burnIn, sampleInterval: grid.sampleInterval, replicas: grid.replicas, seed: ctx.seed };
-  const sweep = demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base });
+  const sweep = await demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base }, ctx);
   return {
     ratios: sweep.ratios,
     phis: sweep.phis,
@@ -479,7 +488,7 @@ const demixingSnapshots = figureSet<{ quick: boolean; settings: typeof DEMIXING_
   title: "demixing: snapshots at equal and growing temperature ratios",
   parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
   async compute(c, ctx) {
-    return { quick: c.quick, runs: demixingSnapshotRuns(c.quick, ctx) };
+    return { quick: c.quick, runs: await demixingSnapshotRuns(c.quick, ctx) };
   },
   figures: (d) => [demixingSnapshotFigure(d.runs, { quick: d.quick })],
 });
@@ -489,7 +498,7 @@ const demixingMap = figureSet<{ quick: boolean; settings: typeof DEMIXING_FIGURE
   title: "demixing: psi and the largest cold cluster against the temperature ratio and the area fraction",
   parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
   async compute(c, ctx) {
-    return { quick: c.quick, sweep: demixingMapRuns(c.quick, ctx) };
+    return { quick: c.quick, sweep: await demixingMapRuns(c.quick, ctx) };
   },
   figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
 });

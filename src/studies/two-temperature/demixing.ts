@@ -18,9 +18,11 @@
  *     <cold ends> exactly) and psi = 1 when no cold disk touches a hot one;
  *   the largest cluster of cold disks (union-find over cold-cold neighbour pairs), as a fraction of N_cold.
  *
- * The simulation uses the stochastic engine (preparePlan / ReplicaRun, Heun by default): every replica starts from
- * uniformly random positions (a mixed state), runs a burn-in, then a production run in which the order parameters
- * are sampled every sampling interval. Error bars (statistics.ts, reduceBatches) come by default from the replicas:
+ * The simulation is an ensemble of the stochastic engine (src/stochastic/ensemble.ts, kind
+ * "two-temperature/demixing", registered here): each replica is the engine's replica run (Heun), sampled every
+ * sampling interval in the thread that runs it, so replicas run on worker threads (same seed, same numbers, whatever
+ * the number of workers). Every replica starts from uniformly random positions (a mixed state), runs a burn-in, then
+ * a production run in which the order parameters are sampled every sampling interval. Error bars (statistics.ts, reduceBatches) come by default from the replicas:
  * each replica's whole production run gives one value and the standard error is that of the R independent values
  * (`errorBars: "replicas"`, the default for R >= 2). This is honest whatever the correlation time, which matters
  * here: psi feels every composition fluctuation, and those of long wavelength relax by interdiffusion over a time
@@ -37,11 +39,15 @@
 import { ModelError, SteadyStateError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { pairsWithin } from "../../stochastic/neighbours/pairSearch.js";
+import {
+  blockSizeFor, ensemble, ensembleSync, registerEnsembleKind,
+  type EnsembleJob, type EnsembleOutputs, type EnsembleSpec, type PreparedEnsemble, type ReplicaRunner, type RunOptions,
+} from "../../stochastic/ensemble.js";
 import { heun } from "../../stochastic/integrators.js";
 import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
-import { CancelledError } from "../../stochastic/safety.js";
-import { linear, meanOfIndependent, measured, reduceBatches, type Estimate, type Measured } from "../../stochastic/statistics.js";
+import { linear, meanOfFinite, measured, reduceBatches, type Estimate, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork } from "../cost.js";
+import { runAll, type RunContext } from "../parallel.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { defaultsOf, rangesOf } from "../schema.js";
 import { demixingSchema } from "./parameters.js";
@@ -329,10 +335,6 @@ export type MeasuredValue = Measured & Pick<Estimate, "batches" | "batchCorrelat
 };
 
 export interface DemixingOptions {
-  /** Progress: integration steps done so far and the total (all replicas, burn-in included). */
-  onProgress?: (done: number, total: number) => void;
-  /** Polled between slices: true stops the run with a CancelledError. */
-  shouldStop?: () => boolean;
   /** Run even above the work limit of src/studies/cost.ts. */
   force?: boolean;
 }
@@ -388,27 +390,35 @@ function measuredValue(e: Estimate, source: "replicas" | "batches", scale = 1, s
   return out;
 }
 
-/**
- * Simulates the mixture; see the header for what is measured and how the error bars are made. Synchronous:
- * `onProgress` is called every sampling interval so a caller can report progress (and `shouldStop` can cancel).
- */
-export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}): DemixingResult {
-  const p = demixingParams(raw);
-  checkSimulationWork(
-    { time: p.time + p.burnIn, dt: p.dt, replicas: p.replicas, particles: p.N, force: options.force },
-    (n) => (n === "time" ? "--time (or --burnIn)" : `--${n}`),
-  );
+/** The ensemble problem of a demixing run: its validated parameters (plain data; replicas and seed are the spec's). */
+export interface DemixingProblem {
+  kind: "two-temperature/demixing";
+  parameters: DemixingParams;
+}
+
+/** How a demixing run lays out its numbers: the engine's plan, the sampler, and each replica's output. */
+interface DemixingLayout {
+  p: DemixingParams;
+  plan: Plan;
+  cold: Uint8Array;
+  box: [number, number];
+  cutoff: number;
+  batches: number;
+  sampleSteps: number;
+  samplesPerBatch: number;
+  burnSamples: number;
+  seriesLength: number;
+  /** Offsets in a replica's output: engine batch means (batches x K), order-parameter batch sums (batches x 3: 2 n_cc,
+   * cold ends, largest cluster fraction), the psi and largest-cluster series (seriesLength each), final positions (N x 2). */
+  at: { engine: number; op: number; psi: number; cluster: number; snapshot: number; size: number };
+}
+
+function demixingLayout(p: DemixingParams): DemixingLayout {
   const model = demixingModel(p);
   const L = model.box![0];
-  const nCold = coldCount(p);
   const cold = new Uint8Array(p.N);
   for (let a = 0; a < p.N; a++) cold[a] = model.speciesOf[a] === 1 ? 1 : 0;
-  const cutoff = p.neighbourCutoff * p.range;
-  const fr = randomColdFraction(p.N, nCold);
-  const box: [number, number] = [L, L];
-
   const batches = batchesOf(p);
-  const source = errorBarSource(p);
   const sampleSteps = Math.max(1, Math.round(p.sampleInterval / p.dt));
   const productionSteps = Math.floor(p.time / p.dt);
   // Whole batches of whole sampling intervals: the engine's batches and ours coincide.
@@ -420,55 +430,85 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
     seed: p.seed, replicas: p.replicas, batches, covariance: false, pairHeat: "exact",
   });
   if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0) throw new Error("internal: batch layout of the engine and the sampler differ");
-  const samplesPerReplica = samplesPerBatch * batches;
   const burnSamples = plan.nBurn / sampleSteps;
-  const seriesLength = burnSamples + samplesPerReplica + 1;
+  const seriesLength = burnSamples + samplesPerBatch * batches + 1;
+  const engine = 0, op = batches * plan.K, psi = op + 3 * batches, cluster = psi + seriesLength, snapshot = cluster + seriesLength;
+  return {
+    p, plan, cold, box: [L, L], cutoff: p.neighbourCutoff * p.range, batches, sampleSteps, samplesPerBatch, burnSamples, seriesLength,
+    at: { engine, op, psi, cluster, snapshot, size: snapshot + 2 * p.N },
+  };
+}
 
-  const R = p.replicas, K = plan.K;
-  const engineBatches = new Float64Array(R * batches * K);
-  // Per batch: sums of 2 n_cc, cold ends, largest cluster fraction.
-  const opBatches = new Float64Array(R * batches * 3);
-  const seriesPsi = new Float64Array(R * seriesLength);
-  const seriesCluster = new Float64Array(R * seriesLength);
-  const total = R * (plan.nBurn + plan.nProduction);
-  let done = 0;
-  let snapshot: DemixingSnapshot | undefined;
-
-  for (let r = 0; r < R; r++) {
-    const run = new ReplicaRun(plan, r, [], engineBatches.subarray(r * batches * K, (r + 1) * batches * K));
-    const measure = (k: number) => {
-      const pairs = neighbourPairs(run.state.x, box, cutoff);
-      const c = compositionOfPairs(pairs, cold);
-      const cl = clustersOfPairs(pairs, cold);
-      seriesPsi[r * seriesLength + k] = c.psi;
-      seriesCluster[r * seriesLength + k] = cl.largestFraction;
-      return { c, cl };
-    };
-    measure(0);
-    for (let k = 1; k < seriesLength; k++) {
-      if (options.shouldStop?.()) throw new CancelledError();
-      const n = run.advance(sampleSteps);
-      if (n !== sampleSteps) throw new Error("internal: the replica ended early");
-      done += n;
-      const { c, cl } = measure(k);
-      if (k > burnSamples) {
-        const b = Math.floor((k - burnSamples - 1) / samplesPerBatch);
-        const o = (r * batches + b) * 3;
-        opBatches[o] += 2 * c.coldCold;
-        opBatches[o + 1] += c.coldEnds;
-        opBatches[o + 2] += cl.largestFraction;
+/** A replica of a demixing run: the engine's replica, sampled every sampling interval (whole intervals per slice). */
+function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): ReplicaRunner {
+  const { plan, cold, box, cutoff, at, seriesLength, burnSamples, samplesPerBatch, sampleSteps } = l;
+  const run = new ReplicaRun(plan, r, [], out.subarray(at.engine, at.op));
+  const measure = (k: number) => {
+    const pairs = neighbourPairs(run.state.x, box, cutoff);
+    const c = compositionOfPairs(pairs, cold);
+    const cl = clustersOfPairs(pairs, cold);
+    out[at.psi + k] = c.psi;
+    out[at.cluster + k] = cl.largestFraction;
+    return { c, cl };
+  };
+  measure(0);
+  let k = 1;
+  return {
+    get done() {
+      return k >= seriesLength;
+    },
+    advance(maxSteps: number): number {
+      const samples = Math.min(seriesLength - k, Math.max(1, Math.floor(maxSteps / sampleSteps)));
+      for (let s = 0; s < samples; s++, k++) {
+        if (run.advance(sampleSteps) !== sampleSteps) throw new Error("internal: the replica ended early");
+        const { c, cl } = measure(k);
+        if (k > burnSamples) {
+          const o = at.op + 3 * Math.floor((k - burnSamples - 1) / samplesPerBatch);
+          out[o] += 2 * c.coldCold;
+          out[o + 1] += c.coldEnds;
+          out[o + 2] += cl.largestFraction;
+        }
       }
-      options.onProgress?.(done, total);
-    }
-    if (!run.done) throw new Error("internal: the replica did not finish");
-    if (r === 0) {
-      const x = run.state.x;
-      const xw = new Float64Array(x.length);
-      for (let i = 0; i < xw.length; i++) xw[i] = x[i] - L * Math.floor(x[i] / L);
-      snapshot = { x: xw, cold: cold.slice(), box };
-    }
-  }
+      if (k >= seriesLength) {
+        if (!run.done) throw new Error("internal: the replica did not finish");
+        const L = box[0], x = run.state.x;
+        for (let i = 0; i < x.length; i++) out[at.snapshot + i] = x[i] - L * Math.floor(x[i] / L);
+      }
+      return samples * sampleSteps;
+    },
+  };
+}
 
+/** Prepares a demixing spec (in every thread: workers rebuild the model and the engine's plan from the parameters). */
+function prepareDemixing(spec: EnsembleSpec): PreparedEnsemble {
+  const q = (spec.problem as DemixingProblem).parameters;
+  const l = demixingLayout(demixingParams({ ...q, replicas: spec.replicas, seed: spec.seed }));
+  return {
+    replicas: l.p.replicas,
+    blockSize: blockSizeFor(l.p.replicas),
+    stepsPerReplica: l.plan.nBurn + l.plan.nProduction,
+    perReplica: l.at.size,
+    perBlock: 0,
+    sliceSteps: l.sampleSteps * Math.max(1, Math.floor(l.plan.sliceSteps / l.sampleSteps)),
+    replica: (r, out) => demixingReplica(l, r, out),
+  };
+}
+
+registerEnsembleKind("two-temperature/demixing", prepareDemixing);
+
+/** Reduces the replicas' outputs (in replica order) into the result; see the header for the error bars. */
+function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult {
+  const { p, plan, batches, samplesPerBatch, seriesLength, cutoff, at } = l;
+  const R = p.replicas, K = plan.K, P = out.perReplica, all = out.outputs;
+  const nCold = coldCount(p);
+  const fr = randomColdFraction(p.N, nCold);
+  const source = errorBarSource(p);
+  const engineBatches = new Float64Array(R * batches * K);
+  const opBatches = new Float64Array(R * batches * 3);
+  for (let r = 0; r < R; r++) {
+    engineBatches.set(all.subarray(r * P + at.engine, r * P + at.op), r * batches * K);
+    opBatches.set(all.subarray(r * P + at.op, r * P + at.psi), r * batches * 3);
+  }
   // Rows of the error bars: batch means, or one row per replica (the mean of its equal batches).
   const perRow = source === "replicas" ? batches : 1;
   const rows = (R * batches) / perRow;
@@ -502,24 +542,31 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
   const engine = reduceBatches(engineRows, K, rowsPerReplica, plan.estimands.filter((e) => e.group === "entropy production"));
 
   // The time series: psi of a sample is undefined when no cold disk has a neighbour (a sparse gas); such samples are
-  // left out of the mean over replicas, and a time with no defined sample at all is left out of the series.
+  // left out of the mean over replicas, and a time with no defined sample at all is left out of the series. The
+  // error bar of a series point is the standard error across replicas (0 for one replica).
   const time: number[] = [], psi: number[] = [], psiError: number[] = [], largest: number[] = [], largestError: number[] = [];
+  const column = new Float64Array(R);
+  const across = (offset: number, k: number) => {
+    for (let r = 0; r < R; r++) column[r] = all[r * P + offset + k];
+    const m = meanOfFinite(column);
+    return { ...m, error: m.count < 2 ? 0 : m.error };
+  };
   let undefinedSamples = 0;
   for (let k = 0; k < seriesLength; k++) {
-    const [m1, e1, defined] = meanAndError(seriesPsi, k, seriesLength, R);
-    undefinedSamples += R - defined;
-    if (defined === 0) continue;
-    const [m2, e2] = meanAndError(seriesCluster, k, seriesLength, R);
-    time.push(k * sampleSteps * p.dt);
-    psi.push(m1);
-    psiError.push(e1);
-    largest.push(m2);
-    largestError.push(e2);
+    const s1 = across(at.psi, k);
+    undefinedSamples += R - s1.count;
+    if (s1.count === 0) continue;
+    const s2 = across(at.cluster, k);
+    time.push(k * l.sampleSteps * p.dt);
+    psi.push(s1.value);
+    psiError.push(s1.error);
+    largest.push(s2.value);
+    largestError.push(s2.error);
   }
   return {
     parameters: p,
     nCold,
-    boxSide: L,
+    boxSide: l.box[0],
     cutoff,
     randomFraction: fr,
     coldNeighbourFraction: measuredValue(fEst, source),
@@ -527,10 +574,10 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
     largestCluster: measuredValue(clusterEst, source),
     entropyProduction: measuredValue(engine[0], source),
     series: { time, psi, psiError, largestCluster: largest, largestClusterError: largestError },
-    snapshot: snapshot!,
-    samplesPerReplica,
+    snapshot: { x: all.slice(at.snapshot, at.snapshot + 2 * p.N), cold: l.cold.slice(), box: l.box },
+    samplesPerReplica: samplesPerBatch * batches,
     batchesPerReplica: batches,
-    steps: total,
+    steps: R * (plan.nBurn + plan.nProduction),
     warnings: [
       ...plan.warnings,
       ...(undefinedSamples > 0
@@ -538,6 +585,34 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
         : []),
     ],
   };
+}
+
+/**
+ * The simulation of the mixture as an ensemble job (see the header for what is measured and how the error bars are
+ * made): run it with `ensemble(job.problem, { ...job.options, runner })` on workers (`runDemixing`), or in process
+ * (`simulateDemixing`). Throws ModelError for parameters out of range or a run above the work limit.
+ */
+export function demixingEnsemble(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}): EnsembleJob<DemixingResult> {
+  const p = demixingParams(raw);
+  checkSimulationWork(
+    { time: p.time + p.burnIn, dt: p.dt, replicas: p.replicas, particles: p.N, force: options.force },
+    (n) => (n === "time" ? "--time (or --burnIn)" : `--${n}`),
+  );
+  const l = demixingLayout(p);
+  const problem: DemixingProblem = { kind: "two-temperature/demixing", parameters: p };
+  return { problem, options: { replicas: p.replicas, seed: p.seed, reduce: (out) => reduceDemixing(l, out) } };
+}
+
+/** Simulates the mixture in the calling thread (see demixingEnsemble). */
+export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}): DemixingResult {
+  const job = demixingEnsemble(raw, options);
+  return ensembleSync(job.problem, job.options);
+}
+
+/** Simulates the mixture with its replicas on `run.runner`'s workers (or in process), with progress and cancellation. */
+export async function runDemixing(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}, run: RunOptions = {}): Promise<DemixingResult> {
+  const job = demixingEnsemble(raw, options);
+  return ensemble(job.problem, { ...job.options, ...run });
 }
 
 /** Averages groups of `group` consecutive rows of K values (rows of equal weight). */
@@ -549,22 +624,10 @@ function collapseRows(a: Float64Array, K: number, group: number): Float64Array {
   return out;
 }
 
-/**
- * Mean over replicas of sample k, its standard error across replicas (0 for one), and how many replicas define it
- * (NaN values, undefined samples, are left out).
- */
-function meanAndError(a: Float64Array, k: number, stride: number, R: number): [number, number, number] {
-  const defined: number[] = [];
-  for (let r = 0; r < R; r++) if (!Number.isNaN(a[r * stride + k])) defined.push(a[r * stride + k]);
-  if (defined.length === 0) return [0, 0, 0];
-  const m = meanOfIndependent(defined);
-  return [m.value, defined.length < 2 ? 0 : m.error, defined.length];
-}
-
 // ---------------------------------------------------------------------------
 // Sweep
 
-export interface DemixingSweepOptions extends DemixingOptions {
+export interface DemixingSweepOptions {
   /** Temperature ratios T_hot / T_cold (T_hot fixed at the base value, T_cold = T_hot / ratio). */
   ratios: number[];
   /** Area fractions. */
@@ -584,29 +647,19 @@ export interface DemixingSweep {
 
 /**
  * psi and the largest cold cluster over a grid of T_hot / T_cold and area fraction. T_hot is held at the base value
- * and T_cold = T_hot / ratio: the hot gas and the time step stay the same, the cold disks get colder. Progress counts steps over the whole sweep.
+ * and T_cold = T_hot / ratio: the hot gas and the time step stay the same, the cold disks get colder. The points run
+ * on `ctx.runner`'s workers, all at once (or one after another in process); progress counts steps over the whole
+ * sweep.
  */
-export function demixingSweep(options: DemixingSweepOptions): DemixingSweep {
+export async function demixingSweep(options: DemixingSweepOptions, ctx: RunContext = {}): Promise<DemixingSweep> {
   const { ratios, phis } = options;
   if (ratios.length === 0 || phis.length === 0) throw new ModelError("the sweep needs at least one temperature ratio and one area fraction");
   for (const r of ratios) if (!(Number.isFinite(r) && r > 0)) throw new ModelError(`temperature ratio must be a finite number > 0, got ${num(r)}`);
   const base = demixingParams(options.base);
-  const grid = phis.map((phi, i) => ratios.map((ratio, j) => demixingParams({ ...base, phi, Tcold: base.Thot / ratio, seed: base.seed + i * ratios.length + j })));
-  const stepsOf = (q: DemixingParams) => {
-    const s = Math.max(1, Math.round(q.sampleInterval / q.dt));
-    const nb = batchesOf(q);
-    return q.replicas * (Math.round(q.burnIn / q.dt / s) * s + Math.floor(Math.floor(q.time / q.dt) / s / nb) * nb * s);
-  };
-  const total = grid.flat().reduce((t, q) => t + stepsOf(q), 0);
-  let before = 0;
-  const runs = grid.map((row) => row.map((q) => {
-    const res = simulateDemixing(q, {
-      shouldStop: options.shouldStop,
-      onProgress: options.onProgress ? (d) => options.onProgress!(before + d, total) : undefined,
-    });
-    before += res.steps;
-    return res;
-  }));
+  const grid = phis.flatMap((phi, i) => ratios.map((ratio, j) => demixingParams({ ...base, phi, Tcold: base.Thot / ratio, seed: base.seed + i * ratios.length + j })));
+  const jobs = grid.map((q) => demixingEnsemble(q));
+  const flat = await runAll(ctx, jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })));
+  const runs = phis.map((_, i) => flat.slice(i * ratios.length, (i + 1) * ratios.length));
   return {
     ratios: [...ratios], phis: [...phis],
     psi: runs.map((row) => row.map((r) => r.psi)),

@@ -16,10 +16,11 @@ import { matrix, type Matrix } from "../../linalg/matrix.js";
 import { validateNetwork, type NetworkModel } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
-import { findEstimate, type SimulationResult } from "../../stochastic/run.js";
+import type { RunOptions } from "../../stochastic/ensemble.js";
+import { findEstimate, type SimulationOptions, type SimulationResult } from "../../stochastic/run.js";
 import type { FieldResult } from "../../stochastic/fields.js";
 import { measured, type Measured } from "../../stochastic/statistics.js";
-import { simulateAndVerifySync } from "../../verify/simulation.js";
+import { simulateAndVerify, simulateAndVerifySync } from "../../verify/simulation.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange } from "../ranges.js";
 import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
@@ -255,8 +256,8 @@ export interface PairSimulation {
   result: SimulationResult;
 }
 
-/** Simulates the pair in 1D with the stochastic engine (Heun), recording the (x1, x2) density and current. */
-export function simulatePair(params: HarmonicPairParams, options: PairSimulationOptions = {}): PairSimulation {
+/** The pair's simulation: the model, scheme and options of the engine, and what is read from its result. */
+function pairSimulation(params: HarmonicPairParams, options: PairSimulationOptions) {
   const p = validatePairParams(params);
   const e = pairExact(p);
   const bins = options.bins ?? 24;
@@ -265,21 +266,36 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
   const time = options.time ?? 400;
   const replicas = options.replicas ?? 8;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const result = simulateAndVerifySync(pairParticles(p), heun({ dt }), {
+  const settings: SimulationOptions = {
     time,
     seed: options.seed ?? 1,
     replicas,
     fields: [{ coordinates: ["x:0", "x:1"], bins: [bins, bins], range: pairGridRange(e) }],
-  });
-  const m = (group: string, name: string) => estimateOf(result, group, name);
-  const c01 = m("covariance", "x:0 x:1");
-  return {
-    heatFromBath: [m("bath flux", "into 1"), m("bath flux", "into 2")],
-    entropyProduction: m("entropy production", "rate"),
-    covariance: [[m("covariance", "x:0 x:0"), c01], [c01, m("covariance", "x:1 x:1")]],
-    field: result.fields[0],
-    result,
   };
+  const finish = (result: SimulationResult): PairSimulation => {
+    const m = (group: string, name: string) => estimateOf(result, group, name);
+    const c01 = m("covariance", "x:0 x:1");
+    return {
+      heatFromBath: [m("bath flux", "into 1"), m("bath flux", "into 2")],
+      entropyProduction: m("entropy production", "rate"),
+      covariance: [[m("covariance", "x:0 x:0"), c01], [c01, m("covariance", "x:1 x:1")]],
+      field: result.fields[0],
+      result,
+    };
+  };
+  return { model: pairParticles(p), scheme: heun({ dt }), settings, finish };
+}
+
+/** Simulates the pair in 1D with the stochastic engine (Heun), recording the (x1, x2) density and current. */
+export function simulatePair(params: HarmonicPairParams, options: PairSimulationOptions = {}): PairSimulation {
+  const s = pairSimulation(params, options);
+  return s.finish(simulateAndVerifySync(s.model, s.scheme, s.settings));
+}
+
+/** simulatePair with the replicas on `run.runner`'s workers (or in process): the same numbers. */
+export async function runPair(params: HarmonicPairParams, options: PairSimulationOptions = {}, run: RunOptions = {}): Promise<PairSimulation> {
+  const s = pairSimulation(params, options);
+  return s.finish(await simulateAndVerify(s.model, s.scheme, s.settings, run));
 }
 
 /**

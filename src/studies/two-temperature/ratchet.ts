@@ -9,7 +9,8 @@
 import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
-import { simulateSync } from "../../stochastic/run.js";
+import type { RunOptions } from "../../stochastic/ensemble.js";
+import { simulate, simulateSync, type SimulationOptions, type SimulationResult } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange } from "../ranges.js";
 import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
@@ -104,25 +105,39 @@ export function ratchetTimeStep(p: RatchetParams): number {
   return Math.min(0.002, (0.1 * p.range * p.range) / p.stiffness);
 }
 
-/** Simulates the ratchet (Heun) and returns the drift velocities with error bars. */
-export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOptions = {}): RatchetCurrent {
+/** The ratchet's simulation: the engine's model, scheme and options, and what is read from its result. */
+function ratchetSimulation(raw: Partial<RatchetParams>, options: RatchetOptions) {
   const parameters = validateRatchetParams(raw);
   const model = ratchetModel(parameters);
   const dt = options.dt ?? ratchetTimeStep(parameters);
   const time = options.time ?? 2000;
   const replicas = options.replicas ?? 8;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const r = simulateSync(model, heun({ dt }), { time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" });
-  const m = (group: string, name: string) => estimateOf(r, group, name);
-  const hot = m("drift velocity", "hot x"), cold = m("drift velocity", "cold x");
-  return {
-    parameters,
-    hot,
-    cold,
-    centreOfMass: m("drift velocity", "centre of mass x"),
-    entropyProduction: m("entropy production", "rate"),
-    dt,
-    time: r.time,
-    replicas: r.replicas,
+  const settings: SimulationOptions = { time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" };
+  const finish = (r: SimulationResult): RatchetCurrent => {
+    const m = (group: string, name: string) => estimateOf(r, group, name);
+    return {
+      parameters,
+      hot: m("drift velocity", "hot x"),
+      cold: m("drift velocity", "cold x"),
+      centreOfMass: m("drift velocity", "centre of mass x"),
+      entropyProduction: m("entropy production", "rate"),
+      dt,
+      time: r.time,
+      replicas: r.replicas,
+    };
   };
+  return { model, scheme: heun({ dt }), settings, finish };
+}
+
+/** Simulates the ratchet (Heun) and returns the drift velocities with error bars. */
+export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOptions = {}): RatchetCurrent {
+  const s = ratchetSimulation(raw, options);
+  return s.finish(simulateSync(s.model, s.scheme, s.settings));
+}
+
+/** ratchetCurrent with the replicas on `run.runner`'s workers (or in process): the same numbers. */
+export async function runRatchet(raw: Partial<RatchetParams>, options: RatchetOptions = {}, run: RunOptions = {}): Promise<RatchetCurrent> {
+  const s = ratchetSimulation(raw, options);
+  return s.finish(await simulate(s.model, s.scheme, s.settings, run));
 }

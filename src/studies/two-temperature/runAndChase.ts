@@ -25,7 +25,8 @@ import { ModelError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
 import { softLaw } from "../../stochastic/potentials/pairLaws.js";
-import { simulateSync, type SimulationResult } from "../../stochastic/run.js";
+import type { RunOptions } from "../../stochastic/ensemble.js";
+import { simulate, simulateSync, type SimulationOptions, type SimulationResult } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange } from "../ranges.js";
 import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
@@ -254,32 +255,41 @@ export function runAndChaseTimeStep(p: RunAndChaseParams): number {
   return Math.min(0.001 / muMax, (0.02 * p.range * p.range) / (p.stiffness * muMean));
 }
 
-/** Simulates the pair with the stochastic engine (Heun) and returns the run-and-chase observables. */
-export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions = {}): RunAndChaseSimulation {
+/** The simulation of run-and-chase: the engine's model, scheme and options, and what is read from its result. */
+function runAndChaseSimulation(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions) {
   const p = validateRunAndChaseParams(raw);
   const dt = options.dt ?? runAndChaseTimeStep(p);
   const time = options.time ?? 2000;
   const replicas = options.replicas ?? 4;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const result = simulateSync(runAndChaseModel(p), heun({ dt }), {
-    time,
-    seed: options.seed ?? 1,
-    replicas,
-    covariance: false,
-    pairHeat: "exact",
-  });
-  const m = (group: string, name: string) => estimateOf(result, group, name);
-  const ito = p.muHot !== p.muCold ? { itoChaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1 (Ito)") } : {};
-  return {
-    parameters: p,
-    chaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1"),
-    ...ito,
-    meanForce: m("pair", "pair force on 2 along r2 - r1"),
-    meanSeparation: m("pair", "separation |r2 - r1|"),
-    heatFromHotBath: m("bath flux", "into hot"),
-    heatFromColdBath: m("bath flux", "into cold"),
-    entropyProduction: m("entropy production", "rate"),
-    centreOfMassDrift: m("drift velocity", "centre of mass x"),
-    result,
+  const settings: SimulationOptions = { time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" };
+  const finish = (result: SimulationResult): RunAndChaseSimulation => {
+    const m = (group: string, name: string) => estimateOf(result, group, name);
+    const ito = p.muHot !== p.muCold ? { itoChaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1 (Ito)") } : {};
+    return {
+      parameters: p,
+      chaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1"),
+      ...ito,
+      meanForce: m("pair", "pair force on 2 along r2 - r1"),
+      meanSeparation: m("pair", "separation |r2 - r1|"),
+      heatFromHotBath: m("bath flux", "into hot"),
+      heatFromColdBath: m("bath flux", "into cold"),
+      entropyProduction: m("entropy production", "rate"),
+      centreOfMassDrift: m("drift velocity", "centre of mass x"),
+      result,
+    };
   };
+  return { model: runAndChaseModel(p), scheme: heun({ dt }), settings, finish };
+}
+
+/** Simulates the pair with the stochastic engine (Heun) and returns the run-and-chase observables. */
+export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions = {}): RunAndChaseSimulation {
+  const s = runAndChaseSimulation(raw, options);
+  return s.finish(simulateSync(s.model, s.scheme, s.settings));
+}
+
+/** simulateRunAndChase with the replicas on `run.runner`'s workers (or in process): the same numbers. */
+export async function runRunAndChase(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions = {}, run: RunOptions = {}): Promise<RunAndChaseSimulation> {
+  const s = runAndChaseSimulation(raw, options);
+  return s.finish(await simulate(s.model, s.scheme, s.settings, run));
 }
