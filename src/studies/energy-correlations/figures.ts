@@ -3,7 +3,7 @@
  * four models (positive for the ideal gas, Fermi gases and blackbodies, negative for the exclusion process), its
  * boundary/bulk noise decomposition, the bound of eq. 15, off-diagonal correlation profiles of long chains against
  * their continuum form, the accuracy of the paper's noise approximations (eqs. 13, A.6), and the verification of
- * the exact C by simulating the energy SDE. Captions state the corrections taken from physics-notes.md. Pure: each
+ * the exact C by simulating the energy SDE. Captions state the corrections taken from docs/corrections.md. Pure: each
  * draws the data computed by the study (definition.ts).
  */
 import type { Figure, Table } from "../../figures/figure.js";
@@ -21,7 +21,7 @@ export const MODEL_AXES: Record<BuiltinModelName, { title: string; x: string; y:
 };
 
 const CORRECTIONS =
-  "Following physics-notes.md: the noise B of the Fermi and blackbody junctions is the exact integral (eq. 11 with a constant density of states; the B integral of Appendix A, with the Bose factor 1/(exp(ħck/T) − 1)), " +
+  "Following docs/corrections.md: the noise B of the Fermi and blackbody junctions is the exact integral (eq. 11 with a constant density of states; the B integral of Appendix A, with the Bose factor 1/(exp(ħck/T) − 1)), " +
   "since eq. 13 is off by up to 4.4 % and A.6 by up to 3.6 %.";
 
 /** Unicode subscript digits of a non-negative integer. */
@@ -144,7 +144,7 @@ export function boundFigure(data: BiasSweep[]): Figure {
     name: "energy-correlations-bound",
     title: "The correlations stay below the bound of eq. 15",
     caption:
-      "Eq. 15 with τ = 1/(smallest |eigenvalue| of R), the slowest relaxation time, and |⟨J⟩| (physics-notes.md). " +
+      "Eq. 15 with τ = 1/(smallest |eigenvalue| of R), the slowest relaxation time, and |⟨J⟩| (docs/corrections.md). " +
       "The bound is derived (Appendix B, whose C₁₂ formula needs the denominator 2|Tr R| det R: the printed one has the wrong sign) assuming eq. 4, " +
       "which holds exactly for the ideal gas, only near equilibrium for the quantum junctions and, with β = ln((1 − ε)/ε), only approximately for the exclusion process. " +
       "It holds with a wide margin in every case shown.",
@@ -254,7 +254,7 @@ export function noiseApproximationFigure(e: { ratio: number[]; fermi: number[]; 
       "The exact B of a junction with A = κ(T_c⁴ − T_d⁴) is (15κ/π⁴) ∫₀^∞ ω⁴ [n_c(1 + n_d) + n_d(1 + n_c)] dω with Bose factors n = 1/(exp(ω/T) − 1): " +
       "eq. 11 with a constant density of states reduces to it, and the photon integral of Appendix A is the same with κ → |λ|²σ. " +
       `Eq. 13 is within 1.5 % only for T_min/T_max ≥ 0.7 and is off by up to ${(100 * maxF).toFixed(1)} % (at T_min → 0), not "within 1.5 % for all values" as printed; ` +
-      `A.6 is off by up to ${(100 * maxB).toFixed(1)} % (physics-notes.md). Both are exact at T_c = T_d (B = 8κT⁵).`,
+      `A.6 is off by up to ${(100 * maxB).toFixed(1)} % (docs/corrections.md). Both are exact at T_c = T_d (B = 8κT⁵).`,
     panels: [panel],
     labels: false,
     legend: "shared",

@@ -61,7 +61,7 @@ function pairReport(r: PairResults): string {
   const out: string[] = [];
   out.push("Two overdamped particles at two temperatures, harmonic spring and trap (Metzger, Recitation 5, Section 4.1)");
   out.push(`k = ${num(p.k)}, lambda = ${num(p.lambda)}, T1 = ${num(p.T1)}, T2 = ${num(p.T2)}; per spatial dimension`);
-  out.push("(eqs. 28-29 as corrected in physics-notes.md: each particle feels its own trap)", "");
+  out.push("(eqs. 28-29 as corrected in docs/corrections.md: each particle feels its own trap)", "");
   const rows: (string | number)[][] = [
     ["<x1 x1>", r.covariance[0][0], r.covarianceClosedForm[0][0]],
     ["<x1 x2>", r.covariance[0][1], r.covarianceClosedForm[0][1]],

@@ -18,7 +18,7 @@ export function formatMeasured(m: MeasuredValue): string {
 
 const conventions =
   "Overdamped, mobility 1, kB = 1: r' = -grad U + sqrt(2 T) xi, each species in its own bath; U is the soft repulsion of " +
-  "the lecture notes' eq. 26, (k/2)(1 - r/range)^2, acting for r < range (the cutoff is the length scale, physics-notes.md, not r < 1); " +
+  "the lecture notes' eq. 26, (k/2)(1 - r/range)^2, acting for r < range (the cutoff is the length scale, docs/corrections.md, not r < 1); " +
   "disks of diameter range, area fraction phi = N pi range^2 / (4 L^2) in a periodic square box of side L; random initial positions (mixed).";
 
 const orderParameters = (cutoff: number) =>
@@ -73,7 +73,7 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
       `${p0.replicas} replicas each; snapshots of replica 0 at the end of its run, disks drawn to scale. ` +
       `At equal temperatures the system is in equilibrium and the labels are exchangeable (psi = 0 exactly in expectation); at large ` +
       `T_hot / T_cold the cold disks gather into cold-rich domains surrounded by a hot gas. ${details}. ` +
-      `Entropy production: the whole system's rate from the engine's Stratonovich estimator (the lecture notes' eq. 23 with the sign of physics-notes.md); ` +
+      `Entropy production: the whole system's rate from the engine's Stratonovich estimator (the lecture notes' eq. 23 with the sign of docs/corrections.md); ` +
       `it vanishes at equal temperatures (each pair's heats sum to its exact energy change, so the estimator has no quadrature bias there). ${orderParameters(p0.neighbourCutoff)} ${errorBars} ${conventions}`,
     panels,
     columns: panels.length,

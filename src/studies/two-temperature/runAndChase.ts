@@ -1,6 +1,6 @@
 /**
- * Seed 004, Section 3.1: run-and-chase. A hot particle (1) and a cold particle (2), mobility 1, with the soft
- * repulsion U(r) = (k/2)(1 - r/range)^2 for r < range (eq. 26; the cutoff is the range, physics-notes.md), in a
+ * Section 3.1 of [Metzger 2026]: run-and-chase. A hot particle (1) and a cold particle (2), mobility 1, with the soft
+ * repulsion U(r) = (k/2)(1 - r/range)^2 for r < range (eq. 26; the cutoff is the range, docs/corrections.md), in a
  * periodic box of side L in 1, 2 or 3 dimensions. The pair force cancels in the centre of mass, so r_cm performs
  * free diffusion; yet its noise is correlated with that of the separation r = r2 - r1 (cross-diffusion
  * (T2 - T1)/2 per axis), and its Stratonovich velocity along e = r/|r| is biased towards the cold particle.
@@ -85,7 +85,7 @@ export function runAndChaseModel(raw: Partial<RunAndChaseParams>): ParticlesMode
   const at = (f: number) => Array.from({ length: d }, () => f * p.box);
   return validateParticles({
     kind: "particles",
-    name: `Seed 004: run-and-chase pair in ${d}D`,
+    name: `Run-and-chase pair in ${d}D (after Metzger's recitation notes)`,
     dynamics: "overdamped",
     dimension: d,
     box: p.box,
