@@ -21,7 +21,7 @@ export const MODEL_AXES: Record<BuiltinModelName, { title: string; x: string; y:
 };
 
 const CORRECTIONS =
-  "Following docs/corrections.md: the noise B of the Fermi and blackbody junctions is the exact integral (eq. 11 with a constant density of states; the B integral of Appendix A, with the Bose factor 1/(exp(ħck/T) − 1)), " +
+  "Equation numbers of [Bunin et al. 2013]. Following docs/corrections.md, the noise B of the Fermi and blackbody junctions is the exact integral (eq. 11 with a constant density of states; the B integral of Appendix A, with the Bose factor 1/(exp(ħck/T) − 1)), " +
   "since eq. 13 is off by up to 4.4 % and A.6 by up to 3.6 %.";
 
 /** Unicode subscript digits of a non-negative integer. */
@@ -212,7 +212,7 @@ export function profilesFigure(M: number, sets: ProfileSet[]): Figure {
   });
   return panelFigure({
     name: "energy-correlations-profiles",
-    title: `Correlation profiles of a chain of M = ${M} subsystems (toward Figure 2's continuum)`,
+    title: `Correlation profiles of a chain of M = ${M} subsystems (toward the continuum of Fig. 2 of [Bunin et al. 2013])`,
     caption:
       "Off-diagonal C_ij (i ≠ j; the diagonal holds the local-equilibrium variances) against the position of subsystem i for three fixed j. " +
       "Dashed: the continuum form C_ij = b₂Δ²/(2r(M+1)) x(1 − y), x = min(i,j)/(M+1), y = max(i,j)/(M+1), for linear A with noise quadratic in the states " +
@@ -249,7 +249,7 @@ export function noiseApproximationFigure(e: { ratio: number[]; fermi: number[]; 
   const maxB = Math.max(...e.blackbody.map(Math.abs));
   return panelFigure({
     name: "energy-correlations-noise-approximations",
-    title: "Accuracy of the paper's closed-form noise strengths",
+    title: "Accuracy of the closed-form noise strengths of [Bunin et al. 2013]",
     caption:
       "The exact B of a junction with A = κ(T_c⁴ − T_d⁴) is (15κ/π⁴) ∫₀^∞ ω⁴ [n_c(1 + n_d) + n_d(1 + n_c)] dω with Bose factors n = 1/(exp(ω/T) − 1): " +
       "eq. 11 with a constant density of states reduces to it, and the photon integral of Appendix A is the same with κ → |λ|²σ. " +

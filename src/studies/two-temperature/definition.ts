@@ -183,7 +183,7 @@ export const runAndChase = defineStudy({
   name: "two-temperature/run-and-chase",
   title: "Run-and-chase of a hot and a cold particle",
   summary:
-    "a hot and a cold particle with the soft repulsion of eq. 26 of the lecture notes in a periodic box (1, 2 or 3D): exact " +
+    "a hot and a cold particle with the soft repulsion of eq. 26 of [Metzger 2026] in a periodic box (1, 2 or 3D): exact " +
     "run-and-chase velocity, heat flow and entropy production (quadrature); --simulate checks them",
   citations: [METZGER_2026],
   parameters: runAndChaseSchema,
@@ -230,7 +230,7 @@ export const ratchet = defineStudy({
   name: "two-temperature/ratchet",
   title: "A two-temperature ratchet",
   summary:
-    "a hot and a cold particle with soft repulsion in an asymmetric sawtooth on a ring (lecture notes, Section 3.2): " +
+    "a hot and a cold particle with soft repulsion in an asymmetric sawtooth on a ring (Section 3.2 of [Metzger 2026]): " +
     "drift velocities (the ratchet current) and entropy production from the stochastic engine",
   citations: [METZGER_2026],
   parameters: ratchetSchema,
@@ -282,7 +282,7 @@ export const demixing = defineStudy({
   name: "two-temperature/demixing",
   title: "Demixing of hot and cold soft disks",
   summary:
-    "many hot and cold soft disks in a 2D periodic box (lecture notes, Section 3.3): the cold-cold neighbour fraction, " +
+    "many hot and cold soft disks in a 2D periodic box (Section 3.3 of [Metzger 2026]): the cold-cold neighbour fraction, " +
     "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
   citations: [METZGER_2026, WEBER_WEBER_FREY_2016, GROSBERG_JOANNY_2015],
   parameters: demixingSchema,

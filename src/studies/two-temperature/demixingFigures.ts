@@ -18,7 +18,7 @@ export function formatMeasured(m: MeasuredValue): string {
 
 const conventions =
   "Overdamped, mobility 1, kB = 1: r' = -grad U + sqrt(2 T) xi, each species in its own bath; U is the soft repulsion of " +
-  "the lecture notes' eq. 26, (k/2)(1 - r/range)^2, acting for r < range (the cutoff is the length scale, docs/corrections.md, not r < 1); " +
+  "eq. 26 of [Metzger 2026], (k/2)(1 - r/range)^2, acting for r < range (the cutoff is the length scale, docs/corrections.md, not r < 1); " +
   "disks of diameter range, area fraction phi = N pi range^2 / (4 L^2) in a periodic square box of side L; random initial positions (mixed).";
 
 const orderParameters = (cutoff: number) =>
@@ -67,13 +67,13 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
     name: "fig5-demixing-snapshots",
     title: `Hot and cold soft disks demix without attraction (N = ${p0.N}, phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})`,
     caption:
-      `Lecture notes (J. Metzger, MIT 8.808/8.308 IAP 2026, Recitation 5), Section 3.3. ${runs.length} runs of N = ${p0.N} disks (${runs[0].nCold} cold) at area fraction ${p0.phi}, ` +
+      `After Section 3.3 of [Metzger 2026] (J. Metzger, MIT 8.808/8.308 IAP 2026, Recitation 5, lecture notes). ${runs.length} runs of N = ${p0.N} disks (${runs[0].nCold} cold) at area fraction ${p0.phi}, ` +
       `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, T_hot = ${fmt(p0.Thot)} (T_hot / k = ${fmt(p0.Thot / p0.stiffness)}: nearly hard disks), ` +
       `stochastic engine (Heun), dt = ${fmt(p0.dt)}, burn-in ${fmt(p0.burnIn)}, then ${fmt(p0.time)} sampled every ${fmt(p0.sampleInterval)}; ` +
       `${p0.replicas} replicas each; snapshots of replica 0 at the end of its run, disks drawn to scale. ` +
       `At equal temperatures the system is in equilibrium and the labels are exchangeable (psi = 0 exactly in expectation); at large ` +
       `T_hot / T_cold the cold disks gather into cold-rich domains surrounded by a hot gas. ${details}. ` +
-      `Entropy production: the whole system's rate from the engine's Stratonovich estimator (the lecture notes' eq. 23 with the sign of docs/corrections.md); ` +
+      `Entropy production: the whole system's rate from the engine's Stratonovich estimator (eq. 23 of [Metzger 2026] with the sign corrected, docs/corrections.md); ` +
       `it vanishes at equal temperatures (each pair's heats sum to its exact energy change, so the estimator has no quadrature bias there). ${orderParameters(p0.neighbourCutoff)} ${errorBars} ${conventions}`,
     panels,
     columns: panels.length,
@@ -126,7 +126,7 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     name: "fig6-demixing-map",
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})`,
     caption:
-      `Lecture notes (J. Metzger, MIT 8.808/8.308 IAP 2026, Recitation 5), Section 3.3. For each area fraction and temperature ratio: N = ${p0.N} disks (half cold), k = ${fmt(p0.stiffness)}, ` +
+      `After Section 3.3 of [Metzger 2026] (J. Metzger, MIT 8.808/8.308 IAP 2026, Recitation 5, lecture notes). For each area fraction and temperature ratio: N = ${p0.N} disks (half cold), k = ${fmt(p0.stiffness)}, ` +
       `range ${fmt(p0.range)}, T_hot = ${fmt(p0.Thot)} held fixed and T_cold = T_hot / ratio; stochastic engine (Heun), dt = ${fmt(p0.dt)}, ` +
       `${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)} sampled every ${fmt(p0.sampleInterval)}), ` +
       `random seeds ${p0.seed} to ${p0.seed + sweep.phis.length * sweep.ratios.length - 1}. (a) psi; (b) the largest cold cluster ` +
