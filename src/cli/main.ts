@@ -15,6 +15,7 @@ import { checkFigurePath } from "../io/render.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
+import { plotCommand, sweepCommand, workerCommand } from "./commands/sweep.js";
 import { oneLine } from "./format.js";
 import { VERSION } from "../version.js";
 import { exitOnSignal, Interrupted } from "./interrupt.js";
@@ -43,7 +44,7 @@ function checkOutputs(cmd: Command): void {
 }
 
 /** Commands that stop cleanly on SIGINT/SIGTERM (interrupt.ts). */
-const INTERRUPTIBLE = ["ness simulate", "ness reproduce"];
+const INTERRUPTIBLE = ["ness simulate", "ness reproduce", "ness worker"];
 
 /** The command whose error or help-on-error commander reported last (set by the output hooks below). */
 let reporting: Command | null = null;
@@ -73,7 +74,7 @@ export function program(): Command {
     .version(VERSION)
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
-  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c);
+  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), sweepCommand(), workerCommand(), plotCommand()]) p.addCommand(c);
   p.hook("preAction", (_root, action) => {
     // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
     if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);

@@ -16,9 +16,10 @@ import { matrix, type Matrix } from "../../linalg/matrix.js";
 import { validateNetwork, type NetworkModel } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
-import { findEstimate, simulateSync, type SimulationResult } from "../../stochastic/run.js";
+import { findEstimate, type SimulationResult } from "../../stochastic/run.js";
 import type { FieldResult } from "../../stochastic/fields.js";
 import { measured, type Measured } from "../../stochastic/statistics.js";
+import { simulateAndVerifySync } from "../../verify/simulation.js";
 import { checkSimulationCost } from "../cost.js";
 import { checkRange } from "../ranges.js";
 import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
@@ -264,7 +265,7 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
   const time = options.time ?? 400;
   const replicas = options.replicas ?? 8;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const result = simulateSync(pairParticles(p), heun({ dt }), {
+  const result = simulateAndVerifySync(pairParticles(p), heun({ dt }), {
     time,
     seed: options.seed ?? 1,
     replicas,

@@ -15,7 +15,7 @@ import {
   type DimensionlessParameters,
   type ParameterName,
 } from "./parameters.js";
-import { lyapunovCovarianceInto, relativeDeviation } from "./steadyState.js";
+import { lyapunovCovarianceInto, prepareOscillatorPair, relativeDeviation } from "./steadyState.js";
 
 export type SweepMethod = "lyapunov" | "closed-form";
 
@@ -107,13 +107,13 @@ function solveColumns(
     }
     return { ...cols, residual, maxResidual };
   }
-  const a = new Float64Array(16), d = new Float64Array(16), x = new Float64Array(16);
+  const solver = prepareOscillatorPair(), x = new Float64Array(16);
   const cf = allocateColumns(1);
   const { sigma11, sigma12, sigma22, sigma33, sigma34, sigma44, sigma23 } = cols;
   let deviation = 0;
   for (let i = 0; i < n; i++) {
     setPoint(i, p);
-    const r = lyapunovCovarianceInto(p, x, a, d);
+    const r = lyapunovCovarianceInto(p, x, solver);
     sigma11[i] = x[0];
     sigma12[i] = x[1];
     sigma22[i] = x[5];
