@@ -1,6 +1,6 @@
 /**
  * Exact nonequilibrium steady state of a linear network (J.-P. Eckmann and E. Zabey, "Strange heat flux in
- * (an)harmonic networks", J. Stat. Phys. 114, 515 (2004)): drift and diffusion matrices, the stationary
+ * (an)harmonic networks", J. Stat. Phys., doi:10.1023/B:JOSS.0000003119.91989.48): drift and diffusion matrices, the stationary
  * covariance, kinetic temperatures, heat flux through every spring and from every bath, entropy production, the
  * per-site energy balance, and each flux split by source bath (the covariance is linear in the temperatures).
  *

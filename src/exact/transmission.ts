@@ -1532,7 +1532,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     modes = normalModes(sys, plan.temperatures ? { dT: plan.dT, spread: Math.max(...plan.dT.map(Math.abs)) } : undefined);
     if (modes.decoupledAt !== undefined && !check.structurallyCoupled) {
       throw new SteadyStateError(
-        `no unique steady state (seed 001, Lemma 1): the normal mode at frequency ${fmt(modes.decoupledAt)} vanishes on every bath site (to rounding), so it is decoupled from all baths`,
+        `no unique steady state (Lemma 1 of Eckmann and Zabey): the normal mode at frequency ${fmt(modes.decoupledAt)} vanishes on every bath site (to rounding), so it is decoupled from all baths`,
       );
     }
     let top = modes.omega.length > 0 ? modes.omega[modes.omega.length - 1] : 0;
@@ -1777,7 +1777,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     );
   }
   if (!check.structurallyCoupled && !modes) {
-    warnings.push("decoupled modes (seed 001, Lemma 1) were not checked at this size; a decoupled mode would show as missing sum-rule weight");
+    warnings.push("decoupled modes (Lemma 1 of Eckmann and Zabey) were not checked at this size; a decoupled mode would show as missing sum-rule weight");
   }
   if (ev.residual > 1e-8) warnings.push(`the largest backward error of the sparse solves is ${ev.residual.toExponential(2)}: results may be inaccurate`);
   if (quadratureError > Math.max(100 * tol, 1e-6) && quad.converged) {

@@ -1,13 +1,13 @@
 /**
- * Particles in 1, 2 or 3 dimensions, each species with its own bath (seed 004; the particle bath of seed 003):
+ * Particles in 1, 2 or 3 dimensions, each species with its own bath ([Metzger 2026]; the particle bath of [Krekels et al. 2026]):
  * the `kind: particles` file format and its validation into a typed ParticlesModel.
  *
  * Conventions (kB = 1): particle a of species s obeys, overdamped, gamma_s r_a' = -grad_a U + sqrt(2 gamma_s T_s) xi_a
- * (seed 004 has gamma = 1), or underdamped m_s r_a'' = -grad_a U - gamma_s r_a' + sqrt(2 gamma_s T_s) xi_a.
+ * ([Metzger 2026] has gamma = 1), or underdamped m_s r_a'' = -grad_a U - gamma_s r_a' + sqrt(2 gamma_s T_s) xi_a.
  * U = sum over pairs of the pair potential of their species + sum over particles of the external potentials.
  * Pair potentials (r = |r_a - r_b|, minimum image in a periodic box):
- *   soft:     (k/2)(1 - r/sigma)^2 for r < sigma, else 0 (seed 004 eq. 26; cutoff sigma, physics-notes.md)
- *   harmonic: (k/2)(r - r0)^2 at every distance (seed 004 eq. 27 with r0 = 0); open space only (no box)
+ *   soft:     (k/2)(1 - r/sigma)^2 for r < sigma, else 0 (eq. 26 of [Metzger 2026]; cutoff sigma, docs/corrections.md)
+ *   harmonic: (k/2)(r - r0)^2 at every distance (eq. 27 of [Metzger 2026] with r0 = 0); open space only (no box)
  *   wca:      4 eps [(sigma/r)^12 - (sigma/r)^6] + eps for r < 2^(1/6) sigma, else 0
  * External potentials (on every species unless `species` lists some):
  *   harmonic: (lambda/2)|r - center|^2          cosine: A cos(2 pi x/L + phase) along one axis

@@ -4,7 +4,7 @@
  *  - an unconfined part: a connected group of sites with no pinning (harmonic or quartic) translates freely;
  *  - a part without a bath: a connected group of sites with no bath keeps its energy forever;
  *  - (underdamped) a normal mode that vanishes on every bath site never meets a bath (Lemma 1 of J.-P. Eckmann and
- *    E. Zabey, "Strange heat flux in (an)harmonic networks", J. Stat. Phys. 114, 515 (2004): the span of V^k e_i over
+ *    E. Zabey, "Strange heat flux in (an)harmonic networks", J. Stat. Phys., doi:10.1023/B:JOSS.0000003119.91989.48: the span of V^k e_i over
  *    the bath sites i is not the whole space). With quartic terms, such a mode of the harmonic part may still be
  *    coupled to the rest by them: the network is refused only when a set of these modes is left isolated (no quartic
  *    term mixes it with the other coordinates), otherwise a warning says that it thermalises only through them.
@@ -390,7 +390,7 @@ function moreModes(count: number): string {
   return count > 1 ? ` (and ${count - 1} more such mode${count > 2 ? "s" : ""})` : "";
 }
 
-const LEMMA1 = "Lemma 1 of Eckmann and Zabey, J. Stat. Phys. 114, 515 (2004)";
+const LEMMA1 = "Lemma 1 of Eckmann and Zabey, J. Stat. Phys., doi:10.1023/B:JOSS.0000003119.91989.48";
 
 /**
  * Whether the network can have a steady state, and why not, in the order of the checks (all before any Lyapunov

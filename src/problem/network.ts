@@ -1,6 +1,6 @@
 /**
- * A network (seed 001: J.-P. Eckmann and E. Zabey, "Strange heat flux in (an)harmonic networks", J. Stat. Phys. 114,
- * 515 (2004)) as the matrices both engines use: the potential's Hessian V, the friction and temperature per site,
+ * A network (J.-P. Eckmann and E. Zabey, "Strange heat flux in (an)harmonic networks", J. Stat. Phys.,
+ * doi:10.1023/B:JOSS.0000003119.91989.48) as the matrices both engines use: the potential's Hessian V, the friction and temperature per site,
  * the order of the state coordinates, and, for a linear network, the linear SDE problem dy = -A y dt + B dW
  * (harmonic.ts states the drift and diffusion; friction gamma in -gamma q', or the inverse mobility overdamped;
  * kB = 1).

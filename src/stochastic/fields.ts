@@ -1,5 +1,5 @@
 /**
- * Phase-space density and probability current on a 2D grid of two chosen coordinates (seed 004 Section 4):
+ * Phase-space density and probability current on a 2D grid of two chosen coordinates (Section 4 of [Metzger 2026]):
  *   density  rho(y) = <delta(y - y(t))>, from the state after every step;
  *   current  J(y)   = <delta(y - y(t)) o y'(t)>, Stratonovich: each step's increment (y1 - y0)/dt is binned at the
  *   midpoint (y0 + y1)/2 (unbiased as dt -> 0; a nonzero J with div J = 0 is the signature of broken detailed balance).

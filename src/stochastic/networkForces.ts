@@ -1,6 +1,6 @@
 /**
- * Forces of an oscillator network (seed 001): pinning kappa_i q_i^2 / 2 + c_i q_i^4 / 4 on every site and springs
- * k_ij r^2 / 2 + c_ij r^4 / 4 with r = q_i - q_j (seed 001 Section 3 for the quartic terms). Springs are stored
+ * Forces of an oscillator network ([Eckmann & Zabey]): pinning kappa_i q_i^2 / 2 + c_i q_i^4 / 4 on every site and springs
+ * k_ij r^2 / 2 + c_ij r^4 / 4 with r = q_i - q_j (Section 3 of [Eckmann & Zabey] for the quartic terms). Springs are stored
  * as flat typed arrays so the force loop does not touch objects.
  */
 import { ModelError } from "../errors.js";

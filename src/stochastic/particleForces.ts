@@ -9,7 +9,7 @@
  * structure once, from the model:
  *   - a box with at least three cells of cutoff + skin per axis: a Verlet list with a skin of 0.3 x cutoff (less
  *     when the box is small), rebuilt when a particle has moved half the skin;
- *   - such a box in 2D with soft pairs only (seed 004's hot/cold disks): the cell-order mode, which sums the pairs
+ *   - such a box in 2D with soft pairs only (Metzger's hot/cold disks): the cell-order mode, which sums the pairs
  *     straight from the cells when rebuilds come at nearly every evaluation and from a list in cell order otherwise;
  *   - otherwise (small boxes, open space): every pair, minimum image in a box.
  * Coordinates handed in are never modified (the integrators keep them unwrapped). Every mode is tested against a

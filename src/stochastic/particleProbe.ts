@@ -7,12 +7,12 @@
  *   each interacting pair's two heats are corrected to sum to the exact change of its energy (pairHeat.ts: the
  *   trapezoid rule errs where the force has a kink, at the cutoff of soft and WCA potentials), the error shared in
  *   proportion to the particles' diffusivities T/gamma;
- *   entropy production rate = -sum_s (heat flux from s) / T_s (seed 004 eq. 23 with the sign of physics-notes.md:
+ *   entropy production rate = -sum_s (heat flux from s) / T_s (eq. 23 of [Metzger 2026] with the sign of docs/corrections.md:
  *   for two particles and bounded V it equals -<grad U(r1 - r2) o (r1'/T1 - r2'/T2)>);
  *   mean drift velocity per axis (the displacement per unit time, unwrapped across the box);
  *   the centre of mass's drift velocity per axis (count-weighted, with the error bar of the combination);
  *   kinetic temperature <p^2/m> per coordinate (underdamped); potential energy per particle;
- *   for exactly two particles (seed 004's pairs), with r = r2 - r1 (minimum image in a box) and e = r/|r|:
+ *   for exactly two particles (Metzger's pairs), with r = r2 - r1 (minimum image in a box) and e = r/|r|:
  *   the mean separation <|r|>, the pair force on particle 2 along e (<-U'(r)>, positive when repulsive) and the
  *   run-and-chase velocity <v_cm o e>, the centre of mass's velocity along e (Stratonovich: e at the step's midpoint;
  *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium; and, overdamped when the two frictions differ, its

@@ -3,7 +3,7 @@
  * data, { kind: "sde", sde: NAME, parameters, initial }: the functions f, G (and the drift's Jacobian for the
  * linear-implicit scheme) are built from NAME's registered builder in each worker (`registerSde`), so an SDE crosses
  * to worker threads and Web Workers like any other ensemble. A study registers its SDE in the module that defines
- * it (the energy chain of seed 002: src/studies/energy-correlations/simulate.ts).
+ * it (the energy chain of [Bunin et al. 2013]: src/studies/energy-correlations/simulate.ts).
  *
  * Each replica starts at `initial`, runs `burnSteps` steps, then `steps` steps in which it records, every
  * `sampleEvery` steps, the moments of its state: the number of samples, the sums of d = x - reference and of the

@@ -59,7 +59,8 @@ export const RIEDER_LEBOWITZ_LIEB_1967: Citation = {
 export const DHAR_2001: Citation = {
   key: "Dhar 2001",
   authors: "A. Dhar",
-  title: "Heat conduction in the disordered harmonic chain revisited",
+  // The title was not confirmed in a published source (only journal, volume, page and year): not printed.
+  title: "",
   venue: "Phys. Rev. Lett. 86, 5882 (2001)",
   short: "Dhar, Phys. Rev. Lett. 86, 5882 (2001)",
 };
@@ -85,7 +86,7 @@ export const WEBER_WEBER_FREY_2016: Citation = {
 /** One line: authors, "title", venue, doi or arXiv id. */
 export function formatCitation(c: Citation): string {
   const id = c.doi ? `, doi:${c.doi}` : "";
-  return `${c.authors}, "${c.title}", ${c.venue}${id}`;
+  return `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${c.venue}${id}`;
 }
 
 /** A Markdown line for the documentation (DOI and arXiv id as links). */
@@ -94,5 +95,5 @@ export function markdownCitation(c: Citation): string {
     .filter(Boolean)
     .join(", ");
   const venue = c.arxiv && c.venue.includes(`arXiv:${c.arxiv}`) ? c.venue.replace(`arXiv:${c.arxiv}`, `[arXiv:${c.arxiv}](https://arxiv.org/abs/${c.arxiv})`) : c.venue;
-  return `${c.authors}, "${c.title}", ${venue}${links ? `, ${links}` : ""}.`;
+  return `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${venue}${links ? `, ${links}` : ""}.`;
 }

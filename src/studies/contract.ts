@@ -25,6 +25,7 @@ export interface Citation {
   key: string;
   /** Authors as printed, e.g. "T. Boffi and P. De Gregorio". */
   authors: string;
+  /** Empty where the title could not be checked against a published source. */
   title: string;
   /** Journal and reference, or "arXiv:1306.1551 (2013)", or "lecture notes, ..." */
   venue: string;

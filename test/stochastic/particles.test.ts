@@ -1,6 +1,6 @@
 // Particles: the model format, forces (cell list against a brute-force sum, forces against finite differences of
 // the energy), and the physics of seed 004 with fixed seeds: the entropy production of the harmonic pair
-// (physics-notes.md closed form), zero currents and entropy production at equal temperatures, energy balance.
+// (docs/corrections.md closed form), zero currents and entropy production at equal temperatures, energy balance.
 import { describe, expect, it } from "vitest";
 import { validateParticles, type ParticlesInput, type ParticlesModel } from "../../src/model/particles.js";
 import { validateModel } from "../../src/model/index.js";

@@ -8,7 +8,7 @@
  *   and lets each cell meet itself and half of its 3^d - 1 neighbours, so every pair is listed once (Newton's third
  *   law); each listed pair keeps its periodic image shift, so the force loop needs no minimum-image rounding.
  *   Coordinates handed in are never modified (the integrators keep them unwrapped).
- * - CellOrderList: 2D systems (seed 004's hot/cold disks) in cell order. The sort into cells is kept until a
+ * - CellOrderList: 2D systems (Metzger's hot/cold disks) in cell order. The sort into cells is kept until a
  *   particle has moved half the skin, and each particle's wrap offset is stored, so a list needs no regrouping and
  *   no image rounding. When sorts come at nearly every evaluation (hot, mobile particles outrun the skin: a list
  *   would serve one or two evaluations), the pairs are summed straight from the cells, without a list; when they

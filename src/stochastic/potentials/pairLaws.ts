@@ -1,8 +1,8 @@
 /**
  * The pair laws, each defined once: soft repulsion, harmonic spring, WCA repulsion (the conventions of
  * src/model/particles.ts; r = |r_a - r_b|, minimum image in a periodic box):
- *   soft      U(r) = (k/2)(1 - r/sigma)^2 for r < sigma, else 0 (seed 004 eq. 26; cutoff sigma, the `range`)
- *   harmonic  U(r) = (k/2)(r - r0)^2 at every distance (seed 004 eq. 27 with r0 = 0; no cutoff)
+ *   soft      U(r) = (k/2)(1 - r/sigma)^2 for r < sigma, else 0 (eq. 26 of [Metzger 2026]; cutoff sigma, the `range`)
+ *   harmonic  U(r) = (k/2)(r - r0)^2 at every distance (eq. 27 of [Metzger 2026] with r0 = 0; no cutoff)
  *   wca       U(r) = 4 eps [(sigma/r)^12 - (sigma/r)^6] + eps for r < 2^(1/6) sigma, else 0
  *
  * Each law gives, for its parameters p and a distance r: the energy U(r), the force -U'(r) (positive when

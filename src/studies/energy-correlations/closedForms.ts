@@ -1,5 +1,5 @@
 /**
- * Closed forms of seed 002 (with physics-notes.md's corrections), used as independent checks of the general solver:
+ * Closed forms of [Bunin et al. 2013] (with docs/corrections.md's corrections), used as independent checks of the general solver:
  *  - eq. 9: C for the linear-A model (M = 2) and arbitrary link noises B01, B12, B23;
  *  - ideal gas: C12 = Cv (T0 - T3)^2 / 27; boxed exclusion process: C12 = -N (eps0 - eps3)^2 / 27;
  *  - eq. 14 for Fermi gases;
@@ -44,7 +44,7 @@ export function fermiC12(N: number, kappa: number, TF: number, t1: number, t2: n
 
 /**
  * Appendix B's C12 for R = [[-g1 - g2, g3], [g2, -g3 - g4]], with the overall sign corrected
- * (physics-notes.md: the printed denominator 2 Tr(R) det(R) must be 2 |Tr R| det R):
+ * (docs/corrections.md: the printed denominator 2 Tr(R) det(R) must be 2 |Tr R| det R):
  * C12 = [B23 (g1 + g2) g3 + B01 g2 (g3 + g4) - B12 (g2 g4 + g1 g3 + 2 g1 g4)] / (2 |Tr R| det R).
  */
 export function appendixBC12(g: readonly [number, number, number, number], b01: number, b12: number, b23: number): number {

@@ -1,5 +1,5 @@
 /**
- * Steady-state energy correlations of a chain (seed 002, Section 3 generalised to M subsystems):
+ * Steady-state energy correlations of a chain (Section 3 of [Bunin et al. 2013] generalised to M subsystems):
  *   d dE_i / dt = sum_j R_ij dE_j + (Sigma eta)_i,  R_ij = dX_i/dE_j at the mean state, X_i = A_{i-1,i} - A_{i,i+1},
  *   Sigma (M x (M+1)): column b (link b from node b to node b+1) is sqrt(B_b) (e_b - e_{b+1}) restricted to the
  *   subsystems, Q = Sigma Sigma^T, and the covariance C solves R C + C R^T = -Q (eq. 7), i.e. A C + C A^T = Q with
@@ -418,7 +418,7 @@ export function singleSubsystem(chain: Chain, ec: EnergyCorrelations): SingleSub
   };
 }
 
-/** Eq. 15 with tau = 1 / smallest |eigenvalue| of R and |<J>| (physics-notes.md), plus its premises. */
+/** Eq. 15 with tau = 1 / smallest |eigenvalue| of R and |<J>| (docs/corrections.md), plus its premises. */
 export function correlationBound(chain: Chain, ec: EnergyCorrelations): CorrelationBound {
   const { model } = chain;
   const beta = model.conjugate!;

@@ -1,5 +1,5 @@
 /**
- * Energy exchange between two thermal reservoirs of bosonic excitations (seed 002, eq. 11 and Appendix A): the mean
+ * Energy exchange between two thermal reservoirs of bosonic excitations (eq. 11 of [Bunin et al. 2013] and Appendix A): the mean
  * current and its noise as integrals over the exchanged energy w, with exact quadrature and the paper's closed-form
  * approximations (eq. 13 for Fermi gases, A.6 for blackbodies).
  *
@@ -93,7 +93,7 @@ export function exchangeThirdCumulant(k: number, tc: number, td: number): number
   return ((40 * Math.PI ** 2) / 21) * k * (c2 * c2 * c2 - d2 * d2 * d2);
 }
 
-/** Eq. 13: B ~ 4 kappa (T_c^5 + T_d^5) (exact at T_c = T_d; off by up to 4.4 %, see physics-notes.md). */
+/** Eq. 13: B ~ 4 kappa (T_c^5 + T_d^5) (exact at T_c = T_d; off by up to 4.4 %, see docs/corrections.md). */
 export function fermiNoiseApprox(kappa: number, tc: number, td: number): number {
   return 4 * kappa * (tc ** 5 + td ** 5);
 }

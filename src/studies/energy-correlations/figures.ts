@@ -3,7 +3,7 @@
  * four models (positive for the ideal gas, Fermi gases and blackbodies, negative for the exclusion process), its
  * boundary/bulk noise decomposition, the bound of eq. 15, off-diagonal correlation profiles of long chains against
  * their continuum form, the accuracy of the paper's noise approximations (eqs. 13, A.6), and the verification of
- * the exact C by simulating the energy SDE. Captions state the corrections taken from physics-notes.md. Pure: each
+ * the exact C by simulating the energy SDE. Captions state the corrections taken from docs/corrections.md. Pure: each
  * draws the data computed by the study (definition.ts).
  */
 import type { Figure, Table } from "../../figures/figure.js";
@@ -21,8 +21,7 @@ export const MODEL_AXES: Record<BuiltinModelName, { title: string; x: string; y:
 };
 
 const CORRECTIONS =
-  "Following physics-notes.md: the noise B of the Fermi and blackbody junctions is the exact integral (eq. 11 with a constant density of states; the B integral of Appendix A, with the Bose factor 1/(exp(ħck/T) − 1)), " +
-  "since eq. 13 is off by up to 4.4 % and A.6 by up to 3.6 %.";
+  "Equations of [Bunin et al. 2013]; Fermi and blackbody junctions use the exact noise integral, not eq. 13 or A.6 (docs/corrections.md).";
 
 /** Unicode subscript digits of a non-negative integer. */
 function subscript(n: number): string {
@@ -73,11 +72,10 @@ export function c12Figure(data: BiasSweep[]): Figure {
     name: "energy-correlations-c12",
     title: "Energy correlation C₁₂ of two subsystems against the bath difference",
     caption:
-      "C₁₂ = ⟨E₁E₂⟩ − ⟨E₁⟩⟨E₂⟩ from the Lyapunov equation R C + C Rᵀ = −Q (eq. 7) at the mean state of eq. 5, for T₀ = 1 and T₃ = 1 … 5 " +
-      "(exclusion process: densities ε₀ = 0.5 − d/2, ε₃ = 0.5 + d/2). Markers: the closed forms (eqs. 9, 10, 14 and Cv(T₀−T₃)²/27). " +
-      "The correlations are positive except for the exclusion process, whose bulk noise B₁₂ dominates (B₀₁ − 2B₁₂ + B₂₃ < 0). " +
-      CORRECTIONS +
-      " Units: kB = 1; Fermi gases with T_F = 100 (the model needs T ≪ T_F), blackbodies with E = aV T⁴.",
+      "C₁₂ = ⟨E₁E₂⟩ − ⟨E₁⟩⟨E₂⟩ from R C + C Rᵀ = −Q (eq. 7), T₀ = 1, T₃ = 1 … 5 (exclusion process: ε₀, ε₃ = 0.5 ∓ d/2); " +
+      "markers: the closed forms (eqs. 9, 10, 14). Positive except for the exclusion process, whose bulk noise B₁₂ dominates. " +
+      "kB = 1; Fermi gases with T_F = 100; blackbodies with E = aV T⁴. " +
+      CORRECTIONS,
     panels,
     columns: 2,
     legend: "per-panel",
@@ -107,9 +105,8 @@ export function decompositionFigure(data: BiasSweep[]): Figure {
     name: "energy-correlations-decomposition",
     title: "Boundary noise against bulk noise: the sign of C₁₂",
     caption:
-      "C is linear in the link noises, C = Σ_b B_b C⁽ᵇ⁾, so C₁₂ splits into the contribution of the links touching a bath (positive) " +
-      "and that of the middle link (negative), Section 4's interpretation. For linear A they are N(B₀₁ + B₂₃)/(12γ) and −2N B₁₂/(12γ) (eq. 9). " +
-      "The ideal gas, Fermi gases and blackbodies have convex B and net positive correlations; the exclusion process, concave B and net negative ones. " +
+      "C is linear in the link noises, so C₁₂ splits into the links touching a bath (positive) and the middle link (negative), as in " +
+      "Section 4; for linear A, N(B₀₁ + B₂₃)/(12γ) and −2N B₁₂/(12γ) (eq. 9). Convex B gives net positive correlations, concave B negative ones. " +
       CORRECTIONS,
     panels,
     columns: 2,
@@ -144,10 +141,8 @@ export function boundFigure(data: BiasSweep[]): Figure {
     name: "energy-correlations-bound",
     title: "The correlations stay below the bound of eq. 15",
     caption:
-      "Eq. 15 with τ = 1/(smallest |eigenvalue| of R), the slowest relaxation time, and |⟨J⟩| (physics-notes.md). " +
-      "The bound is derived (Appendix B, whose C₁₂ formula needs the denominator 2|Tr R| det R: the printed one has the wrong sign) assuming eq. 4, " +
-      "which holds exactly for the ideal gas, only near equilibrium for the quantum junctions and, with β = ln((1 − ε)/ε), only approximately for the exclusion process. " +
-      "It holds with a wide margin in every case shown.",
+      "Eq. 15 of [Bunin et al. 2013] with τ = 1/(smallest |eigenvalue| of R) and |⟨J⟩| (docs/corrections.md). It is derived assuming eq. 4 " +
+      "(exact for the ideal gas, near equilibrium for the quantum junctions, approximate for the exclusion process) and holds with a wide margin in every case shown.",
     panels,
     columns: 2,
     legend: "shared",
@@ -212,13 +207,11 @@ export function profilesFigure(M: number, sets: ProfileSet[]): Figure {
   });
   return panelFigure({
     name: "energy-correlations-profiles",
-    title: `Correlation profiles of a chain of M = ${M} subsystems (toward Figure 2's continuum)`,
+    title: `Correlation profiles of a chain of M = ${M} subsystems (toward the continuum of Fig. 2 of [Bunin et al. 2013])`,
     caption:
-      "Off-diagonal C_ij (i ≠ j; the diagonal holds the local-equilibrium variances) against the position of subsystem i for three fixed j. " +
-      "Dashed: the continuum form C_ij = b₂Δ²/(2r(M+1)) x(1 − y), x = min(i,j)/(M+1), y = max(i,j)/(M+1), for linear A with noise quadratic in the states " +
-      "(b₂ = 2k for the ideal gas: positive, the SSEP-like −(ρ₀ − ρ₁)² x(1 − y) shape with b₂ = −2γ for the exclusion process: negative). " +
-      "The solver reproduces it to round-off for every M, so for these chains the continuum form is exact. " +
-      "The Fermi and blackbody chains have no closed form here; their profiles keep the positive sign. " +
+      "Off-diagonal C_ij against the position of subsystem i for three fixed j. Dashed: the continuum form b₂Δ²/(2r(M+1)) x(1 − y) " +
+      "(x, y = min, max of i/(M+1), j/(M+1)) for linear A and quadratic noise, which the solver reproduces to round-off (positive for the ideal gas, " +
+      "negative for the exclusion process). The Fermi and blackbody profiles keep the positive sign. " +
       CORRECTIONS,
     panels,
     columns: 2,
@@ -249,12 +242,11 @@ export function noiseApproximationFigure(e: { ratio: number[]; fermi: number[]; 
   const maxB = Math.max(...e.blackbody.map(Math.abs));
   return panelFigure({
     name: "energy-correlations-noise-approximations",
-    title: "Accuracy of the paper's closed-form noise strengths",
+    title: "Accuracy of the closed-form noise strengths of [Bunin et al. 2013]",
     caption:
-      "The exact B of a junction with A = κ(T_c⁴ − T_d⁴) is (15κ/π⁴) ∫₀^∞ ω⁴ [n_c(1 + n_d) + n_d(1 + n_c)] dω with Bose factors n = 1/(exp(ω/T) − 1): " +
-      "eq. 11 with a constant density of states reduces to it, and the photon integral of Appendix A is the same with κ → |λ|²σ. " +
-      `Eq. 13 is within 1.5 % only for T_min/T_max ≥ 0.7 and is off by up to ${(100 * maxF).toFixed(1)} % (at T_min → 0), not "within 1.5 % for all values" as printed; ` +
-      `A.6 is off by up to ${(100 * maxB).toFixed(1)} % (physics-notes.md). Both are exact at T_c = T_d (B = 8κT⁵).`,
+      "Relative error of eq. 13 (Fermi) and A.6 (blackbody) of [Bunin et al. 2013] against the exact B = (15κ/π⁴) ∫ ω⁴ [n_c(1 + n_d) + n_d(1 + n_c)] dω. " +
+      `Eq. 13 is within 1.5 % only for T_min/T_max ≥ 0.7 and off by up to ${(100 * maxF).toFixed(1)} %, not "within 1.5 %" as printed; ` +
+      `A.6 is off by up to ${(100 * maxB).toFixed(1)} % (docs/corrections.md). Both are exact at T_c = T_d.`,
     panels: [panel],
     labels: false,
     legend: "shared",
@@ -285,10 +277,9 @@ export function verificationFigure(data: VerificationSweep[]): Figure {
     name: "energy-correlations-verification",
     title: "Simulating the energy SDE (eqs. 2-3) reproduces the exact C₁₂",
     caption:
-      `Points: C₁₂ (error bars hidden by the markers where not visible) from ${s.replicas} independent replicas of ${s.duration} relaxation times each of the nonlinear Ito SDE with multiplicative noise ` +
-      "(linearly implicit trapezoidal scheme, step 0.1/fastest rate of R, whose stationary covariance for the linearised dynamics is exactly C, so the discretisation bias is O(h/N)), " +
-      "error bars one standard error by the jackknife over replicas; large subsystems (Cv = 1000, N = 1000, N T/T_F ≥ 1000, aV = 10⁴) keep the O(1/N) nonlinear corrections negligible, and the values are scaled to the units of the other figures. " +
-      `Largest |simulated − exact| / error bar over all entries of C: ${worst.toFixed(2)}. ` +
+      `Points: C₁₂ from ${s.replicas} replicas of ${s.duration} relaxation times of the nonlinear energy SDE (one standard error, jackknife); ` +
+      `lines: the exact C. Largest |simulated − exact| / error bar over all entries of C: ${worst.toFixed(2)}. ` +
+      "Scheme, subsystem sizes and units: docs/studies/energy-correlations.md. " +
       CORRECTIONS,
     panels,
     columns: 2,

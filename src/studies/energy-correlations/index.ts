@@ -1,5 +1,5 @@
 /**
- * Energy correlations between subsystems carrying a heat current (seed 002, mesoscopic A/B model): models, the mean
+ * Energy correlations between subsystems carrying a heat current ([Bunin et al. 2013], mesoscopic A/B model): models, the mean
  * steady state, the Lyapunov covariance with its noise decomposition and bound, closed forms, the SDE simulation
  * that verifies them, and the figures of `ness reproduce energy-correlations`. Browser-safe.
  */

@@ -1,5 +1,5 @@
 /**
- * Models of seed 002: a chain of M subsystems between two baths, each link b (between node b and node b+1; node 0
+ * Models of [Bunin et al. 2013]: a chain of M subsystems between two baths, each link b (between node b and node b+1; node 0
  * and node M+1 are the baths) carrying an energy (or particle) current J_b = A_b + sqrt(B_b) eta_b.
  *
  * Every model describes a node by a state variable x (a temperature, with kB = 1; a density for the exclusion

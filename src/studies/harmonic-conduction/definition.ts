@@ -48,8 +48,8 @@ function scalingFigureOf(r: ConductionResults): Figure {
     caption:
       `Mean current J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
       `(error bars: standard error), with least-squares fits J ~ N^-alpha over the longer chains. Langevin (white-noise) baths ` +
-      `give alpha = 3/2 with fixed ends (the ends tied to walls: A. Casher and J. L. Lebowitz, J. Math. Phys. 12, 1701 (1971); ` +
-      `proved by O. Ajanki and F. Huveneers, Commun. Math. Phys. 301, 841 (2011)) and alpha = 1/2 with free ends (A. Dhar, ` +
+      `give alpha = 3/2 with fixed ends (the ends tied to walls, the Casher-Lebowitz chain; proved in arXiv:1003.1076) ` +
+      `and alpha = 1/2 with free ends (A. Dhar, ` +
       `Phys. Rev. Lett. 86, 5882 (2001)), i.e. conductivities kappa = J N / dT ~ N^-1/2 and N^1/2. The exponents are reached ` +
       `only for N beyond the localisation length of the low-frequency modes; the fits show how far these lengths are from it. ` +
       `Free ends are pinned by ${g(p.freePin)} (the engine needs a confined chain).`,
@@ -72,7 +72,7 @@ function report(r: ConductionResults): string {
       "",
     );
   }
-  out.push("References: Casher and Lebowitz (1971) and Ajanki and Huveneers (2011), fixed ends; Dhar, Phys. Rev. Lett. 86, 5882 (2001), free ends.");
+  out.push("References: the Casher-Lebowitz chain and arXiv:1003.1076, fixed ends; Dhar, Phys. Rev. Lett. 86, 5882 (2001), free ends.");
   return out.join("\n");
 }
 

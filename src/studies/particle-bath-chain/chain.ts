@@ -1,5 +1,5 @@
 /**
- * The effective chain (seed 003, Section 4 and Appendix B): N sites of mass m, springs k between neighbours,
+ * The effective chain (Section 4 of [Krekels et al. 2026] and Appendix B): N sites of mass m, springs k between neighbours,
  * site 1 with pinning k_eff(T_L) and friction gamma_L(T_L) at T_L (the particle bath, eliminated), site N with
  * pinning K and friction gamma_R at T_R. Its heat current, three independent ways:
  *  1. exactCurrent: the exact engine (Lyapunov equation) on the chain as a network; J = gamma_L (T_L - m <v1^2>) / m;
@@ -9,8 +9,8 @@
  *  3. longChainCurrent: the N -> infinity closed form
  *     J = 2 gamma_L gamma_R k^2 (T_L - T_R) / (m (D0 - D1 + sqrt(D0 (D0 - 2 D1)))),
  *     D0 = gamma_L K^2 + gamma_R k_eff^2,  D1 = 2k [gamma_L (K - k) + gamma_R (k_eff - k)] - (2k/m) gamma_L gamma_R (gamma_L + gamma_R).
- *     The seed prints 4 gamma_L gamma_R k^2 in the numerator: twice too large (shared/physics-notes.md). The factor of
- *     the last term of D1 is unreadable in the extracted text; 2k/m follows from the seed's own integral over q
+ *     The paper prints 4 gamma_L gamma_R k^2 in the numerator: twice too large (docs/corrections.md). The factor of
+ *     the last term of D1 is hard to read in the paper's text; 2k/m follows from the paper's own integral over q
  *     (denominator gamma_L Z_R + gamma_R Z_L + omega^2 gamma_L gamma_R (gamma_L + gamma_R), m omega^2 = 2k (1 - cos q))
  *     and agrees with long finite chains to 1e-12.
  * With `memory: true` the frequency integral uses the bath's full linear-response kernel chi(omega) instead of its
@@ -245,7 +245,7 @@ export function frequencyIntegralCurrent(
   };
 }
 
-/** The long-chain (N -> infinity) closed form, with the factor 2 of shared/physics-notes.md (the seed prints 4). */
+/** The long-chain (N -> infinity) closed form, with the factor 2 of docs/corrections.md (the paper prints 4). */
 export function longChainCurrent(p: Omit<ParticleBathChainParams, "N">, bath: EffectiveBath = effectiveBath(p)): number {
   assertStable(bath, p);
   const { k, K, m, gammaR } = p;

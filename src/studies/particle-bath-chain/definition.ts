@@ -55,7 +55,7 @@ function report(r: ChainResults): string {
   const out: string[] = [];
   out.push("Harmonic chain driven by a bath of overdamped particles (Krekels, Maes, Santra & Zhai, arXiv:2604.00777)");
   out.push(PARAM_NAMES.map((k) => `${k} = ${num(p[k])}`).join(", "), "");
-  out.push("Effective bath on site 1 (second order in eps; k_eff with the minus sign of physics-notes.md)");
+  out.push("Effective bath on site 1 (second order in eps; k_eff with the minus sign of docs/corrections.md)");
   out.push(
     table(
       ["quantity", "value"],
@@ -172,7 +172,7 @@ export const particleBathChain = defineStudy({
 
 const meanForceSet = figureSet<{ parameters: ParticleBathChainParams; TLs: number[]; qMax: number; points: number }, { parameters: ParticleBathChainParams; curves: MeanForceCurve[]; criticalTemperature: number }>({
   id: "fig2a-mean-force",
-  title: "Figure 2a: the bath's mean force on a probe held at q",
+  title: "Fig. 2a of [Krekels et al. 2026]: the bath's mean force on a probe held at q",
   parameters: (quick) => ({ parameters: { ...DEFAULT_PARAMS }, TLs: [0.5, 1, 2, 5], qMax: 20, points: quick ? 41 : 161 }),
   async compute(c) {
     const p = validateParams(c.parameters);
@@ -186,7 +186,7 @@ const frictionSet = figureSet<
   { parameters: ParticleBathChainParams; points: FrictionPoint[]; theory: FrictionPoint[] }
 >({
   id: "fig2b-effective-friction",
-  title: "Figure 2b: effective friction and stiffness of one probe, simulated and predicted",
+  title: "Fig. 2b of [Krekels et al. 2026]: effective friction and stiffness of one probe, simulated and predicted",
   seed: 2024,
   parameters: (quick) => ({
     parameters: { ...DEFAULT_PARAMS },
@@ -234,7 +234,7 @@ const simulationSet = figureSet<
   { parameters: ParticleBathChainParams; points: CurrentSimulationPoint[]; curves: TheoryCurve[] }
 >({
   id: "fig3-current-simulation",
-  title: "Figure 3: the full simulation against the effective theory",
+  title: "Fig. 3 of [Krekels et al. 2026]: the full simulation against the effective theory",
   seed: 2031,
   parameters: (quick) => ({
     parameters: { ...DEFAULT_PARAMS, N: 8, TR: 0 },
@@ -265,7 +265,7 @@ const ndcSet = figureSet<
   }
 >({
   id: "fig4-ndc",
-  title: "Figure 4: negative differential thermal conductivity",
+  title: "Fig. 4 of [Krekels et al. 2026]: negative differential thermal conductivity",
   // zeta = 0.1: above T_R = 10 the slowest bath time is < 0.16 (omega_c tau < 0.32): close to separated.
   parameters: (quick) => ({ parameters: { ...DEFAULT_PARAMS, zeta: 0.1, TR: 10 }, ks: [0.5, 1, 2], points: quick ? 40 : 160, deltas: quick ? 21 : 81, fixedTR: 10, fixedTL: 50 }),
   async compute(c) {

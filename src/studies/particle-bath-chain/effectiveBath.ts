@@ -1,5 +1,5 @@
 /**
- * The particle bath seen by the chain (seed 003, Section 3 and Appendix A), to second order in the coupling eps.
+ * The particle bath seen by the chain (Section 3 of [Krekels et al. 2026] and Appendix A), to second order in the coupling eps.
  *
  * N_b overdamped particles on a ring of length L at temperature T_L, each pushing site 1 with the von Mises coupling
  *   F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L)) = (A / I0(rho)) (I0(rho) + 2 sum_n I_n(rho) cos(2 pi n x / L)),
@@ -11,8 +11,8 @@
  * whose time-scale-separated (Markov) limit is a stiffness and a friction:
  *   k_eff = K - N_b eps^2 A^2 (I0(2 rho) / I0(rho)^2 - 1) / T_L
  *   gamma_L = N_b eps^2 zeta L^2 / (2 pi^2 T_L^2) (A / I0(rho))^2 sum_{n>=1} I_n(rho)^2 / n^2.
- * The sign of the k_eff correction is MINUS (the bath softens the pinning): the seed's extracted text shows a plus,
- * corrected in shared/physics-notes.md. The variance of F is computed as 2 sum_n (A I_n / I0)^2 (Neumann's addition
+ * The sign of the k_eff correction is MINUS (the bath softens the pinning): the paper's text shows a plus,
+ * corrected in docs/corrections.md. The variance of F is computed as 2 sum_n (A I_n / I0)^2 (Neumann's addition
  * theorem, equal to A^2 (I0(2 rho) / I0(rho)^2 - 1)) so that it has no cancellation at small rho.
  */
 import { besselIScaledSequence } from "../../special/bessel.js";

@@ -1,7 +1,7 @@
 /**
  * Figures of the particle-bath chain study (Krekels, Maes, Santra and Zhai, arXiv:2604.00777), drawn from the data
  * computed by the study (definition.ts) with the shared chart builders: pure, they compute nothing.
- * Captions name the corrections of shared/physics-notes.md (sign of the k_eff correction, factor 2 of the closed form).
+ * Captions name the corrections of docs/corrections.md (sign of the k_eff correction, factor 2 of the closed form).
  */
 import { linePanel, mergePanelTables, panelFigure, type Series } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
@@ -40,13 +40,11 @@ export function meanForceFigure(p: ParticleBathChainParams, curves: MeanForceCur
   });
   return panelFigure({
     name: "fig2a-mean-force",
-    title: "Mean force of the particle bath on a probe held at q (Krekels et al., Figure 2a)",
+    title: "Mean force of the particle bath on a probe held at q (Fig. 2a of [Krekels et al. 2026])",
     caption:
-      `N_b eps (A - <F>_q) with <F>_q the average of the von Mises coupling over the Boltzmann density exp(-eps q F(x)/T_L) ` +
-      `on the ring (exact quadrature), against its O(eps^2) linearisation N_b eps^2 Var(F) q / T_L. The force grows with q: ` +
-      `the bath softens the pinning, k_eff = K - N_b eps^2 A^2 (I0(2 rho)/I0(rho)^2 - 1)/T_L (minus sign as corrected in ` +
-      `physics-notes.md; the arXiv text as extracted shows a plus), and where its slope exceeds K (dotted) the linearised ` +
-      `probe is unstable: T_L < ${g(criticalTemperature)}. ${paramLine(p, ["Nb", "eps", "A", "rho", "L"])}.`,
+      `The bath's mean force N_b eps (A - <F>_q) (exact quadrature) against its O(eps^2) linearisation. It grows with q: the bath ` +
+      `softens the pinning, k_eff = K - N_b eps^2 Var(F)/T_L (minus sign, docs/corrections.md); where its slope exceeds K (dotted) ` +
+      `the linearised probe is unstable: T_L < ${g(criticalTemperature)}. ${paramLine(p, ["Nb", "eps", "A", "rho", "L"])}.`,
     panels: [panel],
     labels: false,
     legend: "shared",
@@ -89,15 +87,12 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
   const pairs = points.find((t) => t.simulated)?.simulated;
   return panelFigure({
     name: "fig2b-effective-friction",
-    title: "Effective friction and stiffness of one oscillator in the particle bath (Krekels et al., Figure 2b)",
+    title: "Effective friction and stiffness of one oscillator in the particle bath (Fig. 2b of [Krekels et al. 2026])",
     caption:
-      `Points: a single probe (k = 0) simulated with its ${p.Nb} bath particles, started at q = 0 with v = ±${g(pairs?.v0 ?? NaN)} ` +
-      `(antithetic pairs sharing their noise, ${pairs?.pairs ?? 0} pairs per point); gamma = 2m x (decay rate of the mean ` +
-      `velocity's envelope) and the stiffness from a damped-oscillator fit, with jackknife error bars. Dashed: the formula ` +
-      `gamma_L = N_b eps^2 zeta L^2 (A/I0)^2 sum I_n^2/n^2 / (2 pi^2 T_L^2) and k_eff (minus sign, physics-notes.md). Dotted: ` +
-      `the same linear response with the bath's memory kernel (finite zeta). The formula holds once the slowest bath time ` +
-      `zeta L^2/(4 pi^2 T_L) is short against the probe's period (large T_L, small zeta) and the kick is within linear ` +
-      `response (eps v0 (max F - min F) / T_L not large): at low T_L the kick drives the bath nonlinearly. ${paramLine(p, ["m", "K", "Nb", "eps", "A", "rho", "L"])}.`,
+      `Points: one probe (k = 0) with its ${p.Nb} bath particles, kicked with v = ±${g(pairs?.v0 ?? NaN)} (${pairs?.pairs ?? 0} antithetic pairs ` +
+      `per point), friction and stiffness fitted (jackknife error bars). Dashed: gamma_L and k_eff (docs/corrections.md); dotted: with the ` +
+      `bath's memory kernel. The formula holds for a fast bath and a kick within linear response (large T_L, small zeta). ` +
+      `${paramLine(p, ["m", "K", "Nb", "eps", "A", "rho", "L"])}.`,
     panels: [
       linePanel({ title: "friction", xLabel: "particle-bath temperature T_L", yLabel: "effective friction gamma", series: fr, xType: "log", yType: "log", width: 520, height: 360 }),
       linePanel({
@@ -151,14 +146,11 @@ export function methodsFigure(p: ParticleBathChainParams, rows: MethodRow[], con
   const worst = Math.max(...rows.map((r) => Math.abs(r.exact / r.frequency - 1)));
   return panelFigure({
     name: "current-three-ways",
-    title: "Heat current through the effective chain, three ways (Krekels et al., Section 4 and Appendix B)",
+    title: "Heat current through the effective chain, three ways (Section 4 and Appendix B of [Krekels et al. 2026])",
     caption:
-      `(a) The exact engine on the effective chain (J = gamma_L (T_L - m<v1^2>)/m), the frequency integral ` +
-      `2 gamma_L gamma_R (T_L - T_R) int (d omega/2 pi) omega^2 |G_1N|^2 over the whole real line (largest relative ` +
-      `difference ${worst.toExponential(1)}), and the long-chain closed form 2 gamma_L gamma_R k^2 (T_L - T_R) / ` +
-      `(m (D0 - D1 + sqrt(D0 (D0 - 2 D1)))). The paper prints 4 instead of 2 in the numerator (twice too large, ` +
-      `physics-notes.md; red); the last term of D1 is (2k/m) gamma_L gamma_R (gamma_L + gamma_R). (b) Relative distance of ` +
-      `the finite chain from the closed form, down to rounding. ${paramLine(p, ["m", "K", "k", "zeta", "gammaR"])}, Figure 2 bath.`,
+      `(a) The exact engine on the effective chain, the frequency integral (largest relative difference ${worst.toExponential(1)}) and ` +
+      `the long-chain closed form; the printed closed form (red) is twice too large (docs/corrections.md). (b) Relative distance of ` +
+      `the finite chain from the closed form, down to rounding. ${paramLine(p, ["m", "K", "k", "zeta", "gammaR"])}, bath of Fig. 2.`,
     panels: [a, b],
     columns: 2,
     legend: "per-panel",
@@ -234,14 +226,11 @@ export function currentSimulationFigure(
   );
   return panelFigure({
     name: "fig3-current-simulation",
-    title: "Current through the chain driven by the particle bath: full simulation against the effective theory (Krekels et al., Figure 3)",
+    title: "Current through the chain driven by the particle bath: full simulation against the effective theory (Fig. 3 of [Krekels et al. 2026])",
     caption:
-      `Points: the full system (N = ${p.N} sites, ${p.Nb} overdamped bath particles on site 1, Langevin bath at T_R = ${g(p.TR)} ` +
-      `on site N) simulated; J = gamma_R (m<v_N^2> - T_R)/m with batch-means error bars. Lines: the effective chain ` +
-      `(gamma_L(T_L), k_eff(T_L) with the corrected minus sign) solved exactly; dotted: with the bath's memory kernel. ` +
-      `Smaller zeta separates the time scales (slowest bath time zeta L^2/(4 pi^2 T_L)) and the simulation meets the ` +
-      `effective theory; at larger zeta it meets the memory theory. (a) J/zeta (gamma_L is proportional to zeta); ` +
-      `(b) log-log: J ~ C/T_L at high T_L (dashed), the current vanishes as T_L grows. ${paramLine(p, ["m", "K", "k", "gammaR", "eps", "rho", "L"])}.`,
+      `Points: the full system simulated (N = ${p.N} sites, ${p.Nb} bath particles on site 1, Langevin bath at T_R = ${g(p.TR)} on site N; ` +
+      `batch-means error bars). Lines: the effective chain solved exactly; dotted: with the bath's memory kernel, which larger zeta needs. ` +
+      `(a) J/zeta; (b) log-log, J ~ C/T_L at high T_L (dashed). ${paramLine(p, ["m", "K", "k", "gammaR", "eps", "rho", "L"])}.`,
     panels,
     table,
     columns: 2,
@@ -271,15 +260,11 @@ export function ndcFigure(
   const maxima = byK.map((c) => `k = ${g(c.k)}: T_L = ${g(c.maximum.TL)}, J = ${g(c.maximum.current)}`).join("; ");
   return panelFigure({
     name: "fig4-ndc",
-    title: "Negative differential thermal conductivity of the effective chain (Krekels et al., Figure 4)",
+    title: "Negative differential thermal conductivity of the effective chain (Fig. 4 of [Krekels et al. 2026])",
     caption:
-      `Long-chain current (closed form with the factor 2 of physics-notes.md) at T_R = ${g(p.TR)} for several spring ` +
-      `constants k. (a) T_L > T_R: the current rises, peaks (${maxima}) and falls as 1/T_L, since gamma_L ~ T_L^-2 ` +
-      `decouples the particle bath (dotted: a 32-site chain with the bath's memory kernel; k = 1 and k = 2 nearly ` +
-      `coincide: for k >= K/2 the weakly coupled current is gamma_L (T_L - T_R)/m whatever k). (b) T_L < T_R: the current ` +
-      `is negative and also non-monotonic, down to the stability edge k_eff = 0. (c) The current against the ` +
-      `temperature difference: raising T_L at T_R = ${g(delta.fixedTR)} (nonlinear, NDC) or lowering T_R at ` +
-      `T_L = ${g(delta.fixedTL)} (linear: gamma_L and k_eff depend on T_L only). ` +
+      `Long-chain current (corrected closed form, docs/corrections.md) at T_R = ${g(p.TR)}. (a) T_L > T_R: it peaks (${maxima}) and falls ` +
+      `as 1/T_L (dotted: 32 sites with the memory kernel). (b) T_L < T_R: negative, non-monotonic, down to k_eff = 0. (c) Against the ` +
+      `temperature difference: raising T_L at T_R = ${g(delta.fixedTR)} (NDC) or lowering T_R at T_L = ${g(delta.fixedTL)} (linear). ` +
       `${paramLine(p, ["m", "K", "zeta", "gammaR", "Nb", "eps", "A", "rho", "L"])}.`,
     panels: [
       linePanel({ title: "T_L > T_R", xLabel: "particle-bath temperature T_L", yLabel: "heat current J", series: above, xType: "log", width: 430, height: 330 }),

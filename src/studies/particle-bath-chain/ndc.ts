@@ -1,5 +1,5 @@
 /**
- * Negative differential thermal conductivity (seed 003, Section 4, Figures 3 and 4): the effective-theory current as a
+ * Negative differential thermal conductivity (Section 4 of [Krekels et al. 2026], Figures 3 and 4): the effective-theory current as a
  * function of the particle-bath temperature T_L at fixed T_R, its maximum, the J ~ 1/T_L decay (gamma_L ~ T_L^-2 while
  * k_eff -> K), and the linear dependence on T_R at fixed T_L (gamma_L and k_eff depend on T_L only).
  */

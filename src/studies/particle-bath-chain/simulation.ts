@@ -1,5 +1,5 @@
 /**
- * Direct simulation of the mixed system of seed 003: an underdamped harmonic chain (mass m, springs k, pinning K at
+ * Direct simulation of the mixed system of [Krekels et al. 2026]: an underdamped harmonic chain (mass m, springs k, pinning K at
  * both ends) whose site 1 is pushed by N_b overdamped particles on a ring, and whose site N is in a Langevin bath:
  *   m q_1'' = -K q_1 - k (q_1 - q_2) - eps sum_i F(x_i) + N_b eps A            (compensated mean force)
  *   m q_j'' = k (q_(j-1) - 2 q_j + q_(j+1))                                      (bulk)

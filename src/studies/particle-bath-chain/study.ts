@@ -30,7 +30,7 @@ export interface StudyPoint {
   currentLongChain: number | null;
   /** Frequency integral with the bath's memory kernel (finite zeta). */
   currentMemory: number | null;
-  /** The seed's printed closed form (twice the corrected one). */
+  /** The paper's printed closed form (twice the corrected one). */
   currentLongChainAsPrinted: number | null;
   residual: number | null;
   /** Maximum of the long-chain current over T_L at this T_R (NDC). */
@@ -148,7 +148,7 @@ export interface FrictionScanOptions {
   /** Simulated temperatures per zeta (index-aligned with zetas). */
   TLs: readonly (readonly number[])[];
   pairs: number;
-  /** Initial velocity kick (the seed: 50). */
+  /** Initial velocity kick (Krekels et al. 2026: 50). */
   v0: number;
   seed: number;
   log?: (line: string) => void;

@@ -63,7 +63,7 @@ function pairReport(r: PairResults): string {
   const out: string[] = [];
   out.push("Two overdamped particles at two temperatures, harmonic spring and trap (Metzger, Recitation 5, Section 4.1)");
   out.push(`k = ${num(p.k)}, lambda = ${num(p.lambda)}, T1 = ${num(p.T1)}, T2 = ${num(p.T2)}; per spatial dimension`);
-  out.push("(eqs. 28-29 as corrected in physics-notes.md: each particle feels its own trap)", "");
+  out.push("(eqs. 28-29 as corrected in docs/corrections.md: each particle feels its own trap)", "");
   const rows: (string | number)[][] = [
     ["<x1 x1>", r.covariance[0][0], r.covarianceClosedForm[0][0]],
     ["<x1 x2>", r.covariance[0][1], r.covarianceClosedForm[0][1]],
@@ -198,7 +198,7 @@ export const runAndChase = defineStudy({
   name: "two-temperature/run-and-chase",
   title: "Run-and-chase of a hot and a cold particle",
   summary:
-    "a hot and a cold particle with the soft repulsion of eq. 26 of the lecture notes in a periodic box (1, 2 or 3D), each " +
+    "a hot and a cold particle with the soft repulsion of eq. 26 of [Metzger 2026] in a periodic box (1, 2 or 3D), each " +
     "with its own mobility mu = 1/gamma (overdamped gamma x' = F + sqrt(2 gamma T) xi; default 1): exact run-and-chase " +
     "velocity, heat flow and entropy production (quadrature); --simulate checks them",
   citations: [METZGER_2026],
@@ -247,7 +247,7 @@ export const ratchet = defineStudy({
   name: "two-temperature/ratchet",
   title: "A two-temperature ratchet",
   summary:
-    "a hot and a cold particle with soft repulsion in an asymmetric sawtooth on a ring (lecture notes, Section 3.2): " +
+    "a hot and a cold particle with soft repulsion in an asymmetric sawtooth on a ring (Section 3.2 of [Metzger 2026]): " +
     "drift velocities (the ratchet current) and entropy production from the stochastic engine",
   citations: [METZGER_2026],
   parameters: ratchetSchema,
@@ -299,7 +299,7 @@ export const demixing = defineStudy({
   name: "two-temperature/demixing",
   title: "Demixing of hot and cold soft disks",
   summary:
-    "many hot and cold soft disks in a 2D periodic box (lecture notes, Section 3.3): the cold-cold neighbour fraction, " +
+    "many hot and cold soft disks in a 2D periodic box (Section 3.3 of [Metzger 2026]): the cold-cold neighbour fraction, " +
     "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
   citations: [METZGER_2026, WEBER_WEBER_FREY_2016, GROSBERG_JOANNY_2015],
   parameters: demixingSchema,

@@ -1,11 +1,11 @@
 /**
- * Seed 004, Section 3.3: demixing of many purely repulsive hot and cold soft disks (phase separation without
+ * Section 3.3 of [Metzger 2026]: demixing of many purely repulsive hot and cold soft disks (phase separation without
  * attraction; Weber, Weber & Frey, PRL 116, 058301 (2016); Grosberg & Joanny, PRE 92, 032118 (2015)).
  *
  * N disks in a 2D periodic square box, a fraction of them cold (bath T_cold), the rest hot (T_hot), overdamped with
  * mobility 1: r_a' = -grad_a U + sqrt(2 T_a) xi_a, U the sum over pairs of the soft repulsion of eq. 26,
- * (k/2)(1 - r/range)^2 for r < range (the cutoff is the length scale, physics-notes.md; it is called `range` here,
- * never sigma, which the seed also uses for the entropy production rate). Disks have diameter `range`: the area
+ * (k/2)(1 - r/range)^2 for r < range (the cutoff is the length scale, docs/corrections.md; it is called `range` here,
+ * never sigma, which the lecture notes also use for the entropy production rate). Disks have diameter `range`: the area
  * fraction phi = N pi range^2 / (4 L^2) fixes the box side L.
  *
  * Order parameters, from positions alone (cell list, minimum image, O(N)); two disks are neighbours when their
@@ -64,7 +64,7 @@ export interface DemixingParams {
   phi: number;
   Thot: number;
   Tcold: number;
-  /** Soft repulsion (seed 004 eq. 26): stiffness k and range (cutoff and disk diameter). */
+  /** Soft repulsion (eq. 26 of [Metzger 2026]): stiffness k and range (cutoff and disk diameter). */
   stiffness: number;
   range: number;
   /** Time step of the integrator. */
@@ -190,7 +190,7 @@ export function demixingModel(raw: Partial<DemixingParams> = {}): ParticlesModel
   const L = boxSide(p);
   return validateParticles({
     kind: "particles",
-    name: "Seed 004: hot/cold soft-disk demixing",
+    name: "Hot/cold soft-disk demixing (after Metzger's recitation notes)",
     description: `N = ${p.N} soft disks (${nCold} cold) at area fraction ${p.phi}, T_hot / T_cold = ${Number((p.Thot / p.Tcold).toPrecision(4))}`,
     dynamics: "overdamped",
     dimension: 2,
@@ -370,7 +370,7 @@ export interface DemixingResult {
   psi: MeasuredValue;
   /** Time average of the largest cold cluster over N_cold. */
   largestCluster: MeasuredValue;
-  /** The engine's entropy production rate of the whole system (Stratonovich, seed 004 eq. 23 with the sign of physics-notes.md). */
+  /** The engine's entropy production rate of the whole system (Stratonovich, eq. 23 of [Metzger 2026] with the sign of docs/corrections.md). */
   entropyProduction: MeasuredValue;
   series: DemixingSeries;
   /** Replica 0 at the end of its run. */

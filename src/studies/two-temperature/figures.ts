@@ -41,9 +41,8 @@ export function densityCurrentFigure(d: DensityCurrentData): Figure {
     name: "fig1-pair-density-current",
     title: `Harmonic pair at T1 = ${fmt(p.T1)}, T2 = ${fmt(p.T2)} (k = ${fmt(p.k)}, lambda = ${fmt(p.lambda)}): density and probability current`,
     caption:
-      `After J. Metzger, MIT 8.808/8.308 IAP 2026, Recitation 5 (lecture notes, 2026), Section 4.1, with the corrected equations (physics-notes.md: the printed eqs. 28-29 swap the trap terms). ` +
-      `(a) exact Gaussian density and current J = (-F x - D grad) p; (b) the stochastic engine (Heun, dt = ${fmt(d.simulation.dt)}, ` +
-      `${d.simulation.replicas} replicas x ${fmt(d.simulation.time)}), density histogram and Stratonovich current. The current circulates ` +
+      `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md). (a) Exact density and current; (b) the ` +
+      `stochastic engine (Heun, dt = ${fmt(d.simulation.dt)}, ${d.simulation.replicas} replicas x ${fmt(d.simulation.time)}). The current circulates ` +
       `${d.areaRate > 0 ? "counterclockwise" : d.areaRate < 0 ? "clockwise" : "nowhere"}: mean area rate <x1 o x2' - x2 o x1'>/2 = ` +
       `${fmt(d.areaRate)} exact, ${fmt(d.simulatedAreaRate)} simulated (within the grid). Entropy production ${fmt(d.entropyProduction)} exact, ` +
       `${fmt(d.simulatedEntropyProduction.value)} ± ${fmt(d.simulatedEntropyProduction.error, 2)} simulated.`,
@@ -80,9 +79,8 @@ export function entropyProductionFigure(d: EntropyProductionData): Figure {
     name: "fig2-entropy-production",
     title: `Harmonic pair: entropy production and heat flow against T1/T2 (T2 = ${fmt(base.T2)}, k = ${fmt(base.k)}, lambda = ${fmt(base.lambda)})`,
     caption:
-      "Lines: the exact engine (overdamped network); the closed form k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)) and the general " +
-      "linear formula Tr(D^-1 F S F^T) - Tr(F) coincide with it. Points: the stochastic engine's Stratonovich estimators " +
-      "(eq. 23 of the lecture notes with the minus sign of their eq. 20, physics-notes.md) with one standard error. Both vanish at T1 = T2.",
+      "Lines: the exact engine, equal to the closed form k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)). Points: the stochastic engine " +
+      "(eq. 23 of [Metzger 2026] with the sign of their eq. 20, docs/corrections.md), one standard error. Both vanish at T1 = T2.",
     panels: [
       linePanel({
         title: "entropy production rate", xLabel: "T1 / T2", yLabel: "sigma", xType: "log",
@@ -131,12 +129,10 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
     name: "fig4-run-and-chase",
     title: `Run-and-chase: a hot and a cold particle with soft repulsion in 1, 2 and 3 dimensions (T_hot = ${fmt(base.Thot)})`,
     caption:
-      `Lecture notes, Section 3.1: eq. 26 with k = ${fmt(base.stiffness)}, range ${fmt(base.range)} (acting for r < range, physics-notes.md), ` +
+      `After Section 3.1 of [Metzger 2026]: eq. 26 with k = ${fmt(base.stiffness)}, range ${fmt(base.range)} (acting for r < range, docs/corrections.md), ` +
       `periodic box of side ${fmt(base.box)}, mobility 1. (a) The centre of mass's velocity along r_cold - r_hot, <v_cm o e> ` +
-      "(Stratonovich): positive, the pair runs towards the cold particle. The pair force cancels in the centre of mass, " +
-      "whose noise is correlated with the separation's; exactly, <v_cm o e> = (T_hot - T_cold)/(T_hot + T_cold) <F> with F the " +
-      "repulsive force and the separation Boltzmann-distributed at (T_hot + T_cold)/2 (lines, by quadrature). " +
-      "(b) Entropy production <F^2> (T_hot - T_cold)^2 / (T_hot T_cold (T_hot + T_cold)), zero at equal temperatures. " +
+      "(Stratonovich): positive, the pair runs towards the cold particle; lines: (T_hot - T_cold)/(T_hot + T_cold) <F> by quadrature. " +
+      "(b) Entropy production, zero at equal temperatures. " +
       `Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas x ${fmt(s0.time)} per point) with one standard error.`,
     panels: [
       linePanel({
@@ -174,14 +170,12 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
     name: "fig3-ratchet-current",
     title: "Two-temperature ratchet: centre-of-mass current against T_hot / T_cold and the sawtooth's asymmetry",
     caption:
-      `A hot (T_hot = ${fmt(base.Thot)}) and a cold particle with the soft repulsion of the lecture notes' eq. 26 (k = ${fmt(base.stiffness)}, ` +
+      `A hot (T_hot = ${fmt(base.Thot)}) and a cold particle with the soft repulsion of eq. 26 of [Metzger 2026] (k = ${fmt(base.stiffness)}, ` +
       `range ${fmt(base.range)}: they cannot pass each other) in a sawtooth of height ${fmt(base.amplitude)} and period ${fmt(base.period)} ` +
       `on a ring of ${fmt(base.box / base.period)} periods. (a) Against T_hot / T_cold, the sawtooth rising over ${fmt(base.asymmetry)} ` +
-      `of the period: zero at equal temperatures (equilibrium); the pair moves towards -x (negative), crossing the barriers by ` +
-      `their short steep side, which the hot particle's push spans. (b) Against the ` +
-      `asymmetry at T_hot / T_cold = ${d.ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5, parity). Stochastic engine (Heun, ` +
-      `dt = ${fmt(r0.dt)}, ${r0.replicas} replicas x ${fmt(r0.time)} per point); error bars are one standard error of the ` +
-      "centre-of-mass drift.",
+      `of the period: zero at equal temperatures; the pair moves towards -x. (b) Against the asymmetry at T_hot / T_cold = ` +
+      `${d.ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5). Heun, dt = ${fmt(r0.dt)}, ${r0.replicas} replicas x ${fmt(r0.time)} per point; ` +
+      "one standard error of the centre-of-mass drift.",
     panels: [
       linePanel({
         title: "against the temperature ratio", xLabel: "T_hot / T_cold", yLabel: "drift velocity", xType: "log",

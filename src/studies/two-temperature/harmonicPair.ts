@@ -1,8 +1,8 @@
 /**
- * Seed 004, Section 4.1: two overdamped particles (mobility 1) at temperatures T1 and T2, joined by a spring
+ * Section 4.1 of [Metzger 2026]: two overdamped particles (mobility 1) at temperatures T1 and T2, joined by a spring
  * U = k r^2 / 2 and held by a trap V = lambda |r|^2 / 2, per spatial dimension
  *   x1' = -k (x1 - x2) - lambda x1 + sqrt(2 T1) eta1,   x2' = -k (x2 - x1) - lambda x2 + sqrt(2 T2) eta2
- * (eqs. 28-29 as corrected in physics-notes.md: the printed equations swap the trap terms).
+ * (eqs. 28-29 as corrected in docs/corrections.md: the printed equations swap the trap terms).
  *
  * Exact: the stationary covariance from the exact engine (an overdamped network), the heat flows and the entropy
  * production rate three ways (engine, closed form k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)), the general linear
@@ -62,7 +62,7 @@ export function validatePairParams(raw: Partial<HarmonicPairParams>): HarmonicPa
 export function pairNetwork(p: HarmonicPairParams): NetworkModel {
   return validateNetwork({
     kind: "network",
-    name: "Seed 004: harmonic pair at two temperatures",
+    name: "Harmonic pair at two temperatures (after Metzger's recitation notes)",
     dynamics: "overdamped",
     sites: ["1", "2"],
     pinning: p.lambda,
@@ -78,7 +78,7 @@ export function pairNetwork(p: HarmonicPairParams): NetworkModel {
 export function pairParticles(p: HarmonicPairParams, dimension: 1 | 2 | 3 = 1): ParticlesModel {
   return validateParticles({
     kind: "particles",
-    name: "Seed 004: harmonic pair at two temperatures",
+    name: "Harmonic pair at two temperatures (after Metzger's recitation notes)",
     dynamics: "overdamped",
     dimension,
     species: [

@@ -1,6 +1,6 @@
 /**
- * Seed 004, Section 3.2: a hot and a cold particle with the soft repulsion of eq. 26 (cutoff at the range sigma,
- * physics-notes.md) in an asymmetric sawtooth potential on a ring. At equal temperatures the system is in
+ * Section 3.2 of [Metzger 2026]: a hot and a cold particle with the soft repulsion of eq. 26 (cutoff at the range sigma,
+ * docs/corrections.md) in an asymmetric sawtooth potential on a ring. At equal temperatures the system is in
  * equilibrium and carries no current; at T_hot != T_cold the pair drifts (a ratchet current). A symmetric sawtooth
  * (asymmetry 0.5) is even under x -> -x, so it carries no current at any temperatures either. The current is the
  * centre-of-mass drift velocity (v_hot + v_cold) / 2, from the stochastic engine's drift estimators (unwrapped
@@ -65,7 +65,7 @@ export function ratchetModel(raw: Partial<RatchetParams>): ParticlesModel {
   const p = validateRatchetParams(raw);
   return validateParticles({
     kind: "particles",
-    name: "Seed 004: two-temperature ratchet",
+    name: "Two-temperature ratchet (after Metzger's recitation notes)",
     dynamics: "overdamped",
     dimension: 1,
     box: p.box,

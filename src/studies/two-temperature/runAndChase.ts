@@ -1,7 +1,7 @@
 /**
- * Run-and-chase (J. Metzger's lecture notes, Recitation 5, Section 3.1). A hot particle (1, temperature T1, mobility mu1) and a cold particle (2, T2,
- * mu2) with the soft repulsion U(r) = (k/2)(1 - r/range)^2 for r < range (eq. 26; the cutoff is the range,
- * physics-notes.md), in a periodic box of side L in 1, 2 or 3 dimensions. Overdamped, x_i' = mu_i F_i +
+ * Run-and-chase (Section 3.1 of [Metzger 2026]). A hot particle (1, temperature T1, mobility mu1) and a cold particle
+ * (2, T2, mu2) with the soft repulsion U(r) = (k/2)(1 - r/range)^2 for r < range (eq. 26; the cutoff is the range,
+ * docs/corrections.md), in a periodic box of side L in 1, 2 or 3 dimensions. Overdamped, x_i' = mu_i F_i +
  * sqrt(2 mu_i T_i) xi_i: the mobility mu_i is the inverse of the friction gamma_i of the project's convention
  * gamma x' = F + sqrt(2 gamma T) xi (the lecture notes have mu1 = mu2 = 1). The centre of mass (r1 + r2)/2 is
  * driven by the pair force only through mu2 - mu1, and its noise is correlated with that of the separation
@@ -106,7 +106,7 @@ export function runAndChaseModel(raw: Partial<RunAndChaseParams>): ParticlesMode
   const at = (f: number) => Array.from({ length: d }, () => f * p.box);
   return validateParticles({
     kind: "particles",
-    name: `Seed 004: run-and-chase pair in ${d}D`,
+    name: `Run-and-chase pair in ${d}D (after Metzger's recitation notes)`,
     dynamics: "overdamped",
     dimension: d,
     box: p.box,

@@ -1,6 +1,6 @@
 /**
- * Closed forms of the stationary covariance of the two-oscillator system (seed 000, Sections 4-6), with the
- * misprints corrected as in physics-notes.md, plus the elements the paper does not print (sigma12, sigma22),
+ * Closed forms of the stationary covariance of the two-oscillator system (Sections 4-6 of [Boffi & De Gregorio 2024]), with the
+ * misprints corrected as in docs/corrections.md, plus the elements the paper does not print (sigma12, sigma22),
  * derived from the same seven moment equations. Covariance of y = (u1, u2, v1, v2):
  *
  *   [[s11, s12,   0, -s23],
@@ -161,7 +161,7 @@ export function sigma11HighQ(p: Omit<DimensionlessParameters, "q">): number {
   return num / (lorentzianFactor(k, k0) * stiffnessDeterminant(p));
 }
 
-/** eq. 46 as corrected in physics-notes.md: (1 + k0) T1 / (k + (1 + k) k0), the equilibrium term at T1. */
+/** eq. 46 as corrected in docs/corrections.md: (1 + k0) T1 / (k + (1 + k) k0), the equilibrium term at T1. */
 export function sigma11HighQEquilibrium(p: Omit<DimensionlessParameters, "q" | "T2">): number {
   return ((1 + p.k0) * p.T1) / stiffnessDeterminant(p);
 }

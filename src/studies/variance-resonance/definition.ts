@@ -616,13 +616,13 @@ const kFigure = <R>(id: string, title: string, data: (points: number) => R, draw
   });
 
 varianceResonance.reproduce.push(
-  kFigure("fig1-variance-resonance", "Figure 1: the variance of the colder oscillator against k", figure1Data, figure1),
-  kFigure("fig4-cold-oscillator", "Figure 4: the cold oscillator's sigma11 against k", figure4Data, figure4),
-  kFigure("fig5-hot-oscillator", "Figure 5: the hot oscillator's sigma11 against k", figure5Data, figure5),
-  kFigure("fig6-covariance", "Figure 6: the covariance sigma12 against k", figure6Data, figure6),
-  kFigure("fig7-coupling", "Figure 7: changing the coupling k0", figure7Data, figure7),
-  kFigure("fig8-quality-factor", "Figure 8: changing the quality factor q", figure8Data, figure8),
-  kFigure("fig9-detailed-balance", "Figure 9: the energy flux sigma23 and the velocity correlation sigma34", figure9Data, figure9),
+  kFigure("fig1-variance-resonance", "Fig. 1 of [Boffi & De Gregorio 2024]: the variance of the colder oscillator against k", figure1Data, figure1),
+  kFigure("fig4-cold-oscillator", "Fig. 4 of [Boffi & De Gregorio 2024]: the cold oscillator's sigma11 against k", figure4Data, figure4),
+  kFigure("fig5-hot-oscillator", "Fig. 5 of [Boffi & De Gregorio 2024]: the hot oscillator's sigma11 against k", figure5Data, figure5),
+  kFigure("fig6-covariance", "Fig. 6 of [Boffi & De Gregorio 2024]: the covariance sigma12 against k", figure6Data, figure6),
+  kFigure("fig7-coupling", "Fig. 7 of [Boffi & De Gregorio 2024]: changing the coupling k0", figure7Data, figure7),
+  kFigure("fig8-quality-factor", "Fig. 8 of [Boffi & De Gregorio 2024]: changing the quality factor q", figure8Data, figure8),
+  kFigure("fig9-detailed-balance", "Fig. 9 of [Boffi & De Gregorio 2024]: the energy flux sigma23 and the velocity correlation sigma34", figure9Data, figure9),
   figureSet({
     id: "psd-displacement",
     title: "displacement spectra near and away from the resonance",

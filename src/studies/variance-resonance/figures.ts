@@ -4,7 +4,7 @@
  * apparent temperatures, the width of the resonance against eq. 48, the inverse problem), and a four-panel overview
  * of any user sweep. Pure: each draws the data computed by figureData.ts (exact-engine sweeps on grids that resolve
  * the narrow peaks, checked against the closed forms) or by the study. Captions name the misprints of the published
- * text that each figure corrects (physics-notes.md).
+ * text that each figure corrects (docs/corrections.md).
  */
 import type { Figure, LineStyle, Table } from "../../figures/figure.js";
 import { lineChart, linePanel, panelFigure, type Panel, type ReferenceLine, type Series } from "../../figures/charts.js";
@@ -33,7 +33,7 @@ export const EQ6: Setting = { T1: 6, T2: 6, label: "T₁ = T₂ = 6 (mean temper
 export const EQ6_ORANGE: Setting = { ...EQ6, label: "T₁ = T₂ = 6", color: "orange", style: "dashed" };
 
 const PARAMS_NOTE =
-  "Conventions (physics-notes.md): q = Q₂ = √(k₂m)/γ is the quality factor itself (eq. 29 contains q², i.e. Q₂²), k = k₁/k₂, k₀ = K/k₂, temperatures in units of T₀ = k₂L²/k_B.";
+  "Conventions (docs/corrections.md): q = Q₂ = √(k₂m)/γ is the quality factor itself (eq. 29 contains q², i.e. Q₂²), k = k₁/k₂, k₀ = K/k₂, temperatures in units of T₀ = k₂L²/k_B.";
 
 /** Cut a curve at the edges of a y window: points outside become gaps, with the crossing points inserted. */
 export function clipToWindow(x: ArrayLike<number>, y: ArrayLike<number>, lo: number, hi: number): { x: number[]; y: number[] } {
@@ -143,7 +143,7 @@ function kPanel(
 }
 
 function engineNote(deviation: number, points: number): string {
-  return `Computed by the exact engine (Lyapunov equation) on ${points} values of k, denser near k = 1; largest relative difference from the closed forms ${fmt(deviation, 2)}.`;
+  return `Exact engine on ${points} values of k; largest relative difference from the closed forms ${fmt(deviation, 2)}.`;
 }
 
 /** Figure 1 (introduction): sigma11(k) with its peak near k = 1, against the equilibrium curve (arbitrary units). */
@@ -151,11 +151,10 @@ export function figure1(d: { curves: KCurves }): Figure {
   const r = kPanel(d.curves, { yLabel: "σ₁₁ (arbitrary units)" });
   return panelFigure({
       name: "fig1-variance-resonance",
-      title: "Figure 1. Variance of the colder oscillator against k = k₁/k₂",
+      title: "Variance of the colder oscillator against k = k₁/k₂ (Fig. 1 of [Boffi & De Gregorio 2024])",
       caption:
-        "The variance σ₁₁ of the first oscillator (arbitrary units) as a function of the ratio k = k₁/k₂ of the elastic constants. " +
-        "Blue: T₁ < T₂, with a peak around k = 1. Orange: the monotonic equilibrium curve, T₂ lowered to T₁. " +
-        "The paper does not give this figure's parameters; drawn with those of Figure 4 (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11). " +
+        "Blue: T₁ < T₂, a peak around k = 1. Orange: the monotonic equilibrium curve, T₂ lowered to T₁. " +
+        "The paper gives no parameters; drawn with those of its Fig. 4 (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11). " +
         engineNote(r.deviation, r.ks.length),
       panels: [r.panel],
       labels: false,
@@ -170,12 +169,10 @@ export function figure4(d: { curves: KCurves; peak: number; peakHighQ: number })
   const peak = d.peak;
   return panelFigure({
     name: "fig4-cold-oscillator",
-    title: "Figure 4. Cold oscillator: σ₁₁ = ⟨u₁²⟩ against k = k₁/k₂",
+    title: "Cold oscillator: σ₁₁ = ⟨u₁²⟩ against k = k₁/k₂ (Fig. 4 of [Boffi & De Gregorio 2024])",
     caption:
-      "The dimensionless stationary σ₁₁ as a function of k. Coupling k₀ = K/k₂ = 0.01, quality factor q = Q₂ = 4000. " +
-      "Blue: T₁ = 1, T₂ = 11, with a peak around k = 1; orange dashed: T₁ = T₂ = 1, the variance if the whole system were at the local temperature. " +
-      `At k = 1, σ₁₁ = ${fmt(peak, 4)}, just under the mean temperature (T₁ + T₂)/2 = 6 (eq. 49: (1 + k₀)(T₁ + T₂)/(2(1 + 2k₀)) = ${fmt(d.peakHighQ, 4)}). ` +
-      "Misprints corrected: the published caption defines k₀ = K/k₁ and Section 5.1 writes \"k = 0.01\"; both mean k₀ = K/k₂ = 0.01. " +
+      "k₀ = K/k₂ = 0.01 (misprinted K/k₁ in the paper, docs/corrections.md), q = Q₂ = 4000. Blue: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 1. " +
+      `At k = 1, σ₁₁ = ${fmt(peak, 4)}, just under the mean temperature 6 (eq. 49: ${fmt(d.peakHighQ, 4)}). ` +
       engineNote(r.deviation, r.ks.length),
     panels: [r.panel],
     labels: false,
@@ -190,11 +187,10 @@ export function figure5(d: { curves: KCurves; dip: number }): Figure {
   const dip = d.dip;
   return panelFigure({
     name: "fig5-hot-oscillator",
-    title: "Figure 5. Hot oscillator: σ₁₁ against k = k₁/k₂",
+    title: "Hot oscillator: σ₁₁ against k = k₁/k₂ (Fig. 5 of [Boffi & De Gregorio 2024])",
     caption:
-      "The dimensionless stationary σ₁₁ as a function of k, k₀ = 0.01, q = 4000. Blue: T₁ = 11, T₂ = 1, with a dip (a hollow) around k = 1; " +
-      `orange dashed: T₁ = T₂ = 11. At k = 1, σ₁₁ = ${fmt(dip, 4)}, again close to (T₁ + T₂)/2 = 6, the minimum reached. ` +
-      "Away from the dip the two curves are indistinguishable. The y axis is cut at 5 and 13 (σ₁₁ grows as 1/k below k ≈ 0.8). " +
+      "k₀ = 0.01, q = 4000. Blue: T₁ = 11, T₂ = 1, a dip around k = 1; orange dashed: T₁ = T₂ = 11. " +
+      `At k = 1, σ₁₁ = ${fmt(dip, 4)}, close to (T₁ + T₂)/2 = 6. The y axis is cut at 5 and 13. ` +
       engineNote(r.deviation, r.ks.length),
     panels: [r.panel],
     labels: false,
@@ -208,11 +204,10 @@ export function figure6(d: { curves: KCurves }): Figure {
   const r = kPanel(d.curves, { window: [-3, 3] });
   return panelFigure({
     name: "fig6-covariance",
-    title: "Figure 6. The covariance σ₁₂ = ⟨u₁u₂⟩ against k = k₁/k₂",
+    title: "The covariance σ₁₂ = ⟨u₁u₂⟩ against k = k₁/k₂ (Fig. 6 of [Boffi & De Gregorio 2024])",
     caption:
-      "Parameters as in Figure 4 (k₀ = 0.01, q = 4000). Blue: T₁ = 1, T₂ = 11, a sigmoid-like swing through k = 1, reminiscent of minus the derivative of σ₁₁; " +
-      "orange dashed: equal temperatures, almost flat at 0. Near k = 0 the first oscillator is held mostly by the coupling K, and σ₁₂ grows (\"spurious\" behaviour). " +
-      "The paper gives no formula for σ₁₂; the closed form used for the check is derived in docs/studies/variance-resonance.md. " +
+      "k₀ = 0.01, q = 4000. Blue: T₁ = 1, T₂ = 11, a sigmoid-like swing through k = 1; orange dashed: equal temperatures, almost 0. " +
+      "The closed form of σ₁₂ (not in the paper) is derived in docs/studies/variance-resonance.md. " +
       engineNote(r.deviation, r.ks.length),
     panels: [r.panel],
     labels: false,
@@ -241,12 +236,10 @@ export function figure7(d: { panels: KCurves[] }): Figure {
   const cases = d.panels.map((curves) => ({ curves, title: `k₀ = ${curves.k0}, q = ${curves.q}` }));
   return fourPanels(
     "fig7-coupling",
-    "Figure 7. Changing the coupling k₀ = K/k₂: σ₁₁ against k",
+    "Changing the coupling k₀ = K/k₂: σ₁₁ against k (Fig. 7 of [Boffi & De Gregorio 2024])",
     (dev, n) =>
-      "q = 8000 in all panels. Blue solid: T₁ = 1, T₂ = 11; orange dashed (monotonic, bottom): T₁ = T₂ = 1; magenta dotted (monotonic, top): T₁ = T₂ = 6, the mean temperature. " +
-      "(a) k₀ = 10: strong coupling, the first oscillator behaves as if at the mean temperature. (b) k₀ = 0.25: intermediate, no longer monotonic; the peak starts to develop. " +
-      "(c) k₀ = 0.02: the variance resonance. (d) k₀ = 0.001: an extremely narrow peak (full width ≈ 4k₀, eq. 48). " +
-      "It is k₀, not q, that sets the width. Curves are cut where they leave the plotted window (σ₁₁ ∝ 1/(k + (1 + k)k₀) grows steeply near k = 0). " +
+      "q = 8000. Blue: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 1; magenta dotted: T₁ = T₂ = 6. (a) strong coupling: the first oscillator " +
+      "sits near the mean temperature; (b) the peak starts to develop; (c) the variance resonance; (d) a peak of full width ≈ 4k₀ (eq. 48). " +
       engineNote(dev, n),
     cases,
   );
@@ -257,11 +250,10 @@ export function figure8(d: { panels: KCurves[] }): Figure {
   const cases = d.panels.map((curves) => ({ curves, title: `q = ${curves.q}, k₀ = ${curves.k0}` }));
   return fourPanels(
     "fig8-quality-factor",
-    "Figure 8. Changing the quality factor q = Q₂: σ₁₁ against k",
+    "Changing the quality factor q = Q₂: σ₁₁ against k (Fig. 8 of [Boffi & De Gregorio 2024])",
     (dev, n) =>
-      "k₀ = 0.01 in all panels. Blue solid: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 1; magenta dotted: T₁ = T₂ = 6. " +
-      "(a) q = 50, the peak starts to emerge. (b) q = 100. (c) q = 200. (d) q = 1000: saturation; larger q changes nothing visible, since the width " +
-      "2√(4k₀² + 4(1 + k₀)/q²) tends to 4k₀ once q ≫ 1/k₀. q is the quality factor Q₂ itself (eq. 29 contains q², i.e. Q₂²); reading q as Q₂² would contradict these panels (physics-notes.md). " +
+      "k₀ = 0.01. Blue: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 1; magenta dotted: T₁ = T₂ = 6. The peak emerges at q = 50 and saturates " +
+      "by q = 1000 (width 2√(4k₀² + 4(1 + k₀)/q²) → 4k₀). q is Q₂ itself, not Q₂² (docs/corrections.md). " +
       engineNote(dev, n),
     cases,
   );
@@ -281,12 +273,10 @@ export function figure9(d: { left: KCurves; right: KCurves }): Figure {
   };
   return panelFigure({
     name: "fig9-detailed-balance",
-    title: "Figure 9. Energy flux σ₂₃ and velocity correlation σ₃₄ against k",
+    title: "Energy flux σ₂₃ and velocity correlation σ₃₄ against k (Fig. 9 of [Boffi & De Gregorio 2024])",
     caption:
-      "Parameters as in Figure 4 (k₀ = 0.01, q = 4000). Blue solid: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 6 (zero: detailed balance). " +
-      "(a), the paper's left panel: σ₂₃ = 2qk₀(T₂ − T₁)/E (eq. 38); the energy flux from oscillator 2 to 1 is k₀σ₂₃ in units k₂L²/τ. " +
-      "(b), right: σ₃₄ = q(k − 1)σ₂₃/2. Misprint corrected: eq. 41 prints (k² − 1) where (k − 1) is right (physics-notes.md). " +
-      "Both vanish iff detailed balance holds (eqs. 39-40; the displayed matrix of eq. 40 is off by a factor 2/q and the sign of its σ₃₄ entries). " +
+      "k₀ = 0.01, q = 4000. Blue: T₁ = 1, T₂ = 11; orange dashed: T₁ = T₂ = 6 (detailed balance: both zero). (a) σ₂₃ (eq. 38); the flux from " +
+      "2 to 1 is k₀σ₂₃ in units k₂L²/τ. (b) σ₃₄ = q(k − 1)σ₂₃/2 (eq. 41 prints (k² − 1), docs/corrections.md). " +
       engineNote(Math.max(left.deviation, right.deviation), left.ks.length),
     panels: [left.panel, right.panel],
     columns: 2,
@@ -342,9 +332,8 @@ export function figurePsd(d: { cases: PsdCase[] }): Figure {
     name: "psd-displacement",
     title: "Displacement power spectra near and away from the variance resonance",
     caption:
-      "Two-sided PSDs S(ω) of u₁ and u₂ (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11), normalised so that ∫S(ω)dω/2π over all ω is the variance " +
-      "(a spectrum analyser's one-sided PSD per hertz is 2S(2πf)). At k = 1 both normal modes are shared by the two oscillators, so the cold one " +
-      "carries the hot bath's noise in both lines; at k = 0.8 each line belongs to one oscillator and u₁'s own line sits at the local-equilibrium level. " +
+      "Two-sided PSDs (∫S dω/2π = variance; one-sided per hertz: 2S(2πf)), k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11. At k = 1 both modes are shared, " +
+      "so the cold oscillator carries the hot bath's noise; at k = 0.8 each line belongs to one oscillator. " +
       `Check: ${notes.join("; ")}.`,
     panels,
     columns: 2,
@@ -391,11 +380,9 @@ export function figureApparentTemperature(d: ApparentTemperatureData): Figure {
       { name: "oscillator 2, kinetic ⟨u̇₂²⟩ = σ₄₄", x, y: s.sigma44, color: "orange", style: "dotted", strokeWidth: 2.4 },
     ],
     caption:
-      "What a local observer who assumes equilibrium would read as each oscillator's temperature (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11): " +
-      "the configurational temperature σᵢᵢ divided by its equilibrium value per unit temperature (eq. 30: (1 + k₀)/(k + (1 + k)k₀) for oscillator 1), and the kinetic " +
-      "temperature ⟨u̇ᵢ²⟩ (dotted; at this q the two readings agree to within the line width: their excesses over the bath temperature differ by the factor (k + 1 + 2k₀)/(2(1 + k₀)), 1 at k = 1). " +
-      "Away from k = 1 each oscillator reads its own bath; at the resonance both read almost the mean temperature. " +
-      `The resonance finder puts the cold oscillator's excess variance at k = ${fmt(res.location, 6)}, full width ${fmt(res.width ?? NaN, 3)} (eq. 48: 4k₀ = 0.04).`,
+      "What an observer assuming equilibrium reads: σᵢᵢ over its equilibrium value per unit T, and (dotted) the kinetic ⟨u̇ᵢ²⟩. " +
+      "k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11. At the resonance both read almost the mean temperature; " +
+      `the finder puts it at k = ${fmt(res.location, 6)}, full width ${fmt(res.width ?? NaN, 3)} (eq. 48: 4k₀ = 0.04).`,
     table: {
       columns: ["k", "T_apparent_1", "T_kinetic_1", "T_apparent_2", "T_kinetic_2"],
       rows: x.map((k, i) => [k, t1[i], s.sigma33[i], t2[i], s.sigma44[i]]),
@@ -432,9 +419,8 @@ export function figureResonanceWidth(d: ResonanceWidthData): Figure {
     yDomain: [5e-5, 2],
     series: [...measured, lorentz, ...finite],
     caption:
-      "Full width at half maximum of the excess σ₁₁ − σ₁₁(eq, T₁) found by the resonance finder (T₁ = 1, T₂ = 11). " +
-      "For q ≫ 1/k₀ the width is 4k₀, as the Lorentzian-like factor (1 − k)² + 4k₀² of eq. 48 predicts: the weak coupling plays the role of the damping. " +
-      "When k₀ < 1/q the width saturates at ≈ 4/q: then damping, not coupling, limits the resonance (and its height falls, as in Figure 8).",
+      "Full width at half maximum of the excess σ₁₁ − σ₁₁(eq, T₁) (T₁ = 1, T₂ = 11). For q ≫ 1/k₀ it is 4k₀ (eq. 48): the weak coupling acts as " +
+      "the damping. For k₀ < 1/q it saturates at ≈ 4/q and the peak falls (as in Fig. 8 of [Boffi & De Gregorio 2024]).",
     table: { columns: ["q", "k0", "location", "fwhm", "excess", "fwhm_eq48", "fwhm_finite_q"], rows },
   });
 }
@@ -493,7 +479,7 @@ export function figureInverse(d: InverseData): Figure {
       `${far.length > 0 ? ` (and at k = ${far.join(", ")}, far from the resonance, where the equilibrium background rises)` : ""}. ` +
       `σ₂₂ barely separates the two: its excess over local equilibrium is exactly minus that of σ₁₁, so only the slowly varying background differs ` +
       `(least-squares fits with σ₂₂: ${fits(with22)}${with22.ambiguous ? ", ambiguous at 1%" : ""}). ` +
-      `The covariance σ₁₂ changes sign across the resonance (Figure 6) and decides: ${fits(d.with12)}; k = ${fmt(d.with12.k ?? NaN, 6)} ± ${fmt(d.with12.kError ?? NaN, 2)}.`,
+      `The covariance σ₁₂ changes sign across the resonance (Fig. 6 of [Boffi & De Gregorio 2024]) and decides: ${fits(d.with12)}; k = ${fmt(d.with12.k ?? NaN, 6)} ± ${fmt(d.with12.kError ?? NaN, 2)}.`,
     panels,
     columns: 3,
     legend: "shared",

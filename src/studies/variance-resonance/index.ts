@@ -1,6 +1,6 @@
 /**
  * Variance (covariance) resonance of two weakly coupled underdamped oscillators at different temperatures
- * (seed 000, with the corrections of physics-notes.md): parameters in dimensionless, mechanical and electrical
+ * ([Boffi & De Gregorio 2024], with the corrections of docs/corrections.md): parameters in dimensionless, mechanical and electrical
  * form, the stationary covariance by the exact engine and by the closed forms, energy fluxes and detailed balance,
  * fast sweeps, the resonance finder, displacement spectra, apparent temperatures, the inverse problem (k from
  * measured variances) and the paper's figures. Browser-safe.

@@ -1,9 +1,9 @@
 /**
- * Parameters of the variance-resonance system (seed 000): two underdamped oscillators of mass m pinned by springs
+ * Parameters of the variance-resonance system ([Boffi & De Gregorio 2024]): two underdamped oscillators of mass m pinned by springs
  * k1, k2, coupled by a spring K, each in its own bath (friction gamma, temperatures T1, T2; kB = 1 unless given).
  * Three equivalent descriptions, validated at the boundary and converted into one another:
  *  - dimensionless (Section 3): k = k1/k2, k0 = K/k2, q = Q2 = sqrt(k2 m)/gamma (the quality factor itself, see
- *    physics-notes.md), T1, T2 in units of T0 = k2 L^2 / kB;
+ *    docs/corrections.md), T1, T2 in units of T0 = k2 L^2 / kB;
  *  - mechanical: m, k1, k2, K, gamma, T1, T2 and a length scale L (units: tau = sqrt(m/k2), T0 = k2 L^2 / kB);
  *  - electrical (Section 5.3): two RLC loops L q'' = -q/C_i - R q' - (q_i - q_j)/C + Johnson noise, mapped by
  *    q_i <-> x_i, L <-> m, 1/C_i <-> k_i, 1/C <-> K, R <-> gamma.

@@ -136,7 +136,7 @@ export function lyapunovCovariance(parameters: DimensionlessParameters): Lyapuno
   return { covariance: covarianceFromMatrix(matrix), matrix, residual: solution.residual };
 }
 
-/** Energy fluxes in units of k2 L^2 / tau (Section 5.2 with physics-notes.md's directions). */
+/** Energy fluxes in units of k2 L^2 / tau (Section 5.2 with docs/corrections.md's directions). */
 export interface EnergyFluxes {
   /** From bath 1 into oscillator 1: (T1 - sigma33) / q (eq. 33). */
   bathToOscillator1: number;
@@ -182,7 +182,7 @@ export function entropyProduction(p: DimensionlessParameters, f: EnergyFluxes): 
 /**
  * Detailed balance (eq. 39): B B^T - A S - eps A eps S with eps = diag(1, 1, -1, -1). It vanishes iff detailed
  * balance holds; for this system it equals (2/q) [[0,0,0,0],[0,0,0,0],[0,-s23,-q k0 s23,-s34],[s23,0,-s34,q k0 s23]],
- * i.e. eq. 40 up to the factor 2/q and the sign of the sigma34 entries (physics-notes.md).
+ * i.e. eq. 40 up to the factor 2/q and the sign of the sigma34 entries (docs/corrections.md).
  */
 export function detailedBalanceMatrix(p: DimensionlessParameters, s: Float64Array): Float64Array {
   const { problem } = oscillatorPairProblem(p);

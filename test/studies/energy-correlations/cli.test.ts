@@ -80,7 +80,7 @@ describe("ness reproduce energy-correlations --quick", () => {
     for (const s of stems) {
       const csv = readFileSync(join(out, `${s}.csv`), "utf8");
       expect(csv).not.toMatch(/NaN|Infinity/);
-      expect(readFileSync(join(out, `${s}.svg`), "utf8")).toMatch(/physics-notes\.md/);
+      expect(readFileSync(join(out, `${s}.svg`), "utf8")).toMatch(/docs\/corrections\.md/);
     }
   });
 });

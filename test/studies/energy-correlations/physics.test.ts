@@ -234,7 +234,7 @@ describe("the exact noise integral (eq. 11, Appendix A)", () => {
     }
   });
 
-  it("reproduces the accuracy of eqs. 13 and A.6 stated in physics-notes.md", () => {
+  it("reproduces the accuracy of eqs. 13 and A.6 stated in docs/corrections.md", () => {
     let maxF = 0, maxB = 0, at07 = 0;
     for (let k = 0; k <= 1000; k++) {
       const r = k / 1000;

@@ -59,7 +59,7 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const r = simulateProbeDecay(p, { pairs: 16, v0: 50, seed: 3 });
     expect(r.friction.error / r.gammaL).toBeLessThan(0.05);
     expect(within(r.friction.value, r.gammaL, r.friction.error)).toBe(true);
-    // The probe is softened, not stiffened, by the bath: k_eff = K - softening (minus sign of physics-notes.md).
+    // The probe is softened, not stiffened, by the bath: k_eff = K - softening (minus sign of docs/corrections.md).
     const soft = p.K - r.stiffness.value;
     expect(soft / effectiveBath(p).softening).toBeGreaterThan(0.9);
     expect(soft / effectiveBath(p).softening).toBeLessThan(1.1);

@@ -110,6 +110,6 @@ describe("ness reproduce two-temperature --quick", () => {
     expect(files.filter((f) => !f.endsWith(".results.json"))).toHaveLength(3 * names.length);
     const svg = readFileSync(join(out, "fig1-pair-density-current.svg"), "utf8");
     expect(svg).toMatch(/counterclockwise/);
-    expect(svg).toMatch(/physics-notes\.md/);
+    expect(svg).toMatch(/docs\/corrections\.md/);
   });
 });

@@ -10,7 +10,7 @@ const CASES = [
   { k: 0.7, lambda: 1.9, T1: 1.3, T2: 1.3 },
 ];
 
-describe("harmonic pair, exact (seed 004 Section 4.1, physics-notes.md)", () => {
+describe("harmonic pair, exact (seed 004 Section 4.1, docs/corrections.md)", () => {
   it.each(CASES)("exact engine = closed forms at %o", (p) => {
     const e = pairExact(p);
     const c = pairClosedForm(p);
