@@ -34,6 +34,7 @@ import { ModelError, SteadyStateError } from "../errors.js";
 import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
 import {
+  ChainGreen,
   ComplexLdl,
   RealLdl,
   complexLdlSolve,
@@ -829,6 +830,12 @@ class Evaluator {
   private readonly pi: Float64Array[] = [];
   private readonly plen: Int32Array;
   private readonly gBB: Float64Array;
+  /**
+   * A chain with its two baths at its ends (fluxes only): G_bc from the determinant recurrence (ChainGreen), O(N)
+   * real operations per frequency; the sparse factorisation runs only at the panel centres, to check the residual
+   * and the recurrence against it.
+   */
+  private readonly chain?: { green: ChainGreen; v: Float64Array; m: Float64Array; g0: number; g1: number };
 
   constructor(private readonly model: NetworkModel, private readonly sys: NetworkSystem, private readonly plan: Plan) {
     const n = sys.n;
@@ -848,6 +855,23 @@ class Evaluator {
     const B = model.baths.length;
     this.plen = new Int32Array(B);
     this.gBB = new Float64Array(2 * B * B);
+    if (this.pathMode && B === 2 && sys.under) {
+      const order = chainOrder(sys);
+      if (order) {
+        const off = new Float64Array(n - 1);
+        for (let k = 0; k + 1 < n; k++) {
+          const i = order[k];
+          for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) if (sys.pattern.idx[q] === order[k + 1]) off[k] = sys.off[q];
+        }
+        this.chain = {
+          green: new ChainGreen(order, off),
+          v: Float64Array.from(order, (i) => sys.vDiag[i]),
+          m: Float64Array.from(order, (i) => sys.mass[i]),
+          g0: sys.gamma[order[0]],
+          g1: sys.gamma[order[n - 1]],
+        };
+      }
+    }
     if (this.pathMode) {
       for (let b = 0; b < B; b++) {
         this.paths.push(new Int32Array(n));
@@ -862,6 +886,12 @@ class Evaluator {
     const { sys, plan } = this;
     const n = sys.n;
     const w2 = omega * omega;
+    if (this.chain && !check) {
+      if (this.solveChain(omega)) {
+        this.evaluations++;
+        return;
+      }
+    }
     for (let i = 0; i < n; i++) {
       this.dRe[i] = sys.vDiag[i] - (sys.under ? w2 * sys.mass[i] : 0);
       this.dIm[i] = -omega * sys.gamma[i];
@@ -885,6 +915,7 @@ class Evaluator {
         this.checkResidual(plan.colSite[0], this.xr[0], this.xi[0]);
         this.wr.fill(0);
         this.wi.fill(0);
+        if (this.chain) this.checkChain(omega);
       }
       this.evaluations++;
       return;
@@ -894,6 +925,39 @@ class Evaluator {
       if (check) this.checkResidual(plan.colSite[c], this.xr[c], this.xi[c]);
     }
     this.evaluations++;
+  }
+
+  /** The chain recurrence at omega into gBB; false if it failed (then the sparse factorisation is used). */
+  private solveChain(omega: number): boolean {
+    const c = this.chain!;
+    const g = c.green;
+    g.evaluate(c.v, c.m, omega * omega, -omega * c.g0, -omega * c.g1);
+    const out = this.gBB;
+    out[0] = g.g00re;
+    out[1] = g.g00im;
+    out[6] = g.gnnre;
+    out[7] = g.gnnim;
+    out[2] = out[4] = g.g0nre;
+    out[3] = out[5] = g.g0nim;
+    return Number.isFinite(g.g00re + g.g00im + g.gnnre + g.gnnim + g.g0nre + g.g0nim);
+  }
+
+  /**
+   * At a panel centre (after the sparse solve): the recurrence's entries against the factorisation's; their
+   * difference, relative to the column's largest entry, enters the reported residual.
+   */
+  private checkChain(omega: number): void {
+    const keep = Float64Array.from(this.gBB);
+    if (!this.solveChain(omega)) {
+      this.residual = Infinity;
+      return;
+    }
+    let scale = 0;
+    for (let i = 0; i < this.sys.n; i++) scale = Math.max(scale, Math.hypot(this.xr[0][i], this.xi[0][i]));
+    let diff = 0;
+    for (let k = 0; k < 8; k++) diff = Math.max(diff, Math.abs(keep[k] - this.gBB[k]));
+    const r = diff / Math.max(scale, 1e-300);
+    if (!(r <= this.residual)) this.residual = Number.isNaN(r) ? Infinity : Math.max(this.residual, r);
   }
 
   /** |G_bc(omega)|^2 for two baths (after solve). */
@@ -1473,6 +1537,30 @@ function smallestRate(sys: NetworkSystem, top: number): number {
 
 // ---------------------------------------------------------------------------
 // The solve
+
+/**
+ * The sites of a chain (a path graph) from the site of the first bath to the site of the second, which must be its
+ * two ends; undefined for any other network (or fewer than 3 sites).
+ */
+function chainOrder(sys: NetworkSystem): Int32Array | undefined {
+  const { n, pattern } = sys;
+  if (n < 3 || sys.bathSite.length !== 2) return undefined;
+  const order = new Int32Array(n);
+  let prev = -1;
+  let cur = sys.bathSite[0];
+  for (let k = 0; k < n; k++) {
+    order[k] = cur;
+    const deg = pattern.ptr[cur + 1] - pattern.ptr[cur];
+    if (deg > (k === 0 ? 1 : 2)) return undefined;
+    if (k === n - 1) break;
+    let next = -1;
+    for (let q = pattern.ptr[cur]; q < pattern.ptr[cur + 1]; q++) if (pattern.idx[q] !== prev) next = pattern.idx[q];
+    if (next < 0) return undefined;
+    prev = cur;
+    cur = next;
+  }
+  return cur === sys.bathSite[1] && pattern.ptr[cur + 1] - pattern.ptr[cur] === 1 ? order : undefined;
+}
 
 /** Exact steady state of a linear network by the frequency-domain method. */
 export function solveNetworkTransmission(model: NetworkModel, options: TransmissionOptions = {}): TransmissionSteadyState {
