@@ -487,7 +487,8 @@ export class RealLdl {
  * With x_k = det A[0..k] for a real A_00 and y_k = det A[1..k], both follow d_k = a_k d_(k-1) - b_(k-1)^2 d_(k-2)
  * from (1, a_0) and (0, 1); the damped determinants are linear in the end entries: det A[0..k] = x_k + i alpha y_k.
  * Then G_00 = det A[1..n] / det A, G_nn = det A[0..n-1] / det A and G_0n = (-1)^n prod b_k / det A. The sequences
- * are rescaled by powers of 2 (exactly) whenever they leave [2^-500, 2^500]; prod b_k is kept as a logarithm.
+ * are rescaled by powers of 2 (exactly) when they leave [2^-200, 2^200] (checked every 8 sites); prod b_k is kept
+ * as a logarithm. A non-finite result (entries beyond ~2^60) is reported to the caller by non-finite g** fields.
  */
 export class ChainGreen {
   readonly n: number;
@@ -527,8 +528,9 @@ export class ChainGreen {
    */
   evaluate(v: Float64Array, m: Float64Array, w2: number, alpha: number, beta: number): void {
     const { n, b2 } = this;
-    const BIG = 2 ** 500;
-    const SMALL = 2 ** -500;
+    // Headroom 2^500: 8 steps may grow the sequences by up to 2^500 (entries up to ~2^60) before a rescale.
+    const BIG = 2 ** 200;
+    const SMALL = 2 ** -200;
     let xp = 1;
     let x = v[0] - w2 * m[0];
     let yp = 0;
@@ -543,15 +545,18 @@ export class ChainGreen {
       x = xn;
       yp = y;
       y = yn;
-      const big = Math.max(Math.abs(x), Math.abs(y));
-      if (big > BIG || (big < SMALL && big > 0)) {
-        const e = Math.floor(Math.log2(big));
-        const f = 2 ** -e;
-        x *= f;
-        xp *= f;
-        y *= f;
-        yp *= f;
-        log2Scale += e;
+      // Rescaled every 8 sites.
+      if ((k & 7) === 0 || k === n - 2) {
+        const big = Math.max(Math.abs(x), Math.abs(y), Math.abs(xp), Math.abs(yp));
+        if (big > BIG || (big < SMALL && big > 0)) {
+          const e = Math.floor(Math.log2(big));
+          const f = 2 ** -e;
+          x *= f;
+          xp *= f;
+          y *= f;
+          yp *= f;
+          log2Scale += e;
+        }
       }
     }
     // Last site, complex: a + i beta.
@@ -580,5 +585,85 @@ export class ChainGreen {
     const mag = this.signProdB * Math.exp(this.logProdB - log2Scale * Math.LN2 - Math.log(r));
     this.g0nre = mag * uRe;
     this.g0nim = -mag * uIm;
+  }
+}
+
+/**
+ * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
+ * the pivots r_k = a_k - b_(k-1)^2 / r_(k-1) of its LDL^T (Sturm sequence: the number of negative pivots is the
+ * number of eigenvalues below lambda) and their derivatives in lambda, r_k' = -m_k + b_(k-1)^2 r'_(k-1) / r_(k-1)^2,
+ * in one O(N) sweep without allocation. From them: the logarithmic derivative det' / det = sum r_k' / r_k (a Newton
+ * step towards an eigenvalue), and at an eigenvalue the squared end component of its M-normalised eigenvector,
+ * u_end^2 = -det A[..n-1] / det' (the residue of (V - lambda M)^-1 at the end site), from the sweep towards that end.
+ */
+export class ChainPencil {
+  readonly n: number;
+  private readonly v: Float64Array;
+  private readonly m: Float64Array;
+  private readonly b2: Float64Array;
+  /** A pivot smaller than this in magnitude is replaced by -tiny (as RealLdl, a perturbation of that size). */
+  readonly tiny: number;
+  counts = 0;
+  /** Results of the last sweep: negative pivots, det'/det, and u_end^2 (meaningful at an eigenvalue). */
+  negative = 0;
+  logDerivative = 0;
+  endWeight = 0;
+
+  /** v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. */
+  constructor(v: Float64Array, m: Float64Array, off: Float64Array) {
+    this.n = v.length;
+    this.v = v;
+    this.m = m;
+    this.b2 = off.map((b) => b * b);
+    let scale = 0;
+    for (const x of v) scale = Math.max(scale, Math.abs(x));
+    this.tiny = 1e-15 * scale;
+  }
+
+  /** Number of eigenvalues of (V, M) below lambda. */
+  count(lambda: number): number {
+    const { n, v, m, b2, tiny } = this;
+    let neg = 0;
+    let r = 1;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      r = v[k] - lambda * m[k] - s / r;
+      if (!(r >= tiny || r <= -tiny)) r = tiny;
+      if (r < 0) neg++;
+      if (k + 1 < n) s = b2[k];
+    }
+    this.counts++;
+    return neg;
+  }
+
+  /** A sweep with derivatives, from the first site (reverse: from the last), setting the result fields. */
+  sweep(lambda: number, reverse = false): void {
+    const { n, v, m, b2, tiny } = this;
+    let neg = 0;
+    // q = 1 / r of the previous pivot (one division per site).
+    let q = 0;
+    let r = 1;
+    let d = 0;
+    let logDer = 0;
+    let prevLogDer = 0;
+    const step = reverse ? -1 : 1;
+    let k = reverse ? n - 1 : 0;
+    // Coupling to the previous site of the sweep: b2[k - 1] forwards, b2[k] backwards.
+    let s = 0;
+    for (let j = 0; j < n; j++, k += step) {
+      const rn = v[k] - lambda * m[k] - s * q;
+      d = -m[k] + s * d * q * q;
+      r = rn >= tiny || rn <= -tiny ? rn : tiny;
+      q = 1 / r;
+      if (r < 0) neg++;
+      prevLogDer = logDer;
+      logDer += d * q;
+      if (j + 1 < n) s = b2[reverse ? k - 1 : k];
+    }
+    this.counts++;
+    this.negative = neg;
+    this.logDerivative = logDer;
+    // det' / det[..n-1] = r_n' + r_n (det[..n-1])' / det[..n-1].
+    this.endWeight = -1 / (d + r * prevLogDer);
   }
 }

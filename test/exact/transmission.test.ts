@@ -243,6 +243,28 @@ describe("two-terminal chains (determinant recurrence)", () => {
   });
 });
 
+describe("two-terminal chains beyond the dense mode analysis", () => {
+  it("Sturm-Newton modes and the recurrence give the dense engine's current (310 sites)", () => {
+    // Above 300 sites a two-terminal chain's modes come from its Sturm sequence (fluxes-only runs). An ordered
+    // chain (the dense engine's Lemma-1 test refuses disordered chains of this length), pinned unevenly.
+    const n = 310;
+    const model = validateNetwork({
+      kind: "network", sites: n,
+      masses: Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), i % 2 === 0 ? 1 : 1.5])),
+      pinning: { "1": 1, [String(n)]: 0.5 },
+      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
+      baths: [{ site: "1", friction: 1, temperature: 2 }, { site: String(n), friction: 0.5, temperature: 1 }],
+    });
+    const fast = solveNetworkTransmission(model, { temperatures: false, bySource: false, tolerance: 1e-10 });
+    const dense = solveNetwork(model, { bySource: false });
+    const J = dense.baths[0].flux;
+    expect(Math.abs(fast.baths[0].flux / J - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(fast.baths[0].flux - J)).toBeLessThanOrEqual(fast.baths[0].error + 1e-12 * Math.abs(J));
+    expect(fast.modes.count).toBe(n);
+    expect(fast.solveResidual).toBeLessThan(1e-10);
+  });
+});
+
 describe("transmission spectrum", () => {
   it("is at most 1 for two baths and integrates to the current", () => {
     const p = { ...DEFAULT_PARAMS, N: 12 };
