@@ -481,23 +481,22 @@ export class RealLdl {
 /**
  * Two-terminal chains: the entries G_00, G_nn and G_0n (the two ends, n = N - 1) of the inverse of a complex
  * symmetric tridiagonal matrix A whose diagonal is real except at the two ends (a chain damped at its ends only:
- * V - w^2 M - i w Gamma), by the three-term recurrence of the leading determinants, O(N) real operations and no
- * allocation per frequency (the general sparse LDL^T costs several times more per site through its index arrays).
+ * V - w^2 M - i w Gamma), O(N) operations and no allocation per frequency (the general sparse LDL^T costs several
+ * times more per site through its index arrays).
  *
- * With x_k = det A[0..k] for a real A_00 and y_k = det A[1..k], both follow d_k = a_k d_(k-1) - b_(k-1)^2 d_(k-2)
- * from (1, a_0) and (0, 1); the damped determinants are linear in the end entries: det A[0..k] = x_k + i alpha y_k.
- * Then G_00 = det A[1..n] / det A, G_nn = det A[0..n-1] / det A and G_0n = (-1)^n prod b_k / det A. The sequences
- * are rescaled by powers of 2 (exactly) when they leave [2^-200, 2^200] (checked every 8 sites); prod b_k is kept
- * as a logarithm. A non-finite result (entries beyond ~2^60) is reported to the caller by non-finite g** fields.
+ * The pivots of A = L D L^T eliminated from one damped end, f_k = a_k - b_(k-1)^2 / f_(k-1), keep Im f_k < 0 (the
+ * damping reaches every pivot), so none comes near zero, also at the narrow resonances of modes localised far from
+ * the ends; the determinant recurrence (d_k = a_k d_(k-1) - b^2 d_(k-2)) would lose them to cancellation there. Then
+ * G_nn = 1 / f_n and G_0n = G_nn prod_(k<n) (-b_k / f_k) (the product kept as mantissa and power of 2); the pivots
+ * from the other end give G_00. A non-finite result is reported to the caller by non-finite g** fields.
  */
 export class ChainGreen {
   readonly n: number;
   /** Sites along the chain, from one end to the other. */
   readonly order: Int32Array;
-  /** Squares of the off-diagonal entries along the chain. */
+  /** The off-diagonal entries along the chain and their squares. */
+  private readonly off: Float64Array;
   private readonly b2: Float64Array;
-  private readonly logProdB: number;
-  private readonly signProdB: number;
   /** Results of the last evaluate(): [re, im] of G_00, G_nn, G_0n. */
   g00re = 0;
   g00im = 0;
@@ -511,80 +510,66 @@ export class ChainGreen {
     this.n = order.length;
     if (this.n < 3 || off.length !== this.n - 1) throw new Error("ChainGreen: a chain of at least 3 sites");
     this.order = order;
+    this.off = off;
     this.b2 = off.map((b) => b * b);
-    let log = 0;
-    let sign = (this.n - 1) % 2 === 0 ? 1 : -1;
-    for (const b of off) {
-      log += Math.log(Math.abs(b));
-      if (b < 0) sign = -sign;
-    }
-    this.logProdB = log;
-    this.signProdB = sign;
   }
 
   /**
    * The diagonal a_k = v[k] - w2 m[k] along the chain (real parts; v, m indexed along the chain, not by site), plus
-   * i alpha at order[0] and i beta at order[N - 1]. Sets the g** fields.
+   * i alpha at order[0] and i beta at order[N - 1] (alpha, beta < 0). Sets the g** fields.
    */
   evaluate(v: Float64Array, m: Float64Array, w2: number, alpha: number, beta: number): void {
-    const { n, b2 } = this;
-    // Headroom 2^500: 8 steps may grow the sequences by up to 2^500 (entries up to ~2^60) before a rescale.
-    const BIG = 2 ** 200;
-    const SMALL = 2 ** -200;
-    let xp = 1;
-    let x = v[0] - w2 * m[0];
-    let yp = 0;
-    let y = 1;
-    let log2Scale = 0;
-    for (let k = 1; k < n - 1; k++) {
-      const a = v[k] - w2 * m[k];
+    const { n, b2, off } = this;
+    // Forward pivots f_k = a_k - b_(k-1)^2 / f_(k-1) from the damped end (Im f_k < 0 throughout: no cancellation),
+    // carrying p = prod_(j<k) (-b_j / f_j) as mantissa and power of 2.
+    let fRe = v[0] - w2 * m[0];
+    let fIm = alpha;
+    let pRe = 1;
+    let pIm = 0;
+    let log2p = 0;
+    for (let k = 1; k < n; k++) {
+      // 1 / f_(k-1)
+      const d = 1 / (fRe * fRe + fIm * fIm);
+      const iRe = fRe * d;
+      const iIm = -fIm * d;
+      // p *= -b_(k-1) / f_(k-1)
+      const c = -off[k - 1];
+      const nRe = c * (pRe * iRe - pIm * iIm);
+      pIm = c * (pRe * iIm + pIm * iRe);
+      pRe = nRe;
       const s = b2[k - 1];
-      const xn = a * x - s * xp;
-      const yn = a * y - s * yp;
-      xp = x;
-      x = xn;
-      yp = y;
-      y = yn;
-      // Rescaled every 8 sites.
-      if ((k & 7) === 0 || k === n - 2) {
-        const big = Math.max(Math.abs(x), Math.abs(y), Math.abs(xp), Math.abs(yp));
-        if (big > BIG || (big < SMALL && big > 0)) {
+      fRe = v[k] - w2 * m[k] - s * iRe;
+      fIm = (k === n - 1 ? beta : 0) - s * iIm;
+      if ((k & 7) === 0) {
+        const big = Math.max(Math.abs(pRe), Math.abs(pIm));
+        if (big > 2 ** 200 || (big < 2 ** -200 && big > 0)) {
           const e = Math.floor(Math.log2(big));
           const f = 2 ** -e;
-          x *= f;
-          xp *= f;
-          y *= f;
-          yp *= f;
-          log2Scale += e;
+          pRe *= f;
+          pIm *= f;
+          log2p += e;
         }
       }
     }
-    // Last site, complex: a + i beta.
-    const a = v[n - 1] - w2 * m[n - 1];
-    const s = b2[n - 2];
-    // det A[0..n-1] = x + i alpha y; det A[0..n-2] = xp + i alpha yp.
-    const pRe = x, pIm = alpha * y;
-    const qRe = xp, qIm = alpha * yp;
-    // det A = (a + i beta)(pRe + i pIm) - s (qRe + i qIm).
-    const dRe = a * pRe - beta * pIm - s * qRe;
-    const dIm = a * pIm + beta * pRe - s * qIm;
-    // det A[1..n] = (a + i beta) y - s yp.
-    const rRe = a * y - s * yp;
-    const rIm = beta * y;
-    // 1 / det (scaled) = conj(u) / r with det = r u, |u| = 1.
-    const r = Math.hypot(dRe, dIm);
-    const uRe = dRe / r;
-    const uIm = dIm / r;
-    const iRe = uRe / r;
-    const iIm = -uIm / r;
-    this.g00re = rRe * iRe - rIm * iIm;
-    this.g00im = rRe * iIm + rIm * iRe;
-    this.gnnre = pRe * iRe - pIm * iIm;
-    this.gnnim = pRe * iIm + pIm * iRe;
-    // prod b / det: the scale of det is 2^log2Scale (underflows to 0 where the chain transmits nothing).
-    const mag = this.signProdB * Math.exp(this.logProdB - log2Scale * Math.LN2 - Math.log(r));
-    this.g0nre = mag * uRe;
-    this.g0nim = -mag * uIm;
+    // G_nn = 1 / f_n; G_0n = p G_nn.
+    let d = 1 / (fRe * fRe + fIm * fIm);
+    this.gnnre = fRe * d;
+    this.gnnim = -fIm * d;
+    const scale = 2 ** log2p;
+    this.g0nre = scale * (pRe * this.gnnre - pIm * this.gnnim);
+    this.g0nim = scale * (pRe * this.gnnim + pIm * this.gnnre);
+    // Backward pivots for G_00 = 1 / g_0.
+    let gRe = v[n - 1] - w2 * m[n - 1];
+    let gIm = beta;
+    for (let k = n - 2; k >= 0; k--) {
+      d = 1 / (gRe * gRe + gIm * gIm);
+      const s = b2[k];
+      gRe = v[k] - w2 * m[k] - s * gRe * d;
+      gIm = (k === 0 ? alpha : 0) + s * gIm * d;
+    }
+    d = 1 / (gRe * gRe + gIm * gIm);
+    this.g00re = gRe * d;
+    this.g00im = -gIm * d;
   }
 }
 
