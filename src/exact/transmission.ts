@@ -131,8 +131,9 @@ const EPS = 2 ** -53;
  */
 const NOISY_WIDTH = 1e-6;
 /**
- * Every normal mode is located and its peak integrated: ~100 frequency evaluations per mode, each O(n) or more, so
- * the cost grows like n^2 (a 2000-site chain takes ~15 s). Beyond this many sites a solve would take hours: refused.
+ * Every normal mode is located and every peak carrying current integrated: ~100 frequency evaluations per peak,
+ * each O(n) or more, so the cost grows like n^2 (a 10^4-site disordered chain takes ~20 s on the O(n) chain path,
+ * a general network of that size hours). Beyond this many sites a solve would take hours: refused.
  */
 const MAX_SITES = 30000;
 /**
