@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "out/**", "coverage/**", "schema/**", "asm/**"] },
+  { ignores: ["dist/**", "node_modules/**", "out/**", "coverage/**", "schema/**", "asm/**", ".stryker-tmp/**", "reports/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

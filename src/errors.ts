@@ -50,3 +50,11 @@ export function printable(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
   });
 }
+
+/** A sweep spec, a sweep's store or its queue that cannot be used as asked (src/sweep, `ness sweep`). */
+export class SweepError extends NessError {
+  override name = "SweepError";
+  constructor(message: string, readonly source?: string) {
+    super(source ? `${source}: ${message}` : message);
+  }
+}

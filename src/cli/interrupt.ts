@@ -69,6 +69,8 @@ export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>
     if (received && !(err instanceof Interrupted)) throw new Interrupted(received, describe(received));
     throw err;
   } finally {
-    for (const s of ["SIGINT", "SIGTERM"] as const) process.removeListener(s, handlers[s]);
+    // After a first signal the handlers stay: the caller is about to print its line and exit, and a second signal
+    // arriving meanwhile must still exit with 130/143 (the default action would kill the process without a code).
+    if (!received) for (const s of ["SIGINT", "SIGTERM"] as const) process.removeListener(s, handlers[s]);
   }
 }

@@ -15,7 +15,9 @@ import { checkFigurePath } from "../io/render.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
+import { plotCommand, sweepCommand, workerCommand } from "./commands/sweep.js";
 import { oneLine } from "./format.js";
+import { VERSION } from "../version.js";
 import { exitOnSignal, Interrupted } from "./interrupt.js";
 
 /** Options that name an output, by attribute name: a figure (.svg, .png, .csv), any file, or a folder. */
@@ -42,7 +44,7 @@ function checkOutputs(cmd: Command): void {
 }
 
 /** Commands that stop cleanly on SIGINT/SIGTERM (interrupt.ts). */
-const INTERRUPTIBLE = ["ness simulate", "ness reproduce"];
+const INTERRUPTIBLE = ["ness simulate", "ness reproduce", "ness worker"];
 
 /** The command whose error or help-on-error commander reported last (set by the output hooks below). */
 let reporting: Command | null = null;
@@ -69,10 +71,10 @@ function configure(cmd: Command): void {
 export function program(): Command {
   const p = new Command("ness")
     .description("Nonequilibrium steady states of systems coupled to heat baths at different temperatures")
-    .version("0.1.0")
+    .version(VERSION)
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
-  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand()]) p.addCommand(c);
+  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), sweepCommand(), workerCommand(), plotCommand()]) p.addCommand(c);
   p.hook("preAction", (_root, action) => {
     // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
     if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);

@@ -18,7 +18,8 @@ import { removeStaleTempFiles } from "../io/files.js";
 import { endFigureSession, startFigureSession } from "../io/render.js";
 import { CancelledError } from "../stochastic/safety.js";
 import type { ReproduceMessage, ReproduceTask } from "./reproduceWorker.js";
-import type { ReproduceOptions, StudyCli } from "./studies/registry.js";
+import type { Study } from "../studies/contract.js";
+import { writeReproduction, type ReproduceOptions } from "./studies/reproduce.js";
 
 /** How long a figure being written may take to finish after a stop. */
 export const WRITE_GRACE_MS = 20_000;
@@ -36,14 +37,14 @@ function workerScript(): string | null {
   return existsSync(path) ? path : null;
 }
 
-/** Runs study.reproduce(options), stoppable by `signal` at any moment (see the header). */
-export async function reproduceStudy(study: StudyCli, options: ReproduceOptions, signal: AbortSignal, progress: ReproduceProgress): Promise<string[]> {
+/** Writes the study's figure sets (writeReproduction), stoppable by `signal` at any moment (see the header). */
+export async function reproduceStudy(study: Study, options: ReproduceOptions, signal: AbortSignal, progress: ReproduceProgress): Promise<string[]> {
   const script = workerScript();
   if (!script) {
     const session = startFigureSession(signal);
     progress.complete = session.complete;
     try {
-      return await study.reproduce(options);
+      return await writeReproduction(study, { ...options, signal });
     } finally {
       endFigureSession();
     }

@@ -1,5 +1,5 @@
 /**
- * Worker-thread entry for `ness reproduce` (reproduce.ts): runs a study's reproduce() and tells the main thread what
+ * Worker-thread entry for `ness reproduce` (reproduce.ts): writes a study's figure sets and tells the main thread what
  * it writes (each figure as it starts, each file, each complete figure) and what it logs. It stops before the next
  * figure when the main thread raises the shared flag; the main thread may also terminate it in the middle of a
  * computation, which is why the work is here and not in the main thread.
@@ -7,7 +7,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { NessError } from "../errors.js";
 import { endFigureSession, startFigureSession } from "../io/render.js";
-import { studies } from "./studies/index.js";
+import { findStudy } from "../studies/catalog.js";
+import { writeReproduction } from "./studies/reproduce.js";
 
 export interface ReproduceTask {
   study: string;
@@ -30,7 +31,7 @@ const task = workerData as ReproduceTask;
 const post = (m: ReproduceMessage) => parentPort!.postMessage(m);
 
 async function run(): Promise<void> {
-  const study = studies.find((s) => s.name === task.study);
+  const study = findStudy(task.study);
   if (!study) throw new NessError(`unknown study '${task.study}'`);
   startFigureSession(() => Atomics.load(task.stop, 0) !== 0, {
     start: (name) => post({ type: "start", name }),
@@ -39,7 +40,7 @@ async function run(): Promise<void> {
     failed: (name) => post({ type: "failed", name }),
   });
   try {
-    const paths = await study.reproduce({ outDir: task.outDir, quick: task.quick, log: (line) => post({ type: "log", line }) });
+    const paths = await writeReproduction(study, { outDir: task.outDir, quick: task.quick, log: (line) => post({ type: "log", line }) });
     post({ type: "done", paths });
   } finally {
     endFigureSession();

@@ -1,13 +1,23 @@
 /**
- * Stationary state of a linear (Ornstein-Uhlenbeck) SDE dy = -A y dt + B dW: the covariance S solves
- * A S + S A^T = B B^T, and exists (unique, positive semidefinite) when every eigenvalue of A has a positive real part.
+ * The exact engine's core: the stationary state of a linear (Ornstein-Uhlenbeck) SDE problem dy = -A y dt + B dW
+ * (src/problem/linearSde.ts). The covariance S solves A S + S A^T = B B^T, and exists (unique, positive semidefinite)
+ * when every eigenvalue of A has a positive real part. Three entry points:
+ *  - stationary(problem): one solve, with its residual, condition estimate, forward error bound and warnings;
+ *  - prepareStationary(problem): one factorisation of the drift, then many diffusions (a flux split by source bath,
+ *    adjoint solves), each solve reported like stationary's;
+ *  - prepareInPlace(problem): for tiny states (n <= IN_PLACE_MAX_N), an allocation-free solve on the problem's own
+ *    arrays, which the caller overwrites between solves: a sweep of 10^5 points builds no object per point.
  */
 import { NessError, SteadyStateError } from "../errors.js";
 import { MatrixArgumentError } from "../linalg/errors.js";
-import { SingularLyapunovError, prepareLyapunov, type ComplexNumber, type LyapunovSolver } from "../linalg/lyapunov.js";
+import {
+  SingularLyapunovError, TINY_MAX_N, prepareLyapunov, tinyLyapunovInto, type ComplexNumber, type LyapunovSolver,
+} from "../linalg/lyapunov.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { checkArray, checkFinite, checkSquare } from "../linalg/validate.js";
+import { checkLinearSdeProblem, type LinearSdeProblem } from "../problem/linearSde.js";
 
+/** One stationary solve. */
 export interface StationaryCovariance {
   covariance: Matrix;
   /** Relative residual of the Lyapunov solve. */
@@ -23,21 +33,33 @@ export interface StationaryCovariance {
   warnings: string[];
 }
 
+/** The stationary state of a linear SDE problem. */
+export interface Stationary extends StationaryCovariance {
+  /** Slowest relaxation rate: smallest real part of the drift's eigenvalues (1 / the longest relaxation time). */
+  slowestRate: number;
+}
+
 /** A prepared stationary solver for one drift matrix: one Schur factorisation, many diffusion matrices. */
 export interface StationarySolver {
-  drift: Matrix;
+  problem: LinearSdeProblem;
   /** Slowest relaxation rate: smallest real part of the drift's eigenvalues. */
   slowestRate: number;
-  solve(diffusion: Matrix): StationaryCovariance;
+  /** Eigenvalues of the drift A (conjugate pairs adjacent; real parts are relaxation rates). */
+  eigenvalues: { re: Float64Array; im: Float64Array };
+  /**
+   * Solves A S + S A^T = D for the problem's diffusion, or another symmetric D of the same size (only its symmetric
+   * part is used): a diffusion per source bath, an adjoint right-hand side.
+   */
+  solve(diffusion?: Matrix): Stationary;
 }
 
 /**
- * Factorises the drift A of dy = -A y dt + B dW and checks that a stationary state exists (SteadyStateError with
- * the offending eigenvalue otherwise; MatrixArgumentError for a drift that is not a finite square matrix).
+ * Factorises the drift A of the problem and checks that a stationary state exists (SteadyStateError with the
+ * offending eigenvalue otherwise; MatrixArgumentError for a drift that is not a finite square matrix).
  */
-export function prepareStationary(drift: Matrix): StationarySolver {
-  checkSquare(drift, "the drift matrix");
-  checkFinite(drift, "the drift matrix");
+export function prepareStationary(problem: LinearSdeProblem): StationarySolver {
+  checkLinearSdeProblem(problem, "prepareStationary");
+  const drift = problem.drift;
   let solver: LyapunovSolver;
   try {
     solver = prepareLyapunov(drift);
@@ -68,14 +90,17 @@ export function prepareStationary(drift: Matrix): StationarySolver {
     );
   }
   return {
-    drift,
+    problem,
     slowestRate: slowest,
-    solve(diffusion: Matrix): StationaryCovariance {
-      checkSquare(diffusion, "the diffusion matrix");
-      if (diffusion.rows !== drift.rows) {
-        throw new MatrixArgumentError(
-          `the diffusion matrix must be ${drift.rows}x${drift.rows} like the drift, got ${diffusion.rows}x${diffusion.cols}`,
-        );
+    eigenvalues: solver.eigenvalues,
+    solve(diffusion: Matrix = problem.diffusion): Stationary {
+      if (diffusion !== problem.diffusion) {
+        checkSquare(diffusion, "the diffusion matrix");
+        if (diffusion.rows !== drift.rows) {
+          throw new MatrixArgumentError(
+            `the diffusion matrix must be ${drift.rows}x${drift.rows} like the drift, got ${diffusion.rows}x${diffusion.cols}`,
+          );
+        }
       }
       let sol;
       try {
@@ -91,15 +116,66 @@ export function prepareStationary(drift: Matrix): StationarySolver {
         residual: sol.residual,
         condition: sol.condition,
         forwardErrorBound: sol.forwardErrorBound,
+        slowestRate: slowest,
         warnings: sol.warnings,
       };
     },
   };
 }
 
-/** One-shot stationary covariance of dy = -A y dt + B dW, given the diffusion matrix D = B B^T. */
-export function stationaryCovariance(drift: Matrix, diffusion: Matrix): StationaryCovariance {
-  return prepareStationary(drift).solve(diffusion);
+/**
+ * The stationary state of a linear SDE problem: covariance, residual, condition estimate, forward error bound,
+ * slowest relaxation rate and warnings. Throws SteadyStateError when the drift has a mode that does not relax or
+ * grows, MatrixArgumentError for matrices that are not finite, square and of one size.
+ */
+export function stationary(problem: LinearSdeProblem): Stationary {
+  checkLinearSdeProblem(problem, "stationary");
+  return prepareStationary(problem).solve();
+}
+
+/** Largest state for which prepareInPlace solves (the Kronecker system of n(n+1)/2 unknowns; cost grows as n^6). */
+export const IN_PLACE_MAX_N = TINY_MAX_N;
+
+/** An allocation-free stationary solver for a tiny problem whose matrices the caller overwrites between solves. */
+export interface InPlaceStationary {
+  /** The problem: write the next drift into problem.drift.data and diffusion into problem.diffusion.data. */
+  readonly problem: LinearSdeProblem;
+  readonly n: number;
+  /**
+   * Solves A S + S A^T = D for the problem's current matrices, writes S (n x n, row-major, exactly symmetric) into
+   * `out` and returns the relative residual. No allocation. It does not test the drift's stability at every point
+   * (that needs its eigenvalues): the caller guarantees it (e.g. by the ranges of its parameters) or checks a point
+   * with stationary(). Throws SteadyStateError when the equation is singular to working precision.
+   */
+  solveInto(out: Float64Array): number;
+}
+
+/**
+ * Prepares the allocation-free solver of a problem with at most IN_PLACE_MAX_N state coordinates: a parameter sweep
+ * rewrites the problem's drift and diffusion in place and calls solveInto at every point.
+ */
+export function prepareInPlace(problem: LinearSdeProblem): InPlaceStationary {
+  checkLinearSdeProblem(problem, "prepareInPlace");
+  const n = problem.drift.rows;
+  if (n > IN_PLACE_MAX_N) {
+    throw new MatrixArgumentError(`prepareInPlace solves at most ${IN_PLACE_MAX_N} state coordinates, got ${n}: use prepareStationary`);
+  }
+  const a = problem.drift.data, d = problem.diffusion.data;
+  return {
+    problem,
+    n,
+    solveInto(out: Float64Array): number {
+      checkArray(out, n * n, "solveInto: the covariance");
+      try {
+        return tinyLyapunovInto(n, a, d, out);
+      } catch (err) {
+        if (err instanceof SingularLyapunovError) {
+          throw new SteadyStateError(`the stationary covariance cannot be computed: ${err.message}`, problem.source);
+        }
+        throw err;
+      }
+    },
+  };
 }
 
 /**

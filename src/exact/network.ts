@@ -18,10 +18,15 @@
  * 400 sites is refused as too large first).
  */
 import { ModelError, NessError, SteadyStateError } from "../errors.js";
-import { matrix, type Matrix } from "../linalg/matrix.js";
-import { checkNetworkModel, isLinearNetwork, springLabel, type NetworkModel } from "../model/network.js";
+import type { Matrix } from "../linalg/matrix.js";
+import { checkNetworkModel, springLabel, type NetworkModel } from "../model/network.js";
 import { describeValue } from "../model/raw.js";
-import { CHEAP_UNREACHED, diagnoseNetwork } from "./diagnose.js";
+import { CHEAP_UNREACHED, checkNetworkSolvable, diagnoseNetwork } from "../problem/diagnose.js";
+import { formatBytes } from "../problem/format.js";
+import {
+  checkLinear, checkTemperatures, diffusionMatrix, frictionVector, networkProblem, networkStateSize, potentialMatrix, siteTemperatures,
+  stateOrder,
+} from "../problem/network.js";
 import { prepareStationary, type StationarySolver } from "./linearSde.js";
 
 /**
@@ -30,9 +35,6 @@ import { prepareStationary, type StationarySolver } from "./linearSde.js";
  * temperature vector): about 0.3 GB and three minutes at N = 2000 on one core, eight times that at 4000.
  */
 export const EXACT_MAX_COORDINATES = 2000;
-
-/** Largest number of coordinates for which dense N x N matrices (potentialMatrix, driftMatrix, ...) are built. */
-export const DENSE_MAX_COORDINATES = 10000;
 
 /** Estimated memory (bytes) and time (seconds, one core) of an exact solve with N coordinates and `solves` right-hand sides. */
 export function exactCost(N: number, solves = 1): { bytes: number; seconds: number } {
@@ -47,95 +49,11 @@ export function exactCostText(N: number, solves = 1): string {
   return `about ${formatBytes(cost.bytes)} and ${formatSeconds(cost.seconds)}`;
 }
 
-function checkDense(model: NetworkModel, coordinates: number, where: string): void {
-  if (coordinates > DENSE_MAX_COORDINATES) {
-    throw new ModelError(
-      `${where}: a dense ${coordinates} x ${coordinates} matrix needs ${formatBytes(8 * coordinates * coordinates)}; dense matrices are built for at most ${DENSE_MAX_COORDINATES} coordinates`,
-      model.source,
-    );
-  }
-}
-
-function formatBytes(b: number): string {
-  return b >= 1e9 ? `${Number((b / 1e9).toPrecision(2))} GB` : `${Math.max(1, Math.round(b / 1e6))} MB`;
-}
-
 function formatSeconds(s: number): string {
   if (s < 90) return `${Math.max(1, Math.round(s))} s`;
   if (s < 5400) return `${Math.round(s / 60)} min`;
   if (s < 2 * 86400) return `${Number((s / 3600).toPrecision(2))} h`;
   return `${Number((s / 86400).toPrecision(2))} days`;
-}
-
-/** The potential's Hessian V: V_ii = kappa_i + sum_j k_ij, V_ij = -k_ij. */
-export function potentialMatrix(model: NetworkModel): Matrix {
-  checkNetworkModel(model, "potentialMatrix");
-  const n = model.sites.length;
-  checkDense(model, n, "potentialMatrix");
-  const V = matrix(n, n);
-  for (let i = 0; i < n; i++) V.data[i * n + i] = model.pinning[i];
-  for (const s of model.springs) {
-    V.data[s.i * n + s.i] += s.stiffness;
-    V.data[s.j * n + s.j] += s.stiffness;
-    V.data[s.i * n + s.j] -= s.stiffness;
-    V.data[s.j * n + s.i] -= s.stiffness;
-  }
-  return V;
-}
-
-/** Friction per site (0 where no bath). */
-export function frictionVector(model: NetworkModel): Float64Array {
-  checkNetworkModel(model, "frictionVector");
-  const g = new Float64Array(model.sites.length);
-  for (const b of model.baths) g[b.site] = b.friction;
-  return g;
-}
-
-/** Names of the state coordinates, in the order of the covariance matrix: q:a, q:b, ..., then p:a, ... (underdamped). */
-export function stateOrder(model: NetworkModel): string[] {
-  checkNetworkModel(model, "stateOrder");
-  const q = model.sites.map((s) => `q:${s}`);
-  return model.dynamics === "underdamped" ? [...q, ...model.sites.map((s) => `p:${s}`)] : q;
-}
-
-/** Drift A of dy = -A y dt + B dW. */
-export function driftMatrix(model: NetworkModel): Matrix {
-  checkNetworkModel(model, "driftMatrix");
-  const n = model.sites.length;
-  checkDense(model, model.dynamics === "underdamped" ? 2 * n : n, "driftMatrix");
-  const V = potentialMatrix(model).data;
-  const gamma = frictionVector(model);
-  if (model.dynamics === "overdamped") {
-    const A = matrix(n, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A.data[i * n + j] = V[i * n + j] / gamma[i];
-    return A;
-  }
-  const N = 2 * n;
-  const A = matrix(N, N);
-  for (let i = 0; i < n; i++) {
-    A.data[i * N + (n + i)] = -1 / model.mass[i];
-    for (let j = 0; j < n; j++) A.data[(n + i) * N + j] = V[i * n + j];
-    A.data[(n + i) * N + (n + i)] = gamma[i] / model.mass[i];
-  }
-  return A;
-}
-
-/** Diffusion D = B B^T for a temperature per site (entries at sites without bath are ignored). */
-export function diffusionMatrix(model: NetworkModel, temperature: Float64Array): Matrix {
-  checkNetworkModel(model, "diffusionMatrix");
-  const n = model.sites.length;
-  checkDense(model, model.dynamics === "underdamped" ? 2 * n : n, "diffusionMatrix");
-  checkTemperatures(model, temperature, "diffusionMatrix");
-  const gamma = frictionVector(model);
-  if (model.dynamics === "overdamped") {
-    const D = matrix(n, n);
-    for (let i = 0; i < n; i++) if (gamma[i] > 0) D.data[i * n + i] = (2 * temperature[i]) / gamma[i];
-    return D;
-  }
-  const N = 2 * n;
-  const D = matrix(N, N);
-  for (let i = 0; i < n; i++) if (gamma[i] > 0) D.data[(n + i) * N + (n + i)] = 2 * gamma[i] * temperature[i];
-  return D;
 }
 
 export interface SpringFlux {
@@ -210,27 +128,6 @@ export interface SolveOptions {
   maxCoordinates?: number;
 }
 
-/**
- * Refuses models without a unique Gaussian steady state, with the physical reason (diagnose.ts): quartic terms (the
- * exact engine is for linear networks), an unconfined part, a part without a bath, a normal mode that never meets a
- * bath. Cheap: no dense matrix is built unless part of the network escapes the exact zero-forcing test.
- */
-export function checkNetworkSolvable(model: NetworkModel): void {
-  checkNetworkModel(model, "checkNetworkSolvable");
-  checkLinear(model);
-  const { problem } = diagnoseNetwork(model);
-  if (problem) throw new SteadyStateError(problem, model.source);
-}
-
-function checkLinear(model: NetworkModel): void {
-  if (!isLinearNetwork(model)) {
-    throw new SteadyStateError(
-      "the exact engine solves linear networks only; this model has quartic terms (use the stochastic engine: ness simulate)",
-      model.source,
-    );
-  }
-}
-
 /** Refuses a network too large for the dense exact engine, with the estimated memory and time. */
 export function checkExactSize(model: NetworkModel, options: SolveOptions = {}): void {
   checkNetworkModel(model, "checkExactSize");
@@ -249,8 +146,11 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
 }
 
 /**
- * Exact steady state of a linear network. Throws SteadyStateError when there is none or it is not unique (before any
- * expensive work), ModelError for an invalid model or one too large for the dense solve.
+ * Exact steady state of a linear network: the cheap diagnoses, the size limit, the rest of the diagnosis
+ * (src/problem/diagnose.ts), then the network's linear SDE problem (src/problem: networkProblem) solved by
+ * stationary's prepared solver, and the network observables from the covariance (networkObservables), each flux split
+ * by source bath with one more solve per bath on the same factorisation. Throws SteadyStateError when there is no
+ * unique steady state (before any expensive work), ModelError for an invalid model or one too large for the dense solve.
  */
 export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): NetworkSteadyState {
   checkNetworkModel(model, "solveNetwork");
@@ -263,50 +163,70 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   checkExactSize(model, options);
   checkNetworkSolvable(model);
   const n = model.sites.length;
-  const A = driftMatrix(model);
+  const problem = networkProblem(model);
   let solver: StationarySolver;
   try {
-    solver = prepareStationary(A);
+    solver = prepareStationary(problem);
   } catch (err) {
     throw asSteadyStateError(err, model);
   }
-  const temperature = new Float64Array(n);
-  for (const b of model.baths) temperature[b.site] = b.temperature;
   const bySource = options.bySource ?? defaultBySource(model);
   const warnings: string[] = [];
   if (options.bySource === undefined && !bySource && model.baths.length <= 32) {
-    const N = model.dynamics === "underdamped" ? 2 * n : n;
-    warnings.push(`fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(N, 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`);
+    warnings.push(`fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(networkStateSize(model), 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`);
   }
-
-  const solve = (t: Float64Array) => {
+  const solve = (t?: Float64Array) => {
     try {
-      return solver.solve(diffusionMatrix(model, t));
+      return solver.solve(t ? diffusionMatrix(model, t) : undefined);
     } catch (err) {
       throw asSteadyStateError(err, model);
     }
   };
-  const full = solve(temperature);
+  const full = solve();
   warnings.push(...full.warnings);
   const S = full.covariance;
+  for (let i = 0; i < S.data.length; i++) {
+    if (!Number.isFinite(S.data[i])) throw new SteadyStateError("the covariance has non-finite entries: the solve failed", model.source);
+  }
   const V = potentialMatrix(model);
-  const fluxes = networkFluxes(model, S, V, temperature);
-
-  let springBySource: number[][] | undefined;
-  let bathBySource: number[][] | undefined;
+  const observed = networkObservables(model, S, V);
   if (bySource) {
-    springBySource = model.springs.map(() => []);
-    bathBySource = model.baths.map(() => []);
+    const springBySource: number[][] = model.springs.map(() => []);
+    const bathBySource: number[][] = model.baths.map(() => []);
     for (const b of model.baths) {
       const t = new Float64Array(n);
       t[b.site] = b.temperature;
       const part = solve(t);
       const f = networkFluxes(model, part.covariance, V, t);
-      f.spring.forEach((x, k) => springBySource![k].push(x));
-      f.bath.forEach((x, k) => bathBySource![k].push(x));
+      f.spring.forEach((x, k) => springBySource[k].push(x));
+      f.bath.forEach((x, k) => bathBySource[k].push(x));
     }
+    observed.springs.forEach((s, k) => (s.fluxBySource = springBySource[k]));
+    observed.baths.forEach((b, k) => (b.fluxBySource = bathBySource[k]));
   }
+  return {
+    ...observed,
+    residual: full.residual,
+    condition: full.condition,
+    forwardErrorBound: full.forwardErrorBound,
+    slowestRate: solver.slowestRate,
+    warnings,
+  };
+}
 
+/** What a network's stationary covariance says: variances, temperatures, fluxes, entropy production, energy balance. */
+export type NetworkObservables = Omit<NetworkSteadyState, "residual" | "condition" | "forwardErrorBound" | "slowestRate" | "warnings">;
+
+/**
+ * The network observables of a stationary covariance S (state order stateOrder(model)) with the potential matrix V:
+ * position and momentum variances, kinetic and configurational temperatures, every spring and bath flux, the
+ * entropy production and the per-site energy balance (file header for the formulas). Fluxes are not split by source.
+ */
+export function networkObservables(model: NetworkModel, S: Matrix, V: Matrix = potentialMatrix(model)): NetworkObservables {
+  checkNetworkModel(model, "networkObservables");
+  const n = model.sites.length;
+  const temperature = siteTemperatures(model);
+  const fluxes = networkFluxes(model, S, V, temperature);
   const N = S.rows;
   const positionVariance = new Float64Array(n);
   for (let i = 0; i < n; i++) positionVariance[i] = S.data[i * N + i];
@@ -346,10 +266,6 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
   let entropyProduction = 0;
   model.baths.forEach((b, k) => (entropyProduction -= fluxes.bath[k] / b.temperature));
 
-  for (let i = 0; i < N * N; i++) {
-    if (!Number.isFinite(S.data[i])) throw new SteadyStateError("the covariance has non-finite entries: the solve failed", model.source);
-  }
-
   return {
     dynamics: model.dynamics,
     sites: model.sites,
@@ -365,7 +281,7 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
       j: s.j,
       stiffness: s.stiffness,
       flux: fluxes.spring[k],
-      fluxBySource: springBySource?.[k],
+      fluxBySource: undefined,
     })),
     baths: model.baths.map((b, k) => ({
       site: model.sites[b.site],
@@ -373,15 +289,10 @@ export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): N
       temperature: b.temperature,
       friction: b.friction,
       flux: fluxes.bath[k],
-      fluxBySource: bathBySource?.[k],
+      fluxBySource: undefined,
     })),
     entropyProduction,
     energyBalanceResidual,
-    residual: full.residual,
-    condition: full.condition,
-    forwardErrorBound: full.forwardErrorBound,
-    slowestRate: solver.slowestRate,
-    warnings,
   };
 }
 
@@ -421,16 +332,6 @@ function rateSpread(model: NetworkModel): string {
 
 function fmtRate(x: number): string {
   return x >= 1e-3 && x < 1e5 ? String(Number(x.toPrecision(3))) : x.toExponential(1).replace("e+", "e");
-}
-
-function checkTemperatures(model: NetworkModel, temperature: unknown, where: string): void {
-  const n = model.sites.length;
-  const t = temperature as ArrayLike<unknown> | null;
-  if (t === null || typeof t !== "object" || t.length !== n) throw new ModelError(`${where}: temperature must hold one number per site (${n}), got ${describeValue(temperature)}`);
-  for (let i = 0; i < n; i++) {
-    const v = t[i];
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e50) throw new ModelError(`${where}: temperature of site ${model.sites[i]} must be a finite number >= 0, got ${describeValue(v)}`);
-  }
 }
 
 /** Spring and bath fluxes from a covariance (linear in it). */

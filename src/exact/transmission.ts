@@ -46,7 +46,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { isLinearNetwork, type NetworkModel } from "../model/network.js";
-import { diagnoseNetwork } from "./diagnose.js";
+import { diagnoseNetwork } from "../problem/diagnose.js";
 import type { BathFlux, SpringFlux } from "./network.js";
 
 export interface TransmissionOptions {

@@ -3,13 +3,10 @@
  * Element (i, j) of an r x c matrix is data[i * c + j]. Bad arguments throw MatrixArgumentError.
  */
 import { MatrixArgumentError } from "./errors.js";
+import type { Matrix } from "./types.js";
 import { MAX_MATRIX_ENTRIES, checkDimension, checkMatrix, checkSquare } from "./validate.js";
 
-export interface Matrix {
-  readonly rows: number;
-  readonly cols: number;
-  readonly data: Float64Array;
-}
+export type { Matrix } from "./types.js";
 
 /**
  * A rows x cols matrix, zero-filled or wrapping (not copying) the given data (a Float64Array, or an array of numbers,

@@ -3,7 +3,7 @@
  * naming the routine and the argument. They cost O(1), except checkFinite (one pass over the entries).
  */
 import { MatrixArgumentError } from "./errors.js";
-import type { Matrix } from "./matrix.js";
+import type { Matrix } from "./types.js";
 
 /** Largest number of entries of a dense matrix (2^27 doubles, 1 GiB): beyond it a dense O(n^3) method is hopeless. */
 export const MAX_MATRIX_ENTRIES = 2 ** 27;

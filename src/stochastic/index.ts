@@ -19,6 +19,7 @@ export * from "./potentials/pairLaws.js";
 export * from "./potentials/externalFields.js";
 export * from "./fields.js";
 export * from "./safety.js";
+export * from "./reliability.js";
 export * from "./system.js";
 export * from "./ensemble.js";
 export * from "./sde.js";

@@ -8,7 +8,7 @@
  * 'unsafe-eval'), the generic path is used.
  */
 import { ModelError } from "../errors.js";
-import { potentialMatrix } from "../exact/network.js";
+import { potentialMatrix } from "../problem/network.js";
 import { checkNetworkModel, type NetworkModel } from "../model/network.js";
 import { describeValue } from "../model/raw.js";
 import { KN, WN, type Rng } from "./rng.js";

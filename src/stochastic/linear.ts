@@ -7,7 +7,7 @@
  * - the expectation of every estimator under that discrete chain, i.e. the exact time-step bias of each scheme and
  *   estimator, which the tests and docs/stochastic.md use to choose and document dt.
  */
-import { driftMatrix, diffusionMatrix, frictionVector, potentialMatrix } from "../exact/network.js";
+import { driftMatrix, diffusionMatrix, frictionVector, potentialMatrix, siteTemperatures } from "../problem/network.js";
 import { expm } from "../linalg/expm.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { ModelError, SteadyStateError } from "../errors.js";
@@ -39,14 +39,6 @@ function eye(n: number): Matrix {
   const m = matrix(n, n);
   for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
   return m;
-}
-
-/** Temperatures per site (0 where no bath). */
-export function siteTemperatures(model: NetworkModel): Float64Array {
-  checkNetworkModel(model, "siteTemperatures");
-  const t = new Float64Array(model.sites.length);
-  for (const b of model.baths) t[b.site] = b.temperature;
-  return t;
 }
 
 /**

@@ -3,7 +3,9 @@
  * k_ij r^2 / 2 + c_ij r^4 / 4 with r = q_i - q_j (seed 001 Section 3 for the quartic terms). Springs are stored
  * as flat typed arrays so the force loop does not touch objects.
  */
+import { ModelError } from "../errors.js";
 import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import type { NetworkForceTerms } from "../problem/langevin.js";
 import type { ForceField } from "./forceField.js";
 
 export class NetworkForceField implements ForceField {
@@ -17,9 +19,11 @@ export class NetworkForceField implements ForceField {
   readonly quartic: Float64Array;
   readonly anharmonic: boolean;
 
-  constructor(model: NetworkModel) {
-    checkNetworkModel(model, "NetworkForceField");
-    this.dof = model.sites.length;
+  /** From a network's force terms (src/problem: a LangevinProblem's `forces`) or a validated network model. */
+  constructor(model: NetworkForceTerms | NetworkModel) {
+    if ((model as Partial<NetworkModel>)?.sites !== undefined) checkNetworkModel(model, "NetworkForceField");
+    else checkForceTerms(model);
+    this.dof = model.pinning.length;
     this.pinning = Float64Array.from(model.pinning);
     this.quarticPinning = Float64Array.from(model.quarticPinning);
     const s = model.springs;
@@ -76,4 +80,21 @@ export class NetworkForceField implements ForceField {
       out[J[s]] += h;
     }
   }
+}
+
+/** Checks network force terms that come without their model (lengths, indices, finite numbers). */
+function checkForceTerms(t: NetworkForceTerms): void {
+  const fail = (what: string): never => {
+    throw new ModelError(`NetworkForceField: ${what}`);
+  };
+  if (t === null || typeof t !== "object" || t.kind !== "network") fail("expected a network model or its force terms");
+  const n = t.pinning instanceof Float64Array ? t.pinning.length : -1;
+  if (n < 1 || !(t.quarticPinning instanceof Float64Array) || t.quarticPinning.length !== n) fail("pinning and quarticPinning must be Float64Arrays of one length");
+  for (let i = 0; i < n; i++) if (!(t.pinning[i] >= 0 && t.pinning[i] < Infinity && t.quarticPinning[i] >= 0 && t.quarticPinning[i] < Infinity)) fail(`pinning of coordinate ${i} must be finite and >= 0`);
+  if (!Array.isArray(t.springs)) fail("springs must be a list");
+  t.springs.forEach((s, k) => {
+    const ok = Number.isInteger(s?.i) && Number.isInteger(s?.j) && s.i >= 0 && s.j >= 0 && s.i < n && s.j < n && s.i !== s.j &&
+      s.stiffness > 0 && s.stiffness < Infinity && s.quartic >= 0 && s.quartic < Infinity;
+    if (!ok) fail(`springs[${k}] must join two of the ${n} coordinates with a finite stiffness > 0 and quartic >= 0`);
+  });
 }

@@ -5,18 +5,19 @@
  * replica count, each replica draws from the streams (seed, r, .) only, and blocks are reduced in replica order, so
  * results are bit-identical whatever the number of workers.
  *
- * Every replica: initial state (the exact stationary law for linear networks, a lattice or the given positions for
+ * Every replica: initial state (the stationary law of a linear network when the caller gives its covariance, as
+ * src/verify does from the exact engine; rest at the minimum otherwise; a lattice or the given positions for
  * particles), burn-in (default 10% of the run, not measured), then the production run cut into batches for the
  * error bars (statistics.ts). Divergence is a failure, not a result: every 64 steps the state must be finite and its
  * energy below 10^6 times the steady state's scale (safety.ts energyScale), every production batch's mean potential
  * energy below 100 times that scale, and every estimate and error bar finite; otherwise the run stops with a
  * SimulationError naming the stability limit, and no result is produced. Estimates are flagged reliable only when
  * their error bar can be trusted: statistically (statistics.ts), with dt within the stability limit, and with a
- * time-step bias below half the error bar (computed exactly for linear models, bias.ts) or of a stated order below
- * 10% (safety.ts biasOrder) where it cannot be computed.
+ * time-step bias of a stated order below 10% (reliability.ts; src/verify re-applies the rule with the exact
+ * time-step bias of linear models). The engine knows nothing of the exact engine: exact values, deviations and
+ * biases are attached by src/verify.
  */
 import { ModelError } from "../errors.js";
-import type { NetworkSteadyState } from "../exact/network.js";
 import { checkModel, type Model } from "../model/index.js";
 import { describeValue } from "../model/raw.js";
 import type { NetworkModel } from "../model/network.js";
@@ -33,17 +34,18 @@ import {
 } from "./integrators.js";
 import { fusedBaoabKernel, type FusedKernel } from "./kernels.js";
 import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
+import { matrix, type Matrix } from "../linalg/matrix.js";
 import { NetworkProbe, type Probe } from "./networkProbe.js";
 import type { PairHeatRule } from "./pairHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
 import {
-  beyondLimit, biasOrder, checkTimeStep, energyScale, MAX_UNKNOWN_BIAS, networkTimeScale,
+  beyondLimit, biasOrder, checkTimeStep, energyScale, networkTimeScale,
   particleStepWarnings, particleTimeScale, SimulationError, type TimeScale,
 } from "./safety.js";
-import { linearBiases } from "./bias.js";
+import { applyTimeStepRules, type StatisticalVerdict, type TimeStepFacts } from "./reliability.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
-import { exactNetwork, exactParticles, networkSystem, particleSystem } from "./system.js";
+import { networkSystem, particleSystem } from "./system.js";
 
 /** What a simulation runs besides the problem and the scheme: plain data. */
 export interface SimulationOptions {
@@ -76,6 +78,12 @@ export interface SimulationOptions {
   covariance?: boolean;
   /** Density and current fields on pairs of coordinates. */
   fields?: FieldSpec[];
+  /**
+   * The stationary covariance of a linear model's state (N x N row-major, in the order of the coordinates: positions,
+   * then momenta), computed by the caller with the exact engine (src/verify: exactReference). A network starts every
+   * replica from this Gaussian law instead of at rest; fields without a range span +-4 of its standard deviations.
+   */
+  stationaryCovariance?: Float64Array;
 }
 
 /** A simulation as an ensemble spec: the model, and the scheme and options as its settings. */
@@ -110,9 +118,17 @@ export interface SimulationResult {
   timeScale: TimeScale;
   estimates: Estimate[];
   fields: FieldResult[];
-  /** True when an exact (linear) answer is shown next to the estimates. */
+  /** True when an exact (linear) answer is shown next to the estimates (set by src/verify). */
   exact: boolean;
   warnings: string[];
+  /** Overdamped networks: the flux estimators used. */
+  fluxEstimator?: FluxEstimator;
+  /** What the time-step rules of `reliable` were applied with (reliability.ts). */
+  timeStep: TimeStepFacts;
+  /** Each estimate's statistical verdict before the time-step rules, for callers that know its bias (src/verify). */
+  statistical: StatisticalVerdict[];
+  /** The warnings of the preparation (time step, diagnosis, model), before those of the estimates. */
+  planWarnings: string[];
 }
 
 /** A prepared simulation (the same in every worker). */
@@ -135,7 +151,8 @@ export interface Plan extends PreparedEnsemble {
   coordinates: string[];
   timeScale: TimeScale;
   warnings: string[];
-  exact: boolean;
+  /** Overdamped networks: the flux estimators (Stratonovich increments or their state form). */
+  fluxEstimator?: FluxEstimator;
   /** Sets the initial state of a replica. */
   initialize(st: LangevinState, rng: Rng): void;
   /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
@@ -143,8 +160,6 @@ export interface Plan extends PreparedEnsemble {
   sampleEvery: number;
   /** dt is beyond an estimated stability limit (exact limits are refused): no estimate is flagged reliable. */
   unstable: boolean;
-  /** Linear models: the exact time-step bias of each estimate (NaN where unknown), or null. */
-  biases: Float64Array | null;
   /** The stated order of the relative time-step bias (safety.ts biasOrder). */
   biasOrder: number;
   /** Energy scale of the steady state (equipartition plus bounded terms): the divergence checks' unit. */
@@ -190,31 +205,27 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   const warnings: string[] = [];
 
   let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
-  let exact = false;
   let initialize: Plan["initialize"];
   let stratonovich = false;
   let kernel: FusedKernel | null = null;
-  let linearModel: { network: NetworkModel; particles: ParticlesModel | null; fluxEstimator: FluxEstimator } | null = null;
+  let fluxEstimator: FluxEstimator | undefined;
   if (model.kind === "network") {
-    const built = networkSystem(model);
+    const built = networkSystem(model, { exactStepping: scheme === "exact" });
     system = built.system;
     warnings.push(...built.warnings);
     if (scheme === "exact" && !system.linear) throw new ModelError("exact stepping needs a linear model; this network has quartic terms (use baoab, heun or euler-maruyama)");
-    const fluxEstimator = o.fluxEstimator ?? (scheme === "exact" ? "state" : "stratonovich");
+    fluxEstimator = o.fluxEstimator ?? (scheme === "exact" ? "state" : "stratonovich");
     stratonovich = model.dynamics === "overdamped" && fluxEstimator === "stratonovich";
     const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
     const np = new NetworkProbe(model, built.field, dt, o.covariance ?? N <= 40, fluxEstimator);
     probe = np;
-    const ss = exactNetwork(model, warnings);
-    exact = ss !== undefined;
-    if (exact) linearModel = { network: model, particles: null, fluxEstimator };
-    estimands = np.estimands(ss);
+    estimands = np.estimands();
     coordinates = np.coordinateNames();
     timeScale = networkTimeScale(model);
-    initialize = networkInitializer(model, ss);
+    initialize = networkInitializer(model, stationaryCovariance(o, N));
     if (scheme === "baoab" && schemeValue.fused !== false && (o.fields ?? []).length === 0) kernel = fusedBaoabKernel(model, dt, np.covariance);
   } else {
-    const built = particleSystem(model);
+    const built = particleSystem(model, { exactStepping: scheme === "exact" });
     system = built.system;
     if (scheme === "exact" && !system.linear) throw new ModelError("exact stepping needs a linear model: harmonic pairs and traps at the origin in open space");
     if (o.fluxEstimator === "state") throw new ModelError("particle systems use the Stratonovich estimators; remove fluxEstimator: state");
@@ -231,10 +242,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       );
     }
     probe = pp;
-    const ex = exactParticles(model, built.network, warnings);
-    exact = ex !== undefined;
-    if (exact && built.network) linearModel = { network: built.network, particles: model, fluxEstimator: "stratonovich" };
-    estimands = pp.estimands(ex);
+    estimands = pp.estimands();
     coordinates = pp.coordinateNames();
     timeScale = particleTimeScale(model);
     warnings.push(...particleStepWarnings(model, dt));
@@ -245,21 +253,19 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   }
   warnings.unshift(...checkTimeStep(timeScale, scheme, dt, stratonovich));
   const unstable = beyondLimit(timeScale, scheme, dt);
-  const biases = linearModel && !unstable
-    ? linearBiases(linearModel.network, linearModel.particles, scheme, dt, linearModel.fluxEstimator, estimands)
-    : null;
   const sampleEvery = o.sampleEvery ?? 1;
   if (!Number.isSafeInteger(sampleEvery) || sampleEvery < 1) throw new ModelError(`sampleEvery must be a positive integer, got ${String(o.sampleEvery)}`);
   if (sampleEvery > 1 && probe.needsPrevious) throw new ModelError("the Stratonovich estimators of this model need every step: remove sampleEvery (--sample-every)");
   if (sampleEvery > 1) kernel = null;
   if (batchLength < 1) throw new ModelError(`time ${o.time} is shorter than ${batches} batches of one step dt = ${dt}: run longer or use a smaller dt`);
-  const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, estimands));
+  const covariance = stationaryCovariance(o, coordinates.length);
+  const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, covariance));
   const K = probe.size;
   const plan: Plan = {
     model, options: o, system, scheme: schemeValue, dt, nBurn, nProduction, batches, batchLength, replicas,
     blockSize: blockSizeFor(replicas),
-    probe, K, estimands, fields, coordinates, timeScale, warnings, exact, initialize, kernel, sampleEvery,
-    unstable, biases, biasOrder: biasOrder(timeScale, scheme, dt, stratonovich), energyScale: energyScale(model, system),
+    probe, K, estimands, fields, coordinates, timeScale, warnings, fluxEstimator, initialize, kernel, sampleEvery,
+    unstable, biasOrder: biasOrder(timeScale, scheme, dt, stratonovich), energyScale: energyScale(model, system),
     stepsPerReplica: nBurn + nProduction,
     perReplica: batches * K,
     perBlock: fields.reduce((s, f) => s + fieldSumsSize(f), 0),
@@ -281,9 +287,19 @@ function prepareSpec(spec: EnsembleSpec): Plan {
 registerEnsembleKind("network", prepareSpec);
 registerEnsembleKind("particles", prepareSpec);
 
-function networkInitializer(model: NetworkModel, ss: NetworkSteadyState | undefined): Plan["initialize"] {
-  if (!ss) return () => undefined; // start at rest at the minimum; the burn-in thermalises
-  const L = semidefiniteCholesky(ss.covariance);
+/** The stationary covariance of the options as an N x N matrix (ModelError unless it has N x N finite entries), or undefined. */
+function stationaryCovariance(o: SimulationOptions, N: number): Matrix | undefined {
+  const c = o.stationaryCovariance;
+  if (c === undefined) return undefined;
+  if (!(c instanceof Float64Array) || c.length !== N * N || !c.every(Number.isFinite)) {
+    throw new ModelError(`stationaryCovariance must be a Float64Array of ${N} x ${N} finite numbers (the state's covariance), got ${describeValue(c)}`);
+  }
+  return matrix(N, N, c);
+}
+
+function networkInitializer(model: NetworkModel, covariance: Matrix | undefined): Plan["initialize"] {
+  if (!covariance) return () => undefined; // start at rest at the minimum; the burn-in thermalises
+  const L = semidefiniteCholesky(covariance);
   const N = L.rows, n = model.sites.length;
   const xi = new Float64Array(N);
   return (st, rng) => {
@@ -334,7 +350,7 @@ function particleInitializer(model: ParticlesModel): Plan["initialize"] {
   };
 }
 
-function resolveField(f: FieldSpec, model: Model, coordinates: string[], estimands: EstimandSpec[]): ResolvedField {
+function resolveField(f: FieldSpec, model: Model, coordinates: string[], covariance: Matrix | undefined): ResolvedField {
   const index = f.coordinates.map((c) => {
     const k = coordinates.indexOf(c);
     if (k < 0) throw new ModelError(`field coordinate '${c}' is unknown (coordinates are ${coordinates.slice(0, 8).join(", ")}${coordinates.length > 8 ? ", ..." : ""})`);
@@ -349,9 +365,8 @@ function resolveField(f: FieldSpec, model: Model, coordinates: string[], estiman
       wrap[axis] = model.box[k % model.dimension];
       return [0, wrap[axis]];
     }
-    const cov = estimands.find((e) => e.group === "covariance" && e.name === `${coordinates[k]} ${coordinates[k]}`);
-    if (cov?.exact !== undefined) {
-      const sd = Math.sqrt(cov.exact);
+    if (covariance) {
+      const sd = Math.sqrt(covariance.data[k * covariance.cols + k]);
       return [-4 * sd, 4 * sd];
     }
     throw new ModelError(`field on ${f.coordinates.join(", ")}: give a range ([[lo, hi], [lo, hi]]); it cannot be derived for this model`);
@@ -577,7 +592,7 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
   const all = out.outputs;
   const sums = fieldSumsViews(plan.fields, out.sums);
   const estimates = reduceBatches(all, plan.K, plan.batches, plan.estimands);
-  const statistical = estimates.filter((e) => !e.reliable);
+  const statistical: StatisticalVerdict[] = estimates.map((e) => (e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note }));
   for (const e of estimates) {
     if (!Number.isFinite(e.value) || (e.batches >= 2 && !Number.isFinite(e.error))) {
       throw new SimulationError(
@@ -586,58 +601,9 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
       );
     }
   }
-  const biased: Estimate[] = [];
-  estimates.forEach((e, k) => {
-    const bias = plan.biases?.[k];
-    if (bias === undefined || !Number.isFinite(bias)) return;
-    e.timeStepBias = bias;
-    // Rounding in the bias (a difference of two solves) is not a bias.
-    const tiny = 1e-9 * (Math.abs(e.exact ?? 0) + Math.abs(e.value));
-    if (Math.abs(bias) > 0.5 * e.error && Math.abs(bias) > tiny) {
-      if (e.reliable) biased.push(e);
-      e.reliable = false;
-      const note = `time-step bias ${g(bias)} (exact for this linear model at dt = ${plan.dt}) exceeds half the error bar: reduce dt`;
-      e.note = e.note ? `${e.note}; ${note}` : note;
-    }
-  });
-  // Estimates whose bias is not known: not reliable once the stated order of the bias reaches MAX_UNKNOWN_BIAS.
-  const order = plan.biasOrder;
-  const unknown: Estimate[] = [];
-  if (order >= MAX_UNKNOWN_BIAS && !plan.unstable) {
-    for (const e of estimates) {
-      if (e.timeStepBias !== undefined) continue;
-      if (e.reliable) unknown.push(e);
-      e.reliable = false;
-      const note = `a time-step bias of order ${g(100 * order)}% (estimated) is not included in the error bar: reduce dt`;
-      e.note = e.note ? `${e.note}; ${note}` : note;
-    }
-  }
-  if (plan.unstable) {
-    for (const e of estimates) {
-      e.reliable = false;
-      const note = "dt exceeds the estimated stability limit";
-      e.note = e.note ? `${e.note}; ${note}` : note;
-    }
-  }
+  const timeStep: TimeStepFacts = { dt: plan.dt, unstable: plan.unstable, biasOrder: plan.biasOrder };
+  const estimateWarnings = applyTimeStepRules(estimates, timeStep);
   const fields = plan.fields.map((f, k) => fieldResult(f, sums[k]));
-  const warnings = [...plan.warnings];
-  const count = (n: number, one: string, many: string) => `${n} estimate${n > 1 ? `s ${many}` : ` ${one}`}`;
-  if (statistical.length > 0) {
-    warnings.push(`${count(statistical.length, "has", "have")} too few effective samples for a trusted error bar (${statistical[0].note ?? "see notes"})`);
-  }
-  if (biased.length > 0) {
-    const e = biased[0];
-    warnings.push(
-      `${count(biased.length, "has", "have")} a time-step bias larger than half the error bar, so they are not flagged reliable ` +
-        `(exact for this linear model; e.g. ${e.group}: ${e.name}, bias ${g(e.timeStepBias!)} against an error bar of ${g(e.error)}): reduce dt`,
-    );
-  }
-  if (unknown.length > 0) {
-    warnings.push(
-      `${count(unknown.length, "is", "are")} not flagged reliable: at this dt their time-step bias, of order ${g(100 * order)}%, ` +
-        `cannot be computed and is not in the error bars (above ${100 * MAX_UNKNOWN_BIAS}% no estimate of unknown bias is trusted): reduce dt`,
-    );
-  }
   const model = plan.model;
   return {
     name: model.name,
@@ -654,8 +620,12 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
     timeScale: plan.timeScale,
     estimates,
     fields,
-    exact: plan.exact,
-    warnings,
+    exact: false,
+    warnings: [...plan.warnings, ...estimateWarnings],
+    ...(plan.fluxEstimator !== undefined ? { fluxEstimator: plan.fluxEstimator } : {}),
+    timeStep,
+    statistical,
+    planWarnings: [...plan.warnings],
   };
 }
 

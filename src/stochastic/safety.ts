@@ -15,7 +15,7 @@
  * reaches the percent level, and a warning says so. See docs/stochastic.md for the derivations and measurements.
  */
 import { NessError } from "../errors.js";
-import { potentialMatrix, frictionVector } from "../exact/network.js";
+import { potentialMatrix, frictionVector } from "../problem/network.js";
 import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
 import type { NetworkModel } from "../model/network.js";

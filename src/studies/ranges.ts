@@ -1,8 +1,9 @@
 /**
- * Declared parameter domains of the studies: one range per parameter (bounds, integer or not, whether exactly 0 is
- * also allowed), checked by one function that names the parameter and its allowed range in a ModelError. The ranges
- * are where a study's physics is defined and its numbers are computed without overflow or loss of precision; each
- * study documents them (docs/studies/*.md) and shows them in `--help`. Browser-safe.
+ * The vocabulary of parameter domains: a range (bounds, integer or not, whether exactly 0 is also allowed), its
+ * description and one check that names the parameter and its allowed range in a ModelError. Each study declares
+ * its parameters' ranges in its schema (`.meta({ range })`, src/studies/schema.ts): where its physics is defined and
+ * its numbers are computed without overflow or loss of precision; the documentation (docs/studies/*.md) and
+ * `--help` show them. Browser-safe.
  */
 import { ModelError } from "../errors.js";
 
@@ -19,6 +20,8 @@ export interface ParameterRange {
   integer?: boolean;
   /** Exactly 0 is allowed as well, below `min` (e.g. a bath at T = 0, or an absent coupling). */
   zero?: boolean;
+  /** The range bounds the absolute value (a signed parameter that may not be 0, e.g. a coupling amplitude). */
+  absolute?: boolean;
   /** Why the range is what it is (appended to the message), e.g. "beyond it the variances overflow". */
   why?: string;
 }
@@ -33,11 +36,11 @@ function bound(x: number): string {
   return Math.abs(Math.abs(m) - 1) < 1e-12 ? `${x < 0 ? "-" : ""}1e${e}` : x.toExponential();
 }
 
-/** "an integer in [2, 1000]", "0 or a number in [1e-100, 1e100]", "a number in (0, 1)". */
+/** "an integer in [2, 1000]", "0 or a number in [1e-100, 1e100]", "a number in (0, 1)", "a number of absolute value in [1, 2]". */
 export function describeRange(r: ParameterRange): string {
   const interval = `${r.exclusiveMin ? "(" : "["}${bound(r.min)}, ${bound(r.max)}${r.exclusiveMax ? ")" : "]"}`;
   const kind = r.integer ? "an integer" : "a number";
-  return `${r.zero ? "0 or " : ""}${kind} in ${interval}`;
+  return `${r.zero ? "0 or " : ""}${kind} ${r.absolute ? "of absolute value " : ""}in ${interval}`;
 }
 
 /** True when x lies in the range. */
@@ -45,6 +48,7 @@ export function inRange(x: number, r: ParameterRange): boolean {
   if (typeof x !== "number" || !Number.isFinite(x)) return false;
   if (r.zero && x === 0) return true;
   if (r.integer && !Number.isInteger(x)) return false;
+  if (r.absolute) x = Math.abs(x);
   const aboveMin = r.exclusiveMin ? x > r.min : x >= r.min;
   const belowMax = r.exclusiveMax ? x < r.max : x <= r.max;
   return aboveMin && belowMax;

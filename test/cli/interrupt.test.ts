@@ -46,7 +46,9 @@ function run(args: string[], cwd: string, after: RegExp, signals: NodeJS.Signals
 function checkFigures(dir: string): string[] {
   const files = readdirSync(dir);
   expect(files.filter((f) => f.startsWith(".")), "no temp files").toEqual([]);
-  const names = [...new Set(files.map((f) => f.replace(/\.(svg|png|csv)$/, "")))];
+  // Each figure set's results.json comes after its figures: it is whole JSON and not a figure.
+  for (const f of files.filter((x) => x.endsWith(".results.json"))) expect(() => JSON.parse(readFileSync(join(dir, f), "utf8")), f).not.toThrow();
+  const names = [...new Set(files.filter((f) => !f.endsWith(".results.json")).map((f) => f.replace(/\.(svg|png|csv)$/, "")))];
   for (const name of names) {
     const svg = readFileSync(join(dir, `${name}.svg`), "utf8");
     expect(svg.trimEnd().endsWith("</svg>"), `${name}.svg is whole`).toBe(true);

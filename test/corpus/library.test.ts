@@ -110,7 +110,7 @@ const calls: Call[] = [
   ["networkSystem(6000-site ring)", () => stochastic.networkSystem(bigRing), ModelError, "too large to simulate: 6000 sites"],
   ["networkSystem(particles)", () => stochastic.networkSystem(particles as never), ModelError, "this is a particles model"],
   ["particleSystem(network)", () => stochastic.particleSystem(net as never), ModelError, "this is a network model"],
-  ["exactNetwork(unconfined)", () => stochastic.exactNetwork(unconfined), SteadyStateError, "not confined"],
+  ["exactNetwork(unconfined)", () => ness.verify.exactNetwork(unconfined), SteadyStateError, "not confined"],
   ["NetworkForceField(null)", () => new stochastic.NetworkForceField(null as never), ModelError, "NetworkForceField: expected a network model"],
   ["ParticleForceField(network)", () => new stochastic.ParticleForceField(net as never), ModelError, "ParticleForceField: takes a particles model"],
   ["NetworkProbe(model, wrong field)", () => new stochastic.NetworkProbe(net, {} as never, 0.01, false, "stratonovich"), ModelError, "field must be the model's NetworkForceField"],
@@ -143,14 +143,20 @@ const calls: Call[] = [
   ["study energy-correlations: Cv = NaN", () => idealGas({ Cv: NaN }), ModelError, "Cv (heat capacity of a subsystem) must be a number in [1e-6, 1e15], got NaN"],
   ["study energy-correlations: simulating one fermion", () => simulateEnergyCorrelations({ model: fermiGas({ N: 1 }), M: 2, left: 1, right: 3 }), ModelError, "the subsystems are too small to simulate"],
   ["study energy-correlations: a simulation of 1 replica", () => simulateEnergyCorrelations({ model: idealGas(), M: 2, left: 1, right: 3 }, { replicas: 1 }), ModelError, "replicas must be an integer in [2, 1e5], got 1"],
-  ["study two-temperature: a negative spring", () => pairExact({ k: -1, lambda: 1, T1: 5, T2: 1 }), ModelError, "k (spring stiffness k between the particles) must be a number in [1e-6, 1e6], got -1"],
+  ["study two-temperature: a negative spring", () => pairExact({ k: -1, lambda: 1, T1: 5, T2: 1 }), ModelError, "k (spring stiffness k between the particles, U = k (x1 - x2)^2 / 2) must be a number in [1e-6, 1e6], got -1"],
   ["study two-temperature: a pair simulation of 1e9 time units", () => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { time: 1e9 }), ModelError, "particle-steps"],
   ["study two-temperature: a hard-core run-and-chase", () => runAndChaseExact({ stiffness: 1e6, Thot: 1e-6, Tcold: 1e-6 }), ModelError, "at most 1e6 times the mean temperature"],
   ["study two-temperature: a vertical sawtooth", () => ratchetCurrent({ asymmetry: 0 }), ModelError, "must be a number in [1e-6, 0.999999], got 0"],
   ["study two-temperature: a billion disks", () => demixingParams({ N: 1e9 }), ModelError, "N (number of disks) must be an integer in [2, 1e5], got 1e+9"],
-  ["study particle-bath-chain: rho = 1e308", () => validateParams({ rho: 1e308 }), ModelError, "rho (localisation rho of the von Mises coupling) must be a number in [0.001, 100], got 1e+308"],
+  ["study particle-bath-chain: rho = 1e308", () => validateParams({ rho: 1e308 }), ModelError, "rho (localisation rho of the von Mises coupling F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L))) must be a number in [0.001, 100], got 1e+308"],
   ["study particle-bath-chain: no replicas", () => simulateChainCurrent(validateParams({}), { replicas: 0, duration: 10, burnIn: 1, seed: 1 }), ModelError, "--replicas must be an integer in [1, 10000], got 0"],
   ["study particle-bath-chain: one probe pair", () => simulateProbeDecay(validateParams({}), { pairs: 1, seed: 1 }), ModelError, "pairs (antithetic pairs of probes) must be an integer in [2, 10000], got 1"],
+  ["sweep.validateSweepSpec(null)", () => ness.sweep.validateSweepSpec(null), ness.SweepError, "expected a mapping"],
+  ["sweep.validateSweepSpec(model file, no reader)", () => ness.sweep.validateSweepSpec({ base: { model: "m.yaml" }, axes: [{ path: "a", values: [1] }], compute: { kind: "exact" }, outputs: ["x"] }), ness.SweepError, "cannot be read here"],
+  ["sweep.parseSweepSpec(empty axis)", () => ness.sweep.parseSweepSpec("base: {model: {kind: network, sites: 1, pinning: 1, baths: [{site: 1, friction: 1, temperature: 1}]}}\naxes: [{path: pinning, values: []}]\ncompute: {kind: exact}\noutputs: [entropyProduction]"), ness.SweepError, "the axis is empty"],
+  ["sweep.parsePath('a..b')", () => ness.sweep.parsePath("a..b", "test"), ness.SweepError, "malformed field path"],
+  ["sweep.parseRange('1:2:x')", () => ness.sweep.parseRange("1:2:x", "range", false, true), ness.SweepError, "count must be a whole number >= 1"],
+  ["sweep.prepareSweep(non-numeric path)", () => ness.sweep.prepareSweep(ness.sweep.parseSweepSpec("base: {model: {kind: network, name: n, sites: 1, pinning: 1, baths: [{site: 1, friction: 1, temperature: 1}]}}\naxes: [{path: name, values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]")), ness.SweepError, "is not a number in the base model"],
 ];
 
 describe("library calls with bad arguments throw a NessError subclass with a clear message", () => {
@@ -181,6 +187,9 @@ const withEntry = (n: number, k: number, v: number) => {
   return a;
 };
 const nan3 = () => withEntry(3, 1, NaN);
+/** A hand-built linear SDE problem (unchecked): the exact engine checks it. */
+const sde = (drift: ness.linalg.Matrix, diffusion: ness.linalg.Matrix): ness.LinearSdeProblem =>
+  ({ kind: "linear-sde", drift, diffusion, stateNames: Array.from({ length: drift.rows }, (_, k) => `y${k}`) });
 const stable3 = () => linalg.matrix(3, 3, [-1, 2, 0, 0, -2, 1, 0, 0, -3]);
 const f64 = (n: number) => new Float64Array(n);
 /** a plain object posing as a matrix, as a JavaScript caller could pass */
@@ -256,11 +265,14 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as ness.linalg.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
   ["lyapunovCondition with NaN", () => linalg.lyapunovCondition(1, NaN, 1, 1, 0), linalg.MatrixArgumentError, "lyapunovCondition: normA must be a finite number >= 0, got NaN"],
   // the exact engine on raw matrices
-  ["stationaryCovariance with a 2x3 drift", () => ness.stationaryCovariance(m23(), linalg.identity(2)), linalg.MatrixArgumentError, "the drift matrix must be square, got 2x3"],
-  ["stationaryCovariance with NaN in the drift", () => ness.stationaryCovariance(nan3(), linalg.identity(3)), linalg.MatrixArgumentError, "the drift matrix has a non-finite entry NaN at (0, 1)"],
-  ["stationaryCovariance with a mismatched diffusion", () => ness.stationaryCovariance(linalg.identity(3), linalg.identity(2)), linalg.MatrixArgumentError, "the diffusion matrix must be 3x3 like the drift, got 2x2"],
-  ["stationaryCovariance with a drift that does not relax", () => ness.stationaryCovariance(linalg.fromRows([[0, -1], [1, 0]]), linalg.identity(2)), ness.SteadyStateError, "no unique steady state: the drift has a mode that does not relax (eigenvalue 0+1i)"],
-  ["stationaryCovariance with a growing mode", () => ness.stationaryCovariance(linalg.fromRows([[1, 0], [0, -1]]), linalg.identity(2)), ness.SteadyStateError, "unstable: the drift has a growing mode (eigenvalue -1+0i)"],
+  ["stationary with a 2x3 drift", () => ness.stationary(sde(m23(), linalg.identity(2))), linalg.MatrixArgumentError, "the drift matrix must be square, got 2x3"],
+  ["stationary with NaN in the drift", () => ness.stationary(sde(nan3(), linalg.identity(3))), linalg.MatrixArgumentError, "the drift matrix has a non-finite entry NaN at (0, 1)"],
+  ["stationary with a mismatched diffusion", () => ness.stationary(sde(linalg.identity(3), linalg.identity(2))), linalg.MatrixArgumentError, "the diffusion matrix must be 3x3 like the drift, got 2x2"],
+  ["stationary with a drift that does not relax", () => ness.stationary(ness.linearSdeProblem({ drift: linalg.fromRows([[0, -1], [1, 0]]), diffusion: linalg.identity(2) })), ness.SteadyStateError, "no unique steady state: the drift has a mode that does not relax (eigenvalue 0+1i)"],
+  ["stationary with a growing mode", () => ness.stationary(ness.linearSdeProblem({ drift: linalg.fromRows([[1, 0], [0, -1]]), diffusion: linalg.identity(2) })), ness.SteadyStateError, "unstable: the drift has a growing mode (eigenvalue -1+0i)"],
+  ["stationary of a model", () => ness.stationary(net as never), ModelError, "stationary: expected a linear SDE problem"],
+  ["linearSdeProblem with names of the wrong length", () => ness.linearSdeProblem({ drift: linalg.identity(2), diffusion: linalg.identity(2), stateNames: ["a"] }), ModelError, "stateNames must be 2 names"],
+  ["prepareInPlace of a 7x7 problem", () => ness.prepareInPlace(ness.linearSdeProblem({ drift: linalg.identity(7), diffusion: linalg.identity(7) })), linalg.MatrixArgumentError, "prepareInPlace solves at most 6 state coordinates, got 7"],
   ["overdampedEntropyProduction with a zero diffusion", () => ness.overdampedEntropyProduction(linalg.identity(2), f64(2), linalg.identity(2)), linalg.MatrixArgumentError, "diffusion coefficient 0 must be finite and > 0, got 0"],
   ["overdampedEntropyProduction with a mismatched covariance", () => ness.overdampedEntropyProduction(linalg.identity(2), f64(2).fill(1), linalg.identity(3)), linalg.MatrixArgumentError, "the covariance must be 2x2 like the force matrix"],
 ];

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SteadyStateError } from "../../src/errors.js";
 import { overdampedEntropyProduction, solveNetwork } from "../../src/exact/index.js";
-import { driftMatrix, potentialMatrix } from "../../src/exact/network.js";
+import { driftMatrix, potentialMatrix } from "../../src/problem/network.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import { loadModel, validateNetwork, type NetworkModel } from "../../src/model/index.js";
 import { randomNetwork } from "../helpers/random.js";

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { SteadyStateError } from "../../src/errors.js";
 import { solveNetwork } from "../../src/exact/network.js";
-import { zeroForcingDeficit } from "../../src/exact/diagnose.js";
+import { zeroForcingDeficit } from "../../src/problem/diagnose.js";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { effectiveBath } from "../../src/studies/particle-bath-chain/effectiveBath.js";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { steadyStateJson } from "../../src/cli/commands/solve.js";
 import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, validateModel, type NetworkModel, type ParticlesModel } from "../../src/model/index.js";
-import { simulateSync } from "../../src/stochastic/run.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 
 const RESERVED = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
 const PLAIN = ["p0", "p1", "p2", "p3", "p4"];
@@ -72,7 +72,7 @@ layout: {a: [0, 0], __proto__: [1, 0]}
     const rb = loadModel(networkJson(PLAIN, true)) as NetworkModel;
     expect(Array.from(ra.quarticPinning)).toEqual([0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5]);
     const options = { time: 5, seed: 3 };
-    const a = simulateSync(ra, { dt: 0.01 }, options), b = simulateSync(rb, { dt: 0.01 }, options);
+    const a = simulateAndVerifySync(ra, { dt: 0.01 }, options), b = simulateAndVerifySync(rb, { dt: 0.01 }, options);
     expect(a.estimates.map((e) => [e.value, e.error])).toEqual(b.estimates.map((e) => [e.value, e.error]));
   });
 });
@@ -95,7 +95,7 @@ describe("reserved names as species names", () => {
       expect(a.pairs.map((r) => [r.a, r.b])).toEqual(b.pairs.map((r) => [r.a, r.b]));
       expect(a.external[0].species).toEqual([0, 2]);
       const options = { time: 5, seed: 9 };
-      const ra = simulateSync(a, { dt: 0.005 }, options), rb = simulateSync(b, { dt: 0.005 }, options);
+      const ra = simulateAndVerifySync(a, { dt: 0.005 }, options), rb = simulateAndVerifySync(b, { dt: 0.005 }, options);
       expect(ra.exact).toBe(true);
       expect(ra.estimates.map((e) => [e.value, e.error, e.exact])).toEqual(rb.estimates.map((e) => [e.value, e.error, e.exact]));
     }

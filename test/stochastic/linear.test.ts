@@ -2,11 +2,12 @@
 // against S - E S E^T), and the time-step bias of each scheme from its discrete stationary covariance: zero for
 // exact stepping, O(dt^2) for BAOAB and Heun, O(dt) for Euler-Maruyama (the orders documented in docs/stochastic.md).
 import { describe, expect, it } from "vitest";
-import { diffusionMatrix, driftMatrix, solveNetwork } from "../../src/exact/network.js";
+import { solveNetwork } from "../../src/exact/network.js";
+import { diffusionMatrix, driftMatrix, siteTemperatures } from "../../src/problem/network.js";
 import { expm } from "../../src/linalg/expm.js";
 import { fromRows, matrix } from "../../src/linalg/matrix.js";
 import { validateNetwork } from "../../src/model/network.js";
-import { exactTransition, schemeExpectations, semidefiniteCholesky, siteTemperatures } from "../../src/stochastic/linear.js";
+import { exactTransition, schemeExpectations, semidefiniteCholesky } from "../../src/stochastic/linear.js";
 import { randomNetwork } from "../helpers/random.js";
 
 const maxDiff = (a: Float64Array, b: Float64Array) => a.reduce((m, x, k) => Math.max(m, Math.abs(x - b[k])), 0);

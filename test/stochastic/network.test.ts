@@ -7,11 +7,12 @@ import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, validateNetwork, type NetworkModel } from "../../src/model/index.js";
 import { schemeExpectations, type FluxEstimator } from "../../src/stochastic/linear.js";
-import type { SchemeName as Scheme } from "../../src/stochastic/integrators.js";
-import { findEstimate, simulateSync, type SimulationResult } from "../../src/stochastic/run.js";
+import { baoab, type SchemeName as Scheme } from "../../src/stochastic/integrators.js";
+import { findEstimate, preparePlan, type SimulationResult } from "../../src/stochastic/run.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
 import { randomNetwork } from "../helpers/random.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 
 const example = (name: string) =>
   loadModel(readFileSync(new URL(`../../examples/networks/${name}`, import.meta.url), "utf8"), name) as NetworkModel;
@@ -44,9 +45,11 @@ function discreteValue(e: Estimate, m: NetworkModel, scheme: Scheme, dt: number,
   return undefined;
 }
 
-function checkAgainstExact(m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number): SimulationResult {
+function checkAgainstExact(
+  m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number, extra: { fused?: boolean } = {},
+): SimulationResult {
   const fe: FluxEstimator = scheme === "exact" && m.dynamics === "overdamped" ? "state" : "stratonovich";
-  const r = simulateSync(m, { scheme, dt }, { time, seed, replicas, fluxEstimator: fe });
+  const r = simulateAndVerifySync(m, { scheme, dt, ...extra }, { time, seed, replicas, fluxEstimator: fe });
   const d = schemeExpectations(m, scheme, dt, fe);
   expect(r.exact).toBe(true);
   const compared = r.estimates.filter((e) => e.exact !== undefined);
@@ -68,6 +71,18 @@ describe("underdamped networks (BAOAB and exact stepping) against the exact engi
     const r = checkAgainstExact(m, "baoab", 0.02, 4000, 4, 11);
     // The physics survives the noise: the flux 2 -> 3 runs against the temperature gradient.
     expect(findEstimate(r, "spring flux", "2 -> 3").value).toBeGreaterThan(0);
+  });
+
+  it("seed 001 Example 1 with the fused kernel disabled: the generic BAOAB sub-steps and probe", () => {
+    // Small linear underdamped networks run a generated kernel (kernels.ts) instead of the integrator and the probe;
+    // this run checks the generic path's physics against the exact engine too, with the backward flux resolved.
+    const m = example("example1-chain.yaml");
+    const options = { time: 10, seed: 1 };
+    expect(preparePlan(m, baoab({ dt: 0.02, fused: false }), options).kernel).toBeNull();
+    expect(preparePlan(m, baoab({ dt: 0.02 }), options).kernel).not.toBeNull();
+    const r = checkAgainstExact(m, "baoab", 0.02, 2000, 4, 15, { fused: false });
+    const back = findEstimate(r, "spring flux", "2 -> 3");
+    expect(back.exact!).toBeGreaterThan(4 * back.error);
   });
 
   it("seed 001 Example 3, circulation in a thermalised triangle (BAOAB, dt = 0.005 for omega ~ 12)", () => {
@@ -94,6 +109,43 @@ describe("overdamped networks (Heun, Euler-Maruyama, exact) against the exact en
   });
 });
 
+describe("resolving power: an overdamped chain driven hard enough that the fluxes are resolved", () => {
+  // The random overdamped network above has nearly equal temperatures: its fluxes are 0.2 to 1.8 error bars, so a
+  // wrong sign of a flux estimator would pass there. Here T = 12, 1, 6 along a chain a - b - c: the flux a -> b is
+  // about 3 (13 to 25 error bars) and b -> c about -0.6; a sign error in either spring estimator moves a -> b by
+  // 2 |exact|, dozens of error bars.
+  const chain = validateNetwork({
+    kind: "network", dynamics: "overdamped", sites: ["a", "b", "c"], pinning: 1,
+    springs: [{ between: ["a", "b"], stiffness: 1.5 }, { between: ["b", "c"], stiffness: 1 }],
+    baths: [{ site: "a", friction: 1, temperature: 12 }, { site: "b", friction: 2, temperature: 1 }, { site: "c", friction: 1, temperature: 6 }],
+  });
+
+  /** Asserts that the estimate is resolved (|exact| >= 4 error bars) and within 4 error bars of the exact value. */
+  const resolved = (r: SimulationResult, group: string, name: string) => {
+    const e = findEstimate(r, group, name);
+    const label = `${group} ${name}: ${e.value} +- ${e.error}, exact ${e.exact}`;
+    expect(Math.abs(e.exact!), `${label} must be resolved`).toBeGreaterThanOrEqual(4 * e.error);
+    expect(Math.abs(e.deviation!), label).toBeLessThan(4);
+  };
+
+  it("Stratonovich estimators (Heun): every spring and bath flux and the entropy production resolved", () => {
+    const r = checkAgainstExact(chain, "heun", 0.001, 100, 4, 21);
+    resolved(r, "spring flux", "a -> b");
+    resolved(r, "spring flux", "b -> c");
+    resolved(r, "bath flux", "into a");
+    resolved(r, "bath flux", "into b");
+    resolved(r, "entropy production", "rate");
+  });
+
+  it("state-form estimators (exact stepping): the larger fluxes resolved", () => {
+    // The state form has a larger variance for the small fluxes (b -> c, into c: 1 to 2.5 error bars at this length).
+    const r = checkAgainstExact(chain, "exact", 0.05, 100, 4, 23);
+    resolved(r, "spring flux", "a -> b");
+    resolved(r, "bath flux", "into b");
+    resolved(r, "entropy production", "rate");
+  });
+});
+
 describe("equilibrium and conservation", () => {
   it("equipartition at equal temperatures: <p_i^2>/m_i = T, <q V q>/n = T, no flux, no entropy production", () => {
     const m = randomNetwork(41, { n: 4, equalT: 3 });
@@ -112,7 +164,7 @@ describe("equilibrium and conservation", () => {
 
   it("an anharmonic network conserves energy at every site (bath + spring fluxes sum to zero within error)", () => {
     const m = loadModel(readFileSync(new URL("../../examples/networks/anharmonic-chain.yaml", import.meta.url), "utf8")) as NetworkModel;
-    const r = simulateSync(m, { dt: 0.01 }, { time: 3000, seed: 5, replicas: 4 });
+    const r = simulateAndVerifySync(m, { dt: 0.01 }, { time: 3000, seed: 5, replicas: 4 });
     expect(r.exact).toBe(false);
     const n = m.sites.length;
     for (let i = 0; i < n; i++) {
@@ -141,20 +193,20 @@ describe("safety", () => {
   const m = validateNetwork({ kind: "network", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 100 }],
     baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 1, temperature: 2 }] });
   it("a time step beyond the stability limit is refused with the limit named", () => {
-    expect(() => simulateSync(m, { dt: 0.2 }, { time: 10, seed: 1 })).toThrow(/dt < 2\/omega = 0\.14/);
+    expect(() => simulateAndVerifySync(m, { dt: 0.2 }, { time: 10, seed: 1 })).toThrow(/dt < 2\/omega = 0\.14/);
   });
   it("a large but stable time step is run with a warning naming the bias", () => {
-    const r = simulateSync(m, { dt: 0.05 }, { time: 20, seed: 1 });
+    const r = simulateAndVerifySync(m, { dt: 0.05 }, { time: 20, seed: 1 });
     expect(r.warnings.join(" ")).toMatch(/omega dt = 0\.70/);
   });
   it("a blow-up (anharmonic, dt estimated too large) stops with a clear error", () => {
     const stiff = validateNetwork({ kind: "network", sites: 1, pinning: 1, quarticPinning: 1e4, baths: [{ site: 1, friction: 1, temperature: 50 }] });
-    expect(() => simulateSync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(SimulationError);
-    expect(() => simulateSync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(/blew up.*non-finite/);
+    expect(() => simulateAndVerifySync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(SimulationError);
+    expect(() => simulateAndVerifySync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(/blew up.*non-finite/);
   });
   it("bad options are refused", () => {
-    expect(() => simulateSync(m, { dt: 0 }, { time: 10, seed: 1 })).toThrow(/dt must be a positive/);
-    expect(() => simulateSync(m, { dt: 0.01 }, { time: -1, seed: 1 })).toThrow(/time must be a positive/);
-    expect(() => simulateSync(m, { scheme: "heun", dt: 0.01 }, { time: 10, seed: 1 })).toThrow(/heun/);
+    expect(() => simulateAndVerifySync(m, { dt: 0 }, { time: 10, seed: 1 })).toThrow(/dt must be a positive/);
+    expect(() => simulateAndVerifySync(m, { dt: 0.01 }, { time: -1, seed: 1 })).toThrow(/time must be a positive/);
+    expect(() => simulateAndVerifySync(m, { scheme: "heun", dt: 0.01 }, { time: 10, seed: 1 })).toThrow(/heun/);
   });
 });

@@ -7,7 +7,8 @@ import { validateModel } from "../../src/model/index.js";
 import { ParticleForceField } from "../../src/stochastic/particleForces.js";
 import { PairHeatLedger } from "../../src/stochastic/pairHeat.js";
 import { Rng } from "../../src/stochastic/rng.js";
-import { findEstimate, simulateSync } from "../../src/stochastic/run.js";
+import { findEstimate } from "../../src/stochastic/run.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 
 const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
 
@@ -199,7 +200,7 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
       const m = model({ dimension, species: [{ name: "hot", count: 1, temperature: T1 }, { name: "cold", count: 1, temperature: T2 }],
         pairs: [{ potential: "harmonic", stiffness: k }], external: [{ potential: "harmonic", stiffness: lam }] });
       const closedForm = dimension * (k * k * (T1 - T2) ** 2) / (2 * T1 * T2 * (k + lam));
-      const r = simulateSync(m, { dt: 0.002 }, { time: 250, seed: 40 + dimension, replicas: 8 });
+      const r = simulateAndVerifySync(m, { dt: 0.002 }, { time: 250, seed: 40 + dimension, replicas: 8 });
       const ep = findEstimate(r, "entropy production", "rate");
       expect(ep.exact).toBeCloseTo(closedForm, 10);
       expect(ep.reliable).toBe(true);
@@ -214,7 +215,7 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
   it("harmonic pair, underdamped (BAOAB): kinetic temperatures and heat against the exact engine", () => {
     const m = model({ dimension: 1, dynamics: "underdamped", species: [{ name: "hot", count: 1, temperature: 3, friction: 0.5 }, { name: "cold", count: 1, temperature: 1, friction: 1, mass: 2 }],
       pairs: [{ potential: "harmonic", stiffness: 1 }], external: [{ potential: "harmonic", stiffness: 1 }] });
-    const r = simulateSync(m, { dt: 0.01 }, { time: 1500, seed: 44, replicas: 4 });
+    const r = simulateAndVerifySync(m, { dt: 0.01 }, { time: 1500, seed: 44, replicas: 4 });
     expect(r.exact).toBe(true);
     for (const e of r.estimates.filter((x) => x.exact !== undefined)) expect(Math.abs(e.deviation!), `${e.group} ${e.name}`).toBeLessThan(4);
   });
@@ -222,7 +223,7 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
   it("equal temperatures: no heat flux, no entropy production, no drift, even in a sawtooth (no ratchet at equilibrium)", () => {
     const m = model({ dimension: 1, box: 4, species: [{ name: "a", count: 1, temperature: 0.5 }, { name: "b", count: 1, temperature: 0.5 }],
       pairs: [{ potential: "soft", stiffness: 5, range: 1 }], external: [{ potential: "sawtooth", amplitude: 1, period: 1, asymmetry: 0.8 }], initial: [[0.5], [2.5]] });
-    const r = simulateSync(m, { dt: 0.001 }, { time: 200, seed: 45, replicas: 8 });
+    const r = simulateAndVerifySync(m, { dt: 0.001 }, { time: 200, seed: 45, replicas: 8 });
     for (const name of ["rate"]) expect(Math.abs(findEstimate(r, "entropy production", name).value)).toBeLessThan(4 * findEstimate(r, "entropy production", name).error);
     for (const e of r.estimates.filter((x) => x.group === "bath flux" || x.group === "drift velocity")) {
       expect(Math.abs(e.value), `${e.group} ${e.name}`).toBeLessThan(4 * e.error);
@@ -232,7 +233,7 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
   it("two temperatures in a sawtooth: heat balances (in = out) and entropy is produced", () => {
     const m = model({ dimension: 1, box: 4, species: [{ name: "hot", count: 1, temperature: 1 }, { name: "cold", count: 1, temperature: 0.05 }],
       pairs: [{ potential: "soft", stiffness: 5, range: 1 }], external: [{ potential: "sawtooth", amplitude: 1, period: 1, asymmetry: 0.8 }], initial: [[0.5], [2.5]] });
-    const r = simulateSync(m, { dt: 0.001 }, { time: 200, seed: 46, replicas: 8 });
+    const r = simulateAndVerifySync(m, { dt: 0.001 }, { time: 200, seed: 46, replicas: 8 });
     const hot = findEstimate(r, "bath flux", "into hot"), cold = findEstimate(r, "bath flux", "into cold");
     expect(Math.abs(hot.value + cold.value)).toBeLessThan(4 * Math.hypot(hot.error, cold.error));
     expect(hot.value).toBeGreaterThan(4 * hot.error);
@@ -244,7 +245,7 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
     const m = model({ dimension: 2, box: 12, species: [{ name: "hot", count: 60, temperature: 5 }, { name: "cold", count: 60, temperature: 0.5 }],
       pairs: [{ potential: "soft", stiffness: 20, range: 1 }], initial: "random" });
     expect(new ParticleForceField(m).cellCount).toBe(81); // cells of cutoff + skin = 1.3
-    const r = simulateSync(m, { dt: 0.001 }, { time: 20, seed: 47, replicas: 2 });
+    const r = simulateAndVerifySync(m, { dt: 0.001 }, { time: 20, seed: 47, replicas: 2 });
     const hot = findEstimate(r, "bath flux", "into hot"), cold = findEstimate(r, "bath flux", "into cold");
     expect(Math.abs(hot.value + cold.value)).toBeLessThan(4 * Math.hypot(hot.error, cold.error));
     expect(hot.value).toBeGreaterThan(0);
@@ -302,12 +303,12 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
 
   it("in a simulation: the heats sum to the change of the energy; trapezoid is the cheaper option", () => {
     const m = model({ dimension: 2, box: 9, species: [{ name: "hot", count: 30, temperature: 0.5 }, { name: "cold", count: 30, temperature: 0.5 }], pairs: [{ potential: "soft", stiffness: 20, range: 1 }], initial: "random" });
-    const run = (pairHeat: "exact" | "trapezoid") => simulateSync(m, { dt: 0.005 }, { time: 60, burnIn: 5, seed: 4, replicas: 4, pairHeat });
+    const run = (pairHeat: "exact" | "trapezoid") => simulateAndVerifySync(m, { dt: 0.005 }, { time: 60, burnIn: 5, seed: 4, replicas: 4, pairHeat });
     const exact = run("exact"), trapezoid = run("trapezoid");
     const sigma = (r: ReturnType<typeof run>) => findEstimate(r, "entropy production", "rate");
     // Equal temperatures, k dt = 0.1: the trapezoid rule's kink bias is many error bars; the exact accounting has none.
     expect(Math.abs(sigma(exact).value)).toBeLessThan(4 * sigma(exact).error);
     expect(sigma(trapezoid).value).toBeGreaterThan(4 * sigma(trapezoid).error);
-    expect(() => simulateSync(m, { dt: 0.005 }, { time: 1, seed: 1, pairHeat: "midpoint" as "exact" })).toThrow(/pairHeat must be exact or trapezoid/);
+    expect(() => simulateAndVerifySync(m, { dt: 0.005 }, { time: 1, seed: 1, pairHeat: "midpoint" as "exact" })).toThrow(/pairHeat must be exact or trapezoid/);
   });
 });

@@ -7,7 +7,8 @@ import { validateParticles } from "../../src/model/particles.js";
 import { CancelledError } from "../../src/stochastic/safety.js";
 import { baoab } from "../../src/stochastic/integrators.js";
 import { simulate, simulateSync, type SimulationOptions } from "../../src/stochastic/run.js";
-import { particlesAsNetwork } from "../../src/stochastic/system.js";
+import { particlesAsNetwork } from "../../src/problem/particles.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { workerRunner } from "../../src/workers/pool.js";
 import { randomNetwork } from "../helpers/random.js";
 
@@ -84,10 +85,11 @@ describe("fused kernels", () => {
   it("the generated BAOAB kernel reproduces the generic stepper and probe (same random numbers, rounding only)", () => {
     const model = randomNetwork(8, { n: 4 });
     const options = { time: 50, seed: 5, replicas: 3 };
-    const fused = simulateSync(model, baoab({ dt: 0.01 }), options);
+    // All start from the exact stationary law (src/verify hands it to the engine), which also sets the field's range.
+    const fused = simulateAndVerifySync(model, baoab({ dt: 0.01 }), options);
     // fused: false (or a field) runs the generic sub-steps of the same scheme.
-    const generic = simulateSync(model, baoab({ dt: 0.01, fused: false }), options);
-    const withField = simulateSync(model, baoab({ dt: 0.01 }), { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] });
+    const generic = simulateAndVerifySync(model, baoab({ dt: 0.01, fused: false }), options);
+    const withField = simulateAndVerifySync(model, baoab({ dt: 0.01 }), { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] });
     expect(fused.estimates.length).toBe(generic.estimates.length);
     fused.estimates.forEach((e, k) => {
       const g = generic.estimates[k];

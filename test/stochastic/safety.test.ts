@@ -8,12 +8,14 @@ import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { validateParticles, type ParticlesModel } from "../../src/model/particles.js";
 import { schemeMap } from "../../src/stochastic/linear.js";
 import type { SchemeName as Scheme } from "../../src/stochastic/integrators.js";
-import { findEstimate, simulateSync } from "../../src/stochastic/run.js";
+import { findEstimate } from "../../src/stochastic/run.js";
 import { wcaCurvature } from "../../src/stochastic/potentials/pairLaws.js";
 import { networkTimeScale, particleTimeScale, REACHABLE_ENERGY, SimulationError } from "../../src/stochastic/safety.js";
 import { reduceBatches, linear } from "../../src/stochastic/statistics.js";
 import { SteadyStateError } from "../../src/errors.js";
-import { exactNetwork, particlesAsNetwork } from "../../src/stochastic/system.js";
+import { particlesAsNetwork } from "../../src/problem/particles.js";
+import { exactNetwork } from "../../src/verify/reference.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { rng } from "../helpers/random.js";
 
 type Draw = () => number;
@@ -53,7 +55,7 @@ describe("stability limit of linear systems", () => {
     const ts = particleTimeScale(m);
     expect(ts.value).toBeCloseTo(3, 12);
     expect(ts.exact).toBe(true);
-    expect(() => simulateSync(m, { dt: 0.7 }, { time: 10, seed: 1 })).toThrow(/dt < 2\/lambda = 0\.667/);
+    expect(() => simulateAndVerifySync(m, { dt: 0.7 }, { time: 10, seed: 1 })).toThrow(/dt < 2\/lambda = 0\.667/);
   });
 
   it("the species reduction equals the largest eigenvalue of the full matrix (random species, counts, frictions, masses)", () => {
@@ -123,7 +125,7 @@ describe("exact time-step bias of linear models (bias.ts)", () => {
     for (const [model, scheme, z] of runs) {
       const ts = model.kind === "network" ? networkTimeScale(model) : particleTimeScale(model);
       const dt = z / ts.value;
-      const r = simulateSync(model, { scheme, dt }, { time: 20000 * dt, seed: 9, replicas: 8 });
+      const r = simulateAndVerifySync(model, { scheme, dt }, { time: 20000 * dt, seed: 9, replicas: 8 });
       for (const e of r.estimates) {
         if (e.exact === undefined) continue;
         expect(e.timeStepBias, `${scheme} ${e.group} ${e.name}`).toBeDefined();
@@ -172,13 +174,13 @@ describe("WCA: the curvature the dynamics reaches", () => {
       const c = wcaCurvature(1, 1, REACHABLE_ENERGY);
       expect(ts.value).toBeCloseTo(dynamics === "overdamped" ? 2 * c : Math.sqrt(2 * c), 6);
       const steps = dynamics === "overdamped" ? 60000 : 30000;
-      const at = simulateSync(m, { dt: 0.99 * limit }, { time: steps * 0.99 * limit, seed: 3, replicas: 4 });
-      const ref = simulateSync(m, { dt: 0.25 * limit }, { time: steps * 0.99 * limit, seed: 4, replicas: 4 });
+      const at = simulateAndVerifySync(m, { dt: 0.99 * limit }, { time: steps * 0.99 * limit, seed: 3, replicas: 4 });
+      const ref = simulateAndVerifySync(m, { dt: 0.25 * limit }, { time: steps * 0.99 * limit, seed: 4, replicas: 4 });
       const a = findEstimate(at, "potential energy", "per particle"), b = findEstimate(ref, "potential energy", "per particle");
       expect(Math.abs(a.value - b.value), `${dynamics}: ${a.value} +- ${a.error} vs ${b.value} +- ${b.error}`).toBeLessThan(4 * Math.hypot(a.error, b.error));
       expect(at.warnings.join(" ")).not.toMatch(/exceeds the estimated stability limit/);
       // Six times beyond: the pair climbs the wall until its energy explodes (the old limit, 57.1 eps/sigma^2, was 53x higher).
-      expect(() => simulateSync(m, { dt: 6 * limit }, { time: 100000 * 6 * limit, seed: 3, replicas: 2 })).toThrow(SimulationError);
+      expect(() => simulateAndVerifySync(m, { dt: 6 * limit }, { time: 100000 * 6 * limit, seed: 3, replicas: 2 })).toThrow(SimulationError);
     }
   });
 });
@@ -202,7 +204,7 @@ describe("divergence and broken statistics", () => {
   it("a run whose energy grows without bound below the non-finite range is stopped, naming the limit", () => {
     // Far beyond the estimated limit of a quartic pinning the state grows by orders of magnitude per check.
     const m = validateNetwork({ kind: "network", dynamics: "overdamped", sites: 1, pinning: 1, quarticPinning: 1, baths: [{ site: 1, friction: 1, temperature: 1 }] });
-    expect(() => simulateSync(m, { dt: 0.5 }, { time: 1000, seed: 1 })).toThrow(/(diverged|blew up).*stability limit \(estimated\) is dt < 2\/lambda = 0\.1\b/);
+    expect(() => simulateAndVerifySync(m, { dt: 0.5 }, { time: 1000, seed: 1 })).toThrow(/(diverged|blew up).*stability limit \(estimated\) is dt < 2\/lambda = 0\.1\b/);
   });
 });
 

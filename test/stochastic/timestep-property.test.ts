@@ -7,16 +7,18 @@
 // are reliable and compared, and the test fails if the limit is taken from the largest single curvature (the rule
 // before issue 11) or if time-step biases are let through as reliable.
 import { describe, expect, it } from "vitest";
-import { driftMatrix } from "../../src/exact/network.js";
+import { driftMatrix } from "../../src/problem/network.js";
 import { eigenvalues } from "../../src/linalg/eigen.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { validateParticles, type ParticlesModel } from "../../src/model/particles.js";
 import type { Model } from "../../src/model/index.js";
 import type { SchemeName } from "../../src/stochastic/integrators.js";
-import { preparePlan, simulateSync, type SimulationResult } from "../../src/stochastic/run.js";
+import { preparePlan, type SimulationResult } from "../../src/stochastic/run.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import { SteadyStateError } from "../../src/errors.js";
-import { exactNetwork, particlesAsNetwork } from "../../src/stochastic/system.js";
+import { particlesAsNetwork } from "../../src/problem/particles.js";
+import { exactNetwork } from "../../src/verify/reference.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { rng } from "../helpers/random.js";
 
 type Draw = () => number;
@@ -91,7 +93,7 @@ function cases(seed: number, count: number): Case[] {
 function run(c: Case, dt: number, scheme: SchemeName | undefined, seed: number): SimulationResult {
   const slow = slowestRate(c.network);
   const time = Math.min(150 / slow, 20000 * dt);
-  return simulateSync(c.model, { scheme, dt }, { time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4 });
+  return simulateAndVerifySync(c.model, { scheme, dt }, { time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4 });
 }
 
 describe("time step up to the reported limit: no confident wrong answer (property)", () => {
@@ -129,8 +131,8 @@ describe("time step up to the reported limit: no confident wrong answer (propert
     for (const c of all.slice(0, 12)) {
       const limit = 2 / preparePlan(c.model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale.value;
       const dt = limit * between(r, 1.0001, 3);
-      expect(() => simulateSync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(SimulationError);
-      expect(() => simulateSync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(/stability limit dt < 2\/(omega|lambda) = /);
+      expect(() => simulateAndVerifySync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(SimulationError);
+      expect(() => simulateAndVerifySync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(/stability limit dt < 2\/(omega|lambda) = /);
     }
   });
 
@@ -153,7 +155,7 @@ describe("time step up to the reported limit: no confident wrong answer (propert
         const dt = (2 / ts.value) * f;
         let result: SimulationResult | undefined;
         try {
-          result = simulateSync(model, { dt }, { time: 400 * dt, seed: 1, replicas: 2 });
+          result = simulateAndVerifySync(model, { dt }, { time: 400 * dt, seed: 1, replicas: 2 });
         } catch (err) {
           expect(err).toBeInstanceOf(SimulationError);
           continue;

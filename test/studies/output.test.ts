@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { NessError } from "../../src/errors.js";
 import {
   NonFiniteOutputError,
+  checkDocument,
   checkedText,
-  csvColumns,
-  jsonColumns,
-  jsonText,
+  csvRows,
+  jsonChunks,
   withoutUndefinedStatistics,
   writeChunks,
 } from "../../src/cli/studies/output.js";
@@ -27,45 +27,47 @@ describe("the output guard", () => {
   });
 
   it("refuses NaN, Infinity and null in JSON, naming the path; keeps full precision; writes typed arrays as arrays", () => {
-    expect(() => jsonText({ a: { b: [1, NaN] } })).toThrow(/NaN at a\.b\.1/);
-    expect(() => jsonText({ a: Infinity })).toThrow(/Infinity at a/);
-    expect(() => jsonText({ maximum: null })).toThrow(/null at maximum/);
-    expect(() => jsonText({ x: new Float64Array([1, -Infinity]) })).toThrow(/-Infinity at x\.1/);
+    expect(() => checkDocument({ a: { b: [1, NaN] } })).toThrow(/NaN at a\.b\.1/);
+    expect(() => checkDocument({ a: Infinity })).toThrow(/Infinity at a/);
+    expect(() => checkDocument({ maximum: null })).toThrow(/null at maximum/);
+    expect(() => checkDocument({ x: new Float64Array([1, -Infinity]) })).toThrow(/-Infinity at x\.1/);
+    expect(() => [...jsonChunks({ a: { b: [1, NaN] } })]).toThrow(/NaN at a\.b\.1/);
     const x = 0.1 + 0.2;
-    expect(JSON.parse(jsonText({ x, y: new Float64Array([Math.PI, 1e-300]) }))).toEqual({ x, y: [Math.PI, 1e-300] });
-    expect(jsonText({ x })).toContain("0.30000000000000004");
+    expect(JSON.parse([...jsonChunks({ x, y: new Float64Array([Math.PI, 1e-300]) })].join(""))).toEqual({ x, y: [Math.PI, 1e-300] });
+    expect([...jsonChunks({ x })].join("")).toContain("0.30000000000000004");
   });
 
   it("leaves out only the engine's undefined batch correlation", () => {
     expect(withoutUndefinedStatistics({ a: { value: 1, batchCorrelation: NaN }, b: [{ batchCorrelation: 0.1 }] })).toEqual({ a: { value: 1 }, b: [{ batchCorrelation: 0.1 }] });
-    expect(() => jsonText(withoutUndefinedStatistics({ value: NaN }))).toThrow(NonFiniteOutputError);
+    expect(() => checkDocument(withoutUndefinedStatistics({ value: NaN }))).toThrow(NonFiniteOutputError);
   });
 });
 
 describe("streamed JSON and CSV", () => {
-  it("jsonColumns streams valid JSON in chunks, in full precision", () => {
+  it("jsonChunks streams valid JSON in chunks, in full precision", () => {
     const n = 20_001;
     const v = Float64Array.from({ length: n }, (_, i) => Math.sin(i) / 3);
-    const chunks = [...jsonColumns({ parameter: "k" }, [{ name: "values", length: n, at: (i) => v[i] }, { name: "twice", length: n, at: (i) => 2 * v[i] }], { warnings: [], maxResidual: 1e-17 }, 4096)];
+    const twice = v.map((x) => 2 * x);
+    const chunks = [...jsonChunks({ parameter: "k", values: v, twice, warnings: [], maxResidual: 1e-17 }, 4096)];
     expect(chunks.length).toBeGreaterThan(10);
     const doc = JSON.parse(chunks.join(""));
     expect(doc.parameter).toBe("k");
     expect(doc.values).toEqual(Array.from(v));
     expect(doc.twice[n - 1]).toBe(2 * v[n - 1]);
     expect(doc.maxResidual).toBe(1e-17);
-    expect(() => [...jsonColumns({}, [{ name: "c", length: 3, at: (i) => (i === 2 ? NaN : i) }])]).toThrow(/NaN at c\[2\]/);
+    expect(() => [...jsonChunks({ c: new Float64Array([0, 1, NaN]) })]).toThrow(/NaN at c\.2/);
   });
 
-  it("csvColumns streams rows in full precision; a non-finite value leaves no file behind", async () => {
+  it("csvRows streams rows in full precision; a non-finite value leaves no file behind", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-output-"));
     const file = join(dir, "out.csv");
-    await writeChunks(file, csvColumns(["x", "y,z"], 10_000, (i, row) => { row[0] = i / 3; row[1] = -i; }, 1000));
+    await writeChunks(file, csvRows(["x", "y,z"], 10_000, (i, row) => { row[0] = i / 3; row[1] = -i; }, 1000));
     const lines = readFileSync(file, "utf8").trim().split("\n");
     expect(lines[0]).toBe('x,"y,z"');
     expect(lines).toHaveLength(10_001);
     expect(Number(lines[3334].split(",")[0])).toBe(3333 / 3);
     const bad = join(dir, "bad.csv");
-    await expect(writeChunks(bad, csvColumns(["x"], 5000, (i, row) => { row[0] = i === 4321 ? Infinity : i; }, 1000))).rejects.toThrow(/Infinity at column "x", row 4322/);
+    await expect(writeChunks(bad, csvRows(["x"], 5000, (i, row) => { row[0] = i === 4321 ? Infinity : i; }, 1000))).rejects.toThrow(/Infinity at column "x", row 4322/);
     expect(readdirSync(dir)).toEqual(["out.csv"]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `ness simulate MODEL --time T --dt DT --seed S`: Langevin simulation of a network or particle model, every
- * estimate with its error bar and, for linear models, the exact value and the deviation in error bars.
+ * estimate with its error bar and, for linear models, the exact value and the deviation in error bars (the stochastic
+ * engine runs, then src/verify compares it with the exact engine).
  * Replicas run on worker threads (--workers); the result does not depend on their number. Before the run its cost
  * is estimated (cost.ts: refused above an hour unless --force, announced on stderr above a minute); a progress bar
  * goes to stderr when it is a terminal; Ctrl-C or SIGTERM stops cleanly (nothing on stdout, exit 130 or 143).
@@ -11,7 +12,8 @@ import type { FieldSpec } from "../../stochastic/fields.js";
 import { SCHEME_NAMES, schemeByName, type Scheme } from "../../stochastic/integrators.js";
 import type { FluxEstimator } from "../../stochastic/linear.js";
 import type { PairHeatRule } from "../../stochastic/pairHeat.js";
-import { simulate, type SimulationOptions, type SimulationResult } from "../../stochastic/run.js";
+import type { SimulationOptions, SimulationResult } from "../../stochastic/run.js";
+import { simulateAndVerify } from "../../verify/simulation.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
 import { num, table, warn } from "../format.js";
@@ -192,7 +194,7 @@ export function simulateCommand(): Command {
       const runner = workers === 1 ? undefined : workerRunner(workers);
       try {
         const result = await interruptible(
-          (signal) => simulate(model, o.scheme, options, {
+          (signal) => simulateAndVerify(model, o.scheme, options, {
             signal,
             runner,
             onPlan: async (plan) => {

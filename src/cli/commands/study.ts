@@ -1,31 +1,32 @@
 /**
  * `ness study <name> [parameters]` and `ness reproduce <name> [--out DIR]`: run a study for any parameters, or
- * regenerate a paper's figures with their data.
+ * regenerate a paper's figures with their data. Both are generated from the studies' contracts (src/studies).
  */
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
+import { findStudy, subStudies, topLevelStudies } from "../../studies/catalog.js";
 import { interruptible } from "../interrupt.js";
 import { reproduceStudy, type ReproduceProgress } from "../reproduce.js";
-import { studies } from "../studies/index.js";
+import { studyCommand as commandOf } from "../studies/command.js";
 
 export function studyCommand(): Command {
   const cmd = new Command("study")
     .description("run a study for any parameters (see `ness study <name> --help`)")
     .enablePositionalOptions();
-  for (const s of studies) cmd.addCommand(s.command().exitOverride());
+  for (const s of topLevelStudies()) cmd.addCommand(commandOf(s, subStudies(s.name)).exitOverride());
   return cmd;
 }
 
 export function reproduceCommand(): Command {
-  const names = studies.map((s) => s.name);
+  const names = topLevelStudies().map((s) => s.name);
   return new Command("reproduce")
-    .description(`write a study's figures (SVG, PNG) and the data behind them (CSV): ${names.join(", ") || "(none yet)"}`)
+    .description(`write a study's figures (SVG, PNG), the data behind them (CSV) and each figure set's results.json: ${names.join(", ")}`)
     .argument("<study>", `one of: ${names.join(", ")}`)
     .option("--out <dir>", "output folder", "out")
     .option("--quick", "fewer points and shorter simulations (same figures, coarser)")
     .action(async (name: string, opts: { out: string; quick?: boolean }) => {
-      const study = studies.find((s) => s.name === name);
-      if (!study) throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
+      const study = findStudy(name);
+      if (!study || !names.includes(name)) throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
       const t0 = performance.now();
       // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.
       const progress: ReproduceProgress = { complete: [] };

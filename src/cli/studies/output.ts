@@ -25,38 +25,9 @@ export function checkedText(text: string, what = "the report"): string {
   return text;
 }
 
-/** Prints a text report on stdout (checked). */
-export function printText(text: string): void {
-  console.log(checkedText(text));
-}
-
 /** Prints warnings on stderr, one line each, as `ness: warning: ...` (checked). */
 export function printWarnings(warnings: readonly string[]): void {
   for (const w of warnings) console.error(checkedText(`ness: warning: ${w}`, "a warning"));
-}
-
-/**
- * JSON text of a document in full precision, with the guard: a NaN, ±Infinity or null anywhere throws
- * NonFiniteOutputError naming its path. Typed arrays are written as arrays. `indent` as in JSON.stringify.
- */
-export function jsonText(doc: unknown, indent: number | undefined = 2): string {
-  // JSON.stringify calls the replacer with `this` = the holder; track the path through a map of holders.
-  const paths = new WeakMap<object, string>();
-  return JSON.stringify(
-    doc,
-    function (this: unknown, key: string, value: unknown) {
-      const parent = typeof this === "object" && this !== null ? paths.get(this) ?? "" : "";
-      const here = parent === "" ? key : key === "" ? parent : `${parent}.${key}`;
-      if (ArrayBuffer.isView(value) && !(value instanceof DataView)) value = Array.from(value as unknown as ArrayLike<number>);
-      if (value === null) throw new NonFiniteOutputError(`the JSON output would have null at ${here || "the top level"} (bug)`);
-      if (typeof value === "number" && !Number.isFinite(value)) {
-        throw new NonFiniteOutputError(`the JSON output would have ${String(value)} at ${here || "the top level"} (bug: a quantity was not computed)`);
-      }
-      if (typeof value === "object") paths.set(value as object, here);
-      return value;
-    },
-    indent,
-  );
 }
 
 /**
@@ -74,65 +45,10 @@ export function withoutUndefinedStatistics<T>(x: T): T {
   return out as T;
 }
 
-/** Prints a JSON document on stdout (checked, full precision). */
-export function printJson(doc: unknown): void {
-  console.log(jsonText(doc));
-}
-
 /** A finite number as JSON/CSV text (String(x): the shortest round-trip form); throws on NaN or ±Infinity. */
 export function finiteText(x: number, where: () => string): string {
   if (!Number.isFinite(x)) throw new NonFiniteOutputError(`the output would have ${String(x)} at ${where()} (bug: a quantity was not computed)`);
   return String(x);
-}
-
-/**
- * Streams a JSON object whose large members are numeric columns: `head` (small values, written with jsonText) and
- * then `columns` (name -> column of n numbers), written `chunk` numbers at a time. Yields text chunks.
- */
-export function* jsonColumns(
-  head: Record<string, unknown>,
-  columns: readonly { name: string; length: number; at: (i: number) => number }[],
-  tail: Record<string, unknown> = {},
-  chunk = 8192,
-): Generator<string> {
-  const members: string[] = [];
-  const member = (name: string, value: unknown) => `  ${JSON.stringify(name)}: ${jsonText(value, 2).replace(/\n/g, "\n  ")}`;
-  for (const [name, value] of Object.entries(head)) if (value !== undefined) members.push(member(name, value));
-  yield "{\n" + members.join(",\n");
-  let first = members.length === 0;
-  for (const c of columns) {
-    yield `${first ? "" : ",\n"}  ${JSON.stringify(c.name)}: [`;
-    first = false;
-    for (let start = 0; start < c.length; start += chunk) {
-      const end = Math.min(c.length, start + chunk);
-      const parts: string[] = new Array<string>(end - start);
-      for (let i = start; i < end; i++) parts[i - start] = finiteText(c.at(i), () => `${c.name}[${i}]`);
-      yield (start === 0 ? "" : ", ") + parts.join(", ");
-    }
-    yield "]";
-  }
-  const rest = Object.entries(tail).filter(([, v]) => v !== undefined).map(([n, v]) => member(n, v));
-  yield (rest.length > 0 ? `${first ? "" : ",\n"}${rest.join(",\n")}` : "") + "\n}\n";
-}
-
-/**
- * CSV text of a table given by columns of numbers, streamed `chunk` rows at a time (full precision; a non-finite
- * value throws NonFiniteOutputError naming the column and row).
- */
-export function* csvColumns(header: readonly string[], rows: number, row: (i: number, out: number[]) => void, chunk = 4096): Generator<string> {
-  yield header.map((h) => (/[",\n\r]/.test(h) ? `"${h.replace(/"/g, '""')}"` : h)).join(",") + "\n";
-  const values = new Array<number>(header.length).fill(0);
-  for (let start = 0; start < rows; start += chunk) {
-    const end = Math.min(rows, start + chunk);
-    const lines: string[] = new Array<string>(end - start);
-    for (let i = start; i < end; i++) {
-      row(i, values);
-      const cells: string[] = new Array<string>(header.length);
-      for (let c = 0; c < header.length; c++) cells[c] = finiteText(values[c], () => `column "${header[c]}", row ${i + 1}`);
-      lines[i - start] = cells.join(",");
-    }
-    yield lines.join("\n") + "\n";
-  }
 }
 
 /** Writes text chunks to stdout, waiting for the stream to drain (bounded memory for any size). */
@@ -156,4 +72,101 @@ export async function writeStdout(chunks: Iterable<string>): Promise<void> {
 /** Writes text chunks to a file atomically (nothing is left behind if a chunk throws). */
 export async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
   await writeFileAtomic(file, chunks);
+}
+
+const isTypedArray = (x: unknown): x is ArrayLike<number> => ArrayBuffer.isView(x) && !(x instanceof DataView);
+
+/**
+ * Walks a document and throws NonFiniteOutputError at the first NaN, ±Infinity or null (naming its path), so that
+ * a streamed output can be checked completely before its first byte goes out. Typed arrays are checked element by
+ * element without copying them.
+ */
+export function checkDocument(doc: unknown, path = ""): void {
+  const where = (k: string | number) => (path === "" ? String(k) : `${path}.${k}`);
+  if (doc === null) throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
+  if (typeof doc === "number") {
+    if (!Number.isFinite(doc)) throw new NonFiniteOutputError(`the JSON output would have ${String(doc)} at ${path || "the top level"} (bug: a quantity was not computed)`);
+    return;
+  }
+  if (isTypedArray(doc)) {
+    for (let i = 0; i < doc.length; i++) {
+      if (!Number.isFinite(doc[i])) throw new NonFiniteOutputError(`the JSON output would have ${String(doc[i])} at ${where(i)} (bug: a quantity was not computed)`);
+    }
+    return;
+  }
+  if (Array.isArray(doc)) {
+    doc.forEach((x, i) => checkDocument(x, where(i)));
+    return;
+  }
+  if (typeof doc === "object" && doc !== undefined) {
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (v !== undefined) checkDocument(v, where(k));
+  }
+}
+
+/**
+ * JSON text of a document in chunks, for documents of any size (a sweep of millions of points): objects indented
+ * by two spaces, arrays of numbers (typed arrays too) on one line, numbers in full precision; members that are
+ * undefined are left out. Every chunk ends between two tokens. Check the document with checkDocument first: a
+ * non-finite number met here still throws, but part of the text may have gone out.
+ */
+export function* jsonChunks(doc: unknown, flushAt = 65536): Generator<string> {
+  let buffer = "";
+  function* put(s: string): Generator<string> {
+    buffer += s;
+    if (buffer.length >= flushAt) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  function* value(x: unknown, indent: string, path: string): Generator<string> {
+    if (typeof x === "number") return yield* put(finiteText(x, () => path || "the top level"));
+    if (typeof x === "string") return yield* put(JSON.stringify(x));
+    if (typeof x === "boolean") return yield* put(String(x));
+    if (x === null || x === undefined) throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
+    if (isTypedArray(x) || (Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === "number"))) {
+      const a = x as ArrayLike<number>;
+      yield* put("[");
+      for (let i = 0; i < a.length; i++) yield* put((i > 0 ? ", " : "") + finiteText(a[i], () => `${path}.${i}`));
+      return yield* put("]");
+    }
+    const inner = `${indent}  `;
+    if (Array.isArray(x)) {
+      if (x.length === 0) return yield* put("[]");
+      yield* put("[");
+      for (let i = 0; i < x.length; i++) {
+        yield* put(`${i > 0 ? "," : ""}\n${inner}`);
+        yield* value(x[i], inner, path === "" ? String(i) : `${path}.${i}`);
+      }
+      return yield* put(`\n${indent}]`);
+    }
+    const entries = Object.entries(x as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return yield* put("{}");
+    yield* put("{");
+    let first = true;
+    for (const [k, v] of entries) {
+      yield* put(`${first ? "" : ","}\n${inner}${JSON.stringify(k)}: `);
+      first = false;
+      yield* value(v, inner, path === "" ? k : `${path}.${k}`);
+    }
+    yield* put(`\n${indent}}`);
+  }
+  yield* value(doc, "", "");
+  yield buffer + "\n";
+}
+
+/** CSV of a table whose cells are numbers or text, streamed (numbers in full precision; text quoted when needed). */
+export function* csvRows(header: readonly string[], rows: number, row: (i: number, out: (number | string)[]) => void, chunk = 4096): Generator<string> {
+  const cell = (v: number | string, where: () => string) =>
+    typeof v === "number" ? finiteText(v, where) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  yield header.map((h) => cell(h, () => "the header")).join(",") + "\n";
+  const values = new Array<number | string>(header.length).fill(0);
+  for (let start = 0; start < rows; start += chunk) {
+    const end = Math.min(rows, start + chunk);
+    const lines: string[] = new Array<string>(end - start);
+    for (let i = start; i < end; i++) {
+      row(i, values);
+      lines[i - start] = header.map((h, c) => cell(values[c], () => `column "${h}", row ${i + 1}`)).join(",");
+    }
+    yield lines.join("\n") + "\n";
+  }
 }

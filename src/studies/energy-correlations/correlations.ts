@@ -3,13 +3,15 @@
  *   d dE_i / dt = sum_j R_ij dE_j + (Sigma eta)_i,  R_ij = dX_i/dE_j at the mean state, X_i = A_{i-1,i} - A_{i,i+1},
  *   Sigma (M x (M+1)): column b (link b from node b to node b+1) is sqrt(B_b) (e_b - e_{b+1}) restricted to the
  *   subsystems, Q = Sigma Sigma^T, and the covariance C solves R C + C R^T = -Q (eq. 7), i.e. A C + C A^T = Q with
- *   A = -R (scipy's convention, src/linalg/lyapunov.ts).
+ *   A = -R: the stationary covariance of the linear SDE problem dE = -A E dt + Sigma dW (relaxationProblem), solved by
+ *   the exact engine (src/exact: prepareStationary).
  * C is linear in the B_b, so C = sum_b B_b C^(b): each link's noise contributes separately; the two links touching a
  * bath are the "boundary" noise and the others the "bulk" noise (Section 4's interpretation of the sign of C12).
  */
 import { ModelError, SteadyStateError } from "../../errors.js";
-import { prepareLyapunov, type LyapunovSolver } from "../../linalg/lyapunov.js";
+import { prepareStationary, type StationarySolver } from "../../exact/linearSde.js";
 import { matrix, transpose, type Matrix } from "../../linalg/matrix.js";
+import { linearSdeProblem, type LinearSdeProblem } from "../../problem/linearSde.js";
 import { solveMeanSteadyState, validateChain, type Chain } from "./steadyState.js";
 
 /** Bound of eq. 15 (M = 2), with the premises of its derivation (Appendix B). */
@@ -199,21 +201,34 @@ function addLink(Q: Matrix, M: number, b: number, w: number): void {
   }
 }
 
-function negate(m: Matrix): Matrix {
-  const out = matrix(m.rows, m.cols);
-  for (let i = 0; i < m.data.length; i++) out.data[i] = -m.data[i];
-  return out;
+/**
+ * The linear-noise fluctuations as a linear SDE problem for the exact engine: dE = R E dt + Sigma dW, i.e. drift
+ * A = -R and diffusion Q (src/problem linearSde.ts), the state the energies E_1..E_M of the subsystems.
+ */
+export function relaxationProblem(R: Matrix, Q: Matrix): LinearSdeProblem {
+  const drift = matrix(R.rows, R.cols);
+  for (let i = 0; i < R.data.length; i++) drift.data[i] = -R.data[i];
+  return linearSdeProblem({ drift, diffusion: Q, stateNames: Array.from({ length: R.rows }, (_, i) => `E${i + 1}`) });
 }
 
-/** A prepared solver of R C + C R^T = -Q for one R (throws SteadyStateError when R is not stable). */
-export function prepareRelaxation(R: Matrix): { solver: LyapunovSolver; rates: Float64Array } {
-  let solver: LyapunovSolver;
+/** A prepared solver of R C + C R^T = -D for one R and any symmetric D (the exact engine's, one factorisation). */
+export interface RelaxationSolver {
+  /** The covariance C (as X), the relative residual and the conditioning warnings of the solve. */
+  solve(D: Matrix): { X: Matrix; residual: number; warnings: string[] };
+}
+
+/**
+ * A prepared solver of R C + C R^T = -Q for one R (the exact engine's prepareStationary on relaxationProblem); throws
+ * SteadyStateError when R is not stable. `rates` are the relaxation rates, the eigenvalues of -R (ascending).
+ */
+export function prepareRelaxation(R: Matrix): { solver: RelaxationSolver; rates: Float64Array; stationary: StationarySolver } {
+  let stationary: StationarySolver;
   try {
-    solver = prepareLyapunov(negate(R));
+    stationary = prepareStationary(relaxationProblem(R, matrix(R.rows, R.cols)));
   } catch (err) {
     throw new SteadyStateError(`the fluctuations do not relax: ${(err as Error).message}`);
   }
-  const { re, im } = solver.eigenvalues;
+  const { re, im } = stationary.eigenvalues;
   const rates = Float64Array.from(re).sort();
   let scale = 0;
   for (let k = 0; k < re.length; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
@@ -223,7 +238,13 @@ export function prepareRelaxation(R: Matrix): { solver: LyapunovSolver; rates: F
       `the fluctuations do not relax: R has an eigenvalue ${-rates[0]} >= 0 (the mean currents must decrease when a subsystem gains energy)`,
     );
   }
-  return { solver, rates };
+  const solver: RelaxationSolver = {
+    solve(D: Matrix) {
+      const s = stationary.solve(D);
+      return { X: s.covariance, residual: s.residual, warnings: s.warnings };
+    },
+  };
+  return { solver, rates, stationary };
 }
 
 /**

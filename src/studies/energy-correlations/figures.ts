@@ -3,18 +3,14 @@
  * four models (positive for the ideal gas, Fermi gases and blackbodies, negative for the exclusion process), its
  * boundary/bulk noise decomposition, the bound of eq. 15, off-diagonal correlation profiles of long chains against
  * their continuum form, the accuracy of the paper's noise approximations (eqs. 13, A.6), and the verification of
- * the exact C by simulating the energy SDE. Captions state the corrections taken from physics-notes.md.
+ * the exact C by simulating the energy SDE. Captions state the corrections taken from physics-notes.md. Pure: each
+ * draws the data computed by the study (definition.ts).
  */
 import type { Figure, Table } from "../../figures/figure.js";
 import { linePanel, panelFigure, type Panel, type Series } from "../../figures/charts.js";
 import type { BuiltinModelName } from "./models.js";
-import { biasSweep, noiseApproximationErrors, profileSet, type BiasSweep, type ProfileSet } from "./study.js";
+import type { BiasSweep, ProfileSet } from "./study.js";
 import type { VerificationSweep } from "./verification.js";
-
-export interface FigureOptions {
-  /** Fewer points (for smoke tests); the shapes stay the same. */
-  quick?: boolean;
-}
 
 /** How each model's C12 is scaled on the figures (the figures use T0 = 1, Cv = N = kappa = coupling = aV = 1, T_F = 100). */
 export const MODEL_AXES: Record<BuiltinModelName, { title: string; x: string; y: string; scale: number; sign: string }> = {
@@ -23,8 +19,6 @@ export const MODEL_AXES: Record<BuiltinModelName, { title: string; x: string; y:
   fermi: { title: "Fermi gases (eqs. 11-12)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ T_F / (N T₀³)", scale: 100, sign: "C₁₂ > 0" },
   blackbody: { title: "Blackbody cavities (A.5)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ / (aV T₀⁸)", scale: 1, sign: "C₁₂ > 0" },
 };
-
-const MODELS: BuiltinModelName[] = ["ideal-gas", "ssep", "fermi", "blackbody"];
 
 const CORRECTIONS =
   "Following physics-notes.md: the noise B of the Fermi and blackbody junctions is the exact integral (eq. 11 with a constant density of states; the B integral of Appendix A, with the Bose factor 1/(exp(ħck/T) − 1)), " +
@@ -51,8 +45,7 @@ function sweepTable(sweeps: BiasSweep[]): Table {
 }
 
 /** C12 against the bath difference, one panel per model, with the closed forms and the approximate-noise curves. */
-export function c12Figure(options: FigureOptions = {}, sweeps?: BiasSweep[]): Figure {
-  const data = sweeps ?? MODELS.map((m) => biasSweep(m, options.quick ? 11 : 41));
+export function c12Figure(data: BiasSweep[]): Figure {
   const panels: Panel[] = data.map((s) => {
     const ax = MODEL_AXES[s.model];
     const every = Math.max(1, Math.round((s.difference.length - 1) / 10));
@@ -93,8 +86,7 @@ export function c12Figure(options: FigureOptions = {}, sweeps?: BiasSweep[]): Fi
 }
 
 /** Boundary (links to the baths) and bulk (middle link) noise contributions to C12. */
-export function decompositionFigure(options: FigureOptions = {}, sweeps?: BiasSweep[]): Figure {
-  const data = sweeps ?? MODELS.map((m) => biasSweep(m, options.quick ? 11 : 41));
+export function decompositionFigure(data: BiasSweep[]): Figure {
   const panels: Panel[] = data.map((s) => {
     const ax = MODEL_AXES[s.model];
     return linePanel({
@@ -127,8 +119,7 @@ export function decompositionFigure(options: FigureOptions = {}, sweeps?: BiasSw
 }
 
 /** |C12| against the bound of eq. 15. */
-export function boundFigure(options: FigureOptions = {}, sweeps?: BiasSweep[]): Figure {
-  const data = sweeps ?? MODELS.map((m) => biasSweep(m, options.quick ? 11 : 41));
+export function boundFigure(data: BiasSweep[]): Figure {
   const panels: Panel[] = data.map((s) => {
     const ax = MODEL_AXES[s.model];
     const keep = s.difference.map((d, i) => (d > 0 ? i : -1)).filter((i) => i >= 0);
@@ -178,14 +169,7 @@ function profileTable(sets: ProfileSet[]): Table {
 }
 
 /** Off-diagonal correlation profiles C_ij of long chains, with the continuum form for the linear-A models. */
-export function profilesFigure(options: FigureOptions = {}): Figure {
-  const M = options.quick ? 11 : 23;
-  const sets: ProfileSet[] = [
-    profileSet("ideal-gas", M, 1, 3),
-    profileSet("ssep", M, 0.1, 0.9),
-    profileSet("fermi", M, 1, 3),
-    profileSet("blackbody", M, 1, 3),
-  ];
+export function profilesFigure(M: number, sets: ProfileSet[]): Figure {
   const colors = ["blue", "orange", "green"];
   const right = subscript(M + 1);
   const bathText: Record<BuiltinModelName, string> = {
@@ -198,7 +182,9 @@ export function profilesFigure(options: FigureOptions = {}): Figure {
     const ax = MODEL_AXES[p.model];
     const series: Series[] = [];
     p.columns.forEach((j, c) => {
-      series.push({ name: `C_ij, j = ${j}`, x: p.position, y: scaled(p.values[c], ax.scale), color: colors[c], line: false, marker: "circle" });
+      // The diagonal (the local-equilibrium variance) is not drawn.
+      const offDiagonal = p.values[c].map((v, i) => (i + 1 === j ? NaN : v));
+      series.push({ name: `C_ij, j = ${j}`, x: p.position, y: scaled(offDiagonal, ax.scale), color: colors[c], line: false, marker: "circle" });
     });
     if (p.continuum) {
       // The three continuum curves as one series, separated by gaps (NaN), so the legend has one entry.
@@ -210,7 +196,7 @@ export function profilesFigure(options: FigureOptions = {}): Figure {
           y.push(NaN);
         }
         x.push(...p.position);
-        y.push(...scaled(curve, ax.scale));
+        y.push(...scaled(curve.map((v, i) => (i + 1 === p.columns[c] ? NaN : v)), ax.scale));
       });
       series.push({ name: "continuum form x(1 − y)", x, y, color: "#444", style: "dashed", strokeWidth: 1.2 });
     }
@@ -242,8 +228,7 @@ export function profilesFigure(options: FigureOptions = {}): Figure {
 }
 
 /** Relative error of eq. 13 and A.6 against the exact noise integral. */
-export function noiseApproximationFigure(options: FigureOptions = {}): Figure {
-  const e = noiseApproximationErrors(options.quick ? 41 : 201);
+export function noiseApproximationFigure(e: { ratio: number[]; fermi: number[]; blackbody: number[] }): Figure {
   const pct = (v: number[]) => v.map((x) => 100 * x);
   const panel = linePanel({
     xLabel: "T_min / T_max of the two sides of a junction",

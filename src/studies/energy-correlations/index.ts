@@ -12,3 +12,4 @@ export * from "./simulate.js";
 export * from "./study.js";
 export * from "./figures.js";
 export * from "./verification.js";
+export * from "./definition.js";

@@ -154,7 +154,7 @@ export interface ProfileSet {
   columns: number[];
   /** x_i = i / (M + 1), i = 1..M. */
   position: number[];
-  /** values[c][i - 1] = C_{i, columns[c]} (NaN at i = j). */
+  /** values[c][i - 1] = C_{i, columns[c]} (at i = j the local-equilibrium variance, which the figures leave out). */
   values: number[][];
   /** The continuum (here exact) form for linear-A chains with quadratic B, else undefined. */
   continuum?: number[][];
@@ -167,12 +167,12 @@ export function profileSet(name: BuiltinModelName, M: number, left: number, righ
   const ec = energyCorrelations(chain);
   const columns = [Math.round((M + 1) / 4), Math.round((M + 1) / 2), Math.round((3 * (M + 1)) / 4)].filter((j) => j >= 1 && j <= M);
   const position = Array.from({ length: M }, (_, i) => (i + 1) / (M + 1));
-  const values = columns.map((j) => Array.from({ length: M }, (_, i) => (i + 1 === j ? NaN : ec.covariance.data[i * M + (j - 1)])));
+  const values = columns.map((j) => Array.from({ length: M }, (_, i) => ec.covariance.data[i * M + (j - 1)]));
   let continuum: number[][] | undefined;
   const quadraticNoise = continuumNoiseCurvature(chain);
   if (quadraticNoise) {
     const amp = continuumAmplitude(quadraticNoise.b2, quadraticNoise.rate, left - right, M);
-    continuum = columns.map((j) => Array.from({ length: M }, (_, i) => (i + 1 === j ? NaN : amp * continuumShape(i + 1, j, M))));
+    continuum = columns.map((j) => Array.from({ length: M }, (_, i) => amp * continuumShape(i + 1, j, M)));
   }
   return { model: name, M, left, right, columns, position, values, continuum, residual: ec.residual };
 }

@@ -1,10 +1,10 @@
 /**
- * Figures of the particle-bath chain study (seed 003), built from the data of study.ts with the shared chart builders.
+ * Figures of the particle-bath chain study (Krekels, Maes, Santra and Zhai, arXiv:2604.00777), drawn from the data
+ * computed by the study (definition.ts) with the shared chart builders: pure, they compute nothing.
  * Captions name the corrections of shared/physics-notes.md (sign of the k_eff correction, factor 2 of the closed form).
  */
 import { linePanel, mergePanelTables, panelFigure, type Series } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import { effectiveBath } from "./effectiveBath.js";
 import type { CurrentMaximum } from "./ndc.js";
 import type { ParticleBathChainParams } from "./params.js";
 import type { CurrentSimulationPoint, FrictionPoint, MeanForceCurve, MethodRow } from "./study.js";
@@ -21,7 +21,7 @@ function paramLine(p: ParticleBathChainParams, keys: (keyof ParticleBathChainPar
 }
 
 /** Figure 2a: the bath's mean force on a probe held at q, exact and linearised. */
-export function meanForceFigure(p: ParticleBathChainParams, curves: MeanForceCurve[]): Figure {
+export function meanForceFigure(p: ParticleBathChainParams, curves: MeanForceCurve[], criticalTemperature: number): Figure {
   const series: Series[] = [];
   curves.forEach((c, i) => {
     const color = COLORS[i % COLORS.length];
@@ -40,13 +40,13 @@ export function meanForceFigure(p: ParticleBathChainParams, curves: MeanForceCur
   });
   return panelFigure({
     name: "fig2a-mean-force",
-    title: "Mean force of the particle bath on a probe held at q (seed 003, Figure 2a)",
+    title: "Mean force of the particle bath on a probe held at q (Krekels et al., Figure 2a)",
     caption:
       `N_b eps (A - <F>_q) with <F>_q the average of the von Mises coupling over the Boltzmann density exp(-eps q F(x)/T_L) ` +
       `on the ring (exact quadrature), against its O(eps^2) linearisation N_b eps^2 Var(F) q / T_L. The force grows with q: ` +
       `the bath softens the pinning, k_eff = K - N_b eps^2 A^2 (I0(2 rho)/I0(rho)^2 - 1)/T_L (minus sign as corrected in ` +
-      `physics-notes.md; the seed's extracted text shows a plus), and where its slope exceeds K (dotted) the linearised ` +
-      `probe is unstable: T_L < ${g(effectiveBath({ ...p, TL: 1 }).criticalTemperature)}. ${paramLine(p, ["Nb", "eps", "A", "rho", "L"])}.`,
+      `physics-notes.md; the arXiv text as extracted shows a plus), and where its slope exceeds K (dotted) the linearised ` +
+      `probe is unstable: T_L < ${g(criticalTemperature)}. ${paramLine(p, ["Nb", "eps", "A", "rho", "L"])}.`,
     panels: [panel],
     labels: false,
     legend: "shared",
@@ -89,7 +89,7 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
   const pairs = points.find((t) => t.simulated)?.simulated;
   return panelFigure({
     name: "fig2b-effective-friction",
-    title: "Effective friction and stiffness of one oscillator in the particle bath (seed 003, Figure 2b)",
+    title: "Effective friction and stiffness of one oscillator in the particle bath (Krekels et al., Figure 2b)",
     caption:
       `Points: a single probe (k = 0) simulated with its ${p.Nb} bath particles, started at q = 0 with v = ±${g(pairs?.v0 ?? NaN)} ` +
       `(antithetic pairs sharing their noise, ${pairs?.pairs ?? 0} pairs per point); gamma = 2m x (decay rate of the mean ` +
@@ -117,7 +117,7 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
 }
 
 /** The current three ways (exact engine, frequency integral, closed form) and the convergence of finite chains. */
-export function methodsFigure(p: ParticleBathChainParams, rows: MethodRow[], convergence: { TL: number; rows: MethodRow[] }[]): Figure {
+export function methodsFigure(p: ParticleBathChainParams, rows: MethodRow[], convergence: { TL: number; gammaL: number; rows: MethodRow[] }[]): Figure {
   const N = rows.map((r) => r.N);
   const long = rows[0].longChain;
   const a = linePanel({
@@ -139,7 +139,7 @@ export function methodsFigure(p: ParticleBathChainParams, rows: MethodRow[], con
     yLabel: "relative deviation from the closed form",
     yType: "log",
     series: convergence.map((c, i) => ({
-      name: `T_L = ${g(c.TL)} (gamma_L = ${g(c.rows.length ? effectiveBath({ ...p, TL: c.TL }).gammaL : NaN)})`,
+      name: `T_L = ${g(c.TL)} (gamma_L = ${g(c.gammaL)})`,
       x: c.rows.map((r) => r.N),
       y: c.rows.map((r) => r.deviation),
       color: COLORS[(i + 2) % COLORS.length],
@@ -151,12 +151,12 @@ export function methodsFigure(p: ParticleBathChainParams, rows: MethodRow[], con
   const worst = Math.max(...rows.map((r) => Math.abs(r.exact / r.frequency - 1)));
   return panelFigure({
     name: "current-three-ways",
-    title: "Heat current through the effective chain, three ways (seed 003, Section 4 and Appendix B)",
+    title: "Heat current through the effective chain, three ways (Krekels et al., Section 4 and Appendix B)",
     caption:
       `(a) The exact engine on the effective chain (J = gamma_L (T_L - m<v1^2>)/m), the frequency integral ` +
       `2 gamma_L gamma_R (T_L - T_R) int (d omega/2 pi) omega^2 |G_1N|^2 over the whole real line (largest relative ` +
       `difference ${worst.toExponential(1)}), and the long-chain closed form 2 gamma_L gamma_R k^2 (T_L - T_R) / ` +
-      `(m (D0 - D1 + sqrt(D0 (D0 - 2 D1)))). The seed prints 4 instead of 2 in the numerator (twice too large, ` +
+      `(m (D0 - D1 + sqrt(D0 (D0 - 2 D1)))). The paper prints 4 instead of 2 in the numerator (twice too large, ` +
       `physics-notes.md; red); the last term of D1 is (2k/m) gamma_L gamma_R (gamma_L + gamma_R). (b) Relative distance of ` +
       `the finite chain from the closed form, down to rounding. ${paramLine(p, ["m", "K", "k", "zeta", "gammaR"])}, Figure 2 bath.`,
     panels: [a, b],
@@ -234,7 +234,7 @@ export function currentSimulationFigure(
   );
   return panelFigure({
     name: "fig3-current-simulation",
-    title: "Current through the chain driven by the particle bath: full simulation against the effective theory (seed 003, Figure 3)",
+    title: "Current through the chain driven by the particle bath: full simulation against the effective theory (Krekels et al., Figure 3)",
     caption:
       `Points: the full system (N = ${p.N} sites, ${p.Nb} overdamped bath particles on site 1, Langevin bath at T_R = ${g(p.TR)} ` +
       `on site N) simulated; J = gamma_R (m<v_N^2> - T_R)/m with batch-means error bars. Lines: the effective chain ` +
@@ -271,7 +271,7 @@ export function ndcFigure(
   const maxima = byK.map((c) => `k = ${g(c.k)}: T_L = ${g(c.maximum.TL)}, J = ${g(c.maximum.current)}`).join("; ");
   return panelFigure({
     name: "fig4-ndc",
-    title: "Negative differential thermal conductivity of the effective chain (seed 003, Figure 4)",
+    title: "Negative differential thermal conductivity of the effective chain (Krekels et al., Figure 4)",
     caption:
       `Long-chain current (closed form with the factor 2 of physics-notes.md) at T_R = ${g(p.TR)} for several spring ` +
       `constants k. (a) T_L > T_R: the current rises, peaks (${maxima}) and falls as 1/T_L, since gamma_L ~ T_L^-2 ` +

@@ -1,5 +1,5 @@
 /**
- * Seed 003: a harmonic chain driven at one end by a bath of overdamped particles on a ring and at the other by a
+ * Krekels, Maes, Santra and Zhai (arXiv:2604.00777): a harmonic chain driven at one end by a bath of overdamped particles on a ring and at the other by a
  * Langevin bath; the effective (eliminated) bath, the chain's current three ways, negative differential thermal
  * conductivity, and direct simulations of the mixed system. Browser-safe.
  */
@@ -11,4 +11,4 @@ export * from "./ndc.js";
 export * from "./simulation.js";
 export * from "./study.js";
 export * from "./figures.js";
-export * from "./reproduce.js";
+export * from "./definition.js";

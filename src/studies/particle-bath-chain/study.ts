@@ -1,6 +1,6 @@
 /**
  * The study's results for one parameter set (what `ness study particle-bath-chain` prints) and the data behind the
- * figures of `ness reproduce particle-bath-chain` (Figures 2-4 of seed 003, plus the three-way current comparison).
+ * figures of `ness reproduce particle-bath-chain` (Figures 2-4 of Krekels et al., plus the three-way current comparison).
  * Pure computation: no files, no Node APIs.
  */
 import { besselIScaledSequence } from "../../special/bessel.js";

@@ -43,6 +43,8 @@ import { CancelledError } from "../../stochastic/safety.js";
 import { linear, meanOfIndependent, measured, reduceBatches, type Estimate, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
+import { defaultsOf, rangesOf } from "../schema.js";
+import { demixingSchema } from "./parameters.js";
 
 // ---------------------------------------------------------------------------
 // Parameters and model
@@ -80,28 +82,17 @@ export interface DemixingParams {
   batches?: number;
 }
 
+const DEMIXING_NAMES = [
+  "N", "coldFraction", "phi", "Thot", "Tcold", "stiffness", "range", "dt", "time", "burnIn", "sampleInterval", "replicas", "neighbourCutoff",
+] as const;
+
 /**
- * Default parameters: a 50/50 mixture at area fraction 0.4, T_hot / T_cold = 100, nearly hard disks (T_hot / k =
+ * Default parameters (declared in parameters.ts): a 50/50 mixture at area fraction 0.4, T_hot / T_cold = 100, nearly hard disks (T_hot / k =
  * 0.02). Only T / k, phi and the cold fraction matter (time scales as range^2 / k), so k = 1 sets the unit of time;
  * dt = 0.1 / k keeps the hot disks' step sqrt(2 T_hot dt) near 0.06 range (structure converged in dt; the entropy
  * production at large ratios carries a first-order time-step bias of a few percent).
  */
-export const DEFAULT_DEMIXING: DemixingParams = {
-  N: 1000,
-  coldFraction: 0.5,
-  phi: 0.4,
-  Thot: 0.02,
-  Tcold: 0.0002,
-  stiffness: 1,
-  range: 1,
-  dt: 0.1,
-  time: 2000,
-  burnIn: 500,
-  sampleInterval: 20,
-  replicas: 2,
-  seed: 1,
-  neighbourCutoff: 1.5,
-};
+export const DEFAULT_DEMIXING: DemixingParams = { ...defaultsOf(demixingSchema, DEMIXING_NAMES), seed: 1 };
 
 const num = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "undefined" ? "nothing" : JSON.stringify(v));
 
@@ -111,20 +102,8 @@ const num = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "u
  * ranges; times and steps as for the other particle studies (the work is also limited, see src/studies/cost.ts).
  */
 export const DEMIXING_RANGES: Readonly<Record<Exclude<keyof DemixingParams, "errorBars">, ParameterRange>> = Object.freeze({
-  N: { min: 2, max: 100_000, integer: true },
-  coldFraction: { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-  phi: { min: 0.01, max: 1, exclusiveMax: true },
-  Thot: { min: 1e-6, max: 1e6 },
-  Tcold: { min: 1e-6, max: 1e6 },
-  stiffness: { min: 1e-6, max: 1e6 },
-  range: { min: 1e-6, max: 1e6 },
-  dt: { min: 1e-9, max: 10 },
-  time: { min: 1e-6, max: 1e9 },
-  burnIn: { min: 0, max: 1e9 },
-  sampleInterval: { min: 1e-9, max: 1e9 },
-  replicas: { min: 1, max: 10_000, integer: true },
+  ...rangesOf(demixingSchema, DEMIXING_NAMES),
   seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
-  neighbourCutoff: { min: 0.1, max: 100 },
   batches: { min: 1, max: 10_000, integer: true },
 });
 

@@ -1,20 +1,12 @@
 /**
- * Figures of seed 004, Section 3.3 (demixing of hot and cold soft disks without attraction): snapshots at equal
+ * Figures of the lecture notes' Section 3.3 (demixing of hot and cold soft disks without attraction): snapshots at equal
  * temperatures and at large T_hot / T_cold, coloured by temperature (fig4); the neighbour order parameter psi and
  * the largest cold cluster against T_hot / T_cold for a few area fractions, with the time series of psi from the
- * random start (fig5). Quick mode (tests, `--quick`) runs small systems for a few seconds; the full figures take
- * about a minute or two each on one core. Browser-safe.
+ * random start (fig5). Pure: they draw the runs of the study (definition.ts computes them). Browser-safe.
  */
 import { linePanel, panelFigure, particleScatterPanel, type ParticleScatterSpec, type Series } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import {
-  demixingSweep, simulateDemixing, type DemixingParams, type DemixingResult, type MeasuredValue,
-} from "./demixing.js";
-
-export interface DemixingFigureOptions {
-  quick?: boolean;
-  seed?: number;
-}
+import type { DemixingResult, DemixingSweep, MeasuredValue } from "./demixing.js";
 
 const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
 /** "0.31 ± 0.01" with the error to two significant digits and the value to the same decimal place. */
@@ -24,24 +16,9 @@ export function formatMeasured(m: MeasuredValue): string {
   return `${m.value.toFixed(decimals)} ± ${m.error.toFixed(decimals)}${m.reliable ? "" : "*"}`;
 }
 
-/** Settings of the two figures: the physical point and the run lengths, full and quick. */
-export const DEMIXING_FIGURE_SETTINGS = {
-  snapshot: {
-    full: { N: 1000, phi: 0.4, time: 2000, burnIn: 2000, sampleInterval: 50, replicas: 4 },
-    quick: { N: 150, phi: 0.4, time: 300, burnIn: 100, sampleInterval: 10, replicas: 2 },
-    ratios: [1, 10, 100],
-  },
-  map: {
-    full: { N: 300, time: 300, burnIn: 300, sampleInterval: 10, replicas: 16, ratios: [1, 3, 10, 30, 100], phis: [0.25, 0.4, 0.55] },
-    quick: { N: 120, time: 100, burnIn: 50, sampleInterval: 5, replicas: 4, ratios: [1, 10, 100], phis: [0.4] },
-  },
-  /** Physical parameters common to both: T_hot fixed, T_cold = T_hot / ratio; k and range set the units. */
-  base: { Thot: 0.02, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1, neighbourCutoff: 1.5 } satisfies Partial<DemixingParams>,
-} as const;
-
 const conventions =
   "Overdamped, mobility 1, kB = 1: r' = -grad U + sqrt(2 T) xi, each species in its own bath; U is the soft repulsion of " +
-  "seed 004 eq. 26, (k/2)(1 - r/range)^2, acting for r < range (the cutoff is the length scale, physics-notes.md, not r < 1); " +
+  "the lecture notes' eq. 26, (k/2)(1 - r/range)^2, acting for r < range (the cutoff is the length scale, physics-notes.md, not r < 1); " +
   "disks of diameter range, area fraction phi = N pi range^2 / (4 L^2) in a periodic square box of side L; random initial positions (mixed).";
 
 const orderParameters = (cutoff: number) =>
@@ -54,16 +31,11 @@ const errorBars =
   "batches cut from one run would be correlated through slow composition fluctuations); * marks an error bar from fewer than 16 values, " +
   "the project's threshold for a trusted error bar.";
 
-function runParams(quick: boolean, which: "snapshot" | "map", seed: number): Partial<DemixingParams> {
-  const s = DEMIXING_FIGURE_SETTINGS;
-  const run = quick ? s[which].quick : s[which].full;
-  return {
-    ...s.base, N: run.N, time: run.time, burnIn: run.burnIn, sampleInterval: run.sampleInterval, replicas: run.replicas, seed,
-  };
-}
-
 /** Replica 0's final configuration as disks to scale, hot and cold, for a particle scatter panel or figure. */
-export function snapshotDisks(r: DemixingResult): Pick<ParticleScatterSpec, "box" | "x" | "y" | "category" | "categories" | "radius"> {
+export function snapshotDisks(r: {
+  snapshot: { x: ArrayLike<number>; cold: ArrayLike<number>; box: [number, number] };
+  parameters: { range: number };
+}): Pick<ParticleScatterSpec, "box" | "x" | "y" | "category" | "categories" | "radius"> {
   const snap = r.snapshot, N = snap.cold.length;
   return {
     box: snap.box,
@@ -75,13 +47,12 @@ export function snapshotDisks(r: DemixingResult): Pick<ParticleScatterSpec, "box
   };
 }
 
+/** The runs of the snapshot figure: equal temperatures (mixed) beside growing temperature ratios. */
+export type DemixingRun = Pick<DemixingResult, "parameters" | "nCold" | "psi" | "coldNeighbourFraction" | "largestCluster" | "entropyProduction" | "snapshot">;
+
 /** Snapshots of replica 0 at the end of its run: equal temperatures (mixed) beside growing temperature ratios. */
-export function demixingSnapshotFigure(options: DemixingFigureOptions = {}): Figure {
+export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: boolean } = {}): Figure {
   const quick = options.quick ?? false;
-  const seed = options.seed ?? 1;
-  const s = DEMIXING_FIGURE_SETTINGS;
-  const base = { ...runParams(quick, "snapshot", seed), phi: (quick ? s.snapshot.quick : s.snapshot.full).phi };
-  const runs: DemixingResult[] = s.snapshot.ratios.map((ratio, i) => simulateDemixing({ ...base, Tcold: s.base.Thot / ratio, seed: seed + i }));
   const p0 = runs[0].parameters;
   const size = quick ? 300 : 400;
   const panels = runs.map((r) => {
@@ -89,38 +60,38 @@ export function demixingSnapshotFigure(options: DemixingFigureOptions = {}): Fig
     return particleScatterPanel({ title: `T_hot/T_cold = ${fmt(ratio)}: psi = ${formatMeasured(r.psi)}`, ...snapshotDisks(r), size });
   });
   const details = runs.map((r) =>
-    `T_hot / T_cold = ${fmt(r.parameters.Thot / r.parameters.Tcold)} (T_cold = ${fmt(r.parameters.Tcold)}, seed ${r.parameters.seed}): ` +
+    `T_hot / T_cold = ${fmt(r.parameters.Thot / r.parameters.Tcold)} (T_cold = ${fmt(r.parameters.Tcold)}, random seed ${r.parameters.seed}): ` +
     `psi = ${formatMeasured(r.psi)}, f_cc = ${formatMeasured(r.coldNeighbourFraction)}, largest cold cluster ${formatMeasured(r.largestCluster)}, ` +
     `entropy production ${formatMeasured(r.entropyProduction)}`).join("; ");
   return panelFigure({
     name: "fig5-demixing-snapshots",
     title: `Hot and cold soft disks demix without attraction (N = ${p0.N}, phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})`,
     caption:
-      `Seed 004, Section 3.3. ${runs.length} runs of N = ${p0.N} disks (${runs[0].nCold} cold) at area fraction ${p0.phi}, ` +
+      `Lecture notes (J. Metzger, MIT 8.808/8.308 IAP 2026, Recitation 5), Section 3.3. ${runs.length} runs of N = ${p0.N} disks (${runs[0].nCold} cold) at area fraction ${p0.phi}, ` +
       `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, T_hot = ${fmt(p0.Thot)} (T_hot / k = ${fmt(p0.Thot / p0.stiffness)}: nearly hard disks), ` +
       `stochastic engine (Heun), dt = ${fmt(p0.dt)}, burn-in ${fmt(p0.burnIn)}, then ${fmt(p0.time)} sampled every ${fmt(p0.sampleInterval)}; ` +
       `${p0.replicas} replicas each; snapshots of replica 0 at the end of its run, disks drawn to scale. ` +
       `At equal temperatures the system is in equilibrium and the labels are exchangeable (psi = 0 exactly in expectation); at large ` +
       `T_hot / T_cold the cold disks gather into cold-rich domains surrounded by a hot gas. ${details}. ` +
-      `Entropy production: the whole system's rate from the engine's Stratonovich estimator (seed 004 eq. 23 with the sign of physics-notes.md); ` +
+      `Entropy production: the whole system's rate from the engine's Stratonovich estimator (the lecture notes' eq. 23 with the sign of physics-notes.md); ` +
       `it vanishes at equal temperatures (each pair's heats sum to its exact energy change, so the estimator has no quadrature bias there). ${orderParameters(p0.neighbourCutoff)} ${errorBars} ${conventions}`,
     panels,
     columns: panels.length,
   });
 }
 
+/** The sweep of the map figure: psi and the largest cold cluster for each (area fraction, ratio). */
+export type DemixingMap = Pick<DemixingSweep, "ratios" | "phis" | "psi"> & {
+  runs: Pick<DemixingResult, "parameters" | "psi" | "largestCluster" | "series">[][];
+};
+
 /** psi and the largest cold cluster against T_hot / T_cold for a few area fractions, and psi against time. */
-export function demixingMapFigure(options: DemixingFigureOptions = {}): Figure {
+export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean } = {}): Figure {
   const quick = options.quick ?? false;
-  const seed = options.seed ?? 1;
-  const s = DEMIXING_FIGURE_SETTINGS;
-  const grid = quick ? s.map.quick : s.map.full;
-  const base = runParams(quick, "map", seed);
-  const sweep = demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base });
   const p0 = sweep.runs[0][0].parameters;
   const colors = ["blue", "orange", "green", "red", "purple"];
   const markers = ["circle", "square", "triangle", "diamond"] as const;
-  const seriesOf = (pick: (r: DemixingResult) => MeasuredValue): Series[] =>
+  const seriesOf = (pick: (r: DemixingMap["runs"][number][number]) => MeasuredValue): Series[] =>
     sweep.phis.map((phi, i) => ({
       name: `phi = ${phi}`,
       x: sweep.ratios,
@@ -155,10 +126,10 @@ export function demixingMapFigure(options: DemixingFigureOptions = {}): Figure {
     name: "fig6-demixing-map",
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})`,
     caption:
-      `Seed 004, Section 3.3. For each area fraction and temperature ratio: N = ${p0.N} disks (half cold), k = ${fmt(p0.stiffness)}, ` +
+      `Lecture notes (J. Metzger, MIT 8.808/8.308 IAP 2026, Recitation 5), Section 3.3. For each area fraction and temperature ratio: N = ${p0.N} disks (half cold), k = ${fmt(p0.stiffness)}, ` +
       `range ${fmt(p0.range)}, T_hot = ${fmt(p0.Thot)} held fixed and T_cold = T_hot / ratio; stochastic engine (Heun), dt = ${fmt(p0.dt)}, ` +
       `${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)} sampled every ${fmt(p0.sampleInterval)}), ` +
-      `seeds ${p0.seed} to ${p0.seed + sweep.phis.length * sweep.ratios.length - 1}. (a) psi; (b) the largest cold cluster ` +
+      `random seeds ${p0.seed} to ${p0.seed + sweep.phis.length * sweep.ratios.length - 1}. (a) psi; (b) the largest cold cluster ` +
       `(it grows with phi even for random labels, as the cold disks percolate); (c) psi from the random start (mean over replicas) at ` +
       `T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal temperatures (dotted, phi = ${sweep.phis[mid]}). ${equalT} ` +
       `psi is the average over the window after the burn-in and still grows slowly with time (c): the cold domains coarsen slowly ` +
@@ -182,12 +153,4 @@ export function demixingMapFigure(options: DemixingFigureOptions = {}): Figure {
     columns: 3,
     legend: "per-panel",
   });
-}
-
-/** The demixing figures for `ness reproduce two-temperature`, in order. */
-export function demixingFigurePlan(options: DemixingFigureOptions = {}): { name: string; build(): Figure }[] {
-  return [
-    { name: "fig5-demixing-snapshots", build: () => demixingSnapshotFigure(options) },
-    { name: "fig6-demixing-map", build: () => demixingMapFigure(options) },
-  ];
 }

@@ -16,11 +16,14 @@ import { matrix, type Matrix } from "../../linalg/matrix.js";
 import { validateNetwork, type NetworkModel } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { heun } from "../../stochastic/integrators.js";
-import { findEstimate, simulateSync, type SimulationResult } from "../../stochastic/run.js";
+import { findEstimate, type SimulationResult } from "../../stochastic/run.js";
 import type { FieldResult } from "../../stochastic/fields.js";
 import { measured, type Measured } from "../../stochastic/statistics.js";
+import { simulateAndVerifySync } from "../../verify/simulation.js";
 import { checkSimulationCost } from "../cost.js";
-import { checkRange, type ParameterRange } from "../ranges.js";
+import { checkRange } from "../ranges.js";
+import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
+import { pairSchema } from "./parameters.js";
 
 export interface HarmonicPairParams {
   /** Spring stiffness k > 0 between the particles. */
@@ -33,28 +36,19 @@ export interface HarmonicPairParams {
   T2: number;
 }
 
-/** Seed 004's recitation values: a hot particle 1 (T1 = 5) and a cold particle 2 (T2 = 1), k = lambda = 1. */
-export const DEFAULT_PAIR: HarmonicPairParams = { k: 1, lambda: 1, T1: 5, T2: 1 };
-
 export const PAIR_PARAM_NAMES = ["k", "lambda", "T1", "T2"] as const;
 
-export const PAIR_PARAM_DESCRIPTIONS: Record<(typeof PAIR_PARAM_NAMES)[number], string> = {
-  k: "spring stiffness k between the particles",
-  lambda: "trap stiffness lambda",
-  T1: "temperature of particle 1",
-  T2: "temperature of particle 2",
-};
+/** The recitation's values (parameters.ts): a hot particle 1 (T1 = 5) and a cold particle 2 (T2 = 1), k = lambda = 1. */
+export const DEFAULT_PAIR: HarmonicPairParams = { ...defaultsOf(pairSchema, PAIR_PARAM_NAMES) };
+
+export const PAIR_PARAM_DESCRIPTIONS = descriptionsOf(pairSchema, PAIR_PARAM_NAMES);
 
 /**
- * The domain of the pair's parameters: 12 decades each. Beyond them k^2 (T1 - T2)^2 overflows, or the time scales
- * 1/lambda and 1/(2k + lambda) are too far apart for the Lyapunov equation in double precision.
+ * The domain of the pair's parameters (declared in parameters.ts): 12 decades each. Beyond them k^2 (T1 - T2)^2
+ * overflows, or the time scales 1/lambda and 1/(2k + lambda) are too far apart for the Lyapunov equation in double
+ * precision.
  */
-export const PAIR_RANGES: Readonly<Record<keyof HarmonicPairParams, ParameterRange>> = Object.freeze({
-  k: { min: 1e-6, max: 1e6 },
-  lambda: { min: 1e-6, max: 1e6, why: "without a trap (lambda = 0) the pair is not confined and has no steady state" },
-  T1: { min: 1e-6, max: 1e6 },
-  T2: { min: 1e-6, max: 1e6 },
-});
+export const PAIR_RANGES = rangesOf(pairSchema, PAIR_PARAM_NAMES);
 
 /** Checks the parameters against PAIR_RANGES; ModelError naming the first bad one and its range. */
 export function validatePairParams(raw: Partial<HarmonicPairParams>): HarmonicPairParams {
@@ -271,7 +265,7 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
   const time = options.time ?? 400;
   const replicas = options.replicas ?? 8;
   checkSimulationCost({ time, dt, replicas, particles: 2, force: options.force });
-  const result = simulateSync(pairParticles(p), heun({ dt }), {
+  const result = simulateAndVerifySync(pairParticles(p), heun({ dt }), {
     time,
     seed: options.seed ?? 1,
     replicas,

@@ -11,7 +11,9 @@ import { validateParticles, type ParticlesModel } from "../../model/particles.js
 import { heun } from "../../stochastic/integrators.js";
 import { simulateSync } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
-import { checkRange, type ParameterRange } from "../ranges.js";
+import { checkRange } from "../ranges.js";
+import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
+import { ratchetSchema } from "./parameters.js";
 import { estimateOf, type Measured } from "./harmonicPair.js";
 
 export interface RatchetParams {
@@ -28,41 +30,23 @@ export interface RatchetParams {
   box: number;
 }
 
+const RATCHET_NAMES = ["Thot", "Tcold", "stiffness", "range", "amplitude", "period", "asymmetry", "box"] as const;
+
 /**
- * The example file's values (examples/particles/ratchet.yaml): a stiff, short repulsion (range half a period, the
+ * The example file's values (examples/particles/ratchet.yaml, declared in parameters.ts): a stiff, short repulsion (range half a period, the
  * particles cannot pass each other) and a cold particle well below the barrier; at T_hot/T_cold = 20 the pair
  * drifts down the steep side at about -0.05 (resolved to ~10 error bars with 8 replicas x 2000).
  */
-export const DEFAULT_RATCHET: RatchetParams = {
-  Thot: 1, Tcold: 0.05, stiffness: 50, range: 0.5, amplitude: 1, period: 1, asymmetry: 0.8, box: 4,
-};
+export const DEFAULT_RATCHET: RatchetParams = { ...defaultsOf(ratchetSchema, RATCHET_NAMES) };
 
-export const RATCHET_DESCRIPTIONS: Record<keyof RatchetParams, string> = {
-  Thot: "temperature of the hot particle",
-  Tcold: "temperature of the cold particle",
-  stiffness: "stiffness k of the soft repulsion",
-  range: "range of the soft repulsion",
-  amplitude: "height of the sawtooth",
-  period: "period of the sawtooth",
-  asymmetry: "fraction of the period over which the sawtooth rises (0.5 = symmetric)",
-  box: "ring length (a multiple of the period)",
-};
+export const RATCHET_DESCRIPTIONS: Readonly<Record<keyof RatchetParams, string>> = descriptionsOf(ratchetSchema, RATCHET_NAMES);
 
 /**
  * The domain of the parameters: 12 decades for each positive one, the asymmetry strictly between 0 and 1, and a
  * ring of at most 100 periods and 1000 ranges (longer rings made the engine slow down and, at 1e4 periods, run out
  * of memory). Beyond them the forces or the time step over- or underflow.
  */
-export const RATCHET_RANGES: Readonly<Record<keyof RatchetParams, ParameterRange>> = Object.freeze({
-  Thot: { min: 1e-6, max: 1e6 },
-  Tcold: { min: 1e-6, max: 1e6 },
-  stiffness: { min: 1e-6, max: 1e6 },
-  range: { min: 1e-6, max: 1e6 },
-  amplitude: { min: 1e-6, max: 1e6 },
-  period: { min: 1e-6, max: 1e6 },
-  asymmetry: { min: 1e-6, max: 1 - 1e-6 },
-  box: { min: 1e-6, max: 1e6 },
-});
+export const RATCHET_RANGES = rangesOf(ratchetSchema, RATCHET_NAMES);
 
 /** Checks the parameters against RATCHET_RANGES (and the ring against the period and the range); ModelError. */
 export function validateRatchetParams(raw: Partial<RatchetParams>): RatchetParams {

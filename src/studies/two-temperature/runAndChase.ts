@@ -22,7 +22,9 @@ import { heun } from "../../stochastic/integrators.js";
 import { softLaw } from "../../stochastic/potentials/pairLaws.js";
 import { simulateSync, type SimulationResult } from "../../stochastic/run.js";
 import { checkSimulationCost } from "../cost.js";
-import { checkRange, type ParameterRange } from "../ranges.js";
+import { checkRange } from "../ranges.js";
+import { defaultsOf, descriptionsOf, rangesOf } from "../schema.js";
+import { runAndChaseSchema } from "./parameters.js";
 import { estimateOf, type Measured } from "./harmonicPair.js";
 
 export interface RunAndChaseParams {
@@ -40,17 +42,12 @@ export interface RunAndChaseParams {
   box: number;
 }
 
-/** The example file's values (examples/particles/run-and-chase-2d.yaml). */
-export const DEFAULT_RUN_AND_CHASE: RunAndChaseParams = { dimension: 2, Thot: 1, Tcold: 0.1, stiffness: 10, range: 1, box: 3 };
+const RUN_AND_CHASE_NAMES = ["dimension", "Thot", "Tcold", "stiffness", "range", "box"] as const;
 
-export const RUN_AND_CHASE_DESCRIPTIONS: Record<keyof RunAndChaseParams, string> = {
-  dimension: "spatial dimension (1, 2 or 3)",
-  Thot: "temperature of the hot particle",
-  Tcold: "temperature of the cold particle",
-  stiffness: "stiffness k of the soft repulsion",
-  range: "range of the soft repulsion (it acts for r < range)",
-  box: "side of the periodic box (>= 2 ranges)",
-};
+/** The example file's values (examples/particles/run-and-chase-2d.yaml), declared in parameters.ts. */
+export const DEFAULT_RUN_AND_CHASE: RunAndChaseParams = { ...defaultsOf(runAndChaseSchema, RUN_AND_CHASE_NAMES), dimension: 2 };
+
+export const RUN_AND_CHASE_DESCRIPTIONS: Readonly<Record<keyof RunAndChaseParams, string>> = descriptionsOf(runAndChaseSchema, RUN_AND_CHASE_NAMES);
 
 /**
  * The domain of the parameters: 12 decades for each positive one, a box of at most 1000 ranges (the pair would
@@ -58,13 +55,7 @@ export const RUN_AND_CHASE_DESCRIPTIONS: Record<keyof RunAndChaseParams, string>
  * (the quadrature's estimated error is 3e-3 there; a harder core has a contact layer it cannot resolve). Beyond them (T1 - T2)^2 / (T1 T2 (T1 + T2)) over- or underflows, or the radial
  * quadrature cannot resolve a repulsion much stiffer than the temperature.
  */
-export const RUN_AND_CHASE_RANGES: Readonly<Record<Exclude<keyof RunAndChaseParams, "dimension">, ParameterRange>> = Object.freeze({
-  Thot: { min: 1e-6, max: 1e6 },
-  Tcold: { min: 1e-6, max: 1e6 },
-  stiffness: { min: 1e-6, max: 1e6 },
-  range: { min: 1e-6, max: 1e6 },
-  box: { min: 1e-6, max: 1e6 },
-});
+export const RUN_AND_CHASE_RANGES = rangesOf(runAndChaseSchema, ["Thot", "Tcold", "stiffness", "range", "box"] as const);
 
 /** Checks the parameters against RUN_AND_CHASE_RANGES; ModelError naming the first bad one and its range. */
 export function validateRunAndChaseParams(raw: Partial<RunAndChaseParams>): RunAndChaseParams {

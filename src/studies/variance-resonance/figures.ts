@@ -1,33 +1,17 @@
 /**
- * Figures of the variance-resonance study as Figure objects (browser-safe): the paper's Figures 1, 4, 5, 6, 7a-d,
- * 8a-d and 9, computed by the exact engine (Lyapunov sweeps on grids that resolve the narrow peaks) and checked
- * against the closed forms; figures beyond the paper (displacement spectra, apparent temperatures, the width of
- * the resonance against eq. 48, the inverse problem); and a four-panel overview of any user sweep.
- * Captions name the misprints of the published text that each figure corrects (physics-notes.md).
+ * Figures of the variance-resonance study (Boffi and De Gregorio, Entropy 26, 1087 (2024)) as Figure objects
+ * (browser-safe): the paper's Figures 1, 4, 5, 6, 7a-d, 8a-d and 9, figures beyond the paper (displacement spectra,
+ * apparent temperatures, the width of the resonance against eq. 48, the inverse problem), and a four-panel overview
+ * of any user sweep. Pure: each draws the data computed by figureData.ts (exact-engine sweeps on grids that resolve
+ * the narrow peaks, checked against the closed forms) or by the study. Captions name the misprints of the published
+ * text that each figure corrects (physics-notes.md).
  */
 import type { Figure, LineStyle, Table } from "../../figures/figure.js";
 import { lineChart, linePanel, panelFigure, type Panel, type ReferenceLine, type Series } from "../../figures/charts.js";
-import {
-  COVARIANCE_COLUMNS,
-  resonanceHalfWidth,
-  sigma11Equilibrium,
-  sigma11HighQAtResonance,
-  sigma22Equilibrium,
-  type Covariance,
-} from "./closedForms.js";
-import { inferK } from "./inverse.js";
-import { normalModeFrequencies, type DimensionlessParameters, type ParameterName } from "./parameters.js";
-import { displacementPsdCurve, varianceFromPsd } from "./psd.js";
-import { findResonance } from "./resonance.js";
-import { apparentTemperatures, elementDeviation, steadyState } from "./steadyState.js";
-import { focusedGrid, linspace, resonanceGrid, sweep, type Sweep } from "./sweep.js";
+import { COVARIANCE_COLUMNS } from "./closedForms.js";
+import type { DimensionlessParameters, ParameterName } from "./parameters.js";
 
-type Element = (typeof COVARIANCE_COLUMNS)[number];
-
-export interface FigureOptions {
-  /** Fewer points (for smoke tests); the shapes stay the same. */
-  quick?: boolean;
-}
+export type Element = (typeof COVARIANCE_COLUMNS)[number];
 
 /** Unicode labels of the covariance elements. */
 export const SYMBOL: Record<Element, string> = {
@@ -35,7 +19,7 @@ export const SYMBOL: Record<Element, string> = {
 };
 
 /** A temperature setting drawn as one styled curve. */
-interface Setting {
+export interface Setting {
   T1: number;
   T2: number;
   label: string;
@@ -43,34 +27,13 @@ interface Setting {
   style: LineStyle;
 }
 
-const NEQ: Setting = { T1: 1, T2: 11, label: "T₁ = 1, T₂ = 11", color: "blue", style: "solid" };
-const EQ1: Setting = { T1: 1, T2: 1, label: "T₁ = T₂ = 1", color: "orange", style: "dashed" };
-const EQ6: Setting = { T1: 6, T2: 6, label: "T₁ = T₂ = 6 (mean temperature)", color: "magenta", style: "dotted" };
-const EQ6_ORANGE: Setting = { ...EQ6, label: "T₁ = T₂ = 6", color: "orange", style: "dashed" };
+export const NEQ: Setting = { T1: 1, T2: 11, label: "T₁ = 1, T₂ = 11", color: "blue", style: "solid" };
+export const EQ1: Setting = { T1: 1, T2: 1, label: "T₁ = T₂ = 1", color: "orange", style: "dashed" };
+export const EQ6: Setting = { T1: 6, T2: 6, label: "T₁ = T₂ = 6 (mean temperature)", color: "magenta", style: "dotted" };
+export const EQ6_ORANGE: Setting = { ...EQ6, label: "T₁ = T₂ = 6", color: "orange", style: "dashed" };
 
 const PARAMS_NOTE =
   "Conventions (physics-notes.md): q = Q₂ = √(k₂m)/γ is the quality factor itself (eq. 29 contains q², i.e. Q₂²), k = k₁/k₂, k₀ = K/k₂, temperatures in units of T₀ = k₂L²/k_B.";
-
-/** Largest relative deviation (relativeDeviation) of a Lyapunov sweep from the closed forms. */
-export function sweepDeviation(a: Sweep, b: Sweep, elements: readonly Element[] = COVARIANCE_COLUMNS): number {
-  let worst = 0;
-  const at = (s: Sweep, i: number): Covariance => ({
-    sigma11: s.sigma11[i], sigma12: s.sigma12[i], sigma22: s.sigma22[i], sigma33: s.sigma33[i],
-    sigma34: s.sigma34[i], sigma44: s.sigma44[i], sigma23: s.sigma23[i],
-  });
-  for (let i = 0; i < a.values.length; i++) {
-    const ca = at(a, i), cb = at(b, i);
-    for (const e of elements) worst = Math.max(worst, elementDeviation(ca, cb, e));
-  }
-  return worst;
-}
-
-/** Exact-engine sweep over k plus its deviation from the closed forms. */
-function kSweep(k0: number, q: number, s: Setting, ks: Float64Array): { sweep: Sweep; deviation: number } {
-  const base = { k: ks[0], k0, q, T1: s.T1, T2: s.T2 };
-  const exact = sweep(base, "k", ks);
-  return { sweep: exact, deviation: exact.closedFormDeviation! };
-}
 
 /** Cut a curve at the edges of a y window: points outside become gaps, with the crossing points inserted. */
 export function clipToWindow(x: ArrayLike<number>, y: ArrayLike<number>, lo: number, hi: number): { x: number[]; y: number[] } {
@@ -126,28 +89,38 @@ function wideTable(ks: ArrayLike<number>, columns: { name: string; values: Array
 
 const colName = (e: Element, s: Setting) => (s.T1 === s.T2 ? `${e}_T1=T2=${s.T1}` : `${e}_T1=${s.T1}_T2=${s.T2}`);
 
-function fmt(x: number, digits = 3): string {
+export function fmt(x: number, digits = 3): string {
   if (x === 0) return "0";
   const a = Math.abs(x);
   if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(digits)));
   return x.toExponential(digits - 1).replace("e+", "e");
 }
 
-function gridPoints(options: FigureOptions): number {
-  return options.quick ? 401 : 2001;
-}
 
 // ----------------------------------------------------------------------------------------------------------------
 // The paper's figures.
 
+/**
+ * One covariance element against k for several temperature settings (the exact engine's sweeps on one grid), and
+ * the largest relative difference of the sweeps from the closed forms.
+ */
+export interface KCurves {
+  k0: number;
+  q: number;
+  settings: Setting[];
+  element: Element;
+  ks: number[];
+  /** ys[s][i]: the element at ks[i] for setting s. */
+  ys: number[][];
+  deviation: number;
+}
+
 /** One panel of sigma_ii(k) for several temperature settings, clipped to a window that shows the resonance. */
 function kPanel(
-  k0: number, q: number, settings: Setting[], element: Element, options: FigureOptions,
+  c: KCurves,
   extra: { title?: string; yLabel?: string; width?: number; height?: number; symmetric?: boolean; window?: [number, number]; from?: number } = {},
-): { panel: Panel; table: Table; deviation: number; sweeps: Sweep[]; ks: Float64Array } {
-  const ks = resonanceGrid(k0, q, 0, 2, gridPoints(options));
-  const runs = settings.map((s) => kSweep(k0, q, s, ks));
-  const ys = runs.map((r) => r.sweep[element]);
+): { panel: Panel; table: Table; deviation: number; ks: number[] } {
+  const { k0, q, settings, element, ks, ys } = c;
   // Show the whole range unless the curves blow up near k = 0 (sigma11 ~ 1/(k + (1 + k) k0)); then cut them.
   const whole = windowOf(ks, ys, 0, Infinity, extra.symmetric);
   const part = windowOf(ks, ys, extra.from ?? 0.5, Infinity, extra.symmetric);
@@ -166,7 +139,7 @@ function kPanel(
     { name: "k0", value: k0 },
     { name: "q", value: q },
   ]);
-  return { panel, table, deviation: Math.max(...runs.map((r) => r.deviation)), sweeps: runs.map((r) => r.sweep), ks };
+  return { panel, table, deviation: c.deviation, ks };
 }
 
 function engineNote(deviation: number, points: number): string {
@@ -174,12 +147,8 @@ function engineNote(deviation: number, points: number): string {
 }
 
 /** Figure 1 (introduction): sigma11(k) with its peak near k = 1, against the equilibrium curve (arbitrary units). */
-export function figure1(options: FigureOptions = {}): Figure {
-  const settings: Setting[] = [
-    { ...NEQ, label: "T₁ < T₂ (T₁ = 1, T₂ = 11)" },
-    { ...EQ1, label: "T₂ lowered to T₁", style: "solid" },
-  ];
-  const r = kPanel(0.01, 4000, settings, "sigma11", options, { yLabel: "σ₁₁ (arbitrary units)" });
+export function figure1(d: { curves: KCurves }): Figure {
+  const r = kPanel(d.curves, { yLabel: "σ₁₁ (arbitrary units)" });
   return panelFigure({
       name: "fig1-variance-resonance",
       title: "Figure 1. Variance of the colder oscillator against k = k₁/k₂",
@@ -196,16 +165,16 @@ export function figure1(options: FigureOptions = {}): Figure {
 }
 
 /** Figure 4: the cold oscillator's sigma11(k), k0 = 0.01, q = 4000, T1 = 1, T2 = 11 against T1 = T2 = 1. */
-export function figure4(options: FigureOptions = {}): Figure {
-  const r = kPanel(0.01, 4000, [NEQ, EQ1], "sigma11", options);
-  const peak = steadyState({ k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 }).covariance.sigma11;
+export function figure4(d: { curves: KCurves; peak: number; peakHighQ: number }): Figure {
+  const r = kPanel(d.curves);
+  const peak = d.peak;
   return panelFigure({
     name: "fig4-cold-oscillator",
     title: "Figure 4. Cold oscillator: σ₁₁ = ⟨u₁²⟩ against k = k₁/k₂",
     caption:
       "The dimensionless stationary σ₁₁ as a function of k. Coupling k₀ = K/k₂ = 0.01, quality factor q = Q₂ = 4000. " +
       "Blue: T₁ = 1, T₂ = 11, with a peak around k = 1; orange dashed: T₁ = T₂ = 1, the variance if the whole system were at the local temperature. " +
-      `At k = 1, σ₁₁ = ${fmt(peak, 4)}, just under the mean temperature (T₁ + T₂)/2 = 6 (eq. 49: (1 + k₀)(T₁ + T₂)/(2(1 + 2k₀)) = ${fmt(sigma11HighQAtResonance(0.01, 1, 11), 4)}). ` +
+      `At k = 1, σ₁₁ = ${fmt(peak, 4)}, just under the mean temperature (T₁ + T₂)/2 = 6 (eq. 49: (1 + k₀)(T₁ + T₂)/(2(1 + 2k₀)) = ${fmt(d.peakHighQ, 4)}). ` +
       "Misprints corrected: the published caption defines k₀ = K/k₁ and Section 5.1 writes \"k = 0.01\"; both mean k₀ = K/k₂ = 0.01. " +
       engineNote(r.deviation, r.ks.length),
     panels: [r.panel],
@@ -216,11 +185,9 @@ export function figure4(options: FigureOptions = {}): Figure {
 }
 
 /** Figure 5: the hot oscillator, T1 = 11, T2 = 1, against T1 = T2 = 11. */
-export function figure5(options: FigureOptions = {}): Figure {
-  const hot: Setting = { T1: 11, T2: 1, label: "T₁ = 11, T₂ = 1", color: "blue", style: "solid" };
-  const eq11: Setting = { T1: 11, T2: 11, label: "T₁ = T₂ = 11", color: "orange", style: "dashed" };
-  const r = kPanel(0.01, 4000, [hot, eq11], "sigma11", options, { window: [5, 13] });
-  const dip = steadyState({ k: 1, k0: 0.01, q: 4000, T1: 11, T2: 1 }).covariance.sigma11;
+export function figure5(d: { curves: KCurves; dip: number }): Figure {
+  const r = kPanel(d.curves, { window: [5, 13] });
+  const dip = d.dip;
   return panelFigure({
     name: "fig5-hot-oscillator",
     title: "Figure 5. Hot oscillator: σ₁₁ against k = k₁/k₂",
@@ -237,8 +204,8 @@ export function figure5(options: FigureOptions = {}): Figure {
 }
 
 /** Figure 6: the covariance sigma12(k). */
-export function figure6(options: FigureOptions = {}): Figure {
-  const r = kPanel(0.01, 4000, [NEQ, { ...EQ1, label: "T₁ = T₂ = 1" }], "sigma12", options, { window: [-3, 3] });
+export function figure6(d: { curves: KCurves }): Figure {
+  const r = kPanel(d.curves, { window: [-3, 3] });
   return panelFigure({
     name: "fig6-covariance",
     title: "Figure 6. The covariance σ₁₂ = ⟨u₁u₂⟩ against k = k₁/k₂",
@@ -256,9 +223,9 @@ export function figure6(options: FigureOptions = {}): Figure {
 
 function fourPanels(
   name: string, title: string, caption: (deviation: number, points: number) => string,
-  cases: { k0: number; q: number; title: string }[], options: FigureOptions,
+  cases: { curves: KCurves; title: string }[],
 ): Figure {
-  const built = cases.map((c) => kPanel(c.k0, c.q, [NEQ, EQ1, EQ6], "sigma11", options, { title: c.title, width: 440, height: 290 }));
+  const built = cases.map((c) => kPanel(c.curves, { title: c.title, width: 440, height: 290 }));
   const table: Table = {
     columns: ["panel", ...built[0].table.columns],
     rows: built.flatMap((b, i) => b.table.rows.map((row) => [`(${"abcd"[i]})`, ...row])),
@@ -270,8 +237,8 @@ function fourPanels(
 }
 
 /** Figure 7 (a)-(d): decreasing coupling k0 = 10, 0.25, 0.02, 0.001 at q = 8000. */
-export function figure7(options: FigureOptions = {}): Figure {
-  const cases = [10, 0.25, 0.02, 0.001].map((k0) => ({ k0, q: 8000, title: `k₀ = ${k0}, q = 8000` }));
+export function figure7(d: { panels: KCurves[] }): Figure {
+  const cases = d.panels.map((curves) => ({ curves, title: `k₀ = ${curves.k0}, q = ${curves.q}` }));
   return fourPanels(
     "fig7-coupling",
     "Figure 7. Changing the coupling k₀ = K/k₂: σ₁₁ against k",
@@ -282,13 +249,12 @@ export function figure7(options: FigureOptions = {}): Figure {
       "It is k₀, not q, that sets the width. Curves are cut where they leave the plotted window (σ₁₁ ∝ 1/(k + (1 + k)k₀) grows steeply near k = 0). " +
       engineNote(dev, n),
     cases,
-    options,
   );
 }
 
 /** Figure 8 (a)-(d): increasing quality factor q = 50, 100, 200, 1000 at k0 = 0.01. */
-export function figure8(options: FigureOptions = {}): Figure {
-  const cases = [50, 100, 200, 1000].map((q) => ({ k0: 0.01, q, title: `q = ${q}, k₀ = 0.01` }));
+export function figure8(d: { panels: KCurves[] }): Figure {
+  const cases = d.panels.map((curves) => ({ curves, title: `q = ${curves.q}, k₀ = ${curves.k0}` }));
   return fourPanels(
     "fig8-quality-factor",
     "Figure 8. Changing the quality factor q = Q₂: σ₁₁ against k",
@@ -298,16 +264,15 @@ export function figure8(options: FigureOptions = {}): Figure {
       "2√(4k₀² + 4(1 + k₀)/q²) tends to 4k₀ once q ≫ 1/k₀. q is the quality factor Q₂ itself (eq. 29 contains q², i.e. Q₂²); reading q as Q₂² would contradict these panels (physics-notes.md). " +
       engineNote(dev, n),
     cases,
-    options,
   );
 }
 
 /** Figure 9: sigma23(k) (left) and sigma34(k) (right), the detailed-balance indicators. */
-export function figure9(options: FigureOptions = {}): Figure {
-  const left = kPanel(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma23", options, {
+export function figure9(d: { left: KCurves; right: KCurves }): Figure {
+  const left = kPanel(d.left, {
     title: "energy flux σ₂₃ = −σ₁₄ (from 2 to 1)", width: 440, height: 300, from: 0,
   });
-  const right = kPanel(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma34", options, {
+  const right = kPanel(d.right, {
     title: "velocity correlation σ₃₄ = ⟨u̇₁u̇₂⟩", width: 440, height: 300, symmetric: true, from: 0,
   });
   const table: Table = {
@@ -333,34 +298,31 @@ export function figure9(options: FigureOptions = {}): Figure {
 // ----------------------------------------------------------------------------------------------------------------
 // Beyond the paper.
 
-/** A frequency grid resolving both normal modes (Lorentzians of half width 1/(2q)). */
-function modeGrid(p: DimensionlessParameters, lo: number, hi: number, points: number): Float64Array {
-  const [w1, w2] = normalModeFrequencies(p);
-  const h = 1 / (2 * p.q);
-  const a = focusedGrid(lo, hi, w1, h, Math.ceil(points / 3), Math.ceil(points / 3));
-  const b = focusedGrid(lo, hi, w2, h, 2, Math.ceil(points / 3));
-  return Float64Array.from([...a, ...b].sort((x, y) => x - y).filter((x, i, arr) => i === 0 || x > arr[i - 1]));
+/** One panel of the spectra figure: a parameter point, its frequency grid and the spectra on it. */
+export interface PsdCase {
+  k: number;
+  title: string;
+  window: [number, number];
+  omega: number[];
+  u1: number[];
+  u2: number[];
+  /** u1's spectrum if T2 were T1. */
+  u1Equilibrium: number[];
+  /** The integrals of the spectra and the variances they must equal. */
+  variance1: number;
+  variance2: number;
+  sigma11: number;
+  sigma22: number;
 }
 
 /** Displacement PSDs near (k = 1) and away from (k = 0.8) the resonance, Figure 4's other parameters. */
-export function figurePsd(options: FigureOptions = {}): Figure {
-  const points = options.quick ? 1200 : 6000;
-  const cases = [
-    { k: 1, title: "near the resonance, k = 1", window: [0.985, 1.025] as [number, number] },
-    { k: 0.8, title: "away from it, k = 0.8", window: [0.88, 1.03] as [number, number] },
-  ];
+export function figurePsd(d: { cases: PsdCase[] }): Figure {
   const rows: (number | string)[][] = [];
   const notes: string[] = [];
-  const panels = cases.map((c) => {
-    const p = { k: c.k, k0: 0.01, q: 4000, T1: 1, T2: 11 };
-    const pEq = { ...p, T2: 1 };
-    const w = modeGrid(p, c.window[0], c.window[1], points);
-    const s = displacementPsdCurve(p, w);
-    const sEq = displacementPsdCurve(pEq, w);
-    for (let i = 0; i < w.length; i++) rows.push([c.k, w[i], s.u1[i], s.u2[i], sEq.u1[i]]);
-    const v1 = varianceFromPsd(p, 1).value, v2 = varianceFromPsd(p, 2).value;
-    const st = steadyState(p).covariance;
-    notes.push(`k = ${c.k}: ∫S₁ dω/2π = ${fmt(v1, 6)} (σ₁₁ = ${fmt(st.sigma11, 6)}), ∫S₂ dω/2π = ${fmt(v2, 6)} (σ₂₂ = ${fmt(st.sigma22, 6)})`);
+  const panels = d.cases.map((c) => {
+    const w = c.omega;
+    for (let i = 0; i < w.length; i++) rows.push([c.k, w[i], c.u1[i], c.u2[i], c.u1Equilibrium[i]]);
+    notes.push(`k = ${c.k}: ∫S₁ dω/2π = ${fmt(c.variance1, 6)} (σ₁₁ = ${fmt(c.sigma11, 6)}), ∫S₂ dω/2π = ${fmt(c.variance2, 6)} (σ₂₂ = ${fmt(c.sigma22, 6)})`);
     return linePanel({
       title: c.title,
       xLabel: "ω τ (angular frequency)",
@@ -370,9 +332,9 @@ export function figurePsd(options: FigureOptions = {}): Figure {
       width: 440,
       height: 300,
       series: [
-        { name: "u₁ (cold oscillator, T₁ = 1)", x: Array.from(w), y: Array.from(s.u1), color: "blue" },
-        { name: "u₂ (hot oscillator, T₂ = 11)", x: Array.from(w), y: Array.from(s.u2), color: "red" },
-        { name: "u₁ if T₂ = T₁ = 1", x: Array.from(w), y: Array.from(sEq.u1), color: "orange", style: "dashed" },
+        { name: "u₁ (cold oscillator, T₁ = 1)", x: w, y: c.u1, color: "blue" },
+        { name: "u₂ (hot oscillator, T₂ = 11)", x: w, y: c.u2, color: "red" },
+        { name: "u₁ if T₂ = T₁ = 1", x: w, y: c.u1Equilibrium, color: "orange", style: "dashed" },
       ],
     });
   });
@@ -391,28 +353,29 @@ export function figurePsd(options: FigureOptions = {}): Figure {
   });
 }
 
+/** The apparent temperatures of both oscillators on a grid of k, and the resonance the finder locates. */
+export interface ApparentTemperatureData {
+  ks: number[];
+  /** Configurational temperatures sigma_ii / (sigma_ii at equilibrium per unit T). */
+  configurational1: number[];
+  configurational2: number[];
+  /** Kinetic temperatures sigma33, sigma44. */
+  kinetic1: number[];
+  kinetic2: number[];
+  resonance: { location: number; width?: number };
+}
+
 /** Apparent temperatures of both oscillators against k (configurational and kinetic). */
-export function figureApparentTemperature(options: FigureOptions = {}): Figure {
-  const p = { k0: 0.01, q: 4000, T1: 1, T2: 11 };
-  const ks = resonanceGrid(p.k0, p.q, 0, 2, gridPoints(options)).filter((k) => k > 0);
-  const s = sweep({ ...p, k: ks[0] }, "k", ks);
-  const t1 = new Float64Array(ks.length), t2 = new Float64Array(ks.length);
-  for (let i = 0; i < ks.length; i++) {
-    const c: Covariance = {
-      sigma11: s.sigma11[i], sigma12: s.sigma12[i], sigma22: s.sigma22[i], sigma33: s.sigma33[i],
-      sigma34: s.sigma34[i], sigma44: s.sigma44[i], sigma23: s.sigma23[i],
-    };
-    const a = apparentTemperatures({ k: ks[i], k0: p.k0 }, c);
-    t1[i] = a.configurational1;
-    t2[i] = a.configurational2;
-  }
-  const x = Array.from(ks);
+export function figureApparentTemperature(d: ApparentTemperatureData): Figure {
+  const t1 = d.configurational1, t2 = d.configurational2;
+  const s = { sigma33: d.kinetic1, sigma44: d.kinetic2 };
+  const res = d.resonance;
+  const x = d.ks;
   const refs: ReferenceLine[] = [
     { y: 1, label: "T₁", color: "#555", style: "dotted" },
     { y: 6, label: "(T₁ + T₂)/2", color: "#555", style: "dotted" },
     { y: 11, label: "T₂", color: "#555", style: "dotted" },
   ];
-  const res = findResonance(p);
   return lineChart({
     name: "apparent-temperature",
     title: "Apparent temperatures of the two oscillators against k",
@@ -422,10 +385,10 @@ export function figureApparentTemperature(options: FigureOptions = {}): Figure {
     yDomain: [0, 12],
     referenceLines: refs,
     series: [
-      { name: "oscillator 1, σ₁₁ / (σ₁₁ at equilibrium per unit T)", x, y: Array.from(t1), color: "blue", strokeWidth: 3 },
-      { name: "oscillator 2, σ₂₂ / (σ₂₂ at equilibrium per unit T)", x, y: Array.from(t2), color: "red", strokeWidth: 3 },
-      { name: "oscillator 1, kinetic ⟨u̇₁²⟩ = σ₃₃", x, y: Array.from(s.sigma33), color: "cyan", style: "dotted", strokeWidth: 2.4 },
-      { name: "oscillator 2, kinetic ⟨u̇₂²⟩ = σ₄₄", x, y: Array.from(s.sigma44), color: "orange", style: "dotted", strokeWidth: 2.4 },
+      { name: "oscillator 1, σ₁₁ / (σ₁₁ at equilibrium per unit T)", x, y: t1, color: "blue", strokeWidth: 3 },
+      { name: "oscillator 2, σ₂₂ / (σ₂₂ at equilibrium per unit T)", x, y: t2, color: "red", strokeWidth: 3 },
+      { name: "oscillator 1, kinetic ⟨u̇₁²⟩ = σ₃₃", x, y: s.sigma33, color: "cyan", style: "dotted", strokeWidth: 2.4 },
+      { name: "oscillator 2, kinetic ⟨u̇₂²⟩ = σ₄₄", x, y: s.sigma44, color: "orange", style: "dotted", strokeWidth: 2.4 },
     ],
     caption:
       "What a local observer who assumes equilibrium would read as each oscillator's temperature (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11): " +
@@ -440,22 +403,24 @@ export function figureApparentTemperature(options: FigureOptions = {}): Figure {
   });
 }
 
+/** The resonance finder's width against k0 for a few q, with its table. */
+export interface ResonanceWidthData {
+  k0s: number[];
+  /** One entry per q: the measured widths (absent where the finder could not resolve one). */
+  byQ: { q: number; color: string; width: (number | "")[]; halfWidth: number[] }[];
+  rows: (number | string)[][];
+}
+
 /** The measured width of the resonance against k0, compared with eq. 48 (4 k0) and the finite-q width. */
-export function figureResonanceWidth(options: FigureOptions = {}): Figure {
-  const k0s = Array.from(linspace(Math.log10(2e-5), Math.log10(0.2), options.quick ? 13 : 41), (e) => 10 ** e);
-  const qs = [{ q: 1000, color: "blue" }, { q: 8000, color: "green" }];
-  const rows: (number | string)[][] = [];
-  const measured: Series[] = qs.map(({ q, color }) => {
-    const w = k0s.map((k0) => {
-      const r = findResonance({ k0, q, T1: 1, T2: 11 }, { domain: [0, 3] });
-      rows.push([q, k0, r.location, r.width ?? "", r.excess, 4 * k0, r.lorentzian.widthFiniteQ]);
-      return r.width ?? NaN;
-    });
-    return { name: `measured FWHM, q = ${q}`, x: k0s, y: w, color, line: false, marker: "circle" };
-  });
+export function figureResonanceWidth(d: ResonanceWidthData): Figure {
+  const k0s = d.k0s;
+  const rows = d.rows;
+  const measured: Series[] = d.byQ.map(({ q, color, width }) => ({
+    name: `measured FWHM, q = ${q}`, x: k0s, y: width.map((w) => (w === "" ? NaN : w)), color, line: false, marker: "circle",
+  }));
   const lorentz: Series = { name: "eq. 48: 4k₀ (q → ∞)", x: k0s, y: k0s.map((k0) => 4 * k0), color: "black", style: "dashed", strokeWidth: 1.5 };
-  const finite: Series[] = qs.map(({ q, color }) => ({
-    name: `2√(4k₀² + 4(1 + k₀)/q²), q = ${q}`, x: k0s, y: k0s.map((k0) => 2 * resonanceHalfWidth(k0, q)), color, style: "dotted", strokeWidth: 2,
+  const finite: Series[] = d.byQ.map(({ q, color, halfWidth }) => ({
+    name: `2√(4k₀² + 4(1 + k₀)/q²), q = ${q}`, x: k0s, y: halfWidth.map((h) => 2 * h), color, style: "dotted", strokeWidth: 2,
   }));
   return lineChart({
     name: "resonance-width",
@@ -474,36 +439,52 @@ export function figureResonanceWidth(options: FigureOptions = {}): Figure {
   });
 }
 
+/** A candidate k of the inverse problem near the resonance. */
+export interface InverseCandidate {
+  k: number;
+  side: string;
+  sensitivity11?: number;
+  predicted: { sigma11: number; sigma22: number; sigma12: number };
+}
+
+/** The inverse problem's synthetic measurement, its candidates and fits, and the model curves near k = 1. */
+export interface InverseData {
+  trueK: number;
+  truth: { sigma11: number; sigma22: number; sigma12: number };
+  near: InverseCandidate[];
+  /** Candidates from sigma11 far from the resonance. */
+  far: number[];
+  with22: { fits: { k: number; mismatch: number }[]; ambiguous: boolean };
+  with12: { fits: { k: number; mismatch: number }[]; k?: number; kError?: number };
+  ks: number[];
+  sigma11: number[];
+  sigma22: number[];
+  sigma12: number[];
+}
+
 /** The inverse problem: k from a measured sigma11 (two candidates), told apart by sigma12 (not by sigma22). */
-export function figureInverse(options: FigureOptions = {}): Figure {
-  const p = { k0: 0.01, q: 4000, T1: 1, T2: 11 };
-  const trueK = 0.985;
-  const truth = steadyState({ ...p, k: trueK }).covariance;
-  const err = (x: number) => 0.01 * Math.abs(x);
-  const from11 = inferK(p, { sigma11: truth.sigma11 });
-  const with22 = inferK(p, { sigma11: truth.sigma11, sigma22: truth.sigma22, uncertainty: { sigma11: err(truth.sigma11), sigma22: err(truth.sigma22) } });
-  const with12 = inferK(p, { sigma11: truth.sigma11, sigma12: truth.sigma12, uncertainty: { sigma11: err(truth.sigma11), sigma12: err(truth.sigma12) } });
-  const n = options.quick ? 201 : 801;
-  const ks = focusedGrid(0.9, 1.1, 1, resonanceHalfWidth(p.k0, p.q), n, n);
-  const s = sweep({ ...p, k: ks[0] }, "k", ks);
-  const near = from11.solutions.filter((x) => x.k >= 0.9 && x.k <= 1.1).sort((a, b) => a.k - b.k);
+export function figureInverse(d: InverseData): Figure {
+  const { trueK, truth, near } = d;
+  const ks = d.ks;
+  const s = { sigma11: d.sigma11, sigma22: d.sigma22, sigma12: d.sigma12 };
   const marks = (values: number[]): Series => ({
     name: "candidates from σ₁₁", x: near.map((x) => x.k), y: values, color: "red", line: false, marker: "diamond",
   });
-  const panel = (title: string, yLabel: string, y: Float64Array, measured: number, label: string, at: number[]) =>
+  const panel = (title: string, yLabel: string, y: number[], measured: number, label: string, at: number[]) =>
     linePanel({
       title, xLabel: "k = k₁/k₂", yLabel, width: 440, height: 300, xDomain: [0.9, 1.1],
       referenceLines: [{ y: measured, label, color: "#555" }],
-      series: [{ name: "model (exact engine)", x: Array.from(ks), y: Array.from(y), color: "blue" }, marks(at)],
+      series: [{ name: "model (exact engine)", x: ks, y, color: "blue" }, marks(at)],
     });
   const panels = [
     panel("σ₁₁ = measured: two candidates", "σ₁₁(k)", s.sigma11, truth.sigma11, "measured σ₁₁", near.map((x) => x.predicted.sigma11)),
     panel("σ₂₂ hardly tells them apart", "σ₂₂(k)", s.sigma22, truth.sigma22, "measured σ₂₂", near.map((x) => x.predicted.sigma22)),
     panel("σ₁₂ = ⟨u₁u₂⟩ changes sign: it decides", "σ₁₂(k)", s.sigma12, truth.sigma12, "measured σ₁₂", near.map((x) => x.predicted.sigma12)),
   ];
-  const desc = near.map((x) => `k = ${fmt(x.k, 6)} (${x.side}; dk/dσ₁₁ = ${fmt(x.sensitivity.sigma11 ?? NaN, 3)})`).join(" and ");
-  const far = from11.solutions.filter((x) => x.k < 0.9 || x.k > 1.1).map((x) => fmt(x.k, 4));
-  const fits = (inf: typeof with22) => inf.jointFits.slice(0, 2).map((f) => `k = ${fmt(f.k, 6)} (mismatch ${fmt(f.mismatch, 2)})`).join(", ");
+  const desc = near.map((x) => `k = ${fmt(x.k, 6)} (${x.side}; dk/dσ₁₁ = ${fmt(x.sensitivity11 ?? NaN, 3)})`).join(" and ");
+  const far = d.far.map((k) => fmt(k, 4));
+  const with22 = d.with22;
+  const fits = (inf: { fits: { k: number; mismatch: number }[] }) => inf.fits.slice(0, 2).map((f) => `k = ${fmt(f.k, 6)} (mismatch ${fmt(f.mismatch, 2)})`).join(", ");
   return panelFigure({
     name: "inverse-problem",
     title: "Inferring k = k₁/k₂ from measured second moments (Section 7)",
@@ -512,13 +493,13 @@ export function figureInverse(options: FigureOptions = {}): Figure {
       `${far.length > 0 ? ` (and at k = ${far.join(", ")}, far from the resonance, where the equilibrium background rises)` : ""}. ` +
       `σ₂₂ barely separates the two: its excess over local equilibrium is exactly minus that of σ₁₁, so only the slowly varying background differs ` +
       `(least-squares fits with σ₂₂: ${fits(with22)}${with22.ambiguous ? ", ambiguous at 1%" : ""}). ` +
-      `The covariance σ₁₂ changes sign across the resonance (Figure 6) and decides: ${fits(with12)}; k = ${fmt(with12.jointFit?.k ?? NaN, 6)} ± ${fmt(with12.jointFit?.kError ?? NaN, 2)}.`,
+      `The covariance σ₁₂ changes sign across the resonance (Figure 6) and decides: ${fits(d.with12)}; k = ${fmt(d.with12.k ?? NaN, 6)} ± ${fmt(d.with12.kError ?? NaN, 2)}.`,
     panels,
     columns: 3,
     legend: "shared",
     table: {
       columns: ["k", "sigma11", "sigma22", "sigma12"],
-      rows: Array.from(ks, (k, i) => [k, s.sigma11[i], s.sigma22[i], s.sigma12[i]]),
+      rows: ks.map((k, i) => [k, s.sigma11[i], s.sigma22[i], s.sigma12[i]]),
     },
   });
 }
@@ -541,16 +522,16 @@ export interface OverviewData {
   xName: string;
   log?: boolean;
   columns: Record<Element, ArrayLike<number>>;
-  /** Dimensionless parameters at each point (for the local-equilibrium references). */
-  parameters: (i: number) => DimensionlessParameters;
+  /** The variances if the whole system were at the local bath temperature: sigma11 at T1, sigma22 at T2. */
+  localEquilibrium: { sigma11: ArrayLike<number>; sigma22: ArrayLike<number> };
 }
 
 /** A four-panel overview of a sweep: variances, sigma12, kinetic temperatures, detailed-balance indicators. */
 export function overviewFigure(d: OverviewData): Figure {
   const x = Array.from(d.x);
   const c = d.columns;
-  const eq11 = x.map((_, i) => sigma11Equilibrium(d.parameters(i), d.parameters(i).T1));
-  const eq22 = x.map((_, i) => sigma22Equilibrium(d.parameters(i), d.parameters(i).T2));
+  const eq11 = Array.from(d.localEquilibrium.sigma11);
+  const eq22 = Array.from(d.localEquilibrium.sigma22);
   const sz = { width: 440, height: 280, xType: d.log ? "log" : "linear", xLabel: d.xLabel } as const;
   // Cut the variances at a window that ignores the 1/k blow-up near k = 0 when sweeping k.
   const varWindow = d.xName === "k" && x[x.length - 1] > 0.5 ? windowOf(x, [c.sigma11, c.sigma22], Math.min(0.5, x[x.length - 1] / 2)) : undefined;
@@ -598,8 +579,18 @@ export function overviewFigure(d: OverviewData): Figure {
   });
 }
 
+/** What the overview figure of a dimensionless sweep needs. */
+export interface SweepData {
+  parameter: ParameterName;
+  values: ArrayLike<number>;
+  base: DimensionlessParameters;
+  maxResidual: number;
+  columns: Record<Element, ArrayLike<number>>;
+  localEquilibrium: { sigma11: ArrayLike<number>; sigma22: ArrayLike<number> };
+}
+
 /** The overview figure of a dimensionless sweep (the CLI's --figure). */
-export function sweepFigure(s: Sweep, options: { name?: string; log?: boolean } = {}): Figure {
+export function sweepFigure(s: SweepData, options: { name?: string; log?: boolean } = {}): Figure {
   const fixed = (["k", "k0", "q", "T1", "T2"] as ParameterName[]).filter((n) => n !== s.parameter).map((n) => `${n} = ${s.base[n]}`).join(", ");
   return overviewFigure({
     name: options.name ?? `variance-resonance-${s.parameter}-sweep`,
@@ -611,21 +602,35 @@ export function sweepFigure(s: Sweep, options: { name?: string; log?: boolean } 
     xLabel: AXIS_LABEL[s.parameter],
     xName: s.parameter,
     log: options.log,
-    columns: s,
-    parameters: (i) => ({ ...s.base, [s.parameter]: s.values[i] }),
+    columns: s.columns,
+    localEquilibrium: s.localEquilibrium,
   });
 }
 
-/** Displacement spectra of one parameter point around its two normal modes (the CLI's --psd). */
-export function psdFigure(p: DimensionlessParameters, options: { points?: number; name?: string } = {}): Figure {
-  const [w1, w2] = normalModeFrequencies(p);
-  const h = 1 / (2 * p.q);
-  const span = Math.max(w2 - w1, 10 * h);
-  const lo = Math.max(0, w1 - Math.max(span, 40 * h)), hi = w2 + Math.max(span, 40 * h);
-  const w = modeGrid(p, lo, hi, options.points ?? 4000);
-  const s = displacementPsdCurve(p, w);
-  const v1 = varianceFromPsd(p, 1).value, v2 = varianceFromPsd(p, 2).value;
-  const st = steadyState(p).covariance;
+/** The displacement spectra of one parameter point around its two normal modes, with their checks. */
+export interface PointSpectrum {
+  parameters: DimensionlessParameters;
+  /** Normal-mode frequencies and the plotted window. */
+  modes: [number, number];
+  window: [number, number];
+  omega: number[];
+  u1: number[];
+  u2: number[];
+  variance1: number;
+  variance2: number;
+  sigma11: number;
+  sigma22: number;
+}
+
+/** Displacement spectra of one parameter point around its two normal modes (the CLI's --figure for one point). */
+export function psdFigure(d: PointSpectrum, options: { name?: string } = {}): Figure {
+  const p = d.parameters;
+  const [w1, w2] = d.modes;
+  const [lo, hi] = d.window;
+  const w = d.omega;
+  const s = { u1: d.u1, u2: d.u2 };
+  const v1 = d.variance1, v2 = d.variance2;
+  const st = { sigma11: d.sigma11, sigma22: d.sigma22 };
   return lineChart({
     name: options.name ?? "psd",
     title: "Displacement spectra of the two oscillators",
@@ -634,27 +639,12 @@ export function psdFigure(p: DimensionlessParameters, options: { points?: number
     yType: "log",
     xDomain: [lo, hi],
     series: [
-      { name: "u₁", x: Array.from(w), y: Array.from(s.u1), color: "blue" },
-      { name: "u₂", x: Array.from(w), y: Array.from(s.u2), color: "red" },
+      { name: "u₁", x: w, y: s.u1, color: "blue" },
+      { name: "u₂", x: w, y: s.u2, color: "red" },
     ],
     caption:
       `k = ${p.k}, k₀ = ${p.k0}, q = ${p.q}, T₁ = ${p.T1}, T₂ = ${p.T2}. Two-sided PSDs normalised so that ∫S(ω)dω/2π over all ω is the variance; the one-sided PSD per unit frequency f = ω/2π is 2S(2πf). ` +
       `Normal modes at ω = ${fmt(w1, 6)} and ${fmt(w2, 6)}. Check: ∫S₁ = ${fmt(v1, 6)} (σ₁₁ = ${fmt(st.sigma11, 6)}), ∫S₂ = ${fmt(v2, 6)} (σ₂₂ = ${fmt(st.sigma22, 6)}).`,
-    table: { columns: ["omega", "S_u1", "S_u2"], rows: Array.from(w, (x, i) => [x, s.u1[i], s.u2[i]]) },
+    table: { columns: ["omega", "S_u1", "S_u2"], rows: w.map((x, i) => [x, s.u1[i], s.u2[i]]) },
   });
 }
-
-/** Every figure of `ness reproduce variance-resonance`, in order. */
-export const REPRODUCED_FIGURES: { name: string; build: (options: FigureOptions) => Figure }[] = [
-  { name: "fig1-variance-resonance", build: figure1 },
-  { name: "fig4-cold-oscillator", build: figure4 },
-  { name: "fig5-hot-oscillator", build: figure5 },
-  { name: "fig6-covariance", build: figure6 },
-  { name: "fig7-coupling", build: figure7 },
-  { name: "fig8-quality-factor", build: figure8 },
-  { name: "fig9-detailed-balance", build: figure9 },
-  { name: "psd-displacement", build: figurePsd },
-  { name: "apparent-temperature", build: figureApparentTemperature },
-  { name: "resonance-width", build: figureResonanceWidth },
-  { name: "inverse-problem", build: figureInverse },
-];

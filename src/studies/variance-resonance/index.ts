@@ -13,3 +13,5 @@ export * from "./resonance.js";
 export * from "./psd.js";
 export * from "./inverse.js";
 export * from "./figures.js";
+export * from "./figureData.js";
+export * from "./definition.js";

@@ -264,34 +264,6 @@ export function dimensionlessToCircuit(
   };
 }
 
-/** Writes the drift A (row-major 4x4) of dy = -A y ds + B dW into `a` (no allocation). */
-export function driftInto(p: DimensionlessParameters, a: Float64Array): Float64Array {
-  const g = 1 / p.q;
-  a[0] = 0; a[1] = 0; a[2] = -1; a[3] = 0;
-  a[4] = 0; a[5] = 0; a[6] = 0; a[7] = -1;
-  a[8] = p.k + p.k0; a[9] = -p.k0; a[10] = g; a[11] = 0;
-  a[12] = -p.k0; a[13] = 1 + p.k0; a[14] = 0; a[15] = g;
-  return a;
-}
-
-/** Writes the diffusion B B^T = diag(0, 0, 2 T1/q, 2 T2/q) into `d` (no allocation). */
-export function diffusionInto(p: DimensionlessParameters, d: Float64Array): Float64Array {
-  d.fill(0, 0, 16);
-  d[10] = (2 * p.T1) / p.q;
-  d[15] = (2 * p.T2) / p.q;
-  return d;
-}
-
-/** The drift A as a new row-major 4x4 array. */
-export function driftMatrix(p: DimensionlessParameters): Float64Array {
-  return driftInto(p, new Float64Array(16));
-}
-
-/** The diffusion B B^T as a new row-major 4x4 array. */
-export function diffusionMatrix(p: DimensionlessParameters): Float64Array {
-  return diffusionInto(p, new Float64Array(16));
-}
-
 /** Normal-mode angular frequencies (units 1/tau) of the undamped system: eigenvalues of [[k+k0,-k0],[-k0,1+k0]]. */
 export function normalModeFrequencies(p: Pick<DimensionlessParameters, "k" | "k0">): [number, number] {
   const a = p.k + p.k0, b = 1 + p.k0;

@@ -1,12 +1,15 @@
 /**
- * The steady state of the two-oscillator system by the exact engine (the 4x4 Lyapunov equation
- * A S + S A^T = B B^T, solved by the allocation-free tiny kernel) and everything derived from it: energy fluxes
+ * The steady state of the two-oscillator system by the exact engine (the two oscillators as a linear SDE problem of
+ * src/problem; the 4x4 Lyapunov equation A S + S A^T = B B^T solved by stationary(problem) at one point and by the
+ * allocation-free prepareInPlace solver in sweeps) and everything derived from it: energy fluxes
  * (Section 5.2), entropy production, the detailed-balance test of eqs. 39-41, apparent temperatures, and the
  * closed forms for comparison. All quantities are dimensionless (units: length L, time tau = sqrt(m/k2),
  * temperature T0 = k2 L^2 / kB, energy flux k2 L^2 / tau); `physicalSteadyState` converts them.
  */
 import { ModelError, SteadyStateError } from "../../errors.js";
-import { tinyLyapunovInto } from "../../linalg/lyapunov.js";
+import { prepareInPlace, stationary, type InPlaceStationary } from "../../exact/linearSde.js";
+import { harmonicDiffusionInto, harmonicDriftInto, harmonicProblem } from "../../problem/harmonic.js";
+import type { LinearSdeProblem } from "../../problem/linearSde.js";
 import {
   closedFormCovariance,
   covarianceFromMatrix,
@@ -17,8 +20,6 @@ import {
   type Covariance,
 } from "./closedForms.js";
 import {
-  diffusionInto,
-  driftInto,
   mechanicalToDimensionless,
   validateDimensionless,
   type DimensionlessParameters,
@@ -38,28 +39,101 @@ export interface LyapunovCovariance {
   residual: number;
 }
 
-const work = { a: new Float64Array(16), d: new Float64Array(16) };
+/**
+ * The two oscillators as harmonic oscillators with baths (src/problem harmonic.ts), in the dimensionless units:
+ * unit masses, stiffness matrix [[k + k0, -k0], [-k0, 1 + k0]], friction 1/q on each (gamma in the force -gamma v),
+ * bath temperatures T1, T2; the state is (u1, u2, v1, v2).
+ */
+export interface OscillatorPairProblem {
+  /** The linear SDE problem; writeOscillatorPair rewrites its drift and diffusion in place. */
+  problem: LinearSdeProblem;
+  stiffness: Float64Array;
+  mass: Float64Array;
+  friction: Float64Array;
+  temperature: Float64Array;
+}
 
-/** Solves A S + S A^T = B B^T for validated parameters (tiny kernel; writes S into `out`); returns the residual. */
-export function lyapunovCovarianceInto(p: DimensionlessParameters, out: Float64Array, a = work.a, d = work.d): number {
-  driftInto(p, a);
-  diffusionInto(p, d);
+/** A new linear SDE problem of the two oscillators at the parameters (validated by the caller). */
+export function oscillatorPairProblem(p: DimensionlessParameters): OscillatorPairProblem {
+  const pair: OscillatorPairProblem = {
+    problem: harmonicProblem({
+      dynamics: "underdamped",
+      stiffness: new Float64Array(4),
+      mass: new Float64Array([1, 1]),
+      friction: new Float64Array([1, 1]),
+      temperature: new Float64Array(2),
+      names: ["1", "2"],
+    }),
+    stiffness: new Float64Array(4),
+    mass: new Float64Array([1, 1]),
+    friction: new Float64Array(2),
+    temperature: new Float64Array(2),
+  };
+  return writeOscillatorPair(p, pair);
+}
+
+/** Rewrites the problem's drift and diffusion for the parameters p, in place (no allocation: a sweep's inner step). */
+export function writeOscillatorPair(p: DimensionlessParameters, pair: OscillatorPairProblem): OscillatorPairProblem {
+  const V = pair.stiffness;
+  V[0] = p.k + p.k0;
+  V[1] = -p.k0;
+  V[2] = -p.k0;
+  V[3] = 1 + p.k0;
+  pair.friction[0] = pair.friction[1] = 1 / p.q;
+  pair.temperature[0] = p.T1;
+  pair.temperature[1] = p.T2;
+  harmonicDriftInto("underdamped", 2, V, pair.mass, pair.friction, pair.problem.drift.data);
+  harmonicDiffusionInto("underdamped", 2, pair.friction, pair.temperature, pair.problem.diffusion.data);
+  return pair;
+}
+
+/** The exact engine's allocation-free solver of the two oscillators, for sweeps (prepareInPlace, src/exact). */
+export interface OscillatorPairSolver {
+  pair: OscillatorPairProblem;
+  solver: InPlaceStationary;
+}
+
+/** Prepares an allocation-free solver (one per sweep; the parameters of the first point do not matter). */
+export function prepareOscillatorPair(): OscillatorPairSolver {
+  const pair = oscillatorPairProblem({ k: 1, k0: 0, q: 1, T1: 1, T2: 1 });
+  return { pair, solver: prepareInPlace(pair.problem) };
+}
+
+function cannotSolve(p: DimensionlessParameters, err: unknown): SteadyStateError {
+  return new SteadyStateError(
+    `the exact engine cannot solve the Lyapunov equation at k = ${p.k}, k0 = ${p.k0}, q = ${p.q} to working precision ` +
+      `(the time scales 1/q and 1/sqrt(k), 1/sqrt(k0) are too far apart for double precision): ${(err as Error).message}`,
+  );
+}
+
+let shared: OscillatorPairSolver | undefined;
+
+/**
+ * Solves A S + S A^T = B B^T for validated parameters with the exact engine's in-place solver (writes S into `out`,
+ * no allocation); returns the residual. The stability of the drift is guaranteed by the parameters' ranges
+ * (q > 0, k >= 0 and k0 >= 0 not both zero: validateDimensionless).
+ */
+export function lyapunovCovarianceInto(p: DimensionlessParameters, out: Float64Array, prepared?: OscillatorPairSolver): number {
+  const s = prepared ?? (shared ??= prepareOscillatorPair());
+  writeOscillatorPair(p, s.pair);
   try {
-    return tinyLyapunovInto(4, a, d, out);
+    return s.solver.solveInto(out);
   } catch (err) {
-    throw new SteadyStateError(
-      `the exact engine cannot solve the Lyapunov equation at k = ${p.k}, k0 = ${p.k0}, q = ${p.q} to working precision ` +
-        `(the time scales 1/q and 1/sqrt(k), 1/sqrt(k0) are too far apart for double precision): ${(err as Error).message}`,
-    );
+    throw cannotSolve(p, err);
   }
 }
 
-/** The stationary covariance by the exact engine (Lyapunov equation). */
+/** The stationary covariance of one parameter point by the exact engine (stationary(problem), src/exact). */
 export function lyapunovCovariance(parameters: DimensionlessParameters): LyapunovCovariance {
   const p = validateDimensionless(parameters);
-  const matrix = new Float64Array(16);
-  const residual = lyapunovCovarianceInto(p, matrix);
-  return { covariance: covarianceFromMatrix(matrix), matrix, residual };
+  let solution;
+  try {
+    solution = stationary(oscillatorPairProblem(p).problem);
+  } catch (err) {
+    throw cannotSolve(p, err);
+  }
+  const matrix = solution.covariance.data;
+  return { covariance: covarianceFromMatrix(matrix), matrix, residual: solution.residual };
 }
 
 /** Energy fluxes in units of k2 L^2 / tau (Section 5.2 with physics-notes.md's directions). */
@@ -111,8 +185,8 @@ export function entropyProduction(p: DimensionlessParameters, f: EnergyFluxes): 
  * i.e. eq. 40 up to the factor 2/q and the sign of the sigma34 entries (physics-notes.md).
  */
 export function detailedBalanceMatrix(p: DimensionlessParameters, s: Float64Array): Float64Array {
-  const a = driftInto(p, new Float64Array(16));
-  const d = diffusionInto(p, new Float64Array(16));
+  const { problem } = oscillatorPairProblem(p);
+  const a = problem.drift.data, d = problem.diffusion.data;
   const eps = [1, 1, -1, -1];
   const out = new Float64Array(16);
   for (let i = 0; i < 4; i++) {

@@ -6,6 +6,7 @@
  */
 import { ModelError } from "../../errors.js";
 import { inRange } from "../ranges.js";
+import { MAX_SWEEP_POINTS, sweepValues } from "../schema.js";
 import { closedFormInto, COVARIANCE_COLUMNS, resonanceHalfWidth, type CovarianceColumns } from "./closedForms.js";
 import {
   DIMENSIONLESS_RANGES,
@@ -14,15 +15,12 @@ import {
   type DimensionlessParameters,
   type ParameterName,
 } from "./parameters.js";
-import { lyapunovCovarianceInto, relativeDeviation } from "./steadyState.js";
+import { lyapunovCovarianceInto, prepareOscillatorPair, relativeDeviation } from "./steadyState.js";
 
 export type SweepMethod = "lyapunov" | "closed-form";
 
-/**
- * Most points in one sweep. A sweep keeps nine numbers per point (the value, seven covariance columns and the
- * residual: 72 bytes), so the largest uses 360 MB; a CSV of it is about 800 MB.
- */
-export const MAX_SWEEP_POINTS = 5_000_000;
+/** Most points in one sweep (src/studies/schema.ts: nine numbers per point, 360 MB at most). */
+export { MAX_SWEEP_POINTS };
 
 /** One covariance column per element, over the swept values. */
 export interface Sweep extends CovarianceColumns {
@@ -109,13 +107,13 @@ function solveColumns(
     }
     return { ...cols, residual, maxResidual };
   }
-  const a = new Float64Array(16), d = new Float64Array(16), x = new Float64Array(16);
+  const solver = prepareOscillatorPair(), x = new Float64Array(16);
   const cf = allocateColumns(1);
   const { sigma11, sigma12, sigma22, sigma33, sigma34, sigma44, sigma23 } = cols;
   let deviation = 0;
   for (let i = 0; i < n; i++) {
     setPoint(i, p);
-    const r = lyapunovCovarianceInto(p, x, a, d);
+    const r = lyapunovCovarianceInto(p, x, solver);
     sigma11[i] = x[0];
     sigma12[i] = x[1];
     sigma22[i] = x[5];
@@ -176,73 +174,9 @@ export function solvePoints(
 // ----------------------------------------------------------------------------------------------------------------
 // Ranges and grids.
 
-/** A parsed range: `count` values from start to stop, linearly or logarithmically spaced. */
-export interface RangeSpec {
-  start: number;
-  stop: number;
-  count: number;
-  spacing: "linear" | "log";
-}
-
-function parseNumber(text: string, what: string): number {
-  const t = text.trim();
-  const v = t === "" ? NaN : Number(t);
-  if (!Number.isFinite(v)) throw new ModelError(`${what}: '${text}' is not a finite number`);
-  return v;
-}
-
-/**
- * Parses "start:stop:count" (or "start:stop:count:log") or a single number. Throws a ModelError naming `what`
- * for anything else (count < 2, a non-integer count, start = stop, log spacing with a non-positive end).
- */
-export function parseRange(text: string, what: string): RangeSpec | number {
-  const parts = text.split(":");
-  if (parts.length === 1) return parseNumber(text, what);
-  if (parts.length !== 3 && parts.length !== 4) {
-    throw new ModelError(`${what}: '${text}' is neither a number nor a range start:stop:count[:log]`);
-  }
-  const start = parseNumber(parts[0], `${what} (range start)`);
-  const stop = parseNumber(parts[1], `${what} (range stop)`);
-  const count = parseNumber(parts[2], `${what} (range count)`);
-  if (!Number.isInteger(count) || count < 2) {
-    throw new ModelError(`${what}: a range needs an integer count >= 2, got '${parts[2]}' in '${text}'`);
-  }
-  if (count > MAX_SWEEP_POINTS) {
-    throw new ModelError(`${what}: a range has at most ${MAX_SWEEP_POINTS} points, got ${count} in '${text}' (sweep in pieces)`);
-  }
-  if (start === stop) throw new ModelError(`${what}: the range '${text}' starts and stops at the same value`);
-  let spacing: "linear" | "log" = "linear";
-  if (parts.length === 4) {
-    const s = parts[3].trim().toLowerCase();
-    if (s !== "log" && s !== "lin" && s !== "linear") {
-      throw new ModelError(`${what}: unknown spacing '${parts[3]}' in '${text}' (use log or lin)`);
-    }
-    spacing = s === "log" ? "log" : "linear";
-    if (spacing === "log" && !(start > 0 && stop > 0)) {
-      throw new ModelError(`${what}: a log range needs positive start and stop, got '${text}'`);
-    }
-  }
-  return { start, stop, count, spacing };
-}
-
-/** The values of a range (end points exact). */
-export function rangeValues(r: RangeSpec): Float64Array {
-  const out = new Float64Array(r.count);
-  const last = r.count - 1;
-  if (r.spacing === "log") {
-    const a = Math.log(r.start), b = Math.log(r.stop);
-    for (let i = 0; i <= last; i++) out[i] = Math.exp(a + ((b - a) * i) / last);
-  } else {
-    for (let i = 0; i <= last; i++) out[i] = r.start + ((r.stop - r.start) * i) / last;
-  }
-  out[0] = r.start;
-  out[last] = r.stop;
-  return out;
-}
-
 /** `count` evenly spaced values from start to stop. */
 export function linspace(start: number, stop: number, count: number): Float64Array {
-  return rangeValues({ start, stop, count, spacing: "linear" });
+  return sweepValues({ start, stop, count, spacing: "linear" });
 }
 
 /**

@@ -13,7 +13,7 @@ describe("ness study energy-correlations", () => {
   it("--json prints temperatures and C (ideal gas: C12 = Cv (T0 - T3)^2 / 27)", async () => {
     const r = await run("study", "energy-correlations", "--model", "ideal-gas", "--T0", "1", "--T3", "3", "--Cv", "2", "--json");
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).results;
     expect(j.temperatures).toHaveLength(2);
     expect(j.temperatures[0]).toBeCloseTo(5 / 3, 10);
     expect(j.C[0][1]).toBeCloseTo((2 * 4) / 27, 10);
@@ -25,17 +25,17 @@ describe("ness study energy-correlations", () => {
   });
 
   it("exclusion process densities, longer chains, Fermi and blackbody models", async () => {
-    const s = JSON.parse((await run("study", "energy-correlations", "--model", "ssep", "--eps0", "0.1", "--eps3", "0.7", "--N", "10", "--json")).stdout);
+    const s = JSON.parse((await run("study", "energy-correlations", "--model", "ssep", "--eps0", "0.1", "--eps3", "0.7", "--N", "10", "--json")).stdout).results;
     expect(s.densities).toEqual(s.temperatures);
     expect(s.C[0][1]).toBeCloseTo((-10 * 0.36) / 27, 10);
-    const long = JSON.parse((await run("study", "energy-correlations", "--model", "ideal-gas", "--M", "5", "--json")).stdout);
+    const long = JSON.parse((await run("study", "energy-correlations", "--model", "ideal-gas", "--M", "5", "--json")).stdout).results;
     expect(long.C).toHaveLength(5);
     expect(long.temperatures).toHaveLength(5);
     for (const model of ["fermi", "blackbody"]) {
       for (const noise of ["exact", "approx"]) {
         const f = await run("study", "energy-correlations", "--model", model, "--T0", "1", "--T3", "3", "--noise", noise, "--json");
         expect(f.code).toBe(0);
-        const j = JSON.parse(f.stdout);
+        const j = JSON.parse(f.stdout).results;
         expect(j.C[0][1]).toBeGreaterThan(0);
         expect(j.closedForm.C12).toBeCloseTo(j.C[0][1], 8);
       }
@@ -52,10 +52,10 @@ describe("ness study energy-correlations", () => {
   });
 
   it.each([
-    [["--model", "ideal-gas", "--T0", "-1"], /the left bath temperature \(node 0\) \(kB = 1\) must be a number in \[1e-6, 1e6\], got -1/],
-    [["--model", "ssep", "--eps3", "1.5"], /density in \[0, 1\]/],
+    [["--model", "ideal-gas", "--T0", "-1"], /--T0 must be a number in \[0, 1e6\], got -1/],
+    [["--model", "ssep", "--eps3", "1.5"], /--eps3 must be a number in \[0, 1\], got 1.5/],
     [["--model", "ssep", "--T0", "1", "--T3", "3"], /density in \[0, 1\]/],
-    [["--model", "fermi", "--M", "1"], /--M must be an integer >= 2/],
+    [["--model", "fermi", "--M", "1"], /--M must be an integer in \[2, 400\], got 1/],
     [["--model", "blackbody", "--T3", "hot"], /--T3 must be a number/],
     [["--model", "ideal-gas", "--kappa", "1"], /does not take --kappa/],
     [[], /--model is required/],
@@ -75,7 +75,8 @@ describe("ness reproduce energy-correlations --quick", () => {
     expect(r.code).toBe(0);
     const files = readdirSync(out).sort();
     const stems = ["bound", "c12", "decomposition", "noise-approximations", "profiles", "verification"].map((s) => `energy-correlations-${s}`);
-    expect(files).toEqual(stems.flatMap((s) => [`${s}.csv`, `${s}.png`, `${s}.svg`]).sort());
+    const cases = ["bias-sweeps", "profiles", "noise-approximations", "verification"].map((c) => `energy-correlations-${c}.results.json`);
+    expect(files).toEqual([...stems.flatMap((s) => [`${s}.csv`, `${s}.png`, `${s}.svg`]), ...cases].sort());
     for (const s of stems) {
       const csv = readFileSync(join(out, `${s}.csv`), "utf8");
       expect(csv).not.toMatch(/NaN|Infinity/);

@@ -5,7 +5,7 @@
 // simulation, enforced; a run that leaves the model's domain stops with the reason instead of printing NaN.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ModelError } from "../../../src/errors.js";
-import { chainFromOptions } from "../../../src/cli/studies/energy-correlations.js";
+import { chainFromParameters } from "../../../src/studies/energy-correlations/definition.js";
 import {
   BUILTIN_MODELS,
   FLUCTUATION_SIMULATION_LIMIT,
@@ -24,7 +24,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("energy-correlations defaults", () => {
   it.each(BUILTIN_MODELS)("%s: the simulated C agrees with the exact C at the defaults (seed 1, 16 replicas, 2000 tau)", (name) => {
-    const chain = chainFromOptions({ model: name });
+    const chain = chainFromParameters({ model: name });
     const r = simulateEnergyCorrelations(chain, { seed: 1 });
     const e = r.exact;
     expect(e.fluctuation.max).toBeLessThan(FLUCTUATION_WARNING / 2);
@@ -64,7 +64,7 @@ describe("energy-correlations defaults", () => {
     // A stream of large kicks (B grows along the chain, so every subsystem loses energy) drives the thermal energy of a Fermi gas below its ground state, where the
     // temperature, the heat capacity and the noise are undefined.
     const kicks = () => ({ fillNormal: (out: Float64Array) => out.fill(40) });
-    const chain = chainFromOptions({ model: "fermi" });
+    const chain = chainFromParameters({ model: "fermi" });
     expect(() => simulateEnergyCorrelations(chain, { seed: 1, replicas: 2, streams: kicks })).toThrow(ModelError);
     expect(() => simulateEnergyCorrelations(chain, { seed: 1, replicas: 2, streams: kicks })).toThrow(
       /the simulated energy of subsystem \d left the model's domain in replica 0 at t = .*below the lowest energy/,
@@ -81,8 +81,8 @@ describe("energy-correlations defaults", () => {
 
   it("--json prints every number in full precision (the library's doubles), with the large-subsystem check", async () => {
     const r = await run("study", "energy-correlations", "--model", "fermi", "--json");
-    const doc = JSON.parse(r.stdout);
-    const ec = energyCorrelations(chainFromOptions({ model: "fermi" }));
+    const doc = JSON.parse(r.stdout).results;
+    const ec = energyCorrelations(chainFromParameters({ model: "fermi" }));
     expect(doc.C[0][1]).toBe(ec.covariance.data[1]);
     expect(doc.current).toBe(ec.current);
     expect(doc.temperatures).toEqual(Array.from(ec.states));
@@ -95,7 +95,7 @@ describe("energy-correlations defaults", () => {
       const r = await run("study", "energy-correlations", ...args, "--json");
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).not.toMatch(/\bnull\b|\bNaN\b|\bInfinity\b/);
-      expect(JSON.parse(r.stdout).bound.bound).toBe(0);
+      expect(JSON.parse(r.stdout).results.bound.bound).toBe(0);
     }
   });
 });

@@ -70,7 +70,7 @@ describe("ness study harmonic-conduction", () => {
   it("fits exponents and prints them with the known values", async () => {
     const r = await run("study", "harmonic-conduction", "--nMin", "8", "--nMax", "32", "--samples", "2", "--json");
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).results;
     expect(j.results.map((x: { boundary: string }) => x.boundary)).toEqual(["fixed", "free"]);
     expect(j.results[0].expectedAlpha).toBe(1.5);
     expect(j.results[1].expectedAlpha).toBe(0.5);
@@ -81,7 +81,7 @@ describe("ness study harmonic-conduction", () => {
     }
     const bad = await run("study", "harmonic-conduction", "--disorder", "1.5");
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/disorder .* must be in \[0, 0\.95\], got 1\.5/);
+    expect(bad.stderr).toMatch(/--disorder must be a number in \[0, 0\.95\], got 1\.5/);
   });
 
   it("power-law fit and lengths", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SteadyStateError } from "../../../src/errors.js";
-import { stationaryCovariance } from "../../../src/exact/linearSde.js";
+import { stationary } from "../../../src/exact/linearSde.js";
+import { linearSdeProblem } from "../../../src/problem/linearSde.js";
 import { matrix } from "../../../src/linalg/matrix.js";
 import {
   effectiveBath,
@@ -168,7 +169,7 @@ describe("the effective chain's current three ways (seed 003, Section 4 and Appe
       set(A, y, 0, -mode.rate);
       set(D, y, y, (2 * p.TL) / eta);
     });
-    const S = stationaryCovariance(A, D).covariance;
+    const S = stationary(linearSdeProblem({ drift: A, diffusion: D })).covariance;
     const vN2 = S.data[(2 * N - 1) * n + (2 * N - 1)];
     const embedded = (p.gammaR / p.m) * (p.m * vN2 - p.TR);
     const memory = frequencyIntegralCurrent(p, { bath, memory: true }).current;

@@ -11,7 +11,7 @@ describe("ness study particle-bath-chain", () => {
   it("--json prints the effective bath and the current three ways", async () => {
     const r = await run("study", "particle-bath-chain", "--TL", "3", "--TR", "0.5", "--zeta", "0.2", "--N", "24", "--json");
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).results;
     for (const key of ["gammaL", "kEff", "current", "currentLongChain", "currentFrequencyIntegral", "currentMemory", "criticalTemperature"]) {
       expect(typeof j[key], key).toBe("number");
     }
@@ -47,7 +47,7 @@ describe("ness study particle-bath-chain", () => {
     expect(r.stderr).toMatch(/--zeta must be a number, got 'abc'/);
     const r2 = await run("study", "particle-bath-chain", "--N", "1");
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/N \(number of chain sites \(>= 2\)\) must be an integer in \[2, 512\], got 1/);
+    expect(r2.stderr).toMatch(/--N must be an integer in \[2, 512\], got 1/);
   });
 });
 
@@ -58,7 +58,7 @@ describe("ness reproduce particle-bath-chain --quick", () => {
     expect(r.code).toBe(0);
     const names = ["fig2a-mean-force", "fig2b-effective-friction", "current-three-ways", "fig3-current-simulation", "fig4-ndc"];
     for (const n of names) for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(dir, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
-    expect(readdirSync(dir)).toHaveLength(15);
+    expect(readdirSync(dir)).toHaveLength(20); // and one results.json per figure set
     expect(readFileSync(join(dir, "current-three-ways.svg"), "utf8")).toMatch(/twice too large/);
     expect(readFileSync(join(dir, "fig3-current-simulation.csv"), "utf8")).toMatch(/simulation/);
   });

@@ -59,7 +59,7 @@ describe("ness study particle-bath-chain --json", () => {
     const r = await run("study", "particle-bath-chain", "--json");
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/\bnull\b|\bNaN\b|\bInfinity\b/);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout).results;
     const s = studyPoint(validateParams({}));
     expect(doc.current).toBe(s.current);
     expect(doc.gammaL).toBe(s.gammaL);
@@ -68,11 +68,11 @@ describe("ness study particle-bath-chain --json", () => {
 
   it("refuses parameters outside the domain with the range", async () => {
     for (const [args, message] of [
-      [["--rho", "1e308"], /rho .* must be a number in \[0.001, 100\], got 1e\+308/],
-      [["--N", "1e308"], /N .* must be an integer in \[2, 512\], got 1e\+308/],
-      [["--m", "1e-300"], /m .* must be a number in \[1e-6, 1e6\], got 1e-300/],
-      [["--A", "0"], /A .* must be non-zero, got 0/],
-      [["--TR", "1e308"], /TR .* must be 0 or a number in \[1e-6, 1e6\], got 1e\+308/],
+      [["--rho", "1e308"], /--rho must be a number in \[0.001, 100\], got 1e\+308/],
+      [["--N", "1e308"], /--N must be an integer in \[2, 512\], got 1e\+308/],
+      [["--m", "1e-300"], /--m must be a number in \[1e-6, 1e6\], got 1e-300/],
+      [["--A", "0"], /--A must be a number of absolute value in \[1e-6, 1e6\], got 0 \(A may be negative but not 0\)/],
+      [["--TR", "1e308"], /--TR must be 0 or a number in \[1e-6, 1e6\], got 1e\+308/],
     ] as [string[], RegExp][]) {
       const r = await run("study", "particle-bath-chain", ...args);
       expect(r.code, args.join(" ")).toBe(1);

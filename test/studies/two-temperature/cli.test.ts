@@ -10,7 +10,7 @@ describe("ness study two-temperature", () => {
   it("--json prints the exact covariance, heat flows and entropy production (closed forms agree)", async () => {
     const r = await run("study", "two-temperature", "--k", "2", "--lambda", "0.5", "--T1", "3", "--T2", "1", "--json");
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const j = JSON.parse(r.stdout).results;
     const sigma = (4 * 4) / (2 * 3 * 1 * 2.5);
     expect(j.entropyProduction).toBeCloseTo(sigma, 12);
     expect(j.entropyProductionClosedForm).toBeCloseTo(sigma, 12);
@@ -34,7 +34,7 @@ describe("ness study two-temperature", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/lambda .* must be a number in \[1e-6, 1e6\], got 0/);
+    expect(r.stderr).toMatch(/--lambda must be a number in \[1e-6, 1e6\], got 0/);
     const r2 = await run("study", "two-temperature", "--T1", "hot");
     expect(r2.code).toBe(1);
     expect(r2.stderr).toMatch(/--T1 must be a number, got 'hot'/);
@@ -45,7 +45,7 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
   it("run-and-chase --json: exact values whose chase velocity is (T_hot - T_cold)/(T_hot + T_cold) <F>; --simulate adds estimates", async () => {
     const r = await run("study", "two-temperature", "run-and-chase", "--dimension", "1", "--Thot", "2", "--Tcold", "0.5", "--json");
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout).results;
     expect(doc.parameters).toMatchObject({ dimension: 1, Thot: 2, Tcold: 0.5, stiffness: 10, range: 1, box: 3 });
     expect(doc.exact.chaseVelocity).toBeCloseTo((1.5 / 2.5) * doc.exact.meanForce, 12);
     expect(doc.simulation).toBeUndefined();
@@ -53,7 +53,7 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
     const s = await run("study", "two-temperature", "run-and-chase", "--dimension", "2", "--simulate", "--time", "20", "--replicas", "2", "--seed", "4");
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toMatch(/run-and-chase velocity <v_cm o e>\s+\S+\s+\S+ ± \S+/);
-    expect(s.stdout).toMatch(/2 replicas x 20, seed 4/);
+    expect(s.stdout).toMatch(/2 replicas x 20, random seed 4/);
   });
 
   it("ratchet prints drift velocities with error bars; bad input is one line naming the option", async () => {
@@ -63,10 +63,10 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
     expect(r.stdout).toMatch(/rising over 0.5 of it/);
     const bad = await run("study", "two-temperature", "ratchet", "--asymmetry", "1.2");
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toMatch(/^ness: .*asymmetry .* must be a number in \[1e-6, 0.999999\], got 1.2$/);
+    expect(bad.stderr.trim()).toMatch(/^ness: --asymmetry must be a number in \[1e-6, 0.999999\], got 1.2$/);
     const dim = await run("study", "two-temperature", "run-and-chase", "--dimension", "4");
     expect(dim.code).toBe(1);
-    expect(dim.stderr.trim()).toMatch(/dimension .* must be 1, 2 or 3, got 4/);
+    expect(dim.stderr.trim()).toMatch(/--dimension must be an integer in \[1, 3\], got 4/);
   });
 });
 
@@ -82,13 +82,13 @@ describe("ness study two-temperature demixing", () => {
     expect(readFileSync(join(dir, "snap.csv"), "utf8").trim().split("\n")).toHaveLength(201);
     const j = await run(...args, "--json");
     expect(j.code, j.stderr).toBe(0);
-    const doc = JSON.parse(j.stdout);
+    const doc = JSON.parse(j.stdout).results;
     expect(doc.nCold).toBe(100);
     expect(doc.psi.error).toBeGreaterThan(0);
     expect(doc.series.time.length).toBeGreaterThan(1);
     const bad = await run("study", "two-temperature", "demixing", "--phi", "1.2");
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toBe("ness: area fraction must be a number in [0.01, 1), got 1.2");
+    expect(bad.stderr.trim()).toBe("ness: --phi must be a number in [0.01, 1), got 1.2");
     const pdf = await run(...args, "--snapshot", join(dir, "snap.pdf"));
     expect(pdf.code).toBe(1);
     expect(pdf.stderr).toMatch(/--snapshot must name a .svg or .png file/);
@@ -106,7 +106,8 @@ describe("ness reproduce two-temperature --quick", () => {
     for (const name of names) {
       for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(out, `${name}.${ext}`)), `${name}.${ext}`).toBe(true);
     }
-    expect(files).toHaveLength(3 * names.length);
+    // and the results.json of each figure set (the pair's two figures come from one set)
+    expect(files.filter((f) => !f.endsWith(".results.json"))).toHaveLength(3 * names.length);
     const svg = readFileSync(join(out, "fig1-pair-density-current.svg"), "utf8");
     expect(svg).toMatch(/counterclockwise/);
     expect(svg).toMatch(/physics-notes\.md/);

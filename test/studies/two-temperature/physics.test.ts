@@ -145,7 +145,7 @@ describe("ratchet (seed 004 Section 3.2)", () => {
 
   it("refuses bad parameters, naming them", () => {
     expect(() => ratchetCurrent({ asymmetry: 1.5 })).toThrow(/asymmetry .* must be a number in \[1e-6, 0.999999\], got 1.5/);
-    expect(() => ratchetCurrent({ Tcold: -1 })).toThrow(/Tcold \(temperature of the cold particle\) must be a number in \[1e-6, 1e6\], got -1/);
+    expect(() => ratchetCurrent({ Tcold: -1 })).toThrow(/Tcold \(temperature of the cold particle \(kB = 1\)\) must be a number in \[1e-6, 1e6\], got -1/);
     expect(() => ratchetCurrent({ box: 4.5 })).toThrow(/period 1 must divide the box length 4.5/);
   });
 });

@@ -47,8 +47,8 @@ describe("run-and-chase, exact (quadrature over the Boltzmann law of the separat
   });
 
   it("validates parameters with messages naming them", () => {
-    expect(() => validateRunAndChaseParams({ dimension: 4 as 1 })).toThrow(/dimension \(spatial dimension \(1, 2 or 3\)\) must be 1, 2 or 3, got 4/);
-    expect(() => validateRunAndChaseParams({ Tcold: 0 })).toThrow(/Tcold \(temperature of the cold particle\) must be a number in \[1e-6, 1e6\], got 0/);
+    expect(() => validateRunAndChaseParams({ dimension: 4 as 1 })).toThrow(/dimension \(spatial dimension\) must be 1, 2 or 3, got 4/);
+    expect(() => validateRunAndChaseParams({ Tcold: 0 })).toThrow(/Tcold \(temperature of the cold particle \(kB = 1\)\) must be a number in \[1e-6, 1e6\], got 0/);
     expect(() => validateRunAndChaseParams({ box: 1.5, range: 1 })).toThrow(/box 1.5 must be at least twice the range 1/);
     expect(runAndChaseModel({ dimension: 3 }).dimension).toBe(3);
   });

@@ -93,7 +93,7 @@ describe("ness study two-temperature: JSON in full precision, no null", () => {
   it("the pair's JSON holds the library's doubles", async () => {
     const r = await run("study", "two-temperature", "--k", "0.3", "--T1", "7", "--json");
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout).results;
     const e = pairExact({ k: 0.3, lambda: 1, T1: 7, T2: 1 });
     expect(doc.entropyProduction).toBe(e.entropyProduction);
     expect(doc.covariance).toEqual(e.covariance);
@@ -104,7 +104,7 @@ describe("ness study two-temperature: JSON in full precision, no null", () => {
     const r = await run("study", "two-temperature", "demixing", "--no-progress", "--N", "50", "--time", "20", "--burnIn", "5", "--replicas", "2", "--json");
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/\bnull\b|\bNaN\b|\bInfinity\b/);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout).results;
     expect(doc.psi.batchCorrelation).toBeUndefined();
     expect(Number.isFinite(doc.psi.value)).toBe(true);
   });

@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import {
   apparentTemperatures,
   closedFormCovariance,
-  diffusionMatrix,
   displacementPsd,
-  driftMatrix,
+  oscillatorPairProblem,
   findResonance,
   inferK,
   linspace,
@@ -119,7 +118,8 @@ describe("the resonance finder", () => {
 
 /** S = G D G^H with G = (i w + A)^-1, by complex Gaussian elimination: independent of psd.ts's 2x2 formula. */
 function psdByTransferFunction(p: DimensionlessParameters, w: number): number[] {
-  const A = driftMatrix(p), D = diffusionMatrix(p);
+  const { problem } = oscillatorPairProblem(p);
+  const A = problem.drift.data, D = problem.diffusion.data;
   const n = 4;
   // Solve (i w + A) G = I for G (complex), columns of the identity.
   const re = Array.from({ length: n }, (_, i) => Array.from({ length: 2 * n }, (_, j) => (j < n ? A[i * n + j] : j - n === i ? 1 : 0)));

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../../helpers/cli.js";
 import { createDocument } from "../../../src/io/render.js";
-import { REPRODUCED_FIGURES } from "../../../src/studies/variance-resonance/index.js";
+import { varianceResonance } from "../../../src/studies/variance-resonance/index.js";
 
 
 afterEach(() => vi.restoreAllMocks());
@@ -33,7 +33,10 @@ describe("ness study variance-resonance", () => {
   it("--json for one point has the covariance, fluxes, detailed balance and resonance", async () => {
     const r = await run("study", "variance-resonance", "--k", "1", "--json");
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.study).toBe("variance-resonance");
+    expect(doc.parameters).toMatchObject({ k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 });
+    const j = doc.results;
     expect(j.parameters).toEqual({ k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 });
     expect(j.covariance.sigma11).toBeCloseTo(5.94, 2);
     expect(j.closedFormDeviation).toBeLessThan(1e-9);
@@ -47,7 +50,7 @@ describe("ness study variance-resonance", () => {
   it("mechanical and electrical parameters, with physical moments", async () => {
     const m = await run("study", "variance-resonance", "--m", "2", "--k1", "1.9", "--k2", "2", "--K", "0.02", "--gamma", "0.001", "--T1", "1", "--T2", "11", "--json");
     expect(m.code).toBe(0);
-    const j = JSON.parse(m.stdout);
+    const j = JSON.parse(m.stdout).results;
     expect(j.mode).toBe("mechanical");
     expect(j.parameters.k).toBeCloseTo(0.95, 12);
     expect(j.parameters.q).toBeCloseTo(2000, 9);
@@ -70,9 +73,9 @@ describe("ness study variance-resonance", () => {
   it("bad parameters: one clear line, exit 1, no output file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-vr-bad-"));
     const cases: [string[], RegExp][] = [
-      [["--q", "0", "--k", "0:2:11"], /q = Q2 \(the quality factor\) must be a number in \[0.001, 1e12\], got 0/],
+      [["--q", "0", "--k", "0:2:11"], /--q must be a number in \[0.001, 1e12\], got 0/],
       [["--q", "-4000", "--k", "0:2:11"], /must be a number in \[0.001, 1e12\], got -4000/],
-      [["--k0", "-0.01", "--k", "0:2:11"], /k0 = K\/k2 \(the coupling\) must be a number in \[0, 1e6\], got -0.01/],
+      [["--k0", "-0.01", "--k", "0:2:11"], /--k0 must be a number in \[0, 1e6\], got -0.01/],
       [["--k", "0:2:1"], /--k: a range needs an integer count >= 2/],
       [["--k", "0:2"], /neither a number nor a range/],
       [["--k", "0:2:11", "--q", "1:10:3"], /only one parameter can be a range/],
@@ -112,11 +115,11 @@ describe("ness reproduce variance-resonance --quick", () => {
     expect(readFileSync(join(dir, "fig9-detailed-balance.svg"), "utf8")).toContain("(k² − 1)");
   });
 
-  it("every figure renders one self-contained svg with a title, axis labels and a caption", () => {
+  it("every figure renders one self-contained svg with a title, axis labels and a caption", async () => {
     const document = createDocument();
-    for (const f of REPRODUCED_FIGURES) {
-      const fig = f.build({ quick: true });
-      expect(fig.name).toBe(f.name);
+    for (const c of varianceResonance.reproduce) {
+      const [fig] = c.figures(await c.compute(c.parameters(true), { seed: 1, quick: true }));
+      expect(fig.name).toBe(c.id);
       const svg = fig.render(document);
       expect(svg.tagName.toLowerCase()).toBe("svg");
       const text = svg.textContent ?? "";

@@ -9,6 +9,8 @@ import {
   detailedBalanceMatrix,
   elementDeviation,
   lyapunovCovariance,
+  lyapunovCovarianceInto,
+  oscillatorPairProblem,
   lorentzianFactor,
   physicalSteadyState,
   resonanceDenominator,
@@ -36,6 +38,34 @@ function randomParameters(r: () => number): DimensionlessParameters {
     T2: 0.1 + 20 * r(),
   };
 }
+
+describe("the two oscillators as a linear SDE problem", () => {
+  it("have the drift and diffusion of the equations of motion (u'' = -V u - u'/q + noise, written out by hand)", () => {
+    const p = { k: 0.7, k0: 0.3, q: 5, T1: 2, T2: 0.5 };
+    const { problem } = oscillatorPairProblem(p);
+    // dy = -A y dt + B dW with y = (u1, u2, v1, v2): du = v dt; dv = -V u dt - v/q dt + sqrt(2 T / q) dW.
+    expect(Array.from(problem.drift.data)).toEqual([
+      0, 0, -1, 0,
+      0, 0, 0, -1,
+      p.k + p.k0, -p.k0, 1 / p.q, 0,
+      -p.k0, 1 + p.k0, 0, 1 / p.q,
+    ]);
+    expect(Array.from(problem.diffusion.data)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (2 * p.T1) / p.q, 0, 0, 0, 0, (2 * p.T2) / p.q]);
+    expect(problem.stateNames).toEqual(["q:1", "q:2", "p:1", "p:2"]);
+  });
+
+  it("the in-place sweep solver and stationary(problem) agree (two methods of the exact engine)", () => {
+    const r = rng(12);
+    for (let t = 0; t < 20; t++) {
+      const p = randomParameters(r);
+      const one = lyapunovCovariance(p).matrix;
+      const x = new Float64Array(16);
+      lyapunovCovarianceInto(p, x);
+      const scale = Math.max(...Array.from(one, Math.abs));
+      for (let k = 0; k < 16; k++) expect(Math.abs(x[k] - one[k])).toBeLessThan(1e-9 * scale);
+    }
+  });
+});
 
 describe("closed forms against the Lyapunov solution", () => {
   it("agree element by element over random parameters (relative 1e-9 where conditioning allows)", () => {

@@ -9,14 +9,13 @@ import {
   dimensionlessToMechanical,
   mechanicalToDimensionless,
   normalModeFrequencies,
-  parseRange,
   physicalSteadyState,
-  rangeValues,
   steadyState,
   sweep,
   toPhysicalMoments,
   validateDimensionless,
 } from "../../../src/studies/variance-resonance/index.js";
+import { parseSweep as parseRange, sweepValues as rangeValues } from "../../../src/studies/schema.js";
 
 describe("mechanical <-> dimensionless (Section 3)", () => {
   const mech = { m: 1e-9, k1: 0.98, k2: 1.0, K: 0.01, gamma: 1e-9 * Math.sqrt(1 / 1e-9) / 4000, T1: 300, T2: 3300, L: 1e-9, boltzmann: BOLTZMANN_SI };
@@ -120,7 +119,7 @@ describe("validation of the dimensionless parameters and ranges", () => {
     expect(() => parseRange("0:2:2.5", "--k")).toThrow(/integer count >= 2/);
     expect(() => parseRange("1:1:10", "--k")).toThrow(/starts and stops at the same value/);
     expect(() => parseRange("0:2", "--k")).toThrow(/neither a number nor a range/);
-    expect(() => parseRange("a:2:3", "--k")).toThrow(/not a finite number/);
+    expect(() => parseRange("a:2:3", "--k")).toThrow(/--k \(range start\) must be a number, got 'a'/);
     expect(() => parseRange("0:1:10:log", "--k")).toThrow(/log range needs positive/);
   });
 

@@ -89,9 +89,9 @@ describe("ness study variance-resonance: no NaN, null or rounding in any output"
     const j = await run("study", "variance-resonance", "--T1", "0", "--k0", "0", "--json");
     expect(j.code).toBe(0);
     expect(j.stdout).not.toMatch(/\bNaN\b|\bInfinity\b|\bnull\b/);
-    expect(JSON.parse(j.stdout).entropyProduction).toBe(0); // uncoupled: no heat flows
+    expect(JSON.parse(j.stdout).results.entropyProduction).toBe(0); // uncoupled: no heat flows
     const k = await run("study", "variance-resonance", "--T1", "0", "--json");
-    const doc = JSON.parse(k.stdout);
+    const doc = JSON.parse(k.stdout).results;
     expect(doc.entropyProduction).toBeUndefined();
     expect(doc.undefinedQuantities.entropyProduction).toMatch(/infinite/);
   });
@@ -99,7 +99,7 @@ describe("ness study variance-resonance: no NaN, null or rounding in any output"
   it("a sweep's JSON is streamed, valid, and in full precision (the library's doubles, bit for bit)", async () => {
     const r = await run("study", "variance-resonance", "--k", "0.9:1.1:1001", "--json");
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
+    const doc = JSON.parse(r.stdout).results;
     const lib = sweep({ k: 0.9, k0: 0.01, q: 4000, T1: 1, T2: 11 }, "k", doc.values);
     expect(doc.sigma11).toEqual(Array.from(lib.sigma11));
     expect(doc.sigma23).toEqual(Array.from(lib.sigma23));
@@ -110,8 +110,8 @@ describe("ness study variance-resonance: no NaN, null or rounding in any output"
   it("refuses parameters outside the domain with the range, and out-of-domain physical units", async () => {
     for (const [args, message] of [
       [["--T1", "1e308"], /T1 must be 0 or a number in \[1e-100, 1e100\], got 1e\+308/],
-      [["--q", "1e-12"], /q = Q2 \(the quality factor\) must be a number in \[0.001, 1e12\], got 1e-12/],
-      [["--k", "0:2e7:11"], /k = k1\/k2 must be a number in \[0, 1e6\], got 2e\+6 \(k value #2 of the sweep\)/],
+      [["--q", "1e-12"], /--q must be a number in \[0.001, 1e12\], got 1e-12/],
+      [["--k", "0:2e7:11"], /--k value #2 of the sweep 0:20000000:11 must be a number in \[0, 1e6\], got 2e\+6/],
       [["--m", "1", "--k1", "1", "--k2", "1", "--K", "0.01", "--gamma", "1e-20", "--T1", "1", "--T2", "2"], /the dimensionless q = sqrt\(k2 m\)\/gamma must be a number in \[0.001, 1e12\], got 1e\+20 \(from the mechanical parameters\)/],
       [["--window", "0:1e308"], /--window: '0:1e308' is not lo:hi with 0 <= lo < hi <= 1000000/],
       [["--k", "0:2:6000000"], /a range has at most 5000000 points/],

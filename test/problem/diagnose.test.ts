@@ -2,8 +2,9 @@
 // matrix [e_H, A e_H, ..., A^(n-1) e_H] with A = M^-1 V. The number of normal modes that vanish on every bath site is
 // n - rank; every reported mode must be a normal mode (V u = omega^2 M u) that vanishes on the bath sites.
 import { describe, expect, it } from "vitest";
-import { bathlessComponents, decoupledModes, diagnoseNetwork, forcedSites } from "../../src/exact/diagnose.js";
-import { potentialMatrix, solveNetwork } from "../../src/exact/network.js";
+import { solveNetwork } from "../../src/exact/network.js";
+import { bathlessComponents, decoupledModes, diagnoseNetwork, forcedSites } from "../../src/problem/diagnose.js";
+import { potentialMatrix } from "../../src/problem/network.js";
 import { SteadyStateError } from "../../src/errors.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { rng } from "../helpers/random.js";

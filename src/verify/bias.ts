@@ -1,15 +1,21 @@
 /**
  * The exact time-step bias of every estimate of a linear model: each integrator is a linear map on a linear model,
- * whose stationary law and estimator means follow exactly (schemeExpectations, linear.ts); the bias of an estimate
- * is that mean minus the exact engine's value. run.ts reports it with each estimate and flags an estimate reliable
- * only when its bias is below half its error bar: a time-step bias is not a statistical error, and an error bar
- * that does not cover the distance to the right answer must not be trusted.
+ * whose stationary law and estimator means follow exactly (schemeExpectations, src/stochastic/linear.ts); the bias of
+ * an estimate is that mean minus the exact engine's value. simulation.ts reports it with each estimate, and the
+ * stochastic engine's time-step rules (src/stochastic/reliability.ts) flag an estimate reliable only when its bias is
+ * below half its error bar: a time-step bias is not a statistical error, and an error bar that does not cover the
+ * distance to the right answer must not be trusted.
  */
 import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
-import { schemeExpectations, type FluxEstimator, type LinearExpectations } from "./linear.js";
-import type { SchemeName } from "./integrators.js";
-import type { EstimandSpec } from "./statistics.js";
+import type { SchemeName } from "../stochastic/integrators.js";
+import { schemeExpectations, type FluxEstimator, type LinearExpectations } from "../stochastic/linear.js";
+
+/** An estimate's place in the probes' lists (group and order within it) and its exact value, if any. */
+export interface Estimated {
+  group: string;
+  exact?: number;
+}
 
 /** Largest state (coordinates, and momenta when underdamped) for which the biases are computed: O(N^3) per doubling step. */
 export const MAX_BIAS_STATE = 120;
@@ -18,7 +24,7 @@ export const MAX_BIAS_STATE = 120;
  * The k-th estimate of a group, in the order the probes list them: covariances over coordinate pairs a <= b (a
  * outer), spring and bath fluxes in the model's order, per-site and per-species quantities in order.
  */
-function ordinals(specs: EstimandSpec[]): number[] {
+export function ordinals(specs: readonly { group: string }[]): number[] {
   const seen = new Map<string, number>();
   return specs.map((spec) => {
     const k = seen.get(spec.group) ?? 0;
@@ -28,14 +34,14 @@ function ordinals(specs: EstimandSpec[]): number[] {
 }
 
 /** The (a, b) coordinate pair of the k-th covariance estimate of Y coordinates. */
-function covariancePairs(Y: number): [number, number][] {
+export function covariancePairs(Y: number): [number, number][] {
   const out: [number, number][] = [];
   for (let a = 0; a < Y; a++) for (let b = a; b < Y; b++) out.push([a, b]);
   return out;
 }
 
 /** The scheme's expectation of each network estimate, or NaN when unknown. */
-function networkExpectations(model: NetworkModel, d: LinearExpectations, specs: EstimandSpec[]): Float64Array {
+function networkExpectations(model: NetworkModel, d: LinearExpectations, specs: readonly Estimated[]): Float64Array {
   const N = d.covariance.rows, n = model.sites.length;
   const ord = ordinals(specs);
   const pairs = covariancePairs(N);
@@ -66,7 +72,7 @@ function networkExpectations(model: NetworkModel, d: LinearExpectations, specs: 
 }
 
 /** The same for a linear particle model mapped onto a network (one site per coordinate, a bath per coordinate). */
-function particleExpectations(model: ParticlesModel, d: LinearExpectations, specs: EstimandSpec[]): Float64Array {
+function particleExpectations(model: ParticlesModel, d: LinearExpectations, specs: readonly Estimated[]): Float64Array {
   const N = d.covariance.rows, dim = model.dimension, P = model.speciesOf.length * dim;
   const ord = ordinals(specs);
   const pairs = covariancePairs(N);
@@ -106,7 +112,7 @@ function particleExpectations(model: ParticlesModel, d: LinearExpectations, spec
  */
 export function linearBiases(
   network: NetworkModel, particles: ParticlesModel | null, scheme: SchemeName, dt: number, fluxEstimator: FluxEstimator,
-  specs: EstimandSpec[],
+  specs: readonly Estimated[],
 ): Float64Array | null {
   const state = network.dynamics === "underdamped" ? 2 * network.sites.length : network.sites.length;
   if (state > MAX_BIAS_STATE) return null;

@@ -1,5 +1,6 @@
 /**
- * Why a network has no unique steady state, in physical terms, found before any expensive solve:
+ * Why a model has no unique steady state, in physical terms, found before any expensive solve or simulation (both
+ * engines run these checks). A network:
  *  - an unconfined part: a connected group of sites with no pinning (harmonic or quartic) translates freely;
  *  - a part without a bath: a connected group of sites with no bath keeps its energy forever;
  *  - (underdamped) a normal mode that vanishes on every bath site never meets a bath (Lemma 1 of J.-P. Eckmann and
@@ -7,6 +8,8 @@
  *    the bath sites i is not the whole space). With quartic terms, such a mode of the harmonic part may still be
  *    coupled to the rest by them: the network is refused only when a set of these modes is left isolated (no quartic
  *    term mixes it with the other coordinates), otherwise a warning says that it thermalises only through them.
+ * A particle model in open space: every particle held by a harmonic trap, directly or through harmonic pairs
+ * (particleConfinementProblem).
  *
  * Cost. The first two are graph searches (linear in sites + springs). The decoupled modes are the eigenvectors of the
  * mass-weighted stiffness W = M^-1/2 V M^-1/2 orthogonal to the Krylov space K spanned by W^k e_h over bath sites h.
@@ -20,8 +23,10 @@
  */
 import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
-import { ModelError } from "../errors.js";
+import { ModelError, SteadyStateError } from "../errors.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkLinear } from "./network.js";
 
 /** Connected groups of sites through springs, each as ascending site indices. */
 export function springComponents(model: NetworkModel): number[][] {
@@ -535,4 +540,63 @@ function describeShape(sites: string[], shape: Float64Array): string {
     shown++;
   });
   return terms.join("") + (hidden > 0 ? ` + ... (${hidden} more sites)` : "");
+}
+
+/**
+ * The staged diagnosis both engines run before their work: the cheap checks first (linear time, and a dense Lemma 1
+ * part of at most CHEAP_UNREACHED sites), then `sizeCheck` (the caller's own size limit, so that an oversized
+ * network with no steady state is refused for the physical reason, and one too large for the caller is refused
+ * before an expensive diagnosis), then the rest of the Lemma 1 check. Throws SteadyStateError (naming the model's
+ * file) when there is no unique steady state; returns the warnings that do not forbid one.
+ */
+export function requireNetworkSteadyState(model: NetworkModel, sizeCheck?: () => void): string[] {
+  checkNetworkModel(model, "requireNetworkSteadyState");
+  const cheap = diagnoseNetwork(model, { maxUnreached: CHEAP_UNREACHED });
+  if (cheap.problem) throw new SteadyStateError(cheap.problem, model.source);
+  sizeCheck?.();
+  const diagnosis = cheap.undecided ? diagnoseNetwork(model) : cheap;
+  if (diagnosis.problem) throw new SteadyStateError(diagnosis.problem, model.source);
+  return diagnosis.warnings;
+}
+
+/**
+ * Refuses models without a unique Gaussian steady state, with the physical reason: quartic terms (the exact engine
+ * is for linear networks), an unconfined part, a part without a bath, a normal mode that never meets a bath. Cheap: no
+ * dense matrix is built unless part of the network escapes the exact zero-forcing test.
+ */
+export function checkNetworkSolvable(model: NetworkModel): void {
+  checkNetworkModel(model, "checkNetworkSolvable");
+  checkLinear(model);
+  const { problem } = diagnoseNetwork(model);
+  if (problem) throw new SteadyStateError(problem, model.source);
+}
+
+/**
+ * Why a particle model has no steady state, or undefined. In a periodic box the positions live on a torus and a
+ * steady state exists. In open space every particle must be held: by a harmonic trap on its species, or by harmonic
+ * pairs (which act at every distance) to a species that is trapped. Otherwise its particles, or the centre of mass
+ * of a bound group, diffuse freely: positions have no stationary law, and the position moments the engine reports
+ * would grow without bound. Soft and WCA pairs and periodic (cosine, sawtooth) potentials hold nothing in open space.
+ */
+export function particleConfinementProblem(model: ParticlesModel): string | undefined {
+  checkParticlesModel(model, "particleConfinementProblem");
+  if (model.box) return undefined;
+  const S = model.species.length;
+  const held = new Uint8Array(S);
+  for (const e of model.external) if (e.potential === "harmonic") for (const s of e.species) held[s] = 1;
+  // Harmonic pairs bind species together: hold every species connected to a trapped one.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const r of model.pairs) {
+      if (r.pair.potential !== "harmonic" || held[r.a] === held[r.b]) continue;
+      held[r.a] = held[r.b] = 1;
+      changed = true;
+    }
+  }
+  const free = model.species.filter((_, k) => !held[k]).map((s) => s.name);
+  if (free.length === 0) return undefined;
+  const who = free.length === S
+    ? "nothing holds the particles"
+    : `nothing holds species ${free.join(", ")}`;
+  return `no steady state in open space: ${who} (no harmonic trap acts on ${free.length === 1 ? "it" : "them"}, and no harmonic pair binds ${free.length === 1 ? "it" : "them"} to a trapped species), so ${free.length === 1 && free.length !== S ? "its particles diffuse" : "they diffuse"} away freely and positions have no stationary distribution; add a harmonic trap (external: [{potential: harmonic, stiffness: ...}]) or a periodic box`;
 }

@@ -1,0 +1,213 @@
+/**
+ * The work of `ness sweep`, `ness worker` and `ness plot` (their options are in sweep.ts, which loads this module only
+ * when one of them runs: the queue and store libraries stay out of the other commands' start-up): parameter sweeps
+ * into a resumable store (DIR/sweep.sqlite), exported to DIR/results.csv and DIR/results.parquet when complete.
+ *
+ * Order of work: the spec is read and checked (paths, outputs, the base model), the queue's Redis is reached (when
+ * --queue), and the first pending point is computed and timed (the cost estimate: announced on stderr above a minute,
+ * refused above an hour unless --force), all before anything is written; then the store is opened and the points run
+ * locally (worker threads) or through the queue, with a progress bar and ETA on stderr (on a terminal).
+ */
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { Piscina } from "piscina";
+import { fileURLToPath } from "node:url";
+import { ModelError, SweepError } from "../../errors.js";
+import { writeSweepExports } from "../../io/sweepExport.js";
+import { STORE_FILE, SweepStore, type StoredPoint } from "../../io/sweepStore.js";
+import { checkFigurePath, writeFigureFile } from "../../io/render.js";
+import { parseModelText } from "../../model/raw.js";
+import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/sweepQueue.js";
+import { points } from "../../sweep/axes.js";
+import { prepareSweep } from "../../sweep/evaluate.js";
+import { sweepFigure } from "../../sweep/plot.js";
+import { pointKey, shortHash } from "../../sweep/key.js";
+import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
+import { NESS_VERSION } from "../../version.js";
+import { defaultWorkers } from "../../workers/pool.js";
+import { computePoints, type PointJob } from "../../workers/sweepPoints.js";
+import { runLocal } from "../../workers/sweepPool.js";
+import type { ChunkReply, ChunkTask } from "../../workers/sweepWorker.js";
+import { exitOnSignal, Interrupted, SIGNAL_EXIT } from "../interrupt.js";
+import { ANNOUNCE_SECONDS, MAX_SECONDS, duration } from "../cost.js";
+import { readModelText } from "../input.js";
+import { numberOption } from "../options.js";
+import { progressBar } from "../progress.js";
+
+export interface SweepOptions {
+  out?: string;
+  workers?: string;
+  resume?: boolean;
+  queue?: string;
+  redisTimeout?: string;
+  force?: boolean;
+  progress: boolean;
+}
+
+/** Reads and validates a spec file; model files it names are read relative to it. */
+export function readSweepSpec(file: string): SweepSpec {
+  let text: string;
+  try {
+    text = readModelText(file);
+  } catch (err) {
+    throw new SweepError((err as Error).message.replace("model file", "sweep spec"));
+  }
+  const dir = path.dirname(file);
+  return parseSweepSpec(text, file, (p) => {
+    const f = path.isAbsolute(p) ? p : path.join(dir, p);
+    try {
+      return { data: parseModelText(readModelText(f), f), source: f };
+    } catch (err) {
+      throw new SweepError(`base.model: ${(err as Error).message}`, file);
+    }
+  });
+}
+
+/** The sweep's points with their keys; equal keys (equal parameters) are computed once, at their first index. */
+export function planPoints(spec: SweepSpec, parameters: (v: ArrayLike<number>) => unknown): { jobs: PointJob[]; total: number } {
+  const d = spec.axes.length;
+  const pts = points(spec.axisValues, spec.combine, spec.samples, spec.seed);
+  const seen = new Set<string>();
+  const jobs: PointJob[] = [];
+  for (let i = 0; i < spec.count; i++) {
+    const values = Array.from(pts.subarray(i * d, (i + 1) * d));
+    const key = pointKey(parameters(values), spec.seed, spec.compute);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    jobs.push({ key, index: i, values });
+  }
+  return { jobs, total: spec.count };
+}
+
+export async function runSweep(file: string, o: SweepOptions): Promise<void> {
+  if (o.out === undefined) throw new ModelError("--out is required (the folder of the sweep's store and results)");
+  const workers = numberOption(o.workers, "--workers", { integer: true, min: 1, max: 1024 }) ?? defaultWorkers();
+  const redisTimeout = numberOption(o.redisTimeout ?? "60", "--redis-timeout", { above: 0 })!;
+  if (o.queue !== undefined) checkQueueUrl(o.queue);
+  const spec = readSweepSpec(file);
+  const prepared = prepareSweep(spec, file);
+  const { jobs, total } = planPoints(spec, prepared.parameters);
+  if (jobs.length > 0) prepared.checkBounds(spec.axisValues, jobs[0].values);
+  if (o.queue !== undefined) await checkRedis(o.queue);
+  const task = prepared.task;
+  const sweepId = shortHash({ task, keys: jobs.map((j) => j.key), version: NESS_VERSION });
+
+  // Pending keys: all of them, or those not yet in the store (--resume). Nothing is written before the estimate.
+  let done = new Set<string>();
+  if (o.resume) {
+    if (!existsSync(path.join(o.out, STORE_FILE))) throw new SweepError(`--resume: ${o.out} holds no sweep (${STORE_FILE} is missing)`);
+    const probe = SweepStore.openExisting(o.out);
+    try {
+      if (probe.meta.sweepId !== sweepId) {
+        throw new SweepError(`--resume: ${o.out} holds another sweep (its spec, points or ness version ${probe.meta.version} differ from this one): resume it with its own spec, or choose another --out`);
+      }
+      done = probe.doneKeys();
+    } finally {
+      probe.close();
+    }
+  }
+  let pending = jobs.filter((j) => !done.has(j.key));
+
+  // The cost: the first pending point, computed here and timed (its row is kept).
+  const first: StoredPoint[] = pending.length > 0 ? computePoints(sweepId, task, [pending[0]]) : [];
+  const perPoint = first[0]?.seconds ?? 0;
+  const parallel = o.queue !== undefined ? 1 : Math.min(workers, Math.max(1, pending.length));
+  const seconds = (perPoint * pending.length) / parallel;
+  const where = o.queue !== undefined ? "of computing, shared by the queue's workers" : `on ${parallel} worker${parallel === 1 ? "" : "s"}`;
+  const costLine = `${pending.length} point${pending.length === 1 ? "" : "s"} to compute (of ${jobs.length} distinct in ${total}), about ${duration(seconds)} ${where}`;
+  if (seconds > MAX_SECONDS && !o.force) throw new SweepError(`this sweep would take long: ${costLine}; add --force to run it (it can be stopped and resumed with --resume)`);
+  if (seconds > ANNOUNCE_SECONDS) process.stderr.write(`ness: sweep: ${costLine}\n`);
+
+  const store = SweepStore.open(o.out, {
+    sweepId, version: NESS_VERSION, seed: spec.seed, spec: JSON.stringify(spec.raw), axes: spec.axes.map((a) => a.name),
+    columns: prepared.columns, points: total, keys: jobs.length,
+  }, o.resume === true);
+  const bar = progressBar(o.progress, "sweep");
+  try {
+    let stored = done.size;
+    const onRows = (rows: StoredPoint[]) => {
+      stored += store.put(rows);
+      bar.onProgress(stored, jobs.length);
+    };
+    onRows(first);
+    pending = pending.slice(1);
+    if (o.queue !== undefined) {
+      const remaining = new Set(pending.map((p) => p.key));
+      await runQueued(o.queue, sweepId, task, pending, {
+        onRows: (rows) => {
+          for (const r of rows) remaining.delete(r.key);
+          onRows(rows);
+        },
+        finished: () => remaining.size === 0,
+        redisTimeoutMs: redisTimeout * 1000,
+        out: o.out,
+      });
+    } else {
+      await runLocal(sweepId, task, pending, workers, prepared.compute.relativeCost, { onRows });
+    }
+    bar.stop();
+    const counts = store.counts();
+    const summary = await writeSweepExports(store, o.out);
+    console.log(`sweep: ${total} points (${jobs.length} distinct): ${counts.done} computed, ${counts.failed} without a result; store ${path.join(o.out, STORE_FILE)}`);
+    console.log(`wrote ${summary.files.join(", ")}`);
+    if (counts.failed > 0) process.stderr.write(`ness: warning: ${counts.failed} point${counts.failed === 1 ? "" : "s"} without a result (reasons in ${path.join(o.out, "failures.csv")})\n`);
+  } finally {
+    bar.stop();
+    store.close();
+  }
+}
+
+/** `ness worker --queue URL`: computes sweep points from the queue until stopped. */
+export async function runWorker(o: { queue?: string; workers?: string; lockSeconds?: string }): Promise<void> {
+  if (o.queue === undefined) throw new ModelError("--queue is required (redis://HOST:PORT)");
+  const concurrency = numberOption(o.workers, "--workers", { integer: true, min: 1, max: 1024 }) ?? defaultWorkers();
+  const lockSeconds = numberOption(o.lockSeconds ?? "30", "--lock-seconds", { min: 1, max: 86400 })!;
+  await checkRedis(o.queue);
+  exitOnSignal(false); // this command stops on a signal itself (below), after the points in hand
+  const here = new URL(import.meta.url);
+  const script = fileURLToPath(here.pathname.endsWith(".ts") ? new URL("../../../dist/workers/sweepWorker.js", here) : new URL("../../workers/sweepWorker.js", here));
+  const pool = new Piscina({ filename: script, minThreads: 1, maxThreads: concurrency, idleTimeout: 60_000 });
+  const worker = startWorker(o.queue, {
+    concurrency, lockSeconds,
+    compute: async (sweepId, task, job) => {
+      const r = (await pool.run({ sweepId, task, jobs: [job] } satisfies ChunkTask)) as ChunkReply;
+      if (!r.ok) throw new Error(r.message);
+      return r.rows[0];
+    },
+    log: (line) => process.stderr.write(`ness worker: ${line}\n`),
+  });
+  process.stderr.write(`ness worker: ${hostname()}:${process.pid} waiting for sweep points on ${o.queue} (${concurrency} at once)\n`);
+  const signal = await new Promise<"SIGINT" | "SIGTERM">((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  process.stderr.write(`ness worker: ${signal}: finishing the points in hand (a second signal stops at once)\n`);
+  const now = (s: "SIGINT" | "SIGTERM") => () => process.exit(SIGNAL_EXIT[s]);
+  process.once("SIGINT", now("SIGINT"));
+  process.once("SIGTERM", now("SIGTERM"));
+  // Redis may be gone: do not wait for it longer than a lock (the queue gives unfinished points to others).
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([worker.close(), new Promise((r) => (timer = setTimeout(r, lockSeconds * 1000 + 1000)))]);
+  clearTimeout(timer);
+  await pool.destroy();
+  throw new Interrupted(signal, `worker stopped by ${signal} (the points it had finished are delivered)`);
+}
+
+/** `ness plot DIR --x AXIS --y OUTPUT [--color AXIS]`: a figure of a sweep from its store. */
+export async function runPlot(dir: string, o: { x?: string; y?: string; color?: string; figure?: string }): Promise<void> {
+  if (o.x === undefined) throw new ModelError("--x is required (an axis of the sweep)");
+  if (o.y === undefined) throw new ModelError("--y is required (an output of the sweep, or a second axis for a heatmap)");
+  const store = SweepStore.openExisting(dir);
+  let figure;
+  try {
+    const rows = [...store.points()].filter((p) => p.status === "done").map((p) => ({ values: p.values, outputs: p.outputs! }));
+    figure = sweepFigure({ axes: store.meta.axes, columns: store.meta.columns, rows, x: o.x, y: o.y, color: o.color, title: `Sweep ${store.meta.sweepId}` });
+  } finally {
+    store.close();
+  }
+  const file = o.figure ?? path.join(dir, `${`${o.y}-vs-${o.x}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.svg`);
+  checkFigurePath(file, "--figure");
+  await writeFigureFile(figure, file);
+  console.log(`figure written to ${file}`);
+}

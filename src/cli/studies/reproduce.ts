@@ -1,0 +1,50 @@
+/**
+ * `ness reproduce NAME`: runs each figure set of a study (its reproduce cases) and writes, per set, its results as
+ * `ID.results.json` ({ ness, study, case, parameters, seed, results }: checked for NaN, Infinity and null first) and
+ * each of its figures as SVG, PNG and CSV, into one folder. Runs in a worker thread under `ness reproduce` (see
+ * src/cli/reproduce.ts for Ctrl-C).
+ */
+import * as path from "node:path";
+import { writeFileAtomic } from "../../io/files.js";
+import { writeFigure } from "../../io/render.js";
+import type { Study } from "../../studies/contract.js";
+import { VERSION } from "../../version.js";
+import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
+
+export interface ReproduceOptions {
+  /** Output folder (created if missing). */
+  outDir: string;
+  /** Fewer points / shorter simulations, for smoke tests; the figures keep their shape. */
+  quick: boolean;
+  /** Progress and "wrote FILE" lines. */
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Writes every figure set of the study; resolves to the paths written. */
+export async function writeReproduction(study: Study, o: ReproduceOptions): Promise<string[]> {
+  const written: string[] = [];
+  for (const c of study.reproduce) {
+    const t0 = performance.now();
+    o.log(`${study.name} ${c.id}: ${c.title}`);
+    const parameters = c.parameters(o.quick);
+    const seed = c.seed ?? 1;
+    const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal });
+    const figures = c.figures(results);
+    const doc = { ness: VERSION, study: study.name, case: c.id, parameters, seed, results: withoutUndefinedStatistics(results) };
+    checkDocument(doc);
+    for (const f of figures) {
+      const paths = await writeFigure(f, o.outDir);
+      o.log(`${f.name}: ${paths.map((p) => path.basename(p)).join(", ")}`);
+      for (const p of paths) o.log(`  wrote ${p}`);
+      written.push(...paths);
+    }
+    // The results last: a set interrupted while its figures are written leaves no results.json behind.
+    const file = path.join(o.outDir, `${c.id}.results.json`);
+    await writeFileAtomic(file, jsonChunks(doc));
+    o.log(`  wrote ${file}`);
+    written.push(file);
+    o.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  return written;
+}

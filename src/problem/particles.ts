@@ -1,0 +1,90 @@
+/**
+ * A linear particle model (open space, harmonic pairs with rest length 0, harmonic traps centred at the origin) as
+ * a network, one site per coordinate, and so as a linear SDE problem for both engines. Each axis decouples: a pair
+ * of stiffness k is a spring k between the two particles' coordinates on every axis, a trap of stiffness lambda
+ * pins every coordinate of its species with lambda; every coordinate has its species' bath (friction gamma in
+ * -gamma q', or the inverse mobility overdamped; kB = 1).
+ */
+import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { validateNetwork, type NetworkModel } from "../model/network.js";
+import type { LinearSdeProblem } from "./linearSde.js";
+import { networkProblem } from "./network.js";
+
+/**
+ * Most coordinates of a particle model mapped onto a network: its all-pairs network grows as N^2 (2000 particles on
+ * a line are two million springs and 2 GB).
+ */
+export const PARTICLE_NETWORK_MAX_COORDINATES = 1000;
+
+const AXES = ["x", "y", "z"];
+
+/** True for a linear particle model: open space, harmonic pairs with rest length 0, harmonic traps at the origin. */
+export function isLinearParticles(model: ParticlesModel): boolean {
+  checkParticlesModel(model, "isLinearParticles");
+  return !model.box && model.pairs.every((r) => r.pair.potential === "harmonic" && r.pair.length === 0) &&
+    model.external.every((e) => e.potential === "harmonic" && e.center.every((c) => c === 0));
+}
+
+/** Coordinates of the state (positions, and momenta when underdamped) of a particle model. */
+export function particleStateSize(model: ParticlesModel): number {
+  return model.speciesOf.length * model.dimension * (model.dynamics === "underdamped" ? 2 : 1);
+}
+
+/** Names of a particle model's state coordinates: x:0, y:0, ..., then px:0, ... (underdamped). */
+export function particleStateNames(model: ParticlesModel): string[] {
+  const N = model.speciesOf.length, d = model.dimension;
+  const names: string[] = [];
+  for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) names.push(`${AXES[k]}:${a}`);
+  if (model.dynamics === "underdamped") for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) names.push(`p${AXES[k]}:${a}`);
+  return names;
+}
+
+/**
+ * The network equivalent to a linear particle model, one site per coordinate named like the particle coordinates
+ * (x:0, y:0, ...), or null: for a nonlinear model, and for one with more than PARTICLE_NETWORK_MAX_COORDINATES
+ * coordinates.
+ */
+export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
+  checkParticlesModel(model, "particlesAsNetwork");
+  if (!isLinearParticles(model) || particleStateSize(model) > PARTICLE_NETWORK_MAX_COORDINATES) return null;
+  const N = model.speciesOf.length, d = model.dimension;
+  const sites: string[] = [];
+  for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) sites.push(`${AXES[k]}:${a}`);
+  const pinning: Record<string, number> = {};
+  const masses: Record<string, number> = {};
+  const baths: { site: string; friction: number; temperature: number }[] = [];
+  const springs: { between: [string, string]; stiffness: number }[] = [];
+  for (let a = 0; a < N; a++) {
+    const s = model.speciesOf[a];
+    const sp = model.species[s];
+    let lam = 0;
+    for (const e of model.external) if (e.potential === "harmonic" && e.species.includes(s)) lam += e.stiffness;
+    for (let k = 0; k < d; k++) {
+      const site = `${AXES[k]}:${a}`;
+      pinning[site] = lam;
+      masses[site] = sp.mass;
+      baths.push({ site, friction: sp.friction, temperature: sp.temperature });
+    }
+    for (let b = a + 1; b < N; b++) {
+      const sb = model.speciesOf[b];
+      const rule = model.pairs.find((r) => (r.a === s && r.b === sb) || (r.a === sb && r.b === s));
+      if (rule && rule.pair.potential === "harmonic") {
+        for (let k = 0; k < d; k++) springs.push({ between: [`${AXES[k]}:${a}`, `${AXES[k]}:${b}`], stiffness: rule.pair.stiffness });
+      }
+    }
+  }
+  return validateNetwork({
+    kind: "network", dynamics: model.dynamics, sites, pinning, springs, baths,
+    ...(model.dynamics === "underdamped" ? { masses } : {}),
+  }, model.source);
+}
+
+/**
+ * A linear particle model as a linear SDE problem (state names x:0, ..., px:0, ...), or null for a nonlinear model
+ * or one beyond PARTICLE_NETWORK_MAX_COORDINATES.
+ */
+export function particlesProblem(model: ParticlesModel): LinearSdeProblem | null {
+  const network = particlesAsNetwork(model);
+  if (!network) return null;
+  return { ...networkProblem(network), stateNames: particleStateNames(model) };
+}

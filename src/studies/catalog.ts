@@ -1,0 +1,29 @@
+/**
+ * Every study of ness, as contracts (src/studies/contract.ts), in the order of the documentation. A sub-study is
+ * named "parent/child". Browser-safe.
+ */
+import type { Study } from "./contract.js";
+import { energyCorrelationsStudy } from "./energy-correlations/definition.js";
+import { harmonicConduction } from "./harmonic-conduction/definition.js";
+import { particleBathChain } from "./particle-bath-chain/definition.js";
+import { demixing, ratchet, runAndChase, twoTemperature } from "./two-temperature/definition.js";
+import { varianceResonance } from "./variance-resonance/definition.js";
+
+export const STUDIES: readonly Study[] = [
+  varianceResonance,
+  energyCorrelationsStudy, particleBathChain, twoTemperature, runAndChase, ratchet, demixing, harmonicConduction] as unknown as Study[];
+
+/** The study of that name ("two-temperature/run-and-chase" for a sub-study), or undefined. */
+export function findStudy(name: string): Study | undefined {
+  return STUDIES.find((s) => s.name === name);
+}
+
+/** The studies with no parent (the `ness study` and `ness reproduce` names). */
+export function topLevelStudies(): Study[] {
+  return STUDIES.filter((s) => !s.name.includes("/"));
+}
+
+/** The sub-studies of a study. */
+export function subStudies(name: string): Study[] {
+  return STUDIES.filter((s) => s.name.startsWith(`${name}/`));
+}

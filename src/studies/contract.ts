@@ -1,0 +1,210 @@
+/**
+ * The study contract: what every study of ness declares, so that the CLI (`ness study NAME`, `ness reproduce NAME`),
+ * the documentation and a library caller are generated from one description.
+ *
+ *  - parameters: a zod object; every field has `.describe("what, with its convention")` and
+ *    `.meta({ unit, range, flag?, sweep?, ... })` (see ParameterMeta). Defaults live in the schema.
+ *  - compute(parameters, context): all the work (solves, quadratures, simulations), returning plain
+ *    JSON-serialisable results; every stochastic number carries its error bar.
+ *  - figures(results), report(results): pure: they draw and write text from the results and compute nothing.
+ *  - reproduce: the figure sets of `ness reproduce NAME`, each a parameter set (full and quick), a compute and pure
+ *    figures; the CLI writes each set's figures (SVG, PNG, CSV) and its results.json (parameters, seed, version).
+ *
+ * Conventions stated once (docs/architecture.md): kB = 1 unless a study says otherwise; friction gamma is the
+ * coefficient of the force -gamma v (underdamped) or the inverse mobility of gamma x' = F + sqrt(2 gamma T) xi
+ * (overdamped); every parameter states its unit in its meta. Browser-safe.
+ */
+import { z } from "zod";
+import type { Figure } from "../figures/figure.js";
+import type { BlockRunner } from "../stochastic/ensemble.js";
+import type { ParameterRange } from "./ranges.js";
+
+/** A published work a study reproduces or relies on (verified fields only). */
+export interface Citation {
+  /** Short key, e.g. "Boffi & De Gregorio 2024". */
+  key: string;
+  /** Authors as printed, e.g. "T. Boffi and P. De Gregorio". */
+  authors: string;
+  title: string;
+  /** Journal and reference, or "arXiv:1306.1551 (2013)", or "lecture notes, ..." */
+  venue: string;
+  /** Short form for captions: "Boffi & De Gregorio, Entropy 26, 1087 (2024)". */
+  short: string;
+  doi?: string;
+  arxiv?: string;
+}
+
+/**
+ * A stochastic estimate: its value, one standard error, and whether that error bar can be trusted (finite, from
+ * enough independent values). The one Measured type of the ensemble layer (src/stochastic/statistics.ts); a result
+ * carrying one is JSON as `{ value, error, reliable }`.
+ */
+export type { Measured } from "../stochastic/statistics.js";
+
+/** A range of values of one parameter: `count` values from start to stop, evenly or log spaced (a sweep). */
+export interface SweepRange {
+  start: number;
+  stop: number;
+  count: number;
+  spacing: "linear" | "log";
+}
+
+/** What each parameter declares besides its description (zod `.meta()`). */
+export interface ParameterMeta {
+  /** Unit in the study's units: "T0", "k2 L^2/tau", "1" (dimensionless), "sites", "s"... */
+  unit: string;
+  /** The allowed values of a number (checked with a message naming the flag and the range). */
+  range?: ParameterRange;
+  /** Command-line flag without dashes when it is not the kebab-case key (physics symbols: "T1", "TL", "k0"). */
+  flag?: string;
+  /** The parameter may be given as a range start:stop:count[:log] (a sweep; at most one per run). */
+  sweep?: boolean;
+  /** The default as shown in --help when it is not the schema's (it depends on other parameters). */
+  defaultText?: string;
+  /** Placeholder of the value in --help, e.g. "n", "t", "name" (default "value"). */
+  valueName?: string;
+  /** --help heading of this parameter (default "Parameters"). */
+  section?: string;
+}
+
+declare module "zod" {
+  interface GlobalMeta {
+    unit?: string;
+    range?: ParameterRange;
+    flag?: string;
+    sweep?: boolean;
+    defaultText?: string;
+    valueName?: string;
+    section?: string;
+  }
+}
+
+/**
+ * Alternative parameter sets of one study (e.g. variance-resonance's dimensionless, mechanical and electrical
+ * forms): a run uses the fields of one group (plus the fields in no group); the first group is the default.
+ */
+export interface ParameterGroup {
+  name: string;
+  /** Heading in --help, e.g. "Mechanical parameters". */
+  title: string;
+  /** Fields of the group (a field may belong to several groups). */
+  keys: string[];
+  /** Fields the group needs (no default). */
+  required?: string[];
+  /** A required field is not needed when this other field is given (e.g. { k1: "infer" }: --infer finds k1). */
+  unlessGiven?: Record<string, string>;
+  /** Defaults of this group's fields (they override the schema's). */
+  defaults?: Record<string, number>;
+}
+
+/** Streams a long table to a CSV file without holding it as text: `row(i, out)` fills row i. */
+export interface DataTable {
+  columns: string[];
+  rows: number;
+  row(i: number, out: (number | string)[]): void;
+}
+
+/** What a computation is given besides its parameters. */
+export interface ComputeContext {
+  /** Random seed: every random stream of the run derives from it (same seed, same numbers). */
+  seed: number;
+  /** Fewer points and shorter simulations (tests, `--quick`): the same shapes, coarser. */
+  quick: boolean;
+  /** Runs simulation blocks on workers (CLI: a worker pool); absent: in this thread. */
+  runner?: BlockRunner;
+  /** Progress of a long computation (points or steps done out of total). */
+  progress?: (done: number, total: number) => void;
+  /** Stops the computation (it throws CancelledError). */
+  signal?: AbortSignal;
+  /** Run above the work limit of a simulation (the CLI's --force). */
+  force?: boolean;
+  /** Progress lines of a long computation (one line each, for a log). */
+  log?: (line: string) => void;
+  /** The caller will draw figures or write tables (the CLI's --figure, --csv): compute their data too. */
+  figures?: boolean;
+}
+
+/** One figure set of `ness reproduce NAME`: parameters, the computation, and pure figures. */
+export interface ReproduceCase<P = unknown, R = unknown> {
+  /** File stem of the set's results (`ID.results.json`), usually its (first) figure's name. */
+  id: string;
+  /** One line: what the set shows. */
+  title: string;
+  /** Random seed of the set (default 1). */
+  seed?: number;
+  /** The set's parameters (plain JSON, written to results.json), full or quick. */
+  parameters(quick: boolean): P;
+  compute(parameters: P, context: ComputeContext): Promise<R>;
+  /** Pure: the figures drawn from the results. */
+  figures(results: R): Figure[];
+}
+
+/** A study: parameters declared once, the computation, pure figures and report, and the figure sets it reproduces. */
+export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
+  /** CLI name; a sub-study is "parent/child" (`ness study parent child`). */
+  name: string;
+  /** One line, a title. */
+  title: string;
+  /** A few sentences: what the study computes (the --help description). */
+  summary: string;
+  citations: Citation[];
+  parameters: S;
+  /** Alternative parameter sets (the first is the default). */
+  groups?: ParameterGroup[];
+  /**
+   * Checks that involve several parameters (after each was checked against its range); ModelError naming them as
+   * `name(key)` (a flag on the command line, the key for a library caller).
+   */
+  check?(parameters: z.output<S>, name: (key: string) => string): void;
+  /** Whether the study draws random numbers (then it takes --seed). */
+  seeded: boolean;
+  /** Everything that takes time; results are JSON-serialisable (typed arrays are written as arrays). */
+  compute(parameters: z.output<S>, context: ComputeContext): Promise<R>;
+  /** Pure: figures drawn from the results (the CLI's --figure writes the first). */
+  figures(results: R): Figure[];
+  /** Pure: the terminal report. */
+  report(results: R): string;
+  /** Warnings to show with the report (on stderr); default: `results.warnings` when it is a list of strings. */
+  warnings?(results: R): string[];
+  /** The table `--csv` writes (streamed); default: the first figure's table. */
+  table?(results: R): DataTable | undefined;
+  /** What --figure and --csv give, for --help (absent: the study has no such output). */
+  outputs?: { figure?: string; csv?: string };
+  /** Refuses outputs these parameters cannot give, before any work (ModelError). */
+  checkOutputs?(parameters: z.output<S>, wanted: { figure?: string; csv?: string }): void;
+  /** Command lines for --help and the documentation (without the leading "ness "). */
+  examples?: string[];
+  reproduce: ReproduceCase[];
+}
+
+/** Identity with the types checked: `export const myStudy = defineStudy({ ... })`. */
+export function defineStudy<S extends z.ZodObject, R>(study: Study<S, R>): Study<S, R> {
+  return study;
+}
+
+/** A reproduce case that runs the study itself at fixed parameters (validated by the study's schema). */
+export function studyCase<S extends z.ZodObject, R>(
+  study: Study<S, R>,
+  c: { id: string; title: string; seed?: number; parameters: (quick: boolean) => z.input<S> },
+): ReproduceCase<z.input<S>, R> {
+  return {
+    id: c.id,
+    title: c.title,
+    seed: c.seed,
+    parameters: c.parameters,
+    compute: (p, ctx) => study.compute(study.parameters.parse(p) as z.output<S>, ctx),
+    figures: (r) => study.figures(r),
+  };
+}
+
+/** A reproduce case that is its own computation (a figure set beyond the study's parameters). */
+export function figureSet<P, R>(c: ReproduceCase<P, R>): ReproduceCase<P, R> {
+  return c;
+}
+
+/** Default warnings of a result: its `warnings` member when it is a list of strings. */
+export function resultWarnings<R>(study: Study<z.ZodObject, R>, results: R): string[] {
+  if (study.warnings) return study.warnings(results);
+  const w = (results as { warnings?: unknown } | null)?.warnings;
+  return Array.isArray(w) && w.every((x) => typeof x === "string") ? (w as string[]) : [];
+}

@@ -1,0 +1,13 @@
+/**
+ * Running a study from a library: validate the parameters (one ModelError naming the parameter and its range),
+ * then compute. `runStudy(harmonicConduction, { nMin: 16, nMax: 128 })`. Browser-safe.
+ */
+import type { z } from "zod";
+import type { ComputeContext, Study } from "./contract.js";
+import { validateParameters } from "./schema.js";
+
+/** Validates `input` (defaults filled in) and runs the study; resolves to its results. */
+export async function runStudy<S extends z.ZodObject, R>(study: Study<S, R>, input: Partial<z.input<S>> = {}, context: Partial<ComputeContext> = {}): Promise<R> {
+  const { parameters } = validateParameters(study, input as Record<string, unknown>);
+  return study.compute(parameters, { seed: 1, quick: false, ...context });
+}

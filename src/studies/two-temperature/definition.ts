@@ -1,0 +1,485 @@
+/**
+ * The two-temperature studies as contracts (src/studies/contract.ts), after J. Metzger's lecture notes
+ * (Recitation 5): the harmonic pair (`ness study two-temperature`), run-and-chase, the ratchet and demixing
+ * (`ness study two-temperature run-and-chase|ratchet|demixing`), and the six figure sets of
+ * `ness reproduce two-temperature`. compute() runs the engines; figures() and report() only draw and write.
+ */
+import { particleScatter } from "../../figures/charts.js";
+import type { Figure } from "../../figures/figure.js";
+import { GROSBERG_JOANNY_2015, METZGER_2026, WEBER_WEBER_FREY_2016 } from "../citations.js";
+import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
+import { num, pm, table } from "../text.js";
+import { demixingSweep, simulateDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
+import { demixingMapFigure, demixingSnapshotFigure, formatMeasured, snapshotDisks, type DemixingMap, type DemixingRun } from "./demixingFigures.js";
+import {
+  densityCurrentFigure, entropyProductionFigure, ratchetFigure, runAndChaseFigure,
+  type DensityCurrentData, type EntropyProductionData, type RatchetFigureData, type RunAndChaseFigureData,
+} from "./figures.js";
+import {
+  DEFAULT_PAIR, exactPairField, fieldRows, pairClosedForm, pairExact, pairGridRange, simulatePair, type HarmonicPairParams,
+} from "./harmonicPair.js";
+import { demixingSchema, pairSchema, ratchetSchema, runAndChaseSchema } from "./parameters.js";
+import { DEFAULT_RATCHET, ratchetCurrent, type RatchetParams } from "./ratchet.js";
+import { DEFAULT_RUN_AND_CHASE, runAndChaseExact, simulateRunAndChase, validateRunAndChaseParams, type RunAndChaseParams } from "./runAndChase.js";
+
+/** A value with one standard error, as the simulations report it (the reliability flag where the engine gives it). */
+type Estimate = Pick<Measured, "value" | "error"> & { reliable?: boolean };
+
+// ---------------------------------------------------------------------------------------------------------------
+// The harmonic pair.
+
+export interface PairResults {
+  parameters: HarmonicPairParams;
+  /** Every quantity is per spatial dimension. */
+  perDimension: true;
+  covariance: [[number, number], [number, number]];
+  covarianceClosedForm: [[number, number], [number, number]];
+  heatFromBath: [number, number];
+  heatIntoBath: [number, number];
+  heatFlowClosedForm: number;
+  entropyProduction: number;
+  entropyProductionLinearFormula: number;
+  entropyProductionClosedForm: number;
+  areaRate: number;
+  /** k (T1 - T2) / (2 (k + lambda)). */
+  areaRateClosedForm: number;
+  residual: number;
+  simulation?: {
+    dt: number;
+    time: number;
+    replicas: number;
+    seed: number;
+    heatFromBath: [Estimate, Estimate];
+    entropyProduction: Estimate;
+    covariance: [[Estimate, Estimate], [Estimate, Estimate]];
+    warnings: string[];
+  };
+}
+
+function pairReport(r: PairResults): string {
+  const p = r.parameters;
+  const out: string[] = [];
+  out.push("Two overdamped particles at two temperatures, harmonic spring and trap (Metzger, Recitation 5, Section 4.1)");
+  out.push(`k = ${num(p.k)}, lambda = ${num(p.lambda)}, T1 = ${num(p.T1)}, T2 = ${num(p.T2)}; per spatial dimension`);
+  out.push("(eqs. 28-29 as corrected in physics-notes.md: each particle feels its own trap)", "");
+  const rows: (string | number)[][] = [
+    ["<x1 x1>", r.covariance[0][0], r.covarianceClosedForm[0][0]],
+    ["<x1 x2>", r.covariance[0][1], r.covarianceClosedForm[0][1]],
+    ["<x2 x2>", r.covariance[1][1], r.covarianceClosedForm[1][1]],
+    ["heat into bath 1", r.heatIntoBath[0], -r.heatFlowClosedForm],
+    ["heat into bath 2", r.heatIntoBath[1], r.heatFlowClosedForm],
+    ["entropy production", r.entropyProduction, r.entropyProductionClosedForm],
+    ["  (general linear formula)", r.entropyProductionLinearFormula, r.entropyProductionClosedForm],
+    ["area rate <x1 o x2' - x2 o x1'>/2", r.areaRate, r.areaRateClosedForm],
+  ];
+  const sim = r.simulation;
+  if (sim) {
+    const simCol = [
+      pm(sim.covariance[0][0]), pm(sim.covariance[0][1]), pm(sim.covariance[1][1]),
+      pm({ ...sim.heatFromBath[0], value: -sim.heatFromBath[0].value }),
+      pm({ ...sim.heatFromBath[1], value: -sim.heatFromBath[1].value }),
+      pm(sim.entropyProduction), "", "",
+    ];
+    rows.forEach((row, i) => row.push(simCol[i]));
+  }
+  out.push(table(["quantity", "exact engine", "closed form", ...(sim ? ["simulated"] : [])], rows));
+  out.push(`Lyapunov residual ${num(r.residual)}`);
+  if (sim) out.push(`simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`);
+  return out.join("\n");
+}
+
+export const twoTemperature = defineStudy({
+  name: "two-temperature",
+  title: "Overdamped particles at two temperatures",
+  summary:
+    "two overdamped particles at temperatures T1, T2 with a harmonic spring k in a harmonic trap lambda: " +
+    "exact covariance, heat into each bath, entropy production k^2 (T1-T2)^2/(2 T1 T2 (k+lambda)); --simulate checks them " +
+    "(sub-studies: run-and-chase, ratchet, demixing). Every particle is overdamped with friction gamma = 1 " +
+    "(gamma x' = F + sqrt(2 gamma T) xi, unit mobility), kB = 1",
+  citations: [METZGER_2026],
+  parameters: pairSchema,
+  seeded: true,
+  async compute(input, ctx): Promise<PairResults> {
+    const { simulate, time, replicas, ...p } = input;
+    const e = pairExact(p);
+    const closed = pairClosedForm(e.parameters);
+    const results: PairResults = {
+      parameters: e.parameters,
+      perDimension: true,
+      covariance: e.covariance,
+      covarianceClosedForm: closed.covariance,
+      heatFromBath: e.heatFromBath,
+      heatIntoBath: e.heatIntoBath,
+      heatFlowClosedForm: closed.heatFlow,
+      entropyProduction: e.entropyProduction,
+      entropyProductionLinearFormula: e.entropyProductionLinear,
+      entropyProductionClosedForm: e.entropyProductionClosedForm,
+      areaRate: e.areaRate,
+      areaRateClosedForm: (p.k * (p.T1 - p.T2)) / (2 * (p.k + p.lambda)),
+      residual: e.residual,
+    };
+    if (simulate) {
+      const sim = simulatePair(p, { time, replicas, seed: ctx.seed, bins: 8, force: ctx.force });
+      results.simulation = {
+        dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
+        heatFromBath: sim.heatFromBath, entropyProduction: sim.entropyProduction, covariance: sim.covariance, warnings: sim.result.warnings,
+      };
+    }
+    return results;
+  },
+  figures: () => [],
+  report: pairReport,
+  warnings: (r) => r.simulation?.warnings ?? [],
+  examples: ["study two-temperature --k 2 --lambda 0.5 --T1 3 --T2 1", "study two-temperature --simulate --time 400 --replicas 8 --seed 2"],
+  reproduce: [],
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run-and-chase.
+
+export interface RunAndChaseResults {
+  parameters: RunAndChaseParams;
+  exact: {
+    meanForce: number;
+    meanSquaredForce: number;
+    contactProbability: number;
+    quadratureError: number;
+    chaseVelocity: number;
+    heatFromHotBath: number;
+    entropyProduction: number;
+  };
+  simulation?: {
+    dt: number; time: number; replicas: number; seed: number;
+    chaseVelocity: Estimate; meanForce: Estimate; meanSeparation: Estimate; heatFromHotBath: Estimate; heatFromColdBath: Estimate;
+    entropyProduction: Estimate; centreOfMassDrift: Estimate; warnings: string[];
+  };
+}
+
+function racReport(r: RunAndChaseResults): string {
+  const p = r.parameters, e = r.exact, sim = r.simulation;
+  const out: string[] = [
+    `Run-and-chase (Metzger, Recitation 5, Section 3.1): hot particle 1 at T = ${num(p.Thot)}, cold particle 2 at T = ${num(p.Tcold)},`,
+    `soft repulsion k = ${num(p.stiffness)} acting for r < ${num(p.range)}, periodic box ${num(p.box)} in ${p.dimension}D, mobility 1`,
+    "exact: the separation is Boltzmann-distributed at (T_hot + T_cold)/2; <v_cm o e> = (T_hot - T_cold)/(T_hot + T_cold) <F>", "",
+  ];
+  const rows: (string | number)[][] = [
+    ["run-and-chase velocity <v_cm o e>", e.chaseVelocity, ...(sim ? [pm(sim.chaseVelocity)] : [])],
+    ["mean repulsive force <F>", e.meanForce, ...(sim ? [pm(sim.meanForce)] : [])],
+    ["heat from the hot bath", e.heatFromHotBath, ...(sim ? [pm(sim.heatFromHotBath)] : [])],
+    ["heat from the cold bath", -e.heatFromHotBath, ...(sim ? [pm(sim.heatFromColdBath)] : [])],
+    ["entropy production", e.entropyProduction, ...(sim ? [pm(sim.entropyProduction)] : [])],
+    ["contact probability (r < range)", e.contactProbability, ...(sim ? [""] : [])],
+  ];
+  out.push(table(["quantity", "exact", ...(sim ? ["simulated"] : [])], rows));
+  out.push(`quadrature: Simpson, estimated relative error ${num(e.quadratureError, 2)}`);
+  if (sim) {
+    out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
+    out.push(`simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`);
+  }
+  return out.join("\n");
+}
+
+export const runAndChase = defineStudy({
+  name: "two-temperature/run-and-chase",
+  title: "Run-and-chase of a hot and a cold particle",
+  summary:
+    "a hot and a cold particle with the soft repulsion of eq. 26 of the lecture notes in a periodic box (1, 2 or 3D): exact " +
+    "run-and-chase velocity, heat flow and entropy production (quadrature); --simulate checks them",
+  citations: [METZGER_2026],
+  parameters: runAndChaseSchema,
+  seeded: true,
+  async compute(input, ctx): Promise<RunAndChaseResults> {
+    const { simulate, time, replicas, dt, dimension, ...rest } = input;
+    const p = validateRunAndChaseParams({ ...rest, dimension: dimension as 1 | 2 | 3 });
+    const { parameters, ...exact } = runAndChaseExact(p);
+    const results: RunAndChaseResults = { parameters, exact };
+    if (simulate) {
+      const sim = simulateRunAndChase(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force });
+      results.simulation = {
+        dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
+        chaseVelocity: sim.chaseVelocity, meanForce: sim.meanForce, meanSeparation: sim.meanSeparation,
+        heatFromHotBath: sim.heatFromHotBath, heatFromColdBath: sim.heatFromColdBath,
+        entropyProduction: sim.entropyProduction, centreOfMassDrift: sim.centreOfMassDrift, warnings: sim.result.warnings,
+      };
+    }
+    return results;
+  },
+  figures: () => [],
+  report: racReport,
+  warnings: (r) => r.simulation?.warnings ?? [],
+  examples: ["study two-temperature run-and-chase --dimension 3 --Tcold 0.05 --simulate"],
+  reproduce: [],
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The ratchet.
+
+export interface RatchetResults {
+  parameters: RatchetParams;
+  hot: Estimate;
+  cold: Estimate;
+  centreOfMass: Estimate;
+  entropyProduction: Estimate;
+  dt: number;
+  time: number;
+  replicas: number;
+  seed: number;
+}
+
+export const ratchet = defineStudy({
+  name: "two-temperature/ratchet",
+  title: "A two-temperature ratchet",
+  summary:
+    "a hot and a cold particle with soft repulsion in an asymmetric sawtooth on a ring (lecture notes, Section 3.2): " +
+    "drift velocities (the ratchet current) and entropy production from the stochastic engine",
+  citations: [METZGER_2026],
+  parameters: ratchetSchema,
+  seeded: true,
+  async compute(input, ctx): Promise<RatchetResults> {
+    const { time, replicas, dt, ...p } = input;
+    return { ...ratchetCurrent(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }), seed: ctx.seed };
+  },
+  figures: () => [],
+  report(r) {
+    const p = r.parameters;
+    return [
+      `Two-temperature ratchet (Metzger, Recitation 5, Section 3.2): T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)}, soft repulsion k = ${num(p.stiffness)}, range ${num(p.range)};`,
+      `sawtooth height ${num(p.amplitude)}, period ${num(p.period)}, rising over ${num(p.asymmetry)} of it, ring of ${num(p.box)}`, "",
+      table(["quantity", "estimate ± error"], [
+        ["drift velocity, centre of mass", pm(r.centreOfMass)],
+        ["drift velocity, hot particle", pm(r.hot)],
+        ["drift velocity, cold particle", pm(r.cold)],
+        ["entropy production", pm(r.entropyProduction)],
+      ]),
+      `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas x ${num(r.time)}, random seed ${r.seed}`,
+    ].join("\n");
+  },
+  examples: ["study two-temperature ratchet --Tcold 0.02 --time 2000 --replicas 16"],
+  reproduce: [],
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Demixing.
+
+export type DemixingResults = Omit<DemixingResult, "snapshot"> & { snapshot: { x: number[]; cold: number[]; box: [number, number] } };
+
+/** A demixing result as plain JSON data (the snapshot's typed arrays as lists). */
+function plainDemixing(r: DemixingResult): DemixingResults {
+  return { ...r, snapshot: { x: Array.from(r.snapshot.x), cold: Array.from(r.snapshot.cold), box: r.snapshot.box } };
+}
+
+function demixingSnapshot(r: DemixingResults): Figure {
+  const p = r.parameters;
+  return particleScatter({
+    name: "demixing-snapshot",
+    title: `Hot/cold demixing: ${p.N} disks at area fraction ${num(p.phi)}, T_hot/T_cold = ${num(p.Thot / p.Tcold)}`,
+    caption: `Replica 0 at t = ${num(p.burnIn + p.time)} after a random start; psi = ${pm(r.psi)} over ${p.replicas} replicas.`,
+    ...snapshotDisks(r),
+  });
+}
+
+export const demixing = defineStudy({
+  name: "two-temperature/demixing",
+  title: "Demixing of hot and cold soft disks",
+  summary:
+    "many hot and cold soft disks in a 2D periodic box (lecture notes, Section 3.3): the cold-cold neighbour fraction, " +
+    "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
+  citations: [METZGER_2026, WEBER_WEBER_FREY_2016, GROSBERG_JOANNY_2015],
+  parameters: demixingSchema,
+  seeded: true,
+  async compute(input, ctx): Promise<DemixingResults> {
+    return plainDemixing(simulateDemixing({ ...input, seed: ctx.seed }, { onProgress: ctx.progress, force: ctx.force, shouldStop: () => ctx.signal?.aborted === true }));
+  },
+  figures: (r) => [demixingSnapshot(r)],
+  report(r) {
+    const p = r.parameters;
+    return [
+      `Hot/cold demixing (Metzger, Recitation 5, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
+      `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
+      table(["quantity", "estimate ± error"], [
+        ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
+        [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
+        ["largest cold cluster / N_cold", pm(r.largestCluster)],
+        ["entropy production (Stratonovich)", pm(r.entropyProduction)],
+      ]),
+      `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
+        `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
+    ].join("\n");
+  },
+  outputs: { figure: "draw the final configuration of replica 0", csv: "write the positions of the final configuration of replica 0" },
+  examples: ["study two-temperature demixing --N 400 --time 500 --replicas 4 --figure snapshot.png"],
+  reproduce: [],
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The figure sets of `ness reproduce two-temperature`.
+
+const pairEstimate = (m: Estimate): Estimate => ({ value: m.value, error: m.error });
+
+const densityCurrent = figureSet<{ pair: HarmonicPairParams; bins: number; time: number; replicas: number }, DensityCurrentData>({
+  id: "fig1-pair-density-current",
+  title: "harmonic pair: density and probability current, exact and simulated",
+  parameters: (quick) => ({ pair: { ...DEFAULT_PAIR }, bins: quick ? 16 : 24, time: quick ? 40 : 400, replicas: quick ? 4 : 8 }),
+  async compute(c, ctx) {
+    const e = pairExact(c.pair);
+    const range = pairGridRange(e);
+    const sim = simulatePair(e.parameters, { time: c.time, replicas: c.replicas, seed: ctx.seed, bins: c.bins });
+    const { x1, x2, density, current1, current2 } = fieldRows(sim.field);
+    const ex = exactPairField(e, range, [c.bins, c.bins]);
+    // Simulated circulation: the area rate sum (x1 J2 - x2 J1) / 2 over the cells.
+    const cell = ((range[0][1] - range[0][0]) / c.bins) * ((range[1][1] - range[1][0]) / c.bins);
+    let area = 0;
+    x2.forEach((b, j) => x1.forEach((a, i) => (area += 0.5 * (a * current2[j][i] - b * current1[j][i]) * cell)));
+    return {
+      parameters: e.parameters,
+      exact: ex,
+      simulated: { x1, x2, density, current1, current2 },
+      areaRate: e.areaRate,
+      simulatedAreaRate: area,
+      entropyProduction: e.entropyProduction,
+      simulatedEntropyProduction: pairEstimate(sim.entropyProduction),
+      simulation: { dt: sim.result.dt, replicas: sim.result.replicas, time: sim.result.time },
+    };
+  },
+  figures: (d) => [densityCurrentFigure(d)],
+});
+
+const entropyProduction = figureSet<{ base: HarmonicPairParams; points: number[]; time: number; replicas: number }, EntropyProductionData>({
+  id: "fig2-entropy-production",
+  title: "harmonic pair: entropy production and heat flow against T1/T2",
+  parameters: (quick) => ({ base: { ...DEFAULT_PAIR }, points: quick ? [0.5, 2, 5] : [0.25, 0.5, 1, 2, 5, 10], time: quick ? 30 : 200, replicas: quick ? 4 : 8 }),
+  async compute(c, ctx) {
+    const base = c.base;
+    const curve = Array.from({ length: 81 }, (_, i) => 0.25 * Math.pow(40, i / 80));
+    const exact = curve.map((r) => pairExact({ ...base, T1: r * base.T2 }));
+    const sims = c.points.map((r, i) => simulatePair({ ...base, T1: r * base.T2 }, { time: c.time, replicas: c.replicas, seed: ctx.seed + i, bins: 4 }));
+    return {
+      base,
+      curve,
+      exactEntropyProduction: exact.map((e) => e.entropyProduction),
+      exactHeatFromBath1: exact.map((e) => e.heatFromBath[0]),
+      points: c.points,
+      entropyProduction: sims.map((s) => pairEstimate(s.entropyProduction)),
+      heatFromBath1: sims.map((s) => pairEstimate(s.heatFromBath[0])),
+    };
+  },
+  figures: (d) => [entropyProductionFigure(d)],
+});
+
+const ratchetSet = figureSet<
+  { base: RatchetParams; ratios: number[]; asymmetries: number[]; ratioAtAsymmetry: number; time: number; replicas: number },
+  RatchetFigureData
+>({
+  id: "fig3-ratchet-current",
+  title: "ratchet current against the temperature ratio and the asymmetry",
+  parameters: (quick) => ({
+    base: { ...DEFAULT_RATCHET }, ratios: quick ? [1, 20] : [1, 2, 5, 10, 20, 50], asymmetries: quick ? [0.5, 0.8] : [0.5, 0.6, 0.7, 0.8, 0.9],
+    ratioAtAsymmetry: 20, time: quick ? 100 : 1000, replicas: quick ? 2 : 8,
+  }),
+  async compute(c, ctx) {
+    const base = c.base;
+    const run = (p: Partial<RatchetParams>, seed: number) => ratchetCurrent({ ...base, ...p }, { time: c.time, replicas: c.replicas, seed });
+    const byRatio = c.ratios.map((r, i) => run({ Tcold: base.Thot / r }, ctx.seed + i));
+    const byAsymmetry = c.asymmetries.map((a, i) => run({ Tcold: base.Thot / c.ratioAtAsymmetry, asymmetry: a }, ctx.seed + 50 + i));
+    return {
+      base,
+      ratios: c.ratios,
+      byRatio: byRatio.map((r) => pairEstimate(r.centreOfMass)),
+      asymmetries: c.asymmetries,
+      ratioAtAsymmetry: c.ratioAtAsymmetry,
+      byAsymmetry: byAsymmetry.map((r) => pairEstimate(r.centreOfMass)),
+      simulation: { dt: byRatio[0].dt, replicas: byRatio[0].replicas, time: byRatio[0].time },
+    };
+  },
+  figures: (d) => [ratchetFigure(d)],
+});
+
+const runAndChaseSet = figureSet<{ base: RunAndChaseParams; ratios: number[]; time: number; replicas: number }, RunAndChaseFigureData>({
+  id: "fig4-run-and-chase",
+  title: "run-and-chase in 1, 2 and 3 dimensions",
+  parameters: (quick) => ({ base: { ...DEFAULT_RUN_AND_CHASE }, ratios: quick ? [1, 10] : [1, 2, 5, 10, 20], time: quick ? 200 : 2000, replicas: quick ? 2 : 4 }),
+  async compute(c, ctx) {
+    const base = validateRunAndChaseParams(c.base);
+    const curve = Array.from({ length: 61 }, (_, i) => Math.pow(30, i / 60));
+    const dims = [1, 2, 3] as const;
+    const exact = dims.map((d) => curve.map((r) => runAndChaseExact({ ...base, dimension: d, Tcold: base.Thot / r })));
+    const sims = dims.map((d, di) =>
+      c.ratios.map((r, i) => simulateRunAndChase({ ...base, dimension: d, Tcold: base.Thot / r }, { time: c.time, replicas: c.replicas, seed: ctx.seed + 100 * di + i })),
+    );
+    const s0 = sims[0][0].result;
+    return {
+      base,
+      curve,
+      exact: exact.map((row) => ({ chaseVelocity: row.map((e) => e.chaseVelocity), entropyProduction: row.map((e) => e.entropyProduction) })),
+      ratios: c.ratios,
+      simulated: sims.map((row) => ({ chaseVelocity: row.map((s) => pairEstimate(s.chaseVelocity)), entropyProduction: row.map((s) => pairEstimate(s.entropyProduction)) })),
+      simulation: { dt: s0.dt, replicas: s0.replicas, time: s0.time },
+    };
+  },
+  figures: (d) => [runAndChaseFigure(d)],
+});
+
+/** Settings of the two demixing figures: the physical point and the run lengths, full and quick. */
+export const DEMIXING_FIGURE_SETTINGS = {
+  snapshot: {
+    full: { N: 1000, phi: 0.4, time: 2000, burnIn: 2000, sampleInterval: 50, replicas: 4 },
+    quick: { N: 150, phi: 0.4, time: 300, burnIn: 100, sampleInterval: 10, replicas: 2 },
+    ratios: [1, 10, 100],
+  },
+  map: {
+    full: { N: 300, time: 300, burnIn: 300, sampleInterval: 10, replicas: 16, ratios: [1, 3, 10, 30, 100], phis: [0.25, 0.4, 0.55] },
+    quick: { N: 120, time: 100, burnIn: 50, sampleInterval: 5, replicas: 4, ratios: [1, 10, 100], phis: [0.4] },
+  },
+  /** Physical parameters common to both: T_hot fixed, T_cold = T_hot / ratio; k and range set the units. */
+  base: { Thot: 0.02, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1, neighbourCutoff: 1.5 } satisfies Partial<DemixingParams>,
+} as const;
+
+/** The runs of the snapshot figure (`quick`: small systems for tests and --quick). */
+export function demixingSnapshotRuns(quick: boolean, ctx: Pick<ComputeContext, "seed" | "progress">): DemixingRun[] {
+  const s = DEMIXING_FIGURE_SETTINGS;
+  const run = quick ? s.snapshot.quick : s.snapshot.full;
+  const base: Partial<DemixingParams> = { ...s.base, ...run };
+  return s.snapshot.ratios.map((ratio, i) => {
+    const { series: _series, ...r } = plainDemixing(simulateDemixing({ ...base, Tcold: s.base.Thot / ratio, seed: ctx.seed + i }));
+    return r as unknown as DemixingRun;
+  });
+}
+
+/** The sweep of the map figure. */
+export function demixingMapRuns(quick: boolean, ctx: Pick<ComputeContext, "seed">): DemixingMap {
+  const s = DEMIXING_FIGURE_SETTINGS;
+  const grid = quick ? s.map.quick : s.map.full;
+  const base: Partial<DemixingParams> = { ...s.base, N: grid.N, time: grid.time, burnIn: grid.burnIn, sampleInterval: grid.sampleInterval, replicas: grid.replicas, seed: ctx.seed };
+  const sweep = demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base });
+  return {
+    ratios: sweep.ratios,
+    phis: sweep.phis,
+    psi: sweep.psi,
+    runs: sweep.runs.map((row) => row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series }))),
+  };
+}
+
+const demixingSnapshots = figureSet<{ quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS }, { quick: boolean; runs: DemixingRun[] }>({
+  id: "fig5-demixing-snapshots",
+  title: "demixing: snapshots at equal and growing temperature ratios",
+  parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
+  async compute(c, ctx) {
+    return { quick: c.quick, runs: demixingSnapshotRuns(c.quick, ctx) };
+  },
+  figures: (d) => [demixingSnapshotFigure(d.runs, { quick: d.quick })],
+});
+
+const demixingMap = figureSet<{ quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS }, { quick: boolean; sweep: DemixingMap }>({
+  id: "fig6-demixing-map",
+  title: "demixing: psi and the largest cold cluster against the temperature ratio and the area fraction",
+  parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
+  async compute(c, ctx) {
+    return { quick: c.quick, sweep: demixingMapRuns(c.quick, ctx) };
+  },
+  figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
+});
+
+twoTemperature.reproduce.push(densityCurrent, entropyProduction, ratchetSet, runAndChaseSet, demixingSnapshots, demixingMap);
+
+/** "0.31 ± 0.01" (re-exported for the documentation's examples). */
+export { formatMeasured };

@@ -1,0 +1,94 @@
+/**
+ * One point of a sweep, from plain data to a row: the adapter for the compute kind, the output columns (checked
+ * against the adapter's template before any point runs), and evaluate(values) -> outcome. The same code runs in the
+ * coordinator, in worker threads and in queue workers, so a point's result does not depend on where it ran.
+ */
+import { NessError, SweepError } from "../errors.js";
+import type { ComputeAdapter, ComputeKind, PreparedCompute } from "./compute.js";
+import { isMeasured } from "./compute.js";
+import { exactAdapter, simulateAdapter } from "./modelCompute.js";
+import { getPath, locate, parsePath, type Segment } from "./paths.js";
+import type { SweepTask } from "./spec.js";
+
+const ADAPTERS: Partial<Record<ComputeKind, ComputeAdapter>> = { exact: exactAdapter, simulate: simulateAdapter };
+
+/** The adapter of a compute kind; study bases wait for the study contract. */
+export function adapterFor(kind: ComputeKind, where: string): ComputeAdapter {
+  const a = ADAPTERS[kind];
+  if (!a) throw new SweepError(`compute kind '${kind}' is not available yet in this version of ness (use exact or simulate with a model base)`, where);
+  return a;
+}
+
+export type PointOutcome = { status: "done"; outputs: Record<string, number> } | { status: "failed"; error: string };
+
+export interface PreparedSweep {
+  task: SweepTask;
+  compute: PreparedCompute;
+  /** Output columns in order: each output, and `<output>.error` after a stochastic one. */
+  columns: string[];
+  /** The point's parameters (what its key hashes). */
+  parameters(values: ArrayLike<number>): unknown;
+  /**
+   * Checks the model at each axis's smallest and largest value (the other axes at their first point's values), so an
+   * axis that leaves the model's rules (a negative temperature) is refused before any point runs.
+   */
+  checkBounds(axes: { lo: number; hi: number; name: string }[], first: ArrayLike<number>): void;
+  /** Computes a point; a user-level failure (no steady state, a non-finite number) is an outcome, not a throw. */
+  evaluate(values: ArrayLike<number>): PointOutcome;
+}
+
+export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSweep {
+  if ("study" in task.base && task.compute.kind !== "study") throw new SweepError(`a study base needs compute: {kind: study}`, where);
+  if ("model" in task.base && task.compute.kind === "study") throw new SweepError("compute: kind study needs a study base (base: {study: NAME, parameters: ...})", where);
+  const compute = adapterFor(task.compute.kind, where).prepare(task.base, task.axes.map((a) => a.path), task.compute, where);
+  const outs: { name: string; path: Segment[]; measured: boolean }[] = task.outputs.map((o, k) => {
+    const path = parsePath(o, `${where}: outputs[${k}]`);
+    const at = locate(compute.template, path);
+    if ("missing" in at) throw new SweepError(`outputs[${k}]: unknown output '${o}': ${at.missing}`, where);
+    const v = at.container[at.key];
+    if (typeof v === "number") return { name: o, path, measured: false };
+    if (isMeasured(v)) return { name: o, path, measured: true };
+    const what = v !== null && typeof v === "object" ? `${Array.isArray(v) ? "a list" : `a mapping with fields ${Object.keys(v).slice(0, 12).join(", ")}`}` : typeof v;
+    throw new SweepError(`outputs[${k}]: '${o}' is not a number in the result (it is ${what})`, where);
+  });
+  const axisNames = new Set(task.axes.map((a) => a.name));
+  const columns = outs.flatMap((o) => (o.measured ? [o.name, `${o.name}.error`] : [o.name]));
+  for (const c of columns) if (axisNames.has(c)) throw new SweepError(`outputs: '${c}' is also an axis name (rename the axis with name:)`, where);
+  if (new Set(columns).size !== columns.length) throw new SweepError("outputs: an output is listed twice", where);
+  const evaluate = (values: ArrayLike<number>): PointOutcome => {
+    try {
+      const doc = compute.compute(compute.parameters(values), task.seed);
+      const outputs: Record<string, number> = {};
+      for (const o of outs) {
+        const v = getPath(doc, o.path);
+        const value = o.measured && isMeasured(v) ? v.value : v;
+        if (typeof value !== "number" || !Number.isFinite(value)) return { status: "failed", error: `output ${o.name} is not a finite number at this point` };
+        outputs[o.name] = value;
+        if (o.measured) {
+          const error = isMeasured(v) ? v.error : NaN;
+          if (!Number.isFinite(error)) return { status: "failed", error: `the error bar of ${o.name} could not be computed at this point (too few batches?)` };
+          outputs[`${o.name}.error`] = error;
+        }
+      }
+      return { status: "done", outputs };
+    } catch (err) {
+      if (err instanceof NessError) return { status: "failed", error: err.message };
+      throw err;
+    }
+  };
+  const checkBounds = (axes: { lo: number; hi: number; name: string }[], first: ArrayLike<number>) => {
+    axes.forEach((a, k) => {
+      for (const x of [a.lo, a.hi]) {
+        const v = Array.from(first);
+        v[k] = x;
+        try {
+          compute.check(compute.parameters(v));
+        } catch (err) {
+          if (err instanceof NessError) throw new SweepError(`axes[${k}] (${a.name}) at ${x}: ${err.message}`, where);
+          throw err;
+        }
+      }
+    });
+  };
+  return { task, compute, columns, parameters: (v) => compute.parameters(v), checkBounds, evaluate };
+}

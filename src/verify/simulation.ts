@@ -1,0 +1,156 @@
+/**
+ * Exact vs simulated: a simulation result (src/stochastic) checked against the exact engine's answer (src/exact)
+ * where both apply. For a linear model it attaches to every estimate its exact value and its deviation in error bars,
+ * (value - exact) / error, computes the exact time-step bias of each estimator at the run's dt (bias.ts) and
+ * re-applies the time-step rules of "reliable" (src/stochastic/reliability.ts) from each estimate's statistical
+ * verdict with those biases: an estimate is reliable only when its error bar covers its distance from the exact
+ * value (docs/stochastic.md, What "reliable" means). Before the run, the exact stationary law is handed to the
+ * stochastic engine as data (the initial state of a network's replicas, the default range of fields): the engine
+ * itself never solves a Lyapunov equation, in any worker.
+ *
+ * This is the one layer that imports both engines (besides the studies and the CLI).
+ */
+import { checkModel, type Model } from "../model/index.js";
+import type { Scheme } from "../stochastic/integrators.js";
+import { applyTimeStepRules } from "../stochastic/reliability.js";
+import {
+  simulate, simulateSync, type SimulationOptions, type SimulationResult, type SimulationRunOptions,
+} from "../stochastic/run.js";
+import type { Estimate } from "../stochastic/statistics.js";
+import { covariancePairs, linearBiases, ordinals } from "./bias.js";
+import { exactReference, type ExactReference } from "./reference.js";
+
+/**
+ * The exact value of each estimate (undefined where the exact engine has none), matched by the probes' order: the
+ * k-th estimate of a group is the k-th spring, bath, site, species or coordinate pair (a <= b).
+ */
+export function exactValues(reference: ExactReference, estimates: readonly { group: string }[]): (number | undefined)[] {
+  const ord = ordinals(estimates);
+  const ss = reference.steadyState;
+  if (!reference.particles) {
+    const N = ss.covariance.rows;
+    const pairs = covariancePairs(N);
+    return estimates.map((e, i) => {
+      const k = ord[i];
+      switch (e.group) {
+        case "mean":
+        case "energy balance":
+          return 0;
+        case "covariance": {
+          const [a, b] = pairs[k];
+          return ss.covariance.data[a * N + b];
+        }
+        case "kinetic temperature":
+          return ss.kineticTemperature?.[k];
+        case "spring flux":
+          return ss.springs[k].flux;
+        case "bath flux":
+          return ss.baths[k].flux;
+        case "entropy production":
+          return ss.entropyProduction;
+        default:
+          return undefined;
+      }
+    });
+  }
+  const ex = reference.particles;
+  const Y = Math.round(Math.sqrt(ex.covariance.length));
+  const pairs = covariancePairs(Y);
+  return estimates.map((e, i) => {
+    const k = ord[i];
+    switch (e.group) {
+      case "bath flux":
+        return ex.heat[k];
+      case "entropy production":
+        return ex.entropyProduction;
+      case "energy balance":
+      case "drift velocity":
+        return 0;
+      case "kinetic temperature":
+        return ex.kineticTemperature?.[k];
+      case "covariance": {
+        const [a, b] = pairs[k];
+        return ex.covariance[a * Y + b];
+      }
+      default:
+        return undefined;
+    }
+  });
+}
+
+/**
+ * The simulation checked against the exact reference (undefined: no exact answer; then only the reference's
+ * `warnings` are added): exact values, deviations, time-step biases and the reliability they imply, and the
+ * warnings. Returns a new result; the simulation's own result is not changed.
+ */
+export function verifySimulation(result: SimulationResult, reference: ExactReference | undefined, warnings: readonly string[] = []): SimulationResult {
+  const estimates: Estimate[] = result.estimates.map((e, k) => {
+    const out: Estimate = { ...e, reliable: result.statistical[k].reliable };
+    delete out.note;
+    delete out.exact;
+    delete out.deviation;
+    delete out.timeStepBias;
+    if (result.statistical[k].note !== undefined) out.note = result.statistical[k].note;
+    return out;
+  });
+  let biases: Float64Array | null = null;
+  if (reference) {
+    const exact = exactValues(reference, estimates);
+    estimates.forEach((e, k) => {
+      const x = exact[k];
+      if (x === undefined) return;
+      e.exact = x;
+      if (Number.isFinite(e.error) && Number.isFinite(e.value)) {
+        if (e.error > 0) e.deviation = (e.value - x) / e.error;
+        else if (e.value === x) e.deviation = 0;
+      }
+    });
+    if (!result.timeStep.unstable) {
+      const particles = reference.model.kind === "particles" ? reference.model : null;
+      biases = linearBiases(reference.network, particles, result.scheme, result.dt, result.fluxEstimator ?? "stratonovich", estimates);
+    }
+  }
+  const tail = applyTimeStepRules(estimates, result.timeStep, biases);
+  return {
+    ...result,
+    estimates,
+    exact: reference !== undefined,
+    warnings: [...result.planWarnings, ...warnings, ...tail],
+  };
+}
+
+/** The options with the reference's stationary covariance as the replicas' initial law (unless they have one). */
+export function withStationaryLaw(options: SimulationOptions, reference: ExactReference | undefined): SimulationOptions {
+  if (!reference || options === null || typeof options !== "object" || options.stationaryCovariance !== undefined) return options;
+  return { ...options, stationaryCovariance: reference.covariance };
+}
+
+/** The exact reference of a problem (undefined for a problem the stochastic engine will refuse with its own message). */
+function referenceOf(problem: Model, warnings: string[]): ExactReference | undefined {
+  try {
+    checkModel(problem, "simulate");
+  } catch {
+    return undefined;
+  }
+  return exactReference(problem, warnings);
+}
+
+/**
+ * Simulates the problem with the scheme (src/stochastic simulate, on any block runner) and verifies the result against
+ * the exact engine: what `ness simulate` prints.
+ */
+export async function simulateAndVerify(
+  problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions, run: SimulationRunOptions = {},
+): Promise<SimulationResult> {
+  const warnings: string[] = [];
+  const reference = referenceOf(problem, warnings);
+  const result = await simulate(problem, scheme, withStationaryLaw(options, reference), run);
+  return verifySimulation(result, reference, warnings);
+}
+
+/** simulateAndVerify in the calling thread (tests, small runs, studies). */
+export function simulateAndVerifySync(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationResult {
+  const warnings: string[] = [];
+  const reference = referenceOf(problem, warnings);
+  return verifySimulation(simulateSync(problem, scheme, withStationaryLaw(options, reference)), reference, warnings);
+}

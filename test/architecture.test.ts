@@ -1,0 +1,214 @@
+// The import rules of the layers (docs/architecture.md, "Import rules"): the test walks the import graph of src/
+// (every import and export-from specifier of every .ts file, type-only ones included: a type import still ties one
+// layer to another) and checks
+//  - src/stochastic imports nothing from src/exact, and src/exact nothing from src/stochastic;
+//  - no engine (src/exact, src/stochastic) imports src/studies, src/verify, src/figures, src/io, src/workers, src/cli;
+//  - src/model imports only src/errors (and libraries); src/problem only src/model, src/linalg, src/errors;
+//  - no study imports the Lyapunov kernels of src/linalg (their solves go through the exact engine);
+//  - src/figures imports no engine (and nothing that computes: problem, verify, studies);
+//  - the browser-safe core imports no Node built-in;
+//  - no import cycle among the modules of src/.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = new URL("../src/", import.meta.url).pathname;
+
+/** Every .ts file under a directory, as paths relative to src/ ("stochastic/run.ts"). */
+function sourceFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sourceFiles(path, out);
+    else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) out.push(relative(SRC, path));
+  }
+  return out;
+}
+
+/**
+ * The module specifiers a file imports or re-exports: `import ... from "x"`, `import "x"`, `export ... from "x"`,
+ * `import type ... from "x"`, and dynamic `import("x")`. Comments are removed first (a specifier in a comment is no
+ * import); strings are left alone (the specifiers are strings).
+ */
+export function importSpecifiers(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+  const out: string[] = [];
+  const statement = /(?:^|[;\n}])\s*(?:import|export)\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s+)?["']([^"']+)["']/g;
+  for (const m of code.matchAll(statement)) out.push(m[1]);
+  for (const m of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]);
+  return out;
+}
+
+interface Graph {
+  /** file -> files of src/ it imports (relative to src/). */
+  edges: Map<string, string[]>;
+  /** file -> bare specifiers (libraries, node: built-ins). */
+  external: Map<string, string[]>;
+}
+
+function importGraph(): Graph {
+  const files = sourceFiles(SRC);
+  const known = new Set(files);
+  const edges = new Map<string, string[]>();
+  const external = new Map<string, string[]>();
+  for (const file of files) {
+    const local: string[] = [];
+    const bare: string[] = [];
+    for (const spec of importSpecifiers(readFileSync(join(SRC, file), "utf8"))) {
+      if (!spec.startsWith(".")) {
+        bare.push(spec);
+        continue;
+      }
+      const target = relative(SRC, resolve(SRC, dirname(file), spec)).replace(/\.js$/, ".ts");
+      const candidates = [target, target.endsWith(".ts") ? target : `${target}.ts`, join(target, "index.ts")];
+      const hit = candidates.find((c) => known.has(c));
+      if (!hit) throw new Error(`${file}: cannot resolve the import "${spec}"`);
+      local.push(hit);
+    }
+    edges.set(file, local);
+    external.set(file, bare);
+  }
+  return { edges, external };
+}
+
+/** The layer of a file: its folder under src/ ("stochastic"), or the file itself at the top ("errors.ts"). */
+function layer(file: string): string {
+  const i = file.indexOf("/");
+  return i < 0 ? file : file.slice(0, i);
+}
+
+/** Every import from a file in `from` (layers) to a file in `to` (layers), as "a.ts -> b.ts". */
+function crossings(graph: Graph, from: string[], to: string[]): string[] {
+  const out: string[] = [];
+  for (const [file, deps] of graph.edges) {
+    if (!from.includes(layer(file))) continue;
+    for (const d of deps) if (to.includes(layer(d))) out.push(`${file} -> ${d}`);
+  }
+  return out;
+}
+
+/** Imports from files of `from` to any layer outside `allowed` (their own layer is always allowed). */
+function outside(graph: Graph, from: string, allowed: string[]): string[] {
+  const out: string[] = [];
+  for (const [file, deps] of graph.edges) {
+    if (layer(file) !== from) continue;
+    for (const d of deps) if (layer(d) !== from && !allowed.includes(layer(d))) out.push(`${file} -> ${d}`);
+  }
+  return out;
+}
+
+/** The cycles of the graph: its strongly connected components of more than one file, or a file importing itself. */
+export function cycles(edges: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>(), low = new Map<string, number>();
+  const stack: string[] = [], onStack = new Set<string>(), out: string[][] = [];
+  // Iterative Tarjan (the graph has hundreds of files: no deep recursion).
+  for (const root of edges.keys()) {
+    if (index.has(root)) continue;
+    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const top = work[work.length - 1];
+      const deps = edges.get(top.node) ?? [];
+      if (top.next < deps.length) {
+        const w = deps[top.next++];
+        if (!index.has(w)) {
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
+          work.push({ node: w, next: 0 });
+        } else if (onStack.has(w)) {
+          low.set(top.node, Math.min(low.get(top.node)!, index.get(w)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.node)!));
+      }
+      if (low.get(top.node) === index.get(top.node)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== top.node);
+        if (component.length > 1 || deps.includes(top.node)) out.push(component.sort());
+      }
+    }
+  }
+  return out;
+}
+
+const ENGINES = ["exact", "stochastic"];
+const ABOVE_ENGINES = ["studies", "verify", "figures", "io", "workers", "cli"];
+/** The browser-safe core (tsconfig.core.json checks the same without Node's types). */
+const CORE = ["model", "problem", "linalg", "exact", "stochastic", "verify", "special", "studies", "figures", "errors.ts", "index.ts"];
+
+describe("import rules of the layers", () => {
+  const graph = importGraph();
+
+  it("finds the imports of every module (the parser sees import, import type, export from, dynamic import)", () => {
+    expect(graph.edges.size).toBeGreaterThan(50);
+    expect(importSpecifiers(`import { a } from "./a.js";\nimport type { B } from "./b.js";\nexport * from "./c.js";\n` +
+      `export { d } from './d.js';\nimport "./e.js";\nimport {\n  f,\n  g,\n} from "./f.js";\nconst h = await import("./h.js");\n` +
+      `// import { x } from "./comment.js";\n/* export * from "./block.js"; */\nconst s = "import { y } from './string.js'";`))
+      .toEqual(["./a.js", "./b.js", "./c.js", "./d.js", "./e.js", "./f.js", "./h.js"]);
+    // The rules below would pass vacuously if the known imports were not seen.
+    expect(graph.edges.get("exact/network.ts")).toContain("problem/network.ts");
+    expect(graph.edges.get("verify/simulation.ts")).toContain("stochastic/run.ts");
+  });
+
+  it("src/stochastic imports nothing from src/exact, and src/exact nothing from src/stochastic", () => {
+    expect(crossings(graph, ["stochastic"], ["exact"])).toEqual([]);
+    expect(crossings(graph, ["exact"], ["stochastic"])).toEqual([]);
+  });
+
+  it("no engine imports studies, verify, figures, io, workers or the CLI", () => {
+    expect(crossings(graph, ENGINES, ABOVE_ENGINES)).toEqual([]);
+  });
+
+  it("src/model imports only src/errors; src/problem only src/model, src/linalg, src/errors", () => {
+    expect(outside(graph, "model", ["errors.ts"])).toEqual([]);
+    expect(outside(graph, "problem", ["model", "linalg", "errors.ts"])).toEqual([]);
+  });
+
+  it("src/linalg and src/special import only src/errors", () => {
+    expect(outside(graph, "linalg", ["errors.ts"])).toEqual([]);
+    expect(outside(graph, "special", ["errors.ts"])).toEqual([]);
+  });
+
+  it("every Lyapunov solve of a study goes through the exact engine (no study imports the Lyapunov kernels)", () => {
+    const direct = crossings(graph, ["studies"], ["linalg"]).filter((c) => /linalg\/lyapunov/.test(c));
+    expect(direct).toEqual([]);
+  });
+
+  it("src/figures imports no engine and nothing that computes (problem, verify, studies)", () => {
+    expect(crossings(graph, ["figures"], [...ENGINES, "problem", "verify", "studies", "io", "workers", "cli"])).toEqual([]);
+  });
+
+  it("the browser-safe core imports no Node built-in and nothing Node-only (io, workers, cli)", () => {
+    const bad: string[] = [];
+    for (const [file, deps] of graph.external) {
+      if (!CORE.includes(layer(file))) continue;
+      for (const d of deps) if (d.startsWith("node:") || ["fs", "path", "os", "url", "worker_threads", "child_process"].includes(d)) bad.push(`${file} -> ${d}`);
+    }
+    expect(bad).toEqual([]);
+    expect(crossings(graph, CORE, ["io", "workers", "cli"])).toEqual([]);
+  });
+
+  it("no import cycle among the modules of src/", () => {
+    expect(cycles(graph.edges)).toEqual([]);
+  });
+
+  it("the cycle finder finds cycles (a -> b -> c -> a, a self-import) and nothing in a tree", () => {
+    const g = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a", "d"]], ["d", []], ["e", ["e"]], ["f", ["d"]]]);
+    expect(cycles(g)).toEqual([["a", "b", "c"], ["e"]]);
+    expect(cycles(new Map([["a", ["b", "c"]], ["b", ["c"]], ["c", []]]))).toEqual([]);
+  });
+});
