@@ -931,8 +931,8 @@ class Evaluator {
   private readonly plen: Int32Array;
   private readonly gBB: Float64Array;
   /**
-   * A chain with its two baths at its ends (fluxes only): G_bc from the determinant recurrence (ChainGreen), O(N)
-   * real operations per frequency; the sparse factorisation runs only at some panel centres (the first 32, then
+   * A chain with its two baths at its ends (fluxes only): G_bc from the pivots eliminated from either end
+   * (ChainGreen), O(N) operations per frequency; the sparse factorisation runs only at some panel centres (the first 32, then
    * every 16th), to check its residual and the recurrence against it.
    */
   private readonly chain?: { green: ChainGreen; v: Float64Array; m: Float64Array; g0: number; g1: number };
@@ -1583,8 +1583,9 @@ function negligibleModes(modes: ModeData, model: NetworkModel, tol: number): { m
       for (let c = b + 1; c < B; c++) {
         const gb = model.baths[b].friction * modes.bathAmp2[k * B + b];
         const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
-        // A mode without bath weight (to rounding) carries no flux.
-        if (gb > 0 && gc > 0) s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+        // A mode without bath weight (to rounding) carries no flux; one of a cluster (NaN amplitudes) is kept.
+        if (Number.isNaN(gb) || Number.isNaN(gc)) s = Infinity;
+        else if (gb > 0 && gc > 0) s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
       }
     }
     share[k] = Number.isFinite(s) ? s : Infinity;
