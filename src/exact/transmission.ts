@@ -956,7 +956,8 @@ class Evaluator {
     const B = model.baths.length;
     this.plen = new Int32Array(B);
     this.gBB = new Float64Array(2 * B * B);
-    if (this.pathMode && B === 2 && sys.under) {
+    // Chains short enough for the dense mode analysis keep the factorisation (their printed errors stay as they were).
+    if (this.pathMode && B === 2 && sys.under && n > DENSE_MODES_MAX) {
       const order = chainOrder(sys);
       if (order) {
         this.chain = {
@@ -1504,11 +1505,12 @@ function adaptiveQuadrature(
  * sinh map on each side, out to half-way to its neighbours; between them, linear panels, one for every two broad
  * (overlapping) peaks, which the adaptive quadrature refines as needed; a peak too narrow to resolve gets a
  * breakpoint at its centre (for the guard). Modes not `wanted` (their estimated share of every integral is below
- * the tolerance) are left out: no panels or breakpoints of their own (a long disordered chain has thousands of
- * localised modes, each of which would cost a panel of 31 evaluations), their wanted neighbours' panels span them.
+ * the tolerance) get no panels of their own, and with `dropUnwanted` (large networks) no breakpoints either (a long
+ * disordered chain has thousands of localised modes, each of which would cost a panel of 31 evaluations): their
+ * wanted neighbours' panels span them.
  * Then the tail.
  */
-function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean): Panels {
+function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean, dropUnwanted: boolean): Panels {
   const panels = new Panels(Math.max(1024, 4 * modes.omega.length));
   const w = modes.omega;
   const h = modes.halfWidth;
@@ -1518,7 +1520,7 @@ function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean
   const keep: boolean[] = [];
   for (let k = 0; k < w.length; k++) {
     // Modes not wanted are left out altogether: the panels of their wanted neighbours span them.
-    if (!(w[k] > 0) || !wanted(k)) continue;
+    if (!(w[k] > 0) || (dropUnwanted && !wanted(k))) continue;
     const last = centres.length - 1;
     if (last >= 0 && w[k] - centres[last] <= 1e-12 * w[k]) {
       widths[last] = Math.min(widths[last], h[k]);
@@ -1711,7 +1713,8 @@ export function solveNetworkTransmission(model: NetworkModel, options: Transmiss
     top = 1.5 * top + 1e-300;
     skipped = temperatures ? undefined : negligibleModes(modes, model, tol);
     const skip = skipped?.mode;
-    panels = modePanels(modes, top, (k) => !skip || !skip[k]);
+    // Networks small enough for the dense mode analysis keep their former panels (and printed error estimates).
+    panels = modePanels(modes, top, (k) => !skip || !skip[k], n > DENSE_MODES_MAX);
   } else {
     const hi = gershgorin(sys, sys.gamma);
     panels = logPanels(smallestRate(sys, hi), hi);

@@ -212,7 +212,7 @@ describe("transmission engine against closed forms and identities", () => {
   });
 });
 
-describe("two-terminal chains (determinant recurrence)", () => {
+describe("two-terminal chains, fluxes only", () => {
   it("agrees with the sparse factorisation and the dense engine, sites in any order", () => {
     // 30 sites numbered in a shuffled order along the chain, random masses and stiffnesses, baths at the two ends
     // (weak enough disorder for the dense engine, whose numerical Lemma-1 test refuses strongly localised modes).
@@ -247,13 +247,20 @@ describe("two-terminal chains beyond the dense mode analysis", () => {
   it("Sturm-Newton modes and the recurrence give the dense engine's current (310 sites)", () => {
     // Above 300 sites a two-terminal chain's modes come from its Sturm sequence (fluxes-only runs). An ordered
     // chain (the dense engine's Lemma-1 test refuses disordered chains of this length), pinned unevenly.
+    // Sites numbered in a shuffled order along the chain (the chain's order is found from its springs).
     const n = 310;
+    const r = rng(5);
+    const names = Array.from({ length: n }, (_, k) => `s${k}`);
+    for (let k = n - 1; k > 0; k--) {
+      const j = Math.floor(r() * (k + 1));
+      [names[k], names[j]] = [names[j], names[k]];
+    }
     const model = validateNetwork({
-      kind: "network", sites: n,
-      masses: Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), i % 2 === 0 ? 1 : 1.5])),
-      pinning: { "1": 1, [String(n)]: 0.5 },
-      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
-      baths: [{ site: "1", friction: 1, temperature: 2 }, { site: String(n), friction: 0.5, temperature: 1 }],
+      kind: "network", sites: [...names].sort(),
+      masses: Object.fromEntries(names.map((s, i) => [s, i % 2 === 0 ? 1 : 1.5])),
+      pinning: { [names[0]]: 1, [names[n - 1]]: 0.5 },
+      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [names[i], names[i + 1]] as [string, string], stiffness: 1 })),
+      baths: [{ site: names[n - 1], friction: 0.5, temperature: 1 }, { site: names[0], friction: 1, temperature: 2 }],
     });
     const fast = solveNetworkTransmission(model, { temperatures: false, bySource: false, tolerance: 1e-10 });
     const dense = solveNetwork(model, { bySource: false });
