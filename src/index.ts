@@ -1,17 +1,152 @@
 /**
  * ness: nonequilibrium steady states of systems coupled to heat baths at different temperatures.
- * The library entry point (browser-safe: no Node-only imports).
+ *
+ * The library entry point (`import { ... } from "ness"`), browser-safe (no Node-only imports). It exports an
+ * explicit surface, in the order of the pipeline model -> problem -> engine -> verify -> study -> figure
+ * (docs/architecture.md):
+ *
+ * - load: `loadModel(text)` and the validators; the model types.
+ * - problems: `networkProblem(model)`, `linearSdeProblem({ drift, diffusion })`, `langevinProblem(model)`: plain data.
+ * - solve (the exact engine): `stationary(problem)`, `solveNetwork(model)`, `solveNetworkTransmission(model)`.
+ * - simulate (the stochastic engine): `simulate(model, scheme, options)`, the schemes as values (`baoab({ dt })`...);
+ *   `simulateAndVerify` attaches the exact engine's values to every estimate of a linear model (what `ness simulate`
+ *   prints).
+ * - ensembles: `ensemble(problem, { replicas, seed, ... })` for registered SDE problems, seeded random numbers.
+ * - studies: every study contract (`varianceResonance`, `twoTemperature`, ...), `runStudy`, `STUDIES`.
+ * - figures: figure specifications (SVG given a `document`); the Node writers (SVG, PNG) are in `ness/node`.
+ * - errors: every error a caller can cause is a `NessError` subclass.
+ *
+ * Elsewhere: the dense linear algebra kernels in `ness/linalg`; Node-only helpers (model files, the worker-thread
+ * pool, SVG/PNG writers) in `ness/node`. Conventions (docs/architecture.md): kB = 1; friction gamma is the
+ * coefficient of the force -gamma v (underdamped) and the inverse mobility in gamma x' = F + sqrt(2 gamma T) xi
+ * (overdamped).
  */
-export * from "./errors.js";
-export * from "./model/index.js";
-export * from "./problem/index.js";
-export * from "./exact/index.js";
-export * as linalg from "./linalg/index.js";
-export * as stochastic from "./stochastic/index.js";
-export * as verify from "./verify/index.js";
-export * as figures from "./figures/index.js";
-export * as varianceResonance from "./studies/variance-resonance/index.js";
-export * as energyCorrelations from "./studies/energy-correlations/index.js";
-export * as particleBathChain from "./studies/particle-bath-chain/index.js";
-export * as sweep from "./sweep/index.js";
 export { NESS_VERSION } from "./version.js";
+
+// errors
+export { NessError, ModelError, SteadyStateError } from "./errors.js";
+export { SimulationError, CancelledError } from "./stochastic/safety.js";
+
+// load
+export { loadModel, validateModel, checkModel, type Model } from "./model/index.js";
+export {
+  validateNetwork,
+  type NetworkModel,
+  type NetworkInput,
+  type Spring,
+  type Bath,
+} from "./model/network.js";
+export {
+  validateParticles,
+  type ParticlesModel,
+  type ParticlesInput,
+  type Species,
+  type PairRule,
+  type PairPotential,
+  type ExternalPotential,
+} from "./model/particles.js";
+export { modelJsonSchemas } from "./model/schema.js";
+
+// problems: models as plain data both engines take
+export {
+  linearSdeProblem,
+  type LinearSdeProblem,
+  type LinearSdeInput,
+} from "./problem/linearSde.js";
+export { networkProblem } from "./problem/network.js";
+export { particlesProblem } from "./problem/particles.js";
+export { langevinProblem, type LangevinProblem, type LangevinOptions } from "./problem/langevin.js";
+export { diagnoseNetwork, type NetworkDiagnosis } from "./problem/diagnose.js";
+
+// solve: the exact engine
+export {
+  stationary,
+  prepareStationary,
+  prepareInPlace,
+  type InPlaceStationary,
+  type Stationary,
+  type StationaryCovariance,
+  type StationarySolver,
+} from "./exact/linearSde.js";
+export {
+  solveNetwork,
+  type NetworkSteadyState,
+  type SpringFlux,
+  type BathFlux,
+  type SolveOptions,
+} from "./exact/network.js";
+export {
+  solveNetworkTransmission,
+  chooseSolveMethod,
+  type SolveMethod,
+  type TransmissionOptions,
+  type TransmissionSteadyState,
+  type TransmissionSpectrum,
+} from "./exact/transmission.js";
+
+// simulate: the stochastic engine
+export {
+  simulate,
+  simulateSync,
+  findEstimate,
+  type SimulationOptions,
+  type SimulationRunOptions,
+  type SimulationResult,
+} from "./stochastic/run.js";
+export { baoab, heun, eulerMaruyama, exactOU, linearImplicit, type Scheme } from "./stochastic/integrators.js";
+export { meanOfIndependent, jackknife, type Measured, type Estimate } from "./stochastic/statistics.js";
+
+// verify: the exact engine's values next to the simulated ones (linear models)
+export { simulateAndVerify, simulateAndVerifySync } from "./verify/simulation.js";
+
+// ensembles
+export {
+  ensemble,
+  ensembleSync,
+  type EnsembleOptions,
+  type EnsembleJobOptions,
+  type EnsembleOutputs,
+  type BlockRunner,
+  type RunOptions,
+} from "./stochastic/ensemble.js";
+export { registerSde, type SdeProblem, type SdeSettings } from "./stochastic/sde.js";
+export type { SdeFunctions } from "./stochastic/integrators.js";
+export { Rng } from "./stochastic/rng.js";
+export { webWorkerRunner, type WorkerLike } from "./stochastic/webPool.js";
+
+// studies: every study is a contract (parameters, compute, figures, report)
+export { STUDIES, findStudy } from "./studies/catalog.js";
+export { runStudy } from "./studies/run.js";
+export {
+  defineStudy,
+  type Study,
+  type ComputeContext,
+  type Citation,
+  type ParameterMeta,
+  type ReproduceCase,
+} from "./studies/contract.js";
+export { varianceResonance } from "./studies/variance-resonance/definition.js";
+export { energyCorrelationsStudy } from "./studies/energy-correlations/definition.js";
+export { particleBathChain } from "./studies/particle-bath-chain/definition.js";
+export { twoTemperature, runAndChase, ratchet, demixing } from "./studies/two-temperature/definition.js";
+export { harmonicConduction } from "./studies/harmonic-conduction/definition.js";
+
+// figures: specifications, SVG given a `document` (Node: ness/node writes SVG and PNG files)
+export { type Figure, type Table } from "./figures/figure.js";
+export {
+  lineChart,
+  heatmapFigure,
+  particleScatter,
+  panelFigure,
+  linePanel,
+  heatmapPanel,
+  particleScatterPanel,
+  type Panel,
+  type Series,
+  type LinePanelSpec,
+  type HeatmapSpec,
+  type ParticleScatterSpec,
+  type PanelFigureSpec,
+  type FigureMeta,
+} from "./figures/charts.js";
+export { networkFigure, type NetworkFigureData } from "./figures/network.js";

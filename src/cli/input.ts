@@ -20,6 +20,13 @@ const mb = (bytes: number) => `${Number((bytes / 1024 / 1024).toPrecision(3))} M
  * The text of a model file. Opened without blocking (O_NONBLOCK: a FIFO with no writer does not hang the open),
  * then refused unless it is a regular file; read up to maxBytes (a file that grows past the cap while read, or a
  * /proc file whose size reads 0, is caught too).
+ *
+ * @example
+ * ```ts
+ * import { readModelText } from "ness/node";
+ *
+ * console.log(readModelText("examples/networks/example1-chain.yaml").includes("kind: network")); // => true
+ * ```
  */
 export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string {
   let fd: number;
@@ -62,6 +69,18 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
   }
 }
 
+/**
+ * Reads and validates a model file (YAML or JSON): a regular file of at most 16 MiB; ModelError naming the file otherwise.
+ *
+ * @example
+ * ```ts
+ * import { solveNetwork } from "ness";
+ * import { readModelFile } from "ness/node";
+ *
+ * const state = solveNetwork(readModelFile("examples/networks/example1-chain.yaml"));
+ * console.log(state.springs[1].flux > 0); // => true: heat flows from site 2 (bath at 2) to site 3 (bath at 20)
+ * ```
+ */
 export function readModelFile(path: string): Model {
   return loadModel(readModelText(path), path);
 }

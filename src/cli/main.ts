@@ -12,6 +12,7 @@ import { Command, CommanderError } from "commander";
 import { NessError } from "../errors.js";
 import { checkOutputPath } from "../io/files.js";
 import { checkFigurePath } from "../io/render.js";
+import { labCommand } from "./commands/lab.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
@@ -74,7 +75,7 @@ export function program(): Command {
     .version(VERSION)
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
-  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), sweepCommand(), workerCommand(), plotCommand()]) p.addCommand(c);
+  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), sweepCommand(), workerCommand(), plotCommand(), labCommand()]) p.addCommand(c);
   p.hook("preAction", (_root, action) => {
     // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
     if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);

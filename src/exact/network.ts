@@ -19,6 +19,7 @@
  */
 import { ModelError, NessError, SteadyStateError } from "../errors.js";
 import type { Matrix } from "../linalg/matrix.js";
+import type { Model } from "../model/index.js";
 import { checkNetworkModel, springLabel, type NetworkModel } from "../model/network.js";
 import { describeValue } from "../model/raw.js";
 import { CHEAP_UNREACHED, checkNetworkSolvable, diagnoseNetwork } from "../problem/diagnose.js";
@@ -151,8 +152,23 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
  * stationary's prepared solver, and the network observables from the covariance (networkObservables), each flux split
  * by source bath with one more solve per bath on the same factorisation. Throws SteadyStateError when there is no
  * unique steady state (before any expensive work), ModelError for an invalid model or one too large for the dense solve.
+ *
+ * @example
+ * ```ts
+ * import { loadModel, solveNetwork } from "ness";
+ *
+ * const state = solveNetwork(loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `));
+ * console.log(state.springs[0].flux > 0); // => true: heat flows from the hot site a to b
+ * console.log(state.residual < 1e-12);    // => true
+ * ```
  */
-export function solveNetwork(model: NetworkModel, options: SolveOptions = {}): NetworkSteadyState {
+export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkSteadyState {
   checkNetworkModel(model, "solveNetwork");
   if (options === null || typeof options !== "object") throw new ModelError(`solveNetwork: options must be an object, got ${describeValue(options)}`);
   if (options.bySource !== undefined && typeof options.bySource !== "boolean") throw new ModelError(`solveNetwork: bySource must be true or false, got ${describeValue(options.bySource)}`);

@@ -45,7 +45,8 @@ import {
   type SymbolicLdl,
   type SymmetricPattern,
 } from "../linalg/sparse.js";
-import { isLinearNetwork, type NetworkModel } from "../model/network.js";
+import type { Model } from "../model/index.js";
+import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
 import type { BathFlux, SpringFlux } from "./network.js";
 
@@ -1667,8 +1668,27 @@ function chainOrder(sys: NetworkSystem): Int32Array | undefined {
   return cur === sys.bathSite[1] && pattern.ptr[cur + 1] - pattern.ptr[cur] === 1 ? order : undefined;
 }
 
-/** Exact steady state of a linear network by the frequency-domain method. */
-export function solveNetworkTransmission(model: NetworkModel, options: TransmissionOptions = {}): TransmissionSteadyState {
+/**
+ * Exact steady state of a linear network by the frequency-domain method (fluxes and kinetic temperatures without the
+ * dense covariance: large sparse networks). Takes any `Model`; a particles model is refused with a ModelError.
+ *
+ * @example
+ * ```ts
+ * import { loadModel, solveNetworkTransmission } from "ness";
+ *
+ * const chain = loadModel(`
+ * kind: network
+ * sites: 3
+ * pinning: 1
+ * springs: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]
+ * baths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]
+ * `);
+ * const state = solveNetworkTransmission(chain);
+ * console.log(state.baths[0].flux > 0); // => true: heat enters at the hot end
+ * ```
+ */
+export function solveNetworkTransmission(model: Model, options: TransmissionOptions = {}): TransmissionSteadyState {
+  checkNetworkModel(model, "solveNetworkTransmission");
   const check = checkTransmissionSolvable(model);
   const warnings = [...check.warnings];
   if (model.sites.length > MAX_SITES && model.dynamics === "underdamped") {
@@ -2135,6 +2155,14 @@ export type SolveMethod = "lyapunov" | "transmission";
  * numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
  * Schur-based Lyapunov solve, ~100 n frequency evaluations of a sparse factorisation and the bath columns for the
  * transmission method.
+ *
+ * @example
+ * ```ts
+ * import { chooseSolveMethod, loadModel } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 3\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]\nsprings: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]");
+ * if (model.kind === "network") console.log(chooseSolveMethod(model).method); // => lyapunov
+ * ```
  */
 export function chooseSolveMethod(model: NetworkModel): { method: SolveMethod; reason: string } {
   const n = model.sites.length;

@@ -157,7 +157,20 @@ function checkSeries(s: Series): void {
   if (s.err && s.err.length !== s.x.length) throw new ModelError(`series "${s.name}": err has ${s.err.length} values, x has ${s.x.length}`);
 }
 
-/** A line/scatter panel: styled series, optional log axes, reference lines, error bars. */
+/**
+ * A line/scatter panel: styled series, optional log axes, reference lines, error bars.
+ *
+ * @example
+ * ```ts
+ * import { linePanel, panelFigure } from "ness";
+ *
+ * const x = [1, 10, 100];
+ * const a = linePanel({ xLabel: "x", yLabel: "y", xType: "log", series: [{ name: "log", x, y: x.map(Math.log10) }] });
+ * const b = linePanel({ xLabel: "x", yLabel: "1/x", series: [{ name: "inverse", x, y: x.map((v) => 1 / v) }] });
+ * const figure = panelFigure({ name: "two-panels", title: "Two panels", caption: "(a) log10 x, (b) 1/x", panels: [a, b] });
+ * console.log(figure.name); // => two-panels
+ * ```
+ */
 export function linePanel(spec: LinePanelSpec): Panel {
   checkSpec(spec, "line chart", ["series"], ["series"]);
   spec.series.forEach((s, k) => checkSpec(s, `line chart: series[${k}]`, ["x", "y"]));
@@ -305,7 +318,21 @@ function checkGrid(m: readonly (readonly number[])[], nx: number, ny: number, wh
   });
 }
 
-/** A heatmap of a scalar field on a grid (rect cells, not a raster) with an optional vector overlay. */
+/**
+ * A heatmap of a scalar field on a grid (rect cells, not a raster) with an optional vector overlay.
+ *
+ * @example
+ * ```ts
+ * import { heatmapPanel } from "ness";
+ *
+ * const panel = heatmapPanel({
+ *   xLabel: "x1", yLabel: "x2", x: [0, 1, 2], y: [0, 1],
+ *   values: [[1, 2, 3], [4, 5, 6]], color: { label: "p(x1, x2)" },
+ *   vectors: { u: [[1, 1, 1], [1, 1, 1]], v: [[0, 0, 0], [0, 0, 0]], label: "current" },
+ * });
+ * console.log(panel.width > 0); // => true
+ * ```
+ */
 export function heatmapPanel(spec: HeatmapSpec): Panel {
   checkSpec(spec, "heatmap", ["x", "y", "values"]);
   checkSpec(spec.color, "heatmap: color", []);
@@ -424,7 +451,17 @@ export interface ParticleScatterSpec {
   size?: number;
 }
 
-/** A snapshot of particles in a periodic box, coloured by category, with equal axis scales. */
+/**
+ * A snapshot of particles in a periodic box, coloured by category, with equal axis scales.
+ *
+ * @example
+ * ```ts
+ * import { particleScatterPanel } from "ness";
+ *
+ * const panel = particleScatterPanel({ box: [4, 4], x: [1, 3], y: [1, 3], category: ["hot", "cold"], radius: 0.5 });
+ * console.log(panel.legend?.length); // => 2
+ * ```
+ */
 export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
   checkSpec(spec, "particle scatter", ["x", "y", "category"]);
   if (spec.box === null || typeof spec.box !== "object") throw new ModelError("particle scatter: box must be [lx, ly] or {x: [lo, hi], y: [lo, hi]}");
@@ -563,7 +600,19 @@ function panelTitleBlock(document: Document, label: string | undefined, title: s
   return { element: g, width, height: fs * (lines.length * 1.3) + 2 };
 }
 
-/** Lay out panels in a grid (each with its own title, optional (a)-(d) labels) as one Figure. */
+/**
+ * Lay out panels in a grid (each with its own title, optional (a)-(d) labels) as one Figure.
+ *
+ * @example
+ * ```ts
+ * import { heatmapPanel, linePanel, panelFigure } from "ness";
+ *
+ * const line = linePanel({ xLabel: "t", yLabel: "x", series: [{ name: "x(t)", x: [0, 1, 2], y: [0, 1, 0] }] });
+ * const map = heatmapPanel({ xLabel: "x", yLabel: "y", x: [0, 1], y: [0, 1], values: [[0, 1], [1, 2]], color: { label: "density" } });
+ * const figure = panelFigure({ name: "panels", title: "A line and a map", caption: "Two panels, labelled (a) and (b).", panels: [line, map] });
+ * console.log(figure.table.columns[0]); // => panel
+ * ```
+ */
 export function panelFigure(spec: PanelFigureSpec): Figure {
   checkSpec(spec, "panel figure", ["panels"], ["panels"]);
   const { panels } = spec;
@@ -651,17 +700,58 @@ function single(meta: FigureMeta, panel: Panel): Figure {
   return panelFigure({ ...meta, panels: [{ ...panel, title: undefined }], labels: false, legend: "shared" });
 }
 
-/** A one-panel line chart. */
+/**
+ * A one-panel line chart.
+ *
+ * @example
+ * ```ts
+ * import { lineChart } from "ness";
+ * import { renderSvg } from "ness/node";
+ *
+ * const x = [0, 1, 2, 3];
+ * const figure = lineChart({
+ *   name: "squares", title: "Squares", caption: "y = x²",
+ *   xLabel: "x", yLabel: "y", series: [{ name: "x²", x, y: x.map((v) => v * v), marker: "circle" }],
+ * });
+ * console.log(renderSvg(figure).includes("<svg")); // => true
+ * ```
+ */
 export function lineChart(spec: LinePanelSpec & FigureMeta): Figure {
   return single(spec, linePanel(spec));
 }
 
-/** A one-panel heatmap (with optional vector field). */
+/**
+ * A one-panel heatmap (with optional vector field).
+ *
+ * @example
+ * ```ts
+ * import { heatmapFigure } from "ness";
+ *
+ * const figure = heatmapFigure({
+ *   name: "density", title: "A density", caption: "values[j][i] at (x[i], y[j])",
+ *   xLabel: "x", yLabel: "y", x: [0, 1], y: [0, 1, 2], values: [[0, 1], [1, 2], [2, 3]], color: { label: "density" },
+ * });
+ * console.log(figure.name); // => density
+ * ```
+ */
 export function heatmapFigure(spec: HeatmapSpec & FigureMeta): Figure {
   return single(spec, heatmapPanel(spec));
 }
 
-/** A one-panel particle snapshot. */
+/**
+ * A one-panel particle snapshot.
+ *
+ * @example
+ * ```ts
+ * import { particleScatter } from "ness";
+ *
+ * const figure = particleScatter({
+ *   name: "snapshot", title: "Hot and cold", caption: "Two particles in a periodic box of side 4.",
+ *   box: [4, 4], x: [1, 3], y: [1, 3], category: ["hot", "cold"],
+ * });
+ * console.log(figure.table.rows.length); // => 2
+ * ```
+ */
 export function particleScatter(spec: ParticleScatterSpec & FigureMeta): Figure {
   return single(spec, particleScatterPanel(spec));
 }

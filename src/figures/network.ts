@@ -141,7 +141,28 @@ function checkFinite(value: number, what: string): void {
   if (!Number.isFinite(value)) throw new ModelError(`networkFigure: ${what} is ${String(value)}, expected a finite number`);
 }
 
-/** The network figure of a harmonic network NESS. */
+/**
+ * The network figure of a harmonic network NESS.
+ *
+ * @example
+ * ```ts
+ * import { networkFigure, solveNetwork, loadModel } from "ness";
+ * import { renderSvg } from "ness/node";
+ *
+ * const model = loadModel("kind: network\nsites: [a, b]\npinning: 1\nsprings: [{between: [a, b], stiffness: 1}]\nbaths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]");
+ * const state = solveNetwork(model);
+ * const figure = networkFigure({
+ *   title: "Two sites",
+ *   sites: state.sites.map((name, i) => ({
+ *     name,
+ *     kineticTemperature: state.kineticTemperature![i], // underdamped networks have one
+ *     bath: state.baths.find((b) => b.site === name),
+ *   })),
+ *   springs: state.springs.map((s) => ({ between: s.between, flux: s.flux })),
+ * });
+ * console.log(renderSvg(figure).includes("<svg")); // => true
+ * ```
+ */
 export function networkFigure(data: NetworkFigureData): Figure {
   checkSpec(data, "networkFigure", ["sites", "springs"], ["sites", "springs"]);
   data.springs.forEach((s, k) => checkSpec(s, `networkFigure: springs[${k}]`, ["between"]));

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { accessSync, constants, lstatSync, readdirSync, realpathSync, rmSync, statSync, unlinkSync, type Stats } from "node:fs";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { NessError } from "../errors.js";
+import { ModelError, NessError } from "../errors.js";
 import type { Table } from "../figures/figure.js";
 
 /** An output or input path that cannot be used (missing, not a regular file, on a kernel file system...). */
@@ -222,20 +222,27 @@ function csvField(v: string): string {
  * Serialise a table as CSV (RFC 4180 quoting, "\n" line ends). Numbers are written
  * with full precision (`String(x)`); a non-finite number throws an Error naming the
  * column and row, so no NaN or Infinity is ever written to a result.
+ *
+ * @example
+ * ```ts
+ * import { tableToCsv } from "ness/node";
+ *
+ * console.log(tableToCsv({ columns: ["x", "y"], rows: [[1, 2], [3, 4]] }).includes("x,y")); // => true
+ * ```
  */
 export function tableToCsv(table: Table): string {
   const { columns, rows } = table;
   const out: string[] = [columns.map(csvField).join(",")];
   rows.forEach((row, r) => {
     if (row.length !== columns.length) {
-      throw new Error(`CSV row ${r} has ${row.length} values but the table has ${columns.length} columns`);
+      throw new ModelError(`CSV row ${r} has ${row.length} values but the table has ${columns.length} columns`);
     }
     out.push(
       row
         .map((v, c) => {
           if (typeof v === "number") {
             if (!Number.isFinite(v)) {
-              throw new Error(`CSV refuses non-finite value ${String(v)} in column "${columns[c]}", row ${r}`);
+              throw new ModelError(`CSV refuses non-finite value ${String(v)} in column "${columns[c]}", row ${r}`);
             }
             return String(v);
           }

@@ -8,13 +8,26 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
+import { ModelError } from "../errors.js";
 import { FONT_FAMILY, SVG_NS, type Figure } from "../figures/figure.js";
 import { CancelledError } from "../stochastic/safety.js";
 import { checkOutputPath, FileError, tableToCsv, writeFileAtomic } from "./files.js";
 
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 
-/** A fresh DOM document (linkedom) to render figures in Node. */
+/**
+ * A fresh DOM document (linkedom) to render figures in Node.
+ *
+ * @example
+ * ```ts
+ * import { lineChart } from "ness";
+ * import { createDocument } from "ness/node";
+ *
+ * const figure = lineChart({ name: "line", title: "A line", caption: "y = 2x", xLabel: "x", yLabel: "y", series: [{ name: "2x", x: [0, 1], y: [0, 2] }] });
+ * const svg = figure.render(createDocument()); // the browser-safe renderer, given a linkedom document
+ * console.log(svg.tagName.toLowerCase()); // => svg
+ * ```
+ */
 export function createDocument(): Document {
   const { document } = parseHTML("<!doctype html><html><head></head><body></body></html>");
   return document as unknown as Document;
@@ -28,6 +41,15 @@ function positive(value: string | null): number | undefined {
 /**
  * Render a figure to a standalone SVG string: root <svg> with xmlns (and xmlns:xlink
  * when xlink is used), explicit width/height/viewBox and the DejaVu Sans font.
+ *
+ * @example
+ * ```ts
+ * import { lineChart } from "ness";
+ * import { renderSvg } from "ness/node";
+ *
+ * const figure = lineChart({ name: "line", title: "A line", caption: "y = 2x", xLabel: "x", yLabel: "y", series: [{ name: "2x", x: [0, 1], y: [0, 2] }] });
+ * console.log(renderSvg(figure).startsWith("<?xml")); // => true
+ * ```
  */
 export function renderSvg(figure: Figure, document: Document = createDocument()): string {
   const root = figure.render(document);
@@ -74,10 +96,22 @@ export interface PngOptions {
   scale?: number;
 }
 
-/** Convert an SVG string to PNG bytes with resvg, using only the bundled DejaVu fonts. */
+/**
+ * Convert an SVG string to PNG bytes with resvg, using only the bundled DejaVu fonts.
+ *
+ * @example
+ * ```ts
+ * import { lineChart } from "ness";
+ * import { renderSvg, svgToPng } from "ness/node";
+ *
+ * const figure = lineChart({ name: "line", title: "A line", caption: "y = 2x", xLabel: "x", yLabel: "y", series: [{ name: "2x", x: [0, 1], y: [0, 2] }] });
+ * const png = svgToPng(renderSvg(figure), { scale: 1 });
+ * console.log(png.subarray(1, 4).toString()); // => PNG
+ * ```
+ */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   const scale = options.scale ?? 2;
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`svgToPng: scale must be a positive number, got ${scale}`);
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new ModelError(`svgToPng: scale must be a positive number, got ${scale}`);
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
     background: "white",
@@ -191,12 +225,32 @@ export interface WriteFigureOptions {
   scale?: number;
 }
 
-/** Write name.svg, name.png and name.csv (or the chosen formats) into outDir atomically; returns the paths written. */
+/**
+ * Write name.svg, name.png and name.csv (or the chosen formats) into outDir atomically; returns the paths written.
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { lineChart } from "ness";
+ * import { writeFigure } from "ness/node";
+ *
+ * const figure = lineChart({ name: "line", title: "A line", caption: "y = 2x", xLabel: "x", yLabel: "y", series: [{ name: "2x", x: [0, 1], y: [0, 2] }] });
+ * const dir = mkdtempSync(join(tmpdir(), "ness-"));
+ * try {
+ *   const files = await writeFigure(figure, dir, { formats: ["svg", "csv"] });
+ *   console.log(files.length); // => 2
+ * } finally {
+ *   rmSync(dir, { recursive: true, force: true });
+ * }
+ * ```
+ */
 export async function writeFigure(figure: Figure, outDir: string, options: WriteFigureOptions = {}): Promise<string[]> {
   const formats = [...new Set(options.formats ?? ["svg", "png", "csv"])];
   for (const f of formats) {
     if (f !== "svg" && f !== "png" && f !== "csv") {
-      throw new Error(`writeFigure("${figure.name}"): unknown format "${String(f)}" (use "svg", "png" or "csv")`);
+      throw new ModelError(`writeFigure("${figure.name}"): unknown format "${String(f)}" (use "svg", "png" or "csv")`);
     }
   }
   const written = formats.map((format) => path.join(outDir, `${figure.name}.${format}`));
@@ -213,7 +267,27 @@ export async function writeFigure(figure: Figure, outDir: string, options: Write
   return written;
 }
 
-/** Write one file of a figure, the format chosen by the extension (.svg, .png or .csv). */
+/**
+ * Write one file of a figure, the format chosen by the extension (.svg, .png or .csv).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { lineChart } from "ness";
+ * import { writeFigureFile } from "ness/node";
+ *
+ * const figure = lineChart({ name: "line", title: "A line", caption: "y = 2x", xLabel: "x", yLabel: "y", series: [{ name: "2x", x: [0, 1], y: [0, 2] }] });
+ * const dir = mkdtempSync(join(tmpdir(), "ness-"));
+ * try {
+ *   await writeFigureFile(figure, join(dir, "line.svg")); // .svg, .png or .csv
+ *   console.log(readFileSync(join(dir, "line.svg"), "utf8").includes("<svg")); // => true
+ * } finally {
+ *   rmSync(dir, { recursive: true, force: true });
+ * }
+ * ```
+ */
 export async function writeFigureFile(figure: Figure, file: string, options: PngOptions = {}): Promise<void> {
   const ext = path.extname(file).toLowerCase();
   if (!(FIGURE_EXTENSIONS as readonly string[]).includes(ext)) throw unknownExtension(file);

@@ -13,7 +13,17 @@ import { addr, inMemory, scratch, wasm, withWorkspace } from "./wasm/runtime.js"
 const EPS = 2 ** -52;
 const SAFE_MIN = 2 ** -1022;
 
-/** Eigenvalues of a real square matrix, complex-conjugate pairs adjacent (positive imaginary part first). */
+/**
+ * Eigenvalues of a real square matrix, complex-conjugate pairs adjacent (positive imaginary part first).
+ *
+ * @example
+ * ```ts
+ * import { eigenvalues, fromRows } from "ness/linalg";
+ *
+ * const { re, im } = eigenvalues(fromRows([[0, 1], [-1, 0]])); // a rotation: +-i
+ * console.log(Math.abs(re[0]) < 1e-15, im[0]); // => true 1
+ * ```
+ */
 export function eigenvalues(a: Matrix): { re: Float64Array; im: Float64Array } {
   return schurEigenvalues(a);
 }
@@ -232,6 +242,14 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
 /**
  * Eigen-decomposition S = V diag(values) V^T of a symmetric matrix (only the lower triangle is read). Values are
  * ascending; column k of `vectors` is the unit eigenvector of values[k].
+ *
+ * @example
+ * ```ts
+ * import { fromRows, symmetricEigen } from "ness/linalg";
+ *
+ * const { values } = symmetricEigen(fromRows([[2, 1], [1, 2]]));
+ * console.log(Array.from(values, (v) => v.toFixed(12)).join(" ")); // => 1.000000000000 3.000000000000
+ * ```
  */
 export function symmetricEigen(s: Matrix): { values: Float64Array; vectors: Matrix } {
   checkSquare(s, "symmetricEigen");
@@ -270,6 +288,14 @@ function symmetricEigenIn(s: Matrix, n: number, qt: Float64Array): { values: Flo
 /**
  * Cholesky factor L (lower triangular, S = L L^T) of a symmetric positive definite matrix (lower triangle read), or
  * null when S is not (numerically) positive definite.
+ *
+ * @example
+ * ```ts
+ * import { cholesky, fromRows } from "ness/linalg";
+ *
+ * const L = cholesky(fromRows([[4, 2], [2, 5]]))!; // S = L L^T, L lower triangular
+ * console.log(L.data.join(",")); // => 2,0,1,2
+ * ```
  */
 export function cholesky(s: Matrix): Matrix | null {
   checkSquare(s, "cholesky");
@@ -305,7 +331,16 @@ export function cholesky(s: Matrix): Matrix | null {
   return L;
 }
 
-/** True when the symmetric matrix (lower triangle read) admits a Cholesky factorisation. */
+/**
+ * True when the symmetric matrix (lower triangle read) admits a Cholesky factorisation.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, isPositiveDefinite } from "ness/linalg";
+ *
+ * console.log(isPositiveDefinite(fromRows([[1, 2], [2, 1]]))); // => false
+ * ```
+ */
 export function isPositiveDefinite(s: Matrix): boolean {
   return cholesky(s) !== null;
 }

@@ -1,32 +1,34 @@
 /**
- * The dense linear algebra layer: row-major matrices, real Schur form, eigenproblems and the continuous Lyapunov
- * equation with its condition estimate (re-exported as `linalg` from the package entry point). Bad arguments throw
+ * ness/linalg: the dense linear algebra kernels (`import { ... } from "ness/linalg"`): row-major matrices, real Schur
+ * form, eigenproblems and the continuous Lyapunov equation with its condition estimate. Bad arguments throw
  * MatrixArgumentError; every error class here is a NessError. The kernels run in WebAssembly SIMD where available
- * (setLinalgBackend("js") or NESS_LINALG=js selects the JavaScript path). The *Unchecked routines the modules share
- * internally are not re-exported: every routine here checks its arguments.
+ * (setLinalgBackend("js") or NESS_LINALG=js selects the JavaScript path). The in-place and unchecked routines the
+ * modules share (gemm, Hessenberg steps, the tiny Lyapunov kernel) are internal: every routine here checks its
+ * arguments.
  */
-export * from "./errors.js";
-export * from "./matrix.js";
-export { gemmNN, gemmNNJs, gemmNT, gemmNTJs, mirrorUpper, multiplyNT, multiplyNTJs, transposeInto } from "./gemm.js";
+export { MatrixArgumentError } from "./errors.js";
 export {
-  SchurConvergenceError,
-  type StandardBlock,
-  hessenberg,
-  hessenbergInPlace,
-  hessenbergQR,
-  norm3,
-  realSchur,
-  realSchurTransposed,
-  schurEigenvalues,
-  standardiseBlock,
-} from "./schur.js";
-export * from "./eigen.js";
-export * from "./lyapunov.js";
+  type Matrix,
+  matrix,
+  fromRows,
+  toRows,
+  identity,
+  clone,
+  transpose,
+  multiply,
+  frobeniusNorm,
+  maxAbs,
+  symmetrize,
+} from "./matrix.js";
+export { SchurConvergenceError, hessenberg, realSchur, schurEigenvalues } from "./schur.js";
+export { SymmetricEigenConvergenceError, eigenvalues, symmetricEigen, cholesky, isPositiveDefinite } from "./eigen.js";
 export {
-  FORWARD_ERROR_WARNING,
-  type LyapunovCondition,
-  type SymmetricSolve,
-  estimateInverseLyapunovNorm,
-  lyapunovCondition,
-} from "./lyapunovCondition.js";
+  SingularLyapunovError,
+  type LyapunovSolution,
+  type LyapunovSolver,
+  type ComplexNumber,
+  prepareLyapunov,
+  solveLyapunov,
+} from "./lyapunov.js";
+export { FORWARD_ERROR_WARNING, type LyapunovCondition, lyapunovCondition } from "./lyapunovCondition.js";
 export { linalgBackend, linalgReady, setLinalgBackend } from "./wasm/runtime.js";

@@ -891,6 +891,14 @@ function checkProblem(a: Matrix, options: LyapunovOptions): "tiny" | "bartels-st
  * Factorises A once (real Schur form, or the Kronecker LU for n <= TINY_MAX_N) for solving A X + X A^T = Q with
  * many right-hand sides. Throws SingularLyapunovError if two eigenvalues of A sum to zero (numerically), and
  * MatrixArgumentError for a non-square A or a non-finite entry.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, prepareLyapunov } from "ness/linalg";
+ *
+ * const solver = prepareLyapunov(fromRows([[1, 0], [1, 2]])); // one factorisation of A
+ * for (const q of [1, 2]) console.log(solver.solve(fromRows([[q, 0], [0, q]])).residual < 1e-14);
+ * ```
  */
 export function prepareLyapunov(a: Matrix, options: LyapunovOptions = {}): LyapunovSolver {
   return createSolver(a, checkProblem(a, options));
@@ -906,6 +914,15 @@ function createSolver(a: Matrix, method: "tiny" | "bartels-stewart"): TinyLyapun
  * Solves A X + X A^T = Q (Q symmetric) for the symmetric X, with its residual, estimated condition number and
  * forward error bound. Throws as prepareLyapunov, and MatrixArgumentError when Q is not a finite symmetric n x n
  * matrix.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, solveLyapunov } from "ness/linalg";
+ *
+ * // A X + X A^T = Q with A = 2 I, Q = I: X = I / 4.
+ * const { X, residual, condition, forwardErrorBound } = solveLyapunov(fromRows([[2, 0], [0, 2]]), fromRows([[1, 0], [0, 1]]));
+ * console.log(X.data[0], residual < 1e-15, condition >= 1, forwardErrorBound < 1e-12); // => 0.25 true true true
+ * ```
  */
 export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {}): LyapunovSolution {
   // A and Q are checked once, here

@@ -165,6 +165,15 @@ export interface LyapunovCondition {
  * Condition number and forward error bound of a solve, from the estimate of ||L^-1|| (estimateInverseLyapunovNorm),
  * the Frobenius norms of A, X, Q and the relative residual. For X = 0 (Q = 0: the computed zero is exact) the
  * condition is 2 ||A|| ||L^-1|| and the bound 0; the empty equation (n = 0, inverse norm 0) has condition 1.
+ *
+ * @example
+ * ```ts
+ * import { lyapunovCondition } from "ness/linalg";
+ *
+ * // A = I (2x2): L(X) = 2 X, ||L^-1|| = 1/2; X = I/2 solves it for Q = I.
+ * const { condition } = lyapunovCondition(0.5, Math.SQRT2, Math.SQRT1_2, Math.SQRT2, 0);
+ * console.log(condition.toFixed(6)); // => 2.414214 (= (2 ||A|| ||X|| + ||Q||) ||L^-1|| / ||X|| = 1 + sqrt 2)
+ * ```
  */
 export function lyapunovCondition(
   inverseNorm: number,

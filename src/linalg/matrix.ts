@@ -11,6 +11,14 @@ export type { Matrix } from "./types.js";
 /**
  * A rows x cols matrix, zero-filled or wrapping (not copying) the given data (a Float64Array, or an array of numbers,
  * copied).
+ *
+ * @example
+ * ```ts
+ * import { matrix } from "ness/linalg";
+ *
+ * const m = matrix(2, 3, [1, 2, 3, 4, 5, 6]); // row-major
+ * console.log(m.data[1 * 3 + 0]); // => 4
+ * ```
  */
 export function matrix(rows: number, cols: number, data?: Float64Array | ArrayLike<number>): Matrix {
   checkDimension(rows, "matrix: rows");
@@ -44,7 +52,16 @@ export function matrix(rows: number, cols: number, data?: Float64Array | ArrayLi
   return { rows, cols, data: out };
 }
 
-/** Matrix from nested arrays (row by row) of numbers. */
+/**
+ * Matrix from nested arrays (row by row) of numbers.
+ *
+ * @example
+ * ```ts
+ * import { fromRows } from "ness/linalg";
+ *
+ * console.log(fromRows([[1, 2], [3, 4]]).data.join(",")); // => 1,2,3,4
+ * ```
+ */
 export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
   if (typeof rows !== "object" || rows === null || typeof rows.length !== "number") {
     throw new MatrixArgumentError("fromRows needs an array of rows (arrays of numbers)");
@@ -74,7 +91,16 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
   return { rows: r, cols: c, data: out };
 }
 
-/** Nested arrays (row by row), for JSON output. */
+/**
+ * Nested arrays (row by row), for JSON output.
+ *
+ * @example
+ * ```ts
+ * import { identity, toRows } from "ness/linalg";
+ *
+ * console.log(JSON.stringify(toRows(identity(2)))); // => [[1,0],[0,1]]
+ * ```
+ */
 export function toRows(m: Matrix): number[][] {
   checkMatrix(m, "toRows");
   const out: number[][] = [];
@@ -82,6 +108,16 @@ export function toRows(m: Matrix): number[][] {
   return out;
 }
 
+/**
+ * The n x n identity matrix.
+ *
+ * @example
+ * ```ts
+ * import { identity } from "ness/linalg";
+ *
+ * console.log(identity(3).data.join("")); // => 100010001
+ * ```
+ */
 export function identity(n: number): Matrix {
   checkDimension(n, "identity: n", true);
   const m = matrix(n, n);
@@ -89,11 +125,34 @@ export function identity(n: number): Matrix {
   return m;
 }
 
+/**
+ * A copy of the matrix (its own data).
+ *
+ * @example
+ * ```ts
+ * import { clone, fromRows } from "ness/linalg";
+ *
+ * const a = fromRows([[1, 2]]);
+ * const b = clone(a);
+ * b.data[0] = 9;
+ * console.log(a.data[0]); // => 1
+ * ```
+ */
 export function clone(m: Matrix): Matrix {
   checkMatrix(m, "clone");
   return { rows: m.rows, cols: m.cols, data: m.data.slice() };
 }
 
+/**
+ * The transpose, as a new matrix.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, toRows, transpose } from "ness/linalg";
+ *
+ * console.log(JSON.stringify(toRows(transpose(fromRows([[1, 2, 3]]))))); // => [[1],[2],[3]]
+ * ```
+ */
 export function transpose(m: Matrix): Matrix {
   checkMatrix(m, "transpose");
   const out = matrix(m.cols, m.rows);
@@ -101,7 +160,16 @@ export function transpose(m: Matrix): Matrix {
   return out;
 }
 
-/** C = A B (allocates C unless given; `out` must not be a or b). */
+/**
+ * C = A B (allocates C unless given; `out` must not be a or b).
+ *
+ * @example
+ * ```ts
+ * import { fromRows, multiply } from "ness/linalg";
+ *
+ * console.log(multiply(fromRows([[1, 2], [3, 4]]), fromRows([[0, 1], [1, 0]])).data.join(",")); // => 2,1,4,3
+ * ```
+ */
 export function multiply(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   checkMatrix(a, "multiply: A");
   checkMatrix(b, "multiply: B");
@@ -131,7 +199,16 @@ export function multiply(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   return c;
 }
 
-/** Frobenius norm. */
+/**
+ * Frobenius norm.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, frobeniusNorm } from "ness/linalg";
+ *
+ * console.log(frobeniusNorm(fromRows([[3, 0], [0, 4]]))); // => 5
+ * ```
+ */
 export function frobeniusNorm(m: Matrix): number {
   checkMatrix(m, "frobeniusNorm");
   let s = 0;
@@ -145,7 +222,16 @@ export function frobeniusNorm(m: Matrix): number {
   return scale * Math.sqrt(s);
 }
 
-/** Largest |entry|. */
+/**
+ * Largest |entry|.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, maxAbs } from "ness/linalg";
+ *
+ * console.log(maxAbs(fromRows([[1, -7], [3, 2]]))); // => 7
+ * ```
+ */
 export function maxAbs(m: Matrix): number {
   checkMatrix(m, "maxAbs");
   let s = 0;
@@ -153,7 +239,16 @@ export function maxAbs(m: Matrix): number {
   return s;
 }
 
-/** Symmetrise in place: X <- (X + X^T)/2. */
+/**
+ * Symmetrise in place: X <- (X + X^T)/2.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, symmetrize } from "ness/linalg";
+ *
+ * console.log(symmetrize(fromRows([[1, 2], [0, 1]])).data.join(",")); // => 1,1,1,1
+ * ```
+ */
 export function symmetrize(m: Matrix): Matrix {
   checkSquare(m, "symmetrize");
   const n = m.rows, d = m.data;

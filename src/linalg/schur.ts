@@ -598,7 +598,17 @@ function accumulatePanel(
   gemmNNUnchecked(nn, nn, nb, -1, wk, 0, nb, vt, off, n, zt, off * n + off, n);
 }
 
-/** Upper Hessenberg form A = Q H Q^T (Householder). */
+/**
+ * Upper Hessenberg form A = Q H Q^T (Householder).
+ *
+ * @example
+ * ```ts
+ * import { fromRows, hessenberg } from "ness/linalg";
+ *
+ * const { H } = hessenberg(fromRows([[1, 2, 3], [4, 5, 6], [7, 8, 10]]));
+ * console.log(H.data[2 * 3 + 0]); // => 0: zero below the first subdiagonal
+ * ```
+ */
 export function hessenberg(a: Matrix): { H: Matrix; Q: Matrix } {
   checkSquareFinite(a, "hessenberg");
   const n = a.rows;
@@ -2127,6 +2137,16 @@ export function schurScratch(n: number): number {
  * and standardised 2x2 blocks [a b; c a] (b c < 0) for complex-conjugate pairs. Throws MatrixArgumentError for a
  * non-square matrix or a non-finite entry, and SchurConvergenceError if the QR iteration fails (in practice never for
  * finite input: huge or tiny matrices are scaled by a power of two first).
+ *
+ * @example
+ * ```ts
+ * import { fromRows, multiply, realSchur, transpose, maxAbs } from "ness/linalg";
+ *
+ * const A = fromRows([[1, 2], [-3, 4]]);
+ * const { T, Z } = realSchur(A); // A = Z T Z^T, Z orthogonal, T quasi-upper-triangular
+ * const back = multiply(multiply(Z, T), transpose(Z));
+ * console.log(maxAbs(fromRows([[back.data[0] - 1, back.data[1] - 2], [back.data[2] + 3, back.data[3] - 4]])) < 1e-14); // => true
+ * ```
  */
 export function realSchur(a: Matrix): { T: Matrix; Z: Matrix } {
   const { t, zt } = realSchurTransposed(a);
@@ -2134,7 +2154,17 @@ export function realSchur(a: Matrix): { T: Matrix; Z: Matrix } {
   return { T: matrix(n, n, t), Z: transpose(matrix(n, n, zt)) };
 }
 
-/** Eigenvalues of the upper Hessenberg/quasi-triangular scratch copy of `a` (no Schur vectors). */
+/**
+ * Eigenvalues of the upper Hessenberg/quasi-triangular scratch copy of `a` (no Schur vectors).
+ *
+ * @example
+ * ```ts
+ * import { fromRows, schurEigenvalues } from "ness/linalg";
+ *
+ * const { re } = schurEigenvalues(fromRows([[2, 1], [0, 3]]));
+ * console.log([...re].sort().join(",")); // => 2,3
+ * ```
+ */
 export function schurEigenvalues(a: Matrix): { re: Float64Array; im: Float64Array } {
   checkSquareFinite(a, "eigenvalues");
   const n = a.rows;

@@ -17,7 +17,17 @@ export { parseModelText, formatZodError, formatPath, mappingEntries } from "./ra
 /** Every model kind the engines understand. */
 export type Model = NetworkModel | ParticlesModel;
 
-/** Validates parsed plain data into a typed model, dispatching on its `kind`. */
+/**
+ * Validates parsed plain data into a typed model, dispatching on its `kind`.
+ *
+ * @example
+ * ```ts
+ * import { validateModel } from "ness";
+ *
+ * const model = validateModel({ kind: "particles", dimension: 1, box: 4, species: [{ name: "hot", count: 2, temperature: 1 }] });
+ * console.log(model.kind); // => particles
+ * ```
+ */
 export function validateModel(raw: unknown, source?: string): Model {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new ModelError("expected a mapping with a 'kind' field (e.g. kind: network)", source);
@@ -35,12 +45,42 @@ export function validateModel(raw: unknown, source?: string): Model {
   }
 }
 
-/** Parses YAML/JSON text and validates it. */
+/**
+ * Parses YAML/JSON text and validates it.
+ *
+ * @example
+ * ```ts
+ * import { loadModel, ModelError } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 2\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 1}, {site: 2, friction: 1, temperature: 1}]");
+ * console.log(model.kind); // => network
+ * try {
+ *   loadModel("kind: network\nsites: [a]\nbaths: [{site: b, friction: 1, temperature: 1}]", "bad.yaml");
+ * } catch (err) {
+ *   console.log(err instanceof ModelError); // => true: "bad.yaml: bath on b: unknown site 'b' ..."
+ * }
+ * ```
+ */
 export function loadModel(text: string, source?: string): Model {
   return validateModel(parseModelText(text, source), source);
 }
 
-/** Checks a typed model of either kind (see checkNetworkModel, checkParticlesModel); `where` names the caller. */
+/**
+ * Checks a typed model of either kind (see checkNetworkModel, checkParticlesModel); `where` names the caller.
+ *
+ * @example
+ * ```ts
+ * import { checkModel, loadModel, ModelError } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 1\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 1}]");
+ * checkModel(model, "myFunction"); // passes
+ * try {
+ *   checkModel({ ...model, baths: [{ site: 0, friction: 1, temperature: -1 }] }, "myFunction");
+ * } catch (err) {
+ *   console.log(err instanceof ModelError); // => true: "myFunction: ... temperature must be > 0 ..."
+ * }
+ * ```
+ */
 export function checkModel(model: unknown, where: string): asserts model is Model {
   const kind = (model as { kind?: unknown } | null)?.kind;
   if (kind === "particles") checkParticlesModel(model, where);

@@ -129,7 +129,23 @@ function networkHint(path: ReadonlyArray<PropertyKey>): string | undefined {
   }
 }
 
-/** Validates plain data (parsed YAML/JSON) into a NetworkModel, or throws a ModelError naming the field. */
+/**
+ * Validates plain data (parsed YAML/JSON) into a NetworkModel, or throws a ModelError naming the field.
+ *
+ * @example
+ * ```ts
+ * import { validateNetwork } from "ness";
+ *
+ * const net = validateNetwork({
+ *   kind: "network",
+ *   sites: ["a", "b"],
+ *   pinning: 1,
+ *   springs: [{ between: ["a", "b"], stiffness: 2 }],
+ *   baths: [{ site: "a", friction: 1, temperature: 3 }],
+ * });
+ * console.log(net.springs[0].stiffness); // => 2
+ * ```
+ */
 export function validateNetwork(raw: unknown, source?: string): NetworkModel {
   const parsed = networkSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ModelError(formatZodError(parsed.error, describeNetworkPath(raw), networkHint), source);

@@ -142,7 +142,23 @@ function particlesHint(path: ReadonlyArray<PropertyKey>): string | undefined {
   return undefined;
 }
 
-/** Validates plain data into a ParticlesModel, or throws a ModelError naming the field. */
+/**
+ * Validates plain data into a ParticlesModel, or throws a ModelError naming the field.
+ *
+ * @example
+ * ```ts
+ * import { validateParticles } from "ness";
+ *
+ * const pair = validateParticles({
+ *   kind: "particles",
+ *   dimension: 1,
+ *   species: [{ name: "hot", count: 1, temperature: 5 }, { name: "cold", count: 1, temperature: 1 }],
+ *   pairs: [{ potential: "harmonic", stiffness: 1 }],
+ *   external: [{ potential: "harmonic", stiffness: 1 }],
+ * });
+ * console.log(pair.species.length); // => 2
+ * ```
+ */
 export function validateParticles(raw: unknown, source?: string): ParticlesModel {
   const parsed = particlesSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ModelError(formatZodError(parsed.error, undefined, particlesHint), source);

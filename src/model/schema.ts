@@ -6,6 +6,17 @@ import { z } from "zod";
 import { networkSchema } from "./network.js";
 import { particlesSchema } from "./particles.js";
 
+/**
+ * JSON Schemas (draft 2020-12) of the two model kinds, for editors (`npm run schema` writes them to schema/).
+ *
+ * @example
+ * ```ts
+ * import { modelJsonSchemas } from "ness";
+ *
+ * const schemas = modelJsonSchemas();
+ * console.log(Object.keys(schemas).join(" ")); // => network particles
+ * ```
+ */
 export function modelJsonSchemas(): Record<string, object> {
   const network = z.toJSONSchema(networkSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
   const particles = z.toJSONSchema(particlesSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;

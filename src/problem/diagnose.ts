@@ -398,6 +398,18 @@ const LEMMA1 = "Lemma 1 of Eckmann and Zabey, J. Stat. Phys. 114, 515 (2004)";
  * bath. Linear and quartic networks alike; for quartic ones see the file header. With `maxUnreached`, the dense part
  * of the Lemma 1 check runs only on at most that many sites (callers pass a cheap bound, check their own size limit,
  * then call again without it); more than DIAGNOSIS_MAX_UNREACHED sites for the dense part is a ModelError.
+ *
+ * @example
+ * ```ts
+ * import { diagnoseNetwork, validateNetwork } from "ness";
+ *
+ * // Nothing pins the pair: the free centre-of-mass motion has no steady state.
+ * const free = validateNetwork({
+ *   kind: "network", sites: 2, springs: [{ between: [1, 2], stiffness: 1 }],
+ *   baths: [{ site: 1, friction: 1, temperature: 1 }],
+ * });
+ * console.log(diagnoseNetwork(free).problem !== undefined); // => true
+ * ```
  */
 export function diagnoseNetwork(model: NetworkModel, options: { maxUnreached?: number } = {}): NetworkDiagnosis {
   checkNetworkModel(model, "diagnoseNetwork");

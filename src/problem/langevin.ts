@@ -77,6 +77,18 @@ export interface LangevinOptions {
  * The Langevin problem of a model, after checking that it can have a steady state (the diagnosis of diagnose.ts:
  * an unconfined part, a part without a bath, a normal mode that never meets a bath, particles that nothing holds in
  * open space). Throws SteadyStateError naming the model's file when there is none, ModelError for an invalid model.
+ *
+ * @example
+ * ```ts
+ * import { langevinProblem, validateNetwork } from "ness";
+ *
+ * const model = validateNetwork({
+ *   kind: "network", sites: ["a", "b"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
+ *   baths: [{ site: "a", friction: 1, temperature: 2 }, { site: "b", friction: 1, temperature: 1 }],
+ * });
+ * const problem = langevinProblem(model); // coordinates, masses, frictions, temperatures, force terms: plain data
+ * console.log(problem.linear, problem.temperature.join(" ")); // => true 2 1
+ * ```
  */
 export function langevinProblem(model: Model, options: LangevinOptions = {}): LangevinProblem {
   checkModel(model, "langevinProblem");

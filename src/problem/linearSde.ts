@@ -50,6 +50,21 @@ export interface LinearSdeInput {
  * A linear SDE problem from a drift and a diffusion matrix (wrapped, not copied), after checking them:
  * MatrixArgumentError for matrices that are not finite, square and of one size; ModelError for names or masses that
  * do not fit.
+ *
+ * @example
+ * ```ts
+ * import { linearSdeProblem, stationary } from "ness";
+ * import { fromRows } from "ness/linalg";
+ *
+ * // An underdamped oscillator (m = k = gamma = 1) at T = 2: y = (q, p), dq = p dt, dp = (-q - p) dt + sqrt(2 T) dW.
+ * const problem = linearSdeProblem({
+ *   drift: fromRows([[0, -1], [1, 1]]),
+ *   diffusion: fromRows([[0, 0], [0, 4]]),
+ *   stateNames: ["q", "p"],
+ * });
+ * const S = stationary(problem).covariance.data;
+ * console.log(S[0].toFixed(12), S[3].toFixed(12)); // => 2.000000000000 2.000000000000 (equipartition: <q^2> = T/k, <p^2> = m T)
+ * ```
  */
 export function linearSdeProblem(input: LinearSdeInput): LinearSdeProblem {
   if (input === null || typeof input !== "object") throw new ModelError(`linearSdeProblem: expected {drift, diffusion, ...}, got ${String(input)}`);

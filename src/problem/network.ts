@@ -121,6 +121,19 @@ export function checkLinear(model: NetworkModel): void {
  * temperatures of the model or the given temperature per site (the covariance is linear in them: one factorisation
  * of A serves every temperature vector). Throws SteadyStateError for quartic terms. It does not diagnose the steady
  * state (diagnose.ts: requireNetworkSteadyState) and builds dense matrices: callers check the size first.
+ *
+ * @example
+ * ```ts
+ * import { networkProblem, stationary, validateNetwork } from "ness";
+ *
+ * const model = validateNetwork({
+ *   kind: "network", sites: ["a", "b"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
+ *   baths: [{ site: "a", friction: 1, temperature: 2 }, { site: "b", friction: 1, temperature: 1 }],
+ * });
+ * const problem = networkProblem(model); // dy = -A y dt + B dW in the state order q:a q:b p:a p:b
+ * console.log(problem.stateNames.join(" ")); // => q:a q:b p:a p:b
+ * console.log(stationary(problem).residual < 1e-12); // => true
+ * ```
  */
 export function networkProblem(model: NetworkModel, temperature?: Float64Array): LinearSdeProblem {
   checkNetworkModel(model, "networkProblem");

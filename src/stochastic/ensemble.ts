@@ -238,8 +238,8 @@ export function runPreparedSync(prepared: PreparedEnsemble): EnsembleOutputs {
   return collectBlocks(prepared, planBlocks(prepared).map((b) => runBlockSync(prepared, b.first, b.count)));
 }
 
-/** An ensemble's options: the data sent to workers, and the reduction and run hooks that stay here. */
-export interface EnsembleOptions<R> extends RunOptions {
+/** An ensemble's options without the run hooks (ensembleSync's options): the data sent to workers, the reduction. */
+export interface EnsembleJobOptions<R> {
   replicas: number;
   seed: number;
   /** The kind's settings (scheme, times, observables): plain data. */
@@ -249,6 +249,9 @@ export interface EnsembleOptions<R> extends RunOptions {
   /** The problem or settings hold functions (a custom model, a caller's random stream): run in process, whatever the runner. */
   inProcess?: boolean;
 }
+
+/** An ensemble's options: the data sent to workers, and the reduction and run hooks that stay here. */
+export interface EnsembleOptions<R> extends RunOptions, EnsembleJobOptions<R> {}
 
 /** An ensemble ready to run: its problem and options (data, reduction); the caller adds where it runs. */
 export interface EnsembleJob<R> {
@@ -265,16 +268,69 @@ function specOf(problem: { kind: string }, options: { replicas: number; seed: nu
 /**
  * Runs `replicas` replicas of a problem (on `options.runner`'s workers, or in process) and reduces their outputs in
  * replica order: bit-identical for any number of workers.
+ *
+ * @example
+ * ```ts
+ * import { ensemble, eulerMaruyama, registerSde } from "ness";
+ *
+ * // dx = -x dt + sqrt(2 T) dW: an Ornstein-Uhlenbeck process with the stationary variance T.
+ * registerSde("ou-example", (p) => {
+ *   const T = (p as { T: number }).T;
+ *   return {
+ *     dimension: 1,
+ *     noiseDimension: 1,
+ *     increment(x, dt, noise, offset, out) {
+ *       out[0] = -x[0] * dt + Math.sqrt(2 * T * dt) * noise[offset];
+ *       return 0;
+ *     },
+ *   };
+ * });
+ * const out = await ensemble({ kind: "sde", sde: "ou-example", parameters: { T: 1 }, initial: [0] }, {
+ *   replicas: 4,
+ *   seed: 7,
+ *   settings: { scheme: eulerMaruyama({ dt: 0.01 }), burnSteps: 100, steps: 1000, sampleEvery: 10 },
+ * }); // a `runner` (workerRunner from ness/node, webWorkerRunner) runs the replicas on workers: the same numbers
+ * console.log(out.replicas, out.outputs[0]); // => 4 100
+ * ```
  */
-export async function ensemble<R = EnsembleOutputs>(problem: { kind: string }, options: EnsembleOptions<R>): Promise<R> {
+export async function ensemble<R = EnsembleOutputs, P extends { kind: string } = { kind: string }>(problem: P, options: EnsembleOptions<R>): Promise<R> {
   const spec = specOf(problem, options);
   const prepared = prepareEnsemble(spec);
   const out = await runPrepared(spec, prepared, options.inProcess ? { ...options, runner: undefined } : options);
   return options.reduce ? options.reduce(out, prepared) : (out as unknown as R);
 }
 
-/** `ensemble` in the calling thread, synchronously (tests, small runs). */
-export function ensembleSync<R = EnsembleOutputs>(problem: { kind: string }, options: Omit<EnsembleOptions<R>, keyof RunOptions>): R {
+/**
+ * `ensemble` in the calling thread, synchronously (tests, small runs).
+ *
+ * @example
+ * ```ts
+ * import { ensembleSync, eulerMaruyama, meanOfIndependent, registerSde } from "ness";
+ *
+ * // dx = -x dt + sqrt(2 T) dW: an Ornstein-Uhlenbeck process with the stationary variance T.
+ * registerSde("ou-example", (p) => {
+ *   const T = (p as { T: number }).T;
+ *   return {
+ *     dimension: 1,
+ *     noiseDimension: 1,
+ *     increment(x, dt, noise, offset, out) {
+ *       out[0] = -x[0] * dt + Math.sqrt(2 * T * dt) * noise[offset];
+ *       return 0;
+ *     },
+ *   };
+ * });
+ * // Each replica's output: [samples, ..., sum of x, sum of x^2] (x from the initial state 0).
+ * const variance = ensembleSync({ kind: "sde", sde: "ou-example", parameters: { T: 0.5 }, initial: [0] }, {
+ *   replicas: 16,
+ *   seed: 1,
+ *   settings: { scheme: eulerMaruyama({ dt: 0.01 }), burnSteps: 1000, steps: 20000, sampleEvery: 10 },
+ *   reduce: ({ outputs, perReplica, replicas }) =>
+ *     meanOfIndependent(Array.from({ length: replicas }, (_, r) => outputs[r * perReplica + 6] / outputs[r * perReplica])),
+ * });
+ * console.log(Math.abs(variance.value - 0.5) < 4 * variance.error); // => true
+ * ```
+ */
+export function ensembleSync<R = EnsembleOutputs, P extends { kind: string } = { kind: string }>(problem: P, options: EnsembleJobOptions<R>): R {
   const spec = specOf(problem, options);
   const prepared = prepareEnsemble(spec);
   const out = runPreparedSync(prepared);

@@ -78,25 +78,70 @@ function schemeValue<N extends SchemeName | SdeSchemeName>(scheme: N, o: { dt: n
   return { scheme, dt };
 }
 
-/** BAOAB (underdamped and mixed systems). `fused: false` turns off the fused kernel of small linear networks. */
+/**
+ * BAOAB (underdamped and mixed systems). `fused: false` turns off the fused kernel of small linear networks.
+ *
+ * @example
+ * ```ts
+ * import { baoab } from "ness";
+ *
+ * console.log(JSON.stringify(baoab({ dt: 0.01 }))); // => {"scheme":"baoab","dt":0.01}
+ * ```
+ */
 export function baoab(o: { dt: number; fused?: boolean }): Scheme<"baoab"> {
   const s = schemeValue("baoab", o, "baoab");
   if (o.fused !== undefined && typeof o.fused !== "boolean") throw new ModelError(`baoab: fused must be true or false, got ${describeValue(o.fused)}`);
   return o.fused === false ? { ...s, fused: false } : s;
 }
-/** Heun's predictor-corrector (overdamped). */
+/**
+ * Heun's predictor-corrector (overdamped).
+ *
+ * @example
+ * ```ts
+ * import { heun } from "ness";
+ *
+ * console.log(heun({ dt: 0.01 }).scheme); // => heun
+ * ```
+ */
 export function heun(o: { dt: number }): Scheme<"heun"> {
   return schemeValue("heun", o, "heun");
 }
-/** Euler-Maruyama (overdamped Langevin systems and general SDEs). */
+/**
+ * Euler-Maruyama (overdamped Langevin systems and general SDEs).
+ *
+ * @example
+ * ```ts
+ * import { eulerMaruyama } from "ness";
+ *
+ * console.log(eulerMaruyama({ dt: 0.01 }).scheme); // => euler-maruyama
+ * ```
+ */
 export function eulerMaruyama(o: { dt: number }): Scheme<"euler-maruyama"> {
   return schemeValue("euler-maruyama", o, "eulerMaruyama");
 }
-/** Exact Ornstein-Uhlenbeck stepping (linear systems). Its name in results and on the command line is "exact". */
+/**
+ * Exact Ornstein-Uhlenbeck stepping (linear systems). Its name in results and on the command line is "exact".
+ *
+ * @example
+ * ```ts
+ * import { exactOU } from "ness";
+ *
+ * console.log(exactOU({ dt: 0.5 }).scheme); // => exact
+ * ```
+ */
 export function exactOU(o: { dt: number }): Scheme<"exact"> {
   return schemeValue("exact", o, "exactOU");
 }
-/** The linear-implicit (Rosenbrock-type) step of general SDEs with a drift Jacobian (sde.ts). */
+/**
+ * The linear-implicit (Rosenbrock-type) step of general SDEs with a drift Jacobian (sde.ts).
+ *
+ * @example
+ * ```ts
+ * import { linearImplicit } from "ness";
+ *
+ * console.log(linearImplicit({ dt: 0.01 }).scheme); // => linear-implicit
+ * ```
+ */
 export function linearImplicit(o: { dt: number }): Scheme<"linear-implicit"> {
   return schemeValue("linear-implicit", o, "linearImplicit");
 }

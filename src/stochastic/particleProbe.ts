@@ -15,7 +15,9 @@
  *   for exactly two particles (seed 004's pairs), with r = r2 - r1 (minimum image in a box) and e = r/|r|:
  *   the mean separation <|r|>, the pair force on particle 2 along e (<-U'(r)>, positive when repulsive) and the
  *   run-and-chase velocity <v_cm o e>, the centre of mass's velocity along e (Stratonovich: e at the step's midpoint;
- *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium;
+ *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium; and, overdamped when the two frictions differ, its
+ *   Ito (pre-point) average, the step's displacement with e at the step's start: the mean pair-force drift of the
+ *   centre of mass along e, (1/gamma2 - 1/gamma1) <F>/2 (identically zero at equal frictions, so not reported there);
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
 import { ModelError } from "../errors.js";
@@ -42,6 +44,8 @@ export class ParticleProbe implements Probe {
   private readonly offU: number;
   /** Offset of the pair observables (|r|, v_cm along e, pair force along e), or -1 when N != 2. */
   private readonly offPair: number;
+  /** The pair's Ito v_cm . e is sampled (at out[offPair + 3]): overdamped, two particles, unequal frictions. */
+  private readonly itoPair: boolean;
   private readonly L: Float64Array;
   private readonly pairAxis = new Float64Array(3);
   /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
@@ -79,7 +83,8 @@ export class ParticleProbe implements Probe {
     this.Y = N * d * (this.underdamped ? 2 : 1);
     this.covariance = model.box === null && N * d <= 8;
     this.offPair = N === 2 ? this.offU + 1 : -1;
-    this.offCov = this.offU + 1 + (N === 2 ? 3 : 0);
+    this.itoPair = N === 2 && !this.underdamped && model.species[model.speciesOf[0]].friction !== model.species[model.speciesOf[1]].friction;
+    this.offCov = this.offU + 1 + (N === 2 ? (this.itoPair ? 4 : 3) : 0);
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger = pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
@@ -171,6 +176,13 @@ export class ParticleProbe implements Probe {
       const x0 = st.xPrev, invDt = 1 / this.dt;
       this.unitSeparation(x, x0, e);
       for (let k = 0; k < d; k++) vpar += 0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * e[k];
+      if (this.itoPair) {
+        // The same displacement with e at the step's start (pre-point, Ito).
+        this.unitSeparation(x0, x0, e);
+        let vito = 0;
+        for (let k = 0; k < d; k++) vito += 0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * e[k];
+        out[o + 3] = vito;
+      }
     }
     out[o] = r;
     out[o + 1] = vpar;
@@ -250,6 +262,7 @@ export class ParticleProbe implements Probe {
       specs.push({ group: "pair", name: "separation |r2 - r1|", estimand: linear([[o, 1]]) });
       specs.push({ group: "pair", name: "centre-of-mass velocity along r2 - r1", estimand: linear([[o + 1, 1]]) });
       specs.push({ group: "pair", name: "pair force on 2 along r2 - r1", estimand: linear([[o + 2, 1]]) });
+      if (this.itoPair) specs.push({ group: "pair", name: "centre-of-mass velocity along r2 - r1 (Ito)", estimand: linear([[o + 3, 1]]) });
     }
     if (this.covariance) {
       const names = this.coordinateNames();

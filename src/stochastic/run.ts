@@ -639,6 +639,23 @@ export interface SimulationRunOptions extends RunOptions {
  * Simulates a model with a scheme (`baoab({ dt })`, `heun({ dt })`, `eulerMaruyama({ dt })`, `exactOU({ dt })`, or
  * `{ dt }` for the default of the dynamics): every replica (on `run.runner`'s workers, or in process), every
  * estimate with its error bar.
+ *
+ * @example
+ * ```ts
+ * import { baoab, loadModel, simulate } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const result = await simulate(model, baoab({ dt: 0.05 }), { time: 200, seed: 1, replicas: 2 });
+ * const flux = result.estimates.find((e) => e.group === "spring flux")!;
+ * console.log(Number.isFinite(flux.error)); // => true: every estimate has its error bar
+ * console.log(flux.exact! > 0);             // true: the exact value of a linear model is attached
+ * ```
  */
 export async function simulate(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions, run: SimulationRunOptions = {}): Promise<SimulationResult> {
   const spec = simulationSpec(problem, scheme, options);
@@ -647,7 +664,24 @@ export async function simulate(problem: Model, scheme: Scheme | { dt: number }, 
   return reduceSimulation(plan, await runPrepared(spec, plan, run));
 }
 
-/** Synchronous simulation in the calling thread (tests, small runs). */
+/**
+ * Synchronous simulation in the calling thread (tests, small runs).
+ *
+ * @example
+ * ```ts
+ * import { findEstimate, loadModel, simulateSync } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const result = simulateSync(model, { dt: 0.05 }, { time: 100, seed: 2 }); // { dt }: the default scheme
+ * console.log(findEstimate(result, "kinetic temperature", "a").value > 0); // => true
+ * ```
+ */
 export function simulateSync(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationResult {
   const plan = prepareEnsemble(simulationSpec(problem, scheme, options)) as Plan;
   return reduceSimulation(plan, runPreparedSync(plan));
@@ -658,9 +692,27 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResul
   return reduceSimulation(plan, collectBlocks(plan, blocks));
 }
 
-/** Looks up an estimate by group and name. */
+/**
+ * Looks up an estimate by group and name.
+ *
+ * @example
+ * ```ts
+ * import { findEstimate, loadModel, simulateSync } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const result = simulateSync(model, { dt: 0.05 }, { time: 100, seed: 3 });
+ * const t = findEstimate(result, "kinetic temperature", "a");
+ * console.log(t.group); // => kinetic temperature
+ * ```
+ */
 export function findEstimate(result: SimulationResult, group: string, name: string): Estimate {
   const e = result.estimates.find((x) => x.group === group && x.name === name);
-  if (!e) throw new RangeError(`no estimate ${group} / ${name}`);
+  if (!e) throw new ModelError(`findEstimate: no estimate ${group} / ${name} (groups: ${[...new Set(result.estimates.map((x) => x.group))].join(", ")})`);
   return e;
 }

@@ -54,7 +54,21 @@ export type SdeBuilder = (parameters: unknown) => SdeFunctions;
 
 const SDES = new Map<string, SdeBuilder>();
 
-/** Registers an SDE by name (in every thread that imports the registering module). */
+/**
+ * Registers an SDE by name (in every thread that imports the registering module).
+ *
+ * @example
+ * ```ts
+ * import { registerSde } from "ness";
+ *
+ * // Registered by name, so a problem { kind: "sde", sde: "decay", parameters, initial } is plain data that workers
+ * // rebuild (each worker must import the module that registers it).
+ * registerSde("decay", (p) => {
+ *   const rate = (p as { rate: number }).rate;
+ *   return { dimension: 1, noiseDimension: 1, increment: (x, dt, noise, offset, out) => ((out[0] = -rate * x[0] * dt + Math.sqrt(dt) * noise[offset]), 0) };
+ * });
+ * ```
+ */
 export function registerSde(name: string, build: SdeBuilder): void {
   SDES.set(name, build);
 }

@@ -14,6 +14,7 @@
  * values (replicas) and the jackknife over groups (replicas or groups of them) for functions of means that are not
  * linear (ratios, covariances, fitted parameters).
  */
+import { ModelError } from "../errors.js";
 
 /** A stochastic number: its value, one standard error, and whether that error bar is finite and can be trusted. */
 export interface Measured {
@@ -152,6 +153,14 @@ export function measured(e: Measured, scale = 1, shift = 0): Measured {
  * Mean and standard error of independent values (replicas, or batch means taken as independent): the error is
  * sqrt(sum (x - mean)^2 / (n - 1) / n), NaN for fewer than two values; reliable with at least `minValues` (default
  * MIN_BATCHES) values and a finite error.
+ *
+ * @example
+ * ```ts
+ * import { meanOfIndependent } from "ness";
+ *
+ * const m = meanOfIndependent([1, 2, 3, 4], 2);
+ * console.log(m.value, m.error.toFixed(4), m.reliable); // => 2.5 0.6455 true
+ * ```
  */
 export function meanOfIndependent(values: ArrayLike<number>, minValues = MIN_BATCHES): Measured {
   const n = values.length;
@@ -169,9 +178,20 @@ export function meanOfIndependent(values: ArrayLike<number>, minValues = MIN_BAT
  * but `skip`, and from all of them for skip = -1. The error of component k is
  * sqrt((n - 1)/n sum_g (e_g,k - mean_g e_g,k)^2) (Efron and Stein; exact for a mean, first-order right for smooth
  * functions of means such as covariances, ratios and fitted parameters); the value is the all-groups estimate.
+ *
+ * @example
+ * ```ts
+ * import { jackknife } from "ness";
+ *
+ * // The ratio of the means of two series, with its jackknife error over 4 groups.
+ * const a = [1, 2, 3, 4], b = [2, 4, 5, 9];
+ * const mean = (x: number[], skip: number) => x.filter((_, i) => i !== skip).reduce((s, v) => s + v, 0) / (skip < 0 ? x.length : x.length - 1);
+ * const { value, error } = jackknife(4, (skip) => [mean(a, skip) / mean(b, skip)]);
+ * console.log(value[0], error[0] > 0); // => 0.5 true
+ * ```
  */
 export function jackknife(n: number, estimate: (skip: number) => ArrayLike<number>): { value: Float64Array; error: Float64Array } {
-  if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`the jackknife needs at least 2 groups, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 2) throw new ModelError(`the jackknife needs at least 2 groups, got ${n}`);
   const value = Float64Array.from(estimate(-1));
   const K = value.length;
   const leave = Array.from({ length: n }, (_, g) => estimate(g));

@@ -13,14 +13,27 @@ import type { WebBlockTask } from "./webWorker.js";
 export interface WorkerLike {
   postMessage(message: unknown): void;
   terminate(): void;
-  onmessage: ((ev: { data: unknown }) => void) | null;
+  /** Declared as a method's type (checked bivariantly), so a DOM Worker, whose handler takes a MessageEvent, fits. */
+  onmessage: { handler(ev: { data: unknown }): void }["handler"] | null;
 }
 
 type Reply = { type: "progress"; steps: number } | { type: "result"; result: BlockResult } | { type: "error"; name: string; message: string };
 
 let counter = 0;
 
-/** A BlockRunner on `workers` Web Workers made by `createWorker` (e.g. () => new Worker(url, { type: "module" })). */
+/**
+ * A BlockRunner on `workers` Web Workers made by `createWorker` (e.g. () => new Worker(url, { type: "module" })).
+ *
+ * @example
+ * ```ts
+ * import { webWorkerRunner } from "ness";
+ *
+ * // In a browser: a module worker whose script imports ness's worker entry (src/stochastic/webWorker.ts).
+ * const runner = webWorkerRunner(() => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), 4);
+ * // await simulate(model, baoab({ dt }), options, { runner }) runs the replicas on 4 workers (created on first use).
+ * console.log(typeof runner); // => function
+ * ```
+ */
 export function webWorkerRunner(createWorker: () => WorkerLike, workers: number): BlockRunner {
   return (spec, blocks, hooks) => new Promise<BlockResult[]>((resolve, reject) => {
     const runId = `web-${++counter}-${Date.now()}`;

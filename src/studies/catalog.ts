@@ -13,7 +13,17 @@ export const STUDIES: readonly Study[] = [
   varianceResonance,
   energyCorrelationsStudy, particleBathChain, twoTemperature, runAndChase, ratchet, demixing, harmonicConduction] as unknown as Study[];
 
-/** The study of that name ("two-temperature/run-and-chase" for a sub-study), or undefined. */
+/**
+ * The study of that name ("two-temperature/run-and-chase" for a sub-study), or undefined.
+ *
+ * @example
+ * ```ts
+ * import { findStudy, STUDIES } from "ness";
+ *
+ * console.log(findStudy("two-temperature/ratchet")?.name); // => two-temperature/ratchet
+ * console.log(STUDIES.length > 5); // => true
+ * ```
+ */
 export function findStudy(name: string): Study | undefined {
   return STUDIES.find((s) => s.name === name);
 }

@@ -177,7 +177,33 @@ export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
   reproduce: ReproduceCase[];
 }
 
-/** Identity with the types checked: `export const myStudy = defineStudy({ ... })`. */
+/**
+ * Identity with the types checked: `export const myStudy = defineStudy({ ... })`.
+ *
+ * @example
+ * ```ts
+ * import { z } from "zod";
+ * import { defineStudy, runStudy } from "ness";
+ *
+ * // A study of one overdamped oscillator: equipartition, <x^2> = T / k.
+ * const oscillator = defineStudy({
+ *   name: "oscillator",
+ *   title: "One oscillator in a bath",
+ *   summary: "The stationary variance of an overdamped oscillator.",
+ *   citations: [],
+ *   seeded: false,
+ *   parameters: z.object({
+ *     k: z.number().positive().default(2).describe("stiffness").meta({ unit: "energy/length^2" }),
+ *     T: z.number().positive().default(1).describe("bath temperature").meta({ unit: "energy" }),
+ *   }),
+ *   compute: async (p) => ({ variance: p.T / p.k }),
+ *   figures: () => [],
+ *   report: (r) => `<x^2> = ${r.variance}`,
+ *   reproduce: [],
+ * });
+ * console.log((await runStudy(oscillator, { T: 3 })).variance); // => 1.5
+ * ```
+ */
 export function defineStudy<S extends z.ZodObject, R>(study: Study<S, R>): Study<S, R> {
   return study;
 }

@@ -6,7 +6,22 @@ import type { z } from "zod";
 import type { ComputeContext, Study } from "./contract.js";
 import { validateParameters } from "./schema.js";
 
-/** Validates `input` (defaults filled in) and runs the study; resolves to its results. */
+/**
+ * Validates `input` (defaults filled in) and runs the study; resolves to its results.
+ *
+ * @example
+ * ```ts
+ * import { ModelError, runStudy, varianceResonance } from "ness";
+ *
+ * const r = await runStudy(varianceResonance, { k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 });
+ * if (r.kind === "point") console.log(r.covariance.sigma11.toFixed(3)); // => 5.938
+ * try {
+ *   await runStudy(varianceResonance, { k: 1, k0: 0.01, q: -1, T1: 1, T2: 11 });
+ * } catch (err) {
+ *   console.log(err instanceof ModelError); // => true: the parameter and its range are named
+ * }
+ * ```
+ */
 export async function runStudy<S extends z.ZodObject, R>(study: Study<S, R>, input: Partial<z.input<S>> = {}, context: Partial<ComputeContext> = {}): Promise<R> {
   const { parameters } = validateParameters(study, input as Record<string, unknown>);
   return study.compute(parameters, { seed: 1, quick: false, ...context });

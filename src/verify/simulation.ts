@@ -138,6 +138,22 @@ function referenceOf(problem: Model, warnings: string[]): ExactReference | undef
 /**
  * Simulates the problem with the scheme (src/stochastic simulate, on any block runner) and verifies the result against
  * the exact engine: what `ness simulate` prints.
+ *
+ * @example
+ * ```ts
+ * import { baoab, loadModel, simulateAndVerify } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const result = await simulateAndVerify(model, baoab({ dt: 0.05 }), { time: 400, seed: 1, replicas: 2 });
+ * const flux = result.estimates.find((e) => e.group === "spring flux")!;
+ * console.log(flux.exact! > 0, Math.abs(flux.deviation!) < 5); // => true true: within 5 error bars of the exact value
+ * ```
  */
 export async function simulateAndVerify(
   problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions, run: SimulationRunOptions = {},
@@ -148,7 +164,24 @@ export async function simulateAndVerify(
   return verifySimulation(result, reference, warnings);
 }
 
-/** simulateAndVerify in the calling thread (tests, small runs, studies). */
+/**
+ * simulateAndVerify in the calling thread (tests, small runs, studies).
+ *
+ * @example
+ * ```ts
+ * import { loadModel, simulateAndVerifySync } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const result = simulateAndVerifySync(model, { dt: 0.05 }, { time: 200, seed: 2 });
+ * console.log(result.exact); // => true: a linear model, so every estimate carries its exact value
+ * ```
+ */
 export function simulateAndVerifySync(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationResult {
   const warnings: string[] = [];
   const reference = referenceOf(problem, warnings);

@@ -23,7 +23,16 @@ export function workerScript(): string {
   return path;
 }
 
-/** A sensible default worker count: the available cores, at most the number of blocks. */
+/**
+ * A sensible default worker count: the available cores, at most the number of blocks.
+ *
+ * @example
+ * ```ts
+ * import { defaultWorkers } from "ness/node";
+ *
+ * console.log(defaultWorkers() >= 1); // => true
+ * ```
+ */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
@@ -41,6 +50,27 @@ function reviveError(r: { name: string; message: string }): NessError {
  * A BlockRunner on `workers` worker threads. On the first error, or on cancellation, a shared flag asks every
  * running block to stop at its next slice (milliseconds); queued blocks return at once. Tasks always settle normally
  * (terminating threads with tasks in flight races with their replies), then the pool is destroyed.
+ *
+ * @example
+ * ```ts
+ * import { baoab, loadModel, simulate } from "ness";
+ * import { workerRunner } from "ness/node";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const runner = workerRunner(2);
+ * try {
+ *   const result = await simulate(model, baoab({ dt: 0.05 }), { time: 100, seed: 1, replicas: 4 }, { runner });
+ *   console.log(result.replicas); // => 4: the same numbers as in process, for any number of workers
+ * } finally {
+ *   await runner.close();
+ * }
+ * ```
  */
 export function workerRunner(workers: number): BlockRunner & { close(): Promise<void> } {
   // One pool per runner, reused across runs (warm threads and JIT); idle threads exit after a second.

@@ -2,12 +2,28 @@
 // fragment of its message. A raw TypeError or RangeError, or a wrong answer, is a failure.
 import { describe, expect, it } from "vitest";
 import {
-  checkModel, checkNetworkSolvable, decoupledModes, diffusionMatrix, driftMatrix, isLinearNetwork, loadModel, ModelError,
-  NessError, networkFluxes, parseModelText, particleCount, potentialMatrix, solveNetwork, SteadyStateError,
-  unpinnedComponents, validateModel, validateNetwork, validateParticles, type NetworkModel, type ParticlesModel,
+  checkModel, loadModel, ModelError, NessError, solveNetwork, SteadyStateError,
+  validateModel, validateNetwork, validateParticles, type NetworkModel, type ParticlesModel,
 } from "../../src/index.js";
-import * as ness from "../../src/index.js";
-import { figures, stochastic } from "../../src/index.js";
+// Internals, by path (the package entry exports only the public surface).
+import { isLinearNetwork, parseModelText, particleCount } from "../../src/model/index.js";
+import { networkFluxes } from "../../src/exact/index.js";
+import { checkNetworkSolvable, decoupledModes, diffusionMatrix, driftMatrix, potentialMatrix, unpinnedComponents } from "../../src/problem/index.js";
+import * as exact from "../../src/exact/index.js";
+import * as problem from "../../src/problem/index.js";
+import * as verify from "../../src/verify/index.js";
+import * as sweepModule from "../../src/sweep/index.js";
+import { SweepError } from "../../src/errors.js";
+import * as figures from "../../src/figures/index.js";
+import * as linalgModule from "../../src/linalg/index.js";
+import * as gemm from "../../src/linalg/gemm.js";
+import * as schur from "../../src/linalg/schur.js";
+import * as lyapunov from "../../src/linalg/lyapunov.js";
+import * as lyapunovCondition from "../../src/linalg/lyapunovCondition.js";
+import * as stochastic from "../../src/stochastic/index.js";
+import * as publicSurface from "../../src/index.js";
+import * as nodeSurface from "../../src/node.js";
+const ness = { ...publicSurface, ...problem, ...exact, verify, sweep: sweepModule, SweepError, linalg: { ...linalgModule, ...gemm, ...schur, ...lyapunov, ...lyapunovCondition } };
 import { fusedBaoabKernel } from "../../src/stochastic/kernels.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import { steadyState, sweep, validateDimensionless, mechanicalToDimensionless } from "../../src/studies/variance-resonance/index.js";
@@ -63,7 +79,9 @@ const calls: Call[] = [
   ["particleCount(null)", () => particleCount(null as unknown as ParticlesModel), ModelError, "particleCount: expected a particles model"],
   // Exact engine: hand-built and modified models are checked like files
   ["solveNetwork(null)", () => solveNetwork(null as unknown as NetworkModel), ModelError, "solveNetwork: expected a network model"],
-  ["solveNetwork(particles)", () => solveNetwork(particles as unknown as NetworkModel), ModelError, "this is a particles model"],
+  ["solveNetwork(particles)", () => solveNetwork(particles), ModelError, "this is a particles model"],
+  ["solveNetworkTransmission(particles)", () => publicSurface.solveNetworkTransmission(particles), ModelError, "solveNetworkTransmission: takes a network model; this is a particles model"],
+  ["solveNetworkTransmission(null)", () => publicSurface.solveNetworkTransmission(null as never), ModelError, "solveNetworkTransmission: expected a network model"],
   ["solveNetwork(temperature -5)", () => solveNetwork(bad({ baths: [{ site: 0, friction: 1, temperature: -5 }] })), ModelError, "bath on a: temperature must be > 0, got -5"],
   ["solveNetwork(stiffness '2')", () => solveNetwork(bad({ springs: [{ i: 0, j: 1, stiffness: "2" as unknown as number, quartic: 0 }] })), ModelError, 'spring a-b: stiffness must be a number, got "2"'],
   ["solveNetwork(mass as a list)", () => solveNetwork(bad({ mass: [1, 1] as unknown as Float64Array })), ModelError, "mass must be a Float64Array of 2 numbers"],
@@ -98,6 +116,12 @@ const calls: Call[] = [
   ["simulate: a single batch value", () => stochastic.simulateSync(oneSite, dt, { ...options, batches: 1 }), ModelError, "at least 2 batch values"],
   ["simulate: harmonic pair beyond its whole-field limit", () => stochastic.simulateSync(particles, { dt: 0.99 }, { time: 10, seed: 1 }), SimulationError, "dt < 2/lambda = 0.667"],
   ["simulate(null) (async)", () => stochastic.simulate(null as never, dt, options), ModelError, "simulate: expected a"],
+  ["findEstimate(no such estimate)", () => publicSurface.findEstimate(stochastic.simulateSync(oneSite, dt, options), "spring flux", "x"), ModelError, "findEstimate: no estimate spring flux / x"],
+  ["jackknife(1 group)", () => publicSurface.jackknife(1, () => [1]), ModelError, "the jackknife needs at least 2 groups, got 1"],
+  ["svgToPng(scale 0)", () => nodeSurface.svgToPng("<svg/>", { scale: 0 }), ModelError, "svgToPng: scale must be a positive number, got 0"],
+  ["writeFigure(format 'pdf')", () => nodeSurface.writeFigure(publicSurface.lineChart({ name: "f", title: "t", caption: "c", xLabel: "x", yLabel: "y", series: [] }), "out", { formats: ["pdf" as never] }), ModelError, 'unknown format "pdf"'],
+  ["tableToCsv(short row)", () => nodeSurface.tableToCsv({ columns: ["a", "b"], rows: [[1]] }), ModelError, "CSV row 0 has 1 values but the table has 2 columns"],
+  ["tableToCsv(NaN)", () => nodeSurface.tableToCsv({ columns: ["a"], rows: [[NaN]] }), ModelError, "CSV refuses non-finite value NaN"],
   ["baoab({ dt: NaN })", () => stochastic.baoab({ dt: NaN }), ModelError, "dt must be a positive finite number, got NaN"],
   ["heun(0.01)", () => stochastic.heun(0.01 as never), ModelError, "heun: expected { dt }, got 0.01"],
   ["baoab({ fused: 'no' })", () => stochastic.baoab({ dt: 0.1, fused: "no" as never }), ModelError, "fused must be true or false"],
@@ -141,6 +165,7 @@ const calls: Call[] = [
   ["study variance-resonance: mechanical units that overflow", () => mechanicalToDimensionless({ m: 1e300, k1: 1, k2: 1e300, K: 1, gamma: 1, T1: 1, T2: 1, L: 1 }), ModelError, "the dimensionless q = sqrt(k2 m)/gamma"],
   ["study energy-correlations: a bath at T = 0", () => energyCorrelations({ model: idealGas(), M: 2, left: 0, right: 1 }), ModelError, "must be a number in [1e-6, 1e6], got 0"],
   ["study energy-correlations: Cv = NaN", () => idealGas({ Cv: NaN }), ModelError, "Cv (heat capacity of a subsystem) must be a number in [1e-6, 1e15], got NaN"],
+  ["study energy-correlations: a chain without subsystems", () => energyCorrelations({ model: idealGas(), M: 0, left: 1, right: 3 }), ModelError, "M (the number of subsystems) must be an integer >= 1, got 0"],
   ["study energy-correlations: simulating one fermion", () => simulateEnergyCorrelations({ model: fermiGas({ N: 1 }), M: 2, left: 1, right: 3 }), ModelError, "the subsystems are too small to simulate"],
   ["study energy-correlations: a simulation of 1 replica", () => simulateEnergyCorrelations({ model: idealGas(), M: 2, left: 1, right: 3 }, { replicas: 1 }), ModelError, "replicas must be an integer in [2, 1e5], got 1"],
   ["study two-temperature: a negative spring", () => pairExact({ k: -1, lambda: 1, T1: 5, T2: 1 }), ModelError, "k (spring stiffness k between the particles, U = k (x1 - x2)^2 / 2) must be a number in [1e-6, 1e6], got -1"],
@@ -188,12 +213,12 @@ const withEntry = (n: number, k: number, v: number) => {
 };
 const nan3 = () => withEntry(3, 1, NaN);
 /** A hand-built linear SDE problem (unchecked): the exact engine checks it. */
-const sde = (drift: ness.linalg.Matrix, diffusion: ness.linalg.Matrix): ness.LinearSdeProblem =>
+const sde = (drift: linalgModule.Matrix, diffusion: linalgModule.Matrix): publicSurface.LinearSdeProblem =>
   ({ kind: "linear-sde", drift, diffusion, stateNames: Array.from({ length: drift.rows }, (_, k) => `y${k}`) });
 const stable3 = () => linalg.matrix(3, 3, [-1, 2, 0, 0, -2, 1, 0, 0, -3]);
 const f64 = (n: number) => new Float64Array(n);
 /** a plain object posing as a matrix, as a JavaScript caller could pass */
-const fake = (data: unknown) => ({ rows: 2, cols: 2, data }) as unknown as ness.linalg.Matrix;
+const fake = (data: unknown) => ({ rows: 2, cols: 2, data }) as unknown as linalgModule.Matrix;
 
 const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   // matrices
@@ -212,11 +237,11 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["identity(-3)", () => linalg.identity(-3), linalg.MatrixArgumentError, "identity: n must be an integer >= 0, got -3"],
   ["identity too large", () => linalg.identity(20000), linalg.MatrixArgumentError, "identity: n = 20000 is too large"],
   ["toRows of a plain-array matrix", () => linalg.toRows(fake([1, 2, 3, 4])), linalg.MatrixArgumentError, "toRows: data must be a Float64Array"],
-  ["transpose(null)", () => linalg.transpose(null as unknown as ness.linalg.Matrix), linalg.MatrixArgumentError, "transpose must be a matrix {rows, cols, data: Float64Array}, got null"],
+  ["transpose(null)", () => linalg.transpose(null as unknown as linalgModule.Matrix), linalg.MatrixArgumentError, "transpose must be a matrix {rows, cols, data: Float64Array}, got null"],
   ["clone with short data", () => linalg.clone(fake(f64(3))), linalg.MatrixArgumentError, "clone: a 2x2 matrix needs 4 entries, got 3"],
   ["multiply 2x3 by 2x3", () => linalg.multiply(m23(), m23()), linalg.MatrixArgumentError, "multiply: cannot multiply 2x3 by 2x3"],
   ["multiply into a wrong-size out", () => linalg.multiply(m23(), linalg.matrix(3, 2), linalg.identity(3)), linalg.MatrixArgumentError, "multiply: out must be 2x2, got 3x3"],
-  ["frobeniusNorm of a string", () => linalg.frobeniusNorm("A" as unknown as ness.linalg.Matrix), linalg.MatrixArgumentError, "frobeniusNorm must be a matrix"],
+  ["frobeniusNorm of a string", () => linalg.frobeniusNorm("A" as unknown as linalgModule.Matrix), linalg.MatrixArgumentError, "frobeniusNorm must be a matrix"],
   ["maxAbs with negative rows", () => linalg.maxAbs({ rows: -1, cols: 2, data: f64(0) }), linalg.MatrixArgumentError, "maxAbs: rows must be an integer >= 0, got -1"],
   ["symmetrize a 2x3", () => linalg.symmetrize(m23()), linalg.MatrixArgumentError, "symmetrize must be square, got 2x3"],
   // eigenproblems and Schur form
@@ -236,7 +261,7 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["hessenbergQR with NaN (no hang)", () => linalg.hessenbergQR(3, f64(9).fill(NaN), null, f64(3), f64(3), false), linalg.SchurConvergenceError, "the matrix holds or produced non-finite values"],
   ["hessenbergQR, Schur vectors without T", () => linalg.hessenbergQR(2, f64(4), f64(4), f64(2), f64(2), false), linalg.MatrixArgumentError, "hessenbergQR: Schur vectors (zt) need the full Schur form (wantT)"],
   ["hessenbergQR with a short wr", () => linalg.hessenbergQR(3, f64(9), null, f64(2), f64(3), false), linalg.MatrixArgumentError, "hessenbergQR: wr needs at least 3 entries, got 2"],
-  ["standardiseBlock without out", () => linalg.standardiseBlock(1, 2, 3, 4, undefined as unknown as ness.linalg.StandardBlock), linalg.MatrixArgumentError, "standardiseBlock: out must be an object"],
+  ["standardiseBlock without out", () => linalg.standardiseBlock(1, 2, 3, 4, undefined as unknown as schur.StandardBlock), linalg.MatrixArgumentError, "standardiseBlock: out must be an object"],
   ["norm3 of a string", () => linalg.norm3("3" as unknown as number, 4, 0), linalg.MatrixArgumentError, "norm3 takes three numbers"],
   // kernels
   ["multiplyNT with a short A", () => linalg.multiplyNT(2, 2, 2, f64(3), f64(4), f64(4)), linalg.MatrixArgumentError, "multiplyNT: A needs at least 4 entries, got 3"],
@@ -262,7 +287,7 @@ const linalgCases: [string, () => unknown, ErrorClass, string][] = [
   ["tinyLyapunovInto with a short X", () => linalg.tinyLyapunovInto(2, f64(4), f64(4), f64(3)), linalg.MatrixArgumentError, "tinyLyapunovInto: X needs at least 4 entries, got 3"],
   ["tinyLyapunovInto with NaN in Q", () => linalg.tinyLyapunovInto(2, stable3().data.subarray(0, 4), f64(4).fill(NaN), f64(4)), linalg.MatrixArgumentError, "tinyLyapunovInto: Q has an entry NaN"],
   ["estimateInverseLyapunovNorm(-1)", () => linalg.estimateInverseLyapunovNorm(-1, () => true, () => true), linalg.MatrixArgumentError, "estimateInverseLyapunovNorm: n must be an integer >= 0, got -1"],
-  ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as ness.linalg.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
+  ["estimateInverseLyapunovNorm without solvers", () => linalg.estimateInverseLyapunovNorm(2, null as unknown as lyapunovCondition.SymmetricSolve, () => true), linalg.MatrixArgumentError, "solve and solveAdjoint must be functions"],
   ["lyapunovCondition with NaN", () => linalg.lyapunovCondition(1, NaN, 1, 1, 0), linalg.MatrixArgumentError, "lyapunovCondition: normA must be a finite number >= 0, got NaN"],
   // the exact engine on raw matrices
   ["stationary with a 2x3 drift", () => ness.stationary(sde(m23(), linalg.identity(2))), linalg.MatrixArgumentError, "the drift matrix must be square, got 2x3"],

@@ -103,7 +103,16 @@ let ready: Promise<void> = Promise.resolve();
   }
 }
 
-/** Resolves when the WebAssembly kernels are loaded (at once in Node; browsers compile them asynchronously). */
+/**
+ * Resolves when the WebAssembly kernels are loaded (at once in Node; browsers compile them asynchronously).
+ *
+ * @example
+ * ```ts
+ * import { linalgReady } from "ness/linalg";
+ *
+ * await linalgReady(); // in a browser, before timing the first solve
+ * ```
+ */
 export function linalgReady(): Promise<void> {
   return ready;
 }
@@ -115,12 +124,33 @@ export function wasm(): WasmRuntime | null {
   return enabled ? loaded : null;
 }
 
-/** Chooses the kernels of the linear algebra: "wasm" (the default where WebAssembly SIMD works) or "js". */
+/**
+ * Chooses the kernels of the linear algebra: "wasm" (the default where WebAssembly SIMD works) or "js".
+ *
+ * @example
+ * ```ts
+ * import { linalgBackend, setLinalgBackend } from "ness/linalg";
+ *
+ * const before = linalgBackend().backend;
+ * setLinalgBackend("js");
+ * console.log(linalgBackend().backend); // => js
+ * setLinalgBackend(before);
+ * ```
+ */
 export function setLinalgBackend(backend: "wasm" | "js"): void {
   enabled = backend === "wasm";
 }
 
-/** Which kernels run: "wasm" (with or without fused multiply-add) or "js". */
+/**
+ * Which kernels run: "wasm" (with or without fused multiply-add) or "js".
+ *
+ * @example
+ * ```ts
+ * import { linalgBackend } from "ness/linalg";
+ *
+ * console.log(["wasm", "js"].includes(linalgBackend().backend)); // => true
+ * ```
+ */
 export function linalgBackend(): { backend: "wasm" | "js"; fusedMultiplyAdd: boolean } {
   const rt = wasm();
   return { backend: rt ? "wasm" : "js", fusedMultiplyAdd: rt?.fma ?? false };

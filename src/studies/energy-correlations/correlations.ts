@@ -36,6 +36,72 @@ export interface CorrelationBound {
   fdrDeviation: number;
 }
 
+/**
+ * A single subsystem between two baths (M = 1). Its energy variance in the linear-noise description is
+ * C11 = (B01 + B12) tau / 2 with tau = -1/R; where eq. 4 holds (B = 2 A / (beta_j - beta_i)) this is
+ *   <dE^2> = <J> tau (beta_R - beta_L) / ((beta_1 - beta_L)(beta_R - beta_1))
+ * with beta_L, beta_1, beta_R the left bath, the subsystem and the right bath (the formula Bunin et al. quote in
+ * their Section 6, from their ref. [13], as <J> tau (beta2 - beta1)/((beta0 - beta1)(beta2 - beta0)), where 0 labels
+ * the subsystem and 1, 2 the baths). At equal baths (no current) the formula is 0/0 and is not given.
+ */
+export interface SingleSubsystem {
+  /** C11 from the Lyapunov equation (no eq. 4). */
+  variance: number;
+  /** <J> tau (beta_R - beta_L)/((beta_1 - beta_L)(beta_R - beta_1)) (needs eq. 4 and distinct betas). */
+  formula?: number;
+  /** beta_L, beta_1, beta_R. */
+  betas: [number, number, number];
+  /** <J> tau, the dynamic energy scale. */
+  currentTimesTau: number;
+}
+
+/**
+ * The validity condition of eq. 4 (the generalised fluctuation-dissipation relation 2 A = (beta_j - beta_i) B):
+ * (Delta beta)^2 kappa3 << kappa1 on every link, with kappa1 = A and kappa3 the first and third cumulants of the
+ * energy carried across the link per unit time and Delta beta the largest |beta_{b+1} - beta_b| over the links
+ * (Bunin et al., after eq. 4). The exchange fluctuation relation gives A = (Delta beta / 2) B - (Delta beta^2 / 8) kappa3
+ * + ..., so the ratio over 8 is the relative size of the first neglected term. It holds near equilibrium for every
+ * model and can hold far from it.
+ */
+export interface ThirdCumulantCondition {
+  /** Delta beta: the largest |beta_{b+1} - beta_b| over the links. */
+  betaGap: number;
+  /** Per link b: (Delta beta)^2 kappa3_b / kappa1_b (0 on a link without current). */
+  byLink: number[];
+  /** The largest over the links. */
+  value: number;
+  /** The threshold below which the study calls it satisfied (THIRD_CUMULANT_THRESHOLD). */
+  threshold: number;
+  satisfied: boolean;
+}
+
+/**
+ * The threshold of the third-cumulant condition: (Delta beta)^2 kappa3 / kappa1 <= 0.1, i.e. the neglected term of
+ * the exchange fluctuation relation is at most 0.1/8 = 1.25% of the current.
+ */
+export const THIRD_CUMULANT_THRESHOLD = 0.1;
+
+/** The third-cumulant condition of eq. 4 for a chain at its mean states x (undefined without beta or kappa3). */
+export function thirdCumulantCondition(chain: Chain, x: ArrayLike<number>): ThirdCumulantCondition | undefined {
+  const { model, M } = chain;
+  const beta = model.conjugate, k3 = model.thirdCumulant;
+  if (!beta || !k3) return undefined;
+  const node = (k: number): number => (k === 0 ? chain.left : k === M + 1 ? chain.right : x[k - 1]);
+  let gap = 0;
+  for (let b = 0; b <= M; b++) {
+    const d = Math.abs(beta(node(b + 1)) - beta(node(b)));
+    if (d > gap) gap = d;
+  }
+  const byLink = Array.from({ length: M + 1 }, (_, b) => {
+    const a = model.current(node(b), node(b + 1), b);
+    const c3 = k3(node(b), node(b + 1), b);
+    const r = (gap * gap * c3) / a;
+    return a !== 0 && Number.isFinite(r) ? Math.abs(r) : 0;
+  });
+  const value = Math.max(...byLink);
+  return { betaGap: gap, byLink, value, threshold: THIRD_CUMULANT_THRESHOLD, satisfied: value <= THIRD_CUMULANT_THRESHOLD };
+}
+
 /** How the noise of each link contributes to C12 (adjacent subsystems `pair`). */
 export interface NoiseDecomposition {
   /** The pair (i, j), 1-based; (1, 2) by default. */
@@ -77,6 +143,10 @@ export interface EnergyCorrelations {
   decomposition: NoiseDecomposition;
   /** For M = 2: B01 - 2 B12 + B23, whose sign is the sign of C12 for linear A (eq. 9) and for eq. 14. */
   noiseCurvature?: number;
+  /** For M = 1 and a model with a conjugate variable beta: the variance and its closed form under eq. 4. */
+  single?: SingleSubsystem;
+  /** The validity condition of eq. 4 (models that give beta and the third cumulant of the link currents). */
+  thirdCumulant?: ThirdCumulantCondition;
   /** Eq. 15 and its check (M = 2 and a model with a conjugate variable beta). */
   bound?: CorrelationBound;
   /** The large-subsystem check (see `relativeFluctuations`). */
@@ -275,7 +345,8 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
   // C^(b) = L^-1(Q_b) for the unit noise Q_b of link b, with L(X) = A X + X A^T (A = -R). One element of every
   // C^(b) at once through the adjoint: C^(b)_ij = <E_ij, L^-1(Q_b)> = <L*^-1(E_ij), Q_b>, L*(Y) = A^T Y + Y A, so one
   // more Lyapunov solve (with A^T) instead of M + 1 solves (which took minutes and 500 MB at M = 400).
-  const pair = options.pair ?? [1, 2];
+  // M = 1: the decomposition is that of the single subsystem's variance C11.
+  const pair = options.pair ?? (M === 1 ? [1, 1] : [1, 2]);
   const [pi, pj] = [pair[0] - 1, pair[1] - 1];
   const E = matrix(M, M);
   E.data[pi * M + pj] += 0.5;
@@ -327,7 +398,24 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
     result.noiseCurvature = B[0] - 2 * B[1] + B[2];
     if (model.conjugate) result.bound = correlationBound(chain, result);
   }
+  if (M === 1 && model.conjugate) result.single = singleSubsystem(chain, result);
+  const condition = thirdCumulantCondition(chain, x);
+  if (condition) result.thirdCumulant = condition;
   return result;
+}
+
+/** The M = 1 variance and its closed form under eq. 4 (see SingleSubsystem). */
+export function singleSubsystem(chain: Chain, ec: EnergyCorrelations): SingleSubsystem {
+  const beta = chain.model.conjugate!;
+  const bL = beta(chain.left), b1 = beta(ec.states[0]), bR = beta(chain.right);
+  const Jtau = ec.current * ec.relaxationTime;
+  const formula = (Jtau * (bR - bL)) / ((b1 - bL) * (bR - b1));
+  return {
+    variance: ec.covariance.data[0],
+    ...(b1 !== bL && bR !== b1 && Number.isFinite(formula) ? { formula } : {}),
+    betas: [bL, b1, bR],
+    currentTimesTau: Jtau,
+  };
 }
 
 /** Eq. 15 with tau = 1 / smallest |eigenvalue| of R and |<J>| (physics-notes.md), plus its premises. */

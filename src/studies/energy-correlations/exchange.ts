@@ -82,6 +82,17 @@ export function exactExchangeNoise(k: number, t1: number, t2: number): number {
   return ((15 * k) / Math.PI ** 4) * exchangeNoiseIntegral(t1, t2);
 }
 
+/**
+ * The third cumulant per unit time of the energy carried from c to d by the same exchange:
+ *   kappa3 = K int_0^inf w^5 (n_c - n_d) dw = K Gamma(6) zeta(6) (T_c^6 - T_d^6) = (40 pi^2 / 21) k (T_c^6 - T_d^6)
+ * with K = 15 k / pi^4 (odd cumulants count the two directions with opposite signs: w^2 n_c (1 + n_d) w^3 minus
+ * w^2 n_d (1 + n_c) w^3 is w^5 (n_c - n_d)). It enters the validity condition of eq. 4.
+ */
+export function exchangeThirdCumulant(k: number, tc: number, td: number): number {
+  const c2 = tc * tc, d2 = td * td;
+  return ((40 * Math.PI ** 2) / 21) * k * (c2 * c2 * c2 - d2 * d2 * d2);
+}
+
 /** Eq. 13: B ~ 4 kappa (T_c^5 + T_d^5) (exact at T_c = T_d; off by up to 4.4 %, see physics-notes.md). */
 export function fermiNoiseApprox(kappa: number, tc: number, td: number): number {
   return 4 * kappa * (tc ** 5 + td ** 5);

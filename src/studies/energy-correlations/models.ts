@@ -22,7 +22,7 @@
  */
 import { ModelError } from "../../errors.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
-import { blackbodyNoiseApprox, exactExchangeNoise, exchangeNoiseTable, fermiNoiseApprox } from "./exchange.js";
+import { blackbodyNoiseApprox, exactExchangeNoise, exchangeNoiseTable, exchangeThirdCumulant, fermiNoiseApprox } from "./exchange.js";
 
 export type ModelKind = "ideal-gas" | "ssep" | "fermi" | "blackbody" | "custom";
 
@@ -61,6 +61,12 @@ export interface ChainModel {
   fastNoise?(xi: number, xj: number, bond: number): number;
   /** Conjugate variable beta(x) of eq. 4 (1/T for energy models); undefined when the model has none. */
   conjugate?(x: number): number;
+  /**
+   * Third cumulant per unit time of the energy (or particles) carried across link `bond` from i to j, for the
+   * validity condition of eq. 4 ((Delta beta)^2 kappa3 << kappa1 = A); undefined when the model gives only A and B
+   * (the ideal gas, whose B is defined by eq. 4).
+   */
+  thirdCumulant?(xi: number, xj: number, bond: number): number;
   /** Validity warnings for the steady-state states (e.g. T not << T_F). */
   validity?(states: ArrayLike<number>): string[];
   /** The states a subsystem can have, [lo, hi] (the energy's range is [E(lo), E(hi)]). */
@@ -183,6 +189,8 @@ export function exclusionProcess(p: ExclusionParameters = {}): ChainModel {
       out[1] = -gamma;
     },
     noise: (ei, ej) => gamma * (ei * (1 - ej) + ej * (1 - ei)),
+    // Hops are unit jumps in both directions (Poisson): every odd cumulant rate equals the net rate A.
+    thirdCumulant: (ei, ej) => gamma * (ei - ej),
     conjugate: (e) => Math.log((1 - e) / e),
   };
 }
@@ -241,6 +249,7 @@ export function fermiGas(p: FermiParameters = {}): ChainModel {
     },
     noise: form === "exact" ? (ti, tj) => exactExchangeNoise(kappa, ti, tj) : (ti, tj) => fermiNoiseApprox(kappa, ti, tj),
     fastNoise: form === "exact" ? fastExact : (ti, tj) => fermiNoiseApprox(kappa, ti, tj),
+    thirdCumulant: (ti, tj) => exchangeThirdCumulant(kappa, ti, tj),
     conjugate: inverseTemperature,
     validity: (states) => {
       const tmax = Math.max(...Array.from(states));
@@ -290,6 +299,7 @@ export function blackbody(p: BlackbodyParameters = {}): ChainModel {
     },
     noise: form === "exact" ? (ti, tj) => exactExchangeNoise(g, ti, tj) : (ti, tj) => blackbodyNoiseApprox(g, ti, tj),
     fastNoise: form === "exact" ? fastExact : (ti, tj) => blackbodyNoiseApprox(g, ti, tj),
+    thirdCumulant: (ti, tj) => exchangeThirdCumulant(g, ti, tj),
     conjugate: inverseTemperature,
   };
 }
@@ -310,6 +320,8 @@ export interface CustomModelSpec {
   gradient?(ei: number, ej: number, bond: number): [number, number];
   /** beta(E) for eq. 4 and the bound of eq. 15 (omit if the model has none). */
   beta?(e: number): number;
+  /** Third cumulant per unit time of the energy carried across a link (for the validity condition of eq. 4). */
+  thirdCumulant?(ei: number, ej: number, bond: number): number;
   /** Admissible energies (closed interval for the baths, open for the subsystems); default (-inf, inf). */
   domain?: [number, number];
   /** A is linear in the energies with equal rates on every link (eq. 9 applies for M = 2). Default false. */
@@ -357,6 +369,7 @@ export function customModel(spec: CustomModelSpec): ChainModel {
     },
     noise: (ei, ej, b) => spec.noise(ei, ej, b),
     conjugate: spec.beta ? (e) => spec.beta!(e) : undefined,
+    ...(spec.thirdCumulant ? { thirdCumulant: (ei: number, ej: number, b: number) => spec.thirdCumulant!(ei, ej, b) } : {}),
   };
 }
 

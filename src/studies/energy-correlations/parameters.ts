@@ -17,7 +17,7 @@ const density = { min: 0, max: 1 };
 
 export const correlationsSchema = z.object({
   model: choice(BUILTIN_MODELS as unknown as [BuiltinModelName, ...BuiltinModelName[]], { describe: "the subsystems: ideal gases, a boxed exclusion process (ssep), Fermi gases or blackbody cavities" }),
-  M: quantity({ describe: "number of subsystems between the two baths", unit: "1", default: 2, range: { min: 2, max: MAX_SUBSYSTEMS, integer: true }, flag: "M" }),
+  M: quantity({ describe: "number of subsystems between the two baths (1: a single subsystem, whose energy variance has a closed form under eq. 4)", unit: "1", default: 2, range: { min: 1, max: MAX_SUBSYSTEMS, integer: true }, flag: "M" }),
   T0: quantity({
     describe: "left bath (node 0): its temperature, or for ssep its density in [0, 1]",
     unit: "energy (kB = 1)",

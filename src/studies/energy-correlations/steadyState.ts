@@ -10,7 +10,7 @@ import type { ChainModel } from "./models.js";
 /** A chain of M subsystems between a left bath (node 0) and a right bath (node M + 1). */
 export interface Chain {
   model: ChainModel;
-  /** Number of subsystems, M >= 2. */
+  /** Number of subsystems, M >= 1 (M = 1: a single subsystem between the two baths). */
   M: number;
   /** State of the left bath (node 0): a temperature, a density for the exclusion process, an energy for custom models. */
   left: number;
@@ -24,8 +24,8 @@ export const MAX_SUBSYSTEMS = 400;
 /** Validates M and the bath states; throws ModelError with a message naming the bad input. */
 export function validateChain(chain: Chain): void {
   const { M, model } = chain;
-  if (!Number.isInteger(M) || M < 2) {
-    throw new ModelError(`M (the number of subsystems) must be an integer >= 2, got ${M}`);
+  if (!Number.isInteger(M) || M < 1) {
+    throw new ModelError(`M (the number of subsystems) must be an integer >= 1, got ${M}`);
   }
   if (M > MAX_SUBSYSTEMS) throw new ModelError(`M must be at most ${MAX_SUBSYSTEMS}, got ${M}`);
   const name = model.variable === "density" ? "density" : model.variable === "energy" ? "energy" : "temperature";

@@ -140,30 +140,43 @@ export const twoTemperature = defineStudy({
 export interface RunAndChaseResults {
   parameters: RunAndChaseParams;
   exact: {
+    /** T_eff = (mu_hot T_hot + mu_cold T_cold)/(mu_hot + mu_cold): the separation is Boltzmann at T_eff. */
+    effectiveTemperature: number;
+    /** c = mu_hot mu_cold (T_hot - T_cold)/(mu_hot T_hot + mu_cold T_cold): local mean velocity c F(r) e. */
+    chaseCoefficient: number;
     meanForce: number;
     meanSquaredForce: number;
     contactProbability: number;
     quadratureError: number;
     chaseVelocity: number;
+    /** Ito (pre-point) average of v_cm . e: (mu_cold - mu_hot) <F>/2. */
+    itoChaseVelocity: number;
     heatFromHotBath: number;
     entropyProduction: number;
   };
   simulation?: {
     dt: number; time: number; replicas: number; seed: number;
-    chaseVelocity: Estimate; meanForce: Estimate; meanSeparation: Estimate; heatFromHotBath: Estimate; heatFromColdBath: Estimate;
+    chaseVelocity: Estimate; itoChaseVelocity?: Estimate; meanForce: Estimate; meanSeparation: Estimate; heatFromHotBath: Estimate; heatFromColdBath: Estimate;
     entropyProduction: Estimate; centreOfMassDrift: Estimate; warnings: string[];
   };
 }
 
 function racReport(r: RunAndChaseResults): string {
   const p = r.parameters, e = r.exact, sim = r.simulation;
+  const unit = p.muHot === 1 && p.muCold === 1;
   const out: string[] = [
     `Run-and-chase (Metzger, Recitation 5, Section 3.1): hot particle 1 at T = ${num(p.Thot)}, cold particle 2 at T = ${num(p.Tcold)},`,
-    `soft repulsion k = ${num(p.stiffness)} acting for r < ${num(p.range)}, periodic box ${num(p.box)} in ${p.dimension}D, mobility 1`,
-    "exact: the separation is Boltzmann-distributed at (T_hot + T_cold)/2; <v_cm o e> = (T_hot - T_cold)/(T_hot + T_cold) <F>", "",
+    `soft repulsion k = ${num(p.stiffness)} acting for r < ${num(p.range)}, periodic box ${num(p.box)} in ${p.dimension}D, ` +
+      (unit ? "mobility 1" : `mobilities mu_hot = ${num(p.muHot)}, mu_cold = ${num(p.muCold)} (frictions gamma = 1/mu = ${num(1 / p.muHot)}, ${num(1 / p.muCold)})`),
+    unit
+      ? "exact: the separation is Boltzmann-distributed at (T_hot + T_cold)/2; <v_cm o e> = (T_hot - T_cold)/(T_hot + T_cold) <F>"
+      : `exact: the separation is Boltzmann-distributed at T_eff = (mu_hot T_hot + mu_cold T_cold)/(mu_hot + mu_cold) = ${num(e.effectiveTemperature)};\n` +
+        `both particles move with local mean velocity c F(r) e, c = mu_hot mu_cold (T_hot - T_cold)/(mu_hot T_hot + mu_cold T_cold) = ${num(e.chaseCoefficient)}`,
+    "",
   ];
   const rows: (string | number)[][] = [
     ["run-and-chase velocity <v_cm o e>", e.chaseVelocity, ...(sim ? [pm(sim.chaseVelocity)] : [])],
+    ...(unit ? [] : [["  Ito (pre-point) <v_cm . e> = (mu_cold - mu_hot) <F>/2", e.itoChaseVelocity, ...(sim ? [sim.itoChaseVelocity ? pm(sim.itoChaseVelocity) : ""] : [])]]),
     ["mean repulsive force <F>", e.meanForce, ...(sim ? [pm(sim.meanForce)] : [])],
     ["heat from the hot bath", e.heatFromHotBath, ...(sim ? [pm(sim.heatFromHotBath)] : [])],
     ["heat from the cold bath", -e.heatFromHotBath, ...(sim ? [pm(sim.heatFromColdBath)] : [])],
@@ -183,8 +196,9 @@ export const runAndChase = defineStudy({
   name: "two-temperature/run-and-chase",
   title: "Run-and-chase of a hot and a cold particle",
   summary:
-    "a hot and a cold particle with the soft repulsion of eq. 26 of the lecture notes in a periodic box (1, 2 or 3D): exact " +
-    "run-and-chase velocity, heat flow and entropy production (quadrature); --simulate checks them",
+    "a hot and a cold particle with the soft repulsion of eq. 26 of the lecture notes in a periodic box (1, 2 or 3D), each " +
+    "with its own mobility mu = 1/gamma (overdamped gamma x' = F + sqrt(2 gamma T) xi; default 1): exact run-and-chase " +
+    "velocity, heat flow and entropy production (quadrature); --simulate checks them",
   citations: [METZGER_2026],
   parameters: runAndChaseSchema,
   seeded: true,
@@ -197,7 +211,8 @@ export const runAndChase = defineStudy({
       const sim = simulateRunAndChase(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force });
       results.simulation = {
         dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
-        chaseVelocity: sim.chaseVelocity, meanForce: sim.meanForce, meanSeparation: sim.meanSeparation,
+        chaseVelocity: sim.chaseVelocity, ...(sim.itoChaseVelocity ? { itoChaseVelocity: sim.itoChaseVelocity } : {}),
+        meanForce: sim.meanForce, meanSeparation: sim.meanSeparation,
         heatFromHotBath: sim.heatFromHotBath, heatFromColdBath: sim.heatFromColdBath,
         entropyProduction: sim.entropyProduction, centreOfMassDrift: sim.centreOfMassDrift, warnings: sim.result.warnings,
       };
@@ -207,7 +222,7 @@ export const runAndChase = defineStudy({
   figures: () => [],
   report: racReport,
   warnings: (r) => r.simulation?.warnings ?? [],
-  examples: ["study two-temperature run-and-chase --dimension 3 --Tcold 0.05 --simulate"],
+  examples: ["study two-temperature run-and-chase --dimension 3 --Tcold 0.05 --simulate", "study two-temperature run-and-chase --mu-hot 3 --mu-cold 1 --simulate --time 400"],
   reproduce: [],
 });
 

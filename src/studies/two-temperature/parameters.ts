@@ -32,7 +32,10 @@ export const pairSchema = z.object({
   replicas: replicas(8),
 });
 
-/** Run-and-chase (Section 3.1): a hot and a cold particle with the soft repulsion of eq. 26, in 1, 2 or 3D. */
+/**
+ * Run-and-chase (Section 3.1): a hot and a cold particle with the soft repulsion of eq. 26, in 1, 2 or 3D, each
+ * with its own mobility (default 1: the lecture notes' unit mobilities, friction gamma = 1).
+ */
 export const runAndChaseSchema = z.object({
   dimension: quantity({ describe: "spatial dimension", unit: "1", default: 2, range: { min: 1, max: 3, integer: true } }),
   Thot: temperature("temperature of the hot particle", 1, "Thot"),
@@ -40,10 +43,18 @@ export const runAndChaseSchema = z.object({
   stiffness: quantity({ describe: "stiffness k of the soft repulsion U(r) = (k/2)(1 - r/range)^2 for r < range", unit: "energy", default: 10, range: POSITIVE }),
   range: quantity({ describe: "range of the soft repulsion (it acts for r < range)", unit: "length", default: 1, range: POSITIVE }),
   box: quantity({ describe: "side of the periodic box (2 to 1000 ranges)", unit: "length", default: 3, range: POSITIVE }),
+  muHot: quantity({
+    describe: "mobility mu_hot = 1/gamma_hot of the hot particle (overdamped: gamma x' = F + sqrt(2 gamma T) xi, so x' = mu F + sqrt(2 mu T) xi)",
+    unit: "length^2/(energy time)", default: 1, range: POSITIVE,
+  }),
+  muCold: quantity({
+    describe: "mobility mu_cold = 1/gamma_cold of the cold particle (friction gamma_cold = 1/mu_cold)",
+    unit: "length^2/(energy time)", default: 1, range: POSITIVE,
+  }),
   simulate: simulate("the pair"),
   time: time(2000),
   replicas: replicas(4),
-  dt: dt("min(0.001, 0.02 range^2 / stiffness)"),
+  dt: dt("min(0.001 / mu_max, 0.02 range^2 / (stiffness mu_mean)), mu_max and mu_mean of the two mobilities"),
 });
 
 /** The ratchet (Section 3.2): the soft-repulsive pair in an asymmetric sawtooth on a ring. */

@@ -55,7 +55,7 @@ describe("ness study energy-correlations", () => {
     [["--model", "ideal-gas", "--T0", "-1"], /--T0 must be a number in \[0, 1e6\], got -1/],
     [["--model", "ssep", "--eps3", "1.5"], /--eps3 must be a number in \[0, 1\], got 1.5/],
     [["--model", "ssep", "--T0", "1", "--T3", "3"], /density in \[0, 1\]/],
-    [["--model", "fermi", "--M", "1"], /--M must be an integer in \[2, 400\], got 1/],
+    [["--model", "fermi", "--M", "0"], /--M must be an integer in \[1, 400\], got 0/],
     [["--model", "blackbody", "--T3", "hot"], /--T3 must be a number/],
     [["--model", "ideal-gas", "--kappa", "1"], /does not take --kappa/],
     [[], /--model is required/],

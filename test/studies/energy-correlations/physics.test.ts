@@ -310,12 +310,12 @@ describe("bound of eq. 15", () => {
 });
 
 describe("bad input", () => {
-  it("rejects negative temperatures, densities outside [0, 1] and M < 2 with clear messages", () => {
+  it("rejects negative temperatures, densities outside [0, 1] and M < 1 with clear messages", () => {
     expect(() => energyCorrelations({ model: idealGas(), M: 2, left: -1, right: 2 })).toThrow(/left bath temperature \(node 0\) \(kB = 1\) must be a number in \[1e-6, 1e6\], got -1/);
     expect(() => energyCorrelations({ model: fermiGas(), M: 2, left: 1, right: 0 })).toThrow(ModelError);
     expect(() => energyCorrelations({ model: exclusionProcess(), M: 2, left: 0.2, right: 1.5 })).toThrow(/density in \[0, 1\]/);
     expect(() => energyCorrelations({ model: exclusionProcess(), M: 2, left: -0.1, right: 0.5 })).toThrow(ModelError);
-    expect(() => energyCorrelations({ model: idealGas(), M: 1, left: 1, right: 2 })).toThrow(/M .*>= 2/);
+    expect(() => energyCorrelations({ model: idealGas(), M: 0, left: 1, right: 2 })).toThrow(/M .*>= 1/);
     expect(() => energyCorrelations({ model: idealGas(), M: 2.5, left: 1, right: 2 })).toThrow(ModelError);
     expect(() => idealGas({ Cv: -1 })).toThrow(/Cv \(heat capacity of a subsystem\) must be a number in \[1e-6, 1e15\], got -1/);
     expect(() => fermiGas({ noise: "bad" as "exact" })).toThrow(ModelError);

@@ -1,0 +1,53 @@
+/**
+ * The ness lab: one page, two views chosen by the URL fragment: the network editor (#/editor, with the model in the
+ * fragment: #/editor?model=...) and a page per study (#/study/NAME). The view is rebuilt when the fragment changes
+ * page; window.nessLab exposes the current state for scripts and the browser tests.
+ */
+import "./style.css";
+import { networkEditor, type EditorState } from "./editor.js";
+import { studyPage } from "./studyPage.js";
+import { varianceResonance } from "./studies/varianceResonance.js";
+
+const STUDIES = { "variance-resonance": varianceResonance } as const;
+
+interface LabHandle {
+  page: string;
+  editor?: EditorState;
+  study?: { last: () => unknown; time: () => number };
+}
+
+const lab: LabHandle = { page: "" };
+(window as unknown as { nessLab: LabHandle }).nessLab = lab;
+
+function route(): void {
+  const hash = location.hash || "#/editor";
+  const [path, query = ""] = hash.slice(1).split("?");
+  const page = path.startsWith("/study/") ? path.slice(7) : "editor";
+  const model = new URLSearchParams(query).get("model") ?? undefined;
+  // The editor keeps its fragment up to date itself (replaceState, no hashchange): a hashchange on the editor is a
+  // link pasted or followed (load its model), or the nav link without a model (keep the work).
+  if (page === lab.page && page === "editor" && model === undefined) return;
+  const main = document.getElementById("main")!;
+  main.replaceChildren();
+  lab.page = page;
+  lab.editor = undefined;
+  lab.study = undefined;
+  for (const a of document.querySelectorAll("nav a")) {
+    if ((a as HTMLElement).dataset.page === page) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  if (page === "editor") {
+    lab.editor = networkEditor(main, model);
+    document.title = "ness lab: network editor";
+  } else if (page in STUDIES) {
+    const study = STUDIES[page as keyof typeof STUDIES];
+    lab.study = studyPage(main, study);
+    document.title = `ness lab: ${study.name}`;
+  } else {
+    main.textContent = `ness: no page '${page}' (the lab has the network editor and the studies: ${Object.keys(STUDIES).join(", ")})`;
+  }
+  document.body.dataset.ready = page;
+}
+
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,23 @@
+/**
+ * ness/node: the Node-only part of the library (`import { ... } from "ness/node"`). Everything else is in the
+ * browser-safe entry point "ness".
+ *
+ * - model files: `readModelFile(path)` (a regular file of at most 16 MiB, validated like loadModel).
+ * - worker threads: `workerRunner(workers)` runs the replicas of `simulate` or `ensemble` on a piscina pool
+ *   (the same numbers for any number of workers); `defaultWorkers()`.
+ * - figures: `renderSvg(figure)` (a linkedom document), `svgToPng(svg)` (resvg with the bundled DejaVu fonts),
+ *   `writeFigure(figure, dir)` and `writeFigureFile(figure, file)` (atomic writes of SVG, PNG, CSV).
+ */
+export { readModelFile, readModelText } from "./cli/input.js";
+export { workerRunner, defaultWorkers } from "./workers/pool.js";
+export {
+  createDocument,
+  renderSvg,
+  svgToPng,
+  writeFigure,
+  writeFigureFile,
+  type PngOptions,
+  type WriteFigureOptions,
+  type FigureFormat,
+} from "./io/render.js";
+export { FileError, tableToCsv } from "./io/files.js";
