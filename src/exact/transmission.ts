@@ -34,6 +34,8 @@ import { ModelError, SteadyStateError } from "../errors.js";
 import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
 import {
+  ChainGreen,
+  ChainPencil,
   ComplexLdl,
   RealLdl,
   complexLdlSolve,
@@ -130,11 +132,15 @@ const EPS = 2 ** -53;
  */
 const NOISY_WIDTH = 1e-6;
 /**
- * Every normal mode is located and its peak integrated: ~100 frequency evaluations per mode, each O(n) or more, so
- * the cost grows like n^2 (a 2000-site chain takes ~15 s). Beyond this many sites a solve would take hours: refused.
+ * Every normal mode is located and every peak carrying current integrated: ~100 frequency evaluations per peak,
+ * each O(n) or more, so the cost grows like n^2 (a 10^4-site disordered chain takes ~20 s on the O(n) chain path,
+ * a general network of that size hours). Beyond this many sites a solve would take hours: refused.
  */
 const MAX_SITES = 30000;
-/** Length in t of the panels of a peak's sinh map. */
+/**
+ * Length in t of the panels of a peak's sinh map. (Length 8 saves ~25% of the evaluations of long disordered chains
+ * but trips the roundoff detection of the adaptive step at narrow peaks: a 256-site chain then stops at 1e-6.)
+ */
 const SINH_PANEL = 4;
 
 // ---------------------------------------------------------------------------
@@ -497,7 +503,102 @@ function normalModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
     }
     return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), counts: 0, modal: modal?.share };
   }
+  if (!temps) {
+    const order = chainOrder(sys);
+    if (order) return chainModes(sys, order);
+  }
   return sparseModes(sys, temps);
+}
+
+/** V's off-diagonal entries between consecutive sites of a chain. */
+function chainCouplings(sys: NetworkSystem, order: Int32Array): Float64Array {
+  const off = new Float64Array(order.length - 1);
+  for (let k = 0; k + 1 < order.length; k++) {
+    const i = order[k];
+    for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) if (sys.pattern.idx[q] === order[k + 1]) off[k] = sys.off[q];
+  }
+  return off;
+}
+
+/**
+ * The normal modes of a two-terminal chain (fluxes-only runs): every eigenvalue isolated by bisection on the Sturm
+ * count of the tridiagonal pencil, then located by safeguarded Newton steps on its determinant (the count keeps
+ * the bracket), and its two end amplitudes u_0^2, u_n^2 (the only bath sites) from the residues of
+ * (V - lambda M)^-1 at the ends: two O(N) sweeps per mode, no eigenvector. Eigenvalues closer than 1e-13 (modes
+ * localised far apart) are treated as a cluster, as in sparseModes.
+ */
+function chainModes(sys: NetworkSystem, order: Int32Array): ModeData {
+  const { n } = sys;
+  const pencil = new ChainPencil(
+    Float64Array.from(order, (i) => sys.vDiag[i]),
+    Float64Array.from(order, (i) => sys.mass[i]),
+    chainCouplings(sys, order),
+  );
+  const top = gershgorin(sys, sys.mass) * (1 + 1e-12);
+  const omega = new Float64Array(n);
+  const halfWidth = new Float64Array(n);
+  const bathAmp2 = new Float64Array(2 * n);
+  const g0 = sys.gamma[order[0]];
+  const g1 = sys.gamma[order[n - 1]];
+  // Bath b of the model sits at order[0] (b = 0) or order[n - 1] (b = 1).
+  const first = sys.bathSite[0] === order[0] ? 0 : 1;
+  let decoupledAt: number | undefined;
+  let m = 0;
+  const stack: [number, number, number, number][] = [[0, top, 0, n]];
+  while (stack.length > 0) {
+    const [lo, hi, cl, ch] = stack.pop()!;
+    if (ch <= cl) continue;
+    if (ch - cl === 1) {
+      // One eigenvalue in (lo, hi]: safeguarded Newton on the determinant.
+      let a = lo;
+      let b = hi;
+      let x = 0.5 * (a + b);
+      for (let it = 0; it < 200; it++) {
+        pencil.sweep(x);
+        if (pencil.negative > cl) b = x;
+        else a = x;
+        const next = x - 1 / pencil.logDerivative;
+        if (!(next > a && next < b)) {
+          x = 0.5 * (a + b);
+          if (b - a <= 4e-16 * b) break;
+          continue;
+        }
+        // Quadratic convergence: after a step below 1e-12 the error is at rounding level.
+        const converged = Math.abs(next - x) <= 1e-12 * Math.abs(x);
+        x = next;
+        if (converged) break;
+      }
+      pencil.sweep(x);
+      const uEnd = Math.max(pencil.endWeight, 0);
+      pencil.sweep(x, true);
+      const uStart = Math.max(pencil.endWeight, 0);
+      const k = cl;
+      omega[k] = Math.sqrt(Math.max(x, 0));
+      const g = g0 * uStart + g1 * uEnd;
+      halfWidth[k] = g / 2;
+      bathAmp2[2 * k + first] = uStart;
+      bathAmp2[2 * k + 1 - first] = uEnd;
+      if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
+      m++;
+      continue;
+    }
+    if (hi - lo <= 1e-13 * hi) {
+      // A cluster: its modes' widths are not resolved here; the narrowest possible (0) keeps it out of the panels'
+      // peak maps, and NaN amplitudes keep it out of the negligible-mode estimate (it is integrated, not skipped).
+      for (let k = cl; k < ch; k++) {
+        omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
+        halfWidth[k] = 0;
+        bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
+        m++;
+      }
+      continue;
+    }
+    const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+    const cm = Math.min(Math.max(pencil.count(mid), cl), ch);
+    stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
+  }
+  if (m !== n) throw new SteadyStateError(`the Sturm counts of the chain found ${m} of its ${n} modes (rounding)`);
+  return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), decoupledAt, counts: pencil.counts };
 }
 
 /** Absolute accuracy of the components of a computed M-normalised eigenvector (~ eps |W| / gap). */
@@ -830,6 +931,13 @@ class Evaluator {
   private readonly pi: Float64Array[] = [];
   private readonly plen: Int32Array;
   private readonly gBB: Float64Array;
+  /**
+   * A chain with its two baths at its ends (fluxes only): G_bc from the pivots eliminated from either end
+   * (ChainGreen), O(N) operations per frequency; the sparse factorisation runs only at some panel centres (the first 32, then
+   * every 16th), to check its residual and the recurrence against it.
+   */
+  private readonly chain?: { green: ChainGreen; v: Float64Array; m: Float64Array; g0: number; g1: number };
+  private chainChecks = 0;
 
   constructor(private readonly model: NetworkModel, private readonly sys: NetworkSystem, private readonly plan: Plan) {
     const n = sys.n;
@@ -849,6 +957,19 @@ class Evaluator {
     const B = model.baths.length;
     this.plen = new Int32Array(B);
     this.gBB = new Float64Array(2 * B * B);
+    // Chains short enough for the dense mode analysis keep the factorisation (their printed errors stay as they were).
+    if (this.pathMode && B === 2 && sys.under && n > DENSE_MODES_MAX) {
+      const order = chainOrder(sys);
+      if (order) {
+        this.chain = {
+          green: new ChainGreen(order, chainCouplings(sys, order)),
+          v: Float64Array.from(order, (i) => sys.vDiag[i]),
+          m: Float64Array.from(order, (i) => sys.mass[i]),
+          g0: sys.gamma[order[0]],
+          g1: sys.gamma[order[n - 1]],
+        };
+      }
+    }
     if (this.pathMode) {
       for (let b = 0; b < B; b++) {
         this.paths.push(new Int32Array(n));
@@ -863,6 +984,14 @@ class Evaluator {
     const { sys, plan } = this;
     const n = sys.n;
     const w2 = omega * omega;
+    // The chain recurrence is checked against the factorisation at the first 32 panel centres, then at every 16th.
+    if (this.chain && check && this.chainChecks++ >= 32 && this.chainChecks % 16 !== 0) check = false;
+    if (this.chain && !check) {
+      if (this.solveChain(omega)) {
+        this.evaluations++;
+        return;
+      }
+    }
     for (let i = 0; i < n; i++) {
       this.dRe[i] = sys.vDiag[i] - (sys.under ? w2 * sys.mass[i] : 0);
       this.dIm[i] = -omega * sys.gamma[i];
@@ -886,6 +1015,7 @@ class Evaluator {
         this.checkResidual(plan.colSite[0], this.xr[0], this.xi[0]);
         this.wr.fill(0);
         this.wi.fill(0);
+        if (this.chain) this.checkChain(omega);
       }
       this.evaluations++;
       return;
@@ -895,6 +1025,39 @@ class Evaluator {
       if (check) this.checkResidual(plan.colSite[c], this.xr[c], this.xi[c]);
     }
     this.evaluations++;
+  }
+
+  /** The chain recurrence at omega into gBB; false if it failed (then the sparse factorisation is used). */
+  private solveChain(omega: number): boolean {
+    const c = this.chain!;
+    const g = c.green;
+    g.evaluate(c.v, c.m, omega * omega, -omega * c.g0, -omega * c.g1);
+    const out = this.gBB;
+    out[0] = g.g00re;
+    out[1] = g.g00im;
+    out[6] = g.gnnre;
+    out[7] = g.gnnim;
+    out[2] = out[4] = g.g0nre;
+    out[3] = out[5] = g.g0nim;
+    return Number.isFinite(g.g00re + g.g00im + g.gnnre + g.gnnim + g.g0nre + g.g0nim);
+  }
+
+  /**
+   * At a panel centre (after the sparse solve): the recurrence's entries against the factorisation's; their
+   * difference, relative to the column's largest entry, enters the reported residual.
+   */
+  private checkChain(omega: number): void {
+    const keep = Float64Array.from(this.gBB);
+    if (!this.solveChain(omega)) {
+      this.residual = Infinity;
+      return;
+    }
+    let scale = 0;
+    for (let i = 0; i < this.sys.n; i++) scale = Math.max(scale, Math.hypot(this.xr[0][i], this.xi[0][i]));
+    let diff = 0;
+    for (let k = 0; k < 8; k++) diff = Math.max(diff, Math.abs(keep[k] - this.gBB[k]));
+    const r = diff / Math.max(scale, 1e-300);
+    if (!(r <= this.residual)) this.residual = Number.isNaN(r) ? Infinity : Math.max(this.residual, r);
   }
 
   /** |G_bc(omega)|^2 for two baths (after solve). */
@@ -1343,9 +1506,12 @@ function adaptiveQuadrature(
  * sinh map on each side, out to half-way to its neighbours; between them, linear panels, one for every two broad
  * (overlapping) peaks, which the adaptive quadrature refines as needed; a peak too narrow to resolve gets a
  * breakpoint at its centre (for the guard). Modes not `wanted` (their estimated share of every integral is below
- * the tolerance) get no panels of their own. Then the tail.
+ * the tolerance) get no panels of their own, and with `dropUnwanted` (large networks) no breakpoints either (a long
+ * disordered chain has thousands of localised modes, each of which would cost a panel of 31 evaluations): their
+ * wanted neighbours' panels span them.
+ * Then the tail.
  */
-function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean): Panels {
+function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean, dropUnwanted: boolean): Panels {
   const panels = new Panels(Math.max(1024, 4 * modes.omega.length));
   const w = modes.omega;
   const h = modes.halfWidth;
@@ -1354,7 +1520,8 @@ function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean
   const widths: number[] = [];
   const keep: boolean[] = [];
   for (let k = 0; k < w.length; k++) {
-    if (!(w[k] > 0)) continue;
+    // Modes not wanted are left out altogether: the panels of their wanted neighbours span them.
+    if (!(w[k] > 0) || (dropUnwanted && !wanted(k))) continue;
     const last = centres.length - 1;
     if (last >= 0 && w[k] - centres[last] <= 1e-12 * w[k]) {
       widths[last] = Math.min(widths[last], h[k]);
@@ -1419,7 +1586,9 @@ function negligibleModes(modes: ModeData, model: NetworkModel, tol: number): { m
       for (let c = b + 1; c < B; c++) {
         const gb = model.baths[b].friction * modes.bathAmp2[k * B + b];
         const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
-        s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+        // A mode without bath weight (to rounding) carries no flux; one of a cluster (NaN amplitudes) is kept.
+        if (Number.isNaN(gb) || Number.isNaN(gc)) s = Infinity;
+        else if (gb > 0 && gc > 0) s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
       }
     }
     share[k] = Number.isFinite(s) ? s : Infinity;
@@ -1442,7 +1611,7 @@ function negligibleModes(modes: ModeData, model: NetworkModel, tol: number): { m
         if (c === b) continue;
         const gb = model.baths[b].friction * u2;
         const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
-        flux[b] += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+        if (gb > 0 && gc > 0) flux[b] += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
       }
     }
   }
@@ -1474,6 +1643,30 @@ function smallestRate(sys: NetworkSystem, top: number): number {
 
 // ---------------------------------------------------------------------------
 // The solve
+
+/**
+ * The sites of a chain (a path graph) from the site of the first bath to the site of the second, which must be its
+ * two ends; undefined for any other network (or fewer than 3 sites).
+ */
+function chainOrder(sys: NetworkSystem): Int32Array | undefined {
+  const { n, pattern } = sys;
+  if (n < 3 || sys.bathSite.length !== 2) return undefined;
+  const order = new Int32Array(n);
+  let prev = -1;
+  let cur = sys.bathSite[0];
+  for (let k = 0; k < n; k++) {
+    order[k] = cur;
+    const deg = pattern.ptr[cur + 1] - pattern.ptr[cur];
+    if (deg > (k === 0 ? 1 : 2)) return undefined;
+    if (k === n - 1) break;
+    let next = -1;
+    for (let q = pattern.ptr[cur]; q < pattern.ptr[cur + 1]; q++) if (pattern.idx[q] !== prev) next = pattern.idx[q];
+    if (next < 0) return undefined;
+    prev = cur;
+    cur = next;
+  }
+  return cur === sys.bathSite[1] && pattern.ptr[cur + 1] - pattern.ptr[cur] === 1 ? order : undefined;
+}
 
 /**
  * Exact steady state of a linear network by the frequency-domain method (fluxes and kinetic temperatures without the
@@ -1540,7 +1733,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     top = 1.5 * top + 1e-300;
     skipped = temperatures ? undefined : negligibleModes(modes, model, tol);
     const skip = skipped?.mode;
-    panels = modePanels(modes, top, (k) => !skip || !skip[k]);
+    // Networks small enough for the dense mode analysis keep their former panels (and printed error estimates).
+    panels = modePanels(modes, top, (k) => !skip || !skip[k], n > DENSE_MODES_MAX);
   } else {
     const hi = gershgorin(sys, sys.gamma);
     panels = logPanels(smallestRate(sys, hi), hi);

@@ -477,3 +477,178 @@ export class RealLdl {
     for (let k = 0; k < n; k++) x[perm[k]] = w[k];
   }
 }
+
+/**
+ * Two-terminal chains: the entries G_00, G_nn and G_0n (the two ends, n = N - 1) of the inverse of a complex
+ * symmetric tridiagonal matrix A whose diagonal is real except at the two ends (a chain damped at its ends only:
+ * V - w^2 M - i w Gamma), O(N) operations and no allocation per frequency (the general sparse LDL^T costs several
+ * times more per site through its index arrays).
+ *
+ * The pivots of A = L D L^T eliminated from one damped end, f_k = a_k - b_(k-1)^2 / f_(k-1), keep Im f_k < 0 (the
+ * damping reaches every pivot), so none comes near zero, also at the narrow resonances of modes localised far from
+ * the ends; the determinant recurrence (d_k = a_k d_(k-1) - b^2 d_(k-2)) would lose them to cancellation there. Then
+ * G_nn = 1 / f_n and G_0n = G_nn prod_(k<n) (-b_k / f_k) (the product kept as mantissa and power of 2); the pivots
+ * from the other end give G_00. A non-finite result is reported to the caller by non-finite g** fields.
+ */
+export class ChainGreen {
+  readonly n: number;
+  /** Sites along the chain, from one end to the other. */
+  readonly order: Int32Array;
+  /** The off-diagonal entries along the chain and their squares. */
+  private readonly off: Float64Array;
+  private readonly b2: Float64Array;
+  /** Results of the last evaluate(): [re, im] of G_00, G_nn, G_0n. */
+  g00re = 0;
+  g00im = 0;
+  gnnre = 0;
+  gnnim = 0;
+  g0nre = 0;
+  g0nim = 0;
+
+  /** order: the N >= 3 sites along the chain; off: A_(order[k], order[k+1]) for k < N - 1 (nonzero). */
+  constructor(order: Int32Array, off: Float64Array) {
+    this.n = order.length;
+    if (this.n < 3 || off.length !== this.n - 1) throw new Error("ChainGreen: a chain of at least 3 sites");
+    this.order = order;
+    this.off = off;
+    this.b2 = off.map((b) => b * b);
+  }
+
+  /**
+   * The diagonal a_k = v[k] - w2 m[k] along the chain (real parts; v, m indexed along the chain, not by site), plus
+   * i alpha at order[0] and i beta at order[N - 1] (alpha, beta < 0). Sets the g** fields.
+   */
+  evaluate(v: Float64Array, m: Float64Array, w2: number, alpha: number, beta: number): void {
+    const { n, b2, off } = this;
+    // Forward pivots f_k = a_k - b_(k-1)^2 / f_(k-1) from the damped end (Im f_k < 0 throughout: no cancellation),
+    // carrying p = prod_(j<k) (-b_j / f_j) as mantissa and power of 2.
+    let fRe = v[0] - w2 * m[0];
+    let fIm = alpha;
+    let pRe = 1;
+    let pIm = 0;
+    let log2p = 0;
+    for (let k = 1; k < n; k++) {
+      // 1 / f_(k-1)
+      const d = 1 / (fRe * fRe + fIm * fIm);
+      const iRe = fRe * d;
+      const iIm = -fIm * d;
+      // p *= -b_(k-1) / f_(k-1)
+      const c = -off[k - 1];
+      const nRe = c * (pRe * iRe - pIm * iIm);
+      pIm = c * (pRe * iIm + pIm * iRe);
+      pRe = nRe;
+      const s = b2[k - 1];
+      fRe = v[k] - w2 * m[k] - s * iRe;
+      fIm = (k === n - 1 ? beta : 0) - s * iIm;
+      if ((k & 7) === 0) {
+        const big = Math.max(Math.abs(pRe), Math.abs(pIm));
+        if (big > 2 ** 200 || (big < 2 ** -200 && big > 0)) {
+          const e = Math.floor(Math.log2(big));
+          const f = 2 ** -e;
+          pRe *= f;
+          pIm *= f;
+          log2p += e;
+        }
+      }
+    }
+    // G_nn = 1 / f_n; G_0n = p G_nn.
+    let d = 1 / (fRe * fRe + fIm * fIm);
+    this.gnnre = fRe * d;
+    this.gnnim = -fIm * d;
+    const scale = 2 ** log2p;
+    this.g0nre = scale * (pRe * this.gnnre - pIm * this.gnnim);
+    this.g0nim = scale * (pRe * this.gnnim + pIm * this.gnnre);
+    // Backward pivots for G_00 = 1 / g_0.
+    let gRe = v[n - 1] - w2 * m[n - 1];
+    let gIm = beta;
+    for (let k = n - 2; k >= 0; k--) {
+      d = 1 / (gRe * gRe + gIm * gIm);
+      const s = b2[k];
+      gRe = v[k] - w2 * m[k] - s * gRe * d;
+      gIm = (k === 0 ? alpha : 0) + s * gIm * d;
+    }
+    d = 1 / (gRe * gRe + gIm * gIm);
+    this.g00re = gRe * d;
+    this.g00im = -gIm * d;
+  }
+}
+
+/**
+ * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
+ * the pivots r_k = a_k - b_(k-1)^2 / r_(k-1) of its LDL^T (Sturm sequence: the number of negative pivots is the
+ * number of eigenvalues below lambda) and their derivatives in lambda, r_k' = -m_k + b_(k-1)^2 r'_(k-1) / r_(k-1)^2,
+ * in one O(N) sweep without allocation. From them: the logarithmic derivative det' / det = sum r_k' / r_k (a Newton
+ * step towards an eigenvalue), and at an eigenvalue the squared end component of its M-normalised eigenvector,
+ * u_end^2 = -det A[..n-1] / det' (the residue of (V - lambda M)^-1 at the end site), from the sweep towards that end.
+ */
+export class ChainPencil {
+  readonly n: number;
+  private readonly v: Float64Array;
+  private readonly m: Float64Array;
+  private readonly b2: Float64Array;
+  /** A pivot smaller than this in magnitude is replaced by -tiny (as RealLdl, a perturbation of that size). */
+  readonly tiny: number;
+  counts = 0;
+  /** Results of the last sweep: negative pivots, det'/det, and u_end^2 (meaningful at an eigenvalue). */
+  negative = 0;
+  logDerivative = 0;
+  endWeight = 0;
+
+  /** v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. */
+  constructor(v: Float64Array, m: Float64Array, off: Float64Array) {
+    this.n = v.length;
+    this.v = v;
+    this.m = m;
+    this.b2 = off.map((b) => b * b);
+    let scale = 0;
+    for (const x of v) scale = Math.max(scale, Math.abs(x));
+    this.tiny = 1e-15 * scale;
+  }
+
+  /** Number of eigenvalues of (V, M) below lambda. */
+  count(lambda: number): number {
+    const { n, v, m, b2, tiny } = this;
+    let neg = 0;
+    let r = 1;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      r = v[k] - lambda * m[k] - s / r;
+      if (!(r >= tiny || r <= -tiny)) r = tiny;
+      if (r < 0) neg++;
+      if (k + 1 < n) s = b2[k];
+    }
+    this.counts++;
+    return neg;
+  }
+
+  /** A sweep with derivatives, from the first site (reverse: from the last), setting the result fields. */
+  sweep(lambda: number, reverse = false): void {
+    const { n, v, m, b2, tiny } = this;
+    let neg = 0;
+    // q = 1 / r of the previous pivot (one division per site).
+    let q = 0;
+    let r = 1;
+    let d = 0;
+    let logDer = 0;
+    let prevLogDer = 0;
+    const step = reverse ? -1 : 1;
+    let k = reverse ? n - 1 : 0;
+    // Coupling to the previous site of the sweep: b2[k - 1] forwards, b2[k] backwards.
+    let s = 0;
+    for (let j = 0; j < n; j++, k += step) {
+      const rn = v[k] - lambda * m[k] - s * q;
+      d = -m[k] + s * d * q * q;
+      r = rn >= tiny || rn <= -tiny ? rn : tiny;
+      q = 1 / r;
+      if (r < 0) neg++;
+      prevLogDer = logDer;
+      logDer += d * q;
+      if (j + 1 < n) s = b2[reverse ? k - 1 : k];
+    }
+    this.counts++;
+    this.negative = neg;
+    this.logDerivative = logDer;
+    // det' / det[..n-1] = r_n' + r_n (det[..n-1])' / det[..n-1].
+    this.endWeight = -1 / (d + r * prevLogDer);
+  }
+}

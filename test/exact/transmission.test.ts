@@ -212,6 +212,66 @@ describe("transmission engine against closed forms and identities", () => {
   });
 });
 
+describe("two-terminal chains, fluxes only", () => {
+  it("agrees with the sparse factorisation and the dense engine, sites in any order", () => {
+    // 30 sites numbered in a shuffled order along the chain, random masses and stiffnesses, baths at the two ends
+    // (weak enough disorder for the dense engine, whose numerical Lemma-1 test refuses strongly localised modes).
+    const r = rng(7);
+    const n = 30;
+    const names = Array.from({ length: n }, (_, k) => `s${k}`);
+    for (let k = n - 1; k > 0; k--) {
+      const j = Math.floor(r() * (k + 1));
+      [names[k], names[j]] = [names[j], names[k]];
+    }
+    const model = validateNetwork({
+      kind: "network", sites: [...names].sort(),
+      masses: Object.fromEntries(names.map((s) => [s, 1 + 0.1 * (2 * r() - 1)])),
+      pinning: { [names[0]]: 0.5, [names[n - 1]]: 1.5, [names[12]]: 0.2 },
+      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [names[i], names[i + 1]] as [string, string], stiffness: 0.5 + r() })),
+      baths: [{ site: names[n - 1], friction: 0.7, temperature: 1 }, { site: names[0], friction: 1.3, temperature: 2.5 }],
+    });
+    const fast = solveNetworkTransmission(model, { temperatures: false, bySource: false });
+    const full = solveNetworkTransmission(model, { bySource: false });
+    const dense = solveNetwork(model, { bySource: false });
+    const J = dense.baths[0].flux;
+    expect(Math.abs(fast.baths[0].flux / J - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(full.baths[0].flux / J - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(fast.baths[1].flux / dense.baths[1].flux - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(fast.baths[0].flux - J)).toBeLessThanOrEqual(fast.baths[0].error + 1e-12 * Math.abs(J));
+    // The recurrence is checked against the factorisation at every panel centre.
+    expect(fast.solveResidual).toBeLessThan(1e-10);
+  });
+});
+
+describe("two-terminal chains beyond the dense mode analysis", () => {
+  it("Sturm-Newton modes and the recurrence give the dense engine's current (310 sites)", () => {
+    // Above 300 sites a two-terminal chain's modes come from its Sturm sequence (fluxes-only runs). An ordered
+    // chain (the dense engine's Lemma-1 test refuses disordered chains of this length), pinned unevenly.
+    // Sites numbered in a shuffled order along the chain (the chain's order is found from its springs).
+    const n = 310;
+    const r = rng(5);
+    const names = Array.from({ length: n }, (_, k) => `s${k}`);
+    for (let k = n - 1; k > 0; k--) {
+      const j = Math.floor(r() * (k + 1));
+      [names[k], names[j]] = [names[j], names[k]];
+    }
+    const model = validateNetwork({
+      kind: "network", sites: [...names].sort(),
+      masses: Object.fromEntries(names.map((s, i) => [s, i % 2 === 0 ? 1 : 1.5])),
+      pinning: { [names[0]]: 1, [names[n - 1]]: 0.5 },
+      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [names[i], names[i + 1]] as [string, string], stiffness: 1 })),
+      baths: [{ site: names[n - 1], friction: 0.5, temperature: 1 }, { site: names[0], friction: 1, temperature: 2 }],
+    });
+    const fast = solveNetworkTransmission(model, { temperatures: false, bySource: false, tolerance: 1e-10 });
+    const dense = solveNetwork(model, { bySource: false });
+    const J = dense.baths[0].flux;
+    expect(Math.abs(fast.baths[0].flux / J - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(fast.baths[0].flux - J)).toBeLessThanOrEqual(fast.baths[0].error + 1e-12 * Math.abs(J));
+    expect(fast.modes.count).toBe(n);
+    expect(fast.solveResidual).toBeLessThan(1e-10);
+  });
+});
+
 describe("transmission spectrum", () => {
   it("is at most 1 for two baths and integrates to the current", () => {
     const p = { ...DEFAULT_PARAMS, N: 12 };
