@@ -7,8 +7,11 @@ const chosen = process.env.NESS_MUTATION_TESTS?.split(",").filter((s) => s.lengt
 
 export default defineConfig({
   test: {
-    include: chosen?.map((s) => (s.endsWith(".ts") ? s : `${s}/**/*.test.ts`)) ??
-      ["test/exact/**/*.test.ts", "test/stochastic/**/*.test.ts", "test/problem/**/*.test.ts"],
+    include: chosen?.map((s) => (s.endsWith(".ts") ? s : `${s}/**/*.test.ts`)) ?? [
+      "test/exact/**/*.test.ts",
+      "test/stochastic/**/*.test.ts",
+      "test/problem/**/*.test.ts",
+    ],
     exclude: ["test/stochastic/cli.test.ts"],
     testTimeout: 600_000,
     hookTimeout: 600_000,

@@ -45,7 +45,13 @@ export const title = "Overdamped hot/cold soft-disk demixing (seed 004) at N = 1
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
 
-const K = 1, RANGE = 1, T_HOT = 0.02, T_COLD = 0.0002, PHI = 0.4, DT = 0.1, SKIN = 0.3;
+const K = 1,
+  RANGE = 1,
+  T_HOT = 0.02,
+  T_COLD = 0.0002,
+  PHI = 0.4,
+  DT = 0.1,
+  SKIN = 0.3;
 // Timed steps per run (LAMMPS: after `warm` untimed steps). N = 10^4's first timed LAMMPS run is also the window of
 // the energy check (steps warm + 1 .. warm + steps after the random start).
 const SIZES = [
@@ -64,16 +70,29 @@ const boxSide = (N) => Math.sqrt((N * Math.PI) / (4 * PHI));
 
 function mixture(N) {
   return validateParticles({
-    kind: "particles", dynamics: "overdamped", dimension: 2, box: boxSide(N),
-    species: [{ name: "hot", count: N / 2, temperature: T_HOT }, { name: "cold", count: N / 2, temperature: T_COLD }],
-    pairs: [{ potential: "soft", stiffness: K, range: RANGE }], initial: "random",
+    kind: "particles",
+    dynamics: "overdamped",
+    dimension: 2,
+    box: boxSide(N),
+    species: [
+      { name: "hot", count: N / 2, temperature: T_HOT },
+      { name: "cold", count: N / 2, temperature: T_COLD },
+    ],
+    pairs: [{ potential: "soft", stiffness: K, range: RANGE }],
+    initial: "random",
   });
 }
 
 // `steps + 0.5` keeps floor(time / dt / batches) from losing a step to rounding.
 const options = (scheme, steps, burn, batches, pairHeat = "trapezoid") => ({
   pairHeat,
-  dt: DT, time: (steps + 0.5) * DT, burnIn: burn * DT, seed: 1, replicas: 1, batches, scheme,
+  dt: DT,
+  time: (steps + 0.5) * DT,
+  burnIn: burn * DT,
+  seed: 1,
+  replicas: 1,
+  batches,
+  scheme,
 });
 
 /** One timed ness run: CPU and wall seconds per particle-step. */
@@ -117,7 +136,8 @@ function lammpsRound(N, warm, steps, info) {
   const blocks = r.out.split(/\nLoop time of /).slice(1);
   const l = r.loops[1];
   // Thermo rows "step pe" printed by the timed run (the text between the first and second "Loop time").
-  let sum = 0, count = 0;
+  let sum = 0,
+    count = 0;
   for (const line of blocks[0].split("\n")) {
     const m = line.match(/^\s*(\d+)\s+([-\d.eE+]+)\s*$/);
     if (m && Number(m[1]) > warm && Number(m[1]) <= warm + steps) {
@@ -128,19 +148,29 @@ function lammpsRound(N, warm, steps, info) {
   const share = (name) => (blocks[1].match(new RegExp(`\\n${name}\\s*\\|[^\\n]*\\|\\s*([\\d.]+)\\s*\\n`)) ?? [])[1];
   const builds = (blocks[1].match(/Neighbor list builds = (\d+)/) ?? [])[1];
   return {
-    cpu: l.cpuSeconds / (l.steps * l.atoms), wall: l.seconds / (l.steps * l.atoms),
-    pe: count > 0 ? sum / count : NaN, samples: count, pair: share("Pair"), neigh: share("Neigh"), modify: share("Modify"), builds,
+    cpu: l.cpuSeconds / (l.steps * l.atoms),
+    wall: l.seconds / (l.steps * l.atoms),
+    pe: count > 0 ? sum / count : NaN,
+    samples: count,
+    pair: share("Pair"),
+    neigh: share("Neigh"),
+    modify: share("Modify"),
+    builds,
   };
 }
 
 export async function run(log, opts = {}) {
   const rounds = roundsFor(opts, 3, 2);
   const info = lammpsInfo();
-  log(`2D, area fraction ${PHI}, hot T = ${T_HOT} / cold T = ${T_COLD}, soft disks k = ${K}, range ${RANGE}, mobility 1, dt = ${DT}, random start; ${rounds} rounds`);
+  log(
+    `2D, area fraction ${PHI}, hot T = ${T_HOT} / cold T = ${T_COLD}, soft disks k = ${K}, range ${RANGE}, mobility 1, dt = ${DT}, random start; ${rounds} rounds`,
+  );
   targets(log, ["2D soft disks, N = 10^4 and 10^5: ness (default scheme) >= 1.5x faster than serial LAMMPS per core"]);
   if (info) {
-    log(`LAMMPS: ${info.version}; dynamics ${info.brownian ? "fix brownian (rng gaussian)" : "fix nve + fix langevin with m = dt, damp = dt (exact Euler-Maruyama, uniform noise; no BROWNIAN package)"}; ` +
-      `pair ${info.harmonicCut ? "harmonic/cut" : "table (no harmonic/cut in this build)"}`);
+    log(
+      `LAMMPS: ${info.version}; dynamics ${info.brownian ? "fix brownian (rng gaussian)" : "fix nve + fix langevin with m = dt, damp = dt (exact Euler-Maruyama, uniform noise; no BROWNIAN package)"}; ` +
+        `pair ${info.harmonicCut ? "harmonic/cut" : "table (no harmonic/cut in this build)"}`,
+    );
   } else {
     log("LAMMPS reference skipped (lmp not installed: apt-get install lammps)");
   }
@@ -151,20 +181,34 @@ export async function run(log, opts = {}) {
   for (const { N, warm, steps } of opts.quick ? SIZES.slice(0, 1) : SIZES) {
     const model = mixture(N);
     log(`N = ${N} (box ${boxSide(N).toFixed(2)}), ${steps} timed steps`);
-    const res = await interleave([
-      ...SCHEMES.map(({ scheme, pairHeat }, k) => ({ name: `ness${k}`, round: () => nessRound(model, scheme, steps, pairHeat) })),
-      info && { name: "lammps", round: () => lammpsRound(N, warm, steps, info) },
-    ], rounds, log);
+    const res = await interleave(
+      [
+        ...SCHEMES.map(({ scheme, pairHeat }, k) => ({
+          name: `ness${k}`,
+          round: () => nessRound(model, scheme, steps, pairHeat),
+        })),
+        info && { name: "lammps", round: () => lammpsRound(N, warm, steps, info) },
+      ],
+      rounds,
+      log,
+    );
     const med = (xs) => xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1];
     SCHEMES.forEach(({ label }, k) => {
-      log(`    ness ${label.padEnd(33)} ${fmt(1 / med(res[`ness${k}`])).padStart(7)} particle-steps per cpu-s (estimators every step, whole call)`);
+      log(
+        `    ness ${label.padEnd(33)} ${fmt(1 / med(res[`ness${k}`])).padStart(7)} particle-steps per cpu-s (estimators every step, whole call)`,
+      );
     });
     if (!res.lammps) continue;
     const ref = res.lammps[0];
-    log(`    LAMMPS serial ${"".padEnd(26)} ${fmt(1 / med(res.lammps)).padStart(7)} particle-steps per cpu-s (timed loop of ${steps} steps after ${warm} warm-up; ` +
-      `time: pair ${ref.pair}%, neighbour ${ref.neigh}%, fixes ${ref.modify}%; ${ref.builds} list builds)`);
+    log(
+      `    LAMMPS serial ${"".padEnd(26)} ${fmt(1 / med(res.lammps)).padStart(7)} particle-steps per cpu-s (timed loop of ${steps} steps after ${warm} warm-up; ` +
+        `time: pair ${ref.pair}%, neighbour ${ref.neigh}%, fixes ${ref.modify}%; ${ref.builds} list builds)`,
+    );
     SCHEMES.forEach(({ label }, k) => {
-      report(log, `${label} vs LAMMPS`, res[`ness${k}`], res.lammps, { anchorName: "LAMMPS", target: k === 0 ? { min: 1.5 } : undefined });
+      report(log, `${label} vs LAMMPS`, res[`ness${k}`], res.lammps, {
+        anchorName: "LAMMPS",
+        target: k === 0 ? { min: 1.5 } : undefined,
+      });
     });
     if (N === SIZES[0].N) check = { N, warm, steps, ref };
   }
@@ -180,10 +224,19 @@ export async function run(log, opts = {}) {
     const res = simulateSync({ model, options: options(scheme, steps, warm, 4) });
     return findEstimate(res, "potential energy", "per particle");
   });
-  const em = pe[1].value, diff = (ref.pe - em) / em;
-  log(`Physics check, N = ${N}: mean potential energy per particle over steps ${warm + 1}-${warm + steps} after the random start`);
-  log(`    ness Euler-Maruyama ${em.toPrecision(4)} +- ${pe[1].error.toPrecision(4)}, ness Heun ${pe[0].value.toPrecision(4)} +- ${pe[0].error.toPrecision(4)}, ` +
-    `LAMMPS ${ref.pe.toPrecision(4)} (${ref.samples} samples, every 10 steps)`);
-  log(`    LAMMPS vs ness Euler-Maruyama: ${(100 * diff).toFixed(2)}%; ` +
-    (Math.abs(diff) < 0.03 ? "same physics (within 3%)" : "MISMATCH (> 3%): the two codes do not simulate the same system; the ratios above compare different physics"));
+  const em = pe[1].value,
+    diff = (ref.pe - em) / em;
+  log(
+    `Physics check, N = ${N}: mean potential energy per particle over steps ${warm + 1}-${warm + steps} after the random start`,
+  );
+  log(
+    `    ness Euler-Maruyama ${em.toPrecision(4)} +- ${pe[1].error.toPrecision(4)}, ness Heun ${pe[0].value.toPrecision(4)} +- ${pe[0].error.toPrecision(4)}, ` +
+      `LAMMPS ${ref.pe.toPrecision(4)} (${ref.samples} samples, every 10 steps)`,
+  );
+  log(
+    `    LAMMPS vs ness Euler-Maruyama: ${(100 * diff).toFixed(2)}%; ` +
+      (Math.abs(diff) < 0.03
+        ? "same physics (within 3%)"
+        : "MISMATCH (> 3%): the two codes do not simulate the same system; the ratios above compare different physics"),
+  );
 }

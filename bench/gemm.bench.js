@@ -23,8 +23,12 @@ export async function run(log, options = {}) {
   const rounds = roundsFor(options, 5, 3);
   const sizes = options.quick ? [250, 500] : [250, 500, 1000];
   const { backend, fusedMultiplyAdd } = linalgBackend();
-  targets(log, [">= 10 GFlop/s per core at n = 1000 with plain WebAssembly SIMD (relaxed SIMD only where the engine has it)"]);
-  log(`  kernels: ${backend}${backend === "wasm" ? (fusedMultiplyAdd ? " (relaxed SIMD, fused multiply-add)" : " (plain SIMD; node --experimental-wasm-relaxed-simd enables fused multiply-add)") : ""}`);
+  targets(log, [
+    ">= 10 GFlop/s per core at n = 1000 with plain WebAssembly SIMD (relaxed SIMD only where the engine has it)",
+  ]);
+  log(
+    `  kernels: ${backend}${backend === "wasm" ? (fusedMultiplyAdd ? " (relaxed SIMD, fused multiply-add)" : " (plain SIMD; node --experimental-wasm-relaxed-simd enables fused multiply-add)") : ""}`,
+  );
   const py = pythonHas("numpy") ? pythonSession(PYTHON) : null;
   if (!py) log("  (python3 with numpy not found: numpy reference skipped)");
   try {
@@ -33,23 +37,48 @@ export async function run(log, options = {}) {
       const flops = 2 * n ** 3 * reps;
       if (py) await py.call("setup", n);
       const res = await withWorkspace(3 * n * n + 64, async () => {
-        const a = scratch(n * n), b = scratch(n * n), c = scratch(n * n);
+        const a = scratch(n * n),
+          b = scratch(n * n),
+          c = scratch(n * n);
         for (let i = 0; i < n * n; i++) {
           a[i] = Math.sin(i);
           b[i] = Math.cos(0.7 * i);
         }
-        const ja = a.slice(), jb = b.slice(), jc = new Float64Array(n * n);
+        const ja = a.slice(),
+          jb = b.slice(),
+          jc = new Float64Array(n * n);
         gemmNT(n, n, n, 1, a, 0, n, b, 0, n, c, 0, n); // warm-up (tier-up)
-        return interleave([
-          { name: "wasm", round: () => measure(() => { for (let r = 0; r < reps; r++) gemmNT(n, n, n, 1, a, 0, n, b, 0, n, c, 0, n); }) },
-          { name: "js", round: () => measure(() => { for (let r = 0; r < reps; r++) gemmNTJs(n, n, n, 1, ja, 0, n, jb, 0, n, jc, 0, n); }) },
-          py && { name: "numpy", round: () => py.call("product", n, reps) },
-        ], rounds, log);
+        return interleave(
+          [
+            {
+              name: "wasm",
+              round: () =>
+                measure(() => {
+                  for (let r = 0; r < reps; r++) gemmNT(n, n, n, 1, a, 0, n, b, 0, n, c, 0, n);
+                }),
+            },
+            {
+              name: "js",
+              round: () =>
+                measure(() => {
+                  for (let r = 0; r < reps; r++) gemmNTJs(n, n, n, 1, ja, 0, n, jb, 0, n, jc, 0, n);
+                }),
+            },
+            py && { name: "numpy", round: () => py.call("product", n, reps) },
+          ],
+          rounds,
+          log,
+        );
       });
       const rate = (xs) => (flops / median(xs.map((x) => x.cpu)) / 1e9).toFixed(1);
-      log(`  n = ${n}: ness WebAssembly ${rate(res.wasm)} GFlop/s, ness JavaScript ${rate(res.js)} GFlop/s` +
-        (res.numpy ? `, numpy ${rate(res.numpy)} GFlop/s` : "") + " (per cpu-second, medians)" +
-        (n === 1000 ? `; target >= 10: ${flops / median(res.wasm.map((x) => x.cpu)) / 1e9 >= 10 ? "met" : "MISSED"}` : ""));
+      log(
+        `  n = ${n}: ness WebAssembly ${rate(res.wasm)} GFlop/s, ness JavaScript ${rate(res.js)} GFlop/s` +
+          (res.numpy ? `, numpy ${rate(res.numpy)} GFlop/s` : "") +
+          " (per cpu-second, medians)" +
+          (n === 1000
+            ? `; target >= 10: ${flops / median(res.wasm.map((x) => x.cpu)) / 1e9 >= 10 ? "met" : "MISSED"}`
+            : ""),
+      );
       if (res.numpy) report(log, `n = ${n}, ness WebAssembly vs numpy`, res.wasm, res.numpy, { anchorName: "numpy" });
     }
   } finally {

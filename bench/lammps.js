@@ -15,8 +15,14 @@ export function lammpsInfo() {
     const m = text.match(new RegExp(`\\* ${name} styles:([\\s\\S]*?)(\\n\\* |$)`));
     return m ? m[1].split(/\s+/).filter(Boolean) : [];
   };
-  const version = (text.match(/Large-scale Atomic\/Molecular Massively Parallel Simulator - ([^\n]+)/) ?? [])[1]?.trim() ?? "unknown version";
-  return { version, brownian: section("Fix").includes("brownian"), harmonicCut: section("Pair").includes("harmonic/cut") };
+  const version =
+    (text.match(/Large-scale Atomic\/Molecular Massively Parallel Simulator - ([^\n]+)/) ?? [])[1]?.trim() ??
+    "unknown version";
+  return {
+    version,
+    brownian: section("Fix").includes("brownian"),
+    harmonicCut: section("Pair").includes("harmonic/cut"),
+  };
 }
 
 /**
@@ -26,14 +32,18 @@ export function lammpsInfo() {
  */
 export function softPair(dir, info, k, range) {
   if (info.harmonicCut) return `pair_style harmonic/cut\npair_coeff * * ${k / (2 * range * range)} ${range}`;
-  const n = 20000, rlo = 1e-6;
+  const n = 20000,
+    rlo = 1e-6;
   const rows = [];
   for (let i = 0; i < n; i++) {
     const r = Math.sqrt(rlo * rlo + ((range * range - rlo * rlo) * i) / (n - 1));
     const h = 1 - r / range;
     rows.push(`${i + 1} ${r} ${0.5 * k * h * h} ${(k * h) / range}`);
   }
-  writeFileSync(join(dir, "soft.table"), `# soft repulsion (k/2)(1 - r/range)^2 (seed 004 eq. 26)\n\nSOFT\nN ${n} RSQ ${rlo} ${range}\n\n${rows.join("\n")}\n`);
+  writeFileSync(
+    join(dir, "soft.table"),
+    `# soft repulsion (k/2)(1 - r/range)^2 (seed 004 eq. 26)\n\nSOFT\nN ${n} RSQ ${rlo} ${range}\n\n${rows.join("\n")}\n`,
+  );
   return `pair_style table linear ${n}\npair_coeff * * soft.table SOFT ${range}`;
 }
 
@@ -60,14 +70,27 @@ export function runLammps(input, minLoops) {
   try {
     writeFileSync(join(dir, "in.lmp"), input(dir));
     const r = spawnSync("lmp", ["-in", "in.lmp", "-log", "none"], {
-      cwd: dir, encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" }, maxBuffer: 1 << 26, timeout: 600_000,
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, OMP_NUM_THREADS: "1" },
+      maxBuffer: 1 << 26,
+      timeout: 600_000,
     });
     const out = r.stdout ?? "";
     // "Loop time of S on 1 procs for N steps with M atoms" ... "P% CPU use with 1 MPI tasks": the loop's wall time
     // and its CPU share, so cpuSeconds = S * P / 100 (LAMMPS's own measure of the CPU time of the timed steps).
-    const loops = [...out.matchAll(/Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms[\s\S]*?([\d.]+)% CPU use/g)]
-      .map((m) => ({ seconds: Number(m[1]), steps: Number(m[2]), atoms: Number(m[3]), cpuSeconds: (Number(m[1]) * Number(m[4])) / 100 }));
-    if (r.status !== 0 || loops.length < minLoops) return { error: (r.stderr || out || String(r.error ?? "")).trim().split("\n").pop() };
+    const loops = [
+      ...out.matchAll(
+        /Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms[\s\S]*?([\d.]+)% CPU use/g,
+      ),
+    ].map((m) => ({
+      seconds: Number(m[1]),
+      steps: Number(m[2]),
+      atoms: Number(m[3]),
+      cpuSeconds: (Number(m[1]) * Number(m[4])) / 100,
+    }));
+    if (r.status !== 0 || loops.length < minLoops)
+      return { error: (r.stderr || out || String(r.error ?? "")).trim().split("\n").pop() };
     return { out, loops };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,8 @@ import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
 import { pythonHas } from "./python.js";
 import { interleave, measure, pythonSession, report, roundsFor, targets } from "./rounds.js";
 
-export const title = "Langevin engine: oscillator ensembles (vs in-place numpy) and a hot/cold soft-disk mixture (vs LAMMPS)";
+export const title =
+  "Langevin engine: oscillator ensembles (vs in-place numpy) and a hot/cold soft-disk mixture (vs LAMMPS)";
 
 const NUMPY_IN_PLACE = String.raw`
 import numpy as np
@@ -45,10 +46,18 @@ def ensemble(_):
 
 async function ensembles(log, rounds, quick) {
   const model = validateNetwork({
-    kind: "network", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 0.1 }],
-    baths: [{ site: 1, friction: 0.1, temperature: 1 }, { site: 2, friction: 0.1, temperature: 2 }],
+    kind: "network",
+    sites: 2,
+    pinning: 1,
+    springs: [{ between: [1, 2], stiffness: 0.1 }],
+    baths: [
+      { site: 1, friction: 0.1, temperature: 1 },
+      { site: 2, friction: 0.1, temperature: 2 },
+    ],
   });
-  const replicas = 10_000, dt = 0.01, steps = quick ? 500 : 2000;
+  const replicas = 10_000,
+    dt = 0.01,
+    steps = quick ? 500 : 2000;
   const spec = { model, options: { dt, time: steps * dt, burnIn: 0, seed: 1, replicas, batches: 2 } };
   const dofSteps = replicas * steps * 4;
   simulateSync({ model, options: { ...spec.options, replicas: 500 } }); // warm-up
@@ -56,21 +65,43 @@ async function ensembles(log, rounds, quick) {
   await simulate({ model, options: { ...spec.options, replicas: 500 } }, { runner: pool }); // warm threads
   const py = pythonHas("numpy") ? pythonSession(NUMPY_IN_PLACE) : null;
   try {
-    if (py) await py.call("setup", { replicas, steps, dt, V: [[1.1, -0.1], [-0.1, 1.1]], gamma: [0.1, 0.1], T: [1, 2], mass: [1, 1] });
-    log(`(a) ${replicas} replicas of two coupled oscillators, ${steps} steps of dt = ${dt} (4 dof each); ${rounds} rounds`);
+    if (py)
+      await py.call("setup", {
+        replicas,
+        steps,
+        dt,
+        V: [
+          [1.1, -0.1],
+          [-0.1, 1.1],
+        ],
+        gamma: [0.1, 0.1],
+        T: [1, 2],
+        mass: [1, 1],
+      });
+    log(
+      `(a) ${replicas} replicas of two coupled oscillators, ${steps} steps of dt = ${dt} (4 dof each); ${rounds} rounds`,
+    );
     targets(log, ["ensembles: ness >= 2x faster than in-place numpy on 1 thread"]);
     if (!py) log("    numpy reference skipped (python3 with numpy not found)");
-    const res = await interleave([
-      { name: "ness", round: () => measure(() => simulateSync(spec)) },
-      { name: "ness2", round: () => measure(() => simulate(spec, { runner: pool })) },
-      py && { name: "numpy", round: () => py.call("ensemble") },
-    ], rounds, log);
+    const res = await interleave(
+      [
+        { name: "ness", round: () => measure(() => simulateSync(spec)) },
+        { name: "ness2", round: () => measure(() => simulate(spec, { runner: pool })) },
+        py && { name: "numpy", round: () => py.call("ensemble") },
+      ],
+      rounds,
+      log,
+    );
     const rate = (xs) => (dofSteps / xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1] / 1e6).toFixed(1);
-    log(`    ness 1 thread (BAOAB + all estimators) ${rate(res.ness)}M dof-steps per cpu-s; 2 workers ${rate(res.ness2)}M` +
-      (res.numpy ? `; numpy in place (Euler-Maruyama, integration only) ${rate(res.numpy)}M` : ""));
+    log(
+      `    ness 1 thread (BAOAB + all estimators) ${rate(res.ness)}M dof-steps per cpu-s; 2 workers ${rate(res.ness2)}M` +
+        (res.numpy ? `; numpy in place (Euler-Maruyama, integration only) ${rate(res.numpy)}M` : ""),
+    );
     if (res.numpy) {
       report(log, "ness 1 thread vs numpy in place", res.ness, res.numpy, { anchorName: "numpy", target: { min: 2 } });
-      report(log, "ness 2 workers vs numpy in place (cpu of both workers; see wall)", res.ness2, res.numpy, { anchorName: "numpy" });
+      report(log, "ness 2 workers vs numpy in place (cpu of both workers; see wall)", res.ness2, res.numpy, {
+        anchorName: "numpy",
+      });
     }
   } finally {
     py?.close();
@@ -98,36 +129,69 @@ run ${steps}
 }
 
 async function mixture(log, rounds, quick) {
-  const N = 10_000, phi = 0.6, k = 50, dt = 0.005, steps = quick ? 500 : 2000, warm = 200;
+  const N = 10_000,
+    phi = 0.6,
+    k = 50,
+    dt = 0.005,
+    steps = quick ? 500 : 2000,
+    warm = 200;
   const L = Math.sqrt((N * Math.PI) / 4 / phi);
   const model = validateParticles({
-    kind: "particles", dynamics: "underdamped", dimension: 2, box: L,
-    species: [{ name: "hot", count: N / 2, temperature: 1, friction: 5 }, { name: "cold", count: N / 2, temperature: 0.1, friction: 5 }],
-    pairs: [{ potential: "soft", stiffness: k, range: 1 }], initial: "random",
+    kind: "particles",
+    dynamics: "underdamped",
+    dimension: 2,
+    box: L,
+    species: [
+      { name: "hot", count: N / 2, temperature: 1, friction: 5 },
+      { name: "cold", count: N / 2, temperature: 0.1, friction: 5 },
+    ],
+    pairs: [{ potential: "soft", stiffness: k, range: 1 }],
+    initial: "random",
   });
-  log(`(b) 2D hot/cold soft-disk mixture: N = ${N}, area fraction ${phi}, box ${L.toFixed(2)}, k = ${k}, dt = ${dt}, ${steps} steps (+${warm} warm-up); ${rounds} rounds`);
+  log(
+    `(b) 2D hot/cold soft-disk mixture: N = ${N}, area fraction ${phi}, box ${L.toFixed(2)}, k = ${k}, dt = ${dt}, ${steps} steps (+${warm} warm-up); ${rounds} rounds`,
+  );
   targets(log, ["soft disks: ness >= 1.5x faster than serial LAMMPS per core"]);
-  const spec = { model, options: { dt, time: steps * dt, burnIn: warm * dt, seed: 1, replicas: 1, batches: 2, sampleEvery: 10 } };
+  const spec = {
+    model,
+    options: { dt, time: steps * dt, burnIn: warm * dt, seed: 1, replicas: 1, batches: 2, sampleEvery: 10 },
+  };
   simulateSync({ model, options: { ...spec.options, time: 20 * dt, burnIn: 0 } }); // JIT warm-up
   const info = lammpsInfo();
   if (!info) log("    LAMMPS reference skipped (lmp not installed: apt-get install lammps)");
   const particleSteps = (steps + warm) * N;
-  const res = await interleave([
-    { name: "ness", round: async () => { const m = await measure(() => simulateSync(spec)); return { cpu: m.cpu / particleSteps, wall: m.wall / particleSteps }; } },
-    info && {
-      name: "lammps",
-      round: () => {
-        const r = runLammps((dir) => lammpsInput(dir, info, N, L, k, steps, warm), 2);
-        if (r.error) throw new Error(r.error);
-        const l = r.loops[1];
-        return { cpu: l.cpuSeconds / (l.steps * l.atoms), wall: l.seconds / (l.steps * l.atoms) };
+  const res = await interleave(
+    [
+      {
+        name: "ness",
+        round: async () => {
+          const m = await measure(() => simulateSync(spec));
+          return { cpu: m.cpu / particleSteps, wall: m.wall / particleSteps };
+        },
       },
-    },
-  ], rounds, log);
+      info && {
+        name: "lammps",
+        round: () => {
+          const r = runLammps((dir) => lammpsInput(dir, info, N, L, k, steps, warm), 2);
+          if (r.error) throw new Error(r.error);
+          const l = r.loops[1];
+          return { cpu: l.cpuSeconds / (l.steps * l.atoms), wall: l.seconds / (l.steps * l.atoms) };
+        },
+      },
+    ],
+    rounds,
+    log,
+  );
   const med = (xs) => xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1];
-  log(`    ness 1 thread (BAOAB, estimators every 10 steps, whole call): ${(1 / med(res.ness) / 1e6).toFixed(2)}M particle-steps per cpu-s` +
-    (res.lammps ? `; LAMMPS serial (timed loop): ${(1 / med(res.lammps) / 1e6).toFixed(2)}M` : ""));
-  if (res.lammps) report(log, "ness vs LAMMPS, cpu per particle-step", res.ness, res.lammps, { anchorName: "LAMMPS", target: { min: 1.5 } });
+  log(
+    `    ness 1 thread (BAOAB, estimators every 10 steps, whole call): ${(1 / med(res.ness) / 1e6).toFixed(2)}M particle-steps per cpu-s` +
+      (res.lammps ? `; LAMMPS serial (timed loop): ${(1 / med(res.lammps) / 1e6).toFixed(2)}M` : ""),
+  );
+  if (res.lammps)
+    report(log, "ness vs LAMMPS, cpu per particle-step", res.ness, res.lammps, {
+      anchorName: "LAMMPS",
+      target: { min: 1.5 },
+    });
 }
 
 export async function run(log, options = {}) {

@@ -99,13 +99,24 @@ async function compare(log, family, cases, rounds, py) {
     let sol = solveLyapunov(c.a, c.q); // warm-up (JIT, wasm tier-up)
     for (let r = 0; r < Math.min(reps, 20); r++) sol = solveLyapunov(c.a, c.q);
     if (py) await py.call("solve", key, Math.min(reps, 5));
-    const res = await interleave([
-      { name: "ness", round: () => measure(() => { for (let r = 0; r < reps; r++) sol = solveLyapunov(c.a, c.q); }) },
-      py && { name: "scipy", round: () => py.call("solve", key, reps) },
-    ], rounds, log);
+    const res = await interleave(
+      [
+        {
+          name: "ness",
+          round: () =>
+            measure(() => {
+              for (let r = 0; r < reps; r++) sol = solveLyapunov(c.a, c.q);
+            }),
+        },
+        py && { name: "scipy", round: () => py.call("solve", key, reps) },
+      ],
+      rounds,
+      log,
+    );
     const pyRes = py ? (await py.call("residual", key)).value : null;
     const label = `n=${String(c.n).padStart(4)} (${sol.method}, residual ness ${sol.residual.toExponential(1)}${pyRes === null ? "" : `, scipy ${pyRes.toExponential(1)}`})`;
-    if (res.scipy) report(log, label, res.ness, res.scipy, { per: reps, target: lyapunovTarget(c.n), anchorName: "scipy" });
+    if (res.scipy)
+      report(log, label, res.ness, res.scipy, { per: reps, target: lyapunovTarget(c.n), anchorName: "scipy" });
     else log(`  ${label}: ness ${fmtTime(res.ness[0].cpu / reps)} cpu per solve`);
   }
 }
@@ -113,7 +124,12 @@ async function compare(log, family, cases, rounds, py) {
 export async function run(log, options = {}) {
   const rounds = roundsFor(options);
   const sizes = options.quick ? QUICK_SIZES : SIZES;
-  targets(log, ["ness/scipy <= 0.14 (7x faster) at n = 4", "<= 0.8 for n = 20..100", "<= 1.0 at n = 400 and 1000", "residual <= 1e-12"]);
+  targets(log, [
+    "ness/scipy <= 0.14 (7x faster) at n = 4",
+    "<= 0.8 for n = 20..100",
+    "<= 1.0 at n = 400 and 1000",
+    "residual <= 1e-12",
+  ]);
   const py = pythonHas("numpy", "scipy") ? pythonSession(PYTHON) : null;
   if (!py) log("  (python3 with numpy and scipy not found: scipy reference skipped)");
   try {
@@ -133,10 +149,24 @@ export async function run(log, options = {}) {
   const calls = 200_000;
   for (let r = 0; r < 100_000; r++) tinyLyapunovInto(4, c4.a.data, c4.q.data, x4);
   let res4 = 0;
-  const t = await interleave([{ name: "ness", round: () => measure(() => { for (let r = 0; r < calls; r++) res4 = tinyLyapunovInto(4, c4.a.data, c4.q.data, x4); }) }], rounds, log);
+  const t = await interleave(
+    [
+      {
+        name: "ness",
+        round: () =>
+          measure(() => {
+            for (let r = 0; r < calls; r++) res4 = tinyLyapunovInto(4, c4.a.data, c4.q.data, x4);
+          }),
+      },
+    ],
+    rounds,
+    log,
+  );
   const best = Math.min(...t.ness.map((x) => x.cpu)) / calls;
   log("");
-  log(`tinyLyapunovInto, n = 4: ${fmtTime(best)} cpu per call (best of ${rounds} rounds of ${calls} calls), residual ${res4.toExponential(1)}`);
+  log(
+    `tinyLyapunovInto, n = 4: ${fmtTime(best)} cpu per call (best of ${rounds} rounds of ${calls} calls), residual ${res4.toExponential(1)}`,
+  );
 
   // mathjs (a weak reference: pure-JS dense algebra), interleaved too
   log("");
@@ -146,10 +176,26 @@ export async function run(log, options = {}) {
     const A = Array.from({ length: n }, (_, i) => Array.from(c.a.data.subarray(i * n, (i + 1) * n)));
     const Q = Array.from({ length: n }, (_, i) => Array.from(c.q.data.subarray(i * n, (i + 1) * n)));
     const reps = n <= 4 ? 50 : 1;
-    const res = await interleave([
-      { name: "ness", round: () => measure(() => { for (let r = 0; r < reps; r++) solveLyapunov(c.a, c.q); }) },
-      { name: "mathjs", round: () => measure(() => { for (let r = 0; r < reps; r++) lyap(A, Q); }) },
-    ], Math.min(rounds, 3), log);
+    const res = await interleave(
+      [
+        {
+          name: "ness",
+          round: () =>
+            measure(() => {
+              for (let r = 0; r < reps; r++) solveLyapunov(c.a, c.q);
+            }),
+        },
+        {
+          name: "mathjs",
+          round: () =>
+            measure(() => {
+              for (let r = 0; r < reps; r++) lyap(A, Q);
+            }),
+        },
+      ],
+      Math.min(rounds, 3),
+      log,
+    );
     report(log, `n=${n}`, res.ness, res.mathjs, { per: reps, anchorName: "mathjs" });
   }
 }

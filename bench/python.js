@@ -18,7 +18,10 @@ export function pythonHas(...modules) {
 /** Runs a Python script (source text) and parses its last stdout line as JSON. Returns null if python3 fails. */
 export function runPython(source, input) {
   const r = spawnSync("python3", ["-c", source], {
-    env: pythonEnv(), encoding: "utf8", input: input === undefined ? undefined : JSON.stringify(input), maxBuffer: 1 << 28,
+    env: pythonEnv(),
+    encoding: "utf8",
+    input: input === undefined ? undefined : JSON.stringify(input),
+    maxBuffer: 1 << 28,
   });
   if (r.status !== 0) {
     console.log(`  (python reference failed: ${r.stderr.trim().split("\n").pop()})`);

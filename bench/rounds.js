@@ -77,19 +77,28 @@ export function report(log, label, ness, anchor, { per = 1, target, anchorName =
     log(`  ${label}: no rounds`);
     return null;
   }
-  const cpuRatios = [], wallRatios = [];
+  const cpuRatios = [],
+    wallRatios = [];
   for (let r = 0; r < n; r++) {
     cpuRatios.push(ness[r].cpu / anchor[r].cpu);
     wallRatios.push(ness[r].wall / anchor[r].wall);
   }
-  const tn = median(ness.map((x) => x.cpu)) / per, ta = median(anchor.map((x) => x.cpu)) / per;
-  const lo = Math.min(...cpuRatios), mid = median(cpuRatios);
+  const tn = median(ness.map((x) => x.cpu)) / per,
+    ta = median(anchor.map((x) => x.cpu)) / per;
+  const lo = Math.min(...cpuRatios),
+    mid = median(cpuRatios);
   let verdict = "";
-  if (target?.max !== undefined) verdict = `target <= ${fmtRatio(target.max)}: ${mid <= target.max ? "met" : "MISSED"} (median)`;
-  if (target?.min !== undefined) verdict = `target >= ${target.min}x faster: ${1 / mid >= target.min ? "met" : "MISSED"} (median ${(1 / mid).toFixed(2)}x faster)`;
-  log(`  ${label}: ness ${fmtTime(tn)} cpu, ${anchorName} ${fmtTime(ta)} cpu (medians per ${per === 1 ? "round" : "item"})`);
-  log(`    ratio ness/${anchorName} (cpu) by round: ${cpuRatios.map(fmtRatio).join(" ")}  min ${fmtRatio(lo)} median ${fmtRatio(mid)}` +
-    `; wall min ${fmtRatio(Math.min(...wallRatios))} median ${fmtRatio(median(wallRatios))}${verdict ? `; ${verdict}` : ""}`);
+  if (target?.max !== undefined)
+    verdict = `target <= ${fmtRatio(target.max)}: ${mid <= target.max ? "met" : "MISSED"} (median)`;
+  if (target?.min !== undefined)
+    verdict = `target >= ${target.min}x faster: ${1 / mid >= target.min ? "met" : "MISSED"} (median ${(1 / mid).toFixed(2)}x faster)`;
+  log(
+    `  ${label}: ness ${fmtTime(tn)} cpu, ${anchorName} ${fmtTime(ta)} cpu (medians per ${per === 1 ? "round" : "item"})`,
+  );
+  log(
+    `    ratio ness/${anchorName} (cpu) by round: ${cpuRatios.map(fmtRatio).join(" ")}  min ${fmtRatio(lo)} median ${fmtRatio(mid)}` +
+      `; wall min ${fmtRatio(Math.min(...wallRatios))} median ${fmtRatio(median(wallRatios))}${verdict ? `; ${verdict}` : ""}`,
+  );
   return { min: lo, median: mid };
 }
 
@@ -169,7 +178,10 @@ export function timeProcess(command, args, { env = process.env, input, keepOutpu
     const script = 'out="$1"; shift; "$@" > "$out"; s=$?; times >&2; exit $s';
     const t0 = performance.now();
     const r = spawnSync("bash", ["-c", script, "bash", outFile, command, ...args], {
-      env, input, encoding: "utf8", maxBuffer: 1 << 26,
+      env,
+      input,
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
     });
     const wall = (performance.now() - t0) / 1000;
     const lines = (r.stderr ?? "").trim().split("\n");

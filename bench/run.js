@@ -32,17 +32,23 @@ for (let i = 0; i < args.length; i++) {
     process.exit(1);
   } else wanted.push(a);
 }
-const all = readdirSync(here).filter((f) => f.endsWith(".bench.js")).sort();
+const all = readdirSync(here)
+  .filter((f) => f.endsWith(".bench.js"))
+  .sort();
 if (list) {
   for (const f of all) console.log(f.replace(/\.bench\.js$/, ""));
   process.exit(0);
 }
 const files = all.filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)));
 if (files.length === 0) {
-  console.error(`no benchmark matches ${wanted.join(", ")} (have: ${all.map((f) => f.replace(/\.bench\.js$/, "")).join(", ")})`);
+  console.error(
+    `no benchmark matches ${wanted.join(", ")} (have: ${all.map((f) => f.replace(/\.bench\.js$/, "")).join(", ")})`,
+  );
   process.exit(1);
 }
-console.log(`ness benchmarks${options.quick ? " (quick)" : ""}: interleaved rounds, CPU-time ratios ness/reference (< 1: ness faster)`);
+console.log(
+  `ness benchmarks${options.quick ? " (quick)" : ""}: interleaved rounds, CPU-time ratios ness/reference (< 1: ness faster)`,
+);
 for (const f of files) {
   const mod = await import(pathToFileURL(join(here, f)).href);
   console.log(`\n=== ${mod.title ?? f} ===`);

@@ -15,7 +15,8 @@ import { fileURLToPath } from "node:url";
 import { pythonEnv, pythonHas } from "./python.js";
 import { fmtTime, interleave, median, report, roundsFor, targets, timeProcess } from "./rounds.js";
 
-export const title = "ness solve --json (whole process) vs a Python script with scipy's Lyapunov solver, chains of n sites";
+export const title =
+  "ness solve --json (whole process) vs a Python script with scipy's Lyapunov solver, chains of n sites";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const NESS = join(here, "..", "bin", "ness.js");
@@ -32,7 +33,10 @@ function chainModel(n) {
     sites,
     pinning: 0.5,
     springs: sites.slice(1).map((s, i) => ({ between: [sites[i], s], stiffness: 1 })),
-    baths: [{ site: sites[0], friction: 0.5, temperature: 2 }, { site: sites[n - 1], friction: 0.5, temperature: 1 }],
+    baths: [
+      { site: sites[0], friction: 0.5, temperature: 2 },
+      { site: sites[n - 1], friction: 0.5, temperature: 1 },
+    ],
   };
 }
 
@@ -113,30 +117,60 @@ export async function run(log, options = {}) {
   try {
     const script = join(dir, "solve.py");
     writeFileSync(script, SCRIPT);
-    const startNess = await interleave([{ name: "ness", round: () => timeProcess(process.execPath, [NESS, "--version"]) }], roundsFor(options, 5, 3), log);
+    const startNess = await interleave(
+      [{ name: "ness", round: () => timeProcess(process.execPath, [NESS, "--version"]) }],
+      roundsFor(options, 5, 3),
+      log,
+    );
     const startPy = havePython
-      ? await interleave([{ name: "python", round: () => timeProcess("python3", ["-c", "import json, numpy, scipy.linalg"], { env: pythonEnv() }) }], roundsFor(options, 5, 3), log)
+      ? await interleave(
+          [
+            {
+              name: "python",
+              round: () => timeProcess("python3", ["-c", "import json, numpy, scipy.linalg"], { env: pythonEnv() }),
+            },
+          ],
+          roundsFor(options, 5, 3),
+          log,
+        )
       : null;
-    log(`  start-up: ness --version ${fmtTime(median(startNess.ness.map((x) => x.cpu)))} cpu` +
-      (startPy ? `, python3 -c "import json, numpy, scipy.linalg" ${fmtTime(median(startPy.python.map((x) => x.cpu)))} cpu (medians)` : ""));
+    log(
+      `  start-up: ness --version ${fmtTime(median(startNess.ness.map((x) => x.cpu)))} cpu` +
+        (startPy
+          ? `, python3 -c "import json, numpy, scipy.linalg" ${fmtTime(median(startPy.python.map((x) => x.cpu)))} cpu (medians)`
+          : ""),
+    );
     for (const n of sizes) {
       const file = join(dir, `chain-${n}.json`);
       writeFileSync(file, JSON.stringify(chainModel(n)));
       const rounds = roundsFor(options, n >= 400 ? 3 : 7, n >= 400 ? 2 : 3);
-      const res = await interleave([
-        { name: "ness", round: () => timeProcess(process.execPath, [NESS, "solve", file, "--json"]) },
-        havePython && { name: "python", round: () => timeProcess("python3", [script, file], { env: pythonEnv() }) },
-      ], rounds, log);
+      const res = await interleave(
+        [
+          { name: "ness", round: () => timeProcess(process.execPath, [NESS, "solve", file, "--json"]) },
+          havePython && { name: "python", round: () => timeProcess("python3", [script, file], { env: pythonEnv() }) },
+        ],
+        rounds,
+        log,
+      );
       const ours = JSON.parse(res.ness[0].value);
       const label = `n = ${n} sites (dimension ${2 * n})`;
       if (!res.python) {
-        log(`  ${label}: ness ${fmtTime(median(res.ness.map((x) => x.cpu)))} cpu, residual ${ours.residual.toExponential(1)}`);
+        log(
+          `  ${label}: ness ${fmtTime(median(res.ness.map((x) => x.cpu)))} cpu, residual ${ours.residual.toExponential(1)}`,
+        );
         continue;
       }
       const theirs = JSON.parse(res.python[0].value);
-      const df = Math.max(...ours.springs.map((s, k) => Math.abs(s.flux - theirs.springs[k].flux) / Math.abs(theirs.springs[k].flux)));
-      report(log, `${label}, residual ness ${ours.residual.toExponential(1)}, scipy ${theirs.residual.toExponential(1)}, spring fluxes agree to ${df.toExponential(1)}`,
-        res.ness, res.python, { anchorName: "python", target: { max: 1.0 } });
+      const df = Math.max(
+        ...ours.springs.map((s, k) => Math.abs(s.flux - theirs.springs[k].flux) / Math.abs(theirs.springs[k].flux)),
+      );
+      report(
+        log,
+        `${label}, residual ness ${ours.residual.toExponential(1)}, scipy ${theirs.residual.toExponential(1)}, spring fluxes agree to ${df.toExponential(1)}`,
+        res.ness,
+        res.python,
+        { anchorName: "python", target: { max: 1.0 } },
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

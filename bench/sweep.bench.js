@@ -67,40 +67,59 @@ export async function run(log, options) {
     const base = parseModelText(readFileSync(chain, "utf8"));
     const plain = {
       name: "plain loop",
-      round: () => timed(() => {
-        const raw = structuredClone(base);
-        let sum = 0;
-        for (let i = 0; i < n[0]; i++) {
-          for (let j = 0; j < n[1]; j++) {
-            raw.baths[0].temperature = 10 + (90 * i) / (n[0] - 1);
-            raw.springs[1].stiffness = 0.1 * 100 ** (j / (n[1] - 1));
-            sum += solveNetwork(validateModel(structuredClone(raw)), { bySource: false }).entropyProduction;
+      round: () =>
+        timed(() => {
+          const raw = structuredClone(base);
+          let sum = 0;
+          for (let i = 0; i < n[0]; i++) {
+            for (let j = 0; j < n[1]; j++) {
+              raw.baths[0].temperature = 10 + (90 * i) / (n[0] - 1);
+              raw.springs[1].stiffness = 0.1 * 100 ** (j / (n[1] - 1));
+              sum += solveNetwork(validateModel(structuredClone(raw)), { bySource: false }).entropyProduction;
+            }
           }
-        }
-        if (!Number.isFinite(sum)) throw new Error("plain loop: non-finite sum");
-      }),
+          if (!Number.isFinite(sum)) throw new Error("plain loop: non-finite sum");
+        }),
     };
     let counter = 0;
     const sweep = (workers) => ({
       name: `sweep, ${workers} worker${workers > 1 ? "s" : ""}`,
-      round: () => timed(async () => {
-        const { jobs } = planPoints(spec, prepared.parameters);
-        const out = join(tmp, `run${++counter}`);
-        const store = SweepStore.open(out, { sweepId: `b${counter}`, version: "bench", seed: 0, spec: "{}", axes: spec.axes.map((a) => a.name), columns: prepared.columns, points, keys: jobs.length }, false);
-        try {
-          await runLocal(`b${counter}`, prepared.task, jobs, workers, prepared.compute.relativeCost, { onRows: (rows) => store.put(rows) });
-          if (store.counts().done !== jobs.length) throw new Error("sweep: missing points");
-        } finally {
-          store.close();
-          rmSync(out, { recursive: true, force: true });
-        }
-      }),
+      round: () =>
+        timed(async () => {
+          const { jobs } = planPoints(spec, prepared.parameters);
+          const out = join(tmp, `run${++counter}`);
+          const store = SweepStore.open(
+            out,
+            {
+              sweepId: `b${counter}`,
+              version: "bench",
+              seed: 0,
+              spec: "{}",
+              axes: spec.axes.map((a) => a.name),
+              columns: prepared.columns,
+              points,
+              keys: jobs.length,
+            },
+            false,
+          );
+          try {
+            await runLocal(`b${counter}`, prepared.task, jobs, workers, prepared.compute.relativeCost, {
+              onRows: (rows) => store.put(rows),
+            });
+            if (store.counts().done !== jobs.length) throw new Error("sweep: missing points");
+          } finally {
+            store.close();
+            rmSync(out, { recursive: true, force: true });
+          }
+        }),
     });
     const res = await interleave([plain, sweep(1), sweep(2)], rounds, log);
     const rate = (name) => (res[name]?.length ? points / median(res[name].map((r) => r.wall)) : NaN);
     for (const name of Object.keys(res)) {
       const ratios = res[name].map((r, k) => r.wall / res["plain loop"][k].wall);
-      log(`  ${name}: ${Math.round(rate(name))} points/s (median wall)${name === "plain loop" ? "" : `; wall ratio to the plain loop by round ${ratios.map(fmtRatio).join(" ")}`}`);
+      log(
+        `  ${name}: ${Math.round(rate(name))} points/s (median wall)${name === "plain loop" ? "" : `; wall ratio to the plain loop by round ${ratios.map(fmtRatio).join(" ")}`}`,
+      );
     }
     await queueOverhead(log, tmp, options, rounds);
   } finally {
@@ -119,35 +138,48 @@ async function queueOverhead(log, tmp, options, rounds) {
   const prepared = prepareSweep(spec);
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
-  const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const redis = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
   await new Promise((r) => setTimeout(r, 300));
-  const workers = [0, 1].map(() => spawn(process.execPath, [NESS, "worker", "--queue", url, "--workers", "1"], { stdio: "ignore" }));
+  const workers = [0, 1].map(() =>
+    spawn(process.execPath, [NESS, "worker", "--queue", url, "--workers", "1"], { stdio: "ignore" }),
+  );
   try {
     await new Promise((r) => setTimeout(r, 2000));
     let k = 0;
     const local = {
       name: "local, 1 worker",
-      round: () => timed(async () => {
-        const { jobs } = planPoints(spec, prepared.parameters);
-        await runLocal("l", prepared.task, jobs, 1, 1, { onRows: () => undefined });
-      }),
+      round: () =>
+        timed(async () => {
+          const { jobs } = planPoints(spec, prepared.parameters);
+          await runLocal("l", prepared.task, jobs, 1, 1, { onRows: () => undefined });
+        }),
     };
     const queued = {
       name: "queue, 2 workers",
-      round: () => timed(async () => {
-        const { jobs } = planPoints(spec, prepared.parameters);
-        const id = `bench${process.pid}x${++k}`;
-        const left = new Set(jobs.map((j) => j.key));
-        await runQueued(url, id, prepared.task, jobs, {
-          onRows: (rows) => rows.forEach((r) => left.delete(r.key)), finished: () => left.size === 0, redisTimeoutMs: 30_000, out: tmp,
-        });
-      }),
+      round: () =>
+        timed(async () => {
+          const { jobs } = planPoints(spec, prepared.parameters);
+          const id = `bench${process.pid}x${++k}`;
+          const left = new Set(jobs.map((j) => j.key));
+          await runQueued(url, id, prepared.task, jobs, {
+            onRows: (rows) => rows.forEach((r) => left.delete(r.key)),
+            finished: () => left.size === 0,
+            redisTimeoutMs: 30_000,
+            out: tmp,
+          });
+        }),
     };
     const res = await interleave([local, queued], rounds, log);
     if (res[local.name] && res[queued.name]) {
       const per = res[queued.name].map((r, i) => (r.wall - res[local.name][i].wall) / spec.count);
-      log(`  queue path (${spec.count} points, one job each, 2 worker processes on localhost): overhead per point vs the local loop by round ` +
-        `${per.map((x) => `${(x * 1e3).toFixed(3)} ms`).join(" ")}; median ${(median(per) * 1e3).toFixed(3)} ms`);
+      log(
+        `  queue path (${spec.count} points, one job each, 2 worker processes on localhost): overhead per point vs the local loop by round ` +
+          `${per.map((x) => `${(x * 1e3).toFixed(3)} ms`).join(" ")}; median ${(median(per) * 1e3).toFixed(3)} ms`,
+      );
     }
   } finally {
     for (const w of workers) w.kill("SIGKILL");

@@ -8,7 +8,8 @@ import { solveNetworkTransmission } from "../dist/exact/transmission.js";
 import { chainModel, stripModel } from "../dist/studies/harmonic-conduction/study.js";
 import { DEFAULT_PARAMS } from "../dist/studies/harmonic-conduction/params.js";
 
-export const title = "Transmission (frequency-domain) engine vs dense Lyapunov: crossover, 1000 sites, long chains, 2D strips";
+export const title =
+  "Transmission (frequency-domain) engine vs dense Lyapunov: crossover, 1000 sites, long chains, 2D strips";
 
 let quick = process.env.NESS_BENCH_QUICK === "1";
 
@@ -40,7 +41,9 @@ export async function run(log, options = {}) {
   quick ||= options.quick === true;
   // 1. Crossover: dense solve against the frequency integrals (fluxes and kinetic temperatures) on chains.
   log("ordered chains, fixed ends, baths at both ends (dense: Lyapunov; transmission: fluxes + kinetic temperatures)");
-  log(`${pad("N", 6)} ${pad("dense", 10)} ${pad("transm.", 10)} ${pad("dense/tr", 9)} ${pad("|dJ|/J", 9)} ${pad("max |dT|", 9)} ${pad("evals", 7)}`);
+  log(
+    `${pad("N", 6)} ${pad("dense", 10)} ${pad("transm.", 10)} ${pad("dense/tr", 9)} ${pad("|dJ|/J", 9)} ${pad("max |dT|", 9)} ${pad("evals", 7)}`,
+  );
   const sizes = quick ? [50, 100, 200] : [50, 100, 200, 400];
   let crossover;
   for (const n of sizes) {
@@ -56,7 +59,9 @@ export async function run(log, options = {}) {
         `${pad(dJ.toExponential(1), 9)} ${pad(dT.toExponential(1), 9)} ${pad(t.value.evaluations, 7)}`,
     );
   }
-  log(`crossover: the transmission method is faster from N = ${crossover ?? `> ${sizes[sizes.length - 1]}`} on (dense cost ~n^3, transmission ~n^2)`);
+  log(
+    `crossover: the transmission method is faster from N = ${crossover ?? `> ${sizes[sizes.length - 1]}`} on (dense cost ~n^3, transmission ~n^2)`,
+  );
 
   // 2. The current of a 1000-site chain: dense against transmission (fluxes only), interleaved rounds, CPU time.
   if (!quick) {
@@ -65,7 +70,10 @@ export async function run(log, options = {}) {
     const rounds = roundsFor(options, 3, 1);
     const out = await interleave(
       [
-        { name: "transmission", round: () => measure(() => solveNetworkTransmission(m, { bySource: false, temperatures: false })) },
+        {
+          name: "transmission",
+          round: () => measure(() => solveNetworkTransmission(m, { bySource: false, temperatures: false })),
+        },
         { name: "dense", round: () => measure(() => solveNetwork(m, { bySource: false })) },
       ],
       rounds,
@@ -114,7 +122,12 @@ export async function run(log, options = {}) {
   // 4. 2D strips (baths on every site of the first and last columns), fluxes only.
   log("");
   log("2D strips W x L (masses 1 +- 50%, baths on the end columns), fluxes only, tolerance 1e-8:");
-  const strips = quick ? [[4, 32]] : [[4, 64], [8, 128]];
+  const strips = quick
+    ? [[4, 32]]
+    : [
+        [4, 64],
+        [8, 128],
+      ];
   if (process.env.NESS_BENCH_LARGE === "1") strips.push([10, 1000]);
   for (const [W, L] of strips) {
     const m = stripModel(W, L, DEFAULT_PARAMS);

@@ -14,7 +14,8 @@ import { linspace, sweep } from "../dist/studies/variance-resonance/index.js";
 import { pythonEnv, pythonHas } from "./python.js";
 import { fmtTime, interleave, measure, pythonSession, report, roundsFor, targets, timeProcess } from "./rounds.js";
 
-export const title = "variance-resonance sweep, 10^5 points of k: ness vs numpy batched Kronecker solve (in process and whole process)";
+export const title =
+  "variance-resonance sweep, 10^5 points of k: ness vs numpy batched Kronecker solve (in process and whole process)";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const NESS = join(here, "..", "bin", "ness.js");
@@ -123,69 +124,140 @@ export async function run(log, options = {}) {
   if (!py) log("  (python3 with numpy and scipy not found: references skipped)");
   let s;
   try {
-    log(`(a) in process, ${POINTS} points, k in [0, 2], k0 = ${BASE.k0}, q = ${BASE.q}, T1 = ${BASE.T1}, T2 = ${BASE.T2}; ${rounds} rounds`);
-    const exact = await interleave([
-      { name: "ness", round: () => measure(() => (s = sweep(BASE, "k", ks))) },
-      py && { name: "numpy", round: () => py.call("batched", p) },
-    ], rounds, log);
+    log(
+      `(a) in process, ${POINTS} points, k in [0, 2], k0 = ${BASE.k0}, q = ${BASE.q}, T1 = ${BASE.T1}, T2 = ${BASE.T2}; ${rounds} rounds`,
+    );
+    const exact = await interleave(
+      [
+        { name: "ness", round: () => measure(() => (s = sweep(BASE, "k", ks))) },
+        py && { name: "numpy", round: () => py.call("batched", p) },
+      ],
+      rounds,
+      log,
+    );
     if (exact.numpy) {
-      report(log, "exact engine vs numpy batched Kronecker solve", exact.ness, exact.numpy, { anchorName: "numpy", target: { min: 1.5 } });
+      report(log, "exact engine vs numpy batched Kronecker solve", exact.ness, exact.numpy, {
+        anchorName: "numpy",
+        target: { min: 1.5 },
+      });
       const sample = exact.numpy[0].value;
       let d = 0;
       sample.forEach((v, j) => (d = Math.max(d, Math.abs(v - s.sigma11[j * 9973]) / Math.abs(v))));
-      log(`    agreement with numpy (sigma11, every 9973rd point): ${d.toExponential(2)}; ness largest residual ${s.maxResidual.toExponential(2)}`);
+      log(
+        `    agreement with numpy (sigma11, every 9973rd point): ${d.toExponential(2)}; ness largest residual ${s.maxResidual.toExponential(2)}`,
+      );
     } else log(`  ness exact engine: ${fmtTime(exact.ness[0].cpu)} cpu`);
     let c;
-    const closed = await interleave([
-      { name: "ness", round: () => measure(() => (c = sweep(BASE, "k", ks, { method: "closed-form" }))) },
-      py && { name: "numpy", round: () => py.call("eq29", p) },
-    ], rounds, log);
-    if (closed.numpy) report(log, "closed forms vs numpy eq. 29 vectorised", closed.ness, closed.numpy, { anchorName: "numpy" });
+    const closed = await interleave(
+      [
+        { name: "ness", round: () => measure(() => (c = sweep(BASE, "k", ks, { method: "closed-form" }))) },
+        py && { name: "numpy", round: () => py.call("eq29", p) },
+      ],
+      rounds,
+      log,
+    );
+    if (closed.numpy)
+      report(log, "closed forms vs numpy eq. 29 vectorised", closed.ness, closed.numpy, { anchorName: "numpy" });
     let dev = 0;
     for (let i = 0; i < POINTS; i++) dev = Math.max(dev, Math.abs(s.sigma11[i] - c.sigma11[i]) / c.sigma11[i]);
     log(`    exact engine vs closed forms: max relative difference in sigma11 ${dev.toExponential(2)}`);
     if (py) {
       const sub = ks.subarray(0, LOOP_POINTS);
-      const loop = await interleave([
-        { name: "ness", round: () => measure(() => sweep(BASE, "k", sub)) },
-        { name: "scipy", round: () => py.call("loop", p) },
-      ], Math.min(rounds, 3), log);
-      report(log, `exact engine vs a Python loop over scipy solve_continuous_lyapunov (${LOOP_POINTS} points)`, loop.ness, loop.scipy,
-        { per: LOOP_POINTS, anchorName: "scipy loop" });
+      const loop = await interleave(
+        [
+          { name: "ness", round: () => measure(() => sweep(BASE, "k", sub)) },
+          { name: "scipy", round: () => py.call("loop", p) },
+        ],
+        Math.min(rounds, 3),
+        log,
+      );
+      report(
+        log,
+        `exact engine vs a Python loop over scipy solve_continuous_lyapunov (${LOOP_POINTS} points)`,
+        loop.ness,
+        loop.scipy,
+        { per: LOOP_POINTS, anchorName: "scipy loop" },
+      );
     }
   } finally {
     py?.close();
   }
 
   log("");
-  log(`(b) whole process: ness study variance-resonance --k 0:2:${POINTS} --csv FILE vs python3 script (numpy batched, same CSV columns)`);
+  log(
+    `(b) whole process: ness study variance-resonance --k 0:2:${POINTS} --csv FILE vs python3 script (numpy batched, same CSV columns)`,
+  );
   const dir = mkdtempSync(join(tmpdir(), "ness-vr-"));
   try {
     const script = join(dir, "sweep.py");
     writeFileSync(script, PYTHON);
-    const nessCsv = join(dir, "ness.csv"), pyCsv = join(dir, "python.csv");
-    const args = [NESS, "study", "variance-resonance", "--k0", String(BASE.k0), "--q", String(BASE.q), "--T1", String(BASE.T1), "--T2", String(BASE.T2),
-      "--k", `0:2:${POINTS}`, "--csv", nessCsv];
+    const nessCsv = join(dir, "ness.csv"),
+      pyCsv = join(dir, "python.csv");
+    const args = [
+      NESS,
+      "study",
+      "variance-resonance",
+      "--k0",
+      String(BASE.k0),
+      "--q",
+      String(BASE.q),
+      "--T1",
+      String(BASE.T1),
+      "--T2",
+      String(BASE.T2),
+      "--k",
+      `0:2:${POINTS}`,
+      "--csv",
+      nessCsv,
+    ];
     const haveNumpy = pythonHas("numpy", "scipy");
-    const res = await interleave([
-      { name: "ness", round: () => timeProcess(process.execPath, args) },
-      haveNumpy && { name: "python", round: () => timeProcess("python3", [script, JSON.stringify(p), pyCsv], { env: pythonEnv() }) },
-    ], rounds, log);
+    const res = await interleave(
+      [
+        { name: "ness", round: () => timeProcess(process.execPath, args) },
+        haveNumpy && {
+          name: "python",
+          round: () => timeProcess("python3", [script, JSON.stringify(p), pyCsv], { env: pythonEnv() }),
+        },
+      ],
+      rounds,
+      log,
+    );
     if (res.python) {
       report(log, "whole process", res.ness, res.python, { anchorName: "python", target: { min: 1.5 } });
-      const a = readFileSync(nessCsv, "utf8").split("\n"), b = readFileSync(pyCsv, "utf8").split("\n");
+      const a = readFileSync(nessCsv, "utf8").split("\n"),
+        b = readFileSync(pyCsv, "utf8").split("\n");
       let d = 0;
       for (let r = 1; r < a.length - 1; r += 997) {
-        const x = a[r].split(",").map(Number), y = b[r].split(",").map(Number);
+        const x = a[r].split(",").map(Number),
+          y = b[r].split(",").map(Number);
         for (let j = 1; j < x.length; j++) d = Math.max(d, Math.abs(x[j] - y[j]) / Math.max(Math.abs(y[j]), 1e-300));
       }
-      log(`    CSV files: ${a.length - 2} rows each (header: ${a[0] === b[0] ? "same" : "DIFFERENT"}); largest relative difference (every 997th row) ${d.toExponential(2)}`);
+      log(
+        `    CSV files: ${a.length - 2} rows each (header: ${a[0] === b[0] ? "same" : "DIFFERENT"}); largest relative difference (every 997th row) ${d.toExponential(2)}`,
+      );
     } else log(`  ness whole process: ${fmtTime(res.ness[0].cpu)} cpu (python reference skipped)`);
-    const version = await interleave([{ name: "ness", round: () => timeProcess(process.execPath, [NESS, "--version"]) }], rounds, log);
-    const py0 = haveNumpy ? await interleave([{ name: "python", round: () => timeProcess("python3", ["-c", "import numpy, scipy.linalg"], { env: pythonEnv() }) }], rounds, log) : null;
+    const version = await interleave(
+      [{ name: "ness", round: () => timeProcess(process.execPath, [NESS, "--version"]) }],
+      rounds,
+      log,
+    );
+    const py0 = haveNumpy
+      ? await interleave(
+          [
+            {
+              name: "python",
+              round: () => timeProcess("python3", ["-c", "import numpy, scipy.linalg"], { env: pythonEnv() }),
+            },
+          ],
+          rounds,
+          log,
+        )
+      : null;
     const med = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-    log(`    start-up: ness --version ${fmtTime(med(version.ness.map((x) => x.cpu)))} cpu` +
-      (py0 ? `; python3 -c "import numpy, scipy.linalg" ${fmtTime(med(py0.python.map((x) => x.cpu)))} cpu` : ""));
+    log(
+      `    start-up: ness --version ${fmtTime(med(version.ness.map((x) => x.cpu)))} cpu` +
+        (py0 ? `; python3 -c "import numpy, scipy.linalg" ${fmtTime(med(py0.python.map((x) => x.cpu)))} cpu` : ""),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

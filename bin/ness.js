@@ -6,6 +6,11 @@ exitOnSignal(true); // Ctrl-C while the CLI loads: exit 130 at once (a command m
 const { main } = await import("../dist/cli/main.js");
 
 main(process.argv).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(`ness: internal error: ${err instanceof Error ? err.message : String(err)}`); process.exitCode = 70; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(`ness: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 70;
+  },
 );

@@ -17,7 +17,10 @@ export class NessError extends Error {
 /** A model file or parameter set that does not describe a valid system. */
 export class ModelError extends NessError {
   override name = "ModelError";
-  constructor(message: string, readonly source?: string) {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
     super(source ? `${source}: ${message}` : message);
   }
 }
@@ -25,7 +28,10 @@ export class ModelError extends NessError {
 /** A valid model whose steady state does not exist or is not unique. `source` names the model file, if any. */
 export class SteadyStateError extends NessError {
   override name = "SteadyStateError";
-  constructor(message: string, readonly source?: string) {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
     super(source ? `${source}: ${message}` : message);
   }
 }
@@ -54,7 +60,10 @@ export function printable(text: string): string {
 /** A sweep spec, a sweep's store or its queue that cannot be used as asked (src/sweep, `ness sweep`). */
 export class SweepError extends NessError {
   override name = "SweepError";
-  constructor(message: string, readonly source?: string) {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
     super(source ? `${source}: ${message}` : message);
   }
 }

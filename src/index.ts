@@ -29,13 +29,7 @@ export { SimulationError, CancelledError } from "./stochastic/safety.js";
 
 // load
 export { loadModel, validateModel, checkModel, type Model } from "./model/index.js";
-export {
-  validateNetwork,
-  type NetworkModel,
-  type NetworkInput,
-  type Spring,
-  type Bath,
-} from "./model/network.js";
+export { validateNetwork, type NetworkModel, type NetworkInput, type Spring, type Bath } from "./model/network.js";
 export {
   validateParticles,
   type ParticlesModel,
@@ -48,11 +42,7 @@ export {
 export { modelJsonSchemas } from "./model/schema.js";
 
 // problems: models as plain data both engines take
-export {
-  linearSdeProblem,
-  type LinearSdeProblem,
-  type LinearSdeInput,
-} from "./problem/linearSde.js";
+export { linearSdeProblem, type LinearSdeProblem, type LinearSdeInput } from "./problem/linearSde.js";
 export { networkProblem } from "./problem/network.js";
 export { particlesProblem } from "./problem/particles.js";
 export { langevinProblem, type LangevinProblem, type LangevinOptions } from "./problem/langevin.js";

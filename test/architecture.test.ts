@@ -99,8 +99,11 @@ function outside(graph: Graph, from: string, allowed: string[]): string[] {
 /** The cycles of the graph: its strongly connected components of more than one file, or a file importing itself. */
 export function cycles(edges: Map<string, string[]>): string[][] {
   let counter = 0;
-  const index = new Map<string, number>(), low = new Map<string, number>();
-  const stack: string[] = [], onStack = new Set<string>(), out: string[][] = [];
+  const index = new Map<string, number>(),
+    low = new Map<string, number>();
+  const stack: string[] = [],
+    onStack = new Set<string>(),
+    out: string[][] = [];
   // Iterative Tarjan (the graph has hundreds of files: no deep recursion).
   for (const root of edges.keys()) {
     if (index.has(root)) continue;
@@ -148,17 +151,32 @@ export function cycles(edges: Map<string, string[]>): string[][] {
 const ENGINES = ["exact", "stochastic"];
 const ABOVE_ENGINES = ["studies", "verify", "figures", "io", "workers", "cli"];
 /** The browser-safe core (tsconfig.core.json checks the same without Node's types). */
-const CORE = ["model", "problem", "linalg", "exact", "stochastic", "verify", "special", "studies", "figures", "errors.ts", "index.ts"];
+const CORE = [
+  "model",
+  "problem",
+  "linalg",
+  "exact",
+  "stochastic",
+  "verify",
+  "special",
+  "studies",
+  "figures",
+  "errors.ts",
+  "index.ts",
+];
 
 describe("import rules of the layers", () => {
   const graph = importGraph();
 
   it("finds the imports of every module (the parser sees import, import type, export from, dynamic import)", () => {
     expect(graph.edges.size).toBeGreaterThan(50);
-    expect(importSpecifiers(`import { a } from "./a.js";\nimport type { B } from "./b.js";\nexport * from "./c.js";\n` +
-      `export { d } from './d.js';\nimport "./e.js";\nimport {\n  f,\n  g,\n} from "./f.js";\nconst h = await import("./h.js");\n` +
-      `// import { x } from "./comment.js";\n/* export * from "./block.js"; */\nconst s = "import { y } from './string.js'";`))
-      .toEqual(["./a.js", "./b.js", "./c.js", "./d.js", "./e.js", "./f.js", "./h.js"]);
+    expect(
+      importSpecifiers(
+        `import { a } from "./a.js";\nimport type { B } from "./b.js";\nexport * from "./c.js";\n` +
+          `export { d } from './d.js';\nimport "./e.js";\nimport {\n  f,\n  g,\n} from "./f.js";\nconst h = await import("./h.js");\n` +
+          `// import { x } from "./comment.js";\n/* export * from "./block.js"; */\nconst s = "import { y } from './string.js'";`,
+      ),
+    ).toEqual(["./a.js", "./b.js", "./c.js", "./d.js", "./e.js", "./f.js", "./h.js"]);
     // The rules below would pass vacuously if the known imports were not seen.
     expect(graph.edges.get("exact/network.ts")).toContain("problem/network.ts");
     expect(graph.edges.get("verify/simulation.ts")).toContain("stochastic/run.ts");
@@ -189,14 +207,18 @@ describe("import rules of the layers", () => {
   });
 
   it("src/figures imports no engine and nothing that computes (problem, verify, studies)", () => {
-    expect(crossings(graph, ["figures"], [...ENGINES, "problem", "verify", "studies", "io", "workers", "cli"])).toEqual([]);
+    expect(crossings(graph, ["figures"], [...ENGINES, "problem", "verify", "studies", "io", "workers", "cli"])).toEqual(
+      [],
+    );
   });
 
   it("the browser-safe core imports no Node built-in and nothing Node-only (io, workers, cli)", () => {
     const bad: string[] = [];
     for (const [file, deps] of graph.external) {
       if (!CORE.includes(layer(file))) continue;
-      for (const d of deps) if (d.startsWith("node:") || ["fs", "path", "os", "url", "worker_threads", "child_process"].includes(d)) bad.push(`${file} -> ${d}`);
+      for (const d of deps)
+        if (d.startsWith("node:") || ["fs", "path", "os", "url", "worker_threads", "child_process"].includes(d))
+          bad.push(`${file} -> ${d}`);
     }
     expect(bad).toEqual([]);
     expect(crossings(graph, CORE, ["io", "workers", "cli"])).toEqual([]);
@@ -207,8 +229,23 @@ describe("import rules of the layers", () => {
   });
 
   it("the cycle finder finds cycles (a -> b -> c -> a, a self-import) and nothing in a tree", () => {
-    const g = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a", "d"]], ["d", []], ["e", ["e"]], ["f", ["d"]]]);
+    const g = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a", "d"]],
+      ["d", []],
+      ["e", ["e"]],
+      ["f", ["d"]],
+    ]);
     expect(cycles(g)).toEqual([["a", "b", "c"], ["e"]]);
-    expect(cycles(new Map([["a", ["b", "c"]], ["b", ["c"]], ["c", []]]))).toEqual([]);
+    expect(
+      cycles(
+        new Map([
+          ["a", ["b", "c"]],
+          ["b", ["c"]],
+          ["c", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

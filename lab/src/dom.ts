@@ -3,7 +3,11 @@
 export type Attrs = Record<string, string | number | boolean | undefined>;
 
 /** An HTML element with attributes (false/undefined omitted) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | null | undefined)[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string | null | undefined)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -15,7 +19,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 
 export const SVG = "http://www.w3.org/2000/svg";
 
-export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {}, text?: string): SVGElementTagNameMap[K] {
+export function s<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  text?: string,
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== false) el.setAttribute(k, String(v));
   if (text !== undefined) el.textContent = text;
@@ -31,8 +39,21 @@ export function fmt(x: number | undefined, digits = 4): string {
 }
 
 /** A labelled text field for a number (inputmode decimal: any text is accepted and validated by the library). */
-export function numberField(label: string, value: number | string, onInput: (text: string) => void, attrs: Attrs = {}): HTMLInputElement {
-  const input = h("input", { type: "text", inputmode: "decimal", "aria-label": label, title: label, value: String(value), size: 7, ...attrs });
+export function numberField(
+  label: string,
+  value: number | string,
+  onInput: (text: string) => void,
+  attrs: Attrs = {},
+): HTMLInputElement {
+  const input = h("input", {
+    type: "text",
+    inputmode: "decimal",
+    "aria-label": label,
+    title: label,
+    value: String(value),
+    size: 7,
+    ...attrs,
+  });
   input.addEventListener("input", () => onInput(input.value));
   return input;
 }

@@ -49,7 +49,14 @@ export function describeFields(schema: z.ZodObject): FieldInfo[] {
       description ||= f.description ?? "";
       meta = { ...((f.meta() ?? {}) as FieldMeta), ...meta };
     }
-    const kind = f instanceof z.ZodNumber ? "number" : f instanceof z.ZodEnum ? "enum" : f instanceof z.ZodBoolean ? "boolean" : "string";
+    const kind =
+      f instanceof z.ZodNumber
+        ? "number"
+        : f instanceof z.ZodEnum
+          ? "enum"
+          : f instanceof z.ZodBoolean
+            ? "boolean"
+            : "string";
     const options = f instanceof z.ZodEnum ? (f.options as string[]).map(String) : undefined;
     return { key, kind, description, meta, defaultValue, options, optional };
   });
@@ -69,7 +76,11 @@ export interface GeneratedForm<T> {
  * Builds the form. `onChange` gets the parsed values after every valid change (and once at the start); an invalid
  * change shows the message in the form's alert and keeps the last valid values.
  */
-export function generateForm<S extends z.ZodObject>(schema: S, id: string, onChange: (values: z.output<S>) => void): GeneratedForm<z.output<S>> {
+export function generateForm<S extends z.ZodObject>(
+  schema: S,
+  id: string,
+  onChange: (values: z.output<S>) => void,
+): GeneratedForm<z.output<S>> {
   const fields = describeFields(schema);
   const raw: Record<string, unknown> = {};
   const error = h("div", { class: "status", role: "alert", id: `${id}-error` });
@@ -84,7 +95,8 @@ export function generateForm<S extends z.ZodObject>(schema: S, id: string, onCha
         if (f.kind === "number" && typeof v === "string") {
           throw new Error(`--${f.meta.flag ?? f.key} must be a number, got '${v}'`);
         }
-        if (f.kind === "number" && typeof v === "number" && f.meta.range) checkRange(`--${f.meta.flag ?? f.key}`, v, f.meta.range);
+        if (f.kind === "number" && typeof v === "number" && f.meta.range)
+          checkRange(`--${f.meta.flag ?? f.key}`, v, f.meta.range);
       }
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new Error(formatZodError(parsed.error));
@@ -106,17 +118,45 @@ export function generateForm<S extends z.ZodObject>(schema: S, id: string, onCha
     raw[f.key] = f.defaultValue;
     let control: HTMLElement;
     if (f.kind === "enum") {
-      const sel = h("select", { id: inputId, "aria-describedby": hintId }, ...f.options!.map((o) => h("option", { value: o, selected: o === f.defaultValue }, o)));
-      sel.addEventListener("change", () => { raw[f.key] = sel.value; validate(); });
-      setters.set(f.key, (v) => { sel.value = String(v); raw[f.key] = sel.value; });
+      const sel = h(
+        "select",
+        { id: inputId, "aria-describedby": hintId },
+        ...f.options!.map((o) => h("option", { value: o, selected: o === f.defaultValue }, o)),
+      );
+      sel.addEventListener("change", () => {
+        raw[f.key] = sel.value;
+        validate();
+      });
+      setters.set(f.key, (v) => {
+        sel.value = String(v);
+        raw[f.key] = sel.value;
+      });
       control = sel;
     } else if (f.kind === "boolean") {
-      const box = h("input", { type: "checkbox", id: inputId, "aria-describedby": hintId, checked: f.defaultValue === true });
-      box.addEventListener("change", () => { raw[f.key] = box.checked; validate(); });
-      setters.set(f.key, (v) => { box.checked = v === true; raw[f.key] = box.checked; });
+      const box = h("input", {
+        type: "checkbox",
+        id: inputId,
+        "aria-describedby": hintId,
+        checked: f.defaultValue === true,
+      });
+      box.addEventListener("change", () => {
+        raw[f.key] = box.checked;
+        validate();
+      });
+      setters.set(f.key, (v) => {
+        box.checked = v === true;
+        raw[f.key] = box.checked;
+      });
       control = box;
     } else if (f.kind === "number") {
-      const text = h("input", { type: "text", inputmode: "decimal", id: inputId, "aria-describedby": hintId, value: f.defaultValue === undefined ? "" : String(f.defaultValue), size: 9 });
+      const text = h("input", {
+        type: "text",
+        inputmode: "decimal",
+        id: inputId,
+        "aria-describedby": hintId,
+        value: f.defaultValue === undefined ? "" : String(f.defaultValue),
+        size: 9,
+      });
       const parse = (t: string): unknown => (t.trim() === "" ? undefined : DECIMAL.test(t.trim()) ? Number(t) : t);
       const r = f.meta.range;
       let slider: HTMLInputElement | null = null;
@@ -124,14 +164,26 @@ export function generateForm<S extends z.ZodObject>(schema: S, id: string, onCha
       if (r && Number.isFinite(r.min) && Number.isFinite(r.max) && r.max > r.min) {
         // A wide range (more than two decades) gets a logarithmic slider over six decades around the default,
         // within the range; the text field still takes any value of the range (0 too, where allowed).
-        const d = typeof f.defaultValue === "number" && f.defaultValue > 0 ? f.defaultValue : Math.sqrt(Math.max(r.min, 1e-300) * r.max);
+        const d =
+          typeof f.defaultValue === "number" && f.defaultValue > 0
+            ? f.defaultValue
+            : Math.sqrt(Math.max(r.min, 1e-300) * r.max);
         const log = r.max / Math.max(r.min, 1e-300) > 100 && r.max > 0;
-        const smin = log ? Math.max(r.min, d * 1e-3, 1e-300) : r.min, smax = log ? Math.min(r.max, d * 1e3) : r.max;
-        const lo = log ? Math.log10(smin) : smin, hi = log ? Math.log10(smax) : smax;
+        const smin = log ? Math.max(r.min, d * 1e-3, 1e-300) : r.min,
+          smax = log ? Math.min(r.max, d * 1e3) : r.max;
+        const lo = log ? Math.log10(smin) : smin,
+          hi = log ? Math.log10(smax) : smax;
         const toSlider = (x: number) => (log ? Math.log10(Math.min(Math.max(x, smin), smax)) : x);
         const fromSlider = (u: number) => Number((log ? 10 ** u : u).toPrecision(4));
         sliderOf = toSlider;
-        slider = h("input", { type: "range", min: lo, max: hi, step: r.integer && !log ? 1 : (hi - lo) / 1000, "aria-label": `${label} slider`, "aria-describedby": hintId });
+        slider = h("input", {
+          type: "range",
+          min: lo,
+          max: hi,
+          step: r.integer && !log ? 1 : (hi - lo) / 1000,
+          "aria-label": `${label} slider`,
+          "aria-describedby": hintId,
+        });
         if (typeof f.defaultValue === "number") slider.value = String(toSlider(f.defaultValue));
         slider.addEventListener("input", () => {
           let v = fromSlider(Number(slider!.value));
@@ -141,9 +193,16 @@ export function generateForm<S extends z.ZodObject>(schema: S, id: string, onCha
           validate();
         });
         const s2 = slider;
-        setters.set(f.key, (v) => { text.value = String(v); raw[f.key] = parse(String(v)); if (typeof raw[f.key] === "number") s2.value = String(toSlider(raw[f.key] as number)); });
+        setters.set(f.key, (v) => {
+          text.value = String(v);
+          raw[f.key] = parse(String(v));
+          if (typeof raw[f.key] === "number") s2.value = String(toSlider(raw[f.key] as number));
+        });
       } else {
-        setters.set(f.key, (v) => { text.value = String(v); raw[f.key] = parse(String(v)); });
+        setters.set(f.key, (v) => {
+          text.value = String(v);
+          raw[f.key] = parse(String(v));
+        });
       }
       text.addEventListener("input", () => {
         raw[f.key] = parse(text.value);
@@ -152,9 +211,20 @@ export function generateForm<S extends z.ZodObject>(schema: S, id: string, onCha
       });
       control = h("span", { class: "number" }, text, slider);
     } else {
-      const text = h("input", { type: "text", id: inputId, "aria-describedby": hintId, value: f.defaultValue === undefined ? "" : String(f.defaultValue) });
-      text.addEventListener("input", () => { raw[f.key] = text.value; validate(); });
-      setters.set(f.key, (v) => { text.value = String(v); raw[f.key] = text.value; });
+      const text = h("input", {
+        type: "text",
+        id: inputId,
+        "aria-describedby": hintId,
+        value: f.defaultValue === undefined ? "" : String(f.defaultValue),
+      });
+      text.addEventListener("input", () => {
+        raw[f.key] = text.value;
+        validate();
+      });
+      setters.set(f.key, (v) => {
+        text.value = String(v);
+        raw[f.key] = text.value;
+      });
       control = text;
     }
     rows.push(h("div", { class: "form-row" }, h("label", { for: inputId }, label), control, hint));
@@ -165,6 +235,9 @@ export function generateForm<S extends z.ZodObject>(schema: S, id: string, onCha
   return {
     element,
     values: () => last,
-    set: (key, value) => { setters.get(key)?.(value); validate(); },
+    set: (key, value) => {
+      setters.get(key)?.(value);
+      validate();
+    },
   };
 }

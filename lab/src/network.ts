@@ -50,8 +50,13 @@ export function toRaw(doc: NetworkDoc): Record<string, unknown> {
   raw.sites = doc.sites.map((s) => s.name);
   if (doc.dynamics === "underdamped" && doc.sites.some((s) => s.mass !== 1)) raw.masses = perSite("mass");
   if (doc.sites.some((s) => s.pinning !== 0)) raw.pinning = perSite("pinning");
-  if (doc.sites.some((s) => s.quarticPinning !== 0)) raw.quarticPinning = Object.fromEntries(doc.sites.map((s) => [s.name, s.quarticPinning]));
-  raw.springs = doc.springs.map((s) => ({ between: [s.a, s.b], stiffness: s.stiffness, ...(s.quartic !== 0 ? { quartic: s.quartic } : {}) }));
+  if (doc.sites.some((s) => s.quarticPinning !== 0))
+    raw.quarticPinning = Object.fromEntries(doc.sites.map((s) => [s.name, s.quarticPinning]));
+  raw.springs = doc.springs.map((s) => ({
+    between: [s.a, s.b],
+    stiffness: s.stiffness,
+    ...(s.quartic !== 0 ? { quartic: s.quartic } : {}),
+  }));
   raw.baths = doc.baths.map((b) => ({ site: b.site, friction: b.friction, temperature: b.temperature }));
   raw.layout = Object.fromEntries(doc.sites.map((s) => [s.name, [round(s.x), round(s.y)]]));
   return raw;
@@ -73,7 +78,13 @@ export function toYaml(doc: NetworkDoc): string {
     if ((key === "springs" || key === "baths") && Array.isArray(value)) {
       if (value.length === 0) lines.push(`${key}: []`);
       else lines.push(`${key}:`, ...value.map((v) => `  - ${stringify(v, { collectionStyle: "flow" }).trim()}`));
-    } else if (key === "sites" || key === "layout" || key === "masses" || key === "pinning" || key === "quarticPinning") {
+    } else if (
+      key === "sites" ||
+      key === "layout" ||
+      key === "masses" ||
+      key === "pinning" ||
+      key === "quarticPinning"
+    ) {
       lines.push(`${key}: ${stringify(value, { collectionStyle: "flow" }).trim()}`);
     } else {
       lines.push(stringify({ [key]: value }).trim());
@@ -89,14 +100,23 @@ export function toYaml(doc: NetworkDoc): string {
 export function fromText(text: string, source?: string): NetworkDoc {
   const raw = parseModelText(text, source);
   const kind = (raw as { kind?: unknown } | null)?.kind;
-  if (kind === "particles") throw new ModelError("the network editor takes a network model; this is kind: particles (use ness simulate)", source);
+  if (kind === "particles")
+    throw new ModelError(
+      "the network editor takes a network model; this is kind: particles (use ness simulate)",
+      source,
+    );
   return fromModel(validateNetwork(raw, source));
 }
 
 export function fromModel(m: NetworkModel): NetworkDoc {
   // Without a layout in the file: the layout of `ness solve --figure` (a line for a chain, a polygon for a ring,
   // spectral + force-directed otherwise), in units of the typical spring length.
-  const auto = m.layout ? null : networkLayout(m.sites.length, m.springs.map((s) => [s.i, s.j] as const));
+  const auto = m.layout
+    ? null
+    : networkLayout(
+        m.sites.length,
+        m.springs.map((s) => [s.i, s.j] as const),
+      );
   return {
     name: m.name,
     description: m.description,

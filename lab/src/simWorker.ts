@@ -11,9 +11,13 @@ import { prepareEnsemble } from "../../src/stochastic/ensemble.js";
 import type { Plan, SimulationSpec } from "../../src/stochastic/run.js";
 import "../../src/stochastic/run.js"; // registers the ensemble kinds of model simulations in this worker
 
-type Incoming = { type: "replica"; run: number; spec: SimulationSpec; replica: number } | { type: "pause" } | { type: "resume" };
+type Incoming =
+  { type: "replica"; run: number; spec: SimulationSpec; replica: number } | { type: "pause" } | { type: "resume" };
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<Incoming>) => void) | null; postMessage(m: unknown, transfer?: Transferable[]): void };
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<Incoming>) => void) | null;
+  postMessage(m: unknown, transfer?: Transferable[]): void;
+};
 
 let plan: Plan | null = null;
 let planRun = -1;
@@ -26,7 +30,11 @@ let busy = false;
 const channel = new MessageChannel();
 let tick: (() => void) | null = null;
 channel.port1.onmessage = () => tick?.();
-const yieldToEvents = () => new Promise<void>((resolve) => { tick = resolve; channel.port2.postMessage(0); });
+const yieldToEvents = () =>
+  new Promise<void>((resolve) => {
+    tick = resolve;
+    channel.port2.postMessage(0);
+  });
 
 async function runReplica(id: number, spec: SimulationSpec, replica: number): Promise<void> {
   if (planRun !== id) {
@@ -37,7 +45,10 @@ async function runReplica(id: number, spec: SimulationSpec, replica: number): Pr
   // The replica's batch means (written as batches complete) and its field sums (none: the lab asks for no fields).
   const out = new Float64Array(p.perReplica);
   const run = p.replica(replica, out, new Float64Array(p.perBlock));
-  let last = performance.now(), lastPost = last, steps = 0, step = 0;
+  let last = performance.now(),
+    lastPost = last,
+    steps = 0,
+    step = 0;
   while (!run.done) {
     const n = run.advance(p.sliceSteps);
     steps += n;
@@ -46,7 +57,10 @@ async function runReplica(id: number, spec: SimulationSpec, replica: number): Pr
     if (now - last > 30) {
       last = now;
       await yieldToEvents();
-      while (paused) await new Promise<void>((resolve) => { wake = resolve; });
+      while (paused)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
     }
     if (now - lastPost > 200) {
       lastPost = now;

@@ -31,12 +31,19 @@ export class PageSimulation {
   paused = false;
 
   /** Prepares the plan in the page first: a bad option or model is refused here with the library's message. */
-  constructor(readonly spec: SimulationSpec, private readonly cb: RunCallbacks, workers = 2) {
+  constructor(
+    readonly spec: SimulationSpec,
+    private readonly cb: RunCallbacks,
+    workers = 2,
+  ) {
     this.plan = prepareEnsemble(spec) as Plan;
     this.total = this.plan.replicas * (this.plan.nBurn + this.plan.nProduction);
     const count = Math.max(1, Math.min(workers, this.plan.replicas));
     for (let w = 0; w < count; w++) {
-      const worker = new Worker(new URL("./simWorker.ts", import.meta.url), { type: "module", name: `ness-simulation-${w}` });
+      const worker = new Worker(new URL("./simWorker.ts", import.meta.url), {
+        type: "module",
+        name: `ness-simulation-${w}`,
+      });
       worker.onmessage = (e) => this.message(worker, e.data);
       worker.onerror = (e) => this.fail(`the simulation worker failed: ${e.message}`);
       this.workers.push(worker);
@@ -50,7 +57,10 @@ export class PageSimulation {
     if (this.paused) worker.postMessage({ type: "pause" });
   }
 
-  private message(worker: Worker, m: { type: string; replica: number; steps: number; batchMeans: Float64Array; message: string; name: string }): void {
+  private message(
+    worker: Worker,
+    m: { type: string; replica: number; steps: number; batchMeans: Float64Array; message: string; name: string },
+  ): void {
     if (this.stopped) return;
     if (m.type === "error") return this.fail(m.message);
     this.done += m.steps;
@@ -88,7 +98,12 @@ export class PageSimulation {
     try {
       // One block per replica: outputs are per replica and collected in replica order; the lab asks for no fields,
       // so there are no block sums whose order of addition could differ from the CLI's blocks.
-      const blocks = [...this.finished.entries()].map(([first, outputs]) => ({ first, count: 1, outputs, sums: new Float64Array(this.plan.perBlock) }));
+      const blocks = [...this.finished.entries()].map(([first, outputs]) => ({
+        first,
+        count: 1,
+        outputs,
+        sums: new Float64Array(this.plan.perBlock),
+      }));
       this.cb.onDone(reduceBlocks(this.plan, blocks));
     } catch (err) {
       this.cb.onError((err as Error).message);

@@ -25,11 +25,21 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
   const values = { time: "200", dt: "0.01", seed: "1", replicas: "4" };
   const field = (key: keyof typeof values, label: string) => {
     const id = `sim-${key}`;
-    const input = numberField(label, values[key], (t) => { values[key] = t; }, { id });
+    const input = numberField(
+      label,
+      values[key],
+      (t) => {
+        values[key] = t;
+      },
+      { id },
+    );
     return h("span", { class: "field" }, h("label", { for: id }, `${key} `), input);
   };
-  const scheme = h("select", { id: "sim-scheme", "aria-label": "integrator" },
-    ...["default", "baoab", "heun", "euler-maruyama", "exact"].map((x) => h("option", { value: x }, x)));
+  const scheme = h(
+    "select",
+    { id: "sim-scheme", "aria-label": "integrator" },
+    ...["default", "baoab", "heun", "euler-maruyama", "exact"].map((x) => h("option", { value: x }, x)),
+  );
   const run = h("button", { type: "button", id: "sim-run" }, "Run");
   const pause = h("button", { type: "button", id: "sim-pause", disabled: true }, "Pause");
   const cancel = h("button", { type: "button", id: "sim-cancel", disabled: true }, "Cancel");
@@ -49,29 +59,71 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
     if (!force && now - lastDraw < 400) return;
     lastDraw = now;
     const name = follow.value;
-    const points = history.map((hh) => ({ steps: hh.steps, e: hh.estimates.find((e) => `${e.group}: ${e.name}` === name) }))
+    const points = history
+      .map((hh) => ({ steps: hh.steps, e: hh.estimates.find((e) => `${e.group}: ${e.name}` === name) }))
       .filter((p): p is { steps: number; e: Estimate } => p.e !== undefined && Number.isFinite(p.e.error));
     if (points.length === 0) return chart.replaceChildren();
     const exact = points[points.length - 1].e.exact;
     const fig = lineChart({
-      name: "convergence", title: `${name}: estimate while the run goes on`,
+      name: "convergence",
+      title: `${name}: estimate while the run goes on`,
       caption: `Estimate ± one error bar from the batches completed so far${exact !== undefined ? "; dashed: the exact value" : ""}.`,
-      xLabel: "steps done (all replicas)", yLabel: name,
-      series: [{ name: "estimate", x: points.map((p) => p.steps), y: points.map((p) => p.e.value), err: points.map((p) => p.e.error), marker: "circle", color: "blue" }],
+      xLabel: "steps done (all replicas)",
+      yLabel: name,
+      series: [
+        {
+          name: "estimate",
+          x: points.map((p) => p.steps),
+          y: points.map((p) => p.e.value),
+          err: points.map((p) => p.e.error),
+          marker: "circle",
+          color: "blue",
+        },
+      ],
       referenceLines: exact !== undefined ? [{ y: exact, label: "exact", style: "dashed", color: "red" }] : [],
-      width: 520, height: 240,
+      width: 520,
+      height: 240,
     });
     chart.replaceChildren(fig.render(document) as unknown as Node);
   };
   follow.addEventListener("change", () => drawChart(true));
-  const table = h("table", { id: "sim-table" },
-    h("thead", {}, h("tr", {}, ...["quantity", "estimate", "± error", "exact", "deviation", "reliable"].map((t) => h("th", { scope: "col" }, t)))), body);
+  const table = h(
+    "table",
+    { id: "sim-table" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...["quantity", "estimate", "± error", "exact", "deviation", "reliable"].map((t) =>
+          h("th", { scope: "col" }, t),
+        ),
+      ),
+    ),
+    body,
+  );
   root.append(
     h("h2", { id: "simulation-title" }, "Simulation (stochastic engine, in Web Workers)"),
-    h("div", { class: "toolbar" }, field("time", "production time per replica"), field("dt", "time step"), field("seed", "random seed"),
-      field("replicas", "replicas"), h("label", { for: "sim-scheme" }, "scheme "), scheme, run, pause, cancel, progress),
-    status, state, line,
-    h("div", { class: "sim-results" }, table, h("div", {}, followBar, chart)));
+    h(
+      "div",
+      { class: "toolbar" },
+      field("time", "production time per replica"),
+      field("dt", "time step"),
+      field("seed", "random seed"),
+      field("replicas", "replicas"),
+      h("label", { for: "sim-scheme" }, "scheme "),
+      scheme,
+      run,
+      pause,
+      cancel,
+      progress,
+    ),
+    status,
+    state,
+    line,
+    h("div", { class: "sim-results" }, table, h("div", {}, followBar, chart)),
+  );
 
   let current: PageSimulation | null = null;
   const panel: SimulationPanel = {
@@ -95,7 +147,9 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
 
   const record = (steps: number, estimates: Estimate[], final: boolean) => {
     if (follow.options.length === 0) {
-      follow.replaceChildren(...estimates.map((e) => h("option", { value: `${e.group}: ${e.name}` }, `${e.group}: ${e.name}`)));
+      follow.replaceChildren(
+        ...estimates.map((e) => h("option", { value: `${e.group}: ${e.name}` }, `${e.group}: ${e.name}`)),
+      );
       const flux = estimates.findIndex((e) => e.group === "spring flux" || e.group === "bath flux");
       if (flux >= 0) follow.selectedIndex = flux;
       followBar.hidden = false;
@@ -104,13 +158,26 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
     drawChart(final);
   };
   const show = (estimates: Estimate[] | null, final: boolean) => {
-    body.replaceChildren(...(estimates ?? []).map((e) => h("tr", { "data-quantity": `${e.group}: ${e.name}`, "data-value": e.value, "data-error": e.error, "data-exact": e.exact ?? "", class: final ? "final" : "live" },
-      h("th", { scope: "row" }, `${e.group}: ${e.name}`),
-      h("td", {}, fmt(e.value)),
-      h("td", {}, fmt(e.error, 2)),
-      h("td", {}, e.exact !== undefined ? fmt(e.exact) : "–"),
-      h("td", {}, e.deviation !== undefined ? `${e.deviation >= 0 ? "+" : ""}${e.deviation.toFixed(1)} σ` : "–"),
-      h("td", { title: e.note ?? "" }, final ? (e.reliable ? "yes" : "no") : "(running)"))));
+    body.replaceChildren(
+      ...(estimates ?? []).map((e) =>
+        h(
+          "tr",
+          {
+            "data-quantity": `${e.group}: ${e.name}`,
+            "data-value": e.value,
+            "data-error": e.error,
+            "data-exact": e.exact ?? "",
+            class: final ? "final" : "live",
+          },
+          h("th", { scope: "row" }, `${e.group}: ${e.name}`),
+          h("td", {}, fmt(e.value)),
+          h("td", {}, fmt(e.error, 2)),
+          h("td", {}, e.exact !== undefined ? fmt(e.exact) : "–"),
+          h("td", {}, e.deviation !== undefined ? `${e.deviation >= 0 ? "+" : ""}${e.deviation.toFixed(1)} σ` : "–"),
+          h("td", { title: e.note ?? "" }, final ? (e.reliable ? "yes" : "no") : "(running)"),
+        ),
+      ),
+    );
   };
 
   const buttons = (running: boolean) => {
@@ -137,7 +204,8 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
         replicas: numberOption(values.replicas, "--replicas", { integer: true, min: 1 })!,
       };
       // As `ness simulate`: the named scheme at dt, or the default of the model's dynamics ({ dt }).
-      const chosen: Scheme | { dt: number } = scheme.value !== "default" ? schemeByName(scheme.value, opts.dt) : { dt: opts.dt };
+      const chosen: Scheme | { dt: number } =
+        scheme.value !== "default" ? schemeByName(scheme.value, opts.dt) : { dt: opts.dt };
       // As `ness simulate` (src/verify): replicas start in the exact stationary law of a linear model, and every
       // estimate is shown beside its exact value, with the time-step rules of "reliable" applied with the exact bias.
       const reference: ExactReference | undefined = exactReference(model);
@@ -151,45 +219,55 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
           return deviation === undefined ? { ...e, exact: v } : { ...e, exact: v, deviation };
         });
       };
-      spec = simulationSpec(model, chosen, withStationaryLaw({ time: opts.time, seed: opts.seed, replicas: opts.replicas }, reference));
-      line.textContent = `Same numbers as: ness simulate model.yaml --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
-        (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") + " (model.yaml: Export YAML)";
+      spec = simulationSpec(
+        model,
+        chosen,
+        withStationaryLaw({ time: opts.time, seed: opts.seed, replicas: opts.replicas }, reference),
+      );
+      line.textContent =
+        `Same numbers as: ness simulate model.yaml --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
+        (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") +
+        " (model.yaml: Export YAML)";
       let pendingUpdate: { live: Estimate[] | null; done: number; total: number } | null = null;
       let updateTimer: ReturnType<typeof setTimeout> | null = null;
-      const sim: PageSimulation = new PageSimulation(spec, {
-        onUpdate: (live, done, total) => {
-          // Updates arrive from every worker several times a second: the page redraws at most 4 times a second.
-          pendingUpdate = { live, done, total };
-          if (updateTimer !== null) return;
-          updateTimer = setTimeout(() => {
-            updateTimer = null;
-            const u = pendingUpdate;
-            if (!u || !sim.running) return;
-            progress.value = u.done / u.total;
-            state.textContent = `${sim.paused ? "paused" : "running"}: ${Math.round((100 * u.done) / u.total)}% of ${u.total} steps`;
-            if (u.live) {
-              const live = withExact(u.live);
-              show(live, false);
-              record(u.done, live, false);
-            }
-          }, 250);
+      const sim: PageSimulation = new PageSimulation(
+        spec,
+        {
+          onUpdate: (live, done, total) => {
+            // Updates arrive from every worker several times a second: the page redraws at most 4 times a second.
+            pendingUpdate = { live, done, total };
+            if (updateTimer !== null) return;
+            updateTimer = setTimeout(() => {
+              updateTimer = null;
+              const u = pendingUpdate;
+              if (!u || !sim.running) return;
+              progress.value = u.done / u.total;
+              state.textContent = `${sim.paused ? "paused" : "running"}: ${Math.round((100 * u.done) / u.total)}% of ${u.total} steps`;
+              if (u.live) {
+                const live = withExact(u.live);
+                show(live, false);
+                record(u.done, live, false);
+              }
+            }, 250);
+          },
+          onDone: (raw) => {
+            const result = verifySimulation(raw, reference);
+            progress.value = 1;
+            panel.last = result;
+            state.textContent = `done: ${result.steps} steps; seed ${result.seed}`;
+            show(result.estimates, true);
+            record(result.steps, result.estimates, true);
+            for (const w of result.warnings) status.append(h("p", { class: "warning" }, `ness: warning: ${w}`));
+            buttons(false);
+          },
+          onError: (message) => {
+            status.textContent = `ness: ${message}`;
+            state.textContent = "stopped";
+            buttons(false);
+          },
         },
-        onDone: (raw) => {
-          const result = verifySimulation(raw, reference);
-          progress.value = 1;
-          panel.last = result;
-          state.textContent = `done: ${result.steps} steps; seed ${result.seed}`;
-          show(result.estimates, true);
-          record(result.steps, result.estimates, true);
-          for (const w of result.warnings) status.append(h("p", { class: "warning" }, `ness: warning: ${w}`));
-          buttons(false);
-        },
-        onError: (message) => {
-          status.textContent = `ness: ${message}`;
-          state.textContent = "stopped";
-          buttons(false);
-        },
-      }, Math.min(4, navigator.hardwareConcurrency || 2));
+        Math.min(4, navigator.hardwareConcurrency || 2),
+      );
       current = sim;
       panel.last = null;
       progress.value = 0;
@@ -211,7 +289,10 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
   });
   cancel.addEventListener("click", () => {
     current?.cancel();
-    state.textContent = body.rows.length > 0 ? "cancelled: no result (the table shows the estimates when it stopped)" : "cancelled: no result";
+    state.textContent =
+      body.rows.length > 0
+        ? "cancelled: no result (the table shows the estimates when it stopped)"
+        : "cancelled: no result";
     for (const cell of body.querySelectorAll("tr.live td:last-child")) cell.textContent = "(cancelled)";
     buttons(false);
   });

@@ -10,12 +10,20 @@ import { fmt, h, nessMessage } from "./dom.js";
 import { describeFields, generateForm } from "./form.js";
 import type { LabStudy } from "./studies/varianceResonance.js";
 
-export function studyPage<S extends z.ZodObject, R>(root: HTMLElement, study: LabStudy<S, R>): { last: () => R | null; time: () => number } {
+export function studyPage<S extends z.ZodObject, R>(
+  root: HTMLElement,
+  study: LabStudy<S, R>,
+): { last: () => R | null; time: () => number } {
   let last: R | null = null;
   let ms = 0;
   let latest = 0;
   let controller: AbortController | null = null;
-  const flags = new Map(describeFields(study.parameters).map((f) => [f.key, `--${f.meta.flag ?? f.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`]));
+  const flags = new Map(
+    describeFields(study.parameters).map((f) => [
+      f.key,
+      `--${f.meta.flag ?? f.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    ]),
+  );
   const status = h("div", { class: "status", role: "alert", id: "study-status" });
   const numbers = h("dl", { id: "study-numbers", "aria-live": "polite" });
   const report = h("pre", { id: "study-report", "aria-live": "polite" });
@@ -36,7 +44,8 @@ export function studyPage<S extends z.ZodObject, R>(root: HTMLElement, study: La
     try {
       study.check?.(p, (key) => flags.get(key) ?? key);
       const seed = study.seeded ? Number(seedInput.value) : 1;
-      if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be an integer >= 0, got '${seedInput.value}'`);
+      if (!Number.isSafeInteger(seed) || seed < 0)
+        throw new Error(`--seed must be an integer >= 0, got '${seedInput.value}'`);
       r = await study.compute(p, { seed, quick: false, signal: controller.signal });
     } catch (err) {
       if (token === latest) fail(err);
@@ -54,24 +63,46 @@ export function studyPage<S extends z.ZodObject, R>(root: HTMLElement, study: La
     root.classList.remove("stale");
     last = r;
     if (study.numbers) {
-      numbers.replaceChildren(...study.numbers(r).flatMap((n) => [h("dt", {}, n.label), h("dd", { "data-key": n.key, "data-value": n.value }, fmt(n.value, 6))]));
+      numbers.replaceChildren(
+        ...study
+          .numbers(r)
+          .flatMap((n) => [
+            h("dt", {}, n.label),
+            h("dd", { "data-key": n.key, "data-value": n.value }, fmt(n.value, 6)),
+          ]),
+      );
     } else {
       report.textContent = study.report(r);
     }
-    figures.replaceChildren(...figs.map((f) => h("figure", { "aria-label": f.title }, f.render(document) as unknown as Node)));
+    figures.replaceChildren(
+      ...figs.map((f) => h("figure", { "aria-label": f.title }, f.render(document) as unknown as Node)),
+    );
     ms = performance.now() - t0;
     timing.textContent = `computed and drawn in ${ms.toFixed(0)} ms`;
   };
   const form = generateForm(study.parameters, `study-${study.name.replace(/\W+/g, "-")}`, (p) => void run(p));
   if (study.seeded) {
-    form.element.prepend(h("div", { class: "form-row" }, h("label", { for: "study-seed" }, "seed"), seedInput,
-      h("span", { class: "hint" }, "random seed: same seed, same numbers (as --seed)")));
+    form.element.prepend(
+      h(
+        "div",
+        { class: "form-row" },
+        h("label", { for: "study-seed" }, "seed"),
+        seedInput,
+        h("span", { class: "hint" }, "random seed: same seed, same numbers (as --seed)"),
+      ),
+    );
     seedInput.addEventListener("input", () => void run(form.values()));
   }
   root.append(
     h("h2", {}, study.title),
     h("p", {}, study.summary),
     ...study.citations.map((c) => h("p", { class: "cite" }, `${c.authors}, "${c.title}", ${c.venue}`)),
-    h("div", { class: "study" }, h("div", { class: "side" }, form.element, status, study.numbers ? numbers : report, timing), figures));
+    h(
+      "div",
+      { class: "study" },
+      h("div", { class: "side" }, form.element, status, study.numbers ? numbers : report, timing),
+      figures,
+    ),
+  );
   return { last: () => last, time: () => ms };
 }

@@ -55,7 +55,9 @@ const bytes = (b: number) => (b >= 1024 ** 3 ? `${num(b / 1024 ** 3, 3)} GB` : `
 /** One line: "steps x replicas x degrees of freedom = work, about T on W threads". */
 export function describeCost(c: Cost): string {
   const what = `${num(c.stepsPerReplica, 3)} steps x ${c.replicas} replica${c.replicas === 1 ? "" : "s"} x ${c.dof} degrees of freedom`;
-  return c.seconds === undefined ? what : `${what}, about ${duration(c.seconds)} on ${c.parallel} thread${c.parallel === 1 ? "" : "s"}`;
+  return c.seconds === undefined
+    ? what
+    : `${what}, about ${duration(c.seconds)} on ${c.parallel} thread${c.parallel === 1 ? "" : "s"}`;
 }
 
 /** The size of a plan (no measurement). */
@@ -83,12 +85,18 @@ export function planCost(plan: Plan, workers: number): Cost {
  * agree within 20% or the run is estimated (by `seconds`) under ANNOUNCE_SECONDS, and after CALIBRATION_MAX_MS at
  * the latest (under 3% of a run long enough to need it). The steps run are thrown away.
  */
-export async function secondsPerStep(plan: Plan, seconds: (perStep: number) => number = () => 0, signal?: AbortSignal): Promise<number> {
-  let steps = 0, windowSteps = 0;
+export async function secondsPerStep(
+  plan: Plan,
+  seconds: (perStep: number) => number = () => 0,
+  signal?: AbortSignal,
+): Promise<number> {
+  let steps = 0,
+    windowSteps = 0;
   const t0 = performance.now();
   let windowStart = t0;
   const rates: number[] = []; // seconds per step of each window
-  const perStep = () => (rates.length > 0 ? rates[rates.length - 1] : (performance.now() - t0) / 1000 / Math.max(1, steps));
+  const perStep = () =>
+    rates.length > 0 ? rates[rates.length - 1] : (performance.now() - t0) / 1000 / Math.max(1, steps);
   let lastPause = t0;
   try {
     await runBlock(plan, 0, 1, {
@@ -130,14 +138,21 @@ export async function secondsPerStep(plan: Plan, seconds: (perStep: number) => n
  * measure it (above `calibrateAbove` steps x dof, default CALIBRATE_ABOVE); `signal` aborts the measurement.
  */
 export async function checkCost(
-  plan: Plan, workers: number, force: boolean, options: { calibrateAbove?: number; signal?: AbortSignal } = {},
+  plan: Plan,
+  workers: number,
+  force: boolean,
+  options: { calibrateAbove?: number; signal?: AbortSignal } = {},
 ): Promise<Cost> {
   const calibrateAbove = options.calibrateAbove ?? CALIBRATE_ABOVE;
   const c = planCost(plan, workers);
   const tooMany = `: shorten --time or --burn-in, use a larger --dt or fewer --replicas`;
   if (!Number.isSafeInteger(c.stepsPerReplica) || !Number.isSafeInteger(c.stepsPerReplica * c.replicas)) {
-    const steps = Number.isFinite(c.stepsPerReplica) ? `${num(c.stepsPerReplica, 3)} steps per replica` : "more steps than a number can hold";
-    throw new ModelError(`this run asks for ${steps} (--time and --burn-in over --dt), more than can be counted (2^53)${tooMany}`);
+    const steps = Number.isFinite(c.stepsPerReplica)
+      ? `${num(c.stepsPerReplica, 3)} steps per replica`
+      : "more steps than a number can hold";
+    throw new ModelError(
+      `this run asks for ${steps} (--time and --burn-in over --dt), more than can be counted (2^53)${tooMany}`,
+    );
   }
   if (c.resultBytes > MAX_RESULT_BYTES) {
     throw new ModelError(
@@ -152,7 +167,9 @@ export async function checkCost(
     c.seconds = seconds(await secondsPerStep(plan, seconds, options.signal));
   }
   if (!force && c.seconds !== undefined && c.seconds > MAX_SECONDS) {
-    throw new ModelError(`this run is estimated at ${describeCost(c)}, over the limit of ${MAX_SECONDS / 3600} hour${tooMany}, or pass --force`);
+    throw new ModelError(
+      `this run is estimated at ${describeCost(c)}, over the limit of ${MAX_SECONDS / 3600} hour${tooMany}, or pass --force`,
+    );
   }
   return c;
 }

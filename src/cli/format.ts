@@ -9,8 +9,10 @@ export { num, table } from "../studies/text.js";
  * in a site name, say) are shown as \xHH instead of being sent to the terminal.
  */
 export function oneLine(message: string): string {
+  const spaced = message.replace(/[\r\n\t]+/g, " ");
   // eslint-disable-next-line no-control-regex
-  return message.replace(/[\r\n\t]+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`).trim();
+  const control = /[\u0000-\u001f\u007f-\u009f]/g;
+  return spaced.replace(control, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`).trim();
 }
 
 /** A warning on stderr, `ness: warning: ...` (never on stdout, where it would mix with the results). */

@@ -34,8 +34,16 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied"
-      : code === "ENOTDIR" ? "a folder on its path is a file" : code === "ELOOP" ? "too many symbolic links" : (err as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : code === "ENOTDIR"
+            ? "a folder on its path is a file"
+            : code === "ELOOP"
+              ? "too many symbolic links"
+              : (err as Error).message;
     throw new ModelError(`cannot read model file: ${why}`, path);
   }
   try {
@@ -46,7 +54,10 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
     const cap = `the limit for model files is ${mb(maxBytes)}`;
     if (st.size > maxBytes) {
       const size = mb(st.size) === mb(maxBytes) ? `${st.size} bytes` : mb(st.size);
-      throw new ModelError(`model file is ${size}; ${mb(st.size) === mb(maxBytes) ? `${cap} (${maxBytes} bytes)` : cap}`, path);
+      throw new ModelError(
+        `model file is ${size}; ${mb(st.size) === mb(maxBytes) ? `${cap} (${maxBytes} bytes)` : cap}`,
+        path,
+      );
     }
     const chunks: Buffer[] = [];
     let n = 0;

@@ -22,7 +22,10 @@ export const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 1
 export class Interrupted extends NessError {
   override name = "Interrupted";
   readonly exitCode: number;
-  constructor(readonly signal: StopSignal, message: string) {
+  constructor(
+    readonly signal: StopSignal,
+    message: string,
+  ) {
     super(message);
     this.exitCode = SIGNAL_EXIT[signal];
   }
@@ -50,10 +53,16 @@ export function exitOnSignal(on: boolean): void {
  * `work` did (finished, threw CancelledError or another error), an Interrupted error with `describe(signal)` is
  * thrown; otherwise its result or error passes through.
  */
-export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>, describe: (signal: StopSignal) => string): Promise<T> {
+export async function interruptible<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  describe: (signal: StopSignal) => string,
+): Promise<T> {
   const controller = new AbortController();
   let received: StopSignal | null = null;
-  const handlers: Record<StopSignal, () => void> = { SIGINT: () => onSignal("SIGINT"), SIGTERM: () => onSignal("SIGTERM") };
+  const handlers: Record<StopSignal, () => void> = {
+    SIGINT: () => onSignal("SIGINT"),
+    SIGTERM: () => onSignal("SIGTERM"),
+  };
   function onSignal(s: StopSignal): void {
     if (received) process.exit(SIGNAL_EXIT[s]); // the second signal: stop now (exit hooks clean up)
     received = s;

@@ -75,7 +75,17 @@ export function program(): Command {
     .version(VERSION)
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
-  for (const c of [solveCommand(), simulateCommand(), studyCommand(), reproduceCommand(), sweepCommand(), workerCommand(), plotCommand(), labCommand()]) p.addCommand(c);
+  for (const c of [
+    solveCommand(),
+    simulateCommand(),
+    studyCommand(),
+    reproduceCommand(),
+    sweepCommand(),
+    workerCommand(),
+    plotCommand(),
+    labCommand(),
+  ])
+    p.addCommand(c);
   p.hook("preAction", (_root, action) => {
     // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
     if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);
@@ -110,7 +120,9 @@ export async function main(argv: string[]): Promise<number> {
         // A command that needs a subcommand was given none.
         const cmd = reporting as Command | null;
         const subs = cmd ? cmd.commands.map((c) => c.name()).join(", ") : "";
-        console.error(`ness: ${cmd ? `${path(cmd)} needs a command: ${subs}` : "missing command"} (see ${cmd ? path(cmd) : "ness"} --help)`);
+        console.error(
+          `ness: ${cmd ? `${path(cmd)} needs a command: ${subs}` : "missing command"} (see ${cmd ? path(cmd) : "ness"} --help)`,
+        );
         return 1;
       }
       console.error(`ness: ${usageLine(err)}`);

@@ -36,10 +36,14 @@ export function numberOption(value: OptionValue, option: string, range: NumberRa
   if (integer && !Number.isInteger(x)) throw new ModelError(`${option} must be an integer, got '${s}'`);
   if (integer && !Number.isSafeInteger(x)) throw new ModelError(`${option} must be an integer below 2^53, got '${s}'`);
   if (above !== undefined && !(x > above)) {
-    throw new ModelError(`${option} must be ${above === 0 && !integer ? "a positive number" : `> ${above}`}, got '${s}'`);
+    throw new ModelError(
+      `${option} must be ${above === 0 && !integer ? "a positive number" : `> ${above}`}, got '${s}'`,
+    );
   }
-  if (min !== undefined && x < min) throw new ModelError(`${option} must be ${integer ? "an integer " : ""}>= ${min}, got '${s}'`);
-  if (max !== undefined && x > max) throw new ModelError(`${option} must be ${integer ? "an integer " : ""}<= ${max}, got '${s}'`);
+  if (min !== undefined && x < min)
+    throw new ModelError(`${option} must be ${integer ? "an integer " : ""}>= ${min}, got '${s}'`);
+  if (max !== undefined && x > max)
+    throw new ModelError(`${option} must be ${integer ? "an integer " : ""}<= ${max}, got '${s}'`);
   return x;
 }
 
@@ -54,12 +58,16 @@ export function positiveOption(value: OptionValue, option: string): number | und
 export function integerOption(value: OptionValue, option: string, min: number): number | undefined {
   const x = numberOption(value, option);
   if (x === undefined) return undefined;
-  if (!Number.isSafeInteger(x) || x < min) throw new ModelError(`${option} must be an integer >= ${min}, got ${String(value)}`);
+  if (!Number.isSafeInteger(x) || x < min)
+    throw new ModelError(`${option} must be an integer >= ${min}, got ${String(value)}`);
   return x;
 }
 
 /** The numeric options named (as `--name`) that were given, as an object keyed by name; ModelError on a non-number. */
-export function numberOptions<K extends string>(opts: Partial<Record<string, OptionValue>>, names: readonly K[]): Partial<Record<K, number>> {
+export function numberOptions<K extends string>(
+  opts: Partial<Record<string, OptionValue>>,
+  names: readonly K[],
+): Partial<Record<K, number>> {
   const raw: Partial<Record<K, number>> = {};
   for (const name of names) {
     const x = numberOption(opts[name], `--${name}`);

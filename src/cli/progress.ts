@@ -13,12 +13,18 @@ export interface ProgressBar {
 
 /** A progress bar when `wanted` and stderr is a terminal; otherwise callbacks that do nothing. */
 export function progressBar(wanted: boolean, label = "simulating"): ProgressBar {
-  const bar = wanted && process.stderr.isTTY === true
-    ? new cliProgress.SingleBar(
-      { stream: process.stderr, format: "{label} [{bar}] {percentage}% | ETA {eta_formatted}", hideCursor: true, clearOnComplete: true },
-      cliProgress.Presets.shades_classic,
-    )
-    : null;
+  const bar =
+    wanted && process.stderr.isTTY === true
+      ? new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: "{label} [{bar}] {percentage}% | ETA {eta_formatted}",
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
   let started = false;
   let text = label;
   return {

@@ -38,7 +38,12 @@ function workerScript(): string | null {
 }
 
 /** Writes the study's figure sets (writeReproduction), stoppable by `signal` at any moment (see the header). */
-export async function reproduceStudy(study: Study, options: ReproduceOptions, signal: AbortSignal, progress: ReproduceProgress): Promise<string[]> {
+export async function reproduceStudy(
+  study: Study,
+  options: ReproduceOptions,
+  signal: AbortSignal,
+  progress: ReproduceProgress,
+): Promise<string[]> {
   const script = workerScript();
   if (!script) {
     const session = startFigureSession(signal);
@@ -50,7 +55,13 @@ export async function reproduceStudy(study: Study, options: ReproduceOptions, si
     }
   }
   const stop = new Int32Array(new SharedArrayBuffer(4));
-  const task: ReproduceTask = { study: study.name, outDir: options.outDir, quick: options.quick, workers: options.workers ?? 1, stop };
+  const task: ReproduceTask = {
+    study: study.name,
+    outDir: options.outDir,
+    quick: options.quick,
+    workers: options.workers ?? 1,
+    stop,
+  };
   const worker = new Worker(script, { workerData: task });
   let writing = false;
   let partial: string[] = [];
@@ -61,7 +72,8 @@ export async function reproduceStudy(study: Study, options: ReproduceOptions, si
   };
   process.on("exit", cleanUp);
   return new Promise<string[]>((resolve, reject) => {
-    let settled = false, stopping = false;
+    let settled = false,
+      stopping = false;
     let grace: NodeJS.Timeout | undefined;
     const settle = (done: () => void) => {
       if (settled) return;
@@ -108,12 +120,24 @@ export async function reproduceStudy(study: Study, options: ReproduceOptions, si
           settle(() => resolve(m.paths));
           break;
         case "error":
-          settle(() => reject(m.name === "CancelledError" ? new CancelledError() : m.user ? new NessError(m.message) : new Error(m.message)));
+          settle(() =>
+            reject(
+              m.name === "CancelledError"
+                ? new CancelledError()
+                : m.user
+                  ? new NessError(m.message)
+                  : new Error(m.message),
+            ),
+          );
           break;
       }
     });
     worker.on("error", (err) => settle(() => reject(err)));
-    worker.on("exit", (code) => settle(() => reject(stopping ? new CancelledError() : new Error(`the reproduce worker stopped (exit code ${code})`))));
+    worker.on("exit", (code) =>
+      settle(() =>
+        reject(stopping ? new CancelledError() : new Error(`the reproduce worker stopped (exit code ${code})`)),
+      ),
+    );
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort);
   });

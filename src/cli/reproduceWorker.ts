@@ -42,7 +42,12 @@ async function run(): Promise<void> {
     failed: (name) => post({ type: "failed", name }),
   });
   try {
-    const paths = await writeReproduction(study, { outDir: task.outDir, quick: task.quick, workers: task.workers, log: (line) => post({ type: "log", line }) });
+    const paths = await writeReproduction(study, {
+      outDir: task.outDir,
+      quick: task.quick,
+      workers: task.workers,
+      log: (line) => post({ type: "log", line }),
+    });
     post({ type: "done", paths });
   } finally {
     endFigureSession();

@@ -11,7 +11,12 @@
 import { NessError, SteadyStateError } from "../errors.js";
 import { MatrixArgumentError } from "../linalg/errors.js";
 import {
-  SingularLyapunovError, TINY_MAX_N, prepareLyapunov, tinyLyapunovInto, type ComplexNumber, type LyapunovSolver,
+  SingularLyapunovError,
+  TINY_MAX_N,
+  prepareLyapunov,
+  tinyLyapunovInto,
+  type ComplexNumber,
+  type LyapunovSolver,
 } from "../linalg/lyapunov.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { checkArray, checkFinite, checkSquare } from "../linalg/validate.js";
@@ -200,9 +205,12 @@ export function prepareInPlace(problem: LinearSdeProblem): InPlaceStationary {
   checkLinearSdeProblem(problem, "prepareInPlace");
   const n = problem.drift.rows;
   if (n > IN_PLACE_MAX_N) {
-    throw new MatrixArgumentError(`prepareInPlace solves at most ${IN_PLACE_MAX_N} state coordinates, got ${n}: use prepareStationary`);
+    throw new MatrixArgumentError(
+      `prepareInPlace solves at most ${IN_PLACE_MAX_N} state coordinates, got ${n}: use prepareStationary`,
+    );
   }
-  const a = problem.drift.data, d = problem.diffusion.data;
+  const a = problem.drift.data,
+    d = problem.diffusion.data;
   return {
     problem,
     n,
@@ -224,13 +232,19 @@ export function prepareInPlace(problem: LinearSdeProblem): InPlaceStationary {
  * Entropy production rate of the overdamped linear dynamics x' = -F x + sqrt(2 D) eta (D diagonal, positive):
  * Tr(D^-1 F S F^T) - Tr(F), with F S + S F^T = 2 D.
  */
-export function overdampedEntropyProduction(force: Matrix, diffusionDiagonal: Float64Array, covariance: Matrix): number {
+export function overdampedEntropyProduction(
+  force: Matrix,
+  diffusionDiagonal: Float64Array,
+  covariance: Matrix,
+): number {
   checkSquare(force, "overdampedEntropyProduction: the force matrix");
   checkFinite(force, "overdampedEntropyProduction: the force matrix");
   const n = force.rows;
   checkSquare(covariance, "overdampedEntropyProduction: the covariance");
   if (covariance.rows !== n) {
-    throw new MatrixArgumentError(`overdampedEntropyProduction: the covariance must be ${n}x${n} like the force matrix`);
+    throw new MatrixArgumentError(
+      `overdampedEntropyProduction: the covariance must be ${n}x${n} like the force matrix`,
+    );
   }
   checkFinite(covariance, "overdampedEntropyProduction: the covariance");
   checkArray(diffusionDiagonal, n, "overdampedEntropyProduction: the diffusion diagonal");
@@ -241,13 +255,15 @@ export function overdampedEntropyProduction(force: Matrix, diffusionDiagonal: Fl
       );
     }
   }
-  const F = force.data, S = covariance.data;
+  const F = force.data,
+    S = covariance.data;
   const FS = matrix(n, n).data;
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-    const f = F[i * n + k];
-    if (f === 0) continue;
-    for (let j = 0; j < n; j++) FS[i * n + j] += f * S[k * n + j];
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      const f = F[i * n + k];
+      if (f === 0) continue;
+      for (let j = 0; j < n; j++) FS[i * n + j] += f * S[k * n + j];
+    }
   let total = 0;
   for (let i = 0; i < n; i++) {
     let fsf = 0;

@@ -25,7 +25,14 @@ import { describeValue } from "../model/raw.js";
 import { CHEAP_UNREACHED, checkNetworkSolvable, diagnoseNetwork } from "../problem/diagnose.js";
 import { formatBytes } from "../problem/format.js";
 import {
-  checkLinear, checkTemperatures, diffusionMatrix, frictionVector, networkProblem, networkStateSize, potentialMatrix, siteTemperatures,
+  checkLinear,
+  checkTemperatures,
+  diffusionMatrix,
+  frictionVector,
+  networkProblem,
+  networkStateSize,
+  potentialMatrix,
+  siteTemperatures,
   stateOrder,
 } from "../problem/network.js";
 import { prepareStationary, type StationarySolver } from "./linearSde.js";
@@ -135,7 +142,8 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
   const n = model.sites.length;
   const N = model.dynamics === "underdamped" ? 2 * n : n;
   const limit = options.maxCoordinates ?? EXACT_MAX_COORDINATES;
-  if (!(typeof limit === "number" && limit >= 1)) throw new ModelError(`maxCoordinates must be a number >= 1, got ${describeValue(limit)}`);
+  if (!(typeof limit === "number" && limit >= 1))
+    throw new ModelError(`maxCoordinates must be a number >= 1, got ${describeValue(limit)}`);
   if (N <= limit) return;
   const solves = 1 + ((options.bySource ?? defaultBySource(model)) ? model.baths.length : 0);
   throw new ModelError(
@@ -170,8 +178,10 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
  */
 export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkSteadyState {
   checkNetworkModel(model, "solveNetwork");
-  if (options === null || typeof options !== "object") throw new ModelError(`solveNetwork: options must be an object, got ${describeValue(options)}`);
-  if (options.bySource !== undefined && typeof options.bySource !== "boolean") throw new ModelError(`solveNetwork: bySource must be true or false, got ${describeValue(options.bySource)}`);
+  if (options === null || typeof options !== "object")
+    throw new ModelError(`solveNetwork: options must be an object, got ${describeValue(options)}`);
+  if (options.bySource !== undefined && typeof options.bySource !== "boolean")
+    throw new ModelError(`solveNetwork: bySource must be true or false, got ${describeValue(options.bySource)}`);
   // The cheap diagnoses first (linear time, and a small dense part), then the size limit, then the rest.
   checkLinear(model);
   const cheap = diagnoseNetwork(model, { maxUnreached: CHEAP_UNREACHED });
@@ -189,7 +199,9 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
   const bySource = options.bySource ?? defaultBySource(model);
   const warnings: string[] = [];
   if (options.bySource === undefined && !bySource && model.baths.length <= 32) {
-    warnings.push(`fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(networkStateSize(model), 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`);
+    warnings.push(
+      `fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(networkStateSize(model), 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`,
+    );
   }
   const solve = (t?: Float64Array) => {
     try {
@@ -202,7 +214,8 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
   warnings.push(...full.warnings);
   const S = full.covariance;
   for (let i = 0; i < S.data.length; i++) {
-    if (!Number.isFinite(S.data[i])) throw new SteadyStateError("the covariance has non-finite entries: the solve failed", model.source);
+    if (!Number.isFinite(S.data[i]))
+      throw new SteadyStateError("the covariance has non-finite entries: the solve failed", model.source);
   }
   const V = potentialMatrix(model);
   const observed = networkObservables(model, S, V);
@@ -231,14 +244,21 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
 }
 
 /** What a network's stationary covariance says: variances, temperatures, fluxes, entropy production, energy balance. */
-export type NetworkObservables = Omit<NetworkSteadyState, "residual" | "condition" | "forwardErrorBound" | "slowestRate" | "warnings">;
+export type NetworkObservables = Omit<
+  NetworkSteadyState,
+  "residual" | "condition" | "forwardErrorBound" | "slowestRate" | "warnings"
+>;
 
 /**
  * The network observables of a stationary covariance S (state order stateOrder(model)) with the potential matrix V:
  * position and momentum variances, kinetic and configurational temperatures, every spring and bath flux, the
  * entropy production and the per-site energy balance (file header for the formulas). Fluxes are not split by source.
  */
-export function networkObservables(model: NetworkModel, S: Matrix, V: Matrix = potentialMatrix(model)): NetworkObservables {
+export function networkObservables(
+  model: NetworkModel,
+  S: Matrix,
+  V: Matrix = potentialMatrix(model),
+): NetworkObservables {
   checkNetworkModel(model, "networkObservables");
   const n = model.sites.length;
   const temperature = siteTemperatures(model);
@@ -272,9 +292,10 @@ export function networkObservables(model: NetworkModel, S: Matrix, V: Matrix = p
   model.baths.forEach((b, k) => (inflow[b.site] += fluxes.bath[k]));
   let fluxScale = 0;
   for (const b of model.baths) {
-    const scale = model.dynamics === "underdamped"
-      ? (b.friction / model.mass[b.site]) * b.temperature
-      : (b.temperature * V.data[b.site * n + b.site]) / b.friction;
+    const scale =
+      model.dynamics === "underdamped"
+        ? (b.friction / model.mass[b.site]) * b.temperature
+        : (b.temperature * V.data[b.site * n + b.site]) / b.friction;
     fluxScale = Math.max(fluxScale, scale);
   }
   const energyBalanceResidual = inflow.map((x) => Math.abs(x) / fluxScale);
@@ -351,11 +372,22 @@ function fmtRate(x: number): string {
 }
 
 /** Spring and bath fluxes from a covariance (linear in it). */
-export function networkFluxes(model: NetworkModel, S: Matrix, V: Matrix, temperature: Float64Array): { spring: number[]; bath: number[] } {
+export function networkFluxes(
+  model: NetworkModel,
+  S: Matrix,
+  V: Matrix,
+  temperature: Float64Array,
+): { spring: number[]; bath: number[] } {
   checkNetworkModel(model, "networkFluxes");
   const n = model.sites.length;
   const N0 = model.dynamics === "underdamped" ? 2 * n : n;
-  const isMatrix = (m: unknown, r: number) => m !== null && typeof m === "object" && (m as Matrix).rows === r && (m as Matrix).cols === r && (m as Matrix).data instanceof Float64Array && (m as Matrix).data.length === r * r;
+  const isMatrix = (m: unknown, r: number) =>
+    m !== null &&
+    typeof m === "object" &&
+    (m as Matrix).rows === r &&
+    (m as Matrix).cols === r &&
+    (m as Matrix).data instanceof Float64Array &&
+    (m as Matrix).data.length === r * r;
   if (!isMatrix(S, N0)) throw new ModelError(`networkFluxes: the covariance must be a ${N0} x ${N0} matrix`);
   if (!isMatrix(V, n)) throw new ModelError(`networkFluxes: V must be the ${n} x ${n} potential matrix`);
   checkTemperatures(model, temperature, "networkFluxes");
@@ -372,11 +404,12 @@ export function networkFluxes(model: NetworkModel, S: Matrix, V: Matrix, tempera
   }
   const gamma = frictionVector(model);
   const SV = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
-    const s = d[i * n + k];
-    if (s === 0) continue;
-    for (let j = 0; j < n; j++) SV[i * n + j] += s * V.data[k * n + j];
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      const s = d[i * n + k];
+      if (s === 0) continue;
+      for (let j = 0; j < n; j++) SV[i * n + j] += s * V.data[k * n + j];
+    }
   return {
     spring: model.springs.map((s) => (-s.stiffness * SV[s.i * n + s.j]) / gamma[s.j]),
     bath: model.baths.map((b) => {

@@ -148,24 +148,19 @@ const SINH_PANEL = 4;
 // last), Kronrod weights, and the 15-point Gauss weights at XGK[1], XGK[3], ..., XGK[13] and the centre.
 
 const XGK = [
-  0.9980022986933971, 0.9879925180204854, 0.9677390756791391,
-  0.937273392400706, 0.8972645323440819, 0.8482065834104272,
-  0.790418501442466, 0.7244177313601701, 0.650996741297417,
-  0.5709721726085388, 0.4850818636402397, 0.3941513470775634,
+  0.9980022986933971, 0.9879925180204854, 0.9677390756791391, 0.937273392400706, 0.8972645323440819, 0.8482065834104272,
+  0.790418501442466, 0.7244177313601701, 0.650996741297417, 0.5709721726085388, 0.4850818636402397, 0.3941513470775634,
   0.29918000715316884, 0.20119409399743451, 0.1011420669187175, 0,
 ];
 const WGK = [
-  0.005377479872923349, 0.015007947329316122, 0.02546084732671532,
-  0.03534636079137585, 0.04458975132476488, 0.05348152469092809,
-  0.06200956780067064, 0.06985412131872826, 0.07684968075772038,
-  0.08308050282313302, 0.08856444305621176, 0.09312659817082532,
-  0.09664272698362368, 0.09917359872179196, 0.10076984552387559,
+  0.005377479872923349, 0.015007947329316122, 0.02546084732671532, 0.03534636079137585, 0.04458975132476488,
+  0.05348152469092809, 0.06200956780067064, 0.06985412131872826, 0.07684968075772038, 0.08308050282313302,
+  0.08856444305621176, 0.09312659817082532, 0.09664272698362368, 0.09917359872179196, 0.10076984552387559,
   0.10133000701479154,
 ];
 const WG = [
-  0.03075324199611727, 0.07036604748810812, 0.10715922046717194,
-  0.13957067792615432, 0.16626920581699392, 0.1861610000155622,
-  0.19843148532711158, 0.2025782419255613,
+  0.03075324199611727, 0.07036604748810812, 0.10715922046717194, 0.13957067792615432, 0.16626920581699392,
+  0.1861610000155622, 0.19843148532711158, 0.2025782419255613,
 ];
 const GK_POINTS = 2 * XGK.length - 1;
 const GK_CENTRE = GK_POINTS - 1;
@@ -349,11 +344,18 @@ class ModalShare {
   private readonly wr: Float64Array;
   private readonly wi: Float64Array;
 
-  constructor(private readonly sys: NetworkSystem, private readonly dT: Float64Array, private readonly spread: number) {
+  constructor(
+    private readonly sys: NetworkSystem,
+    private readonly dT: Float64Array,
+    private readonly spread: number,
+  ) {
     const n = sys.n;
     this.share = { temperature: new Float64Array(n), weight: new Float64Array(n), error: new Float64Array(n) };
     this.ldl = new ComplexLdl(sys.sym);
-    [this.dRe, this.dIm, this.br, this.bi, this.xr, this.xi, this.wr, this.wi] = Array.from({ length: 8 }, () => new Float64Array(n));
+    [this.dRe, this.dIm, this.br, this.bi, this.xr, this.xi, this.wr, this.wi] = Array.from(
+      { length: 8 },
+      () => new Float64Array(n),
+    );
   }
 
   /** Adds the mode of frequency omega and undamped shape u (M-normalised); eta: accuracy of its components. */
@@ -427,7 +429,10 @@ class RealPencil {
   readonly tiny: number;
   counts = 0;
 
-  constructor(private readonly sys: NetworkSystem, private readonly b: Float64Array) {
+  constructor(
+    private readonly sys: NetworkSystem,
+    private readonly b: Float64Array,
+  ) {
     this.ldl = new RealLdl(sys.sym);
     this.diag = new Float64Array(sys.n);
     let scale = 0;
@@ -497,7 +502,10 @@ function normalModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
         if (!(2 * halfWidth[k] < UNRESOLVABLE_WIDTH * omega[k])) continue;
         modal ??= new ModalShare(sys, temps.dT, temps.spread);
         for (let i = 0; i < n; i++) u[i] = vectors.data[i * n + k] / Math.sqrt(mass[i]);
-        const gap = Math.min(k > 0 ? values[k] - values[k - 1] : Infinity, k + 1 < n ? values[k + 1] - values[k] : Infinity);
+        const gap = Math.min(
+          k > 0 ? values[k] - values[k - 1] : Infinity,
+          k + 1 < n ? values[k + 1] - values[k] : Infinity,
+        );
         modal.add(omega[k], u, eigenvectorAccuracy(n, top, gap, mass));
       }
     }
@@ -515,7 +523,8 @@ function chainCouplings(sys: NetworkSystem, order: Int32Array): Float64Array {
   const off = new Float64Array(order.length - 1);
   for (let k = 0; k + 1 < order.length; k++) {
     const i = order[k];
-    for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) if (sys.pattern.idx[q] === order[k + 1]) off[k] = sys.off[q];
+    for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++)
+      if (sys.pattern.idx[q] === order[k + 1]) off[k] = sys.off[q];
   }
   return off;
 }
@@ -613,7 +622,11 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
   const pencil = new RealPencil(sys, mass);
   const top = gershgorin(sys, mass) * (1 + 1e-12);
   // Isolate every eigenvalue by bisection on the inertia (midpoints in omega).
-  interface Interval { lo: number; hi: number; mult: number }
+  interface Interval {
+    lo: number;
+    hi: number;
+    mult: number;
+  }
   const leaves: Interval[] = [];
   const stack: [number, number, number, number][] = [[0, top, 0, n]];
   while (stack.length > 0) {
@@ -709,11 +722,12 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
         mOrthonormalise(basis, mass);
       }
       const G = matrix(d, d);
-      for (let a = 0; a < d; a++) for (let c = 0; c < d; c++) {
-        let s = 0;
-        for (const b of sys.bathSite) s += gamma[b] * basis[a][b] * basis[c][b];
-        G.data[a * d + c] = s;
-      }
+      for (let a = 0; a < d; a++)
+        for (let c = 0; c < d; c++) {
+          let s = 0;
+          for (const b of sys.bathSite) s += gamma[b] * basis[a][b] * basis[c][b];
+          G.data[a * d + c] = s;
+        }
       const widths = symmetricEigen(G).values;
       const w = Math.sqrt(Math.max(shift, 0));
       let narrow = Infinity;
@@ -730,12 +744,21 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
       }
     }
   }
-  return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), decoupledAt, counts: pencil.counts, modal: modal?.share };
+  return {
+    omega,
+    halfWidth,
+    bathAmp2,
+    ...unresolvedModes(omega, halfWidth),
+    decoupledAt,
+    counts: pencil.counts,
+    modal: modal?.share,
+  };
 }
 
 function unresolvedModes(omega: Float64Array, halfWidth: Float64Array): { unresolved: number; unresolvedAt: number[] } {
   const unresolvedAt: number[] = [];
-  for (let k = 0; k < omega.length; k++) if (2 * halfWidth[k] < UNRESOLVABLE_WIDTH * omega[k]) unresolvedAt.push(omega[k]);
+  for (let k = 0; k < omega.length; k++)
+    if (2 * halfWidth[k] < UNRESOLVABLE_WIDTH * omega[k]) unresolvedAt.push(omega[k]);
   return { unresolved: unresolvedAt.length, unresolvedAt };
 }
 
@@ -799,7 +822,11 @@ interface Plan {
   isTemp: Uint8Array;
 }
 
-function makePlan(model: NetworkModel, sys: NetworkSystem, opts: { temperatures: boolean; bySource: boolean; spectrum: boolean }): Plan {
+function makePlan(
+  model: NetworkModel,
+  sys: NetworkSystem,
+  opts: { temperatures: boolean; bySource: boolean; spectrum: boolean },
+): Plan {
   const B = model.baths.length;
   const T = sys.bathT;
   let tmin = Infinity;
@@ -863,7 +890,8 @@ function makePlan(model: NetworkModel, sys: NetworkSystem, opts: { temperatures:
   const weight = new Float64Array(C);
   const isTemp = new Uint8Array(C);
   const gam = (k: number) => model.baths[k].friction;
-  if (pairs) pairs.forEach(([b, c], k) => (weight[offPair + k] = TWO_OVER_PI * gam(b) * gam(c) * Math.abs(T[b] - T[c])));
+  if (pairs)
+    pairs.forEach(([b, c], k) => (weight[offPair + k] = TWO_OVER_PI * gam(b) * gam(c) * Math.abs(T[b] - T[c])));
   else for (let b = 0; b < B; b++) weight[offDirect + b] = TWO_OVER_PI * gam(b);
   integrated.forEach((spring, k) => {
     const s = model.springs[spring];
@@ -939,7 +967,11 @@ class Evaluator {
   private readonly chain?: { green: ChainGreen; v: Float64Array; m: Float64Array; g0: number; g1: number };
   private chainChecks = 0;
 
-  constructor(private readonly model: NetworkModel, private readonly sys: NetworkSystem, private readonly plan: Plan) {
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly sys: NetworkSystem,
+    private readonly plan: Plan,
+  ) {
     const n = sys.n;
     this.f = new Float64Array(plan.C);
     this.ldl = new ComplexLdl(sys.sym);
@@ -953,7 +985,11 @@ class Evaluator {
     this.sj = Int32Array.from(plan.integrated, (k) => model.springs[k].j);
     this.gc = Float64Array.from(plan.columns, (k) => model.baths[k].friction);
     this.gdT = Float64Array.from(plan.columns, (k) => model.baths[k].friction * plan.dT[k]);
-    this.pathMode = plan.pairs !== null && plan.integrated.length === 0 && !plan.temperatures && plan.columns.length === model.baths.length;
+    this.pathMode =
+      plan.pairs !== null &&
+      plan.integrated.length === 0 &&
+      !plan.temperatures &&
+      plan.columns.length === model.baths.length;
     const B = model.baths.length;
     this.plen = new Int32Array(B);
     this.gBB = new Float64Array(2 * B * B);
@@ -1004,7 +1040,16 @@ class Evaluator {
       }
       for (let b = 0; b < B; b++) {
         for (let c = b; c < B; c++) {
-          const [re, im] = this.ldl.inverseEntry(this.paths[b], this.pr[b], this.pi[b], this.plen[b], this.paths[c], this.pr[c], this.pi[c], this.plen[c]);
+          const [re, im] = this.ldl.inverseEntry(
+            this.paths[b],
+            this.pr[b],
+            this.pi[b],
+            this.plen[b],
+            this.paths[c],
+            this.pr[c],
+            this.pi[c],
+            this.plen[c],
+          );
           this.gBB[2 * (b * B + c)] = this.gBB[2 * (c * B + b)] = re;
           this.gBB[2 * (b * B + c) + 1] = this.gBB[2 * (c * B + b) + 1] = im;
         }
@@ -1133,7 +1178,8 @@ class Evaluator {
         f[plan.offSum + c] = sys.under ? omega * xi[c][site] : xr[c][site];
       }
     }
-    const si = this.si, sj = this.sj;
+    const si = this.si,
+      sj = this.sj;
     const S = si.length;
     for (let k = 0; k < S; k++) {
       const i = si[k];
@@ -1154,7 +1200,8 @@ class Evaluator {
         f[w + a] = 0;
       }
       for (let c = 0; c < ncol; c++) {
-        const r = xr[c], m = xi[c];
+        const r = xr[c],
+          m = xi[c];
         const g = gc[c] * w2;
         const gt = gdT[c] * w2;
         for (let a = 0; a < n; a++) {
@@ -1347,7 +1394,9 @@ function adaptiveQuadrature(
   const cacheLimit = 16e6;
   /** mode 1: add the panel; -1: remove it; 0: move its error to the stuck panels' error. */
   const add = (k: number, mode: number): void => {
-    const kind = panels.kind[k], c = panels.c[k], h = panels.h[k];
+    const kind = panels.kind[k],
+      c = panels.c[k],
+      h = panels.h[k];
     const mid = 0.5 * (panels.t0[k] + panels.t1[k]);
     const half = 0.5 * (panels.t1[k] - panels.t0[k]);
     const hit = mode !== 1 && cacheK[k] !== undefined;
@@ -1556,7 +1605,10 @@ function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean
       continue;
     }
     linearTo(c - halfL);
-    for (const [kind, span] of [[Var.SinhLeft, halfL], [Var.SinhRight, halfR]] as const) {
+    for (const [kind, span] of [
+      [Var.SinhLeft, halfL],
+      [Var.SinhRight, halfR],
+    ] as const) {
       const tmax = Math.asinh(span / width);
       panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / SINH_PANEL)), c, width);
     }
@@ -1574,7 +1626,11 @@ function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean
  * Returns the skipped modes, their summed weight m_b u_b^2 at every bath (left out of the sum rule) and their summed
  * flux estimate per bath (added to its error).
  */
-function negligibleModes(modes: ModeData, model: NetworkModel, tol: number): { mode: Uint8Array; weight: Float64Array; flux: Float64Array } {
+function negligibleModes(
+  modes: ModeData,
+  model: NetworkModel,
+  tol: number,
+): { mode: Uint8Array; weight: Float64Array; flux: Float64Array } {
   const M = modes.omega.length;
   const B = model.baths.length;
   const share = new Float64Array(M);
@@ -1588,7 +1644,8 @@ function negligibleModes(modes: ModeData, model: NetworkModel, tol: number): { m
         const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
         // A mode without bath weight (to rounding) carries no flux; one of a cluster (NaN amplitudes) is kept.
         if (Number.isNaN(gb) || Number.isNaN(gc)) s = Infinity;
-        else if (gb > 0 && gc > 0) s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+        else if (gb > 0 && gc > 0)
+          s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
       }
     }
     share[k] = Number.isFinite(s) ? s : Infinity;
@@ -1611,7 +1668,8 @@ function negligibleModes(modes: ModeData, model: NetworkModel, tol: number): { m
         if (c === b) continue;
         const gb = model.baths[b].friction * u2;
         const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
-        if (gb > 0 && gc > 0) flux[b] += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+        if (gb > 0 && gc > 0)
+          flux[b] += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
       }
     }
   }
@@ -1722,7 +1780,10 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   let skipped: ReturnType<typeof negligibleModes> | undefined;
   let panels: Panels;
   if (under) {
-    modes = normalModes(sys, plan.temperatures ? { dT: plan.dT, spread: Math.max(...plan.dT.map(Math.abs)) } : undefined);
+    modes = normalModes(
+      sys,
+      plan.temperatures ? { dT: plan.dT, spread: Math.max(...plan.dT.map(Math.abs)) } : undefined,
+    );
     if (modes.decoupledAt !== undefined && !check.structurallyCoupled) {
       throw new SteadyStateError(
         `no unique steady state (Lemma 1 of Eckmann and Zabey): the normal mode at frequency ${fmt(modes.decoupledAt)} vanishes on every bath site (to rounding), so it is decoupled from all baths`,
@@ -1742,7 +1803,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
 
   const Tmax = Math.max(...model.baths.map((b) => b.temperature));
   const fluxScaleDense = Math.max(
-    ...model.baths.map((b) => (under ? (b.friction / model.mass[b.site]) * b.temperature : (b.temperature * sys.vDiag[b.site]) / b.friction)),
+    ...model.baths.map((b) =>
+      under ? (b.friction / model.mass[b.site]) * b.temperature : (b.temperature * sys.vDiag[b.site]) / b.friction,
+    ),
   );
   const spreadT = Math.max(...plan.dT.map(Math.abs));
   const C = plan.C;
@@ -1775,7 +1838,14 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   let quad: Quadrature;
   if (spreadT === 0) {
     // Equilibrium: every flux vanishes and every temperature is T, exactly; no integral is needed.
-    quad = { value: new Float64Array(C), error: new Float64Array(C), evaluations: 0, panels, converged: true, stuck: 0 };
+    quad = {
+      value: new Float64Array(C),
+      error: new Float64Array(C),
+      evaluations: 0,
+      panels,
+      converged: true,
+      stuck: 0,
+    };
   } else {
     const centres = modes ? modes.unresolvedAt : [];
     // Panels next to a peak too narrow to resolve are not split below 1e-4 of its frequency: the peak's weight is
@@ -1863,7 +1933,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   // skipped on purpose add their estimated share.
   for (let b = 0; b < B; b++) {
     const site = sys.bathSite[b];
-    Jerr[b] += (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] + (skipped ? skipped.flux[b] : 0);
+    Jerr[b] +=
+      (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] + (skipped ? skipped.flux[b] : 0);
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, k) => ({
     site: model.sites[b.site],
@@ -1895,14 +1966,16 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   let lowMissing = Infinity;
   if (modes) {
     for (let k = 0; k < modes.omega.length; k++) {
-      if (modes.omega[k] > 0 && 2 * modes.halfWidth[k] < NOISY_WIDTH * modes.omega[k]) lowMissing = Math.min(lowMissing, modes.omega[k]);
+      if (modes.omega[k] > 0 && 2 * modes.halfWidth[k] < NOISY_WIDTH * modes.omega[k])
+        lowMissing = Math.min(lowMissing, modes.omega[k]);
     }
     if (!Number.isFinite(lowMissing)) lowMissing = modes.omega.find((w) => w > 0) ?? 1;
   }
   const springs: TransmissionSpringFlux[] = model.springs.map((s, k) => {
     const g = TWO_OVER_PI * s.stiffness;
     const cycle = under
-      ? (s.stiffness * spreadT * Math.sqrt((missing[s.i] * missing[s.j]) / (sys.mass[s.i] * sys.mass[s.j]))) / Math.max(lowMissing, 1e-300)
+      ? (s.stiffness * spreadT * Math.sqrt((missing[s.i] * missing[s.j]) / (sys.mass[s.i] * sys.mass[s.j]))) /
+        Math.max(lowMissing, 1e-300)
       : 0;
     const isBridge = bridges.child[k] >= 0;
     const unresolved = isBridge ? Math.min(bridges.smallerSide(k, errSub), cycle) : cycle;
@@ -1949,7 +2022,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   let quadratureError = 0;
   for (const b of baths) quadratureError = Math.max(quadratureError, b.error / jScale);
   for (const s of springs) quadratureError = Math.max(quadratureError, s.error / jScale);
-  if (kineticTemperatureError) for (const e of kineticTemperatureError) quadratureError = Math.max(quadratureError, e / Tmax);
+  if (kineticTemperatureError)
+    for (const e of kineticTemperatureError) quadratureError = Math.max(quadratureError, e / Tmax);
 
   if (!quad.converged) {
     warnings.push(
@@ -1971,18 +2045,27 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     );
   }
   if (!check.structurallyCoupled && !modes) {
-    warnings.push("decoupled modes (Lemma 1 of Eckmann and Zabey) were not checked at this size; a decoupled mode would show as missing sum-rule weight");
+    warnings.push(
+      "decoupled modes (Lemma 1 of Eckmann and Zabey) were not checked at this size; a decoupled mode would show as missing sum-rule weight",
+    );
   }
-  if (ev.residual > 1e-8) warnings.push(`the largest backward error of the sparse solves is ${ev.residual.toExponential(2)}: results may be inaccurate`);
+  if (ev.residual > 1e-8)
+    warnings.push(
+      `the largest backward error of the sparse solves is ${ev.residual.toExponential(2)}: results may be inaccurate`,
+    );
   if (quadratureError > Math.max(100 * tol, 1e-6) && quad.converged) {
-    warnings.push(`the estimated error ${quadratureError.toExponential(2)} exceeds the tolerance: see the per-quantity errors`);
+    warnings.push(
+      `the estimated error ${quadratureError.toExponential(2)} exceeds the tolerance: see the per-quantity errors`,
+    );
   }
 
   let spectrum: TransmissionSpectrum | undefined;
   if (options.spectrum && plan.pairs) spectrum = sampleSpectrum(ev, model, plan, quad.panels);
 
   let narrowest = Infinity;
-  if (modes) for (let k = 0; k < modes.omega.length; k++) if (modes.omega[k] > 0) narrowest = Math.min(narrowest, (2 * modes.halfWidth[k]) / modes.omega[k]);
+  if (modes)
+    for (let k = 0; k < modes.omega.length; k++)
+      if (modes.omega[k] > 0) narrowest = Math.min(narrowest, (2 * modes.halfWidth[k]) / modes.omega[k]);
 
   return {
     method: "transmission",
@@ -2025,7 +2108,11 @@ class Bridges {
 
   constructor(model: NetworkModel) {
     const n = model.sites.length;
-    const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
+    const p = symmetricPattern(
+      n,
+      model.springs.map((s) => s.i),
+      model.springs.map((s) => s.j),
+    );
     this.child = new Int32Array(model.springs.length).fill(-1);
     this.preorder = new Int32Array(n);
     this.parent = new Int32Array(n).fill(-1);
@@ -2166,15 +2253,32 @@ export type SolveMethod = "lyapunov" | "transmission";
  */
 export function chooseSolveMethod(model: NetworkModel): { method: SolveMethod; reason: string } {
   const n = model.sites.length;
-  if (n <= 150) return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
+  if (n <= 150)
+    return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
   if (n > 2000) return { method: "transmission", reason: `${n} sites: too many for the dense Lyapunov solve` };
-  const p = symmetricPattern(n, model.springs.map((s) => s.i), model.springs.map((s) => s.j));
-  const nnzL = symbolicLdl(p, cuthillMcKee(p, model.baths.map((b) => b.site))).nnzL;
+  const p = symmetricPattern(
+    n,
+    model.springs.map((s) => s.i),
+    model.springs.map((s) => s.j),
+  );
+  const nnzL = symbolicLdl(
+    p,
+    cuthillMcKee(
+      p,
+      model.baths.map((b) => b.site),
+    ),
+  ).nnzL;
   const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
   const dense = 25 * (model.dynamics === "underdamped" ? 8 : 1) * n ** 3;
   const transmission = 100 * n * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n));
   const ratio = dense / transmission;
   return ratio > 1
-    ? { method: "transmission", reason: `${n} sites, sparse (${nnzL} factor entries): frequency integrals estimated ${fmt(ratio)}x cheaper` }
-    : { method: "lyapunov", reason: `${n} sites (${nnzL} factor entries): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper` };
+    ? {
+        method: "transmission",
+        reason: `${n} sites, sparse (${nnzL} factor entries): frequency integrals estimated ${fmt(ratio)}x cheaper`,
+      }
+    : {
+        method: "lyapunov",
+        reason: `${n} sites (${nnzL} factor entries): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper`,
+      };
 }

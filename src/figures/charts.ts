@@ -70,7 +70,17 @@ function axis(
 }
 
 const SUPERSCRIPT: Record<string, string> = {
-  "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
+  "-": "⁻",
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
 };
 
 /** "10⁻³" style labels at decades, none in between (matplotlib's log axis look). */
@@ -97,7 +107,8 @@ function decades(values: number[]): number[] {
 /** Render a Plot chart and make it figure-ready (font, font size). */
 function plotSvg(document: Document, options: Plot.PlotOptions): SVGElement {
   const el = Plot.plot({ ...options, document }) as unknown as SVGElement;
-  if (el.tagName.toLowerCase() !== "svg") throw new Error("chart rendered a <figure>; do not use Plot's title/legend options");
+  if (el.tagName.toLowerCase() !== "svg")
+    throw new Error("chart rendered a <figure>; do not use Plot's title/legend options");
   el.setAttribute("font-size", String(AXIS_FONT));
   el.removeAttribute("class");
   for (const style of Array.from(el.querySelectorAll("style"))) style.remove();
@@ -153,8 +164,10 @@ export interface LinePanelSpec {
 }
 
 function checkSeries(s: Series): void {
-  if (s.x.length !== s.y.length) throw new ModelError(`series "${s.name}": x has ${s.x.length} values, y has ${s.y.length}`);
-  if (s.err && s.err.length !== s.x.length) throw new ModelError(`series "${s.name}": err has ${s.err.length} values, x has ${s.x.length}`);
+  if (s.x.length !== s.y.length)
+    throw new ModelError(`series "${s.name}": x has ${s.x.length} values, y has ${s.y.length}`);
+  if (s.err && s.err.length !== s.x.length)
+    throw new ModelError(`series "${s.name}": err has ${s.err.length} values, x has ${s.x.length}`);
 }
 
 /**
@@ -213,20 +226,38 @@ export function linePanel(spec: LinePanelSpec): Panel {
         marks.push(Plot.ruleY([r.y], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
         if (r.label) {
           const start = r.labelAt === "start";
-          marks.push(Plot.text([r.label], {
-            y: () => r.y, frameAnchor: start ? "left" : "right", textAnchor: start ? "start" : "end", dx: start ? 4 : -4, dy: -8,
-            fill: stroke, fontSize: 11, stroke: "white", strokeWidth: 3,
-          }));
+          marks.push(
+            Plot.text([r.label], {
+              y: () => r.y,
+              frameAnchor: start ? "left" : "right",
+              textAnchor: start ? "start" : "end",
+              dx: start ? 4 : -4,
+              dy: -8,
+              fill: stroke,
+              fontSize: 11,
+              stroke: "white",
+              strokeWidth: 3,
+            }),
+          );
         }
       }
       if (r.x !== undefined) {
         marks.push(Plot.ruleX([r.x], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
         if (r.label) {
           const start = r.labelAt === "start";
-          marks.push(Plot.text([r.label], {
-            x: () => r.x, frameAnchor: start ? "bottom" : "top", textAnchor: "start", dx: 4, dy: start ? -9 : 9,
-            fill: stroke, fontSize: 11, stroke: "white", strokeWidth: 3,
-          }));
+          marks.push(
+            Plot.text([r.label], {
+              x: () => r.x,
+              frameAnchor: start ? "bottom" : "top",
+              textAnchor: "start",
+              dx: 4,
+              dy: start ? -9 : 9,
+              fill: stroke,
+              fontSize: 11,
+              stroke: "white",
+              strokeWidth: 3,
+            }),
+          );
         }
       }
     }
@@ -245,15 +276,31 @@ export function linePanel(spec: LinePanelSpec): Panel {
         marks.push(
           Plot.line(
             pts.map((p) => ({ x: p.x, y: okY(p.y) ? p.y : NaN })),
-            { x: "x", y: "y", stroke: s.color, strokeWidth: s.strokeWidth ?? 2, strokeDasharray: dashArray(s.style), strokeLinecap: "butt" },
+            {
+              x: "x",
+              y: "y",
+              stroke: s.color,
+              strokeWidth: s.strokeWidth ?? 2,
+              strokeDasharray: dashArray(s.style),
+              strokeLinecap: "butt",
+            },
           ),
         );
       }
       if (s.marker) {
         marks.push(
-          Plot.dot(pts.filter((p) => okY(p.y)), {
-            x: "x", y: "y", symbol: s.marker, r: 3.5, fill: s.color, stroke: "white", strokeWidth: 0.6,
-          }),
+          Plot.dot(
+            pts.filter((p) => okY(p.y)),
+            {
+              x: "x",
+              y: "y",
+              symbol: s.marker,
+              r: 3.5,
+              fill: s.color,
+              stroke: "white",
+              strokeWidth: 0.6,
+            },
+          ),
         );
       }
     }
@@ -265,8 +312,16 @@ export function linePanel(spec: LinePanelSpec): Panel {
       marginTop: 12,
       marginBottom: 46,
       // Like matplotlib's margins: data never touches the frame unless a domain is given.
-      x: { ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX), labelOffset: 38, inset: spec.xDomain ? 0 : 6 },
-      y: { ...axis(spec.yLabel, spec.yType, spec.yDomain, grid && spec.yType !== "log", allY), labelOffset: 54, inset: spec.yDomain ? 0 : 8 },
+      x: {
+        ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX),
+        labelOffset: 38,
+        inset: spec.xDomain ? 0 : 6,
+      },
+      y: {
+        ...axis(spec.yLabel, spec.yType, spec.yDomain, grid && spec.yType !== "log", allY),
+        labelOffset: 54,
+        inset: spec.yDomain ? 0 : 8,
+      },
       marks,
     });
   };
@@ -302,7 +357,8 @@ export interface HeatmapSpec {
 function cellEdges(c: readonly number[], axisName: string): number[] {
   if (c.length === 0) throw new ModelError(`heatmap: no ${axisName} values`);
   for (let i = 1; i < c.length; i++) {
-    if (!(c[i] > c[i - 1])) throw new ModelError(`heatmap: ${axisName} centres must be strictly ascending (index ${i})`);
+    if (!(c[i] > c[i - 1]))
+      throw new ModelError(`heatmap: ${axisName} centres must be strictly ascending (index ${i})`);
   }
   if (c.length === 1) return [c[0] - 0.5, c[0] + 0.5];
   const e = [c[0] - (c[1] - c[0]) / 2];
@@ -314,7 +370,8 @@ function cellEdges(c: readonly number[], axisName: string): number[] {
 function checkGrid(m: readonly (readonly number[])[], nx: number, ny: number, what: string): void {
   if (m.length !== ny) throw new ModelError(`heatmap: ${what} has ${m.length} rows, expected ${ny} (one per y)`);
   m.forEach((r, j) => {
-    if (r.length !== nx) throw new ModelError(`heatmap: ${what} row ${j} has ${r.length} values, expected ${nx} (one per x)`);
+    if (r.length !== nx)
+      throw new ModelError(`heatmap: ${what} row ${j} has ${r.length} values, expected ${nx} (one per x)`);
   });
 }
 
@@ -347,13 +404,19 @@ export function heatmapPanel(spec: HeatmapSpec): Panel {
   }
   const finite = spec.values.flat().filter(Number.isFinite);
   const domain: [number, number] = spec.color.domain ?? [Math.min(...finite), Math.max(...finite)];
-  const ramp: ColorRamp = { label: spec.color.label, domain, scheme: spec.color.scheme ?? "viridis", reverse: spec.color.reverse };
+  const ramp: ColorRamp = {
+    label: spec.color.label,
+    domain,
+    scheme: spec.color.scheme ?? "viridis",
+    reverse: spec.color.reverse,
+  };
   const width = spec.width ?? 480;
   const height = spec.height ?? 400;
 
   const cells: { x1: number; x2: number; y1: number; y2: number; v: number }[] = [];
   for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) cells.push({ x1: xe[i], x2: xe[i + 1], y1: ye[j], y2: ye[j + 1], v: spec.values[j][i] });
+    for (let i = 0; i < nx; i++)
+      cells.push({ x1: xe[i], x2: xe[i + 1], y1: ye[j], y2: ye[j + 1], v: spec.values[j][i] });
   }
 
   const table: Table = {
@@ -382,7 +445,8 @@ export function heatmapPanel(spec: HeatmapSpec): Panel {
       for (let i = off(nx); i < nx; i += stride) {
         const u = vec.u[j][i];
         const v = vec.v[j][i];
-        if (Number.isFinite(u) && Number.isFinite(v)) picked.push({ x: spec.x[i], y: spec.y[j], u, v, value: spec.values[j][i] });
+        if (Number.isFinite(u) && Number.isFinite(v))
+          picked.push({ x: spec.x[i], y: spec.y[j], u, v, value: spec.values[j][i] });
       }
     }
     const big = Math.max(0, ...picked.map((p) => Math.hypot(p.u / dx, p.v / dy)));
@@ -401,7 +465,13 @@ export function heatmapPanel(spec: HeatmapSpec): Panel {
     }
   }
   const legend: LegendItem[] | undefined = vec
-    ? [{ label: vec.label ?? "probability current", color: vec.color ? resolveColor(vec.color, 0) : "#333", arrow: true }]
+    ? [
+        {
+          label: vec.label ?? "probability current",
+          color: vec.color ? resolveColor(vec.color, 0) : "#333",
+          arrow: true,
+        },
+      ]
     : undefined;
 
   const plot = (document: Document): SVGElement => {
@@ -410,7 +480,15 @@ export function heatmapPanel(spec: HeatmapSpec): Panel {
     ];
     if (arrows.length > 0) {
       marks.push(
-        Plot.arrow(arrows, { x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: (a: { ink: string }) => a.ink, strokeWidth: 1.4, headLength: 6 }),
+        Plot.arrow(arrows, {
+          x1: "x1",
+          y1: "y1",
+          x2: "x2",
+          y2: "y2",
+          stroke: (a: { ink: string }) => a.ink,
+          strokeWidth: 1.4,
+          headLength: 6,
+        }),
       );
     }
     marks.push(Plot.frame({ stroke: "#000", strokeWidth: 0.8 }));
@@ -464,10 +542,13 @@ export interface ParticleScatterSpec {
  */
 export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
   checkSpec(spec, "particle scatter", ["x", "y", "category"]);
-  if (spec.box === null || typeof spec.box !== "object") throw new ModelError("particle scatter: box must be [lx, ly] or {x: [lo, hi], y: [lo, hi]}");
+  if (spec.box === null || typeof spec.box !== "object")
+    throw new ModelError("particle scatter: box must be [lx, ly] or {x: [lo, hi], y: [lo, hi]}");
   const n = spec.x.length;
   if (spec.y.length !== n || spec.category.length !== n) {
-    throw new ModelError(`particle scatter: x, y and category must have the same length (${n}, ${spec.y.length}, ${spec.category.length})`);
+    throw new ModelError(
+      `particle scatter: x, y and category must have the same length (${n}, ${spec.y.length}, ${spec.category.length})`,
+    );
   }
   const [bx, by] = Array.isArray(spec.box)
     ? [[0, spec.box[0]] as [number, number], [0, spec.box[1]] as [number, number]]
@@ -517,7 +598,12 @@ export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
   const counts = new Map(names.map((nm) => [nm, spec.category.filter((c) => c === nm).length]));
   pts.sort((a, b) => counts.get(b.c)! - counts.get(a.c)!);
 
-  const legend: LegendItem[] = names.map((_, i) => ({ label: labels[i], color: colors[i], line: false, marker: "circle" }));
+  const legend: LegendItem[] = names.map((_, i) => ({
+    label: labels[i],
+    color: colors[i],
+    line: false,
+    marker: "circle",
+  }));
   const plot = (document: Document): SVGElement =>
     plotSvg(document, {
       width,
@@ -530,7 +616,16 @@ export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
       y: { ...axis(spec.yLabel ?? "y", "linear", by, false), labelOffset: 46, nice: false },
       color: { type: "ordinal", domain: names, range: colors },
       marks: [
-        Plot.dot(pts, { x: "x", y: "y", r: rPx, fill: "c", stroke: "#000", strokeWidth: rPx > 2.5 ? 0.5 : 0, strokeOpacity: 0.6, clip: true }),
+        Plot.dot(pts, {
+          x: "x",
+          y: "y",
+          r: rPx,
+          fill: "c",
+          stroke: "#000",
+          strokeWidth: rPx > 2.5 ? 0.5 : 0,
+          strokeOpacity: 0.6,
+          clip: true,
+        }),
         Plot.frame({ stroke: "#000", strokeWidth: 1 }),
       ],
     });
@@ -572,10 +667,13 @@ export function mergePanelTables(panels: { label: string; table: Table }[]): Tab
   const columns: string[] = [];
   for (const p of panels) for (const c of p.table.columns) if (!columns.includes(c)) columns.push(c);
   const rows = panels.flatMap((p) =>
-    p.table.rows.map((r) => [p.label, ...columns.map((c) => {
-      const k = p.table.columns.indexOf(c);
-      return k < 0 ? "" : r[k];
-    })]),
+    p.table.rows.map((r) => [
+      p.label,
+      ...columns.map((c) => {
+        const k = p.table.columns.indexOf(c);
+        return k < 0 ? "" : r[k];
+      }),
+    ]),
   );
   return { columns: ["panel", ...columns], rows };
 }
@@ -584,7 +682,12 @@ function panelLabel(i: number): string {
   return `(${String.fromCharCode(97 + (i % 26))})`;
 }
 
-function panelTitleBlock(document: Document, label: string | undefined, title: string | undefined, width: number): Block | undefined {
+function panelTitleBlock(
+  document: Document,
+  label: string | undefined,
+  title: string | undefined,
+  width: number,
+): Block | undefined {
   if (!label && !title) return undefined;
   const fs = 13;
   const lines = wrapText(title ?? "", width - (label ? textWidth(label, fs, true) + 6 : 0), fs);
@@ -638,13 +741,19 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
   const mode = spec.legend ?? "auto";
   const sharedLegend = mode === "shared" || (mode === "auto" && consistent && union.length <= 10);
   const ramps = panels.map((p) => p.ramp).filter((r): r is ColorRamp => r !== undefined);
-  const sharedRamp = ramps.length > 0 && ramps.length === panels.length && new Set(ramps.map(rampKey)).size === 1 && panels.length > 1;
+  const sharedRamp =
+    ramps.length > 0 && ramps.length === panels.length && new Set(ramps.map(rampKey)).size === 1 && panels.length > 1;
 
   const table =
     spec.table ??
     (panels.length === 1
       ? panels[0].table
-      : mergePanelTables(panels.map((p, i) => ({ label: [labels[i], p.title].filter(Boolean).join(" ") || String(i + 1), table: p.table }))));
+      : mergePanelTables(
+          panels.map((p, i) => ({
+            label: [labels[i], p.title].filter(Boolean).join(" ") || String(i + 1),
+            table: p.table,
+          })),
+        ));
 
   const render = (document: Document): Element => {
     const cells: Block[] = panels.map((p, i) => {
@@ -659,8 +768,12 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
       return stack(document, parts, 4);
     });
     const rows = Math.ceil(cells.length / columns);
-    const colW = Array.from({ length: columns }, (_, c) => Math.max(0, ...cells.filter((_, i) => i % columns === c).map((b) => b.width)));
-    const rowH = Array.from({ length: rows }, (_, r) => Math.max(0, ...cells.slice(r * columns, (r + 1) * columns).map((b) => b.height)));
+    const colW = Array.from({ length: columns }, (_, c) =>
+      Math.max(0, ...cells.filter((_, i) => i % columns === c).map((b) => b.width)),
+    );
+    const rowH = Array.from({ length: rows }, (_, r) =>
+      Math.max(0, ...cells.slice(r * columns, (r + 1) * columns).map((b) => b.height)),
+    );
     const gapX = 24;
     const gapY = 18;
     const grid = svgEl(document, "g", { class: "panels" });
@@ -680,7 +793,8 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
     };
     const legends: Block[] = [];
     if (sharedRamp) legends.push(rampLegend(document, ramps[0], 280));
-    if (sharedLegend && union.length > 0) legends.push(swatchLegend(document, union, Math.max(360, body.width - (sharedRamp ? 320 : 0))));
+    if (sharedLegend && union.length > 0)
+      legends.push(swatchLegend(document, union, Math.max(360, body.width - (sharedRamp ? 320 : 0))));
     return composeFigure(document, { title: spec.title, body, legends, caption: spec.caption });
   };
   return { name: spec.name, title: spec.title, caption: spec.caption, table, render };

@@ -67,7 +67,16 @@ export const MPL = {
 
 /** matplotlib's default colour cycle. */
 export const MPL_CYCLE: readonly string[] = [
-  MPL.blue, MPL.orange, MPL.green, MPL.red, MPL.purple, MPL.brown, MPL.pink, MPL.gray, MPL.olive, MPL.cyan,
+  MPL.blue,
+  MPL.orange,
+  MPL.green,
+  MPL.red,
+  MPL.purple,
+  MPL.brown,
+  MPL.pink,
+  MPL.gray,
+  MPL.olive,
+  MPL.cyan,
 ];
 
 /** Resolve a colour given by matplotlib name ("blue", "magenta", ...) or any CSS colour. */
@@ -146,7 +155,14 @@ export function wrapText(text: string, maxWidth: number, fontSize: number, bold 
 export function textBlock(
   document: Document,
   text: string,
-  opts: { width: number; fontSize: number; bold?: boolean; anchor?: "start" | "middle"; color?: string; lineHeight?: number },
+  opts: {
+    width: number;
+    fontSize: number;
+    bold?: boolean;
+    anchor?: "start" | "middle";
+    color?: string;
+    lineHeight?: number;
+  },
 ): Block {
   const lh = opts.lineHeight ?? 1.3;
   const lines = wrapText(text, opts.width, opts.fontSize, opts.bold);
@@ -222,26 +238,54 @@ export function swatchLegend(document: Document, items: LegendItem[], maxWidth: 
     for (const { it, w: ew } of row) {
       const item = svgEl(document, "g", { class: "legend-item" });
       if (it.arrow) {
-        item.appendChild(svgEl(document, "line", { x1: x, x2: x + sw - 8, y1: cy, y2: cy, stroke: it.color, "stroke-width": it.strokeWidth ?? 3 }));
+        item.appendChild(
+          svgEl(document, "line", {
+            x1: x,
+            x2: x + sw - 8,
+            y1: cy,
+            y2: cy,
+            stroke: it.color,
+            "stroke-width": it.strokeWidth ?? 3,
+          }),
+        );
         item.appendChild(svgEl(document, "path", { d: `M${fmtNum(x + sw)},${fmtNum(cy)}l-10,-6v12z`, fill: it.color }));
       } else if (it.fill) {
-        item.appendChild(svgEl(document, "rect", { x: x + sw / 2 - 6, y: cy - 6, width: 12, height: 12, fill: it.color }));
+        item.appendChild(
+          svgEl(document, "rect", { x: x + sw / 2 - 6, y: cy - 6, width: 12, height: 12, fill: it.color }),
+        );
       } else if (it.line !== false) {
         item.appendChild(
           svgEl(document, "line", {
-            x1: x, x2: x + sw, y1: cy, y2: cy, stroke: it.color,
-            "stroke-width": it.strokeWidth ?? 2, "stroke-dasharray": dashArray(it.style),
+            x1: x,
+            x2: x + sw,
+            y1: cy,
+            y2: cy,
+            stroke: it.color,
+            "stroke-width": it.strokeWidth ?? 2,
+            "stroke-dasharray": dashArray(it.style),
           }),
         );
       }
       if (it.errorBar) {
-        item.appendChild(svgEl(document, "line", { x1: x + sw / 2, x2: x + sw / 2, y1: cy - 7, y2: cy + 7, stroke: it.color, "stroke-width": 1.2 }));
+        item.appendChild(
+          svgEl(document, "line", {
+            x1: x + sw / 2,
+            x2: x + sw / 2,
+            y1: cy - 7,
+            y2: cy + 7,
+            stroke: it.color,
+            "stroke-width": 1.2,
+          }),
+        );
       }
       if (it.marker) {
         item.appendChild(
           svgEl(document, "path", {
-            d: markerPath(it.marker, 3.5), transform: `translate(${fmtNum(x + sw / 2)},${fmtNum(cy)})`,
-            fill: it.color, stroke: "white", "stroke-width": 0.6,
+            d: markerPath(it.marker, 3.5),
+            transform: `translate(${fmtNum(x + sw / 2)},${fmtNum(cy)})`,
+            fill: it.color,
+            stroke: "white",
+            "stroke-width": 0.6,
           }),
         );
       }
@@ -265,7 +309,12 @@ export interface ColorRamp {
 export function rampColor(ramp: ColorRamp): (v: number) => string {
   const [lo, hi] = ramp.domain[0] === ramp.domain[1] ? [ramp.domain[0] - 1, ramp.domain[1] + 1] : ramp.domain;
   const scale = Plot.scale({
-    color: { type: "linear", domain: [lo, hi], scheme: (ramp.scheme ?? "viridis") as Plot.ColorScheme, reverse: ramp.reverse },
+    color: {
+      type: "linear",
+      domain: [lo, hi],
+      scheme: (ramp.scheme ?? "viridis") as Plot.ColorScheme,
+      reverse: ramp.reverse,
+    },
   });
   return (v: number) => String(scale.apply(v));
 }
@@ -306,15 +355,23 @@ export function rampLegend(document: Document, ramp: ColorRamp, width = 260, fon
       svgEl(document, "rect", { x: (width * i) / n, y: barY, width: width / n + 0.6, height: barH, fill: color(v) }),
     );
   }
-  g.appendChild(svgEl(document, "rect", { x: 0, y: barY, width, height: barH, fill: "none", stroke: "#555", "stroke-width": 0.5 }));
+  g.appendChild(
+    svgEl(document, "rect", { x: 0, y: barY, width, height: barH, fill: "none", stroke: "#555", "stroke-width": 0.5 }),
+  );
   const ticks = hi > lo ? niceTicks(lo, hi, Math.max(2, Math.floor(width / 55))) : [lo];
   for (const t of ticks) {
     const x = hi > lo ? ((t - lo) / (hi - lo)) * width : width / 2;
     g.appendChild(svgEl(document, "line", { x1: x, x2: x, y1: barY + barH, y2: barY + barH + 4, stroke: "#000" }));
-    g.appendChild(svgEl(document, "text", { x, y: barY + barH + 5 + fontSize, "text-anchor": "middle" }, formatNumber(t)));
+    g.appendChild(
+      svgEl(document, "text", { x, y: barY + barH + 5 + fontSize, "text-anchor": "middle" }, formatNumber(t)),
+    );
   }
   // The title may be wider than the bar: the block is as wide as both, so that nothing is placed over it.
-  return { element: g, width: Math.max(width, textWidth(ramp.label, fontSize, true)), height: barY + barH + 7 + fontSize * 1.2 };
+  return {
+    element: g,
+    width: Math.max(width, textWidth(ramp.label, fontSize, true)),
+    height: barY + barH + 7 + fontSize * 1.2,
+  };
 }
 
 /** Stack blocks vertically (centred) with a gap. */

@@ -18,7 +18,8 @@ function adjacency(n: number, edges: readonly Edge[]): Set<number>[] {
   const adj = Array.from({ length: n }, () => new Set<number>());
   for (const [a, b] of edges) {
     if (a === b) continue;
-    if (a < 0 || b < 0 || a >= n || b >= n) throw new ModelError(`networkLayout: edge (${a}, ${b}) out of range for ${n} nodes`);
+    if (a < 0 || b < 0 || a >= n || b >= n)
+      throw new ModelError(`networkLayout: edge (${a}, ${b}) out of range for ${n} nodes`);
     adj[a].add(b);
     adj[b].add(a);
   }
@@ -365,10 +366,13 @@ function radialTree(adj: Set<number>[]): Point[] {
   const radius = new Float64Array(maxDepth + 1);
   for (let d = 1; d <= maxDepth; d++) {
     let minWedge = 2 * Math.PI;
-    for (let v = 0; v < n; v++) if (depth[v] === d) minWedge = Math.min(minWedge, (2 * Math.PI * leaves[v]) / leaves[root]);
+    for (let v = 0; v < n; v++)
+      if (depth[v] === d) minWedge = Math.min(minWedge, (2 * Math.PI * leaves[v]) / leaves[root]);
     radius[d] = Math.max(radius[d - 1] + 1, 0.7 / (2 * Math.sin(Math.min(minWedge, Math.PI) / 2)));
   }
-  return Array.from({ length: n }, (_, v): Point => (v === root ? [0, 0] : [radius[depth[v]] * Math.cos(angle[v]), -radius[depth[v]] * Math.sin(angle[v])]));
+  return Array.from({ length: n }, (_, v): Point =>
+    v === root ? [0, 0] : [radius[depth[v]] * Math.cos(angle[v]), -radius[depth[v]] * Math.sin(angle[v])],
+  );
 }
 
 /**
@@ -561,7 +565,12 @@ function segmentsCross(a: Point, b: Point, c: Point, d: Point): boolean {
 
 export function segmentSegmentDistance(a: Point, b: Point, c: Point, d: Point): number {
   if (segmentsCross(a, b, c, d)) return 0;
-  return Math.min(pointSegmentDistance(a, c, d), pointSegmentDistance(b, c, d), pointSegmentDistance(c, a, b), pointSegmentDistance(d, a, b));
+  return Math.min(
+    pointSegmentDistance(a, c, d),
+    pointSegmentDistance(b, c, d),
+    pointSegmentDistance(c, a, b),
+    pointSegmentDistance(d, a, b),
+  );
 }
 
 export function pointBoxDistance(p: Point, b: Box): number {
@@ -573,7 +582,12 @@ export function pointBoxDistance(p: Point, b: Box): number {
 export function segmentBoxDistance(a: Point, b: Point, box: Box): number {
   const inside = (p: Point) => p[0] >= box.x0 && p[0] <= box.x1 && p[1] >= box.y0 && p[1] <= box.y1;
   if (inside(a) || inside(b)) return 0;
-  const corners: Point[] = [[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]];
+  const corners: Point[] = [
+    [box.x0, box.y0],
+    [box.x1, box.y0],
+    [box.x1, box.y1],
+    [box.x0, box.y1],
+  ];
   let best = Infinity;
   for (let k = 0; k < 4; k++) best = Math.min(best, segmentSegmentDistance(a, b, corners[k], corners[(k + 1) % 4]));
   return best;
@@ -609,8 +623,10 @@ export function shapeBox(s: Shape): Box {
   if (s.kind === "box") return s.box;
   if (s.kind === "circle") return { x0: s.c[0] - s.r, y0: s.c[1] - s.r, x1: s.c[0] + s.r, y1: s.c[1] + s.r };
   return {
-    x0: Math.min(s.a[0], s.b[0]) - s.r, y0: Math.min(s.a[1], s.b[1]) - s.r,
-    x1: Math.max(s.a[0], s.b[0]) + s.r, y1: Math.max(s.a[1], s.b[1]) + s.r,
+    x0: Math.min(s.a[0], s.b[0]) - s.r,
+    y0: Math.min(s.a[1], s.b[1]) - s.r,
+    x1: Math.max(s.a[0], s.b[0]) + s.r,
+    y1: Math.max(s.a[1], s.b[1]) + s.r,
   };
 }
 
@@ -722,7 +738,12 @@ export class Occupancy {
  * almost on top of each other, as a given layout may have, force that). Returns the inner control points of each edge: [] straight, [c] quadratic,
  * [c1, c2] cubic.
  */
-export function routeEdges(pos: readonly Point[], edges: readonly Edge[], clearance: readonly number[], minimum = 0): Point[][] {
+export function routeEdges(
+  pos: readonly Point[],
+  edges: readonly Edge[],
+  clearance: readonly number[],
+  minimum = 0,
+): Point[][] {
   const grid = new Occupancy(64);
   pos.forEach((p, i) => grid.add({ kind: "circle", c: p, r: 0 }, "node", String(i)));
   const nearest = (pts: Point[], a: number, b: number, clear: number): number => {
@@ -752,13 +773,20 @@ export function routeEdges(pos: readonly Point[], edges: readonly Edge[], cleara
       if (Math.abs(s) > 1e-9 * len) side -= Math.sign(s) * (clear - shapeDistance(seg, it.shape)); // on the chord: no side
     }
     const first = side > 1e-9 ? 1 : side < -1e-9 ? -1 : e % 2 === 0 ? 1 : -1; // no preference: alternate sides
-    const at = (t: number, h: number): Point => [pa[0] + t * (pb[0] - pa[0]) + nx * h * len, pa[1] + t * (pb[1] - pa[1]) + ny * h * len];
+    const at = (t: number, h: number): Point => [
+      pa[0] + t * (pb[0] - pa[0]) + nx * h * len,
+      pa[1] + t * (pb[1] - pa[1]) + ny * h * len,
+    ];
     const candidates: Point[][] = [];
     // Quadratic: apex offset h·len, so the control point is 2h·len from the chord's middle.
-    for (const h of [0.1, 0.16, 0.22, 0.3, 0.4, 0.5, 0.65, 0.8, 1]) for (const sg of [first, -first]) candidates.push([at(0.5, 2 * sg * h)]);
+    for (const h of [0.1, 0.16, 0.22, 0.3, 0.4, 0.5, 0.65, 0.8, 1])
+      for (const sg of [first, -first]) candidates.push([at(0.5, 2 * sg * h)]);
     // Cubic: control points at a third and two thirds, offsets h1, h2 (S-curves when their signs differ).
     const hs = [0.15, 0.3, 0.5, 0.8];
-    for (const h1 of hs) for (const h2 of hs) for (const s1 of [first, -first]) for (const s2 of [s1, -s1]) candidates.push([at(1 / 3, 2 * s1 * h1), at(2 / 3, 2 * s2 * h2)]);
+    for (const h1 of hs)
+      for (const h2 of hs)
+        for (const s1 of [first, -first])
+          for (const s2 of [s1, -s1]) candidates.push([at(1 / 3, 2 * s1 * h1), at(2 / 3, 2 * s2 * h2)]);
     let best: { inner: Point[]; d: number } = { inner: [], d: nearest([pa, pb], a, b, clear) };
     let fallback: Point[] | undefined;
     for (const inner of candidates) {

@@ -138,7 +138,8 @@ function arrowPolygon(a: Arrow): string {
 }
 
 function checkFinite(value: number, what: string): void {
-  if (!Number.isFinite(value)) throw new ModelError(`networkFigure: ${what} is ${String(value)}, expected a finite number`);
+  if (!Number.isFinite(value))
+    throw new ModelError(`networkFigure: ${what} is ${String(value)}, expected a finite number`);
 }
 
 /**
@@ -174,7 +175,8 @@ export function networkFigure(data: NetworkFigureData): Figure {
     index.set(s.name, i);
     checkFinite(s.kineticTemperature, `kinetic temperature of site "${s.name}"`);
     if (s.position !== undefined) {
-      if (!Array.isArray(s.position) || s.position.length !== 2) throw new ModelError(`networkFigure: position of site "${s.name}" must be [x, y]`);
+      if (!Array.isArray(s.position) || s.position.length !== 2)
+        throw new ModelError(`networkFigure: position of site "${s.name}" must be [x, y]`);
       s.position.forEach((v, k) => checkFinite(v, `position ${k === 0 ? "x" : "y"} of site "${s.name}"`));
     }
     if (s.bath) {
@@ -185,7 +187,8 @@ export function networkFigure(data: NetworkFigureData): Figure {
   const edges = data.springs.map((sp): [number, number] => {
     const ends = sp.between.map((n) => {
       const i = index.get(n);
-      if (i === undefined) throw new ModelError(`networkFigure: spring ${sp.between[0]}–${sp.between[1]} refers to unknown site "${n}"`);
+      if (i === undefined)
+        throw new ModelError(`networkFigure: spring ${sp.between[0]}–${sp.between[1]} refers to unknown site "${n}"`);
       return i;
     });
     checkFinite(sp.flux, `flux of spring ${sp.between[0]}–${sp.between[1]}`);
@@ -284,12 +287,19 @@ function discText(name: string, temp: string, R: number): { nameSize?: number; t
     const th = labelHeight(tf);
     const total = nh + th;
     if (nf < 8) break;
-    if (fits([{ w: labelWidth(name, nf, true), h: nh, cy: -total / 2 + nh / 2 }, { w: labelWidth(temp, tf), h: th, cy: total / 2 - th / 2 }])) {
+    if (
+      fits([
+        { w: labelWidth(name, nf, true), h: nh, cy: -total / 2 + nh / 2 },
+        { w: labelWidth(temp, tf), h: th, cy: total / 2 - th / 2 },
+      ])
+    ) {
       return { nameSize: nf, tempSize: tf };
     }
   }
-  for (let tf = 11; tf >= 7; tf -= 0.5) if (fits([{ w: labelWidth(temp, tf), h: labelHeight(tf), cy: 0 }])) return { tempSize: tf };
-  for (let nf = 14; nf >= 8; nf -= 0.5) if (fits([{ w: labelWidth(name, nf, true), h: labelHeight(nf), cy: 0 }])) return { nameSize: nf };
+  for (let tf = 11; tf >= 7; tf -= 0.5)
+    if (fits([{ w: labelWidth(temp, tf), h: labelHeight(tf), cy: 0 }])) return { tempSize: tf };
+  for (let nf = 14; nf >= 8; nf -= 0.5)
+    if (fits([{ w: labelWidth(name, nf, true), h: labelHeight(nf), cy: 0 }])) return { nameSize: nf };
   return {};
 }
 
@@ -307,7 +317,11 @@ function drawNetwork(
   const sites = data.sites;
   const n = sites.length;
   const full = n <= FULL_MAX;
-  const layout = networkLayout(n, edges, sites.map((s) => s.position));
+  const layout = networkLayout(
+    n,
+    edges,
+    sites.map((s) => s.position),
+  );
   const { scale, R } = drawingScale(layout, edges, full);
   const pos: Point[] = layout.map(([x, y]) => [x * scale, -y * scale]);
   const k = Math.max(0.35, Math.min(1, R / MAX_R)); // arrow sizes shrink with the discs
@@ -367,14 +381,21 @@ function drawNetwork(
     const pa = pos[a];
     const pb = pos[b];
     const inner = controls[e];
-    const attrs = { stroke: SPRING_COLOR, "stroke-width": 2.5, fill: "none", class: "spring", "data-between": `${sp.between[0]}|${sp.between[1]}` };
+    const attrs = {
+      stroke: SPRING_COLOR,
+      "stroke-width": 2.5,
+      fill: "none",
+      class: "spring",
+      "data-between": `${sp.between[0]}|${sp.between[1]}`,
+    };
     const curve = [pa, ...inner, pb];
     if (inner.length > 0) {
       const xy = (p: Point) => `${fmtNum(p[0])},${fmtNum(p[1])}`;
       const d = `M${xy(pa)}${inner.length === 1 ? "Q" : "C"}${[...inner, pb].map(xy).join(" ")}`;
       springLayer.appendChild(svgEl(document, "path", { d, ...attrs }));
       const pts = bezierPolyline(curve, 32);
-      for (let q = 0; q + 1 < pts.length; q++) occ.add({ kind: "segment", a: pts[q], b: pts[q + 1], r: 1.25 }, "spring", `spring:${e}`);
+      for (let q = 0; q + 1 < pts.length; q++)
+        occ.add({ kind: "segment", a: pts[q], b: pts[q + 1], r: 1.25 }, "spring", `spring:${e}`);
     } else {
       springLayer.appendChild(svgEl(document, "line", { x1: pa[0], y1: pa[1], x2: pb[0], y2: pb[1], ...attrs }));
       occ.add({ kind: "segment", a: pa, b: pb, r: 1.25 }, "spring", `spring:${e}`);
@@ -386,11 +407,19 @@ function drawNetwork(
     const ahead = bezierAt(curve, 0.52);
     const behind = bezierAt(curve, 0.48);
     const tl = Math.hypot(ahead[0] - behind[0], ahead[1] - behind[1]);
-    const u: Point = inner.length > 0 && tl > 1e-9 ? [(ahead[0] - behind[0]) / tl, (ahead[1] - behind[1]) / tl] : [(pb[0] - pa[0]) / len, (pb[1] - pa[1]) / len];
+    const u: Point =
+      inner.length > 0 && tl > 1e-9
+        ? [(ahead[0] - behind[0]) / tl, (ahead[1] - behind[1]) / tl]
+        : [(pb[0] - pa[0]) / len, (pb[1] - pa[1]) / len];
     const size = sizes[e];
     const text = formatNumber(Math.abs(sp.flux));
     const g = svgEl(document, "g", { class: "flux-arrow", "data-flux": String(sp.flux) });
-    const title = svgEl(document, "title", {}, `φ = ${formatNumber(sp.flux, 4)} from ${sp.between[0]} to ${sp.between[1]}`);
+    const title = svgEl(
+      document,
+      "title",
+      {},
+      `φ = ${formatNumber(sp.flux, 4)} from ${sp.between[0]} to ${sp.between[1]}`,
+    );
     g.appendChild(title);
     if (!size) {
       g.setAttribute("data-from", sp.between[0]);
@@ -405,7 +434,8 @@ function drawNetwork(
     const tail: Point = [mid[0] - (sgn * u[0] * length) / 2, mid[1] - (sgn * u[1] * length) / 2];
     const tip: Point = [mid[0] + (sgn * u[0] * length) / 2, mid[1] + (sgn * u[1] * length) / 2];
     const [from, to] = sgn > 0 ? sp.between : [sp.between[1], sp.between[0]];
-    const against = sites[edges[e][sgn > 0 ? 1 : 0]].kineticTemperature > sites[edges[e][sgn > 0 ? 0 : 1]].kineticTemperature;
+    const against =
+      sites[edges[e][sgn > 0 ? 1 : 0]].kineticTemperature > sites[edges[e][sgn > 0 ? 0 : 1]].kineticTemperature;
     anyAgainst ||= against;
     g.setAttribute("data-from", from);
     g.setAttribute("data-to", to);
@@ -415,7 +445,10 @@ function drawNetwork(
     g.appendChild(
       svgEl(document, "polygon", {
         points: arrowPolygon({ tail, tip, shaft: size.shaft, head: size.head, headLength: size.head * 1.1 }),
-        fill: against ? AGAINST_COLOR : FLUX_COLOR, stroke: "white", "stroke-width": 0.75, "stroke-linejoin": "round",
+        fill: against ? AGAINST_COLOR : FLUX_COLOR,
+        stroke: "white",
+        "stroke-width": 0.75,
+        "stroke-linejoin": "round",
       }),
     );
     arrowLayer.appendChild(g);
@@ -433,9 +466,23 @@ function drawNetwork(
     const ink = textColorOn(fill);
     const g = svgEl(document, "g", { class: "site", "data-site": s.name });
     const tip = [`site ${s.name}: ${temperatureLabel} = ${formatNumber(s.kineticTemperature, 4)}`];
-    if (s.bath) tip.push(`bath at T = ${formatNumber(s.bath.temperature, 4)}, φ = ${formatNumber(s.bath.flux, 4)} from the bath into the site`);
+    if (s.bath)
+      tip.push(
+        `bath at T = ${formatNumber(s.bath.temperature, 4)}, φ = ${formatNumber(s.bath.flux, 4)} from the bath into the site`,
+      );
     g.appendChild(svgEl(document, "title", {}, tip.join("; ")));
-    g.appendChild(svgEl(document, "circle", { cx: x, cy: y, r: R, fill, stroke: "#000", "stroke-width": 1.2, class: "site-disc", "data-site": s.name }));
+    g.appendChild(
+      svgEl(document, "circle", {
+        cx: x,
+        cy: y,
+        r: R,
+        fill,
+        stroke: "#000",
+        "stroke-width": 1.2,
+        class: "site-disc",
+        "data-site": s.name,
+      }),
+    );
     const tText = formatNumber(s.kineticTemperature);
     const fit = discText(s.name, tText, R);
     const nh = fit.nameSize ? labelHeight(fit.nameSize) : 0;
@@ -443,10 +490,20 @@ function drawNetwork(
     const top = y - (nh + th) / 2;
     if (fit.nameSize) {
       g.appendChild(
-        svgEl(document, "text", {
-          x, y: baseline(top + nh / 2, fit.nameSize), "text-anchor": "middle", "font-size": fmtNum(fit.nameSize), "font-weight": "bold",
-          fill: ink, class: "site-name",
-        }, s.name),
+        svgEl(
+          document,
+          "text",
+          {
+            x,
+            y: baseline(top + nh / 2, fit.nameSize),
+            "text-anchor": "middle",
+            "font-size": fmtNum(fit.nameSize),
+            "font-weight": "bold",
+            fill: ink,
+            class: "site-name",
+          },
+          s.name,
+        ),
       );
     } else if (full) {
       outsideNames.push(i);
@@ -455,10 +512,19 @@ function drawNetwork(
     }
     if (fit.tempSize) {
       g.appendChild(
-        svgEl(document, "text", {
-          x, y: baseline(top + nh + th / 2, fit.tempSize), "text-anchor": "middle", "font-size": fmtNum(fit.tempSize), fill: ink,
-          class: "site-temperature",
-        }, tText),
+        svgEl(
+          document,
+          "text",
+          {
+            x,
+            y: baseline(top + nh + th / 2, fit.tempSize),
+            "text-anchor": "middle",
+            "font-size": fmtNum(fit.tempSize),
+            fill: ink,
+            class: "site-temperature",
+          },
+          tText,
+        ),
       );
     } else {
       hiddenTemps++;
@@ -508,7 +574,10 @@ function drawNetwork(
           const dist = R + gap + base * stretch + gap + extent(bw, bh, d[0], d[1]);
           const box = boxAround(x + d[0] * dist, y + d[1] * dist, bw, bh);
           const near: Point = [x + d[0] * (R + gap), y + d[1] * (R + gap)];
-          const far: Point = [x + d[0] * (dist - extent(bw, bh, d[0], d[1]) - gap), y + d[1] * (dist - extent(bw, bh, d[0], d[1]) - gap)];
+          const far: Point = [
+            x + d[0] * (dist - extent(bw, bh, d[0], d[1]) - gap),
+            y + d[1] * (dist - extent(bw, bh, d[0], d[1]) - gap),
+          ];
           if (!occ.free({ kind: "box", box }, 5)) continue;
           const skip = (l: Layer, o: string) => o === `site:${i}` || (pass.skip?.(l) ?? false);
           if (!occ.free({ kind: "segment", a: near, b: far, r: halfWidth }, 3, skip)) continue;
@@ -523,8 +592,20 @@ function drawNetwork(
     if (!placed) {
       // No room for a box: a ring in the bath's colour, the values in the site's tooltip.
       ringBaths++;
-      bg.appendChild(svgEl(document, "circle", { cx: x, cy: y, r: R + 3, fill: "none", stroke: bathFill, "stroke-width": 3, class: "bath-ring" }));
-      bg.appendChild(svgEl(document, "circle", { cx: x, cy: y, r: R + 4.5, fill: "none", stroke: "#000", "stroke-width": 0.6 }));
+      bg.appendChild(
+        svgEl(document, "circle", {
+          cx: x,
+          cy: y,
+          r: R + 3,
+          fill: "none",
+          stroke: bathFill,
+          "stroke-width": 3,
+          class: "bath-ring",
+        }),
+      );
+      bg.appendChild(
+        svgEl(document, "circle", { cx: x, cy: y, r: R + 4.5, fill: "none", stroke: "#000", "stroke-width": 0.6 }),
+      );
       occ.add({ kind: "circle", c: [x, y], r: R + 5 }, "bath", `site:${i}`);
       bathLayer.appendChild(bg);
       return;
@@ -533,18 +614,63 @@ function drawNetwork(
     const bcx = (box.x0 + box.x1) / 2;
     const bcy = (box.y0 + box.y1) / 2;
     const bathInk = textColorOn(bathFill);
-    bg.appendChild(svgEl(document, "rect", { x: box.x0, y: box.y0, width: bw, height: bh, rx: 4, fill: bathFill, stroke: "#000", "stroke-width": 1.2, class: "bath-box" }));
+    bg.appendChild(
+      svgEl(document, "rect", {
+        x: box.x0,
+        y: box.y0,
+        width: bw,
+        height: bh,
+        rx: 4,
+        fill: bathFill,
+        stroke: "#000",
+        "stroke-width": 1.2,
+        class: "bath-box",
+      }),
+    );
     const hf = 10 * bk;
     const tf = 12 * bk;
-    bg.appendChild(svgEl(document, "text", { x: bcx, y: baseline(bcy - labelHeight(tf) / 2 - 0.5, hf), "text-anchor": "middle", "font-size": fmtNum(hf), fill: bathInk }, "bath"));
-    bg.appendChild(svgEl(document, "text", { x: bcx, y: baseline(bcy + labelHeight(hf) / 2 + 0.5, tf), "text-anchor": "middle", "font-size": fmtNum(tf), "font-weight": "bold", fill: bathInk }, boxText));
+    bg.appendChild(
+      svgEl(
+        document,
+        "text",
+        {
+          x: bcx,
+          y: baseline(bcy - labelHeight(tf) / 2 - 0.5, hf),
+          "text-anchor": "middle",
+          "font-size": fmtNum(hf),
+          fill: bathInk,
+        },
+        "bath",
+      ),
+    );
+    bg.appendChild(
+      svgEl(
+        document,
+        "text",
+        {
+          x: bcx,
+          y: baseline(bcy + labelHeight(hf) / 2 + 0.5, tf),
+          "text-anchor": "middle",
+          "font-size": fmtNum(tf),
+          "font-weight": "bold",
+          fill: bathInk,
+        },
+        boxText,
+      ),
+    );
     occ.add({ kind: "box", box }, "bath", `site:${i}`);
     const way = f >= 0 ? `from the bath into site ${s.name}` : `from site ${s.name} into its bath`;
     const title = svgEl(document, "title", {}, `φ = ${formatNumber(Math.abs(f), 4)} ${way}`);
     // The link from the site to its box (dashed when no heat flows), the flux arrow in its middle.
     const link = svgEl(document, "line", {
-      x1: near[0], y1: near[1], x2: far[0], y2: far[1], stroke: SPRING_COLOR, "stroke-width": 2,
-      "stroke-dasharray": size ? undefined : "4,3", class: "bath-link",
+      x1: near[0],
+      y1: near[1],
+      x2: far[0],
+      y2: far[1],
+      stroke: SPRING_COLOR,
+      "stroke-width": 2,
+      "stroke-dasharray": size ? undefined : "4,3",
+      class: "bath-link",
     });
     bg.appendChild(link);
     occ.add({ kind: "segment", a: near, b: far, r: 1 }, "spring", `site:${i}`);
@@ -560,25 +686,46 @@ function drawNetwork(
       const against = f > 0 ? s.kineticTemperature > s.bath.temperature : s.kineticTemperature < s.bath.temperature;
       anyAgainst ||= against;
       const arrow = svgEl(document, "g", {
-        class: "bath-arrow", "data-site": s.name, "data-flux": String(f),
-        "data-tail": `${fmtNum(tail[0])},${fmtNum(tail[1])}`, "data-tip": `${fmtNum(tip[0])},${fmtNum(tip[1])}`,
+        class: "bath-arrow",
+        "data-site": s.name,
+        "data-flux": String(f),
+        "data-tail": `${fmtNum(tail[0])},${fmtNum(tail[1])}`,
+        "data-tip": `${fmtNum(tip[0])},${fmtNum(tip[1])}`,
       });
       arrow.appendChild(title);
       arrow.appendChild(
         svgEl(document, "polygon", {
           points: arrowPolygon({ tail, tip, shaft: size.shaft, head: size.head, headLength: size.head * 1.1 }),
-          fill: against ? AGAINST_COLOR : FLUX_COLOR, stroke: "white", "stroke-width": 0.75, "stroke-linejoin": "round",
+          fill: against ? AGAINST_COLOR : FLUX_COLOR,
+          stroke: "white",
+          "stroke-width": 0.75,
+          "stroke-linejoin": "round",
         }),
       );
       bg.appendChild(arrow);
       occ.add({ kind: "segment", a: tail, b: tip, r: size.head / 2 }, "arrow", `site:${i}`);
-      bathArrows.push({ i, mid, u: placed.d, box, halfLength: length / 2, halfWidth: size.head / 2, title, text: formatNumber(Math.abs(f)), against });
+      bathArrows.push({
+        i,
+        mid,
+        u: placed.d,
+        box,
+        halfLength: length / 2,
+        halfWidth: size.head / 2,
+        title,
+        text: formatNumber(Math.abs(f)),
+        against,
+      });
     }
     bathLayer.appendChild(bg);
   });
 
   // Labels, most important first, each at the first free candidate position (then smaller, then not at all).
-  const place = (text: string, candidates: (w: number, h: number) => Point[], attrs: Record<string, string>, bold = false): boolean => {
+  const place = (
+    text: string,
+    candidates: (w: number, h: number) => Point[],
+    attrs: Record<string, string>,
+    bold = false,
+  ): boolean => {
     const levels: { fs: number; margin: number; skip?: (l: Layer) => boolean }[] = [
       { fs: LABEL_SIZE, margin: 3 },
       { fs: LABEL_SIZE, margin: 1.5, skip: (l) => l === "spring" },
@@ -593,9 +740,19 @@ function drawNetwork(
         if (!occ.free({ kind: "box", box }, margin, skip ? (l) => skip(l) : undefined)) continue;
         occ.add({ kind: "box", box }, "label", text);
         labelLayer.appendChild(
-          svgEl(document, "text", {
-            x: c[0], y: baseline(c[1], fs), "text-anchor": "middle", "font-size": fs, "font-weight": bold ? "bold" : undefined, ...attrs,
-          }, text),
+          svgEl(
+            document,
+            "text",
+            {
+              x: c[0],
+              y: baseline(c[1], fs),
+              "text-anchor": "middle",
+              "font-size": fs,
+              "font-weight": bold ? "bold" : undefined,
+              ...attrs,
+            },
+            text,
+          ),
         );
         return true;
       }
@@ -619,36 +776,61 @@ function drawNetwork(
         const off = extent(bw, bh, d[0], d[1]) + 4 + extent(w, h, d[0], d[1]);
         return [bc[0] + d[0] * off, bc[1] + d[1] * off];
       });
-    const ok = place(b.text, (w, h) => [...besideArrow(b.mid, b.u, v, b.halfLength, b.halfWidth, w, h), ...nearBox(w, h)], {
-      class: "label flux-label", fill: b.against ? AGAINST_COLOR : "#000",
-    });
+    const ok = place(
+      b.text,
+      (w, h) => [...besideArrow(b.mid, b.u, v, b.halfLength, b.halfWidth, w, h), ...nearBox(w, h)],
+      {
+        class: "label flux-label",
+        fill: b.against ? AGAINST_COLOR : "#000",
+      },
+    );
     if (!ok) {
       dropped++;
       b.title.textContent += " (value not written: no room)";
     }
   }
   if (full) {
-    const order = [...springArrows].sort((p, q) => Math.abs(data.springs[q.k].flux) - Math.abs(data.springs[p.k].flux) || p.k - q.k);
+    const order = [...springArrows].sort(
+      (p, q) => Math.abs(data.springs[q.k].flux) - Math.abs(data.springs[p.k].flux) || p.k - q.k,
+    );
     for (const s of order) {
       let v: Point = [-s.u[1], s.u[0]];
       const out = (s.mid[0] - cx) * v[0] + (s.mid[1] - cy) * v[1];
       if (out < -1e-6 * span || (Math.abs(out) <= 1e-6 * span && v[1] - 0.1 * v[0] < 0)) v = [-v[0], -v[1]]; // outward, else below
-      const ok = place(s.text, (w, h) => besideArrow(s.mid, s.u, v, Math.max(s.halfLength, 0), s.halfWidth, w, h, s.len / 2 - R), {
-        class: "label flux-label", fill: s.against ? AGAINST_COLOR : "#000",
-      });
+      const ok = place(
+        s.text,
+        (w, h) => besideArrow(s.mid, s.u, v, Math.max(s.halfLength, 0), s.halfWidth, w, h, s.len / 2 - R),
+        {
+          class: "label flux-label",
+          fill: s.against ? AGAINST_COLOR : "#000",
+        },
+      );
       if (!ok) {
         dropped++;
         s.title.textContent += " (value not written: no room)";
       }
     }
   } else {
-    notes.push(`With ${n} sites the flux values are not written on the springs: they are in each arrow's tooltip (SVG) and in the figure's CSV.`);
+    notes.push(
+      `With ${n} sites the flux values are not written on the springs: they are in each arrow's tooltip (SVG) and in the figure's CSV.`,
+    );
   }
-  if (droppedNames > 0) notes.push(`${droppedNames} site name${droppedNames > 1 ? "s" : ""} did not fit: see the tooltips (SVG).`);
-  if (dropped > 0) notes.push(`${dropped} value${dropped > 1 ? "s" : ""} did not fit and ${dropped > 1 ? "are" : "is"} given in the tooltips (SVG) and the CSV only.`);
-  if (hiddenTemps > 0) notes.push(`Discs too small for their temperature value (${hiddenTemps}): colour only, values in the tooltips and the CSV.`);
-  if (hiddenNames > 0) notes.push(`${hiddenNames} site name${hiddenNames > 1 ? "s" : ""} too long for the discs: see the tooltips (SVG).`);
-  if (ringBaths > 0) notes.push(`${ringBaths} bath${ringBaths > 1 ? "s" : ""} without room for a box: a ring in the bath's colour round the site.`);
+  if (droppedNames > 0)
+    notes.push(`${droppedNames} site name${droppedNames > 1 ? "s" : ""} did not fit: see the tooltips (SVG).`);
+  if (dropped > 0)
+    notes.push(
+      `${dropped} value${dropped > 1 ? "s" : ""} did not fit and ${dropped > 1 ? "are" : "is"} given in the tooltips (SVG) and the CSV only.`,
+    );
+  if (hiddenTemps > 0)
+    notes.push(
+      `Discs too small for their temperature value (${hiddenTemps}): colour only, values in the tooltips and the CSV.`,
+    );
+  if (hiddenNames > 0)
+    notes.push(`${hiddenNames} site name${hiddenNames > 1 ? "s" : ""} too long for the discs: see the tooltips (SVG).`);
+  if (ringBaths > 0)
+    notes.push(
+      `${ringBaths} bath${ringBaths > 1 ? "s" : ""} without room for a box: a ring in the bath's colour round the site.`,
+    );
 
   const bounds = occ.bounds();
   const pad = 6;
@@ -658,7 +840,9 @@ function drawNetwork(
   });
   for (const layer of [springLayer, bathLayer, siteLayer, arrowLayer, labelLayer]) g.appendChild(layer);
   const block: Block = { element: g, width: bounds.x1 - bounds.x0 + 2 * pad, height: bounds.y1 - bounds.y0 + 2 * pad };
-  const items: LegendItem[] = [{ label: `heat flux φ (${FLUX_UNITS}; arrow size grows with |φ|)`, color: FLUX_COLOR, arrow: true }];
+  const items: LegendItem[] = [
+    { label: `heat flux φ (${FLUX_UNITS}; arrow size grows with |φ|)`, color: FLUX_COLOR, arrow: true },
+  ];
   if (anyAgainst) items.push({ label: "φ from the colder to the hotter side", color: AGAINST_COLOR, arrow: true });
   const legends = [rampLegend(document, ramp, 240), swatchLegend(document, items, 380)];
   return { block, legends, notes };
@@ -682,9 +866,25 @@ function summaryFigure(
     xLabel: "site number (order of the model file)",
     yLabel: `temperature (${TEMPERATURE_UNITS})`,
     series: [
-      { name: `site: ${meta.temperatureLabel}`, x: idx, y: sites.map((s) => s.kineticTemperature), color: "blue", marker, strokeWidth: 1.2 },
+      {
+        name: `site: ${meta.temperatureLabel}`,
+        x: idx,
+        y: sites.map((s) => s.kineticTemperature),
+        color: "blue",
+        marker,
+        strokeWidth: 1.2,
+      },
       ...(withBath.length > 0
-        ? [{ name: "bath temperature", x: withBath.map((b) => b.i), y: withBath.map((b) => b.temperature), color: "red", line: false, marker: "square" as const }]
+        ? [
+            {
+              name: "bath temperature",
+              x: withBath.map((b) => b.i),
+              y: withBath.map((b) => b.temperature),
+              color: "red",
+              line: false,
+              marker: "square" as const,
+            },
+          ]
         : []),
     ],
   });
@@ -695,7 +895,16 @@ function summaryFigure(
         title: "heat flux from each bath into its site",
         xLabel: "site number (order of the model file)",
         yLabel: `heat flux φ (${FLUX_UNITS})`,
-        series: [{ name: "φ from the bath into the site", x: withBath.map((b) => b.i), y: withBath.map((b) => b.flux), color: "black", line: false, marker: "diamond" }],
+        series: [
+          {
+            name: "φ from the bath into the site",
+            x: withBath.map((b) => b.i),
+            y: withBath.map((b) => b.flux),
+            color: "black",
+            line: false,
+            marker: "diamond",
+          },
+        ],
         referenceLines: [{ y: 0, color: "gray", style: "dashed" }],
       }),
     );
@@ -704,7 +913,14 @@ function summaryFigure(
     `${data.caption ? `${data.caption} ` : ""}With ${n} sites (more than ${DRAW_MAX}) a drawing of the network would be ` +
     `unreadable: this summary shows the temperatures and the bath fluxes by site number. ` +
     `Every site's and spring's value is in the figure's CSV.`;
-  return panelFigure({ name: data.name ?? "network", title: meta.title, caption, panels, columns: 1, table: meta.table });
+  return panelFigure({
+    name: data.name ?? "network",
+    title: meta.title,
+    caption,
+    panels,
+    columns: 1,
+    table: meta.table,
+  });
 }
 
 function isCollinear(pos: Point[]): boolean {
@@ -725,7 +941,13 @@ function isCollinear(pos: Point[]): boolean {
  * (the angle to the nearest spring, up to 90°, counts most), then away from the middle of the network, then up. On a
  * straight chain every box goes on the same side of the line, up first.
  */
-function bathDirections(pos: Point[], edges: [number, number][], controls: Point[][], centre: Point, collinear: boolean): Point[][] {
+function bathDirections(
+  pos: Point[],
+  edges: [number, number][],
+  controls: Point[][],
+  centre: Point,
+  collinear: boolean,
+): Point[][] {
   const incident: number[][] = pos.map(() => []);
   edges.forEach(([a, b], e) => {
     if (a === b) return;
@@ -749,7 +971,8 @@ function bathDirections(pos: Point[], edges: [number, number][], controls: Point
         clear = Math.min(clear, diff);
       }
       const away = on > 1e-9 ? (d[0] * ox + d[1] * oy) / on : 0;
-      const score = Math.min(clear, Math.PI / 2) / (Math.PI / 2) + (collinear ? 0.5 * -d[1] : 0.3 * away + 0.01 * -d[1]);
+      const score =
+        Math.min(clear, Math.PI / 2) / (Math.PI / 2) + (collinear ? 0.5 * -d[1] : 0.3 * away + 0.01 * -d[1]);
       return { d, score: Math.round(score * 1e9) / 1e9, j };
     });
     scored.sort((a, b) => b.score - a.score || a.j - b.j);
@@ -758,7 +981,16 @@ function bathDirections(pos: Point[], edges: [number, number][], controls: Point
 }
 
 /** Centres for a w x h label beside an arrow at `mid` along u (half length hl, half width hw): side v first. */
-function besideArrow(mid: Point, u: Point, v: Point, hl: number, hw: number, w: number, h: number, reach = hl): Point[] {
+function besideArrow(
+  mid: Point,
+  u: Point,
+  v: Point,
+  hl: number,
+  hw: number,
+  w: number,
+  h: number,
+  reach = hl,
+): Point[] {
   const out: Point[] = [];
   const sides: Point[] = [v, [-v[0], -v[1]]];
   const shifts = [0, 0.5, -0.5, 1, -1];
@@ -781,9 +1013,22 @@ function besideArrow(mid: Point, u: Point, v: Point, hl: number, hw: number, w: 
 
 /** Centres for a w x h label around a disc of radius R at c: below, above, right, left, then diagonals. */
 function aroundDisc(c: Point, R: number, w: number, h: number): Point[] {
-  const dirs: Point[] = [[0, 1], [0, -1], [1, 0], [-1, 0], [0.7071, 0.7071], [-0.7071, 0.7071], [0.7071, -0.7071], [-0.7071, -0.7071]];
+  const dirs: Point[] = [
+    [0, 1],
+    [0, -1],
+    [1, 0],
+    [-1, 0],
+    [0.7071, 0.7071],
+    [-0.7071, 0.7071],
+    [0.7071, -0.7071],
+    [-0.7071, -0.7071],
+  ];
   const out: Point[] = [];
-  for (const gap of [4, 10]) for (const d of dirs) out.push([c[0] + d[0] * (R + gap + extent(w, h, d[0], d[1])), c[1] + d[1] * (R + gap + extent(w, h, d[0], d[1]))]);
+  for (const gap of [4, 10])
+    for (const d of dirs)
+      out.push([
+        c[0] + d[0] * (R + gap + extent(w, h, d[0], d[1])),
+        c[1] + d[1] * (R + gap + extent(w, h, d[0], d[1])),
+      ]);
   return out;
 }
-

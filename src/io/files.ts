@@ -1,7 +1,17 @@
 // Node-only file output: atomic writes (temp file + fsync + rename), checks of output paths before any work, removal
 // of temp files left behind by a killed run, and CSV serialisation of figure tables that refuses non-finite numbers.
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, lstatSync, readdirSync, realpathSync, rmSync, statSync, unlinkSync, type Stats } from "node:fs";
+import {
+  accessSync,
+  constants,
+  lstatSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  type Stats,
+} from "node:fs";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { ModelError, NessError } from "../errors.js";
@@ -13,11 +23,7 @@ export class FileError extends NessError {
 }
 
 /** What writeFileAtomic accepts: the whole content, or chunks (sync or async) streamed to disk. */
-export type WriteData =
-  | string
-  | Uint8Array
-  | Iterable<string | Uint8Array>
-  | AsyncIterable<string | Uint8Array>;
+export type WriteData = string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 function isChunks(data: WriteData): data is Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array> {
   return typeof data !== "string" && !(data instanceof Uint8Array);
@@ -61,15 +67,20 @@ export function checkOutputPath(target: string, option: string, kind: "file" | "
   if (target.includes("\0")) throw new FileError(`${option} '${target}': the name contains a NUL character`);
   const abs = path.resolve(target);
   const shown = `${option} ${target}`;
-  if (kind === "file" && (/[/\\]$/.test(target) || [".", ".."].includes(path.basename(target)) || abs === path.parse(abs).root)) {
+  if (
+    kind === "file" &&
+    (/[/\\]$/.test(target) || [".", ".."].includes(path.basename(target)) || abs === path.parse(abs).root)
+  ) {
     throw new FileError(`${shown}: names a folder; give a file name`);
   }
   const kernel = onKernelFs(abs);
   if (kernel) throw new FileError(`${shown}: ${kernel} is a kernel file system, not a place for results`);
   const st = statOrNothing(abs);
   if (st) {
-    if (kind === "file" && !st.isFile()) throw new FileError(`${shown}: exists and is ${fileKind(st)}, not a regular file`);
-    if (kind === "folder" && !st.isDirectory()) throw new FileError(`${shown}: exists and is ${fileKind(st)}, not a folder`);
+    if (kind === "file" && !st.isFile())
+      throw new FileError(`${shown}: exists and is ${fileKind(st)}, not a regular file`);
+    if (kind === "folder" && !st.isDirectory())
+      throw new FileError(`${shown}: exists and is ${fileKind(st)}, not a folder`);
   }
   // The nearest existing folder at or above the one the file goes into.
   let dir = kind === "folder" ? abs : path.dirname(abs);
@@ -84,7 +95,8 @@ export function checkOutputPath(target: string, option: string, kind: "file" | "
   if (!dst.isDirectory()) throw new FileError(`${shown}: ${dir} is ${fileKind(dst)}, not a folder`);
   const real = realpathSync(dir);
   const realKernel = onKernelFs(real);
-  if (realKernel) throw new FileError(`${shown}: ${dir} is on ${realKernel}, a kernel file system, not a place for results`);
+  if (realKernel)
+    throw new FileError(`${shown}: ${dir} is on ${realKernel}, a kernel file system, not a place for results`);
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (err) {

@@ -61,7 +61,11 @@ export function renderSvg(figure: Figure, document: Document = createDocument())
   for (const s of Array.from(root.querySelectorAll("svg"))) {
     if (s.hasAttribute("font-family")) s.setAttribute("font-family", FONT_FAMILY);
   }
-  const vb = root.getAttribute("viewBox")?.trim().split(/[\s,]+/).map(Number);
+  const vb = root
+    .getAttribute("viewBox")
+    ?.trim()
+    .split(/[\s,]+/)
+    .map(Number);
   const width = positive(root.getAttribute("width")) ?? (vb && vb.length === 4 ? vb[2] : undefined);
   const height = positive(root.getAttribute("height")) ?? (vb && vb.length === 4 ? vb[3] : undefined);
   if (width === undefined || height === undefined) {
@@ -111,7 +115,8 @@ export interface PngOptions {
  */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   const scale = options.scale ?? 2;
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new ModelError(`svgToPng: scale must be a positive number, got ${scale}`);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new ModelError(`svgToPng: scale must be a positive number, got ${scale}`);
   const resvg = new Resvg(svg, {
     fitTo: { mode: "zoom", value: scale },
     background: "white",
@@ -133,7 +138,11 @@ function unknownExtension(file: string, option?: string): FileError {
  * Checks a figure file named by a command-line option before any work: a supported extension (.svg, .png, .csv)
  * and a writable place (checkOutputPath). Throws a FileError naming the option.
  */
-export function checkFigurePath(file: string, option: string, extensions: readonly string[] = FIGURE_EXTENSIONS): string {
+export function checkFigurePath(
+  file: string,
+  option: string,
+  extensions: readonly string[] = FIGURE_EXTENSIONS,
+): string {
   const abs = checkOutputPath(file, option, "file");
   if (!extensions.includes(path.extname(file).toLowerCase())) {
     if (extensions === FIGURE_EXTENSIONS) throw unknownExtension(file, option);

@@ -21,7 +21,10 @@ function csvField(v: string): string {
 
 function header(store: SweepStore): string[] {
   const m = store.meta;
-  return [`# ness ${m.version} sweep ${m.sweepId}; seed ${m.seed}; ${m.points} points`, `# spec: ${m.spec.replace(/[\r\n]/g, " ")}`];
+  return [
+    `# ness ${m.version} sweep ${m.sweepId}; seed ${m.seed}; ${m.points} points`,
+    `# spec: ${m.spec.replace(/[\r\n]/g, " ")}`,
+  ];
 }
 
 export interface ExportSummary {
@@ -40,7 +43,16 @@ export async function writeSweepExports(store: SweepStore, dir: string): Promise
   const cols = ["index", "key", ...axes, ...columns, "seconds", "worker"];
   const lines = [...header(store), cols.map(csvField).join(",")];
   for (const p of done) {
-    lines.push([String(p.index), p.key, ...p.values.map(String), ...columns.map((c) => String(p.outputs![c])), String(p.seconds), csvField(p.worker)].join(","));
+    lines.push(
+      [
+        String(p.index),
+        p.key,
+        ...p.values.map(String),
+        ...columns.map((c) => String(p.outputs![c])),
+        String(p.seconds),
+        csvField(p.worker),
+      ].join(","),
+    );
   }
   const csv = `${dir}/results.csv`;
   await writeFileAtomic(csv, lines.join("\n") + "\n");
@@ -50,7 +62,8 @@ export async function writeSweepExports(store: SweepStore, dir: string): Promise
   files.push(parquet);
   if (failed.length > 0) {
     const f = [...header(store), ["index", "key", ...axes, "error"].map(csvField).join(",")];
-    for (const p of failed) f.push([String(p.index), p.key, ...p.values.map(String), csvField(p.error ?? "")].join(","));
+    for (const p of failed)
+      f.push([String(p.index), p.key, ...p.values.map(String), csvField(p.error ?? "")].join(","));
     const file = `${dir}/failures.csv`;
     await writeFileAtomic(file, f.join("\n") + "\n");
     files.push(file);
@@ -63,17 +76,33 @@ function toParquet(store: SweepStore, done: StoredPoint[]): Uint8Array {
   const n = done.length;
   const vectors: Record<string, ReturnType<typeof makeVector>> = {};
   vectors.index = makeVector({ type: new Int32(), data: Int32Array.from(done, (p) => p.index) });
-  vectors.key = vectorFromArray(done.map((p) => p.key), new Utf8());
-  axes.forEach((a, k) => (vectors[a] = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.values[k]), length: n })));
-  for (const c of columns) vectors[c] = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.outputs![c]), length: n });
+  vectors.key = vectorFromArray(
+    done.map((p) => p.key),
+    new Utf8(),
+  );
+  axes.forEach(
+    (a, k) =>
+      (vectors[a] = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.values[k]), length: n })),
+  );
+  for (const c of columns)
+    vectors[c] = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.outputs![c]), length: n });
   vectors.seconds = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.seconds), length: n });
-  vectors.worker = vectorFromArray(done.map((p) => p.worker), new Utf8());
+  vectors.worker = vectorFromArray(
+    done.map((p) => p.worker),
+    new Utf8(),
+  );
   const table = new Table(vectors);
   const pq = require("parquet-wasm/node") as typeof import("parquet-wasm/node");
   const m = store.meta;
   const metadata = new Map<string, string>([
-    ["ness.version", m.version], ["ness.seed", String(m.seed)], ["ness.sweep", m.sweepId], ["ness.spec", m.spec],
+    ["ness.version", m.version],
+    ["ness.seed", String(m.seed)],
+    ["ness.sweep", m.sweepId],
+    ["ness.spec", m.spec],
   ]);
-  const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression.SNAPPY).setKeyValueMetadata(metadata).build();
+  const props = new pq.WriterPropertiesBuilder()
+    .setCompression(pq.Compression.SNAPPY)
+    .setKeyValueMetadata(metadata)
+    .build();
   return pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, "stream")), props);
 }

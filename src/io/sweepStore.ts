@@ -49,7 +49,10 @@ export class SweepStore {
   private readonly insert: Database.Statement;
   private readonly putMany: (rows: StoredPoint[]) => number;
 
-  private constructor(readonly file: string, readonly meta: StoreMeta) {
+  private constructor(
+    readonly file: string,
+    readonly meta: StoreMeta,
+  ) {
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
@@ -58,14 +61,24 @@ export class SweepStore {
       CREATE TABLE IF NOT EXISTS points (key TEXT PRIMARY KEY, idx INTEGER NOT NULL, vals TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('done', 'failed')), outputs TEXT, error TEXT, seconds REAL NOT NULL,
         worker TEXT NOT NULL, stored_at TEXT NOT NULL);`);
-    this.insert = this.db.prepare(`INSERT OR IGNORE INTO points (key, idx, vals, status, outputs, error, seconds, worker, stored_at)
+    this.insert = this.db
+      .prepare(`INSERT OR IGNORE INTO points (key, idx, vals, status, outputs, error, seconds, worker, stored_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.putMany = this.db.transaction((rows: StoredPoint[]) => {
       const now = new Date().toISOString();
       let n = 0;
       for (const r of rows) {
-        n += this.insert.run(r.key, r.index, JSON.stringify(r.values), r.status, r.outputs ? JSON.stringify(r.outputs) : null,
-          r.error ?? null, r.seconds, r.worker, now).changes;
+        n += this.insert.run(
+          r.key,
+          r.index,
+          JSON.stringify(r.values),
+          r.status,
+          r.outputs ? JSON.stringify(r.outputs) : null,
+          r.error ?? null,
+          r.seconds,
+          r.worker,
+          now,
+        ).changes;
       }
       return n;
     });
@@ -78,11 +91,15 @@ export class SweepStore {
   static open(dir: string, meta: StoreMeta, resume: boolean): SweepStore {
     const file = path.join(dir, STORE_FILE);
     const exists = existsSync(file);
-    if (exists && !resume) throw new SweepError(`${dir} already holds a sweep (${STORE_FILE}): add --resume to continue it, or choose another --out`);
+    if (exists && !resume)
+      throw new SweepError(
+        `${dir} already holds a sweep (${STORE_FILE}): add --resume to continue it, or choose another --out`,
+      );
     if (!exists) {
       if (resume) throw new SweepError(`--resume: ${dir} holds no sweep (${STORE_FILE} is missing)`);
       if (existsSync(dir) && !statSync(dir).isDirectory()) throw new SweepError(`--out ${dir} is not a folder`);
-      if (existsSync(dir) && readdirSync(dir).length > 0) throw new SweepError(`--out ${dir} is not empty (a sweep writes into a new or empty folder)`);
+      if (existsSync(dir) && readdirSync(dir).length > 0)
+        throw new SweepError(`--out ${dir} is not empty (a sweep writes into a new or empty folder)`);
       mkdirSync(dir, { recursive: true });
     }
     const store = new SweepStore(file, meta);
@@ -90,7 +107,9 @@ export class SweepStore {
       const old = store.readMeta();
       if (old.sweepId !== meta.sweepId) {
         store.close();
-        throw new SweepError(`--resume: ${dir} holds another sweep (its spec, points or ness version ${old.version} differ from this one): resume it with its own spec, or choose another --out`);
+        throw new SweepError(
+          `--resume: ${dir} holds another sweep (its spec, points or ness version ${old.version} differ from this one): resume it with its own spec, or choose another --out`,
+        );
       }
     } else {
       const set = store.db.prepare("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)");
@@ -136,19 +155,36 @@ export class SweepStore {
   }
 
   counts(): { done: number; failed: number } {
-    const r = this.db.prepare("SELECT SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM points").get() as { done: number | null; failed: number | null };
+    const r = this.db
+      .prepare("SELECT SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM points")
+      .get() as { done: number | null; failed: number | null };
     return { done: r.done ?? 0, failed: r.failed ?? 0 };
   }
 
   /** Every stored point, in the order of the sweep. */
   *points(): Generator<StoredPoint> {
-    const q = this.db.prepare("SELECT key, idx, vals, status, outputs, error, seconds, worker FROM points ORDER BY idx");
-    for (const r of q.iterate() as Iterable<{ key: string; idx: number; vals: string; status: "done" | "failed"; outputs: string | null; error: string | null; seconds: number; worker: string }>) {
+    const q = this.db.prepare(
+      "SELECT key, idx, vals, status, outputs, error, seconds, worker FROM points ORDER BY idx",
+    );
+    for (const r of q.iterate() as Iterable<{
+      key: string;
+      idx: number;
+      vals: string;
+      status: "done" | "failed";
+      outputs: string | null;
+      error: string | null;
+      seconds: number;
+      worker: string;
+    }>) {
       yield {
-        key: r.key, index: r.idx, values: JSON.parse(r.vals) as number[], status: r.status,
+        key: r.key,
+        index: r.idx,
+        values: JSON.parse(r.vals) as number[],
+        status: r.status,
         ...(r.outputs !== null ? { outputs: JSON.parse(r.outputs) as Record<string, number> } : {}),
         ...(r.error !== null ? { error: r.error } : {}),
-        seconds: r.seconds, worker: r.worker,
+        seconds: r.seconds,
+        worker: r.worker,
       };
     }
   }

@@ -156,7 +156,8 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
     let l = m - 1;
     while (l > 0 && !small(l - 1)) l--;
     if (l > 0) e[l - 1] = 0;
-    if (++iter > maxIter) throw new SymmetricEigenConvergenceError(`symmetric eigensolver did not converge (index ${m})`);
+    if (++iter > maxIter)
+      throw new SymmetricEigenConvergenceError(`symmetric eigensolver did not converge (index ${m})`);
     // Wilkinson shift from the trailing 2x2 of the block l..m.
     const em = e[m - 1];
     const delta = 0.5 * (d[m - 1] - d[m]);

@@ -44,8 +44,12 @@ function solveInPlace(n: number, q: Float64Array, p: Float64Array): void {
     if (q[piv * n + k] === 0) throw new MatrixArgumentError("expm: singular Pade denominator (non-finite input?)");
     if (piv !== k) {
       for (let j = 0; j < n; j++) {
-        let t = q[k * n + j]; q[k * n + j] = q[piv * n + j]; q[piv * n + j] = t;
-        t = p[k * n + j]; p[k * n + j] = p[piv * n + j]; p[piv * n + j] = t;
+        let t = q[k * n + j];
+        q[k * n + j] = q[piv * n + j];
+        q[piv * n + j] = t;
+        t = p[k * n + j];
+        p[k * n + j] = p[piv * n + j];
+        p[piv * n + j] = t;
       }
     }
     const d = q[k * n + k];
@@ -104,7 +108,9 @@ export function expm(a: Matrix): Matrix {
   let S = tmp;
   for (let k = 0; k < s; k++) {
     mul(n, R, R, S);
-    const t = R; R = S; S = t;
+    const t = R;
+    R = S;
+    S = t;
   }
   let acc = 0;
   for (let k = 0; k < n * n; k++) acc += R[k] * 0;

@@ -38,7 +38,9 @@ export function multiplyNTUnchecked(
     if (m * n * k >= STAGE_MIN_WORK) {
       withWorkspace(m * k + n * k + m * n, (ws) => {
         if (!ws.inWasm) return multiplyNTJsUnchecked(m, n, k, a, b, c, upperOnly);
-        const wa = ws.doubles(m * k), wb = ws.doubles(n * k), wc = ws.doubles(m * n);
+        const wa = ws.doubles(m * k),
+          wb = ws.doubles(n * k),
+          wc = ws.doubles(m * n);
         wa.set(a.subarray(0, m * k));
         wb.set(b.subarray(0, n * k));
         multiplyNTWasm(rt, m, n, k, wa, wb, wc, upperOnly);
@@ -56,7 +58,16 @@ const WASM_MIN_WORK = 2048;
 const STAGE_MIN_WORK = 64 * 64 * 64;
 const UPPER_BLOCK = 64;
 
-function multiplyNTWasm(rt: WasmRuntime, m: number, n: number, k: number, a: Float64Array, b: Float64Array, c: Float64Array, upperOnly: boolean): void {
+function multiplyNTWasm(
+  rt: WasmRuntime,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  upperOnly: boolean,
+): void {
   c.fill(0, 0, m * n);
   if (!upperOnly) {
     rt.x.gemm(0, 1, m, n, k, 1, addr(a), k, addr(b), k, addr(c), n, rt.gemmWork);
@@ -207,7 +218,8 @@ export function gemmNNUnchecked(
 ): void {
   if (m <= 0 || n <= 0 || k <= 0) return;
   const rt = wasm();
-  if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
+  if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 0, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc))
+    return;
   gemmNNJsUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
 }
 
@@ -216,18 +228,34 @@ export function gemmNNUnchecked(
  * to be worth copying.
  */
 function wasmGemm(
-  rt: WasmRuntime, tB: number, m: number, n: number, k: number, alpha: number,
-  a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
+  rt: WasmRuntime,
+  tB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
 ): boolean {
   if (inMemory(rt, a) && inMemory(rt, b) && inMemory(rt, c)) {
     rt.x.gemm(0, tB, m, n, k, alpha, addr(a, aOff), lda, addr(b, bOff), ldb, addr(c, cOff), ldc, rt.gemmWork);
     return true;
   }
   if (m * n * k < STAGE_MIN_WORK) return false;
-  const bRows = tB ? n : k, bCols = tB ? k : n;
+  const bRows = tB ? n : k,
+    bCols = tB ? k : n;
   return withWorkspace(m * k + bRows * bCols + m * n, (ws) => {
     if (!ws.inWasm) return false;
-    const wa = ws.doubles(m * k), wb = ws.doubles(bRows * bCols), wc = ws.doubles(m * n);
+    const wa = ws.doubles(m * k),
+      wb = ws.doubles(bRows * bCols),
+      wc = ws.doubles(m * n);
     for (let i = 0; i < m; i++) wa.set(a.subarray(aOff + i * lda, aOff + i * lda + k), i * k);
     for (let i = 0; i < bRows; i++) wb.set(b.subarray(bOff + i * ldb, bOff + i * ldb + bCols), i * bCols);
     for (let i = 0; i < m; i++) wc.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), i * n);
@@ -356,7 +384,8 @@ export function gemmNTUnchecked(
 ): void {
   if (m <= 0 || n <= 0 || k <= 0) return;
   const rt = wasm();
-  if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 1, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)) return;
+  if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 1, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc))
+    return;
   gemmNTJsUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
 }
 
@@ -665,6 +694,8 @@ function checkOperand(
   if (ld < cols) throw new MatrixArgumentError(`${what}: ${name} leading dimension ${ld} is below its ${cols} columns`);
   const last = off + (rows - 1) * ld + cols - 1;
   if (last >= x.length) {
-    throw new MatrixArgumentError(`${what}: ${name} (${rows}x${cols} at offset ${off}) reaches entry ${last} of ${x.length}`);
+    throw new MatrixArgumentError(
+      `${what}: ${name} (${rows}x${cols} at offset ${off}) reaches entry ${last} of ${x.length}`,
+    );
   }
 }

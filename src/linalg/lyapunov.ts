@@ -831,7 +831,8 @@ class TinyLyapunovSolver implements LyapunovSolver {
 /** Q must be an n x n matrix with finite entries. */
 function checkShape(m: Matrix, n: number, what: string): void {
   checkSquare(m, `Lyapunov: ${what}`);
-  if (m.rows !== n) throw new MatrixArgumentError(`Lyapunov: ${what} must be ${n}x${n} like A, got ${m.rows}x${m.cols}`);
+  if (m.rows !== n)
+    throw new MatrixArgumentError(`Lyapunov: ${what} must be ${n}x${n} like A, got ${m.rows}x${m.cols}`);
   checkFinite(m, `Lyapunov: ${what}`);
   checkMagnitude(m, `Lyapunov: ${what}`);
 }

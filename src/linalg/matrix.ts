@@ -83,7 +83,9 @@ export function fromRows(rows: ArrayLike<ArrayLike<number>>): Matrix {
     for (let j = 0; j < c; j++) {
       const v = row[j];
       if (typeof v !== "number") {
-        throw new MatrixArgumentError(`fromRows: entry (${i}, ${j}) is ${v === null ? "null" : typeof v}, not a number`);
+        throw new MatrixArgumentError(
+          `fromRows: entry (${i}, ${j}) is ${v === null ? "null" : typeof v}, not a number`,
+        );
       }
       out[i * c + j] = v;
     }
@@ -183,9 +185,13 @@ export function multiply(a: Matrix, b: Matrix, out?: Matrix): Matrix {
     }
     if (out.data === a.data || out.data === b.data) throw new MatrixArgumentError("multiply: out must not be A or B");
   }
-  const n = a.rows, m = b.cols, k = a.cols;
+  const n = a.rows,
+    m = b.cols,
+    k = a.cols;
   const c = out ?? matrix(n, m);
-  const A = a.data, B = b.data, C = c.data;
+  const A = a.data,
+    B = b.data,
+    C = c.data;
   C.fill(0);
   for (let i = 0; i < n; i++) {
     const ci = i * m;
@@ -251,7 +257,8 @@ export function maxAbs(m: Matrix): number {
  */
 export function symmetrize(m: Matrix): Matrix {
   checkSquare(m, "symmetrize");
-  const n = m.rows, d = m.data;
+  const n = m.rows,
+    d = m.data;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const v = 0.5 * (d[i * n + j] + d[j * n + i]);

@@ -151,7 +151,12 @@ export function hessenbergInPlace(n: number, h: Float64Array, zt: Float64Array |
  * hessenbergInPlace without the argument checks (internal to src/linalg): on views of the kernels' memory it runs
  * the WebAssembly kernels in place, ordinary arrays of order >= WASM_MIN_ORDER are staged into that memory.
  */
-export function hessenbergInPlaceUnchecked(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
+export function hessenbergInPlaceUnchecked(
+  n: number,
+  h: Float64Array,
+  zt: Float64Array | null,
+  work?: Float64Array,
+): void {
   if (!warmedUp) warmUp();
   if (kernelsFor(h, zt)) withWorkspace(hessenbergScratch(n), () => hessenbergIn(n, h, zt, work));
   else if (n >= WASM_MIN_ORDER && wasm()) staged(n, h, zt, hessenbergScratch(n), (hh, zz) => hessenbergIn(n, hh, zz));
@@ -989,7 +994,7 @@ function multishiftStep(nb: number): number {
 
 /** Eigenvalues of the (standardised) diagonal blocks of rows lo..hi of h into wr/wi. */
 function recordBlocks(n: number, h: Float64Array, lo: number, hi: number, wr: Float64Array, wi: Float64Array): void {
-  for (let j = hi; j >= lo; ) {
+  for (let j = hi; j >= lo;) {
     if (j > lo && h[j * n + j - 1] !== 0) {
       const im = Math.sqrt(Math.abs(h[(j - 1) * n + j])) * Math.sqrt(Math.abs(h[j * n + j - 1]));
       wr[j - 1] = h[(j - 1) * n + j - 1];
@@ -1300,7 +1305,14 @@ const smallColumn = new Float64Array(4);
  * Moves the diagonal block starting at `from` up to start at `to` (a block boundary) by adjacent swaps. Returns
  * false if a swap is refused or the moved 2x2 block splits (the matrix is then still a valid Schur form).
  */
-function moveBlockUp(m: number, t: Float64Array, vt: Float64Array, from: number, to: number, ws: AedWorkspace): boolean {
+function moveBlockUp(
+  m: number,
+  t: Float64Array,
+  vt: Float64Array,
+  from: number,
+  to: number,
+  ws: AedWorkspace,
+): boolean {
   const nbf = from + 1 < m && t[(from + 1) * m + from] !== 0 ? 2 : 1;
   let here = from;
   while (here > to) {
@@ -1377,7 +1389,7 @@ function aggressiveDeflation(
   const nd = nw - ns;
   // Shifts: eigenvalues of the undeflated blocks, bottom first.
   let cnt = 0;
-  for (let j = ns - 1; j >= 0; ) {
+  for (let j = ns - 1; j >= 0;) {
     if (j >= 1 && S[j * nw + j - 1] !== 0) {
       const re = S[j * nw + j];
       const im = Math.sqrt(Math.abs(S[(j - 1) * nw + j])) * Math.sqrt(Math.abs(S[j * nw + j - 1]));
@@ -1502,7 +1514,23 @@ function qrSweep(
 ): void {
   const rt = kernelsFor(h, zt, refT);
   if (rt && inMemory(rt, refU1) && inMemory(rt, refU2)) {
-    rt.x.qrSweep(n, addr(h), zt ? addr(zt) : 0, l, i, i1, i2, chunk, addr(refT), addr(refU1), addr(refU2), rt1r, rt1i, rt2r, rt2i);
+    rt.x.qrSweep(
+      n,
+      addr(h),
+      zt ? addr(zt) : 0,
+      l,
+      i,
+      i1,
+      i2,
+      chunk,
+      addr(refT),
+      addr(refU1),
+      addr(refU2),
+      rt1r,
+      rt1i,
+      rt2r,
+      rt2i,
+    );
     return;
   }
   const ulp = EPS;
@@ -1525,8 +1553,7 @@ function qrSweep(
     v2 /= s;
     if (m === l) break;
     const h00 = Math.abs(h[m * n + m - 1]) * (Math.abs(v1) + Math.abs(v2));
-    const h11b =
-      Math.abs(v0) * (Math.abs(h[(m - 1) * n + m - 1]) + Math.abs(hmm) + Math.abs(h[(m + 1) * n + m + 1]));
+    const h11b = Math.abs(v0) * (Math.abs(h[(m - 1) * n + m - 1]) + Math.abs(hmm) + Math.abs(h[(m + 1) * n + m + 1]));
     if (h00 <= ulp * h11b) break;
   }
 
@@ -1693,7 +1720,16 @@ function multishiftSweep(
 }
 
 /** far (m x cols, dense) = U^T B, U m x m dense, B = b[bOff + r ldb + c] (m x cols). */
-function gemmTN(m: number, cols: number, k: number, u: Float64Array, b: Float64Array, bOff: number, ldb: number, far: Float64Array): void {
+function gemmTN(
+  m: number,
+  cols: number,
+  k: number,
+  u: Float64Array,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  far: Float64Array,
+): void {
   const rt = kernelsFor(u, b, far);
   if (rt) {
     rt.x.gemm(1, 0, m, cols, k, 1, addr(u), m, addr(b, bOff), ldb, addr(far), cols, rt.gemmWork);
@@ -1952,7 +1988,7 @@ function francisIn(
           // Shift pairs: complex-conjugate pairs, two reals, or one real twice.
           const pairs = aed.pairs;
           let np = 0;
-          for (let q = 0; q < use; ) {
+          for (let q = 0; q < use;) {
             if (si[q] !== 0 && q + 1 < avail) {
               pairs[4 * np] = sr[q];
               pairs[4 * np + 1] = si[q];
@@ -2041,13 +2077,7 @@ function francisIn(
       wi[i] = 0;
     } else {
       // l === i - 1: a 2x2 block; standardise it.
-      const b = standardise(
-        h[(i - 1) * n + i - 1],
-        h[(i - 1) * n + i],
-        h[i * n + i - 1],
-        h[i * n + i],
-        blockScratch,
-      );
+      const b = standardise(h[(i - 1) * n + i - 1], h[(i - 1) * n + i], h[i * n + i - 1], h[i * n + i], blockScratch);
       h[(i - 1) * n + i - 1] = b.a;
       h[(i - 1) * n + i] = b.b;
       h[i * n + i - 1] = b.c;
@@ -2103,7 +2133,10 @@ export function realSchurTransposed(a: Matrix): {
   const s = scaleFor(a);
   const wr = new Float64Array(n);
   const wi = new Float64Array(n);
-  const result = (t: Float64Array, zt: Float64Array): { t: Float64Array; zt: Float64Array; wr: Float64Array; wi: Float64Array } => {
+  const result = (
+    t: Float64Array,
+    zt: Float64Array,
+  ): { t: Float64Array; zt: Float64Array; wr: Float64Array; wi: Float64Array } => {
     unscale(t, s);
     unscale(wr, s);
     unscale(wi, s);

@@ -211,7 +211,12 @@ export class ComplexLdl {
   factor(diagRe: Float64Array, diagIm: Float64Array, offValue: Float64Array): number {
     const s = this.sym;
     const { n, perm, Ap, Ai, aSrc, rowPtr, rowCols, rowPos, Lp } = s;
-    const Lr = this.Lr, Lim = this.Li, Dr = this.Dr, Di = this.Di, yr = this.yr, yi = this.yi;
+    const Lr = this.Lr,
+      Lim = this.Li,
+      Dr = this.Dr,
+      Di = this.Di,
+      yr = this.yr,
+      yi = this.yi;
     const Lrow = s.Li;
     let minPivot = Infinity;
     let maxDiag = 0;
@@ -259,9 +264,17 @@ export class ComplexLdl {
    * With A = L D L^T (complex symmetric), (A^-1)_bc = sum over the common path of y_b y_c / D: an entry of the inverse
    * needs no back-substitution. (wr, wi): zeroed scratch of length n, left zeroed.
    */
-  forwardPath(b: number, path: Int32Array, yr: Float64Array, yi: Float64Array, wr: Float64Array, wi: Float64Array): number {
+  forwardPath(
+    b: number,
+    path: Int32Array,
+    yr: Float64Array,
+    yi: Float64Array,
+    wr: Float64Array,
+    wi: Float64Array,
+  ): number {
     const { iperm, parent, Lp, Li: Lrow } = this.sym;
-    const Lr = this.Lr, Lim = this.Li;
+    const Lr = this.Lr,
+      Lim = this.Li;
     let len = 0;
     const start = iperm[b];
     wr[start] = 1;
@@ -286,10 +299,17 @@ export class ComplexLdl {
 
   /** (A^-1)_bc from two forward paths (see forwardPath), as [re, im]. */
   inverseEntry(
-    pb: Int32Array, yrb: Float64Array, yib: Float64Array, nb: number,
-    pc: Int32Array, yrc: Float64Array, yic: Float64Array, nc: number,
+    pb: Int32Array,
+    yrb: Float64Array,
+    yib: Float64Array,
+    nb: number,
+    pc: Int32Array,
+    yrc: Float64Array,
+    yic: Float64Array,
+    nc: number,
   ): [number, number] {
-    const Dr = this.Dr, Di = this.Di;
+    const Dr = this.Dr,
+      Di = this.Di;
     let sr = 0;
     let si = 0;
     let u = 0;
@@ -317,7 +337,10 @@ export class ComplexLdl {
    */
   solveUnit(b: number, xr: Float64Array, xi: Float64Array, wr: Float64Array, wi: Float64Array): void {
     const { n, perm, iperm, parent, Lp, Li: Lrow } = this.sym;
-    const Lr = this.Lr, Lim = this.Li, Dr = this.Dr, Di = this.Di;
+    const Lr = this.Lr,
+      Lim = this.Li,
+      Dr = this.Dr,
+      Di = this.Di;
     wr.fill(0);
     wi.fill(0);
     const start = iperm[b];
@@ -372,7 +395,10 @@ export function complexLdlSolve(
   wi: Float64Array,
 ): void {
   const { n, perm, Lp, Li: Lrow } = ldl.sym;
-  const Lr = ldl.Lr, Lim = ldl.Li, Dr = ldl.Dr, Di = ldl.Di;
+  const Lr = ldl.Lr,
+    Lim = ldl.Li,
+    Dr = ldl.Dr,
+    Di = ldl.Di;
   for (let k = 0; k < n; k++) {
     wr[k] = br[perm[k]];
     wi[k] = bi[perm[k]];
@@ -435,7 +461,9 @@ export class RealLdl {
   factor(diag: Float64Array, offValue: Float64Array, tiny: number): number {
     const s = this.sym;
     const { n, perm, Ap, Ai, aSrc, rowPtr, rowCols, rowPos, Lp } = s;
-    const L = this.L, D = this.D, y = this.y;
+    const L = this.L,
+      D = this.D,
+      y = this.y;
     const Lrow = s.Li;
     let negative = 0;
     for (let k = 0; k < n; k++) {
@@ -461,7 +489,9 @@ export class RealLdl {
   /** Solves A x = b (old order, in place allowed: b and x may be the same array). */
   solve(b: Float64Array, x: Float64Array): void {
     const { n, perm, Lp, Li: Lrow } = this.sym;
-    const L = this.L, D = this.D, w = this.w;
+    const L = this.L,
+      D = this.D,
+      w = this.w;
     for (let k = 0; k < n; k++) w[k] = b[perm[k]];
     for (let j = 0; j < n; j++) {
       const a = w[j];

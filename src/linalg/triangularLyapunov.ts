@@ -141,7 +141,8 @@ function solveBlockPair(
       b = t[i0 + 1],
       c = t[i1],
       d = t[i1 + 1];
-    if (!solve3(2 * a, 2 * b, 0, c, a + d, b, 0, 2 * c, 2 * d, rhs[0], 0.5 * (rhs[1] + rhs[2]), rhs[3], out)) return false;
+    if (!solve3(2 * a, 2 * b, 0, c, a + d, b, 0, 2 * c, 2 * d, rhs[0], 0.5 * (rhs[1] + rhs[2]), rhs[3], out))
+      return false;
     out[3] = out[2];
     out[2] = out[1];
     return true;
@@ -327,7 +328,8 @@ export function solveQuasiTriangularLyapunovBlocked(
   let nbA = 0;
   while (nbA < nBlocks && blockStart[nbA] < active) nbA++;
   const m = nbA === 0 ? 0 : blockStart[nbA - 1] + blockSize[nbA - 1]; // solved dimension
-  if (m === n && n < BLOCKED_MIN_N) return solveQuasiTriangularLyapunov(n, t, c, y, blockStart, blockSize, nBlocks, ycol);
+  if (m === n && n < BLOCKED_MIN_N)
+    return solveQuasiTriangularLyapunov(n, t, c, y, blockStart, blockSize, nBlocks, ycol);
   const rt = m >= BLOCKED_MIN_N ? wasm() : null;
   if (rt && !(inMemory(rt, t) && inMemory(rt, c) && inMemory(rt, y))) {
     // ordinary arrays: solve on copies in the kernels' memory (when it has room), so that the products run there
@@ -375,7 +377,7 @@ function solveBlocked(
   // panels: runs of whole diagonal blocks, about PANEL columns each
   const panelStart: number[] = [];
   const panelFirstBlock: number[] = [];
-  for (let b = 0; b < nbA; ) {
+  for (let b = 0; b < nbA;) {
     panelStart.push(blockStart[b]);
     panelFirstBlock.push(b);
     const s0 = blockStart[b];
@@ -479,7 +481,7 @@ export function diagonalBlocks(n: number, t: Float64Array): { start: Int32Array;
   const start = new Int32Array(n),
     size = new Int32Array(n);
   let count = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const w = i + 1 < n && t[(i + 1) * n + i] !== 0 ? 2 : 1;
     start[count] = i;
     size[count] = w;

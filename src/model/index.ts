@@ -41,7 +41,10 @@ export function validateModel(raw: unknown, source?: string): Model {
     case undefined:
       throw new ModelError("missing field 'kind' (one of: network, particles)", source);
     default:
-      throw new ModelError(`unknown kind ${typeof kind === "string" ? `'${kind}'` : describeValue(kind)} (one of: network, particles)`, source);
+      throw new ModelError(
+        `unknown kind ${typeof kind === "string" ? `'${kind}'` : describeValue(kind)} (one of: network, particles)`,
+        source,
+      );
   }
 }
 
@@ -85,5 +88,8 @@ export function checkModel(model: unknown, where: string): asserts model is Mode
   const kind = (model as { kind?: unknown } | null)?.kind;
   if (kind === "particles") checkParticlesModel(model, where);
   else if (kind === "network" || model === null || typeof model !== "object") checkNetworkModel(model, where);
-  else throw new ModelError(`${where}: expected a model (from loadModel or validateModel) of kind network or particles, got kind ${describeValue(kind)}`);
+  else
+    throw new ModelError(
+      `${where}: expected a model (from loadModel or validateModel) of kind network or particles, got kind ${describeValue(kind)}`,
+    );
 }

@@ -40,6 +40,7 @@ export function valueProblem(v: unknown, rule: ValueRule): string | undefined {
 
 /** Why a name (site or species) cannot be used, or undefined. */
 export function nameProblem(name: string): string | undefined {
-  if (hasControlCharacters(name)) return `'${printable(name)}' holds a control character (names are printed in tables and messages)`;
+  if (hasControlCharacters(name))
+    return `'${printable(name)}' holds a control character (names are printed in tables and messages)`;
   return undefined;
 }

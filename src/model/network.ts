@@ -16,14 +16,23 @@ const siteName = z.union([z.string().min(1), z.number().int()]);
 const perSite = z.union([z.number(), z.record(z.string(), z.number())]);
 
 export const springSchema = z.strictObject({
-  between: z.tuple([siteName, siteName]).describe("the two sites the spring joins; flux is reported from the first to the second"),
+  between: z
+    .tuple([siteName, siteName])
+    .describe("the two sites the spring joins; flux is reported from the first to the second"),
   stiffness: z.number().describe("harmonic stiffness k_ij in 1e-50 .. 1e50: potential k_ij (q_i - q_j)^2 / 2"),
-  quartic: z.number().optional().describe("anharmonic coefficient c_ij, 0 or in 1e-50 .. 1e50: potential c_ij (q_i - q_j)^4 / 4 (stochastic engine only)"),
+  quartic: z
+    .number()
+    .optional()
+    .describe(
+      "anharmonic coefficient c_ij, 0 or in 1e-50 .. 1e50: potential c_ij (q_i - q_j)^4 / 4 (stochastic engine only)",
+    ),
 });
 
 export const bathSchema = z.strictObject({
   site: siteName.describe("the site the bath acts on"),
-  friction: z.number().describe("friction gamma in 1e-50 .. 1e50: the force -gamma q' (overdamped: the inverse mobility)"),
+  friction: z
+    .number()
+    .describe("friction gamma in 1e-50 .. 1e50: the force -gamma q' (overdamped: the inverse mobility)"),
   temperature: z.number().describe("bath temperature T in 1e-50 .. 1e50 (kB = 1)"),
 });
 
@@ -31,16 +40,25 @@ export const networkSchema = z.strictObject({
   kind: z.literal("network"),
   name: z.string().optional().describe("a title for tables and figures"),
   description: z.string().optional(),
-  dynamics: z.enum(["underdamped", "overdamped"]).default("underdamped")
+  dynamics: z
+    .enum(["underdamped", "overdamped"])
+    .default("underdamped")
     .describe("underdamped (Langevin with momenta) or overdamped (every site needs a bath)"),
-  sites: z.union([z.array(siteName).min(1), z.number().int()])
-    .describe("site names, or a count n naming the sites \"1\"..\"n\" (at most 100000)"),
+  sites: z
+    .union([z.array(siteName).min(1), z.number().int()])
+    .describe('site names, or a count n naming the sites "1".."n" (at most 100000)'),
   masses: perSite.optional().describe("one mass for every site, or {site: mass}, in 1e-50 .. 1e50; default 1"),
-  pinning: perSite.optional().describe("pinning stiffness: one value for every site, or {site: stiffness}, 0 or in 1e-50 .. 1e50; default 0"),
-  quarticPinning: perSite.optional().describe("quartic pinning c_i: potential c_i q_i^4 / 4 (stochastic engine only); default 0"),
+  pinning: perSite
+    .optional()
+    .describe("pinning stiffness: one value for every site, or {site: stiffness}, 0 or in 1e-50 .. 1e50; default 0"),
+  quarticPinning: perSite
+    .optional()
+    .describe("quartic pinning c_i: potential c_i q_i^4 / 4 (stochastic engine only); default 0"),
   springs: z.array(springSchema).default([]),
   baths: z.array(bathSchema).describe("heat baths, at most one per site"),
-  layout: z.record(z.string(), z.tuple([z.number(), z.number()])).optional()
+  layout: z
+    .record(z.string(), z.tuple([z.number(), z.number()]))
+    .optional()
     .describe("optional positions {site: [x, y]} for figures"),
 });
 
@@ -86,7 +104,15 @@ export function isLinearNetwork(m: NetworkModel): boolean {
 /** Label of spring s, as in messages: "a-b". */
 export function springLabel(m: NetworkModel, s: Spring): string {
   const isSite = (k: unknown) => Number.isInteger(k) && (k as number) >= 0 && (k as number) < m.sites.length;
-  if (m === null || typeof m !== "object" || !Array.isArray(m.sites) || s === null || typeof s !== "object" || !isSite(s.i) || !isSite(s.j)) {
+  if (
+    m === null ||
+    typeof m !== "object" ||
+    !Array.isArray(m.sites) ||
+    s === null ||
+    typeof s !== "object" ||
+    !isSite(s.i) ||
+    !isSite(s.j)
+  ) {
     throw new ModelError("springLabel: expected a network model and one of its springs");
   }
   return `${m.sites[s.i]}-${m.sites[s.j]}`;
@@ -103,7 +129,8 @@ function describeNetworkPath(raw: unknown) {
     if (path[0] === "springs" && typeof path[1] === "number") {
       const b = r.springs?.[path[1]]?.between;
       const rest = path.slice(2).map(String).join(".");
-      const name = Array.isArray(b) && b.length === 2 ? `spring ${nameOf(b[0])}-${nameOf(b[1])}` : `springs[${path[1]}]`;
+      const name =
+        Array.isArray(b) && b.length === 2 ? `spring ${nameOf(b[0])}-${nameOf(b[1])}` : `springs[${path[1]}]`;
       return rest ? `${name}: ${rest}` : name;
     }
     if (path[0] === "baths" && typeof path[1] === "number") {
@@ -120,12 +147,18 @@ function describeNetworkPath(raw: unknown) {
 function networkHint(path: ReadonlyArray<PropertyKey>): string | undefined {
   if (path.length !== 1) return undefined;
   switch (path[0]) {
-    case "sites": return "a list of site names or a count";
-    case "masses": return "one number for every site, or a mapping {site: mass}";
-    case "pinning": return "one number for every site, or a mapping {site: stiffness}";
-    case "quarticPinning": return "one number for every site, or a mapping {site: coefficient}";
-    case "layout": return "a mapping {site: [x, y]}";
-    default: return undefined;
+    case "sites":
+      return "a list of site names or a count";
+    case "masses":
+      return "one number for every site, or a mapping {site: mass}";
+    case "pinning":
+      return "one number for every site, or a mapping {site: stiffness}";
+    case "quarticPinning":
+      return "one number for every site, or a mapping {site: coefficient}";
+    case "layout":
+      return "a mapping {site: [x, y]}";
+    default:
+      return undefined;
   }
 }
 
@@ -148,7 +181,8 @@ function networkHint(path: ReadonlyArray<PropertyKey>): string | undefined {
  */
 export function validateNetwork(raw: unknown, source?: string): NetworkModel {
   const parsed = networkSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ModelError(formatZodError(parsed.error, describeNetworkPath(raw), networkHint), source);
+  if (!parsed.success)
+    throw new ModelError(formatZodError(parsed.error, describeNetworkPath(raw), networkHint), source);
   const d = parsed.data;
   const rawFields = raw as Record<string, unknown>;
   const fail = (msg: string): never => {
@@ -163,10 +197,14 @@ export function validateNetwork(raw: unknown, source?: string): NetworkModel {
   let sites: string[];
   if (typeof d.sites === "number") {
     if (d.sites < 1) fail(`the network has no sites (sites: ${d.sites}); give a count >= 1 or a list of names`);
-    if (d.sites > MAX_SITES) fail(`sites: ${d.sites} sites is more than the ${MAX_SITES} a network may have (docs/model-format.md, Limits)`);
+    if (d.sites > MAX_SITES)
+      fail(`sites: ${d.sites} sites is more than the ${MAX_SITES} a network may have (docs/model-format.md, Limits)`);
     sites = Array.from({ length: d.sites }, (_, k) => String(k + 1));
   } else {
-    if (d.sites.length > MAX_SITES) fail(`sites: ${d.sites.length} sites is more than the ${MAX_SITES} a network may have (docs/model-format.md, Limits)`);
+    if (d.sites.length > MAX_SITES)
+      fail(
+        `sites: ${d.sites.length} sites is more than the ${MAX_SITES} a network may have (docs/model-format.md, Limits)`,
+      );
     sites = d.sites.map(String);
   }
   const index = new Map<string, number>();
@@ -231,11 +269,14 @@ export function validateNetwork(raw: unknown, source?: string): NetworkModel {
     check(`${label}: temperature`, b.temperature, "positive");
     return { site, friction: b.friction, temperature: b.temperature };
   });
-  if (baths.length === 0) fail("the network has no heat bath; attach at least one (baths: [{site, friction, temperature}])");
+  if (baths.length === 0)
+    fail("the network has no heat bath; attach at least one (baths: [{site, friction, temperature}])");
   if (d.dynamics === "overdamped") {
     const missing = sites.filter((_, k) => !bathSites.has(k));
     if (missing.length > 0) {
-      fail(`overdamped dynamics needs a bath on every site (its friction is the inverse mobility); no bath on ${listNames(missing)}`);
+      fail(
+        `overdamped dynamics needs a bath on every site (its friction is the inverse mobility); no bath on ${listNames(missing)}`,
+      );
     }
     if (d.masses !== undefined) fail("masses are not used by overdamped dynamics; remove the masses field");
   }
@@ -245,7 +286,8 @@ export function validateNetwork(raw: unknown, source?: string): NetworkModel {
     const pos = new Float64Array(2 * n).fill(NaN);
     for (const [name, xy] of mappingEntries(rawFields.layout)) {
       const k = siteIndex(name, "layout");
-      if (!Array.isArray(xy) || xy.length !== 2) fail(`layout of site ${name}: expected [x, y], got ${describeValue(xy)}`);
+      if (!Array.isArray(xy) || xy.length !== 2)
+        fail(`layout of site ${name}: expected [x, y], got ${describeValue(xy)}`);
       const [x, y] = xy as unknown[];
       check(`layout of site ${name}: x`, x, "real");
       check(`layout of site ${name}: y`, y, "real");
@@ -297,12 +339,15 @@ export function checkNetworkModel(model: unknown, where: string): asserts model 
     fail(`expected a network model (from loadModel or validateNetwork), got ${describeValue(m)}`);
   }
   if (m!.kind !== "network") {
-    if (m!.kind === "particles") fail("takes a network model; this is a particles model (simulate it with the stochastic engine)");
+    if (m!.kind === "particles")
+      fail("takes a network model; this is a particles model (simulate it with the stochastic engine)");
     fail(`expected a network model (from loadModel or validateNetwork), got kind ${describeValue(m!.kind)}`);
   }
   const net = m as NetworkModel;
-  if (net.dynamics !== "underdamped" && net.dynamics !== "overdamped") fail(`dynamics must be "underdamped" or "overdamped", got ${describeValue(net.dynamics)}`);
-  if (!Array.isArray(net.sites) || net.sites.length < 1) fail(`sites must be a non-empty list of names, got ${describeValue(net.sites)}`);
+  if (net.dynamics !== "underdamped" && net.dynamics !== "overdamped")
+    fail(`dynamics must be "underdamped" or "overdamped", got ${describeValue(net.dynamics)}`);
+  if (!Array.isArray(net.sites) || net.sites.length < 1)
+    fail(`sites must be a non-empty list of names, got ${describeValue(net.sites)}`);
   const n = net.sites.length;
   if (n > MAX_SITES) fail(`${n} sites is more than the ${MAX_SITES} a network may have`);
   const names = new Set<string>();
@@ -319,7 +364,8 @@ export function checkNetworkModel(model: unknown, where: string): asserts model 
   };
   const perSite = (field: "mass" | "pinning" | "quarticPinning", r: ValueRule) => {
     const a = net[field] as unknown;
-    if (!(a instanceof Float64Array) || a.length !== n) fail(`${field} must be a Float64Array of ${n} numbers (one per site), got ${describeArray(a)}`);
+    if (!(a instanceof Float64Array) || a.length !== n)
+      fail(`${field} must be a Float64Array of ${n} numbers (one per site), got ${describeArray(a)}`);
     for (let i = 0; i < n; i++) rule(`${field} of site ${net.sites[i]}`, (a as Float64Array)[i], r);
   };
   perSite("mass", "positive");
@@ -329,8 +375,12 @@ export function checkNetworkModel(model: unknown, where: string): asserts model 
   const isSite = (k: unknown): k is number => Number.isInteger(k) && (k as number) >= 0 && (k as number) < n;
   const pairs = new Set<number>();
   net.springs.forEach((s, k) => {
-    if (s === null || typeof s !== "object") fail(`springs[${k}] must be {i, j, stiffness, quartic}, got ${describeValue(s)}`);
-    if (!isSite(s.i) || !isSite(s.j)) fail(`springs[${k}]: i and j must be site indices 0..${n - 1}, got ${describeValue(s.i)} and ${describeValue(s.j)}`);
+    if (s === null || typeof s !== "object")
+      fail(`springs[${k}] must be {i, j, stiffness, quartic}, got ${describeValue(s)}`);
+    if (!isSite(s.i) || !isSite(s.j))
+      fail(
+        `springs[${k}]: i and j must be site indices 0..${n - 1}, got ${describeValue(s.i)} and ${describeValue(s.j)}`,
+      );
     if (s.i === s.j) fail(`springs[${k}]: a spring must join two different sites`);
     const label = `spring ${net.sites[s.i]}-${net.sites[s.j]}`;
     const key = Math.min(s.i, s.j) * n + Math.max(s.i, s.j);
@@ -339,10 +389,12 @@ export function checkNetworkModel(model: unknown, where: string): asserts model 
     rule(`${label}: stiffness`, s.stiffness, "positive");
     rule(`${label}: quartic`, s.quartic, "nonnegative");
   });
-  if (!Array.isArray(net.baths) || net.baths.length === 0) fail("the network has no heat bath (baths must be a non-empty list)");
+  if (!Array.isArray(net.baths) || net.baths.length === 0)
+    fail("the network has no heat bath (baths must be a non-empty list)");
   const bathAt = new Set<number>();
   net.baths.forEach((b, k) => {
-    if (b === null || typeof b !== "object") fail(`baths[${k}] must be {site, friction, temperature}, got ${describeValue(b)}`);
+    if (b === null || typeof b !== "object")
+      fail(`baths[${k}] must be {site, friction, temperature}, got ${describeValue(b)}`);
     if (!isSite(b.site)) fail(`baths[${k}]: site must be a site index 0..${n - 1}, got ${describeValue(b.site)}`);
     const label = `bath on ${net.sites[b.site]}`;
     if (bathAt.has(b.site)) fail(`${label}: the site has two baths`);
@@ -351,15 +403,21 @@ export function checkNetworkModel(model: unknown, where: string): asserts model 
     rule(`${label}: temperature`, b.temperature, "positive");
   });
   if (net.dynamics === "overdamped" && bathAt.size !== n) {
-    fail(`overdamped dynamics needs a bath on every site; no bath on ${listNames(net.sites.filter((_, k) => !bathAt.has(k)))}`);
+    fail(
+      `overdamped dynamics needs a bath on every site; no bath on ${listNames(net.sites.filter((_, k) => !bathAt.has(k)))}`,
+    );
   }
   if (net.layout !== undefined) {
     const l = net.layout as unknown;
-    if (!(l instanceof Float64Array) || l.length !== 2 * n) fail(`layout must be a Float64Array of ${2 * n} coordinates, got ${describeArray(l)}`);
-    for (const x of l as Float64Array) if (!(Math.abs(x) <= VALUE_MAX)) fail(`layout coordinates must be finite numbers within 1e50, got ${describeValue(x)}`);
+    if (!(l instanceof Float64Array) || l.length !== 2 * n)
+      fail(`layout must be a Float64Array of ${2 * n} coordinates, got ${describeArray(l)}`);
+    for (const x of l as Float64Array)
+      if (!(Math.abs(x) <= VALUE_MAX))
+        fail(`layout coordinates must be finite numbers within 1e50, got ${describeValue(x)}`);
   }
   for (const field of ["name", "description", "source"] as const) {
-    if (net[field] !== undefined && typeof net[field] !== "string") fail(`${field} must be a string, got ${describeValue(net[field])}`);
+    if (net[field] !== undefined && typeof net[field] !== "string")
+      fail(`${field} must be a string, got ${describeValue(net[field])}`);
   }
 }
 

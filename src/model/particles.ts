@@ -48,7 +48,10 @@ export const externalSchema = z.strictObject({
   period: z.number().optional().describe("spatial period L of the cosine and sawtooth potentials"),
   axis: axisName.optional().describe("axis of a periodic potential; default x"),
   phase: z.number().optional().describe("phase of the cosine (radians); default 0"),
-  asymmetry: z.number().optional().describe("sawtooth: fraction of the period over which U rises (0 < a < 1); default 0.8"),
+  asymmetry: z
+    .number()
+    .optional()
+    .describe("sawtooth: fraction of the period over which U rises (0 < a < 1); default 0.8"),
 });
 
 export const particlesSchema = z.strictObject({
@@ -57,12 +60,18 @@ export const particlesSchema = z.strictObject({
   description: z.string().optional(),
   dynamics: z.enum(["overdamped", "underdamped"]).default("overdamped"),
   dimension: z.number().int().describe("1, 2 or 3"),
-  box: z.union([z.number(), z.array(z.number())]).optional()
-    .describe("periodic box: one length for every axis, or one per axis; omit for open space (then every particle must be held by a harmonic trap, directly or through harmonic pairs)"),
+  box: z
+    .union([z.number(), z.array(z.number())])
+    .optional()
+    .describe(
+      "periodic box: one length for every axis, or one per axis; omit for open space (then every particle must be held by a harmonic trap, directly or through harmonic pairs)",
+    ),
   species: z.array(speciesSchema).min(1),
   pairs: z.array(pairSchema).default([]),
   external: z.array(externalSchema).default([]),
-  initial: z.union([z.enum(["lattice", "random"]), z.array(z.array(z.number()))]).optional()
+  initial: z
+    .union([z.enum(["lattice", "random"]), z.array(z.array(z.number()))])
+    .optional()
     .describe("initial positions: lattice (default), random, or one [x, y, z] per particle"),
 });
 
@@ -172,8 +181,10 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     if (problem) fail(`${what} ${problem}`);
     return v;
   };
-  const positive = (what: string, v: number | undefined, allowZero = false): number => value(what, v, allowZero ? "nonnegative" : "positive");
-  if (d.dimension !== 1 && d.dimension !== 2 && d.dimension !== 3) fail(`dimension must be 1, 2 or 3, got ${d.dimension}`);
+  const positive = (what: string, v: number | undefined, allowZero = false): number =>
+    value(what, v, allowZero ? "nonnegative" : "positive");
+  if (d.dimension !== 1 && d.dimension !== 2 && d.dimension !== 3)
+    fail(`dimension must be 1, 2 or 3, got ${d.dimension}`);
   const dim = d.dimension as 1 | 2 | 3;
 
   let box: Float64Array | null = null;
@@ -193,8 +204,12 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     names.set(s.name, k);
     if (s.count < 1) fail(`species ${s.name}: count must be >= 1, got ${s.count}`);
     total += s.count;
-    if (total > MAX_PARTICLES) fail(`species ${s.name}: count ${s.count} brings the model to ${total} particles, more than the ${MAX_PARTICLES} a model may have (docs/model-format.md, Limits)`);
-    if (d.dynamics === "overdamped" && s.mass !== undefined) fail(`species ${s.name}: mass is not used by overdamped dynamics; remove it`);
+    if (total > MAX_PARTICLES)
+      fail(
+        `species ${s.name}: count ${s.count} brings the model to ${total} particles, more than the ${MAX_PARTICLES} a model may have (docs/model-format.md, Limits)`,
+      );
+    if (d.dynamics === "overdamped" && s.mass !== undefined)
+      fail(`species ${s.name}: mass is not used by overdamped dynamics; remove it`);
     return {
       name: s.name,
       count: s.count,
@@ -218,29 +233,55 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
 
   const pairs: PairRule[] = [];
   const taken = new Map<string, number>();
-  const allowed = new Map<string, string[]>([["soft", ["stiffness", "range"]], ["harmonic", ["stiffness", "length"]], ["wca", ["epsilon", "sigma"]]]);
+  const allowed = new Map<string, string[]>([
+    ["soft", ["stiffness", "range"]],
+    ["harmonic", ["stiffness", "length"]],
+    ["wca", ["epsilon", "sigma"]],
+  ]);
   d.pairs.forEach((p, idx) => {
     const where = `pairs[${idx}] (${p.potential})`;
     const takes = allowed.get(p.potential)!;
     for (const key of ["stiffness", "range", "length", "epsilon", "sigma"] as const) {
-      if (p[key] !== undefined && !takes.includes(key)) fail(`${where}: '${key}' does not apply to the ${p.potential} potential (it takes ${takes.join(", ")})`);
+      if (p[key] !== undefined && !takes.includes(key))
+        fail(`${where}: '${key}' does not apply to the ${p.potential} potential (it takes ${takes.join(", ")})`);
     }
     let pair: PairPotential;
-    if (p.potential === "soft") pair = { potential: "soft", stiffness: positive(`${where}: stiffness`, p.stiffness), range: positive(`${where}: range`, p.range) };
+    if (p.potential === "soft")
+      pair = {
+        potential: "soft",
+        stiffness: positive(`${where}: stiffness`, p.stiffness),
+        range: positive(`${where}: range`, p.range),
+      };
     else if (p.potential === "harmonic") {
-      if (box) fail(`${where}: a harmonic pair potential acts at every distance and has no periodic image; use it in open space (remove box) or use soft`);
-      pair = { potential: "harmonic", stiffness: positive(`${where}: stiffness`, p.stiffness), length: p.length === undefined ? 0 : positive(`${where}: length`, p.length, true) };
-    } else pair = { potential: "wca", epsilon: positive(`${where}: epsilon`, p.epsilon), sigma: positive(`${where}: sigma`, p.sigma) };
+      if (box)
+        fail(
+          `${where}: a harmonic pair potential acts at every distance and has no periodic image; use it in open space (remove box) or use soft`,
+        );
+      pair = {
+        potential: "harmonic",
+        stiffness: positive(`${where}: stiffness`, p.stiffness),
+        length: p.length === undefined ? 0 : positive(`${where}: length`, p.length, true),
+      };
+    } else
+      pair = {
+        potential: "wca",
+        epsilon: positive(`${where}: epsilon`, p.epsilon),
+        sigma: positive(`${where}: sigma`, p.sigma),
+      };
     const combos: [number, number][] = [];
     if (p.between) {
-      const a = speciesIndex(p.between[0], where), b = speciesIndex(p.between[1], where);
+      const a = speciesIndex(p.between[0], where),
+        b = speciesIndex(p.between[1], where);
       combos.push(a <= b ? [a, b] : [b, a]);
     } else {
       for (let a = 0; a < species.length; a++) for (let b = a; b < species.length; b++) combos.push([a, b]);
     }
     for (const [a, b] of combos) {
       const key = `${a},${b}`;
-      if (taken.has(key)) fail(`${where}: species ${species[a].name}-${species[b].name} already interact through pairs[${taken.get(key)}]; give one pair potential per species pair`);
+      if (taken.has(key))
+        fail(
+          `${where}: species ${species[a].name}-${species[b].name} already interact through pairs[${taken.get(key)}]; give one pair potential per species pair`,
+        );
       taken.set(key, idx);
       pairs.push({ a, b, pair });
     }
@@ -249,11 +290,16 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     for (const r of pairs) {
       const cut = pairCutoff(r.pair);
       for (let k = 0; k < dim; k++) {
-        if (2 * cut > box[k]) fail(`the ${r.pair.potential} potential's range ${Number(cut.toPrecision(4))} is more than half the box length ${box[k]} along ${AXES[k]}`);
+        if (2 * cut > box[k])
+          fail(
+            `the ${r.pair.potential} potential's range ${Number(cut.toPrecision(4))} is more than half the box length ${box[k]} along ${AXES[k]}`,
+          );
       }
     }
   } else if (pairs.length > 0 && total > OPEN_SPACE_MAX_PARTICLES) {
-    fail(`${total} particles in open space: pair interactions are summed over all pairs without a box (at most ${OPEN_SPACE_MAX_PARTICLES}); give a periodic box`);
+    fail(
+      `${total} particles in open space: pair interactions are summed over all pairs without a box (at most ${OPEN_SPACE_MAX_PARTICLES}); give a periodic box`,
+    );
   }
 
   const allSpecies = species.map((_, k) => k);
@@ -265,7 +311,8 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     if (e.potential === "harmonic") {
       const center = new Float64Array(dim);
       if (e.center) {
-        if (e.center.length !== dim) fail(`${where}: center has ${e.center.length} coordinates but dimension is ${dim}`);
+        if (e.center.length !== dim)
+          fail(`${where}: center has ${e.center.length} coordinates but dimension is ${dim}`);
         e.center.forEach((c, k) => value(`${where}: center ${AXES[k]}`, c, "real"));
         center.set(e.center);
       }
@@ -274,12 +321,24 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     const period = positive(`${where}: period`, e.period);
     if (box) {
       const ratio = box[axis] / period;
-      if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * ratio) fail(`${where}: the period ${period} must divide the box length ${box[axis]} along ${AXES[axis]} (the potential must be periodic in the box)`);
+      if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * ratio)
+        fail(
+          `${where}: the period ${period} must divide the box length ${box[axis]} along ${AXES[axis]} (the potential must be periodic in the box)`,
+        );
     }
     const amplitude = value(`${where}: amplitude`, e.amplitude, "real");
-    if (e.potential === "cosine") return { potential: "cosine", amplitude, period, axis, phase: e.phase === undefined ? 0 : value(`${where}: phase`, e.phase, "real"), species: sp };
+    if (e.potential === "cosine")
+      return {
+        potential: "cosine",
+        amplitude,
+        period,
+        axis,
+        phase: e.phase === undefined ? 0 : value(`${where}: phase`, e.phase, "real"),
+        species: sp,
+      };
     const asymmetry = e.asymmetry ?? 0.8;
-    if (!(asymmetry > 0 && asymmetry < 1)) fail(`${where}: asymmetry must lie strictly between 0 and 1, got ${describeValue(asymmetry)}`);
+    if (!(asymmetry > 0 && asymmetry < 1))
+      fail(`${where}: asymmetry must lie strictly between 0 and 1, got ${describeValue(asymmetry)}`);
     value(`${where}: asymmetry`, asymmetry, "positive");
     value(`${where}: 1 - asymmetry`, 1 - asymmetry, "positive");
     return { potential: "sawtooth", amplitude, period, axis, asymmetry, species: sp };
@@ -301,7 +360,19 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
   if (!box && initial === "random") fail("initial: random positions need a periodic box");
   if (d.name !== undefined && hasControlCharacters(d.name)) fail(`name: ${nameProblem(d.name)}`);
 
-  const model: ParticlesModel = { kind: "particles", name: d.name, description: d.description, dynamics: d.dynamics, dimension: dim, box, species, speciesOf, pairs, external, initial };
+  const model: ParticlesModel = {
+    kind: "particles",
+    name: d.name,
+    description: d.description,
+    dynamics: d.dynamics,
+    dimension: dim,
+    box,
+    species,
+    speciesOf,
+    pairs,
+    external,
+    initial,
+  };
   if (source !== undefined) model.source = source;
   return model;
 }
@@ -320,7 +391,8 @@ export function checkParticlesModel(model: unknown, where: string): asserts mode
   const fail = (msg: string): never => {
     throw new ModelError(`${where}: ${msg}`, source);
   };
-  if (m === null || typeof m !== "object" || Array.isArray(m)) fail(`expected a particles model (from loadModel or validateParticles), got ${describeValue(m)}`);
+  if (m === null || typeof m !== "object" || Array.isArray(m))
+    fail(`expected a particles model (from loadModel or validateParticles), got ${describeValue(m)}`);
   if (m!.kind !== "particles") {
     if (m!.kind === "network") fail("takes a particles model; this is a network model");
     fail(`expected a particles model (from loadModel or validateParticles), got kind ${describeValue(m!.kind)}`);
@@ -330,11 +402,14 @@ export function checkParticlesModel(model: unknown, where: string): asserts mode
     const problem = valueProblem(v, r);
     if (problem) fail(`${what} ${problem}`);
   };
-  if (p.dynamics !== "overdamped" && p.dynamics !== "underdamped") fail(`dynamics must be "overdamped" or "underdamped", got ${describeValue(p.dynamics)}`);
-  if (p.dimension !== 1 && p.dimension !== 2 && p.dimension !== 3) fail(`dimension must be 1, 2 or 3, got ${describeValue(p.dimension)}`);
+  if (p.dynamics !== "overdamped" && p.dynamics !== "underdamped")
+    fail(`dynamics must be "overdamped" or "underdamped", got ${describeValue(p.dynamics)}`);
+  if (p.dimension !== 1 && p.dimension !== 2 && p.dimension !== 3)
+    fail(`dimension must be 1, 2 or 3, got ${describeValue(p.dimension)}`);
   const dim = p.dimension;
   if (p.box !== null) {
-    if (!(p.box instanceof Float64Array) || p.box.length !== dim) fail(`box must be null (open space) or a Float64Array of ${dim} lengths`);
+    if (!(p.box instanceof Float64Array) || p.box.length !== dim)
+      fail(`box must be null (open space) or a Float64Array of ${dim} lengths`);
     p.box!.forEach((L, k) => rule(`box length along ${AXES[k]}`, L, "positive"));
   }
   if (!Array.isArray(p.species) || p.species.length === 0) fail("species must be a non-empty list");
@@ -342,12 +417,14 @@ export function checkParticlesModel(model: unknown, where: string): asserts mode
   let total = 0;
   p.species.forEach((s, k) => {
     if (s === null || typeof s !== "object") fail(`species[${k}] must be {name, count, temperature, friction, mass}`);
-    if (typeof s.name !== "string" || s.name === "") fail(`species[${k}]: name must be a non-empty string, got ${describeValue(s.name)}`);
+    if (typeof s.name !== "string" || s.name === "")
+      fail(`species[${k}]: name must be a non-empty string, got ${describeValue(s.name)}`);
     const bad = nameProblem(s.name);
     if (bad) fail(`species[${k}]: the name ${bad}`);
     if (names.has(s.name)) fail(`species '${s.name}' is listed twice`);
     names.add(s.name);
-    if (!Number.isSafeInteger(s.count) || s.count < 1) fail(`species ${s.name}: count must be an integer >= 1, got ${describeValue(s.count)}`);
+    if (!Number.isSafeInteger(s.count) || s.count < 1)
+      fail(`species ${s.name}: count must be an integer >= 1, got ${describeValue(s.count)}`);
     total += s.count;
     rule(`species ${s.name}: temperature`, s.temperature, "positive");
     rule(`species ${s.name}: friction`, s.friction, "positive");
@@ -356,17 +433,21 @@ export function checkParticlesModel(model: unknown, where: string): asserts mode
   if (total > MAX_PARTICLES) fail(`${total} particles is more than the ${MAX_PARTICLES} a model may have`);
   const S = p.species.length;
   const isSpecies = (k: unknown): k is number => Number.isInteger(k) && (k as number) >= 0 && (k as number) < S;
-  if (!(p.speciesOf instanceof Int32Array) || p.speciesOf.length !== total) fail(`speciesOf must be an Int32Array of ${total} species indices (one per particle)`);
+  if (!(p.speciesOf instanceof Int32Array) || p.speciesOf.length !== total)
+    fail(`speciesOf must be an Int32Array of ${total} species indices (one per particle)`);
   let at = 0;
   p.species.forEach((s, k) => {
-    for (let a = at; a < at + s.count; a++) if (p.speciesOf[a] !== k) fail("speciesOf must number the particles species by species, in the order of species");
+    for (let a = at; a < at + s.count; a++)
+      if (p.speciesOf[a] !== k) fail("speciesOf must number the particles species by species, in the order of species");
     at += s.count;
   });
   if (!Array.isArray(p.pairs)) fail("pairs must be a list");
   const taken = new Set<number>();
   p.pairs.forEach((r, k) => {
-    if (r === null || typeof r !== "object" || !isSpecies(r.a) || !isSpecies(r.b) || r.a > r.b) fail(`pairs[${k}] must be {a, b, pair} with species indices a <= b`);
-    if (taken.has(r.a * S + r.b)) fail(`pairs[${k}]: species ${p.species[r.a].name}-${p.species[r.b].name} have two pair potentials`);
+    if (r === null || typeof r !== "object" || !isSpecies(r.a) || !isSpecies(r.b) || r.a > r.b)
+      fail(`pairs[${k}] must be {a, b, pair} with species indices a <= b`);
+    if (taken.has(r.a * S + r.b))
+      fail(`pairs[${k}]: species ${p.species[r.a].name}-${p.species[r.b].name} have two pair potentials`);
     taken.add(r.a * S + r.b);
     const w = `pairs[${k}] (${p.species[r.a].name}-${p.species[r.b].name})`;
     const q = r.pair as PairPotential | undefined;
@@ -380,45 +461,64 @@ export function checkParticlesModel(model: unknown, where: string): asserts mode
     } else if (q?.potential === "wca") {
       rule(`${w}: epsilon`, q.epsilon, "positive");
       rule(`${w}: sigma`, q.sigma, "positive");
-    } else fail(`${w}: pair.potential must be soft, harmonic or wca, got ${describeValue((q as { potential?: unknown } | undefined)?.potential)}`);
+    } else
+      fail(
+        `${w}: pair.potential must be soft, harmonic or wca, got ${describeValue((q as { potential?: unknown } | undefined)?.potential)}`,
+      );
     if (p.box) {
       const cut = pairCutoff(q!);
-      for (let ax = 0; ax < dim; ax++) if (2 * cut > p.box[ax]) fail(`${w}: the range ${Number(cut.toPrecision(4))} is more than half the box length along ${AXES[ax]}`);
+      for (let ax = 0; ax < dim; ax++)
+        if (2 * cut > p.box[ax])
+          fail(`${w}: the range ${Number(cut.toPrecision(4))} is more than half the box length along ${AXES[ax]}`);
     }
   });
-  if (!p.box && p.pairs.length > 0 && total > OPEN_SPACE_MAX_PARTICLES) fail(`${total} particles in open space with pair interactions (at most ${OPEN_SPACE_MAX_PARTICLES}); give a periodic box`);
+  if (!p.box && p.pairs.length > 0 && total > OPEN_SPACE_MAX_PARTICLES)
+    fail(
+      `${total} particles in open space with pair interactions (at most ${OPEN_SPACE_MAX_PARTICLES}); give a periodic box`,
+    );
   if (!Array.isArray(p.external)) fail("external must be a list");
   p.external.forEach((e, k) => {
     const w = `external[${k}]`;
     if (e === null || typeof e !== "object") fail(`${w} must be an external potential`);
-    if (!Array.isArray(e.species) || !e.species.every(isSpecies)) fail(`${w}: species must be a list of species indices`);
+    if (!Array.isArray(e.species) || !e.species.every(isSpecies))
+      fail(`${w}: species must be a list of species indices`);
     if (e.potential === "harmonic") {
       rule(`${w} (harmonic): stiffness`, e.stiffness, "positive");
-      if (!(e.center instanceof Float64Array) || e.center.length !== dim) fail(`${w} (harmonic): center must be a Float64Array of ${dim} coordinates`);
+      if (!(e.center instanceof Float64Array) || e.center.length !== dim)
+        fail(`${w} (harmonic): center must be a Float64Array of ${dim} coordinates`);
       e.center.forEach((c) => rule(`${w} (harmonic): center`, c, "real"));
     } else if (e.potential === "cosine" || e.potential === "sawtooth") {
       rule(`${w} (${e.potential}): amplitude`, e.amplitude, "real");
       rule(`${w} (${e.potential}): period`, e.period, "positive");
-      if (!Number.isInteger(e.axis) || e.axis < 0 || e.axis >= dim) fail(`${w} (${e.potential}): axis must be an index 0..${dim - 1}, got ${describeValue(e.axis)}`);
+      if (!Number.isInteger(e.axis) || e.axis < 0 || e.axis >= dim)
+        fail(`${w} (${e.potential}): axis must be an index 0..${dim - 1}, got ${describeValue(e.axis)}`);
       if (p.box) {
         const ratio = p.box[e.axis] / e.period;
-        if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * ratio) fail(`${w} (${e.potential}): the period must divide the box length along ${AXES[e.axis]}`);
+        if (Math.abs(ratio - Math.round(ratio)) > 1e-9 * ratio)
+          fail(`${w} (${e.potential}): the period must divide the box length along ${AXES[e.axis]}`);
       }
       if (e.potential === "cosine") rule(`${w} (cosine): phase`, e.phase, "real");
       else {
         rule(`${w} (sawtooth): asymmetry`, e.asymmetry, "positive");
-        if (!(e.asymmetry < 1)) fail(`${w} (sawtooth): asymmetry must lie strictly between 0 and 1, got ${describeValue(e.asymmetry)}`);
+        if (!(e.asymmetry < 1))
+          fail(`${w} (sawtooth): asymmetry must lie strictly between 0 and 1, got ${describeValue(e.asymmetry)}`);
         rule(`${w} (sawtooth): 1 - asymmetry`, 1 - e.asymmetry, "positive");
       }
-    } else fail(`${w}: potential must be harmonic, cosine or sawtooth, got ${describeValue((e as unknown as { potential?: unknown }).potential)}`);
+    } else
+      fail(
+        `${w}: potential must be harmonic, cosine or sawtooth, got ${describeValue((e as unknown as { potential?: unknown }).potential)}`,
+      );
   });
   if (p.initial instanceof Float64Array) {
-    if (p.initial.length !== total * dim) fail(`initial must hold ${total * dim} coordinates (${total} particles x ${dim}), got ${p.initial.length}`);
+    if (p.initial.length !== total * dim)
+      fail(`initial must hold ${total * dim} coordinates (${total} particles x ${dim}), got ${p.initial.length}`);
     for (const x of p.initial) rule("initial coordinates", x, "real");
   } else if (p.initial === "random") {
     if (!p.box) fail("initial: random positions need a periodic box");
-  } else if (p.initial !== "lattice") fail(`initial must be "lattice", "random" or a Float64Array of positions, got ${describeValue(p.initial)}`);
+  } else if (p.initial !== "lattice")
+    fail(`initial must be "lattice", "random" or a Float64Array of positions, got ${describeValue(p.initial)}`);
   for (const field of ["name", "description", "source"] as const) {
-    if (p[field] !== undefined && typeof p[field] !== "string") fail(`${field} must be a string, got ${describeValue(p[field])}`);
+    if (p[field] !== undefined && typeof p[field] !== "string")
+      fail(`${field} must be a string, got ${describeValue(p[field])}`);
   }
 }

@@ -8,7 +8,8 @@ import { ModelError, printable } from "../errors.js";
 
 /** Parses YAML (a superset of JSON) into plain data; `source` names the file in messages. */
 export function parseModelText(text: string, source = "model"): unknown {
-  if (typeof text !== "string") throw new ModelError(`expected the model's text (a string), got ${describeValue(text)}`, source);
+  if (typeof text !== "string")
+    throw new ModelError(`expected the model's text (a string), got ${describeValue(text)}`, source);
   if (text.trim() === "") throw new ModelError("the file is empty", source);
   try {
     return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
@@ -42,8 +43,15 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 type Issue = z.core.$ZodIssue;
 
 const TYPE_WORDS: Record<string, string> = {
-  array: "a list", tuple: "a list", number: "a number", int: "an integer", record: "a mapping", object: "a mapping",
-  string: "a string", boolean: "true or false", nan: "NaN",
+  array: "a list",
+  tuple: "a list",
+  number: "a number",
+  int: "an integer",
+  record: "a mapping",
+  object: "a mapping",
+  string: "a string",
+  boolean: "true or false",
+  nan: "NaN",
 };
 
 /**
@@ -63,15 +71,28 @@ export function formatZodError(
     if (issue.code === "invalid_union" && "errors" in issue && Array.isArray(issue.errors)) {
       const branches = issue.errors as Issue[][];
       // A branch whose type matched and failed deeper (e.g. a list with one bad element) says the most.
-      const atRoot = (i: Issue) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value" || i.code === "invalid_union");
+      const atRoot = (i: Issue) =>
+        i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value" || i.code === "invalid_union");
       const deeper = branches.find((b) => b.length > 0 && !b.some(atRoot));
       if (deeper) {
         for (const i of deeper) visit(i, path);
         return;
       }
-      const expected = [...new Set(branches.flatMap((b) => b.filter(atRoot).map((i) =>
-        i.code === "invalid_type" ? typeWord((i as { expected: string }).expected)
-          : i.code === "invalid_value" ? (i as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(" or ") : "another form")))];
+      const expected = [
+        ...new Set(
+          branches.flatMap((b) =>
+            b
+              .filter(atRoot)
+              .map((i) =>
+                i.code === "invalid_type"
+                  ? typeWord((i as { expected: string }).expected)
+                  : i.code === "invalid_value"
+                    ? (i as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(" or ")
+                    : "another form",
+              ),
+          ),
+        ),
+      ];
       const what = hint?.(path) ?? (expected.length > 0 ? expected.join(" or ") : "another form");
       lines.push(label(path, `expected ${what}, got ${describeInput(issue)}`));
       return;

@@ -19,7 +19,10 @@ import { particlesSchema } from "./particles.js";
  */
 export function modelJsonSchemas(): Record<string, object> {
   const network = z.toJSONSchema(networkSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
-  const particles = z.toJSONSchema(particlesSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>;
+  const particles = z.toJSONSchema(particlesSchema, { io: "input", target: "draft-2020-12" }) as Record<
+    string,
+    unknown
+  >;
   return {
     network: {
       title: "ness network model",
@@ -28,7 +31,8 @@ export function modelJsonSchemas(): Record<string, object> {
     },
     particles: {
       title: "ness particles model",
-      description: "Particles of several species, each at its own temperature, with pair and external potentials, in a periodic box or open space.",
+      description:
+        "Particles of several species, each at its own temperature, with pair and external potentials, in a periodic box or open space.",
       ...particles,
     },
   };

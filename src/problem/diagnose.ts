@@ -64,7 +64,9 @@ export function bathlessComponents(model: NetworkModel): string[][] {
   checkNetworkModel(model, "bathlessComponents");
   const bath = new Uint8Array(model.sites.length);
   for (const b of model.baths) bath[b.site] = 1;
-  return springComponents(model).filter((g) => g.every((k) => bath[k] === 0)).map((g) => g.map((k) => model.sites[k]));
+  return springComponents(model)
+    .filter((g) => g.every((k) => bath[k] === 0))
+    .map((g) => g.map((k) => model.sites[k]));
 }
 
 export interface DecoupledMode {
@@ -141,7 +143,10 @@ function sparseStiffness(model: NetworkModel): SparseStiffness {
 export function forcedSites(model: NetworkModel): Uint8Array {
   checkNetworkModel(model, "forcedSites");
   const w = sparseStiffness(model);
-  return zeroForcing(w, model.baths.map((b) => b.site));
+  return zeroForcing(
+    w,
+    model.baths.map((b) => b.site),
+  );
 }
 
 function zeroForcing(w: SparseStiffness, bathSites: number[]): Uint8Array {
@@ -193,7 +198,10 @@ export const CHEAP_UNREACHED = 400;
  * M. K. Camlibel, IEEE Trans. Autom. Control 59, 2562 (2014)).
  */
 export function zeroForcingDeficit(model: NetworkModel, w: SparseStiffness = sparseStiffness(model)): number {
-  const known = zeroForcing(w, model.baths.map((b) => b.site));
+  const known = zeroForcing(
+    w,
+    model.baths.map((b) => b.site),
+  );
   let u = 0;
   for (const k of known) if (!k) u++;
   return u;
@@ -208,7 +216,10 @@ function tooManyUnreached(model: NetworkModel, u: number): ModelError {
 
 function decoupledSpaces(model: NetworkModel, w: SparseStiffness): DecoupledSpace[] {
   const n = w.n;
-  const known = zeroForcing(w, model.baths.map((b) => b.site));
+  const known = zeroForcing(
+    w,
+    model.baths.map((b) => b.site),
+  );
   let unreached = 0;
   for (const k of known) if (!k) unreached++;
   if (unreached > DIAGNOSIS_MAX_UNREACHED) throw tooManyUnreached(model, unreached);
@@ -269,7 +280,9 @@ function decoupledSpaces(model: NetworkModel, w: SparseStiffness): DecoupledSpac
     const c = sites.length;
     const Q = new Float64Array(c * d);
     cluster.forEach((e, a) => {
-      const p = parts[e.part], cp = p.sites.length, o = offset.get(e.part)!;
+      const p = parts[e.part],
+        cp = p.sites.length,
+        o = offset.get(e.part)!;
       for (let r = 0; r < cp; r++) Q[(o + r) * d + a] = p.vectors[r * cp + e.col];
     });
     // B = W_SU Q: the couplings of each combination to the reached sites; its null space is decoupled.
@@ -289,7 +302,8 @@ function decoupledSpaces(model: NetworkModel, w: SparseStiffness): DecoupledSpac
       }
     });
     const G = matrix(d, d);
-    for (const row of Brows) for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) G.data[a * d + b] += row[a] * row[b];
+    for (const row of Brows)
+      for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) G.data[a * d + b] += row[a] * row[b];
     for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) G.data[b * d + a] = G.data[a * d + b];
     const g = symmetricEigen(G);
     const keep: number[] = [];
@@ -297,11 +311,12 @@ function decoupledSpaces(model: NetworkModel, w: SparseStiffness): DecoupledSpac
     if (keep.length > 0) {
       const k = keep.length;
       const basis = new Float64Array(c * k);
-      for (let r = 0; r < c; r++) for (let col = 0; col < k; col++) {
-        let s = 0;
-        for (let a = 0; a < d; a++) s += Q[r * d + a] * g.vectors.data[a * d + keep[col]];
-        basis[r * k + col] = s;
-      }
+      for (let r = 0; r < c; r++)
+        for (let col = 0; col < k; col++) {
+          let s = 0;
+          for (let a = 0; a < d; a++) s += Q[r * d + a] * g.vectors.data[a * d + keep[col]];
+          basis[r * k + col] = s;
+        }
       let lambda = 0;
       for (const e of cluster) lambda += e.lambda / d;
       spaces.push({ lambda, sites: Int32Array.from(sites), basis, k });
@@ -316,12 +331,18 @@ function decoupledSpaces(model: NetworkModel, w: SparseStiffness): DecoupledSpac
  * others vanish, e.g. q[3] - q[4] and q[3] - q[5] for three equal leaves), as physical displacements
  * (largest component 1).
  */
-function readableModes(model: NetworkModel, w: SparseStiffness, space: DecoupledSpace, eigenspace: number): DecoupledMode[] {
+function readableModes(
+  model: NetworkModel,
+  w: SparseStiffness,
+  space: DecoupledSpace,
+  eigenspace: number,
+): DecoupledMode[] {
   const { k, sites } = space;
   const c = sites.length;
   // Rows = modes, columns = sites (physical displacements q = M^-1/2 y).
   const R = new Float64Array(k * c);
-  for (let col = 0; col < c; col++) for (let r = 0; r < k; r++) R[r * c + col] = space.basis[col * k + r] / w.sqrtMass[sites[col]];
+  for (let col = 0; col < c; col++)
+    for (let r = 0; r < k; r++) R[r * c + col] = space.basis[col * k + r] / w.sqrtMass[sites[col]];
   let row = 0;
   for (let col = 0; col < c && row < k; col++) {
     let piv = row;
@@ -341,7 +362,8 @@ function readableModes(model: NetworkModel, w: SparseStiffness, space: Decoupled
   for (let r = 0; r < k; r++) {
     const shape = new Float64Array(model.sites.length);
     // Largest component 1 in magnitude, the first nonzero one (in site order) positive.
-    let big = 0, first = 0;
+    let big = 0,
+      first = 0;
     for (let col = 0; col < c; col++) if (Math.abs(R[r * c + col]) > Math.abs(big)) big = Math.abs(R[r * c + col]);
     if (big === 0) continue;
     for (let col = 0, best = Infinity; col < c; col++) {
@@ -355,7 +377,12 @@ function readableModes(model: NetworkModel, w: SparseStiffness, space: Decoupled
       const v = R[r * c + col] / big;
       shape[sites[col]] = Math.abs(v) < 1e-9 ? 0 : v;
     }
-    out.push({ shape, frequency: Math.sqrt(Math.max(space.lambda, 0)), description: describeShape(model.sites, shape), eigenspace });
+    out.push({
+      shape,
+      frequency: Math.sqrt(Math.max(space.lambda, 0)),
+      description: describeShape(model.sites, shape),
+      eigenspace,
+    });
   }
   return out;
 }
@@ -418,7 +445,9 @@ export function diagnoseNetwork(model: NetworkModel, options: { maxUnreached?: n
   if (free.length > 0) {
     const g = free[0];
     const who = g.length === 1 ? `site ${g[0]} is` : `sites ${listNames(g)} are`;
-    const what = linear ? "not pinned" : "not pinned (neither pinning nor quarticPinning; quartic springs act on differences only)";
+    const what = linear
+      ? "not pinned"
+      : "not pinned (neither pinning nor quarticPinning; quartic springs act on differences only)";
     return {
       problem: `the network is not confined: ${who} ${what}, so ${g.length === 1 ? "it" : "they"} can translate freely and no steady state exists; add pinning to at least one of them`,
       warnings: [],
@@ -435,7 +464,8 @@ export function diagnoseNetwork(model: NetworkModel, options: { maxUnreached?: n
   }
   if (model.dynamics !== "underdamped") return { warnings: [] };
   const w = sparseStiffness(model);
-  if (options.maxUnreached !== undefined && zeroForcingDeficit(model, w) > options.maxUnreached) return { warnings: [], undecided: true };
+  if (options.maxUnreached !== undefined && zeroForcingDeficit(model, w) > options.maxUnreached)
+    return { warnings: [], undecided: true };
   const spaces = decoupledSpaces(model, w);
   if (spaces.length === 0) return { warnings: [] };
   const count = spaces.reduce((a, s) => a + s.k, 0);
@@ -475,8 +505,16 @@ function isolatedSpaces(model: NetworkModel, w: SparseStiffness, spaces: Decoupl
   model.quarticPinning.forEach((c, i) => {
     if (c > 0) directions.push([[i, 1 / w.sqrtMass[i]]]);
   });
-  for (const s of model.springs) if (s.quartic > 0) directions.push([[s.i, 1 / w.sqrtMass[s.i]], [s.j, -1 / w.sqrtMass[s.j]]]);
-  let live = spaces.map((sp) => ({ ...sp, rows: new Map(Array.from(sp.sites, (site, r) => [site, r] as [number, number])) }));
+  for (const s of model.springs)
+    if (s.quartic > 0)
+      directions.push([
+        [s.i, 1 / w.sqrtMass[s.i]],
+        [s.j, -1 / w.sqrtMass[s.j]],
+      ]);
+  let live = spaces.map((sp) => ({
+    ...sp,
+    rows: new Map(Array.from(sp.sites, (site, r) => [site, r] as [number, number])),
+  }));
   const tol = 1e-8;
   for (let changed = true; changed;) {
     changed = false;
@@ -495,13 +533,15 @@ function isolatedSpaces(model: NetworkModel, w: SparseStiffness, spaces: Decoupl
       for (const p of proj) for (const x of p) inside += x * x;
       if (inside <= tol * tol * norm2 || inside >= (1 - tol) * norm2) continue;
       // This term mixes E with the other coordinates: E must be orthogonal to it.
-      live = live.map((sp, idx) => {
-        let pn = 0;
-        for (const x of proj[idx]) pn += x * x;
-        if (pn <= tol * tol * norm2) return sp;
-        changed = true;
-        return { ...sp, ...shrink(sp.basis, sp.sites.length, sp.k, proj[idx]) };
-      }).filter((sp) => sp.k > 0);
+      live = live
+        .map((sp, idx) => {
+          let pn = 0;
+          for (const x of proj[idx]) pn += x * x;
+          if (pn <= tol * tol * norm2) return sp;
+          changed = true;
+          return { ...sp, ...shrink(sp.basis, sp.sites.length, sp.k, proj[idx]) };
+        })
+        .filter((sp) => sp.k > 0);
     }
   }
   return live;
@@ -607,8 +647,6 @@ export function particleConfinementProblem(model: ParticlesModel): string | unde
   }
   const free = model.species.filter((_, k) => !held[k]).map((s) => s.name);
   if (free.length === 0) return undefined;
-  const who = free.length === S
-    ? "nothing holds the particles"
-    : `nothing holds species ${free.join(", ")}`;
+  const who = free.length === S ? "nothing holds the particles" : `nothing holds species ${free.join(", ")}`;
   return `no steady state in open space: ${who} (no harmonic trap acts on ${free.length === 1 ? "it" : "them"}, and no harmonic pair binds ${free.length === 1 ? "it" : "them"} to a trapped species), so ${free.length === 1 && free.length !== S ? "its particles diffuse" : "they diffuse"} away freely and positions have no stationary distribution; add a harmonic trap (external: [{potential: harmonic, stiffness: ...}]) or a periodic box`;
 }

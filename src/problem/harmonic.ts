@@ -38,7 +38,12 @@ export function harmonicStateSize(dynamics: "underdamped" | "overdamped", n: num
 
 /** Writes the drift A of n oscillators (see the file header) into `out` (N x N row-major, overwritten). */
 export function harmonicDriftInto(
-  dynamics: "underdamped" | "overdamped", n: number, V: Float64Array, mass: Float64Array, friction: Float64Array, out: Float64Array,
+  dynamics: "underdamped" | "overdamped",
+  n: number,
+  V: Float64Array,
+  mass: Float64Array,
+  friction: Float64Array,
+  out: Float64Array,
 ): Float64Array {
   if (dynamics === "overdamped") {
     for (let i = 0; i < n; i++) {
@@ -59,7 +64,11 @@ export function harmonicDriftInto(
 
 /** Writes the diffusion D = B B^T of n oscillators into `out` (N x N row-major, overwritten). */
 export function harmonicDiffusionInto(
-  dynamics: "underdamped" | "overdamped", n: number, friction: Float64Array, temperature: Float64Array, out: Float64Array,
+  dynamics: "underdamped" | "overdamped",
+  n: number,
+  friction: Float64Array,
+  temperature: Float64Array,
+  out: Float64Array,
 ): Float64Array {
   const N = harmonicStateSize(dynamics, n);
   out.fill(0, 0, N * N);
@@ -85,7 +94,8 @@ export function harmonicStateNames(dynamics: "underdamped" | "overdamped", names
 export function harmonicProblem(h: HarmonicSystem): LinearSdeProblem {
   const n = h.friction.length;
   const N = harmonicStateSize(h.dynamics, n);
-  const drift = matrix(N, N), diffusion = matrix(N, N);
+  const drift = matrix(N, N),
+    diffusion = matrix(N, N);
   harmonicDriftInto(h.dynamics, n, h.stiffness, h.mass, h.friction, drift.data);
   harmonicDiffusionInto(h.dynamics, n, h.friction, h.temperature, diffusion.data);
   const names = h.names ?? Array.from({ length: n }, (_, k) => String(k + 1));

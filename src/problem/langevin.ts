@@ -118,8 +118,11 @@ function networkLangevin(model: NetworkModel, options: LangevinOptions): Langevi
 function particleLangevin(model: ParticlesModel): LangevinProblem {
   const problem = particleConfinementProblem(model);
   if (problem) throw new SteadyStateError(problem, model.source);
-  const N = model.speciesOf.length, d = model.dimension;
-  const mass = new Float64Array(N * d), friction = new Float64Array(N * d), temperature = new Float64Array(N * d);
+  const N = model.speciesOf.length,
+    d = model.dimension;
+  const mass = new Float64Array(N * d),
+    friction = new Float64Array(N * d),
+    temperature = new Float64Array(N * d);
   for (let a = 0; a < N; a++) {
     const s = model.species[model.speciesOf[a]];
     for (let k = 0; k < d; k++) {
@@ -137,7 +140,14 @@ function particleLangevin(model: ParticlesModel): LangevinProblem {
     mass,
     friction,
     temperature,
-    forces: { kind: "particles", dimension: d, box: model.box, speciesOf: model.speciesOf, pairs: model.pairs, external: model.external },
+    forces: {
+      kind: "particles",
+      dimension: d,
+      box: model.box,
+      speciesOf: model.speciesOf,
+      pairs: model.pairs,
+      external: model.external,
+    },
     linear: isLinearParticles(model),
     warnings: [],
   };

@@ -67,7 +67,8 @@ export interface LinearSdeInput {
  * ```
  */
 export function linearSdeProblem(input: LinearSdeInput): LinearSdeProblem {
-  if (input === null || typeof input !== "object") throw new ModelError(`linearSdeProblem: expected {drift, diffusion, ...}, got ${String(input)}`);
+  if (input === null || typeof input !== "object")
+    throw new ModelError(`linearSdeProblem: expected {drift, diffusion, ...}, got ${String(input)}`);
   const problem: LinearSdeProblem = {
     kind: "linear-sde",
     drift: input.drift,
@@ -88,14 +89,18 @@ export function linearSdeProblem(input: LinearSdeInput): LinearSdeProblem {
 export function checkLinearSdeProblem(problem: unknown, where: string): asserts problem is LinearSdeProblem {
   const p = problem as Partial<LinearSdeProblem> | null;
   if (p === null || typeof p !== "object" || p.kind !== "linear-sde") {
-    throw new ModelError(`${where}: expected a linear SDE problem (from linearSdeProblem, networkProblem or particlesProblem)`);
+    throw new ModelError(
+      `${where}: expected a linear SDE problem (from linearSdeProblem, networkProblem or particlesProblem)`,
+    );
   }
   checkSquare(p.drift, `${where}: the drift matrix`);
   checkFinite(p.drift, `${where}: the drift matrix`);
   checkSquare(p.diffusion, `${where}: the diffusion matrix`);
   const N = p.drift.rows;
   if (p.diffusion.rows !== N) {
-    throw new MatrixArgumentError(`${where}: the diffusion matrix must be ${N}x${N} like the drift, got ${p.diffusion.rows}x${p.diffusion.cols}`);
+    throw new MatrixArgumentError(
+      `${where}: the diffusion matrix must be ${N}x${N} like the drift, got ${p.diffusion.rows}x${p.diffusion.cols}`,
+    );
   }
   checkFinite(p.diffusion, `${where}: the diffusion matrix`);
   if (!Array.isArray(p.stateNames) || p.stateNames.length !== N || p.stateNames.some((s) => typeof s !== "string")) {
@@ -106,8 +111,16 @@ export function checkLinearSdeProblem(problem: unknown, where: string): asserts 
   }
   if (p.masses !== undefined) {
     const m = p.masses;
-    if (p.dynamics !== "underdamped" || !(m instanceof Float64Array) || 2 * m.length !== N || !m.every((x) => x > 0 && x < Infinity)) {
-      throw new ModelError(`${where}: masses are given for underdamped problems only, one finite positive number per position (${N / 2})`, p.source);
+    if (
+      p.dynamics !== "underdamped" ||
+      !(m instanceof Float64Array) ||
+      2 * m.length !== N ||
+      !m.every((x) => x > 0 && x < Infinity)
+    ) {
+      throw new ModelError(
+        `${where}: masses are given for underdamped problems only, one finite positive number per position (${N / 2})`,
+        p.source,
+      );
     }
   }
 }

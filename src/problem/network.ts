@@ -96,13 +96,23 @@ export function diffusionMatrix(model: NetworkModel, temperature: Float64Array):
 }
 
 /** Checks a temperature per site (finite, >= 0), naming `where` and the site. */
-export function checkTemperatures(model: NetworkModel, temperature: unknown, where: string): asserts temperature is Float64Array {
+export function checkTemperatures(
+  model: NetworkModel,
+  temperature: unknown,
+  where: string,
+): asserts temperature is Float64Array {
   const n = model.sites.length;
   const t = temperature as ArrayLike<unknown> | null;
-  if (t === null || typeof t !== "object" || t.length !== n) throw new ModelError(`${where}: temperature must hold one number per site (${n}), got ${describeValue(temperature)}`);
+  if (t === null || typeof t !== "object" || t.length !== n)
+    throw new ModelError(
+      `${where}: temperature must hold one number per site (${n}), got ${describeValue(temperature)}`,
+    );
   for (let i = 0; i < n; i++) {
     const v = t[i];
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e50) throw new ModelError(`${where}: temperature of site ${model.sites[i]} must be a finite number >= 0, got ${describeValue(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1e50)
+      throw new ModelError(
+        `${where}: temperature of site ${model.sites[i]} must be a finite number >= 0, got ${describeValue(v)}`,
+      );
   }
 }
 

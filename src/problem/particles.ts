@@ -21,8 +21,11 @@ const AXES = ["x", "y", "z"];
 /** True for a linear particle model: open space, harmonic pairs with rest length 0, harmonic traps at the origin. */
 export function isLinearParticles(model: ParticlesModel): boolean {
   checkParticlesModel(model, "isLinearParticles");
-  return !model.box && model.pairs.every((r) => r.pair.potential === "harmonic" && r.pair.length === 0) &&
-    model.external.every((e) => e.potential === "harmonic" && e.center.every((c) => c === 0));
+  return (
+    !model.box &&
+    model.pairs.every((r) => r.pair.potential === "harmonic" && r.pair.length === 0) &&
+    model.external.every((e) => e.potential === "harmonic" && e.center.every((c) => c === 0))
+  );
 }
 
 /** Coordinates of the state (positions, and momenta when underdamped) of a particle model. */
@@ -32,10 +35,12 @@ export function particleStateSize(model: ParticlesModel): number {
 
 /** Names of a particle model's state coordinates: x:0, y:0, ..., then px:0, ... (underdamped). */
 export function particleStateNames(model: ParticlesModel): string[] {
-  const N = model.speciesOf.length, d = model.dimension;
+  const N = model.speciesOf.length,
+    d = model.dimension;
   const names: string[] = [];
   for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) names.push(`${AXES[k]}:${a}`);
-  if (model.dynamics === "underdamped") for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) names.push(`p${AXES[k]}:${a}`);
+  if (model.dynamics === "underdamped")
+    for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) names.push(`p${AXES[k]}:${a}`);
   return names;
 }
 
@@ -47,7 +52,8 @@ export function particleStateNames(model: ParticlesModel): string[] {
 export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
   checkParticlesModel(model, "particlesAsNetwork");
   if (!isLinearParticles(model) || particleStateSize(model) > PARTICLE_NETWORK_MAX_COORDINATES) return null;
-  const N = model.speciesOf.length, d = model.dimension;
+  const N = model.speciesOf.length,
+    d = model.dimension;
   const sites: string[] = [];
   for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) sites.push(`${AXES[k]}:${a}`);
   const pinning: Record<string, number> = {};
@@ -69,14 +75,23 @@ export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
       const sb = model.speciesOf[b];
       const rule = model.pairs.find((r) => (r.a === s && r.b === sb) || (r.a === sb && r.b === s));
       if (rule && rule.pair.potential === "harmonic") {
-        for (let k = 0; k < d; k++) springs.push({ between: [`${AXES[k]}:${a}`, `${AXES[k]}:${b}`], stiffness: rule.pair.stiffness });
+        for (let k = 0; k < d; k++)
+          springs.push({ between: [`${AXES[k]}:${a}`, `${AXES[k]}:${b}`], stiffness: rule.pair.stiffness });
       }
     }
   }
-  return validateNetwork({
-    kind: "network", dynamics: model.dynamics, sites, pinning, springs, baths,
-    ...(model.dynamics === "underdamped" ? { masses } : {}),
-  }, model.source);
+  return validateNetwork(
+    {
+      kind: "network",
+      dynamics: model.dynamics,
+      sites,
+      pinning,
+      springs,
+      baths,
+      ...(model.dynamics === "underdamped" ? { masses } : {}),
+    },
+    model.source,
+  );
 }
 
 /**

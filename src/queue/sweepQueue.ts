@@ -37,7 +37,8 @@ export function checkQueueUrl(url: string): string {
   } catch {
     throw new SweepError(`--queue: '${url}' is not a URL (expected redis://HOST:PORT)`);
   }
-  if (u.protocol !== "redis:" && u.protocol !== "rediss:") throw new SweepError(`--queue: '${url}' is not a Redis URL (expected redis://HOST:PORT)`);
+  if (u.protocol !== "redis:" && u.protocol !== "rediss:")
+    throw new SweepError(`--queue: '${url}' is not a Redis URL (expected redis://HOST:PORT)`);
   if (!u.hostname) throw new SweepError(`--queue: '${url}' names no host (expected redis://HOST:PORT)`);
   return url;
 }
@@ -52,7 +53,13 @@ function client(url: string): Redis {
 /** Connects once with a deadline, or throws one line saying why Redis cannot be reached. */
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
   checkQueueUrl(url);
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs, enableOfflineQueue: false });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+    enableOfflineQueue: false,
+  });
   let last: Error | null = null;
   r.on("error", (e: Error) => void (last = e));
   try {
@@ -69,7 +76,10 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
 /** Resolves with `p`, or rejects after `ms` with SweepError(message). */
 function deadline<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SweepError(message)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SweepError(message)), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export interface CoordinatorOptions {
@@ -86,7 +96,13 @@ export interface CoordinatorOptions {
 }
 
 /** Runs the pending jobs of a sweep through the queue until every key is stored. */
-export async function runQueued(url: string, sweepId: string, task: SweepTask, jobs: PointJob[], o: CoordinatorOptions): Promise<void> {
+export async function runQueued(
+  url: string,
+  sweepId: string,
+  task: SweepTask,
+  jobs: PointJob[],
+  o: CoordinatorOptions,
+): Promise<void> {
   const redis = client(url);
   const connection = client(url);
   const queue = new Queue(QUEUE_NAME, { connection, prefix: PREFIX });
@@ -103,7 +119,13 @@ export async function runQueued(url: string, sweepId: string, task: SweepTask, j
       const batch = jobs.slice(i, i + 500).map((j) => ({
         name: "point",
         data: { sweepId, ...j } satisfies JobData,
-        opts: { jobId: `${sweepId}-${j.key}`, removeOnComplete: true, removeOnFail: false, attempts: 3, backoff: { type: "fixed", delay: 500 } },
+        opts: {
+          jobId: `${sweepId}-${j.key}`,
+          removeOnComplete: true,
+          removeOnFail: false,
+          attempts: 3,
+          backoff: { type: "fixed", delay: 500 },
+        },
       }));
       await guard(queue.addBulk(batch), "adding jobs");
     }
@@ -149,10 +171,17 @@ async function collectFailed(queue: Queue, sweepId: string, o: CoordinatorOption
   const failed = (await guard(queue.getFailed(0, 999), "reading failed jobs")) as Job<JobData>[];
   const mine = failed.filter((j) => j?.data?.sweepId === sweepId);
   if (mine.length === 0) return;
-  o.onRows(mine.map((j) => ({
-    key: j.data.key, index: j.data.index, values: j.data.values, status: "failed" as const,
-    error: `worker error after ${j.attemptsMade} attempts: ${j.failedReason}`, seconds: 0, worker: "queue",
-  })));
+  o.onRows(
+    mine.map((j) => ({
+      key: j.data.key,
+      index: j.data.index,
+      values: j.data.values,
+      status: "failed" as const,
+      error: `worker error after ${j.attemptsMade} attempts: ${j.failedReason}`,
+      seconds: 0,
+      worker: "queue",
+    })),
+  );
   for (const j of mine) await guard(j.remove(), "removing failed jobs");
 }
 
@@ -169,23 +198,31 @@ export function startWorker(url: string, o: WorkerOptions): { close(): Promise<v
   const redis = client(url);
   const tasks = new Map<string, SweepTask>();
   const connection = client(url);
-  const worker = new Worker<JobData>(QUEUE_NAME, async (job) => {
-    const { sweepId } = job.data;
-    let task = tasks.get(sweepId);
-    if (!task) {
-      const text = await redis.get(taskKey(sweepId));
-      // The coordinator finished (or gave up) and removed its task: nothing to do for this job.
-      if (text === null) return;
-      task = JSON.parse(text) as SweepTask;
-      tasks.clear();
-      tasks.set(sweepId, task);
-    }
-    const row = await o.compute(sweepId, task, { key: job.data.key, index: job.data.index, values: job.data.values });
-    await redis.hset(resultsKey(sweepId), job.data.key, JSON.stringify(row));
-  }, {
-    connection, prefix: PREFIX, concurrency: o.concurrency,
-    lockDuration: o.lockSeconds * 1000, stalledInterval: Math.max(500, (o.lockSeconds * 1000) / 2), maxStalledCount: 5,
-  });
+  const worker = new Worker<JobData>(
+    QUEUE_NAME,
+    async (job) => {
+      const { sweepId } = job.data;
+      let task = tasks.get(sweepId);
+      if (!task) {
+        const text = await redis.get(taskKey(sweepId));
+        // The coordinator finished (or gave up) and removed its task: nothing to do for this job.
+        if (text === null) return;
+        task = JSON.parse(text) as SweepTask;
+        tasks.clear();
+        tasks.set(sweepId, task);
+      }
+      const row = await o.compute(sweepId, task, { key: job.data.key, index: job.data.index, values: job.data.values });
+      await redis.hset(resultsKey(sweepId), job.data.key, JSON.stringify(row));
+    },
+    {
+      connection,
+      prefix: PREFIX,
+      concurrency: o.concurrency,
+      lockDuration: o.lockSeconds * 1000,
+      stalledInterval: Math.max(500, (o.lockSeconds * 1000) / 2),
+      maxStalledCount: 5,
+    },
+  );
   worker.on("error", () => undefined);
   worker.on("failed", (job, err) => o.log(`job ${job?.id ?? "?"} failed: ${err.message}`));
   return {

@@ -72,7 +72,8 @@ export function ensembleKinds(): string[] {
 
 /** Prepares a spec by its problem's kind. */
 export function prepareEnsemble(spec: EnsembleSpec): PreparedEnsemble {
-  if (spec === null || typeof spec !== "object") throw new ModelError(`ensemble: expected { problem, replicas, seed, settings }, got ${describeValue(spec)}`);
+  if (spec === null || typeof spec !== "object")
+    throw new ModelError(`ensemble: expected { problem, replicas, seed, settings }, got ${describeValue(spec)}`);
   const problem = spec.problem as unknown;
   if (problem === null || typeof problem !== "object" || typeof (problem as { kind?: unknown }).kind !== "string") {
     throw new ModelError(`ensemble: the problem must be an object with a kind, got ${describeValue(problem)}`);
@@ -90,8 +91,10 @@ export function prepareEnsemble(spec: EnsembleSpec): PreparedEnsemble {
 
 /** Checks an ensemble's replicas and seed (ModelError naming the bad one). */
 export function checkReplicasAndSeed(replicas: unknown, seed: unknown): void {
-  if (!Number.isSafeInteger(replicas) || (replicas as number) < 1) throw new ModelError(`replicas must be a positive integer, got ${describeValue(replicas)}`);
-  if (!Number.isSafeInteger(seed) || (seed as number) < 0) throw new ModelError(`seed must be a non-negative integer, got ${describeValue(seed)}`);
+  if (!Number.isSafeInteger(replicas) || (replicas as number) < 1)
+    throw new ModelError(`replicas must be a positive integer, got ${describeValue(replicas)}`);
+  if (!Number.isSafeInteger(seed) || (seed as number) < 0)
+    throw new ModelError(`seed must be a non-negative integer, got ${describeValue(seed)}`);
 }
 
 /** At most this many blocks: replicas are grouped so that blocks are fixed by the replica count alone. */
@@ -123,7 +126,12 @@ export interface BlockHooks {
 }
 
 /** Runs replicas [first, first + count) and returns their outputs and sums. */
-export async function runBlock(prepared: PreparedEnsemble, first: number, count: number, hooks: BlockHooks = {}): Promise<BlockResult> {
+export async function runBlock(
+  prepared: PreparedEnsemble,
+  first: number,
+  count: number,
+  hooks: BlockHooks = {},
+): Promise<BlockResult> {
   const P = prepared.perReplica;
   const outputs = new Float64Array(count * P);
   const sums = new Float64Array(prepared.perBlock);
@@ -153,9 +161,12 @@ export function runBlockSync(prepared: PreparedEnsemble, first: number, count: n
 }
 
 /** The blocks of an ensemble: [first, count] pairs, fixed by the replica count alone. */
-export function planBlocks(prepared: Pick<PreparedEnsemble, "replicas" | "blockSize">): { first: number; count: number }[] {
+export function planBlocks(
+  prepared: Pick<PreparedEnsemble, "replicas" | "blockSize">,
+): { first: number; count: number }[] {
   const out: { first: number; count: number }[] = [];
-  for (let first = 0; first < prepared.replicas; first += prepared.blockSize) out.push({ first, count: Math.min(prepared.blockSize, prepared.replicas - first) });
+  for (let first = 0; first < prepared.replicas; first += prepared.blockSize)
+    out.push({ first, count: Math.min(prepared.blockSize, prepared.replicas - first) });
   return out;
 }
 
@@ -185,7 +196,11 @@ export function collectBlocks(prepared: PreparedEnsemble, blocks: BlockResult[])
 }
 
 /** Runs a list of blocks somewhere (in process, worker threads, Web Workers) and returns their results. */
-export type BlockRunner = (spec: EnsembleSpec, blocks: { first: number; count: number }[], hooks: BlockHooks) => Promise<BlockResult[]>;
+export type BlockRunner = (
+  spec: EnsembleSpec,
+  blocks: { first: number; count: number }[],
+  hooks: BlockHooks,
+) => Promise<BlockResult[]>;
 
 /** Where and how an ensemble runs (functions: they stay in the calling thread). */
 export interface RunOptions {
@@ -202,7 +217,11 @@ const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * Runs a prepared ensemble's blocks (on `run.runner`, or in process) and collects their outputs. `spec` is what the
  * runner sends to its workers (which prepare it again).
  */
-export async function runPrepared(spec: EnsembleSpec, prepared: PreparedEnsemble, run: RunOptions = {}): Promise<EnsembleOutputs> {
+export async function runPrepared(
+  spec: EnsembleSpec,
+  prepared: PreparedEnsemble,
+  run: RunOptions = {},
+): Promise<EnsembleOutputs> {
   const total = prepared.replicas * prepared.stepsPerReplica;
   let done = 0;
   const hooks: BlockHooks = {
@@ -219,13 +238,14 @@ export async function runPrepared(spec: EnsembleSpec, prepared: PreparedEnsemble
   } else {
     const inProcess = run.signal !== undefined || run.onProgress !== undefined;
     let last = Date.now();
-    if (inProcess) hooks.pause = async () => {
-      const now = Date.now();
-      if (now - last > 50) {
-        last = now;
-        await macrotask();
-      }
-    };
+    if (inProcess)
+      hooks.pause = async () => {
+        const now = Date.now();
+        if (now - last > 50) {
+          last = now;
+          await macrotask();
+        }
+      };
     results = [];
     for (const b of blocks) results.push(await runBlock(prepared, b.first, b.count, hooks));
   }
@@ -235,7 +255,10 @@ export async function runPrepared(spec: EnsembleSpec, prepared: PreparedEnsemble
 
 /** Runs a prepared ensemble in the calling thread, block by block, and collects the outputs. */
 export function runPreparedSync(prepared: PreparedEnsemble): EnsembleOutputs {
-  return collectBlocks(prepared, planBlocks(prepared).map((b) => runBlockSync(prepared, b.first, b.count)));
+  return collectBlocks(
+    prepared,
+    planBlocks(prepared).map((b) => runBlockSync(prepared, b.first, b.count)),
+  );
 }
 
 /** An ensemble's options without the run hooks (ensembleSync's options): the data sent to workers, the reduction. */
@@ -259,8 +282,12 @@ export interface EnsembleJob<R> {
   options: Omit<EnsembleOptions<R>, keyof RunOptions>;
 }
 
-function specOf(problem: { kind: string }, options: { replicas: number; seed: number; settings?: unknown }): EnsembleSpec {
-  if (options === null || typeof options !== "object") throw new ModelError(`ensemble: options must be an object { replicas, seed, ... }, got ${describeValue(options)}`);
+function specOf(
+  problem: { kind: string },
+  options: { replicas: number; seed: number; settings?: unknown },
+): EnsembleSpec {
+  if (options === null || typeof options !== "object")
+    throw new ModelError(`ensemble: options must be an object { replicas, seed, ... }, got ${describeValue(options)}`);
   checkReplicasAndSeed(options.replicas, options.seed);
   return { problem, replicas: options.replicas, seed: options.seed, settings: options.settings };
 }
@@ -293,7 +320,10 @@ function specOf(problem: { kind: string }, options: { replicas: number; seed: nu
  * console.log(out.replicas, out.outputs[0]); // => 4 100
  * ```
  */
-export async function ensemble<R = EnsembleOutputs, P extends { kind: string } = { kind: string }>(problem: P, options: EnsembleOptions<R>): Promise<R> {
+export async function ensemble<R = EnsembleOutputs, P extends { kind: string } = { kind: string }>(
+  problem: P,
+  options: EnsembleOptions<R>,
+): Promise<R> {
   const spec = specOf(problem, options);
   const prepared = prepareEnsemble(spec);
   const out = await runPrepared(spec, prepared, options.inProcess ? { ...options, runner: undefined } : options);
@@ -330,7 +360,10 @@ export async function ensemble<R = EnsembleOutputs, P extends { kind: string } =
  * console.log(Math.abs(variance.value - 0.5) < 4 * variance.error); // => true
  * ```
  */
-export function ensembleSync<R = EnsembleOutputs, P extends { kind: string } = { kind: string }>(problem: P, options: EnsembleJobOptions<R>): R {
+export function ensembleSync<R = EnsembleOutputs, P extends { kind: string } = { kind: string }>(
+  problem: P,
+  options: EnsembleJobOptions<R>,
+): R {
   const spec = specOf(problem, options);
   const prepared = prepareEnsemble(spec);
   const out = runPreparedSync(prepared);

@@ -60,7 +60,11 @@ export function fieldSumsViews(fields: ResolvedField[], flat: Float64Array): Fie
   let at = 0;
   return fields.map((f) => {
     const nb = f.bins[0] * f.bins[1] * 3;
-    const s = { sum: flat.subarray(at, at + nb), sumSq: flat.subarray(at + nb, at + 2 * nb), counts: flat.subarray(at + 2 * nb, at + 2 * nb + 2) };
+    const s = {
+      sum: flat.subarray(at, at + nb),
+      sumSq: flat.subarray(at + nb, at + 2 * nb),
+      counts: flat.subarray(at + 2 * nb, at + 2 * nb + 2),
+    };
     at += fieldSumsSize(f);
     return s;
   });
@@ -83,7 +87,10 @@ export class FieldAccumulator {
   private readonly ny: number;
   private readonly area: number;
 
-  constructor(private readonly f: ResolvedField, private readonly dt: number) {
+  constructor(
+    private readonly f: ResolvedField,
+    private readonly dt: number,
+  ) {
     this.nx = f.bins[0];
     this.ny = f.bins[1];
     this.acc = new Float64Array(this.nx * this.ny * 3);
@@ -106,13 +113,17 @@ export class FieldAccumulator {
     const b = this.ib < n ? x[this.ib] : p![this.ib - n];
     const [La, Lb] = this.f.wrap;
     this.samples++;
-    const wa = this.wrap(a, La), wb = this.wrap(b, Lb);
-    const i = Math.floor((wa - this.loA) * this.sA), j = Math.floor((wb - this.loB) * this.sB);
+    const wa = this.wrap(a, La),
+      wb = this.wrap(b, Lb);
+    const i = Math.floor((wa - this.loA) * this.sA),
+      j = Math.floor((wb - this.loB) * this.sB);
     if (i >= 0 && i < this.nx && j >= 0 && j < this.ny) this.acc[(i * this.ny + j) * 3] += 1;
     else this.out++;
     if (!Number.isNaN(this.prevA)) {
-      const ma = this.wrap(0.5 * (a + this.prevA), La), mb = this.wrap(0.5 * (b + this.prevB), Lb);
-      const ci = Math.floor((ma - this.loA) * this.sA), cj = Math.floor((mb - this.loB) * this.sB);
+      const ma = this.wrap(0.5 * (a + this.prevA), La),
+        mb = this.wrap(0.5 * (b + this.prevB), Lb);
+      const ci = Math.floor((ma - this.loA) * this.sA),
+        cj = Math.floor((mb - this.loB) * this.sB);
       if (ci >= 0 && ci < this.nx && cj >= 0 && cj < this.ny) {
         const k = (ci * this.ny + cj) * 3;
         this.acc[k + 1] += (a - this.prevA) / this.dt;
@@ -151,11 +162,22 @@ export function fieldResult(f: ResolvedField, s: FieldSums): FieldResult {
   const G = s.counts[0];
   const mk = () => new Float64Array(nb);
   const r: FieldResult = {
-    coordinates: f.coordinates, bins: f.bins, range: f.range,
-    density: mk(), densityError: mk(), currentX: mk(), currentXError: mk(), currentY: mk(), currentYError: mk(),
+    coordinates: f.coordinates,
+    bins: f.bins,
+    range: f.range,
+    density: mk(),
+    densityError: mk(),
+    currentX: mk(),
+    currentXError: mk(),
+    currentY: mk(),
+    currentYError: mk(),
     outside: G > 0 ? s.counts[1] / G : 0,
   };
-  const targets = [[r.density, r.densityError], [r.currentX, r.currentXError], [r.currentY, r.currentYError]];
+  const targets = [
+    [r.density, r.densityError],
+    [r.currentX, r.currentXError],
+    [r.currentY, r.currentYError],
+  ];
   for (let b = 0; b < nb; b++) {
     for (let q = 0; q < 3; q++) {
       const k = b * 3 + q;

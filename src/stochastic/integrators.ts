@@ -74,7 +74,8 @@ export interface Scheme<N extends SchemeName | SdeSchemeName = SchemeName | SdeS
 function schemeValue<N extends SchemeName | SdeSchemeName>(scheme: N, o: { dt: number }, what: string): Scheme<N> {
   if (o === null || typeof o !== "object") throw new ModelError(`${what}: expected { dt }, got ${describeValue(o)}`);
   const dt = o.dt;
-  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`dt must be a positive finite number, got ${describeValue(dt)}`);
+  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
+    throw new ModelError(`dt must be a positive finite number, got ${describeValue(dt)}`);
   return { scheme, dt };
 }
 
@@ -90,7 +91,8 @@ function schemeValue<N extends SchemeName | SdeSchemeName>(scheme: N, o: { dt: n
  */
 export function baoab(o: { dt: number; fused?: boolean }): Scheme<"baoab"> {
   const s = schemeValue("baoab", o, "baoab");
-  if (o.fused !== undefined && typeof o.fused !== "boolean") throw new ModelError(`baoab: fused must be true or false, got ${describeValue(o.fused)}`);
+  if (o.fused !== undefined && typeof o.fused !== "boolean")
+    throw new ModelError(`baoab: fused must be true or false, got ${describeValue(o.fused)}`);
   return o.fused === false ? { ...s, fused: false } : s;
 }
 /**
@@ -151,11 +153,16 @@ export const SCHEME_NAMES: readonly SchemeName[] = ["baoab", "euler-maruyama", "
 /** A Langevin scheme by name (`ness simulate --scheme NAME --dt DT`); ModelError for an unknown name. */
 export function schemeByName(name: string, dt: number): Scheme<SchemeName> {
   switch (name) {
-    case "baoab": return baoab({ dt });
-    case "heun": return heun({ dt });
-    case "euler-maruyama": return eulerMaruyama({ dt });
-    case "exact": return exactOU({ dt });
-    default: throw new ModelError(`unknown scheme ${JSON.stringify(name)} (one of: ${SCHEME_NAMES.join(", ")})`);
+    case "baoab":
+      return baoab({ dt });
+    case "heun":
+      return heun({ dt });
+    case "euler-maruyama":
+      return eulerMaruyama({ dt });
+    case "exact":
+      return exactOU({ dt });
+    default:
+      throw new ModelError(`unknown scheme ${JSON.stringify(name)} (one of: ${SCHEME_NAMES.join(", ")})`);
   }
 }
 
@@ -168,12 +175,20 @@ export function defaultScheme(dynamics: Dynamics): SchemeName {
  * A scheme value, or `{ dt }` for the default scheme of the dynamics, checked and resolved. Throws ModelError for
  * anything else (a string, an unknown name, a bad dt).
  */
-export function resolveScheme(s: Scheme | { dt: number; scheme?: undefined; fused?: boolean }, dynamics: Dynamics): Scheme<SchemeName> {
+export function resolveScheme(
+  s: Scheme | { dt: number; scheme?: undefined; fused?: boolean },
+  dynamics: Dynamics,
+): Scheme<SchemeName> {
   if (s === null || typeof s !== "object") {
-    throw new ModelError(`the scheme must be a value such as baoab({ dt: 0.01 }) or { dt: 0.01 } (the default for the dynamics), got ${describeValue(s)}`);
+    throw new ModelError(
+      `the scheme must be a value such as baoab({ dt: 0.01 }) or { dt: 0.01 } (the default for the dynamics), got ${describeValue(s)}`,
+    );
   }
   const name = s.scheme ?? defaultScheme(dynamics);
-  if (!(SCHEME_NAMES as readonly string[]).includes(name)) throw new ModelError(`unknown scheme ${JSON.stringify(name)} for a Langevin system (one of: ${SCHEME_NAMES.join(", ")})`);
+  if (!(SCHEME_NAMES as readonly string[]).includes(name))
+    throw new ModelError(
+      `unknown scheme ${JSON.stringify(name)} for a Langevin system (one of: ${SCHEME_NAMES.join(", ")})`,
+    );
   return name === "baoab" ? baoab({ dt: s.dt, fused: s.fused }) : schemeByName(name, s.dt);
 }
 
@@ -264,7 +279,9 @@ interface Constants {
 function constants(sys: LangevinSystem, dt: number, keepPrevious: boolean): Constants {
   const n = sys.dof;
   const isOver = (i: number) => sys.dynamics === "overdamped" || (sys.dynamics === "mixed" && sys.overdamped![i] === 1);
-  const under: number[] = [], over: number[] = [], bath: number[] = [];
+  const under: number[] = [],
+    over: number[] = [],
+    bath: number[] = [];
   for (let i = 0; i < n; i++) {
     if (isOver(i)) over.push(i);
     else {
@@ -274,7 +291,10 @@ function constants(sys: LangevinSystem, dt: number, keepPrevious: boolean): Cons
   }
   const c1 = Float64Array.from(bath, (i) => Math.exp((-sys.friction[i] * dt) / sys.mass[i]));
   return {
-    sys, n, h2: dt / 2, keepPrevious,
+    sys,
+    n,
+    h2: dt / 2,
+    keepPrevious,
     invMass: sys.mass.map((m) => 1 / m),
     under: Int32Array.from(under),
     bath: Int32Array.from(bath),
@@ -324,7 +344,8 @@ function noise(s: LangevinState, count: number): void {
 
 /** B: p <- p + h f on the underdamped coordinates. */
 function kick(s: LangevinState, c: Constants, h: number): void {
-  const p = s.p!, f = s.f;
+  const p = s.p!,
+    f = s.f;
   if (c.under.length === c.n) {
     for (let i = 0; i < c.n; i++) p[i] += h * f[i];
   } else {
@@ -335,7 +356,9 @@ function kick(s: LangevinState, c: Constants, h: number): void {
 
 /** A: x <- x + h p / m on the underdamped coordinates. */
 function drift(s: LangevinState, c: Constants, h: number): void {
-  const x = s.x, p = s.p!, im = c.invMass;
+  const x = s.x,
+    p = s.p!,
+    im = c.invMass;
   if (c.under.length === c.n) {
     for (let i = 0; i < c.n; i++) x[i] += h * p[i] * im[i];
   } else {
@@ -349,7 +372,11 @@ function drift(s: LangevinState, c: Constants, h: number): void {
 
 /** O: the exact Ornstein-Uhlenbeck step of the momenta with a bath, from noise[0 .. baths). */
 function thermostat(s: LangevinState, c: Constants): void {
-  const p = s.p!, z = s.noise, b = c.bath, c1 = c.c1, c2 = c.c2;
+  const p = s.p!,
+    z = s.noise,
+    b = c.bath,
+    c1 = c.c1,
+    c2 = c.c2;
   for (let k = 0; k < b.length; k++) {
     const i = b[k];
     p[i] = c1[k] * p[i] + c2[k] * z[k];
@@ -358,13 +385,21 @@ function thermostat(s: LangevinState, c: Constants): void {
 
 /** Overdamped coordinates, Euler step: x <- x + (dt/gamma) f + sqrt(2 T dt/gamma) xi, from noise[0 .. n). */
 function eulerStep(s: LangevinState, c: Constants): void {
-  const x = s.x, f = s.f, z = s.noise, mu = c.mobilityDt, sc = c.noiseScale;
+  const x = s.x,
+    f = s.f,
+    z = s.noise,
+    mu = c.mobilityDt,
+    sc = c.noiseScale;
   for (let i = 0; i < c.n; i++) x[i] += mu[i] * f[i] + sc[i] * z[i];
 }
 
 /** Heun's predictor: w = sqrt(2 T dt/gamma) xi (kept in noise), x~ = x + (dt/gamma) f + w, f~ = F(x~). */
 function predictor(s: LangevinState, c: Constants, xt: Float64Array, ft: Float64Array): void {
-  const x = s.x, f = s.f, z = s.noise, mu = c.mobilityDt, sc = c.noiseScale;
+  const x = s.x,
+    f = s.f,
+    z = s.noise,
+    mu = c.mobilityDt,
+    sc = c.noiseScale;
   for (let i = 0; i < c.n; i++) {
     z[i] *= sc[i];
     xt[i] = x[i] + mu[i] * f[i] + z[i];
@@ -374,19 +409,28 @@ function predictor(s: LangevinState, c: Constants, xt: Float64Array, ft: Float64
 
 /** Heun's corrector: x <- x + (dt/2gamma) (f + f~) + w. */
 function corrector(s: LangevinState, c: Constants, ft: Float64Array): void {
-  const x = s.x, f = s.f, z = s.noise, mu = c.mobilityDt;
+  const x = s.x,
+    f = s.f,
+    z = s.noise,
+    mu = c.mobilityDt;
   for (let i = 0; i < c.n; i++) x[i] += 0.5 * mu[i] * (f[i] + ft[i]) + z[i];
 }
 
 /** Overdamped coordinates of a mixed system, half drift: x <- x + (dt/2gamma) f. */
 function overdampedHalfDrift(s: LangevinState, c: Constants): void {
-  const x = s.x, f = s.f, o = c.over, mu = c.halfMobilityDt;
+  const x = s.x,
+    f = s.f,
+    o = c.over,
+    mu = c.halfMobilityDt;
   for (let k = 0; k < o.length; k++) x[o[k]] += mu[k] * f[o[k]];
 }
 
 /** Overdamped coordinates of a mixed system, exact free diffusion from noise[offset ..): x <- x + sqrt(2 T dt/gamma) xi. */
 function diffuse(s: LangevinState, c: Constants, offset: number): void {
-  const x = s.x, z = s.noise, o = c.over, sc = c.noiseScale;
+  const x = s.x,
+    z = s.noise,
+    o = c.over,
+    sc = c.noiseScale;
   for (let k = 0; k < o.length; k++) x[o[k]] += sc[k] * z[offset + k];
 }
 
@@ -397,7 +441,8 @@ type Build = (sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boo
 
 function baoabIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boolean): Integrator {
   const c = constants(sys, scheme.dt, keepPrevious);
-  const nb = c.bath.length, h2 = c.h2;
+  const nb = c.bath.length,
+    h2 = c.h2;
   if (sys.dynamics === "mixed") {
     const no = c.over.length;
     const mid = sys.overdampedForces ?? sys.forces;
@@ -439,7 +484,8 @@ function eulerIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
 
 function heunIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boolean): Integrator {
   const c = constants(sys, scheme.dt, keepPrevious);
-  const xt = new Float64Array(c.n), ft = new Float64Array(c.n);
+  const xt = new Float64Array(c.n),
+    ft = new Float64Array(c.n);
   return assemble(scheme, c, c.n, false, (s) => {
     remember(s, c);
     predictor(s, c, xt, ft);
@@ -450,12 +496,17 @@ function heunIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPre
 
 function exactIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boolean): Integrator {
   if (!sys.linear) throw new ModelError("exact stepping needs a linear model");
-  if (sys.dynamics === "mixed") throw new ModelError("exact stepping is offered for underdamped or overdamped systems, not mixed ones");
+  if (sys.dynamics === "mixed")
+    throw new ModelError("exact stepping is offered for underdamped or overdamped systems, not mixed ones");
   const c = constants(sys, scheme.dt, keepPrevious);
   const { E: Em, Q } = exactTransition(sys.linear.drift, sys.linear.diffusion, scheme.dt);
-  const N = Em.rows, E = Em.data, L = semidefiniteCholesky(Q).data;
-  const n = c.n, underdamped = sys.dynamics === "underdamped";
-  const y = new Float64Array(N), yPrev = new Float64Array(N);
+  const N = Em.rows,
+    E = Em.data,
+    L = semidefiniteCholesky(Q).data;
+  const n = c.n,
+    underdamped = sys.dynamics === "underdamped";
+  const y = new Float64Array(N),
+    yPrev = new Float64Array(N);
   // The state of the exact scheme is y = (x, p): x and p are views of one vector (one integrator per replica).
   let taken = false;
   const init = (rng: Rng): LangevinState => {
@@ -491,7 +542,11 @@ function exactIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
   };
   const draw = (s: LangevinState) => noise(s, N);
   return {
-    scheme, init, force: (s) => force(s, c), noise: draw, advance,
+    scheme,
+    init,
+    force: (s) => force(s, c),
+    noise: draw,
+    advance,
     step: (s) => {
       draw(s);
       advance(s);
@@ -499,7 +554,13 @@ function exactIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
   };
 }
 
-function assemble(scheme: Scheme<SchemeName>, c: Constants, noiseCount: number, momenta: boolean, advance: (s: LangevinState) => void): Integrator {
+function assemble(
+  scheme: Scheme<SchemeName>,
+  c: Constants,
+  noiseCount: number,
+  momenta: boolean,
+  advance: (s: LangevinState) => void,
+): Integrator {
   const draw = (s: LangevinState) => noise(s, noiseCount);
   return {
     scheme,
@@ -527,13 +588,21 @@ const INTEGRATORS: Record<SchemeName, { build: Build; dynamics: readonly Dynamic
  */
 export function integrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious = false): Integrator {
   checkSystem(sys);
-  if (scheme === null || typeof scheme !== "object") throw new ModelError(`integrator: expected a scheme such as baoab({ dt }), got ${describeValue(scheme)}`);
-  const entry = Object.prototype.hasOwnProperty.call(INTEGRATORS, scheme.scheme) ? INTEGRATORS[scheme.scheme] : undefined;
-  if (!entry) throw new ModelError(`integrator: unknown scheme ${JSON.stringify(scheme.scheme)} (one of: ${SCHEME_NAMES.join(", ")})`);
+  if (scheme === null || typeof scheme !== "object")
+    throw new ModelError(`integrator: expected a scheme such as baoab({ dt }), got ${describeValue(scheme)}`);
+  const entry = Object.prototype.hasOwnProperty.call(INTEGRATORS, scheme.scheme)
+    ? INTEGRATORS[scheme.scheme]
+    : undefined;
+  if (!entry)
+    throw new ModelError(
+      `integrator: unknown scheme ${JSON.stringify(scheme.scheme)} (one of: ${SCHEME_NAMES.join(", ")})`,
+    );
   schemeValue(scheme.scheme, scheme, "integrator");
   if (!entry.dynamics.includes(sys.dynamics)) {
     const fits = SCHEME_NAMES.filter((k) => INTEGRATORS[k].dynamics.includes(sys.dynamics));
-    throw new ModelError(`scheme ${scheme.scheme} does not integrate ${sys.dynamics} dynamics (use ${fits.join(" or ")})`);
+    throw new ModelError(
+      `scheme ${scheme.scheme} does not integrate ${sys.dynamics} dynamics (use ${fits.join(" or ")})`,
+    );
   }
   return entry.build(sys, scheme, keepPrevious);
 }
@@ -544,22 +613,29 @@ function checkSystem(sys: LangevinSystem): void {
     throw new ModelError(`integrator: ${msg}`);
   };
   if (sys === null || typeof sys !== "object") fail("expected a LangevinSystem (from networkSystem or particleSystem)");
-  if (sys.dynamics !== "underdamped" && sys.dynamics !== "overdamped" && sys.dynamics !== "mixed") fail(`dynamics must be underdamped, overdamped or mixed, got ${String(sys.dynamics)}`);
+  if (sys.dynamics !== "underdamped" && sys.dynamics !== "overdamped" && sys.dynamics !== "mixed")
+    fail(`dynamics must be underdamped, overdamped or mixed, got ${String(sys.dynamics)}`);
   if (!Number.isSafeInteger(sys.dof) || sys.dof < 1) fail(`dof must be a positive integer, got ${String(sys.dof)}`);
   for (const key of ["mass", "friction", "temperature"] as const) {
     const a = sys[key] as unknown;
-    if (!(a instanceof Float64Array) || a.length !== sys.dof) fail(`${key} must be a Float64Array of ${sys.dof} numbers`);
-    for (const x of a as Float64Array) if (!Number.isFinite(x) || x < 0 || (key === "mass" && x === 0)) fail(`every ${key} must be a finite number ${key === "mass" ? "> 0" : ">= 0"}, got ${x}`);
+    if (!(a instanceof Float64Array) || a.length !== sys.dof)
+      fail(`${key} must be a Float64Array of ${sys.dof} numbers`);
+    for (const x of a as Float64Array)
+      if (!Number.isFinite(x) || x < 0 || (key === "mass" && x === 0))
+        fail(`every ${key} must be a finite number ${key === "mass" ? "> 0" : ">= 0"}, got ${x}`);
   }
   if (sys.dynamics === "mixed") {
     const o = sys.overdamped as unknown;
-    if (!(o instanceof Uint8Array) || o.length !== sys.dof) fail(`a mixed system marks its overdamped coordinates in a Uint8Array of ${sys.dof}`);
+    if (!(o instanceof Uint8Array) || o.length !== sys.dof)
+      fail(`a mixed system marks its overdamped coordinates in a Uint8Array of ${sys.dof}`);
   }
   for (let i = 0; i < sys.dof; i++) {
     const over = sys.dynamics === "overdamped" || (sys.dynamics === "mixed" && sys.overdamped![i] === 1);
-    if (over && !(sys.friction[i] > 0)) fail(`overdamped coordinate ${i} needs a friction > 0 (gamma x' = F + noise), got ${sys.friction[i]}`);
+    if (over && !(sys.friction[i] > 0))
+      fail(`overdamped coordinate ${i} needs a friction > 0 (gamma x' = F + noise), got ${sys.friction[i]}`);
   }
-  if (sys.forces === null || typeof sys.forces !== "object" || typeof sys.forces.compute !== "function") fail("forces must be a ForceField");
+  if (sys.forces === null || typeof sys.forces !== "object" || typeof sys.forces.compute !== "function")
+    fail("forces must be a ForceField");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -585,7 +661,14 @@ export interface SdeFunctions {
    * noiseDimension). Returns 0, SDE_CLAMPED (counted, the step goes on), or k + 1 when x left the SDE's domain at
    * coordinate k (the step is not taken). With `jacobian`, also keeps what `implicit` needs at x.
    */
-  increment(x: Float64Array, dt: number, noise: Float64Array, offset: number, out: Float64Array, jacobian: boolean): number;
+  increment(
+    x: Float64Array,
+    dt: number,
+    noise: Float64Array,
+    offset: number,
+    out: Float64Array,
+    jacobian: boolean,
+  ): number;
   /** Solves (1 - (dt/2) J) d = r in place, J = df/dx at the x of the last increment made with `jacobian`. */
   implicit?(r: Float64Array): void;
 }
@@ -616,19 +699,35 @@ export const SDE_NOISE_BLOCK = 512;
  * increment; needs the SDE's `implicit`). Sub-steps: noise (a fill every SDE_NOISE_BLOCK steps), increment, implicit.
  */
 export function sdeIntegrator(sde: SdeFunctions, scheme: Scheme<SdeSchemeName>): SdeIntegrator {
-  if (scheme === null || typeof scheme !== "object") throw new ModelError(`sdeIntegrator: expected a scheme such as linearImplicit({ dt }), got ${describeValue(scheme)}`);
+  if (scheme === null || typeof scheme !== "object")
+    throw new ModelError(
+      `sdeIntegrator: expected a scheme such as linearImplicit({ dt }), got ${describeValue(scheme)}`,
+    );
   if (scheme.scheme !== "euler-maruyama" && scheme.scheme !== "linear-implicit") {
-    throw new ModelError(`scheme ${JSON.stringify(scheme.scheme)} does not integrate a general SDE (use euler-maruyama or linear-implicit)`);
+    throw new ModelError(
+      `scheme ${JSON.stringify(scheme.scheme)} does not integrate a general SDE (use euler-maruyama or linear-implicit)`,
+    );
   }
   schemeValue(scheme.scheme, scheme, "sdeIntegrator");
   const implicit = scheme.scheme === "linear-implicit";
-  if (implicit && typeof sde.implicit !== "function") throw new ModelError("the linear-implicit scheme needs the drift's Jacobian, which this SDE does not give: use euler-maruyama");
-  const dt = scheme.dt, n = sde.dimension, m = sde.noiseDimension;
+  if (implicit && typeof sde.implicit !== "function")
+    throw new ModelError(
+      "the linear-implicit scheme needs the drift's Jacobian, which this SDE does not give: use euler-maruyama",
+    );
+  const dt = scheme.dt,
+    n = sde.dimension,
+    m = sde.noiseDimension;
   return {
     scheme,
     init: (stream, x0) => {
       if (x0.length !== n) throw new ModelError(`the initial state has ${x0.length} numbers, the SDE ${n}`);
-      return { x: Float64Array.from(x0), increment: new Float64Array(n), noise: new Float64Array(m * SDE_NOISE_BLOCK), used: SDE_NOISE_BLOCK, stream };
+      return {
+        x: Float64Array.from(x0),
+        increment: new Float64Array(n),
+        noise: new Float64Array(m * SDE_NOISE_BLOCK),
+        used: SDE_NOISE_BLOCK,
+        stream,
+      };
     },
     step: (s) => {
       if (s.used === SDE_NOISE_BLOCK) {
@@ -638,7 +737,8 @@ export function sdeIntegrator(sde: SdeFunctions, scheme: Scheme<SdeSchemeName>):
       const status = sde.increment(s.x, dt, s.noise, m * s.used++, s.increment, implicit);
       if (status > 0) return status;
       if (implicit) sde.implicit!(s.increment);
-      const x = s.x, d = s.increment;
+      const x = s.x,
+        d = s.increment;
       for (let i = 0; i < n; i++) x[i] += d[i];
       return status;
     },

@@ -24,20 +24,25 @@ export const FUSED_MAX_SITES = 16;
  * where the text is produced, whatever was validated before): anything else would be code, not a number.
  */
 function lit(x: unknown): string {
-  if (typeof x !== "number" || !Number.isFinite(x)) throw new ModelError(`fusedBaoabKernel: expected a finite number for the generated kernel, got ${describeValue(x)}`);
+  if (typeof x !== "number" || !Number.isFinite(x))
+    throw new ModelError(
+      `fusedBaoabKernel: expected a finite number for the generated kernel, got ${describeValue(x)}`,
+    );
   return Object.is(x, -0) ? "0" : x < 0 ? `(${String(x)})` : String(x);
 }
 
 /** A site index for the generated source: an integer 0 <= x < n, nothing else. */
 function ix(x: unknown, n: number): number {
-  if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x >= n) throw new ModelError(`fusedBaoabKernel: expected a site index 0..${n - 1}, got ${describeValue(x)}`);
+  if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x >= n)
+    throw new ModelError(`fusedBaoabKernel: expected a site index 0..${n - 1}, got ${describeValue(x)}`);
   return x;
 }
 
 /** The fused BAOAB kernel for a linear underdamped network, or null (too large, or no code generation). */
 export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: boolean): FusedKernel | null {
   checkNetworkModel(model, "fusedBaoabKernel");
-  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`fusedBaoabKernel: dt must be a positive finite number, got ${describeValue(dt)}`);
+  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
+    throw new ModelError(`fusedBaoabKernel: dt must be a positive finite number, got ${describeValue(dt)}`);
   const n = model.sites.length;
   if (model.dynamics !== "underdamped" || n > FUSED_MAX_SITES) return null;
   if (model.springs.some((s) => s.quartic !== 0) || model.quarticPinning.some((c) => c !== 0)) return null;
@@ -48,11 +53,15 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
   const y = (a: number) => (a < n ? `q${a}` : `p${a - n}`);
   const L: string[] = [];
   const K = N + (covariance ? (N * (N + 1)) / 2 : 0) + model.springs.length + model.baths.length;
-  L.push(`let ${[...Array(n).keys()].map((i) => `q${i} = st[${i}], p${i} = st[${n + i}], f${i} = st[${N + i}]`).join(", ")};`);
+  L.push(
+    `let ${[...Array(n).keys()].map((i) => `q${i} = st[${i}], p${i} = st[${n + i}], f${i} = st[${N + i}]`).join(", ")};`,
+  );
   L.push("let s0 = rs[0], s1 = rs[1], s2 = rs[2], s3 = rs[3];");
   void K;
   const nb = model.baths.length;
-  L.push(`let v = 0, u = 0, t = 0, i = 0, j = 0, pend = 0${[...Array(nb).keys()].map((k) => `, z${k} = 0, zi${k} = 0`).join("")};`);
+  L.push(
+    `let v = 0, u = 0, t = 0, i = 0, j = 0, pend = 0${[...Array(nb).keys()].map((k) => `, z${k} = 0, zi${k} = 0`).join("")};`,
+  );
   L.push("for (let step = 0; step < nSteps; step++) {");
   for (let i = 0; i < n; i++) L.push(`p${i} += ${lit(h2)} * f${i}; q${i} += ${lit(h2 / model.mass[i])} * p${i};`);
   // O: random numbers in bath order (the order Baoab draws them: bath sites ascending).
@@ -87,10 +96,13 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
   let k = 0;
   for (let a = 0; a < N; a++) L.push(`S[${k++}] += ${y(a)};`);
   if (covariance) for (let a = 0; a < N; a++) for (let b = a; b < N; b++) L.push(`S[${k++}] += ${y(a)} * ${y(b)};`);
-  for (const s of model.springs) L.push(`S[${k++}] += ${lit(s.stiffness / model.mass[s.j])} * (q${ix(s.i, n)} - q${ix(s.j, n)}) * p${ix(s.j, n)};`);
+  for (const s of model.springs)
+    L.push(`S[${k++}] += ${lit(s.stiffness / model.mass[s.j])} * (q${ix(s.i, n)} - q${ix(s.j, n)}) * p${ix(s.j, n)};`);
   for (const b of model.baths) {
     const m = model.mass[b.site];
-    L.push(`S[${k++}] += ${lit(b.friction / m)} * (${lit(b.temperature)} - p${ix(b.site, n)} * p${ix(b.site, n)} * ${lit(1 / m)});`);
+    L.push(
+      `S[${k++}] += ${lit(b.friction / m)} * (${lit(b.temperature)} - p${ix(b.site, n)} * p${ix(b.site, n)} * ${lit(1 / m)});`,
+    );
   }
   L.push("}");
   for (let i = 0; i < n; i++) L.push(`st[${i}] = q${i}; st[${n + i}] = p${i}; st[${N + i}] = f${i};`);

@@ -14,9 +14,22 @@
  */
 import { ModelError } from "../errors.js";
 import { describeValue } from "../model/raw.js";
-import { blockSizeFor, registerEnsembleKind, type EnsembleSpec, type PreparedEnsemble, type ReplicaRunner } from "./ensemble.js";
+import {
+  blockSizeFor,
+  registerEnsembleKind,
+  type EnsembleSpec,
+  type PreparedEnsemble,
+  type ReplicaRunner,
+} from "./ensemble.js";
 import { SumForceField, type ForceField } from "./forceField.js";
-import { integrator, type Integrator, type LangevinState, type LangevinSystem, type Scheme, type SchemeName } from "./integrators.js";
+import {
+  integrator,
+  type Integrator,
+  type LangevinState,
+  type LangevinSystem,
+  type Scheme,
+  type SchemeName,
+} from "./integrators.js";
 import { Rng } from "./rng.js";
 import { SimulationError } from "./safety.js";
 
@@ -48,10 +61,17 @@ export interface LangevinProblem {
   readonly initial?: {
     readonly x?: ArrayLike<number>;
     readonly p?: ArrayLike<number>;
-    readonly uniform?: readonly { readonly from: number; readonly count: number; readonly range: readonly [number, number] }[];
+    readonly uniform?: readonly {
+      readonly from: number;
+      readonly count: number;
+      readonly range: readonly [number, number];
+    }[];
   };
   /** Variants of the initial state ([index, value] overrides), stepped with common random numbers; default one, the base. */
-  readonly variants?: readonly { readonly x?: readonly (readonly [number, number])[]; readonly p?: readonly (readonly [number, number])[] }[];
+  readonly variants?: readonly {
+    readonly x?: readonly (readonly [number, number])[];
+    readonly p?: readonly (readonly [number, number])[];
+  }[];
 }
 
 /** A quadratic observable of y = (x, p) of one variant. */
@@ -99,11 +119,13 @@ export function registerForceTerm(name: string, build: ForceTermBuilder): void {
 }
 
 const index = (v: unknown, n: number, what: string): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) >= n) throw new ModelError(`${what} must be a coordinate index 0..${n - 1}, got ${describeValue(v)}`);
+  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) >= n)
+    throw new ModelError(`${what} must be a coordinate index 0..${n - 1}, got ${describeValue(v)}`);
   return v as number;
 };
 const finite = (v: unknown, what: string): number => {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new ModelError(`${what} must be a finite number, got ${describeValue(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new ModelError(`${what} must be a finite number, got ${describeValue(v)}`);
   return v;
 };
 
@@ -125,7 +147,10 @@ registerForceTerm("harmonic", (raw, dof) => {
       u += 0.5 * kp[i] * x[i] * x[i];
     }
     for (let s = 0; s < I.length; s++) {
-      const i = I[s], j = J[s], r = x[i] - x[j], fr = K[s] * r;
+      const i = I[s],
+        j = J[s],
+        r = x[i] - x[j],
+        fr = K[s] * r;
       f[i] -= fr;
       f[j] += fr;
       u += 0.5 * fr * r;
@@ -143,17 +168,24 @@ registerForceTerm("harmonic", (raw, dof) => {
 });
 
 function floats(a: unknown, n: number, what: string, min: number): Float64Array {
-  if (a === null || typeof a !== "object" || (a as ArrayLike<number>).length !== n) throw new ModelError(`${what} must hold ${n} numbers, got ${describeValue(a)}`);
+  if (a === null || typeof a !== "object" || (a as ArrayLike<number>).length !== n)
+    throw new ModelError(`${what} must hold ${n} numbers, got ${describeValue(a)}`);
   const out = Float64Array.from(a as ArrayLike<number>);
-  for (const v of out) if (!Number.isFinite(v) || v < min) throw new ModelError(`every ${what} must be a finite number >= ${min}, got ${v}`);
+  for (const v of out)
+    if (!Number.isFinite(v) || v < min)
+      throw new ModelError(`every ${what} must be a finite number >= ${min}, got ${v}`);
   return out;
 }
 
 /** The LangevinSystem of a problem (its force terms built by their registered builders). */
 export function langevinSystem(problem: LangevinProblem): LangevinSystem {
-  if (problem === null || typeof problem !== "object") throw new ModelError(`expected a Langevin problem, got ${describeValue(problem)}`);
+  if (problem === null || typeof problem !== "object")
+    throw new ModelError(`expected a Langevin problem, got ${describeValue(problem)}`);
   const dof = (problem.friction as ArrayLike<number> | undefined)?.length ?? 0;
-  if (!(dof >= 1)) throw new ModelError("a Langevin problem needs at least one coordinate (friction, temperature and mass per coordinate)");
+  if (!(dof >= 1))
+    throw new ModelError(
+      "a Langevin problem needs at least one coordinate (friction, temperature and mass per coordinate)",
+    );
   const friction = floats(problem.friction, dof, "friction", 0);
   const temperature = floats(problem.temperature, dof, "temperature", 0);
   const mass = floats(problem.mass, dof, "mass", Number.MIN_VALUE);
@@ -162,14 +194,24 @@ export function langevinSystem(problem: LangevinProblem): LangevinSystem {
     overdamped = new Uint8Array(dof);
     for (const i of Array.from(problem.overdamped ?? [])) overdamped[index(i, dof, "an overdamped coordinate")] = 1;
   }
-  if (!Array.isArray(problem.forces) || problem.forces.length === 0) throw new ModelError("a Langevin problem needs at least one force term");
+  if (!Array.isArray(problem.forces) || problem.forces.length === 0)
+    throw new ModelError("a Langevin problem needs at least one force term");
   const parts = problem.forces.map((t) => {
     const build = TERMS.get(t?.term);
-    if (!build) throw new ModelError(`unknown force term ${describeValue(t?.term)} (registered: ${[...TERMS.keys()].join(", ")}); a worker must import the module that registers it`);
+    if (!build)
+      throw new ModelError(
+        `unknown force term ${describeValue(t?.term)} (registered: ${[...TERMS.keys()].join(", ")}); a worker must import the module that registers it`,
+      );
     return build(t, dof, overdamped);
   });
   return {
-    dynamics: problem.dynamics, dof, mass, friction, temperature, overdamped, forces: sumOfTerms(parts, dof),
+    dynamics: problem.dynamics,
+    dof,
+    mass,
+    friction,
+    temperature,
+    overdamped,
+    forces: sumOfTerms(parts, dof),
     ...(overdamped ? { overdampedForces: overdampedSum(parts, dof) } : {}),
   };
 }
@@ -210,33 +252,43 @@ export function seriesLength(series: { every: number; steps: number }): number {
 }
 
 const count = (v: unknown, what: string, min: number): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < min) throw new ModelError(`${what} must be an integer >= ${min}, got ${describeValue(v)}`);
+  if (!Number.isSafeInteger(v) || (v as number) < min)
+    throw new ModelError(`${what} must be an integer >= ${min}, got ${describeValue(v)}`);
   return v as number;
 };
 
 function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
   const problem = spec.problem as LangevinProblem;
   const s = spec.settings as LangevinSettings;
-  if (s === null || typeof s !== "object") throw new ModelError(`a Langevin ensemble needs settings { scheme, burnSteps, observables, ... }, got ${describeValue(s)}`);
+  if (s === null || typeof s !== "object")
+    throw new ModelError(
+      `a Langevin ensemble needs settings { scheme, burnSteps, observables, ... }, got ${describeValue(s)}`,
+    );
   const system = langevinSystem(problem);
-  const n = system.dof, N = 2 * n;
+  const n = system.dof,
+    N = 2 * n;
   // One integrator per variant (the exact scheme keeps its state inside); checked here once.
   integrator(system, s.scheme);
   const burnSteps = count(s.burnSteps, "burnSteps", 0);
   const variants = problem.variants ?? [{}];
-  if (!Array.isArray(variants) || variants.length < 1) throw new ModelError(`variants must be a list of at least one initial state, got ${describeValue(variants)}`);
+  if (!Array.isArray(variants) || variants.length < 1)
+    throw new ModelError(`variants must be a list of at least one initial state, got ${describeValue(variants)}`);
   const V = variants.length;
-  const isOver = (i: number) => system.dynamics === "overdamped" || (system.dynamics === "mixed" && system.overdamped![i] === 1);
+  const isOver = (i: number) =>
+    system.dynamics === "overdamped" || (system.dynamics === "mixed" && system.overdamped![i] === 1);
   const noMomentum = (i: number, what: string) => {
-    if (isOver(i)) throw new ModelError(`${what} sets the momentum of coordinate ${i}, which is overdamped (it has no momentum)`);
+    if (isOver(i))
+      throw new ModelError(`${what} sets the momentum of coordinate ${i}, which is overdamped (it has no momentum)`);
     return i;
   };
   // [index, value] overrides per variant, checked here (not in each replica).
   const pairs = (list: unknown, what: string, momentum: boolean): [number, number][] => {
     if (list === undefined) return [];
-    if (!Array.isArray(list)) throw new ModelError(`${what} must be a list of [index, value] pairs, got ${describeValue(list)}`);
+    if (!Array.isArray(list))
+      throw new ModelError(`${what} must be a list of [index, value] pairs, got ${describeValue(list)}`);
     return list.map((e: unknown) => {
-      if (!Array.isArray(e) || e.length !== 2) throw new ModelError(`${what} must be a list of [index, value] pairs, got ${describeValue(e)}`);
+      if (!Array.isArray(e) || e.length !== 2)
+        throw new ModelError(`${what} must be a list of [index, value] pairs, got ${describeValue(e)}`);
       const i = index(e[0], n, `${what}: an index`);
       return [momentum ? noMomentum(i, what) : i, finite(e[1], `${what}: a value`)];
     });
@@ -244,7 +296,8 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
   const variantX = variants.map((v, k) => pairs(v?.x, `variant ${k}'s x`, false));
   const variantP = variants.map((v, k) => pairs(v?.p, `variant ${k}'s p`, true));
   const observables = s.observables;
-  if (!Array.isArray(observables) || observables.length === 0) throw new ModelError("a Langevin ensemble needs at least one observable");
+  if (!Array.isArray(observables) || observables.length === 0)
+    throw new ModelError("a Langevin ensemble needs at least one observable");
   const K = observables.length;
   const obs = observables.map((o) => ({
     variant: o.variant === undefined ? 0 : count(o.variant, `observable ${o.name}: variant`, 0),
@@ -253,8 +306,13 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
     c: Float64Array.from(o.terms, (t) => finite(t[2], `observable ${o.name}: a coefficient`)),
     offset: o.offset ?? 0,
   }));
-  for (const o of obs) if (o.variant >= V) throw new ModelError(`an observable reads variant ${o.variant}, but there are ${V}`);
-  let batches = 0, batchSteps = 0, every = 0, samples = 0, recordSteps: number;
+  for (const o of obs)
+    if (o.variant >= V) throw new ModelError(`an observable reads variant ${o.variant}, but there are ${V}`);
+  let batches = 0,
+    batchSteps = 0,
+    every = 0,
+    samples = 0,
+    recordSteps: number;
   if (s.series !== undefined) {
     every = count(s.series.every, "series.every", 1);
     recordSteps = count(s.series.steps, "series.steps", 1);
@@ -281,10 +339,14 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
   const values = new Float64Array(K);
   const evaluate = (states: LangevinState[]) => {
     for (let k = 0; k < K; k++) {
-      const o = obs[k], st = states[o.variant], x = st.x, p = st.p;
+      const o = obs[k],
+        st = states[o.variant],
+        x = st.x,
+        p = st.p;
       let v = o.offset;
       for (let t = 0; t < o.a.length; t++) {
-        const a = o.a[t], b = o.b[t];
+        const a = o.a[t],
+          b = o.b[t];
         const ya = a < n ? x[a] : p![a - n];
         v += b < 0 ? o.c[t] * ya : o.c[t] * ya * (b < n ? x[b] : p![b - n]);
       }
@@ -318,7 +380,10 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
         states.push(st);
       }
       const sums = new Float64Array(K);
-      let step = 0, batch = 0, inBatch = 0, sample = 0;
+      let step = 0,
+        batch = 0,
+        inBatch = 0,
+        sample = 0;
       if (s.series !== undefined) {
         evaluate(states);
         out.set(values, 0);
@@ -330,7 +395,9 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
           for (let i = 0; i < n; i++) z += st.x[i];
           if (st.p) for (let i = 0; i < n; i++) z += st.p[i];
           if (!Number.isFinite(z)) {
-            throw new SimulationError(`the simulation blew up (non-finite state) in replica ${r} at step ${step}: reduce dt (now ${s.scheme.dt}); no result was written`);
+            throw new SimulationError(
+              `the simulation blew up (non-finite state) in replica ${r} at step ${step}: reduce dt (now ${s.scheme.dt}); no result was written`,
+            );
           }
         }
       };
@@ -339,7 +406,8 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
           return step >= total;
         },
         advance(maxSteps: number): number {
-          const end = Math.min(total, step + maxSteps), start = step;
+          const end = Math.min(total, step + maxSteps),
+            start = step;
           while (step < end) {
             integs[0].noise(states[0]);
             for (let v = 1; v < V; v++) states[v].noise.set(states[0].noise);

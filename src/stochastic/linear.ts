@@ -18,13 +18,16 @@ type SchemeName = "baoab" | "euler-maruyama" | "heun" | "exact";
 export type FluxEstimator = "stratonovich" | "state";
 
 function mul(a: Matrix, b: Matrix): Matrix {
-  const n = a.rows, m = b.cols, k = a.cols;
+  const n = a.rows,
+    m = b.cols,
+    k = a.cols;
   const out = matrix(n, m);
-  for (let i = 0; i < n; i++) for (let l = 0; l < k; l++) {
-    const x = a.data[i * k + l];
-    if (x === 0) continue;
-    for (let j = 0; j < m; j++) out.data[i * m + j] += x * b.data[l * m + j];
-  }
+  for (let i = 0; i < n; i++)
+    for (let l = 0; l < k; l++) {
+      const x = a.data[i * k + l];
+      if (x === 0) continue;
+      for (let j = 0; j < m; j++) out.data[i * m + j] += x * b.data[l * m + j];
+    }
   return out;
 }
 function tr(a: Matrix): Matrix {
@@ -33,7 +36,11 @@ function tr(a: Matrix): Matrix {
   return out;
 }
 function add(a: Matrix, b: Matrix, cb = 1): Matrix {
-  return matrix(a.rows, a.cols, a.data.map((x, k) => x + cb * b.data[k]));
+  return matrix(
+    a.rows,
+    a.cols,
+    a.data.map((x, k) => x + cb * b.data[k]),
+  );
 }
 function eye(n: number): Matrix {
   const m = matrix(n, n);
@@ -49,24 +56,28 @@ function eye(n: number): Matrix {
 export function exactTransition(drift: Matrix, diffusion: Matrix, dt: number): { E: Matrix; Q: Matrix } {
   const N = drift.rows;
   const C = matrix(2 * N, 2 * N);
-  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) {
-    C.data[i * 2 * N + j] = drift.data[i * N + j] * dt;
-    C.data[i * 2 * N + N + j] = diffusion.data[i * N + j] * dt;
-    C.data[(N + i) * 2 * N + N + j] = -drift.data[j * N + i] * dt;
-  }
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++) {
+      C.data[i * 2 * N + j] = drift.data[i * N + j] * dt;
+      C.data[i * 2 * N + N + j] = diffusion.data[i * N + j] * dt;
+      C.data[(N + i) * 2 * N + N + j] = -drift.data[j * N + i] * dt;
+    }
   const X = expm(C);
-  const G = matrix(N, N), F = matrix(N, N);
-  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) {
-    G.data[i * N + j] = X.data[i * 2 * N + N + j];
-    F.data[i * N + j] = X.data[(N + i) * 2 * N + N + j];
-  }
+  const G = matrix(N, N),
+    F = matrix(N, N);
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++) {
+      G.data[i * N + j] = X.data[i * 2 * N + N + j];
+      F.data[i * N + j] = X.data[(N + i) * 2 * N + N + j];
+    }
   const E = tr(F);
   const Q = mul(E, G);
   // Symmetrise (rounding).
-  for (let i = 0; i < N; i++) for (let j = 0; j < i; j++) {
-    const s = 0.5 * (Q.data[i * N + j] + Q.data[j * N + i]);
-    Q.data[i * N + j] = Q.data[j * N + i] = s;
-  }
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < i; j++) {
+      const s = 0.5 * (Q.data[i * N + j] + Q.data[j * N + i]);
+      Q.data[i * N + j] = Q.data[j * N + i] = s;
+    }
   return { E, Q };
 }
 
@@ -99,7 +110,8 @@ export function semidefiniteCholesky(S: Matrix): Matrix {
 /** One step of a scheme on a linear network as y' = M y + noise with covariance Qd (state order q..., p...). */
 export function schemeMap(model: NetworkModel, scheme: SchemeName, dt: number): { M: Matrix; Qd: Matrix } {
   checkNetworkModel(model, "schemeMap");
-  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`schemeMap: dt must be a positive finite number, got ${String(dt)}`);
+  if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
+    throw new ModelError(`schemeMap: dt must be a positive finite number, got ${String(dt)}`);
   const n = model.sites.length;
   const V = potentialMatrix(model);
   const gamma = frictionVector(model);
@@ -109,9 +121,13 @@ export function schemeMap(model: NetworkModel, scheme: SchemeName, dt: number): 
     return { M: E, Qd: Q };
   }
   if (model.dynamics === "underdamped") {
-    if (scheme !== "baoab") throw new ModelError(`scheme ${String(scheme)} does not integrate underdamped dynamics (use baoab or exact)`);
+    if (scheme !== "baoab")
+      throw new ModelError(`scheme ${String(scheme)} does not integrate underdamped dynamics (use baoab or exact)`);
     const N = 2 * n;
-    const Bm = eye(N), Am = eye(N), Om = eye(N), Qo = matrix(N, N);
+    const Bm = eye(N),
+      Am = eye(N),
+      Om = eye(N),
+      Qo = matrix(N, N);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) Bm.data[(n + i) * N + j] = -0.5 * dt * V.data[i * n + j];
       Am.data[i * N + n + i] = (0.5 * dt) / model.mass[i];
@@ -123,7 +139,10 @@ export function schemeMap(model: NetworkModel, scheme: SchemeName, dt: number): 
     const M = mul(mul(BA, Om), mul(Am, Bm));
     return { M, Qd: mul(mul(BA, Qo), tr(BA)) };
   }
-  if (scheme !== "heun" && scheme !== "euler-maruyama") throw new ModelError(`scheme ${String(scheme)} does not integrate overdamped dynamics (use heun, euler-maruyama or exact)`);
+  if (scheme !== "heun" && scheme !== "euler-maruyama")
+    throw new ModelError(
+      `scheme ${String(scheme)} does not integrate overdamped dynamics (use heun, euler-maruyama or exact)`,
+    );
   const A = matrix(n, n);
   const Dw = matrix(n, n);
   for (let i = 0; i < n; i++) {
@@ -150,7 +169,9 @@ export function discreteStationaryCovariance(M: Matrix, Qd: Matrix): Matrix {
     if (!Number.isFinite(pn)) break;
     if (pn < 1e-18) return S;
   }
-  throw new SteadyStateError("the discrete scheme has no stationary state at this time step (unstable or not relaxing)");
+  throw new SteadyStateError(
+    "the discrete scheme has no stationary state at this time step (unstable or not relaxing)",
+  );
 }
 
 /** Expected values of the engine's estimators under a discrete linear chain (or the continuous process). */
@@ -166,7 +187,12 @@ export interface LinearExpectations {
  * stationary covariance of the chain and the mean of each flux estimator over one step of it. The difference from
  * the exact engine is the time-step bias.
  */
-export function schemeExpectations(model: NetworkModel, scheme: SchemeName, dt: number, fluxEstimator: FluxEstimator): LinearExpectations {
+export function schemeExpectations(
+  model: NetworkModel,
+  scheme: SchemeName,
+  dt: number,
+  fluxEstimator: FluxEstimator,
+): LinearExpectations {
   const { M, Qd } = schemeMap(model, scheme, dt);
   const S = discreteStationaryCovariance(M, Qd);
   const n = model.sites.length;
@@ -178,8 +204,10 @@ export function schemeExpectations(model: NetworkModel, scheme: SchemeName, dt: 
   let springFlux: Float64Array, bathFlux: Float64Array;
   if (model.dynamics === "underdamped") {
     // spring: U'(r) p_j / m_j = k (q_i - q_j) p_j / m_j; bath: (gamma/m)(T - p^2/m).
-    springFlux = Float64Array.from(model.springs, (sp) =>
-      (sp.stiffness * (s[sp.i * N + n + sp.j] - s[sp.j * N + n + sp.j])) / model.mass[sp.j]);
+    springFlux = Float64Array.from(
+      model.springs,
+      (sp) => (sp.stiffness * (s[sp.i * N + n + sp.j] - s[sp.j * N + n + sp.j])) / model.mass[sp.j],
+    );
     bathFlux = Float64Array.from(model.baths, (b) => {
       const m = model.mass[b.site];
       return (b.friction / m) * (b.temperature - s[(n + b.site) * N + n + b.site] / m);
@@ -187,16 +215,22 @@ export function schemeExpectations(model: NetworkModel, scheme: SchemeName, dt: 
   } else if (fluxEstimator === "state") {
     const SV = mul(S, V).data;
     const VSV = mul(V, mul(S, V)).data;
-    springFlux = Float64Array.from(model.springs, (sp) =>
-      (sp.stiffness * (-SV[sp.i * n + sp.j] + SV[sp.j * n + sp.j] - T[sp.j])) / gamma[sp.j]);
-    bathFlux = Float64Array.from(model.baths, (b) =>
-      (b.temperature * V.data[b.site * n + b.site] - VSV[b.site * n + b.site]) / b.friction);
+    springFlux = Float64Array.from(
+      model.springs,
+      (sp) => (sp.stiffness * (-SV[sp.i * n + sp.j] + SV[sp.j * n + sp.j] - T[sp.j])) / gamma[sp.j],
+    );
+    bathFlux = Float64Array.from(
+      model.baths,
+      (b) => (b.temperature * V.data[b.site * n + b.site] - VSV[b.site * n + b.site]) / b.friction,
+    );
   } else {
     // Stratonovich (trapezoid) increments: K = S M^T - M S holds E[y0 y1^T] - E[y1 y0^T].
     const K = add(mul(S, tr(M)), mul(M, S), -1).data;
     const VK = mul(V, matrix(n, n, K)).data;
-    springFlux = Float64Array.from(model.springs, (sp) =>
-      (0.5 * sp.stiffness * (K[sp.i * n + sp.j] - K[sp.j * n + sp.j])) / dt);
+    springFlux = Float64Array.from(
+      model.springs,
+      (sp) => (0.5 * sp.stiffness * (K[sp.i * n + sp.j] - K[sp.j * n + sp.j])) / dt,
+    );
     bathFlux = Float64Array.from(model.baths, (b) => (0.5 * VK[b.site * n + b.site]) / dt);
   }
   let entropyProduction = 0;

@@ -36,7 +36,8 @@ export class NetworkForceField implements ForceField {
 
   compute(x: Float64Array, force: Float64Array): number {
     const n = this.dof;
-    const kp = this.pinning, cp = this.quarticPinning;
+    const kp = this.pinning,
+      cp = this.quarticPinning;
     let u = 0;
     for (let i = 0; i < n; i++) {
       const q = x[i];
@@ -44,9 +45,13 @@ export class NetworkForceField implements ForceField {
       force[i] = -(kp[i] + cp[i] * q2) * q;
       u += 0.5 * kp[i] * q2 + 0.25 * cp[i] * q2 * q2;
     }
-    const I = this.springI, J = this.springJ, k = this.stiffness, c = this.quartic;
+    const I = this.springI,
+      J = this.springJ,
+      k = this.stiffness,
+      c = this.quartic;
     for (let s = 0; s < I.length; s++) {
-      const i = I[s], j = J[s];
+      const i = I[s],
+        j = J[s];
       const r = x[i] - x[j];
       const r2 = r * r;
       const f = (k[s] + c[s] * r2) * r; // U'(r): the force on j, minus the force on i
@@ -72,7 +77,8 @@ export class NetworkForceField implements ForceField {
   /** Writes d^2 U / dq_i^2 at x for every site into out (one pass over the springs). */
   siteCurvatures(x: Float64Array, out: Float64Array): void {
     for (let i = 0; i < this.dof; i++) out[i] = this.pinning[i] + 3 * this.quarticPinning[i] * x[i] * x[i];
-    const I = this.springI, J = this.springJ;
+    const I = this.springI,
+      J = this.springJ;
     for (let s = 0; s < I.length; s++) {
       const r = x[I[s]] - x[J[s]];
       const h = this.stiffness[s] + 3 * this.quartic[s] * r * r;
@@ -89,12 +95,25 @@ function checkForceTerms(t: NetworkForceTerms): void {
   };
   if (t === null || typeof t !== "object" || t.kind !== "network") fail("expected a network model or its force terms");
   const n = t.pinning instanceof Float64Array ? t.pinning.length : -1;
-  if (n < 1 || !(t.quarticPinning instanceof Float64Array) || t.quarticPinning.length !== n) fail("pinning and quarticPinning must be Float64Arrays of one length");
-  for (let i = 0; i < n; i++) if (!(t.pinning[i] >= 0 && t.pinning[i] < Infinity && t.quarticPinning[i] >= 0 && t.quarticPinning[i] < Infinity)) fail(`pinning of coordinate ${i} must be finite and >= 0`);
+  if (n < 1 || !(t.quarticPinning instanceof Float64Array) || t.quarticPinning.length !== n)
+    fail("pinning and quarticPinning must be Float64Arrays of one length");
+  for (let i = 0; i < n; i++)
+    if (!(t.pinning[i] >= 0 && t.pinning[i] < Infinity && t.quarticPinning[i] >= 0 && t.quarticPinning[i] < Infinity))
+      fail(`pinning of coordinate ${i} must be finite and >= 0`);
   if (!Array.isArray(t.springs)) fail("springs must be a list");
   t.springs.forEach((s, k) => {
-    const ok = Number.isInteger(s?.i) && Number.isInteger(s?.j) && s.i >= 0 && s.j >= 0 && s.i < n && s.j < n && s.i !== s.j &&
-      s.stiffness > 0 && s.stiffness < Infinity && s.quartic >= 0 && s.quartic < Infinity;
+    const ok =
+      Number.isInteger(s?.i) &&
+      Number.isInteger(s?.j) &&
+      s.i >= 0 &&
+      s.j >= 0 &&
+      s.i < n &&
+      s.j < n &&
+      s.i !== s.j &&
+      s.stiffness > 0 &&
+      s.stiffness < Infinity &&
+      s.quartic >= 0 &&
+      s.quartic < Infinity;
     if (!ok) fail(`springs[${k}] must join two of the ${n} coordinates with a finite stiffness > 0 and quartic >= 0`);
   });
 }

@@ -42,11 +42,18 @@ export class NetworkProbe implements Probe {
   private readonly yScratch: Float64Array;
   private readonly siteBath: Int32Array;
 
-  constructor(private readonly model: NetworkModel, private readonly field: NetworkForceField, private readonly dt: number,
-    readonly covariance: boolean, readonly fluxEstimator: FluxEstimator) {
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly field: NetworkForceField,
+    private readonly dt: number,
+    readonly covariance: boolean,
+    readonly fluxEstimator: FluxEstimator,
+  ) {
     checkNetworkModel(model, "NetworkProbe");
-    if (!(field instanceof NetworkForceField) || field.dof !== model.sites.length) throw new ModelError("NetworkProbe: field must be the model's NetworkForceField");
-    if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`NetworkProbe: dt must be a positive finite number, got ${String(dt)}`);
+    if (!(field instanceof NetworkForceField) || field.dof !== model.sites.length)
+      throw new ModelError("NetworkProbe: field must be the model's NetworkForceField");
+    if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
+      throw new ModelError(`NetworkProbe: dt must be a positive finite number, got ${String(dt)}`);
     const n = model.sites.length;
     this.n = n;
     const N = model.dynamics === "underdamped" ? 2 * n : n;
@@ -67,8 +74,10 @@ export class NetworkProbe implements Probe {
   }
 
   sample(st: LangevinState, out: Float64Array): void {
-    const n = this.n, N = this.N;
-    const x = st.x, p = st.p;
+    const n = this.n,
+      N = this.N;
+    const x = st.x,
+      p = st.p;
     const y = this.yScratch;
     for (let i = 0; i < n; i++) y[i] = x[i];
     if (p) for (let i = 0; i < n; i++) y[n + i] = p[i];
@@ -81,9 +90,13 @@ export class NetworkProbe implements Probe {
       }
     }
     const fld = this.field;
-    const I = fld.springI, J = fld.springJ, ks = fld.stiffness, cs = fld.quartic;
+    const I = fld.springI,
+      J = fld.springJ,
+      ks = fld.stiffness,
+      cs = fld.quartic;
     const S = I.length;
-    const os = this.offSpring, ob = this.offBath;
+    const os = this.offSpring,
+      ob = this.offBath;
     const nb = this.bathSite.length;
     if (p) {
       const im = this.invMass;
@@ -99,11 +112,14 @@ export class NetworkProbe implements Probe {
     }
     const f = st.f;
     if (this.fluxEstimator === "stratonovich") {
-      const x0 = st.xPrev, f0 = st.fPrev;
+      const x0 = st.xPrev,
+        f0 = st.fPrev;
       const invDt = 1 / this.dt;
       for (let s = 0; s < S; s++) {
-        const i = I[s], j = J[s];
-        const r0 = x0[i] - x0[j], r1 = x[i] - x[j];
+        const i = I[s],
+          j = J[s];
+        const r0 = x0[i] - x0[j],
+          r1 = x[i] - x[j];
         const g = 0.5 * ((ks[s] + cs[s] * r0 * r0) * r0 + (ks[s] + cs[s] * r1 * r1) * r1);
         out[os + s] = g * (x[j] - x0[j]) * invDt;
       }
@@ -115,9 +131,11 @@ export class NetworkProbe implements Probe {
     }
     // State (Ito) form.
     fld.siteCurvatures(x, this.curv);
-    const T = this.bathTemperature, g = this.bathFriction;
+    const T = this.bathTemperature,
+      g = this.bathFriction;
     for (let s = 0; s < S; s++) {
-      const i = I[s], j = J[s];
+      const i = I[s],
+        j = J[s];
       const r = x[i] - x[j];
       const r2 = r * r;
       // the bath on j: index of j in baths = j (overdamped: every site has a bath, baths may be listed in any order)
@@ -147,7 +165,8 @@ export class NetworkProbe implements Probe {
    */
   estimands(): EstimandSpec[] {
     const m = this.model;
-    const n = this.n, N = this.N;
+    const n = this.n,
+      N = this.N;
     const names = this.coordinateNames();
     const specs: EstimandSpec[] = [];
     for (let i = 0; i < n; i++) specs.push({ group: "mean", name: names[i], estimand: linear([[i, 1]]) });
@@ -156,13 +175,14 @@ export class NetworkProbe implements Probe {
       return this.offProducts + a * N - (a * (a - 1)) / 2 + (b - a);
     };
     if (this.covariance) {
-      for (let a = 0; a < N; a++) for (let b = a; b < N; b++) {
-        specs.push({
-          group: "covariance",
-          name: `${names[a]} ${names[b]}`,
-          estimand: { kind: "covariance", a, b, ab: prodIndex(a, b) },
-        });
-      }
+      for (let a = 0; a < N; a++)
+        for (let b = a; b < N; b++) {
+          specs.push({
+            group: "covariance",
+            name: `${names[a]} ${names[b]}`,
+            estimand: { kind: "covariance", a, b, ab: prodIndex(a, b) },
+          });
+        }
       if (N > n) {
         for (let i = 0; i < n; i++) {
           specs.push({
@@ -173,16 +193,20 @@ export class NetworkProbe implements Probe {
         }
       }
     }
-    m.springs.forEach((s, k) => specs.push({
-      group: "spring flux",
-      name: `${m.sites[s.i]} -> ${m.sites[s.j]}`,
-      estimand: linear([[this.offSpring + k, 1]]),
-    }));
-    m.baths.forEach((b, k) => specs.push({
-      group: "bath flux",
-      name: `into ${m.sites[b.site]}`,
-      estimand: linear([[this.offBath + k, 1]]),
-    }));
+    m.springs.forEach((s, k) =>
+      specs.push({
+        group: "spring flux",
+        name: `${m.sites[s.i]} -> ${m.sites[s.j]}`,
+        estimand: linear([[this.offSpring + k, 1]]),
+      }),
+    );
+    m.baths.forEach((b, k) =>
+      specs.push({
+        group: "bath flux",
+        name: `into ${m.sites[b.site]}`,
+        estimand: linear([[this.offBath + k, 1]]),
+      }),
+    );
     specs.push({
       group: "entropy production",
       name: "rate",

@@ -36,7 +36,9 @@ export class PairHeatLedger {
 
   constructor(model: ParticlesModel) {
     checkParticlesModel(model, "PairHeatLedger");
-    const N = model.speciesOf.length, d = model.dimension, S = model.species.length;
+    const N = model.speciesOf.length,
+      d = model.dimension,
+      S = model.species.length;
     this.N = N;
     this.d = d;
     this.S = S;
@@ -46,7 +48,10 @@ export class PairHeatLedger {
     this.rules = laws.rules;
     this.cut2 = laws.cut2;
     this.cut = laws.maxCutoff;
-    this.diffusivity = Float64Array.from(model.speciesOf, (s) => model.species[s].temperature / model.species[s].friction);
+    this.diffusivity = Float64Array.from(
+      model.speciesOf,
+      (s) => model.species[s].temperature / model.species[s].friction,
+    );
     this.xw = new Float64Array(3 * N);
     this.dx = new Float64Array(3 * N);
     this.ss = new Int32Array(N);
@@ -59,7 +64,8 @@ export class PairHeatLedger {
    * step x0 -> x1, shared by the diffusivities; returns the total added (zero when the rule is exact).
    */
   correct(x0: Float64Array, x1: Float64Array, invDt: number, out: Float64Array, stride: number): number {
-    const N = this.N, d = this.d;
+    const N = this.N,
+      d = this.d;
     let maxStep2 = 0;
     for (let a = 0; a < N; a++) {
       let s2 = 0;
@@ -72,23 +78,38 @@ export class PairHeatLedger {
     const reach = this.cut + 2 * Math.sqrt(maxStep2);
     if (Number.isNaN(reach)) return 0; // a blown-up state: the run stops on it
     this.arrange(x0, x1, reach);
-    const start = this.cells.start, cp = this.cells.triples, xw = this.xw;
-    const Lx = this.L[0], Ly = this.L[1], Lz = this.L[2];
-    const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
+    const start = this.cells.start,
+      cp = this.cells.triples,
+      xw = this.xw;
+    const Lx = this.L[0],
+      Ly = this.L[1],
+      Lz = this.L[2];
+    const hx = 0.5 * Lx,
+      hy = 0.5 * Ly,
+      hz = 0.5 * Lz;
     const reach2 = reach * reach;
     let total = 0;
     // The "upper" stencil: one triple (c, c2, c2) per cell pair, c2 >= c.
     for (let m = 0; m < cp.length; m += 3) {
-      const c = cp[m], c2 = cp[m + 1];
-      const e1 = start[c + 1], e2 = start[c2 + 1];
+      const c = cp[m],
+        c2 = cp[m + 1];
+      const e1 = start[c + 1],
+        e2 = start[c2 + 1];
       for (let i = start[c]; i < e1; i++) {
-        const xi = xw[3 * i], yi = xw[3 * i + 1], zi = xw[3 * i + 2];
+        const xi = xw[3 * i],
+          yi = xw[3 * i + 1],
+          zi = xw[3 * i + 2];
         for (let j = c === c2 ? i + 1 : start[c2]; j < e2; j++) {
           // Wrapped coordinates: the minimum image is at most one box length away.
-          let sx = xi - xw[3 * j], sy = yi - xw[3 * j + 1], sz = zi - xw[3 * j + 2];
-          if (sx > hx) sx -= Lx; else if (sx < -hx) sx += Lx;
-          if (sy > hy) sy -= Ly; else if (sy < -hy) sy += Ly;
-          if (sz > hz) sz -= Lz; else if (sz < -hz) sz += Lz;
+          let sx = xi - xw[3 * j],
+            sy = yi - xw[3 * j + 1],
+            sz = zi - xw[3 * j + 2];
+          if (sx > hx) sx -= Lx;
+          else if (sx < -hx) sx += Lx;
+          if (sy > hy) sy -= Ly;
+          else if (sy < -hy) sy += Ly;
+          if (sz > hz) sz -= Lz;
+          else if (sz < -hz) sz += Lz;
           if (sx * sx + sy * sy + sz * sz < reach2) total += this.pair(i, j, sx, sy, sz, invDt, out, stride);
         }
       }
@@ -98,7 +119,11 @@ export class PairHeatLedger {
 
   /** Sorts the particles into cells at least `reach` wide and gathers them in cell order. */
   private arrange(x0: Float64Array, x1: Float64Array, reach: number): void {
-    const d = this.d, N = this.N, L = this.L, xw = this.xw, dx = this.dx;
+    const d = this.d,
+      N = this.N,
+      L = this.L,
+      xw = this.xw,
+      dx = this.dx;
     this.cells.sort(x1, reach);
     const order = this.cells.order;
     for (let i = 0; i < N; i++) {
@@ -119,19 +144,34 @@ export class PairHeatLedger {
   }
 
   /** One pair's trapezoid error over the step (particles i, j in cell order, s1 = x_i - x_j at the end), shared into out. */
-  private pair(i: number, j: number, s1x: number, s1y: number, s1z: number, invDt: number, out: Float64Array, stride: number): number {
+  private pair(
+    i: number,
+    j: number,
+    s1x: number,
+    s1y: number,
+    s1z: number,
+    invDt: number,
+    out: Float64Array,
+    stride: number,
+  ): number {
     const dx = this.dx;
     const q1 = s1x * s1x + s1y * s1y + s1z * s1z;
     const t = this.ss[i] * this.S + this.ss[j];
     const rule = this.rules[t];
     if (rule === null) return 0;
-    const ux = dx[3 * i] - dx[3 * j], uy = dx[3 * i + 1] - dx[3 * j + 1], uz = dx[3 * i + 2] - dx[3 * j + 2];
-    const s0x = s1x - ux, s0y = s1y - uy, s0z = s1z - uz;
+    const ux = dx[3 * i] - dx[3 * j],
+      uy = dx[3 * i + 1] - dx[3 * j + 1],
+      uz = dx[3 * i + 2] - dx[3 * j + 2];
+    const s0x = s1x - ux,
+      s0y = s1y - uy,
+      s0z = s1z - uz;
     const q0 = s0x * s0x + s0y * s0y + s0z * s0z;
     const c2 = this.cut2[t];
     if (q1 >= c2 && q0 >= c2) return 0;
-    const r1 = Math.sqrt(q1), r0 = Math.sqrt(q0);
-    const g1 = pairForceOverDistance(rule, r1), g0 = pairForceOverDistance(rule, r0);
+    const r1 = Math.sqrt(q1),
+      r0 = Math.sqrt(q0);
+    const g1 = pairForceOverDistance(rule, r1),
+      g0 = pairForceOverDistance(rule, r0);
     // Trapezoid heat of the pair: -(F_ij(x0) + F_ij(x1))/2 . (dx_i - dx_j), with F_ij = g s.
     const trap = -0.5 * ((g0 * s0x + g1 * s1x) * ux + (g0 * s0y + g1 * s1y) * uy + (g0 * s0z + g1 * s1z) * uz);
     const error = (pairEnergy(rule, r1) - pairEnergy(rule, r0) - trap) * invDt;

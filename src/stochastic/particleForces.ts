@@ -117,4 +117,3 @@ export class ParticleForceField implements ForceField {
     this.externals.add(x, force, energy);
   }
 }
-

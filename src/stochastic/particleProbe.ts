@@ -69,10 +69,15 @@ export class ParticleProbe implements Probe {
     pairHeat: PairHeatRule = "trapezoid",
   ) {
     checkParticlesModel(model, "ParticleProbe");
-    if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`ParticleProbe: dt must be a positive finite number, got ${String(dt)}`);
-    if (!(field instanceof ParticleForceField) || field.model !== model) throw new ModelError("ParticleProbe: field must be the model's ParticleForceField");
-    if (pairHeat !== "trapezoid" && pairHeat !== "exact") throw new ModelError(`ParticleProbe: pairHeat must be trapezoid or exact, got ${String(pairHeat)}`);
-    const S = model.species.length, d = model.dimension, N = model.speciesOf.length;
+    if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
+      throw new ModelError(`ParticleProbe: dt must be a positive finite number, got ${String(dt)}`);
+    if (!(field instanceof ParticleForceField) || field.model !== model)
+      throw new ModelError("ParticleProbe: field must be the model's ParticleForceField");
+    if (pairHeat !== "trapezoid" && pairHeat !== "exact")
+      throw new ModelError(`ParticleProbe: pairHeat must be trapezoid or exact, got ${String(pairHeat)}`);
+    const S = model.species.length,
+      d = model.dimension,
+      N = model.speciesOf.length;
     this.S = S;
     this.d = d;
     this.N = N;
@@ -83,10 +88,14 @@ export class ParticleProbe implements Probe {
     this.Y = N * d * (this.underdamped ? 2 : 1);
     this.covariance = model.box === null && N * d <= 8;
     this.offPair = N === 2 ? this.offU + 1 : -1;
-    this.itoPair = N === 2 && !this.underdamped && model.species[model.speciesOf[0]].friction !== model.species[model.speciesOf[1]].friction;
+    this.itoPair =
+      N === 2 &&
+      !this.underdamped &&
+      model.species[model.speciesOf[0]].friction !== model.species[model.speciesOf[1]].friction;
     this.offCov = this.offU + 1 + (N === 2 ? (this.itoPair ? 4 : 3) : 0);
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
-    this.ledger = pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
+    this.ledger =
+      pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
@@ -104,11 +113,14 @@ export class ParticleProbe implements Probe {
     const { S, d, N, perSpecies } = this;
     const sp = this.model.speciesOf;
     for (let k = 0; k < this.offU; k++) out[k] = 0;
-    const x = st.x, f = st.f;
+    const x = st.x,
+      f = st.f;
     if (this.underdamped) {
       const p = st.p!;
       for (let a = 0; a < N; a++) {
-        const s = sp[a], o = s * perSpecies, im = this.invMass[s];
+        const s = sp[a],
+          o = s * perSpecies,
+          im = this.invMass[s];
         for (let k = 0; k < d; k++) {
           const pk = p[a * d + k];
           const ke = pk * pk * im;
@@ -118,13 +130,16 @@ export class ParticleProbe implements Probe {
         }
       }
     } else {
-      const x0 = st.xPrev, f0 = st.fPrev, invDt = 1 / this.dt;
+      const x0 = st.xPrev,
+        f0 = st.fPrev,
+        invDt = 1 / this.dt;
       const ext = this.ext0.length > 0;
       if (ext) {
         this.field.externalParts(x0, this.ext0, this.e0);
         this.field.externalParts(x, this.ext1, this.e1);
       }
-      const g0 = this.ext0, g1 = this.ext1;
+      const g0 = this.ext0,
+        g1 = this.ext1;
       for (let a = 0; a < N; a++) {
         const o = sp[a] * perSpecies;
         if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
@@ -148,7 +163,9 @@ export class ParticleProbe implements Probe {
     out[this.offU] = st.potential / N;
     if (this.offPair >= 0) this.samplePair(st, out, this.offPair);
     if (this.covariance) {
-      const y = this.yScratch, Y = this.Y, nd = N * d;
+      const y = this.yScratch,
+        Y = this.Y,
+        nd = N * d;
       for (let i = 0; i < nd; i++) y[i] = x[i];
       if (st.p) for (let i = 0; i < nd; i++) y[nd + i] = st.p[i];
       let k = this.offCov;
@@ -159,7 +176,10 @@ export class ParticleProbe implements Probe {
 
   /** The pair observables of a two-particle system into out[o], out[o + 1], out[o + 2]. */
   private samplePair(st: LangevinState, out: Float64Array, o: number): void {
-    const d = this.d, x = st.x, f = st.f, e = this.pairAxis;
+    const d = this.d,
+      x = st.x,
+      f = st.f,
+      e = this.pairAxis;
     // |r2 - r1| and the pair force on particle 2 along e at the end of the step (total force minus external part).
     const ext = this.ext1.length > 0;
     if (ext && this.underdamped) this.field.externalParts(x, this.ext1, this.e1);
@@ -169,11 +189,14 @@ export class ParticleProbe implements Probe {
     // The centre of mass's velocity along e: overdamped, the step's displacement with e at its midpoint (Stratonovich).
     let vpar = 0;
     if (this.underdamped) {
-      const p = st.p!, sp = this.model.speciesOf;
-      const i1 = this.invMass[sp[0]], i2 = this.invMass[sp[1]];
+      const p = st.p!,
+        sp = this.model.speciesOf;
+      const i1 = this.invMass[sp[0]],
+        i2 = this.invMass[sp[1]];
       for (let k = 0; k < d; k++) vpar += 0.5 * (p[k] * i1 + p[d + k] * i2) * e[k];
     } else {
-      const x0 = st.xPrev, invDt = 1 / this.dt;
+      const x0 = st.xPrev,
+        invDt = 1 / this.dt;
       this.unitSeparation(x, x0, e);
       for (let k = 0; k < d; k++) vpar += 0.5 * (x[k] - x0[k] + x[d + k] - x0[d + k]) * invDt * e[k];
       if (this.itoPair) {
@@ -201,7 +224,8 @@ export class ParticleProbe implements Probe {
       e[k] = ek;
       r2 += ek * ek;
     }
-    const r = Math.sqrt(r2), inv = r > 0 ? 1 / r : 0;
+    const r = Math.sqrt(r2),
+      inv = r > 0 ? 1 / r : 0;
     for (let k = 0; k < d; k++) e[k] *= inv;
     return r;
   }
@@ -210,7 +234,8 @@ export class ParticleProbe implements Probe {
   coordinateNames(): string[] {
     const names: string[] = [];
     for (let a = 0; a < this.N; a++) for (let k = 0; k < this.d; k++) names.push(`${AXES[k]}:${a}`);
-    if (this.underdamped) for (let a = 0; a < this.N; a++) for (let k = 0; k < this.d; k++) names.push(`p${AXES[k]}:${a}`);
+    if (this.underdamped)
+      for (let a = 0; a < this.N; a++) for (let k = 0; k < this.d; k++) names.push(`p${AXES[k]}:${a}`);
     return names;
   }
 
@@ -224,9 +249,13 @@ export class ParticleProbe implements Probe {
     const m = this.model;
     const { S, d, perSpecies } = this;
     const specs: EstimandSpec[] = [];
-    m.species.forEach((s, k) => specs.push({
-      group: "bath flux", name: `into ${s.name}`, estimand: linear([[k * perSpecies, 1]]),
-    }));
+    m.species.forEach((s, k) =>
+      specs.push({
+        group: "bath flux",
+        name: `into ${s.name}`,
+        estimand: linear([[k * perSpecies, 1]]),
+      }),
+    );
     specs.push({
       group: "entropy production",
       name: "rate",
@@ -241,18 +270,25 @@ export class ParticleProbe implements Probe {
     m.species.forEach((s, k) => {
       for (let ax = 0; ax < d; ax++) {
         specs.push({
-          group: "drift velocity", name: `${s.name} ${AXES[ax]}`, estimand: linear([[k * perSpecies + 1 + ax, 1]]),
+          group: "drift velocity",
+          name: `${s.name} ${AXES[ax]}`,
+          estimand: linear([[k * perSpecies + 1 + ax, 1]]),
         });
       }
     });
     if (this.underdamped) {
-      m.species.forEach((s, k) => specs.push({
-        group: "kinetic temperature", name: s.name, estimand: linear([[k * perSpecies + 1 + d, 1]]),
-      }));
+      m.species.forEach((s, k) =>
+        specs.push({
+          group: "kinetic temperature",
+          name: s.name,
+          estimand: linear([[k * perSpecies + 1 + d, 1]]),
+        }),
+      );
     }
     for (let ax = 0; ax < d; ax++) {
       specs.push({
-        group: "drift velocity", name: `centre of mass ${AXES[ax]}`,
+        group: "drift velocity",
+        name: `centre of mass ${AXES[ax]}`,
         estimand: linear(m.species.map((s, k) => [k * perSpecies + 1 + ax, s.count / this.N] as [number, number])),
       });
     }
@@ -262,18 +298,25 @@ export class ParticleProbe implements Probe {
       specs.push({ group: "pair", name: "separation |r2 - r1|", estimand: linear([[o, 1]]) });
       specs.push({ group: "pair", name: "centre-of-mass velocity along r2 - r1", estimand: linear([[o + 1, 1]]) });
       specs.push({ group: "pair", name: "pair force on 2 along r2 - r1", estimand: linear([[o + 2, 1]]) });
-      if (this.itoPair) specs.push({ group: "pair", name: "centre-of-mass velocity along r2 - r1 (Ito)", estimand: linear([[o + 3, 1]]) });
+      if (this.itoPair)
+        specs.push({
+          group: "pair",
+          name: "centre-of-mass velocity along r2 - r1 (Ito)",
+          estimand: linear([[o + 3, 1]]),
+        });
     }
     if (this.covariance) {
       const names = this.coordinateNames();
       const Y = this.Y;
       const prod = (a: number, b: number) => this.offCov + Y + a * Y - (a * (a - 1)) / 2 + (b - a);
-      for (let a = 0; a < Y; a++) for (let b = a; b < Y; b++) {
-        specs.push({
-          group: "covariance", name: `${names[a]} ${names[b]}`,
-          estimand: { kind: "covariance", a: this.offCov + a, b: this.offCov + b, ab: prod(a, b) },
-        });
-      }
+      for (let a = 0; a < Y; a++)
+        for (let b = a; b < Y; b++) {
+          specs.push({
+            group: "covariance",
+            name: `${names[a]} ${names[b]}`,
+            estimand: { kind: "covariance", a: this.offCov + a, b: this.offCov + b, ab: prod(a, b) },
+          });
+        }
     }
     void S;
     return specs;

@@ -38,7 +38,11 @@ function addNote(e: Estimate, note: string): void {
  * `timeStepBias` where `bias[k]` is a finite number. Returns the warnings: estimates with too few effective samples,
  * with a bias beyond half their error bar, and with a bias of unknown size beyond MAX_UNKNOWN_BIAS.
  */
-export function applyTimeStepRules(estimates: Estimate[], facts: TimeStepFacts, bias: ArrayLike<number> | null = null): string[] {
+export function applyTimeStepRules(
+  estimates: Estimate[],
+  facts: TimeStepFacts,
+  bias: ArrayLike<number> | null = null,
+): string[] {
   const statistical = estimates.filter((e) => !e.reliable);
   const biased: Estimate[] = [];
   estimates.forEach((e, k) => {
@@ -50,7 +54,10 @@ export function applyTimeStepRules(estimates: Estimate[], facts: TimeStepFacts, 
     if (Math.abs(b) > 0.5 * e.error && Math.abs(b) > tiny) {
       if (e.reliable) biased.push(e);
       e.reliable = false;
-      addNote(e, `time-step bias ${g(b)} (exact for this linear model at dt = ${facts.dt}) exceeds half the error bar: reduce dt`);
+      addNote(
+        e,
+        `time-step bias ${g(b)} (exact for this linear model at dt = ${facts.dt}) exceeds half the error bar: reduce dt`,
+      );
     }
   });
   // Estimates whose bias is not known: not reliable once the stated order of the bias reaches MAX_UNKNOWN_BIAS.
@@ -61,7 +68,10 @@ export function applyTimeStepRules(estimates: Estimate[], facts: TimeStepFacts, 
       if (e.timeStepBias !== undefined) continue;
       if (e.reliable) unknown.push(e);
       e.reliable = false;
-      addNote(e, `a time-step bias of order ${g(100 * order)}% (estimated) is not included in the error bar: reduce dt`);
+      addNote(
+        e,
+        `a time-step bias of order ${g(100 * order)}% (estimated) is not included in the error bar: reduce dt`,
+      );
     }
   }
   if (facts.unstable) {
@@ -73,7 +83,9 @@ export function applyTimeStepRules(estimates: Estimate[], facts: TimeStepFacts, 
   const warnings: string[] = [];
   const count = (n: number, one: string, many: string) => `${n} estimate${n > 1 ? `s ${many}` : ` ${one}`}`;
   if (statistical.length > 0) {
-    warnings.push(`${count(statistical.length, "has", "have")} too few effective samples for a trusted error bar (${statistical[0].note ?? "see notes"})`);
+    warnings.push(
+      `${count(statistical.length, "has", "have")} too few effective samples for a trusted error bar (${statistical[0].note ?? "see notes"})`,
+    );
   }
   if (biased.length > 0) {
     const e = biased[0];

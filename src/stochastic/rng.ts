@@ -37,7 +37,8 @@ function hashWords(words: number[], salt: number): number {
 
 /** Splits a non-negative integer seed (< 2^53) into two 32-bit words. */
 function seedWords(seed: number): [number, number] {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new ModelError(`seed must be a non-negative integer below 2^53, got ${String(seed)}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new ModelError(`seed must be a non-negative integer below 2^53, got ${String(seed)}`);
   return [seed % TWO32, Math.floor(seed / TWO32)];
 }
 
@@ -89,7 +90,8 @@ export class Rng {
    */
   static stream(seed: number, replica = 0, substream = 0): Rng {
     const [lo, hi] = seedWords(seed);
-    if (!Number.isSafeInteger(replica) || replica < 0) throw new ModelError(`replica index must be a non-negative integer, got ${String(replica)}`);
+    if (!Number.isSafeInteger(replica) || replica < 0)
+      throw new ModelError(`replica index must be a non-negative integer, got ${String(replica)}`);
     const words = [lo, hi, replica % TWO32, Math.floor(replica / TWO32), substream >>> 0];
     const rng = new Rng(hashWords(words, 1), hashWords(words, 2), hashWords(words, 3), hashWords(words, 4));
     for (let k = 0; k < 8; k++) rng.nextUint32(); // decorrelate from the hash
@@ -99,8 +101,10 @@ export class Rng {
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
     const s = this.state;
-    const s0 = s[0], s1 = s[1];
-    let s2 = s[2], s3 = s[3];
+    const s0 = s[0],
+      s1 = s[1];
+    let s2 = s[2],
+      s3 = s[3];
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;
@@ -140,21 +144,32 @@ export class Rng {
     const pending = this.pending;
     let npending = 0;
     const s = this.state;
-    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    let s0 = s[0],
+      s1 = s[1],
+      s2 = s[2],
+      s3 = s[3];
     const end = offset + count;
     for (let k = offset; k < end; k++) {
       // xoshiro128** step, inlined.
       const v = Math.imul(s1, 5);
       const u = Math.imul((v << 7) | (v >>> 25), 9);
       const t = s1 << 9;
-      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
       const i = u & 127;
       const j = u >>> 8;
       // Branch-free sign from bit 7: 1 - 2 * bit. A rejected draw is redone after the loop (keeps the loop tight).
       out[k] = j * WN[i] * (1 - ((u >>> 6) & 2));
       if (j >= KN[i]) pending[npending++] = (k << 7) | i; // k < 2^24 per call
     }
-    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
     for (let m = 0; m < npending; m++) {
       const k = pending[m] >>> 7;
       out[k] = this.redo(pending[m] & 127, out[k]);
@@ -195,16 +210,25 @@ export class Rng {
   /** Advances the stream by 2^64 draws (xoshiro128**'s jump polynomial). */
   jump(): void {
     const JUMP = [0x8764000b, 0xf542d2d3, 0x6fa035c3, 0x77f2db5b];
-    let a = 0, b = 0, c = 0, d = 0;
+    let a = 0,
+      b = 0,
+      c = 0,
+      d = 0;
     for (const word of JUMP) {
       for (let bit = 0; bit < 32; bit++) {
         if ((word >>> bit) & 1) {
-          a ^= this.state[0]; b ^= this.state[1]; c ^= this.state[2]; d ^= this.state[3];
+          a ^= this.state[0];
+          b ^= this.state[1];
+          c ^= this.state[2];
+          d ^= this.state[3];
         }
         this.nextUint32();
       }
     }
-    this.state[0] = a; this.state[1] = b; this.state[2] = c; this.state[3] = d;
+    this.state[0] = a;
+    this.state[1] = b;
+    this.state[2] = c;
+    this.state[3] = d;
   }
 }
 
@@ -223,7 +247,21 @@ export function normalCdf(x: number): number {
 export function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }

@@ -23,14 +23,37 @@ import { describeValue } from "../model/raw.js";
 import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
 import {
-  blockSizeFor, collectBlocks, prepareEnsemble, registerEnsembleKind, runPrepared, runPreparedSync, type BlockResult,
-  type EnsembleOutputs, type EnsembleSpec, type PreparedEnsemble, type ReplicaRunner, type RunOptions,
+  blockSizeFor,
+  collectBlocks,
+  prepareEnsemble,
+  registerEnsembleKind,
+  runPrepared,
+  runPreparedSync,
+  type BlockResult,
+  type EnsembleOutputs,
+  type EnsembleSpec,
+  type PreparedEnsemble,
+  type ReplicaRunner,
+  type RunOptions,
 } from "./ensemble.js";
 import {
-  FieldAccumulator, fieldResult, fieldSumsSize, fieldSumsViews, type FieldResult, type FieldSpec, type FieldSums, type ResolvedField,
+  FieldAccumulator,
+  fieldResult,
+  fieldSumsSize,
+  fieldSumsViews,
+  type FieldResult,
+  type FieldSpec,
+  type FieldSums,
+  type ResolvedField,
 } from "./fields.js";
 import {
-  integrator, resolveScheme, type Integrator, type LangevinState, type LangevinSystem, type Scheme, type SchemeName,
+  integrator,
+  resolveScheme,
+  type Integrator,
+  type LangevinState,
+  type LangevinSystem,
+  type Scheme,
+  type SchemeName,
 } from "./integrators.js";
 import { fusedBaoabKernel, type FusedKernel } from "./kernels.js";
 import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
@@ -40,8 +63,15 @@ import type { PairHeatRule } from "./pairHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
 import {
-  beyondLimit, biasOrder, checkTimeStep, energyScale, networkTimeScale,
-  particleStepWarnings, particleTimeScale, SimulationError, type TimeScale,
+  beyondLimit,
+  biasOrder,
+  checkTimeStep,
+  energyScale,
+  networkTimeScale,
+  particleStepWarnings,
+  particleTimeScale,
+  SimulationError,
+  type TimeScale,
 } from "./safety.js";
 import { applyTimeStepRules, type StatisticalVerdict, type TimeStepFacts } from "./reliability.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
@@ -93,9 +123,14 @@ export interface SimulationSpec extends EnsembleSpec {
 }
 
 /** The spec of simulate(problem, scheme, options): plain data, for runners and cost estimates. */
-export function simulationSpec(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationSpec {
+export function simulationSpec(
+  problem: Model,
+  scheme: Scheme | { dt: number },
+  options: SimulationOptions,
+): SimulationSpec {
   if (problem === null || typeof problem !== "object") checkModel(problem, "simulate");
-  if (options === null || typeof options !== "object") throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(options)}`);
+  if (options === null || typeof options !== "object")
+    throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(options)}`);
   const replicas = options.replicas ?? 1;
   return { problem, replicas, seed: options.seed, settings: { scheme: scheme as Scheme<SchemeName>, options } };
 }
@@ -167,39 +202,51 @@ export interface Plan extends PreparedEnsemble {
 }
 
 const positiveFinite = (what: string, v: number) => {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new ModelError(`${what} must be a positive finite number, got ${String(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
+    throw new ModelError(`${what} must be a positive finite number, got ${String(v)}`);
 };
 
 /** Validates the problem, scheme and options and prepares a plan (throws ModelError / SimulationError for bad inputs). */
 export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number }, options: SimulationOptions): Plan {
   checkModel(problem, "simulate");
-  if (options === null || typeof options !== "object") throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(options)}`);
+  if (options === null || typeof options !== "object")
+    throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(options)}`);
   const o = options;
   const legacy = o as { dt?: unknown; scheme?: unknown };
   if (legacy.scheme !== undefined || legacy.dt !== undefined) {
-    throw new ModelError("simulate: the scheme and dt are the second argument, simulate(problem, heun({ dt }), options), not options");
+    throw new ModelError(
+      "simulate: the scheme and dt are the second argument, simulate(problem, heun({ dt }), options), not options",
+    );
   }
   const model = problem;
   const schemeValue = resolveScheme(schemeSpec, model.dynamics);
   const scheme = schemeValue.scheme;
   positiveFinite("time", o.time);
-  if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new ModelError(`seed must be a non-negative integer, got ${String(o.seed)}`);
+  if (!Number.isSafeInteger(o.seed) || o.seed < 0)
+    throw new ModelError(`seed must be a non-negative integer, got ${String(o.seed)}`);
   const replicas = o.replicas ?? 1;
-  if (!Number.isSafeInteger(replicas) || replicas < 1) throw new ModelError(`replicas must be a positive integer, got ${String(replicas)}`);
+  if (!Number.isSafeInteger(replicas) || replicas < 1)
+    throw new ModelError(`replicas must be a positive integer, got ${String(replicas)}`);
   const burnIn = (o.burnIn ?? 0.1 * o.time) + 0; // + 0: no -0
   if (typeof burnIn !== "number" || !Number.isFinite(burnIn) || burnIn < 0) {
     throw new ModelError(`burn-in must be a finite number >= 0 (a time, not measured), got ${String(o.burnIn)}`);
   }
   const batches = o.batches ?? Math.min(64, Math.max(2, Math.ceil(32 / replicas)));
-  if (!Number.isSafeInteger(batches) || batches < 1) throw new ModelError(`batches must be a positive integer, got ${String(o.batches)}`);
-  if (batches * replicas < 2) throw new ModelError("an error bar needs at least 2 batch values: give batches >= 2 or replicas >= 2");
+  if (!Number.isSafeInteger(batches) || batches < 1)
+    throw new ModelError(`batches must be a positive integer, got ${String(o.batches)}`);
+  if (batches * replicas < 2)
+    throw new ModelError("an error bar needs at least 2 batch values: give batches >= 2 or replicas >= 2");
   const dt = schemeValue.dt;
   const batchLength = Math.floor(o.time / dt / batches);
   const nProduction = batchLength * batches;
   const perReplica = (o.time + burnIn) / dt;
   if (!(perReplica <= Number.MAX_SAFE_INTEGER)) {
-    const steps = Number.isFinite(perReplica) ? `${perReplica.toExponential(2)} steps per replica` : "more steps than a number can hold";
-    throw new ModelError(`this run asks for ${steps} (time and burn-in over dt), more than can be counted (2^53): shorten the time or the burn-in, or use a larger dt`);
+    const steps = Number.isFinite(perReplica)
+      ? `${perReplica.toExponential(2)} steps per replica`
+      : "more steps than a number can hold";
+    throw new ModelError(
+      `this run asks for ${steps} (time and burn-in over dt), more than can be counted (2^53): shorten the time or the burn-in, or use a larger dt`,
+    );
   }
   const nBurn = Math.round(burnIn / dt);
   const warnings: string[] = [];
@@ -213,7 +260,10 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     const built = networkSystem(model, { exactStepping: scheme === "exact" });
     system = built.system;
     warnings.push(...built.warnings);
-    if (scheme === "exact" && !system.linear) throw new ModelError("exact stepping needs a linear model; this network has quartic terms (use baoab, heun or euler-maruyama)");
+    if (scheme === "exact" && !system.linear)
+      throw new ModelError(
+        "exact stepping needs a linear model; this network has quartic terms (use baoab, heun or euler-maruyama)",
+      );
     fluxEstimator = o.fluxEstimator ?? (scheme === "exact" ? "state" : "stratonovich");
     stratonovich = model.dynamics === "overdamped" && fluxEstimator === "stratonovich";
     const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
@@ -223,22 +273,28 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     coordinates = np.coordinateNames();
     timeScale = networkTimeScale(model);
     initialize = networkInitializer(model, stationaryCovariance(o, N));
-    if (scheme === "baoab" && schemeValue.fused !== false && (o.fields ?? []).length === 0) kernel = fusedBaoabKernel(model, dt, np.covariance);
+    if (scheme === "baoab" && schemeValue.fused !== false && (o.fields ?? []).length === 0)
+      kernel = fusedBaoabKernel(model, dt, np.covariance);
   } else {
     const built = particleSystem(model, { exactStepping: scheme === "exact" });
     system = built.system;
-    if (scheme === "exact" && !system.linear) throw new ModelError("exact stepping needs a linear model: harmonic pairs and traps at the origin in open space");
-    if (o.fluxEstimator === "state") throw new ModelError("particle systems use the Stratonovich estimators; remove fluxEstimator: state");
+    if (scheme === "exact" && !system.linear)
+      throw new ModelError("exact stepping needs a linear model: harmonic pairs and traps at the origin in open space");
+    if (o.fluxEstimator === "state")
+      throw new ModelError("particle systems use the Stratonovich estimators; remove fluxEstimator: state");
     stratonovich = model.dynamics === "overdamped";
-    if (o.pairHeat !== undefined && o.pairHeat !== "exact" && o.pairHeat !== "trapezoid") throw new ModelError(`pairHeat must be exact or trapezoid, got ${String(o.pairHeat)}`);
+    if (o.pairHeat !== undefined && o.pairHeat !== "exact" && o.pairHeat !== "trapezoid")
+      throw new ModelError(`pairHeat must be exact or trapezoid, got ${String(o.pairHeat)}`);
     const pairHeat = o.pairHeat ?? "trapezoid";
     const pp = new ParticleProbe(model, dt, built.field, pairHeat);
-    const kinked = model.pairs.filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca").map((r) => r.pair.potential);
+    const kinked = model.pairs
+      .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
+      .map((r) => r.pair.potential);
     if (model.dynamics === "overdamped" && pairHeat === "trapezoid" && kinked.length > 0) {
       warnings.push(
         `heat flows and entropy production take the pair heat by the trapezoid rule, which errs where the ${kinked[0]} pair force ` +
           "has a kink (its cutoff): a bias that shrinks slowly with dt and shows most near equal temperatures; " +
-          "pairHeat \"exact\" (--pair-heat exact) removes it at up to 2.6x the cost",
+          'pairHeat "exact" (--pair-heat exact) removes it at up to 2.6x the cost',
       );
     }
     probe = pp;
@@ -249,23 +305,53 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     initialize = particleInitializer(model);
   }
   if (scheme !== "exact" && (scheme === "baoab") !== (model.dynamics === "underdamped")) {
-    throw new ModelError(`scheme ${scheme} does not integrate ${model.dynamics} dynamics (use ${model.dynamics === "underdamped" ? "baoab or exact" : "heun, euler-maruyama or exact"})`);
+    throw new ModelError(
+      `scheme ${scheme} does not integrate ${model.dynamics} dynamics (use ${model.dynamics === "underdamped" ? "baoab or exact" : "heun, euler-maruyama or exact"})`,
+    );
   }
   warnings.unshift(...checkTimeStep(timeScale, scheme, dt, stratonovich));
   const unstable = beyondLimit(timeScale, scheme, dt);
   const sampleEvery = o.sampleEvery ?? 1;
-  if (!Number.isSafeInteger(sampleEvery) || sampleEvery < 1) throw new ModelError(`sampleEvery must be a positive integer, got ${String(o.sampleEvery)}`);
-  if (sampleEvery > 1 && probe.needsPrevious) throw new ModelError("the Stratonovich estimators of this model need every step: remove sampleEvery (--sample-every)");
+  if (!Number.isSafeInteger(sampleEvery) || sampleEvery < 1)
+    throw new ModelError(`sampleEvery must be a positive integer, got ${String(o.sampleEvery)}`);
+  if (sampleEvery > 1 && probe.needsPrevious)
+    throw new ModelError(
+      "the Stratonovich estimators of this model need every step: remove sampleEvery (--sample-every)",
+    );
   if (sampleEvery > 1) kernel = null;
-  if (batchLength < 1) throw new ModelError(`time ${o.time} is shorter than ${batches} batches of one step dt = ${dt}: run longer or use a smaller dt`);
+  if (batchLength < 1)
+    throw new ModelError(
+      `time ${o.time} is shorter than ${batches} batches of one step dt = ${dt}: run longer or use a smaller dt`,
+    );
   const covariance = stationaryCovariance(o, coordinates.length);
   const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, covariance));
   const K = probe.size;
   const plan: Plan = {
-    model, options: o, system, scheme: schemeValue, dt, nBurn, nProduction, batches, batchLength, replicas,
+    model,
+    options: o,
+    system,
+    scheme: schemeValue,
+    dt,
+    nBurn,
+    nProduction,
+    batches,
+    batchLength,
+    replicas,
     blockSize: blockSizeFor(replicas),
-    probe, K, estimands, fields, coordinates, timeScale, warnings, fluxEstimator, initialize, kernel, sampleEvery,
-    unstable, biasOrder: biasOrder(timeScale, scheme, dt, stratonovich), energyScale: energyScale(model, system),
+    probe,
+    K,
+    estimands,
+    fields,
+    coordinates,
+    timeScale,
+    warnings,
+    fluxEstimator,
+    initialize,
+    kernel,
+    sampleEvery,
+    unstable,
+    biasOrder: biasOrder(timeScale, scheme, dt, stratonovich),
+    energyScale: energyScale(model, system),
     stepsPerReplica: nBurn + nProduction,
     perReplica: batches * K,
     perBlock: fields.reduce((s, f) => s + fieldSumsSize(f), 0),
@@ -278,9 +364,11 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
 /** Prepares a simulation spec (what workers do with it). */
 function prepareSpec(spec: EnsembleSpec): Plan {
   const s = spec as SimulationSpec;
-  if (s.settings === null || typeof s.settings !== "object") throw new ModelError(`simulate: expected settings { scheme, options }, got ${describeValue(s.settings)}`);
+  if (s.settings === null || typeof s.settings !== "object")
+    throw new ModelError(`simulate: expected settings { scheme, options }, got ${describeValue(s.settings)}`);
   const o = s.settings.options;
-  if (o === null || typeof o !== "object") throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(o)}`);
+  if (o === null || typeof o !== "object")
+    throw new ModelError(`simulate: options must be an object {time, seed, ...}, got ${describeValue(o)}`);
   return preparePlan(s.problem, s.settings.scheme, { ...o, seed: spec.seed, replicas: spec.replicas });
 }
 
@@ -292,7 +380,9 @@ function stationaryCovariance(o: SimulationOptions, N: number): Matrix | undefin
   const c = o.stationaryCovariance;
   if (c === undefined) return undefined;
   if (!(c instanceof Float64Array) || c.length !== N * N || !c.every(Number.isFinite)) {
-    throw new ModelError(`stationaryCovariance must be a Float64Array of ${N} x ${N} finite numbers (the state's covariance), got ${describeValue(c)}`);
+    throw new ModelError(
+      `stationaryCovariance must be a Float64Array of ${N} x ${N} finite numbers (the state's covariance), got ${describeValue(c)}`,
+    );
   }
   return matrix(N, N, c);
 }
@@ -300,7 +390,8 @@ function stationaryCovariance(o: SimulationOptions, N: number): Matrix | undefin
 function networkInitializer(model: NetworkModel, covariance: Matrix | undefined): Plan["initialize"] {
   if (!covariance) return () => undefined; // start at rest at the minimum; the burn-in thermalises
   const L = semidefiniteCholesky(covariance);
-  const N = L.rows, n = model.sites.length;
+  const N = L.rows,
+    n = model.sites.length;
   const xi = new Float64Array(N);
   return (st, rng) => {
     rng.fillNormal(xi, 0, N);
@@ -314,7 +405,8 @@ function networkInitializer(model: NetworkModel, covariance: Matrix | undefined)
 }
 
 function particleInitializer(model: ParticlesModel): Plan["initialize"] {
-  const N = model.speciesOf.length, d = model.dimension;
+  const N = model.speciesOf.length,
+    d = model.dimension;
   return (st, rng) => {
     const x = st.x;
     if (model.initial instanceof Float64Array) {
@@ -350,14 +442,23 @@ function particleInitializer(model: ParticlesModel): Plan["initialize"] {
   };
 }
 
-function resolveField(f: FieldSpec, model: Model, coordinates: string[], covariance: Matrix | undefined): ResolvedField {
+function resolveField(
+  f: FieldSpec,
+  model: Model,
+  coordinates: string[],
+  covariance: Matrix | undefined,
+): ResolvedField {
   const index = f.coordinates.map((c) => {
     const k = coordinates.indexOf(c);
-    if (k < 0) throw new ModelError(`field coordinate '${c}' is unknown (coordinates are ${coordinates.slice(0, 8).join(", ")}${coordinates.length > 8 ? ", ..." : ""})`);
+    if (k < 0)
+      throw new ModelError(
+        `field coordinate '${c}' is unknown (coordinates are ${coordinates.slice(0, 8).join(", ")}${coordinates.length > 8 ? ", ..." : ""})`,
+      );
     return k;
   }) as [number, number];
   const bins = f.bins ?? [40, 40];
-  if (!bins.every((b) => Number.isSafeInteger(b) && b >= 1 && b <= 1000)) throw new ModelError("field bins must be integers between 1 and 1000");
+  if (!bins.every((b) => Number.isSafeInteger(b) && b >= 1 && b <= 1000))
+    throw new ModelError("field bins must be integers between 1 and 1000");
   const wrap: [number, number] = [0, 0];
   const range = index.map((k, axis) => {
     if (f.range) return f.range[axis];
@@ -369,7 +470,9 @@ function resolveField(f: FieldSpec, model: Model, coordinates: string[], covaria
       const sd = Math.sqrt(covariance.data[k * covariance.cols + k]);
       return [-4 * sd, 4 * sd];
     }
-    throw new ModelError(`field on ${f.coordinates.join(", ")}: give a range ([[lo, hi], [lo, hi]]); it cannot be derived for this model`);
+    throw new ModelError(
+      `field on ${f.coordinates.join(", ")}: give a range ([[lo, hi], [lo, hi]]); it cannot be derived for this model`,
+    );
   }) as [[number, number], [number, number]];
   if (model.kind === "particles" && model.box) {
     index.forEach((k, axis) => {
@@ -400,7 +503,12 @@ export class ReplicaRun implements ReplicaRunner {
   private readonly energyFloor: number;
   private energySum = 0;
 
-  constructor(private readonly plan: Plan, readonly replica: number, private readonly fieldSums: FieldSums[], batchMeans?: Float64Array) {
+  constructor(
+    private readonly plan: Plan,
+    readonly replica: number,
+    private readonly fieldSums: FieldSums[],
+    batchMeans?: Float64Array,
+  ) {
     const dyn = Rng.stream(plan.options.seed, replica, 0);
     this.rng = dyn;
     this.packed = plan.kernel ? new Float64Array(3 * plan.system.dof) : null;
@@ -432,9 +540,16 @@ export class ReplicaRun implements ReplicaRunner {
   /** Runs up to `maxSteps` steps; returns how many were run. */
   advance(maxSteps: number): number {
     if (this.plan.kernel) return this.advanceFused(maxSteps, this.plan.kernel);
-    const plan = this.plan, st = this.state, step = this.integrator.step, probe = plan.probe;
-    const K = plan.K, values = this.values, sums = this.sums;
-    const nBurn = plan.nBurn, L = plan.batchLength, every = plan.sampleEvery;
+    const plan = this.plan,
+      st = this.state,
+      step = this.integrator.step,
+      probe = plan.probe;
+    const K = plan.K,
+      values = this.values,
+      sums = this.sums;
+    const nBurn = plan.nBurn,
+      L = plan.batchLength,
+      every = plan.sampleEvery;
     const end = Math.min(this.total, this.step + maxSteps);
     const start = this.step;
     const fields = this.fieldAcc;
@@ -472,8 +587,12 @@ export class ReplicaRun implements ReplicaRunner {
   }
 
   private advanceFused(maxSteps: number, kernel: FusedKernel): number {
-    const plan = this.plan, st = this.state, n = plan.system.dof, K = plan.K;
-    const packed = this.packed!, sums = this.sums;
+    const plan = this.plan,
+      st = this.state,
+      n = plan.system.dof,
+      K = plan.K;
+    const packed = this.packed!,
+      sums = this.sums;
     packed.set(st.x, 0);
     packed.set(st.p!, n);
     packed.set(st.f, 2 * n);
@@ -537,7 +656,9 @@ export class ReplicaRun implements ReplicaRunner {
     this.checkFinite();
     const e = this.energy();
     if (Math.abs(e) > this.energyLimit) {
-      this.diverged(`its energy reached ${g(e)}, over 10^${Math.log10(DIVERGENCE_FACTOR)} times the steady state's scale ${g(this.plan.energyScale)} (coordinates x the highest temperature)`);
+      this.diverged(
+        `its energy reached ${g(e)}, over 10^${Math.log10(DIVERGENCE_FACTOR)} times the steady state's scale ${g(this.plan.energyScale)} (coordinates x the highest temperature)`,
+      );
     }
   }
 
@@ -551,7 +672,9 @@ export class ReplicaRun implements ReplicaRunner {
     const mean = this.energySum / this.plan.batchLength;
     this.energySum = 0;
     if (Math.abs(mean) > BATCH_ENERGY_FACTOR * this.energyFloor) {
-      this.diverged(`its mean potential energy in batch ${this.batch + 1} reached ${g(mean)}, over ${BATCH_ENERGY_FACTOR} times the steady state's scale ${g(this.plan.energyScale)}`);
+      this.diverged(
+        `its mean potential energy in batch ${this.batch + 1} reached ${g(mean)}, over ${BATCH_ENERGY_FACTOR} times the steady state's scale ${g(this.plan.energyScale)}`,
+      );
     }
   }
 
@@ -559,7 +682,9 @@ export class ReplicaRun implements ReplicaRunner {
   private where(): string {
     const { nBurn, dt } = this.plan;
     const t = (n: number) => Number((n * dt).toPrecision(4));
-    return this.step <= nBurn ? `during the burn-in at t = ${t(this.step)}` : `at t = ${t(this.step - nBurn)} of the production run`;
+    return this.step <= nBurn
+      ? `during the burn-in at t = ${t(this.step)}`
+      : `at t = ${t(this.step - nBurn)} of the production run`;
   }
 
   private blowUp(): never {
@@ -595,7 +720,9 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
   const all = out.outputs;
   const sums = fieldSumsViews(plan.fields, out.sums);
   const estimates = reduceBatches(all, plan.K, plan.batches, plan.estimands);
-  const statistical: StatisticalVerdict[] = estimates.map((e) => (e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note }));
+  const statistical: StatisticalVerdict[] = estimates.map((e) =>
+    e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
+  );
   for (const e of estimates) {
     if (!Number.isFinite(e.value) || (e.batches >= 2 && !Number.isFinite(e.error))) {
       throw new SimulationError(
@@ -660,7 +787,12 @@ export interface SimulationRunOptions extends RunOptions {
  * console.log(flux.exact! > 0);             // true: the exact value of a linear model is attached
  * ```
  */
-export async function simulate(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions, run: SimulationRunOptions = {}): Promise<SimulationResult> {
+export async function simulate(
+  problem: Model,
+  scheme: Scheme | { dt: number },
+  options: SimulationOptions,
+  run: SimulationRunOptions = {},
+): Promise<SimulationResult> {
   const spec = simulationSpec(problem, scheme, options);
   const plan = prepareEnsemble(spec) as Plan;
   await run.onPlan?.(plan);
@@ -685,7 +817,11 @@ export async function simulate(problem: Model, scheme: Scheme | { dt: number }, 
  * console.log(findEstimate(result, "kinetic temperature", "a").value > 0); // => true
  * ```
  */
-export function simulateSync(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationResult {
+export function simulateSync(
+  problem: Model,
+  scheme: Scheme | { dt: number },
+  options: SimulationOptions,
+): SimulationResult {
   const plan = prepareEnsemble(simulationSpec(problem, scheme, options)) as Plan;
   return reduceSimulation(plan, runPreparedSync(plan));
 }
@@ -716,6 +852,9 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResul
  */
 export function findEstimate(result: SimulationResult, group: string, name: string): Estimate {
   const e = result.estimates.find((x) => x.group === group && x.name === name);
-  if (!e) throw new ModelError(`findEstimate: no estimate ${group} / ${name} (groups: ${[...new Set(result.estimates.map((x) => x.group))].join(", ")})`);
+  if (!e)
+    throw new ModelError(
+      `findEstimate: no estimate ${group} / ${name} (groups: ${[...new Set(result.estimates.map((x) => x.group))].join(", ")})`,
+    );
   return e;
 }

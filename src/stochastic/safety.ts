@@ -22,7 +22,12 @@ import type { NetworkModel } from "../model/network.js";
 import type { PairPotential, ParticlesModel } from "../model/particles.js";
 import type { Model } from "../model/index.js";
 import type { LangevinSystem, SchemeName } from "./integrators.js";
-import { cosineField, externalCurvatureBound, externalEnergySpan, externalHessianConstant } from "./potentials/externalFields.js";
+import {
+  cosineField,
+  externalCurvatureBound,
+  externalEnergySpan,
+  externalHessianConstant,
+} from "./potentials/externalFields.js";
 import { pairLaw } from "./potentials/pairLaws.js";
 
 /** A run that cannot go on: unstable time step, blow-up to non-finite numbers. */
@@ -98,9 +103,10 @@ export function networkTimeScale(model: NetworkModel): TimeScale {
   const overdamped = model.dynamics === "overdamped";
   const scale = overdamped ? frictionVector(model) : model.mass;
   const W = matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    W.data[i * n + j] = V.data[i * n + j] / Math.sqrt(scale[i] * scale[j]);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      W.data[i * n + j] = V.data[i * n + j] / Math.sqrt(scale[i] * scale[j]);
+    }
   const lam = Math.max(0, ...symmetricEigen(W).values);
   const value = overdamped ? lam : Math.sqrt(lam);
   const what = overdamped ? "the largest eigenvalue of the stiffness matrix over friction" : "the fastest normal mode";
@@ -139,7 +145,7 @@ export function allPairsRate(e: Float64Array, c: Float64Array, n: number[], w: F
     for (let t = 0; t < S; t++) {
       if (t === s) continue;
       h += c[s * S + t] * n[t];
-      G.data[s * S + t] = -c[s * S + t] * Math.sqrt(n[s] * n[t]) / Math.sqrt(w[s] * w[t]);
+      G.data[s * S + t] = (-c[s * S + t] * Math.sqrt(n[s] * n[t])) / Math.sqrt(w[s] * w[t]);
     }
     G.data[s * S + s] = h / w[s];
   }
@@ -165,12 +171,15 @@ export function allPairsRate(e: Float64Array, c: Float64Array, n: number[], w: F
  * energy and the others at a typical contact, U = T) then estimates the crowd's fastest rate.
  */
 export function particleTimeScale(model: ParticlesModel): TimeScale {
-  const S = model.species.length, d = model.dimension, N = model.speciesOf.length;
+  const S = model.species.length,
+    d = model.dimension,
+    N = model.speciesOf.length;
   const overdamped = model.dynamics === "overdamped";
   const w = Float64Array.from(model.species, (s) => (overdamped ? s.friction : s.mass));
   const n = model.species.map((s) => s.count);
   const terms: string[] = [];
-  let constant = true, estimated = false;
+  let constant = true,
+    estimated = false;
 
   // External curvature per species: harmonic traps add lambda on every axis, periodic potentials on their axis.
   const e = new Float64Array(S);
@@ -193,9 +202,12 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
   const cTypical = new Float64Array(S * S);
   const rule: (PairPotential | null)[] = new Array(S * S).fill(null);
   const temperature = (s: number, t: number) => {
-    const a = model.species[s], b = model.species[t];
+    const a = model.species[s],
+      b = model.species[t];
     // Overdamped: the separation of an isolated pair is in equilibrium at (T_a/g_a + T_b/g_b) / (1/g_a + 1/g_b).
-    return overdamped ? (a.temperature * b.friction + b.temperature * a.friction) / (a.friction + b.friction) : Math.max(a.temperature, b.temperature);
+    return overdamped
+      ? (a.temperature * b.friction + b.temperature * a.friction) / (a.friction + b.friction)
+      : Math.max(a.temperature, b.temperature);
   };
   for (const r of model.pairs) {
     const p = r.pair;
@@ -212,7 +224,9 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
     } else {
       constant = false;
       estimated = true;
-      terms.push(`WCA repulsion ${names} (${g((k * p.sigma ** 2) / p.epsilon)} eps/sigma^2 at U = ${REACHABLE_ENERGY} T)`);
+      terms.push(
+        `WCA repulsion ${names} (${g((k * p.sigma ** 2) / p.epsilon)} eps/sigma^2 at U = ${REACHABLE_ENERGY} T)`,
+      );
     }
     c[r.a * S + r.b] = c[r.b * S + r.a] = k;
     // Typical contacts are at U = T (the bound depends on the energy only for WCA).
@@ -266,13 +280,20 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
   let single = 0;
   for (let s = 0; s < S; s++) {
     single = Math.max(single, e[s] / w[s]);
-    for (let t = 0; t < S; t++) if (partners(s, t) > 0) single = Math.max(single, cTypical[s * S + t] * (1 / w[s] + 1 / w[t]));
+    for (let t = 0; t < S; t++)
+      if (partners(s, t) > 0) single = Math.max(single, cTypical[s * S + t] * (1 / w[s] + 1 / w[t]));
   }
   const bias = constant ? value : Math.min(value, single);
 
   const what = overdamped ? "the largest eigenvalue of the Hessian over friction" : "the fastest normal mode";
   const list = [...new Set(terms)].join(", ");
-  const how = crowded ? ", estimated for a crowd of overlapping neighbours" : estimated ? ", estimated" : exact ? "" : " (an upper bound)";
+  const how = crowded
+    ? ", estimated for a crowd of overlapping neighbours"
+    : estimated
+      ? ", estimated"
+      : exact
+        ? ""
+        : " (an upper bound)";
   const source = `${what} of the whole force field${list ? ` (${list})` : ""}${how}`;
   return overdamped
     ? { kind: "rate", value, source, exact, bias }
@@ -289,21 +310,34 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
  * within the cutoff plus four standard deviations plus two, and at least the 2D/3D shell count at rho = 1/2.
  */
 function overlapCapacity(
-  model: ParticlesModel, s: number, partners: (s: number, t: number) => number, shortRange: (s: number, t: number) => boolean,
-  rule: (PairPotential | null)[], temperature: (s: number, t: number) => number,
+  model: ParticlesModel,
+  s: number,
+  partners: (s: number, t: number) => number,
+  shortRange: (s: number, t: number) => boolean,
+  rule: (PairPotential | null)[],
+  temperature: (s: number, t: number) => number,
 ): number {
-  const S = model.species.length, d = model.dimension;
+  const S = model.species.length,
+    d = model.dimension;
   const ts: number[] = [];
   for (let t = 0; t < S; t++) if (shortRange(s, t) && partners(s, t) > 0) ts.push(t);
   let rho = 1;
-  for (const t of ts) for (const t2 of ts) {
-    const p = rule[t * S + t2];
-    if (t === t2 && partners(s, t) < 2) continue;
-    rho = !p || p.potential === "harmonic" ? 0 : Math.min(rho, pairLaw(p).closestApproach(p, temperature(t, t2)) / cutoff(p));
-  }
+  for (const t of ts)
+    for (const t2 of ts) {
+      const p = rule[t * S + t2];
+      if (t === t2 && partners(s, t) < 2) continue;
+      rho =
+        !p || p.potential === "harmonic"
+          ? 0
+          : Math.min(rho, pairLaw(p).closestApproach(p, temperature(t, t2)) / cutoff(p));
+    }
   const shell = (q: number) => {
     const half = Math.asin(q / 2);
-    return d === 1 ? 2 : d === 2 ? Math.floor(Math.PI / half) : Math.floor((CLOSE_PACKING[1] * 2) / (1 - Math.cos(half)));
+    return d === 1
+      ? 2
+      : d === 2
+        ? Math.floor(Math.PI / half)
+        : Math.floor((CLOSE_PACKING[1] * 2) / (1 - Math.cos(half)));
   };
   const layered = rho >= 0.5;
   if (!model.box) return layered ? shell(rho) : Infinity;
@@ -311,7 +345,8 @@ function overlapCapacity(
   for (const L of model.box) volume *= L;
   if (layered) {
     let phi = 0;
-    for (const t of ts) phi += (model.species[t].count * ballVolume(d, 0.5 * cutoff(rule[t * S + t] ?? rule[s * S + t]!))) / volume;
+    for (const t of ts)
+      phi += (model.species[t].count * ballVolume(d, 0.5 * cutoff(rule[t * S + t] ?? rule[s * S + t]!))) / volume;
     return Math.ceil(shell(rho) * Math.max(1, phi / CLOSE_PACKING[d - 1]));
   }
   let mean = 0;
@@ -348,7 +383,10 @@ export function checkTimeStep(ts: TimeScale, scheme: SchemeName, dt: number, str
   const name = ts.kind === "frequency" ? "omega" : "lambda";
   const what = `${name} = ${g(ts.value)} is ${ts.source}`;
   if (beyondLimit(ts, scheme, dt)) {
-    if (ts.exact) throw new SimulationError(`time step too large: dt = ${dt} exceeds the stability limit dt < 2/${name} = ${g(2 / ts.value)}, where ${what}`);
+    if (ts.exact)
+      throw new SimulationError(
+        `time step too large: dt = ${dt} exceeds the stability limit dt < 2/${name} = ${g(2 / ts.value)}, where ${what}`,
+      );
     warnings.push(
       `time step too large: dt = ${dt} exceeds the estimated stability limit dt < 2/${name} = ${g(2 / ts.value)}, where ${what}: ` +
         "the run may blow up, or run with a bias far beyond its error bars; no estimate is flagged reliable",
@@ -356,17 +394,26 @@ export function checkTimeStep(ts: TimeScale, scheme: SchemeName, dt: number, str
     return warnings;
   }
   const z = ts.bias * dt;
-  const scale = ts.bias === ts.value ? `${name} dt = ${g(z)}` : `${name} dt = ${g(z)} for the stiffest single term (${g(ts.value * dt)} for the whole field)`;
+  const scale =
+    ts.bias === ts.value
+      ? `${name} dt = ${g(z)}`
+      : `${name} dt = ${g(z)} for the stiffest single term (${g(ts.value * dt)} for the whole field)`;
   if (scheme === "exact") {
     if (stratonovich && ts.kind === "rate" && z > 0.03) {
-      warnings.push(`the Stratonovich flux estimators carry an O(dt) bias even with exact stepping: dt = ${dt} is large (${scale}, bias of order ${g(40 * z)}%, not included in the error bars); keep dt below ${g(0.03 / ts.bias)} or use the state estimators (--flux-estimator state)`);
+      warnings.push(
+        `the Stratonovich flux estimators carry an O(dt) bias even with exact stepping: dt = ${dt} is large (${scale}, bias of order ${g(40 * z)}%, not included in the error bars); keep dt below ${g(0.03 / ts.bias)} or use the state estimators (--flux-estimator state)`,
+      );
     }
     return warnings;
   }
   if (ts.kind === "frequency" && z > 0.2) {
-    warnings.push(`dt = ${dt} is large: ${scale}, expect a time-step bias of up to (${name} dt)^2/4 = ${g((100 * z * z) / 4)}% in kinetic temperatures, not included in the error bars; dt < ${g(0.2 / ts.bias)} keeps it below 1% (stability limit ${g(2 / ts.value)})`);
+    warnings.push(
+      `dt = ${dt} is large: ${scale}, expect a time-step bias of up to (${name} dt)^2/4 = ${g((100 * z * z) / 4)}% in kinetic temperatures, not included in the error bars; dt < ${g(0.2 / ts.bias)} keeps it below 1% (stability limit ${g(2 / ts.value)})`,
+    );
   } else if (ts.kind === "rate" && z > 0.03) {
-    warnings.push(`dt = ${dt} is large: ${scale}, expect a time-step bias of order ${g(40 * z)}% in heat fluxes and entropy production${scheme === "euler-maruyama" ? " and covariances" : ""}, not included in the error bars; dt < ${g(0.03 / ts.bias)} keeps it near 1% (stability limit ${g(2 / ts.value)})`);
+    warnings.push(
+      `dt = ${dt} is large: ${scale}, expect a time-step bias of order ${g(40 * z)}% in heat fluxes and entropy production${scheme === "euler-maruyama" ? " and covariances" : ""}, not included in the error bars; dt < ${g(0.03 / ts.bias)} keeps it near 1% (stability limit ${g(2 / ts.value)})`,
+    );
   }
   return warnings;
 }
@@ -407,11 +454,14 @@ export function particleStepWarnings(model: ParticlesModel, dt: number): string[
   if (!Number.isFinite(range)) return [];
   const out: string[] = [];
   for (const s of model.species) {
-    const step = model.dynamics === "overdamped"
-      ? Math.sqrt((2 * s.temperature * dt) / s.friction)
-      : Math.sqrt(s.temperature / s.mass) * dt;
+    const step =
+      model.dynamics === "overdamped"
+        ? Math.sqrt((2 * s.temperature * dt) / s.friction)
+        : Math.sqrt(s.temperature / s.mass) * dt;
     if (step > 0.2 * range) {
-      out.push(`species ${s.name} moves about ${g(step)} per step, ${g((100 * step) / range)}% of the interaction range ${g(range)}: collisions are poorly resolved, reduce dt`);
+      out.push(
+        `species ${s.name} moves about ${g(step)} per step, ${g((100 * step) / range)}% of the interaction range ${g(range)}: collisions are poorly resolved, reduce dt`,
+      );
     }
   }
   return out;

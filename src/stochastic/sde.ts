@@ -14,9 +14,20 @@
  */
 import { ModelError, NessError } from "../errors.js";
 import { describeValue } from "../model/raw.js";
-import { blockSizeFor, registerEnsembleKind, type EnsembleSpec, type PreparedEnsemble, type ReplicaRunner } from "./ensemble.js";
 import {
-  SDE_CLAMPED, sdeIntegrator, type NormalStream, type Scheme, type SdeFunctions, type SdeSchemeName,
+  blockSizeFor,
+  registerEnsembleKind,
+  type EnsembleSpec,
+  type PreparedEnsemble,
+  type ReplicaRunner,
+} from "./ensemble.js";
+import {
+  SDE_CLAMPED,
+  sdeIntegrator,
+  type NormalStream,
+  type Scheme,
+  type SdeFunctions,
+  type SdeSchemeName,
 } from "./integrators.js";
 import { Rng } from "./rng.js";
 
@@ -77,7 +88,9 @@ export function registerSde(name: string, build: SdeBuilder): void {
 export function buildSde(problem: SdeProblem): SdeFunctions {
   const build = SDES.get(problem.sde);
   if (!build) {
-    throw new NessError(`no SDE "${problem.sde}" is registered in this thread (registered: ${[...SDES.keys()].join(", ") || "none"}); a worker must import the module that registers it`);
+    throw new NessError(
+      `no SDE "${problem.sde}" is registered in this thread (registered: ${[...SDES.keys()].join(", ") || "none"}); a worker must import the module that registers it`,
+    );
   }
   return build(problem.parameters);
 }
@@ -111,20 +124,25 @@ export interface SdeEscape {
 export function firstEscape(outputs: Float64Array, perReplica: number, replicas: number): SdeEscape | undefined {
   for (let r = 0; r < replicas; r++) {
     const o = r * perReplica;
-    if (outputs[o + 2] >= 0) return { replica: r, step: outputs[o + 2], coordinate: outputs[o + 3], value: outputs[o + 4] };
+    if (outputs[o + 2] >= 0)
+      return { replica: r, step: outputs[o + 2], coordinate: outputs[o + 3], value: outputs[o + 4] };
   }
   return undefined;
 }
 
 const count = (v: unknown, what: string, min: number): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < min) throw new ModelError(`${what} must be an integer >= ${min}, got ${describeValue(v)}`);
+  if (!Number.isSafeInteger(v) || (v as number) < min)
+    throw new ModelError(`${what} must be an integer >= ${min}, got ${describeValue(v)}`);
   return v as number;
 };
 
 function prepareSde(spec: EnsembleSpec): PreparedEnsemble {
   const problem = spec.problem as SdeProblem;
   const s = spec.settings as SdeSettings;
-  if (s === null || typeof s !== "object") throw new ModelError(`an SDE ensemble needs settings { scheme, burnSteps, steps, sampleEvery }, got ${describeValue(s)}`);
+  if (s === null || typeof s !== "object")
+    throw new ModelError(
+      `an SDE ensemble needs settings { scheme, burnSteps, steps, sampleEvery }, got ${describeValue(s)}`,
+    );
   const burnSteps = count(s.burnSteps, "burnSteps", 0);
   const steps = count(s.steps, "steps", 1);
   const sampleEvery = count(s.sampleEvery, "sampleEvery", 1);
@@ -132,14 +150,18 @@ function prepareSde(spec: EnsembleSpec): PreparedEnsemble {
   const integ = sdeIntegrator(sde, s.scheme);
   const n = sde.dimension;
   const initial = problem.initial;
-  if (initial === null || typeof initial !== "object" || initial.length !== n) throw new ModelError(`the initial state must hold ${n} numbers, got ${describeValue(initial)}`);
+  if (initial === null || typeof initial !== "object" || initial.length !== n)
+    throw new ModelError(`the initial state must hold ${n} numbers, got ${describeValue(initial)}`);
   const reference = Float64Array.from(s.reference ?? initial);
-  if (reference.length !== n) throw new ModelError(`the reference state must hold ${n} numbers, got ${reference.length}`);
+  if (reference.length !== n)
+    throw new ModelError(`the reference state must hold ${n} numbers, got ${reference.length}`);
   const layout = sdeMomentsLayout(n);
-  const streams = s.noise ?? ((seed: number, replica: number): NormalStream => {
-    const rng = Rng.stream(seed, replica);
-    return { fillNormal: (out) => rng.fillNormal(out, 0, out.length) };
-  });
+  const streams =
+    s.noise ??
+    ((seed: number, replica: number): NormalStream => {
+      const rng = Rng.stream(seed, replica);
+      return { fillNormal: (out) => rng.fillNormal(out, 0, out.length) };
+    });
   const total = burnSteps + steps;
   return {
     replicas: spec.replicas,
@@ -152,13 +174,18 @@ function prepareSde(spec: EnsembleSpec): PreparedEnsemble {
       const state = integ.init(streams(spec.seed, r), initial);
       const x = state.x;
       out[2] = -1;
-      let step = 0, untilSample = burnSteps + 1, samples = 0, clamped = 0, done = false;
+      let step = 0,
+        untilSample = burnSteps + 1,
+        samples = 0,
+        clamped = 0,
+        done = false;
       return {
         get done() {
           return done;
         },
         advance(maxSteps: number): number {
-          const end = Math.min(total, step + maxSteps), start = step;
+          const end = Math.min(total, step + maxSteps),
+            start = step;
           while (step < end) {
             const status = integ.step(state);
             if (status > 0) {

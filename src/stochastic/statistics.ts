@@ -70,7 +70,8 @@ function batchValue(e: Estimand, row: Float64Array, off: number, mean: Float64Ar
     for (let k = 0; k < e.index.length; k++) s += e.coef[k] * row[off + e.index[k]];
     return s;
   }
-  const ma = mean[e.a], mb = mean[e.b];
+  const ma = mean[e.a],
+    mb = mean[e.b];
   return (e.scale ?? 1) * (row[off + e.ab] - ma * row[off + e.b] - mb * row[off + e.a] + ma * mb);
 }
 
@@ -83,7 +84,12 @@ function globalValue(e: Estimand, mean: Float64Array): number {
  * Reduces batch means (replicas x batchesPerReplica rows of K scalars, in replica order) into estimates.
  * Deterministic: sums run in row order.
  */
-export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerReplica: number, specs: EstimandSpec[]): Estimate[] {
+export function reduceBatches(
+  batchMeans: Float64Array,
+  K: number,
+  batchesPerReplica: number,
+  specs: EstimandSpec[],
+): Estimate[] {
   const rows = batchMeans.length / K;
   const mean = new Float64Array(K);
   for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) mean[k] += batchMeans[r * K + k];
@@ -102,7 +108,8 @@ export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerRep
     const variance = rows > 1 ? v / (rows - 1) : NaN;
     const error = Math.sqrt(variance / rows);
     // Lag-1 correlation of consecutive batches in the same replica.
-    let c = 0, pairs = 0;
+    let c = 0,
+      pairs = 0;
     if (batchesPerReplica > 1 && variance > 0) {
       for (let r = 0; r + 1 < rows; r++) {
         if ((r + 1) % batchesPerReplica === 0) continue;
@@ -112,11 +119,17 @@ export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerRep
     }
     const batchCorrelation = pairs >= 8 ? c / pairs / (v / rows) : NaN;
     const notes: string[] = [];
-    if (rows >= 2 && !Number.isFinite(error)) notes.push("the error bar cannot be computed (the batch values are not finite numbers)");
-    if (rows < MIN_BATCHES) notes.push(`only ${rows} batch${rows === 1 ? "" : "es"}: too few effective samples for an error bar (run longer or more replicas)`);
+    if (rows >= 2 && !Number.isFinite(error))
+      notes.push("the error bar cannot be computed (the batch values are not finite numbers)");
+    if (rows < MIN_BATCHES)
+      notes.push(
+        `only ${rows} batch${rows === 1 ? "" : "es"}: too few effective samples for an error bar (run longer or more replicas)`,
+      );
     // Flag only a correlation that is both large and significant (its noise is about 1/sqrt(pairs)).
     if (batchCorrelation > Math.max(MAX_BATCH_CORRELATION, 3 / Math.sqrt(pairs))) {
-      notes.push(`consecutive batches are correlated (${batchCorrelation.toFixed(2)}): the run is short compared with the correlation time, the error bar is underestimated`);
+      notes.push(
+        `consecutive batches are correlated (${batchCorrelation.toFixed(2)}): the run is short compared with the correlation time, the error bar is underestimated`,
+      );
     }
     const est: Estimate = {
       group: spec.group,
@@ -141,12 +154,21 @@ export function reduceBatches(batchMeans: Float64Array, K: number, batchesPerRep
 
 /** Linear estimand helper. */
 export function linear(terms: [number, number][], offset = 0): Estimand {
-  return { kind: "linear", index: Int32Array.from(terms, (t) => t[0]), coef: Float64Array.from(terms, (t) => t[1]), offset };
+  return {
+    kind: "linear",
+    index: Int32Array.from(terms, (t) => t[0]),
+    coef: Float64Array.from(terms, (t) => t[1]),
+    offset,
+  };
 }
 
 /** The Measured part of an estimate (value, error, reliable), scaled by `scale` and shifted by -`shift` first. */
 export function measured(e: Measured, scale = 1, shift = 0): Measured {
-  return { value: (e.value - shift) * scale, error: e.error * Math.abs(scale), reliable: e.reliable && Number.isFinite(e.error) };
+  return {
+    value: (e.value - shift) * scale,
+    error: e.error * Math.abs(scale),
+    reliable: e.reliable && Number.isFinite(e.error),
+  };
 }
 
 /**
@@ -201,7 +223,10 @@ export function meanOfFinite(values: ArrayLike<number>, minValues = MIN_BATCHES)
  * console.log(value[0], error[0] > 0); // => 0.5 true
  * ```
  */
-export function jackknife(n: number, estimate: (skip: number) => ArrayLike<number>): { value: Float64Array; error: Float64Array } {
+export function jackknife(
+  n: number,
+  estimate: (skip: number) => ArrayLike<number>,
+): { value: Float64Array; error: Float64Array } {
   if (!Number.isSafeInteger(n) || n < 2) throw new ModelError(`the jackknife needs at least 2 groups, got ${n}`);
   const value = Float64Array.from(estimate(-1));
   const K = value.length;

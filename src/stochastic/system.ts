@@ -52,14 +52,20 @@ function exactStepping(problem: LangevinProblem): LangevinSystem["linear"] {
   if (model.kind === "network") {
     const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
     if (N > EXACT_STEPPING_MAX_COORDINATES) {
-      throw new ModelError(`exact stepping is dense (N x N matrices, O(N^3) to prepare): ${N} coordinates is more than ${EXACT_STEPPING_MAX_COORDINATES}; use baoab, heun or euler-maruyama`, model.source);
+      throw new ModelError(
+        `exact stepping is dense (N x N matrices, O(N^3) to prepare): ${N} coordinates is more than ${EXACT_STEPPING_MAX_COORDINATES}; use baoab, heun or euler-maruyama`,
+        model.source,
+      );
     }
     const p = networkProblem(model);
     return { drift: p.drift, diffusion: p.diffusion };
   }
   const p = particlesProblem(model);
   if (!p) {
-    throw new ModelError(`exact stepping of particles builds their all-pairs network and dense matrices: ${particleStateSize(model)} coordinates is more than ${PARTICLE_NETWORK_MAX_COORDINATES}; use ${model.dynamics === "underdamped" ? "baoab" : "heun or euler-maruyama"}`, model.source);
+    throw new ModelError(
+      `exact stepping of particles builds their all-pairs network and dense matrices: ${particleStateSize(model)} coordinates is more than ${PARTICLE_NETWORK_MAX_COORDINATES}; use ${model.dynamics === "underdamped" ? "baoab" : "heun or euler-maruyama"}`,
+      model.source,
+    );
   }
   return { drift: p.drift, diffusion: p.diffusion };
 }
@@ -71,7 +77,10 @@ function exactStepping(problem: LangevinProblem): LangevinSystem["linear"] {
  */
 export function modelSystem(problem: LangevinProblem, options: { exactStepping?: boolean } = {}): LangevinSystem {
   // Particle force fields still take the model, which holds the same force terms (pair laws, external fields).
-  const forces = problem.forces.kind === "network" ? new NetworkForceField(problem.forces) : new ParticleForceField(problem.model as ParticlesModel);
+  const forces =
+    problem.forces.kind === "network"
+      ? new NetworkForceField(problem.forces)
+      : new ParticleForceField(problem.model as ParticlesModel);
   const system: LangevinSystem = {
     dynamics: problem.dynamics,
     dof: problem.dof,
@@ -93,7 +102,10 @@ export function modelSystem(problem: LangevinProblem, options: { exactStepping?:
  * mode of the harmonic part is refused only when no quartic term couples it, and otherwise reported in `warnings`).
  * Throws SteadyStateError (naming the model's file) when there is none.
  */
-export function networkSystem(model: NetworkModel, options: { exactStepping?: boolean } = {}): { system: LangevinSystem; field: NetworkForceField; warnings: string[] } {
+export function networkSystem(
+  model: NetworkModel,
+  options: { exactStepping?: boolean } = {},
+): { system: LangevinSystem; field: NetworkForceField; warnings: string[] } {
   checkNetworkModel(model, "networkSystem");
   const problem = simulationProblem(model);
   const system = modelSystem(problem, options);
@@ -104,7 +116,10 @@ export function networkSystem(model: NetworkModel, options: { exactStepping?: bo
  * A particle model as a Langevin system, after checking that it can have a steady state (particleConfinementProblem):
  * throws SteadyStateError naming the model's file otherwise.
  */
-export function particleSystem(model: ParticlesModel, options: { exactStepping?: boolean } = {}): { system: LangevinSystem; field: ParticleForceField } {
+export function particleSystem(
+  model: ParticlesModel,
+  options: { exactStepping?: boolean } = {},
+): { system: LangevinSystem; field: ParticleForceField } {
   checkParticlesModel(model, "particleSystem");
   const system = modelSystem(simulationProblem(model), options);
   return { system, field: system.forces as ParticleForceField };

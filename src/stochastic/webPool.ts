@@ -17,7 +17,10 @@ export interface WorkerLike {
   onmessage: { handler(ev: { data: unknown }): void }["handler"] | null;
 }
 
-type Reply = { type: "progress"; steps: number } | { type: "result"; result: BlockResult } | { type: "error"; name: string; message: string };
+type Reply =
+  | { type: "progress"; steps: number }
+  | { type: "result"; result: BlockResult }
+  | { type: "error"; name: string; message: string };
 
 let counter = 0;
 
@@ -35,43 +38,46 @@ let counter = 0;
  * ```
  */
 export function webWorkerRunner(createWorker: () => WorkerLike, workers: number): BlockRunner {
-  return (spec, blocks, hooks) => new Promise<BlockResult[]>((resolve, reject) => {
-    const runId = `web-${++counter}-${Date.now()}`;
-    const pool = Array.from({ length: Math.max(1, Math.min(workers, blocks.length)) }, createWorker);
-    const results: BlockResult[] = [];
-    let next = 0, finished = 0, failed = false;
-    const stop = (err: Error) => {
-      if (failed) return;
-      failed = true;
-      for (const w of pool) w.terminate();
-      reject(err);
-    };
-    hooks.signal?.addEventListener("abort", () => stop(new CancelledError()));
-    const feed = (w: WorkerLike) => {
-      if (next >= blocks.length) {
-        w.terminate();
-        return;
-      }
-      const b = blocks[next++];
-      const task: WebBlockTask = { runId, spec, first: b.first, count: b.count };
-      w.postMessage(task);
-    };
-    for (const w of pool) {
-      w.onmessage = (ev) => {
-        const m = ev.data as Reply;
-        if (m.type === "progress") hooks.onProgress?.(m.steps);
-        else if (m.type === "error") stop(reviveError(m));
-        else {
-          results.push(m.result);
-          if (++finished === blocks.length) {
-            for (const x of pool) x.terminate();
-            resolve(results);
-          } else feed(w);
-        }
+  return (spec, blocks, hooks) =>
+    new Promise<BlockResult[]>((resolve, reject) => {
+      const runId = `web-${++counter}-${Date.now()}`;
+      const pool = Array.from({ length: Math.max(1, Math.min(workers, blocks.length)) }, createWorker);
+      const results: BlockResult[] = [];
+      let next = 0,
+        finished = 0,
+        failed = false;
+      const stop = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        for (const w of pool) w.terminate();
+        reject(err);
       };
-      feed(w);
-    }
-  });
+      hooks.signal?.addEventListener("abort", () => stop(new CancelledError()));
+      const feed = (w: WorkerLike) => {
+        if (next >= blocks.length) {
+          w.terminate();
+          return;
+        }
+        const b = blocks[next++];
+        const task: WebBlockTask = { runId, spec, first: b.first, count: b.count };
+        w.postMessage(task);
+      };
+      for (const w of pool) {
+        w.onmessage = (ev) => {
+          const m = ev.data as Reply;
+          if (m.type === "progress") hooks.onProgress?.(m.steps);
+          else if (m.type === "error") stop(reviveError(m));
+          else {
+            results.push(m.result);
+            if (++finished === blocks.length) {
+              for (const x of pool) x.terminate();
+              resolve(results);
+            } else feed(w);
+          }
+        };
+        feed(w);
+      }
+    });
 }
 
 /** A user-facing error from a worker, as its class (the class does not survive the worker boundary). */

@@ -11,7 +11,14 @@ import { varianceResonance } from "./variance-resonance/definition.js";
 
 export const STUDIES: readonly Study[] = [
   varianceResonance,
-  energyCorrelationsStudy, particleBathChain, twoTemperature, runAndChase, ratchet, demixing, harmonicConduction] as unknown as Study[];
+  energyCorrelationsStudy,
+  particleBathChain,
+  twoTemperature,
+  runAndChase,
+  ratchet,
+  demixing,
+  harmonicConduction,
+] as unknown as Study[];
 
 /**
  * The study of that name ("two-temperature/run-and-chase" for a sub-study), or undefined.

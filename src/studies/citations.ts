@@ -91,9 +91,15 @@ export function formatCitation(c: Citation): string {
 
 /** A Markdown line for the documentation (DOI and arXiv id as links). */
 export function markdownCitation(c: Citation): string {
-  const links = [c.doi ? `[doi:${c.doi}](https://doi.org/${c.doi})` : "", c.arxiv && !c.venue.includes(c.arxiv) ? `[arXiv:${c.arxiv}](https://arxiv.org/abs/${c.arxiv})` : ""]
+  const links = [
+    c.doi ? `[doi:${c.doi}](https://doi.org/${c.doi})` : "",
+    c.arxiv && !c.venue.includes(c.arxiv) ? `[arXiv:${c.arxiv}](https://arxiv.org/abs/${c.arxiv})` : "",
+  ]
     .filter(Boolean)
     .join(", ");
-  const venue = c.arxiv && c.venue.includes(`arXiv:${c.arxiv}`) ? c.venue.replace(`arXiv:${c.arxiv}`, `[arXiv:${c.arxiv}](https://arxiv.org/abs/${c.arxiv})`) : c.venue;
+  const venue =
+    c.arxiv && c.venue.includes(`arXiv:${c.arxiv}`)
+      ? c.venue.replace(`arXiv:${c.arxiv}`, `[arXiv:${c.arxiv}](https://arxiv.org/abs/${c.arxiv})`)
+      : c.venue;
   return `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${venue}${links ? `, ${links}` : ""}.`;
 }

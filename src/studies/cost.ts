@@ -14,12 +14,13 @@ export const MAX_PARTICLE_STEPS = 2e9;
 const SECONDS_PER_PARTICLE_STEP = 0.3e-6;
 
 /** The domain of the simulation settings shared by the particle studies. */
-export const SIMULATION_SETTING_RANGES: Readonly<Record<"time" | "dt" | "replicas" | "burnIn", ParameterRange>> = Object.freeze({
-  time: { min: 1e-6, max: 1e9 },
-  dt: { min: 1e-9, max: 10 },
-  replicas: { min: 1, max: 10_000, integer: true },
-  burnIn: { min: 0, max: 1e9 },
-});
+export const SIMULATION_SETTING_RANGES: Readonly<Record<"time" | "dt" | "replicas" | "burnIn", ParameterRange>> =
+  Object.freeze({
+    time: { min: 1e-6, max: 1e9 },
+    dt: { min: 1e-9, max: 10 },
+    replicas: { min: 1, max: 10_000, integer: true },
+    burnIn: { min: 0, max: 1e9 },
+  });
 
 export interface SimulationCost {
   /** Simulated time per replica, burn-in included. */
@@ -33,14 +34,21 @@ export interface SimulationCost {
 }
 
 function minutes(seconds: number): string {
-  return seconds < 90 ? `${Math.ceil(seconds)} s` : seconds < 5400 ? `${Math.ceil(seconds / 60)} min` : `${Math.ceil(seconds / 3600)} h`;
+  return seconds < 90
+    ? `${Math.ceil(seconds)} s`
+    : seconds < 5400
+      ? `${Math.ceil(seconds / 60)} min`
+      : `${Math.ceil(seconds / 3600)} h`;
 }
 
 /**
  * Throws a ModelError naming the setting if time, dt or replicas is outside its range, or if the run would exceed
  * MAX_PARTICLE_STEPS (the message gives the estimate and what to reduce). `flag` maps a setting to its option name.
  */
-export function checkSimulationCost(c: SimulationCost, flag: (name: "time" | "dt" | "replicas") => string = (n) => `--${n}`): void {
+export function checkSimulationCost(
+  c: SimulationCost,
+  flag: (name: "time" | "dt" | "replicas") => string = (n) => `--${n}`,
+): void {
   checkRange(flag("time"), c.time, SIMULATION_SETTING_RANGES.time);
   checkRange(flag("dt"), c.dt, SIMULATION_SETTING_RANGES.dt);
   checkRange(flag("replicas"), c.replicas, SIMULATION_SETTING_RANGES.replicas);

@@ -21,7 +21,8 @@ export function runOptionsOf(ctx: RunContext): RunOptions {
  * is the sum over the jobs of the steps done, out of the sum of the totals reported so far.
  */
 export async function runAll<T>(ctx: RunContext, jobs: readonly ((run: RunOptions) => Promise<T>)[]): Promise<T[]> {
-  const done = new Float64Array(jobs.length), total = new Float64Array(jobs.length);
+  const done = new Float64Array(jobs.length),
+    total = new Float64Array(jobs.length);
   const progress = ctx.progress;
   const runOf = (k: number): RunOptions => ({
     runner: ctx.runner,
@@ -30,7 +31,8 @@ export async function runAll<T>(ctx: RunContext, jobs: readonly ((run: RunOption
       ? (d, t) => {
           done[k] = d;
           total[k] = t;
-          let a = 0, b = 0;
+          let a = 0,
+            b = 0;
           for (let j = 0; j < jobs.length; j++) {
             a += done[j];
             b += total[j];

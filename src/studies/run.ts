@@ -22,7 +22,11 @@ import { validateParameters } from "./schema.js";
  * }
  * ```
  */
-export async function runStudy<S extends z.ZodObject, R>(study: Study<S, R>, input: Partial<z.input<S>> = {}, context: Partial<ComputeContext> = {}): Promise<R> {
+export async function runStudy<S extends z.ZodObject, R>(
+  study: Study<S, R>,
+  input: Partial<z.input<S>> = {},
+  context: Partial<ComputeContext> = {},
+): Promise<R> {
   const { parameters } = validateParameters(study, input as Record<string, unknown>);
   return study.compute(parameters, { seed: 1, quick: false, ...context });
 }

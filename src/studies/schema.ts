@@ -50,7 +50,9 @@ function meta(o: FieldOptions & { range?: ParameterRange; sweep?: boolean }) {
 export function quantity(o: NumberOptions & { default: number }): z.ZodDefault<z.ZodNumber>;
 /** A number without a default (optional, or required where a group or the study says so). */
 export function quantity(o: NumberOptions & { default?: undefined }): z.ZodOptional<z.ZodNumber>;
-export function quantity(o: NumberOptions & { default?: number }): z.ZodDefault<z.ZodNumber> | z.ZodOptional<z.ZodNumber> {
+export function quantity(
+  o: NumberOptions & { default?: number },
+): z.ZodDefault<z.ZodNumber> | z.ZodOptional<z.ZodNumber> {
   const base = numberSchema(o);
   const field = o.default === undefined ? base.optional() : base.default(o.default);
   return field.describe(o.describe).meta(meta(o));
@@ -64,8 +66,12 @@ const sweepRangeSchema = z.object({
 });
 
 /** A number that may also be a sweep (SweepRange) in one run. */
-export function sweepable(o: NumberOptions & { default: number }): z.ZodDefault<z.ZodUnion<[z.ZodNumber, typeof sweepRangeSchema]>>;
-export function sweepable(o: NumberOptions & { default?: undefined }): z.ZodOptional<z.ZodUnion<[z.ZodNumber, typeof sweepRangeSchema]>>;
+export function sweepable(
+  o: NumberOptions & { default: number },
+): z.ZodDefault<z.ZodUnion<[z.ZodNumber, typeof sweepRangeSchema]>>;
+export function sweepable(
+  o: NumberOptions & { default?: undefined },
+): z.ZodOptional<z.ZodUnion<[z.ZodNumber, typeof sweepRangeSchema]>>;
 export function sweepable(o: NumberOptions & { default?: number }) {
   const base = z.union([numberSchema(o), sweepRangeSchema]);
   const field = o.default === undefined ? base.optional() : base.default(o.default);
@@ -74,15 +80,31 @@ export function sweepable(o: NumberOptions & { default?: number }) {
 
 /** A switch (absent: false). */
 export function toggle(o: Omit<FieldOptions, "unit" | "valueName"> & { unit?: string }): z.ZodDefault<z.ZodBoolean> {
-  return z.boolean().default(false).describe(o.describe).meta(meta({ ...o, unit: o.unit ?? "" }));
+  return z
+    .boolean()
+    .default(false)
+    .describe(o.describe)
+    .meta(meta({ ...o, unit: o.unit ?? "" }));
 }
 
 /** One of a few names, with a default. */
-export function choice<T extends readonly [string, ...string[]]>(values: T, o: Omit<FieldOptions, "unit"> & { unit?: string; default: T[number] }): z.ZodDefault<z.ZodEnum<{ [K in T[number]]: K }>>;
+export function choice<T extends readonly [string, ...string[]]>(
+  values: T,
+  o: Omit<FieldOptions, "unit"> & { unit?: string; default: T[number] },
+): z.ZodDefault<z.ZodEnum<{ [K in T[number]]: K }>>;
 /** One of a few names, required (or optional where `optional` says so). */
-export function choice<T extends readonly [string, ...string[]]>(values: T, o: Omit<FieldOptions, "unit"> & { unit?: string; default?: undefined; optional?: false }): z.ZodEnum<{ [K in T[number]]: K }>;
-export function choice<T extends readonly [string, ...string[]]>(values: T, o: Omit<FieldOptions, "unit"> & { unit?: string; default?: undefined; optional: true }): z.ZodOptional<z.ZodEnum<{ [K in T[number]]: K }>>;
-export function choice<T extends readonly [string, ...string[]]>(values: T, o: Omit<FieldOptions, "unit"> & { unit?: string; default?: T[number]; optional?: boolean }) {
+export function choice<T extends readonly [string, ...string[]]>(
+  values: T,
+  o: Omit<FieldOptions, "unit"> & { unit?: string; default?: undefined; optional?: false },
+): z.ZodEnum<{ [K in T[number]]: K }>;
+export function choice<T extends readonly [string, ...string[]]>(
+  values: T,
+  o: Omit<FieldOptions, "unit"> & { unit?: string; default?: undefined; optional: true },
+): z.ZodOptional<z.ZodEnum<{ [K in T[number]]: K }>>;
+export function choice<T extends readonly [string, ...string[]]>(
+  values: T,
+  o: Omit<FieldOptions, "unit"> & { unit?: string; default?: T[number]; optional?: boolean },
+) {
   const base = z.enum(values as unknown as [string, ...string[]]);
   const field = o.default !== undefined ? base.default(o.default) : o.optional ? base.optional() : base;
   return field.describe(o.describe).meta(meta({ ...o, unit: o.unit ?? "", valueName: o.valueName ?? "name" }));
@@ -90,7 +112,11 @@ export function choice<T extends readonly [string, ...string[]]>(values: T, o: O
 
 /** Free text (optional), parsed by the study (e.g. a list of measured values). */
 export function text(o: Omit<FieldOptions, "unit"> & { unit?: string }): z.ZodOptional<z.ZodString> {
-  return z.string().optional().describe(o.describe).meta(meta({ ...o, unit: o.unit ?? "" }));
+  return z
+    .string()
+    .optional()
+    .describe(o.describe)
+    .meta(meta({ ...o, unit: o.unit ?? "" }));
 }
 
 // -----------------------------------------------------------------------------------------------------------------
@@ -144,7 +170,13 @@ export function fieldsOf(schema: z.ZodObject): FieldInfo[] {
     }
     const type = inner.def.type;
     const kind: FieldKind =
-      type === "number" || type === "union" ? "number" : type === "boolean" ? "boolean" : type === "enum" ? "choice" : "text";
+      type === "number" || type === "union"
+        ? "number"
+        : type === "boolean"
+          ? "boolean"
+          : type === "enum"
+            ? "choice"
+            : "text";
     return {
       key,
       flag: m.flag ?? kebab(key),
@@ -164,7 +196,10 @@ export function fieldsOf(schema: z.ZodObject): FieldInfo[] {
 }
 
 /** The ranges of a schema's numeric fields, by key (for library validators that check one value at a time). */
-export function rangesOf<K extends string>(schema: z.ZodObject, keys: readonly K[]): Readonly<Record<K, ParameterRange>> {
+export function rangesOf<K extends string>(
+  schema: z.ZodObject,
+  keys: readonly K[],
+): Readonly<Record<K, ParameterRange>> {
   const byKey = new Map(fieldsOf(schema).map((f) => [f.key, f.range]));
   const out = {} as Record<K, ParameterRange>;
   for (const k of keys) {
@@ -218,15 +253,19 @@ export function parseSweep(textValue: string, name: string): number | SweepRange
     throw new ModelError(`${name}: a range needs an integer count >= 2, got '${parts[2]}' in '${textValue}'`);
   }
   if (count > MAX_SWEEP_POINTS) {
-    throw new ModelError(`${name}: a range has at most ${MAX_SWEEP_POINTS} points, got ${count} in '${textValue}' (sweep in pieces)`);
+    throw new ModelError(
+      `${name}: a range has at most ${MAX_SWEEP_POINTS} points, got ${count} in '${textValue}' (sweep in pieces)`,
+    );
   }
   if (start === stop) throw new ModelError(`${name}: the range '${textValue}' starts and stops at the same value`);
   let spacing: SweepRange["spacing"] = "linear";
   if (parts.length === 4) {
     const s = parts[3].trim().toLowerCase();
-    if (s !== "log" && s !== "lin" && s !== "linear") throw new ModelError(`${name}: unknown spacing '${parts[3]}' in '${textValue}' (use log or lin)`);
+    if (s !== "log" && s !== "lin" && s !== "linear")
+      throw new ModelError(`${name}: unknown spacing '${parts[3]}' in '${textValue}' (use log or lin)`);
     spacing = s === "log" ? "log" : "linear";
-    if (spacing === "log" && !(start > 0 && stop > 0)) throw new ModelError(`${name}: a log range needs positive start and stop, got '${textValue}'`);
+    if (spacing === "log" && !(start > 0 && stop > 0))
+      throw new ModelError(`${name}: a log range needs positive start and stop, got '${textValue}'`);
   }
   return { start, stop, count, spacing };
 }
@@ -241,7 +280,8 @@ export function sweepValues(r: SweepRange): Float64Array {
   const out = new Float64Array(r.count);
   const last = r.count - 1;
   if (r.spacing === "log") {
-    const a = Math.log(r.start), b = Math.log(r.stop);
+    const a = Math.log(r.start),
+      b = Math.log(r.stop);
     for (let i = 0; i <= last; i++) out[i] = Math.exp(a + ((b - a) * i) / last);
   } else {
     for (let i = 0; i <= last; i++) out[i] = r.start + ((r.stop - r.start) * i) / last;
@@ -298,9 +338,14 @@ function resolveGroup(groups: ParameterGroup[], given: string[], name: (key: str
   const foreign = given.filter((k) => owners(k).length > 0 && !chosen.keys.includes(k));
   if (foreign.length > 0) {
     const owner = owners(foreign[0])[0];
-    const what = foreign.length === 1 ? `${name(foreign[0])} is a ${owner.name} parameter` : `${foreign.map(name).join(", ")} are ${owner.name} parameters`;
+    const what =
+      foreign.length === 1
+        ? `${name(foreign[0])} is a ${owner.name} parameter`
+        : `${foreign.map(name).join(", ")} are ${owner.name} parameters`;
     const own = chosen.keys.filter((k) => owners(k).length === 1);
-    throw new ModelError(`${what}; with ${chosen.name} parameters give ${(own.length > 0 ? own : chosen.keys).map(name).join(", ")} instead`);
+    throw new ModelError(
+      `${what}; with ${chosen.name} parameters give ${(own.length > 0 ? own : chosen.keys).map(name).join(", ")} instead`,
+    );
   }
   return chosen;
 }
@@ -332,7 +377,8 @@ export function validateParameters<S extends z.ZodObject>(
     group = resolveGroup(study.groups, given, name);
     const exempt = (k: string) => group!.unlessGiven?.[k] !== undefined && values[group!.unlessGiven[k]] !== undefined;
     const missing = (group.required ?? []).filter((k) => values[k] === undefined && !exempt(k));
-    if (missing.length > 0) throw new ModelError(`${group.name} parameters need ${missing.map(name).join(", ")} as well`);
+    if (missing.length > 0)
+      throw new ModelError(`${group.name} parameters need ${missing.map(name).join(", ")} as well`);
     for (const [k, v] of Object.entries(group.defaults ?? {})) if (values[k] === undefined) values[k] = v;
   }
   const swept: string[] = [];
@@ -353,13 +399,16 @@ export function validateParameters<S extends z.ZodObject>(
           if (f.range) {
             const xs = sweepValues(v);
             for (let i = 0; i < xs.length; i++) {
-              if (!inRange(xs[i], f.range)) throw rangeError(name(f.key), xs[i], f.range, ` value #${i + 1} of the sweep ${sweepText(v)}`);
+              if (!inRange(xs[i], f.range))
+                throw rangeError(name(f.key), xs[i], f.range, ` value #${i + 1} of the sweep ${sweepText(v)}`);
             }
           }
           break;
         }
         if (typeof v !== "number" || !Number.isFinite(v)) {
-          throw new ModelError(`${name(f.key)} must be ${f.range ? describeRange(f.range) : "a finite number"}, got ${show(v)}`);
+          throw new ModelError(
+            `${name(f.key)} must be ${f.range ? describeRange(f.range) : "a finite number"}, got ${show(v)}`,
+          );
         }
         if (f.range && !inRange(v, f.range)) throw rangeError(name(f.key), v, f.range);
         break;
@@ -368,7 +417,8 @@ export function validateParameters<S extends z.ZodObject>(
         if (typeof v !== "boolean") throw new ModelError(`${name(f.key)} must be true or false, got ${show(v)}`);
         break;
       case "choice":
-        if (typeof v !== "string" || !f.choices!.includes(v)) throw new ModelError(`${name(f.key)} must be one of ${f.choices!.join(", ")}, got ${show(v)}`);
+        if (typeof v !== "string" || !f.choices!.includes(v))
+          throw new ModelError(`${name(f.key)} must be one of ${f.choices!.join(", ")}, got ${show(v)}`);
         break;
       case "text":
         if (typeof v !== "string") throw new ModelError(`${name(f.key)} must be text, got ${show(v)}`);
@@ -387,7 +437,9 @@ export function validateParameters<S extends z.ZodObject>(
 }
 
 /** The swept field of validated parameters, if any: its key, values and spacing. */
-export function sweptField(parameters: Record<string, unknown>): { key: string; range: SweepRange; values: Float64Array } | undefined {
+export function sweptField(
+  parameters: Record<string, unknown>,
+): { key: string; range: SweepRange; values: Float64Array } | undefined {
   for (const [key, v] of Object.entries(parameters)) if (isSweep(v)) return { key, range: v, values: sweepValues(v) };
   return undefined;
 }

@@ -19,7 +19,10 @@ export function table(header: string[], rows: (string | number)[][]): string {
   const numeric = header.map((_, k) => rows.every((r) => typeof r[k] === "number"));
   const width = header.map((h, k) => Math.max(h.length, ...cells.map((r) => r[k].length)));
   const line = (r: string[]) =>
-    r.map((c, k) => (numeric[k] ? c.padStart(width[k]) : c.padEnd(width[k]))).join("  ").trimEnd();
+    r
+      .map((c, k) => (numeric[k] ? c.padStart(width[k]) : c.padEnd(width[k])))
+      .join("  ")
+      .trimEnd();
   return [line(header), width.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }
 

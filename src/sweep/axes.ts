@@ -28,24 +28,40 @@ export type Combine = "product" | "zip" | "latin";
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 /** Parses `start:stop:count` (count may be left out for a Latin hypercube: `start:stop`). */
-export function parseRange(text: string, where: string, log: boolean, needCount: boolean): { lo: number; hi: number; values: number[] } {
+export function parseRange(
+  text: string,
+  where: string,
+  log: boolean,
+  needCount: boolean,
+): { lo: number; hi: number; values: number[] } {
   const parts = text.split(":");
   const form = log ? "start:stop:count with 0 < start, stop (e.g. 0.1:10:21)" : "start:stop:count (e.g. 0:2:21)";
-  if (parts.length !== 3 && !(parts.length === 2 && !needCount)) throw new SweepError(`${where}: expected ${form}, got '${text}'`);
+  if (parts.length !== 3 && !(parts.length === 2 && !needCount))
+    throw new SweepError(`${where}: expected ${form}, got '${text}'`);
   const [a, b] = parts.slice(0, 2).map((p) => (NUMBER.test(p) ? Number(p) : NaN));
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new SweepError(`${where}: start and stop must be finite numbers, got '${text}'`);
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    throw new SweepError(`${where}: start and stop must be finite numbers, got '${text}'`);
   if (log && !(a > 0 && b > 0)) throw new SweepError(`${where}: a log range needs start and stop > 0, got '${text}'`);
   let count = 0;
   if (parts.length === 3) {
     count = NUMBER.test(parts[2]) ? Number(parts[2]) : NaN;
-    if (!Number.isInteger(count) || count < 1) throw new SweepError(`${where}: count must be a whole number >= 1, got '${parts[2].trim()}'`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new SweepError(`${where}: count must be a whole number >= 1, got '${parts[2].trim()}'`);
     if (count > MAX_POINTS) throw new SweepError(`${where}: count ${count} is above the limit of ${MAX_POINTS} points`);
     if (count === 1 && a !== b) throw new SweepError(`${where}: count 1 needs start = stop (one value), got '${text}'`);
   }
   const values: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = count === 1 ? 0 : i / (count - 1);
-    values.push(i === 0 ? a : i === count - 1 ? b : log ? Math.exp(Math.log(a) + t * (Math.log(b) - Math.log(a))) : a + t * (b - a));
+    values.push(
+      i === 0
+        ? a
+        : i === count - 1
+          ? b
+          : log
+            ? Math.exp(Math.log(a) + t * (Math.log(b) - Math.log(a)))
+            : a + t * (b - a),
+    );
   }
   return { lo: Math.min(a, b), hi: Math.max(a, b), values };
 }

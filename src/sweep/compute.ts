@@ -32,7 +32,12 @@ export type Base = { model: unknown; source: string } | { study: string; paramet
 export type { Measured } from "../stochastic/statistics.js";
 
 export function isMeasured(v: unknown): v is Measured {
-  return v !== null && typeof v === "object" && typeof (v as Measured).value === "number" && typeof (v as Measured).error === "number";
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    typeof (v as Measured).value === "number" &&
+    typeof (v as Measured).error === "number"
+  );
 }
 
 /** An adapter, ready for one sweep (its base and options checked). */

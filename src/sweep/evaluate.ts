@@ -15,7 +15,11 @@ const ADAPTERS: Partial<Record<ComputeKind, ComputeAdapter>> = { exact: exactAda
 /** The adapter of a compute kind; study bases wait for the study contract. */
 export function adapterFor(kind: ComputeKind, where: string): ComputeAdapter {
   const a = ADAPTERS[kind];
-  if (!a) throw new SweepError(`compute kind '${kind}' is not available yet in this version of ness (use exact or simulate with a model base)`, where);
+  if (!a)
+    throw new SweepError(
+      `compute kind '${kind}' is not available yet in this version of ness (use exact or simulate with a model base)`,
+      where,
+    );
   return a;
 }
 
@@ -38,9 +42,16 @@ export interface PreparedSweep {
 }
 
 export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSweep {
-  if ("study" in task.base && task.compute.kind !== "study") throw new SweepError(`a study base needs compute: {kind: study}`, where);
-  if ("model" in task.base && task.compute.kind === "study") throw new SweepError("compute: kind study needs a study base (base: {study: NAME, parameters: ...})", where);
-  const compute = adapterFor(task.compute.kind, where).prepare(task.base, task.axes.map((a) => a.path), task.compute, where);
+  if ("study" in task.base && task.compute.kind !== "study")
+    throw new SweepError(`a study base needs compute: {kind: study}`, where);
+  if ("model" in task.base && task.compute.kind === "study")
+    throw new SweepError("compute: kind study needs a study base (base: {study: NAME, parameters: ...})", where);
+  const compute = adapterFor(task.compute.kind, where).prepare(
+    task.base,
+    task.axes.map((a) => a.path),
+    task.compute,
+    where,
+  );
   const outs: { name: string; path: Segment[]; measured: boolean }[] = task.outputs.map((o, k) => {
     const path = parsePath(o, `${where}: outputs[${k}]`);
     const at = locate(compute.template, path);
@@ -48,12 +59,17 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
     const v = at.container[at.key];
     if (typeof v === "number") return { name: o, path, measured: false };
     if (isMeasured(v)) return { name: o, path, measured: true };
-    const what = v !== null && typeof v === "object" ? `${Array.isArray(v) ? "a list" : `a mapping with fields ${Object.keys(v).slice(0, 12).join(", ")}`}` : typeof v;
+    const what =
+      v !== null && typeof v === "object"
+        ? `${Array.isArray(v) ? "a list" : `a mapping with fields ${Object.keys(v).slice(0, 12).join(", ")}`}`
+        : typeof v;
     throw new SweepError(`outputs[${k}]: '${o}' is not a number in the result (it is ${what})`, where);
   });
   const axisNames = new Set(task.axes.map((a) => a.name));
   const columns = outs.flatMap((o) => (o.measured ? [o.name, `${o.name}.error`] : [o.name]));
-  for (const c of columns) if (axisNames.has(c)) throw new SweepError(`outputs: '${c}' is also an axis name (rename the axis with name:)`, where);
+  for (const c of columns)
+    if (axisNames.has(c))
+      throw new SweepError(`outputs: '${c}' is also an axis name (rename the axis with name:)`, where);
   if (new Set(columns).size !== columns.length) throw new SweepError("outputs: an output is listed twice", where);
   const evaluate = (values: ArrayLike<number>): PointOutcome => {
     try {
@@ -62,11 +78,16 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
       for (const o of outs) {
         const v = getPath(doc, o.path);
         const value = o.measured && isMeasured(v) ? v.value : v;
-        if (typeof value !== "number" || !Number.isFinite(value)) return { status: "failed", error: `output ${o.name} is not a finite number at this point` };
+        if (typeof value !== "number" || !Number.isFinite(value))
+          return { status: "failed", error: `output ${o.name} is not a finite number at this point` };
         outputs[o.name] = value;
         if (o.measured) {
           const error = isMeasured(v) ? v.error : NaN;
-          if (!Number.isFinite(error)) return { status: "failed", error: `the error bar of ${o.name} could not be computed at this point (too few batches?)` };
+          if (!Number.isFinite(error))
+            return {
+              status: "failed",
+              error: `the error bar of ${o.name} could not be computed at this point (too few batches?)`,
+            };
           outputs[`${o.name}.error`] = error;
         }
       }

@@ -27,10 +27,18 @@ function settable(model: unknown, axisPaths: string[], where: string): { work: u
   const work = structuredClone(model);
   const targets: Targets = axisPaths.map((p, k) => {
     const at = locate(work, parsePath(p, `${where}: axes[${k}].path`));
-    if ("missing" in at) throw new SweepError(`axes[${k}].path: unknown field path '${p}' in the base model: ${at.missing}`, where);
+    if ("missing" in at)
+      throw new SweepError(`axes[${k}].path: unknown field path '${p}' in the base model: ${at.missing}`, where);
     const v = at.container[at.key];
     if (typeof v !== "number") {
-      const what = v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : `${typeof v} ${JSON.stringify(v)}`;
+      const what =
+        v === null
+          ? "null"
+          : Array.isArray(v)
+            ? "a list"
+            : typeof v === "object"
+              ? "a mapping"
+              : `${typeof v} ${JSON.stringify(v)}`;
       throw new SweepError(`axes[${k}].path: '${p}' is not a number in the base model (it is ${what})`, where);
     }
     return at;
@@ -42,7 +50,11 @@ const bySite = (sites: string[], v: Float64Array | undefined, f: (x: number) => 
   v ? Object.fromEntries(sites.map((s, i) => [s, f(v[i])])) : undefined;
 
 function exactDocument(model: Model, placeholder: boolean): unknown {
-  if (model.kind !== "network") throw new ModelError("the exact compute takes a network model; this is kind: particles (use compute: {kind: simulate, ...})", model.source);
+  if (model.kind !== "network")
+    throw new ModelError(
+      "the exact compute takes a network model; this is kind: particles (use compute: {kind: simulate, ...})",
+      model.source,
+    );
   const sites = model.sites;
   if (placeholder) {
     const zeros = new Float64Array(sites.length);
@@ -51,8 +63,12 @@ function exactDocument(model: Model, placeholder: boolean): unknown {
       baths: model.baths.map((b) => ({ site: sites[b.site], temperature: 0, friction: 0, flux: 0 })),
       entropyProduction: 0,
       ...(model.dynamics === "underdamped" ? { kineticTemperature: bySite(sites, zeros) } : {}),
-      positionVariance: bySite(sites, zeros), configurationalTemperature: bySite(sites, zeros),
-      residual: 0, condition: 0, forwardErrorBound: 0, relaxationTime: 0,
+      positionVariance: bySite(sites, zeros),
+      configurationalTemperature: bySite(sites, zeros),
+      residual: 0,
+      condition: 0,
+      forwardErrorBound: 0,
+      relaxationTime: 0,
     };
   }
   const ss = solveNetwork(model, { bySource: false });
@@ -63,13 +79,18 @@ function exactDocument(model: Model, placeholder: boolean): unknown {
     ...(ss.kineticTemperature ? { kineticTemperature: bySite(sites, ss.kineticTemperature) } : {}),
     positionVariance: bySite(sites, ss.positionVariance),
     configurationalTemperature: bySite(sites, ss.configurationalTemperature),
-    residual: ss.residual, condition: ss.condition, forwardErrorBound: ss.forwardErrorBound, relaxationTime: 1 / ss.slowestRate,
+    residual: ss.residual,
+    condition: ss.condition,
+    forwardErrorBound: ss.forwardErrorBound,
+    relaxationTime: 1 / ss.slowestRate,
   };
 }
 
 function simulationOptions(o: ComputeOptions, seed: number): SimulationOptions {
   return {
-    time: o.time!, seed, replicas: o.replicas ?? 1,
+    time: o.time!,
+    seed,
+    replicas: o.replicas ?? 1,
     ...(o.burnIn !== undefined ? { burnIn: o.burnIn } : {}),
     ...(o.batches !== undefined ? { batches: o.batches } : {}),
   };
@@ -80,7 +101,10 @@ function scheme(o: ComputeOptions): Scheme | { dt: number } {
   return o.scheme !== undefined ? schemeByName(o.scheme, o.dt!) : { dt: o.dt! };
 }
 
-function simulationDocument(model: Model, estimates: Pick<Estimate, "group" | "name" | "value" | "error" | "reliable">[]): unknown {
+function simulationDocument(
+  model: Model,
+  estimates: Pick<Estimate, "group" | "name" | "value" | "error" | "reliable">[],
+): unknown {
   const measured = (e: Pick<Estimate, "value" | "error" | "reliable"> | undefined): Measured | undefined =>
     e ? { value: e.value, error: e.error, reliable: e.reliable } : undefined;
   const groups: Record<string, Record<string, Measured>> = {};
@@ -90,7 +114,10 @@ function simulationDocument(model: Model, estimates: Pick<Estimate, "group" | "n
   const sites = model.sites;
   return {
     estimates: groups,
-    springs: model.springs.map((s) => ({ between: [sites[s.i], sites[s.j]], flux: find("spring flux", `${sites[s.i]} -> ${sites[s.j]}`) })),
+    springs: model.springs.map((s) => ({
+      between: [sites[s.i], sites[s.j]],
+      flux: find("spring flux", `${sites[s.i]} -> ${sites[s.j]}`),
+    })),
     baths: model.baths.map((b) => ({ site: sites[b.site], flux: find("bath flux", `into ${sites[b.site]}`) })),
     entropyProduction: find("entropy production", "rate"),
     ...(groups["kinetic temperature"] ? { kineticTemperature: groups["kinetic temperature"] } : {}),
@@ -108,7 +135,8 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
   };
   if (options.kind === "exact") {
     const template = exactDocument(baseModel, true);
-    const n = baseModel.kind === "network" ? (baseModel.dynamics === "underdamped" ? 2 : 1) * baseModel.sites.length : 0;
+    const n =
+      baseModel.kind === "network" ? (baseModel.dynamics === "underdamped" ? 2 : 1) * baseModel.sites.length : 0;
     return {
       template,
       parameters,
@@ -119,7 +147,10 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
   }
   if (options.kind === "simulate") {
     const plan = preparePlan(baseModel, scheme(options), simulationOptions(options, 0));
-    const template = simulationDocument(baseModel, plan.estimands.map((e) => ({ group: e.group, name: e.name, value: 0, error: 0, reliable: true })));
+    const template = simulationDocument(
+      baseModel,
+      plan.estimands.map((e) => ({ group: e.group, name: e.name, value: 0, error: 0, reliable: true })),
+    );
     const steps = plan.replicas * (plan.nBurn + plan.nProduction) * plan.coordinates.length;
     return {
       template,

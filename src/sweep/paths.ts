@@ -24,14 +24,18 @@ export function parsePath(path: string, where: string): Segment[] {
       out.push({ key: m[1].trim() });
       expectName = false;
     } else if (m[2] !== undefined) {
-      if (out.length === 0 || m[2].trim() === "") throw new SweepError(`${where}: malformed field path '${path}' (brackets need a name before them and an index or label inside)`);
+      if (out.length === 0 || m[2].trim() === "")
+        throw new SweepError(
+          `${where}: malformed field path '${path}' (brackets need a name before them and an index or label inside)`,
+        );
       out.push({ select: m[2].trim() });
     } else {
       if (expectName) throw new SweepError(`${where}: malformed field path '${path}'`);
       expectName = true;
     }
   }
-  if (pos !== path.length || out.length === 0 || expectName) throw new SweepError(`${where}: malformed field path '${path}' (e.g. baths[0].temperature or springs[1-2].flux)`);
+  if (pos !== path.length || out.length === 0 || expectName)
+    throw new SweepError(`${where}: malformed field path '${path}' (e.g. baths[0].temperature or springs[1-2].flux)`);
   return out;
 }
 
@@ -55,28 +59,39 @@ function show(segments: Segment[], upto: number): string {
 }
 
 /** Where a path points: the container and the key in it (the last step), or a reason it points nowhere. */
-export function locate(root: unknown, segments: Segment[]): { container: Record<string | number, unknown>; key: string | number } | { missing: string } {
+export function locate(
+  root: unknown,
+  segments: Segment[],
+): { container: Record<string | number, unknown>; key: string | number } | { missing: string } {
   let here: unknown = root;
   for (let i = 0; i < segments.length; i++) {
     const g = segments[i];
     let key: string | number;
     if (Array.isArray(here)) {
-      if ("key" in g) return { missing: `${show(segments, i) || "the document"} is a list: select an entry with [index] or [label]` };
+      if ("key" in g)
+        return { missing: `${show(segments, i) || "the document"} is a list: select an entry with [index] or [label]` };
       if (/^\d+$/.test(g.select)) {
         key = Number(g.select);
-        if (key >= here.length) return { missing: `${show(segments, i)} has ${here.length} entr${here.length === 1 ? "y" : "ies"} (index ${key} is past the end)` };
+        if (key >= here.length)
+          return {
+            missing: `${show(segments, i)} has ${here.length} entr${here.length === 1 ? "y" : "ies"} (index ${key} is past the end)`,
+          };
       } else {
         key = here.findIndex((e) => labelOf(e) === g.select);
         if (key < 0) {
           const labels = here.map(labelOf).filter((l) => l !== undefined);
-          return { missing: `${show(segments, i)} has no entry '${g.select}'${labels.length > 0 ? ` (labels: ${labels.slice(0, 12).join(", ")}${labels.length > 12 ? ", ..." : ""})` : ""}` };
+          return {
+            missing: `${show(segments, i)} has no entry '${g.select}'${labels.length > 0 ? ` (labels: ${labels.slice(0, 12).join(", ")}${labels.length > 12 ? ", ..." : ""})` : ""}`,
+          };
         }
       }
     } else if (here !== null && typeof here === "object") {
       key = "key" in g ? g.key : g.select;
       if (!Object.prototype.hasOwnProperty.call(here, key)) {
         const keys = Object.keys(here);
-        return { missing: `${show(segments, i) || "the document"} has no field '${key}'${keys.length > 0 ? ` (fields: ${keys.slice(0, 16).join(", ")}${keys.length > 16 ? ", ..." : ""})` : ""}` };
+        return {
+          missing: `${show(segments, i) || "the document"} has no field '${key}'${keys.length > 0 ? ` (fields: ${keys.slice(0, 16).join(", ")}${keys.length > 16 ? ", ..." : ""})` : ""}`,
+        };
       }
     } else {
       return { missing: `${show(segments, i)} is a ${typeof here}, not a list or mapping` };

@@ -38,8 +38,10 @@ export function sweepFigure(s: SweepPlotSpec): Figure {
     return k;
   };
   const output = (name: string, flag: string) => {
-    if (!s.columns.includes(name) || name.endsWith(".error") && s.columns.includes(name.slice(0, -6))) {
-      throw new SweepError(`${flag} ${name}: not an output of this sweep (outputs: ${s.columns.filter((c) => !c.endsWith(".error")).join(", ")})`);
+    if (!s.columns.includes(name) || (name.endsWith(".error") && s.columns.includes(name.slice(0, -6)))) {
+      throw new SweepError(
+        `${flag} ${name}: not an output of this sweep (outputs: ${s.columns.filter((c) => !c.endsWith(".error")).join(", ")})`,
+      );
     }
     return name;
   };
@@ -57,8 +59,21 @@ export function sweepFigure(s: SweepPlotSpec): Figure {
     const grid: number[][] = ys.map(() => xs.map(() => NaN));
     for (const r of s.rows) grid[ys.indexOf(r.values[yi])][xs.indexOf(r.values[xi])] = r.outputs[c];
     const missing = grid.flat().filter((v) => Number.isNaN(v)).length;
-    if (missing > 0) throw new SweepError(`a heatmap needs a full grid of ${s.x} x ${s.y}: ${missing} of ${xs.length * ys.length} cells have no result (a Latin hypercube or a failed point?)`);
-    return heatmapFigure({ name: `${c} over ${s.x} and ${s.y}`, title, caption: `${c} over ${s.x} and ${s.y}.`, xLabel: s.x, yLabel: s.y, x: xs, y: ys, values: grid, color: { label: c } });
+    if (missing > 0)
+      throw new SweepError(
+        `a heatmap needs a full grid of ${s.x} x ${s.y}: ${missing} of ${xs.length * ys.length} cells have no result (a Latin hypercube or a failed point?)`,
+      );
+    return heatmapFigure({
+      name: `${c} over ${s.x} and ${s.y}`,
+      title,
+      caption: `${c} over ${s.x} and ${s.y}.`,
+      xLabel: s.x,
+      yLabel: s.y,
+      x: xs,
+      y: ys,
+      values: grid,
+      color: { label: c },
+    });
   }
   const y = output(s.y, "--y");
   const ci = s.color !== undefined ? axisIndex(s.color, "--color") : -1;
@@ -77,13 +92,21 @@ export function sweepFigure(s: SweepPlotSpec): Figure {
     };
   });
   return lineChart({
-    name: `${y} vs ${s.x}`, title, caption: `${y} against ${s.x}${err ? " (error bars: one standard error)" : ""}.`,
-    xLabel: s.x, yLabel: y, series, xType: looksLog(distinct(s.rows.map((r) => r.values[xi]))) ? "log" : "linear",
+    name: `${y} vs ${s.x}`,
+    title,
+    caption: `${y} against ${s.x}${err ? " (error bars: one standard error)" : ""}.`,
+    xLabel: s.x,
+    yLabel: y,
+    series,
+    xType: looksLog(distinct(s.rows.map((r) => r.values[xi]))) ? "log" : "linear",
   });
 }
 
 /** The axes not drawn must be constant (one value), or the figure would mix points. */
 function checkOthers(s: SweepPlotSpec, drawn: number[]): void {
   const varying = s.axes.filter((_, k) => !drawn.includes(k) && distinct(s.rows.map((r) => r.values[k])).length > 1);
-  if (varying.length > 0) throw new SweepError(`the sweep also varies ${varying.join(", ")}: draw it with --color (one line per value) or as a heatmap (--y AXIS --color OUTPUT)`);
+  if (varying.length > 0)
+    throw new SweepError(
+      `the sweep also varies ${varying.join(", ")}: draw it with --color (one line per value) or as a heatmap (--y AXIS --color OUTPUT)`,
+    );
 }

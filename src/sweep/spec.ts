@@ -23,7 +23,10 @@ import type { Base, ComputeOptions } from "./compute.js";
 import { parsePath } from "./paths.js";
 
 const axisSchema = z.strictObject({
-  path: z.string().min(1).describe("field path of a number in the base, e.g. baths[0].temperature or springs[1-2].stiffness"),
+  path: z
+    .string()
+    .min(1)
+    .describe("field path of a number in the base, e.g. baths[0].temperature or springs[1-2].stiffness"),
   name: z.string().min(1).optional().describe("column name in the results (default: the path)"),
   range: z.string().optional().describe("start:stop:count, evenly spaced, both ends included (latin: start:stop)"),
   log: z.string().optional().describe("start:stop:count, evenly spaced in log (0 < start, stop)"),
@@ -31,16 +34,31 @@ const axisSchema = z.strictObject({
 });
 
 export const sweepSchema = z.strictObject({
-  base: z.union([
-    z.strictObject({ model: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).describe("a model file (path relative to the spec) or a model written inline") }),
-    z.strictObject({ study: z.string().min(1).describe("a study name"), parameters: z.record(z.string(), z.unknown()).default({}) }),
-  ]).describe("what is swept: a model, or a study with its parameters"),
+  base: z
+    .union([
+      z.strictObject({
+        model: z
+          .union([z.string().min(1), z.record(z.string(), z.unknown())])
+          .describe("a model file (path relative to the spec) or a model written inline"),
+      }),
+      z.strictObject({
+        study: z.string().min(1).describe("a study name"),
+        parameters: z.record(z.string(), z.unknown()).default({}),
+      }),
+    ])
+    .describe("what is swept: a model, or a study with its parameters"),
   axes: z.array(axisSchema).min(1).describe("the swept fields and their values"),
-  combine: z.enum(["product", "zip", "latin"]).default("product")
-    .describe("product: every combination; zip: entry by entry (axes of equal length); latin: a Latin hypercube of `samples` points"),
+  combine: z
+    .enum(["product", "zip", "latin"])
+    .default("product")
+    .describe(
+      "product: every combination; zip: entry by entry (axes of equal length); latin: a Latin hypercube of `samples` points",
+    ),
   samples: z.number().int().min(1).optional().describe("latin: the number of points"),
   compute: z.strictObject({
-    kind: z.enum(["exact", "simulate", "study"]).describe("exact steady state, simulation with replicas, or the study's compute"),
+    kind: z
+      .enum(["exact", "simulate", "study"])
+      .describe("exact steady state, simulation with replicas, or the study's compute"),
     time: z.number().positive().optional().describe("simulate: production time per replica"),
     dt: z.number().positive().optional().describe("simulate: time step"),
     replicas: z.number().int().min(1).optional().describe("simulate: independent replicas per point (default 1)"),
@@ -48,8 +66,16 @@ export const sweepSchema = z.strictObject({
     scheme: z.enum(["baoab", "euler-maruyama", "heun", "exact"]).optional().describe("simulate: integrator"),
     batches: z.number().int().min(1).optional().describe("simulate: batches per replica for the error bars"),
   }),
-  outputs: z.array(z.string().min(1)).min(1).describe("field paths of the result to keep, e.g. springs[1-2].flux, entropyProduction"),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0)
+  outputs: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe("field paths of the result to keep, e.g. springs[1-2].flux, entropyProduction"),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(0)
     .describe("random seed: of every point's simulation (the same at every point) and of the Latin hypercube"),
 });
 
@@ -87,12 +113,18 @@ export function validateSweepSpec(raw: unknown, source = "sweep spec", readModel
   const axes: Axis[] = s.axes.map((a, k) => {
     const where = `axes[${k}]`;
     const forms = (["range", "log", "values"] as const).filter((f) => a[f] !== undefined);
-    if (forms.length !== 1) throw new SweepError(`${where}: give exactly one of range, log, values${forms.length > 1 ? ` (got ${forms.join(", ")})` : ""}`, source);
+    if (forms.length !== 1)
+      throw new SweepError(
+        `${where}: give exactly one of range, log, values${forms.length > 1 ? ` (got ${forms.join(", ")})` : ""}`,
+        source,
+      );
     parsePath(a.path, `${source}: ${where}.path`);
     const name = a.name ?? a.path;
     if (a.values !== undefined) {
-      if (a.values.length === 0) throw new SweepError(`${where}.values: the axis is empty (give at least one value)`, source);
-      if (a.values.some((v) => !Number.isFinite(v))) throw new SweepError(`${where}.values: every value must be a finite number`, source);
+      if (a.values.length === 0)
+        throw new SweepError(`${where}.values: the axis is empty (give at least one value)`, source);
+      if (a.values.some((v) => !Number.isFinite(v)))
+        throw new SweepError(`${where}.values: every value must be a finite number`, source);
       return { path: a.path, name, values: a.values, lo: Math.min(...a.values), hi: Math.max(...a.values), log: false };
     }
     const log = a.log !== undefined;
@@ -106,35 +138,57 @@ export function validateSweepSpec(raw: unknown, source = "sweep spec", readModel
   });
   const names = new Set<string>();
   for (const a of axes) {
-    if (names.has(a.name)) throw new SweepError(`axes: two axes are named '${a.name}' (give one a different name)`, source);
+    if (names.has(a.name))
+      throw new SweepError(`axes: two axes are named '${a.name}' (give one a different name)`, source);
     names.add(a.name);
   }
-  if (s.combine === "latin" && s.samples === undefined) throw new SweepError("samples: combine: latin needs samples (the number of points)", source);
-  if (s.combine !== "latin" && s.samples !== undefined) throw new SweepError(`samples: only for combine: latin (this sweep combines by ${s.combine})`, source);
+  if (s.combine === "latin" && s.samples === undefined)
+    throw new SweepError("samples: combine: latin needs samples (the number of points)", source);
+  if (s.combine !== "latin" && s.samples !== undefined)
+    throw new SweepError(`samples: only for combine: latin (this sweep combines by ${s.combine})`, source);
   if (s.combine === "zip" && axes.some((a) => a.values.length !== axes[0].values.length)) {
-    throw new SweepError(`combine: zip needs axes of equal length, got ${axes.map((a) => a.values.length).join(", ")} values`, source);
+    throw new SweepError(
+      `combine: zip needs axes of equal length, got ${axes.map((a) => a.values.length).join(", ")} values`,
+      source,
+    );
   }
   const count = pointCount(axes, s.combine, s.samples);
-  if (count > MAX_POINTS) throw new SweepError(`the sweep has ${count} points, above the limit of ${MAX_POINTS}`, source);
+  if (count > MAX_POINTS)
+    throw new SweepError(`the sweep has ${count} points, above the limit of ${MAX_POINTS}`, source);
   const c = s.compute;
-  if (c.kind === "simulate" && (c.time === undefined || c.dt === undefined)) throw new SweepError("compute: kind simulate needs time and dt", source);
+  if (c.kind === "simulate" && (c.time === undefined || c.dt === undefined))
+    throw new SweepError("compute: kind simulate needs time and dt", source);
   if (c.kind !== "simulate") {
-    const extra = (["time", "dt", "replicas", "burnIn", "scheme", "batches"] as const).filter((f) => c[f] !== undefined);
+    const extra = (["time", "dt", "replicas", "burnIn", "scheme", "batches"] as const).filter(
+      (f) => c[f] !== undefined,
+    );
     if (extra.length > 0) throw new SweepError(`compute: ${extra.join(", ")} only for kind simulate`, source);
   }
   for (const [k, o] of s.outputs.entries()) parsePath(o, `${source}: outputs[${k}]`);
   let base: Base;
   if ("model" in s.base) {
     if (typeof s.base.model === "string") {
-      if (!readModel) throw new SweepError("base.model: a model file cannot be read here (write the model inline)", source);
+      if (!readModel)
+        throw new SweepError("base.model: a model file cannot be read here (write the model inline)", source);
       const m = readModel(s.base.model);
       base = { model: m.data, source: m.source };
     } else base = { model: s.base.model, source: `${source}: base.model` };
   } else base = { study: s.base.study, parameters: s.base.parameters };
-  const compute: ComputeOptions = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as unknown as ComputeOptions;
+  const compute: ComputeOptions = Object.fromEntries(
+    Object.entries(c).filter(([, v]) => v !== undefined),
+  ) as unknown as ComputeOptions;
   return {
-    source, base, axes: axes.map((a) => ({ path: a.path, name: a.name })), compute, outputs: s.outputs, seed: s.seed,
-    axisValues: axes, combine: s.combine, samples: s.samples, count, raw,
+    source,
+    base,
+    axes: axes.map((a) => ({ path: a.path, name: a.name })),
+    compute,
+    outputs: s.outputs,
+    seed: s.seed,
+    axisValues: axes,
+    combine: s.combine,
+    samples: s.samples,
+    count,
+    raw,
   };
 }
 
@@ -153,7 +207,8 @@ export function parseSweepSpec(text: string, source = "sweep spec", readModel?: 
 export function sweepJsonSchema(): object {
   return {
     title: "ness sweep spec",
-    description: "A parameter sweep: a base (model or study), axes, how they combine, what to compute, which outputs to keep.",
+    description:
+      "A parameter sweep: a base (model or study), axes, how they combine, what to compute, which outputs to keep.",
     ...(z.toJSONSchema(sweepSchema, { io: "input", target: "draft-2020-12" }) as Record<string, unknown>),
   };
 }

@@ -42,7 +42,8 @@ export function covariancePairs(Y: number): [number, number][] {
 
 /** The scheme's expectation of each network estimate, or NaN when unknown. */
 function networkExpectations(model: NetworkModel, d: LinearExpectations, specs: readonly Estimated[]): Float64Array {
-  const N = d.covariance.rows, n = model.sites.length;
+  const N = d.covariance.rows,
+    n = model.sites.length;
   const ord = ordinals(specs);
   const pairs = covariancePairs(N);
   const bathSum = d.bathFlux.reduce((a, b) => a + b, 0);
@@ -73,7 +74,9 @@ function networkExpectations(model: NetworkModel, d: LinearExpectations, specs: 
 
 /** The same for a linear particle model mapped onto a network (one site per coordinate, a bath per coordinate). */
 function particleExpectations(model: ParticlesModel, d: LinearExpectations, specs: readonly Estimated[]): Float64Array {
-  const N = d.covariance.rows, dim = model.dimension, P = model.speciesOf.length * dim;
+  const N = d.covariance.rows,
+    dim = model.dimension,
+    P = model.speciesOf.length * dim;
   const ord = ordinals(specs);
   const pairs = covariancePairs(N);
   const heat = new Float64Array(model.species.length);
@@ -81,7 +84,8 @@ function particleExpectations(model: ParticlesModel, d: LinearExpectations, spec
   for (let i = 0; i < P; i++) {
     const s = model.speciesOf[Math.floor(i / dim)];
     heat[s] += d.bathFlux[i];
-    if (N > P) kinetic[s] += d.covariance.data[(P + i) * N + P + i] / (model.species[s].mass * model.species[s].count * dim);
+    if (N > P)
+      kinetic[s] += d.covariance.data[(P + i) * N + P + i] / (model.species[s].mass * model.species[s].count * dim);
   }
   return Float64Array.from(specs, (spec, i) => {
     const k = ord[i];
@@ -111,7 +115,11 @@ function particleExpectations(model: ParticlesModel, d: LinearExpectations, spec
  * large or the scheme's chain has no stationary state at this dt.
  */
 export function linearBiases(
-  network: NetworkModel, particles: ParticlesModel | null, scheme: SchemeName, dt: number, fluxEstimator: FluxEstimator,
+  network: NetworkModel,
+  particles: ParticlesModel | null,
+  scheme: SchemeName,
+  dt: number,
+  fluxEstimator: FluxEstimator,
   specs: readonly Estimated[],
 ): Float64Array | null {
   const state = network.dynamics === "underdamped" ? 2 * network.sites.length : network.sites.length;

@@ -50,7 +50,9 @@ export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkS
   if (!isLinearNetwork(model)) return undefined;
   const N = networkStateSize(model);
   if (N > COMPARISON_MAX_COORDINATES) {
-    warnings?.push(`no exact values to compare with: the exact solve of ${N} coordinates would need ${exactCostText(N)}${N <= EXACT_MAX_COORDINATES ? " (ness solve does it)" : ""}; the simulation compares up to ${COMPARISON_MAX_COORDINATES}`);
+    warnings?.push(
+      `no exact values to compare with: the exact solve of ${N} coordinates would need ${exactCostText(N)}${N <= EXACT_MAX_COORDINATES ? " (ness solve does it)" : ""}; the simulation compares up to ${COMPARISON_MAX_COORDINATES}`,
+    );
     return undefined;
   }
   checkNetworkSolvable(model);
@@ -60,7 +62,9 @@ export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkS
     // The diagnosis passed, so a steady state exists: a numerical failure of the exact solve only removes the
     // comparison, it does not stop the simulation.
     if (!(err instanceof SteadyStateError)) throw err;
-    warnings?.push(`no exact values to compare with: ${err.message.replace(model.source ? `${model.source}: ` : "", "")}`);
+    warnings?.push(
+      `no exact values to compare with: ${err.message.replace(model.source ? `${model.source}: ` : "", "")}`,
+    );
     return undefined;
   }
 }
@@ -70,7 +74,10 @@ export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkS
  * nothing holds throw the particles' SteadyStateError (the same as the stochastic engine's), not that of the network
  * they map onto.
  */
-export function exactParticles(model: ParticlesModel, warnings?: string[]): { network: NetworkModel; steadyState: NetworkSteadyState; exact: ParticleExact } | undefined {
+export function exactParticles(
+  model: ParticlesModel,
+  warnings?: string[],
+): { network: NetworkModel; steadyState: NetworkSteadyState; exact: ParticleExact } | undefined {
   checkParticlesModel(model, "exactParticles");
   const unconfined = particleConfinementProblem(model);
   if (unconfined) throw new SteadyStateError(unconfined, model.source);
@@ -78,12 +85,15 @@ export function exactParticles(model: ParticlesModel, warnings?: string[]): { ne
   const network = particlesAsNetwork(model);
   if (!network || particleStateSize(model) > COMPARISON_MAX_COORDINATES) {
     const N = particleStateSize(model);
-    warnings?.push(`no exact values to compare with: the exact solve of ${N} coordinates would need ${exactCostText(N)}; the simulation compares up to ${COMPARISON_MAX_COORDINATES}`);
+    warnings?.push(
+      `no exact values to compare with: the exact solve of ${N} coordinates would need ${exactCostText(N)}; the simulation compares up to ${COMPARISON_MAX_COORDINATES}`,
+    );
     return undefined;
   }
   const ss = exactNetwork(network, warnings);
   if (!ss) return undefined;
-  const S = model.species.length, d = model.dimension;
+  const S = model.species.length,
+    d = model.dimension;
   const heat = new Float64Array(S);
   ss.baths.forEach((b) => (heat[model.speciesOf[Math.floor(b.index / d)]] += b.flux));
   let kineticTemperature: Float64Array | undefined;
@@ -110,5 +120,7 @@ export function exactReference(model: Model, warnings?: string[]): ExactReferenc
     return ss ? { model, network: model, steadyState: ss, covariance: ss.covariance.data } : undefined;
   }
   const ex = exactParticles(model, warnings);
-  return ex ? { model, network: ex.network, steadyState: ex.steadyState, particles: ex.exact, covariance: ex.exact.covariance } : undefined;
+  return ex
+    ? { model, network: ex.network, steadyState: ex.steadyState, particles: ex.exact, covariance: ex.exact.covariance }
+    : undefined;
 }

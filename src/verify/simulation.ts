@@ -14,7 +14,11 @@ import { checkModel, type Model } from "../model/index.js";
 import type { Scheme } from "../stochastic/integrators.js";
 import { applyTimeStepRules } from "../stochastic/reliability.js";
 import {
-  simulate, simulateSync, type SimulationOptions, type SimulationResult, type SimulationRunOptions,
+  simulate,
+  simulateSync,
+  type SimulationOptions,
+  type SimulationResult,
+  type SimulationRunOptions,
 } from "../stochastic/run.js";
 import type { Estimate } from "../stochastic/statistics.js";
 import { covariancePairs, linearBiases, ordinals } from "./bias.js";
@@ -24,7 +28,10 @@ import { exactReference, type ExactReference } from "./reference.js";
  * The exact value of each estimate (undefined where the exact engine has none), matched by the probes' order: the
  * k-th estimate of a group is the k-th spring, bath, site, species or coordinate pair (a <= b).
  */
-export function exactValues(reference: ExactReference, estimates: readonly { group: string }[]): (number | undefined)[] {
+export function exactValues(
+  reference: ExactReference,
+  estimates: readonly { group: string }[],
+): (number | undefined)[] {
   const ord = ordinals(estimates);
   const ss = reference.steadyState;
   if (!reference.particles) {
@@ -83,7 +90,11 @@ export function exactValues(reference: ExactReference, estimates: readonly { gro
  * `warnings` are added): exact values, deviations, time-step biases and the reliability they imply, and the
  * warnings. Returns a new result; the simulation's own result is not changed.
  */
-export function verifySimulation(result: SimulationResult, reference: ExactReference | undefined, warnings: readonly string[] = []): SimulationResult {
+export function verifySimulation(
+  result: SimulationResult,
+  reference: ExactReference | undefined,
+  warnings: readonly string[] = [],
+): SimulationResult {
   const estimates: Estimate[] = result.estimates.map((e, k) => {
     const out: Estimate = { ...e, reliable: result.statistical[k].reliable };
     delete out.note;
@@ -107,7 +118,14 @@ export function verifySimulation(result: SimulationResult, reference: ExactRefer
     });
     if (!result.timeStep.unstable) {
       const particles = reference.model.kind === "particles" ? reference.model : null;
-      biases = linearBiases(reference.network, particles, result.scheme, result.dt, result.fluxEstimator ?? "stratonovich", estimates);
+      biases = linearBiases(
+        reference.network,
+        particles,
+        result.scheme,
+        result.dt,
+        result.fluxEstimator ?? "stratonovich",
+        estimates,
+      );
     }
   }
   const tail = applyTimeStepRules(estimates, result.timeStep, biases);
@@ -120,8 +138,12 @@ export function verifySimulation(result: SimulationResult, reference: ExactRefer
 }
 
 /** The options with the reference's stationary covariance as the replicas' initial law (unless they have one). */
-export function withStationaryLaw(options: SimulationOptions, reference: ExactReference | undefined): SimulationOptions {
-  if (!reference || options === null || typeof options !== "object" || options.stationaryCovariance !== undefined) return options;
+export function withStationaryLaw(
+  options: SimulationOptions,
+  reference: ExactReference | undefined,
+): SimulationOptions {
+  if (!reference || options === null || typeof options !== "object" || options.stationaryCovariance !== undefined)
+    return options;
   return { ...options, stationaryCovariance: reference.covariance };
 }
 
@@ -156,7 +178,10 @@ function referenceOf(problem: Model, warnings: string[]): ExactReference | undef
  * ```
  */
 export async function simulateAndVerify(
-  problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions, run: SimulationRunOptions = {},
+  problem: Model,
+  scheme: Scheme | { dt: number },
+  options: SimulationOptions,
+  run: SimulationRunOptions = {},
 ): Promise<SimulationResult> {
   const warnings: string[] = [];
   const reference = referenceOf(problem, warnings);
@@ -182,7 +207,11 @@ export async function simulateAndVerify(
  * console.log(result.exact); // => true: a linear model, so every estimate carries its exact value
  * ```
  */
-export function simulateAndVerifySync(problem: Model, scheme: Scheme | { dt: number }, options: SimulationOptions): SimulationResult {
+export function simulateAndVerifySync(
+  problem: Model,
+  scheme: Scheme | { dt: number },
+  options: SimulationOptions,
+): SimulationResult {
   const warnings: string[] = [];
   const reference = referenceOf(problem, warnings);
   return verifySimulation(simulateSync(problem, scheme, withStationaryLaw(options, reference)), reference, warnings);

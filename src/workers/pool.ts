@@ -17,9 +17,12 @@ import type { BlockReply, BlockTask } from "./simulateWorker.js";
 /** Path of the compiled worker script (next to this module in dist/, or dist/ when running from src/). */
 export function workerScript(): string {
   const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts") ? new URL("../../dist/workers/simulateWorker.js", here) : new URL("./simulateWorker.js", here);
+  const url = here.pathname.endsWith(".ts")
+    ? new URL("../../dist/workers/simulateWorker.js", here)
+    : new URL("./simulateWorker.js", here);
   const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new NessError(`worker threads need the built library (${path} is missing): run npm run build`);
+  if (!existsSync(path))
+    throw new NessError(`worker threads need the built library (${path} is missing): run npm run build`);
   return path;
 }
 
@@ -76,7 +79,12 @@ export function workerRunner(workers: number): BlockRunner & { close(): Promise<
   // One pool per runner, reused across runs (warm threads and JIT); idle threads exit after a second.
   let pool: Piscina | null = null;
   const run: BlockRunner = async (spec, blocks, hooks) => {
-    pool ??= new Piscina({ filename: workerScript(), minThreads: 0, maxThreads: Math.max(1, workers), idleTimeout: 1000 });
+    pool ??= new Piscina({
+      filename: workerScript(),
+      minThreads: 0,
+      maxThreads: Math.max(1, workers),
+      idleTimeout: 1000,
+    });
     const runId = `${process.pid}-${++runCounter}-${Date.now()}`;
     let failure: Error | null = null;
     const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -88,29 +96,32 @@ export function workerRunner(workers: number): BlockRunner & { close(): Promise<
     if (hooks.signal?.aborted) onAbort();
     hooks.signal?.addEventListener("abort", onAbort);
     try {
-      const results = await Promise.all(blocks.map(async (b) => {
-        const channel = new MessageChannel();
-        let seen = 0, closed = false;
-        channel.port1.on("message", (n: number) => {
-          if (closed || failure) return;
-          seen += n;
-          hooks.onProgress?.(n);
-        });
-        const task: BlockTask = { runId, spec, first: b.first, count: b.count, port: channel.port2, stop };
-        try {
-          const r = (await pool!.run(task, { transferList: [channel.port2] })) as BlockReply;
-          if (!r.ok) throw reviveError(r);
-          closed = true;
-          if (r.steps > seen && !failure) hooks.onProgress?.(r.steps - seen);
-          return r.result;
-        } catch (err) {
-          fail(err as Error);
-          return null;
-        } finally {
-          closed = true;
-          channel.port1.close();
-        }
-      }));
+      const results = await Promise.all(
+        blocks.map(async (b) => {
+          const channel = new MessageChannel();
+          let seen = 0,
+            closed = false;
+          channel.port1.on("message", (n: number) => {
+            if (closed || failure) return;
+            seen += n;
+            hooks.onProgress?.(n);
+          });
+          const task: BlockTask = { runId, spec, first: b.first, count: b.count, port: channel.port2, stop };
+          try {
+            const r = (await pool!.run(task, { transferList: [channel.port2] })) as BlockReply;
+            if (!r.ok) throw reviveError(r);
+            closed = true;
+            if (r.steps > seen && !failure) hooks.onProgress?.(r.steps - seen);
+            return r.result;
+          } catch (err) {
+            fail(err as Error);
+            return null;
+          } finally {
+            closed = true;
+            channel.port1.close();
+          }
+        }),
+      );
       if (failure) throw failure;
       return results as BlockResult[];
     } finally {

@@ -6,7 +6,13 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import { NessError } from "../errors.js";
-import { prepareEnsemble, runBlock, type BlockResult, type EnsembleSpec, type PreparedEnsemble } from "../stochastic/ensemble.js";
+import {
+  prepareEnsemble,
+  runBlock,
+  type BlockResult,
+  type EnsembleSpec,
+  type PreparedEnsemble,
+} from "../stochastic/ensemble.js";
 import "./kinds.js";
 
 export interface BlockTask {
@@ -20,7 +26,8 @@ export interface BlockTask {
 }
 
 /** steps: all steps of the block (progress messages may arrive after the reply; the pool makes up the difference). */
-export type BlockReply = { ok: true; result: BlockResult; steps: number } | { ok: false; name: string; message: string };
+export type BlockReply =
+  { ok: true; result: BlockResult; steps: number } | { ok: false; name: string; message: string };
 
 let cached: { runId: string; plan: PreparedEnsemble } | null = null;
 

@@ -15,9 +15,12 @@ import type { ChunkReply, ChunkTask } from "./sweepWorker.js";
 
 function sweepWorkerScript(): string {
   const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts") ? new URL("../../dist/workers/sweepWorker.js", here) : new URL("./sweepWorker.js", here);
+  const url = here.pathname.endsWith(".ts")
+    ? new URL("../../dist/workers/sweepWorker.js", here)
+    : new URL("./sweepWorker.js", here);
   const file = fileURLToPath(url);
-  if (!existsSync(file)) throw new NessError(`worker threads need the built library (${file} is missing): run npm run build`);
+  if (!existsSync(file))
+    throw new NessError(`worker threads need the built library (${file} is missing): run npm run build`);
   return file;
 }
 
@@ -34,7 +37,14 @@ export interface RunHooks {
 }
 
 /** Computes every job; rows are handed over chunk by chunk. */
-export async function runLocal(sweepId: string, task: SweepTask, jobs: PointJob[], workers: number, relativeCost: number, hooks: RunHooks): Promise<void> {
+export async function runLocal(
+  sweepId: string,
+  task: SweepTask,
+  jobs: PointJob[],
+  workers: number,
+  relativeCost: number,
+  hooks: RunHooks,
+): Promise<void> {
   const size = chunkSize(jobs.length, workers, relativeCost);
   const chunks: PointJob[][] = [];
   for (let i = 0; i < jobs.length; i += size) chunks.push(jobs.slice(i, i + size));
@@ -51,19 +61,26 @@ export async function runLocal(sweepId: string, task: SweepTask, jobs: PointJob[
     }
     return;
   }
-  const pool = new Piscina({ filename: sweepWorkerScript(), minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  const pool = new Piscina({
+    filename: sweepWorkerScript(),
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: 1000,
+  });
   try {
     let failure: Error | null = null;
-    await Promise.all(chunks.map(async (c) => {
-      if (failure || hooks.signal?.aborted) return;
-      const t: ChunkTask = { sweepId, task, jobs: c };
-      const r = (await pool.run(t)) as ChunkReply;
-      if (!r.ok) {
-        failure ??= new Error(`a sweep worker thread failed: ${r.message}`);
-        return;
-      }
-      if (!failure) hooks.onRows(r.rows);
-    }));
+    await Promise.all(
+      chunks.map(async (c) => {
+        if (failure || hooks.signal?.aborted) return;
+        const t: ChunkTask = { sweepId, task, jobs: c };
+        const r = (await pool.run(t)) as ChunkReply;
+        if (!r.ok) {
+          failure ??= new Error(`a sweep worker thread failed: ${r.message}`);
+          return;
+        }
+        if (!failure) hooks.onRows(r.rows);
+      }),
+    );
     if (failure) throw failure;
   } finally {
     await pool.destroy();

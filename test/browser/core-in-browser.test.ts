@@ -82,8 +82,16 @@ describe.skipIf(!haveChromium)("core library in a browser (headless Chromium)", 
     const browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     try {
       const p = await browser.newPage();
@@ -92,13 +100,28 @@ describe.skipIf(!haveChromium)("core library in a browser (headless Chromium)", 
       await p.goto(url);
       await p.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
       const text = readFileSync(join(root, "examples/networks/example2-circulation.yaml"), "utf8");
-      const inPage = await p.evaluate((t) => (window as unknown as { solveInPage: (t: string) => { flux: number[]; residual: number; nodeGlobals: string } }).solveInPage(t), text);
+      const inPage = await p.evaluate(
+        (t) =>
+          (
+            window as unknown as {
+              solveInPage: (t: string) => { flux: number[]; residual: number; nodeGlobals: string };
+            }
+          ).solveInPage(t),
+        text,
+      );
       expect(inPage.nodeGlobals).toBe("undefined");
       expect(inPage.flux[0]).toBeCloseTo(0.2898, 4);
       expect(inPage.residual).toBeLessThan(1e-12);
-      const inWorker = await p.evaluate((t) => (window as unknown as { solveInWorker: (t: string) => Promise<{ flux: number[] }> }).solveInWorker(t), text);
+      const inWorker = await p.evaluate(
+        (t) => (window as unknown as { solveInWorker: (t: string) => Promise<{ flux: number[] }> }).solveInWorker(t),
+        text,
+      );
       expect(inWorker.flux).toEqual(inPage.flux);
-      const bad = await p.evaluate(() => (window as unknown as { badModel: (t: string) => string }).badModel("kind: network\nsites: 2\nbaths: [{site: 3, friction: 1, temperature: 1}]"));
+      const bad = await p.evaluate(() =>
+        (window as unknown as { badModel: (t: string) => string }).badModel(
+          "kind: network\nsites: 2\nbaths: [{site: 3, friction: 1, temperature: 1}]",
+        ),
+      );
       expect(bad).toMatch(/ModelError: bath on 3: unknown site '3'/);
       expect(errors).toEqual([]);
     } finally {

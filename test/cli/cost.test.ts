@@ -41,16 +41,24 @@ describe("cost of a simulation", () => {
 
   it("refuses what cannot be counted or held, even with --force", async () => {
     // Uncountable step numbers are refused when the plan is made (the library refuses them too).
-    expect(() => preparePlan(chain, { dt: 1e-300 }, { time: 1, seed: 1 })).toThrow(/1\.10e\+300 steps per replica .* more than can be counted \(2\^53\)/);
-    expect(() => preparePlan(chain, { dt: 0.01 }, { time: 1e308, seed: 1 })).toThrow(/more steps than a number can hold/);
+    expect(() => preparePlan(chain, { dt: 1e-300 }, { time: 1, seed: 1 })).toThrow(
+      /1\.10e\+300 steps per replica .* more than can be counted \(2\^53\)/,
+    );
+    expect(() => preparePlan(chain, { dt: 0.01 }, { time: 1e308, seed: 1 })).toThrow(
+      /more steps than a number can hold/,
+    );
     const many = preparePlan(chain, { dt: 0.01 }, { time: 1, seed: 1, replicas: 1e8 });
     await expect(checkCost(many, 1, true)).rejects.toThrow(ModelError);
-    await expect(checkCost(many, 1, true)).rejects.toThrow(/GB of results \(100000000 replicas x 2 batches x \d+ estimators\), more than the 1 GB limit/);
+    await expect(checkCost(many, 1, true)).rejects.toThrow(
+      /GB of results \(100000000 replicas x 2 batches x \d+ estimators\), more than the 1 GB limit/,
+    );
   });
 
   it("refuses a run estimated over an hour unless forced, with the estimate", async () => {
     const plan = preparePlan(chain, { dt: 0.01 }, { time: 1e11, seed: 1 });
-    await expect(checkCost(plan, 1, false)).rejects.toThrow(/^this run is estimated at 1\.10e\+13 steps x 1 replica x 4 degrees of freedom, about .+ on 1 thread, over the limit of 1 hour: .* or pass --force$/);
+    await expect(checkCost(plan, 1, false)).rejects.toThrow(
+      /^this run is estimated at 1\.10e\+13 steps x 1 replica x 4 degrees of freedom, about .+ on 1 thread, over the limit of 1 hour: .* or pass --force$/,
+    );
     const forced = await checkCost(plan, 1, true);
     expect(forced.seconds).toBeGreaterThan(MAX_SECONDS);
   });

@@ -22,14 +22,18 @@ describe("readModelText", () => {
     const fd = openSync(join(dir, "big.yaml"), "w");
     ftruncateSync(fd, MAX_MODEL_BYTES + 1);
     closeSync(fd);
-    expect(() => readModelText(join(dir, "big.yaml"))).toThrow("big.yaml: model file is 16777217 bytes; the limit for model files is 16 MB (16777216 bytes)");
+    expect(() => readModelText(join(dir, "big.yaml"))).toThrow(
+      "big.yaml: model file is 16777217 bytes; the limit for model files is 16 MB (16777216 bytes)",
+    );
     writeFileSync(join(dir, "small.yaml"), "x".repeat(2000));
     expect(() => readModelText(join(dir, "small.yaml"), 1000)).toThrow(/model file is 0\.00191 MB; the limit/);
   });
 
   it("caps a file whose size reads 0 (/proc) while reading it", () => {
     expect(readModelText("/proc/self/status").length).toBeGreaterThan(0);
-    expect(() => readModelText("/proc/self/status", 16)).toThrow(/status: model file is larger than .* MB; the limit for model files is/);
+    expect(() => readModelText("/proc/self/status", 16)).toThrow(
+      /status: model file is larger than .* MB; the limit for model files is/,
+    );
   });
 
   it("refuses a FIFO without blocking, a device, a folder, a missing file and a path through a file", () => {
@@ -51,7 +55,10 @@ describe("readModelText", () => {
 
   it("readModelFile validates what it read", () => {
     const dir = tmp();
-    writeFileSync(join(dir, "m.yaml"), "kind: network\nsites: [a]\nbaths: [{site: a, friction: 1, temperature: 1}]\npinning: 1\n");
+    writeFileSync(
+      join(dir, "m.yaml"),
+      "kind: network\nsites: [a]\nbaths: [{site: a, friction: 1, temperature: 1}]\npinning: 1\n",
+    );
     expect(readModelFile(join(dir, "m.yaml")).kind).toBe("network");
   });
 });

@@ -23,7 +23,10 @@ describe("usage errors", () => {
     const commands = allCommands(program());
     expect(commands.length).toBeGreaterThanOrEqual(8);
     for (const { path, cmd } of commands) {
-      const longest = cmd.options.map((o) => o.long ?? "").filter((l) => l.length >= 6 && !l.startsWith("--no-")).sort((a, b) => b.length - a.length)[0];
+      const longest = cmd.options
+        .map((o) => o.long ?? "")
+        .filter((l) => l.length >= 6 && !l.startsWith("--no-"))
+        .sort((a, b) => b.length - a.length)[0];
       if (!longest) continue;
       const typo = longest.slice(0, -1); // --figure -> --figur
       const r = await run(...path, typo, "1");
@@ -31,7 +34,9 @@ describe("usage errors", () => {
       expect(r.code, where).toBe(1);
       expect(r.stdout, where).toBe("");
       expect(r.stderr.trim().split("\n"), where).toHaveLength(1);
-      expect(r.stderr, where).toMatch(new RegExp(`^ness: unknown option '${typo}' \\(did you mean (one of )?.*${longest}.*\\?\\)`));
+      expect(r.stderr, where).toMatch(
+        new RegExp(`^ness: unknown option '${typo}' \\(did you mean (one of )?.*${longest}.*\\?\\)`),
+      );
     }
   });
 
@@ -49,8 +54,11 @@ describe("warnings", () => {
   const dir = mkdtempSync(join(tmpdir(), "ness-warn-"));
   // A nearly free centre-of-mass mode (pinning 1e-9): the Lyapunov equation is ill-conditioned, and solve warns.
   const model = join(dir, "soft.yaml");
-  writeFileSync(model, "kind: network\nsites: [a, b]\npinning: 1e-9\nsprings: [{between: [a, b], stiffness: 1}]\n" +
-    "baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]\n");
+  writeFileSync(
+    model,
+    "kind: network\nsites: [a, b]\npinning: 1e-9\nsprings: [{between: [a, b], stiffness: 1}]\n" +
+      "baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]\n",
+  );
 
   it("solve prints them on stderr, not after the table", async () => {
     const json = await run("solve", model, "--json");

@@ -6,7 +6,6 @@ import { runCli as run } from "../helpers/cli.js";
 
 const examples = new URL("../../examples/networks/", import.meta.url).pathname;
 
-
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness solve", () => {
@@ -37,7 +36,10 @@ describe("ness solve", () => {
   it("bad input: one clear line, non-zero exit, no output file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-cli-"));
     const bad = join(dir, "bad.yaml");
-    writeFileSync(bad, "kind: network\nsites: [a, b]\nsprings: [{between: [a, b], stiffness: -1}]\nbaths: [{site: a, friction: 1, temperature: 1}]\n");
+    writeFileSync(
+      bad,
+      "kind: network\nsites: [a, b]\nsprings: [{between: [a, b], stiffness: -1}]\nbaths: [{site: a, friction: 1, temperature: 1}]\n",
+    );
     const cases: [string[], RegExp][] = [
       [[bad, "--figure", join(dir, "out.svg")], /spring a-b: stiffness must be > 0, got -1/],
       [[join(dir, "missing.yaml"), "--figure", join(dir, "out.png")], /no such file/],

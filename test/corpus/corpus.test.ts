@@ -1,7 +1,18 @@
 // The bad-input corpus (test/corpus/README.md): every case file is a command a user typed and the answer they must
 // get: an exit code, one clear line on stderr for errors, no NaN/Infinity/null in output, and nothing written.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, ftruncateSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+} from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -34,7 +45,9 @@ const bin = join(root, "bin", "ness.js");
 const rssHook = join(here, "rss-hook.mjs");
 const built = existsSync(join(root, "dist", "cli", "main.js"));
 const caseDir = join(here, "cases");
-const names = readdirSync(caseDir).filter((f) => f.endsWith(".yaml")).sort();
+const names = readdirSync(caseDir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 const made: string[] = [];
 afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
@@ -78,7 +91,11 @@ function prepare(c: Case): string {
   return dir;
 }
 
-async function runProcess(args: string[], cwd: string, c: Case): Promise<{ code: number; stdout: string; stderr: string; rss: number }> {
+async function runProcess(
+  args: string[],
+  cwd: string,
+  c: Case,
+): Promise<{ code: number; stdout: string; stderr: string; rss: number }> {
   const rssFile = join(cwd, "..", `${cwd.split("/").pop()}.rss`);
   made.push(rssFile);
   const child = spawn(process.execPath, ["--import", rssHook, bin, ...args], {
@@ -86,11 +103,14 @@ async function runProcess(args: string[], cwd: string, c: Case): Promise<{ code:
     env: { ...process.env, NESS_CORPUS_RSS_FILE: rssFile, FORCE_COLOR: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "", stderr = "";
+  let stdout = "",
+    stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
   if (c.signal) setTimeout(() => child.kill(c.signal!.name), c.signal.after * 1000);
-  const code = await new Promise<number>((resolve) => child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : -2))));
+  const code = await new Promise<number>((resolve) =>
+    child.on("close", (code, signal) => resolve(code ?? (signal ? -1 : -2))),
+  );
   const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : 0;
   return { code, stdout, stderr, rss };
 }
@@ -133,7 +153,10 @@ describe("bad-input corpus", () => {
       for (const f of list(c.stdout)) expect(r.stdout, context).toContain(f);
       const after = tree(dir);
       const allowed = new Set([...before, ...(c.writes ?? [])]);
-      expect(after.filter((p) => !allowed.has(p)), `nothing written\n${context}`).toEqual([]);
+      expect(
+        after.filter((p) => !allowed.has(p)),
+        `nothing written\n${context}`,
+      ).toEqual([]);
       expect(elapsed, "finishes in time").toBeLessThan(timeout);
       if (r.rss !== undefined && r.rss > 0) expect(r.rss, "resident memory (kB)").toBeLessThan(1024 * 1024);
     });

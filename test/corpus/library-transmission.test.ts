@@ -7,28 +7,87 @@ import { validateParams as conductionParams } from "../../src/studies/harmonic-c
 
 const pair = (extra: object = {}) =>
   validateNetwork({
-    kind: "network", sites: 2, pinning: 1, springs: [{ between: ["1", "2"], stiffness: 1 }],
-    baths: [{ site: "1", friction: 1, temperature: 1 }, { site: "2", friction: 1, temperature: 2 }], ...extra,
+    kind: "network",
+    sites: 2,
+    pinning: 1,
+    springs: [{ between: ["1", "2"], stiffness: 1 }],
+    baths: [
+      { site: "1", friction: 1, temperature: 1 },
+      { site: "2", friction: 1, temperature: 2 },
+    ],
+    ...extra,
   });
 const manyBaths = validateNetwork({
-  kind: "network", dynamics: "overdamped", sites: 17, pinning: 1,
-  springs: Array.from({ length: 16 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
+  kind: "network",
+  dynamics: "overdamped",
+  sites: 17,
+  pinning: 1,
+  springs: Array.from({ length: 16 }, (_, i) => ({
+    between: [String(i + 1), String(i + 2)] as [string, string],
+    stiffness: 1,
+  })),
   baths: Array.from({ length: 17 }, (_, i) => ({ site: String(i + 1), friction: 1, temperature: 1 + i })),
 });
 
 const table: [string, () => unknown, abstract new (...args: never[]) => NessError, string][] = [
-  ["transmission: quartic terms", () => solveNetworkTransmission(pair({ springs: [{ between: ["1", "2"], stiffness: 1, quartic: 1 }] })), SteadyStateError, "linear networks only"],
+  [
+    "transmission: quartic terms",
+    () => solveNetworkTransmission(pair({ springs: [{ between: ["1", "2"], stiffness: 1, quartic: 1 }] })),
+    SteadyStateError,
+    "linear networks only",
+  ],
   ["transmission: unconfined", () => solveNetworkTransmission(pair({ pinning: 0 })), SteadyStateError, "not confined"],
-  ["transmission: spectrum of 17 baths", () => solveNetworkTransmission(manyBaths, { spectrum: true }), ModelError, "at most 16 baths"],
-  ["transmission: tolerance 0", () => solveNetworkTransmission(pair(), { tolerance: 0 }), ModelError, "tolerance must be in (0, 1)"],
-  ["transmission: 30001 sites", () => solveNetworkTransmission(validateNetwork({
-    kind: "network", sites: 30001, pinning: 1,
-    springs: Array.from({ length: 30000 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
-    baths: [{ site: "1", friction: 1, temperature: 1 }, { site: "30001", friction: 1, temperature: 2 }],
-  })), ModelError, "would take hours"],
-  ["harmonic-conduction: unknown parameter", () => conductionParams({ length: 3 }), ModelError, "unknown parameter 'length'"],
-  ["harmonic-conduction: equal temperatures", () => conductionParams({ TL: 1, TR: 1 }), ModelError, "TL and TR must differ"],
-  ["harmonic-conduction: non-integer samples", () => conductionParams({ samples: 2.5 }), ModelError, "must be an integer"],
+  [
+    "transmission: spectrum of 17 baths",
+    () => solveNetworkTransmission(manyBaths, { spectrum: true }),
+    ModelError,
+    "at most 16 baths",
+  ],
+  [
+    "transmission: tolerance 0",
+    () => solveNetworkTransmission(pair(), { tolerance: 0 }),
+    ModelError,
+    "tolerance must be in (0, 1)",
+  ],
+  [
+    "transmission: 30001 sites",
+    () =>
+      solveNetworkTransmission(
+        validateNetwork({
+          kind: "network",
+          sites: 30001,
+          pinning: 1,
+          springs: Array.from({ length: 30000 }, (_, i) => ({
+            between: [String(i + 1), String(i + 2)] as [string, string],
+            stiffness: 1,
+          })),
+          baths: [
+            { site: "1", friction: 1, temperature: 1 },
+            { site: "30001", friction: 1, temperature: 2 },
+          ],
+        }),
+      ),
+    ModelError,
+    "would take hours",
+  ],
+  [
+    "harmonic-conduction: unknown parameter",
+    () => conductionParams({ length: 3 }),
+    ModelError,
+    "unknown parameter 'length'",
+  ],
+  [
+    "harmonic-conduction: equal temperatures",
+    () => conductionParams({ TL: 1, TR: 1 }),
+    ModelError,
+    "TL and TR must differ",
+  ],
+  [
+    "harmonic-conduction: non-integer samples",
+    () => conductionParams({ samples: 2.5 }),
+    ModelError,
+    "must be an integer",
+  ],
 ];
 
 describe("library calls with bad arguments", () => {

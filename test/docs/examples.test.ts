@@ -41,7 +41,12 @@ beforeAll(() => {
     });
   }
   for (const b of tsBlocks) {
-    generated.push({ origin: b.origin, code: b.code, run: !b.flags.includes("no-run"), file: writeSnippet(dir, `doc-${b.origin}`, b.code) });
+    generated.push({
+      origin: b.origin,
+      code: b.code,
+      run: !b.flags.includes("no-run"),
+      file: writeSnippet(dir, `doc-${b.origin}`, b.code),
+    });
   }
   errors = typeCheck(generated.map((g) => g.file));
 }, 300_000);
@@ -53,7 +58,9 @@ afterAll(() => {
 /** Runs a generated snippet; returns what went wrong (an exception, a promised output not printed), or []. */
 async function run(g: Generated): Promise<string[]> {
   const printed: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void printed.push(a.map(String).join(" ")));
+  const log = vi
+    .spyOn(console, "log")
+    .mockImplementation((...a: unknown[]) => void printed.push(a.map(String).join(" ")));
   try {
     await import(/* @vite-ignore */ g.file);
   } catch (err) {
@@ -63,7 +70,11 @@ async function run(g: Generated): Promise<string[]> {
   }
   const promised = promisedOutputs(g.code);
   if (promised.length !== printed.length) return [];
-  return promised.flatMap((p, i) => (p !== "" && printed[i] !== p ? [`${g.origin}: console.log #${i + 1} printed "${printed[i]}", the comment says "${p}"`] : []));
+  return promised.flatMap((p, i) =>
+    p !== "" && printed[i] !== p
+      ? [`${g.origin}: console.log #${i + 1} printed "${printed[i]}", the comment says "${p}"`]
+      : [],
+  );
 }
 
 /** Type errors and run failures of the generated snippets. */
@@ -115,7 +126,9 @@ describe("code blocks of README and docs", () => {
       const help = helps.get(key)!;
       for (const flag of c.flags) {
         const bare = flag.replace(/^--no-/, "--");
-        expect(help.includes(flag) || help.includes(bare), `${c.origin}: ness ${key}: ${flag} is not in --help`).toBe(true);
+        expect(help.includes(flag) || help.includes(bare), `${c.origin}: ness ${key}: ${flag} is not in --help`).toBe(
+          true,
+        );
       }
     }
   });

@@ -71,7 +71,14 @@ export interface PublicFunction {
 /** Every function (and class with a static factory, no) exported by the entry points, with its @example blocks. */
 export function publicFunctions(): PublicFunction[] {
   const files = Object.values(ENTRY_POINTS).map((f) => join(root, f));
-  const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true, noEmit: true });
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const out: PublicFunction[] = [];
   for (const [entry, file] of Object.entries(ENTRY_POINTS)) {
@@ -83,7 +90,7 @@ export function publicFunctions(): PublicFunction[] {
       for (const decl of symbol.declarations ?? []) {
         for (const tag of ts.getJSDocTags(decl)) {
           if (tag.tagName.text !== "example") continue;
-          const comment = typeof tag.comment === "string" ? tag.comment : ts.getTextOfJSDocComment(tag.comment) ?? "";
+          const comment = typeof tag.comment === "string" ? tag.comment : (ts.getTextOfJSDocComment(tag.comment) ?? "");
           const fence = /```(?:ts|typescript)?[^\n]*\n([\s\S]*?)```/.exec(comment);
           examples.push(fence ? fence[1] : comment);
         }
@@ -112,11 +119,14 @@ export function writeSnippet(dir: string, name: string, code: string): string {
     const rel = relative(dir, join(root, target)).replace(/\\/g, "/").replace(/\.ts$/, ".js");
     return rel.startsWith(".") ? rel : `./${rel}`;
   };
-  const rewritten = code.replace(/(from\s+|import\s*\(\s*)(["'])([^"']+)\2/g, (all, pre: string, quote: string, spec: string) => {
-    if (spec in ENTRY_POINTS) return `${pre}${quote}${toSrc(ENTRY_POINTS[spec])}${quote}`;
-    if (spec.startsWith("./src/")) return `${pre}${quote}${toSrc(spec.slice(2).replace(/\.js$/, ".ts"))}${quote}`;
-    return all;
-  });
+  const rewritten = code.replace(
+    /(from\s+|import\s*\(\s*)(["'])([^"']+)\2/g,
+    (all, pre: string, quote: string, spec: string) => {
+      if (spec in ENTRY_POINTS) return `${pre}${quote}${toSrc(ENTRY_POINTS[spec])}${quote}`;
+      if (spec.startsWith("./src/")) return `${pre}${quote}${toSrc(spec.slice(2).replace(/\.js$/, ".ts"))}${quote}`;
+      return all;
+    },
+  );
   writeFileSync(file, `${rewritten}\nexport {};\n`);
   return file;
 }

@@ -31,7 +31,7 @@ describe("seed 001 examples (physics-notes.md values)", () => {
 
   it("Example 2: circulation of heat with two baths", () => {
     const ss = solveNetwork(example("example2-circulation.yaml"));
-    expect(flux(ss, "1", "2")).toBeCloseTo(0.290, 3);
+    expect(flux(ss, "1", "2")).toBeCloseTo(0.29, 3);
     expect(flux(ss, "2", "3")).toBeCloseTo(0.008, 3);
     expect(flux(ss, "3", "1")).toBeCloseTo(0.008, 3);
     // Circulation: 2 -> 3 -> 1 carries heat from the cold bath site to the hot one.
@@ -58,7 +58,9 @@ describe("seed 001 examples (physics-notes.md values)", () => {
 
   it("Figure 1: no unique steady state, the decoupled mode q3 - q4 is named", () => {
     expect(() => solveNetwork(example("figure1-non-unique.yaml"))).toThrow(SteadyStateError);
-    expect(() => solveNetwork(example("figure1-non-unique.yaml"))).toThrow(/q\[3\] - q\[4\]|-?q\[3\] \+ q\[4\]|q\[4\] - q\[3\]/);
+    expect(() => solveNetwork(example("figure1-non-unique.yaml"))).toThrow(
+      /q\[3\] - q\[4\]|-?q\[3\] \+ q\[4\]|q\[4\] - q\[3\]/,
+    );
   });
 });
 
@@ -70,7 +72,8 @@ describe("general properties on random networks", () => {
       const T = 3.7;
       const m = randomNetwork(seed, { equalT: T });
       const ss = solveNetwork(m);
-      const n = m.sites.length, N = 2 * n;
+      const n = m.sites.length,
+        N = 2 * n;
       const V = potentialMatrix(m);
       // Check S_qq V = T I and S_pp = T M and S_qp = 0.
       for (let i = 0; i < n; i++) {
@@ -127,11 +130,21 @@ describe("general properties on random networks", () => {
 
 describe("overdamped networks", () => {
   it("seed 004 harmonic pair: entropy production k^2 (T1-T2)^2 / (2 T1 T2 (k + lambda))", () => {
-    for (const [k, lambda, T1, T2] of [[1, 1, 5, 1], [2.5, 0.3, 1, 4], [0.7, 2, 3, 3.5]]) {
+    for (const [k, lambda, T1, T2] of [
+      [1, 1, 5, 1],
+      [2.5, 0.3, 1, 4],
+      [0.7, 2, 3, 3.5],
+    ]) {
       const m = validateNetwork({
-        kind: "network", dynamics: "overdamped", sites: ["hot", "cold"], pinning: lambda,
+        kind: "network",
+        dynamics: "overdamped",
+        sites: ["hot", "cold"],
+        pinning: lambda,
         springs: [{ between: ["hot", "cold"], stiffness: k }],
-        baths: [{ site: "hot", friction: 1, temperature: T1 }, { site: "cold", friction: 1, temperature: T2 }],
+        baths: [
+          { site: "hot", friction: 1, temperature: T1 },
+          { site: "cold", friction: 1, temperature: T2 },
+        ],
       });
       const ss = solveNetwork(m);
       const exact = (k * k * (T1 - T2) ** 2) / (2 * T1 * T2 * (k + lambda));
@@ -168,32 +181,54 @@ describe("overdamped networks", () => {
 describe("diagnoses", () => {
   it("an unpinned network is refused as unconfined, naming its sites", () => {
     const m = validateNetwork({
-      kind: "network", sites: ["a", "b", "c"], pinning: { c: 1 },
+      kind: "network",
+      sites: ["a", "b", "c"],
+      pinning: { c: 1 },
       springs: [{ between: ["a", "b"], stiffness: 1 }],
-      baths: [{ site: "a", friction: 1, temperature: 1 }, { site: "c", friction: 1, temperature: 2 }],
+      baths: [
+        { site: "a", friction: 1, temperature: 1 },
+        { site: "c", friction: 1, temperature: 2 },
+      ],
     });
     expect(() => solveNetwork(m)).toThrow(/sites a, b are not pinned/);
   });
 
   it("a site with no spring and no bath is refused: nothing thermalises it", () => {
     const m = validateNetwork({
-      kind: "network", sites: ["a", "b", "lonely"], pinning: 1,
+      kind: "network",
+      sites: ["a", "b", "lonely"],
+      pinning: 1,
       springs: [{ between: ["a", "b"], stiffness: 1 }],
-      baths: [{ site: "a", friction: 1, temperature: 1 }, { site: "b", friction: 1, temperature: 2 }],
+      baths: [
+        { site: "a", friction: 1, temperature: 1 },
+        { site: "b", friction: 1, temperature: 2 },
+      ],
     });
     expect(() => solveNetwork(m)).toThrow(/site lonely has no bath and no spring to a site with one/);
   });
 
   it("anharmonic networks are sent to the stochastic engine", () => {
     const m = validateNetwork({
-      kind: "network", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 1, quartic: 0.1 }],
-      baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 1, temperature: 2 }],
+      kind: "network",
+      sites: 2,
+      pinning: 1,
+      springs: [{ between: [1, 2], stiffness: 1, quartic: 0.1 }],
+      baths: [
+        { site: 1, friction: 1, temperature: 1 },
+        { site: 2, friction: 1, temperature: 2 },
+      ],
     });
     expect(() => solveNetwork(m)).toThrow(/stochastic engine/);
   });
 
   it("drift matrix of a 1-site oscillator has the textbook form", () => {
-    const m = validateNetwork({ kind: "network", sites: 1, masses: 2, pinning: 3, baths: [{ site: 1, friction: 0.5, temperature: 1 }] });
+    const m = validateNetwork({
+      kind: "network",
+      sites: 1,
+      masses: 2,
+      pinning: 3,
+      baths: [{ site: 1, friction: 0.5, temperature: 1 }],
+    });
     expect(Array.from(driftMatrix(m).data)).toEqual(Array.from(matrix(2, 2, [0, -0.5, 3, 0.25]).data));
     const ss = solveNetwork(m);
     expect(ss.positionVariance[0]).toBeCloseTo(1 / 3, 12);

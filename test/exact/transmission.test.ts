@@ -9,7 +9,11 @@ import { zeroForcingDeficit } from "../../src/problem/diagnose.js";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { effectiveBath } from "../../src/studies/particle-bath-chain/effectiveBath.js";
-import { effectiveChainModel, frequencyIntegralCurrent, longChainCurrent } from "../../src/studies/particle-bath-chain/chain.js";
+import {
+  effectiveChainModel,
+  frequencyIntegralCurrent,
+  longChainCurrent,
+} from "../../src/studies/particle-bath-chain/chain.js";
 import { DEFAULT_PARAMS } from "../../src/studies/particle-bath-chain/params.js";
 import { randomNetwork, rng } from "../helpers/random.js";
 
@@ -26,7 +30,10 @@ function compareWithDense(model: NetworkModel) {
   const tmin = Math.min(...model.baths.map((b) => b.temperature));
   let denseError = 1e-12;
   if (model.dynamics === "underdamped") {
-    const eq = solveNetwork({ ...model, baths: model.baths.map((b) => ({ ...b, temperature: 1 })) }, { bySource: false });
+    const eq = solveNetwork(
+      { ...model, baths: model.baths.map((b) => ({ ...b, temperature: 1 })) },
+      { bySource: false },
+    );
     for (const t of eq.kineticTemperature!) denseError = Math.max(denseError, 2 * Math.abs(t - 1));
   }
   const gm = Math.max(...model.baths.map((b) => b.friction / model.mass[b.site]));
@@ -129,7 +136,9 @@ describe("fluxes-only runs", () => {
       dense.baths.forEach((b, k) => expect(Math.abs(b.flux - tr.baths[k].flux) / jmax).toBeLessThan(1e-9));
       dense.springs.forEach((s, k) => {
         expect(Math.abs(s.flux - tr.springs[k].flux) / jmax, `seed ${seed} spring ${k}`).toBeLessThan(1e-9);
-        s.fluxBySource!.forEach((x, c) => expect(Math.abs(x - tr.springs[k].fluxBySource![c]) / jmax).toBeLessThan(1e-9));
+        s.fluxBySource!.forEach((x, c) =>
+          expect(Math.abs(x - tr.springs[k].fluxBySource![c]) / jmax).toBeLessThan(1e-9),
+        );
       });
       expect(Math.max(...tr.energyBalanceResidual)).toBeLessThan(1e-10);
     }
@@ -174,9 +183,19 @@ describe("transmission engine against closed forms and identities", () => {
     ];
     for (const [k, exact] of cases) {
       const model = validateNetwork({
-        kind: "network", sites: ["a", "b", "c", "d"], masses: { d: 1.3 }, pinning: 1,
-        springs: [{ between: ["a", "b"], stiffness: 1 }, { between: ["b", "c"], stiffness: 1.5 }, { between: ["b", "d"], stiffness: k }],
-        baths: [{ site: "a", friction: 0.5, temperature: 3 }, { site: "c", friction: 0.8, temperature: 1 }],
+        kind: "network",
+        sites: ["a", "b", "c", "d"],
+        masses: { d: 1.3 },
+        pinning: 1,
+        springs: [
+          { between: ["a", "b"], stiffness: 1 },
+          { between: ["b", "c"], stiffness: 1.5 },
+          { between: ["b", "d"], stiffness: k },
+        ],
+        baths: [
+          { site: "a", friction: 0.5, temperature: 3 },
+          { site: "c", friction: 0.8, temperature: 1 },
+        ],
       });
       const tr = solveNetworkTransmission(model);
       const d = Math.abs(tr.kineticTemperature![3] - exact);
@@ -190,11 +209,18 @@ describe("transmission engine against closed forms and identities", () => {
     const r = rng(1);
     const n = 100;
     const model = validateNetwork({
-      kind: "network", sites: n,
+      kind: "network",
+      sites: n,
       masses: Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), 1 + 0.2 * (2 * r() - 1)])),
       pinning: { "1": 1, [String(n)]: 1 },
-      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
-      baths: [{ site: "1", friction: 1, temperature: 2 }, { site: String(n), friction: 1, temperature: 1 }],
+      springs: Array.from({ length: n - 1 }, (_, i) => ({
+        between: [String(i + 1), String(i + 2)] as [string, string],
+        stiffness: 1,
+      })),
+      baths: [
+        { site: "1", friction: 1, temperature: 2 },
+        { site: String(n), friction: 1, temperature: 1 },
+      ],
     });
     const tr = solveNetworkTransmission(model, { tolerance: 1e-8 });
     expect(tr.modes.unresolved).toBeGreaterThan(0);
@@ -224,11 +250,18 @@ describe("two-terminal chains, fluxes only", () => {
       [names[k], names[j]] = [names[j], names[k]];
     }
     const model = validateNetwork({
-      kind: "network", sites: [...names].sort(),
+      kind: "network",
+      sites: [...names].sort(),
       masses: Object.fromEntries(names.map((s) => [s, 1 + 0.1 * (2 * r() - 1)])),
       pinning: { [names[0]]: 0.5, [names[n - 1]]: 1.5, [names[12]]: 0.2 },
-      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [names[i], names[i + 1]] as [string, string], stiffness: 0.5 + r() })),
-      baths: [{ site: names[n - 1], friction: 0.7, temperature: 1 }, { site: names[0], friction: 1.3, temperature: 2.5 }],
+      springs: Array.from({ length: n - 1 }, (_, i) => ({
+        between: [names[i], names[i + 1]] as [string, string],
+        stiffness: 0.5 + r(),
+      })),
+      baths: [
+        { site: names[n - 1], friction: 0.7, temperature: 1 },
+        { site: names[0], friction: 1.3, temperature: 2.5 },
+      ],
     });
     const fast = solveNetworkTransmission(model, { temperatures: false, bySource: false });
     const full = solveNetworkTransmission(model, { bySource: false });
@@ -256,11 +289,18 @@ describe("two-terminal chains beyond the dense mode analysis", () => {
       [names[k], names[j]] = [names[j], names[k]];
     }
     const model = validateNetwork({
-      kind: "network", sites: [...names].sort(),
+      kind: "network",
+      sites: [...names].sort(),
       masses: Object.fromEntries(names.map((s, i) => [s, i % 2 === 0 ? 1 : 1.5])),
       pinning: { [names[0]]: 1, [names[n - 1]]: 0.5 },
-      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [names[i], names[i + 1]] as [string, string], stiffness: 1 })),
-      baths: [{ site: names[n - 1], friction: 0.5, temperature: 1 }, { site: names[0], friction: 1, temperature: 2 }],
+      springs: Array.from({ length: n - 1 }, (_, i) => ({
+        between: [names[i], names[i + 1]] as [string, string],
+        stiffness: 1,
+      })),
+      baths: [
+        { site: names[n - 1], friction: 0.5, temperature: 1 },
+        { site: names[0], friction: 1, temperature: 2 },
+      ],
     });
     const fast = solveNetworkTransmission(model, { temperatures: false, bySource: false, tolerance: 1e-10 });
     const dense = solveNetwork(model, { bySource: false });
@@ -292,18 +332,32 @@ describe("transmission spectrum", () => {
 });
 
 describe("steady-state diagnoses without the dense eigen-decomposition", () => {
-  const chain = (n: number, baths: { site: string; friction: number; temperature: number }[], pinning: number | Record<string, number> = 1) =>
+  const chain = (
+    n: number,
+    baths: { site: string; friction: number; temperature: number }[],
+    pinning: number | Record<string, number> = 1,
+  ) =>
     validateNetwork({
-      kind: "network", sites: n, pinning,
-      springs: Array.from({ length: n - 1 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
+      kind: "network",
+      sites: n,
+      pinning,
+      springs: Array.from({ length: n - 1 }, (_, i) => ({
+        between: [String(i + 1), String(i + 2)] as [string, string],
+        stiffness: 1,
+      })),
       baths,
     });
 
   it("zero forcing from the baths: a chain from one end is forced, a symmetric star is not", () => {
     expect(zeroForcingDeficit(chain(50, [{ site: "1", friction: 1, temperature: 1 }]))).toBe(0);
     const star = validateNetwork({
-      kind: "network", sites: ["c", "l1", "l2"], pinning: 1,
-      springs: [{ between: ["c", "l1"], stiffness: 1 }, { between: ["c", "l2"], stiffness: 1 }],
+      kind: "network",
+      sites: ["c", "l1", "l2"],
+      pinning: 1,
+      springs: [
+        { between: ["c", "l1"], stiffness: 1 },
+        { between: ["c", "l2"], stiffness: 1 },
+      ],
       baths: [{ site: "c", friction: 1, temperature: 1 }],
     });
     expect(zeroForcingDeficit(star)).toBe(2);
@@ -313,20 +367,34 @@ describe("steady-state diagnoses without the dense eigen-decomposition", () => {
     const bath = { site: "1", friction: 1, temperature: 2 };
     expect(() => solveNetworkTransmission(chain(4, [bath], 0))).toThrow(/not confined/);
     const lonely = validateNetwork({
-      kind: "network", sites: ["a", "b", "c"], pinning: 1, springs: [{ between: ["a", "b"], stiffness: 1 }],
+      kind: "network",
+      sites: ["a", "b", "c"],
+      pinning: 1,
+      springs: [{ between: ["a", "b"], stiffness: 1 }],
       baths: [{ site: "a", friction: 1, temperature: 1 }],
     });
     expect(() => solveNetworkTransmission(lonely)).toThrow(/site c has no bath and no spring to a site with one/);
     const star = validateNetwork({
-      kind: "network", sites: ["c", "l1", "l2"], pinning: 1,
-      springs: [{ between: ["c", "l1"], stiffness: 1 }, { between: ["c", "l2"], stiffness: 1 }],
+      kind: "network",
+      sites: ["c", "l1", "l2"],
+      pinning: 1,
+      springs: [
+        { between: ["c", "l1"], stiffness: 1 },
+        { between: ["c", "l2"], stiffness: 1 },
+      ],
       baths: [{ site: "c", friction: 1, temperature: 1 }],
     });
     expect(() => solveNetworkTransmission(star)).toThrow(SteadyStateError);
     expect(() => solveNetworkTransmission(star)).toThrow(/Lemma 1/);
     const quartic = validateNetwork({
-      kind: "network", sites: 2, pinning: 1, springs: [{ between: ["1", "2"], stiffness: 1, quartic: 0.1 }],
-      baths: [{ site: "1", friction: 1, temperature: 1 }, { site: "2", friction: 1, temperature: 2 }],
+      kind: "network",
+      sites: 2,
+      pinning: 1,
+      springs: [{ between: ["1", "2"], stiffness: 1, quartic: 0.1 }],
+      baths: [
+        { site: "1", friction: 1, temperature: 1 },
+        { site: "2", friction: 1, temperature: 2 },
+      ],
     });
     expect(() => solveNetworkTransmission(quartic)).toThrow(/linear networks only/);
   });

@@ -16,13 +16,22 @@ const xs = [1, 2, 3, 4, 5];
 const chart = lineChart({
   name: "lc",
   title: "Three series",
-  caption: "A caption that is long enough to be wrapped onto more than one line when the figure is narrow, as captions are.",
+  caption:
+    "A caption that is long enough to be wrapped onto more than one line when the figure is narrow, as captions are.",
   xLabel: "time t",
   yLabel: "energy E",
   series: [
     { name: "first", x: xs, y: xs.map((x) => x * x), color: "blue" },
     { name: "second", x: xs, y: xs.map((x) => 2 * x), color: "orange", style: "dashed" },
-    { name: "third", x: xs, y: xs.map((x) => 10 - x), color: "magenta", style: "dotted", marker: "circle", err: xs.map(() => 0.5) },
+    {
+      name: "third",
+      x: xs,
+      y: xs.map((x) => 10 - x),
+      color: "magenta",
+      style: "dotted",
+      marker: "circle",
+      err: xs.map(() => 0.5),
+    },
   ],
   referenceLines: [{ y: 5, label: "E = 5" }],
 });
@@ -59,7 +68,13 @@ describe("lineChart", () => {
 
   it("labels log axes at decades with superscripts", () => {
     const fig = lineChart({
-      name: "log", title: "log", caption: "", xLabel: "N", yLabel: "J", xType: "log", yType: "log",
+      name: "log",
+      title: "log",
+      caption: "",
+      xLabel: "N",
+      yLabel: "J",
+      xType: "log",
+      yType: "log",
       series: [{ name: "s", x: [1, 10, 100, 1000], y: [1, 0.1, 0.01, 0.001] }],
     });
     const ticks = Array.from(fig.render(createDocument()).querySelectorAll('g[aria-label="y-axis tick label"] text'))
@@ -69,7 +84,9 @@ describe("lineChart", () => {
   });
 
   it("rejects series of mismatched lengths", () => {
-    expect(() => linePanel({ xLabel: "x", yLabel: "y", series: [{ name: "bad", x: [1, 2], y: [1] }] })).toThrow(/series "bad"/);
+    expect(() => linePanel({ xLabel: "x", yLabel: "y", series: [{ name: "bad", x: [1, 2], y: [1] }] })).toThrow(
+      /series "bad"/,
+    );
   });
 });
 
@@ -105,7 +122,17 @@ describe("heatmapFigure", () => {
 
   it("checks the grid shape", () => {
     expect(() =>
-      heatmapFigure({ name: "x", title: "", caption: "", xLabel: "x", yLabel: "y", x: [0, 1], y: [0], values: [[1]], color: { label: "v" } }),
+      heatmapFigure({
+        name: "x",
+        title: "",
+        caption: "",
+        xLabel: "x",
+        yLabel: "y",
+        x: [0, 1],
+        y: [0],
+        values: [[1]],
+        color: { label: "v" },
+      }),
     ).toThrow(/row 0 has 1 values, expected 2/);
   });
 });
@@ -113,15 +140,24 @@ describe("heatmapFigure", () => {
 describe("particleScatter and panelFigure", () => {
   it("draws particles with equal axis scales and a category legend", () => {
     const fig = particleScatter({
-      name: "p", title: "snapshot", caption: "", box: [10, 5],
-      x: [1, 2, 3, 9.9], y: [1, 2, 3, 4], category: ["hot", "cold", "hot", "cold"], radius: 0.3,
+      name: "p",
+      title: "snapshot",
+      caption: "",
+      box: [10, 5],
+      x: [1, 2, 3, 9.9],
+      y: [1, 2, 3, 4],
+      category: ["hot", "cold", "hot", "cold"],
+      radius: 0.3,
     });
     const root = fig.render(createDocument());
     const frame = root.querySelector('g[aria-label="frame"] rect, rect[aria-label="frame"]')!;
     const w = Number(frame.getAttribute("width"));
     const h = Number(frame.getAttribute("height"));
     expect(w / h).toBeCloseTo(2, 1);
-    expect(Array.from(root.querySelectorAll("g.legend-item text")).map((t) => t.textContent)).toEqual(["hot (2)", "cold (2)"]);
+    expect(Array.from(root.querySelectorAll("g.legend-item text")).map((t) => t.textContent)).toEqual([
+      "hot (2)",
+      "cold (2)",
+    ]);
     // The particle at x = 9.9 overlaps the edge and gets a periodic image.
     expect(root.querySelectorAll('g[aria-label="dot"] circle').length).toBe(5);
   });
@@ -129,8 +165,12 @@ describe("particleScatter and panelFigure", () => {
   it("lays out 2x2 panels labelled (a)-(d) with a shared legend", () => {
     const series = [{ name: "s", x: [0, 1], y: [0, 1] }];
     const fig = panelFigure({
-      name: "grid", title: "grid", caption: "",
-      panels: ["p", "q", "r", "s"].map((t) => linePanel({ title: t, xLabel: "x", yLabel: "y", series, width: 300, height: 200 })),
+      name: "grid",
+      title: "grid",
+      caption: "",
+      panels: ["p", "q", "r", "s"].map((t) =>
+        linePanel({ title: t, xLabel: "x", yLabel: "y", series, width: 300, height: 200 }),
+      ),
     });
     const root = fig.render(createDocument());
     const titles = Array.from(root.querySelectorAll("g.panel-title text")).map((t) => t.textContent);
@@ -147,7 +187,13 @@ describe("particleScatter and panelFigure", () => {
       { label: "a", table: { columns: ["x"], rows: [[1]] } },
       { label: "b", table: { columns: ["y"], rows: [[2]] } },
     ]);
-    expect(t).toEqual({ columns: ["panel", "x", "y"], rows: [["a", 1, ""], ["b", "", 2]] });
+    expect(t).toEqual({
+      columns: ["panel", "x", "y"],
+      rows: [
+        ["a", 1, ""],
+        ["b", "", 2],
+      ],
+    });
   });
 });
 

@@ -121,26 +121,36 @@ export function readDrawing(root: Element): Drawing {
   });
   const arrows = Array.from(root.querySelectorAll("polygon")).map((p) => {
     const [ox, oy] = offset(p);
-    return p.getAttribute("points")!.split(" ").map((xy): Point => {
-      const [x, y] = xy.split(",").map(Number);
-      return [x + ox, y + oy];
-    });
+    return p
+      .getAttribute("points")!
+      .split(" ")
+      .map((xy): Point => {
+        const [x, y] = xy.split(",").map(Number);
+        return [x + ox, y + oy];
+      });
   });
   const bathBoxes = Array.from(root.querySelectorAll("rect.bath-box")).map((r) => {
     const [ox, oy] = offset(r);
     const x0 = num(r, "x") + ox;
     const y0 = num(r, "y") + oy;
-    return { site: r.parentElement!.getAttribute("data-site")!, box: { x0, y0, x1: x0 + num(r, "width"), y1: y0 + num(r, "height") } };
+    return {
+      site: r.parentElement!.getAttribute("data-site")!,
+      box: { x0, y0, x1: x0 + num(r, "width"), y1: y0 + num(r, "height") },
+    };
   });
   const labels = [
     ...Array.from(root.querySelectorAll("text.label")).map((t) => ({ text: t.textContent ?? "", box: textBox(t) })),
     ...bathBoxes.map((b) => ({ text: `bath box of ${b.site}`, box: b.box })),
   ];
   const inner = Array.from(root.querySelectorAll("text.site-name, text.site-temperature")).map((t) => ({
-    site: t.parentElement!.getAttribute("data-site")!, text: t.textContent ?? "", box: textBox(t),
+    site: t.parentElement!.getAttribute("data-site")!,
+    text: t.textContent ?? "",
+    box: textBox(t),
   }));
   const bathText = Array.from(root.querySelectorAll("g.bath > text")).map((t) => ({
-    site: t.parentElement!.getAttribute("data-site")!, text: t.textContent ?? "", box: textBox(t),
+    site: t.parentElement!.getAttribute("data-site")!,
+    text: t.textContent ?? "",
+    box: textBox(t),
   }));
   const titles = Array.from(root.querySelectorAll("title")).map((t) => t.textContent ?? "");
   const dropped = titles.filter((t) => t.includes("not written")).length;
@@ -173,13 +183,15 @@ export function defects(d: Drawing, options: { sitesApart?: boolean } = {}): str
       if (q.site === s.between[0] || q.site === s.between[1]) continue;
       let near = Infinity;
       for (let k = 0; k + 1 < s.curve.length; k++) near = Math.min(near, pointSegment(q.c, s.curve[k], s.curve[k + 1]));
-      if (near <= q.r) out.push(`spring ${s.between.join("–")} passes ${near.toFixed(1)} px from site ${q.site} (radius ${q.r})`);
+      if (near <= q.r)
+        out.push(`spring ${s.between.join("–")} passes ${near.toFixed(1)} px from site ${q.site} (radius ${q.r})`);
     }
   }
   // Labels and bath boxes: apart from each other and from every disc.
   for (let i = 0; i < d.labels.length; i++) {
     for (let j = i + 1; j < d.labels.length; j++) {
-      if (boxesOverlap(d.labels[i].box, d.labels[j].box)) out.push(`labels "${d.labels[i].text}" and "${d.labels[j].text}" overlap`);
+      if (boxesOverlap(d.labels[i].box, d.labels[j].box))
+        out.push(`labels "${d.labels[i].text}" and "${d.labels[j].text}" overlap`);
     }
     for (const q of d.discs) {
       if (boxDisc(d.labels[i].box, q.c) < q.r) out.push(`label "${d.labels[i].text}" overlaps site ${q.site}`);
@@ -188,25 +200,35 @@ export function defects(d: Drawing, options: { sitesApart?: boolean } = {}): str
   // Text in a disc stays in it; text in a bath box stays in it.
   for (const t of d.inner) {
     const q = disc.get(t.site)!;
-    const corners: Point[] = [[t.box.x0, t.box.y0], [t.box.x1, t.box.y0], [t.box.x0, t.box.y1], [t.box.x1, t.box.y1]];
-    if (corners.some((c) => Math.hypot(c[0] - q.c[0], c[1] - q.c[1]) > q.r)) out.push(`"${t.text}" sticks out of site ${t.site}`);
+    const corners: Point[] = [
+      [t.box.x0, t.box.y0],
+      [t.box.x1, t.box.y0],
+      [t.box.x0, t.box.y1],
+      [t.box.x1, t.box.y1],
+    ];
+    if (corners.some((c) => Math.hypot(c[0] - q.c[0], c[1] - q.c[1]) > q.r))
+      out.push(`"${t.text}" sticks out of site ${t.site}`);
   }
   for (const t of d.bathText) {
     const b = d.bathBoxes.find((x) => x.site === t.site)!.box;
-    if (t.box.x0 < b.x0 || t.box.x1 > b.x1 || t.box.y0 < b.y0 || t.box.y1 > b.y1) out.push(`"${t.text}" sticks out of the bath box of ${t.site}`);
+    if (t.box.x0 < b.x0 || t.box.x1 > b.x1 || t.box.y0 < b.y0 || t.box.y1 > b.y1)
+      out.push(`"${t.text}" sticks out of the bath box of ${t.site}`);
   }
   if (options.sitesApart) {
     for (let i = 0; i < d.discs.length; i++) {
       for (let j = i + 1; j < d.discs.length; j++) {
         const [p, q] = [d.discs[i], d.discs[j]];
-        if (Math.hypot(p.c[0] - q.c[0], p.c[1] - q.c[1]) <= p.r + q.r) out.push(`sites ${p.site} and ${q.site} overlap`);
+        if (Math.hypot(p.c[0] - q.c[0], p.c[1] - q.c[1]) <= p.r + q.r)
+          out.push(`sites ${p.site} and ${q.site} overlap`);
       }
     }
   }
   // Everything inside the canvas.
-  const inside = (p: Point, pad = 0) => p[0] - pad >= 0 && p[1] - pad >= 0 && p[0] + pad <= d.width && p[1] + pad <= d.height;
+  const inside = (p: Point, pad = 0) =>
+    p[0] - pad >= 0 && p[1] - pad >= 0 && p[0] + pad <= d.width && p[1] + pad <= d.height;
   for (const q of d.discs) if (!inside(q.c, q.r)) out.push(`site ${q.site} outside the canvas`);
-  for (const s of d.springs) if (!s.curve.every((p) => inside(p))) out.push(`spring ${s.between.join("–")} outside the canvas`);
+  for (const s of d.springs)
+    if (!s.curve.every((p) => inside(p))) out.push(`spring ${s.between.join("–")} outside the canvas`);
   for (const a of d.arrows) if (!a.every((p) => inside(p))) out.push("an arrow outside the canvas");
   for (const l of [...d.labels, ...d.inner, ...d.bathText]) {
     if (!inside([l.box.x0, l.box.y0]) || !inside([l.box.x1, l.box.y1])) out.push(`"${l.text}" outside the canvas`);

@@ -37,7 +37,10 @@ function exampleData(file: string): { data: NetworkFigureData; model: NetworkMod
           position: model.layout ? ([model.layout[2 * i], model.layout[2 * i + 1]] as [number, number]) : undefined,
           bath: bath.has(i) ? { temperature: bath.get(i)!.temperature, flux: r() - 0.5 } : undefined,
         })),
-        springs: model.springs.map((s) => ({ between: [model.sites[s.i], model.sites[s.j]] as [string, string], flux: r() - 0.5 })),
+        springs: model.springs.map((s) => ({
+          between: [model.sites[s.i], model.sites[s.j]] as [string, string],
+          flux: r() - 0.5,
+        })),
       },
     };
   }
@@ -49,7 +52,9 @@ function draw(data: NetworkFigureData) {
 }
 
 describe("network figures of the examples", () => {
-  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(EXAMPLES)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   it("finds the examples", () => expect(files.length).toBeGreaterThanOrEqual(7));
   for (const file of files) {
     it(`${file}: no defects, every value written, the given layout kept`, () => {
@@ -100,14 +105,18 @@ describe("network figures of the examples", () => {
     let checked = 0;
     for (const file of ["example1-chain.yaml", "example4-heat-pump.yaml"]) {
       const { root } = draw(exampleData(file).data);
-      for (const t of Array.from(root.querySelectorAll("text.label, text.site-name, text.site-temperature, g.bath > text"))) {
+      for (const t of Array.from(
+        root.querySelectorAll("text.label, text.site-name, text.site-temperature, g.bath > text"),
+      )) {
         const { fs, bold, anchor } = textStyle(t);
         const text = t.textContent ?? "";
         const est = estimateTextBox(text, fs, bold, anchor, 300, 100);
         const svg =
           `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><text x="300" y="100" font-family="DejaVu Sans" ` +
           `font-size="${fs}" font-weight="${bold ? "bold" : "normal"}" text-anchor="${anchor}">${text}</text></svg>`;
-        const ink = new Resvg(svg, { font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } }).getBBox()!;
+        const ink = new Resvg(svg, {
+          font: { fontFiles, loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
+        }).getBBox()!;
         expect(ink.x, text).toBeGreaterThanOrEqual(est.x0 - 0.5);
         expect(ink.x + ink.width, text).toBeLessThanOrEqual(est.x1 + 0.5);
         expect(ink.y, text).toBeGreaterThanOrEqual(est.y0 - 0.5);
@@ -148,8 +157,26 @@ describe("network figures of generated networks (fixed seeds)", () => {
     ["random graph of 20", 20, G.randomGraph(20, 10, 2), { baths: "some" }],
     ["random graph of 35", 35, G.randomGraph(35, 20, 3), { baths: "some" }],
     ["random graph of 50", 50, G.randomGraph(50, 30, 4), { baths: "some" }],
-    ["two chains, a triangle and a lone site", 10, [[0, 1], [1, 2], [3, 4], [4, 5], [5, 6], [6, 3], [7, 8]], { baths: "some" }],
-    ["long site names", 6, G.chain(6), { baths: "ends", names: ["hot_end", "left_mirror", "m", "right_mirror", "cold_end", "probe_site_6"] }],
+    [
+      "two chains, a triangle and a lone site",
+      10,
+      [
+        [0, 1],
+        [1, 2],
+        [3, 4],
+        [4, 5],
+        [5, 6],
+        [6, 3],
+        [7, 8],
+      ],
+      { baths: "some" },
+    ],
+    [
+      "long site names",
+      6,
+      G.chain(6),
+      { baths: "ends", names: ["hot_end", "left_mirror", "m", "right_mirror", "cold_end", "probe_site_6"] },
+    ],
   ];
   for (const [label, n, edges, options] of cases) {
     it(`${label}: no defects, every value written`, () => {
@@ -159,7 +186,10 @@ describe("network figures of generated networks (fixed seeds)", () => {
       expect(drawing.dropped).toBe(0);
       expect(root.querySelectorAll("text.flux-label").length).toBe(data.springs.length + drawing.bathBoxes.length);
       // Every site is named, in its disc or beside it.
-      const named = new Set([...drawing.inner.map((t) => t.text), ...Array.from(root.querySelectorAll("text.site-label")).map((t) => t.textContent)]);
+      const named = new Set([
+        ...drawing.inner.map((t) => t.text),
+        ...Array.from(root.querySelectorAll("text.site-label")).map((t) => t.textContent),
+      ]);
       for (const s of data.sites) expect(named.has(s.name), s.name).toBe(true);
     });
   }
@@ -170,22 +200,33 @@ describe("network figures of generated networks (fixed seeds)", () => {
   });
 
   it("beyond FULL_MAX sites: a simpler drawing without values on the springs, said in the caption", () => {
-    for (const [n, edges] of [[80, G.chain(80)], [100, G.grid(10, 10)], [90, G.ring(90)]] as [number, G.Edges][]) {
+    for (const [n, edges] of [
+      [80, G.chain(80)],
+      [100, G.grid(10, 10)],
+      [90, G.ring(90)],
+    ] as [number, G.Edges][]) {
       expect(n).toBeGreaterThan(FULL_MAX);
       const data = G.figureData(n, edges, { baths: "ends" });
       const { root, drawing } = draw(data);
       expect(defects(drawing, { sitesApart: true })).toEqual([]);
       expect(drawing.springs).toHaveLength(edges.length);
-      expect(root.querySelectorAll("g.flux-arrow polygon").length).toBe(data.springs.filter((s) => s.flux !== 0).length);
+      expect(root.querySelectorAll("g.flux-arrow polygon").length).toBe(
+        data.springs.filter((s) => s.flux !== 0).length,
+      );
       expect(root.querySelectorAll("text.flux-label").length).toBe(drawing.bathBoxes.length); // bath values only
-      expect(root.querySelector(".figure-caption")!.textContent).toContain(`With ${n} sites the flux values are not written on the springs`);
+      expect(root.querySelector(".figure-caption")!.textContent).toContain(
+        `With ${n} sites the flux values are not written on the springs`,
+      );
       // Each arrow carries its value in a tooltip.
       expect(drawing.titles.filter((t) => t.startsWith("φ = ")).length).toBeGreaterThanOrEqual(data.springs.length);
     }
   });
 
   it("beyond DRAW_MAX sites: a summary by site number instead of a hairball, said in the caption; the same CSV", () => {
-    for (const [n, edges] of [[DRAW_MAX + 1, G.randomGraph(DRAW_MAX + 1, 50, 3)], [5000, G.chain(5000)]] as [number, G.Edges][]) {
+    for (const [n, edges] of [
+      [DRAW_MAX + 1, G.randomGraph(DRAW_MAX + 1, 50, 3)],
+      [5000, G.chain(5000)],
+    ] as [number, G.Edges][]) {
       const data = G.figureData(n, edges, { baths: "ends" });
       const fig = networkFigure(data);
       const root = fig.render(createDocument());
@@ -204,7 +245,10 @@ describe("network figures of generated networks (fixed seeds)", () => {
   it("a value with no room is dropped last, and the tooltip and caption say so", () => {
     // Sixteen sites given on a line, every pair joined: 120 springs, most bent over the line; not room for every value.
     const base = G.figureData(16, G.complete(16), { baths: "none" });
-    const data: NetworkFigureData = { ...base, sites: base.sites.map((s, i) => ({ ...s, position: [i, 0] as [number, number] })) };
+    const data: NetworkFigureData = {
+      ...base,
+      sites: base.sites.map((s, i) => ({ ...s, position: [i, 0] as [number, number] })),
+    };
     const { root, drawing } = draw(data);
     expect(defects(drawing, { sitesApart: true })).toEqual([]);
     expect(drawing.dropped).toBeGreaterThan(0);
@@ -216,7 +260,11 @@ describe("network figures of generated networks (fixed seeds)", () => {
   it("keeps a given layout and bends a spring that would pass over a site", () => {
     // Sites on a line, with a spring from the first to the third over the second, and one from 1 to 4.
     const data: NetworkFigureData = {
-      sites: ["1", "2", "3", "4"].map((name, i) => ({ name, kineticTemperature: 1 + i, position: [i, 0] as [number, number] })),
+      sites: ["1", "2", "3", "4"].map((name, i) => ({
+        name,
+        kineticTemperature: 1 + i,
+        position: [i, 0] as [number, number],
+      })),
       springs: [
         { between: ["1", "2"], flux: 1 },
         { between: ["2", "3"], flux: 0.5 },
@@ -242,7 +290,8 @@ describe("networkLayout and routeEdges", () => {
     expect(new Set(short.map((p) => p[1])).size).toBe(1);
     const long = networkLayout(25, G.chain(25));
     for (const [a, b] of G.chain(25)) {
-      const horizontal = Math.abs(long[a][1] - long[b][1]) < 1e-12 && Math.abs(Math.abs(long[a][0] - long[b][0]) - 1) < 1e-12;
+      const horizontal =
+        Math.abs(long[a][1] - long[b][1]) < 1e-12 && Math.abs(Math.abs(long[a][0] - long[b][0]) - 1) < 1e-12;
       const vertical = Math.abs(long[a][0] - long[b][0]) < 1e-12;
       expect(horizontal || vertical).toBe(true);
     }
@@ -276,14 +325,25 @@ describe("networkLayout and routeEdges", () => {
       expect(networkLayout(n, edges)).toEqual(p);
       for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) expect(dist(p[i], p[j])).toBeGreaterThan(0.4);
       let near = Infinity;
-      for (const [a, b] of edges) for (let c = 0; c < n; c++) if (c !== a && c !== b) near = Math.min(near, pointSegment(p[c], p[a], p[b]));
+      for (const [a, b] of edges)
+        for (let c = 0; c < n; c++) if (c !== a && c !== b) near = Math.min(near, pointSegment(p[c], p[a], p[b]));
       expect(near).toBeGreaterThan(0.2);
     }
   });
 
   it("routes an edge around the sites in its way, and leaves the others straight", () => {
-    const pos: Point[] = [[0, 0], [100, 0], [200, 0], [100, 100], [150, -4]];
-    const edges: [number, number][] = [[0, 2], [0, 3], [1, 3]];
+    const pos: Point[] = [
+      [0, 0],
+      [100, 0],
+      [200, 0],
+      [100, 100],
+      [150, -4],
+    ];
+    const edges: [number, number][] = [
+      [0, 2],
+      [0, 3],
+      [1, 3],
+    ];
     const routes = routeEdges(pos, edges, [30, 30, 30]);
     expect(routes[1]).toEqual([]);
     expect(routes[2]).toEqual([]);
@@ -294,7 +354,8 @@ describe("networkLayout and routeEdges", () => {
     for (let k = 0; k <= 200; k++) {
       const t = k / 200;
       let q = ctrl.map((c): Point => [c[0], c[1]]);
-      while (q.length > 1) q = q.slice(1).map((c, i): Point => [q[i][0] + t * (c[0] - q[i][0]), q[i][1] + t * (c[1] - q[i][1])]);
+      while (q.length > 1)
+        q = q.slice(1).map((c, i): Point => [q[i][0] + t * (c[0] - q[i][0]), q[i][1] + t * (c[1] - q[i][1])]);
       expect(dist(q[0], pos[1])).toBeGreaterThanOrEqual(30 - 1e-9);
       expect(dist(q[0], pos[4])).toBeGreaterThanOrEqual(30 - 1e-9);
     }

@@ -86,17 +86,43 @@ describe("networkFigure", () => {
   });
 
   it("rejects unknown sites and non-finite values", () => {
-    expect(() => networkFigure({ sites: data.sites, springs: [{ between: ["1", "9"], flux: 1 }] })).toThrow(/unknown site "9"/);
-    expect(() =>
-      networkFigure({ sites: [{ name: "a", kineticTemperature: NaN }], springs: [] }),
-    ).toThrow(/kinetic temperature of site "a"/);
+    expect(() => networkFigure({ sites: data.sites, springs: [{ between: ["1", "9"], flux: 1 }] })).toThrow(
+      /unknown site "9"/,
+    );
+    expect(() => networkFigure({ sites: [{ name: "a", kineticTemperature: NaN }], springs: [] })).toThrow(
+      /kinetic temperature of site "a"/,
+    );
   });
 
   it("uses given positions, else a deterministic layout", () => {
-    expect(networkLayout(2, [[0, 1]], [[0, 0], [3, 4]])).toEqual([[0, 0], [3, 4]]);
-    const chain = networkLayout(4, [[0, 1], [1, 2], [2, 3]]);
+    expect(
+      networkLayout(
+        2,
+        [[0, 1]],
+        [
+          [0, 0],
+          [3, 4],
+        ],
+      ),
+    ).toEqual([
+      [0, 0],
+      [3, 4],
+    ]);
+    const chain = networkLayout(4, [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
     expect(new Set(chain.map((p) => p[1].toFixed(9))).size).toBe(1); // a horizontal line
-    const edges: [number, number][] = [[0, 1], [1, 2], [2, 3], [3, 0], [0, 2], [3, 4], [4, 5]];
+    const edges: [number, number][] = [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 0],
+      [0, 2],
+      [3, 4],
+      [4, 5],
+    ];
     const a = networkLayout(6, edges);
     const b = networkLayout(6, edges);
     expect(a).toEqual(b);
@@ -108,23 +134,53 @@ describe("networkFigure", () => {
 
 describe("networkFigure edge cases", () => {
   const ring = (n: number) => ({
-    sites: Array.from({ length: n }, (_, i) => ({ name: `r${i}`, kineticTemperature: 1 + i, bath: i === 0 ? { temperature: 2, flux: 0 } : undefined })),
-    springs: Array.from({ length: n }, (_, i) => ({ between: [`r${i}`, `r${(i + 1) % n}`] as [string, string], flux: i % 3 === 0 ? 0 : 0.1 * i })),
+    sites: Array.from({ length: n }, (_, i) => ({
+      name: `r${i}`,
+      kineticTemperature: 1 + i,
+      bath: i === 0 ? { temperature: 2, flux: 0 } : undefined,
+    })),
+    springs: Array.from({ length: n }, (_, i) => ({
+      between: [`r${i}`, `r${(i + 1) % n}`] as [string, string],
+      flux: i % 3 === 0 ? 0 : 0.1 * i,
+    })),
   });
   const cases: [string, NetworkFigureData][] = [
-    ["single site", { sites: [{ name: "solo", kineticTemperature: 1, bath: { temperature: 1, flux: 0 } }], springs: [] }],
-    ["all fluxes zero", { sites: [{ name: "a", kineticTemperature: 1 }, { name: "b", kineticTemperature: 1 }], springs: [{ between: ["a", "b"], flux: 0 }] }],
+    [
+      "single site",
+      { sites: [{ name: "solo", kineticTemperature: 1, bath: { temperature: 1, flux: 0 } }], springs: [] },
+    ],
+    [
+      "all fluxes zero",
+      {
+        sites: [
+          { name: "a", kineticTemperature: 1 },
+          { name: "b", kineticTemperature: 1 },
+        ],
+        springs: [{ between: ["a", "b"], flux: 0 }],
+      },
+    ],
     ["12-site ring", ring(12)],
-    ["30-site chain", {
-      sites: Array.from({ length: 30 }, (_, i) => ({ name: String(i), kineticTemperature: 30 - i })),
-      springs: Array.from({ length: 29 }, (_, i) => ({ between: [String(i), String(i + 1)] as [string, string], flux: 1 })),
-    }],
-    ["irregular graph", {
-      sites: Array.from({ length: 15 }, (_, i) => ({ name: `n${i}`, kineticTemperature: i % 4 })),
-      springs: Array.from({ length: 15 }, (_, i) => [
-        { between: [`n${i}`, `n${(i * 7 + 3) % 15}`] as [string, string], flux: Math.sin(i) },
-      ]).flat().filter((s) => s.between[0] !== s.between[1]),
-    }],
+    [
+      "30-site chain",
+      {
+        sites: Array.from({ length: 30 }, (_, i) => ({ name: String(i), kineticTemperature: 30 - i })),
+        springs: Array.from({ length: 29 }, (_, i) => ({
+          between: [String(i), String(i + 1)] as [string, string],
+          flux: 1,
+        })),
+      },
+    ],
+    [
+      "irregular graph",
+      {
+        sites: Array.from({ length: 15 }, (_, i) => ({ name: `n${i}`, kineticTemperature: i % 4 })),
+        springs: Array.from({ length: 15 }, (_, i) => [
+          { between: [`n${i}`, `n${(i * 7 + 3) % 15}`] as [string, string], flux: Math.sin(i) },
+        ])
+          .flat()
+          .filter((s) => s.between[0] !== s.between[1]),
+      },
+    ],
   ];
   for (const [label, d] of cases) {
     it(`renders ${label} without NaN and with sites apart`, () => {
@@ -132,7 +188,9 @@ describe("networkFigure edge cases", () => {
       expect(svg).not.toMatch(/NaN|Infinity/);
       const root = networkFigure(d).render(createDocument());
       const discs = Array.from(root.querySelectorAll("circle.site-disc")).map((c) => ({
-        x: Number(c.getAttribute("cx")), y: Number(c.getAttribute("cy")), r: Number(c.getAttribute("r")),
+        x: Number(c.getAttribute("cx")),
+        y: Number(c.getAttribute("cy")),
+        r: Number(c.getAttribute("r")),
       }));
       expect(discs).toHaveLength(d.sites.length);
       for (let i = 0; i < discs.length; i++) {

@@ -16,7 +16,8 @@ export type Edges = [number, number][];
 export const chain = (n: number): Edges => Array.from({ length: n - 1 }, (_, i): [number, number] => [i, i + 1]);
 export const ring = (n: number): Edges => Array.from({ length: n }, (_, i): [number, number] => [i, (i + 1) % n]);
 export const star = (n: number): Edges => Array.from({ length: n - 1 }, (_, i): [number, number] => [0, i + 1]);
-export const binaryTree = (n: number): Edges => Array.from({ length: n - 1 }, (_, i): [number, number] => [Math.floor(i / 2), i + 1]);
+export const binaryTree = (n: number): Edges =>
+  Array.from({ length: n - 1 }, (_, i): [number, number] => [Math.floor(i / 2), i + 1]);
 export function randomTree(n: number, seed: number): Edges {
   const r = lcg(seed);
   return Array.from({ length: n - 1 }, (_, i): [number, number] => [Math.floor(r() * (i + 1)), i + 1]);
@@ -73,7 +74,9 @@ export function figureData(
     degree[b]++;
   }
   const hasBath = (i: number) =>
-    baths === "all" || (baths === "ends" && degree[i] <= 1) || (baths === "some" && (i === 0 || i === n - 1 || r() < 0.25));
+    baths === "all" ||
+    (baths === "ends" && degree[i] <= 1) ||
+    (baths === "some" && (i === 0 || i === n - 1 || r() < 0.25));
   return {
     title: options.title ?? `${n} sites`,
     sites: names.map((name, i) => ({

@@ -4,7 +4,16 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { heatmapFigure, heatmapPanel, lineChart, linePanel, panelFigure, particleScatter, particleScatterPanel, type Series } from "../../src/figures/charts.js";
+import {
+  heatmapFigure,
+  heatmapPanel,
+  lineChart,
+  linePanel,
+  panelFigure,
+  particleScatter,
+  particleScatterPanel,
+  type Series,
+} from "../../src/figures/charts.js";
 import { networkFigure } from "../../src/figures/network.js";
 import type { Figure } from "../../src/figures/figure.js";
 import { writeFigure } from "../../src/io/render.js";
@@ -20,7 +29,11 @@ function pngSize(file: string): [number, number] {
 
 async function writeSample(figure: Figure): Promise<void> {
   const files = await writeFigure(figure, outDir);
-  expect(files.map((f) => path.basename(f))).toEqual([`${figure.name}.svg`, `${figure.name}.png`, `${figure.name}.csv`]);
+  expect(files.map((f) => path.basename(f))).toEqual([
+    `${figure.name}.svg`,
+    `${figure.name}.png`,
+    `${figure.name}.csv`,
+  ]);
   const svg = readFileSync(files[0], "utf8");
   const w = Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)![1]);
   const h = Number(/<svg[^>]*\sheight="([\d.]+)"/.exec(svg)![1]);
@@ -97,8 +110,20 @@ export const lines = lineChart({
 const sizes = range(12, (i) => Math.round(4 * Math.pow(1.6, i)));
 const fluxSeries = (scale: number): Series[] => [
   { name: "ordered", x: sizes, y: sizes.map(() => 0.3 * scale), color: "blue" },
-  { name: "disordered, fixed ends", x: sizes, y: sizes.map((n) => (scale * 1.5) / Math.pow(n, 0.5)), color: "orange", style: "dashed" },
-  { name: "disordered, free ends", x: sizes, y: sizes.map((n) => (scale * 3) / Math.pow(n, 1.5)), color: "magenta", style: "dotted" },
+  {
+    name: "disordered, fixed ends",
+    x: sizes,
+    y: sizes.map((n) => (scale * 1.5) / Math.pow(n, 0.5)),
+    color: "orange",
+    style: "dashed",
+  },
+  {
+    name: "disordered, free ends",
+    x: sizes,
+    y: sizes.map((n) => (scale * 3) / Math.pow(n, 1.5)),
+    color: "magenta",
+    style: "dotted",
+  },
 ];
 export const grid = panelFigure({
   name: "sample-2x2",
@@ -106,13 +131,44 @@ export const grid = panelFigure({
   caption: "Log–log axes. The published panel (c) has its y axis mislabelled as 'T'; here it is the current J.",
   columns: 2,
   panels: [
-    linePanel({ title: "weak coupling", xLabel: "N", yLabel: "J", xType: "log", yType: "log", series: fluxSeries(1), width: 380, height: 280 }),
-    linePanel({ title: "strong coupling", xLabel: "N", yLabel: "J", xType: "log", yType: "log", series: fluxSeries(4), width: 380, height: 280 }),
-    linePanel({ title: "pinned chain", xLabel: "N", yLabel: "J", xType: "log", yType: "log", series: fluxSeries(0.1), width: 380, height: 280 }),
     linePanel({
-      title: "J·N (linear axes)", xLabel: "N", yLabel: "J·N",
+      title: "weak coupling",
+      xLabel: "N",
+      yLabel: "J",
+      xType: "log",
+      yType: "log",
+      series: fluxSeries(1),
+      width: 380,
+      height: 280,
+    }),
+    linePanel({
+      title: "strong coupling",
+      xLabel: "N",
+      yLabel: "J",
+      xType: "log",
+      yType: "log",
+      series: fluxSeries(4),
+      width: 380,
+      height: 280,
+    }),
+    linePanel({
+      title: "pinned chain",
+      xLabel: "N",
+      yLabel: "J",
+      xType: "log",
+      yType: "log",
+      series: fluxSeries(0.1),
+      width: 380,
+      height: 280,
+    }),
+    linePanel({
+      title: "J·N (linear axes)",
+      xLabel: "N",
+      yLabel: "J·N",
       series: fluxSeries(1).map((s) => ({ ...s, y: s.y.map((y, k) => y * s.x[k]) })),
-      referenceLines: [{ x: 100, label: "N = 100" }], width: 380, height: 280,
+      referenceLines: [{ x: 100, label: "N = 100" }],
+      width: 380,
+      height: 280,
     }),
   ],
 });
@@ -124,7 +180,8 @@ const rho = (x: number, p: number) => Math.exp(-(x * x + p * p - 0.8 * x * p) / 
 export const heat = heatmapFigure({
   name: "sample-heatmap",
   title: "Phase-space density and probability current",
-  caption: "Stationary density ρ(x, p) of a harmonic oscillator between two baths; arrows show the probability current J(x, p), which circulates.",
+  caption:
+    "Stationary density ρ(x, p) of a harmonic oscillator between two baths; arrows show the probability current J(x, p), which circulates.",
   xLabel: "position x",
   yLabel: "momentum p",
   x: gx,
@@ -154,25 +211,41 @@ for (let k = 0; k < 240; k++) {
 export const snapshot = particleScatter({
   name: "sample-particles",
   title: "Snapshot of hot and cold particles",
-  caption: "Periodic box of side L = 20; hot particles (T = 10) in red, cold particles (T = 1) in blue, drawn to scale (radius 0.4).",
+  caption:
+    "Periodic box of side L = 20; hot particles (T = 10) in red, cold particles (T = 1) in blue, drawn to scale (radius 0.4).",
   box: [20, 20],
   x: px,
   y: py,
   category: cat,
   radius: 0.4,
-  categories: [{ name: "hot", label: "hot, T = 10" }, { name: "cold", label: "cold, T = 1" }],
+  categories: [
+    { name: "hot", label: "hot, T = 10" },
+    { name: "cold", label: "cold, T = 1" },
+  ],
 });
 
 // Mixed panels: heatmap and particle snapshot side by side (per-panel legends).
 export const mixed = panelFigure({
   name: "sample-1x2-mixed",
   title: "Left: density with current; right: particle snapshot",
-  caption: "Two panels of different kinds: the heatmap keeps its colour ramp under it, the swatch entries of both panels are merged under the figure.",
+  caption:
+    "Two panels of different kinds: the heatmap keeps its colour ramp under it, the swatch entries of both panels are merged under the figure.",
   panels: [
     heatmapPanel({
-      title: "phase space", xLabel: "x", yLabel: "p", x: gx, y: gp, values: gp.map((p) => gx.map((x) => rho(x, p))),
-      color: { label: "ρ(x, p)", scheme: "magma" }, width: 380, height: 340,
-      vectors: { u: gp.map((p) => gx.map((x) => p * rho(x, p))), v: gp.map((p) => gx.map((x) => -x * rho(x, p))), stride: 4 },
+      title: "phase space",
+      xLabel: "x",
+      yLabel: "p",
+      x: gx,
+      y: gp,
+      values: gp.map((p) => gx.map((x) => rho(x, p))),
+      color: { label: "ρ(x, p)", scheme: "magma" },
+      width: 380,
+      height: 340,
+      vectors: {
+        u: gp.map((p) => gx.map((x) => p * rho(x, p))),
+        v: gp.map((p) => gx.map((x) => -x * rho(x, p))),
+        stride: 4,
+      },
     }),
     particleScatterPanel({ title: "periodic box", box: [20, 20], x: px, y: py, category: cat, radius: 0.4, size: 340 }),
   ],
@@ -200,8 +273,12 @@ export const square = networkFigure({
     bath: i === 0 ? { temperature: 11, flux: 0.4 } : i === 8 ? { temperature: 1, flux: -0.4 } : undefined,
   })),
   springs: [
-    ...lattice.filter((i) => i % 3 < 2).map((i) => ({ between: [`s${i}`, `s${i + 1}`] as [string, string], flux: 0.1 + 0.01 * i })),
-    ...lattice.filter((i) => i < 6).map((i) => ({ between: [`s${i}`, `s${i + 3}`] as [string, string], flux: i === 4 ? -0.05 : 0.1 })),
+    ...lattice
+      .filter((i) => i % 3 < 2)
+      .map((i) => ({ between: [`s${i}`, `s${i + 1}`] as [string, string], flux: 0.1 + 0.01 * i })),
+    ...lattice
+      .filter((i) => i < 6)
+      .map((i) => ({ between: [`s${i}`, `s${i + 3}`] as [string, string], flux: i === 4 ? -0.05 : 0.1 })),
   ],
 });
 

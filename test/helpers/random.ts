@@ -24,15 +24,20 @@ export function normalRng(seed: number): { uniform: () => number; normal: () => 
 }
 
 /** A random connected, pinned network with baths on a random subset (at least two) of its sites. */
-export function randomNetwork(seed: number, opts: { n?: number; dynamics?: "underdamped" | "overdamped"; equalT?: number } = {}): NetworkModel {
+export function randomNetwork(
+  seed: number,
+  opts: { n?: number; dynamics?: "underdamped" | "overdamped"; equalT?: number } = {},
+): NetworkModel {
   const r = rng(seed);
   const n = opts.n ?? 2 + Math.floor(r() * 7);
   const dynamics = opts.dynamics ?? "underdamped";
   const sites = Array.from({ length: n }, (_, k) => `s${k}`);
   const springs: { between: [string, string]; stiffness: number }[] = [];
-  for (let k = 1; k < n; k++) springs.push({ between: [sites[Math.floor(r() * k)], sites[k]], stiffness: 0.2 + 3 * r() });
+  for (let k = 1; k < n; k++)
+    springs.push({ between: [sites[Math.floor(r() * k)], sites[k]], stiffness: 0.2 + 3 * r() });
   for (let e = 0; e < n; e++) {
-    const a = Math.floor(r() * n), b = Math.floor(r() * n);
+    const a = Math.floor(r() * n),
+      b = Math.floor(r() * n);
     if (a === b || springs.some((s) => s.between.includes(sites[a]) && s.between.includes(sites[b]))) continue;
     springs.push({ between: [sites[a], sites[b]], stiffness: 0.2 + 3 * r() });
   }
@@ -40,9 +45,18 @@ export function randomNetwork(seed: number, opts: { n?: number; dynamics?: "unde
   const masses = Object.fromEntries(sites.map((s) => [s, 0.5 + 2 * r()]));
   const bathSites = dynamics === "overdamped" ? sites : sites.filter(() => r() < 0.6);
   if (bathSites.length < 2) bathSites.splice(0, bathSites.length, sites[0], sites[n - 1]);
-  const baths = bathSites.map((s) => ({ site: s, friction: 0.2 + 2 * r(), temperature: opts.equalT ?? 0.5 + 10 * r() }));
+  const baths = bathSites.map((s) => ({
+    site: s,
+    friction: 0.2 + 2 * r(),
+    temperature: opts.equalT ?? 0.5 + 10 * r(),
+  }));
   return validateNetwork({
-    kind: "network", dynamics, sites, pinning, springs, baths,
+    kind: "network",
+    dynamics,
+    sites,
+    pinning,
+    springs,
+    baths,
     ...(dynamics === "underdamped" ? { masses } : {}),
   });
 }

@@ -44,8 +44,20 @@ export async function startRedis(options: { persistent?: boolean } = {}): Promis
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "ness-redis-"));
   let proc: ChildProcess | null = null;
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir,
-    "--appendonly", options.persistent ? "yes" : "no", "--appendfsync", "always"];
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--dir",
+    dir,
+    "--appendonly",
+    options.persistent ? "yes" : "no",
+    "--appendfsync",
+    "always",
+  ];
   const r: TestRedis = {
     port,
     url: `redis://127.0.0.1:${port}`,

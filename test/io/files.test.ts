@@ -1,11 +1,26 @@
 // Atomic file writes and CSV serialisation.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, symlinkSync, utimesSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  mkdirSync,
+  symlinkSync,
+  utimesSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  checkOutputPath, FileError, removeStaleTempFiles, STALE_TEMP_AGE_MS, tableToCsv, writeCsv, writeFileAtomic,
+  checkOutputPath,
+  FileError,
+  removeStaleTempFiles,
+  STALE_TEMP_AGE_MS,
+  tableToCsv,
+  writeCsv,
+  writeFileAtomic,
 } from "../../src/io/files.js";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -15,12 +30,26 @@ const tmp = () => mkdtempSync(path.join(tmpdir(), "ness-io-"));
 
 describe("tableToCsv", () => {
   it("writes numbers with full precision and quotes strings when needed", () => {
-    const csv = tableToCsv({ columns: ["name", "x"], rows: [["a,b", 0.1 + 0.2], ['say "hi"', -1e-300]] });
+    const csv = tableToCsv({
+      columns: ["name", "x"],
+      rows: [
+        ["a,b", 0.1 + 0.2],
+        ['say "hi"', -1e-300],
+      ],
+    });
     expect(csv).toBe('name,x\n"a,b",0.30000000000000004\n"say ""hi""",-1e-300\n');
   });
 
   it("refuses NaN and infinities, naming column and row", () => {
-    expect(() => tableToCsv({ columns: ["t", "flux"], rows: [[1, 2], [2, NaN]] })).toThrow(/NaN.*column "flux", row 1/);
+    expect(() =>
+      tableToCsv({
+        columns: ["t", "flux"],
+        rows: [
+          [1, 2],
+          [2, NaN],
+        ],
+      }),
+    ).toThrow(/NaN.*column "flux", row 1/);
     expect(() => tableToCsv({ columns: ["t"], rows: [[Infinity]] })).toThrow(/Infinity.*column "t", row 0/);
   });
 
@@ -113,7 +142,19 @@ describe("stale temp files", () => {
     const removed = removeStaleTempFiles(dir).sort();
     expect(removed).toEqual([names.dead, names.oldAlive].sort());
     const left = readdirSync(dir).sort();
-    expect(left).toEqual([names.alive, names.mine, names.otherTool, names.shortHex, names.noDot, names.upperHex, names.result, folder, link].sort());
+    expect(left).toEqual(
+      [
+        names.alive,
+        names.mine,
+        names.otherTool,
+        names.shortHex,
+        names.noDot,
+        names.upperHex,
+        names.result,
+        folder,
+        link,
+      ].sort(),
+    );
   });
 
   it("the first write into a folder cleans it; a missing folder is no error", async () => {
@@ -124,31 +165,39 @@ describe("stale temp files", () => {
     expect(removeStaleTempFiles(path.join(dir, "nothere"))).toEqual([]);
   });
 
-  it.skipIf(!built)("a process killed in the middle of a write leaves a temp file; the next write there removes it", { timeout: 30_000 }, async () => {
-    const dir = tmp();
-    // A child writes chunks that never end, then is killed with SIGKILL (no handler, no exit hook runs).
-    const script = `
+  it.skipIf(!built)(
+    "a process killed in the middle of a write leaves a temp file; the next write there removes it",
+    { timeout: 30_000 },
+    async () => {
+      const dir = tmp();
+      // A child writes chunks that never end, then is killed with SIGKILL (no handler, no exit hook runs).
+      const script = `
       import { writeFileAtomic } from ${JSON.stringify(path.join(root, "dist", "io", "files.js"))};
       async function* forever() { yield "a,b\\n"; console.log("writing"); for (;;) { await new Promise((r) => setTimeout(r, 50)); yield "1,2\\n"; } }
       await writeFileAtomic(${JSON.stringify(path.join(dir, "data.csv"))}, forever());
     `;
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-    await new Promise<void>((resolve) => child.stdout.on("data", () => resolve()));
-    child.kill("SIGKILL");
-    await new Promise((resolve) => child.on("close", resolve));
-    const left = readdirSync(dir);
-    expect(left).toHaveLength(1);
-    expect(left[0]).toMatch(new RegExp(`^\\.data\\.csv\\.${child.pid}\\.[0-9a-f]{12}\\.tmp$`));
-    await writeFileAtomic(path.join(dir, "other.csv"), "x\n1\n");
-    expect(readdirSync(dir)).toEqual(["other.csv"]);
-  });
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      await new Promise<void>((resolve) => child.stdout.on("data", () => resolve()));
+      child.kill("SIGKILL");
+      await new Promise((resolve) => child.on("close", resolve));
+      const left = readdirSync(dir);
+      expect(left).toHaveLength(1);
+      expect(left[0]).toMatch(new RegExp(`^\\.data\\.csv\\.${child.pid}\\.[0-9a-f]{12}\\.tmp$`));
+      await writeFileAtomic(path.join(dir, "other.csv"), "x\n1\n");
+      expect(readdirSync(dir)).toEqual(["other.csv"]);
+    },
+  );
 });
 
 describe("checkOutputPath", () => {
   it("accepts a new file in an existing or missing folder without creating anything", () => {
     const dir = tmp();
     expect(checkOutputPath(path.join(dir, "x.png"), "--figure", "file")).toBe(path.join(dir, "x.png"));
-    expect(checkOutputPath(path.join(dir, "a", "b", "x.png"), "--figure", "file")).toBe(path.join(dir, "a", "b", "x.png"));
+    expect(checkOutputPath(path.join(dir, "a", "b", "x.png"), "--figure", "file")).toBe(
+      path.join(dir, "a", "b", "x.png"),
+    );
     expect(checkOutputPath(path.join(dir, "sub", "..", "x.png"), "--figure", "file")).toBe(path.join(dir, "x.png"));
     expect(checkOutputPath(path.join(dir, "new", "out"), "--out", "folder")).toBe(path.join(dir, "new", "out"));
     expect(checkOutputPath(dir, "--out", "folder")).toBe(dir);
@@ -189,7 +238,9 @@ describe("checkOutputPath", () => {
   it("refuses a folder reached through a link into /proc", () => {
     const dir = tmp();
     symlinkSync("/proc/self", path.join(dir, "proc"));
-    expect(() => checkOutputPath(path.join(dir, "proc", "x.csv"), "--csv", "file")).toThrow(/is on \/proc, a kernel file system/);
+    expect(() => checkOutputPath(path.join(dir, "proc", "x.csv"), "--csv", "file")).toThrow(
+      /is on \/proc, a kernel file system/,
+    );
   });
 
   it("writeFileAtomic refuses /proc and /sys itself", async () => {

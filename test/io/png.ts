@@ -60,7 +60,13 @@ export function decodePng(png: Buffer): Image {
   for (let k = 0; k < width * height; k++) {
     const px = out.subarray(k * channels, (k + 1) * channels);
     const [r, g, b, al] =
-      channels === 4 ? px : channels === 3 ? [px[0], px[1], px[2], 255] : channels === 2 ? [px[0], px[0], px[0], px[1]] : [px[0], px[0], px[0], 255];
+      channels === 4
+        ? px
+        : channels === 3
+          ? [px[0], px[1], px[2], 255]
+          : channels === 2
+            ? [px[0], px[0], px[0], px[1]]
+            : [px[0], px[0], px[0], 255];
     rgba.set([r, g, b, al], k * 4);
   }
   return { width, height, rgba };

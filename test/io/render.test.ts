@@ -84,7 +84,9 @@ describe("writeFigure / writeFigureFile", () => {
     expect(files).toEqual(["svg", "png", "csv"].map((e) => path.join(dir, `network.${e}`)));
     expect(readdirSync(dir).sort()).toEqual(["network.csv", "network.png", "network.svg"]);
     expect(readFileSync(files[1]).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-    expect(readFileSync(files[2], "utf8").split("\n")[0]).toBe("kind,site,to,kinetic_temperature,bath_temperature,flux");
+    expect(readFileSync(files[2], "utf8").split("\n")[0]).toBe(
+      "kind,site,to,kinetic_temperature,bath_temperature,flux",
+    );
     expect(await writeFigure(network, dir, { formats: ["csv"] })).toEqual([path.join(dir, "network.csv")]);
   });
 
@@ -95,7 +97,9 @@ describe("writeFigure / writeFigureFile", () => {
     await writeFigureFile(network, path.join(dir, "x.csv"));
     expect(readFileSync(path.join(dir, "x.SVG"), "utf8")).toContain("<svg");
     expect(readFileSync(path.join(dir, "x.png")).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-    await expect(writeFigureFile(network, path.join(dir, "x.pdf"))).rejects.toThrow(/unknown extension '.pdf'.*\.svg, \.png or \.csv/);
+    await expect(writeFigureFile(network, path.join(dir, "x.pdf"))).rejects.toThrow(
+      /unknown extension '.pdf'.*\.svg, \.png or \.csv/,
+    );
     expect(existsSync(path.join(dir, "x.pdf"))).toBe(false);
   });
 

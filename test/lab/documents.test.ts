@@ -12,8 +12,14 @@ import { loadModel, type NetworkModel } from "../../src/model/index.js";
 const dir = new URL("../../examples/networks/", import.meta.url).pathname;
 
 const physics = (m: NetworkModel) => ({
-  name: m.name, dynamics: m.dynamics, sites: m.sites, mass: Array.from(m.mass), pinning: Array.from(m.pinning),
-  quarticPinning: Array.from(m.quarticPinning), springs: m.springs, baths: m.baths,
+  name: m.name,
+  dynamics: m.dynamics,
+  sites: m.sites,
+  mass: Array.from(m.mass),
+  pinning: Array.from(m.pinning),
+  quarticPinning: Array.from(m.quarticPinning),
+  springs: m.springs,
+  baths: m.baths,
 });
 
 describe("lab documents", () => {
@@ -37,9 +43,18 @@ describe("form generator", () => {
   it("reads descriptions, units, ranges, defaults and enum options through default/optional wrappers", () => {
     const fields = describeFields(varianceResonanceParameters);
     const T1 = fields.find((f) => f.key === "T1")!;
-    expect(T1).toMatchObject({ kind: "number", defaultValue: 2, description: "bath temperature of oscillator 1", meta: { unit: "T0 = k2 L²/kB", flag: "T1" } });
+    expect(T1).toMatchObject({
+      kind: "number",
+      defaultValue: 2,
+      description: "bath temperature of oscillator 1",
+      meta: { unit: "T0 = k2 L²/kB", flag: "T1" },
+    });
     expect(T1.meta.range).toMatchObject({ min: 1e-100, max: 1e100, zero: true });
-    expect(fields.find((f) => f.key === "parameter")).toMatchObject({ kind: "enum", options: ["k", "k0", "q", "T1", "T2"], defaultValue: "k" });
+    expect(fields.find((f) => f.key === "parameter")).toMatchObject({
+      kind: "enum",
+      options: ["k", "k0", "q", "T1", "T2"],
+      defaultValue: "k",
+    });
     const schema = z.object({
       n: z.number().int().describe("sites").meta({ unit: "sites" }).optional(),
       on: z.boolean().default(true).describe("a switch"),

@@ -59,7 +59,11 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
   beforeAll(async () => {
     site = mkdtempSync(join(tmpdir(), "ness-lab-site-"));
     const { build } = await import("vite");
-    await build({ configFile: join(root, "lab/vite.config.ts"), logLevel: "silent", build: { outDir: site, emptyOutDir: true, minify: false } });
+    await build({
+      configFile: join(root, "lab/vite.config.ts"),
+      logLevel: "silent",
+      build: { outDir: site, emptyOutDir: true, minify: false },
+    });
     ({ server, url } = await serveLab(site, 0));
     profile = mkdtempSync(join(tmpdir(), "ness-chromium-"));
     mkdirSync(artifacts, { recursive: true });
@@ -68,8 +72,16 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1366, height: 900 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     page = await browser.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
@@ -82,17 +94,22 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
   });
 
   const status = () => page.locator("#status").textContent();
-  const fluxOf = async (spring: string) => Number(await page.locator(`#springs tr[data-spring="${spring}"] .flux`).getAttribute("data-value"));
+  const fluxOf = async (spring: string) =>
+    Number(await page.locator(`#springs tr[data-spring="${spring}"] .flux`).getAttribute("data-value"));
 
   it("loads the editor with Example 2 of Eckmann & Zabey solved, every control labelled", async () => {
     await page.goto(url);
     await page.waitForSelector("body[data-ready=editor]");
     expect(await fluxOf("1-2")).toBeCloseTo(0.2898, 4);
-    const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, button")].filter((el) => {
-      const id = el.getAttribute("id");
-      const label = id ? document.querySelector(`label[for="${id}"]`) : null;
-      return !el.getAttribute("aria-label") && !label && !(el.textContent ?? "").trim();
-    }).map((el) => el.outerHTML.slice(0, 80)));
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("input, select, button")]
+        .filter((el) => {
+          const id = el.getAttribute("id");
+          const label = id ? document.querySelector(`label[for="${id}"]`) : null;
+          return !el.getAttribute("aria-label") && !label && !(el.textContent ?? "").trim();
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
     expect(unlabelled).toEqual([]);
     await page.screenshot({ path: join(artifacts, "editor.png"), fullPage: true });
   });
@@ -102,25 +119,44 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     const expected = solveNetwork(withSpring(loadModel(example2) as NetworkModel, "1", "3", 15));
     expect(await fluxOf("1-3")).toBe(expected.springs[1].flux);
     expect(await fluxOf("1-2")).toBe(expected.springs[0].flux);
-    expect(Number(await page.locator("#entropy-production").getAttribute("data-value"))).toBe(expected.entropyProduction);
+    expect(Number(await page.locator("#entropy-production").getAttribute("data-value"))).toBe(
+      expected.entropyProduction,
+    );
     // The shown text is that number, rounded.
-    expect(await page.locator(`#springs tr[data-spring="1-3"] .flux`).textContent()).toContain(String(Number(Math.abs(expected.springs[1].flux).toPrecision(4))));
-    const x0 = await page.evaluate(() => (window as unknown as { nessLab: { editor: { doc: { sites: { x: number }[] } } } }).nessLab.editor.doc.sites[2].x);
+    expect(await page.locator(`#springs tr[data-spring="1-3"] .flux`).textContent()).toContain(
+      String(Number(Math.abs(expected.springs[1].flux).toPrecision(4))),
+    );
+    const x0 = await page.evaluate(
+      () =>
+        (window as unknown as { nessLab: { editor: { doc: { sites: { x: number }[] } } } }).nessLab.editor.doc.sites[2]
+          .x,
+    );
     await page.locator('g.site[data-site="3"]').focus();
     await page.keyboard.press("ArrowRight");
-    const x1 = await page.evaluate(() => (window as unknown as { nessLab: { editor: { doc: { sites: { x: number }[] } } } }).nessLab.editor.doc.sites[2].x);
+    const x1 = await page.evaluate(
+      () =>
+        (window as unknown as { nessLab: { editor: { doc: { sites: { x: number }[] } } } }).nessLab.editor.doc.sites[2]
+          .x,
+    );
     expect(x1).toBeGreaterThan(x0);
     expect(await fluxOf("1-3")).toBe(expected.springs[1].flux); // positions are not physics
     // The exported YAML is a model file the CLI reads: the same steady state.
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export YAML" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export YAML" }).click(),
+    ]);
     const exported = readFileSync((await download.path())!, "utf8");
-    expect(solveNetwork(loadModel(exported) as NetworkModel).springs.map((sp) => sp.flux)).toEqual(expected.springs.map((sp) => sp.flux));
+    expect(solveNetwork(loadModel(exported) as NetworkModel).springs.map((sp) => sp.flux)).toEqual(
+      expected.springs.map((sp) => sp.flux),
+    );
     // The address bar is a link to the edited model.
     const other = await browser.newPage();
     try {
       await other.goto(page.url());
       await other.waitForSelector("body[data-ready=editor]");
-      expect(Number(await other.locator('#springs tr[data-spring="1-3"] .flux').getAttribute("data-value"))).toBe(expected.springs[1].flux);
+      expect(Number(await other.locator('#springs tr[data-spring="1-3"] .flux').getAttribute("data-value"))).toBe(
+        expected.springs[1].flux,
+      );
     } finally {
       await other.close();
     }
@@ -133,9 +169,13 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.getByLabel("replicas", { exact: true }).fill("8");
     await page.getByRole("button", { name: "Run" }).click();
     await page.waitForSelector("#sim-table tr.final", { timeout: 20_000 });
-    const rows = await page.locator("#sim-table tr.final").evaluateAll((trs) => trs.map((tr) => ({
-      q: tr.getAttribute("data-quantity"), value: Number(tr.getAttribute("data-value")), error: Number(tr.getAttribute("data-error")),
-    })));
+    const rows = await page.locator("#sim-table tr.final").evaluateAll((trs) =>
+      trs.map((tr) => ({
+        q: tr.getAttribute("data-quantity"),
+        value: Number(tr.getAttribute("data-value")),
+        error: Number(tr.getAttribute("data-error")),
+      })),
+    );
     const flux = rows.find((r) => r.q === "spring flux: 1 -> 2")!;
     const model = withSpring(loadModel(example2) as NetworkModel, "1", "3", 15);
     const exact = solveNetwork(model).springs[0].flux;
@@ -148,17 +188,40 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     try {
       const file = join(dir, "model.yaml");
       writeFileSync(file, example2.replace("{between: [1, 3], stiffness: 10}", "{between: [1, 3], stiffness: 15}"));
-      expect(await main(["node", "ness", "simulate", file, "--time", "200", "--dt", "0.01", "--seed", "7", "--replicas", "8", "--workers", "1", "--no-progress", "--json"])).toBe(0);
+      expect(
+        await main([
+          "node",
+          "ness",
+          "simulate",
+          file,
+          "--time",
+          "200",
+          "--dt",
+          "0.01",
+          "--seed",
+          "7",
+          "--replicas",
+          "8",
+          "--workers",
+          "1",
+          "--no-progress",
+          "--json",
+        ]),
+      ).toBe(0);
     } finally {
       log.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
-    const cli = JSON.parse(out.join("\n")) as { estimates: { group: string; name: string; value: number; error: number }[] };
+    const cli = JSON.parse(out.join("\n")) as {
+      estimates: { group: string; name: string; value: number; error: number }[];
+    };
     expect(rows.map((r) => r.q)).toEqual(cli.estimates.map((e) => `${e.group}: ${e.name}`));
     expect(rows.map((r) => r.value)).toEqual(cli.estimates.map((e) => e.value));
     expect(rows.map((r) => r.error)).toEqual(cli.estimates.map((e) => e.error));
     // And the library's simulateAndVerifySync (what ness simulate runs), in this process.
-    expect(rows.map((r) => r.value)).toEqual(simulateAndVerifySync(model, { dt: 0.01 }, { time: 200, seed: 7, replicas: 8 }).estimates.map((e) => e.value));
+    expect(rows.map((r) => r.value)).toEqual(
+      simulateAndVerifySync(model, { dt: 0.01 }, { time: 200, seed: 7, replicas: 8 }).estimates.map((e) => e.value),
+    );
     // The convergence chart (src/figures) follows a flux, with the exact value.
     expect(await page.locator("#sim-follow").inputValue()).toBe("spring flux: 1 -> 2");
     expect(await page.locator("#sim-chart > svg").count()).toBe(1);
@@ -168,7 +231,9 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
   it("pauses, resumes and cancels a run", async () => {
     await page.getByLabel("production time per replica").fill("2000000"); // minutes: it must not end by itself
     await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForFunction(() => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > 0);
+    await page.waitForFunction(
+      () => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > 0,
+    );
     await page.getByRole("button", { name: "Pause" }).click();
     await page.waitForTimeout(800); // messages in flight land (the page redraws every 250 ms)
     const p1 = await page.locator("#sim-progress").evaluate((e) => (e as HTMLProgressElement).value);
@@ -176,7 +241,10 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     const p2 = await page.locator("#sim-progress").evaluate((e) => (e as HTMLProgressElement).value);
     expect(p2).toBe(p1);
     await page.getByRole("button", { name: "Resume" }).click();
-    await page.waitForFunction((p) => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > p, p1);
+    await page.waitForFunction(
+      (p) => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > p,
+      p1,
+    );
     await page.getByRole("button", { name: "Cancel" }).click();
     expect(await page.locator("#sim-state").textContent()).toMatch(/cancelled/);
     expect(await page.getByRole("button", { name: "Run" }).isEnabled()).toBe(true);
@@ -204,7 +272,11 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.screenshot({ path: join(artifacts, "no-steady-state.png"), fullPage: true });
     // A malformed upload: the message names the file as `ness solve broken.yaml` does; the model stays.
     const broken = "kind: network\nsites: [1, 2\nbaths: []\n";
-    await page.setInputFiles("#model-file", { name: "broken.yaml", mimeType: "text/yaml", buffer: Buffer.from(broken) });
+    await page.setInputFiles("#model-file", {
+      name: "broken.yaml",
+      mimeType: "text/yaml",
+      buffer: Buffer.from(broken),
+    });
     const loadStatus = () => page.locator("#load-status").textContent();
     await expect.poll(loadStatus).toMatch(/^ness: broken\.yaml: not valid YAML/);
     expect((await loadStatus())!.replace("broken.yaml: ", "")).toBe(await cliMessage(broken, "broken.yaml"));
@@ -224,14 +296,18 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.keyboard.press("Enter");
     expect(await page.locator("#drawing-hint").textContent()).toBe("Spring 4-3 added (stiffness 1).");
     expect(await status()).toBe("");
-    expect(Number(await page.locator('#sites tr[data-site="4"] .temperature').getAttribute("data-value"))).toBeCloseTo(2, 10); // equilibrium at T = 2
+    expect(Number(await page.locator('#sites tr[data-site="4"] .temperature').getAttribute("data-value"))).toBeCloseTo(
+      2,
+      10,
+    ); // equilibrium at T = 2
     expect(errors).toEqual([]);
   });
 
   it("opens the variance-resonance study page: its numbers are the library's and the closed forms'", async () => {
     await page.goto(`${url}#/study/variance-resonance`);
     await page.waitForSelector('#study-numbers dd[data-key="sigma11"]');
-    const value = async (key: string) => Number(await page.locator(`#study-numbers dd[data-key="${key}"]`).getAttribute("data-value"));
+    const value = async (key: string) =>
+      Number(await page.locator(`#study-numbers dd[data-key="${key}"]`).getAttribute("data-value"));
     const base = { k: 1, k0: 0.01, q: 100, T1: 2, T2: 1 };
     expect(await value("sigma11")).toBe(sweep(base, "k", [1]).sigma11[0]);
     expect(await value("sigma11")).toBeCloseTo(closedFormCovariance(base).sigma11, 8);
@@ -241,7 +317,9 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.locator("#study-variance-resonance-k0").fill("-1");
     expect(await page.locator("#study-variance-resonance-error").textContent()).toMatch(/^ness: --k0 must be .*got -1/);
     await page.locator("#study-variance-resonance-k0").fill("0.02");
-    await expect.poll(() => value("sigma11")).toBeCloseTo(closedFormCovariance({ ...base, k: 1.02, k0: 0.02 }).sigma11, 8);
+    await expect
+      .poll(() => value("sigma11"))
+      .toBeCloseTo(closedFormCovariance({ ...base, k: 1.02, k0: 0.02 }).sigma11, 8);
     expect(errors).toEqual([]);
   });
 });

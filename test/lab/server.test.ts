@@ -41,7 +41,9 @@ describe("ness lab server", () => {
     const { server, url } = await serveLab(site, 0);
     try {
       const port = Number(new URL(url).port);
-      await expect(serveLab(site, port)).rejects.toThrow(`--port ${port}: cannot listen on 127.0.0.1:${port}: it is in use`);
+      await expect(serveLab(site, port)).rejects.toThrow(
+        `--port ${port}: cannot listen on 127.0.0.1:${port}: it is in use`,
+      );
     } finally {
       server.close();
     }

@@ -26,7 +26,7 @@ function mul(n: number, a: Float64Array, b: Float64Array): Float64Array {
 /** H1 = I - (2/n) e e^T, H2 = I - (2/n) f f^T with f_i = (-1)^i, S = diag(s^i): CTLEX's transformations. */
 function transformations(n: number, s: number) {
   const h1 = dense(n, (i, j) => (i === j ? 1 : 0) - 2 / n);
-  const h2 = dense(n, (i, j) => (i === j ? 1 : 0) - ((2 / n) * (-1) ** i) * (-1) ** j);
+  const h2 = dense(n, (i, j) => (i === j ? 1 : 0) - (2 / n) * (-1) ** i * (-1) ** j);
   const S = dense(n, (i, j) => (i === j ? s ** i : 0));
   const Si = dense(n, (i, j) => (i === j ? s ** -i : 0));
   return { h1, h2, S, Si };
@@ -40,7 +40,14 @@ function finish(n: number, a0: Float64Array, b0: Float64Array, s: number): { A: 
   bRow.set(b0);
   const b = mul(n, mul(n, mul(n, bRow, h1), Si), h2).subarray(0, n);
   const at = dense(n, (i, j) => a[j * n + i]);
-  return { A: matrix(n, n, at), Q: matrix(n, n, dense(n, (i, j) => -b[i] * b[j])) };
+  return {
+    A: matrix(n, n, at),
+    Q: matrix(
+      n,
+      n,
+      dense(n, (i, j) => -b[i] * b[j]),
+    ),
+  };
 }
 
 /** CTLEX Example 4.1 (n >= 2, r > 1, s > 1): eigenvalues -r^i; conditioning grows with r and s. */

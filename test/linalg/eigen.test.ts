@@ -1,9 +1,16 @@
 // Symmetric eigenproblem and Cholesky: reconstruction, orthogonality, ordering, agreement with eigenvalues().
 import { describe, expect, it } from "vitest";
-import { type Matrix, fromRows, identity, matrix, multiply, transpose, frobeniusNorm } from "../../src/linalg/matrix.js";
+import {
+  type Matrix,
+  fromRows,
+  identity,
+  matrix,
+  multiply,
+  transpose,
+  frobeniusNorm,
+} from "../../src/linalg/matrix.js";
 import { cholesky, eigenvalues, isPositiveDefinite, symmetricEigen } from "../../src/linalg/eigen.js";
 import { normalRng as rng } from "../helpers/random.js";
-
 
 function randomSymmetric(n: number, seed: number): Matrix {
   const r = rng(seed);
@@ -19,7 +26,11 @@ function randomSymmetric(n: number, seed: number): Matrix {
 }
 
 function sub(a: Matrix, b: Matrix): Matrix {
-  return matrix(a.rows, a.cols, a.data.map((v, i) => v - b.data[i]));
+  return matrix(
+    a.rows,
+    a.cols,
+    a.data.map((v, i) => v - b.data[i]),
+  );
 }
 
 function checkEigen(s: Matrix, tol = 1e-14): { values: Float64Array; vectors: Matrix } {
@@ -95,8 +106,20 @@ describe("symmetricEigen", () => {
     for (let k = 0; k < 19; k++) expect(rv[k]).toBeCloseTo(1, 13);
     // huge and tiny scales
     const big = randomSymmetric(8, 4);
-    checkEigen(matrix(8, 8, big.data.map((x) => x * 1e200)));
-    checkEigen(matrix(8, 8, big.data.map((x) => x * 1e-200)));
+    checkEigen(
+      matrix(
+        8,
+        8,
+        big.data.map((x) => x * 1e200),
+      ),
+    );
+    checkEigen(
+      matrix(
+        8,
+        8,
+        big.data.map((x) => x * 1e-200),
+      ),
+    );
   });
 });
 

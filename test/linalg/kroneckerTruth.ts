@@ -127,7 +127,8 @@ function packedInverse(a: Matrix, q?: Matrix): { inverse: Float64Array; solution
     }
   }
   const inverse = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) inverse[i * m + j] = hi[i * cols + m + j] + lo[i * cols + m + j];
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < m; j++) inverse[i * m + j] = hi[i * cols + m + j] + lo[i * cols + m + j];
   let solution: Float64Array | undefined;
   if (q) solution = Float64Array.from({ length: m }, (_, i) => hi[i * cols + 2 * m] + lo[i * cols + 2 * m]);
   return { inverse, solution, m };

@@ -1,6 +1,14 @@
 // Continuous Lyapunov equation A X + X A^T = Q: residuals across sizes, engine agreement, reuse, conditioning.
 import { describe, expect, it } from "vitest";
-import { type Matrix, fromRows, identity, matrix, multiply, transpose, frobeniusNorm } from "../../src/linalg/matrix.js";
+import {
+  type Matrix,
+  fromRows,
+  identity,
+  matrix,
+  multiply,
+  transpose,
+  frobeniusNorm,
+} from "../../src/linalg/matrix.js";
 import { eigenvalues } from "../../src/linalg/eigen.js";
 import {
   SingularLyapunovError,
@@ -13,10 +21,13 @@ import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { NessError } from "../../src/errors.js";
 import { normalRng as rng } from "../helpers/random.js";
 
-
 function randomMatrix(n: number, seed: number): Matrix {
   const r = rng(seed);
-  return matrix(n, n, Float64Array.from({ length: n * n }, () => r.normal()));
+  return matrix(
+    n,
+    n,
+    Float64Array.from({ length: n * n }, () => r.normal()),
+  );
 }
 
 /** Random matrix shifted to be stable: A - (max Re lambda + 1) I. */
@@ -54,7 +65,11 @@ function oscillatorDrift(m: number, seed: number, damping = 0.3): Matrix {
   a.data[(n - 1) * n + n - 1] += damping;
   if (m === 1) a.data[(n - 1) * n + n - 1] = damping;
   // dx/dt = -A x: Lyapunov with -A is the stable one (eigenvalues of A have positive real parts)
-  return matrix(n, n, a.data.map((v) => -v));
+  return matrix(
+    n,
+    n,
+    a.data.map((v) => -v),
+  );
 }
 
 /** ||A X + X A^T - Q||_F / (2 ||A|| ||X|| + ||Q||) computed independently. */
@@ -71,7 +86,15 @@ function expectSymmetric(x: Matrix): void {
 }
 
 function relDiff(x: Matrix, y: Matrix): number {
-  return frobeniusNorm(matrix(x.rows, x.cols, x.data.map((v, i) => v - y.data[i]))) / frobeniusNorm(y);
+  return (
+    frobeniusNorm(
+      matrix(
+        x.rows,
+        x.cols,
+        x.data.map((v, i) => v - y.data[i]),
+      ),
+    ) / frobeniusNorm(y)
+  );
 }
 
 /** Dense Kronecker reference: (I (x) A + A (x) I) vec(X) = vec(Q), Gaussian elimination on n^2 unknowns. */
@@ -196,10 +219,21 @@ describe("solveLyapunov", () => {
     expect(() => prepareLyapunov(identity(3)).solve(bad)).toThrow(/Lyapunov: Q has a non-finite entry/);
     const bad8 = identity(8);
     bad8.data[9] = Infinity;
-    expect(() => prepareLyapunov(identity(8)).solve(bad8)).toThrow(/Lyapunov: Q has a non-finite entry Infinity at \(1, 1\)/);
+    expect(() => prepareLyapunov(identity(8)).solve(bad8)).toThrow(
+      /Lyapunov: Q has a non-finite entry Infinity at \(1, 1\)/,
+    );
     const asym = identity(8);
     asym.data[1] = 1;
-    expect(() => solveLyapunov(matrix(8, 8, identity(8).data.map((v) => -v)), asym)).toThrow(/symmetric/);
+    expect(() =>
+      solveLyapunov(
+        matrix(
+          8,
+          8,
+          identity(8).data.map((v) => -v),
+        ),
+        asym,
+      ),
+    ).toThrow(/symmetric/);
     for (const call of [
       () => solveLyapunov(matrix(2, 3), identity(2)),
       () => solveLyapunov(bad, identity(3)),
@@ -223,7 +257,11 @@ describe("solveLyapunov", () => {
       expect(residualOf(a, sol.X, q)).toBeLessThanOrEqual(1e-12);
       if (n === 8) expect(relDiff(sol.X, kroneckerReference(a, q))).toBeLessThan(1e-12);
       // same answer as with a dense right-hand side that differs by a tiny full perturbation
-      const dense = matrix(n, n, q.data.map((v) => v + 1e-300));
+      const dense = matrix(
+        n,
+        n,
+        q.data.map((v) => v + 1e-300),
+      );
       expect(relDiff(solveLyapunov(a, dense, { method: "bartels-stewart" }).X, sol.X)).toBeLessThan(1e-12);
     }
     const zero = solveLyapunov(randomStable(12, 5), matrix(12, 12));

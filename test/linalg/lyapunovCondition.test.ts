@@ -18,7 +18,11 @@ const EPS = 2 ** -52;
 
 function randomStable(n: number, seed: number): Matrix {
   const r = normalRng(seed);
-  const a = matrix(n, n, Float64Array.from({ length: n * n }, () => r.normal()));
+  const a = matrix(
+    n,
+    n,
+    Float64Array.from({ length: n * n }, () => r.normal()),
+  );
   const shift = Math.max(...eigenvalues(a).re) + 1;
   for (let i = 0; i < n; i++) a.data[i * n + i] -= shift;
   return a;
@@ -70,7 +74,15 @@ function trueCondition(a: Matrix, q: Matrix): { kappa: number; inverseNorm: numb
 }
 
 function relError(x: Matrix, exact: Matrix): number {
-  return frobeniusNorm(matrix(x.rows, x.cols, x.data.map((v, i) => v - exact.data[i]))) / frobeniusNorm(exact);
+  return (
+    frobeniusNorm(
+      matrix(
+        x.rows,
+        x.cols,
+        x.data.map((v, i) => v - exact.data[i]),
+      ),
+    ) / frobeniusNorm(exact)
+  );
 }
 
 /** The four CTLEX cases of issue 11 (condition of the Kronecker operator 3e14 to 3e17), and milder ones. */
@@ -122,7 +134,13 @@ describe("estimateInverseLyapunovNorm", () => {
     // L^-1(E_ij) = E_ij / (d_i + d_j): the largest is 1 / (2 * 0.5)
     expect(1 / solver.separation()).toBeCloseTo(1, 14);
     expect(prepareLyapunov(matrix(1, 1, [-4])).separation()).toBeCloseTo(8, 14);
-    expect(estimateInverseLyapunovNorm(0, () => true, () => true)).toBe(0);
+    expect(
+      estimateInverseLyapunovNorm(
+        0,
+        () => true,
+        () => true,
+      ),
+    ).toBe(0);
   });
 
   it("is a lower bound of ||L^-1||_1 within a factor 3 of it (tiny engine: the basis of A)", () => {
@@ -139,7 +157,13 @@ describe("estimateInverseLyapunovNorm", () => {
   });
 
   it("reports a failed solve as an infinite norm", () => {
-    expect(estimateInverseLyapunovNorm(3, () => false, () => true)).toBe(Infinity);
+    expect(
+      estimateInverseLyapunovNorm(
+        3,
+        () => false,
+        () => true,
+      ),
+    ).toBe(Infinity);
     expect(
       estimateInverseLyapunovNorm(
         3,
@@ -151,20 +175,23 @@ describe("estimateInverseLyapunovNorm", () => {
 });
 
 describe("condition number of A X + X A^T = Q", () => {
-  it.each([...illConditioned, ...moderate])("%s: the estimate is within a factor 10 of the exact value", (_, { A, Q }) => {
-    const truth = trueCondition(A, Q);
-    const methods = A.rows <= 6 ? (["tiny", "bartels-stewart"] as const) : (["bartels-stewart"] as const);
-    for (const method of methods) {
-      const solver = prepareLyapunov(A, { method });
-      const sol = solver.solve(Q);
-      const ratio = sol.condition / truth.kappa;
-      expect(ratio).toBeGreaterThan(0.1);
-      expect(ratio).toBeLessThan(10);
-      expect(1 / solver.separation() / truth.inverseNorm).toBeLessThan(10);
-      // the bound holds for the computed solution
-      expect(relError(sol.X, truth.X)).toBeLessThanOrEqual(sol.forwardErrorBound);
-    }
-  });
+  it.each([...illConditioned, ...moderate])(
+    "%s: the estimate is within a factor 10 of the exact value",
+    (_, { A, Q }) => {
+      const truth = trueCondition(A, Q);
+      const methods = A.rows <= 6 ? (["tiny", "bartels-stewart"] as const) : (["bartels-stewart"] as const);
+      for (const method of methods) {
+        const solver = prepareLyapunov(A, { method });
+        const sol = solver.solve(Q);
+        const ratio = sol.condition / truth.kappa;
+        expect(ratio).toBeGreaterThan(0.1);
+        expect(ratio).toBeLessThan(10);
+        expect(1 / solver.separation() / truth.inverseNorm).toBeLessThan(10);
+        // the bound holds for the computed solution
+        expect(relError(sol.X, truth.X)).toBeLessThanOrEqual(sol.forwardErrorBound);
+      }
+    },
+  );
 
   it.each(illConditioned)("%s: warns with the condition number and the error bound", (_, { A, Q }) => {
     const sol = solveLyapunov(A, Q);
@@ -212,7 +239,9 @@ describe("condition number of A X + X A^T = Q", () => {
     expect(warned(1e-6).warnings).toEqual([]);
     const sol = warned(1e-9);
     expect(sol.condition * EPS).toBeGreaterThan(FORWARD_ERROR_WARNING);
-    expect(sol.warnings[0]).toMatch(/^ill-conditioned Lyapunov equation: eigenvalues .* of A nearly cancel .*; condition number ≈ /);
+    expect(sol.warnings[0]).toMatch(
+      /^ill-conditioned Lyapunov equation: eigenvalues .* of A nearly cancel .*; condition number ≈ /,
+    );
   });
 
   it("reuses one estimate for every right-hand side of a prepared solver", () => {

@@ -1,15 +1,26 @@
 // Real Schur decomposition and general eigenvalues: reconstruction, orthogonality, structure, known spectra.
 import { describe, expect, it } from "vitest";
-import { type Matrix, fromRows, identity, matrix, multiply, transpose, frobeniusNorm } from "../../src/linalg/matrix.js";
+import {
+  type Matrix,
+  fromRows,
+  identity,
+  matrix,
+  multiply,
+  transpose,
+  frobeniusNorm,
+} from "../../src/linalg/matrix.js";
 import { hessenberg, hessenbergInPlace, hessenbergQR, realSchur, standardiseBlock } from "../../src/linalg/schur.js";
 import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { eigenvalues } from "../../src/linalg/eigen.js";
 import { normalRng as rng } from "../helpers/random.js";
 
-
 function randomMatrix(n: number, seed: number): Matrix {
   const r = rng(seed);
-  return matrix(n, n, Float64Array.from({ length: n * n }, () => r.normal()));
+  return matrix(
+    n,
+    n,
+    Float64Array.from({ length: n * n }, () => r.normal()),
+  );
 }
 
 /** Random orthogonal matrix (Gram-Schmidt twice on a Gaussian matrix). */
@@ -34,7 +45,11 @@ function randomOrthogonal(n: number, seed: number): Matrix {
 }
 
 function sub(a: Matrix, b: Matrix): Matrix {
-  return matrix(a.rows, a.cols, a.data.map((v, i) => v - b.data[i]));
+  return matrix(
+    a.rows,
+    a.cols,
+    a.data.map((v, i) => v - b.data[i]),
+  );
 }
 
 function checkSchur(a: Matrix, tol = 1e-13): { T: Matrix; Z: Matrix } {
@@ -67,11 +82,7 @@ function sortedSpectrum(re: ArrayLike<number>, im: ArrayLike<number>): [number, 
   return Array.from(re, (r, i) => [r, im[i]] as [number, number]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
 }
 
-function expectSpectrum(
-  got: { re: Float64Array; im: Float64Array },
-  want: [number, number][],
-  tol: number,
-): void {
+function expectSpectrum(got: { re: Float64Array; im: Float64Array }, want: [number, number][], tol: number): void {
   expect(got.re.length).toBe(want.length);
   // greedy matching (robust to ordering of nearly equal real parts)
   const left = sortedSpectrum(got.re, got.im);
@@ -183,7 +194,11 @@ describe("realSchur", () => {
     checkSchur(g, 1e-12);
     // symmetric: T must be diagonal up to rounding
     const s = randomMatrix(15, 8);
-    const sym = matrix(15, 15, s.data.map((_, k) => s.data[k] + s.data[(k % 15) * 15 + Math.floor(k / 15)]));
+    const sym = matrix(
+      15,
+      15,
+      s.data.map((_, k) => s.data[k] + s.data[(k % 15) * 15 + Math.floor(k / 15)]),
+    );
     const { T: ts } = checkSchur(sym);
     for (let i = 0; i + 1 < 15; i++) expect(ts.data[(i + 1) * 15 + i]).toBe(0);
   });
@@ -237,7 +252,7 @@ describe("realSchur on large matrices (blocked Hessenberg, aggressive early defl
     const D = matrix(n, n);
     const want: [number, number][] = [];
     const r = rng(77);
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const re = -0.1 - 3 * r.uniform();
       if (i % 3 === 0 && i + 1 < n) {
         const im = 0.2 + 4 * r.uniform();
@@ -267,7 +282,11 @@ describe("realSchur on large matrices (blocked Hessenberg, aggressive early defl
         i++;
       } else fromT.push([t[i * n + i], 0]);
     }
-    expectSpectrum({ re: Float64Array.from(fromT, (z) => z[0]), im: Float64Array.from(fromT, (z) => z[1]) }, want, 1e-10);
+    expectSpectrum(
+      { re: Float64Array.from(fromT, (z) => z[0]), im: Float64Array.from(fromT, (z) => z[1]) },
+      want,
+      1e-10,
+    );
   });
 });
 
@@ -404,10 +423,18 @@ describe("eigenvalues", () => {
 
   it("scales huge and tiny matrices exactly instead of overflowing", () => {
     const n = 12;
-    const base = matrix(n, n, Float64Array.from({ length: n * n }, (_, i) => Math.cos(1.7 * i)));
+    const base = matrix(
+      n,
+      n,
+      Float64Array.from({ length: n * n }, (_, i) => Math.cos(1.7 * i)),
+    );
     const ref = eigenvalues(base);
     for (const s of [2 ** 1000, 2 ** -1000]) {
-      const big = matrix(n, n, base.data.map((x) => x * s));
+      const big = matrix(
+        n,
+        n,
+        base.data.map((x) => x * s),
+      );
       const ev = eigenvalues(big);
       for (let k = 0; k < n; k++) {
         expect(ev.re[k] / s).toBeCloseTo(ref.re[k], 12);

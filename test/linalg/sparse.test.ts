@@ -3,7 +3,14 @@
 import { describe, expect, it } from "vitest";
 import { symmetricEigen } from "../../src/linalg/eigen.js";
 import { matrix } from "../../src/linalg/matrix.js";
-import { ComplexLdl, RealLdl, complexLdlSolve, cuthillMcKee, symbolicLdl, symmetricPattern } from "../../src/linalg/sparse.js";
+import {
+  ComplexLdl,
+  RealLdl,
+  complexLdlSolve,
+  cuthillMcKee,
+  symbolicLdl,
+  symmetricPattern,
+} from "../../src/linalg/sparse.js";
 import { rng } from "../helpers/random.js";
 
 /** A random connected sparse pattern on n vertices (a random tree plus extra edges), with edge values. */

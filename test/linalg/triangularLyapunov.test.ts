@@ -15,7 +15,11 @@ import { normalRng } from "../helpers/random.js";
 /** Real Schur form of a random matrix shifted to the right half plane (many complex pairs: 2x2 blocks). */
 function schurForm(n: number, seed: number): Float64Array {
   const r = normalRng(seed);
-  const a = matrix(n, n, Float64Array.from({ length: n * n }, () => r.normal()));
+  const a = matrix(
+    n,
+    n,
+    Float64Array.from({ length: n * n }, () => r.normal()),
+  );
   for (let i = 0; i < n; i++) a.data[i * n + i] += 2 * Math.sqrt(n);
   return realSchur(a).T.data;
 }
@@ -68,7 +72,17 @@ function solveBoth(n: number, t: Float64Array, c: Float64Array, active = n) {
   const unblocked = new Float64Array(n * n),
     blocked = new Float64Array(n * n);
   const okU = solveQuasiTriangularLyapunov(n, t, c, unblocked, start, size, count, new Float64Array(2 * n));
-  const okB = solveQuasiTriangularLyapunovBlocked(n, t, c, blocked, start, size, count, new Float64Array(2 * n), active);
+  const okB = solveQuasiTriangularLyapunovBlocked(
+    n,
+    t,
+    c,
+    blocked,
+    start,
+    size,
+    count,
+    new Float64Array(2 * n),
+    active,
+  );
   return { okU, okB, unblocked, blocked, count };
 }
 
@@ -105,7 +119,8 @@ describe("blocked triangular Lyapunov solve", () => {
       let end = 0;
       for (let b = 0; b < count && start[b] < k; b++) end = start[b] + size[b];
       let outside = 0;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if ((i >= end || j >= end) && blocked[i * n + j] !== 0) outside++;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) if ((i >= end || j >= end) && blocked[i * n + j] !== 0) outside++;
       expect(outside).toBe(0);
     }
   });

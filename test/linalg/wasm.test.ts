@@ -20,7 +20,14 @@ import {
   solveQuasiTriangularLyapunov,
   solveQuasiTriangularLyapunovBlocked,
 } from "../../src/linalg/triangularLyapunov.js";
-import { linalgBackend, scratch, setLinalgBackend, wasm, withWorkspace, workspaceFallbacks } from "../../src/linalg/wasm/runtime.js";
+import {
+  linalgBackend,
+  scratch,
+  setLinalgBackend,
+  wasm,
+  withWorkspace,
+  workspaceFallbacks,
+} from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
 
 afterEach(() => setLinalgBackend("wasm"));
@@ -59,18 +66,33 @@ describe("WebAssembly kernels", () => {
 
   it("multiply like the JavaScript kernels for every shape, layout, offset and stride", () => {
     const shapes = [
-      [1, 1, 1], [3, 5, 2], [4, 4, 4], [5, 7, 9], [9, 3, 17], [13, 11, 3], [37, 41, 29], [64, 64, 64], [130, 67, 300],
-      [257, 5, 130], [6, 513, 260],
+      [1, 1, 1],
+      [3, 5, 2],
+      [4, 4, 4],
+      [5, 7, 9],
+      [9, 3, 17],
+      [13, 11, 3],
+      [37, 41, 29],
+      [64, 64, 64],
+      [130, 67, 300],
+      [257, 5, 130],
+      [6, 513, 260],
     ];
     let seed = 1;
     for (const [m, n, k] of shapes) {
       for (const inWasm of [true, false]) {
-        const lda = k + 3, ldb = n + 2, ldbT = k + 1, ldc = n + 5;
-        const a0 = randomArray(m * lda + 7, seed++), b0 = randomArray(k * ldb + 7, seed++), bt0 = randomArray(n * ldbT + 7, seed++);
+        const lda = k + 3,
+          ldb = n + 2,
+          ldbT = k + 1,
+          ldc = n + 5;
+        const a0 = randomArray(m * lda + 7, seed++),
+          b0 = randomArray(k * ldb + 7, seed++),
+          bt0 = randomArray(n * ldbT + 7, seed++);
         const c0 = randomArray(m * ldc + 7, seed++);
         const alpha = -0.75;
         // JavaScript reference
-        const refNN = c0.slice(), refNT = c0.slice();
+        const refNN = c0.slice(),
+          refNT = c0.slice();
         gemmNNJs(m, n, k, alpha, a0, 3, lda, b0, 2, ldb, refNN, 4, ldc);
         gemmNTJs(m, n, k, alpha, a0, 3, lda, bt0, 1, ldbT, refNT, 4, ldc);
         withWorkspace(a0.length + b0.length + bt0.length + 2 * c0.length, () => {
@@ -80,14 +102,19 @@ describe("WebAssembly kernels", () => {
             v.set(x);
             return v;
           };
-          const a = place(a0), b = place(b0), bt = place(bt0), cNN = place(c0), cNT = place(c0);
+          const a = place(a0),
+            b = place(b0),
+            bt = place(bt0),
+            cNN = place(c0),
+            cNT = place(c0);
           gemmNN(m, n, k, alpha, a, 3, lda, b, 2, ldb, cNN, 4, ldc);
           gemmNT(m, n, k, alpha, a, 3, lda, bt, 1, ldbT, cNT, 4, ldc);
           expect(maxRelDiff(cNN, refNN)).toBeLessThan(1e-13);
           expect(maxRelDiff(cNT, refNT)).toBeLessThan(1e-13);
           // entries outside the m x n block are untouched
           for (let i = 0; i < c0.length; i++) {
-            const r = Math.floor((i - 4) / ldc), c = (i - 4) % ldc;
+            const r = Math.floor((i - 4) / ldc),
+              c = (i - 4) % ldc;
             if (i < 4 || r >= m || c >= n || c < 0) {
               expect(cNN[i]).toBe(c0[i]);
               expect(cNT[i]).toBe(c0[i]);
@@ -96,14 +123,22 @@ describe("WebAssembly kernels", () => {
         });
       }
     }
-    for (const [m, n, k] of [[5, 5, 3], [70, 70, 40], [130, 130, 130]]) {
-      const a = randomArray(m * k, seed++), b = randomArray(n * k, seed++);
-      const ref = new Float64Array(m * n), full = new Float64Array(m * n), upper = new Float64Array(m * n);
+    for (const [m, n, k] of [
+      [5, 5, 3],
+      [70, 70, 40],
+      [130, 130, 130],
+    ]) {
+      const a = randomArray(m * k, seed++),
+        b = randomArray(n * k, seed++);
+      const ref = new Float64Array(m * n),
+        full = new Float64Array(m * n),
+        upper = new Float64Array(m * n);
       multiplyNTJs(m, n, k, a, b, ref);
       multiplyNT(m, n, k, a, b, full);
       multiplyNT(m, n, k, a, b, upper, true);
       expect(maxRelDiff(full, ref)).toBeLessThan(1e-13);
-      for (let i = 0; i < m; i++) for (let j = i; j < n; j++) expect(Math.abs(upper[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
+      for (let i = 0; i < m; i++)
+        for (let j = i; j < n; j++) expect(Math.abs(upper[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
     }
     expect(workspaceFallbacks).toBe(0);
   });
@@ -139,10 +174,12 @@ function orthogonal(n: number, seed: number): Matrix {
 function knownSpectrum(n: number, seed: number): { a: Matrix; re: number[]; im: number[] } {
   const r = normalRng(seed);
   const d = matrix(n, n);
-  const re: number[] = [], im: number[] = [];
-  for (let i = 0; i < n; ) {
+  const re: number[] = [],
+    im: number[] = [];
+  for (let i = 0; i < n;) {
     if (i + 1 < n && r.uniform() < 0.5) {
-      const x = r.normal(), y = 0.5 + Math.abs(r.normal());
+      const x = r.normal(),
+        y = 0.5 + Math.abs(r.normal());
       d.data[i * n + i] = x;
       d.data[(i + 1) * n + i + 1] = x;
       d.data[i * n + i + 1] = y;
@@ -175,20 +212,34 @@ function checkSchur(a: Matrix): { T: Matrix; Z: Matrix } {
   const n = a.rows;
   const { T, Z } = realSchur(a);
   const recon = multiply(multiply(Z, T), transpose(Z));
-  const err = frobeniusNorm(matrix(n, n, recon.data.map((v, i) => v - a.data[i]))) / Math.max(frobeniusNorm(a), 1e-300);
+  const err =
+    frobeniusNorm(
+      matrix(
+        n,
+        n,
+        recon.data.map((v, i) => v - a.data[i]),
+      ),
+    ) / Math.max(frobeniusNorm(a), 1e-300);
   expect(err).toBeLessThan(1e-13 * Math.max(1, Math.sqrt(n)));
   const orth = multiply(transpose(Z), Z);
   const eye = identity(n).data;
-  const e = frobeniusNorm(matrix(n, n, orth.data.map((v, i) => v - eye[i])));
+  const e = frobeniusNorm(
+    matrix(
+      n,
+      n,
+      orth.data.map((v, i) => v - eye[i]),
+    ),
+  );
   expect(e).toBeLessThan(1e-13 * Math.max(1, Math.sqrt(n)));
   for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(T.data[i * n + j]).toBe(0);
   return { T, Z };
 }
 
 function spectrumOf(T: Matrix): [number, number][] {
-  const n = T.rows, t = T.data;
+  const n = T.rows,
+    t = T.data;
   const out: [number, number][] = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     if (i + 1 < n && t[(i + 1) * n + i] !== 0) {
       const im = Math.sqrt(Math.abs(t[i * n + i + 1])) * Math.sqrt(Math.abs(t[(i + 1) * n + i]));
       out.push([t[i * n + i], im], [t[i * n + i], -im]);
@@ -207,11 +258,14 @@ describe("Schur form on both paths (WebAssembly, JavaScript)", () => {
     ["random n = 37", randomMatrix(37, 12)],
     ["random n = 150 (blocked Hessenberg)", randomMatrix(150, 13)],
     ["random n = 290 (chunked sweeps, aggressive early deflation)", randomMatrix(290, 14)],
-    ["badly scaled n = 60", (() => {
-      const a = randomMatrix(60, 15);
-      for (let i = 0; i < 60; i++) for (let j = 0; j < 60; j++) a.data[i * 60 + j] *= 10 ** ((i - j) / 6);
-      return a;
-    })()],
+    [
+      "badly scaled n = 60",
+      (() => {
+        const a = randomMatrix(60, 15);
+        for (let i = 0; i < 60; i++) for (let j = 0; j < 60; j++) a.data[i * 60 + j] *= 10 ** ((i - j) / 6);
+        return a;
+      })(),
+    ],
     ["Jordan block n = 12 (defective)", jordan(12, 2, 16)],
   ];
   for (const [name, a] of cases) {
@@ -220,7 +274,8 @@ describe("Schur form on both paths (WebAssembly, JavaScript)", () => {
       const w = checkSchur(a);
       setLinalgBackend("js");
       const j = checkSchur(a);
-      const sw = spectrumOf(w.T), sj = spectrumOf(j.T);
+      const sw = spectrumOf(w.T),
+        sj = spectrumOf(j.T);
       const scale = frobeniusNorm(a);
       // a defective eigenvalue of multiplicity m moves by ~ eps^(1/m), and a graded matrix's eigenvalues are
       // ill-conditioned: there the two paths agree on the sum (the trace), not eigenvalue by eigenvalue
@@ -266,7 +321,8 @@ function randomSymmetric(n: number, seed: number): Matrix {
 /** Drift of a damped chain of m oscillators with baths at both ends (n = 2m), and its noise on two momenta. */
 function chain(m: number): { a: Matrix; q: Matrix } {
   const n = 2 * m;
-  const a = matrix(n, n), q = matrix(n, n);
+  const a = matrix(n, n),
+    q = matrix(n, n);
   for (let i = 0; i < m; i++) {
     a.data[i * n + m + i] = -1;
     a.data[(m + i) * n + i] = 2.5;
@@ -282,7 +338,11 @@ function chain(m: number): { a: Matrix; q: Matrix } {
 
 function residual(a: Matrix, x: Matrix, q: Matrix): number {
   const ax = multiply(a, x);
-  const r = matrix(a.rows, a.rows, ax.data.map((v, i) => v + ax.data[(i % a.rows) * a.rows + Math.floor(i / a.rows)] - q.data[i]));
+  const r = matrix(
+    a.rows,
+    a.rows,
+    ax.data.map((v, i) => v + ax.data[(i % a.rows) * a.rows + Math.floor(i / a.rows)] - q.data[i]),
+  );
   return frobeniusNorm(r) / (2 * frobeniusNorm(a) * frobeniusNorm(x) + frobeniusNorm(q));
 }
 
@@ -304,7 +364,8 @@ describe("Lyapunov solve on both paths", () => {
       for (const s of [w, j]) {
         expect(s.residual).toBeLessThan(1e-13);
         expect(residual(a, s.X, q)).toBeLessThan(1e-13);
-        for (let r = 0; r < a.rows; r++) for (let c = 0; c < r; c++) expect(s.X.data[r * a.rows + c]).toBe(s.X.data[c * a.rows + r]);
+        for (let r = 0; r < a.rows; r++)
+          for (let c = 0; c < r; c++) expect(s.X.data[r * a.rows + c]).toBe(s.X.data[c * a.rows + r]);
       }
       expect(maxRelDiff(w.X.data, j.X.data)).toBeLessThan(1e-9);
       // each path's X is within its forward error bound of the exact solution, so the two are within the sum
@@ -313,14 +374,21 @@ describe("Lyapunov solve on both paths", () => {
         expect(s.forwardErrorBound).toBeLessThan(1e-8);
         expect(s.warnings).toEqual([]);
       }
-      const diff = frobeniusNorm(matrix(a.rows, a.rows, w.X.data.map((v, i) => v - j.X.data[i])));
+      const diff = frobeniusNorm(
+        matrix(
+          a.rows,
+          a.rows,
+          w.X.data.map((v, i) => v - j.X.data[i]),
+        ),
+      );
       expect(diff / frobeniusNorm(j.X)).toBeLessThanOrEqual(w.forwardErrorBound + j.forwardErrorBound);
     });
   }
 
   it("solve in the kernels' memory without falling back to ordinary arrays", () => {
     const before = workspaceFallbacks;
-    for (const n of [20, 131]) solveLyapunov(randomStable(n, n), randomSymmetric(n, n + 1), { method: "bartels-stewart" });
+    for (const n of [20, 131])
+      solveLyapunov(randomStable(n, n), randomSymmetric(n, n + 1), { method: "bartels-stewart" });
     expect(workspaceFallbacks).toBe(before);
   });
 });
@@ -329,8 +397,11 @@ describe("Lyapunov solve on both paths", () => {
 function triangularResidual(n: number, t: Float64Array, y: Float64Array, c: Float64Array): number {
   const ty = multiply(matrix(n, n, t), matrix(n, n, y.slice(0, n * n))).data;
   const r = matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) r.data[i * n + j] = ty[i * n + j] + ty[j * n + i] - c[i * n + j];
-  const T = matrix(n, n, t), Y = matrix(n, n, y.slice(0, n * n)), C = matrix(n, n, c);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) r.data[i * n + j] = ty[i * n + j] + ty[j * n + i] - c[i * n + j];
+  const T = matrix(n, n, t),
+    Y = matrix(n, n, y.slice(0, n * n)),
+    C = matrix(n, n, c);
   return frobeniusNorm(r) / (2 * frobeniusNorm(T) * frobeniusNorm(Y) + frobeniusNorm(C));
 }
 
@@ -357,7 +428,9 @@ describe("blocked triangular Lyapunov solve and condition estimate on both paths
         // WebAssembly kernels on views of their memory
         setLinalgBackend("wasm");
         withWorkspace(3 * n * n, () => {
-          const tw = scratch(n * n), cw = scratch(n * n), yw = scratch(n * n);
+          const tw = scratch(n * n),
+            cw = scratch(n * n),
+            yw = scratch(n * n);
           tw.set(t);
           cw.set(c);
           expect(solveQuasiTriangularLyapunovBlocked(n, tw, cw, yw, start, size, count, ycol, active)).toBe(true);
@@ -376,7 +449,8 @@ describe("blocked triangular Lyapunov solve and condition estimate on both paths
         for (const y of results) {
           expect(triangularResidual(n, t, y, c)).toBeLessThan(1e-15 * n);
           for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(y[i * n + j]).toBe(y[j * n + i]);
-          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i >= active || j >= active) expect(y[i * n + j]).toBe(0);
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < n; j++) if (i >= active || j >= active) expect(y[i * n + j]).toBe(0);
           expect(maxRelDiff(y, ref)).toBeLessThan(1e-12);
         }
       }
@@ -393,7 +467,8 @@ describe("blocked triangular Lyapunov solve and condition estimate on both paths
       const br = diagonalBlocks(n, tr);
       return estimateInverseLyapunovNorm(
         n,
-        (rhs, out, support) => solveQuasiTriangularLyapunovBlocked(n, tt, rhs, out, b.start, b.size, b.count, ycol, support),
+        (rhs, out, support) =>
+          solveQuasiTriangularLyapunovBlocked(n, tt, rhs, out, b.start, b.size, b.count, ycol, support),
         (rhs, out) => {
           for (let k = 0; k < nn; k++) flipped[k] = rhs[nn - 1 - k];
           const ok = solveQuasiTriangularLyapunovBlocked(n, tr, flipped, out, br.start, br.size, br.count, ycol);
@@ -444,7 +519,9 @@ describe("non-finite values and extreme scales on both paths", () => {
       const n = 250;
       const h = Float64Array.from({ length: n * n }, (_, i) => 1e307 * Math.cos(1.3 * i));
       hessenbergInPlace(n, h, null);
-      expect(() => hessenbergQR(n, h, null, new Float64Array(n), new Float64Array(n), false)).toThrow(SchurConvergenceError);
+      expect(() => hessenbergQR(n, h, null, new Float64Array(n), new Float64Array(n), false)).toThrow(
+        SchurConvergenceError,
+      );
     }
   });
 
@@ -456,17 +533,39 @@ describe("non-finite values and extreme scales on both paths", () => {
         setLinalgBackend(backend);
         const ref = eigenvalues(base);
         for (const s of [2 ** 1000, 2 ** -1000]) {
-          const scaled = matrix(n, n, base.data.map((x) => x * s));
+          const scaled = matrix(
+            n,
+            n,
+            base.data.map((x) => x * s),
+          );
           // the arithmetic is that of A times a power of two: the same eigenvalues, scaled, up to rounding
           const ev = eigenvalues(scaled);
           let d = 0;
-          for (let k = 0; k < n; k++) d = Math.max(d, Math.abs(ev.re[k] / s - ref.re[k]), Math.abs(ev.im[k] / s - ref.im[k]));
+          for (let k = 0; k < n; k++)
+            d = Math.max(d, Math.abs(ev.re[k] / s - ref.re[k]), Math.abs(ev.im[k] / s - ref.im[k]));
           expect(d).toBeLessThan(1e-13 * norm);
           // A / s = Z (T / s) Z^T with orthogonal Z (checkSchur on the unscaled numbers)
           const { T, Z } = realSchur(scaled);
           expect(T.data.every(Number.isFinite) && Z.data.every(Number.isFinite)).toBe(true);
-          const recon = multiply(multiply(Z, matrix(n, n, T.data.map((x) => x / s))), transpose(Z));
-          const err = frobeniusNorm(matrix(n, n, recon.data.map((v, i) => v - base.data[i]))) / norm;
+          const recon = multiply(
+            multiply(
+              Z,
+              matrix(
+                n,
+                n,
+                T.data.map((x) => x / s),
+              ),
+            ),
+            transpose(Z),
+          );
+          const err =
+            frobeniusNorm(
+              matrix(
+                n,
+                n,
+                recon.data.map((v, i) => v - base.data[i]),
+              ),
+            ) / norm;
           expect(err).toBeLessThan(1e-13 * Math.sqrt(n));
         }
       }
@@ -483,10 +582,13 @@ describe("symmetric eigen-decomposition on both paths", () => {
         const { values, vectors } = symmetricEigen(s);
         const sv = multiply(s, vectors);
         let err = 0;
-        for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) err = Math.max(err, Math.abs(sv.data[i * n + k] - values[k] * vectors.data[i * n + k]));
+        for (let i = 0; i < n; i++)
+          for (let k = 0; k < n; k++)
+            err = Math.max(err, Math.abs(sv.data[i * n + k] - values[k] * vectors.data[i * n + k]));
         const vtv = multiply(transpose(vectors), vectors);
         let orth = 0;
-        for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) orth = Math.max(orth, Math.abs(vtv.data[i * n + k] - (i === k ? 1 : 0)));
+        for (let i = 0; i < n; i++)
+          for (let k = 0; k < n; k++) orth = Math.max(orth, Math.abs(vtv.data[i * n + k] - (i === k ? 1 : 0)));
         const norm = Math.max(...values.map(Math.abs));
         expect(err).toBeLessThan(1e-13 * n * norm);
         expect(orth).toBeLessThan(1e-13 * n);
@@ -500,7 +602,15 @@ describe("symmetric eigen-decomposition on both paths", () => {
 describe("relaxed SIMD build (fused multiply-add)", () => {
   it("multiplies and chases bulges like the plain build where the engine has relaxed SIMD", () => {
     const src = readFileSync("src/linalg/wasm/binary.ts", "utf8");
-    const grab = (name: string) => [...src.split(`export const ${name} =`)[1].split(";")[0].matchAll(/"([^"]*)"/g)].map((m) => m[1]).join("");
+    const grab = (name: string) =>
+      [
+        ...src
+          .split(`export const ${name} =`)[1]
+          .split(";")[0]
+          .matchAll(/"([^"]*)"/g),
+      ]
+        .map((m) => m[1])
+        .join("");
     // A child process with the flag instantiates both builds from the committed base64 and compares their products.
     const script = `
       const load = async (b64) => (await WebAssembly.instantiate(Buffer.from(b64, "base64"), { env: { abort() { throw new Error("abort"); } } })).instance.exports;
@@ -523,7 +633,18 @@ describe("relaxed SIMD build (fused multiply-add)", () => {
       for (let i = 0; i < m * n; i++) out.diff = Math.max(out.diff, Math.abs(res[0][i] - res[1][i]));
       console.log(JSON.stringify(out));
     `;
-    const r = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", "--input-type=module", "-e", script, grab("SIMD_WASM_BASE64"), grab("RELAXED_SIMD_WASM_BASE64")], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--experimental-wasm-relaxed-simd",
+        "--input-type=module",
+        "-e",
+        script,
+        grab("SIMD_WASM_BASE64"),
+        grab("RELAXED_SIMD_WASM_BASE64"),
+      ],
+      { encoding: "utf8" },
+    );
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout.trim());
     expect(out.plainFma).toBe(0);

@@ -13,7 +13,8 @@ const PLAIN = ["p0", "p1", "p2", "p3", "p4"];
 /** A network text over sites a + names, with every record-shaped field keyed by the names. */
 function networkJson(names: string[], quartic = false): string {
   const sites = ["a", ...names];
-  const rec = (f: (k: number) => unknown) => `{${names.map((n, k) => `${JSON.stringify(n)}: ${JSON.stringify(f(k))}`).join(", ")}}`;
+  const rec = (f: (k: number) => unknown) =>
+    `{${names.map((n, k) => `${JSON.stringify(n)}: ${JSON.stringify(f(k))}`).join(", ")}}`;
   return `{
     "kind": "network",
     "sites": ${JSON.stringify(sites)},
@@ -50,7 +51,8 @@ layout: {a: [0, 0], __proto__: [1, 0]}
   });
 
   it("the exact steady state equals the one with ordinary names, bit for bit", () => {
-    const a = solveNetwork(reserved), b = solveNetwork(plain);
+    const a = solveNetwork(reserved),
+      b = solveNetwork(plain);
     expect(Array.from(a.covariance.data)).toEqual(Array.from(b.covariance.data));
     expect(a.springs.map((s) => [s.flux, s.fluxBySource])).toEqual(b.springs.map((s) => [s.flux, s.fluxBySource]));
     expect(a.entropyProduction).toBe(b.entropyProduction);
@@ -63,7 +65,8 @@ layout: {a: [0, 0], __proto__: [1, 0]}
     // No key or value of the document contains these words other than as site names.
     const renamed = RESERVED.reduce((t, n, k) => t.replaceAll(n, PLAIN[k]), text);
     expect(JSON.parse(renamed)).toEqual(JSON.parse(JSON.stringify(jb)));
-    for (const n of RESERVED) expect(Object.prototype.hasOwnProperty.call(JSON.parse(text).kineticTemperature, n)).toBe(true);
+    for (const n of RESERVED)
+      expect(Object.prototype.hasOwnProperty.call(JSON.parse(text).kineticTemperature, n)).toBe(true);
     expect(Object.keys(JSON.parse(text).springs[0].fluxBySource)).toEqual(["bath a", "bath toString"]);
   });
 
@@ -72,32 +75,39 @@ layout: {a: [0, 0], __proto__: [1, 0]}
     const rb = loadModel(networkJson(PLAIN, true)) as NetworkModel;
     expect(Array.from(ra.quarticPinning)).toEqual([0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5]);
     const options = { time: 5, seed: 3 };
-    const a = simulateAndVerifySync(ra, { dt: 0.01 }, options), b = simulateAndVerifySync(rb, { dt: 0.01 }, options);
+    const a = simulateAndVerifySync(ra, { dt: 0.01 }, options),
+      b = simulateAndVerifySync(rb, { dt: 0.01 }, options);
     expect(a.estimates.map((e) => [e.value, e.error])).toEqual(b.estimates.map((e) => [e.value, e.error]));
   });
 });
 
 describe("reserved names as species names", () => {
-  const model = (names: string[]) => validateModel({
-    kind: "particles", dimension: 1,
-    species: names.slice(0, 3).map((name, k) => ({ name, count: 1 + (k % 2), temperature: 1 + k })),
-    pairs: [
-      { between: [names[0], names[1]], potential: "harmonic", stiffness: 1 },
-      { between: [names[1], names[2]], potential: "harmonic", stiffness: 2 },
-    ],
-    external: [{ potential: "harmonic", stiffness: 0.5, species: [names[0], names[2]] }],
-  }) as ParticlesModel;
+  const model = (names: string[]) =>
+    validateModel({
+      kind: "particles",
+      dimension: 1,
+      species: names.slice(0, 3).map((name, k) => ({ name, count: 1 + (k % 2), temperature: 1 + k })),
+      pairs: [
+        { between: [names[0], names[1]], potential: "harmonic", stiffness: 1 },
+        { between: [names[1], names[2]], potential: "harmonic", stiffness: 2 },
+      ],
+      external: [{ potential: "harmonic", stiffness: 0.5, species: [names[0], names[2]] }],
+    }) as ParticlesModel;
 
   it("pairs and external potentials find the species, and the simulation equals the one with ordinary names", () => {
     for (const shift of [0, 2]) {
       const names = [...RESERVED.slice(shift), ...RESERVED.slice(0, shift)];
-      const a = model(names), b = model(PLAIN);
+      const a = model(names),
+        b = model(PLAIN);
       expect(a.pairs.map((r) => [r.a, r.b])).toEqual(b.pairs.map((r) => [r.a, r.b]));
       expect(a.external[0].species).toEqual([0, 2]);
       const options = { time: 5, seed: 9 };
-      const ra = simulateAndVerifySync(a, { dt: 0.005 }, options), rb = simulateAndVerifySync(b, { dt: 0.005 }, options);
+      const ra = simulateAndVerifySync(a, { dt: 0.005 }, options),
+        rb = simulateAndVerifySync(b, { dt: 0.005 }, options);
       expect(ra.exact).toBe(true);
-      expect(ra.estimates.map((e) => [e.value, e.error, e.exact])).toEqual(rb.estimates.map((e) => [e.value, e.error, e.exact]));
+      expect(ra.estimates.map((e) => [e.value, e.error, e.exact])).toEqual(
+        rb.estimates.map((e) => [e.value, e.error, e.exact]),
+      );
     }
   });
 });

@@ -36,15 +36,26 @@ describe("network model files", () => {
     expect(Array.from(m.mass)).toEqual([2, 1, 1]);
     expect(Array.from(m.pinning)).toEqual([1, 1, 1]);
     expect(m.dynamics).toBe("underdamped");
-    expect(m.springs.map((s) => [s.i, s.j, s.stiffness])).toEqual([[0, 1, 1], [1, 2, 2]]);
-    expect(m.baths.map((b) => [b.site, b.friction, b.temperature])).toEqual([[0, 1, 100], [2, 0.5, 1]]);
+    expect(m.springs.map((s) => [s.i, s.j, s.stiffness])).toEqual([
+      [0, 1, 1],
+      [1, 2, 2],
+    ]);
+    expect(m.baths.map((b) => [b.site, b.friction, b.temperature])).toEqual([
+      [0, 1, 100],
+      [2, 0.5, 1],
+    ]);
   });
 
   it("accepts a site count and JSON", () => {
-    const m = loadNetwork(JSON.stringify({
-      kind: "network", sites: 3, pinning: { 2: 0.5 },
-      springs: [{ between: [1, 2], stiffness: 1 }], baths: [{ site: 3, friction: 1, temperature: 1 }],
-    }));
+    const m = loadNetwork(
+      JSON.stringify({
+        kind: "network",
+        sites: 3,
+        pinning: { 2: 0.5 },
+        springs: [{ between: [1, 2], stiffness: 1 }],
+        baths: [{ site: 3, friction: 1, temperature: 1 }],
+      }),
+    );
     expect(m.sites).toEqual(["1", "2", "3"]);
     expect(Array.from(m.pinning)).toEqual([0, 0.5, 0]);
   });
@@ -62,9 +73,15 @@ describe("network model files", () => {
     fails(base.replace("sites: [a, b, c]", "sites: [a, b, a]"), /site 'a' is listed twice/);
     fails(base.replace("between: [b, c]", "between: [b, b]"), /two different sites/);
     fails(base.replace("between: [b, c]", "between: [b, a]"), /duplicate spring/);
-    fails(base.replace("{site: c, friction: 0.5, temperature: 1}", "{site: a, friction: 0.5, temperature: 1}"), /two baths/);
+    fails(
+      base.replace("{site: c, friction: 0.5, temperature: 1}", "{site: a, friction: 0.5, temperature: 1}"),
+      /two baths/,
+    );
     fails("kind: network\nsites: 2\nbaths: []", /no heat bath/);
-    fails("kind: network\nsites: 2\ndynamics: overdamped\nbaths: [{site: 1, friction: 1, temperature: 1}]", /needs a bath on every site .*; no bath on 2/);
+    fails(
+      "kind: network\nsites: 2\ndynamics: overdamped\nbaths: [{site: 1, friction: 1, temperature: 1}]",
+      /needs a bath on every site .*; no bath on 2/,
+    );
     fails("kind: nework\nsites: 2", /unknown kind 'nework'/);
     fails("sites: 2", /missing field 'kind'/);
     fails("kind: network\nsites: [a, b\n", /not valid YAML or JSON \(line/);

@@ -16,7 +16,11 @@ let app = "";
 let files: string[] = [];
 
 function run(command: string, args: string[], cwd: string) {
-  const r = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+  const r = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  });
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
@@ -29,20 +33,37 @@ beforeAll(() => {
   const tarball = join(dir, info[0].filename);
 
   app = join(dir, "app");
-  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as { packages: Record<string, Record<string, unknown>> };
+  const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8")) as {
+    packages: Record<string, Record<string, unknown>>;
+  };
   const self = lock.packages[""];
   const packages: Record<string, unknown> = {
     "": { name: "app", dependencies: { ness: `file:${tarball}` } },
-    "node_modules/ness": { version: self.version, resolved: `file:${tarball}`, dependencies: self.dependencies, bin: self.bin, engines: self.engines },
+    "node_modules/ness": {
+      version: self.version,
+      resolved: `file:${tarball}`,
+      dependencies: self.dependencies,
+      bin: self.bin,
+      engines: self.engines,
+    },
   };
   for (const [key, entry] of Object.entries(lock.packages)) {
     if (key.startsWith("node_modules/") && !entry.dev && !entry.link) packages[key] = entry;
   }
   cpSync(join(root, "test", "package", "app"), app, { recursive: true });
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module", dependencies: { ness: `file:${tarball}` } }));
-  writeFileSync(join(app, "package-lock.json"), JSON.stringify({ name: "app", lockfileVersion: 3, requires: true, packages }));
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({ name: "app", private: true, type: "module", dependencies: { ness: `file:${tarball}` } }),
+  );
+  writeFileSync(
+    join(app, "package-lock.json"),
+    JSON.stringify({ name: "app", lockfileVersion: 3, requires: true, packages }),
+  );
   const install = run("npm", ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], app);
-  expect(install.status, `npm ci --offline in ${app} (the dependencies must be in npm's cache: run npm ci here first)\n${install.stderr}`).toBe(0);
+  expect(
+    install.status,
+    `npm ci --offline in ${app} (the dependencies must be in npm's cache: run npm ci here first)\n${install.stderr}`,
+  ).toBe(0);
   cpSync(join(app, "node_modules", "ness", "examples"), join(app, "examples"), { recursive: true });
 }, 300_000);
 
@@ -52,8 +73,20 @@ afterAll(() => {
 
 describe("the packed package", () => {
   it("ships the built entry points with their types, the schemas and the license, and no source maps", () => {
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/linalg/index.js", "dist/linalg/index.d.ts", "dist/node.js", "dist/node.d.ts",
-      "dist/workers/simulateWorker.js", "bin/ness.js", "schema/network.schema.json", "schema/particles.schema.json", "LICENSE", "README.md"]) {
+    for (const f of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/linalg/index.js",
+      "dist/linalg/index.d.ts",
+      "dist/node.js",
+      "dist/node.d.ts",
+      "dist/workers/simulateWorker.js",
+      "bin/ness.js",
+      "schema/network.schema.json",
+      "schema/particles.schema.json",
+      "LICENSE",
+      "README.md",
+    ]) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
@@ -62,16 +95,26 @@ describe("the packed package", () => {
 
   it("README's library example type-checks (strict) against the installed package and runs", () => {
     const block = markdownBlocks("README.md").find((b) => b.lang === "ts" && b.code.includes('from "ness"'));
-    expect(block, "README has a ts block importing from \"ness\"").toBeDefined();
+    expect(block, 'README has a ts block importing from "ness"').toBeDefined();
     const source = join(app, "example.ts");
     writeFileSync(source, `${block!.code}\nexport {};\n`);
     const program = ts.createProgram([source], {
-      strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-      noEmit: true, skipLibCheck: true, types: ["node"], typeRoots: [join(root, "node_modules", "@types")],
+      strict: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ["node"],
+      typeRoots: [join(root, "node_modules", "@types")],
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
-    const js = ts.transpileModule(block!.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(block!.code, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
     writeFileSync(join(app, "example.mjs"), js);
     const r = run(process.execPath, ["example.mjs"], app);
     expect(r.status, r.stderr).toBe(0);
@@ -84,6 +127,11 @@ describe("the packed package", () => {
   it("resolves ness, ness/linalg and ness/node, and keeps the internals private", () => {
     const r = run(process.execPath, ["entries.mjs"], app);
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ ness: true, linalg: true, node: true, internal: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
+    expect(JSON.parse(r.stdout)).toEqual({
+      ness: true,
+      linalg: true,
+      node: true,
+      internal: "ERR_PACKAGE_PATH_NOT_EXPORTED",
+    });
   });
 });

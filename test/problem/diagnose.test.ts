@@ -12,8 +12,10 @@ import { rng } from "../helpers/random.js";
 /** Exact rank of an integer matrix (rows of BigInt) by Bareiss elimination. */
 function exactRank(rows: bigint[][]): number {
   const a = rows.map((r) => r.slice());
-  const m = a.length, n = m ? a[0].length : 0;
-  let rank = 0, prev = 1n;
+  const m = a.length,
+    n = m ? a[0].length : 0;
+  let rank = 0,
+    prev = 1n;
   for (let col = 0; col < n && rank < m; col++) {
     let piv = rank;
     while (piv < m && a[piv][col] === 0n) piv++;
@@ -34,7 +36,9 @@ function uncontrollableDimension(m: NetworkModel): number {
   const n = m.sites.length;
   const V = potentialMatrix(m).data;
   // 2 M^-1 V is an integer matrix when masses are 1 or 2; scaling does not change the Krylov space.
-  const A = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => BigInt(Math.round((2 * V[i * n + j]) / m.mass[i]))));
+  const A = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => BigInt(Math.round((2 * V[i * n + j]) / m.mass[i]))),
+  );
   const columns: bigint[][] = [];
   for (const b of m.baths) {
     let v: bigint[] = Array.from({ length: n }, (_, i) => (i === b.site ? 1n : 0n));
@@ -52,15 +56,20 @@ function randomIntegerNetwork(seed: number): NetworkModel {
   const n = 2 + Math.floor(r() * 6);
   const sites = Array.from({ length: n }, (_, k) => `s${k}`);
   const springs: { between: [string, string]; stiffness: number }[] = [];
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
-    if (r() < 0.45) springs.push({ between: [sites[a], sites[b]], stiffness: r() < 0.8 ? 1 : 2 });
-  }
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++) {
+      if (r() < 0.45) springs.push({ between: [sites[a], sites[b]], stiffness: r() < 0.8 ? 1 : 2 });
+    }
   const pinning = Object.fromEntries(sites.map((s) => [s, r() < 0.7 ? 1 : r() < 0.5 ? 0 : 2]));
   const masses = Object.fromEntries(sites.map((s) => [s, r() < 0.8 ? 1 : 2]));
   const bathSites = sites.filter(() => r() < 0.3);
   if (bathSites.length === 0) bathSites.push(sites[Math.floor(r() * n)]);
   return validateNetwork({
-    kind: "network", sites, pinning, masses, springs,
+    kind: "network",
+    sites,
+    pinning,
+    masses,
+    springs,
     baths: bathSites.map((s) => ({ site: s, friction: 1, temperature: 1 })),
   });
 }
@@ -86,7 +95,8 @@ function checkModes(m: NetworkModel) {
 
 describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () => {
   it("600 random networks with integer couplings (degenerate spectra, symmetric graphs, several decoupled modes)", () => {
-    let withModes = 0, withSeveral = 0;
+    let withModes = 0,
+      withSeveral = 0;
     for (let seed = 1; seed <= 600; seed++) {
       const m = randomIntegerNetwork(seed);
       const expected = uncontrollableDimension(m);
@@ -100,15 +110,32 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
     expect(withSeveral).toBeGreaterThan(30);
   });
 
-  const net = (sites: (string | number)[], springs: [string | number, string | number, number][], baths: (string | number)[], extra: object = {}) =>
+  const net = (
+    sites: (string | number)[],
+    springs: [string | number, string | number, number][],
+    baths: (string | number)[],
+    extra: object = {},
+  ) =>
     validateNetwork({
-      kind: "network", sites, pinning: 1, ...extra,
+      kind: "network",
+      sites,
+      pinning: 1,
+      ...extra,
       springs: springs.map(([a, b, k]) => ({ between: [a, b], stiffness: k })),
       baths: baths.map((s) => ({ site: s, friction: 1, temperature: 1 })),
     });
 
   it("Figure 1 of Eckmann and Zabey: exactly one mode, q[3] - q[4], across two parts the zero-forcing sweep leaves", () => {
-    const m = net([1, 2, 3, 4], [[1, 3, 1], [1, 4, 1], [2, 3, 1], [2, 4, 1]], [1, 2]);
+    const m = net(
+      [1, 2, 3, 4],
+      [
+        [1, 3, 1],
+        [1, 4, 1],
+        [2, 3, 1],
+        [2, 4, 1],
+      ],
+      [1, 2],
+    );
     const modes = decoupledModes(m);
     expect(modes.map((x) => x.description)).toEqual(["q[3] - q[4]"]);
     expect(modes[0].frequency).toBeCloseTo(Math.sqrt(3), 12);
@@ -116,7 +143,15 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
   });
 
   it("a degenerate eigenspace: three equal leaves on a hub with the bath give two modes of one frequency", () => {
-    const m = net(["h", "a", "b", "c"], [["h", "a", 1], ["h", "b", 1], ["h", "c", 1]], ["h"]);
+    const m = net(
+      ["h", "a", "b", "c"],
+      [
+        ["h", "a", 1],
+        ["h", "b", 1],
+        ["h", "c", 1],
+      ],
+      ["h"],
+    );
     const modes = decoupledModes(m);
     expect(modes.length).toBe(uncontrollableDimension(m));
     expect(modes.length).toBe(2);
@@ -127,7 +162,17 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
   });
 
   it("a symmetric ring with one bath: the modes odd under the reflection through the bath site, of two frequencies", () => {
-    const m = net([1, 2, 3, 4, 5], [[1, 2, 1], [2, 3, 1], [3, 4, 1], [4, 5, 1], [5, 1, 1]], [1]);
+    const m = net(
+      [1, 2, 3, 4, 5],
+      [
+        [1, 2, 1],
+        [2, 3, 1],
+        [3, 4, 1],
+        [4, 5, 1],
+        [5, 1, 1],
+      ],
+      [1],
+    );
     const modes = checkModes(m);
     expect(modes.length).toBe(2);
     expect(uncontrollableDimension(m)).toBe(2);
@@ -140,7 +185,18 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
   });
 
   it("masses break the symmetry: the same ring with one heavier site has no decoupled mode", () => {
-    const m = net([1, 2, 3, 4, 5], [[1, 2, 1], [2, 3, 1], [3, 4, 1], [4, 5, 1], [5, 1, 1]], [1], { masses: { 2: 2 } });
+    const m = net(
+      [1, 2, 3, 4, 5],
+      [
+        [1, 2, 1],
+        [2, 3, 1],
+        [3, 4, 1],
+        [4, 5, 1],
+        [5, 1, 1],
+      ],
+      [1],
+      { masses: { 2: 2 } },
+    );
     expect(decoupledModes(m)).toEqual([]);
     expect(uncontrollableDimension(m)).toBe(0);
     expect(solveNetwork(m).residual).toBeLessThan(1e-12);
@@ -149,7 +205,11 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
   it("a chain with a bath at one end is cleared by zero forcing alone (no floating-point test), whatever its length", () => {
     const n = 5000;
     const sites = Array.from({ length: n }, (_, k) => k + 1);
-    const m = net(sites, sites.slice(1).map((s) => [s - 1, s, 1 + (s % 7) / 10] as [number, number, number]), [1]);
+    const m = net(
+      sites,
+      sites.slice(1).map((s) => [s - 1, s, 1 + (s % 7) / 10] as [number, number, number]),
+      [1],
+    );
     expect(forcedSites(m).every((x) => x === 1)).toBe(true);
     expect(decoupledModes(m)).toEqual([]);
   });
@@ -162,7 +222,9 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
     // the bath: q[x] - q[y], and 2 q[n] - q[x] - q[y] (its forces on site n - 1 cancel).
     const m = net([...sites, "x", "y"], [...springs, [n - 1, "x", 1], [n - 1, "y", 1], [n, "x", 1], [n, "y", 1]], [1]);
     expect(() => solveNetwork(m)).toThrow(SteadyStateError);
-    expect(() => solveNetwork(m)).toThrow(/the normal mode q\[x\] - q\[y\] \(frequency 1\.732\).*\(and 1 more such mode\)/);
+    expect(() => solveNetwork(m)).toThrow(
+      /the normal mode q\[x\] - q\[y\] \(frequency 1\.732\).*\(and 1 more such mode\)/,
+    );
     expect(decoupledModes(m).map((x) => x.description)).toEqual(["q[x] - q[y]", "q[2000] - 0.5 q[x] - 0.5 q[y]"]);
     const isolated = net([...sites, "lonely"], springs, [1]);
     expect(bathlessComponents(isolated)).toEqual([["lonely"]]);
@@ -170,14 +232,37 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
   });
 
   it("quartic terms: refused when they leave a decoupled mode isolated, a warning when they couple it", () => {
-    const fig1 = (quartic: [string | number, string | number][], extra: object = {}) => validateNetwork({
-      kind: "network", sites: [1, 2, 3, 4], pinning: 1, ...extra,
-      springs: [[1, 3], [1, 4], [2, 3], [2, 4], [3, 4]].filter(([a, b]) => b !== 4 || a !== 3 || quartic.some(([x, y]) => x === 3 && y === 4))
-        .map(([a, b]) => ({ between: [a, b], stiffness: 1, quartic: quartic.some(([x, y]) => x === a && y === b) ? 0.5 : 0 })),
-      baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 1, temperature: 2 }],
-    });
+    const fig1 = (quartic: [string | number, string | number][], extra: object = {}) =>
+      validateNetwork({
+        kind: "network",
+        sites: [1, 2, 3, 4],
+        pinning: 1,
+        ...extra,
+        springs: [
+          [1, 3],
+          [1, 4],
+          [2, 3],
+          [2, 4],
+          [3, 4],
+        ]
+          .filter(([a, b]) => b !== 4 || a !== 3 || quartic.some(([x, y]) => x === 3 && y === 4))
+          .map(([a, b]) => ({
+            between: [a, b],
+            stiffness: 1,
+            quartic: quartic.some(([x, y]) => x === a && y === b) ? 0.5 : 0,
+          })),
+        baths: [
+          { site: 1, friction: 1, temperature: 1 },
+          { site: 2, friction: 1, temperature: 2 },
+        ],
+      });
     // Quartic springs 1-3 and 1-4 act on q3 - q4 and on the rest: coupled, a warning.
-    const coupled = diagnoseNetwork(fig1([[1, 3], [1, 4]]));
+    const coupled = diagnoseNetwork(
+      fig1([
+        [1, 3],
+        [1, 4],
+      ]),
+    );
     expect(coupled.problem).toBeUndefined();
     expect(coupled.warnings.join()).toMatch(/q\[3\] - q\[4\].*only the quartic terms couple it/);
     // A quartic spring 3-4 acts on q3 - q4 alone: the mode stays an isolated (anharmonic) oscillator.
@@ -189,11 +274,17 @@ describe("decoupled normal modes (Lemma 1) against the exact Kalman rank", () =>
   });
 
   it("confinement with quartic terms: quartic pinning confines, quartic springs do not", () => {
-    const chain = (extra: object, quartic = 0) => validateNetwork({
-      kind: "network", sites: [1, 2], ...extra, springs: [{ between: [1, 2], stiffness: 1, quartic }],
-      baths: [{ site: 1, friction: 1, temperature: 1 }],
-    });
-    expect(diagnoseNetwork(chain({}, 1)).problem).toMatch(/not confined: sites 1, 2 are not pinned \(neither pinning nor quarticPinning/);
+    const chain = (extra: object, quartic = 0) =>
+      validateNetwork({
+        kind: "network",
+        sites: [1, 2],
+        ...extra,
+        springs: [{ between: [1, 2], stiffness: 1, quartic }],
+        baths: [{ site: 1, friction: 1, temperature: 1 }],
+      });
+    expect(diagnoseNetwork(chain({}, 1)).problem).toMatch(
+      /not confined: sites 1, 2 are not pinned \(neither pinning nor quarticPinning/,
+    );
     expect(diagnoseNetwork(chain({ quarticPinning: { 2: 1 } })).problem).toBeUndefined();
   });
 });

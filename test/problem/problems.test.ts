@@ -13,22 +13,24 @@ import { simulateSync } from "../../src/stochastic/run.js";
 import { exactReference } from "../../src/verify/reference.js";
 import { verifySimulation } from "../../src/verify/simulation.js";
 
-const pair = (T1: number, T2: number) => validateNetwork({
-  kind: "network", sites: ["a", "b"], masses: { a: 1, b: 2 }, pinning: { a: 1, b: 3 },
-  springs: [{ between: ["a", "b"], stiffness: 2 }],
-  baths: [{ site: "a", friction: 0.5, temperature: T1 }, { site: "b", friction: 1.5, temperature: T2 }],
-});
+const pair = (T1: number, T2: number) =>
+  validateNetwork({
+    kind: "network",
+    sites: ["a", "b"],
+    masses: { a: 1, b: 2 },
+    pinning: { a: 1, b: 3 },
+    springs: [{ between: ["a", "b"], stiffness: 2 }],
+    baths: [
+      { site: "a", friction: 0.5, temperature: T1 },
+      { site: "b", friction: 1.5, temperature: T2 },
+    ],
+  });
 
 describe("the linear SDE problem of a network", () => {
   it("has the drift and diffusion of m q'' = -V q - gamma q' + sqrt(2 gamma T) xi, written out by hand", () => {
     const p = networkProblem(pair(2, 5));
     // y = (q_a, q_b, p_a, p_b); V = [[1 + 2, -2], [-2, 3 + 2]]; dq = p / m dt; dp = -V q dt - gamma p / m dt + noise.
-    expect(Array.from(p.drift.data)).toEqual([
-      0, 0, -1, 0,
-      0, 0, 0, -1 / 2,
-      3, -2, 0.5, 0,
-      -2, 5, 0, 1.5 / 2,
-    ]);
+    expect(Array.from(p.drift.data)).toEqual([0, 0, -1, 0, 0, 0, 0, -1 / 2, 3, -2, 0.5, 0, -2, 5, 0, 1.5 / 2]);
     expect(Array.from(p.diffusion.data)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 * 0.5 * 2, 0, 0, 0, 0, 2 * 1.5 * 5]);
     expect(p.stateNames).toEqual(["q:a", "q:b", "p:a", "p:b"]);
     expect(Array.from(p.masses!)).toEqual([1, 2]);
@@ -71,7 +73,9 @@ describe("the linear SDE problem of a network", () => {
 
   it("a linear particle pair is the network of its coordinates, with the particles' state names", () => {
     const m = validateParticles({
-      kind: "particles", dimension: 1, dynamics: "overdamped",
+      kind: "particles",
+      dimension: 1,
+      dynamics: "overdamped",
       species: [{ name: "A", count: 2, friction: 1, temperature: 1 }],
       pairs: [{ between: ["A", "A"], potential: "harmonic", stiffness: 2 }],
       external: [{ species: ["A"], potential: "harmonic", stiffness: 1 }],

@@ -7,7 +7,6 @@ const networks = new URL("../../examples/networks/", import.meta.url).pathname;
 const particles = new URL("../../examples/particles/", import.meta.url).pathname;
 const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.meta.url));
 
-
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness simulate", () => {
@@ -15,18 +14,42 @@ describe("ness simulate", () => {
     const files = readdirSync(particles).filter((f) => f.endsWith(".yaml"));
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const f of files) {
-      const r = await run("simulate", `${particles}${f}`, "--time", "2", "--dt", "0.0005", "--seed", "1", "--workers", "1", "--json");
+      const r = await run(
+        "simulate",
+        `${particles}${f}`,
+        "--time",
+        "2",
+        "--dt",
+        "0.0005",
+        "--seed",
+        "1",
+        "--workers",
+        "1",
+        "--json",
+      );
       expect(r.code, `${f}: ${r.stderr}`).toBe(0);
       const doc = JSON.parse(r.stdout);
       const names = doc.estimates.map((e: { group: string; name: string }) => `${e.group}: ${e.name}`);
       expect(names, f).toContain("entropy production: rate");
       expect(names, f).toContain("drift velocity: centre of mass x");
-      if (/run-and-chase|ratchet|pair/.test(f)) expect(names, f).toContain("pair: centre-of-mass velocity along r2 - r1");
+      if (/run-and-chase|ratchet|pair/.test(f))
+        expect(names, f).toContain("pair: centre-of-mass velocity along r2 - r1");
     }
   });
 
   it("prints every estimate with its error bar, the exact value and the deviation for a linear network", async () => {
-    const r = await run("simulate", `${networks}example2-circulation.yaml`, "--time", "100", "--dt", "0.01", "--seed", "3", "--workers", "1");
+    const r = await run(
+      "simulate",
+      `${networks}example2-circulation.yaml`,
+      "--time",
+      "100",
+      "--dt",
+      "0.01",
+      "--seed",
+      "3",
+      "--workers",
+      "1",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/quantity\s+estimate\s+± error\s+exact\s+deviation/);
     expect(r.stdout).toMatch(/spring flux: 1 -> 2\s+\S+\s+\S+\s+0\.2898\s+[+-]\d+\.\d σ/);
@@ -35,10 +58,24 @@ describe("ness simulate", () => {
   });
 
   it("--pair-heat: the trapezoid default warns about its bias at a cutoff; exact does not; bad values are refused", async () => {
-    const args = ["simulate", `${particles}ratchet.yaml`, "--time", "2", "--dt", "0.0005", "--seed", "1", "--workers", "1", "--json"];
+    const args = [
+      "simulate",
+      `${particles}ratchet.yaml`,
+      "--time",
+      "2",
+      "--dt",
+      "0.0005",
+      "--seed",
+      "1",
+      "--workers",
+      "1",
+      "--json",
+    ];
     const trapezoid = await run(...args);
     expect(trapezoid.code, trapezoid.stderr).toBe(0);
-    expect(JSON.parse(trapezoid.stdout).warnings.join("\n")).toMatch(/trapezoid rule, which errs where the soft pair force has a kink/);
+    expect(JSON.parse(trapezoid.stdout).warnings.join("\n")).toMatch(
+      /trapezoid rule, which errs where the soft pair force has a kink/,
+    );
     const exact = await run(...args, "--pair-heat", "exact");
     expect(exact.code, exact.stderr).toBe(0);
     expect(JSON.parse(exact.stdout).warnings.join("\n")).not.toMatch(/trapezoid/);
@@ -48,7 +85,25 @@ describe("ness simulate", () => {
   });
 
   it("--json prints the same estimates as JSON", async () => {
-    const r = await run("simulate", `${particles}harmonic-pair.yaml`, "--time", "50", "--dt", "0.005", "--seed", "1", "--replicas", "2", "--workers", "1", "--json", "--field", "x:0,x:1", "--bins", "8");
+    const r = await run(
+      "simulate",
+      `${particles}harmonic-pair.yaml`,
+      "--time",
+      "50",
+      "--dt",
+      "0.005",
+      "--seed",
+      "1",
+      "--replicas",
+      "2",
+      "--workers",
+      "1",
+      "--json",
+      "--field",
+      "x:0,x:1",
+      "--bins",
+      "8",
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     const ep = doc.estimates.find((e: { group: string }) => e.group === "entropy production");
@@ -59,7 +114,21 @@ describe("ness simulate", () => {
   });
 
   it.skipIf(!built)("runs replicas on worker threads", async () => {
-    const r = await run("simulate", `${networks}anharmonic-chain.yaml`, "--time", "20", "--dt", "0.01", "--seed", "1", "--replicas", "3", "--workers", "2", "--json");
+    const r = await run(
+      "simulate",
+      `${networks}anharmonic-chain.yaml`,
+      "--time",
+      "20",
+      "--dt",
+      "0.01",
+      "--seed",
+      "1",
+      "--replicas",
+      "3",
+      "--workers",
+      "2",
+      "--json",
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).exact).toBe(false);
   });
@@ -82,7 +151,18 @@ describe("ness simulate", () => {
   });
 
   it("a blow-up stops with a clear error and prints no result", async () => {
-    const r = await run("simulate", `${networks}anharmonic-chain.yaml`, "--time", "200", "--dt", "0.9", "--seed", "1", "--workers", "1");
+    const r = await run(
+      "simulate",
+      `${networks}anharmonic-chain.yaml`,
+      "--time",
+      "200",
+      "--dt",
+      "0.9",
+      "--seed",
+      "1",
+      "--workers",
+      "1",
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/blew up \(non-finite state\)/);

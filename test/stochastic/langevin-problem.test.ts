@@ -18,7 +18,16 @@ const problem: LangevinProblem = {
   friction: [0.7, 2],
   temperature: [T, T],
   overdamped: [1],
-  forces: [{ term: "harmonic", pinning: [[0, 1], [1, 0.5]], springs: [[0, 1, 1]] }],
+  forces: [
+    {
+      term: "harmonic",
+      pinning: [
+        [0, 1],
+        [1, 0.5],
+      ],
+      springs: [[0, 1, 1]],
+    },
+  ],
   initial: { x: [0.3, -0.2] },
 };
 // T H^-1 = T [[1.5, 1], [1, 2]] / 2.
@@ -43,11 +52,19 @@ describe("Langevin problems as data", () => {
       replicas: 6,
       seed: 21,
       settings,
-      reduce: ({ outputs }) => reduceBatches(outputs, 4, batches, settings.observables.map((o, i) => ({ group: "eq", name: o.name, estimand: linear([[i, 1]]) }))),
+      reduce: ({ outputs }) =>
+        reduceBatches(
+          outputs,
+          4,
+          batches,
+          settings.observables.map((o, i) => ({ group: "eq", name: o.name, estimand: linear([[i, 1]]) })),
+        ),
     });
     estimates.forEach((e, i) => {
       expect(e.error / exact[i], e.name).toBeLessThan(0.05);
-      expect(Math.abs(e.value - exact[i]), `${e.name}: ${e.value} ± ${e.error}, exact ${exact[i]}`).toBeLessThan(4 * e.error);
+      expect(Math.abs(e.value - exact[i]), `${e.name}: ${e.value} ± ${e.error}, exact ${exact[i]}`).toBeLessThan(
+        4 * e.error,
+      );
     });
   });
 
@@ -66,13 +83,23 @@ describe("Langevin problems as data", () => {
   });
 
   it("refuses bad problems with ModelError", () => {
-    const settings: LangevinSettings = { scheme: baoab({ dt: 0.05 }), burnSteps: 0, batches: 1, batchSteps: 1, observables: [{ name: "x", terms: [[0, -1, 1]] }] };
+    const settings: LangevinSettings = {
+      scheme: baoab({ dt: 0.05 }),
+      burnSteps: 0,
+      batches: 1,
+      batchSteps: 1,
+      observables: [{ name: "x", terms: [[0, -1, 1]] }],
+    };
     const run = (p: unknown) => () => ensembleSync(p as LangevinProblem, { replicas: 1, seed: 1, settings });
     expect(run({ ...problem, forces: [{ term: "nope" }] })).toThrow(/unknown force term "nope"/);
     expect(run({ ...problem, variants: [{ p: [[1, 1]] }] })).toThrow(ModelError);
-    expect(run({ ...problem, variants: [{}, { p: [[1, 1]] }] })).toThrow(/variant 1's p sets the momentum of coordinate 1, which is overdamped/);
+    expect(run({ ...problem, variants: [{}, { p: [[1, 1]] }] })).toThrow(
+      /variant 1's p sets the momentum of coordinate 1, which is overdamped/,
+    );
     expect(run({ ...problem, initial: { p: [0, 1] } })).toThrow(/the initial p sets the momentum of coordinate 1/);
-    expect(run({ ...problem, variants: [{ x: [[7, 1]] }] })).toThrow(/variant 0's x: an index must be a coordinate index 0..1, got 7/);
+    expect(run({ ...problem, variants: [{ x: [[7, 1]] }] })).toThrow(
+      /variant 0's x: an index must be a coordinate index 0..1, got 7/,
+    );
     expect(run({ ...problem, variants: [] })).toThrow(/at least one initial state/);
     expect(run({ ...problem, temperature: [1] })).toThrow(/temperature must hold 2 numbers/);
     expect(run({ ...problem, forces: [{ term: "harmonic", springs: [[0, 5, 1]] }] })).toThrow(/coordinate index 0..1/);

@@ -10,13 +10,19 @@ import { rng } from "../helpers/random.js";
 /** Unordered pairs of cells (c <= c2) within one cell of each other per axis (periodic), as "c,c2". */
 function neighbouringCells(n: number[]): Set<string> {
   const out = new Set<string>();
-  const idx = (x: number, y: number, z: number) => ((((x % n[0]) + n[0]) % n[0]) * n[1] + (((y % n[1]) + n[1]) % n[1])) * n[2] + (((z % n[2]) + n[2]) % n[2]);
-  for (let x = 0; x < n[0]; x++) for (let y = 0; y < n[1]; y++) for (let z = 0; z < n[2]; z++) {
-    for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) for (let c = -1; c <= 1; c++) {
-      const p = idx(x, y, z), q = idx(x + a, y + b, z + c);
-      out.add(`${Math.min(p, q)},${Math.max(p, q)}`);
-    }
-  }
+  const idx = (x: number, y: number, z: number) =>
+    ((((x % n[0]) + n[0]) % n[0]) * n[1] + (((y % n[1]) + n[1]) % n[1])) * n[2] + (((z % n[2]) + n[2]) % n[2]);
+  for (let x = 0; x < n[0]; x++)
+    for (let y = 0; y < n[1]; y++)
+      for (let z = 0; z < n[2]; z++) {
+        for (let a = -1; a <= 1; a++)
+          for (let b = -1; b <= 1; b++)
+            for (let c = -1; c <= 1; c++) {
+              const p = idx(x, y, z),
+                q = idx(x + a, y + b, z + c);
+              out.add(`${Math.min(p, q)},${Math.max(p, q)}`);
+            }
+      }
   return out;
 }
 
@@ -39,7 +45,8 @@ describe("the cell grid", () => {
         grid.sort(new Float64Array(d), 1);
         expect([...grid.shape]).toEqual(n);
         const seen = new Map<string, number>();
-        const t = grid.triples, ts = grid.tripleStart;
+        const t = grid.triples,
+          ts = grid.tripleStart;
         for (let c = 0; c < grid.cellCount; c++) {
           for (let m = ts[c]; m < ts[c + 1]; m += 3) {
             expect(t[m]).toBe(c);
@@ -61,7 +68,8 @@ describe("the cell grid", () => {
 
   it("sorts into the cell of each wrapped position, cells contiguous, and keeps the wrapped coordinates", () => {
     const r = rng(5);
-    const N = 500, box = [7.3, 5.1, 6.2];
+    const N = 500,
+      box = [7.3, 5.1, 6.2];
     const x = Float64Array.from({ length: 3 * N }, (_, i) => (3 * r() - 1) * box[i % 3]);
     const grid = new CellGrid(3, box, N);
     grid.sort(x, 1.2, true);
@@ -99,17 +107,20 @@ describe("pairsWithin", () => {
     it(`${d}D box ${box.join(" x ")}, cutoff ${cutoff}: the pairs of a brute-force search (minimum image, positions outside the box)`, () => {
       const r = rng(11);
       const N = 200;
-      const x = Float64Array.from({ length: d * N }, (_, i) => (Number.isFinite(box[i % d]) ? (3 * r() - 1) * box[i % d] : 10 * r()));
+      const x = Float64Array.from({ length: d * N }, (_, i) =>
+        Number.isFinite(box[i % d]) ? (3 * r() - 1) * box[i % d] : 10 * r(),
+      );
       const p = pairsWithin(x, d, box, cutoff);
       const found = new Set<string>();
       for (let k = 0; k < p.count; k++) found.add(`${Math.min(p.i[k], p.j[k])},${Math.max(p.i[k], p.j[k])}`);
       expect(found.size).toBe(p.count);
       const brute = new Set<string>();
-      for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) r2 += minimumImage(x[a * d + k] - x[b * d + k], box[k]) ** 2;
-        if (r2 < cutoff * cutoff) brute.add(`${a},${b}`);
-      }
+      for (let a = 0; a < N; a++)
+        for (let b = a + 1; b < N; b++) {
+          let r2 = 0;
+          for (let k = 0; k < d; k++) r2 += minimumImage(x[a * d + k] - x[b * d + k], box[k]) ** 2;
+          if (r2 < cutoff * cutoff) brute.add(`${a},${b}`);
+        }
       expect(brute.size).toBeGreaterThan(10);
       expect(found).toEqual(brute);
     });

@@ -18,9 +18,16 @@ const example = (name: string) =>
   loadModel(readFileSync(new URL(`../../examples/networks/${name}`, import.meta.url), "utf8"), name) as NetworkModel;
 
 /** The value each estimate converges to under the discrete scheme (exact engine + time-step bias). */
-function discreteValue(e: Estimate, m: NetworkModel, scheme: Scheme, dt: number, fe: FluxEstimator): number | undefined {
+function discreteValue(
+  e: Estimate,
+  m: NetworkModel,
+  scheme: Scheme,
+  dt: number,
+  fe: FluxEstimator,
+): number | undefined {
   const d = schemeExpectations(m, scheme, dt, fe);
-  const n = m.sites.length, N = d.covariance.rows;
+  const n = m.sites.length,
+    N = d.covariance.rows;
   const names = m.sites.map((s) => `q:${s}`).concat(N > n ? m.sites.map((s) => `p:${s}`) : []);
   switch (e.group) {
     case "mean":
@@ -46,7 +53,13 @@ function discreteValue(e: Estimate, m: NetworkModel, scheme: Scheme, dt: number,
 }
 
 function checkAgainstExact(
-  m: NetworkModel, scheme: Scheme, dt: number, time: number, replicas: number, seed: number, extra: { fused?: boolean } = {},
+  m: NetworkModel,
+  scheme: Scheme,
+  dt: number,
+  time: number,
+  replicas: number,
+  seed: number,
+  extra: { fused?: boolean } = {},
 ): SimulationResult {
   const fe: FluxEstimator = scheme === "exact" && m.dynamics === "overdamped" ? "state" : "stratonovich";
   const r = simulateAndVerifySync(m, { scheme, dt, ...extra }, { time, seed, replicas, fluxEstimator: fe });
@@ -115,9 +128,19 @@ describe("resolving power: an overdamped chain driven hard enough that the fluxe
   // about 3 (13 to 25 error bars) and b -> c about -0.6; a sign error in either spring estimator moves a -> b by
   // 2 |exact|, dozens of error bars.
   const chain = validateNetwork({
-    kind: "network", dynamics: "overdamped", sites: ["a", "b", "c"], pinning: 1,
-    springs: [{ between: ["a", "b"], stiffness: 1.5 }, { between: ["b", "c"], stiffness: 1 }],
-    baths: [{ site: "a", friction: 1, temperature: 12 }, { site: "b", friction: 2, temperature: 1 }, { site: "c", friction: 1, temperature: 6 }],
+    kind: "network",
+    dynamics: "overdamped",
+    sites: ["a", "b", "c"],
+    pinning: 1,
+    springs: [
+      { between: ["a", "b"], stiffness: 1.5 },
+      { between: ["b", "c"], stiffness: 1 },
+    ],
+    baths: [
+      { site: "a", friction: 1, temperature: 12 },
+      { site: "b", friction: 2, temperature: 1 },
+      { site: "c", friction: 1, temperature: 6 },
+    ],
   });
 
   /** Asserts that the estimate is resolved (|exact| >= 4 error bars) and within 4 error bars of the exact value. */
@@ -159,16 +182,20 @@ describe("equilibrium and conservation", () => {
     const r = checkAgainstExact(m, "heun", 0.0005, 150, 8, 32);
     const ss = solveNetwork(m);
     expect(Array.from(ss.configurationalTemperature).every((t) => Math.abs(t - 2) < 1e-9)).toBe(true);
-    for (const e of r.estimates.filter((x) => x.group === "spring flux")) expect(Math.abs(e.deviation!)).toBeLessThan(4);
+    for (const e of r.estimates.filter((x) => x.group === "spring flux"))
+      expect(Math.abs(e.deviation!)).toBeLessThan(4);
   });
 
   it("an anharmonic network conserves energy at every site (bath + spring fluxes sum to zero within error)", () => {
-    const m = loadModel(readFileSync(new URL("../../examples/networks/anharmonic-chain.yaml", import.meta.url), "utf8")) as NetworkModel;
+    const m = loadModel(
+      readFileSync(new URL("../../examples/networks/anharmonic-chain.yaml", import.meta.url), "utf8"),
+    ) as NetworkModel;
     const r = simulateAndVerifySync(m, { dt: 0.01 }, { time: 3000, seed: 5, replicas: 4 });
     expect(r.exact).toBe(false);
     const n = m.sites.length;
     for (let i = 0; i < n; i++) {
-      let net = 0, var2 = 0;
+      let net = 0,
+        var2 = 0;
       m.baths.forEach((b) => {
         if (b.site !== i) return;
         const e = findEstimate(r, "bath flux", `into ${m.sites[i]}`);
@@ -190,8 +217,16 @@ describe("equilibrium and conservation", () => {
 });
 
 describe("safety", () => {
-  const m = validateNetwork({ kind: "network", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 100 }],
-    baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 1, temperature: 2 }] });
+  const m = validateNetwork({
+    kind: "network",
+    sites: 2,
+    pinning: 1,
+    springs: [{ between: [1, 2], stiffness: 100 }],
+    baths: [
+      { site: 1, friction: 1, temperature: 1 },
+      { site: 2, friction: 1, temperature: 2 },
+    ],
+  });
   it("a time step beyond the stability limit is refused with the limit named", () => {
     expect(() => simulateAndVerifySync(m, { dt: 0.2 }, { time: 10, seed: 1 })).toThrow(/dt < 2\/omega = 0\.14/);
   });
@@ -200,7 +235,13 @@ describe("safety", () => {
     expect(r.warnings.join(" ")).toMatch(/omega dt = 0\.70/);
   });
   it("a blow-up (anharmonic, dt estimated too large) stops with a clear error", () => {
-    const stiff = validateNetwork({ kind: "network", sites: 1, pinning: 1, quarticPinning: 1e4, baths: [{ site: 1, friction: 1, temperature: 50 }] });
+    const stiff = validateNetwork({
+      kind: "network",
+      sites: 1,
+      pinning: 1,
+      quarticPinning: 1e4,
+      baths: [{ site: 1, friction: 1, temperature: 50 }],
+    });
     expect(() => simulateAndVerifySync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(SimulationError);
     expect(() => simulateAndVerifySync(stiff, { dt: 0.5 }, { time: 100, seed: 1 })).toThrow(/blew up.*non-finite/);
   });

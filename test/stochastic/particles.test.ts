@@ -14,51 +14,66 @@ const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "pa
 
 /** Brute-force energy and forces, written independently of the engine: all pairs, minimum image, no cells. */
 function bruteForce(m: ParticlesModel, x: Float64Array): { u: number; f: Float64Array } {
-  const N = m.speciesOf.length, d = m.dimension;
+  const N = m.speciesOf.length,
+    d = m.dimension;
   const f = new Float64Array(N * d);
   let u = 0;
-  for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) {
-    const rule = m.pairs.find((r) => (r.a === m.speciesOf[a] && r.b === m.speciesOf[b]) || (r.b === m.speciesOf[a] && r.a === m.speciesOf[b]));
-    if (!rule) continue;
-    const dx: number[] = [];
-    for (let k = 0; k < d; k++) {
-      let v = x[a * d + k] - x[b * d + k];
-      if (m.box) v -= m.box[k] * Math.round(v / m.box[k]);
-      dx.push(v);
+  for (let a = 0; a < N; a++)
+    for (let b = a + 1; b < N; b++) {
+      const rule = m.pairs.find(
+        (r) => (r.a === m.speciesOf[a] && r.b === m.speciesOf[b]) || (r.b === m.speciesOf[a] && r.a === m.speciesOf[b]),
+      );
+      if (!rule) continue;
+      const dx: number[] = [];
+      for (let k = 0; k < d; k++) {
+        let v = x[a * d + k] - x[b * d + k];
+        if (m.box) v -= m.box[k] * Math.round(v / m.box[k]);
+        dx.push(v);
+      }
+      const r = Math.hypot(...dx);
+      let dUdr = 0;
+      const p = rule.pair;
+      if (p.potential === "soft" && r < p.range) {
+        u += (p.stiffness / 2) * (1 - r / p.range) ** 2;
+        dUdr = -(p.stiffness / p.range) * (1 - r / p.range);
+      } else if (p.potential === "wca" && r < 2 ** (1 / 6) * p.sigma) {
+        const s6 = (p.sigma / r) ** 6;
+        u += 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
+        dUdr = (4 * p.epsilon * (-12 * s6 * s6 + 6 * s6)) / r;
+      } else if (p.potential === "harmonic") {
+        u += (p.stiffness / 2) * (r - p.length) ** 2;
+        dUdr = p.stiffness * (r - p.length);
+      }
+      for (let k = 0; k < d; k++) {
+        f[a * d + k] -= (dUdr * dx[k]) / r;
+        f[b * d + k] += (dUdr * dx[k]) / r;
+      }
     }
-    const r = Math.hypot(...dx);
-    let dUdr = 0;
-    const p = rule.pair;
-    if (p.potential === "soft" && r < p.range) {
-      u += (p.stiffness / 2) * (1 - r / p.range) ** 2;
-      dUdr = -(p.stiffness / p.range) * (1 - r / p.range);
-    } else if (p.potential === "wca" && r < 2 ** (1 / 6) * p.sigma) {
-      const s6 = (p.sigma / r) ** 6;
-      u += 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
-      dUdr = (4 * p.epsilon * (-12 * s6 * s6 + 6 * s6)) / r;
-    } else if (p.potential === "harmonic") {
-      u += (p.stiffness / 2) * (r - p.length) ** 2;
-      dUdr = p.stiffness * (r - p.length);
-    }
-    for (let k = 0; k < d; k++) {
-      f[a * d + k] -= (dUdr * dx[k]) / r;
-      f[b * d + k] += (dUdr * dx[k]) / r;
-    }
-  }
   return { u, f };
 }
 
 function randomPositions(m: ParticlesModel, seed: number, spread = 1): Float64Array {
   const r = Rng.stream(seed);
-  const N = m.speciesOf.length, d = m.dimension;
+  const N = m.speciesOf.length,
+    d = m.dimension;
   const x = new Float64Array(N * d);
-  for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) x[a * d + k] = (m.box ? m.box[k] * (r.uniform() * 3 - 1) : spread * r.normal());
+  for (let a = 0; a < N; a++)
+    for (let k = 0; k < d; k++) x[a * d + k] = m.box ? m.box[k] * (r.uniform() * 3 - 1) : spread * r.normal();
   return x;
 }
 
 describe("the particles format", () => {
   it("validates a model and dispatches from validateModel", () => {
-    const m = validateModel({ kind: "particles", dimension: 2, box: [10, 12], species: [{ name: "a", count: 3, temperature: 1 }, { name: "b", count: 2, temperature: 2, friction: 3 }], pairs: [{ potential: "soft", stiffness: 1, range: 1 }] });
+    const m = validateModel({
+      kind: "particles",
+      dimension: 2,
+      box: [10, 12],
+      species: [
+        { name: "a", count: 3, temperature: 1 },
+        { name: "b", count: 2, temperature: 2, friction: 3 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+    });
     expect(m.kind).toBe("particles");
     const p = m as ParticlesModel;
     expect(Array.from(p.speciesOf)).toEqual([0, 0, 0, 1, 1]);
@@ -69,24 +84,79 @@ describe("the particles format", () => {
   it("refuses inconsistent models with a message naming the field", () => {
     const base = { dimension: 1, species: [{ name: "a", count: 2, temperature: 1 }] };
     expect(() => model({ ...base, box: 10, pairs: [{ potential: "harmonic", stiffness: 1 }] })).toThrow(/open space/);
-    expect(() => model({ ...base, pairs: [{ between: ["a", "z"], potential: "soft", stiffness: 1, range: 1 }] })).toThrow(/unknown species 'z'/);
-    expect(() => model({ ...base, box: 10, external: [{ potential: "sawtooth", amplitude: 1, period: 3 }] })).toThrow(/must divide the box/);
+    expect(() =>
+      model({ ...base, pairs: [{ between: ["a", "z"], potential: "soft", stiffness: 1, range: 1 }] }),
+    ).toThrow(/unknown species 'z'/);
+    expect(() => model({ ...base, box: 10, external: [{ potential: "sawtooth", amplitude: 1, period: 3 }] })).toThrow(
+      /must divide the box/,
+    );
     expect(() => model({ ...base, pairs: [{ potential: "soft", stiffness: 1 }] })).toThrow(/range is missing/);
-    expect(() => model({ ...base, pairs: [{ potential: "soft", stiffness: 1, range: 1, sigma: 2 }] })).toThrow(/'sigma' does not apply/);
-    expect(() => model({ ...base, box: 1.5, pairs: [{ potential: "soft", stiffness: 1, range: 1 }] })).toThrow(/more than half the box/);
+    expect(() => model({ ...base, pairs: [{ potential: "soft", stiffness: 1, range: 1, sigma: 2 }] })).toThrow(
+      /'sigma' does not apply/,
+    );
+    expect(() => model({ ...base, box: 1.5, pairs: [{ potential: "soft", stiffness: 1, range: 1 }] })).toThrow(
+      /more than half the box/,
+    );
     expect(() => model({ dimension: 4, species: base.species })).toThrow(/dimension must be 1, 2 or 3/);
-    expect(() => model({ ...base, species: [{ name: "a", count: 2, temperature: -1 }] })).toThrow(/temperature must be > 0/);
+    expect(() => model({ ...base, species: [{ name: "a", count: 2, temperature: -1 }] })).toThrow(
+      /temperature must be > 0/,
+    );
   });
 });
 
 describe("forces", () => {
   const cases: [string, ParticlesModel][] = [
-    ["2D soft, two species, cells", model({ dimension: 2, box: [9, 7.5], species: [{ name: "h", count: 60, temperature: 1 }, { name: "c", count: 50, temperature: 1 }],
-      pairs: [{ between: ["h", "h"], potential: "soft", stiffness: 3, range: 1 }, { between: ["h", "c"], potential: "soft", stiffness: 5, range: 1.2 }, { between: ["c", "c"], potential: "wca", epsilon: 1, sigma: 0.9 }] })],
-    ["3D WCA, cells", model({ dimension: 3, box: 5, species: [{ name: "a", count: 80, temperature: 1 }], pairs: [{ potential: "wca", epsilon: 1, sigma: 0.8 }] })],
-    ["1D soft, cells", model({ dimension: 1, box: 20, species: [{ name: "a", count: 30, temperature: 1 }], pairs: [{ potential: "soft", stiffness: 2, range: 1 }] })],
-    ["2D soft, small box (all pairs, minimum image)", model({ dimension: 2, box: 2.5, species: [{ name: "a", count: 7, temperature: 1 }], pairs: [{ potential: "soft", stiffness: 2, range: 1 }] })],
-    ["open space, harmonic with rest length", model({ dimension: 3, species: [{ name: "a", count: 4, temperature: 1 }], pairs: [{ potential: "harmonic", stiffness: 2, length: 0.5 }] })],
+    [
+      "2D soft, two species, cells",
+      model({
+        dimension: 2,
+        box: [9, 7.5],
+        species: [
+          { name: "h", count: 60, temperature: 1 },
+          { name: "c", count: 50, temperature: 1 },
+        ],
+        pairs: [
+          { between: ["h", "h"], potential: "soft", stiffness: 3, range: 1 },
+          { between: ["h", "c"], potential: "soft", stiffness: 5, range: 1.2 },
+          { between: ["c", "c"], potential: "wca", epsilon: 1, sigma: 0.9 },
+        ],
+      }),
+    ],
+    [
+      "3D WCA, cells",
+      model({
+        dimension: 3,
+        box: 5,
+        species: [{ name: "a", count: 80, temperature: 1 }],
+        pairs: [{ potential: "wca", epsilon: 1, sigma: 0.8 }],
+      }),
+    ],
+    [
+      "1D soft, cells",
+      model({
+        dimension: 1,
+        box: 20,
+        species: [{ name: "a", count: 30, temperature: 1 }],
+        pairs: [{ potential: "soft", stiffness: 2, range: 1 }],
+      }),
+    ],
+    [
+      "2D soft, small box (all pairs, minimum image)",
+      model({
+        dimension: 2,
+        box: 2.5,
+        species: [{ name: "a", count: 7, temperature: 1 }],
+        pairs: [{ potential: "soft", stiffness: 2, range: 1 }],
+      }),
+    ],
+    [
+      "open space, harmonic with rest length",
+      model({
+        dimension: 3,
+        species: [{ name: "a", count: 4, temperature: 1 }],
+        pairs: [{ potential: "harmonic", stiffness: 2, length: 0.5 }],
+      }),
+    ],
   ];
   for (const [name, m] of cases) {
     it(`cell list / all pairs agree with a brute-force sum: ${name}`, () => {
@@ -111,9 +181,14 @@ describe("forces", () => {
     field.compute(x, f);
     expect(field.builds).toBe(1);
     const r = Rng.stream(11);
-    for (const [step, builds] of [[0.2 * field.skin, 1], [0.2 * field.skin, 1], [3 * field.skin, 2]] as const) {
+    for (const [step, builds] of [
+      [0.2 * field.skin, 1],
+      [0.2 * field.skin, 1],
+      [3 * field.skin, 2],
+    ] as const) {
       // Moves of at most step * sqrt(2)/2 per axis...: small ones keep the list, a large one forces a rebuild.
-      for (let i = 0; i < x.length; i++) x[i] += (step / Math.SQRT2) * (2 * r.uniform() - 1) * (i % 3 === 0 ? 1 : 0.999);
+      for (let i = 0; i < x.length; i++)
+        x[i] += (step / Math.SQRT2) * (2 * r.uniform() - 1) * (i % 3 === 0 ? 1 : 0.999);
       const u = field.compute(x, f);
       expect(field.builds).toBe(builds);
       const ref = bruteForce(m, x);
@@ -127,8 +202,13 @@ describe("forces", () => {
     // Three species with different soft pairs and one pair that does not interact; mobile phases (moves beyond the
     // skin at every call) switch the field to summing from the cells, quiet phases back to a Verlet list.
     const m = model({
-      dimension: 2, box: [14, 11],
-      species: [{ name: "a", count: 70, temperature: 1 }, { name: "b", count: 50, temperature: 1 }, { name: "c", count: 30, temperature: 1 }],
+      dimension: 2,
+      box: [14, 11],
+      species: [
+        { name: "a", count: 70, temperature: 1 },
+        { name: "b", count: 50, temperature: 1 },
+        { name: "c", count: 30, temperature: 1 },
+      ],
       pairs: [
         { between: ["a", "a"], potential: "soft", stiffness: 3, range: 1 },
         { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
@@ -150,7 +230,12 @@ describe("forces", () => {
       const fs = Math.max(1, ...ref.f.map(Math.abs));
       for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.f[i])).toBeLessThan(1e-11 * fs);
     };
-    for (const [phase, step, evaluations] of [["quiet", 0.02, 20], ["mobile", 2 * field.skin, 30], ["quiet", 0.01, 40], ["mobile", 5, 10]] as const) {
+    for (const [phase, step, evaluations] of [
+      ["quiet", 0.02, 20],
+      ["mobile", 2 * field.skin, 30],
+      ["quiet", 0.01, 40],
+      ["mobile", 5, 10],
+    ] as const) {
       const before = field.builds;
       for (let e = 0; e < evaluations; e++) {
         for (let i = 0; i < x.length; i++) x[i] += step * (2 * r.uniform() - 1);
@@ -164,17 +249,29 @@ describe("forces", () => {
   });
 
   it("forces are minus the gradient of the energy, external potentials included (finite differences)", () => {
-    const m = model({ dimension: 2, box: [6, 6], species: [{ name: "a", count: 5, temperature: 1 }, { name: "b", count: 4, temperature: 1 }],
+    const m = model({
+      dimension: 2,
+      box: [6, 6],
+      species: [
+        { name: "a", count: 5, temperature: 1 },
+        { name: "b", count: 4, temperature: 1 },
+      ],
       pairs: [{ potential: "soft", stiffness: 3, range: 1.5 }],
-      external: [{ potential: "harmonic", stiffness: 0.7, center: [3, 3] }, { potential: "cosine", amplitude: 0.5, period: 2, axis: "y", phase: 0.3 },
-        { potential: "sawtooth", amplitude: 1, period: 3, species: ["b"] }] });
+      external: [
+        { potential: "harmonic", stiffness: 0.7, center: [3, 3] },
+        { potential: "cosine", amplitude: 0.5, period: 2, axis: "y", phase: 0.3 },
+        { potential: "sawtooth", amplitude: 1, period: 3, species: ["b"] },
+      ],
+    });
     const field = new ParticleForceField(m);
     const x = randomPositions(m, 5);
-    const f = new Float64Array(field.dof), g = new Float64Array(field.dof);
+    const f = new Float64Array(field.dof),
+      g = new Float64Array(field.dof);
     field.compute(x, f);
     const h = 1e-6;
     for (let i = 0; i < x.length; i++) {
-      const xp = x.slice(), xm = x.slice();
+      const xp = x.slice(),
+        xm = x.slice();
       xp[i] += h;
       xm[i] -= h;
       const du = (field.compute(xp, g) - field.compute(xm, g)) / (2 * h);
@@ -183,11 +280,17 @@ describe("forces", () => {
   });
 
   it("forces do not depend on the periodic image of the coordinates (unwrapped positions)", () => {
-    const m = model({ dimension: 2, box: [9, 7.5], species: [{ name: "h", count: 60, temperature: 1 }], pairs: [{ potential: "soft", stiffness: 3, range: 1 }] });
+    const m = model({
+      dimension: 2,
+      box: [9, 7.5],
+      species: [{ name: "h", count: 60, temperature: 1 }],
+      pairs: [{ potential: "soft", stiffness: 3, range: 1 }],
+    });
     const field = new ParticleForceField(m);
     const x = randomPositions(m, 8);
     const shifted = x.map((v, i) => v + (i % 2 === 0 ? 9 : -15)); // whole box lengths
-    const f1 = new Float64Array(field.dof), f2 = new Float64Array(field.dof);
+    const f1 = new Float64Array(field.dof),
+      f2 = new Float64Array(field.dof);
     expect(field.compute(shifted, f2)).toBeCloseTo(field.compute(x, f1), 9);
     for (let i = 0; i < f1.length; i++) expect(f2[i]).toBeCloseTo(f1[i], 8);
   });
@@ -197,44 +300,83 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
   it("harmonic pair: entropy production k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)) per dimension, in 1D and 2D", () => {
     for (const dimension of [1, 2]) {
       const [k, lam, T1, T2] = [1, 0.5, 4, 1];
-      const m = model({ dimension, species: [{ name: "hot", count: 1, temperature: T1 }, { name: "cold", count: 1, temperature: T2 }],
-        pairs: [{ potential: "harmonic", stiffness: k }], external: [{ potential: "harmonic", stiffness: lam }] });
-      const closedForm = dimension * (k * k * (T1 - T2) ** 2) / (2 * T1 * T2 * (k + lam));
+      const m = model({
+        dimension,
+        species: [
+          { name: "hot", count: 1, temperature: T1 },
+          { name: "cold", count: 1, temperature: T2 },
+        ],
+        pairs: [{ potential: "harmonic", stiffness: k }],
+        external: [{ potential: "harmonic", stiffness: lam }],
+      });
+      const closedForm = (dimension * (k * k * (T1 - T2) ** 2)) / (2 * T1 * T2 * (k + lam));
       const r = simulateAndVerifySync(m, { dt: 0.002 }, { time: 250, seed: 40 + dimension, replicas: 8 });
       const ep = findEstimate(r, "entropy production", "rate");
       expect(ep.exact).toBeCloseTo(closedForm, 10);
       expect(ep.reliable).toBe(true);
       expect(Math.abs(ep.value - closedForm)).toBeLessThan(4 * ep.error);
       // Every compared quantity (covariance of the coordinates, heat per bath, drift) agrees with the exact engine.
-      for (const e of r.estimates.filter((x) => x.exact !== undefined)) expect(Math.abs(e.deviation!), `${e.group} ${e.name}`).toBeLessThan(4);
+      for (const e of r.estimates.filter((x) => x.exact !== undefined))
+        expect(Math.abs(e.deviation!), `${e.group} ${e.name}`).toBeLessThan(4);
       // The heat flows from the hot bath into the cold one.
       expect(findEstimate(r, "bath flux", "into hot").value).toBeGreaterThan(0);
     }
   });
 
   it("harmonic pair, underdamped (BAOAB): kinetic temperatures and heat against the exact engine", () => {
-    const m = model({ dimension: 1, dynamics: "underdamped", species: [{ name: "hot", count: 1, temperature: 3, friction: 0.5 }, { name: "cold", count: 1, temperature: 1, friction: 1, mass: 2 }],
-      pairs: [{ potential: "harmonic", stiffness: 1 }], external: [{ potential: "harmonic", stiffness: 1 }] });
+    const m = model({
+      dimension: 1,
+      dynamics: "underdamped",
+      species: [
+        { name: "hot", count: 1, temperature: 3, friction: 0.5 },
+        { name: "cold", count: 1, temperature: 1, friction: 1, mass: 2 },
+      ],
+      pairs: [{ potential: "harmonic", stiffness: 1 }],
+      external: [{ potential: "harmonic", stiffness: 1 }],
+    });
     const r = simulateAndVerifySync(m, { dt: 0.01 }, { time: 1500, seed: 44, replicas: 4 });
     expect(r.exact).toBe(true);
-    for (const e of r.estimates.filter((x) => x.exact !== undefined)) expect(Math.abs(e.deviation!), `${e.group} ${e.name}`).toBeLessThan(4);
+    for (const e of r.estimates.filter((x) => x.exact !== undefined))
+      expect(Math.abs(e.deviation!), `${e.group} ${e.name}`).toBeLessThan(4);
   });
 
   it("equal temperatures: no heat flux, no entropy production, no drift, even in a sawtooth (no ratchet at equilibrium)", () => {
-    const m = model({ dimension: 1, box: 4, species: [{ name: "a", count: 1, temperature: 0.5 }, { name: "b", count: 1, temperature: 0.5 }],
-      pairs: [{ potential: "soft", stiffness: 5, range: 1 }], external: [{ potential: "sawtooth", amplitude: 1, period: 1, asymmetry: 0.8 }], initial: [[0.5], [2.5]] });
+    const m = model({
+      dimension: 1,
+      box: 4,
+      species: [
+        { name: "a", count: 1, temperature: 0.5 },
+        { name: "b", count: 1, temperature: 0.5 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 5, range: 1 }],
+      external: [{ potential: "sawtooth", amplitude: 1, period: 1, asymmetry: 0.8 }],
+      initial: [[0.5], [2.5]],
+    });
     const r = simulateAndVerifySync(m, { dt: 0.001 }, { time: 200, seed: 45, replicas: 8 });
-    for (const name of ["rate"]) expect(Math.abs(findEstimate(r, "entropy production", name).value)).toBeLessThan(4 * findEstimate(r, "entropy production", name).error);
+    for (const name of ["rate"])
+      expect(Math.abs(findEstimate(r, "entropy production", name).value)).toBeLessThan(
+        4 * findEstimate(r, "entropy production", name).error,
+      );
     for (const e of r.estimates.filter((x) => x.group === "bath flux" || x.group === "drift velocity")) {
       expect(Math.abs(e.value), `${e.group} ${e.name}`).toBeLessThan(4 * e.error);
     }
   });
 
   it("two temperatures in a sawtooth: heat balances (in = out) and entropy is produced", () => {
-    const m = model({ dimension: 1, box: 4, species: [{ name: "hot", count: 1, temperature: 1 }, { name: "cold", count: 1, temperature: 0.05 }],
-      pairs: [{ potential: "soft", stiffness: 5, range: 1 }], external: [{ potential: "sawtooth", amplitude: 1, period: 1, asymmetry: 0.8 }], initial: [[0.5], [2.5]] });
+    const m = model({
+      dimension: 1,
+      box: 4,
+      species: [
+        { name: "hot", count: 1, temperature: 1 },
+        { name: "cold", count: 1, temperature: 0.05 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 5, range: 1 }],
+      external: [{ potential: "sawtooth", amplitude: 1, period: 1, asymmetry: 0.8 }],
+      initial: [[0.5], [2.5]],
+    });
     const r = simulateAndVerifySync(m, { dt: 0.001 }, { time: 200, seed: 46, replicas: 8 });
-    const hot = findEstimate(r, "bath flux", "into hot"), cold = findEstimate(r, "bath flux", "into cold");
+    const hot = findEstimate(r, "bath flux", "into hot"),
+      cold = findEstimate(r, "bath flux", "into cold");
     expect(Math.abs(hot.value + cold.value)).toBeLessThan(4 * Math.hypot(hot.error, cold.error));
     expect(hot.value).toBeGreaterThan(4 * hot.error);
     const ep = findEstimate(r, "entropy production", "rate");
@@ -242,11 +384,20 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
   });
 
   it("a soft-disk mixture in 2D runs on the cell list and conserves energy (heat in = heat out)", () => {
-    const m = model({ dimension: 2, box: 12, species: [{ name: "hot", count: 60, temperature: 5 }, { name: "cold", count: 60, temperature: 0.5 }],
-      pairs: [{ potential: "soft", stiffness: 20, range: 1 }], initial: "random" });
+    const m = model({
+      dimension: 2,
+      box: 12,
+      species: [
+        { name: "hot", count: 60, temperature: 5 },
+        { name: "cold", count: 60, temperature: 0.5 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 20, range: 1 }],
+      initial: "random",
+    });
     expect(new ParticleForceField(m).cellCount).toBe(81); // cells of cutoff + skin = 1.3
     const r = simulateAndVerifySync(m, { dt: 0.001 }, { time: 20, seed: 47, replicas: 2 });
-    const hot = findEstimate(r, "bath flux", "into hot"), cold = findEstimate(r, "bath flux", "into cold");
+    const hot = findEstimate(r, "bath flux", "into hot"),
+      cold = findEstimate(r, "bath flux", "into cold");
     expect(Math.abs(hot.value + cold.value)).toBeLessThan(4 * Math.hypot(hot.error, cold.error));
     expect(hot.value).toBeGreaterThan(0);
   });
@@ -254,31 +405,85 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
 
 describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", () => {
   const cases: [string, ParticlesModel][] = [
-    ["1D soft, cells", model({ dimension: 1, box: 30, species: [{ name: "a", count: 25, temperature: 1 }, { name: "b", count: 15, temperature: 0.2 }], pairs: [{ potential: "soft", stiffness: 4, range: 1 }] })],
-    ["2D soft, three species, one pair not interacting", model({
-      dimension: 2, box: [12, 10],
-      species: [{ name: "a", count: 60, temperature: 1 }, { name: "b", count: 40, temperature: 0.1, friction: 2 }, { name: "c", count: 20, temperature: 3 }],
-      pairs: [
-        { between: ["a", "a"], potential: "soft", stiffness: 3, range: 1 },
-        { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
-        { between: ["b", "b"], potential: "soft", stiffness: 2, range: 0.8 },
-        { between: ["a", "c"], potential: "soft", stiffness: 4, range: 0.9 },
-      ],
-    })],
-    ["3D soft, cells", model({ dimension: 3, box: 5, species: [{ name: "h", count: 40, temperature: 1 }, { name: "c", count: 40, temperature: 0.1 }], pairs: [{ potential: "soft", stiffness: 6, range: 1 }] })],
-    ["2D WCA, small box (all pairs)", model({ dimension: 2, box: 2.6, species: [{ name: "a", count: 4, temperature: 1 }, { name: "b", count: 3, temperature: 0.3 }], pairs: [{ potential: "wca", epsilon: 1, sigma: 0.5 }] })],
-    ["open space, harmonic with rest length", model({ dimension: 3, species: [{ name: "a", count: 3, temperature: 1 }, { name: "b", count: 2, temperature: 2 }], pairs: [{ potential: "harmonic", stiffness: 2, length: 0.7 }] })],
+    [
+      "1D soft, cells",
+      model({
+        dimension: 1,
+        box: 30,
+        species: [
+          { name: "a", count: 25, temperature: 1 },
+          { name: "b", count: 15, temperature: 0.2 },
+        ],
+        pairs: [{ potential: "soft", stiffness: 4, range: 1 }],
+      }),
+    ],
+    [
+      "2D soft, three species, one pair not interacting",
+      model({
+        dimension: 2,
+        box: [12, 10],
+        species: [
+          { name: "a", count: 60, temperature: 1 },
+          { name: "b", count: 40, temperature: 0.1, friction: 2 },
+          { name: "c", count: 20, temperature: 3 },
+        ],
+        pairs: [
+          { between: ["a", "a"], potential: "soft", stiffness: 3, range: 1 },
+          { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
+          { between: ["b", "b"], potential: "soft", stiffness: 2, range: 0.8 },
+          { between: ["a", "c"], potential: "soft", stiffness: 4, range: 0.9 },
+        ],
+      }),
+    ],
+    [
+      "3D soft, cells",
+      model({
+        dimension: 3,
+        box: 5,
+        species: [
+          { name: "h", count: 40, temperature: 1 },
+          { name: "c", count: 40, temperature: 0.1 },
+        ],
+        pairs: [{ potential: "soft", stiffness: 6, range: 1 }],
+      }),
+    ],
+    [
+      "2D WCA, small box (all pairs)",
+      model({
+        dimension: 2,
+        box: 2.6,
+        species: [
+          { name: "a", count: 4, temperature: 1 },
+          { name: "b", count: 3, temperature: 0.3 },
+        ],
+        pairs: [{ potential: "wca", epsilon: 1, sigma: 0.5 }],
+      }),
+    ],
+    [
+      "open space, harmonic with rest length",
+      model({
+        dimension: 3,
+        species: [
+          { name: "a", count: 3, temperature: 1 },
+          { name: "b", count: 2, temperature: 2 },
+        ],
+        pairs: [{ potential: "harmonic", stiffness: 2, length: 0.7 }],
+      }),
+    ],
   ];
   for (const [name, m] of cases) {
     it(`trapezoid heat + correction = exact change of the pair energy over a step: ${name}`, () => {
       const ledger = new PairHeatLedger(m);
       const r = Rng.stream(21);
-      const N = m.speciesOf.length, d = m.dimension, S = m.species.length;
+      const N = m.speciesOf.length,
+        d = m.dimension,
+        S = m.species.length;
       for (let trial = 0; trial < 5; trial++) {
         const x0 = randomPositions(m, 30 + trial);
         const step = [0.02, 0.1, 0.3, 0.05, 0.2][trial];
         const x1 = x0.map((v) => v + step * r.normal());
-        const e0 = bruteForce(m, x0), e1 = bruteForce(m, x1);
+        const e0 = bruteForce(m, x0),
+          e1 = bruteForce(m, x1);
         // The probe's trapezoid: heat from the baths = -sum_a (f_a(x0) + f_a(x1))/2 . dx_a.
         let trap = 0;
         for (let i = 0; i < N * d; i++) trap -= 0.5 * (e0.f[i] + e1.f[i]) * (x1[i] - x0[i]);
@@ -292,23 +497,44 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
   }
 
   it("a pair's error is shared in proportion to the diffusivities T/gamma", () => {
-    const m = model({ dimension: 1, box: 6, species: [{ name: "hot", count: 1, temperature: 2, friction: 1 }, { name: "cold", count: 1, temperature: 0.5, friction: 2 }], pairs: [{ potential: "soft", stiffness: 10, range: 1 }] });
+    const m = model({
+      dimension: 1,
+      box: 6,
+      species: [
+        { name: "hot", count: 1, temperature: 2, friction: 1 },
+        { name: "cold", count: 1, temperature: 0.5, friction: 2 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 10, range: 1 }],
+    });
     const ledger = new PairHeatLedger(m);
     const out = new Float64Array(2);
     // Crossing the cutoff: the kink makes the trapezoid err.
     ledger.correct(Float64Array.from([0, 0.9]), Float64Array.from([-0.1, 1.05]), 1, out, 1);
     expect(Math.abs(out[0])).toBeGreaterThan(1e-3);
-    expect(out[0] / out[1]).toBeCloseTo((2 / 1) / (0.5 / 2), 12);
+    expect(out[0] / out[1]).toBeCloseTo(2 / 1 / (0.5 / 2), 12);
   });
 
   it("in a simulation: the heats sum to the change of the energy; trapezoid is the cheaper option", () => {
-    const m = model({ dimension: 2, box: 9, species: [{ name: "hot", count: 30, temperature: 0.5 }, { name: "cold", count: 30, temperature: 0.5 }], pairs: [{ potential: "soft", stiffness: 20, range: 1 }], initial: "random" });
-    const run = (pairHeat: "exact" | "trapezoid") => simulateAndVerifySync(m, { dt: 0.005 }, { time: 60, burnIn: 5, seed: 4, replicas: 4, pairHeat });
-    const exact = run("exact"), trapezoid = run("trapezoid");
+    const m = model({
+      dimension: 2,
+      box: 9,
+      species: [
+        { name: "hot", count: 30, temperature: 0.5 },
+        { name: "cold", count: 30, temperature: 0.5 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 20, range: 1 }],
+      initial: "random",
+    });
+    const run = (pairHeat: "exact" | "trapezoid") =>
+      simulateAndVerifySync(m, { dt: 0.005 }, { time: 60, burnIn: 5, seed: 4, replicas: 4, pairHeat });
+    const exact = run("exact"),
+      trapezoid = run("trapezoid");
     const sigma = (r: ReturnType<typeof run>) => findEstimate(r, "entropy production", "rate");
     // Equal temperatures, k dt = 0.1: the trapezoid rule's kink bias is many error bars; the exact accounting has none.
     expect(Math.abs(sigma(exact).value)).toBeLessThan(4 * sigma(exact).error);
     expect(sigma(trapezoid).value).toBeGreaterThan(4 * sigma(trapezoid).error);
-    expect(() => simulateAndVerifySync(m, { dt: 0.005 }, { time: 1, seed: 1, pairHeat: "midpoint" as "exact" })).toThrow(/pairHeat must be exact or trapezoid/);
+    expect(() =>
+      simulateAndVerifySync(m, { dt: 0.005 }, { time: 1, seed: 1, pairHeat: "midpoint" as "exact" }),
+    ).toThrow(/pairHeat must be exact or trapezoid/);
   });
 });

@@ -5,10 +5,30 @@
 // structure (Verlet list, 2D cell order from its list and from the cells, all pairs), and against finite
 // differences of their own energy.
 import { describe, expect, it } from "vitest";
-import { pairCutoff, validateParticles, type ParticlesInput, type ParticlesModel, type PairPotential } from "../../src/model/particles.js";
-import { cosineField, ExternalFields, externalCurvatureBound, externalEnergySpan, sawtoothField, trapField } from "../../src/stochastic/potentials/externalFields.js";
+import {
+  pairCutoff,
+  validateParticles,
+  type ParticlesInput,
+  type ParticlesModel,
+  type PairPotential,
+} from "../../src/model/particles.js";
+import {
+  cosineField,
+  ExternalFields,
+  externalCurvatureBound,
+  externalEnergySpan,
+  sawtoothField,
+  trapField,
+} from "../../src/stochastic/potentials/externalFields.js";
 import { allPairsForces, cellOrderSoftForces, verletForces } from "../../src/stochastic/potentials/pairKernels.js";
-import { harmonicLaw, packPairLaws, pairLaw, softLaw, wcaLaw, type PairLaw } from "../../src/stochastic/potentials/pairLaws.js";
+import {
+  harmonicLaw,
+  packPairLaws,
+  pairLaw,
+  softLaw,
+  wcaLaw,
+  type PairLaw,
+} from "../../src/stochastic/potentials/pairLaws.js";
 import { AllPairs, CellOrderList, CellSort, VerletList } from "../../src/stochastic/neighbours/lists.js";
 import { minimumImage } from "../../src/stochastic/neighbours/pairSearch.js";
 import { ParticleForceField } from "../../src/stochastic/particleForces.js";
@@ -59,7 +79,9 @@ describe("pair laws: reference functions", () => {
         expect(law.forceOverDistance(p, r)).toBe(0);
         expect(law.curvature(p, r)).toBe(0);
       }
-      expect(law.energy(p, cut * (1 - 1e-9))).toBeLessThan(1e-12 * (p.potential === "wca" ? p.epsilon : law.energyCeiling(p)));
+      expect(law.energy(p, cut * (1 - 1e-9))).toBeLessThan(
+        1e-12 * (p.potential === "wca" ? p.epsilon : law.energyCeiling(p)),
+      );
     });
 
     it(`${name}: the curvature bound bounds U'' and U'/r wherever U <= u, and is reached by WCA at U = u`, () => {
@@ -71,7 +93,8 @@ describe("pair laws: reference functions", () => {
         for (let k = 1; k <= 4000; k++) {
           const r = (top * k) / 4000;
           if (law.energy(p, r) > u || r >= cut) continue;
-          const c = law.curvature(p, r), transverse = -law.forceOverDistance(p, r);
+          const c = law.curvature(p, r),
+            transverse = -law.forceOverDistance(p, r);
           expect(c, `u = ${u}, r = ${r}`).toBeLessThanOrEqual(bound * (1 + 1e-12));
           expect(transverse, `u = ${u}, r = ${r}`).toBeLessThanOrEqual(bound * (1 + 1e-12));
           reached = Math.max(reached, c);
@@ -95,7 +118,8 @@ describe("pair laws: reference functions", () => {
   }
 
   it("closed forms: values worked out by hand at chosen distances", () => {
-    const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(want)));
+    const close = (got: number, want: number) =>
+      expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(want)));
     // soft, k = 3, sigma = 1.2, at r = sigma/2: U = (3/2)(1/2)^2, F = (k/sigma)(1/2), U'' = k/sigma^2
     const soft = { potential: "soft", stiffness: 3, range: 1.2 } as const;
     close(softLaw.energy(soft, 0.6), 0.375);
@@ -129,8 +153,19 @@ describe("pair laws: reference functions", () => {
     expect(pairLaw({ potential: "soft", stiffness: 1, range: 1 })).toBe(softLaw);
     expect(pairLaw({ potential: "harmonic", stiffness: 1, length: 0 })).toBe(harmonicLaw);
     expect(pairLaw({ potential: "wca", epsilon: 1, sigma: 1 })).toBe(wcaLaw);
-    const m = model({ dimension: 2, box: 10, species: [{ name: "a", count: 2, temperature: 1 }, { name: "b", count: 2, temperature: 1 }, { name: "c", count: 1, temperature: 1 }],
-      pairs: [{ between: ["a", "b"], potential: "soft", stiffness: 3, range: 1.2 }, { between: ["b", "b"], potential: "wca", epsilon: 2, sigma: 0.5 }] });
+    const m = model({
+      dimension: 2,
+      box: 10,
+      species: [
+        { name: "a", count: 2, temperature: 1 },
+        { name: "b", count: 2, temperature: 1 },
+        { name: "c", count: 1, temperature: 1 },
+      ],
+      pairs: [
+        { between: ["a", "b"], potential: "soft", stiffness: 3, range: 1.2 },
+        { between: ["b", "b"], potential: "wca", epsilon: 2, sigma: 0.5 },
+      ],
+    });
     const packed = packPairLaws(m);
     expect(packed.species).toBe(3);
     expect([...packed.code]).toEqual([0, softLaw.code, 0, softLaw.code, wcaLaw.code, 0, 0, 0, 0]);
@@ -144,13 +179,21 @@ describe("pair laws: reference functions", () => {
 });
 
 describe("external fields: reference functions", () => {
-  const m = model({ dimension: 2, box: [6, 8], species: [{ name: "a", count: 1, temperature: 1 }],
+  const m = model({
+    dimension: 2,
+    box: [6, 8],
+    species: [{ name: "a", count: 1, temperature: 1 }],
     external: [
       { potential: "harmonic", stiffness: 0.7, center: [1, 2] },
       { potential: "cosine", amplitude: -0.5, period: 2, axis: "y", phase: 0.3 },
       { potential: "sawtooth", amplitude: 1.3, period: 3, asymmetry: 0.7 },
-    ] });
-  const [trap, cosine, saw] = m.external as [Extract<ParticlesModel["external"][number], { potential: "harmonic" }>, Extract<ParticlesModel["external"][number], { potential: "cosine" }>, Extract<ParticlesModel["external"][number], { potential: "sawtooth" }>];
+    ],
+  });
+  const [trap, cosine, saw] = m.external as [
+    Extract<ParticlesModel["external"][number], { potential: "harmonic" }>,
+    Extract<ParticlesModel["external"][number], { potential: "cosine" }>,
+    Extract<ParticlesModel["external"][number], { potential: "sawtooth" }>,
+  ];
 
   it("force = -dU/dx and |U''| <= the curvature bound (central differences; the sawtooth away from its corners)", () => {
     const h = 1e-6;
@@ -162,7 +205,11 @@ describe("external fields: reference functions", () => {
       ];
       const w = sawtoothField.phase(saw, x);
       if (Math.abs(w - saw.asymmetry) > 1e-4 && w > 1e-4 && w < 1 - 1e-4) {
-        checks.push([(y) => sawtoothField.energy(saw, y), (y) => sawtoothField.force(saw, y), externalCurvatureBound(saw)]);
+        checks.push([
+          (y) => sawtoothField.energy(saw, y),
+          (y) => sawtoothField.force(saw, y),
+          externalCurvatureBound(saw),
+        ]);
       }
       for (const [U, F, bound] of checks) {
         expect(Math.abs(F(x) + (U(x + h) - U(x - h)) / (2 * h))).toBeLessThan(1e-6);
@@ -184,12 +231,23 @@ describe("external fields: reference functions", () => {
   });
 
   it("ExternalFields sums the fields, the trap with the minimum image, each on its species", () => {
-    const two = model({ dimension: 2, box: [6, 8], species: [{ name: "a", count: 1, temperature: 1 }, { name: "b", count: 1, temperature: 1 }],
-      external: [{ potential: "harmonic", stiffness: 0.7, center: [1, 2], species: ["a"] }, { potential: "cosine", amplitude: -0.5, period: 2, axis: "y", phase: 0.3 },
-        { potential: "sawtooth", amplitude: 1.3, period: 3, asymmetry: 0.7, species: ["b"] }] });
+    const two = model({
+      dimension: 2,
+      box: [6, 8],
+      species: [
+        { name: "a", count: 1, temperature: 1 },
+        { name: "b", count: 1, temperature: 1 },
+      ],
+      external: [
+        { potential: "harmonic", stiffness: 0.7, center: [1, 2], species: ["a"] },
+        { potential: "cosine", amplitude: -0.5, period: 2, axis: "y", phase: 0.3 },
+        { potential: "sawtooth", amplitude: 1.3, period: 3, asymmetry: 0.7, species: ["b"] },
+      ],
+    });
     const fields = new ExternalFields(two);
     const x = Float64Array.of(6.5, -3, 2.2, 9.1); // a at (6.5, -3): trap displacement (-0.5, 3) by the minimum image
-    const f = new Float64Array(4), e = new Float64Array(2);
+    const f = new Float64Array(4),
+      e = new Float64Array(2);
     const u = fields.add(x, f, e);
     const [t, c, s] = two.external as [typeof trap, typeof cosine, typeof saw];
     const ea = trapField.energy(t, -0.5) + trapField.energy(t, 3) + cosineField.energy(c, -3);
@@ -207,10 +265,12 @@ describe("external fields: reference functions", () => {
     for (let n = 0; n < 200; n++) {
       for (let i = 0; i < 4; i++) x[i] = 40 * (r() - 0.5);
       const un = fields.add(x, f.fill(0), e.fill(0));
-      const dxa = image(x[0] - 1, 6), dya = image(x[1] - 2, 8);
+      const dxa = image(x[0] - 1, 6),
+        dya = image(x[1] - 2, 8);
       const wa = trapField.energy(t, dxa) + trapField.energy(t, dya) + cosineField.energy(c, x[1]);
       const wb = cosineField.energy(c, x[3]) + sawtoothField.energy(s, x[2]);
-      const close = (got: number, want: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+      const close = (got: number, want: number) =>
+        expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
       close(e[0], wa);
       close(e[1], wb);
       close(un, wa + wb);
@@ -222,7 +282,6 @@ describe("external fields: reference functions", () => {
   });
 });
 
-
 type Kernel = { name: string; compute: (x: Float64Array, f: Float64Array) => number };
 
 /**
@@ -231,64 +290,91 @@ type Kernel = { name: string; compute: (x: Float64Array, f: Float64Array) => num
  * in a box with three cells per axis, and all pairs always.
  */
 function kernelsFor(m: ParticlesModel): Kernel[] {
-  const d = m.dimension, N = m.speciesOf.length;
+  const d = m.dimension,
+    N = m.speciesOf.length;
   const laws = packPairLaws(m);
   const table = { species: laws.species, speciesOf: m.speciesOf, interacts: laws.code };
   const all = new AllPairs(d, N, m.box, table);
   const out: Kernel[] = [{ name: "all pairs", compute: (x, f) => allPairsForces(all, laws, x, f) }];
-  const rc = laws.maxCutoff, skin = 0.3 * rc;
+  const rc = laws.maxCutoff,
+    skin = 0.3 * rc;
   if (!m.box || !Number.isFinite(rc) || !CellSort.fits(d, m.box, rc + skin)) return out;
   const verlet = new VerletList(new CellSort(d, N, m.box, rc + skin, skin, table));
-  out.push({ name: "Verlet list", compute: (x, f) => { verlet.update(x); return verletForces(verlet, laws, x, f); } });
+  out.push({
+    name: "Verlet list",
+    compute: (x, f) => {
+      verlet.update(x);
+      return verletForces(verlet, laws, x, f);
+    },
+  });
   if (d !== 2 || !laws.onlySoft) return out;
   const box = m.box;
-  out.push({ name: "cell order, list", compute: (x, f) => {
-    // a fresh list sums from its list at its first evaluation (a reused one would switch to the cells after the
-    // sorts that every new configuration of this test forces)
-    const listed = new CellOrderList(new CellSort(d, N, box, rc + skin, skin, table));
-    const u = cellOrderSoftForces(listed, laws, x, f);
-    expect(listed.lastMode).toBe("list");
-    return u;
-  } });
-  out.push({ name: "cell order, from the cells", compute: (x, f) => {
-    const fresh = new CellOrderList(new CellSort(d, N, box, rc + skin, skin, table));
-    const jumped = x.slice();
-    for (let k = 0; k < 8; k++) {
-      for (let i = 0; i < x.length; i += d) jumped[i] = x[i] + (k % 2 === 0 ? box[0] : 0);
-      cellOrderSoftForces(fresh, laws, jumped, f);
-    }
-    const u = cellOrderSoftForces(fresh, laws, x, f);
-    expect(fresh.lastMode).toBe("cells");
-    return u;
-  } });
+  out.push({
+    name: "cell order, list",
+    compute: (x, f) => {
+      // a fresh list sums from its list at its first evaluation (a reused one would switch to the cells after the
+      // sorts that every new configuration of this test forces)
+      const listed = new CellOrderList(new CellSort(d, N, box, rc + skin, skin, table));
+      const u = cellOrderSoftForces(listed, laws, x, f);
+      expect(listed.lastMode).toBe("list");
+      return u;
+    },
+  });
+  out.push({
+    name: "cell order, from the cells",
+    compute: (x, f) => {
+      const fresh = new CellOrderList(new CellSort(d, N, box, rc + skin, skin, table));
+      const jumped = x.slice();
+      for (let k = 0; k < 8; k++) {
+        for (let i = 0; i < x.length; i += d) jumped[i] = x[i] + (k % 2 === 0 ? box[0] : 0);
+        cellOrderSoftForces(fresh, laws, jumped, f);
+      }
+      const u = cellOrderSoftForces(fresh, laws, x, f);
+      expect(fresh.lastMode).toBe("cells");
+      return u;
+    },
+  });
   return out;
 }
 
 /** Energy and forces from the reference laws: every pair, minimum image. */
 function referenceSum(m: ParticlesModel, x: Float64Array): { u: number; f: Float64Array } {
   const laws = packPairLaws(m);
-  const d = m.dimension, N = m.speciesOf.length, S = laws.species;
+  const d = m.dimension,
+    N = m.speciesOf.length,
+    S = laws.species;
   const f = new Float64Array(N * d);
   let u = 0;
-  for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) {
-    const p = laws.rules[m.speciesOf[a] * S + m.speciesOf[b]];
-    if (!p) continue;
-    const s = Array.from({ length: d }, (_, k) => minimumImage(x[a * d + k] - x[b * d + k], m.box ? m.box[k] : Infinity));
-    const r = Math.hypot(...s);
-    const law = pairLaw(p);
-    u += law.energy(p, r);
-    const g = law.forceOverDistance(p, r);
-    for (let k = 0; k < d; k++) {
-      f[a * d + k] += g * s[k];
-      f[b * d + k] -= g * s[k];
+  for (let a = 0; a < N; a++)
+    for (let b = a + 1; b < N; b++) {
+      const p = laws.rules[m.speciesOf[a] * S + m.speciesOf[b]];
+      if (!p) continue;
+      const s = Array.from({ length: d }, (_, k) =>
+        minimumImage(x[a * d + k] - x[b * d + k], m.box ? m.box[k] : Infinity),
+      );
+      const r = Math.hypot(...s);
+      const law = pairLaw(p);
+      u += law.energy(p, r);
+      const g = law.forceOverDistance(p, r);
+      for (let k = 0; k < d; k++) {
+        f[a * d + k] += g * s[k];
+        f[b * d + k] -= g * s[k];
+      }
     }
-  }
   return { u, f };
 }
 
 describe("force loops against the reference laws", () => {
   const pairOf = (d: number, box: number[] | undefined, p: Record<string, unknown>) =>
-    model({ dimension: d, ...(box ? { box } : {}), species: [{ name: "a", count: 1, temperature: 1 }, { name: "b", count: 1, temperature: 1 }], pairs: [{ between: ["a", "b"], ...p } as never] });
+    model({
+      dimension: d,
+      ...(box ? { box } : {}),
+      species: [
+        { name: "a", count: 1, temperature: 1 },
+        { name: "b", count: 1, temperature: 1 },
+      ],
+      pairs: [{ between: ["a", "b"], ...p } as never],
+    });
   const twoBody: [string, ParticlesModel][] = [
     ["soft, 2D box", pairOf(2, [5, 6], { potential: "soft", stiffness: 3, range: 1.2 })],
     ["soft, 1D box", pairOf(1, [6], { potential: "soft", stiffness: 3, range: 1.2 })],
@@ -296,7 +382,10 @@ describe("force loops against the reference laws", () => {
     ["soft, open space", pairOf(3, undefined, { potential: "soft", stiffness: 3, range: 1.2 })],
     ["WCA, 2D box", pairOf(2, [5, 6], { potential: "wca", epsilon: 1.5, sigma: 0.8 })],
     ["WCA, 3D box", pairOf(3, [5, 6, 5.5], { potential: "wca", epsilon: 1.5, sigma: 0.8 })],
-    ["harmonic with a rest length, open space", pairOf(2, undefined, { potential: "harmonic", stiffness: 2, length: 0.5 })],
+    [
+      "harmonic with a rest length, open space",
+      pairOf(2, undefined, { potential: "harmonic", stiffness: 2, length: 0.5 }),
+    ],
     ["harmonic, rest length 0, open space", pairOf(3, undefined, { potential: "harmonic", stiffness: 0.7 })],
   ];
   for (const [name, m] of twoBody) {
@@ -308,7 +397,11 @@ describe("force loops against the reference laws", () => {
       const d = m.dimension;
       const r0 = rng(3);
       const top = Number.isFinite(cut) ? 1.1 * cut : 4;
-      const distances = [...distancesOf(p), top, ...(Number.isFinite(cut) ? [cut * (1 - 1e-9), cut, cut * (1 + 1e-9)] : [])];
+      const distances = [
+        ...distancesOf(p),
+        top,
+        ...(Number.isFinite(cut) ? [cut * (1 - 1e-9), cut, cut * (1 + 1e-9)] : []),
+      ];
       for (const kernel of kernels) {
         for (const r of distances) {
           // a random direction, particle a anywhere (other periodic images too), b at distance r from it
@@ -336,20 +429,67 @@ describe("force loops against the reference laws", () => {
   }
 
   const crowds: [string, ParticlesModel][] = [
-    ["2D, soft pairs of three strengths and one pair that does not interact", model({ dimension: 2, box: [9, 7.5],
-      species: [{ name: "a", count: 40, temperature: 1 }, { name: "b", count: 30, temperature: 1 }, { name: "c", count: 10, temperature: 1 }],
-      pairs: [{ between: ["a", "a"], potential: "soft", stiffness: 3, range: 1 }, { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
-        { between: ["b", "c"], potential: "soft", stiffness: 2, range: 0.8 }] })],
-    ["2D, soft and WCA", model({ dimension: 2, box: [9, 7.5], species: [{ name: "a", count: 40, temperature: 1 }, { name: "b", count: 30, temperature: 1 }],
-      pairs: [{ between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 }, { between: ["b", "b"], potential: "wca", epsilon: 1, sigma: 0.7 }] })],
-    ["3D, WCA", model({ dimension: 3, box: 4.5, species: [{ name: "a", count: 60, temperature: 1 }], pairs: [{ potential: "wca", epsilon: 1, sigma: 0.7 }] })],
-    ["open space, harmonic springs and soft repulsion", model({ dimension: 2, species: [{ name: "a", count: 4, temperature: 1 }, { name: "b", count: 3, temperature: 1 }],
-      pairs: [{ between: ["a", "b"], potential: "harmonic", stiffness: 2, length: 0.3 }, { between: ["a", "a"], potential: "soft", stiffness: 1, range: 1.5 }] })],
+    [
+      "2D, soft pairs of three strengths and one pair that does not interact",
+      model({
+        dimension: 2,
+        box: [9, 7.5],
+        species: [
+          { name: "a", count: 40, temperature: 1 },
+          { name: "b", count: 30, temperature: 1 },
+          { name: "c", count: 10, temperature: 1 },
+        ],
+        pairs: [
+          { between: ["a", "a"], potential: "soft", stiffness: 3, range: 1 },
+          { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
+          { between: ["b", "c"], potential: "soft", stiffness: 2, range: 0.8 },
+        ],
+      }),
+    ],
+    [
+      "2D, soft and WCA",
+      model({
+        dimension: 2,
+        box: [9, 7.5],
+        species: [
+          { name: "a", count: 40, temperature: 1 },
+          { name: "b", count: 30, temperature: 1 },
+        ],
+        pairs: [
+          { between: ["a", "b"], potential: "soft", stiffness: 5, range: 1.2 },
+          { between: ["b", "b"], potential: "wca", epsilon: 1, sigma: 0.7 },
+        ],
+      }),
+    ],
+    [
+      "3D, WCA",
+      model({
+        dimension: 3,
+        box: 4.5,
+        species: [{ name: "a", count: 60, temperature: 1 }],
+        pairs: [{ potential: "wca", epsilon: 1, sigma: 0.7 }],
+      }),
+    ],
+    [
+      "open space, harmonic springs and soft repulsion",
+      model({
+        dimension: 2,
+        species: [
+          { name: "a", count: 4, temperature: 1 },
+          { name: "b", count: 3, temperature: 1 },
+        ],
+        pairs: [
+          { between: ["a", "b"], potential: "harmonic", stiffness: 2, length: 0.3 },
+          { between: ["a", "a"], potential: "soft", stiffness: 1, range: 1.5 },
+        ],
+      }),
+    ],
   ];
   for (const [name, m] of crowds) {
     it(`${name}: each loop sums the reference laws over all pairs, and its forces are minus the gradient of its energy`, () => {
       const r0 = rng(7);
-      const d = m.dimension, N = m.speciesOf.length;
+      const d = m.dimension,
+        N = m.speciesOf.length;
       const x = Float64Array.from({ length: N * d }, (_, i) => (m.box ? (3 * r0() - 1) * m.box[i % d] : 2 * r0() - 1));
       const ref = referenceSum(m, x);
       const fs = Math.max(1, ...ref.f.map(Math.abs));
@@ -362,7 +502,8 @@ describe("force loops against the reference laws", () => {
         const g = new Float64Array(N * d);
         const h = 1e-7;
         for (let i = 0; i < 6; i++) {
-          const xp = x.slice(), xm = x.slice();
+          const xp = x.slice(),
+            xm = x.slice();
           xp[i] += h;
           xm[i] -= h;
           const du = (kernel.compute(xp, g) - kernel.compute(xm, g)) / (2 * h);
@@ -373,13 +514,33 @@ describe("force loops against the reference laws", () => {
   }
 
   it("the force field picks the neighbour structure from the model", () => {
-    const [, soft2] = crowds[0], [, mixed2] = crowds[1], [, wca3] = crowds[2], [, open] = crowds[3];
+    const [, soft2] = crowds[0],
+      [, mixed2] = crowds[1],
+      [, wca3] = crowds[2],
+      [, open] = crowds[3];
     expect(new ParticleForceField(soft2).search).toBe("cell order");
     expect(new ParticleForceField(mixed2).search).toBe("verlet list");
     expect(new ParticleForceField(wca3).search).toBe("verlet list");
     expect(new ParticleForceField(open).search).toBe("all pairs");
     expect(new ParticleForceField(twoBody[0][1]).search).toBe("cell order");
-    expect(new ParticleForceField(model({ dimension: 2, box: 2.5, species: [{ name: "a", count: 3, temperature: 1 }], pairs: [{ potential: "soft", stiffness: 1, range: 1 }] })).search).toBe("all pairs");
-    expect(new ParticleForceField(model({ dimension: 1, species: [{ name: "a", count: 3, temperature: 1 }], external: [{ potential: "harmonic", stiffness: 1 }] })).search).toBe("none");
+    expect(
+      new ParticleForceField(
+        model({
+          dimension: 2,
+          box: 2.5,
+          species: [{ name: "a", count: 3, temperature: 1 }],
+          pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+        }),
+      ).search,
+    ).toBe("all pairs");
+    expect(
+      new ParticleForceField(
+        model({
+          dimension: 1,
+          species: [{ name: "a", count: 3, temperature: 1 }],
+          external: [{ potential: "harmonic", stiffness: 1 }],
+        }),
+      ).search,
+    ).toBe("none");
   });
 });

@@ -15,7 +15,10 @@ const disks = (dimension: 2 | 3) =>
     dynamics: "overdamped",
     dimension,
     box: dimension === 2 ? 10.85 : 6,
-    species: [{ name: "hot", count: 30, temperature: 0.02 }, { name: "cold", count: 30, temperature: 0.0002 }],
+    species: [
+      { name: "hot", count: 30, temperature: 0.02 },
+      { name: "cold", count: 30, temperature: 0.0002 },
+    ],
     pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
     initial: "random",
   });
@@ -26,7 +29,8 @@ describe("replicas do not inherit the force field's state", () => {
     ["2D soft disks (cell order)", disks(2)],
     ["3D soft spheres (Verlet list)", disks(3)],
   ])("%s: replica 1 after replica 0 equals replica 1 alone", (_, model) => {
-    const plan = () => preparePlan(model, heun({ dt: 0.1 }), { time: 20, seed: 4, replicas: 2, batches: 2, covariance: false });
+    const plan = () =>
+      preparePlan(model, heun({ dt: 0.1 }), { time: 20, seed: 4, replicas: 2, batches: 2, covariance: false });
     const fresh = plan();
     expect(fresh.system.forces.reset).toBeTypeOf("function");
     const alone = runBlockSync(fresh, 1, 1).outputs;

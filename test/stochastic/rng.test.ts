@@ -16,7 +16,10 @@ function ksStatistic(sorted: Float64Array, cdf: (x: number) => number): number {
 
 describe("streams", () => {
   it("the same (seed, replica) gives bit-identical numbers; other replicas and seeds differ", () => {
-    const a = new Float64Array(1000), b = new Float64Array(1000), c = new Float64Array(1000), d = new Float64Array(1000);
+    const a = new Float64Array(1000),
+      b = new Float64Array(1000),
+      c = new Float64Array(1000),
+      d = new Float64Array(1000);
     Rng.stream(42, 7).fillNormal(a, 0, 1000);
     Rng.stream(42, 7).fillNormal(b, 0, 1000);
     Rng.stream(42, 8).fillNormal(c, 0, 1000);
@@ -27,7 +30,8 @@ describe("streams", () => {
   });
 
   it("fills of the same sizes reproduce; every fill size gives standard normals (first values agree)", () => {
-    const a = new Float64Array(5000), b = new Float64Array(5000);
+    const a = new Float64Array(5000),
+      b = new Float64Array(5000);
     for (const out of [a, b]) {
       const r = Rng.stream(3, 1);
       for (let k = 0; k < 5000; k += 7) r.fillNormal(out, k, Math.min(7, 5000 - k));
@@ -43,7 +47,8 @@ describe("streams", () => {
 
   it("streams of neighbouring replicas are uncorrelated (correlation within 4 standard errors of 0)", () => {
     const n = 100_000;
-    const a = new Float64Array(n), b = new Float64Array(n);
+    const a = new Float64Array(n),
+      b = new Float64Array(n);
     Rng.stream(1, 0).fillNormal(a, 0, n);
     Rng.stream(1, 1).fillNormal(b, 0, n);
     let c = 0;
@@ -66,10 +71,16 @@ describe("distributions", () => {
   Rng.stream(2024, 0).fillNormal(x, 0, n);
 
   it("Gaussian moments agree with 0, 1, 0, 3 within 4 standard errors", () => {
-    let m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+    let m1 = 0,
+      m2 = 0,
+      m3 = 0,
+      m4 = 0;
     for (const v of x) {
       const v2 = v * v;
-      m1 += v; m2 += v2; m3 += v2 * v; m4 += v2 * v2;
+      m1 += v;
+      m2 += v2;
+      m3 += v2 * v;
+      m4 += v2 * v2;
     }
     // Standard errors of the sample moments of a standard normal: sqrt(1/n), sqrt(2/n), sqrt(15/n), sqrt(96/n).
     expect(Math.abs(m1 / n)).toBeLessThan(4 * Math.sqrt(1 / n));
@@ -89,7 +100,9 @@ describe("distributions", () => {
   });
 
   it("the sign is independent of the magnitude (the ziggurat uses disjoint bits)", () => {
-    let pos = 0, posBig = 0, big = 0;
+    let pos = 0,
+      posBig = 0,
+      big = 0;
     for (const v of x) {
       if (v > 0) pos++;
       if (Math.abs(v) > 1) {

@@ -15,9 +15,14 @@ import { randomNetwork } from "../helpers/random.js";
 const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.meta.url));
 
 const pair = validateParticles({
-  kind: "particles", dimension: 1,
-  species: [{ name: "hot", count: 1, temperature: 4 }, { name: "cold", count: 1, temperature: 1 }],
-  pairs: [{ potential: "harmonic", stiffness: 1 }], external: [{ potential: "harmonic", stiffness: 0.5 }],
+  kind: "particles",
+  dimension: 1,
+  species: [
+    { name: "hot", count: 1, temperature: 4 },
+    { name: "cold", count: 1, temperature: 1 },
+  ],
+  pairs: [{ potential: "harmonic", stiffness: 1 }],
+  external: [{ potential: "harmonic", stiffness: 0.5 }],
 });
 
 describe("replicas and workers", () => {
@@ -38,7 +43,8 @@ describe("replicas and workers", () => {
     for (const workers of [1, 2, 3]) {
       let progress = 0;
       const runner = workerRunner(workers);
-      for (let repeat = 0; repeat < 2; repeat++) { // the second run reuses the warm pool
+      for (let repeat = 0; repeat < 2; repeat++) {
+        // the second run reuses the warm pool
         const r = await simulate(model, scheme, options, { runner, onProgress: (done) => (progress = done) });
         expect(r.estimates, `${workers} workers`).toEqual(reference.estimates);
         expect(progress).toBe(r.steps);
@@ -52,7 +58,9 @@ describe("replicas and workers", () => {
     const runner = workerRunner(2);
     await expect(simulate(stiff, baoab({ dt: 0.4 }), { ...options, time: 50 }, { runner })).rejects.toThrow(/blew up/);
     // The pool survives the failure: a good run on it afterwards works.
-    expect((await simulate(model, scheme, options, { runner })).estimates).toEqual(simulateSync(model, scheme, options).estimates);
+    expect((await simulate(model, scheme, options, { runner })).estimates).toEqual(
+      simulateSync(model, scheme, options).estimates,
+    );
     await runner.close();
   });
 
@@ -89,7 +97,10 @@ describe("fused kernels", () => {
     const fused = simulateAndVerifySync(model, baoab({ dt: 0.01 }), options);
     // fused: false (or a field) runs the generic sub-steps of the same scheme.
     const generic = simulateAndVerifySync(model, baoab({ dt: 0.01, fused: false }), options);
-    const withField = simulateAndVerifySync(model, baoab({ dt: 0.01 }), { ...options, fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }] });
+    const withField = simulateAndVerifySync(model, baoab({ dt: 0.01 }), {
+      ...options,
+      fields: [{ coordinates: ["q:s0", "q:s1"] as [string, string] }],
+    });
     expect(fused.estimates.length).toBe(generic.estimates.length);
     fused.estimates.forEach((e, k) => {
       const g = generic.estimates[k];
@@ -101,9 +112,16 @@ describe("fused kernels", () => {
 
 describe("phase-space density and probability current (seed 004, Section 4)", () => {
   it("match the exact Gaussian density and current J = (D S^-1 - F) x P(x) bin by bin within 4 error bars", () => {
-    const range: [[number, number], [number, number]] = [[-5, 5], [-3, 3]];
+    const range: [[number, number], [number, number]] = [
+      [-5, 5],
+      [-3, 3],
+    ];
     const bins: [number, number] = [6, 6];
-    const r = simulateSync(pair, { scheme: "exact", dt: 0.002 }, { time: 400, seed: 7, replicas: 8, fields: [{ coordinates: ["x:0", "x:1"], bins, range }] });
+    const r = simulateSync(
+      pair,
+      { scheme: "exact", dt: 0.002 },
+      { time: 400, seed: 7, replicas: 8, fields: [{ coordinates: ["x:0", "x:1"], bins, range }] },
+    );
     const f = r.fields[0];
     // Exact: x' = -F x + sqrt(2 D) xi, stationary covariance S.
     const net = particlesAsNetwork(pair)!;
@@ -113,27 +131,35 @@ describe("phase-space density and probability current (seed 004, Section 4)", ()
     const det = S[0] * S[3] - S[1] * S[2];
     const Si = [S[3] / det, -S[1] / det, -S[2] / det, S[0] / det];
     const M = [D[0] * Si[0] - F[0], D[0] * Si[1] - F[1], D[1] * Si[2] - F[2], D[1] * Si[3] - F[3]];
-    const P = (a: number, b: number) => Math.exp(-0.5 * (Si[0] * a * a + 2 * Si[1] * a * b + Si[3] * b * b)) / (2 * Math.PI * Math.sqrt(det));
-    const ha = (range[0][1] - range[0][0]) / bins[0], hb = (range[1][1] - range[1][0]) / bins[1];
-    let compared = 0, nonzero = 0;
-    for (let i = 0; i < bins[0]; i++) for (let j = 0; j < bins[1]; j++) {
-      // Exact bin averages by a 20 x 20 midpoint rule.
-      let rho = 0, jx = 0, jy = 0;
-      for (let u = 0; u < 20; u++) for (let v = 0; v < 20; v++) {
-        const a = range[0][0] + (i + (u + 0.5) / 20) * ha, b = range[1][0] + (j + (v + 0.5) / 20) * hb;
-        const p = P(a, b);
-        rho += p / 400;
-        jx += (M[0] * a + M[1] * b) * p / 400;
-        jy += (M[2] * a + M[3] * b) * p / 400;
+    const P = (a: number, b: number) =>
+      Math.exp(-0.5 * (Si[0] * a * a + 2 * Si[1] * a * b + Si[3] * b * b)) / (2 * Math.PI * Math.sqrt(det));
+    const ha = (range[0][1] - range[0][0]) / bins[0],
+      hb = (range[1][1] - range[1][0]) / bins[1];
+    let compared = 0,
+      nonzero = 0;
+    for (let i = 0; i < bins[0]; i++)
+      for (let j = 0; j < bins[1]; j++) {
+        // Exact bin averages by a 20 x 20 midpoint rule.
+        let rho = 0,
+          jx = 0,
+          jy = 0;
+        for (let u = 0; u < 20; u++)
+          for (let v = 0; v < 20; v++) {
+            const a = range[0][0] + (i + (u + 0.5) / 20) * ha,
+              b = range[1][0] + (j + (v + 0.5) / 20) * hb;
+            const p = P(a, b);
+            rho += p / 400;
+            jx += ((M[0] * a + M[1] * b) * p) / 400;
+            jy += ((M[2] * a + M[3] * b) * p) / 400;
+          }
+        const k = i * bins[1] + j;
+        if (f.density[k] < 0.005) continue;
+        compared++;
+        expect(Math.abs(f.density[k] - rho), `density bin ${i},${j}`).toBeLessThan(4 * f.densityError[k]);
+        expect(Math.abs(f.currentX[k] - jx), `Jx bin ${i},${j}`).toBeLessThan(4 * f.currentXError[k]);
+        expect(Math.abs(f.currentY[k] - jy), `Jy bin ${i},${j}`).toBeLessThan(4 * f.currentYError[k]);
+        if (Math.abs(f.currentX[k]) > 4 * f.currentXError[k]) nonzero++;
       }
-      const k = i * bins[1] + j;
-      if (f.density[k] < 0.005) continue;
-      compared++;
-      expect(Math.abs(f.density[k] - rho), `density bin ${i},${j}`).toBeLessThan(4 * f.densityError[k]);
-      expect(Math.abs(f.currentX[k] - jx), `Jx bin ${i},${j}`).toBeLessThan(4 * f.currentXError[k]);
-      expect(Math.abs(f.currentY[k] - jy), `Jy bin ${i},${j}`).toBeLessThan(4 * f.currentYError[k]);
-      if (Math.abs(f.currentX[k]) > 4 * f.currentXError[k]) nonzero++;
-    }
     expect(compared).toBeGreaterThan(12);
     // A circulating current is resolved (broken detailed balance).
     expect(nonzero).toBeGreaterThan(3);

@@ -26,15 +26,29 @@ function randomLinearParticles(r: Draw): ParticlesModel {
   const dynamics = r() < 0.5 ? "underdamped" : "overdamped";
   const names = ["A", "B", "C"].slice(0, S);
   const species = names.map((name) => ({
-    name, count: 1 + Math.floor(r() * 3), temperature: between(r, 0.3, 4), friction: between(r, 0.1, 5),
+    name,
+    count: 1 + Math.floor(r() * 3),
+    temperature: between(r, 0.3, 4),
+    friction: between(r, 0.1, 5),
     ...(dynamics === "underdamped" ? { mass: between(r, 0.1, 5) } : {}),
   }));
   const pairs = [];
-  for (let a = 0; a < S; a++) for (let b = a; b < S; b++) {
-    if (r() < 0.7) pairs.push({ between: [names[a], names[b]], potential: "harmonic", stiffness: between(r, 0.1, 10) });
-  }
-  const external = names.filter(() => r() < 0.8).map((name) => ({ potential: "harmonic", stiffness: between(r, 0.1, 5), species: [name] }));
-  return validateParticles({ kind: "particles", dynamics, dimension: 1 + Math.floor(r() * 3), species, pairs, external });
+  for (let a = 0; a < S; a++)
+    for (let b = a; b < S; b++) {
+      if (r() < 0.7)
+        pairs.push({ between: [names[a], names[b]], potential: "harmonic", stiffness: between(r, 0.1, 10) });
+    }
+  const external = names
+    .filter(() => r() < 0.8)
+    .map((name) => ({ potential: "harmonic", stiffness: between(r, 0.1, 5), species: [name] }));
+  return validateParticles({
+    kind: "particles",
+    dynamics,
+    dimension: 1 + Math.floor(r() * 3),
+    species,
+    pairs,
+    external,
+  });
 }
 
 /** Spectral radius of a scheme's one-step map. */
@@ -48,9 +62,15 @@ function spectralRadius(m: NetworkModel, scheme: Scheme, dt: number): number {
 describe("stability limit of linear systems", () => {
   it("seed 004's harmonic pair: the rate of the whole field is 2k + lambda = 3 (limit dt < 0.667), not 2k = 2", () => {
     const m = validateParticles({
-      kind: "particles", dynamics: "overdamped", dimension: 1,
-      species: [{ name: "hot", count: 1, temperature: 5 }, { name: "cold", count: 1, temperature: 1 }],
-      pairs: [{ between: ["hot", "cold"], potential: "harmonic", stiffness: 1 }], external: [{ potential: "harmonic", stiffness: 1 }],
+      kind: "particles",
+      dynamics: "overdamped",
+      dimension: 1,
+      species: [
+        { name: "hot", count: 1, temperature: 5 },
+        { name: "cold", count: 1, temperature: 1 },
+      ],
+      pairs: [{ between: ["hot", "cold"], potential: "harmonic", stiffness: 1 }],
+      external: [{ potential: "harmonic", stiffness: 1 }],
     });
     const ts = particleTimeScale(m);
     expect(ts.value).toBeCloseTo(3, 12);
@@ -93,33 +113,68 @@ function randomNetwork(r: Draw): NetworkModel {
   const dynamics = r() < 0.5 ? "underdamped" : "overdamped";
   const sites = Array.from({ length: n }, (_, k) => `s${k}`);
   const springs = [];
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (r() < 0.7) springs.push({ between: [sites[a], sites[b]], stiffness: between(r, 0.1, 10) });
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++)
+      if (r() < 0.7) springs.push({ between: [sites[a], sites[b]], stiffness: between(r, 0.1, 10) });
   const pinning = Object.fromEntries(sites.map((s) => [s, r() < 0.2 ? 0 : between(r, 0.1, 5)]));
   const masses = Object.fromEntries(sites.map((s) => [s, between(r, 0.1, 5)]));
   const bathed = dynamics === "overdamped" ? sites : sites.filter(() => r() < 0.6);
   if (bathed.length === 0) bathed.push(sites[0]);
   const baths = bathed.map((s) => ({ site: s, friction: between(r, 0.05, 20), temperature: between(r, 0.3, 4) }));
-  return validateNetwork({ kind: "network", dynamics, sites, pinning, springs, baths, ...(dynamics === "underdamped" ? { masses } : {}) });
+  return validateNetwork({
+    kind: "network",
+    dynamics,
+    sites,
+    pinning,
+    springs,
+    baths,
+    ...(dynamics === "underdamped" ? { masses } : {}),
+  });
 }
 
 describe("exact time-step bias of linear models (bias.ts)", () => {
   it("large-dt runs land on exact value + timeStepBias within 4 error bars (particles, networks; Heun, EM, BAOAB)", () => {
     const pairModel = validateParticles({
-      kind: "particles", dynamics: "overdamped", dimension: 2,
-      species: [{ name: "hot", count: 1, temperature: 5 }, { name: "cold", count: 2, temperature: 1, friction: 2 }],
-      pairs: [{ between: ["hot", "cold"], potential: "harmonic", stiffness: 1 }], external: [{ potential: "harmonic", stiffness: 1 }],
+      kind: "particles",
+      dynamics: "overdamped",
+      dimension: 2,
+      species: [
+        { name: "hot", count: 1, temperature: 5 },
+        { name: "cold", count: 2, temperature: 1, friction: 2 },
+      ],
+      pairs: [{ between: ["hot", "cold"], potential: "harmonic", stiffness: 1 }],
+      external: [{ potential: "harmonic", stiffness: 1 }],
     });
     const chain = validateNetwork({
-      kind: "network", sites: 3, pinning: 0.5, masses: { 1: 1, 2: 2, 3: 0.5 },
-      springs: [{ between: [1, 2], stiffness: 2 }, { between: [2, 3], stiffness: 1 }],
-      baths: [{ site: 1, friction: 1, temperature: 3 }, { site: 3, friction: 0.5, temperature: 1 }],
+      kind: "network",
+      sites: 3,
+      pinning: 0.5,
+      masses: { 1: 1, 2: 2, 3: 0.5 },
+      springs: [
+        { between: [1, 2], stiffness: 2 },
+        { between: [2, 3], stiffness: 1 },
+      ],
+      baths: [
+        { site: 1, friction: 1, temperature: 3 },
+        { site: 3, friction: 0.5, temperature: 1 },
+      ],
     });
     const overdamped = validateNetwork({
-      kind: "network", dynamics: "overdamped", sites: 2, pinning: 1, springs: [{ between: [1, 2], stiffness: 1 }],
-      baths: [{ site: 1, friction: 1, temperature: 2 }, { site: 2, friction: 2, temperature: 1 }],
+      kind: "network",
+      dynamics: "overdamped",
+      sites: 2,
+      pinning: 1,
+      springs: [{ between: [1, 2], stiffness: 1 }],
+      baths: [
+        { site: 1, friction: 1, temperature: 2 },
+        { site: 2, friction: 2, temperature: 1 },
+      ],
     });
     const runs: [ParticlesModel | NetworkModel, "heun" | "euler-maruyama" | "baoab", number][] = [
-      [pairModel, "heun", 0.6], [pairModel, "euler-maruyama", 0.5], [chain, "baoab", 1.2], [overdamped, "euler-maruyama", 1.0],
+      [pairModel, "heun", 0.6],
+      [pairModel, "euler-maruyama", 0.5],
+      [chain, "baoab", 1.2],
+      [overdamped, "euler-maruyama", 1.0],
     ];
     let biased = 0;
     for (const [model, scheme, z] of runs) {
@@ -130,7 +185,10 @@ describe("exact time-step bias of linear models (bias.ts)", () => {
         if (e.exact === undefined) continue;
         expect(e.timeStepBias, `${scheme} ${e.group} ${e.name}`).toBeDefined();
         const off = (e.value - e.exact - e.timeStepBias!) / e.error;
-        expect(Math.abs(off), `${scheme} ${e.group} ${e.name}: ${e.value} +- ${e.error}, exact ${e.exact}, bias ${e.timeStepBias}`).toBeLessThan(4);
+        expect(
+          Math.abs(off),
+          `${scheme} ${e.group} ${e.name}: ${e.value} +- ${e.error}, exact ${e.exact}, bias ${e.timeStepBias}`,
+        ).toBeLessThan(4);
         if (Math.abs(e.timeStepBias!) > 4 * e.error) biased++;
       }
     }
@@ -144,13 +202,15 @@ describe("WCA: the curvature the dynamics reaches", () => {
   it("wcaCurvature is U'' where U = u (finite differences), 57.1 eps/sigma^2 at the cutoff, and scales with eps/sigma^2", () => {
     for (const u of [0, 0.5, 3, 10, 40]) {
       // Solve U(r) = u on the repulsive branch by bisection.
-      let lo = 0.5, hi = 2 ** (1 / 6);
+      let lo = 0.5,
+        hi = 2 ** (1 / 6);
       for (let k = 0; k < 200; k++) {
         const mid = 0.5 * (lo + hi);
         if (U(mid) > u) lo = mid;
         else hi = mid;
       }
-      const r = 0.5 * (lo + hi), h = 1e-5;
+      const r = 0.5 * (lo + hi),
+        h = 1e-5;
       const fd = (U(r + h) - 2 * U(r) + U(r - h)) / (h * h);
       expect(Math.abs(wcaCurvature(1, 1, u) - fd) / fd, `u = ${u}`).toBeLessThan(1e-5);
     }
@@ -158,11 +218,22 @@ describe("WCA: the curvature the dynamics reaches", () => {
     expect(wcaCurvature(2, 0.5, 20) / wcaCurvature(1, 1, 10)).toBeCloseTo(2 / 0.25, 10);
   });
 
-  const pair = (dynamics: "overdamped" | "underdamped"): ParticlesModel => validateParticles({
-    kind: "particles", dynamics, dimension: 2, box: 2.5,
-    species: [{ name: "a", count: 1, temperature: 1 }, { name: "b", count: 1, temperature: 1 }],
-    pairs: [{ potential: "wca", epsilon: 1, sigma: 1 }], initial: [[0, 0], [1.25, 1.25]],
-  });
+  const pair = (dynamics: "overdamped" | "underdamped"): ParticlesModel =>
+    validateParticles({
+      kind: "particles",
+      dynamics,
+      dimension: 2,
+      box: 2.5,
+      species: [
+        { name: "a", count: 1, temperature: 1 },
+        { name: "b", count: 1, temperature: 1 },
+      ],
+      pairs: [{ potential: "wca", epsilon: 1, sigma: 1 }],
+      initial: [
+        [0, 0],
+        [1.25, 1.25],
+      ],
+    });
 
   it(`a pair (T = eps) at the limit from U = ${REACHABLE_ENERGY} T is stable and unbiased; far beyond it, it diverges and is stopped`, () => {
     for (const dynamics of ["overdamped", "underdamped"] as const) {
@@ -176,11 +247,17 @@ describe("WCA: the curvature the dynamics reaches", () => {
       const steps = dynamics === "overdamped" ? 60000 : 30000;
       const at = simulateAndVerifySync(m, { dt: 0.99 * limit }, { time: steps * 0.99 * limit, seed: 3, replicas: 4 });
       const ref = simulateAndVerifySync(m, { dt: 0.25 * limit }, { time: steps * 0.99 * limit, seed: 4, replicas: 4 });
-      const a = findEstimate(at, "potential energy", "per particle"), b = findEstimate(ref, "potential energy", "per particle");
-      expect(Math.abs(a.value - b.value), `${dynamics}: ${a.value} +- ${a.error} vs ${b.value} +- ${b.error}`).toBeLessThan(4 * Math.hypot(a.error, b.error));
+      const a = findEstimate(at, "potential energy", "per particle"),
+        b = findEstimate(ref, "potential energy", "per particle");
+      expect(
+        Math.abs(a.value - b.value),
+        `${dynamics}: ${a.value} +- ${a.error} vs ${b.value} +- ${b.error}`,
+      ).toBeLessThan(4 * Math.hypot(a.error, b.error));
       expect(at.warnings.join(" ")).not.toMatch(/exceeds the estimated stability limit/);
       // Six times beyond: the pair climbs the wall until its energy explodes (the old limit, 57.1 eps/sigma^2, was 53x higher).
-      expect(() => simulateAndVerifySync(m, { dt: 6 * limit }, { time: 100000 * 6 * limit, seed: 3, replicas: 2 })).toThrow(SimulationError);
+      expect(() =>
+        simulateAndVerifySync(m, { dt: 6 * limit }, { time: 100000 * 6 * limit, seed: 3, replicas: 2 }),
+      ).toThrow(SimulationError);
     }
   });
 });
@@ -191,7 +268,12 @@ describe("divergence and broken statistics", () => {
     const one = reduceBatches(Float64Array.of(2), 1, 1, spec)[0];
     expect(one.reliable).toBe(false);
     expect(one.deviation).toBeUndefined();
-    const huge = reduceBatches(Float64Array.from({ length: 32 }, (_, k) => (k % 2 ? 1e200 : -1e200)), 1, 32, spec)[0];
+    const huge = reduceBatches(
+      Float64Array.from({ length: 32 }, (_, k) => (k % 2 ? 1e200 : -1e200)),
+      1,
+      32,
+      spec,
+    )[0];
     expect(Number.isFinite(huge.error)).toBe(false);
     expect(huge.reliable).toBe(false);
     expect(huge.deviation).toBeUndefined();
@@ -203,8 +285,17 @@ describe("divergence and broken statistics", () => {
 
   it("a run whose energy grows without bound below the non-finite range is stopped, naming the limit", () => {
     // Far beyond the estimated limit of a quartic pinning the state grows by orders of magnitude per check.
-    const m = validateNetwork({ kind: "network", dynamics: "overdamped", sites: 1, pinning: 1, quarticPinning: 1, baths: [{ site: 1, friction: 1, temperature: 1 }] });
-    expect(() => simulateAndVerifySync(m, { dt: 0.5 }, { time: 1000, seed: 1 })).toThrow(/(diverged|blew up).*stability limit \(estimated\) is dt < 2\/lambda = 0\.1\b/);
+    const m = validateNetwork({
+      kind: "network",
+      dynamics: "overdamped",
+      sites: 1,
+      pinning: 1,
+      quarticPinning: 1,
+      baths: [{ site: 1, friction: 1, temperature: 1 }],
+    });
+    expect(() => simulateAndVerifySync(m, { dt: 0.5 }, { time: 1000, seed: 1 })).toThrow(
+      /(diverged|blew up).*stability limit \(estimated\) is dt < 2\/lambda = 0\.1\b/,
+    );
   });
 });
 

@@ -15,11 +15,24 @@ const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.
 
 const jobs: Record<string, () => EnsembleJob<unknown>> = {
   "energy-correlations (multiplicative-noise SDE)": () =>
-    energyCorrelationsEnsemble({ model: idealGas({ Cv: 1000 }), M: 2, left: 1, right: 3 }, { seed: 7, replicas: 5, duration: 50 }) as EnsembleJob<unknown>,
+    energyCorrelationsEnsemble(
+      { model: idealGas({ Cv: 1000 }), M: 2, left: 1, right: 3 },
+      { seed: 7, replicas: 5, duration: 50 },
+    ) as EnsembleJob<unknown>,
   "particle-bath-chain probe pairs": () =>
-    probeDecayEnsemble(validateParams({ TL: 10, zeta: 0.05, Nb: 8 }), { pairs: 3, v0: 50, seed: 3, duration: 20 }) as EnsembleJob<unknown>,
+    probeDecayEnsemble(validateParams({ TL: 10, zeta: 0.05, Nb: 8 }), {
+      pairs: 3,
+      v0: 50,
+      seed: 3,
+      duration: 20,
+    }) as EnsembleJob<unknown>,
   "particle-bath-chain chain current": () =>
-    chainCurrentEnsemble(validateParams({ N: 4, TL: 5, TR: 0, zeta: 0.05, Nb: 8 }), { replicas: 3, duration: 40, burnIn: 5, seed: 9 }) as EnsembleJob<unknown>,
+    chainCurrentEnsemble(validateParams({ N: 4, TL: 5, TR: 0, zeta: 0.05, Nb: 8 }), {
+      replicas: 3,
+      duration: 40,
+      burnIn: 5,
+      seed: 9,
+    }) as EnsembleJob<unknown>,
 };
 
 /** A stand-in for `new Worker(...)` speaking webWorker.ts's protocol, run in process. */
@@ -35,7 +48,9 @@ function fakeWorker(): WorkerLike {
           w.onmessage?.({ data: { type: "result", result } });
         } catch (err) {
           const e = err as Error;
-          w.onmessage?.({ data: { type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message } });
+          w.onmessage?.({
+            data: { type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message },
+          });
         }
       }, 0);
     },
@@ -55,18 +70,24 @@ describe("study ensembles on the block runner", () => {
     });
   }
 
-  it.skipIf(!built)("worker threads: 1 and 2 workers give bit-identical numbers, equal to the in-process run", async () => {
-    const runners = [workerRunner(1), workerRunner(2)];
-    try {
-      for (const [name, make] of Object.entries(jobs)) {
-        const job = make();
-        const reference = ensembleSync(job.problem, job.options);
-        const [one, two] = [await ensemble(job.problem, { ...job.options, runner: runners[0] }), await ensemble(job.problem, { ...job.options, runner: runners[1] })];
-        expect(two, `${name}: 2 workers vs 1`).toEqual(one);
-        expect(one, `${name}: workers vs in process`).toEqual(reference);
+  it.skipIf(!built)(
+    "worker threads: 1 and 2 workers give bit-identical numbers, equal to the in-process run",
+    async () => {
+      const runners = [workerRunner(1), workerRunner(2)];
+      try {
+        for (const [name, make] of Object.entries(jobs)) {
+          const job = make();
+          const reference = ensembleSync(job.problem, job.options);
+          const [one, two] = [
+            await ensemble(job.problem, { ...job.options, runner: runners[0] }),
+            await ensemble(job.problem, { ...job.options, runner: runners[1] }),
+          ];
+          expect(two, `${name}: 2 workers vs 1`).toEqual(one);
+          expect(one, `${name}: workers vs in process`).toEqual(reference);
+        }
+      } finally {
+        for (const r of runners) await r.close();
       }
-    } finally {
-      for (const r of runners) await r.close();
-    }
-  });
+    },
+  );
 });

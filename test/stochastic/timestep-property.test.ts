@@ -31,13 +31,23 @@ function randomNetwork(r: Draw): NetworkModel {
   const dynamics = r() < 0.5 ? "underdamped" : "overdamped";
   const sites = Array.from({ length: n }, (_, k) => `s${k}`);
   const springs = [];
-  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (r() < 0.7) springs.push({ between: [sites[a], sites[b]], stiffness: between(r, 0.2, 5) });
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++)
+      if (r() < 0.7) springs.push({ between: [sites[a], sites[b]], stiffness: between(r, 0.2, 5) });
   const pinning = Object.fromEntries(sites.map((s) => [s, r() < 0.25 ? 0 : between(r, 0.2, 3)]));
   const masses = Object.fromEntries(sites.map((s) => [s, between(r, 0.3, 3)]));
   const bathed = dynamics === "overdamped" ? sites : sites.filter(() => r() < 0.6);
   if (bathed.length === 0) bathed.push(sites[0]);
   const baths = bathed.map((s) => ({ site: s, friction: between(r, 0.3, 3), temperature: between(r, 0.3, 4) }));
-  return validateNetwork({ kind: "network", dynamics, sites, pinning, springs, baths, ...(dynamics === "underdamped" ? { masses } : {}) });
+  return validateNetwork({
+    kind: "network",
+    dynamics,
+    sites,
+    pinning,
+    springs,
+    baths,
+    ...(dynamics === "underdamped" ? { masses } : {}),
+  });
 }
 
 /** A random linear particle system: 1-3 species of 1-2 particles, 1-3D, harmonic pairs and traps at the origin. */
@@ -47,13 +57,18 @@ function randomParticles(r: Draw): ParticlesModel {
   const dynamics = r() < 0.5 ? "underdamped" : "overdamped";
   const names = ["A", "B", "C"].slice(0, S);
   const species = names.map((name) => ({
-    name, count: 1 + Math.floor(r() * 2), temperature: between(r, 0.3, 4), friction: between(r, 0.3, 3),
+    name,
+    count: 1 + Math.floor(r() * 2),
+    temperature: between(r, 0.3, 4),
+    friction: between(r, 0.3, 3),
     ...(dynamics === "underdamped" ? { mass: between(r, 0.3, 3) } : {}),
   }));
   const pairs = [];
-  for (let a = 0; a < S; a++) for (let b = a; b < S; b++) {
-    if (r() < 0.6) pairs.push({ between: [names[a], names[b]], potential: "harmonic", stiffness: between(r, 0.2, 4) });
-  }
+  for (let a = 0; a < S; a++)
+    for (let b = a; b < S; b++) {
+      if (r() < 0.6)
+        pairs.push({ between: [names[a], names[b]], potential: "harmonic", stiffness: between(r, 0.2, 4) });
+    }
   const external = names.map((name) => ({ potential: "harmonic", stiffness: between(r, 0.3, 3), species: [name] }));
   const N = species.reduce((s, x) => s + x.count, 0);
   const initial = Array.from({ length: N }, () => Array.from({ length: dimension }, () => 0));
@@ -93,7 +108,11 @@ function cases(seed: number, count: number): Case[] {
 function run(c: Case, dt: number, scheme: SchemeName | undefined, seed: number): SimulationResult {
   const slow = slowestRate(c.network);
   const time = Math.min(150 / slow, 20000 * dt);
-  return simulateAndVerifySync(c.model, { scheme, dt }, { time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4 });
+  return simulateAndVerifySync(
+    c.model,
+    { scheme, dt },
+    { time, burnIn: Math.min(15 / slow, 2000 * dt), seed, replicas: 4 },
+  );
 }
 
 describe("time step up to the reported limit: no confident wrong answer (property)", () => {
@@ -101,13 +120,15 @@ describe("time step up to the reported limit: no confident wrong answer (propert
 
   it("random linear systems at a random dt below the limit: reliable estimates lie within 5 error bars of the exact values", () => {
     const r = rng(12);
-    let compared = 0, total = 0;
+    let compared = 0,
+      total = 0;
     const worst: string[] = [];
     for (const [k, c] of all.entries()) {
       const limit = 2 / preparePlan(c.model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale.value;
       // Half the cases near the limit, half at moderate steps (where most estimates must be reliable).
       const u = k % 2 === 0 ? between(r, 0.6, 0.999) : between(r, 0.005, 0.1);
-      const scheme = c.model.dynamics === "overdamped" ? pick(r, ["heun", "euler-maruyama"] as SchemeName[]) : undefined;
+      const scheme =
+        c.model.dynamics === "overdamped" ? pick(r, ["heun", "euler-maruyama"] as SchemeName[]) : undefined;
       const result = run(c, u * limit, scheme, 100 + k);
       for (const e of result.estimates) {
         if (e.exact === undefined) continue;
@@ -118,7 +139,10 @@ describe("time step up to the reported limit: no confident wrong answer (propert
         if (!e.reliable) continue;
         compared++;
         const dev = (e.value - e.exact) / e.error;
-        if (Math.abs(dev) > 5) worst.push(`${c.label} dt = ${u.toFixed(3)} x limit, ${e.group} ${e.name}: ${e.value} +- ${e.error}, exact ${e.exact} (${dev.toFixed(1)} sigma)`);
+        if (Math.abs(dev) > 5)
+          worst.push(
+            `${c.label} dt = ${u.toFixed(3)} x limit, ${e.group} ${e.name}: ${e.value} +- ${e.error}, exact ${e.exact} (${dev.toFixed(1)} sigma)`,
+          );
       }
     }
     expect(worst).toEqual([]);
@@ -131,22 +155,63 @@ describe("time step up to the reported limit: no confident wrong answer (propert
     for (const c of all.slice(0, 12)) {
       const limit = 2 / preparePlan(c.model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale.value;
       const dt = limit * between(r, 1.0001, 3);
-      expect(() => simulateAndVerifySync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(SimulationError);
-      expect(() => simulateAndVerifySync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(/stability limit dt < 2\/(omega|lambda) = /);
+      expect(() => simulateAndVerifySync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(
+        SimulationError,
+      );
+      expect(() => simulateAndVerifySync(c.model, { dt }, { time: 200 * dt, seed: 1 }), c.label).toThrow(
+        /stability limit dt < 2\/(omega|lambda) = /,
+      );
     }
   });
 
   it("above an estimated limit (quartic, WCA, soft crowds): refused, or warned with nothing flagged reliable", () => {
     const models: Model[] = [
-      validateNetwork({ kind: "network", sites: 2, pinning: 1, quarticPinning: 2, springs: [{ between: [1, 2], stiffness: 1, quartic: 1 }],
-        baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 0.5, temperature: 2 }] }),
-      validateNetwork({ kind: "network", dynamics: "overdamped", sites: 2, pinning: 1, quarticPinning: 3, springs: [{ between: [1, 2], stiffness: 2 }],
-        baths: [{ site: 1, friction: 1, temperature: 1 }, { site: 2, friction: 2, temperature: 1 }] }),
-      validateParticles({ kind: "particles", dynamics: "overdamped", dimension: 2, box: 2.5,
-        species: [{ name: "a", count: 1, temperature: 1 }, { name: "b", count: 1, temperature: 0.5 }],
-        pairs: [{ potential: "wca", epsilon: 1, sigma: 1 }], initial: [[0, 0], [1.25, 1.25]] }),
-      validateParticles({ kind: "particles", dynamics: "underdamped", dimension: 2, box: 6,
-        species: [{ name: "a", count: 9, temperature: 0.1 }], pairs: [{ potential: "soft", stiffness: 20, range: 1 }] }),
+      validateNetwork({
+        kind: "network",
+        sites: 2,
+        pinning: 1,
+        quarticPinning: 2,
+        springs: [{ between: [1, 2], stiffness: 1, quartic: 1 }],
+        baths: [
+          { site: 1, friction: 1, temperature: 1 },
+          { site: 2, friction: 0.5, temperature: 2 },
+        ],
+      }),
+      validateNetwork({
+        kind: "network",
+        dynamics: "overdamped",
+        sites: 2,
+        pinning: 1,
+        quarticPinning: 3,
+        springs: [{ between: [1, 2], stiffness: 2 }],
+        baths: [
+          { site: 1, friction: 1, temperature: 1 },
+          { site: 2, friction: 2, temperature: 1 },
+        ],
+      }),
+      validateParticles({
+        kind: "particles",
+        dynamics: "overdamped",
+        dimension: 2,
+        box: 2.5,
+        species: [
+          { name: "a", count: 1, temperature: 1 },
+          { name: "b", count: 1, temperature: 0.5 },
+        ],
+        pairs: [{ potential: "wca", epsilon: 1, sigma: 1 }],
+        initial: [
+          [0, 0],
+          [1.25, 1.25],
+        ],
+      }),
+      validateParticles({
+        kind: "particles",
+        dynamics: "underdamped",
+        dimension: 2,
+        box: 6,
+        species: [{ name: "a", count: 9, temperature: 0.1 }],
+        pairs: [{ potential: "soft", stiffness: 20, range: 1 }],
+      }),
     ];
     for (const model of models) {
       const ts = preparePlan(model, { dt: 1e-6 }, { time: 1, seed: 1 }).timeScale;

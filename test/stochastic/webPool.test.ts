@@ -19,11 +19,15 @@ function fakeWorker(): WorkerLike {
       setTimeout(async () => {
         try {
           const plan = prepareEnsemble(task.spec);
-          const result = await runBlock(plan, task.first, task.count, { onProgress: (steps) => w.onmessage?.({ data: { type: "progress", steps } }) });
+          const result = await runBlock(plan, task.first, task.count, {
+            onProgress: (steps) => w.onmessage?.({ data: { type: "progress", steps } }),
+          });
           w.onmessage?.({ data: { type: "result", result } });
         } catch (err) {
           const e = err as Error;
-          w.onmessage?.({ data: { type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message } });
+          w.onmessage?.({
+            data: { type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message },
+          });
         }
       }, 0);
     },
@@ -39,7 +43,10 @@ describe("Web Worker runner", () => {
     const reference = simulateSync(model, { dt: 0.01 }, options);
     for (const workers of [1, 3]) {
       let done = 0;
-      const r = await simulate(model, { dt: 0.01 }, options, { runner: webWorkerRunner(fakeWorker, workers), onProgress: (d) => (done = d) });
+      const r = await simulate(model, { dt: 0.01 }, options, {
+        runner: webWorkerRunner(fakeWorker, workers),
+        onProgress: (d) => (done = d),
+      });
       expect(r.estimates).toEqual(reference.estimates);
       expect(done).toBe(r.steps);
     }
@@ -47,6 +54,8 @@ describe("Web Worker runner", () => {
 
   it("passes a blow-up on as a SimulationError", async () => {
     const bad = { ...(model as NetworkModel), quarticPinning: new Float64Array([1e4, 1e4]) };
-    await expect(simulate(bad, { dt: 0.5 }, { ...options, time: 100 }, { runner: webWorkerRunner(fakeWorker, 2) })).rejects.toThrow(/blew up/);
+    await expect(
+      simulate(bad, { dt: 0.5 }, { ...options, time: 100 }, { runner: webWorkerRunner(fakeWorker, 2) }),
+    ).rejects.toThrow(/blew up/);
   });
 });

@@ -35,14 +35,20 @@ describe("the generated command", () => {
     const flat = (t: string) => t.replace(/\s+/g, " ");
     const vr = await run("study", "variance-resonance", "--help");
     expect(vr.code).toBe(0);
-    expect(flat(vr.stdout)).toMatch(/--k0 <value\|range> coupling k0 = K\/k2 \(default 0\.01 \(dimensionless\); a number in \[0, 1e6\]\)/);
-    expect(flat(vr.stdout)).toMatch(/--gamma <value\|range> friction coefficient of each oscillator: the force -gamma x' \[mass\/time\] \(required \(mechanical\)/);
+    expect(flat(vr.stdout)).toMatch(
+      /--k0 <value\|range> coupling k0 = K\/k2 \(default 0\.01 \(dimensionless\); a number in \[0, 1e6\]\)/,
+    );
+    expect(flat(vr.stdout)).toMatch(
+      /--gamma <value\|range> friction coefficient of each oscillator: the force -gamma x' \[mass\/time\] \(required \(mechanical\)/,
+    );
     expect(flat(vr.stdout)).toMatch(/Reproduces: T\. Boffi and P\. De Gregorio/);
     const ec = await run("study", "energy-correlations", "--help");
     expect(flat(ec.stdout)).toMatch(/--model <name> .*\(required; one of: ideal-gas, ssep, fermi, blackbody\)/);
     const hc = await run("study", "harmonic-conduction", "--help");
     expect(hc.stdout).toMatch(/--n-min <n>/);
-    expect(flat(hc.stdout)).toMatch(/--TL <value> temperature of the left bath \[energy \(kB = 1\)\] \(default 2; a number in \[1e-6, 1e6\]\)/);
+    expect(flat(hc.stdout)).toMatch(
+      /--TL <value> temperature of the left bath \[energy \(kB = 1\)\] \(default 2; a number in \[1e-6, 1e6\]\)/,
+    );
   });
 
   it("--json is { ness, study, parameters, seed, results } for every top-level study", async () => {
@@ -57,7 +63,13 @@ describe("the generated command", () => {
       const r = await run("study", s.name, ...(quick[s.name] ?? []), "--json");
       expect(r.code, `${s.name}: ${r.stderr}`).toBe(0);
       const doc = JSON.parse(r.stdout);
-      expect(Object.keys(doc), s.name).toEqual(["ness", "study", "parameters", ...(s.seeded ? ["seed"] : []), "results"]);
+      expect(Object.keys(doc), s.name).toEqual([
+        "ness",
+        "study",
+        "parameters",
+        ...(s.seeded ? ["seed"] : []),
+        "results",
+      ]);
       expect(doc.ness).toBe(VERSION);
       expect(doc.study).toBe(s.name);
     }
@@ -68,7 +80,9 @@ describe("the generated command", () => {
     const b = await run("study", "harmonic-conduction", "--n-min", "8", "--n-max", "32", "--samples", "1", "--json");
     expect(a.code, a.stderr).toBe(0);
     expect(JSON.parse(a.stdout).parameters).toEqual(JSON.parse(b.stdout).parameters);
-    expect(JSON.parse(a.stdout).results.results[0].points[0].J).toBe(JSON.parse(b.stdout).results.results[0].points[0].J);
+    expect(JSON.parse(a.stdout).results.results[0].points[0].J).toBe(
+      JSON.parse(b.stdout).results.results[0].points[0].J,
+    );
   });
 });
 
@@ -101,7 +115,9 @@ describe("studies' figure modules compute nothing", () => {
       seen.add(f);
       stack.push(...importsOf(f));
     }
-    const engines = [...seen].filter((f) => /\/src\/(exact|stochastic|linalg|workers|io|cli)\//.test(f)).map((f) => f.slice(src.length));
+    const engines = [...seen]
+      .filter((f) => /\/src\/(exact|stochastic|linalg|workers|io|cli)\//.test(f))
+      .map((f) => f.slice(src.length));
     expect(engines).toEqual([]);
   });
 });

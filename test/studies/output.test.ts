@@ -20,7 +20,9 @@ import { checkRange, describeRange } from "../../src/studies/ranges.js";
 describe("the output guard", () => {
   it("refuses NaN and Infinity in a text report, naming the line", () => {
     expect(checkedText("entropy production 0.25 kB/tau")).toBe("entropy production 0.25 kB/tau");
-    expect(() => checkedText("a\nentropy production NaN kB/tau\nb")).toThrow(/would show NaN .*'entropy production NaN kB\/tau'/);
+    expect(() => checkedText("a\nentropy production NaN kB/tau\nb")).toThrow(
+      /would show NaN .*'entropy production NaN kB\/tau'/,
+    );
     expect(() => checkedText("C12 = -Infinity")).toThrow(NonFiniteOutputError);
     // Not a user error: the CLI reports it as an internal error (exit 70), not as bad input.
     expect(new NonFiniteOutputError("x")).not.toBeInstanceOf(NessError);
@@ -33,12 +35,17 @@ describe("the output guard", () => {
     expect(() => checkDocument({ x: new Float64Array([1, -Infinity]) })).toThrow(/-Infinity at x\.1/);
     expect(() => [...jsonChunks({ a: { b: [1, NaN] } })]).toThrow(/NaN at a\.b\.1/);
     const x = 0.1 + 0.2;
-    expect(JSON.parse([...jsonChunks({ x, y: new Float64Array([Math.PI, 1e-300]) })].join(""))).toEqual({ x, y: [Math.PI, 1e-300] });
+    expect(JSON.parse([...jsonChunks({ x, y: new Float64Array([Math.PI, 1e-300]) })].join(""))).toEqual({
+      x,
+      y: [Math.PI, 1e-300],
+    });
     expect([...jsonChunks({ x })].join("")).toContain("0.30000000000000004");
   });
 
   it("leaves out only the engine's undefined batch correlation", () => {
-    expect(withoutUndefinedStatistics({ a: { value: 1, batchCorrelation: NaN }, b: [{ batchCorrelation: 0.1 }] })).toEqual({ a: { value: 1 }, b: [{ batchCorrelation: 0.1 }] });
+    expect(
+      withoutUndefinedStatistics({ a: { value: 1, batchCorrelation: NaN }, b: [{ batchCorrelation: 0.1 }] }),
+    ).toEqual({ a: { value: 1 }, b: [{ batchCorrelation: 0.1 }] });
     expect(() => checkDocument(withoutUndefinedStatistics({ value: NaN }))).toThrow(NonFiniteOutputError);
   });
 });
@@ -61,13 +68,36 @@ describe("streamed JSON and CSV", () => {
   it("csvRows streams rows in full precision; a non-finite value leaves no file behind", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-output-"));
     const file = join(dir, "out.csv");
-    await writeChunks(file, csvRows(["x", "y,z"], 10_000, (i, row) => { row[0] = i / 3; row[1] = -i; }, 1000));
+    await writeChunks(
+      file,
+      csvRows(
+        ["x", "y,z"],
+        10_000,
+        (i, row) => {
+          row[0] = i / 3;
+          row[1] = -i;
+        },
+        1000,
+      ),
+    );
     const lines = readFileSync(file, "utf8").trim().split("\n");
     expect(lines[0]).toBe('x,"y,z"');
     expect(lines).toHaveLength(10_001);
     expect(Number(lines[3334].split(",")[0])).toBe(3333 / 3);
     const bad = join(dir, "bad.csv");
-    await expect(writeChunks(bad, csvRows(["x"], 5000, (i, row) => { row[0] = i === 4321 ? Infinity : i; }, 1000))).rejects.toThrow(/Infinity at column "x", row 4322/);
+    await expect(
+      writeChunks(
+        bad,
+        csvRows(
+          ["x"],
+          5000,
+          (i, row) => {
+            row[0] = i === 4321 ? Infinity : i;
+          },
+          1000,
+        ),
+      ),
+    ).rejects.toThrow(/Infinity at column "x", row 4322/);
     expect(readdirSync(dir)).toEqual(["out.csv"]);
   });
 });
@@ -78,8 +108,12 @@ describe("declared ranges", () => {
     expect(describeRange({ min: 2, max: 512, integer: true })).toBe("an integer in [2, 512]");
     expect(describeRange({ min: 0, max: 1, exclusiveMin: true, exclusiveMax: true })).toBe("a number in (0, 1)");
     expect(checkRange("T", 0, { min: 1, max: 2, zero: true })).toBe(0);
-    expect(() => checkRange("N", 2.5, { min: 2, max: 512, integer: true })).toThrow(/^N must be an integer in \[2, 512\], got 2.5$/);
+    expect(() => checkRange("N", 2.5, { min: 2, max: 512, integer: true })).toThrow(
+      /^N must be an integer in \[2, 512\], got 2.5$/,
+    );
     expect(() => checkRange("T1", "hot", { min: 1, max: 2 })).toThrow(/T1 must be a number in \[1, 2\], got 'hot'/);
-    expect(() => checkRange("q", 1e-12, { min: 1e-3, max: 1e12, why: "ill-conditioned beyond" })).toThrow(/got 1e-12 \(ill-conditioned beyond\)/);
+    expect(() => checkRange("q", 1e-12, { min: 1e-3, max: 1e12, why: "ill-conditioned beyond" })).toThrow(
+      /got 1e-12 \(ill-conditioned beyond\)/,
+    );
   });
 });

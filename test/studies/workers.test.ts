@@ -20,8 +20,16 @@ const cases: [string, Study, Record<string, unknown>][] = [
   ["two-temperature run-and-chase --simulate", runAndChase as Study, { simulate: true, time: 2, replicas: 3 }],
   ["two-temperature ratchet", ratchet as Study, { time: 2, replicas: 3 }],
   ["two-temperature demixing", demixing as Study, { N: 60, time: 20, burnIn: 5, sampleInterval: 1, replicas: 3 }],
-  ["energy-correlations --simulate", energyCorrelationsStudy as Study, { model: "ideal-gas", Cv: 1000, simulate: true, replicas: 4, duration: 50 }],
-  ["particle-bath-chain --probe --simulate", particleBathChain as Study, { N: 4, Nb: 8, zeta: 0.05, TL: 5, probe: true, pairs: 2, simulate: true, replicas: 2, duration: 20 }],
+  [
+    "energy-correlations --simulate",
+    energyCorrelationsStudy as Study,
+    { model: "ideal-gas", Cv: 1000, simulate: true, replicas: 4, duration: 50 },
+  ],
+  [
+    "particle-bath-chain --probe --simulate",
+    particleBathChain as Study,
+    { N: 4, Nb: 8, zeta: 0.05, TL: 5, probe: true, pairs: 2, simulate: true, replicas: 2, duration: 20 },
+  ],
 ];
 
 describe.skipIf(!built)("studies on worker threads", () => {
@@ -29,7 +37,11 @@ describe.skipIf(!built)("studies on worker threads", () => {
   afterAll(async () => {
     for (const r of runners) await r.close();
   });
-  const threeWays = async <T>(run: (runner: BlockRunner | undefined) => Promise<T>): Promise<T[]> => [await run(undefined), await run(runners[0]), await run(runners[1])];
+  const threeWays = async <T>(run: (runner: BlockRunner | undefined) => Promise<T>): Promise<T[]> => [
+    await run(undefined),
+    await run(runners[0]),
+    await run(runners[1]),
+  ];
 
   for (const [name, study, input] of cases) {
     it(`${name}: 1 and 2 workers and in process give the same results`, async () => {
@@ -46,7 +58,12 @@ describe.skipIf(!built)("studies on worker threads", () => {
     expect(sweeps[1]).toEqual(sweeps[0]);
     const p = validateParams({ N: 4, Nb: 8, TR: 0 });
     const scans = await threeWays((runner) =>
-      currentSimulationScan(p, { zetas: [0.05, 0.1], TLs: [[2, 5], [3]], replicas: 2, duration: 20, burnIn: 5, seed: 7 }, { runner }));
+      currentSimulationScan(
+        p,
+        { zetas: [0.05, 0.1], TLs: [[2, 5], [3]], replicas: 2, duration: 20, burnIn: 5, seed: 7 },
+        { runner },
+      ),
+    );
     expect(scans[2]).toEqual(scans[1]);
     expect(scans[1]).toEqual(scans[0]);
   });

@@ -31,11 +31,13 @@ interface Proc {
 
 function ness(...args: string[]): Proc {
   const proc = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "", stderr = "";
+  let stdout = "",
+    stderr = "";
   proc.stdout!.on("data", (d) => (stdout += d));
   proc.stderr!.on("data", (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    proc.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => proc.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { proc, done };
 }
 
@@ -106,7 +108,10 @@ describe("ness sweep --queue (real redis-server)", () => {
   afterAll(async () => redis.dispose());
 
   it("two workers started before the coordinator wait, then give the local sweep's results", async () => {
-    const ws = [ness("worker", "--queue", redis.url, "--workers", "1"), ness("worker", "--queue", redis.url, "--workers", "1")];
+    const ws = [
+      ness("worker", "--queue", redis.url, "--workers", "1"),
+      ness("worker", "--queue", redis.url, "--workers", "1"),
+    ];
     await new Promise((r) => setTimeout(r, 1000)); // nothing to do yet: they wait
     for (const w of ws) expect(w.proc.exitCode).toBeNull();
     const c = await ness("sweep", spec, "--out", "q", "--queue", redis.url).done;
@@ -122,7 +127,10 @@ describe("ness sweep --queue (real redis-server)", () => {
   });
 
   it("kill -9 of a worker mid-sweep: nothing lost, nothing doubled", async () => {
-    const ws = [ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "1"), ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "1")];
+    const ws = [
+      ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "1"),
+      ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "1"),
+    ];
     const c = ness("sweep", spec, "--out", "k", "--queue", redis.url);
     await until("some stored points", () => count("k") >= 20);
     ws[0].proc.kill("SIGKILL");
@@ -133,7 +141,10 @@ describe("ness sweep --queue (real redis-server)", () => {
   });
 
   it("coordinator killed, then --resume: every key exactly once", async () => {
-    const ws = [ness("worker", "--queue", redis.url, "--workers", "1"), ness("worker", "--queue", redis.url, "--workers", "1")];
+    const ws = [
+      ness("worker", "--queue", redis.url, "--workers", "1"),
+      ness("worker", "--queue", redis.url, "--workers", "1"),
+    ];
     const c = ness("sweep", spec, "--out", "r", "--queue", redis.url);
     await until("some stored points", () => count("r") >= 20);
     c.proc.kill("SIGKILL");
@@ -144,7 +155,11 @@ describe("ness sweep --queue (real redis-server)", () => {
     expect(again.code).toBe(0);
     expectSameAsLocal("r");
     await stopWorkers(ws);
-    expect(readdirSync(path.join(dir, "r")).filter((f) => !f.startsWith("sweep.sqlite")).sort()).toEqual(["results.csv", "results.parquet"]);
+    expect(
+      readdirSync(path.join(dir, "r"))
+        .filter((f) => !f.startsWith("sweep.sqlite"))
+        .sort(),
+    ).toEqual(["results.csv", "results.parquet"]);
   });
 });
 
@@ -152,7 +167,10 @@ describe("Redis restarted mid-sweep (persistence on)", () => {
   it("is survived: the sweep completes with the local results", async () => {
     const redis = await startRedis({ persistent: true });
     try {
-      const ws = [ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "2"), ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "2")];
+      const ws = [
+        ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "2"),
+        ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "2"),
+      ];
       const c = ness("sweep", spec, "--out", "p", "--queue", redis.url);
       await until("some stored points", () => count("p") >= 20);
       await redis.stop();

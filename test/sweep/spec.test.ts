@@ -34,11 +34,20 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
     raw.baths[0].temperature = v[0];
     raw.springs[1].stiffness = v[1];
     const ss = solveNetwork(validateModel(raw) as NetworkModel);
-    expect(out).toEqual({ status: "done", outputs: { "springs[2-3].flux": ss.springs[1].flux, entropyProduction: ss.entropyProduction, "kineticTemperature[2]": ss.kineticTemperature![1] } });
+    expect(out).toEqual({
+      status: "done",
+      outputs: {
+        "springs[2-3].flux": ss.springs[1].flux,
+        entropyProduction: ss.entropyProduction,
+        "kineticTemperature[2]": ss.kineticTemperature![1],
+      },
+    });
   });
 
   it("keys: same parameters and options give the same key; any change gives another", () => {
-    const s = spec(`axes: [{path: "baths[0].temperature", values: [10, 20, 10]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`);
+    const s = spec(
+      `axes: [{path: "baths[0].temperature", values: [10, 20, 10]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+    );
     const ps = prepareSweep(s);
     const k = [10, 20, 10].map((t) => pointKey(ps.parameters([t]), 0, s.compute));
     expect(k[0]).toBe(k[2]);
@@ -49,14 +58,18 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
   });
 
   it("zip and latin hypercube (one point per stratum, reproducible by seed)", () => {
-    const z = spec(`axes: [{path: "baths[0].temperature", values: [1, 2, 3]}, {path: pinning, values: [4, 5, 6]}]\ncombine: zip\ncompute: {kind: exact}\noutputs: [entropyProduction]`);
+    const z = spec(
+      `axes: [{path: "baths[0].temperature", values: [1, 2, 3]}, {path: pinning, values: [4, 5, 6]}]\ncombine: zip\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+    );
     expect(Array.from(points(z.axisValues, z.combine))).toEqual([1, 4, 2, 5, 3, 6]);
-    const body = (seed: number) => `axes: [{path: "baths[0].temperature", range: "10:20"}, {path: pinning, log: "0.1:10"}]\ncombine: latin\nsamples: 50\nseed: ${seed}\ncompute: {kind: exact}\noutputs: [entropyProduction]`;
+    const body = (seed: number) =>
+      `axes: [{path: "baths[0].temperature", range: "10:20"}, {path: pinning, log: "0.1:10"}]\ncombine: latin\nsamples: 50\nseed: ${seed}\ncompute: {kind: exact}\noutputs: [entropyProduction]`;
     const l = spec(body(3));
     const p = points(l.axisValues, l.combine, l.samples, l.seed);
     expect(Array.from(points(l.axisValues, l.combine, l.samples, 3))).toEqual(Array.from(p));
     expect(Array.from(points(l.axisValues, l.combine, l.samples, 4))).not.toEqual(Array.from(p));
-    const strata0 = new Set<number>(), strata1 = new Set<number>();
+    const strata0 = new Set<number>(),
+      strata1 = new Set<number>();
     for (let i = 0; i < 50; i++) {
       strata0.add(Math.floor(((p[2 * i] - 10) / 10) * 50));
       strata1.add(Math.floor(((Math.log10(p[2 * i + 1]) + 1) / 2) * 50));
@@ -66,25 +79,55 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
   });
 
   it("simulate: outputs are measured (value and error columns)", () => {
-    const s = spec(`axes: [{path: "baths[0].temperature", values: [50]}]\ncompute: {kind: simulate, time: 20, dt: 0.05, replicas: 2}\noutputs: ["springs[2-3].flux"]`);
+    const s = spec(
+      `axes: [{path: "baths[0].temperature", values: [50]}]\ncompute: {kind: simulate, time: 20, dt: 0.05, replicas: 2}\noutputs: ["springs[2-3].flux"]`,
+    );
     const ps = prepareSweep(s);
     expect(ps.columns).toEqual(["springs[2-3].flux", "springs[2-3].flux.error"]);
-    const a = ps.evaluate([50]), b = ps.evaluate([50]);
+    const a = ps.evaluate([50]),
+      b = ps.evaluate([50]);
     expect(a).toEqual(b);
     expect(a.status).toBe("done");
   });
 
   const bad: [string, string][] = [
-    [`axes: [{path: "baths[9].temperature", values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`, "unknown field path 'baths[9].temperature'"],
-    [`axes: [{path: name, values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`, "is not a number in the base model"],
+    [
+      `axes: [{path: "baths[9].temperature", values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+      "unknown field path 'baths[9].temperature'",
+    ],
+    [
+      `axes: [{path: name, values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+      "is not a number in the base model",
+    ],
     [`axes: [{path: pinning, values: []}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`, "the axis is empty"],
-    [`axes: [{path: pinning, range: "0:1:0"}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`, "count must be a whole number >= 1"],
-    [`axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: exact}\noutputs: ["springs[7-8].flux"]`, "unknown output 'springs[7-8].flux'"],
-    [`axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: exact}\noutputs: [springs]`, "is not a number in the result"],
-    [`axes: [{path: pinning, range: "0:1:2", values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`, "exactly one of range, log, values"],
-    [`axes: [{path: pinning, log: "0:1:2"}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`, "log range needs start and stop > 0"],
-    [`axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: simulate}\noutputs: [entropyProduction]`, "needs time and dt"],
-    [`axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: exact}\noutputs: [entropyProduction]\nextra: 1`, "unknown field 'extra'"],
+    [
+      `axes: [{path: pinning, range: "0:1:0"}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+      "count must be a whole number >= 1",
+    ],
+    [
+      `axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: exact}\noutputs: ["springs[7-8].flux"]`,
+      "unknown output 'springs[7-8].flux'",
+    ],
+    [
+      `axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: exact}\noutputs: [springs]`,
+      "is not a number in the result",
+    ],
+    [
+      `axes: [{path: pinning, range: "0:1:2", values: [1]}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+      "exactly one of range, log, values",
+    ],
+    [
+      `axes: [{path: pinning, log: "0:1:2"}]\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+      "log range needs start and stop > 0",
+    ],
+    [
+      `axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: simulate}\noutputs: [entropyProduction]`,
+      "needs time and dt",
+    ],
+    [
+      `axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: exact}\noutputs: [entropyProduction]\nextra: 1`,
+      "unknown field 'extra'",
+    ],
   ];
   it.each(bad)("refuses a bad spec with one line naming the field (%#)", (body, fragment) => {
     let err: unknown;
@@ -104,7 +147,9 @@ describe("sweep spec JSON Schema and version", () => {
     const { sweepJsonSchema } = await import("../../src/sweep/spec.js");
     const committed = JSON.parse(readFileSync(new URL("../../schema/sweep.schema.json", import.meta.url), "utf8"));
     expect(committed).toEqual(JSON.parse(JSON.stringify(sweepJsonSchema())));
-    expect(Object.keys((committed as { properties: object }).properties)).toEqual(expect.arrayContaining(["base", "axes", "compute", "outputs", "seed"]));
+    expect(Object.keys((committed as { properties: object }).properties)).toEqual(
+      expect.arrayContaining(["base", "axes", "compute", "outputs", "seed"]),
+    );
   });
 
   it("NESS_VERSION (stored with every result and in every key) is package.json's version", async () => {

@@ -70,7 +70,8 @@ export async function serveLab(folder: string, port: number): Promise<{ server: 
   });
   await new Promise<void>((ok, fail) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
-      const why = err.code === "EADDRINUSE" ? "it is in use" : err.code === "EACCES" ? "permission denied" : err.message;
+      const why =
+        err.code === "EADDRINUSE" ? "it is in use" : err.code === "EACCES" ? "permission denied" : err.message;
       fail(new ModelError(`--port ${port}: cannot listen on 127.0.0.1:${port}: ${why}`));
     });
     server.listen(port, "127.0.0.1", () => ok());

@@ -54,14 +54,18 @@ function required(value: string | undefined, flag: string, what: string): string
 function parseOptions(o: RawOptions) {
   const time = numberOption(required(o.time, "--time", "the production time per replica"), "--time", { above: 0 })!;
   const dt = numberOption(required(o.dt, "--dt", "the time step"), "--dt", { above: 0 })!;
-  const seed = numberOption(required(o.seed, "--seed", "a non-negative integer: same seed, same numbers"), "--seed", { integer: true, min: 0 })!;
+  const seed = numberOption(required(o.seed, "--seed", "a non-negative integer: same seed, same numbers"), "--seed", {
+    integer: true,
+    min: 0,
+  })!;
   const replicas = numberOption(o.replicas ?? "1", "--replicas", { integer: true, min: 1 })!;
   const workers = workersOption(o.workers);
   const burnIn = numberOption(o.burnIn, "--burn-in", { min: 0 });
   const batches = numberOption(o.batches, "--batches", { integer: true, min: 1 });
   const sampleEvery = numberOption(o.sampleEvery, "--sample-every", { integer: true, min: 1 });
   const bins = numberOption(o.bins ?? "40", "--bins", { integer: true, min: 1, max: 1000 })!;
-  if (o.scheme !== undefined && !(SCHEME_NAMES as readonly string[]).includes(o.scheme)) throw new ModelError(`unknown scheme '${o.scheme}' (one of: ${SCHEME_NAMES.join(", ")})`);
+  if (o.scheme !== undefined && !(SCHEME_NAMES as readonly string[]).includes(o.scheme))
+    throw new ModelError(`unknown scheme '${o.scheme}' (one of: ${SCHEME_NAMES.join(", ")})`);
   // The scheme is a value: the named one at dt, or the default of the model's dynamics ({ dt }).
   const scheme: Scheme | { dt: number } = o.scheme !== undefined ? schemeByName(o.scheme, dt) : { dt };
   if (o.fluxEstimator !== undefined && !["stratonovich", "state"].includes(o.fluxEstimator)) {
@@ -71,7 +75,16 @@ function parseOptions(o: RawOptions) {
     throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (exact or trapezoid)`);
   }
   return {
-    time, dt, seed, replicas, workers, burnIn, batches, sampleEvery, bins, scheme,
+    time,
+    dt,
+    seed,
+    replicas,
+    workers,
+    burnIn,
+    batches,
+    sampleEvery,
+    bins,
+    scheme,
     fluxEstimator: o.fluxEstimator as FluxEstimator | undefined,
     pairHeat: o.pairHeat as PairHeatRule | undefined,
     fields: parseFields(o.field, o.fieldRange, bins),
@@ -98,16 +111,27 @@ export function simulationJson(r: SimulationResult) {
     exact: r.exact,
     // Only finite numbers: an error bar or deviation that cannot be computed is left out (and reliable is false).
     estimates: r.estimates.map((e) => ({
-      group: e.group, name: e.name, value: e.value, ...finite("error", e.error),
+      group: e.group,
+      name: e.name,
+      value: e.value,
+      ...finite("error", e.error),
       ...(e.exact !== undefined ? { exact: e.exact, ...finite("deviation", e.deviation) } : {}),
       ...finite("timeStepBias", e.timeStepBias),
-      batches: e.batches, reliable: e.reliable, ...(e.note ? { note: e.note } : {}),
+      batches: e.batches,
+      reliable: e.reliable,
+      ...(e.note ? { note: e.note } : {}),
     })),
     fields: r.fields.map((f) => ({
-      coordinates: f.coordinates, bins: f.bins, range: f.range, outside: f.outside,
-      density: Array.from(f.density), densityError: Array.from(f.densityError),
-      currentX: Array.from(f.currentX), currentXError: Array.from(f.currentXError),
-      currentY: Array.from(f.currentY), currentYError: Array.from(f.currentYError),
+      coordinates: f.coordinates,
+      bins: f.bins,
+      range: f.range,
+      outside: f.outside,
+      density: Array.from(f.density),
+      densityError: Array.from(f.densityError),
+      currentX: Array.from(f.currentX),
+      currentXError: Array.from(f.currentXError),
+      currentY: Array.from(f.currentY),
+      currentYError: Array.from(f.currentYError),
     })),
     warnings: r.warnings,
   };
@@ -117,14 +141,23 @@ export function simulationJson(r: SimulationResult) {
 export function simulationText(r: SimulationResult): string {
   const out: string[] = [];
   out.push(`${r.name ?? `${r.dynamics} ${r.kind}`} (${r.dynamics}, ${r.scheme}, dt = ${num(r.dt)})`);
-  out.push(`${r.replicas} replica${r.replicas > 1 ? "s" : ""} x time ${num(r.time)} after burn-in ${num(r.burnIn)}; seed ${r.seed}; ${r.batchesPerReplica} batches per replica; ${r.steps} steps`);
+  out.push(
+    `${r.replicas} replica${r.replicas > 1 ? "s" : ""} x time ${num(r.time)} after burn-in ${num(r.burnIn)}; seed ${r.seed}; ${r.batchesPerReplica} batches per replica; ${r.steps} steps`,
+  );
   const tsName = r.timeScale.kind === "frequency" ? "fastest frequency" : "fastest rate";
-  if (r.timeScale.value > 0) out.push(`${tsName} ${num(r.timeScale.value)} (${r.timeScale.source}); ${r.timeScale.kind === "frequency" ? "omega" : "lambda"} dt = ${num(r.timeScale.value * r.dt)}`);
+  if (r.timeScale.value > 0)
+    out.push(
+      `${tsName} ${num(r.timeScale.value)} (${r.timeScale.source}); ${r.timeScale.kind === "frequency" ? "omega" : "lambda"} dt = ${num(r.timeScale.value * r.dt)}`,
+    );
   out.push("");
   const header = ["quantity", "estimate", "± error"];
   if (r.exact) header.push("exact", "deviation");
   const rows = r.estimates.map((e) => {
-    const row: (string | number)[] = [`${e.group}: ${e.name}${e.reliable ? "" : " (*)"}`, num(e.value), Number.isFinite(e.error) ? num(e.error) : "-"];
+    const row: (string | number)[] = [
+      `${e.group}: ${e.name}${e.reliable ? "" : " (*)"}`,
+      num(e.value),
+      Number.isFinite(e.error) ? num(e.error) : "-",
+    ];
     if (r.exact) {
       row.push(e.exact !== undefined ? num(e.exact) : "-");
       row.push(e.deviation !== undefined ? `${e.deviation >= 0 ? "+" : ""}${e.deviation.toFixed(1)} σ` : "-");
@@ -132,12 +165,18 @@ export function simulationText(r: SimulationResult): string {
     return row;
   });
   out.push(table(header, rows));
-  if (r.estimates.some((e) => !e.reliable)) out.push("(*) not reliable: the error bar does not cover the uncertainty (too few effective samples, a time-step bias or dt beyond the stability limit: see the warnings)");
+  if (r.estimates.some((e) => !e.reliable))
+    out.push(
+      "(*) not reliable: the error bar does not cover the uncertainty (too few effective samples, a time-step bias or dt beyond the stability limit: see the warnings)",
+    );
   for (const f of r.fields) {
     let maxJ = 0;
     for (let k = 0; k < f.currentX.length; k++) maxJ = Math.max(maxJ, Math.hypot(f.currentX[k], f.currentY[k]));
-    out.push("", `field ${f.coordinates.join(", ")}: ${f.bins[0]}x${f.bins[1]} bins over [${f.range[0].map(num).join(", ")}] x [${f.range[1].map(num).join(", ")}], ` +
-      `largest current ${num(maxJ)}, ${num(100 * f.outside)}% of samples outside (densities and currents in --json)`);
+    out.push(
+      "",
+      `field ${f.coordinates.join(", ")}: ${f.bins[0]}x${f.bins[1]} bins over [${f.range[0].map(num).join(", ")}] x [${f.range[1].map(num).join(", ")}], ` +
+        `largest current ${num(maxJ)}, ${num(100 * f.outside)}% of samples outside (densities and currents in --json)`,
+    );
   }
   return out.join("\n"); // warnings go to stderr (the action)
 }
@@ -146,13 +185,19 @@ function parseFields(field: string[], fieldRange: string | undefined, bins: numb
   let range: FieldSpec["range"];
   if (fieldRange !== undefined) {
     const v = fieldRange.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
-    if (v.length !== 4 || !v.every(Number.isFinite)) throw new ModelError(`--field-range takes four numbers lo1,hi1,lo2,hi2, got '${fieldRange}'`);
-    if (!(v[1] > v[0] && v[3] > v[2])) throw new ModelError(`--field-range needs lo1 < hi1 and lo2 < hi2, got '${fieldRange}'`);
-    range = [[v[0], v[1]], [v[2], v[3]]];
+    if (v.length !== 4 || !v.every(Number.isFinite))
+      throw new ModelError(`--field-range takes four numbers lo1,hi1,lo2,hi2, got '${fieldRange}'`);
+    if (!(v[1] > v[0] && v[3] > v[2]))
+      throw new ModelError(`--field-range needs lo1 < hi1 and lo2 < hi2, got '${fieldRange}'`);
+    range = [
+      [v[0], v[1]],
+      [v[2], v[3]],
+    ];
   }
   return field.map((f) => {
     const c = f.split(",").map((s) => s.trim());
-    if (c.length !== 2 || c.some((x) => x === "")) throw new ModelError(`--field takes two coordinates separated by a comma (e.g. q:1,q:2), got '${f}'`);
+    if (c.length !== 2 || c.some((x) => x === ""))
+      throw new ModelError(`--field takes two coordinates separated by a comma (e.g. q:1,q:2), got '${f}'`);
     return { coordinates: [c[0], c[1]], bins: [bins, bins], range };
   });
 }
@@ -171,10 +216,20 @@ export function simulateCommand(): Command {
     .option("--batches <N>", "batches per replica for the error bars")
     .option("--sample-every <k>", "evaluate the estimators every k steps (state-function estimators only)")
     .option("--flux-estimator <form>", "overdamped networks: stratonovich (default) or state")
-    .option("--pair-heat <rule>", "overdamped particles: trapezoid (default) or exact (each pair's heats sum to its energy change: no bias at a cutoff; slower)")
-    .option("--field <a,b>", "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
-      (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--field-range <lo1,hi1,lo2,hi2>", "range of the field grid (default: from the exact covariance or the box)")
+    .option(
+      "--pair-heat <rule>",
+      "overdamped particles: trapezoid (default) or exact (each pair's heats sum to its energy change: no bias at a cutoff; slower)",
+    )
+    .option(
+      "--field <a,b>",
+      "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option(
+      "--field-range <lo1,hi1,lo2,hi2>",
+      "range of the field grid (default: from the exact covariance or the box)",
+    )
     .option("--bins <n>", "bins per axis of the field grid (default 40, at most 1000)")
     .option("--force", "run even when the estimated time is over an hour")
     .option("--json", "print the result as JSON")
@@ -183,32 +238,44 @@ export function simulateCommand(): Command {
       const o = parseOptions(raw);
       const model = readModelFile(file);
       const options: SimulationOptions = {
-        time: o.time, seed: o.seed, replicas: o.replicas, burnIn: o.burnIn,
-        batches: o.batches, sampleEvery: o.sampleEvery, fluxEstimator: o.fluxEstimator,
-        pairHeat: o.pairHeat, fields: o.fields,
+        time: o.time,
+        seed: o.seed,
+        replicas: o.replicas,
+        burnIn: o.burnIn,
+        batches: o.batches,
+        sampleEvery: o.sampleEvery,
+        fluxEstimator: o.fluxEstimator,
+        pairHeat: o.pairHeat,
+        fields: o.fields,
       };
       const workers = o.workers ?? (o.replicas > 1 ? defaultWorkers() : 1);
       const bar = progressBar(raw.progress);
-      let done = 0, total = 0;
+      let done = 0,
+        total = 0;
       const runner = workers === 1 ? undefined : workerRunner(workers);
       try {
         const result = await interruptible(
-          (signal) => simulateAndVerify(model, o.scheme, options, {
-            signal,
-            runner,
-            onPlan: async (plan) => {
-              total = plan.replicas * (plan.nBurn + plan.nProduction);
-              const cost = await checkCost(plan, workers, raw.force === true, { signal });
-              if (cost.seconds !== undefined && cost.seconds > ANNOUNCE_SECONDS) console.error(`ness: estimated cost: ${describeCost(cost)}`);
-              bar.label(`simulating ${num(cost.stepsPerReplica * cost.replicas, 3)} steps x ${cost.dof} dof${cost.seconds !== undefined ? ` (estimated ${duration(cost.seconds)})` : ""}`);
-            },
-            onProgress: (d, t) => {
-              done = d;
-              total = t;
-              bar.onProgress(d, t);
-            },
-          }),
-          (sig) => `interrupted by ${sig} ${done > 0 ? `after ${percentDone(done, total)} of the steps` : "before the first step"}: no result printed`,
+          (signal) =>
+            simulateAndVerify(model, o.scheme, options, {
+              signal,
+              runner,
+              onPlan: async (plan) => {
+                total = plan.replicas * (plan.nBurn + plan.nProduction);
+                const cost = await checkCost(plan, workers, raw.force === true, { signal });
+                if (cost.seconds !== undefined && cost.seconds > ANNOUNCE_SECONDS)
+                  console.error(`ness: estimated cost: ${describeCost(cost)}`);
+                bar.label(
+                  `simulating ${num(cost.stepsPerReplica * cost.replicas, 3)} steps x ${cost.dof} dof${cost.seconds !== undefined ? ` (estimated ${duration(cost.seconds)})` : ""}`,
+                );
+              },
+              onProgress: (d, t) => {
+                done = d;
+                total = t;
+                bar.onProgress(d, t);
+              },
+            }),
+          (sig) =>
+            `interrupted by ${sig} ${done > 0 ? `after ${percentDone(done, total)} of the steps` : "before the first step"}: no result printed`,
         );
         bar.stop();
         for (const w of result.warnings) warn(w);

@@ -14,7 +14,8 @@ import { pickMethod, solveByTransmission, type SolveOptions } from "./solveTrans
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
-  const bySite = (v: Float64Array | undefined) => (v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined);
+  const bySite = (v: Float64Array | undefined) =>
+    v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined;
   return {
     name: model.name,
     dynamics: ss.dynamics,
@@ -81,7 +82,13 @@ export function steadyStateText(model: NetworkModel, ss: NetworkSteadyState): st
     out.push("Springs", table(header, rows), "");
   }
   const bathRows = ss.baths.map((b) => {
-    const row: (string | number)[] = [b.site, b.temperature, b.friction, b.flux, b.flux >= 0 ? "into network" : "out of network"];
+    const row: (string | number)[] = [
+      b.site,
+      b.temperature,
+      b.friction,
+      b.flux,
+      b.flux >= 0 ? "into network" : "out of network",
+    ];
     if (b.fluxBySource) row.push(b.fluxBySource.map((x) => num(x)).join(", "));
     return row;
   });
@@ -91,7 +98,9 @@ export function steadyStateText(model: NetworkModel, ss: NetworkSteadyState): st
   out.push(`entropy production rate  ${num(ss.entropyProduction)}`);
   out.push(`energy balance residual  ${num(Math.max(0, ...ss.energyBalanceResidual))} (relative, worst site)`);
   out.push(`Lyapunov residual        ${num(ss.residual)} (relative)`);
-  out.push(`condition number         ${num(ss.condition)} (covariance error bound ${num(ss.forwardErrorBound)}, relative)`);
+  out.push(
+    `condition number         ${num(ss.condition)} (covariance error bound ${num(ss.forwardErrorBound)}, relative)`,
+  );
   out.push(`relaxation time          ${num(1 / ss.slowestRate)}`);
   return out.join("\n"); // warnings go to stderr (the action)
 }
@@ -121,11 +130,21 @@ export function solveCommand(): Command {
     .description("exact nonequilibrium steady state of a linear network (covariance, temperatures, heat fluxes)")
     .argument("<model>", "network model file (YAML or JSON)")
     .option("--json", "print the result as JSON")
-    .option("--figure <file>", "draw the network (sites coloured by kinetic temperature, arrows sized by flux): .svg or .png (.csv: its data)")
+    .option(
+      "--figure <file>",
+      "draw the network (sites coloured by kinetic temperature, arrows sized by flux): .svg or .png (.csv: its data)",
+    )
     .option("--by-source", "split every flux by source bath (default when the network has <= 32 baths)")
     .option("--no-by-source", "do not split fluxes by source bath")
-    .option("--method <method>", "auto, lyapunov (dense covariance) or transmission (frequency integrals, large sparse networks)", "auto")
-    .option("--spectrum <file>", "transmission method: write the transmission spectrum T(omega) of every pair of baths (.csv, .svg or .png)")
+    .option(
+      "--method <method>",
+      "auto, lyapunov (dense covariance) or transmission (frequency integrals, large sparse networks)",
+      "auto",
+    )
+    .option(
+      "--spectrum <file>",
+      "transmission method: write the transmission spectrum T(omega) of every pair of baths (.csv, .svg or .png)",
+    )
     .option("--tolerance <x>", "transmission method: relative tolerance of the frequency quadrature (default 1e-10)")
     .option("--fluxes-only", "transmission method: fluxes without kinetic temperatures (cheaper)")
     .option("--max-evaluations <n>", "transmission method: stop refining after this many frequency evaluations")

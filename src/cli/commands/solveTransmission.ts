@@ -3,7 +3,12 @@
  * (Green's function) solve, kept apart from solve.ts so that the dense path stays as it was.
  */
 import { ModelError } from "../../errors.js";
-import { chooseSolveMethod, solveNetworkTransmission, type SolveMethod, type TransmissionSteadyState } from "../../exact/transmission.js";
+import {
+  chooseSolveMethod,
+  solveNetworkTransmission,
+  type SolveMethod,
+  type TransmissionSteadyState,
+} from "../../exact/transmission.js";
 import { networkFigure } from "../../figures/network.js";
 import { writeFigureFile } from "../../io/render.js";
 import type { NetworkModel } from "../../model/network.js";
@@ -13,8 +18,10 @@ import { integerOption, positiveOption } from "../options.js";
 
 /** The JSON document printed by `ness solve --json` for the transmission method. */
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
-  const bySite = (v: Float64Array | undefined) => (v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined);
-  const bySource = (parts: number[]) => Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
+  const bySite = (v: Float64Array | undefined) =>
+    v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined;
+  const bySource = (parts: number[]) =>
+    Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
   return {
     name: model.name,
     dynamics: ss.dynamics,
@@ -62,16 +69,31 @@ export function transmissionText(model: NetworkModel, ss: TransmissionSteadyStat
   if (ss.kineticTemperature) {
     const rows = ss.sites.map((s, i) => {
       const b = bath.get(i);
-      return [s, b ? num(b.temperature) : "-", ss.kineticTemperature![i], ss.kineticTemperatureError![i]] as (string | number)[];
+      return [s, b ? num(b.temperature) : "-", ss.kineticTemperature![i], ss.kineticTemperatureError![i]] as (
+        string | number
+      )[];
     });
-    out.push(`Sites${many ? " (first and last 50; all of them with --json)" : ""}`, table(["site", "bath T", "kinetic T", "error"], clip(rows, many)), "");
+    out.push(
+      `Sites${many ? " (first and last 50; all of them with --json)" : ""}`,
+      table(["site", "bath T", "kinetic T", "error"], clip(rows, many)),
+      "",
+    );
   } else if (ss.configurationalTemperature) {
-    out.push("Sites: the configurational temperature <q dU/dq> of every overdamped site equals its bath temperature", "");
+    out.push(
+      "Sites: the configurational temperature <q dU/dq> of every overdamped site equals its bath temperature",
+      "",
+    );
   }
   if (ss.springs.length > 0) {
     const rows = ss.springs.map((s) => {
       const [a, b] = s.between;
-      const row: (string | number)[] = [`${a}-${b}`, s.stiffness, s.flux >= 0 ? `${a} -> ${b}` : `${b} -> ${a}`, Math.abs(s.flux), s.error];
+      const row: (string | number)[] = [
+        `${a}-${b}`,
+        s.stiffness,
+        s.flux >= 0 ? `${a} -> ${b}` : `${b} -> ${a}`,
+        Math.abs(s.flux),
+        s.error,
+      ];
       if (s.fluxBySource) row.push(s.fluxBySource.map((x) => num(x)).join(", "));
       return row;
     });
@@ -79,13 +101,28 @@ export function transmissionText(model: NetworkModel, ss: TransmissionSteadyStat
     if (ss.springs[0].fluxBySource) header.push(`by source (${ss.baths.map((b) => b.site).join(", ")})`);
     out.push(`Springs${many ? " (first and last 50)" : ""}`, table(header, clip(rows, many)), "");
   }
-  const bathRows = ss.baths.map((b) => [b.site, b.temperature, b.friction, b.flux, b.error, b.flux >= 0 ? "into network" : "out of network"]);
-  out.push("Baths (flux from the bath into the network)", table(["bath", "T", "friction", "flux", "error", "direction"], bathRows), "");
+  const bathRows = ss.baths.map((b) => [
+    b.site,
+    b.temperature,
+    b.friction,
+    b.flux,
+    b.error,
+    b.flux >= 0 ? "into network" : "out of network",
+  ]);
+  out.push(
+    "Baths (flux from the bath into the network)",
+    table(["bath", "T", "friction", "flux", "error", "direction"], bathRows),
+    "",
+  );
   out.push(`entropy production rate  ${num(ss.entropyProduction)}`);
   out.push(`energy balance residual  ${num(Math.max(0, ...ss.energyBalanceResidual))} (relative, worst site)`);
-  out.push(`quadrature error         ${num(ss.quadratureError)} (relative: fluxes to the largest bath flux, temperatures to the largest bath temperature)`);
+  out.push(
+    `quadrature error         ${num(ss.quadratureError)} (relative: fluxes to the largest bath flux, temperatures to the largest bath temperature)`,
+  );
   out.push(`solve residual           ${num(ss.solveResidual)} (backward error of the sparse solves)`);
-  out.push(`frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located)` : ""}`);
+  out.push(
+    `frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located)` : ""}`,
+  );
   for (const w of ss.warnings) out.push(`warning: ${w}`);
   return out.join("\n");
 }
@@ -127,8 +164,18 @@ export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: S
     throw new ModelError(`--method must be auto, lyapunov or transmission, got '${opts.method}'`);
   }
   if (opts.spectrum !== undefined) checkSpectrumFile(opts.spectrum);
-  if (opts.fluxesOnly && opts.figure) throw new ModelError("--figure colours the sites by kinetic temperature: drop --fluxes-only");
-  const needsTransmission = opts.spectrum !== undefined ? "--spectrum" : opts.fluxesOnly ? "--fluxes-only" : opts.tolerance !== undefined ? "--tolerance" : opts.maxEvaluations !== undefined ? "--max-evaluations" : undefined;
+  if (opts.fluxesOnly && opts.figure)
+    throw new ModelError("--figure colours the sites by kinetic temperature: drop --fluxes-only");
+  const needsTransmission =
+    opts.spectrum !== undefined
+      ? "--spectrum"
+      : opts.fluxesOnly
+        ? "--fluxes-only"
+        : opts.tolerance !== undefined
+          ? "--tolerance"
+          : opts.maxEvaluations !== undefined
+            ? "--max-evaluations"
+            : undefined;
   if (opts.method === "lyapunov") {
     if (needsTransmission) throw new ModelError(`${needsTransmission} needs --method transmission (or auto)`);
     return { method: "lyapunov", reason: "asked for" };

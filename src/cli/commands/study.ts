@@ -22,25 +22,39 @@ export function studyCommand(): Command {
 export function reproduceCommand(): Command {
   const names = topLevelStudies().map((s) => s.name);
   return new Command("reproduce")
-    .description(`write a study's figures (SVG, PNG), the data behind them (CSV) and each figure set's results.json: ${names.join(", ")}`)
+    .description(
+      `write a study's figures (SVG, PNG), the data behind them (CSV) and each figure set's results.json: ${names.join(", ")}`,
+    )
     .argument("<study>", `one of: ${names.join(", ")}`)
     .option("--out <dir>", "output folder", "out")
     .option("--quick", "fewer points and shorter simulations (same figures, coarser)")
-    .option("--workers <W>", "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)")
+    .option(
+      "--workers <W>",
+      "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)",
+    )
     .action(async (name: string, opts: { out: string; quick?: boolean; workers?: string }) => {
       const study = findStudy(name);
-      if (!study || !names.includes(name)) throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
+      if (!study || !names.includes(name))
+        throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
       const workers = workersOption(opts.workers) ?? defaultWorkers();
       const t0 = performance.now();
       // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.
       const progress: ReproduceProgress = { complete: [] };
       const paths = await interruptible(
-        (signal) => reproduceStudy(study, { outDir: opts.out, quick: opts.quick === true, workers, log: (l) => console.log(l) }, signal, progress),
+        (signal) =>
+          reproduceStudy(
+            study,
+            { outDir: opts.out, quick: opts.quick === true, workers, log: (l) => console.log(l) },
+            signal,
+            progress,
+          ),
         (sig) => {
           const done = progress.complete;
           return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}; nothing else written`;
         },
       );
-      console.log(`\n${study.name}: wrote ${paths.length} files into ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(
+        `\n${study.name}: wrote ${paths.length} files into ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
     });
 }

@@ -65,7 +65,10 @@ export function readSweepSpec(file: string): SweepSpec {
 }
 
 /** The sweep's points with their keys; equal keys (equal parameters) are computed once, at their first index. */
-export function planPoints(spec: SweepSpec, parameters: (v: ArrayLike<number>) => unknown): { jobs: PointJob[]; total: number } {
+export function planPoints(
+  spec: SweepSpec,
+  parameters: (v: ArrayLike<number>) => unknown,
+): { jobs: PointJob[]; total: number } {
   const d = spec.axes.length;
   const pts = points(spec.axisValues, spec.combine, spec.samples, spec.seed);
   const seen = new Set<string>();
@@ -96,11 +99,14 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   // Pending keys: all of them, or those not yet in the store (--resume). Nothing is written before the estimate.
   let done = new Set<string>();
   if (o.resume) {
-    if (!existsSync(path.join(o.out, STORE_FILE))) throw new SweepError(`--resume: ${o.out} holds no sweep (${STORE_FILE} is missing)`);
+    if (!existsSync(path.join(o.out, STORE_FILE)))
+      throw new SweepError(`--resume: ${o.out} holds no sweep (${STORE_FILE} is missing)`);
     const probe = SweepStore.openExisting(o.out);
     try {
       if (probe.meta.sweepId !== sweepId) {
-        throw new SweepError(`--resume: ${o.out} holds another sweep (its spec, points or ness version ${probe.meta.version} differ from this one): resume it with its own spec, or choose another --out`);
+        throw new SweepError(
+          `--resume: ${o.out} holds another sweep (its spec, points or ness version ${probe.meta.version} differ from this one): resume it with its own spec, or choose another --out`,
+        );
       }
       done = probe.doneKeys();
     } finally {
@@ -114,15 +120,31 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   const perPoint = first[0]?.seconds ?? 0;
   const parallel = o.queue !== undefined ? 1 : Math.min(workers, Math.max(1, pending.length));
   const seconds = (perPoint * pending.length) / parallel;
-  const where = o.queue !== undefined ? "of computing, shared by the queue's workers" : `on ${parallel} worker${parallel === 1 ? "" : "s"}`;
+  const where =
+    o.queue !== undefined
+      ? "of computing, shared by the queue's workers"
+      : `on ${parallel} worker${parallel === 1 ? "" : "s"}`;
   const costLine = `${pending.length} point${pending.length === 1 ? "" : "s"} to compute (of ${jobs.length} distinct in ${total}), about ${duration(seconds)} ${where}`;
-  if (seconds > MAX_SECONDS && !o.force) throw new SweepError(`this sweep would take long: ${costLine}; add --force to run it (it can be stopped and resumed with --resume)`);
+  if (seconds > MAX_SECONDS && !o.force)
+    throw new SweepError(
+      `this sweep would take long: ${costLine}; add --force to run it (it can be stopped and resumed with --resume)`,
+    );
   if (seconds > ANNOUNCE_SECONDS) process.stderr.write(`ness: sweep: ${costLine}\n`);
 
-  const store = SweepStore.open(o.out, {
-    sweepId, version: NESS_VERSION, seed: spec.seed, spec: JSON.stringify(spec.raw), axes: spec.axes.map((a) => a.name),
-    columns: prepared.columns, points: total, keys: jobs.length,
-  }, o.resume === true);
+  const store = SweepStore.open(
+    o.out,
+    {
+      sweepId,
+      version: NESS_VERSION,
+      seed: spec.seed,
+      spec: JSON.stringify(spec.raw),
+      axes: spec.axes.map((a) => a.name),
+      columns: prepared.columns,
+      points: total,
+      keys: jobs.length,
+    },
+    o.resume === true,
+  );
   const bar = progressBar(o.progress, "sweep");
   try {
     let stored = done.size;
@@ -149,9 +171,14 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
     bar.stop();
     const counts = store.counts();
     const summary = await writeSweepExports(store, o.out);
-    console.log(`sweep: ${total} points (${jobs.length} distinct): ${counts.done} computed, ${counts.failed} without a result; store ${path.join(o.out, STORE_FILE)}`);
+    console.log(
+      `sweep: ${total} points (${jobs.length} distinct): ${counts.done} computed, ${counts.failed} without a result; store ${path.join(o.out, STORE_FILE)}`,
+    );
     console.log(`wrote ${summary.files.join(", ")}`);
-    if (counts.failed > 0) process.stderr.write(`ness: warning: ${counts.failed} point${counts.failed === 1 ? "" : "s"} without a result (reasons in ${path.join(o.out, "failures.csv")})\n`);
+    if (counts.failed > 0)
+      process.stderr.write(
+        `ness: warning: ${counts.failed} point${counts.failed === 1 ? "" : "s"} without a result (reasons in ${path.join(o.out, "failures.csv")})\n`,
+      );
   } finally {
     bar.stop();
     store.close();
@@ -166,10 +193,15 @@ export async function runWorker(o: { queue?: string; workers?: string; lockSecon
   await checkRedis(o.queue);
   exitOnSignal(false); // this command stops on a signal itself (below), after the points in hand
   const here = new URL(import.meta.url);
-  const script = fileURLToPath(here.pathname.endsWith(".ts") ? new URL("../../../dist/workers/sweepWorker.js", here) : new URL("../../workers/sweepWorker.js", here));
+  const script = fileURLToPath(
+    here.pathname.endsWith(".ts")
+      ? new URL("../../../dist/workers/sweepWorker.js", here)
+      : new URL("../../workers/sweepWorker.js", here),
+  );
   const pool = new Piscina({ filename: script, minThreads: 1, maxThreads: concurrency, idleTimeout: 60_000 });
   const worker = startWorker(o.queue, {
-    concurrency, lockSeconds,
+    concurrency,
+    lockSeconds,
     compute: async (sweepId, task, job) => {
       const r = (await pool.run({ sweepId, task, jobs: [job] } satisfies ChunkTask)) as ChunkReply;
       if (!r.ok) throw new Error(r.message);
@@ -177,7 +209,9 @@ export async function runWorker(o: { queue?: string; workers?: string; lockSecon
     },
     log: (line) => process.stderr.write(`ness worker: ${line}\n`),
   });
-  process.stderr.write(`ness worker: ${hostname()}:${process.pid} waiting for sweep points on ${o.queue} (${concurrency} at once)\n`);
+  process.stderr.write(
+    `ness worker: ${hostname()}:${process.pid} waiting for sweep points on ${o.queue} (${concurrency} at once)\n`,
+  );
   const signal = await new Promise<"SIGINT" | "SIGTERM">((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
     process.once("SIGTERM", () => resolve("SIGTERM"));
@@ -195,14 +229,28 @@ export async function runWorker(o: { queue?: string; workers?: string; lockSecon
 }
 
 /** `ness plot DIR --x AXIS --y OUTPUT [--color AXIS]`: a figure of a sweep from its store. */
-export async function runPlot(dir: string, o: { x?: string; y?: string; color?: string; figure?: string }): Promise<void> {
+export async function runPlot(
+  dir: string,
+  o: { x?: string; y?: string; color?: string; figure?: string },
+): Promise<void> {
   if (o.x === undefined) throw new ModelError("--x is required (an axis of the sweep)");
-  if (o.y === undefined) throw new ModelError("--y is required (an output of the sweep, or a second axis for a heatmap)");
+  if (o.y === undefined)
+    throw new ModelError("--y is required (an output of the sweep, or a second axis for a heatmap)");
   const store = SweepStore.openExisting(dir);
   let figure;
   try {
-    const rows = [...store.points()].filter((p) => p.status === "done").map((p) => ({ values: p.values, outputs: p.outputs! }));
-    figure = sweepFigure({ axes: store.meta.axes, columns: store.meta.columns, rows, x: o.x, y: o.y, color: o.color, title: `Sweep ${store.meta.sweepId}` });
+    const rows = [...store.points()]
+      .filter((p) => p.status === "done")
+      .map((p) => ({ values: p.values, outputs: p.outputs! }));
+    figure = sweepFigure({
+      axes: store.meta.axes,
+      columns: store.meta.columns,
+      rows,
+      x: o.x,
+      y: o.y,
+      color: o.color,
+      title: `Sweep ${store.meta.sweepId}`,
+    });
   } finally {
     store.close();
   }

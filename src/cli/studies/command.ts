@@ -15,7 +15,15 @@ import { tableToCsv } from "../../io/files.js";
 import type { Study } from "../../studies/contract.js";
 import { resultWarnings } from "../../studies/contract.js";
 import { describeRange } from "../../studies/ranges.js";
-import { fieldsOf, kebab, MAX_SWEEP_POINTS, parseFieldValue, parseNumber, validateParameters, type FieldInfo } from "../../studies/schema.js";
+import {
+  fieldsOf,
+  kebab,
+  MAX_SWEEP_POINTS,
+  parseFieldValue,
+  parseNumber,
+  validateParameters,
+  type FieldInfo,
+} from "../../studies/schema.js";
 import { formatCitation } from "../../studies/citations.js";
 import { VERSION } from "../../version.js";
 import { workersOption } from "../options.js";
@@ -54,9 +62,15 @@ function helpText(f: FieldInfo, study: Study): string {
   const notes: string[] = [];
   if (f.defaultText) notes.push(`default ${f.defaultText}`);
   else if (groups.length > 0) {
-    const parts = groups.map((g) =>
-      g.required?.includes(f.key) ? `required (${g.name})` : g.defaults?.[f.key] !== undefined ? `default ${show(g.defaults[f.key])} (${g.name})` : "",
-    ).filter(Boolean);
+    const parts = groups
+      .map((g) =>
+        g.required?.includes(f.key)
+          ? `required (${g.name})`
+          : g.defaults?.[f.key] !== undefined
+            ? `default ${show(g.defaults[f.key])} (${g.name})`
+            : "",
+      )
+      .filter(Boolean);
     if (parts.length > 0) notes.push(parts.join(", "));
   } else if (f.required) notes.push("required");
   else if (f.default !== undefined && f.kind !== "boolean") notes.push(`default ${show(f.default)}`);
@@ -101,14 +115,16 @@ function givenParameters(fields: FieldInfo[], opts: RunOptions): Record<string, 
 function seedOf(text: string | undefined): number {
   if (text === undefined) return 1;
   const x = parseNumber(text, "--seed");
-  if (!Number.isSafeInteger(x) || x < 0) throw new ModelError(`--seed must be ${describeRange(SEED_RANGE)}, got '${text}'`);
+  if (!Number.isSafeInteger(x) || x < 0)
+    throw new ModelError(`--seed must be ${describeRange(SEED_RANGE)}, got '${text}'`);
   return x;
 }
 
 function checkExtension(file: string | undefined, flag: string, allowed: string[]): void {
   if (file === undefined) return;
   const ext = path.extname(file).toLowerCase();
-  if (!allowed.includes(ext)) throw new ModelError(`${flag} ${file}: unknown extension '${ext}' (use ${allowed.join(", ")})`);
+  if (!allowed.includes(ext))
+    throw new ModelError(`${flag} ${file}: unknown extension '${ext}' (use ${allowed.join(", ")})`);
 }
 
 /** Runs a study for the options of its command and prints or writes what was asked. */
@@ -155,7 +171,13 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   let report: string | undefined;
   let doc: unknown;
   if (opts.json) {
-    doc = { ness: VERSION, study: study.name, parameters, ...(seed !== undefined ? { seed } : {}), results: withoutUndefinedStatistics(results) };
+    doc = {
+      ness: VERSION,
+      study: study.name,
+      parameters,
+      ...(seed !== undefined ? { seed } : {}),
+      results: withoutUndefinedStatistics(results),
+    };
     checkDocument(doc);
   } else {
     report = checkedText(study.report(results));
@@ -176,7 +198,10 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
     await writeStdout(jsonChunks(doc));
     return;
   }
-  const written = [...(csv !== undefined ? [`data written to ${csv}`] : []), ...(figure !== undefined ? [`figure written to ${figure}`] : [])];
+  const written = [
+    ...(csv !== undefined ? [`data written to ${csv}`] : []),
+    ...(figure !== undefined ? [`figure written to ${figure}`] : []),
+  ];
   console.log([report!, ...written].join("\n"));
   printWarnings(resultWarnings(study, results));
 }
@@ -191,8 +216,11 @@ function helpAfter(study: Study, fields: FieldInfo[]): string {
     );
   }
   if (study.groups && study.groups.length > 1) {
-    out.push(`Parameters in one of ${study.groups.length} forms (the first is the default; the others are chosen by their own flags):`);
-    for (const g of study.groups) out.push(`  ${g.name}: ${g.keys.map((k) => `--${fields.find((f) => f.key === k)?.flag ?? kebab(k)}`).join(" ")}`);
+    out.push(
+      `Parameters in one of ${study.groups.length} forms (the first is the default; the others are chosen by their own flags):`,
+    );
+    for (const g of study.groups)
+      out.push(`  ${g.name}: ${g.keys.map((k) => `--${fields.find((f) => f.key === k)?.flag ?? kebab(k)}`).join(" ")}`);
   }
   if (study.citations.length > 0) out.push(`Reproduces: ${study.citations.map(formatCitation).join("; ")}.`);
   if (study.examples && study.examples.length > 0) out.push("Examples:", ...study.examples.map((e) => `  ness ${e}`));
@@ -208,29 +236,51 @@ export function studyCommand(study: Study, children: Study[] = []): Command {
     const option = new Option(`--${f.flag}${placeholder(f)}`, helpText(f, study)).helpGroup(heading(f, study));
     cmd.addOption(option);
     // The camelCase key (the spelling of earlier versions) is accepted too, without showing it in --help.
-    if (f.flag !== f.key && kebab(f.key) === f.flag) cmd.addOption(new Option(`--${f.key}${placeholder(f)}`).hideHelp());
+    if (f.flag !== f.key && kebab(f.key) === f.flag)
+      cmd.addOption(new Option(`--${f.key}${placeholder(f)}`).hideHelp());
   }
   const out = "Output:";
   if (study.seeded) {
     cmd.addOption(new Option("--seed <n>", `random seed (default 1; ${describeRange(SEED_RANGE)})`).helpGroup(out));
-    cmd.addOption(new Option("--workers <W>", "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)").helpGroup(out));
+    cmd.addOption(
+      new Option(
+        "--workers <W>",
+        "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)",
+      ).helpGroup(out),
+    );
   }
   if (study.outputs?.figure) {
-    cmd.addOption(new Option("--figure <file>", `${study.outputs.figure} (.svg, .png; .csv writes its data)`).helpGroup(out));
+    cmd.addOption(
+      new Option("--figure <file>", `${study.outputs.figure} (.svg, .png; .csv writes its data)`).helpGroup(out),
+    );
     for (const alias of ["psd", "snapshot"]) cmd.addOption(new Option(`--${alias} <file>`).hideHelp());
   }
   if (study.outputs?.csv) cmd.addOption(new Option("--csv <file>", study.outputs.csv).helpGroup(out));
-  cmd.addOption(new Option("--json", "print JSON: { ness, study, parameters, seed, results } (every number in full precision)").helpGroup(out));
-  if (study.seeded) cmd.addOption(new Option("--force", "run a simulation above the work limit (refused otherwise, with an estimate)").helpGroup(out));
+  cmd.addOption(
+    new Option(
+      "--json",
+      "print JSON: { ness, study, parameters, seed, results } (every number in full precision)",
+    ).helpGroup(out),
+  );
+  if (study.seeded)
+    cmd.addOption(
+      new Option("--force", "run a simulation above the work limit (refused otherwise, with an estimate)").helpGroup(
+        out,
+      ),
+    );
   cmd.addOption(new Option("--no-progress", "no progress bar").helpGroup(out));
   cmd.addHelpText("after", helpAfter(study, fields));
   cmd.action(async (opts: RunOptions) => {
     // Spellings of earlier versions: --psd (variance-resonance's spectra) and --snapshot (demixing: an image and
     // its data beside it, snap.svg + snap.csv).
     const snapshot = opts.snapshot as string | undefined;
-    if (snapshot !== undefined && !/\.(svg|png)$/i.test(snapshot)) throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshot}'`);
+    if (snapshot !== undefined && !/\.(svg|png)$/i.test(snapshot))
+      throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshot}'`);
     const figure = opts.figure ?? (opts.psd as string | undefined) ?? snapshot;
-    const csvBeside = opts.figure === undefined && opts.psd === undefined && snapshot !== undefined ? snapshot.replace(/\.(svg|png)$/i, ".csv") : undefined;
+    const csvBeside =
+      opts.figure === undefined && opts.psd === undefined && snapshot !== undefined
+        ? snapshot.replace(/\.(svg|png)$/i, ".csv")
+        : undefined;
     await run(study, fields, { ...opts, figure, csvBeside });
   });
   if (children.length > 0) {

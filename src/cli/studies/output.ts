@@ -20,7 +20,9 @@ export function checkedText(text: string, what = "the report"): string {
   if (m) {
     const end = text.indexOf("\n", m.index);
     const line = text.slice(text.lastIndexOf("\n", m.index) + 1, end < 0 ? undefined : end).trim();
-    throw new NonFiniteOutputError(`${what} would show ${m[0]} (bug: a quantity was not computed): '${line.slice(0, 160)}'`);
+    throw new NonFiniteOutputError(
+      `${what} would show ${m[0]} (bug: a quantity was not computed): '${line.slice(0, 160)}'`,
+    );
   }
   return text;
 }
@@ -47,7 +49,10 @@ export function withoutUndefinedStatistics<T>(x: T): T {
 
 /** A finite number as JSON/CSV text (String(x): the shortest round-trip form); throws on NaN or ±Infinity. */
 export function finiteText(x: number, where: () => string): string {
-  if (!Number.isFinite(x)) throw new NonFiniteOutputError(`the output would have ${String(x)} at ${where()} (bug: a quantity was not computed)`);
+  if (!Number.isFinite(x))
+    throw new NonFiniteOutputError(
+      `the output would have ${String(x)} at ${where()} (bug: a quantity was not computed)`,
+    );
   return String(x);
 }
 
@@ -83,14 +88,21 @@ const isTypedArray = (x: unknown): x is ArrayLike<number> => ArrayBuffer.isView(
  */
 export function checkDocument(doc: unknown, path = ""): void {
   const where = (k: string | number) => (path === "" ? String(k) : `${path}.${k}`);
-  if (doc === null) throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
+  if (doc === null)
+    throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
   if (typeof doc === "number") {
-    if (!Number.isFinite(doc)) throw new NonFiniteOutputError(`the JSON output would have ${String(doc)} at ${path || "the top level"} (bug: a quantity was not computed)`);
+    if (!Number.isFinite(doc))
+      throw new NonFiniteOutputError(
+        `the JSON output would have ${String(doc)} at ${path || "the top level"} (bug: a quantity was not computed)`,
+      );
     return;
   }
   if (isTypedArray(doc)) {
     for (let i = 0; i < doc.length; i++) {
-      if (!Number.isFinite(doc[i])) throw new NonFiniteOutputError(`the JSON output would have ${String(doc[i])} at ${where(i)} (bug: a quantity was not computed)`);
+      if (!Number.isFinite(doc[i]))
+        throw new NonFiniteOutputError(
+          `the JSON output would have ${String(doc[i])} at ${where(i)} (bug: a quantity was not computed)`,
+        );
     }
     return;
   }
@@ -99,7 +111,8 @@ export function checkDocument(doc: unknown, path = ""): void {
     return;
   }
   if (typeof doc === "object" && doc !== undefined) {
-    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (v !== undefined) checkDocument(v, where(k));
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>))
+      if (v !== undefined) checkDocument(v, where(k));
   }
 }
 
@@ -122,7 +135,8 @@ export function* jsonChunks(doc: unknown, flushAt = 65536): Generator<string> {
     if (typeof x === "number") return yield* put(finiteText(x, () => path || "the top level"));
     if (typeof x === "string") return yield* put(JSON.stringify(x));
     if (typeof x === "boolean") return yield* put(String(x));
-    if (x === null || x === undefined) throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
+    if (x === null || x === undefined)
+      throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
     if (isTypedArray(x) || (Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === "number"))) {
       const a = x as ArrayLike<number>;
       yield* put("[");
@@ -155,7 +169,12 @@ export function* jsonChunks(doc: unknown, flushAt = 65536): Generator<string> {
 }
 
 /** CSV of a table whose cells are numbers or text, streamed (numbers in full precision; text quoted when needed). */
-export function* csvRows(header: readonly string[], rows: number, row: (i: number, out: (number | string)[]) => void, chunk = 4096): Generator<string> {
+export function* csvRows(
+  header: readonly string[],
+  rows: number,
+  row: (i: number, out: (number | string)[]) => void,
+  chunk = 4096,
+): Generator<string> {
   const cell = (v: number | string, where: () => string) =>
     typeof v === "number" ? finiteText(v, where) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
   yield header.map((h) => cell(h, () => "the header")).join(",") + "\n";

@@ -38,7 +38,12 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
 }
 
 /** Computes one figure set and writes its figures and results.json; resolves to the paths written. */
-async function writeCase(study: Study, c: ReproduceCase, o: ReproduceOptions, runner: BlockRunner | undefined): Promise<string[]> {
+async function writeCase(
+  study: Study,
+  c: ReproduceCase,
+  o: ReproduceOptions,
+  runner: BlockRunner | undefined,
+): Promise<string[]> {
   const written: string[] = [];
   const t0 = performance.now();
   o.log(`${study.name} ${c.id}: ${c.title}`);
@@ -46,7 +51,14 @@ async function writeCase(study: Study, c: ReproduceCase, o: ReproduceOptions, ru
   const seed = c.seed ?? 1;
   const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner });
   const figures = c.figures(results);
-  const doc = { ness: VERSION, study: study.name, case: c.id, parameters, seed, results: withoutUndefinedStatistics(results) };
+  const doc = {
+    ness: VERSION,
+    study: study.name,
+    case: c.id,
+    parameters,
+    seed,
+    results: withoutUndefinedStatistics(results),
+  };
   checkDocument(doc);
   for (const f of figures) {
     const paths = await writeFigure(f, o.outDir);

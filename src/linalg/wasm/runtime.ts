@@ -20,17 +20,79 @@ export interface WasmExports {
   heapBase(): number;
   fusedMultiplyAdd(): number;
   gemmWorkBytes(): number;
-  gemm(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, work: number): void;
+  gemm(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
   gemvN(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
   gemvT(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
   ger(m: number, len: number, alpha: number, x: number, y: number, a: number, lda: number): void;
   reflectRight(x: number, ldx: number, r0: number, r1: number, c0: number, len: number, tau: number, v: number): void;
-  reflectLeft(x: number, ldx: number, r0: number, len: number, c0: number, c1: number, tau: number, v: number, w: number): void;
-  reflectorsLeft(x: number, n: number, kb: number, count: number, last: number, c0: number, c1: number, refT: number, refU1: number, refU2: number): void;
-  qrSweep(n: number, h: number, zt: number, l: number, i: number, i1: number, i2: number, chunk: number, refT: number, refU1: number, refU2: number,
-    rt1r: number, rt1i: number, rt2r: number, rt2i: number): void;
+  reflectLeft(
+    x: number,
+    ldx: number,
+    r0: number,
+    len: number,
+    c0: number,
+    c1: number,
+    tau: number,
+    v: number,
+    w: number,
+  ): void;
+  reflectorsLeft(
+    x: number,
+    n: number,
+    kb: number,
+    count: number,
+    last: number,
+    c0: number,
+    c1: number,
+    refT: number,
+    refU1: number,
+    refU2: number,
+  ): void;
+  qrSweep(
+    n: number,
+    h: number,
+    zt: number,
+    l: number,
+    i: number,
+    i1: number,
+    i2: number,
+    chunk: number,
+    refT: number,
+    refU1: number,
+    refU2: number,
+    rt1r: number,
+    rt1i: number,
+    rt2r: number,
+    rt2i: number,
+  ): void;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
-  chaseWindow(n: number, h: number, l: number, i: number, w0: number, w1: number, s0: number, s1: number, pairs: number, np: number, u: number): void;
+  chaseWindow(
+    n: number,
+    h: number,
+    l: number,
+    i: number,
+    w0: number,
+    w1: number,
+    s0: number,
+    s1: number,
+    pairs: number,
+    np: number,
+    u: number,
+  ): void;
 }
 
 export interface WasmRuntime {
@@ -56,7 +118,13 @@ function preference(): string {
   return (env?.NESS_LINALG ?? "").toLowerCase();
 }
 
-const imports = { env: { abort: (): never => { throw new Error("wasm abort"); } } };
+const imports = {
+  env: {
+    abort: (): never => {
+      throw new Error("wasm abort");
+    },
+  },
+};
 
 /** The binary to use: relaxed SIMD where the engine validates it (and it is not refused), else plain SIMD, else none. */
 function pickBinary(): Uint8Array<ArrayBuffer> | null {

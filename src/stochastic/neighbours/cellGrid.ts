@@ -82,23 +82,35 @@ export class CellGrid {
    * also keeps their wrapped coordinates (wx, wy, wz; the coordinate itself along an open axis).
    */
   sort(x: Float64Array, reach: number, wrap = false): void {
-    const d = this.d, N = this.N, L = this.L;
+    const d = this.d,
+      N = this.N,
+      L = this.L;
     const nx = CellGrid.cellsAlong(L[0], reach);
     const ny = d > 1 ? CellGrid.cellsAlong(L[1], reach) : 1;
     const nz = d > 2 ? CellGrid.cellsAlong(L[2], reach) : 1;
     if (nx !== this.shape[0] || ny !== this.shape[1] || nz !== this.shape[2]) this.select(nx, ny, nz);
     const ncell = nx * ny * nz;
-    const start = this.start, order = this.order, cellOf = this.cellOf;
+    const start = this.start,
+      order = this.order,
+      cellOf = this.cellOf;
     if (ncell === 1 && !wrap) {
       start[0] = 0;
       start[1] = N; // one cell: particles in their own order
       for (let a = 0; a < N; a++) order[a] = a;
       return;
     }
-    const Lx = L[0], Ly = L[1], Lz = L[2];
-    const iLx = this.invL[0], iLy = this.invL[1], iLz = this.invL[2];
-    const openX = Lx === Infinity, openY = Ly === Infinity, openZ = Lz === Infinity;
-    const wx = this.wx, wy = this.wy, wz = this.wz;
+    const Lx = L[0],
+      Ly = L[1],
+      Lz = L[2];
+    const iLx = this.invL[0],
+      iLy = this.invL[1],
+      iLz = this.invL[2];
+    const openX = Lx === Infinity,
+      openY = Ly === Infinity,
+      openZ = Lz === Infinity;
+    const wx = this.wx,
+      wy = this.wy,
+      wz = this.wz;
     start.fill(0);
     for (let a = 0; a < N; a++) {
       const o = a * d;
@@ -185,24 +197,29 @@ function halfStencil(nx: number, ny: number, nz: number): Layout {
   // Along an axis of one cell every offset lands on the same cell: keep only offsets that are 0 there, so each
   // neighbour comes once and never c itself (grids have 1 or at least 3 cells per axis).
   const offsets: number[] = [];
-  for (let ox = -1; ox <= 1; ox++) for (let oy = -1; oy <= 1; oy++) for (let oz = -1; oz <= 1; oz++) {
-    if ((nx === 1 && ox !== 0) || (ny === 1 && oy !== 0) || (nz === 1 && oz !== 0)) continue;
-    if (ox > 0 || (ox === 0 && (oy > 0 || (oy === 0 && oz > 0)))) offsets.push(ox, oy, oz);
-  }
+  for (let ox = -1; ox <= 1; ox++)
+    for (let oy = -1; oy <= 1; oy++)
+      for (let oz = -1; oz <= 1; oz++) {
+        if ((nx === 1 && ox !== 0) || (ny === 1 && oy !== 0) || (nz === 1 && oz !== 0)) continue;
+        if (ox > 0 || (ox === 0 && (oy > 0 || (oy === 0 && oz > 0)))) offsets.push(ox, oy, oz);
+      }
   const nb = new Int32Array(offsets.length / 3);
   const out: number[] = [];
-  for (let cx = 0; cx < nx; cx++) for (let cy = 0; cy < ny; cy++) for (let cz = 0; cz < nz; cz++) {
-    const c = (cx * ny + cy) * nz + cz;
-    out.push(c, c, c);
-    for (let q = 0; q < nb.length; q++) nb[q] = neighbourCell(n, cx, cy, cz, offsets[3 * q], offsets[3 * q + 1], offsets[3 * q + 2]);
-    nb.sort();
-    for (let k = 0; k < nb.length; k++) {
-      const first = nb[k];
-      let last = first;
-      while (k + 1 < nb.length && nb[k + 1] === last + 1) last = nb[++k];
-      out.push(c, first, last);
-    }
-  }
+  for (let cx = 0; cx < nx; cx++)
+    for (let cy = 0; cy < ny; cy++)
+      for (let cz = 0; cz < nz; cz++) {
+        const c = (cx * ny + cy) * nz + cz;
+        out.push(c, c, c);
+        for (let q = 0; q < nb.length; q++)
+          nb[q] = neighbourCell(n, cx, cy, cz, offsets[3 * q], offsets[3 * q + 1], offsets[3 * q + 2]);
+        nb.sort();
+        for (let k = 0; k < nb.length; k++) {
+          const first = nb[k];
+          let last = first;
+          while (k + 1 < nb.length && nb[k + 1] === last + 1) last = nb[++k];
+          out.push(c, first, last);
+        }
+      }
   return layoutOf(n, out);
 }
 
@@ -211,18 +228,22 @@ function upperStencil(nx: number, ny: number, nz: number): Layout {
   const n = Int32Array.of(nx, ny, nz);
   const out: number[] = [];
   const seen = new Int32Array(27);
-  for (let cx = 0; cx < nx; cx++) for (let cy = 0; cy < ny; cy++) for (let cz = 0; cz < nz; cz++) {
-    const c = (cx * ny + cy) * nz + cz;
-    let m = 0;
-    for (let ox = -1; ox <= 1; ox++) for (let oy = -1; oy <= 1; oy++) for (let oz = -1; oz <= 1; oz++) {
-      const c2 = neighbourCell(n, cx, cy, cz, ox, oy, oz);
-      if (c2 < c) continue;
-      let q = 0;
-      while (q < m && seen[q] !== c2) q++;
-      if (q < m) continue; // grids of one cell along an axis repeat cells
-      seen[m++] = c2;
-      out.push(c, c2, c2);
-    }
-  }
+  for (let cx = 0; cx < nx; cx++)
+    for (let cy = 0; cy < ny; cy++)
+      for (let cz = 0; cz < nz; cz++) {
+        const c = (cx * ny + cy) * nz + cz;
+        let m = 0;
+        for (let ox = -1; ox <= 1; ox++)
+          for (let oy = -1; oy <= 1; oy++)
+            for (let oz = -1; oz <= 1; oz++) {
+              const c2 = neighbourCell(n, cx, cy, cz, ox, oy, oz);
+              if (c2 < c) continue;
+              let q = 0;
+              while (q < m && seen[q] !== c2) q++;
+              if (q < m) continue; // grids of one cell along an axis repeat cells
+              seen[m++] = c2;
+              out.push(c, c2, c2);
+            }
+      }
   return layoutOf(n, out);
 }

@@ -104,11 +104,19 @@ export class CellSort {
 
   /** Sorts into cells, gathers wrapped positions and species in cell order, and remembers x. */
   sort(x: Float64Array): void {
-    const grid = this.grid, N = this.count;
+    const grid = this.grid,
+      N = this.count;
     grid.sort(x, this.reach, true);
     this.stale = false;
-    const order = grid.order, wx = grid.wx, wy = grid.wy, wz = grid.wz, sp = this.pairs.speciesOf;
-    const xs = this.xs, ys = this.ys, zs = this.zs, ss = this.ss;
+    const order = grid.order,
+      wx = grid.wx,
+      wy = grid.wy,
+      wz = grid.wz,
+      sp = this.pairs.speciesOf;
+    const xs = this.xs,
+      ys = this.ys,
+      zs = this.zs,
+      ss = this.ss;
     for (let pos = 0; pos < N; pos++) {
       const a = order[pos];
       xs[pos] = wx[a];
@@ -153,23 +161,47 @@ export class VerletList {
   build(x: Float64Array): void {
     const cells = this.cells;
     cells.sort(x);
-    const d = cells.dim, S = cells.pairs.species, interacts = cells.pairs.interacts;
-    const xs = cells.xs, ys = cells.ys, zs = cells.zs, ss = cells.ss;
-    const grid = cells.grid, order = grid.order, start = grid.start, cp = grid.triples;
-    const Lx = cells.L[0], Ly = cells.L[1], Lz = cells.L[2];
-    const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
+    const d = cells.dim,
+      S = cells.pairs.species,
+      interacts = cells.pairs.interacts;
+    const xs = cells.xs,
+      ys = cells.ys,
+      zs = cells.zs,
+      ss = cells.ss;
+    const grid = cells.grid,
+      order = grid.order,
+      start = grid.start,
+      cp = grid.triples;
+    const Lx = cells.L[0],
+      Ly = cells.L[1],
+      Lz = cells.L[2];
+    const hx = 0.5 * Lx,
+      hy = 0.5 * Ly,
+      hz = 0.5 * Lz;
     const rl2 = this.reach2;
-    const iLx = 1 / Lx, iLy = 1 / Ly, iLz = 1 / Lz;
+    const iLx = 1 / Lx,
+      iLy = 1 / Ly,
+      iLz = 1 / Lz;
     let np = 0;
-    let A = this.pairA, B = this.pairB, T = this.pairT, SX = this.shiftX, SY = this.shiftY, SZ = this.shiftZ;
+    let A = this.pairA,
+      B = this.pairB,
+      T = this.pairT,
+      SX = this.shiftX,
+      SY = this.shiftY,
+      SZ = this.shiftZ;
     let cap = A.length;
     for (let m = 0; m < cp.length; m += 3) {
-      const c = cp[m], self = cp[m + 1] === c;
-      const e1 = start[c + 1], s2 = start[cp[m + 1]], e2 = start[cp[m + 2] + 1];
+      const c = cp[m],
+        self = cp[m + 1] === c;
+      const e1 = start[c + 1],
+        s2 = start[cp[m + 1]],
+        e2 = start[cp[m + 2] + 1];
       if (s2 === e2) continue;
       for (let i = start[c]; i < e1; i++) {
         const row = ss[i] * S;
-        const xi = xs[i], yi = ys[i], zi = zs[i];
+        const xi = xs[i],
+          yi = ys[i],
+          zi = zs[i];
         for (let j = self ? i + 1 : s2; j < e2; j++) {
           const t = row + ss[j];
           if (interacts[t] === 0) continue;
@@ -185,10 +217,16 @@ export class VerletList {
           if (dx * dx + dy * dy + dz * dz >= rl2) continue;
           if (np === cap) {
             this.grow();
-            A = this.pairA; B = this.pairB; T = this.pairT; SX = this.shiftX; SY = this.shiftY; SZ = this.shiftZ;
+            A = this.pairA;
+            B = this.pairB;
+            T = this.pairT;
+            SX = this.shiftX;
+            SY = this.shiftY;
+            SZ = this.shiftZ;
             cap = A.length;
           }
-          const a = order[i], b = order[j];
+          const a = order[i],
+            b = order[j];
           A[np] = a;
           B[np] = b;
           T[np] = t;
@@ -308,7 +346,12 @@ export class CellOrderList {
   private sortWithOffsets(x: Float64Array): void {
     const cells = this.cells;
     cells.sort(x);
-    const N = cells.count, order = cells.grid.order, xs = cells.xs, ys = cells.ys, ox = this.ox, oy = this.oy;
+    const N = cells.count,
+      order = cells.grid.order,
+      xs = cells.xs,
+      ys = cells.ys,
+      ox = this.ox,
+      oy = this.oy;
     for (let i = 0; i < N; i++) {
       const a = order[i] << 1;
       ox[i] = x[a] - xs[i];
@@ -324,38 +367,73 @@ export class CellOrderList {
    */
   private build(): void {
     const cells = this.cells;
-    const N = cells.count, S = cells.pairs.species, interacts = cells.pairs.interacts;
-    const xs = cells.xs, ys = cells.ys, ss = cells.ss;
-    const grid = cells.grid, start = grid.start, cp = grid.triples, ts = grid.tripleStart;
-    const ox = this.ox, oy = this.oy;
-    const Lx = cells.L[0], Ly = cells.L[1];
-    const hx = 0.5 * Lx, hy = 0.5 * Ly;
+    const N = cells.count,
+      S = cells.pairs.species,
+      interacts = cells.pairs.interacts;
+    const xs = cells.xs,
+      ys = cells.ys,
+      ss = cells.ss;
+    const grid = cells.grid,
+      start = grid.start,
+      cp = grid.triples,
+      ts = grid.tripleStart;
+    const ox = this.ox,
+      oy = this.oy;
+    const Lx = cells.L[0],
+      Ly = cells.L[1];
+    const hx = 0.5 * Lx,
+      hy = 0.5 * Ly;
     const rl2 = this.reach2;
     const rows = this.rows;
-    let B = this.csrB, T = this.csrT, SX = this.csrX, SY = this.csrY;
-    let cap = B.length, np = 0;
+    let B = this.csrB,
+      T = this.csrT,
+      SX = this.csrX,
+      SY = this.csrY;
+    let cap = B.length,
+      np = 0;
     const ncell = ts.length - 1;
     for (let c = 0; c < ncell; c++) {
-      const e1 = start[c + 1], m0 = ts[c], m1 = ts[c + 1];
+      const e1 = start[c + 1],
+        m0 = ts[c],
+        m1 = ts[c + 1];
       for (let i = start[c]; i < e1; i++) {
         rows[i] = np;
         const row = ss[i] * S;
-        const xi = xs[i], yi = ys[i], oxi = ox[i], oyi = oy[i];
+        const xi = xs[i],
+          yi = ys[i],
+          oxi = ox[i],
+          oyi = oy[i];
         for (let m = m0; m < m1; m += 3) {
           const self = cp[m + 1] === c;
           const e2 = start[cp[m + 2] + 1];
           for (let j = self ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
             const t = row + ss[j];
             if (interacts[t] === 0) continue;
-            let dx = xi - xs[j], wx = 0;
-            if (dx > hx) { dx -= Lx; wx = -Lx; } else if (dx < -hx) { dx += Lx; wx = Lx; }
-            let dy = yi - ys[j], wy = 0;
-            if (dy > hy) { dy -= Ly; wy = -Ly; } else if (dy < -hy) { dy += Ly; wy = Ly; }
+            let dx = xi - xs[j],
+              wx = 0;
+            if (dx > hx) {
+              dx -= Lx;
+              wx = -Lx;
+            } else if (dx < -hx) {
+              dx += Lx;
+              wx = Lx;
+            }
+            let dy = yi - ys[j],
+              wy = 0;
+            if (dy > hy) {
+              dy -= Ly;
+              wy = -Ly;
+            } else if (dy < -hy) {
+              dy += Ly;
+              wy = Ly;
+            }
             if (dx * dx + dy * dy >= rl2) continue;
             if (np === cap) {
               cap = Math.max(1024, 2 * cap);
-              B = this.csrB = grow32(B, cap); T = this.csrT = grow32(T, cap);
-              SX = this.csrX = grow64(SX, cap); SY = this.csrY = grow64(SY, cap);
+              B = this.csrB = grow32(B, cap);
+              T = this.csrT = grow32(T, cap);
+              SX = this.csrX = grow64(SX, cap);
+              SY = this.csrY = grow64(SY, cap);
             }
             B[np] = j;
             T[np] = t;
@@ -376,8 +454,14 @@ export class CellOrderList {
    * within half a skin of the box) and zero cell-order forces.
    */
   private gather(x: Float64Array, wrapped: boolean): void {
-    const N = this.cells.count, order = this.cells.grid.order, px = this.px, py = this.py, fx = this.pfx, fy = this.pfy;
-    const ox = this.ox, oy = this.oy;
+    const N = this.cells.count,
+      order = this.cells.grid.order,
+      px = this.px,
+      py = this.py,
+      fx = this.pfx,
+      fy = this.pfy;
+    const ox = this.ox,
+      oy = this.oy;
     for (let i = 0; i < N; i++) {
       const a = order[i] << 1;
       px[i] = wrapped ? x[a] - ox[i] : x[a];
@@ -389,7 +473,10 @@ export class CellOrderList {
 
   /** The cell-order forces into `force`, in particle order. */
   scatter(force: Float64Array): void {
-    const N = this.cells.count, order = this.cells.grid.order, fx = this.pfx, fy = this.pfy;
+    const N = this.cells.count,
+      order = this.cells.grid.order,
+      fx = this.pfx,
+      fy = this.pfy;
     for (let i = 0; i < N; i++) {
       const a = order[i] << 1;
       force[a] = fx[i];
@@ -410,7 +497,12 @@ export class AllPairs {
   /** Box lengths per axis (Infinity where open or beyond the dimension). */
   readonly L: Float64Array;
 
-  constructor(readonly dim: number, readonly count: number, box: ArrayLike<number> | null, readonly pairs: PairTable) {
+  constructor(
+    readonly dim: number,
+    readonly count: number,
+    box: ArrayLike<number> | null,
+    readonly pairs: PairTable,
+  ) {
     this.L = Float64Array.from({ length: 3 }, (_, k) => (box && k < dim ? box[k] : Infinity));
     this.xs = new Float64Array(count);
     this.ys = new Float64Array(count);
@@ -423,9 +515,19 @@ export class AllPairs {
 
   /** Wrapped positions and species into xs, ys, zs, ss and zero forces. */
   gather(x: Float64Array): void {
-    const N = this.count, d = this.dim;
-    const xs = this.xs, ys = this.ys, zs = this.zs, ss = this.ss, fx = this.fx, fy = this.fy, fz = this.fz;
-    const Lx = this.L[0], Ly = this.L[1], Lz = this.L[2], sp = this.pairs.speciesOf;
+    const N = this.count,
+      d = this.dim;
+    const xs = this.xs,
+      ys = this.ys,
+      zs = this.zs,
+      ss = this.ss,
+      fx = this.fx,
+      fy = this.fy,
+      fz = this.fz;
+    const Lx = this.L[0],
+      Ly = this.L[1],
+      Lz = this.L[2],
+      sp = this.pairs.speciesOf;
     for (let a = 0; a < N; a++) {
       const o = a * d;
       xs[a] = Lx !== Infinity ? x[o] - Lx * Math.floor(x[o] / Lx) : x[o];
@@ -440,7 +542,11 @@ export class AllPairs {
 
   /** The forces into `force` (row-major N x d). */
   scatter(force: Float64Array): void {
-    const N = this.count, d = this.dim, fx = this.fx, fy = this.fy, fz = this.fz;
+    const N = this.count,
+      d = this.dim,
+      fx = this.fx,
+      fy = this.fy,
+      fz = this.fz;
     for (let a = 0; a < N; a++) {
       const o = a * d;
       force[o] = fx[a];

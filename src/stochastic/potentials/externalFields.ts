@@ -47,11 +47,14 @@ export const sawtoothField = {
     return s - Math.floor(s);
   },
   energy: (f: Field<"sawtooth">, x: number): number => {
-    const w = sawtoothField.phase(f, x), a = f.asymmetry;
+    const w = sawtoothField.phase(f, x),
+      a = f.asymmetry;
     return w < a ? (f.amplitude * w) / a : (f.amplitude * (1 - w)) / (1 - a);
   },
   force: (f: Field<"sawtooth">, x: number): number =>
-    sawtoothField.phase(f, x) < f.asymmetry ? -f.amplitude / (f.asymmetry * f.period) : f.amplitude / ((1 - f.asymmetry) * f.period),
+    sawtoothField.phase(f, x) < f.asymmetry
+      ? -f.amplitude / (f.asymmetry * f.period)
+      : f.amplitude / ((1 - f.asymmetry) * f.period),
   /** Piecewise linear: no curvature (the force jumps at the corners). */
   curvatureBound: (): number => 0,
   energySpan: (f: Field<"sawtooth">): number => Math.abs(f.amplitude),
@@ -59,12 +62,20 @@ export const sawtoothField = {
 
 /** A bound of the field's curvature (on every axis for the trap, on its axis otherwise). */
 export function externalCurvatureBound(f: ExternalPotential): number {
-  return f.potential === "harmonic" ? trapField.curvatureBound(f) : f.potential === "cosine" ? cosineField.curvatureBound(f) : sawtoothField.curvatureBound();
+  return f.potential === "harmonic"
+    ? trapField.curvatureBound(f)
+    : f.potential === "cosine"
+      ? cosineField.curvatureBound(f)
+      : sawtoothField.curvatureBound();
 }
 
 /** The largest energy difference the field makes for one particle (Infinity for the trap). */
 export function externalEnergySpan(f: ExternalPotential): number {
-  return f.potential === "harmonic" ? trapField.energySpan() : f.potential === "cosine" ? cosineField.energySpan(f) : sawtoothField.energySpan(f);
+  return f.potential === "harmonic"
+    ? trapField.energySpan()
+    : f.potential === "cosine"
+      ? cosineField.energySpan(f)
+      : sawtoothField.energySpan(f);
 }
 
 /** True when the field's Hessian does not depend on the position (the trap). */
@@ -104,7 +115,9 @@ export class ExternalFields {
    * returns the total field energy.
    */
   add(x: Float64Array, force: Float64Array, energy?: Float64Array): number {
-    const N = this.N, d = this.d, sp = this.speciesOf;
+    const N = this.N,
+      d = this.d,
+      sp = this.speciesOf;
     let u = 0;
     for (let e = 0; e < this.fields.length; e++) {
       const f = this.fields[e];
@@ -113,7 +126,8 @@ export class ExternalFields {
       // the parameters hoisted out of the particle loop): calls per particle cost this loop about 5% of its time.
       // test/stochastic/potentials.test.ts checks it against those functions.
       if (f.potential === "harmonic") {
-        const lam = f.stiffness, c = f.center;
+        const lam = f.stiffness,
+          c = f.center;
         for (let a = 0; a < N; a++) {
           if (!mask[sp[a]]) continue;
           for (let k = 0; k < d; k++) {
@@ -126,7 +140,10 @@ export class ExternalFields {
           }
         }
       } else if (f.potential === "cosine") {
-        const q = (2 * Math.PI) / f.period, A = f.amplitude, k = f.axis, ph = f.phase;
+        const q = (2 * Math.PI) / f.period,
+          A = f.amplitude,
+          k = f.axis,
+          ph = f.phase;
         for (let a = 0; a < N; a++) {
           if (!mask[sp[a]]) continue;
           const arg = q * x[a * d + k] + ph;
@@ -135,8 +152,12 @@ export class ExternalFields {
           force[a * d + k] += A * q * Math.sin(arg);
         }
       } else {
-        const P = f.period, A = f.amplitude, k = f.axis, as = f.asymmetry;
-        const up = -A / (as * P), down = A / ((1 - as) * P);
+        const P = f.period,
+          A = f.amplitude,
+          k = f.axis,
+          as = f.asymmetry;
+        const up = -A / (as * P),
+          down = A / ((1 - as) * P);
         for (let a = 0; a < N; a++) {
           if (!mask[sp[a]]) continue;
           const s = x[a * d + k] / P;

@@ -17,13 +17,24 @@ import { HARMONIC, SOFT, WCA, type PackedPairLaws } from "./pairLaws.js";
 /** Forces from a Verlet list (overwrites force); returns the pair energy. */
 export function verletForces(list: VerletList, laws: PackedPairLaws, x: Float64Array, force: Float64Array): number {
   force.fill(0);
-  const d = list.cells.dim, np = list.count;
-  const A = list.pairA, B = list.pairB, T = list.pairT, SX = list.shiftX, SY = list.shiftY, SZ = list.shiftZ;
-  const code = laws.code, pk = laws.k, pl = laws.l, cut2 = laws.cut2;
-  const soft = SOFT, wca = WCA;
+  const d = list.cells.dim,
+    np = list.count;
+  const A = list.pairA,
+    B = list.pairB,
+    T = list.pairT,
+    SX = list.shiftX,
+    SY = list.shiftY,
+    SZ = list.shiftZ;
+  const code = laws.code,
+    pk = laws.k,
+    pl = laws.l,
+    cut2 = laws.cut2;
+  const soft = SOFT,
+    wca = WCA;
   let u = 0;
   for (let p = 0; p < np; p++) {
-    const a = A[p] * d, b = B[p] * d;
+    const a = A[p] * d,
+      b = B[p] * d;
     const dx = x[a] - x[b] - SX[p];
     const dy = d > 1 ? x[a + 1] - x[b + 1] - SY[p] : 0;
     const dz = d > 2 ? x[a + 2] - x[b + 2] - SZ[p] : 0;
@@ -64,16 +75,36 @@ export function verletForces(list: VerletList, laws: PackedPairLaws, x: Float64A
 export function allPairsForces(all: AllPairs, laws: PackedPairLaws, x: Float64Array, force: Float64Array): number {
   all.gather(x);
   const N = all.count;
-  const xs = all.xs, ys = all.ys, zs = all.zs, ss = all.ss, fx = all.fx, fy = all.fy, fz = all.fz;
-  const Lx = all.L[0], Ly = all.L[1], Lz = all.L[2];
-  const hx = 0.5 * Lx, hy = 0.5 * Ly, hz = 0.5 * Lz;
-  const S = laws.species, code = laws.code, pk = laws.k, pl = laws.l, cut2 = laws.cut2;
-  const soft = SOFT, harmonic = HARMONIC, wca = WCA;
+  const xs = all.xs,
+    ys = all.ys,
+    zs = all.zs,
+    ss = all.ss,
+    fx = all.fx,
+    fy = all.fy,
+    fz = all.fz;
+  const Lx = all.L[0],
+    Ly = all.L[1],
+    Lz = all.L[2];
+  const hx = 0.5 * Lx,
+    hy = 0.5 * Ly,
+    hz = 0.5 * Lz;
+  const S = laws.species,
+    code = laws.code,
+    pk = laws.k,
+    pl = laws.l,
+    cut2 = laws.cut2;
+  const soft = SOFT,
+    harmonic = HARMONIC,
+    wca = WCA;
   let u = 0;
   for (let i = 0; i < N; i++) {
-    const xi = xs[i], yi = ys[i], zi = zs[i];
+    const xi = xs[i],
+      yi = ys[i],
+      zi = zs[i];
     const row = ss[i] * S;
-    let fxi = 0, fyi = 0, fzi = 0;
+    let fxi = 0,
+      fyi = 0,
+      fzi = 0;
     for (let j = i + 1; j < N; j++) {
       let dx = xi - xs[j];
       if (dx > hx) dx -= Lx;
@@ -134,7 +165,12 @@ export function allPairsForces(all: AllPairs, laws: PackedPairLaws, x: Float64Ar
  * Forces of 2D soft pairs in cell order (overwrites force); returns the pair energy. Every interacting pair must be
  * soft (PackedPairLaws.onlySoft): the loops do not look at the law code.
  */
-export function cellOrderSoftForces(list: CellOrderList, laws: PackedPairLaws, x: Float64Array, force: Float64Array): number {
+export function cellOrderSoftForces(
+  list: CellOrderList,
+  laws: PackedPairLaws,
+  x: Float64Array,
+  force: Float64Array,
+): number {
   const u = list.prepare(x) === "list" ? softFromList(list, laws) : softFromCells(list, laws);
   list.scatter(force);
   return u;
@@ -142,17 +178,28 @@ export function cellOrderSoftForces(list: CellOrderList, laws: PackedPairLaws, x
 
 /** The cell-order Verlet list: a local pair loop over gathered positions. */
 function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
-  const N = list.cells.count, rows = list.rows;
-  const px = list.px, py = list.py, fx = list.pfx, fy = list.pfy;
-  const B = list.csrB, T = list.csrT, SX = list.csrX, SY = list.csrY;
-  const pk = laws.k, pl = laws.l, cut2 = laws.cut2;
+  const N = list.cells.count,
+    rows = list.rows;
+  const px = list.px,
+    py = list.py,
+    fx = list.pfx,
+    fy = list.pfy;
+  const B = list.csrB,
+    T = list.csrT,
+    SX = list.csrX,
+    SY = list.csrY;
+  const pk = laws.k,
+    pl = laws.l,
+    cut2 = laws.cut2;
   let u = 0;
   for (let i = 0; i < N; i++) {
     const e = rows[i + 1];
     let p = rows[i];
     if (p === e) continue;
-    const xa = px[i], ya = py[i];
-    let fxa = 0, fya = 0;
+    const xa = px[i],
+      ya = py[i];
+    let fxa = 0,
+      fya = 0;
     for (; p < e; p++) {
       const j = B[p];
       const dx = xa - px[j] - SX[p];
@@ -166,7 +213,8 @@ function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
       const h = 1 - r2 * ir * is;
       u += 0.5 * k * h * h;
       const g = k * is * (ir - is);
-      const gx = g * dx, gy = g * dy;
+      const gx = g * dx,
+        gy = g * dy;
       fxa += gx;
       fya += gy;
       fx[j] -= gx;
@@ -180,29 +228,46 @@ function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
 
 /** No list: the pairs straight from the cells (positions within half a skin of the box, minimum image). */
 function softFromCells(list: CellOrderList, laws: PackedPairLaws): number {
-  const cells = list.cells, S = laws.species;
-  const grid = cells.grid, start = grid.start, ss = cells.ss, cp = grid.triples, ts = grid.tripleStart;
-  const xs = list.px, ys = list.py;
-  const fx = list.pfx, fy = list.pfy;
-  const Lx = cells.L[0], Ly = cells.L[1];
-  const hx = 0.5 * Lx, hy = 0.5 * Ly;
-  const pk = laws.k, pl = laws.l, cut2 = laws.cut2;
+  const cells = list.cells,
+    S = laws.species;
+  const grid = cells.grid,
+    start = grid.start,
+    ss = cells.ss,
+    cp = grid.triples,
+    ts = grid.tripleStart;
+  const xs = list.px,
+    ys = list.py;
+  const fx = list.pfx,
+    fy = list.pfy;
+  const Lx = cells.L[0],
+    Ly = cells.L[1];
+  const hx = 0.5 * Lx,
+    hy = 0.5 * Ly;
+  const pk = laws.k,
+    pl = laws.l,
+    cut2 = laws.cut2;
   let u = 0;
   const ncell = ts.length - 1;
   for (let c = 0; c < ncell; c++) {
-    const e1 = start[c + 1], m0 = ts[c], m1 = ts[c + 1];
+    const e1 = start[c + 1],
+      m0 = ts[c],
+      m1 = ts[c + 1];
     for (let i = start[c]; i < e1; i++) {
       const row = ss[i] * S;
-      const xi = xs[i], yi = ys[i];
-      let fxa = 0, fya = 0;
+      const xi = xs[i],
+        yi = ys[i];
+      let fxa = 0,
+        fya = 0;
       for (let m = m0; m < m1; m += 3) {
         const self = cp[m + 1] === c;
         const e2 = start[cp[m + 2] + 1];
         for (let j = self ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
           let dx = xi - xs[j];
-          if (dx > hx) dx -= Lx; else if (dx < -hx) dx += Lx;
+          if (dx > hx) dx -= Lx;
+          else if (dx < -hx) dx += Lx;
           let dy = yi - ys[j];
-          if (dy > hy) dy -= Ly; else if (dy < -hy) dy += Ly;
+          if (dy > hy) dy -= Ly;
+          else if (dy < -hy) dy += Ly;
           const r2 = dx * dx + dy * dy;
           const t = row + ss[j];
           if (r2 >= cut2[t] || r2 === 0) continue;
@@ -212,7 +277,8 @@ function softFromCells(list: CellOrderList, laws: PackedPairLaws): number {
           const h = 1 - r2 * ir * is;
           u += 0.5 * k * h * h;
           const g = k * is * (ir - is);
-          const gx = g * dx, gy = g * dy;
+          const gx = g * dx,
+            gy = g * dy;
           fxa += gx;
           fya += gy;
           fx[j] -= gx;

@@ -38,7 +38,16 @@ export function quarticProfile(t0: number, t3: number, M = 2): number[] {
 }
 
 /** Eq. 14: C12 = pi^2 N (B01 - 2 B12 + B23) / (48 kappa T_F (T1^2 + T2^2)). */
-export function fermiC12(N: number, kappa: number, TF: number, t1: number, t2: number, b01: number, b12: number, b23: number): number {
+export function fermiC12(
+  N: number,
+  kappa: number,
+  TF: number,
+  t1: number,
+  t2: number,
+  b01: number,
+  b12: number,
+  b23: number,
+): number {
   return (Math.PI ** 2 * N * (b01 - 2 * b12 + b23)) / (48 * kappa * TF * (t1 ** 2 + t2 ** 2));
 }
 
@@ -47,7 +56,12 @@ export function fermiC12(N: number, kappa: number, TF: number, t1: number, t2: n
  * (docs/corrections.md: the printed denominator 2 Tr(R) det(R) must be 2 |Tr R| det R):
  * C12 = [B23 (g1 + g2) g3 + B01 g2 (g3 + g4) - B12 (g2 g4 + g1 g3 + 2 g1 g4)] / (2 |Tr R| det R).
  */
-export function appendixBC12(g: readonly [number, number, number, number], b01: number, b12: number, b23: number): number {
+export function appendixBC12(
+  g: readonly [number, number, number, number],
+  b01: number,
+  b12: number,
+  b23: number,
+): number {
   const [g1, g2, g3, g4] = g;
   const trace = Math.abs(-g1 - g2 - g3 - g4);
   const det = (g1 + g2) * (g3 + g4) - g2 * g3;

@@ -84,7 +84,8 @@ export const THIRD_CUMULANT_THRESHOLD = 0.1;
 /** The third-cumulant condition of eq. 4 for a chain at its mean states x (undefined without beta or kappa3). */
 export function thirdCumulantCondition(chain: Chain, x: ArrayLike<number>): ThirdCumulantCondition | undefined {
   const { model, M } = chain;
-  const beta = model.conjugate, k3 = model.thirdCumulant;
+  const beta = model.conjugate,
+    k3 = model.thirdCumulant;
   if (!beta || !k3) return undefined;
   const node = (k: number): number => (k === 0 ? chain.left : k === M + 1 ? chain.right : x[k - 1]);
   let gap = 0;
@@ -99,7 +100,13 @@ export function thirdCumulantCondition(chain: Chain, x: ArrayLike<number>): Thir
     return a !== 0 && Number.isFinite(r) ? Math.abs(r) : 0;
   });
   const value = Math.max(...byLink);
-  return { betaGap: gap, byLink, value, threshold: THIRD_CUMULANT_THRESHOLD, satisfied: value <= THIRD_CUMULANT_THRESHOLD };
+  return {
+    betaGap: gap,
+    byLink,
+    value,
+    threshold: THIRD_CUMULANT_THRESHOLD,
+    satisfied: value <= THIRD_CUMULANT_THRESHOLD,
+  };
 }
 
 /** How the noise of each link contributes to C12 (adjacent subsystems `pair`). */
@@ -188,12 +195,15 @@ export function relativeFluctuations(chain: Chain, energies: ArrayLike<number>, 
   const lo = model.energy(model.stateDomain[0]);
   const hi = model.stateDomain[1] === Infinity ? Infinity : model.energy(model.stateDomain[1]);
   const relative = new Float64Array(M);
-  let max = 0, subsystem = 1;
+  let max = 0,
+    subsystem = 1;
   for (let i = 0; i < M; i++) {
     const variance = C.data[i * M + i];
     const distance = Math.min(energies[i] - lo, hi - energies[i]);
     if (variance > 0 && !(distance > 0)) {
-      throw new SteadyStateError(`the mean state of subsystem ${i + 1} is at the edge of the model's domain, where its fluctuations cannot be described`);
+      throw new SteadyStateError(
+        `the mean state of subsystem ${i + 1} is at the edge of the model's domain, where its fluctuations cannot be described`,
+      );
     }
     relative[i] = variance > 0 && distance < Infinity ? Math.sqrt(variance) / distance : 0;
     if (relative[i] > max) {
@@ -205,7 +215,12 @@ export function relativeFluctuations(chain: Chain, energies: ArrayLike<number>, 
 }
 
 /** The warning for fluctuations above FLUCTUATION_WARNING (undefined below). */
-function fluctuationWarning(chain: Chain, f: RelativeFluctuation, energies: ArrayLike<number>, C: Matrix): string | undefined {
+function fluctuationWarning(
+  chain: Chain,
+  f: RelativeFluctuation,
+  energies: ArrayLike<number>,
+  C: Matrix,
+): string | undefined {
   if (!(f.max > FLUCTUATION_WARNING)) return undefined;
   const { model, M } = chain;
   const i = f.subsystem - 1;
@@ -291,7 +306,11 @@ export interface RelaxationSolver {
  * A prepared solver of R C + C R^T = -Q for one R (the exact engine's prepareStationary on relaxationProblem); throws
  * SteadyStateError when R is not stable. `rates` are the relaxation rates, the eigenvalues of -R (ascending).
  */
-export function prepareRelaxation(R: Matrix): { solver: RelaxationSolver; rates: Float64Array; stationary: StationarySolver } {
+export function prepareRelaxation(R: Matrix): {
+  solver: RelaxationSolver;
+  rates: Float64Array;
+  stationary: StationarySolver;
+} {
   let stationary: StationarySolver;
   try {
     stationary = prepareStationary(relaxationProblem(R, matrix(R.rows, R.cols)));
@@ -333,7 +352,9 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
     currents[b] = model.current(node(b), node(b + 1), b);
     B[b] = model.noise(node(b), node(b + 1), b);
     if (!(B[b] >= 0) || !Number.isFinite(B[b])) {
-      throw new SteadyStateError(`the noise strength of link ${b}-${b + 1} is ${B[b]} at the steady state (it must be >= 0)`);
+      throw new SteadyStateError(
+        `the noise strength of link ${b}-${b + 1} is ${B[b]} at the steady state (it must be >= 0)`,
+      );
     }
   }
   const current = currents.reduce((s, v) => s + v, 0) / (M + 1);
@@ -407,7 +428,9 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
 /** The M = 1 variance and its closed form under eq. 4 (see SingleSubsystem). */
 export function singleSubsystem(chain: Chain, ec: EnergyCorrelations): SingleSubsystem {
   const beta = chain.model.conjugate!;
-  const bL = beta(chain.left), b1 = beta(ec.states[0]), bR = beta(chain.right);
+  const bL = beta(chain.left),
+    b1 = beta(ec.states[0]),
+    bR = beta(chain.right);
   const Jtau = ec.current * ec.relaxationTime;
   const formula = (Jtau * (bR - bL)) / ((b1 - bL) * (bR - b1));
   return {

@@ -13,12 +13,26 @@ import { checkRange } from "../ranges.js";
 import { runAll, runOptionsOf } from "../parallel.js";
 import { num, table } from "../text.js";
 import { energyCorrelations, FLUCTUATION_WARNING, type EnergyCorrelations } from "./correlations.js";
-import { boundFigure, c12Figure, decompositionFigure, noiseApproximationFigure, profilesFigure, verificationFigure } from "./figures.js";
+import {
+  boundFigure,
+  c12Figure,
+  decompositionFigure,
+  noiseApproximationFigure,
+  profilesFigure,
+  verificationFigure,
+} from "./figures.js";
 import { MODEL_RANGES, type BuiltinModelName } from "./models.js";
 import { correlationsSchema } from "./parameters.js";
 import { runEnergyCorrelations, type SimulationResult } from "./simulate.js";
 import type { Chain } from "./steadyState.js";
-import { biasSweep, builtinModel, closedFormC12, noiseApproximationErrors, profileSet, type ModelParameters } from "./study.js";
+import {
+  biasSweep,
+  builtinModel,
+  closedFormC12,
+  noiseApproximationErrors,
+  profileSet,
+  type ModelParameters,
+} from "./study.js";
 import { verificationSweep, type VerificationSweep } from "./verification.js";
 import type { z } from "zod";
 import { validateParameters } from "../schema.js";
@@ -40,18 +54,27 @@ function baths(p: Input): [number, number] {
 /** Checks the baths against the model and the model's parameters; ModelError naming the flags. */
 function checkChain(p: Input, name: (key: string) => string): void {
   if (p.model === "ssep") {
-    if (p.eps0 !== undefined && p.T0 !== undefined) throw new ModelError(`give the left density as ${name("eps0")} or ${name("T0")}, not both`);
-    if (p.eps3 !== undefined && p.T3 !== undefined) throw new ModelError(`give the right density as ${name("eps3")} or ${name("T3")}, not both`);
-    for (const [a, b] of [["eps0", "T0"], ["eps3", "T3"]] as const) {
+    if (p.eps0 !== undefined && p.T0 !== undefined)
+      throw new ModelError(`give the left density as ${name("eps0")} or ${name("T0")}, not both`);
+    if (p.eps3 !== undefined && p.T3 !== undefined)
+      throw new ModelError(`give the right density as ${name("eps3")} or ${name("T3")}, not both`);
+    for (const [a, b] of [
+      ["eps0", "T0"],
+      ["eps3", "T3"],
+    ] as const) {
       const key = p[a] !== undefined ? a : b;
       const v = p[key];
-      if (v !== undefined && !(v >= DENSITY.min && v <= DENSITY.max)) throw new ModelError(`${name(key)} must be a density in [0, 1] for the ssep model, got ${v}`);
+      if (v !== undefined && !(v >= DENSITY.min && v <= DENSITY.max))
+        throw new ModelError(`${name(key)} must be a density in [0, 1] for the ssep model, got ${v}`);
     }
   } else {
     if (p.eps0 !== undefined || p.eps3 !== undefined) {
-      throw new ModelError(`${name("eps0")}/${name("eps3")} are densities of the exclusion process (${name("model")} ssep); the ${p.model} model takes bath temperatures ${name("T0")}, ${name("T3")}`);
+      throw new ModelError(
+        `${name("eps0")}/${name("eps3")} are densities of the exclusion process (${name("model")} ssep); the ${p.model} model takes bath temperatures ${name("T0")}, ${name("T3")}`,
+      );
     }
-    for (const key of ["T0", "T3"] as const) if (p[key] !== undefined) checkRange(name(key), p[key], MODEL_RANGES.temperature, ` for the ${p.model} model`);
+    for (const key of ["T0", "T3"] as const)
+      if (p[key] !== undefined) checkRange(name(key), p[key], MODEL_RANGES.temperature, ` for the ${p.model} model`);
   }
   builtinModel(p.model, modelParameters(p));
 }
@@ -136,13 +159,22 @@ export function correlationResults(ec: EnergyCorrelations, sim?: SimulationResul
     C: rows(ec.covariance),
     relaxationRates: Array.from(ec.relaxationRates, (r) => -r),
     relaxationTime: ec.relaxationTime,
-    decomposition: { pair: ec.decomposition.pair, byLink: ec.decomposition.byLink, boundary: ec.decomposition.boundary, bulk: ec.decomposition.bulk },
+    decomposition: {
+      pair: ec.decomposition.pair,
+      byLink: ec.decomposition.byLink,
+      boundary: ec.decomposition.boundary,
+      bulk: ec.decomposition.bulk,
+    },
     ...(ec.noiseCurvature !== undefined ? { noiseCurvature: ec.noiseCurvature } : {}),
     ...(closed ? { closedForm: { C12: closed.value, formula: closed.formula } } : {}),
     ...(ec.bound ? { bound: ec.bound } : {}),
     ...(ec.single ? { single: ec.single } : {}),
     ...(ec.thirdCumulant ? { thirdCumulant: ec.thirdCumulant } : {}),
-    fluctuation: { relative: Array.from(ec.fluctuation.relative), max: ec.fluctuation.max, subsystem: ec.fluctuation.subsystem },
+    fluctuation: {
+      relative: Array.from(ec.fluctuation.relative),
+      max: ec.fluctuation.max,
+      subsystem: ec.fluctuation.subsystem,
+    },
     residual: ec.residual,
     steadyStateResidual: ec.steadyStateResidual,
     warnings: ec.warnings,
@@ -169,7 +201,10 @@ export function correlationResults(ec: EnergyCorrelations, sim?: SimulationResul
 
 function matrixText(m: number[][], err?: number[][]): string {
   const header = ["C", ...m[0].map((_, j) => String(j + 1))];
-  const body = m.map((row, i) => [String(i + 1), ...row.map((v, j) => (err ? `${num(v)} ± ${num(err[i][j], 2)}` : num(v)))]);
+  const body = m.map((row, i) => [
+    String(i + 1),
+    ...row.map((v, j) => (err ? `${num(v)} ± ${num(err[i][j], 2)}` : num(v))),
+  ]);
   return table(header, body);
 }
 
@@ -179,25 +214,46 @@ export function correlationsReport(r: CorrelationResults): string {
   const x = r.variable === "density" ? "eps" : r.variable === "energy" ? "E" : "T";
   const q = r.carried === "particles" ? "N_i (particles)" : "E_i";
   const out: string[] = [];
-  out.push(`${r.label}: ${M} subsystem${M === 1 ? "" : "s"} between baths ${x}0 = ${num(r.baths.left)} and ${x}${M + 1} = ${num(r.baths.right)} (kB = 1)`, "");
-  out.push(table(["subsystem", x, q], Array.from({ length: M }, (_, i) => [String(i + 1), r.temperatures[i], r.energies[i]])), "");
-  out.push(`mean current <J> = ${num(r.current)} (positive: from the left bath to the right bath); slowest relaxation time tau = ${num(r.relaxationTime)}`);
+  out.push(
+    `${r.label}: ${M} subsystem${M === 1 ? "" : "s"} between baths ${x}0 = ${num(r.baths.left)} and ${x}${M + 1} = ${num(r.baths.right)} (kB = 1)`,
+    "",
+  );
+  out.push(
+    table(
+      ["subsystem", x, q],
+      Array.from({ length: M }, (_, i) => [String(i + 1), r.temperatures[i], r.energies[i]]),
+    ),
+    "",
+  );
+  out.push(
+    `mean current <J> = ${num(r.current)} (positive: from the left bath to the right bath); slowest relaxation time tau = ${num(r.relaxationTime)}`,
+  );
   out.push(`link noise B: ${r.noise.map((b, k) => `B${k}${k + 1} = ${num(b)}`).join(", ")}`, "");
-  out.push(`correlation matrix C_ij = <E_i E_j> - <E_i><E_j> (${r.carried === "particles" ? "particle numbers" : "energies"}):`, matrixText(r.C), "");
+  out.push(
+    `correlation matrix C_ij = <E_i E_j> - <E_i><E_j> (${r.carried === "particles" ? "particle numbers" : "energies"}):`,
+    matrixText(r.C),
+    "",
+  );
   const d = r.decomposition;
   if (M === 1) {
     out.push(`variance <dE^2> = C11 = (B01 + B12) tau / 2 = ${num(r.C[0][0], 6)} (linear noise)`);
     const s = r.single;
     if (s?.formula !== undefined) {
-      out.push(`closed form under eq. 4: <J> tau (beta2 - beta0)/((beta1 - beta0)(beta2 - beta1)) = ${num(s.formula, 6)} (relative difference ${num(Math.abs(s.formula - r.C[0][0]) / r.C[0][0], 2)})`);
+      out.push(
+        `closed form under eq. 4: <J> tau (beta2 - beta0)/((beta1 - beta0)(beta2 - beta1)) = ${num(s.formula, 6)} (relative difference ${num(Math.abs(s.formula - r.C[0][0]) / r.C[0][0], 2)})`,
+      );
     } else if (s) {
       out.push("closed form under eq. 4: not defined at equal baths (no current; the variance is the equilibrium one)");
     }
     out.push(`noise decomposition of C11: link 0-1 ${num(d.byLink[0])}, link 1-2 ${num(d.byLink[1])}`);
   } else {
     const c12 = r.C[0][1];
-    out.push(`C12 = ${num(c12, 6)} (${c12 > 0 ? "positive" : c12 < 0 ? "negative" : "zero"})${r.closedForm ? `; closed form ${r.closedForm.formula} = ${num(r.closedForm.C12, 6)}` : ""}`);
-    out.push(`noise decomposition of C12: boundary links ${num(d.boundary)}, bulk links ${num(d.bulk)} (by link: ${d.byLink.map((v, b) => `${b}-${b + 1}: ${num(v)}`).join(", ")})`);
+    out.push(
+      `C12 = ${num(c12, 6)} (${c12 > 0 ? "positive" : c12 < 0 ? "negative" : "zero"})${r.closedForm ? `; closed form ${r.closedForm.formula} = ${num(r.closedForm.C12, 6)}` : ""}`,
+    );
+    out.push(
+      `noise decomposition of C12: boundary links ${num(d.boundary)}, bulk links ${num(d.bulk)} (by link: ${d.byLink.map((v, b) => `${b}-${b + 1}: ${num(v)}`).join(", ")})`,
+    );
   }
   if (r.noiseCurvature !== undefined) out.push(`B01 - 2 B12 + B23 = ${num(r.noiseCurvature)}`);
   if (r.bound) {
@@ -220,7 +276,9 @@ export function correlationsReport(r: CorrelationResults): string {
     `large-subsystem check: energy fluctuation / distance to the edge of the energy range ${f.relative.map((v) => num(v, 2)).join(", ")} ` +
       `(linear noise needs << 1: ${f.max <= FLUCTUATION_WARNING ? "fine" : "TOO SMALL, see the warning"})`,
   );
-  out.push(`Lyapunov residual ${r.residual.toExponential(1)}; steady-state current imbalance ${r.steadyStateResidual.toExponential(1)}`);
+  out.push(
+    `Lyapunov residual ${r.residual.toExponential(1)}; steady-state current imbalance ${r.steadyStateResidual.toExponential(1)}`,
+  );
   const sim = r.simulation;
   if (sim) {
     out.push(
@@ -245,7 +303,13 @@ export const energyCorrelationsStudy = defineStudy({
   seeded: true,
   async compute(p, ctx: ComputeContext): Promise<CorrelationResults> {
     const chain = chainOf(p);
-    const sim = p.simulate ? await runEnergyCorrelations(chain, { replicas: p.replicas, duration: p.duration, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx)) : undefined;
+    const sim = p.simulate
+      ? await runEnergyCorrelations(
+          chain,
+          { replicas: p.replicas, duration: p.duration, seed: ctx.seed, force: ctx.force },
+          runOptionsOf(ctx),
+        )
+      : undefined;
     return correlationResults(sim ? sim.exact : energyCorrelations(chain), sim);
   },
   figures: () => [],
@@ -263,7 +327,10 @@ export const energyCorrelationsStudy = defineStudy({
 
 const MODELS: BuiltinModelName[] = ["ideal-gas", "ssep", "fermi", "blackbody"];
 
-const biasSweeps = figureSet<{ models: BuiltinModelName[]; points: number }, { quick: boolean; sweeps: ReturnType<typeof biasSweep>[] }>({
+const biasSweeps = figureSet<
+  { models: BuiltinModelName[]; points: number },
+  { quick: boolean; sweeps: ReturnType<typeof biasSweep>[] }
+>({
   id: "energy-correlations-bias-sweeps",
   title: "C12 against the bath difference (4 models, exact and approximate noise): C12, its decomposition, the bound",
   parameters: (quick) => ({ models: MODELS, points: quick ? 11 : 41 }),
@@ -273,7 +340,10 @@ const biasSweeps = figureSet<{ models: BuiltinModelName[]; points: number }, { q
   figures: (d) => [c12Figure(d.sweeps), decompositionFigure(d.sweeps), boundFigure(d.sweeps)],
 });
 
-const profiles = figureSet<{ M: number; chains: { model: BuiltinModelName; left: number; right: number }[] }, { M: number; sets: ReturnType<typeof profileSet>[] }>({
+const profiles = figureSet<
+  { M: number; chains: { model: BuiltinModelName; left: number; right: number }[] },
+  { M: number; sets: ReturnType<typeof profileSet>[] }
+>({
   id: "energy-correlations-profiles",
   title: "correlation profiles of long chains against their continuum form",
   parameters: (quick) => ({
@@ -301,14 +371,26 @@ const noiseApproximations = figureSet<{ points: number }, ReturnType<typeof nois
   figures: (d) => [noiseApproximationFigure(d)],
 });
 
-const verification = figureSet<{ models: BuiltinModelName[]; points: number; replicas: number; duration: number }, VerificationSweep[]>({
+const verification = figureSet<
+  { models: BuiltinModelName[]; points: number; replicas: number; duration: number },
+  VerificationSweep[]
+>({
   id: "energy-correlations-verification",
   title: "simulating the energy SDE reproduces the exact C12",
   seed: 20260,
-  parameters: (quick) => ({ models: MODELS, ...(quick ? { points: 2, replicas: 8, duration: 500 } : { points: 4, replicas: 32, duration: 4000 }) }),
+  parameters: (quick) => ({
+    models: MODELS,
+    ...(quick ? { points: 2, replicas: 8, duration: 500 } : { points: 4, replicas: 32, duration: 4000 }),
+  }),
   async compute(c, ctx) {
     // Every model's points at once on the workers (runAll: one after another in process).
-    return runAll({ runner: ctx.runner }, c.models.map((m) => () => verificationSweep(m, { points: c.points, replicas: c.replicas, duration: c.duration, seed: ctx.seed }, ctx)));
+    return runAll(
+      { runner: ctx.runner },
+      c.models.map(
+        (m) => () =>
+          verificationSweep(m, { points: c.points, replicas: c.replicas, duration: c.duration, seed: ctx.seed }, ctx),
+      ),
+    );
   },
   figures: (d) => [verificationFigure(d)],
 });

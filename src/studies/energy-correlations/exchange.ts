@@ -17,14 +17,12 @@ export const ZETA5 = 1.03692775514337;
 
 // 16-point Gauss-Legendre nodes and weights on [-1, 1] (positive half; symmetric).
 const GL_X = [
-  0.09501250983763744, 0.2816035507792589, 0.45801677765722737,
-  0.6178762444026438, 0.755404408355003, 0.8656312023878318,
-  0.9445750230732326, 0.9894009349916499,
+  0.09501250983763744, 0.2816035507792589, 0.45801677765722737, 0.6178762444026438, 0.755404408355003,
+  0.8656312023878318, 0.9445750230732326, 0.9894009349916499,
 ];
 const GL_W = [
-  0.1894506104550685, 0.18260341504492358, 0.16915651939500254,
-  0.14959598881657674, 0.12462897125553388, 0.09515851168249279,
-  0.062253523938647894, 0.027152459411754096,
+  0.1894506104550685, 0.18260341504492358, 0.16915651939500254, 0.14959598881657674, 0.12462897125553388,
+  0.09515851168249279, 0.062253523938647894, 0.027152459411754096,
 ];
 
 /** Composite 16-point Gauss-Legendre quadrature of f over [a, b] with `panels` equal panels. */
@@ -89,7 +87,8 @@ export function exactExchangeNoise(k: number, t1: number, t2: number): number {
  * w^2 n_d (1 + n_c) w^3 is w^5 (n_c - n_d)). It enters the validity condition of eq. 4.
  */
 export function exchangeThirdCumulant(k: number, tc: number, td: number): number {
-  const c2 = tc * tc, d2 = td * td;
+  const c2 = tc * tc,
+    d2 = td * td;
   return ((40 * Math.PI ** 2) / 21) * k * (c2 * c2 * c2 - d2 * d2 * d2);
 }
 
@@ -132,7 +131,10 @@ export function exchangeNoiseTable(): ExchangeNoiseTable {
   coef[0] *= 0.5;
   // Value and d/dx of the series at x in [-1, 1] (T_j' = j U_{j-1}).
   const series = (x: number): [number, number] => {
-    let t0 = 1, t1 = x, u0 = 1, u1 = 2 * x;
+    let t0 = 1,
+      t1 = x,
+      u0 = 1,
+      u1 = 2 * x;
     let f = coef[0] + coef[1] * x;
     let d = coef[1];
     for (let j = 2; j < n; j++) {
@@ -166,7 +168,10 @@ export function exchangeNoiseTable(): ExchangeNoiseTable {
     const s2 = s * s;
     const s3 = s2 * s;
     const fr =
-      (2 * s3 - 3 * s2 + 1) * fv[k] + (s3 - 2 * s2 + s) * dv[k] + (-2 * s3 + 3 * s2) * fv[k + 1] + (s3 - s2) * dv[k + 1];
+      (2 * s3 - 3 * s2 + 1) * fv[k] +
+      (s3 - 2 * s2 + s) * dv[k] +
+      (-2 * s3 + 3 * s2) * fv[k + 1] +
+      (s3 - s2) * dv[k + 1];
     const h2 = hi * hi;
     return h2 * h2 * hi * fr;
   };

@@ -13,11 +13,38 @@ import type { BiasSweep, ProfileSet } from "./study.js";
 import type { VerificationSweep } from "./verification.js";
 
 /** How each model's C12 is scaled on the figures (the figures use T0 = 1, Cv = N = kappa = coupling = aV = 1, T_F = 100). */
-export const MODEL_AXES: Record<BuiltinModelName, { title: string; x: string; y: string; scale: number; sign: string }> = {
-  "ideal-gas": { title: "Ideal gases (linear A, eq. 4)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ / (Cv T₀²)", scale: 1, sign: "C₁₂ > 0" },
-  ssep: { title: "Boxed exclusion process", x: "ε₃ − ε₀  (ε₀ + ε₃ = 1)", y: "10³ C₁₂ / N", scale: 1000, sign: "C₁₂ < 0" },
-  fermi: { title: "Fermi gases (eqs. 11-12)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ T_F / (N T₀³)", scale: 100, sign: "C₁₂ > 0" },
-  blackbody: { title: "Blackbody cavities (A.5)", x: "T₃ − T₀  (T₀ = 1)", y: "C₁₂ / (aV T₀⁸)", scale: 1, sign: "C₁₂ > 0" },
+export const MODEL_AXES: Record<
+  BuiltinModelName,
+  { title: string; x: string; y: string; scale: number; sign: string }
+> = {
+  "ideal-gas": {
+    title: "Ideal gases (linear A, eq. 4)",
+    x: "T₃ − T₀  (T₀ = 1)",
+    y: "C₁₂ / (Cv T₀²)",
+    scale: 1,
+    sign: "C₁₂ > 0",
+  },
+  ssep: {
+    title: "Boxed exclusion process",
+    x: "ε₃ − ε₀  (ε₀ + ε₃ = 1)",
+    y: "10³ C₁₂ / N",
+    scale: 1000,
+    sign: "C₁₂ < 0",
+  },
+  fermi: {
+    title: "Fermi gases (eqs. 11-12)",
+    x: "T₃ − T₀  (T₀ = 1)",
+    y: "C₁₂ T_F / (N T₀³)",
+    scale: 100,
+    sign: "C₁₂ > 0",
+  },
+  blackbody: {
+    title: "Blackbody cavities (A.5)",
+    x: "T₃ − T₀  (T₀ = 1)",
+    y: "C₁₂ / (aV T₀⁸)",
+    scale: 1,
+    sign: "C₁₂ > 0",
+  },
 };
 
 const CORRECTIONS =
@@ -37,10 +64,31 @@ function sweepTable(sweeps: BiasSweep[]): Table {
   for (const s of sweeps) {
     const k = MODEL_AXES[s.model].scale;
     s.difference.forEach((d, i) => {
-      rows.push([s.model, d, s.c12[i] * k, s.closedForm[i] * k, s.c12Approx ? s.c12Approx[i] * k : "", s.boundary[i] * k, s.bulk[i] * k, s.bound[i] * k]);
+      rows.push([
+        s.model,
+        d,
+        s.c12[i] * k,
+        s.closedForm[i] * k,
+        s.c12Approx ? s.c12Approx[i] * k : "",
+        s.boundary[i] * k,
+        s.bulk[i] * k,
+        s.bound[i] * k,
+      ]);
     });
   }
-  return { columns: ["model", "bath_difference", "C12_scaled", "closed_form_scaled", "C12_approx_noise_scaled", "boundary_scaled", "bulk_scaled", "bound_eq15_scaled"], rows };
+  return {
+    columns: [
+      "model",
+      "bath_difference",
+      "C12_scaled",
+      "closed_form_scaled",
+      "C12_approx_noise_scaled",
+      "boundary_scaled",
+      "bulk_scaled",
+      "bound_eq15_scaled",
+    ],
+    rows,
+  };
 }
 
 /** C12 against the bath difference, one panel per model, with the closed forms and the approximate-noise curves. */
@@ -48,16 +96,40 @@ export function c12Figure(data: BiasSweep[]): Figure {
   const panels: Panel[] = data.map((s) => {
     const ax = MODEL_AXES[s.model];
     const every = Math.max(1, Math.round((s.difference.length - 1) / 10));
-    const pick = <T,>(v: readonly T[]) => v.filter((_, i) => i % every === 0);
+    const pick = <T>(v: readonly T[]) => v.filter((_, i) => i % every === 0);
     const series: Series[] = [
-      { name: "Lyapunov solution (exact noise)", x: s.difference, y: scaled(s.c12, ax.scale), color: s.model === "ssep" ? "red" : "blue" },
+      {
+        name: "Lyapunov solution (exact noise)",
+        x: s.difference,
+        y: scaled(s.c12, ax.scale),
+        color: s.model === "ssep" ? "red" : "blue",
+      },
     ];
     if (s.c12Approx) {
-      series.push({ name: "with the approximate noise (eq. 13 / A.6)", x: s.difference, y: scaled(s.c12Approx, ax.scale), color: "orange", style: "dashed" });
+      series.push({
+        name: "with the approximate noise (eq. 13 / A.6)",
+        x: s.difference,
+        y: scaled(s.c12Approx, ax.scale),
+        color: "orange",
+        style: "dashed",
+      });
     }
     const closedLabel =
-      s.model === "ideal-gas" ? "closed form Cv(T₀−T₃)²/27" : s.model === "ssep" ? "closed form −N(ε₀−ε₃)²/27 (eq. 10)" : s.model === "fermi" ? "eq. 14" : "eq. 9";
-    series.push({ name: closedLabel, x: pick(s.difference), y: pick(scaled(s.closedForm, ax.scale)), color: "black", line: false, marker: "circle" });
+      s.model === "ideal-gas"
+        ? "closed form Cv(T₀−T₃)²/27"
+        : s.model === "ssep"
+          ? "closed form −N(ε₀−ε₃)²/27 (eq. 10)"
+          : s.model === "fermi"
+            ? "eq. 14"
+            : "eq. 9";
+    series.push({
+      name: closedLabel,
+      x: pick(s.difference),
+      y: pick(scaled(s.closedForm, ax.scale)),
+      color: "black",
+      line: false,
+      marker: "circle",
+    });
     return linePanel({
       title: `${ax.title}: ${ax.sign}`,
       xLabel: ax.x,
@@ -92,7 +164,13 @@ export function decompositionFigure(data: BiasSweep[]): Figure {
       xLabel: ax.x,
       yLabel: ax.y,
       series: [
-        { name: "boundary noise (B₀₁, B₂₃)", x: s.difference, y: scaled(s.boundary, ax.scale), color: "blue", style: "dashed" },
+        {
+          name: "boundary noise (B₀₁, B₂₃)",
+          x: s.difference,
+          y: scaled(s.boundary, ax.scale),
+          color: "blue",
+          style: "dashed",
+        },
         { name: "bulk noise (B₁₂)", x: s.difference, y: scaled(s.bulk, ax.scale), color: "red", style: "dashdot" },
         { name: "total C₁₂", x: s.difference, y: scaled(s.c12, ax.scale), color: "black" },
       ],
@@ -130,8 +208,19 @@ export function boundFigure(data: BiasSweep[]): Figure {
       yDomain: [lo / 2, hi * 3],
       xDomain: [0, s.difference[s.difference.length - 1]],
       series: [
-        { name: "|C₁₂|", x: keep.map((i) => s.difference[i]), y: keep.map((i) => Math.abs(s.c12[i]) * ax.scale), color: "black" },
-        { name: "bound 18 |⟨J⟩| τ max|βᵢ − βᵢ₊₁|⁻¹ (eq. 15)", x: keep.map((i) => s.difference[i]), y: keep.map((i) => s.bound[i] * ax.scale), color: "green", style: "dashed" },
+        {
+          name: "|C₁₂|",
+          x: keep.map((i) => s.difference[i]),
+          y: keep.map((i) => Math.abs(s.c12[i]) * ax.scale),
+          color: "black",
+        },
+        {
+          name: "bound 18 |⟨J⟩| τ max|βᵢ − βᵢ₊₁|⁻¹ (eq. 15)",
+          x: keep.map((i) => s.difference[i]),
+          y: keep.map((i) => s.bound[i] * ax.scale),
+          color: "green",
+          style: "dashed",
+        },
       ],
       width: 420,
       height: 290,
@@ -179,7 +268,14 @@ export function profilesFigure(M: number, sets: ProfileSet[]): Figure {
     p.columns.forEach((j, c) => {
       // The diagonal (the local-equilibrium variance) is not drawn.
       const offDiagonal = p.values[c].map((v, i) => (i + 1 === j ? NaN : v));
-      series.push({ name: `C_ij, j = ${j}`, x: p.position, y: scaled(offDiagonal, ax.scale), color: colors[c], line: false, marker: "circle" });
+      series.push({
+        name: `C_ij, j = ${j}`,
+        x: p.position,
+        y: scaled(offDiagonal, ax.scale),
+        color: colors[c],
+        line: false,
+        marker: "circle",
+      });
     });
     if (p.continuum) {
       // The three continuum curves as one series, separated by gaps (NaN), so the legend has one entry.
@@ -191,7 +287,12 @@ export function profilesFigure(M: number, sets: ProfileSet[]): Figure {
           y.push(NaN);
         }
         x.push(...p.position);
-        y.push(...scaled(curve.map((v, i) => (i + 1 === p.columns[c] ? NaN : v)), ax.scale));
+        y.push(
+          ...scaled(
+            curve.map((v, i) => (i + 1 === p.columns[c] ? NaN : v)),
+            ax.scale,
+          ),
+        );
       });
       series.push({ name: "continuum form x(1 − y)", x, y, color: "#444", style: "dashed", strokeWidth: 1.2 });
     }
@@ -250,7 +351,10 @@ export function noiseApproximationFigure(e: { ratio: number[]; fermi: number[]; 
     panels: [panel],
     labels: false,
     legend: "shared",
-    table: { columns: ["Tmin_over_Tmax", "eq13_relative_error", "A6_relative_error"], rows: e.ratio.map((r, i) => [r, e.fermi[i], e.blackbody[i]]) },
+    table: {
+      columns: ["Tmin_over_Tmax", "eq13_relative_error", "A6_relative_error"],
+      rows: e.ratio.map((r, i) => [r, e.fermi[i], e.blackbody[i]]),
+    },
   });
 }
 
@@ -264,7 +368,15 @@ export function verificationFigure(data: VerificationSweep[]): Figure {
       yLabel: ax.y,
       series: [
         { name: "exact (Lyapunov)", x: v.curve.difference, y: scaled(v.curve.c12, ax.scale), color: "black" },
-        { name: "simulated energy SDE (±1σ)", x: v.difference, y: scaled(v.simulated, ax.scale), err: scaled(v.error, ax.scale), color: "magenta", line: false, marker: "diamond" },
+        {
+          name: "simulated energy SDE (±1σ)",
+          x: v.difference,
+          y: scaled(v.simulated, ax.scale),
+          err: scaled(v.error, ax.scale),
+          color: "magenta",
+          line: false,
+          marker: "diamond",
+        },
       ],
       referenceLines: [{ y: 0, color: "#555", style: "dotted" }],
       width: 420,
@@ -285,9 +397,23 @@ export function verificationFigure(data: VerificationSweep[]): Figure {
     columns: 2,
     legend: "shared",
     table: {
-      columns: ["model", "bath_difference", "C12_simulated_scaled", "error_scaled", "C12_exact_scaled", "max_deviation_sigma"],
+      columns: [
+        "model",
+        "bath_difference",
+        "C12_simulated_scaled",
+        "error_scaled",
+        "C12_exact_scaled",
+        "max_deviation_sigma",
+      ],
       rows: data.flatMap((v) =>
-        v.difference.map((d, i) => [v.model, d, v.simulated[i] * MODEL_AXES[v.model].scale, v.error[i] * MODEL_AXES[v.model].scale, v.exact[i] * MODEL_AXES[v.model].scale, v.deviation[i]]),
+        v.difference.map((d, i) => [
+          v.model,
+          d,
+          v.simulated[i] * MODEL_AXES[v.model].scale,
+          v.error[i] * MODEL_AXES[v.model].scale,
+          v.exact[i] * MODEL_AXES[v.model].scale,
+          v.deviation[i],
+        ]),
       ),
     },
   });

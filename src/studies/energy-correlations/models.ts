@@ -22,7 +22,13 @@
  */
 import { ModelError } from "../../errors.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
-import { blackbodyNoiseApprox, exactExchangeNoise, exchangeNoiseTable, exchangeThirdCumulant, fermiNoiseApprox } from "./exchange.js";
+import {
+  blackbodyNoiseApprox,
+  exactExchangeNoise,
+  exchangeNoiseTable,
+  exchangeThirdCumulant,
+  fermiNoiseApprox,
+} from "./exchange.js";
 
 export type ModelKind = "ideal-gas" | "ssep" | "fermi" | "blackbody" | "custom";
 
@@ -98,7 +104,12 @@ export const MODEL_DEFAULTS = Object.freeze({
   blackbody: { coupling: 1, aV: 1e4 },
 });
 
-function positiveParameter(value: number, name: string, what: string, range: ParameterRange = MODEL_RANGES.size): number {
+function positiveParameter(
+  value: number,
+  name: string,
+  what: string,
+  range: ParameterRange = MODEL_RANGES.size,
+): number {
   return checkRange(`${name} (${what})`, value, range);
 }
 
@@ -218,7 +229,7 @@ export function fermiGas(p: FermiParameters = {}): ChainModel {
   const tableF = exchangeNoiseTable();
   const prefactor = (15 * kappa) / Math.PI ** 4;
   const fastExact = (ti: number, tj: number): number => prefactor * tableF(ti, tj);
-  const cv = ((Math.PI ** 2) / 2) * (N / TF);
+  const cv = (Math.PI ** 2 / 2) * (N / TF);
   return {
     kind: "fermi",
     label: `Fermi gas (${form === "exact" ? "exact B, eq. 11" : "approximate B, eq. 13"})`,
@@ -247,7 +258,8 @@ export function fermiGas(p: FermiParameters = {}): ChainModel {
       out[0] = 4 * kappa * ti * ti * ti;
       out[1] = -4 * kappa * tj * tj * tj;
     },
-    noise: form === "exact" ? (ti, tj) => exactExchangeNoise(kappa, ti, tj) : (ti, tj) => fermiNoiseApprox(kappa, ti, tj),
+    noise:
+      form === "exact" ? (ti, tj) => exactExchangeNoise(kappa, ti, tj) : (ti, tj) => fermiNoiseApprox(kappa, ti, tj),
     fastNoise: form === "exact" ? fastExact : (ti, tj) => fermiNoiseApprox(kappa, ti, tj),
     thirdCumulant: (ti, tj) => exchangeThirdCumulant(kappa, ti, tj),
     conjugate: inverseTemperature,
@@ -369,7 +381,9 @@ export function customModel(spec: CustomModelSpec): ChainModel {
     },
     noise: (ei, ej, b) => spec.noise(ei, ej, b),
     conjugate: spec.beta ? (e) => spec.beta!(e) : undefined,
-    ...(spec.thirdCumulant ? { thirdCumulant: (ei: number, ej: number, b: number) => spec.thirdCumulant!(ei, ej, b) } : {}),
+    ...(spec.thirdCumulant
+      ? { thirdCumulant: (ei: number, ej: number, b: number) => spec.thirdCumulant!(ei, ej, b) }
+      : {}),
   };
 }
 

@@ -23,11 +23,22 @@
 import { ModelError } from "../../errors.js";
 import { matrix, type Matrix } from "../../linalg/matrix.js";
 import { ensemble, ensembleSync, type EnsembleJob, type RunOptions } from "../../stochastic/ensemble.js";
-import { eulerMaruyama, linearImplicit, SDE_CLAMPED, type NormalStream, type SdeFunctions } from "../../stochastic/integrators.js";
+import {
+  eulerMaruyama,
+  linearImplicit,
+  SDE_CLAMPED,
+  type NormalStream,
+  type SdeFunctions,
+} from "../../stochastic/integrators.js";
 import { firstEscape, registerSde, sdeMomentsLayout, type SdeProblem, type SdeSettings } from "../../stochastic/sde.js";
 import { jackknife, MIN_BATCHES } from "../../stochastic/statistics.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
-import { energyCorrelations, FLUCTUATION_SIMULATION_LIMIT, prepareRelaxation, type EnergyCorrelations } from "./correlations.js";
+import {
+  energyCorrelations,
+  FLUCTUATION_SIMULATION_LIMIT,
+  prepareRelaxation,
+  type EnergyCorrelations,
+} from "./correlations.js";
 import { blackbody, exclusionProcess, fermiGas, idealGas, type ChainModel } from "./models.js";
 import type { Chain } from "./steadyState.js";
 
@@ -113,16 +124,18 @@ export function eulerMaruyamaCovariance(R: Matrix, Q: Matrix, h: number): Matrix
   for (let it = 0; it < 200; it++) {
     // rhs = Q + h R C R^T
     tmp.fill(0);
-    for (let i = 0; i < M; i++) for (let k = 0; k < M; k++) {
-      const rik = R.data[i * M + k];
-      if (rik === 0) continue;
-      for (let j = 0; j < M; j++) tmp[i * M + j] += rik * C.data[k * M + j];
-    }
-    for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) {
-      let s = 0;
-      for (let k = 0; k < M; k++) s += tmp[i * M + k] * R.data[j * M + k];
-      rhs.data[i * M + j] = Q.data[i * M + j] + h * s;
-    }
+    for (let i = 0; i < M; i++)
+      for (let k = 0; k < M; k++) {
+        const rik = R.data[i * M + k];
+        if (rik === 0) continue;
+        for (let j = 0; j < M; j++) tmp[i * M + j] += rik * C.data[k * M + j];
+      }
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < M; j++) {
+        let s = 0;
+        for (let k = 0; k < M; k++) s += tmp[i * M + k] * R.data[j * M + k];
+        rhs.data[i * M + j] = Q.data[i * M + j] + h * s;
+      }
     const next = solver.solve(rhs).X;
     let diff = 0;
     let mag = 0;
@@ -151,17 +164,25 @@ function modelOf(data: ModelData): ChainModel {
   if (typeof (data as ChainModel).current === "function") return data as ChainModel;
   const p = data.parameters as Record<string, never>;
   switch (data.kind) {
-    case "ideal-gas": return idealGas(p);
-    case "ssep": return exclusionProcess(p);
-    case "fermi": return fermiGas(p);
-    case "blackbody": return blackbody(p);
-    default: throw new ModelError(`energy-chain: unknown model kind ${JSON.stringify((data as { kind: unknown }).kind)}`);
+    case "ideal-gas":
+      return idealGas(p);
+    case "ssep":
+      return exclusionProcess(p);
+    case "fermi":
+      return fermiGas(p);
+    case "blackbody":
+      return blackbody(p);
+    default:
+      throw new ModelError(`energy-chain: unknown model kind ${JSON.stringify((data as { kind: unknown }).kind)}`);
   }
 }
 
 /** The energy range [E(lo), E(hi)] of a model's states. */
 function energyRange(model: ChainModel): [number, number] {
-  return [model.energy(model.stateDomain[0]), model.stateDomain[1] === Infinity ? Infinity : model.energy(model.stateDomain[1])];
+  return [
+    model.energy(model.stateDomain[0]),
+    model.stateDomain[1] === Infinity ? Infinity : model.energy(model.stateDomain[1]),
+  ];
 }
 
 /**
@@ -244,7 +265,10 @@ registerSde("energy-chain", (parameters) => energyChainSde(parameters as EnergyC
  * workers with `ensemble(job.problem, { ...job.options, runner })` (src/stochastic/ensemble.ts). Throws ModelError
  * for bad options, a chain too small to simulate, or a run above the work limit.
  */
-export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOptions = {}): EnsembleJob<SimulationResult> {
+export function energyCorrelationsEnsemble(
+  chain: Chain,
+  options: SimulationOptions = {},
+): EnsembleJob<SimulationResult> {
   const exact = energyCorrelations(chain);
   const { M } = chain;
   const seed = options.seed ?? 1;
@@ -259,10 +283,14 @@ export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOpti
   const dt = options.dt ?? (implicit ? 0.1 : 0.01) / fastest;
   if (!(dt > 0) || !Number.isFinite(dt)) throw new ModelError(`dt must be a positive number, got ${dt}`);
   checkRange("replicas", replicas, SIMULATION_RANGES.replicas);
-  const duration = checkRange("duration (in slowest relaxation times)", options.duration ?? 2000, SIMULATION_RANGES.duration) * tau;
-  const burnIn = checkRange("burn-in (in slowest relaxation times)", options.burnIn ?? 10, SIMULATION_RANGES.burnIn) * tau;
+  const duration =
+    checkRange("duration (in slowest relaxation times)", options.duration ?? 2000, SIMULATION_RANGES.duration) * tau;
+  const burnIn =
+    checkRange("burn-in (in slowest relaxation times)", options.burnIn ?? 10, SIMULATION_RANGES.burnIn) * tau;
   if (exact.noise.every((b) => b === 0)) {
-    throw new ModelError("nothing to simulate: the noise vanishes on every link (for the exclusion process: both baths empty, or both full)");
+    throw new ModelError(
+      "nothing to simulate: the noise vanishes on every link (for the exclusion process: both baths empty, or both full)",
+    );
   }
   const f = exact.fluctuation;
   if (f.max > FLUCTUATION_SIMULATION_LIMIT) {
@@ -283,7 +311,9 @@ export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOpti
     );
   }
   if (Math.floor(steps / sampleEvery) < 100) {
-    throw new ModelError(`the simulation is too short for an error bar: ${Math.floor(steps / sampleEvery)} samples per replica (at least 100): increase the duration or decrease dt`);
+    throw new ModelError(
+      `the simulation is too short for an error bar: ${Math.floor(steps / sampleEvery)} samples per replica (at least 100): increase the duration or decrease dt`,
+    );
   }
   const nP = (M * (M + 1)) / 2;
   // Reference energies subtracted before accumulating (reduces round-off in the sums); also the initial state.
@@ -292,20 +322,28 @@ export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOpti
   const range = energyRange(model);
   const parameters: EnergyChainParameters = {
     model: model.kind === "custom" ? model : { kind: model.kind, parameters: model.parameters },
-    M, left: chain.left, right: chain.right,
+    M,
+    left: chain.left,
+    right: chain.right,
   };
   const problem: SdeProblem = { kind: "sde", sde: "energy-chain", parameters, initial: Array.from(ref) };
   const settings: SdeSettings = {
-    scheme: implicit ? linearImplicit({ dt }) : eulerMaruyama({ dt }), burnSteps, steps, sampleEvery, reference: Array.from(ref),
+    scheme: implicit ? linearImplicit({ dt }) : eulerMaruyama({ dt }),
+    burnSteps,
+    steps,
+    sampleEvery,
+    reference: Array.from(ref),
     ...(options.streams ? { noise: options.streams } : {}),
   };
   const layout = sdeMomentsLayout(M);
   const reduce = ({ outputs, perReplica }: { outputs: Float64Array; perReplica: number }): SimulationResult => {
     const escape = firstEscape(outputs, perReplica, replicas);
     if (escape) {
-      const subsystem = escape.coordinate + 1, energy = escape.value;
+      const subsystem = escape.coordinate + 1,
+        energy = escape.value;
       const g = (x: number) => Number(x.toPrecision(4));
-      const edge = energy < range[0] ? `below the lowest energy ${g(range[0])}` : `above the highest energy ${g(range[1])}`;
+      const edge =
+        energy < range[0] ? `below the lowest energy ${g(range[0])}` : `above the highest energy ${g(range[1])}`;
       throw new ModelError(
         `the simulated energy of subsystem ${subsystem} left the model's domain in replica ${escape.replica} at t = ${g((escape.step - burnSteps) * dt)} ` +
           `(E = ${g(energy)}, ${edge}): its fluctuations (${Number(exact.fluctuation.relative[subsystem - 1].toPrecision(3))} of the distance to ` +
@@ -330,11 +368,12 @@ export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOpti
       const out = new Float64Array(M + M * M);
       out.set(m1);
       let q = 0;
-      for (let i = 0; i < M; i++) for (let j = i; j < M; j++) {
-        const c = m2[q++] / n - m1[i] * m1[j];
-        out[M + i * M + j] = c;
-        out[M + j * M + i] = c;
-      }
+      for (let i = 0; i < M; i++)
+        for (let j = i; j < M; j++) {
+          const c = m2[q++] / n - m1[i] * m1[j];
+          out[M + i * M + j] = c;
+          out[M + j * M + i] = c;
+        }
       return out;
     };
     const jk = jackknife(replicas, estimate);
@@ -349,7 +388,10 @@ export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOpti
     }
     let maxDeviation = 0;
     for (let k = 0; k < M * M; k++) {
-      maxDeviation = Math.max(maxDeviation, Math.abs(covariance.data[k] - exact.covariance.data[k]) / covarianceError.data[k]);
+      maxDeviation = Math.max(
+        maxDeviation,
+        Math.abs(covariance.data[k] - exact.covariance.data[k]) / covarianceError.data[k],
+      );
     }
     return {
       covariance,
@@ -369,7 +411,10 @@ export function energyCorrelationsEnsemble(chain: Chain, options: SimulationOpti
       reliable: replicas >= MIN_BATCHES && jk.error.every(Number.isFinite),
     };
   };
-  return { problem, options: { replicas, seed, settings, reduce, inProcess: model.kind === "custom" || options.streams !== undefined } };
+  return {
+    problem,
+    options: { replicas, seed, settings, reduce, inProcess: model.kind === "custom" || options.streams !== undefined },
+  };
 }
 
 /** Simulates the energy SDE of the chain in process and compares the covariance with the exact (Lyapunov) one. */
@@ -382,7 +427,11 @@ export function simulateEnergyCorrelations(chain: Chain, options: SimulationOpti
  * simulateEnergyCorrelations with the replicas on `run.runner`'s workers (in process for a custom model or given
  * noise streams): the same numbers.
  */
-export async function runEnergyCorrelations(chain: Chain, options: SimulationOptions = {}, run: RunOptions = {}): Promise<SimulationResult> {
+export async function runEnergyCorrelations(
+  chain: Chain,
+  options: SimulationOptions = {},
+  run: RunOptions = {},
+): Promise<SimulationResult> {
   const job = energyCorrelationsEnsemble(chain, options);
   return ensemble(job.problem, { ...job.options, ...run });
 }

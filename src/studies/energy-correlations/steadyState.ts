@@ -120,13 +120,17 @@ function norm2(v: Float64Array): number {
  * `initial`), takes Newton steps with backtracking (every trial state admissible, |F|^2 decreasing), and falls back to
  * a pseudo-transient step when the line search stalls.
  */
-export function solveMeanSteadyState(chain: Chain, options: { tolerance?: number; maxIterations?: number; initial?: ArrayLike<number> } = {}): MeanSteadyState {
+export function solveMeanSteadyState(
+  chain: Chain,
+  options: { tolerance?: number; maxIterations?: number; initial?: ArrayLike<number> } = {},
+): MeanSteadyState {
   validateChain(chain);
   const { model, M } = chain;
   const tol = options.tolerance ?? 1e-13;
   const maxIt = options.maxIterations ?? 200;
   const x = new Float64Array(M);
-  for (let i = 0; i < M; i++) x[i] = options.initial ? options.initial[i] : chain.left + ((chain.right - chain.left) * (i + 1)) / (M + 1);
+  for (let i = 0; i < M; i++)
+    x[i] = options.initial ? options.initial[i] : chain.left + ((chain.right - chain.left) * (i + 1)) / (M + 1);
   if (!x.every((v) => model.admissible(v))) {
     throw new ModelError("the initial guess of the steady state is not admissible for this model");
   }
@@ -143,7 +147,12 @@ export function solveMeanSteadyState(chain: Chain, options: { tolerance?: number
     let fmax = 0;
     for (const v of f) fmax = Math.max(fmax, Math.abs(v));
     if (fmax <= tol * scale || scale === 0) {
-      return { states: x, residual: scale === 0 ? 0 : fmax / scale, iterations: it, method: usedContinuation ? "newton+continuation" : "newton" };
+      return {
+        states: x,
+        residual: scale === 0 ? 0 : fmax / scale,
+        iterations: it,
+        method: usedContinuation ? "newton+continuation" : "newton",
+      };
     }
     if (it === maxIt) break;
     const phi = norm2(f);

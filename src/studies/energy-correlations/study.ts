@@ -4,10 +4,25 @@
  * correlation profiles of long chains against their continuum form, and the accuracy of eqs. 13 and A.6.
  */
 import { ModelError } from "../../errors.js";
-import { continuumAmplitude, continuumShape, exclusionC12, fermiC12, idealGasC12, linearAPairCovariance } from "./closedForms.js";
+import {
+  continuumAmplitude,
+  continuumShape,
+  exclusionC12,
+  fermiC12,
+  idealGasC12,
+  linearAPairCovariance,
+} from "./closedForms.js";
 import { energyCorrelations, type EnergyCorrelations } from "./correlations.js";
 import { blackbodyNoiseApprox, exactExchangeNoise, fermiNoiseApprox } from "./exchange.js";
-import { blackbody, exclusionProcess, fermiGas, idealGas, type BuiltinModelName, type ChainModel, type NoiseForm } from "./models.js";
+import {
+  blackbody,
+  exclusionProcess,
+  fermiGas,
+  idealGas,
+  type BuiltinModelName,
+  type ChainModel,
+  type NoiseForm,
+} from "./models.js";
 import type { Chain } from "./steadyState.js";
 
 /** Parameters of the built-in models, by CLI name (any subset; defaults in models.ts). */
@@ -34,9 +49,13 @@ export const MODEL_PARAMETERS: Record<BuiltinModelName, (keyof ModelParameters)[
 export function builtinModel(name: string, p: ModelParameters = {}): ChainModel {
   const allowed = MODEL_PARAMETERS[name as BuiltinModelName];
   if (!allowed) throw new ModelError(`unknown model '${name}' (one of: ${Object.keys(MODEL_PARAMETERS).join(", ")})`);
-  const foreign = (Object.keys(p) as (keyof ModelParameters)[]).filter((k) => p[k] !== undefined && !allowed.includes(k));
+  const foreign = (Object.keys(p) as (keyof ModelParameters)[]).filter(
+    (k) => p[k] !== undefined && !allowed.includes(k),
+  );
   if (foreign.length > 0) {
-    throw new ModelError(`the ${name} model does not take ${foreign.map((k) => `--${k}`).join(", ")} (it takes ${allowed.map((k) => `--${k}`).join(", ")})`);
+    throw new ModelError(
+      `the ${name} model does not take ${foreign.map((k) => `--${k}`).join(", ")} (it takes ${allowed.map((k) => `--${k}`).join(", ")})`,
+    );
   }
   switch (name as BuiltinModelName) {
     case "ideal-gas":
@@ -61,7 +80,10 @@ export function closedFormC12(ec: EnergyCorrelations): { formula: string; value:
     case "ideal-gas":
       return { formula: "Cv (T0 - T3)^2 / 27", value: idealGasC12(p.Cv as number, chain.left, chain.right) };
     case "ssep":
-      return { formula: "-N (eps0 - eps3)^2 / 27 (eq. 10)", value: exclusionC12(p.N as number, chain.left, chain.right) };
+      return {
+        formula: "-N (eps0 - eps3)^2 / 27 (eq. 10)",
+        value: exclusionC12(p.N as number, chain.left, chain.right),
+      };
     case "fermi":
       return {
         formula: "pi^2 N (B01 - 2 B12 + B23) / (48 kappa T_F (T1^2 + T2^2)) (eq. 14)",
@@ -70,7 +92,10 @@ export function closedFormC12(ec: EnergyCorrelations): { formula: string; value:
     case "blackbody": {
       // Linear A with rate r = dA/dE = 4 g T^3 / (4 aV T^3) = g / aV: eq. 9.
       const rate = (p.coupling as number) / (p.aV as number);
-      return { formula: "eq. 9 with r = |lambda|^2 sigma / (aV)", value: linearAPairCovariance(rate, b01, b12, b23)[0][1] };
+      return {
+        formula: "eq. 9 with r = |lambda|^2 sigma / (aV)",
+        value: linearAPairCovariance(rate, b01, b12, b23)[0][1],
+      };
     }
     default:
       return undefined;
@@ -125,7 +150,16 @@ export function linspace(a: number, b: number, n: number): number[] {
 export function biasSweep(name: BuiltinModelName, points = 41): BiasSweep {
   const maxD = name === "ssep" ? 1 : 4;
   const difference = linspace(0, maxD, points);
-  const out: BiasSweep = { model: name, difference, c12: [], closedForm: [], boundary: [], bulk: [], bound: [], residual: 0 };
+  const out: BiasSweep = {
+    model: name,
+    difference,
+    c12: [],
+    closedForm: [],
+    boundary: [],
+    bulk: [],
+    bound: [],
+    residual: 0,
+  };
   if (name === "fermi" || name === "blackbody") out.c12Approx = [];
   for (const d of difference) {
     const [left, right] = bathPair(name, d);
@@ -165,7 +199,9 @@ export interface ProfileSet {
 export function profileSet(name: BuiltinModelName, M: number, left: number, right: number): ProfileSet {
   const chain: Chain = { model: figureModel(name), M, left, right };
   const ec = energyCorrelations(chain);
-  const columns = [Math.round((M + 1) / 4), Math.round((M + 1) / 2), Math.round((3 * (M + 1)) / 4)].filter((j) => j >= 1 && j <= M);
+  const columns = [Math.round((M + 1) / 4), Math.round((M + 1) / 2), Math.round((3 * (M + 1)) / 4)].filter(
+    (j) => j >= 1 && j <= M,
+  );
   const position = Array.from({ length: M }, (_, i) => (i + 1) / (M + 1));
   const values = columns.map((j) => Array.from({ length: M }, (_, i) => ec.covariance.data[i * M + (j - 1)]));
   let continuum: number[][] | undefined;

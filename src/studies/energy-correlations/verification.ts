@@ -21,7 +21,7 @@ export function simulationModel(name: BuiltinModelName): { model: ChainModel; to
       return { model: exclusionProcess({ N: 1000, gamma: 1000 }), toFigureUnits: 1e-3 }; // C ~ N
     case "fermi":
       // C ~ N / T_F: (N, T_F) = (1e6, 1000) against the figure's (1, 100).
-      return { model: fermiGas({ N: 1e6, TF: 1000, kappa: 1 }), toFigureUnits: (1000 / 1e6) / 100 };
+      return { model: fermiGas({ N: 1e6, TF: 1000, kappa: 1 }), toFigureUnits: 1000 / 1e6 / 100 };
     case "blackbody":
       return { model: blackbody({ aV: 1e4, coupling: 1 }), toFigureUnits: 1e-4 }; // C ~ aV
   }
@@ -51,7 +51,11 @@ export async function verificationSweep(
   const points = options.points ?? 4;
   const maxD = name === "ssep" ? 1 : 4;
   const difference = linspace(maxD / points, maxD, points);
-  const settings = { replicas: options.replicas ?? 16, duration: options.duration ?? 4000, seed: options.seed ?? 20260 };
+  const settings = {
+    replicas: options.replicas ?? 16,
+    duration: options.duration ?? 4000,
+    seed: options.seed ?? 20260,
+  };
   const { model, toFigureUnits } = simulationModel(name);
   const out: VerificationSweep = {
     model: name,
@@ -66,11 +70,18 @@ export async function verificationSweep(
     })(),
     settings,
   };
-  const runs = await runAll(ctx, difference.map((d, k) => (run: RunOptions) => {
-    const [left, right] = bathPair(name, d);
-    const opts: SimulationOptions = { seed: settings.seed + 1000 * MODEL_INDEX[name] + k, replicas: settings.replicas, duration: settings.duration };
-    return runEnergyCorrelations({ model, M: 2, left, right }, opts, run);
-  }));
+  const runs = await runAll(
+    ctx,
+    difference.map((d, k) => (run: RunOptions) => {
+      const [left, right] = bathPair(name, d);
+      const opts: SimulationOptions = {
+        seed: settings.seed + 1000 * MODEL_INDEX[name] + k,
+        replicas: settings.replicas,
+        duration: settings.duration,
+      };
+      return runEnergyCorrelations({ model, M: 2, left, right }, opts, run);
+    }),
+  );
   for (const r of runs) {
     out.simulated.push(r.covariance.data[1] * toFigureUnits);
     out.error.push(r.covarianceError.data[1] * toFigureUnits);

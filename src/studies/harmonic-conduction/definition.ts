@@ -12,7 +12,15 @@ import { num, table } from "../text.js";
 import { profileFigure, scalingFigure, spectrumFigure, type ProfileSeries } from "./figures.js";
 import { checkConductionParams, conductionSchema, DEFAULT_PARAMS, type ConductionParams } from "./params.js";
 import { spectrumEnvelope, spectrumTable, type SpectrumSeries } from "./spectrum.js";
-import { chainModel, chainProfile, scalingStudy, stripProfile, type Boundary, type Profile, type ScalingResult } from "./study.js";
+import {
+  chainModel,
+  chainProfile,
+  scalingStudy,
+  stripProfile,
+  type Boundary,
+  type Profile,
+  type ScalingResult,
+} from "./study.js";
 
 const g = (x: number, d = 3) => String(Number(x.toPrecision(d)));
 
@@ -36,7 +44,18 @@ export interface ConductionResults {
 export function scalingTable(results: BoundaryScaling[]): Table {
   return {
     columns: ["boundary", "N", "J", "J_error", "quadrature_error", "fit_alpha", "fit_alpha_error", "expected_alpha"],
-    rows: results.flatMap((r) => r.points.map((q) => [r.boundary, q.N, q.J, q.error, q.quadratureError, r.fit.alpha, r.fit.alphaError, r.expectedAlpha])),
+    rows: results.flatMap((r) =>
+      r.points.map((q) => [
+        r.boundary,
+        q.N,
+        q.J,
+        q.error,
+        q.quadratureError,
+        r.fit.alpha,
+        r.fit.alphaError,
+        r.expectedAlpha,
+      ]),
+    ),
   };
 }
 
@@ -53,7 +72,13 @@ function scalingFigureOf(r: ConductionResults): Figure {
       `Phys. Rev. Lett. 86, 5882 (2001)), i.e. conductivities kappa = J N / dT ~ N^-1/2 and N^1/2. The exponents are reached ` +
       `only for N beyond the localisation length of the low-frequency modes; the fits show how far these lengths are from it. ` +
       `Free ends are pinned by ${g(p.freePin)} (the engine needs a confined chain).`,
-    series: r.results.map((b) => ({ name: `${b.boundary} ends`, N: b.points.map((q) => q.N), J: b.points.map((q) => q.J), err: b.points.map((q) => q.error), fit: b.fit })),
+    series: r.results.map((b) => ({
+      name: `${b.boundary} ends`,
+      N: b.points.map((q) => q.N),
+      J: b.points.map((q) => q.J),
+      err: b.points.map((q) => q.error),
+      fit: b.fit,
+    })),
     table: scalingTable(r.results),
   });
 }
@@ -61,18 +86,30 @@ function scalingFigureOf(r: ConductionResults): Figure {
 function report(r: ConductionResults): string {
   const p = r.parameters;
   const out: string[] = [];
-  out.push(`Heat current through disordered mass chains (masses 1 ± ${num(p.disorder)}, baths T_L = ${num(p.TL)}, T_R = ${num(p.TR)}, friction ${num(p.gamma)})`);
-  out.push(`${p.samples} realisation${p.samples > 1 ? "s" : ""} per length (random seed ${p.seed}); frequency-domain engine, tolerance ${p.tolerance}`, "");
+  out.push(
+    `Heat current through disordered mass chains (masses 1 ± ${num(p.disorder)}, baths T_L = ${num(p.TL)}, T_R = ${num(p.TR)}, friction ${num(p.gamma)})`,
+  );
+  out.push(
+    `${p.samples} realisation${p.samples > 1 ? "s" : ""} per length (random seed ${p.seed}); frequency-domain engine, tolerance ${p.tolerance}`,
+    "",
+  );
   for (const b of r.results) {
     out.push(`${b.boundary} ends`);
-    out.push(table(["N", "J", "error", "quadrature error", "time (s)"], b.points.map((q) => [q.N, q.J, q.error, q.quadratureError, Number(q.seconds.toFixed(2))])));
+    out.push(
+      table(
+        ["N", "J", "error", "quadrature error", "time (s)"],
+        b.points.map((q) => [q.N, q.J, q.error, q.quadratureError, Number(q.seconds.toFixed(2))]),
+      ),
+    );
     out.push(
       `fit over N = ${b.fit.from}..${b.fit.to}: J ~ N^-alpha, alpha = ${b.fit.alpha.toFixed(3)} ± ${b.fit.alphaError.toFixed(3)} ` +
         `(white-noise baths, N -> infinity: ${b.expectedAlpha}; conductivity kappa ~ N^${(1 - b.expectedAlpha).toFixed(1)})`,
       "",
     );
   }
-  out.push("References: the Casher-Lebowitz chain and arXiv:1003.1076, fixed ends; Dhar, Phys. Rev. Lett. 86, 5882 (2001), free ends.");
+  out.push(
+    "References: the Casher-Lebowitz chain and arXiv:1003.1076, fixed ends; Dhar, Phys. Rev. Lett. 86, 5882 (2001), free ends.",
+  );
   return out.join("\n");
 }
 
@@ -99,7 +136,10 @@ export const harmonicConduction = defineStudy({
   figures: (r) => [scalingFigureOf(r)],
   report,
   outputs: { figure: "draw J against N with the fits", csv: "write the table (N, J, errors, fits) as CSV" },
-  examples: ["study harmonic-conduction --n-min 16 --n-max 256 --samples 8 --figure scaling.png", "reproduce harmonic-conduction --out out/harmonic-conduction"],
+  examples: [
+    "study harmonic-conduction --n-min 16 --n-max 256 --samples 8 --figure scaling.png",
+    "reproduce harmonic-conduction --out out/harmonic-conduction",
+  ],
   reproduce: [],
 });
 
@@ -118,13 +158,17 @@ function profileTable(profiles: Pick<Profile, "name" | "x" | "temperature" | "er
   };
 }
 
-const series = (profiles: Profile[]): ProfileSeries[] => profiles.map((q) => ({ name: q.name, x: q.x, temperature: q.temperature, err: q.error }));
+const series = (profiles: Profile[]): ProfileSeries[] =>
+  profiles.map((q) => ({ name: q.name, x: q.x, temperature: q.temperature, err: q.error }));
 const references = (p: ConductionParams) => [
   { y: p.TL, label: `T_L = ${g(p.TL)}` },
   { y: p.TR, label: `T_R = ${g(p.TR)}` },
 ];
 
-const base = (quick: boolean): ConductionParams => (quick ? { ...DEFAULT_PARAMS, nMin: 16, nMax: 128, samples: 2 } : { ...DEFAULT_PARAMS, nMin: 32, nMax: 2048, samples: 4 });
+const base = (quick: boolean): ConductionParams =>
+  quick
+    ? { ...DEFAULT_PARAMS, nMin: 16, nMax: 128, samples: 2 }
+    : { ...DEFAULT_PARAMS, nMin: 32, nMax: 2048, samples: 4 };
 
 const temperatureProfiles = figureSet<ConductionParams & { N: number }, ProfileSet>({
   id: "temperature-profiles",
@@ -133,8 +177,16 @@ const temperatureProfiles = figureSet<ConductionParams & { N: number }, ProfileS
   async compute(p, ctx) {
     const q = { ...p, seed: ctx.seed };
     ctx.log?.(`  temperature profiles of ${p.N}-site chains`);
-    const ordered = chainProfile(chainModel(p.N, { ...q, disorder: 0 }, "fixed"), `ordered chain (Rieder-Lebowitz-Lieb)`, p.tolerance);
-    const disordered = chainProfile(chainModel(p.N, q, "fixed"), `disordered chain (masses 1 ± ${g(p.disorder)})`, p.tolerance);
+    const ordered = chainProfile(
+      chainModel(p.N, { ...q, disorder: 0 }, "fixed"),
+      `ordered chain (Rieder-Lebowitz-Lieb)`,
+      p.tolerance,
+    );
+    const disordered = chainProfile(
+      chainModel(p.N, q, "fixed"),
+      `disordered chain (masses 1 ± ${g(p.disorder)})`,
+      p.tolerance,
+    );
     return { parameters: q, profiles: [ordered, disordered] };
   },
   figures: ({ parameters: p, profiles }) => [
@@ -174,7 +226,10 @@ const stripProfiles = figureSet<ConductionParams & { W: number; L: number }, Str
     };
     return {
       parameters: q,
-      profiles: [strip({ ...q, disorder: 0 }, `ordered ${p.W} x ${p.L} strip`), strip(q, `disordered ${p.W} x ${p.L} strip (masses 1 ± ${g(p.disorder)})`)],
+      profiles: [
+        strip({ ...q, disorder: 0 }, `ordered ${p.W} x ${p.L} strip`),
+        strip(q, `disordered ${p.W} x ${p.L} strip (masses 1 ± ${g(p.disorder)})`),
+      ],
     };
   },
   figures: ({ parameters: p, profiles: [ordered, disordered] }) => [
@@ -219,9 +274,14 @@ const transmissionSpectra = figureSet<ConductionParams & { N: number }, SpectraS
       name: "transmission-spectra",
       title: `Transmission spectra of ${p.N}-site chains with fixed ends`,
       series: chains.flatMap((r) => r.envelope.map((s) => ({ ...s, name: `${r.label} chain` }))),
-      table: { columns: ["chain", ...chains[0].table.columns], rows: chains.flatMap((r) => r.table.rows.map((row) => [r.label, ...row])) },
+      table: {
+        columns: ["chain", ...chains[0].table.columns],
+        rows: chains.flatMap((r) => r.table.rows.map((row) => [r.label, ...row])),
+      },
       caption:
-        "T(omega) = 4 omega^2 gamma^2 |G_1N(omega)|^2 between the two end baths (friction " + g(p.gamma) + "): one peak per normal " +
+        "T(omega) = 4 omega^2 gamma^2 |G_1N(omega)|^2 between the two end baths (friction " +
+        g(p.gamma) +
+        "): one peak per normal " +
         "mode. Disorder localises the modes: only low frequencies, whose localisation length exceeds N, still transmit, which is " +
         "why the current falls with N. Drawn as the envelope of the samples in ~1500 bins; the CSV has every sample.",
     }),

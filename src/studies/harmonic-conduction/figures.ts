@@ -10,7 +10,13 @@ import type { SpectrumSeries } from "./spectrum.js";
 const COLORS = ["blue", "orange", "green", "red", "purple", "brown", "pink", "gray", "olive", "cyan"];
 
 /** T_bc(omega) of every pair of baths (the envelope for the plot; `table`: every sample, for the CSV). */
-export function spectrumFigure(data: { name?: string; title: string; series: SpectrumSeries[]; table: Table; caption?: string }): Figure {
+export function spectrumFigure(data: {
+  name?: string;
+  title: string;
+  series: SpectrumSeries[];
+  table: Table;
+  caption?: string;
+}): Figure {
   return lineChart({
     name: data.name ?? "transmission-spectrum",
     title: data.title,
@@ -21,7 +27,13 @@ export function spectrumFigure(data: { name?: string; title: string; series: Spe
         "The curve is the envelope (smallest and largest value) of the sampled spectrum in ~1500 frequency bins; the CSV has every sample.",
     xLabel: "angular frequency ω",
     yLabel: "transmission T(ω)",
-    series: data.series.map((s, k) => ({ name: s.name, x: s.omega, y: s.transmission, color: COLORS[k % COLORS.length], strokeWidth: 1.2 })),
+    series: data.series.map((s, k) => ({
+      name: s.name,
+      x: s.omega,
+      y: s.transmission,
+      color: COLORS[k % COLORS.length],
+      strokeWidth: 1.2,
+    })),
     table: data.table,
     width: 720,
     height: 360,
@@ -39,7 +51,13 @@ export interface ScalingSeries {
 }
 
 /** Current against chain length on log-log axes, each series with its fitted exponent. */
-export function scalingFigure(data: { name: string; title: string; caption: string; series: ScalingSeries[]; table: Table }): Figure {
+export function scalingFigure(data: {
+  name: string;
+  title: string;
+  caption: string;
+  series: ScalingSeries[];
+  table: Table;
+}): Figure {
   const series: Series[] = [];
   data.series.forEach((s, k) => {
     const color = COLORS[k % COLORS.length];
@@ -96,7 +114,13 @@ export function profileFigure(data: {
     xLabel: data.xLabel,
     yLabel: "kinetic temperature <p²>/m",
     series: data.series.map((s, k) => ({
-      name: s.name, x: s.x, y: s.temperature, err: s.err, color: COLORS[k % COLORS.length], strokeWidth: 1.5, marker: s.x.length <= 80 ? "circle" : undefined,
+      name: s.name,
+      x: s.x,
+      y: s.temperature,
+      err: s.err,
+      color: COLORS[k % COLORS.length],
+      strokeWidth: 1.5,
+      marker: s.x.length <= 80 ? "circle" : undefined,
     })),
     referenceLines: data.references.map((r) => ({ y: r.y, label: r.label, color: "gray", style: "dotted" })),
     table: data.table,

@@ -29,9 +29,14 @@ export function chainModel(
     kind: "network",
     name: `${p.disorder > 0 ? "disordered" : "ordered"} chain, N = ${N}, ${boundary} ends`,
     sites: N,
-    masses: Object.fromEntries(Array.from({ length: N }, (_, i) => [String(i + 1), 1 + p.disorder * (2 * rng.uniform() - 1)])),
+    masses: Object.fromEntries(
+      Array.from({ length: N }, (_, i) => [String(i + 1), 1 + p.disorder * (2 * rng.uniform() - 1)]),
+    ),
     pinning: { "1": pin, [String(N)]: pin },
-    springs: Array.from({ length: N - 1 }, (_, i) => ({ between: [String(i + 1), String(i + 2)] as [string, string], stiffness: 1 })),
+    springs: Array.from({ length: N - 1 }, (_, i) => ({
+      between: [String(i + 1), String(i + 2)] as [string, string],
+      stiffness: 1,
+    })),
     baths: [
       { site: "1", friction: p.gamma, temperature: p.TL },
       { site: String(N), friction: p.gamma, temperature: p.TR },
@@ -97,7 +102,11 @@ export interface ScalingResult {
 }
 
 /** The current against N for one boundary condition, averaged over disorder realisations, and its power law. */
-export function scalingStudy(p: ConductionParams, boundary: Boundary, log: (line: string) => void = () => {}): ScalingResult {
+export function scalingStudy(
+  p: ConductionParams,
+  boundary: Boundary,
+  log: (line: string) => void = () => {},
+): ScalingResult {
   const points: ScalingPoint[] = [];
   for (const N of chainLengths(p.nMin, p.nMax)) {
     const t0 = performance.now();
@@ -105,7 +114,11 @@ export function scalingStudy(p: ConductionParams, boundary: Boundary, log: (line
     let qe = 0;
     let quadError = 0;
     for (let s = 0; s < p.samples; s++) {
-      const ss = solveNetworkTransmission(chainModel(N, p, boundary, s), { temperatures: false, tolerance: p.tolerance, bySource: false });
+      const ss = solveNetworkTransmission(chainModel(N, p, boundary, s), {
+        temperatures: false,
+        tolerance: p.tolerance,
+        bySource: false,
+      });
       J.push(ss.baths[0].flux);
       qe = Math.max(qe, ss.quadratureError);
       quadError = Math.max(quadError, ss.baths[0].error);
@@ -113,13 +126,30 @@ export function scalingStudy(p: ConductionParams, boundary: Boundary, log: (line
     const mean = J.reduce((a, b) => a + b, 0) / J.length;
     const sd = J.length > 1 ? Math.sqrt(J.reduce((a, b) => a + (b - mean) ** 2, 0) / (J.length - 1)) : 0;
     const seconds = (performance.now() - t0) / 1000;
-    points.push({ N, J: mean, error: J.length > 1 ? sd / Math.sqrt(J.length) : quadError, quadratureError: qe, seconds });
-    log(`  ${boundary} ends, N = ${N}: J = ${mean.toPrecision(5)} (${p.samples} realisation${p.samples > 1 ? "s" : ""}, ${seconds.toFixed(1)} s)`);
+    points.push({
+      N,
+      J: mean,
+      error: J.length > 1 ? sd / Math.sqrt(J.length) : quadError,
+      quadratureError: qe,
+      seconds,
+    });
+    log(
+      `  ${boundary} ends, N = ${N}: J = ${mean.toPrecision(5)} (${p.samples} realisation${p.samples > 1 ? "s" : ""}, ${seconds.toFixed(1)} s)`,
+    );
   }
   // The asymptotic regime needs long chains: fit the longest half of the lengths (at least three).
   const Ns = points.map((q) => q.N);
   const from = Ns[Math.max(0, Math.min(Ns.length - 3, Math.floor(Ns.length / 2)))];
-  return { boundary, points, fit: powerLawFit(Ns, points.map((q) => q.J), from), expected: boundary === "fixed" ? 1.5 : 0.5 };
+  return {
+    boundary,
+    points,
+    fit: powerLawFit(
+      Ns,
+      points.map((q) => q.J),
+      from,
+    ),
+    expected: boundary === "fixed" ? 1.5 : 0.5,
+  };
 }
 
 export interface Profile {
@@ -150,7 +180,12 @@ export function chainProfile(model: NetworkModel, name: string, tolerance: numbe
  * A W x L square-lattice strip (unit springs, masses 1 +- disorder, pinning `pin` on every site) with a bath on
  * every site of the first column (T_L) and of the last column (T_R).
  */
-export function stripModel(W: number, L: number, p: Pick<ConductionParams, "disorder" | "gamma" | "TL" | "TR" | "seed">, pin = 0.01): NetworkModel {
+export function stripModel(
+  W: number,
+  L: number,
+  p: Pick<ConductionParams, "disorder" | "gamma" | "TL" | "TR" | "seed">,
+  pin = 0.01,
+): NetworkModel {
   const rng = Rng.stream(p.seed, 0, 1_000_000 + W * 100_000 + L);
   const id = (x: number, y: number) => `${x + 1}:${y + 1}`;
   const sites: string[] = [];
@@ -179,7 +214,12 @@ export function stripModel(W: number, L: number, p: Pick<ConductionParams, "diso
 }
 
 /** Column-averaged kinetic temperature of a strip (error: the largest site error in the column) and its current. */
-export function stripProfile(W: number, L: number, p: ConductionParams, name: string): Profile & { ss: TransmissionSteadyState } {
+export function stripProfile(
+  W: number,
+  L: number,
+  p: ConductionParams,
+  name: string,
+): Profile & { ss: TransmissionSteadyState } {
   const model = stripModel(W, L, p);
   const ss = solveNetworkTransmission(model, { tolerance: p.tolerance, bySource: false });
   const T = new Array<number>(L).fill(0);

@@ -43,7 +43,11 @@ function fmt(x: number): string {
 }
 
 /** The effective chain as a validated network model (temperatures T_L, and T_R or `rightTemperature`). */
-export function effectiveChainModel(p: ParticleBathChainParams, bath: EffectiveBath = effectiveBath(p), rightTemperature = p.TR): NetworkModel {
+export function effectiveChainModel(
+  p: ParticleBathChainParams,
+  bath: EffectiveBath = effectiveBath(p),
+  rightTemperature = p.TR,
+): NetworkModel {
   assertStable(bath, p);
   const sites = Array.from({ length: p.N }, (_, i) => String(i + 1));
   return validateNetwork({
@@ -143,7 +147,11 @@ export function chainModeFrequencies(p: ParticleBathChainParams, kEff: number): 
  * ratio form of the determinant recursion theta_l = a_l theta_(l-1) - k^2 theta_(l-2), |G_1N| = k^(N-1) / |theta_N|,
  * with no overflow for any N.
  */
-export function greenEndToEnd(p: ParticleBathChainParams, bath: EffectiveBath, memory = false): (omega: number) => number {
+export function greenEndToEnd(
+  p: ParticleBathChainParams,
+  bath: EffectiveBath,
+  memory = false,
+): (omega: number) => number {
   const { N, m, k, K, gammaR } = p;
   const k2 = k * k;
   return (omega: number): number => {
@@ -246,7 +254,10 @@ export function frequencyIntegralCurrent(
 }
 
 /** The long-chain (N -> infinity) closed form, with the factor 2 of docs/corrections.md (the paper prints 4). */
-export function longChainCurrent(p: Omit<ParticleBathChainParams, "N">, bath: EffectiveBath = effectiveBath(p)): number {
+export function longChainCurrent(
+  p: Omit<ParticleBathChainParams, "N">,
+  bath: EffectiveBath = effectiveBath(p),
+): number {
   assertStable(bath, p);
   const { k, K, m, gammaR } = p;
   const gL = bath.gammaL;

@@ -15,8 +15,17 @@ import { chainSchema, DEFAULT_PARAMS, PARAM_NAMES, validateParams, type Particle
 import { runChainCurrent, runProbeDecay } from "./simulation.js";
 import { runOptionsOf } from "../parallel.js";
 import {
-  currentSimulationScan, currentTheoryCurves, frictionScan, frictionTheory, meanForceCurves, methodComparison, studyPoint,
-  type CurrentSimulationPoint, type FrictionPoint, type MeanForceCurve, type MethodRow,
+  currentSimulationScan,
+  currentTheoryCurves,
+  frictionScan,
+  frictionTheory,
+  meanForceCurves,
+  methodComparison,
+  studyPoint,
+  type CurrentSimulationPoint,
+  type FrictionPoint,
+  type MeanForceCurve,
+  type MethodRow,
 } from "./study.js";
 
 export interface ChainResults {
@@ -47,7 +56,14 @@ export interface ChainResults {
     dt: number;
     steps: number;
   };
-  simulation?: { current: Measured; springCurrent: Measured; dt: number; steps: number; replicas: number; duration: number };
+  simulation?: {
+    current: Measured;
+    springCurrent: Measured;
+    dt: number;
+    steps: number;
+    replicas: number;
+    duration: number;
+  };
 }
 
 function report(r: ChainResults): string {
@@ -85,7 +101,9 @@ function report(r: ChainResults): string {
   );
   out.push(`Lyapunov residual ${num(r.residual)}`);
   if (r.timeScaleSeparation > 0.3) {
-    out.push(`note: the bath is slow (omega_c x bath time = ${num(r.timeScaleSeparation)}): the Markov effective theory is not accurate; see the memory value`);
+    out.push(
+      `note: the bath is slow (omega_c x bath time = ${num(r.timeScaleSeparation)}): the Markov effective theory is not accurate; see the memory value`,
+    );
   }
   if (r.maximum) {
     out.push(
@@ -145,24 +163,46 @@ export const particleBathChain = defineStudy({
       residual: s.residual!,
       bathTime: s.bathTime,
       timeScaleSeparation: s.separation,
-      ...(s.maximum ? { maximum: { TL: s.maximum.TL, current: s.maximum.current, atStabilityEdge: s.maximum.atStabilityEdge } } : {}),
+      ...(s.maximum
+        ? { maximum: { TL: s.maximum.TL, current: s.maximum.current, atStabilityEdge: s.maximum.atStabilityEdge } }
+        : {}),
       highTemperatureCoefficient: s.highTemperatureCoefficient,
     };
     if (probe) {
       const d = await runProbeDecay(p, { pairs, v0, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
       results.probe = {
-        friction: d.friction, stiffness: d.stiffness, formulaFriction: d.gammaL, memoryFriction: d.memoryFriction, kEff: d.kEff, dt: d.dt, steps: d.steps,
+        friction: d.friction,
+        stiffness: d.stiffness,
+        formulaFriction: d.gammaL,
+        memoryFriction: d.memoryFriction,
+        kEff: d.kEff,
+        dt: d.dt,
+        steps: d.steps,
       };
     }
     if (simulate) {
-      const c = await runChainCurrent(p, { replicas, duration, burnIn: 200, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
-      results.simulation = { current: c.current, springCurrent: c.springCurrent, dt: c.dt, steps: c.steps, replicas, duration };
+      const c = await runChainCurrent(
+        p,
+        { replicas, duration, burnIn: 200, seed: ctx.seed, force: ctx.force },
+        runOptionsOf(ctx),
+      );
+      results.simulation = {
+        current: c.current,
+        springCurrent: c.springCurrent,
+        dt: c.dt,
+        steps: c.steps,
+        replicas,
+        duration,
+      };
     }
     return results;
   },
   figures: () => [],
   report,
-  examples: ["study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24", "study particle-bath-chain --N 8 --simulate --duration 1000 --replicas 2"],
+  examples: [
+    "study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24",
+    "study particle-bath-chain --N 8 --simulate --duration 1000 --replicas 2",
+  ],
   reproduce: [],
 });
 
@@ -170,19 +210,38 @@ export const particleBathChain = defineStudy({
 // The figure sets of `ness reproduce particle-bath-chain`. Parameters not given in the paper (zeta, N, k, gamma_R,
 // the temperatures) are stated in the captions.
 
-const meanForceSet = figureSet<{ parameters: ParticleBathChainParams; TLs: number[]; qMax: number; points: number }, { parameters: ParticleBathChainParams; curves: MeanForceCurve[]; criticalTemperature: number }>({
+const meanForceSet = figureSet<
+  { parameters: ParticleBathChainParams; TLs: number[]; qMax: number; points: number },
+  { parameters: ParticleBathChainParams; curves: MeanForceCurve[]; criticalTemperature: number }
+>({
   id: "fig2a-mean-force",
   title: "Fig. 2a of [Krekels et al. 2026]: the bath's mean force on a probe held at q",
-  parameters: (quick) => ({ parameters: { ...DEFAULT_PARAMS }, TLs: [0.5, 1, 2, 5], qMax: 20, points: quick ? 41 : 161 }),
+  parameters: (quick) => ({
+    parameters: { ...DEFAULT_PARAMS },
+    TLs: [0.5, 1, 2, 5],
+    qMax: 20,
+    points: quick ? 41 : 161,
+  }),
   async compute(c) {
     const p = validateParams(c.parameters);
-    return { parameters: p, curves: meanForceCurves(p, c.TLs, c.qMax, c.points), criticalTemperature: effectiveBath({ ...p, TL: 1 }).criticalTemperature };
+    return {
+      parameters: p,
+      curves: meanForceCurves(p, c.TLs, c.qMax, c.points),
+      criticalTemperature: effectiveBath({ ...p, TL: 1 }).criticalTemperature,
+    };
   },
   figures: (d) => [meanForceFigure(d.parameters, d.curves, d.criticalTemperature)],
 });
 
 const frictionSet = figureSet<
-  { parameters: ParticleBathChainParams; zetas: number[]; TLs: number[][]; pairs: number; v0: number; theoryPoints: number },
+  {
+    parameters: ParticleBathChainParams;
+    zetas: number[];
+    TLs: number[][];
+    pairs: number;
+    v0: number;
+    theoryPoints: number;
+  },
   { parameters: ParticleBathChainParams; points: FrictionPoint[]; theory: FrictionPoint[] }
 >({
   id: "fig2b-effective-friction",
@@ -191,7 +250,15 @@ const frictionSet = figureSet<
   parameters: (quick) => ({
     parameters: { ...DEFAULT_PARAMS },
     zetas: [0.1, 1],
-    TLs: quick ? [[2, 10], [2, 20]] : [[1, 2, 3, 5, 10, 20], [1, 2, 3, 5, 10, 20, 50, 100]],
+    TLs: quick
+      ? [
+          [2, 10],
+          [2, 20],
+        ]
+      : [
+          [1, 2, 3, 5, 10, 20],
+          [1, 2, 3, 5, 10, 20, 50, 100],
+        ],
     pairs: quick ? 3 : 16,
     v0: 50,
     theoryPoints: quick ? 20 : 60,
@@ -199,7 +266,11 @@ const frictionSet = figureSet<
   async compute(c, ctx) {
     const p = validateParams(c.parameters);
     ctx.log?.(`  single probe, ${c.pairs} antithetic pairs per point`);
-    const points = await frictionScan(p, { zetas: c.zetas, TLs: c.TLs, pairs: c.pairs, v0: c.v0, seed: ctx.seed, log: ctx.log }, ctx);
+    const points = await frictionScan(
+      p,
+      { zetas: c.zetas, TLs: c.TLs, pairs: c.pairs, v0: c.v0, seed: ctx.seed, log: ctx.log },
+      ctx,
+    );
     const grid = logSpace(0.55, 100, c.theoryPoints);
     const theory = c.zetas.flatMap((zeta) => grid.map((TL) => frictionTheory(p, zeta, TL)));
     return { parameters: p, points, theory };
@@ -209,18 +280,31 @@ const frictionSet = figureSet<
 
 const methodsSet = figureSet<
   { parameters: ParticleBathChainParams; Ns: number[]; convergenceTL: number[] },
-  { parameters: ParticleBathChainParams; rows: MethodRow[]; convergence: { TL: number; gammaL: number; rows: MethodRow[] }[] }
+  {
+    parameters: ParticleBathChainParams;
+    rows: MethodRow[];
+    convergence: { TL: number; gammaL: number; rows: MethodRow[] }[];
+  }
 >({
   id: "current-three-ways",
   title: "the current three ways (exact engine, frequency integral, closed form)",
   // zeta = 1: a strongly coupled effective bath (gamma_L = 1.6 at T_L = 2), where the three methods and the factor 2
   // of the closed form are most visible (this compares methods for the effective chain itself).
-  parameters: (quick) => ({ parameters: { ...DEFAULT_PARAMS, zeta: 1 }, Ns: quick ? [2, 4, 8, 16, 24] : Array.from({ length: 31 }, (_, i) => i + 2), convergenceTL: [0.6, 2, 5] }),
+  parameters: (quick) => ({
+    parameters: { ...DEFAULT_PARAMS, zeta: 1 },
+    Ns: quick ? [2, 4, 8, 16, 24] : Array.from({ length: 31 }, (_, i) => i + 2),
+    convergenceTL: [0.6, 2, 5],
+  }),
   async compute(c) {
     const q = validateParams(c.parameters);
     const rows = methodComparison(q, c.Ns);
     const convergence = c.convergenceTL.map((TL) => ({
-      TL, gammaL: effectiveBath({ ...q, TL }).gammaL, rows: methodComparison({ ...q, TL, TR: 0 }, c.Ns.filter((n) => n % 2 === 0)),
+      TL,
+      gammaL: effectiveBath({ ...q, TL }).gammaL,
+      rows: methodComparison(
+        { ...q, TL, TR: 0 },
+        c.Ns.filter((n) => n % 2 === 0),
+      ),
     }));
     return { parameters: q, rows, convergence };
   },
@@ -230,7 +314,16 @@ const methodsSet = figureSet<
 type TheoryCurve = ReturnType<typeof currentTheoryCurves>[number];
 
 const simulationSet = figureSet<
-  { parameters: ParticleBathChainParams; zetas: number[]; TLs: number[][]; replicas: number; duration: number; burnIn: number; TLmax: number; theoryPoints: number },
+  {
+    parameters: ParticleBathChainParams;
+    zetas: number[];
+    TLs: number[][];
+    replicas: number;
+    duration: number;
+    burnIn: number;
+    TLmax: number;
+    theoryPoints: number;
+  },
   { parameters: ParticleBathChainParams; points: CurrentSimulationPoint[]; curves: TheoryCurve[] }
 >({
   id: "fig3-current-simulation",
@@ -239,7 +332,17 @@ const simulationSet = figureSet<
   parameters: (quick) => ({
     parameters: { ...DEFAULT_PARAMS, N: 8, TR: 0 },
     zetas: [0.01, 0.1, 1],
-    TLs: quick ? [[1, 3], [1, 5], [1, 5, 20]] : [[0.6, 1, 2, 3, 5, 8, 13, 20], [0.6, 1, 2, 3, 5, 8, 13, 20, 35, 50], [0.6, 1, 2, 3, 5, 8, 13, 20, 35, 50]],
+    TLs: quick
+      ? [
+          [1, 3],
+          [1, 5],
+          [1, 5, 20],
+        ]
+      : [
+          [0.6, 1, 2, 3, 5, 8, 13, 20],
+          [0.6, 1, 2, 3, 5, 8, 13, 20, 35, 50],
+          [0.6, 1, 2, 3, 5, 8, 13, 20, 35, 50],
+        ],
     replicas: 2,
     duration: quick ? 400 : 2000,
     burnIn: quick ? 100 : 200,
@@ -249,14 +352,33 @@ const simulationSet = figureSet<
   async compute(c, ctx) {
     const q = validateParams(c.parameters);
     ctx.log?.(`  full simulation of the chain (N = ${q.N}), ${c.replicas} x ${c.duration} time units per point`);
-    const points = await currentSimulationScan(q, { zetas: c.zetas, TLs: c.TLs, replicas: c.replicas, duration: c.duration, burnIn: c.burnIn, seed: ctx.seed, log: ctx.log }, ctx);
+    const points = await currentSimulationScan(
+      q,
+      {
+        zetas: c.zetas,
+        TLs: c.TLs,
+        replicas: c.replicas,
+        duration: c.duration,
+        burnIn: c.burnIn,
+        seed: ctx.seed,
+        log: ctx.log,
+      },
+      ctx,
+    );
     return { parameters: q, points, curves: currentTheoryCurves(q, c.zetas, c.TLmax, c.theoryPoints) };
   },
   figures: (d) => [currentSimulationFigure(d.parameters, d.points, d.curves)],
 });
 
 const ndcSet = figureSet<
-  { parameters: ParticleBathChainParams; ks: number[]; points: number; deltas: number; fixedTR: number; fixedTL: number },
+  {
+    parameters: ParticleBathChainParams;
+    ks: number[];
+    points: number;
+    deltas: number;
+    fixedTR: number;
+    fixedTL: number;
+  },
   {
     parameters: ParticleBathChainParams;
     byK: { k: number; TL: number[]; current: number[]; maximum: CurrentMaximum }[];
@@ -267,17 +389,31 @@ const ndcSet = figureSet<
   id: "fig4-ndc",
   title: "Fig. 4 of [Krekels et al. 2026]: negative differential thermal conductivity",
   // zeta = 0.1: above T_R = 10 the slowest bath time is < 0.16 (omega_c tau < 0.32): close to separated.
-  parameters: (quick) => ({ parameters: { ...DEFAULT_PARAMS, zeta: 0.1, TR: 10 }, ks: [0.5, 1, 2], points: quick ? 40 : 160, deltas: quick ? 21 : 81, fixedTR: 10, fixedTL: 50 }),
+  parameters: (quick) => ({
+    parameters: { ...DEFAULT_PARAMS, zeta: 0.1, TR: 10 },
+    ks: [0.5, 1, 2],
+    points: quick ? 40 : 160,
+    deltas: quick ? 21 : 81,
+    fixedTR: 10,
+    fixedTL: 50,
+  }),
   async compute(c) {
     const q = validateParams(c.parameters);
     const Tc = effectiveBath({ ...q, TL: 1 }).criticalTemperature;
     const grid = logSpace(Tc * 1.05, 1000, c.points);
     const byK = c.ks.map((k) => {
       const r = { ...q, k };
-      return { k, TL: grid, current: grid.map((TL) => effectiveCurrent({ ...r, TL }, "longChain")), maximum: currentMaximum(r, "longChain") };
+      return {
+        k,
+        TL: grid,
+        current: grid.map((TL) => effectiveCurrent({ ...r, TL }, "longChain")),
+        maximum: currentMaximum(r, "longChain"),
+      };
     });
     const delta = Array.from({ length: c.deltas }, (_, i) => (40 * i) / (c.deltas - 1));
-    const memory = grid.filter((TL) => TL > 5).map((TL) => ({ TL, current: effectiveCurrent({ ...q, N: 32, TL }, "memory") }));
+    const memory = grid
+      .filter((TL) => TL > 5)
+      .map((TL) => ({ TL, current: effectiveCurrent({ ...q, N: 32, TL }, "memory") }));
     return {
       parameters: q,
       byK,

@@ -117,7 +117,11 @@ export function coupling(p: Pick<ParticleBathChainParams, "A" | "rho" | "L">, x:
  * The bath susceptibility chi(omega) (complex, as [re, im]) of the linear-response memory kernel: site 1 feels
  * -(K - chi(omega)) q(omega). Its Markov limit is chi ~ softening + i omega gamma_L.
  */
-export function bathSusceptibility(bath: EffectiveBath, p: Pick<BathParams, "Nb" | "eps" | "TL">, omega: number): [number, number] {
+export function bathSusceptibility(
+  bath: EffectiveBath,
+  p: Pick<BathParams, "Nb" | "eps" | "TL">,
+  omega: number,
+): [number, number] {
   const pre = (p.Nb * p.eps * p.eps) / p.TL;
   let re = 0;
   let im = 0;
@@ -151,7 +155,10 @@ export interface ProbeRelaxation {
  * plane) of -m omega^2 + K - chi(omega) = 0 next to the Markov value sqrt(k_eff/m - (gamma_L/2m)^2) - i gamma_L/2m.
  * Measures how far a finite zeta (no time-scale separation) moves the decay envelope from the Markov formula.
  */
-export function probeRelaxation(p: BathParams & { m: number }, bath: EffectiveBath = effectiveBath(p)): ProbeRelaxation {
+export function probeRelaxation(
+  p: BathParams & { m: number },
+  bath: EffectiveBath = effectiveBath(p),
+): ProbeRelaxation {
   const pre = (p.Nb * p.eps * p.eps) / p.TL;
   // D_s(w) = -m w^2 + K - s pre sum c_n lambda_n / (lambda_n - i w), complex w = (a, b); s = 1 is the probe.
   const D = (a: number, b: number, sc: number): [number, number] => {

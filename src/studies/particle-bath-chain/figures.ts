@@ -16,20 +16,46 @@ function g(x: number): string {
 }
 
 function paramLine(p: ParticleBathChainParams, keys: (keyof ParticleBathChainParams)[]): string {
-  const names: Partial<Record<keyof ParticleBathChainParams, string>> = { Nb: "N_b", eps: "eps", rho: "rho", zeta: "zeta", gammaR: "gamma_R", TL: "T_L", TR: "T_R" };
+  const names: Partial<Record<keyof ParticleBathChainParams, string>> = {
+    Nb: "N_b",
+    eps: "eps",
+    rho: "rho",
+    zeta: "zeta",
+    gammaR: "gamma_R",
+    TL: "T_L",
+    TR: "T_R",
+  };
   return keys.map((k) => `${names[k] ?? k} = ${g(p[k])}`).join(", ");
 }
 
 /** Figure 2a: the bath's mean force on a probe held at q, exact and linearised. */
-export function meanForceFigure(p: ParticleBathChainParams, curves: MeanForceCurve[], criticalTemperature: number): Figure {
+export function meanForceFigure(
+  p: ParticleBathChainParams,
+  curves: MeanForceCurve[],
+  criticalTemperature: number,
+): Figure {
   const series: Series[] = [];
   curves.forEach((c, i) => {
     const color = COLORS[i % COLORS.length];
     series.push({ name: `T_L = ${g(c.TL)} (exact)`, x: c.q, y: c.force, color });
-    series.push({ name: `T_L = ${g(c.TL)}: linear, slope K - k_eff`, x: c.q, y: c.linear, color, style: "dashed", strokeWidth: 1.5 });
+    series.push({
+      name: `T_L = ${g(c.TL)}: linear, slope K - k_eff`,
+      x: c.q,
+      y: c.linear,
+      color,
+      style: "dashed",
+      strokeWidth: 1.5,
+    });
   });
   const qs = curves[0]?.q ?? [];
-  series.push({ name: "K q: the pinning's restoring force, reversed", x: qs, y: qs.map((x) => p.K * x), color: "#555", style: "dotted", strokeWidth: 1.2 });
+  series.push({
+    name: "K q: the pinning's restoring force, reversed",
+    x: qs,
+    y: qs.map((x) => p.K * x),
+    color: "#555",
+    style: "dotted",
+    strokeWidth: 1.2,
+  });
   const panel = linePanel({
     xLabel: "probe position q (held fixed)",
     yLabel: "mean force of the bath (compensated)",
@@ -62,7 +88,13 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
     const sim = points.filter((t) => t.zeta === zeta && t.simulated);
     const x = th.map((t) => t.TL);
     fr.push({ name: `zeta = ${g(zeta)}: formula (Markov)`, x, y: th.map((t) => t.gammaL), color, style: "dashed" });
-    fr.push({ name: `zeta = ${g(zeta)}: with bath memory`, x, y: th.map((t) => t.memoryFriction), color, style: "dotted" });
+    fr.push({
+      name: `zeta = ${g(zeta)}: with bath memory`,
+      x,
+      y: th.map((t) => t.memoryFriction),
+      color,
+      style: "dotted",
+    });
     fr.push({
       name: `zeta = ${g(zeta)}: simulation`,
       x: sim.map((t) => t.TL),
@@ -72,8 +104,21 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
       line: false,
       marker: i % 2 === 0 ? "circle" : "square",
     });
-    if (i === 0) st.push({ name: "k_eff formula (Markov, any zeta)", x, y: th.map((t) => t.kEff), color: "black", style: "dashed" });
-    st.push({ name: `zeta = ${g(zeta)}: with bath memory`, x, y: th.map((t) => t.memoryStiffness), color, style: "dotted" });
+    if (i === 0)
+      st.push({
+        name: "k_eff formula (Markov, any zeta)",
+        x,
+        y: th.map((t) => t.kEff),
+        color: "black",
+        style: "dashed",
+      });
+    st.push({
+      name: `zeta = ${g(zeta)}: with bath memory`,
+      x,
+      y: th.map((t) => t.memoryStiffness),
+      color,
+      style: "dotted",
+    });
     st.push({
       name: `zeta = ${g(zeta)}: simulation`,
       x: sim.map((t) => t.TL),
@@ -94,7 +139,16 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
       `bath's memory kernel. The formula holds for a fast bath and a kick within linear response (large T_L, small zeta). ` +
       `${paramLine(p, ["m", "K", "Nb", "eps", "A", "rho", "L"])}.`,
     panels: [
-      linePanel({ title: "friction", xLabel: "particle-bath temperature T_L", yLabel: "effective friction gamma", series: fr, xType: "log", yType: "log", width: 520, height: 360 }),
+      linePanel({
+        title: "friction",
+        xLabel: "particle-bath temperature T_L",
+        yLabel: "effective friction gamma",
+        series: fr,
+        xType: "log",
+        yType: "log",
+        width: 520,
+        height: 360,
+      }),
       linePanel({
         title: "stiffness",
         xLabel: "particle-bath temperature T_L",
@@ -112,7 +166,11 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
 }
 
 /** The current three ways (exact engine, frequency integral, closed form) and the convergence of finite chains. */
-export function methodsFigure(p: ParticleBathChainParams, rows: MethodRow[], convergence: { TL: number; gammaL: number; rows: MethodRow[] }[]): Figure {
+export function methodsFigure(
+  p: ParticleBathChainParams,
+  rows: MethodRow[],
+  convergence: { TL: number; gammaL: number; rows: MethodRow[] }[],
+): Figure {
   const N = rows.map((r) => r.N);
   const long = rows[0].longChain;
   const a = linePanel({
@@ -120,10 +178,37 @@ export function methodsFigure(p: ParticleBathChainParams, rows: MethodRow[], con
     xLabel: "chain length N",
     yLabel: "heat current J",
     series: [
-      { name: "exact engine (Lyapunov)", x: N, y: rows.map((r) => r.exact), color: "blue", line: false, marker: "circle" },
-      { name: "frequency integral", x: N, y: rows.map((r) => r.frequency), color: "orange", style: "dotted", strokeWidth: 1.5 },
-      { name: "long-chain closed form (corrected)", x: [N[0], N[N.length - 1]], y: [long, long], color: "green", style: "dashed" },
-      { name: "closed form as printed (x2)", x: [N[0], N[N.length - 1]], y: [2 * long, 2 * long], color: "red", style: "dashdot", strokeWidth: 1.5 },
+      {
+        name: "exact engine (Lyapunov)",
+        x: N,
+        y: rows.map((r) => r.exact),
+        color: "blue",
+        line: false,
+        marker: "circle",
+      },
+      {
+        name: "frequency integral",
+        x: N,
+        y: rows.map((r) => r.frequency),
+        color: "orange",
+        style: "dotted",
+        strokeWidth: 1.5,
+      },
+      {
+        name: "long-chain closed form (corrected)",
+        x: [N[0], N[N.length - 1]],
+        y: [long, long],
+        color: "green",
+        style: "dashed",
+      },
+      {
+        name: "closed form as printed (x2)",
+        x: [N[0], N[N.length - 1]],
+        y: [2 * long, 2 * long],
+        color: "red",
+        style: "dashdot",
+        strokeWidth: 1.5,
+      },
     ],
     width: 500,
     height: 340,
@@ -174,8 +259,20 @@ export function currentSimulationFigure(
     const name = `zeta = ${g(c.zeta)}`;
     const k = c.TL.filter((t) => t <= LIN_MAX).length;
     const sl = sim.filter((t) => t.TL <= LIN_MAX);
-    lin.push({ name: `${name}: effective theory`, x: c.TL.slice(0, k), y: c.theory.slice(0, k).map((j) => j / c.zeta), color });
-    lin.push({ name: `${name}: with bath memory`, x: c.TL.slice(0, k), y: c.memory.slice(0, k).map((j) => j / c.zeta), color, style: "dotted", strokeWidth: 1.5 });
+    lin.push({
+      name: `${name}: effective theory`,
+      x: c.TL.slice(0, k),
+      y: c.theory.slice(0, k).map((j) => j / c.zeta),
+      color,
+    });
+    lin.push({
+      name: `${name}: with bath memory`,
+      x: c.TL.slice(0, k),
+      y: c.memory.slice(0, k).map((j) => j / c.zeta),
+      color,
+      style: "dotted",
+      strokeWidth: 1.5,
+    });
     lin.push({
       name: `${name}: simulation`,
       x: sl.map((t) => t.TL),
@@ -214,19 +311,40 @@ export function currentSimulationFigure(
   log.push({ name: "C / T_L (high-T_L limit)", x: ax, y: ay, color: "#555", style: "dashed", strokeWidth: 1 });
   const maxTL = Math.max(...curves.map((c) => c.TL[c.TL.length - 1]));
   const panels = [
-    linePanel({ title: "linear scale", xLabel: "particle-bath temperature T_L", yLabel: "J / zeta", series: lin, xDomain: [0, Math.min(maxTL, LIN_MAX)], width: 520, height: 360 }),
-    linePanel({ title: "log-log", xLabel: "particle-bath temperature T_L", yLabel: "heat current J", series: log, xType: "log", yType: "log", width: 520, height: 360 }),
+    linePanel({
+      title: "linear scale",
+      xLabel: "particle-bath temperature T_L",
+      yLabel: "J / zeta",
+      series: lin,
+      xDomain: [0, Math.min(maxTL, LIN_MAX)],
+      width: 520,
+      height: 360,
+    }),
+    linePanel({
+      title: "log-log",
+      xLabel: "particle-bath temperature T_L",
+      yLabel: "heat current J",
+      series: log,
+      xType: "log",
+      yType: "log",
+      width: 520,
+      height: 360,
+    }),
   ];
   // The data table without the NaN points that only break the asymptote line.
   const table = mergePanelTables(
     panels.map((pn, i) => ({
       label: `(${"ab"[i]}) ${pn.title}`,
-      table: { columns: pn.table.columns, rows: pn.table.rows.filter((r) => r.every((v) => typeof v !== "number" || Number.isFinite(v))) },
+      table: {
+        columns: pn.table.columns,
+        rows: pn.table.rows.filter((r) => r.every((v) => typeof v !== "number" || Number.isFinite(v))),
+      },
     })),
   );
   return panelFigure({
     name: "fig3-current-simulation",
-    title: "Current through the chain driven by the particle bath: full simulation against the effective theory (Fig. 3 of [Krekels et al. 2026])",
+    title:
+      "Current through the chain driven by the particle bath: full simulation against the effective theory (Fig. 3 of [Krekels et al. 2026])",
     caption:
       `Points: the full system simulated (N = ${p.N} sites, ${p.Nb} bath particles on site 1, Langevin bath at T_R = ${g(p.TR)} on site N; ` +
       `batch-means error bars). Lines: the effective chain solved exactly; dotted: with the bath's memory kernel, which larger zeta needs. ` +
@@ -252,11 +370,25 @@ export function ndcFigure(
     const up = c.TL.map((t, j) => [t, c.current[j]]).filter(([t]) => t >= p.TR);
     const down = c.TL.map((t, j) => [t, c.current[j]]).filter(([t]) => t <= p.TR);
     above.push({ name: `k = ${g(c.k)}`, x: up.map((r) => r[0]), y: up.map((r) => r[1]), color });
-    above.push({ name: `k = ${g(c.k)}: maximum`, x: [c.maximum.TL], y: [c.maximum.current], color, line: false, marker: "diamond" });
+    above.push({
+      name: `k = ${g(c.k)}: maximum`,
+      x: [c.maximum.TL],
+      y: [c.maximum.current],
+      color,
+      line: false,
+      marker: "diamond",
+    });
     below.push({ name: `k = ${g(c.k)}`, x: down.map((r) => r[0]), y: down.map((r) => r[1]), color });
   });
   const mem = memory.filter((m) => m.TL >= p.TR);
-  above.push({ name: `k = ${g(p.k)}, N = 32: with bath memory`, x: mem.map((m) => m.TL), y: mem.map((m) => m.current), color: "#333", style: "dotted", strokeWidth: 1.5 });
+  above.push({
+    name: `k = ${g(p.k)}, N = 32: with bath memory`,
+    x: mem.map((m) => m.TL),
+    y: mem.map((m) => m.current),
+    color: "#333",
+    style: "dotted",
+    strokeWidth: 1.5,
+  });
   const maxima = byK.map((c) => `k = ${g(c.k)}: T_L = ${g(c.maximum.TL)}, J = ${g(c.maximum.current)}`).join("; ");
   return panelFigure({
     name: "fig4-ndc",
@@ -267,7 +399,15 @@ export function ndcFigure(
       `temperature difference: raising T_L at T_R = ${g(delta.fixedTR)} (NDC) or lowering T_R at T_L = ${g(delta.fixedTL)} (linear). ` +
       `${paramLine(p, ["m", "K", "zeta", "gammaR", "Nb", "eps", "A", "rho", "L"])}.`,
     panels: [
-      linePanel({ title: "T_L > T_R", xLabel: "particle-bath temperature T_L", yLabel: "heat current J", series: above, xType: "log", width: 430, height: 330 }),
+      linePanel({
+        title: "T_L > T_R",
+        xLabel: "particle-bath temperature T_L",
+        yLabel: "heat current J",
+        series: above,
+        xType: "log",
+        width: 430,
+        height: 330,
+      }),
       linePanel({
         title: "T_L < T_R",
         xLabel: "particle-bath temperature T_L",
@@ -283,7 +423,13 @@ export function ndcFigure(
         yLabel: "heat current J",
         series: [
           { name: `vary T_L (T_R = ${g(delta.fixedTR)})`, x: delta.delta, y: delta.varyTL, color: "purple" },
-          { name: `vary T_R (T_L = ${g(delta.fixedTL)})`, x: delta.delta, y: delta.varyTR, color: "brown", style: "dashed" },
+          {
+            name: `vary T_R (T_L = ${g(delta.fixedTL)})`,
+            x: delta.delta,
+            y: delta.varyTR,
+            color: "brown",
+            style: "dashed",
+          },
         ],
         width: 430,
         height: 330,

@@ -39,7 +39,11 @@ export interface SweepPoint {
 }
 
 /** The current over a list of (T_L, T_R) pairs; unstable points (k_eff <= 0) are marked, not thrown. */
-export function sweepTemperatures(p: ParticleBathChainParams, points: readonly { TL: number; TR: number }[], method: CurrentMethod = "longChain"): SweepPoint[] {
+export function sweepTemperatures(
+  p: ParticleBathChainParams,
+  points: readonly { TL: number; TR: number }[],
+  method: CurrentMethod = "longChain",
+): SweepPoint[] {
   return points.map(({ TL, TR }) => {
     const q = { ...p, TL, TR };
     const bath = effectiveBath(q);
@@ -68,7 +72,11 @@ export interface CurrentMaximum {
  * Maximum over T_L > max(T_R, T_c) of the current at fixed T_R (T_c: where k_eff = 0): a log-spaced scan, then a
  * golden-section search in log T_L between the neighbours of the best scan point.
  */
-export function currentMaximum(p: ParticleBathChainParams, method: CurrentMethod = "longChain", upper?: number): CurrentMaximum {
+export function currentMaximum(
+  p: ParticleBathChainParams,
+  method: CurrentMethod = "longChain",
+  upper?: number,
+): CurrentMaximum {
   const Tc = effectiveBath({ ...p, TL: 1 }).criticalTemperature;
   const lo = Math.max(p.TR, Tc) * (1 + 1e-9) + (p.TR === 0 && Tc === 0 ? 1e-6 : 0);
   const hi = upper ?? Math.max(lo * 1e4, 1e3);

@@ -54,11 +54,40 @@ const POSITIVE = { min: 1e-6, max: 1e6 };
  */
 export const chainSchema = z.object({
   m: quantity({ describe: "mass of every chain site", unit: "mass", default: 1, range: POSITIVE, flag: "m" }),
-  K: quantity({ describe: "pinning stiffness K of the end sites", unit: "energy/length^2", default: 1, range: POSITIVE, flag: "K" }),
-  k: quantity({ describe: "spring stiffness k between neighbours", unit: "energy/length^2", default: 1, range: POSITIVE, flag: "k" }),
-  N: quantity({ describe: "number of chain sites (>= 2)", unit: "sites", default: 16, range: { min: 2, max: 512, integer: true }, flag: "N" }),
-  Nb: quantity({ describe: "number of bath particles on the ring", unit: "particles", default: 40, range: { min: 1, max: 1e7, integer: true }, flag: "Nb" }),
-  eps: quantity({ describe: "coupling strength eps of eps q_1 sum_i F(x_i)", unit: "1/length", default: 0.1, range: POSITIVE }),
+  K: quantity({
+    describe: "pinning stiffness K of the end sites",
+    unit: "energy/length^2",
+    default: 1,
+    range: POSITIVE,
+    flag: "K",
+  }),
+  k: quantity({
+    describe: "spring stiffness k between neighbours",
+    unit: "energy/length^2",
+    default: 1,
+    range: POSITIVE,
+    flag: "k",
+  }),
+  N: quantity({
+    describe: "number of chain sites (>= 2)",
+    unit: "sites",
+    default: 16,
+    range: { min: 2, max: 512, integer: true },
+    flag: "N",
+  }),
+  Nb: quantity({
+    describe: "number of bath particles on the ring",
+    unit: "particles",
+    default: 40,
+    range: { min: 1, max: 1e7, integer: true },
+    flag: "Nb",
+  }),
+  eps: quantity({
+    describe: "coupling strength eps of eps q_1 sum_i F(x_i)",
+    unit: "1/length",
+    default: 0.1,
+    range: POSITIVE,
+  }),
   A: quantity({
     describe: "mean A of the coupling F over the ring",
     unit: "energy",
@@ -66,35 +95,119 @@ export const chainSchema = z.object({
     range: { ...POSITIVE, absolute: true, why: "A may be negative but not 0" },
     flag: "A",
   }),
-  rho: quantity({ describe: "localisation rho of the von Mises coupling F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L))", unit: "1", default: 2, range: { min: 1e-3, max: 100 } }),
+  rho: quantity({
+    describe: "localisation rho of the von Mises coupling F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L))",
+    unit: "1",
+    default: 2,
+    range: { min: 1e-3, max: 100 },
+  }),
   L: quantity({ describe: "ring length L", unit: "length", default: 25, range: POSITIVE, flag: "L" }),
-  zeta: quantity({ describe: "friction zeta of the overdamped bath particles (their gamma: zeta x' = F + sqrt(2 zeta T_L) xi)", unit: "mass/time", default: 0.01, range: POSITIVE }),
-  gammaR: quantity({ describe: "friction gamma_R of the Langevin bath on site N (force -gamma_R v)", unit: "mass/time", default: 1, range: POSITIVE, flag: "gammaR" }),
-  TL: quantity({ describe: "temperature T_L of the particle bath (kB = 1)", unit: "energy", default: 2, range: POSITIVE, flag: "TL" }),
-  TR: quantity({ describe: "temperature T_R of the Langevin bath (kB = 1)", unit: "energy", default: 1, range: { ...POSITIVE, zero: true }, flag: "TR" }),
-  probe: toggle({ describe: "also simulate a single probe (k = 0) and fit the friction from the decay of its mean velocity", section: "Simulation" }),
-  pairs: quantity({ describe: "antithetic pairs of probes for --probe", unit: "1", default: 16, range: { min: 2, max: 10_000, integer: true }, section: "Simulation" }),
-  v0: quantity({ describe: "initial velocity of the probe for --probe (50 in Krekels et al.)", unit: "length/time", default: 50, range: { min: 1e-6, max: 1e6 }, section: "Simulation" }),
-  simulate: toggle({ describe: "also simulate the full system (chain + particles + Langevin bath) and measure the current", section: "Simulation" }),
-  replicas: quantity({ describe: "replicas for --simulate", unit: "1", default: 2, range: SIMULATION_SETTING_RANGES.replicas, section: "Simulation" }),
-  duration: quantity({ describe: "production time per replica for --simulate (after a burn-in of 200)", unit: "time", default: 2000, range: SIMULATION_SETTING_RANGES.time, section: "Simulation", valueName: "t" }),
+  zeta: quantity({
+    describe: "friction zeta of the overdamped bath particles (their gamma: zeta x' = F + sqrt(2 zeta T_L) xi)",
+    unit: "mass/time",
+    default: 0.01,
+    range: POSITIVE,
+  }),
+  gammaR: quantity({
+    describe: "friction gamma_R of the Langevin bath on site N (force -gamma_R v)",
+    unit: "mass/time",
+    default: 1,
+    range: POSITIVE,
+    flag: "gammaR",
+  }),
+  TL: quantity({
+    describe: "temperature T_L of the particle bath (kB = 1)",
+    unit: "energy",
+    default: 2,
+    range: POSITIVE,
+    flag: "TL",
+  }),
+  TR: quantity({
+    describe: "temperature T_R of the Langevin bath (kB = 1)",
+    unit: "energy",
+    default: 1,
+    range: { ...POSITIVE, zero: true },
+    flag: "TR",
+  }),
+  probe: toggle({
+    describe: "also simulate a single probe (k = 0) and fit the friction from the decay of its mean velocity",
+    section: "Simulation",
+  }),
+  pairs: quantity({
+    describe: "antithetic pairs of probes for --probe",
+    unit: "1",
+    default: 16,
+    range: { min: 2, max: 10_000, integer: true },
+    section: "Simulation",
+  }),
+  v0: quantity({
+    describe: "initial velocity of the probe for --probe (50 in Krekels et al.)",
+    unit: "length/time",
+    default: 50,
+    range: { min: 1e-6, max: 1e6 },
+    section: "Simulation",
+  }),
+  simulate: toggle({
+    describe: "also simulate the full system (chain + particles + Langevin bath) and measure the current",
+    section: "Simulation",
+  }),
+  replicas: quantity({
+    describe: "replicas for --simulate",
+    unit: "1",
+    default: 2,
+    range: SIMULATION_SETTING_RANGES.replicas,
+    section: "Simulation",
+  }),
+  duration: quantity({
+    describe: "production time per replica for --simulate (after a burn-in of 200)",
+    unit: "time",
+    default: 2000,
+    range: SIMULATION_SETTING_RANGES.time,
+    section: "Simulation",
+    valueName: "t",
+  }),
 });
 
-export const PARAM_NAMES = ["m", "K", "k", "N", "Nb", "eps", "A", "rho", "L", "zeta", "gammaR", "TL", "TR"] as const satisfies readonly (keyof ParticleBathChainParams)[];
+export const PARAM_NAMES = [
+  "m",
+  "K",
+  "k",
+  "N",
+  "Nb",
+  "eps",
+  "A",
+  "rho",
+  "L",
+  "zeta",
+  "gammaR",
+  "TL",
+  "TR",
+] as const satisfies readonly (keyof ParticleBathChainParams)[];
 
 /** The defaults of the physical parameters (chainSchema). */
-export const DEFAULT_PARAMS: Readonly<ParticleBathChainParams> = Object.freeze({ ...defaultsOf(chainSchema, PARAM_NAMES) });
+export const DEFAULT_PARAMS: Readonly<ParticleBathChainParams> = Object.freeze({
+  ...defaultsOf(chainSchema, PARAM_NAMES),
+});
 
-export const PARAM_DESCRIPTIONS: Readonly<Record<keyof ParticleBathChainParams, string>> = descriptionsOf(chainSchema, PARAM_NAMES);
+export const PARAM_DESCRIPTIONS: Readonly<Record<keyof ParticleBathChainParams, string>> = descriptionsOf(
+  chainSchema,
+  PARAM_NAMES,
+);
 
 /** The domain of the physical parameters (chainSchema; A: its absolute value). */
-export const PARAM_RANGES: Readonly<Record<keyof ParticleBathChainParams, ParameterRange>> = rangesOf(chainSchema, PARAM_NAMES);
+export const PARAM_RANGES: Readonly<Record<keyof ParticleBathChainParams, ParameterRange>> = rangesOf(
+  chainSchema,
+  PARAM_NAMES,
+);
 
 /**
  * Validates (and completes with defaults) a parameter set against PARAM_RANGES; throws a ModelError naming the
  * first bad parameter and its range.
  */
-export function validateParams(input: Partial<ParticleBathChainParams> | Partial<Record<string, unknown>>, source?: string): ParticleBathChainParams {
+export function validateParams(
+  input: Partial<ParticleBathChainParams> | Partial<Record<string, unknown>>,
+  source?: string,
+): ParticleBathChainParams {
   const raw = input as Partial<Record<string, unknown>>;
   const out = { ...DEFAULT_PARAMS } as ParticleBathChainParams;
   for (const key of Object.keys(raw)) {
@@ -106,7 +219,10 @@ export function validateParams(input: Partial<ParticleBathChainParams> | Partial
     const v = raw[key];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new ModelError(`${key} (${PARAM_DESCRIPTIONS[key]}) must be a finite number, got ${JSON.stringify(v)}`, source);
+      throw new ModelError(
+        `${key} (${PARAM_DESCRIPTIONS[key]}) must be a finite number, got ${JSON.stringify(v)}`,
+        source,
+      );
     }
     out[key] = v;
   }

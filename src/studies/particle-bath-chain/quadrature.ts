@@ -6,18 +6,15 @@
 
 // Gauss-Kronrod 7-15 nodes (positive half, the centre last) and weights (QUADPACK qk15).
 const XGK = [
-  0.9914553711208126, 0.9491079123427585, 0.8648644233597691,
-  0.7415311855993945, 0.5860872354676911, 0.4058451513773972,
-  0.20778495500789848, 0,
+  0.9914553711208126, 0.9491079123427585, 0.8648644233597691, 0.7415311855993945, 0.5860872354676911,
+  0.4058451513773972, 0.20778495500789848, 0,
 ];
 const WGK = [
-  0.022935322010529224, 0.06309209262997856, 0.10479001032225019,
-  0.14065325971552592, 0.1690047266392679, 0.19035057806478542,
-  0.20443294007529889, 0.20948214108472782,
+  0.022935322010529224, 0.06309209262997856, 0.10479001032225019, 0.14065325971552592, 0.1690047266392679,
+  0.19035057806478542, 0.20443294007529889, 0.20948214108472782,
 ];
 // Gauss 7-point weights for the nodes XGK[1], XGK[3], XGK[5], XGK[7].
-const WG = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189,
-  0.4179591836734694];
+const WG = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694];
 
 interface Piece {
   a: number;
@@ -61,7 +58,11 @@ export interface QuadratureOptions {
 }
 
 /** Integral of f over the union of the panels [breaks[i], breaks[i+1]] (breaks ascending and finite). */
-export function integratePanels(f: (x: number) => number, breaks: readonly number[], options: QuadratureOptions = {}): QuadratureResult {
+export function integratePanels(
+  f: (x: number) => number,
+  breaks: readonly number[],
+  options: QuadratureOptions = {},
+): QuadratureResult {
   const relTol = options.relTol ?? 1e-12;
   const absTol = options.absTol ?? 0;
   const maxPieces = options.maxPieces ?? 200_000;

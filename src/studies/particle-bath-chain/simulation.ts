@@ -24,10 +24,22 @@
 import { effectiveBath, probeRelaxation } from "./effectiveBath.js";
 import type { ParticleBathChainParams } from "./params.js";
 import { ModelError } from "../../errors.js";
-import { ensemble, ensembleSync, type EnsembleJob, type EnsembleOutputs, type RunOptions } from "../../stochastic/ensemble.js";
+import {
+  ensemble,
+  ensembleSync,
+  type EnsembleJob,
+  type EnsembleOutputs,
+  type RunOptions,
+} from "../../stochastic/ensemble.js";
 import { baoab } from "../../stochastic/integrators.js";
 import {
-  registerForceTerm, seriesLength, type ForceTerm, type LangevinProblem, type LangevinSettings, type QuadraticObservable, type TermField,
+  registerForceTerm,
+  seriesLength,
+  type ForceTerm,
+  type LangevinProblem,
+  type LangevinSettings,
+  type QuadraticObservable,
+  type TermField,
 } from "../../stochastic/langevinProblem.js";
 import { jackknife, linear, measured, reduceBatches, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
@@ -35,7 +47,10 @@ import { checkRange, type ParameterRange } from "../ranges.js";
 import { besselIScaledSequence } from "../../special/bessel.js";
 
 /** What the simulator needs (T_R unused when gammaR = 0). */
-export type MixedParams = Pick<ParticleBathChainParams, "m" | "K" | "k" | "N" | "Nb" | "eps" | "A" | "rho" | "L" | "zeta" | "gammaR" | "TL" | "TR">;
+export type MixedParams = Pick<
+  ParticleBathChainParams,
+  "m" | "K" | "k" | "N" | "Nb" | "eps" | "A" | "rho" | "L" | "zeta" | "gammaR" | "TL" | "TR"
+>;
 
 /**
  * A time step for the mixed system: a fraction of the slowest bath time 1/lambda_1 = zeta L^2 / (4 pi^2 T_L) (so the
@@ -119,13 +134,25 @@ export interface CouplingTerm extends ForceTerm {
  */
 export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Uint8Array): TermField {
   const { site, first, count: nb, eps, L } = t;
-  if (!(Number.isSafeInteger(site) && site >= 0 && site < dof && Number.isSafeInteger(first) && first >= 0 && Number.isSafeInteger(nb) && nb >= 0 && first + nb <= dof)) {
+  if (!(
+    Number.isSafeInteger(site) &&
+    site >= 0 &&
+    site < dof &&
+    Number.isSafeInteger(first) &&
+    first >= 0 &&
+    Number.isSafeInteger(nb) &&
+    nb >= 0 &&
+    first + nb <= dof
+  )) {
     throw new ModelError(`the particle-bath-chain coupling needs a site and particles among the ${dof} coordinates`);
   }
   const table = couplingTable({ A: t.A, rho: t.rho });
-  const T = table.values, M = table.size;
-  const uPerRad = M / (2 * Math.PI), twoPiOverL = (2 * Math.PI) / L;
-  const TWO_PI = 2 * Math.PI, INV_TWO_PI = 1 / TWO_PI;
+  const T = table.values,
+    M = table.size;
+  const uPerRad = M / (2 * Math.PI),
+    twoPiOverL = (2 * Math.PI) / L;
+  const TWO_PI = 2 * Math.PI,
+    INV_TWO_PI = 1 / TWO_PI;
   const compensation = nb * eps * t.A;
   const add = (x: Float64Array, f: Float64Array): number => {
     const q = x[site];
@@ -138,8 +165,12 @@ export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Ui
       let j = u | 0;
       if (j >= M) j = M - 1;
       u -= j;
-      const u2 = u * u, u3 = u2 * u;
-      const h01 = 3 * u2 - 2 * u3, h00 = 1 - h01, h10 = u3 - 2 * u2 + u, h11 = u3 - u2;
+      const u2 = u * u,
+        u3 = u2 * u;
+      const h01 = 3 * u2 - 2 * u3,
+        h00 = 1 - h01,
+        h10 = u3 - 2 * u2 + u,
+        h11 = u3 - u2;
       const b = 4 * j;
       sumF += h00 * T[b] + h10 * T[b + 1] + h01 * T[b + 4] + h11 * T[b + 5];
       f[first + i] += pull * (h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7]);
@@ -157,8 +188,12 @@ export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Ui
       let j = u | 0;
       if (j >= M) j = M - 1;
       u -= j;
-      const u2 = u * u, u3 = u2 * u;
-      const h01 = 3 * u2 - 2 * u3, h00 = 1 - h01, h10 = u3 - 2 * u2 + u, h11 = u3 - u2;
+      const u2 = u * u,
+        u3 = u2 * u;
+      const h01 = 3 * u2 - 2 * u3,
+        h00 = 1 - h01,
+        h10 = u3 - 2 * u2 + u,
+        h11 = u3 - u2;
       const b = 4 * j;
       f[first + i] += pull * (h00 * T[b + 2] + h10 * T[b + 3] + h01 * T[b + 6] + h11 * T[b + 7]);
     }
@@ -174,7 +209,9 @@ export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Ui
   };
 }
 
-registerForceTerm("particle-bath-chain/coupling", (t, dof, overdamped) => couplingForceField(t as CouplingTerm, dof, overdamped));
+registerForceTerm("particle-bath-chain/coupling", (t, dof, overdamped) =>
+  couplingForceField(t as CouplingTerm, dof, overdamped),
+);
 
 /**
  * The mixed system as a Langevin problem of the engine: coordinates 0..N-1 the chain (underdamped, mass m; site N in
@@ -184,7 +221,9 @@ registerForceTerm("particle-bath-chain/coupling", (t, dof, overdamped) => coupli
 export function mixedProblem(p: MixedParams, variants?: LangevinProblem["variants"]): LangevinProblem {
   const { N, Nb } = p;
   const dof = N + Nb;
-  const mass = new Float64Array(dof).fill(1), friction = new Float64Array(dof), temperature = new Float64Array(dof);
+  const mass = new Float64Array(dof).fill(1),
+    friction = new Float64Array(dof),
+    temperature = new Float64Array(dof);
   for (let i = 0; i < N; i++) mass[i] = p.m;
   if (p.gammaR > 0) {
     friction[N - 1] = p.gammaR;
@@ -194,14 +233,31 @@ export function mixedProblem(p: MixedParams, variants?: LangevinProblem["variant
     friction[i] = p.zeta;
     temperature[i] = p.TL;
   }
-  const pinning: [number, number][] = N === 1 ? [[0, p.K]] : [[0, p.K], [N - 1, p.K]];
+  const pinning: [number, number][] =
+    N === 1
+      ? [[0, p.K]]
+      : [
+          [0, p.K],
+          [N - 1, p.K],
+        ];
   const springs: [number, number, number][] = [];
   for (let j = 0; j + 1 < N; j++) springs.push([j, j + 1, p.k]);
-  const coupling: CouplingTerm = { term: "particle-bath-chain/coupling", site: 0, first: N, count: Nb, eps: p.eps, A: p.A, rho: p.rho, L: p.L };
+  const coupling: CouplingTerm = {
+    term: "particle-bath-chain/coupling",
+    site: 0,
+    first: N,
+    count: Nb,
+    eps: p.eps,
+    A: p.A,
+    rho: p.rho,
+    L: p.L,
+  };
   return {
     kind: "langevin",
     dynamics: "mixed",
-    mass, friction, temperature,
+    mass,
+    friction,
+    temperature,
     overdamped: Array.from({ length: Nb }, (_, i) => N + i),
     forces: [{ term: "harmonic", pinning, springs }, coupling],
     initial: { uniform: [{ from: N, count: Nb, range: [0, p.L] }] },
@@ -261,7 +317,12 @@ function dampedVelocity(G: number, W: number, t: number): number {
 }
 
 /** Least-squares fit of dampedVelocity(G, W, t) to y (Gauss-Newton with Levenberg damping). */
-export function fitDampedVelocity(t: ArrayLike<number>, y: ArrayLike<number>, G0: number, W0: number): { G: number; W: number } {
+export function fitDampedVelocity(
+  t: ArrayLike<number>,
+  y: ArrayLike<number>,
+  G0: number,
+  W0: number,
+): { G: number; W: number } {
   let G = G0;
   let W = W0;
   const n = t.length;
@@ -344,8 +405,17 @@ export function probeDecayEnsemble(pIn: MixedParams, options: ProbeDecayOptions)
   // A replica is a pair: the probe kicked to +v0 and to -v0 (variants), the same particles and the same noise.
   const problem = mixedProblem(p, [{ p: [[0, p.m * v0]] }, { p: [[0, -p.m * v0]] }]);
   const dof = p.N + p.Nb;
-  const velocity = (variant: number): QuadraticObservable => ({ name: `v1 (${variant === 0 ? "+" : "-"}v0)`, terms: [[dof, -1, 1 / p.m]], variant });
-  const settings: LangevinSettings = { scheme: baoab({ dt }), burnSteps: 0, observables: [velocity(0), velocity(1)], series: { every, steps } };
+  const velocity = (variant: number): QuadraticObservable => ({
+    name: `v1 (${variant === 0 ? "+" : "-"}v0)`,
+    terms: [[dof, -1, 1 / p.m]],
+    variant,
+  });
+  const settings: LangevinSettings = {
+    scheme: baoab({ dt }),
+    burnSteps: 0,
+    observables: [velocity(0), velocity(1)],
+    series: { every, steps },
+  };
   const reduce = ({ outputs, perReplica }: EnsembleOutputs): ProbeDecay => {
     const groupSums = Array.from({ length: groups }, () => new Float64Array(samples));
     const groupCounts = new Float64Array(groups);
@@ -369,7 +439,11 @@ export function probeDecayEnsemble(pIn: MixedParams, options: ProbeDecayOptions)
       return [f.G, f.W, p.m * (f.W ** 2 + f.G ** 2)];
     };
     const jk = jackknife(groups, fit);
-    const m = (k: number, scale = 1): Measured => measured({ value: jk.value[k], error: jk.error[k], reliable: groups >= 16 && Number.isFinite(jk.error[k]) }, scale);
+    const m = (k: number, scale = 1): Measured =>
+      measured(
+        { value: jk.value[k], error: jk.error[k], reliable: groups >= 16 && Number.isFinite(jk.error[k]) },
+        scale,
+      );
     return {
       times,
       meanVelocity,
@@ -399,7 +473,11 @@ export function simulateProbeDecay(p: MixedParams, options: ProbeDecayOptions): 
 }
 
 /** simulateProbeDecay with the replicas on `run.runner`'s workers (or in process): the same numbers. */
-export async function runProbeDecay(p: MixedParams, options: ProbeDecayOptions, run: RunOptions = {}): Promise<ProbeDecay> {
+export async function runProbeDecay(
+  p: MixedParams,
+  options: ProbeDecayOptions,
+  run: RunOptions = {},
+): Promise<ProbeDecay> {
   const job = probeDecayEnsemble(p, options);
   return ensemble(job.problem, { ...job.options, ...run });
 }
@@ -439,14 +517,21 @@ export interface ChainCurrentEstimate {
  * workers. Throws ModelError for settings out of range or a run above the work limit.
  */
 export function chainCurrentEnsemble(p: MixedParams, options: ChainCurrentOptions): EnsembleJob<ChainCurrentEstimate> {
-  if (!(p.gammaR > 0) || p.N < 2) throw new ModelError("simulateChainCurrent needs a chain (N >= 2) with a Langevin bath (gammaR > 0)");
+  if (!(p.gammaR > 0) || p.N < 2)
+    throw new ModelError("simulateChainCurrent needs a chain (N >= 2) with a Langevin bath (gammaR > 0)");
   const dt = options.dt ?? defaultTimeStep(p);
   checkRange("--replicas", options.replicas, SIMULATION_SETTING_RANGES.replicas);
   checkRange("--duration", options.duration, SIMULATION_SETTING_RANGES.time);
   checkRange("the burn-in", options.burnIn, SIMULATION_SETTING_RANGES.burnIn);
   checkRange("the time step", dt, SIMULATION_SETTING_RANGES.dt);
   checkSimulationWork(
-    { time: options.duration + options.burnIn, dt, replicas: options.replicas, particles: p.N + p.Nb, force: options.force },
+    {
+      time: options.duration + options.burnIn,
+      dt,
+      replicas: options.replicas,
+      particles: p.N + p.Nb,
+      force: options.force,
+    },
     undefined,
     "reduce --duration or --replicas (the time step follows the bath time zeta L^2/(4 pi^2 T_L) and the chain's fastest mode)",
   );
@@ -458,15 +543,27 @@ export function chainCurrentEnsemble(p: MixedParams, options: ChainCurrentOption
   const v = (i: number) => dof + i; // index of p_i in y = (x, p); v_i = p_i / m
   const spring = (0.5 * k) / (N - 1) / m;
   const springTerms: [number, number, number][] = [];
-  for (let j = 0; j + 1 < N; j++) springTerms.push([j, v(j), spring], [j, v(j + 1), spring], [j + 1, v(j), -spring], [j + 1, v(j + 1), -spring]);
+  for (let j = 0; j + 1 < N; j++)
+    springTerms.push([j, v(j), spring], [j, v(j + 1), spring], [j + 1, v(j), -spring], [j + 1, v(j + 1), -spring]);
   const observables: QuadraticObservable[] = [
     { name: "bath current", terms: [[v(N - 1), v(N - 1), gammaR / (m * m)]], offset: -(gammaR * TR) / m },
     { name: "spring current", terms: springTerms },
     { name: "kinetic temperature of site 1", terms: [[v(0), v(0), 1 / m]] },
   ];
-  const settings: LangevinSettings = { scheme: baoab({ dt }), burnSteps: burn, observables, batches, batchSteps: perBatch };
+  const settings: LangevinSettings = {
+    scheme: baoab({ dt }),
+    burnSteps: burn,
+    observables,
+    batches,
+    batchSteps: perBatch,
+  };
   const reduce = ({ outputs }: EnsembleOutputs): ChainCurrentEstimate => {
-    const [current, springCurrent, leftKineticTemperature] = reduceBatches(outputs, 3, batches, observables.map((o, i) => ({ group: "chain", name: o.name, estimand: linear([[i, 1]]) })));
+    const [current, springCurrent, leftKineticTemperature] = reduceBatches(
+      outputs,
+      3,
+      batches,
+      observables.map((o, i) => ({ group: "chain", name: o.name, estimand: linear([[i, 1]]) })),
+    );
     return {
       current: measured(current),
       springCurrent: measured(springCurrent),
@@ -485,7 +582,11 @@ export function simulateChainCurrent(p: MixedParams, options: ChainCurrentOption
 }
 
 /** simulateChainCurrent with the replicas on `run.runner`'s workers (or in process): the same numbers. */
-export async function runChainCurrent(p: MixedParams, options: ChainCurrentOptions, run: RunOptions = {}): Promise<ChainCurrentEstimate> {
+export async function runChainCurrent(
+  p: MixedParams,
+  options: ChainCurrentOptions,
+  run: RunOptions = {},
+): Promise<ChainCurrentEstimate> {
   const job = chainCurrentEnsemble(p, options);
   return ensemble(job.problem, { ...job.options, ...run });
 }

@@ -93,7 +93,11 @@ function fmt(x: number): string {
  * The exact mean force of the bath on a probe held at q, N_b eps (A - <F>_q) with <F>_q the average over the Boltzmann
  * density exp(-eps q F(x) / T_L) on the ring (trapezoid rule on the periodic integrand: exponentially accurate).
  */
-export function meanForce(p: Pick<ParticleBathChainParams, "Nb" | "eps" | "A" | "rho" | "TL">, q: number, nodes = 4096): number {
+export function meanForce(
+  p: Pick<ParticleBathChainParams, "Nb" | "eps" | "A" | "rho" | "TL">,
+  q: number,
+  nodes = 4096,
+): number {
   const c0 = p.A / besselIScaledSequence(0, p.rho)[0];
   const a = (p.eps * q) / p.TL;
   let maxE = -Infinity;
@@ -120,7 +124,12 @@ export interface MeanForceCurve {
   linear: number[];
 }
 
-export function meanForceCurves(p: ParticleBathChainParams, TLs: readonly number[], qMax: number, points = 121): MeanForceCurve[] {
+export function meanForceCurves(
+  p: ParticleBathChainParams,
+  TLs: readonly number[],
+  qMax: number,
+  points = 121,
+): MeanForceCurve[] {
   return TLs.map((TL) => {
     const s = effectiveBath({ ...p, TL }).softening;
     const q = Array.from({ length: points }, (_, i) => -qMax + (2 * qMax * i) / (points - 1));
@@ -169,19 +178,26 @@ export function frictionTheory(p: ParticleBathChainParams, zeta: number, TL: num
 }
 
 /** Simulated friction and stiffness of one probe at every (zeta, T_L), all points on `ctx.runner`'s workers at once. */
-export async function frictionScan(p: ParticleBathChainParams, o: FrictionScanOptions, ctx: RunContext = {}): Promise<FrictionPoint[]> {
+export async function frictionScan(
+  p: ParticleBathChainParams,
+  o: FrictionScanOptions,
+  ctx: RunContext = {},
+): Promise<FrictionPoint[]> {
   const grid = o.zetas.flatMap((zeta, zi) => o.TLs[zi].map((TL) => ({ zeta, zi, TL })));
   const t0 = performance.now();
-  return runAll(ctx, grid.map(({ zeta, zi, TL }) => async (run: RunOptions) => {
-    const point = frictionTheory(p, zeta, TL);
-    const sim = await runProbeDecay({ ...p, zeta, TL }, { pairs: o.pairs, v0: o.v0, seed: o.seed + 1000 * zi }, run);
-    point.simulated = { friction: sim.friction, stiffness: sim.stiffness, pairs: o.pairs, v0: o.v0, dt: sim.dt };
-    o.log?.(
-      `  probe zeta = ${zeta}, T_L = ${TL}: friction ${fmt(sim.friction.value)} ± ${fmt(sim.friction.error)} ` +
-        `(formula ${fmt(point.gammaL)}, with memory ${fmt(point.memoryFriction)}) at ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
-    return point;
-  }));
+  return runAll(
+    ctx,
+    grid.map(({ zeta, zi, TL }) => async (run: RunOptions) => {
+      const point = frictionTheory(p, zeta, TL);
+      const sim = await runProbeDecay({ ...p, zeta, TL }, { pairs: o.pairs, v0: o.v0, seed: o.seed + 1000 * zi }, run);
+      point.simulated = { friction: sim.friction, stiffness: sim.stiffness, pairs: o.pairs, v0: o.v0, dt: sim.dt };
+      o.log?.(
+        `  probe zeta = ${zeta}, T_L = ${TL}: friction ${fmt(sim.friction.value)} ± ${fmt(sim.friction.error)} ` +
+          `(formula ${fmt(point.gammaL)}, with memory ${fmt(point.memoryFriction)}) at ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      return point;
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -202,7 +218,13 @@ export function methodComparison(p: ParticleBathChainParams, Ns: readonly number
   return Ns.map((N) => {
     const q = { ...p, N };
     const frequency = frequencyIntegralCurrent(q, { bath }).current;
-    return { N, exact: exactCurrent(q, bath).current, frequency, longChain: long, deviation: Math.abs(frequency / long - 1) };
+    return {
+      N,
+      exact: exactCurrent(q, bath).current,
+      frequency,
+      longChain: long,
+      deviation: Math.abs(frequency / long - 1),
+    };
   });
 }
 
@@ -231,28 +253,39 @@ export interface CurrentScanOptions {
 }
 
 /** The simulated current at every (zeta, T_L) against the theory, all points on `ctx.runner`'s workers at once. */
-export async function currentSimulationScan(p: ParticleBathChainParams, o: CurrentScanOptions, ctx: RunContext = {}): Promise<CurrentSimulationPoint[]> {
+export async function currentSimulationScan(
+  p: ParticleBathChainParams,
+  o: CurrentScanOptions,
+  ctx: RunContext = {},
+): Promise<CurrentSimulationPoint[]> {
   const grid = o.zetas.flatMap((zeta, zi) => o.TLs[zi].map((TL, ti) => ({ zeta, zi, TL, ti })));
   const t0 = performance.now();
-  return runAll(ctx, grid.map(({ zeta, zi, TL, ti }) => async (run: RunOptions) => {
-    const q = { ...p, zeta, TL };
-    const bath: EffectiveBath = effectiveBath(q);
-    const sim = await runChainCurrent(q, { replicas: o.replicas, duration: o.duration, burnIn: o.burnIn, seed: o.seed + 1000 * zi + ti }, run);
-    const point: CurrentSimulationPoint = {
-      zeta,
-      TL,
-      simulated: sim.current,
-      theory: exactCurrent(q, bath).current,
-      memory: frequencyIntegralCurrent(q, { bath, memory: true }).current,
-      separation: 2 * Math.sqrt(p.k / p.m) * bath.bathTime,
-      dt: sim.dt,
-    };
-    o.log?.(
-      `  chain zeta = ${zeta}, T_L = ${TL}: J = ${fmt(sim.current.value)} ± ${fmt(sim.current.error)} ` +
-        `(theory ${fmt(point.theory)}, with memory ${fmt(point.memory)}) at ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
-    return point;
-  }));
+  return runAll(
+    ctx,
+    grid.map(({ zeta, zi, TL, ti }) => async (run: RunOptions) => {
+      const q = { ...p, zeta, TL };
+      const bath: EffectiveBath = effectiveBath(q);
+      const sim = await runChainCurrent(
+        q,
+        { replicas: o.replicas, duration: o.duration, burnIn: o.burnIn, seed: o.seed + 1000 * zi + ti },
+        run,
+      );
+      const point: CurrentSimulationPoint = {
+        zeta,
+        TL,
+        simulated: sim.current,
+        theory: exactCurrent(q, bath).current,
+        memory: frequencyIntegralCurrent(q, { bath, memory: true }).current,
+        separation: 2 * Math.sqrt(p.k / p.m) * bath.bathTime,
+        dt: sim.dt,
+      };
+      o.log?.(
+        `  chain zeta = ${zeta}, T_L = ${TL}: J = ${fmt(sim.current.value)} ± ${fmt(sim.current.error)} ` +
+          `(theory ${fmt(point.theory)}, with memory ${fmt(point.memory)}) at ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      return point;
+    }),
+  );
 }
 
 /** Theory curves J(T_L) on a log grid above the stability edge, for each zeta (Markov and memory). */

@@ -12,17 +12,43 @@ import { defineStudy, figureSet, type ComputeContext, type Measured } from "../c
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { num, pm, table } from "../text.js";
 import { demixingSweep, runDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
-import { demixingMapFigure, demixingSnapshotFigure, formatMeasured, snapshotDisks, type DemixingMap, type DemixingRun } from "./demixingFigures.js";
 import {
-  densityCurrentFigure, entropyProductionFigure, ratchetFigure, runAndChaseFigure,
-  type DensityCurrentData, type EntropyProductionData, type RatchetFigureData, type RunAndChaseFigureData,
+  demixingMapFigure,
+  demixingSnapshotFigure,
+  formatMeasured,
+  snapshotDisks,
+  type DemixingMap,
+  type DemixingRun,
+} from "./demixingFigures.js";
+import {
+  densityCurrentFigure,
+  entropyProductionFigure,
+  ratchetFigure,
+  runAndChaseFigure,
+  type DensityCurrentData,
+  type EntropyProductionData,
+  type RatchetFigureData,
+  type RunAndChaseFigureData,
 } from "./figures.js";
 import {
-  DEFAULT_PAIR, exactPairField, fieldRows, pairClosedForm, pairExact, pairGridRange, runPair, type HarmonicPairParams,
+  DEFAULT_PAIR,
+  exactPairField,
+  fieldRows,
+  pairClosedForm,
+  pairExact,
+  pairGridRange,
+  runPair,
+  type HarmonicPairParams,
 } from "./harmonicPair.js";
 import { demixingSchema, pairSchema, ratchetSchema, runAndChaseSchema } from "./parameters.js";
 import { DEFAULT_RATCHET, runRatchet, type RatchetParams } from "./ratchet.js";
-import { DEFAULT_RUN_AND_CHASE, runAndChaseExact, runRunAndChase, validateRunAndChaseParams, type RunAndChaseParams } from "./runAndChase.js";
+import {
+  DEFAULT_RUN_AND_CHASE,
+  runAndChaseExact,
+  runRunAndChase,
+  validateRunAndChaseParams,
+  type RunAndChaseParams,
+} from "./runAndChase.js";
 
 /** A value with one standard error, as the simulations report it (the reliability flag where the engine gives it). */
 type Estimate = Pick<Measured, "value" | "error"> & { reliable?: boolean };
@@ -61,7 +87,9 @@ export interface PairResults {
 function pairReport(r: PairResults): string {
   const p = r.parameters;
   const out: string[] = [];
-  out.push("Two overdamped particles at two temperatures, harmonic spring and trap (Metzger, Recitation 5, Section 4.1)");
+  out.push(
+    "Two overdamped particles at two temperatures, harmonic spring and trap (Metzger, Recitation 5, Section 4.1)",
+  );
   out.push(`k = ${num(p.k)}, lambda = ${num(p.lambda)}, T1 = ${num(p.T1)}, T2 = ${num(p.T2)}; per spatial dimension`);
   out.push("(eqs. 28-29 as corrected in docs/corrections.md: each particle feels its own trap)", "");
   const rows: (string | number)[][] = [
@@ -77,16 +105,23 @@ function pairReport(r: PairResults): string {
   const sim = r.simulation;
   if (sim) {
     const simCol = [
-      pm(sim.covariance[0][0]), pm(sim.covariance[0][1]), pm(sim.covariance[1][1]),
+      pm(sim.covariance[0][0]),
+      pm(sim.covariance[0][1]),
+      pm(sim.covariance[1][1]),
       pm({ ...sim.heatFromBath[0], value: -sim.heatFromBath[0].value }),
       pm({ ...sim.heatFromBath[1], value: -sim.heatFromBath[1].value }),
-      pm(sim.entropyProduction), "", "",
+      pm(sim.entropyProduction),
+      "",
+      "",
     ];
     rows.forEach((row, i) => row.push(simCol[i]));
   }
   out.push(table(["quantity", "exact engine", "closed form", ...(sim ? ["simulated"] : [])], rows));
   out.push(`Lyapunov residual ${num(r.residual)}`);
-  if (sim) out.push(`simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`);
+  if (sim)
+    out.push(
+      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`,
+    );
   return out.join("\n");
 }
 
@@ -123,8 +158,14 @@ export const twoTemperature = defineStudy({
     if (simulate) {
       const sim = await runPair(p, { time, replicas, seed: ctx.seed, bins: 8, force: ctx.force }, runOptionsOf(ctx));
       results.simulation = {
-        dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
-        heatFromBath: sim.heatFromBath, entropyProduction: sim.entropyProduction, covariance: sim.covariance, warnings: sim.result.warnings,
+        dt: sim.result.dt,
+        time: sim.result.time,
+        replicas: sim.result.replicas,
+        seed: sim.result.seed,
+        heatFromBath: sim.heatFromBath,
+        entropyProduction: sim.entropyProduction,
+        covariance: sim.covariance,
+        warnings: sim.result.warnings,
       };
     }
     return results;
@@ -132,7 +173,10 @@ export const twoTemperature = defineStudy({
   figures: () => [],
   report: pairReport,
   warnings: (r) => r.simulation?.warnings ?? [],
-  examples: ["study two-temperature --k 2 --lambda 0.5 --T1 3 --T2 1", "study two-temperature --simulate --time 400 --replicas 8 --seed 2"],
+  examples: [
+    "study two-temperature --k 2 --lambda 0.5 --T1 3 --T2 1",
+    "study two-temperature --simulate --time 400 --replicas 8 --seed 2",
+  ],
   reproduce: [],
 });
 
@@ -157,19 +201,33 @@ export interface RunAndChaseResults {
     entropyProduction: number;
   };
   simulation?: {
-    dt: number; time: number; replicas: number; seed: number;
-    chaseVelocity: Estimate; itoChaseVelocity?: Estimate; meanForce: Estimate; meanSeparation: Estimate; heatFromHotBath: Estimate; heatFromColdBath: Estimate;
-    entropyProduction: Estimate; centreOfMassDrift: Estimate; warnings: string[];
+    dt: number;
+    time: number;
+    replicas: number;
+    seed: number;
+    chaseVelocity: Estimate;
+    itoChaseVelocity?: Estimate;
+    meanForce: Estimate;
+    meanSeparation: Estimate;
+    heatFromHotBath: Estimate;
+    heatFromColdBath: Estimate;
+    entropyProduction: Estimate;
+    centreOfMassDrift: Estimate;
+    warnings: string[];
   };
 }
 
 function racReport(r: RunAndChaseResults): string {
-  const p = r.parameters, e = r.exact, sim = r.simulation;
+  const p = r.parameters,
+    e = r.exact,
+    sim = r.simulation;
   const unit = p.muHot === 1 && p.muCold === 1;
   const out: string[] = [
     `Run-and-chase (Metzger, Recitation 5, Section 3.1): hot particle 1 at T = ${num(p.Thot)}, cold particle 2 at T = ${num(p.Tcold)},`,
     `soft repulsion k = ${num(p.stiffness)} acting for r < ${num(p.range)}, periodic box ${num(p.box)} in ${p.dimension}D, ` +
-      (unit ? "mobility 1" : `mobilities mu_hot = ${num(p.muHot)}, mu_cold = ${num(p.muCold)} (frictions gamma = 1/mu = ${num(1 / p.muHot)}, ${num(1 / p.muCold)})`),
+      (unit
+        ? "mobility 1"
+        : `mobilities mu_hot = ${num(p.muHot)}, mu_cold = ${num(p.muCold)} (frictions gamma = 1/mu = ${num(1 / p.muHot)}, ${num(1 / p.muCold)})`),
     unit
       ? "exact: the separation is Boltzmann-distributed at (T_hot + T_cold)/2; <v_cm o e> = (T_hot - T_cold)/(T_hot + T_cold) <F>"
       : `exact: the separation is Boltzmann-distributed at T_eff = (mu_hot T_hot + mu_cold T_cold)/(mu_hot + mu_cold) = ${num(e.effectiveTemperature)};\n` +
@@ -178,7 +236,15 @@ function racReport(r: RunAndChaseResults): string {
   ];
   const rows: (string | number)[][] = [
     ["run-and-chase velocity <v_cm o e>", e.chaseVelocity, ...(sim ? [pm(sim.chaseVelocity)] : [])],
-    ...(unit ? [] : [["  Ito (pre-point) <v_cm . e> = (mu_cold - mu_hot) <F>/2", e.itoChaseVelocity, ...(sim ? [sim.itoChaseVelocity ? pm(sim.itoChaseVelocity) : ""] : [])]]),
+    ...(unit
+      ? []
+      : [
+          [
+            "  Ito (pre-point) <v_cm . e> = (mu_cold - mu_hot) <F>/2",
+            e.itoChaseVelocity,
+            ...(sim ? [sim.itoChaseVelocity ? pm(sim.itoChaseVelocity) : ""] : []),
+          ],
+        ]),
     ["mean repulsive force <F>", e.meanForce, ...(sim ? [pm(sim.meanForce)] : [])],
     ["heat from the hot bath", e.heatFromHotBath, ...(sim ? [pm(sim.heatFromHotBath)] : [])],
     ["heat from the cold bath", -e.heatFromHotBath, ...(sim ? [pm(sim.heatFromColdBath)] : [])],
@@ -189,7 +255,9 @@ function racReport(r: RunAndChaseResults): string {
   out.push(`quadrature: Simpson, estimated relative error ${num(e.quadratureError, 2)}`);
   if (sim) {
     out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
-    out.push(`simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`);
+    out.push(
+      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`,
+    );
   }
   return out.join("\n");
 }
@@ -212,11 +280,19 @@ export const runAndChase = defineStudy({
     if (simulate) {
       const sim = await runRunAndChase(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
       results.simulation = {
-        dt: sim.result.dt, time: sim.result.time, replicas: sim.result.replicas, seed: sim.result.seed,
-        chaseVelocity: sim.chaseVelocity, ...(sim.itoChaseVelocity ? { itoChaseVelocity: sim.itoChaseVelocity } : {}),
-        meanForce: sim.meanForce, meanSeparation: sim.meanSeparation,
-        heatFromHotBath: sim.heatFromHotBath, heatFromColdBath: sim.heatFromColdBath,
-        entropyProduction: sim.entropyProduction, centreOfMassDrift: sim.centreOfMassDrift, warnings: sim.result.warnings,
+        dt: sim.result.dt,
+        time: sim.result.time,
+        replicas: sim.result.replicas,
+        seed: sim.result.seed,
+        chaseVelocity: sim.chaseVelocity,
+        ...(sim.itoChaseVelocity ? { itoChaseVelocity: sim.itoChaseVelocity } : {}),
+        meanForce: sim.meanForce,
+        meanSeparation: sim.meanSeparation,
+        heatFromHotBath: sim.heatFromHotBath,
+        heatFromColdBath: sim.heatFromColdBath,
+        entropyProduction: sim.entropyProduction,
+        centreOfMassDrift: sim.centreOfMassDrift,
+        warnings: sim.result.warnings,
       };
     }
     return results;
@@ -224,7 +300,10 @@ export const runAndChase = defineStudy({
   figures: () => [],
   report: racReport,
   warnings: (r) => r.simulation?.warnings ?? [],
-  examples: ["study two-temperature run-and-chase --dimension 3 --Tcold 0.05 --simulate", "study two-temperature run-and-chase --mu-hot 3 --mu-cold 1 --simulate --time 400"],
+  examples: [
+    "study two-temperature run-and-chase --dimension 3 --Tcold 0.05 --simulate",
+    "study two-temperature run-and-chase --mu-hot 3 --mu-cold 1 --simulate --time 400",
+  ],
   reproduce: [],
 });
 
@@ -254,20 +333,27 @@ export const ratchet = defineStudy({
   seeded: true,
   async compute(input, ctx): Promise<RatchetResults> {
     const { time, replicas, dt, ...p } = input;
-    return { ...(await runRatchet(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx))), seed: ctx.seed };
+    return {
+      ...(await runRatchet(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx))),
+      seed: ctx.seed,
+    };
   },
   figures: () => [],
   report(r) {
     const p = r.parameters;
     return [
       `Two-temperature ratchet (Metzger, Recitation 5, Section 3.2): T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)}, soft repulsion k = ${num(p.stiffness)}, range ${num(p.range)};`,
-      `sawtooth height ${num(p.amplitude)}, period ${num(p.period)}, rising over ${num(p.asymmetry)} of it, ring of ${num(p.box)}`, "",
-      table(["quantity", "estimate ± error"], [
-        ["drift velocity, centre of mass", pm(r.centreOfMass)],
-        ["drift velocity, hot particle", pm(r.hot)],
-        ["drift velocity, cold particle", pm(r.cold)],
-        ["entropy production", pm(r.entropyProduction)],
-      ]),
+      `sawtooth height ${num(p.amplitude)}, period ${num(p.period)}, rising over ${num(p.asymmetry)} of it, ring of ${num(p.box)}`,
+      "",
+      table(
+        ["quantity", "estimate ± error"],
+        [
+          ["drift velocity, centre of mass", pm(r.centreOfMass)],
+          ["drift velocity, hot particle", pm(r.hot)],
+          ["drift velocity, cold particle", pm(r.cold)],
+          ["entropy production", pm(r.entropyProduction)],
+        ],
+      ),
       `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas x ${num(r.time)}, random seed ${r.seed}`,
     ].join("\n");
   },
@@ -278,7 +364,9 @@ export const ratchet = defineStudy({
 // ---------------------------------------------------------------------------------------------------------------
 // Demixing.
 
-export type DemixingResults = Omit<DemixingResult, "snapshot"> & { snapshot: { x: number[]; cold: number[]; box: [number, number] } };
+export type DemixingResults = Omit<DemixingResult, "snapshot"> & {
+  snapshot: { x: number[]; cold: number[]; box: [number, number] };
+};
 
 /** A demixing result as plain JSON data (the snapshot's typed arrays as lists). */
 function plainDemixing(r: DemixingResult): DemixingResults {
@@ -312,18 +400,25 @@ export const demixing = defineStudy({
     const p = r.parameters;
     return [
       `Hot/cold demixing (Metzger, Recitation 5, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
-      `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`, "",
-      table(["quantity", "estimate ± error"], [
-        ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
-        [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
-        ["largest cold cluster / N_cold", pm(r.largestCluster)],
-        ["entropy production (Stratonovich)", pm(r.entropyProduction)],
-      ]),
+      `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`,
+      "",
+      table(
+        ["quantity", "estimate ± error"],
+        [
+          ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
+          [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
+          ["largest cold cluster / N_cold", pm(r.largestCluster)],
+          ["entropy production (Stratonovich)", pm(r.entropyProduction)],
+        ],
+      ),
       `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
     ].join("\n");
   },
-  outputs: { figure: "draw the final configuration of replica 0", csv: "write the positions of the final configuration of replica 0" },
+  outputs: {
+    figure: "draw the final configuration of replica 0",
+    csv: "write the positions of the final configuration of replica 0",
+  },
   examples: ["study two-temperature demixing --N 400 --time 500 --replicas 4 --figure snapshot.png"],
   reproduce: [],
 });
@@ -333,14 +428,26 @@ export const demixing = defineStudy({
 
 const pairEstimate = (m: Estimate): Estimate => ({ value: m.value, error: m.error });
 
-const densityCurrent = figureSet<{ pair: HarmonicPairParams; bins: number; time: number; replicas: number }, DensityCurrentData>({
+const densityCurrent = figureSet<
+  { pair: HarmonicPairParams; bins: number; time: number; replicas: number },
+  DensityCurrentData
+>({
   id: "fig1-pair-density-current",
   title: "harmonic pair: density and probability current, exact and simulated",
-  parameters: (quick) => ({ pair: { ...DEFAULT_PAIR }, bins: quick ? 16 : 24, time: quick ? 40 : 400, replicas: quick ? 4 : 8 }),
+  parameters: (quick) => ({
+    pair: { ...DEFAULT_PAIR },
+    bins: quick ? 16 : 24,
+    time: quick ? 40 : 400,
+    replicas: quick ? 4 : 8,
+  }),
   async compute(c, ctx) {
     const e = pairExact(c.pair);
     const range = pairGridRange(e);
-    const sim = await runPair(e.parameters, { time: c.time, replicas: c.replicas, seed: ctx.seed, bins: c.bins }, runOptionsOf(ctx));
+    const sim = await runPair(
+      e.parameters,
+      { time: c.time, replicas: c.replicas, seed: ctx.seed, bins: c.bins },
+      runOptionsOf(ctx),
+    );
     const { x1, x2, density, current1, current2 } = fieldRows(sim.field);
     const ex = exactPairField(e, range, [c.bins, c.bins]);
     // Simulated circulation: the area rate sum (x1 J2 - x2 J1) / 2 over the cells.
@@ -361,16 +468,33 @@ const densityCurrent = figureSet<{ pair: HarmonicPairParams; bins: number; time:
   figures: (d) => [densityCurrentFigure(d)],
 });
 
-const entropyProduction = figureSet<{ base: HarmonicPairParams; points: number[]; time: number; replicas: number }, EntropyProductionData>({
+const entropyProduction = figureSet<
+  { base: HarmonicPairParams; points: number[]; time: number; replicas: number },
+  EntropyProductionData
+>({
   id: "fig2-entropy-production",
   title: "harmonic pair: entropy production and heat flow against T1/T2",
-  parameters: (quick) => ({ base: { ...DEFAULT_PAIR }, points: quick ? [0.5, 2, 5] : [0.25, 0.5, 1, 2, 5, 10], time: quick ? 30 : 200, replicas: quick ? 4 : 8 }),
+  parameters: (quick) => ({
+    base: { ...DEFAULT_PAIR },
+    points: quick ? [0.5, 2, 5] : [0.25, 0.5, 1, 2, 5, 10],
+    time: quick ? 30 : 200,
+    replicas: quick ? 4 : 8,
+  }),
   async compute(c, ctx) {
     const base = c.base;
     const curve = Array.from({ length: 81 }, (_, i) => 0.25 * Math.pow(40, i / 80));
     const exact = curve.map((r) => pairExact({ ...base, T1: r * base.T2 }));
-    const sims = await runAll(ctx, c.points.map((r, i) => (run: RunOptions) =>
-      runPair({ ...base, T1: r * base.T2 }, { time: c.time, replicas: c.replicas, seed: ctx.seed + i, bins: 4 }, run)));
+    const sims = await runAll(
+      ctx,
+      c.points.map(
+        (r, i) => (run: RunOptions) =>
+          runPair(
+            { ...base, T1: r * base.T2 },
+            { time: c.time, replicas: c.replicas, seed: ctx.seed + i, bins: 4 },
+            run,
+          ),
+      ),
+    );
     return {
       base,
       curve,
@@ -385,23 +509,36 @@ const entropyProduction = figureSet<{ base: HarmonicPairParams; points: number[]
 });
 
 const ratchetSet = figureSet<
-  { base: RatchetParams; ratios: number[]; asymmetries: number[]; ratioAtAsymmetry: number; time: number; replicas: number },
+  {
+    base: RatchetParams;
+    ratios: number[];
+    asymmetries: number[];
+    ratioAtAsymmetry: number;
+    time: number;
+    replicas: number;
+  },
   RatchetFigureData
 >({
   id: "fig3-ratchet-current",
   title: "ratchet current against the temperature ratio and the asymmetry",
   parameters: (quick) => ({
-    base: { ...DEFAULT_RATCHET }, ratios: quick ? [1, 20] : [1, 2, 5, 10, 20, 50], asymmetries: quick ? [0.5, 0.8] : [0.5, 0.6, 0.7, 0.8, 0.9],
-    ratioAtAsymmetry: 20, time: quick ? 100 : 1000, replicas: quick ? 2 : 8,
+    base: { ...DEFAULT_RATCHET },
+    ratios: quick ? [1, 20] : [1, 2, 5, 10, 20, 50],
+    asymmetries: quick ? [0.5, 0.8] : [0.5, 0.6, 0.7, 0.8, 0.9],
+    ratioAtAsymmetry: 20,
+    time: quick ? 100 : 1000,
+    replicas: quick ? 2 : 8,
   }),
   async compute(c, ctx) {
     const base = c.base;
-    const job = (p: Partial<RatchetParams>, seed: number) => (run: RunOptions) => runRatchet({ ...base, ...p }, { time: c.time, replicas: c.replicas, seed }, run);
+    const job = (p: Partial<RatchetParams>, seed: number) => (run: RunOptions) =>
+      runRatchet({ ...base, ...p }, { time: c.time, replicas: c.replicas, seed }, run);
     const all = await runAll(ctx, [
       ...c.ratios.map((r, i) => job({ Tcold: base.Thot / r }, ctx.seed + i)),
       ...c.asymmetries.map((a, i) => job({ Tcold: base.Thot / c.ratioAtAsymmetry, asymmetry: a }, ctx.seed + 50 + i)),
     ]);
-    const byRatio = all.slice(0, c.ratios.length), byAsymmetry = all.slice(c.ratios.length);
+    const byRatio = all.slice(0, c.ratios.length),
+      byAsymmetry = all.slice(c.ratios.length);
     return {
       base,
       ratios: c.ratios,
@@ -415,27 +552,50 @@ const ratchetSet = figureSet<
   figures: (d) => [ratchetFigure(d)],
 });
 
-const runAndChaseSet = figureSet<{ base: RunAndChaseParams; ratios: number[]; time: number; replicas: number }, RunAndChaseFigureData>({
+const runAndChaseSet = figureSet<
+  { base: RunAndChaseParams; ratios: number[]; time: number; replicas: number },
+  RunAndChaseFigureData
+>({
   id: "fig4-run-and-chase",
   title: "run-and-chase in 1, 2 and 3 dimensions",
-  parameters: (quick) => ({ base: { ...DEFAULT_RUN_AND_CHASE }, ratios: quick ? [1, 10] : [1, 2, 5, 10, 20], time: quick ? 200 : 2000, replicas: quick ? 2 : 4 }),
+  parameters: (quick) => ({
+    base: { ...DEFAULT_RUN_AND_CHASE },
+    ratios: quick ? [1, 10] : [1, 2, 5, 10, 20],
+    time: quick ? 200 : 2000,
+    replicas: quick ? 2 : 4,
+  }),
   async compute(c, ctx) {
     const base = validateRunAndChaseParams(c.base);
     const curve = Array.from({ length: 61 }, (_, i) => Math.pow(30, i / 60));
     const dims = [1, 2, 3] as const;
     const exact = dims.map((d) => curve.map((r) => runAndChaseExact({ ...base, dimension: d, Tcold: base.Thot / r })));
-    const flat = await runAll(ctx, dims.flatMap((d, di) =>
-      c.ratios.map((r, i) => (run: RunOptions) =>
-        runRunAndChase({ ...base, dimension: d, Tcold: base.Thot / r }, { time: c.time, replicas: c.replicas, seed: ctx.seed + 100 * di + i }, run)),
-    ));
+    const flat = await runAll(
+      ctx,
+      dims.flatMap((d, di) =>
+        c.ratios.map(
+          (r, i) => (run: RunOptions) =>
+            runRunAndChase(
+              { ...base, dimension: d, Tcold: base.Thot / r },
+              { time: c.time, replicas: c.replicas, seed: ctx.seed + 100 * di + i },
+              run,
+            ),
+        ),
+      ),
+    );
     const sims = dims.map((_, di) => flat.slice(di * c.ratios.length, (di + 1) * c.ratios.length));
     const s0 = sims[0][0].result;
     return {
       base,
       curve,
-      exact: exact.map((row) => ({ chaseVelocity: row.map((e) => e.chaseVelocity), entropyProduction: row.map((e) => e.entropyProduction) })),
+      exact: exact.map((row) => ({
+        chaseVelocity: row.map((e) => e.chaseVelocity),
+        entropyProduction: row.map((e) => e.entropyProduction),
+      })),
       ratios: c.ratios,
-      simulated: sims.map((row) => ({ chaseVelocity: row.map((s) => pairEstimate(s.chaseVelocity)), entropyProduction: row.map((s) => pairEstimate(s.entropyProduction)) })),
+      simulated: sims.map((row) => ({
+        chaseVelocity: row.map((s) => pairEstimate(s.chaseVelocity)),
+        entropyProduction: row.map((s) => pairEstimate(s.entropyProduction)),
+      })),
       simulation: { dt: s0.dt, replicas: s0.replicas, time: s0.time },
     };
   },
@@ -450,19 +610,43 @@ export const DEMIXING_FIGURE_SETTINGS = {
     ratios: [1, 10, 100],
   },
   map: {
-    full: { N: 300, time: 300, burnIn: 300, sampleInterval: 10, replicas: 16, ratios: [1, 3, 10, 30, 100], phis: [0.25, 0.4, 0.55] },
+    full: {
+      N: 300,
+      time: 300,
+      burnIn: 300,
+      sampleInterval: 10,
+      replicas: 16,
+      ratios: [1, 3, 10, 30, 100],
+      phis: [0.25, 0.4, 0.55],
+    },
     quick: { N: 120, time: 100, burnIn: 50, sampleInterval: 5, replicas: 4, ratios: [1, 10, 100], phis: [0.4] },
   },
   /** Physical parameters common to both: T_hot fixed, T_cold = T_hot / ratio; k and range set the units. */
-  base: { Thot: 0.02, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1, neighbourCutoff: 1.5 } satisfies Partial<DemixingParams>,
+  base: {
+    Thot: 0.02,
+    stiffness: 1,
+    range: 1,
+    coldFraction: 0.5,
+    dt: 0.1,
+    neighbourCutoff: 1.5,
+  } satisfies Partial<DemixingParams>,
 } as const;
 
 /** The runs of the snapshot figure (`quick`: small systems for tests and --quick), on `ctx.runner`'s workers. */
-export async function demixingSnapshotRuns(quick: boolean, ctx: Pick<ComputeContext, "seed"> & RunContext): Promise<DemixingRun[]> {
+export async function demixingSnapshotRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<DemixingRun[]> {
   const s = DEMIXING_FIGURE_SETTINGS;
   const settings = quick ? s.snapshot.quick : s.snapshot.full;
   const base: Partial<DemixingParams> = { ...s.base, ...settings };
-  const runs = await runAll(ctx, s.snapshot.ratios.map((ratio, i) => (run: RunOptions) => runDemixing({ ...base, Tcold: s.base.Thot / ratio, seed: ctx.seed + i }, {}, run)));
+  const runs = await runAll(
+    ctx,
+    s.snapshot.ratios.map(
+      (ratio, i) => (run: RunOptions) =>
+        runDemixing({ ...base, Tcold: s.base.Thot / ratio, seed: ctx.seed + i }, {}, run),
+    ),
+  );
   return runs.map((res) => {
     const { series: _series, ...r } = plainDemixing(res);
     return r as unknown as DemixingRun;
@@ -470,20 +654,36 @@ export async function demixingSnapshotRuns(quick: boolean, ctx: Pick<ComputeCont
 }
 
 /** The sweep of the map figure, on `ctx.runner`'s workers. */
-export async function demixingMapRuns(quick: boolean, ctx: Pick<ComputeContext, "seed"> & RunContext): Promise<DemixingMap> {
+export async function demixingMapRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<DemixingMap> {
   const s = DEMIXING_FIGURE_SETTINGS;
   const grid = quick ? s.map.quick : s.map.full;
-  const base: Partial<DemixingParams> = { ...s.base, N: grid.N, time: grid.time, burnIn: grid.burnIn, sampleInterval: grid.sampleInterval, replicas: grid.replicas, seed: ctx.seed };
+  const base: Partial<DemixingParams> = {
+    ...s.base,
+    N: grid.N,
+    time: grid.time,
+    burnIn: grid.burnIn,
+    sampleInterval: grid.sampleInterval,
+    replicas: grid.replicas,
+    seed: ctx.seed,
+  };
   const sweep = await demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base }, ctx);
   return {
     ratios: sweep.ratios,
     phis: sweep.phis,
     psi: sweep.psi,
-    runs: sweep.runs.map((row) => row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series }))),
+    runs: sweep.runs.map((row) =>
+      row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series })),
+    ),
   };
 }
 
-const demixingSnapshots = figureSet<{ quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS }, { quick: boolean; runs: DemixingRun[] }>({
+const demixingSnapshots = figureSet<
+  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+  { quick: boolean; runs: DemixingRun[] }
+>({
   id: "fig5-demixing-snapshots",
   title: "demixing: snapshots at equal and growing temperature ratios",
   parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
@@ -493,7 +693,10 @@ const demixingSnapshots = figureSet<{ quick: boolean; settings: typeof DEMIXING_
   figures: (d) => [demixingSnapshotFigure(d.runs, { quick: d.quick })],
 });
 
-const demixingMap = figureSet<{ quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS }, { quick: boolean; sweep: DemixingMap }>({
+const demixingMap = figureSet<
+  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+  { quick: boolean; sweep: DemixingMap }
+>({
   id: "fig6-demixing-map",
   title: "demixing: psi and the largest cold cluster against the temperature ratio and the area fraction",
   parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
@@ -503,7 +706,14 @@ const demixingMap = figureSet<{ quick: boolean; settings: typeof DEMIXING_FIGURE
   figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
 });
 
-twoTemperature.reproduce.push(densityCurrent, entropyProduction, ratchetSet, runAndChaseSet, demixingSnapshots, demixingMap);
+twoTemperature.reproduce.push(
+  densityCurrent,
+  entropyProduction,
+  ratchetSet,
+  runAndChaseSet,
+  demixingSnapshots,
+  demixingMap,
+);
 
 /** "0.31 ± 0.01" (re-exported for the documentation's examples). */
 export { formatMeasured };

@@ -40,12 +40,27 @@ import { ModelError, SteadyStateError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { pairsWithin } from "../../stochastic/neighbours/pairSearch.js";
 import {
-  blockSizeFor, ensemble, ensembleSync, registerEnsembleKind,
-  type EnsembleJob, type EnsembleOutputs, type EnsembleSpec, type PreparedEnsemble, type ReplicaRunner, type RunOptions,
+  blockSizeFor,
+  ensemble,
+  ensembleSync,
+  registerEnsembleKind,
+  type EnsembleJob,
+  type EnsembleOutputs,
+  type EnsembleSpec,
+  type PreparedEnsemble,
+  type ReplicaRunner,
+  type RunOptions,
 } from "../../stochastic/ensemble.js";
 import { heun } from "../../stochastic/integrators.js";
 import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
-import { linear, meanOfFinite, measured, reduceBatches, type Estimate, type Measured } from "../../stochastic/statistics.js";
+import {
+  linear,
+  meanOfFinite,
+  measured,
+  reduceBatches,
+  type Estimate,
+  type Measured,
+} from "../../stochastic/statistics.js";
 import { checkSimulationWork } from "../cost.js";
 import { runAll, type RunContext } from "../parallel.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
@@ -89,7 +104,19 @@ export interface DemixingParams {
 }
 
 const DEMIXING_NAMES = [
-  "N", "coldFraction", "phi", "Thot", "Tcold", "stiffness", "range", "dt", "time", "burnIn", "sampleInterval", "replicas", "neighbourCutoff",
+  "N",
+  "coldFraction",
+  "phi",
+  "Thot",
+  "Tcold",
+  "stiffness",
+  "range",
+  "dt",
+  "time",
+  "burnIn",
+  "sampleInterval",
+  "replicas",
+  "neighbourCutoff",
 ] as const;
 
 /**
@@ -100,18 +127,20 @@ const DEMIXING_NAMES = [
  */
 export const DEFAULT_DEMIXING: DemixingParams = { ...defaultsOf(demixingSchema, DEMIXING_NAMES), seed: 1 };
 
-const num = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "undefined" ? "nothing" : JSON.stringify(v));
+const num = (v: unknown) =>
+  typeof v === "number" ? String(v) : typeof v === "undefined" ? "nothing" : JSON.stringify(v);
 
 /**
  * The domain of the parameters. Temperatures, stiffness and range over 12 decades; N up to 1e5 disks; an area
  * fraction of at least 0.01 (sparser boxes have more than 1e7 neighbour cells); a neighbour cutoff of 0.1 to 100
  * ranges; times and steps as for the other particle studies (the work is also limited, see src/studies/cost.ts).
  */
-export const DEMIXING_RANGES: Readonly<Record<Exclude<keyof DemixingParams, "errorBars">, ParameterRange>> = Object.freeze({
-  ...rangesOf(demixingSchema, DEMIXING_NAMES),
-  seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
-  batches: { min: 1, max: 10_000, integer: true },
-});
+export const DEMIXING_RANGES: Readonly<Record<Exclude<keyof DemixingParams, "errorBars">, ParameterRange>> =
+  Object.freeze({
+    ...rangesOf(demixingSchema, DEMIXING_NAMES),
+    seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
+    batches: { min: 1, max: 10_000, integer: true },
+  });
 
 const DEMIXING_LABELS: Record<Exclude<keyof DemixingParams, "errorBars">, string> = {
   N: "N (number of disks)",
@@ -138,23 +167,35 @@ export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParam
     if (name === "batches" && p.batches === undefined) continue;
     checkRange(DEMIXING_LABELS[name], p[name], DEMIXING_RANGES[name]);
   }
-  if (p.sampleInterval < p.dt) throw new ModelError(`sampling interval ${p.sampleInterval} is shorter than the time step dt = ${p.dt}`);
+  if (p.sampleInterval < p.dt)
+    throw new ModelError(`sampling interval ${p.sampleInterval} is shorter than the time step dt = ${p.dt}`);
   if (p.errorBars !== undefined && p.errorBars !== "replicas" && p.errorBars !== "batches") {
     throw new ModelError(`error bars must come from "replicas" or "batches", got ${num(p.errorBars)}`);
   }
-  if (p.errorBars === "replicas" && p.replicas < 2) throw new ModelError("error bars from replicas need at least 2 replicas");
+  if (p.errorBars === "replicas" && p.replicas < 2)
+    throw new ModelError("error bars from replicas need at least 2 replicas");
   const nCold = coldCount(p);
   if (nCold < 1 || nCold > p.N - 1) {
-    throw new ModelError(`cold fraction ${p.coldFraction} of N = ${p.N} gives ${nCold} cold disks: need at least one hot and one cold disk`);
+    throw new ModelError(
+      `cold fraction ${p.coldFraction} of N = ${p.N} gives ${nCold} cold disks: need at least one hot and one cold disk`,
+    );
   }
   const L = boxSide(p);
-  if (2 * p.range > L) throw new ModelError(`the box side ${Number(L.toPrecision(4))} (from N = ${p.N}, phi = ${p.phi}) is less than twice the range ${p.range}: use more disks`);
+  if (2 * p.range > L)
+    throw new ModelError(
+      `the box side ${Number(L.toPrecision(4))} (from N = ${p.N}, phi = ${p.phi}) is less than twice the range ${p.range}: use more disks`,
+    );
   if (2 * p.neighbourCutoff * p.range > L) {
-    throw new ModelError(`the neighbour cutoff ${p.neighbourCutoff} x range is more than half the box side ${Number(L.toPrecision(4))}: use more disks or a smaller cutoff`);
+    throw new ModelError(
+      `the neighbour cutoff ${p.neighbourCutoff} x range is more than half the box side ${Number(L.toPrecision(4))}: use more disks or a smaller cutoff`,
+    );
   }
   const samples = Math.floor(p.time / p.sampleInterval);
   const batches = batchesOf(p);
-  if (samples < batches) throw new ModelError(`time ${p.time} holds ${samples} samples at the sampling interval ${p.sampleInterval}, fewer than the ${batches} batches: run longer or sample more often`);
+  if (samples < batches)
+    throw new ModelError(
+      `time ${p.time} holds ${samples} samples at the sampling interval ${p.sampleInterval}, fewer than the ${batches} batches: run longer or sample more often`,
+    );
   return p;
 }
 
@@ -250,9 +291,12 @@ function labelCounts(cold: ArrayLike<number | boolean>): { N: number; nCold: num
 
 /** The neighbour composition of cold disks from given neighbour pairs. */
 export function compositionOfPairs(pairs: NeighbourPairs, cold: ArrayLike<number | boolean>): NeighbourComposition {
-  let cc = 0, ch = 0, hh = 0;
+  let cc = 0,
+    ch = 0,
+    hh = 0;
   for (let k = 0; k < pairs.count; k++) {
-    const a = cold[pairs.i[k]] ? 1 : 0, b = cold[pairs.j[k]] ? 1 : 0;
+    const a = cold[pairs.i[k]] ? 1 : 0,
+      b = cold[pairs.j[k]] ? 1 : 0;
     if (a + b === 2) cc++;
     else if (a + b === 1) ch++;
     else hh++;
@@ -261,14 +305,27 @@ export function compositionOfPairs(pairs: NeighbourPairs, cold: ArrayLike<number
   const coldEnds = 2 * cc + ch;
   const f = coldEnds > 0 ? (2 * cc) / coldEnds : NaN;
   const fr = randomColdFraction(N, nCold);
-  return { coldCold: cc, coldHot: ch, hotHot: hh, coldEnds, coldNeighbourFraction: f, randomFraction: fr, psi: (f - fr) / (1 - fr) };
+  return {
+    coldCold: cc,
+    coldHot: ch,
+    hotHot: hh,
+    coldEnds,
+    coldNeighbourFraction: f,
+    randomFraction: fr,
+    psi: (f - fr) / (1 - fr),
+  };
 }
 
 /**
  * Neighbour composition of the cold disks: f_cc, f_random and psi. Positions are row-major N x 2, `cold` marks the
  * cold disks (nonzero / true), the box is [Lx, Ly], neighbours are centres closer than `cutoff`.
  */
-export function neighbourComposition(x: Float64Array, cold: ArrayLike<number | boolean>, box: ArrayLike<number>, cutoff: number): NeighbourComposition {
+export function neighbourComposition(
+  x: Float64Array,
+  cold: ArrayLike<number | boolean>,
+  box: ArrayLike<number>,
+  cutoff: number,
+): NeighbourComposition {
   checkLabels(x, cold);
   return compositionOfPairs(neighbourPairs(x, box, cutoff), cold);
 }
@@ -297,17 +354,20 @@ export function clustersOfPairs(pairs: NeighbourPairs, cold: ArrayLike<number | 
     return a;
   };
   for (let k = 0; k < pairs.count; k++) {
-    const a = pairs.i[k], b = pairs.j[k];
+    const a = pairs.i[k],
+      b = pairs.j[k];
     if (!cold[a] || !cold[b]) continue;
-    const ra = find(a), rb = find(b);
+    const ra = find(a),
+      rb = find(b);
     if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
   }
   const size = new Int32Array(N);
   let nCold = 0;
-  for (let a = 0; a < N; a++) if (cold[a]) {
-    size[find(a)]++;
-    nCold++;
-  }
+  for (let a = 0; a < N; a++)
+    if (cold[a]) {
+      size[find(a)]++;
+      nCold++;
+    }
   const sizes: number[] = [];
   for (let a = 0; a < N; a++) if (size[a] > 0) sizes.push(size[a]);
   sizes.sort((u, v) => v - u);
@@ -316,23 +376,30 @@ export function clustersOfPairs(pairs: NeighbourPairs, cold: ArrayLike<number | 
 }
 
 /** Clusters of cold disks: two cold disks are in one cluster when a chain of cold neighbours joins them. */
-export function coldClusters(x: Float64Array, cold: ArrayLike<number | boolean>, box: ArrayLike<number>, cutoff: number): ColdClusters {
+export function coldClusters(
+  x: Float64Array,
+  cold: ArrayLike<number | boolean>,
+  box: ArrayLike<number>,
+  cutoff: number,
+): ColdClusters {
   checkLabels(x, cold);
   return clustersOfPairs(neighbourPairs(x, box, cutoff), cold);
 }
 
 function checkLabels(x: Float64Array, cold: ArrayLike<number | boolean>): void {
-  if (x.length !== 2 * cold.length) throw new RangeError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
+  if (x.length !== 2 * cold.length)
+    throw new RangeError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
 }
 
 // ---------------------------------------------------------------------------
 // Simulation
 
 /** The engine's Measured (value, error, reliable) with the batch-means diagnostics behind the error bar. */
-export type MeasuredValue = Measured & Pick<Estimate, "batches" | "batchCorrelation" | "note"> & {
-  /** Where the error bar comes from: replica values (batches = replicas) or batch means within replicas. */
-  source: "replicas" | "batches";
-};
+export type MeasuredValue = Measured &
+  Pick<Estimate, "batches" | "batchCorrelation" | "note"> & {
+    /** Where the error bar comes from: replica values (batches = replicas) or batch means within replicas. */
+    source: "replicas" | "batches";
+  };
 
 export interface DemixingOptions {
   /** Run even above the work limit of src/studies/cost.ts. */
@@ -385,7 +452,12 @@ export interface DemixingResult {
 }
 
 function measuredValue(e: Estimate, source: "replicas" | "batches", scale = 1, shift = 0): MeasuredValue {
-  const out: MeasuredValue = { ...measured(e, scale, shift), source, batches: e.batches, batchCorrelation: e.batchCorrelation };
+  const out: MeasuredValue = {
+    ...measured(e, scale, shift),
+    source,
+    batches: e.batches,
+    batchCorrelation: e.batchCorrelation,
+  };
   if (e.note) out.note = e.note;
   return out;
 }
@@ -423,18 +495,38 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
   const productionSteps = Math.floor(p.time / p.dt);
   // Whole batches of whole sampling intervals: the engine's batches and ours coincide.
   const samplesPerBatch = Math.floor(productionSteps / sampleSteps / batches);
-  if (samplesPerBatch < 1) throw new ModelError(`time ${p.time} is too short for ${batches} batches of samples every ${p.sampleInterval}`);
+  if (samplesPerBatch < 1)
+    throw new ModelError(`time ${p.time} is too short for ${batches} batches of samples every ${p.sampleInterval}`);
   const batchSteps = samplesPerBatch * sampleSteps;
   const plan: Plan = preparePlan(model, heun({ dt: p.dt }), {
-    time: batchSteps * batches * p.dt * (1 + 1e-12), burnIn: Math.round(p.burnIn / p.dt / sampleSteps) * sampleSteps * p.dt,
-    seed: p.seed, replicas: p.replicas, batches, covariance: false, pairHeat: "exact",
+    time: batchSteps * batches * p.dt * (1 + 1e-12),
+    burnIn: Math.round(p.burnIn / p.dt / sampleSteps) * sampleSteps * p.dt,
+    seed: p.seed,
+    replicas: p.replicas,
+    batches,
+    covariance: false,
+    pairHeat: "exact",
   });
-  if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0) throw new Error("internal: batch layout of the engine and the sampler differ");
+  if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0)
+    throw new Error("internal: batch layout of the engine and the sampler differ");
   const burnSamples = plan.nBurn / sampleSteps;
   const seriesLength = burnSamples + samplesPerBatch * batches + 1;
-  const engine = 0, op = batches * plan.K, psi = op + 3 * batches, cluster = psi + seriesLength, snapshot = cluster + seriesLength;
+  const engine = 0,
+    op = batches * plan.K,
+    psi = op + 3 * batches,
+    cluster = psi + seriesLength,
+    snapshot = cluster + seriesLength;
   return {
-    p, plan, cold, box: [L, L], cutoff: p.neighbourCutoff * p.range, batches, sampleSteps, samplesPerBatch, burnSamples, seriesLength,
+    p,
+    plan,
+    cold,
+    box: [L, L],
+    cutoff: p.neighbourCutoff * p.range,
+    batches,
+    sampleSteps,
+    samplesPerBatch,
+    burnSamples,
+    seriesLength,
     at: { engine, op, psi, cluster, snapshot, size: snapshot + 2 * p.N },
   };
 }
@@ -471,7 +563,8 @@ function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): Repli
       }
       if (k >= seriesLength) {
         if (!run.done) throw new Error("internal: the replica did not finish");
-        const L = box[0], x = run.state.x;
+        const L = box[0],
+          x = run.state.x;
         for (let i = 0; i < x.length; i++) out[at.snapshot + i] = x[i] - L * Math.floor(x[i] / L);
       }
       return samples * sampleSteps;
@@ -499,7 +592,10 @@ registerEnsembleKind("two-temperature/demixing", prepareDemixing);
 /** Reduces the replicas' outputs (in replica order) into the result; see the header for the error bars. */
 function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult {
   const { p, plan, batches, samplesPerBatch, seriesLength, cutoff, at } = l;
-  const R = p.replicas, K = plan.K, P = out.perReplica, all = out.outputs;
+  const R = p.replicas,
+    K = plan.K,
+    P = out.perReplica,
+    all = out.outputs;
   const nCold = coldCount(p);
   const fr = randomColdFraction(p.N, nCold);
   const source = errorBarSource(p);
@@ -515,7 +611,8 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
   const op = collapseRows(opBatches, 3, perRow);
   const engineRows = collapseRows(engineBatches, K, perRow);
   // f_cc as a ratio of means with its linearisation (delta method) per row.
-  let sumA = 0, sumB = 0;
+  let sumA = 0,
+    sumB = 0;
   for (let b = 0; b < rows; b++) {
     sumA += op[3 * b] / samplesPerBatch;
     sumB += op[3 * b + 1] / samplesPerBatch;
@@ -530,7 +627,8 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
   const f = sumA / sumB;
   const values = new Float64Array(rows * 2);
   for (let b = 0; b < rows; b++) {
-    const A = op[3 * b] / samplesPerBatch, B = op[3 * b + 1] / samplesPerBatch;
+    const A = op[3 * b] / samplesPerBatch,
+      B = op[3 * b + 1] / samplesPerBatch;
     values[2 * b] = f + (A - f * B) / meanB;
     values[2 * b + 1] = op[3 * b + 2] / samplesPerBatch;
   }
@@ -539,12 +637,21 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
     { group: "demixing", name: "f_cc", estimand: linear([[0, 1]]) },
     { group: "demixing", name: "largest cluster", estimand: linear([[1, 1]]) },
   ]);
-  const engine = reduceBatches(engineRows, K, rowsPerReplica, plan.estimands.filter((e) => e.group === "entropy production"));
+  const engine = reduceBatches(
+    engineRows,
+    K,
+    rowsPerReplica,
+    plan.estimands.filter((e) => e.group === "entropy production"),
+  );
 
   // The time series: psi of a sample is undefined when no cold disk has a neighbour (a sparse gas); such samples are
   // left out of the mean over replicas, and a time with no defined sample at all is left out of the series. The
   // error bar of a series point is the standard error across replicas (0 for one replica).
-  const time: number[] = [], psi: number[] = [], psiError: number[] = [], largest: number[] = [], largestError: number[] = [];
+  const time: number[] = [],
+    psi: number[] = [],
+    psiError: number[] = [],
+    largest: number[] = [],
+    largestError: number[] = [];
   const column = new Float64Array(R);
   const across = (offset: number, k: number) => {
     for (let r = 0; r < R; r++) column[r] = all[r * P + offset + k];
@@ -581,7 +688,9 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
     warnings: [
       ...plan.warnings,
       ...(undefinedSamples > 0
-        ? [`psi is undefined in ${undefinedSamples} of ${R * seriesLength} samples of the time series (no cold disk had a neighbour): they are left out`]
+        ? [
+            `psi is undefined in ${undefinedSamples} of ${R * seriesLength} samples of the time series (no cold disk had a neighbour): they are left out`,
+          ]
         : []),
     ],
   };
@@ -592,7 +701,10 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
  * made): run it with `ensemble(job.problem, { ...job.options, runner })` on workers (`runDemixing`), or in process
  * (`simulateDemixing`). Throws ModelError for parameters out of range or a run above the work limit.
  */
-export function demixingEnsemble(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}): EnsembleJob<DemixingResult> {
+export function demixingEnsemble(
+  raw: Partial<DemixingParams> = {},
+  options: DemixingOptions = {},
+): EnsembleJob<DemixingResult> {
   const p = demixingParams(raw);
   checkSimulationWork(
     { time: p.time + p.burnIn, dt: p.dt, replicas: p.replicas, particles: p.N, force: options.force },
@@ -610,7 +722,11 @@ export function simulateDemixing(raw: Partial<DemixingParams> = {}, options: Dem
 }
 
 /** Simulates the mixture with its replicas on `run.runner`'s workers (or in process), with progress and cancellation. */
-export async function runDemixing(raw: Partial<DemixingParams> = {}, options: DemixingOptions = {}, run: RunOptions = {}): Promise<DemixingResult> {
+export async function runDemixing(
+  raw: Partial<DemixingParams> = {},
+  options: DemixingOptions = {},
+  run: RunOptions = {},
+): Promise<DemixingResult> {
   const job = demixingEnsemble(raw, options);
   return ensemble(job.problem, { ...job.options, ...run });
 }
@@ -620,7 +736,8 @@ function collapseRows(a: Float64Array, K: number, group: number): Float64Array {
   if (group === 1) return a;
   const rows = a.length / K / group;
   const out = new Float64Array(rows * K);
-  for (let r = 0; r < rows; r++) for (let g = 0; g < group; g++) for (let k = 0; k < K; k++) out[r * K + k] += a[(r * group + g) * K + k] / group;
+  for (let r = 0; r < rows; r++)
+    for (let g = 0; g < group; g++) for (let k = 0; k < K; k++) out[r * K + k] += a[(r * group + g) * K + k] / group;
   return out;
 }
 
@@ -653,15 +770,26 @@ export interface DemixingSweep {
  */
 export async function demixingSweep(options: DemixingSweepOptions, ctx: RunContext = {}): Promise<DemixingSweep> {
   const { ratios, phis } = options;
-  if (ratios.length === 0 || phis.length === 0) throw new ModelError("the sweep needs at least one temperature ratio and one area fraction");
-  for (const r of ratios) if (!(Number.isFinite(r) && r > 0)) throw new ModelError(`temperature ratio must be a finite number > 0, got ${num(r)}`);
+  if (ratios.length === 0 || phis.length === 0)
+    throw new ModelError("the sweep needs at least one temperature ratio and one area fraction");
+  for (const r of ratios)
+    if (!(Number.isFinite(r) && r > 0))
+      throw new ModelError(`temperature ratio must be a finite number > 0, got ${num(r)}`);
   const base = demixingParams(options.base);
-  const grid = phis.flatMap((phi, i) => ratios.map((ratio, j) => demixingParams({ ...base, phi, Tcold: base.Thot / ratio, seed: base.seed + i * ratios.length + j })));
+  const grid = phis.flatMap((phi, i) =>
+    ratios.map((ratio, j) =>
+      demixingParams({ ...base, phi, Tcold: base.Thot / ratio, seed: base.seed + i * ratios.length + j }),
+    ),
+  );
   const jobs = grid.map((q) => demixingEnsemble(q));
-  const flat = await runAll(ctx, jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })));
+  const flat = await runAll(
+    ctx,
+    jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })),
+  );
   const runs = phis.map((_, i) => flat.slice(i * ratios.length, (i + 1) * ratios.length));
   return {
-    ratios: [...ratios], phis: [...phis],
+    ratios: [...ratios],
+    phis: [...phis],
     psi: runs.map((row) => row.map((r) => r.psi)),
     largestCluster: runs.map((row) => row.map((r) => r.largestCluster)),
     runs,

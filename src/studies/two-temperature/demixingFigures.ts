@@ -4,7 +4,13 @@
  * the largest cold cluster against T_hot / T_cold for a few area fractions, with the time series of psi from the
  * random start (fig5). Pure: they draw the runs of the study (definition.ts computes them). Browser-safe.
  */
-import { linePanel, panelFigure, particleScatterPanel, type ParticleScatterSpec, type Series } from "../../figures/charts.js";
+import {
+  linePanel,
+  panelFigure,
+  particleScatterPanel,
+  type ParticleScatterSpec,
+  type Series,
+} from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import type { DemixingResult, DemixingSweep, MeasuredValue } from "./demixing.js";
 
@@ -21,19 +27,26 @@ export function snapshotDisks(r: {
   snapshot: { x: ArrayLike<number>; cold: ArrayLike<number>; box: [number, number] };
   parameters: { range: number };
 }): Pick<ParticleScatterSpec, "box" | "x" | "y" | "category" | "categories" | "radius"> {
-  const snap = r.snapshot, N = snap.cold.length;
+  const snap = r.snapshot,
+    N = snap.cold.length;
   return {
     box: snap.box,
     x: Array.from({ length: N }, (_, a) => snap.x[2 * a]),
     y: Array.from({ length: N }, (_, a) => snap.x[2 * a + 1]),
     category: Array.from(snap.cold, (c) => (c ? "cold" : "hot")),
-    categories: [{ name: "hot", label: "hot disks" }, { name: "cold", label: "cold disks" }],
+    categories: [
+      { name: "hot", label: "hot disks" },
+      { name: "cold", label: "cold disks" },
+    ],
     radius: 0.5 * r.parameters.range,
   };
 }
 
 /** The runs of the snapshot figure: equal temperatures (mixed) beside growing temperature ratios. */
-export type DemixingRun = Pick<DemixingResult, "parameters" | "nCold" | "psi" | "coldNeighbourFraction" | "largestCluster" | "entropyProduction" | "snapshot">;
+export type DemixingRun = Pick<
+  DemixingResult,
+  "parameters" | "nCold" | "psi" | "coldNeighbourFraction" | "largestCluster" | "entropyProduction" | "snapshot"
+>;
 
 /** Snapshots of replica 0 at the end of its run: equal temperatures (mixed) beside growing temperature ratios. */
 export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: boolean } = {}): Figure {
@@ -42,7 +55,11 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
   const size = quick ? 300 : 400;
   const panels = runs.map((r) => {
     const ratio = r.parameters.Thot / r.parameters.Tcold;
-    return particleScatterPanel({ title: `T_hot/T_cold = ${fmt(ratio)}: psi = ${formatMeasured(r.psi)}`, ...snapshotDisks(r), size });
+    return particleScatterPanel({
+      title: `T_hot/T_cold = ${fmt(ratio)}: psi = ${formatMeasured(r.psi)}`,
+      ...snapshotDisks(r),
+      size,
+    });
   });
   const seeds = runs.map((r) => r.parameters.seed).join(", ");
   return panelFigure({
@@ -88,15 +105,23 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
   });
   const eq = sweep.runs[mid][0];
   if (eq.parameters.Thot === eq.parameters.Tcold) {
-    timeSeries.push({ name: `T_hot = T_cold, phi = ${sweep.phis[mid]}`, x: eq.series.time, y: eq.series.psi, color: "gray", style: "dotted", strokeWidth: 1.5 });
+    timeSeries.push({
+      name: `T_hot = T_cold, phi = ${sweep.phis[mid]}`,
+      x: eq.series.time,
+      y: eq.series.psi,
+      color: "gray",
+      style: "dotted",
+      strokeWidth: 1.5,
+    });
   }
   const width = quick ? 400 : 440;
   const height = quick ? 300 : 320;
   // At equal temperatures psi vanishes in expectation: say how far the measured values are from 0.
   const z = sweep.ratios[0] === 1 ? Math.max(...sweep.psi.map((row) => Math.abs(row[0].value) / row[0].error)) : NaN;
-  const equalT = !Number.isFinite(z) ? "" :
-    `At T_hot = T_cold psi must vanish in expectation (the labels are exchangeable): the measured values lie ` +
-    (z < 4 ? "within 4 standard errors of 0." : `up to ${fmt(z, 2)} standard errors from 0.`);
+  const equalT = !Number.isFinite(z)
+    ? ""
+    : `At T_hot = T_cold psi must vanish in expectation (the labels are exchangeable): the measured values lie ` +
+      (z < 4 ? "within 4 standard errors of 0." : `up to ${fmt(z, 2)} standard errors from 0.`);
   return panelFigure({
     name: "fig6-demixing-map",
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})`,
@@ -108,17 +133,35 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       `temperatures (dotted): the domains coarsen slowly. ${equalT} Definitions: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
-        title: "neighbour order parameter psi", xLabel: "T_hot / T_cold", yLabel: "psi", xType: "log", series: seriesOf((r) => r.psi),
-        referenceLines: [{ y: 0, color: "gray", style: "dotted" }], width, height,
+        title: "neighbour order parameter psi",
+        xLabel: "T_hot / T_cold",
+        yLabel: "psi",
+        xType: "log",
+        series: seriesOf((r) => r.psi),
+        referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
+        width,
+        height,
       }),
       linePanel({
-        title: "largest cold cluster / N_cold", xLabel: "T_hot / T_cold", yLabel: "largest cluster fraction", xType: "log",
-        series: seriesOf((r) => r.largestCluster), width, height,
+        title: "largest cold cluster / N_cold",
+        xLabel: "T_hot / T_cold",
+        yLabel: "largest cluster fraction",
+        xType: "log",
+        series: seriesOf((r) => r.largestCluster),
+        width,
+        height,
       }),
       linePanel({
-        title: `psi against time (T_hot / T_cold = ${fmt(sweep.ratios[top])} and 1)`, xLabel: "time (burn-in included)", yLabel: "psi",
-        series: timeSeries, referenceLines: [{ y: 0, color: "gray", style: "dotted" }, { x: p0.burnIn, label: "end of burn-in", color: "gray", style: "dashed", labelAt: "start" }],
-        width, height,
+        title: `psi against time (T_hot / T_cold = ${fmt(sweep.ratios[top])} and 1)`,
+        xLabel: "time (burn-in included)",
+        yLabel: "psi",
+        series: timeSeries,
+        referenceLines: [
+          { y: 0, color: "gray", style: "dotted" },
+          { x: p0.burnIn, label: "end of burn-in", color: "gray", style: "dashed", labelAt: "start" },
+        ],
+        width,
+        height,
       }),
     ],
     columns: 3,

@@ -48,14 +48,28 @@ export function densityCurrentFigure(d: DensityCurrentData): Figure {
       `${fmt(d.simulatedEntropyProduction.value)} ± ${fmt(d.simulatedEntropyProduction.error, 2)} simulated.`,
     panels: [
       heatmapPanel({
-        title: "exact", xLabel: "x1 (particle 1)", yLabel: "x2 (particle 2)", x: ex.x1, y: ex.x2, values: ex.density, color,
+        title: "exact",
+        xLabel: "x1 (particle 1)",
+        yLabel: "x2 (particle 2)",
+        x: ex.x1,
+        y: ex.x2,
+        values: ex.density,
+        color,
         vectors: { u: ex.current1, v: ex.current2, stride, label: "probability current" },
-        width: 420, height: 380,
+        width: 420,
+        height: 380,
       }),
       heatmapPanel({
-        title: "simulated", xLabel: "x1 (particle 1)", yLabel: "x2 (particle 2)", x: sm.x1, y: sm.x2, values: sm.density, color,
+        title: "simulated",
+        xLabel: "x1 (particle 1)",
+        yLabel: "x2 (particle 2)",
+        x: sm.x1,
+        y: sm.x2,
+        values: sm.density,
+        color,
         vectors: { u: sm.current1, v: sm.current2, stride, label: "probability current" },
-        width: 420, height: 380,
+        width: 420,
+        height: 380,
       }),
     ],
   });
@@ -83,17 +97,39 @@ export function entropyProductionFigure(d: EntropyProductionData): Figure {
       "(eq. 23 of [Metzger 2026] with the sign of their eq. 20, docs/corrections.md), one standard error. Both vanish at T1 = T2.",
     panels: [
       linePanel({
-        title: "entropy production rate", xLabel: "T1 / T2", yLabel: "sigma", xType: "log",
+        title: "entropy production rate",
+        xLabel: "T1 / T2",
+        yLabel: "sigma",
+        xType: "log",
         series: [
           { name: "exact", x: d.curve, y: d.exactEntropyProduction, color: "black" },
-          { name: "simulated", x: d.points, y: d.entropyProduction.map((s) => s.value), err: d.entropyProduction.map((s) => s.error), line: false, marker: "circle", color: "red" },
+          {
+            name: "simulated",
+            x: d.points,
+            y: d.entropyProduction.map((s) => s.value),
+            err: d.entropyProduction.map((s) => s.error),
+            line: false,
+            marker: "circle",
+            color: "red",
+          },
         ],
       }),
       linePanel({
-        title: "heat from bath 1 into bath 2", xLabel: "T1 / T2", yLabel: "heat flow", xType: "log",
+        title: "heat from bath 1 into bath 2",
+        xLabel: "T1 / T2",
+        yLabel: "heat flow",
+        xType: "log",
         series: [
           { name: "exact", x: d.curve, y: d.exactHeatFromBath1, color: "black" },
-          { name: "simulated", x: d.points, y: d.heatFromBath1.map((s) => s.value), err: d.heatFromBath1.map((s) => s.error), line: false, marker: "circle", color: "red" },
+          {
+            name: "simulated",
+            x: d.points,
+            y: d.heatFromBath1.map((s) => s.value),
+            err: d.heatFromBath1.map((s) => s.error),
+            line: false,
+            marker: "circle",
+            color: "red",
+          },
         ],
         referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
       }),
@@ -121,8 +157,13 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
     [1, 2, 3].flatMap((dim, di) => [
       { name: `${dim}D exact`, x: d.curve, y: d.exact[di][which], color: DIMENSION_COLORS[di] },
       {
-        name: `${dim}D simulated`, x: d.ratios, y: d.simulated[di][which].map((s) => s.value), err: d.simulated[di][which].map((s) => s.error),
-        line: false, marker: (["circle", "square", "triangle"] as const)[di], color: DIMENSION_COLORS[di],
+        name: `${dim}D simulated`,
+        x: d.ratios,
+        y: d.simulated[di][which].map((s) => s.value),
+        err: d.simulated[di][which].map((s) => s.error),
+        line: false,
+        marker: (["circle", "square", "triangle"] as const)[di],
+        color: DIMENSION_COLORS[di],
       },
     ]);
   return panelFigure({
@@ -136,12 +177,18 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
       `Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas x ${fmt(s0.time)} per point) with one standard error.`,
     panels: [
       linePanel({
-        title: "run-and-chase velocity", xLabel: "T_hot / T_cold", yLabel: "<v_cm o e>", xType: "log",
+        title: "run-and-chase velocity",
+        xLabel: "T_hot / T_cold",
+        yLabel: "<v_cm o e>",
+        xType: "log",
         series: series("chaseVelocity"),
         referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
       }),
       linePanel({
-        title: "entropy production rate", xLabel: "T_hot / T_cold", yLabel: "sigma", xType: "log",
+        title: "entropy production rate",
+        xLabel: "T_hot / T_cold",
+        yLabel: "sigma",
+        xType: "log",
         series: series("entropyProduction"),
       }),
     ],
@@ -163,7 +210,14 @@ export interface RatchetFigureData {
 export function ratchetFigure(d: RatchetFigureData): Figure {
   const base = d.base;
   const drift = (runs: Estimate[], x: number[]) => [
-    { name: "centre of mass", x, y: runs.map((r) => r.value), err: runs.map((r) => r.error), marker: "circle" as const, color: "black" },
+    {
+      name: "centre of mass",
+      x,
+      y: runs.map((r) => r.value),
+      err: runs.map((r) => r.error),
+      marker: "circle" as const,
+      color: "black",
+    },
   ];
   const r0 = d.simulation;
   return panelFigure({
@@ -178,12 +232,19 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
       "one standard error of the centre-of-mass drift.",
     panels: [
       linePanel({
-        title: "against the temperature ratio", xLabel: "T_hot / T_cold", yLabel: "drift velocity", xType: "log",
-        series: drift(d.byRatio, d.ratios), referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
+        title: "against the temperature ratio",
+        xLabel: "T_hot / T_cold",
+        yLabel: "drift velocity",
+        xType: "log",
+        series: drift(d.byRatio, d.ratios),
+        referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
       }),
       linePanel({
-        title: `against the asymmetry (T_hot / T_cold = ${d.ratioAtAsymmetry})`, xLabel: "rising fraction of the period", yLabel: "drift velocity",
-        series: drift(d.byAsymmetry, d.asymmetries), referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
+        title: `against the asymmetry (T_hot / T_cold = ${d.ratioAtAsymmetry})`,
+        xLabel: "rising fraction of the period",
+        yLabel: "drift velocity",
+        series: drift(d.byAsymmetry, d.asymmetries),
+        referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
       }),
     ],
   });

@@ -54,7 +54,8 @@ export const PAIR_RANGES = rangesOf(pairSchema, PAIR_PARAM_NAMES);
 /** Checks the parameters against PAIR_RANGES; ModelError naming the first bad one and its range. */
 export function validatePairParams(raw: Partial<HarmonicPairParams>): HarmonicPairParams {
   const p = { ...DEFAULT_PAIR, ...raw };
-  for (const name of PAIR_PARAM_NAMES) checkRange(`${name} (${PAIR_PARAM_DESCRIPTIONS[name]})`, p[name], PAIR_RANGES[name]);
+  for (const name of PAIR_PARAM_NAMES)
+    checkRange(`${name} (${PAIR_PARAM_DESCRIPTIONS[name]})`, p[name], PAIR_RANGES[name]);
   return p;
 }
 
@@ -104,9 +105,17 @@ export function pairClosedForm(p: HarmonicPairParams): {
   const trace = ((T1 + T2) * a) / (a * a - k * k);
   const diff = (T1 - T2) / a;
   const s12 = (k * trace) / (2 * a);
-  const s11 = (trace + diff) / 2, s22 = (trace - diff) / 2;
+  const s11 = (trace + diff) / 2,
+    s22 = (trace - diff) / 2;
   const heatFlow = (k * k * (T1 - T2)) / (2 * a);
-  return { covariance: [[s11, s12], [s12, s22]], heatFlow, entropyProduction: (k * k * (T1 - T2) ** 2) / (2 * T1 * T2 * a) };
+  return {
+    covariance: [
+      [s11, s12],
+      [s12, s22],
+    ],
+    heatFlow,
+    entropyProduction: (k * k * (T1 - T2) ** 2) / (2 * T1 * T2 * a),
+  };
 }
 
 export interface PairExact {
@@ -150,7 +159,10 @@ export function pairExact(params: HarmonicPairParams): PairExact {
   const x2v1 = -(S[2] * force.data[0] + S[3] * force.data[1]);
   return {
     parameters: p,
-    covariance: [[S[0], S[1]], [S[2], S[3]]],
+    covariance: [
+      [S[0], S[1]],
+      [S[2], S[3]],
+    ],
     force,
     diffusion,
     heatFromBath,
@@ -175,8 +187,12 @@ export interface PhaseSpaceField {
 
 /** Symmetric grid ranges: +-`width` standard deviations of each coordinate. */
 export function pairGridRange(e: PairExact, width = 3.5): [[number, number], [number, number]] {
-  const s1 = Math.sqrt(e.covariance[0][0]), s2 = Math.sqrt(e.covariance[1][1]);
-  return [[-width * s1, width * s1], [-width * s2, width * s2]];
+  const s1 = Math.sqrt(e.covariance[0][0]),
+    s2 = Math.sqrt(e.covariance[1][1]);
+  return [
+    [-width * s1, width * s1],
+    [-width * s2, width * s2],
+  ];
 }
 
 /** Cell centres of `bins` equal cells spanning [lo, hi]. */
@@ -185,19 +201,33 @@ export function cellCentres([lo, hi]: [number, number], bins: number): number[] 
 }
 
 /** Exact Gaussian density p(x) and current J = (-F x - D grad) p = (D S^-1 - F) x p at the cell centres. */
-export function exactPairField(e: PairExact, range: [[number, number], [number, number]], bins: [number, number]): PhaseSpaceField {
+export function exactPairField(
+  e: PairExact,
+  range: [[number, number], [number, number]],
+  bins: [number, number],
+): PhaseSpaceField {
   const [[s11, s12], [, s22]] = e.covariance;
   const det = s11 * s22 - s12 * s12;
-  const i11 = s22 / det, i12 = -s12 / det, i22 = s11 / det;
+  const i11 = s22 / det,
+    i12 = -s12 / det,
+    i22 = s11 / det;
   const F = e.force.data;
   const [D1, D2] = e.diffusion;
   // M = D S^-1 - F
-  const m11 = D1 * i11 - F[0], m12 = D1 * i12 - F[1], m21 = D2 * i12 - F[2], m22 = D2 * i22 - F[3];
+  const m11 = D1 * i11 - F[0],
+    m12 = D1 * i12 - F[1],
+    m21 = D2 * i12 - F[2],
+    m22 = D2 * i22 - F[3];
   const norm = 1 / (2 * Math.PI * Math.sqrt(det));
-  const x1 = cellCentres(range[0], bins[0]), x2 = cellCentres(range[1], bins[1]);
-  const density: number[][] = [], current1: number[][] = [], current2: number[][] = [];
+  const x1 = cellCentres(range[0], bins[0]),
+    x2 = cellCentres(range[1], bins[1]);
+  const density: number[][] = [],
+    current1: number[][] = [],
+    current2: number[][] = [];
   for (const b of x2) {
-    const rd: number[] = [], r1: number[] = [], r2: number[] = [];
+    const rd: number[] = [],
+      r1: number[] = [],
+      r2: number[] = [];
     for (const a of x1) {
       const pdf = norm * Math.exp(-0.5 * (i11 * a * a + 2 * i12 * a * b + i22 * b * b));
       rd.push(pdf);
@@ -212,9 +242,12 @@ export function exactPairField(e: PairExact, range: [[number, number], [number, 
 }
 
 /** The engine's FieldResult (row-major [ix * ny + iy]) as rows over x2. */
-export function fieldRows(f: FieldResult): PhaseSpaceField & { densityError: number[][]; current1Error: number[][]; current2Error: number[][] } {
+export function fieldRows(
+  f: FieldResult,
+): PhaseSpaceField & { densityError: number[][]; current1Error: number[][]; current2Error: number[][] } {
   const [nx, ny] = f.bins;
-  const grid = (a: Float64Array) => Array.from({ length: ny }, (_, j) => Array.from({ length: nx }, (_, i) => a[i * ny + j]));
+  const grid = (a: Float64Array) =>
+    Array.from({ length: ny }, (_, j) => Array.from({ length: nx }, (_, i) => a[i * ny + j]));
   return {
     x1: cellCentres(f.range[0], nx),
     x2: cellCentres(f.range[1], ny),
@@ -278,7 +311,10 @@ function pairSimulation(params: HarmonicPairParams, options: PairSimulationOptio
     return {
       heatFromBath: [m("bath flux", "into 1"), m("bath flux", "into 2")],
       entropyProduction: m("entropy production", "rate"),
-      covariance: [[m("covariance", "x:0 x:0"), c01], [c01, m("covariance", "x:1 x:1")]],
+      covariance: [
+        [m("covariance", "x:0 x:0"), c01],
+        [c01, m("covariance", "x:1 x:1")],
+      ],
       field: result.fields[0],
       result,
     };
@@ -293,7 +329,11 @@ export function simulatePair(params: HarmonicPairParams, options: PairSimulation
 }
 
 /** simulatePair with the replicas on `run.runner`'s workers (or in process): the same numbers. */
-export async function runPair(params: HarmonicPairParams, options: PairSimulationOptions = {}, run: RunOptions = {}): Promise<PairSimulation> {
+export async function runPair(
+  params: HarmonicPairParams,
+  options: PairSimulationOptions = {},
+  run: RunOptions = {},
+): Promise<PairSimulation> {
   const s = pairSimulation(params, options);
   return s.finish(await simulateAndVerify(s.model, s.scheme, s.settings, run));
 }
@@ -305,10 +345,14 @@ export async function runPair(params: HarmonicPairParams, options: PairSimulatio
 export function currentChiSquare(f: FieldResult, minDensityFraction = 0.05): { chi2: number; bins: number } {
   let peak = 0;
   for (const v of f.density) peak = Math.max(peak, v);
-  let chi2 = 0, bins = 0;
+  let chi2 = 0,
+    bins = 0;
   for (let b = 0; b < f.density.length; b++) {
     if (f.density[b] < minDensityFraction * peak) continue;
-    for (const [v, s] of [[f.currentX[b], f.currentXError[b]], [f.currentY[b], f.currentYError[b]]]) {
+    for (const [v, s] of [
+      [f.currentX[b], f.currentXError[b]],
+      [f.currentY[b], f.currentYError[b]],
+    ]) {
       if (!(s > 0)) continue;
       chi2 += (v / s) ** 2;
       bins++;

@@ -40,7 +40,10 @@ const RATCHET_NAMES = ["Thot", "Tcold", "stiffness", "range", "amplitude", "peri
  */
 export const DEFAULT_RATCHET: RatchetParams = { ...defaultsOf(ratchetSchema, RATCHET_NAMES) };
 
-export const RATCHET_DESCRIPTIONS: Readonly<Record<keyof RatchetParams, string>> = descriptionsOf(ratchetSchema, RATCHET_NAMES);
+export const RATCHET_DESCRIPTIONS: Readonly<Record<keyof RatchetParams, string>> = descriptionsOf(
+  ratchetSchema,
+  RATCHET_NAMES,
+);
 
 /**
  * The domain of the parameters: 12 decades for each positive one, the asymmetry strictly between 0 and 1, and a
@@ -56,7 +59,9 @@ export function validateRatchetParams(raw: Partial<RatchetParams>): RatchetParam
     checkRange(`ratchet parameter ${name} (${RATCHET_DESCRIPTIONS[name]})`, p[name], RATCHET_RANGES[name]);
   }
   if (p.box > 100 * p.period || p.box > 1000 * p.range) {
-    throw new ModelError(`the ring (box ${p.box}) must be at most 100 periods and 1000 ranges long (period ${p.period}, range ${p.range})`);
+    throw new ModelError(
+      `the ring (box ${p.box}) must be at most 100 periods and 1000 ranges long (period ${p.period}, range ${p.range})`,
+    );
   }
   return p;
 }
@@ -137,7 +142,11 @@ export function ratchetCurrent(raw: Partial<RatchetParams>, options: RatchetOpti
 }
 
 /** ratchetCurrent with the replicas on `run.runner`'s workers (or in process): the same numbers. */
-export async function runRatchet(raw: Partial<RatchetParams>, options: RatchetOptions = {}, run: RunOptions = {}): Promise<RatchetCurrent> {
+export async function runRatchet(
+  raw: Partial<RatchetParams>,
+  options: RatchetOptions = {},
+  run: RunOptions = {},
+): Promise<RatchetCurrent> {
   const s = ratchetSimulation(raw, options);
   return s.finish(await simulate(s.model, s.scheme, s.settings, run));
 }

@@ -55,9 +55,15 @@ export interface RunAndChaseParams {
 const RUN_AND_CHASE_NAMES = ["dimension", "Thot", "Tcold", "stiffness", "range", "box", "muHot", "muCold"] as const;
 
 /** The example file's values (examples/particles/run-and-chase-2d.yaml), declared in parameters.ts. */
-export const DEFAULT_RUN_AND_CHASE: RunAndChaseParams = { ...defaultsOf(runAndChaseSchema, RUN_AND_CHASE_NAMES), dimension: 2 };
+export const DEFAULT_RUN_AND_CHASE: RunAndChaseParams = {
+  ...defaultsOf(runAndChaseSchema, RUN_AND_CHASE_NAMES),
+  dimension: 2,
+};
 
-export const RUN_AND_CHASE_DESCRIPTIONS: Readonly<Record<keyof RunAndChaseParams, string>> = descriptionsOf(runAndChaseSchema, RUN_AND_CHASE_NAMES);
+export const RUN_AND_CHASE_DESCRIPTIONS: Readonly<Record<keyof RunAndChaseParams, string>> = descriptionsOf(
+  runAndChaseSchema,
+  RUN_AND_CHASE_NAMES,
+);
 
 /**
  * The domain of the parameters: 12 decades for each positive one, a box of at most 1000 ranges (the pair would
@@ -65,7 +71,15 @@ export const RUN_AND_CHASE_DESCRIPTIONS: Readonly<Record<keyof RunAndChaseParams
  * (the quadrature's estimated error is 3e-3 there; a harder core has a contact layer it cannot resolve). Beyond them (T1 - T2)^2 / (T1 T2 (T1 + T2)) over- or underflows, or the radial
  * quadrature cannot resolve a repulsion much stiffer than the temperature.
  */
-export const RUN_AND_CHASE_RANGES = rangesOf(runAndChaseSchema, ["Thot", "Tcold", "stiffness", "range", "box", "muHot", "muCold"] as const);
+export const RUN_AND_CHASE_RANGES = rangesOf(runAndChaseSchema, [
+  "Thot",
+  "Tcold",
+  "stiffness",
+  "range",
+  "box",
+  "muHot",
+  "muCold",
+] as const);
 
 /** The temperature of the separation's Boltzmann law, T_eff = (mu1 T1 + mu2 T2)/(mu1 + mu2). */
 export function effectiveTemperature(p: Pick<RunAndChaseParams, "Thot" | "Tcold" | "muHot" | "muCold">): number {
@@ -81,13 +95,17 @@ export function chaseCoefficient(p: Pick<RunAndChaseParams, "Thot" | "Tcold" | "
 export function validateRunAndChaseParams(raw: Partial<RunAndChaseParams>): RunAndChaseParams {
   const p = { ...DEFAULT_RUN_AND_CHASE, ...raw };
   if (p.dimension !== 1 && p.dimension !== 2 && p.dimension !== 3) {
-    throw new ModelError(`dimension (${RUN_AND_CHASE_DESCRIPTIONS.dimension}) must be 1, 2 or 3, got ${String(p.dimension)}`);
+    throw new ModelError(
+      `dimension (${RUN_AND_CHASE_DESCRIPTIONS.dimension}) must be 1, 2 or 3, got ${String(p.dimension)}`,
+    );
   }
   for (const name of ["Thot", "Tcold", "stiffness", "range", "box", "muHot", "muCold"] as const) {
     checkRange(`${name} (${RUN_AND_CHASE_DESCRIPTIONS[name]})`, p[name], RUN_AND_CHASE_RANGES[name]);
   }
-  if (p.box < 2 * p.range) throw new ModelError(`box ${p.box} must be at least twice the range ${p.range} (minimum image)`);
-  if (p.box > 1000 * p.range) throw new ModelError(`box ${p.box} must be at most 1000 ranges (${1000 * p.range}): the pair would rarely meet`);
+  if (p.box < 2 * p.range)
+    throw new ModelError(`box ${p.box} must be at least twice the range ${p.range} (minimum image)`);
+  if (p.box > 1000 * p.range)
+    throw new ModelError(`box ${p.box} must be at most 1000 ranges (${1000 * p.range}): the pair would rarely meet`);
   const Tm = effectiveTemperature(p);
   if (p.stiffness > 1e6 * Tm) {
     throw new ModelError(
@@ -151,9 +169,13 @@ const BALL = [0, 2, Math.PI, (4 / 3) * Math.PI];
  * Simpson rule with n intervals.
  */
 function radialMoments(p: RunAndChaseParams, n: number): [number, number, number] {
-  const h = p.range / n, d = p.dimension, Tm = effectiveTemperature(p);
+  const h = p.range / n,
+    d = p.dimension,
+    Tm = effectiveTemperature(p);
   const law = softPair(p);
-  let s0 = 0, s1 = 0, s2 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0;
   for (let i = 0; i <= n; i++) {
     const r = i * h;
     const u = softLaw.energy(law, r);
@@ -168,7 +190,11 @@ function radialMoments(p: RunAndChaseParams, n: number): [number, number, number
 }
 
 /** The soft repulsion of eq. 26 with the pair's stiffness and range. */
-function softPair(p: Pick<RunAndChaseParams, "stiffness" | "range">): { potential: "soft"; stiffness: number; range: number } {
+function softPair(p: Pick<RunAndChaseParams, "stiffness" | "range">): {
+  potential: "soft";
+  stiffness: number;
+  range: number;
+} {
   return { potential: "soft", stiffness: p.stiffness, range: p.range };
 }
 
@@ -186,7 +212,8 @@ export function runAndChaseExact(raw: Partial<RunAndChaseParams>): RunAndChaseEx
     const Z = p.box ** d - BALL[d] * p.range ** d + inside;
     return { inside: inside / Z, meanForce: force / Z, meanSquaredForce: force2 / Z };
   };
-  const fine = averages(2000), coarse = averages(1000);
+  const fine = averages(2000),
+    coarse = averages(1000);
   const { meanForce, meanSquaredForce } = fine;
   // Simpson's error estimate from halving the step (Richardson: (S_n - S_{n/2}) / 15), relative.
   const quadratureError = Math.max(
@@ -205,7 +232,9 @@ export function runAndChaseExact(raw: Partial<RunAndChaseParams>): RunAndChaseEx
     chaseVelocity: c * meanForce,
     itoChaseVelocity: ((p.muCold - p.muHot) * meanForce) / 2,
     heatFromHotBath: c * meanSquaredForce,
-    entropyProduction: (p.muHot * p.muCold * meanSquaredForce * (p.Thot - p.Tcold) ** 2) / (p.Thot * p.Tcold * (p.muHot * p.Thot + p.muCold * p.Tcold)),
+    entropyProduction:
+      (p.muHot * p.muCold * meanSquaredForce * (p.Thot - p.Tcold) ** 2) /
+      (p.Thot * p.Tcold * (p.muHot * p.Thot + p.muCold * p.Tcold)),
   };
 }
 
@@ -251,7 +280,8 @@ export interface RunAndChaseSimulation {
 
 /** The default time step of the study for these parameters. */
 export function runAndChaseTimeStep(p: RunAndChaseParams): number {
-  const muMax = Math.max(p.muHot, p.muCold), muMean = (p.muHot + p.muCold) / 2;
+  const muMax = Math.max(p.muHot, p.muCold),
+    muMean = (p.muHot + p.muCold) / 2;
   return Math.min(0.001 / muMax, (0.02 * p.range * p.range) / (p.stiffness * muMean));
 }
 
@@ -265,7 +295,8 @@ function runAndChaseSimulation(raw: Partial<RunAndChaseParams>, options: RunAndC
   const settings: SimulationOptions = { time, seed: options.seed ?? 1, replicas, covariance: false, pairHeat: "exact" };
   const finish = (result: SimulationResult): RunAndChaseSimulation => {
     const m = (group: string, name: string) => estimateOf(result, group, name);
-    const ito = p.muHot !== p.muCold ? { itoChaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1 (Ito)") } : {};
+    const ito =
+      p.muHot !== p.muCold ? { itoChaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1 (Ito)") } : {};
     return {
       parameters: p,
       chaseVelocity: m("pair", "centre-of-mass velocity along r2 - r1"),
@@ -283,13 +314,20 @@ function runAndChaseSimulation(raw: Partial<RunAndChaseParams>, options: RunAndC
 }
 
 /** Simulates the pair with the stochastic engine (Heun) and returns the run-and-chase observables. */
-export function simulateRunAndChase(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions = {}): RunAndChaseSimulation {
+export function simulateRunAndChase(
+  raw: Partial<RunAndChaseParams>,
+  options: RunAndChaseOptions = {},
+): RunAndChaseSimulation {
   const s = runAndChaseSimulation(raw, options);
   return s.finish(simulateSync(s.model, s.scheme, s.settings));
 }
 
 /** simulateRunAndChase with the replicas on `run.runner`'s workers (or in process): the same numbers. */
-export async function runRunAndChase(raw: Partial<RunAndChaseParams>, options: RunAndChaseOptions = {}, run: RunOptions = {}): Promise<RunAndChaseSimulation> {
+export async function runRunAndChase(
+  raw: Partial<RunAndChaseParams>,
+  options: RunAndChaseOptions = {},
+  run: RunOptions = {},
+): Promise<RunAndChaseSimulation> {
   const s = runAndChaseSimulation(raw, options);
   return s.finish(await simulate(s.model, s.scheme, s.settings, run));
 }

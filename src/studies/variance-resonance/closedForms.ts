@@ -38,14 +38,34 @@ export interface Covariance {
 }
 
 /** Column order of covariance tables and CSV files (the CLI's `--csv`). */
-export const COVARIANCE_COLUMNS = ["sigma11", "sigma12", "sigma22", "sigma33", "sigma34", "sigma44", "sigma23"] as const;
+export const COVARIANCE_COLUMNS = [
+  "sigma11",
+  "sigma12",
+  "sigma22",
+  "sigma33",
+  "sigma34",
+  "sigma44",
+  "sigma23",
+] as const;
 
 /** The full 4x4 covariance matrix (row-major) from its seven free elements. */
 export function covarianceMatrix(c: Covariance, out: Float64Array = new Float64Array(16)): Float64Array {
-  out[0] = c.sigma11; out[1] = c.sigma12; out[2] = 0; out[3] = -c.sigma23;
-  out[4] = c.sigma12; out[5] = c.sigma22; out[6] = c.sigma23; out[7] = 0;
-  out[8] = 0; out[9] = c.sigma23; out[10] = c.sigma33; out[11] = c.sigma34;
-  out[12] = -c.sigma23; out[13] = 0; out[14] = c.sigma34; out[15] = c.sigma44;
+  out[0] = c.sigma11;
+  out[1] = c.sigma12;
+  out[2] = 0;
+  out[3] = -c.sigma23;
+  out[4] = c.sigma12;
+  out[5] = c.sigma22;
+  out[6] = c.sigma23;
+  out[7] = 0;
+  out[8] = 0;
+  out[9] = c.sigma23;
+  out[10] = c.sigma33;
+  out[11] = c.sigma34;
+  out[12] = -c.sigma23;
+  out[13] = 0;
+  out[14] = c.sigma34;
+  out[15] = c.sigma44;
   return out;
 }
 
@@ -79,7 +99,8 @@ export function sigma11Eq29(p: DimensionlessParameters): number {
   const { k, k0, q, T1, T2 } = p;
   const q2 = q * q;
   const A = (k + 1) * q2 + 2 * k0 * q2 + 2;
-  const B = (k - 1) ** 2 * q2 + k0 * ((k - 1) ** 2 * q2 + k0 * (-(k - 3) * q2 + 2 * k0 * q2 + 2) + 2 * (k + 3)) + 2 * (k + 1);
+  const B =
+    (k - 1) ** 2 * q2 + k0 * ((k - 1) ** 2 * q2 + k0 * (-(k - 3) * q2 + 2 * k0 * q2 + 2) + 2 * (k + 3)) + 2 * (k + 1);
   const C = stiffnessDeterminant(p) * resonanceDenominator(p);
   return (k0 * k0 * T2 * A + T1 * B) / C;
 }

@@ -65,7 +65,13 @@ import {
   type Scales,
 } from "./parameters.js";
 import { findResonance, peakOfSamples, type Resonance, type SampledPeak } from "./resonance.js";
-import { CLOSED_FORM_AGREEMENT, steadyState, toPhysicalMoments, type PhysicalMoments, type SteadyState } from "./steadyState.js";
+import {
+  CLOSED_FORM_AGREEMENT,
+  steadyState,
+  toPhysicalMoments,
+  type PhysicalMoments,
+  type SteadyState,
+} from "./steadyState.js";
 import { solvePoints, sweep, type SweepMethod } from "./sweep.js";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -80,38 +86,129 @@ const OUT = "Analysis";
 
 /** The parameters of `ness study variance-resonance`, in one of three forms (groups below). */
 export const varianceResonanceSchema = z.object({
-  k: sweepable({ describe: "k = k1/k2, the ratio of the pinning stiffnesses", unit: "1", range: R.k, defaultText: "1" }),
+  k: sweepable({
+    describe: "k = k1/k2, the ratio of the pinning stiffnesses",
+    unit: "1",
+    range: R.k,
+    defaultText: "1",
+  }),
   k0: sweepable({ describe: "coupling k0 = K/k2", unit: "1", range: R.k0 }),
-  q: sweepable({ describe: "quality factor q = Q2 = sqrt(k2 m)/gamma (Q2 itself, not its square)", unit: "1", range: R.q }),
-  T1: sweepable({ describe: "bath temperature of oscillator 1 (0: a noiseless damper)", unit: "T0 = k2 L^2/kB (mechanical, electrical: your units)", range: R.T1, flag: "T1" }),
-  T2: sweepable({ describe: "bath temperature of oscillator 2", unit: "T0 = k2 L^2/kB (mechanical, electrical: your units)", range: R.T2, flag: "T2" }),
+  q: sweepable({
+    describe: "quality factor q = Q2 = sqrt(k2 m)/gamma (Q2 itself, not its square)",
+    unit: "1",
+    range: R.q,
+  }),
+  T1: sweepable({
+    describe: "bath temperature of oscillator 1 (0: a noiseless damper)",
+    unit: "T0 = k2 L^2/kB (mechanical, electrical: your units)",
+    range: R.T1,
+    flag: "T1",
+  }),
+  T2: sweepable({
+    describe: "bath temperature of oscillator 2",
+    unit: "T0 = k2 L^2/kB (mechanical, electrical: your units)",
+    range: R.T2,
+    flag: "T2",
+  }),
   m: sweepable({ describe: "mass of each oscillator", unit: "mass", range: POSITIVE, section: MECH }),
-  k1: sweepable({ describe: "pinning stiffness of oscillator 1", unit: "force/length", range: NONNEGATIVE, section: MECH }),
-  k2: sweepable({ describe: "pinning stiffness of oscillator 2", unit: "force/length", range: POSITIVE, section: MECH }),
+  k1: sweepable({
+    describe: "pinning stiffness of oscillator 1",
+    unit: "force/length",
+    range: NONNEGATIVE,
+    section: MECH,
+  }),
+  k2: sweepable({
+    describe: "pinning stiffness of oscillator 2",
+    unit: "force/length",
+    range: POSITIVE,
+    section: MECH,
+  }),
   K: sweepable({ describe: "coupling stiffness", unit: "force/length", range: NONNEGATIVE, flag: "K", section: MECH }),
-  gamma: sweepable({ describe: "friction coefficient of each oscillator: the force -gamma x'", unit: "mass/time", range: POSITIVE, section: MECH }),
-  L: quantity({ describe: "length scale of the dimensionless displacements u = x/L", unit: "length", range: POSITIVE, flag: "L", defaultText: "1", section: MECH }),
-  kB: quantity({ describe: "Boltzmann's constant in your units", unit: "energy/temperature", range: POSITIVE, flag: "kB", defaultText: "1 (electrical 1.380649e-23)", section: MECH }),
-  inductance: sweepable({ describe: "inductance of each loop (the analog of the mass)", unit: "H", range: POSITIVE, section: CIRCUIT }),
-  resistance: sweepable({ describe: "resistance of each loop (the analog of gamma; its Johnson noise is the bath)", unit: "ohm", range: POSITIVE, section: CIRCUIT }),
-  C1: sweepable({ describe: "capacitor of loop 1 (1/C1 is the analog of k1)", unit: "F", range: POSITIVE, flag: "C1", section: CIRCUIT }),
+  gamma: sweepable({
+    describe: "friction coefficient of each oscillator: the force -gamma x'",
+    unit: "mass/time",
+    range: POSITIVE,
+    section: MECH,
+  }),
+  L: quantity({
+    describe: "length scale of the dimensionless displacements u = x/L",
+    unit: "length",
+    range: POSITIVE,
+    flag: "L",
+    defaultText: "1",
+    section: MECH,
+  }),
+  kB: quantity({
+    describe: "Boltzmann's constant in your units",
+    unit: "energy/temperature",
+    range: POSITIVE,
+    flag: "kB",
+    defaultText: "1 (electrical 1.380649e-23)",
+    section: MECH,
+  }),
+  inductance: sweepable({
+    describe: "inductance of each loop (the analog of the mass)",
+    unit: "H",
+    range: POSITIVE,
+    section: CIRCUIT,
+  }),
+  resistance: sweepable({
+    describe: "resistance of each loop (the analog of gamma; its Johnson noise is the bath)",
+    unit: "ohm",
+    range: POSITIVE,
+    section: CIRCUIT,
+  }),
+  C1: sweepable({
+    describe: "capacitor of loop 1 (1/C1 is the analog of k1)",
+    unit: "F",
+    range: POSITIVE,
+    flag: "C1",
+    section: CIRCUIT,
+  }),
   C2: sweepable({ describe: "capacitor of loop 2", unit: "F", range: POSITIVE, flag: "C2", section: CIRCUIT }),
-  C: sweepable({ describe: "coupling capacitor (1/C is the analog of K)", unit: "F", range: POSITIVE, flag: "C", section: CIRCUIT }),
-  chargeScale: quantity({ describe: "charge unit of the dimensionless charges", unit: "C", range: POSITIVE, defaultText: "sqrt(kB T1 C2)", section: CIRCUIT }),
-  method: choice(["lyapunov", "closed-form"] as const, { describe: "sweep engine: the exact engine (Lyapunov equation) or the closed forms", default: "lyapunov", valueName: "method", section: OUT }),
+  C: sweepable({
+    describe: "coupling capacitor (1/C is the analog of K)",
+    unit: "F",
+    range: POSITIVE,
+    flag: "C",
+    section: CIRCUIT,
+  }),
+  chargeScale: quantity({
+    describe: "charge unit of the dimensionless charges",
+    unit: "C",
+    range: POSITIVE,
+    defaultText: "sqrt(kB T1 C2)",
+    section: CIRCUIT,
+  }),
+  method: choice(["lyapunov", "closed-form"] as const, {
+    describe: "sweep engine: the exact engine (Lyapunov equation) or the closed forms",
+    default: "lyapunov",
+    valueName: "method",
+    section: OUT,
+  }),
   infer: text({
-    describe: "inverse problem: k from measured values, e.g. 'sigma11=3.2±0.03,sigma12=-1.1±0.02' (also sigma22, ratio; mechanical: x1x1, x2x2, x1x2; electrical: q1q1, q2q2, q1q2)",
+    describe:
+      "inverse problem: k from measured values, e.g. 'sigma11=3.2±0.03,sigma12=-1.1±0.02' (also sigma22, ratio; mechanical: x1x1, x2x2, x1x2; electrical: q1q1, q2q2, q1q2)",
     valueName: "measured",
     section: OUT,
   }),
-  window: text({ describe: "k window lo:hi of the resonance finder (default 0:2) and of the inverse problem (default 0.01:4)", valueName: "lo:hi", section: OUT }),
+  window: text({
+    describe: "k window lo:hi of the resonance finder (default 0:2) and of the inverse problem (default 0.01:4)",
+    valueName: "lo:hi",
+    section: OUT,
+  }),
 });
 
 export type VarianceResonanceParameters = z.output<typeof varianceResonanceSchema>;
 export type Mode = "dimensionless" | "mechanical" | "circuit";
 
 const GROUPS: ParameterGroup[] = [
-  { name: "dimensionless", title: "Dimensionless parameters (default)", keys: ["k", "k0", "q", "T1", "T2"], defaults: { k0: 0.01, q: 4000, T1: 1, T2: 11 } },
+  {
+    name: "dimensionless",
+    title: "Dimensionless parameters (default)",
+    keys: ["k", "k0", "q", "T1", "T2"],
+    defaults: { k0: 0.01, q: 4000, T1: 1, T2: 11 },
+  },
   {
     name: "mechanical",
     title: MECH,
@@ -147,12 +244,31 @@ const UNKNOWN: Record<Mode, "k" | "k1" | "C1"> = { dimensionless: "k", mechanica
 
 /** One point of a form's parameters in dimensionless form (with the scales of the physical forms). */
 function convert(mode: Mode, v: Record<string, number>): { parameters: DimensionlessParameters; scales?: Scales } {
-  if (mode === "dimensionless") return { parameters: validateDimensionless({ k: v.k, k0: v.k0, q: v.q, T1: v.T1, T2: v.T2 }) };
+  if (mode === "dimensionless")
+    return { parameters: validateDimensionless({ k: v.k, k0: v.k0, q: v.q, T1: v.T1, T2: v.T2 }) };
   if (mode === "mechanical") {
-    return mechanicalToDimensionless({ m: v.m, k1: v.k1, k2: v.k2, K: v.K, gamma: v.gamma, T1: v.T1, T2: v.T2, L: v.L, boltzmann: v.kB });
+    return mechanicalToDimensionless({
+      m: v.m,
+      k1: v.k1,
+      k2: v.k2,
+      K: v.K,
+      gamma: v.gamma,
+      T1: v.T1,
+      T2: v.T2,
+      L: v.L,
+      boltzmann: v.kB,
+    });
   }
   return circuitToDimensionless({
-    inductance: v.inductance, resistance: v.resistance, C1: v.C1, C2: v.C2, C: v.C, T1: v.T1, T2: v.T2, boltzmann: v.kB, chargeScale: v.chargeScale,
+    inductance: v.inductance,
+    resistance: v.resistance,
+    C1: v.C1,
+    C2: v.C2,
+    C: v.C,
+    T1: v.T1,
+    T2: v.T2,
+    boltzmann: v.kB,
+    chargeScale: v.chargeScale,
   });
 }
 
@@ -170,18 +286,30 @@ function fixedValues(p: VarianceResonanceParameters, mode: Mode): Record<string,
 }
 
 /** Parses 'sigma11=3.2±0.03,sigma22=8.1' (names depend on the form); ModelError naming `flag`. */
-export function parseMeasured(textValue: string, mode: Mode, flag = "--infer"): { measured: Partial<Record<Observable, number>>; errors: Partial<Record<Observable, number>> } {
+export function parseMeasured(
+  textValue: string,
+  mode: Mode,
+  flag = "--infer",
+): { measured: Partial<Record<Observable, number>>; errors: Partial<Record<Observable, number>> } {
   const names: Record<Mode, Record<string, Observable>> = {
     dimensionless: { sigma11: "sigma11", sigma22: "sigma22", sigma12: "sigma12", ratio: "ratio" },
     mechanical: { x1x1: "sigma11", x2x2: "sigma22", x1x2: "sigma12", ratio: "ratio" },
     circuit: { q1q1: "sigma11", q2q2: "sigma22", q1q2: "sigma12", ratio: "ratio" },
   };
   const allowed = names[mode];
-  const measured: Partial<Record<Observable, number>> = {}, errors: Partial<Record<Observable, number>> = {};
-  for (const part of textValue.split(",").map((x) => x.trim()).filter(Boolean)) {
+  const measured: Partial<Record<Observable, number>> = {},
+    errors: Partial<Record<Observable, number>> = {};
+  for (const part of textValue
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9]+)\s*=\s*(.+?)(?:\s*(?:±|\+-|\+\/-)\s*(.+))?$/.exec(part);
     if (!m || !(m[1] in allowed)) {
-      throw new ModelError(`${flag}: cannot read '${part}' (use ${Object.keys(allowed).map((k) => `${k}=VALUE[±ERROR]`).join(", ")})`);
+      throw new ModelError(
+        `${flag}: cannot read '${part}' (use ${Object.keys(allowed)
+          .map((k) => `${k}=VALUE[±ERROR]`)
+          .join(", ")})`,
+      );
     }
     const o = allowed[m[1]];
     const value = Number(m[2]);
@@ -198,11 +326,19 @@ export function parseMeasured(textValue: string, mode: Mode, flag = "--infer"): 
 }
 
 /** Parses a k window 'lo:hi'; ModelError naming `flag`. */
-export function parseWindow(textValue: string | undefined, fallback: [number, number], flag = "--window"): [number, number] {
+export function parseWindow(
+  textValue: string | undefined,
+  fallback: [number, number],
+  flag = "--window",
+): [number, number] {
   if (textValue === undefined) return fallback;
   const parts = textValue.split(":").map((x) => (x.trim() === "" ? NaN : Number(x)));
   const kMax = R.k.max;
-  if (parts.length !== 2 || !parts.every(Number.isFinite) || !(parts[0] >= 0 && parts[1] > parts[0] && parts[1] <= kMax)) {
+  if (
+    parts.length !== 2 ||
+    !parts.every(Number.isFinite) ||
+    !(parts[0] >= 0 && parts[1] > parts[0] && parts[1] <= kMax)
+  ) {
     throw new ModelError(`${flag}: '${textValue}' is not lo:hi with 0 <= lo < hi <= ${kMax} (a window of k = k1/k2)`);
   }
   return [parts[0], parts[1]];
@@ -213,8 +349,10 @@ function check(p: VarianceResonanceParameters, name: (key: string) => string): v
   const mode = modeOf(p);
   const unknown = UNKNOWN[mode];
   if (p.infer !== undefined) {
-    if (p[unknown] !== undefined) throw new ModelError(`${name("infer")} finds ${unknown}: do not give ${name(unknown)}`);
-    if (sweptField(p as Record<string, unknown>)) throw new ModelError(`${name("infer")} works on one parameter point: no ranges`);
+    if (p[unknown] !== undefined)
+      throw new ModelError(`${name("infer")} finds ${unknown}: do not give ${name(unknown)}`);
+    if (sweptField(p as Record<string, unknown>))
+      throw new ModelError(`${name("infer")} works on one parameter point: no ranges`);
     parseMeasured(p.infer, mode, name("infer"));
   }
   parseWindow(p.window, [0, 2], name("window"));
@@ -293,14 +431,20 @@ function computePoint(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
   const { parameters, scales } = convert(mode, input);
   const window = parseWindow(p.window, [0, 2]);
   const s = steadyState(parameters);
-  const resonance = [findResonance(parameters, { oscillator: 1, domain: window }), findResonance(parameters, { oscillator: 2, domain: window })];
+  const resonance = [
+    findResonance(parameters, { oscillator: 1, domain: window }),
+    findResonance(parameters, { oscillator: 2, domain: window }),
+  ];
   return {
     kind: "point",
     mode,
     input,
     parameters: s.parameters,
     covariance: s.covariance,
-    matrix: { order: ["u1", "u2", "v1", "v2"], rows: [0, 1, 2, 3].map((i) => Array.from(s.matrix.subarray(4 * i, 4 * i + 4))) },
+    matrix: {
+      order: ["u1", "u2", "v1", "v2"],
+      rows: [0, 1, 2, 3].map((i) => Array.from(s.matrix.subarray(4 * i, 4 * i + 4))),
+    },
     residual: s.residual,
     closedForm: s.closedForm,
     closedFormDeviation: s.closedFormDeviation,
@@ -330,14 +474,18 @@ function computeSweep(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
   let columns: CovarianceColumns & { maxResidual: number; closedFormDeviation?: number };
   let base: DimensionlessParameters | undefined;
   if (mode === "dimensionless") {
-    const s = sweep(convert(mode, input).parameters, name as ParameterName, values, { method, onProgress: ctx.progress });
+    const s = sweep(convert(mode, input).parameters, name as ParameterName, values, {
+      method,
+      onProgress: ctx.progress,
+    });
     columns = s;
     base = s.base;
   } else {
     columns = solvePoints({ count: n, pointAt: (i) => convertAt(i).parameters }, { method, onProgress: ctx.progress });
   }
   const elapsed = performance.now() - t0;
-  const pointAt = (i: number): DimensionlessParameters => (base ? { ...base, [name]: values[i] } : convertAt(i).parameters);
+  const pointAt = (i: number): DimensionlessParameters =>
+    base ? { ...base, [name]: values[i] } : convertAt(i).parameters;
   const warnings: string[] = [];
   const deviation = columns.closedFormDeviation;
   if (deviation !== undefined && !(deviation <= CLOSED_FORM_AGREEMENT)) {
@@ -354,7 +502,7 @@ function computeSweep(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
     input,
     method,
     values,
-    ...Object.fromEntries(COVARIANCE_COLUMNS.map((e) => [e, columns[e]])) as CovarianceColumns,
+    ...(Object.fromEntries(COVARIANCE_COLUMNS.map((e) => [e, columns[e]])) as CovarianceColumns),
     maxResidual: columns.maxResidual,
     ...(deviation !== undefined ? { closedFormDeviation: deviation } : {}),
     ...(base ? { base } : {}),
@@ -363,7 +511,8 @@ function computeSweep(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
   };
   const ascending = values.every((x, i) => i === 0 || x > values[i - 1]);
   if (ascending || n <= MAX_FIGURE_POINTS) {
-    const eq11 = new Float64Array(n), eq22 = new Float64Array(n);
+    const eq11 = new Float64Array(n),
+      eq22 = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const q = pointAt(i);
       eq11[i] = sigma11Equilibrium(q, q.T1);
@@ -373,8 +522,12 @@ function computeSweep(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
     if (n <= MAX_FIGURE_POINTS) out.localEquilibrium = { sigma11: eq11, sigma22: eq22 };
   }
   if (mode === "dimensionless" && name === "k" && base) {
-    const lo = Math.min(values[0], values[n - 1]), hi = Math.max(values[0], values[n - 1]);
-    out.resonance = [findResonance(base, { oscillator: 1, domain: [lo, hi] }), findResonance(base, { oscillator: 2, domain: [lo, hi] })];
+    const lo = Math.min(values[0], values[n - 1]),
+      hi = Math.max(values[0], values[n - 1]);
+    out.resonance = [
+      findResonance(base, { oscillator: 1, domain: [lo, hi] }),
+      findResonance(base, { oscillator: 2, domain: [lo, hi] }),
+    ];
   }
   return out;
 }
@@ -399,13 +552,21 @@ function computeInference(p: VarianceResonanceParameters, mode: Mode): Inference
 // Report.
 
 const LABEL: Record<keyof Covariance, string> = {
-  sigma11: "<u1^2>", sigma12: "<u1 u2>", sigma22: "<u2^2>", sigma33: "<v1^2>", sigma34: "<v1 v2>", sigma44: "<v2^2>", sigma23: "<u2 v1> = -<u1 v2>",
+  sigma11: "<u1^2>",
+  sigma12: "<u1 u2>",
+  sigma22: "<u2^2>",
+  sigma33: "<v1^2>",
+  sigma34: "<v1 v2>",
+  sigma44: "<v2^2>",
+  sigma23: "<u2 v1> = -<u1 v2>",
 };
 
 function describeResonance(r: Resonance, who: string): string {
   if (r.kind === "none") return `${who}: no resonance (${r.reason})`;
   const w = r.width !== undefined ? `full width ${num(r.width)}` : "width not resolved in the window";
-  const v = r.variance ? `; ${r.kind === "peak" ? "maximum" : "minimum"} of the variance itself ${num(r.variance.value)} at k = ${num(r.variance.location, 8)}` : "";
+  const v = r.variance
+    ? `; ${r.kind === "peak" ? "maximum" : "minimum"} of the variance itself ${num(r.variance.value)} at k = ${num(r.variance.location, 8)}`
+    : "";
   return (
     `${who}: ${r.kind} at k = ${num(r.location, 8)}, variance ${num(r.height)} (local equilibrium ${num(r.baseline)}, excess ${num(r.excess)}), ${w}${v}\n` +
     `  eq. 48 (Lorentzian-like factor (1 - k)^2 + 4 k0^2): centre 1, full width 4 k0 = ${num(r.lorentzian.width)}; with finite q ${num(r.lorentzian.widthFiniteQ)}; q -> infinity excess at k = 1 ${num(r.lorentzian.excess)}`
@@ -418,23 +579,49 @@ function pointReport(r: PointResults): string {
   out.push("Two coupled underdamped oscillators at two temperatures (Boffi & De Gregorio, Entropy 26, 1087 (2024))");
   if (r.mode !== "dimensionless") {
     const sc = r.scales!;
-    out.push(`${r.mode} parameters: ${MODE_KEYS[r.mode].filter((n) => r.input[n] !== undefined).map((n) => `${n} = ${num(r.input[n])}`).join(", ")}`);
-    out.push(`units: length ${num(sc.length)}, time tau = ${num(sc.time)}, temperature T0 = ${num(sc.temperature)}, energy flux ${num(sc.power)}`);
+    out.push(
+      `${r.mode} parameters: ${MODE_KEYS[r.mode]
+        .filter((n) => r.input[n] !== undefined)
+        .map((n) => `${n} = ${num(r.input[n])}`)
+        .join(", ")}`,
+    );
+    out.push(
+      `units: length ${num(sc.length)}, time tau = ${num(sc.time)}, temperature T0 = ${num(sc.temperature)}, energy flux ${num(sc.power)}`,
+    );
   }
-  out.push(`dimensionless: k = ${num(p.k, 8)}, k0 = ${num(p.k0)}, q = ${num(p.q)}, T1 = ${num(p.T1)}, T2 = ${num(p.T2)}`, "");
-  out.push(table(["element", "", "exact (Lyapunov)", "closed form"], COVARIANCE_COLUMNS.map((e) => [e, LABEL[e], r.covariance[e], r.closedForm[e]])));
+  out.push(
+    `dimensionless: k = ${num(p.k, 8)}, k0 = ${num(p.k0)}, q = ${num(p.q)}, T1 = ${num(p.T1)}, T2 = ${num(p.T2)}`,
+    "",
+  );
+  out.push(
+    table(
+      ["element", "", "exact (Lyapunov)", "closed form"],
+      COVARIANCE_COLUMNS.map((e) => [e, LABEL[e], r.covariance[e], r.closedForm[e]]),
+    ),
+  );
   out.push(`Lyapunov residual ${num(r.residual)}; closed forms agree to ${num(r.closedFormDeviation)} (relative)`, "");
   const eq = r.equilibrium;
-  out.push(`if all at T1: sigma11 = ${num(eq.sigma11AtT1)}; if all at T2: sigma22 = ${num(eq.sigma22AtT2)}; at the mean temperature: sigma11 = ${num(eq.sigma11AtMean)}, sigma22 = ${num(eq.sigma22AtMean)}`);
+  out.push(
+    `if all at T1: sigma11 = ${num(eq.sigma11AtT1)}; if all at T2: sigma22 = ${num(eq.sigma22AtT2)}; at the mean temperature: sigma11 = ${num(eq.sigma11AtMean)}, sigma22 = ${num(eq.sigma22AtMean)}`,
+  );
   const t = r.apparentTemperature;
-  out.push(`apparent temperatures (units T0): oscillator 1 ${num(t.configurational1)} (from sigma11), ${num(t.kinetic1)} (kinetic); oscillator 2 ${num(t.configurational2)}, ${num(t.kinetic2)}`);
+  out.push(
+    `apparent temperatures (units T0): oscillator 1 ${num(t.configurational1)} (from sigma11), ${num(t.kinetic1)} (kinetic); oscillator 2 ${num(t.configurational2)}, ${num(t.kinetic2)}`,
+  );
   const f = r.fluxes;
-  out.push(`energy fluxes (units k2 L^2/tau): bath 1 -> oscillator 1 ${num(f.bathToOscillator1)}, bath 2 -> oscillator 2 ${num(f.bathToOscillator2)}, spring 1 -> 2 ${num(f.spring1to2)}`);
+  out.push(
+    `energy fluxes (units k2 L^2/tau): bath 1 -> oscillator 1 ${num(f.bathToOscillator1)}, bath 2 -> oscillator 2 ${num(f.bathToOscillator2)}, spring 1 -> 2 ${num(f.spring1to2)}`,
+  );
   const undefinedEp = r.undefinedQuantities?.entropyProduction;
-  out.push(`entropy production rate ${r.entropyProduction !== undefined ? `${num(r.entropyProduction)} kB/tau` : undefinedEp}`);
-  out.push(`detailed balance (eq. 40): sigma23 = ${num(r.detailedBalance.sigma23)}, sigma34 = ${num(r.detailedBalance.sigma34)} (both vanish iff it holds)`);
+  out.push(
+    `entropy production rate ${r.entropyProduction !== undefined ? `${num(r.entropyProduction)} kB/tau` : undefinedEp}`,
+  );
+  out.push(
+    `detailed balance (eq. 40): sigma23 = ${num(r.detailedBalance.sigma23)}, sigma34 = ${num(r.detailedBalance.sigma34)} (both vanish iff it holds)`,
+  );
   if (r.scales && r.physical) {
-    const sc = r.scales, ph = r.physical;
+    const sc = r.scales,
+      ph = r.physical;
     const [x, v] = r.mode === "circuit" ? ["q", "I"] : ["x", "v"];
     out.push(
       "",
@@ -457,7 +644,19 @@ function sweepHeader(r: SweepResults): string[] {
   const header = [r.parameter, ...COVARIANCE_COLUMNS] as string[];
   if (r.mode !== "dimensionless") {
     const [x, v] = r.mode === "circuit" ? ["q", "I"] : ["x", "v"];
-    header.push("k", "k0", "q", "T1", "T2", `${x}1${x}1`, `${x}1${x}2`, `${x}2${x}2`, `${v}1${v}1`, `${v}1${v}2`, `${v}2${v}2`);
+    header.push(
+      "k",
+      "k0",
+      "q",
+      "T1",
+      "T2",
+      `${x}1${x}1`,
+      `${x}1${x}2`,
+      `${x}2${x}2`,
+      `${v}1${v}1`,
+      `${v}1${v}2`,
+      `${v}2${v}2`,
+    );
   }
   return header;
 }
@@ -469,11 +668,26 @@ function sweepRow(r: SweepResults, header: string[]): (i: number, row: (number |
     COVARIANCE_COLUMNS.forEach((e, c) => (row[c + 1] = r[e][i]));
     if (r.mode === "dimensionless") return;
     const { parameters: p, scales: sc } = convert(r.mode, { ...r.input, [r.parameter]: r.values[i] });
-    const L2 = sc!.length * sc!.length, t2 = sc!.time * sc!.time;
-    const extra = [p.k, p.k0, p.q, p.T1, p.T2, L2 * r.sigma11[i], L2 * r.sigma12[i], L2 * r.sigma22[i],
-      (L2 / t2) * r.sigma33[i], (L2 / t2) * r.sigma34[i], (L2 / t2) * r.sigma44[i]];
+    const L2 = sc!.length * sc!.length,
+      t2 = sc!.time * sc!.time;
+    const extra = [
+      p.k,
+      p.k0,
+      p.q,
+      p.T1,
+      p.T2,
+      L2 * r.sigma11[i],
+      L2 * r.sigma12[i],
+      L2 * r.sigma22[i],
+      (L2 / t2) * r.sigma33[i],
+      (L2 / t2) * r.sigma34[i],
+      (L2 / t2) * r.sigma44[i],
+    ];
     for (let c = 0; c < extra.length; c++) {
-      if (!Number.isFinite(extra[c])) throw new ModelError(`the physical ${header[8 + c]} at ${r.parameter} = ${r.values[i]} overflows: rescale the parameters (choose other units)`);
+      if (!Number.isFinite(extra[c]))
+        throw new ModelError(
+          `the physical ${header[8 + c]} at ${r.parameter} = ${r.values[i]} overflows: rescale the parameters (choose other units)`,
+        );
       row[8 + c] = extra[c];
     }
   };
@@ -488,7 +702,9 @@ function sweepReport(r: SweepResults): string {
   );
   if (r.peak) {
     const pk = r.peak;
-    out.push(`largest deviation of sigma11 from local equilibrium (T1 everywhere): ${num(pk.excess)} at ${name} = ${num(pk.location, 8)}${pk.width !== undefined ? `, full width at half maximum ${num(pk.width)}` : ""}${pk.atEdge ? " (at the edge of the sweep)" : ""}`);
+    out.push(
+      `largest deviation of sigma11 from local equilibrium (T1 everywhere): ${num(pk.excess)} at ${name} = ${num(pk.location, 8)}${pk.width !== undefined ? `, full width at half maximum ${num(pk.width)}` : ""}${pk.atEdge ? " (at the edge of the sweep)" : ""}`,
+    );
   }
   if (r.resonance) {
     out.push(describeResonance(r.resonance[0], "resonance of sigma11 (closed forms, refined)"));
@@ -505,25 +721,47 @@ function sweepReport(r: SweepResults): string {
   };
   for (let i = 0; i < n; i += step) take(i);
   if ((n - 1) % step !== 0) take(n - 1);
-  out.push("", table([name, ...COVARIANCE_COLUMNS], rows), `(every ${step}th point; write all of them with --csv FILE, draw them with --figure FILE.png)`);
+  out.push(
+    "",
+    table([name, ...COVARIANCE_COLUMNS], rows),
+    `(every ${step}th point; write all of them with --csv FILE, draw them with --figure FILE.png)`,
+  );
   return out.join("\n");
 }
 
 function inferenceReport(r: InferenceResults): string {
   const out: string[] = [];
   const v = r.input;
-  const extra = (k: number) => (r.mode === "mechanical" ? `, k1 = ${num(k * v.k2, 8)}` : r.mode === "circuit" ? `, C1 = ${num(v.C2 / k, 8)}` : "");
-  out.push(`inverse problem: k = k1/k2 from measured ${r.primary}${r.jointFit ? " and more" : ""}, searched in [${r.domain[0]}, ${r.domain[1]}]`);
-  if (r.solutions.length === 0) out.push("  no k in the window reproduces the measurement (is it above the resonance peak?)");
+  const extra = (k: number) =>
+    r.mode === "mechanical" ? `, k1 = ${num(k * v.k2, 8)}` : r.mode === "circuit" ? `, C1 = ${num(v.C2 / k, 8)}` : "";
+  out.push(
+    `inverse problem: k = k1/k2 from measured ${r.primary}${r.jointFit ? " and more" : ""}, searched in [${r.domain[0]}, ${r.domain[1]}]`,
+  );
+  if (r.solutions.length === 0)
+    out.push("  no k in the window reproduces the measurement (is it above the resonance peak?)");
   for (const s of r.solutions) {
-    const res = Object.entries(s.residual).map(([o, x]) => `${o} off by ${num(x!)}`).join(", ");
-    const sens = Object.entries(s.sensitivity).map(([o, d]) => `dk/d${o} = ${num(d!)}`).join(", ");
-    out.push(`  k = ${num(s.k, 10)}${extra(s.k)} (${s.side} the resonance): ${sens}${s.kError !== undefined ? `, error ${num(s.kError)}` : ""}; ${res}`);
+    const res = Object.entries(s.residual)
+      .map(([o, x]) => `${o} off by ${num(x!)}`)
+      .join(", ");
+    const sens = Object.entries(s.sensitivity)
+      .map(([o, d]) => `dk/d${o} = ${num(d!)}`)
+      .join(", ");
+    out.push(
+      `  k = ${num(s.k, 10)}${extra(s.k)} (${s.side} the resonance): ${sens}${s.kError !== undefined ? `, error ${num(s.kError)}` : ""}; ${res}`,
+    );
   }
   if (r.jointFits.length > 0) {
-    out.push(`least-squares fits to all measured values (best first)${r.ambiguous ? ": AMBIGUOUS, the two best fit about equally well" : ""}:`);
-    for (const j of r.jointFits.slice(0, 4)) out.push(`  k = ${num(j.k, 10)}${extra(j.k)}${j.kError !== undefined ? ` ± ${num(j.kError)}` : ""} (mismatch ${num(j.mismatch)})`);
-    if (r.ambiguous) out.push("  (sigma22 mirrors sigma11 near the resonance; the covariance sigma12, which changes sign at k = 1, tells the sides apart)");
+    out.push(
+      `least-squares fits to all measured values (best first)${r.ambiguous ? ": AMBIGUOUS, the two best fit about equally well" : ""}:`,
+    );
+    for (const j of r.jointFits.slice(0, 4))
+      out.push(
+        `  k = ${num(j.k, 10)}${extra(j.k)}${j.kError !== undefined ? ` ± ${num(j.kError)}` : ""} (mismatch ${num(j.mismatch)})`,
+      );
+    if (r.ambiguous)
+      out.push(
+        "  (sigma22 mirrors sigma11 near the resonance; the covariance sigma12, which changes sign at k = 1, tells the sides apart)",
+      );
   }
   return out.join("\n");
 }
@@ -554,14 +792,31 @@ export const varianceResonance = defineStudy({
     if (r.kind !== "sweep" || !r.localEquilibrium) return [];
     const log = r.spacing === "log";
     if (r.base) {
-      return [sweepFigure({ parameter: r.parameter as ParameterName, values: r.values, base: r.base, maxResidual: r.maxResidual, columns: r, localEquilibrium: r.localEquilibrium }, { log })];
+      return [
+        sweepFigure(
+          {
+            parameter: r.parameter as ParameterName,
+            values: r.values,
+            base: r.base,
+            maxResidual: r.maxResidual,
+            columns: r,
+            localEquilibrium: r.localEquilibrium,
+          },
+          { log },
+        ),
+      ];
     }
     const n = r.values.length;
     return [
       overviewFigure({
         name: `variance-resonance-${r.parameter}-sweep`,
         title: `Steady state of two coupled oscillators against ${r.parameter}`,
-        caption: `Sweep of the ${r.mode} parameter ${r.parameter} over ${n} values (${MODE_KEYS[r.mode].filter((x) => x !== r.parameter && r.input[x] !== undefined).map((x) => `${x} = ${num(r.input[x])}`).join(", ")}), shown in dimensionless units (length L, time tau = sqrt(m/k2), temperature T0 = k2 L^2/kB). Exact engine, largest residual ${num(r.maxResidual)}.`,
+        caption: `Sweep of the ${r.mode} parameter ${r.parameter} over ${n} values (${MODE_KEYS[r.mode]
+          .filter((x) => x !== r.parameter && r.input[x] !== undefined)
+          .map((x) => `${x} = ${num(r.input[x])}`)
+          .join(
+            ", ",
+          )}), shown in dimensionless units (length L, time tau = sqrt(m/k2), temperature T0 = k2 L^2/kB). Exact engine, largest residual ${num(r.maxResidual)}.`,
         x: r.values,
         xLabel: AXIS[r.parameter] ?? r.parameter,
         xName: r.parameter,
@@ -588,9 +843,12 @@ export const varianceResonance = defineStudy({
     if (p.infer !== undefined && (wanted.csv !== undefined || wanted.figure !== undefined)) {
       throw new ModelError("--infer prints its answer; --csv and --figure do not apply");
     }
-    if (!swept && wanted.csv !== undefined) throw new ModelError("--csv needs a sweep: give one parameter as a range start:stop:count (e.g. --k 0:2:2001)");
+    if (!swept && wanted.csv !== undefined)
+      throw new ModelError("--csv needs a sweep: give one parameter as a range start:stop:count (e.g. --k 0:2:2001)");
     if (swept && wanted.figure !== undefined && swept.values.length > MAX_FIGURE_POINTS) {
-      throw new ModelError(`--figure draws at most ${MAX_FIGURE_POINTS} points, got ${swept.values.length}: write them with --csv, or sweep fewer points`);
+      throw new ModelError(
+        `--figure draws at most ${MAX_FIGURE_POINTS} points, got ${swept.values.length}: write them with --csv, or sweep fewer points`,
+      );
     }
   },
   examples: [
@@ -606,7 +864,12 @@ export const varianceResonance = defineStudy({
 // ---------------------------------------------------------------------------------------------------------------
 // The figure sets of `ness reproduce variance-resonance` (one per figure; the paper's first, then beyond it).
 
-const kFigure = <R>(id: string, title: string, data: (points: number) => R, draw: (d: R) => ReturnType<typeof figure1>) =>
+const kFigure = <R>(
+  id: string,
+  title: string,
+  data: (points: number) => R,
+  draw: (d: R) => ReturnType<typeof figure1>,
+) =>
   figureSet<{ points: number }, R>({
     id,
     title,
@@ -616,13 +879,43 @@ const kFigure = <R>(id: string, title: string, data: (points: number) => R, draw
   });
 
 varianceResonance.reproduce.push(
-  kFigure("fig1-variance-resonance", "Fig. 1 of [Boffi & De Gregorio 2024]: the variance of the colder oscillator against k", figure1Data, figure1),
-  kFigure("fig4-cold-oscillator", "Fig. 4 of [Boffi & De Gregorio 2024]: the cold oscillator's sigma11 against k", figure4Data, figure4),
-  kFigure("fig5-hot-oscillator", "Fig. 5 of [Boffi & De Gregorio 2024]: the hot oscillator's sigma11 against k", figure5Data, figure5),
-  kFigure("fig6-covariance", "Fig. 6 of [Boffi & De Gregorio 2024]: the covariance sigma12 against k", figure6Data, figure6),
+  kFigure(
+    "fig1-variance-resonance",
+    "Fig. 1 of [Boffi & De Gregorio 2024]: the variance of the colder oscillator against k",
+    figure1Data,
+    figure1,
+  ),
+  kFigure(
+    "fig4-cold-oscillator",
+    "Fig. 4 of [Boffi & De Gregorio 2024]: the cold oscillator's sigma11 against k",
+    figure4Data,
+    figure4,
+  ),
+  kFigure(
+    "fig5-hot-oscillator",
+    "Fig. 5 of [Boffi & De Gregorio 2024]: the hot oscillator's sigma11 against k",
+    figure5Data,
+    figure5,
+  ),
+  kFigure(
+    "fig6-covariance",
+    "Fig. 6 of [Boffi & De Gregorio 2024]: the covariance sigma12 against k",
+    figure6Data,
+    figure6,
+  ),
   kFigure("fig7-coupling", "Fig. 7 of [Boffi & De Gregorio 2024]: changing the coupling k0", figure7Data, figure7),
-  kFigure("fig8-quality-factor", "Fig. 8 of [Boffi & De Gregorio 2024]: changing the quality factor q", figure8Data, figure8),
-  kFigure("fig9-detailed-balance", "Fig. 9 of [Boffi & De Gregorio 2024]: the energy flux sigma23 and the velocity correlation sigma34", figure9Data, figure9),
+  kFigure(
+    "fig8-quality-factor",
+    "Fig. 8 of [Boffi & De Gregorio 2024]: changing the quality factor q",
+    figure8Data,
+    figure8,
+  ),
+  kFigure(
+    "fig9-detailed-balance",
+    "Fig. 9 of [Boffi & De Gregorio 2024]: the energy flux sigma23 and the velocity correlation sigma34",
+    figure9Data,
+    figure9,
+  ),
   figureSet({
     id: "psd-displacement",
     title: "displacement spectra near and away from the resonance",
@@ -630,7 +923,12 @@ varianceResonance.reproduce.push(
     compute: async (c: { points: number }) => psdData(c.points),
     figures: (d) => [figurePsd(d)],
   }),
-  kFigure("apparent-temperature", "apparent temperatures of the two oscillators against k", apparentTemperatureData, figureApparentTemperature),
+  kFigure(
+    "apparent-temperature",
+    "apparent temperatures of the two oscillators against k",
+    apparentTemperatureData,
+    figureApparentTemperature,
+  ),
   figureSet({
     id: "resonance-width",
     title: "width of the resonance against k0 (eq. 48)",

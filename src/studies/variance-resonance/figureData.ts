@@ -5,7 +5,16 @@
  * figures.ts draws them and computes nothing. Browser-safe.
  */
 import { COVARIANCE_COLUMNS, resonanceHalfWidth, sigma11HighQAtResonance, type Covariance } from "./closedForms.js";
-import type { ApparentTemperatureData, Element, InverseData, KCurves, PointSpectrum, PsdCase, ResonanceWidthData, Setting } from "./figures.js";
+import type {
+  ApparentTemperatureData,
+  Element,
+  InverseData,
+  KCurves,
+  PointSpectrum,
+  PsdCase,
+  ResonanceWidthData,
+  Setting,
+} from "./figures.js";
 import { EQ1, EQ6, EQ6_ORANGE, NEQ } from "./figures.js";
 import { inferK } from "./inverse.js";
 import { normalModeFrequencies, type DimensionlessParameters } from "./parameters.js";
@@ -35,7 +44,16 @@ export function kCurves(k0: number, q: number, settings: Setting[], element: Ele
 }
 
 export const figure1Data = (points: number) => ({
-  curves: kCurves(0.01, 4000, [{ ...NEQ, label: "T₁ < T₂ (T₁ = 1, T₂ = 11)" }, { ...EQ1, label: "T₂ lowered to T₁", style: "solid" }], "sigma11", points),
+  curves: kCurves(
+    0.01,
+    4000,
+    [
+      { ...NEQ, label: "T₁ < T₂ (T₁ = 1, T₂ = 11)" },
+      { ...EQ1, label: "T₂ lowered to T₁", style: "solid" },
+    ],
+    "sigma11",
+    points,
+  ),
 });
 
 export const figure4Data = (points: number) => ({
@@ -45,10 +63,16 @@ export const figure4Data = (points: number) => ({
 });
 
 export const figure5Data = (points: number) => ({
-  curves: kCurves(0.01, 4000, [
-    { T1: 11, T2: 1, label: "T₁ = 11, T₂ = 1", color: "blue", style: "solid" },
-    { T1: 11, T2: 11, label: "T₁ = T₂ = 11", color: "orange", style: "dashed" },
-  ], "sigma11", points),
+  curves: kCurves(
+    0.01,
+    4000,
+    [
+      { T1: 11, T2: 1, label: "T₁ = 11, T₂ = 1", color: "blue", style: "solid" },
+      { T1: 11, T2: 11, label: "T₁ = T₂ = 11", color: "orange", style: "dashed" },
+    ],
+    "sigma11",
+    points,
+  ),
   dip: steadyState({ k: 1, k0: 0.01, q: 4000, T1: 11, T2: 1 }).covariance.sigma11,
 });
 
@@ -111,7 +135,8 @@ export function apparentTemperatureData(points: number): ApparentTemperatureData
   const p = { k0: 0.01, q: 4000, T1: 1, T2: 11 };
   const ks = resonanceGrid(p.k0, p.q, 0, 2, points).filter((k) => k > 0);
   const s = sweep({ ...p, k: ks[0] }, "k", ks);
-  const t1: number[] = [], t2: number[] = [];
+  const t1: number[] = [],
+    t2: number[] = [];
   for (let i = 0; i < ks.length; i++) {
     const c = {} as Covariance;
     for (const e of COVARIANCE_COLUMNS) c[e] = s[e][i];
@@ -134,7 +159,10 @@ export function apparentTemperatureData(points: number): ApparentTemperatureData
 export function resonanceWidthData(count: number): ResonanceWidthData {
   const k0s = Array.from(linspace(Math.log10(2e-5), Math.log10(0.2), count), (e) => 10 ** e);
   const rows: (number | string)[][] = [];
-  const byQ = [{ q: 1000, color: "blue" }, { q: 8000, color: "green" }].map(({ q, color }) => ({
+  const byQ = [
+    { q: 1000, color: "blue" },
+    { q: 8000, color: "green" },
+  ].map(({ q, color }) => ({
     q,
     color,
     width: k0s.map((k0): number | "" => {
@@ -154,8 +182,16 @@ export function inverseData(n: number): InverseData {
   const truth = steadyState({ ...p, k: trueK }).covariance;
   const err = (x: number) => 0.01 * Math.abs(x);
   const from11 = inferK(p, { sigma11: truth.sigma11 });
-  const with22 = inferK(p, { sigma11: truth.sigma11, sigma22: truth.sigma22, uncertainty: { sigma11: err(truth.sigma11), sigma22: err(truth.sigma22) } });
-  const with12 = inferK(p, { sigma11: truth.sigma11, sigma12: truth.sigma12, uncertainty: { sigma11: err(truth.sigma11), sigma12: err(truth.sigma12) } });
+  const with22 = inferK(p, {
+    sigma11: truth.sigma11,
+    sigma22: truth.sigma22,
+    uncertainty: { sigma11: err(truth.sigma11), sigma22: err(truth.sigma22) },
+  });
+  const with12 = inferK(p, {
+    sigma11: truth.sigma11,
+    sigma12: truth.sigma12,
+    uncertainty: { sigma11: err(truth.sigma11), sigma12: err(truth.sigma12) },
+  });
   const ks = focusedGrid(0.9, 1.1, 1, resonanceHalfWidth(p.k0, p.q), n, n);
   const s = sweep({ ...p, k: ks[0] }, "k", ks);
   const near = from11.solutions.filter((x) => x.k >= 0.9 && x.k <= 1.1).sort((a, b) => a.k - b.k);
@@ -188,7 +224,8 @@ export function pointSpectrum(p: DimensionlessParameters, points = 4000): PointS
   const [w1, w2] = normalModeFrequencies(p);
   const h = 1 / (2 * p.q);
   const span = Math.max(w2 - w1, 10 * h);
-  const lo = Math.max(0, w1 - Math.max(span, 40 * h)), hi = w2 + Math.max(span, 40 * h);
+  const lo = Math.max(0, w1 - Math.max(span, 40 * h)),
+    hi = w2 + Math.max(span, 40 * h);
   const w = modeGrid(p, lo, hi, points);
   const s = displacementPsdCurve(p, w);
   const st = steadyState(p).covariance;

@@ -7,7 +7,14 @@
  * text that each figure corrects (docs/corrections.md).
  */
 import type { Figure, LineStyle, Table } from "../../figures/figure.js";
-import { lineChart, linePanel, panelFigure, type Panel, type ReferenceLine, type Series } from "../../figures/charts.js";
+import {
+  lineChart,
+  linePanel,
+  panelFigure,
+  type Panel,
+  type ReferenceLine,
+  type Series,
+} from "../../figures/charts.js";
 import { COVARIANCE_COLUMNS } from "./closedForms.js";
 import type { DimensionlessParameters, ParameterName } from "./parameters.js";
 
@@ -15,7 +22,13 @@ export type Element = (typeof COVARIANCE_COLUMNS)[number];
 
 /** Unicode labels of the covariance elements. */
 export const SYMBOL: Record<Element, string> = {
-  sigma11: "σ₁₁", sigma12: "σ₁₂", sigma22: "σ₂₂", sigma33: "σ₃₃", sigma34: "σ₃₄", sigma44: "σ₄₄", sigma23: "σ₂₃",
+  sigma11: "σ₁₁",
+  sigma12: "σ₁₂",
+  sigma22: "σ₂₂",
+  sigma33: "σ₃₃",
+  sigma34: "σ₃₄",
+  sigma44: "σ₄₄",
+  sigma23: "σ₂₃",
 };
 
 /** A temperature setting drawn as one styled curve. */
@@ -29,19 +42,32 @@ export interface Setting {
 
 export const NEQ: Setting = { T1: 1, T2: 11, label: "T₁ = 1, T₂ = 11", color: "blue", style: "solid" };
 export const EQ1: Setting = { T1: 1, T2: 1, label: "T₁ = T₂ = 1", color: "orange", style: "dashed" };
-export const EQ6: Setting = { T1: 6, T2: 6, label: "T₁ = T₂ = 6 (mean temperature)", color: "magenta", style: "dotted" };
+export const EQ6: Setting = {
+  T1: 6,
+  T2: 6,
+  label: "T₁ = T₂ = 6 (mean temperature)",
+  color: "magenta",
+  style: "dotted",
+};
 export const EQ6_ORANGE: Setting = { ...EQ6, label: "T₁ = T₂ = 6", color: "orange", style: "dashed" };
 
 const PARAMS_NOTE =
   "Conventions (docs/corrections.md): q = Q₂ = √(k₂m)/γ is the quality factor itself (eq. 29 contains q², i.e. Q₂²), k = k₁/k₂, k₀ = K/k₂, temperatures in units of T₀ = k₂L²/k_B.";
 
 /** Cut a curve at the edges of a y window: points outside become gaps, with the crossing points inserted. */
-export function clipToWindow(x: ArrayLike<number>, y: ArrayLike<number>, lo: number, hi: number): { x: number[]; y: number[] } {
-  const ox: number[] = [], oy: number[] = [];
+export function clipToWindow(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  lo: number,
+  hi: number,
+): { x: number[]; y: number[] } {
+  const ox: number[] = [],
+    oy: number[] = [];
   const inside = (v: number) => v >= lo && v <= hi;
   for (let i = 0; i < x.length; i++) {
     if (i > 0) {
-      const y0 = y[i - 1], y1 = y[i];
+      const y0 = y[i - 1],
+        y1 = y[i];
       for (const edge of [lo, hi]) {
         if ((y0 - edge) * (y1 - edge) < 0) {
           ox.push(x[i - 1] + ((edge - y0) * (x[i] - x[i - 1])) / (y1 - y0));
@@ -58,8 +84,15 @@ export function clipToWindow(x: ArrayLike<number>, y: ArrayLike<number>, lo: num
 }
 
 /** y window: 0 (or the lowest value) to 8% above the highest value for k in [from, to]. */
-function windowOf(ks: ArrayLike<number>, ys: ArrayLike<number>[], from = 0.5, to = Infinity, symmetric = false): [number, number] {
-  let lo = Infinity, hi = -Infinity;
+function windowOf(
+  ks: ArrayLike<number>,
+  ys: ArrayLike<number>[],
+  from = 0.5,
+  to = Infinity,
+  symmetric = false,
+): [number, number] {
+  let lo = Infinity,
+    hi = -Infinity;
   for (const y of ys) {
     for (let i = 0; i < ks.length; i++) {
       if (ks[i] < from || ks[i] > to || !Number.isFinite(y[i])) continue;
@@ -80,7 +113,11 @@ function series(s: Setting, ks: ArrayLike<number>, ys: ArrayLike<number>, window
   return { name: s.label, x: c.x, y: c.y, color: s.color, style: s.style, strokeWidth: s.style === "dotted" ? 2.6 : 2 };
 }
 
-function wideTable(ks: ArrayLike<number>, columns: { name: string; values: ArrayLike<number> }[], leading: { name: string; value: number }[] = []): Table {
+function wideTable(
+  ks: ArrayLike<number>,
+  columns: { name: string; values: ArrayLike<number> }[],
+  leading: { name: string; value: number }[] = [],
+): Table {
   return {
     columns: [...leading.map((l) => l.name), "k", ...columns.map((c) => c.name)],
     rows: Array.from(ks, (k, i) => [...leading.map((l) => l.value), k, ...columns.map((c) => c.values[i])]),
@@ -95,7 +132,6 @@ export function fmt(x: number, digits = 3): string {
   if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(digits)));
   return x.toExponential(digits - 1).replace("e+", "e");
 }
-
 
 // ----------------------------------------------------------------------------------------------------------------
 // The paper's figures.
@@ -118,7 +154,15 @@ export interface KCurves {
 /** One panel of sigma_ii(k) for several temperature settings, clipped to a window that shows the resonance. */
 function kPanel(
   c: KCurves,
-  extra: { title?: string; yLabel?: string; width?: number; height?: number; symmetric?: boolean; window?: [number, number]; from?: number } = {},
+  extra: {
+    title?: string;
+    yLabel?: string;
+    width?: number;
+    height?: number;
+    symmetric?: boolean;
+    window?: [number, number];
+    from?: number;
+  } = {},
 ): { panel: Panel; table: Table; deviation: number; ks: number[] } {
   const { k0, q, settings, element, ks, ys } = c;
   // Show the whole range unless the curves blow up near k = 0 (sigma11 ~ 1/(k + (1 + k) k0)); then cut them.
@@ -135,10 +179,14 @@ function kPanel(
     width: extra.width,
     height: extra.height,
   });
-  const table = wideTable(ks, settings.map((s, i) => ({ name: colName(element, s), values: ys[i] })), [
-    { name: "k0", value: k0 },
-    { name: "q", value: q },
-  ]);
+  const table = wideTable(
+    ks,
+    settings.map((s, i) => ({ name: colName(element, s), values: ys[i] })),
+    [
+      { name: "k0", value: k0 },
+      { name: "q", value: q },
+    ],
+  );
   return { panel, table, deviation: c.deviation, ks };
 }
 
@@ -150,17 +198,17 @@ function engineNote(deviation: number, points: number): string {
 export function figure1(d: { curves: KCurves }): Figure {
   const r = kPanel(d.curves, { yLabel: "σ₁₁ (arbitrary units)" });
   return panelFigure({
-      name: "fig1-variance-resonance",
-      title: "Variance of the colder oscillator against k = k₁/k₂ (Fig. 1 of [Boffi & De Gregorio 2024])",
-      caption:
-        "Blue: T₁ < T₂, a peak around k = 1. Orange: the monotonic equilibrium curve, T₂ lowered to T₁. " +
-        "The paper gives no parameters; drawn with those of its Fig. 4 (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11). " +
-        engineNote(r.deviation, r.ks.length),
-      panels: [r.panel],
-      labels: false,
-      legend: "shared",
-      table: r.table,
-    });
+    name: "fig1-variance-resonance",
+    title: "Variance of the colder oscillator against k = k₁/k₂ (Fig. 1 of [Boffi & De Gregorio 2024])",
+    caption:
+      "Blue: T₁ < T₂, a peak around k = 1. Orange: the monotonic equilibrium curve, T₂ lowered to T₁. " +
+      "The paper gives no parameters; drawn with those of its Fig. 4 (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11). " +
+      engineNote(r.deviation, r.ks.length),
+    panels: [r.panel],
+    labels: false,
+    legend: "shared",
+    table: r.table,
+  });
 }
 
 /** Figure 4: the cold oscillator's sigma11(k), k0 = 0.01, q = 4000, T1 = 1, T2 = 11 against T1 = T2 = 1. */
@@ -217,7 +265,9 @@ export function figure6(d: { curves: KCurves }): Figure {
 }
 
 function fourPanels(
-  name: string, title: string, caption: (deviation: number, points: number) => string,
+  name: string,
+  title: string,
+  caption: (deviation: number, points: number) => string,
   cases: { curves: KCurves; title: string }[],
 ): Figure {
   const built = cases.map((c) => kPanel(c.curves, { title: c.title, width: 440, height: 290 }));
@@ -227,7 +277,13 @@ function fourPanels(
   };
   const deviation = Math.max(...built.map((b) => b.deviation));
   return panelFigure({
-    name, title, caption: caption(deviation, built[0].ks.length), panels: built.map((b) => b.panel), columns: 2, legend: "shared", table,
+    name,
+    title,
+    caption: caption(deviation, built[0].ks.length),
+    panels: built.map((b) => b.panel),
+    columns: 2,
+    legend: "shared",
+    table,
   });
 }
 
@@ -262,13 +318,28 @@ export function figure8(d: { panels: KCurves[] }): Figure {
 /** Figure 9: sigma23(k) (left) and sigma34(k) (right), the detailed-balance indicators. */
 export function figure9(d: { left: KCurves; right: KCurves }): Figure {
   const left = kPanel(d.left, {
-    title: "energy flux σ₂₃ = −σ₁₄ (from 2 to 1)", width: 440, height: 300, from: 0,
+    title: "energy flux σ₂₃ = −σ₁₄ (from 2 to 1)",
+    width: 440,
+    height: 300,
+    from: 0,
   });
   const right = kPanel(d.right, {
-    title: "velocity correlation σ₃₄ = ⟨u̇₁u̇₂⟩", width: 440, height: 300, symmetric: true, from: 0,
+    title: "velocity correlation σ₃₄ = ⟨u̇₁u̇₂⟩",
+    width: 440,
+    height: 300,
+    symmetric: true,
+    from: 0,
   });
   const table: Table = {
-    columns: ["k0", "q", "k", colName("sigma23", NEQ), colName("sigma23", EQ6_ORANGE), colName("sigma34", NEQ), colName("sigma34", EQ6_ORANGE)],
+    columns: [
+      "k0",
+      "q",
+      "k",
+      colName("sigma23", NEQ),
+      colName("sigma23", EQ6_ORANGE),
+      colName("sigma34", NEQ),
+      colName("sigma34", EQ6_ORANGE),
+    ],
     rows: left.table.rows.map((row, i) => [...row, right.table.rows[i][3], right.table.rows[i][4]]),
   };
   return panelFigure({
@@ -312,7 +383,9 @@ export function figurePsd(d: { cases: PsdCase[] }): Figure {
   const panels = d.cases.map((c) => {
     const w = c.omega;
     for (let i = 0; i < w.length; i++) rows.push([c.k, w[i], c.u1[i], c.u2[i], c.u1Equilibrium[i]]);
-    notes.push(`k = ${c.k}: ∫S₁ dω/2π = ${fmt(c.variance1, 6)} (σ₁₁ = ${fmt(c.sigma11, 6)}), ∫S₂ dω/2π = ${fmt(c.variance2, 6)} (σ₂₂ = ${fmt(c.sigma22, 6)})`);
+    notes.push(
+      `k = ${c.k}: ∫S₁ dω/2π = ${fmt(c.variance1, 6)} (σ₁₁ = ${fmt(c.sigma11, 6)}), ∫S₂ dω/2π = ${fmt(c.variance2, 6)} (σ₂₂ = ${fmt(c.sigma22, 6)})`,
+    );
     return linePanel({
       title: c.title,
       xLabel: "ω τ (angular frequency)",
@@ -356,7 +429,8 @@ export interface ApparentTemperatureData {
 
 /** Apparent temperatures of both oscillators against k (configurational and kinetic). */
 export function figureApparentTemperature(d: ApparentTemperatureData): Figure {
-  const t1 = d.configurational1, t2 = d.configurational2;
+  const t1 = d.configurational1,
+    t2 = d.configurational2;
   const s = { sigma33: d.kinetic1, sigma44: d.kinetic2 };
   const res = d.resonance;
   const x = d.ks;
@@ -377,7 +451,14 @@ export function figureApparentTemperature(d: ApparentTemperatureData): Figure {
       { name: "oscillator 1, σ₁₁ / (σ₁₁ at equilibrium per unit T)", x, y: t1, color: "blue", strokeWidth: 3 },
       { name: "oscillator 2, σ₂₂ / (σ₂₂ at equilibrium per unit T)", x, y: t2, color: "red", strokeWidth: 3 },
       { name: "oscillator 1, kinetic ⟨u̇₁²⟩ = σ₃₃", x, y: s.sigma33, color: "cyan", style: "dotted", strokeWidth: 2.4 },
-      { name: "oscillator 2, kinetic ⟨u̇₂²⟩ = σ₄₄", x, y: s.sigma44, color: "orange", style: "dotted", strokeWidth: 2.4 },
+      {
+        name: "oscillator 2, kinetic ⟨u̇₂²⟩ = σ₄₄",
+        x,
+        y: s.sigma44,
+        color: "orange",
+        style: "dotted",
+        strokeWidth: 2.4,
+      },
     ],
     caption:
       "What an observer assuming equilibrium reads: σᵢᵢ over its equilibrium value per unit T, and (dotted) the kinetic ⟨u̇ᵢ²⟩. " +
@@ -403,11 +484,28 @@ export function figureResonanceWidth(d: ResonanceWidthData): Figure {
   const k0s = d.k0s;
   const rows = d.rows;
   const measured: Series[] = d.byQ.map(({ q, color, width }) => ({
-    name: `measured FWHM, q = ${q}`, x: k0s, y: width.map((w) => (w === "" ? NaN : w)), color, line: false, marker: "circle",
+    name: `measured FWHM, q = ${q}`,
+    x: k0s,
+    y: width.map((w) => (w === "" ? NaN : w)),
+    color,
+    line: false,
+    marker: "circle",
   }));
-  const lorentz: Series = { name: "eq. 48: 4k₀ (q → ∞)", x: k0s, y: k0s.map((k0) => 4 * k0), color: "black", style: "dashed", strokeWidth: 1.5 };
+  const lorentz: Series = {
+    name: "eq. 48: 4k₀ (q → ∞)",
+    x: k0s,
+    y: k0s.map((k0) => 4 * k0),
+    color: "black",
+    style: "dashed",
+    strokeWidth: 1.5,
+  };
   const finite: Series[] = d.byQ.map(({ q, color, halfWidth }) => ({
-    name: `2√(4k₀² + 4(1 + k₀)/q²), q = ${q}`, x: k0s, y: halfWidth.map((h) => 2 * h), color, style: "dotted", strokeWidth: 2,
+    name: `2√(4k₀² + 4(1 + k₀)/q²), q = ${q}`,
+    x: k0s,
+    y: halfWidth.map((h) => 2 * h),
+    color,
+    style: "dotted",
+    strokeWidth: 2,
   }));
   return lineChart({
     name: "resonance-width",
@@ -454,23 +552,60 @@ export function figureInverse(d: InverseData): Figure {
   const ks = d.ks;
   const s = { sigma11: d.sigma11, sigma22: d.sigma22, sigma12: d.sigma12 };
   const marks = (values: number[]): Series => ({
-    name: "candidates from σ₁₁", x: near.map((x) => x.k), y: values, color: "red", line: false, marker: "diamond",
+    name: "candidates from σ₁₁",
+    x: near.map((x) => x.k),
+    y: values,
+    color: "red",
+    line: false,
+    marker: "diamond",
   });
   const panel = (title: string, yLabel: string, y: number[], measured: number, label: string, at: number[]) =>
     linePanel({
-      title, xLabel: "k = k₁/k₂", yLabel, width: 440, height: 300, xDomain: [0.9, 1.1],
+      title,
+      xLabel: "k = k₁/k₂",
+      yLabel,
+      width: 440,
+      height: 300,
+      xDomain: [0.9, 1.1],
       referenceLines: [{ y: measured, label, color: "#555" }],
       series: [{ name: "model (exact engine)", x: ks, y, color: "blue" }, marks(at)],
     });
   const panels = [
-    panel("σ₁₁ = measured: two candidates", "σ₁₁(k)", s.sigma11, truth.sigma11, "measured σ₁₁", near.map((x) => x.predicted.sigma11)),
-    panel("σ₂₂ hardly tells them apart", "σ₂₂(k)", s.sigma22, truth.sigma22, "measured σ₂₂", near.map((x) => x.predicted.sigma22)),
-    panel("σ₁₂ = ⟨u₁u₂⟩ changes sign: it decides", "σ₁₂(k)", s.sigma12, truth.sigma12, "measured σ₁₂", near.map((x) => x.predicted.sigma12)),
+    panel(
+      "σ₁₁ = measured: two candidates",
+      "σ₁₁(k)",
+      s.sigma11,
+      truth.sigma11,
+      "measured σ₁₁",
+      near.map((x) => x.predicted.sigma11),
+    ),
+    panel(
+      "σ₂₂ hardly tells them apart",
+      "σ₂₂(k)",
+      s.sigma22,
+      truth.sigma22,
+      "measured σ₂₂",
+      near.map((x) => x.predicted.sigma22),
+    ),
+    panel(
+      "σ₁₂ = ⟨u₁u₂⟩ changes sign: it decides",
+      "σ₁₂(k)",
+      s.sigma12,
+      truth.sigma12,
+      "measured σ₁₂",
+      near.map((x) => x.predicted.sigma12),
+    ),
   ];
-  const desc = near.map((x) => `k = ${fmt(x.k, 6)} (${x.side}; dk/dσ₁₁ = ${fmt(x.sensitivity11 ?? NaN, 3)})`).join(" and ");
+  const desc = near
+    .map((x) => `k = ${fmt(x.k, 6)} (${x.side}; dk/dσ₁₁ = ${fmt(x.sensitivity11 ?? NaN, 3)})`)
+    .join(" and ");
   const far = d.far.map((k) => fmt(k, 4));
   const with22 = d.with22;
-  const fits = (inf: { fits: { k: number; mismatch: number }[] }) => inf.fits.slice(0, 2).map((f) => `k = ${fmt(f.k, 6)} (mismatch ${fmt(f.mismatch, 2)})`).join(", ");
+  const fits = (inf: { fits: { k: number; mismatch: number }[] }) =>
+    inf.fits
+      .slice(0, 2)
+      .map((f) => `k = ${fmt(f.k, 6)} (mismatch ${fmt(f.mismatch, 2)})`)
+      .join(", ");
   return panelFigure({
     name: "inverse-problem",
     title: "Inferring k = k₁/k₂ from measured second moments (Section 7)",
@@ -494,7 +629,11 @@ export function figureInverse(d: InverseData): Figure {
 // Any sweep (the CLI's --figure).
 
 const AXIS_LABEL: Record<ParameterName, string> = {
-  k: "k = k₁/k₂", k0: "k₀ = K/k₂", q: "q = Q₂", T1: "T₁ (units of T₀)", T2: "T₂ (units of T₀)",
+  k: "k = k₁/k₂",
+  k0: "k₀ = K/k₂",
+  q: "q = Q₂",
+  T1: "T₁ (units of T₀)",
+  T2: "T₂ (units of T₀)",
 };
 
 /** What the overview figure of a sweep needs: x values, the covariance columns and the parameters at each point. */
@@ -520,11 +659,18 @@ export function overviewFigure(d: OverviewData): Figure {
   const eq22 = Array.from(d.localEquilibrium.sigma22);
   const sz = { width: 440, height: 280, xType: d.log ? "log" : "linear", xLabel: d.xLabel } as const;
   // Cut the variances at a window that ignores the 1/k blow-up near k = 0 when sweeping k.
-  const varWindow = d.xName === "k" && x[x.length - 1] > 0.5 ? windowOf(x, [c.sigma11, c.sigma22], Math.min(0.5, x[x.length - 1] / 2)) : undefined;
-  const clip = (y: ArrayLike<number>) => (varWindow ? clipToWindow(x, y, varWindow[0], varWindow[1]) : { x, y: Array.from(y) });
+  const varWindow =
+    d.xName === "k" && x[x.length - 1] > 0.5
+      ? windowOf(x, [c.sigma11, c.sigma22], Math.min(0.5, x[x.length - 1] / 2))
+      : undefined;
+  const clip = (y: ArrayLike<number>) =>
+    varWindow ? clipToWindow(x, y, varWindow[0], varWindow[1]) : { x, y: Array.from(y) };
   const panels = [
     linePanel({
-      ...sz, title: "displacement variances", yLabel: "σ₁₁, σ₂₂", yDomain: varWindow,
+      ...sz,
+      title: "displacement variances",
+      yLabel: "σ₁₁, σ₂₂",
+      yDomain: varWindow,
       series: [
         { name: "σ₁₁", ...clip(c.sigma11), color: "blue" },
         { name: "σ₂₂", ...clip(c.sigma22), color: "red" },
@@ -533,22 +679,35 @@ export function overviewFigure(d: OverviewData): Figure {
       ],
     }),
     linePanel({
-      ...sz, title: "cross-correlations", yLabel: "σ₁₂, σ₃₄",
+      ...sz,
+      title: "cross-correlations",
+      yLabel: "σ₁₂, σ₃₄",
       series: [
         { name: "σ₁₂ = ⟨u₁u₂⟩", x, y: Array.from(c.sigma12), color: "purple" },
         { name: "σ₃₄ = ⟨u̇₁u̇₂⟩ (detailed balance: 0)", x, y: Array.from(c.sigma34), color: "brown", style: "dashed" },
       ],
     }),
     linePanel({
-      ...sz, title: "kinetic temperatures", yLabel: "σ₃₃, σ₄₄",
+      ...sz,
+      title: "kinetic temperatures",
+      yLabel: "σ₃₃, σ₄₄",
       series: [
         { name: "σ₃₃ = ⟨u̇₁²⟩", x, y: Array.from(c.sigma33), color: "blue" },
         { name: "σ₄₄ = ⟨u̇₂²⟩", x, y: Array.from(c.sigma44), color: "red", style: "dashed" },
       ],
     }),
     linePanel({
-      ...sz, title: "energy flux", yLabel: "σ₂₃",
-      series: [{ name: "σ₂₃ = −σ₁₄: flux from 2 to 1 over k₀ (detailed balance: 0)", x, y: Array.from(c.sigma23), color: "green" }],
+      ...sz,
+      title: "energy flux",
+      yLabel: "σ₂₃",
+      series: [
+        {
+          name: "σ₂₃ = −σ₁₄: flux from 2 to 1 over k₀ (detailed balance: 0)",
+          x,
+          y: Array.from(c.sigma23),
+          color: "green",
+        },
+      ],
     }),
   ];
   return panelFigure({
@@ -577,7 +736,10 @@ export interface SweepData {
 
 /** The overview figure of a dimensionless sweep (the CLI's --figure). */
 export function sweepFigure(s: SweepData, options: { name?: string; log?: boolean } = {}): Figure {
-  const fixed = (["k", "k0", "q", "T1", "T2"] as ParameterName[]).filter((n) => n !== s.parameter).map((n) => `${n} = ${s.base[n]}`).join(", ");
+  const fixed = (["k", "k0", "q", "T1", "T2"] as ParameterName[])
+    .filter((n) => n !== s.parameter)
+    .map((n) => `${n} = ${s.base[n]}`)
+    .join(", ");
   return overviewFigure({
     name: options.name ?? `variance-resonance-${s.parameter}-sweep`,
     title: `Steady state of two coupled oscillators against ${s.parameter}`,
@@ -615,7 +777,8 @@ export function psdFigure(d: PointSpectrum, options: { name?: string } = {}): Fi
   const [lo, hi] = d.window;
   const w = d.omega;
   const s = { u1: d.u1, u2: d.u2 };
-  const v1 = d.variance1, v2 = d.variance2;
+  const v1 = d.variance1,
+    v2 = d.variance2;
   const st = { sigma11: d.sigma11, sigma22: d.sigma22 };
   return lineChart({
     name: options.name ?? "psd",

@@ -78,14 +78,18 @@ export function inferK(
   }
   const base = validateDimensionless({ ...parameters, k: domain[1] });
   const measured = OBSERVABLES.filter((o) => measurement[o] !== undefined);
-  if (measured.length === 0) throw new ModelError("inverse problem: give at least one of sigma11, sigma22, ratio, sigma12");
+  if (measured.length === 0)
+    throw new ModelError("inverse problem: give at least one of sigma11, sigma22, ratio, sigma12");
   for (const o of measured) {
     const v = measurement[o]!;
     if (!Number.isFinite(v) || (o !== "sigma12" && !(v > 0))) {
-      throw new ModelError(`inverse problem: measured ${o} must be a ${o === "sigma12" ? "finite" : "positive"} number, got ${v}`);
+      throw new ModelError(
+        `inverse problem: measured ${o} must be a ${o === "sigma12" ? "finite" : "positive"} number, got ${v}`,
+      );
     }
     const u = measurement.uncertainty?.[o];
-    if (u !== undefined && !(Number.isFinite(u) && u > 0)) throw new ModelError(`inverse problem: the uncertainty of ${o} must be > 0, got ${u}`);
+    if (u !== undefined && !(Number.isFinite(u) && u > 0))
+      throw new ModelError(`inverse problem: the uncertainty of ${o} must be > 0, got ${u}`);
   }
   const primary = measured[0];
   const target = measurement[primary]!;
@@ -103,7 +107,9 @@ export function inferK(
   }
   if (gv[gv.length - 1] === 0) roots.push(grid[grid.length - 1]);
   for (let i = 1; i + 1 < grid.length; i++) {
-    const a = Math.abs(gv[i - 1]), b = Math.abs(gv[i]), c = Math.abs(gv[i + 1]);
+    const a = Math.abs(gv[i - 1]),
+      b = Math.abs(gv[i]),
+      c = Math.abs(gv[i + 1]);
     if (b <= a && b <= c && gv[i - 1] < 0 === gv[i + 1] < 0 && gv[i] < 0 === gv[i - 1] < 0) {
       const s = gv[i] < 0 ? 1 : -1; // maximise s * g towards zero
       const k = goldenMax((x) => s * g(x), grid[i - 1], grid[i + 1]);
@@ -118,8 +124,10 @@ export function inferK(
     const sensitivity: Partial<Record<Observable, number>> = {};
     let mismatch = 0;
     const h = 1e-4 * Math.max(Math.min(half, k > 0 ? k : half), 1e-12);
-    const lo = Math.max(k - h, 0), hi = k + h;
-    const pl = at(lo), ph = at(hi);
+    const lo = Math.max(k - h, 0),
+      hi = k + h;
+    const pl = at(lo),
+      ph = at(hi);
     for (const o of measured) {
       residual[o] = predicted[o] - measurement[o]!;
       mismatch += (residual[o]! / scale(o)) ** 2;
@@ -144,7 +152,8 @@ export function inferK(
     };
     const cv = Array.from(grid, chi2);
     for (let i = 0; i < grid.length; i++) {
-      const left = i === 0 ? Infinity : cv[i - 1], right = i === grid.length - 1 ? Infinity : cv[i + 1];
+      const left = i === 0 ? Infinity : cv[i - 1],
+        right = i === grid.length - 1 ? Infinity : cv[i + 1];
       if (!(cv[i] <= left && cv[i] <= right)) continue;
       const k = goldenMax((x) => -chi2(x), grid[Math.max(0, i - 1)], grid[Math.min(grid.length - 1, i + 1)]);
       const fit = describe(k, primary);

@@ -90,11 +90,12 @@ export type ParameterName = keyof DimensionlessParameters;
 export const PARAMETER_NAMES: readonly ParameterName[] = ["k", "k0", "q", "T1", "T2"];
 
 function describe(v: unknown): string {
-  return typeof v === "number" ? String(v) : JSON.stringify(v) ?? String(v);
+  return typeof v === "number" ? String(v) : (JSON.stringify(v) ?? String(v));
 }
 
 function requireNumber(what: string, v: unknown, rule: "positive" | "nonnegative", hint = ""): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new ModelError(`${what} must be a finite number, got ${describe(v)}${hint}`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new ModelError(`${what} must be a finite number, got ${describe(v)}${hint}`);
   if (rule === "positive" && !(v > 0)) throw new ModelError(`${what} must be > 0, got ${v}${hint}`);
   if (rule === "nonnegative" && !(v >= 0)) throw new ModelError(`${what} must be >= 0, got ${v}${hint}`);
   return v;
@@ -131,9 +132,15 @@ const DIMENSIONLESS_LABELS: Record<ParameterName, string> = {
 export function validateDimensionless(p: DimensionlessParameters, context = ""): DimensionlessParameters {
   const at = context ? ` (${context})` : "";
   const get = (name: ParameterName) => checkRange(DIMENSIONLESS_LABELS[name], p[name], DIMENSIONLESS_RANGES[name], at);
-  const k = get("k"), k0 = get("k0"), q = get("q"), T1 = get("T1"), T2 = get("T2");
+  const k = get("k"),
+    k0 = get("k0"),
+    q = get("q"),
+    T1 = get("T1"),
+    T2 = get("T2");
   if (k === 0 && k0 === 0) {
-    throw new ModelError(`k = 0 and k0 = 0: oscillator 1 is neither pinned nor coupled, so it diffuses and has no steady state${at}`);
+    throw new ModelError(
+      `k = 0 and k0 = 0: oscillator 1 is neither pinned nor coupled, so it diffuses and has no steady state${at}`,
+    );
   }
   return { k, k0, q, T1, T2 };
 }
@@ -192,7 +199,9 @@ export function mechanicalToDimensionless(
     ["power unit", scales.power, "k2 L^2/tau"],
   ] as const) {
     if (!(value > 0) || !Number.isFinite(value)) {
-      throw new ModelError(`the ${name} ${formula} = ${value} is not a positive finite number: rescale the parameters (choose other units)`);
+      throw new ModelError(
+        `the ${name} ${formula} = ${value} is not a positive finite number: rescale the parameters (choose other units)`,
+      );
     }
   }
   const parameters = {
@@ -205,9 +214,20 @@ export function mechanicalToDimensionless(
   const formula: Record<ParameterName, string> =
     from === "mechanical"
       ? { k: "k1/k2", k0: "K/k2", q: "sqrt(k2 m)/gamma", T1: "T1/T0, T0 = k2 L^2/kB", T2: "T2/T0, T0 = k2 L^2/kB" }
-      : { k: "C2/C1", k0: "C2/C", q: "sqrt(inductance/C2)/resistance", T1: "T1/T0, T0 = chargeScale^2/(C2 kB)", T2: "T2/T0, T0 = chargeScale^2/(C2 kB)" };
+      : {
+          k: "C2/C1",
+          k0: "C2/C",
+          q: "sqrt(inductance/C2)/resistance",
+          T1: "T1/T0, T0 = chargeScale^2/(C2 kB)",
+          T2: "T2/T0, T0 = chargeScale^2/(C2 kB)",
+        };
   for (const name of PARAMETER_NAMES) {
-    checkRange(`the dimensionless ${name} = ${formula[name]}`, parameters[name], DIMENSIONLESS_RANGES[name], ` (from the ${from} parameters)`);
+    checkRange(
+      `the dimensionless ${name} = ${formula[name]}`,
+      parameters[name],
+      DIMENSIONLESS_RANGES[name],
+      ` (from the ${from} parameters)`,
+    );
   }
   return { parameters: validateDimensionless(parameters), scales };
 }
@@ -226,7 +246,17 @@ export function dimensionlessToMechanical(
   const L = requireNumber("L (length scale)", units.L, "positive");
   const kB = units.boltzmann === undefined ? 1 : requireNumber("boltzmann (kB)", units.boltzmann, "positive");
   const T0 = (k2 * L * L) / kB;
-  return { m, k1: d.k * k2, k2, K: d.k0 * k2, gamma: Math.sqrt(k2 * m) / d.q, T1: d.T1 * T0, T2: d.T2 * T0, L, boltzmann: kB };
+  return {
+    m,
+    k1: d.k * k2,
+    k2,
+    K: d.k0 * k2,
+    gamma: Math.sqrt(k2 * m) / d.q,
+    T1: d.T1 * T0,
+    T2: d.T2 * T0,
+    L,
+    boltzmann: kB,
+  };
 }
 
 /** The mechanical system a circuit is the analog of (L <-> m, 1/C_i <-> k_i, 1/C <-> K, R <-> gamma, charge scale <-> L). */
@@ -237,13 +267,23 @@ export function circuitToMechanical(input: CircuitParameters): MechanicalParamet
   const Tref = c.T1 > 0 ? c.T1 : c.T2 > 0 ? c.T2 : 1;
   const chargeScale = c.chargeScale ?? Math.sqrt(kB * Tref * c.C2);
   return {
-    m: c.inductance, k1: 1 / c.C1, k2: 1 / c.C2, K: 1 / c.C, gamma: c.resistance,
-    T1: c.T1, T2: c.T2, L: chargeScale, boltzmann: kB,
+    m: c.inductance,
+    k1: 1 / c.C1,
+    k2: 1 / c.C2,
+    K: 1 / c.C,
+    gamma: c.resistance,
+    T1: c.T1,
+    T2: c.T2,
+    L: chargeScale,
+    boltzmann: kB,
   };
 }
 
 /** Circuit -> dimensionless, with the scales (length = charge unit, time = sqrt(L C2)). */
-export function circuitToDimensionless(input: CircuitParameters): { parameters: DimensionlessParameters; scales: Scales } {
+export function circuitToDimensionless(input: CircuitParameters): {
+  parameters: DimensionlessParameters;
+  scales: Scales;
+} {
   return mechanicalToDimensionless(circuitToMechanical(input), "electrical");
 }
 
@@ -254,19 +294,32 @@ export function dimensionlessToCircuit(
 ): CircuitParameters {
   const kB = units.boltzmann ?? BOLTZMANN_SI;
   const C2 = requireNumber("C2", units.C2, "positive");
-  const mech = dimensionlessToMechanical(input, { m: units.inductance, k2: 1 / C2, L: units.chargeScale, boltzmann: kB });
+  const mech = dimensionlessToMechanical(input, {
+    m: units.inductance,
+    k2: 1 / C2,
+    L: units.chargeScale,
+    boltzmann: kB,
+  });
   if (mech.k1 === 0 || mech.K === 0) {
     throw new ModelError("a circuit needs k > 0 and k0 > 0 (C1 = C2/k and C = C2/k0 must be finite)");
   }
   return {
-    inductance: mech.m, resistance: mech.gamma, C1: 1 / mech.k1, C2, C: 1 / mech.K,
-    T1: mech.T1, T2: mech.T2, boltzmann: kB, chargeScale: units.chargeScale,
+    inductance: mech.m,
+    resistance: mech.gamma,
+    C1: 1 / mech.k1,
+    C2,
+    C: 1 / mech.K,
+    T1: mech.T1,
+    T2: mech.T2,
+    boltzmann: kB,
+    chargeScale: units.chargeScale,
   };
 }
 
 /** Normal-mode angular frequencies (units 1/tau) of the undamped system: eigenvalues of [[k+k0,-k0],[-k0,1+k0]]. */
 export function normalModeFrequencies(p: Pick<DimensionlessParameters, "k" | "k0">): [number, number] {
-  const a = p.k + p.k0, b = 1 + p.k0;
+  const a = p.k + p.k0,
+    b = 1 + p.k0;
   const mean = (a + b) / 2;
   const half = Math.hypot((a - b) / 2, p.k0);
   const hi = mean + half;

@@ -24,7 +24,8 @@ export function displacementPsdAt(p: DimensionlessParameters, w: number, out: Fl
   const w2 = w * w;
   const damp = w / p.q;
   // M = V - w^2 + i w/q; Delta = M11 M22 - k0^2 (complex).
-  const m11 = p.k + p.k0 - w2, m22 = 1 + p.k0 - w2;
+  const m11 = p.k + p.k0 - w2,
+    m22 = 1 + p.k0 - w2;
   const dRe = m11 * m22 - damp * damp - p.k0 * p.k0;
   const dIm = damp * (m11 + m22);
   const det2 = dRe * dRe + dIm * dIm;
@@ -38,9 +39,13 @@ export function displacementPsdAt(p: DimensionlessParameters, w: number, out: Fl
 }
 
 /** Two-sided PSDs over a frequency grid. */
-export function displacementPsdCurve(p: DimensionlessParameters, omegas: ArrayLike<number>): { u1: Float64Array; u2: Float64Array } {
+export function displacementPsdCurve(
+  p: DimensionlessParameters,
+  omegas: ArrayLike<number>,
+): { u1: Float64Array; u2: Float64Array } {
   const q = validateDimensionless(p);
-  const u1 = new Float64Array(omegas.length), u2 = new Float64Array(omegas.length);
+  const u1 = new Float64Array(omegas.length),
+    u2 = new Float64Array(omegas.length);
   const s = new Float64Array(2);
   for (let i = 0; i < omegas.length; i++) {
     displacementPsdAt(q, omegas[i], s);
@@ -60,19 +65,18 @@ export function oneSidedPsd(p: DimensionlessParameters, f: number): { u1: number
 // Quadrature: adaptive Gauss-Kronrod (7-15) with breakpoints around the two normal modes.
 
 const XGK = [
-  0.9914553711208126, 0.9491079123427585, 0.8648644233597691,
-  0.7415311855993945, 0.5860872354676911, 0.4058451513773972,
-  0.20778495500789848, 0,
+  0.9914553711208126, 0.9491079123427585, 0.8648644233597691, 0.7415311855993945, 0.5860872354676911,
+  0.4058451513773972, 0.20778495500789848, 0,
 ];
 const WGK = [
-  0.022935322010529224, 0.06309209262997856, 0.10479001032225019,
-  0.14065325971552592, 0.1690047266392679, 0.19035057806478542,
-  0.20443294007529889, 0.20948214108472782,
+  0.022935322010529224, 0.06309209262997856, 0.10479001032225019, 0.14065325971552592, 0.1690047266392679,
+  0.19035057806478542, 0.20443294007529889, 0.20948214108472782,
 ];
 const WG = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694];
 
 function gk15(f: (x: number) => number, a: number, b: number): { value: number; error: number } {
-  const c = 0.5 * (a + b), h = 0.5 * (b - a);
+  const c = 0.5 * (a + b),
+    h = 0.5 * (b - a);
   const fc = f(c);
   let kron = fc * WGK[7];
   let gauss = fc * WG[3];
@@ -86,17 +90,25 @@ function gk15(f: (x: number) => number, a: number, b: number): { value: number; 
 }
 
 /** Adaptive Gauss-Kronrod integral of a smooth f on [a, b] to relative tolerance `tol`. */
-export function integrate(f: (x: number) => number, a: number, b: number, tol = 1e-10, maxIntervals = 20000): { value: number; error: number } {
+export function integrate(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  tol = 1e-10,
+  maxIntervals = 20000,
+): { value: number; error: number } {
   type Piece = { a: number; b: number; value: number; error: number };
   const first = gk15(f, a, b);
   const pieces: Piece[] = [{ a, b, ...first }];
-  let total = first.value, err = first.error;
+  let total = first.value,
+    err = first.error;
   while (err > tol * Math.abs(total) && pieces.length < maxIntervals) {
     let worst = 0;
     for (let i = 1; i < pieces.length; i++) if (pieces[i].error > pieces[worst].error) worst = i;
     const p = pieces[worst];
     const m = 0.5 * (p.a + p.b);
-    const l = gk15(f, p.a, m), r = gk15(f, m, p.b);
+    const l = gk15(f, p.a, m),
+      r = gk15(f, m, p.b);
     total += l.value + r.value - p.value;
     err += l.error + r.error - p.error;
     pieces[worst] = { a: p.a, b: m, ...l };
@@ -109,7 +121,11 @@ export function integrate(f: (x: number) => number, a: number, b: number, tol = 
  * The variance of u1 or u2 as the integral of its PSD, integral over all w of S(w) dw / (2 pi) = (1/pi) integral
  * from 0 to infinity: a check of the PSD (and of the conventions) against sigma11, sigma22.
  */
-export function varianceFromPsd(parameters: DimensionlessParameters, oscillator: 1 | 2, tol = 1e-11): { value: number; error: number } {
+export function varianceFromPsd(
+  parameters: DimensionlessParameters,
+  oscillator: 1 | 2,
+  tol = 1e-11,
+): { value: number; error: number } {
   const p = validateDimensionless(parameters);
   const s = new Float64Array(2);
   const S = (w: number) => {
@@ -132,7 +148,8 @@ export function varianceFromPsd(parameters: DimensionlessParameters, oscillator:
   const split = Math.abs(w2 - w1);
   if (split > 0) for (let j = 1; j < 8; j++) cuts.add(w1 + (split * j) / 8);
   const pts = [...cuts].sort((a, b) => a - b);
-  let value = 0, error = 0;
+  let value = 0,
+    error = 0;
   for (let i = 0; i + 1 < pts.length; i++) {
     if (!(pts[i + 1] > pts[i])) continue;
     const r = integrate(S, pts[i], pts[i + 1], tol);

@@ -21,15 +21,23 @@ const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
 /** Maximises f on [a, b] by golden-section search (f unimodal there); returns the argmax. */
 export function goldenMax(f: (x: number) => number, a: number, b: number, tol = 1e-13): number {
-  let c = b - GOLDEN * (b - a), d = a + GOLDEN * (b - a);
-  let fc = f(c), fd = f(d);
+  let c = b - GOLDEN * (b - a),
+    d = a + GOLDEN * (b - a);
+  let fc = f(c),
+    fd = f(d);
   for (let it = 0; it < 200 && Math.abs(b - a) > tol * (Math.abs(a) + Math.abs(b) + 1e-300); it++) {
     if (fc > fd) {
-      b = d; d = c; fd = fc;
-      c = b - GOLDEN * (b - a); fc = f(c);
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - GOLDEN * (b - a);
+      fc = f(c);
     } else {
-      a = c; c = d; fc = fd;
-      d = a + GOLDEN * (b - a); fd = f(d);
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + GOLDEN * (b - a);
+      fd = f(d);
     }
   }
   return fc > fd ? c : d;
@@ -43,7 +51,10 @@ export function bisect(f: (x: number) => number, a: number, b: number): number {
     if (m === a || m === b) break;
     const fm = f(m);
     if (fm === 0) return m;
-    if (fa < 0 === fm < 0) { a = m; fa = fm; } else b = m;
+    if (fa < 0 === fm < 0) {
+      a = m;
+      fa = fm;
+    } else b = m;
   }
   return 0.5 * (a + b);
 }
@@ -91,7 +102,8 @@ export function findResonance(
   const cold = oscillator === 1 ? T1 < T2 : T2 < T1;
   const at = (k: number): DimensionlessParameters => ({ ...base, k });
   const excessAt = (k: number) => sign * sigma11Nonequilibrium(at(k));
-  const varianceAt = (k: number) => (oscillator === 1 ? closedFormCovariance(at(k)).sigma11 : closedFormCovariance(at(k)).sigma22);
+  const varianceAt = (k: number) =>
+    oscillator === 1 ? closedFormCovariance(at(k)).sigma11 : closedFormCovariance(at(k)).sigma22;
   const baselineAt = (k: number) => (oscillator === 1 ? sigma11Equilibrium(at(k), T1) : sigma22Equilibrium(at(k), T2));
   const halfWidth = resonanceHalfWidth(k0, q);
   const lorentzian = {
@@ -103,8 +115,15 @@ export function findResonance(
   const none = (reason: string, location = 1): Resonance => {
     const k = Math.min(Math.max(location, domain[0]), domain[1]);
     return {
-      oscillator, kind: "none", reason, location: k, height: varianceAt(k), excess: excessAt(k), baseline: baselineAt(k),
-      domain, lorentzian,
+      oscillator,
+      kind: "none",
+      reason,
+      location: k,
+      height: varianceAt(k),
+      excess: excessAt(k),
+      baseline: baselineAt(k),
+      domain,
+      lorentzian,
     };
   };
   if (!(domain[1] > domain[0]) || domain[0] < 0) return none(`invalid domain [${domain[0]}, ${domain[1]}]`);
@@ -120,20 +139,30 @@ export function findResonance(
     g[i] = mag(grid[i]);
     if (g[i] > g[best]) best = i;
   }
-  const lo = grid[Math.max(0, best - 1)], hi = grid[Math.min(grid.length - 1, best + 1)];
+  const lo = grid[Math.max(0, best - 1)],
+    hi = grid[Math.min(grid.length - 1, best + 1)];
   const location = best === 0 || best === grid.length - 1 ? grid[best] : goldenMax(mag, lo, hi);
   const peak = mag(location);
   if (best === 0 || best === grid.length - 1) {
-    return none(`the excess over local equilibrium is largest at the edge of the window (k = ${grid[best]}): no resonance inside [${domain[0]}, ${domain[1]}]`, location);
+    return none(
+      `the excess over local equilibrium is largest at the edge of the window (k = ${grid[best]}): no resonance inside [${domain[0]}, ${domain[1]}]`,
+      location,
+    );
   }
   // Half-maximum points of |excess|.
   const half = (k: number) => mag(k) - peak / 2;
   let left: number | undefined, right: number | undefined;
   for (let i = best; i > 0; i--) {
-    if (g[i - 1] < peak / 2) { left = bisect(half, grid[i - 1], Math.max(grid[i], grid[i - 1])); break; }
+    if (g[i - 1] < peak / 2) {
+      left = bisect(half, grid[i - 1], Math.max(grid[i], grid[i - 1]));
+      break;
+    }
   }
   for (let i = best; i < grid.length - 1; i++) {
-    if (g[i + 1] < peak / 2) { right = bisect(half, grid[i], grid[i + 1]); break; }
+    if (g[i + 1] < peak / 2) {
+      right = bisect(half, grid[i], grid[i + 1]);
+      break;
+    }
   }
   if (left !== undefined && left > location) left = undefined;
   if (right !== undefined && right < location) right = undefined;
@@ -143,8 +172,11 @@ export function findResonance(
   let variance: Resonance["variance"];
   let nearest = -1;
   for (let i = 1; i < grid.length - 1; i++) {
-    const a = s * varianceAt(grid[i - 1]), b = s * varianceAt(grid[i]), c = s * varianceAt(grid[i + 1]);
-    if (b >= a && b >= c && (nearest < 0 || Math.abs(grid[i] - location) < Math.abs(grid[nearest] - location))) nearest = i;
+    const a = s * varianceAt(grid[i - 1]),
+      b = s * varianceAt(grid[i]),
+      c = s * varianceAt(grid[i + 1]);
+    if (b >= a && b >= c && (nearest < 0 || Math.abs(grid[i] - location) < Math.abs(grid[nearest] - location)))
+      nearest = i;
   }
   if (nearest > 0) {
     const kv = goldenMax((k) => s * varianceAt(k), grid[nearest - 1], grid[nearest + 1]);
@@ -181,7 +213,8 @@ export interface SampledPeak {
 /** Finds the extremum of y - baseline (default baseline 0) over samples x (ascending). */
 export function peakOfSamples(x: ArrayLike<number>, y: ArrayLike<number>, baseline?: ArrayLike<number>): SampledPeak {
   const n = x.length;
-  if (n === 0 || y.length !== n || (baseline && baseline.length !== n)) throw new RangeError("peakOfSamples: x, y (and baseline) need the same nonzero length");
+  if (n === 0 || y.length !== n || (baseline && baseline.length !== n))
+    throw new RangeError("peakOfSamples: x, y (and baseline) need the same nonzero length");
   const e = (i: number) => y[i] - (baseline ? baseline[i] : 0);
   let best = 0;
   for (let i = 1; i < n; i++) if (Math.abs(e(i)) > Math.abs(e(best))) best = i;
@@ -190,9 +223,14 @@ export function peakOfSamples(x: ArrayLike<number>, y: ArrayLike<number>, baseli
   let location = x[best];
   if (best > 0 && best < n - 1) {
     // Parabola through the three samples around the maximum (non-uniform spacing).
-    const x0 = x[best - 1], x1 = x[best], x2 = x[best + 1];
-    const y0 = m(best - 1), y1 = m(best), y2 = m(best + 1);
-    const d01 = (y1 - y0) / (x1 - x0), d12 = (y2 - y1) / (x2 - x1);
+    const x0 = x[best - 1],
+      x1 = x[best],
+      x2 = x[best + 1];
+    const y0 = m(best - 1),
+      y1 = m(best),
+      y2 = m(best + 1);
+    const d01 = (y1 - y0) / (x1 - x0),
+      d12 = (y2 - y1) / (x2 - x1);
     const curv = (d12 - d01) / (x2 - x0);
     if (curv < 0) {
       const v = 0.5 * (x0 + x1) - d01 / (2 * curv);
@@ -202,10 +240,16 @@ export function peakOfSamples(x: ArrayLike<number>, y: ArrayLike<number>, baseli
   const peak = m(best);
   let left: number | undefined, right: number | undefined;
   for (let i = best; i > 0; i--) {
-    if (m(i - 1) < peak / 2) { left = x[i - 1] + ((peak / 2 - m(i - 1)) * (x[i] - x[i - 1])) / (m(i) - m(i - 1)); break; }
+    if (m(i - 1) < peak / 2) {
+      left = x[i - 1] + ((peak / 2 - m(i - 1)) * (x[i] - x[i - 1])) / (m(i) - m(i - 1));
+      break;
+    }
   }
   for (let i = best; i < n - 1; i++) {
-    if (m(i + 1) < peak / 2) { right = x[i] + ((m(i) - peak / 2) * (x[i + 1] - x[i])) / (m(i) - m(i + 1)); break; }
+    if (m(i + 1) < peak / 2) {
+      right = x[i] + ((m(i) - peak / 2) * (x[i + 1] - x[i])) / (m(i) - m(i + 1));
+      break;
+    }
   }
   const both = left !== undefined && right !== undefined;
   return {

@@ -113,7 +113,11 @@ let shared: OscillatorPairSolver | undefined;
  * no allocation); returns the residual. The stability of the drift is guaranteed by the parameters' ranges
  * (q > 0, k >= 0 and k0 >= 0 not both zero: validateDimensionless).
  */
-export function lyapunovCovarianceInto(p: DimensionlessParameters, out: Float64Array, prepared?: OscillatorPairSolver): number {
+export function lyapunovCovarianceInto(
+  p: DimensionlessParameters,
+  out: Float64Array,
+  prepared?: OscillatorPairSolver,
+): number {
   const s = prepared ?? (shared ??= prepareOscillatorPair());
   writeOscillatorPair(p, s.pair);
   try {
@@ -161,14 +165,16 @@ export function energyFluxes(p: DimensionlessParameters, c: Covariance): EnergyF
  * (a noiseless damper that absorbs heat), and 0 when no heat flows (k0 = 0 or T1 = T2 = 0): then `value` is
  * undefined and `undefinedReason` says why.
  */
-export function entropyProductionRate(p: DimensionlessParameters, f: EnergyFluxes): { value?: number; undefinedReason?: string } {
+export function entropyProductionRate(
+  p: DimensionlessParameters,
+  f: EnergyFluxes,
+): { value?: number; undefinedReason?: string } {
   const flux = f.spring1to2;
   if (p.T1 > 0 && p.T2 > 0) return { value: flux * (1 / p.T2 - 1 / p.T1) };
   if (p.k0 === 0 || p.T1 === p.T2) return { value: 0 };
   const cold = p.T1 === 0 ? 1 : 2;
   return {
-    undefinedReason:
-      `infinite: bath ${cold} is at T${cold} = 0 and receives heat (a noiseless damper), so -phi${cold}/T${cold} diverges`,
+    undefinedReason: `infinite: bath ${cold} is at T${cold} = 0 and receives heat (a noiseless damper), so -phi${cold}/T${cold} diverges`,
   };
 }
 
@@ -186,12 +192,14 @@ export function entropyProduction(p: DimensionlessParameters, f: EnergyFluxes): 
  */
 export function detailedBalanceMatrix(p: DimensionlessParameters, s: Float64Array): Float64Array {
   const { problem } = oscillatorPairProblem(p);
-  const a = problem.drift.data, d = problem.diffusion.data;
+  const a = problem.drift.data,
+    d = problem.diffusion.data;
   const eps = [1, 1, -1, -1];
   const out = new Float64Array(16);
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) {
-      let as = 0, eaes = 0;
+      let as = 0,
+        eaes = 0;
       for (let l = 0; l < 4; l++) {
         as += a[i * 4 + l] * s[l * 4 + j];
         eaes += eps[i] * a[i * 4 + l] * eps[l] * s[l * 4 + j];
@@ -214,7 +222,10 @@ export interface ApparentTemperatures {
   kinetic2: number;
 }
 
-export function apparentTemperatures(p: Pick<DimensionlessParameters, "k" | "k0">, c: Covariance): ApparentTemperatures {
+export function apparentTemperatures(
+  p: Pick<DimensionlessParameters, "k" | "k0">,
+  c: Covariance,
+): ApparentTemperatures {
   const D = stiffnessDeterminant(p);
   return {
     configurational1: (c.sigma11 * D) / (1 + p.k0),
@@ -244,10 +255,14 @@ export function relativeDeviation(a: number, b: number, scale: number): number {
 /** Natural scale of each element: |s_ii| for a variance, sqrt(|s_ii s_jj|) for a covariance. */
 export function elementScale(b: Covariance, key: (typeof COVARIANCE_COLUMNS)[number]): number {
   switch (key) {
-    case "sigma12": return Math.sqrt(Math.abs(b.sigma11 * b.sigma22));
-    case "sigma34": return Math.sqrt(Math.abs(b.sigma33 * b.sigma44));
-    case "sigma23": return Math.sqrt(Math.abs(b.sigma22 * b.sigma33));
-    default: return Math.abs(b[key]);
+    case "sigma12":
+      return Math.sqrt(Math.abs(b.sigma11 * b.sigma22));
+    case "sigma34":
+      return Math.sqrt(Math.abs(b.sigma33 * b.sigma44));
+    case "sigma23":
+      return Math.sqrt(Math.abs(b.sigma22 * b.sigma33));
+    default:
+      return Math.abs(b[key]);
   }
 }
 
@@ -372,7 +387,11 @@ export function toPhysicalMoments(s: SteadyState, scales: Scales): PhysicalMomen
 }
 
 /** The steady state of a mechanical system, in dimensionless and physical units. */
-export function physicalSteadyState(input: MechanicalParameters): { state: SteadyState; scales: Scales; physical: PhysicalMoments } {
+export function physicalSteadyState(input: MechanicalParameters): {
+  state: SteadyState;
+  scales: Scales;
+  physical: PhysicalMoments;
+} {
   const { parameters, scales } = mechanicalToDimensionless(input);
   const state = steadyState(parameters);
   return { state, scales, physical: toPhysicalMoments(state, scales) };

@@ -59,15 +59,24 @@ function validateSweep(base: DimensionlessParameters, parameter: ParameterName, 
     throw new ModelError(`a sweep has at most ${MAX_SWEEP_POINTS} points, got ${values.length} (sweep in pieces)`);
   }
   const range = DIMENSIONLESS_RANGES[parameter];
-  let lo = Infinity, hi = -Infinity, loIndex = 0, hiIndex = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    loIndex = 0,
+    hiIndex = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!inRange(v, range)) {
       // Let the parameter validator phrase the message.
       validateDimensionless({ ...base, [parameter]: v }, `${parameter} value #${i + 1} of the sweep`);
     }
-    if (v < lo) { lo = v; loIndex = i; }
-    if (v > hi) { hi = v; hiIndex = i; }
+    if (v < lo) {
+      lo = v;
+      loIndex = i;
+    }
+    if (v > hi) {
+      hi = v;
+      hiIndex = i;
+    }
   }
   validateDimensionless({ ...base, [parameter]: values[loIndex] }, `${parameter} value #${loIndex + 1} of the sweep`);
   validateDimensionless({ ...base, [parameter]: values[hiIndex] }, `${parameter} value #${hiIndex + 1} of the sweep`);
@@ -76,10 +85,14 @@ function validateSweep(base: DimensionlessParameters, parameter: ParameterName, 
 /** Natural scale of element `key` of the covariance in column set `c` at row i (see `elementScale`). */
 function scaleAt(c: CovarianceColumns, key: (typeof COVARIANCE_COLUMNS)[number], i: number): number {
   switch (key) {
-    case "sigma12": return Math.sqrt(Math.abs(c.sigma11[i] * c.sigma22[i]));
-    case "sigma34": return Math.sqrt(Math.abs(c.sigma33[i] * c.sigma44[i]));
-    case "sigma23": return Math.sqrt(Math.abs(c.sigma22[i] * c.sigma33[i]));
-    default: return Math.abs(c[key][i]);
+    case "sigma12":
+      return Math.sqrt(Math.abs(c.sigma11[i] * c.sigma22[i]));
+    case "sigma34":
+      return Math.sqrt(Math.abs(c.sigma33[i] * c.sigma44[i]));
+    case "sigma23":
+      return Math.sqrt(Math.abs(c.sigma22[i] * c.sigma33[i]));
+    default:
+      return Math.abs(c[key][i]);
   }
 }
 
@@ -107,7 +120,8 @@ function solveColumns(
     }
     return { ...cols, residual, maxResidual };
   }
-  const solver = prepareOscillatorPair(), x = new Float64Array(16);
+  const solver = prepareOscillatorPair(),
+    x = new Float64Array(16);
   const cf = allocateColumns(1);
   const { sigma11, sigma12, sigma22, sigma33, sigma34, sigma44, sigma23 } = cols;
   let deviation = 0;
@@ -145,13 +159,21 @@ export function sweep(
   options: SweepOptions = {},
 ): Sweep {
   const method = options.method ?? "lyapunov";
-  if (method !== "lyapunov" && method !== "closed-form") throw new ModelError(`unknown sweep method '${String(method)}' (lyapunov or closed-form)`);
+  if (method !== "lyapunov" && method !== "closed-form")
+    throw new ModelError(`unknown sweep method '${String(method)}' (lyapunov or closed-form)`);
   if (values.length > MAX_SWEEP_POINTS) {
     throw new ModelError(`a sweep has at most ${MAX_SWEEP_POINTS} points, got ${values.length} (sweep in pieces)`);
   }
   const fixed = validateDimensionless({ ...base, [parameter]: values.length > 0 ? values[0] : base[parameter] });
   validateSweep(fixed, parameter, values);
-  const solved = solveColumns(values.length, { ...fixed }, (i, p) => { p[parameter] = values[i]; }, { ...options, method });
+  const solved = solveColumns(
+    values.length,
+    { ...fixed },
+    (i, p) => {
+      p[parameter] = values[i];
+    },
+    { ...options, method },
+  );
   return { parameter, values: Float64Array.from(values), base: fixed, method, ...solved };
 }
 
@@ -166,9 +188,13 @@ export function solvePoints(
 ): CovarianceColumns & { residual: Float64Array; maxResidual: number; closedFormDeviation?: number } {
   const count = "count" in points ? points.count : points.length;
   const at = "count" in points ? points.pointAt : (i: number) => points[i];
-  if (count > MAX_SWEEP_POINTS) throw new ModelError(`a sweep has at most ${MAX_SWEEP_POINTS} points, got ${count} (sweep in pieces)`);
+  if (count > MAX_SWEEP_POINTS)
+    throw new ModelError(`a sweep has at most ${MAX_SWEEP_POINTS} points, got ${count} (sweep in pieces)`);
   const p: DimensionlessParameters = { k: 1, k0: 0, q: 1, T1: 0, T2: 0 };
-  return solveColumns(count, p, (i, out) => Object.assign(out, validateDimensionless(at(i), `point #${i + 1}`)), { method: "lyapunov", ...options });
+  return solveColumns(count, p, (i, out) => Object.assign(out, validateDimensionless(at(i), `point #${i + 1}`)), {
+    method: "lyapunov",
+    ...options,
+  });
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -183,10 +209,18 @@ export function linspace(start: number, stop: number, count: number): Float64Arr
  * A grid on [lo, hi] that resolves a Lorentzian-like feature of half width `halfWidth` at `center`: `uniform` evenly
  * spaced points plus `focused` points equally spaced in arctan((k - center) / halfWidth), merged and sorted.
  */
-export function focusedGrid(lo: number, hi: number, center: number, halfWidth: number, uniform = 801, focused = 801): Float64Array {
+export function focusedGrid(
+  lo: number,
+  hi: number,
+  center: number,
+  halfWidth: number,
+  uniform = 801,
+  focused = 801,
+): Float64Array {
   const pts: number[] = Array.from(linspace(lo, hi, uniform));
   if (halfWidth > 0 && center > lo && center < hi) {
-    const a = Math.atan((lo - center) / halfWidth), b = Math.atan((hi - center) / halfWidth);
+    const a = Math.atan((lo - center) / halfWidth),
+      b = Math.atan((hi - center) / halfWidth);
     for (let i = 1; i < focused - 1; i++) pts.push(center + halfWidth * Math.tan(a + ((b - a) * i) / (focused - 1)));
   }
   pts.sort((x, y) => x - y);

@@ -8,9 +8,11 @@ try {
 } catch (err) {
   internal = err.code;
 }
-console.log(JSON.stringify({
-  ness: typeof ness.solveNetwork === "function" && typeof ness.simulate === "function",
-  linalg: typeof linalg.solveLyapunov === "function",
-  node: typeof node.workerRunner === "function" && typeof node.writeFigureFile === "function",
-  internal,
-}));
+console.log(
+  JSON.stringify({
+    ness: typeof ness.solveNetwork === "function" && typeof ness.simulate === "function",
+    linalg: typeof linalg.solveLyapunov === "function",
+    node: typeof node.workerRunner === "function" && typeof node.writeFigureFile === "function",
+    internal,
+  }),
+);

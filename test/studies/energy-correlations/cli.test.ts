@@ -6,12 +6,23 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../../helpers/cli.js";
 
-
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness study energy-correlations", () => {
   it("--json prints temperatures and C (ideal gas: C12 = Cv (T0 - T3)^2 / 27)", async () => {
-    const r = await run("study", "energy-correlations", "--model", "ideal-gas", "--T0", "1", "--T3", "3", "--Cv", "2", "--json");
+    const r = await run(
+      "study",
+      "energy-correlations",
+      "--model",
+      "ideal-gas",
+      "--T0",
+      "1",
+      "--T3",
+      "3",
+      "--Cv",
+      "2",
+      "--json",
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout).results;
     expect(j.temperatures).toHaveLength(2);
@@ -25,15 +36,45 @@ describe("ness study energy-correlations", () => {
   });
 
   it("exclusion process densities, longer chains, Fermi and blackbody models", async () => {
-    const s = JSON.parse((await run("study", "energy-correlations", "--model", "ssep", "--eps0", "0.1", "--eps3", "0.7", "--N", "10", "--json")).stdout).results;
+    const s = JSON.parse(
+      (
+        await run(
+          "study",
+          "energy-correlations",
+          "--model",
+          "ssep",
+          "--eps0",
+          "0.1",
+          "--eps3",
+          "0.7",
+          "--N",
+          "10",
+          "--json",
+        )
+      ).stdout,
+    ).results;
     expect(s.densities).toEqual(s.temperatures);
     expect(s.C[0][1]).toBeCloseTo((-10 * 0.36) / 27, 10);
-    const long = JSON.parse((await run("study", "energy-correlations", "--model", "ideal-gas", "--M", "5", "--json")).stdout).results;
+    const long = JSON.parse(
+      (await run("study", "energy-correlations", "--model", "ideal-gas", "--M", "5", "--json")).stdout,
+    ).results;
     expect(long.C).toHaveLength(5);
     expect(long.temperatures).toHaveLength(5);
     for (const model of ["fermi", "blackbody"]) {
       for (const noise of ["exact", "approx"]) {
-        const f = await run("study", "energy-correlations", "--model", model, "--T0", "1", "--T3", "3", "--noise", noise, "--json");
+        const f = await run(
+          "study",
+          "energy-correlations",
+          "--model",
+          model,
+          "--T0",
+          "1",
+          "--T3",
+          "3",
+          "--noise",
+          noise,
+          "--json",
+        );
         expect(f.code).toBe(0);
         const j = JSON.parse(f.stdout).results;
         expect(j.C[0][1]).toBeGreaterThan(0);
@@ -43,7 +84,17 @@ describe("ness study energy-correlations", () => {
   });
 
   it("prints a readable report, with a simulation on request", async () => {
-    const r = await run("study", "energy-correlations", "--model", "ssep", "--simulate", "--replicas", "4", "--duration", "50");
+    const r = await run(
+      "study",
+      "energy-correlations",
+      "--model",
+      "ssep",
+      "--simulate",
+      "--replicas",
+      "4",
+      "--duration",
+      "50",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/C12 = -13\.3333 \(negative\)/); // -N (eps0 - eps3)^2 / 27 with the default N = 1000
     expect(r.stdout).toMatch(/boundary links/);
@@ -74,8 +125,12 @@ describe("ness reproduce energy-correlations --quick", () => {
     const r = await run("reproduce", "energy-correlations", "--out", out, "--quick");
     expect(r.code).toBe(0);
     const files = readdirSync(out).sort();
-    const stems = ["bound", "c12", "decomposition", "noise-approximations", "profiles", "verification"].map((s) => `energy-correlations-${s}`);
-    const cases = ["bias-sweeps", "profiles", "noise-approximations", "verification"].map((c) => `energy-correlations-${c}.results.json`);
+    const stems = ["bound", "c12", "decomposition", "noise-approximations", "profiles", "verification"].map(
+      (s) => `energy-correlations-${s}`,
+    );
+    const cases = ["bias-sweeps", "profiles", "noise-approximations", "verification"].map(
+      (c) => `energy-correlations-${c}.results.json`,
+    );
     expect(files).toEqual([...stems.flatMap((s) => [`${s}.csv`, `${s}.png`, `${s}.svg`]), ...cases].sort());
     for (const s of stems) {
       const csv = readFileSync(join(out, `${s}.csv`), "utf8");

@@ -23,22 +23,28 @@ import { runCli as run } from "../../helpers/cli.js";
 afterEach(() => vi.restoreAllMocks());
 
 describe("energy-correlations defaults", () => {
-  it.each(BUILTIN_MODELS)("%s: the simulated C agrees with the exact C at the defaults (seed 1, 16 replicas, 2000 tau)", (name) => {
-    const chain = chainFromParameters({ model: name });
-    const r = simulateEnergyCorrelations(chain, { seed: 1 });
-    const e = r.exact;
-    expect(e.fluctuation.max).toBeLessThan(FLUCTUATION_WARNING / 2);
-    expect(e.warnings).toEqual([]);
-    expect(r.clampedSteps).toBe(0);
-    const M = chain.M;
-    for (let k = 0; k < M * M; k++) {
-      const [sim, exact, err] = [r.covariance.data[k], e.covariance.data[k], r.covarianceError.data[k]];
-      expect(Number.isFinite(sim) && err > 0).toBe(true);
-      expect(Math.abs(sim - exact), `C[${Math.floor(k / M)}][${k % M}]: ${sim} ± ${err}, exact ${exact}`).toBeLessThan(4 * err);
-    }
-    // C12 is resolved at the defaults (|exact| > 4 error bars), so the comparison can fail: its sign and size are seen.
-    expect(Math.abs(e.covariance.data[1])).toBeGreaterThan(4 * r.covarianceError.data[1]);
-  });
+  it.each(BUILTIN_MODELS)(
+    "%s: the simulated C agrees with the exact C at the defaults (seed 1, 16 replicas, 2000 tau)",
+    (name) => {
+      const chain = chainFromParameters({ model: name });
+      const r = simulateEnergyCorrelations(chain, { seed: 1 });
+      const e = r.exact;
+      expect(e.fluctuation.max).toBeLessThan(FLUCTUATION_WARNING / 2);
+      expect(e.warnings).toEqual([]);
+      expect(r.clampedSteps).toBe(0);
+      const M = chain.M;
+      for (let k = 0; k < M * M; k++) {
+        const [sim, exact, err] = [r.covariance.data[k], e.covariance.data[k], r.covarianceError.data[k]];
+        expect(Number.isFinite(sim) && err > 0).toBe(true);
+        expect(
+          Math.abs(sim - exact),
+          `C[${Math.floor(k / M)}][${k % M}]: ${sim} ± ${err}, exact ${exact}`,
+        ).toBeLessThan(4 * err);
+      }
+      // C12 is resolved at the defaults (|exact| > 4 error bars), so the comparison can fail: its sign and size are seen.
+      expect(Math.abs(e.covariance.data[1])).toBeGreaterThan(4 * r.covarianceError.data[1]);
+    },
+  );
 
   it("the old defaults (unit sizes) are refused for a simulation and warned about otherwise", () => {
     const small: [ChainModel, number, number][] = [
@@ -50,8 +56,12 @@ describe("energy-correlations defaults", () => {
     for (const [model, left, right] of small) {
       const ec = energyCorrelations({ model, M: 2, left, right });
       expect(ec.fluctuation.max, model.label).toBeGreaterThan(FLUCTUATION_SIMULATION_LIMIT);
-      expect(ec.warnings.join(" "), model.label).toMatch(/the subsystems are too small for the linear-noise description/);
-      expect(() => simulateEnergyCorrelations({ model, M: 2, left, right }), model.label).toThrow(/the subsystems are too small to simulate: .* use larger subsystems \(a larger (Cv|N|aV)\)/);
+      expect(ec.warnings.join(" "), model.label).toMatch(
+        /the subsystems are too small for the linear-noise description/,
+      );
+      expect(() => simulateEnergyCorrelations({ model, M: 2, left, right }), model.label).toThrow(
+        /the subsystems are too small to simulate: .* use larger subsystems \(a larger (Cv|N|aV)\)/,
+      );
     }
   });
 
@@ -72,7 +82,23 @@ describe("energy-correlations defaults", () => {
   });
 
   it("the documented example command agrees within error bars and prints no NaN", async () => {
-    const r = await run("study", "energy-correlations", "--model", "fermi", "--T0", "1", "--T3", "3", "--noise", "approx", "--simulate", "--replicas", "16", "--duration", "2000");
+    const r = await run(
+      "study",
+      "energy-correlations",
+      "--model",
+      "fermi",
+      "--T0",
+      "1",
+      "--T3",
+      "3",
+      "--noise",
+      "approx",
+      "--simulate",
+      "--replicas",
+      "16",
+      "--duration",
+      "2000",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(/\bNaN\b|\bInfinity\b|warning/);
     const worst = Number(/largest \|simulated - exact\| \/ error bar: ([0-9.]+)/.exec(r.stdout)![1]);
@@ -91,7 +117,11 @@ describe("energy-correlations defaults", () => {
   });
 
   it("equilibrium baths: no null in the bound (the inverse beta gap is absent, the bound is 0)", async () => {
-    for (const args of [["--model", "ideal-gas", "--T0", "2", "--T3", "2"], ["--model", "ssep", "--T0", "0", "--T3", "0"], ["--model", "ssep", "--T0", "1", "--T3", "1"]]) {
+    for (const args of [
+      ["--model", "ideal-gas", "--T0", "2", "--T3", "2"],
+      ["--model", "ssep", "--T0", "0", "--T3", "0"],
+      ["--model", "ssep", "--T0", "1", "--T3", "1"],
+    ]) {
       const r = await run("study", "energy-correlations", ...args, "--json");
       expect(r.code, args.join(" ")).toBe(0);
       expect(r.stdout).not.toMatch(/\bnull\b|\bNaN\b|\bInfinity\b/);

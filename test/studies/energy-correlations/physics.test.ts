@@ -48,9 +48,12 @@ describe("eq. 9: linear A with arbitrary B (M = 2)", () => {
       });
       const ec = energyCorrelations({ model, M: 2, left: 10 * r(), right: 10 * r() });
       const C = linearAPairCovariance(gamma / N, b[0], b[1], b[2]);
-      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) {
-        expect(Math.abs(ec.covariance.data[i * 2 + j] - C[i][j])).toBeLessThan(1e-12 * Math.max(...C.flat().map(Math.abs)));
-      }
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 2; j++) {
+          expect(Math.abs(ec.covariance.data[i * 2 + j] - C[i][j])).toBeLessThan(
+            1e-12 * Math.max(...C.flat().map(Math.abs)),
+          );
+        }
       expect(ec.residual).toBeLessThan(1e-13);
       // Sign decomposition: link contributions in the ratio B01 : -2 B12 : B23, times N / (12 gamma).
       const k = N / (12 * gamma);
@@ -70,7 +73,12 @@ describe("closed forms of C12", () => {
       const Cv = 0.1 + 100 * r();
       const t0 = 0.1 + 10 * r();
       const t3 = 0.1 + 10 * r();
-      const ec = energyCorrelations({ model: idealGas({ Cv, gamma: 0.1 + r(), N: 1 + 10 * r() }), M: 2, left: t0, right: t3 });
+      const ec = energyCorrelations({
+        model: idealGas({ Cv, gamma: 0.1 + r(), N: 1 + 10 * r() }),
+        M: 2,
+        left: t0,
+        right: t3,
+      });
       expect(rel(ec.covariance.data[1], (Cv * (t0 - t3) ** 2) / 27)).toBeLessThan(1e-11);
       expect(ec.covariance.data[1]).toBeGreaterThan(0);
       expect(ec.states[0]).toBeCloseTo((2 * t0 + t3) / 3, 12);
@@ -84,7 +92,12 @@ describe("closed forms of C12", () => {
       const N = 1 + 1000 * r();
       const e0 = r();
       const e3 = r();
-      const ec = energyCorrelations({ model: exclusionProcess({ N, gamma: 0.1 + 5 * r() }), M: 2, left: e0, right: e3 });
+      const ec = energyCorrelations({
+        model: exclusionProcess({ N, gamma: 0.1 + 5 * r() }),
+        M: 2,
+        left: e0,
+        right: e3,
+      });
       // Absolute agreement relative to the variance (C12 itself vanishes as eps0 -> eps3).
       expect(Math.abs(ec.covariance.data[1] - exclusionC12(N, e0, e3))).toBeLessThan(1e-12 * ec.covariance.data[0]);
       expect(ec.covariance.data[1]).toBeLessThan(0);
@@ -93,8 +106,15 @@ describe("closed forms of C12", () => {
 
   it("Fermi gases: eq. 14 and the T^4 profile, with the exact and the approximate noise", () => {
     for (const noise of ["exact", "approx"] as const) {
-      for (const [t0, t3] of [[1, 3], [2, 0.5], [1, 1.2], [0.3, 5]]) {
-        const N = 1000, kappa = 0.7, TF = 200;
+      for (const [t0, t3] of [
+        [1, 3],
+        [2, 0.5],
+        [1, 1.2],
+        [0.3, 5],
+      ]) {
+        const N = 1000,
+          kappa = 0.7,
+          TF = 200;
         const ec = energyCorrelations({ model: fermiGas({ N, kappa, TF, noise }), M: 2, left: t0, right: t3 });
         const [t1, t2] = quarticProfile(t0, t3);
         expect(rel(ec.states[0], t1)).toBeLessThan(1e-12);
@@ -110,7 +130,8 @@ describe("closed forms of C12", () => {
 
   it("blackbodies: linear A in the energies, eq. 9 with r = |lambda|^2 sigma / aV, positive", () => {
     for (const noise of ["exact", "approx"] as const) {
-      const g = 0.3, aV = 2;
+      const g = 0.3,
+        aV = 2;
       const ec = energyCorrelations({ model: blackbody({ coupling: g, aV, noise }), M: 2, left: 1, right: 4 });
       const [b01, b12, b23] = ec.noise;
       const C = linearAPairCovariance(g / aV, b01, b12, b23);
@@ -157,9 +178,10 @@ describe("equilibrium: C is diagonal", () => {
         const ec = energyCorrelations({ model, M, left: x, right: x });
         let diag = 0;
         for (let i = 0; i < M; i++) diag = Math.max(diag, ec.covariance.data[i * M + i]);
-        for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) {
-          if (i !== j) expect(Math.abs(ec.covariance.data[i * M + j])).toBeLessThan(1e-12 * diag);
-        }
+        for (let i = 0; i < M; i++)
+          for (let j = 0; j < M; j++) {
+            if (i !== j) expect(Math.abs(ec.covariance.data[i * M + j])).toBeLessThan(1e-12 * diag);
+          }
         // Equilibrium variance: B / (2 r) for equal links; for the ideal gas Cv T^2.
         if (model.kind === "ideal-gas") expect(ec.covariance.data[0]).toBeCloseTo(2 * x * x, 10);
         if (model.kind === "ssep") expect(ec.covariance.data[0]).toBeCloseTo(10 * x * (1 - x), 10);
@@ -177,11 +199,16 @@ describe("longer chains", () => {
       const k = (3 * 2) / 5;
       const ampIg = continuumAmplitude(2 * k, k / 2, 0.5 - 2, M);
       const ampSs = continuumAmplitude(-2 * 2, 2 / 20, 0.1 - 0.8, M);
-      for (let i = 1; i <= M; i++) for (let j = 1; j <= M; j++) {
-        if (i === j) continue;
-        expect(Math.abs(ig.covariance.data[(i - 1) * M + j - 1] - ampIg * continuumShape(i, j, M))).toBeLessThan(1e-11 * Math.abs(ampIg));
-        expect(Math.abs(ss.covariance.data[(i - 1) * M + j - 1] - ampSs * continuumShape(i, j, M))).toBeLessThan(1e-11 * Math.abs(ampSs));
-      }
+      for (let i = 1; i <= M; i++)
+        for (let j = 1; j <= M; j++) {
+          if (i === j) continue;
+          expect(Math.abs(ig.covariance.data[(i - 1) * M + j - 1] - ampIg * continuumShape(i, j, M))).toBeLessThan(
+            1e-11 * Math.abs(ampIg),
+          );
+          expect(Math.abs(ss.covariance.data[(i - 1) * M + j - 1] - ampSs * continuumShape(i, j, M))).toBeLessThan(
+            1e-11 * Math.abs(ampSs),
+          );
+        }
       // SSEP-like shape: N C_ij -> -(rho0 - rho1)^2 x (1 - y) per (M + 1)
       expect(Math.sign(ss.covariance.data[M - 1])).toBe(-1);
       expect(Math.sign(ig.covariance.data[M - 1])).toBe(1);
@@ -194,7 +221,8 @@ describe("longer chains", () => {
     const prof = quarticProfile(1, 4, M);
     for (let i = 0; i < M; i++) expect(rel(ec.states[i], prof[i])).toBeLessThan(1e-12);
     for (const c of ec.currents) expect(rel(c, ec.current)).toBeLessThan(1e-12);
-    for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) if (i !== j) expect(ec.covariance.data[i * M + j]).toBeGreaterThan(0);
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < M; j++) if (i !== j) expect(ec.covariance.data[i * M + j]).toBeGreaterThan(0);
   });
 
   it("C is linear in the link noises: the per-link solutions sum to C", () => {
@@ -206,10 +234,16 @@ describe("longer chains", () => {
       expect(Math.abs(sum - ec.covariance.data[k])).toBeLessThan(1e-12 * ec.covariance.data[0]);
     }
     // The decomposition of C12 by links (one adjoint solve) equals the per-link solutions' C12, for any pair.
-    for (const pair of [[1, 2], [2, 4], [5, 5]] as [number, number][]) {
+    for (const pair of [
+      [1, 2],
+      [2, 4],
+      [5, 5],
+    ] as [number, number][]) {
       const d = energyCorrelations({ model: blackbody({}), M: 5, left: 2, right: 1 }, { pair }).decomposition;
       const k = (pair[0] - 1) * M + (pair[1] - 1);
-      perLink.forEach((Cb, b) => expect(Math.abs(d.byLink[b] - ec.noise[b] * Cb.data[k])).toBeLessThan(1e-12 * ec.covariance.data[0]));
+      perLink.forEach((Cb, b) =>
+        expect(Math.abs(d.byLink[b] - ec.noise[b] * Cb.data[k])).toBeLessThan(1e-12 * ec.covariance.data[0]),
+      );
     }
   });
 });
@@ -224,10 +258,19 @@ describe("the exact noise integral (eq. 11, Appendix A)", () => {
   });
 
   it("agrees with a direct quadrature of the whole integrand, and the same integrand gives A = kappa (Tc^4 - Td^4)", () => {
-    for (const [t1, t2] of [[1, 0.3], [2, 5], [1, 0.01]]) {
+    for (const [t1, t2] of [
+      [1, 0.3],
+      [2, 5],
+      [1, 0.01],
+    ]) {
       const n = (w: number, t: number) => 1 / Math.expm1(w / t);
       const top = 80 * Math.max(t1, t2);
-      const direct = gaussLegendre((w) => w ** 4 * (n(w, t1) * (1 + n(w, t2)) + n(w, t2) * (1 + n(w, t1))), 0, top, 400);
+      const direct = gaussLegendre(
+        (w) => w ** 4 * (n(w, t1) * (1 + n(w, t2)) + n(w, t2) * (1 + n(w, t1))),
+        0,
+        top,
+        400,
+      );
       expect(rel(exchangeNoiseIntegral(t1, t2), direct)).toBeLessThan(1e-10);
       const a = (15 / Math.PI ** 4) * gaussLegendre((w) => w ** 3 * (n(w, t1) - n(w, t2)), 0, top, 400);
       expect(rel(a, t1 ** 4 - t2 ** 4)).toBeLessThan(1e-10);
@@ -235,7 +278,9 @@ describe("the exact noise integral (eq. 11, Appendix A)", () => {
   });
 
   it("reproduces the accuracy of eqs. 13 and A.6 stated in docs/corrections.md", () => {
-    let maxF = 0, maxB = 0, at07 = 0;
+    let maxF = 0,
+      maxB = 0,
+      at07 = 0;
     for (let k = 0; k <= 1000; k++) {
       const r = k / 1000;
       const exact = exactExchangeNoise(1, 1, r);
@@ -255,7 +300,8 @@ describe("the exact noise integral (eq. 11, Appendix A)", () => {
     const table = exchangeNoiseTable();
     const r = rng(3);
     for (let k = 0; k < 200; k++) {
-      const t1 = 10 * r(), t2 = 10 * r();
+      const t1 = 10 * r(),
+        t2 = 10 * r();
       expect(rel(table(t1, t2), exchangeNoiseIntegral(t1, t2))).toBeLessThan(1e-12);
     }
   });
@@ -264,14 +310,20 @@ describe("the exact noise integral (eq. 11, Appendix A)", () => {
 describe("mean steady state (Newton with safeguard)", () => {
   it("solves a strongly nonlinear custom chain and conserves the current", () => {
     // A = sinh(E_i) - sinh(E_j): far from the linear start, Newton needs the line search.
-    const model = customModel({ current: (a, b) => Math.sinh(a) - Math.sinh(b), noise: (a, b) => Math.cosh(a) + Math.cosh(b) });
+    const model = customModel({
+      current: (a, b) => Math.sinh(a) - Math.sinh(b),
+      noise: (a, b) => Math.cosh(a) + Math.cosh(b),
+    });
     const M = 6;
     const ss = solveMeanSteadyState({ model, M, left: -6, right: 8 });
     const x = [-6, ...ss.states, 8];
     const currents = x.slice(0, -1).map((v, k) => Math.sinh(v) - Math.sinh(x[k + 1]));
     for (const c of currents) expect(rel(c, currents[0])).toBeLessThan(1e-10);
     // Exact: sinh(E_i) linear in i.
-    for (let i = 1; i <= M; i++) expect(rel(Math.sinh(ss.states[i - 1]), Math.sinh(-6) + ((Math.sinh(8) - Math.sinh(-6)) * i) / (M + 1))).toBeLessThan(1e-10);
+    for (let i = 1; i <= M; i++)
+      expect(
+        rel(Math.sinh(ss.states[i - 1]), Math.sinh(-6) + ((Math.sinh(8) - Math.sinh(-6)) * i) / (M + 1)),
+      ).toBeLessThan(1e-10);
   });
 
   it("stays in the domain and reports a model whose fluctuations do not relax", () => {
@@ -285,8 +337,14 @@ describe("bound of eq. 15", () => {
   it("holds for the ideal gas (eq. 4 exact) over random baths, with tau = 1/|slowest eigenvalue|", () => {
     const r = rng(9);
     for (let trial = 0; trial < 50; trial++) {
-      const t0 = 0.05 + 10 * r(), t3 = 0.05 + 10 * r();
-      const ec = energyCorrelations({ model: idealGas({ Cv: 1 + 5 * r(), N: 1, gamma: 1 }), M: 2, left: t0, right: t3 });
+      const t0 = 0.05 + 10 * r(),
+        t3 = 0.05 + 10 * r();
+      const ec = energyCorrelations({
+        model: idealGas({ Cv: 1 + 5 * r(), N: 1, gamma: 1 }),
+        M: 2,
+        left: t0,
+        right: t3,
+      });
       const b = ec.bound!;
       expect(b.fdrDeviation).toBeLessThan(1e-12);
       expect(b.monotoneCurrents).toBe(true);
@@ -311,13 +369,19 @@ describe("bound of eq. 15", () => {
 
 describe("bad input", () => {
   it("rejects negative temperatures, densities outside [0, 1] and M < 1 with clear messages", () => {
-    expect(() => energyCorrelations({ model: idealGas(), M: 2, left: -1, right: 2 })).toThrow(/left bath temperature \(node 0\) \(kB = 1\) must be a number in \[1e-6, 1e6\], got -1/);
+    expect(() => energyCorrelations({ model: idealGas(), M: 2, left: -1, right: 2 })).toThrow(
+      /left bath temperature \(node 0\) \(kB = 1\) must be a number in \[1e-6, 1e6\], got -1/,
+    );
     expect(() => energyCorrelations({ model: fermiGas(), M: 2, left: 1, right: 0 })).toThrow(ModelError);
-    expect(() => energyCorrelations({ model: exclusionProcess(), M: 2, left: 0.2, right: 1.5 })).toThrow(/density in \[0, 1\]/);
+    expect(() => energyCorrelations({ model: exclusionProcess(), M: 2, left: 0.2, right: 1.5 })).toThrow(
+      /density in \[0, 1\]/,
+    );
     expect(() => energyCorrelations({ model: exclusionProcess(), M: 2, left: -0.1, right: 0.5 })).toThrow(ModelError);
     expect(() => energyCorrelations({ model: idealGas(), M: 0, left: 1, right: 2 })).toThrow(/M .*>= 1/);
     expect(() => energyCorrelations({ model: idealGas(), M: 2.5, left: 1, right: 2 })).toThrow(ModelError);
-    expect(() => idealGas({ Cv: -1 })).toThrow(/Cv \(heat capacity of a subsystem\) must be a number in \[1e-6, 1e15\], got -1/);
+    expect(() => idealGas({ Cv: -1 })).toThrow(
+      /Cv \(heat capacity of a subsystem\) must be a number in \[1e-6, 1e15\], got -1/,
+    );
     expect(() => fermiGas({ noise: "bad" as "exact" })).toThrow(ModelError);
   });
 });

@@ -25,7 +25,10 @@ function expectWithinErrorBars(chain: Chain, options: SimulationOptions, c12Prec
     const err = r.covarianceError.data[k];
     expect(err).toBeGreaterThan(0);
     expect(Math.abs(r.discretisationBias.data[k])).toBeLessThan(0.25 * err);
-    expect(Math.abs(sim - exact), `C[${Math.floor(k / M)}][${k % M}]: sim ${sim} ± ${err}, exact ${exact}`).toBeLessThan(4 * err);
+    expect(
+      Math.abs(sim - exact),
+      `C[${Math.floor(k / M)}][${k % M}]: sim ${sim} ± ${err}, exact ${exact}`,
+    ).toBeLessThan(4 * err);
   }
   // The comparison is sharp enough to see the sign and size of C12.
   expect(r.covarianceError.data[1]).toBeLessThan(c12Precision * Math.abs(r.exact.covariance.data[1]));
@@ -33,23 +36,39 @@ function expectWithinErrorBars(chain: Chain, options: SimulationOptions, c12Prec
 
 describe("simulated energy SDE against the exact C", () => {
   it("ideal gas (positive C12)", () => {
-    expectWithinErrorBars({ model: idealGas({ Cv: 1000 }), M: 2, left: 1, right: 9 }, { seed: 101, replicas: 16, duration: 4000 });
+    expectWithinErrorBars(
+      { model: idealGas({ Cv: 1000 }), M: 2, left: 1, right: 9 },
+      { seed: 101, replicas: 16, duration: 4000 },
+    );
   });
 
   it("boxed exclusion process (negative C12)", () => {
-    expectWithinErrorBars({ model: exclusionProcess({ N: 1000, gamma: 1000 }), M: 2, left: 0, right: 1 }, { seed: 102, replicas: 16, duration: 2000 });
+    expectWithinErrorBars(
+      { model: exclusionProcess({ N: 1000, gamma: 1000 }), M: 2, left: 0, right: 1 },
+      { seed: 102, replicas: 16, duration: 2000 },
+    );
   });
 
   it("Fermi gases with the exact noise integral", () => {
-    expectWithinErrorBars({ model: fermiGas({ N: 1e6, TF: 1000 }), M: 2, left: 1, right: 5 }, { seed: 103, replicas: 16, duration: 4000 });
+    expectWithinErrorBars(
+      { model: fermiGas({ N: 1e6, TF: 1000 }), M: 2, left: 1, right: 5 },
+      { seed: 103, replicas: 16, duration: 4000 },
+    );
   });
 
   it("blackbody cavities with the exact noise integral", () => {
-    expectWithinErrorBars({ model: blackbody({ aV: 1e4 }), M: 2, left: 1, right: 5 }, { seed: 104, replicas: 16, duration: 4000 });
+    expectWithinErrorBars(
+      { model: blackbody({ aV: 1e4 }), M: 2, left: 1, right: 5 },
+      { seed: 104, replicas: 16, duration: 4000 },
+    );
   });
 
   it("a chain of M = 4 ideal gases", () => {
-    expectWithinErrorBars({ model: idealGas({ Cv: 1000 }), M: 4, left: 1, right: 9 }, { seed: 105, replicas: 16, duration: 1500 }, 0.5);
+    expectWithinErrorBars(
+      { model: idealGas({ Cv: 1000 }), M: 4, left: 1, right: 9 },
+      { seed: 105, replicas: 16, duration: 1500 },
+      0.5,
+    );
   });
 
   it("Euler-Maruyama with a step whose predicted bias is negligible", () => {

@@ -4,14 +4,26 @@
 // relation of the exclusion process; the small-bias limit of the condition.
 import { describe, expect, it } from "vitest";
 import {
-  THIRD_CUMULANT_THRESHOLD, blackbody, energyCorrelations, exchangeThirdCumulant, exclusionProcess, fermiGas, gaussLegendre, idealGas,
-  simulateEnergyCorrelations, thirdCumulantCondition,
+  THIRD_CUMULANT_THRESHOLD,
+  blackbody,
+  energyCorrelations,
+  exchangeThirdCumulant,
+  exclusionProcess,
+  fermiGas,
+  gaussLegendre,
+  idealGas,
+  simulateEnergyCorrelations,
+  thirdCumulantCondition,
 } from "../../../src/studies/energy-correlations/index.js";
 import { runCli } from "../../helpers/cli.js";
 
 describe("M = 1: one subsystem between two baths", () => {
   it("ideal gas: C11 = Cv T1^2 with T1 = (T0 + T2)/2, and <J> tau (beta2 - beta0)/((beta1 - beta0)(beta2 - beta1)) equals it (eq. 4 exact)", () => {
-    for (const [Cv, left, right] of [[1000, 1, 3], [50, 4, 0.5], [2e4, 2, 2.2]]) {
+    for (const [Cv, left, right] of [
+      [1000, 1, 3],
+      [50, 4, 0.5],
+      [2e4, 2, 2.2],
+    ]) {
       const ec = energyCorrelations({ model: idealGas({ Cv }), M: 1, left, right });
       const T1 = (left + right) / 2;
       expect(ec.states[0]).toBeCloseTo(T1, 12);
@@ -19,7 +31,10 @@ describe("M = 1: one subsystem between two baths", () => {
       expect(ec.single!.formula! / ec.covariance.data[0]).toBeCloseTo(1, 12);
       // The seed's labelling (subsystem 0, baths 1 and 2) gives the same number.
       const [b1, b0, b2] = ec.single!.betas;
-      expect((ec.current * ec.relaxationTime * (b2 - b1)) / ((b0 - b1) * (b2 - b0)) / ec.single!.formula!).toBeCloseTo(1, 12);
+      expect((ec.current * ec.relaxationTime * (b2 - b1)) / ((b0 - b1) * (b2 - b0)) / ec.single!.formula!).toBeCloseTo(
+        1,
+        12,
+      );
       // Both links touch a bath: the decomposition of C11 is all "boundary".
       expect(ec.decomposition.pair).toEqual([1, 1]);
       expect(ec.decomposition.bulk).toBe(0);
@@ -61,7 +76,9 @@ describe("M = 1: one subsystem between two baths", () => {
     // Near equilibrium eq. 4 holds, the condition is satisfied and the formula matches C11 closely.
     const near = energyCorrelations({ model: blackbody({ aV: 1e4 }), M: 1, left: 1, right: 1.05 });
     expect(near.thirdCumulant!.satisfied).toBe(true);
-    expect(Math.abs(near.single!.formula! - near.covariance.data[0]) / near.covariance.data[0]).toBeLessThan(near.thirdCumulant!.value);
+    expect(Math.abs(near.single!.formula! - near.covariance.data[0]) / near.covariance.data[0]).toBeLessThan(
+      near.thirdCumulant!.value,
+    );
   });
 
   it("the CLI accepts --M 1 and prints the variance and its closed form", async () => {
@@ -79,8 +96,13 @@ describe("M = 1: one subsystem between two baths", () => {
 
 describe("the validity condition of eq. 4: (Delta beta)^2 kappa3 << kappa1", () => {
   it("the exchange's third cumulant (40 pi^2/21) k (Tc^6 - Td^6) against a quadrature of K int w^5 (n_c - n_d), and kappa1 = A", () => {
-    const k = 1.7, K = (15 * k) / Math.PI ** 4;
-    for (const [tc, td] of [[1, 3], [2.5, 0.4], [1, 1.01]]) {
+    const k = 1.7,
+      K = (15 * k) / Math.PI ** 4;
+    for (const [tc, td] of [
+      [1, 3],
+      [2.5, 0.4],
+      [1, 1.01],
+    ]) {
       const n = (w: number, t: number) => 1 / Math.expm1(w / t);
       const hi = 80 * Math.max(tc, td);
       const k3 = K * gaussLegendre((w) => w ** 5 * (n(w, tc) - n(w, td)), 1e-12, hi, 200);
@@ -93,7 +115,11 @@ describe("the validity condition of eq. 4: (Delta beta)^2 kappa3 << kappa1", () 
 
   it("exclusion process: unit hops both ways, so A = B tanh(Delta beta / 2) exactly and kappa3 = A", () => {
     const m = exclusionProcess({ N: 100, gamma: 2 });
-    for (const [a, b] of [[0.2, 0.8], [0.6, 0.1], [0.5, 0.52]]) {
+    for (const [a, b] of [
+      [0.2, 0.8],
+      [0.6, 0.1],
+      [0.5, 0.52],
+    ]) {
       const dBeta = m.conjugate!(b) - m.conjugate!(a);
       expect(m.current(a, b, 0) / (m.noise(a, b, 0) * Math.tanh(dBeta / 2))).toBeCloseTo(1, 12);
       expect(m.thirdCumulant!(a, b, 0)).toBe(m.current(a, b, 0));
@@ -105,7 +131,8 @@ describe("the validity condition of eq. 4: (Delta beta)^2 kappa3 << kappa1", () 
     for (const d of [1e-2, 1e-3]) {
       // M = 1 chain whose subsystem sits near T: the largest link gap and ratio come from the links around it.
       const T = 2;
-      const one = (tc: number, td: number) => (1 / td - 1 / tc) ** 2 * (model.thirdCumulant!(tc, td, 0) / model.current(tc, td, 0));
+      const one = (tc: number, td: number) =>
+        (1 / td - 1 / tc) ** 2 * (model.thirdCumulant!(tc, td, 0) / model.current(tc, td, 0));
       expect(one(T + d, T) / ((20 * Math.PI ** 2) / 7) / (d / T) ** 2).toBeCloseTo(1, 1);
       const c = thirdCumulantCondition({ model, M: 1, left: T, right: T + d }, [T + d / 2])!;
       expect(c.value / (d * d)).toBeGreaterThan(0);

@@ -24,8 +24,11 @@ describe("ness solve --method", () => {
     expect(typeof j.quadratureError).toBe("number");
     expect(j.quadratureError).toBeLessThan(1e-9);
     expect(j.covariance).toBeUndefined();
-    j.springs.forEach((s: { flux: number; error: number }, k: number) => expect(Math.abs(s.flux - dense.springs[k].flux)).toBeLessThan(1e-10));
-    for (const site of j.sites) expect(Math.abs(j.kineticTemperature[site] - dense.kineticTemperature[site])).toBeLessThan(1e-10);
+    j.springs.forEach((s: { flux: number; error: number }, k: number) =>
+      expect(Math.abs(s.flux - dense.springs[k].flux)).toBeLessThan(1e-10),
+    );
+    for (const site of j.sites)
+      expect(Math.abs(j.kineticTemperature[site] - dense.kineticTemperature[site])).toBeLessThan(1e-10);
     const text = await run("solve", file, "--method", "transmission");
     expect(text.stdout).toMatch(/method: transmission/);
     expect(text.stdout).toMatch(/quadrature error\s+[0-9.e-]+/);
@@ -86,7 +89,10 @@ describe("ness study harmonic-conduction", () => {
 
   it("power-law fit and lengths", () => {
     const N = [16, 32, 64, 128];
-    const fit = powerLawFit(N, N.map((n) => 3 * n ** -1.5));
+    const fit = powerLawFit(
+      N,
+      N.map((n) => 3 * n ** -1.5),
+    );
     expect(fit.alpha).toBeCloseTo(1.5, 12);
     expect(fit.A).toBeCloseTo(3, 10);
     expect(fit.alphaError).toBeLessThan(1e-10);

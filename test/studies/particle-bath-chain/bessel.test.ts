@@ -33,7 +33,8 @@ describe("modified Bessel functions I_n", () => {
 
   it("match the power series (positive terms) to a few ulps, including tiny values", () => {
     let worst = 0;
-    for (const x of XS) for (let n = 0; n <= 50; n++) worst = Math.max(worst, Math.abs(besselI(n, x) / besselISeries(n, x) - 1));
+    for (const x of XS)
+      for (let n = 0; n <= 50; n++) worst = Math.max(worst, Math.abs(besselI(n, x) / besselISeries(n, x) - 1));
     expect(worst).toBeLessThan(1e-13);
   });
 

@@ -85,7 +85,8 @@ describe("the effective chain's current three ways (seed 003, Section 4 and Appe
       // Energy balance: every spring carries the same current; the Langevin bath takes it out.
       for (const f of exact.springFlux) expect(Math.abs(f / exact.current - 1)).toBeLessThan(1e-9);
       expect(Math.abs(exact.rightOutflow / exact.current - 1)).toBeLessThan(1e-9);
-      if (p.N >= 16) expect(Math.abs(longChainCurrent(p, bath) / exact.current - 1), JSON.stringify(c)).toBeLessThan(1e-8);
+      if (p.N >= 16)
+        expect(Math.abs(longChainCurrent(p, bath) / exact.current - 1), JSON.stringify(c)).toBeLessThan(1e-8);
     }
   });
 
@@ -154,7 +155,11 @@ describe("the effective chain's current three ways (seed 003, Section 4 and Appe
     const pinning = p.K - kappa.reduce((a, b) => a + b, 0);
     for (let i = 0; i < N; i++) {
       set(A, i, N + i, -1);
-      const diag = (i > 0 ? p.k : 0) + (i < N - 1 ? p.k : 0) + (i === 0 ? pinning + kappa.reduce((a, b) => a + b, 0) : 0) + (i === N - 1 ? p.K : 0);
+      const diag =
+        (i > 0 ? p.k : 0) +
+        (i < N - 1 ? p.k : 0) +
+        (i === 0 ? pinning + kappa.reduce((a, b) => a + b, 0) : 0) +
+        (i === N - 1 ? p.K : 0);
       set(A, N + i, i, diag / p.m);
       if (i > 0) set(A, N + i, i - 1, -p.k / p.m);
       if (i < N - 1) set(A, N + i, i + 1, -p.k / p.m);
@@ -181,7 +186,9 @@ describe("the effective chain's current three ways (seed 003, Section 4 and Appe
   it("an unstable effective chain (k_eff <= 0 at low T_L) is a SteadyStateError with the critical temperature", () => {
     const p = validateParams({ TL: 0.3 });
     expect(() => exactCurrent(p)).toThrow(SteadyStateError);
-    expect(() => frequencyIntegralCurrent(p)).toThrow(/unstable at T_L = 0\.3: k_eff = K - softening = -0\.5665 <= 0 .* needs T_L > 0\.47/);
+    expect(() => frequencyIntegralCurrent(p)).toThrow(
+      /unstable at T_L = 0\.3: k_eff = K - softening = -0\.5665 <= 0 .* needs T_L > 0\.47/,
+    );
     expect(() => longChainCurrent(p)).toThrow(SteadyStateError);
   });
 });

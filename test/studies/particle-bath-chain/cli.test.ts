@@ -4,15 +4,34 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../../helpers/cli.js";
 
-
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness study particle-bath-chain", () => {
   it("--json prints the effective bath and the current three ways", async () => {
-    const r = await run("study", "particle-bath-chain", "--TL", "3", "--TR", "0.5", "--zeta", "0.2", "--N", "24", "--json");
+    const r = await run(
+      "study",
+      "particle-bath-chain",
+      "--TL",
+      "3",
+      "--TR",
+      "0.5",
+      "--zeta",
+      "0.2",
+      "--N",
+      "24",
+      "--json",
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout).results;
-    for (const key of ["gammaL", "kEff", "current", "currentLongChain", "currentFrequencyIntegral", "currentMemory", "criticalTemperature"]) {
+    for (const key of [
+      "gammaL",
+      "kEff",
+      "current",
+      "currentLongChain",
+      "currentFrequencyIntegral",
+      "currentMemory",
+      "criticalTemperature",
+    ]) {
       expect(typeof j[key], key).toBe("number");
     }
     expect(j.gammaL).toBeCloseTo((6.468394108807193 * 0.2) / 9, 10);
@@ -21,11 +40,33 @@ describe("ness study particle-bath-chain", () => {
     expect(Math.abs(j.currentFrequencyIntegral / j.current - 1)).toBeLessThan(1e-8);
     expect(j.currentLongChainAsPrinted / j.currentLongChain).toBeCloseTo(2, 12);
     expect(j.maximum.TL).toBeGreaterThan(0.5);
-    expect(j.parameters).toMatchObject({ m: 1, K: 1, Nb: 40, eps: 0.1, A: 1, rho: 2, L: 25, TL: 3, TR: 0.5, zeta: 0.2, N: 24 });
+    expect(j.parameters).toMatchObject({
+      m: 1,
+      K: 1,
+      Nb: 40,
+      eps: 0.1,
+      A: 1,
+      rho: 2,
+      L: 25,
+      TL: 3,
+      TR: 0.5,
+      zeta: 0.2,
+      N: 24,
+    });
   });
 
   it("prints readable tables and can simulate", async () => {
-    const r = await run("study", "particle-bath-chain", "--N", "4", "--simulate", "--duration", "100", "--replicas", "1");
+    const r = await run(
+      "study",
+      "particle-bath-chain",
+      "--N",
+      "4",
+      "--simulate",
+      "--duration",
+      "100",
+      "--replicas",
+      "1",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/friction gamma_L\(T_L\)\s+0\.01617/);
     expect(r.stdout).toMatch(/closed form as printed \(2x, wrong\)/);
@@ -56,8 +97,15 @@ describe("ness reproduce particle-bath-chain --quick", () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-pbc-"));
     const r = await run("reproduce", "particle-bath-chain", "--quick", "--out", dir);
     expect(r.code).toBe(0);
-    const names = ["fig2a-mean-force", "fig2b-effective-friction", "current-three-ways", "fig3-current-simulation", "fig4-ndc"];
-    for (const n of names) for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(dir, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
+    const names = [
+      "fig2a-mean-force",
+      "fig2b-effective-friction",
+      "current-three-ways",
+      "fig3-current-simulation",
+      "fig4-ndc",
+    ];
+    for (const n of names)
+      for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(dir, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
     expect(readdirSync(dir)).toHaveLength(20); // and one results.json per figure set
     expect(readFileSync(join(dir, "current-three-ways.svg"), "utf8")).toMatch(/twice too large/);
     expect(readFileSync(join(dir, "fig3-current-simulation.csv"), "utf8")).toMatch(/simulation/);

@@ -89,7 +89,9 @@ describe("effective bath (seed 003, Section 3 and Appendix A)", () => {
   });
 
   it("parameters are validated with messages naming them", () => {
-    expect(() => validateParams({ zeta: -1 })).toThrow(/zeta \(friction zeta of the overdamped bath particles.*\) must be a number in \[1e-6, 1e6\], got -1/);
+    expect(() => validateParams({ zeta: -1 })).toThrow(
+      /zeta \(friction zeta of the overdamped bath particles.*\) must be a number in \[1e-6, 1e6\], got -1/,
+    );
     expect(() => validateParams({ N: 1 })).toThrow(ModelError);
     expect(() => validateParams({ Nb: 2.5 })).toThrow(/Nb .* must be an integer in \[1, 1e7\], got 2.5/);
     expect(() => validateParams({ TR: -1 })).toThrow(/TR .* must be 0 or a number in \[1e-6, 1e6\], got -1/);

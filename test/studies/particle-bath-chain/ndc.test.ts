@@ -11,7 +11,12 @@ import {
 
 describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)", () => {
   it("at fixed T_R the current has an interior maximum in T_L and decreases beyond it", () => {
-    for (const over of [{ TR: 1, zeta: 1 }, { TR: 10, zeta: 0.1 }, { TR: 10, zeta: 0.1, k: 0.5 }, { TR: 0, zeta: 1 }]) {
+    for (const over of [
+      { TR: 1, zeta: 1 },
+      { TR: 10, zeta: 0.1 },
+      { TR: 10, zeta: 0.1, k: 0.5 },
+      { TR: 0, zeta: 1 },
+    ]) {
       const p = validateParams(over);
       const max = currentMaximum(p, "longChain");
       expect(max.atStabilityEdge).toBe(false);
@@ -20,10 +25,12 @@ describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)
       expect(J(max.TL * 1.1)).toBeLessThan(max.current);
       // Stationary point (relative derivative ~ 0) and negative differential conductivity beyond it.
       const h = 1e-4 * max.TL;
-      expect(Math.abs((J(max.TL + h) - J(max.TL - h)) / (2 * h)) * max.TL / max.current).toBeLessThan(1e-5);
+      expect((Math.abs((J(max.TL + h) - J(max.TL - h)) / (2 * h)) * max.TL) / max.current).toBeLessThan(1e-5);
       for (const f of [1.5, 3, 10, 100]) expect(J(max.TL * f * 1.01)).toBeLessThan(J(max.TL * f));
       // A long finite chain has the same maximum (convergence in N is exponential but slow when 2k <= K).
-      expect(Math.abs(effectiveCurrent({ ...p, N: 128, TL: max.TL }, "frequency") / max.current - 1)).toBeLessThan(1e-10);
+      expect(Math.abs(effectiveCurrent({ ...p, N: 128, TL: max.TL }, "frequency") / max.current - 1)).toBeLessThan(
+        1e-10,
+      );
     }
     // Weak coupling (gamma_L << gamma_R): J ~ gamma_L (T_L - T_R) ~ (T_L - T_R) / T_L^2 peaks at T_L = 2 T_R.
     const weak = currentMaximum(validateParams({ TR: 10, zeta: 0.001 }), "longChain");
@@ -38,7 +45,9 @@ describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)
       const TL = 1e6;
       expect(Math.abs((TL * effectiveCurrent({ ...p, TL }, "longChain")) / C - 1)).toBeLessThan(1e-5);
       // Logarithmic slope -> -1.
-      const slope = Math.log(effectiveCurrent({ ...p, TL: 2e4 }, "longChain") / effectiveCurrent({ ...p, TL: 1e4 }, "longChain")) / Math.log(2);
+      const slope =
+        Math.log(effectiveCurrent({ ...p, TL: 2e4 }, "longChain") / effectiveCurrent({ ...p, TL: 1e4 }, "longChain")) /
+        Math.log(2);
       expect(slope).toBeCloseTo(-1, 3);
     }
   });
@@ -57,7 +66,10 @@ describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)
   it("sweeps mark unstable points instead of returning NaN silently; studyPoint explains them", () => {
     const p = validateParams({});
     const Tc = effectiveBath(p).criticalTemperature;
-    const s = sweepTemperatures(p, [{ TL: Tc * 0.9, TR: 1 }, { TL: Tc * 1.1, TR: 1 }]);
+    const s = sweepTemperatures(p, [
+      { TL: Tc * 0.9, TR: 1 },
+      { TL: Tc * 1.1, TR: 1 },
+    ]);
     expect(s[0].stable).toBe(false);
     expect(s[1].stable).toBe(true);
     const sp = studyPoint({ ...p, TL: Tc * 0.9 });

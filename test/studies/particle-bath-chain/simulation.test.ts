@@ -29,7 +29,16 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
   });
 
   it("the coupling term's forces are -dU/dx of its energy (central differences); its overdamped-only evaluation agrees", () => {
-    const term = { term: "particle-bath-chain/coupling" as const, site: 1, first: 2, count: 5, eps: 0.3, A: 1.3, rho: 2, L: 1.7 };
+    const term = {
+      term: "particle-bath-chain/coupling" as const,
+      site: 1,
+      first: 2,
+      count: 5,
+      eps: 0.3,
+      A: 1.3,
+      rho: 2,
+      L: 1.7,
+    };
     const dof = 7;
     const overdamped = Uint8Array.from([0, 0, 1, 1, 1, 1, 1]);
     const field = couplingForceField(term, dof, overdamped);
@@ -39,7 +48,8 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const scratch = new Float64Array(dof);
     const h = 1e-5;
     for (let i = 0; i < dof; i++) {
-      const up = x.slice(), down = x.slice();
+      const up = x.slice(),
+        down = x.slice();
       up[i] += h;
       down[i] -= h;
       const slope = (field.compute(up, scratch) - field.compute(down, scratch)) / (2 * h);

@@ -23,12 +23,16 @@ describe("particle-bath-chain: the declared domain", () => {
     let stable = 0;
     for (let trial = 0; trial < 24; trial++) {
       const raw: Partial<Record<keyof ParticleBathChainParams, number>> = {};
-      for (const [name, range] of Object.entries(PARAM_RANGES) as [keyof ParticleBathChainParams, (typeof PARAM_RANGES)["m"]][]) {
+      for (const [name, range] of Object.entries(PARAM_RANGES) as [
+        keyof ParticleBathChainParams,
+        (typeof PARAM_RANGES)["m"],
+      ][]) {
         if (name === "N") raw.N = 2 + Math.floor(7 * r());
         else if (name === "Nb") raw.Nb = 1 + Math.floor(10 ** (3 * r()));
         else if (name === "TR" && r() < 0.2) raw.TR = 0;
         // Even trials: anywhere in the range; odd trials: within a decade of the defaults (mostly stable chains).
-        else if (trial % 2 === 0) raw[name] = 10 ** (Math.log10(range.min) + (Math.log10(range.max) - Math.log10(range.min)) * r());
+        else if (trial % 2 === 0)
+          raw[name] = 10 ** (Math.log10(range.min) + (Math.log10(range.max) - Math.log10(range.min)) * r());
         else raw[name] = Math.min(range.max, Math.max(range.min, Math.abs(DEFAULT_PARAMS[name]) * 10 ** (2 * r() - 1)));
       }
       if (r() < 0.3) raw.A = -raw.A!;
@@ -48,7 +52,9 @@ describe("particle-bath-chain: the declared domain", () => {
 
   it("refuses simulations that would take hours, with the estimate", () => {
     const p = validateParams({});
-    expect(() => simulateChainCurrent(p, { replicas: 2, duration: 1e9, burnIn: 200, seed: 1 })).toThrow(/particle-steps \(about \d+ h\)/);
+    expect(() => simulateChainCurrent(p, { replicas: 2, duration: 1e9, burnIn: 200, seed: 1 })).toThrow(
+      /particle-steps \(about \d+ h\)/,
+    );
     expect(() => simulateProbeDecay(validateParams({ zeta: 1e-6 }), { pairs: 16, seed: 1 })).toThrow(/reduce --pairs/);
     expect(() => simulateProbeDecay(p, { pairs: 1e9, seed: 1 })).toThrow(/pairs .* must be an integer in \[2, 10000\]/);
   });

@@ -43,14 +43,38 @@ describe("ness study two-temperature", () => {
 
 describe("ness study two-temperature run-and-chase / ratchet", () => {
   it("run-and-chase --json: exact values whose chase velocity is (T_hot - T_cold)/(T_hot + T_cold) <F>; --simulate adds estimates", async () => {
-    const r = await run("study", "two-temperature", "run-and-chase", "--dimension", "1", "--Thot", "2", "--Tcold", "0.5", "--json");
+    const r = await run(
+      "study",
+      "two-temperature",
+      "run-and-chase",
+      "--dimension",
+      "1",
+      "--Thot",
+      "2",
+      "--Tcold",
+      "0.5",
+      "--json",
+    );
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout).results;
     expect(doc.parameters).toMatchObject({ dimension: 1, Thot: 2, Tcold: 0.5, stiffness: 10, range: 1, box: 3 });
     expect(doc.exact.chaseVelocity).toBeCloseTo((1.5 / 2.5) * doc.exact.meanForce, 12);
     expect(doc.simulation).toBeUndefined();
     // Options after the subcommand belong to it (the parent also has --simulate, --time, --seed).
-    const s = await run("study", "two-temperature", "run-and-chase", "--dimension", "2", "--simulate", "--time", "20", "--replicas", "2", "--seed", "4");
+    const s = await run(
+      "study",
+      "two-temperature",
+      "run-and-chase",
+      "--dimension",
+      "2",
+      "--simulate",
+      "--time",
+      "20",
+      "--replicas",
+      "2",
+      "--seed",
+      "4",
+    );
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toMatch(/run-and-chase velocity <v_cm o e>\s+\S+\s+\S+ ± \S+/);
     expect(s.stdout).toMatch(/2 replicas x 20, random seed 4/);
@@ -73,7 +97,21 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
 describe("ness study two-temperature demixing", () => {
   it("prints psi with its error bar, --json the whole result, --snapshot writes the configuration (SVG + CSV)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-demixing-"));
-    const args = ["study", "two-temperature", "demixing", "--N", "200", "--time", "40", "--burnIn", "20", "--sampleInterval", "10", "--replicas", "2"];
+    const args = [
+      "study",
+      "two-temperature",
+      "demixing",
+      "--N",
+      "200",
+      "--time",
+      "40",
+      "--burnIn",
+      "20",
+      "--sampleInterval",
+      "10",
+      "--replicas",
+      "2",
+    ];
     const r = await run(...args, "--snapshot", join(dir, "snap.svg"));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/psi = \(f_cc - f_random\)\/\(1 - f_random\)\s+\S+ ± \S+/);
@@ -101,10 +139,17 @@ describe("ness reproduce two-temperature --quick", () => {
     const r = await run("reproduce", "two-temperature", "--quick", "--out", out);
     expect(r.code, r.stderr).toBe(0);
     const files = readdirSync(out).sort();
-    const names = ["fig1-pair-density-current", "fig2-entropy-production", "fig3-ratchet-current", "fig4-run-and-chase",
-      "fig5-demixing-snapshots", "fig6-demixing-map"];
+    const names = [
+      "fig1-pair-density-current",
+      "fig2-entropy-production",
+      "fig3-ratchet-current",
+      "fig4-run-and-chase",
+      "fig5-demixing-snapshots",
+      "fig6-demixing-map",
+    ];
     for (const name of names) {
-      for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(out, `${name}.${ext}`)), `${name}.${ext}`).toBe(true);
+      for (const ext of ["svg", "png", "csv"])
+        expect(existsSync(join(out, `${name}.${ext}`)), `${name}.${ext}`).toBe(true);
     }
     // and the results.json of each figure set (the pair's two figures come from one set)
     expect(files.filter((f) => !f.endsWith(".results.json"))).toHaveLength(3 * names.length);

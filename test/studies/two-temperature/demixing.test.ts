@@ -2,23 +2,36 @@ import { describe, expect, it } from "vitest";
 import { ModelError } from "../../../src/errors.js";
 import { createDocument, renderSvg } from "../../../src/io/render.js";
 import {
-  boxSide, coldClusters, demixingModel, demixingParams, demixingSweep, runDemixing, neighbourComposition, neighbourPairs,
-  randomColdFraction, simulateDemixing, type DemixingParams,
+  boxSide,
+  coldClusters,
+  demixingModel,
+  demixingParams,
+  demixingSweep,
+  runDemixing,
+  neighbourComposition,
+  neighbourPairs,
+  randomColdFraction,
+  simulateDemixing,
+  type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
 import { demixingMapFigure, demixingSnapshotFigure } from "../../../src/studies/two-temperature/demixingFigures.js";
 import { demixingMapRuns, demixingSnapshotRuns } from "../../../src/studies/two-temperature/definition.js";
 import { normalRng, rng } from "../../helpers/random.js";
 
 /** An n x n square lattice of unit spacing in an n x n periodic box; label(i, j) says which sites are cold. */
-function lattice(n: number, label: (i: number, j: number) => boolean): { x: Float64Array; cold: Uint8Array; box: [number, number] } {
+function lattice(
+  n: number,
+  label: (i: number, j: number) => boolean,
+): { x: Float64Array; cold: Uint8Array; box: [number, number] } {
   const x = new Float64Array(2 * n * n);
   const cold = new Uint8Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const a = i * n + j;
-    x[2 * a] = i + 0.5;
-    x[2 * a + 1] = j + 0.5;
-    cold[a] = label(i, j) ? 1 : 0;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const a = i * n + j;
+      x[2 * a] = i + 0.5;
+      x[2 * a + 1] = j + 0.5;
+      cold[a] = label(i, j) ? 1 : 0;
+    }
   return { x, cold, box: [n, n] };
 }
 
@@ -26,12 +39,14 @@ function lattice(n: number, label: (i: number, j: number) => boolean): { x: Floa
 function bruteForcePairs(x: Float64Array, box: [number, number], cutoff: number): Set<string> {
   const N = x.length / 2;
   const out = new Set<string>();
-  for (let a = 0; a < N; a++) for (let b = a + 1; b < N; b++) {
-    let dx = x[2 * a] - x[2 * b], dy = x[2 * a + 1] - x[2 * b + 1];
-    dx -= box[0] * Math.round(dx / box[0]);
-    dy -= box[1] * Math.round(dy / box[1]);
-    if (dx * dx + dy * dy < cutoff * cutoff) out.add(`${a},${b}`);
-  }
+  for (let a = 0; a < N; a++)
+    for (let b = a + 1; b < N; b++) {
+      let dx = x[2 * a] - x[2 * b],
+        dy = x[2 * a + 1] - x[2 * b + 1];
+      dx -= box[0] * Math.round(dx / box[0]);
+      dy -= box[1] * Math.round(dy / box[1]);
+      if (dx * dx + dy * dy < cutoff * cutoff) out.add(`${a},${b}`);
+    }
   return out;
 }
 
@@ -68,7 +83,8 @@ describe("demixing order parameters on constructed configurations", () => {
   });
 
   it("labels independent of positions: E[2 n_cc] = f_random E[cold ends] exactly (exchangeability), checked over random labellings", () => {
-    const n = 24, N = n * n;
+    const n = 24,
+      N = n * n;
     const g = normalRng(7);
     const pos = lattice(n, () => false);
     // Jittered lattice (positions fixed), random labellings with half the sites cold.
@@ -105,7 +121,8 @@ describe("demixing order parameters on constructed configurations", () => {
       x[2 * a] = (3 * u() - 1) * box[0];
       x[2 * a + 1] = (3 * u() - 1) * box[1];
     }
-    for (const cutoff of [1.5, 2.3, 3.9, 4.5]) { // 4.5: three cells along x, one along y
+    for (const cutoff of [1.5, 2.3, 3.9, 4.5]) {
+      // 4.5: three cells along x, one along y
       const p = neighbourPairs(x, box, cutoff);
       const found = new Set<string>();
       for (let k = 0; k < p.count; k++) found.add(`${Math.min(p.i[k], p.j[k])},${Math.max(p.i[k], p.j[k])}`);
@@ -115,8 +132,23 @@ describe("demixing order parameters on constructed configurations", () => {
   });
 
   it("clusters: a square of 4, a pair, a pair across the periodic edge and a single disk (4 clusters, largest 4/9)", () => {
-    const cold = [[2, 2], [3, 2], [2, 3], [3, 3], [10, 10], [11, 10], [0.2, 17], [19.5, 17], [15, 5]];
-    const hot = [[2.5, 2.5], [6, 6], [12, 14], [18, 2]];
+    const cold = [
+      [2, 2],
+      [3, 2],
+      [2, 3],
+      [3, 3],
+      [10, 10],
+      [11, 10],
+      [0.2, 17],
+      [19.5, 17],
+      [15, 5],
+    ];
+    const hot = [
+      [2.5, 2.5],
+      [6, 6],
+      [12, 14],
+      [18, 2],
+    ];
     const all = [...cold, ...hot];
     const x = Float64Array.from(all.flat());
     const labels = all.map((_, a) => (a < cold.length ? 1 : 0));
@@ -155,7 +187,10 @@ describe("demixing parameters and model", () => {
     const m = demixingModel({ N: 300, coldFraction: 0.3, phi: 0.5, Thot: 2, Tcold: 0.1, stiffness: 7, range: 1.5 });
     const L = Math.sqrt((300 * Math.PI * 1.5 ** 2) / (4 * 0.5));
     expect(Array.from(m.box!)).toEqual([L, L]);
-    expect(m.species.map((s) => [s.name, s.count, s.temperature, s.friction])).toEqual([["hot", 210, 2, 1], ["cold", 90, 0.1, 1]]);
+    expect(m.species.map((s) => [s.name, s.count, s.temperature, s.friction])).toEqual([
+      ["hot", 210, 2, 1],
+      ["cold", 90, 0.1, 1],
+    ]);
     expect(m.pairs).toHaveLength(3);
     for (const r of m.pairs) expect(r.pair).toEqual({ potential: "soft", stiffness: 7, range: 1.5 });
     expect(m.dynamics).toBe("overdamped");
@@ -167,7 +202,16 @@ describe("demixing parameters and model", () => {
 describe("demixing simulations (fixed seeds)", () => {
   // 16 independent replicas: one value each for the error bars (errorBars: "replicas", the default).
   const base: Partial<DemixingParams> = {
-    N: 400, phi: 0.4, Thot: 0.02, stiffness: 1, range: 1, dt: 0.1, burnIn: 100, time: 200, sampleInterval: 10, replicas: 16,
+    N: 400,
+    phi: 0.4,
+    Thot: 0.02,
+    stiffness: 1,
+    range: 1,
+    dt: 0.1,
+    burnIn: 100,
+    time: 200,
+    sampleInterval: 10,
+    replicas: 16,
   };
 
   it("equal temperatures: the labels are exchangeable, so f_cc = f_random and psi = 0 within 4 error bars", () => {
@@ -195,7 +239,17 @@ describe("demixing simulations (fixed seeds)", () => {
   });
 
   it("same seed, same numbers; progress reaches the total; another seed differs", async () => {
-    const small: Partial<DemixingParams> = { N: 60, phi: 0.4, dt: 0.1, time: 20, burnIn: 5, sampleInterval: 1, replicas: 2, batches: 4, seed: 5 };
+    const small: Partial<DemixingParams> = {
+      N: 60,
+      phi: 0.4,
+      dt: 0.1,
+      time: 20,
+      burnIn: 5,
+      sampleInterval: 1,
+      replicas: 2,
+      batches: 4,
+      seed: 5,
+    };
     const calls: [number, number][] = [];
     const a = await runDemixing(small, {}, { onProgress: (done, total) => calls.push([done, total]) });
     const b = simulateDemixing(small);
@@ -214,7 +268,11 @@ describe("demixing simulations (fixed seeds)", () => {
   });
 
   it("a sweep gives one psi per (phi, ratio); T_cold = T_hot / ratio", async () => {
-    const s = await demixingSweep({ ratios: [1, 30], phis: [0.3, 0.5], base: { N: 60, dt: 0.1, time: 20, burnIn: 5, sampleInterval: 1, replicas: 1, batches: 4, seed: 3 } });
+    const s = await demixingSweep({
+      ratios: [1, 30],
+      phis: [0.3, 0.5],
+      base: { N: 60, dt: 0.1, time: 20, burnIn: 5, sampleInterval: 1, replicas: 1, batches: 4, seed: 3 },
+    });
     expect(s.psi).toHaveLength(2);
     expect(s.psi[0]).toHaveLength(2);
     expect(s.runs[1][1].parameters.phi).toBe(0.5);
@@ -225,7 +283,10 @@ describe("demixing simulations (fixed seeds)", () => {
 
 describe("demixing figures (quick mode)", () => {
   it.each([
-    ["fig5-demixing-snapshots", async () => demixingSnapshotFigure(await demixingSnapshotRuns(true, { seed: 1 }), { quick: true })],
+    [
+      "fig5-demixing-snapshots",
+      async () => demixingSnapshotFigure(await demixingSnapshotRuns(true, { seed: 1 }), { quick: true }),
+    ],
     ["fig6-demixing-map", async () => demixingMapFigure(await demixingMapRuns(true, { seed: 1 }), { quick: true })],
   ] as const)("%s builds, renders and has no NaN in its table", async (name, build) => {
     const fig = await build();
@@ -234,7 +295,8 @@ describe("demixing figures (quick mode)", () => {
     expect(fig.caption).toMatch(/dt = 0\.1/);
     expect(fig.caption).toMatch(/seed/);
     expect(fig.table.rows.length).toBeGreaterThan(0);
-    for (const row of fig.table.rows) for (const v of row) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
+    for (const row of fig.table.rows)
+      for (const v of row) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
     const svg = renderSvg(fig, createDocument());
     expect(svg).toContain("<svg");
     expect(svg).not.toContain("NaN");

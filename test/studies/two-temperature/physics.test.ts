@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  currentChiSquare, exactPairField, fieldRows, pairClosedForm, pairExact, pairGridRange, ratchetCurrent, simulatePair,
+  currentChiSquare,
+  exactPairField,
+  fieldRows,
+  pairClosedForm,
+  pairExact,
+  pairGridRange,
+  ratchetCurrent,
+  simulatePair,
   validatePairParams,
 } from "../../../src/studies/two-temperature/index.js";
 
@@ -15,7 +22,8 @@ describe("harmonic pair, exact (seed 004 Section 4.1, docs/corrections.md)", () 
     const e = pairExact(p);
     const c = pairClosedForm(p);
     expect(e.residual).toBeLessThan(1e-12);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(e.covariance[i][j]).toBeCloseTo(c.covariance[i][j], 12);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) expect(e.covariance[i][j]).toBeCloseTo(c.covariance[i][j], 12);
     // Per dimension: sigma = k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)), three ways.
     const sigma = (p.k ** 2 * (p.T1 - p.T2) ** 2) / (2 * p.T1 * p.T2 * (p.k + p.lambda));
     expect(e.entropyProductionClosedForm).toBeCloseTo(sigma, 14);
@@ -43,15 +51,20 @@ describe("harmonic pair, exact (seed 004 Section 4.1, docs/corrections.md)", () 
     const range = pairGridRange(e, 6);
     const n = 200;
     const f = exactPairField(e, range, [n, n]);
-    const h1 = (range[0][1] - range[0][0]) / n, h2 = (range[1][1] - range[1][0]) / n;
+    const h1 = (range[0][1] - range[0][0]) / n,
+      h2 = (range[1][1] - range[1][0]) / n;
     const mass = f.density.flat().reduce((s, v) => s + v, 0) * h1 * h2;
     expect(mass).toBeCloseTo(1, 6);
-    let worst = 0, scale = 0;
-    for (let j = 1; j < n - 1; j++) for (let i = 1; i < n - 1; i++) {
-      const div = (f.current1[j][i + 1] - f.current1[j][i - 1]) / (2 * h1) + (f.current2[j + 1][i] - f.current2[j - 1][i]) / (2 * h2);
-      worst = Math.max(worst, Math.abs(div));
-      scale = Math.max(scale, Math.abs(f.current1[j][i]) / h1);
-    }
+    let worst = 0,
+      scale = 0;
+    for (let j = 1; j < n - 1; j++)
+      for (let i = 1; i < n - 1; i++) {
+        const div =
+          (f.current1[j][i + 1] - f.current1[j][i - 1]) / (2 * h1) +
+          (f.current2[j + 1][i] - f.current2[j - 1][i]) / (2 * h2);
+        worst = Math.max(worst, Math.abs(div));
+        scale = Math.max(scale, Math.abs(f.current1[j][i]) / h1);
+      }
     expect(worst / scale).toBeLessThan(1e-3);
     const eq = exactPairField(pairExact({ k: 1.3, lambda: 0.6, T1: 2, T2: 2 }), range, [20, 20]);
     const peak = Math.max(...eq.density.flat());
@@ -59,7 +72,9 @@ describe("harmonic pair, exact (seed 004 Section 4.1, docs/corrections.md)", () 
   });
 
   it("refuses parameters without a steady state, naming the parameter", () => {
-    expect(() => validatePairParams({ lambda: 0 })).toThrow(/lambda .* must be a number in \[1e-6, 1e6\], got 0 \(without a trap/);
+    expect(() => validatePairParams({ lambda: 0 })).toThrow(
+      /lambda .* must be a number in \[1e-6, 1e6\], got 0 \(without a trap/,
+    );
     expect(() => validatePairParams({ T1: Number.NaN })).toThrow(/T1 .* must be a number in \[1e-6, 1e6\], got NaN/);
   });
 });
@@ -70,7 +85,9 @@ describe("harmonic pair, simulated (stochastic engine, fixed seed)", () => {
     const e = pairExact(p);
     const s = simulatePair(p, { time: 400, replicas: 8, seed: 3, bins: 16 });
     // The Stratonovich estimators' time-step bias (~ -0.36 rate dt, docs/stochastic.md) is far below an error bar.
-    expect(0.36 * (2 * p.k + p.lambda) * s.result.dt * e.entropyProduction).toBeLessThan(0.5 * s.entropyProduction.error);
+    expect(0.36 * (2 * p.k + p.lambda) * s.result.dt * e.entropyProduction).toBeLessThan(
+      0.5 * s.entropyProduction.error,
+    );
     const within = (m: { value: number; error: number }, exact: number) => {
       expect(m.error).toBeGreaterThan(0);
       expect(Math.abs(m.value - exact) / m.error).toBeLessThan(4);
@@ -84,18 +101,21 @@ describe("harmonic pair, simulated (stochastic engine, fixed seed)", () => {
     const rows = fieldRows(s.field);
     const ex = exactPairField(e, s.field.range, s.field.bins);
     const peak = Math.max(...ex.density.flat());
-    let chi2 = 0, dof = 0;
-    rows.x2.forEach((_, j) => rows.x1.forEach((_, i) => {
-      if (ex.density[j][i] < 0.05 * peak) return;
-      for (const [sim, err, exact] of [
-        [rows.density[j][i], rows.densityError[j][i], ex.density[j][i]],
-        [rows.current1[j][i], rows.current1Error[j][i], ex.current1[j][i]],
-        [rows.current2[j][i], rows.current2Error[j][i], ex.current2[j][i]],
-      ]) {
-        chi2 += ((sim - exact) / err) ** 2;
-        dof++;
-      }
-    }));
+    let chi2 = 0,
+      dof = 0;
+    rows.x2.forEach((_, j) =>
+      rows.x1.forEach((_, i) => {
+        if (ex.density[j][i] < 0.05 * peak) return;
+        for (const [sim, err, exact] of [
+          [rows.density[j][i], rows.densityError[j][i], ex.density[j][i]],
+          [rows.current1[j][i], rows.current1Error[j][i], ex.current1[j][i]],
+          [rows.current2[j][i], rows.current2Error[j][i], ex.current2[j][i]],
+        ]) {
+          chi2 += ((sim - exact) / err) ** 2;
+          dof++;
+        }
+      }),
+    );
     expect(dof).toBeGreaterThan(200);
     expect(chi2 / dof).toBeLessThan(1 + 4 * Math.sqrt(2 / dof));
     // The current is clearly nonzero (against zero, the chi-square is many times its expectation).
@@ -116,7 +136,10 @@ describe("harmonic pair, simulated (stochastic engine, fixed seed)", () => {
 
 describe("ratchet (seed 004 Section 3.2)", () => {
   it("no current and no entropy production at equal temperatures, within error bars", () => {
-    for (const [T, seed] of [[0.3, 1], [1, 2]]) {
+    for (const [T, seed] of [
+      [0.3, 1],
+      [1, 2],
+    ]) {
       const r = ratchetCurrent({ Thot: T, Tcold: T }, { time: 300, replicas: 8, seed });
       for (const m of [r.hot, r.cold, r.entropyProduction]) {
         expect(m.error).toBeGreaterThan(0);
@@ -144,8 +167,12 @@ describe("ratchet (seed 004 Section 3.2)", () => {
   });
 
   it("refuses bad parameters, naming them", () => {
-    expect(() => ratchetCurrent({ asymmetry: 1.5 })).toThrow(/asymmetry .* must be a number in \[1e-6, 0.999999\], got 1.5/);
-    expect(() => ratchetCurrent({ Tcold: -1 })).toThrow(/Tcold \(temperature of the cold particle \(kB = 1\)\) must be a number in \[1e-6, 1e6\], got -1/);
+    expect(() => ratchetCurrent({ asymmetry: 1.5 })).toThrow(
+      /asymmetry .* must be a number in \[1e-6, 0.999999\], got 1.5/,
+    );
+    expect(() => ratchetCurrent({ Tcold: -1 })).toThrow(
+      /Tcold \(temperature of the cold particle \(kB = 1\)\) must be a number in \[1e-6, 1e6\], got -1/,
+    );
     expect(() => ratchetCurrent({ box: 4.5 })).toThrow(/period 1 must divide the box length 4.5/);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  chaseVelocityProfile, runAndChaseExact, runAndChaseModel, runAndChaseTimeStep, simulateRunAndChase, validateRunAndChaseParams,
+  chaseVelocityProfile,
+  runAndChaseExact,
+  runAndChaseModel,
+  runAndChaseTimeStep,
+  simulateRunAndChase,
+  validateRunAndChaseParams,
 } from "../../../src/studies/two-temperature/index.js";
 
 const within = (m: { value: number; error: number }, exact: number, k = 4) => {
@@ -13,7 +18,8 @@ describe("run-and-chase, exact (quadrature over the Boltzmann law of the separat
     // In 1D the force integral is elementary; the normalisation Z is checked against a fine midpoint rule.
     const p = { dimension: 1 as const, Thot: 1.3, Tcold: 0.2, stiffness: 7, range: 0.8, box: 2.5 };
     const e = runAndChaseExact(p);
-    const Tm = (p.Thot + p.Tcold) / 2, a = p.stiffness / (2 * Tm);
+    const Tm = (p.Thot + p.Tcold) / 2,
+      a = p.stiffness / (2 * Tm);
     let inside = 0;
     const n = 200000;
     for (let i = 0; i < n; i++) {
@@ -42,14 +48,23 @@ describe("run-and-chase, exact (quadrature over the Boltzmann law of the separat
       // Swapping the temperatures reverses the chase (e then points from the cold to the hot particle).
       expect(b.chaseVelocity).toBeCloseTo(-a.chaseVelocity, 12);
     }
-    expect(chaseVelocityProfile({ Thot: 1, Tcold: 0.1, stiffness: 10, range: 1 }, 0.5)).toBeCloseTo((0.9 / 1.1) * 5, 12);
+    expect(chaseVelocityProfile({ Thot: 1, Tcold: 0.1, stiffness: 10, range: 1 }, 0.5)).toBeCloseTo(
+      (0.9 / 1.1) * 5,
+      12,
+    );
     expect(chaseVelocityProfile({}, 1.2)).toBe(0);
   });
 
   it("validates parameters with messages naming them", () => {
-    expect(() => validateRunAndChaseParams({ dimension: 4 as 1 })).toThrow(/dimension \(spatial dimension\) must be 1, 2 or 3, got 4/);
-    expect(() => validateRunAndChaseParams({ Tcold: 0 })).toThrow(/Tcold \(temperature of the cold particle \(kB = 1\)\) must be a number in \[1e-6, 1e6\], got 0/);
-    expect(() => validateRunAndChaseParams({ box: 1.5, range: 1 })).toThrow(/box 1.5 must be at least twice the range 1/);
+    expect(() => validateRunAndChaseParams({ dimension: 4 as 1 })).toThrow(
+      /dimension \(spatial dimension\) must be 1, 2 or 3, got 4/,
+    );
+    expect(() => validateRunAndChaseParams({ Tcold: 0 })).toThrow(
+      /Tcold \(temperature of the cold particle \(kB = 1\)\) must be a number in \[1e-6, 1e6\], got 0/,
+    );
+    expect(() => validateRunAndChaseParams({ box: 1.5, range: 1 })).toThrow(
+      /box 1.5 must be at least twice the range 1/,
+    );
     expect(runAndChaseModel({ dimension: 3 }).dimension).toBe(3);
   });
 });
@@ -87,13 +102,27 @@ describe("run-and-chase with unequal mobilities (mu = 1/gamma per particle), exa
 
   it("unit mobilities reproduce the equal-mobility results bit for bit; mu1 = mu2 = mu rescales time only", () => {
     for (const d of [1, 2, 3] as const) {
-      const { parameters: _a, effectiveTemperature: _b, chaseCoefficient: _c, itoChaseVelocity, ...unit } = runAndChaseExact({ ...base, dimension: d, muHot: 1, muCold: 1 });
-      const { parameters: _d, effectiveTemperature: _e, chaseCoefficient: _f, itoChaseVelocity: _g, ...plain } = runAndChaseExact({ ...base, dimension: d });
+      const {
+        parameters: _a,
+        effectiveTemperature: _b,
+        chaseCoefficient: _c,
+        itoChaseVelocity,
+        ...unit
+      } = runAndChaseExact({ ...base, dimension: d, muHot: 1, muCold: 1 });
+      const {
+        parameters: _d,
+        effectiveTemperature: _e,
+        chaseCoefficient: _f,
+        itoChaseVelocity: _g,
+        ...plain
+      } = runAndChaseExact({ ...base, dimension: d });
       expect(unit).toEqual(plain);
       expect(itoChaseVelocity).toBe(0);
       // The pre-mobility formulas, written out: (T1 - T2)/(T1 + T2) <F>, <F^2> (T1 - T2)^2 / (T1 T2 (T1 + T2)).
       expect(unit.chaseVelocity).toBe(((base.Thot - base.Tcold) / (base.Thot + base.Tcold)) * unit.meanForce);
-      expect(unit.entropyProduction).toBe((unit.meanSquaredForce * (base.Thot - base.Tcold) ** 2) / (base.Thot * base.Tcold * (base.Thot + base.Tcold)));
+      expect(unit.entropyProduction).toBe(
+        (unit.meanSquaredForce * (base.Thot - base.Tcold) ** 2) / (base.Thot * base.Tcold * (base.Thot + base.Tcold)),
+      );
       // mu1 = mu2 = 2.5: the same stationary law (T_eff = (T1 + T2)/2), every rate 2.5 times larger.
       const fast = runAndChaseExact({ ...base, dimension: d, muHot: 2.5, muCold: 2.5 });
       expect(fast.effectiveTemperature).toBeCloseTo((base.Thot + base.Tcold) / 2, 14);
@@ -107,10 +136,15 @@ describe("run-and-chase with unequal mobilities (mu = 1/gamma per particle), exa
   });
 
   it("1D: <F> at T_eff = (mu1 T1 + mu2 T2)/(mu1 + mu2) against its closed form 2 T_eff (1 - exp(-k / (2 T_eff))) / Z", () => {
-    for (const [muHot, muCold] of [[3, 1], [1, 3], [0.2, 5]]) {
+    for (const [muHot, muCold] of [
+      [3, 1],
+      [1, 3],
+      [0.2, 5],
+    ]) {
       const p = { ...base, dimension: 1 as const, muHot, muCold };
       const e = runAndChaseExact(p);
-      const Te = (muHot * p.Thot + muCold * p.Tcold) / (muHot + muCold), a = p.stiffness / (2 * Te);
+      const Te = (muHot * p.Thot + muCold * p.Tcold) / (muHot + muCold),
+        a = p.stiffness / (2 * Te);
       expect(e.effectiveTemperature).toBeCloseTo(Te, 14);
       let inside = 0;
       const n = 200000;
@@ -149,8 +183,12 @@ describe("run-and-chase with unequal mobilities (mu = 1/gamma per particle), exa
   it("builds the pair with frictions 1/mu and validates the mobilities", () => {
     const m = runAndChaseModel({ muHot: 4, muCold: 0.5 });
     expect(m.species.map((s) => s.friction)).toEqual([0.25, 2]);
-    expect(() => validateRunAndChaseParams({ muCold: 0 })).toThrow(/muCold \(mobility mu_cold = 1\/gamma_cold of the cold particle.*must be a number in \[1e-6, 1e6\], got 0/);
-    expect(() => validateRunAndChaseParams({ stiffness: 1e6, Thot: 1e-6, Tcold: 1e-6 })).toThrow(/at most 1e6 times the mean temperature/);
+    expect(() => validateRunAndChaseParams({ muCold: 0 })).toThrow(
+      /muCold \(mobility mu_cold = 1\/gamma_cold of the cold particle.*must be a number in \[1e-6, 1e6\], got 0/,
+    );
+    expect(() => validateRunAndChaseParams({ stiffness: 1e6, Thot: 1e-6, Tcold: 1e-6 })).toThrow(
+      /at most 1e6 times the mean temperature/,
+    );
   });
 });
 
@@ -172,8 +210,11 @@ describe("run-and-chase with unequal mobilities, simulated (stochastic engine, f
       const atMean = runAndChaseExact({ ...p, muHot: 1, muCold: 1 });
       expect(Math.abs(s.meanForce.value - atMean.meanForce) / s.meanForce.error).toBeGreaterThan(10);
       for (const [m, x] of [
-        [s.chaseVelocity, e.chaseVelocity], [s.itoChaseVelocity!, e.itoChaseVelocity],
-        [s.heatFromHotBath, e.heatFromHotBath], [s.heatFromColdBath, -e.heatFromHotBath], [s.entropyProduction, e.entropyProduction],
+        [s.chaseVelocity, e.chaseVelocity],
+        [s.itoChaseVelocity!, e.itoChaseVelocity],
+        [s.heatFromHotBath, e.heatFromHotBath],
+        [s.heatFromColdBath, -e.heatFromHotBath],
+        [s.entropyProduction, e.entropyProduction],
       ] as const) {
         expect(Math.abs(x) / m.error, "resolved").toBeGreaterThan(4);
         within(m, x);

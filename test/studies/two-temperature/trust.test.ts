@@ -21,7 +21,8 @@ afterEach(() => vi.restoreAllMocks());
 function numbers(x: unknown, path = ""): [string, number][] {
   if (typeof x === "number") return [[path, x]];
   if (x === null || typeof x !== "object") return [];
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>, (v, i) => [`${path}[${i}]`, v] as [string, number]);
+  if (ArrayBuffer.isView(x))
+    return Array.from(x as unknown as ArrayLike<number>, (v, i) => [`${path}[${i}]`, v] as [string, number]);
   return Object.entries(x).flatMap(([k, v]) => numbers(v, `${path}.${k}`));
 }
 
@@ -78,14 +79,24 @@ describe("the declared domains give finite numbers or a NessError", () => {
 
 describe("simulations: costs are checked before they start", () => {
   it("refuses a run that would take hours, with the estimate", () => {
-    expect(() => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { time: 1e9 })).toThrow(/particle-steps \(about \d+ h\); the limit is 2e\+9/);
-    expect(() => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { replicas: 1e9 })).toThrow(/--replicas must be an integer in \[1, 10000\]/);
-    expect(() => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { dt: 1e-300 })).toThrow(/--dt must be a number in \[1e-9, 10\]/);
+    expect(() => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { time: 1e9 })).toThrow(
+      /particle-steps \(about \d+ h\); the limit is 2e\+9/,
+    );
+    expect(() => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { replicas: 1e9 })).toThrow(
+      /--replicas must be an integer in \[1, 10000\]/,
+    );
+    expect(() => simulatePair({ k: 1, lambda: 1, T1: 5, T2: 1 }, { dt: 1e-300 })).toThrow(
+      /--dt must be a number in \[1e-9, 10\]/,
+    );
   });
 
   it("demixing without any neighbour: the order parameter is undefined, said so (it was NaN in the JSON)", () => {
-    expect(() => simulateDemixing({ N: 50, time: 20, burnIn: 5, replicas: 2, neighbourCutoff: 0.1 })).toThrow(SteadyStateError);
-    expect(() => simulateDemixing({ N: 50, time: 20, burnIn: 5, replicas: 2, neighbourCutoff: 0.1 })).toThrow(/no cold disk had a neighbour/);
+    expect(() => simulateDemixing({ N: 50, time: 20, burnIn: 5, replicas: 2, neighbourCutoff: 0.1 })).toThrow(
+      SteadyStateError,
+    );
+    expect(() => simulateDemixing({ N: 50, time: 20, burnIn: 5, replicas: 2, neighbourCutoff: 0.1 })).toThrow(
+      /no cold disk had a neighbour/,
+    );
   });
 });
 
@@ -101,7 +112,21 @@ describe("ness study two-temperature: JSON in full precision, no null", () => {
   });
 
   it("demixing --json with two batches leaves out the undefined batch correlation instead of printing null", async () => {
-    const r = await run("study", "two-temperature", "demixing", "--no-progress", "--N", "50", "--time", "20", "--burnIn", "5", "--replicas", "2", "--json");
+    const r = await run(
+      "study",
+      "two-temperature",
+      "demixing",
+      "--no-progress",
+      "--N",
+      "50",
+      "--time",
+      "20",
+      "--burnIn",
+      "5",
+      "--replicas",
+      "2",
+      "--json",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/\bnull\b|\bNaN\b|\bInfinity\b/);
     const doc = JSON.parse(r.stdout).results;

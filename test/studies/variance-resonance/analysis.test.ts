@@ -119,22 +119,29 @@ describe("the resonance finder", () => {
 /** S = G D G^H with G = (i w + A)^-1, by complex Gaussian elimination: independent of psd.ts's 2x2 formula. */
 function psdByTransferFunction(p: DimensionlessParameters, w: number): number[] {
   const { problem } = oscillatorPairProblem(p);
-  const A = problem.drift.data, D = problem.diffusion.data;
+  const A = problem.drift.data,
+    D = problem.diffusion.data;
   const n = 4;
   // Solve (i w + A) G = I for G (complex), columns of the identity.
-  const re = Array.from({ length: n }, (_, i) => Array.from({ length: 2 * n }, (_, j) => (j < n ? A[i * n + j] : j - n === i ? 1 : 0)));
+  const re = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: 2 * n }, (_, j) => (j < n ? A[i * n + j] : j - n === i ? 1 : 0)),
+  );
   const im = Array.from({ length: n }, (_, i) => Array.from({ length: 2 * n }, (_, j) => (j < n && i === j ? w : 0)));
   for (let c = 0; c < n; c++) {
     let piv = c;
     for (let r = c + 1; r < n; r++) if (Math.hypot(re[r][c], im[r][c]) > Math.hypot(re[piv][c], im[piv][c])) piv = r;
     [re[c], re[piv]] = [re[piv], re[c]];
     [im[c], im[piv]] = [im[piv], im[c]];
-    const dr = re[c][c], di = im[c][c], d2 = dr * dr + di * di;
+    const dr = re[c][c],
+      di = im[c][c],
+      d2 = dr * dr + di * di;
     for (let r = 0; r < n; r++) {
       if (r === c) continue;
-      const fr = (re[r][c] * dr + im[r][c] * di) / d2, fi = (im[r][c] * dr - re[r][c] * di) / d2;
+      const fr = (re[r][c] * dr + im[r][c] * di) / d2,
+        fi = (im[r][c] * dr - re[r][c] * di) / d2;
       for (let j = 0; j < 2 * n; j++) {
-        const xr = re[c][j], xi = im[c][j];
+        const xr = re[c][j],
+          xi = im[c][j];
         re[r][j] -= fr * xr - fi * xi;
         im[r][j] -= fr * xi + fi * xr;
       }
@@ -144,8 +151,11 @@ function psdByTransferFunction(p: DimensionlessParameters, w: number): number[] 
   for (let i = 0; i < 2; i++) {
     let s = 0;
     for (let j = 0; j < n; j++) {
-      const dr = re[i][i], di = im[i][i], d2 = dr * dr + di * di;
-      const gr = (re[i][n + j] * dr + im[i][n + j] * di) / d2, gi = (im[i][n + j] * dr - re[i][n + j] * di) / d2;
+      const dr = re[i][i],
+        di = im[i][i],
+        d2 = dr * dr + di * di;
+      const gr = (re[i][n + j] * dr + im[i][n + j] * di) / d2,
+        gi = (im[i][n + j] * dr - re[i][n + j] * di) / d2;
       s += (gr * gr + gi * gi) * D[j * n + j];
     }
     S.push(s);
@@ -157,7 +167,13 @@ describe("displacement spectra", () => {
   it("the 2x2 formula equals G D G^H of the full 4x4 transfer function", () => {
     const r = rng(5);
     for (let t = 0; t < 50; t++) {
-      const p = { k: 0.2 + 2 * r(), k0: 10 ** (-2 + 2 * r()), q: 10 ** (3 * r()), T1: 0.1 + 5 * r(), T2: 0.1 + 5 * r() };
+      const p = {
+        k: 0.2 + 2 * r(),
+        k0: 10 ** (-2 + 2 * r()),
+        q: 10 ** (3 * r()),
+        T1: 0.1 + 5 * r(),
+        T2: 0.1 + 5 * r(),
+      };
       const w = 2 * r();
       const [s1, s2] = psdByTransferFunction(p, w);
       const s = displacementPsd(p, w);
@@ -174,7 +190,8 @@ describe("displacement spectra", () => {
       { k: 0.7, k0: 0.3, q: 3, T1: 2, T2: 0.5 },
     ]) {
       const c = steadyState(p).covariance;
-      const v1 = varianceFromPsd(p, 1), v2 = varianceFromPsd(p, 2);
+      const v1 = varianceFromPsd(p, 1),
+        v2 = varianceFromPsd(p, 2);
       expect(Math.abs(v1.value / c.sigma11 - 1), JSON.stringify(p)).toBeLessThan(1e-7);
       expect(Math.abs(v2.value / c.sigma22 - 1), JSON.stringify(p)).toBeLessThan(1e-7);
     }
@@ -224,10 +241,18 @@ describe("the inverse problem (Section 7)", () => {
   it("sigma22 hardly separates the two sides (its excess mirrors sigma11's); sigma12 does", () => {
     const truth = closedFormCovariance({ k: 0.985, ...fig4 });
     const err = (x: number) => 0.01 * Math.abs(x);
-    const with22 = inferK(fig4, { sigma11: truth.sigma11, sigma22: truth.sigma22, uncertainty: { sigma11: err(truth.sigma11), sigma22: err(truth.sigma22) } });
+    const with22 = inferK(fig4, {
+      sigma11: truth.sigma11,
+      sigma22: truth.sigma22,
+      uncertainty: { sigma11: err(truth.sigma11), sigma22: err(truth.sigma22) },
+    });
     expect(with22.ambiguous).toBe(true);
     expect(with22.jointFits.slice(0, 2).some((f) => f.k > 1)).toBe(true);
-    const with12 = inferK(fig4, { sigma11: truth.sigma11, sigma12: truth.sigma12, uncertainty: { sigma11: err(truth.sigma11), sigma12: err(truth.sigma12) } });
+    const with12 = inferK(fig4, {
+      sigma11: truth.sigma11,
+      sigma12: truth.sigma12,
+      uncertainty: { sigma11: err(truth.sigma11), sigma12: err(truth.sigma12) },
+    });
     expect(with12.ambiguous).toBe(false);
     expect(with12.jointFit!.k).toBeCloseTo(0.985, 8);
     expect(with12.jointFit!.kError!).toBeLessThan(1e-3);
@@ -239,7 +264,10 @@ describe("the inverse problem (Section 7)", () => {
     const inf = inferK(fig4, { sigma11: truth.sigma11, uncertainty: { sigma11: 0.01 } });
     const sol = inf.solutions.find((s) => Math.abs(s.k - trueK) < 1e-9)!;
     const h = 1e-6;
-    const slope = (closedFormCovariance({ k: trueK + h, ...fig4 }).sigma11 - closedFormCovariance({ k: trueK - h, ...fig4 }).sigma11) / (2 * h);
+    const slope =
+      (closedFormCovariance({ k: trueK + h, ...fig4 }).sigma11 -
+        closedFormCovariance({ k: trueK - h, ...fig4 }).sigma11) /
+      (2 * h);
     expect(sol.sensitivity.sigma11! * slope).toBeCloseTo(1, 5);
     expect(sol.kError!).toBeCloseTo(0.01 / Math.abs(slope), 8);
   });

@@ -8,7 +8,6 @@ import { runCli as run } from "../../helpers/cli.js";
 import { createDocument } from "../../../src/io/render.js";
 import { varianceResonance } from "../../../src/studies/variance-resonance/index.js";
 
-
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness study variance-resonance", () => {
@@ -16,7 +15,24 @@ describe("ness study variance-resonance", () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-vr-"));
     const csv = join(dir, "sweep.csv");
     const png = join(dir, "sweep.png");
-    const r = await run("study", "variance-resonance", "--k0", "0.01", "--q", "4000", "--T1", "1", "--T2", "11", "--k", "0:2:2001", "--csv", csv, "--figure", png);
+    const r = await run(
+      "study",
+      "variance-resonance",
+      "--k0",
+      "0.01",
+      "--q",
+      "4000",
+      "--T1",
+      "1",
+      "--T2",
+      "11",
+      "--k",
+      "0:2:2001",
+      "--csv",
+      csv,
+      "--figure",
+      png,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/swept k over 2001 values/);
@@ -48,14 +64,49 @@ describe("ness study variance-resonance", () => {
   });
 
   it("mechanical and electrical parameters, with physical moments", async () => {
-    const m = await run("study", "variance-resonance", "--m", "2", "--k1", "1.9", "--k2", "2", "--K", "0.02", "--gamma", "0.001", "--T1", "1", "--T2", "11", "--json");
+    const m = await run(
+      "study",
+      "variance-resonance",
+      "--m",
+      "2",
+      "--k1",
+      "1.9",
+      "--k2",
+      "2",
+      "--K",
+      "0.02",
+      "--gamma",
+      "0.001",
+      "--T1",
+      "1",
+      "--T2",
+      "11",
+      "--json",
+    );
     expect(m.code).toBe(0);
     const j = JSON.parse(m.stdout).results;
     expect(j.mode).toBe("mechanical");
     expect(j.parameters.k).toBeCloseTo(0.95, 12);
     expect(j.parameters.q).toBeCloseTo(2000, 9);
     expect(j.physical.x1x1).toBeCloseTo(j.covariance.sigma11, 12); // L = 1
-    const c = await run("study", "variance-resonance", "--inductance", "1e-3", "--resistance", "0.05", "--C1", "1.0e-9:1.04e-9:5", "--C2", "1e-9", "--C", "1e-7", "--T1", "4", "--T2", "300");
+    const c = await run(
+      "study",
+      "variance-resonance",
+      "--inductance",
+      "1e-3",
+      "--resistance",
+      "0.05",
+      "--C1",
+      "1.0e-9:1.04e-9:5",
+      "--C2",
+      "1e-9",
+      "--C",
+      "1e-7",
+      "--T1",
+      "4",
+      "--T2",
+      "300",
+    );
     expect(c.code).toBe(0);
     expect(c.stdout).toMatch(/swept C1 over 5 values/);
     expect(c.stdout).toMatch(/C1\s+sigma11/);
@@ -80,7 +131,10 @@ describe("ness study variance-resonance", () => {
       [["--k", "0:2"], /neither a number nor a range/],
       [["--k", "0:2:11", "--q", "1:10:3"], /only one parameter can be a range/],
       [["--q", "10:0:5", "--k", "1"], /q value #5 of the sweep/],
-      [["--k", "1", "--k1", "1", "--k2", "1", "--m", "1", "--K", "0.1", "--gamma", "0.1", "--T1", "1", "--T2", "2"], /--k is a dimensionless parameter/],
+      [
+        ["--k", "1", "--k1", "1", "--k2", "1", "--m", "1", "--K", "0.1", "--gamma", "0.1", "--T1", "1", "--T2", "2"],
+        /--k is a dimensionless parameter/,
+      ],
       [["--m", "1", "--k1", "1"], /mechanical parameters need --k2, --K, --gamma, --T1, --T2 as well/],
       [["--k", "0:2:11", "--figure", "x.gif"], /unknown extension '\.gif'/],
     ];
@@ -102,7 +156,19 @@ describe("ness reproduce variance-resonance --quick", () => {
     const r = await run("reproduce", "variance-resonance", "--out", dir, "--quick");
     expect(r.code).toBe(0);
     const files = readdirSync(dir).sort();
-    for (const name of ["fig1-variance-resonance", "fig4-cold-oscillator", "fig5-hot-oscillator", "fig6-covariance", "fig7-coupling", "fig8-quality-factor", "fig9-detailed-balance", "psd-displacement", "apparent-temperature", "resonance-width", "inverse-problem"]) {
+    for (const name of [
+      "fig1-variance-resonance",
+      "fig4-cold-oscillator",
+      "fig5-hot-oscillator",
+      "fig6-covariance",
+      "fig7-coupling",
+      "fig8-quality-factor",
+      "fig9-detailed-balance",
+      "psd-displacement",
+      "apparent-temperature",
+      "resonance-width",
+      "inverse-problem",
+    ]) {
       for (const ext of ["svg", "png", "csv"]) {
         expect(files).toContain(`${name}.${ext}`);
         expect(r.stdout).toContain(join(dir, `${name}.${ext}`));
@@ -111,7 +177,17 @@ describe("ness reproduce variance-resonance --quick", () => {
     const fig4 = readFileSync(join(dir, "fig4-cold-oscillator.csv"), "utf8").split("\n")[0];
     expect(fig4).toBe("k0,q,k,sigma11_T1=1_T2=11,sigma11_T1=T2=1");
     const fig7 = readFileSync(join(dir, "fig7-coupling.svg"), "utf8");
-    for (const label of ["k₀ = 10", "k₀ = 0.25", "k₀ = 0.02", "k₀ = 0.001", "T₁ = T₂ = 6", "T₁ = 1, T₂ = 11", "σ₁₁(k)", "k = k₁/k₂"]) expect(fig7).toContain(label);
+    for (const label of [
+      "k₀ = 10",
+      "k₀ = 0.25",
+      "k₀ = 0.02",
+      "k₀ = 0.001",
+      "T₁ = T₂ = 6",
+      "T₁ = 1, T₂ = 11",
+      "σ₁₁(k)",
+      "k = k₁/k₂",
+    ])
+      expect(fig7).toContain(label);
     expect(readFileSync(join(dir, "fig9-detailed-balance.svg"), "utf8")).toContain("(k² − 1)");
   });
 
@@ -125,7 +201,8 @@ describe("ness reproduce variance-resonance --quick", () => {
       const text = svg.textContent ?? "";
       expect(text).toContain(fig.title.slice(0, 20));
       expect(svg.querySelectorAll("text").length).toBeGreaterThan(10);
-      for (const row of fig.table.rows) for (const v of row) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
+      for (const row of fig.table.rows)
+        for (const v of row) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
     }
   });
 });

@@ -45,12 +45,41 @@ describe("the two oscillators as a linear SDE problem", () => {
     const { problem } = oscillatorPairProblem(p);
     // dy = -A y dt + B dW with y = (u1, u2, v1, v2): du = v dt; dv = -V u dt - v/q dt + sqrt(2 T / q) dW.
     expect(Array.from(problem.drift.data)).toEqual([
-      0, 0, -1, 0,
-      0, 0, 0, -1,
-      p.k + p.k0, -p.k0, 1 / p.q, 0,
-      -p.k0, 1 + p.k0, 0, 1 / p.q,
+      0,
+      0,
+      -1,
+      0,
+      0,
+      0,
+      0,
+      -1,
+      p.k + p.k0,
+      -p.k0,
+      1 / p.q,
+      0,
+      -p.k0,
+      1 + p.k0,
+      0,
+      1 / p.q,
     ]);
-    expect(Array.from(problem.diffusion.data)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (2 * p.T1) / p.q, 0, 0, 0, 0, (2 * p.T2) / p.q]);
+    expect(Array.from(problem.diffusion.data)).toEqual([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      (2 * p.T1) / p.q,
+      0,
+      0,
+      0,
+      0,
+      (2 * p.T2) / p.q,
+    ]);
     expect(problem.stateNames).toEqual(["q:1", "q:2", "p:1", "p:2"]);
   });
 
@@ -151,7 +180,10 @@ describe("the paper's numbers and the corrected misprints", () => {
       expect(c.sigma34).toBeCloseTo((fig4.q * (k - 1) * c.sigma23) / 2, 8);
       expect(Math.abs(c.sigma34 - (fig4.q * (k * k - 1) * c.sigma23) / 2)).toBeGreaterThan(0.1 * Math.abs(c.sigma34));
       // eq. 38 and eq. 36
-      expect(c.sigma23).toBeCloseTo((2 * fig4.q * fig4.k0 * (fig4.T2 - fig4.T1)) / resonanceDenominator({ ...fig4, k }), 10);
+      expect(c.sigma23).toBeCloseTo(
+        (2 * fig4.q * fig4.k0 * (fig4.T2 - fig4.T1)) / resonanceDenominator({ ...fig4, k }),
+        10,
+      );
       expect(c.sigma33 - fig4.T1).toBeCloseTo(fig4.q * fig4.k0 * c.sigma23, 7);
     }
   });
@@ -198,7 +230,24 @@ describe("fluxes and detailed balance (Section 5.2, eqs. 32-41)", () => {
     const m = detailedBalanceMatrix(p, s.matrix);
     const c = s.covariance;
     const f = 2 / p.q;
-    const expected = [0, 0, 0, 0, 0, 0, 0, 0, 0, -f * c.sigma23, -f * p.q * p.k0 * c.sigma23, -f * c.sigma34, f * c.sigma23, 0, -f * c.sigma34, f * p.q * p.k0 * c.sigma23];
+    const expected = [
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      -f * c.sigma23,
+      -f * p.q * p.k0 * c.sigma23,
+      -f * c.sigma34,
+      f * c.sigma23,
+      0,
+      -f * c.sigma34,
+      f * p.q * p.k0 * c.sigma23,
+    ];
     for (let i = 0; i < 16; i++) expect(m[i]).toBeCloseTo(expected[i], 10);
     const eq = steadyState({ ...p, T2: 1 });
     expect(eq.detailedBalance.residualNorm).toBeLessThan(1e-12);
@@ -210,9 +259,15 @@ describe("the two-oscillator system as a 2-site network (general exact engine)",
     const mech = { m: 2.5, k1: 3.1, k2: 3, K: 0.05, gamma: 0.02, T1: 1.5, T2: 7, L: 0.3 };
     const net = solveNetwork(
       validateNetwork({
-        kind: "network", sites: ["1", "2"], masses: mech.m, pinning: { 1: mech.k1, 2: mech.k2 },
+        kind: "network",
+        sites: ["1", "2"],
+        masses: mech.m,
+        pinning: { 1: mech.k1, 2: mech.k2 },
         springs: [{ between: ["1", "2"], stiffness: mech.K }],
-        baths: [{ site: "1", friction: mech.gamma, temperature: mech.T1 }, { site: "2", friction: mech.gamma, temperature: mech.T2 }],
+        baths: [
+          { site: "1", friction: mech.gamma, temperature: mech.T1 },
+          { site: "2", friction: mech.gamma, temperature: mech.T2 },
+        ],
       }),
     );
     const { physical } = physicalSteadyState(mech);

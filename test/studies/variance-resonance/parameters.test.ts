@@ -18,7 +18,17 @@ import {
 import { parseSweep as parseRange, sweepValues as rangeValues } from "../../../src/studies/schema.js";
 
 describe("mechanical <-> dimensionless (Section 3)", () => {
-  const mech = { m: 1e-9, k1: 0.98, k2: 1.0, K: 0.01, gamma: 1e-9 * Math.sqrt(1 / 1e-9) / 4000, T1: 300, T2: 3300, L: 1e-9, boltzmann: BOLTZMANN_SI };
+  const mech = {
+    m: 1e-9,
+    k1: 0.98,
+    k2: 1.0,
+    K: 0.01,
+    gamma: (1e-9 * Math.sqrt(1 / 1e-9)) / 4000,
+    T1: 300,
+    T2: 3300,
+    L: 1e-9,
+    boltzmann: BOLTZMANN_SI,
+  };
 
   it("maps k = k1/k2, k0 = K/k2, q = sqrt(k2 m)/gamma, T/T0 with T0 = k2 L^2 / kB, and back", () => {
     const { parameters: p, scales } = mechanicalToDimensionless(mech);
@@ -76,7 +86,9 @@ describe("the RLC analog (Section 5.3)", () => {
     const c = { ...circuit, T1: T, T2: T };
     const { parameters, scales } = circuitToDimensionless(c);
     const phys = toPhysicalMoments(steadyState(parameters), scales);
-    const a = 1 / c.C1 + 1 / c.C, b = 1 / c.C2 + 1 / c.C, off = 1 / c.C;
+    const a = 1 / c.C1 + 1 / c.C,
+      b = 1 / c.C2 + 1 / c.C,
+      off = 1 / c.C;
     const det = a * b - off * off;
     const kT = BOLTZMANN_SI * T;
     expect(phys.x1x1 / ((kT * b) / det)).toBeCloseTo(1, 8);
@@ -94,12 +106,22 @@ describe("the RLC analog (Section 5.3)", () => {
 describe("validation of the dimensionless parameters and ranges", () => {
   const ok = { k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 };
   it("names the bad parameter", () => {
-    expect(() => validateDimensionless({ ...ok, q: 0 })).toThrow(/q = Q2 \(the quality factor\) must be a number in \[0.001, 1e12\], got 0/);
+    expect(() => validateDimensionless({ ...ok, q: 0 })).toThrow(
+      /q = Q2 \(the quality factor\) must be a number in \[0.001, 1e12\], got 0/,
+    );
     expect(() => validateDimensionless({ ...ok, q: -5 })).toThrow(ModelError);
-    expect(() => validateDimensionless({ ...ok, k0: -0.1 })).toThrow(/k0 = K\/k2 \(the coupling\) must be a number in \[0, 1e6\], got -0.1/);
-    expect(() => validateDimensionless({ ...ok, T1: -1 })).toThrow(/T1 must be 0 or a number in \[1e-100, 1e100\], got -1/);
-    expect(() => validateDimensionless({ ...ok, k: Infinity })).toThrow(/k = k1\/k2 must be a number in \[0, 1e6\], got Infinity/);
-    expect(() => validateDimensionless({ ...ok, T2: 1e308 })).toThrow(/T2 must be 0 or a number in \[1e-100, 1e100\], got 1e\+308/);
+    expect(() => validateDimensionless({ ...ok, k0: -0.1 })).toThrow(
+      /k0 = K\/k2 \(the coupling\) must be a number in \[0, 1e6\], got -0.1/,
+    );
+    expect(() => validateDimensionless({ ...ok, T1: -1 })).toThrow(
+      /T1 must be 0 or a number in \[1e-100, 1e100\], got -1/,
+    );
+    expect(() => validateDimensionless({ ...ok, k: Infinity })).toThrow(
+      /k = k1\/k2 must be a number in \[0, 1e6\], got Infinity/,
+    );
+    expect(() => validateDimensionless({ ...ok, T2: 1e308 })).toThrow(
+      /T2 must be 0 or a number in \[1e-100, 1e100\], got 1e\+308/,
+    );
     expect(() => validateDimensionless({ ...ok, q: 1e-12 })).toThrow(/got 1e-12/);
     expect(validateDimensionless({ ...ok, T1: 0 }).T1).toBe(0); // a noiseless damper
     expect(() => validateDimensionless({ ...ok, k: 0, k0: 0 })).toThrow(/neither pinned nor coupled/);
@@ -124,7 +146,9 @@ describe("validation of the dimensionless parameters and ranges", () => {
   });
 
   it("a sweep that crosses into bad values names the first bad one", () => {
-    expect(() => sweep(ok, "q", [100, 10, 0, 5])).toThrow(/q = Q2 \(the quality factor\) must be a number in \[0.001, 1e12\], got 0 \(q value #3 of the sweep\)/);
+    expect(() => sweep(ok, "q", [100, 10, 0, 5])).toThrow(
+      /q = Q2 \(the quality factor\) must be a number in \[0.001, 1e12\], got 0 \(q value #3 of the sweep\)/,
+    );
     expect(() => sweep(ok, "k0", [0.1, -0.01])).toThrow(/k0 value #2/);
     expect(() => sweep({ ...ok, k0: 0 }, "k", [0, 1])).toThrow(/neither pinned nor coupled/);
   });

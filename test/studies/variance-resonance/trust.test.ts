@@ -33,12 +33,18 @@ describe("the declared domain of the dimensionless parameters", () => {
     const pick = (lo: number, hi: number) => 10 ** (Math.log10(lo) + (Math.log10(hi) - Math.log10(lo)) * r());
     const points: DimensionlessParameters[] = [];
     // Corners (the temperatures at 0, their smallest and largest positive values).
-    for (const k of [0, 1e-6, R.k.max]) for (const k0 of [0, 1e-6, R.k0.max]) for (const q of [R.q.min, R.q.max])
-      for (const T1 of [0, R.T1.min, R.T1.max]) for (const T2 of [0, R.T2.min, R.T2.max]) points.push({ k, k0, q, T1, T2 });
+    for (const k of [0, 1e-6, R.k.max])
+      for (const k0 of [0, 1e-6, R.k0.max])
+        for (const q of [R.q.min, R.q.max])
+          for (const T1 of [0, R.T1.min, R.T1.max])
+            for (const T2 of [0, R.T2.min, R.T2.max]) points.push({ k, k0, q, T1, T2 });
     for (let i = 0; i < 1500; i++) {
       points.push({
-        k: r() < 0.05 ? 0 : pick(1e-6, R.k.max), k0: r() < 0.05 ? 0 : pick(1e-6, R.k0.max), q: pick(R.q.min, R.q.max),
-        T1: r() < 0.05 ? 0 : pick(1e-3, 1e3), T2: r() < 0.05 ? 0 : pick(1e-3, 1e3),
+        k: r() < 0.05 ? 0 : pick(1e-6, R.k.max),
+        k0: r() < 0.05 ? 0 : pick(1e-6, R.k0.max),
+        q: pick(R.q.min, R.q.max),
+        T1: r() < 0.05 ? 0 : pick(1e-3, 1e3),
+        T2: r() < 0.05 ? 0 : pick(1e-3, 1e3),
       });
     }
     let solved = 0;
@@ -52,7 +58,8 @@ describe("the declared domain of the dimensionless parameters", () => {
         continue;
       }
       solved++;
-      for (const [path, v] of numbers({ ...s, matrix: Array.from(s.matrix) })) expect(Number.isFinite(v), `${path} at ${JSON.stringify(p)}`).toBe(true);
+      for (const [path, v] of numbers({ ...s, matrix: Array.from(s.matrix) }))
+        expect(Number.isFinite(v), `${path} at ${JSON.stringify(p)}`).toBe(true);
       if (s.entropyProduction !== undefined) expect(s.entropyProduction, JSON.stringify(p)).toBeGreaterThanOrEqual(0);
       else expect(s.undefinedQuantities.entropyProduction).toMatch(/infinite/);
       if (s.closedFormDeviation > 1e-6) expect(s.warnings.join(" ")).toMatch(/ill-conditioned/);
@@ -63,7 +70,13 @@ describe("the declared domain of the dimensionless parameters", () => {
   it("entropy production: the spring-flux form equals -(phi1/T1 + phi2/T2); infinite only with heat into a bath at T = 0", () => {
     const r = rng(5);
     for (let i = 0; i < 200; i++) {
-      const p = { k: 0.05 + 2 * r(), k0: 10 ** (-3 + 3 * r()), q: 10 ** (4 * r()), T1: 0.1 + 10 * r(), T2: 0.1 + 10 * r() };
+      const p = {
+        k: 0.05 + 2 * r(),
+        k0: 10 ** (-3 + 3 * r()),
+        q: 10 ** (4 * r()),
+        T1: 0.1 + 10 * r(),
+        T2: 0.1 + 10 * r(),
+      };
       const s = steadyState(p);
       const direct = -(s.fluxes.bathToOscillator1 / p.T1 + s.fluxes.bathToOscillator2 / p.T2);
       expect(Math.abs(s.entropyProduction! - direct)).toBeLessThan(1e-8 * Math.abs(direct) + 1e-15);
@@ -76,7 +89,12 @@ describe("the declared domain of the dimensionless parameters", () => {
     // No heat flows: uncoupled, or both baths at 0.
     expect(steadyState({ k: 1, k0: 0, q: 4000, T1: 0, T2: 11 }).entropyProduction).toBe(0);
     expect(steadyState({ k: 1, k0: 0.01, q: 40, T1: 0, T2: 0 }).entropyProduction).toBe(0);
-    expect(entropyProductionRate({ k: 1, k0: 0.1, q: 4, T1: 2, T2: 0 }, { bathToOscillator1: 1, bathToOscillator2: -1, spring1to2: 1 }).undefinedReason).toMatch(/bath 2 is at T2 = 0/);
+    expect(
+      entropyProductionRate(
+        { k: 1, k0: 0.1, q: 4, T1: 2, T2: 0 },
+        { bathToOscillator1: 1, bathToOscillator2: -1, spring1to2: 1 },
+      ).undefinedReason,
+    ).toMatch(/bath 2 is at T2 = 0/);
   });
 });
 
@@ -112,7 +130,10 @@ describe("ness study variance-resonance: no NaN, null or rounding in any output"
       [["--T1", "1e308"], /T1 must be 0 or a number in \[1e-100, 1e100\], got 1e\+308/],
       [["--q", "1e-12"], /--q must be a number in \[0.001, 1e12\], got 1e-12/],
       [["--k", "0:2e7:11"], /--k value #2 of the sweep 0:20000000:11 must be a number in \[0, 1e6\], got 2e\+6/],
-      [["--m", "1", "--k1", "1", "--k2", "1", "--K", "0.01", "--gamma", "1e-20", "--T1", "1", "--T2", "2"], /the dimensionless q = sqrt\(k2 m\)\/gamma must be a number in \[0.001, 1e12\], got 1e\+20 \(from the mechanical parameters\)/],
+      [
+        ["--m", "1", "--k1", "1", "--k2", "1", "--K", "0.01", "--gamma", "1e-20", "--T1", "1", "--T2", "2"],
+        /the dimensionless q = sqrt\(k2 m\)\/gamma must be a number in \[0.001, 1e12\], got 1e\+20 \(from the mechanical parameters\)/,
+      ],
       [["--window", "0:1e308"], /--window: '0:1e308' is not lo:hi with 0 <= lo < hi <= 1000000/],
       [["--k", "0:2:6000000"], /a range has at most 5000000 points/],
     ] as [string[], RegExp][]) {
@@ -136,15 +157,27 @@ describe.skipIf(!built)("a large sweep streams its output in bounded memory", ()
         const file = join(dir, `rss-${n}`);
         const r = spawnSync(
           process.execPath,
-          ["--import", join(root, "test", "corpus", "rss-hook.mjs"), join(root, "bin", "ness.js"), "study", "variance-resonance",
-            "--k", `0:2:${n}`, "--method", "closed-form", "--csv", join(dir, "out.csv")],
+          [
+            "--import",
+            join(root, "test", "corpus", "rss-hook.mjs"),
+            join(root, "bin", "ness.js"),
+            "study",
+            "variance-resonance",
+            "--k",
+            `0:2:${n}`,
+            "--method",
+            "closed-form",
+            "--csv",
+            join(dir, "out.csv"),
+          ],
           { env: { ...process.env, NESS_CORPUS_RSS_FILE: file }, encoding: "utf8" },
         );
         expect(r.status, r.stderr).toBe(0);
         expect(statSync(join(dir, "out.csv")).size).toBeGreaterThan(n * 100);
         return Number(readFileSync(file, "utf8")) * 1024;
       };
-      const small = rss(50_000), large = rss(400_000);
+      const small = rss(50_000),
+        large = rss(400_000);
       expect((large - small) / 350_000).toBeLessThan(600);
     } finally {
       rmSync(dir, { recursive: true, force: true });
