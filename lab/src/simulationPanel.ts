@@ -13,7 +13,7 @@ import { fmt, h, nessMessage, numberField } from "./dom.js";
 import { PageSimulation } from "./simulation.js";
 import { numberOption } from "../../src/cli/options.js";
 import { exactReference, type ExactReference } from "../../src/verify/reference.js";
-import { exactValues, verifySimulation, withStationaryLaw } from "../../src/verify/simulation.js";
+import { attachExact, verifySimulation, withStationaryLaw } from "../../src/verify/simulation.js";
 
 export interface SimulationPanel {
   /** Cancels a run (saying why) and clears the table: the model it simulated is no longer the one shown. */
@@ -211,13 +211,9 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       const reference: ExactReference | undefined = exactReference(model);
       const withExact = (live: Estimate[]): Estimate[] => {
         if (!reference) return live;
-        const x = exactValues(reference, live);
-        return live.map((e, i) => {
-          const v = x[i];
-          if (v === undefined) return e;
-          const deviation = e.error > 0 ? (e.value - v) / e.error : e.value === v ? 0 : undefined;
-          return deviation === undefined ? { ...e, exact: v } : { ...e, exact: v, deviation };
-        });
+        const copies = live.map((x) => ({ ...x }));
+        attachExact(copies, reference);
+        return copies;
       };
       spec = simulationSpec(
         model,

@@ -86,6 +86,23 @@ export function exactValues(
 }
 
 /**
+ * Sets on each estimate (in place) its exact value and, where value and error bar are finite, its deviation in error
+ * bars, (value - exact) / error. Used on a finished run by verifySimulation and on live estimates (the lab).
+ */
+export function attachExact(estimates: Estimate[], reference: ExactReference): void {
+  const exact = exactValues(reference, estimates);
+  estimates.forEach((e, k) => {
+    const x = exact[k];
+    if (x === undefined) return;
+    e.exact = x;
+    if (Number.isFinite(e.error) && Number.isFinite(e.value)) {
+      if (e.error > 0) e.deviation = (e.value - x) / e.error;
+      else if (e.value === x) e.deviation = 0;
+    }
+  });
+}
+
+/**
  * The simulation checked against the exact reference (undefined: no exact answer; then only the reference's
  * `warnings` are added): exact values, deviations, time-step biases and the reliability they imply, and the
  * warnings. Returns a new result; the simulation's own result is not changed.
@@ -106,16 +123,7 @@ export function verifySimulation(
   });
   let biases: Float64Array | null = null;
   if (reference) {
-    const exact = exactValues(reference, estimates);
-    estimates.forEach((e, k) => {
-      const x = exact[k];
-      if (x === undefined) return;
-      e.exact = x;
-      if (Number.isFinite(e.error) && Number.isFinite(e.value)) {
-        if (e.error > 0) e.deviation = (e.value - x) / e.error;
-        else if (e.value === x) e.deviation = 0;
-      }
-    });
+    attachExact(estimates, reference);
     if (!result.timeStep.unstable) {
       const particles = reference.model.kind === "particles" ? reference.model : null;
       biases = linearBiases(
