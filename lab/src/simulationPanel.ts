@@ -11,7 +11,7 @@ import type { Estimate } from "../../src/stochastic/statistics.js";
 import { lineChart } from "../../src/figures/charts.js";
 import { fmt, h, nessMessage, numberField } from "./dom.js";
 import { PageSimulation } from "./simulation.js";
-import { numberOption } from "../../src/cli/options.js";
+import { numberOption } from "../../src/model/options.js";
 import { exactReference, type ExactReference } from "../../src/verify/reference.js";
 import { attachExact, verifySimulation, withStationaryLaw } from "../../src/verify/simulation.js";
 

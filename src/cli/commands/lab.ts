@@ -10,7 +10,7 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { ModelError, NessError } from "../../errors.js";
-import { numberOption } from "../options.js";
+import { numberOption } from "../../model/options.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
