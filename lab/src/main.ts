@@ -5,15 +5,20 @@
  */
 import "./style.css";
 import { networkEditor, type EditorState } from "./editor.js";
+import { STUDIES as CATALOG } from "../../src/studies/catalog.js";
+import { contractPage } from "./contractPage.js";
 import { studyPage } from "./studyPage.js";
 import { varianceResonance } from "./studies/varianceResonance.js";
 
-const STUDIES = { "variance-resonance": varianceResonance } as const;
+/** Every study of the catalog has a page (#/study/NAME, a sub-study's "/" kept); variance-resonance keeps its own
+ * page (the exact sweep redrawn at interactive rates, with named numbers), the others are generated from their
+ * contracts. */
+const PAGES = CATALOG.map((s) => s.name);
 
 interface LabHandle {
   page: string;
   editor?: EditorState;
-  study?: { last: () => unknown; time: () => number };
+  study?: { last: () => unknown; time: () => number; sets?: () => Record<string, unknown> };
 }
 
 const lab: LabHandle = { page: "" };
@@ -39,14 +44,27 @@ function route(): void {
   if (page === "editor") {
     lab.editor = networkEditor(main, model);
     document.title = "ness lab: network editor";
-  } else if (page in STUDIES) {
-    const study = STUDIES[page as keyof typeof STUDIES];
-    lab.study = studyPage(main, study);
-    document.title = `ness lab: ${study.name}`;
+  } else if (page === varianceResonance.name) {
+    lab.study = studyPage(main, varianceResonance);
+    document.title = `ness lab: ${page}`;
+  } else if (PAGES.includes(page)) {
+    lab.study = contractPage(
+      main,
+      CATALOG.find((s) => s.name === page)!,
+    );
+    document.title = `ness lab: ${page}`;
   } else {
-    main.textContent = `ness: no page '${page}' (the lab has the network editor and the studies: ${Object.keys(STUDIES).join(", ")})`;
+    main.textContent = `ness: no page '${page}' (the lab has the network editor and the studies: ${PAGES.join(", ")})`;
   }
   document.body.dataset.ready = page;
+}
+
+// The navigation: the editor, then a link per study of the catalog.
+const nav = document.querySelector("nav")!;
+for (const name of PAGES) {
+  if (nav.querySelector(`a[data-page="${name}"]`)) continue;
+  nav.append(Object.assign(document.createElement("a"), { href: `#/study/${name}`, textContent: name }));
+  nav.lastElementChild!.setAttribute("data-page", name);
 }
 
 window.addEventListener("hashchange", route);
