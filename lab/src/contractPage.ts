@@ -14,7 +14,9 @@ import type { z } from "zod";
 import type { Figure } from "../../src/figures/figure.js";
 import type { ReproduceCase, Study } from "../../src/studies/contract.js";
 import { fieldsOf, validateParameters } from "../../src/studies/schema.js";
-import { h, nessMessage } from "./dom.js";
+import { particleScatter } from "../../src/figures/charts.js";
+import { snapshotDisks } from "../../src/studies/two-temperature/demixingFigures.js";
+import { fmt, h, nessMessage } from "./dom.js";
 import { generateForm } from "./form.js";
 import type { StudyRequest } from "./studyWorker.js";
 
@@ -27,8 +29,17 @@ function workerCount(): number {
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
 }
 
+/** Positions of a running replica (the demixing animation). */
+export interface Frame {
+  steps: number;
+  x: Float64Array;
+  cold: Uint8Array;
+  box: [number, number];
+}
+
 type Reply =
   | { id: number; type: "progress"; done: number; total: number }
+  | ({ id: number; type: "frame" } & Frame)
   | { id: number; type: "result"; results: unknown }
   | { id: number; type: "error"; name: string; message: string };
 
@@ -44,7 +55,13 @@ class StudyClient {
   private busy = 0;
   private ids = 0;
 
-  run(job: StudyJob, force: boolean, progress: (done: number, total: number) => void, signal: AbortSignal) {
+  run(
+    job: StudyJob,
+    force: boolean,
+    progress: (done: number, total: number) => void,
+    signal: AbortSignal,
+    onFrame?: (f: Frame) => void,
+  ) {
     return new Promise<unknown>((resolve, reject) => {
       if (this.busy > 0) this.kill();
       const worker = (this.worker ??= new Worker(new URL("./studyWorker.ts", import.meta.url), {
@@ -65,6 +82,7 @@ class StudyClient {
         const m = e.data;
         if (m.id !== id) return;
         if (m.type === "progress") return progress(m.done, m.total);
+        if (m.type === "frame") return onFrame?.(m);
         end();
         if (m.type === "result") resolve(m.results);
         else reject(Object.assign(new Error(m.message), { name: m.name }));
@@ -125,6 +143,7 @@ class RunControl {
     done: (r: unknown, ms: number) => void,
     fail: (err: unknown) => void,
     force = false,
+    onFrame?: (f: Frame) => void,
   ): Promise<void> {
     const token = ++this.token;
     this.controller?.abort();
@@ -159,7 +178,9 @@ class RunControl {
       }, 1000);
       let r: unknown;
       try {
-        r = await this.client.run(job, force, progress, controller.signal);
+        r = await this.client.run(job, force, progress, controller.signal, (f) => {
+          if (token === this.token) onFrame?.(f);
+        });
       } finally {
         clearInterval(watch);
       }
@@ -181,7 +202,7 @@ class RunControl {
         this.anyway.hidden = false;
         this.anyway.onclick = () => {
           this.status.hidden = true;
-          void this.run(job, done, fail, true);
+          void this.run(job, done, fail, true, onFrame);
         };
         return;
       }
@@ -208,8 +229,15 @@ export interface ContractPageHandle {
   sets: () => Record<string, unknown>;
 }
 
-/** Builds the page of `study` into `root`. */
-export function contractPage(root: HTMLElement, study: Study): ContractPageHandle {
+/**
+ * Builds the page of `study` into `root`. `initial`: parameter values from the address (#/study/NAME?k=2&seed=3);
+ * the address follows every valid change, so it is a link to what the page shows.
+ */
+export function contractPage(
+  root: HTMLElement,
+  study: Study,
+  initial: Record<string, string> = {},
+): ContractPageHandle {
   let last: unknown = null;
   let ms = 0;
   const sets: Record<string, unknown> = {};
@@ -218,7 +246,25 @@ export function contractPage(root: HTMLElement, study: Study): ContractPageHandl
   const status = h("div", { class: "status", role: "alert", id: "study-status" });
   const report = h("pre", { id: "study-report", class: "report", "aria-live": "polite" });
   const figures = h("div", { id: "study-figures", class: "figures" });
-  const seedInput = h("input", { type: "text", inputmode: "numeric", id: "study-seed", value: "1", size: 6 });
+  const { seed: initialSeed, ...initialValues } = initial;
+  const seedInput = h("input", {
+    type: "text",
+    inputmode: "numeric",
+    id: "study-seed",
+    value: initialSeed ?? "1",
+    size: 6,
+  });
+  /** The address of the page with the values typed in (those that differ from the defaults). */
+  const remember = (given: Record<string, unknown>) => {
+    const q = new URLSearchParams();
+    for (const f of fieldsOf(study.parameters)) {
+      const v = given[f.key];
+      if (v !== undefined && v !== f.default) q.set(f.key, String(v));
+    }
+    if (study.seeded && seedInput.value.trim() !== "1") q.set("seed", seedInput.value.trim());
+    const query = q.toString();
+    history.replaceState(null, "", `#/study/${study.name}${query ? `?${query}` : ""}`);
+  };
   const client = new StudyClient();
   const control = new RunControl("study", status, client);
   const fail = (err: unknown) => {
@@ -239,6 +285,7 @@ export function contractPage(root: HTMLElement, study: Study): ContractPageHandl
       const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
       parameters = validateParameters(study, given, (key) => flags.get(key) ?? key).parameters;
       s = study.seeded ? seed() : 1;
+      remember(given);
     } catch (err) {
       fail(err);
       return;
@@ -261,9 +308,30 @@ export function contractPage(root: HTMLElement, study: Study): ContractPageHandl
         drawFigures(figures, figs);
       },
       fail,
+      false,
+      (f) => drawFrame(f, parameters as { range: number; dt: number }),
     );
   };
-  const form = generateForm(study.parameters, id, run);
+  // The live snapshot (demixing): replica 0's disks while it runs, at most 4 frames a second (src/figures' scatter).
+  let lastFrame = 0;
+  let frames = 0;
+  const drawFrame = (f: Frame, p: { range: number; dt: number }) => {
+    const now = performance.now();
+    if (now - lastFrame < 250) return;
+    lastFrame = now;
+    frames++;
+    const t = f.steps < 0 ? "the end of its run" : `t = ${fmt(f.steps * p.dt)}`;
+    drawFigures(figures, [
+      particleScatter({
+        name: "live-snapshot",
+        title: `Replica 0 while it runs: ${f.cold.length} disks at ${t}`,
+        caption: "Live frames of the running simulation (about four a second); the figures of the result follow.",
+        ...snapshotDisks({ snapshot: f, parameters: { range: p.range } }),
+      }),
+    ]);
+    figures.dataset.frames = String(frames);
+  };
+  const form = generateForm(study.parameters, id, run, initialValues);
   if (study.seeded) {
     form.element.prepend(
       h(

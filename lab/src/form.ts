@@ -82,12 +82,14 @@ export interface GeneratedForm<T> {
 
 /**
  * Builds the form. `onChange` gets the parsed values after every valid change (and once at the start); an invalid
- * change shows the message in the form's alert and keeps the last valid values.
+ * change shows the message in the form's alert and keeps the last valid values. `initial`: values typed in before
+ * the start (e.g. from the page's address), as text.
  */
 export function generateForm<S extends z.ZodObject>(
   schema: S,
   id: string,
   onChange: (values: z.output<S>) => void,
+  initial: Record<string, string> = {},
 ): GeneratedForm<z.output<S>> {
   const fields = describeFields(schema);
   const raw: Record<string, unknown> = {};
@@ -238,6 +240,15 @@ export function generateForm<S extends z.ZodObject>(
       control = text;
     }
     rows.push(h("div", { class: "form-row" }, h("label", { for: inputId }, label), control, hint));
+  }
+  for (const [key, value] of Object.entries(initial)) {
+    if (!setters.has(key)) {
+      error.hidden = false;
+      error.textContent = `ness: unknown parameter '${key}' in the address (parameters are ${fields.map((f) => f.key).join(", ")})`;
+      continue;
+    }
+    const f = fields.find((x) => x.key === key)!;
+    setters.get(key)!(f.kind === "boolean" ? value === "true" : value);
   }
   const element = h("form", { class: "generated", id, "aria-label": "parameters", novalidate: true }, ...rows, error);
   element.addEventListener("submit", (e) => e.preventDefault());

@@ -7,6 +7,7 @@ import "./style.css";
 import { networkEditor, type EditorState } from "./editor.js";
 import { STUDIES as CATALOG } from "../../src/studies/catalog.js";
 import { contractPage } from "./contractPage.js";
+import { particlesPage, type ParticlesPage } from "./particlesPage.js";
 import { studyPage } from "./studyPage.js";
 import { varianceResonance } from "./studies/varianceResonance.js";
 
@@ -18,6 +19,7 @@ const PAGES = CATALOG.map((s) => s.name);
 interface LabHandle {
   page: string;
   editor?: EditorState;
+  particles?: ParticlesPage;
   study?: { last: () => unknown; time: () => number; sets?: () => Record<string, unknown> };
 }
 
@@ -27,7 +29,7 @@ const lab: LabHandle = { page: "" };
 function route(): void {
   const hash = location.hash || "#/editor";
   const [path, query = ""] = hash.slice(1).split("?");
-  const page = path.startsWith("/study/") ? path.slice(7) : "editor";
+  const page = path.startsWith("/study/") ? path.slice(7) : path === "/simulate" ? "simulate" : "editor";
   const model = new URLSearchParams(query).get("model") ?? undefined;
   // The editor keeps its fragment up to date itself (replaceState, no hashchange): a hashchange on the editor is a
   // link pasted or followed (load its model), or the nav link without a model (keep the work).
@@ -36,6 +38,7 @@ function route(): void {
   main.replaceChildren();
   lab.page = page;
   lab.editor = undefined;
+  lab.particles = undefined;
   lab.study = undefined;
   for (const a of document.querySelectorAll("nav a")) {
     if ((a as HTMLElement).dataset.page === page) a.setAttribute("aria-current", "page");
@@ -44,6 +47,9 @@ function route(): void {
   if (page === "editor") {
     lab.editor = networkEditor(main, model);
     document.title = "ness lab: network editor";
+  } else if (page === "simulate") {
+    lab.particles = particlesPage(main);
+    document.title = "ness lab: simulate a model file";
   } else if (page === varianceResonance.name) {
     lab.study = studyPage(main, varianceResonance);
     document.title = `ness lab: ${page}`;
@@ -51,6 +57,7 @@ function route(): void {
     lab.study = contractPage(
       main,
       CATALOG.find((s) => s.name === page)!,
+      Object.fromEntries(new URLSearchParams(query)),
     );
     document.title = `ness lab: ${page}`;
   } else {

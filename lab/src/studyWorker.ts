@@ -6,9 +6,12 @@
  * same numbers for the same seed. Messages:
  *   in:  { id, study, set?, parameters, seed, quick, force }   (set: the id of a figure set of `ness reproduce`)
  *   out: { id, type: "progress", done, total } | { id, type: "result", results } | { id, type: "error", name, message }
+ *        | { id, type: "frame", steps, x, cold, box }: demixing only, the positions of replica 0 while it runs (from
+ *          the runner's partial outputs, about 4 a second): the frames of the page's live snapshot animation.
  */
 import { NessError } from "../../src/errors.js";
-import { webWorkerRunner } from "../../src/stochastic/webPool.js";
+import { webWorkerRunner, type PartialBlock } from "../../src/stochastic/webPool.js";
+import { demixingSnapshotReader, type DemixingParams } from "../../src/studies/two-temperature/demixing.js";
 import { findStudy } from "../../src/studies/catalog.js";
 import "../../src/stochastic/run.js";
 import "../../src/stochastic/sde.js";
@@ -37,6 +40,16 @@ scope.onmessage = (e) => {
     try {
       const study = findStudy(q.study);
       if (!study) throw new NessError(`no study '${q.study}'`);
+      let onPartial: ((b: PartialBlock) => void) | undefined;
+      if (q.study === "two-temperature/demixing" && q.set === undefined) {
+        const read = demixingSnapshotReader({ ...(q.parameters as Partial<DemixingParams>), seed: q.seed });
+        onPartial = (b) => {
+          if (b.first !== 0) return; // replica 0: the first of block 0
+          const snap = read(b.outputs.subarray(0, b.outputs.length / b.count));
+          const steps = b.index > 0 ? -1 : b.steps; // -1: replica 0 has finished
+          scope.postMessage({ id: q.id, type: "frame", steps, ...snap });
+        };
+      }
       const runner = webWorkerRunner(
         () =>
           new Worker(new URL("../../src/studies/webWorker.ts", import.meta.url), {
@@ -44,6 +57,7 @@ scope.onmessage = (e) => {
             name: "ness-blocks",
           }),
         q.workers,
+        onPartial ? { onPartial, partialMs: 250 } : {},
       );
       let last = 0;
       const ctx = {
