@@ -347,7 +347,9 @@ export function contractPage(
   root.append(
     h("h2", {}, study.title),
     h("p", {}, study.summary),
-    ...study.citations.map((c) => h("p", { class: "cite" }, `${c.authors}, "${c.title}", ${c.venue}`)),
+    ...study.citations.map((c) =>
+      h("p", { class: "cite" }, `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${c.venue}`),
+    ),
     h("div", { class: "study" }, h("div", { class: "side" }, form.element, control.element, status, report), figures),
   );
   if (study.reproduce.length > 0) root.append(figureSets(study, sets));

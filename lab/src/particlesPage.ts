@@ -70,6 +70,7 @@ export function particlesPage(root: HTMLElement): ParticlesPage {
     } catch (err) {
       model = null;
       status.textContent = nessMessage(err);
+      summary.textContent = "";
     }
     panel.reset("the model changed");
   };

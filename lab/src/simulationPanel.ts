@@ -138,6 +138,7 @@ export function simulationPanel(
       current?.cancel();
       current = null;
       panel.last = null;
+      status.textContent = ""; // warnings and messages of the old model's run
       progress.value = 0;
       line.textContent = "";
       history = [];
