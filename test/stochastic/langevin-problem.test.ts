@@ -1,4 +1,4 @@
-// Langevin systems given as data (src/stochastic/langevinProblem.ts), run as ensembles: a mixed system (one
+// Langevin problems (src/problem/langevin.ts) written by hand, run as ensembles (src/stochastic/langevinEnsemble.ts): a mixed system (one
 // underdamped, one overdamped coordinate) in equilibrium samples the Boltzmann distribution, whatever the frictions:
 // Cov(x) = T H^-1 and <p^2>/m = T (closed forms); variants stepped with common random numbers; bad problems are
 // refused with ModelError.
@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { ModelError } from "../../src/errors.js";
 import { ensembleSync } from "../../src/stochastic/ensemble.js";
 import { baoab } from "../../src/stochastic/integrators.js";
-import { seriesLength, type LangevinProblem, type LangevinSettings } from "../../src/stochastic/langevinProblem.js";
+import type { LangevinProblem } from "../../src/problem/langevin.js";
+import { seriesLength, type LangevinSettings } from "../../src/stochastic/langevinEnsemble.js";
 import { linear, reduceBatches } from "../../src/stochastic/statistics.js";
 
 // U = K0 x0^2/2 + K1 x1^2/2 + k (x0 - x1)^2/2: H = [[K0 + k, -k], [-k, K1 + k]] = [[2, -1], [-1, 1.5]].

@@ -7,7 +7,7 @@
  *   zeta x_i' = -eps q_1 F'(x_i) + sqrt(2 zeta T_L) xi_i,    F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L)).
  * N = 1 with gamma_R = 0 is the single probe of Section 3 (k plays no role).
  *
- * The system is a Langevin problem of the stochastic engine (src/stochastic/langevinProblem.ts), plain data: the
+ * The system is a Langevin problem (src/problem/langevin.ts, the type `ness simulate` builds from models), plain data: the
  * chain's coordinates underdamped, the particles' overdamped (friction zeta, the inverse mobility), a harmonic term for
  * the chain and the coupling term "particle-bath-chain/coupling" registered here; replicas run by the engine's
  * `ensemble`, in process or on workers. Its BAOAB for mixed systems steps the chain by kick, drift, Ornstein-Uhlenbeck
@@ -33,14 +33,13 @@ import {
 } from "../../stochastic/ensemble.js";
 import { baoab } from "../../stochastic/integrators.js";
 import {
-  registerForceTerm,
   seriesLength,
-  type ForceTerm,
-  type LangevinProblem,
   type LangevinSettings,
   type QuadraticObservable,
-  type TermField,
-} from "../../stochastic/langevinProblem.js";
+} from "../../stochastic/langevinEnsemble.js";
+import type { TermField } from "../../stochastic/forceField.js";
+import { registerForceTerm } from "../../stochastic/system.js";
+import type { ForceTerm, HarmonicTerm, LangevinProblem } from "../../problem/langevin.js";
 import { jackknife, linear, measured, reduceBatches, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
@@ -209,7 +208,7 @@ export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Ui
   };
 }
 
-registerForceTerm("particle-bath-chain/coupling", (t, dof, overdamped) =>
+registerForceTerm("particle-bath-chain/coupling", (t, { dof, overdamped }) =>
   couplingForceField(t as CouplingTerm, dof, overdamped),
 );
 
@@ -259,7 +258,7 @@ export function mixedProblem(p: MixedParams, variants?: LangevinProblem["variant
     friction,
     temperature,
     overdamped: Array.from({ length: Nb }, (_, i) => N + i),
-    forces: [{ term: "harmonic", pinning, springs }, coupling],
+    forces: [{ term: "harmonic", pinning, springs } satisfies HarmonicTerm, coupling],
     initial: { uniform: [{ from: N, count: Nb, range: [0, p.L] }] },
     ...(variants ? { variants } : {}),
   };
