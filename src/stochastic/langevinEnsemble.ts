@@ -21,13 +21,7 @@ import {
   type PreparedEnsemble,
   type ReplicaRunner,
 } from "./ensemble.js";
-import {
-  integrator,
-  type Integrator,
-  type LangevinState,
-  type Scheme,
-  type SchemeName,
-} from "./integrators.js";
+import { integrator, type Integrator, type LangevinState, type Scheme, type SchemeName } from "./integrators.js";
 import { Rng } from "./rng.js";
 import { SimulationError } from "./safety.js";
 import { langevinSystem } from "./system.js";

@@ -26,7 +26,13 @@ import {
 } from "../problem/langevin.js";
 import { networkProblem } from "../problem/network.js";
 import { particlesProblem, particleStateSize, PARTICLE_NETWORK_MAX_COORDINATES } from "../problem/particles.js";
-import { SumForceField, type ForceField, type ForceTermBuilder, type TermContext, type TermField } from "./forceField.js";
+import {
+  SumForceField,
+  type ForceField,
+  type ForceTermBuilder,
+  type TermContext,
+  type TermField,
+} from "./forceField.js";
 import type { LangevinSystem } from "./integrators.js";
 import { NetworkForceField } from "./networkForces.js";
 import { ParticleForceField } from "./particleForces.js";
@@ -168,7 +174,16 @@ export function registerForceTerm(name: string, build: ForceTermBuilder): void {
   TERMS.set(name, build);
 }
 
-/** The names of the registered force terms (built in first). */
+/**
+ * The names of the registered force terms in this thread (built in first, then those registered by imported modules).
+ *
+ * @example
+ * ```ts
+ * import { forceTermNames } from "ness";
+ *
+ * console.log(forceTermNames().slice(0, 4).join(" ")); // => network harmonic pairs external
+ * ```
+ */
 export function forceTermNames(): string[] {
   return [...TERMS.keys()];
 }
@@ -218,7 +233,11 @@ export function langevinSystem(problem: LangevinProblem, options: { exactSteppin
   }
   if (!Array.isArray(problem.forces))
     throw new ModelError(`a Langevin problem's forces must be a list of terms, got ${describeValue(problem.forces)}`);
-  const context: TermContext = { dof, ...(overdamped ? { overdamped } : {}), ...(problem.space ? { space: problem.space } : {}) };
+  const context: TermContext = {
+    dof,
+    ...(overdamped ? { overdamped } : {}),
+    ...(problem.space ? { space: problem.space } : {}),
+  };
   const terms = problem.forces.map((t) => {
     const build = TERMS.get(t?.term);
     if (!build)

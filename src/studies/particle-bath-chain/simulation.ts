@@ -32,11 +32,7 @@ import {
   type RunOptions,
 } from "../../stochastic/ensemble.js";
 import { baoab } from "../../stochastic/integrators.js";
-import {
-  seriesLength,
-  type LangevinSettings,
-  type QuadraticObservable,
-} from "../../stochastic/langevinEnsemble.js";
+import { seriesLength, type LangevinSettings, type QuadraticObservable } from "../../stochastic/langevinEnsemble.js";
 import type { TermField } from "../../stochastic/forceField.js";
 import { registerForceTerm } from "../../stochastic/system.js";
 import type { ForceTerm, HarmonicTerm, LangevinProblem } from "../../problem/langevin.js";
