@@ -24,7 +24,7 @@ import {
 import { integrator, type Integrator, type LangevinState, type Scheme, type SchemeName } from "./integrators.js";
 import { Rng } from "./rng.js";
 import { SimulationError } from "./safety.js";
-import { langevinSystem } from "./system.js";
+import { coordinateIndex as index, finiteNumber as finite, langevinSystem } from "./system.js";
 
 /** A quadratic observable of y = (x, p) of one variant. */
 export interface QuadraticObservable {
@@ -48,17 +48,6 @@ export interface LangevinSettings {
   /** Or a time series: the observables at t = 0 and every `every` steps up to `steps` (output: samples x observables). */
   series?: { every: number; steps: number };
 }
-
-const index = (v: unknown, n: number, what: string): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) >= n)
-    throw new ModelError(`${what} must be a coordinate index 0..${n - 1}, got ${describeValue(v)}`);
-  return v as number;
-};
-const finite = (v: unknown, what: string): number => {
-  if (typeof v !== "number" || !Number.isFinite(v))
-    throw new ModelError(`${what} must be a finite number, got ${describeValue(v)}`);
-  return v;
-};
 
 function floats(a: unknown, n: number, what: string): Float64Array {
   if (a === null || typeof a !== "object" || (a as ArrayLike<number>).length !== n)

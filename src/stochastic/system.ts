@@ -41,11 +41,13 @@ import { ExternalFields } from "./potentials/externalFields.js";
 // ---------------------------------------------------------------------------------------------------------------
 // The force-term registry
 
+/** `v` as a coordinate index 0..n-1 (ModelError naming `what` otherwise). */
 const index = (v: unknown, n: number, what: string): number => {
   if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) >= n)
     throw new ModelError(`${what} must be a coordinate index 0..${n - 1}, got ${describeValue(v)}`);
   return v as number;
 };
+/** `v` as a finite number (ModelError naming `what` otherwise). */
 const finite = (v: unknown, what: string): number => {
   if (typeof v !== "number" || !Number.isFinite(v))
     throw new ModelError(`${what} must be a finite number, got ${describeValue(v)}`);
@@ -187,6 +189,9 @@ export function registerForceTerm(name: string, build: ForceTermBuilder): void {
 export function forceTermNames(): string[] {
   return [...TERMS.keys()];
 }
+
+/** The checks of problem data (also used by the "langevin" ensemble kind). */
+export { index as coordinateIndex, finite as finiteNumber };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Problem -> system
