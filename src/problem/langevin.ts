@@ -67,7 +67,7 @@ export interface ParticleSpace {
   readonly box: Float64Array | null;
   /** Number of species. */
   readonly species: number;
-  /** Species index of every particle, numbered species by species (particle a holds coordinates a d .. a d + d - 1). */
+  /** Species of every particle, numbered species by species (particle a: coordinates a d .. a d + d - 1). */
   readonly speciesOf: Int32Array;
 }
 
@@ -75,7 +75,7 @@ export interface ParticleSpace {
 export interface LangevinProblem {
   readonly kind: "langevin";
   readonly dynamics: "underdamped" | "overdamped" | "mixed";
-  /** Per coordinate: mass (underdamped coordinates; 1 or ignored elsewhere), friction (0: no bath), bath temperature. */
+  /** Per coordinate: mass (underdamped coordinates; ignored elsewhere), friction (0: no bath), bath temperature. */
   readonly mass: ArrayLike<number>;
   readonly friction: ArrayLike<number>;
   readonly temperature: ArrayLike<number>;
@@ -101,7 +101,7 @@ export interface LangevinProblem {
       readonly range: readonly [number, number];
     }[];
   };
-  /** Variants of the initial state ([index, value] overrides), stepped with common random numbers; default one, the base. */
+  /** Variants of the initial state ([index, value] overrides), stepped with common random numbers; default: base. */
   readonly variants?: readonly {
     readonly x?: readonly (readonly [number, number])[];
     readonly p?: readonly (readonly [number, number])[];
@@ -111,7 +111,7 @@ export interface LangevinProblem {
    * fluxes, spring fluxes, ...) besides the force terms. Absent for problems written by hand.
    */
   readonly model?: Model;
-  /** True for a linear model (harmonic terms only): its linear SDE problem exists (networkProblem, particlesProblem). */
+  /** True for a linear model (harmonic terms only): it has a linear SDE problem (networkProblem, particlesProblem). */
   readonly linear?: boolean;
   /** Doubts of the diagnosis that do not forbid a steady state (a mode coupled to the baths only by quartic terms). */
   readonly warnings?: readonly string[];

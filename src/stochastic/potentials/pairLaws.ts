@@ -244,7 +244,7 @@ export interface PackedPairLaws {
   rules: (PairPotential | null)[];
 }
 
-/** Packs the pair laws of a model (or of a "pairs" term with its number of species) for the force loops (see PackedPairLaws). */
+/** Packs the pair laws of a model (or a "pairs" term and its number of species) for the force loops. */
 export function packPairLaws(model: {
   readonly species: number | readonly unknown[];
   readonly pairs: readonly PairRule[];

@@ -7,8 +7,8 @@
  *   zeta x_i' = -eps q_1 F'(x_i) + sqrt(2 zeta T_L) xi_i,    F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L)).
  * N = 1 with gamma_R = 0 is the single probe of Section 3 (k plays no role).
  *
- * The system is a Langevin problem (src/problem/langevin.ts, the type `ness simulate` builds from models), plain data: the
- * chain's coordinates underdamped, the particles' overdamped (friction zeta, the inverse mobility), a harmonic term for
+ * The system is a Langevin problem (src/problem/langevin.ts, the type `ness simulate` builds from models), plain
+ * data: the chain's coordinates underdamped, the particles' overdamped (friction zeta, the inverse mobility), a harmonic term for
  * the chain and the coupling term "particle-bath-chain/coupling" registered here; replicas run by the engine's
  * `ensemble`, in process or on workers. Its BAOAB for mixed systems steps the chain by kick, drift, Ornstein-Uhlenbeck
  * step of v_N, drift, and the particles between the drifts by Strang splitting: half a drift step with the old forces
