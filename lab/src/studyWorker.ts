@@ -15,7 +15,7 @@ import { demixingSnapshotReader, type DemixingParams } from "../../src/studies/t
 import { findStudy } from "../../src/studies/catalog.js";
 import "../../src/stochastic/run.js";
 import "../../src/stochastic/sde.js";
-import "../../src/stochastic/langevinProblem.js";
+import "../../src/stochastic/langevinEnsemble.js";
 
 export interface StudyRequest {
   id: number;

@@ -8,7 +8,7 @@
  *        then { type: "result", result } or { type: "error", name, message }.
  * Between slices the worker yields to its event loop every few tens of milliseconds, so a pause message stops it
  * within a slice or two; it waits until resumed. Cancelling is terminating the worker.
- * It knows the engine's ensemble kinds (model simulations, SDEs, Langevin problems as data); a study's SDE or force
+ * It knows the engine's ensemble kinds (model simulations, SDEs, Langevin problems); a study's SDE or force
  * term is known once its module is imported: a worker entry for a study imports that module, then this one (for
  * energy-correlations, particle-bath-chain and demixing: src/studies/webWorker.ts).
  */
@@ -16,7 +16,7 @@ import { NessError } from "../errors.js";
 import { prepareEnsemble, runBlock, type EnsembleSpec, type PreparedEnsemble } from "./ensemble.js";
 import "./run.js";
 import "./sde.js";
-import "./langevinProblem.js";
+import "./langevinEnsemble.js";
 
 /** A block of replicas to run. */
 export interface WebBlockTask {
