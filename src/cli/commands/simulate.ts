@@ -19,7 +19,7 @@ import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js"
 import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
 import { interruptible } from "../interrupt.js";
-import { numberOption, workersOption } from "../options.js";
+import { numberOption, workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
 
 /** The options as commander hands them over (strings; parsed and checked by parseOptions). */

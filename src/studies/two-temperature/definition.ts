@@ -39,6 +39,7 @@ import {
   pairGridRange,
   runPair,
   type HarmonicPairParams,
+  type PhaseSpaceField,
 } from "./harmonicPair.js";
 import { demixingSchema, pairSchema, ratchetSchema, runAndChaseSchema } from "./parameters.js";
 import { DEFAULT_RATCHET, runRatchet, type RatchetParams } from "./ratchet.js";
@@ -56,6 +57,9 @@ type Estimate = Pick<Measured, "value" | "error"> & { reliable?: boolean };
 // ---------------------------------------------------------------------------------------------------------------
 // The harmonic pair.
 
+/** Grid of the study's own density-current figure (exact only: cheap). */
+const PAIR_FIGURE_BINS = 24;
+
 export interface PairResults {
   parameters: HarmonicPairParams;
   /** Every quantity is per spatial dimension. */
@@ -72,6 +76,8 @@ export interface PairResults {
   /** k (T1 - T2) / (2 (k + lambda)). */
   areaRateClosedForm: number;
   residual: number;
+  /** The exact density and probability current on a grid (only when figures are asked for: ctx.figures). */
+  field?: PhaseSpaceField;
   simulation?: {
     dt: number;
     time: number;
@@ -155,6 +161,7 @@ export const twoTemperature = defineStudy({
       areaRateClosedForm: (p.k * (p.T1 - p.T2)) / (2 * (p.k + p.lambda)),
       residual: e.residual,
     };
+    if (ctx.figures) results.field = exactPairField(e, pairGridRange(e), [PAIR_FIGURE_BINS, PAIR_FIGURE_BINS]);
     if (simulate) {
       const sim = await runPair(p, { time, replicas, seed: ctx.seed, bins: 8, force: ctx.force }, runOptionsOf(ctx));
       results.simulation = {
@@ -170,7 +177,17 @@ export const twoTemperature = defineStudy({
     }
     return results;
   },
-  figures: () => [],
+  figures: (r) =>
+    r.field
+      ? [
+          densityCurrentFigure({
+            parameters: r.parameters,
+            exact: r.field,
+            areaRate: r.areaRate,
+            entropyProduction: r.entropyProduction,
+          }),
+        ]
+      : [],
   report: pairReport,
   warnings: (r) => r.simulation?.warnings ?? [],
   examples: [
@@ -200,6 +217,8 @@ export interface RunAndChaseResults {
     heatFromHotBath: number;
     entropyProduction: number;
   };
+  /** Exact chase velocity and entropy production against T_hot/T_cold in 1, 2, 3D (only with ctx.figures). */
+  curves?: Omit<RunAndChaseFigureData, "ratios" | "simulated" | "simulation">;
   simulation?: {
     dt: number;
     time: number;
@@ -262,6 +281,25 @@ function racReport(r: RunAndChaseResults): string {
   return out.join("\n");
 }
 
+/** Exact run-and-chase lines against T_hot/T_cold (1 to 30, T_hot fixed) in 1, 2 and 3 dimensions. */
+function runAndChaseCurves(
+  p: RunAndChaseParams,
+  points: number,
+): Omit<RunAndChaseFigureData, "ratios" | "simulated" | "simulation"> {
+  const curve = Array.from({ length: points }, (_, i) => Math.pow(30, i / (points - 1)));
+  const exact = ([1, 2, 3] as const).map((d) =>
+    curve.map((r) => runAndChaseExact({ ...p, dimension: d, Tcold: p.Thot / r })),
+  );
+  return {
+    base: p,
+    curve,
+    exact: exact.map((row) => ({
+      chaseVelocity: row.map((e) => e.chaseVelocity),
+      entropyProduction: row.map((e) => e.entropyProduction),
+    })),
+  };
+}
+
 export const runAndChase = defineStudy({
   name: "two-temperature/run-and-chase",
   title: "Run-and-chase of a hot and a cold particle",
@@ -277,6 +315,7 @@ export const runAndChase = defineStudy({
     const p = validateRunAndChaseParams({ ...rest, dimension: dimension as 1 | 2 | 3 });
     const { parameters, ...exact } = runAndChaseExact(p);
     const results: RunAndChaseResults = { parameters, exact };
+    if (ctx.figures) results.curves = runAndChaseCurves(p, 41);
     if (simulate) {
       const sim = await runRunAndChase(p, { time, replicas, dt, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
       results.simulation = {
@@ -297,7 +336,7 @@ export const runAndChase = defineStudy({
     }
     return results;
   },
-  figures: () => [],
+  figures: (r) => (r.curves ? [runAndChaseFigure({ ...r.curves, ratios: [] })] : []),
   report: racReport,
   warnings: (r) => r.simulation?.warnings ?? [],
   examples: [

@@ -561,14 +561,30 @@ function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): Repli
           out[o + 2] += cl.largestFraction;
         }
       }
-      if (k >= seriesLength) {
-        if (!run.done) throw new Error("internal: the replica did not finish");
-        const L = box[0],
-          x = run.state.x;
-        for (let i = 0; i < x.length; i++) out[at.snapshot + i] = x[i] - L * Math.floor(x[i] / L);
-      }
+      if (k >= seriesLength && !run.done) throw new Error("internal: the replica did not finish");
+      // The positions (in the box) after every slice, the final ones at the end: a live view reads them from the
+      // partial outputs of a running replica (demixingLiveSnapshot); O(N) per slice of many steps.
+      const L = box[0],
+        x = run.state.x;
+      for (let i = 0; i < x.length; i++) out[at.snapshot + i] = x[i] - L * Math.floor(x[i] / L);
       return samples * sampleSteps;
     },
+  };
+}
+
+/**
+ * Reads the positions of a replica while it runs (or at its end) from its outputs, as a partial result of the
+ * ensemble hands them (webWorkerRunner's onPartial): the frames of the lab's live animation. `raw`: the run's
+ * parameters (the layout is built once).
+ */
+export function demixingSnapshotReader(
+  raw: Partial<DemixingParams>,
+): (replicaOutputs: Float64Array) => { x: Float64Array; cold: Uint8Array; box: [number, number] } {
+  const l = demixingLayout(demixingParams(raw));
+  return (out) => {
+    if (out.length !== l.at.size)
+      throw new ModelError(`demixing: a replica's outputs have ${l.at.size} numbers, got ${out.length}`);
+    return { x: out.slice(l.at.snapshot, l.at.snapshot + 2 * l.p.N), cold: l.cold, box: l.box };
   };
 }
 
