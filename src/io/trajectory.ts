@@ -130,6 +130,7 @@ export function openTrajectory(file: string, columns: string[], provenance: Traj
   const format = trajectoryFormat(file, "--trajectory");
   const width = columns.length;
   const cancelled = new Error("trajectory aborted");
+  let aborted = false;
   const check = (rows: Float64Array) => {
     if (rows.length % width !== 0) throw new Error(`internal: ${rows.length} numbers are not rows of ${width}`);
     for (let i = 0; i < rows.length; i++)
@@ -195,9 +196,17 @@ export function openTrajectory(file: string, columns: string[], provenance: Traj
       .setMaxRowGroupSize(rowGroupRows(width))
       .setKeyValueMetadata(metadata)
       .build();
+    // The writer may end its byte stream normally when its source fails: an aborted file must still fail its write.
+    const guarded = async function* (bytes: AsyncIterable<Uint8Array>) {
+      for await (const chunk of bytes) {
+        if (aborted) throw cancelled;
+        yield chunk;
+      }
+      if (aborted) throw cancelled;
+    };
     done = pq
       .transformParquetStream(source, props)
-      .then((bytes) => writeFileAtomic(file, bytes as unknown as AsyncIterable<Uint8Array>));
+      .then((bytes) => writeFileAtomic(file, guarded(bytes as unknown as AsyncIterable<Uint8Array>)));
     push = async (rows) => {
       if (rows.length > 0) await q.push(rows);
     };
@@ -220,6 +229,7 @@ export function openTrajectory(file: string, columns: string[], provenance: Traj
       await done;
     },
     async abort() {
+      aborted = true;
       fail(cancelled);
       await done.catch(() => undefined);
     },

@@ -70,7 +70,7 @@ function required(value: string | undefined, flag: string, what: string): string
 }
 
 /** Every option parsed and range-checked (one ModelError naming the option), before the model is read. */
-function parseOptions(o: RawOptions) {
+function parseOptions(o: RawOptions, argv: string[] = process.argv) {
   const time = numberOption(required(o.time, "--time", "the production time per replica"), "--time", { above: 0 })!;
   const dt = numberOption(required(o.dt, "--dt", "the time step"), "--dt", { above: 0 })!;
   const seed = numberOption(required(o.seed, "--seed", "a non-negative integer: same seed, same numbers"), "--seed", {
@@ -93,7 +93,7 @@ function parseOptions(o: RawOptions) {
   if (o.pairHeat !== undefined && !["exact", "trapezoid"].includes(o.pairHeat)) {
     throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (exact or trapezoid)`);
   }
-  const recording = parseRecording(o, replicas);
+  const recording = parseRecording(o, replicas, argv);
   return {
     recording,
     time,
@@ -113,7 +113,7 @@ function parseOptions(o: RawOptions) {
 }
 
 /** The trajectory, running-table and checkpoint options (simulateRecord.ts), checked before the model is read. */
-function parseRecording(o: RawOptions, replicas: number): RecordingOptions {
+function parseRecording(o: RawOptions, replicas: number, argv: string[]): RecordingOptions {
   const needs = (flag: string, value: unknown, other: string, present: boolean) => {
     if (value !== undefined && !present) throw new ModelError(`${flag} needs ${other}`);
   };
@@ -167,7 +167,7 @@ function parseRecording(o: RawOptions, replicas: number): RecordingOptions {
     checkpoint: o.checkpoint,
     checkpointEvery,
     restart: o.restart !== undefined ? { file: o.restart, checkpoint: readCheckpointFile(o.restart) } : undefined,
-    command: ["ness", ...process.argv.slice(2)].map(shellWord).join(" "),
+    command: ["ness", ...argv.slice(2)].map(shellWord).join(" "),
   };
 }
 
@@ -332,8 +332,10 @@ export function simulateCommand(): Command {
     .option("--force", "run even when the estimated time is over an hour")
     .option("--json", "print the result as JSON")
     .option("--no-progress", "no progress bar")
-    .action(async (file: string, raw: RawOptions) => {
-      const o = parseOptions(raw);
+    .action(async (file: string, raw: RawOptions, cmd: Command) => {
+      // The words as given to main() (commander keeps them on the program), for the provenance of recorded files.
+      const argv = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs;
+      const o = parseOptions(raw, argv && argv.length > 0 ? argv : process.argv);
       const model = readModelFile(file);
       const options: SimulationOptions = {
         time: o.time,
