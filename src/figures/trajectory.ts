@@ -31,7 +31,18 @@ export interface TrajectoryFigureSpec {
 
 const g = (x: number) => Number(x.toPrecision(3)).toString();
 
-/** Time series and autocorrelations of a trajectory, in two panels. */
+/**
+ * Time series and autocorrelations of a trajectory, in two panels.
+ *
+ * @example
+ * ```ts
+ * import { summarizeSeries, trajectoryFigure } from "ness";
+ *
+ * const time = Array.from({ length: 100 }, (_, i) => i + 1);
+ * const series = summarizeSeries(time, [{ name: "q:a", values: time.map((t) => Math.cos(0.3 * t)) }]);
+ * console.log(trajectoryFigure({ source: "demo.csv", series }).title); // => Trajectory demo.csv
+ * ```
+ */
 export function trajectoryFigure(spec: TrajectoryFigureSpec): Figure {
   const timeLabel = spec.timeLabel ?? "time t";
   const tauText = (s: TrajectorySeries) =>

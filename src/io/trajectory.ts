@@ -125,6 +125,23 @@ export function rowGroupRows(width: number): number {
 /**
  * Opens a trajectory file for streaming (nothing appears at `file` until close()). Every number must be finite
  * (a non-finite one aborts the file with an Error naming its column).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { openTrajectory, readTrajectory } from "ness/node";
+ *
+ * const dir = mkdtempSync(join(tmpdir(), "ness-example-"));
+ * const file = join(dir, "t.parquet"); // or t.csv
+ * const provenance = { version: "1", command: "example", model: "none", parameters: {}, seed: 0, replica: 0, units: "none", notes: [] };
+ * const w = openTrajectory(file, ["step", "time", "x"], provenance);
+ * await w.write(Float64Array.of(1, 0.1, 0.5, 2, 0.2, 0.25)); // two rows
+ * await w.close();
+ * console.log(Array.from(readTrajectory(file).data[2]).join(", ")); // => 0.5, 0.25
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
  */
 export function openTrajectory(file: string, columns: string[], provenance: TrajectoryProvenance): TrajectoryWriter {
   const format = trajectoryFormat(file, "--trajectory");
@@ -245,7 +262,23 @@ export interface TrajectoryData {
   provenance: string[];
 }
 
-/** Reads a CSV or Parquet trajectory written by openTrajectory (FileError naming the file otherwise). */
+/**
+ * Reads a CSV or Parquet trajectory written by openTrajectory (FileError naming the file otherwise).
+ *
+ * @example
+ * ```ts
+ * import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { readTrajectory } from "ness/node";
+ *
+ * const dir = mkdtempSync(join(tmpdir(), "ness-example-"));
+ * writeFileSync(join(dir, "t.csv"), "# ness 0.1.0 simulate trajectory; replica 0; seed 1\nstep,time,q:a\n1,0.1,0.3\n");
+ * const t = readTrajectory(join(dir, "t.csv"));
+ * console.log(t.columns.join(" "), t.provenance[0]); // => step time q:a ness 0.1.0 simulate trajectory; replica 0; seed 1
+ * rmSync(dir, { recursive: true, force: true });
+ * ```
+ */
 export function readTrajectory(file: string): TrajectoryData {
   const format = trajectoryFormat(file, "plot-trajectory");
   let bytes: Buffer;

@@ -62,7 +62,7 @@ function fft(re: Float64Array, im: Float64Array): void {
  * import { autocorrelation } from "ness";
  *
  * const rho = autocorrelation(Float64Array.from([1, -1, 1, -1, 1, -1, 1, -1]), 2);
- * console.log(Array.from(rho, (r) => Number(r.toFixed(3)))); // => [ 1, -0.875, 0.75 ]
+ * console.log(Array.from(rho, (r) => Number(r.toFixed(3))).join(", ")); // => 1, -0.875, 0.75
  * ```
  */
 export function autocorrelation(x: ArrayLike<number>, maxLag?: number): Float64Array {
@@ -148,6 +148,18 @@ export interface SeriesSummary {
 /**
  * The summaries of chosen columns of a trajectory sampled at `time` (equally spaced): series thinned to
  * `maxPoints`, autocorrelations up to `maxLag` rows (default n / 4, at most 2000 points drawn).
+ *
+ * @example
+ * ```ts
+ * import { summarizeSeries, trajectoryFigure } from "ness";
+ *
+ * const time = Array.from({ length: 400 }, (_, i) => 0.1 * (i + 1));
+ * const x = time.map((t) => Math.sin(t) + Math.sin(7.3 * t));
+ * const series = summarizeSeries(time, [{ name: "x", values: x }]);
+ * console.log(series[0].rho[0], series[0].lag.length); // => 1 101
+ * const figure = trajectoryFigure({ source: "sines", series }); // what ness plot-trajectory draws
+ * console.log(figure.table.columns.join(", ")); // => column, tau, converged
+ * ```
  */
 export function summarizeSeries(
   time: ArrayLike<number>,

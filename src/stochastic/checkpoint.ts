@@ -206,7 +206,18 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
 }
 
-/** The fingerprint of a validated model (equal models, equal fingerprints, however their files were written). */
+/**
+ * The fingerprint of a validated model (equal models, equal fingerprints, however their files were written).
+ *
+ * @example
+ * ```ts
+ * import { loadModel, modelFingerprint } from "ness";
+ *
+ * const a = loadModel("kind: network\nsites: [a]\npinning: 1\nbaths: [{site: a, friction: 1, temperature: 1}]");
+ * const b = loadModel('{"kind": "network", "sites": ["a"], "pinning": 1, "baths": [{"site": "a", "friction": 1, "temperature": 1}]}');
+ * console.log(modelFingerprint(a) === modelFingerprint(b)); // => true
+ * ```
+ */
 export function modelFingerprint(model: unknown): string {
   return bytesToHex(sha256(utf8ToBytes(canonicalJson(model))));
 }
@@ -288,7 +299,49 @@ function encodeSnapshot(s: ReplicaSnapshot): Record<string, unknown> {
   return out;
 }
 
-/** The checkpoint as the text of its file (JSON; Float64Arrays as base64). */
+/**
+ * The checkpoint as the text of its file (JSON; Float64Arrays as base64); see runSegmented for a whole example.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   baoab, checkpointParameters, checkRestart, decodeCheckpoint, encodeCheckpoint, loadModel, modelFingerprint,
+ *   runSegmented, simulate,
+ * } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const options = { time: 50, seed: 1, replicas: 2 };
+ * let saved = "";
+ * // A run that writes a checkpoint after its first segment of 300 steps, then stops (as if killed).
+ * await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) =>
+ *     runSegmented(spec, plan, {
+ *       segmentSteps: 300,
+ *       onSegment: ({ blocks }) => {
+ *         const parameters = checkpointParameters(plan);
+ *         saved = encodeCheckpoint({ ness: "0", model: { fingerprint: modelFingerprint(model) }, parameters, blocks });
+ *         throw new Error("stopped");
+ *       },
+ *     }),
+ * }).catch(() => undefined);
+ * // The restart continues from the checkpoint: the numbers of the run that never stopped.
+ * const checkpoint = decodeCheckpoint(saved, "checkpoint.json");
+ * const continued = await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) => {
+ *     checkRestart(checkpoint, { ness: "0", modelFingerprint: modelFingerprint(model), parameters: checkpointParameters(plan) }, "checkpoint.json");
+ *     return runSegmented(spec, plan, { segmentSteps: 10 ** 6, start: checkpoint.blocks });
+ *   },
+ * });
+ * const whole = await simulate(model, baoab({ dt: 0.05 }), options);
+ * console.log(JSON.stringify(continued.estimates) === JSON.stringify(whole.estimates)); // => true
+ * ```
+ */
 export function encodeCheckpoint(c: Checkpoint): string {
   const doc = {
     format: CHECKPOINT_FORMAT,
@@ -343,7 +396,21 @@ function decodeSnapshot(v: unknown, where: string): ReplicaSnapshot {
   return s;
 }
 
-/** Reads a checkpoint's text (CheckpointError naming what is wrong; `file` names it in messages). */
+/**
+ * Reads a checkpoint's text (CheckpointError naming what is wrong; `file` names it in messages).
+ *
+ * @example
+ * ```ts
+ * import { CheckpointError, decodeCheckpoint } from "ness";
+ *
+ * try {
+ *   decodeCheckpoint("{}", "old.json");
+ * } catch (err) {
+ *   console.log(err instanceof CheckpointError); // => true
+ *   console.log((err as Error).message.startsWith("old.json is not a ness checkpoint")); // => true
+ * }
+ * ```
+ */
 export function decodeCheckpoint(text: string, file: string): Checkpoint {
   let doc: unknown;
   try {
@@ -410,6 +477,46 @@ const show = (v: unknown) => (typeof v === "string" ? v : canonicalJson(v));
 /**
  * Refuses (CheckpointError, one line) a checkpoint written by another ness version, for another model or with
  * other parameters than the run about to continue it.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   baoab, checkpointParameters, checkRestart, decodeCheckpoint, encodeCheckpoint, loadModel, modelFingerprint,
+ *   runSegmented, simulate,
+ * } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const options = { time: 50, seed: 1, replicas: 2 };
+ * let saved = "";
+ * // A run that writes a checkpoint after its first segment of 300 steps, then stops (as if killed).
+ * await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) =>
+ *     runSegmented(spec, plan, {
+ *       segmentSteps: 300,
+ *       onSegment: ({ blocks }) => {
+ *         const parameters = checkpointParameters(plan);
+ *         saved = encodeCheckpoint({ ness: "0", model: { fingerprint: modelFingerprint(model) }, parameters, blocks });
+ *         throw new Error("stopped");
+ *       },
+ *     }),
+ * }).catch(() => undefined);
+ * // The restart continues from the checkpoint: the numbers of the run that never stopped.
+ * const checkpoint = decodeCheckpoint(saved, "checkpoint.json");
+ * const continued = await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) => {
+ *     checkRestart(checkpoint, { ness: "0", modelFingerprint: modelFingerprint(model), parameters: checkpointParameters(plan) }, "checkpoint.json");
+ *     return runSegmented(spec, plan, { segmentSteps: 10 ** 6, start: checkpoint.blocks });
+ *   },
+ * });
+ * const whole = await simulate(model, baoab({ dt: 0.05 }), options);
+ * console.log(JSON.stringify(continued.estimates) === JSON.stringify(whole.estimates)); // => true
+ * ```
  */
 export function checkRestart(
   c: Checkpoint,

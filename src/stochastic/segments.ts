@@ -250,7 +250,47 @@ function checkStart(plan: Plan, start: BlockState[]): void {
 
 /**
  * Runs a prepared simulation in segments of `segmentSteps` steps per block, reporting after each (onSegment), and
- * returns its outputs: bit-identical to runPrepared's.
+ * returns its outputs: bit-identical to runPrepared's. `simulate`'s `execute` option hands over the spec and plan.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   baoab, checkpointParameters, checkRestart, decodeCheckpoint, encodeCheckpoint, loadModel, modelFingerprint,
+ *   runSegmented, simulate,
+ * } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const options = { time: 50, seed: 1, replicas: 2 };
+ * let saved = "";
+ * // A run that writes a checkpoint after its first segment of 300 steps, then stops (as if killed).
+ * await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) =>
+ *     runSegmented(spec, plan, {
+ *       segmentSteps: 300,
+ *       onSegment: ({ blocks }) => {
+ *         const parameters = checkpointParameters(plan);
+ *         saved = encodeCheckpoint({ ness: "0", model: { fingerprint: modelFingerprint(model) }, parameters, blocks });
+ *         throw new Error("stopped");
+ *       },
+ *     }),
+ * }).catch(() => undefined);
+ * // The restart continues from the checkpoint: the numbers of the run that never stopped.
+ * const checkpoint = decodeCheckpoint(saved, "checkpoint.json");
+ * const continued = await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) => {
+ *     checkRestart(checkpoint, { ness: "0", modelFingerprint: modelFingerprint(model), parameters: checkpointParameters(plan) }, "checkpoint.json");
+ *     return runSegmented(spec, plan, { segmentSteps: 10 ** 6, start: checkpoint.blocks });
+ *   },
+ * });
+ * const whole = await simulate(model, baoab({ dt: 0.05 }), options);
+ * console.log(JSON.stringify(continued.estimates) === JSON.stringify(whole.estimates)); // => true
+ * ```
  */
 export async function runSegmented(
   spec: EnsembleSpec,
@@ -308,7 +348,49 @@ export async function runSegmented(
   );
 }
 
-/** The parameters that fix a plan's numbers, as a checkpoint records them. */
+/**
+ * The parameters that fix a plan's numbers, as a checkpoint records them (checkRestart compares them).
+ *
+ * @example
+ * ```ts
+ * import {
+ *   baoab, checkpointParameters, checkRestart, decodeCheckpoint, encodeCheckpoint, loadModel, modelFingerprint,
+ *   runSegmented, simulate,
+ * } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const options = { time: 50, seed: 1, replicas: 2 };
+ * let saved = "";
+ * // A run that writes a checkpoint after its first segment of 300 steps, then stops (as if killed).
+ * await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) =>
+ *     runSegmented(spec, plan, {
+ *       segmentSteps: 300,
+ *       onSegment: ({ blocks }) => {
+ *         const parameters = checkpointParameters(plan);
+ *         saved = encodeCheckpoint({ ness: "0", model: { fingerprint: modelFingerprint(model) }, parameters, blocks });
+ *         throw new Error("stopped");
+ *       },
+ *     }),
+ * }).catch(() => undefined);
+ * // The restart continues from the checkpoint: the numbers of the run that never stopped.
+ * const checkpoint = decodeCheckpoint(saved, "checkpoint.json");
+ * const continued = await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) => {
+ *     checkRestart(checkpoint, { ness: "0", modelFingerprint: modelFingerprint(model), parameters: checkpointParameters(plan) }, "checkpoint.json");
+ *     return runSegmented(spec, plan, { segmentSteps: 10 ** 6, start: checkpoint.blocks });
+ *   },
+ * });
+ * const whole = await simulate(model, baoab({ dt: 0.05 }), options);
+ * console.log(JSON.stringify(continued.estimates) === JSON.stringify(whole.estimates)); // => true
+ * ```
+ */
 export function checkpointParameters(plan: Plan): CheckpointParameters {
   const o = plan.options;
   return {
