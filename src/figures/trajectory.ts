@@ -52,7 +52,7 @@ export function trajectoryFigure(spec: TrajectoryFigureSpec): Figure {
   const a = linePanel({ title: "time series", xLabel: timeLabel, yLabel: "value", series: values });
   const b = linePanel({
     title: "autocorrelation",
-    xLabel: "lag",
+    xLabel: "lag (time)",
     yLabel: "ρ(lag)",
     series: acf,
     referenceLines: [{ y: 0, color: "#888", style: "dotted" }],

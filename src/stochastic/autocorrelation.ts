@@ -147,7 +147,8 @@ export interface SeriesSummary {
 
 /**
  * The summaries of chosen columns of a trajectory sampled at `time` (equally spaced): series thinned to
- * `maxPoints`, autocorrelations up to `maxLag` rows (default n / 4, at most 2000 points drawn).
+ * `maxPoints`, autocorrelations up to `maxLag` rows (default: computed to n / 4 for tau, drawn to four of Sokal's
+ * windows, at least 20 rows; at most 2000 points drawn).
  *
  * @example
  * ```ts
@@ -156,7 +157,7 @@ export interface SeriesSummary {
  * const time = Array.from({ length: 400 }, (_, i) => 0.1 * (i + 1));
  * const x = time.map((t) => Math.sin(t) + Math.sin(7.3 * t));
  * const series = summarizeSeries(time, [{ name: "x", values: x }]);
- * console.log(series[0].rho[0], series[0].lag.length); // => 1 101
+ * console.log(series[0].rho[0], series[0].lag.length <= 101); // => 1 true
  * const figure = trajectoryFigure({ source: "sines", series }); // what ness plot-trajectory draws
  * console.log(figure.table.columns.join(", ")); // => column, tau, converged
  * ```
@@ -174,13 +175,16 @@ export function summarizeSeries(
   return columns.map(({ name, values }) => {
     const rho = autocorrelation(values, options.maxLag);
     const it = integratedTime(rho);
-    const lagIndex = Array.from(rho, (_, k) => k);
+    // Drawn: the lags given, or four of Sokal's windows (where the correlations are; beyond is noise).
+    const drawn = options.maxLag !== undefined ? rho.length : Math.min(rho.length, Math.max(20, 4 * it.window) + 1);
+    const shown = rho.subarray(0, drawn);
+    const lagIndex = Array.from(shown, (_, k) => k);
     return {
       name,
       time: thin(time, maxPoints),
       values: thin(values, maxPoints),
       lag: thin(lagIndex, 2000).map((k) => k * dt),
-      rho: thin(rho, 2000),
+      rho: thin(shown, 2000),
       tau: it.tau * dt,
       converged: it.converged,
     };
