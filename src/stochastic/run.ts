@@ -579,11 +579,6 @@ export class ReplicaRun implements ReplicaRunner {
     return this.state;
   }
 
-  /** Running sums of the batch in progress and the number of batches done (for running estimates). */
-  get progress(): { batch: number; inBatch: number; sums: Float64Array } {
-    return { batch: this.batch, inBatch: this.inBatch, sums: this.sums };
-  }
-
   get done(): boolean {
     return this.step >= this.total;
   }

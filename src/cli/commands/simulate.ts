@@ -354,9 +354,9 @@ export function simulateCommand(): Command {
         total = 0;
       const runner = workers === 1 ? undefined : workerRunner(workers);
       const recording = recordingWanted(o.recording);
+      // The running table and the progress bar would write over each other: the table wins.
       const thermoShown = o.recording.thermo !== undefined && o.recording.thermoShown;
       if (o.recording.thermo !== undefined && !o.recording.thermoShown) thermoHidden();
-      // The running table and the progress bar would write over each other: the table wins.
       try {
         const result = await interruptible(
           (signal) =>

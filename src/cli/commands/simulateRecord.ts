@@ -219,7 +219,13 @@ export function recordingExecute(
     }
     segmentSteps = Math.max(1, segmentSteps);
 
-    const startStep = o.restart ? Math.min(...o.restart.checkpoint.blocks.map((b) => b.steps)) : 0;
+    // Where the recorded replica stands in the checkpoint: its step, or 0 (not started), or its end (finished).
+    let startStep = 0;
+    const holder = o.restart?.checkpoint.blocks.find((b) => o.replica >= b.first && o.replica < b.first + b.count);
+    if (holder) {
+      if (holder.current?.replica === o.replica) startStep = holder.current.step;
+      else if (o.replica < holder.first + holder.done) startStep = plan.stepsPerReplica;
+    }
     let writer: TrajectoryWriter | null = null;
     if (o.trajectory !== undefined && record) {
       const columns = ["step", "time", ...plan.coordinates, ...record.observe.map((i) => nameOf(plan.estimands[i]))];
