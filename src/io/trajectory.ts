@@ -117,9 +117,9 @@ class ChunkQueue<T> implements AsyncIterable<T> {
   }
 }
 
-/** Rows per Parquet row group for rows of `width` numbers (about 32 MB of numbers at most). */
+/** Rows per Parquet row group for rows of `width` numbers (at most 2^21 numbers, 16 MB). */
 export function rowGroupRows(width: number): number {
-  return Math.max(1, Math.floor(2 ** 22 / Math.max(1, width)));
+  return Math.max(1, Math.floor(2 ** 21 / Math.max(1, width)));
 }
 
 /**
@@ -211,6 +211,8 @@ export function openTrajectory(file: string, columns: string[], provenance: Traj
     const props = new pq.WriterPropertiesBuilder()
       .setCompression(pq.Compression.SNAPPY)
       .setMaxRowGroupSize(rowGroupRows(width))
+      // Doubles of a trajectory do not repeat: dictionaries (a buffer per column) would only cost memory and time.
+      .setDictionaryEnabled(false)
       .setKeyValueMetadata(metadata)
       .build();
     // The writer may end its byte stream normally when its source fails: an aborted file must still fail its write.

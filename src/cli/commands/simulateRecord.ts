@@ -111,7 +111,7 @@ function defaultThermo(plan: Plan): number[] {
 }
 
 /** Most trajectory numbers held per segment (bounded memory whatever the run's length). */
-const ROWS_BUDGET = 2 ** 21;
+const ROWS_BUDGET = 2 ** 20;
 
 /** The running table (LAMMPS-style thermo output): a header, then aligned rows. */
 class Thermo {
