@@ -23,7 +23,7 @@ export * from "./reliability.js";
 export * from "./system.js";
 export * from "./ensemble.js";
 export * from "./sde.js";
-export * from "./langevinProblem.js";
+export * from "./langevinEnsemble.js";
 export * from "./run.js";
 export * from "./checkpoint.js";
 export * from "./segments.js";
