@@ -111,6 +111,34 @@ export type { TermField, TermContext } from "./stochastic/forceField.js";
 export type { LangevinSettings, QuadraticObservable } from "./stochastic/langevinEnsemble.js";
 export type { SdeFunctions } from "./stochastic/integrators.js";
 export { Rng } from "./stochastic/rng.js";
+
+// checkpoints, segmented runs, trajectories
+export {
+  CheckpointError,
+  encodeCheckpoint,
+  decodeCheckpoint,
+  checkRestart,
+  modelFingerprint,
+  type Checkpoint,
+  type CheckpointParameters,
+  type BlockState,
+  type ReplicaSnapshot,
+} from "./stochastic/checkpoint.js";
+export {
+  runSegmented,
+  checkpointParameters,
+  type RecordSpec,
+  type SegmentedRunOptions,
+  type SegmentReport,
+  type SegmentRunner,
+} from "./stochastic/segments.js";
+export {
+  autocorrelation,
+  integratedTime,
+  summarizeSeries,
+  type IntegratedTime,
+  type SeriesSummary,
+} from "./stochastic/autocorrelation.js";
 export { webWorkerRunner, type WorkerLike } from "./stochastic/webPool.js";
 
 // studies: every study is a contract (parameters, compute, figures, report)
@@ -149,3 +177,4 @@ export {
   type FigureMeta,
 } from "./figures/charts.js";
 export { networkFigure, type NetworkFigureData } from "./figures/network.js";
+export { trajectoryFigure, type TrajectoryFigureSpec, type TrajectorySeries } from "./figures/trajectory.js";

@@ -21,6 +21,26 @@ export interface ForceField {
    * (a replica) gets the same numbers whatever ran before it in this thread. Optional: stateless fields have none.
    */
   reset?(): void;
+  /**
+   * What earlier evaluations left behind that changes later forces in their last bits (a neighbour list's positions
+   * at its last build, adaptive choices), as numbers, for checkpoints (checkpoint.ts). Optional: stateless fields
+   * have none.
+   */
+  saveState?(): Float64Array;
+  /** Restores saveState's numbers, so the next evaluations give the same bits as without the interruption. */
+  restoreState?(state: Float64Array): void;
+}
+
+/** A force field's state for a checkpoint (empty when it has none). */
+export function saveForceState(field: ForceField): Float64Array {
+  return field.saveState ? field.saveState() : new Float64Array(0);
+}
+
+/** Restores saveForceState's numbers (after a reset: a field with no state is only reset). */
+export function restoreForceState(field: ForceField, state: Float64Array): void {
+  field.reset?.();
+  if (field.restoreState) field.restoreState(state);
+  else if (state.length > 0) throw new Error("internal: a saved state for a force field that keeps none");
 }
 
 /**
@@ -70,5 +90,27 @@ export class SumForceField implements ForceField {
   }
   reset(): void {
     for (const p of this.parts) p.reset?.();
+  }
+  /** The parts' states: [parts, length of each part's state..., the states...]. */
+  saveState(): Float64Array {
+    const states = this.parts.map(saveForceState);
+    const out = new Float64Array(1 + states.length + states.reduce((s, a) => s + a.length, 0));
+    out[0] = states.length;
+    let at = 1 + states.length;
+    states.forEach((a, k) => {
+      out[1 + k] = a.length;
+      out.set(a, at);
+      at += a.length;
+    });
+    return out;
+  }
+  restoreState(state: Float64Array): void {
+    if (state[0] !== this.parts.length) throw new Error("internal: a sum force field state of the wrong size");
+    let at = 1 + this.parts.length;
+    this.parts.forEach((p, k) => {
+      const n = state[1 + k];
+      restoreForceState(p, state.subarray(at, at + n));
+      at += n;
+    });
   }
 }

@@ -25,4 +25,7 @@ export * from "./ensemble.js";
 export * from "./sde.js";
 export * from "./langevinEnsemble.js";
 export * from "./run.js";
+export * from "./checkpoint.js";
+export * from "./segments.js";
+export * from "./autocorrelation.js";
 export * from "./webPool.js";

@@ -103,4 +103,18 @@ export class ParticleForceField implements ForceField {
     this.cellOrder?.reset();
     this.verlet?.reset();
   }
+
+  /** The neighbour structure's state (forceField.ts saveState): empty for the all-pairs loop. */
+  saveState(): Float64Array {
+    if (this.cellOrder) return this.cellOrder.saveState();
+    if (this.verlet) return this.verlet.saveState();
+    return new Float64Array(0);
+  }
+
+  /** Restores saveState's numbers: the same neighbour structure, so the same forces to the last bit. */
+  restoreState(state: Float64Array): void {
+    if (this.cellOrder) this.cellOrder.restoreState(state);
+    else if (this.verlet) this.verlet.restoreState(state);
+    else if (state.length > 0) throw new Error("internal: a neighbour state for a field without neighbour lists");
+  }
 }
