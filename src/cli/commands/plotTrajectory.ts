@@ -12,7 +12,7 @@ import { writeFigureFile } from "../../io/render.js";
 import { readTrajectory } from "../../io/trajectory.js";
 import { summarizeSeries } from "../../stochastic/autocorrelation.js";
 import { num, table } from "../format.js";
-import { numberOption } from "../options.js";
+import { numberOption } from "../../model/options.js";
 
 /** The columns drawn by default: up to three observables ("group: name"), else the first two state columns. */
 export function defaultColumns(columns: string[]): string[] {
