@@ -309,16 +309,24 @@ export function concentrationWeights(labels: ArrayLike<number | boolean>): Float
 }
 
 /**
- * The first-moment length 2 pi sum_k S(q_k) / sum_k |q_k| S(q_k) over wavevectors (or shells weighted by their
- * counts): the domain size of a coarsening pattern. NaN when S vanishes everywhere.
+ * The first-moment length 2 pi sum_k D_k / sum_k |q_k| D_k over wavevectors (or shells weighted by their counts
+ * `count`), D_k = max(S(q_k) - baseline, 0) (baseline 0 by default; the ideal-mixture value x(1 - x) for S_cc, so
+ * that the uncorrelated part of S does not count): the domain size of a coarsening pattern. NaN when D vanishes
+ * everywhere.
  */
-export function firstMomentLength(q: ArrayLike<number>, S: ArrayLike<number>, count?: ArrayLike<number>): number {
+export function firstMomentLength(
+  q: ArrayLike<number>,
+  S: ArrayLike<number>,
+  count?: ArrayLike<number>,
+  baseline = 0,
+): number {
   let a = 0,
     b = 0;
   for (let k = 0; k < q.length; k++) {
     const n = count ? count[k] : 1;
-    a += n * S[k];
-    b += n * q[k] * S[k];
+    const d = Math.max(S[k] - baseline, 0);
+    a += n * d;
+    b += n * q[k] * d;
   }
   return b > 0 ? (2 * Math.PI * a) / b : NaN;
 }

@@ -11,15 +11,26 @@ import type { RunOptions } from "../../stochastic/ensemble.js";
 import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { num, pm, table } from "../text.js";
-import { demixingSweep, runDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
 import {
+  demixingFiniteSize,
+  demixingSweep,
+  runDemixing,
+  type DemixingParams,
+  type DemixingResult,
+} from "./demixing.js";
+import {
+  demixingCoarseningFigure,
+  demixingFiniteSizeFigure,
   demixingMapFigure,
   demixingSnapshotFigure,
   formatMeasured,
   snapshotDisks,
+  type DemixingCoarseningRun,
   type DemixingMap,
   type DemixingRun,
+  type DemixingSizeSeries,
 } from "./demixingFigures.js";
+import { spinodalRatio } from "./demixingTheory.js";
 import {
   densityCurrentFigure,
   entropyProductionFigure,
@@ -611,15 +622,37 @@ export const DEMIXING_FIGURE_SETTINGS = {
   },
   map: {
     full: {
-      N: 300,
-      time: 300,
-      burnIn: 300,
+      N: 600,
+      sizes: [150, 600],
+      time: 400,
+      burnIn: 200,
       sampleInterval: 10,
-      replicas: 16,
+      replicas: 8,
       ratios: [1, 3, 10, 30, 100],
       phis: [0.25, 0.4, 0.55],
     },
-    quick: { N: 120, time: 100, burnIn: 50, sampleInterval: 5, replicas: 4, ratios: [1, 10, 100], phis: [0.4] },
+    quick: {
+      N: 400,
+      sizes: [100, 400],
+      time: 100,
+      burnIn: 20,
+      sampleInterval: 5,
+      replicas: 4,
+      ratios: [1, 10, 100],
+      phis: [0.4],
+    },
+  },
+  /** Finite-size scaling (fig7): one point per ratio at each size. */
+  finiteSize: {
+    full: { sizes: [500, 2000, 8000], phi: 0.4, time: 400, burnIn: 200, sampleInterval: 20, replicas: 4 },
+    quick: { sizes: [100, 400], phi: 0.4, time: 100, burnIn: 20, sampleInterval: 10, replicas: 4 },
+    ratios: [3, 100],
+  },
+  /** Coarsening (fig8): a long run at ratio 100 from the random start, and shorter ones at lower ratios. */
+  coarsening: {
+    full: { N: 1000, phi: 0.4, time: 12000, refTime: 3000, burnIn: 0, sampleInterval: 100, replicas: 2 },
+    quick: { N: 200, phi: 0.4, time: 300, refTime: 300, burnIn: 0, sampleInterval: 10, replicas: 2 },
+    ratios: [100, 10, 1],
   },
   /** Physical parameters common to both: T_hot fixed, T_cold = T_hot / ratio; k and range set the units. */
   base: {
@@ -669,11 +702,23 @@ export async function demixingMapRuns(
     replicas: grid.replicas,
     seed: ctx.seed,
   };
-  const sweep = await demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base }, ctx);
+  const sweep = await demixingSweep(
+    { ratios: [...grid.ratios], phis: [...grid.phis], sizes: [...grid.sizes], base },
+    ctx,
+  );
+  const spinodalPhis = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65];
   return {
     ratios: sweep.ratios,
     phis: sweep.phis,
     psi: sweep.psi,
+    verdict: sweep.verdict,
+    sizes: sweep.sizes,
+    spinodal: {
+      phi: spinodalPhis,
+      ratio: spinodalPhis.map((phi) =>
+        spinodalRatio({ phi, coldFraction: s.base.coldFraction, Thot: s.base.Thot, stiffness: 1, range: 1 }),
+      ),
+    },
     runs: sweep.runs.map((row) =>
       row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series })),
     ),
@@ -706,6 +751,100 @@ const demixingMap = figureSet<
   figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
 });
 
+/** The finite-size scaling of fig7: each ratio at each size, on `ctx.runner`'s workers. */
+export async function demixingFiniteSizeRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<{ points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[] }> {
+  const s = DEMIXING_FIGURE_SETTINGS;
+  const f = quick ? s.finiteSize.quick : s.finiteSize.full;
+  const points: DemixingSizeSeries[] = [];
+  const costs: { N: number; particleSteps: number }[] = [];
+  for (const [i, ratio] of s.finiteSize.ratios.entries()) {
+    const fs = await demixingFiniteSize(
+      {
+        sizes: [...f.sizes],
+        base: {
+          ...s.base,
+          phi: f.phi,
+          time: f.time,
+          burnIn: f.burnIn,
+          sampleInterval: f.sampleInterval,
+          replicas: f.replicas,
+          Tcold: s.base.Thot / ratio,
+          seed: ctx.seed + 100 * i,
+        },
+      },
+      ctx,
+    );
+    if (i === 0) for (const r of fs.runs) costs.push({ N: r.parameters.N, particleSteps: r.steps * r.parameters.N });
+    points.push({
+      ratio,
+      verdict: fs.verdict,
+      evidence: fs.evidence,
+      runs: fs.runs.map((r) => ({ parameters: r.parameters, structure: r.structure, sccLowQ: r.sccLowQ, psi: r.psi })),
+    });
+  }
+  return { points, costs };
+}
+
+/** The coarsening runs of fig8 (ratio 100 long, lower ratios shorter), on `ctx.runner`'s workers. */
+export async function demixingCoarseningRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<DemixingCoarseningRun[]> {
+  const s = DEMIXING_FIGURE_SETTINGS;
+  const c = quick ? s.coarsening.quick : s.coarsening.full;
+  const runs = await runAll(
+    ctx,
+    s.coarsening.ratios.map(
+      (ratio, i) => (run: RunOptions) =>
+        runDemixing(
+          {
+            ...s.base,
+            N: c.N,
+            phi: c.phi,
+            time: i === 0 ? c.time : c.refTime,
+            burnIn: c.burnIn,
+            sampleInterval: c.sampleInterval,
+            replicas: c.replicas,
+            Tcold: s.base.Thot / ratio,
+            seed: ctx.seed + i,
+          },
+          {},
+          run,
+        ),
+    ),
+  );
+  return runs.map((r) => ({ parameters: r.parameters, series: r.series, structure: r.structure }));
+}
+
+const demixingFiniteSizeSet = figureSet<
+  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+  { quick: boolean; points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[] }
+>({
+  id: "fig7-demixing-finite-size",
+  title: "demixing: finite-size scaling of the concentration structure factor S_cc(q) and the criterion",
+  parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
+  async compute(c, ctx) {
+    return { quick: c.quick, ...(await demixingFiniteSizeRuns(c.quick, ctx)) };
+  },
+  figures: (d) => [demixingFiniteSizeFigure(d.points, { quick: d.quick, costs: d.costs })],
+});
+
+const demixingCoarseningSet = figureSet<
+  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+  { quick: boolean; runs: DemixingCoarseningRun[] }
+>({
+  id: "fig8-demixing-coarsening",
+  title: "demixing: the domain size L(t) and S_cc(q, t) from a random start",
+  parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
+  async compute(c, ctx) {
+    return { quick: c.quick, runs: await demixingCoarseningRuns(c.quick, ctx) };
+  },
+  figures: (d) => [demixingCoarseningFigure(d.runs, { quick: d.quick })],
+});
+
 twoTemperature.reproduce.push(
   densityCurrent,
   entropyProduction,
@@ -713,6 +852,8 @@ twoTemperature.reproduce.push(
   runAndChaseSet,
   demixingSnapshots,
   demixingMap,
+  demixingFiniteSizeSet,
+  demixingCoarseningSet,
 );
 
 /** "0.31 ± 0.01" (re-exported for the documentation's examples). */
