@@ -12,6 +12,7 @@ import { defineStudy, figureSet, type ComputeContext, type Measured } from "../c
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { num, pm, table } from "../text.js";
 import {
+  classifyDemixing,
   demixingFiniteSize,
   demixingSweep,
   runDemixing,
@@ -399,7 +400,8 @@ export const demixing = defineStudy({
   title: "Demixing of hot and cold soft disks",
   summary:
     "many hot and cold soft disks in a 2D periodic box (Section 3.3 of [Metzger 2026]): the cold-cold neighbour fraction, " +
-    "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
+    "the demixing order parameter psi (0 mixed, 1 separated), the largest cold cluster, the concentration structure factor " +
+    "S_cc(q) and the domain size L, with error bars, and the criterion (mixed, correlated or separating)",
   citations: [METZGER_2026, WEBER_WEBER_FREY_2016, GROSBERG_JOANNY_2015],
   parameters: demixingSchema,
   seeded: true,
@@ -409,6 +411,7 @@ export const demixing = defineStudy({
   figures: (r) => [demixingSnapshot(r)],
   report(r) {
     const p = r.parameters;
+    const criterion = classifyDemixing([r]);
     return [
       `Hot/cold demixing (Metzger, Recitation 5, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
       `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`,
@@ -419,9 +422,17 @@ export const demixing = defineStudy({
           ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
           [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
           ["largest cold cluster / N_cold", pm(r.largestCluster)],
-          ["entropy production (Stratonovich)", pm(r.entropyProduction)],
+          [`S_cc(q -> 0), smallest |q| (ideal mixture: ${num(r.structure.ideal)})`, pm(r.sccLowQ)],
+          ["domain size L (first moment of S_cc - x(1 - x))", pm(r.lengthScale)],
+          ["growth of L over the production run", pm(r.lengthGrowth)],
+          ["growth of psi over the production run", pm(r.psiGrowth)],
+          [
+            `entropy production (Stratonovich)${r.entropyProduction.note ? " [time-step bias: see the note in --json]" : ""}`,
+            pm(r.entropyProduction),
+          ],
         ],
       ),
+      `criterion at this one size (docs/studies/two-temperature.md): ${criterion.verdict}; ${criterion.evidence.reasons.join("; ")}`,
       `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
     ].join("\n");
@@ -650,7 +661,7 @@ export const DEMIXING_FIGURE_SETTINGS = {
   },
   /** Coarsening (fig8): a long run at ratio 100 from the random start, and shorter ones at lower ratios. */
   coarsening: {
-    full: { N: 1000, phi: 0.4, time: 12000, refTime: 3000, burnIn: 0, sampleInterval: 100, replicas: 2 },
+    full: { N: 1000, phi: 0.4, time: 12000, refTime: 2000, burnIn: 0, sampleInterval: 100, replicas: 2 },
     quick: { N: 200, phi: 0.4, time: 300, refTime: 300, burnIn: 0, sampleInterval: 10, replicas: 2 },
     ratios: [100, 10, 1],
   },
