@@ -816,7 +816,17 @@ function entropyProductionOf(m: MeasuredValue, warnings: readonly string[]): Mea
 /** Mean and standard error of independent row values, as a MeasuredValue. */
 function rowMeasured(values: ArrayLike<number>, source: "replicas" | "batches"): MeasuredValue {
   const m = meanOfIndependent(values);
-  return { ...m, source, batches: values.length, batchCorrelation: NaN };
+  if (values.length >= 2) return { ...m, source, batches: values.length, batchCorrelation: NaN };
+  // One value has no error bar: 0, flagged unreliable and ignored by the criterion (outputs hold no NaN).
+  return {
+    ...m,
+    error: 0,
+    reliable: false,
+    source,
+    batches: values.length,
+    batchCorrelation: NaN,
+    note: "one value: no error bar",
+  };
 }
 
 /**
@@ -979,7 +989,7 @@ export interface DemixingEvidence {
   excessZ: number;
   /** psi / error at the largest size (local cold-cold correlation). */
   psiZ: number;
-  /** S_cc(q->0) of the largest size over that of the smallest, and the difference in standard errors. */
+  /** S_cc(q->0) of the largest size over that of the smallest, and the difference in standard errors (1 and 0 for one size). */
   sizeRatio: number;
   sizeZ: number;
   /** Growth of L within the production run at the largest size, relative to L, and in standard errors. */
@@ -1025,19 +1035,20 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
     large = sorted[sorted.length - 1];
   const ideal = large.structure.ideal;
   const s0 = large.sccLowQ;
-  const excessZ = (s0.value - ideal) / s0.error;
-  const sizeRatio = large.sccLowQ.value / small.sccLowQ.value;
+  const z = (value: number, error: number) => (error > 0 && Number.isFinite(error) ? value / error : 0);
+  const excessZ = z(s0.value - ideal, s0.error);
+  const sizeRatio = small.sccLowQ.value > 0 ? large.sccLowQ.value / small.sccLowQ.value : 1;
   const sizeZ =
     sorted.length > 1
-      ? (large.sccLowQ.value - small.sccLowQ.value) / Math.hypot(large.sccLowQ.error, small.sccLowQ.error)
-      : NaN;
+      ? z(large.sccLowQ.value - small.sccLowQ.value, Math.hypot(large.sccLowQ.error, small.sccLowQ.error))
+      : 0;
   const g = large.lengthGrowth;
-  const lengthGrowth = g.value / large.lengthScale.value;
-  const lengthGrowthZ = g.value / g.error;
+  const lengthGrowth = large.lengthScale.value > 0 ? g.value / large.lengthScale.value : 0;
+  const lengthGrowthZ = z(g.value, g.error);
   const growsWithN = sorted.length > 1 && sizeZ > DEMIXING_Z && sizeRatio > 1.25;
-  const psiGrowthZ = large.psiGrowth.value / large.psiGrowth.error;
+  const psiGrowthZ = z(large.psiGrowth.value, large.psiGrowth.error);
   const growsInTime = (lengthGrowthZ > DEMIXING_Z && lengthGrowth > 0.05) || psiGrowthZ > DEMIXING_Z;
-  const psiZ = large.psi.value / large.psi.error;
+  const psiZ = z(large.psi.value, large.psi.error);
   const reasons: string[] = [];
   if (sorted.length > 1)
     reasons.push(
