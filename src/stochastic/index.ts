@@ -24,6 +24,6 @@ export * from "./system.js";
 export * from "./ensemble.js";
 export * from "./sde.js";
 export * from "./structureFactor.js";
-export * from "./langevinProblem.js";
+export * from "./langevinEnsemble.js";
 export * from "./run.js";
 export * from "./webPool.js";
