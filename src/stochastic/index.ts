@@ -23,6 +23,7 @@ export * from "./reliability.js";
 export * from "./system.js";
 export * from "./ensemble.js";
 export * from "./sde.js";
+export * from "./structureFactor.js";
 export * from "./langevinEnsemble.js";
 export * from "./run.js";
 export * from "./checkpoint.js";

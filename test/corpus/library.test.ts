@@ -63,7 +63,9 @@ import {
   simulateEnergyCorrelations,
 } from "../../src/studies/energy-correlations/index.js";
 import {
+  classifyDemixing,
   demixingParams,
+  softSecondVirial2D,
   pairExact,
   ratchetCurrent,
   runAndChaseExact,
@@ -726,6 +728,42 @@ const calls: Call[] = [
     () => demixingParams({ N: 1e9 }),
     ModelError,
     "N (number of disks) must be an integer in [2, 1e5], got 1e+9",
+  ],
+  [
+    "study two-temperature: the demixing criterion without runs",
+    () => classifyDemixing([]),
+    ModelError,
+    "the demixing criterion needs at least one run",
+  ],
+  [
+    "study two-temperature: a second virial coefficient at T = 0",
+    () => softSecondVirial2D(1, 1, 0),
+    ModelError,
+    "stiffness, range and temperature must be finite and > 0",
+  ],
+  [
+    "stochastic: a structure factor with one weight for two points",
+    () => stochastic.structureFactor(new Float64Array([0, 0, 1, 1]), [4, 4], [[1]], { qMax: 3 }),
+    ModelError,
+    "1 weights for 2 points",
+  ],
+  [
+    "stochastic: a structure factor below the smallest wavevector",
+    () => stochastic.structureFactor(new Float64Array([0, 0]), [10, 10], [[1]], { qMax: 0.1 }),
+    ModelError,
+    "qMax must be at least the smallest wavevector",
+  ],
+  [
+    "stochastic: a structure factor of a NaN position",
+    () => stochastic.structureFactor(new Float64Array([0, NaN]), [4, 4], [[1]], { qMax: 3 }),
+    ModelError,
+    "position 1 is not a finite number",
+  ],
+  [
+    "stochastic: a structure factor with options null",
+    () => stochastic.structureFactor(new Float64Array([0, 0]), [4, 4], [[1]], null as never),
+    ModelError,
+    "options must be an object",
   ],
   [
     "study particle-bath-chain: rho = 1e308",

@@ -11,15 +11,27 @@ import type { RunOptions } from "../../stochastic/ensemble.js";
 import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { num, pm, table } from "../text.js";
-import { demixingSweep, runDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
 import {
+  classifyDemixing,
+  demixingFiniteSize,
+  demixingSweep,
+  runDemixing,
+  type DemixingParams,
+  type DemixingResult,
+} from "./demixing.js";
+import {
+  demixingCoarseningFigure,
+  demixingFiniteSizeFigure,
   demixingMapFigure,
   demixingSnapshotFigure,
   formatMeasured,
   snapshotDisks,
+  type DemixingCoarseningRun,
   type DemixingMap,
   type DemixingRun,
+  type DemixingSizeSeries,
 } from "./demixingFigures.js";
+import { spinodalRatio } from "./demixingTheory.js";
 import {
   densityCurrentFigure,
   entropyProductionFigure,
@@ -427,7 +439,8 @@ export const demixing = defineStudy({
   title: "Demixing of hot and cold soft disks",
   summary:
     "many hot and cold soft disks in a 2D periodic box (Section 3.3 of [Metzger 2026]): the cold-cold neighbour fraction, " +
-    "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",
+    "the demixing order parameter psi (0 mixed, 1 separated), the largest cold cluster, the concentration structure factor " +
+    "S_cc(q) and the domain size L, with error bars, and the criterion (mixed, correlated or separating)",
   citations: [METZGER_2026, WEBER_WEBER_FREY_2016, GROSBERG_JOANNY_2015],
   parameters: demixingSchema,
   seeded: true,
@@ -437,6 +450,7 @@ export const demixing = defineStudy({
   figures: (r) => [demixingSnapshot(r)],
   report(r) {
     const p = r.parameters;
+    const criterion = classifyDemixing([r]);
     return [
       `Hot/cold demixing (Metzger, Recitation 5, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
       `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`,
@@ -447,9 +461,17 @@ export const demixing = defineStudy({
           ["psi = (f_cc - f_random)/(1 - f_random)", pm(r.psi)],
           [`cold-cold neighbour fraction f_cc (random: ${num(r.randomFraction)})`, pm(r.coldNeighbourFraction)],
           ["largest cold cluster / N_cold", pm(r.largestCluster)],
-          ["entropy production (Stratonovich)", pm(r.entropyProduction)],
+          [`S_cc(q -> 0), smallest |q| (ideal mixture: ${num(r.structure.ideal)})`, pm(r.sccLowQ)],
+          ["domain size L (first moment of S_cc - x(1 - x))", pm(r.lengthScale)],
+          ["growth of L over the production run", pm(r.lengthGrowth)],
+          ["growth of psi over the production run", pm(r.psiGrowth)],
+          [
+            `entropy production (Stratonovich)${r.entropyProduction.note ? " [time-step bias: see the note in --json]" : ""}`,
+            pm(r.entropyProduction),
+          ],
         ],
       ),
+      `criterion at this one size (docs/studies/two-temperature.md): ${criterion.verdict}; ${criterion.evidence.reasons.join("; ")}`,
       `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
     ].join("\n");
@@ -650,15 +672,37 @@ export const DEMIXING_FIGURE_SETTINGS = {
   },
   map: {
     full: {
-      N: 300,
-      time: 300,
-      burnIn: 300,
+      N: 600,
+      sizes: [150, 600],
+      time: 400,
+      burnIn: 200,
       sampleInterval: 10,
-      replicas: 16,
+      replicas: 8,
       ratios: [1, 3, 10, 30, 100],
       phis: [0.25, 0.4, 0.55],
     },
-    quick: { N: 120, time: 100, burnIn: 50, sampleInterval: 5, replicas: 4, ratios: [1, 10, 100], phis: [0.4] },
+    quick: {
+      N: 400,
+      sizes: [100, 400],
+      time: 100,
+      burnIn: 20,
+      sampleInterval: 5,
+      replicas: 4,
+      ratios: [1, 10, 100],
+      phis: [0.4],
+    },
+  },
+  /** Finite-size scaling (fig7): one point per ratio at each size. */
+  finiteSize: {
+    full: { sizes: [500, 2000, 8000], phi: 0.4, time: 400, burnIn: 200, sampleInterval: 20, replicas: 4 },
+    quick: { sizes: [100, 400], phi: 0.4, time: 100, burnIn: 20, sampleInterval: 10, replicas: 4 },
+    ratios: [3, 100],
+  },
+  /** Coarsening (fig8): a long run at ratio 100 from the random start, and shorter ones at lower ratios. */
+  coarsening: {
+    full: { N: 1000, phi: 0.4, time: 12000, refTime: 2000, burnIn: 0, sampleInterval: 100, replicas: 2 },
+    quick: { N: 200, phi: 0.4, time: 300, refTime: 300, burnIn: 0, sampleInterval: 10, replicas: 2 },
+    ratios: [100, 10, 1],
   },
   /** Physical parameters common to both: T_hot fixed, T_cold = T_hot / ratio; k and range set the units. */
   base: {
@@ -708,11 +752,23 @@ export async function demixingMapRuns(
     replicas: grid.replicas,
     seed: ctx.seed,
   };
-  const sweep = await demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base }, ctx);
+  const sweep = await demixingSweep(
+    { ratios: [...grid.ratios], phis: [...grid.phis], sizes: [...grid.sizes], base },
+    ctx,
+  );
+  const spinodalPhis = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65];
   return {
     ratios: sweep.ratios,
     phis: sweep.phis,
     psi: sweep.psi,
+    verdict: sweep.verdict,
+    sizes: sweep.sizes,
+    spinodal: {
+      phi: spinodalPhis,
+      ratio: spinodalPhis.map((phi) =>
+        spinodalRatio({ phi, coldFraction: s.base.coldFraction, Thot: s.base.Thot, stiffness: 1, range: 1 }),
+      ),
+    },
     runs: sweep.runs.map((row) =>
       row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series })),
     ),
@@ -745,6 +801,100 @@ const demixingMap = figureSet<
   figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
 });
 
+/** The finite-size scaling of fig7: each ratio at each size, on `ctx.runner`'s workers. */
+export async function demixingFiniteSizeRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<{ points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[] }> {
+  const s = DEMIXING_FIGURE_SETTINGS;
+  const f = quick ? s.finiteSize.quick : s.finiteSize.full;
+  const points: DemixingSizeSeries[] = [];
+  const costs: { N: number; particleSteps: number }[] = [];
+  for (const [i, ratio] of s.finiteSize.ratios.entries()) {
+    const fs = await demixingFiniteSize(
+      {
+        sizes: [...f.sizes],
+        base: {
+          ...s.base,
+          phi: f.phi,
+          time: f.time,
+          burnIn: f.burnIn,
+          sampleInterval: f.sampleInterval,
+          replicas: f.replicas,
+          Tcold: s.base.Thot / ratio,
+          seed: ctx.seed + 100 * i,
+        },
+      },
+      ctx,
+    );
+    if (i === 0) for (const r of fs.runs) costs.push({ N: r.parameters.N, particleSteps: r.steps * r.parameters.N });
+    points.push({
+      ratio,
+      verdict: fs.verdict,
+      evidence: fs.evidence,
+      runs: fs.runs.map((r) => ({ parameters: r.parameters, structure: r.structure, sccLowQ: r.sccLowQ, psi: r.psi })),
+    });
+  }
+  return { points, costs };
+}
+
+/** The coarsening runs of fig8 (ratio 100 long, lower ratios shorter), on `ctx.runner`'s workers. */
+export async function demixingCoarseningRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<DemixingCoarseningRun[]> {
+  const s = DEMIXING_FIGURE_SETTINGS;
+  const c = quick ? s.coarsening.quick : s.coarsening.full;
+  const runs = await runAll(
+    ctx,
+    s.coarsening.ratios.map(
+      (ratio, i) => (run: RunOptions) =>
+        runDemixing(
+          {
+            ...s.base,
+            N: c.N,
+            phi: c.phi,
+            time: i === 0 ? c.time : c.refTime,
+            burnIn: c.burnIn,
+            sampleInterval: c.sampleInterval,
+            replicas: c.replicas,
+            Tcold: s.base.Thot / ratio,
+            seed: ctx.seed + i,
+          },
+          {},
+          run,
+        ),
+    ),
+  );
+  return runs.map((r) => ({ parameters: r.parameters, series: r.series, structure: r.structure }));
+}
+
+const demixingFiniteSizeSet = figureSet<
+  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+  { quick: boolean; points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[] }
+>({
+  id: "fig7-demixing-finite-size",
+  title: "demixing: finite-size scaling of the concentration structure factor S_cc(q) and the criterion",
+  parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
+  async compute(c, ctx) {
+    return { quick: c.quick, ...(await demixingFiniteSizeRuns(c.quick, ctx)) };
+  },
+  figures: (d) => [demixingFiniteSizeFigure(d.points, { quick: d.quick, costs: d.costs })],
+});
+
+const demixingCoarseningSet = figureSet<
+  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+  { quick: boolean; runs: DemixingCoarseningRun[] }
+>({
+  id: "fig8-demixing-coarsening",
+  title: "demixing: the domain size L(t) and S_cc(q, t) from a random start",
+  parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
+  async compute(c, ctx) {
+    return { quick: c.quick, runs: await demixingCoarseningRuns(c.quick, ctx) };
+  },
+  figures: (d) => [demixingCoarseningFigure(d.runs, { quick: d.quick })],
+});
+
 twoTemperature.reproduce.push(
   densityCurrent,
   entropyProduction,
@@ -752,6 +902,8 @@ twoTemperature.reproduce.push(
   runAndChaseSet,
   demixingSnapshots,
   demixingMap,
+  demixingFiniteSizeSet,
+  demixingCoarseningSet,
 );
 
 /** "0.31 ± 0.01" (re-exported for the documentation's examples). */
