@@ -11,6 +11,7 @@ import type { BlockRunner } from "../../stochastic/ensemble.js";
 import type { ReproduceCase, Study } from "../../studies/contract.js";
 import { workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
+import { costAnnouncer } from "../announce.js";
 import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
 
 export interface ReproduceOptions {
@@ -49,7 +50,9 @@ async function writeCase(
   o.log(`${study.name} ${c.id}: ${c.title}`);
   const parameters = c.parameters(o.quick);
   const seed = c.seed ?? 1;
-  const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner });
+  // A figure set estimated above about a minute says so first (once, after about a second of timed work).
+  const progress = costAnnouncer(c.id, o.log);
+  const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner, progress });
   const figures = c.figures(results);
   const doc = {
     ness: VERSION,

@@ -317,7 +317,7 @@ export const energyCorrelationsStudy = defineStudy({
   examples: [
     "study energy-correlations --model ideal-gas --T0 1 --T3 3 --Cv 2",
     "study energy-correlations --model ssep --eps0 0.1 --eps3 0.7 --M 4",
-    "study energy-correlations --model fermi --noise approx --simulate --replicas 16 --duration 2000",
+    "study energy-correlations --model fermi --noise approx --simulate --replicas 16 --time 2000",
   ],
   reproduce: [],
 });

@@ -201,7 +201,7 @@ export const particleBathChain = defineStudy({
   report,
   examples: [
     "study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24",
-    "study particle-bath-chain --N 8 --simulate --duration 1000 --replicas 2",
+    "study particle-bath-chain --N 8 --simulate --time 1000 --replicas 2",
   ],
   reproduce: [],
 });
