@@ -5,7 +5,7 @@
  * its description, unit, default and range in --help; values checked with one line naming the flag and its range;
  * a sweep of one sweepable parameter (start:stop:count[:log]); alternative parameter groups; --seed for studies
  * that draw random numbers, --force for those with a work limit; --json prints
- * `{ ness, study, parameters, seed, results }` (checked whole, then streamed), --csv and --figure where the study
+ * `{ ness, command, study, parameters, seed, units, results }` (checked whole, then streamed), --csv and --figure where the study
  * offers them. Nested studies ("two-temperature/run-and-chase") become subcommands.
  */
 import { Command, Option } from "commander";
@@ -30,6 +30,7 @@ import { VERSION } from "../../version.js";
 import { workersOption } from "../options.js";
 import { progressBar } from "../progress.js";
 import { costAnnouncer } from "../announce.js";
+import { csvProvenance, studyProvenance } from "../provenance.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import {
   checkDocument,
@@ -174,12 +175,15 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   // Everything that goes out is checked before the first file or byte is written.
   let report: string | undefined;
   let doc: unknown;
+  const provenance = studyProvenance(study, { parameters, seed });
   if (opts.json) {
     doc = {
       ness: VERSION,
+      command: provenance.command,
       study: study.name,
       parameters,
       ...(seed !== undefined ? { seed } : {}),
+      units: provenance.units,
       results: withoutUndefinedStatistics(results),
     };
     checkDocument(doc);
@@ -189,13 +193,15 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   const figures = figure !== undefined || csv !== undefined ? study.figures(results) : [];
   if (figure !== undefined) {
     if (figures.length === 0) throw new ModelError(`--figure: no figure for these parameters`);
-    await writeFigureFile(figures[0], figure);
-    if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside);
+    const csvComments = csvProvenance(provenance);
+    await writeFigureFile(figures[0], figure, { csvComments });
+    if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside, { csvComments });
   }
   if (csv !== undefined) {
     const t = study.table?.(results);
-    if (t) await writeChunks(csv, csvRows(t.columns, t.rows, t.row));
-    else if (figures.length > 0) await writeChunks(csv, [tableToCsv(figures[0].table)]);
+    const comments = csvProvenance(provenance);
+    if (t) await writeChunks(csv, csvRows(t.columns, t.rows, t.row, undefined, comments));
+    else if (figures.length > 0) await writeChunks(csv, [tableToCsv(figures[0].table, comments)]);
     else throw new ModelError(`--csv: no table for these parameters`);
   }
   if (opts.json) {
@@ -264,7 +270,7 @@ export function studyCommand(study: Study, children: Study[] = []): Command {
   cmd.addOption(
     new Option(
       "--json",
-      "print JSON: { ness, study, parameters, seed, results } (every number in full precision)",
+      "print JSON: { ness, command, study, parameters, seed, units, results } (every number in full precision)",
     ).helpGroup(out),
   );
   if (study.seeded)

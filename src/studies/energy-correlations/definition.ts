@@ -294,6 +294,8 @@ export function correlationsReport(r: CorrelationResults): string {
 export const energyCorrelationsStudy = defineStudy({
   name: "energy-correlations",
   title: "Energy correlations between subsystems carrying a heat current",
+  units:
+    "kB = 1: temperatures in energy units (ssep: densities in [0, 1]); energies of the subsystems in the same energy unit, correlations C_ij in energy^2 (ssep: particles^2), time in the inverse of the rate constants (gamma, kappa, coupling)",
   summary:
     "energy correlations of M subsystems carrying a heat current between two baths: mean state, correlation matrix C, " +
     "boundary/bulk noise decomposition, bound of eq. 15; --simulate checks C by simulating the energy SDE",

@@ -116,6 +116,8 @@ function report(r: ConductionResults): string {
 export const harmonicConduction = defineStudy({
   name: "harmonic-conduction",
   title: "Heat conduction through disordered harmonic chains",
+  units:
+    "kB = 1 with unit spring stiffness and unit mean mass: temperatures in energy units, time in sqrt(mass/stiffness), heat currents in energy/time",
   summary:
     "heat current through disordered harmonic chains against their length N (fixed and free ends), with fitted exponents " +
     "J ~ N^-alpha against the known 3/2 (fixed) and 1/2 (free), by the frequency-domain engine",

@@ -136,6 +136,8 @@ function report(r: ChainResults): string {
 export const particleBathChain = defineStudy({
   name: "particle-bath-chain",
   title: "A harmonic chain driven by a bath of overdamped particles",
+  units:
+    "kB = 1: temperatures in energy units; mass, length and time in the units of the chain's parameters (m, K, k) and of the particle bath (zeta, L); heat currents in energy/time",
   summary:
     "harmonic chain driven by a bath of overdamped particles: effective friction gamma_L(T_L) and stiffness " +
     "k_eff(T_L), the heat current (exact engine, frequency integral, long-chain closed form), NDC maximum; " +

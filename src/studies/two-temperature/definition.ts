@@ -128,6 +128,8 @@ function pairReport(r: PairResults): string {
 export const twoTemperature = defineStudy({
   name: "two-temperature",
   title: "Overdamped particles at two temperatures",
+  units:
+    "kB = 1 and mobility 1: temperatures in energy units, time in 1/(mobility x stiffness); heat flows in energy/time, entropy production in kB/time",
   summary:
     "two overdamped particles at temperatures T1, T2 with a harmonic spring k in a harmonic trap lambda: " +
     "exact covariance, heat into each bath, entropy production k^2 (T1-T2)^2/(2 T1 T2 (k+lambda)); --simulate checks them " +
@@ -265,6 +267,8 @@ function racReport(r: RunAndChaseResults): string {
 export const runAndChase = defineStudy({
   name: "two-temperature/run-and-chase",
   title: "Run-and-chase of a hot and a cold particle",
+  units:
+    "kB = 1 and mobility 1: temperatures in energy units, lengths in the units of the box and the repulsion range, time in length^2/(mobility x energy); velocities in length/time, heat flows in energy/time, entropy production in kB/time",
   summary:
     "a hot and a cold particle with the soft repulsion of eq. 26 of [Metzger 2026] in a periodic box (1, 2 or 3D), each " +
     "with its own mobility mu = 1/gamma (overdamped gamma x' = F + sqrt(2 gamma T) xi; default 1): exact run-and-chase " +
@@ -325,6 +329,8 @@ export interface RatchetResults {
 export const ratchet = defineStudy({
   name: "two-temperature/ratchet",
   title: "A two-temperature ratchet",
+  units:
+    "kB = 1 and mobility 1: temperatures and the sawtooth height in energy units, lengths in the units of the period, time in length^2/(mobility x energy); drift velocities in length/time, entropy production in kB/time",
   summary:
     "a hot and a cold particle with soft repulsion in an asymmetric sawtooth on a ring (Section 3.2 of [Metzger 2026]): " +
     "drift velocities (the ratchet current) and entropy production from the stochastic engine",
@@ -386,6 +392,8 @@ function demixingSnapshot(r: DemixingResults): Figure {
 export const demixing = defineStudy({
   name: "two-temperature/demixing",
   title: "Demixing of hot and cold soft disks",
+  units:
+    "kB = 1 and mobility 1: temperatures in energy units, lengths in the units of the repulsion range (= disk diameter; area fraction dimensionless), time in diameter^2/(mobility x energy)",
   summary:
     "many hot and cold soft disks in a 2D periodic box (Section 3.3 of [Metzger 2026]): the cold-cold neighbour fraction, " +
     "the demixing order parameter psi (0 mixed, 1 separated) and the largest cold cluster, with error bars",

@@ -113,18 +113,24 @@ function series(s: Setting, ks: ArrayLike<number>, ys: ArrayLike<number>, window
   return { name: s.label, x: c.x, y: c.y, color: s.color, style: s.style, strokeWidth: s.style === "dotted" ? 2.6 : 2 };
 }
 
-function wideTable(
+/**
+ * The long-form table of one element against k: one row per temperature setting and k (columns: the leading
+ * parameters, T1, T2, k, the element), the CSV layout of every study (no values in column names).
+ */
+function longTable(
   ks: ArrayLike<number>,
-  columns: { name: string; values: ArrayLike<number> }[],
+  settings: Setting[],
+  element: Element,
+  ys: ArrayLike<number>[],
   leading: { name: string; value: number }[] = [],
 ): Table {
   return {
-    columns: [...leading.map((l) => l.name), "k", ...columns.map((c) => c.name)],
-    rows: Array.from(ks, (k, i) => [...leading.map((l) => l.value), k, ...columns.map((c) => c.values[i])]),
+    columns: [...leading.map((l) => l.name), "T1", "T2", "k", element],
+    rows: settings.flatMap((s, j) =>
+      Array.from(ks, (k, i) => [...leading.map((l) => l.value), s.T1, s.T2, k, ys[j][i]]),
+    ),
   };
 }
-
-const colName = (e: Element, s: Setting) => (s.T1 === s.T2 ? `${e}_T1=T2=${s.T1}` : `${e}_T1=${s.T1}_T2=${s.T2}`);
 
 export function fmt(x: number, digits = 3): string {
   if (x === 0) return "0";
@@ -179,14 +185,10 @@ function kPanel(
     width: extra.width,
     height: extra.height,
   });
-  const table = wideTable(
-    ks,
-    settings.map((s, i) => ({ name: colName(element, s), values: ys[i] })),
-    [
-      { name: "k0", value: k0 },
-      { name: "q", value: q },
-    ],
-  );
+  const table = longTable(ks, settings, element, ys, [
+    { name: "k0", value: k0 },
+    { name: "q", value: q },
+  ]);
   return { panel, table, deviation: c.deviation, ks };
 }
 
@@ -330,17 +332,10 @@ export function figure9(d: { left: KCurves; right: KCurves }): Figure {
     symmetric: true,
     from: 0,
   });
+  // The same settings and k on both sides: one row per setting and k with both elements.
   const table: Table = {
-    columns: [
-      "k0",
-      "q",
-      "k",
-      colName("sigma23", NEQ),
-      colName("sigma23", EQ6_ORANGE),
-      colName("sigma34", NEQ),
-      colName("sigma34", EQ6_ORANGE),
-    ],
-    rows: left.table.rows.map((row, i) => [...row, right.table.rows[i][3], right.table.rows[i][4]]),
+    columns: [...left.table.columns, "sigma34"],
+    rows: left.table.rows.map((row, i) => [...row, right.table.rows[i][right.table.columns.length - 1]]),
   };
   return panelFigure({
     name: "fig9-detailed-balance",
@@ -411,7 +406,7 @@ export function figurePsd(d: { cases: PsdCase[] }): Figure {
     panels,
     columns: 2,
     legend: "shared",
-    table: { columns: ["k", "omega", "S_u1", "S_u2", "S_u1_T2=T1"], rows },
+    table: { columns: ["k", "omega", "S_u1", "S_u2", "S_u1_equal_temperatures"], rows },
   });
 }
 
