@@ -500,16 +500,23 @@ const SUP: Record<string, string> = {
 /**
  * A figure text in the figures' typography: Greek letters for their ASCII names (zeta -> ζ, gamma_L -> γ_L), ⟨x⟩ for
  * an average written <x> (and ⟨v_cm·e⟩ for <v_cm o e>), x² for x^2, and numeric subscripts as Unicode (sigma11,
- * sigma_11, T_1 -> σ₁₁, σ₁₁, T₁). Letter subscripts (T_L, N_b, k_eff) stay as "_" here and become real subscripts in the SVG
+ * sigma_11, T_1, T1, C12 -> σ₁₁, σ₁₁, T₁, T₁, C₁₂). Letter subscripts (T_L, N_b, k_eff) stay as "_" here and become real subscripts in the SVG
  * (typesetSubscripts).
  */
 export function typeset(text: string): string {
-  return text
-    .replace(GREEK_WORD, (w) => GREEK[w])
-    .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
-    .replace(/<([^<>\s](?:[^<>]{0,14}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)
-    .replace(/\^(-?\d+)/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
-    .replace(/(?<=[A-Za-zα-ωΔ)])_(\d+)(?![A-Za-z])/g, (_, d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]));
+  return (
+    text
+      .replace(GREEK_WORD, (w) => GREEK[w])
+      .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
+      .replace(/<([^<>\s](?:[^<>]{0,28}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)
+      .replace(/\^(-?\d+)/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
+      .replace(/(?<=[A-Za-zα-ωΔ)])_(\d+)(?![A-Za-z])/g, (_, d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
+      // Indexed symbols written plainly: T1, x2, k0, C12, u1 -> T₁, x₂, k₀, C₁₂, u₁ (one letter, one or two digits).
+      .replace(
+        /(?<![A-Za-z0-9_.])([TxkCuvqJ])(\d{1,2})(?![A-Za-z0-9]|\.\d)/g,
+        (_, l: string, d: string) => l + d.replace(/./g, (c) => SUB_DIGITS[c]),
+      )
+  );
 }
 
 /** A letter subscript in a typeset text: T_L, N_b, v_cm, k_eff, f_{cc}. */

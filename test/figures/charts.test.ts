@@ -227,6 +227,9 @@ describe("typography", () => {
     );
     // Words that merely contain a Greek name, and comparisons, are left alone.
     expect(typeset("the zetas; T_L < T_R and T_R > 0; epsilon")).toBe("the zetas; T_L < T_R and T_R > 0; ε");
+    expect(typeset("T1 = 5, x2, k0 = 0.01, C12; Fig. 4, eq13, 10³ C12, x1000, k 2, v1.5")).toBe(
+      "T₁ = 5, x₂, k₀ = 0.01, C₁₂; Fig. 4, eq13, 10³ C₁₂, x1000, k 2, v1.5",
+    );
   });
 
   it("draws letter subscripts as SVG subscripts (T_L, k_eff), in texts only", () => {
