@@ -129,6 +129,15 @@ function report(r: ChainResults): string {
       `full simulation (chain + particles + Langevin bath): J = ${num(sim.current.value)} ± ${num(sim.current.error)} ` +
         `(spring fluxes ${num(sim.springCurrent.value)} ± ${num(sim.springCurrent.error)}); effective theory ${num(r.current)}, with memory ${num(r.currentMemory)}`,
     );
+    // Say when the run is too short to resolve the current (its sign within 4 error bars of zero).
+    const unresolved = [
+      ...(Math.abs(sim.current.value) <= 4 * sim.current.error ? ["J"] : []),
+      ...(Math.abs(sim.springCurrent.value) <= 4 * sim.springCurrent.error ? ["the spring fluxes"] : []),
+    ];
+    if (unresolved.length > 0)
+      out.push(
+        `not resolved: ${unresolved.join(" and ")} within 4 error bars of zero at this run length (run longer: --time, --replicas)`,
+      );
   }
   return out.join("\n");
 }
