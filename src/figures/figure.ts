@@ -455,6 +455,7 @@ export interface ComposeOptions {
 // Typography: one style in every figure (Unicode symbols, subscripts), whatever spelling a study's text uses.
 
 const GREEK: Record<string, string> = {
+  alpha: "α",
   zeta: "ζ",
   gamma: "γ",
   sigma: "σ",
@@ -509,7 +510,8 @@ export function typeset(text: string): string {
       .replace(GREEK_WORD, (w) => GREEK[w])
       .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       .replace(/<([^<>\s](?:[^<>]{0,28}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)
-      .replace(/\^(-?\d+)/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
+      // Integer powers only (N^-0.49 keeps its caret: there is no superscript decimal point).
+    .replace(/\^(-?\d+)(?![.\d])/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
       .replace(/(?<=[A-Za-zα-ωΔ)])_(\d+)(?![A-Za-z])/g, (_, d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       // Indexed symbols written plainly: T1, x2, k0, C12, u1 -> T₁, x₂, k₀, C₁₂, u₁ (one letter, one or two digits).
       .replace(

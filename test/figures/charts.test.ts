@@ -230,6 +230,7 @@ describe("typography", () => {
     expect(typeset("T1 = 5, x2, k0 = 0.01, C12; Fig. 4, eq13, 10³ C12, x1000, k 2, v1.5")).toBe(
       "T₁ = 5, x₂, k₀ = 0.01, C₁₂; Fig. 4, eq13, 10³ C₁₂, x1000, k 2, v1.5",
     );
+    expect(typeset("J ~ N^-alpha, N^-0.492, L^2")).toBe("J ~ N^-α, N^-0.492, L²");
   });
 
   it("draws letter subscripts as SVG subscripts (T_L, k_eff), in texts only", () => {
