@@ -136,7 +136,7 @@ function report(r: ChainResults): string {
     ];
     if (unresolved.length > 0)
       out.push(
-        `not resolved: ${unresolved.join(" and ")} within 4 error bars of zero at this run length (run longer: --time, --replicas)`,
+        `not resolved: ${unresolved.join(" and ")} ${unresolved.length > 1 || unresolved[0] !== "J" ? "are" : "is"} within 4 error bars of zero at this run length (run longer: --time, --replicas)`,
       );
   }
   return out.join("\n");
