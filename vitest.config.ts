@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Temporary folders of every test under one folder of the run, removed at the end (test/setup/tmpdir.ts).
+    globalSetup: ["test/setup/tmpdir.ts"],
   },
 });

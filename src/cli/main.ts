@@ -19,6 +19,7 @@ import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
 import { plotCommand, sweepCommand, workerCommand } from "./commands/sweep.js";
 import { oneLine } from "./format.js";
+import { setCommandLine } from "./commandLine.js";
 import { VERSION } from "../version.js";
 import { exitOnSignal, Interrupted } from "./interrupt.js";
 
@@ -119,6 +120,7 @@ function usageLine(err: CommanderError): string {
 /** Runs the CLI on process-style argv; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   reporting = null;
+  setCommandLine(argv.slice(2));
   try {
     await program().parseAsync(argv);
     return 0;

@@ -55,8 +55,7 @@ function axis(
   grid: boolean,
   values: number[] = [],
 ) {
-  // Label only the decades when the axis spans at least two of them; otherwise Plot's ticks, plainly formatted.
-  const decadeLabels = type === "log" && decades([...(domain ?? []), ...values]).length >= 2;
+  const log = type === "log" ? logTicks([...(domain ?? []), ...values]) : undefined;
   return {
     label,
     type: type ?? "linear",
@@ -65,7 +64,35 @@ function axis(
     labelAnchor: "center" as const,
     labelArrow: "none" as const,
     nice: domain === undefined && type !== "log",
-    tickFormat: type !== "log" ? undefined : decadeLabels ? logTickFormat : (x: number) => formatNumber(x),
+    ...(log ? { ticks: log.ticks, tickFormat: log.format } : {}),
+  };
+}
+
+/**
+ * Ticks of a log axis that let a reader read values off it: over up to about three decades, labels at 1, 2 and 5
+ * times each power of ten (plain numbers: 0.02, 0.5, 20, 500) with unlabelled minor ticks at the other multiples;
+ * over more, "10⁻³"-style labels at the decades only; within one decade, Plot's own ticks, plainly formatted.
+ * `ticks` is a count rather than a list: Plot hands a log axis's labels to d3's log tickFormat, which blanks the 5s
+ * (and more) unless the count asked for is large. With 1.5 times the number of multiples 1..9 of the decades in the
+ * range, d3 gives exactly those multiples (more would switch it to linear ticks) and blanks none of the labels.
+ */
+export function logTicks(values: number[]): { ticks?: number; format: (x: number) => string } {
+  const pos = values.filter((v) => Number.isFinite(v) && v > 0);
+  const plain = (x: number) => formatNumber(x);
+  if (pos.length === 0) return { format: plain };
+  const lo = Math.min(...pos);
+  const hi = Math.max(...pos);
+  const span = Math.log10(hi / lo);
+  if (decades(pos).length < 2 && span < 1) return { format: plain };
+  const mantissa = (x: number) => Math.round(x / Math.pow(10, Math.floor(Math.log10(x) + 1e-9)));
+  // Plain numbers where they stay short (no exponent); decades as powers of ten otherwise.
+  const readable = span <= 3.5 && lo >= 1e-3 * (1 - 1e-9) && hi < 1e5;
+  let multiples = 0;
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)) && multiples < 4000; k++)
+    for (let m = 1; m <= 9; m++) if (m * 10 ** k >= lo * (1 - 1e-9) && m * 10 ** k <= hi * (1 + 1e-9)) multiples++;
+  return {
+    ticks: Math.max(2, Math.ceil(1.5 * multiples)),
+    format: readable ? (x: number) => ([1, 2, 5].includes(mantissa(x)) ? plain(x) : "") : logTickFormat,
   };
 }
 

@@ -213,21 +213,51 @@ export function markerPath(shape: MarkerShape, r: number): string {
   }
 }
 
-/** A legend of swatches and labels, wrapped into rows no wider than maxWidth. */
+/**
+ * A legend grouped by series: items labelled "SERIES: what" (and an item labelled "SERIES" itself) form one row per
+ * series, their columns aligned (the width of a column is its widest entry); items of no group make the last row.
+ * Undefined when there are fewer than two groups of two or the grid is wider than maxWidth.
+ */
+function legendGrid<E extends { it: LegendItem; w: number }>(entries: E[], maxWidth: number): E[][] | undefined {
+  const key = (label: string) => {
+    const k = label.indexOf(": ");
+    return k > 0 ? label.slice(0, k) : undefined;
+  };
+  const keys = new Set(entries.map((e) => key(e.it.label)).filter((k): k is string => k !== undefined));
+  const groups = new Map<string, E[]>();
+  const rest: E[] = [];
+  for (const e of entries) {
+    const k = key(e.it.label) ?? (keys.has(e.it.label) ? e.it.label : undefined);
+    if (k === undefined) rest.push(e);
+    else groups.set(k, [...(groups.get(k) ?? []), e]);
+  }
+  const rows = [...groups.values()];
+  if (rows.filter((r) => r.length >= 2).length < 2) return undefined;
+  const columns = Math.max(...rows.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((r) => r[c]?.w ?? 0)));
+  if (widths.reduce((a, b) => a + b, 0) - 16 > maxWidth) return undefined;
+  const aligned = rows.map((r) => r.map((e, c) => ({ ...e, w: widths[c] })));
+  return rest.length > 0 ? [...aligned, rest] : aligned;
+}
+
+/** A legend of swatches and labels, wrapped into rows no wider than maxWidth (grouped by series where it can). */
 export function swatchLegend(document: Document, items: LegendItem[], maxWidth: number, fontSize = 12): Block {
   const g = svgEl(document, "g", { "font-size": fontSize, class: "legend" });
   const sw = 30;
   const rowH = fontSize * 1.6;
-  const entries = items.map((it) => ({ it, w: sw + 6 + textWidth(it.label, fontSize) + 16 }));
-  const rows: { it: LegendItem; w: number }[][] = [[]];
-  let rowW = 0;
-  for (const e of entries) {
-    if (rowW + e.w > maxWidth && rows[rows.length - 1].length > 0) {
-      rows.push([]);
-      rowW = 0;
+  const entries = items.map((it) => ({ it, w: sw + 6 + textWidth(typeset(it.label), fontSize) + 16 }));
+  let rows = legendGrid(entries, maxWidth);
+  if (!rows) {
+    rows = [[]];
+    let rowW = 0;
+    for (const e of entries) {
+      if (rowW + e.w > maxWidth && rows[rows.length - 1].length > 0) {
+        rows.push([]);
+        rowW = 0;
+      }
+      rows[rows.length - 1].push(e);
+      rowW += e.w;
     }
-    rows[rows.length - 1].push(e);
-    rowW += e.w;
   }
   let width = 0;
   for (const r of rows) width = Math.max(width, r.reduce((s, e) => s + e.w, 0) - 16);
@@ -414,10 +444,124 @@ export interface ComposeOptions {
   caption?: string;
   /** Minimum total width in px. */
   minWidth?: number;
+  /**
+   * Typeset every text (Greek names, subscripts: see typeset; default true). Off for drawings of a user's model,
+   * whose names (hot_end) are identifiers.
+   */
+  typeset?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Typography: one style in every figure (Unicode symbols, subscripts), whatever spelling a study's text uses.
+
+const GREEK: Record<string, string> = {
+  alpha: "α",
+  zeta: "ζ",
+  gamma: "γ",
+  sigma: "σ",
+  lambda: "λ",
+  psi: "ψ",
+  epsilon: "ε",
+  eps: "ε",
+  rho: "ρ",
+  omega: "ω",
+  kappa: "κ",
+  beta: "β",
+  tau: "τ",
+  phi: "φ",
+  Delta: "Δ",
+};
+const GREEK_WORD = new RegExp(`(?<![A-Za-z])(${Object.keys(GREEK).join("|")})(?![A-Za-z])`, "g");
+const SUB_DIGITS: Record<string, string> = {
+  "0": "₀",
+  "1": "₁",
+  "2": "₂",
+  "3": "₃",
+  "4": "₄",
+  "5": "₅",
+  "6": "₆",
+  "7": "₇",
+  "8": "₈",
+  "9": "₉",
+};
+const SUP: Record<string, string> = {
+  "-": "⁻",
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+};
+
+/**
+ * A figure text in the figures' typography: Greek letters for their ASCII names (zeta -> ζ, gamma_L -> γ_L), ⟨x⟩ for
+ * an average written <x> (and ⟨v_cm·e⟩ for <v_cm o e>), x² for x^2, and numeric subscripts as Unicode (sigma11,
+ * sigma_11, T_1, T1, C12 -> σ₁₁, σ₁₁, T₁, T₁, C₁₂). Letter subscripts (T_L, N_b, k_eff) stay as "_" here and become real subscripts in the SVG
+ * (typesetSubscripts).
+ */
+export function typeset(text: string): string {
+  return (
+    text
+      .replace(GREEK_WORD, (w) => GREEK[w])
+      .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
+      .replace(/<([^<>\s](?:[^<>]{0,28}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)
+      // Integer powers only (N^-0.49 keeps its caret: there is no superscript decimal point).
+    .replace(/\^(-?\d+)(?![.\d])/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
+      .replace(/(?<=[A-Za-zα-ωΔ)])_(\d+)(?![A-Za-z])/g, (_, d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
+      // Indexed symbols written plainly: T1, x2, k0, C12, u1 -> T₁, x₂, k₀, C₁₂, u₁ (one letter, one or two digits).
+      .replace(
+        /(?<![A-Za-z0-9_.])([TxkCuvqJ])(\d{1,2})(?![A-Za-z0-9]|\.\d)/g,
+        (_, l: string, d: string) => l + d.replace(/./g, (c) => SUB_DIGITS[c]),
+      )
+  );
+}
+
+/** A letter subscript in a typeset text: T_L, N_b, v_cm, k_eff, f_{cc}. */
+const SUBSCRIPT = /(?<=[A-Za-zα-ωΔ⟩)])_(?:\{([^}]+)\}|([A-Za-z0-9]+))/g;
+
+/**
+ * Every text of an SVG typeset (see typeset), letter subscripts drawn as subscripts (a tspan with baseline-shift,
+ * which browsers and resvg render alike).
+ */
+export function typesetSubscripts(root: Element): void {
+  const document = root.ownerDocument;
+  const visit = (node: Node, inText: boolean): void => {
+    const tag = node.nodeType === 1 ? (node as Element).tagName.toLowerCase() : "";
+    if (tag === "style" || tag === "title" || tag === "desc") return;
+    if (node.nodeType === 3) {
+      if (!inText) return;
+      const text = typeset(node.nodeValue ?? "");
+      SUBSCRIPT.lastIndex = 0;
+      if (!SUBSCRIPT.test(text)) {
+        if (text !== node.nodeValue) node.nodeValue = text;
+        return;
+      }
+      SUBSCRIPT.lastIndex = 0;
+      const parent = node.parentNode!;
+      let last = 0;
+      for (const m of text.matchAll(SUBSCRIPT)) {
+        if (m.index! > last) parent.insertBefore(document.createTextNode(text.slice(last, m.index)), node);
+        const sub = svgEl(document, "tspan", { "baseline-shift": "sub", "font-size": "0.75em" }, m[1] ?? m[2]);
+        parent.insertBefore(sub, node);
+        last = m.index! + m[0].length;
+      }
+      if (last < text.length) parent.insertBefore(document.createTextNode(text.slice(last)), node);
+      parent.removeChild(node);
+      return;
+    }
+    for (const child of Array.from(node.childNodes)) visit(child, inText || tag === "text");
+  };
+  visit(root, false);
 }
 
 /** Compose title, body, legends and caption into one self-contained <svg>. */
 export function composeFigure(document: Document, opts: ComposeOptions): SVGSVGElement {
+  const style = (text: string) => (opts.typeset === false ? text : typeset(text));
   const pad = 16;
   const legends = opts.legends ?? [];
   const legendRow = legends.length > 0 ? row(document, legends, 40) : undefined;
@@ -433,7 +577,7 @@ export function composeFigure(document: Document, opts: ComposeOptions): SVGSVGE
   svg.appendChild(bg);
   let y = pad;
   if (opts.title) {
-    const t = textBlock(document, opts.title, { width: contentW, fontSize: 16, bold: true, anchor: "middle" });
+    const t = textBlock(document, style(opts.title), { width: contentW, fontSize: 16, bold: true, anchor: "middle" });
     t.element.setAttribute("class", "figure-title");
     svg.appendChild(place(t, pad, y));
     y += t.height + 10;
@@ -448,7 +592,7 @@ export function composeFigure(document: Document, opts: ComposeOptions): SVGSVGE
   }
   if (opts.caption) {
     y += 12;
-    const c = textBlock(document, opts.caption, { width: contentW, fontSize: 12, color: "#222" });
+    const c = textBlock(document, style(opts.caption), { width: contentW, fontSize: 12, color: "#222" });
     c.element.setAttribute("class", "figure-caption");
     svg.appendChild(place(c, pad, y));
     y += c.height;
@@ -459,6 +603,7 @@ export function composeFigure(document: Document, opts: ComposeOptions): SVGSVGE
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   bg.setAttribute("width", String(W));
   bg.setAttribute("height", String(H));
+  if (opts.typeset !== false) typesetSubscripts(svg);
   return svg;
 }
 

@@ -216,7 +216,14 @@ export function networkFigure(data: NetworkFigureData): Figure {
   const render = (document: Document): Element => {
     const body = drawNetwork(document, data, edges, temperatureLabel);
     const caption = [baseCaption, ...body.notes].join(" ");
-    return composeFigure(document, { title, body: body.block, legends: body.legends, caption, minWidth: 640 });
+    return composeFigure(document, {
+      title,
+      body: body.block,
+      legends: body.legends,
+      caption,
+      minWidth: 640,
+      typeset: false,
+    });
   };
   return { name: data.name ?? "network", title, caption: baseCaption, table, render };
 }

@@ -242,9 +242,9 @@ function csvField(v: string): string {
  * console.log(tableToCsv({ columns: ["x", "y"], rows: [[1, 2], [3, 4]] }).includes("x,y")); // => true
  * ```
  */
-export function tableToCsv(table: Table): string {
+export function tableToCsv(table: Table, comments: readonly string[] = []): string {
   const { columns, rows } = table;
-  const out: string[] = [columns.map(csvField).join(",")];
+  const out: string[] = [...commentLines(comments), columns.map(csvField).join(",")];
   rows.forEach((row, r) => {
     if (row.length !== columns.length) {
       throw new ModelError(`CSV row ${r} has ${row.length} values but the table has ${columns.length} columns`);
@@ -266,7 +266,15 @@ export function tableToCsv(table: Table): string {
   return out.join("\n") + "\n";
 }
 
-/** Write a table as CSV, atomically. */
-export async function writeCsv(file: string, table: Table): Promise<void> {
-  await writeFileAtomic(file, tableToCsv(table));
+/** `#` comment lines (provenance) before a CSV file's column names: each starts with "#", on one line. */
+export function commentLines(comments: readonly string[]): string[] {
+  return comments.map((c) => {
+    const line = c.replace(/[\r\n]+/g, " ");
+    return line.startsWith("#") ? line : `# ${line}`;
+  });
+}
+
+/** Write a table as CSV, atomically (after `comments` as `#` lines). */
+export async function writeCsv(file: string, table: Table, comments: readonly string[] = []): Promise<void> {
+  await writeFileAtomic(file, tableToCsv(table, comments));
 }

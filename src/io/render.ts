@@ -232,6 +232,8 @@ export interface WriteFigureOptions {
   formats?: FigureFormat[];
   /** PNG zoom factor (default 2). */
   scale?: number;
+  /** Provenance lines written as `#` comments before the CSV's column names. */
+  csvComments?: readonly string[];
 }
 
 /**
@@ -267,7 +269,7 @@ export async function writeFigure(figure: Figure, outDir: string, options: Write
   await asFigure(figure.name, written, async (file) => {
     const format = path.extname(file).slice(1);
     if (format === "csv") {
-      await writeFileAtomic(file, tableToCsv(figure.table));
+      await writeFileAtomic(file, tableToCsv(figure.table, options.csvComments));
     } else {
       svg ??= renderSvg(figure);
       await writeFileAtomic(file, format === "svg" ? svg : svgToPng(svg, { scale: options.scale }));
@@ -297,12 +299,16 @@ export async function writeFigure(figure: Figure, outDir: string, options: Write
  * }
  * ```
  */
-export async function writeFigureFile(figure: Figure, file: string, options: PngOptions = {}): Promise<void> {
+export async function writeFigureFile(
+  figure: Figure,
+  file: string,
+  options: PngOptions & { csvComments?: readonly string[] } = {},
+): Promise<void> {
   const ext = path.extname(file).toLowerCase();
   if (!(FIGURE_EXTENSIONS as readonly string[]).includes(ext)) throw unknownExtension(file);
   await asFigure(figure.name, [file], async () => {
     if (ext === ".svg") await writeFileAtomic(file, renderSvg(figure));
     else if (ext === ".png") await writeFileAtomic(file, svgToPng(renderSvg(figure), options));
-    else await writeFileAtomic(file, tableToCsv(figure.table));
+    else await writeFileAtomic(file, tableToCsv(figure.table, options.csvComments));
   });
 }

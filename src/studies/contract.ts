@@ -148,6 +148,11 @@ export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
   title: string;
   /** A few sentences: what the study computes (the --help description). */
   summary: string;
+  /**
+   * The units of its parameters and results in one sentence (recorded with every CSV and JSON output beside each
+   * parameter's own unit); absent: kB = 1 and the units of the parameters.
+   */
+  units?: string;
   citations: Citation[];
   parameters: S;
   /** Alternative parameter sets (the first is the default). */

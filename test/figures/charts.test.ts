@@ -9,7 +9,7 @@ import {
   panelFigure,
   particleScatter,
 } from "../../src/figures/charts.js";
-import { MPL, wrapText } from "../../src/figures/figure.js";
+import { MPL, swatchLegend, typeset, typesetSubscripts, wrapText } from "../../src/figures/figure.js";
 import { createDocument, renderSvg } from "../../src/io/render.js";
 
 const xs = [1, 2, 3, 4, 5];
@@ -66,7 +66,23 @@ describe("lineChart", () => {
     expect(chart.table.rows[10]).toEqual(["third", 1, 9, 0.5]);
   });
 
-  it("labels log axes at decades with superscripts", () => {
+  it("labels log axes at decades with superscripts over many decades, at 1, 2, 5 over up to three", () => {
+    const wide = lineChart({
+      name: "log",
+      title: "log",
+      caption: "",
+      xLabel: "N",
+      yLabel: "J",
+      xType: "log",
+      yType: "log",
+      series: [{ name: "s", x: [1, 10, 100, 1000], y: [1, 1e-2, 1e-4, 1e-6] }],
+    });
+    const labels = (f: typeof wide, axis: string) =>
+      Array.from(f.render(createDocument()).querySelectorAll(`g[aria-label="${axis}-axis tick label"] text`))
+        .map((t) => t.textContent)
+        .filter((t) => t);
+    expect(labels(wide, "y")).toContain("10⁻²");
+    expect(labels(wide, "y")).not.toContain("0.01");
     const fig = lineChart({
       name: "log",
       title: "log",
@@ -77,10 +93,9 @@ describe("lineChart", () => {
       yType: "log",
       series: [{ name: "s", x: [1, 10, 100, 1000], y: [1, 0.1, 0.01, 0.001] }],
     });
-    const ticks = Array.from(fig.render(createDocument()).querySelectorAll('g[aria-label="y-axis tick label"] text'))
-      .map((t) => t.textContent)
-      .filter((t) => t);
-    expect(ticks).toContain("10⁻²");
+    // Three decades: every 1, 2 and 5 labelled as a plain number (a caption's 0.02 or 500 can be read off).
+    expect(labels(fig, "y")).toEqual(["0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"]);
+    expect(labels(fig, "x")).toEqual(["1", "2", "5", "10", "20", "50", "100", "200", "500", "1000"]);
   });
 
   it("rejects series of mismatched lengths", () => {
@@ -202,5 +217,51 @@ describe("wrapText", () => {
     const lines = wrapText("aaaa bbbb T\u00a0=\u00a011 cccc", 60, 12);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.some((l) => l.includes("T\u00a0=\u00a011"))).toBe(true);
+  });
+});
+
+describe("typography", () => {
+  it("writes Greek names, averages, powers and numeric subscripts in Unicode", () => {
+    expect(typeset("zeta = 0.1, gamma_R = 1, eps^2, sigma11, <v_cm o e>, T_1 > T_2")).toBe(
+      "ζ = 0.1, γ_R = 1, ε², σ₁₁, ⟨v_cm·e⟩, T₁ > T₂",
+    );
+    // Words that merely contain a Greek name, and comparisons, are left alone.
+    expect(typeset("the zetas; T_L < T_R and T_R > 0; epsilon")).toBe("the zetas; T_L < T_R and T_R > 0; ε");
+    expect(typeset("T1 = 5, x2, k0 = 0.01, C12; Fig. 4, eq13, 10³ C12, x1000, k 2, v1.5")).toBe(
+      "T₁ = 5, x₂, k₀ = 0.01, C₁₂; Fig. 4, eq13, 10³ C₁₂, x1000, k 2, v1.5",
+    );
+    expect(typeset("J ~ N^-alpha, N^-0.492, L^2")).toBe("J ~ N^-α, N^-0.492, L²");
+  });
+
+  it("draws letter subscripts as SVG subscripts (T_L, k_eff), in texts only", () => {
+    const document = createDocument();
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    const text = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    text.textContent = "T_L = 2, k_eff and zeta";
+    svg.appendChild(text);
+    typesetSubscripts(svg);
+    expect(text.textContent).toBe("TL = 2, keff and ζ");
+    const subs = Array.from(text.querySelectorAll("tspan"));
+    expect(subs.map((t) => [t.textContent, t.getAttribute("baseline-shift")])).toEqual([
+      ["L", "sub"],
+      ["eff", "sub"],
+    ]);
+  });
+
+  it("groups a legend by series: one row per 'SERIES: what' prefix, columns aligned", () => {
+    const items = ["a = 1", "b = 2"].flatMap((s) =>
+      ["theory", "simulation"].map((w) => ({ label: `${s}: ${w}`, color: "blue" })),
+    );
+    const block = swatchLegend(createDocument(), [...items, { label: "limit", color: "grey" }], 2000);
+    const rows = new Map<string, string[]>();
+    for (const t of Array.from(block.element.querySelectorAll("text"))) {
+      const y = t.getAttribute("y")!;
+      rows.set(y, [...(rows.get(y) ?? []), t.textContent!]);
+    }
+    expect([...rows.values()]).toEqual([
+      ["a = 1: theory", "a = 1: simulation"],
+      ["b = 2: theory", "b = 2: simulation"],
+      ["limit"],
+    ]);
   });
 });

@@ -99,12 +99,27 @@ export function unwrap(doc: unknown): unknown {
   return envelope ? d.results : doc;
 }
 
+/**
+ * The provenance of a JSON document of solve, study or simulate (issue 15 item 4): the ness version, the command as
+ * typed, the seed of a simulation and the units.
+ */
+function expectJsonProvenance(doc: Record<string, unknown>, args: string[]): void {
+  expect(doc.ness).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(doc.command).toBe(`ness ${args.join(" ")}`);
+  const units = typeof doc.units === "string" ? doc.units : (doc.units as { convention?: string } | undefined)?.convention;
+  expect(units).toMatch(/kB = 1|dimensionless/);
+  const seed = args.indexOf("--seed");
+  if (seed >= 0) expect(doc.seed).toBe(Number(args[seed + 1]));
+  if (args[0] === "study") expect(typeof doc.parameters).toBe("object");
+}
+
 describe("golden outputs", () => {
   for (const [name, args] of Object.entries(goldenCommands)) {
     const file = `${dir}${name}.json`;
     it(`ness ${args.map((a) => a.replace(/.*\/examples\//, "examples/")).join(" ")}`, async () => {
       const r = await runCli(...args);
       expect(r.code, r.stderr).toBe(0);
+      expectJsonProvenance(JSON.parse(r.stdout), args);
       const now = unwrap(JSON.parse(r.stdout));
       if (update) {
         writeFileSync(file, `${JSON.stringify(now, null, 2)}\n`);

@@ -51,7 +51,7 @@ describe("the generated command", () => {
     );
   });
 
-  it("--json is { ness, study, parameters, seed, results } for every top-level study", async () => {
+  it("--json is { ness, command, study, parameters, seed, units, results } for every top-level study", async () => {
     const quick: Record<string, string[]> = {
       "variance-resonance": [],
       "energy-correlations": ["--model", "ideal-gas"],
@@ -65,12 +65,16 @@ describe("the generated command", () => {
       const doc = JSON.parse(r.stdout);
       expect(Object.keys(doc), s.name).toEqual([
         "ness",
+        "command",
         "study",
         "parameters",
         ...(s.seeded ? ["seed"] : []),
+        "units",
         "results",
       ]);
       expect(doc.ness).toBe(VERSION);
+      expect(doc.command).toBe(["ness study", s.name, ...(quick[s.name] ?? []), "--json"].join(" "));
+      expect(doc.units.convention.length, s.name).toBeGreaterThan(10);
       expect(doc.study).toBe(s.name);
     }
   });

@@ -16,6 +16,7 @@ import type { SimulationOptions, SimulationResult } from "../../stochastic/run.j
 import { simulateAndVerify } from "../../verify/simulation.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
+import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
 import { interruptible } from "../interrupt.js";
@@ -176,6 +177,8 @@ const finite = (key: string, v: number | undefined) => (v !== undefined && Numbe
 /** The JSON document printed by `ness simulate --json`. */
 export function simulationJson(r: SimulationResult) {
   return {
+    // Provenance: the version, the command as typed (model file and options) and the units (the seed is below).
+    ...modelProvenance(),
     name: r.name,
     kind: r.kind,
     dynamics: r.dynamics,

@@ -8,6 +8,7 @@ import { networkFigure } from "../../figures/network.js";
 import { toRows } from "../../linalg/matrix.js";
 import type { NetworkModel } from "../../model/network.js";
 import { writeFigureFile } from "../../io/render.js";
+import { modelCsvComments, modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
 import { pickMethod, solveByTransmission, type SolveOptions } from "./solveTransmission.js";
@@ -157,10 +158,14 @@ export function solveCommand(): Command {
       if (method === "transmission") return solveByTransmission(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });
       if (opts.figure) {
-        await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure);
+        await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure, {
+          csvComments: modelCsvComments(),
+        });
       }
       for (const w of ss.warnings) warn(w);
-      if (opts.json) console.log(JSON.stringify({ ...steadyStateJson(model, ss), methodReason: reason }, null, 2));
+      if (opts.json) console.log(
+          JSON.stringify({ ...modelProvenance(), ...steadyStateJson(model, ss), methodReason: reason }, null, 2),
+        );
       else {
         console.log(steadyStateText(model, ss).replace("\n\n", `\nmethod: lyapunov (dense covariance; ${reason})\n\n`));
         if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);

@@ -11,6 +11,7 @@ import {
 } from "../../exact/transmission.js";
 import { networkFigure } from "../../figures/network.js";
 import { writeFigureFile } from "../../io/render.js";
+import { modelCsvComments, modelProvenance } from "../commandLine.js";
 import type { NetworkModel } from "../../model/network.js";
 import { spectrumEnvelope, spectrumFigure, spectrumTable } from "../../studies/harmonic-conduction/index.js";
 import { num, table } from "../format.js";
@@ -139,7 +140,7 @@ export async function writeSpectrum(model: NetworkModel, ss: TransmissionSteadyS
     series: spectrumEnvelope(ss),
     table: full,
   });
-  await writeFigureFile(figure, file);
+  await writeFigureFile(figure, file, { csvComments: modelCsvComments() });
 }
 
 /** Checks the --spectrum file name before any work is done. */
@@ -215,10 +216,13 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
     maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
     spectrum: opts.spectrum !== undefined,
   });
-  if (opts.figure) await writeFigureFile(networkFigure(transmissionFigureData(model, ss)), opts.figure);
+  if (opts.figure)
+    await writeFigureFile(networkFigure(transmissionFigureData(model, ss)), opts.figure, {
+      csvComments: modelCsvComments(),
+    });
   if (opts.spectrum) await writeSpectrum(model, ss, opts.spectrum);
   if (opts.json) {
-    console.log(JSON.stringify(transmissionJson(model, ss, reason), null, 2));
+    console.log(JSON.stringify({ ...modelProvenance(), ...transmissionJson(model, ss, reason) }, null, 2));
     return;
   }
   console.log(transmissionText(model, ss, reason));

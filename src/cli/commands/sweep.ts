@@ -11,7 +11,7 @@ export function sweepCommand(): Command {
       "run a parameter sweep (see docs/sweep.md) into a resumable store DIR/sweep.sqlite, exported to DIR/results.csv and DIR/results.parquet",
     )
     .argument("<spec>", "sweep spec (YAML or JSON)")
-    .option("--out <dir>", "folder of the sweep's store and results (new or empty; the same folder with --resume)")
+    .option("--out <dir>", "folder of the sweep's store and results (new or empty; the same folder with --resume); required")
     .option("--workers <n>", "worker threads for local runs (default: the available cores)")
     .option("--resume", "continue the sweep stored in --out: points already stored are skipped")
     .option(
@@ -28,7 +28,7 @@ export function sweepCommand(): Command {
 export function workerCommand(): Command {
   return new Command("worker")
     .description("compute points of sweeps run with `ness sweep --queue URL` (any number of workers, on any machines)")
-    .option("--queue <url>", "the Redis queue (redis://HOST:PORT)")
+    .option("--queue <url>", "the Redis queue (redis://HOST:PORT); required")
     .option("--workers <n>", "points computed at once, each in a worker thread (default: the available cores)")
     .option(
       "--lock-seconds <s>",
@@ -44,8 +44,8 @@ export function plotCommand(): Command {
       "draw a sweep from its store: an output against an axis (one line per value of --color), or a heatmap (--y AXIS --color OUTPUT)",
     )
     .argument("<dir>", "the sweep's folder (holding sweep.sqlite)")
-    .option("--x <axis>", "the axis along x")
-    .option("--y <name>", "an output (line chart, with error bars for simulated outputs) or a second axis (heatmap)")
+    .option("--x <axis>", "the axis along x; required")
+    .option("--y <name>", "an output (line chart, with error bars for simulated outputs) or a second axis (heatmap); required")
     .option("--color <name>", "line chart: an axis, one line per value; heatmap: the output shown in colour")
     .option("--figure <file>", "the figure file: .svg, .png or .csv (default DIR/<y>-vs-<x>.svg)")
     .action(async (dir: string, o) => (await import("./sweepRun.js")).runPlot(dir, o));

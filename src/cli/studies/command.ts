@@ -1,10 +1,11 @@
 /**
  * `ness study NAME [options]`, generated from the study's contract (src/studies/contract.ts): one option per
- * parameter (kebab-case flags, physics symbols as written; the camelCase key is accepted as a hidden alias), with
+ * parameter (kebab-case flags, physics symbols as written; the camelCase key, and the key of a parameter whose flag
+ * is another word such as --time for `duration`, are accepted as hidden aliases), with
  * its description, unit, default and range in --help; values checked with one line naming the flag and its range;
  * a sweep of one sweepable parameter (start:stop:count[:log]); alternative parameter groups; --seed for studies
  * that draw random numbers, --force for those with a work limit; --json prints
- * `{ ness, study, parameters, seed, results }` (checked whole, then streamed), --csv and --figure where the study
+ * `{ ness, command, study, parameters, seed, units, results }` (checked whole, then streamed), --csv and --figure where the study
  * offers them. Nested studies ("two-temperature/run-and-chase") become subcommands.
  */
 import { Command, Option } from "commander";
@@ -28,6 +29,8 @@ import { formatCitation } from "../../studies/citations.js";
 import { VERSION } from "../../version.js";
 import { workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
+import { costAnnouncer } from "../announce.js";
+import { csvProvenance, studyProvenance } from "../provenance.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import {
   checkDocument,
@@ -101,11 +104,16 @@ interface RunOptions extends Record<string, unknown> {
   csvBeside?: string;
 }
 
+/** Commander's attribute name of a flag: burn-in -> burnIn, T1 -> T1. */
+function attributeOf(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
 /** The parameters given on the command line, parsed (numbers, ranges, names), keyed by the schema's keys. */
 function givenParameters(fields: FieldInfo[], opts: RunOptions): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const f of fields) {
-    const value = opts[f.key];
+    const value = opts[attributeOf(f.flag)] ?? opts[f.key];
     if (value === undefined) continue;
     raw[f.key] = parseFieldValue(f, value as string | boolean, `--${f.flag}`);
   }
@@ -143,14 +151,11 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   const runner = workers > 1 ? workerRunner(workers) : undefined;
 
   const bar = progressBar(opts.progress !== false, study.name);
-  const t0 = performance.now();
-  let announced = false;
+  // A run estimated above about a minute says so (once, after about a second of timed work).
+  const announce = costAnnouncer(study.name, (line) => console.error(line));
   const progress = (done: number, total: number) => {
     bar.onProgress(done, total);
-    if (announced || done <= 0) return;
-    announced = true;
-    const seconds = ((performance.now() - t0) / 1000 / done) * total;
-    if (seconds > 10) console.error(`ness: ${study.name}: about ${Math.ceil(seconds)} s`);
+    announce(done, total);
   };
   let results: unknown;
   try {
@@ -170,12 +175,15 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   // Everything that goes out is checked before the first file or byte is written.
   let report: string | undefined;
   let doc: unknown;
+  const provenance = studyProvenance(study, { parameters, seed });
   if (opts.json) {
     doc = {
       ness: VERSION,
+      command: provenance.command,
       study: study.name,
       parameters,
       ...(seed !== undefined ? { seed } : {}),
+      units: provenance.units,
       results: withoutUndefinedStatistics(results),
     };
     checkDocument(doc);
@@ -185,13 +193,15 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   const figures = figure !== undefined || csv !== undefined ? study.figures(results) : [];
   if (figure !== undefined) {
     if (figures.length === 0) throw new ModelError(`--figure: no figure for these parameters`);
-    await writeFigureFile(figures[0], figure);
-    if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside);
+    const csvComments = csvProvenance(provenance);
+    await writeFigureFile(figures[0], figure, { csvComments });
+    if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside, { csvComments });
   }
   if (csv !== undefined) {
     const t = study.table?.(results);
-    if (t) await writeChunks(csv, csvRows(t.columns, t.rows, t.row));
-    else if (figures.length > 0) await writeChunks(csv, [tableToCsv(figures[0].table)]);
+    const comments = csvProvenance(provenance);
+    if (t) await writeChunks(csv, csvRows(t.columns, t.rows, t.row, undefined, comments));
+    else if (figures.length > 0) await writeChunks(csv, [tableToCsv(figures[0].table, comments)]);
     else throw new ModelError(`--csv: no table for these parameters`);
   }
   if (opts.json) {
@@ -235,8 +245,9 @@ export function studyCommand(study: Study, children: Study[] = []): Command {
   for (const f of fields) {
     const option = new Option(`--${f.flag}${placeholder(f)}`, helpText(f, study)).helpGroup(heading(f, study));
     cmd.addOption(option);
-    // The camelCase key (the spelling of earlier versions) is accepted too, without showing it in --help.
-    if (f.flag !== f.key && kebab(f.key) === f.flag)
+    // Spellings of earlier versions are accepted too, without showing them in --help: the camelCase key (--burnIn
+    // for --burn-in) and the key of a parameter whose flag is another word (--duration for --time).
+    if (f.flag !== f.key && (kebab(f.key) === f.flag || attributeOf(f.flag) !== f.key))
       cmd.addOption(new Option(`--${f.key}${placeholder(f)}`).hideHelp());
   }
   const out = "Output:";
@@ -259,7 +270,7 @@ export function studyCommand(study: Study, children: Study[] = []): Command {
   cmd.addOption(
     new Option(
       "--json",
-      "print JSON: { ness, study, parameters, seed, results } (every number in full precision)",
+      "print JSON: { ness, command, study, parameters, seed, units, results } (every number in full precision)",
     ).helpGroup(out),
   );
   if (study.seeded)

@@ -5,7 +5,7 @@
  * JSON numbers are written in full precision (the shortest text that reads back as the same double).
  * Large outputs (sweeps of millions of points) are streamed in chunks, to stdout or to a file, in bounded memory.
  */
-import { writeFileAtomic } from "../../io/files.js";
+import { commentLines, writeFileAtomic } from "../../io/files.js";
 
 /** A non-finite number or a null reached an output: a bug in ness (the CLI reports an internal error). */
 export class NonFiniteOutputError extends Error {
@@ -168,15 +168,18 @@ export function* jsonChunks(doc: unknown, flushAt = 65536): Generator<string> {
   yield buffer + "\n";
 }
 
-/** CSV of a table whose cells are numbers or text, streamed (numbers in full precision; text quoted when needed). */
+/** CSV of a table whose cells are numbers or text, streamed (numbers in full precision; text quoted when needed),
+ * after `comments` as `#` lines (provenance). */
 export function* csvRows(
   header: readonly string[],
   rows: number,
   row: (i: number, out: (number | string)[]) => void,
   chunk = 4096,
+  comments: readonly string[] = [],
 ): Generator<string> {
   const cell = (v: number | string, where: () => string) =>
-    typeof v === "number" ? finiteText(v, where) : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+    typeof v === "number" ? finiteText(v, where) : /[",\n\r#]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  for (const c of commentLines(comments)) yield c + "\n";
   yield header.map((h) => cell(h, () => "the header")).join(",") + "\n";
   const values = new Array<number | string>(header.length).fill(0);
   for (let start = 0; start < rows; start += chunk) {

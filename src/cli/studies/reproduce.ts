@@ -1,8 +1,8 @@
 /**
  * `ness reproduce NAME`: runs each figure set of a study (its reproduce cases) and writes, per set, its results as
- * `ID.results.json` ({ ness, study, case, parameters, seed, results }: checked for NaN, Infinity and null first) and
- * each of its figures as SVG, PNG and CSV, into one folder. Runs in a worker thread under `ness reproduce` (see
- * src/cli/reproduce.ts for Ctrl-C).
+ * `ID.results.json` ({ ness, command, study, case, parameters, seed, units, results }: checked for NaN, Infinity and
+ * null first) and each of its figures as SVG, PNG and CSV (after `#` provenance lines), into one folder. Runs in a
+ * worker thread under `ness reproduce` (see src/cli/reproduce.ts for Ctrl-C).
  */
 import * as path from "node:path";
 import { writeFileAtomic } from "../../io/files.js";
@@ -11,6 +11,8 @@ import type { BlockRunner } from "../../stochastic/ensemble.js";
 import type { ReproduceCase, Study } from "../../studies/contract.js";
 import { workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
+import { costAnnouncer } from "../announce.js";
+import { csvProvenance, studyProvenance } from "../provenance.js";
 import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
 
 export interface ReproduceOptions {
@@ -49,19 +51,31 @@ async function writeCase(
   o.log(`${study.name} ${c.id}: ${c.title}`);
   const parameters = c.parameters(o.quick);
   const seed = c.seed ?? 1;
-  const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner });
+  // A figure set estimated above about a minute says so first (once, after about a second of timed work).
+  const progress = costAnnouncer(c.id, o.log);
+  const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner, progress });
   const figures = c.figures(results);
+  // The command is the reproduction itself (not the output folder): the same command gives the same files.
+  const provenance = studyProvenance(study, {
+    command: `ness reproduce ${study.name}${o.quick ? " --quick" : ""}`,
+    case: c.id,
+    parameters,
+    seed,
+  });
   const doc = {
     ness: VERSION,
+    command: provenance.command,
     study: study.name,
     case: c.id,
     parameters,
     seed,
+    units: provenance.units,
     results: withoutUndefinedStatistics(results),
   };
   checkDocument(doc);
+  const csvComments = csvProvenance(provenance);
   for (const f of figures) {
-    const paths = await writeFigure(f, o.outDir);
+    const paths = await writeFigure(f, o.outDir, { csvComments });
     o.log(`${f.name}: ${paths.map((p) => path.basename(p)).join(", ")}`);
     for (const p of paths) o.log(`  wrote ${p}`);
     written.push(...paths);

@@ -297,6 +297,8 @@ export function correlationsReport(r: CorrelationResults): string {
 export const energyCorrelationsStudy = defineStudy({
   name: "energy-correlations",
   title: "Energy correlations between subsystems carrying a heat current",
+  units:
+    "kB = 1: temperatures in energy units (ssep: densities in [0, 1]); energies of the subsystems in the same energy unit, correlations C_ij in energy^2 (ssep: particles^2), time in the inverse of the rate constants (gamma, kappa, coupling)",
   summary:
     "energy correlations of M subsystems carrying a heat current between two baths: mean state, correlation matrix C, " +
     "boundary/bulk noise decomposition, bound of eq. 15; --simulate checks C by simulating the energy SDE",
@@ -322,7 +324,7 @@ export const energyCorrelationsStudy = defineStudy({
   examples: [
     "study energy-correlations --model ideal-gas --T0 1 --T3 3 --Cv 2",
     "study energy-correlations --model ssep --eps0 0.1 --eps3 0.7 --M 4",
-    "study energy-correlations --model fermi --noise approx --simulate --replicas 16 --duration 2000",
+    "study energy-correlations --model fermi --noise approx --simulate --replicas 16 --time 2000",
   ],
   reproduce: [],
 });

@@ -203,7 +203,8 @@ export function boundFigure(data: BiasSweep[]): Figure {
     return linePanel({
       title: ax.title,
       xLabel: ax.x,
-      yLabel: `${ax.y} (log scale)`,
+      // The panel shows |C₁₂| (negative for the exclusion process): the label says so, in every panel alike.
+      yLabel: ax.y.replace("C₁₂", "|C₁₂|"),
       yType: "log",
       yDomain: [lo / 2, hi * 3],
       xDomain: [0, s.difference[s.difference.length - 1]],
@@ -299,7 +300,7 @@ export function profilesFigure(M: number, sets: ProfileSet[]): Figure {
     return linePanel({
       title: `${ax.title}, M = ${p.M} (${bathText[p.model]})`,
       xLabel: "position xᵢ = i/(M+1)",
-      yLabel: ax.y.replace("C₁₂", "C_ij"),
+      yLabel: ax.y.replace("C₁₂", "Cᵢⱼ"),
       series,
       referenceLines: [{ y: 0, color: "#555", style: "dotted" }],
       width: 420,

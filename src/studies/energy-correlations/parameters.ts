@@ -125,6 +125,8 @@ export const correlationsSchema = z.object({
     section: SIM,
   }),
   duration: quantity({
+    // --time as in every other command (--duration, the spelling of earlier versions, still works).
+    flag: "time",
     describe: "length of each replica",
     unit: "slowest relaxation times",
     default: 2000,

@@ -66,12 +66,9 @@ function scalingFigureOf(r: ConductionResults): Figure {
     title: `Heat current through disordered mass chains (masses 1 ± ${g(p.disorder)})`,
     caption:
       `Mean current J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
-      `(error bars: standard error), with least-squares fits J ~ N^-alpha over the longer chains. Langevin (white-noise) baths ` +
-      `give alpha = 3/2 with fixed ends (the ends tied to walls, the Casher-Lebowitz chain; proved in arXiv:1003.1076) ` +
-      `and alpha = 1/2 with free ends (A. Dhar, ` +
-      `Phys. Rev. Lett. 86, 5882 (2001)), i.e. conductivities kappa = J N / dT ~ N^-1/2 and N^1/2. The exponents are reached ` +
-      `only for N beyond the localisation length of the low-frequency modes; the fits show how far these lengths are from it. ` +
-      `Free ends are pinned by ${g(p.freePin)} (the engine needs a confined chain).`,
+      `(standard errors); dashed: least-squares fits J ~ N^-alpha over the longer chains. White-noise baths give alpha = 3/2 with ` +
+      `fixed ends (Casher-Lebowitz chain; arXiv:1003.1076) and alpha = 1/2 with free ends (A. Dhar, Phys. Rev. Lett. 86, 5882 (2001)), ` +
+      `reached only beyond the localisation length of the low-frequency modes. Free ends are pinned by ${g(p.freePin)}.`,
     series: r.results.map((b) => ({
       name: `${b.boundary} ends`,
       N: b.points.map((q) => q.N),
@@ -116,6 +113,8 @@ function report(r: ConductionResults): string {
 export const harmonicConduction = defineStudy({
   name: "harmonic-conduction",
   title: "Heat conduction through disordered harmonic chains",
+  units:
+    "kB = 1 with unit spring stiffness and unit mean mass: temperatures in energy units, time in sqrt(mass/stiffness), heat currents in energy/time",
   summary:
     "heat current through disordered harmonic chains against their length N (fixed and free ends), with fitted exponents " +
     "J ~ N^-alpha against the known 3/2 (fixed) and 1/2 (free), by the frequency-domain engine",

@@ -131,6 +131,15 @@ function report(r: ChainResults): string {
       `full simulation (chain + particles + Langevin bath): J = ${num(sim.current.value)} ± ${num(sim.current.error)} ` +
         `(spring fluxes ${num(sim.springCurrent.value)} ± ${num(sim.springCurrent.error)}); effective theory ${num(r.current)}, with memory ${num(r.currentMemory)}`,
     );
+    // Say when the run is too short to resolve the current (its sign within 4 error bars of zero).
+    const unresolved = [
+      ...(Math.abs(sim.current.value) <= 4 * sim.current.error ? ["J"] : []),
+      ...(Math.abs(sim.springCurrent.value) <= 4 * sim.springCurrent.error ? ["the spring fluxes"] : []),
+    ];
+    if (unresolved.length > 0)
+      out.push(
+        `not resolved: ${unresolved.join(" and ")} ${unresolved.length > 1 || unresolved[0] !== "J" ? "are" : "is"} within 4 error bars of zero at this run length (run longer: --time, --replicas)`,
+      );
   }
   return out.join("\n");
 }
@@ -138,6 +147,8 @@ function report(r: ChainResults): string {
 export const particleBathChain = defineStudy({
   name: "particle-bath-chain",
   title: "A harmonic chain driven by a bath of overdamped particles",
+  units:
+    "kB = 1: temperatures in energy units; mass, length and time in the units of the chain's parameters (m, K, k) and of the particle bath (zeta, L); heat currents in energy/time",
   summary:
     "harmonic chain driven by a bath of overdamped particles: effective friction gamma_L(T_L) and stiffness " +
     "k_eff(T_L), the heat current (exact engine, frequency integral, long-chain closed form), NDC maximum; " +
@@ -207,7 +218,7 @@ export const particleBathChain = defineStudy({
   report,
   examples: [
     "study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24",
-    "study particle-bath-chain --N 8 --simulate --duration 1000 --replicas 2",
+    "study particle-bath-chain --N 8 --simulate --time 1000 --replicas 2",
   ],
   reproduce: [],
 });

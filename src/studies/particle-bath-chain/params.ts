@@ -159,6 +159,8 @@ export const chainSchema = z.object({
     section: "Simulation",
   }),
   duration: quantity({
+    // --time as in every other command (--duration, the spelling of earlier versions, still works).
+    flag: "time",
     describe: "production time per replica for --simulate (after a burn-in of 200)",
     unit: "time",
     default: 2000,

@@ -516,7 +516,7 @@ export function chainCurrentEnsemble(p: MixedParams, options: ChainCurrentOption
     throw new ModelError("simulateChainCurrent needs a chain (N >= 2) with a Langevin bath (gammaR > 0)");
   const dt = options.dt ?? defaultTimeStep(p);
   checkRange("--replicas", options.replicas, SIMULATION_SETTING_RANGES.replicas);
-  checkRange("--duration", options.duration, SIMULATION_SETTING_RANGES.time);
+  checkRange("--time", options.duration, SIMULATION_SETTING_RANGES.time);
   checkRange("the burn-in", options.burnIn, SIMULATION_SETTING_RANGES.burnIn);
   checkRange("the time step", dt, SIMULATION_SETTING_RANGES.dt);
   checkSimulationWork(
@@ -528,7 +528,7 @@ export function chainCurrentEnsemble(p: MixedParams, options: ChainCurrentOption
       force: options.force,
     },
     undefined,
-    "reduce --duration or --replicas (the time step follows the bath time zeta L^2/(4 pi^2 T_L) and the chain's fastest mode)",
+    "reduce --time or --replicas (the time step follows the bath time zeta L^2/(4 pi^2 T_L) and the chain's fastest mode)",
   );
   const batches = options.batches ?? 10;
   const burn = Math.round(options.burnIn / dt);

@@ -60,9 +60,11 @@ export function densityCurrentFigure(d: DensityCurrentData): Figure {
       ? `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md). (a) Exact density and current; (b) the ` +
         `stochastic engine (Heun, dt = ${fmt(d.simulation!.dt)}, ${d.simulation!.replicas} replicas x ${fmt(d.simulation!.time)}). ${circulation}` +
         `${fmt(d.areaRate)} exact, ${fmt(d.simulatedAreaRate!)} simulated (within the grid). Entropy production ${fmt(d.entropyProduction)} exact, ` +
-        `${fmt(d.simulatedEntropyProduction!.value)} ± ${fmt(d.simulatedEntropyProduction!.error, 2)} simulated.`
+        `${fmt(d.simulatedEntropyProduction!.value)} ± ${fmt(d.simulatedEntropyProduction!.error, 2)} simulated. Units: kB = 1, mobility 1; ` +
+        `x1, x2 in the length unit of k (thermal length √(T2/k) = ${fmt(Math.sqrt(p.T2 / p.k))}), time in 1/(mobility k), density per unit area.`
       : `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md): the exact stationary density ` +
-        `(a Gaussian) and probability current. ${circulation}${fmt(d.areaRate)}. Entropy production ${fmt(d.entropyProduction)}.`,
+        `(a Gaussian) and probability current. ${circulation}${fmt(d.areaRate)}. Entropy production ${fmt(d.entropyProduction)}. Units: kB = 1, mobility 1; ` +
+        `x1, x2 in the length unit of k (thermal length √(T2/k) = ${fmt(Math.sqrt(p.T2 / p.k))}), time in 1/(mobility k), density per unit area.`,
     panels: sm ? [panel("exact", ex), panel("simulated", sm)] : [panel("exact", ex)],
   });
 }
@@ -202,7 +204,8 @@ export interface RatchetFigureData {
   asymmetries: number[];
   ratioAtAsymmetry: number;
   byAsymmetry: Estimate[];
-  simulation: { dt: number; replicas: number; time: number };
+  /** `longest`: the time per replica of the points not zero by symmetry, when longer than `time`. */
+  simulation: { dt: number; replicas: number; time: number; longest?: number };
 }
 
 /** Ratchet current (centre-of-mass drift) against T_hot / T_cold and against the sawtooth's asymmetry. */
@@ -219,6 +222,20 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
     },
   ];
   const r0 = d.simulation;
+  // Whether the run resolves the sign of the drift where it is not zero by symmetry (more than 4 error bars).
+  const nonzero = [
+    ...d.byRatio.filter((_, i) => d.ratios[i] !== 1),
+    ...d.byAsymmetry.filter((_, i) => d.asymmetries[i] !== 0.5),
+  ];
+  const resolved = nonzero.filter((e) => Math.abs(e.value) > 4 * e.error).length;
+  const resolution =
+    resolved === nonzero.length
+      ? "Where it is not zero by symmetry the sign is resolved (more than 4 error bars)."
+      : `Not resolved: ${nonzero.length - resolved} of the ${nonzero.length} points not zero by symmetry are within 4 error bars of zero (run longer).`;
+  const times =
+    r0.longest !== undefined && r0.longest > r0.time
+      ? `${fmt(r0.time)} (${fmt(r0.longest)} where not zero by symmetry)`
+      : fmt(r0.time);
   return panelFigure({
     name: "fig3-ratchet-current",
     title: "Two-temperature ratchet: centre-of-mass current against T_hot / T_cold and the sawtooth's asymmetry",
@@ -227,8 +244,8 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
       `range ${fmt(base.range)}: they cannot pass each other) in a sawtooth of height ${fmt(base.amplitude)} and period ${fmt(base.period)} ` +
       `on a ring of ${fmt(base.box / base.period)} periods. (a) Against T_hot / T_cold, the sawtooth rising over ${fmt(base.asymmetry)} ` +
       `of the period: zero at equal temperatures; the pair moves towards -x. (b) Against the asymmetry at T_hot / T_cold = ` +
-      `${d.ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5). Heun, dt = ${fmt(r0.dt)}, ${r0.replicas} replicas x ${fmt(r0.time)} per point; ` +
-      "one standard error of the centre-of-mass drift.",
+      `${d.ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5). Heun, dt = ${fmt(r0.dt)}, ${r0.replicas} replicas × ${times} per point, ` +
+      `one standard error. ${resolution}`,
     panels: [
       linePanel({
         title: "against the temperature ratio",

@@ -774,6 +774,8 @@ const AXIS: Record<string, string> = { k: "k = k₁/k₂", k0: "k₀ = K/k₂", 
 export const varianceResonance = defineStudy({
   name: "variance-resonance",
   title: "Variance resonance of two weakly coupled oscillators at two temperatures",
+  units:
+    "dimensionless as in Boffi & De Gregorio: u = x/L, time in tau = sqrt(m/k2), stiffnesses in k2, temperatures in T0 = k2 L^2/kB; sigma_ij in L^2 (positions), L^2/tau (mixed), L^2/tau^2 (velocities); energy fluxes in k2 L^2/tau, entropy production in kB/tau, frequencies in 1/tau (mechanical and electrical inputs are converted to these)",
   summary:
     "two weakly coupled underdamped oscillators at two temperatures: covariance, fluxes, resonance, spectra, inverse problem " +
     "(one point, a sweep of one parameter, or --infer; dimensionless, mechanical or electrical parameters)",

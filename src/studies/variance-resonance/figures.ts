@@ -113,18 +113,24 @@ function series(s: Setting, ks: ArrayLike<number>, ys: ArrayLike<number>, window
   return { name: s.label, x: c.x, y: c.y, color: s.color, style: s.style, strokeWidth: s.style === "dotted" ? 2.6 : 2 };
 }
 
-function wideTable(
+/**
+ * The long-form table of one element against k: one row per temperature setting and k (columns: the leading
+ * parameters, T1, T2, k, the element), the CSV layout of every study (no values in column names).
+ */
+function longTable(
   ks: ArrayLike<number>,
-  columns: { name: string; values: ArrayLike<number> }[],
+  settings: Setting[],
+  element: Element,
+  ys: ArrayLike<number>[],
   leading: { name: string; value: number }[] = [],
 ): Table {
   return {
-    columns: [...leading.map((l) => l.name), "k", ...columns.map((c) => c.name)],
-    rows: Array.from(ks, (k, i) => [...leading.map((l) => l.value), k, ...columns.map((c) => c.values[i])]),
+    columns: [...leading.map((l) => l.name), "T1", "T2", "k", element],
+    rows: settings.flatMap((s, j) =>
+      Array.from(ks, (k, i) => [...leading.map((l) => l.value), s.T1, s.T2, k, ys[j][i]]),
+    ),
   };
 }
-
-const colName = (e: Element, s: Setting) => (s.T1 === s.T2 ? `${e}_T1=T2=${s.T1}` : `${e}_T1=${s.T1}_T2=${s.T2}`);
 
 export function fmt(x: number, digits = 3): string {
   if (x === 0) return "0";
@@ -179,14 +185,10 @@ function kPanel(
     width: extra.width,
     height: extra.height,
   });
-  const table = wideTable(
-    ks,
-    settings.map((s, i) => ({ name: colName(element, s), values: ys[i] })),
-    [
-      { name: "k0", value: k0 },
-      { name: "q", value: q },
-    ],
-  );
+  const table = longTable(ks, settings, element, ys, [
+    { name: "k0", value: k0 },
+    { name: "q", value: q },
+  ]);
   return { panel, table, deviation: c.deviation, ks };
 }
 
@@ -330,17 +332,10 @@ export function figure9(d: { left: KCurves; right: KCurves }): Figure {
     symmetric: true,
     from: 0,
   });
+  // The same settings and k on both sides: one row per setting and k with both elements.
   const table: Table = {
-    columns: [
-      "k0",
-      "q",
-      "k",
-      colName("sigma23", NEQ),
-      colName("sigma23", EQ6_ORANGE),
-      colName("sigma34", NEQ),
-      colName("sigma34", EQ6_ORANGE),
-    ],
-    rows: left.table.rows.map((row, i) => [...row, right.table.rows[i][3], right.table.rows[i][4]]),
+    columns: [...left.table.columns, "sigma34"],
+    rows: left.table.rows.map((row, i) => [...row, right.table.rows[i][right.table.columns.length - 1]]),
   };
   return panelFigure({
     name: "fig9-detailed-balance",
@@ -411,7 +406,7 @@ export function figurePsd(d: { cases: PsdCase[] }): Figure {
     panels,
     columns: 2,
     legend: "shared",
-    table: { columns: ["k", "omega", "S_u1", "S_u2", "S_u1_T2=T1"], rows },
+    table: { columns: ["k", "omega", "S_u1", "S_u2", "S_u1_equal_temperatures"], rows },
   });
 }
 
@@ -551,24 +546,50 @@ export function figureInverse(d: InverseData): Figure {
   const { trueK, truth, near } = d;
   const ks = d.ks;
   const s = { sigma11: d.sigma11, sigma22: d.sigma22, sigma12: d.sigma12 };
-  const marks = (values: number[]): Series => ({
-    name: "candidates from σ₁₁",
-    x: near.map((x) => x.k),
-    y: values,
-    color: "red",
-    line: false,
-    marker: "diamond",
-  });
+  // The candidate σ₁₂ decides for (the one nearest the joint fit), and the one it rules out.
+  const decided = d.with12.k;
+  const keptIndex =
+    decided === undefined
+      ? -1
+      : near.reduce((best, x, i) => (Math.abs(x.k - decided) < Math.abs(near[best].k - decided) ? i : best), 0);
+  const marks = (values: number[]): Series[] => {
+    const pick = (keep: boolean) => near.map((_, i) => i).filter((i) => (i === keptIndex) === keep);
+    const kept = pick(true);
+    const other = pick(false);
+    return [
+      ...(kept.length > 0
+        ? [
+            {
+              name: "candidate σ₁₂ confirms",
+              x: kept.map((i) => near[i].k),
+              y: kept.map((i) => values[i]),
+              color: "green",
+              line: false,
+              marker: "diamond" as const,
+            },
+          ]
+        : []),
+      {
+        name: kept.length > 0 ? "candidate σ₁₂ rules out" : "candidates from σ₁₁",
+        x: other.map((i) => near[i].k),
+        y: other.map((i) => values[i]),
+        color: "red",
+        line: false,
+        marker: "diamond" as const,
+      },
+    ];
+  };
+  // One column at the width of a page: each panel's text stays legible when the figure is printed.
   const panel = (title: string, yLabel: string, y: number[], measured: number, label: string, at: number[]) =>
     linePanel({
       title,
       xLabel: "k = k₁/k₂",
       yLabel,
-      width: 440,
-      height: 300,
+      width: 600,
+      height: 200,
       xDomain: [0.9, 1.1],
       referenceLines: [{ y: measured, label, color: "#555" }],
-      series: [{ name: "model (exact engine)", x: ks, y, color: "blue" }, marks(at)],
+      series: [{ name: "model (exact engine)", x: ks, y, color: "blue" }, ...marks(at)],
     });
   const panels = [
     panel(
@@ -596,27 +617,23 @@ export function figureInverse(d: InverseData): Figure {
       near.map((x) => x.predicted.sigma12),
     ),
   ];
-  const desc = near
-    .map((x) => `k = ${fmt(x.k, 6)} (${x.side}; dk/dσ₁₁ = ${fmt(x.sensitivity11 ?? NaN, 3)})`)
-    .join(" and ");
-  const far = d.far.map((k) => fmt(k, 4));
-  const with22 = d.with22;
-  const fits = (inf: { fits: { k: number; mismatch: number }[] }) =>
-    inf.fits
-      .slice(0, 2)
-      .map((f) => `k = ${fmt(f.k, 6)} (mismatch ${fmt(f.mismatch, 2)})`)
-      .join(", ");
+  const candidates = near.map((x) => `k = ${fmt(x.k, 5)}`).join(" and ");
+  const far = d.far.map((k) => fmt(k, 3));
+  const mismatches = d.with22.fits.map((f) => fmt(f.mismatch, 2)).join(" and ");
+  const ruledOut = near.filter((_, i) => i !== keptIndex);
   return panelFigure({
     name: "inverse-problem",
-    title: "Inferring k = k₁/k₂ from measured second moments (Section 7)",
+    title: "Inferring k = k₁/k₂ from measured second moments (Section 7 of [Boffi & De Gregorio 2024])",
     caption:
-      `Synthetic measurement at k = ${trueK} (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11) with 1% uncertainties. σ₁₁ alone is matched at ${desc}` +
-      `${far.length > 0 ? ` (and at k = ${far.join(", ")}, far from the resonance, where the equilibrium background rises)` : ""}. ` +
-      `σ₂₂ barely separates the two: its excess over local equilibrium is exactly minus that of σ₁₁, so only the slowly varying background differs ` +
-      `(least-squares fits with σ₂₂: ${fits(with22)}${with22.ambiguous ? ", ambiguous at 1%" : ""}). ` +
-      `The covariance σ₁₂ changes sign across the resonance (Fig. 6 of [Boffi & De Gregorio 2024]) and decides: ${fits(d.with12)}; k = ${fmt(d.with12.k ?? NaN, 6)} ± ${fmt(d.with12.kError ?? NaN, 2)}.`,
+      `A synthetic measurement at k = ${trueK} (k₀ = 0.01, q = 4000, T₁ = 1, T₂ = 11; 1% uncertainties). (a) σ₁₁ alone is matched ` +
+      `on both sides of the resonance, at ${candidates}${far.length > 0 ? ` (and at k = ${far.join(", ")}, far away, not drawn)` : ""}. ` +
+      `(b) σ₂₂'s excess mirrors σ₁₁'s, so it cannot choose (fit mismatches ${mismatches}${d.with22.ambiguous ? ": ambiguous at 1%" : ""}). ` +
+      (decided !== undefined
+        ? `(c) σ₁₂ changes sign across the resonance and decides: k = ${fmt(decided, 6)} ± ${fmt(d.with12.kError ?? NaN, 2)} (green); ` +
+          `${ruledOut.map((x) => `k = ${fmt(x.k, 5)} would need σ₁₂ = ${fmt(x.predicted.sigma12, 3)}`).join(", ")} (red).`
+        : `(c) σ₁₂ changes sign across the resonance; here it does not single out one candidate.`),
     panels,
-    columns: 3,
+    columns: 1,
     legend: "shared",
     table: {
       columns: ["k", "sigma11", "sigma22", "sigma12"],

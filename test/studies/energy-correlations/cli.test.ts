@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../../helpers/cli.js";
+import { expectReproductionProvenance } from "../../helpers/csv.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -124,6 +125,8 @@ describe("ness reproduce energy-correlations --quick", () => {
     const out = mkdtempSync(join(tmpdir(), "ness-ec-"));
     const r = await run("reproduce", "energy-correlations", "--out", out, "--quick");
     expect(r.code).toBe(0);
+    // Provenance of every CSV and JSON written (issue 15 item 4): version, command, figure set, seed, units.
+    expect(expectReproductionProvenance(out, "energy-correlations")).toBeGreaterThan(3);
     const files = readdirSync(out).sort();
     const stems = ["bound", "c12", "decomposition", "noise-approximations", "profiles", "verification"].map(
       (s) => `energy-correlations-${s}`,

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { chainLengths, powerLawFit, validateParams } from "../../../src/studies/harmonic-conduction/index.js";
 import { runCli as run } from "../../helpers/cli.js";
+import { expectCsvProvenance, expectReproductionProvenance } from "../../helpers/csv.js";
 
 const examples = new URL("../../../examples/networks/", import.meta.url).pathname;
 
@@ -43,7 +44,8 @@ describe("ness solve --method", () => {
       expect(r.stdout).toMatch(/method: transmission .*auto: --spectrum asks for it/);
       expect(existsSync(out)).toBe(true);
     }
-    const csv = readFileSync(join(dir, "t.csv"), "utf8").trim().split("\n");
+    const file = expectCsvProvenance(join(dir, "t.csv"), { command: /command: ness solve \S+example1-chain.yaml --spectrum/ });
+    const csv = [file.header, ...file.lines];
     expect(csv[0]).toBe('omega,"T(1, 2)","T(1, 3)","T(1, 4)","T(2, 3)","T(2, 4)","T(3, 4)"');
     expect(csv.length).toBeGreaterThan(100);
     expect(csv.join("\n")).not.toMatch(/NaN|Infinity|null/);
@@ -106,6 +108,8 @@ describe("ness reproduce harmonic-conduction --quick", () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-hc-"));
     const r = await run("reproduce", "harmonic-conduction", "--quick", "--out", dir);
     expect(r.code, r.stderr).toBe(0);
+    // Provenance of every CSV and JSON written (issue 15 item 4): version, command, figure set, seed, units.
+    expect(expectReproductionProvenance(dir, "harmonic-conduction")).toBeGreaterThan(3);
     for (const n of ["disordered-chain-scaling", "temperature-profiles", "strip-profile", "transmission-spectra"]) {
       for (const ext of ["svg", "png", "csv"]) expect(existsSync(join(dir, `${n}.${ext}`)), `${n}.${ext}`).toBe(true);
       expect(readFileSync(join(dir, `${n}.csv`), "utf8")).not.toMatch(/NaN|Infinity|null/);

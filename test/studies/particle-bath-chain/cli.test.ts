@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../../helpers/cli.js";
+import { expectReproductionProvenance } from "../../helpers/csv.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -97,6 +98,8 @@ describe("ness reproduce particle-bath-chain --quick", () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-pbc-"));
     const r = await run("reproduce", "particle-bath-chain", "--quick", "--out", dir);
     expect(r.code).toBe(0);
+    // Provenance of every CSV and JSON written (issue 15 item 4): version, command, figure set, seed, units.
+    expect(expectReproductionProvenance(dir, "particle-bath-chain")).toBeGreaterThan(3);
     const names = [
       "fig2a-mean-force",
       "fig2b-effective-friction",

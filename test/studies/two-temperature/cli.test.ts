@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../../helpers/cli.js";
+import { expectCsvProvenance, expectReproductionProvenance } from "../../helpers/csv.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -117,7 +118,7 @@ describe("ness study two-temperature demixing", () => {
     expect(r.stdout).toMatch(/psi = \(f_cc - f_random\)\/\(1 - f_random\)\s+\S+ ± \S+/);
     expect(r.stdout).toMatch(/200 soft disks \(100 cold\), area fraction 0.4/);
     expect(readFileSync(join(dir, "snap.svg"), "utf8")).toMatch(/<svg/);
-    expect(readFileSync(join(dir, "snap.csv"), "utf8").trim().split("\n")).toHaveLength(201);
+    expect(expectCsvProvenance(join(dir, "snap.csv"), { command: /--snapshot/, seed: 1 }).lines).toHaveLength(200);
     const j = await run(...args, "--json");
     expect(j.code, j.stderr).toBe(0);
     const doc = JSON.parse(j.stdout).results;
@@ -138,6 +139,8 @@ describe("ness reproduce two-temperature --quick", () => {
     const out = mkdtempSync(join(tmpdir(), "ness-two-temperature-"));
     const r = await run("reproduce", "two-temperature", "--quick", "--out", out);
     expect(r.code, r.stderr).toBe(0);
+    // Provenance of every CSV and JSON written (issue 15 item 4): version, command, figure set, seed, units.
+    expect(expectReproductionProvenance(out, "two-temperature")).toBeGreaterThan(3);
     const files = readdirSync(out).sort();
     const names = [
       "fig1-pair-density-current",

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli as run } from "../../helpers/cli.js";
+import { expectCsvProvenance, expectReproductionProvenance, readCsv } from "../../helpers/csv.js";
 import { createDocument } from "../../../src/io/render.js";
 import { varianceResonance } from "../../../src/studies/variance-resonance/index.js";
 
@@ -37,7 +38,8 @@ describe("ness study variance-resonance", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/swept k over 2001 values/);
     expect(r.stdout).toMatch(/resonance of sigma11 \(closed forms, refined\): peak at k = 0\.9999/);
-    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    const file = expectCsvProvenance(csv, { command: /command: ness study variance-resonance .*--csv/ });
+    const lines = [file.header, ...file.lines];
     expect(lines[0]).toBe("k,sigma11,sigma12,sigma22,sigma33,sigma34,sigma44,sigma23");
     expect(lines).toHaveLength(2002);
     const mid = lines[1001].split(",").map(Number);
@@ -155,6 +157,8 @@ describe("ness reproduce variance-resonance --quick", () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-vr-repro-"));
     const r = await run("reproduce", "variance-resonance", "--out", dir, "--quick");
     expect(r.code).toBe(0);
+    // Provenance of every CSV and JSON written (issue 15 item 4): version, command, figure set, seed, units.
+    expect(expectReproductionProvenance(dir, "variance-resonance")).toBeGreaterThan(3);
     const files = readdirSync(dir).sort();
     for (const name of [
       "fig1-variance-resonance",
@@ -174,8 +178,8 @@ describe("ness reproduce variance-resonance --quick", () => {
         expect(r.stdout).toContain(join(dir, `${name}.${ext}`));
       }
     }
-    const fig4 = readFileSync(join(dir, "fig4-cold-oscillator.csv"), "utf8").split("\n")[0];
-    expect(fig4).toBe("k0,q,k,sigma11_T1=1_T2=11,sigma11_T1=T2=1");
+    const fig4 = readCsv(join(dir, "fig4-cold-oscillator.csv")).header;
+    expect(fig4).toBe("k0,q,T1,T2,k,sigma11");
     const fig7 = readFileSync(join(dir, "fig7-coupling.svg"), "utf8");
     for (const label of [
       "k₀ = 10",
