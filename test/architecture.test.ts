@@ -336,6 +336,11 @@ describe("CLI start-up: what a command loads (issue 18 item 4)", () => {
     expect(heavy.filter((f) => f !== "studies/text.ts")).toEqual([]);
   });
 
+  it("ness sweep and ness worker (sweepRun.ts) load no figure stack: ness plot loads it when it draws", () => {
+    const { libraries } = loadedBy(graph, "cli/commands/sweepRun.ts");
+    expect(libraries.filter((l) => [...FIGURE_STACK, "parquet-wasm", "apache-arrow"].includes(l))).toEqual([]);
+  });
+
   it("ness sweep, worker, plot and lab load their engines only when they run", () => {
     for (const command of ["cli/commands/sweep.ts", "cli/commands/lab.ts"]) {
       const { libraries } = loadedBy(graph, command);
