@@ -299,6 +299,152 @@ describe("NetworkProbe over the exact stationary law (sigma points: exact for it
   });
 });
 
+/**
+ * The points and weights of N(0, c) from the tensor product of the 3-point Gauss-Hermite rule (nodes 0, +-sqrt(3);
+ * weights 2/3, 1/6, 1/6): exact for every monomial of degree <= 5 in each variable.
+ */
+function hermitePoints(c: Mat): { points: Float64Array[]; weights: number[] } {
+  const d = c.length;
+  const l = cholesky(c);
+  const nodes = [0, Math.sqrt(3), -Math.sqrt(3)];
+  const w = [2 / 3, 1 / 6, 1 / 6];
+  const points: Float64Array[] = [];
+  const weights: number[] = [];
+  for (let idx = 0; idx < 3 ** d; idx++) {
+    const z: number[] = [];
+    let weight = 1;
+    for (let k = 0, r = idx; k < d; k++, r = Math.floor(r / 3)) {
+      z.push(nodes[r % 3]);
+      weight *= w[r % 3];
+    }
+    points.push(Float64Array.from(l, (row) => row.reduce((s, x, k) => s + x * z[k], 0)));
+    weights.push(weight);
+  }
+  return { points, weights };
+}
+
+describe("NetworkProbe with quartic springs and pinning: Gaussian moments by Isserlis (Wick) theorem", () => {
+  // Any Gaussian law will do for a check of the estimators' arithmetic: E[r^3 y] = 3 Var(r) Cov(r, y) and
+  // E[r^2] = Var(r). A fixed positive definite covariance of 6 variables (random, seeded).
+  const { normal } = normalRng(11);
+  const G: Mat = Array.from({ length: 6 }, () => Array.from({ length: 6 }, () => normal()));
+  const C = add(
+    mul(G, transpose(G)),
+    zeros(6, 6).map((row, i) => row.map((_, j) => (i === j ? 0.5 : 0))),
+  );
+  const cov = (u: number[], v: number[]) =>
+    u.reduce((s, ui, i) => s + ui * v.reduce((t, vj, j) => t + vj * C[i][j], 0), 0);
+  const unit = (k: number) => Array.from({ length: 6 }, (_, i) => (i === k ? 1 : 0));
+  const diff = (a: number, b: number) => unit(a).map((x, i) => x - unit(b)[i]);
+  const { points, weights } = hermitePoints(C);
+  const averaged = (probe: NetworkProbe, set: (y: Float64Array) => LangevinState) => {
+    const sum = new Float64Array(probe.size);
+    const out = new Float64Array(probe.size);
+    points.forEach((y, k) => {
+      probe.sample(set(y), out);
+      for (let a = 0; a < sum.length; a++) sum[a] += weights[k] * out[a];
+    });
+    return sum;
+  };
+  const quartic = (dynamics: "underdamped" | "overdamped") =>
+    network({
+      dynamics,
+      sites: ["a", "b", "c"],
+      masses: dynamics === "underdamped" ? { a: 1, b: 2, c: 0.5 } : undefined,
+      pinning: { a: 1, b: 0.5, c: 2 },
+      quarticPinning: { a: 0.3, b: 0, c: 0.7 },
+      springs: [
+        { between: ["b", "a"], stiffness: 1.5, quartic: 0.4 },
+        { between: ["b", "c"], stiffness: 0.8, quartic: 1.1 },
+      ],
+      baths: [
+        { site: "c", friction: 2, temperature: 0.5 },
+        { site: "a", friction: 0.7, temperature: 3 },
+        ...(dynamics === "overdamped" ? [{ site: "b", friction: 1.1, temperature: 1.5 }] : []),
+      ],
+    });
+
+  it("underdamped spring flux (k + c r^2) r p_j / m_j and bath flux (gamma/m)(T - p^2/m)", () => {
+    const m = quartic("underdamped");
+    const probe = new NetworkProbe(m, new NetworkForceField(m), 0.01, false, "state");
+    const st = emptyState(3, true);
+    const mean = averaged(probe, (y) => {
+      st.x.set(y.subarray(0, 3));
+      st.p!.set(y.subarray(3));
+      return st;
+    });
+    m.springs.forEach((s, k) => {
+      const r = diff(s.i, s.j);
+      const crp = cov(r, unit(3 + s.j));
+      const exact = (s.stiffness * crp + 3 * s.quartic * cov(r, r) * crp) / m.mass[s.j];
+      expect(mean[probe.offSpring + k]).toBeCloseTo(exact, 10);
+    });
+    m.baths.forEach((b, k) => {
+      const mass = m.mass[b.site];
+      const exact = (b.friction / mass) * (b.temperature - C[3 + b.site][3 + b.site] / mass);
+      expect(mean[probe.offBath + k]).toBeCloseTo(exact, 10);
+    });
+  });
+
+  it("overdamped state form: ((k + c r^2) r F_j - T_j (k + 3 c r^2)) / gamma_j and (T_i U_ii - F_i^2) / gamma_i", () => {
+    const m = quartic("overdamped");
+    const probe = new NetworkProbe(m, new NetworkForceField(m), 0.01, false, "state");
+    // (x, F) Gaussian: the probe reads the forces from the state, whatever they are.
+    const st = emptyState(3, false);
+    const mean = averaged(probe, (y) => {
+      st.x.set(y.subarray(0, 3));
+      st.f.set(y.subarray(3));
+      return st;
+    });
+    const T = [0, 0, 0],
+      gamma = [0, 0, 0];
+    for (const b of m.baths) {
+      T[b.site] = b.temperature;
+      gamma[b.site] = b.friction;
+    }
+    m.springs.forEach((s, k) => {
+      const r = diff(s.i, s.j);
+      const rf = cov(r, unit(3 + s.j));
+      const exact =
+        (s.stiffness * rf + 3 * s.quartic * cov(r, r) * rf - T[s.j] * (s.stiffness + 3 * s.quartic * cov(r, r))) /
+        gamma[s.j];
+      expect(mean[probe.offSpring + k]).toBeCloseTo(exact, 10);
+    });
+    m.baths.forEach((b, k) => {
+      const i = b.site;
+      // <U_ii> = kappa_i + 3 c_i <q_i^2> + sum over its springs of (k + 3 c <r^2>).
+      let curvature = m.pinning[i] + 3 * m.quarticPinning[i] * C[i][i];
+      for (const s of m.springs)
+        if (s.i === i || s.j === i) curvature += s.stiffness + 3 * s.quartic * cov(diff(s.i, s.j), diff(s.i, s.j));
+      const exact = (b.temperature * curvature - C[3 + i][3 + i]) / b.friction;
+      expect(mean[probe.offBath + k]).toBeCloseTo(exact, 10);
+    });
+  });
+
+  it("overdamped Stratonovich: the trapezoid of (k + c r^2) r over the step times the displacement of j", () => {
+    const m = quartic("overdamped");
+    const dt = 0.01;
+    const probe = new NetworkProbe(m, new NetworkForceField(m), dt, false, "stratonovich");
+    // (x0, x1) Gaussian; the bath part reads the forces, given here by the field.
+    const field = new NetworkForceField(m);
+    const st = emptyState(3, false);
+    const mean = averaged(probe, (y) => {
+      st.xPrev.set(y.subarray(0, 3));
+      st.x.set(y.subarray(3));
+      field.compute(st.xPrev, st.fPrev);
+      field.compute(st.x, st.f);
+      return st;
+    });
+    m.springs.forEach((s, k) => {
+      const move = diff(3 + s.j, s.j); // x1_j - x0_j
+      const part = (r: number[]) => s.stiffness * cov(r, move) + 3 * s.quartic * cov(r, r) * cov(r, move);
+      const r0 = diff(s.i, s.j),
+        r1 = diff(3 + s.i, 3 + s.j);
+      expect(mean[probe.offSpring + k]).toBeCloseTo((0.5 * (part(r0) + part(r1))) / dt, 8);
+    });
+  });
+});
+
 describe("ParticleProbe on a harmonic pair (two trapped particles, the network hot - cold in disguise)", () => {
   // Particle 0 (species hot, T = 2, gamma = 1) and particle 1 (cold, T = 0.5, gamma = 3) in traps lambda = 0.7,
   // joined by a harmonic spring k = 1.5 of rest length 0: the overdamped network h - c with the same numbers.
