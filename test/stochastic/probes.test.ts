@@ -225,6 +225,29 @@ describe("NetworkProbe over the exact stationary law (sigma points: exact for it
     expect(ss.entropyProduction).toBeGreaterThan(0);
   });
 
+  it("a shifted law (mean mu): the mean estimands give mu and the covariance estimands still the covariance", () => {
+    // Translation: <y> = mu, and <y_a y_b> - <y_a><y_b> does not depend on mu.
+    const ss = solveNetwork(underdamped, { bySource: false });
+    const n = 3;
+    const mu = [0.3, -1.2, 0.7, 2, -0.4, 0.9];
+    const probe = new NetworkProbe(underdamped, new NetworkForceField(underdamped), 0.01, true, "state");
+    const st = emptyState(n, true);
+    const points = sigmaPoints(toMat(ss)).map((y) => y.map((v, k) => v + mu[k]));
+    const mean = average(probe, points, (y) => {
+      st.x.set(y.subarray(0, n));
+      st.p!.set(y.subarray(n));
+      forces(underdamped, st.x, st.f);
+      return st;
+    });
+    const specs = probe.estimands();
+    const means = specs.filter((s) => s.group === "mean");
+    expect(means.map((s) => s.name)).toEqual(["q:a", "q:b", "q:c"]);
+    means.forEach((s, i) => expect(evaluate(s, mean)).toBeCloseTo(mu[i], 12));
+    const covariances = specs.filter((s) => s.group === "covariance");
+    expect(covariances).toHaveLength(21);
+    for (const s of covariances) expect(evaluate(s, mean)).toBeCloseTo(exactValue(s, ss), 10);
+  });
+
   it("overdamped, state (Ito) form: every estimand as the exact engine", () => {
     const ss = solveNetwork(overdamped, { bySource: false });
     const probe = new NetworkProbe(overdamped, new NetworkForceField(overdamped), 0.01, true, "state");
