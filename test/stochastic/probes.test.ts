@@ -561,6 +561,51 @@ describe("ParticleProbe on a harmonic pair (two trapped particles, the network h
     expect(off).toEqual([]);
   });
 
+  it("underdamped: heat from each bath, kinetic temperatures and covariance as the exact engine", () => {
+    const masses = [1.5, 0.5];
+    const under = validateModel({
+      kind: "particles",
+      dynamics: "underdamped",
+      dimension: 1,
+      species: species.map((sp, k) => ({ ...sp, mass: masses[k] })),
+      pairs: [{ potential: "harmonic", stiffness: k }],
+      external: [{ potential: "harmonic", stiffness: lambda }],
+      initial: [[-0.5], [0.5]],
+    }) as ParticlesModel;
+    const twinUnder = network({
+      dynamics: "underdamped",
+      sites: ["hot", "cold"],
+      masses: { hot: masses[0], cold: masses[1] },
+      pinning: lambda,
+      springs: [{ between: ["hot", "cold"], stiffness: k }],
+      baths: species.map((sp) => ({ site: sp.name, friction: sp.friction, temperature: sp.temperature })),
+    });
+    const exact = solveNetwork(twinUnder, { bySource: false });
+    const probe = new ParticleProbe(under, 0.01, new ParticleForceField(under));
+    const st = emptyState(2, true);
+    const mean = average(probe, sigmaPoints(toMat(exact)), (y) => {
+      st.x.set(y.subarray(0, 2));
+      st.p!.set(y.subarray(2));
+      pairForces(st.x, st.f);
+      st.potential = energyOf(st.x);
+      return st;
+    });
+    const value = (group: string, name: string) => evaluate(indexOf(probe, group, name), mean);
+    species.forEach((sp, i) => {
+      expect(value("bath flux", `into ${sp.name}`)).toBeCloseTo(exact.baths[i].flux, 10);
+      expect(value("kinetic temperature", sp.name)).toBeCloseTo(exact.kineticTemperature![i], 10);
+      expect(value("drift velocity", `${sp.name} x`)).toBeCloseTo(0, 12);
+    });
+    expect(value("entropy production", "rate")).toBeCloseTo(exact.entropyProduction, 10);
+    expect(exact.baths[0].flux).toBeGreaterThan(0.01);
+    // The kinetic temperatures lie between the baths' and differ (the pair carries heat).
+    expect(exact.kineticTemperature![0] - exact.kineticTemperature![1]).toBeGreaterThan(0.1);
+    const names = ["x:0", "x:1", "px:0", "px:1"];
+    for (let a = 0; a < 4; a++)
+      for (let b = a; b < 4; b++)
+        expect(value("covariance", `${names[a]} ${names[b]}`)).toBeCloseTo(exact.covariance.data[a * 4 + b], 10);
+  });
+
   /**
    * The average of a probe output that depends on the states only through one linear combination w of (x0, x1)
    * and linearly otherwise (y sign(w), |w|): the states X = b w with b = C c / (c^T C c) (so E[y | w] is exact) on a
