@@ -286,7 +286,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     if (o.pairHeat !== undefined && o.pairHeat !== "exact" && o.pairHeat !== "trapezoid")
       throw new ModelError(`pairHeat must be exact or trapezoid, got ${String(o.pairHeat)}`);
     const pairHeat = o.pairHeat ?? "trapezoid";
-    const pp = new ParticleProbe(model, dt, built.field, pairHeat);
+    const pp = new ParticleProbe(model, dt, built.external, pairHeat);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);
