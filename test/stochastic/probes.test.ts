@@ -17,12 +17,19 @@ import { potentialMatrix } from "../../src/problem/network.js";
 import type { LangevinState } from "../../src/stochastic/integrators.js";
 import { NetworkForceField } from "../../src/stochastic/networkForces.js";
 import { NetworkProbe, type Probe } from "../../src/stochastic/networkProbe.js";
-import { ParticleForceField } from "../../src/stochastic/particleForces.js";
 import { ParticleProbe } from "../../src/stochastic/particleProbe.js";
+import { ExternalFields } from "../../src/stochastic/potentials/externalFields.js";
 import type { EstimandSpec } from "../../src/stochastic/statistics.js";
 import { normalRng } from "../helpers/random.js";
 
 type Mat = number[][];
+
+/** The external fields of a particle model, as the probe reads them (its traps' part of the force and energy). */
+const fieldsOf = (m: ParticlesModel) =>
+  new ExternalFields(
+    { dimension: m.dimension, box: m.box, species: m.species.length, speciesOf: m.speciesOf },
+    m.external,
+  );
 
 const zeros = (r: number, c: number): Mat => Array.from({ length: r }, () => new Array<number>(c).fill(0));
 const mul = (a: Mat, b: Mat): Mat =>
@@ -526,7 +533,7 @@ describe("ParticleProbe on a harmonic pair (two trapped particles, the network h
     const values: number[][] = [];
     let specs: EstimandSpec[] = [];
     for (const dt of [0.004, 0.002]) {
-      const probe = new ParticleProbe(model, dt, new ParticleForceField(model));
+      const probe = new ParticleProbe(model, dt, fieldsOf(model));
       expect(probe.needsPrevious).toBe(true);
       const mean = average(probe, sigmaPoints(joint(dt)), (y) => state(y.subarray(0, 2), y.subarray(2)));
       specs = probe.estimands().filter((s) => s.group !== "pair");
@@ -581,7 +588,7 @@ describe("ParticleProbe on a harmonic pair (two trapped particles, the network h
       baths: species.map((sp) => ({ site: sp.name, friction: sp.friction, temperature: sp.temperature })),
     });
     const exact = solveNetwork(twinUnder, { bySource: false });
-    const probe = new ParticleProbe(under, 0.01, new ParticleForceField(under));
+    const probe = new ParticleProbe(under, 0.01, fieldsOf(under));
     const st = emptyState(2, true);
     const mean = average(probe, sigmaPoints(toMat(exact)), (y) => {
       st.x.set(y.subarray(0, 2));
@@ -627,7 +634,7 @@ describe("ParticleProbe on a harmonic pair (two trapped particles, the network h
   }
 
   it("separation and pair force along r2 - r1 against the Gaussian law of r: sqrt(2/pi) sigma_r and -k sqrt(2/pi) sigma_r", () => {
-    const probe = new ParticleProbe(model, 0.01, new ParticleForceField(model));
+    const probe = new ParticleProbe(model, 0.01, fieldsOf(model));
     const out = new Float64Array(probe.size);
     const sep = indexOf(probe, "pair", "separation |r2 - r1|");
     const force = indexOf(probe, "pair", "pair force on 2 along r2 - r1");
@@ -658,7 +665,7 @@ describe("ParticleProbe on a harmonic pair (two trapped particles, the network h
     expect(Math.abs(stratonovich - ito)).toBeGreaterThan(0.1 * Math.abs(ito));
     const got: { s: number; i: number }[] = [];
     for (const dt of [0.004, 0.002]) {
-      const probe = new ParticleProbe(model, dt, new ParticleForceField(model));
+      const probe = new ParticleProbe(model, dt, fieldsOf(model));
       const out = new Float64Array(probe.size);
       const s = indexOf(probe, "pair", "centre-of-mass velocity along r2 - r1");
       const i = indexOf(probe, "pair", "centre-of-mass velocity along r2 - r1 (Ito)");
