@@ -39,6 +39,31 @@ export function importSpecifiers(text: string): string[] {
   return out;
 }
 
+/**
+ * The module specifiers a file loads when it is itself loaded: static imports and re-exports, without type-only ones
+ * (`import type`, `export type`, `import { type A, type B }`: TypeScript erases them) and without dynamic `import()`
+ * (loaded when the code runs, not when the module loads). What Node evaluates at start-up is the closure of these.
+ */
+export function loadedSpecifiers(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+  const out: string[] = [];
+  const statement = /(?:^|[;\n}])\s*(?:import|export)\s+(type\s+)?(?:([\w*${}\s,]+?)\s+from\s+)?["']([^"']+)["']/g;
+  for (const m of code.matchAll(statement)) {
+    if (m[1]) continue;
+    const clause = m[2]?.trim();
+    if (clause?.startsWith("{") && clause.endsWith("}")) {
+      const names = clause
+        .slice(1, -1)
+        .split(",")
+        .map((n) => n.trim())
+        .filter((n) => n.length > 0);
+      if (names.length > 0 && names.every((n) => /^type\s/.test(n))) continue;
+    }
+    out.push(m[3]);
+  }
+  return out;
+}
+
 interface Graph {
   /** file -> files of src/ it imports (relative to src/). */
   edges: Map<string, string[]>;
@@ -46,7 +71,7 @@ interface Graph {
   external: Map<string, string[]>;
 }
 
-function importGraph(): Graph {
+function importGraph(specifiers: (text: string) => string[] = importSpecifiers): Graph {
   const files = sourceFiles(SRC);
   const known = new Set(files);
   const edges = new Map<string, string[]>();
@@ -54,7 +79,7 @@ function importGraph(): Graph {
   for (const file of files) {
     const local: string[] = [];
     const bare: string[] = [];
-    for (const spec of importSpecifiers(readFileSync(join(SRC, file), "utf8"))) {
+    for (const spec of specifiers(readFileSync(join(SRC, file), "utf8"))) {
       if (!spec.startsWith(".")) {
         bare.push(spec);
         continue;
@@ -248,6 +273,80 @@ describe("import rules of the layers", () => {
         ]),
       ),
     ).toEqual([]);
+  });
+});
+
+/** The files of src/ and the libraries (bare specifiers) a module loads, transitively. */
+function loadedBy(graph: Graph, start: string): { files: string[]; libraries: string[] } {
+  const seen = new Set<string>([start]);
+  const work = [start];
+  const libraries = new Set<string>();
+  while (work.length > 0) {
+    const file = work.pop()!;
+    for (const lib of graph.external.get(file) ?? []) libraries.add(lib);
+    for (const d of graph.edges.get(file) ?? [])
+      if (!seen.has(d)) {
+        seen.add(d);
+        work.push(d);
+      }
+  }
+  return { files: [...seen].sort(), libraries: [...libraries].sort() };
+}
+
+/** The figure stack (SVG drawing, DOM, PNG), the sweep queue and store, and the parsers not every command needs. */
+const FIGURE_STACK = ["@observablehq/plot", "linkedom", "@resvg/resvg-js", "dejavu-fonts-ttf"];
+const SWEEP_STACK = ["bullmq", "ioredis", "better-sqlite3", "parquet-wasm", "apache-arrow"];
+
+describe("CLI start-up: what a command loads (issue 18 item 4)", () => {
+  const graph = importGraph(loadedSpecifiers);
+
+  it("the start-up parser skips type-only and dynamic imports", () => {
+    expect(
+      loadedSpecifiers(
+        `import { a } from "./a.js";\nimport type { B } from "./b.js";\nimport { type C, type D } from "./c.js";\n` +
+          `import { e, type E } from "./e.js";\nexport type { F } from "./f.js";\nexport * from "./g.js";\n` +
+          `const h = await import("./h.js");\nimport "./i.js";`,
+      ),
+    ).toEqual(["./a.js", "./e.js", "./g.js", "./i.js"]);
+    // The closures below would pass vacuously if the known imports were not seen.
+    expect(loadedBy(graph, "cli/commands/solve.ts").files).toContain("exact/network.ts");
+    expect(loadedBy(graph, "cli/commands/study.ts").libraries).toContain("@observablehq/plot");
+    expect(loadedBy(graph, "cli/commands/sweepRun.ts").libraries).toContain("bullmq");
+  });
+
+  it("ness --version loads no command: the CLI's entry reaches only commander and a few small modules", () => {
+    const { files, libraries } = loadedBy(graph, "cli/main.ts");
+    expect(libraries.filter((l) => !l.startsWith("node:"))).toEqual(["commander"]);
+    // studies/text.ts: the number format of tables (32 lines, no import).
+    expect(files).toEqual([
+      "cli/format.ts",
+      "cli/interrupt.ts",
+      "cli/main.ts",
+      "errors.ts",
+      "studies/text.ts",
+      "version.ts",
+    ]);
+  });
+
+  it("ness solve loads no figure stack, study, sweep or lab module (a figure's modules load with --figure)", () => {
+    const { files, libraries } = loadedBy(graph, "cli/commands/solve.ts");
+    expect(libraries.filter((l) => [...FIGURE_STACK, ...SWEEP_STACK, "piscina", "cli-progress"].includes(l))).toEqual(
+      [],
+    );
+    const heavy = files.filter((f) => /^(figures|studies|sweep|queue|io\/render|workers|stochastic)\b/.test(f));
+    expect(heavy.filter((f) => f !== "studies/text.ts")).toEqual([]);
+  });
+
+  it("ness sweep and ness worker (sweepRun.ts) load no figure stack: ness plot loads it when it draws", () => {
+    const { libraries } = loadedBy(graph, "cli/commands/sweepRun.ts");
+    expect(libraries.filter((l) => [...FIGURE_STACK, "parquet-wasm", "apache-arrow"].includes(l))).toEqual([]);
+  });
+
+  it("ness sweep, worker, plot and lab load their engines only when they run", () => {
+    for (const command of ["cli/commands/sweep.ts", "cli/commands/lab.ts"]) {
+      const { libraries } = loadedBy(graph, command);
+      expect(libraries.filter((l) => [...FIGURE_STACK, ...SWEEP_STACK, "piscina", "yaml"].includes(l))).toEqual([]);
+    }
   });
 });
 

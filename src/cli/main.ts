@@ -10,18 +10,38 @@
  */
 import { Command, CommanderError } from "commander";
 import { NessError } from "../errors.js";
-import { checkOutputPath } from "../io/files.js";
-import { checkFigurePath } from "../io/render.js";
-import { labCommand } from "./commands/lab.js";
-import { plotTrajectoryCommand } from "./commands/plotTrajectory.js";
-import { simulateCommand } from "./commands/simulate.js";
-import { solveCommand } from "./commands/solve.js";
-import { reproduceCommand, studyCommand } from "./commands/study.js";
-import { plotCommand, sweepCommand, workerCommand } from "./commands/sweep.js";
 import { oneLine } from "./format.js";
 import { setCommandLine } from "./commandLine.js";
 import { VERSION } from "../version.js";
 import { exitOnSignal, Interrupted } from "./interrupt.js";
+
+/**
+ * The commands, in the order of `ness --help`, each loaded when needed: a run of one command loads that command's
+ * module only (`ness solve --json` never loads the figure stack, the studies or the sweep engine; `ness --version`
+ * loads none). test/architecture.test.ts checks that this file's static imports reach no heavy library.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  solve: async () => (await import("./commands/solve.js")).solveCommand(),
+  simulate: async () => (await import("./commands/simulate.js")).simulateCommand(),
+  study: async () => (await import("./commands/study.js")).studyCommand(),
+  reproduce: async () => (await import("./commands/study.js")).reproduceCommand(),
+  sweep: async () => (await import("./commands/sweep.js")).sweepCommand(),
+  worker: async () => (await import("./commands/sweep.js")).workerCommand(),
+  plot: async () => (await import("./commands/sweep.js")).plotCommand(),
+  "plot-trajectory": async () => (await import("./commands/plotTrajectory.js")).plotTrajectoryCommand(),
+  lab: async () => (await import("./commands/lab.js")).labCommand(),
+};
+
+/**
+ * The commands a run needs, from its arguments (argv[2] on): the command named first, or none for `--version`, or all
+ * of them (`--help`, no command, a misspelt one: the help, suggestions and error lines list every command).
+ */
+function neededCommands(args: readonly string[] | undefined): string[] {
+  const first = args?.[0];
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (first === "--version" || first === "-V") return [];
+  return Object.keys(COMMANDS);
+}
 
 /** Options that name an output, by attribute name: a figure (.svg, .png, .csv), any file, or a folder. */
 const OUTPUT_OPTIONS: Record<string, "figure" | "file" | "folder"> = {
@@ -39,8 +59,11 @@ const COMMAND_OUTPUTS: Record<string, Record<string, "figure" | "file" | "folder
   "plot-trajectory": { out: "figure" },
 };
 
-/** Checks every output option of the command about to run (before its action does any work). */
-function checkOutputs(cmd: Command): void {
+/**
+ * Checks every output option of the command about to run (before its action does any work). The checks' modules are
+ * loaded only when an output option is given (src/io/render.ts brings the figure stack).
+ */
+async function checkOutputs(cmd: Command): Promise<void> {
   const opts = cmd.opts() as Record<string, unknown>;
   for (const option of cmd.options) {
     const name = option.attributeName();
@@ -48,8 +71,8 @@ function checkOutputs(cmd: Command): void {
     const value = opts[name];
     if (kind === undefined || typeof value !== "string") continue;
     const flag = option.long ?? `--${name}`;
-    if (kind === "figure") checkFigurePath(value, flag);
-    else checkOutputPath(value, flag, kind);
+    if (kind === "figure") (await import("../io/render.js")).checkFigurePath(value, flag);
+    else (await import("../io/files.js")).checkOutputPath(value, flag, kind);
   }
 }
 
@@ -78,28 +101,22 @@ function configure(cmd: Command): void {
   for (const sub of cmd.commands) configure(sub);
 }
 
-export function program(): Command {
+/**
+ * The `ness` program. Given the arguments after `ness` (argv[2] on), only the commands that run needs are built
+ * (and their modules loaded); without them, every command.
+ */
+export async function program(args?: readonly string[]): Promise<Command> {
   const p = new Command("ness")
     .description("Nonequilibrium steady states of systems coupled to heat baths at different temperatures")
     .version(VERSION)
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
-  for (const c of [
-    solveCommand(),
-    simulateCommand(),
-    studyCommand(),
-    reproduceCommand(),
-    sweepCommand(),
-    workerCommand(),
-    plotCommand(),
-    plotTrajectoryCommand(),
-    labCommand(),
-  ])
-    p.addCommand(c);
-  p.hook("preAction", (_root, action) => {
+  const names = args === undefined ? Object.keys(COMMANDS) : neededCommands(args);
+  for (const c of await Promise.all(names.map((name) => COMMANDS[name]()))) p.addCommand(c);
+  p.hook("preAction", async (_root, action) => {
     // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
     if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);
-    checkOutputs(action);
+    await checkOutputs(action);
   });
   configure(p);
   return p;
@@ -122,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
   reporting = null;
   setCommandLine(argv.slice(2));
   try {
-    await program().parseAsync(argv);
+    await (await program(argv.slice(2))).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

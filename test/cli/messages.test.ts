@@ -20,7 +20,7 @@ function allCommands(c: Command, path: string[] = []): { path: string[]; cmd: Co
 
 describe("usage errors", () => {
   it("every command suggests the option a misspelt one meant, on one line", async () => {
-    const commands = allCommands(program());
+    const commands = allCommands(await program());
     expect(commands.length).toBeGreaterThanOrEqual(8);
     for (const { path, cmd } of commands) {
       const longest = cmd.options
@@ -41,7 +41,7 @@ describe("usage errors", () => {
   });
 
   it("--help is multi-line on stdout with exit 0, for every command", async () => {
-    for (const { path } of allCommands(program())) {
+    for (const { path } of allCommands(await program())) {
       const r = await run(...path, "--help");
       expect(r.code, path.join(" ")).toBe(0);
       expect(r.stderr, path.join(" ")).toBe("");

@@ -109,6 +109,32 @@ describe("general properties on random networks", () => {
     }
   });
 
+  it("virial at every site: configurational = kinetic temperature (underdamped), = the bath's T (overdamped)", () => {
+    // d<q_i^2>/dt = 0 gives <q_i p_i> = 0, and then d<q_i p_i>/dt = 0 gives <q_i dU/dq_i> = <p_i^2>/m_i at every
+    // site, whatever the temperatures; overdamped, d<q_i^2>/dt = 0 gives <q_i dU/dq_i> = T_i.
+    for (const seed of seeds.slice(0, 10)) {
+      const m = randomNetwork(seed);
+      const ss = solveNetwork(m, { bySource: false });
+      const n = m.sites.length,
+        N = 2 * n;
+      for (let i = 0; i < n; i++) {
+        expect(ss.configurationalTemperature[i]).toBeCloseTo(ss.kineticTemperature![i], 9);
+        expect(ss.positionVariance[i]).toBe(ss.covariance.data[i * N + i]);
+        expect(ss.momentumVariance![i]).toBeCloseTo(m.mass[i] * ss.kineticTemperature![i], 12);
+      }
+      // A bath's flux is (gamma/m)(T - kinetic temperature) at its site: the sites are not mixed up.
+      for (const b of ss.baths)
+        expect(b.flux).toBeCloseTo(
+          (b.friction / m.mass[b.index]) * (b.temperature - ss.kineticTemperature![b.index]),
+          10,
+        );
+      // Out of equilibrium the sites' temperatures differ (the check above is not vacuous).
+      expect(Math.max(...ss.kineticTemperature!) - Math.min(...ss.kineticTemperature!)).toBeGreaterThan(1e-3);
+      const od = solveNetwork(randomNetwork(seed, { dynamics: "overdamped" }), { bySource: false });
+      for (const b of od.baths) expect(od.configurationalTemperature[b.index]).toBeCloseTo(b.temperature, 9);
+    }
+  });
+
   it("linearity in T: contributions by source sum to the total; scaling and shifting the temperatures", () => {
     for (const seed of seeds.slice(0, 20)) {
       const m = randomNetwork(seed);

@@ -4,14 +4,12 @@
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
-import { networkFigure } from "../../figures/network.js";
 import { toRows } from "../../linalg/matrix.js";
 import type { NetworkModel } from "../../model/network.js";
-import { writeFigureFile } from "../../io/render.js";
-import { modelCsvComments, modelProvenance } from "../commandLine.js";
+import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
-import { pickMethod, solveByTransmission, type SolveOptions } from "./solveTransmission.js";
+import { pickMethod, solveByTransmission, writeNetworkFigure, type SolveOptions } from "./solveTransmission.js";
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
@@ -158,9 +156,7 @@ export function solveCommand(): Command {
       if (method === "transmission") return solveByTransmission(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });
       if (opts.figure) {
-        await writeFigureFile(networkFigure(networkFigureData(model, ss)), opts.figure, {
-          csvComments: modelCsvComments(),
-        });
+        await writeNetworkFigure(networkFigureData(model, ss), opts.figure);
       }
       for (const w of ss.warnings) warn(w);
       if (opts.json) console.log(

@@ -9,11 +9,10 @@ import {
   type SolveMethod,
   type TransmissionSteadyState,
 } from "../../exact/transmission.js";
-import { networkFigure } from "../../figures/network.js";
-import { writeFigureFile } from "../../io/render.js";
+import type { Figure } from "../../figures/figure.js";
+import type { NetworkFigureData } from "../../figures/network.js";
 import { modelCsvComments, modelProvenance } from "../commandLine.js";
 import type { NetworkModel } from "../../model/network.js";
-import { spectrumEnvelope, spectrumFigure, spectrumTable } from "../../studies/harmonic-conduction/index.js";
 import { num, table } from "../format.js";
 import { integerOption, positiveOption } from "../../model/options.js";
 
@@ -132,8 +131,24 @@ function clip<T>(rows: T[], many: boolean): T[] {
   return many && rows.length > 100 ? [...rows.slice(0, 50), ...rows.slice(-50)] : rows;
 }
 
+/**
+ * Draws the network and writes the figure file. The figure stack (Observable Plot, linkedom, resvg) is loaded here,
+ * when a figure is asked for: `ness solve` without --figure never loads it.
+ */
+export async function writeNetworkFigure(data: NetworkFigureData, file: string): Promise<void> {
+  const { networkFigure } = await import("../../figures/network.js");
+  await writeFigureFile(networkFigure(data), file, { csvComments: modelCsvComments() });
+}
+
+/** Writes a figure file, loading the renderer (and with it the figure stack) when first asked. */
+async function writeFigureFile(figure: Figure, file: string, options?: { csvComments?: string[] }): Promise<void> {
+  await (await import("../../io/render.js")).writeFigureFile(figure, file, options);
+}
+
 /** Writes the transmission spectrum: .csv (every sample) or .svg / .png (the envelope, drawn). */
 export async function writeSpectrum(model: NetworkModel, ss: TransmissionSteadyState, file: string): Promise<void> {
+  const { spectrumEnvelope, spectrumFigure, spectrumTable } =
+    await import("../../studies/harmonic-conduction/index.js");
   const full = spectrumTable(ss);
   const figure = spectrumFigure({
     title: `Transmission spectrum${model.name ? ` of ${model.name}` : ""}`,
@@ -216,10 +231,7 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
     maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
     spectrum: opts.spectrum !== undefined,
   });
-  if (opts.figure)
-    await writeFigureFile(networkFigure(transmissionFigureData(model, ss)), opts.figure, {
-      csvComments: modelCsvComments(),
-    });
+  if (opts.figure) await writeNetworkFigure(transmissionFigureData(model, ss), opts.figure);
   if (opts.spectrum) await writeSpectrum(model, ss, opts.spectrum);
   if (opts.json) {
     console.log(JSON.stringify({ ...modelProvenance(), ...transmissionJson(model, ss, reason) }, null, 2));

@@ -14,14 +14,11 @@ import path from "node:path";
 import { Piscina } from "piscina";
 import { fileURLToPath } from "node:url";
 import { ModelError, SweepError } from "../../errors.js";
-import { writeSweepExports } from "../../io/sweepExport.js";
 import { STORE_FILE, SweepStore, type StoredPoint } from "../../io/sweepStore.js";
-import { checkFigurePath, writeFigureFile } from "../../io/render.js";
 import { parseModelText } from "../../model/raw.js";
 import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/sweepQueue.js";
 import { points } from "../../sweep/axes.js";
 import { prepareSweep } from "../../sweep/evaluate.js";
-import { sweepFigure } from "../../sweep/plot.js";
 import { pointKey, shortHash } from "../../sweep/key.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
 import { NESS_VERSION } from "../../version.js";
@@ -170,6 +167,8 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
     }
     bar.stop();
     const counts = store.counts();
+    // Loaded here: `ness worker` processes never export (Arrow and Parquet stay out of their start-up).
+    const { writeSweepExports } = await import("../../io/sweepExport.js");
     const summary = await writeSweepExports(store, o.out);
     console.log(
       `sweep: ${total} points (${jobs.length} distinct): ${counts.done} computed, ${counts.failed} without a result; store ${path.join(o.out, STORE_FILE)}`,
@@ -236,6 +235,11 @@ export async function runPlot(
   if (o.x === undefined) throw new ModelError("--x is required (an axis of the sweep)");
   if (o.y === undefined)
     throw new ModelError("--y is required (an output of the sweep, or a second axis for a heatmap)");
+  // The figure stack (Observable Plot, linkedom, resvg) is loaded by `ness plot` only, not by sweeps and workers.
+  const [{ sweepFigure }, { checkFigurePath, writeFigureFile }] = await Promise.all([
+    import("../../sweep/plot.js"),
+    import("../../io/render.js"),
+  ]);
   const store = SweepStore.openExisting(dir);
   let figure;
   try {
