@@ -318,7 +318,9 @@ describe("CLI start-up: what a command loads (issue 18 item 4)", () => {
     const { files, libraries } = loadedBy(graph, "cli/main.ts");
     expect(libraries.filter((l) => !l.startsWith("node:"))).toEqual(["commander"]);
     // studies/text.ts: the number format of tables (32 lines, no import).
+    // cli/commandLine.ts: the command line recorded in outputs' provenance (imports only version.ts).
     expect(files).toEqual([
+      "cli/commandLine.ts",
       "cli/format.ts",
       "cli/interrupt.ts",
       "cli/main.ts",

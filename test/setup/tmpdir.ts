@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export default function setup(): () => void {
+  // vitest runs the global set-up once per project: the first call makes the folder, later ones keep it.
+  if (process.env.TMPDIR && /(^|\/)ness-test-run-[^/]+$/.test(process.env.TMPDIR)) return () => {};
   const root = mkdtempSync(join(tmpdir(), "ness-test-run-"));
   const previous = process.env.TMPDIR;
   process.env.TMPDIR = root;
