@@ -52,7 +52,7 @@ export async function runLocal(
     let last = Date.now();
     for (const c of chunks) {
       if (hooks.signal?.aborted) return;
-      hooks.onRows(computePoints(sweepId, task, c));
+      hooks.onRows(await computePoints(sweepId, task, c));
       // Let the progress bar and signals through now and then.
       if (Date.now() - last > 100) {
         last = Date.now();

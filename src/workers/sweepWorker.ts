@@ -14,9 +14,9 @@ export interface ChunkTask {
 
 export type ChunkReply = { ok: true; rows: StoredPoint[] } | { ok: false; message: string };
 
-export default function runChunk(t: ChunkTask): ChunkReply {
+export default async function runChunk(t: ChunkTask): Promise<ChunkReply> {
   try {
-    return { ok: true, rows: computePoints(t.sweepId, t.task, t.jobs) };
+    return { ok: true, rows: await computePoints(t.sweepId, t.task, t.jobs) };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

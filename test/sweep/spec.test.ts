@@ -78,14 +78,14 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
     expect(strata1.size).toBe(50);
   });
 
-  it("simulate: outputs are measured (value and error columns)", () => {
+  it("simulate: outputs are measured (value and error columns)", async () => {
     const s = spec(
       `axes: [{path: "baths[0].temperature", values: [50]}]\ncompute: {kind: simulate, time: 20, dt: 0.05, replicas: 2}\noutputs: ["springs[2-3].flux"]`,
     );
     const ps = prepareSweep(s);
     expect(ps.columns).toEqual(["springs[2-3].flux", "springs[2-3].flux.error"]);
-    const a = ps.evaluate([50]),
-      b = ps.evaluate([50]);
+    const a = await ps.evaluate([50]),
+      b = await ps.evaluate([50]);
     expect(a).toEqual(b);
     expect(a.status).toBe("done");
   });

@@ -26,7 +26,7 @@ import { pointKey, shortHash } from "../../sweep/key.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
 import { NESS_VERSION } from "../../version.js";
 import { defaultWorkers } from "../../workers/pool.js";
-import { computePoints, type PointJob } from "../../workers/sweepPoints.js";
+import { computePoints, keepPrepared, type PointJob } from "../../workers/sweepPoints.js";
 import { runLocal } from "../../workers/sweepPool.js";
 import type { ChunkReply, ChunkTask } from "../../workers/sweepWorker.js";
 import { exitOnSignal, Interrupted, SIGNAL_EXIT } from "../interrupt.js";
@@ -95,9 +95,11 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   if (o.queue !== undefined) await checkRedis(o.queue);
   const task = prepared.task;
   const sweepId = shortHash({ task, keys: jobs.map((j) => j.key), version: NESS_VERSION });
+  keepPrepared(sweepId, prepared);
 
   // Pending keys: all of them, or those not yet in the store (--resume). Nothing is written before the estimate.
   let done = new Set<string>();
+  let storedColumns: string[] | undefined;
   if (o.resume) {
     if (!existsSync(path.join(o.out, STORE_FILE)))
       throw new SweepError(`--resume: ${o.out} holds no sweep (${STORE_FILE} is missing)`);
@@ -109,6 +111,7 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
         );
       }
       done = probe.doneKeys();
+      storedColumns = probe.meta.columns;
     } finally {
       probe.close();
     }
@@ -116,7 +119,15 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   let pending = jobs.filter((j) => !done.has(j.key));
 
   // The cost: the first pending point, computed here and timed (its row is kept).
-  const first: StoredPoint[] = pending.length > 0 ? computePoints(sweepId, task, [pending[0]]) : [];
+  const first: StoredPoint[] = pending.length > 0 ? await computePoints(sweepId, task, [pending[0]]) : [];
+  // A study base shows its outputs' shape only in a result: the first point must have one.
+  if (!prepared.resolved && storedColumns === undefined) {
+    const why = first[0]?.error ?? "no point to compute";
+    throw new SweepError(
+      `the first point has no result (${why}), so the outputs cannot be checked against the study's results: choose axes whose first point has one`,
+      file,
+    );
+  }
   const perPoint = first[0]?.seconds ?? 0;
   const parallel = o.queue !== undefined ? 1 : Math.min(workers, Math.max(1, pending.length));
   const seconds = (perPoint * pending.length) / parallel;
@@ -139,7 +150,7 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
       seed: spec.seed,
       spec: JSON.stringify(spec.raw),
       axes: spec.axes.map((a) => a.name),
-      columns: prepared.columns,
+      columns: prepared.resolved ? prepared.columns : storedColumns!,
       points: total,
       keys: jobs.length,
     },
