@@ -60,6 +60,7 @@ export async function reproduceStudy(
     outDir: options.outDir,
     quick: options.quick,
     workers: options.workers ?? 1,
+    resume: options.resume === true,
     stop,
   };
   const worker = new Worker(script, { workerData: task });

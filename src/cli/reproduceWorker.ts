@@ -16,6 +16,8 @@ export interface ReproduceTask {
   quick: boolean;
   /** Worker threads for the replicas and sweep points (1: in the reproduce worker itself). */
   workers: number;
+  /** Continue an interrupted reproduce (ReproduceOptions.resume). */
+  resume: boolean;
   /** Shared flag (Int32Array on a SharedArrayBuffer): nonzero asks to stop before the next figure. */
   stop: Int32Array;
 }
@@ -46,6 +48,7 @@ async function run(): Promise<void> {
       outDir: task.outDir,
       quick: task.quick,
       workers: task.workers,
+      resume: task.resume,
       log: (line) => post({ type: "log", line }),
     });
     post({ type: "done", paths });

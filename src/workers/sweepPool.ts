@@ -13,7 +13,8 @@ import type { SweepTask } from "../sweep/spec.js";
 import { computePoints, type PointJob } from "./sweepPoints.js";
 import type { ChunkReply, ChunkTask } from "./sweepWorker.js";
 
-function sweepWorkerScript(): string {
+/** The compiled worker script of the sweep pool (sweepWorker.js); NessError when the library is not built. */
+export function sweepWorkerScript(): string {
   const here = new URL(import.meta.url);
   const url = here.pathname.endsWith(".ts")
     ? new URL("../../dist/workers/sweepWorker.js", here)

@@ -32,7 +32,11 @@ export function reproduceCommand(): Command {
       "--workers <W>",
       "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)",
     )
-    .action(async (name: string, opts: { out: string; quick?: boolean; workers?: string }) => {
+    .option(
+      "--resume",
+      "continue an interrupted reproduce in --out: complete figure sets are kept, and the point maps compute only the points not stored yet",
+    )
+    .action(async (name: string, opts: { out: string; quick?: boolean; workers?: string; resume?: boolean }) => {
       const study = findStudy(name);
       if (!study || !names.includes(name))
         throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
@@ -44,7 +48,13 @@ export function reproduceCommand(): Command {
         (signal) =>
           reproduceStudy(
             study,
-            { outDir: opts.out, quick: opts.quick === true, workers, log: (l) => console.log(l) },
+            {
+              outDir: opts.out,
+              quick: opts.quick === true,
+              workers,
+              resume: opts.resume === true,
+              log: (l) => console.log(l),
+            },
             signal,
             progress,
           ),

@@ -4,6 +4,7 @@
  * each of its figures as SVG, PNG and CSV, into one folder. Runs in a worker thread under `ness reproduce` (see
  * src/cli/reproduce.ts for Ctrl-C).
  */
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../../io/files.js";
 import { writeFigure } from "../../io/render.js";
@@ -12,6 +13,7 @@ import type { ReproduceCase, Study } from "../../studies/contract.js";
 import { workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
 import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
+import { runMapCase } from "./reproduceMap.js";
 
 export interface ReproduceOptions {
   /** Output folder (created if missing). */
@@ -23,6 +25,12 @@ export interface ReproduceOptions {
   signal?: AbortSignal;
   /** Worker threads for the replicas and sweep points (default 1: in this thread); the numbers do not depend on it. */
   workers?: number;
+  /**
+   * Continue an interrupted reproduce in the same folder: a figure set whose results.json is there (same parameters,
+   * seed and ness version) is kept as it is, and a set computed as a point map computes only the points its store
+   * (OUT/.sweeps/ID) does not hold yet.
+   */
+  resume?: boolean;
 }
 
 /** Writes every figure set of the study; resolves to the paths written. */
@@ -49,7 +57,22 @@ async function writeCase(
   o.log(`${study.name} ${c.id}: ${c.title}`);
   const parameters = c.parameters(o.quick);
   const seed = c.seed ?? 1;
-  const results = await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner });
+  const file = path.join(o.outDir, `${c.id}.results.json`);
+  if (o.resume && complete(file, parameters, seed)) {
+    o.log(`  already complete (${file})`);
+    return written;
+  }
+  const results = c.map
+    ? await runMapCase(study, c, parameters, {
+        outDir: o.outDir,
+        seed,
+        quick: o.quick,
+        resume: o.resume === true,
+        workers: o.workers ?? 1,
+        log: o.log,
+        signal: o.signal,
+      })
+    : await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner });
   const figures = c.figures(results);
   const doc = {
     ness: VERSION,
@@ -67,10 +90,20 @@ async function writeCase(
     written.push(...paths);
   }
   // The results last: a set interrupted while its figures are written leaves no results.json behind.
-  const file = path.join(o.outDir, `${c.id}.results.json`);
   await writeFileAtomic(file, jsonChunks(doc));
   o.log(`  wrote ${file}`);
   written.push(file);
   o.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return written;
+}
+
+/** Whether a figure set's results.json is there, written by this ness version for these parameters and seed. */
+function complete(file: string, parameters: unknown, seed: number): boolean {
+  if (!existsSync(file)) return false;
+  try {
+    const doc = JSON.parse(readFileSync(file, "utf8")) as { ness?: unknown; parameters?: unknown; seed?: unknown };
+    return doc.ness === VERSION && doc.seed === seed && JSON.stringify(doc.parameters) === JSON.stringify(parameters);
+  } catch {
+    return false;
+  }
 }
