@@ -61,6 +61,7 @@ export async function reproduceStudy(
     quick: options.quick,
     workers: options.workers ?? 1,
     resume: options.resume === true,
+    only: options.only,
     stop,
   };
   const worker = new Worker(script, { workerData: task });

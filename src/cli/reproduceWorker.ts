@@ -18,6 +18,8 @@ export interface ReproduceTask {
   workers: number;
   /** Continue an interrupted reproduce (ReproduceOptions.resume). */
   resume: boolean;
+  /** Only this figure set. */
+  only?: string;
   /** Shared flag (Int32Array on a SharedArrayBuffer): nonzero asks to stop before the next figure. */
   stop: Int32Array;
 }
@@ -49,6 +51,7 @@ async function run(): Promise<void> {
       quick: task.quick,
       workers: task.workers,
       resume: task.resume,
+      only: task.only,
       log: (line) => post({ type: "log", line }),
     });
     post({ type: "done", paths });

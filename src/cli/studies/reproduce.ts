@@ -31,6 +31,8 @@ export interface ReproduceOptions {
    * (OUT/.sweeps/ID) does not hold yet.
    */
   resume?: boolean;
+  /** Only this figure set (its id, e.g. fig4-ndc). */
+  only?: string;
 }
 
 /** Writes every figure set of the study; resolves to the paths written. */
@@ -38,7 +40,8 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
   const written: string[] = [];
   const runner = (o.workers ?? 1) > 1 ? workerRunner(o.workers!) : undefined;
   try {
-    for (const c of study.reproduce) written.push(...(await writeCase(study, c, o, runner)));
+    for (const c of study.reproduce)
+      if (o.only === undefined || c.id === o.only) written.push(...(await writeCase(study, c, o, runner)));
   } finally {
     await runner?.close();
   }

@@ -11,7 +11,9 @@ import type { RunOptions } from "../../stochastic/ensemble.js";
 import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { num, pm, table } from "../text.js";
-import { demixingSweep, runDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
+import { demixingEnsemble, demixingParams, runDemixing, type DemixingParams, type DemixingResult } from "./demixing.js";
+import { ensemble } from "../../stochastic/ensemble.js";
+import { mapSet } from "../pointMap.js";
 import {
   demixingMapFigure,
   demixingSnapshotFigure,
@@ -653,31 +655,56 @@ export async function demixingSnapshotRuns(
   });
 }
 
-/** The sweep of the map figure, on `ctx.runner`'s workers. */
-export async function demixingMapRuns(
-  quick: boolean,
-  ctx: Pick<ComputeContext, "seed"> & RunContext,
-): Promise<DemixingMap> {
+type DemixingMapPoint = DemixingMap["runs"][number][number];
+
+/**
+ * The points of the map figure: one demixing run per (area fraction, temperature ratio), area fraction outer, with
+ * the seeds demixingSweep gives them (the map's seed + the point's index).
+ */
+export function demixingMapPoints(quick: boolean, seed: number): DemixingParams[] {
   const s = DEMIXING_FIGURE_SETTINGS;
   const grid = quick ? s.map.quick : s.map.full;
-  const base: Partial<DemixingParams> = {
+  const base = demixingParams({
     ...s.base,
     N: grid.N,
     time: grid.time,
     burnIn: grid.burnIn,
     sampleInterval: grid.sampleInterval,
     replicas: grid.replicas,
-    seed: ctx.seed,
-  };
-  const sweep = await demixingSweep({ ratios: [...grid.ratios], phis: [...grid.phis], base }, ctx);
-  return {
-    ratios: sweep.ratios,
-    phis: sweep.phis,
-    psi: sweep.psi,
-    runs: sweep.runs.map((row) =>
-      row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series })),
+    seed,
+  });
+  return grid.phis.flatMap((phi, i) =>
+    grid.ratios.map((ratio, j) =>
+      demixingParams({ ...base, phi, Tcold: base.Thot / ratio, seed: base.seed + i * grid.ratios.length + j }),
     ),
-  };
+  );
+}
+
+/** One point of the map figure: the demixing run at `p` (its replicas on `run.runner`'s workers). */
+export async function demixingMapPoint(p: DemixingParams, run: RunOptions = {}): Promise<DemixingMapPoint> {
+  const job = demixingEnsemble(p);
+  const r = await ensemble(job.problem, { ...job.options, ...run });
+  return { parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series };
+}
+
+/** The map figure's data from its points (in the order of demixingMapPoints). Pure. */
+export function demixingMapFromPoints(quick: boolean, points: DemixingMapPoint[]): DemixingMap {
+  const grid = quick ? DEMIXING_FIGURE_SETTINGS.map.quick : DEMIXING_FIGURE_SETTINGS.map.full;
+  const n = grid.ratios.length;
+  const runs = grid.phis.map((_, i) => points.slice(i * n, (i + 1) * n));
+  return { ratios: [...grid.ratios], phis: [...grid.phis], psi: runs.map((row) => row.map((r) => r.psi)), runs };
+}
+
+/** The sweep of the map figure, on `ctx.runner`'s workers. */
+export async function demixingMapRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<DemixingMap> {
+  const points = await runAll(
+    ctx,
+    demixingMapPoints(quick, ctx.seed).map((p) => (run: RunOptions) => demixingMapPoint(p, run)),
+  );
+  return demixingMapFromPoints(quick, points);
 }
 
 const demixingSnapshots = figureSet<
@@ -693,15 +720,21 @@ const demixingSnapshots = figureSet<
   figures: (d) => [demixingSnapshotFigure(d.runs, { quick: d.quick })],
 });
 
-const demixingMap = figureSet<
+// A map of one demixing run per (area fraction, ratio): `ness reproduce` runs them as a resumable sweep on its
+// worker threads (each run's replicas inside its point).
+const demixingMap = mapSet<
   { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+  DemixingParams,
+  DemixingMapPoint,
   { quick: boolean; sweep: DemixingMap }
 >({
   id: "fig6-demixing-map",
   title: "demixing: psi and the largest cold cluster against the temperature ratio and the area fraction",
   parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
-  async compute(c, ctx) {
-    return { quick: c.quick, sweep: await demixingMapRuns(c.quick, ctx) };
+  map: {
+    points: (c, at) => demixingMapPoints(c.quick, at.seed),
+    point: (p, ctx) => demixingMapPoint(p, runOptionsOf(ctx)),
+    assemble: (c, points) => ({ quick: c.quick, sweep: demixingMapFromPoints(c.quick, points) }),
   },
   figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
 });
