@@ -56,6 +56,12 @@ export interface PreparedCompute {
   check(parameters: unknown): void;
   /** Computes one point's result document (or a promise of it); throws NessError for a point without an answer. */
   compute(parameters: unknown, seed: number): unknown;
+  /**
+   * Optional fast paths of a sweep's points (a model base): the canonical JSON of parameters(values) without building
+   * them (for the key), and compute(parameters(values), seed) without a copy of the model per point.
+   */
+  canonical?(values: ArrayLike<number>): string;
+  computeAt?(values: ArrayLike<number>, seed: number): unknown;
   /** A rough cost of one point relative to an exact solve of a 4-site network (for the estimate before a run). */
   relativeCost: number;
 }

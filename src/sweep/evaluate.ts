@@ -8,6 +8,7 @@ import type { ComputeAdapter, ComputeKind, PreparedCompute } from "./compute.js"
 import { isMeasured } from "./compute.js";
 import { exactAdapter, simulateAdapter } from "./modelCompute.js";
 import { studyAdapter } from "./studyCompute.js";
+import { pointKey, pointKeyOfCanonical } from "./key.js";
 import { getPath, locate, parsePath, type Segment } from "./paths.js";
 import type { SweepTask } from "./spec.js";
 
@@ -38,6 +39,8 @@ export interface PreparedSweep {
   readonly resolved: boolean;
   /** The point's parameters (what its key hashes). */
   parameters(values: ArrayLike<number>): unknown;
+  /** The point's key: pointKey(parameters(values), seed, compute options, version), by the adapter's fast path. */
+  key(values: ArrayLike<number>): string;
   /**
    * Checks the model at each axis's smallest and largest value (the other axes at their first point's values), so an
    * axis that leaves the model's rules (a negative temperature) is refused before any point runs.
@@ -118,7 +121,9 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
   };
   const evaluate = (values: ArrayLike<number>): PointOutcome | Promise<PointOutcome> => {
     try {
-      const doc = compute.compute(compute.parameters(values), task.seed);
+      const doc = compute.computeAt
+        ? compute.computeAt(values, task.seed)
+        : compute.compute(compute.parameters(values), task.seed);
       if (doc instanceof Promise) return doc.then(pick, failure);
       return pick(doc);
     } catch (err) {
@@ -151,6 +156,9 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
       return bound !== null;
     },
     parameters: (v) => compute.parameters(v),
+    key: compute.canonical
+      ? (v) => pointKeyOfCanonical(compute.canonical!(v), task.seed, task.compute)
+      : (v) => pointKey(compute.parameters(v), task.seed, task.compute),
     checkBounds,
     evaluate,
   };

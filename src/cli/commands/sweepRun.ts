@@ -22,7 +22,7 @@ import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/s
 import { points } from "../../sweep/axes.js";
 import { prepareSweep } from "../../sweep/evaluate.js";
 import { sweepFigure } from "../../sweep/plot.js";
-import { pointKey, shortHash } from "../../sweep/key.js";
+import { shortHash } from "../../sweep/key.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
 import { NESS_VERSION } from "../../version.js";
 import { defaultWorkers } from "../../workers/pool.js";
@@ -67,7 +67,7 @@ export function readSweepSpec(file: string): SweepSpec {
 /** The sweep's points with their keys; equal keys (equal parameters) are computed once, at their first index. */
 export function planPoints(
   spec: SweepSpec,
-  parameters: (v: ArrayLike<number>) => unknown,
+  key: (v: ArrayLike<number>) => string,
 ): { jobs: PointJob[]; total: number } {
   const d = spec.axes.length;
   const pts = points(spec.axisValues, spec.combine, spec.samples, spec.seed);
@@ -75,10 +75,10 @@ export function planPoints(
   const jobs: PointJob[] = [];
   for (let i = 0; i < spec.count; i++) {
     const values = Array.from(pts.subarray(i * d, (i + 1) * d));
-    const key = pointKey(parameters(values), spec.seed, spec.compute);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    jobs.push({ key, index: i, values });
+    const k = key(values);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    jobs.push({ key: k, index: i, values });
   }
   return { jobs, total: spec.count };
 }
@@ -90,7 +90,7 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   if (o.queue !== undefined) checkQueueUrl(o.queue);
   const spec = readSweepSpec(file);
   const prepared = prepareSweep(spec, file);
-  const { jobs, total } = planPoints(spec, prepared.parameters);
+  const { jobs, total } = planPoints(spec, prepared.key);
   if (jobs.length > 0) prepared.checkBounds(spec.axisValues, jobs[0].values);
   if (o.queue !== undefined) await checkRedis(o.queue);
   const task = prepared.task;
