@@ -13,7 +13,7 @@ import type { ReproduceCase, Study } from "../../studies/contract.js";
 import { workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
 import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
-import { runMapCase } from "./reproduceMap.js";
+import { MapPool, runMapCase } from "./reproduceMap.js";
 
 export interface ReproduceOptions {
   /** Output folder (created if missing). */
@@ -39,11 +39,13 @@ export interface ReproduceOptions {
 export async function writeReproduction(study: Study, o: ReproduceOptions): Promise<string[]> {
   const written: string[] = [];
   const runner = (o.workers ?? 1) > 1 ? workerRunner(o.workers!) : undefined;
+  const pool = new MapPool(o.workers ?? 1);
   try {
     for (const c of study.reproduce)
-      if (o.only === undefined || c.id === o.only) written.push(...(await writeCase(study, c, o, runner)));
+      if (o.only === undefined || c.id === o.only) written.push(...(await writeCase(study, c, o, runner, pool)));
   } finally {
     await runner?.close();
+    await pool.close();
   }
   return written;
 }
@@ -54,6 +56,7 @@ async function writeCase(
   c: ReproduceCase,
   o: ReproduceOptions,
   runner: BlockRunner | undefined,
+  pool: MapPool,
 ): Promise<string[]> {
   const written: string[] = [];
   const t0 = performance.now();
@@ -71,9 +74,9 @@ async function writeCase(
         seed,
         quick: o.quick,
         resume: o.resume === true,
-        workers: o.workers ?? 1,
         log: o.log,
         signal: o.signal,
+        pool,
       })
     : await c.compute(parameters, { seed, quick: o.quick, log: o.log, signal: o.signal, runner });
   const figures = c.figures(results);

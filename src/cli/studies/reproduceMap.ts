@@ -34,9 +34,24 @@ export interface MapRunOptions {
   quick: boolean;
   /** Keep the points already in the store (when it holds this very set); otherwise start afresh. */
   resume: boolean;
-  workers: number;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** The threads of the points (shared by the figure sets of one reproduce: started once). */
+  pool: MapPool;
+}
+
+/** Worker threads for the points of a reproduce's maps, started when a map first needs them. */
+export class MapPool {
+  private pool: Piscina | null = null;
+  constructor(readonly workers: number) {}
+  get(): Piscina {
+    this.pool ??= new Piscina({ filename: sweepWorkerScript(), minThreads: this.workers, maxThreads: this.workers });
+    return this.pool;
+  }
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+    this.pool = null;
+  }
 }
 
 /** Runs a figure set's points as a resumable sweep and assembles its results. */
@@ -87,7 +102,7 @@ export async function runMapCase(
       `  ${points.length} points: ${jobs.length} to compute${done.size > 0 ? ` (${done.size} already in ${path.join(dir, STORE_FILE)})` : ""}`,
     );
     const spec: MapChunkTask["map"] = { study: study.name, case: c.id, seed: o.seed, quick: o.quick };
-    const workers = Math.min(o.workers, jobs.length);
+    const workers = Math.min(o.pool.workers, jobs.length);
     if (workers <= 1) {
       // Stored in batches of about a second of work (each transaction waits for the disk).
       let batch: StoredPoint[] = [];
@@ -104,27 +119,21 @@ export async function runMapCase(
       store.put(batch);
     } else {
       const size = Math.max(1, Math.min(16, Math.ceil(jobs.length / (8 * workers))));
-      const pool = new Piscina({ filename: sweepWorkerScript(), minThreads: workers, maxThreads: workers });
-      try {
-        let failure: Error | null = null;
-        const chunks: MapChunkTask[] = [];
-        for (let i = 0; i < jobs.length; i += size) chunks.push({ map: spec, jobs: jobs.slice(i, i + size) });
-        await Promise.all(
-          chunks.map(async (chunk) => {
-            if (failure || o.signal?.aborted) return;
-            const r = (await pool.run(chunk)) as ChunkReply;
-            if (!r.ok)
-              failure ??= r.user
-                ? new NessError(r.message)
-                : new Error(`a reproduce worker thread failed: ${r.message}`);
-            else if (!failure) store.put(r.rows);
-          }),
-        );
-        if (failure) throw failure;
-        if (o.signal?.aborted) throw new CancelledError();
-      } finally {
-        await pool.destroy();
-      }
+      const pool = o.pool.get();
+      let failure: Error | null = null;
+      const chunks: MapChunkTask[] = [];
+      for (let i = 0; i < jobs.length; i += size) chunks.push({ map: spec, jobs: jobs.slice(i, i + size) });
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          if (failure || o.signal?.aborted) return;
+          const r = (await pool.run(chunk)) as ChunkReply;
+          if (!r.ok)
+            failure ??= r.user ? new NessError(r.message) : new Error(`a reproduce worker thread failed: ${r.message}`);
+          else if (!failure) store.put(r.rows);
+        }),
+      );
+      if (failure) throw failure;
+      if (o.signal?.aborted) throw new CancelledError();
     }
     const byKey = new Map<string, unknown>();
     for (const p of store.points() as Iterable<StoredPoint>)
