@@ -2,6 +2,8 @@
  * `ness study <name> [parameters]` and `ness reproduce <name> [--out DIR]`: run a study for any parameters, or
  * regenerate a paper's figures with their data. Both are generated from the studies' contracts (src/studies).
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import { findStudy, subStudies, topLevelStudies } from "../../studies/catalog.js";
@@ -70,7 +72,11 @@ export function reproduceCommand(): Command {
             ),
           (sig) => {
             const done = progress.complete;
-            return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}; nothing else written`;
+            // The points of a figure set being computed stay in OUT/.sweeps for --resume.
+            const kept = existsSync(path.join(opts.out, ".sweeps"))
+              ? `; the points computed so far are kept in ${path.join(opts.out, ".sweeps")} (--resume continues)`
+              : "; nothing else written";
+            return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}${kept}`;
           },
         );
         console.log(

@@ -13,7 +13,7 @@ import type { ReproduceCase, Study } from "../../studies/contract.js";
 import { workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
 import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
-import { MapPool, runMapCase } from "./reproduceMap.js";
+import { MapPool, removeMapStore, runMapCase } from "./reproduceMap.js";
 
 export interface ReproduceOptions {
   /** Output folder (created if missing). */
@@ -98,6 +98,7 @@ async function writeCase(
   // The results last: a set interrupted while its figures are written leaves no results.json behind.
   await writeFileAtomic(file, jsonChunks(doc));
   o.log(`  wrote ${file}`);
+  if (c.map) removeMapStore(o.outDir, c.id);
   written.push(file);
   o.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return written;

@@ -3,11 +3,11 @@
  * sweep. Each point has a key (a hash of the study, the set, the point, the seed and the ness version, as a sweep
  * point's); results are stored as they come in OUT/.sweeps/ID/sweep.sqlite (the sweep store: a batch of results is
  * all there or not at all, a key is stored once), so a reproduce interrupted at any moment and run again with
- * --resume computes only the points not stored yet. Points run on the sweep pool's threads (each point's replicas
+ * --resume computes only the points not stored yet. The store is removed once the set's results.json is written. Points run on the sweep pool's threads (each point's replicas
  * inside it, so the numbers do not depend on the number of workers), or in this thread for one worker. The set's
  * results are then assembled from the stored points, in the order of the map.
  */
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Piscina } from "piscina";
 import { NessError } from "../../errors.js";
@@ -26,6 +26,13 @@ const FLUSH_MS = 1000;
 /** The folder of a figure set's point store under the output folder. */
 export function mapStoreDir(outDir: string, id: string): string {
   return path.join(outDir, ".sweeps", id);
+}
+
+/** Removes a complete figure set's point store (its results.json now stands for it), and .sweeps when empty. */
+export function removeMapStore(outDir: string, id: string): void {
+  rmSync(mapStoreDir(outDir, id), { recursive: true, force: true });
+  const parent = path.join(outDir, ".sweeps");
+  if (existsSync(parent) && readdirSync(parent).length === 0) rmdirSync(parent);
 }
 
 export interface MapRunOptions {
@@ -98,8 +105,9 @@ export async function runMapCase(
       seen.add(keys[index]);
       jobs.push({ key: keys[index], index, point });
     });
+    const distinct = new Set(keys).size;
     o.log(
-      `  ${points.length} points: ${jobs.length} to compute${done.size > 0 ? ` (${done.size} already in ${path.join(dir, STORE_FILE)})` : ""}`,
+      `  ${points.length} points${distinct < points.length ? ` (${distinct} distinct)` : ""}: ${jobs.length} to compute${done.size > 0 ? ` (${done.size} already in ${path.join(dir, STORE_FILE)})` : ""}`,
     );
     const spec: MapChunkTask["map"] = { study: study.name, case: c.id, seed: o.seed, quick: o.quick };
     const workers = Math.min(o.pool.workers, jobs.length);
