@@ -1,5 +1,9 @@
 // Removes dist/ before a build, so the package never ships the output of a module that no longer exists (tsc does
-// not delete what it stops emitting). Run by `npm run build`.
-import { rmSync } from "node:fs";
+// not delete what it stops emitting). Run by `npm run build`. dist/lab (the lab's static site, written by
+// `npm run build:web`, not by tsc) is kept: `ness lab` serves it.
+import { existsSync, readdirSync, rmSync } from "node:fs";
 
-rmSync(new URL("../dist/", import.meta.url), { recursive: true, force: true });
+const dist = new URL("../dist/", import.meta.url);
+if (existsSync(dist))
+  for (const name of readdirSync(dist))
+    if (name !== "lab") rmSync(new URL(name, dist), { recursive: true, force: true });

@@ -45,7 +45,13 @@ export { modelJsonSchemas } from "./model/schema.js";
 export { linearSdeProblem, type LinearSdeProblem, type LinearSdeInput } from "./problem/linearSde.js";
 export { networkProblem } from "./problem/network.js";
 export { particlesProblem } from "./problem/particles.js";
-export { langevinProblem, type LangevinProblem, type LangevinOptions } from "./problem/langevin.js";
+export {
+  langevinProblem,
+  type LangevinProblem,
+  type LangevinOptions,
+  type ForceTerm,
+  type ParticleSpace,
+} from "./problem/langevin.js";
 export { diagnoseNetwork, type NetworkDiagnosis } from "./problem/diagnose.js";
 
 // solve: the exact engine
@@ -100,8 +106,39 @@ export {
   type RunOptions,
 } from "./stochastic/ensemble.js";
 export { registerSde, type SdeProblem, type SdeSettings } from "./stochastic/sde.js";
+export { registerForceTerm, forceTermNames } from "./stochastic/system.js";
+export type { TermField, TermContext } from "./stochastic/forceField.js";
+export type { LangevinSettings, QuadraticObservable } from "./stochastic/langevinEnsemble.js";
 export type { SdeFunctions } from "./stochastic/integrators.js";
 export { Rng } from "./stochastic/rng.js";
+
+// checkpoints, segmented runs, trajectories
+export {
+  CheckpointError,
+  encodeCheckpoint,
+  decodeCheckpoint,
+  checkRestart,
+  modelFingerprint,
+  type Checkpoint,
+  type CheckpointParameters,
+  type BlockState,
+  type ReplicaSnapshot,
+} from "./stochastic/checkpoint.js";
+export {
+  runSegmented,
+  checkpointParameters,
+  type RecordSpec,
+  type SegmentedRunOptions,
+  type SegmentReport,
+  type SegmentRunner,
+} from "./stochastic/segments.js";
+export {
+  autocorrelation,
+  integratedTime,
+  summarizeSeries,
+  type IntegratedTime,
+  type SeriesSummary,
+} from "./stochastic/autocorrelation.js";
 export { webWorkerRunner, type WorkerLike } from "./stochastic/webPool.js";
 
 // studies: every study is a contract (parameters, compute, figures, report)
@@ -140,3 +177,4 @@ export {
   type FigureMeta,
 } from "./figures/charts.js";
 export { networkFigure, type NetworkFigureData } from "./figures/network.js";
+export { trajectoryFigure, type TrajectoryFigureSpec, type TrajectorySeries } from "./figures/trajectory.js";

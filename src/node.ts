@@ -21,3 +21,10 @@ export {
   type FigureFormat,
 } from "./io/render.js";
 export { FileError, tableToCsv } from "./io/files.js";
+export {
+  openTrajectory,
+  readTrajectory,
+  type TrajectoryWriter,
+  type TrajectoryData,
+  type TrajectoryProvenance,
+} from "./io/trajectory.js";

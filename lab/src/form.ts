@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { formatZodError } from "../../src/model/raw.js";
 import { checkRange, type ParameterRange } from "../../src/studies/ranges.js";
+import { kebab } from "../../src/studies/schema.js";
 import { h, nessMessage } from "./dom.js";
 
 /** What the lab reads from a field's meta (the contract's ParameterMeta, where it applies). */
@@ -18,6 +19,8 @@ export interface FieldMeta {
   flag?: string;
   /** Label shown instead of the key (physics symbol), e.g. "T₁". */
   label?: string;
+  /** The default as --help shows it when the schema has none (it depends on other parameters). */
+  defaultText?: string;
 }
 
 export interface FieldInfo {
@@ -49,6 +52,11 @@ export function describeFields(schema: z.ZodObject): FieldInfo[] {
       description ||= f.description ?? "";
       meta = { ...((f.meta() ?? {}) as FieldMeta), ...meta };
     }
+    // A sweepable number (a number or a range start:stop:count) is a number here: the page takes one value.
+    if (f instanceof z.ZodUnion) {
+      const num = (f.options as z.ZodType[]).find((o) => o instanceof z.ZodNumber);
+      if (num) f = num;
+    }
     const kind =
       f instanceof z.ZodNumber
         ? "number"
@@ -74,12 +82,14 @@ export interface GeneratedForm<T> {
 
 /**
  * Builds the form. `onChange` gets the parsed values after every valid change (and once at the start); an invalid
- * change shows the message in the form's alert and keeps the last valid values.
+ * change shows the message in the form's alert and keeps the last valid values. `initial`: values typed in before
+ * the start (e.g. from the page's address), as text.
  */
 export function generateForm<S extends z.ZodObject>(
   schema: S,
   id: string,
   onChange: (values: z.output<S>) => void,
+  initial: Record<string, string> = {},
 ): GeneratedForm<z.output<S>> {
   const fields = describeFields(schema);
   const raw: Record<string, unknown> = {};
@@ -93,10 +103,10 @@ export function generateForm<S extends z.ZodObject>(
       for (const f of fields) {
         const v = raw[f.key];
         if (f.kind === "number" && typeof v === "string") {
-          throw new Error(`--${f.meta.flag ?? f.key} must be a number, got '${v}'`);
+          throw new Error(`--${f.meta.flag ?? kebab(f.key)} must be a number, got '${v}'`);
         }
         if (f.kind === "number" && typeof v === "number" && f.meta.range)
-          checkRange(`--${f.meta.flag ?? f.key}`, v, f.meta.range);
+          checkRange(`--${f.meta.flag ?? kebab(f.key)}`, v, f.meta.range);
       }
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new Error(formatZodError(parsed.error));
@@ -115,7 +125,8 @@ export function generateForm<S extends z.ZodObject>(
     const hintId = `${inputId}-hint`;
     const label = `${f.meta.label ?? f.key}${f.meta.unit && f.meta.unit !== "1" && !f.meta.unit.startsWith("as ") ? ` [${f.meta.unit}]` : ""}`;
     const hint = h("span", { class: "hint", id: hintId }, f.description);
-    raw[f.key] = f.defaultValue;
+    // A choice without a default (required by the CLI) starts at the option the select shows: its first.
+    raw[f.key] = f.kind === "enum" && f.defaultValue === undefined && !f.optional ? f.options![0] : f.defaultValue;
     let control: HTMLElement;
     if (f.kind === "enum") {
       const sel = h(
@@ -155,6 +166,7 @@ export function generateForm<S extends z.ZodObject>(
         id: inputId,
         "aria-describedby": hintId,
         value: f.defaultValue === undefined ? "" : String(f.defaultValue),
+        placeholder: f.meta.defaultText,
         size: 9,
       });
       const parse = (t: string): unknown => (t.trim() === "" ? undefined : DECIMAL.test(t.trim()) ? Number(t) : t);
@@ -228,6 +240,15 @@ export function generateForm<S extends z.ZodObject>(
       control = text;
     }
     rows.push(h("div", { class: "form-row" }, h("label", { for: inputId }, label), control, hint));
+  }
+  for (const [key, value] of Object.entries(initial)) {
+    if (!setters.has(key)) {
+      error.hidden = false;
+      error.textContent = `ness: unknown parameter '${key}' in the address (parameters are ${fields.map((f) => f.key).join(", ")})`;
+      continue;
+    }
+    const f = fields.find((x) => x.key === key)!;
+    setters.get(key)!(f.kind === "boolean" ? value === "true" : value);
   }
   const element = h("form", { class: "generated", id, "aria-label": "parameters", novalidate: true }, ...rows, error);
   element.addEventListener("submit", (e) => e.preventDefault());

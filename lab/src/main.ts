@@ -5,15 +5,22 @@
  */
 import "./style.css";
 import { networkEditor, type EditorState } from "./editor.js";
+import { STUDIES as CATALOG } from "../../src/studies/catalog.js";
+import { contractPage } from "./contractPage.js";
+import { particlesPage, type ParticlesPage } from "./particlesPage.js";
 import { studyPage } from "./studyPage.js";
 import { varianceResonance } from "./studies/varianceResonance.js";
 
-const STUDIES = { "variance-resonance": varianceResonance } as const;
+/** Every study of the catalog has a page (#/study/NAME, a sub-study's "/" kept); variance-resonance keeps its own
+ * page (the exact sweep redrawn at interactive rates, with named numbers), the others are generated from their
+ * contracts. */
+const PAGES = CATALOG.map((s) => s.name);
 
 interface LabHandle {
   page: string;
   editor?: EditorState;
-  study?: { last: () => unknown; time: () => number };
+  particles?: ParticlesPage;
+  study?: { last: () => unknown; time: () => number; sets?: () => Record<string, unknown> };
 }
 
 const lab: LabHandle = { page: "" };
@@ -22,7 +29,7 @@ const lab: LabHandle = { page: "" };
 function route(): void {
   const hash = location.hash || "#/editor";
   const [path, query = ""] = hash.slice(1).split("?");
-  const page = path.startsWith("/study/") ? path.slice(7) : "editor";
+  const page = path.startsWith("/study/") ? path.slice(7) : path === "/simulate" ? "simulate" : "editor";
   const model = new URLSearchParams(query).get("model") ?? undefined;
   // The editor keeps its fragment up to date itself (replaceState, no hashchange): a hashchange on the editor is a
   // link pasted or followed (load its model), or the nav link without a model (keep the work).
@@ -31,6 +38,7 @@ function route(): void {
   main.replaceChildren();
   lab.page = page;
   lab.editor = undefined;
+  lab.particles = undefined;
   lab.study = undefined;
   for (const a of document.querySelectorAll("nav a")) {
     if ((a as HTMLElement).dataset.page === page) a.setAttribute("aria-current", "page");
@@ -39,14 +47,31 @@ function route(): void {
   if (page === "editor") {
     lab.editor = networkEditor(main, model);
     document.title = "ness lab: network editor";
-  } else if (page in STUDIES) {
-    const study = STUDIES[page as keyof typeof STUDIES];
-    lab.study = studyPage(main, study);
-    document.title = `ness lab: ${study.name}`;
+  } else if (page === "simulate") {
+    lab.particles = particlesPage(main);
+    document.title = "ness lab: simulate a model file";
+  } else if (page === varianceResonance.name) {
+    lab.study = studyPage(main, varianceResonance);
+    document.title = `ness lab: ${page}`;
+  } else if (PAGES.includes(page)) {
+    lab.study = contractPage(
+      main,
+      CATALOG.find((s) => s.name === page)!,
+      Object.fromEntries(new URLSearchParams(query)),
+    );
+    document.title = `ness lab: ${page}`;
   } else {
-    main.textContent = `ness: no page '${page}' (the lab has the network editor and the studies: ${Object.keys(STUDIES).join(", ")})`;
+    main.textContent = `ness: no page '${page}' (the lab has the network editor and the studies: ${PAGES.join(", ")})`;
   }
   document.body.dataset.ready = page;
+}
+
+// The navigation: the editor, then a link per study of the catalog.
+const nav = document.querySelector("nav")!;
+for (const name of PAGES) {
+  if (nav.querySelector(`a[data-page="${name}"]`)) continue;
+  nav.append(Object.assign(document.createElement("a"), { href: `#/study/${name}`, textContent: name }));
+  nav.lastElementChild!.setAttribute("data-page", name);
 }
 
 window.addEventListener("hashchange", route);

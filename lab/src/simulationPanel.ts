@@ -4,14 +4,14 @@
  * live while the run goes on (from the batches completed so far) and final at the end (the CLI's numbers for the
  * same seed). The equivalent command line is shown so the run can be repeated in a terminal.
  */
-import type { NetworkModel } from "../../src/model/network.js";
+import type { Model } from "../../src/model/index.js";
 import { schemeByName, type Scheme } from "../../src/stochastic/integrators.js";
 import { simulationSpec, type SimulationResult } from "../../src/stochastic/run.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
 import { lineChart } from "../../src/figures/charts.js";
 import { fmt, h, nessMessage, numberField } from "./dom.js";
 import { PageSimulation } from "./simulation.js";
-import { numberOption } from "../../src/cli/options.js";
+import { numberOption } from "../../src/model/options.js";
 import { exactReference, type ExactReference } from "../../src/verify/reference.js";
 import { attachExact, verifySimulation, withStationaryLaw } from "../../src/verify/simulation.js";
 
@@ -21,7 +21,12 @@ export interface SimulationPanel {
   last: SimulationResult | null;
 }
 
-export function simulationPanel(root: HTMLElement, currentModel: () => NetworkModel | null): SimulationPanel {
+/** `fileName`: the model file the command line names (default model.yaml, written by the editor's Export YAML). */
+export function simulationPanel(
+  root: HTMLElement,
+  currentModel: () => Model | null,
+  fileName?: () => string,
+): SimulationPanel {
   const values = { time: "200", dt: "0.01", seed: "1", replicas: "4" };
   const field = (key: keyof typeof values, label: string) => {
     const id = `sim-${key}`;
@@ -133,6 +138,7 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
       current?.cancel();
       current = null;
       panel.last = null;
+      status.textContent = ""; // warnings and messages of the old model's run
       progress.value = 0;
       line.textContent = "";
       history = [];
@@ -221,9 +227,9 @@ export function simulationPanel(root: HTMLElement, currentModel: () => NetworkMo
         withStationaryLaw({ time: opts.time, seed: opts.seed, replicas: opts.replicas }, reference),
       );
       line.textContent =
-        `Same numbers as: ness simulate model.yaml --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
+        `Same numbers as: ness simulate ${fileName?.() ?? "model.yaml"} --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
         (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") +
-        " (model.yaml: Export YAML)";
+        (fileName ? "" : " (model.yaml: Export YAML)");
       let pendingUpdate: { live: Estimate[] | null; done: number; total: number } | null = null;
       let updateTimer: ReturnType<typeof setTimeout> | null = null;
       const sim: PageSimulation = new PageSimulation(

@@ -96,7 +96,9 @@ export function studyPage<S extends z.ZodObject, R>(
   root.append(
     h("h2", {}, study.title),
     h("p", {}, study.summary),
-    ...study.citations.map((c) => h("p", { class: "cite" }, `${c.authors}, "${c.title}", ${c.venue}`)),
+    ...study.citations.map((c) =>
+      h("p", { class: "cite" }, `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${c.venue}`),
+    ),
     h(
       "div",
       { class: "study" },

@@ -13,6 +13,7 @@ import { NessError } from "../errors.js";
 import { checkOutputPath } from "../io/files.js";
 import { checkFigurePath } from "../io/render.js";
 import { labCommand } from "./commands/lab.js";
+import { plotTrajectoryCommand } from "./commands/plotTrajectory.js";
 import { simulateCommand } from "./commands/simulate.js";
 import { solveCommand } from "./commands/solve.js";
 import { reproduceCommand, studyCommand } from "./commands/study.js";
@@ -27,7 +28,14 @@ const OUTPUT_OPTIONS: Record<string, "figure" | "file" | "folder"> = {
   psd: "figure",
   csv: "file",
   snapshot: "file",
+  trajectory: "file",
+  checkpoint: "file",
   out: "folder",
+};
+
+/** Output options whose kind differs in one command (`ness plot-trajectory --out fig.png`). */
+const COMMAND_OUTPUTS: Record<string, Record<string, "figure" | "file" | "folder">> = {
+  "plot-trajectory": { out: "figure" },
 };
 
 /** Checks every output option of the command about to run (before its action does any work). */
@@ -35,7 +43,7 @@ function checkOutputs(cmd: Command): void {
   const opts = cmd.opts() as Record<string, unknown>;
   for (const option of cmd.options) {
     const name = option.attributeName();
-    const kind = OUTPUT_OPTIONS[name];
+    const kind = COMMAND_OUTPUTS[cmd.name()]?.[name] ?? OUTPUT_OPTIONS[name];
     const value = opts[name];
     if (kind === undefined || typeof value !== "string") continue;
     const flag = option.long ?? `--${name}`;
@@ -83,6 +91,7 @@ export function program(): Command {
     sweepCommand(),
     workerCommand(),
     plotCommand(),
+    plotTrajectoryCommand(),
     labCommand(),
   ])
     p.addCommand(c);

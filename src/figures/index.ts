@@ -5,3 +5,4 @@ export * from "./figure.js";
 export * from "./charts.js";
 export * from "./network.js";
 export { networkLayout } from "./layout.js";
+export * from "./trajectory.js";

@@ -3,7 +3,7 @@
  * block runner). An ensemble is a problem and its settings as plain, structured-cloneable data (the spec), and a
  * reduction that runs in the calling thread:
  *   - the spec names a registered kind (`registerEnsembleKind`): Langevin simulations of models (run.ts), general Ito
- *     SDEs (sde.ts), Langevin systems given as data (langevinProblem.ts); each worker rebuilds the problem's
+ *     SDEs (sde.ts), Langevin problems (langevinEnsemble.ts); each worker rebuilds the problem's
  *     functions (forces, drift, noise) from the data, so a spec crosses to worker threads and Web Workers;
  *   - replica r draws from the streams (seed, r, .) only; what a replica records (its output, output_func) is written
  *     into `perReplica` numbers of its own, and sums that would be too large to keep per replica (histograms) into
@@ -123,6 +123,12 @@ export interface BlockHooks {
   shouldStop?: () => boolean;
   /** Awaited between slices (in process: lets the event loop see Ctrl-C and draw the progress bar). */
   pause?: () => Promise<void>;
+  /**
+   * Called after every slice with the block's outputs so far (replica by replica; replicas before `index` are
+   * complete, replica `index` of the block has run `steps` steps, burn-in included): partial results of a live view.
+   * The array is the block's own buffer: copy what is kept.
+   */
+  onSlice?: (index: number, steps: number, outputs: Float64Array) => void;
 }
 
 /** Runs replicas [first, first + count) and returns their outputs and sums. */
@@ -138,10 +144,13 @@ export async function runBlock(
   const slice = prepared.sliceSteps;
   for (let r = 0; r < count; r++) {
     const run = prepared.replica(first + r, outputs.subarray(r * P, (r + 1) * P), sums);
+    let steps = 0;
     while (!run.done) {
       if (hooks.signal?.aborted || hooks.shouldStop?.()) throw new CancelledError();
       const n = run.advance(slice);
+      steps += n;
       hooks.onProgress?.(n);
+      hooks.onSlice?.(r, steps, outputs);
       if (hooks.pause) await hooks.pause();
     }
   }

@@ -141,6 +141,27 @@ export class FieldAccumulator {
     this.prevB = this.ib < n ? x[this.ib] : p![this.ib - n];
   }
 
+  /** The accumulator's state for a checkpoint: [samples, outside, previous a, previous b, the batch's sums...]. */
+  saveState(): Float64Array {
+    const s = new Float64Array(4 + this.acc.length);
+    s[0] = this.samples;
+    s[1] = this.out;
+    s[2] = this.prevA;
+    s[3] = this.prevB;
+    s.set(this.acc, 4);
+    return s;
+  }
+
+  /** Restores saveState's numbers. */
+  restoreState(s: Float64Array): void {
+    if (s.length !== 4 + this.acc.length) throw new Error("internal: a field accumulator state of the wrong size");
+    this.samples = s[0];
+    this.out = s[1];
+    this.prevA = s[2];
+    this.prevB = s[3];
+    this.acc.set(s.subarray(4));
+  }
+
   /** Ends a batch: its normalised values are folded into `sums`. */
   endBatch(sums: FieldSums): void {
     const norm = 1 / (this.samples * this.area);

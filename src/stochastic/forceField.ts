@@ -6,6 +6,7 @@
  * itself (minimum image), so displacements (drift velocities, Stratonovich increments) stay continuous.
  */
 import { ModelError } from "../errors.js";
+import type { ForceTerm, ParticleSpace } from "../problem/langevin.js";
 
 export interface ForceField {
   /** Number of coordinates (degrees of freedom) it acts on. */
@@ -20,7 +21,55 @@ export interface ForceField {
    * (a replica) gets the same numbers whatever ran before it in this thread. Optional: stateless fields have none.
    */
   reset?(): void;
+  /**
+   * What earlier evaluations left behind that changes later forces in their last bits (a neighbour list's positions
+   * at its last build, adaptive choices), as numbers, for checkpoints (checkpoint.ts). Optional: stateless fields
+   * have none.
+   */
+  saveState?(): Float64Array;
+  /** Restores saveState's numbers, so the next evaluations give the same bits as without the interruption. */
+  restoreState?(state: Float64Array): void;
 }
+
+/** A force field's state for a checkpoint (empty when it has none). */
+export function saveForceState(field: ForceField): Float64Array {
+  return field.saveState ? field.saveState() : new Float64Array(0);
+}
+
+/** Restores saveForceState's numbers (after a reset: a field with no state is only reset). */
+export function restoreForceState(field: ForceField, state: Float64Array): void {
+  field.reset?.();
+  if (field.restoreState) field.restoreState(state);
+  else if (state.length > 0) throw new Error("internal: a saved state for a force field that keeps none");
+}
+
+/**
+ * The field of one force term of a Langevin problem (src/problem/langevin.ts). `add`, when given, adds the term's
+ * forces into f (and returns its potential energy) instead of overwriting: the terms of a problem are then summed
+ * without a scratch array. `addOverdamped`, when given (mixed systems), adds forces that are right at the overdamped
+ * coordinates only, for the integrator's cheaper evaluation between the overdamped half drifts
+ * (LangevinSystem.overdampedForces).
+ */
+export type TermField = ForceField & {
+  add?(x: Float64Array, f: Float64Array): number;
+  addOverdamped?(x: Float64Array, f: Float64Array): void;
+};
+
+/** What a term's builder gets besides its term: the problem's coordinates and, for particle terms, their space. */
+export interface TermContext {
+  /** Number of coordinates. */
+  readonly dof: number;
+  /** Mixed systems: 1 at the overdamped coordinates. */
+  readonly overdamped?: Uint8Array;
+  /** The problem's particle space (validated), when it has one. */
+  readonly space?: ParticleSpace;
+}
+
+/**
+ * Builds a term's field from its data (validating it: ModelError for bad parameters). Registered by name with
+ * `registerForceTerm` (system.ts); called once per worker, never in the step loop.
+ */
+export type ForceTermBuilder = (term: ForceTerm, context: TermContext) => TermField;
 
 /** A ForceField that is the sum of several (each writes into its own scratch, then added). */
 export class SumForceField implements ForceField {
@@ -41,5 +90,27 @@ export class SumForceField implements ForceField {
   }
   reset(): void {
     for (const p of this.parts) p.reset?.();
+  }
+  /** The parts' states: [parts, length of each part's state..., the states...]. */
+  saveState(): Float64Array {
+    const states = this.parts.map(saveForceState);
+    const out = new Float64Array(1 + states.length + states.reduce((s, a) => s + a.length, 0));
+    out[0] = states.length;
+    let at = 1 + states.length;
+    states.forEach((a, k) => {
+      out[1 + k] = a.length;
+      out.set(a, at);
+      at += a.length;
+    });
+    return out;
+  }
+  restoreState(state: Float64Array): void {
+    if (state[0] !== this.parts.length) throw new Error("internal: a sum force field state of the wrong size");
+    let at = 1 + this.parts.length;
+    this.parts.forEach((p, k) => {
+      const n = state[1 + k];
+      restoreForceState(p, state.subarray(at, at + n));
+      at += n;
+    });
   }
 }

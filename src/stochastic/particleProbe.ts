@@ -24,7 +24,7 @@ import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
-import { ParticleForceField } from "./particleForces.js";
+import { ExternalFields } from "./potentials/externalFields.js";
 import { minimumImage } from "./neighbours/pairSearch.js";
 import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
@@ -65,14 +65,17 @@ export class ParticleProbe implements Probe {
   constructor(
     private readonly model: ParticlesModel,
     private readonly dt: number,
-    private readonly field: ParticleForceField,
+    private readonly external: ExternalFields | null,
     pairHeat: PairHeatRule = "trapezoid",
   ) {
     checkParticlesModel(model, "ParticleProbe");
     if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
       throw new ModelError(`ParticleProbe: dt must be a positive finite number, got ${String(dt)}`);
-    if (!(field instanceof ParticleForceField) || field.model !== model)
-      throw new ModelError("ParticleProbe: field must be the model's ParticleForceField");
+    if (
+      external !== null &&
+      !(external instanceof ExternalFields && external.dof === model.speciesOf.length * model.dimension)
+    )
+      throw new ModelError("ParticleProbe: external must be the field of the model's external term (or null)");
     if (pairHeat !== "trapezoid" && pairHeat !== "exact")
       throw new ModelError(`ParticleProbe: pairHeat must be trapezoid or exact, got ${String(pairHeat)}`);
     const S = model.species.length,
@@ -102,7 +105,7 @@ export class ParticleProbe implements Probe {
     this.temp = Float64Array.from(model.species, (s) => s.temperature);
     this.invCount = Float64Array.from(model.species, (s) => 1 / s.count);
     this.yScratch = new Float64Array(this.Y);
-    const ext = (!this.underdamped || N === 2) && field.hasExternal;
+    const ext = (!this.underdamped || N === 2) && external !== null && external.any;
     this.ext0 = new Float64Array(ext ? N * d : 0);
     this.ext1 = new Float64Array(ext ? N * d : 0);
     this.e0 = new Float64Array(ext ? N : 0);
@@ -135,8 +138,8 @@ export class ParticleProbe implements Probe {
         invDt = 1 / this.dt;
       const ext = this.ext0.length > 0;
       if (ext) {
-        this.field.externalParts(x0, this.ext0, this.e0);
-        this.field.externalParts(x, this.ext1, this.e1);
+        this.external!.parts(x0, this.ext0, this.e0);
+        this.external!.parts(x, this.ext1, this.e1);
       }
       const g0 = this.ext0,
         g1 = this.ext1;
@@ -182,7 +185,7 @@ export class ParticleProbe implements Probe {
       e = this.pairAxis;
     // |r2 - r1| and the pair force on particle 2 along e at the end of the step (total force minus external part).
     const ext = this.ext1.length > 0;
-    if (ext && this.underdamped) this.field.externalParts(x, this.ext1, this.e1);
+    if (ext && this.underdamped) this.external!.parts(x, this.ext1, this.e1);
     const r = this.unitSeparation(x, x, e);
     let fe = 0;
     for (let k = 0; k < d; k++) fe += (ext ? f[d + k] - this.ext1[d + k] : f[d + k]) * e[k];

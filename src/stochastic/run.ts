@@ -76,6 +76,7 @@ import {
 import { applyTimeStepRules, type StatisticalVerdict, type TimeStepFacts } from "./reliability.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
 import { networkSystem, particleSystem } from "./system.js";
+import { captureReplica, restoreReplica, type ReplicaSnapshot } from "./checkpoint.js";
 
 /** What a simulation runs besides the problem and the scheme: plain data. */
 export interface SimulationOptions {
@@ -286,7 +287,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     if (o.pairHeat !== undefined && o.pairHeat !== "exact" && o.pairHeat !== "trapezoid")
       throw new ModelError(`pairHeat must be exact or trapezoid, got ${String(o.pairHeat)}`);
     const pairHeat = o.pairHeat ?? "trapezoid";
-    const pp = new ParticleProbe(model, dt, built.field, pairHeat);
+    const pp = new ParticleProbe(model, dt, built.external, pairHeat);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);
@@ -503,34 +504,79 @@ export class ReplicaRun implements ReplicaRunner {
   private readonly energyFloor: number;
   private energySum = 0;
 
+  /**
+   * Starts replica `replica` (its batch means go into `batchMeans`, its field batches into `fieldSums`), or, given
+   * `resume` (checkpoint.ts), continues it from that snapshot exactly as if it had never stopped.
+   */
   constructor(
     private readonly plan: Plan,
     readonly replica: number,
     private readonly fieldSums: FieldSums[],
     batchMeans?: Float64Array,
+    resume?: ReplicaSnapshot,
   ) {
     const dyn = Rng.stream(plan.options.seed, replica, 0);
     this.rng = dyn;
     this.packed = plan.kernel ? new Float64Array(3 * plan.system.dof) : null;
     this.burnSums = plan.kernel ? new Float64Array(plan.K) : null;
-    const init = Rng.stream(plan.options.seed, replica, 1);
     // The plan's force field is shared by the replicas a thread runs: forget what the previous one left (neighbour
     // lists, cell order), so a replica's numbers do not depend on which replicas ran before it in this thread.
     plan.system.forces.reset?.();
     this.integrator = integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
     this.state = this.integrator.init(dyn);
-    plan.initialize(this.state, init);
-    this.integrator.force(this.state);
     this.total = plan.nBurn + plan.nProduction;
     this.values = new Float64Array(plan.K);
     this.sums = new Float64Array(plan.K);
     this.batchMeans = batchMeans ?? new Float64Array(plan.batches * plan.K);
     this.fieldAcc = plan.fields.map((f) => new FieldAccumulator(f, plan.dt));
+    if (resume) {
+      const r = restoreReplica(resume, {
+        replica,
+        state: this.state,
+        forces: plan.system.forces,
+        sums: this.sums,
+        burnSums: this.burnSums,
+        fields: this.fieldAcc,
+      });
+      this.step = resume.step;
+      this.batch = r.batch;
+      this.inBatch = r.inBatch;
+      this.energySum = r.energySum;
+      this.energyLimit = r.energyLimit;
+      this.energyFloor = r.energyFloor;
+      return;
+    }
+    const init = Rng.stream(plan.options.seed, replica, 1);
+    plan.initialize(this.state, init);
+    this.integrator.force(this.state);
     if (plan.nBurn === 0) for (const fa of this.fieldAcc) fa.prime(this.state.x, this.state.p);
     this.checkFinite();
     const e0 = Math.abs(this.energy());
     this.energyLimit = DIVERGENCE_FACTOR * plan.energyScale + 10 * e0;
     this.energyFloor = Math.max(plan.energyScale, e0);
+  }
+
+  /** Everything this replica carries from one step to the next (checkpoint.ts), copied. */
+  snapshot(): ReplicaSnapshot {
+    return captureReplica({
+      replica: this.replica,
+      step: this.step,
+      batch: this.batch,
+      inBatch: this.inBatch,
+      energySum: this.energySum,
+      energyLimit: this.energyLimit,
+      energyFloor: this.energyFloor,
+      state: this.state,
+      forces: this.plan.system.forces,
+      sums: this.sums,
+      burnSums: this.burnSums,
+      fields: this.fieldAcc,
+    });
+  }
+
+  /** The current state's coordinates, momenta, forces and potential (read only; for trajectories). */
+  get current(): LangevinState {
+    return this.state;
   }
 
   get done(): boolean {
@@ -763,6 +809,11 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
 export interface SimulationRunOptions extends RunOptions {
   /** Called with the prepared plan before any step is run (the CLI estimates the cost here; throwing refuses the run). */
   onPlan?: (plan: Plan) => void | Promise<void>;
+  /**
+   * Runs the prepared plan instead of runPrepared (segments.ts runSegmented: checkpoints, trajectories); must give
+   * the same outputs.
+   */
+  execute?: (spec: SimulationSpec, plan: Plan) => Promise<EnsembleOutputs>;
 }
 
 /**
@@ -796,7 +847,7 @@ export async function simulate(
   const spec = simulationSpec(problem, scheme, options);
   const plan = prepareEnsemble(spec) as Plan;
   await run.onPlan?.(plan);
-  return reduceSimulation(plan, await runPrepared(spec, plan, run));
+  return reduceSimulation(plan, await (run.execute ? run.execute(spec, plan) : runPrepared(spec, plan, run)));
 }
 
 /**

@@ -2,7 +2,8 @@
  * Replicas on browser Web Workers: a BlockRunner that sends each block of an ensemble (a simulation, an SDE, a
  * Langevin problem: ensemble.ts) to a pool of workers running webWorker.ts. As with Node's worker threads, blocks are
  * fixed by the replica count and reduced in order, so the result is the same for any number of workers.
- * Cancellation terminates the workers.
+ * Cancellation terminates the workers; pause() and resume() reach them between slices of steps (milliseconds); with
+ * `onPartial`, the blocks' outputs so far arrive while they run (a live view: the lab's simulation panel).
  */
 import { ModelError, NessError } from "../errors.js";
 import type { BlockResult, BlockRunner } from "./ensemble.js";
@@ -17,8 +18,35 @@ export interface WorkerLike {
   onmessage: { handler(ev: { data: unknown }): void }["handler"] | null;
 }
 
+/** A block's outputs while it runs: replicas first .. first + index - 1 complete, replica first + index `steps` in. */
+export interface PartialBlock {
+  first: number;
+  count: number;
+  /** Replicas of the block that are complete (the next one has run `steps` steps, burn-in included). */
+  index: number;
+  steps: number;
+  /** count x perReplica numbers (those of replicas not started yet are zero). */
+  outputs: Float64Array;
+}
+
+export interface WebWorkerRunnerOptions {
+  /** Receives the blocks' outputs so far, about every `partialMs`, and every block once complete. */
+  onPartial?: (block: PartialBlock) => void;
+  /** Interval of partial outputs (milliseconds, default 200). */
+  partialMs?: number;
+}
+
+/** A BlockRunner on Web Workers that can also pause and resume every run it has in flight. */
+export interface WebWorkerRunner extends BlockRunner {
+  /** Stops the workers between slices of steps (a run started while paused starts paused). */
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
+}
+
 type Reply =
   | { type: "progress"; steps: number }
+  | ({ type: "partial" } & PartialBlock)
   | { type: "result"; result: BlockResult }
   | { type: "error"; name: string; message: string };
 
@@ -37,11 +65,27 @@ let counter = 0;
  * console.log(typeof runner); // => function
  * ```
  */
-export function webWorkerRunner(createWorker: () => WorkerLike, workers: number): BlockRunner {
-  return (spec, blocks, hooks) =>
+export function webWorkerRunner(
+  createWorker: () => WorkerLike,
+  workers: number,
+  options: WebWorkerRunnerOptions = {},
+): WebWorkerRunner {
+  const live = new Set<WorkerLike>();
+  let paused = false;
+  const partialMs = options.onPartial ? (options.partialMs ?? 200) : undefined;
+  const runner: BlockRunner = (spec, blocks, hooks) =>
     new Promise<BlockResult[]>((resolve, reject) => {
       const runId = `web-${++counter}-${Date.now()}`;
-      const pool = Array.from({ length: Math.max(1, Math.min(workers, blocks.length)) }, createWorker);
+      const pool = Array.from({ length: Math.max(1, Math.min(workers, blocks.length)) }, () => {
+        const w = createWorker();
+        live.add(w);
+        if (paused) w.postMessage({ type: "pause" });
+        return w;
+      });
+      const end = (w: WorkerLike) => {
+        live.delete(w);
+        w.terminate();
+      };
       const results: BlockResult[] = [];
       let next = 0,
         finished = 0,
@@ -49,28 +93,34 @@ export function webWorkerRunner(createWorker: () => WorkerLike, workers: number)
       const stop = (err: Error) => {
         if (failed) return;
         failed = true;
-        for (const w of pool) w.terminate();
+        for (const w of pool) end(w);
         reject(err);
       };
       hooks.signal?.addEventListener("abort", () => stop(new CancelledError()));
       const feed = (w: WorkerLike) => {
         if (next >= blocks.length) {
-          w.terminate();
+          end(w);
           return;
         }
         const b = blocks[next++];
-        const task: WebBlockTask = { runId, spec, first: b.first, count: b.count };
+        const task: WebBlockTask = { runId, spec, first: b.first, count: b.count, partialMs };
         w.postMessage(task);
       };
       for (const w of pool) {
         w.onmessage = (ev) => {
           const m = ev.data as Reply;
+          if (failed) return;
           if (m.type === "progress") hooks.onProgress?.(m.steps);
-          else if (m.type === "error") stop(reviveError(m));
+          else if (m.type === "partial") {
+            const { first, count, index, steps, outputs } = m;
+            options.onPartial?.({ first, count, index, steps, outputs });
+          } else if (m.type === "error") stop(reviveError(m));
           else {
             results.push(m.result);
+            const r = m.result;
+            options.onPartial?.({ first: r.first, count: r.count, index: r.count, steps: 0, outputs: r.outputs });
             if (++finished === blocks.length) {
-              for (const x of pool) x.terminate();
+              for (const x of pool) end(x);
               resolve(results);
             } else feed(w);
           }
@@ -78,6 +128,21 @@ export function webWorkerRunner(createWorker: () => WorkerLike, workers: number)
         feed(w);
       }
     });
+  return Object.defineProperties(runner, {
+    pause: {
+      value: () => {
+        paused = true;
+        for (const w of live) w.postMessage({ type: "pause" });
+      },
+    },
+    resume: {
+      value: () => {
+        paused = false;
+        for (const w of live) w.postMessage({ type: "resume" });
+      },
+    },
+    paused: { get: () => paused },
+  }) as WebWorkerRunner;
 }
 
 /** A user-facing error from a worker, as its class (the class does not survive the worker boundary). */

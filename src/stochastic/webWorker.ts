@@ -1,44 +1,96 @@
 /**
  * Browser Web Worker entry for the stochastic engine (no Node imports). Bundle it as a module worker and hand the
- * constructor to webWorkerRunner (webPool.ts). Protocol: it receives { runId, spec, first, count } and answers
- * { type: "progress", steps } messages, then { type: "result", result } or { type: "error", name, message }.
- * It knows the engine's ensemble kinds (model simulations, SDEs, Langevin problems as data); a study's SDE or force
+ * constructor to webWorkerRunner (webPool.ts). Protocol:
+ *   in:  a block task { runId, spec, first, count, partialMs? } | { type: "pause" } | { type: "resume" }
+ *   out: { type: "progress", steps } after every slice of steps;
+ *        { type: "partial", first, count, index, steps, outputs } at most every partialMs (when given): the block's
+ *          outputs so far (replicas before `index` complete, replica `index` of the block `steps` steps in);
+ *        then { type: "result", result } or { type: "error", name, message }.
+ * Between slices the worker yields to its event loop every few tens of milliseconds, so a pause message stops it
+ * within a slice or two; it waits until resumed. Cancelling is terminating the worker.
+ * It knows the engine's ensemble kinds (model simulations, SDEs, Langevin problems); a study's SDE or force
  * term is known once its module is imported: a worker entry for a study imports that module, then this one (for
- * energy-correlations and particle-bath-chain: src/studies/webWorker.ts).
+ * energy-correlations, particle-bath-chain and demixing: src/studies/webWorker.ts).
  */
 import { NessError } from "../errors.js";
 import { prepareEnsemble, runBlock, type EnsembleSpec, type PreparedEnsemble } from "./ensemble.js";
 import "./run.js";
 import "./sde.js";
-import "./langevinProblem.js";
+import "./langevinEnsemble.js";
 
-interface WorkerScope {
-  onmessage: ((ev: { data: WebBlockTask }) => void) | null;
-  postMessage(message: unknown): void;
-}
-
+/** A block of replicas to run. */
 export interface WebBlockTask {
+  type?: "block";
   runId: string;
   spec: EnsembleSpec;
   first: number;
   count: number;
+  /** Post the block's partial outputs at most this often (milliseconds; absent: never). */
+  partialMs?: number;
+}
+
+export type WebWorkerMessage = WebBlockTask | { type: "pause" } | { type: "resume" };
+
+interface WorkerScope {
+  onmessage: ((ev: { data: WebWorkerMessage }) => void) | null;
+  postMessage(message: unknown): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
 let cached: { runId: string; plan: PreparedEnsemble } | null = null;
+let paused = false;
+let wake: (() => void) | null = null;
+
+/** A macrotask through a MessageChannel (not clamped as nested timers are): lets pause/resume messages in. */
+const channel = typeof MessageChannel === "function" ? new MessageChannel() : null;
+let tick: (() => void) | null = null;
+if (channel) channel.port1.onmessage = () => tick?.();
+const yieldToEvents = () =>
+  new Promise<void>((resolve) => {
+    if (!channel) return void setTimeout(resolve, 0);
+    tick = resolve;
+    channel.port2.postMessage(0);
+  });
+
+async function run(task: WebBlockTask): Promise<void> {
+  if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: prepareEnsemble(task.spec) };
+  let lastYield = performance.now(),
+    lastPartial = lastYield;
+  const partialMs = task.partialMs;
+  const result = await runBlock(cached.plan, task.first, task.count, {
+    onProgress: (steps) => scope.postMessage({ type: "progress", steps }),
+    onSlice:
+      partialMs !== undefined
+        ? (index, steps, outputs) => {
+            const now = performance.now();
+            if (now - lastPartial < partialMs) return;
+            lastPartial = now;
+            const { first, count } = task;
+            scope.postMessage({ type: "partial", first, count, index, steps, outputs: outputs.slice() });
+          }
+        : undefined,
+    pause: async () => {
+      const now = performance.now();
+      if (now - lastYield < 30 && !paused) return;
+      lastYield = now;
+      await yieldToEvents();
+      while (paused) await new Promise<void>((resolve) => (wake = resolve));
+    },
+  });
+  scope.postMessage({ type: "result", result });
+}
 
 scope.onmessage = (ev) => {
-  const task = ev.data;
-  void (async () => {
-    try {
-      if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: prepareEnsemble(task.spec) };
-      const result = await runBlock(cached.plan, task.first, task.count, {
-        onProgress: (steps) => scope.postMessage({ type: "progress", steps }),
-      });
-      scope.postMessage({ type: "result", result });
-    } catch (err) {
+  const m = ev.data;
+  if (m.type === "pause") paused = true;
+  else if (m.type === "resume") {
+    paused = false;
+    wake?.();
+    wake = null;
+  } else {
+    void run(m).catch((err: unknown) => {
       const e = err as Error;
       scope.postMessage({ type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message });
-    }
-  })();
+    });
+  }
 };

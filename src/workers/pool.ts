@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { ModelError, NessError } from "../errors.js";
-import type { BlockResult, BlockRunner } from "../stochastic/ensemble.js";
+import type { BlockHooks, BlockResult, BlockRunner, EnsembleSpec } from "../stochastic/ensemble.js";
+import type { SegmentResult, SegmentRunner, SegmentTask } from "../stochastic/segments.js";
 import { CancelledError, SimulationError } from "../stochastic/safety.js";
 import type { BlockReply, BlockTask } from "./simulateWorker.js";
 
@@ -75,17 +76,39 @@ function reviveError(r: { name: string; message: string }): NessError {
  * }
  * ```
  */
-export function workerRunner(workers: number): BlockRunner & { close(): Promise<void> } {
+export function workerRunner(workers: number): BlockRunner & { segments: SegmentRunner; close(): Promise<void> } {
   // One pool per runner, reused across runs (warm threads and JIT); idle threads exit after a second.
   let pool: Piscina | null = null;
+  // Segments of one run share its id, so each worker prepares the run's plan once.
+  const segmentRuns = new WeakMap<object, string>();
+  const newRunId = () => `${process.pid}-${++runCounter}-${Date.now()}`;
+  const segments: SegmentRunner = async (spec, tasks, hooks) => {
+    let runId = segmentRuns.get(spec);
+    if (runId === undefined) segmentRuns.set(spec, (runId = newRunId()));
+    const replies = await runTasks(
+      spec,
+      tasks.map((t) => ({ first: t.state.first, count: t.state.count, segment: t })),
+      hooks,
+      runId,
+    );
+    return replies.map((r) => (r as { segment: SegmentResult }).segment);
+  };
   const run: BlockRunner = async (spec, blocks, hooks) => {
+    const replies = await runTasks(spec, blocks, hooks, newRunId());
+    return replies.map((r) => (r as { result: BlockResult }).result);
+  };
+  const runTasks = async (
+    spec: EnsembleSpec,
+    blocks: { first: number; count: number; segment?: SegmentTask }[],
+    hooks: BlockHooks,
+    runId: string,
+  ): Promise<BlockReply[]> => {
     pool ??= new Piscina({
       filename: workerScript(),
       minThreads: 0,
       maxThreads: Math.max(1, workers),
       idleTimeout: 1000,
     });
-    const runId = `${process.pid}-${++runCounter}-${Date.now()}`;
     let failure: Error | null = null;
     const stop = new Int32Array(new SharedArrayBuffer(4));
     const fail = (err: Error) => {
@@ -107,12 +130,13 @@ export function workerRunner(workers: number): BlockRunner & { close(): Promise<
             hooks.onProgress?.(n);
           });
           const task: BlockTask = { runId, spec, first: b.first, count: b.count, port: channel.port2, stop };
+          if (b.segment) task.segment = b.segment;
           try {
             const r = (await pool!.run(task, { transferList: [channel.port2] })) as BlockReply;
             if (!r.ok) throw reviveError(r);
             closed = true;
             if (r.steps > seen && !failure) hooks.onProgress?.(r.steps - seen);
-            return r.result;
+            return r;
           } catch (err) {
             fail(err as Error);
             return null;
@@ -123,12 +147,13 @@ export function workerRunner(workers: number): BlockRunner & { close(): Promise<
         }),
       );
       if (failure) throw failure;
-      return results as BlockResult[];
+      return results as BlockReply[];
     } finally {
       hooks.signal?.removeEventListener("abort", onAbort);
     }
   };
   return Object.assign(run, {
+    segments,
     async close() {
       const p = pool;
       pool = null;

@@ -13,6 +13,8 @@ import {
   type EnsembleSpec,
   type PreparedEnsemble,
 } from "../stochastic/ensemble.js";
+import { runSegment, type SegmentResult, type SegmentTask } from "../stochastic/segments.js";
+import type { Plan } from "../stochastic/run.js";
 import "./kinds.js";
 
 export interface BlockTask {
@@ -23,11 +25,15 @@ export interface BlockTask {
   port: MessagePort;
   /** Shared flag (Int32Array on a SharedArrayBuffer): nonzero asks the block to stop. */
   stop: Int32Array;
+  /** Continue the block from a state for a number of steps (segments.ts) instead of running it whole. */
+  segment?: SegmentTask;
 }
 
 /** steps: all steps of the block (progress messages may arrive after the reply; the pool makes up the difference). */
 export type BlockReply =
-  { ok: true; result: BlockResult; steps: number } | { ok: false; name: string; message: string };
+  | { ok: true; result: BlockResult; steps: number }
+  | { ok: true; segment: SegmentResult; steps: number }
+  | { ok: false; name: string; message: string };
 
 let cached: { runId: string; plan: PreparedEnsemble } | null = null;
 
@@ -36,9 +42,9 @@ export default async function runBlockTask(task: BlockTask): Promise<BlockReply>
     if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: prepareEnsemble(task.spec) };
     let pending = 0;
     let last = Date.now();
-    const result = await runBlock(cached.plan, task.first, task.count, {
+    const hooks = {
       shouldStop: () => Atomics.load(task.stop, 0) !== 0,
-      onProgress: (n) => {
+      onProgress: (n: number) => {
         pending += n;
         const now = Date.now();
         if (now - last > 50) {
@@ -47,7 +53,14 @@ export default async function runBlockTask(task: BlockTask): Promise<BlockReply>
           last = now;
         }
       },
-    });
+    };
+    if (task.segment) {
+      const segment = await runSegment(cached.plan as Plan, task.segment, hooks);
+      if (pending > 0) task.port.postMessage(pending);
+      task.port.close();
+      return { ok: true, segment, steps: segment.state.steps - task.segment.state.steps };
+    }
+    const result = await runBlock(cached.plan, task.first, task.count, hooks);
     if (pending > 0) task.port.postMessage(pending);
     task.port.close();
     return { ok: true, result, steps: task.count * cached.plan.stepsPerReplica };

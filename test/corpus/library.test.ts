@@ -63,7 +63,9 @@ import {
   simulateEnergyCorrelations,
 } from "../../src/studies/energy-correlations/index.js";
 import {
+  classifyDemixing,
   demixingParams,
+  softSecondVirial2D,
   pairExact,
   ratchetCurrent,
   runAndChaseExact,
@@ -120,6 +122,14 @@ const ring = (n: number) =>
     baths: [{ site: 1, friction: 1, temperature: 1 }],
   });
 const bigRing = ring(6000);
+/** Two overdamped coordinates with unit baths: the frame of hand-written Langevin problems. */
+const twoCoordinates = {
+  kind: "langevin",
+  dynamics: "overdamped",
+  mass: [1, 1],
+  friction: [1, 1],
+  temperature: [1, 1],
+} as const;
 
 type Call = [string, () => unknown, new (...a: never[]) => NessError, string];
 const calls: Call[] = [
@@ -485,10 +495,43 @@ const calls: Call[] = [
     "NetworkForceField: expected a network model",
   ],
   [
-    "ParticleForceField(network)",
-    () => new stochastic.ParticleForceField(net as never),
+    "langevinSystem(pairs term without a space)",
+    () => stochastic.langevinSystem({ ...twoCoordinates, forces: [{ term: "pairs", pairs: [] }] }),
     ModelError,
-    "ParticleForceField: takes a particles model",
+    'a "pairs" force term needs the problem\'s space',
+  ],
+  [
+    "langevinSystem(pairs term with a negative stiffness)",
+    () =>
+      stochastic.langevinSystem({
+        ...twoCoordinates,
+        space: { dimension: 1, box: null, species: 1, speciesOf: new Int32Array(2) },
+        forces: [{ term: "pairs", pairs: [{ a: 0, b: 0, pair: { potential: "harmonic", stiffness: -1, length: 0 } }] }],
+      }),
+    ModelError,
+    'the "pairs" force term: pairs[0]',
+  ],
+  [
+    "langevinSystem(unknown term)",
+    () => stochastic.langevinSystem({ ...twoCoordinates, forces: [{ term: "bonds?" }] }),
+    ModelError,
+    'unknown force term "bonds?"',
+  ],
+  [
+    "langevinSystem(network term on the wrong number of coordinates)",
+    () =>
+      stochastic.langevinSystem({
+        ...twoCoordinates,
+        forces: [{ term: "network", pinning: Float64Array.of(1), quarticPinning: Float64Array.of(0), springs: [] }],
+      }),
+    ModelError,
+    'the "network" force term acts on 1 coordinates; the problem has 2',
+  ],
+  [
+    "registerForceTerm(built-in name)",
+    () => stochastic.registerForceTerm("pairs", () => ({ dof: 1, compute: () => 0 })),
+    ModelError,
+    'the force term "pairs" is built in',
   ],
   [
     "NetworkProbe(model, wrong field)",
@@ -685,6 +728,42 @@ const calls: Call[] = [
     () => demixingParams({ N: 1e9 }),
     ModelError,
     "N (number of disks) must be an integer in [2, 1e5], got 1e+9",
+  ],
+  [
+    "study two-temperature: the demixing criterion without runs",
+    () => classifyDemixing([]),
+    ModelError,
+    "the demixing criterion needs at least one run",
+  ],
+  [
+    "study two-temperature: a second virial coefficient at T = 0",
+    () => softSecondVirial2D(1, 1, 0),
+    ModelError,
+    "stiffness, range and temperature must be finite and > 0",
+  ],
+  [
+    "stochastic: a structure factor with one weight for two points",
+    () => stochastic.structureFactor(new Float64Array([0, 0, 1, 1]), [4, 4], [[1]], { qMax: 3 }),
+    ModelError,
+    "1 weights for 2 points",
+  ],
+  [
+    "stochastic: a structure factor below the smallest wavevector",
+    () => stochastic.structureFactor(new Float64Array([0, 0]), [10, 10], [[1]], { qMax: 0.1 }),
+    ModelError,
+    "qMax must be at least the smallest wavevector",
+  ],
+  [
+    "stochastic: a structure factor of a NaN position",
+    () => stochastic.structureFactor(new Float64Array([0, NaN]), [4, 4], [[1]], { qMax: 3 }),
+    ModelError,
+    "position 1 is not a finite number",
+  ],
+  [
+    "stochastic: a structure factor with options null",
+    () => stochastic.structureFactor(new Float64Array([0, 0]), [4, 4], [[1]], null as never),
+    ModelError,
+    "options must be an object",
   ],
   [
     "study particle-bath-chain: rho = 1e308",

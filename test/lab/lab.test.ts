@@ -16,6 +16,8 @@ import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, type NetworkModel } from "../../src/model/index.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { closedFormCovariance, sweep } from "../../src/studies/variance-resonance/index.js";
+import { findStudy } from "../../src/studies/catalog.js";
+import { runStudy } from "../../src/studies/run.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -41,6 +43,98 @@ async function cliMessage(text: string, name = "model.yaml"): Promise<string> {
   expect(lines).toHaveLength(1);
   return lines[0].replace(`${file}: `, "");
 }
+
+/** The one line `ness ...args` prints on stderr (it must fail). */
+async function cliError(args: string[]): Promise<string> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void lines.push(a.join(" ")));
+  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  try {
+    expect(await main(["node", "ness", ...args])).toBe(1);
+  } finally {
+    spy.mockRestore();
+    log.mockRestore();
+  }
+  expect(lines).toHaveLength(1);
+  return lines[0];
+}
+
+/** `ness simulate FILE ... --json` in this process: its estimates. */
+async function cliSimulate(
+  text: string,
+  args: string[],
+): Promise<{ group: string; name: string; value: number; error: number }[]> {
+  const dir = mkdtempSync(join(tmpdir(), "ness-lab-sim-"));
+  const out: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
+  try {
+    const file = join(dir, "model.yaml");
+    writeFileSync(file, text);
+    expect(await main(["node", "ness", "simulate", file, ...args, "--workers", "1", "--no-progress", "--json"])).toBe(
+      0,
+    );
+  } finally {
+    log.mockRestore();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return (JSON.parse(out.join("\n")) as { estimates: { group: string; name: string; value: number; error: number }[] })
+    .estimates;
+}
+
+/** Plain JSON of a value (typed arrays as objects), as the page hands its results to the test. */
+const json = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+
+/**
+ * The study pages' checks: parameters in the address (small runs), the number compared with the library's
+ * runStudy for the same parameters and seed, and what it is (a closed form where there is one).
+ */
+const STUDY_PAGES: {
+  name: string;
+  query: Record<string, string | number>;
+  pick: (r: any) => number; // eslint-disable-line @typescript-eslint/no-explicit-any
+  closedForm?: number;
+  figures: number;
+  /**
+   * Exact studies: equal to 1e-12 relative (Chromium's V8 and Node's may round Math.exp/log/pow differently);
+   * stochastic ones: bit for bit (same blocks and random streams).
+   */
+  exact?: boolean;
+  /** The report shows no timings (harmonic-conduction's does): compared as text. */
+  report?: false;
+}[] = [
+  // C12 of two ideal-gas subsystems: Cv (T0 - T3)^2 / 27 (Bunin et al., eq. 8).
+  {
+    name: "energy-correlations",
+    query: { model: "ideal-gas" },
+    pick: (r) => r.C[0][1],
+    closedForm: (1000 * 4) / 27,
+    figures: 2,
+  },
+  { name: "particle-bath-chain", query: { TL: 3 }, pick: (r) => r.current, figures: 1, exact: true },
+  // Entropy production k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)) (Metzger, Section 4.1).
+  { name: "two-temperature", query: { T1: 4 }, pick: (r) => r.entropyProduction, closedForm: 9 / 16, figures: 1 },
+  { name: "two-temperature/run-and-chase", query: { dimension: 1 }, pick: (r) => r.exact.chaseVelocity, figures: 1 },
+  {
+    name: "two-temperature/ratchet",
+    query: { time: 20, replicas: 2, seed: 3 },
+    pick: (r) => r.centreOfMass.value,
+    figures: 0,
+  },
+  {
+    name: "two-temperature/demixing",
+    query: { N: 200, time: 40, burnIn: 10, replicas: 2, seed: 2 },
+    pick: (r) => r.psi.value,
+    figures: 1,
+  },
+  {
+    name: "harmonic-conduction",
+    query: { nMin: 16, nMax: 64, samples: 2 },
+    pick: (r) => r.results[0].points[1].J,
+    figures: 1,
+    exact: true,
+    report: false,
+  },
+];
 
 const withSpring = (model: NetworkModel, a: string, b: string, k: number): NetworkModel => ({
   ...model,
@@ -320,6 +414,180 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await expect
       .poll(() => value("sigma11"))
       .toBeCloseTo(closedFormCovariance({ ...base, k: 1.02, k0: 0.02 }).sigma11, 8);
+    expect(errors).toEqual([]);
+  });
+
+  for (const c of STUDY_PAGES) {
+    it(`opens the ${c.name} page: its number is the library's for the same parameters and seed`, async () => {
+      const study = findStudy(c.name)!;
+      const query = new URLSearchParams(Object.entries(c.query).map(([k, v]) => [k, String(v)])).toString();
+      await page.goto(`${url}#/study/${c.name}${query ? `?${query}` : ""}`);
+      await page.waitForFunction((n) => document.title === `ness lab: ${n}`, c.name);
+      await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""), null, {
+        timeout: 60_000,
+      });
+      const shown = await page.evaluate(() =>
+        JSON.parse(
+          JSON.stringify((window as unknown as { nessLab: { study: { last(): unknown } } }).nessLab.study.last()),
+        ),
+      );
+      const { seed, ...parameters } = c.query;
+      const expected = json(await runStudy(study, parameters, { seed: Number(seed ?? 1), figures: true }));
+      if (c.exact)
+        expect(Math.abs(c.pick(shown) - c.pick(expected))).toBeLessThanOrEqual(1e-12 * Math.abs(c.pick(expected)));
+      else expect(c.pick(shown)).toBe(c.pick(expected));
+      if (c.closedForm !== undefined) expect(c.pick(shown)).toBeCloseTo(c.closedForm, 9);
+      expect(await page.locator("#study-figures figure").count()).toBe(c.figures);
+      if (c.report !== false && !c.exact)
+        expect(await page.locator("#study-report").textContent()).toBe(study.report(expected as never));
+      await page.screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}.png`), fullPage: true });
+    });
+  }
+
+  it("shows the CLI's message for a bad study parameter in place, and recovers", async () => {
+    await page.goto(`${url}#/study/two-temperature`);
+    await page.waitForFunction(() => document.title === "ness lab: two-temperature");
+    await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
+    await page.locator("#study-two-temperature-k").fill("-1");
+    const cli = await cliError(["study", "two-temperature", "--k", "-1"]);
+    await expect.poll(() => page.locator("#study-two-temperature-error").textContent()).toBe(cli);
+    await page.screenshot({ path: join(artifacts, "study-bad-input.png"), fullPage: true });
+    await page.locator("#study-two-temperature-k").fill("2");
+    await expect.poll(() => page.locator("#study-two-temperature-error").textContent()).toBe("");
+    await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
+    expect(page.url()).toMatch(/#\/study\/two-temperature\?k=2$/); // the address is a link to what is shown
+    expect(errors).toEqual([]);
+  });
+
+  it("asks before a study run that would take more than a minute", async () => {
+    await page.goto(`${url}#/study/two-temperature/demixing?N=10000&replicas=2`);
+    await page.waitForFunction(() => document.title === "ness lab: two-temperature/demixing");
+    await page.waitForFunction(() => /^stopped/.test(document.querySelector("#study-state")?.textContent ?? ""), null, {
+      timeout: 60_000,
+    });
+    expect(await page.locator("#study-status").textContent()).toMatch(
+      /^ness: this run would take about \d+ (s|min) in the page \(more than 60 s\)/,
+    );
+    expect(await page.getByRole("button", { name: "Run anyway" }).isVisible()).toBe(true);
+    await page.screenshot({ path: join(artifacts, "study-cost-question.png"), fullPage: true });
+    // Run anyway: 10^4 disks on the Web Workers, replica 0's live snapshot redrawn as it runs; then Cancel.
+    await page.getByRole("button", { name: "Run anyway" }).click();
+    await page.waitForFunction(
+      () => Number(document.querySelector("#study-figures")?.getAttribute("data-frames")) >= 3,
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(/10000 disks at t = /);
+    await page.screenshot({ path: join(artifacts, "study-demixing-live.png"), fullPage: true });
+    await page.getByRole("button", { name: "Cancel" }).click();
+    expect(await page.locator("#study-state").textContent()).toBe("cancelled");
+    expect(errors).toEqual([]);
+  });
+
+  it("measures the slider response of the exact study pages (reported, not asserted)", async () => {
+    const times: Record<string, number[]> = {};
+    for (const [name, key, values] of [
+      ["two-temperature", "T1", [2, 3, 6, 8, 10]],
+      ["energy-correlations", "T3", [2, 4, 5, 6, 7]],
+      ["two-temperature/run-and-chase", "Tcold", [0.2, 0.3, 0.4, 0.5, 0.6]],
+      ["particle-bath-chain", "TL", [2.5, 3, 4, 5, 6]],
+    ] as const) {
+      await page.goto(`${url}#/study/${name}`);
+      await page.waitForFunction((n) => document.title === `ness lab: ${n}`, name);
+      await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
+      const id = `#study-${name.replace(/\W+/g, "-")}-${key}`;
+      times[name] = [];
+      for (const v of values) {
+        // From the input event to the figures drawn (the state line says done after they are).
+        const ms = await page.evaluate(
+          ([sel, value]) =>
+            new Promise<number>((resolve) => {
+              const input = document.querySelector(sel) as HTMLInputElement;
+              const state = document.querySelector("#study-state")!;
+              const t0 = performance.now();
+              const seen = new MutationObserver(() => {
+                if (/^done/.test(state.textContent ?? "")) {
+                  seen.disconnect();
+                  requestAnimationFrame(() => resolve(performance.now() - t0));
+                }
+              });
+              seen.observe(state, { childList: true, characterData: true, subtree: true });
+              input.value = String(value);
+              input.dispatchEvent(new Event("input"));
+            }),
+          [id, v] as const,
+        );
+        times[name].push(Math.round(ms));
+      }
+    }
+    console.log(`slider response (ms, input to figures drawn): ${JSON.stringify(times)}`);
+    expect(Object.keys(times)).toHaveLength(4);
+  });
+
+  it("simulates particle models with external fields: the CLI's numbers for the seed, bad text in place", async () => {
+    await page.goto(`${url}#/simulate`);
+    await page.waitForSelector("#particles-summary:not(:empty)");
+    expect(await page.locator("#particles-summary").textContent()).toMatch(/external fields: harmonic/);
+    await page.getByLabel("production time per replica").fill("20");
+    await page.getByLabel("time step").fill("0.002");
+    await page.getByLabel("random seed").fill("5");
+    await page.getByLabel("replicas", { exact: true }).fill("4");
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForSelector("#sim-table tr.final", { timeout: 30_000 });
+    const rows = () =>
+      page.locator("#sim-table tr.final").evaluateAll((trs) =>
+        trs.map((tr) => ({
+          q: tr.getAttribute("data-quantity"),
+          value: Number(tr.getAttribute("data-value")),
+          error: Number(tr.getAttribute("data-error")),
+          exact: tr.getAttribute("data-exact"),
+        })),
+      );
+    const pair = await rows();
+    const text = readFileSync(join(root, "examples/particles/harmonic-pair.yaml"), "utf8");
+    const cli = await cliSimulate(text, ["--time", "20", "--dt", "0.002", "--seed", "5", "--replicas", "4"]);
+    expect(pair.map((r) => r.q)).toEqual(cli.map((e) => `${e.group}: ${e.name}`));
+    expect(pair.map((r) => r.value)).toEqual(cli.map((e) => e.value));
+    expect(pair.map((r) => r.error)).toEqual(cli.map((e) => e.error));
+    expect(pair.some((r) => r.exact !== "")).toBe(true); // a linear model: exact values beside the estimates
+    await page.screenshot({ path: join(artifacts, "simulate-harmonic-pair.png"), fullPage: true });
+    // The ratchet: a sawtooth external field and a soft pair repulsion on a ring.
+    await page.getByLabel("example model").selectOption({ label: "ratchet.yaml" });
+    await page.getByRole("button", { name: "Load example" }).click();
+    expect(await page.locator("#particles-summary").textContent()).toMatch(/external fields: sawtooth/);
+    await page.getByLabel("production time per replica").fill("10");
+    await page.getByLabel("time step").fill("0.0005");
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForSelector("#sim-table tr.final", { timeout: 30_000 });
+    const ratchet = await rows();
+    const cli2 = await cliSimulate(readFileSync(join(root, "examples/particles/ratchet.yaml"), "utf8"), [
+      "--time",
+      "10",
+      "--dt",
+      "0.0005",
+      "--seed",
+      "5",
+      "--replicas",
+      "4",
+    ]);
+    expect(ratchet.map((r) => r.value)).toEqual(cli2.map((e) => e.value));
+    expect(ratchet.map((r) => r.q)).toContain("drift velocity: centre of mass x");
+    await page.screenshot({ path: join(artifacts, "simulate-ratchet.png"), fullPage: true });
+    // Bad text: the message of `ness simulate FILE`, in place; the page keeps working.
+    const bad = text.replace("temperature: 5", "temperature: -5");
+    await page.locator("#particles-text").fill(bad);
+    const dir = mkdtempSync(join(tmpdir(), "ness-lab-bad-"));
+    try {
+      const file = join(dir, "ratchet.yaml");
+      writeFileSync(file, bad);
+      const cli3 = await cliError(["simulate", file, "--time", "1", "--dt", "0.01", "--seed", "1", "--replicas", "1"]);
+      expect(await page.locator("#status").textContent()).toBe(cli3.replace(dir + "/", ""));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.screenshot({ path: join(artifacts, "simulate-bad-input.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
 });

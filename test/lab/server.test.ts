@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { serveLab } from "../../src/cli/commands/lab.js";
+import { labConfig, serveLab } from "../../src/cli/commands/lab.js";
 
 describe("ness lab server", () => {
   const site = mkdtempSync(join(tmpdir(), "ness-lab-serve-"));
@@ -37,7 +37,11 @@ describe("ness lab server", () => {
   });
 
   it("refuses a site that is not built, and a port in use", async () => {
-    await expect(serveLab(join(site, "assets"), 0)).rejects.toThrow(/the lab is not built .*run npm run build:web/);
+    await expect(serveLab(join(site, "assets"), 0)).rejects.toThrow(
+      /^the lab is not built \(.*index\.html is missing\): run npm run build:web in a checkout of ness$/,
+    );
+    // In a checkout `ness lab` builds a missing site itself (buildLab, with Vite) from this configuration.
+    expect(labConfig()).toMatch(/lab\/vite\.config\.ts$/);
     const { server, url } = await serveLab(site, 0);
     try {
       const port = Number(new URL(url).port);

@@ -1,13 +1,16 @@
 // The browser Web Worker runner, driven by in-process stand-in workers that speak webWorker.ts's protocol: results
-// identical to the in-process run, progress complete, errors passed on.
+// identical to the in-process run, progress complete, errors passed on, partial outputs and pause messages.
 import { describe, expect, it } from "vitest";
 import { NessError } from "../../src/errors.js";
 import type { NetworkModel } from "../../src/model/network.js";
 import { prepareEnsemble, runBlock } from "../../src/stochastic/ensemble.js";
-import { simulate, simulateSync } from "../../src/stochastic/run.js";
+import { simulate, simulateSync, simulationSpec } from "../../src/stochastic/run.js";
 import { webWorkerRunner, type WorkerLike } from "../../src/stochastic/webPool.js";
 import type { WebBlockTask } from "../../src/stochastic/webWorker.js";
 import { randomNetwork } from "../helpers/random.js";
+
+/** Control messages the stand-in workers received ({ type: "pause" } and { type: "resume" }). */
+const controls: string[] = [];
 
 /** A stand-in for `new Worker(webWorker.js)`: same messages, run in process, replies asynchronously. */
 function fakeWorker(): WorkerLike {
@@ -15,12 +18,28 @@ function fakeWorker(): WorkerLike {
     onmessage: null,
     terminate: () => undefined,
     postMessage(message: unknown) {
-      const task = message as WebBlockTask;
+      const m = message as WebBlockTask | { type: "pause" | "resume" };
+      if (m.type === "pause" || m.type === "resume") return void controls.push(m.type);
+      const task = m as WebBlockTask;
       setTimeout(async () => {
         try {
           const plan = prepareEnsemble(task.spec);
           const result = await runBlock(plan, task.first, task.count, {
             onProgress: (steps) => w.onmessage?.({ data: { type: "progress", steps } }),
+            onSlice:
+              task.partialMs === undefined
+                ? undefined
+                : (index, steps, outputs) =>
+                    w.onmessage?.({
+                      data: {
+                        type: "partial",
+                        first: task.first,
+                        count: task.count,
+                        index,
+                        steps,
+                        outputs: outputs.slice(),
+                      },
+                    }),
           });
           w.onmessage?.({ data: { type: "result", result } });
         } catch (err) {
@@ -50,6 +69,46 @@ describe("Web Worker runner", () => {
       expect(r.estimates).toEqual(reference.estimates);
       expect(done).toBe(r.steps);
     }
+  });
+
+  it("hands partial outputs (each block complete at the end) and sends pause/resume to its workers", async () => {
+    const reference = simulateSync(model, { dt: 0.01 }, options);
+    const latest = new Map<number, { index: number; count: number; outputs: Float64Array }>();
+    let partials = 0;
+    const runner = webWorkerRunner(fakeWorker, 2, {
+      partialMs: 0,
+      onPartial: (b) => {
+        partials++;
+        expect(b.index).toBeLessThanOrEqual(b.count);
+        latest.set(b.first, b);
+      },
+    });
+    controls.length = 0;
+    runner.pause();
+    expect(runner.paused).toBe(true);
+    runner.resume();
+    expect(runner.paused).toBe(false);
+    expect(controls).toEqual([]); // no worker alive yet: a run started later starts unpaused
+    const r = await simulate(model, { dt: 0.01 }, options, { runner });
+    expect(r.estimates).toEqual(reference.estimates);
+    expect(partials).toBeGreaterThan(latest.size);
+    // The last partial of every block is the block complete: together, every replica's outputs.
+    const blocks = [...latest.entries()].sort((a, b) => a[0] - b[0]);
+    expect(blocks.every(([, b]) => b.index === b.count)).toBe(true);
+    const plan = prepareEnsemble(simulationSpec(model, { dt: 0.01 }, options));
+    const all = new Float64Array(options.replicas * plan.perReplica);
+    let at = 0;
+    for (const [, b] of blocks) {
+      all.set(b.outputs, at);
+      at += b.outputs.length;
+    }
+    const direct = new Float64Array(options.replicas * plan.perReplica);
+    for (let r0 = 0, k = 0; r0 < options.replicas; r0++) {
+      const one = await runBlock(plan, r0, 1);
+      direct.set(one.outputs, k);
+      k += one.outputs.length;
+    }
+    expect(all).toEqual(direct);
   });
 
   it("passes a blow-up on as a SimulationError", async () => {

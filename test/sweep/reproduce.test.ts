@@ -35,7 +35,9 @@ function storedRows(out: string): StoredPoint[] {
 describe("ness reproduce --resume", () => {
   it("a reproduce killed mid-map resumes with every point computed exactly once, and the same results", async () => {
     const out = path.join(dir, "ndc");
-    const args = ["reproduce", "particle-bath-chain", "--only", "fig4-ndc", "--workers", "1", "--out", out];
+    // Two worker threads: each chunk of at most 16 points is stored as it arrives (in one thread, points are stored
+    // in batches of about a second, which on an idle machine may hold the whole map).
+    const args = ["reproduce", "particle-bath-chain", "--only", "fig4-ndc", "--workers", "2", "--out", out];
     const first = spawn(process.execPath, [bin, ...args], { stdio: "ignore" });
     const exited = new Promise<number | null>((r) => first.once("exit", (code) => r(code)));
     // Kill it as soon as a batch of points is stored (the full figure has about 800 points: seconds of work).

@@ -10,7 +10,7 @@ import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { ModelError, NessError } from "../../errors.js";
-import { numberOption } from "../options.js";
+import { numberOption } from "../../model/options.js";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -33,6 +33,30 @@ export function labSiteFolder(): string {
   return fileURLToPath(url);
 }
 
+/** The lab's Vite configuration when ness runs from a checkout (lab/ beside src/ and dist/), else undefined. */
+export function labConfig(): string | undefined {
+  const config = fileURLToPath(new URL("../../../lab/vite.config.ts", import.meta.url));
+  return existsSync(config) ? config : undefined;
+}
+
+/**
+ * Builds the lab into `folder` with Vite (what `npm run build:web` does) when the sources and Vite are at hand (a
+ * checkout with its dev dependencies); false when they are not.
+ */
+export async function buildLab(folder: string, log: (line: string) => void): Promise<boolean> {
+  const config = labConfig();
+  if (!config) return false;
+  let vite: typeof import("vite");
+  try {
+    vite = await import("vite");
+  } catch {
+    return false;
+  }
+  log(`ness lab: the lab is not built: building it into ${folder} (npm run build:web does the same)`);
+  await vite.build({ configFile: config, logLevel: "warn", build: { outDir: folder, emptyOutDir: true } });
+  return true;
+}
+
 /**
  * Starts a static server for `folder` on 127.0.0.1:port (0: any free port) and resolves with it and its URL once
  * it listens. A port in use or not allowed is a NessError with the port in the message.
@@ -40,7 +64,9 @@ export function labSiteFolder(): string {
 export async function serveLab(folder: string, port: number): Promise<{ server: Server; url: string }> {
   const root = resolve(folder);
   if (!existsSync(join(root, "index.html"))) {
-    throw new NessError(`the lab is not built (${join(root, "index.html")} is missing): run npm run build:web`);
+    throw new NessError(
+      `the lab is not built (${join(root, "index.html")} is missing): run npm run build:web in a checkout of ness`,
+    );
   }
   const server = createServer((req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405, { allow: "GET, HEAD" }).end();
@@ -87,7 +113,11 @@ export function labCommand(): Command {
     .option("--port <P>", "port on 127.0.0.1 (default 8370; 0: any free port)")
     .action(async (opts: { port?: string }) => {
       const port = numberOption(opts.port ?? "8370", "--port", { integer: true, min: 0, max: 65535 })!;
-      const { url } = await serveLab(labSiteFolder(), port);
+      const folder = labSiteFolder();
+      // Not built (npm run build empties dist/ but keeps dist/lab; a fresh checkout has none): build it once when
+      // the sources and Vite are here, else serveLab says which command to run.
+      if (!existsSync(join(folder, "index.html"))) await buildLab(folder, (line) => console.error(line));
+      const { url } = await serveLab(folder, port);
       console.log(`ness lab: open ${url} (Ctrl-C to stop)`);
       await new Promise<never>(() => {}); // serve until interrupted
     });

@@ -19,8 +19,18 @@ import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js"
 import { num, table, warn } from "../format.js";
 import { readModelFile } from "../input.js";
 import { interruptible } from "../interrupt.js";
-import { numberOption, workersOption } from "../options.js";
+import { numberOption, workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
+import { trajectoryFormat } from "../../io/trajectory.js";
+import {
+  readCheckpointFile,
+  recordingExecute,
+  recordingWanted,
+  shellWord,
+  thermoHidden,
+  type RecordingOptions,
+} from "./simulateRecord.js";
+import path from "node:path";
 
 /** The options as commander hands them over (strings; parsed and checked by parseOptions). */
 interface RawOptions {
@@ -41,6 +51,15 @@ interface RawOptions {
   json?: boolean;
   progress: boolean;
   force?: boolean;
+  trajectory?: string;
+  every?: string;
+  observe?: string;
+  trajectoryReplica?: string;
+  thermo?: string;
+  thermoAlways?: boolean;
+  checkpoint?: string;
+  checkpointEvery?: string;
+  restart?: string;
 }
 
 /** Most worker threads accepted (a run has at most 64 blocks of replicas anyway). */
@@ -51,7 +70,7 @@ function required(value: string | undefined, flag: string, what: string): string
 }
 
 /** Every option parsed and range-checked (one ModelError naming the option), before the model is read. */
-function parseOptions(o: RawOptions) {
+function parseOptions(o: RawOptions, argv: string[] = process.argv) {
   const time = numberOption(required(o.time, "--time", "the production time per replica"), "--time", { above: 0 })!;
   const dt = numberOption(required(o.dt, "--dt", "the time step"), "--dt", { above: 0 })!;
   const seed = numberOption(required(o.seed, "--seed", "a non-negative integer: same seed, same numbers"), "--seed", {
@@ -74,7 +93,9 @@ function parseOptions(o: RawOptions) {
   if (o.pairHeat !== undefined && !["exact", "trapezoid"].includes(o.pairHeat)) {
     throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (exact or trapezoid)`);
   }
+  const recording = parseRecording(o, replicas, argv);
   return {
+    recording,
     time,
     dt,
     seed,
@@ -88,6 +109,65 @@ function parseOptions(o: RawOptions) {
     fluxEstimator: o.fluxEstimator as FluxEstimator | undefined,
     pairHeat: o.pairHeat as PairHeatRule | undefined,
     fields: parseFields(o.field, o.fieldRange, bins),
+  };
+}
+
+/** The trajectory, running-table and checkpoint options (simulateRecord.ts), checked before the model is read. */
+function parseRecording(o: RawOptions, replicas: number, argv: string[]): RecordingOptions {
+  const needs = (flag: string, value: unknown, other: string, present: boolean) => {
+    if (value !== undefined && !present) throw new ModelError(`${flag} needs ${other}`);
+  };
+  needs("--every", o.every, "--trajectory FILE", o.trajectory !== undefined);
+  needs(
+    "--observe",
+    o.observe,
+    "--trajectory FILE or --thermo N",
+    o.trajectory !== undefined || o.thermo !== undefined,
+  );
+  needs(
+    "--trajectory-replica",
+    o.trajectoryReplica,
+    "--trajectory FILE or --thermo N",
+    o.trajectory !== undefined || o.thermo !== undefined,
+  );
+  needs("--checkpoint-every", o.checkpointEvery, "--checkpoint FILE", o.checkpoint !== undefined);
+  needs("--thermo-always", o.thermoAlways, "--thermo N", o.thermo !== undefined);
+  const every = numberOption(o.every, "--every", { integer: true, min: 1 });
+  const thermo = numberOption(o.thermo, "--thermo", { integer: true, min: 1 });
+  const checkpointEvery = numberOption(o.checkpointEvery, "--checkpoint-every", { integer: true, min: 1 });
+  const replica = numberOption(o.trajectoryReplica ?? "0", "--trajectory-replica", { integer: true, min: 0 })!;
+  if (replica >= replicas)
+    throw new ModelError(
+      `--trajectory-replica ${replica}: the run has replicas 0 .. ${replicas - 1} (--replicas ${replicas})`,
+    );
+  if (o.trajectory !== undefined) trajectoryFormat(o.trajectory, "--trajectory");
+  if (
+    o.trajectory !== undefined &&
+    o.checkpoint !== undefined &&
+    path.resolve(o.trajectory) === path.resolve(o.checkpoint)
+  )
+    throw new ModelError(`--trajectory and --checkpoint name the same file ${o.trajectory}`);
+  if (o.trajectory !== undefined && o.restart !== undefined && path.resolve(o.trajectory) === path.resolve(o.restart))
+    throw new ModelError(`--trajectory and --restart name the same file ${o.trajectory}`);
+  let observe: string[] | undefined;
+  if (o.observe !== undefined) {
+    observe = o.observe.split(",").map((s) => s.trim());
+    if (observe.some((s) => s === ""))
+      throw new ModelError(
+        `--observe takes names separated by commas (e.g. 'kinetic temperature: a'), got '${o.observe}'`,
+      );
+  }
+  return {
+    trajectory: o.trajectory,
+    every,
+    observe,
+    replica,
+    thermo,
+    thermoShown: process.stderr.isTTY === true || o.thermoAlways === true,
+    checkpoint: o.checkpoint,
+    checkpointEvery,
+    restart: o.restart !== undefined ? { file: o.restart, checkpoint: readCheckpointFile(o.restart) } : undefined,
+    command: ["ness", ...argv.slice(2)].map(shellWord).join(" "),
   };
 }
 
@@ -231,11 +311,31 @@ export function simulateCommand(): Command {
       "range of the field grid (default: from the exact covariance or the box)",
     )
     .option("--bins <n>", "bins per axis of the field grid (default 40, at most 1000)")
+    .option("--trajectory <file>", "write one replica's states (and --observe observables) over time: .csv or .parquet")
+    .option("--every <N>", "a trajectory row every N steps (default: about 10^4 rows)")
+    .option(
+      "--observe <names>",
+      "observables in the trajectory and the --thermo table, as reported, separated by commas (e.g. 'kinetic temperature: a' or a whole group 'bath flux')",
+    )
+    .option("--trajectory-replica <R>", "the replica recorded by --trajectory and --thermo (default 0)")
+    .option("--thermo <N>", "every N steps, a running table of observables with their running error bars on stderr")
+    .option("--thermo-always", "print the --thermo table even when stderr is not a terminal")
+    .option(
+      "--checkpoint <file>",
+      "write the run's complete state to this file (atomically) every --checkpoint-every steps",
+    )
+    .option("--checkpoint-every <N>", "steps between checkpoints (default: a tenth of the run)")
+    .option(
+      "--restart <file>",
+      "continue the run saved in this checkpoint: same model and parameters, the same numbers",
+    )
     .option("--force", "run even when the estimated time is over an hour")
     .option("--json", "print the result as JSON")
     .option("--no-progress", "no progress bar")
-    .action(async (file: string, raw: RawOptions) => {
-      const o = parseOptions(raw);
+    .action(async (file: string, raw: RawOptions, cmd: Command) => {
+      // The words as given to main() (commander keeps them on the program), for the provenance of recorded files.
+      const argv = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs;
+      const o = parseOptions(raw, argv && argv.length > 0 ? argv : process.argv);
       const model = readModelFile(file);
       const options: SimulationOptions = {
         time: o.time,
@@ -253,6 +353,10 @@ export function simulateCommand(): Command {
       let done = 0,
         total = 0;
       const runner = workers === 1 ? undefined : workerRunner(workers);
+      const recording = recordingWanted(o.recording);
+      // The running table and the progress bar would write over each other: the table wins.
+      const thermoShown = o.recording.thermo !== undefined && o.recording.thermoShown;
+      if (o.recording.thermo !== undefined && !o.recording.thermoShown) thermoHidden();
       try {
         const result = await interruptible(
           (signal) =>
@@ -271,8 +375,19 @@ export function simulateCommand(): Command {
               onProgress: (d, t) => {
                 done = d;
                 total = t;
-                bar.onProgress(d, t);
+                if (!thermoShown) bar.onProgress(d, t);
               },
+              execute: recording
+                ? recordingExecute(o.recording, {
+                    segments: runner?.segments,
+                    signal,
+                    onProgress: (d, t) => {
+                      done = d;
+                      total = t;
+                      if (!thermoShown) bar.onProgress(d, t);
+                    },
+                  })
+                : undefined,
             }),
           (sig) =>
             `interrupted by ${sig} ${done > 0 ? `after ${percentDone(done, total)} of the steps` : "before the first step"}: no result printed`,

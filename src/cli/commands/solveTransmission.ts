@@ -14,7 +14,7 @@ import { writeFigureFile } from "../../io/render.js";
 import type { NetworkModel } from "../../model/network.js";
 import { spectrumEnvelope, spectrumFigure, spectrumTable } from "../../studies/harmonic-conduction/index.js";
 import { num, table } from "../format.js";
-import { integerOption, positiveOption } from "../options.js";
+import { integerOption, positiveOption } from "../../model/options.js";
 
 /** The JSON document printed by `ness solve --json` for the transmission method. */
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {

@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import { findStudy, subStudies, topLevelStudies } from "../../studies/catalog.js";
 import { interruptible } from "../interrupt.js";
-import { workersOption } from "../options.js";
+import { workersOption } from "../../model/options.js";
 import { defaultWorkers } from "../../workers/pool.js";
 import { reproduceStudy, type ReproduceProgress } from "../reproduce.js";
 import { studyCommand as commandOf } from "../studies/command.js";

@@ -32,7 +32,7 @@ import type { ChunkReply, ChunkTask } from "../../workers/sweepWorker.js";
 import { exitOnSignal, Interrupted, SIGNAL_EXIT } from "../interrupt.js";
 import { ANNOUNCE_SECONDS, MAX_SECONDS, duration } from "../cost.js";
 import { readModelText } from "../input.js";
-import { numberOption } from "../options.js";
+import { numberOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
 
 export interface SweepOptions {

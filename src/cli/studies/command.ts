@@ -26,7 +26,7 @@ import {
 } from "../../studies/schema.js";
 import { formatCitation } from "../../studies/citations.js";
 import { VERSION } from "../../version.js";
-import { workersOption } from "../options.js";
+import { workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import {

@@ -152,6 +152,23 @@ export class VerletList {
     this.cells.forget();
   }
 
+  /** What the list carries between evaluations, as numbers: [built (0/1), positions at the last build...]. */
+  saveState(): Float64Array {
+    const s = new Float64Array(1 + this.cells.xRef.length);
+    if (this.count >= 0) {
+      s[0] = 1;
+      s.set(this.cells.xRef, 1);
+    }
+    return s;
+  }
+
+  /** Restores saveState's numbers: the list is rebuilt from the same positions, so it is the same list. */
+  restoreState(s: Float64Array): void {
+    this.reset();
+    if (s.length !== 1 + this.cells.xRef.length) throw new Error("internal: a Verlet list state of the wrong size");
+    if (s[0] === 1) this.build(s.subarray(1));
+  }
+
   /** Rebuilds the list when some particle has moved more than half the skin since the last build. */
   update(x: Float64Array): void {
     if (this.count < 0 || this.cells.moved(x)) this.build(x);
@@ -317,6 +334,38 @@ export class CellOrderList {
     this.listValid = false;
     this.unsorted = true;
     this.lastMode = "list";
+  }
+
+  /**
+   * What the list carries between evaluations, as numbers: [sorted (0/1), evaluations since the sort, their mean
+   * interval, list current (0/1), no sort yet (0/1), last mode (1: cells), positions at the last sort...].
+   */
+  saveState(): Float64Array {
+    const ref = this.cells.xRef;
+    const s = new Float64Array(6 + ref.length);
+    s[0] = this.unsorted ? 0 : 1;
+    s[1] = this.sinceSort;
+    s[2] = this.meanInterval;
+    s[3] = this.listValid ? 1 : 0;
+    s[4] = this.unsorted ? 1 : 0;
+    s[5] = this.lastMode === "cells" ? 1 : 0;
+    if (!this.unsorted) s.set(ref, 6);
+    return s;
+  }
+
+  /** Restores saveState's numbers: the sort (and list) are redone from the same positions, so they are the same. */
+  restoreState(s: Float64Array): void {
+    this.reset();
+    if (s.length !== 6 + this.cells.xRef.length) throw new Error("internal: a cell-order list state of the wrong size");
+    if (s[0] === 1) {
+      this.sortWithOffsets(s.subarray(6));
+      if (s[3] === 1) this.build();
+    }
+    this.sinceSort = s[1];
+    this.meanInterval = s[2];
+    this.listValid = s[3] === 1;
+    this.unsorted = s[4] === 1;
+    this.lastMode = s[5] === 1 ? "cells" : "list";
   }
 
   /**

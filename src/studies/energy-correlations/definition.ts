@@ -29,6 +29,7 @@ import type { Chain } from "./steadyState.js";
 import {
   biasSweep,
   builtinModel,
+  type BiasSweep,
   closedFormC12,
   noiseApproximationErrors,
   profileSet,
@@ -119,6 +120,8 @@ export interface CorrelationResults {
   fluctuation: { relative: number[]; max: number; subsystem: number };
   residual: number;
   steadyStateResidual: number;
+  /** C12 against the bath difference for this model at its default parameters (only with ctx.figures). */
+  biasSweep?: BiasSweep;
   warnings: string[];
   simulation?: {
     scheme: string;
@@ -311,9 +314,11 @@ export const energyCorrelationsStudy = defineStudy({
           runOptionsOf(ctx),
         )
       : undefined;
-    return correlationResults(sim ? sim.exact : energyCorrelations(chain), sim);
+    const results = correlationResults(sim ? sim.exact : energyCorrelations(chain), sim);
+    if (ctx.figures) results.biasSweep = biasSweep(p.model, 41);
+    return results;
   },
-  figures: () => [],
+  figures: (r) => (r.biasSweep ? [c12Figure([r.biasSweep]), decompositionFigure([r.biasSweep])] : []),
   report: correlationsReport,
   examples: [
     "study energy-correlations --model ideal-gas --T0 1 --T3 3 --Cv 2",

@@ -47,6 +47,8 @@ export interface ChainResults {
   timeScaleSeparation: number;
   maximum?: { TL: number; current: number; atStabilityEdge: boolean };
   highTemperatureCoefficient: number;
+  /** J(T_L) of the effective theory from the stability edge to 30 T_R (only when figures are asked for). */
+  curves?: TheoryCurve[];
   probe?: {
     friction: Measured;
     stiffness: Measured;
@@ -169,6 +171,10 @@ export const particleBathChain = defineStudy({
         : {}),
       highTemperatureCoefficient: s.highTemperatureCoefficient,
     };
+    if (ctx.figures) {
+      const top = Math.max(30 * Math.max(p.TR, p.TL), 2 * (s.maximum?.TL ?? 0));
+      results.curves = currentTheoryCurves(p, [p.zeta], top, 60);
+    }
     if (probe) {
       const d = await runProbeDecay(p, { pairs, v0, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
       results.probe = {
@@ -198,7 +204,7 @@ export const particleBathChain = defineStudy({
     }
     return results;
   },
-  figures: () => [],
+  figures: (r) => (r.curves ? [currentSimulationFigure(r.parameters, [], r.curves)] : []),
   report,
   examples: [
     "study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24",

@@ -56,11 +56,20 @@ import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
 import {
   linear,
   meanOfFinite,
+  meanOfIndependent,
   measured,
   reduceBatches,
   type Estimate,
   type Measured,
 } from "../../stochastic/statistics.js";
+import {
+  concentrationWeights,
+  firstMomentLength,
+  shellAverages,
+  structureFactorModes,
+  wavevectors,
+  type Wavevectors,
+} from "../../stochastic/structureFactor.js";
 import { checkSimulationWork } from "../cost.js";
 import { runAll, type RunContext } from "../parallel.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
@@ -414,6 +423,25 @@ export interface DemixingSeries {
   psiError: number[];
   largestCluster: number[];
   largestClusterError: number[];
+  /** The domain size L(t) (first moment of S_cc(q), see DemixingStructure), mean over replicas and its standard error. */
+  lengthScale: number[];
+  lengthScaleError: number[];
+  /** S_cc of the smallest shell of wavevectors, mean over replicas. */
+  sccLowQ: number[];
+  /** S_cc(q) of every shell (structure.q) at each time, mean over replicas: structure[time][shell]. */
+  structure: number[][];
+}
+
+/** The concentration structure factor S_cc(q) over the production run (time average, mean over replicas or batches). */
+export interface DemixingStructure {
+  /** Mean |q| of each shell of allowed wavevectors, 0 < |q| <= pi / range. */
+  q: number[];
+  S: number[];
+  error: number[];
+  /** Wavevectors (one half plane) in each shell. */
+  count: number[];
+  /** The ideal-mixture value x(1 - x), x = N_cold / N. */
+  ideal: number;
 }
 
 export interface DemixingSnapshot {
@@ -439,6 +467,16 @@ export interface DemixingResult {
   largestCluster: MeasuredValue;
   /** The engine's entropy production rate of the whole system (Stratonovich, eq. 23 of [Metzger 2026] with the sign of docs/corrections.md). */
   entropyProduction: MeasuredValue;
+  /** The concentration structure factor S_cc(q) (Bhatia-Thornton), time-averaged over the production run. */
+  structure: DemixingStructure;
+  /** S_cc at the smallest shell of wavevectors (|q| = 2 pi / L and sqrt 2 x that): the q -> 0 estimate. */
+  sccLowQ: MeasuredValue;
+  /** The domain size L(t) = 2 pi sum S_cc / sum |q| S_cc (first moment), averaged over the production run. */
+  lengthScale: MeasuredValue;
+  /** L over the second half of the production run minus L over the first half (> 0: the domains grow). */
+  lengthGrowth: MeasuredValue;
+  /** psi over the second half of the production run minus psi over the first half. */
+  psiGrowth: MeasuredValue;
   series: DemixingSeries;
   /** Replica 0 at the end of its run. */
   snapshot: DemixingSnapshot;
@@ -480,10 +518,18 @@ interface DemixingLayout {
   samplesPerBatch: number;
   burnSamples: number;
   seriesLength: number;
+  /** The wavevectors of S_cc(q) and the concentration weights c - x of the disks. */
+  wv: Wavevectors;
+  weights: Float64Array;
+  shells: number;
   /** Offsets in a replica's output: engine batch means (batches x K), order-parameter batch sums (batches x 3: 2 n_cc,
-   * cold ends, largest cluster fraction), the psi and largest-cluster series (seriesLength each), final positions (N x 2). */
-  at: { engine: number; op: number; psi: number; cluster: number; snapshot: number; size: number };
+   * cold ends, largest cluster fraction), the psi and largest-cluster series (seriesLength each), final positions (N x 2),
+   * the S_cc(q) series (seriesLength x shells). */
+  at: { engine: number; op: number; psi: number; cluster: number; snapshot: number; sq: number; size: number };
 }
+
+/** The largest wavevector of S_cc(q), in units of 1 / range: wavelengths of at least two disk diameters. */
+export const STRUCTURE_QMAX = Math.PI;
 
 function demixingLayout(p: DemixingParams): DemixingLayout {
   const model = demixingModel(p);
@@ -511,11 +557,14 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     throw new Error("internal: batch layout of the engine and the sampler differ");
   const burnSamples = plan.nBurn / sampleSteps;
   const seriesLength = burnSamples + samplesPerBatch * batches + 1;
+  const wv = wavevectors([L, L], STRUCTURE_QMAX / p.range);
+  const shells = wv.shellQ.length;
   const engine = 0,
     op = batches * plan.K,
     psi = op + 3 * batches,
     cluster = psi + seriesLength,
-    snapshot = cluster + seriesLength;
+    snapshot = cluster + seriesLength,
+    sq = snapshot + 2 * p.N;
   return {
     p,
     plan,
@@ -527,20 +576,27 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     samplesPerBatch,
     burnSamples,
     seriesLength,
-    at: { engine, op, psi, cluster, snapshot, size: snapshot + 2 * p.N },
+    wv,
+    weights: concentrationWeights(cold),
+    shells,
+    at: { engine, op, psi, cluster, snapshot, sq, size: sq + seriesLength * shells },
   };
 }
 
 /** A replica of a demixing run: the engine's replica, sampled every sampling interval (whole intervals per slice). */
 function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): ReplicaRunner {
-  const { plan, cold, box, cutoff, at, seriesLength, burnSamples, samplesPerBatch, sampleSteps } = l;
+  const { plan, cold, box, cutoff, at, seriesLength, burnSamples, samplesPerBatch, sampleSteps, wv, weights, shells } =
+    l;
   const run = new ReplicaRun(plan, r, [], out.subarray(at.engine, at.op));
+  const modes = new Float64Array(wv.nx.length);
   const measure = (k: number) => {
     const pairs = neighbourPairs(run.state.x, box, cutoff);
     const c = compositionOfPairs(pairs, cold);
     const cl = clustersOfPairs(pairs, cold);
     out[at.psi + k] = c.psi;
     out[at.cluster + k] = cl.largestFraction;
+    structureFactorModes(run.state.x, [weights], wv, modes);
+    shellAverages(modes, wv, out.subarray(at.sq + k * shells, at.sq + (k + 1) * shells));
     return { c, cl };
   };
   measure(0);
@@ -561,14 +617,30 @@ function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): Repli
           out[o + 2] += cl.largestFraction;
         }
       }
-      if (k >= seriesLength) {
-        if (!run.done) throw new Error("internal: the replica did not finish");
-        const L = box[0],
-          x = run.state.x;
-        for (let i = 0; i < x.length; i++) out[at.snapshot + i] = x[i] - L * Math.floor(x[i] / L);
-      }
+      if (k >= seriesLength && !run.done) throw new Error("internal: the replica did not finish");
+      // The positions (in the box) after every slice, the final ones at the end: a live view reads them from the
+      // partial outputs of a running replica (demixingLiveSnapshot); O(N) per slice of many steps.
+      const L = box[0],
+        x = run.state.x;
+      for (let i = 0; i < x.length; i++) out[at.snapshot + i] = x[i] - L * Math.floor(x[i] / L);
       return samples * sampleSteps;
     },
+  };
+}
+
+/**
+ * Reads the positions of a replica while it runs (or at its end) from its outputs, as a partial result of the
+ * ensemble hands them (webWorkerRunner's onPartial): the frames of the lab's live animation. `raw`: the run's
+ * parameters (the layout is built once).
+ */
+export function demixingSnapshotReader(
+  raw: Partial<DemixingParams>,
+): (replicaOutputs: Float64Array) => { x: Float64Array; cold: Uint8Array; box: [number, number] } {
+  const l = demixingLayout(demixingParams(raw));
+  return (out) => {
+    if (out.length !== l.at.size)
+      throw new ModelError(`demixing: a replica's outputs have ${l.at.size} numbers, got ${out.length}`);
+    return { x: out.slice(l.at.snapshot, l.at.snapshot + 2 * l.p.N), cold: l.cold, box: l.box };
   };
 }
 
@@ -658,6 +730,30 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
     const m = meanOfFinite(column);
     return { ...m, error: m.count < 2 ? 0 : m.error };
   };
+  // S_cc(q) of every sample of every replica; L(t) from the mean over replicas of S_cc(q, t), with a jackknife error
+  // over the replicas (L of a single noisy S_cc(q) would be biased by its noise).
+  const { wv, shells } = l;
+  const ideal = (nCold / p.N) * (1 - nCold / p.N);
+  const lengthAt = (k: number) => {
+    const sum = new Float64Array(shells),
+      loo = new Float64Array(shells);
+    for (let r = 0; r < R; r++) for (let q = 0; q < shells; q++) sum[q] += all[r * P + at.sq + k * shells + q];
+    for (let q = 0; q < shells; q++) loo[q] = sum[q] / R;
+    const value = firstMomentLength(wv.shellQ, loo, wv.shellCount, ideal);
+    if (R < 2) return { value, error: 0, mean: Array.from(loo) };
+    const Ls: number[] = [];
+    for (let r = 0; r < R; r++) {
+      for (let q = 0; q < shells; q++) loo[q] = (sum[q] - all[r * P + at.sq + k * shells + q]) / (R - 1);
+      Ls.push(firstMomentLength(wv.shellQ, loo, wv.shellCount, ideal));
+    }
+    const m = Ls.reduce((x, y) => x + y, 0) / R;
+    const error = Math.sqrt(((R - 1) / R) * Ls.reduce((x, y) => x + (y - m) ** 2, 0));
+    return { value, error: Number.isFinite(error) ? error : 0, mean: Array.from(sum, (v) => v / R) };
+  };
+  const lengthScale: number[] = [],
+    lengthScaleError: number[] = [],
+    sccLowQ: number[] = [],
+    structureSeries: number[][] = [];
   let undefinedSamples = 0;
   for (let k = 0; k < seriesLength; k++) {
     const s1 = across(at.psi, k);
@@ -669,7 +765,13 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
     psiError.push(s1.error);
     largest.push(s2.value);
     largestError.push(s2.error);
+    const len = lengthAt(k);
+    lengthScale.push(Number.isFinite(len.value) ? len.value : 0);
+    lengthScaleError.push(len.error);
+    sccLowQ.push(len.mean[0]);
+    structureSeries.push(len.mean);
   }
+  const structure = reduceStructure(l, out);
   return {
     parameters: p,
     nCold,
@@ -679,20 +781,171 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
     coldNeighbourFraction: measuredValue(fEst, source),
     psi: measuredValue(fEst, source, 1 / (1 - fr), fr),
     largestCluster: measuredValue(clusterEst, source),
-    entropyProduction: measuredValue(engine[0], source),
-    series: { time, psi, psiError, largestCluster: largest, largestClusterError: largestError },
+    entropyProduction: entropyProductionOf(measuredValue(engine[0], source), plan.warnings),
+    structure: structure.structure,
+    sccLowQ: structure.lowQ,
+    lengthScale: structure.lengthScale,
+    lengthGrowth: structure.growth,
+    psiGrowth: structure.psiGrowth,
+    series: {
+      time,
+      psi,
+      psiError,
+      largestCluster: largest,
+      largestClusterError: largestError,
+      lengthScale,
+      lengthScaleError,
+      sccLowQ,
+      structure: structureSeries,
+    },
     snapshot: { x: all.slice(at.snapshot, at.snapshot + 2 * p.N), cold: l.cold.slice(), box: l.box },
     samplesPerReplica: samplesPerBatch * batches,
     batchesPerReplica: batches,
     steps: R * (plan.nBurn + plan.nProduction),
     warnings: [
-      ...plan.warnings,
+      ...plan.warnings.filter((w) => !isEntropyBiasWarning(w)),
       ...(undefinedSamples > 0
         ? [
             `psi is undefined in ${undefinedSamples} of ${R * seriesLength} samples of the time series (no cold disk had a neighbour): they are left out`,
           ]
         : []),
     ],
+  };
+}
+
+/** The engine's warning of a time-step bias in heat flows and entropy production (it concerns only that estimate). */
+function isEntropyBiasWarning(w: string): boolean {
+  return w.startsWith("dt = ") && w.includes("in heat fluxes and entropy production");
+}
+
+/**
+ * The entropy production with the engine's time-step bias warning attached to it: the structure (psi, S_cc, L) is
+ * converged in dt at the study's time steps (docs/studies/two-temperature.md), the Stratonovich entropy production
+ * carries an O(dt) bias, so that warning belongs to this one estimate (flagged unreliable), not to the whole run.
+ */
+function entropyProductionOf(m: MeasuredValue, warnings: readonly string[]): MeasuredValue {
+  const w = warnings.find(isEntropyBiasWarning);
+  if (w === undefined) return m;
+  return { ...m, reliable: false, note: m.note ? `${m.note}; ${w}` : w };
+}
+
+/** Mean and standard error of independent row values, as a MeasuredValue. */
+function rowMeasured(values: ArrayLike<number>, source: "replicas" | "batches"): MeasuredValue {
+  const m = meanOfIndependent(values);
+  if (values.length >= 2) return { ...m, source, batches: values.length, batchCorrelation: NaN };
+  // One value has no error bar: 0, flagged unreliable and ignored by the criterion (outputs hold no NaN).
+  return {
+    ...m,
+    error: 0,
+    reliable: false,
+    source,
+    batches: values.length,
+    batchCorrelation: NaN,
+    note: "one value: no error bar",
+  };
+}
+
+/**
+ * S_cc(q) averaged over the production run, its smallest shell, the mean domain size and its growth. Rows of the error
+ * bars as for psi: one per replica (R >= 2, error bars from replicas) or one per batch of samples. The growth is L over
+ * the second half of a replica's production samples minus L over the first half (one replica: later batches minus
+ * earlier ones, pairwise).
+ */
+function reduceStructure(
+  l: DemixingLayout,
+  out: EnsembleOutputs,
+): {
+  structure: DemixingStructure;
+  lowQ: MeasuredValue;
+  lengthScale: MeasuredValue;
+  growth: MeasuredValue;
+  psiGrowth: MeasuredValue;
+} {
+  const { p, batches, samplesPerBatch, burnSamples, at, shells, wv } = l;
+  const R = p.replicas,
+    P = out.perReplica,
+    all = out.outputs;
+  const source = errorBarSource(p);
+  const x = l.cold.reduce((a, c) => a + c, 0) / p.N;
+  const ideal = x * (1 - x);
+  const first = burnSamples + 1,
+    nProd = samplesPerBatch * batches;
+  /** S_cc(q) of replica r averaged over samples [k0, k0 + n). */
+  const average = (r: number, k0: number, n: number): Float64Array => {
+    const S = new Float64Array(shells);
+    for (let k = k0; k < k0 + n; k++) {
+      const o = r * P + at.sq + k * shells;
+      for (let q = 0; q < shells; q++) S[q] += all[o + q] / n;
+    }
+    return S;
+  };
+  const lengthOf = (S: Float64Array) => firstMomentLength(wv.shellQ, S, wv.shellCount, ideal);
+  const byReplica = source === "replicas";
+  const rows = byReplica ? R : R * batches;
+  const rowS: Float64Array[] = [];
+  for (let row = 0; row < rows; row++) {
+    const r = byReplica ? row : Math.floor(row / batches);
+    rowS.push(
+      byReplica ? average(r, first, nProd) : average(r, first + (row % batches) * samplesPerBatch, samplesPerBatch),
+    );
+  }
+  const column = new Float64Array(rows);
+  const S: number[] = [],
+    error: number[] = [];
+  let lowQ: MeasuredValue | undefined;
+  for (let q = 0; q < shells; q++) {
+    for (let row = 0; row < rows; row++) column[row] = rowS[row][q];
+    const m = rowMeasured(column, source);
+    if (q === 0) lowQ = m;
+    S.push(m.value);
+    error.push(Number.isFinite(m.error) ? m.error : 0);
+  }
+  // L of each row's time-averaged S_cc(q); its growth: L of the second half of a replica's production samples minus L
+  // of the first half (one replica: later batches minus earlier ones, pairwise).
+  const rowL = rowS.map(lengthOf).map((v) => (Number.isFinite(v) ? v : 0));
+  const growthValues: number[] = [];
+  if (R >= 2) {
+    const half = Math.floor(nProd / 2);
+    for (let r = 0; r < R; r++) {
+      const a = lengthOf(average(r, first, half)),
+        b = lengthOf(average(r, first + nProd - half, half));
+      growthValues.push(Number.isFinite(a) && Number.isFinite(b) ? b - a : 0);
+    }
+  } else {
+    const half = Math.floor(batches / 2);
+    for (let b = 0; b < half; b++) growthValues.push(rowL[batches - half + b] - rowL[b]);
+  }
+  // The growth of psi the same way (psi ~ 1 - c / L for compact domains: a second, local measure of coarsening).
+  const psiMean = (r: number, k0: number, n: number) => {
+    let m = 0,
+      c = 0;
+    for (let k = k0; k < k0 + n; k++) {
+      const v = all[r * P + at.psi + k];
+      if (Number.isFinite(v)) {
+        m += v;
+        c++;
+      }
+    }
+    return c > 0 ? m / c : 0;
+  };
+  const psiGrowth: number[] = [];
+  if (R >= 2) {
+    const half = Math.floor(nProd / 2);
+    for (let r = 0; r < R; r++) psiGrowth.push(psiMean(r, first + nProd - half, half) - psiMean(r, first, half));
+  } else {
+    const half = Math.floor(batches / 2);
+    for (let b = 0; b < half; b++)
+      psiGrowth.push(
+        psiMean(0, first + (batches - half + b) * samplesPerBatch, samplesPerBatch) -
+          psiMean(0, first + b * samplesPerBatch, samplesPerBatch),
+      );
+  }
+  return {
+    structure: { q: Array.from(wv.shellQ), S, error, count: Array.from(wv.shellCount), ideal },
+    lowQ: lowQ!,
+    lengthScale: rowMeasured(rowL, source),
+    growth: rowMeasured(growthValues, R >= 2 ? "replicas" : "batches"),
+    psiGrowth: rowMeasured(psiGrowth, R >= 2 ? "replicas" : "batches"),
   };
 }
 
@@ -731,6 +984,166 @@ export async function runDemixing(
   return ensemble(job.problem, { ...job.options, ...run });
 }
 
+// ---------------------------------------------------------------------------
+// Mixed, correlated or separating: the finite-size and time criterion
+
+export type DemixingVerdict = "mixed" | "correlated" | "separating";
+
+/** What a run of the criterion contributes: its size, S_cc(q -> 0) and the growth of L. */
+export type DemixingCriterionRun = Pick<
+  DemixingResult,
+  "parameters" | "nCold" | "psi" | "sccLowQ" | "lengthScale" | "lengthGrowth" | "psiGrowth" | "structure"
+>;
+
+export interface DemixingEvidence {
+  /** Sizes, in increasing order, and S_cc at the smallest shell of each (the q -> 0 estimate). */
+  sizes: number[];
+  sccLowQ: { value: number; error: number }[];
+  /** x(1 - x) of the largest system. */
+  ideal: number;
+  /** (S_cc(q->0) - x(1 - x)) / error at the largest size. */
+  excessZ: number;
+  /** psi / error at the largest size (local cold-cold correlation). */
+  psiZ: number;
+  /** S_cc(q->0) of the largest size over that of the smallest, and the difference in standard errors (1 and 0 for one size). */
+  sizeRatio: number;
+  sizeZ: number;
+  /** Growth of L within the production run at the largest size, relative to L, and in standard errors. */
+  lengthGrowth: number;
+  lengthGrowthZ: number;
+  /** Growth of psi within the production run at the largest size, in standard errors. */
+  psiGrowthZ: number;
+  /** All error bars behind the verdict finite and from at least 16 values. */
+  reliable: boolean;
+  /** One sentence per test, as the verdict used it. */
+  reasons: string[];
+}
+
+/** Standard errors beyond which a difference counts as resolved. */
+export const DEMIXING_Z = 4;
+
+const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
+
+/**
+ * The demixing criterion (docs/studies/two-temperature.md, "Mixed, correlated or separating"), from runs of one
+ * physical point at one or more sizes N:
+ *  - "separating" when S_cc(q -> 0) grows with N (largest over smallest size > 1.25 and resolved by 4 standard
+ *    errors) or the domains grow within the production run: the domain size L by more than 5% and 4 standard errors,
+ *    or psi (whose deficit 1 - psi falls like the interface per cold disk, ~ 1/L) by 4 standard errors;
+ *  - otherwise "correlated" when psi (local cold-cold correlation) or S_cc(q -> 0) - x(1 - x) (long-wavelength
+ *    composition fluctuations) exceeds 4 standard errors at the largest size: a mixed state with correlations;
+ *  - otherwise "mixed".
+ * Throws ModelError for no runs or runs of different physical points.
+ */
+export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
+  verdict: DemixingVerdict;
+  evidence: DemixingEvidence;
+} {
+  if (runs.length === 0) throw new ModelError("the demixing criterion needs at least one run");
+  const key = (r: DemixingCriterionRun) => {
+    const q = r.parameters;
+    return [q.phi, q.Thot, q.Tcold, q.coldFraction, q.stiffness, q.range].join(",");
+  };
+  if (runs.some((r) => key(r) !== key(runs[0])))
+    throw new ModelError("the demixing criterion compares runs of one physical point (phi, temperatures, pair law)");
+  const sorted = [...runs].sort((a, b) => a.parameters.N - b.parameters.N);
+  const small = sorted[0],
+    large = sorted[sorted.length - 1];
+  const ideal = large.structure.ideal;
+  const s0 = large.sccLowQ;
+  const z = (value: number, error: number) => (error > 0 && Number.isFinite(error) ? value / error : 0);
+  const excessZ = z(s0.value - ideal, s0.error);
+  const sizeRatio = small.sccLowQ.value > 0 ? large.sccLowQ.value / small.sccLowQ.value : 1;
+  const sizeZ =
+    sorted.length > 1
+      ? z(large.sccLowQ.value - small.sccLowQ.value, Math.hypot(large.sccLowQ.error, small.sccLowQ.error))
+      : 0;
+  const g = large.lengthGrowth;
+  const lengthGrowth = large.lengthScale.value > 0 ? g.value / large.lengthScale.value : 0;
+  const lengthGrowthZ = z(g.value, g.error);
+  const growsWithN = sorted.length > 1 && sizeZ > DEMIXING_Z && sizeRatio > 1.25;
+  const psiGrowthZ = z(large.psiGrowth.value, large.psiGrowth.error);
+  const growsInTime = (lengthGrowthZ > DEMIXING_Z && lengthGrowth > 0.05) || psiGrowthZ > DEMIXING_Z;
+  const psiZ = z(large.psi.value, large.psi.error);
+  const reasons: string[] = [];
+  if (sorted.length > 1)
+    reasons.push(
+      `S_cc(q->0) ${growsWithN ? "grows" : "does not grow"} with N: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
+        `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors)`,
+    );
+  reasons.push(
+    `the domains ${growsInTime ? "grow" : "do not grow"} in time: L by ${fmt3(100 * lengthGrowth)}% over the production run (${fmt3(lengthGrowthZ)} standard errors), ` +
+      `psi by ${fmt3(large.psiGrowth.value)} (${fmt3(psiGrowthZ)} standard errors) at N = ${large.parameters.N}`,
+  );
+  reasons.push(
+    `S_cc(q->0) = ${fmt3(s0.value)} ± ${fmt3(s0.error)} against the ideal mixture's x(1 - x) = ${fmt3(ideal)} (${fmt3(excessZ)} standard errors)`,
+  );
+  reasons.push(`psi = ${fmt3(large.psi.value)} ± ${fmt3(large.psi.error)} (${fmt3(psiZ)} standard errors from 0)`);
+  const verdict: DemixingVerdict =
+    growsWithN || growsInTime ? "separating" : excessZ > DEMIXING_Z || psiZ > DEMIXING_Z ? "correlated" : "mixed";
+  const reliable = sorted.every(
+    (r) =>
+      r.sccLowQ.reliable &&
+      r.lengthGrowth.reliable &&
+      Number.isFinite(r.sccLowQ.error) &&
+      Number.isFinite(r.lengthGrowth.error),
+  );
+  return {
+    verdict,
+    evidence: {
+      sizes: sorted.map((r) => r.parameters.N),
+      sccLowQ: sorted.map((r) => ({ value: r.sccLowQ.value, error: r.sccLowQ.error })),
+      ideal,
+      excessZ,
+      psiZ,
+      sizeRatio,
+      sizeZ,
+      lengthGrowth,
+      lengthGrowthZ,
+      psiGrowthZ,
+      reliable,
+      reasons,
+    },
+  };
+}
+
+export interface DemixingFiniteSizeOptions {
+  /** System sizes N (at least one; two or more for the finite-size test). Size i runs with seed base.seed + i. */
+  sizes: number[];
+  /** Everything else (defaults: DEFAULT_DEMIXING). */
+  base?: Partial<DemixingParams>;
+}
+
+export interface DemixingFiniteSize {
+  sizes: number[];
+  runs: DemixingResult[];
+  verdict: DemixingVerdict;
+  evidence: DemixingEvidence;
+}
+
+/**
+ * One physical point at several system sizes, and the criterion's verdict (classifyDemixing). The sizes run on
+ * `ctx.runner`'s workers, all at once (or one after another in process). This is the per-point compute of the
+ * demixing map: runs at each size, burn-in + production each, S_cc(q) sampled with psi.
+ */
+export async function demixingFiniteSize(
+  options: DemixingFiniteSizeOptions,
+  ctx: RunContext = {},
+): Promise<DemixingFiniteSize> {
+  const sizes = options.sizes;
+  if (!Array.isArray(sizes) || sizes.length === 0)
+    throw new ModelError("the finite-size study needs at least one system size N");
+  const base = demixingParams(options.base);
+  const grid = sizes.map((N, i) => demixingParams({ ...base, N, seed: base.seed + i }));
+  const jobs = grid.map((q) => demixingEnsemble(q));
+  const runs = await runAll(
+    ctx,
+    jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })),
+  );
+  const { verdict, evidence } = classifyDemixing(runs);
+  return { sizes: [...sizes], runs, verdict, evidence };
+}
+
 /** Averages groups of `group` consecutive rows of K values (rows of equal weight). */
 function collapseRows(a: Float64Array, K: number, group: number): Float64Array {
   if (group === 1) return a;
@@ -749,23 +1162,34 @@ export interface DemixingSweepOptions {
   ratios: number[];
   /** Area fractions. */
   phis: number[];
-  /** Everything else (defaults: DEFAULT_DEMIXING). Run (phi index i, ratio index j) uses seed + i * ratios.length + j. */
+  /**
+   * System sizes run at every point for the criterion (classifyDemixing); default the base N alone. Point
+   * (phi index i, ratio index j) runs size s with seed base.seed + (i * ratios.length + j) * sizes.length + s.
+   */
+  sizes?: number[];
+  /** Everything else (defaults: DEFAULT_DEMIXING). */
   base?: Partial<DemixingParams>;
 }
 
 export interface DemixingSweep {
   ratios: number[];
   phis: number[];
-  /** psi[i][j] at phis[i], ratios[j]. */
+  sizes: number[];
+  /** psi[i][j] at phis[i], ratios[j] (largest size). */
   psi: MeasuredValue[][];
   largestCluster: MeasuredValue[][];
+  /** The criterion's verdict and its evidence at each point. */
+  verdict: DemixingVerdict[][];
+  evidence: DemixingEvidence[][];
+  /** The runs of the largest size. */
   runs: DemixingResult[][];
 }
 
 /**
- * psi and the largest cold cluster over a grid of T_hot / T_cold and area fraction. T_hot is held at the base value
- * and T_cold = T_hot / ratio: the hot gas and the time step stay the same, the cold disks get colder. The points run
- * on `ctx.runner`'s workers, all at once (or one after another in process); progress counts steps over the whole
+ * The criterion, psi and the largest cold cluster over a grid of T_hot / T_cold and area fraction. T_hot is held at
+ * the base value and T_cold = T_hot / ratio: the hot gas and the time step stay the same, the cold disks get colder.
+ * The per-point compute: one demixing run (burn-in + production, replicas) at each size, then classifyDemixing. All
+ * runs go to `ctx.runner`'s workers at once (or one after another in process); progress counts steps over the whole
  * sweep.
  */
 export async function demixingSweep(options: DemixingSweepOptions, ctx: RunContext = {}): Promise<DemixingSweep> {
@@ -776,9 +1200,20 @@ export async function demixingSweep(options: DemixingSweepOptions, ctx: RunConte
     if (!(Number.isFinite(r) && r > 0))
       throw new ModelError(`temperature ratio must be a finite number > 0, got ${num(r)}`);
   const base = demixingParams(options.base);
+  const sizes = options.sizes ?? [base.N];
+  if (sizes.length === 0) throw new ModelError("the sweep needs at least one system size");
+  const S = sizes.length;
   const grid = phis.flatMap((phi, i) =>
-    ratios.map((ratio, j) =>
-      demixingParams({ ...base, phi, Tcold: base.Thot / ratio, seed: base.seed + i * ratios.length + j }),
+    ratios.flatMap((ratio, j) =>
+      sizes.map((N, s) =>
+        demixingParams({
+          ...base,
+          N,
+          phi,
+          Tcold: base.Thot / ratio,
+          seed: base.seed + (i * ratios.length + j) * S + s,
+        }),
+      ),
     ),
   );
   const jobs = grid.map((q) => demixingEnsemble(q));
@@ -786,12 +1221,19 @@ export async function demixingSweep(options: DemixingSweepOptions, ctx: RunConte
     ctx,
     jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })),
   );
-  const runs = phis.map((_, i) => flat.slice(i * ratios.length, (i + 1) * ratios.length));
+  const point = (i: number, j: number) => flat.slice((i * ratios.length + j) * S, (i * ratios.length + j + 1) * S);
+  const largestOf = (runs: DemixingResult[]) =>
+    runs.reduce((a, b) => (b.parameters.N > a.parameters.N ? b : a), runs[0]);
+  const runs = phis.map((_, i) => ratios.map((_, j) => largestOf(point(i, j))));
+  const classified = phis.map((_, i) => ratios.map((_, j) => classifyDemixing(point(i, j))));
   return {
     ratios: [...ratios],
     phis: [...phis],
+    sizes: [...sizes],
     psi: runs.map((row) => row.map((r) => r.psi)),
     largestCluster: runs.map((row) => row.map((r) => r.largestCluster)),
+    verdict: classified.map((row) => row.map((c) => c.verdict)),
+    evidence: classified.map((row) => row.map((c) => c.evidence)),
     runs,
   };
 }

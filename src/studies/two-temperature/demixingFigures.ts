@@ -12,7 +12,7 @@ import {
   type Series,
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import type { DemixingResult, DemixingSweep, MeasuredValue } from "./demixing.js";
+import type { DemixingEvidence, DemixingResult, DemixingSweep, DemixingVerdict, MeasuredValue } from "./demixing.js";
 
 const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
 /** "0.31 ± 0.01" with the error to two significant digits and the value to the same decimal place. */
@@ -76,10 +76,65 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
   });
 }
 
-/** The sweep of the map figure: psi and the largest cold cluster for each (area fraction, ratio). */
+/** The sweep of the map figure: psi, the largest cold cluster and the criterion's verdict for each (area fraction, ratio). */
 export type DemixingMap = Pick<DemixingSweep, "ratios" | "phis" | "psi"> & {
   runs: Pick<DemixingResult, "parameters" | "psi" | "largestCluster" | "series">[][];
+  /** The criterion at each point, from runs at these sizes (absent: panel (b) shows the largest cluster). */
+  verdict?: DemixingVerdict[][];
+  sizes?: number[];
+  /** The second-virial spinodal: threshold ratio at each area fraction (Infinity: none below the largest ratio). */
+  spinodal?: { phi: number[]; ratio: number[] };
 };
+
+const VERDICT_STYLE: Record<DemixingVerdict, { color: string; marker: "circle" | "square" | "triangle" }> = {
+  mixed: { color: "gray", marker: "circle" },
+  correlated: { color: "orange", marker: "square" },
+  separating: { color: "blue", marker: "triangle" },
+};
+
+/** The criterion's verdicts over (T_hot / T_cold, phi) with the second-virial spinodal. */
+function verdictPanel(sweep: DemixingMap, width: number, height: number) {
+  const verdict = sweep.verdict!;
+  const series: Series[] = (["mixed", "correlated", "separating"] as const).map((v) => {
+    const x: number[] = [],
+      y: number[] = [];
+    sweep.phis.forEach((phi, i) =>
+      sweep.ratios.forEach((ratio, j) => {
+        if (verdict[i][j] === v) {
+          x.push(ratio);
+          y.push(phi);
+        }
+      }),
+    );
+    return { name: v, x, y, line: false, color: VERDICT_STYLE[v].color, marker: VERDICT_STYLE[v].marker };
+  });
+  if (sweep.spinodal) {
+    const x: number[] = [],
+      y: number[] = [];
+    const lo = Math.min(...sweep.ratios),
+      hi = Math.max(...sweep.ratios);
+    sweep.spinodal.phi.forEach((phi, i) => {
+      const r = sweep.spinodal!.ratio[i];
+      if (Number.isFinite(r) && r >= lo && r <= hi) {
+        x.push(r);
+        y.push(phi);
+      }
+    });
+    if (x.length > 1) series.push({ name: "second-virial spinodal", x, y, color: "black", style: "dashed" });
+  }
+  const phis = sweep.phis;
+  const pad = phis.length > 1 ? 0.15 * (Math.max(...phis) - Math.min(...phis)) : 0.05;
+  return linePanel({
+    title: `criterion (N = ${(sweep.sizes ?? []).join(", ")})`,
+    xLabel: "T_hot / T_cold",
+    yLabel: "area fraction phi",
+    xType: "log",
+    yDomain: [Math.min(...phis) - pad, Math.max(...phis) + pad],
+    series: series.filter((x) => x.x.length > 0),
+    width,
+    height,
+  });
+}
 
 /** psi and the largest cold cluster against T_hot / T_cold for a few area fractions, and psi against time. */
 export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean } = {}): Figure {
@@ -128,8 +183,7 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     caption:
       `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
       `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
-      `random seeds ${p0.seed} to ${p0.seed + sweep.phis.length * sweep.ratios.length - 1}. (a) psi; (b) the largest cold cluster (it grows with ` +
-      `phi even for random labels); (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
+      `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated or separating by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
       `temperatures (dotted): the domains coarsen slowly. ${equalT} Definitions: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
@@ -142,15 +196,17 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
         width,
         height,
       }),
-      linePanel({
-        title: "largest cold cluster / N_cold",
-        xLabel: "T_hot / T_cold",
-        yLabel: "largest cluster fraction",
-        xType: "log",
-        series: seriesOf((r) => r.largestCluster),
-        width,
-        height,
-      }),
+      sweep.verdict
+        ? verdictPanel(sweep, width, height)
+        : linePanel({
+            title: "largest cold cluster / N_cold",
+            xLabel: "T_hot / T_cold",
+            yLabel: "largest cluster fraction",
+            xType: "log",
+            series: seriesOf((r) => r.largestCluster),
+            width,
+            height,
+          }),
       linePanel({
         title: `psi against time (T_hot / T_cold = ${fmt(sweep.ratios[top])} and 1)`,
         xLabel: "time (burn-in included)",
@@ -165,6 +221,167 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       }),
     ],
     columns: 3,
+    legend: "per-panel",
+  });
+}
+
+/** One physical point at several sizes, as the finite-size figure draws it. */
+export interface DemixingSizeSeries {
+  ratio: number;
+  verdict: DemixingVerdict;
+  evidence: DemixingEvidence;
+  runs: Pick<DemixingResult, "parameters" | "structure" | "sccLowQ" | "psi">[];
+}
+
+/**
+ * Finite-size scaling: S_cc(q) against q for each N at each temperature ratio (panels a, b, ...), and S_cc(q -> 0)
+ * against N for every ratio (last panel), with the ideal-mixture value x(1 - x).
+ */
+export function demixingFiniteSizeFigure(
+  points: DemixingSizeSeries[],
+  options: { quick?: boolean; costs?: { N: number; particleSteps: number }[] } = {},
+): Figure {
+  const quick = options.quick ?? false;
+  const width = quick ? 380 : 420,
+    height = quick ? 300 : 320;
+  const colors = ["blue", "orange", "green", "red", "purple", "brown"];
+  const p0 = points[0].runs[0].parameters;
+  const ideal = points[0].runs[0].structure.ideal;
+  const panels = points.map((pt) =>
+    linePanel({
+      title: `S_cc(q), T_hot/T_cold = ${fmt(pt.ratio)}: ${pt.verdict}`,
+      xLabel: "q (1 / range)",
+      yLabel: "S_cc(q)",
+      xType: "log",
+      yType: "log",
+      series: pt.runs.map((r, i) => ({
+        name: `N = ${r.parameters.N}`,
+        x: r.structure.q,
+        y: r.structure.S,
+        color: colors[i % colors.length],
+        marker: "circle" as const,
+      })),
+      referenceLines: [{ y: ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
+      width,
+      height,
+    }),
+  );
+  panels.push(
+    linePanel({
+      title: "S_cc(q -> 0) against system size",
+      xLabel: "N",
+      yLabel: "S_cc at the smallest |q|",
+      xType: "log",
+      series: points.map((pt, i) => ({
+        name: `T_hot/T_cold = ${fmt(pt.ratio)} (${pt.verdict})`,
+        x: pt.runs.map((r) => r.parameters.N),
+        y: pt.runs.map((r) => r.sccLowQ.value),
+        err: pt.runs.map((r) => r.sccLowQ.error),
+        color: colors[i % colors.length],
+        marker: "square" as const,
+      })),
+      referenceLines: [{ y: ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
+      width,
+      height,
+    }),
+  );
+  const cost = options.costs?.length
+    ? ` Work per ratio: ${options.costs.map((c) => `N = ${c.N}: ${c.particleSteps.toExponential(1)} particle-steps`).join(", ")}.`
+    : "";
+  return panelFigure({
+    name: "fig7-demixing-finite-size",
+    title: `Demixing: finite-size scaling of S_cc(q) (phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})`,
+    caption:
+      `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold) over the box's allowed wavevectors, shell-averaged, ` +
+      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}) from a random start, random seeds from ${p0.seed}. A mixture keeps S_cc(q -> 0) at a value independent of N ` +
+      `(x(1 - x) when ideal); separation makes it grow with N and the domains grow in time (criterion: docs/studies/two-temperature.md).${cost}`,
+    panels,
+    columns: Math.min(panels.length, 3),
+    legend: "per-panel",
+  });
+}
+
+/** The runs of the coarsening figure: one per temperature ratio (and size). */
+export type DemixingCoarseningRun = Pick<DemixingResult, "parameters" | "series" | "structure">;
+
+/**
+ * Coarsening: the domain size L(t) from the random start (log-log, with the t^(1/3) of diffusive coarsening for
+ * reference), and S_cc(q) at a few times of the first run (the peak grows and moves to small q).
+ */
+export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options: { quick?: boolean } = {}): Figure {
+  const quick = options.quick ?? false;
+  const width = quick ? 400 : 460,
+    height = quick ? 300 : 340;
+  const colors = ["blue", "orange", "green", "red", "purple"];
+  const main = runs[0];
+  const label = (r: DemixingCoarseningRun) =>
+    `T_hot/T_cold = ${fmt(r.parameters.Thot / r.parameters.Tcold)}, N = ${r.parameters.N}`;
+  const positive = (r: DemixingCoarseningRun) => r.series.time.map((t, k) => k).filter((k) => r.series.time[k] > 0);
+  const lengthSeries: Series[] = runs.map((r, i) => {
+    const ks = positive(r);
+    return {
+      name: label(r),
+      x: ks.map((k) => r.series.time[k]),
+      y: ks.map((k) => r.series.lengthScale[k]),
+      err: ks.map((k) => r.series.lengthScaleError[k]),
+      color: colors[i % colors.length],
+    };
+  });
+  // t^(1/3) through the main run's last point.
+  const mk = positive(main);
+  const tEnd = main.series.time[mk[mk.length - 1]],
+    LEnd = main.series.lengthScale[mk[mk.length - 1]];
+  const t0 = main.series.time[mk[0]];
+  const ref = [t0, tEnd].map((t) => LEnd * (t / tEnd) ** (1 / 3));
+  lengthSeries.push({ name: "t^(1/3)", x: [t0, tEnd], y: ref, color: "gray", style: "dashed", strokeWidth: 1 });
+  // S_cc(q) of the main run at about 5 logarithmically spaced times.
+  const times = main.series.time;
+  const picks: number[] = [];
+  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
+    const t = t0 * (tEnd / t0) ** f;
+    let best = mk[0];
+    for (const k of mk) if (Math.abs(Math.log(times[k] / t)) < Math.abs(Math.log(times[best] / t))) best = k;
+    if (!picks.includes(best)) picks.push(best);
+  }
+  const sq = main.structure.q;
+  const structureSeries: Series[] = picks.map((k, i) => ({
+    name: `t = ${fmt(times[k])}`,
+    x: sq,
+    y: main.series.structure[k],
+    color: colors[i % colors.length],
+  }));
+  const p = main.parameters;
+  return panelFigure({
+    name: "fig8-demixing-coarsening",
+    title: `Demixing: coarsening of the cold domains (phi = ${p.phi}, T_hot = ${fmt(p.Thot)})`,
+    caption:
+      `Domain size L(t) = 2 pi sum D(q) / sum |q| D(q), D = max(S_cc - x(1 - x), 0) over 0 < |q| <= pi / range, of the replica-mean S_cc(q, t) ` +
+      `(jackknife error bars), from a random start (Heun, dt = ${fmt(p.dt)}, random seeds from ${p.seed}); the dashed line is t^(1/3). (b) S_cc(q) of the first run (${label(main)}, ${p.replicas} replicas) ` +
+      `at five times: the peak grows and moves to smaller q as the domains grow. Definitions: docs/studies/two-temperature.md.`,
+    panels: [
+      linePanel({
+        title: "domain size L(t)",
+        xLabel: "time (from the random start)",
+        yLabel: "L (range)",
+        xType: "log",
+        yType: "log",
+        series: lengthSeries,
+        width,
+        height,
+      }),
+      linePanel({
+        title: `S_cc(q) at growing times (${label(main)})`,
+        xLabel: "q (1 / range)",
+        yLabel: "S_cc(q)",
+        xType: "log",
+        yType: "log",
+        series: structureSeries,
+        referenceLines: [{ y: main.structure.ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
+        width,
+        height,
+      }),
+    ],
+    columns: 2,
     legend: "per-panel",
   });
 }

@@ -21,57 +21,49 @@ type Estimate = Pick<Measured, "value" | "error">;
 export interface DensityCurrentData {
   parameters: HarmonicPairParams;
   exact: PhaseSpaceField;
-  simulated: PhaseSpaceField;
+  /** Absent: the exact panel only (the study's own figure, e.g. in the lab). */
+  simulated?: PhaseSpaceField;
   /** Mean area rate <x1 o x2' - x2 o x1'>/2: exact, and from the simulated current within the grid. */
   areaRate: number;
-  simulatedAreaRate: number;
+  simulatedAreaRate?: number;
   entropyProduction: number;
-  simulatedEntropyProduction: Estimate;
-  simulation: { dt: number; replicas: number; time: number };
+  simulatedEntropyProduction?: Estimate;
+  simulation?: { dt: number; replicas: number; time: number };
 }
 
 /** Exact heatmap with current arrows beside the simulated one. */
 export function densityCurrentFigure(d: DensityCurrentData): Figure {
   const { exact: ex, simulated: sm, parameters: p } = d;
   const bins = ex.x1.length;
-  const top = Math.max(...ex.density.flat(), ...sm.density.flat());
+  const top = Math.max(...ex.density.flat(), ...(sm ? sm.density.flat() : []));
   const color = { label: "density p(x1, x2)", domain: [0, top] as [number, number], scheme: "viridis" };
   const stride = Math.max(1, Math.round(bins / 12));
+  const panel = (title: string, f: PhaseSpaceField) =>
+    heatmapPanel({
+      title,
+      xLabel: "x1 (particle 1)",
+      yLabel: "x2 (particle 2)",
+      x: f.x1,
+      y: f.x2,
+      values: f.density,
+      color,
+      vectors: { u: f.current1, v: f.current2, stride, label: "probability current" },
+      width: 420,
+      height: 380,
+    });
+  const circulation = `The current circulates ${d.areaRate > 0 ? "counterclockwise" : d.areaRate < 0 ? "clockwise" : "nowhere"}: mean area rate <x1 o x2' - x2 o x1'>/2 = `;
+  const sim = sm && d.simulation && d.simulatedEntropyProduction && d.simulatedAreaRate !== undefined;
   return panelFigure({
     name: "fig1-pair-density-current",
     title: `Harmonic pair at T1 = ${fmt(p.T1)}, T2 = ${fmt(p.T2)} (k = ${fmt(p.k)}, lambda = ${fmt(p.lambda)}): density and probability current`,
-    caption:
-      `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md). (a) Exact density and current; (b) the ` +
-      `stochastic engine (Heun, dt = ${fmt(d.simulation.dt)}, ${d.simulation.replicas} replicas x ${fmt(d.simulation.time)}). The current circulates ` +
-      `${d.areaRate > 0 ? "counterclockwise" : d.areaRate < 0 ? "clockwise" : "nowhere"}: mean area rate <x1 o x2' - x2 o x1'>/2 = ` +
-      `${fmt(d.areaRate)} exact, ${fmt(d.simulatedAreaRate)} simulated (within the grid). Entropy production ${fmt(d.entropyProduction)} exact, ` +
-      `${fmt(d.simulatedEntropyProduction.value)} ± ${fmt(d.simulatedEntropyProduction.error, 2)} simulated.`,
-    panels: [
-      heatmapPanel({
-        title: "exact",
-        xLabel: "x1 (particle 1)",
-        yLabel: "x2 (particle 2)",
-        x: ex.x1,
-        y: ex.x2,
-        values: ex.density,
-        color,
-        vectors: { u: ex.current1, v: ex.current2, stride, label: "probability current" },
-        width: 420,
-        height: 380,
-      }),
-      heatmapPanel({
-        title: "simulated",
-        xLabel: "x1 (particle 1)",
-        yLabel: "x2 (particle 2)",
-        x: sm.x1,
-        y: sm.x2,
-        values: sm.density,
-        color,
-        vectors: { u: sm.current1, v: sm.current2, stride, label: "probability current" },
-        width: 420,
-        height: 380,
-      }),
-    ],
+    caption: sim
+      ? `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md). (a) Exact density and current; (b) the ` +
+        `stochastic engine (Heun, dt = ${fmt(d.simulation!.dt)}, ${d.simulation!.replicas} replicas x ${fmt(d.simulation!.time)}). ${circulation}` +
+        `${fmt(d.areaRate)} exact, ${fmt(d.simulatedAreaRate!)} simulated (within the grid). Entropy production ${fmt(d.entropyProduction)} exact, ` +
+        `${fmt(d.simulatedEntropyProduction!.value)} ± ${fmt(d.simulatedEntropyProduction!.error, 2)} simulated.`
+      : `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md): the exact stationary density ` +
+        `(a Gaussian) and probability current. ${circulation}${fmt(d.areaRate)}. Entropy production ${fmt(d.entropyProduction)}.`,
+    panels: sm ? [panel("exact", ex), panel("simulated", sm)] : [panel("exact", ex)],
   });
 }
 
@@ -145,8 +137,9 @@ export interface RunAndChaseFigureData {
   curve: number[];
   exact: { chaseVelocity: number[]; entropyProduction: number[] }[];
   ratios: number[];
-  simulated: { chaseVelocity: Estimate[]; entropyProduction: Estimate[] }[];
-  simulation: { dt: number; replicas: number; time: number };
+  /** Absent: the exact lines only (the study's own figure, e.g. in the lab). */
+  simulated?: { chaseVelocity: Estimate[]; entropyProduction: Estimate[] }[];
+  simulation?: { dt: number; replicas: number; time: number };
 }
 
 /** Run-and-chase in 1, 2 and 3 dimensions: chase velocity and entropy production against T_hot / T_cold. */
@@ -156,15 +149,19 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
   const series = (which: "chaseVelocity" | "entropyProduction") =>
     [1, 2, 3].flatMap((dim, di) => [
       { name: `${dim}D exact`, x: d.curve, y: d.exact[di][which], color: DIMENSION_COLORS[di] },
-      {
-        name: `${dim}D simulated`,
-        x: d.ratios,
-        y: d.simulated[di][which].map((s) => s.value),
-        err: d.simulated[di][which].map((s) => s.error),
-        line: false,
-        marker: (["circle", "square", "triangle"] as const)[di],
-        color: DIMENSION_COLORS[di],
-      },
+      ...(d.simulated
+        ? [
+            {
+              name: `${dim}D simulated`,
+              x: d.ratios,
+              y: d.simulated[di][which].map((s) => s.value),
+              err: d.simulated[di][which].map((s) => s.error),
+              line: false,
+              marker: (["circle", "square", "triangle"] as const)[di],
+              color: DIMENSION_COLORS[di],
+            },
+          ]
+        : []),
     ]);
   return panelFigure({
     name: "fig4-run-and-chase",
@@ -173,8 +170,10 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
       `After Section 3.1 of [Metzger 2026]: eq. 26 with k = ${fmt(base.stiffness)}, range ${fmt(base.range)} (acting for r < range, docs/corrections.md), ` +
       `periodic box of side ${fmt(base.box)}, mobility 1. (a) The centre of mass's velocity along r_cold - r_hot, <v_cm o e> ` +
       "(Stratonovich): positive, the pair runs towards the cold particle; lines: (T_hot - T_cold)/(T_hot + T_cold) <F> by quadrature. " +
-      "(b) Entropy production, zero at equal temperatures. " +
-      `Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas x ${fmt(s0.time)} per point) with one standard error.`,
+      "(b) Entropy production, zero at equal temperatures." +
+      (d.simulated && s0
+        ? ` Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas x ${fmt(s0.time)} per point) with one standard error.`
+        : ""),
     panels: [
       linePanel({
         title: "run-and-chase velocity",

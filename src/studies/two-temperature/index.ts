@@ -11,5 +11,6 @@ export * from "./ratchet.js";
 export * from "./runAndChase.js";
 export * from "./demixing.js";
 export * from "./demixingFigures.js";
+export * from "./demixingTheory.js";
 export * from "./figures.js";
 export * from "./definition.js";

@@ -146,7 +146,7 @@ export const demixingSchema = z.object({
   N: quantity({
     describe: "number of disks",
     unit: "1",
-    default: 1000,
+    default: 400,
     range: { min: 2, max: 100_000, integer: true },
     flag: "N",
   }),
@@ -189,11 +189,11 @@ export const demixingSchema = z.object({
     range: SIMULATION_SETTING_RANGES.dt,
     section: SIM,
   }),
-  time: time(2000),
+  time: time(300),
   burnIn: quantity({
     describe: "burn-in time per replica (from the random start)",
     unit: "time",
-    default: 500,
+    default: 100,
     range: SIMULATION_SETTING_RANGES.burnIn,
     section: SIM,
     valueName: "t",
@@ -201,7 +201,7 @@ export const demixingSchema = z.object({
   sampleInterval: quantity({
     describe: "time between samples of the order parameters",
     unit: "time",
-    default: 20,
+    default: 10,
     range: { min: 1e-9, max: 1e9 },
     section: SIM,
     valueName: "t",
@@ -209,7 +209,7 @@ export const demixingSchema = z.object({
   replicas: quantity({
     describe: "independent replicas (error bars from their spread)",
     unit: "1",
-    default: 2,
+    default: 16,
     range: SIMULATION_SETTING_RANGES.replicas,
     section: SIM,
   }),

@@ -146,6 +146,8 @@ describe("ness reproduce two-temperature --quick", () => {
       "fig4-run-and-chase",
       "fig5-demixing-snapshots",
       "fig6-demixing-map",
+      "fig7-demixing-finite-size",
+      "fig8-demixing-coarsening",
     ];
     for (const name of names) {
       for (const ext of ["svg", "png", "csv"])

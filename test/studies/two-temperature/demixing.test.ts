@@ -3,6 +3,7 @@ import { ModelError } from "../../../src/errors.js";
 import { createDocument, renderSvg } from "../../../src/io/render.js";
 import {
   boxSide,
+  classifyDemixing,
   coldClusters,
   demixingModel,
   demixingParams,
@@ -12,10 +13,26 @@ import {
   neighbourPairs,
   randomColdFraction,
   simulateDemixing,
+  type DemixingCriterionRun,
   type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
-import { demixingMapFigure, demixingSnapshotFigure } from "../../../src/studies/two-temperature/demixingFigures.js";
-import { demixingMapRuns, demixingSnapshotRuns } from "../../../src/studies/two-temperature/definition.js";
+import {
+  demixingCoarseningFigure,
+  demixingFiniteSizeFigure,
+  demixingMapFigure,
+  demixingSnapshotFigure,
+} from "../../../src/studies/two-temperature/demixingFigures.js";
+import {
+  demixingCoarseningRuns,
+  demixingFiniteSizeRuns,
+  demixingMapRuns,
+  demixingSnapshotRuns,
+} from "../../../src/studies/two-temperature/definition.js";
+import {
+  softSecondVirial2D,
+  spinodalDeterminant,
+  spinodalRatio,
+} from "../../../src/studies/two-temperature/demixingTheory.js";
 import { normalRng, rng } from "../../helpers/random.js";
 
 /** An n x n square lattice of unit spacing in an n x n periodic box; label(i, j) says which sites are cold. */
@@ -200,23 +217,24 @@ describe("demixing parameters and model", () => {
 });
 
 describe("demixing simulations (fixed seeds)", () => {
-  // 16 independent replicas: one value each for the error bars (errorBars: "replicas", the default).
+  // 16 independent replicas: one value each for the error bars (errorBars: "replicas", the default). A short burn-in
+  // and a longer production run, so that the criterion can see the domains grow at T_hot / T_cold = 100.
   const base: Partial<DemixingParams> = {
-    N: 400,
+    N: 300,
     phi: 0.4,
     Thot: 0.02,
     stiffness: 1,
     range: 1,
     dt: 0.1,
-    burnIn: 100,
-    time: 200,
+    burnIn: 20,
+    time: 400,
     sampleInterval: 10,
     replicas: 16,
   };
 
   it("equal temperatures: the labels are exchangeable, so f_cc = f_random and psi = 0 within 4 error bars", () => {
     const r = simulateDemixing({ ...base, Tcold: base.Thot, seed: 11 });
-    expect(r.randomFraction).toBeCloseTo(199 / 399, 15);
+    expect(r.randomFraction).toBeCloseTo(149 / 299, 15);
     expect(r.psi.source).toBe("replicas");
     expect(r.psi.batches).toBe(16);
     expect(r.psi.reliable).toBe(true);
@@ -227,6 +245,23 @@ describe("demixing simulations (fixed seeds)", () => {
     // Equilibrium: no entropy production (each pair's heats sum to its exact energy change, so no quadrature bias).
     expect(r.entropyProduction.error).toBeGreaterThan(0);
     expect(Math.abs(r.entropyProduction.value)).toBeLessThan(4 * r.entropyProduction.error);
+    // S_cc(q) of exchangeable labels is x(1 - x) at every q (up to O(1/N)): the smallest shell within 4 error bars,
+    // and the mean over all wavevectors within 2% (its error bar is below 1%).
+    expect(r.structure.ideal).toBe(0.25);
+    expect(r.sccLowQ.reliable).toBe(true);
+    expect(Math.abs(r.sccLowQ.value - 0.25)).toBeLessThan(4 * r.sccLowQ.error);
+    expect(r.sccLowQ.error).toBeLessThan(0.05);
+    let sum = 0,
+      n = 0;
+    r.structure.S.forEach((v, k) => {
+      sum += v * r.structure.count[k];
+      n += r.structure.count[k];
+    });
+    expect(Math.abs(sum / n / 0.25 - 1)).toBeLessThan(0.02);
+    // The criterion: mixed.
+    const c = classifyDemixing([r]);
+    expect(c.verdict, c.evidence.reasons.join("; ")).toBe("mixed");
+    expect(c.evidence.reliable).toBe(true);
   });
 
   it("T_hot / T_cold = 100 at the same density: psi is many error bars above 0", () => {
@@ -236,6 +271,11 @@ describe("demixing simulations (fixed seeds)", () => {
     // The cold disks are more often next to each other than random labels allow, and heat flows: sigma > 0.
     expect(r.coldNeighbourFraction.value).toBeGreaterThan(r.randomFraction);
     expect(r.entropyProduction.value).toBeGreaterThan(10 * r.entropyProduction.error);
+    // The criterion: separating (the domains grow during the production run), with its evidence.
+    const c = classifyDemixing([r]);
+    expect(c.verdict, c.evidence.reasons.join("; ")).toBe("separating");
+    expect(c.evidence.reasons.join(" ")).toMatch(/grow in time/);
+    expect(r.series.lengthScale[r.series.lengthScale.length - 1]).toBeGreaterThan(r.series.lengthScale[2]);
   });
 
   it("same seed, same numbers; progress reaches the total; another seed differs", async () => {
@@ -281,6 +321,92 @@ describe("demixing simulations (fixed seeds)", () => {
   });
 });
 
+describe("the demixing criterion on constructed evidence", () => {
+  const m = (value: number, error: number) => ({
+    value,
+    error,
+    reliable: true,
+    source: "replicas" as const,
+    batches: 16,
+    batchCorrelation: NaN,
+  });
+  const run = (N: number, s0: number, growth = 0, psi = 0): DemixingCriterionRun => ({
+    parameters: demixingParams({ N }),
+    nCold: N / 2,
+    psi: m(psi, 0.01),
+    sccLowQ: m(s0, 0.01),
+    lengthScale: m(5, 0.1),
+    lengthGrowth: m(growth, 0.05),
+    psiGrowth: m(0, 0.01),
+    structure: { q: [0.1], S: [s0], error: [0.01], count: [2], ideal: 0.25 },
+  });
+  it("mixed, correlated and separating (by N or by time), and refuses runs of different points", () => {
+    expect(classifyDemixing([run(400, 0.26), run(1600, 0.255)]).verdict).toBe("mixed");
+    expect(classifyDemixing([run(400, 0.4), run(1600, 0.41)]).verdict).toBe("correlated");
+    expect(classifyDemixing([run(400, 0.26, 0, 0.2)]).verdict).toBe("correlated");
+    const byN = classifyDemixing([run(1600, 1.2), run(400, 0.4)]);
+    expect(byN.verdict).toBe("separating");
+    expect(byN.evidence.sizes).toEqual([400, 1600]);
+    expect(byN.evidence.sizeRatio).toBeCloseTo(3, 12);
+    expect(classifyDemixing([run(400, 0.3, 0.5)]).verdict).toBe("separating");
+    // Growth below 5% of L is not counted, however well resolved.
+    expect(classifyDemixing([run(400, 0.26, 0.2)]).verdict).toBe("mixed");
+    const other = { ...run(400, 0.3), parameters: demixingParams({ N: 400, phi: 0.5 }) };
+    expect(() => classifyDemixing([run(400, 0.3), other])).toThrow(ModelError);
+    expect(() => classifyDemixing([])).toThrow(ModelError);
+  });
+});
+
+describe("second-virial spinodal (Grosberg & Joanny's pair temperature)", () => {
+  it("B(T) of the soft law: the quadrature of the pair law equals the closed form; hard disks in the limit", () => {
+    const erf = (x: number) => {
+      // erf by its Maclaurin series, to about 1e-12 for |x| <= 3 (a <= 9 below).
+      let term = x,
+        sum = x;
+      for (let n = 1; n < 200; n++) {
+        term *= (-x * x) / n;
+        sum += term / (2 * n + 1);
+      }
+      return (2 / Math.sqrt(Math.PI)) * sum;
+    };
+    for (const [k, sigma, T] of [
+      [1, 1, 0.06],
+      [2, 1.5, 0.3],
+      [1, 1, 0.1],
+    ]) {
+      const a = k / (2 * T);
+      const closed =
+        Math.PI *
+        sigma ** 2 *
+        (0.5 - (Math.sqrt(Math.PI) * erf(Math.sqrt(a))) / (2 * Math.sqrt(a)) + -Math.expm1(-a) / (2 * a));
+      expect(softSecondVirial2D(k, sigma, T)).toBeCloseTo(closed, 10);
+    }
+    expect(softSecondVirial2D(1, 1, 1e-8) / (Math.PI / 2)).toBeCloseTo(1, 3);
+  });
+
+  it("the threshold ratio: hard disks obey theta / (1 + theta)^2 = phi^2 / (1 + 2 phi)^2; softer disks need more", () => {
+    for (const phi of [0.25, 0.4]) {
+      const theta = spinodalRatio({ phi, coldFraction: 0.5, Thot: 1e-9, stiffness: 1, range: 1 });
+      const c = phi ** 2 / (1 + 2 * phi) ** 2;
+      // The larger root of theta^2 + (2 - 1/c) theta + 1 = 0.
+      const b = 2 - 1 / c;
+      // T_hot / k = 1e-9: the disks are hard to within sqrt(T/k) ~ 1e-4 (relative).
+      expect(Math.abs(theta / ((-b + Math.sqrt(b * b - 4)) / 2) - 1)).toBeLessThan(1e-3);
+    }
+    const soft = spinodalRatio({ phi: 0.25, coldFraction: 0.5, Thot: 0.02, stiffness: 1, range: 1 });
+    expect(soft).toBeGreaterThan(34.1);
+    expect(soft).toBeLessThan(60);
+    // Stable at equal temperatures (1 + 2 B rho > 0), unstable beyond the threshold; denser mixtures demix sooner.
+    expect(
+      spinodalDeterminant({ phi: 0.4, coldFraction: 0.5, Thot: 0.02, Tcold: 0.02, stiffness: 1, range: 1 }),
+    ).toBeGreaterThan(0);
+    expect(
+      spinodalDeterminant({ phi: 0.4, coldFraction: 0.5, Thot: 0.02, Tcold: 0.0002, stiffness: 1, range: 1 }),
+    ).toBeLessThan(0);
+    expect(spinodalRatio({ phi: 0.55, coldFraction: 0.5, Thot: 0.02, stiffness: 1, range: 1 })).toBeLessThan(soft);
+  });
+});
+
 describe("demixing figures (quick mode)", () => {
   it.each([
     [
@@ -288,6 +414,17 @@ describe("demixing figures (quick mode)", () => {
       async () => demixingSnapshotFigure(await demixingSnapshotRuns(true, { seed: 1 }), { quick: true }),
     ],
     ["fig6-demixing-map", async () => demixingMapFigure(await demixingMapRuns(true, { seed: 1 }), { quick: true })],
+    [
+      "fig7-demixing-finite-size",
+      async () => {
+        const d = await demixingFiniteSizeRuns(true, { seed: 1 });
+        return demixingFiniteSizeFigure(d.points, { quick: true, costs: d.costs });
+      },
+    ],
+    [
+      "fig8-demixing-coarsening",
+      async () => demixingCoarseningFigure(await demixingCoarseningRuns(true, { seed: 1 }), { quick: true }),
+    ],
   ] as const)("%s builds, renders and has no NaN in its table", async (name, build) => {
     const fig = await build();
     expect(fig.name).toBe(name);

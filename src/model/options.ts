@@ -2,6 +2,7 @@
  * Parsing numeric command-line option values: a finite number, optionally an integer and within a range, or a
  * ModelError naming the option (the CLI prints it as one line and exits 1). '', NaN, Infinity, hexadecimal or
  * trailing garbage are refused; so is an integer option beyond 2^53 (it could not be counted exactly).
+ * Browser-safe: the CLI's options and the lab's fields give the same messages.
  */
 import { ModelError } from "../errors.js";
 

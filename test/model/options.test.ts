@@ -1,6 +1,6 @@
 // Numeric command-line options: a finite decimal number in range, or one ModelError naming the option.
 import { describe, expect, it } from "vitest";
-import { integerOption, numberOption, positiveOption } from "../../src/cli/options.js";
+import { integerOption, numberOption, positiveOption } from "../../src/model/options.js";
 import { ModelError } from "../../src/errors.js";
 
 describe("numberOption", () => {

@@ -1,0 +1,395 @@
+/**
+ * The page of any study of the catalog (src/studies/catalog.ts), generated from its contract (src/studies/contract.ts):
+ * the form from its parameter schema (form.ts), validation by the CLI's own validateParameters (the messages
+ * `ness study NAME` prints, naming the flags), compute(parameters, context) with the context's runner on Web Workers
+ * (the engine's webWorkerRunner on src/studies/webWorker.ts: the same blocks, seeds and reduction as the CLI's worker
+ * pool, so the same numbers for the same seed), the study's report as text and its figures drawn by src/figures.
+ * Below, the study's figure sets (`ness reproduce NAME`), quick or full, on demand.
+ *
+ * Every valid change recomputes (a newer change cancels the older run). A run that reports progress is timed: when,
+ * after its first second or two, it would take more than a minute in total, it is stopped and the page asks before
+ * running it anyway (the library still refuses runs over its own limit, about ten minutes, with its message).
+ */
+import type { z } from "zod";
+import type { Figure } from "../../src/figures/figure.js";
+import type { ReproduceCase, Study } from "../../src/studies/contract.js";
+import { fieldsOf, validateParameters } from "../../src/studies/schema.js";
+import { particleScatter } from "../../src/figures/charts.js";
+import { snapshotDisks } from "../../src/studies/two-temperature/demixingFigures.js";
+import { fmt, h, nessMessage } from "./dom.js";
+import { generateForm } from "./form.js";
+import type { StudyRequest } from "./studyWorker.js";
+
+/** Longest run started without asking (seconds, projected from the progress of the first seconds). */
+export const ASK_ABOVE_SECONDS = 60;
+/** How long a run is watched before its projected duration is trusted (ms). */
+const PROJECT_AFTER_MS = 1500;
+
+function workerCount(): number {
+  return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
+}
+
+/** Positions of a running replica (the demixing animation). */
+export interface Frame {
+  steps: number;
+  x: Float64Array;
+  cold: Uint8Array;
+  box: [number, number];
+}
+
+type Reply =
+  | { id: number; type: "progress"; done: number; total: number }
+  | ({ id: number; type: "frame" } & Frame)
+  | { id: number; type: "result"; results: unknown }
+  | { id: number; type: "error"; name: string; message: string };
+
+/** What a computation of the page asks the study worker for (studyWorker.ts), without its id. */
+export type StudyJob = Omit<StudyRequest, "id" | "force" | "workers">;
+
+/**
+ * The study worker of a page: one worker kept while idle (a new computation reuses it: no start-up cost for the
+ * fast exact studies); a computation still running when a newer one starts, or cancelled, ends by terminating it.
+ */
+class StudyClient {
+  private worker: Worker | null = null;
+  private busy = 0;
+  private ids = 0;
+
+  run(
+    job: StudyJob,
+    force: boolean,
+    progress: (done: number, total: number) => void,
+    signal: AbortSignal,
+    onFrame?: (f: Frame) => void,
+  ) {
+    return new Promise<unknown>((resolve, reject) => {
+      if (this.busy > 0) this.kill();
+      const worker = (this.worker ??= new Worker(new URL("./studyWorker.ts", import.meta.url), {
+        type: "module",
+        name: "ness-study",
+      }));
+      const id = ++this.ids;
+      this.busy = id;
+      const end = () => {
+        if (this.busy === id) this.busy = 0;
+      };
+      signal.addEventListener("abort", () => {
+        if (this.busy !== id) return;
+        this.kill();
+        reject(new DOMException("cancelled", "AbortError"));
+      });
+      worker.onmessage = (e: MessageEvent<Reply>) => {
+        const m = e.data;
+        if (m.id !== id) return;
+        if (m.type === "progress") return progress(m.done, m.total);
+        if (m.type === "frame") return onFrame?.(m);
+        end();
+        if (m.type === "result") resolve(m.results);
+        else reject(Object.assign(new Error(m.message), { name: m.name }));
+      };
+      worker.onerror = (e) => {
+        end();
+        this.kill();
+        reject(new Error(`the study worker failed: ${e.message}`));
+      };
+      const request: StudyRequest = { ...job, id, force, workers: workerCount() };
+      worker.postMessage(request);
+    });
+  }
+
+  private kill(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.busy = 0;
+  }
+}
+
+function duration(seconds: number): string {
+  return seconds < 90 ? `${Math.ceil(seconds)} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
+/** Progress bar, state line and Cancel/Run-anyway buttons of one computation, with the cost watch. */
+class RunControl {
+  readonly element: HTMLElement;
+  private readonly bar: HTMLProgressElement;
+  private readonly state: HTMLElement;
+  private readonly cancelButton: HTMLButtonElement;
+  private readonly anyway: HTMLButtonElement;
+  private controller: AbortController | null = null;
+  private token = 0;
+
+  constructor(
+    id: string,
+    private readonly status: HTMLElement,
+    private readonly client: StudyClient,
+  ) {
+    this.bar = h("progress", { id: `${id}-progress`, max: 1, value: 0, "aria-label": "progress" });
+    this.state = h("span", { id: `${id}-state`, "aria-live": "polite" });
+    this.cancelButton = h("button", { type: "button", disabled: true }, "Cancel");
+    this.anyway = h("button", { type: "button", hidden: true }, "Run anyway");
+    this.cancelButton.addEventListener("click", () => {
+      this.controller?.abort();
+      this.state.textContent = "cancelled";
+    });
+    this.element = h("div", { class: "toolbar" }, this.bar, this.cancelButton, this.anyway, this.state);
+  }
+
+  /**
+   * Runs `work` (the newest call wins: an older run is aborted) and hands its result to `done` (latest only).
+   * `force`: no cost question.
+   */
+  async run(
+    job: StudyJob,
+    done: (r: unknown, ms: number) => void,
+    fail: (err: unknown) => void,
+    force = false,
+    onFrame?: (f: Frame) => void,
+  ): Promise<void> {
+    const token = ++this.token;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.anyway.hidden = true;
+    this.cancelButton.disabled = false;
+    this.bar.value = 0;
+    this.state.textContent = "computing…";
+    const t0 = performance.now();
+    let tooLong = 0;
+    const progress = (d: number, total: number) => {
+      if (token !== this.token || !(total > 0)) return;
+      this.bar.value = d / total;
+      const elapsed = performance.now() - t0;
+      this.state.textContent = `${Math.round((100 * d) / total)} % (${(elapsed / 1000).toFixed(1)} s)`;
+      if (!force && elapsed > PROJECT_AFTER_MS && d > 0) {
+        const projected = ((elapsed / d) * total) / 1000;
+        if (projected > ASK_ABOVE_SECONDS) {
+          tooLong = projected;
+          controller.abort();
+        }
+      }
+    };
+    try {
+      const watch = setInterval(() => {
+        // A run that reports no progress is asked about once it has taken the whole minute.
+        if (!force && performance.now() - t0 > ASK_ABOVE_SECONDS * 1000 && tooLong === 0) {
+          tooLong = (performance.now() - t0) / 1000;
+          controller.abort();
+        }
+      }, 1000);
+      let r: unknown;
+      try {
+        r = await this.client.run(job, force, progress, controller.signal, (f) => {
+          if (token === this.token) onFrame?.(f);
+        });
+      } finally {
+        clearInterval(watch);
+      }
+      if (token !== this.token) return;
+      const ms = performance.now() - t0;
+      this.bar.value = 1;
+      this.state.textContent = `done in ${(ms / 1000).toFixed(2)} s`;
+      this.cancelButton.disabled = true;
+      done(r, ms);
+    } catch (err) {
+      if (token !== this.token) return;
+      this.cancelButton.disabled = true;
+      if (tooLong > 0) {
+        this.state.textContent = "stopped";
+        this.status.hidden = false;
+        this.status.textContent =
+          `ness: this run would take ${tooLong > ASK_ABOVE_SECONDS * 1.01 ? "about " : "more than "}${duration(tooLong)} in the page (more than ${ASK_ABOVE_SECONDS} s): ` +
+          `reduce its time, replicas or particles, or press Run anyway`;
+        this.anyway.hidden = false;
+        this.anyway.onclick = () => {
+          this.status.hidden = true;
+          void this.run(job, done, fail, true, onFrame);
+        };
+        return;
+      }
+      if (controller.signal.aborted) {
+        this.state.textContent = "cancelled";
+        return;
+      }
+      this.state.textContent = "";
+      fail(err);
+    }
+  }
+}
+
+function drawFigures(target: HTMLElement, figs: Figure[]): void {
+  target.replaceChildren(
+    ...figs.map((f) => h("figure", { "aria-label": f.title }, f.render(document) as unknown as Node)),
+  );
+}
+
+export interface ContractPageHandle {
+  last: () => unknown;
+  time: () => number;
+  /** Results of the figure sets computed so far, by id. */
+  sets: () => Record<string, unknown>;
+}
+
+/**
+ * Builds the page of `study` into `root`. `initial`: parameter values from the address (#/study/NAME?k=2&seed=3);
+ * the address follows every valid change, so it is a link to what the page shows.
+ */
+export function contractPage(
+  root: HTMLElement,
+  study: Study,
+  initial: Record<string, string> = {},
+): ContractPageHandle {
+  let last: unknown = null;
+  let ms = 0;
+  const sets: Record<string, unknown> = {};
+  const id = `study-${study.name.replace(/\W+/g, "-")}`;
+  const flags = new Map(fieldsOf(study.parameters).map((f) => [f.key, `--${f.flag}`]));
+  const status = h("div", { class: "status", role: "alert", id: "study-status" });
+  const report = h("pre", { id: "study-report", class: "report", "aria-live": "polite" });
+  const figures = h("div", { id: "study-figures", class: "figures" });
+  const { seed: initialSeed, ...initialValues } = initial;
+  const seedInput = h("input", {
+    type: "text",
+    inputmode: "numeric",
+    id: "study-seed",
+    value: initialSeed ?? "1",
+    size: 6,
+  });
+  /** The address of the page with the values typed in (those that differ from the defaults). */
+  const remember = (given: Record<string, unknown>) => {
+    const q = new URLSearchParams();
+    for (const f of fieldsOf(study.parameters)) {
+      const v = given[f.key];
+      if (v !== undefined && v !== f.default) q.set(f.key, String(v));
+    }
+    if (study.seeded && seedInput.value.trim() !== "1") q.set("seed", seedInput.value.trim());
+    const query = q.toString();
+    history.replaceState(null, "", `#/study/${study.name}${query ? `?${query}` : ""}`);
+  };
+  const client = new StudyClient();
+  const control = new RunControl("study", status, client);
+  const fail = (err: unknown) => {
+    status.hidden = false;
+    status.textContent = nessMessage(err);
+    root.classList.add("stale");
+  };
+  const seed = (): number => {
+    const s = seedInput.value.trim();
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n)) throw new Error(`--seed must be an integer >= 0, got '${s}'`);
+    return n;
+  };
+  const run = (values: z.output<z.ZodObject>) => {
+    let parameters: z.output<z.ZodObject>;
+    let s: number;
+    try {
+      const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+      parameters = validateParameters(study, given, (key) => flags.get(key) ?? key).parameters;
+      s = study.seeded ? seed() : 1;
+      remember(given);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    void control.run(
+      { study: study.name, parameters, seed: s, quick: false },
+      (r, t) => {
+        let figs: Figure[];
+        try {
+          figs = study.figures(r);
+        } catch (err) {
+          return fail(err);
+        }
+        status.hidden = true;
+        status.textContent = "";
+        root.classList.remove("stale");
+        last = r;
+        ms = t;
+        report.textContent = study.report(r);
+        drawFigures(figures, figs);
+      },
+      fail,
+      false,
+      (f) => drawFrame(f, parameters as { range: number; dt: number }),
+    );
+  };
+  // The live snapshot (demixing): replica 0's disks while it runs, at most 4 frames a second (src/figures' scatter).
+  let lastFrame = 0;
+  let frames = 0;
+  const drawFrame = (f: Frame, p: { range: number; dt: number }) => {
+    const now = performance.now();
+    if (now - lastFrame < 250) return;
+    lastFrame = now;
+    frames++;
+    const t = f.steps < 0 ? "the end of its run" : `t = ${fmt(f.steps * p.dt)}`;
+    drawFigures(figures, [
+      particleScatter({
+        name: "live-snapshot",
+        title: `Replica 0 while it runs: ${f.cold.length} disks at ${t}`,
+        caption: "Live frames of the running simulation (about four a second); the figures of the result follow.",
+        ...snapshotDisks({ snapshot: f, parameters: { range: p.range } }),
+      }),
+    ]);
+    figures.dataset.frames = String(frames);
+  };
+  const form = generateForm(study.parameters, id, run, initialValues);
+  if (study.seeded) {
+    form.element.prepend(
+      h(
+        "div",
+        { class: "form-row" },
+        h("label", { for: "study-seed" }, "seed"),
+        seedInput,
+        h("span", { class: "hint" }, "random seed: same seed, same numbers (as --seed)"),
+      ),
+    );
+    seedInput.addEventListener("input", () => run(form.values()));
+  }
+  root.append(
+    h("h2", {}, study.title),
+    h("p", {}, study.summary),
+    ...study.citations.map((c) =>
+      h("p", { class: "cite" }, `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${c.venue}`),
+    ),
+    h("div", { class: "study" }, h("div", { class: "side" }, form.element, control.element, status, report), figures),
+  );
+  if (study.reproduce.length > 0) root.append(figureSets(study, sets));
+  return { last: () => last, time: () => ms, sets: () => sets };
+}
+
+/** The study's figure sets (`ness reproduce NAME`): a button each, quick or full, computed on the Web Workers. */
+function figureSets(study: Study, sets: Record<string, unknown>): HTMLElement {
+  const quick = h("input", { type: "checkbox", id: "sets-quick", checked: true });
+  const section = h(
+    "section",
+    { "aria-label": "figure sets" },
+    h("h3", {}, `Figure sets (ness reproduce ${study.name.split("/")[0]})`),
+    h(
+      "div",
+      { class: "toolbar" },
+      quick,
+      h("label", { for: "sets-quick" }, "quick (fewer points, shorter simulations: as --quick)"),
+    ),
+  );
+  for (const c of study.reproduce as ReproduceCase[]) {
+    const status = h("div", { class: "status", role: "alert", id: `set-${c.id}-status` });
+    const out = h("div", { class: "figures", id: `set-${c.id}` });
+    const control = new RunControl(`set-${c.id}`, status, new StudyClient());
+    const button = h("button", { type: "button" }, `Compute ${c.id}`);
+    button.addEventListener("click", () => {
+      status.hidden = true;
+      void control.run(
+        { study: study.name, set: c.id, parameters: null, seed: c.seed ?? 1, quick: quick.checked },
+        (r) => {
+          sets[c.id] = r;
+          drawFigures(out, c.figures(r));
+        },
+        (err) => {
+          status.hidden = false;
+          status.textContent = nessMessage(err);
+        },
+      );
+    });
+    section.append(h("div", { class: "figure-set" }, h("p", {}, button, ` ${c.title}`), control.element, status, out));
+  }
+  return section;
+}

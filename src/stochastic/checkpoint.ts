@@ -1,0 +1,550 @@
+/**
+ * Checkpoints of simulations: everything a run carries from one step to the next, as plain data, so that a run
+ * stopped at any step and restarted from its checkpoint gives the same numbers, bit for bit, as the run that never
+ * stopped.
+ *
+ * What a replica carries (ReplicaSnapshot): its step counter; coordinates, momenta, forces and potential energy;
+ * the coordinates and forces before the last step (Stratonovich estimators); the 128-bit state of its random
+ * stream; the sums of the batch in progress and the batch counters; the divergence checks' bounds; each density /
+ * current field's batch in progress; and the force field's memory (a neighbour list's positions at its last build,
+ * the cell order's adaptive choices: forceField.ts saveState), from which the same lists are rebuilt.
+ * Replicas run in blocks (ensemble.ts), in replica order: a block's state (BlockState) is the batch means of its
+ * finished replicas, its field sums, and the snapshot of the replica in progress; replicas not yet started need
+ * nothing (their random streams are fixed by the seed).
+ *
+ * The file (encodeCheckpoint): JSON, with every Float64Array as base64 of its little-endian bytes (exact, NaN
+ * included), the ness version, the model's fingerprint (SHA-256 of its canonical JSON) and the parameters that
+ * fix the numbers. A restart (checkRestart) refuses, in one line, a checkpoint written for another model, other
+ * parameters or by another ness version. Browser-safe.
+ */
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
+import { NessError } from "../errors.js";
+import type { FieldAccumulator } from "./fields.js";
+import { restoreForceState, saveForceState, type ForceField } from "./forceField.js";
+import type { LangevinState } from "./integrators.js";
+
+/** A checkpoint that cannot be used: unreadable, damaged, or written for another run. */
+export class CheckpointError extends NessError {
+  override name = "CheckpointError";
+}
+
+/** One replica's complete state between two steps. */
+export interface ReplicaSnapshot {
+  replica: number;
+  /** Steps done, burn-in included. */
+  step: number;
+  /** Production batches done, and steps into the batch in progress. */
+  batch: number;
+  inBatch: number;
+  /** The random stream's four 32-bit words. */
+  rng: number[];
+  x: Float64Array;
+  p: Float64Array | null;
+  f: Float64Array;
+  xPrev: Float64Array;
+  fPrev: Float64Array;
+  /** [potential energy, the batch's energy sum, the energy bound, the batch-energy floor]. */
+  scalars: Float64Array;
+  /** Sums of the batch in progress (one per estimator value). */
+  sums: Float64Array;
+  /** The fused kernel's burn-in sums (empty without it). */
+  burnSums: Float64Array;
+  /** Each field accumulator's state (fields.ts saveState). */
+  fields: Float64Array[];
+  /** The force field's memory (forceField.ts saveState). */
+  forces: Float64Array;
+}
+
+/** The parts of a replica run that a snapshot reads (run.ts ReplicaRun hands them over). */
+export interface ReplicaParts {
+  replica: number;
+  step: number;
+  batch: number;
+  inBatch: number;
+  energySum: number;
+  energyLimit: number;
+  energyFloor: number;
+  state: LangevinState;
+  forces: ForceField;
+  sums: Float64Array;
+  burnSums: Float64Array | null;
+  fields: FieldAccumulator[];
+}
+
+/** A copy of a replica's state. */
+export function captureReplica(r: ReplicaParts): ReplicaSnapshot {
+  const st = r.state;
+  return {
+    replica: r.replica,
+    step: r.step,
+    batch: r.batch,
+    inBatch: r.inBatch,
+    rng: Array.from(st.rng.state),
+    x: st.x.slice(),
+    p: st.p ? st.p.slice() : null,
+    f: st.f.slice(),
+    xPrev: st.xPrev.slice(),
+    fPrev: st.fPrev.slice(),
+    scalars: Float64Array.of(st.potential, r.energySum, r.energyLimit, r.energyFloor),
+    sums: r.sums.slice(),
+    burnSums: r.burnSums ? r.burnSums.slice() : new Float64Array(0),
+    fields: r.fields.map((f) => f.saveState()),
+    forces: saveForceState(r.forces),
+  };
+}
+
+/** What a restored replica takes from the snapshot besides its arrays. */
+export interface RestoredCounters {
+  batch: number;
+  inBatch: number;
+  energySum: number;
+  energyLimit: number;
+  energyFloor: number;
+}
+
+const sameLength = (what: string, a: ArrayLike<number> | null, b: ArrayLike<number> | null) => {
+  if ((a === null) !== (b === null) || (a && b && a.length !== b.length))
+    throw new CheckpointError(`the checkpoint does not fit this simulation: ${what} has the wrong size`);
+};
+
+/** Writes a snapshot into a freshly made replica's state (arrays of the plan's sizes); returns its counters. */
+export function restoreReplica(
+  s: ReplicaSnapshot,
+  into: {
+    replica: number;
+    state: LangevinState;
+    forces: ForceField;
+    sums: Float64Array;
+    burnSums: Float64Array | null;
+    fields: FieldAccumulator[];
+  },
+): RestoredCounters {
+  const st = into.state;
+  if (s.replica !== into.replica) throw new Error(`internal: snapshot of replica ${s.replica} for ${into.replica}`);
+  sameLength("the coordinates", s.x, st.x);
+  sameLength("the momenta", s.p, st.p);
+  sameLength("the forces", s.f, st.f);
+  sameLength("the previous coordinates", s.xPrev, st.xPrev);
+  sameLength("the previous forces", s.fPrev, st.fPrev);
+  sameLength("the running sums", s.sums, into.sums);
+  if (s.fields.length !== into.fields.length)
+    throw new CheckpointError("the checkpoint does not fit this simulation: the fields differ");
+  if (s.rng.length !== 4) throw new CheckpointError("the checkpoint does not fit this simulation: a random state");
+  st.x.set(s.x);
+  if (st.p && s.p) st.p.set(s.p);
+  st.f.set(s.f);
+  st.xPrev.set(s.xPrev);
+  st.fPrev.set(s.fPrev);
+  st.potential = s.scalars[0];
+  for (let k = 0; k < 4; k++) st.rng.state[k] = s.rng[k];
+  into.sums.set(s.sums);
+  if (into.burnSums && s.burnSums.length === into.burnSums.length) into.burnSums.set(s.burnSums);
+  into.fields.forEach((f, k) => f.restoreState(s.fields[k]));
+  restoreForceState(into.forces, s.forces);
+  return {
+    batch: s.batch,
+    inBatch: s.inBatch,
+    energySum: s.scalars[1],
+    energyLimit: s.scalars[2],
+    energyFloor: s.scalars[3],
+  };
+}
+
+/** A block of replicas part way through: finished replicas' outputs, the block's sums, the replica in progress. */
+export interface BlockState {
+  first: number;
+  count: number;
+  /** Replicas of the block finished (the one in progress is first + done). */
+  done: number;
+  /** Steps run in this block so far (all its replicas, burn-in included). */
+  steps: number;
+  /** count x perReplica numbers (finished replicas' batch means; the one in progress writes its own as it goes). */
+  outputs: Float64Array;
+  /** The block's sums (fields), added in replica order. */
+  sums: Float64Array;
+  /** The replica in progress, or null (between replicas). */
+  current: ReplicaSnapshot | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The file
+
+/** What fixes a simulation's numbers besides the model (compared on restart; shown in messages by these names). */
+export interface CheckpointParameters {
+  scheme: string;
+  dt: number;
+  time: number;
+  burnIn: number;
+  seed: number;
+  replicas: number;
+  batches: number;
+  sampleEvery: number;
+  /** Other settings (flux estimator, pair heat, fields, fused kernel), as plain data. */
+  settings: Record<string, unknown>;
+}
+
+/** A checkpoint: the run's identity and the state of every block. */
+export interface Checkpoint {
+  ness: string;
+  /** SHA-256 of the model's canonical JSON (modelFingerprint) and its name, for messages. */
+  model: { fingerprint: string; name?: string };
+  parameters: CheckpointParameters;
+  /** The command line or call that started the run (provenance only). */
+  command?: string;
+  blocks: BlockState[];
+}
+
+/** JSON with object keys sorted at every level, typed arrays as lists, undefined fields left out. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (ArrayBuffer.isView(value)) return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+}
+
+/**
+ * The fingerprint of a validated model (equal models, equal fingerprints, however their files were written).
+ *
+ * @example
+ * ```ts
+ * import { loadModel, modelFingerprint } from "ness";
+ *
+ * const a = loadModel("kind: network\nsites: [a]\npinning: 1\nbaths: [{site: a, friction: 1, temperature: 1}]");
+ * const b = loadModel('{"kind": "network", "sites": ["a"], "pinning": 1, "baths": [{"site": "a", "friction": 1, "temperature": 1}]}');
+ * console.log(modelFingerprint(a) === modelFingerprint(b)); // => true
+ * ```
+ */
+export function modelFingerprint(model: unknown): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(model))));
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** base64 of a Float64Array's little-endian bytes. */
+export function float64ToBase64(a: Float64Array): string {
+  const bytes = new Uint8Array(a.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < a.length; i++) view.setFloat64(8 * i, a[i], true);
+  const out: string[] = [];
+  let chunk = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const b0 = bytes[i],
+      b1 = i + 1 < bytes.length ? bytes[i + 1] : 0,
+      b2 = i + 2 < bytes.length ? bytes[i + 2] : 0;
+    chunk +=
+      B64[b0 >> 2] +
+      B64[((b0 & 3) << 4) | (b1 >> 4)] +
+      (i + 1 < bytes.length ? B64[((b1 & 15) << 2) | (b2 >> 6)] : "=") +
+      (i + 2 < bytes.length ? B64[b2 & 63] : "=");
+    if (chunk.length >= 8192) {
+      out.push(chunk);
+      chunk = "";
+    }
+  }
+  out.push(chunk);
+  return out.join("");
+}
+
+/** The Float64Array of float64ToBase64's text (CheckpointError when it is not one). */
+export function base64ToFloat64(text: unknown, what: string): Float64Array {
+  if (typeof text !== "string" || text.length % 4 !== 0)
+    throw new CheckpointError(`the checkpoint is damaged: ${what} is not base64`);
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const n = (text.length / 4) * 3 - pad;
+  if (n % 8 !== 0) throw new CheckpointError(`the checkpoint is damaged: ${what} is not a list of 8-byte numbers`);
+  const bytes = new Uint8Array(n);
+  let at = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const c = [0, 1, 2, 3].map((k) => {
+      const ch = text.charCodeAt(i + k);
+      if (ch === 61 && i + k >= text.length - pad) return 0;
+      const v = ch < 128 ? B64_INDEX[ch] : -1;
+      if (v < 0) throw new CheckpointError(`the checkpoint is damaged: ${what} is not base64`);
+      return v;
+    });
+    const triple = (c[0] << 18) | (c[1] << 12) | (c[2] << 6) | c[3];
+    if (at < n) bytes[at++] = (triple >> 16) & 255;
+    if (at < n) bytes[at++] = (triple >> 8) & 255;
+    if (at < n) bytes[at++] = triple & 255;
+  }
+  const view = new DataView(bytes.buffer);
+  const out = new Float64Array(n / 8);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
+  return out;
+}
+
+/** The format name and version written into every checkpoint. */
+export const CHECKPOINT_FORMAT = "ness-checkpoint";
+export const CHECKPOINT_FORMAT_VERSION = 1;
+
+const SNAPSHOT_ARRAYS = ["x", "f", "xPrev", "fPrev", "scalars", "sums", "burnSums", "forces"] as const;
+
+function encodeSnapshot(s: ReplicaSnapshot): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    replica: s.replica,
+    step: s.step,
+    batch: s.batch,
+    inBatch: s.inBatch,
+    rng: s.rng,
+    p: s.p ? float64ToBase64(s.p) : null,
+    fields: s.fields.map(float64ToBase64),
+  };
+  for (const k of SNAPSHOT_ARRAYS) out[k] = float64ToBase64(s[k]);
+  return out;
+}
+
+/**
+ * The checkpoint as the text of its file (JSON; Float64Arrays as base64); see runSegmented for a whole example.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   baoab, checkpointParameters, checkRestart, decodeCheckpoint, encodeCheckpoint, loadModel, modelFingerprint,
+ *   runSegmented, simulate,
+ * } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const options = { time: 50, seed: 1, replicas: 2 };
+ * let saved = "";
+ * // A run that writes a checkpoint after its first segment of 300 steps, then stops (as if killed).
+ * await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) =>
+ *     runSegmented(spec, plan, {
+ *       segmentSteps: 300,
+ *       onSegment: ({ blocks }) => {
+ *         const parameters = checkpointParameters(plan);
+ *         saved = encodeCheckpoint({ ness: "0", model: { fingerprint: modelFingerprint(model) }, parameters, blocks });
+ *         throw new Error("stopped");
+ *       },
+ *     }),
+ * }).catch(() => undefined);
+ * // The restart continues from the checkpoint: the numbers of the run that never stopped.
+ * const checkpoint = decodeCheckpoint(saved, "checkpoint.json");
+ * const continued = await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) => {
+ *     checkRestart(checkpoint, { ness: "0", modelFingerprint: modelFingerprint(model), parameters: checkpointParameters(plan) }, "checkpoint.json");
+ *     return runSegmented(spec, plan, { segmentSteps: 10 ** 6, start: checkpoint.blocks });
+ *   },
+ * });
+ * const whole = await simulate(model, baoab({ dt: 0.05 }), options);
+ * console.log(JSON.stringify(continued.estimates) === JSON.stringify(whole.estimates)); // => true
+ * ```
+ */
+export function encodeCheckpoint(c: Checkpoint): string {
+  const doc = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    ness: c.ness,
+    ...(c.command !== undefined ? { command: c.command } : {}),
+    model: c.model,
+    parameters: c.parameters,
+    blocks: c.blocks.map((b) => ({
+      first: b.first,
+      count: b.count,
+      done: b.done,
+      steps: b.steps,
+      outputs: float64ToBase64(b.outputs),
+      sums: float64ToBase64(b.sums),
+      current: b.current ? encodeSnapshot(b.current) : null,
+    })),
+  };
+  return JSON.stringify(doc) + "\n";
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+function decodeSnapshot(v: unknown, where: string): ReplicaSnapshot {
+  if (!isObject(v)) throw new CheckpointError(`the checkpoint is damaged: ${where} is not an object`);
+  for (const k of ["replica", "step", "batch", "inBatch"])
+    if (!isCount(v[k])) throw new CheckpointError(`the checkpoint is damaged: ${where}.${k} is not a count`);
+  const rng = v.rng;
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => Number.isInteger(w) && Math.abs(w) < 2 ** 32))
+    throw new CheckpointError(`the checkpoint is damaged: ${where}.rng is not four 32-bit words`);
+  if (!Array.isArray(v.fields)) throw new CheckpointError(`the checkpoint is damaged: ${where}.fields is not a list`);
+  const arr = (k: string) => base64ToFloat64(v[k], `${where}.${k}`);
+  const s: ReplicaSnapshot = {
+    replica: v.replica as number,
+    step: v.step as number,
+    batch: v.batch as number,
+    inBatch: v.inBatch as number,
+    rng: rng as number[],
+    x: arr("x"),
+    p: v.p === null ? null : arr("p"),
+    f: arr("f"),
+    xPrev: arr("xPrev"),
+    fPrev: arr("fPrev"),
+    scalars: arr("scalars"),
+    sums: arr("sums"),
+    burnSums: arr("burnSums"),
+    fields: (v.fields as unknown[]).map((t, k) => base64ToFloat64(t, `${where}.fields[${k}]`)),
+    forces: arr("forces"),
+  };
+  if (s.scalars.length !== 4) throw new CheckpointError(`the checkpoint is damaged: ${where}.scalars`);
+  return s;
+}
+
+/**
+ * Reads a checkpoint's text (CheckpointError naming what is wrong; `file` names it in messages).
+ *
+ * @example
+ * ```ts
+ * import { CheckpointError, decodeCheckpoint } from "ness";
+ *
+ * try {
+ *   decodeCheckpoint("{}", "old.json");
+ * } catch (err) {
+ *   console.log(err instanceof CheckpointError); // => true
+ *   console.log((err as Error).message.startsWith("old.json is not a ness checkpoint")); // => true
+ * }
+ * ```
+ */
+export function decodeCheckpoint(text: string, file: string): Checkpoint {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new CheckpointError(`${file} is not a ness checkpoint (not JSON)`);
+  }
+  if (!isObject(doc) || doc.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointError(`${file} is not a ness checkpoint (no "format": "${CHECKPOINT_FORMAT}")`);
+  if (doc.formatVersion !== CHECKPOINT_FORMAT_VERSION)
+    throw new CheckpointError(
+      `${file} is a checkpoint of format ${String(doc.formatVersion)}; this ness reads format ${CHECKPOINT_FORMAT_VERSION}`,
+    );
+  if (typeof doc.ness !== "string" || !isObject(doc.model) || typeof doc.model.fingerprint !== "string")
+    throw new CheckpointError(`${file}: the checkpoint is damaged (no ness version or model fingerprint)`);
+  if (!isObject(doc.parameters) || !Array.isArray(doc.blocks))
+    throw new CheckpointError(`${file}: the checkpoint is damaged (no parameters or blocks)`);
+  try {
+    const blocks = doc.blocks.map((b: unknown, k: number): BlockState => {
+      const where = `blocks[${k}]`;
+      if (!isObject(b)) throw new CheckpointError(`the checkpoint is damaged: ${where} is not an object`);
+      for (const key of ["first", "count", "done", "steps"])
+        if (!isCount(b[key])) throw new CheckpointError(`the checkpoint is damaged: ${where}.${key} is not a count`);
+      return {
+        first: b.first as number,
+        count: b.count as number,
+        done: b.done as number,
+        steps: b.steps as number,
+        outputs: base64ToFloat64(b.outputs, `${where}.outputs`),
+        sums: base64ToFloat64(b.sums, `${where}.sums`),
+        current: b.current === null ? null : decodeSnapshot(b.current, `${where}.current`),
+      };
+    });
+    return {
+      ness: doc.ness,
+      model: {
+        fingerprint: doc.model.fingerprint,
+        name: typeof doc.model.name === "string" ? doc.model.name : undefined,
+      },
+      parameters: doc.parameters as unknown as CheckpointParameters,
+      command: typeof doc.command === "string" ? doc.command : undefined,
+      blocks,
+    };
+  } catch (err) {
+    if (err instanceof CheckpointError) throw new CheckpointError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Names of the parameters as the command line writes them (for refusals). */
+const FLAG_NAMES: Record<string, string> = {
+  scheme: "--scheme",
+  dt: "--dt",
+  time: "--time",
+  burnIn: "--burn-in",
+  seed: "--seed",
+  replicas: "--replicas",
+  batches: "--batches",
+  sampleEvery: "--sample-every",
+};
+
+const show = (v: unknown) => (typeof v === "string" ? v : canonicalJson(v));
+
+/**
+ * Refuses (CheckpointError, one line) a checkpoint written by another ness version, for another model or with
+ * other parameters than the run about to continue it.
+ *
+ * @example
+ * ```ts
+ * import {
+ *   baoab, checkpointParameters, checkRestart, decodeCheckpoint, encodeCheckpoint, loadModel, modelFingerprint,
+ *   runSegmented, simulate,
+ * } from "ness";
+ *
+ * const model = loadModel(`
+ * kind: network
+ * sites: [a, b]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]
+ * `);
+ * const options = { time: 50, seed: 1, replicas: 2 };
+ * let saved = "";
+ * // A run that writes a checkpoint after its first segment of 300 steps, then stops (as if killed).
+ * await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) =>
+ *     runSegmented(spec, plan, {
+ *       segmentSteps: 300,
+ *       onSegment: ({ blocks }) => {
+ *         const parameters = checkpointParameters(plan);
+ *         saved = encodeCheckpoint({ ness: "0", model: { fingerprint: modelFingerprint(model) }, parameters, blocks });
+ *         throw new Error("stopped");
+ *       },
+ *     }),
+ * }).catch(() => undefined);
+ * // The restart continues from the checkpoint: the numbers of the run that never stopped.
+ * const checkpoint = decodeCheckpoint(saved, "checkpoint.json");
+ * const continued = await simulate(model, baoab({ dt: 0.05 }), options, {
+ *   execute: (spec, plan) => {
+ *     checkRestart(checkpoint, { ness: "0", modelFingerprint: modelFingerprint(model), parameters: checkpointParameters(plan) }, "checkpoint.json");
+ *     return runSegmented(spec, plan, { segmentSteps: 10 ** 6, start: checkpoint.blocks });
+ *   },
+ * });
+ * const whole = await simulate(model, baoab({ dt: 0.05 }), options);
+ * console.log(JSON.stringify(continued.estimates) === JSON.stringify(whole.estimates)); // => true
+ * ```
+ */
+export function checkRestart(
+  c: Checkpoint,
+  run: { ness: string; modelFingerprint: string; parameters: CheckpointParameters },
+  file: string,
+): void {
+  if (c.ness !== run.ness)
+    throw new CheckpointError(
+      `--restart ${file}: written by ness ${c.ness}, this is ness ${run.ness}; a restart continues only a run of the same version`,
+    );
+  if (c.model.fingerprint !== run.modelFingerprint)
+    throw new CheckpointError(
+      `--restart ${file}: written for another model${c.model.name ? ` ('${c.model.name}')` : ""}; give the model file of the run it continues`,
+    );
+  const a = c.parameters as unknown as Record<string, unknown>,
+    b = run.parameters as unknown as Record<string, unknown>;
+  for (const key of Object.keys(FLAG_NAMES)) {
+    if (canonicalJson(a[key]) !== canonicalJson(b[key]))
+      throw new CheckpointError(
+        `--restart ${file}: written for ${FLAG_NAMES[key]} ${show(a[key])}, this run has ${FLAG_NAMES[key]} ${show(b[key])}; give the parameters of the run it continues`,
+      );
+  }
+  const sa = isObject(a.settings) ? a.settings : {},
+    sb = isObject(b.settings) ? b.settings : {};
+  for (const key of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
+    if (canonicalJson(sa[key]) !== canonicalJson(sb[key]))
+      throw new CheckpointError(
+        `--restart ${file}: written with ${key} ${show(sa[key] ?? "unset")}, this run has ${show(sb[key] ?? "unset")}; give the parameters of the run it continues`,
+      );
+  }
+}

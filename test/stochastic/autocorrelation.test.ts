@@ -1,0 +1,69 @@
+// The autocorrelation of a series against a second method (the direct sum over pairs) and against the exact
+// autocorrelation of an AR(1) series, rho(k) = a^k, tau = (1 + a) / (1 - a), within their statistical errors
+// (Bartlett's variance of rho(k) for AR(1); Sokal's variance of the windowed tau).
+import { describe, expect, it } from "vitest";
+import { autocorrelation, integratedTime, summarizeSeries, thin } from "../../src/stochastic/autocorrelation.js";
+import { Rng } from "../../src/stochastic/rng.js";
+
+function ar1(a: number, n: number, seed: number): Float64Array {
+  const rng = Rng.stream(seed, 0, 0);
+  const xi = new Float64Array(n);
+  rng.fillNormal(xi, 0, n);
+  const x = new Float64Array(n);
+  x[0] = xi[0];
+  const s = Math.sqrt(1 - a * a);
+  for (let i = 1; i < n; i++) x[i] = a * x[i - 1] + s * xi[i];
+  return x;
+}
+
+describe("autocorrelation", () => {
+  it("equals the direct sum over pairs (odd length, nonzero mean)", () => {
+    const n = 1001;
+    const x = ar1(0.5, n, 3).map((v, i) => v + 2 + 0.001 * i);
+    const rho = autocorrelation(x, 60);
+    let m = 0;
+    for (const v of x) m += v;
+    m /= n;
+    const c = (k: number) => {
+      let s = 0;
+      for (let i = 0; i + k < n; i++) s += (x[i] - m) * (x[i + k] - m);
+      return s / n;
+    };
+    const c0 = c(0);
+    expect(rho.length).toBe(61);
+    for (let k = 0; k <= 60; k++) expect(Math.abs(rho[k] - c(k) / c0)).toBeLessThan(1e-12);
+  });
+
+  it("of an AR(1) series: rho(k) = a^k and tau = (1 + a)/(1 - a), within 4 error bars", () => {
+    const a = 0.8,
+      n = 1 << 16;
+    const rho = autocorrelation(ar1(a, n, 7), 200);
+    for (let k = 1; k <= 6; k++) {
+      // Bartlett: var rho(k) = [(1 + a^2)(1 - a^(2k)) / (1 - a^2) - 2 k a^(2k)] / n for AR(1).
+      const a2k = a ** (2 * k);
+      const sd = Math.sqrt(((1 + a * a) * (1 - a2k)) / (1 - a * a) - 2 * k * a2k) / Math.sqrt(n);
+      expect(Math.abs(rho[k] - a ** k)).toBeLessThan(4 * sd);
+      expect(a ** k).toBeGreaterThan(4 * sd); // resolved: the comparison could fail
+    }
+    const it = integratedTime(rho);
+    const tau = (1 + a) / (1 - a);
+    expect(it.converged).toBe(true);
+    const sd = tau * Math.sqrt((2 * (2 * it.window + 1)) / n); // Sokal's variance of the windowed estimate
+    expect(Math.abs(it.tau - tau)).toBeLessThan(4 * sd);
+    expect(sd).toBeLessThan(0.1 * tau);
+  });
+
+  it("summaries: thinned series, lags in time units, tau in time units", () => {
+    const n = 10000,
+      dt = 0.5;
+    const time = Float64Array.from({ length: n }, (_, i) => (i + 1) * dt);
+    const x = ar1(0.5, n, 1);
+    const [s] = summarizeSeries(time, [{ name: "x", values: x }], { maxPoints: 1000 });
+    expect(s.values.length).toBe(1000);
+    expect(s.time[1] - s.time[0]).toBeCloseTo(10 * dt, 12);
+    expect(s.lag[1]).toBeCloseTo(dt, 12); // drawn to four windows: fewer than 2000 lags, none thinned
+    expect(s.lag.length).toBe(Math.max(20, 4 * integratedTime(autocorrelation(x)).window) + 1);
+    expect(s.tau / dt).toBeCloseTo(integratedTime(autocorrelation(x)).tau, 10);
+    expect(thin([1, 2, 3, 4, 5], 2)).toEqual([1, 4]);
+  });
+});

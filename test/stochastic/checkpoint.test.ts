@@ -1,0 +1,189 @@
+// Checkpoint and restart: a run stopped after a segment, written to a checkpoint (JSON, base64 numbers), read back
+// and continued, equals the run that never stopped, bit for bit: every batch mean of every replica and every field
+// sum. Models: an underdamped network on the fused BAOAB kernel, the same network on the generic sub-steps with a
+// density field, an overdamped network (Stratonovich increments: the previous state is part of the snapshot),
+// 2D soft disks (cell-order neighbour list with its adaptive choice) and 3D soft spheres (Verlet list), and a run
+// of 66 replicas (blocks of 2: a checkpoint in the middle of a block). Worker threads: test/stochastic/
+// checkpoint-workers.test.ts.
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../src/model/index.js";
+import { validateParticles } from "../../src/model/particles.js";
+import {
+  CheckpointError,
+  base64ToFloat64,
+  checkRestart,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  float64ToBase64,
+  modelFingerprint,
+  type BlockState,
+} from "../../src/stochastic/checkpoint.js";
+import { prepareEnsemble, runPreparedSync } from "../../src/stochastic/ensemble.js";
+import { baoab, heun, type Scheme } from "../../src/stochastic/integrators.js";
+import { simulationSpec, type Plan, type SimulationOptions } from "../../src/stochastic/run.js";
+import { checkpointParameters, runSegmented } from "../../src/stochastic/segments.js";
+import type { Model } from "../../src/model/index.js";
+
+const chain = (dynamics: "underdamped" | "overdamped") =>
+  loadModel(`
+kind: network
+dynamics: ${dynamics}
+sites: [a, b, c]
+pinning: 1
+springs: [{between: [a, b], stiffness: 1}, {between: [b, c], stiffness: 0.7}]
+baths: [{site: a, friction: 1, temperature: 2}, {site: c, friction: 0.5, temperature: 0.5}${dynamics === "overdamped" ? ", {site: b, friction: 1, temperature: 1}" : ""}]
+`);
+
+const disks = (dimension: 2 | 3) =>
+  validateParticles({
+    kind: "particles",
+    dynamics: "overdamped",
+    dimension,
+    box: dimension === 2 ? 10.85 : 6,
+    species: [
+      { name: "hot", count: 30, temperature: 0.02 },
+      { name: "cold", count: 30, temperature: 0.0002 },
+    ],
+    pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+    initial: "random",
+  });
+
+class Stop extends Error {}
+
+/** The unsplit run's outputs, and the run stopped after `stopAfter` segments, checkpointed and continued. */
+async function splitAndWhole(model: Model, scheme: Scheme, options: SimulationOptions, segmentSteps: number) {
+  const spec = simulationSpec(model, scheme, options);
+  const whole = runPreparedSync(prepareEnsemble(spec));
+  let text = "";
+  let segments = 0;
+  await expect(
+    runSegmented(spec, prepareEnsemble(spec) as Plan, {
+      segmentSteps,
+      onSegment: ({ blocks }) => {
+        text = encodeCheckpoint({
+          ness: "test",
+          model: { fingerprint: modelFingerprint(model) },
+          parameters: checkpointParameters(prepareEnsemble(spec) as Plan),
+          blocks,
+        });
+        if (++segments === 1) throw new Stop();
+      },
+    }),
+  ).rejects.toBeInstanceOf(Stop);
+  const checkpoint = decodeCheckpoint(text, "test.checkpoint");
+  // The restart runs in a fresh plan (as a new process would), from the decoded blocks.
+  const restarted = await runSegmented(spec, prepareEnsemble(spec) as Plan, {
+    segmentSteps: 7919,
+    start: checkpoint.blocks,
+  });
+  // The segmented run without interruption is the same run too.
+  const segmented = await runSegmented(spec, prepareEnsemble(spec) as Plan, { segmentSteps: 1000 });
+  return { whole, restarted, segmented, checkpoint };
+}
+
+const same = (a: Float64Array, b: Float64Array) => {
+  expect(a.length).toBe(b.length);
+  // Bit for bit: equal as numbers and no NaN anywhere.
+  expect(
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
+  ).toBe(true);
+};
+
+describe("a run split by a checkpoint equals the unsplit run, bit for bit", () => {
+  it.each([
+    ["underdamped network, fused BAOAB kernel", chain("underdamped"), baoab({ dt: 0.05 }), {}],
+    [
+      "underdamped network, generic BAOAB and a field",
+      chain("underdamped"),
+      baoab({ dt: 0.05, fused: false }),
+      {
+        fields: [
+          {
+            coordinates: ["q:a", "q:b"] as [string, string],
+            range: [
+              [-4, 4],
+              [-4, 4],
+            ] as [[number, number], [number, number]],
+            bins: [8, 8] as [number, number],
+          },
+        ],
+      },
+    ],
+    ["overdamped network, Heun with Stratonovich fluxes", chain("overdamped"), heun({ dt: 0.02 }), {}],
+  ])("%s", async (_, model, scheme, extra) => {
+    const options: SimulationOptions = { time: 40, seed: 11, replicas: 3, ...extra };
+    const { whole, restarted, segmented, checkpoint } = await splitAndWhole(model, scheme, options, 333);
+    expect(checkpoint.blocks.every((b) => b.current !== null && b.current.step === 333)).toBe(true);
+    same(restarted.outputs, whole.outputs);
+    same(restarted.sums, whole.sums);
+    same(segmented.outputs, whole.outputs);
+    if (options.fields) expect(whole.sums.some((v) => v !== 0)).toBe(true);
+  });
+
+  it.each([
+    ["2D soft disks (cell order)", disks(2)],
+    ["3D soft spheres (Verlet list)", disks(3)],
+  ])("%s", async (_, model) => {
+    const options: SimulationOptions = { time: 12, seed: 4, replicas: 2, batches: 2, covariance: false };
+    const { whole, restarted, checkpoint } = await splitAndWhole(model, heun({ dt: 0.1 }), options, 61);
+    // The neighbour structure's state went into the checkpoint.
+    expect(checkpoint.blocks[0].current!.forces.length).toBeGreaterThan(1);
+    same(restarted.outputs, whole.outputs);
+  });
+
+  it("66 replicas in blocks of 2: a checkpoint between and within replicas of a block", async () => {
+    const options: SimulationOptions = { time: 2, seed: 3, replicas: 66, batches: 2 };
+    const spec = simulationSpec(chain("underdamped"), baoab({ dt: 0.05 }), options);
+    const plan = prepareEnsemble(spec) as Plan;
+    expect(plan.blockSize).toBe(2);
+    // 44 steps per replica: a segment of 50 ends 6 steps into the second replica of each block.
+    const { whole, restarted, checkpoint } = await splitAndWhole(
+      chain("underdamped"),
+      baoab({ dt: 0.05 }),
+      options,
+      50,
+    );
+    const b: BlockState = checkpoint.blocks[0];
+    expect([b.done, b.current?.replica, b.current?.step]).toEqual([1, 1, 50 - plan.stepsPerReplica]);
+    same(restarted.outputs, whole.outputs);
+  });
+});
+
+describe("checkpoint files", () => {
+  it("base64 round trip is exact (NaN, -0, subnormals, odd lengths)", () => {
+    for (const n of [0, 1, 2, 3, 5]) {
+      const a = Float64Array.from({ length: n }, (_, k) => [NaN, -0, 5e-324, Math.PI, -1e308][k]);
+      same(base64ToFloat64(float64ToBase64(a), "a"), a);
+    }
+    expect(() => base64ToFloat64("abc", "x")).toThrow(CheckpointError);
+    expect(() => base64ToFloat64("AAAA", "x")).toThrow(/8-byte/);
+  });
+
+  it("refuses another model, other parameters or another version, in one line", () => {
+    const model = chain("underdamped");
+    const plan = prepareEnsemble(simulationSpec(model, baoab({ dt: 0.05 }), { time: 10, seed: 1 })) as Plan;
+    const parameters = checkpointParameters(plan);
+    const c = { ness: "1.0.0", model: { fingerprint: modelFingerprint(model) }, parameters, blocks: [] };
+    const run = { ness: "1.0.0", modelFingerprint: modelFingerprint(model), parameters };
+    expect(() => checkRestart(c, run, "c.json")).not.toThrow();
+    expect(() => checkRestart(c, { ...run, ness: "1.0.1" }, "c.json")).toThrow(
+      "--restart c.json: written by ness 1.0.0, this is ness 1.0.1",
+    );
+    expect(() =>
+      checkRestart(c, { ...run, modelFingerprint: modelFingerprint(chain("overdamped")) }, "c.json"),
+    ).toThrow(/written for another model/);
+    const other = checkpointParameters(
+      prepareEnsemble(simulationSpec(model, baoab({ dt: 0.04 }), { time: 10, seed: 1 })) as Plan,
+    );
+    expect(() => checkRestart(c, { ...run, parameters: other }, "c.json")).toThrow(
+      "--restart c.json: written for --dt 0.05, this run has --dt 0.04",
+    );
+    expect(() => decodeCheckpoint("{", "c.json")).toThrow("c.json is not a ness checkpoint (not JSON)");
+    expect(() =>
+      decodeCheckpoint(
+        '{"format":"ness-checkpoint","formatVersion":1,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
+        "c.json",
+      ),
+    ).toThrow(/c.json: the checkpoint is damaged: blocks\[0\].count/);
+  });
+});
