@@ -86,7 +86,7 @@ export async function run(log, options) {
       name: `sweep, ${workers} worker${workers > 1 ? "s" : ""}`,
       round: () =>
         timed(async () => {
-          const { jobs } = planPoints(spec, prepared.parameters);
+          const { jobs } = planPoints(spec, prepared.key);
           const out = join(tmp, `run${++counter}`);
           const store = SweepStore.open(
             out,
@@ -154,7 +154,7 @@ async function queueOverhead(log, tmp, options, rounds) {
       name: "local, 1 worker",
       round: () =>
         timed(async () => {
-          const { jobs } = planPoints(spec, prepared.parameters);
+          const { jobs } = planPoints(spec, prepared.key);
           await runLocal("l", prepared.task, jobs, 1, 1, { onRows: () => undefined });
         }),
     };
@@ -162,7 +162,7 @@ async function queueOverhead(log, tmp, options, rounds) {
       name: "queue, 2 workers",
       round: () =>
         timed(async () => {
-          const { jobs } = planPoints(spec, prepared.parameters);
+          const { jobs } = planPoints(spec, prepared.key);
           const id = `bench${process.pid}x${++k}`;
           const left = new Set(jobs.map((j) => j.key));
           await runQueued(url, id, prepared.task, jobs, {

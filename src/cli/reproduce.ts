@@ -60,6 +60,8 @@ export async function reproduceStudy(
     outDir: options.outDir,
     quick: options.quick,
     workers: options.workers ?? 1,
+    resume: options.resume === true,
+    only: options.only,
     stop,
   };
   const worker = new Worker(script, { workerData: task });

@@ -16,6 +16,10 @@ export interface ReproduceTask {
   quick: boolean;
   /** Worker threads for the replicas and sweep points (1: in the reproduce worker itself). */
   workers: number;
+  /** Continue an interrupted reproduce (ReproduceOptions.resume). */
+  resume: boolean;
+  /** Only this figure set. */
+  only?: string;
   /** Shared flag (Int32Array on a SharedArrayBuffer): nonzero asks to stop before the next figure. */
   stop: Int32Array;
 }
@@ -46,6 +50,8 @@ async function run(): Promise<void> {
       outDir: task.outDir,
       quick: task.quick,
       workers: task.workers,
+      resume: task.resume,
+      only: task.only,
       log: (line) => post({ type: "log", line }),
     });
     post({ type: "done", paths });

@@ -23,12 +23,22 @@ export const FUSED_MAX_SITES = 16;
  * A number as a JavaScript literal for the generated source. Only finite numbers are written (typeof checked here,
  * where the text is produced, whatever was validated before): anything else would be code, not a number.
  */
-function lit(x: unknown): string {
-  if (typeof x !== "number" || !Number.isFinite(x))
-    throw new ModelError(
-      `fusedBaoabKernel: expected a finite number for the generated kernel, got ${describeValue(x)}`,
-    );
-  return Object.is(x, -0) ? "0" : x < 0 ? `(${String(x)})` : String(x);
+/**
+ * The coefficients of a generated kernel: each becomes a slot `cK` read from an array at the kernel's entry, so the
+ * source depends on the model's structure only (sites, springs, baths) and one compiled, optimised function serves
+ * every parameter value of that structure (a sweep's points). Slot values are the numbers themselves (-0 as 0, as a
+ * literal would print), so the arithmetic is the same as with literals.
+ */
+class Coefficients {
+  readonly values: number[] = [];
+  slot(x: unknown): string {
+    if (typeof x !== "number" || !Number.isFinite(x))
+      throw new ModelError(
+        `fusedBaoabKernel: expected a finite number for the generated kernel, got ${describeValue(x)}`,
+      );
+    this.values.push(Object.is(x, -0) ? 0 : x);
+    return `c${this.values.length - 1}`;
+  }
 }
 
 /** A site index for the generated source: an integer 0 <= x < n, nothing else. */
@@ -52,6 +62,8 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
   const bathAt = new Map(model.baths.map((b, k) => [b.site, k]));
   const y = (a: number) => (a < n ? `q${a}` : `p${a - n}`);
   const L: string[] = [];
+  const C = new Coefficients();
+  const lit = (x: unknown) => C.slot(x);
   const K = N + (covariance ? (N * (N + 1)) / 2 : 0) + model.springs.length + model.baths.length;
   L.push(
     `let ${[...Array(n).keys()].map((i) => `q${i} = st[${i}], p${i} = st[${n + i}], f${i} = st[${N + i}]`).join(", ")};`,
@@ -107,22 +119,35 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
   L.push("}");
   for (let i = 0; i < n; i++) L.push(`st[${i}] = q${i}; st[${n + i}] = p${i}; st[${N + i}] = f${i};`);
   L.push("rs[0] = s0; rs[1] = s1; rs[2] = s2; rs[3] = s3;");
-  const source = `"use strict"; return function fusedBaoab(st, rng, S, nSteps) { const rs = rng.state;\n${L.join("\n")}\n};`;
-  // One function per distinct source: repeated runs of a model reuse its compiled, optimised code.
-  const cached = kernelCache.get(source);
-  if (cached) return cached;
-  try {
-    const make = new Function("KN", "WN", "redo", source);
-    const kernel = make(KN, WN, redoNormal) as FusedKernel;
+  const slots = C.values.map((_, i) => `c${i} = C[${i}]`).join(", ");
+  const source = `"use strict"; return function fusedBaoab(st, rng, S, nSteps, C) { const rs = rng.state;${slots ? ` const ${slots};` : ""}\n${L.join("\n")}\n};`;
+  // One function per distinct source (structure): repeated runs of a model, and models differing only in their
+  // numbers, reuse its compiled, optimised code with their own coefficients.
+  let generic = kernelCache.get(source);
+  if (!generic) {
+    try {
+      const make = new Function("KN", "WN", "redo", source);
+      generic = make(KN, WN, redoNormal) as GenericKernel;
+    } catch {
+      return null;
+    }
     if (kernelCache.size > 64) kernelCache.clear();
-    kernelCache.set(source, kernel);
-    return kernel;
-  } catch {
-    return null;
+    kernelCache.set(source, generic);
   }
+  const f = generic;
+  const coefficients = Float64Array.from(C.values);
+  return (st, rng, S, nSteps) => f(st, rng, S, nSteps, coefficients);
 }
 
-const kernelCache = new Map<string, FusedKernel>();
+type GenericKernel = (
+  state: Float64Array,
+  rng: Rng,
+  sums: Float64Array,
+  nSteps: number,
+  coefficients: Float64Array,
+) => void;
+
+const kernelCache = new Map<string, GenericKernel>();
 
 /** A rejected fast-path draw, completed (a plain function: one call target for every kernel). */
 function redoNormal(rng: Rng, i: number, x: number): number {

@@ -125,6 +125,21 @@ export interface ComputeContext {
   figures?: boolean;
 }
 
+/**
+ * A figure set computed as a map of independent points (a parameter scan, a grid of simulations): `ness reproduce`
+ * runs the points as a sweep (src/cli/studies/reproduce.ts: a resumable store under --out, points on the worker
+ * threads), a library caller through the case's compute(); both assemble the same results, because each point's
+ * result passes through JSON (typed arrays become lists) either way.
+ */
+export interface PointMap<P = unknown, Q = unknown, V = unknown, R = unknown> {
+  /** The points, as plain JSON each (a point's key hashes it with the set's seed and the ness version). */
+  points(parameters: P, context: Pick<ComputeContext, "seed" | "quick">): Q[];
+  /** Computes one point; its result must be JSON-serialisable (typed arrays are fine: they come back as lists). */
+  point(point: Q, context: ComputeContext): Promise<V> | V;
+  /** Pure: the set's results from its points' results, in the order of points(). */
+  assemble(parameters: P, values: V[], context: Pick<ComputeContext, "seed" | "quick">): R;
+}
+
 /** One figure set of `ness reproduce NAME`: parameters, the computation, and pure figures. */
 export interface ReproduceCase<P = unknown, R = unknown> {
   /** File stem of the set's results (`ID.results.json`), usually its (first) figure's name. */
@@ -138,6 +153,9 @@ export interface ReproduceCase<P = unknown, R = unknown> {
   compute(parameters: P, context: ComputeContext): Promise<R>;
   /** Pure: the figures drawn from the results. */
   figures(results: R): Figure[];
+  /** The set as a map of independent points (see PointMap); compute() then runs them one after another. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  map?: PointMap<P, any, any, R>;
 }
 
 /** A study: parameters declared once, the computation, pure figures and report, and the figure sets it reproduces. */

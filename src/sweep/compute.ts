@@ -4,10 +4,9 @@
  * parameters) and a point's axis values into the point's parameters (plain data: what its key hashes) and computes
  * a result document (plain JSON) from them; outputs are picked from that document by field path.
  *
- * Model-file bases (exact steady state, simulation with replicas) are in modelCompute.ts. A study base will be one
- * more adapter over the study contract (src/studies/contract.ts): parameters = the study's parameters with the
- * point's values set, compute = the study's compute(parameters, { seed, quick: false, ... }), template = from its
- * declared result fields.
+ * Model-file bases (exact steady state, simulation with replicas) are in modelCompute.ts; study bases (the study
+ * contract, src/studies/contract.ts: parameters = the study's parameters with the point's values set, compute = the
+ * study's compute(parameters, { seed, quick: false })) in studyCompute.ts.
  */
 import type { Measured } from "../stochastic/statistics.js";
 
@@ -42,7 +41,10 @@ export function isMeasured(v: unknown): v is Measured {
 
 /** An adapter, ready for one sweep (its base and options checked). */
 export interface PreparedCompute {
-  /** The shape of a result document (placeholders for values), to check output paths before any point runs. */
+  /**
+   * The shape of a result document (placeholders for values), to check output paths before any point runs;
+   * undefined when only a computed result shows it (a study: the outputs are checked against its first result).
+   */
   template: unknown;
   /**
    * The point's parameters as plain data (its key is a hash of them with the seed, the compute options and the
@@ -52,8 +54,14 @@ export interface PreparedCompute {
   parameters(values: ArrayLike<number>): unknown;
   /** Checks a point's parameters against the model's rules without computing (throws NessError). */
   check(parameters: unknown): void;
-  /** Computes one point's result document; throws NessError for a point without an answer. */
+  /** Computes one point's result document (or a promise of it); throws NessError for a point without an answer. */
   compute(parameters: unknown, seed: number): unknown;
+  /**
+   * Optional fast paths of a sweep's points (a model base): the canonical JSON of parameters(values) without building
+   * them (for the key), and compute(parameters(values), seed) without a copy of the model per point.
+   */
+  canonical?(values: ArrayLike<number>): string;
+  computeAt?(values: ArrayLike<number>, seed: number): unknown;
   /** A rough cost of one point relative to an exact solve of a 4-site network (for the estimate before a run). */
   relativeCost: number;
 }

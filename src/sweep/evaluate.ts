@@ -7,19 +7,21 @@ import { NessError, SweepError } from "../errors.js";
 import type { ComputeAdapter, ComputeKind, PreparedCompute } from "./compute.js";
 import { isMeasured } from "./compute.js";
 import { exactAdapter, simulateAdapter } from "./modelCompute.js";
+import { studyAdapter } from "./studyCompute.js";
+import { pointKey, pointKeyOfCanonical } from "./key.js";
 import { getPath, locate, parsePath, type Segment } from "./paths.js";
 import type { SweepTask } from "./spec.js";
 
-const ADAPTERS: Partial<Record<ComputeKind, ComputeAdapter>> = { exact: exactAdapter, simulate: simulateAdapter };
+const ADAPTERS: Partial<Record<ComputeKind, ComputeAdapter>> = {
+  exact: exactAdapter,
+  simulate: simulateAdapter,
+  study: studyAdapter,
+};
 
-/** The adapter of a compute kind; study bases wait for the study contract. */
+/** The adapter of a compute kind. */
 export function adapterFor(kind: ComputeKind, where: string): ComputeAdapter {
   const a = ADAPTERS[kind];
-  if (!a)
-    throw new SweepError(
-      `compute kind '${kind}' is not available yet in this version of ness (use exact or simulate with a model base)`,
-      where,
-    );
+  if (!a) throw new SweepError(`unknown compute kind '${kind}' (exact, simulate or study)`, where);
   return a;
 }
 
@@ -28,17 +30,28 @@ export type PointOutcome = { status: "done"; outputs: Record<string, number> } |
 export interface PreparedSweep {
   task: SweepTask;
   compute: PreparedCompute;
-  /** Output columns in order: each output, and `<output>.error` after a stochastic one. */
-  columns: string[];
+  /**
+   * Output columns in order: each output, and `<output>.error` after a stochastic one. Known once the outputs are
+   * resolved: at once for a model base, after the first computed point for a study base (see `resolved`).
+   */
+  readonly columns: string[];
+  /** Whether the outputs were checked against a result shape (a study base: after its first computed point). */
+  readonly resolved: boolean;
   /** The point's parameters (what its key hashes). */
   parameters(values: ArrayLike<number>): unknown;
+  /** The point's key: pointKey(parameters(values), seed, compute options, version), by the adapter's fast path. */
+  key(values: ArrayLike<number>): string;
   /**
    * Checks the model at each axis's smallest and largest value (the other axes at their first point's values), so an
    * axis that leaves the model's rules (a negative temperature) is refused before any point runs.
    */
   checkBounds(axes: { lo: number; hi: number; name: string }[], first: ArrayLike<number>): void;
-  /** Computes a point; a user-level failure (no steady state, a non-finite number) is an outcome, not a throw. */
-  evaluate(values: ArrayLike<number>): PointOutcome;
+  /**
+   * Computes a point; a user-level failure (no steady state, a non-finite number) is an outcome, not a throw. A
+   * promise for an adapter whose compute is asynchronous (a study), the outcome itself otherwise (no await per
+   * point on the exact path). Throws SweepError when the first result lacks an output of the spec.
+   */
+  evaluate(values: ArrayLike<number>): PointOutcome | Promise<PointOutcome>;
 }
 
 export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSweep {
@@ -52,49 +65,69 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
     task.compute,
     where,
   );
-  const outs: { name: string; path: Segment[]; measured: boolean }[] = task.outputs.map((o, k) => {
-    const path = parsePath(o, `${where}: outputs[${k}]`);
-    const at = locate(compute.template, path);
-    if ("missing" in at) throw new SweepError(`outputs[${k}]: unknown output '${o}': ${at.missing}`, where);
-    const v = at.container[at.key];
-    if (typeof v === "number") return { name: o, path, measured: false };
-    if (isMeasured(v)) return { name: o, path, measured: true };
-    const what =
-      v !== null && typeof v === "object"
-        ? `${Array.isArray(v) ? "a list" : `a mapping with fields ${Object.keys(v).slice(0, 12).join(", ")}`}`
-        : typeof v;
-    throw new SweepError(`outputs[${k}]: '${o}' is not a number in the result (it is ${what})`, where);
-  });
-  const axisNames = new Set(task.axes.map((a) => a.name));
-  const columns = outs.flatMap((o) => (o.measured ? [o.name, `${o.name}.error`] : [o.name]));
-  for (const c of columns)
-    if (axisNames.has(c))
-      throw new SweepError(`outputs: '${c}' is also an axis name (rename the axis with name:)`, where);
-  if (new Set(columns).size !== columns.length) throw new SweepError("outputs: an output is listed twice", where);
-  const evaluate = (values: ArrayLike<number>): PointOutcome => {
-    try {
-      const doc = compute.compute(compute.parameters(values), task.seed);
-      const outputs: Record<string, number> = {};
-      for (const o of outs) {
-        const v = getPath(doc, o.path);
-        const value = o.measured && isMeasured(v) ? v.value : v;
-        if (typeof value !== "number" || !Number.isFinite(value))
-          return { status: "failed", error: `output ${o.name} is not a finite number at this point` };
-        outputs[o.name] = value;
-        if (o.measured) {
-          const error = isMeasured(v) ? v.error : NaN;
-          if (!Number.isFinite(error))
-            return {
-              status: "failed",
-              error: `the error bar of ${o.name} could not be computed at this point (too few batches?)`,
-            };
-          outputs[`${o.name}.error`] = error;
-        }
+  type Output = { name: string; path: Segment[]; measured: boolean };
+  const paths = task.outputs.map((o, k) => parsePath(o, `${where}: outputs[${k}]`));
+  /** Checks the outputs against a result document (a template, or a study's first result). */
+  const resolve = (doc: unknown): { outs: Output[]; columns: string[] } => {
+    const outs = task.outputs.map((o, k): Output => {
+      const at = locate(doc, paths[k]);
+      if ("missing" in at) throw new SweepError(`outputs[${k}]: unknown output '${o}': ${at.missing}`, where);
+      const v = at.container[at.key];
+      if (typeof v === "number") return { name: o, path: paths[k], measured: false };
+      if (isMeasured(v)) return { name: o, path: paths[k], measured: true };
+      const what =
+        v !== null && typeof v === "object"
+          ? `${Array.isArray(v) ? "a list" : `a mapping with fields ${Object.keys(v).slice(0, 12).join(", ")}`}`
+          : typeof v;
+      throw new SweepError(`outputs[${k}]: '${o}' is not a number in the result (it is ${what})`, where);
+    });
+    const axisNames = new Set(task.axes.map((a) => a.name));
+    const columns = outs.flatMap((o) => (o.measured ? [o.name, `${o.name}.error`] : [o.name]));
+    for (const c of columns)
+      if (axisNames.has(c))
+        throw new SweepError(`outputs: '${c}' is also an axis name (rename the axis with name:)`, where);
+    if (new Set(columns).size !== columns.length) throw new SweepError("outputs: an output is listed twice", where);
+    return { outs, columns };
+  };
+  if (new Set(task.outputs).size !== task.outputs.length)
+    throw new SweepError("outputs: an output is listed twice", where);
+  let bound: { outs: Output[]; columns: string[] } | null =
+    compute.template === undefined ? null : resolve(compute.template);
+  const pick = (doc: unknown): PointOutcome => {
+    bound ??= resolve(doc);
+    const outputs: Record<string, number> = {};
+    for (const o of bound.outs) {
+      const v = getPath(doc, o.path);
+      const value = o.measured && isMeasured(v) ? v.value : v;
+      if (typeof value !== "number" || !Number.isFinite(value))
+        return { status: "failed", error: `output ${o.name} is not a finite number at this point` };
+      outputs[o.name] = value;
+      if (o.measured) {
+        const error = isMeasured(v) ? v.error : NaN;
+        if (!Number.isFinite(error))
+          return {
+            status: "failed",
+            error: `the error bar of ${o.name} could not be computed at this point (too few batches?)`,
+          };
+        outputs[`${o.name}.error`] = error;
       }
-      return { status: "done", outputs };
+    }
+    return { status: "done", outputs };
+  };
+  const failure = (err: unknown): PointOutcome => {
+    if (err instanceof SweepError) throw err;
+    if (err instanceof NessError) return { status: "failed", error: err.message };
+    throw err;
+  };
+  const evaluate = (values: ArrayLike<number>): PointOutcome | Promise<PointOutcome> => {
+    try {
+      const doc = compute.computeAt
+        ? compute.computeAt(values, task.seed)
+        : compute.compute(compute.parameters(values), task.seed);
+      if (doc instanceof Promise) return doc.then(pick, failure);
+      return pick(doc);
     } catch (err) {
-      if (err instanceof NessError) return { status: "failed", error: err.message };
-      throw err;
+      return failure(err);
     }
   };
   const checkBounds = (axes: { lo: number; hi: number; name: string }[], first: ArrayLike<number>) => {
@@ -105,11 +138,28 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
         try {
           compute.check(compute.parameters(v));
         } catch (err) {
+          if (err instanceof SweepError) throw err;
           if (err instanceof NessError) throw new SweepError(`axes[${k}] (${a.name}) at ${x}: ${err.message}`, where);
           throw err;
         }
       }
     });
   };
-  return { task, compute, columns, parameters: (v) => compute.parameters(v), checkBounds, evaluate };
+  return {
+    task,
+    compute,
+    get columns() {
+      if (!bound) throw new SweepError("internal: the outputs of a study base are known after its first point", where);
+      return bound.columns;
+    },
+    get resolved() {
+      return bound !== null;
+    },
+    parameters: (v) => compute.parameters(v),
+    key: compute.canonical
+      ? (v) => pointKeyOfCanonical(compute.canonical!(v), task.seed, task.compute)
+      : (v) => pointKey(compute.parameters(v), task.seed, task.compute),
+    checkBounds,
+    evaluate,
+  };
 }

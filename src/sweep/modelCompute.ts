@@ -18,6 +18,7 @@ import { schemeByName, type Scheme } from "../stochastic/integrators.js";
 import { preparePlan, simulateSync, type SimulationOptions } from "../stochastic/run.js";
 import type { Estimate } from "../stochastic/statistics.js";
 import type { Base, ComputeAdapter, ComputeOptions, Measured, PreparedCompute } from "./compute.js";
+import { canonicalSplicer } from "./key.js";
 import { locate, parsePath } from "./paths.js";
 
 type Targets = { container: Record<string | number, unknown>; key: string | number }[];
@@ -129,19 +130,34 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
   // The base itself must be a valid model (messages name its file).
   const baseModel = validateModel(base.model, base.source);
   const { work, targets } = settable(base.model, axisPaths, where);
-  const parameters = (values: ArrayLike<number>) => {
+  const set = (values: ArrayLike<number>) => {
     for (let k = 0; k < targets.length; k++) targets[k].container[targets[k].key] = values[k];
+  };
+  const parameters = (values: ArrayLike<number>) => {
+    set(values);
     return structuredClone(work);
   };
+  const splice = canonicalSplicer(targets, work);
+  // The fast paths (keys, computations) work on the one working copy: a point's model is validated from it and
+  // used before the next point's values are set.
+  const fast = (compute: (p: unknown, seed: number) => unknown) => ({
+    ...(splice ? { canonical: splice } : {}),
+    computeAt: (values: ArrayLike<number>, seed: number) => {
+      set(values);
+      return compute(work, seed);
+    },
+  });
   if (options.kind === "exact") {
     const template = exactDocument(baseModel, true);
     const n =
       baseModel.kind === "network" ? (baseModel.dynamics === "underdamped" ? 2 : 1) * baseModel.sites.length : 0;
+    const compute = (p: unknown) => exactDocument(validateModel(p, base.source), false);
     return {
       template,
       parameters,
       check: (p) => void validateModel(p, base.source),
-      compute: (p) => exactDocument(validateModel(p, base.source), false),
+      compute,
+      ...fast(compute),
       relativeCost: Math.max(1, (n / 8) ** 3),
     };
   }
@@ -152,15 +168,17 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
       plan.estimands.map((e) => ({ group: e.group, name: e.name, value: 0, error: 0, reliable: true })),
     );
     const steps = plan.replicas * (plan.nBurn + plan.nProduction) * plan.coordinates.length;
+    const compute = (p: unknown, seed: number) => {
+      const model = validateModel(p, base.source);
+      const r = simulateSync(model, scheme(options), simulationOptions(options, seed));
+      return simulationDocument(model, r.estimates);
+    };
     return {
       template,
       parameters,
       check: (p) => void validateModel(p, base.source),
-      compute: (p, seed) => {
-        const model = validateModel(p, base.source);
-        const r = simulateSync(model, scheme(options), simulationOptions(options, seed));
-        return simulationDocument(model, r.estimates);
-      },
+      compute,
+      ...fast(compute),
       relativeCost: Math.max(1, steps / 2000),
     };
   }

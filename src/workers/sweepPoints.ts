@@ -23,21 +23,50 @@ export function workerName(): string {
   return `${hostname()}:${process.pid}${threadId ? `/${threadId}` : ""}`;
 }
 
+/** Makes `prepared` the preparation of this sweep here (the coordinator's, whose messages name the spec file). */
+export function keepPrepared(sweepId: string, prepared: PreparedSweep): void {
+  cached = { id: sweepId, prepared };
+}
+
 export function preparedFor(sweepId: string, task: SweepTask): PreparedSweep {
   if (!cached || cached.id !== sweepId) cached = { id: sweepId, prepared: prepareSweep(task) };
   return cached.prepared;
 }
 
-/** Computes the jobs one after another; a point without an answer is a failed row (its reason kept). */
-export function computePoints(sweepId: string, task: SweepTask, jobs: PointJob[]): StoredPoint[] {
+/**
+ * Computes the jobs one after another; a point without an answer is a failed row (its reason kept). Study points
+ * are awaited one by one; exact and simulated points run without an await between them.
+ */
+export async function computePoints(sweepId: string, task: SweepTask, jobs: PointJob[]): Promise<StoredPoint[]> {
   const prepared = preparedFor(sweepId, task);
   const who = workerName();
-  return jobs.map((j) => {
+  const rows: StoredPoint[] = [];
+  for (const j of jobs) {
     const t0 = performance.now();
-    const outcome = prepared.evaluate(j.values);
+    let outcome = prepared.evaluate(j.values);
+    if (outcome instanceof Promise) outcome = await outcome;
     const seconds = (performance.now() - t0) / 1000;
-    return outcome.status === "done"
-      ? { key: j.key, index: j.index, values: j.values, status: "done", outputs: outcome.outputs, seconds, worker: who }
-      : { key: j.key, index: j.index, values: j.values, status: "failed", error: outcome.error, seconds, worker: who };
-  });
+    rows.push(
+      outcome.status === "done"
+        ? {
+            key: j.key,
+            index: j.index,
+            values: j.values,
+            status: "done",
+            outputs: outcome.outputs,
+            seconds,
+            worker: who,
+          }
+        : {
+            key: j.key,
+            index: j.index,
+            values: j.values,
+            status: "failed",
+            error: outcome.error,
+            seconds,
+            worker: who,
+          },
+    );
+  }
+  return rows;
 }

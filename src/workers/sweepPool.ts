@@ -13,7 +13,8 @@ import type { SweepTask } from "../sweep/spec.js";
 import { computePoints, type PointJob } from "./sweepPoints.js";
 import type { ChunkReply, ChunkTask } from "./sweepWorker.js";
 
-function sweepWorkerScript(): string {
+/** The compiled worker script of the sweep pool (sweepWorker.js); NessError when the library is not built. */
+export function sweepWorkerScript(): string {
   const here = new URL(import.meta.url);
   const url = here.pathname.endsWith(".ts")
     ? new URL("../../dist/workers/sweepWorker.js", here)
@@ -52,7 +53,7 @@ export async function runLocal(
     let last = Date.now();
     for (const c of chunks) {
       if (hooks.signal?.aborted) return;
-      hooks.onRows(computePoints(sweepId, task, c));
+      hooks.onRows(await computePoints(sweepId, task, c));
       // Let the progress bar and signals through now and then.
       if (Date.now() - last > 100) {
         last = Date.now();

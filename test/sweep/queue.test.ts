@@ -161,6 +161,36 @@ describe("ness sweep --queue (real redis-server)", () => {
         .sort(),
     ).toEqual(["results.csv", "results.parquet"]);
   });
+  it("a study base: queue workers compute the study's points and store what a local sweep stores", async () => {
+    const studySpec = path.join(dir, "study.yaml");
+    writeFileSync(
+      studySpec,
+      `base: {study: variance-resonance, parameters: {k0: 0.01, q: 4000, T1: 1, T2: 11}}
+axes: [{path: k, range: "0.8:1.2:12"}]
+compute: {kind: study}
+outputs: [covariance.sigma11, covariance.sigma12]
+`,
+    );
+    const local = await runCli(
+      "sweep",
+      studySpec,
+      "--out",
+      path.join(dir, "s-local"),
+      "--workers",
+      "1",
+      "--no-progress",
+    );
+    expect(local.code).toBe(0);
+    const ws = [ness("worker", "--queue", redis.url, "--workers", "1")];
+    const c = await ness("sweep", studySpec, "--out", "s-queue", "--queue", redis.url).done;
+    expect(c.stderr).toBe("");
+    expect(c.code).toBe(0);
+    await stopWorkers(ws);
+    const a = stored("s-local"),
+      b = stored("s-queue");
+    expect(a.rows).toBe(12);
+    expect(b.byKey).toEqual(a.byKey);
+  });
 });
 
 describe("Redis restarted mid-sweep (persistence on)", () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
+import { simulateSync } from "../../src/stochastic/run.js";
 import { SweepError } from "../../src/errors.js";
 import { parseModelText, validateModel } from "../../src/model/index.js";
 import { parseSweepSpec, pointKey, points, prepareSweep } from "../../src/sweep/index.js";
@@ -57,6 +58,52 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
     expect(k[0]).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("the fast key (values spliced into the base's canonical text) is pointKey of the point's parameters", () => {
+    const s = spec(`axes:
+  - {path: "baths[0].temperature", range: "10:100:4"}
+  - {path: "springs[2-3].stiffness", log: "0.1:10:3"}
+  - {path: "baths[1].friction", values: [0.5, 1e-7, 3]}
+compute: {kind: exact}
+outputs: [entropyProduction]
+seed: 5`);
+    const ps = prepareSweep(s);
+    const values = [
+      [10, 0.1, 0.5],
+      [1 / 3, 1e-300, 3],
+      [-0, 2 ** 60, 1e21],
+      [100, 10, 1e-7],
+    ];
+    for (const v of values) expect(ps.key(v)).toBe(pointKey(ps.parameters(v), 5, s.compute));
+    // The working copy is not left changed by the parameters of an earlier point: keys do not depend on the order.
+    expect(ps.key(values[0])).toBe(pointKey(ps.parameters(values[0]), 5, s.compute));
+  });
+
+  it("simulated points share one compiled kernel per structure, each with its own coefficients", async () => {
+    const s = spec(
+      `axes: [{path: "baths[0].temperature", values: [50, 80]}]\ncompute: {kind: simulate, time: 20, dt: 0.05, replicas: 2}\noutputs: ["springs[2-3].flux"]\nseed: 4`,
+    );
+    const ps = prepareSweep(s);
+    const a1 = await ps.evaluate([50]);
+    const b = await ps.evaluate([80]);
+    const a2 = await ps.evaluate([50]);
+    expect(a2).toEqual(a1); // the kernel run at 80 in between left nothing of its numbers behind
+    expect(b).not.toEqual(a1);
+    // Each equals a simulation of the model edited by hand (a fresh preparation).
+    for (const [T, out] of [
+      [50, a1],
+      [80, b],
+    ] as const) {
+      const raw = read(chain).data as { baths: { temperature: number }[] };
+      raw.baths[0].temperature = T;
+      const r = simulateSync(validateModel(raw), { dt: 0.05 }, { time: 20, seed: 4, replicas: 2 });
+      const flux = r.estimates.find((e) => e.group === "spring flux" && e.name === "2 -> 3")!;
+      expect(out).toEqual({
+        status: "done",
+        outputs: { "springs[2-3].flux": flux.value, "springs[2-3].flux.error": flux.error },
+      });
+    }
+  });
+
   it("zip and latin hypercube (one point per stratum, reproducible by seed)", () => {
     const z = spec(
       `axes: [{path: "baths[0].temperature", values: [1, 2, 3]}, {path: pinning, values: [4, 5, 6]}]\ncombine: zip\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
@@ -78,14 +125,14 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
     expect(strata1.size).toBe(50);
   });
 
-  it("simulate: outputs are measured (value and error columns)", () => {
+  it("simulate: outputs are measured (value and error columns)", async () => {
     const s = spec(
       `axes: [{path: "baths[0].temperature", values: [50]}]\ncompute: {kind: simulate, time: 20, dt: 0.05, replicas: 2}\noutputs: ["springs[2-3].flux"]`,
     );
     const ps = prepareSweep(s);
     expect(ps.columns).toEqual(["springs[2-3].flux", "springs[2-3].flux.error"]);
-    const a = ps.evaluate([50]),
-      b = ps.evaluate([50]);
+    const a = await ps.evaluate([50]),
+      b = await ps.evaluate([50]);
     expect(a).toEqual(b);
     expect(a.status).toBe("done");
   });

@@ -2,6 +2,8 @@
  * `ness study <name> [parameters]` and `ness reproduce <name> [--out DIR]`: run a study for any parameters, or
  * regenerate a paper's figures with their data. Both are generated from the studies' contracts (src/studies).
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
 import { findStudy, subStudies, topLevelStudies } from "../../studies/catalog.js";
@@ -32,29 +34,54 @@ export function reproduceCommand(): Command {
       "--workers <W>",
       "worker threads for the replicas and sweep points (default: the available cores; the numbers do not depend on it)",
     )
-    .action(async (name: string, opts: { out: string; quick?: boolean; workers?: string }) => {
-      const study = findStudy(name);
-      if (!study || !names.includes(name))
-        throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
-      const workers = workersOption(opts.workers) ?? defaultWorkers();
-      const t0 = performance.now();
-      // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.
-      const progress: ReproduceProgress = { complete: [] };
-      const paths = await interruptible(
-        (signal) =>
-          reproduceStudy(
-            study,
-            { outDir: opts.out, quick: opts.quick === true, workers, log: (l) => console.log(l) },
-            signal,
-            progress,
-          ),
-        (sig) => {
-          const done = progress.complete;
-          return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}; nothing else written`;
-        },
-      );
-      console.log(
-        `\n${study.name}: wrote ${paths.length} files into ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      );
-    });
+    .option(
+      "--resume",
+      "continue an interrupted reproduce in --out: complete figure sets are kept, and the point maps compute only the points not stored yet",
+    )
+    .option("--only <id>", "only this figure set (e.g. fig4-ndc: the stem of its results.json)")
+    .action(
+      async (
+        name: string,
+        opts: { out: string; quick?: boolean; workers?: string; resume?: boolean; only?: string },
+      ) => {
+        const study = findStudy(name);
+        if (!study || !names.includes(name))
+          throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
+        if (opts.only !== undefined && !study.reproduce.some((c) => c.id === opts.only))
+          throw new ModelError(
+            `--only: ${name} has no figure set '${opts.only}' (one of: ${study.reproduce.map((c) => c.id).join(", ")})`,
+          );
+        const workers = workersOption(opts.workers) ?? defaultWorkers();
+        const t0 = performance.now();
+        // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.
+        const progress: ReproduceProgress = { complete: [] };
+        const paths = await interruptible(
+          (signal) =>
+            reproduceStudy(
+              study,
+              {
+                outDir: opts.out,
+                quick: opts.quick === true,
+                workers,
+                resume: opts.resume === true,
+                only: opts.only,
+                log: (l) => console.log(l),
+              },
+              signal,
+              progress,
+            ),
+          (sig) => {
+            const done = progress.complete;
+            // The points of a figure set being computed stay in OUT/.sweeps for --resume.
+            const kept = existsSync(path.join(opts.out, ".sweeps"))
+              ? `; the points computed so far are kept in ${path.join(opts.out, ".sweeps")} (--resume continues)`
+              : "; nothing else written";
+            return `interrupted by ${sig}: ${done.length === 0 ? "no figure written" : `${done.length} figure${done.length > 1 ? "s" : ""} complete in ${opts.out} (${done.join(", ")})`}${kept}`;
+          },
+        );
+        console.log(
+          `\n${study.name}: wrote ${paths.length} files into ${opts.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        );
+      },
+    );
 }

@@ -19,11 +19,11 @@ import { parseModelText } from "../../model/raw.js";
 import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/sweepQueue.js";
 import { points } from "../../sweep/axes.js";
 import { prepareSweep } from "../../sweep/evaluate.js";
-import { pointKey, shortHash } from "../../sweep/key.js";
+import { shortHash } from "../../sweep/key.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
 import { NESS_VERSION } from "../../version.js";
 import { defaultWorkers } from "../../workers/pool.js";
-import { computePoints, type PointJob } from "../../workers/sweepPoints.js";
+import { computePoints, keepPrepared, type PointJob } from "../../workers/sweepPoints.js";
 import { runLocal } from "../../workers/sweepPool.js";
 import type { ChunkReply, ChunkTask } from "../../workers/sweepWorker.js";
 import { exitOnSignal, Interrupted, SIGNAL_EXIT } from "../interrupt.js";
@@ -64,7 +64,7 @@ export function readSweepSpec(file: string): SweepSpec {
 /** The sweep's points with their keys; equal keys (equal parameters) are computed once, at their first index. */
 export function planPoints(
   spec: SweepSpec,
-  parameters: (v: ArrayLike<number>) => unknown,
+  key: (v: ArrayLike<number>) => string,
 ): { jobs: PointJob[]; total: number } {
   const d = spec.axes.length;
   const pts = points(spec.axisValues, spec.combine, spec.samples, spec.seed);
@@ -72,10 +72,10 @@ export function planPoints(
   const jobs: PointJob[] = [];
   for (let i = 0; i < spec.count; i++) {
     const values = Array.from(pts.subarray(i * d, (i + 1) * d));
-    const key = pointKey(parameters(values), spec.seed, spec.compute);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    jobs.push({ key, index: i, values });
+    const k = key(values);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    jobs.push({ key: k, index: i, values });
   }
   return { jobs, total: spec.count };
 }
@@ -87,14 +87,16 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   if (o.queue !== undefined) checkQueueUrl(o.queue);
   const spec = readSweepSpec(file);
   const prepared = prepareSweep(spec, file);
-  const { jobs, total } = planPoints(spec, prepared.parameters);
+  const { jobs, total } = planPoints(spec, prepared.key);
   if (jobs.length > 0) prepared.checkBounds(spec.axisValues, jobs[0].values);
   if (o.queue !== undefined) await checkRedis(o.queue);
   const task = prepared.task;
   const sweepId = shortHash({ task, keys: jobs.map((j) => j.key), version: NESS_VERSION });
+  keepPrepared(sweepId, prepared);
 
   // Pending keys: all of them, or those not yet in the store (--resume). Nothing is written before the estimate.
   let done = new Set<string>();
+  let storedColumns: string[] | undefined;
   if (o.resume) {
     if (!existsSync(path.join(o.out, STORE_FILE)))
       throw new SweepError(`--resume: ${o.out} holds no sweep (${STORE_FILE} is missing)`);
@@ -106,6 +108,7 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
         );
       }
       done = probe.doneKeys();
+      storedColumns = probe.meta.columns;
     } finally {
       probe.close();
     }
@@ -113,7 +116,15 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   let pending = jobs.filter((j) => !done.has(j.key));
 
   // The cost: the first pending point, computed here and timed (its row is kept).
-  const first: StoredPoint[] = pending.length > 0 ? computePoints(sweepId, task, [pending[0]]) : [];
+  const first: StoredPoint[] = pending.length > 0 ? await computePoints(sweepId, task, [pending[0]]) : [];
+  // A study base shows its outputs' shape only in a result: the first point must have one.
+  if (!prepared.resolved && storedColumns === undefined) {
+    const why = first[0]?.error ?? "no point to compute";
+    throw new SweepError(
+      `the first point has no result (${why}), so the outputs cannot be checked against the study's results: choose axes whose first point has one`,
+      file,
+    );
+  }
   const perPoint = first[0]?.seconds ?? 0;
   const parallel = o.queue !== undefined ? 1 : Math.min(workers, Math.max(1, pending.length));
   const seconds = (perPoint * pending.length) / parallel;
@@ -136,7 +147,7 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
       seed: spec.seed,
       spec: JSON.stringify(spec.raw),
       axes: spec.axes.map((a) => a.name),
-      columns: prepared.columns,
+      columns: prepared.resolved ? prepared.columns : storedColumns!,
       points: total,
       keys: jobs.length,
     },

@@ -11,6 +11,7 @@ import { BUNIN_ET_AL_2013 } from "../citations.js";
 import { defineStudy, figureSet, type ComputeContext } from "../contract.js";
 import { checkRange } from "../ranges.js";
 import { runAll, runOptionsOf } from "../parallel.js";
+import { mapSet } from "../pointMap.js";
 import { num, table } from "../text.js";
 import { energyCorrelations, FLUCTUATION_WARNING, type EnergyCorrelations } from "./correlations.js";
 import {
@@ -347,8 +348,13 @@ const biasSweeps = figureSet<
   figures: (d) => [c12Figure(d.sweeps), decompositionFigure(d.sweeps), boundFigure(d.sweeps)],
 });
 
-const profiles = figureSet<
-  { M: number; chains: { model: BuiltinModelName; left: number; right: number }[] },
+type ProfileChain = { model: BuiltinModelName; left: number; right: number };
+
+// A map of one point per chain (`ness reproduce` runs them as a resumable sweep on its worker threads).
+const profiles = mapSet<
+  { M: number; chains: ProfileChain[] },
+  ProfileChain & { M: number },
+  ReturnType<typeof profileSet>,
   { M: number; sets: ReturnType<typeof profileSet>[] }
 >({
   id: "energy-correlations-profiles",
@@ -362,8 +368,10 @@ const profiles = figureSet<
       { model: "blackbody", left: 1, right: 3 },
     ],
   }),
-  async compute(c) {
-    return { M: c.M, sets: c.chains.map((ch) => profileSet(ch.model, c.M, ch.left, ch.right)) };
+  map: {
+    points: (c) => c.chains.map((ch) => ({ ...ch, M: c.M })),
+    point: (q) => profileSet(q.model, q.M, q.left, q.right),
+    assemble: (c, sets) => ({ M: c.M, sets }),
   },
   figures: (d) => [profilesFigure(d.M, d.sets)],
 });

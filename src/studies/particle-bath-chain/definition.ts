@@ -14,6 +14,7 @@ import { currentMaximum, effectiveCurrent, logSpace, type CurrentMaximum } from 
 import { chainSchema, DEFAULT_PARAMS, PARAM_NAMES, validateParams, type ParticleBathChainParams } from "./params.js";
 import { runChainCurrent, runProbeDecay } from "./simulation.js";
 import { runOptionsOf } from "../parallel.js";
+import { mapSet } from "../pointMap.js";
 import {
   currentSimulationScan,
   currentTheoryCurves,
@@ -387,15 +388,34 @@ const simulationSet = figureSet<
   figures: (d) => [currentSimulationFigure(d.parameters, d.points, d.curves)],
 });
 
-const ndcSet = figureSet<
-  {
-    parameters: ParticleBathChainParams;
-    ks: number[];
-    points: number;
-    deltas: number;
-    fixedTR: number;
-    fixedTL: number;
-  },
+type NdcParameters = {
+  parameters: ParticleBathChainParams;
+  ks: number[];
+  points: number;
+  deltas: number;
+  fixedTR: number;
+  fixedTL: number;
+};
+
+/** One point of Fig. 4: a current at one parameter set (long-chain or memory form), or a maximum over T_L. */
+type NdcPoint =
+  | { what: "current"; method: "longChain" | "memory"; parameters: ParticleBathChainParams }
+  | { what: "maximum"; parameters: ParticleBathChainParams };
+
+/** The T_L grid of Fig. 4 and the bath differences of its inset. */
+function ndcGrids(c: NdcParameters) {
+  const q = validateParams(c.parameters);
+  const Tc = effectiveBath({ ...q, TL: 1 }).criticalTemperature;
+  const grid = logSpace(Tc * 1.05, 1000, c.points);
+  const delta = Array.from({ length: c.deltas }, (_, i) => (40 * i) / (c.deltas - 1));
+  return { q, grid, memoryGrid: grid.filter((TL) => TL > 5), delta };
+}
+
+// A map of every current of the figure (`ness reproduce` runs them as a resumable sweep on its worker threads).
+const ndcSet = mapSet<
+  NdcParameters,
+  NdcPoint,
+  number | CurrentMaximum,
   {
     parameters: ParticleBathChainParams;
     byK: { k: number; TL: number[]; current: number[]; maximum: CurrentMaximum }[];
@@ -414,35 +434,45 @@ const ndcSet = figureSet<
     fixedTR: 10,
     fixedTL: 50,
   }),
-  async compute(c) {
-    const q = validateParams(c.parameters);
-    const Tc = effectiveBath({ ...q, TL: 1 }).criticalTemperature;
-    const grid = logSpace(Tc * 1.05, 1000, c.points);
-    const byK = c.ks.map((k) => {
-      const r = { ...q, k };
+  map: {
+    points(c) {
+      const { q, grid, memoryGrid, delta } = ndcGrids(c);
+      const longChain = (parameters: ParticleBathChainParams): NdcPoint => ({
+        what: "current",
+        method: "longChain",
+        parameters,
+      });
+      return [
+        ...c.ks.flatMap((k) => [
+          ...grid.map((TL) => longChain({ ...q, k, TL })),
+          { what: "maximum" as const, parameters: { ...q, k } },
+        ]),
+        ...memoryGrid.map((TL): NdcPoint => ({ what: "current", method: "memory", parameters: { ...q, N: 32, TL } })),
+        ...delta.map((d) => longChain({ ...q, TR: c.fixedTR, TL: c.fixedTR + d })),
+        ...delta.map((d) => longChain({ ...q, TL: c.fixedTL, TR: c.fixedTL - d })),
+      ];
+    },
+    point: (p) =>
+      p.what === "maximum" ? currentMaximum(p.parameters, "longChain") : effectiveCurrent(p.parameters, p.method),
+    assemble(c, values) {
+      const { q, grid, memoryGrid, delta } = ndcGrids(c);
+      let at = 0;
+      const take = (n: number) => values.slice(at, (at += n));
+      const byK = c.ks.map((k) => {
+        const current = take(grid.length) as number[];
+        const [maximum] = take(1) as CurrentMaximum[];
+        return { k, TL: grid, current, maximum };
+      });
+      const memoryCurrents = take(memoryGrid.length) as number[];
+      const varyTL = take(delta.length) as number[];
+      const varyTR = take(delta.length) as number[];
       return {
-        k,
-        TL: grid,
-        current: grid.map((TL) => effectiveCurrent({ ...r, TL }, "longChain")),
-        maximum: currentMaximum(r, "longChain"),
+        parameters: q,
+        byK,
+        memory: memoryGrid.map((TL, i) => ({ TL, current: memoryCurrents[i] })),
+        delta: { delta, varyTL, varyTR, fixedTR: c.fixedTR, fixedTL: c.fixedTL },
       };
-    });
-    const delta = Array.from({ length: c.deltas }, (_, i) => (40 * i) / (c.deltas - 1));
-    const memory = grid
-      .filter((TL) => TL > 5)
-      .map((TL) => ({ TL, current: effectiveCurrent({ ...q, N: 32, TL }, "memory") }));
-    return {
-      parameters: q,
-      byK,
-      memory,
-      delta: {
-        delta,
-        varyTL: delta.map((d) => effectiveCurrent({ ...q, TR: c.fixedTR, TL: c.fixedTR + d }, "longChain")),
-        varyTR: delta.map((d) => effectiveCurrent({ ...q, TL: c.fixedTL, TR: c.fixedTL - d }, "longChain")),
-        fixedTR: c.fixedTR,
-        fixedTL: c.fixedTL,
-      },
-    };
+    },
   },
   figures: (d) => [ndcFigure(d.parameters, d.byK, d.memory, d.delta)],
 });

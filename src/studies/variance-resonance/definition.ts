@@ -23,19 +23,26 @@ import {
 } from "./closedForms.js";
 import {
   apparentTemperatureData,
-  figure1Data,
-  figure4Data,
-  figure5Data,
-  figure6Data,
-  figure7Data,
-  figure8Data,
-  figure9Data,
+  FIGURE1,
+  FIGURE4,
+  FIGURE5,
+  FIGURE6,
+  FIGURE7,
+  FIGURE8,
+  FIGURE9,
   gridPoints,
   inverseData,
+  kCurves,
   pointSpectrum,
   psdData,
-  resonanceWidthData,
+  resonanceWidthFromPoints,
+  resonanceWidthGrid,
+  resonanceWidthPoint,
+  type CurveRequest,
+  type KFigure,
+  type ResonanceWidthPoint,
 } from "./figureData.js";
+import { mapSet } from "../pointMap.js";
 import {
   figure1,
   figure4,
@@ -52,6 +59,8 @@ import {
   psdFigure,
   sweepFigure,
   type PointSpectrum,
+  type KCurves,
+  type ResonanceWidthData,
 } from "./figures.js";
 import { inferK, type Inference, type Measurement, type Observable } from "./inverse.js";
 import {
@@ -866,17 +875,17 @@ export const varianceResonance = defineStudy({
 // ---------------------------------------------------------------------------------------------------------------
 // The figure sets of `ness reproduce variance-resonance` (one per figure; the paper's first, then beyond it).
 
-const kFigure = <R>(
-  id: string,
-  title: string,
-  data: (points: number) => R,
-  draw: (d: R) => ReturnType<typeof figure1>,
-) =>
-  figureSet<{ points: number }, R>({
+/** A figure of curves against k as a map: one point per curve (a scan over k), its data assembled from them. */
+const kFigure = <R>(id: string, title: string, data: KFigure<R>, draw: (d: R) => ReturnType<typeof figure1>) =>
+  mapSet<{ points: number }, CurveRequest & { points: number }, KCurves, R>({
     id,
     title,
     parameters: (quick) => ({ points: gridPoints(quick) }),
-    compute: async (c) => data(c.points),
+    map: {
+      points: (c) => data.curves.map((r) => ({ ...r, points: c.points })),
+      point: (r) => kCurves(r.k0, r.q, r.settings, r.element, r.points),
+      assemble: (_c, curves) => data.assemble(curves),
+    },
     figures: (d) => [draw(d)],
   });
 
@@ -884,38 +893,38 @@ varianceResonance.reproduce.push(
   kFigure(
     "fig1-variance-resonance",
     "Fig. 1 of [Boffi & De Gregorio 2024]: the variance of the colder oscillator against k",
-    figure1Data,
+    FIGURE1,
     figure1,
   ),
   kFigure(
     "fig4-cold-oscillator",
     "Fig. 4 of [Boffi & De Gregorio 2024]: the cold oscillator's sigma11 against k",
-    figure4Data,
+    FIGURE4,
     figure4,
   ),
   kFigure(
     "fig5-hot-oscillator",
     "Fig. 5 of [Boffi & De Gregorio 2024]: the hot oscillator's sigma11 against k",
-    figure5Data,
+    FIGURE5,
     figure5,
   ),
   kFigure(
     "fig6-covariance",
     "Fig. 6 of [Boffi & De Gregorio 2024]: the covariance sigma12 against k",
-    figure6Data,
+    FIGURE6,
     figure6,
   ),
-  kFigure("fig7-coupling", "Fig. 7 of [Boffi & De Gregorio 2024]: changing the coupling k0", figure7Data, figure7),
+  kFigure("fig7-coupling", "Fig. 7 of [Boffi & De Gregorio 2024]: changing the coupling k0", FIGURE7, figure7),
   kFigure(
     "fig8-quality-factor",
     "Fig. 8 of [Boffi & De Gregorio 2024]: changing the quality factor q",
-    figure8Data,
+    FIGURE8,
     figure8,
   ),
   kFigure(
     "fig9-detailed-balance",
     "Fig. 9 of [Boffi & De Gregorio 2024]: the energy flux sigma23 and the velocity correlation sigma34",
-    figure9Data,
+    FIGURE9,
     figure9,
   ),
   figureSet({
@@ -925,17 +934,26 @@ varianceResonance.reproduce.push(
     compute: async (c: { points: number }) => psdData(c.points),
     figures: (d) => [figurePsd(d)],
   }),
-  kFigure(
-    "apparent-temperature",
-    "apparent temperatures of the two oscillators against k",
-    apparentTemperatureData,
-    figureApparentTemperature,
-  ),
   figureSet({
+    id: "apparent-temperature",
+    title: "apparent temperatures of the two oscillators against k",
+    parameters: (quick: boolean) => ({ points: gridPoints(quick) }),
+    compute: async (c: { points: number }) => apparentTemperatureData(c.points),
+    figures: (d) => [figureApparentTemperature(d)],
+  }),
+  // A map: one point per (q, k0), each a run of the resonance finder.
+  mapSet<{ count: number }, { k0: number; q: number }, ResonanceWidthPoint, ResonanceWidthData>({
     id: "resonance-width",
     title: "width of the resonance against k0 (eq. 48)",
     parameters: (quick: boolean) => ({ count: quick ? 13 : 41 }),
-    compute: async (c: { count: number }) => resonanceWidthData(c.count),
+    map: {
+      points: (c) => {
+        const { k0s, qs } = resonanceWidthGrid(c.count);
+        return qs.flatMap(({ q }) => k0s.map((k0) => ({ k0, q })));
+      },
+      point: (p) => resonanceWidthPoint(p.k0, p.q),
+      assemble: (c, points) => resonanceWidthFromPoints(c.count, points),
+    },
     figures: (d) => [figureResonanceWidth(d)],
   }),
   figureSet({

@@ -28,6 +28,14 @@ export function gridPoints(quick: boolean): number {
   return quick ? 401 : 2001;
 }
 
+/** One curve request of a figure: an element against k for several temperature settings, at (k0, q). */
+export interface CurveRequest {
+  k0: number;
+  q: number;
+  settings: Setting[];
+  element: Element;
+}
+
 /** One element against k for several temperature settings on the resonance grid of (k0, q). */
 export function kCurves(k0: number, q: number, settings: Setting[], element: Element, points: number): KCurves {
   const ks = resonanceGrid(k0, q, 0, 2, points);
@@ -43,8 +51,26 @@ export function kCurves(k0: number, q: number, settings: Setting[], element: Ele
   };
 }
 
-export const figure1Data = (points: number) => ({
-  curves: kCurves(
+/**
+ * A figure of curves against k: the curves it needs (each one scan over k, a point of `ness reproduce`'s map) and
+ * its data made from them (pure).
+ */
+export interface KFigure<R> {
+  curves: CurveRequest[];
+  assemble(curves: KCurves[]): R;
+}
+
+/** The data of a k figure, its curves computed here one after another. */
+export function kFigureData<R>(f: KFigure<R>, points: number): R {
+  return f.assemble(f.curves.map((c) => kCurves(c.k0, c.q, c.settings, c.element, points)));
+}
+
+const one = (k0: number, q: number, settings: Setting[], element: Element): CurveRequest[] => [
+  { k0, q, settings, element },
+];
+
+export const FIGURE1: KFigure<{ curves: KCurves }> = {
+  curves: one(
     0.01,
     4000,
     [
@@ -52,18 +78,21 @@ export const figure1Data = (points: number) => ({
       { ...EQ1, label: "T₂ lowered to T₁", style: "solid" },
     ],
     "sigma11",
-    points,
   ),
-});
+  assemble: ([curves]) => ({ curves }),
+};
 
-export const figure4Data = (points: number) => ({
-  curves: kCurves(0.01, 4000, [NEQ, EQ1], "sigma11", points),
-  peak: steadyState({ k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 }).covariance.sigma11,
-  peakHighQ: sigma11HighQAtResonance(0.01, 1, 11),
-});
+export const FIGURE4: KFigure<{ curves: KCurves; peak: number; peakHighQ: number }> = {
+  curves: one(0.01, 4000, [NEQ, EQ1], "sigma11"),
+  assemble: ([curves]) => ({
+    curves,
+    peak: steadyState({ k: 1, k0: 0.01, q: 4000, T1: 1, T2: 11 }).covariance.sigma11,
+    peakHighQ: sigma11HighQAtResonance(0.01, 1, 11),
+  }),
+};
 
-export const figure5Data = (points: number) => ({
-  curves: kCurves(
+export const FIGURE5: KFigure<{ curves: KCurves; dip: number }> = {
+  curves: one(
     0.01,
     4000,
     [
@@ -71,27 +100,40 @@ export const figure5Data = (points: number) => ({
       { T1: 11, T2: 11, label: "T₁ = T₂ = 11", color: "orange", style: "dashed" },
     ],
     "sigma11",
-    points,
   ),
-  dip: steadyState({ k: 1, k0: 0.01, q: 4000, T1: 11, T2: 1 }).covariance.sigma11,
-});
+  assemble: ([curves]) => ({
+    curves,
+    dip: steadyState({ k: 1, k0: 0.01, q: 4000, T1: 11, T2: 1 }).covariance.sigma11,
+  }),
+};
 
-export const figure6Data = (points: number) => ({
-  curves: kCurves(0.01, 4000, [NEQ, { ...EQ1, label: "T₁ = T₂ = 1" }], "sigma12", points),
-});
+export const FIGURE6: KFigure<{ curves: KCurves }> = {
+  curves: one(0.01, 4000, [NEQ, { ...EQ1, label: "T₁ = T₂ = 1" }], "sigma12"),
+  assemble: ([curves]) => ({ curves }),
+};
 
-export const figure7Data = (points: number) => ({
-  panels: [10, 0.25, 0.02, 0.001].map((k0) => kCurves(k0, 8000, [NEQ, EQ1, EQ6], "sigma11", points)),
-});
+export const FIGURE7: KFigure<{ panels: KCurves[] }> = {
+  curves: [10, 0.25, 0.02, 0.001].map((k0) => ({ k0, q: 8000, settings: [NEQ, EQ1, EQ6], element: "sigma11" })),
+  assemble: (panels) => ({ panels }),
+};
 
-export const figure8Data = (points: number) => ({
-  panels: [50, 100, 200, 1000].map((q) => kCurves(0.01, q, [NEQ, EQ1, EQ6], "sigma11", points)),
-});
+export const FIGURE8: KFigure<{ panels: KCurves[] }> = {
+  curves: [50, 100, 200, 1000].map((q) => ({ k0: 0.01, q, settings: [NEQ, EQ1, EQ6], element: "sigma11" })),
+  assemble: (panels) => ({ panels }),
+};
 
-export const figure9Data = (points: number) => ({
-  left: kCurves(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma23", points),
-  right: kCurves(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma34", points),
-});
+export const FIGURE9: KFigure<{ left: KCurves; right: KCurves }> = {
+  curves: [...one(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma23"), ...one(0.01, 4000, [NEQ, EQ6_ORANGE], "sigma34")],
+  assemble: ([left, right]) => ({ left, right }),
+};
+
+export const figure1Data = (points: number) => kFigureData(FIGURE1, points);
+export const figure4Data = (points: number) => kFigureData(FIGURE4, points);
+export const figure5Data = (points: number) => kFigureData(FIGURE5, points);
+export const figure6Data = (points: number) => kFigureData(FIGURE6, points);
+export const figure7Data = (points: number) => kFigureData(FIGURE7, points);
+export const figure8Data = (points: number) => kFigureData(FIGURE8, points);
+export const figure9Data = (points: number) => kFigureData(FIGURE9, points);
 
 /** A frequency grid resolving both normal modes (Lorentzians of half width 1/(2q)). */
 export function modeGrid(p: DimensionlessParameters, lo: number, hi: number, points: number): Float64Array {
@@ -155,24 +197,54 @@ export function apparentTemperatureData(points: number): ApparentTemperatureData
   };
 }
 
-/** The resonance finder's width against k0 for q = 1000 and 8000. */
-export function resonanceWidthData(count: number): ResonanceWidthData {
-  const k0s = Array.from(linspace(Math.log10(2e-5), Math.log10(0.2), count), (e) => 10 ** e);
+/** The values of k0 and q of the resonance-width figure (log-spaced k0, q = 1000 and 8000). */
+export function resonanceWidthGrid(count: number): { k0s: number[]; qs: { q: number; color: string }[] } {
+  return {
+    k0s: Array.from(linspace(Math.log10(2e-5), Math.log10(0.2), count), (e) => 10 ** e),
+    qs: [
+      { q: 1000, color: "blue" },
+      { q: 8000, color: "green" },
+    ],
+  };
+}
+
+/** One point of the resonance-width figure: the resonance finder at (k0, q). */
+export function resonanceWidthPoint(k0: number, q: number): ResonanceWidthPoint {
+  const r = findResonance({ k0, q, T1: 1, T2: 11 }, { domain: [0, 3] });
+  return { location: r.location, width: r.width, excess: r.excess, widthFiniteQ: r.lorentzian.widthFiniteQ };
+}
+
+export interface ResonanceWidthPoint {
+  location: number;
+  width?: number;
+  excess: number;
+  widthFiniteQ: number;
+}
+
+/** The figure's data from its points (q outer, k0 inner, as resonanceWidthGrid lists them). Pure. */
+export function resonanceWidthFromPoints(count: number, points: ResonanceWidthPoint[]): ResonanceWidthData {
+  const { k0s, qs } = resonanceWidthGrid(count);
   const rows: (number | string)[][] = [];
-  const byQ = [
-    { q: 1000, color: "blue" },
-    { q: 8000, color: "green" },
-  ].map(({ q, color }) => ({
+  const byQ = qs.map(({ q, color }, i) => ({
     q,
     color,
-    width: k0s.map((k0): number | "" => {
-      const r = findResonance({ k0, q, T1: 1, T2: 11 }, { domain: [0, 3] });
-      rows.push([q, k0, r.location, r.width ?? "", r.excess, 4 * k0, r.lorentzian.widthFiniteQ]);
+    width: k0s.map((k0, j): number | "" => {
+      const r = points[i * k0s.length + j];
+      rows.push([q, k0, r.location, r.width ?? "", r.excess, 4 * k0, r.widthFiniteQ]);
       return r.width ?? "";
     }),
     halfWidth: k0s.map((k0) => resonanceHalfWidth(k0, q)),
   }));
   return { k0s, byQ, rows };
+}
+
+/** The resonance finder's width against k0 for q = 1000 and 8000. */
+export function resonanceWidthData(count: number): ResonanceWidthData {
+  const { k0s, qs } = resonanceWidthGrid(count);
+  return resonanceWidthFromPoints(
+    count,
+    qs.flatMap(({ q }) => k0s.map((k0) => resonanceWidthPoint(k0, q))),
+  );
 }
 
 /** The inverse problem at k = 0.985: candidates from sigma11, fits with sigma22 and with sigma12, model curves. */
