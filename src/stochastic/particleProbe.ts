@@ -24,6 +24,7 @@ import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
+import { PairDivergence } from "./stateHeat.js";
 import { ParticleForceField } from "./particleForces.js";
 import { minimumImage } from "./neighbours/pairSearch.js";
 import type { Probe } from "./networkProbe.js";
@@ -50,6 +51,10 @@ export class ParticleProbe implements Probe {
   private readonly pairAxis = new Float64Array(3);
   /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
   private readonly ledger: PairHeatLedger | null;
+  /** The pair heat as a state function (stateHeat.ts): -(1/gamma_a)(p_a . f_a + T_a div_a p_a). */
+  private readonly stateHeat: boolean;
+  private readonly divergence: PairDivergence | null;
+  private readonly mobility: Float64Array;
   private readonly underdamped: boolean;
   private readonly invMass: Float64Array;
   private readonly gamma: Float64Array;
@@ -73,8 +78,8 @@ export class ParticleProbe implements Probe {
       throw new ModelError(`ParticleProbe: dt must be a positive finite number, got ${String(dt)}`);
     if (!(field instanceof ParticleForceField) || field.model !== model)
       throw new ModelError("ParticleProbe: field must be the model's ParticleForceField");
-    if (pairHeat !== "trapezoid" && pairHeat !== "exact")
-      throw new ModelError(`ParticleProbe: pairHeat must be trapezoid or exact, got ${String(pairHeat)}`);
+    if (pairHeat !== "trapezoid" && pairHeat !== "exact" && pairHeat !== "state")
+      throw new ModelError(`ParticleProbe: pairHeat must be state, exact or trapezoid, got ${String(pairHeat)}`);
     const S = model.species.length,
       d = model.dimension,
       N = model.speciesOf.length;
@@ -96,6 +101,9 @@ export class ParticleProbe implements Probe {
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger =
       pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
+    this.stateHeat = pairHeat === "state" && !this.underdamped;
+    this.divergence = this.stateHeat && model.pairs.length > 0 && N >= 2 ? new PairDivergence(model) : null;
+    this.mobility = Float64Array.from(model.species, (s) => 1 / s.friction);
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
@@ -134,26 +142,34 @@ export class ParticleProbe implements Probe {
         f0 = st.fPrev,
         invDt = 1 / this.dt;
       const ext = this.ext0.length > 0;
-      if (ext) {
-        this.field.externalParts(x0, this.ext0, this.e0);
-        this.field.externalParts(x, this.ext1, this.e1);
-      }
-      const g0 = this.ext0,
-        g1 = this.ext1;
-      for (let a = 0; a < N; a++) {
-        const o = sp[a] * perSpecies;
-        if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
-        for (let k = 0; k < d; k++) {
-          const i = a * d + k;
-          const dx = (x[i] - x0[i]) * invDt;
-          // pair forces only (the external part is counted exactly above)
-          const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
-          out[o] -= 0.5 * fp * dx;
-          out[o + 1 + k] += dx;
+      if (this.stateHeat) {
+        this.sampleStateHeat(st, out);
+        for (let a = 0; a < N; a++) {
+          const o = sp[a] * perSpecies;
+          for (let k = 0; k < d; k++) out[o + 1 + k] += (x[a * d + k] - x0[a * d + k]) * invDt;
         }
+      } else {
+        if (ext) {
+          this.field.externalParts(x0, this.ext0, this.e0);
+          this.field.externalParts(x, this.ext1, this.e1);
+        }
+        const g0 = this.ext0,
+          g1 = this.ext1;
+        for (let a = 0; a < N; a++) {
+          const o = sp[a] * perSpecies;
+          if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
+          for (let k = 0; k < d; k++) {
+            const i = a * d + k;
+            const dx = (x[i] - x0[i]) * invDt;
+            // pair forces only (the external part is counted exactly above)
+            const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
+            out[o] -= 0.5 * fp * dx;
+            out[o + 1 + k] += dx;
+          }
+        }
+        // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
+        if (this.ledger) this.ledger.correct(x0, x, invDt, out, perSpecies);
       }
-      // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
-      if (this.ledger) this.ledger.correct(x0, x, invDt, out, perSpecies);
     }
     for (let s = 0; s < S; s++) {
       const o = s * perSpecies;
@@ -172,6 +188,27 @@ export class ParticleProbe implements Probe {
       for (let a = 0; a < Y; a++) out[k++] = y[a];
       for (let a = 0; a < Y; a++) for (let b = a; b < Y; b++) out[k++] = y[a] * y[b];
     }
+  }
+
+  /** The pair heat of each species as a state function at the step's end (stateHeat.ts) into out[s * perSpecies]. */
+  private sampleStateHeat(st: LangevinState, out: Float64Array): void {
+    const { d, N, perSpecies } = this;
+    const sp = this.model.speciesOf,
+      x = st.x,
+      f = st.f;
+    const ext = this.ext1.length > 0;
+    if (ext) this.field.externalParts(x, this.ext1, this.e1);
+    const g = this.ext1;
+    for (let a = 0; a < N; a++) {
+      const s = sp[a];
+      let pf = 0;
+      for (let k = 0; k < d; k++) {
+        const i = a * d + k;
+        pf += (ext ? f[i] - g[i] : f[i]) * f[i];
+      }
+      out[s * perSpecies] -= this.mobility[s] * pf;
+    }
+    if (this.divergence) this.divergence.add(x, out, perSpecies);
   }
 
   /** The pair observables of a two-particle system into out[o], out[o + 1], out[o + 2]. */
