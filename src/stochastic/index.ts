@@ -14,6 +14,7 @@ export * from "./networkProbe.js";
 export * from "./particleProbe.js";
 export * from "./pairHeat.js";
 export * from "./stateHeat.js";
+export * from "./modelFree.js";
 export * from "./neighbours/cellGrid.js";
 export * from "./neighbours/pairSearch.js";
 export * from "./potentials/pairLaws.js";
