@@ -6,7 +6,7 @@
  */
 import { SteadyStateError } from "../../errors.js";
 import { KREKELS_ET_AL_2026 } from "../citations.js";
-import { defineStudy, figureSet, type Measured } from "../contract.js";
+import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
 import { num, table } from "../text.js";
 import { effectiveBath } from "./effectiveBath.js";
 import { currentSimulationFigure, frictionFigure, meanForceFigure, methodsFigure, ndcFigure } from "./figures.js";
@@ -21,11 +21,13 @@ import {
   frictionTheory,
   meanForceCurves,
   methodComparison,
+  ndcSimulationScan,
   studyPoint,
   type CurrentSimulationPoint,
   type FrictionPoint,
   type MeanForceCurve,
   type MethodRow,
+  type NdcSimulation,
 } from "./study.js";
 
 export interface ChainResults {
@@ -378,12 +380,25 @@ const ndcSet = figureSet<
     deltas: number;
     fixedTR: number;
     fixedTL: number;
+    simulation: {
+      zeta: number;
+      N: number;
+      ks: number[];
+      TLs: number[];
+      /** T_L at which T_R is lowered (vary T_R), and those T_R. */
+      fixedTL: number;
+      TRs: number[];
+      replicas: number;
+      duration: number;
+      burnIn: number;
+    };
   },
   {
     parameters: ParticleBathChainParams;
     byK: { k: number; TL: number[]; current: number[]; maximum: CurrentMaximum }[];
     memory: { TL: number; current: number }[];
     delta: { delta: number[]; varyTL: number[]; varyTR: number[]; fixedTR: number; fixedTL: number };
+    simulation: NdcSimulation;
   }
 >({
   id: "fig4-ndc",
@@ -396,8 +411,21 @@ const ndcSet = figureSet<
     deltas: quick ? 21 : 81,
     fixedTR: 10,
     fixedTL: 50,
+    // The full system at zeta = 1, where a run is cheap (the bath time sets dt) and the memory theory holds.
+    simulation: {
+      zeta: 1,
+      N: 8,
+      ks: quick ? [1] : [0.5, 1, 2],
+      TLs: quick ? [2, 20, 40] : [2, 5, 20, 30, 40],
+      fixedTL: 40,
+      TRs: quick ? [20] : [30, 20],
+      replicas: 2,
+      duration: quick ? 1500 : 6000,
+      burnIn: 200,
+    },
   }),
-  async compute(c) {
+  seed: 4041,
+  async compute(c, ctx) {
     const q = validateParams(c.parameters);
     const Tc = effectiveBath({ ...q, TL: 1 }).criticalTemperature;
     const grid = logSpace(Tc * 1.05, 1000, c.points);
@@ -425,9 +453,60 @@ const ndcSet = figureSet<
         fixedTR: c.fixedTR,
         fixedTL: c.fixedTL,
       },
+      simulation: await ndcSimulation(q, c.fixedTR, c.simulation, ctx),
     };
   },
-  figures: (d) => [ndcFigure(d.parameters, d.byK, d.memory, d.delta)],
+  figures: (d) => [ndcFigure(d.parameters, d.byK, d.memory, d.delta, d.simulation)],
 });
+
+/**
+ * The simulated points of Fig. 4 (J against T_L at T_R = fixedTR for each k; T_R lowered at T_L = fixedTL for the
+ * middle k) and the effective theories of the same chain as lines.
+ */
+async function ndcSimulation(
+  q: ParticleBathChainParams,
+  TR: number,
+  c: { zeta: number; N: number; ks: number[]; TLs: number[]; fixedTL: number; TRs: number[] } & {
+    replicas: number;
+    duration: number;
+    burnIn: number;
+  },
+  ctx: ComputeContext,
+): Promise<NdcSimulation> {
+  const p = { ...q, zeta: c.zeta, N: c.N };
+  const kMid = c.ks[Math.floor(c.ks.length / 2)];
+  const points = [
+    ...c.ks.flatMap((k) => c.TLs.map((TL) => ({ k, TL, TR }))),
+    ...c.TRs.map((t) => ({ k: kMid, TL: c.fixedTL, TR: t })),
+  ];
+  ctx.log?.(`  full simulation at zeta = ${c.zeta} (N = ${c.N}), ${c.replicas} x ${c.duration} time units per point`);
+  const simulated = await ndcSimulationScan(
+    p,
+    { points, replicas: c.replicas, duration: c.duration, burnIn: c.burnIn, seed: ctx.seed, log: ctx.log },
+    ctx,
+  );
+  const Tc = effectiveBath({ ...p, TL: 1 }).criticalTemperature;
+  const grid = logSpace(Math.max(Tc * 1.05, 2), 1.15 * Math.max(...c.TLs), 40);
+  const deltas = Array.from({ length: 31 }, (_, i) => (i * (c.fixedTL - Math.min(TR, ...c.TRs))) / 30);
+  return {
+    zeta: c.zeta,
+    N: c.N,
+    TR,
+    fixedTL: c.fixedTL,
+    kMid,
+    points: simulated,
+    lines: c.ks.map((k) => ({
+      k,
+      TL: grid,
+      memory: grid.map((TL) => effectiveCurrent({ ...p, k, TL, TR }, "memory")),
+      markov: grid.map((TL) => effectiveCurrent({ ...p, k, TL, TR }, "exact")),
+    })),
+    delta: {
+      delta: deltas,
+      varyTL: deltas.map((d) => effectiveCurrent({ ...p, k: kMid, TL: TR + d, TR }, "memory")),
+      varyTR: deltas.map((d) => effectiveCurrent({ ...p, k: kMid, TL: c.fixedTL, TR: c.fixedTL - d }, "memory")),
+    },
+  };
+}
 
 particleBathChain.reproduce.push(meanForceSet, frictionSet, methodsSet, simulationSet, ndcSet);
