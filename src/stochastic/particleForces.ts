@@ -1,6 +1,6 @@
 /**
  * Forces on particles: the force field of a `kind: particles` model, pair laws per species pair (soft, harmonic,
- * WCA; potentials/pairLaws.ts) and external fields (harmonic trap, cosine, sawtooth; potentials/externalFields.ts),
+ * WCA; potentials/pairLaws.ts), bonds between given particles (harmonic, FENE; potentials/bonds.ts) and external fields (harmonic trap, cosine, sawtooth; potentials/externalFields.ts),
  * in open space or in a periodic box with the minimum-image convention.
  *
  * This is the facade over three parts kept apart (as JAX-MD keeps energy.py from partition.py, and LAMMPS its pair
@@ -18,6 +18,7 @@
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { ForceField } from "./forceField.js";
 import { AllPairs, CellOrderList, CellSort, VerletList } from "./neighbours/lists.js";
+import { BondForces } from "./potentials/bonds.js";
 import { ExternalFields } from "./potentials/externalFields.js";
 import { allPairsForces, cellOrderSoftForces, verletForces } from "./potentials/pairKernels.js";
 import { packPairLaws, type PackedPairLaws } from "./potentials/pairLaws.js";
@@ -39,6 +40,8 @@ export class ParticleForceField implements ForceField {
   private readonly cellOrder: CellOrderList | null;
   private readonly all: AllPairs | null;
   private readonly externals: ExternalFields;
+  /** The bond term (potentials/bonds.ts), or null without bonds. */
+  readonly bonds: BondForces | null;
 
   constructor(readonly model: ParticlesModel) {
     checkParticlesModel(model, "ParticleForceField");
@@ -67,6 +70,7 @@ export class ParticleForceField implements ForceField {
     this.all = !cells && hasPairs ? new AllPairs(d, N, model.box, table) : null;
     this.search = !hasPairs ? "none" : !cells ? "all pairs" : cellOrder ? "cell order" : "verlet list";
     this.externals = new ExternalFields(model);
+    this.bonds = model.bonds && model.bonds.length > 0 ? new BondForces(model) : null;
   }
 
   /** Number of cells (0 when the all-pairs loop is used). */
@@ -91,6 +95,7 @@ export class ParticleForceField implements ForceField {
     } else {
       force.fill(0);
     }
+    if (this.bonds) u += this.bonds.add(x, force);
     if (this.externals.any) u += this.externals.add(x, force);
     return u;
   }

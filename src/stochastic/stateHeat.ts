@@ -18,6 +18,7 @@
 import { checkParticlesModel, type PairPotential, type ParticlesModel } from "../model/particles.js";
 import { CellGrid } from "./neighbours/cellGrid.js";
 import type { PairHeatRule } from "./pairHeat.js";
+import { bondForceContinuous } from "./potentials/bonds.js";
 import { packPairLaws, pairCurvature, pairForceOverDistance } from "./potentials/pairLaws.js";
 
 /** True when a pair law's force is continuous at every separation the dynamics can reach. */
@@ -33,6 +34,9 @@ export function pairForceContinuous(p: PairPotential): boolean {
  */
 export function stateHeatProblem(model: ParticlesModel): string | null {
   if (model.dynamics !== "overdamped") return "the state-function pair heat is for overdamped dynamics";
+  const bondJump = (model.bonds ?? []).find((b) => !bondForceContinuous(b.bond));
+  if (bondJump)
+    return `the harmonic bond ${bondJump.a}-${bondJump.b} has a rest length: its force jumps at r = 0, where a state function misses the heat`;
   const jump = model.pairs.find((r) => !pairForceContinuous(r.pair));
   if (!jump) return null;
   const p = jump.pair;
@@ -155,5 +159,42 @@ export function describePairHeat(rule: PairHeatRule): string {
       return "trapezoid rule with each pair's heats summing to its exact energy change (pair forces jump)";
     case "trapezoid":
       return "trapezoid rule (first-order time-step bias; errs at the kinks of pair forces)";
+  }
+}
+
+/** True when every external force is continuous (harmonic traps, cosine fields; not the sawtooth). */
+export function externalForcesContinuous(model: ParticlesModel): boolean {
+  return model.external.every((e) => e.potential !== "sawtooth");
+}
+
+/**
+ * Adds -(T_a/gamma_a) div_a g_a of the external forces g at x to out[s_a * stride]: harmonic traps
+ * (div g = -lambda d) and cosine fields (div g = -V''(x) along their axis). Sawtooth fields are not handled (their
+ * force jumps; the probe then keeps the external heat as the exact energy change).
+ */
+export function addExternalDivergence(
+  model: ParticlesModel,
+  x: Float64Array,
+  diffusivity: Float64Array,
+  out: Float64Array,
+  stride: number,
+): void {
+  const d = model.dimension,
+    N = model.speciesOf.length;
+  for (const e of model.external) {
+    const on = new Uint8Array(model.species.length);
+    for (const s of e.species) on[s] = 1;
+    for (let a = 0; a < N; a++) {
+      const s = model.speciesOf[a];
+      if (!on[s]) continue;
+      let div = 0;
+      if (e.potential === "harmonic") div = -e.stiffness * d;
+      else if (e.potential === "cosine") {
+        const q = (2 * Math.PI) / e.period;
+        // V = A cos(q x + phase): g = A q sin(q x + phase), div g = A q^2 cos(q x + phase).
+        div = e.amplitude * q * q * Math.cos(q * x[a * d + e.axis] + e.phase);
+      }
+      out[s * stride] -= diffusivity[a] * div;
+    }
   }
 }

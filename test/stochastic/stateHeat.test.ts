@@ -85,18 +85,19 @@ describe("divergence of the pair forces", () => {
   }
 });
 
-/** The mean of the state-function heat from each bath over Heun's stationary law of the harmonic pair. */
+/**
+ * The mean of the state-function heat from each bath over Heun's stationary law of the harmonic pair: with the
+ * trap (continuous) the whole force enters, heat_i = -(<f_i^2> + T_i div f_i), div f_i = -(k + lambda).
+ */
 function heunStateHeat(k: number, lam: number, dt: number, T: [number, number]): [number, number] {
   const net = particlesAsNetwork(pair(k, lam, T[0], T[1]))!;
   const { M, Qd } = schemeMap(net, "heun", dt);
   const S = discreteStationaryCovariance(M, Qd).data;
-  // p1 = -k (x1 - x2), f1 = -(k + lam) x1 + k x2; div p1 = -k; heat1 = -(<p1 f1> + T1 div p1); same for 2.
-  const E = (a: number[], b: number[]) => a[0] * b[0] * S[0] + (a[0] * b[1] + a[1] * b[0]) * S[1] + a[1] * b[1] * S[3];
-  const p1 = [-k, k],
-    f1 = [-(k + lam), k],
-    p2 = [k, -k],
+  const E = (a: number[], b: number[]) =>
+    a[0] * b[0] * S[0] + (a[0] * b[1] + a[1] * b[0]) * S[1] + a[1] * b[1] * S[3];
+  const f1 = [-(k + lam), k],
     f2 = [k, -(k + lam)];
-  return [-(E(p1, f1) - T[0] * k), -(E(p2, f2) - T[1] * k)];
+  return [-(E(f1, f1) - T[0] * (k + lam)), -(E(f2, f2) - T[1] * (k + lam))];
 }
 
 describe("time-step bias of the heat estimators (harmonic pair, exact values)", () => {
