@@ -45,7 +45,13 @@ export { modelJsonSchemas } from "./model/schema.js";
 export { linearSdeProblem, type LinearSdeProblem, type LinearSdeInput } from "./problem/linearSde.js";
 export { networkProblem } from "./problem/network.js";
 export { particlesProblem } from "./problem/particles.js";
-export { langevinProblem, type LangevinProblem, type LangevinOptions } from "./problem/langevin.js";
+export {
+  langevinProblem,
+  type LangevinProblem,
+  type LangevinOptions,
+  type ForceTerm,
+  type ParticleSpace,
+} from "./problem/langevin.js";
 export { diagnoseNetwork, type NetworkDiagnosis } from "./problem/diagnose.js";
 
 // solve: the exact engine
@@ -110,6 +116,9 @@ export {
   type RunOptions,
 } from "./stochastic/ensemble.js";
 export { registerSde, type SdeProblem, type SdeSettings } from "./stochastic/sde.js";
+export { registerForceTerm, forceTermNames } from "./stochastic/system.js";
+export type { TermField, TermContext } from "./stochastic/forceField.js";
+export type { LangevinSettings, QuadraticObservable } from "./stochastic/langevinEnsemble.js";
 export type { SdeFunctions } from "./stochastic/integrators.js";
 export { Rng } from "./stochastic/rng.js";
 export { webWorkerRunner, type WorkerLike } from "./stochastic/webPool.js";

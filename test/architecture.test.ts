@@ -7,7 +7,8 @@
 //  - no study imports the Lyapunov kernels of src/linalg (their solves go through the exact engine);
 //  - src/figures imports no engine (and nothing that computes: problem, verify, studies);
 //  - the browser-safe core imports no Node built-in;
-//  - no import cycle among the modules of src/.
+//  - no import cycle among the modules of src/;
+//  - one Langevin problem type (src/problem/langevin.ts) and one force-term registry (src/stochastic/system.ts).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -247,5 +248,35 @@ describe("import rules of the layers", () => {
         ]),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("one Langevin problem type, one force-term registry", () => {
+  const files = sourceFiles(SRC);
+  /** The files of src/ whose code (comments removed) matches a pattern. */
+  const declaring = (pattern: RegExp) =>
+    files.filter((f) =>
+      pattern.test(
+        readFileSync(join(SRC, f), "utf8")
+          .replace(/\/\*[\s\S]*?\*\//g, "")
+          .replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1"),
+      ),
+    );
+
+  it("LangevinProblem is declared once, in src/problem/langevin.ts", () => {
+    expect(declaring(/\b(?:interface|class)\s+LangevinProblem\b|\btype\s+LangevinProblem\s*(?:<[^>]*>)?\s*=/)).toEqual([
+      "problem/langevin.ts",
+    ]);
+    // No other type of a problem of kind "langevin" under another name (a type member `kind: "langevin";`).
+    expect(declaring(/\bkind\??\s*:\s*"langevin"\s*;/)).toEqual(["problem/langevin.ts"]);
+    // One ensemble kind runs it.
+    expect(declaring(/registerEnsembleKind\(\s*"langevin"/)).toEqual(["stochastic/langevinEnsemble.ts"]);
+  });
+
+  it("force terms are registered in one registry (src/stochastic/system.ts) and built by one builder", () => {
+    expect(declaring(/\bfunction\s+registerForceTerm\b/)).toEqual(["stochastic/system.ts"]);
+    expect(declaring(/\bfunction\s+langevinSystem\b/)).toEqual(["stochastic/system.ts"]);
+    // No second registry of Langevin force builders (a Map keyed by term names) anywhere else.
+    expect(declaring(/new Map<string, ForceTermBuilder>/)).toEqual(["stochastic/system.ts"]);
   });
 });

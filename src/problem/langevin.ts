@@ -1,69 +1,140 @@
 /**
- * The Langevin problem of a model, linear or not: coordinates, masses, frictions, temperatures and the force terms,
- * as plain structured-cloneable data. The stochastic engine builds its force field and its integrator from it (in
- * every worker); nothing here is a live object.
+ * The Langevin problem: ONE type for every Langevin simulation, linear or not, built from a model
+ * (`langevinProblem(model)`: networks, particles) or written by hand (a study's system: the particle-bath chain).
+ * Plain, structured-cloneable data: coordinates with their masses, frictions and bath temperatures, per-coordinate
+ * dynamics, the forces as a list of named terms with their parameters (JAX-MD's energies composed from named
+ * functions), an initial state. The stochastic engine builds the force field from the terms by their names (one
+ * registry: src/stochastic/system.ts, `registerForceTerm`) in every worker; nothing here is a live object.
  *
  * Dynamics and units (kB = 1, one bath per coordinate):
  *   underdamped  m q'' = F(q) - gamma q' + sqrt(2 gamma T) xi    (momentum p = m q'; gamma = 0: no bath)
- *   overdamped   gamma q' = F(q) + sqrt(2 gamma T) xi            (gamma is the inverse mobility; mass is 1)
- * with F = -grad U and U the model's potential: a network's pinnings kappa q^2/2 + c q^4/4 and springs
- * k r^2/2 + c r^4/4 (r = q_i - q_j); a particle model's pair laws (by name and parameters: harmonic, soft, WCA) and
- * external fields (harmonic traps, cosine and sawtooth potentials) in open space or a periodic box.
+ *   overdamped   gamma q' = F(q) + sqrt(2 gamma T) xi            (gamma is the inverse mobility; mass unused)
+ *   mixed        some coordinates of each kind (`overdamped` lists the overdamped ones)
+ * with F = -grad U and U the sum of the force terms' potentials. Built-in terms (ForceTerm, by `term`):
+ *   "network"   an oscillator network's pinnings kappa q^2/2 + c q^4/4 and springs k r^2/2 + c r^4/4 (r = q_i - q_j)
+ *   "harmonic"  sparse harmonic pinnings k x_i^2/2 and springs k (x_i - x_j)^2/2 by coordinate index
+ *   "pairs"     pair laws per species pair (soft, harmonic, WCA) among the particles of `space`
+ *   "external"  external fields on the particles of `space` (harmonic traps, cosine and sawtooth potentials)
+ *   "bonds"     bonds between given particles of `space` (harmonic, FENE)
+ * A study registers its own terms under a prefixed name ("particle-bath-chain/coupling") in the module that defines
+ * them. Particle terms act in the problem's `space` (JAX-MD's space: dimension, periodic box or open space, species of
+ * each particle); coordinates are particle-major, x_a = (x[a d], ..., x[a d + d - 1]).
  */
-import { ModelError, SteadyStateError } from "../errors.js";
+import { SteadyStateError } from "../errors.js";
 import { checkModel, type Model } from "../model/index.js";
 import { isLinearNetwork, type NetworkModel, type Spring } from "../model/network.js";
-import type { ExternalPotential, PairRule, ParticlesModel } from "../model/particles.js";
+import type { Bond, ExternalPotential, PairRule, ParticlesModel } from "../model/particles.js";
 import { particleConfinementProblem, requireNetworkSteadyState } from "./diagnose.js";
 import { siteTemperatures } from "./network.js";
 import { isLinearParticles, particleStateNames } from "./particles.js";
 
-/** A network's force terms: pinning and quartic pinning per site, springs (harmonic and quartic). */
-export interface NetworkForceTerms {
-  kind: "network";
-  pinning: Float64Array;
-  quarticPinning: Float64Array;
-  springs: readonly Spring[];
+/** A force term: its registered name and its parameters (plain data). */
+export interface ForceTerm {
+  readonly term: string;
+  readonly [parameter: string]: unknown;
 }
 
-/** A particle model's force terms: pair laws by name and parameters, external fields, the box. */
-export interface ParticleForceTerms {
-  kind: "particles";
-  dimension: 1 | 2 | 3;
-  /** Periodic box lengths, or null for open space. */
-  box: Float64Array | null;
-  /** Species of every particle. */
-  speciesOf: Int32Array;
-  pairs: readonly PairRule[];
-  external: readonly ExternalPotential[];
+/** An oscillator network's forces: pinning and quartic pinning per site (dense), springs (harmonic and quartic). */
+export interface NetworkTerm extends ForceTerm {
+  readonly term: "network";
+  readonly pinning: Float64Array;
+  readonly quarticPinning: Float64Array;
+  readonly springs: readonly Spring[];
 }
 
-export type ForceTerms = NetworkForceTerms | ParticleForceTerms;
+/** U = sum k_i x_i^2 / 2 over `pinning` [i, k] plus sum k (x_i - x_j)^2 / 2 over `springs` [i, j, k] (sparse). */
+export interface HarmonicTerm extends ForceTerm {
+  readonly term: "harmonic";
+  readonly pinning?: readonly (readonly [number, number])[];
+  readonly springs?: readonly (readonly [number, number, number])[];
+}
 
+/** Pair laws among the particles of the problem's space (minimum image in a box). */
+export interface PairsTerm extends ForceTerm {
+  readonly term: "pairs";
+  readonly pairs: readonly PairRule[];
+}
+
+/** External fields on the particles of the problem's space. */
+export interface ExternalTerm extends ForceTerm {
+  readonly term: "external";
+  readonly fields: readonly ExternalPotential[];
+}
+
+/** Bonds between given particles of `space` (harmonic, FENE; src/stochastic/potentials/bonds.ts). */
+export interface BondsTerm extends ForceTerm {
+  readonly term: "bonds";
+  readonly bonds: readonly Bond[];
+}
+
+/** Where particle terms act: the particles' dimension, periodic box (null: open space) and species. */
+export interface ParticleSpace {
+  readonly dimension: 1 | 2 | 3;
+  /** Periodic box lengths per axis, or null for open space. */
+  readonly box: Float64Array | null;
+  /** Number of species. */
+  readonly species: number;
+  /** Species of every particle, numbered species by species (particle a: coordinates a d .. a d + d - 1). */
+  readonly speciesOf: Int32Array;
+}
+
+/** A Langevin problem (see the header): plain data. */
 export interface LangevinProblem {
-  kind: "langevin";
+  readonly kind: "langevin";
+  readonly dynamics: "underdamped" | "overdamped" | "mixed";
+  /** Per coordinate: mass (underdamped coordinates; ignored elsewhere), friction (0: no bath), bath temperature. */
+  readonly mass: ArrayLike<number>;
+  readonly friction: ArrayLike<number>;
+  readonly temperature: ArrayLike<number>;
+  /** Mixed problems: the indices of the overdamped coordinates. */
+  readonly overdamped?: ArrayLike<number>;
+  /** The forces: terms by registered name, summed in this order (none: free motion). */
+  readonly forces: readonly ForceTerm[];
+  /** Where particle terms ("pairs", "external", ...) act; required by them. */
+  readonly space?: ParticleSpace;
+  /** Names of the coordinates: q:a, ... (networks), x:0, y:0, ... (particles). */
+  readonly coordinates?: readonly string[];
   /**
-   * The validated model the problem was built from: it defines the observables (bath fluxes, spring fluxes, ...)
-   * besides the force terms.
+   * Initial state for ensembles of the problem (src/stochastic/langevinEnsemble.ts): x and p (default 0), then
+   * coordinates drawn uniformly in [lo, hi) (from the stream (seed, r, 1)). Simulations of a model start as the model
+   * says (`simulate`).
    */
-  model: Model;
-  dynamics: "underdamped" | "overdamped";
-  /** Number of coordinates (positions). */
-  dof: number;
-  /** Names of the positions: q:a, ... (networks), x:0, y:0, ... (particles). */
-  coordinates: string[];
-  /** Mass per coordinate (underdamped; 1 overdamped). */
-  mass: Float64Array;
-  /** Friction per coordinate (gamma in -gamma q', the inverse mobility overdamped); 0 means no bath. */
-  friction: Float64Array;
-  /** Bath temperature per coordinate (kB = 1; 0 where no bath). */
-  temperature: Float64Array;
-  forces: ForceTerms;
-  /** True for a linear model (harmonic terms only): its linear SDE problem exists (networkProblem, particlesProblem). */
-  linear: boolean;
+  readonly initial?: {
+    readonly x?: ArrayLike<number>;
+    readonly p?: ArrayLike<number>;
+    readonly uniform?: readonly {
+      readonly from: number;
+      readonly count: number;
+      readonly range: readonly [number, number];
+    }[];
+  };
+  /** Variants of the initial state ([index, value] overrides), stepped with common random numbers; default: base. */
+  readonly variants?: readonly {
+    readonly x?: readonly (readonly [number, number])[];
+    readonly p?: readonly (readonly [number, number])[];
+  }[];
+  /**
+   * The validated model the problem was built from (langevinProblem): it defines the observables of `simulate` (bath
+   * fluxes, spring fluxes, ...) besides the force terms. Absent for problems written by hand.
+   */
+  readonly model?: Model;
+  /** True for a linear model (harmonic terms only): it has a linear SDE problem (networkProblem, particlesProblem). */
+  readonly linear?: boolean;
   /** Doubts of the diagnosis that do not forbid a steady state (a mode coupled to the baths only by quartic terms). */
-  warnings: string[];
+  readonly warnings?: readonly string[];
 }
+
+/** A Langevin problem built from a model by langevinProblem: the model and its diagnosis attached. */
+export type ModelLangevinProblem = LangevinProblem & {
+  readonly dynamics: "underdamped" | "overdamped";
+  readonly mass: Float64Array;
+  readonly friction: Float64Array;
+  readonly temperature: Float64Array;
+  readonly coordinates: readonly string[];
+  readonly model: Model;
+  readonly linear: boolean;
+  readonly warnings: readonly string[];
+};
 
 export interface LangevinOptions {
   /**
@@ -87,35 +158,45 @@ export interface LangevinOptions {
  *   baths: [{ site: "a", friction: 1, temperature: 2 }, { site: "b", friction: 1, temperature: 1 }],
  * });
  * const problem = langevinProblem(model); // coordinates, masses, frictions, temperatures, force terms: plain data
- * console.log(problem.linear, problem.temperature.join(" ")); // => true 2 1
+ * console.log(problem.linear, problem.temperature.join(" "), problem.forces[0].term); // => true 2 1 network
  * ```
  */
-export function langevinProblem(model: Model, options: LangevinOptions = {}): LangevinProblem {
+export function langevinProblem(model: Model, options: LangevinOptions = {}): ModelLangevinProblem {
   checkModel(model, "langevinProblem");
   return model.kind === "network" ? networkLangevin(model, options) : particleLangevin(model);
 }
 
-function networkLangevin(model: NetworkModel, options: LangevinOptions): LangevinProblem {
+function networkLangevin(model: NetworkModel, options: LangevinOptions): ModelLangevinProblem {
   const warnings = requireNetworkSteadyState(model, options.sizeCheck);
   const n = model.sites.length;
   const friction = new Float64Array(n);
   for (const b of model.baths) friction[b.site] = b.friction;
+  const network: NetworkTerm = {
+    term: "network",
+    pinning: model.pinning,
+    quarticPinning: model.quarticPinning,
+    springs: model.springs,
+  };
   return {
     kind: "langevin",
     model,
     dynamics: model.dynamics,
-    dof: n,
     coordinates: model.sites.map((s) => `q:${s}`),
     mass: model.dynamics === "underdamped" ? Float64Array.from(model.mass) : new Float64Array(n).fill(1),
     friction,
     temperature: siteTemperatures(model),
-    forces: { kind: "network", pinning: model.pinning, quarticPinning: model.quarticPinning, springs: model.springs },
+    forces: [network],
     linear: isLinearNetwork(model),
     warnings,
   };
 }
 
-function particleLangevin(model: ParticlesModel): LangevinProblem {
+/** The space of a particle model's terms: its dimension, box and species. */
+export function particleSpace(model: ParticlesModel): ParticleSpace {
+  return { dimension: model.dimension, box: model.box, species: model.species.length, speciesOf: model.speciesOf };
+}
+
+function particleLangevin(model: ParticlesModel): ModelLangevinProblem {
   const problem = particleConfinementProblem(model);
   if (problem) throw new SteadyStateError(problem, model.source);
   const N = model.speciesOf.length,
@@ -131,32 +212,22 @@ function particleLangevin(model: ParticlesModel): LangevinProblem {
       temperature[a * d + k] = s.temperature;
     }
   }
+  // Pair forces first (their loops overwrite the force array), then the terms that add into it.
+  const forces: ForceTerm[] = [];
+  if (model.pairs.length > 0) forces.push({ term: "pairs", pairs: model.pairs } satisfies PairsTerm);
+  if (model.external.length > 0) forces.push({ term: "external", fields: model.external } satisfies ExternalTerm);
+  if (model.bonds && model.bonds.length > 0) forces.push({ term: "bonds", bonds: model.bonds } satisfies BondsTerm);
   return {
     kind: "langevin",
     model,
     dynamics: model.dynamics,
-    dof: N * d,
     coordinates: particleStateNames(model).slice(0, N * d),
     mass,
     friction,
     temperature,
-    forces: {
-      kind: "particles",
-      dimension: d,
-      box: model.box,
-      speciesOf: model.speciesOf,
-      pairs: model.pairs,
-      external: model.external,
-    },
+    forces,
+    space: particleSpace(model),
     linear: isLinearParticles(model),
     warnings: [],
   };
-}
-
-/** Throws a ModelError unless the value is a Langevin problem (from langevinProblem). */
-export function checkLangevinProblem(problem: unknown, where: string): asserts problem is LangevinProblem {
-  const p = problem as Partial<LangevinProblem> | null;
-  if (p === null || typeof p !== "object" || p.kind !== "langevin" || !p.model || !(p.mass instanceof Float64Array)) {
-    throw new ModelError(`${where}: expected a Langevin problem (from langevinProblem)`);
-  }
 }

@@ -3,7 +3,7 @@
  * block runner). An ensemble is a problem and its settings as plain, structured-cloneable data (the spec), and a
  * reduction that runs in the calling thread:
  *   - the spec names a registered kind (`registerEnsembleKind`): Langevin simulations of models (run.ts), general Ito
- *     SDEs (sde.ts), Langevin systems given as data (langevinProblem.ts); each worker rebuilds the problem's
+ *     SDEs (sde.ts), Langevin problems (langevinEnsemble.ts); each worker rebuilds the problem's
  *     functions (forces, drift, noise) from the data, so a spec crosses to worker threads and Web Workers;
  *   - replica r draws from the streams (seed, r, .) only; what a replica records (its output, output_func) is written
  *     into `perReplica` numbers of its own, and sums that would be too large to keep per replica (histograms) into

@@ -6,6 +6,7 @@
  * itself (minimum image), so displacements (drift velocities, Stratonovich increments) stay continuous.
  */
 import { ModelError } from "../errors.js";
+import type { ForceTerm, ParticleSpace } from "../problem/langevin.js";
 
 export interface ForceField {
   /** Number of coordinates (degrees of freedom) it acts on. */
@@ -21,6 +22,34 @@ export interface ForceField {
    */
   reset?(): void;
 }
+
+/**
+ * The field of one force term of a Langevin problem (src/problem/langevin.ts). `add`, when given, adds the term's
+ * forces into f (and returns its potential energy) instead of overwriting: the terms of a problem are then summed
+ * without a scratch array. `addOverdamped`, when given (mixed systems), adds forces that are right at the overdamped
+ * coordinates only, for the integrator's cheaper evaluation between the overdamped half drifts
+ * (LangevinSystem.overdampedForces).
+ */
+export type TermField = ForceField & {
+  add?(x: Float64Array, f: Float64Array): number;
+  addOverdamped?(x: Float64Array, f: Float64Array): void;
+};
+
+/** What a term's builder gets besides its term: the problem's coordinates and, for particle terms, their space. */
+export interface TermContext {
+  /** Number of coordinates. */
+  readonly dof: number;
+  /** Mixed systems: 1 at the overdamped coordinates. */
+  readonly overdamped?: Uint8Array;
+  /** The problem's particle space (validated), when it has one. */
+  readonly space?: ParticleSpace;
+}
+
+/**
+ * Builds a term's field from its data (validating it: ModelError for bad parameters). Registered by name with
+ * `registerForceTerm` (system.ts); called once per worker, never in the step loop.
+ */
+export type ForceTermBuilder = (term: ForceTerm, context: TermContext) => TermField;
 
 /** A ForceField that is the sum of several (each writes into its own scratch, then added). */
 export class SumForceField implements ForceField {

@@ -25,6 +25,6 @@ export * from "./reliability.js";
 export * from "./system.js";
 export * from "./ensemble.js";
 export * from "./sde.js";
-export * from "./langevinProblem.js";
+export * from "./langevinEnsemble.js";
 export * from "./run.js";
 export * from "./webPool.js";

@@ -1,11 +1,11 @@
 /**
- * Forces of an oscillator network ([Eckmann & Zabey]): pinning kappa_i q_i^2 / 2 + c_i q_i^4 / 4 on every site and springs
+ * Forces of an oscillator network (a Langevin problem's "network" term) ([Eckmann & Zabey]): pinning kappa_i q_i^2 / 2 + c_i q_i^4 / 4 on every site and springs
  * k_ij r^2 / 2 + c_ij r^4 / 4 with r = q_i - q_j (Section 3 of [Eckmann & Zabey] for the quartic terms). Springs are stored
  * as flat typed arrays so the force loop does not touch objects.
  */
 import { ModelError } from "../errors.js";
 import { checkNetworkModel, type NetworkModel } from "../model/network.js";
-import type { NetworkForceTerms } from "../problem/langevin.js";
+import type { NetworkTerm } from "../problem/langevin.js";
 import type { ForceField } from "./forceField.js";
 
 export class NetworkForceField implements ForceField {
@@ -19,10 +19,10 @@ export class NetworkForceField implements ForceField {
   readonly quartic: Float64Array;
   readonly anharmonic: boolean;
 
-  /** From a network's force terms (src/problem: a LangevinProblem's `forces`) or a validated network model. */
-  constructor(model: NetworkForceTerms | NetworkModel) {
+  /** From a Langevin problem's "network" term (src/problem/langevin.ts; checked here) or a validated network model. */
+  constructor(model: NetworkTerm | NetworkModel) {
     if ((model as Partial<NetworkModel>)?.sites !== undefined) checkNetworkModel(model, "NetworkForceField");
-    else checkForceTerms(model);
+    else checkForceTerms(model as NetworkTerm);
     this.dof = model.pinning.length;
     this.pinning = Float64Array.from(model.pinning);
     this.quarticPinning = Float64Array.from(model.quarticPinning);
@@ -88,12 +88,12 @@ export class NetworkForceField implements ForceField {
   }
 }
 
-/** Checks network force terms that come without their model (lengths, indices, finite numbers). */
-function checkForceTerms(t: NetworkForceTerms): void {
+/** Checks a "network" term that comes without its model (lengths, indices, finite numbers). */
+function checkForceTerms(t: NetworkTerm): void {
   const fail = (what: string): never => {
     throw new ModelError(`NetworkForceField: ${what}`);
   };
-  if (t === null || typeof t !== "object" || t.kind !== "network") fail("expected a network model or its force terms");
+  if (t === null || typeof t !== "object" || t.term !== "network") fail("expected a network model or its force term");
   const n = t.pinning instanceof Float64Array ? t.pinning.length : -1;
   if (n < 1 || !(t.quarticPinning instanceof Float64Array) || t.quarticPinning.length !== n)
     fail("pinning and quarticPinning must be Float64Arrays of one length");

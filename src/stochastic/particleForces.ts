@@ -1,12 +1,13 @@
 /**
- * Forces on particles: the force field of a `kind: particles` model, pair laws per species pair (soft, harmonic,
- * WCA; potentials/pairLaws.ts), bonds between given particles (harmonic, FENE; potentials/bonds.ts) and external fields (harmonic trap, cosine, sawtooth; potentials/externalFields.ts),
- * in open space or in a periodic box with the minimum-image convention.
+ * Pair forces among particles: the field of a Langevin problem's "pairs" term (src/problem/langevin.ts), pair laws
+ * per species pair (soft, harmonic, WCA; potentials/pairLaws.ts) in the problem's space, open or a periodic box with
+ * the minimum-image convention. External fields are the "external" term (potentials/externalFields.ts); the engine
+ * sums the terms (system.ts).
  *
  * This is the facade over three parts kept apart (as JAX-MD keeps energy.py from partition.py, and LAMMPS its pair
  * styles from its neighbour lists): the laws, the neighbour structures (neighbours/lists.ts, on the one cell grid of
  * neighbours/cellGrid.ts) and the force loops that join them (potentials/pairKernels.ts). It picks the neighbour
- * structure once, from the model:
+ * structure once, from the space and the laws:
  *   - a box with at least three cells of cutoff + skin per axis: a Verlet list with a skin of 0.3 x cutoff (less
  *     when the box is small), rebuilt when a particle has moved half the skin;
  *   - such a box in 2D with soft pairs only (Metzger's hot/cold disks): the cell-order mode, which sums the pairs
@@ -15,11 +16,10 @@
  * Coordinates handed in are never modified (the integrators keep them unwrapped). Every mode is tested against a
  * brute-force sum and every loop against the reference laws.
  */
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import type { PairRule } from "../model/particles.js";
+import type { ParticleSpace } from "../problem/langevin.js";
 import type { ForceField } from "./forceField.js";
 import { AllPairs, CellOrderList, CellSort, VerletList } from "./neighbours/lists.js";
-import { BondForces } from "./potentials/bonds.js";
-import { ExternalFields } from "./potentials/externalFields.js";
 import { allPairsForces, cellOrderSoftForces, verletForces } from "./potentials/pairKernels.js";
 import { packPairLaws, type PackedPairLaws } from "./potentials/pairLaws.js";
 
@@ -39,38 +39,37 @@ export class ParticleForceField implements ForceField {
   private readonly verlet: VerletList | null;
   private readonly cellOrder: CellOrderList | null;
   private readonly all: AllPairs | null;
-  private readonly externals: ExternalFields;
-  /** The bond term (potentials/bonds.ts), or null without bonds. */
-  readonly bonds: BondForces | null;
 
-  constructor(readonly model: ParticlesModel) {
-    checkParticlesModel(model, "ParticleForceField");
-    const N = model.speciesOf.length;
-    const d = model.dimension;
+  /**
+   * The pair forces of `pairs` among the particles of `space` (validated by the caller: system.ts builds it from a
+   * problem's "pairs" term after checking the term and the space).
+   */
+  constructor(space: ParticleSpace, pairs: readonly PairRule[]) {
+    const N = space.speciesOf.length;
+    const d = space.dimension;
+    const box = space.box;
     this.count = N;
     this.dim = d;
     this.dof = N * d;
-    const laws = packPairLaws(model);
+    const laws = packPairLaws({ species: space.species, pairs });
     this.laws = laws;
-    const table = { species: laws.species, speciesOf: model.speciesOf, interacts: laws.code };
+    const table = { species: laws.species, speciesOf: space.speciesOf, interacts: laws.code };
     const rc = laws.maxCutoff;
-    const hasPairs = model.pairs.length > 0;
+    const hasPairs = pairs.length > 0;
     let cells: CellSort | null = null;
-    if (model.box && hasPairs && Number.isFinite(rc)) {
+    if (box && hasPairs && Number.isFinite(rc)) {
       let halfBox = Infinity;
-      for (let k = 0; k < d; k++) halfBox = Math.min(halfBox, model.box[k] / 2);
+      for (let k = 0; k < d; k++) halfBox = Math.min(halfBox, box[k] / 2);
       const skin = Math.max(0, Math.min(0.3 * rc, 0.99 * (halfBox - rc)));
-      if (CellSort.fits(d, model.box, rc + skin)) cells = new CellSort(d, N, model.box, rc + skin, skin, table);
+      if (CellSort.fits(d, box, rc + skin)) cells = new CellSort(d, N, box, rc + skin, skin, table);
     }
     this.cells = cells;
     this.skin = cells ? cells.skin : 0;
     const cellOrder = cells !== null && d === 2 && laws.onlySoft;
     this.cellOrder = cellOrder ? new CellOrderList(cells!) : null;
     this.verlet = cells && !cellOrder ? new VerletList(cells) : null;
-    this.all = !cells && hasPairs ? new AllPairs(d, N, model.box, table) : null;
+    this.all = !cells && hasPairs ? new AllPairs(d, N, box, table) : null;
     this.search = !hasPairs ? "none" : !cells ? "all pairs" : cellOrder ? "cell order" : "verlet list";
-    this.externals = new ExternalFields(model);
-    this.bonds = model.bonds && model.bonds.length > 0 ? new BondForces(model) : null;
   }
 
   /** Number of cells (0 when the all-pairs loop is used). */
@@ -83,6 +82,7 @@ export class ParticleForceField implements ForceField {
     return this.cells ? this.cells.sorts : 0;
   }
 
+  /** Writes the pair forces into `force` (overwritten) and returns the pair energy. */
   compute(x: Float64Array, force: Float64Array): number {
     let u = 0;
     if (this.cellOrder) {
@@ -95,8 +95,6 @@ export class ParticleForceField implements ForceField {
     } else {
       force.fill(0);
     }
-    if (this.bonds) u += this.bonds.add(x, force);
-    if (this.externals.any) u += this.externals.add(x, force);
     return u;
   }
 
@@ -104,21 +102,5 @@ export class ParticleForceField implements ForceField {
   reset(): void {
     this.cellOrder?.reset();
     this.verlet?.reset();
-  }
-
-  /** True when external potentials act. */
-  get hasExternal(): boolean {
-    return this.externals.any;
-  }
-
-  /**
-   * External potentials alone: writes their forces into `force` (overwritten) and each particle's external energy
-   * into `energy` (length N, overwritten). For the heat estimators: the external part of the heat is the exact
-   * energy difference (the sawtooth force is discontinuous, where a trapezoid rule would be biased).
-   */
-  externalParts(x: Float64Array, force: Float64Array, energy: Float64Array): void {
-    force.fill(0);
-    energy.fill(0);
-    this.externals.add(x, force, energy);
   }
 }

@@ -28,7 +28,8 @@ import { checkParticlesModel, type ParticlesModel } from "../model/particles.js"
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
 import { addExternalDivergence, externalForcesContinuous, PairDivergence } from "./stateHeat.js";
-import { ParticleForceField } from "./particleForces.js";
+import { ExternalFields } from "./potentials/externalFields.js";
+import { BondForces } from "./potentials/bonds.js";
 import { minimumImage } from "./neighbours/pairSearch.js";
 import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
@@ -49,6 +50,8 @@ export class ParticleProbe implements Probe {
   private readonly offPoly: number;
   private readonly polySize: number;
   private readonly bondLengths: Float64Array;
+  /** The model's bonds (lengths and divergence), or null. */
+  private readonly bonds: BondForces | null;
   private readonly cm = new Float64Array(3);
   private readonly offU: number;
   /** Offset of the pair observables (|r|, v_cm along e, pair force along e), or -1 when N != 2. */
@@ -82,14 +85,17 @@ export class ParticleProbe implements Probe {
   constructor(
     private readonly model: ParticlesModel,
     private readonly dt: number,
-    private readonly field: ParticleForceField,
+    private readonly external: ExternalFields | null,
     pairHeat: PairHeatRule = "trapezoid",
   ) {
     checkParticlesModel(model, "ParticleProbe");
     if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
       throw new ModelError(`ParticleProbe: dt must be a positive finite number, got ${String(dt)}`);
-    if (!(field instanceof ParticleForceField) || field.model !== model)
-      throw new ModelError("ParticleProbe: field must be the model's ParticleForceField");
+    if (
+      external !== null &&
+      !(external instanceof ExternalFields && external.dof === model.speciesOf.length * model.dimension)
+    )
+      throw new ModelError("ParticleProbe: external must be the field of the model's external term (or null)");
     if (pairHeat !== "trapezoid" && pairHeat !== "exact" && pairHeat !== "state")
       throw new ModelError(`ParticleProbe: pairHeat must be state, exact or trapezoid, got ${String(pairHeat)}`);
     const S = model.species.length,
@@ -110,7 +116,8 @@ export class ParticleProbe implements Probe {
       !this.underdamped &&
       model.species[model.speciesOf[0]].friction !== model.species[model.speciesOf[1]].friction;
     this.offPoly = this.offU + 1 + (N === 2 ? (this.itoPair ? 4 : 3) : 0);
-    const nb = field.bonds ? field.bonds.count : 0;
+    this.bonds = model.bonds && model.bonds.length > 0 ? new BondForces(model, model.bonds) : null;
+    const nb = this.bonds ? this.bonds.count : 0;
     this.bondLengths = new Float64Array(nb);
     // Bonds: mean length and squared length, then Rg^2 of each species with at least two particles and of all.
     this.polySize = nb > 0 ? 2 + model.species.filter((s) => s.count >= 2).length + 1 : 0;
@@ -132,7 +139,7 @@ export class ParticleProbe implements Probe {
     this.temp = Float64Array.from(model.species, (s) => s.temperature);
     this.invCount = Float64Array.from(model.species, (s) => 1 / s.count);
     this.yScratch = new Float64Array(this.Y);
-    const ext = (!this.underdamped || N === 2) && field.hasExternal;
+    const ext = (!this.underdamped || N === 2) && external !== null && external.any;
     this.ext0 = new Float64Array(ext ? N * d : 0);
     this.ext1 = new Float64Array(ext ? N * d : 0);
     this.e0 = new Float64Array(ext ? N : 0);
@@ -172,8 +179,8 @@ export class ParticleProbe implements Probe {
         }
       } else {
         if (ext) {
-          this.field.externalParts(x0, this.ext0, this.e0);
-          this.field.externalParts(x, this.ext1, this.e1);
+          this.external!.parts(x0, this.ext0, this.e0);
+          this.external!.parts(x, this.ext1, this.e1);
         }
         const g0 = this.ext0,
           g1 = this.ext1;
@@ -222,7 +229,7 @@ export class ParticleProbe implements Probe {
     // With continuous external forces the whole force enters (the network's state estimator on linear models);
     // with a sawtooth only the pair and bond forces p = f - g (the external heat averages to zero).
     const ext = this.ext1.length > 0 && !this.externalState;
-    if (ext) this.field.externalParts(x, this.ext1, this.e1);
+    if (ext) this.external!.parts(x, this.ext1, this.e1);
     const g = this.ext1;
     for (let a = 0; a < N; a++) {
       const s = sp[a];
@@ -235,7 +242,7 @@ export class ParticleProbe implements Probe {
     }
     if (this.externalState) addExternalDivergence(this.model, x, this.diffusivity, out, perSpecies);
     if (this.divergence) this.divergence.add(x, out, perSpecies);
-    this.field.bonds?.addDivergence(x, out, perSpecies, this.diffusivity, sp);
+    this.bonds?.addDivergence(x, out, perSpecies, this.diffusivity, sp);
   }
 
   /**
@@ -243,7 +250,7 @@ export class ParticleProbe implements Probe {
    * least two particles and of all particles, from the unwrapped coordinates.
    */
   private samplePolymer(x: Float64Array, out: Float64Array, o: number): void {
-    const bonds = this.field.bonds!,
+    const bonds = this.bonds!,
       len = this.bondLengths;
     bonds.lengths(x, len);
     let l1 = 0,
@@ -291,7 +298,7 @@ export class ParticleProbe implements Probe {
       e = this.pairAxis;
     // |r2 - r1| and the pair force on particle 2 along e at the end of the step (total force minus external part).
     const ext = this.ext1.length > 0;
-    if (ext && this.underdamped) this.field.externalParts(x, this.ext1, this.e1);
+    if (ext && this.underdamped) this.external!.parts(x, this.ext1, this.e1);
     const r = this.unitSeparation(x, x, e);
     let fe = 0;
     for (let k = 0; k < d; k++) fe += (ext ? f[d + k] - this.ext1[d + k] : f[d + k]) * e[k];

@@ -2,7 +2,7 @@
  * Browser Web Worker entry for the stochastic engine (no Node imports). Bundle it as a module worker and hand the
  * constructor to webWorkerRunner (webPool.ts). Protocol: it receives { runId, spec, first, count } and answers
  * { type: "progress", steps } messages, then { type: "result", result } or { type: "error", name, message }.
- * It knows the engine's ensemble kinds (model simulations, SDEs, Langevin problems as data); a study's SDE or force
+ * It knows the engine's ensemble kinds (model simulations, SDEs, Langevin problems); a study's SDE or force
  * term is known once its module is imported: a worker entry for a study imports that module, then this one (for
  * energy-correlations and particle-bath-chain: src/studies/webWorker.ts).
  */
@@ -10,7 +10,7 @@ import { NessError } from "../errors.js";
 import { prepareEnsemble, runBlock, type EnsembleSpec, type PreparedEnsemble } from "./ensemble.js";
 import "./run.js";
 import "./sde.js";
-import "./langevinProblem.js";
+import "./langevinEnsemble.js";
 
 interface WorkerScope {
   onmessage: ((ev: { data: WebBlockTask }) => void) | null;

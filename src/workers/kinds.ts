@@ -5,7 +5,7 @@
  */
 import "../stochastic/run.js";
 import "../stochastic/sde.js";
-import "../stochastic/langevinProblem.js";
+import "../stochastic/langevinEnsemble.js";
 import "../studies/energy-correlations/simulate.js";
 import "../studies/particle-bath-chain/simulation.js";
 import "../studies/two-temperature/demixing.js";

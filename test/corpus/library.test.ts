@@ -120,6 +120,14 @@ const ring = (n: number) =>
     baths: [{ site: 1, friction: 1, temperature: 1 }],
   });
 const bigRing = ring(6000);
+/** Two overdamped coordinates with unit baths: the frame of hand-written Langevin problems. */
+const twoCoordinates = {
+  kind: "langevin",
+  dynamics: "overdamped",
+  mass: [1, 1],
+  friction: [1, 1],
+  temperature: [1, 1],
+} as const;
 
 type Call = [string, () => unknown, new (...a: never[]) => NessError, string];
 const calls: Call[] = [
@@ -529,10 +537,43 @@ const calls: Call[] = [
     "NetworkForceField: expected a network model",
   ],
   [
-    "ParticleForceField(network)",
-    () => new stochastic.ParticleForceField(net as never),
+    "langevinSystem(pairs term without a space)",
+    () => stochastic.langevinSystem({ ...twoCoordinates, forces: [{ term: "pairs", pairs: [] }] }),
     ModelError,
-    "ParticleForceField: takes a particles model",
+    'a "pairs" force term needs the problem\'s space',
+  ],
+  [
+    "langevinSystem(pairs term with a negative stiffness)",
+    () =>
+      stochastic.langevinSystem({
+        ...twoCoordinates,
+        space: { dimension: 1, box: null, species: 1, speciesOf: new Int32Array(2) },
+        forces: [{ term: "pairs", pairs: [{ a: 0, b: 0, pair: { potential: "harmonic", stiffness: -1, length: 0 } }] }],
+      }),
+    ModelError,
+    'the "pairs" force term: pairs[0]',
+  ],
+  [
+    "langevinSystem(unknown term)",
+    () => stochastic.langevinSystem({ ...twoCoordinates, forces: [{ term: "bonds?" }] }),
+    ModelError,
+    'unknown force term "bonds?"',
+  ],
+  [
+    "langevinSystem(network term on the wrong number of coordinates)",
+    () =>
+      stochastic.langevinSystem({
+        ...twoCoordinates,
+        forces: [{ term: "network", pinning: Float64Array.of(1), quarticPinning: Float64Array.of(0), springs: [] }],
+      }),
+    ModelError,
+    'the "network" force term acts on 1 coordinates; the problem has 2',
+  ],
+  [
+    "registerForceTerm(built-in name)",
+    () => stochastic.registerForceTerm("pairs", () => ({ dof: 1, compute: () => 0 })),
+    ModelError,
+    'the force term "pairs" is built in',
   ],
   [
     "NetworkProbe(model, wrong field)",

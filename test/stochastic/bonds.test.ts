@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { validateParticles, type ParticlesInput } from "../../src/model/particles.js";
 import { validateNetwork } from "../../src/model/network.js";
-import { ParticleForceField } from "../../src/stochastic/particleForces.js";
+import { particleSystem } from "../../src/stochastic/system.js";
 import { heun } from "../../src/stochastic/integrators.js";
 import { findEstimate } from "../../src/stochastic/run.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
@@ -33,7 +33,7 @@ describe("bond model and forces", () => {
         [5.2, 5.8, 0.6],
       ],
     });
-    const field = new ParticleForceField(m);
+    const field = particleSystem(m).system.forces;
     const x = Float64Array.from(m.initial as Float64Array);
     const f = new Float64Array(12);
     const u0 = field.compute(x, f);

@@ -4,11 +4,16 @@
 import { describe, expect, it } from "vitest";
 import { validateParticles, type ParticlesInput, type ParticlesModel } from "../../src/model/particles.js";
 import { validateModel } from "../../src/model/index.js";
+import { particleSpace } from "../../src/problem/langevin.js";
 import { ParticleForceField } from "../../src/stochastic/particleForces.js";
 import { PairHeatLedger } from "../../src/stochastic/pairHeat.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import { findEstimate } from "../../src/stochastic/run.js";
+import { particleSystem } from "../../src/stochastic/system.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
+
+/** The field of a particle model's "pairs" term (the pair forces alone). */
+const pairField = (m: ParticlesModel) => new ParticleForceField(particleSpace(m), m.pairs);
 
 const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
 
@@ -160,7 +165,7 @@ describe("forces", () => {
   ];
   for (const [name, m] of cases) {
     it(`cell list / all pairs agree with a brute-force sum: ${name}`, () => {
-      const field = new ParticleForceField(m);
+      const field = pairField(m);
       const x = randomPositions(m, 3);
       const f = new Float64Array(field.dof);
       const u = field.compute(x, f);
@@ -174,7 +179,7 @@ describe("forces", () => {
 
   it("the Verlet list stays exact as particles move: reused below half the skin, rebuilt beyond", () => {
     const m = cases[0][1];
-    const field = new ParticleForceField(m);
+    const field = pairField(m);
     expect(field.skin).toBeGreaterThan(0);
     const x = randomPositions(m, 4);
     const f = new Float64Array(field.dof);
@@ -216,7 +221,7 @@ describe("forces", () => {
         { between: ["a", "c"], potential: "soft", stiffness: 4, range: 0.9 },
       ],
     });
-    const field = new ParticleForceField(m);
+    const field = pairField(m);
     expect(field.cellCount).toBeGreaterThan(0);
     const x = randomPositions(m, 12);
     const f = new Float64Array(field.dof);
@@ -263,7 +268,7 @@ describe("forces", () => {
         { potential: "sawtooth", amplitude: 1, period: 3, species: ["b"] },
       ],
     });
-    const field = new ParticleForceField(m);
+    const field = particleSystem(m).system.forces; // the "pairs" and "external" terms, summed
     const x = randomPositions(m, 5);
     const f = new Float64Array(field.dof),
       g = new Float64Array(field.dof);
@@ -286,7 +291,7 @@ describe("forces", () => {
       species: [{ name: "h", count: 60, temperature: 1 }],
       pairs: [{ potential: "soft", stiffness: 3, range: 1 }],
     });
-    const field = new ParticleForceField(m);
+    const field = pairField(m);
     const x = randomPositions(m, 8);
     const shifted = x.map((v, i) => v + (i % 2 === 0 ? 9 : -15)); // whole box lengths
     const f1 = new Float64Array(field.dof),
@@ -394,7 +399,7 @@ describe("seed 004 physics (fixed seeds, error bars)", () => {
       pairs: [{ potential: "soft", stiffness: 20, range: 1 }],
       initial: "random",
     });
-    expect(new ParticleForceField(m).cellCount).toBe(81); // cells of cutoff + skin = 1.3
+    expect(pairField(m).cellCount).toBe(81); // cells of cutoff + skin = 1.3
     const r = simulateAndVerifySync(m, { dt: 0.001 }, { time: 20, seed: 47, replicas: 2 });
     const hot = findEstimate(r, "bath flux", "into hot"),
       cold = findEstimate(r, "bath flux", "into cold");

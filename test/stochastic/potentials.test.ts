@@ -31,8 +31,12 @@ import {
 } from "../../src/stochastic/potentials/pairLaws.js";
 import { AllPairs, CellOrderList, CellSort, VerletList } from "../../src/stochastic/neighbours/lists.js";
 import { minimumImage } from "../../src/stochastic/neighbours/pairSearch.js";
+import { particleSpace } from "../../src/problem/langevin.js";
 import { ParticleForceField } from "../../src/stochastic/particleForces.js";
 import { rng } from "../helpers/random.js";
+
+/** The field of a particle model's "pairs" term (the pair forces alone). */
+const pairField = (m: ParticlesModel) => new ParticleForceField(particleSpace(m), m.pairs);
 
 const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
 
@@ -244,7 +248,7 @@ describe("external fields: reference functions", () => {
         { potential: "sawtooth", amplitude: 1.3, period: 3, asymmetry: 0.7, species: ["b"] },
       ],
     });
-    const fields = new ExternalFields(two);
+    const fields = new ExternalFields(particleSpace(two), two.external);
     const x = Float64Array.of(6.5, -3, 2.2, 9.1); // a at (6.5, -3): trap displacement (-0.5, 3) by the minimum image
     const f = new Float64Array(4),
       e = new Float64Array(2);
@@ -518,13 +522,13 @@ describe("force loops against the reference laws", () => {
       [, mixed2] = crowds[1],
       [, wca3] = crowds[2],
       [, open] = crowds[3];
-    expect(new ParticleForceField(soft2).search).toBe("cell order");
-    expect(new ParticleForceField(mixed2).search).toBe("verlet list");
-    expect(new ParticleForceField(wca3).search).toBe("verlet list");
-    expect(new ParticleForceField(open).search).toBe("all pairs");
-    expect(new ParticleForceField(twoBody[0][1]).search).toBe("cell order");
+    expect(pairField(soft2).search).toBe("cell order");
+    expect(pairField(mixed2).search).toBe("verlet list");
+    expect(pairField(wca3).search).toBe("verlet list");
+    expect(pairField(open).search).toBe("all pairs");
+    expect(pairField(twoBody[0][1]).search).toBe("cell order");
     expect(
-      new ParticleForceField(
+      pairField(
         model({
           dimension: 2,
           box: 2.5,
@@ -534,7 +538,7 @@ describe("force loops against the reference laws", () => {
       ).search,
     ).toBe("all pairs");
     expect(
-      new ParticleForceField(
+      pairField(
         model({
           dimension: 1,
           species: [{ name: "a", count: 3, temperature: 1 }],

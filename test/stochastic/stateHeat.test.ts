@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { validateParticles, type ParticlesInput } from "../../src/model/particles.js";
 import { particlesAsNetwork } from "../../src/problem/particles.js";
 import { discreteStationaryCovariance, schemeExpectations, schemeMap } from "../../src/stochastic/linear.js";
-import { ParticleForceField } from "../../src/stochastic/particleForces.js";
+import { particleSystem } from "../../src/stochastic/system.js";
 import { choosePairHeat, PairDivergence, stateHeatApplies } from "../../src/stochastic/stateHeat.js";
 import { heun } from "../../src/stochastic/integrators.js";
 import { findEstimate } from "../../src/stochastic/run.js";
@@ -48,7 +48,7 @@ describe("divergence of the pair forces", () => {
       });
       const N = 11;
       const rng = Rng.stream(7);
-      const field = new ParticleForceField(m);
+      const field = particleSystem(m).system.forces;
       const div = new PairDivergence(m);
       // Positions on a loose lattice with jitter, so that some pairs interact and none overlap.
       const x = new Float64Array(N * d);
@@ -93,8 +93,7 @@ function heunStateHeat(k: number, lam: number, dt: number, T: [number, number]):
   const net = particlesAsNetwork(pair(k, lam, T[0], T[1]))!;
   const { M, Qd } = schemeMap(net, "heun", dt);
   const S = discreteStationaryCovariance(M, Qd).data;
-  const E = (a: number[], b: number[]) =>
-    a[0] * b[0] * S[0] + (a[0] * b[1] + a[1] * b[0]) * S[1] + a[1] * b[1] * S[3];
+  const E = (a: number[], b: number[]) => a[0] * b[0] * S[0] + (a[0] * b[1] + a[1] * b[0]) * S[1] + a[1] * b[1] * S[3];
   const f1 = [-(k + lam), k],
     f2 = [k, -(k + lam)];
   return [-(E(f1, f1) - T[0] * (k + lam)), -(E(f2, f2) - T[1] * (k + lam))];

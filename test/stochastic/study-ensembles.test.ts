@@ -10,6 +10,10 @@ import { energyCorrelationsEnsemble, idealGas } from "../../src/studies/energy-c
 import { validateParams } from "../../src/studies/particle-bath-chain/params.js";
 import { chainCurrentEnsemble, probeDecayEnsemble } from "../../src/studies/particle-bath-chain/simulation.js";
 import { workerRunner } from "../../src/workers/pool.js";
+import { validateParticles } from "../../src/model/particles.js";
+import { langevinProblem } from "../../src/problem/langevin.js";
+import { baoab } from "../../src/stochastic/integrators.js";
+import type { LangevinSettings } from "../../src/stochastic/langevinEnsemble.js";
 
 const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.meta.url));
 
@@ -33,6 +37,41 @@ const jobs: Record<string, () => EnsembleJob<unknown>> = {
       burnIn: 5,
       seed: 9,
     }) as EnsembleJob<unknown>,
+  "a particle model's Langevin problem (2D soft disks in a cosine field: pairs and external terms)": () => {
+    const model = validateParticles({
+      kind: "particles",
+      dynamics: "underdamped",
+      dimension: 2,
+      box: 6,
+      species: [
+        { name: "hot", count: 12, temperature: 2 },
+        { name: "cold", count: 12, temperature: 0.5 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 10, range: 1 }],
+      external: [{ potential: "cosine", amplitude: 0.5, period: 3, species: ["hot"] }],
+    });
+    const settings: LangevinSettings = {
+      scheme: baoab({ dt: 0.005 }),
+      burnSteps: 50,
+      batches: 2,
+      batchSteps: 100,
+      observables: [
+        { name: "p_0^2", terms: [[48, 48, 1]] },
+        {
+          name: "x_0 + y_23",
+          terms: [
+            [0, -1, 1],
+            [47, -1, 1],
+          ],
+        },
+      ],
+    };
+    const problem = {
+      ...langevinProblem(model),
+      initial: { uniform: [{ from: 0, count: 48, range: [0, 6] as const }] },
+    };
+    return { problem, options: { replicas: 3, seed: 4, settings } } as EnsembleJob<unknown>;
+  },
 };
 
 /** A stand-in for `new Worker(...)` speaking webWorker.ts's protocol, run in process. */

@@ -4,12 +4,14 @@
  *   harmonic  U(r) = (k/2)(r - r0)^2
  *   fene      U(r) = -(k R0^2 / 2) ln(1 - (r/R0)^2) for r < R0 (finitely extensible; infinite beyond R0), the bond of
  *             the Kremer-Grest polymer model when combined with a WCA repulsion between all monomers.
- * The reference functions (energy, -U'/r, U'') and BondForces, the force term the force field adds after its pair
- * and external terms, and the divergence of the bond forces that the state-function heat needs (stateHeat.ts).
+ * The reference functions (energy, -U'/r, U'') and BondForces, the field of the "bonds" force term (registered in
+ * system.ts; src/problem/langevin.ts adds the term for a model with bonds), with the divergence of the bond forces
+ * that the state-function heat needs (stateHeat.ts).
  * A bond stretched to R0 or beyond has an infinite energy: its force is NaN and the run stops as blown up.
  * Browser-safe.
  */
-import type { BondPotential, ParticlesModel } from "../../model/particles.js";
+import type { Bond, BondPotential } from "../../model/particles.js";
+import type { ParticleSpace } from "../../problem/langevin.js";
 
 /** U(r) of a bond (Infinity for a FENE bond at or beyond R0). */
 export function bondEnergy(p: BondPotential, r: number): number {
@@ -47,9 +49,10 @@ export function bondForceContinuous(p: BondPotential): boolean {
   return p.potential === "fene" || p.length === 0;
 }
 
-/** The bond force term: packed bonds, added to the forces of a state. */
+/** The bond force term (the field of a Langevin problem's "bonds" term, system.ts): packed bonds. */
 export class BondForces {
   readonly count: number;
+  readonly dof: number;
   private readonly a: Int32Array;
   private readonly b: Int32Array;
   private readonly laws: BondPotential[];
@@ -57,14 +60,15 @@ export class BondForces {
   private readonly L: Float64Array;
   private readonly half: Float64Array;
 
-  constructor(model: ParticlesModel) {
-    const bonds = model.bonds ?? [];
+  /** The bonds among the particles of `space` (validated by the caller). */
+  constructor(space: Pick<ParticleSpace, "dimension" | "box" | "speciesOf">, bonds: readonly Bond[]) {
     this.count = bonds.length;
+    this.dof = space.speciesOf.length * space.dimension;
     this.a = Int32Array.from(bonds, (x) => x.a);
     this.b = Int32Array.from(bonds, (x) => x.b);
     this.laws = bonds.map((x) => x.bond);
-    this.d = model.dimension;
-    this.L = Float64Array.from({ length: this.d }, (_, k) => (model.box ? model.box[k] : Infinity));
+    this.d = space.dimension;
+    this.L = Float64Array.from({ length: this.d }, (_, k) => (space.box ? space.box[k] : Infinity));
     this.half = this.L.map((v) => v / 2);
   }
 
@@ -85,6 +89,12 @@ export class BondForces {
   }
 
   private readonly s = new Float64Array(3);
+
+  /** Writes the bond forces into `force` (overwritten) and returns their energy. */
+  compute(x: Float64Array, force: Float64Array): number {
+    force.fill(0);
+    return this.add(x, force);
+  }
 
   /** Adds the bond forces at x to `force`; returns the bonds' energy. */
   add(x: Float64Array, force: Float64Array): number {

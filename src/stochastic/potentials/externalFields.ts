@@ -10,10 +10,11 @@
  * displacement from the centre), a bound of the curvature (the time-step limit, safety.ts: lambda on every axis,
  * |A| (2 pi/L)^2 on the cosine's axis, 0 for the piecewise linear sawtooth, whose force jumps but has no curvature),
  * whether the Hessian is constant, and the energy span of a bounded field (2|A| and |A|; Infinity for the trap).
- * ExternalFields sums them over the particles of a model, with their arithmetic written out in its loop (tested against
+ * ExternalFields sums them over the particles of a space, with their arithmetic written out in its loop (tested against
  * these functions). Browser-safe.
  */
-import type { ExternalPotential, ParticlesModel } from "../../model/particles.js";
+import type { ExternalPotential } from "../../model/particles.js";
+import type { ParticleSpace } from "../../problem/langevin.js";
 
 type Field<N extends ExternalPotential["potential"]> = Extract<ExternalPotential, { potential: N }>;
 
@@ -83,29 +84,51 @@ export function externalHessianConstant(f: ExternalPotential): boolean {
   return f.potential === "harmonic";
 }
 
-/** The external fields of a model, summed over its particles (coordinates unwrapped; the trap takes the minimum image). */
+/**
+ * External fields summed over the particles of a space (coordinates unwrapped; the trap takes the minimum image): the
+ * field of a Langevin problem's "external" term (system.ts builds it after checking the term and the space).
+ */
 export class ExternalFields {
+  readonly dof: number;
   private readonly N: number;
   private readonly d: number;
   private readonly speciesOf: Int32Array;
-  private readonly fields: ExternalPotential[];
+  private readonly fields: readonly ExternalPotential[];
   private readonly masks: Uint8Array[];
   private readonly L: Float64Array;
 
-  constructor(model: ParticlesModel) {
-    this.N = model.speciesOf.length;
-    this.d = model.dimension;
-    this.speciesOf = model.speciesOf;
-    this.fields = model.external;
-    this.masks = model.external.map((e) => {
-      const m = new Uint8Array(model.species.length);
+  constructor(space: ParticleSpace, fields: readonly ExternalPotential[]) {
+    this.N = space.speciesOf.length;
+    this.d = space.dimension;
+    this.dof = this.N * this.d;
+    this.speciesOf = space.speciesOf;
+    this.fields = fields;
+    this.masks = fields.map((e) => {
+      const m = new Uint8Array(space.species);
       for (const s of e.species) m[s] = 1;
       return m;
     });
-    this.L = Float64Array.from({ length: this.d }, (_, k) => (model.box ? model.box[k] : Infinity));
+    this.L = Float64Array.from({ length: this.d }, (_, k) => (space.box ? space.box[k] : Infinity));
   }
 
-  /** True when the model has external fields. */
+  /** Writes the fields' forces into `force` (overwritten) and returns their energy. */
+  compute(x: Float64Array, force: Float64Array): number {
+    force.fill(0);
+    return this.add(x, force);
+  }
+
+  /**
+   * Writes the fields' forces into `force` (overwritten) and each particle's field energy into `energy` (length N,
+   * overwritten). For the heat estimators: the external part of the heat is the exact energy difference (the sawtooth
+   * force is discontinuous, where a trapezoid rule would be biased).
+   */
+  parts(x: Float64Array, force: Float64Array, energy: Float64Array): void {
+    force.fill(0);
+    energy.fill(0);
+    this.add(x, force, energy);
+  }
+
+  /** True when there are fields. */
   get any(): boolean {
     return this.fields.length > 0;
   }

@@ -17,7 +17,7 @@
  * styles pack user parameters the same way); test/stochastic/potentials.test.ts checks every loop against these
  * functions. Browser-safe.
  */
-import { pairCutoff, type PairPotential, type ParticlesModel } from "../../model/particles.js";
+import { pairCutoff, type PairPotential, type PairRule } from "../../model/particles.js";
 
 /** Law codes of the force loops (0: the species pair does not interact). */
 export const NO_PAIR = 0;
@@ -244,9 +244,12 @@ export interface PackedPairLaws {
   rules: (PairPotential | null)[];
 }
 
-/** Packs the pair laws of a model for the force loops (see PackedPairLaws). */
-export function packPairLaws(model: Pick<ParticlesModel, "species" | "pairs">): PackedPairLaws {
-  const S = model.species.length;
+/** Packs the pair laws of a model (or a "pairs" term and its number of species) for the force loops. */
+export function packPairLaws(model: {
+  readonly species: number | readonly unknown[];
+  readonly pairs: readonly PairRule[];
+}): PackedPairLaws {
+  const S = typeof model.species === "number" ? model.species : model.species.length;
   const code = new Int32Array(S * S);
   const k = new Float64Array(S * S);
   const l = new Float64Array(S * S);

@@ -7,8 +7,8 @@
  *   zeta x_i' = -eps q_1 F'(x_i) + sqrt(2 zeta T_L) xi_i,    F(x) = (A / I0(rho)) exp(rho cos(2 pi x / L)).
  * N = 1 with gamma_R = 0 is the single probe of Section 3 (k plays no role).
  *
- * The system is a Langevin problem of the stochastic engine (src/stochastic/langevinProblem.ts), plain data: the
- * chain's coordinates underdamped, the particles' overdamped (friction zeta, the inverse mobility), a harmonic term for
+ * The system is a Langevin problem (src/problem/langevin.ts, the type `ness simulate` builds from models), plain
+ * data: the chain's coordinates underdamped, the particles' overdamped (friction zeta, the inverse mobility), a harmonic term for
  * the chain and the coupling term "particle-bath-chain/coupling" registered here; replicas run by the engine's
  * `ensemble`, in process or on workers. Its BAOAB for mixed systems steps the chain by kick, drift, Ornstein-Uhlenbeck
  * step of v_N, drift, and the particles between the drifts by Strang splitting: half a drift step with the old forces
@@ -32,15 +32,10 @@ import {
   type RunOptions,
 } from "../../stochastic/ensemble.js";
 import { baoab } from "../../stochastic/integrators.js";
-import {
-  registerForceTerm,
-  seriesLength,
-  type ForceTerm,
-  type LangevinProblem,
-  type LangevinSettings,
-  type QuadraticObservable,
-  type TermField,
-} from "../../stochastic/langevinProblem.js";
+import { seriesLength, type LangevinSettings, type QuadraticObservable } from "../../stochastic/langevinEnsemble.js";
+import type { TermField } from "../../stochastic/forceField.js";
+import { registerForceTerm } from "../../stochastic/system.js";
+import type { ForceTerm, HarmonicTerm, LangevinProblem } from "../../problem/langevin.js";
 import { jackknife, linear, measured, reduceBatches, type Measured } from "../../stochastic/statistics.js";
 import { checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
@@ -209,7 +204,7 @@ export function couplingForceField(t: CouplingTerm, dof: number, overdamped?: Ui
   };
 }
 
-registerForceTerm("particle-bath-chain/coupling", (t, dof, overdamped) =>
+registerForceTerm("particle-bath-chain/coupling", (t, { dof, overdamped }) =>
   couplingForceField(t as CouplingTerm, dof, overdamped),
 );
 
@@ -259,7 +254,7 @@ export function mixedProblem(p: MixedParams, variants?: LangevinProblem["variant
     friction,
     temperature,
     overdamped: Array.from({ length: Nb }, (_, i) => N + i),
-    forces: [{ term: "harmonic", pinning, springs }, coupling],
+    forces: [{ term: "harmonic", pinning, springs } satisfies HarmonicTerm, coupling],
     initial: { uniform: [{ from: N, count: Nb, range: [0, p.L] }] },
     ...(variants ? { variants } : {}),
   };

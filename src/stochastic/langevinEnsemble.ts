@@ -1,9 +1,8 @@
 /**
- * Langevin systems given as data, as ensemble problems: coordinates with their masses, frictions (gamma in -gamma v,
- * or gamma x' = F + noise for overdamped coordinates) and bath temperatures (kB = 1), per-coordinate dynamics
- * (underdamped, overdamped, or mixed: some of each), force terms by name with their parameters, and an initial
- * state. Everything is plain, structured-cloneable data; each worker builds the force field from the terms
- * (`registerForceTerm`: "harmonic" is built in, a study registers its own in the module that defines it).
+ * Ensembles of a Langevin problem (src/problem/langevin.ts: coordinates with their masses, frictions and bath
+ * temperatures, per-coordinate dynamics incl. mixed, force terms by registered name, an initial state): the ensemble
+ * kind "langevin". Everything is plain, structured-cloneable data; each worker builds the system from the problem
+ * (system.ts langevinSystem: the one force-term registry, `registerForceTerm`).
  *
  * A replica records quadratic observables of its state y = (x, p) (p of coordinate i at index dof + i):
  * O = offset + sum_terms coef y_a y_b (b = -1: coef y_a), either as batch means (after a burn-in, `batches` batches of
@@ -14,6 +13,7 @@
  */
 import { ModelError } from "../errors.js";
 import { describeValue } from "../model/raw.js";
+import type { LangevinProblem } from "../problem/langevin.js";
 import {
   blockSizeFor,
   registerEnsembleKind,
@@ -21,58 +21,10 @@ import {
   type PreparedEnsemble,
   type ReplicaRunner,
 } from "./ensemble.js";
-import { SumForceField, type ForceField } from "./forceField.js";
-import {
-  integrator,
-  type Integrator,
-  type LangevinState,
-  type LangevinSystem,
-  type Scheme,
-  type SchemeName,
-} from "./integrators.js";
+import { integrator, type Integrator, type LangevinState, type Scheme, type SchemeName } from "./integrators.js";
 import { Rng } from "./rng.js";
 import { SimulationError } from "./safety.js";
-
-/** A force term: its registered name and parameters. */
-export interface ForceTerm {
-  readonly term: string;
-  readonly [parameter: string]: unknown;
-}
-
-/** The built-in harmonic term: U = sum_i k_i x_i^2 / 2 over `pinning` [i, k] and sum k (x_i - x_j)^2 / 2 over `springs` [i, j, k]. */
-export interface HarmonicTerm extends ForceTerm {
-  readonly term: "harmonic";
-  readonly pinning?: readonly (readonly [number, number])[];
-  readonly springs?: readonly (readonly [number, number, number])[];
-}
-
-/** A Langevin system as plain data. */
-export interface LangevinProblem {
-  readonly kind: "langevin";
-  readonly dynamics: "underdamped" | "overdamped" | "mixed";
-  /** Per coordinate: mass (underdamped coordinates; ignored elsewhere), friction, bath temperature. */
-  readonly mass: ArrayLike<number>;
-  readonly friction: ArrayLike<number>;
-  readonly temperature: ArrayLike<number>;
-  /** Mixed systems: the indices of the overdamped coordinates. */
-  readonly overdamped?: ArrayLike<number>;
-  readonly forces: readonly ForceTerm[];
-  /** Initial state: x and p (default 0), then coordinates drawn uniformly in [lo, hi) (from the stream (seed, r, 1)). */
-  readonly initial?: {
-    readonly x?: ArrayLike<number>;
-    readonly p?: ArrayLike<number>;
-    readonly uniform?: readonly {
-      readonly from: number;
-      readonly count: number;
-      readonly range: readonly [number, number];
-    }[];
-  };
-  /** Variants of the initial state ([index, value] overrides), stepped with common random numbers; default one, the base. */
-  readonly variants?: readonly {
-    readonly x?: readonly (readonly [number, number])[];
-    readonly p?: readonly (readonly [number, number])[];
-  }[];
-}
+import { coordinateIndex as index, finiteNumber as finite, langevinSystem } from "./system.js";
 
 /** A quadratic observable of y = (x, p) of one variant. */
 export interface QuadraticObservable {
@@ -97,153 +49,12 @@ export interface LangevinSettings {
   series?: { every: number; steps: number };
 }
 
-/**
- * A force term's field. `add`, when given, adds the term's forces into f (and returns its potential energy) instead of
- * overwriting: the terms of a problem are then summed without a scratch array. `addOverdamped`, when given (mixed
- * systems), adds forces that are right at the overdamped coordinates only, for the integrator's cheaper evaluation
- * between the overdamped half drifts (LangevinSystem.overdampedForces).
- */
-export type TermField = ForceField & {
-  add?(x: Float64Array, f: Float64Array): number;
-  addOverdamped?(x: Float64Array, f: Float64Array): void;
-};
-
-/** Builds a term's field for `dof` coordinates (`overdamped`: mixed systems, 1 at the overdamped coordinates). */
-export type ForceTermBuilder = (term: ForceTerm, dof: number, overdamped?: Uint8Array) => TermField;
-
-const TERMS = new Map<string, ForceTermBuilder>();
-
-/** Registers a force term by name (in every thread that imports the registering module). */
-export function registerForceTerm(name: string, build: ForceTermBuilder): void {
-  TERMS.set(name, build);
-}
-
-const index = (v: unknown, n: number, what: string): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) >= n)
-    throw new ModelError(`${what} must be a coordinate index 0..${n - 1}, got ${describeValue(v)}`);
-  return v as number;
-};
-const finite = (v: unknown, what: string): number => {
-  if (typeof v !== "number" || !Number.isFinite(v))
-    throw new ModelError(`${what} must be a finite number, got ${describeValue(v)}`);
-  return v;
-};
-
-registerForceTerm("harmonic", (raw, dof) => {
-  const t = raw as HarmonicTerm;
-  const kp = new Float64Array(dof);
-  for (const [i, k] of t.pinning ?? []) kp[index(i, dof, "harmonic pinning")] += finite(k, "a pinning stiffness");
-  const springs = t.springs ?? [];
-  const I = Int32Array.from(springs, (s) => index(s[0], dof, "a spring's first coordinate"));
-  const J = Int32Array.from(springs, (s) => index(s[1], dof, "a spring's second coordinate"));
-  const K = Float64Array.from(springs, (s) => finite(s[2], "a spring stiffness"));
-  // Only the pinned coordinates (a chain pushed by many particles pins two of them).
-  const pinned = Int32Array.from(kp.keys()).filter((i) => kp[i] !== 0);
-  const add = (x: Float64Array, f: Float64Array): number => {
-    let u = 0;
-    for (let k = 0; k < pinned.length; k++) {
-      const i = pinned[k];
-      f[i] += -kp[i] * x[i];
-      u += 0.5 * kp[i] * x[i] * x[i];
-    }
-    for (let s = 0; s < I.length; s++) {
-      const i = I[s],
-        j = J[s],
-        r = x[i] - x[j],
-        fr = K[s] * r;
-      f[i] -= fr;
-      f[j] += fr;
-      u += 0.5 * fr * r;
-    }
-    return u;
-  };
-  return {
-    dof,
-    add,
-    compute(x, f) {
-      f.fill(0);
-      return add(x, f);
-    },
-  };
-});
-
-function floats(a: unknown, n: number, what: string, min: number): Float64Array {
+function floats(a: unknown, n: number, what: string): Float64Array {
   if (a === null || typeof a !== "object" || (a as ArrayLike<number>).length !== n)
     throw new ModelError(`${what} must hold ${n} numbers, got ${describeValue(a)}`);
   const out = Float64Array.from(a as ArrayLike<number>);
-  for (const v of out)
-    if (!Number.isFinite(v) || v < min)
-      throw new ModelError(`every ${what} must be a finite number >= ${min}, got ${v}`);
+  for (const v of out) if (!Number.isFinite(v)) throw new ModelError(`every ${what} must be a finite number, got ${v}`);
   return out;
-}
-
-/** The LangevinSystem of a problem (its force terms built by their registered builders). */
-export function langevinSystem(problem: LangevinProblem): LangevinSystem {
-  if (problem === null || typeof problem !== "object")
-    throw new ModelError(`expected a Langevin problem, got ${describeValue(problem)}`);
-  const dof = (problem.friction as ArrayLike<number> | undefined)?.length ?? 0;
-  if (!(dof >= 1))
-    throw new ModelError(
-      "a Langevin problem needs at least one coordinate (friction, temperature and mass per coordinate)",
-    );
-  const friction = floats(problem.friction, dof, "friction", 0);
-  const temperature = floats(problem.temperature, dof, "temperature", 0);
-  const mass = floats(problem.mass, dof, "mass", Number.MIN_VALUE);
-  let overdamped: Uint8Array | undefined;
-  if (problem.dynamics === "mixed") {
-    overdamped = new Uint8Array(dof);
-    for (const i of Array.from(problem.overdamped ?? [])) overdamped[index(i, dof, "an overdamped coordinate")] = 1;
-  }
-  if (!Array.isArray(problem.forces) || problem.forces.length === 0)
-    throw new ModelError("a Langevin problem needs at least one force term");
-  const parts = problem.forces.map((t) => {
-    const build = TERMS.get(t?.term);
-    if (!build)
-      throw new ModelError(
-        `unknown force term ${describeValue(t?.term)} (registered: ${[...TERMS.keys()].join(", ")}); a worker must import the module that registers it`,
-      );
-    return build(t, dof, overdamped);
-  });
-  return {
-    dynamics: problem.dynamics,
-    dof,
-    mass,
-    friction,
-    temperature,
-    overdamped,
-    forces: sumOfTerms(parts, dof),
-    ...(overdamped ? { overdampedForces: overdampedSum(parts, dof) } : {}),
-  };
-}
-
-/** Forces right at the overdamped coordinates, when a term has a cheaper evaluation for them and every term adds. */
-function overdampedSum(parts: TermField[], dof: number): ForceField | undefined {
-  if (!parts.some((t) => t.addOverdamped) || !parts.every((t) => t.addOverdamped || t.add)) return undefined;
-  const adds = parts.map((t) => (t.addOverdamped ? t.addOverdamped.bind(t) : t.add!.bind(t)));
-  return {
-    dof,
-    compute(x, f) {
-      f.fill(0);
-      for (let k = 0; k < adds.length; k++) adds[k](x, f);
-      return 0;
-    },
-  };
-}
-
-/** The sum of a problem's terms: the first overwrites f, the others add into it (`add`, or through a scratch array). */
-function sumOfTerms(parts: TermField[], dof: number): ForceField {
-  if (parts.length === 1) return parts[0];
-  if (!parts.slice(1).every((t) => typeof t.add === "function")) return new SumForceField(parts);
-  const rest = parts.slice(1) as Required<TermField>[];
-  const first = parts[0];
-  return {
-    dof,
-    compute(x, f) {
-      let u = first.compute(x, f);
-      for (let k = 0; k < rest.length; k++) u += rest[k].add(x, f);
-      return u;
-    },
-  };
 }
 
 /** Samples per replica of a series: t = 0 and every `every` steps up to `steps`. */
@@ -324,8 +135,8 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
   }
   const total = burnSteps + recordSteps;
   const initial = problem.initial ?? {};
-  const x0 = initial.x ? floats(initial.x, n, "initial x", -Infinity) : new Float64Array(n);
-  const p0 = initial.p ? floats(initial.p, n, "initial p", -Infinity) : new Float64Array(n);
+  const x0 = initial.x ? floats(initial.x, n, "initial x") : new Float64Array(n);
+  const p0 = initial.p ? floats(initial.p, n, "initial p") : new Float64Array(n);
   for (let i = 0; i < n; i++) if (p0[i] !== 0) noMomentum(i, "the initial p");
   const uniform = (initial.uniform ?? []).map((u) => {
     const from = index(u.from, n, "uniform.from");
@@ -361,6 +172,9 @@ function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
     perBlock: 0,
     sliceSteps: Math.max(1, Math.floor(4e5 / (V * (n * 6 + 16)))),
     replica: (r, out): ReplicaRunner => {
+      // The system's force field is shared by the replicas a thread runs: forget what the previous one left
+      // (neighbour lists), so a replica's numbers do not depend on the number of workers.
+      system.forces.reset?.();
       const rng = Rng.stream(spec.seed, r, 0);
       const init = Rng.stream(spec.seed, r, 1);
       const base = new Float64Array(n);
