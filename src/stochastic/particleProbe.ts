@@ -228,8 +228,9 @@ export class ParticleProbe implements Probe {
       f = st.f;
     // With continuous external forces the whole force enters (the network's state estimator on linear models);
     // with a sawtooth only the pair and bond forces p = f - g (the external heat averages to zero).
+    // (ext1 at x is also what samplePair subtracts for the pair force)
+    if (this.ext1.length > 0) this.external!.parts(x, this.ext1, this.e1);
     const ext = this.ext1.length > 0 && !this.externalState;
-    if (ext) this.external!.parts(x, this.ext1, this.e1);
     const g = this.ext1;
     for (let a = 0; a < N; a++) {
       const s = sp[a];

@@ -178,6 +178,10 @@ describe("the state-function pair heat in the engine", () => {
     expect(Math.abs(hot.value - q1)).toBeLessThan(4 * hot.error);
     expect(Math.abs(cold.value - q2)).toBeLessThan(4 * cold.error);
     expect(Math.abs(ep.value - 0.8)).toBeLessThan(4 * ep.error);
+    // The pair observables still subtract the trap's force: the pair force -k r along e is -k |r| at every sample.
+    const sep = findEstimate(r, "pair", "separation |r2 - r1|"),
+      pf = findEstimate(r, "pair", "pair force on 2 along r2 - r1");
+    expect(Math.abs(pf.value + sep.value)).toBeLessThan(1e-9 * sep.value);
   });
 
   it("soft pairs keep the exact ledger by default and a chosen state rule warns", () => {
