@@ -91,6 +91,16 @@ export {
 } from "./stochastic/run.js";
 export { baoab, heun, eulerMaruyama, exactOU, linearImplicit, type Scheme } from "./stochastic/integrators.js";
 export { meanOfIndependent, jackknife, type Measured, type Estimate } from "./stochastic/statistics.js";
+export {
+  transitionKl,
+  gaussianKl,
+  turBound,
+  areaIncrements,
+  type ModelFreeEstimate,
+  type SampledTrajectory,
+  type TurBound,
+} from "./stochastic/modelFree.js";
+export type { PairHeatRule } from "./stochastic/pairHeat.js";
 
 // verify: the exact engine's values next to the simulated ones (linear models)
 export { simulateAndVerify, simulateAndVerifySync } from "./verify/simulation.js";

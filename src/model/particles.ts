@@ -54,6 +54,17 @@ export const externalSchema = z.strictObject({
     .describe("sawtooth: fraction of the period over which U rises (0 < a < 1); default 0.8"),
 });
 
+export const bondSchema = z.strictObject({
+  potential: z.enum(["harmonic", "fene"]).describe("harmonic (k/2)(r - r0)^2, or FENE -(k R0^2/2) ln(1 - (r/R0)^2)"),
+  path: z
+    .array(z.number().int())
+    .min(2)
+    .describe("particle indices (numbered species by species from 0) bonded in this order: [a, b] is one bond"),
+  stiffness: z.number().describe("k of the bond"),
+  length: z.number().optional().describe("rest length r0 of a harmonic bond; default 0"),
+  maxLength: z.number().optional().describe("R0 of a FENE bond: the bond cannot stretch to it"),
+});
+
 export const particlesSchema = z.strictObject({
   kind: z.literal("particles"),
   name: z.string().optional(),
@@ -69,6 +80,10 @@ export const particlesSchema = z.strictObject({
   species: z.array(speciesSchema).min(1),
   pairs: z.array(pairSchema).default([]),
   external: z.array(externalSchema).default([]),
+  bonds: z
+    .array(bondSchema)
+    .default([])
+    .describe("bonded interactions between given particles (polymers, dimers), besides the pair potentials"),
   initial: z
     .union([z.enum(["lattice", "random"]), z.array(z.array(z.number()))])
     .optional()
@@ -97,6 +112,17 @@ export interface PairRule {
   pair: PairPotential;
 }
 
+export type BondPotential =
+  | { potential: "harmonic"; stiffness: number; length: number }
+  | { potential: "fene"; stiffness: number; maxLength: number };
+
+/** One bond between particles a and b (a != b; particle indices). */
+export interface Bond {
+  a: number;
+  b: number;
+  bond: BondPotential;
+}
+
 export type ExternalPotential =
   | { potential: "harmonic"; stiffness: number; center: Float64Array; species: number[] }
   | { potential: "cosine"; amplitude: number; period: number; axis: number; phase: number; species: number[] }
@@ -115,6 +141,8 @@ export interface ParticlesModel {
   speciesOf: Int32Array;
   pairs: PairRule[];
   external: ExternalPotential[];
+  /** Bonds between given particles (absent or empty: none); their forces add to the pair and external ones. */
+  bonds?: Bond[];
   /** "lattice", "random" or positions (N x dimension, row-major). */
   initial: "lattice" | "random" | Float64Array;
   /** Where the model came from (a file name), for messages. */
@@ -358,6 +386,59 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     initial = pos;
   } else if (d.initial) initial = d.initial;
   if (!box && initial === "random") fail("initial: random positions need a periodic box");
+  const bonds: Bond[] = [];
+  const bonded = new Set<string>();
+  d.bonds.forEach((b, idx) => {
+    const where = `bonds[${idx}] (${b.potential})`;
+    if (b.potential === "harmonic" && b.maxLength !== undefined)
+      fail(`${where}: 'maxLength' does not apply to a harmonic bond (it takes stiffness, length)`);
+    if (b.potential === "fene" && b.length !== undefined)
+      fail(`${where}: 'length' does not apply to a FENE bond (it takes stiffness, maxLength)`);
+    const stiffness = positive(`${where}: stiffness`, b.stiffness);
+    const bond: BondPotential =
+      b.potential === "harmonic"
+        ? {
+            potential: "harmonic",
+            stiffness,
+            length: b.length === undefined ? 0 : positive(`${where}: length`, b.length, true),
+          }
+        : { potential: "fene", stiffness, maxLength: positive(`${where}: maxLength`, b.maxLength) };
+    if (box && bond.potential === "fene")
+      for (let k = 0; k < dim; k++)
+        if (2 * bond.maxLength > box[k])
+          fail(`${where}: maxLength ${bond.maxLength} is more than half the box length ${box[k]} along ${AXES[k]}`);
+    b.path.forEach((i, j) => {
+      if (i < 0 || i >= total) fail(`${where}: path[${j}] = ${i} is not a particle index (0 to ${total - 1})`);
+    });
+    for (let j = 0; j + 1 < b.path.length; j++) {
+      const a = b.path[j],
+        c = b.path[j + 1];
+      if (a === c) fail(`${where}: path[${j}] and path[${j + 1}] are the same particle ${a}`);
+      const key = a < c ? `${a},${c}` : `${c},${a}`;
+      if (bonded.has(key)) fail(`${where}: particles ${a} and ${c} are bonded twice`);
+      bonded.add(key);
+      bonds.push({ a, b: c, bond });
+    }
+  });
+  if (bonds.some((b) => b.bond.potential === "fene")) {
+    if (!(initial instanceof Float64Array))
+      fail(
+        "bonds: FENE bonds need initial positions (initial: one [x, y, z] per particle) with every bond shorter than maxLength",
+      );
+    for (const b of bonds) {
+      if (b.bond.potential !== "fene") continue;
+      let q = 0;
+      for (let k = 0; k < dim; k++) {
+        let v = (initial as Float64Array)[b.a * dim + k] - (initial as Float64Array)[b.b * dim + k];
+        if (box) v -= box[k] * Math.round(v / box[k]);
+        q += v * v;
+      }
+      if (!(Math.sqrt(q) < b.bond.maxLength))
+        fail(
+          `initial: particles ${b.a} and ${b.b} are ${Number(Math.sqrt(q).toPrecision(4))} apart, not shorter than their FENE bond's maxLength ${b.bond.maxLength}`,
+        );
+    }
+  }
   if (d.name !== undefined && hasControlCharacters(d.name)) fail(`name: ${nameProblem(d.name)}`);
 
   const model: ParticlesModel = {
@@ -373,6 +454,7 @@ export function validateParticles(raw: unknown, source?: string): ParticlesModel
     external,
     initial,
   };
+  if (bonds.length > 0) model.bonds = bonds;
   if (source !== undefined) model.source = source;
   return model;
 }
@@ -509,6 +591,34 @@ export function checkParticlesModel(model: unknown, where: string): asserts mode
         `${w}: potential must be harmonic, cosine or sawtooth, got ${describeValue((e as unknown as { potential?: unknown }).potential)}`,
       );
   });
+  if (p.bonds !== undefined) {
+    if (!Array.isArray(p.bonds)) fail("bonds must be a list (or absent)");
+    p.bonds.forEach((b, k) => {
+      const w = `bonds[${k}]`;
+      if (b === null || typeof b !== "object") fail(`${w} must be {a, b, bond}`);
+      if (
+        !Number.isInteger(b.a) ||
+        !Number.isInteger(b.b) ||
+        b.a < 0 ||
+        b.b < 0 ||
+        b.a >= total ||
+        b.b >= total ||
+        b.a === b.b
+      )
+        fail(`${w}: a and b must be two different particle indices below ${total}`);
+      const q = b.bond as BondPotential | undefined;
+      if (q?.potential === "harmonic") {
+        rule(`${w} (harmonic): stiffness`, q.stiffness, "positive");
+        rule(`${w} (harmonic): length`, q.length, "nonnegative");
+      } else if (q?.potential === "fene") {
+        rule(`${w} (fene): stiffness`, q.stiffness, "positive");
+        rule(`${w} (fene): maxLength`, q.maxLength, "positive");
+      } else
+        fail(
+          `${w}: bond.potential must be harmonic or fene, got ${describeValue((q as { potential?: unknown } | undefined)?.potential)}`,
+        );
+    });
+  }
   if (p.initial instanceof Float64Array) {
     if (p.initial.length !== total * dim)
       fail(`initial must hold ${total * dim} coordinates (${total} particles x ${dim}), got ${p.initial.length}`);

@@ -15,6 +15,7 @@
  *   "harmonic"  sparse harmonic pinnings k x_i^2/2 and springs k (x_i - x_j)^2/2 by coordinate index
  *   "pairs"     pair laws per species pair (soft, harmonic, WCA) among the particles of `space`
  *   "external"  external fields on the particles of `space` (harmonic traps, cosine and sawtooth potentials)
+ *   "bonds"     bonds between given particles of `space` (harmonic, FENE)
  * A study registers its own terms under a prefixed name ("particle-bath-chain/coupling") in the module that defines
  * them. Particle terms act in the problem's `space` (JAX-MD's space: dimension, periodic box or open space, species of
  * each particle); coordinates are particle-major, x_a = (x[a d], ..., x[a d + d - 1]).
@@ -22,7 +23,7 @@
 import { SteadyStateError } from "../errors.js";
 import { checkModel, type Model } from "../model/index.js";
 import { isLinearNetwork, type NetworkModel, type Spring } from "../model/network.js";
-import type { ExternalPotential, PairRule, ParticlesModel } from "../model/particles.js";
+import type { Bond, ExternalPotential, PairRule, ParticlesModel } from "../model/particles.js";
 import { particleConfinementProblem, requireNetworkSteadyState } from "./diagnose.js";
 import { siteTemperatures } from "./network.js";
 import { isLinearParticles, particleStateNames } from "./particles.js";
@@ -58,6 +59,12 @@ export interface PairsTerm extends ForceTerm {
 export interface ExternalTerm extends ForceTerm {
   readonly term: "external";
   readonly fields: readonly ExternalPotential[];
+}
+
+/** Bonds between given particles of `space` (harmonic, FENE; src/stochastic/potentials/bonds.ts). */
+export interface BondsTerm extends ForceTerm {
+  readonly term: "bonds";
+  readonly bonds: readonly Bond[];
 }
 
 /** Where particle terms act: the particles' dimension, periodic box (null: open space) and species. */
@@ -209,6 +216,7 @@ function particleLangevin(model: ParticlesModel): ModelLangevinProblem {
   const forces: ForceTerm[] = [];
   if (model.pairs.length > 0) forces.push({ term: "pairs", pairs: model.pairs } satisfies PairsTerm);
   if (model.external.length > 0) forces.push({ term: "external", fields: model.external } satisfies ExternalTerm);
+  if (model.bonds && model.bonds.length > 0) forces.push({ term: "bonds", bonds: model.bonds } satisfies BondsTerm);
   return {
     kind: "langevin",
     model,

@@ -23,6 +23,7 @@ export function isLinearParticles(model: ParticlesModel): boolean {
   checkParticlesModel(model, "isLinearParticles");
   return (
     !model.box &&
+    (model.bonds ?? []).length === 0 &&
     model.pairs.every((r) => r.pair.potential === "harmonic" && r.pair.length === 0) &&
     model.external.every((e) => e.potential === "harmonic" && e.center.every((c) => c === 0))
   );

@@ -13,6 +13,8 @@ export * from "./statistics.js";
 export * from "./networkProbe.js";
 export * from "./particleProbe.js";
 export * from "./pairHeat.js";
+export * from "./stateHeat.js";
+export * from "./modelFree.js";
 export * from "./neighbours/cellGrid.js";
 export * from "./neighbours/pairSearch.js";
 export * from "./potentials/pairLaws.js";

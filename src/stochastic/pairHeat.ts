@@ -14,8 +14,15 @@ import { checkParticlesModel, type PairPotential, type ParticlesModel } from "..
 import { CellGrid } from "./neighbours/cellGrid.js";
 import { packPairLaws, pairEnergy, pairForceOverDistance } from "./potentials/pairLaws.js";
 
-/** How the overdamped pair heat is accounted: "exact" (this ledger) or "trapezoid" (the plain rule). */
-export type PairHeatRule = "exact" | "trapezoid";
+/**
+ * How the overdamped pair heat is accounted: "state" (the state function of stateHeat.ts: second-order bias under
+ * Heun where pair forces are continuous), "exact" (this ledger: exact sums where pair forces jump) or "trapezoid"
+ * (the plain rule, first-order bias). choosePairHeat gives the default of a model.
+ */
+export type PairHeatRule = "state" | "exact" | "trapezoid";
+
+/** The pair-heat rules, in the order of their names in messages. */
+export const PAIR_HEAT_RULES: readonly PairHeatRule[] = ["state", "exact", "trapezoid"];
 
 export class PairHeatLedger {
   private readonly N: number;

@@ -18,13 +18,18 @@
  *   underdamped: (p1/m1 + p2/m2)/2 . e); zero in equilibrium; and, overdamped when the two frictions differ, its
  *   Ito (pre-point) average, the step's displacement with e at the step's start: the mean pair-force drift of the
  *   centre of mass along e, (1/gamma2 - 1/gamma1) <F>/2 (identically zero at equal frictions, so not reported there);
+ *   with bonds (potentials/bonds.ts): the mean bond length and squared length, and the squared radius of gyration
+ *   of each species (of at least two particles) and of all particles (unwrapped coordinates): swelling and segregation
+ *   of hot and cold monomers;
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
 import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
+import { addExternalDivergence, externalForcesContinuous, PairDivergence } from "./stateHeat.js";
 import { ExternalFields } from "./potentials/externalFields.js";
+import { BondForces } from "./potentials/bonds.js";
 import { minimumImage } from "./neighbours/pairSearch.js";
 import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
@@ -41,6 +46,13 @@ export class ParticleProbe implements Probe {
   private readonly Y: number;
   private readonly perSpecies: number;
   private readonly offCov: number;
+  /** Offset of the polymer observables (bonds), and their number (0 without bonds). */
+  private readonly offPoly: number;
+  private readonly polySize: number;
+  private readonly bondLengths: Float64Array;
+  /** The model's bonds (lengths and divergence), or null. */
+  private readonly bonds: BondForces | null;
+  private readonly cm = new Float64Array(3);
   private readonly offU: number;
   /** Offset of the pair observables (|r|, v_cm along e, pair force along e), or -1 when N != 2. */
   private readonly offPair: number;
@@ -50,6 +62,14 @@ export class ParticleProbe implements Probe {
   private readonly pairAxis = new Float64Array(3);
   /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
   private readonly ledger: PairHeatLedger | null;
+  /** The pair heat as a state function (stateHeat.ts): -(1/gamma_a)(p_a . f_a + T_a div_a p_a). */
+  private readonly stateHeat: boolean;
+  private readonly divergence: PairDivergence | null;
+  private readonly mobility: Float64Array;
+  /** The state heat includes the external forces (all continuous). */
+  private readonly externalState: boolean;
+  /** T/gamma per particle. */
+  private readonly diffusivity: Float64Array;
   private readonly underdamped: boolean;
   private readonly invMass: Float64Array;
   private readonly gamma: Float64Array;
@@ -76,8 +96,8 @@ export class ParticleProbe implements Probe {
       !(external instanceof ExternalFields && external.dof === model.speciesOf.length * model.dimension)
     )
       throw new ModelError("ParticleProbe: external must be the field of the model's external term (or null)");
-    if (pairHeat !== "trapezoid" && pairHeat !== "exact")
-      throw new ModelError(`ParticleProbe: pairHeat must be trapezoid or exact, got ${String(pairHeat)}`);
+    if (pairHeat !== "trapezoid" && pairHeat !== "exact" && pairHeat !== "state")
+      throw new ModelError(`ParticleProbe: pairHeat must be state, exact or trapezoid, got ${String(pairHeat)}`);
     const S = model.species.length,
       d = model.dimension,
       N = model.speciesOf.length;
@@ -95,10 +115,24 @@ export class ParticleProbe implements Probe {
       N === 2 &&
       !this.underdamped &&
       model.species[model.speciesOf[0]].friction !== model.species[model.speciesOf[1]].friction;
-    this.offCov = this.offU + 1 + (N === 2 ? (this.itoPair ? 4 : 3) : 0);
+    this.offPoly = this.offU + 1 + (N === 2 ? (this.itoPair ? 4 : 3) : 0);
+    this.bonds = model.bonds && model.bonds.length > 0 ? new BondForces(model, model.bonds) : null;
+    const nb = this.bonds ? this.bonds.count : 0;
+    this.bondLengths = new Float64Array(nb);
+    // Bonds: mean length and squared length, then Rg^2 of each species with at least two particles and of all.
+    this.polySize = nb > 0 ? 2 + model.species.filter((s) => s.count >= 2).length + 1 : 0;
+    this.offCov = this.offPoly + this.polySize;
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger =
       pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
+    this.stateHeat = pairHeat === "state" && !this.underdamped;
+    this.divergence = this.stateHeat && model.pairs.length > 0 && N >= 2 ? new PairDivergence(model) : null;
+    this.mobility = Float64Array.from(model.species, (s) => 1 / s.friction);
+    this.externalState = this.stateHeat && model.external.length > 0 && externalForcesContinuous(model);
+    this.diffusivity = Float64Array.from(
+      model.speciesOf,
+      (s) => model.species[s].temperature / model.species[s].friction,
+    );
     this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
@@ -137,26 +171,34 @@ export class ParticleProbe implements Probe {
         f0 = st.fPrev,
         invDt = 1 / this.dt;
       const ext = this.ext0.length > 0;
-      if (ext) {
-        this.external!.parts(x0, this.ext0, this.e0);
-        this.external!.parts(x, this.ext1, this.e1);
-      }
-      const g0 = this.ext0,
-        g1 = this.ext1;
-      for (let a = 0; a < N; a++) {
-        const o = sp[a] * perSpecies;
-        if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
-        for (let k = 0; k < d; k++) {
-          const i = a * d + k;
-          const dx = (x[i] - x0[i]) * invDt;
-          // pair forces only (the external part is counted exactly above)
-          const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
-          out[o] -= 0.5 * fp * dx;
-          out[o + 1 + k] += dx;
+      if (this.stateHeat) {
+        this.sampleStateHeat(st, out);
+        for (let a = 0; a < N; a++) {
+          const o = sp[a] * perSpecies;
+          for (let k = 0; k < d; k++) out[o + 1 + k] += (x[a * d + k] - x0[a * d + k]) * invDt;
         }
+      } else {
+        if (ext) {
+          this.external!.parts(x0, this.ext0, this.e0);
+          this.external!.parts(x, this.ext1, this.e1);
+        }
+        const g0 = this.ext0,
+          g1 = this.ext1;
+        for (let a = 0; a < N; a++) {
+          const o = sp[a] * perSpecies;
+          if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
+          for (let k = 0; k < d; k++) {
+            const i = a * d + k;
+            const dx = (x[i] - x0[i]) * invDt;
+            // pair forces only (the external part is counted exactly above)
+            const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
+            out[o] -= 0.5 * fp * dx;
+            out[o + 1 + k] += dx;
+          }
+        }
+        // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
+        if (this.ledger) this.ledger.correct(x0, x, invDt, out, perSpecies);
       }
-      // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
-      if (this.ledger) this.ledger.correct(x0, x, invDt, out, perSpecies);
     }
     for (let s = 0; s < S; s++) {
       const o = s * perSpecies;
@@ -165,6 +207,7 @@ export class ParticleProbe implements Probe {
     }
     out[this.offU] = st.potential / N;
     if (this.offPair >= 0) this.samplePair(st, out, this.offPair);
+    if (this.polySize > 0) this.samplePolymer(x, out, this.offPoly);
     if (this.covariance) {
       const y = this.yScratch,
         Y = this.Y,
@@ -175,6 +218,77 @@ export class ParticleProbe implements Probe {
       for (let a = 0; a < Y; a++) out[k++] = y[a];
       for (let a = 0; a < Y; a++) for (let b = a; b < Y; b++) out[k++] = y[a] * y[b];
     }
+  }
+
+  /** The pair heat of each species as a state function at the step's end (stateHeat.ts) into out[s * perSpecies]. */
+  private sampleStateHeat(st: LangevinState, out: Float64Array): void {
+    const { d, N, perSpecies } = this;
+    const sp = this.model.speciesOf,
+      x = st.x,
+      f = st.f;
+    // With continuous external forces the whole force enters (the network's state estimator on linear models);
+    // with a sawtooth only the pair and bond forces p = f - g (the external heat averages to zero).
+    // (ext1 at x is also what samplePair subtracts for the pair force)
+    if (this.ext1.length > 0) this.external!.parts(x, this.ext1, this.e1);
+    const ext = this.ext1.length > 0 && !this.externalState;
+    const g = this.ext1;
+    for (let a = 0; a < N; a++) {
+      const s = sp[a];
+      let pf = 0;
+      for (let k = 0; k < d; k++) {
+        const i = a * d + k;
+        pf += (ext ? f[i] - g[i] : f[i]) * f[i];
+      }
+      out[s * perSpecies] -= this.mobility[s] * pf;
+    }
+    if (this.externalState) addExternalDivergence(this.model, x, this.diffusivity, out, perSpecies);
+    if (this.divergence) this.divergence.add(x, out, perSpecies);
+    this.bonds?.addDivergence(x, out, perSpecies, this.diffusivity, sp);
+  }
+
+  /**
+   * Bond length and squared length (averaged over bonds), then the squared radius of gyration of each species with at
+   * least two particles and of all particles, from the unwrapped coordinates.
+   */
+  private samplePolymer(x: Float64Array, out: Float64Array, o: number): void {
+    const bonds = this.bonds!,
+      len = this.bondLengths;
+    bonds.lengths(x, len);
+    let l1 = 0,
+      l2 = 0;
+    for (let i = 0; i < len.length; i++) {
+      l1 += len[i];
+      l2 += len[i] * len[i];
+    }
+    out[o] = l1 / len.length;
+    out[o + 1] = l2 / len.length;
+    let k = o + 2;
+    const sp = this.model.speciesOf;
+    for (let s = 0; s <= this.S; s++) {
+      const all = s === this.S;
+      if (!all && this.model.species[s].count < 2) continue;
+      out[k++] = this.gyration(x, all ? -1 : s, sp);
+    }
+  }
+
+  /** Squared radius of gyration of species s (-1: all particles). */
+  private gyration(x: Float64Array, s: number, sp: Int32Array): number {
+    const d = this.d,
+      cm = this.cm;
+    cm.fill(0);
+    let n = 0;
+    for (let a = 0; a < this.N; a++) {
+      if (s >= 0 && sp[a] !== s) continue;
+      for (let k = 0; k < d; k++) cm[k] += x[a * d + k];
+      n++;
+    }
+    for (let k = 0; k < d; k++) cm[k] /= n;
+    let r2 = 0;
+    for (let a = 0; a < this.N; a++) {
+      if (s >= 0 && sp[a] !== s) continue;
+      for (let k = 0; k < d; k++) r2 += (x[a * d + k] - cm[k]) ** 2;
+    }
+    return r2 / n;
   }
 
   /** The pair observables of a two-particle system into out[o], out[o + 1], out[o + 2]. */
@@ -307,6 +421,17 @@ export class ParticleProbe implements Probe {
           name: "centre-of-mass velocity along r2 - r1 (Ito)",
           estimand: linear([[o + 3, 1]]),
         });
+    }
+    if (this.polySize > 0) {
+      const o = this.offPoly;
+      specs.push({ group: "bonds", name: "length <|r|>", estimand: linear([[o, 1]]) });
+      specs.push({ group: "bonds", name: "squared length <r^2>", estimand: linear([[o + 1, 1]]) });
+      let k = o + 2;
+      m.species.forEach((s) => {
+        if (s.count >= 2)
+          specs.push({ group: "radius of gyration", name: `squared, ${s.name}`, estimand: linear([[k++, 1]]) });
+      });
+      specs.push({ group: "radius of gyration", name: "squared, all", estimand: linear([[k, 1]]) });
     }
     if (this.covariance) {
       const names = this.coordinateNames();

@@ -59,7 +59,8 @@ import { fusedBaoabKernel, type FusedKernel } from "./kernels.js";
 import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { NetworkProbe, type Probe } from "./networkProbe.js";
-import type { PairHeatRule } from "./pairHeat.js";
+import { PAIR_HEAT_RULES, type PairHeatRule } from "./pairHeat.js";
+import { choosePairHeat, stateHeatProblem } from "./stateHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
 import {
@@ -98,11 +99,13 @@ export interface SimulationOptions {
   /** Overdamped networks: Stratonovich increments (default) or their Ito state form (default for exact stepping). */
   fluxEstimator?: FluxEstimator;
   /**
-   * Overdamped particles with pair interactions: "trapezoid" (default) takes each particle's pair heat by the
-   * trapezoid rule, which errs where a pair force has a kink (the cutoff of soft and WCA potentials; a warning says
-   * so); "exact" makes each interacting pair's two heats sum to the exact change of its energy (pairHeat.ts), so the
-   * entropy production has no quadrature bias and vanishes at equal temperatures, at the cost of one more pass over
-   * the pairs per step (1.6x to 2.6x the time of a step for 2D soft disks).
+   * Overdamped particles with pair interactions: "state" takes each species' pair heat as the state function
+   * -(1/gamma)<p.f + T div p> (stateHeat.ts; second-order time-step bias under Heun), the default where every pair
+   * force is continuous (harmonic without rest length, WCA); "exact" makes each interacting pair's two trapezoid
+   * heats sum to the exact change of its energy (pairHeat.ts), the default where a pair force jumps (soft; harmonic
+   * with a rest length), at the cost of one more pass over the pairs per step (1.6x to 2.6x the time of a step for
+   * 2D soft disks); "trapezoid" is the plain trapezoid rule, with a first-order bias and an error at each kink.
+   * The result's `pairHeat` says which was used.
    */
   pairHeat?: PairHeatRule;
   /** Estimate the full covariance (default when the state has at most 40 coordinates). */
@@ -159,6 +162,8 @@ export interface SimulationResult {
   warnings: string[];
   /** Overdamped networks: the flux estimators used. */
   fluxEstimator?: FluxEstimator;
+  /** Overdamped particles: how the pair heat was taken (stateHeat.ts describePairHeat). */
+  pairHeat?: PairHeatRule;
   /** What the time-step rules of `reliable` were applied with (reliability.ts). */
   timeStep: TimeStepFacts;
   /** Each estimate's statistical verdict before the time-step rules, for callers that know its bias (src/verify). */
@@ -189,6 +194,8 @@ export interface Plan extends PreparedEnsemble {
   warnings: string[];
   /** Overdamped networks: the flux estimators (Stratonovich increments or their state form). */
   fluxEstimator?: FluxEstimator;
+  /** Overdamped particles: how the pair heat is taken. */
+  pairHeat?: PairHeatRule;
   /** Sets the initial state of a replica. */
   initialize(st: LangevinState, rng: Rng): void;
   /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
@@ -257,6 +264,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let stratonovich = false;
   let kernel: FusedKernel | null = null;
   let fluxEstimator: FluxEstimator | undefined;
+  let plannedPairHeat: PairHeatRule | undefined;
   if (model.kind === "network") {
     const built = networkSystem(model, { exactStepping: scheme === "exact" });
     system = built.system;
@@ -283,10 +291,17 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       throw new ModelError("exact stepping needs a linear model: harmonic pairs and traps at the origin in open space");
     if (o.fluxEstimator === "state")
       throw new ModelError("particle systems use the Stratonovich estimators; remove fluxEstimator: state");
-    stratonovich = model.dynamics === "overdamped";
-    if (o.pairHeat !== undefined && o.pairHeat !== "exact" && o.pairHeat !== "trapezoid")
-      throw new ModelError(`pairHeat must be exact or trapezoid, got ${String(o.pairHeat)}`);
-    const pairHeat = o.pairHeat ?? "trapezoid";
+    if (o.pairHeat !== undefined && !PAIR_HEAT_RULES.includes(o.pairHeat))
+      throw new ModelError(`pairHeat must be ${PAIR_HEAT_RULES.join(", ")}, got ${String(o.pairHeat)}`);
+    const pairHeat = o.pairHeat ?? choosePairHeat(model);
+    if (model.dynamics === "overdamped") plannedPairHeat = pairHeat;
+    // The trapezoid sums carry a first-order bias; the state-function heat does not (stateHeat.ts).
+    stratonovich = model.dynamics === "overdamped" && pairHeat !== "state";
+    const stateProblem = pairHeat === "state" ? stateHeatProblem(model) : null;
+    if (model.dynamics === "overdamped" && stateProblem)
+      warnings.push(
+        `heat flows and entropy production are biased: ${stateProblem}; pairHeat "exact" (--pair-heat exact) sums each pair's heats exactly`,
+      );
     const pp = new ParticleProbe(model, dt, built.external, pairHeat);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
@@ -347,6 +362,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     timeScale,
     warnings,
     fluxEstimator,
+    ...(plannedPairHeat !== undefined ? { pairHeat: plannedPairHeat } : {}),
     initialize,
     kernel,
     sampleEvery,
@@ -799,6 +815,7 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
     exact: false,
     warnings: [...plan.warnings, ...estimateWarnings],
     ...(plan.fluxEstimator !== undefined ? { fluxEstimator: plan.fluxEstimator } : {}),
+    ...(plan.pairHeat !== undefined ? { pairHeat: plan.pairHeat } : {}),
     timeStep,
     statistical,
     planWarnings: [...plan.warnings],

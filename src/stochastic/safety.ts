@@ -14,6 +14,7 @@
  * entropy-production estimators carry an O(lambda dt) bias, measured at about 0.4 lambda dt) the time-step bias
  * reaches the percent level, and a warning says so. See docs/stochastic.md for the derivations and measurements.
  */
+import { bondCurvatureBound } from "./potentials/bonds.js";
 import { NessError } from "../errors.js";
 import { potentialMatrix, frictionVector } from "../problem/network.js";
 import { symmetricEigen } from "../linalg/eigen.js";
@@ -239,7 +240,23 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
     return p !== null && p.potential !== "harmonic";
   };
 
-  let value = allPairsRate(e, c, n, w);
+  // Bonds (potentials/bonds.ts): each particle's row of the Hessian gains its bonds' curvature (Gershgorin).
+  const bondRow = new Float64Array(N);
+  let bondSingle = 0;
+  for (const b of model.bonds ?? []) {
+    const sa = model.speciesOf[b.a],
+      sb = model.speciesOf[b.b];
+    const kb = bondCurvatureBound(b.bond, REACHABLE_ENERGY * temperature(sa, sb));
+    const cross = 1 / Math.sqrt(w[sa] * w[sb]);
+    bondRow[b.a] += kb * (1 / w[sa] + cross);
+    bondRow[b.b] += kb * (1 / w[sb] + cross);
+    bondSingle = Math.max(bondSingle, bondCurvatureBound(b.bond, temperature(sa, sb)) * (1 / w[sa] + 1 / w[sb]));
+    terms.push(`${b.bond.potential === "fene" ? "FENE" : "harmonic"} bonds`);
+    if (b.bond.potential === "fene" || b.bond.length !== 0) constant = false;
+  }
+  const bondMax = bondRow.reduce((m, v) => Math.max(m, v), 0);
+
+  let value = allPairsRate(e, c, n, w) + bondMax;
   let crowd = 0;
   // Crowds: a particle meets only a few short-range partners at once.
   for (let s = 0; s < S; s++) {
@@ -272,9 +289,10 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
     }
     crowd = Math.max(crowd, row);
   }
+  crowd += bondMax;
   const crowded = crowd < value * (1 - 1e-9);
   if (crowded) value = crowd;
-  const exact = !estimated && !crowded && (constant || N <= 2);
+  const exact = !estimated && !crowded && bondMax === 0 && (constant || N <= 2);
 
   // Bias scale: the whole field for linear models, else the stiffest single term at a typical contact.
   let single = 0;
@@ -283,6 +301,7 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
     for (let t = 0; t < S; t++)
       if (partners(s, t) > 0) single = Math.max(single, cTypical[s * S + t] * (1 / w[s] + 1 / w[t]));
   }
+  single = Math.max(single, bondSingle);
   const bias = constant ? value : Math.min(value, single);
 
   const what = overdamped ? "the largest eigenvalue of the Hessian over friction" : "the fastest normal mode";

@@ -15,6 +15,7 @@ import { checkNetworkModel, type NetworkModel } from "../model/network.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import {
   langevinProblem,
+  type BondsTerm,
   type ExternalTerm,
   type ForceTerm,
   type HarmonicTerm,
@@ -37,6 +38,7 @@ import type { LangevinSystem } from "./integrators.js";
 import { NetworkForceField } from "./networkForces.js";
 import { ParticleForceField } from "./particleForces.js";
 import { ExternalFields } from "./potentials/externalFields.js";
+import { BondForces } from "./potentials/bonds.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The force-term registry
@@ -101,7 +103,7 @@ function harmonicField(raw: ForceTerm, { dof }: TermContext): TermField {
 function checkParticleTerm(
   context: TermContext,
   name: string,
-  part: { pairs?: unknown; external?: unknown },
+  part: { pairs?: unknown; external?: unknown; bonds?: unknown },
 ): ParticleSpace {
   const space = context.space;
   if (space === null || typeof space !== "object")
@@ -128,6 +130,7 @@ function checkParticleTerm(
     speciesOf: of,
     pairs: part.pairs ?? [],
     external: part.external ?? [],
+    ...(part.bonds !== undefined ? { bonds: part.bonds } : {}),
     initial: "lattice",
   };
   checkParticlesModel(model, `the "${name}" force term`);
@@ -145,6 +148,7 @@ const TERMS = new Map<string, ForceTermBuilder>([
     "external",
     (t, c) => new ExternalFields(checkParticleTerm(c, "external", { external: t.fields }), (t as ExternalTerm).fields),
   ],
+  ["bonds", (t, c) => new BondForces(checkParticleTerm(c, "bonds", { bonds: t.bonds }), (t as BondsTerm).bonds)],
 ]);
 const BUILT_IN = new Set(TERMS.keys());
 

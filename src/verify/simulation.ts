@@ -131,7 +131,8 @@ export function verifySimulation(
         particles,
         result.scheme,
         result.dt,
-        result.fluxEstimator ?? "stratonovich",
+        // Particles: the state-function pair heat equals the state flux estimator on linear models (stateHeat.ts).
+        result.fluxEstimator ?? (result.pairHeat === "state" ? "state" : "stratonovich"),
         estimates,
       );
     }

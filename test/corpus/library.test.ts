@@ -303,6 +303,50 @@ const calls: Call[] = [
   ],
   // Stochastic engine
   ["simulateSync(null)", () => stochastic.simulateSync(null as never, dt, options), ModelError, "simulate: expected a"],
+  // model-free entropy production (src/stochastic/modelFree.ts)
+  [
+    "transitionKl(too short)",
+    () => stochastic.transitionKl({ states: new Float64Array(20), dim: 2, dt: 0.1 }),
+    ModelError,
+    "too few for 16 blocks",
+  ],
+  [
+    "transitionKl(NaN state)",
+    () => stochastic.transitionKl({ states: new Float64Array(4000).fill(NaN), dim: 2, dt: 0.1 }),
+    ModelError,
+    "the states must be finite",
+  ],
+  [
+    "transitionKl(bins^dim too large)",
+    () => stochastic.transitionKl({ states: new Float64Array(12000).map(Math.random), dim: 3, dt: 0.1 }, { bins: 11 }),
+    ModelError,
+    "more than 1024",
+  ],
+  [
+    "gaussianKl(constant)",
+    () => stochastic.gaussianKl({ states: new Float64Array(4000), dim: 2, dt: 0.1 }),
+    ModelError,
+    "not positive definite",
+  ],
+  [
+    "gaussianKl(dt 0)",
+    () => stochastic.gaussianKl({ states: new Float64Array(4000), dim: 2, dt: 0 }),
+    ModelError,
+    "dt must be a positive finite number",
+  ],
+  ["turBound(few)", () => stochastic.turBound(new Float64Array(10), 0.1), ModelError, "too few for 32 blocks"],
+  [
+    "turBound(blocks 2)",
+    () => stochastic.turBound(new Float64Array(100), 0.1, { blocks: 2 }),
+    ModelError,
+    "blocks must",
+  ],
+  [
+    "areaIncrements(same axis)",
+    () => stochastic.areaIncrements({ states: new Float64Array(4), dim: 2, dt: 1 }, 0, 0),
+    ModelError,
+    "two different indices",
+  ],
   [
     "simulateSync(model null)",
     () => stochastic.simulateSync(null as never, dt, options),

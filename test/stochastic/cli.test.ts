@@ -57,7 +57,7 @@ describe("ness simulate", () => {
     expect(r.stderr).toBe("");
   });
 
-  it("--pair-heat: the trapezoid default warns about its bias at a cutoff; exact does not; bad values are refused", async () => {
+  it("--pair-heat: the exact ledger is the default for soft pairs and is named; trapezoid warns; bad values are refused", async () => {
     const args = [
       "simulate",
       `${particles}ratchet.yaml`,
@@ -71,17 +71,21 @@ describe("ness simulate", () => {
       "1",
       "--json",
     ];
-    const trapezoid = await run(...args);
+    const byDefault = await run(...args);
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(JSON.parse(byDefault.stdout).pairHeat).toBe("exact");
+    expect(JSON.parse(byDefault.stdout).warnings.join("\n")).not.toMatch(/trapezoid/);
+    const trapezoid = await run(...args, "--pair-heat", "trapezoid");
     expect(trapezoid.code, trapezoid.stderr).toBe(0);
+    expect(JSON.parse(trapezoid.stdout).pairHeat).toBe("trapezoid");
     expect(JSON.parse(trapezoid.stdout).warnings.join("\n")).toMatch(
       /trapezoid rule, which errs where the soft pair force has a kink/,
     );
-    const exact = await run(...args, "--pair-heat", "exact");
-    expect(exact.code, exact.stderr).toBe(0);
-    expect(JSON.parse(exact.stdout).warnings.join("\n")).not.toMatch(/trapezoid/);
+    const text = await run(...args.slice(0, -1));
+    expect(text.stdout).toMatch(/pair heat: exact, trapezoid rule with each pair's heats summing/);
     const bad = await run(...args, "--pair-heat", "simpson");
     expect(bad.code).toBe(1);
-    expect(bad.stderr.trim()).toBe("ness: unknown pair heat rule 'simpson' (exact or trapezoid)");
+    expect(bad.stderr.trim()).toBe("ness: unknown pair heat rule 'simpson' (state, exact or trapezoid)");
   });
 
   it("--json prints the same estimates as JSON", async () => {

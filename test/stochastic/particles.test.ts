@@ -540,6 +540,6 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
     expect(sigma(trapezoid).value).toBeGreaterThan(4 * sigma(trapezoid).error);
     expect(() =>
       simulateAndVerifySync(m, { dt: 0.005 }, { time: 1, seed: 1, pairHeat: "midpoint" as "exact" }),
-    ).toThrow(/pairHeat must be exact or trapezoid/);
+    ).toThrow(/pairHeat must be state, exact, trapezoid/);
   });
 });

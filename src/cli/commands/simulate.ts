@@ -12,6 +12,7 @@ import type { FieldSpec } from "../../stochastic/fields.js";
 import { SCHEME_NAMES, schemeByName, type Scheme } from "../../stochastic/integrators.js";
 import type { FluxEstimator } from "../../stochastic/linear.js";
 import type { PairHeatRule } from "../../stochastic/pairHeat.js";
+import { describePairHeat } from "../../stochastic/stateHeat.js";
 import type { SimulationOptions, SimulationResult } from "../../stochastic/run.js";
 import { simulateAndVerify } from "../../verify/simulation.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
@@ -91,8 +92,8 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
   if (o.fluxEstimator !== undefined && !["stratonovich", "state"].includes(o.fluxEstimator)) {
     throw new ModelError(`unknown flux estimator '${o.fluxEstimator}' (stratonovich or state)`);
   }
-  if (o.pairHeat !== undefined && !["exact", "trapezoid"].includes(o.pairHeat)) {
-    throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (exact or trapezoid)`);
+  if (o.pairHeat !== undefined && !["state", "exact", "trapezoid"].includes(o.pairHeat)) {
+    throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (state, exact or trapezoid)`);
   }
   const recording = parseRecording(o, replicas, argv);
   return {
@@ -191,6 +192,7 @@ export function simulationJson(r: SimulationResult) {
     batchesPerReplica: r.batchesPerReplica,
     steps: r.steps,
     timeScale: r.timeScale,
+    ...(r.pairHeat !== undefined ? { pairHeat: r.pairHeat } : {}),
     exact: r.exact,
     // Only finite numbers: an error bar or deviation that cannot be computed is left out (and reliable is false).
     estimates: r.estimates.map((e) => ({
@@ -232,6 +234,7 @@ export function simulationText(r: SimulationResult): string {
     out.push(
       `${tsName} ${num(r.timeScale.value)} (${r.timeScale.source}); ${r.timeScale.kind === "frequency" ? "omega" : "lambda"} dt = ${num(r.timeScale.value * r.dt)}`,
     );
+  if (r.pairHeat !== undefined) out.push(`pair heat: ${r.pairHeat}, ${describePairHeat(r.pairHeat)}`);
   out.push("");
   const header = ["quantity", "estimate", "± error"];
   if (r.exact) header.push("exact", "deviation");
@@ -301,7 +304,7 @@ export function simulateCommand(): Command {
     .option("--flux-estimator <form>", "overdamped networks: stratonovich (default) or state")
     .option(
       "--pair-heat <rule>",
-      "overdamped particles: trapezoid (default) or exact (each pair's heats sum to its energy change: no bias at a cutoff; slower)",
+      "overdamped particles: state (state function; default where pair forces are continuous), exact (each pair's heats sum to its energy change; default where they jump) or trapezoid",
     )
     .option(
       "--field <a,b>",

@@ -6,7 +6,7 @@
  */
 import { SteadyStateError } from "../../errors.js";
 import { KREKELS_ET_AL_2026 } from "../citations.js";
-import { defineStudy, figureSet, type Measured } from "../contract.js";
+import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
 import { num, table } from "../text.js";
 import { effectiveBath } from "./effectiveBath.js";
 import { currentSimulationFigure, frictionFigure, meanForceFigure, methodsFigure, ndcFigure } from "./figures.js";
@@ -22,11 +22,13 @@ import {
   frictionTheory,
   meanForceCurves,
   methodComparison,
+  ndcSimulationScan,
   studyPoint,
   type CurrentSimulationPoint,
   type FrictionPoint,
   type MeanForceCurve,
   type MethodRow,
+  type NdcSimulation,
 } from "./study.js";
 
 export interface ChainResults {
@@ -395,12 +397,29 @@ type NdcParameters = {
   deltas: number;
   fixedTR: number;
   fixedTL: number;
+  /** The simulated points (panels d, e): the full system at its own zeta and N. */
+  simulation: NdcSimulationSettings;
 };
 
 /** One point of Fig. 4: a current at one parameter set (long-chain or memory form), or a maximum over T_L. */
 type NdcPoint =
   | { what: "current"; method: "longChain" | "memory"; parameters: ParticleBathChainParams }
-  | { what: "maximum"; parameters: ParticleBathChainParams };
+  | { what: "maximum"; parameters: ParticleBathChainParams }
+  | { what: "simulation"; parameters: ParticleBathChainParams; TR: number; settings: NdcSimulationSettings };
+
+/** Settings of Fig. 4's simulated points. */
+type NdcSimulationSettings = {
+  zeta: number;
+  N: number;
+  ks: number[];
+  TLs: number[];
+  /** T_L at which T_R is lowered (vary T_R), and those T_R. */
+  fixedTL: number;
+  TRs: number[];
+  replicas: number;
+  duration: number;
+  burnIn: number;
+};
 
 /** The T_L grid of Fig. 4 and the bath differences of its inset. */
 function ndcGrids(c: NdcParameters) {
@@ -415,16 +434,18 @@ function ndcGrids(c: NdcParameters) {
 const ndcSet = mapSet<
   NdcParameters,
   NdcPoint,
-  number | CurrentMaximum,
+  number | CurrentMaximum | NdcSimulation,
   {
     parameters: ParticleBathChainParams;
     byK: { k: number; TL: number[]; current: number[]; maximum: CurrentMaximum }[];
     memory: { TL: number; current: number }[];
     delta: { delta: number[]; varyTL: number[]; varyTR: number[]; fixedTR: number; fixedTL: number };
+    simulation: NdcSimulation;
   }
 >({
   id: "fig4-ndc",
   title: "Fig. 4 of [Krekels et al. 2026]: negative differential thermal conductivity",
+  seed: 4041,
   // zeta = 0.1: above T_R = 10 the slowest bath time is < 0.16 (omega_c tau < 0.32): close to separated.
   parameters: (quick) => ({
     parameters: { ...DEFAULT_PARAMS, zeta: 0.1, TR: 10 },
@@ -433,6 +454,18 @@ const ndcSet = mapSet<
     deltas: quick ? 21 : 81,
     fixedTR: 10,
     fixedTL: 50,
+    // The full system at zeta = 1, where a run is cheap (the bath time sets dt) and the memory theory holds.
+    simulation: {
+      zeta: 1,
+      N: 8,
+      ks: quick ? [1] : [0.5, 1, 2],
+      TLs: quick ? [2, 20, 40] : [2, 5, 20, 30, 40],
+      fixedTL: 40,
+      TRs: quick ? [20] : [30, 20],
+      replicas: 2,
+      duration: quick ? 1500 : 6000,
+      burnIn: 200,
+    },
   }),
   map: {
     points(c) {
@@ -450,10 +483,16 @@ const ndcSet = mapSet<
         ...memoryGrid.map((TL): NdcPoint => ({ what: "current", method: "memory", parameters: { ...q, N: 32, TL } })),
         ...delta.map((d) => longChain({ ...q, TR: c.fixedTR, TL: c.fixedTR + d })),
         ...delta.map((d) => longChain({ ...q, TL: c.fixedTL, TR: c.fixedTL - d })),
+        // Last: the simulated points, one long point (its replicas run on the point's runner).
+        { what: "simulation", parameters: q, TR: c.fixedTR, settings: c.simulation },
       ];
     },
-    point: (p) =>
-      p.what === "maximum" ? currentMaximum(p.parameters, "longChain") : effectiveCurrent(p.parameters, p.method),
+    point: (p, ctx) =>
+      p.what === "simulation"
+        ? ndcSimulation(p.parameters, p.TR, p.settings, ctx)
+        : p.what === "maximum"
+          ? currentMaximum(p.parameters, "longChain")
+          : effectiveCurrent(p.parameters, p.method),
     assemble(c, values) {
       const { q, grid, memoryGrid, delta } = ndcGrids(c);
       let at = 0;
@@ -466,15 +505,67 @@ const ndcSet = mapSet<
       const memoryCurrents = take(memoryGrid.length) as number[];
       const varyTL = take(delta.length) as number[];
       const varyTR = take(delta.length) as number[];
+      const [simulation] = take(1) as NdcSimulation[];
       return {
         parameters: q,
         byK,
         memory: memoryGrid.map((TL, i) => ({ TL, current: memoryCurrents[i] })),
         delta: { delta, varyTL, varyTR, fixedTR: c.fixedTR, fixedTL: c.fixedTL },
+        simulation,
       };
     },
   },
-  figures: (d) => [ndcFigure(d.parameters, d.byK, d.memory, d.delta)],
+  figures: (d) => [ndcFigure(d.parameters, d.byK, d.memory, d.delta, d.simulation)],
 });
+
+/**
+ * The simulated points of Fig. 4 (J against T_L at T_R = fixedTR for each k; T_R lowered at T_L = fixedTL for the
+ * middle k) and the effective theories of the same chain as lines.
+ */
+async function ndcSimulation(
+  q: ParticleBathChainParams,
+  TR: number,
+  c: { zeta: number; N: number; ks: number[]; TLs: number[]; fixedTL: number; TRs: number[] } & {
+    replicas: number;
+    duration: number;
+    burnIn: number;
+  },
+  ctx: ComputeContext,
+): Promise<NdcSimulation> {
+  const p = { ...q, zeta: c.zeta, N: c.N };
+  const kMid = c.ks[Math.floor(c.ks.length / 2)];
+  const points = [
+    ...c.ks.flatMap((k) => c.TLs.map((TL) => ({ k, TL, TR }))),
+    ...c.TRs.map((t) => ({ k: kMid, TL: c.fixedTL, TR: t })),
+  ];
+  ctx.log?.(`  full simulation at zeta = ${c.zeta} (N = ${c.N}), ${c.replicas} x ${c.duration} time units per point`);
+  const simulated = await ndcSimulationScan(
+    p,
+    { points, replicas: c.replicas, duration: c.duration, burnIn: c.burnIn, seed: ctx.seed, log: ctx.log },
+    ctx,
+  );
+  const Tc = effectiveBath({ ...p, TL: 1 }).criticalTemperature;
+  const grid = logSpace(Math.max(Tc * 1.05, 2), 1.15 * Math.max(...c.TLs), 40);
+  const deltas = Array.from({ length: 31 }, (_, i) => (i * (c.fixedTL - Math.min(TR, ...c.TRs))) / 30);
+  return {
+    zeta: c.zeta,
+    N: c.N,
+    TR,
+    fixedTL: c.fixedTL,
+    kMid,
+    points: simulated,
+    lines: c.ks.map((k) => ({
+      k,
+      TL: grid,
+      memory: grid.map((TL) => effectiveCurrent({ ...p, k, TL, TR }, "memory")),
+      markov: grid.map((TL) => effectiveCurrent({ ...p, k, TL, TR }, "exact")),
+    })),
+    delta: {
+      delta: deltas,
+      varyTL: deltas.map((d) => effectiveCurrent({ ...p, k: kMid, TL: TR + d, TR }, "memory")),
+      varyTR: deltas.map((d) => effectiveCurrent({ ...p, k: kMid, TL: c.fixedTL, TR: c.fixedTL - d }, "memory")),
+    },
+  };
+}
 
 particleBathChain.reproduce.push(meanForceSet, frictionSet, methodsSet, simulationSet, ndcSet);

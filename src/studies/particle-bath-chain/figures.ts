@@ -7,7 +7,7 @@ import { linePanel, mergePanelTables, panelFigure, type Series } from "../../fig
 import type { Figure } from "../../figures/figure.js";
 import type { CurrentMaximum } from "./ndc.js";
 import type { ParticleBathChainParams } from "./params.js";
-import type { CurrentSimulationPoint, FrictionPoint, MeanForceCurve, MethodRow } from "./study.js";
+import type { CurrentSimulationPoint, FrictionPoint, MeanForceCurve, MethodRow, NdcSimulation } from "./study.js";
 
 const COLORS = ["blue", "orange", "green", "red", "purple", "brown"];
 
@@ -368,6 +368,7 @@ export function ndcFigure(
   byK: { k: number; TL: number[]; current: number[]; maximum: CurrentMaximum }[],
   memory: { TL: number; current: number }[],
   delta: { delta: number[]; varyTL: number[]; varyTR: number[]; fixedTR: number; fixedTL: number },
+  sim?: NdcSimulation,
 ): Figure {
   const above: Series[] = [];
   const below: Series[] = [];
@@ -396,6 +397,7 @@ export function ndcFigure(
     strokeWidth: 1.5,
   });
   const maxima = byK.map((c) => `k = ${g(c.k)}: T_L = ${g(c.maximum.TL)}, J = ${g(c.maximum.current)}`).join("; ");
+  const simPanels = sim ? ndcSimulationPanels(sim) : [];
   return panelFigure({
     name: "fig4-ndc",
     title: "Negative differential thermal conductivity of the effective chain (Fig. 4 of [Krekels et al. 2026])",
@@ -403,6 +405,7 @@ export function ndcFigure(
       `Long-chain current (corrected closed form, docs/corrections.md) at T_R = ${g(p.TR)}. (a) T_L > T_R: it peaks (${maxima}) and falls ` +
       `as 1/T_L (dotted: 32 sites with the memory kernel). (b) T_L < T_R: negative, non-monotonic, down to k_eff = 0. (c) Against the ` +
       `temperature difference: raising T_L at T_R = ${g(delta.fixedTR)} (NDC) or lowering T_R at T_L = ${g(delta.fixedTL)} (linear). ` +
+      (sim ? ndcSimulationCaption(sim) : "") +
       `${paramLine(p, ["m", "K", "zeta", "gammaR", "Nb", "eps", "A", "rho", "L"])}.`,
     panels: [
       linePanel({
@@ -440,8 +443,95 @@ export function ndcFigure(
         width: 430,
         height: 330,
       }),
+      ...simPanels,
     ],
     columns: 3,
     legend: "per-panel",
   });
+}
+
+/** The caption's sentence on panels (d, e). */
+function ndcSimulationCaption(sim: NdcSimulation): string {
+  const low = sim.points.find((q) => q.k === sim.kMid && q.TL < sim.TR);
+  const markov = low ? ` (a Markov bath predicts ${g(low.markov)} at T_L = ${g(low.TL)}, k = ${g(low.k)})` : "";
+  return `(d, e) Points: the full system simulated (N = ${sim.N}, ζ = ${g(sim.zeta)}); lines: its effective chain with the bath's memory${markov}. `;
+}
+
+/** Fig. 4 (d, e): the full system simulated beside the effective theories of the same chain. */
+function ndcSimulationPanels(sim: NdcSimulation) {
+  const byT: Series[] = [];
+  sim.lines.forEach((l, i) => {
+    const color = COLORS[i % COLORS.length];
+    byT.push({ name: `k = ${g(l.k)}: theory`, x: l.TL, y: l.memory, color });
+    const pts = sim.points.filter((q) => q.k === l.k && q.TR === sim.TR);
+    byT.push({
+      name: `k = ${g(l.k)}: simulation`,
+      x: pts.map((q) => q.TL),
+      y: pts.map((q) => q.simulated.value),
+      err: pts.map((q) => q.simulated.error),
+      color,
+      line: false,
+      marker: "circle",
+    });
+  });
+  const vTL = sim.points.filter((q) => q.k === sim.kMid && q.TR === sim.TR && q.TL >= sim.TR);
+  const vTR = sim.points.filter((q) => q.k === sim.kMid && q.TL === sim.fixedTL);
+  const d = sim.delta;
+  return [
+    linePanel({
+      title: `simulation: T_R = ${g(sim.TR)}`,
+      yDomain: domainOf(byT),
+      xLabel: "particle-bath temperature T_L",
+      yLabel: "heat current J",
+      series: byT,
+      width: 430,
+      height: 330,
+      referenceLines: [{ y: 0, color: "#999", style: "dotted" }],
+    }),
+    linePanel({
+      title: `simulation: against |T_L - T_R| (k = ${g(sim.kMid)})`,
+      xLabel: "temperature difference |T_L - T_R|",
+      yLabel: "heat current J",
+      series: [
+        { name: `vary T_L (T_R = ${g(sim.TR)})`, x: d.delta, y: d.varyTL, color: "purple" },
+        { name: `vary T_R (T_L = ${g(sim.fixedTL)})`, x: d.delta, y: d.varyTR, color: "brown", style: "dashed" },
+        {
+          name: "vary T_L: simulation",
+          x: vTL.map((q) => q.TL - q.TR),
+          y: vTL.map((q) => q.simulated.value),
+          err: vTL.map((q) => q.simulated.error),
+          color: "purple",
+          line: false,
+          marker: "circle",
+        },
+        {
+          name: "vary T_R: simulation",
+          x: vTR.map((q) => q.TL - q.TR),
+          y: vTR.map((q) => q.simulated.value),
+          err: vTR.map((q) => q.simulated.error),
+          color: "brown",
+          line: false,
+          marker: "square",
+        },
+      ],
+      width: 430,
+      height: 330,
+    }),
+  ];
+}
+
+/** The y range of some series, error bars included, with a 5% margin. */
+function domainOf(series: Series[]): [number, number] {
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const sr of series)
+    sr.y.forEach((y, i) => {
+      const e = sr.err?.[i] ?? 0;
+      if (Number.isFinite(y)) {
+        lo = Math.min(lo, y - e);
+        hi = Math.max(hi, y + e);
+      }
+    });
+  const pad = 0.05 * (hi - lo || 1);
+  return [lo - pad, hi + pad];
 }

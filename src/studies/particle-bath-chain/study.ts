@@ -301,3 +301,79 @@ export function currentTheoryCurves(p: ParticleBathChainParams, zetas: readonly 
     highTemperatureCoefficient: highTemperatureCoefficient({ ...p, zeta }),
   }));
 }
+
+/** One simulated point of Fig. 4: the full system at (k, T_L, T_R) beside the effective theories of the same chain. */
+export interface NdcSimulationPoint {
+  k: number;
+  TL: number;
+  TR: number;
+  /** The mean spring flux of the full simulation (batch means; the same mean as the bath flux, less noise). */
+  simulated: Measured;
+  /** Effective chain with the bath's memory kernel (frequency integral), and with a Markov bath (exact engine). */
+  memory: number;
+  markov: number;
+  dt: number;
+}
+
+export interface NdcSimulationOptions {
+  /** (k, T_L, T_R) of each point. */
+  points: readonly { k: number; TL: number; TR: number }[];
+  replicas: number;
+  duration: number;
+  burnIn: number;
+  seed: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The full system simulated at the points of Fig. 4 (J against T_L for several k at fixed T_R, and against the
+ * temperature difference varying T_L or T_R), each with its own seed (seed + index), beside the effective theories.
+ */
+export async function ndcSimulationScan(
+  p: ParticleBathChainParams,
+  o: NdcSimulationOptions,
+  ctx: RunContext = {},
+): Promise<NdcSimulationPoint[]> {
+  const t0 = performance.now();
+  return runAll(
+    ctx,
+    o.points.map(({ k, TL, TR }, i) => async (run: RunOptions) => {
+      const q = { ...p, k, TL, TR };
+      const sim = await runChainCurrent(
+        q,
+        { replicas: o.replicas, duration: o.duration, burnIn: o.burnIn, seed: o.seed + i },
+        run,
+      );
+      const point: NdcSimulationPoint = {
+        k,
+        TL,
+        TR,
+        simulated: sim.springCurrent,
+        memory: effectiveCurrent(q, "memory"),
+        markov: effectiveCurrent(q, "exact"),
+        dt: sim.dt,
+      };
+      o.log?.(
+        `  chain k = ${k}, T_L = ${TL}, T_R = ${TR}: J = ${fmt(sim.springCurrent.value)} ± ${fmt(sim.springCurrent.error)} ` +
+          `(with memory ${fmt(point.memory)}, Markov ${fmt(point.markov)}) at ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      return point;
+    }),
+  );
+}
+
+/** Fig. 4's simulated points with the theory lines of the same (finite, zeta) chain. */
+export interface NdcSimulation {
+  zeta: number;
+  N: number;
+  /** T_R of the J(T_L) points. */
+  TR: number;
+  /** T_L at which T_R is lowered. */
+  fixedTL: number;
+  /** The k of the temperature-difference points. */
+  kMid: number;
+  points: NdcSimulationPoint[];
+  lines: { k: number; TL: number[]; memory: number[]; markov: number[] }[];
+  /** Memory theory against the temperature difference: T_L = TR + delta, or T_R = fixedTL - delta. */
+  delta: { delta: number[]; varyTL: number[]; varyTR: number[] };
+}

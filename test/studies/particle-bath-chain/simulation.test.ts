@@ -8,6 +8,7 @@ import {
   simulateProbeDecay,
   validateParams,
 } from "../../../src/studies/particle-bath-chain/index.js";
+import { ndcSimulationScan } from "../../../src/studies/particle-bath-chain/study.js";
 
 const within = (x: number, target: number, sigma: number, k = 4) => Math.abs(x - target) < k * sigma;
 
@@ -97,6 +98,27 @@ describe("the mixed simulator (chain + overdamped particles + Langevin bath)", (
     const sim = simulateChainCurrent(p, { replicas: 2, duration: 2000, burnIn: 200, seed: 10 });
     expect(within(sim.current.value, effectiveCurrent(p, "memory"), sim.current.error)).toBe(true);
     expect(Math.abs(sim.current.value - effectiveCurrent(p, "exact"))).toBeGreaterThan(20 * sim.current.error);
+  });
+
+  it("Fig. 4's setting (T_R = 10, zeta = 1): simulated points against the memory theory where resolved", async () => {
+    // T_L < T_R, where the current is largest against its noise; far from the Markov theory at zeta = 1.
+    const p = validateParams({ N: 8, TR: 10, zeta: 1 });
+    const points = await ndcSimulationScan(p, {
+      points: [
+        { k: 1, TL: 2, TR: 10 },
+        { k: 0.5, TL: 5, TR: 10 },
+      ],
+      replicas: 2,
+      duration: 3000,
+      burnIn: 200,
+      seed: 4041,
+    });
+    for (const q of points) {
+      expect(Math.abs(q.memory)).toBeGreaterThan(4 * q.simulated.error); // resolved
+      expect(within(q.simulated.value, q.memory, q.simulated.error)).toBe(true);
+      expect(Math.abs(q.simulated.value - q.markov)).toBeGreaterThan(4 * q.simulated.error);
+      expect(q.memory).toBeCloseTo(effectiveCurrent({ ...p, k: q.k, TL: q.TL, TR: q.TR }, "memory"), 12);
+    }
   });
 
   it("the same seed gives the same numbers", () => {
