@@ -10,7 +10,6 @@
  * Browser-safe.
  */
 import { ModelError, NessError, SweepError } from "../errors.js";
-import { findStudy, STUDIES } from "../studies/catalog.js";
 import type { Study } from "../studies/contract.js";
 import { fieldsOf, validateParameters } from "../studies/schema.js";
 import type { Base, ComputeAdapter, ComputeOptions, PreparedCompute } from "./compute.js";
@@ -24,12 +23,30 @@ export function plainResults(results: unknown): unknown {
   return text === undefined ? null : JSON.parse(text);
 }
 
+/**
+ * The studies a sweep base may name. The catalog is not imported here: it brings every study and the figure stack,
+ * which a sweep of a model file (and `ness worker`) must not load. The library's sweep entry (src/sweep/index.ts)
+ * provides it; the CLI and the workers call loadStudies() when a spec has a study base.
+ */
+let catalog: readonly Study[] | undefined;
+
+/** Makes these studies the ones a sweep base may name. */
+export function provideStudies(studies: readonly Study[]): void {
+  catalog = studies;
+}
+
+/** Loads the study catalog (once) if `base` names a study. */
+export async function loadStudies(base: object): Promise<void> {
+  if ("study" in base && catalog === undefined) provideStudies((await import("../studies/catalog.js")).STUDIES);
+}
+
 /** The study of a base, or a SweepError listing the studies. */
 export function studyOf(name: string, where: string): Study {
-  const study = findStudy(name);
+  if (catalog === undefined) throw new SweepError("internal: the study catalog was not loaded (loadStudies)", where);
+  const study = catalog.find((s) => s.name === name);
   if (!study)
     throw new SweepError(
-      `base.study: unknown study '${name}' (one of: ${STUDIES.map((s) => s.name).join(", ")})`,
+      `base.study: unknown study '${name}' (one of: ${catalog.map((s) => s.name).join(", ")})`,
       where,
     );
   return study;

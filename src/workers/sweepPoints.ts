@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { threadId } from "node:worker_threads";
 import type { StoredPoint } from "../io/sweepStore.js";
 import { prepareSweep, type PreparedSweep } from "../sweep/evaluate.js";
+import { loadStudies } from "../sweep/studyCompute.js";
 import type { SweepTask } from "../sweep/spec.js";
 
 /** A point to compute: its key, index in the sweep and axis values. */
@@ -38,6 +39,7 @@ export function preparedFor(sweepId: string, task: SweepTask): PreparedSweep {
  * are awaited one by one; exact and simulated points run without an await between them.
  */
 export async function computePoints(sweepId: string, task: SweepTask, jobs: PointJob[]): Promise<StoredPoint[]> {
+  await loadStudies(task.base);
   const prepared = preparedFor(sweepId, task);
   const who = workerName();
   const rows: StoredPoint[] = [];

@@ -69,7 +69,7 @@ describe("ness reproduce --resume", () => {
     // The assembled results are those of the figure set's own compute (points in turn, in this process).
     const set = particleBathChain.reproduce.find((c) => c.id === "fig4-ndc")!;
     const parameters = set.parameters(false);
-    const direct = plainPoint(await set.compute(parameters, { seed: 1, quick: false }));
+    const direct = plainPoint(await set.compute(parameters, { seed: set.seed ?? 1, quick: false }));
     const written = JSON.parse(readFileSync(path.join(out, "fig4-ndc.results.json"), "utf8")) as { results: unknown };
     expect(written.results).toEqual(direct);
 

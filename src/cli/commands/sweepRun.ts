@@ -20,6 +20,7 @@ import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/s
 import { points } from "../../sweep/axes.js";
 import { prepareSweep } from "../../sweep/evaluate.js";
 import { shortHash } from "../../sweep/key.js";
+import { loadStudies } from "../../sweep/studyCompute.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
 import { NESS_VERSION } from "../../version.js";
 import { defaultWorkers } from "../../workers/pool.js";
@@ -86,6 +87,7 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   const redisTimeout = numberOption(o.redisTimeout ?? "60", "--redis-timeout", { above: 0 })!;
   if (o.queue !== undefined) checkQueueUrl(o.queue);
   const spec = readSweepSpec(file);
+  await loadStudies(spec.base);
   const prepared = prepareSweep(spec, file);
   const { jobs, total } = planPoints(spec, prepared.key);
   if (jobs.length > 0) prepared.checkBounds(spec.axisValues, jobs[0].values);
