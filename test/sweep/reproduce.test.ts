@@ -7,8 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withoutUndefinedStatistics } from "../../src/cli/studies/output.js";
 import { SweepStore, type StoredPoint } from "../../src/io/sweepStore.js";
 import { particleBathChain } from "../../src/studies/particle-bath-chain/definition.js";
+import { twoTemperature } from "../../src/studies/two-temperature/definition.js";
 import { plainPoint } from "../../src/studies/pointMap.js";
 import { runCli } from "../helpers/cli.js";
 
@@ -17,8 +19,8 @@ let dir: string;
 beforeAll(() => void (dir = mkdtempSync(path.join(tmpdir(), "ness-reproduce-resume-"))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function storedRows(out: string): StoredPoint[] {
-  const where = path.join(out, ".sweeps", "fig4-ndc");
+function storedRows(out: string, id = "fig4-ndc"): StoredPoint[] {
+  const where = path.join(out, ".sweeps", id);
   if (!existsSync(path.join(where, "sweep.sqlite"))) return [];
   try {
     const s = SweepStore.openExisting(where);
@@ -79,6 +81,43 @@ describe("ness reproduce --resume", () => {
     expect(third.code).toBe(0);
     expect(third.stdout).toContain("already complete");
   }, 240_000);
+
+  it("the quick demixing map (one simulation per point) resumes with only the missing points computed", async () => {
+    const id = "fig6-demixing-map";
+    const out = path.join(dir, "demixing");
+    const args = ["reproduce", "two-temperature", "--quick", "--only", id, "--workers", "2", "--out", out];
+    const first = spawn(process.execPath, [bin, ...args], { stdio: "ignore" });
+    const exited = new Promise<number | null>((r) => first.once("exit", (code) => r(code)));
+    // Six points (3 ratios x 2 sizes) in chunks of one: killed once the first is stored, before the larger ones end.
+    const end = Date.now() + 120_000;
+    while (storedRows(out, id).length === 0 && first.exitCode === null && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 20));
+    first.kill("SIGKILL");
+    await exited;
+    const before = storedRows(out, id);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.length).toBeLessThan(6);
+    expect(existsSync(path.join(out, `${id}.results.json`))).toBe(false);
+
+    const again = await runCli(...args, "--resume");
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    const m = /(\d+) points: (\d+) to compute \((\d+) already in /.exec(again.stdout);
+    expect(m, again.stdout).not.toBeNull();
+    expect(Number(m![1])).toBe(6);
+    expect(Number(m![3])).toBe(before.length);
+    expect(Number(m![2])).toBe(6 - before.length);
+    expect(existsSync(path.join(out, ".sweeps"))).toBe(false);
+
+    // The same results as the set's own compute() in this process (identical JSON; results.json leaves out the
+    // batch correlations the engine leaves undefined, as for any study).
+    const set = twoTemperature.reproduce.find((c) => c.id === id)!;
+    const direct = withoutUndefinedStatistics(
+      plainPoint(await set.compute(set.parameters(true), { seed: set.seed ?? 1, quick: true })),
+    );
+    const written = JSON.parse(readFileSync(path.join(out, `${id}.results.json`), "utf8")) as { results: unknown };
+    expect(JSON.stringify(written.results)).toBe(JSON.stringify(direct));
+  }, 120_000);
 
   it("--only names a figure set of the study", async () => {
     const r = await runCli("reproduce", "particle-bath-chain", "--only", "fig9", "--out", path.join(dir, "x"));

@@ -10,12 +10,14 @@ import { GROSBERG_JOANNY_2015, METZGER_2026, WEBER_WEBER_FREY_2016 } from "../ci
 import type { RunOptions } from "../../stochastic/ensemble.js";
 import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
+import { mapSet } from "../pointMap.js";
 import { num, pm, table } from "../text.js";
 import {
   classifyDemixing,
   demixingFiniteSize,
-  demixingSweep,
+  demixingParams,
   runDemixing,
+  type DemixingCriterionRun,
   type DemixingParams,
   type DemixingResult,
 } from "./demixing.js";
@@ -775,45 +777,6 @@ export async function demixingSnapshotRuns(
   });
 }
 
-/** The sweep of the map figure, on `ctx.runner`'s workers. */
-export async function demixingMapRuns(
-  quick: boolean,
-  ctx: Pick<ComputeContext, "seed"> & RunContext,
-): Promise<DemixingMap> {
-  const s = DEMIXING_FIGURE_SETTINGS;
-  const grid = quick ? s.map.quick : s.map.full;
-  const base: Partial<DemixingParams> = {
-    ...s.base,
-    N: grid.N,
-    time: grid.time,
-    burnIn: grid.burnIn,
-    sampleInterval: grid.sampleInterval,
-    replicas: grid.replicas,
-    seed: ctx.seed,
-  };
-  const sweep = await demixingSweep(
-    { ratios: [...grid.ratios], phis: [...grid.phis], sizes: [...grid.sizes], base },
-    ctx,
-  );
-  const spinodalPhis = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65];
-  return {
-    ratios: sweep.ratios,
-    phis: sweep.phis,
-    psi: sweep.psi,
-    verdict: sweep.verdict,
-    sizes: sweep.sizes,
-    spinodal: {
-      phi: spinodalPhis,
-      ratio: spinodalPhis.map((phi) =>
-        spinodalRatio({ phi, coldFraction: s.base.coldFraction, Thot: s.base.Thot, stiffness: 1, range: 1 }),
-      ),
-    },
-    runs: sweep.runs.map((row) =>
-      row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series })),
-    ),
-  };
-}
-
 const demixingSnapshots = figureSet<
   { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
   { quick: boolean; runs: DemixingRun[] }
@@ -827,15 +790,121 @@ const demixingSnapshots = figureSet<
   figures: (d) => [demixingSnapshotFigure(d.runs, { quick: d.quick })],
 });
 
-const demixingMap = figureSet<
-  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+/** The parameters of the map figure (fig6): the settings of every demixing figure, full or quick. */
+export interface DemixingMapParameters {
+  quick: boolean;
+  settings: typeof DEMIXING_FIGURE_SETTINGS;
+}
+
+/** One point of the map: one demixing run at one (area fraction, ratio, size), validated, with its own seed. */
+interface DemixingMapPoint {
+  parameters: DemixingParams;
+}
+
+/** What a point of the map keeps of its run: the criterion's inputs and the figure's. */
+type DemixingMapValue = DemixingCriterionRun & Pick<DemixingResult, "largestCluster" | "series">;
+
+/** Area fractions at which the map draws the second-virial spinodal. */
+const SPINODAL_PHIS = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65];
+
+function demixingMapGrid(c: DemixingMapParameters) {
+  const s = c.settings;
+  return c.quick ? s.map.quick : s.map.full;
+}
+
+/**
+ * fig6 as a map of points (mapSet): one demixing run per (area fraction i, ratio j, size s), with seed
+ * seed + (i * ratios + j) * sizes + s (the seeds of demixingSweep), then, per (area fraction, ratio), the criterion
+ * (classifyDemixing over the sizes), psi and the largest cluster of the largest size; and the spinodal.
+ */
+const demixingMap = mapSet<
+  DemixingMapParameters,
+  DemixingMapPoint,
+  DemixingMapValue,
   { quick: boolean; sweep: DemixingMap }
 >({
   id: "fig6-demixing-map",
   title: "demixing: psi and the largest cold cluster against the temperature ratio and the area fraction",
   parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
-  async compute(c, ctx) {
-    return { quick: c.quick, sweep: await demixingMapRuns(c.quick, ctx) };
+  map: {
+    points(c, at) {
+      const grid = demixingMapGrid(c);
+      const base = demixingParams({
+        ...c.settings.base,
+        N: grid.N,
+        time: grid.time,
+        burnIn: grid.burnIn,
+        sampleInterval: grid.sampleInterval,
+        replicas: grid.replicas,
+        seed: at.seed,
+      });
+      const R = grid.ratios.length,
+        S = grid.sizes.length;
+      return grid.phis.flatMap((phi, i) =>
+        grid.ratios.flatMap((ratio, j) =>
+          grid.sizes.map((N, s) => ({
+            parameters: demixingParams({
+              ...base,
+              N,
+              phi,
+              Tcold: base.Thot / ratio,
+              seed: base.seed + (i * R + j) * S + s,
+            }),
+          })),
+        ),
+      );
+    },
+    async point(q, ctx) {
+      const r = await runDemixing(q.parameters, {}, runOptionsOf(ctx));
+      return {
+        parameters: r.parameters,
+        nCold: r.nCold,
+        psi: r.psi,
+        largestCluster: r.largestCluster,
+        sccLowQ: r.sccLowQ,
+        lengthScale: r.lengthScale,
+        lengthGrowth: r.lengthGrowth,
+        psiGrowth: r.psiGrowth,
+        structure: r.structure,
+        series: r.series,
+      };
+    },
+    assemble(c, values) {
+      const grid = demixingMapGrid(c);
+      const R = grid.ratios.length,
+        S = grid.sizes.length;
+      const point = (i: number, j: number) => values.slice((i * R + j) * S, (i * R + j + 1) * S);
+      const largestOf = (runs: DemixingMapValue[]) =>
+        runs.reduce((a, b) => (b.parameters.N > a.parameters.N ? b : a), runs[0]);
+      const phis = [...grid.phis],
+        ratios = [...grid.ratios];
+      const runs = phis.map((_, i) => ratios.map((_, j) => largestOf(point(i, j))));
+      const b = c.settings.base;
+      return {
+        quick: c.quick,
+        sweep: {
+          ratios,
+          phis,
+          psi: runs.map((row) => row.map((r) => r.psi)),
+          verdict: phis.map((_, i) => ratios.map((_, j) => classifyDemixing(point(i, j)).verdict)),
+          sizes: [...grid.sizes],
+          spinodal: {
+            phi: SPINODAL_PHIS,
+            ratio: SPINODAL_PHIS.map((phi) =>
+              spinodalRatio({ phi, coldFraction: b.coldFraction, Thot: b.Thot, stiffness: 1, range: 1 }),
+            ),
+          },
+          runs: runs.map((row) =>
+            row.map((r) => ({
+              parameters: r.parameters,
+              psi: r.psi,
+              largestCluster: r.largestCluster,
+              series: r.series,
+            })),
+          ),
+        },
+      };
+    },
   },
   figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
 });

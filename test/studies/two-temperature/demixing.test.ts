@@ -25,9 +25,12 @@ import {
 import {
   demixingCoarseningRuns,
   demixingFiniteSizeRuns,
-  demixingMapRuns,
   demixingSnapshotRuns,
+  DEMIXING_FIGURE_SETTINGS,
+  twoTemperature,
 } from "../../../src/studies/two-temperature/definition.js";
+import type { DemixingMap } from "../../../src/studies/two-temperature/demixingFigures.js";
+import { plainPoint } from "../../../src/studies/pointMap.js";
 import {
   softSecondVirial2D,
   spinodalDeterminant,
@@ -414,7 +417,7 @@ describe("demixing figures (quick mode)", () => {
       "fig5-demixing-snapshots",
       async () => demixingSnapshotFigure(await demixingSnapshotRuns(true, { seed: 1 }), { quick: true }),
     ],
-    ["fig6-demixing-map", async () => demixingMapFigure(await demixingMapRuns(true, { seed: 1 }), { quick: true })],
+    ["fig6-demixing-map", async () => demixingMapFigure((await mapSetQuick()).sweep, { quick: true })],
     [
       "fig7-demixing-finite-size",
       async () => {
@@ -439,4 +442,68 @@ describe("demixing figures (quick mode)", () => {
     expect(svg).toContain("<svg");
     expect(svg).not.toContain("NaN");
   });
+});
+
+/** fig6's figure set, computed in quick mode through its point map (mapSet), once for the tests below. */
+let quickMap: Promise<{ quick: boolean; sweep: DemixingMap }> | undefined;
+function mapSetQuick(): Promise<{ quick: boolean; sweep: DemixingMap }> {
+  const set = twoTemperature.reproduce.find((c) => c.id === "fig6-demixing-map")!;
+  quickMap ??= set.compute(set.parameters(true), { seed: set.seed ?? 1, quick: true }) as Promise<{
+    quick: boolean;
+    sweep: DemixingMap;
+  }>;
+  return quickMap;
+}
+
+describe("fig6 (the demixing map) as a point map", () => {
+  it("declares one point per (phi, ratio, size) and assembles what the sweep loop gave", async () => {
+    const set = twoTemperature.reproduce.find((c) => c.id === "fig6-demixing-map")!;
+    expect(set.map).toBeDefined();
+    const grid = DEMIXING_FIGURE_SETTINGS.map.quick;
+    const points = set.map!.points(set.parameters(true), { seed: 1, quick: true }) as { parameters: DemixingParams }[];
+    expect(points).toHaveLength(grid.phis.length * grid.ratios.length * grid.sizes.length);
+    // Point (phi i, ratio j, size s) has seed 1 + (i * ratios + j) * sizes + s: ratio 10 (j = 1) at N = 400 (s = 1).
+    expect(points[3].parameters.seed).toBe(1 + 3);
+    expect(points[3].parameters.N).toBe(400);
+    expect(points[3].parameters.Tcold).toBeCloseTo(DEMIXING_FIGURE_SETTINGS.base.Thot / 10, 15);
+
+    // The reference: the loop fig6 ran before it was a point map (demixingSweep over the grid, then the spinodal).
+    const s = DEMIXING_FIGURE_SETTINGS;
+    const sweep = await demixingSweep({
+      ratios: [...grid.ratios],
+      phis: [...grid.phis],
+      sizes: [...grid.sizes],
+      base: {
+        ...s.base,
+        N: grid.N,
+        time: grid.time,
+        burnIn: grid.burnIn,
+        sampleInterval: grid.sampleInterval,
+        replicas: grid.replicas,
+        seed: 1,
+      },
+    });
+    const spinodalPhis = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65];
+    const loop: DemixingMap = {
+      ratios: sweep.ratios,
+      phis: sweep.phis,
+      psi: sweep.psi,
+      verdict: sweep.verdict,
+      sizes: sweep.sizes,
+      spinodal: {
+        phi: spinodalPhis,
+        ratio: spinodalPhis.map((phi) =>
+          spinodalRatio({ phi, coldFraction: s.base.coldFraction, Thot: s.base.Thot, stiffness: 1, range: 1 }),
+        ),
+      },
+      runs: sweep.runs.map((row) =>
+        row.map((r) => ({ parameters: r.parameters, psi: r.psi, largestCluster: r.largestCluster, series: r.series })),
+      ),
+    };
+    const mapped = await mapSetQuick();
+    expect(JSON.stringify(plainPoint(mapped))).toBe(JSON.stringify(plainPoint({ quick: true, sweep: loop })));
+    // Not vacuous: three ratios, each with a verdict and a psi with an error bar.
+    expect(mapped.sweep.verdict![0]).toHaveLength(3);
+    for (const p of mapped.sweep.psi[0]) expect(p.error).toBeGreaterThan(0);
+  }, 120_000);
 });
