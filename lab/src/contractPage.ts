@@ -335,9 +335,9 @@ export function contractPage(
       figures.dataset.detail = detail;
       return true;
     };
-    // Studies whose figure curves cost much more than their numbers (draftFigures): a draft at once (the same numbers,
-    // the curves on fewer points), then the full run on a second worker, cancelled by the next change.
-    const draft = study.draftFigures === true;
+    // Where a study's figure curves cost much more than its numbers (draftFigures): a draft at once (the same
+    // numbers, the curves on fewer points), then the full run on a second worker, cancelled by the next change.
+    const draft = study.draftFigures?.(parameters) === true;
     void control.run(
       draft ? { ...job, draft: true } : job,
       (r, t) => {

@@ -192,8 +192,11 @@ export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
   compute(parameters: z.output<S>, context: ComputeContext): Promise<R>;
   /** Pure: figures drawn from the results (the CLI's --figure writes the first). */
   figures(results: R): Figure[];
-  /** Whether compute honours `context.draft` (its figure curves cost much more than its numbers). */
-  draftFigures?: boolean;
+  /**
+   * Whether compute honours `context.draft` for these parameters: true where the figures' curves cost much more than
+   * the numbers (a draft, then the full run, costs little more than the full run alone); absent: never.
+   */
+  draftFigures?(parameters: z.output<S>): boolean;
   /** Pure: the terminal report. */
   report(results: R): string;
   /** Warnings to show with the report (on stderr); default: `results.warnings` when it is a list of strings. */

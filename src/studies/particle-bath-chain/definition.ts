@@ -224,7 +224,8 @@ export const particleBathChain = defineStudy({
     return results;
   },
   figures: (r) => (r.curves ? [currentSimulationFigure(r.parameters, [], r.curves)] : []),
-  draftFigures: true,
+  // Not with a simulation (--probe, --simulate): a draft would run it twice.
+  draftFigures: (p) => !p.probe && !p.simulate,
   report,
   examples: [
     "study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24",

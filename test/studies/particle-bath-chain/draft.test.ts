@@ -29,4 +29,11 @@ describe("particle-bath-chain draft figures (context.draft)", () => {
       expect(d.memory[i]).toBe(effectiveCurrent({ ...p, TL }, "memory"));
     });
   });
+
+  it("is asked for only without a simulation (a draft would run it twice)", () => {
+    const parse = (x: object) => particleBathChain.parameters.parse(x);
+    expect(particleBathChain.draftFigures?.(parse({}))).toBe(true);
+    expect(particleBathChain.draftFigures?.(parse({ simulate: true }))).toBe(false);
+    expect(particleBathChain.draftFigures?.(parse({ probe: true }))).toBe(false);
+  });
 });
