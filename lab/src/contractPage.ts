@@ -117,6 +117,7 @@ class RunControl {
   private readonly anyway: HTMLButtonElement;
   private controller: AbortController | null = null;
   private token = 0;
+  private refiner: AbortController | null = null;
 
   constructor(
     id: string,
@@ -135,8 +136,32 @@ class RunControl {
   }
 
   /**
-   * Runs `work` (the newest call wins: an older run is aborted) and hands its result to `done` (latest only).
-   * `force`: no cost question.
+   * A draft's refinement: runs `job` on `client` (a second study worker, so the page's worker stays free for the next
+   * change), hands its result to `done` and adds to the state line. The next run() cancels it (its worker is
+   * terminated).
+   */
+  async refine(client: StudyClient, job: StudyJob, done: (r: unknown) => void, fail: (err: unknown) => void) {
+    const token = this.token;
+    const controller = new AbortController();
+    this.refiner = controller;
+    const draft = this.state.textContent ?? "";
+    this.state.textContent = `${draft}; refining the figures…`;
+    const t0 = performance.now();
+    try {
+      const r = await client.run(job, true, () => {}, controller.signal);
+      if (token !== this.token) return;
+      this.state.textContent = `${draft}; figures refined in ${((performance.now() - t0) / 1000).toFixed(2)} s`;
+      done(r);
+    } catch (err) {
+      if (token !== this.token || controller.signal.aborted) return;
+      this.state.textContent = draft;
+      fail(err);
+    }
+  }
+
+  /**
+   * Runs `work` (the newest call wins: an older run, and an older refinement, is aborted) and hands its result to
+   * `done` (latest only). `force`: no cost question.
    */
   async run(
     job: StudyJob,
@@ -147,6 +172,7 @@ class RunControl {
   ): Promise<void> {
     const token = ++this.token;
     this.controller?.abort();
+    this.refiner?.abort();
     const controller = new AbortController();
     this.controller = controller;
     this.anyway.hidden = true;
@@ -267,6 +293,7 @@ export function contractPage(
   };
   const client = new StudyClient();
   const control = new RunControl("study", status, client);
+  const refiner = new StudyClient();
   const fail = (err: unknown) => {
     status.hidden = false;
     status.textContent = nessMessage(err);
@@ -290,22 +317,33 @@ export function contractPage(
       fail(err);
       return;
     }
+    const job: StudyJob = { study: study.name, parameters, seed: s, quick: false };
+    const show = (r: unknown, detail: "draft" | "full"): boolean => {
+      let figs: Figure[];
+      try {
+        figs = study.figures(r);
+      } catch (err) {
+        fail(err);
+        return false;
+      }
+      status.hidden = true;
+      status.textContent = "";
+      root.classList.remove("stale");
+      last = r;
+      report.textContent = study.report(r);
+      drawFigures(figures, figs);
+      figures.dataset.detail = detail;
+      return true;
+    };
+    // Where a study's figure curves cost much more than its numbers (draftFigures): a draft at once (the same
+    // numbers, the curves on fewer points), then the full run on a second worker, cancelled by the next change.
+    const draft = study.draftFigures?.(parameters) === true;
     void control.run(
-      { study: study.name, parameters, seed: s, quick: false },
+      draft ? { ...job, draft: true } : job,
       (r, t) => {
-        let figs: Figure[];
-        try {
-          figs = study.figures(r);
-        } catch (err) {
-          return fail(err);
-        }
-        status.hidden = true;
-        status.textContent = "";
-        root.classList.remove("stale");
-        last = r;
         ms = t;
-        report.textContent = study.report(r);
-        drawFigures(figures, figs);
+        if (!show(r, draft ? "draft" : "full") || !draft) return;
+        void control.refine(refiner, job, (full) => show(full, "full"), fail);
       },
       fail,
       false,

@@ -24,6 +24,8 @@ export interface StudyRequest {
   parameters: unknown;
   seed: number;
   quick: boolean;
+  /** A draft (ComputeContext.draft): the study's figure curves on fewer points, refined by a second request. */
+  draft?: boolean;
   force: boolean;
   /** Block workers for the simulations (at least 1). */
   workers: number;
@@ -65,6 +67,7 @@ scope.onmessage = (e) => {
         quick: q.quick,
         force: q.force,
         figures: true,
+        draft: q.draft === true,
         runner,
         progress: (done: number, total: number) => {
           const now = performance.now();

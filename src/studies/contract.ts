@@ -123,6 +123,12 @@ export interface ComputeContext {
   log?: (line: string) => void;
   /** The caller will draw figures or write tables (the CLI's --figure, --csv): compute their data too. */
   figures?: boolean;
+  /**
+   * With `figures`: a first, quick picture that the caller replaces by a full run (the lab draws it at once and
+   * refines when idle). A study that declares `draftFigures` computes its figures' curves on fewer points; every
+   * number of the results other than those curves is the same as in a full run.
+   */
+  draft?: boolean;
 }
 
 /**
@@ -186,6 +192,11 @@ export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
   compute(parameters: z.output<S>, context: ComputeContext): Promise<R>;
   /** Pure: figures drawn from the results (the CLI's --figure writes the first). */
   figures(results: R): Figure[];
+  /**
+   * Whether compute honours `context.draft` for these parameters: true where the figures' curves cost much more than
+   * the numbers (a draft, then the full run, costs little more than the full run alone); absent: never.
+   */
+  draftFigures?(parameters: z.output<S>): boolean;
   /** Pure: the terminal report. */
   report(results: R): string;
   /** Warnings to show with the report (on stderr); default: `results.warnings` when it is a list of strings. */

@@ -147,6 +147,12 @@ function report(r: ChainResults): string {
   return out.join("\n");
 }
 
+/**
+ * Points of the J(T_L) curves of a draft (context.draft): each point is two solves of the chain (with and without
+ * the bath's memory), some 3-10 ms each in a browser, against 60 points in a full run.
+ */
+const DRAFT_POINTS = 8;
+
 export const particleBathChain = defineStudy({
   name: "particle-bath-chain",
   title: "A harmonic chain driven by a bath of overdamped particles",
@@ -186,7 +192,7 @@ export const particleBathChain = defineStudy({
     };
     if (ctx.figures) {
       const top = Math.max(30 * Math.max(p.TR, p.TL), 2 * (s.maximum?.TL ?? 0));
-      results.curves = currentTheoryCurves(p, [p.zeta], top, 60);
+      results.curves = currentTheoryCurves(p, [p.zeta], top, ctx.draft ? DRAFT_POINTS : 60);
     }
     if (probe) {
       const d = await runProbeDecay(p, { pairs, v0, seed: ctx.seed, force: ctx.force }, runOptionsOf(ctx));
@@ -218,6 +224,8 @@ export const particleBathChain = defineStudy({
     return results;
   },
   figures: (r) => (r.curves ? [currentSimulationFigure(r.parameters, [], r.curves)] : []),
+  // Not with a simulation (--probe, --simulate): a draft would run it twice.
+  draftFigures: (p) => !p.probe && !p.simulate,
   report,
   examples: [
     "study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24",
