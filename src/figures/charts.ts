@@ -170,8 +170,111 @@ export interface ReferenceLine {
   label?: string;
   color?: string;
   style?: LineStyle;
-  /** Where along the line the label goes: "end" (right / top, default) or "start" (left / bottom). */
+  /**
+   * Where along the line the label goes: "end" (right / top) or "start" (left / bottom). Without it, and for the
+   * side of a horizontal line's label (above or below), the place that keeps the label inside the frame and off the
+   * data (fewest points and line samples under it) is chosen, preferring the end and above.
+   */
   labelAt?: "start" | "end";
+}
+
+/** The margins of a line panel's plot area, in pixels. */
+const MARGIN = { left: 64, right: 18, top: 12, bottom: 46 };
+
+/** A nice linear domain, about as Plot's `nice: true` (ten ticks) makes it. */
+function niceExtent(lo: number, hi: number): [number, number] {
+  if (!(hi > lo)) return [lo - 1, hi + 1];
+  const raw = (hi - lo) / 10;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / p;
+  const step = (m >= 7.07 ? 10 : m >= 3.16 ? 5 : m >= 1.41 ? 2 : 1) * p;
+  return [Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step];
+}
+
+/**
+ * Places the labels of horizontal reference lines (an approximation of the panel's scales, in pixels): of the four
+ * places (end or start; above or below the line) the first, in that order, whose label box stays inside the frame
+ * and covers the fewest data points and line samples. Returns, per reference line, where its label goes.
+ */
+function placeReferenceLabels(
+  spec: LinePanelSpec,
+  series: readonly { x: readonly number[]; y: readonly number[]; line?: boolean }[],
+  size: { width: number; height: number; left: number; right: number; top: number; bottom: number; inset: number },
+): { at: "start" | "end"; below: boolean }[] {
+  const refs = spec.referenceLines ?? [];
+  const logX = spec.xType === "log";
+  const logY = spec.yType === "log";
+  const tx = (v: number) => (logX ? Math.log10(v) : v);
+  const ty = (v: number) => (logY ? Math.log10(v) : v);
+  const okX = (v: number) => Number.isFinite(v) && (!logX || v > 0);
+  const okY = (v: number) => Number.isFinite(v) && (!logY || v > 0);
+  const extent = (vals: number[], given: [number, number] | undefined, log: boolean, t: (v: number) => number) => {
+    if (given) return [t(given[0]), t(given[1])] as [number, number];
+    const tv = vals.map(t).filter(Number.isFinite);
+    if (tv.length === 0) return [0, 1] as [number, number];
+    const lo = Math.min(...tv);
+    const hi = Math.max(...tv);
+    return log ? ([lo, hi] as [number, number]) : niceExtent(lo, hi);
+  };
+  const xs = [...series.flatMap((s) => s.x.filter(okX)), ...refs.flatMap((r) => (r.x !== undefined ? [r.x] : []))];
+  const ys = [...series.flatMap((s) => s.y.filter(okY)), ...refs.flatMap((r) => (r.y !== undefined ? [r.y] : []))];
+  const [x0, x1] = extent(xs, spec.xDomain, logX, tx);
+  const [y0, y1] = extent(ys, spec.yDomain, logY, ty);
+  const inset = spec.xDomain ? 0 : 6;
+  const insetY = spec.yDomain ? 0 : size.inset;
+  const left = size.left + inset;
+  const right = size.width - size.right - inset;
+  const top = size.top + insetY;
+  const bottom = size.height - size.bottom - insetY;
+  const px = (v: number) => left + ((tx(v) - x0) / (x1 - x0 || 1)) * (right - left);
+  const py = (v: number) => bottom - ((ty(v) - y0) / (y1 - y0 || 1)) * (bottom - top);
+  // Points of the data, in pixels: markers and samples every few pixels along each line.
+  const pts: [number, number][] = [];
+  for (const s of series) {
+    let prev: [number, number] | null = null;
+    for (let k = 0; k < s.x.length; k++) {
+      if (!okX(s.x[k]) || !okY(s.y[k])) {
+        prev = null;
+        continue;
+      }
+      const p: [number, number] = [px(s.x[k]), py(s.y[k])];
+      if (prev && s.line !== false) {
+        const n = Math.min(200, Math.ceil(Math.hypot(p[0] - prev[0], p[1] - prev[1]) / 3));
+        for (let j = 1; j < n; j++)
+          pts.push([prev[0] + ((p[0] - prev[0]) * j) / n, prev[1] + ((p[1] - prev[1]) * j) / n]);
+      }
+      pts.push(p);
+      prev = p;
+    }
+  }
+  const frameLeft = size.left;
+  const frameRight = size.width - size.right;
+  const frameTop = size.top;
+  const frameBottom = size.height - size.bottom;
+  return refs.map((r) => {
+    if (r.y === undefined || !r.label || !okY(r.y)) return { at: r.labelAt ?? "end", below: false };
+    const yLine = py(r.y);
+    const w = r.label.length * 6.6 + 4;
+    const h = 14;
+    const options = (r.labelAt ? [r.labelAt] : (["end", "start"] as const)).flatMap((at) =>
+      [false, true].map((below) => ({ at, below })),
+    );
+    let best = options[0];
+    let bestScore = Infinity;
+    for (const o of options) {
+      const xa = o.at === "end" ? frameRight - 4 - w : frameLeft + 4;
+      const yc = yLine + (o.below ? 9 : -8);
+      const box = { l: xa - 2, r: xa + w + 2, t: yc - h / 2 - 1, b: yc + h / 2 + 1 };
+      const outside = box.t < frameTop || box.b > frameBottom;
+      const covered = pts.filter(([a, b]) => a >= box.l && a <= box.r && b >= box.t && b <= box.b).length;
+      const score = (outside ? 1e6 : 0) + covered;
+      if (score < bestScore) {
+        best = o;
+        bestScore = score;
+      }
+    }
+    return best;
+  });
 }
 
 export interface LinePanelSpec {
@@ -246,20 +349,29 @@ export function linePanel(spec: LinePanelSpec): Panel {
     const gridStyle = { stroke: "currentColor", strokeOpacity: 0.1 };
     if (grid && spec.xType === "log") marks.push(Plot.gridX(decades(spec.xDomain ?? allX), gridStyle));
     if (grid && spec.yType === "log") marks.push(Plot.gridY(decades(spec.yDomain ?? allY), gridStyle));
-    for (const r of spec.referenceLines ?? []) {
+    const places = placeReferenceLabels(spec, styled, {
+      width,
+      height,
+      left: MARGIN.left,
+      right: MARGIN.right,
+      top: MARGIN.top,
+      bottom: MARGIN.bottom,
+      inset: 8,
+    });
+    for (const [k, r] of (spec.referenceLines ?? []).entries()) {
       const stroke = resolveColor(r.color ?? "#555", 0);
       const dash = dashArray(r.style ?? "dashed");
       if (r.y !== undefined) {
         marks.push(Plot.ruleY([r.y], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
         if (r.label) {
-          const start = r.labelAt === "start";
+          const start = places[k].at === "start";
           marks.push(
             Plot.text([r.label], {
               y: () => r.y,
               frameAnchor: start ? "left" : "right",
               textAnchor: start ? "start" : "end",
               dx: start ? 4 : -4,
-              dy: -8,
+              dy: places[k].below ? 9 : -8,
               fill: stroke,
               fontSize: 11,
               stroke: "white",
@@ -334,10 +446,10 @@ export function linePanel(spec: LinePanelSpec): Panel {
     return plotSvg(document, {
       width,
       height,
-      marginLeft: 64,
-      marginRight: 18,
-      marginTop: 12,
-      marginBottom: 46,
+      marginLeft: MARGIN.left,
+      marginRight: MARGIN.right,
+      marginTop: MARGIN.top,
+      marginBottom: MARGIN.bottom,
       // Like matplotlib's margins: data never touches the frame unless a domain is given.
       x: {
         ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX),

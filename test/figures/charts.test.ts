@@ -265,3 +265,56 @@ describe("typography", () => {
     ]);
   });
 });
+
+describe("reference line labels", () => {
+  /** The label's text element, its vertical centre and anchor, and the frame's top and bottom, from the SVG. */
+  function labelOf(root: Element, label: string) {
+    const text = Array.from(root.querySelectorAll("text")).find((t) => t.textContent === label)!;
+    const g = text.parentElement!;
+    const shift = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute("transform") ?? "")!;
+    const at = /translate\(([-\d.]+),([-\d.]+)\)/.exec(text.getAttribute("transform") ?? "")!;
+    const frame = root.querySelector('rect[aria-label="frame"]')!;
+    const top = Number(frame.getAttribute("y"));
+    return {
+      centre: Number(at[2]) + Number(shift[2]),
+      anchor: g.getAttribute("text-anchor"),
+      top,
+      bottom: top + Number(frame.getAttribute("height")),
+    };
+  }
+  const render = (p: ReturnType<typeof linePanel>) =>
+    panelFigure({ name: "ref", title: "reference labels", caption: "", panels: [p] }).render(createDocument());
+
+  it("a line at the top of the data puts its label below, inside the frame (the strip profile's T_L = 2)", () => {
+    const x = Array.from({ length: 16 }, (_, k) => k + 1);
+    const p = linePanel({
+      xLabel: "column",
+      yLabel: "T",
+      series: [{ name: "profile", x, y: x.map((c) => 1.9 - (0.8 * (c - 1)) / 15) }],
+      referenceLines: [
+        { y: 2, label: "TL = 2" },
+        { y: 1, label: "TR = 1" },
+      ],
+    });
+    const root = render(p);
+    for (const name of ["TL = 2", "TR = 1"]) {
+      const l = labelOf(root, name);
+      expect(l.centre - 7, name).toBeGreaterThanOrEqual(l.top);
+      expect(l.centre + 7, name).toBeLessThanOrEqual(l.bottom);
+    }
+  });
+
+  it("a label whose default place is on the data moves off it (the demixing panel's x(1 - x))", () => {
+    const x = Array.from({ length: 41 }, (_, k) => k / 10);
+    // Data oscillating about the line on the right, far from it on the left.
+    const panel = (labelAt?: "end") =>
+      linePanel({
+        xLabel: "q",
+        yLabel: "S",
+        series: [{ name: "S", x, y: x.map((v) => (v < 2 ? 0.1 : 0.25 + 0.05 * Math.sin(8 * v))) }],
+        referenceLines: [{ y: 0.25, label: "x(1 - x)", labelAt }],
+      });
+    expect(labelOf(render(panel()), "x(1 - x)").anchor).toBe("start");
+    expect(labelOf(render(panel("end")), "x(1 - x)").anchor, "an explicit place is kept").toBe("end");
+  });
+});

@@ -9,6 +9,7 @@ import { solveNetwork } from "../../src/exact/network.js";
 import { SweepStore } from "../../src/io/sweepStore.js";
 import { parseModelText, validateModel, type NetworkModel } from "../../src/model/index.js";
 import { sweepFigure } from "../../src/sweep/plot.js";
+import { expectCsvProvenance } from "../helpers/csv.js";
 import { runCli } from "../helpers/cli.js";
 
 const require = createRequire(import.meta.url);
@@ -136,11 +137,15 @@ describe("ness sweep (embedded store)", () => {
       path.join(out, "h.csv"),
     );
     expect(heat.code).toBe(0);
-    expect(
-      readFileSync(path.join(out, "h.csv"), "utf8")
-        .split("\n")
-        .filter((l) => l.trim() !== "").length,
-    ).toBeGreaterThan(9);
+    // The figure's CSV carries the provenance of the other CSVs: version, command, sweep, seed, spec, units.
+    const h = expectCsvProvenance(path.join(out, "h.csv"), {
+      command: /command: ness plot \S+ --x 'baths\[0\]\.temperature' .* --figure \S+h\.csv; sweep [0-9a-f]{16}/,
+      seed: 3,
+    });
+    expect(h.comments.some((c) => c.startsWith('spec: {"base"'))).toBe(true);
+    expect(h.comments.join("\n")).toMatch(/^units: kB = 1; the model file's units/m);
+    expect(h.header).not.toMatch(/=/);
+    expect(h.lines.length).toBeGreaterThan(8);
     const mixed = await runCli("plot", out, "--x", "baths[0].temperature", "--y", "springs[2-3].flux");
     expect(mixed.code).toBe(1);
     expect(mixed.stderr).toContain("also varies springs[2-3].stiffness");

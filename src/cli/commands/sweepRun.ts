@@ -14,15 +14,15 @@ import path from "node:path";
 import { Piscina } from "piscina";
 import { fileURLToPath } from "node:url";
 import { ModelError, SweepError } from "../../errors.js";
-import { STORE_FILE, SweepStore, type StoredPoint } from "../../io/sweepStore.js";
+import { STORE_FILE, SweepStore, type StoreMeta, type StoredPoint } from "../../io/sweepStore.js";
 import { parseModelText } from "../../model/raw.js";
 import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/sweepQueue.js";
 import { points } from "../../sweep/axes.js";
 import { prepareSweep } from "../../sweep/evaluate.js";
 import { shortHash } from "../../sweep/key.js";
-import { loadStudies } from "../../sweep/studyCompute.js";
+import { loadStudies, studyOf } from "../../sweep/studyCompute.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
-import { NESS_VERSION } from "../../version.js";
+import { NESS_VERSION, VERSION } from "../../version.js";
 import { defaultWorkers } from "../../workers/pool.js";
 import { computePoints, keepPrepared, type PointJob } from "../../workers/sweepPoints.js";
 import { runLocal } from "../../workers/sweepPool.js";
@@ -30,6 +30,7 @@ import type { ChunkReply, ChunkTask } from "../../workers/sweepWorker.js";
 import { exitOnSignal, Interrupted, SIGNAL_EXIT } from "../interrupt.js";
 import { ANNOUNCE_SECONDS, MAX_SECONDS, duration } from "../cost.js";
 import { readModelText } from "../input.js";
+import { MODEL_UNITS, commandLine } from "../commandLine.js";
 import { numberOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
 
@@ -240,6 +241,25 @@ export async function runWorker(o: { queue?: string; workers?: string; lockSecon
   throw new Interrupted(signal, `worker stopped by ${signal} (the points it had finished are delivered)`);
 }
 
+/**
+ * The `#` lines of a sweep figure's CSV (`ness plot DIR ... --figure x.csv`), as in the other CSVs: the ness version,
+ * the command, the sweep and its seed; the spec; the units (the model file's, or the study's for a study base).
+ */
+async function plotCsvComments(meta: StoreMeta): Promise<string[]> {
+  let units = MODEL_UNITS;
+  const spec = JSON.parse(meta.spec) as { base?: { study?: unknown } };
+  if (spec.base && typeof spec.base.study === "string") {
+    await loadStudies(spec.base);
+    const { studyUnits } = await import("../provenance.js");
+    units = studyUnits(studyOf(spec.base.study, "spec")).convention;
+  }
+  return [
+    `ness ${VERSION}; command: ${commandLine()}; sweep ${meta.sweepId}; seed ${meta.seed}; ${meta.points} points; stored by ness ${meta.version}`,
+    `spec: ${meta.spec.replace(/[\r\n]+/g, " ")}`,
+    `units: ${units}`,
+  ];
+}
+
 /** `ness plot DIR --x AXIS --y OUTPUT [--color AXIS]`: a figure of a sweep from its store. */
 export async function runPlot(
   dir: string,
@@ -273,6 +293,7 @@ export async function runPlot(
   }
   const file = o.figure ?? path.join(dir, `${`${o.y}-vs-${o.x}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.svg`);
   checkFigurePath(file, "--figure");
-  await writeFigureFile(figure, file);
+  const csvComments = file.toLowerCase().endsWith(".csv") ? await plotCsvComments(store.meta) : undefined;
+  await writeFigureFile(figure, file, { csvComments });
   console.log(`figure written to ${file}`);
 }

@@ -123,6 +123,8 @@ export function profileFigure(data: {
       marker: s.x.length <= 80 ? "circle" : undefined,
     })),
     referenceLines: data.references.map((r) => ({ y: r.y, label: r.label, color: "gray", style: "dotted" })),
+    // Sites (columns) 1..N: half a site of margin each side (a nice domain left 32..35 empty on a 32-site chain).
+    xDomain: [0.5, Math.max(1, ...data.series.flatMap((s) => s.x)) + 0.5],
     table: data.table,
     width: 680,
     height: 380,
