@@ -118,7 +118,7 @@ const STUDY_PAGES: {
     name: "two-temperature/ratchet",
     query: { time: 20, replicas: 2, seed: 3 },
     pick: (r) => r.centreOfMass.value,
-    figures: 0,
+    figures: 1,
   },
   {
     name: "two-temperature/demixing",
