@@ -18,6 +18,7 @@ import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { closedFormCovariance, sweep } from "../../src/studies/variance-resonance/index.js";
 import { findStudy } from "../../src/studies/catalog.js";
 import { runStudy } from "../../src/studies/run.js";
+import { fieldsOf } from "../../src/studies/schema.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -444,6 +445,15 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       expect(await page.locator("#study-figures figure").count()).toBe(c.figures);
       if (c.report !== false && !c.exact)
         expect(await page.locator("#study-report").textContent()).toBe(study.report(expected as never));
+      // Every field is labelled by its CLI flag (the contract's, --burn-in for burnIn) and unit, and the label names
+      // its input (getByLabel finds the text field by that label).
+      const form = `study-${c.name.replace(/\W+/g, "-")}`;
+      for (const f of fieldsOf(study.parameters)) {
+        const label = (await page.locator(`label[for="${form}-${f.key}"]`).textContent())!;
+        const unit = f.unit && f.unit !== "1" && !f.unit.startsWith("as ") ? ` [${f.unit}]` : "";
+        expect(label).toBe(`--${f.flag}${unit}`);
+        expect(await page.getByLabel(label, { exact: true }).getAttribute("id")).toBe(`${form}-${f.key}`);
+      }
       await page.screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}.png`), fullPage: true });
     });
   }
