@@ -375,9 +375,9 @@ export function contractPage(
       h(
         "div",
         { class: "form-row" },
-        h("label", { for: "study-seed" }, "seed"),
+        h("label", { for: "study-seed" }, "--seed"),
         seedInput,
-        h("span", { class: "hint" }, "random seed: same seed, same numbers (as --seed)"),
+        h("span", { class: "hint" }, "random seed: same seed, same numbers"),
       ),
     );
     seedInput.addEventListener("input", () => run(form.values()));

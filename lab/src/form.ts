@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { formatZodError } from "../../src/model/raw.js";
 import { checkRange, type ParameterRange } from "../../src/studies/ranges.js";
-import { kebab } from "../../src/studies/schema.js";
+import { fieldsOf, kebab } from "../../src/studies/schema.js";
 import { h, nessMessage } from "./dom.js";
 
 /** What the lab reads from a field's meta (the contract's ParameterMeta, where it applies). */
@@ -21,10 +21,14 @@ export interface FieldMeta {
   label?: string;
   /** The default as --help shows it when the schema has none (it depends on other parameters). */
   defaultText?: string;
+  /** false: a field of the page only, not a CLI option (labelled by its key, not a flag). */
+  cli?: boolean;
 }
 
 export interface FieldInfo {
   key: string;
+  /** The CLI's flag without dashes (the contract's: meta.flag, else the key in kebab case, burnIn -> burn-in). */
+  flag: string;
   kind: "number" | "enum" | "boolean" | "string";
   description: string;
   meta: FieldMeta;
@@ -35,6 +39,7 @@ export interface FieldInfo {
 
 /** The fields of an object schema, with description, meta and default, unwrapping default/optional wrappers. */
 export function describeFields(schema: z.ZodObject): FieldInfo[] {
+  const flags = new Map(fieldsOf(schema).map((f) => [f.key, f.flag]));
   return Object.entries(schema.shape).map(([key, field]) => {
     let f = field as z.ZodType;
     let description = f.description ?? "";
@@ -66,7 +71,16 @@ export function describeFields(schema: z.ZodObject): FieldInfo[] {
             ? "boolean"
             : "string";
     const options = f instanceof z.ZodEnum ? (f.options as string[]).map(String) : undefined;
-    return { key, kind, description, meta, defaultValue, options, optional };
+    return {
+      key,
+      flag: flags.get(key) ?? meta.flag ?? kebab(key),
+      kind,
+      description,
+      meta,
+      defaultValue,
+      options,
+      optional,
+    };
   });
 }
 
@@ -103,10 +117,9 @@ export function generateForm<S extends z.ZodObject>(
       for (const f of fields) {
         const v = raw[f.key];
         if (f.kind === "number" && typeof v === "string") {
-          throw new Error(`--${f.meta.flag ?? kebab(f.key)} must be a number, got '${v}'`);
+          throw new Error(`--${f.flag} must be a number, got '${v}'`);
         }
-        if (f.kind === "number" && typeof v === "number" && f.meta.range)
-          checkRange(`--${f.meta.flag ?? kebab(f.key)}`, v, f.meta.range);
+        if (f.kind === "number" && typeof v === "number" && f.meta.range) checkRange(`--${f.flag}`, v, f.meta.range);
       }
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new Error(formatZodError(parsed.error));
@@ -123,7 +136,12 @@ export function generateForm<S extends z.ZodObject>(
   for (const f of fields) {
     const inputId = `${id}-${f.key}`;
     const hintId = `${inputId}-hint`;
-    const label = `${f.meta.label ?? f.key}${f.meta.unit && f.meta.unit !== "1" && !f.meta.unit.startsWith("as ") ? ` [${f.meta.unit}]` : ""}`;
+    // Labelled by the CLI's flag (--burn-in, as `ness study NAME --help` and the messages name it), a symbol given
+    // in meta.label beside it, and the unit; a field of the page only (meta.cli false) by its key.
+    const unit = f.meta.unit && f.meta.unit !== "1" && !f.meta.unit.startsWith("as ") ? ` [${f.meta.unit}]` : "";
+    const name =
+      f.meta.cli === false ? (f.meta.label ?? f.key) : `--${f.flag}${f.meta.label ? ` (${f.meta.label})` : ""}`;
+    const label = `${name}${unit}`;
     const hint = h("span", { class: "hint", id: hintId }, f.description);
     // A choice without a default (required by the CLI) starts at the option the select shows: its first.
     raw[f.key] = f.kind === "enum" && f.defaultValue === undefined && !f.optional ? f.options![0] : f.defaultValue;

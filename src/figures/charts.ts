@@ -287,6 +287,8 @@ export interface LinePanelSpec {
   xDomain?: [number, number];
   yDomain?: [number, number];
   referenceLines?: ReferenceLine[];
+  /** Named positions on a linear x axis (categories): ticks at these x only, labelled with their names. */
+  xCategories?: readonly { x: number; label: string }[];
   /** Light grid lines (default true). */
   grid?: boolean;
   width?: number;
@@ -453,6 +455,12 @@ export function linePanel(spec: LinePanelSpec): Panel {
       // Like matplotlib's margins: data never touches the frame unless a domain is given.
       x: {
         ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX),
+        ...(spec.xCategories
+          ? {
+              ticks: spec.xCategories.map((c) => c.x),
+              tickFormat: (x: number) => spec.xCategories?.find((c) => c.x === x)?.label ?? "",
+            }
+          : {}),
         labelOffset: 38,
         inset: spec.xDomain ? 0 : 6,
       },

@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { decodeDoc, encodeDoc, fromText, toModel, toYaml } from "../../lab/src/network.js";
 import { describeFields } from "../../lab/src/form.js";
+import { findStudy } from "../../src/studies/catalog.js";
+import { fieldsOf } from "../../src/studies/schema.js";
 import { varianceResonanceParameters } from "../../lab/src/studies/varianceResonance.js";
 import { loadModel, type NetworkModel } from "../../src/model/index.js";
 
@@ -59,6 +61,13 @@ describe("form generator", () => {
       n: z.number().int().describe("sites").meta({ unit: "sites" }).optional(),
       on: z.boolean().default(true).describe("a switch"),
     });
+    // Flags as the CLI names them (the contract's conversion): burnIn -> burn-in, coldFraction -> cold-fraction.
+    const demixing = describeFields(findStudy("two-temperature/demixing")!.parameters);
+    expect(demixing.map((f) => f.flag)).toEqual(
+      fieldsOf(findStudy("two-temperature/demixing")!.parameters).map((f) => f.flag),
+    );
+    expect(demixing.find((f) => f.key === "burnIn")?.flag).toBe("burn-in");
+    expect(demixing.find((f) => f.key === "coldFraction")?.flag).toBe("cold-fraction");
     expect(describeFields(schema)).toMatchObject([
       { key: "n", kind: "number", optional: true, description: "sites", meta: { unit: "sites" } },
       { key: "on", kind: "boolean", defaultValue: true, description: "a switch" },

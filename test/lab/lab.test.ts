@@ -18,6 +18,7 @@ import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { closedFormCovariance, sweep } from "../../src/studies/variance-resonance/index.js";
 import { findStudy } from "../../src/studies/catalog.js";
 import { runStudy } from "../../src/studies/run.js";
+import { fieldsOf } from "../../src/studies/schema.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -118,7 +119,7 @@ const STUDY_PAGES: {
     name: "two-temperature/ratchet",
     query: { time: 20, replicas: 2, seed: 3 },
     pick: (r) => r.centreOfMass.value,
-    figures: 0,
+    figures: 1,
   },
   {
     name: "two-temperature/demixing",
@@ -444,9 +445,74 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       expect(await page.locator("#study-figures figure").count()).toBe(c.figures);
       if (c.report !== false && !c.exact)
         expect(await page.locator("#study-report").textContent()).toBe(study.report(expected as never));
+      // Every field is labelled by its CLI flag (the contract's, --burn-in for burnIn) and unit, and the label names
+      // its input (getByLabel finds the text field by that label).
+      const form = `study-${c.name.replace(/\W+/g, "-")}`;
+      for (const f of fieldsOf(study.parameters)) {
+        const label = (await page.locator(`label[for="${form}-${f.key}"]`).textContent())!;
+        const unit = f.unit && f.unit !== "1" && !f.unit.startsWith("as ") ? ` [${f.unit}]` : "";
+        expect(label).toBe(`--${f.flag}${unit}`);
+        expect(await page.getByLabel(label, { exact: true }).getAttribute("id")).toBe(`${form}-${f.key}`);
+      }
       await page.screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}.png`), fullPage: true });
     });
   }
+
+  it("draws the energy-correlations figure for the page's parameters, as the library does", async () => {
+    // Two ideal-gas subsystems: C12 = Cv (T0 - T3)^2 / 27 (Bunin et al., eq. 8) along the whole sweep of T3.
+    type Sweep = { difference: number[]; c12: number[]; chain: { left: number; right: number; c12: number } };
+    const sweep = () =>
+      page.evaluate(
+        () =>
+          (
+            window as unknown as { nessLab: { study: { last(): { biasSweep?: unknown } | undefined } } }
+          ).nessLab.study.last()?.biasSweep as Sweep | undefined,
+      );
+    const svgText = () => page.locator("#study-figures figure").first().textContent();
+    await page.goto(`${url}#/study/energy-correlations?model=ideal-gas&Cv=2&T0=1.5&T3=4`);
+    await page.waitForFunction(() => document.title === "ness lab: energy-correlations");
+    await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
+    const check = async (Cv: number, T0: number, T3: number) => {
+      const s = (await sweep())!;
+      expect(s.chain.left).toBe(T0);
+      expect(s.chain.right).toBe(T3);
+      expect(s.chain.c12).toBeCloseTo((Cv * (T3 - T0) ** 2) / 27, 10);
+      expect(s.difference.at(-1)).toBeCloseTo(2 * (T3 - T0), 12);
+      s.difference.forEach((d, i) =>
+        expect(Math.abs(s.c12[i] - (Cv * d * d) / 27)).toBeLessThanOrEqual(
+          1e-10 * ((Cv * d * d) / 27) + 1e-13 * Cv * T0 ** 2,
+        ),
+      );
+      const expected = json(
+        await runStudy(findStudy("energy-correlations")!, { model: "ideal-gas", Cv, T0, T3 }, { figures: true }),
+      ) as { biasSweep: Sweep };
+      s.c12.forEach((v, i) =>
+        expect(Math.abs(v - expected.biasSweep.c12[i])).toBeLessThanOrEqual(
+          1e-12 * Math.abs(expected.biasSweep.c12[i]) + 1e-300,
+        ),
+      );
+      expect(await svgText()).toContain(`(T₀ = ${T0})`);
+    };
+    await check(2, 1.5, 4);
+    await page.screenshot({ path: join(artifacts, "study-energy-correlations-live.png"), fullPage: true });
+    await page.locator("#study-energy-correlations-T3").fill("2.5");
+    await page.waitForFunction(() => {
+      const s = (
+        window as unknown as { nessLab: { study: { last(): { biasSweep?: { chain: { right: number } } } } } }
+      ).nessLab.study.last()?.biasSweep;
+      return s?.chain.right === 2.5 && /^done/.test(document.querySelector("#study-state")?.textContent ?? "");
+    });
+    await check(2, 1.5, 2.5);
+    await page.locator("#study-energy-correlations-Cv").fill("5");
+    await page.waitForFunction(() => {
+      const last = (
+        window as unknown as { nessLab: { study: { last(): { parameters?: { Cv?: number } } } } }
+      ).nessLab.study.last();
+      return last?.parameters?.Cv === 5 && /^done/.test(document.querySelector("#study-state")?.textContent ?? "");
+    });
+    await check(5, 1.5, 2.5);
+    expect(errors).toEqual([]);
+  });
 
   it("shows the CLI's message for a bad study parameter in place, and recovers", async () => {
     await page.goto(`${url}#/study/two-temperature`);

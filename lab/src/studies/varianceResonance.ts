@@ -66,9 +66,22 @@ export const varianceResonanceParameters = z.object({
     .default(1)
     .describe("bath temperature of oscillator 2")
     .meta({ unit: "T0 = k2 L²/kB", range: R.T2, flag: "T2" }),
-  parameter: z.enum(["k", "k0", "q", "T1", "T2"]).default("k").describe("the parameter swept along the figure's axis"),
-  from: z.number().default(0.9).describe("first value of the swept parameter").meta({ unit: "as the parameter" }),
-  to: z.number().default(1.1).describe("last value of the swept parameter").meta({ unit: "as the parameter" }),
+  // The sweep is the page's own (the CLI sweeps with a range, --k 0.9:1.1:801): no flags.
+  parameter: z
+    .enum(["k", "k0", "q", "T1", "T2"])
+    .default("k")
+    .describe("the parameter swept along the figure's axis")
+    .meta({ cli: false }),
+  from: z
+    .number()
+    .default(0.9)
+    .describe("first value of the swept parameter")
+    .meta({ unit: "as the parameter", cli: false }),
+  to: z
+    .number()
+    .default(1.1)
+    .describe("last value of the swept parameter")
+    .meta({ unit: "as the parameter", cli: false }),
   points: z
     .number()
     .int()
@@ -76,7 +89,7 @@ export const varianceResonanceParameters = z.object({
     .max(100000)
     .default(801)
     .describe("points of the sweep")
-    .meta({ unit: "points", range: { min: 2, max: 100000, integer: true }, flag: "points" }),
+    .meta({ unit: "points", range: { min: 2, max: 100000, integer: true }, flag: "points", cli: false }),
 });
 
 export interface VarianceResonanceResults {

@@ -29,6 +29,7 @@ import type { Chain } from "./steadyState.js";
 import {
   biasSweep,
   builtinModel,
+  chainSweep,
   type BiasSweep,
   closedFormC12,
   noiseApproximationErrors,
@@ -120,7 +121,7 @@ export interface CorrelationResults {
   fluctuation: { relative: number[]; max: number; subsystem: number };
   residual: number;
   steadyStateResidual: number;
-  /** C12 against the bath difference for this model at its default parameters (only with ctx.figures). */
+  /** C12 against the right bath for this chain (its model, parameters, M and left bath; only with ctx.figures, M >= 2). */
   biasSweep?: BiasSweep;
   warnings: string[];
   simulation?: {
@@ -317,7 +318,7 @@ export const energyCorrelationsStudy = defineStudy({
         )
       : undefined;
     const results = correlationResults(sim ? sim.exact : energyCorrelations(chain), sim);
-    if (ctx.figures) results.biasSweep = biasSweep(p.model, 41);
+    if (ctx.figures && chain.M >= 2) results.biasSweep = chainSweep(p.model, modelParameters(p), chain, 41);
     return results;
   },
   figures: (r) => (r.biasSweep ? [c12Figure([r.biasSweep]), decompositionFigure([r.biasSweep])] : []),

@@ -59,20 +59,48 @@ function scaled(v: readonly number[], k: number): number[] {
   return v.map((y) => y * k);
 }
 
+/** Number with a few digits for labels. */
+function short(v: number): string {
+  return String(Number(v.toPrecision(4)));
+}
+
+/**
+ * The axes of a sweep: the standard ones (scaled, MODEL_AXES), or for a study's own chain (BiasSweep.chain) C12
+ * itself against the difference of its right bath from its left one.
+ */
+function axesOf(s: BiasSweep): { title: string; x: string; y: string; scale: number; sign: string } {
+  const c = s.chain;
+  if (!c) return MODEL_AXES[s.model];
+  const density = c.variable === "density";
+  const x0 = density ? "ε₀" : "T₀";
+  return {
+    title: `${c.label}, M = ${c.M}`,
+    x: `${density ? "ε₃" : "T₃"} − ${x0}  (${x0} = ${short(c.left)})`,
+    y: density ? "C₁₂ (particles²)" : "C₁₂ (energy²)",
+    scale: 1,
+    sign: `C₁₂ = ${short(c.c12)} at ${density ? "ε₃" : "T₃"} = ${short(c.right)}`,
+  };
+}
+
+/** Finite table entries (a bound that does not apply is left empty). */
+function cell(v: number | undefined): number | string {
+  return v !== undefined && Number.isFinite(v) ? v : "";
+}
+
 function sweepTable(sweeps: BiasSweep[]): Table {
   const rows: (number | string)[][] = [];
   for (const s of sweeps) {
-    const k = MODEL_AXES[s.model].scale;
+    const k = axesOf(s).scale;
     s.difference.forEach((d, i) => {
       rows.push([
         s.model,
         d,
         s.c12[i] * k,
-        s.closedForm[i] * k,
+        cell(s.closedForm[i] * k),
         s.c12Approx ? s.c12Approx[i] * k : "",
         s.boundary[i] * k,
         s.bulk[i] * k,
-        s.bound[i] * k,
+        cell(s.bound[i] * k),
       ]);
     });
   }
@@ -94,7 +122,7 @@ function sweepTable(sweeps: BiasSweep[]): Table {
 /** C12 against the bath difference, one panel per model, with the closed forms and the approximate-noise curves. */
 export function c12Figure(data: BiasSweep[]): Figure {
   const panels: Panel[] = data.map((s) => {
-    const ax = MODEL_AXES[s.model];
+    const ax = axesOf(s);
     const every = Math.max(1, Math.round((s.difference.length - 1) / 10));
     const pick = <T>(v: readonly T[]) => v.filter((_, i) => i % every === 0);
     const series: Series[] = [
@@ -122,14 +150,26 @@ export function c12Figure(data: BiasSweep[]): Figure {
           : s.model === "fermi"
             ? "eq. 14"
             : "eq. 9";
-    series.push({
-      name: closedLabel,
-      x: pick(s.difference),
-      y: pick(scaled(s.closedForm, ax.scale)),
-      color: "black",
-      line: false,
-      marker: "circle",
-    });
+    if (s.closedForm.length === s.difference.length) {
+      series.push({
+        name: closedLabel,
+        x: pick(s.difference),
+        y: pick(scaled(s.closedForm, ax.scale)),
+        color: "black",
+        line: false,
+        marker: "circle",
+      });
+    }
+    if (s.chain) {
+      series.push({
+        name: "this chain",
+        x: [s.chain.right - s.chain.left],
+        y: [s.chain.c12],
+        color: "green",
+        line: false,
+        marker: "square",
+      });
+    }
     return linePanel({
       title: `${ax.title}: ${ax.sign}`,
       xLabel: ax.x,
@@ -143,11 +183,14 @@ export function c12Figure(data: BiasSweep[]): Figure {
   return panelFigure({
     name: "energy-correlations-c12",
     title: "Energy correlation C₁₂ of two subsystems against the bath difference",
-    caption:
-      "C₁₂ = ⟨E₁E₂⟩ − ⟨E₁⟩⟨E₂⟩ from R C + C Rᵀ = −Q (eq. 7), T₀ = 1, T₃ = 1 … 5 (exclusion process: ε₀, ε₃ = 0.5 ∓ d/2); " +
-      "markers: the closed forms (eqs. 9, 10, 14). Positive except for the exclusion process, whose bulk noise B₁₂ dominates. " +
-      "kB = 1; Fermi gases with T_F = 100; blackbodies with E = aV T⁴. " +
-      CORRECTIONS,
+    caption: data.every((s) => s.chain)
+      ? "C₁₂ = ⟨E₁E₂⟩ − ⟨E₁⟩⟨E₂⟩ of the first two subsystems from R C + C Rᵀ = −Q (eq. 7), for this chain (its model, parameters, " +
+        "M and left bath) with the right bath varied; square: the chain itself; circles (M = 2): the closed forms (eqs. 8-10, 14). kB = 1. " +
+        CORRECTIONS
+      : "C₁₂ = ⟨E₁E₂⟩ − ⟨E₁⟩⟨E₂⟩ from R C + C Rᵀ = −Q (eq. 7), T₀ = 1, T₃ = 1 … 5 (exclusion process: ε₀, ε₃ = 0.5 ∓ d/2); " +
+        "markers: the closed forms (eqs. 9, 10, 14). Positive except for the exclusion process, whose bulk noise B₁₂ dominates. " +
+        "kB = 1; Fermi gases with T_F = 100; blackbodies with E = aV T⁴. " +
+        CORRECTIONS,
     panels,
     columns: 2,
     legend: "per-panel",
@@ -158,7 +201,7 @@ export function c12Figure(data: BiasSweep[]): Figure {
 /** Boundary (links to the baths) and bulk (middle link) noise contributions to C12. */
 export function decompositionFigure(data: BiasSweep[]): Figure {
   const panels: Panel[] = data.map((s) => {
-    const ax = MODEL_AXES[s.model];
+    const ax = axesOf(s);
     return linePanel({
       title: ax.title,
       xLabel: ax.x,

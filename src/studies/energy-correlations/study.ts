@@ -19,6 +19,7 @@ import {
   exclusionProcess,
   fermiGas,
   idealGas,
+  MODEL_RANGES,
   type BuiltinModelName,
   type ChainModel,
   type NoiseForm,
@@ -102,7 +103,10 @@ export function closedFormC12(ec: EnergyCorrelations): { formula: string; value:
   }
 }
 
-/** Default bath values of the figures (T0 = 1 and T3 from 1 to 5; densities from 0 to 1 for the exclusion process). */
+/**
+ * C12 against the bath difference: by default the figures' standard model (T0 = 1 and T3 from 1 to 5; densities
+ * from 0 to 1 for the exclusion process); a page's chain (`chain`) keeps its model, parameters, M and left bath.
+ */
 export interface BiasSweep {
   model: BuiltinModelName;
   /** x axis: T3 - T0 (or eps3 - eps0). */
@@ -110,14 +114,16 @@ export interface BiasSweep {
   c12: number[];
   /** C12 with the approximate noise (eq. 13 / A.6) for the quantum models. */
   c12Approx?: number[];
-  /** The closed form at each point. */
+  /** The closed form at each point (empty where none applies: M != 2). */
   closedForm: number[];
   boundary: number[];
   bulk: number[];
-  /** Eq. 15's bound and |C12|. */
+  /** Eq. 15's bound and |C12| (NaN where the bound does not apply; only the standard sweeps are drawn with it). */
   bound: number[];
   /** Largest relative residual of the Lyapunov solves. */
   residual: number;
+  /** The chain swept when it is a study's own (its right bath varied): absent for the standard figures. */
+  chain?: { label: string; variable: string; M: number; left: number; right: number; c12: number };
 }
 
 /**
@@ -146,13 +152,13 @@ export function linspace(a: number, b: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => a + ((b - a) * k) / (n - 1));
 }
 
-/** C12 and its parts against the bath difference for one model (M = 2). */
-export function biasSweep(name: BuiltinModelName, points = 41): BiasSweep {
-  const maxD = name === "ssep" ? 1 : 4;
-  const difference = linspace(0, maxD, points);
+/** The models of a chain with the exact and (quantum models) the approximate noise. */
+type SweepModels = { exact: ChainModel; approx?: ChainModel };
+
+function sweep(name: BuiltinModelName, models: SweepModels, M: number, pairs: [number, number][]): BiasSweep {
   const out: BiasSweep = {
     model: name,
-    difference,
+    difference: pairs.map(([l, r]) => r - l),
     c12: [],
     closedForm: [],
     boundary: [],
@@ -160,22 +166,72 @@ export function biasSweep(name: BuiltinModelName, points = 41): BiasSweep {
     bound: [],
     residual: 0,
   };
-  if (name === "fermi" || name === "blackbody") out.c12Approx = [];
-  for (const d of difference) {
-    const [left, right] = bathPair(name, d);
-    const ec = energyCorrelations({ model: figureModel(name), M: 2, left, right });
+  if (models.approx) out.c12Approx = [];
+  for (const [left, right] of pairs) {
+    const ec = energyCorrelations({ model: models.exact, M, left, right });
     out.c12.push(ec.covariance.data[1]);
-    out.closedForm.push(closedFormC12(ec)!.value);
+    const closed = closedFormC12(ec);
+    if (closed) out.closedForm.push(closed.value);
     out.boundary.push(ec.decomposition.boundary);
     out.bulk.push(ec.decomposition.bulk);
     out.bound.push(ec.bound ? ec.bound.bound : NaN);
     out.residual = Math.max(out.residual, ec.residual);
-    if (out.c12Approx) {
-      const ap = energyCorrelations({ model: figureModel(name, "approx"), M: 2, left, right });
+    if (models.approx && out.c12Approx) {
+      const ap = energyCorrelations({ model: models.approx, M, left, right });
       out.c12Approx.push(ap.covariance.data[1]);
     }
   }
+  if (out.closedForm.length !== pairs.length) out.closedForm = [];
   return out;
+}
+
+const quantum = (name: BuiltinModelName): boolean => name === "fermi" || name === "blackbody";
+
+/** C12 and its parts against the bath difference for one model (M = 2). */
+export function biasSweep(name: BuiltinModelName, points = 41): BiasSweep {
+  const maxD = name === "ssep" ? 1 : 4;
+  const pairs = linspace(0, maxD, points).map((d) => bathPair(name, d));
+  const models = { exact: figureModel(name), ...(quantum(name) ? { approx: figureModel(name, "approx") } : {}) };
+  return sweep(name, models, 2, pairs);
+}
+
+/** Chains longer than this get fewer points in chainSweep (each point is a Lyapunov solve of cost M^3). */
+const SWEEP_FULL_M = 16;
+
+/**
+ * C12 of subsystems 1 and 2 of a study's own chain (its model and parameters, M and left bath) against the right
+ * bath: the exclusion process's density over [0, 1]; a temperature from T0 to T0 + 2 (T3 - T0), so the chain's own
+ * point is in the middle (T3 = T0: up to 3 T0), within the models' temperature range. Chains longer than 16
+ * subsystems get fewer points (at least 5).
+ */
+export function chainSweep(name: BuiltinModelName, p: ModelParameters, chain: Chain, points = 41): BiasSweep {
+  const n = chain.M <= SWEEP_FULL_M ? points : Math.max(5, Math.round(points * (SWEEP_FULL_M / chain.M) ** 3));
+  const { left, right } = chain;
+  const { min, max } = MODEL_RANGES.temperature;
+  const rights =
+    name === "ssep"
+      ? linspace(0, 1, n)
+      : linspace(left, Math.min(max, Math.max(min, right !== left ? left + 2 * (right - left) : 3 * left)), n);
+  const models = {
+    exact: chain.model,
+    ...(quantum(name) && p.noise !== "approx" ? { approx: builtinModel(name, { ...p, noise: "approx" }) } : {}),
+  };
+  const s = sweep(
+    name,
+    models,
+    chain.M,
+    rights.map((r) => [left, r]),
+  );
+  const own = energyCorrelations(chain);
+  s.chain = {
+    label: chain.model.label,
+    variable: chain.model.variable,
+    M: chain.M,
+    left,
+    right,
+    c12: own.covariance.data[1],
+  };
+  return s;
 }
 
 /** Off-diagonal correlation profiles C_ij (i != j) of a chain of M subsystems for a few fixed j. */

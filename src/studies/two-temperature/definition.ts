@@ -38,6 +38,7 @@ import {
   densityCurrentFigure,
   entropyProductionFigure,
   ratchetFigure,
+  ratchetRunFigure,
   runAndChaseFigure,
   type DensityCurrentData,
   type EntropyProductionData,
@@ -397,7 +398,7 @@ export const ratchet = defineStudy({
       seed: ctx.seed,
     };
   },
-  figures: () => [],
+  figures: (r) => [ratchetRunFigure(r)],
   report(r) {
     const p = r.parameters;
     return [

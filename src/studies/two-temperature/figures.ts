@@ -265,3 +265,68 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
     ],
   });
 }
+
+/** One ratchet run (`ness study two-temperature ratchet`): its parameters, drift velocities and simulation. */
+export interface RatchetRunFigureData {
+  parameters: RatchetParams;
+  centreOfMass: Estimate;
+  hot: Estimate;
+  cold: Estimate;
+  dt: number;
+  time: number;
+  replicas: number;
+  seed: number;
+}
+
+/**
+ * The drift velocities of one ratchet run with their error bars against zero: the centre of mass (the ratchet
+ * current) and each particle. The caption says whether the current is zero by symmetry and whether its sign is resolved.
+ */
+export function ratchetRunFigure(d: RatchetRunFigureData): Figure {
+  const p = d.parameters;
+  const rows: [string, Estimate, string][] = [
+    ["centre of mass", d.centreOfMass, "black"],
+    ["hot particle", d.hot, "#d62728"],
+    ["cold particle", d.cold, "#1f77b4"],
+  ];
+  const c = d.centreOfMass;
+  const symmetric = p.Thot === p.Tcold || p.asymmetry === 0.5;
+  const bar = Number.isFinite(c.error) && c.error > 0;
+  const sigmas = bar ? fmt(Math.abs(c.value) / c.error, 2) : "";
+  const sign = !bar
+    ? "The centre-of-mass drift has no error bar (too few replicas or blocks): its sign is not resolved."
+    : Math.abs(c.value) > 4 * c.error
+      ? `The centre of mass drifts towards ${c.value < 0 ? "−x" : "+x"} (${sigmas} error bars from zero).`
+      : `The centre-of-mass drift is within 4 error bars of zero (${sigmas}): not resolved${symmetric ? "" : "; run longer or with more replicas"}.`;
+  return panelFigure({
+    name: "ratchet-drift",
+    title: "Two-temperature ratchet: drift velocities",
+    caption:
+      `A hot (T_hot = ${fmt(p.Thot)}) and a cold (T_cold = ${fmt(p.Tcold)}) particle with the soft repulsion of eq. 26 of [Metzger 2026] ` +
+      `(k = ${fmt(p.stiffness)}, range ${fmt(p.range)}) in a sawtooth of height ${fmt(p.amplitude)} and period ${fmt(p.period)} rising over ` +
+      `${fmt(p.asymmetry)} of it, on a ring of ${fmt(p.box)}. Drift velocities with one standard error; the centre of mass's is ` +
+      `(v_hot + v_cold) / 2. ${symmetric ? (p.Thot === p.Tcold ? "Equal temperatures: equilibrium, zero by detailed balance. " : "Symmetric sawtooth: zero by symmetry. ") : ""}` +
+      `${sign} Heun, dt = ${fmt(d.dt)}, ${d.replicas} replicas × ${fmt(d.time)}, random seed ${d.seed}.`,
+    panels: [
+      linePanel({
+        xLabel: "",
+        yLabel: "drift velocity (length/time)",
+        xDomain: [0.5, 3.5],
+        xCategories: rows.map(([label], i) => ({ x: i + 1, label })),
+        series: rows.map(([name, e, color], i) => ({
+          name,
+          x: [i + 1],
+          y: [e.value],
+          ...(Number.isFinite(e.error) ? { err: [e.error] } : {}),
+          color,
+          line: false,
+          marker: "circle" as const,
+        })),
+        referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
+        width: 420,
+        height: 300,
+      }),
+    ],
+    legend: "shared",
+  });
+}
