@@ -399,3 +399,60 @@ describe("steady-state diagnoses without the dense eigen-decomposition", () => {
     expect(() => solveNetworkTransmission(quartic)).toThrow(/linear networks only/);
   });
 });
+
+/** The network `base` again, every site with a bath (friction from `base`), temperatures from `temperature(k)`. */
+function everySiteBathed(
+  base: NetworkModel,
+  dynamics: "underdamped" | "overdamped",
+  temperature: (k: number) => number,
+): NetworkModel {
+  const r = rng(31);
+  return validateNetwork({
+    kind: "network",
+    dynamics,
+    sites: base.sites,
+    ...(dynamics === "underdamped" ? { masses: Object.fromEntries(base.sites.map((s) => [s, 0.5 + 2 * r()])) } : {}),
+    pinning: Object.fromEntries(base.sites.map((s, i) => [s, base.pinning[i]])),
+    springs: base.springs.map((s) => ({
+      between: [base.sites[s.i], base.sites[s.j]] as [string, string],
+      stiffness: s.stiffness,
+    })),
+    baths: base.sites.map((s, k) => ({ site: s, friction: 0.2 + 2 * r(), temperature: temperature(k) })),
+  });
+}
+
+/** Bath and spring fluxes against the dense engine (relative to the largest bath flux), and their sum. */
+function fluxesAgainstDense(model: NetworkModel): void {
+  const tr = solveNetworkTransmission(model);
+  const dense = solveNetwork(model, { bySource: false });
+  const jmax = Math.max(...dense.baths.map((b) => Math.abs(b.flux)));
+  dense.baths.forEach((b, k) => expect(Math.abs(tr.baths[k].flux - b.flux), `bath ${k}`).toBeLessThan(1e-9 * jmax));
+  dense.springs.forEach((s, k) =>
+    expect(Math.abs(tr.springs[k].flux - s.flux), `spring ${k}`).toBeLessThan(1e-9 * jmax),
+  );
+  // Energy conservation, independent of both engines: the bath fluxes sum to zero.
+  expect(Math.abs(tr.baths.reduce((s, b) => s + b.flux, 0))).toBeLessThan(1e-9 * jmax);
+  const tmax = Math.max(...model.baths.map((b) => b.temperature));
+  dense.kineticTemperature?.forEach((t, i) =>
+    expect(Math.abs(tr.kineticTemperature![i] - t), `site ${i}`).toBeLessThan(1e-9 * tmax),
+  );
+}
+
+describe("more than 32 baths: direct bath-flux integrands instead of bath pairs", () => {
+  it("agree with the dense engine on an underdamped network with 34 baths (fluxes, temperatures)", () => {
+    const r = rng(24);
+    const model = everySiteBathed(randomNetwork(21, { n: 34 }), "underdamped", () => 0.5 + 4 * r());
+    expect(model.baths.length).toBeGreaterThan(32);
+    fluxesAgainstDense(model);
+  });
+
+  it("agree with the dense engine on an overdamped network where most baths share one temperature", () => {
+    // Overdamped with many baths: only the baths off the common temperature get a column; the others' fluxes come
+    // from the columns' values at their sites.
+    const r = rng(23);
+    const model = everySiteBathed(randomNetwork(22, { n: 40, dynamics: "overdamped" }), "overdamped", (k) =>
+      k % 3 === 0 ? 0.5 + 4 * r() : 1,
+    );
+    fluxesAgainstDense(model);
+  });
+});
