@@ -1,4 +1,5 @@
 /** Small DOM helpers of the lab (no UI library: see docs/lab.md). */
+import { modelFileSizeProblem } from "../../src/model/limits.js";
 
 export type Attrs = Record<string, string | number | boolean | undefined>;
 
@@ -62,6 +63,28 @@ export function numberField(
 export function nessMessage(err: unknown): string {
   const e = err as Error;
   return `ness: ${e?.message ?? String(err)}`;
+}
+
+/**
+ * Calls load(text, name) with a model file picked in `input` (then clears the input), or shows in `status` the line
+ * the CLI prints for a file larger than the model-file limit.
+ */
+export function onModelFile(
+  input: HTMLInputElement,
+  status: HTMLElement,
+  load: (text: string, name: string) => void,
+): void {
+  input.addEventListener("change", async () => {
+    const f = input.files?.[0];
+    if (!f) return;
+    const tooLarge = modelFileSizeProblem(f.size);
+    if (tooLarge) {
+      status.textContent = `ness: ${f.name}: ${tooLarge}`;
+      return;
+    }
+    load(await f.text(), f.name);
+    input.value = "";
+  });
 }
 
 /** Downloads text as a file. */

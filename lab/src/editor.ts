@@ -11,7 +11,7 @@ import { solveNetwork, type NetworkSteadyState } from "../../src/exact/network.j
 import { SteadyStateError } from "../../src/errors.js";
 import { rampColor, rampLegend, textColorOn, type ColorRamp } from "../../src/figures/figure.js";
 import type { NetworkModel } from "../../src/model/network.js";
-import { download, fmt, h, nessMessage, numberField, s } from "./dom.js";
+import { download, fmt, h, nessMessage, numberField, onModelFile, s } from "./dom.js";
 import {
   decodeDoc,
   encodeDoc,
@@ -766,16 +766,7 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
     const e = EXAMPLES[Number(exampleSelect.value)];
     load(e.text, e.file);
   });
-  fileInput.addEventListener("change", async () => {
-    const f = fileInput.files?.[0];
-    if (!f) return;
-    if (f.size > 16 * 1024 * 1024) {
-      loadStatus.textContent = `ness: ${f.name}: model file is larger than 16 MB; the limit for model files is 16 MB`;
-      return;
-    }
-    load(await f.text(), f.name);
-    fileInput.value = "";
-  });
+  onModelFile(fileInput, loadStatus, load);
   dynamicsSelect.addEventListener("change", () => {
     state.doc.dynamics = dynamicsSelect.value as NetworkDoc["dynamics"];
     rebuild();

@@ -12,7 +12,7 @@ import rac1 from "../../examples/particles/run-and-chase-1d.yaml?raw";
 import rac2 from "../../examples/particles/run-and-chase-2d.yaml?raw";
 import rac3 from "../../examples/particles/run-and-chase-3d.yaml?raw";
 import { loadModel, type Model } from "../../src/model/index.js";
-import { h, nessMessage } from "./dom.js";
+import { h, nessMessage, onModelFile } from "./dom.js";
 import { simulationPanel, type SimulationPanel } from "./simulationPanel.js";
 
 export const PARTICLE_EXAMPLES = [
@@ -83,16 +83,7 @@ export function particlesPage(root: HTMLElement): ParticlesPage {
     const e = PARTICLE_EXAMPLES[Number(select.value)];
     load(e.text, e.file);
   });
-  fileInput.addEventListener("change", async () => {
-    const f = fileInput.files?.[0];
-    if (!f) return;
-    if (f.size > 16 * 1024 * 1024) {
-      status.textContent = `ness: ${f.name}: model file is larger than 16 MB; the limit for model files is 16 MB`;
-      return;
-    }
-    load(await f.text(), f.name);
-    fileInput.value = "";
-  });
+  onModelFile(fileInput, status, load);
   text.addEventListener("input", update);
   root.append(
     h("h2", {}, "Simulate a model file"),

@@ -6,15 +6,9 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { ModelError } from "../errors.js";
 import { fileKind } from "../io/files.js";
 import { loadModel, type Model } from "../model/index.js";
+import { MAX_MODEL_BYTES, modelFileSizeProblem } from "../model/limits.js";
 
-/**
- * The largest model file read: 16 MiB, far above any hand-written network (a 2000-site chain is about 100 kB) or a
- * particle model listing 100 000 initial positions (a few MB), and small enough that parsing it stays well inside
- * the memory of a laptop (a YAML document takes several times its size in memory while parsed).
- */
-export const MAX_MODEL_BYTES = 16 * 1024 * 1024;
-
-const mb = (bytes: number) => `${Number((bytes / 1024 / 1024).toPrecision(3))} MB`;
+export { MAX_MODEL_BYTES };
 
 /**
  * The text of a model file. Opened without blocking (O_NONBLOCK: a FIFO with no writer does not hang the open),
@@ -51,14 +45,8 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
     if (!st.isFile()) {
       throw new ModelError(`cannot read model file: it is ${fileKind(st)}, not a regular file`, path);
     }
-    const cap = `the limit for model files is ${mb(maxBytes)}`;
-    if (st.size > maxBytes) {
-      const size = mb(st.size) === mb(maxBytes) ? `${st.size} bytes` : mb(st.size);
-      throw new ModelError(
-        `model file is ${size}; ${mb(st.size) === mb(maxBytes) ? `${cap} (${maxBytes} bytes)` : cap}`,
-        path,
-      );
-    }
+    const tooLarge = modelFileSizeProblem(st.size, maxBytes);
+    if (tooLarge) throw new ModelError(tooLarge, path);
     const chunks: Buffer[] = [];
     let n = 0;
     for (;;) {
@@ -72,7 +60,7 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
       if (got === 0) break;
       chunks.push(buf.subarray(0, got));
       n += got;
-      if (n > maxBytes) throw new ModelError(`model file is larger than ${mb(maxBytes)}; ${cap}`, path);
+      if (n > maxBytes) throw new ModelError(modelFileSizeProblem(n, maxBytes, false)!, path);
     }
     return Buffer.concat(chunks, n).toString("utf8");
   } finally {

@@ -19,6 +19,29 @@ export const MAX_SITES = 100_000;
  */
 export const MAX_PARTICLES = 500_000;
 
+/**
+ * The largest model file read: 16 MiB, far above any hand-written network (a 2000-site chain is about 100 kB) or a
+ * particle model listing 100 000 initial positions (a few MB), and small enough that parsing it stays well inside
+ * the memory of a laptop (a YAML document takes several times its size in memory while parsed). The CLI and the lab
+ * refuse larger files with the same words (modelFileSizeProblem).
+ */
+export const MAX_MODEL_BYTES = 16 * 1024 * 1024;
+
+const mb = (bytes: number) => `${Number((bytes / 1024 / 1024).toPrecision(3))} MB`;
+
+/**
+ * Why a model file of `bytes` bytes is refused ("model file is 57.2 MB; the limit ..."), or undefined if it is not.
+ * `sizeKnown` false: only "more than maxBytes" is known (a file read past the cap).
+ */
+export function modelFileSizeProblem(bytes: number, maxBytes = MAX_MODEL_BYTES, sizeKnown = true): string | undefined {
+  if (bytes <= maxBytes) return undefined;
+  const cap = `the limit for model files is ${mb(maxBytes)}`;
+  if (!sizeKnown) return `model file is larger than ${mb(maxBytes)}; ${cap}`;
+  return mb(bytes) === mb(maxBytes)
+    ? `model file is ${bytes} bytes; ${cap} (${maxBytes} bytes)`
+    : `model file is ${mb(bytes)}; ${cap}`;
+}
+
 export type ValueRule = "positive" | "nonnegative" | "real";
 
 /**
