@@ -19,8 +19,9 @@
  *   Ito (pre-point) average, the step's displacement with e at the step's start: the mean pair-force drift of the
  *   centre of mass along e, (1/gamma2 - 1/gamma1) <F>/2 (identically zero at equal frictions, so not reported there);
  *   with bonds (potentials/bonds.ts): the mean bond length and squared length, and the squared radius of gyration
- *   of each species (of at least two particles) and of all particles (unwrapped coordinates): swelling and segregation
- *   of hot and cold monomers;
+ *   of each species (of at least two particles) and of all particles (unwrapped coordinates): swelling of hot and
+ *   cold monomers; with two or more species, segregation: each species' mean squared distance from the centre of all
+ *   particles (which species sits in the core) and, for two, the squared distance between their centres;
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
 import { ModelError } from "../errors.js";
@@ -49,6 +50,10 @@ export class ParticleProbe implements Probe {
   /** Offset of the polymer observables (bonds), and their number (0 without bonds). */
   private readonly offPoly: number;
   private readonly polySize: number;
+  /** Segregation observables (bonds and at least two species): see samplePolymer. */
+  private readonly segregation: boolean;
+  private readonly cmAll = new Float64Array(3);
+  private readonly cmSpecies: Float64Array;
   private readonly bondLengths: Float64Array;
   /** The model's bonds (lengths and divergence), or null. */
   private readonly bonds: BondForces | null;
@@ -120,7 +125,14 @@ export class ParticleProbe implements Probe {
     const nb = this.bonds ? this.bonds.count : 0;
     this.bondLengths = new Float64Array(nb);
     // Bonds: mean length and squared length, then Rg^2 of each species with at least two particles and of all.
-    this.polySize = nb > 0 ? 2 + model.species.filter((s) => s.count >= 2).length + 1 : 0;
+    // Then, with two or more species, each species' mean squared distance from the centre of all particles, and with
+    // exactly two the squared distance between the two species' centres (segregation).
+    this.segregation = nb > 0 && S >= 2;
+    this.polySize =
+      nb > 0
+        ? 2 + model.species.filter((s) => s.count >= 2).length + 1 + (this.segregation ? S + (S === 2 ? 1 : 0) : 0)
+        : 0;
+    this.cmSpecies = new Float64Array(this.segregation ? 3 * S : 0);
     this.offCov = this.offPoly + this.polySize;
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger =
@@ -268,6 +280,36 @@ export class ParticleProbe implements Probe {
       const all = s === this.S;
       if (!all && this.model.species[s].count < 2) continue;
       out[k++] = this.gyration(x, all ? -1 : s, sp);
+    }
+    if (!this.segregation) return;
+    // <|r_a - R|^2> over the particles a of each species, R the centre of all particles: a species that gathers in
+    // the core has the smaller one, a species pushed out to the surface the larger (segregation within the coil).
+    const d = this.d,
+      S = this.S,
+      R = this.cmAll,
+      C = this.cmSpecies;
+    R.fill(0);
+    C.fill(0);
+    for (let a = 0; a < this.N; a++)
+      for (let q = 0; q < d; q++) {
+        R[q] += x[a * d + q];
+        C[sp[a] * 3 + q] += x[a * d + q];
+      }
+    for (let q = 0; q < d; q++) R[q] /= this.N;
+    for (let s = 0; s < S; s++) {
+      out[k + s] = 0;
+      for (let q = 0; q < d; q++) C[s * 3 + q] *= this.invCount[s];
+    }
+    for (let a = 0; a < this.N; a++) {
+      let r2 = 0;
+      for (let q = 0; q < d; q++) r2 += (x[a * d + q] - R[q]) ** 2;
+      out[k + sp[a]] += r2 * this.invCount[sp[a]];
+    }
+    if (S === 2) {
+      // |R_0 - R_1|^2: the two species' centres apart (blocks of a copolymer), near zero when they mix.
+      let c2 = 0;
+      for (let q = 0; q < d; q++) c2 += (C[q] - C[3 + q]) ** 2;
+      out[k + 2] = c2;
     }
   }
 
@@ -431,7 +473,22 @@ export class ParticleProbe implements Probe {
         if (s.count >= 2)
           specs.push({ group: "radius of gyration", name: `squared, ${s.name}`, estimand: linear([[k++, 1]]) });
       });
-      specs.push({ group: "radius of gyration", name: "squared, all", estimand: linear([[k, 1]]) });
+      specs.push({ group: "radius of gyration", name: "squared, all", estimand: linear([[k++, 1]]) });
+      if (this.segregation) {
+        m.species.forEach((s) =>
+          specs.push({
+            group: "segregation",
+            name: `squared distance from the centre, ${s.name}`,
+            estimand: linear([[k++, 1]]),
+          }),
+        );
+        if (S === 2)
+          specs.push({
+            group: "segregation",
+            name: `squared distance between the centres of ${m.species[0].name} and ${m.species[1].name}`,
+            estimand: linear([[k, 1]]),
+          });
+      }
     }
     if (this.covariance) {
       const names = this.coordinateNames();
