@@ -28,6 +28,7 @@ import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
+import { PAIR_HEAT_CHECK } from "./pairHeatChoice.js";
 import { addExternalDivergence, externalForcesContinuous, PairDivergence } from "./stateHeat.js";
 import { ExternalFields } from "./potentials/externalFields.js";
 import { BondForces } from "./potentials/bonds.js";
@@ -50,6 +51,9 @@ export class ParticleProbe implements Probe {
   /** Offset of the polymer observables (bonds), and their number (0 without bonds). */
   private readonly offPoly: number;
   private readonly polySize: number;
+  /** The trapezoid heat per species besides the state heat, for the choice of pairHeatChoice.ts, at offCheck. */
+  private readonly heatCheck: boolean;
+  private readonly offCheck: number;
   /** Segregation observables (bonds and at least two species): see samplePolymer. */
   private readonly segregation: boolean;
   private readonly cmAll = new Float64Array(3);
@@ -92,6 +96,7 @@ export class ParticleProbe implements Probe {
     private readonly dt: number,
     private readonly external: ExternalFields | null,
     pairHeat: PairHeatRule = "trapezoid",
+    heatCheck = false,
   ) {
     checkParticlesModel(model, "ParticleProbe");
     if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
@@ -145,7 +150,9 @@ export class ParticleProbe implements Probe {
       model.speciesOf,
       (s) => model.species[s].temperature / model.species[s].friction,
     );
-    this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
+    this.offCheck = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
+    this.heatCheck = heatCheck && this.stateHeat;
+    this.size = this.offCheck + (this.heatCheck ? S : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
     this.temp = Float64Array.from(model.species, (s) => s.temperature);
@@ -185,6 +192,7 @@ export class ParticleProbe implements Probe {
       const ext = this.ext0.length > 0;
       if (this.stateHeat) {
         this.sampleStateHeat(st, out);
+        if (this.heatCheck) this.sampleTrapezoidHeat(st, out, this.offCheck);
         for (let a = 0; a < N; a++) {
           const o = sp[a] * perSpecies;
           for (let k = 0; k < d; k++) out[o + 1 + k] += (x[a * d + k] - x0[a * d + k]) * invDt;
@@ -256,6 +264,35 @@ export class ParticleProbe implements Probe {
     if (this.externalState) addExternalDivergence(this.model, x, this.diffusivity, out, perSpecies);
     if (this.divergence) this.divergence.add(x, out, perSpecies);
     this.bonds?.addDivergence(x, out, perSpecies, this.diffusivity, sp);
+  }
+
+  /**
+   * The trapezoid (Stratonovich) heat of each species into out[o + s], as the trapezoid rule writes it (pair and bond
+   * forces by the trapezoid, the external ones as the exact change of their energy): the state heat's check
+   * (pairHeatChoice.ts). Called after sampleStateHeat, which left the external parts at x in ext1.
+   */
+  private sampleTrapezoidHeat(st: LangevinState, out: Float64Array, o: number): void {
+    const { d, N } = this;
+    const sp = this.model.speciesOf,
+      x = st.x,
+      f = st.f,
+      x0 = st.xPrev,
+      f0 = st.fPrev,
+      invDt = 1 / this.dt;
+    for (let s = 0; s < this.S; s++) out[o + s] = 0;
+    const ext = this.ext0.length > 0;
+    if (ext) this.external!.parts(x0, this.ext0, this.e0);
+    const g0 = this.ext0,
+      g1 = this.ext1;
+    for (let a = 0; a < N; a++) {
+      const k = o + sp[a];
+      if (ext) out[k] += (this.e1[a] - this.e0[a]) * invDt;
+      for (let q = 0; q < d; q++) {
+        const i = a * d + q;
+        const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
+        out[k] -= 0.5 * fp * (x[i] - x0[i]) * invDt;
+      }
+    }
   }
 
   /**
@@ -504,6 +541,34 @@ export class ParticleProbe implements Probe {
         }
     }
     void S;
+    if (this.heatCheck) {
+      // The trapezoid's heats, entropy production and energy balance, and its entropy production minus the state
+      // heat's (pairHeatChoice.ts chooses between them and removes these rows from the results).
+      const o = this.offCheck;
+      m.species.forEach((s, k) =>
+        specs.push({ group: PAIR_HEAT_CHECK, name: `trapezoid bath flux into ${s.name}`, estimand: linear([[o + k, 1]]) }),
+      );
+      specs.push({
+        group: PAIR_HEAT_CHECK,
+        name: "trapezoid entropy production",
+        estimand: linear(m.species.map((s, k) => [o + k, -1 / s.temperature] as [number, number])),
+      });
+      specs.push({
+        group: PAIR_HEAT_CHECK,
+        name: "trapezoid energy balance",
+        estimand: linear(m.species.map((_, k) => [o + k, 1] as [number, number])),
+      });
+      specs.push({
+        group: PAIR_HEAT_CHECK,
+        name: "trapezoid minus state entropy production",
+        estimand: linear(
+          m.species.flatMap((s, k) => [
+            [o + k, -1 / s.temperature] as [number, number],
+            [k * perSpecies, 1 / s.temperature] as [number, number],
+          ]),
+        ),
+      });
+    }
     return specs;
   }
 }
