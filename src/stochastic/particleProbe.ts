@@ -546,7 +546,11 @@ export class ParticleProbe implements Probe {
       // heat's (pairHeatChoice.ts chooses between them and removes these rows from the results).
       const o = this.offCheck;
       m.species.forEach((s, k) =>
-        specs.push({ group: PAIR_HEAT_CHECK, name: `trapezoid bath flux into ${s.name}`, estimand: linear([[o + k, 1]]) }),
+        specs.push({
+          group: PAIR_HEAT_CHECK,
+          name: `trapezoid bath flux into ${s.name}`,
+          estimand: linear([[o + k, 1]]),
+        }),
       );
       specs.push({
         group: PAIR_HEAT_CHECK,

@@ -60,11 +60,7 @@ import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { NetworkProbe, type Probe } from "./networkProbe.js";
 import { PAIR_HEAT_RULES, type PairHeatRule } from "./pairHeat.js";
-import {
-  choosePairHeatByError,
-  PAIR_HEAT_CHECK,
-  type PairHeatChoice,
-} from "./pairHeatChoice.js";
+import { choosePairHeatByError, PAIR_HEAT_CHECK, type PairHeatChoice } from "./pairHeatChoice.js";
 import { choosePairHeat, stateHeatProblem } from "./stateHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";

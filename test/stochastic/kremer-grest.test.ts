@@ -130,8 +130,7 @@ describe("a Kremer-Grest trimer at equal temperatures against the Boltzmann quad
   }
 });
 
-const example = (name: string) =>
-  readFileSync(new URL(`../../examples/particles/${name}`, import.meta.url), "utf8");
+const example = (name: string) => readFileSync(new URL(`../../examples/particles/${name}`, import.meta.url), "utf8");
 
 describe("the Kremer-Grest examples at equal temperatures", () => {
   // Both sequences are mirror images of themselves along the chain with hot and cold swapped (block: i -> 19 - i;
