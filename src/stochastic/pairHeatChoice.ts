@@ -1,7 +1,9 @@
 /**
  * Which overdamped pair heat a run reports when the model leaves it open (`pairHeat` unset) and the state-function
- * form applies (every pair and bond force continuous, stateHeat.ts): the one with the smaller estimated mean squared
- * error of the entropy production, weighed with the run's own error bars.
+ * form applies (every pair and bond force continuous, stateHeat.ts) with no kinked pair force (WCA: the trapezoid
+ * errs at each crossing of its cutoff, a bias the estimate below does not cover, so the state function stays): the
+ * one with the smaller estimated mean squared error of the entropy production, weighed with the run's own error
+ * bars. Smooth models qualify: harmonic pairs without rest length, FENE and harmonic bonds, traps, cosine fields.
  *
  * The probe samples both estimators in the same run (particleProbe.ts, group PAIR_HEAT_CHECK): the state function
  * -(1/gamma)<p.f + T div p>, whose time-step bias under Heun is of second order, and the trapezoid (Stratonovich)

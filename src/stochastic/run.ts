@@ -313,7 +313,13 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       );
     // Left open, the state heat is checked against the trapezoid in the same run and the one with the smaller
     // estimated mean squared error is reported (pairHeatChoice.ts).
-    heatCheck = o.pairHeat === undefined && pairHeat === "state" && model.dynamics === "overdamped";
+    // Not with a kinked pair force (WCA at its cutoff): there the trapezoid errs at each crossing, a bias that the
+    // first-order estimate does not cover, and the state function stays.
+    heatCheck =
+      o.pairHeat === undefined &&
+      pairHeat === "state" &&
+      model.dynamics === "overdamped" &&
+      !model.pairs.some((r) => r.pair.potential === "wca");
     const pp = new ParticleProbe(model, dt, built.external, pairHeat, heatCheck);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
