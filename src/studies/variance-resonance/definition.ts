@@ -817,14 +817,18 @@ function varianceResonanceNumbers(r: VarianceResonanceResults): NamedNumber[] {
     if (r.peak) {
       out.push(
         { key: "peakExcess", label: "largest ⟨u₁²⟩ above local equilibrium", value: r.peak.excess, unit: "L²" },
-        { key: "peakLocation", label: `at ${r.parameter} =`, value: r.peak.location },
+        { key: "peakLocation", label: `${r.parameter} at that largest excess`, value: r.peak.location },
       );
       if (r.peak.width !== undefined)
         out.push({ key: "peakWidth", label: "full width at half maximum", value: r.peak.width });
     }
     const res = r.resonance?.[0];
     if (res && res.kind !== "none")
-      out.push({ key: "resonance", label: `${res.kind} of ⟨u₁²⟩ (closed forms, refined) at k =`, value: res.location });
+      out.push({
+        key: "resonance",
+        label: `k at the ${res.kind} of ⟨u₁²⟩ (closed forms, refined)`,
+        value: res.location,
+      });
     out.push({ key: "residual", label: "largest Lyapunov residual", value: r.maxResidual });
     return out;
   }
