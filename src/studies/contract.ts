@@ -6,7 +6,8 @@
  *    `.meta({ unit, range, flag?, sweep?, ... })` (see ParameterMeta). Defaults live in the schema.
  *  - compute(parameters, context): all the work (solves, quadratures, simulations), returning plain
  *    JSON-serialisable results; every stochastic number carries its error bar.
- *  - figures(results), report(results): pure: they draw and write text from the results and compute nothing.
+ *  - figures(results), report(results), numbers(results): pure: they draw, write text and name the main numbers (with
+ *    units and error bars: the lab's report box) from the results and compute nothing.
  *  - reproduce: the figure sets of `ness reproduce NAME`, each a parameter set (full and quick), a compute and pure
  *    figures; the CLI writes each set's figures (SVG, PNG, CSV) and its results.json (parameters, seed, version).
  *
