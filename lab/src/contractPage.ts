@@ -422,6 +422,11 @@ export function contractPage(
   const form = generateForm(study.parameters, id, run, initialValues, {
     defaults: study.groups?.[0]?.defaults,
     sweep: study.pageSweep,
+    // The fields of the other parameter sets (variance-resonance's mechanical and electrical forms).
+    folded: (study.groups ?? [])
+      .slice(1)
+      .flatMap((g) => g.keys)
+      .filter((k) => !study.groups![0].keys.includes(k)),
   });
   if (study.seeded) {
     form.element.prepend(
@@ -444,8 +449,8 @@ export function contractPage(
     h(
       "div",
       { class: "study" },
-      h("div", { class: "side" }, form.element, control.element, status, reportBox),
-      figures,
+      h("div", { class: "side" }, form.element, control.element, status),
+      h("div", { class: "results" }, figures, reportBox),
     ),
   );
   if (study.reproduce.length > 0) root.append(figureSets(study, sets));

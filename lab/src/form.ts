@@ -29,6 +29,8 @@ export interface FieldMeta {
   cli?: boolean;
   /** The parameter may be a range (a sweep). */
   sweep?: boolean;
+  /** --help heading of the parameter (the form groups fields by it). */
+  section?: string;
 }
 
 export interface FieldInfo {
@@ -132,6 +134,11 @@ export interface FormOptions {
   defaults?: Record<string, number>;
   /** The sweep the form starts with (a sweepable field's key and its range); absent: no sweep. */
   sweep?: { key: string; range: SweepRange };
+  /**
+   * Fields of alternative parameter sets the run does not use unless given (e.g. variance-resonance's mechanical and
+   * electrical forms): a section made only of them starts folded, unless one of them is in `initial`.
+   */
+  folded?: string[];
 }
 
 export interface GeneratedForm<T> {
@@ -159,7 +166,7 @@ export function generateForm<S extends z.ZodObject>(
   const fields = describeFields(schema);
   const raw: Record<string, unknown> = {};
   const error = h("div", { class: "status", role: "alert", id: `${id}-error` });
-  const rows: HTMLElement[] = [];
+  const rows: { section?: string; key: string; row: HTMLElement }[] = [];
   const setters = new Map<string, (v: unknown) => void>();
   /** Enables or disables a field's own controls (disabled while it is swept). */
   const enablers = new Map<string, (on: boolean) => void>();
@@ -323,7 +330,11 @@ export function generateForm<S extends z.ZodObject>(
       });
       control = text;
     }
-    rows.push(h("div", { class: "form-row" }, h("label", { for: inputId }, label), control, hint));
+    rows.push({
+      section: f.meta.section,
+      key: f.key,
+      row: h("div", { class: "form-row" }, h("label", { for: inputId }, label), control, hint),
+    });
   }
   let sweepRow: HTMLElement | null = null;
   let setSweep: ((key: string, range?: SweepRange | string) => void) | null = null;
@@ -341,9 +352,9 @@ export function generateForm<S extends z.ZodObject>(
       const input = h("input", { type: "text", inputmode: "decimal", id: `${sid}-${name}`, size });
       return [h("label", { for: `${sid}-${name}`, class: "inline" }, label), input] as const;
     };
-    const [fromLabel, from] = box("from", "from", 7);
-    const [toLabel, to] = box("to", "to", 7);
-    const [pointsLabel, points] = box("points", "points", 6);
+    const [fromLabel, from] = box("from", "from", 6);
+    const [toLabel, to] = box("to", "to", 6);
+    const [pointsLabel, points] = box("points", "points", 5);
     const log = h("input", { type: "checkbox", id: `${sid}-log` });
     const logLabel = h("label", { for: `${sid}-log`, class: "inline" }, "log spacing");
     const show = () => {
@@ -398,7 +409,16 @@ export function generateForm<S extends z.ZodObject>(
       "div",
       { class: "form-row sweep-row" },
       h("label", { for: sid }, "sweep"),
-      h("span", { class: "number" }, which, fromLabel, from, toLabel, to, pointsLabel, points, log, logLabel),
+      h(
+        "span",
+        { class: "number" },
+        which,
+        // Each label with its box: a narrow column wraps between the pairs, never inside one.
+        h("span", { class: "pair" }, fromLabel, from),
+        h("span", { class: "pair" }, toLabel, to),
+        h("span", { class: "pair" }, pointsLabel, points),
+        h("span", { class: "pair" }, log, logLabel),
+      ),
       h(
         "span",
         { class: "hint", id: `${sid}-hint` },
@@ -427,11 +447,31 @@ export function generateForm<S extends z.ZodObject>(
     const f = fields.find((x) => x.key === key)!;
     setters.get(key)!(f.kind === "boolean" ? value === "true" : value);
   }
+  // Fields in --help order; those under a --help heading (meta.section) in a group with that heading, folded when
+  // all of them belong to a parameter set the run does not use (FormOptions.folded) and none was given.
+  const parts: HTMLElement[] = [];
+  const groups = new Map<string, HTMLDetailsElement>();
+  const folded = new Set(options.folded ?? []);
+  for (const r of rows) {
+    if (r.section === undefined) {
+      parts.push(r.row);
+      continue;
+    }
+    let group = groups.get(r.section);
+    if (!group) {
+      const members = rows.filter((x) => x.section === r.section).map((x) => x.key);
+      const fold = members.every((k) => folded.has(k)) && !members.some((k) => initial[k] !== undefined);
+      group = h("details", { class: "section", open: !fold }, h("summary", {}, r.section));
+      groups.set(r.section, group);
+      parts.push(group);
+    }
+    group.append(r.row);
+  }
   const element = h(
     "form",
     { class: "generated", id, "aria-label": "parameters", novalidate: true },
     sweepRow,
-    ...rows,
+    ...parts,
     error,
   );
   element.addEventListener("submit", (e) => e.preventDefault());

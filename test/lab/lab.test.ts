@@ -551,6 +551,9 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
         expect(await page.getByLabel(label, { exact: true }).getAttribute("id")).toBe(`${form}-${f.key}`);
       }
       await page.screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}.png`), fullPage: true });
+      await page
+        .locator("#study-report-box")
+        .screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}-report.png`) });
     });
   }
 
