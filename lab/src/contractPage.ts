@@ -314,7 +314,8 @@ export function contractPage(
   const report = h("pre", { id: "study-report", class: "report" });
   const reportBox = h(
     "section",
-    { id: "study-report-box", class: "report-box", "aria-label": "report" },
+    // Hidden until the first result.
+    { id: "study-report-box", class: "report-box", "aria-label": "report", hidden: true },
     numbers,
     report,
   );
@@ -380,6 +381,7 @@ export function contractPage(
       root.classList.remove("stale");
       last = r;
       drawReport(report, study.report(r));
+      reportBox.hidden = false;
       drawNumbers(numbers, study.numbers?.(r) ?? []);
       drawFigures(figures, figs);
       figures.dataset.detail = detail;

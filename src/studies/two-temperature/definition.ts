@@ -570,7 +570,7 @@ export const demixing = defineStudy({
     estimateNumber("psi", "demixing order parameter ψ", r.psi),
     estimateNumber("coldNeighbourFraction", "cold-cold neighbour fraction", r.coldNeighbourFraction),
     estimateNumber("largestCluster", "largest cold cluster / N_cold", r.largestCluster),
-    estimateNumber("lengthScale", "domain size L", r.lengthScale, "range"),
+    estimateNumber("lengthScale", "domain size L", r.lengthScale, "length"),
     estimateNumber("entropyProduction", "entropy production rate", r.entropyProduction, "kB/time"),
   ],
   outputs: {
