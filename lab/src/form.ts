@@ -108,8 +108,8 @@ export interface SliderScale {
  * The slider of a number field with a finite range, or null. It starts at the schema's default, else the study's
  * (`studyDefault`: a parameter group's), else the first number of the --help default text ("1 (ssep 0.2)" -> 1),
  * else the range's middle (geometric for a log slider, which then runs from 1e-3 to 1e3 of it; a range from 0 takes
- * 1 as its middle, or max/2 below 1). A range of more than two decades gets a log slider of six decades around the
- * start, within the range.
+ * 1 as its middle). A range of more than two decades (from 0: up to more than 100) gets a log slider of six decades
+ * around the start, within the range.
  */
 export function sliderScale(f: FieldInfo, studyDefault?: number): SliderScale | null {
   const r = f.meta.range;
@@ -117,9 +117,11 @@ export function sliderScale(f: FieldInfo, studyDefault?: number): SliderScale | 
   const inside = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x) && x >= r.min && x <= r.max;
   const text = /^\s*([+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?)/i.exec(f.meta.defaultText ?? "")?.[1];
   const given = [f.defaultValue, studyDefault, text === undefined ? undefined : Number(text)].find(inside);
-  const log = r.max / Math.max(r.min, 1e-300) > 100 && r.max > 0;
+  // More than two decades: from a positive minimum, max/min > 100; from 0, a maximum above 100 (a fraction or a
+  // density in [0, 1] keeps a linear slider).
+  const log = r.min > 0 ? r.max / r.min > 100 : r.max > 100;
   if (!log) return { log, min: r.min, max: r.max, start: given ?? (r.min + r.max) / 2 };
-  const middle = r.min > 0 ? Math.sqrt(r.min * r.max) : Math.min(1, r.max / 2);
+  const middle = r.min > 0 ? Math.sqrt(r.min * r.max) : 1;
   const centre = given !== undefined && given > 0 ? given : middle;
   return {
     log,

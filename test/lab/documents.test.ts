@@ -81,6 +81,8 @@ describe("form generator", () => {
     const T3 = sliderScale(ec.find((f) => f.key === "T3")!)!;
     expect(T0).toEqual({ log: true, min: 1e-3, max: 1e3, start: 1 });
     expect(T3).toEqual({ log: true, min: 3e-3, max: 3e3, start: 3 });
+    // --eps0 (ssep density in [0, 1], no default): linear, from the middle.
+    expect(sliderScale(ec.find((f) => f.key === "eps0")!)).toEqual({ log: false, min: 0, max: 1, start: 0.5 });
     // variance-resonance --q (range [1e-3, 1e12]): the dimensionless group's default 4000, else the range's
     // geometric middle sqrt(1e-3 * 1e12).
     const vr = describeFields(findStudy("variance-resonance")!.parameters);
