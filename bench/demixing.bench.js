@@ -84,20 +84,20 @@ function mixture(N) {
 }
 
 // `steps + 0.5` keeps floor(time / dt / batches) from losing a step to rounding.
-const options = (scheme, steps, burn, batches, pairHeat = "trapezoid") => ({
+const options = (steps, burn, batches, pairHeat = "trapezoid") => ({
   pairHeat,
-  dt: DT,
   time: (steps + 0.5) * DT,
   burnIn: burn * DT,
   seed: 1,
   replicas: 1,
   batches,
-  scheme,
 });
+/** One simulateSync call of the mixture with a scheme (by name) and options. */
+const sim = (model, scheme, opts) => simulateSync(model, { scheme, dt: DT }, opts);
 
 /** One timed ness run: CPU and wall seconds per particle-step. */
 function nessRound(model, scheme, steps, pairHeat) {
-  return measure(() => simulateSync({ model, options: options(scheme, steps, 0, 2, pairHeat) })).then((m) => {
+  return measure(() => sim(model, scheme, options(steps, 0, 2, pairHeat))).then((m) => {
     const ps = m.value.steps * model.speciesOf.length;
     return { cpu: m.cpu / ps, wall: m.wall / ps };
   });
@@ -175,7 +175,7 @@ export async function run(log, opts = {}) {
     log("LAMMPS reference skipped (lmp not installed: apt-get install lammps)");
   }
   const warmModel = mixture(2000);
-  for (const { scheme } of SCHEMES) simulateSync({ model: warmModel, options: options(scheme, 40, 0, 2) }); // JIT warm-up
+  for (const { scheme } of SCHEMES) sim(warmModel, scheme, options(40, 0, 2)); // JIT warm-up
 
   let check = null;
   for (const { N, warm, steps } of opts.quick ? SIZES.slice(0, 1) : SIZES) {
@@ -221,7 +221,7 @@ export async function run(log, opts = {}) {
   const { N, warm, steps, ref } = check;
   const model = mixture(N);
   const pe = SCHEMES.slice(0, 2).map(({ scheme }) => {
-    const res = simulateSync({ model, options: options(scheme, steps, warm, 4) });
+    const res = sim(model, scheme, options(steps, warm, 4));
     return findEstimate(res, "potential energy", "per particle");
   });
   const em = pe[1].value,

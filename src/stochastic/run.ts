@@ -302,7 +302,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       warnings.push(
         `heat flows and entropy production are biased: ${stateProblem}; pairHeat "exact" (--pair-heat exact) sums each pair's heats exactly`,
       );
-    const pp = new ParticleProbe(model, dt, built.external, pairHeat);
+    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);
