@@ -237,31 +237,31 @@ function softPairHeat(
 ): void {
   const ux = s1x - s0x,
     uy = s1y - s0y;
-  // U = k h^2 / 2, g = -U'/r = k (1/l)(1/r - 1/l) for 0 < r < l (U = k/2, g = 0 at r = 0: pairLaws.ts).
-  let u1 = 0,
-    g1 = 0,
-    u0 = 0,
-    g0 = 0;
-  if (q1 < c2) {
-    if (q1 > 0) {
-      const ir = 1 / Math.sqrt(q1);
-      const h = 1 - q1 * ir * is;
-      u1 = 0.5 * k * h * h;
-      g1 = k * is * (ir - is);
-    } else u1 = 0.5 * k;
-  }
-  if (q0 < c2) {
-    if (q0 > 0) {
-      const ir = 1 / Math.sqrt(q0);
-      const h = 1 - q0 * ir * is;
-      u0 = 0.5 * k * h * h;
-      g0 = k * is * (ir - is);
-    } else u0 = 0.5 * k;
-  }
+  const u1 = softEnd(q1, c2, k, is),
+    g1 = endG;
+  const u0 = softEnd(q0, c2, k, is),
+    g0 = endG;
   const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * s1x) * ux + (g0 * s0y + g1 * s1y) * uy)) * heat.invDt;
   const w = heat.share[t];
   heat.out[si] += w * error;
   heat.out[sj] += (1 - w) * error;
+}
+
+/** g = -U'(r)/r of the last softEnd call (a second return value without an allocation). */
+let endG = 0;
+
+/**
+ * The soft law at one end of a step, squared distance q: returns U = k h^2 / 2 (h = 1 - r/l) and leaves
+ * g = k (1/l)(1/r - 1/l) in endG; U = k/2, g = 0 at r = 0 and both 0 beyond the cutoff (pairLaws.ts).
+ */
+function softEnd(q: number, c2: number, k: number, is: number): number {
+  endG = 0;
+  if (q >= c2) return 0;
+  if (q === 0) return 0.5 * k;
+  const ir = 1 / Math.sqrt(q);
+  const h = 1 - q * ir * is;
+  endG = k * is * (ir - is);
+  return 0.5 * k * h * h;
 }
 
 /** The cell-order Verlet list: a local pair loop over gathered positions (and the step's pair heat with `heat`). */
