@@ -56,6 +56,10 @@ export class ModelPairs {
    * interact (a law for their species pair) closer than `reach` at x.
    */
   visit(x: Float64Array, reach: number, visit: PairVisit): void {
+    if (this.N <= FEW) {
+      this.visitAll(x, reach, visit);
+      return;
+    }
     const cells = this.cells;
     cells.sort(x, reach, true);
     const start = cells.start,
@@ -103,4 +107,24 @@ export class ModelPairs {
       }
     }
   }
+
+  /** visit() for a few particles: every pair in particle order, minimum image (no sort into cells). */
+  private visitAll(x: Float64Array, reach: number, visit: PairVisit): void {
+    const { N, d, S, L, rules, speciesOf: sp } = this;
+    const reach2 = reach * reach;
+    const image = (s: number, l: number) => (l === Infinity ? s : s - l * Math.round(s / l));
+    for (let a = 0; a < N; a++)
+      for (let b = a + 1; b < N; b++) {
+        const t = sp[a] * S + sp[b];
+        if (rules[t] === null) continue;
+        const sx = image(x[a * d] - x[b * d], L[0]),
+          sy = d > 1 ? image(x[a * d + 1] - x[b * d + 1], L[1]) : 0,
+          sz = d > 2 ? image(x[a * d + 2] - x[b * d + 2], L[2]) : 0;
+        const q = sx * sx + sy * sy + sz * sz;
+        if (q < reach2) visit(a, b, t, sx, sy, sz, q);
+      }
+  }
 }
+
+/** Up to this many particles visit() takes every pair directly (Metzger's pairs: a sort per step would cost more). */
+const FEW = 16;
