@@ -508,7 +508,12 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
     const field = pairField(m);
     const S = m.species.length;
     const dt = 0.01;
-    expect(field.enableStepHeat(Float64Array.from(m.species, (s) => s.temperature / s.friction), dt)).toBe(true);
+    expect(
+      field.enableStepHeat(
+        Float64Array.from(m.species, (s) => s.temperature / s.friction),
+        dt,
+      ),
+    ).toBe(true);
     const ledger = new PairHeatLedger(m);
     const r = Rng.stream(22);
     const x0 = randomPositions(m, 41);

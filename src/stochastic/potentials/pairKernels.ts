@@ -304,7 +304,8 @@ function softFromList(list: CellOrderList, laws: PackedPairLaws, heat: StepHeat 
           s0y = dy - uya + uy[j];
         const q0 = s0x * s0x + s0y * s0y,
           c2 = cut2[t];
-        if (r2 < c2 || q0 < c2) softPairHeat(heat, ss[i], ss[j], t, pk[t], heat.invRange[t], c2, dx, dy, r2, s0x, s0y, q0);
+        if (r2 < c2 || q0 < c2)
+          softPairHeat(heat, ss[i], ss[j], t, pk[t], heat.invRange[t], c2, dx, dy, r2, s0x, s0y, q0);
       }
       if (r2 >= cut2[t] || r2 === 0) continue;
       const ir = 1 / Math.sqrt(r2);
@@ -383,7 +384,8 @@ function softFromCells(list: CellOrderList, laws: PackedPairLaws, heat: StepHeat
               s0y = dy - uyi + uy[j];
             const q0 = s0x * s0x + s0y * s0y,
               c2 = cut2[t];
-            if (r2 < c2 || q0 < c2) softPairHeat(heat, si, ss[j], t, pk[t], heat.invRange[t], c2, dx, dy, r2, s0x, s0y, q0);
+            if (r2 < c2 || q0 < c2)
+              softPairHeat(heat, si, ss[j], t, pk[t], heat.invRange[t], c2, dx, dy, r2, s0x, s0y, q0);
           }
           if (r2 >= cut2[t] || r2 === 0) continue;
           const ir = 1 / Math.sqrt(r2);
