@@ -96,8 +96,8 @@ export class ParticleForceField implements ForceField {
   /** The pair-heat accounting of each step in the force loop (enableStepHeat), or null. */
   private stepHeat: StepHeat | null = null;
   /**
-   * True when the last computeStep accounted its step's pair heat (stepHeatOut holds it); set by every computeStep,
-   * read once by the probe (takeStepHeat).
+   * True when the last computeStep with `account` took its step's pair heat (stepHeat.out holds it); read once by
+   * the probe (takeStepHeat).
    */
   private heatFresh = false;
 

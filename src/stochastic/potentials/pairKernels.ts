@@ -9,7 +9,9 @@
  *   wca       s6 = (l^2/r^2)^3: U = 4 k (s6^2 - s6) + k, g = 24 k (2 s6^2 - s6) / r^2
  * Each loop's arithmetic is checked against the reference functions of pairLaws.ts in
  * test/stochastic/potentials.test.ts (energy, force, at distances across each law's range and at its cutoff).
- * Soft and harmonic pairs at r = 0 (a direction-less overlap) contribute nothing. Browser-safe.
+ * Soft and harmonic pairs at r = 0 (a direction-less overlap) contribute nothing. The 2D soft cell-order loops also
+ * take, at the end of a step, the step's exact pair-heat correction in the same pass (StepHeat: the ledger of
+ * pairHeat.ts without its own loop; checked against the ledger in test/stochastic/particles.test.ts). Browser-safe.
  */
 import type { AllPairs, CellOrderList, VerletList } from "../neighbours/lists.js";
 import { HARMONIC, SOFT, WCA, type PackedPairLaws } from "./pairLaws.js";
