@@ -118,7 +118,9 @@ export class ParticleForceField implements ForceField {
     for (let s = 0; s < S; s++) if (this.table.speciesOf.includes(s)) dmax = Math.max(dmax, diffusivity[s]);
     const sigma = Math.sqrt(2 * dmax * dt);
     const rc = this.laws.maxCutoff;
-    const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), 0.99 * (this.halfBox - rc));
+    // At most one cutoff (cells twice as wide hold four times the candidate pairs): beyond, failed steps go to the
+    // ledger.
+    const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
     if (want > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + want)) {
       this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table);
       this.cellOrder = new CellOrderList(this.cells);
