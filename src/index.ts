@@ -159,6 +159,7 @@ export {
   type Study,
   type ComputeContext,
   type Citation,
+  type NamedNumber,
   type ParameterMeta,
   type ReproduceCase,
 } from "./studies/contract.js";
