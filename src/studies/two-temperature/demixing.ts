@@ -64,9 +64,12 @@ import {
 } from "../../stochastic/statistics.js";
 import {
   concentrationWeights,
+  fftWorkspace,
   firstMomentLength,
   shellAverages,
+  structureFactorMethod,
   structureFactorModes,
+  structureFactorModesFFT,
   wavevectors,
   type Wavevectors,
 } from "../../stochastic/structureFactor.js";
@@ -522,6 +525,8 @@ interface DemixingLayout {
   wv: Wavevectors;
   weights: Float64Array;
   shells: number;
+  /** How S_cc(q) is computed: the exact modes (O(N M)) or the grid (O(N + G^2 log G), large N; structureFactorMethod). */
+  sqMethod: "modes" | "fft";
   /** Offsets in a replica's output: engine batch means (batches x K), order-parameter batch sums (batches x 3: 2 n_cc,
    * cold ends, largest cluster fraction), the psi and largest-cluster series (seriesLength each), final positions (N x 2),
    * the S_cc(q) series (seriesLength x shells). */
@@ -579,6 +584,7 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     wv,
     weights: concentrationWeights(cold),
     shells,
+    sqMethod: structureFactorMethod(p.N, wv),
     at: { engine, op, psi, cluster, snapshot, sq, size: sq + seriesLength * shells },
   };
 }
@@ -589,13 +595,15 @@ function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): Repli
     l;
   const run = new ReplicaRun(plan, r, [], out.subarray(at.engine, at.op));
   const modes = new Float64Array(wv.nx.length);
+  const workspace = l.sqMethod === "fft" ? fftWorkspace(wv) : undefined;
   const measure = (k: number) => {
     const pairs = neighbourPairs(run.state.x, box, cutoff);
     const c = compositionOfPairs(pairs, cold);
     const cl = clustersOfPairs(pairs, cold);
     out[at.psi + k] = c.psi;
     out[at.cluster + k] = cl.largestFraction;
-    structureFactorModes(run.state.x, [weights], wv, modes);
+    if (workspace) structureFactorModesFFT(run.state.x, [weights], wv, { out: modes, workspace });
+    else structureFactorModes(run.state.x, [weights], wv, modes);
     shellAverages(modes, wv, out.subarray(at.sq + k * shells, at.sq + (k + 1) * shells));
     return { c, cl };
   };
