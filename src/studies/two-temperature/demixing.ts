@@ -172,6 +172,9 @@ const DEMIXING_LABELS: Record<Exclude<keyof DemixingParams, "errorBars">, string
   batches: "batches",
 };
 
+/** At most this many numbers in the S_cc(q) time series of all replicas (8 bytes each: 128 MB). */
+export const MAX_SERIES_NUMBERS = 16_000_000;
+
 /** Fills in the defaults and validates against DEMIXING_RANGES; throws ModelError naming the parameter and its range. */
 export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParams {
   const p: DemixingParams = { ...DEFAULT_DEMIXING, ...raw };
@@ -203,6 +206,13 @@ export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParam
     );
   }
   const samples = Math.floor(p.time / p.sampleInterval);
+  // The S_cc(q) time series of every replica is kept (L(t)): bound its memory.
+  const series = (Math.floor((p.time + p.burnIn) / p.sampleInterval) + 2) * (Math.floor(L / (2 * p.range)) + 1);
+  if (series * p.replicas > MAX_SERIES_NUMBERS)
+    throw new ModelError(
+      `the S_cc(q) time series would hold about ${Number((series * p.replicas).toPrecision(2))} numbers (replicas x samples x shells of q), ` +
+        `more than ${MAX_SERIES_NUMBERS}: use a longer --sample-interval or fewer --replicas`,
+    );
   const batches = batchesOf(p);
   if (samples < batches)
     throw new ModelError(
@@ -340,6 +350,52 @@ export function neighbourComposition(
 ): NeighbourComposition {
   checkLabels(x, cold);
   return compositionOfPairs(neighbourPairs(x, box, cutoff), cold);
+}
+
+/** S_cc(q) of one configuration, its q -> 0 shell and the domain size L (one frame: noisy; average frames or replicas). */
+export interface ConfigurationStructure extends DemixingStructure {
+  /** S_cc of the smallest shell of wavevectors. */
+  sccLowQ: number;
+  /** L = 2 pi sum D / sum |q| D, D = max(S_cc - x(1 - x), 0) (NaN when S_cc nowhere exceeds x(1 - x)). */
+  lengthScale: number;
+  /** How the modes were computed ("modes": exact; "fft": grid, for large N; structureFactorMethod). */
+  method: "modes" | "fft";
+}
+
+/**
+ * The concentration structure factor S_cc(q) over 0 < |q| <= pi / range, shell-averaged, and the domain size L of one
+ * configuration (row-major N x 2 positions `x`, labels `cold` nonzero for a cold disk, periodic box [L_x, L_y]), as the
+ * study samples them: for frames of a long `ness simulate` run of the mixture (with --checkpoint, --trajectory), the
+ * way to follow L(t) beyond what one study run affords. The error bars are 0: average several frames or replicas.
+ * Throws ModelError for bad arguments.
+ */
+export function configurationStructure(
+  x: Float64Array,
+  cold: ArrayLike<number | boolean>,
+  box: ArrayLike<number>,
+  range = 1,
+): ConfigurationStructure {
+  if (x.length !== 2 * cold.length)
+    throw new ModelError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
+  if (!(Number.isFinite(range) && range > 0)) throw new ModelError(`the range must be a number > 0, got ${num(range)}`);
+  const wv = wavevectors(box, STRUCTURE_QMAX / range);
+  const weights = [concentrationWeights(cold)];
+  const method = structureFactorMethod(cold.length, wv);
+  const modes =
+    method === "fft" ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv);
+  const S = shellAverages(modes, wv);
+  const { N, nCold } = labelCounts(cold);
+  const ideal = (nCold / N) * (1 - nCold / N);
+  return {
+    q: Array.from(wv.shellQ),
+    S: Array.from(S),
+    error: Array.from(S, () => 0),
+    count: Array.from(wv.shellCount),
+    ideal,
+    sccLowQ: S[0],
+    lengthScale: firstMomentLength(wv.shellQ, S, wv.shellCount, ideal),
+    method,
+  };
 }
 
 export interface ColdClusters {

@@ -266,20 +266,41 @@ export function demixingFiniteSizeFigure(
       height,
     }),
   );
+  // A separated steady state (one domain per box) has S_cc(q_min) proportional to N: the reference line through the
+  // smallest size of the largest ratio.
+  const top = points.reduce((a, b) => (b.ratio > a.ratio ? b : a), points[0]);
+  const sizes = top.runs.map((r) => r.parameters.N);
+  const proportional: Series[] =
+    sizes.length > 1 && top.runs[0].sccLowQ.value > 0
+      ? [
+          {
+            name: "proportional to N",
+            x: [sizes[0], sizes[sizes.length - 1]],
+            y: [top.runs[0].sccLowQ.value, (top.runs[0].sccLowQ.value * sizes[sizes.length - 1]) / sizes[0]],
+            color: "gray",
+            style: "dashed",
+            strokeWidth: 1,
+          },
+        ]
+      : [];
   panels.push(
     linePanel({
       title: "S_cc(q -> 0) against system size",
       xLabel: "N",
       yLabel: "S_cc at the smallest |q|",
       xType: "log",
-      series: points.map((pt, i) => ({
-        name: `T_hot/T_cold = ${fmt(pt.ratio)} (${pt.verdict})`,
-        x: pt.runs.map((r) => r.parameters.N),
-        y: pt.runs.map((r) => r.sccLowQ.value),
-        err: pt.runs.map((r) => r.sccLowQ.error),
-        color: colors[i % colors.length],
-        marker: "square" as const,
-      })),
+      yType: "log",
+      series: [
+        ...points.map((pt, i) => ({
+          name: `T_hot/T_cold = ${fmt(pt.ratio)} (${pt.verdict})`,
+          x: pt.runs.map((r) => r.parameters.N),
+          y: pt.runs.map((r) => r.sccLowQ.value),
+          err: pt.runs.map((r) => r.sccLowQ.error),
+          color: colors[i % colors.length],
+          marker: "square" as const,
+        })),
+        ...proportional,
+      ],
       referenceLines: [{ y: ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
       width,
       height,
