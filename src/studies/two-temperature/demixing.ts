@@ -1092,7 +1092,7 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStr
  * The demixing criterion (docs/studies/two-temperature.md, "Mixed, correlated or separating"), from runs of one
  * physical point at one or more sizes N:
  *  - "separating" when S_cc(q -> 0) grows with N (largest over smallest size > 1.25 and resolved by 4 standard
- *    errors) or the domains grow within the production run: the domain size L by more than 5% and 4 standard errors,
+ *    errors, the largest size above x(1 - x) by 4 standard errors) or the domains grow within the production run: the domain size L by more than 5% and 4 standard errors,
  *    or psi (whose deficit 1 - psi falls like the interface per cold disk, ~ 1/L) by 4 standard errors;
  *  - otherwise "correlated" when psi (local cold-cold correlation) or S_cc(q -> 0) - x(1 - x) (long-wavelength
  *    composition fluctuations) exceeds 4 standard errors at the largest size: a mixed state with correlations;
@@ -1125,14 +1125,18 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   const g = large.lengthGrowth;
   const lengthGrowth = large.lengthScale.value > 0 ? g.value / large.lengthScale.value : 0;
   const lengthGrowthZ = z(g.value, g.error);
-  const growsWithN = sorted.length > 1 && sizeZ > DEMIXING_Z && sizeRatio > 1.25;
+  // Growth with N counts only above the ideal mixture: after a random start S_cc(q_min) of a small box falls below
+  // x(1 - x) as the domains form (composition is conserved, S_cc ~ q^4 below the domains' wavenumber) while that of a
+  // large box keeps the random start's x(1 - x) (the mode has not relaxed): a rise with N from below x(1 - x) to it is
+  // kinetic, not the S_cc(q_min) ~ N of a separated steady state.
+  const growsWithN = sorted.length > 1 && sizeZ > DEMIXING_Z && sizeRatio > 1.25 && excessZ > DEMIXING_Z;
   const psiGrowthZ = z(large.psiGrowth.value, large.psiGrowth.error);
   const growsInTime = (lengthGrowthZ > DEMIXING_Z && lengthGrowth > 0.05) || psiGrowthZ > DEMIXING_Z;
   const psiZ = z(large.psi.value, large.psi.error);
   const reasons: string[] = [];
   if (sorted.length > 1)
     reasons.push(
-      `S_cc(q->0) ${growsWithN ? "grows" : "does not grow"} with N: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
+      `S_cc(q->0) ${growsWithN ? "grows with N" : sizeZ > DEMIXING_Z && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
         `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors)`,
     );
   reasons.push(
