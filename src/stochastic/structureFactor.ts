@@ -485,6 +485,16 @@ export interface ShellStructureFactor {
  * weights, over the allowed wavevectors 0 < |q| <= qMax (see the header). `method`: "modes" (exact, O(N M)), "fft"
  * (grid, O(N + G^2 log G), shell averages within 2e-3 of the mean S) or "auto" (default: the cheaper, structureFactorMethod).
  * Throws ModelError for bad arguments.
+ *
+ * @example
+ * ```ts
+ * import { concentrationWeights, structureFactor } from "ness";
+ *
+ * // Two points a quarter box apart, one of each species, in a box of side 4: S_cc at |q| = 2 pi / 4.
+ * const x = Float64Array.from([0, 0, 1, 0]);
+ * const sf = structureFactor(x, [4, 4], [concentrationWeights([1, 0])], { qMax: 2 });
+ * console.log(sf.q[0].toFixed(4), sf.count[0], sf.S[0][0].toFixed(4)); // => 1.5708 2 0.1250
+ * ```
  */
 export function structureFactor(
   x: Float64Array,
@@ -508,7 +518,16 @@ export function structureFactor(
   };
 }
 
-/** The concentration weights c_j - x of a labelling (nonzero = the species), x the species' fraction. */
+/**
+ * The concentration weights c_j - x of a labelling (nonzero = the species), x the species' fraction.
+ *
+ * @example
+ * ```ts
+ * import { concentrationWeights } from "ness";
+ *
+ * console.log(Array.from(concentrationWeights([1, 0, 0, 0])).join(" ")); // => 0.75 -0.25 -0.25 -0.25
+ * ```
+ */
 export function concentrationWeights(labels: ArrayLike<number | boolean>): Float64Array {
   const N = labels.length;
   let n = 0;
@@ -524,6 +543,14 @@ export function concentrationWeights(labels: ArrayLike<number | boolean>): Float
  * `count`), D_k = max(S(q_k) - baseline, 0) (baseline 0 by default; the ideal-mixture value x(1 - x) for S_cc, so
  * that the uncorrelated part of S does not count): the domain size of a coarsening pattern. NaN when D vanishes
  * everywhere.
+ *
+ * @example
+ * ```ts
+ * import { firstMomentLength } from "ness";
+ *
+ * // All of the excess at |q| = 1: L = 2 pi.
+ * console.log(firstMomentLength([1, 2], [1.25, 0.25], [4, 4], 0.25).toFixed(4)); // => 6.2832
+ * ```
  */
 export function firstMomentLength(
   q: ArrayLike<number>,

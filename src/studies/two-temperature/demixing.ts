@@ -368,6 +368,21 @@ export interface ConfigurationStructure extends DemixingStructure {
  * study samples them: for frames of a long `ness simulate` run of the mixture (with --checkpoint, --trajectory), the
  * way to follow L(t) beyond what one study run affords. The error bars are 0: average several frames or replicas.
  * Throws ModelError for bad arguments.
+ *
+ * @example
+ * ```ts
+ * import { configurationStructure } from "ness";
+ *
+ * // 16 disks on a 4 x 4 lattice, the cold ones in the half x < 2: S_cc(q_min) = 1 / (4 sin^2(pi / 4)).
+ * const x = new Float64Array(32), cold = new Uint8Array(16);
+ * for (let a = 0; a < 16; a++) {
+ *   x[2 * a] = Math.floor(a / 4) + 0.5;
+ *   x[2 * a + 1] = (a % 4) + 0.5;
+ *   cold[a] = a < 8 ? 1 : 0;
+ * }
+ * const s = configurationStructure(x, cold, [4, 4]);
+ * console.log(s.sccLowQ.toFixed(4), s.ideal, s.method); // => 0.5000 0.25 modes
+ * ```
  */
 export function configurationStructure(
   x: Float64Array,
