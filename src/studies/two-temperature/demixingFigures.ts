@@ -184,7 +184,11 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
       `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
       `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated or separating by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
-      `temperatures (dotted): the domains coarsen slowly. ${equalT} Definitions: docs/studies/two-temperature.md.`,
+      `temperatures (dotted): the domains coarsen slowly. ${equalT}` +
+      (sweep.verdict && p0.replicas < 16
+        ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): near the thresholds of 4 standard errors they can change with the seed.`
+        : "") +
+      ` Definitions: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
         title: "neighbour order parameter psi",
