@@ -96,7 +96,10 @@ export {
   gaussianKl,
   turBound,
   areaIncrements,
+  modelFreeEntropy,
   type ModelFreeEstimate,
+  type ModelFreeOptions,
+  type ModelFreeRow,
   type SampledTrajectory,
   type TurBound,
 } from "./stochastic/modelFree.js";

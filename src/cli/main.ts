@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   worker: async () => (await import("./commands/sweep.js")).workerCommand(),
   plot: async () => (await import("./commands/sweep.js")).plotCommand(),
   "plot-trajectory": async () => (await import("./commands/plotTrajectory.js")).plotTrajectoryCommand(),
+  entropy: async () => (await import("./commands/entropy.js")).entropyCommand(),
   lab: async () => (await import("./commands/lab.js")).labCommand(),
 };
 

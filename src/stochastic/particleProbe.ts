@@ -19,14 +19,16 @@
  *   Ito (pre-point) average, the step's displacement with e at the step's start: the mean pair-force drift of the
  *   centre of mass along e, (1/gamma2 - 1/gamma1) <F>/2 (identically zero at equal frictions, so not reported there);
  *   with bonds (potentials/bonds.ts): the mean bond length and squared length, and the squared radius of gyration
- *   of each species (of at least two particles) and of all particles (unwrapped coordinates): swelling and segregation
- *   of hot and cold monomers;
+ *   of each species (of at least two particles) and of all particles (unwrapped coordinates): swelling of hot and
+ *   cold monomers; with two or more species, segregation: each species' mean squared distance from the centre of all
+ *   particles (which species sits in the core) and, for two, the squared distance between their centres;
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
  */
 import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
+import { PAIR_HEAT_CHECK } from "./pairHeatChoice.js";
 import type { ParticleForceField } from "./particleForces.js";
 import { addExternalDivergence, externalForcesContinuous, PairDivergence } from "./stateHeat.js";
 import { ExternalFields } from "./potentials/externalFields.js";
@@ -50,6 +52,13 @@ export class ParticleProbe implements Probe {
   /** Offset of the polymer observables (bonds), and their number (0 without bonds). */
   private readonly offPoly: number;
   private readonly polySize: number;
+  /** The trapezoid heat per species besides the state heat, for the choice of pairHeatChoice.ts, at offCheck. */
+  private readonly heatCheck: boolean;
+  private readonly offCheck: number;
+  /** Segregation observables (bonds and at least two species): see samplePolymer. */
+  private readonly segregation: boolean;
+  private readonly cmAll = new Float64Array(3);
+  private readonly cmSpecies: Float64Array;
   private readonly bondLengths: Float64Array;
   /** The model's bonds (lengths and divergence), or null. */
   private readonly bonds: BondForces | null;
@@ -91,6 +100,7 @@ export class ParticleProbe implements Probe {
     private readonly external: ExternalFields | null,
     pairHeat: PairHeatRule = "trapezoid",
     pairs: ParticleForceField | null = null,
+    heatCheck = false,
   ) {
     checkParticlesModel(model, "ParticleProbe");
     if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
@@ -124,7 +134,14 @@ export class ParticleProbe implements Probe {
     const nb = this.bonds ? this.bonds.count : 0;
     this.bondLengths = new Float64Array(nb);
     // Bonds: mean length and squared length, then Rg^2 of each species with at least two particles and of all.
-    this.polySize = nb > 0 ? 2 + model.species.filter((s) => s.count >= 2).length + 1 : 0;
+    // Then, with two or more species, each species' mean squared distance from the centre of all particles, and with
+    // exactly two the squared distance between the two species' centres (segregation).
+    this.segregation = nb > 0 && S >= 2;
+    this.polySize =
+      nb > 0
+        ? 2 + model.species.filter((s) => s.count >= 2).length + 1 + (this.segregation ? S + (S === 2 ? 1 : 0) : 0)
+        : 0;
+    this.cmSpecies = new Float64Array(this.segregation ? 3 * S : 0);
     this.offCov = this.offPoly + this.polySize;
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger =
@@ -148,7 +165,9 @@ export class ParticleProbe implements Probe {
       model.speciesOf,
       (s) => model.species[s].temperature / model.species[s].friction,
     );
-    this.size = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
+    this.offCheck = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
+    this.heatCheck = heatCheck && this.stateHeat;
+    this.size = this.offCheck + (this.heatCheck ? S : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
     this.temp = Float64Array.from(model.species, (s) => s.temperature);
@@ -188,6 +207,7 @@ export class ParticleProbe implements Probe {
       const ext = this.ext0.length > 0;
       if (this.stateHeat) {
         this.sampleStateHeat(st, out);
+        if (this.heatCheck) this.sampleTrapezoidHeat(st, out, this.offCheck);
         for (let a = 0; a < N; a++) {
           const o = sp[a] * perSpecies;
           for (let k = 0; k < d; k++) out[o + 1 + k] += (x[a * d + k] - x0[a * d + k]) * invDt;
@@ -266,6 +286,35 @@ export class ParticleProbe implements Probe {
   }
 
   /**
+   * The trapezoid (Stratonovich) heat of each species into out[o + s], as the trapezoid rule writes it (pair and bond
+   * forces by the trapezoid, the external ones as the exact change of their energy): the state heat's check
+   * (pairHeatChoice.ts). Called after sampleStateHeat, which left the external parts at x in ext1.
+   */
+  private sampleTrapezoidHeat(st: LangevinState, out: Float64Array, o: number): void {
+    const { d, N } = this;
+    const sp = this.model.speciesOf,
+      x = st.x,
+      f = st.f,
+      x0 = st.xPrev,
+      f0 = st.fPrev,
+      invDt = 1 / this.dt;
+    for (let s = 0; s < this.S; s++) out[o + s] = 0;
+    const ext = this.ext0.length > 0;
+    if (ext) this.external!.parts(x0, this.ext0, this.e0);
+    const g0 = this.ext0,
+      g1 = this.ext1;
+    for (let a = 0; a < N; a++) {
+      const k = o + sp[a];
+      if (ext) out[k] += (this.e1[a] - this.e0[a]) * invDt;
+      for (let q = 0; q < d; q++) {
+        const i = a * d + q;
+        const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
+        out[k] -= 0.5 * fp * (x[i] - x0[i]) * invDt;
+      }
+    }
+  }
+
+  /**
    * Bond length and squared length (averaged over bonds), then the squared radius of gyration of each species with at
    * least two particles and of all particles, from the unwrapped coordinates.
    */
@@ -287,6 +336,36 @@ export class ParticleProbe implements Probe {
       const all = s === this.S;
       if (!all && this.model.species[s].count < 2) continue;
       out[k++] = this.gyration(x, all ? -1 : s, sp);
+    }
+    if (!this.segregation) return;
+    // <|r_a - R|^2> over the particles a of each species, R the centre of all particles: a species that gathers in
+    // the core has the smaller one, a species pushed out to the surface the larger (segregation within the coil).
+    const d = this.d,
+      S = this.S,
+      R = this.cmAll,
+      C = this.cmSpecies;
+    R.fill(0);
+    C.fill(0);
+    for (let a = 0; a < this.N; a++)
+      for (let q = 0; q < d; q++) {
+        R[q] += x[a * d + q];
+        C[sp[a] * 3 + q] += x[a * d + q];
+      }
+    for (let q = 0; q < d; q++) R[q] /= this.N;
+    for (let s = 0; s < S; s++) {
+      out[k + s] = 0;
+      for (let q = 0; q < d; q++) C[s * 3 + q] *= this.invCount[s];
+    }
+    for (let a = 0; a < this.N; a++) {
+      let r2 = 0;
+      for (let q = 0; q < d; q++) r2 += (x[a * d + q] - R[q]) ** 2;
+      out[k + sp[a]] += r2 * this.invCount[sp[a]];
+    }
+    if (S === 2) {
+      // |R_0 - R_1|^2: the two species' centres apart (blocks of a copolymer), near zero when they mix.
+      let c2 = 0;
+      for (let q = 0; q < d; q++) c2 += (C[q] - C[3 + q]) ** 2;
+      out[k + 2] = c2;
     }
   }
 
@@ -450,7 +529,22 @@ export class ParticleProbe implements Probe {
         if (s.count >= 2)
           specs.push({ group: "radius of gyration", name: `squared, ${s.name}`, estimand: linear([[k++, 1]]) });
       });
-      specs.push({ group: "radius of gyration", name: "squared, all", estimand: linear([[k, 1]]) });
+      specs.push({ group: "radius of gyration", name: "squared, all", estimand: linear([[k++, 1]]) });
+      if (this.segregation) {
+        m.species.forEach((s) =>
+          specs.push({
+            group: "segregation",
+            name: `squared distance from the centre, ${s.name}`,
+            estimand: linear([[k++, 1]]),
+          }),
+        );
+        if (S === 2)
+          specs.push({
+            group: "segregation",
+            name: `squared distance between the centres of ${m.species[0].name} and ${m.species[1].name}`,
+            estimand: linear([[k, 1]]),
+          });
+      }
     }
     if (this.covariance) {
       const names = this.coordinateNames();
@@ -466,6 +560,38 @@ export class ParticleProbe implements Probe {
         }
     }
     void S;
+    if (this.heatCheck) {
+      // The trapezoid's heats, entropy production and energy balance, and its entropy production minus the state
+      // heat's (pairHeatChoice.ts chooses between them and removes these rows from the results).
+      const o = this.offCheck;
+      m.species.forEach((s, k) =>
+        specs.push({
+          group: PAIR_HEAT_CHECK,
+          name: `trapezoid bath flux into ${s.name}`,
+          estimand: linear([[o + k, 1]]),
+        }),
+      );
+      specs.push({
+        group: PAIR_HEAT_CHECK,
+        name: "trapezoid entropy production",
+        estimand: linear(m.species.map((s, k) => [o + k, -1 / s.temperature] as [number, number])),
+      });
+      specs.push({
+        group: PAIR_HEAT_CHECK,
+        name: "trapezoid energy balance",
+        estimand: linear(m.species.map((_, k) => [o + k, 1] as [number, number])),
+      });
+      specs.push({
+        group: PAIR_HEAT_CHECK,
+        name: "trapezoid minus state entropy production",
+        estimand: linear(
+          m.species.flatMap((s, k) => [
+            [o + k, -1 / s.temperature] as [number, number],
+            [k * perSpecies, 1 / s.temperature] as [number, number],
+          ]),
+        ),
+      });
+    }
     return specs;
   }
 }

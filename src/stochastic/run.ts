@@ -60,6 +60,7 @@ import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { NetworkProbe, type Probe } from "./networkProbe.js";
 import { PAIR_HEAT_RULES, type PairHeatRule } from "./pairHeat.js";
+import { choosePairHeatByError, PAIR_HEAT_CHECK, type PairHeatChoice } from "./pairHeatChoice.js";
 import { choosePairHeat, stateHeatProblem } from "./stateHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
@@ -165,6 +166,8 @@ export interface SimulationResult {
   fluxEstimator?: FluxEstimator;
   /** Overdamped particles: how the pair heat was taken (stateHeat.ts describePairHeat). */
   pairHeat?: PairHeatRule;
+  /** When the model left the pair heat open: what the choice between state and trapezoid weighed (pairHeatChoice.ts). */
+  pairHeatChoice?: PairHeatChoice;
   /** What the time-step rules of `reliable` were applied with (reliability.ts). */
   timeStep: TimeStepFacts;
   /** Each estimate's statistical verdict before the time-step rules, for callers that know its bias (src/verify). */
@@ -197,6 +200,11 @@ export interface Plan extends PreparedEnsemble {
   fluxEstimator?: FluxEstimator;
   /** Overdamped particles: how the pair heat is taken. */
   pairHeat?: PairHeatRule;
+  /**
+   * The probe also samples the trapezoid heat (group PAIR_HEAT_CHECK) and the results report the pair heat with the
+   * smaller estimated mean squared error (pairHeatChoice.ts).
+   */
+  heatCheck: boolean;
   /** Sets the initial state of a replica. */
   initialize(st: LangevinState, rng: Rng): void;
   /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
@@ -263,6 +271,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
   let initialize: Plan["initialize"];
   let stratonovich = false;
+  let heatCheck = false;
   let kernel: FusedKernel | null = null;
   let fluxEstimator: FluxEstimator | undefined;
   let plannedPairHeat: PairHeatRule | undefined;
@@ -303,7 +312,16 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       warnings.push(
         `heat flows and entropy production are biased: ${stateProblem}; pairHeat "exact" (--pair-heat exact) sums each pair's heats exactly`,
       );
-    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs);
+    // Left open, the state heat is checked against the trapezoid in the same run and the one with the smaller
+    // estimated mean squared error is reported (pairHeatChoice.ts).
+    // Not with a kinked pair force (WCA at its cutoff): there the trapezoid errs at each crossing, a bias that the
+    // first-order estimate does not cover, and the state function stays.
+    heatCheck =
+      o.pairHeat === undefined &&
+      pairHeat === "state" &&
+      model.dynamics === "overdamped" &&
+      !model.pairs.some((r) => r.pair.potential === "wca");
+    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs, heatCheck);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);
@@ -364,6 +382,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     warnings,
     fluxEstimator,
     ...(plannedPairHeat !== undefined ? { pairHeat: plannedPairHeat } : {}),
+    heatCheck,
     initialize,
     kernel,
     sampleEvery,
@@ -778,11 +797,53 @@ function limitText(plan: Plan): string {
   return `; the stability limit${ts.exact ? "" : " (estimated)"} is dt < 2/${name} = ${g(2 / ts.value)}, where ${name} = ${g(ts.value)} is ${ts.source}`;
 }
 
+/**
+ * The heat rows of the estimator with the smaller estimated mean squared error (pairHeatChoice.ts): the trapezoid's
+ * replace the state heat's bath fluxes, entropy production and energy balance when it wins; the check rows go.
+ */
+function applyPairHeatChoice(all: Estimate[], z: number): { estimates: Estimate[]; choice: PairHeatChoice } {
+  const check = (name: string) => all.find((e) => e.group === PAIR_HEAT_CHECK && e.name === name)!;
+  const ep = all.find((e) => e.group === "entropy production" && e.name === "rate")!;
+  const choice = choosePairHeatByError(
+    ep,
+    check("trapezoid entropy production"),
+    check("trapezoid minus state entropy production"),
+    z,
+  );
+  const replacement = (e: Estimate): Estimate | undefined =>
+    e.group === "bath flux"
+      ? check(`trapezoid bath flux ${e.name}`)
+      : e.group === "entropy production"
+        ? check("trapezoid entropy production")
+        : e.group === "energy balance"
+          ? check("trapezoid energy balance")
+          : undefined;
+  const estimates = all
+    .filter((e) => e.group !== PAIR_HEAT_CHECK)
+    .map((e) => {
+      const r = choice.rule === "trapezoid" ? replacement(e) : undefined;
+      return r ? { ...r, group: e.group, name: e.name } : e;
+    });
+  // The trapezoid can win with an estimated bias that its error bar does not cover (it won on the sum of both):
+  // then its entropy production is not flagged reliable (reliability.ts's rule for a known bias: half the error bar).
+  const chosen = estimates.find((e) => e.group === "entropy production" && e.name === "rate")!;
+  const bias = choice.trapezoidBias;
+  if (choice.rule === "trapezoid" && bias > 0.5 * chosen.error) {
+    chosen.reliable = false;
+    const note = `the trapezoid's time-step bias, estimated as ${Number(bias.toPrecision(3))} (pairHeatChoice.ts), is more than half the error bar: reduce dt`;
+    chosen.note = chosen.note ? `${chosen.note}; ${note}` : note;
+  }
+  return { estimates, choice };
+}
+
 /** Reduces every replica's batch means (in replica order) and the field sums into the simulation result. */
 export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationResult {
   const all = out.outputs;
   const sums = fieldSumsViews(plan.fields, out.sums);
-  const estimates = reduceBatches(all, plan.K, plan.batches, plan.estimands);
+  const reduced = reduceBatches(all, plan.K, plan.batches, plan.estimands);
+  const { estimates, choice } = plan.heatCheck
+    ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt)
+    : { estimates: reduced, choice: undefined };
   const statistical: StatisticalVerdict[] = estimates.map((e) =>
     e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
   );
@@ -816,7 +877,8 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
     exact: false,
     warnings: [...plan.warnings, ...estimateWarnings],
     ...(plan.fluxEstimator !== undefined ? { fluxEstimator: plan.fluxEstimator } : {}),
-    ...(plan.pairHeat !== undefined ? { pairHeat: plan.pairHeat } : {}),
+    ...(plan.pairHeat !== undefined ? { pairHeat: choice?.rule ?? plan.pairHeat } : {}),
+    ...(choice ? { pairHeatChoice: choice } : {}),
     timeStep,
     statistical,
     planWarnings: [...plan.warnings],

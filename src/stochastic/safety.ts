@@ -246,11 +246,13 @@ export function particleTimeScale(model: ParticlesModel): TimeScale {
   for (const b of model.bonds ?? []) {
     const sa = model.speciesOf[b.a],
       sb = model.speciesOf[b.b];
-    const kb = bondCurvatureBound(b.bond, REACHABLE_ENERGY * temperature(sa, sb));
+    // The pair law between the two species also acts between the bonded particles (Kremer-Grest: WCA).
+    const pair = model.pairs.find((r) => (r.a === sa && r.b === sb) || (r.a === sb && r.b === sa))?.pair ?? null;
+    const kb = bondCurvatureBound(b.bond, REACHABLE_ENERGY * temperature(sa, sb), pair);
     const cross = 1 / Math.sqrt(w[sa] * w[sb]);
     bondRow[b.a] += kb * (1 / w[sa] + cross);
     bondRow[b.b] += kb * (1 / w[sb] + cross);
-    bondSingle = Math.max(bondSingle, bondCurvatureBound(b.bond, temperature(sa, sb)) * (1 / w[sa] + 1 / w[sb]));
+    bondSingle = Math.max(bondSingle, bondCurvatureBound(b.bond, temperature(sa, sb), pair) * (1 / w[sa] + 1 / w[sb]));
     terms.push(`${b.bond.potential === "fene" ? "FENE" : "harmonic"} bonds`);
     if (b.bond.potential === "fene" || b.bond.length !== 0) constant = false;
   }

@@ -16,6 +16,7 @@ import { solveNetwork } from "../exact/network.js";
 import { validateModel, type Model } from "../model/index.js";
 import { schemeByName, type Scheme } from "../stochastic/integrators.js";
 import { preparePlan, simulateSync, type SimulationOptions } from "../stochastic/run.js";
+import { PAIR_HEAT_CHECK } from "../stochastic/pairHeatChoice.js";
 import type { Estimate } from "../stochastic/statistics.js";
 import type { Base, ComputeAdapter, ComputeOptions, Measured, PreparedCompute } from "./compute.js";
 import { canonicalSplicer } from "./key.js";
@@ -165,7 +166,9 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
     const plan = preparePlan(baseModel, scheme(options), simulationOptions(options, 0));
     const template = simulationDocument(
       baseModel,
-      plan.estimands.map((e) => ({ group: e.group, name: e.name, value: 0, error: 0, reliable: true })),
+      plan.estimands
+        .filter((e) => e.group !== PAIR_HEAT_CHECK) // the pair heat's check rows never reach the results
+        .map((e) => ({ group: e.group, name: e.name, value: 0, error: 0, reliable: true })),
     );
     const steps = plan.replicas * (plan.nBurn + plan.nProduction) * plan.coordinates.length;
     const compute = (p: unknown, seed: number) => {

@@ -336,6 +336,18 @@ const calls: Call[] = [
   ],
   ["turBound(few)", () => stochastic.turBound(new Float64Array(10), 0.1), ModelError, "too few for 32 blocks"],
   [
+    "modelFreeEntropy(ragged states)",
+    () => stochastic.modelFreeEntropy({ states: new Float64Array(4001), dim: 2, dt: 0.1 }),
+    ModelError,
+    "not whole states of 2 coordinates",
+  ],
+  [
+    "modelFreeEntropy(lag 0)",
+    () => stochastic.modelFreeEntropy({ states: new Float64Array(4000).map(Math.random), dim: 2, dt: 0.1 }, { lag: 0 }),
+    ModelError,
+    "lag must be a positive integer",
+  ],
+  [
     "turBound(blocks 2)",
     () => stochastic.turBound(new Float64Array(100), 0.1, { blocks: 2 }),
     ModelError,

@@ -12,6 +12,7 @@ import type { FieldSpec } from "../../stochastic/fields.js";
 import { SCHEME_NAMES, schemeByName, type Scheme } from "../../stochastic/integrators.js";
 import type { FluxEstimator } from "../../stochastic/linear.js";
 import type { PairHeatRule } from "../../stochastic/pairHeat.js";
+import { describePairHeatChoice, type PairHeatChoice } from "../../stochastic/pairHeatChoice.js";
 import { describePairHeat } from "../../stochastic/stateHeat.js";
 import type { SimulationOptions, SimulationResult } from "../../stochastic/run.js";
 import { simulateAndVerify } from "../../verify/simulation.js";
@@ -193,6 +194,7 @@ export function simulationJson(r: SimulationResult) {
     steps: r.steps,
     timeScale: r.timeScale,
     ...(r.pairHeat !== undefined ? { pairHeat: r.pairHeat } : {}),
+    ...(r.pairHeatChoice && finiteChoice(r.pairHeatChoice) ? { pairHeatChoice: r.pairHeatChoice } : {}),
     exact: r.exact,
     // Only finite numbers: an error bar or deviation that cannot be computed is left out (and reliable is false).
     estimates: r.estimates.map((e) => ({
@@ -235,6 +237,7 @@ export function simulationText(r: SimulationResult): string {
       `${tsName} ${num(r.timeScale.value)} (${r.timeScale.source}); ${r.timeScale.kind === "frequency" ? "omega" : "lambda"} dt = ${num(r.timeScale.value * r.dt)}`,
     );
   if (r.pairHeat !== undefined) out.push(`pair heat: ${r.pairHeat}, ${describePairHeat(r.pairHeat)}`);
+  if (r.pairHeatChoice && finiteChoice(r.pairHeatChoice)) out.push(`  ${describePairHeatChoice(r.pairHeatChoice)}`);
   out.push("");
   const header = ["quantity", "estimate", "± error"];
   if (r.exact) header.push("exact", "deviation");
@@ -413,4 +416,12 @@ export function simulateCommand(): Command {
 function percentDone(done: number, total: number): string {
   const p = (100 * done) / total;
   return p < 0.1 ? "less than 0.1%" : `${p < 10 ? p.toFixed(1) : p.toFixed(0)}%`;
+}
+
+/** True when every number of the pair-heat choice is finite (JSON carries no NaN; too few batches leave them so). */
+function finiteChoice(c: PairHeatChoice): boolean {
+  return [c.state, c.trapezoid, c.difference]
+    .flatMap((v) => [v.value, v.error])
+    .concat([c.stateMse, c.trapezoidMse, c.trapezoidBias])
+    .every(Number.isFinite);
 }

@@ -10,7 +10,8 @@
  * A bond stretched to R0 or beyond has an infinite energy: its force is NaN and the run stops as blown up.
  * Browser-safe.
  */
-import type { Bond, BondPotential } from "../../model/particles.js";
+import type { Bond, BondPotential, PairPotential } from "../../model/particles.js";
+import { pairLaw } from "./pairLaws.js";
 import type { ParticleSpace } from "../../problem/langevin.js";
 
 /** U(r) of a bond (Infinity for a FENE bond at or beyond R0). */
@@ -35,12 +36,43 @@ export function bondCurvature(p: BondPotential, r: number): number {
 }
 
 /**
- * A bound of the bond's Hessian (the largest of U'' and U'/r) over the separations with U <= u: k for a harmonic
- * bond (U'/r = k (1 - r0/r) < k), and U'' at U = u for FENE (U'' increases with r and exceeds U'/r).
+ * A bound of the bond's Hessian (the largest of U'' and U'/r) over the separations the bond reaches with an energy u
+ * above its minimum: k for a harmonic bond (U'/r = k (1 - r0/r) < k), and U'' at the reachable stretch for FENE (U''
+ * increases with r and exceeds U'/r). `pair`, when given, is the pair potential that also acts between the two bonded
+ * particles (the WCA repulsion of the Kremer-Grest model): it pushes the bond out to where the FENE energy alone is
+ * far above zero (k = 30, R0 = 1.5, WCA eps = sigma = 1: the minimum is at r = 0.96, U_FENE = 17.8), so the reachable
+ * stretch is taken on the bond's whole energy U_FENE + U_pair, u above its minimum; without it, u above U_FENE(0) = 0.
  */
-export function bondCurvatureBound(p: BondPotential, u: number): number {
+export function bondCurvatureBound(p: BondPotential, u: number, pair: PairPotential | null = null): number {
   if (p.potential === "harmonic") return p.stiffness;
-  const x2 = 1 - Math.exp((-2 * u) / (p.stiffness * p.maxLength ** 2));
+  const R0 = p.maxLength;
+  let x2: number;
+  if (pair === null) x2 = 1 - Math.exp((-2 * u) / (p.stiffness * R0 ** 2));
+  else {
+    const law = pairLaw(pair);
+    const v = (r: number) => bondEnergy(p, r) + law.energy(pair, r);
+    // Every pair law is convex in r (soft, WCA inside their cutoffs, harmonic), so is v on (0, R0): a golden-section
+    // search finds its minimum, then a bisection the separation beyond it where v = v_min + u.
+    let lo = 1e-3 * R0,
+      hi = R0 * (1 - 1e-12);
+    const g = (Math.sqrt(5) - 1) / 2;
+    for (let i = 0; i < 200 && hi - lo > 1e-12 * R0; i++) {
+      const m1 = hi - g * (hi - lo),
+        m2 = lo + g * (hi - lo);
+      if (v(m1) <= v(m2)) hi = m2;
+      else lo = m1;
+    }
+    const rMin = 0.5 * (lo + hi),
+      target = v(rMin) + u;
+    lo = rMin;
+    hi = R0;
+    for (let i = 0; i < 200 && hi - lo > 1e-13 * R0; i++) {
+      const m = 0.5 * (lo + hi);
+      if (v(m) <= target) lo = m;
+      else hi = m;
+    }
+    x2 = (hi / R0) ** 2;
+  }
   return (p.stiffness * (1 + x2)) / (1 - x2) ** 2;
 }
 

@@ -15,6 +15,7 @@ import {
   type ComputeContext,
   type Measured,
   type NamedNumber,
+  type PointMap,
 } from "../contract.js";
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { mapSet } from "../pointMap.js";
@@ -843,36 +844,63 @@ export const DEMIXING_FIGURE_SETTINGS = {
   } satisfies Partial<DemixingParams>,
 } as const;
 
+/** The parameters of the snapshot figure (fig5): the settings of every demixing figure, full or quick. */
+interface DemixingSnapshotParameters {
+  quick: boolean;
+  settings: typeof DEMIXING_FIGURE_SETTINGS;
+}
+
+/**
+ * fig5 as a map of points (mapSet): one demixing run per temperature ratio i, with seed seed + i, each keeping
+ * everything but its time series. `ness reproduce` runs them as a resumable sweep on the worker threads.
+ */
+const snapshotMap: PointMap<DemixingSnapshotParameters, { parameters: DemixingParams }, DemixingRun, DemixingRun[]> = {
+  points(c, at) {
+    const s = c.settings;
+    const base: Partial<DemixingParams> = { ...s.base, ...(c.quick ? s.snapshot.quick : s.snapshot.full) };
+    return s.snapshot.ratios.map((ratio, i) => ({
+      parameters: demixingParams({ ...base, Tcold: s.base.Thot / ratio, seed: at.seed + i }),
+    }));
+  },
+  async point(q, ctx) {
+    const { series: _series, ...r } = plainDemixing(await runDemixing(q.parameters, {}, runOptionsOf(ctx)));
+    return r as unknown as DemixingRun;
+  },
+  assemble: (_c, values) => values,
+};
+
 /** The runs of the snapshot figure (`quick`: small systems for tests and --quick), on `ctx.runner`'s workers. */
 export async function demixingSnapshotRuns(
   quick: boolean,
   ctx: Pick<ComputeContext, "seed"> & RunContext,
 ): Promise<DemixingRun[]> {
-  const s = DEMIXING_FIGURE_SETTINGS;
-  const settings = quick ? s.snapshot.quick : s.snapshot.full;
-  const base: Partial<DemixingParams> = { ...s.base, ...settings };
+  const c = { quick, settings: DEMIXING_FIGURE_SETTINGS };
+  const at = { seed: ctx.seed, quick };
   const runs = await runAll(
     ctx,
-    s.snapshot.ratios.map(
-      (ratio, i) => (run: RunOptions) =>
-        runDemixing({ ...base, Tcold: s.base.Thot / ratio, seed: ctx.seed + i }, {}, run),
-    ),
+    snapshotMap
+      .points(c, at)
+      .map(
+        (q) => async (run: RunOptions) =>
+          snapshotMap.point(q, { ...at, runner: run.runner, signal: run.signal, progress: run.onProgress }),
+      ),
   );
-  return runs.map((res) => {
-    const { series: _series, ...r } = plainDemixing(res);
-    return r as unknown as DemixingRun;
-  });
+  return snapshotMap.assemble(c, runs, at);
 }
 
-const demixingSnapshots = figureSet<
-  { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
+const demixingSnapshots = mapSet<
+  DemixingSnapshotParameters,
+  { parameters: DemixingParams },
+  DemixingRun,
   { quick: boolean; runs: DemixingRun[] }
 >({
   id: "fig5-demixing-snapshots",
   title: "demixing: snapshots at equal and growing temperature ratios",
   parameters: (quick) => ({ quick, settings: DEMIXING_FIGURE_SETTINGS }),
-  async compute(c, ctx) {
-    return { quick: c.quick, runs: await demixingSnapshotRuns(c.quick, ctx) };
+  map: {
+    points: (c, at) => snapshotMap.points(c, at),
+    point: (q, ctx) => snapshotMap.point(q, ctx),
+    assemble: (c, values, at) => ({ quick: c.quick, runs: snapshotMap.assemble(c, values, at) }),
   },
   figures: (d) => [demixingSnapshotFigure(d.runs, { quick: d.quick })],
 });
