@@ -150,10 +150,17 @@ interface ProfileSet {
   profiles: Profile[];
 }
 
-function profileTable(profiles: Pick<Profile, "name" | "x" | "temperature" | "error">[]): Table {
+function profileTable(profiles: Pick<Profile, "name" | "x" | "temperature" | "error">[], position: string): Table {
   return {
-    columns: ["profile", "position", "kinetic_temperature", "error"],
+    columns: ["profile", "position", "kinetic_temperature", "kinetic_temperature_error"],
     rows: profiles.flatMap((p) => p.x.map((x, k) => [p.name, x, p.temperature[k], p.error[k]])),
+    descriptions: {
+      position,
+      kinetic_temperature: "<p^2>/m of a site from the exact stationary covariance (energy units, kB = 1)",
+      kinetic_temperature_error:
+        "the engine's error estimate: large only where modes too narrow for the quadrature to resolve carry the " +
+        "temperature (their weak-coupling share is then used)",
+    },
   };
 }
 
@@ -193,16 +200,14 @@ const temperatureProfiles = figureSet<ConductionParams & { N: number }, ProfileS
       name: "temperature-profiles",
       title: `Kinetic temperature along ${p.N}-site chains between baths at ${g(p.TL)} and ${g(p.TR)}`,
       caption:
-        "Ordered chain with fixed ends: the profile is flat in the interior, at about the mean of the bath temperatures, and " +
-        "turns the 'wrong' way near the ends (colder next to the hot bath, hotter next to the cold one), as found exactly by " +
-        "Z. Rieder, J. L. Lebowitz and E. Lieb, J. Math. Phys. 8, 1073 (1967); its current does not fall with N. Disordered " +
-        "chain: no Fourier-like linear profile either; modes localised in the interior take the temperature of the bath they " +
-        "couple to more strongly. Error bars are the engine's error estimates (large only where modes too narrow to resolve " +
-        "carry the temperature; their weak-coupling share is then used).",
+        "Ordered chain (fixed ends): flat in the interior at about the mean bath temperature, turning the 'wrong' way at the " +
+        "ends (Z. Rieder, J. L. Lebowitz and E. Lieb, J. Math. Phys. 8, 1073 (1967)). Disordered chain: no linear profile " +
+        "either; localised modes take the temperature of the bath they couple to more strongly. Error bars and method: " +
+        "docs/studies/harmonic-conduction.md.",
       xLabel: "site",
       series: series(profiles),
       references: references(p),
-      table: profileTable(profiles),
+      table: profileTable(profiles, "site index along the chain (1 next to the hot bath)"),
     }),
   ],
 });
@@ -242,7 +247,10 @@ const stripProfiles = figureSet<ConductionParams & { W: number; L: number }, Str
       xLabel: "column",
       series: series([ordered, disordered]),
       references: references(p),
-      table: profileTable([ordered, disordered]),
+      table: profileTable(
+        [ordered, disordered],
+        "column index of the strip (1 next to the hot baths), its sites averaged",
+      ),
     }),
   ],
 });

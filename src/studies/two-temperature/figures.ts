@@ -42,6 +42,7 @@ export function densityCurrentFigure(d: DensityCurrentData): Figure {
     heatmapPanel({
       title,
       xLabel: "x1 (particle 1)",
+      columns: { value: "density" },
       yLabel: "x2 (particle 2)",
       x: f.x1,
       y: f.x2,
@@ -206,6 +207,8 @@ export interface RatchetFigureData {
   byAsymmetry: Estimate[];
   /** `longest`: the time per replica of the points not zero by symmetry, when longer than `time`. */
   simulation: { dt: number; replicas: number; time: number; longest?: number };
+  /** A --quick run: an unresolved figure says "quick: not resolved" in its title. */
+  quick?: boolean;
 }
 
 /** Ratchet current (centre-of-mass drift) against T_hot / T_cold and against the sawtooth's asymmetry. */
@@ -238,7 +241,9 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
       : fmt(r0.time);
   return panelFigure({
     name: "fig3-ratchet-current",
-    title: "Two-temperature ratchet: centre-of-mass current against T_hot / T_cold and the sawtooth's asymmetry",
+    title:
+      "Two-temperature ratchet: centre-of-mass current against T_hot / T_cold and the sawtooth's asymmetry" +
+      (d.quick && resolved < nonzero.length ? " (quick: not resolved)" : ""),
     caption:
       `A hot (T_hot = ${fmt(base.Thot)}) and a cold particle with the soft repulsion of eq. 26 of [Metzger 2026] (k = ${fmt(base.stiffness)}, ` +
       `range ${fmt(base.range)}: they cannot pass each other) in a sawtooth of height ${fmt(base.amplitude)} and period ${fmt(base.period)} ` +
