@@ -72,12 +72,13 @@ function axis(
 /**
  * Ticks of a log axis that let a reader read values off it: over up to about three decades, labels at 1, 2 and 5
  * times each power of ten (plain numbers: 0.02, 0.5, 20, 500) with unlabelled minor ticks at the other multiples;
- * over more, "10⁻³"-style labels at the decades only; within one decade, Plot's own ticks, plainly formatted.
+ * over more, "10⁻³"-style labels at the decades only, and beyond six decades no minor ticks (every decade, or every
+ * second or third when there are more than a dozen); within one decade, Plot's own ticks, plainly formatted.
  * `ticks` is a count rather than a list: Plot hands a log axis's labels to d3's log tickFormat, which blanks the 5s
  * (and more) unless the count asked for is large. With 1.5 times the number of multiples 1..9 of the decades in the
  * range, d3 gives exactly those multiples (more would switch it to linear ticks) and blanks none of the labels.
  */
-export function logTicks(values: number[]): { ticks?: number; format: (x: number) => string } {
+export function logTicks(values: number[]): { ticks?: number | number[]; format: (x: number) => string } {
   const pos = values.filter((v) => Number.isFinite(v) && v > 0);
   const plain = (x: number) => formatNumber(x);
   if (pos.length === 0) return { format: plain };
@@ -88,6 +89,13 @@ export function logTicks(values: number[]): { ticks?: number; format: (x: number
   const mantissa = (x: number) => Math.round(x / Math.pow(10, Math.floor(Math.log10(x) + 1e-9)));
   // Plain numbers where they stay short (no exponent); decades as powers of ten otherwise.
   const readable = span <= 3.5 && lo >= 1e-3 * (1 - 1e-9) && hi < 1e5;
+  // Over many decades the minor ticks (nine per decade) would run together into a black bar: ticks at the decades
+  // only, every second (third, ...) decade once there are more than about a dozen.
+  if (span > 6) {
+    const all = decades(pos);
+    const step = Math.ceil(all.length / 12);
+    return { ticks: all.filter((_, i) => i % step === 0), format: logTickFormat };
+  }
   let multiples = 0;
   for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)) && multiples < 4000; k++)
     for (let m = 1; m <= 9; m++) if (m * 10 ** k >= lo * (1 - 1e-9) && m * 10 ** k <= hi * (1 + 1e-9)) multiples++;

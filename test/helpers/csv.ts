@@ -29,7 +29,10 @@ const GENERIC = new Set(["x", "y", "z", "value", "values", "err", "error", "u", 
  * name, no name twice.
  */
 export function expectNamedColumns(csv: CsvFile, file: string): void {
-  const names = csv.header.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+  // The header's fields, quoted ones ("T(1, 2)") whole.
+  const names = (csv.header.match(/"(?:[^"]|"")*"|[^,]+|(?<=,|^)(?=,|$)/g) ?? []).map((c) =>
+    c.trim().replace(/^"|"$/g, "").replace(/""/g, '"'),
+  );
   for (const name of names) {
     expect(name.length, `${file}: an empty column name in "${csv.header}"`).toBeGreaterThan(0);
     expect(name, `${file}: column "${name}"`).not.toMatch(/=/);

@@ -242,13 +242,13 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
   return panelFigure({
     name: "fig3-ratchet-current",
     title:
-      "Two-temperature ratchet: centre-of-mass current against T_hot / T_cold and the sawtooth's asymmetry" +
+      "Two-temperature ratchet: current against T_hot / T_cold and the sawtooth's asymmetry" +
       (d.quick && resolved < nonzero.length ? " (quick: not resolved)" : ""),
     caption:
       `A hot (T_hot = ${fmt(base.Thot)}) and a cold particle with the soft repulsion of eq. 26 of [Metzger 2026] (k = ${fmt(base.stiffness)}, ` +
       `range ${fmt(base.range)}: they cannot pass each other) in a sawtooth of height ${fmt(base.amplitude)} and period ${fmt(base.period)} ` +
       `on a ring of ${fmt(base.box / base.period)} periods. (a) Against T_hot / T_cold, the sawtooth rising over ${fmt(base.asymmetry)} ` +
-      `of the period: zero at equal temperatures; the pair moves towards -x. (b) Against the asymmetry at T_hot / T_cold = ` +
+      `of the period: zero at equal temperatures; the pair moves towards −x. (b) Against the asymmetry at T_hot / T_cold = ` +
       `${d.ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5). Heun, dt = ${fmt(r0.dt)}, ${r0.replicas} replicas × ${times} per point, ` +
       `one standard error. ${resolution}`,
     panels: [
