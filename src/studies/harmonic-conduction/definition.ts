@@ -65,10 +65,10 @@ function scalingFigureOf(r: ConductionResults): Figure {
     name: "disordered-chain-scaling",
     title: `Heat current through disordered mass chains (masses 1 ± ${g(p.disorder)})`,
     caption:
-      `Mean current J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
-      `(standard errors); dashed: least-squares fits J ~ N^-alpha over the longer chains. White-noise baths give alpha = 3/2 with ` +
-      `fixed ends (Casher-Lebowitz chain; arXiv:1003.1076) and alpha = 1/2 with free ends (A. Dhar, Phys. Rev. Lett. 86, 5882 (2001)), ` +
-      `reached only beyond the localisation length of the low-frequency modes. Free ends are pinned by ${g(p.freePin)}.`,
+      `Mean J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
+      `(standard errors); dashed: fits J ~ N^-alpha over the longer chains. Only beyond the localisation length of the ` +
+      `low-frequency modes do white-noise baths give alpha = 3/2 with fixed ends (Casher-Lebowitz; arXiv:1003.1076) and 1/2 with ` +
+      `free ends (pinned by ${g(p.freePin)}; A. Dhar, Phys. Rev. Lett. 86, 5882 (2001)).`,
     series: r.results.map((b) => ({
       name: `${b.boundary} ends`,
       N: b.points.map((q) => q.N),

@@ -59,7 +59,7 @@ export function densityCurrentFigure(d: DensityCurrentData): Figure {
     title: `Harmonic pair at T1 = ${fmt(p.T1)}, T2 = ${fmt(p.T2)} (k = ${fmt(p.k)}, lambda = ${fmt(p.lambda)}): density and probability current`,
     caption: sim
       ? `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md). (a) Exact density and current; (b) the ` +
-        `stochastic engine (Heun, dt = ${fmt(d.simulation!.dt)}, ${d.simulation!.replicas} replicas x ${fmt(d.simulation!.time)}). ${circulation}` +
+        `stochastic engine (Heun, dt = ${fmt(d.simulation!.dt)}, ${d.simulation!.replicas} replicas × ${fmt(d.simulation!.time)}). ${circulation}` +
         `${fmt(d.areaRate)} exact, ${fmt(d.simulatedAreaRate!)} simulated (within the grid). Entropy production ${fmt(d.entropyProduction)} exact, ` +
         `${fmt(d.simulatedEntropyProduction!.value)} ± ${fmt(d.simulatedEntropyProduction!.error, 2)} simulated. Units: kB = 1, mobility 1; ` +
         `x1, x2 in the length unit of k (thermal length √(T2/k) = ${fmt(Math.sqrt(p.T2 / p.k))}), time in 1/(mobility k), density per unit area.`
@@ -171,11 +171,11 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
     title: `Run-and-chase: a hot and a cold particle with soft repulsion in 1, 2 and 3 dimensions (T_hot = ${fmt(base.Thot)})`,
     caption:
       `After Section 3.1 of [Metzger 2026]: eq. 26 with k = ${fmt(base.stiffness)}, range ${fmt(base.range)} (acting for r < range, docs/corrections.md), ` +
-      `periodic box of side ${fmt(base.box)}, mobility 1. (a) The centre of mass's velocity along r_cold - r_hot, <v_cm o e> ` +
-      "(Stratonovich): positive, the pair runs towards the cold particle; lines: (T_hot - T_cold)/(T_hot + T_cold) <F> by quadrature. " +
+      `periodic box of side ${fmt(base.box)}, mobility 1. (a) The centre of mass's velocity along r_cold − r_hot, <v_cm o e> ` +
+      "(Stratonovich): positive, the pair runs towards the cold particle; lines: (T_hot − T_cold)/(T_hot + T_cold) <F> by quadrature. " +
       "(b) Entropy production, zero at equal temperatures." +
       (d.simulated && s0
-        ? ` Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas x ${fmt(s0.time)} per point) with one standard error.`
+        ? ` Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas × ${fmt(s0.time)} per point) with one standard error.`
         : ""),
     panels: [
       linePanel({
