@@ -95,6 +95,7 @@ export function entropyProductionFigure(d: EntropyProductionData): Figure {
         title: "entropy production rate",
         xLabel: "T1 / T2",
         yLabel: "sigma",
+        yColumn: "entropy_production",
         xType: "log",
         series: [
           { name: "exact", x: d.curve, y: d.exactEntropyProduction, color: "black" },
@@ -182,6 +183,7 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
         title: "run-and-chase velocity",
         xLabel: "T_hot / T_cold",
         yLabel: "<v_cm o e>",
+        yColumn: "chase_velocity",
         xType: "log",
         series: series("chaseVelocity"),
         referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
@@ -190,6 +192,7 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
         title: "entropy production rate",
         xLabel: "T_hot / T_cold",
         yLabel: "sigma",
+        yColumn: "entropy_production",
         xType: "log",
         series: series("entropyProduction"),
       }),
