@@ -18,6 +18,7 @@ import {
   formatNumber,
   rampColor,
   rampLegend,
+  place,
   resolveColor,
   stack,
   svgEl,
@@ -71,12 +72,13 @@ function axis(
 /**
  * Ticks of a log axis that let a reader read values off it: over up to about three decades, labels at 1, 2 and 5
  * times each power of ten (plain numbers: 0.02, 0.5, 20, 500) with unlabelled minor ticks at the other multiples;
- * over more, "10⁻³"-style labels at the decades only; within one decade, Plot's own ticks, plainly formatted.
+ * over more, "10⁻³"-style labels at the decades only, and beyond six decades no minor ticks (every decade, or every
+ * second or third when there are more than a dozen); within one decade, Plot's own ticks, plainly formatted.
  * `ticks` is a count rather than a list: Plot hands a log axis's labels to d3's log tickFormat, which blanks the 5s
  * (and more) unless the count asked for is large. With 1.5 times the number of multiples 1..9 of the decades in the
  * range, d3 gives exactly those multiples (more would switch it to linear ticks) and blanks none of the labels.
  */
-export function logTicks(values: number[]): { ticks?: number; format: (x: number) => string } {
+export function logTicks(values: number[]): { ticks?: number | number[]; format: (x: number) => string } {
   const pos = values.filter((v) => Number.isFinite(v) && v > 0);
   const plain = (x: number) => formatNumber(x);
   if (pos.length === 0) return { format: plain };
@@ -87,6 +89,13 @@ export function logTicks(values: number[]): { ticks?: number; format: (x: number
   const mantissa = (x: number) => Math.round(x / Math.pow(10, Math.floor(Math.log10(x) + 1e-9)));
   // Plain numbers where they stay short (no exponent); decades as powers of ten otherwise.
   const readable = span <= 3.5 && lo >= 1e-3 * (1 - 1e-9) && hi < 1e5;
+  // Over many decades the minor ticks (nine per decade) would run together into a black bar: ticks at the decades
+  // only, every second (third, ...) decade once there are more than about a dozen.
+  if (span > 6) {
+    const all = decades(pos);
+    const step = Math.ceil(all.length / 12);
+    return { ticks: all.filter((_, i) => i % step === 0), format: logTickFormat };
+  }
   let multiples = 0;
   for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)) && multiples < 4000; k++)
     for (let m = 1; m <= 9; m++) if (m * 10 ** k >= lo * (1 - 1e-9) && m * 10 ** k <= hi * (1 + 1e-9)) multiples++;
@@ -198,7 +207,7 @@ function niceExtent(lo: number, hi: number): [number, number] {
  */
 function placeReferenceLabels(
   spec: LinePanelSpec,
-  series: readonly { x: readonly number[]; y: readonly number[]; line?: boolean }[],
+  series: readonly { x: readonly number[]; y: readonly number[]; err?: readonly number[]; line?: boolean }[],
   size: { width: number; height: number; left: number; right: number; top: number; bottom: number; inset: number },
 ): { at: "start" | "end"; below: boolean }[] {
   const refs = spec.referenceLines ?? [];
@@ -228,7 +237,7 @@ function placeReferenceLabels(
   const bottom = size.height - size.bottom - insetY;
   const px = (v: number) => left + ((tx(v) - x0) / (x1 - x0 || 1)) * (right - left);
   const py = (v: number) => bottom - ((ty(v) - y0) / (y1 - y0 || 1)) * (bottom - top);
-  // Points of the data, in pixels: markers and samples every few pixels along each line.
+  // Points of the data, in pixels: markers, and samples every few pixels along each line and error bar.
   const pts: [number, number][] = [];
   for (const s of series) {
     let prev: [number, number] | null = null;
@@ -238,6 +247,14 @@ function placeReferenceLabels(
         continue;
       }
       const p: [number, number] = [px(s.x[k]), py(s.y[k])];
+      // The error bar, sampled every few pixels.
+      const e = s.err ? Math.abs(s.err[k]) : NaN;
+      if (Number.isFinite(e) && e > 0) {
+        const ends = [s.y[k] - e, s.y[k] + e].filter(okY).map(py);
+        const lo = Math.min(p[1], ...ends),
+          hi = Math.max(p[1], ...ends);
+        for (let b = lo; b <= hi; b += 3) pts.push([p[0], b]);
+      }
       if (prev && s.line !== false) {
         const n = Math.min(200, Math.ceil(Math.hypot(p[0] - prev[0], p[1] - prev[1]) / 3));
         for (let j = 1; j < n; j++)
@@ -289,10 +306,45 @@ export interface LinePanelSpec {
   referenceLines?: ReferenceLine[];
   /** Named positions on a linear x axis (categories): ticks at these x only, labelled with their names. */
   xCategories?: readonly { x: number; label: string }[];
+  /**
+   * Names of the x and y columns of the panel's data table (the CSV), physical names without spaces or `=`
+   * (default: derived from the axis labels, see columnName); the error bars go in `<y column>_error`.
+   */
+  xColumn?: string;
+  yColumn?: string;
   /** Light grid lines (default true). */
   grid?: boolean;
   width?: number;
   height?: number;
+}
+
+/** Column names that say nothing about the quantity: a table's columns are named for what they hold. */
+export const GENERIC_COLUMNS: ReadonlySet<string> = new Set([
+  "x",
+  "y",
+  "z",
+  "value",
+  "values",
+  "err",
+  "error",
+  "u",
+  "v",
+]);
+
+/**
+ * A CSV column name for an axis label: the part before any "=", without a trailing "(unit or note)", "/" as
+ * "_over_", other runs of non-word characters as "_" ("heat current J" -> heat_current_J, "T_hot / T_cold" ->
+ * T_hot_over_T_cold, "L (range)" -> L). `fallback` when that leaves nothing or a generic name.
+ */
+export function columnName(label: string, fallback: string): string {
+  const name = label
+    .replace(/=.*$/s, "")
+    .replace(/\s+\([^()]*\)\s*$/, "")
+    .replace(/\s*\/\s*/g, "_over_")
+    .replace(/[^A-Za-z0-9_\u0370-\u03ff]+/g, "_")
+    .replace(/_+/g, "_")
+    .replace(/^_|_$/g, "");
+  return name.length === 0 || GENERIC_COLUMNS.has(name) ? fallback : name;
 }
 
 function checkSeries(s: Series): void {
@@ -325,10 +377,21 @@ export function linePanel(spec: LinePanelSpec): Panel {
   const grid = spec.grid ?? true;
   const styled = spec.series.map((s, i) => ({ ...s, color: resolveColor(s.color, i) }));
   const hasErr = styled.some((s) => s.err);
+  const xName = spec.xColumn ?? columnName(spec.xLabel, spec.xCategories ? "case" : "abscissa");
+  const yDerived = spec.yColumn ?? columnName(spec.yLabel, "ordinate");
+  const yName = yDerived === xName ? `${yDerived}_ordinate` : yDerived;
+  // On a category axis the CSV names the category, not its position.
+  const category = new Map((spec.xCategories ?? []).map((c) => [c.x, c.label]));
+  const xOf = (x: number) => category.get(x) ?? x;
   const table: Table = {
-    columns: hasErr ? ["series", "x", "y", "err"] : ["series", "x", "y"],
+    columns: hasErr ? ["series", xName, yName, `${yName}_error`] : ["series", xName, yName],
+    descriptions: {
+      ...(spec.xLabel ? { [xName]: spec.xLabel } : {}),
+      ...(spec.yLabel ? { [yName]: spec.yLabel } : {}),
+      ...(hasErr ? { [`${yName}_error`]: `error bar of ${yName} (as drawn)` } : {}),
+    },
     rows: styled.flatMap((s) =>
-      s.x.map((x, k) => (hasErr ? [s.name, x, s.y[k], s.err ? s.err[k] : ""] : [s.name, x, s.y[k]])),
+      s.x.map((x, k) => (hasErr ? [s.name, xOf(x), s.y[k], s.err ? s.err[k] : ""] : [s.name, xOf(x), s.y[k]])),
     ),
   };
   const legend: LegendItem[] = styled.map((s) => ({
@@ -497,6 +560,11 @@ export interface HeatmapSpec {
     label?: string;
     color?: string;
   };
+  /**
+   * Names of the data table's columns: x, y, the field and (with vectors) the vector's two components (default:
+   * from the axis, colour and vector labels, see columnName; the components as `<vector>_<x>`, `<vector>_<y>`).
+   */
+  columns?: { x?: string; y?: string; value?: string; u?: string; v?: string };
   width?: number;
   height?: number;
 }
@@ -566,9 +634,27 @@ export function heatmapPanel(spec: HeatmapSpec): Panel {
       cells.push({ x1: xe[i], x2: xe[i + 1], y1: ye[j], y2: ye[j + 1], v: spec.values[j][i] });
   }
 
+  const names = spec.columns ?? {};
+  const xName = names.x ?? columnName(spec.xLabel, "abscissa");
+  const yName = names.y ?? columnName(spec.yLabel, "ordinate");
+  const valueName = names.value ?? columnName(spec.color.label, "field");
+  const vectorName = columnName(spec.vectors?.label ?? "", "vector");
   const table: Table = {
-    columns: spec.vectors ? ["x", "y", "value", "u", "v"] : ["x", "y", "value"],
+    columns: spec.vectors
+      ? [xName, yName, valueName, names.u ?? `${vectorName}_${xName}`, names.v ?? `${vectorName}_${yName}`]
+      : [xName, yName, valueName],
     rows: [],
+    descriptions: {
+      [xName]: spec.xLabel,
+      [yName]: spec.yLabel,
+      [valueName]: spec.color.label,
+      ...(spec.vectors?.label
+        ? { [names.u ?? `${vectorName}_${xName}`]: `${spec.vectors.label}, ${xName} component` }
+        : {}),
+      ...(spec.vectors?.label
+        ? { [names.v ?? `${vectorName}_${yName}`]: `${spec.vectors.label}, ${yName} component` }
+        : {}),
+    },
   };
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
@@ -729,7 +815,7 @@ export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
   const rData = (rPx * lx) / inner;
 
   const table: Table = {
-    columns: ["particle", "category", "x", "y"],
+    columns: ["particle", "species", "position_x", "position_y"],
     rows: spec.x.map((x, k) => [k, spec.category[k], x, spec.y[k]]),
   };
   // Periodic images of particles that cross the box edges, so discs wrap around.
@@ -812,7 +898,11 @@ function rampKey(r: ColorRamp): string {
 /** Merge tables of several panels: a leading "panel" column and the union of their columns. */
 export function mergePanelTables(panels: { label: string; table: Table }[]): Table {
   const columns: string[] = [];
-  for (const p of panels) for (const c of p.table.columns) if (!columns.includes(c)) columns.push(c);
+  const descriptions: Record<string, string> = {};
+  for (const p of panels) {
+    for (const c of p.table.columns) if (!columns.includes(c)) columns.push(c);
+    for (const [c, d] of Object.entries(p.table.descriptions ?? {})) descriptions[c] ??= d;
+  }
   const rows = panels.flatMap((p) =>
     p.table.rows.map((r) => [
       p.label,
@@ -822,7 +912,7 @@ export function mergePanelTables(panels: { label: string; table: Table }[]): Tab
       }),
     ]),
   );
-  return { columns: ["panel", ...columns], rows };
+  return { columns: ["panel", ...columns], rows, ...(Object.keys(descriptions).length > 0 ? { descriptions } : {}) };
 }
 
 function panelLabel(i: number): string {
@@ -903,10 +993,22 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
         ));
 
   const render = (document: Document): Element => {
+    // Titles of a row take the height of its tallest (a title that wraps does not push its plot below its
+    // neighbours': the plot frames of a row line up).
+    const titles = panels.map((p, i) => panelTitleBlock(document, labels[i], p.title, p.width));
+    const titleH = (i: number) => {
+      const r = Math.floor(i / columns);
+      return Math.max(0, ...titles.slice(r * columns, (r + 1) * columns).map((t) => t?.height ?? 0));
+    };
     const cells: Block[] = panels.map((p, i) => {
       const parts: Block[] = [];
-      const t = panelTitleBlock(document, labels[i], p.title, p.width);
-      if (t) parts.push(t);
+      const t = titles[i];
+      const h = titleH(i);
+      if (h > 0) {
+        const g = svgEl(document, "g", {});
+        if (t) g.appendChild(place(t, 0, h - t.height));
+        parts.push({ element: g, width: t?.width ?? p.width, height: h });
+      }
       parts.push({ element: p.plot(document), width: p.width, height: p.height });
       const under: Block[] = [];
       if (p.ramp && !sharedRamp) under.push(rampLegend(document, p.ramp, Math.min(260, p.width - 40)));

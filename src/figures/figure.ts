@@ -7,6 +7,11 @@ import * as Plot from "@observablehq/plot";
 export interface Table {
   columns: string[];
   rows: (number | string)[][];
+  /**
+   * What some columns hold (the axis label or quantity, with its unit where it has one), by column name: the CSV
+   * writer puts them in a `# columns:` line.
+   */
+  descriptions?: Record<string, string>;
 }
 
 /** A publication figure: a name (file stem), the data behind it and a renderer. */
@@ -469,6 +474,7 @@ const GREEK: Record<string, string> = {
   beta: "β",
   tau: "τ",
   phi: "φ",
+  pi: "π",
   Delta: "Δ",
 };
 const GREEK_WORD = new RegExp(`(?<![A-Za-z])(${Object.keys(GREEK).join("|")})(?![A-Za-z])`, "g");
@@ -501,17 +507,22 @@ const SUP: Record<string, string> = {
 /**
  * A figure text in the figures' typography: Greek letters for their ASCII names (zeta -> ζ, gamma_L -> γ_L), ⟨x⟩ for
  * an average written <x> (and ⟨v_cm·e⟩ for <v_cm o e>), x² for x^2, and numeric subscripts as Unicode (sigma11,
- * sigma_11, T_1, T1, C12 -> σ₁₁, σ₁₁, T₁, T₁, C₁₂). Letter subscripts (T_L, N_b, k_eff) stay as "_" here and become real subscripts in the SVG
- * (typesetSubscripts).
+ * sigma_11, T_1, T1, C12 -> σ₁₁, σ₁₁, T₁, T₁, C₁₂), ≤ ≥ → for <= >= ->. Letter subscripts (T_L, N_b, k_eff) and
+ * powers without a Unicode form (t^(1/3), N^-0.49) stay as written here and become real sub- and superscripts in the
+ * SVG (typesetSubscripts).
  */
 export function typeset(text: string): string {
   return (
     text
       .replace(GREEK_WORD, (w) => GREEK[w])
+      // Relations and arrows (before the <x> averages: "0 < |q| <= π" is no average).
+      .replace(/<=/g, "≤")
+      .replace(/>=/g, "≥")
+      .replace(/(?<![<-])->(?!>)/g, "→")
       .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       .replace(/<([^<>\s](?:[^<>]{0,28}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)
       // Integer powers only (N^-0.49 keeps its caret: there is no superscript decimal point).
-    .replace(/\^(-?\d+)(?![.\d])/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
+      .replace(/\^(-?\d+)(?![.\d])/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
       .replace(/(?<=[A-Za-zα-ωΔ)])_(\d+)(?![A-Za-z])/g, (_, d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       // Indexed symbols written plainly: T1, x2, k0, C12, u1 -> T₁, x₂, k₀, C₁₂, u₁ (one letter, one or two digits).
       .replace(
@@ -521,12 +532,16 @@ export function typeset(text: string): string {
   );
 }
 
-/** A letter subscript in a typeset text: T_L, N_b, v_cm, k_eff, f_{cc}. */
-const SUBSCRIPT = /(?<=[A-Za-zα-ωΔ⟩)])_(?:\{([^}]+)\}|([A-Za-z0-9]+))/g;
+/**
+ * A letter subscript in a typeset text (T_L, N_b, v_cm, k_eff, f_{cc}: groups 1, 2) or a superscript that has no
+ * Unicode form (t^(1/3), N^-0.49, N^-α: groups 3, 4); integer powers were made Unicode superscripts by typeset.
+ */
+const SUBSCRIPT =
+  /(?<=[A-Za-zα-ωΔ⟩)])_(?:\{([^}]+)\}|([A-Za-z0-9]+))|(?<=[A-Za-zα-ωΔ⟩)\d])\^(?:\(([^()]+)\)|(-?(?:\d*\.\d+|[A-Za-zα-ω])))/g;
 
 /**
- * Every text of an SVG typeset (see typeset), letter subscripts drawn as subscripts (a tspan with baseline-shift,
- * which browsers and resvg render alike).
+ * Every text of an SVG typeset (see typeset), letter subscripts and non-integer powers drawn as sub- and
+ * superscripts (a tspan with baseline-shift, which browsers and resvg render alike).
  */
 export function typesetSubscripts(root: Element): void {
   const document = root.ownerDocument;
@@ -546,7 +561,14 @@ export function typesetSubscripts(root: Element): void {
       let last = 0;
       for (const m of text.matchAll(SUBSCRIPT)) {
         if (m.index! > last) parent.insertBefore(document.createTextNode(text.slice(last, m.index)), node);
-        const sub = svgEl(document, "tspan", { "baseline-shift": "sub", "font-size": "0.75em" }, m[1] ?? m[2]);
+        const isSub = m[1] !== undefined || m[2] !== undefined;
+        const content = isSub ? (m[1] ?? m[2]) : (m[3] ?? m[4]).replace(/^-/, "−");
+        const sub = svgEl(
+          document,
+          "tspan",
+          { "baseline-shift": isSub ? "sub" : "super", "font-size": "0.75em" },
+          content,
+        );
         parent.insertBefore(sub, node);
         last = m.index! + m[0].length;
       }

@@ -244,7 +244,10 @@ function csvField(v: string): string {
  */
 export function tableToCsv(table: Table, comments: readonly string[] = []): string {
   const { columns, rows } = table;
-  const out: string[] = [...commentLines(comments), columns.map(csvField).join(",")];
+  const described = columns.filter((c) => table.descriptions?.[c] !== undefined);
+  const columnLine =
+    described.length > 0 ? [`columns: ${described.map((c) => `${c}: ${table.descriptions![c]}`).join("; ")}`] : [];
+  const out: string[] = [...commentLines([...comments, ...columnLine]), columns.map(csvField).join(",")];
   rows.forEach((row, r) => {
     if (row.length !== columns.length) {
       throw new ModelError(`CSV row ${r} has ${row.length} values but the table has ${columns.length} columns`);

@@ -2,6 +2,7 @@
 // multi-panel layouts render as one SVG with labelled axes and legends.
 import { describe, expect, it } from "vitest";
 import {
+  columnName,
   heatmapFigure,
   lineChart,
   linePanel,
@@ -10,6 +11,7 @@ import {
   particleScatter,
 } from "../../src/figures/charts.js";
 import { MPL, swatchLegend, typeset, typesetSubscripts, wrapText } from "../../src/figures/figure.js";
+import { tableToCsv } from "../../src/io/files.js";
 import { createDocument, renderSvg } from "../../src/io/render.js";
 
 const xs = [1, 2, 3, 4, 5];
@@ -60,7 +62,7 @@ describe("lineChart", () => {
   });
 
   it("has a long-format table with error column", () => {
-    expect(chart.table.columns).toEqual(["series", "x", "y", "err"]);
+    expect(chart.table.columns).toEqual(["series", "time_t", "energy_E", "energy_E_error"]);
     expect(chart.table.rows).toHaveLength(15);
     expect(chart.table.rows[0]).toEqual(["first", 1, 1, ""]);
     expect(chart.table.rows[10]).toEqual(["third", 1, 9, 0.5]);
@@ -131,7 +133,13 @@ describe("heatmapFigure", () => {
     expect(arrows.length).toBe(11);
     expect(new Set(arrows.map((a) => a.getAttribute("stroke")))).toEqual(new Set(["#000", "#fff"]));
     expect(root.querySelector("g.ramp-legend text")!.textContent).toBe("density ρ");
-    expect(fig.table.columns).toEqual(["x", "y", "value", "u", "v"]);
+    expect(fig.table.columns).toEqual([
+      "position_x",
+      "momentum_p",
+      "density_ρ",
+      "vector_position_x",
+      "vector_momentum_p",
+    ]);
     expect(fig.table.rows).toHaveLength(12);
   });
 
@@ -193,7 +201,8 @@ describe("particleScatter and panelFigure", () => {
     const panels = Array.from(root.querySelectorAll("g.panel")).map((g) => g.getAttribute("transform"));
     expect(new Set(panels).size).toBe(4);
     expect(root.querySelectorAll("g.legend-item")).toHaveLength(1);
-    expect(fig.table.columns).toEqual(["panel", "series", "x", "y"]);
+    // Axes named only "x" and "y" give neutral names, never a generic x, y column.
+    expect(fig.table.columns).toEqual(["panel", "series", "abscissa", "ordinate"]);
     expect(fig.table.rows[0]).toEqual(["(a) p", "s", 0, 0]);
   });
 
@@ -231,6 +240,25 @@ describe("typography", () => {
       "T₁ = 5, x₂, k₀ = 0.01, C₁₂; Fig. 4, eq13, 10³ C₁₂, x1000, k 2, v1.5",
     );
     expect(typeset("J ~ N^-alpha, N^-0.492, L^2")).toBe("J ~ N^-α, N^-0.492, L²");
+    expect(typeset("L = 2 pi Σ D(q), 0 < |q| <= pi / range, S(q -> 0), a >= b")).toBe(
+      "L = 2 π Σ D(q), 0 < |q| ≤ π / range, S(q → 0), a ≥ b",
+    );
+  });
+
+  it("draws powers without a Unicode form as SVG superscripts (t^(1/3), N^-0.49)", () => {
+    const document = createDocument();
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    const text = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    text.textContent = "t^(1/3), fit: N^-0.492 and J ~ N^-alpha, L^2";
+    svg.appendChild(text);
+    typesetSubscripts(svg);
+    expect(text.textContent).toBe("t1/3, fit: N−0.492 and J ~ N−α, L²");
+    const sups = Array.from(text.querySelectorAll("tspan"));
+    expect(sups.map((t) => [t.textContent, t.getAttribute("baseline-shift")])).toEqual([
+      ["1/3", "super"],
+      ["−0.492", "super"],
+      ["−α", "super"],
+    ]);
   });
 
   it("draws letter subscripts as SVG subscripts (T_L, k_eff), in texts only", () => {
@@ -316,5 +344,66 @@ describe("reference line labels", () => {
       });
     expect(labelOf(render(panel()), "x(1 - x)").anchor).toBe("start");
     expect(labelOf(render(panel("end")), "x(1 - x)").anchor, "an explicit place is kept").toBe("end");
+  });
+});
+
+describe("data tables: named columns (one CSV layout)", () => {
+  it("names a panel's columns for its axes, never x/y, and describes them in the CSV's # columns line", () => {
+    expect(columnName("heat current J", "f")).toBe("heat_current_J");
+    expect(columnName("T_hot / T_cold", "f")).toBe("T_hot_over_T_cold");
+    expect(columnName("L (range)", "f")).toBe("L");
+    expect(columnName("k = k1/k2", "f")).toBe("k");
+    expect(columnName("x", "position")).toBe("position");
+    expect(columnName("", "case")).toBe("case");
+    const a = linePanel({
+      xLabel: "particle-bath temperature T_L",
+      xColumn: "T_L",
+      yLabel: "heat current J",
+      series: [{ name: "s", x: [1, 2], y: [3, 4], err: [0.1, 0.2] }],
+    });
+    const b = linePanel({ xLabel: "time", yLabel: "L (range)", series: [{ name: "t", x: [1], y: [2] }] });
+    expect(a.table.columns).toEqual(["series", "T_L", "heat_current_J", "heat_current_J_error"]);
+    const merged = mergePanelTables([
+      { label: "(a)", table: a.table },
+      { label: "(b)", table: b.table },
+    ]);
+    expect(merged.columns).toEqual(["panel", "series", "T_L", "heat_current_J", "heat_current_J_error", "time", "L"]);
+    const csv = tableToCsv(merged, ["ness 0.0.0"]).split("\n");
+    expect(csv[0]).toBe("# ness 0.0.0");
+    expect(csv[1]).toMatch(
+      /^# columns: T_L: particle-bath temperature T_L; heat_current_J: heat current J; .*L: L \(range\)$/,
+    );
+    expect(csv[2]).toBe("panel,series,T_L,heat_current_J,heat_current_J_error,time,L");
+  });
+
+  it("names a heatmap's and a snapshot's columns", () => {
+    const h = heatmapFigure({
+      name: "h",
+      title: "t",
+      caption: "c",
+      xLabel: "x1 (particle 1)",
+      yLabel: "x2 (particle 2)",
+      x: [0, 1],
+      y: [0, 1],
+      values: [
+        [1, 2],
+        [3, 4],
+      ],
+      color: { label: "density" },
+      vectors: {
+        u: [
+          [0, 0],
+          [0, 0],
+        ],
+        v: [
+          [0, 0],
+          [0, 0],
+        ],
+        label: "probability current",
+      },
+    });
+    expect(h.table.columns).toEqual(["x1", "x2", "density", "probability_current_x1", "probability_current_x2"]);
+    const p = particleScatter({ name: "p", title: "t", caption: "c", box: [4, 4], x: [1], y: [1], category: ["hot"] });
+    expect(p.table.columns).toEqual(["particle", "species", "position_x", "position_y"]);
   });
 });

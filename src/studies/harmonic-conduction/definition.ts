@@ -65,10 +65,10 @@ function scalingFigureOf(r: ConductionResults): Figure {
     name: "disordered-chain-scaling",
     title: `Heat current through disordered mass chains (masses 1 ± ${g(p.disorder)})`,
     caption:
-      `Mean current J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
-      `(standard errors); dashed: least-squares fits J ~ N^-alpha over the longer chains. White-noise baths give alpha = 3/2 with ` +
-      `fixed ends (Casher-Lebowitz chain; arXiv:1003.1076) and alpha = 1/2 with free ends (A. Dhar, Phys. Rev. Lett. 86, 5882 (2001)), ` +
-      `reached only beyond the localisation length of the low-frequency modes. Free ends are pinned by ${g(p.freePin)}.`,
+      `Mean J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
+      `(standard errors); dashed: fits J ~ N^-alpha over the longer chains. Only beyond the localisation length of the ` +
+      `low-frequency modes do white-noise baths give alpha = 3/2 with fixed ends (Casher-Lebowitz; arXiv:1003.1076) and 1/2 with ` +
+      `free ends (pinned by ${g(p.freePin)}; A. Dhar, Phys. Rev. Lett. 86, 5882 (2001)).`,
     series: r.results.map((b) => ({
       name: `${b.boundary} ends`,
       N: b.points.map((q) => q.N),
@@ -169,10 +169,17 @@ interface ProfileSet {
   profiles: Profile[];
 }
 
-function profileTable(profiles: Pick<Profile, "name" | "x" | "temperature" | "error">[]): Table {
+function profileTable(profiles: Pick<Profile, "name" | "x" | "temperature" | "error">[], position: string): Table {
   return {
-    columns: ["profile", "position", "kinetic_temperature", "error"],
+    columns: ["profile", "position", "kinetic_temperature", "kinetic_temperature_error"],
     rows: profiles.flatMap((p) => p.x.map((x, k) => [p.name, x, p.temperature[k], p.error[k]])),
+    descriptions: {
+      position,
+      kinetic_temperature: "<p^2>/m of a site from the exact stationary covariance (energy units, kB = 1)",
+      kinetic_temperature_error:
+        "the engine's error estimate: large only where modes too narrow for the quadrature to resolve carry the " +
+        "temperature (their weak-coupling share is then used)",
+    },
   };
 }
 
@@ -212,16 +219,14 @@ const temperatureProfiles = figureSet<ConductionParams & { N: number }, ProfileS
       name: "temperature-profiles",
       title: `Kinetic temperature along ${p.N}-site chains between baths at ${g(p.TL)} and ${g(p.TR)}`,
       caption:
-        "Ordered chain with fixed ends: the profile is flat in the interior, at about the mean of the bath temperatures, and " +
-        "turns the 'wrong' way near the ends (colder next to the hot bath, hotter next to the cold one), as found exactly by " +
-        "Z. Rieder, J. L. Lebowitz and E. Lieb, J. Math. Phys. 8, 1073 (1967); its current does not fall with N. Disordered " +
-        "chain: no Fourier-like linear profile either; modes localised in the interior take the temperature of the bath they " +
-        "couple to more strongly. Error bars are the engine's error estimates (large only where modes too narrow to resolve " +
-        "carry the temperature; their weak-coupling share is then used).",
+        "Ordered chain (fixed ends): flat in the interior at about the mean bath temperature, turning the 'wrong' way at the " +
+        "ends (Z. Rieder, J. L. Lebowitz and E. Lieb, J. Math. Phys. 8, 1073 (1967)). Disordered chain: no linear profile " +
+        "either; localised modes take the temperature of the bath they couple to more strongly. Error bars and method: " +
+        "docs/studies/harmonic-conduction.md.",
       xLabel: "site",
       series: series(profiles),
       references: references(p),
-      table: profileTable(profiles),
+      table: profileTable(profiles, "site index along the chain (1 next to the hot bath)"),
     }),
   ],
 });
@@ -261,7 +266,10 @@ const stripProfiles = figureSet<ConductionParams & { W: number; L: number }, Str
       xLabel: "column",
       series: series([ordered, disordered]),
       references: references(p),
-      table: profileTable([ordered, disordered]),
+      table: profileTable(
+        [ordered, disordered],
+        "column index of the strip (1 next to the hot baths), its sites averaged",
+      ),
     }),
   ],
 });

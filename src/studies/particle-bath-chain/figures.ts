@@ -58,7 +58,9 @@ export function meanForceFigure(
   });
   const panel = linePanel({
     xLabel: "probe position q (held fixed)",
+    xColumn: "q",
     yLabel: "mean force of the bath (compensated)",
+    yColumn: "mean_force",
     series,
     width: 620,
     height: 380,
@@ -142,7 +144,9 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
       linePanel({
         title: "friction",
         xLabel: "particle-bath temperature T_L",
+        xColumn: "T_L",
         yLabel: "effective friction gamma",
+        yColumn: "gamma_eff",
         series: fr,
         xType: "log",
         yType: "log",
@@ -152,7 +156,9 @@ export function frictionFigure(p: ParticleBathChainParams, points: FrictionPoint
       linePanel({
         title: "stiffness",
         xLabel: "particle-bath temperature T_L",
+        xColumn: "T_L",
         yLabel: "effective stiffness of the probe",
+        yColumn: "k_eff",
         series: st,
         xType: "log",
         width: 520,
@@ -176,7 +182,9 @@ export function methodsFigure(
   const a = linePanel({
     title: `current against chain length (T_L = ${g(p.TL)}, T_R = ${g(p.TR)})`,
     xLabel: "chain length N",
+    xColumn: "N",
     yLabel: "heat current J",
+    yColumn: "J",
     series: [
       {
         name: "exact engine (Lyapunov)",
@@ -202,7 +210,7 @@ export function methodsFigure(
         style: "dashed",
       },
       {
-        name: "closed form as printed (x2)",
+        name: "closed form as printed (×2)",
         x: [N[0], N[N.length - 1]],
         y: [2 * long, 2 * long],
         color: "red",
@@ -216,7 +224,9 @@ export function methodsFigure(
   const b = linePanel({
     title: "finite chains converge exponentially to the closed form",
     xLabel: "chain length N",
+    xColumn: "N",
     yLabel: "relative deviation from the closed form",
+    yColumn: "J_relative_deviation",
     yType: "log",
     series: convergence.map((c, i) => ({
       name: `T_L = ${g(c.TL)} (gamma_L = ${g(c.gammaL)})`,
@@ -314,6 +324,7 @@ export function currentSimulationFigure(
     linePanel({
       title: "linear scale",
       xLabel: "particle-bath temperature T_L",
+      xColumn: "T_L",
       yLabel: "J / zeta",
       series: lin,
       xDomain: [0, Math.min(maxTL, LIN_MAX)],
@@ -323,7 +334,9 @@ export function currentSimulationFigure(
     linePanel({
       title: "log-log",
       xLabel: "particle-bath temperature T_L",
+      xColumn: "T_L",
       yLabel: "heat current J",
+      yColumn: "J",
       series: log,
       xType: "log",
       yType: "log",
@@ -411,7 +424,9 @@ export function ndcFigure(
       linePanel({
         title: "T_L > T_R",
         xLabel: "particle-bath temperature T_L",
+        xColumn: "T_L",
         yLabel: "heat current J",
+        yColumn: "J",
         series: above,
         xType: "log",
         width: 430,
@@ -420,7 +435,9 @@ export function ndcFigure(
       linePanel({
         title: "T_L < T_R",
         xLabel: "particle-bath temperature T_L",
+        xColumn: "T_L",
         yLabel: "heat current J",
+        yColumn: "J",
         series: below,
         width: 430,
         height: 330,
@@ -429,7 +446,9 @@ export function ndcFigure(
       linePanel({
         title: "against the temperature difference",
         xLabel: "temperature difference |T_L - T_R|",
+        xColumn: "abs_T_L_minus_T_R",
         yLabel: "heat current J",
+        yColumn: "J",
         series: [
           { name: `vary T_L (T_R = ${g(delta.fixedTR)})`, x: delta.delta, y: delta.varyTL, color: "purple" },
           {
@@ -477,21 +496,31 @@ function ndcSimulationPanels(sim: NdcSimulation) {
   const vTL = sim.points.filter((q) => q.k === sim.kMid && q.TR === sim.TR && q.TL >= sim.TR);
   const vTR = sim.points.filter((q) => q.k === sim.kMid && q.TL === sim.fixedTL);
   const d = sim.delta;
+  // A short run (--quick) leaves points within 4 error bars of zero: the panel's title says how many.
+  const unresolved = (pts: NdcSimulation["points"]) => {
+    const n = pts.filter((q) => !(Math.abs(q.simulated.value) > 4 * q.simulated.error)).length;
+    return n > 0 ? ` (${n} of ${pts.length} points not resolved)` : "";
+  };
+  const onT = sim.points.filter((q) => q.TR === sim.TR);
   return [
     linePanel({
-      title: `simulation: T_R = ${g(sim.TR)}`,
+      title: `simulation: T_R = ${g(sim.TR)}${unresolved(onT)}`,
       yDomain: domainOf(byT),
       xLabel: "particle-bath temperature T_L",
+      xColumn: "T_L",
       yLabel: "heat current J",
+      yColumn: "J",
       series: byT,
       width: 430,
       height: 330,
       referenceLines: [{ y: 0, color: "#999", style: "dotted" }],
     }),
     linePanel({
-      title: `simulation: against |T_L - T_R| (k = ${g(sim.kMid)})`,
+      title: `simulation: against |T_L - T_R| (k = ${g(sim.kMid)})${unresolved([...vTL, ...vTR.filter((q) => !vTL.includes(q))])}`,
       xLabel: "temperature difference |T_L - T_R|",
+      xColumn: "abs_T_L_minus_T_R",
       yLabel: "heat current J",
+      yColumn: "J",
       series: [
         { name: `vary T_L (T_R = ${g(sim.TR)})`, x: d.delta, y: d.varyTL, color: "purple" },
         { name: `vary T_R (T_L = ${g(sim.fixedTL)})`, x: d.delta, y: d.varyTR, color: "brown", style: "dashed" },

@@ -154,7 +154,7 @@ export const chainSchema = z.object({
   replicas: quantity({
     describe: "replicas for --simulate",
     unit: "1",
-    default: 2,
+    default: 4,
     range: SIMULATION_SETTING_RANGES.replicas,
     section: "Simulation",
   }),
@@ -163,7 +163,7 @@ export const chainSchema = z.object({
     flag: "time",
     describe: "production time per replica for --simulate (after a burn-in of 200)",
     unit: "time",
-    default: 2000,
+    default: 4000,
     range: SIMULATION_SETTING_RANGES.time,
     section: "Simulation",
     valueName: "t",

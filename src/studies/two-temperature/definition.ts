@@ -677,20 +677,23 @@ const ratchetSet = figureSet<
     /** Time per replica of the points not zero by symmetry (T_hot > T_cold and an asymmetric sawtooth). */
     signTime: number;
     replicas: number;
+    quick: boolean;
   },
   RatchetFigureData
 >({
   id: "fig3-ratchet-current",
   title: "ratchet current against the temperature ratio and the asymmetry",
-  // Quick: the points that are zero by symmetry stay short; the one that is not (T_hot/T_cold = 20, rising over
-  // 0.8, shared by both panels) runs long enough to resolve the sign of its drift (about 5 error bars).
+  // Quick: every point is short (1 CPU-s in all). Resolving the sign of the one point not zero by symmetry
+  // (T_hot/T_cold = 20, rising over 0.8: drift about -0.035) takes ~2 replicas x 2500 time units, 20 CPU-s; the
+  // quick figure says "quick: not resolved" instead.
   parameters: (quick) => ({
+    quick,
     base: { ...DEFAULT_RATCHET },
     ratios: quick ? [1, 20] : [1, 2, 5, 10, 20, 50],
     asymmetries: quick ? [0.5, 0.8] : [0.5, 0.6, 0.7, 0.8, 0.9],
     ratioAtAsymmetry: 20,
-    time: quick ? 100 : 1000,
-    signTime: quick ? 1500 : 1000,
+    time: quick ? 50 : 1000,
+    signTime: quick ? 100 : 1000,
     replicas: quick ? 2 : 8,
   }),
   async compute(c, ctx) {
@@ -737,6 +740,7 @@ const ratchetSet = figureSet<
       ratioAtAsymmetry: c.ratioAtAsymmetry,
       byAsymmetry: byAsymmetry.map((r) => pairEstimate(r.centreOfMass)),
       simulation: { dt: byRatio[0].dt, replicas: byRatio[0].replicas, time: byRatio[0].time, longest: longest.time },
+      quick: c.quick,
     };
   },
   figures: (d) => [ratchetFigure(d)],
@@ -751,7 +755,7 @@ const runAndChaseSet = figureSet<
   parameters: (quick) => ({
     base: { ...DEFAULT_RUN_AND_CHASE },
     ratios: quick ? [1, 10] : [1, 2, 5, 10, 20],
-    time: quick ? 200 : 2000,
+    time: quick ? 100 : 2000,
     replicas: quick ? 2 : 4,
   }),
   async compute(c, ctx) {
@@ -796,7 +800,7 @@ const runAndChaseSet = figureSet<
 export const DEMIXING_FIGURE_SETTINGS = {
   snapshot: {
     full: { N: 1000, phi: 0.4, time: 2000, burnIn: 2000, sampleInterval: 50, replicas: 4 },
-    quick: { N: 150, phi: 0.4, time: 300, burnIn: 100, sampleInterval: 10, replicas: 2 },
+    quick: { N: 150, phi: 0.4, time: 150, burnIn: 50, sampleInterval: 10, replicas: 2 },
     ratios: [1, 10, 100],
   },
   map: {
@@ -811,11 +815,11 @@ export const DEMIXING_FIGURE_SETTINGS = {
       phis: [0.25, 0.4, 0.55],
     },
     quick: {
-      N: 400,
-      sizes: [100, 400],
+      N: 200,
+      sizes: [100, 200],
       time: 100,
       burnIn: 20,
-      sampleInterval: 5,
+      sampleInterval: 10,
       replicas: 4,
       ratios: [1, 10, 100],
       phis: [0.4],
@@ -824,13 +828,13 @@ export const DEMIXING_FIGURE_SETTINGS = {
   /** Finite-size scaling (fig7): one point per ratio at each size. */
   finiteSize: {
     full: { sizes: [500, 2000, 8000], phi: 0.4, time: 400, burnIn: 200, sampleInterval: 20, replicas: 4 },
-    quick: { sizes: [100, 400], phi: 0.4, time: 100, burnIn: 20, sampleInterval: 10, replicas: 4 },
+    quick: { sizes: [100, 200], phi: 0.4, time: 100, burnIn: 20, sampleInterval: 10, replicas: 4 },
     ratios: [3, 100],
   },
   /** Coarsening (fig8): a long run at ratio 100 from the random start, and shorter ones at lower ratios. */
   coarsening: {
     full: { N: 1000, phi: 0.4, time: 12000, refTime: 2000, burnIn: 0, sampleInterval: 100, replicas: 2 },
-    quick: { N: 200, phi: 0.4, time: 300, refTime: 300, burnIn: 0, sampleInterval: 10, replicas: 2 },
+    quick: { N: 200, phi: 0.4, time: 150, refTime: 150, burnIn: 0, sampleInterval: 10, replicas: 2 },
     ratios: [100, 10, 1],
   },
   /** Physical parameters common to both: T_hot fixed, T_cold = T_hot / ratio; k and range set the units. */

@@ -48,6 +48,12 @@ export type DemixingRun = Pick<
   "parameters" | "nCold" | "psi" | "coldNeighbourFraction" | "largestCluster" | "entropyProduction" | "snapshot"
 >;
 
+/**
+ * The quick runs of the finite-size and coarsening figures are too short and too small for S_cc(q -> 0) to grow
+ * with N or L(t) to grow in time beyond the noise: their figures say so.
+ */
+const QUICK_UNRESOLVED = " (quick: not resolved)";
+
 /** Snapshots of replica 0 at the end of its run: equal temperatures (mixed) beside growing temperature ratios. */
 export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: boolean } = {}): Figure {
   const quick = options.quick ?? false;
@@ -67,7 +73,7 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
     title: `Hot and cold soft disks demix without attraction (N = ${p0.N}, phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})`,
     caption:
       `After Section 3.3 of [Metzger 2026]. ${runs.length} runs of N = ${p0.N} soft disks (${runs[0].nCold} cold), area fraction ${p0.phi}, ` +
-      `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
+      `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
       `random seeds ${seeds}; replica 0 at the end of its run, disks to scale. At equal temperatures psi = 0 in expectation (mixed); ` +
       `at large T_hot / T_cold the cold disks gather into domains in a hot gas. psi, error bars (*: fewer than 16 values) and the ` +
       `entropy production (in the .results.json) are defined in docs/studies/two-temperature.md.`,
@@ -182,7 +188,7 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})`,
     caption:
       `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
-      `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
+      `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
       `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated or separating by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
       `temperatures (dotted): the domains coarsen slowly. ${equalT}` +
       (sweep.verdict && p0.replicas < 16
@@ -265,7 +271,7 @@ export function demixingFiniteSizeFigure(
         color: colors[i % colors.length],
         marker: "circle" as const,
       })),
-      referenceLines: [{ y: ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
+      referenceLines: [{ y: ideal, label: "x(1 − x)", color: "gray", style: "dotted" }],
       width,
       height,
     }),
@@ -289,7 +295,7 @@ export function demixingFiniteSizeFigure(
       : [];
   panels.push(
     linePanel({
-      title: "S_cc(q -> 0) against system size",
+      title: "S_cc(q → 0) against system size",
       xLabel: "N",
       yLabel: "S_cc at the smallest |q|",
       xType: "log",
@@ -305,7 +311,7 @@ export function demixingFiniteSizeFigure(
         })),
         ...proportional,
       ],
-      referenceLines: [{ y: ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
+      referenceLines: [{ y: ideal, label: "x(1 − x)", color: "gray", style: "dotted" }],
       width,
       height,
     }),
@@ -315,11 +321,11 @@ export function demixingFiniteSizeFigure(
     : "";
   return panelFigure({
     name: "fig7-demixing-finite-size",
-    title: `Demixing: finite-size scaling of S_cc(q) (phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})`,
+    title: `Demixing: finite-size scaling of S_cc(q) (phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})${quick ? QUICK_UNRESOLVED : ""}`,
     caption:
       `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold) over the box's allowed wavevectors, shell-averaged, ` +
-      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}) from a random start, random seeds from ${p0.seed}. A mixture keeps S_cc(q -> 0) at a value independent of N ` +
-      `(x(1 - x) when ideal); separation makes it grow with N and the domains grow in time (criterion: docs/studies/two-temperature.md).${cost}`,
+      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}) from a random start, random seeds from ${p0.seed}. A mixture keeps S_cc(q → 0) at a value independent of N ` +
+      `(x(1 − x) when ideal); separation makes it grow with N and the domains grow in time (criterion: docs/studies/two-temperature.md).${cost}`,
     panels,
     columns: Math.min(panels.length, 3),
     legend: "per-panel",
@@ -339,8 +345,10 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
     height = quick ? 300 : 340;
   const colors = ["blue", "orange", "green", "red", "purple"];
   const main = runs[0];
-  const label = (r: DemixingCoarseningRun) =>
-    `T_hot/T_cold = ${fmt(r.parameters.Thot / r.parameters.Tcold)}, N = ${r.parameters.N}`;
+  // No-break spaces: a wrapped title or caption keeps "N = 200" on one line.
+  const ratioLabel = (r: DemixingCoarseningRun) =>
+    `T_hot/T_cold\u00a0=\u00a0${fmt(r.parameters.Thot / r.parameters.Tcold)}`;
+  const label = (r: DemixingCoarseningRun) => `${ratioLabel(r)}, N\u00a0=\u00a0${r.parameters.N}`;
   const positive = (r: DemixingCoarseningRun) => r.series.time.map((t, k) => k).filter((k) => r.series.time[k] > 0);
   const lengthSeries: Series[] = runs.map((r, i) => {
     const ks = positive(r);
@@ -358,7 +366,14 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
     LEnd = main.series.lengthScale[mk[mk.length - 1]];
   const t0 = main.series.time[mk[0]];
   const ref = [t0, tEnd].map((t) => LEnd * (t / tEnd) ** (1 / 3));
-  lengthSeries.push({ name: "t^(1/3)", x: [t0, tEnd], y: ref, color: "gray", style: "dashed", strokeWidth: 1 });
+  lengthSeries.push({
+    name: "t^(1/3) (diffusive coarsening)",
+    x: [t0, tEnd],
+    y: ref,
+    color: "gray",
+    style: "dashed",
+    strokeWidth: 1,
+  });
   // S_cc(q) of the main run at about 5 logarithmically spaced times.
   const times = main.series.time;
   const picks: number[] = [];
@@ -378,10 +393,10 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
   const p = main.parameters;
   return panelFigure({
     name: "fig8-demixing-coarsening",
-    title: `Demixing: coarsening of the cold domains (phi = ${p.phi}, T_hot = ${fmt(p.Thot)})`,
+    title: `Demixing: coarsening of the cold domains (phi = ${p.phi}, T_hot = ${fmt(p.Thot)})${quick ? QUICK_UNRESOLVED : ""}`,
     caption:
-      `Domain size L(t) = 2 pi sum D(q) / sum |q| D(q), D = max(S_cc - x(1 - x), 0) over 0 < |q| <= pi / range, of the replica-mean S_cc(q, t) ` +
-      `(jackknife error bars), from a random start (Heun, dt = ${fmt(p.dt)}, random seeds from ${p.seed}); the dashed line is t^(1/3). (b) S_cc(q) of the first run (${label(main)}, ${p.replicas} replicas) ` +
+      `(a) Domain size L(t) = 2π Σ D(q) / Σ |q| D(q), D = max(S_cc − x(1 − x), 0) over 0 < |q| ≤ π/range, of the replica-mean S_cc(q, t) ` +
+      `(jackknife error bars), from a random start (Heun, dt = ${fmt(p.dt)}, random seeds from ${p.seed}); dashed: t^(1/3). (b) S_cc(q) of the first run (${label(main)}, ${p.replicas} replicas) ` +
       `at five times: the peak grows and moves to smaller q as the domains grow. Definitions: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
@@ -395,13 +410,13 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
         height,
       }),
       linePanel({
-        title: `S_cc(q) at growing times (${label(main)})`,
+        title: `S_cc(q) at growing times (${ratioLabel(main)})`,
         xLabel: "q (1 / range)",
         yLabel: "S_cc(q)",
         xType: "log",
         yType: "log",
         series: structureSeries,
-        referenceLines: [{ y: main.structure.ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
+        referenceLines: [{ y: main.structure.ideal, label: "x(1 − x)", color: "gray", style: "dotted" }],
         width,
         height,
       }),

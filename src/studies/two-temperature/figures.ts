@@ -42,6 +42,7 @@ export function densityCurrentFigure(d: DensityCurrentData): Figure {
     heatmapPanel({
       title,
       xLabel: "x1 (particle 1)",
+      columns: { value: "density" },
       yLabel: "x2 (particle 2)",
       x: f.x1,
       y: f.x2,
@@ -58,7 +59,7 @@ export function densityCurrentFigure(d: DensityCurrentData): Figure {
     title: `Harmonic pair at T1 = ${fmt(p.T1)}, T2 = ${fmt(p.T2)} (k = ${fmt(p.k)}, lambda = ${fmt(p.lambda)}): density and probability current`,
     caption: sim
       ? `After Section 4.1 of [Metzger 2026], with eqs. 28-29 corrected (docs/corrections.md). (a) Exact density and current; (b) the ` +
-        `stochastic engine (Heun, dt = ${fmt(d.simulation!.dt)}, ${d.simulation!.replicas} replicas x ${fmt(d.simulation!.time)}). ${circulation}` +
+        `stochastic engine (Heun, dt = ${fmt(d.simulation!.dt)}, ${d.simulation!.replicas} replicas × ${fmt(d.simulation!.time)}). ${circulation}` +
         `${fmt(d.areaRate)} exact, ${fmt(d.simulatedAreaRate!)} simulated (within the grid). Entropy production ${fmt(d.entropyProduction)} exact, ` +
         `${fmt(d.simulatedEntropyProduction!.value)} ± ${fmt(d.simulatedEntropyProduction!.error, 2)} simulated. Units: kB = 1, mobility 1; ` +
         `x1, x2 in the length unit of k (thermal length √(T2/k) = ${fmt(Math.sqrt(p.T2 / p.k))}), time in 1/(mobility k), density per unit area.`
@@ -94,6 +95,7 @@ export function entropyProductionFigure(d: EntropyProductionData): Figure {
         title: "entropy production rate",
         xLabel: "T1 / T2",
         yLabel: "sigma",
+        yColumn: "entropy_production",
         xType: "log",
         series: [
           { name: "exact", x: d.curve, y: d.exactEntropyProduction, color: "black" },
@@ -170,17 +172,18 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
     title: `Run-and-chase: a hot and a cold particle with soft repulsion in 1, 2 and 3 dimensions (T_hot = ${fmt(base.Thot)})`,
     caption:
       `After Section 3.1 of [Metzger 2026]: eq. 26 with k = ${fmt(base.stiffness)}, range ${fmt(base.range)} (acting for r < range, docs/corrections.md), ` +
-      `periodic box of side ${fmt(base.box)}, mobility 1. (a) The centre of mass's velocity along r_cold - r_hot, <v_cm o e> ` +
-      "(Stratonovich): positive, the pair runs towards the cold particle; lines: (T_hot - T_cold)/(T_hot + T_cold) <F> by quadrature. " +
+      `periodic box of side ${fmt(base.box)}, mobility 1. (a) The centre of mass's velocity along r_cold − r_hot, <v_cm o e> ` +
+      "(Stratonovich): positive, the pair runs towards the cold particle; lines: (T_hot − T_cold)/(T_hot + T_cold) <F> by quadrature. " +
       "(b) Entropy production, zero at equal temperatures." +
       (d.simulated && s0
-        ? ` Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas x ${fmt(s0.time)} per point) with one standard error.`
+        ? ` Points: the stochastic engine (Heun, dt = ${fmt(s0.dt)}, ${s0.replicas} replicas × ${fmt(s0.time)} per point) with one standard error.`
         : ""),
     panels: [
       linePanel({
         title: "run-and-chase velocity",
         xLabel: "T_hot / T_cold",
         yLabel: "<v_cm o e>",
+        yColumn: "chase_velocity",
         xType: "log",
         series: series("chaseVelocity"),
         referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
@@ -189,6 +192,7 @@ export function runAndChaseFigure(d: RunAndChaseFigureData): Figure {
         title: "entropy production rate",
         xLabel: "T_hot / T_cold",
         yLabel: "sigma",
+        yColumn: "entropy_production",
         xType: "log",
         series: series("entropyProduction"),
       }),
@@ -206,6 +210,8 @@ export interface RatchetFigureData {
   byAsymmetry: Estimate[];
   /** `longest`: the time per replica of the points not zero by symmetry, when longer than `time`. */
   simulation: { dt: number; replicas: number; time: number; longest?: number };
+  /** A --quick run: an unresolved figure says "quick: not resolved" in its title. */
+  quick?: boolean;
 }
 
 /** Ratchet current (centre-of-mass drift) against T_hot / T_cold and against the sawtooth's asymmetry. */
@@ -238,12 +244,14 @@ export function ratchetFigure(d: RatchetFigureData): Figure {
       : fmt(r0.time);
   return panelFigure({
     name: "fig3-ratchet-current",
-    title: "Two-temperature ratchet: centre-of-mass current against T_hot / T_cold and the sawtooth's asymmetry",
+    title:
+      "Two-temperature ratchet: current against T_hot / T_cold and the sawtooth's asymmetry" +
+      (d.quick && resolved < nonzero.length ? " (quick: not resolved)" : ""),
     caption:
       `A hot (T_hot = ${fmt(base.Thot)}) and a cold particle with the soft repulsion of eq. 26 of [Metzger 2026] (k = ${fmt(base.stiffness)}, ` +
       `range ${fmt(base.range)}: they cannot pass each other) in a sawtooth of height ${fmt(base.amplitude)} and period ${fmt(base.period)} ` +
       `on a ring of ${fmt(base.box / base.period)} periods. (a) Against T_hot / T_cold, the sawtooth rising over ${fmt(base.asymmetry)} ` +
-      `of the period: zero at equal temperatures; the pair moves towards -x. (b) Against the asymmetry at T_hot / T_cold = ` +
+      `of the period: zero at equal temperatures; the pair moves towards −x. (b) Against the asymmetry at T_hot / T_cold = ` +
       `${d.ratioAtAsymmetry}: zero for the symmetric sawtooth (0.5). Heun, dt = ${fmt(r0.dt)}, ${r0.replicas} replicas × ${times} per point, ` +
       `one standard error. ${resolution}`,
     panels: [

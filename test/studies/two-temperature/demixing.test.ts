@@ -465,9 +465,10 @@ describe("fig6 (the demixing map) as a point map", () => {
     const grid = DEMIXING_FIGURE_SETTINGS.map.quick;
     const points = set.map!.points(set.parameters(true), { seed: 1, quick: true }) as { parameters: DemixingParams }[];
     expect(points).toHaveLength(grid.phis.length * grid.ratios.length * grid.sizes.length);
-    // Point (phi i, ratio j, size s) has seed 1 + (i * ratios + j) * sizes + s: ratio 10 (j = 1) at N = 400 (s = 1).
+    // Point (phi i, ratio j, size s) has seed 1 + (i * ratios + j) * sizes + s: ratio 10 (j = 1) at the larger size (s = 1).
     expect(points[3].parameters.seed).toBe(1 + 3);
-    expect(points[3].parameters.N).toBe(400);
+    expect(points[3].parameters.N).toBe(grid.sizes[1]);
+    expect(grid.sizes[1]).toBeGreaterThan(grid.sizes[0]);
     expect(points[3].parameters.Tcold).toBeCloseTo(DEMIXING_FIGURE_SETTINGS.base.Thot / 10, 15);
 
     // The reference: the loop fig6 ran before it was a point map (demixingSweep over the grid, then the spinodal).
