@@ -74,7 +74,7 @@ export interface TransmissionOptions {
 }
 
 export interface TransmissionSpringFlux extends SpringFlux {
-  /** Error estimate of `flux` (quadrature, plus a bound on unresolved weight). */
+  /** Error estimate of `flux` (quadrature, plus a bound on unresolved weight; see quadratureError: not a strict bound). */
   error: number;
 }
 
@@ -108,8 +108,15 @@ export interface TransmissionSteadyState {
   entropyProduction: number;
   /** Per site: |bath flux + spring fluxes into the site|, relative to the largest flux scale (as network.ts). */
   energyBalanceResidual: Float64Array;
-  /** Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
-   * the largest bath temperature). */
+  /**
+   * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
+   * the largest bath temperature). An estimate, not a strict bound (like the Lyapunov residual): the summed
+   * Gauss-Kronrod differences |K - G| of the final panels (the error of the Gauss value, pessimistic for the reported
+   * Kronrod value of a resolved panel, blind to a peak that falls between all nodes of a panel), a first-order
+   * estimate of rounding at narrow peaks, a bound from weight missing in the sum rule, and in fluxes-only runs the
+   * Breit-Wigner shares of skipped modes and the estimated current of the frequencies a long chain leaves out
+   * (`screen`). docs/studies/harmonic-conduction.md lists which part is which.
+   */
   quadratureError: number;
   /** Largest normwise backward error of the sparse solves, max |A x - e| / (|A| |x| + 1), checked at the centre
    * of every quadrature panel. */
@@ -587,11 +594,7 @@ const SCREEN_SAMPLES = 256;
  * are left above. This is an estimate with a margin, not a proven bound. Ordered chains do not grow (Bloch waves):
  * nothing is left out, and every mode is located (cost ~ N^2).
  */
-function chainModes(
-  sys: NetworkSystem,
-  order: Int32Array,
-  screen?: { tol: number; dT: number },
-): ModeData {
+function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: number; dT: number }): ModeData {
   const { n } = sys;
   if (screen && !(screen.dT > 0)) screen = undefined;
   const pencil = new ChainPencil(
@@ -2216,7 +2219,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
         : `the frequency quadrature stopped short of the tolerance ${tol} at narrow peaks (rounding noise, or peaks too narrow to resolve): quadratureError ${quadratureError.toExponential(2)}`,
     );
   }
-  if (modes && modes.unresolved > 0) {
+  if (modes && modes.unresolved > 0 && plan.temperatures) {
     warnings.push(
       `${modes.unresolved} normal mode${modes.unresolved > 1 ? "s are" : " is"} coupled to the baths so weakly (peak width below ${UNRESOLVABLE_WIDTH} of its frequency) that ${modes.unresolved > 1 ? "their peaks" : "its peak"} cannot be resolved: ${modes.unresolved > 1 ? "their" : "its"} share of the kinetic temperatures is bounded, not computed (see kineticTemperatureError)`,
     );
