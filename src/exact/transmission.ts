@@ -124,8 +124,9 @@ export interface TransmissionSteadyState {
   /** Frequency evaluations (one sparse factorisation and one solve per bath each). */
   evaluations: number;
   panels: number;
-  /** Normal modes: how many, whether each was located (otherwise panels were placed without them), the smallest
-   * relative peak width Gamma / omega among them, and how many are too narrow to resolve. */
+  /** Normal modes: how many were located (a screened chain: those below its cutoff), whether they were (otherwise
+   * panels were placed without them), the smallest relative peak width Gamma / omega among them, and how many are
+   * too narrow to resolve. */
   modes: { count: number; located: boolean; narrowest: number; unresolved: number };
   warnings: string[];
   /** Statements about what was computed (not problems): fluxes only at this size, frequencies left out. */
@@ -596,7 +597,19 @@ const SCREEN_SAMPLES = 256;
  */
 function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: number; dT: number }): ModeData {
   const { n } = sys;
-  if (screen && !(screen.dT > 0)) screen = undefined;
+  if (screen && !(screen.dT > 0)) {
+    // Equal bath temperatures: every flux vanishes exactly, no frequency is integrated, no mode is needed.
+    const none = new Float64Array(0);
+    return {
+      omega: none,
+      halfWidth: none,
+      bathAmp2: none,
+      unresolved: 0,
+      unresolvedAt: [],
+      counts: 0,
+      screen: { cutoff: 0, skippedModes: n, flux: 0 },
+    };
+  }
   const pencil = new ChainPencil(
     Float64Array.from(order, (i) => sys.vDiag[i]),
     Float64Array.from(order, (i) => sys.mass[i]),
@@ -1977,7 +1990,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     if (modes.screen) {
       ev.endsOnly = true;
       notes.push(
-        `frequencies above ${fmt(modes.screen.cutoff)} left out: their ${modes.screen.skippedModes} normal modes are localised away from a bath (estimated current ${modes.screen.flux.toExponential(2)}, added to the flux errors)`,
+        modes.screen.cutoff === 0
+          ? "equal bath temperatures: every flux vanishes exactly; no normal mode was located"
+          : `frequencies above ${fmt(modes.screen.cutoff)} left out: their ${modes.screen.skippedModes} normal modes are localised away from a bath (estimated current ${modes.screen.flux.toExponential(2)}, added to the flux errors)`,
       );
     }
   } else {

@@ -346,6 +346,18 @@ describe("long disordered chains: frequencies whose modes are localised away fro
     expect(Math.abs(fast.springs[999].flux - fast.baths[0].flux)).toBeLessThan(1e-12 * J);
   });
 
+  it("locates no mode at equal bath temperatures (every flux vanishes exactly)", () => {
+    const model = chainModel(400, { ...CONDUCTION, TL: 1.5, TR: 1.5 }, "fixed", 0);
+    const ss = solveNetworkTransmission(model, { temperatures: false, bySource: false });
+    expect(ss.modes.count).toBe(0);
+    expect(ss.screen!.skippedModes).toBe(400);
+    expect(ss.baths.map((b) => [b.flux, b.error])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(ss.notes[0]).toContain("equal bath temperatures");
+  });
+
   it("refuses kinetic temperatures beyond 30000 sites (every mode's peak would be needed)", () => {
     const model = chainModel(30001, { ...CONDUCTION, disorder: 0.9 }, "fixed", 0);
     expect(() => solveNetworkTransmission(model, { temperatures: true })).toThrow(/kinetic temperatures need the peak/);
