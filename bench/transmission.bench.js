@@ -146,9 +146,8 @@ export async function run(log, options = {}) {
     : [
         [4, 64],
         [8, 128],
-        [8, 256],
       ];
-  if (large) strips.push([10, 1000]);
+  if (large) strips.push([8, 256], [10, 1000]);
   const stripPoints = [];
   for (const [W, L] of strips) {
     const m = stripModel(W, L, DEFAULT_PARAMS);
