@@ -54,7 +54,10 @@ export interface TransmissionOptions {
   /** Relative tolerance of the frequency quadrature for fluxes (relative to the largest bath flux) and kinetic
    * temperatures (relative to the largest bath temperature). Default 1e-10. */
   tolerance?: number;
-  /** Compute kinetic temperatures (underdamped). Default true; false integrates the fluxes only (cheaper). */
+  /**
+   * Compute kinetic temperatures (underdamped). Default: true up to 30000 sites; beyond, fluxes only (a note says
+   * so), and true is refused (every mode's peak is needed: hours). false integrates the fluxes only (cheaper).
+   */
   temperatures?: boolean;
   /** Split every flux by source bath. Default: networks with <= 32 baths and <= 20000 springs. */
   bySource?: boolean;
@@ -62,10 +65,16 @@ export interface TransmissionOptions {
   maxEvaluations?: number;
   /** Record the transmission spectrum T_bc(w) of every pair of baths (at most 16 baths). */
   spectrum?: boolean;
+  /**
+   * Two-terminal chains longer than 300 sites, fluxes only: leave out the frequencies whose modes are localised away
+   * from a bath (their estimated current enters the flux errors). Default true; false locates and integrates every
+   * mode (the reference path, cost ~ n^2).
+   */
+  screen?: boolean;
 }
 
 export interface TransmissionSpringFlux extends SpringFlux {
-  /** Error estimate of `flux` (quadrature, plus a bound on unresolved weight). */
+  /** Error estimate of `flux` (quadrature, plus a bound on unresolved weight; see quadratureError: not a strict bound). */
   error: number;
 }
 
@@ -99,8 +108,15 @@ export interface TransmissionSteadyState {
   entropyProduction: number;
   /** Per site: |bath flux + spring fluxes into the site|, relative to the largest flux scale (as network.ts). */
   energyBalanceResidual: Float64Array;
-  /** Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
-   * the largest bath temperature). */
+  /**
+   * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
+   * the largest bath temperature). An estimate, not a strict bound (like the Lyapunov residual): the summed
+   * Gauss-Kronrod differences |K - G| of the final panels (the error of the Gauss value, pessimistic for the reported
+   * Kronrod value of a resolved panel, blind to a peak that falls between all nodes of a panel), a first-order
+   * estimate of rounding at narrow peaks, a bound from weight missing in the sum rule, and in fluxes-only runs the
+   * Breit-Wigner shares of skipped modes and the estimated current of the frequencies a long chain leaves out
+   * (`screen`). docs/studies/harmonic-conduction.md lists which part is which.
+   */
   quadratureError: number;
   /** Largest normwise backward error of the sparse solves, max |A x - e| / (|A| |x| + 1), checked at the centre
    * of every quadrature panel. */
@@ -108,10 +124,15 @@ export interface TransmissionSteadyState {
   /** Frequency evaluations (one sparse factorisation and one solve per bath each). */
   evaluations: number;
   panels: number;
-  /** Normal modes: how many, whether each was located (otherwise panels were placed without them), the smallest
-   * relative peak width Gamma / omega among them, and how many are too narrow to resolve. */
+  /** Normal modes: how many were located (a screened chain: those below its cutoff), whether they were (otherwise
+   * panels were placed without them), the smallest relative peak width Gamma / omega among them, and how many are
+   * too narrow to resolve. */
   modes: { count: number; located: boolean; narrowest: number; unresolved: number };
   warnings: string[];
+  /** Statements about what was computed (not problems): fluxes only at this size, frequencies left out. */
+  notes: string[];
+  /** Long two-terminal chains, fluxes only: the frequencies left out and their estimated current (see docs). */
+  screen?: ChainScreen;
   spectrum?: TransmissionSpectrum;
 }
 
@@ -137,6 +158,8 @@ const NOISY_WIDTH = 1e-6;
  * a general network of that size hours). Beyond this many sites a solve would take hours: refused.
  */
 const MAX_SITES = 30000;
+/** Kinetic temperatures (every mode's peak) are computed up to this many sites; beyond, fluxes of chains only. */
+export const TEMPERATURES_MAX_SITES = MAX_SITES;
 /**
  * Length in t of the panels of a peak's sinh map. (Length 8 saves ~25% of the evaluations of long disordered chains
  * but trips the roundoff detection of the adaptive step at narrow peaks: a 256-site chain then stops at 1e-6.)
@@ -324,6 +347,8 @@ interface ModeData {
    * sum m_a u_a^2 in the sum rule; and an error bound from the accuracy of the eigenvector's bath components.
    */
   modal?: { temperature: Float64Array; weight: Float64Array; error: Float64Array };
+  /** Long chains, fluxes only: the frequencies left out (only the modes below the cutoff are listed). */
+  screen?: ChainScreen;
 }
 
 /**
@@ -467,7 +492,11 @@ class RealPencil {
  * Every normal mode of V u = omega^2 M u with its peak half-width Gamma_nu / 2, Gamma_nu = sum_b gamma_b u_b^2
  * (u^T M u = 1): dense for small networks, otherwise inertia bisection and Rayleigh-quotient iteration.
  */
-function normalModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }): ModeData {
+function normalModes(
+  sys: NetworkSystem,
+  temps?: { dT: Float64Array; spread: number },
+  screen?: { tol: number; dT: number },
+): ModeData {
   const { n, mass, gamma } = sys;
   if (n <= DENSE_MODES_MAX) {
     const W = matrix(n, n);
@@ -513,7 +542,7 @@ function normalModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
   }
   if (!temps) {
     const order = chainOrder(sys);
-    if (order) return chainModes(sys, order);
+    if (order) return chainModes(sys, order, screen);
   }
   return sparseModes(sys, temps);
 }
@@ -529,15 +558,58 @@ function chainCouplings(sys: NetworkSystem, order: Int32Array): Float64Array {
   return off;
 }
 
+/** What the frequency screening of a long chain left out (fluxes-only runs, see chainModes). */
+export interface ChainScreen {
+  /** Angular frequency above which nothing was integrated (no modes located, no panels). */
+  cutoff: number;
+  /** Normal modes above the cutoff (not located). */
+  skippedModes: number;
+  /** Estimated flux carried by them (added to both bath-flux errors): see chainModes. */
+  flux: number;
+}
+
+/** Frequency samples of the growth screen (two O(N) sweeps each). */
+const SCREEN_SAMPLES = 256;
+
 /**
  * The normal modes of a two-terminal chain (fluxes-only runs): every eigenvalue isolated by bisection on the Sturm
  * count of the tridiagonal pencil, then located by safeguarded Newton steps on its determinant (the count keeps
  * the bracket), and its two end amplitudes u_0^2, u_n^2 (the only bath sites) from the residues of
  * (V - lambda M)^-1 at the ends: two O(N) sweeps per mode, no eigenvector. Eigenvalues closer than 1e-13 (modes
  * localised far apart) are treated as a cluster, as in sparseModes.
+ *
+ * With `screen`, modes are located window by window from the lowest frequency up, and the windows above a cutoff
+ * are left out altogether. A mode's share of the current is g_l g_r / (g_l + g_r) |T_l - T_r| <= gamma_max
+ * min(u_l^2, u_r^2) |dT|, and with psi the undamped solution started at one end (psi = 1 there),
+ * u_end^2 <= 1 / (m_min max_x psi_x^2): a mode localised anywhere in a disordered chain is exponentially small at
+ * one end at least. The growth G_l, G_r = ln max_x |psi_x| from either end is sampled at SCREEN_SAMPLES frequencies
+ * (two sweeps each; the Sturm count comes with them); away from an eigenvalue both grow over the whole chain, so
+ * L = (G_l + G_r) / 2 ~ N / localisation length estimates the growth G_l + G_r from the two ends to the centre of
+ * a mode at that frequency. A window with n modes is estimated to carry at most
+ * n (gamma_max / m_min) exp(-(L - 3 sqrt(L) - 1)) |dT|, L the smaller at its two ends (the margin 3 sqrt(L) + 1
+ * covers the fluctuations of the finite-chain growth, whose variance is ~ 2 L: on three chains of 2048-8192 sites
+ * with masses 1 +- 50% the largest share in every window stayed at least e^-4 below it, against the exact modes),
+ * plus a background (the transmission between resonances, ~ exp(-2 L) and at most 1) of its width / 2 pi times
+ * exp(-(2L - 3 sqrt(2L) - 1)) |dT|. Windows are located from the bottom until the estimate of everything above is
+ * below 1% of tol times the current estimated from the located modes (Breit-Wigner shares), and only while modes
+ * are left above. This is an estimate with a margin, not a proven bound. Ordered chains do not grow (Bloch waves):
+ * nothing is left out, and every mode is located (cost ~ N^2).
  */
-function chainModes(sys: NetworkSystem, order: Int32Array): ModeData {
+function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: number; dT: number }): ModeData {
   const { n } = sys;
+  if (screen && !(screen.dT > 0)) {
+    // Equal bath temperatures: every flux vanishes exactly, no frequency is integrated, no mode is needed.
+    const none = new Float64Array(0);
+    return {
+      omega: none,
+      halfWidth: none,
+      bathAmp2: none,
+      unresolved: 0,
+      unresolvedAt: [],
+      counts: 0,
+      screen: { cutoff: 0, skippedModes: n, flux: 0 },
+    };
+  }
   const pencil = new ChainPencil(
     Float64Array.from(order, (i) => sys.vDiag[i]),
     Float64Array.from(order, (i) => sys.mass[i]),
@@ -553,61 +625,137 @@ function chainModes(sys: NetworkSystem, order: Int32Array): ModeData {
   const first = sys.bathSite[0] === order[0] ? 0 : 1;
   let decoupledAt: number | undefined;
   let m = 0;
-  const stack: [number, number, number, number][] = [[0, top, 0, n]];
-  while (stack.length > 0) {
-    const [lo, hi, cl, ch] = stack.pop()!;
-    if (ch <= cl) continue;
-    if (ch - cl === 1) {
-      // One eigenvalue in (lo, hi]: safeguarded Newton on the determinant.
-      let a = lo;
-      let b = hi;
-      let x = 0.5 * (a + b);
-      for (let it = 0; it < 200; it++) {
-        pencil.sweep(x);
-        if (pencil.negative > cl) b = x;
-        else a = x;
-        const next = x - 1 / pencil.logDerivative;
-        if (!(next > a && next < b)) {
-          x = 0.5 * (a + b);
-          if (b - a <= 4e-16 * b) break;
-          continue;
+  /** Locates the modes with eigenvalues in (lo0, hi0], counts cl0..ch0; returns their Breit-Wigner shares. */
+  const locate = (lo0: number, hi0: number, cl0: number, ch0: number): number => {
+    let share = 0;
+    const stack: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
+    while (stack.length > 0) {
+      const [lo, hi, cl, ch] = stack.pop()!;
+      if (ch <= cl) continue;
+      if (ch - cl === 1) {
+        // One eigenvalue in (lo, hi]: safeguarded Newton on the determinant.
+        let a = lo;
+        let b = hi;
+        let x = 0.5 * (a + b);
+        for (let it = 0; it < 200; it++) {
+          pencil.sweep(x);
+          if (pencil.negative > cl) b = x;
+          else a = x;
+          const next = x - 1 / pencil.logDerivative;
+          if (!(next > a && next < b)) {
+            x = 0.5 * (a + b);
+            if (b - a <= 4e-16 * b) break;
+            continue;
+          }
+          // Quadratic convergence: after a step below 1e-12 the error is at rounding level.
+          const converged = Math.abs(next - x) <= 1e-12 * Math.abs(x);
+          x = next;
+          if (converged) break;
         }
-        // Quadratic convergence: after a step below 1e-12 the error is at rounding level.
-        const converged = Math.abs(next - x) <= 1e-12 * Math.abs(x);
-        x = next;
-        if (converged) break;
-      }
-      pencil.sweep(x);
-      const uEnd = Math.max(pencil.endWeight, 0);
-      pencil.sweep(x, true);
-      const uStart = Math.max(pencil.endWeight, 0);
-      const k = cl;
-      omega[k] = Math.sqrt(Math.max(x, 0));
-      const g = g0 * uStart + g1 * uEnd;
-      halfWidth[k] = g / 2;
-      bathAmp2[2 * k + first] = uStart;
-      bathAmp2[2 * k + 1 - first] = uEnd;
-      if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
-      m++;
-      continue;
-    }
-    if (hi - lo <= 1e-13 * hi) {
-      // A cluster: its modes' widths are not resolved here; the narrowest possible (0) keeps it out of the panels'
-      // peak maps, and NaN amplitudes keep it out of the negligible-mode estimate (it is integrated, not skipped).
-      for (let k = cl; k < ch; k++) {
-        omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
-        halfWidth[k] = 0;
-        bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
+        pencil.sweep(x);
+        const uEnd = Math.max(pencil.endWeight, 0);
+        pencil.sweep(x, true);
+        const uStart = Math.max(pencil.endWeight, 0);
+        const k = cl;
+        omega[k] = Math.sqrt(Math.max(x, 0));
+        const g = g0 * uStart + g1 * uEnd;
+        halfWidth[k] = g / 2;
+        bathAmp2[2 * k + first] = uStart;
+        bathAmp2[2 * k + 1 - first] = uEnd;
+        if (g > 0) share += (g0 * uStart * g1 * uEnd) / g;
+        if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
         m++;
+        continue;
       }
-      continue;
+      if (hi - lo <= 1e-13 * hi) {
+        // A cluster: its modes' widths are not resolved here; the narrowest possible (0) keeps it out of the panels'
+        // peak maps, and NaN amplitudes keep it out of the negligible-mode estimate (it is integrated, not skipped).
+        for (let k = cl; k < ch; k++) {
+          omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
+          halfWidth[k] = 0;
+          bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
+          m++;
+        }
+        continue;
+      }
+      const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+      const cm = Math.min(Math.max(pencil.count(mid), cl), ch);
+      stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
     }
-    const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
-    const cm = Math.min(Math.max(pencil.count(mid), cl), ch);
-    stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
+    return share;
+  };
+  let located = n;
+  let screened: ChainScreen | undefined;
+  if (!screen) {
+    locate(0, top, 0, n);
+  } else {
+    const S = SCREEN_SAMPLES;
+    const lam = new Float64Array(S + 1);
+    const count = new Int32Array(S + 1);
+    const growth = new Float64Array(S + 1);
+    let mmin = Infinity;
+    for (const x of sys.mass) mmin = Math.min(mmin, x);
+    const perMode = (Math.max(g0, g1) / mmin) * screen.dT;
+    for (let j = 1; j <= S; j++) {
+      lam[j] = j === S ? top : ((Math.sqrt(top) * j) / S) ** 2;
+      const gl = pencil.growth(lam[j]);
+      count[j] = Math.min(pencil.negative, n);
+      growth[j] = 0.5 * (gl + pencil.growth(lam[j], true));
+    }
+    count[S] = n;
+    // Estimated current of every window (lam[j-1], lam[j]] and of everything above each window.
+    // Resonances: n per-mode shares; background between them: transmission ~ exp(-2 L) (at most 1) over the
+    // window's width / 2 pi; beyond the last sample (no modes, growth larger still) the last window's rate over
+    // the band's width again.
+    const background = (L: number) => Math.exp(Math.min(-(2 * L - 3 * Math.sqrt(2 * L) - 1), 0));
+    const above = new Float64Array(S + 2);
+    const wTop = Math.sqrt(top);
+    above[S + 1] = (wTop / (2 * Math.PI)) * screen.dT * background(Math.max(growth[S], 0));
+    for (let j = S; j >= 1; j--) {
+      const L = Math.max(Math.min(growth[j - 1], growth[j]), 0);
+      const est =
+        (count[j] - count[j - 1]) * perMode * Math.exp(Math.min(-(L - 3 * Math.sqrt(L) - 1), 700)) +
+        ((Math.sqrt(lam[j]) - Math.sqrt(lam[j - 1])) / (2 * Math.PI)) * screen.dT * background(L);
+      above[j] = above[j + 1] + est;
+    }
+    if (n > MAX_SITES) {
+      // The fewest modes any current could need: the transmission of two baths is at most 1, so the current is at
+      // most |dT| omega_max / 2 pi. Each located mode costs ~100 O(N) sweeps and evaluations (measured: ~1.4 N us of
+      // CPU time on a loaded machine, N = 4096).
+      const most = (0.01 * screen.tol * screen.dT * Math.sqrt(top)) / (2 * Math.PI);
+      let j0 = 1;
+      while (j0 < S && above[j0 + 1] > most) j0++;
+      const seconds = count[j0] * n * 1e-6;
+      if (seconds > 3600) {
+        throw new ModelError(
+          `the fluxes of this ${n}-site chain need at least ${count[j0]} of its normal modes (those below frequency ${fmt(Math.sqrt(lam[j0]))}, not localised enough to be left out): an estimated ${fmt(seconds / 3600)} h or more (refused beyond 1 h); beyond ${MAX_SITES} sites the transmission method takes chains whose disorder localises most of their modes`,
+        );
+      }
+    }
+    let share = 0;
+    let j = 1;
+    for (; j <= S; j++) {
+      share += screen.dT * locate(lam[j - 1], lam[j], count[j - 1], count[j]);
+      if (count[j] < n && above[j + 1] <= 0.01 * screen.tol * share) break;
+    }
+    if (j <= S) {
+      located = count[j];
+      screened = { cutoff: Math.sqrt(lam[j]), skippedModes: n - located, flux: above[j + 1] };
+    }
   }
-  if (m !== n) throw new SteadyStateError(`the Sturm counts of the chain found ${m} of its ${n} modes (rounding)`);
-  return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), decoupledAt, counts: pencil.counts };
+  if (m !== located)
+    throw new SteadyStateError(`the Sturm counts of the chain found ${m} of its ${located} modes (rounding)`);
+  const om = located < n ? omega.slice(0, located) : omega;
+  const hw = located < n ? halfWidth.slice(0, located) : halfWidth;
+  return {
+    omega: om,
+    halfWidth: hw,
+    bathAmp2: located < n ? bathAmp2.slice(0, 2 * located) : bathAmp2,
+    ...unresolvedModes(om, hw),
+    decoupledAt,
+    counts: pencil.counts,
+    screen: screened,
+  };
 }
 
 /** Absolute accuracy of the components of a computed M-normalised eigenvector (~ eps |W| / gap). */
@@ -966,6 +1114,8 @@ class Evaluator {
    */
   private readonly chain?: { green: ChainGreen; v: Float64Array; m: Float64Array; g0: number; g1: number };
   private chainChecks = 0;
+  /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
+  endsOnly = false;
 
   constructor(
     private readonly model: NetworkModel,
@@ -1073,10 +1223,10 @@ class Evaluator {
   }
 
   /** The chain recurrence at omega into gBB; false if it failed (then the sparse factorisation is used). */
-  private solveChain(omega: number): boolean {
+  private solveChain(omega: number, full = false): boolean {
     const c = this.chain!;
     const g = c.green;
-    g.evaluate(c.v, c.m, omega * omega, -omega * c.g0, -omega * c.g1);
+    g.evaluate(c.v, c.m, omega * omega, -omega * c.g0, -omega * c.g1, full || !this.endsOnly);
     const out = this.gBB;
     out[0] = g.g00re;
     out[1] = g.g00im;
@@ -1093,7 +1243,7 @@ class Evaluator {
    */
   private checkChain(omega: number): void {
     const keep = Float64Array.from(this.gBB);
-    if (!this.solveChain(omega)) {
+    if (!this.solveChain(omega, true)) {
       this.residual = Infinity;
       return;
     }
@@ -1533,7 +1683,10 @@ function adaptiveQuadrature(
       const d = weight[i] * Math.abs(childK[i] + K[i] - parentK[i]);
       moved = Math.max(moved, d / (isTemp[i] ? tempNorm : fluxNorm));
     }
-    const noisy = priority(a) + priority(b) >= 0.7 * before && moved <= 4 * before;
+    // A long sinh panel (a peak's tail, large networks) is not yet resolved when its error stalls: not noise.
+    const sinh = panels.kind[k] === Var.SinhLeft || panels.kind[k] === Var.SinhRight;
+    const long = sinh && t1 - t0 > SINH_PANEL * (1 + 1e-12);
+    const noisy = !long && priority(a) + priority(b) >= 0.7 * before && moved <= 4 * before;
     const fail = noisy ? panels.fails[k] + 1 : 0;
     panels.fails[a] = panels.fails[b] = Math.min(fail, 255);
     heap.push(a);
@@ -1560,7 +1713,13 @@ function adaptiveQuadrature(
  * wanted neighbours' panels span them.
  * Then the tail.
  */
-function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean, dropUnwanted: boolean): Panels {
+function modePanels(
+  modes: ModeData,
+  top: number,
+  wanted: (k: number) => boolean,
+  dropUnwanted: boolean,
+  tail = true,
+): Panels {
   const panels = new Panels(Math.max(1024, 4 * modes.omega.length));
   const w = modes.omega;
   const h = modes.halfWidth;
@@ -1610,12 +1769,17 @@ function modePanels(modes: ModeData, top: number, wanted: (k: number) => boolean
       [Var.SinhRight, halfR],
     ] as const) {
       const tmax = Math.asinh(span / width);
-      panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / SINH_PANEL)), c, width);
+      if (dropUnwanted && tmax > 2 * SINH_PANEL) {
+        // Large networks: the peak's core, then one panel for its tail and the background out to the half-gap
+        // (in t both are sums of e^-t and e^t, smooth: the adaptive step splits it where it needs to).
+        panels.add(kind, 0, SINH_PANEL, c, width);
+        panels.add(kind, SINH_PANEL, tmax, c, width);
+      } else panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / SINH_PANEL)), c, width);
     }
     x = c + halfR;
   }
   linearTo(top);
-  panels.addSplit(Var.Tail, 0, 1, 4, top, 0);
+  if (tail) panels.addSplit(Var.Tail, 0, 1, 4, top, 0);
   return panels;
 }
 
@@ -1749,22 +1913,35 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   checkNetworkModel(model, "solveNetworkTransmission");
   const check = checkTransmissionSolvable(model);
   const warnings = [...check.warnings];
-  if (model.sites.length > MAX_SITES && model.dynamics === "underdamped") {
+  const notes: string[] = [];
+  const n = model.sites.length;
+  const large = n > MAX_SITES && model.dynamics === "underdamped";
+  if (large && options.temperatures === true) {
     throw new ModelError(
-      `the transmission method resolves the peak of every normal mode (cost ~ n^2): ${model.sites.length} sites would take hours; it handles up to ${MAX_SITES} sites`,
+      `kinetic temperatures need the peak of every one of the ${n} normal modes (cost ~ n^2, hours at this size): they are computed up to ${MAX_SITES} sites; beyond, two-terminal chains get their fluxes only`,
     );
   }
   const tol = options.tolerance ?? 1e-10;
-  const n = model.sites.length;
   const B = model.baths.length;
   const sys = networkSystem(model);
   const under = sys.under;
+  const chain = under ? chainOrder(sys) : undefined;
+  if (large && !chain) {
+    throw new ModelError(
+      `the transmission method resolves the peak of every normal mode (cost ~ n^2): ${n} sites would take hours; it handles up to ${MAX_SITES} sites (beyond: the fluxes of two-terminal chains whose disorder localises most modes)`,
+    );
+  }
+  if (large && options.temperatures === undefined) {
+    notes.push(
+      `fluxes only: kinetic temperatures of ${n} sites would need the peak of every normal mode (cost ~ n^2, hours); they are computed up to ${MAX_SITES} sites`,
+    );
+  }
   if (options.spectrum && B > 16) {
     throw new ModelError(`the transmission spectrum is written for at most 16 baths (this network has ${B})`);
   }
   const tolOk = options.tolerance === undefined || (options.tolerance > 0 && options.tolerance < 1);
   if (!tolOk) throw new ModelError(`the quadrature tolerance must be in (0, 1), got ${options.tolerance}`);
-  const temperatures = under && options.temperatures !== false;
+  const temperatures = under && (options.temperatures ?? !large);
   const bySource = options.bySource ?? (B <= 32 && model.springs.length <= 20000);
   const plan = makePlan(model, sys, { temperatures, bySource, spectrum: options.spectrum === true });
   const maxColumns = plan.columns.length * n;
@@ -1780,9 +1957,16 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   let skipped: ReturnType<typeof negligibleModes> | undefined;
   let panels: Panels;
   if (under) {
+    // Long two-terminal chains, fluxes only: frequencies whose modes are localised away from the baths are left
+    // out (chainModes).
+    const screen =
+      !plan.temperatures && chain && n > DENSE_MODES_MAX && options.screen !== false
+        ? { tol, dT: Math.abs(model.baths[0].temperature - model.baths[1].temperature) }
+        : undefined;
     modes = normalModes(
       sys,
       plan.temperatures ? { dT: plan.dT, spread: Math.max(...plan.dT.map(Math.abs)) } : undefined,
+      screen,
     );
     if (modes.decoupledAt !== undefined && !check.structurallyCoupled) {
       throw new SteadyStateError(
@@ -1795,7 +1979,22 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     skipped = temperatures ? undefined : negligibleModes(modes, model, tol);
     const skip = skipped?.mode;
     // Networks small enough for the dense mode analysis keep their former panels (and printed error estimates).
-    panels = modePanels(modes, top, (k) => !skip || !skip[k], n > DENSE_MODES_MAX);
+    // A screened chain is integrated up to its cutoff only.
+    panels = modePanels(
+      modes,
+      modes.screen ? modes.screen.cutoff : top,
+      (k) => !skip || !skip[k],
+      n > DENSE_MODES_MAX,
+      !modes.screen,
+    );
+    if (modes.screen) {
+      ev.endsOnly = true;
+      notes.push(
+        modes.screen.cutoff === 0
+          ? "equal bath temperatures: every flux vanishes exactly; no normal mode was located"
+          : `frequencies above ${fmt(modes.screen.cutoff)} left out: their ${modes.screen.skippedModes} normal modes are localised away from a bath (estimated current ${modes.screen.flux.toExponential(2)}, added to the flux errors)`,
+      );
+    }
   } else {
     const hi = gershgorin(sys, sys.gamma);
     panels = logPanels(smallestRate(sys, hi), hi);
@@ -1913,7 +2112,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     // Modes skipped on purpose (negligible flux) may leave their weight at the bath site out: not an error.
     const expected = skipped ? skipped.weight[plan.columns[c]] : 0;
     const found = detect(scale * v[plan.offSum + c], scale * err[plan.offSum + c]);
-    missing[site] = Math.max(missing[site], Math.max(0, found - expected));
+    // A screened chain leaves out the weight of every mode above its cutoff: no sum rule to check.
+    if (!modes?.screen) missing[site] = Math.max(missing[site], Math.max(0, found - expected));
   }
   let kineticTemperature: Float64Array | undefined;
   let kineticTemperatureError: Float64Array | undefined;
@@ -1934,7 +2134,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   for (let b = 0; b < B; b++) {
     const site = sys.bathSite[b];
     Jerr[b] +=
-      (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] + (skipped ? skipped.flux[b] : 0);
+      (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] +
+      (skipped ? skipped.flux[b] : 0) +
+      (modes?.screen ? modes.screen.flux : 0);
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, k) => ({
     site: model.sites[b.site],
@@ -2032,7 +2234,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
         : `the frequency quadrature stopped short of the tolerance ${tol} at narrow peaks (rounding noise, or peaks too narrow to resolve): quadratureError ${quadratureError.toExponential(2)}`,
     );
   }
-  if (modes && modes.unresolved > 0) {
+  if (modes && modes.unresolved > 0 && plan.temperatures) {
     warnings.push(
       `${modes.unresolved} normal mode${modes.unresolved > 1 ? "s are" : " is"} coupled to the baths so weakly (peak width below ${UNRESOLVABLE_WIDTH} of its frequency) that ${modes.unresolved > 1 ? "their peaks" : "its peak"} cannot be resolved: ${modes.unresolved > 1 ? "their" : "its"} share of the kinetic temperatures is bounded, not computed (see kineticTemperatureError)`,
     );
@@ -2090,6 +2292,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       unresolved: modes ? modes.unresolved : 0,
     },
     warnings,
+    notes,
+    screen: modes?.screen,
     spectrum,
   };
 }

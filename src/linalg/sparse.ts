@@ -546,9 +546,10 @@ export class ChainGreen {
 
   /**
    * The diagonal a_k = v[k] - w2 m[k] along the chain (real parts; v, m indexed along the chain, not by site), plus
-   * i alpha at order[0] and i beta at order[N - 1] (alpha, beta < 0). Sets the g** fields.
+   * i alpha at order[0] and i beta at order[N - 1] (alpha, beta < 0). Sets the g** fields; with first = false,
+   * G_00 is not computed (set to 0: one sweep instead of two).
    */
-  evaluate(v: Float64Array, m: Float64Array, w2: number, alpha: number, beta: number): void {
+  evaluate(v: Float64Array, m: Float64Array, w2: number, alpha: number, beta: number, first = true): void {
     const { n, b2, off } = this;
     // Forward pivots f_k = a_k - b_(k-1)^2 / f_(k-1) from the damped end (Im f_k < 0 throughout: no cancellation),
     // carrying p = prod_(j<k) (-b_j / f_j) as mantissa and power of 2.
@@ -588,6 +589,10 @@ export class ChainGreen {
     const scale = 2 ** log2p;
     this.g0nre = scale * (pRe * this.gnnre - pIm * this.gnnim);
     this.g0nim = scale * (pRe * this.gnnim + pIm * this.gnnre);
+    if (!first) {
+      this.g00re = this.g00im = 0;
+      return;
+    }
     // Backward pivots for G_00 = 1 / g_0.
     let gRe = v[n - 1] - w2 * m[n - 1];
     let gIm = beta;
@@ -649,6 +654,48 @@ export class ChainPencil {
     }
     this.counts++;
     return neg;
+  }
+
+  /**
+   * Growth of the undamped solution started at one end: with psi_1 = 1 at the first site of the sweep (reverse: the
+   * last site) and the three-term recurrence of (V - lambda M) psi = 0 continued along the chain, returns
+   * ln max_x |psi_x| (>= 0) in `growthLog` and the number of eigenvalues below lambda in `negative` (the pivots
+   * are the same). |psi_(k+1)| = |D_k| / prod_(j <= k) |b_j| with D_k the leading determinant, D_k / D_(k-1) the
+   * pivot: one pass, no logarithm per site (mantissa and power of 2).
+   */
+  growth(lambda: number, reverse = false): number {
+    const { n, v, m, b2, tiny } = this;
+    let neg = 0;
+    let r = 1;
+    let s = 0;
+    // |psi| = p 2^e; cap = 2^(best - e): p above it is a new maximum.
+    let p = 1;
+    let e = 0;
+    let best = 0;
+    let cap = 1;
+    const step = reverse ? -1 : 1;
+    let k = reverse ? n - 1 : 0;
+    for (let j = 0; j < n; j++, k += step) {
+      r = v[k] - lambda * m[k] - s / r;
+      if (!(r >= tiny || r <= -tiny)) r = tiny;
+      if (r < 0) neg++;
+      if (j + 1 === n) break;
+      s = b2[reverse ? k - 1 : k];
+      p *= Math.abs(r) / Math.sqrt(s);
+      if (p > cap) {
+        best = e + Math.log2(p);
+        cap = p;
+      }
+      if (p > 2 ** 256 || p < 2 ** -256) {
+        const x = Math.floor(Math.log2(p));
+        p *= 2 ** -x;
+        e += x;
+        cap = 2 ** Math.min(best - e, 1000);
+      }
+    }
+    this.counts++;
+    this.negative = neg;
+    return best * Math.LN2;
   }
 
   /** A sweep with derivatives, from the first site (reverse: from the last), setting the result fields. */

@@ -50,7 +50,28 @@ const table: [string, () => unknown, abstract new (...args: never[]) => NessErro
     "tolerance must be in (0, 1)",
   ],
   [
-    "transmission: 30001 sites",
+    "transmission: an ordered 70000-site chain (fluxes: every mode transmits)",
+    () =>
+      solveNetworkTransmission(
+        validateNetwork({
+          kind: "network",
+          sites: 70000,
+          pinning: { "1": 1, "70000": 1 },
+          springs: Array.from({ length: 69999 }, (_, i) => ({
+            between: [String(i + 1), String(i + 2)] as [string, string],
+            stiffness: 1,
+          })),
+          baths: [
+            { site: "1", friction: 1, temperature: 1 },
+            { site: "70000", friction: 1, temperature: 2 },
+          ],
+        }),
+      ),
+    ModelError,
+    "not localised enough to be left out",
+  ],
+  [
+    "transmission: 30001 sites, not a two-terminal chain",
     () =>
       solveNetworkTransmission(
         validateNetwork({
@@ -63,6 +84,7 @@ const table: [string, () => unknown, abstract new (...args: never[]) => NessErro
           })),
           baths: [
             { site: "1", friction: 1, temperature: 1 },
+            { site: "15000", friction: 1, temperature: 1.5 },
             { site: "30001", friction: 1, temperature: 2 },
           ],
         }),

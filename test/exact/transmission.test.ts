@@ -15,6 +15,8 @@ import {
   longChainCurrent,
 } from "../../src/studies/particle-bath-chain/chain.js";
 import { DEFAULT_PARAMS } from "../../src/studies/particle-bath-chain/params.js";
+import { DEFAULT_PARAMS as CONDUCTION } from "../../src/studies/harmonic-conduction/params.js";
+import { chainModel } from "../../src/studies/harmonic-conduction/study.js";
 import { randomNetwork, rng } from "../helpers/random.js";
 
 /**
@@ -308,7 +310,57 @@ describe("two-terminal chains beyond the dense mode analysis", () => {
     expect(Math.abs(fast.baths[0].flux / J - 1)).toBeLessThan(1e-9);
     expect(Math.abs(fast.baths[0].flux - J)).toBeLessThanOrEqual(fast.baths[0].error + 1e-12 * Math.abs(J));
     expect(fast.modes.count).toBe(n);
+    // An ordered chain's modes are not localised: no frequency is left out.
+    expect(fast.screen).toBeUndefined();
     expect(fast.solveResidual).toBeLessThan(1e-10);
+  });
+});
+
+describe("long disordered chains: frequencies whose modes are localised away from a bath are left out", () => {
+  it("a 2000-site chain gives the current of the full path within the reported errors", () => {
+    // Masses 1 +- 90%, fixed ends: about 3/4 of the modes lie above the cutoff. The full path locates every mode
+    // and integrates every peak whose Breit-Wigner share is not negligible. (The dense engine refuses chains this localised: its Lemma-1 test sees end amplitudes
+    // below 1e-13; the 310-site comparison above covers the Sturm-Newton path against it.)
+    const model = chainModel(2000, { ...CONDUCTION, disorder: 0.9 }, "fixed", 0);
+    const opts = { temperatures: false, bySource: false, tolerance: 1e-7 };
+    const fast = solveNetworkTransmission(model, opts);
+    const full = solveNetworkTransmission(model, { ...opts, screen: false });
+    expect(full.screen).toBeUndefined();
+    expect(full.modes.count).toBe(2000);
+    const screen = fast.screen!;
+    expect(screen.skippedModes).toBeGreaterThan(1000);
+    expect(fast.modes.count + screen.skippedModes).toBe(2000);
+    expect(fast.notes.join(" ")).toContain("left out");
+    const J = full.baths[0].flux;
+    expect(J).toBeGreaterThan(0);
+    // The difference is within both runs' errors, and the errors (which include the estimate of what was left out)
+    // are within the tolerance.
+    const d = Math.abs(fast.baths[0].flux - J);
+    expect(d).toBeLessThanOrEqual(fast.baths[0].error + full.baths[0].error);
+    expect(d).toBeLessThan(1e-7 * J);
+    expect(screen.flux).toBeGreaterThan(0);
+    expect(screen.flux).toBeLessThan(1e-8 * J);
+    expect(fast.baths[0].error).toBeLessThan(2e-7 * J);
+    // Energy conservation along the chain: both baths and every spring carry the same current.
+    expect(Math.abs(fast.baths[1].flux + fast.baths[0].flux)).toBeLessThan(1e-12 * J);
+    expect(Math.abs(fast.springs[999].flux - fast.baths[0].flux)).toBeLessThan(1e-12 * J);
+  });
+
+  it("locates no mode at equal bath temperatures (every flux vanishes exactly)", () => {
+    const model = chainModel(400, { ...CONDUCTION, TL: 1.5, TR: 1.5 }, "fixed", 0);
+    const ss = solveNetworkTransmission(model, { temperatures: false, bySource: false });
+    expect(ss.modes.count).toBe(0);
+    expect(ss.screen!.skippedModes).toBe(400);
+    expect(ss.baths.map((b) => [b.flux, b.error])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(ss.notes[0]).toContain("equal bath temperatures");
+  });
+
+  it("refuses kinetic temperatures beyond 30000 sites (every mode's peak would be needed)", () => {
+    const model = chainModel(30001, { ...CONDUCTION, disorder: 0.9 }, "fixed", 0);
+    expect(() => solveNetworkTransmission(model, { temperatures: true })).toThrow(/kinetic temperatures need the peak/);
   });
 });
 

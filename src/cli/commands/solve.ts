@@ -145,7 +145,10 @@ export function solveCommand(): Command {
       "transmission method: write the transmission spectrum T(omega) of every pair of baths (.csv, .svg or .png)",
     )
     .option("--tolerance <x>", "transmission method: relative tolerance of the frequency quadrature (default 1e-10)")
-    .option("--fluxes-only", "transmission method: fluxes without kinetic temperatures (cheaper)")
+    .option(
+      "--fluxes-only",
+      "transmission method: fluxes without kinetic temperatures (cheaper; implied beyond 30000 sites)",
+    )
     .option("--max-evaluations <n>", "transmission method: stop refining after this many frequency evaluations")
     .action(async (file: string, opts: SolveOptions) => {
       const model = readModelFile(file);
@@ -159,7 +162,8 @@ export function solveCommand(): Command {
         await writeNetworkFigure(networkFigureData(model, ss), opts.figure);
       }
       for (const w of ss.warnings) warn(w);
-      if (opts.json) console.log(
+      if (opts.json)
+        console.log(
           JSON.stringify({ ...modelProvenance(), ...steadyStateJson(model, ss), methodReason: reason }, null, 2),
         );
       else {

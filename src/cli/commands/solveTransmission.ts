@@ -6,6 +6,7 @@ import { ModelError } from "../../errors.js";
 import {
   chooseSolveMethod,
   solveNetworkTransmission,
+  TEMPERATURES_MAX_SITES,
   type SolveMethod,
   type TransmissionSteadyState,
 } from "../../exact/transmission.js";
@@ -55,6 +56,8 @@ export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyStat
     solveResidual: ss.solveResidual,
     evaluations: ss.evaluations,
     modes: ss.modes,
+    ...(ss.screen ? { screen: ss.screen } : {}),
+    ...(ss.notes.length > 0 ? { notes: ss.notes } : {}),
     warnings: ss.warnings,
   };
 }
@@ -123,6 +126,7 @@ export function transmissionText(model: NetworkModel, ss: TransmissionSteadyStat
   out.push(
     `frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located)` : ""}`,
   );
+  for (const note of ss.notes) out.push(`note: ${note}`);
   for (const w of ss.warnings) out.push(`warning: ${w}`);
   return out.join("\n");
 }
@@ -224,10 +228,16 @@ function transmissionFigureData(model: NetworkModel, ss: TransmissionSteadyState
 
 /** `ness solve --method transmission`: solve, write the figure and spectrum if asked, print text or JSON. */
 export async function solveByTransmission(model: NetworkModel, opts: SolveOptions, reason: string): Promise<void> {
+  if (opts.figure && model.dynamics === "underdamped" && model.sites.length > TEMPERATURES_MAX_SITES) {
+    throw new ModelError(
+      `--figure colours the sites by kinetic temperature, computed up to ${TEMPERATURES_MAX_SITES} sites (this network has ${model.sites.length}): drop --figure`,
+    );
+  }
   const ss = solveNetworkTransmission(model, {
     bySource: opts.bySource,
     tolerance: positiveOption(opts.tolerance, "--tolerance"),
-    temperatures: !opts.fluxesOnly,
+    // Default by size: kinetic temperatures up to TEMPERATURES_MAX_SITES sites, fluxes only beyond (a note says so).
+    temperatures: opts.fluxesOnly ? false : undefined,
     maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
     spectrum: opts.spectrum !== undefined,
   });
