@@ -8,7 +8,8 @@
  *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks), and X = Z Y Z^T.
  * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and the estimated condition
  * number of the equation with the forward error bound it implies (lyapunovCondition.ts: a 1-norm estimate of the
- * inverse Lyapunov operator from a few extra solves with the existing factorisation), and warn when that bound
+ * inverse Lyapunov operator from a few extra solves with the existing factorisation; the tiny engine computes that
+ * norm exactly, from one solve per unknown with its LU), and warn when that bound
  * exceeds FORWARD_ERROR_WARNING or two eigenvalues of A nearly cancel (lambda_i + lambda_j ~ 0); an exactly singular
  * equation throws SingularLyapunovError.
  */
@@ -746,34 +747,64 @@ function finishSolution(
   return { X, residual, condition, forwardErrorBound, warnings, method };
 }
 
-/** Kronecker-LU engine for small n, factorised once. */
+/**
+ * Kronecker-LU engine for small n, factorised once. The norm of the inverse operator is computed exactly rather than
+ * estimated: one solve with the LU per unknown (m = n(n+1)/2 solves of O(m^2)), cheaper than the estimator's own LU
+ * of the adjoint. Since that 1-norm bounds the spectral radius 1 / min |lambda_i + lambda_j| of the operator from
+ * above, a small norm proves that no two eigenvalues of A nearly cancel: the eigenvalues (and the spectral check) are
+ * then computed only on demand, which is most of the cost of a tiny solve saved.
+ */
 class TinyLyapunovSolver implements LyapunovSolver {
   readonly method = "tiny" as const;
-  readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
-  private readonly spectral: SpectralCheck;
+  private readonly normA: number;
   private readonly K: Float64Array;
   private readonly piv: Int32Array;
   private readonly rhs: Float64Array;
-  private inverseNormEstimate = NaN;
+  private readonly inverseNormValue: number;
+  private spectrum: { re: Float64Array; im: Float64Array } | null = null;
+  private spectralResult: SpectralCheck | null = null;
 
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
   ) {
-    this.eigenvalues = schurEigenvalues(matrix(n, n, a));
-    this.spectral = spectralCheck(this.eigenvalues.re, this.eigenvalues.im, frobenius(a, n * n));
-    this.warnings = this.spectral.warnings;
+    this.normA = frobenius(a, n * n);
     const m = (n * (n + 1)) / 2;
-    this.K = new Float64Array(m * m);
+    // one backing store for K, the right-hand side and the norm computation's two vectors (an allocation of
+    // a typed array's memory costs more than a whole 4x4 solve's arithmetic)
+    const store = new Float64Array(m * m + 3 * m);
+    this.K = store.subarray(0, m * m);
+    this.rhs = store.subarray(m * m, m * m + m);
     this.piv = new Int32Array(m);
-    this.rhs = new Float64Array(m);
     const mx = buildKronecker(n, a, null, this.K, this.rhs);
     if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
+    this.inverseNormValue = this.exactInverseNorm(store.subarray(m * m + m, m * m + 2 * m), store.subarray(m * m + 2 * m));
+    // ||L^-1||_1 >= 1 / min |lambda_i + lambda_j|: below this bound no pair nearly cancels (no spectral warning, no
+    // singular pair), so the eigenvalues are not needed
+    this.warnings = this.mayHaveSpectralWarning() ? this.spectral().warnings : [];
+  }
+
+  /** Eigenvalues of A (computed on first use). */
+  get eigenvalues(): { re: Float64Array; im: Float64Array } {
+    this.spectrum ??= schurEigenvalues(matrix(this.n, this.n, this.a));
+    return this.spectrum;
+  }
+
+  private spectral(): SpectralCheck {
+    if (!this.spectralResult) {
+      const { re, im } = this.eigenvalues;
+      this.spectralResult = spectralCheck(re, im, this.normA); // throws for a singular pair
+    }
+    return this.spectralResult;
+  }
+
+  private mayHaveSpectralWarning(): boolean {
+    return !(this.inverseNormValue * Math.sqrt(EPS) * this.normA < 0.5);
   }
 
   separation(): number {
-    return 1 / this.inverseNorm();
+    return 1 / this.inverseNormValue;
   }
 
   solve(q: Matrix): LyapunovSolution {
@@ -784,48 +815,70 @@ class TinyLyapunovSolver implements LyapunovSolver {
   /** solve for a Q already checked by checkShape. */
   solveChecked(q: Matrix): LyapunovSolution {
     const n = this.n;
-    const qs = symmetricPart(q, n, new Float64Array(n * n));
     const m = (n * (n + 1)) / 2;
     const b = this.rhs;
-    let r = 0;
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) b[r++] = qs.data[i * n + j];
+    symmetricPackedRhs(q, n, b);
     luSolve(m, this.K, this.piv, b);
     const X = matrix(n, n);
     unpack(n, b, X.data);
-    for (const v of X.data) if (!Number.isFinite(v)) throwSingularFromSpectrum(n, this.a);
+    for (let k = 0; k < n * n; k++) if (!Number.isFinite(X.data[k])) throwSingularFromSpectrum(n, this.a);
     const residual = smallResidual(n, this.a, q.data, X.data);
     const normX = frobenius(X.data, n * n),
       normQ = frobenius(q.data, n * n);
-    return finishSolution(X, residual, this.spectral, this.inverseNorm(), normX, normQ, "tiny", this.a);
+    const inverseNorm = this.inverseNormValue;
+    const { condition, forwardErrorBound } = lyapunovCondition(inverseNorm, this.normA, normX, normQ, residual);
+    if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) throwSingularFromSpectrum(n, this.a);
+    const warnings =
+      forwardErrorBound > FORWARD_ERROR_WARNING || this.mayHaveSpectralWarning()
+        ? solutionWarnings(this.spectral(), inverseNorm, condition, forwardErrorBound, residual)
+        : [];
+    return { X, residual, condition, forwardErrorBound, warnings, method: "tiny" };
   }
 
-  /** Estimate of ||L^-1|| (cached): the packed Kronecker LU of A, and one of A^T for the adjoint. */
-  private inverseNorm(): number {
-    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+  /**
+   * ||L^-1||_1 on symmetric matrices with the entrywise 1-norm, exactly: in the coordinates u (u_ii = X_ii,
+   * u_ij = 2 X_ij) the operator is D K^-1 D^-1 (K the packed Kronecker matrix, D = 1 on diagonal unknowns and 2 off
+   * it), whose induced 1-norm is its largest column sum. Infinity when a solve overflows.
+   */
+  private exactInverseNorm(weight: Float64Array, u: Float64Array): number {
     const n = this.n,
       m = (n * (n + 1)) / 2;
-    const at = new Float64Array(n * n);
-    transposeIntoUnchecked(n, n, this.a, at);
-    const Kt = new Float64Array(m * m),
-      pivT = new Int32Array(m),
-      u = new Float64Array(m);
-    buildKronecker(n, at, null, Kt, u, false);
-    // only an exactly zero pivot fails: a tiny one just makes the estimate (correctly) huge
-    const adjointOk = luFactor(m, Kt, pivT, 0);
-    const packedSolve =
-      (K: Float64Array, piv: Int32Array): SymmetricSolve =>
-      (rhs, out) => {
-        let r = 0;
-        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) u[r++] = rhs[i * n + j];
-        luSolve(m, K, piv, u);
-        unpack(n, u, out);
-        return true;
-      };
-    this.inverseNormEstimate = adjointOk
-      ? estimateInverseLyapunovNorm(n, packedSolve(this.K, this.piv), packedSolve(Kt, pivT))
-      : Infinity;
-    return this.inverseNormEstimate;
+    let r = 0;
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) weight[r++] = i === j ? 1 : 2;
+    let best = 0;
+    for (let c = 0; c < m; c++) {
+      u.fill(0);
+      u[c] = 1;
+      luSolve(m, this.K, this.piv, u);
+      let s = 0;
+      for (let k = 0; k < m; k++) s += weight[k] * Math.abs(u[k]);
+      s /= weight[c];
+      if (!(s <= Number.MAX_VALUE)) return Infinity;
+      if (s > best) best = s;
+    }
+    return best;
   }
+}
+
+/** The packed upper triangle of the symmetric part of Q (checked as in symmetricPart) into b. */
+function symmetricPackedRhs(q: Matrix, n: number, b: Float64Array): void {
+  const d = q.data;
+  let asym = 0,
+    mag = 0,
+    r = 0;
+  for (let i = 0; i < n; i++) {
+    const di = d[i * n + i];
+    mag = Math.max(mag, Math.abs(di));
+    b[r++] = di;
+    for (let j = i + 1; j < n; j++) {
+      const u = d[i * n + j],
+        l = d[j * n + i];
+      asym = Math.max(asym, Math.abs(u - l));
+      mag = Math.max(mag, Math.abs(u), Math.abs(l));
+      b[r++] = 0.5 * (u + l);
+    }
+  }
+  if (asym > 1e-8 * mag) symmetricPart(q, n, new Float64Array(n * n)); // throws the asymmetry error
 }
 
 /** Q must be an n x n matrix with finite entries. */
@@ -906,8 +959,13 @@ export function prepareLyapunov(a: Matrix, options: LyapunovOptions = {}): Lyapu
 }
 
 /** The solver of a checked A. */
-function createSolver(a: Matrix, method: "tiny" | "bartels-stewart"): TinyLyapunovSolver | SchurLyapunovSolver {
-  const data = a.data.slice();
+function createSolver(
+  a: Matrix,
+  method: "tiny" | "bartels-stewart",
+  copy = true,
+): TinyLyapunovSolver | SchurLyapunovSolver {
+  // a one-shot solve (solveLyapunov) finishes before the caller can change A: no copy needed
+  const data = copy ? a.data.slice() : a.data;
   return method === "tiny" ? new TinyLyapunovSolver(a.rows, data) : new SchurLyapunovSolver(a.rows, data);
 }
 
@@ -929,5 +987,5 @@ export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {
   // A and Q are checked once, here
   const method = checkProblem(a, options);
   checkShape(q, a.rows, "Q");
-  return createSolver(a, method).solveChecked(q);
+  return createSolver(a, method, false).solveChecked(q);
 }
