@@ -164,26 +164,26 @@ interface SpectralCheck {
   /** min |lambda_i + lambda_j| (i = j included) */
   gap: number;
   normA: number;
-  /** e.g. "eigenvalues 1+2i and -1+2i of A nearly cancel" */
-  pair: string;
+  /** e.g. "eigenvalues 1+2i and -1+2i of A nearly cancel (...)": formatted on demand (only warnings need it) */
+  pair(): string;
   warnings: string[];
 }
 
 /** The spectral check (or a thrown SingularLyapunovError when two eigenvalues of A cancel to working precision). */
 function spectralCheck(re: Float64Array, im: Float64Array, normA: number): SpectralCheck {
   const n = re.length;
-  if (n === 0) return { gap: Infinity, normA, pair: "", warnings: [] };
+  if (n === 0) return { gap: Infinity, normA, pair: () => "", warnings: [] };
   const { i, j, gap } = closestPair(re, im);
   const l1 = { re: re[i], im: im[i] },
     l2 = { re: re[j], im: im[j] };
   if (gap <= SINGULAR_GAP * Math.max(n, 2) * EPS * normA) throw new SingularLyapunovError(l1, l2, gap, normA);
-  const pair =
-    i === j
+  const pair = () =>
+    (i === j
       ? `eigenvalue ${formatComplex(l1)} of A is nearly zero`
-      : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`;
-  const measure = `|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}`;
-  const warnings = gap < Math.sqrt(EPS) * normA ? [`ill-conditioned Lyapunov equation: ${pair} (${measure})`] : [];
-  return { gap, normA, pair: `${pair} (${measure})`, warnings };
+      : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`) +
+    ` (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)})`;
+  const warnings = gap < Math.sqrt(EPS) * normA ? [`ill-conditioned Lyapunov equation: ${pair()}`] : [];
+  return { gap, normA, pair, warnings };
 }
 
 /**
@@ -204,7 +204,7 @@ function solutionWarnings(
   // sep <= min |lambda_i + lambda_j| always; far below it, the eigenvalues do not explain the conditioning
   const cause =
     spectral.gap * inverseNorm <= 10
-      ? spectral.pair
+      ? spectral.pair()
       : `A is far from normal (e.g. a defective eigenvalue or very different scales), which its eigenvalues do not ` +
         `show (smallest |λi+λj| = ${formatNumber(spectral.gap)}, sep(A, -A^T) ≈ ${formatNumber(1 / inverseNorm)}, ` +
         `||A|| = ${formatNumber(spectral.normA)})`;
