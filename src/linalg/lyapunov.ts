@@ -813,15 +813,22 @@ class TinyLyapunovSolver implements LyapunovSolver {
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
+    oneShot = false,
   ) {
     this.normA = frobenius(a, n * n);
     const m = (n * (n + 1)) / 2;
     // one backing store for K, the right-hand side and the norm computation's two vectors (an allocation of
-    // a typed array's memory costs more than a whole 4x4 solve's arithmetic)
-    const store = new Float64Array(m * m + 3 * m);
+    // a typed array's memory costs more than a whole 4x4 solve's arithmetic); a one-shot solve (solveLyapunov, which
+    // returns before anything else runs and lets no reference to the solver escape) borrows a module-level one
+    const size = m * m + 3 * m;
+    let store: Float64Array;
+    if (oneShot) {
+      if (oneShotStore.length < size) oneShotStore = new Float64Array(size);
+      store = oneShotStore;
+    } else store = new Float64Array(size);
     this.K = store.subarray(0, m * m);
     this.rhs = store.subarray(m * m, m * m + m);
-    this.piv = new Int32Array(m);
+    this.piv = oneShot && m <= oneShotPiv.length ? oneShotPiv : new Int32Array(m);
     const mx = buildKronecker(n, a, null, this.K, this.rhs);
     if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
     this.inverseNormValue = this.exactInverseNorm(store.subarray(m * m + m, m * m + 2 * m), store.subarray(m * m + 2 * m));
@@ -938,6 +945,10 @@ function sumOfChecked(qs: readonly Matrix[], n: number): Float64Array {
   return sum;
 }
 
+/** Scratch of one-shot tiny solves (TinyLyapunovSolver with oneShot): K, its vectors and pivots. */
+let oneShotStore = new Float64Array(0);
+const oneShotPiv = new Int32Array((TINY_KERNEL_MAX_N * (TINY_KERNEL_MAX_N + 1)) / 2);
+
 /** The packed upper triangle of the symmetric part of Q (checked as in symmetricPart) into b. */
 function symmetricPackedRhs(q: Matrix, n: number, b: Float64Array): void {
   const d = q.data;
@@ -1042,9 +1053,10 @@ function createSolver(
   method: "tiny" | "bartels-stewart",
   copy = true,
 ): TinyLyapunovSolver | SchurLyapunovSolver {
-  // a one-shot solve (solveLyapunov) finishes before the caller can change A: no copy needed
+  // a one-shot solve (solveLyapunov) finishes before the caller can change A: no copy needed (and the tiny engine
+  // borrows module-level scratch)
   const data = copy ? a.data.slice() : a.data;
-  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data) : new SchurLyapunovSolver(a.rows, data);
+  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data, !copy) : new SchurLyapunovSolver(a.rows, data);
 }
 
 /**
