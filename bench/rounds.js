@@ -65,6 +65,20 @@ export function fmtTime(s) {
   return `${s.toFixed(2)} s`;
 }
 
+/** Every target verdict of this run ({ section, label, reached, met }), printed together at the end by bench/run.js. */
+export const verdicts = [];
+let section = "";
+
+/** Names the benchmark whose verdicts follow (bench/run.js calls it before each benchmark file). */
+export function setSection(name) {
+  section = name;
+}
+
+/** Records a target's verdict for the closing summary: `reached` says what was measured, `met` whether it is met. */
+export function recordTarget(label, reached, met) {
+  verdicts.push({ section, label, reached, met });
+}
+
 /**
  * Prints the per-round ratios (ness / anchor, CPU time; wall time in brackets as min/median only) of two series
  * measured by interleave(), with min and median and the target: { max: 0.8 } (ness at most 0.8x the anchor's
@@ -88,10 +102,14 @@ export function report(log, label, ness, anchor, { per = 1, target, anchorName =
   const lo = Math.min(...cpuRatios),
     mid = median(cpuRatios);
   let verdict = "";
-  if (target?.max !== undefined)
+  if (target?.max !== undefined) {
     verdict = `target <= ${fmtRatio(target.max)}: ${mid <= target.max ? "met" : "MISSED"} (median)`;
-  if (target?.min !== undefined)
+    recordTarget(label, `ratio ${fmtRatio(mid)} (min ${fmtRatio(lo)}), target <= ${fmtRatio(target.max)}`, mid <= target.max);
+  }
+  if (target?.min !== undefined) {
     verdict = `target >= ${target.min}x faster: ${1 / mid >= target.min ? "met" : "MISSED"} (median ${(1 / mid).toFixed(2)}x faster)`;
+    recordTarget(label, `${(1 / mid).toFixed(2)}x faster (median), target >= ${target.min}x`, 1 / mid >= target.min);
+  }
   log(
     `  ${label}: ness ${fmtTime(tn)} cpu, ${anchorName} ${fmtTime(ta)} cpu (medians per ${per === 1 ? "round" : "item"})`,
   );

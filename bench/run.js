@@ -11,6 +11,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { setSection, verdicts } from "./rounds.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -52,5 +53,11 @@ console.log(
 for (const f of files) {
   const mod = await import(pathToFileURL(join(here, f)).href);
   console.log(`\n=== ${mod.title ?? f} ===`);
+  setSection(f.replace(/\.bench\.js$/, ""));
   await mod.run((line) => console.log(line), options);
+}
+if (verdicts.length > 0) {
+  const met = verdicts.filter((v) => v.met).length;
+  console.log(`\n=== targets of issue 18: ${met} of ${verdicts.length} met (CPU-time medians over the rounds) ===`);
+  for (const v of verdicts) console.log(`  ${v.met ? "met   " : "MISSED"} [${v.section}] ${v.label.trim()}: ${v.reached}`);
 }

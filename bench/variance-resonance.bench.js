@@ -224,8 +224,10 @@ export async function run(log, options = {}) {
     );
     if (res.python) {
       report(log, "whole process", res.ness, res.python, { anchorName: "python", target: { min: 1.5 } });
-      const a = readFileSync(nessCsv, "utf8").split("\n"),
-        b = readFileSync(pyCsv, "utf8").split("\n");
+      // ness's CSV opens with "#" provenance lines: compare from the header on
+      const lines = (file) => readFileSync(file, "utf8").split("\n").filter((l) => !l.startsWith("#"));
+      const a = lines(nessCsv),
+        b = lines(pyCsv);
       let d = 0;
       for (let r = 1; r < a.length - 1; r += 997) {
         const x = a[r].split(",").map(Number),

@@ -16,6 +16,7 @@ import {
   prepareLyapunov,
   tinyLyapunovInto,
   type ComplexNumber,
+  type LyapunovSolution,
   type LyapunovSolver,
 } from "../linalg/lyapunov.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
@@ -56,6 +57,12 @@ export interface StationarySolver {
    * part is used): a diffusion per source bath, an adjoint right-hand side.
    */
   solve(diffusion?: Matrix): Stationary;
+  /**
+   * The covariances S_k of several diffusions D_k (e.g. one per heat bath) with their sum S, reported as the solve
+   * for sum_k D_k (residual, condition, warnings): one triangular solve and one back-transform per part, one
+   * residual (LyapunovSolver.solveSum).
+   */
+  solveSum(diffusions: readonly Matrix[]): { total: Stationary; parts: Matrix[] };
 }
 
 /**
@@ -113,32 +120,49 @@ export function prepareStationary(problem: LinearSdeProblem): StationarySolver {
     slowestRate: slowest,
     eigenvalues: solver.eigenvalues,
     solve(diffusion: Matrix = problem.diffusion): Stationary {
-      if (diffusion !== problem.diffusion) {
-        checkSquare(diffusion, "the diffusion matrix");
-        if (diffusion.rows !== drift.rows) {
-          throw new MatrixArgumentError(
-            `the diffusion matrix must be ${drift.rows}x${drift.rows} like the drift, got ${diffusion.rows}x${diffusion.cols}`,
-          );
-        }
-      }
-      let sol;
-      try {
-        sol = solver.solve(diffusion);
-      } catch (err) {
-        if (err instanceof SingularLyapunovError) {
-          throw new SteadyStateError(`the stationary covariance cannot be computed: ${err.message}`);
-        }
-        throw err;
-      }
-      return {
-        covariance: sol.X,
-        residual: sol.residual,
-        condition: sol.condition,
-        forwardErrorBound: sol.forwardErrorBound,
-        slowestRate: slowest,
-        warnings: sol.warnings,
-      };
+      if (diffusion !== problem.diffusion) checkDiffusion(diffusion, drift.rows);
+      return report(solvingSteadyState(() => solver.solve(diffusion)), slowest);
     },
+    solveSum(diffusions: readonly Matrix[]): { total: Stationary; parts: Matrix[] } {
+      if (!Array.isArray(diffusions) || diffusions.length === 0) {
+        throw new MatrixArgumentError("solveSum needs a non-empty list of diffusion matrices");
+      }
+      for (const d of diffusions) checkDiffusion(d, drift.rows);
+      const { total, parts } = solvingSteadyState(() => solver.solveSum(diffusions));
+      return { total: report(total, slowest), parts };
+    },
+  };
+}
+
+function checkDiffusion(diffusion: Matrix, n: number): void {
+  checkSquare(diffusion, "the diffusion matrix");
+  if (diffusion.rows !== n) {
+    throw new MatrixArgumentError(
+      `the diffusion matrix must be ${n}x${n} like the drift, got ${diffusion.rows}x${diffusion.cols}`,
+    );
+  }
+}
+
+/** Runs a Lyapunov solve, reporting a singular equation as a SteadyStateError. */
+function solvingSteadyState<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SingularLyapunovError) {
+      throw new SteadyStateError(`the stationary covariance cannot be computed: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+function report(sol: LyapunovSolution, slowestRate: number): Stationary {
+  return {
+    covariance: sol.X,
+    residual: sol.residual,
+    condition: sol.condition,
+    forwardErrorBound: sol.forwardErrorBound,
+    slowestRate,
+    warnings: sol.warnings,
   };
 }
 

@@ -35,7 +35,7 @@ import {
   siteTemperatures,
   stateOrder,
 } from "../problem/network.js";
-import { prepareStationary, type StationarySolver } from "./linearSde.js";
+import { prepareStationary, type Stationary, type StationarySolver } from "./linearSde.js";
 
 /**
  * Largest state (coordinates: 2 per site underdamped, 1 overdamped) the exact engine solves by default. The solve
@@ -210,7 +210,24 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
       throw asSteadyStateError(err, model);
     }
   };
-  const full = solve();
+  const bathTemperatures = model.baths.map((b) => {
+    const t = new Float64Array(n);
+    t[b.site] = b.temperature;
+    return t;
+  });
+  // The diffusion is linear in the temperatures: with one bath per site, the full covariance is the sum of the
+  // per-bath ones, so a split by source costs one triangular solve and one back-transform per bath and nothing more
+  // (solveSum); several baths on one site mix into one diffusion entry, and the full covariance is solved apart.
+  const oneBathPerSite = new Set(model.baths.map((b) => b.site)).size === model.baths.length;
+  let full: Stationary;
+  let parts: Matrix[] | null = null;
+  if (bySource && oneBathPerSite && model.baths.length > 0) {
+    try {
+      ({ total: full, parts } = solver.solveSum(bathTemperatures.map((t) => diffusionMatrix(model, t))));
+    } catch (err) {
+      throw asSteadyStateError(err, model);
+    }
+  } else full = solve();
   warnings.push(...full.warnings);
   const S = full.covariance;
   for (let i = 0; i < S.data.length; i++) {
@@ -222,11 +239,9 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
   if (bySource) {
     const springBySource: number[][] = model.springs.map(() => []);
     const bathBySource: number[][] = model.baths.map(() => []);
-    for (const b of model.baths) {
-      const t = new Float64Array(n);
-      t[b.site] = b.temperature;
-      const part = solve(t);
-      const f = networkFluxes(model, part.covariance, V, t);
+    for (let b = 0; b < model.baths.length; b++) {
+      const t = bathTemperatures[b];
+      const f = networkFluxes(model, parts ? parts[b] : solve(t).covariance, V, t);
       f.spring.forEach((x, k) => springBySource[k].push(x));
       f.bath.forEach((x, k) => bathBySource[k].push(x));
     }

@@ -8,7 +8,8 @@
  *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks), and X = Z Y Z^T.
  * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and the estimated condition
  * number of the equation with the forward error bound it implies (lyapunovCondition.ts: a 1-norm estimate of the
- * inverse Lyapunov operator from a few extra solves with the existing factorisation), and warn when that bound
+ * inverse Lyapunov operator from a few extra solves with the existing factorisation; the tiny engine computes that
+ * norm exactly, from one solve per unknown with its LU), and warn when that bound
  * exceeds FORWARD_ERROR_WARNING or two eigenvalues of A nearly cancel (lambda_i + lambda_j ~ 0); an exactly singular
  * equation throws SingularLyapunovError.
  */
@@ -76,6 +77,13 @@ export interface LyapunovSolver {
    */
   separation(): number;
   solve(q: Matrix): LyapunovSolution;
+  /**
+   * Solves A X_k + X_k A^T = Q_k for every Q_k (e.g. the diffusion of each heat bath) and returns the parts X_k with
+   * their sum X as the solution of A X + X A^T = sum_k Q_k, reported like solve(): the residual of the sum against
+   * sum_k Q_k, its condition number and warnings. Cheaper than a solve per part plus one of the sum: one
+   * triangular solve and one back-transform per part, one residual.
+   */
+  solveSum(qs: readonly Matrix[]): { total: LyapunovSolution; parts: Matrix[] };
 }
 
 /**
@@ -156,26 +164,26 @@ interface SpectralCheck {
   /** min |lambda_i + lambda_j| (i = j included) */
   gap: number;
   normA: number;
-  /** e.g. "eigenvalues 1+2i and -1+2i of A nearly cancel" */
-  pair: string;
+  /** e.g. "eigenvalues 1+2i and -1+2i of A nearly cancel (...)": formatted on demand (only warnings need it) */
+  pair(): string;
   warnings: string[];
 }
 
 /** The spectral check (or a thrown SingularLyapunovError when two eigenvalues of A cancel to working precision). */
 function spectralCheck(re: Float64Array, im: Float64Array, normA: number): SpectralCheck {
   const n = re.length;
-  if (n === 0) return { gap: Infinity, normA, pair: "", warnings: [] };
+  if (n === 0) return { gap: Infinity, normA, pair: () => "", warnings: [] };
   const { i, j, gap } = closestPair(re, im);
   const l1 = { re: re[i], im: im[i] },
     l2 = { re: re[j], im: im[j] };
   if (gap <= SINGULAR_GAP * Math.max(n, 2) * EPS * normA) throw new SingularLyapunovError(l1, l2, gap, normA);
-  const pair =
-    i === j
+  const pair = () =>
+    (i === j
       ? `eigenvalue ${formatComplex(l1)} of A is nearly zero`
-      : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`;
-  const measure = `|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)}`;
-  const warnings = gap < Math.sqrt(EPS) * normA ? [`ill-conditioned Lyapunov equation: ${pair} (${measure})`] : [];
-  return { gap, normA, pair: `${pair} (${measure})`, warnings };
+      : `eigenvalues ${formatComplex(l1)} and ${formatComplex(l2)} of A nearly cancel`) +
+    ` (|λi+λj| = ${formatNumber(gap)} relative to ||A|| = ${formatNumber(normA)})`;
+  const warnings = gap < Math.sqrt(EPS) * normA ? [`ill-conditioned Lyapunov equation: ${pair()}`] : [];
+  return { gap, normA, pair, warnings };
 }
 
 /**
@@ -196,7 +204,7 @@ function solutionWarnings(
   // sep <= min |lambda_i + lambda_j| always; far below it, the eigenvalues do not explain the conditioning
   const cause =
     spectral.gap * inverseNorm <= 10
-      ? spectral.pair
+      ? spectral.pair()
       : `A is far from normal (e.g. a defective eigenvalue or very different scales), which its eigenvalues do not ` +
         `show (smallest |λi+λj| = ${formatNumber(spectral.gap)}, sep(A, -A^T) ≈ ${formatNumber(1 / inverseNorm)}, ` +
         `||A|| = ${formatNumber(spectral.normA)})`;
@@ -632,6 +640,44 @@ class SchurLyapunovSolver implements LyapunovSolver {
     });
   }
 
+  solveSum(qs: readonly Matrix[]): { total: LyapunovSolution; parts: Matrix[] } {
+    const n = this.n,
+      nn = n * n;
+    const sumQ = sumOfChecked(qs, n);
+    return this.inKernelMemory(5 * nn + nn / 4 + 64, (f, ws) => {
+      const qs1 = ws.doubles(nn),
+        w = ws.doubles(nn),
+        c = ws.doubles(nn),
+        y = ws.doubles(nn),
+        x = ws.doubles(nn);
+      x.fill(0);
+      const parts: Matrix[] = [];
+      for (const q of qs) {
+        symmetricPart(q, n, qs1);
+        this.transformRightHandSide(f.zt, qs1, w, c);
+        if (!solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol)) {
+          throwSingularFromSpectrum(n, this.a);
+        }
+        // X_k = Z Y_k Z^T, added to the sum
+        multiplyNTUnchecked(n, n, n, f.z, y, c);
+        multiplyNTUnchecked(n, n, n, c, f.z, w, true);
+        mirrorUpperUnchecked(n, w);
+        const part = w.slice(0, nn);
+        for (let k = 0; k < nn; k++) x[k] += part[k];
+        parts.push(matrix(n, n, part));
+      }
+      multiplyNTUnchecked(n, n, n, f.a, x, w);
+      const X = matrix(n, n, ws.inWasm ? x.slice() : x);
+      const normX = frobenius(X.data, nn);
+      if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
+      const normQ = frobenius(sumQ, nn);
+      const residual = relativeResidualFromProduct(n, w, sumQ, this.normA, normX, normQ);
+      const inverseNorm = this.inverseNorm(f.t, f.ycol);
+      const total = finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
+      return { total, parts };
+    });
+  }
+
   /**
    * Runs fn with the factorisation (T, Z, Z^T, A) in the WebAssembly kernels' memory when they are loaded, so that
    * every product of the solve (and of the condition estimate) runs there without per-product copies (4 n^2 copied,
@@ -746,34 +792,71 @@ function finishSolution(
   return { X, residual, condition, forwardErrorBound, warnings, method };
 }
 
-/** Kronecker-LU engine for small n, factorised once. */
+/**
+ * Kronecker-LU engine for small n, factorised once. The norm of the inverse operator is computed exactly rather than
+ * estimated: one solve with the LU per unknown (m = n(n+1)/2 solves of O(m^2)), cheaper than the estimator's own LU
+ * of the adjoint. Since that 1-norm bounds the spectral radius 1 / min |lambda_i + lambda_j| of the operator from
+ * above, a small norm proves that no two eigenvalues of A nearly cancel: the eigenvalues (and the spectral check) are
+ * then computed only on demand, which is most of the cost of a tiny solve saved.
+ */
 class TinyLyapunovSolver implements LyapunovSolver {
   readonly method = "tiny" as const;
-  readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
-  private readonly spectral: SpectralCheck;
+  private readonly normA: number;
   private readonly K: Float64Array;
   private readonly piv: Int32Array;
   private readonly rhs: Float64Array;
-  private inverseNormEstimate = NaN;
+  private readonly inverseNormValue: number;
+  private spectrum: { re: Float64Array; im: Float64Array } | null = null;
+  private spectralResult: SpectralCheck | null = null;
 
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
+    oneShot = false,
   ) {
-    this.eigenvalues = schurEigenvalues(matrix(n, n, a));
-    this.spectral = spectralCheck(this.eigenvalues.re, this.eigenvalues.im, frobenius(a, n * n));
-    this.warnings = this.spectral.warnings;
+    this.normA = frobenius(a, n * n);
     const m = (n * (n + 1)) / 2;
-    this.K = new Float64Array(m * m);
-    this.piv = new Int32Array(m);
-    this.rhs = new Float64Array(m);
+    // one backing store for K, the right-hand side and the norm computation's two vectors (an allocation of
+    // a typed array's memory costs more than a whole 4x4 solve's arithmetic); a one-shot solve (solveLyapunov, which
+    // returns before anything else runs and lets no reference to the solver escape) borrows a module-level one
+    const size = m * m + 3 * m;
+    let store: Float64Array;
+    if (oneShot) {
+      if (oneShotStore.length < size) oneShotStore = new Float64Array(size);
+      store = oneShotStore;
+    } else store = new Float64Array(size);
+    this.K = store.subarray(0, m * m);
+    this.rhs = store.subarray(m * m, m * m + m);
+    this.piv = oneShot && m <= oneShotPiv.length ? oneShotPiv : new Int32Array(m);
     const mx = buildKronecker(n, a, null, this.K, this.rhs);
     if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
+    this.inverseNormValue = this.exactInverseNorm(store.subarray(m * m + m, m * m + 2 * m), store.subarray(m * m + 2 * m));
+    // ||L^-1||_1 >= 1 / min |lambda_i + lambda_j|: below this bound no pair nearly cancels (no spectral warning, no
+    // singular pair), so the eigenvalues are not needed
+    this.warnings = this.mayHaveSpectralWarning() ? this.spectral().warnings : [];
+  }
+
+  /** Eigenvalues of A (computed on first use). */
+  get eigenvalues(): { re: Float64Array; im: Float64Array } {
+    this.spectrum ??= schurEigenvalues(matrix(this.n, this.n, this.a));
+    return this.spectrum;
+  }
+
+  private spectral(): SpectralCheck {
+    if (!this.spectralResult) {
+      const { re, im } = this.eigenvalues;
+      this.spectralResult = spectralCheck(re, im, this.normA); // throws for a singular pair
+    }
+    return this.spectralResult;
+  }
+
+  private mayHaveSpectralWarning(): boolean {
+    return !(this.inverseNormValue * Math.sqrt(EPS) * this.normA < 0.5);
   }
 
   separation(): number {
-    return 1 / this.inverseNorm();
+    return 1 / this.inverseNormValue;
   }
 
   solve(q: Matrix): LyapunovSolution {
@@ -783,49 +866,108 @@ class TinyLyapunovSolver implements LyapunovSolver {
 
   /** solve for a Q already checked by checkShape. */
   solveChecked(q: Matrix): LyapunovSolution {
+    return this.report(this.solvePart(q), q.data);
+  }
+
+  solveSum(qs: readonly Matrix[]): { total: LyapunovSolution; parts: Matrix[] } {
     const n = this.n;
-    const qs = symmetricPart(q, n, new Float64Array(n * n));
+    const sumQ = sumOfChecked(qs, n);
+    const parts = qs.map((q) => this.solvePart(q));
+    const X = matrix(n, n);
+    for (const p of parts) for (let k = 0; k < n * n; k++) X.data[k] += p.data[k];
+    return { total: this.report(X, sumQ), parts };
+  }
+
+  /** The solution of one checked right-hand side, without its report. */
+  private solvePart(q: Matrix): Matrix {
+    const n = this.n;
     const m = (n * (n + 1)) / 2;
     const b = this.rhs;
-    let r = 0;
-    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) b[r++] = qs.data[i * n + j];
+    symmetricPackedRhs(q, n, b);
     luSolve(m, this.K, this.piv, b);
     const X = matrix(n, n);
     unpack(n, b, X.data);
-    for (const v of X.data) if (!Number.isFinite(v)) throwSingularFromSpectrum(n, this.a);
-    const residual = smallResidual(n, this.a, q.data, X.data);
-    const normX = frobenius(X.data, n * n),
-      normQ = frobenius(q.data, n * n);
-    return finishSolution(X, residual, this.spectral, this.inverseNorm(), normX, normQ, "tiny", this.a);
+    for (let k = 0; k < n * n; k++) if (!Number.isFinite(X.data[k])) throwSingularFromSpectrum(n, this.a);
+    return X;
   }
 
-  /** Estimate of ||L^-1|| (cached): the packed Kronecker LU of A, and one of A^T for the adjoint. */
-  private inverseNorm(): number {
-    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+  /** The solution record of X solving the equation for the right-hand side q (residual, condition, warnings). */
+  private report(X: Matrix, q: Float64Array): LyapunovSolution {
+    const n = this.n;
+    const residual = smallResidual(n, this.a, q, X.data);
+    const normX = frobenius(X.data, n * n),
+      normQ = frobenius(q, n * n);
+    const inverseNorm = this.inverseNormValue;
+    const { condition, forwardErrorBound } = lyapunovCondition(inverseNorm, this.normA, normX, normQ, residual);
+    if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) throwSingularFromSpectrum(n, this.a);
+    const warnings =
+      forwardErrorBound > FORWARD_ERROR_WARNING || this.mayHaveSpectralWarning()
+        ? solutionWarnings(this.spectral(), inverseNorm, condition, forwardErrorBound, residual)
+        : [];
+    return { X, residual, condition, forwardErrorBound, warnings, method: "tiny" };
+  }
+
+  /**
+   * ||L^-1||_1 on symmetric matrices with the entrywise 1-norm, exactly: in the coordinates u (u_ii = X_ii,
+   * u_ij = 2 X_ij) the operator is D K^-1 D^-1 (K the packed Kronecker matrix, D = 1 on diagonal unknowns and 2 off
+   * it), whose induced 1-norm is its largest column sum. Infinity when a solve overflows.
+   */
+  private exactInverseNorm(weight: Float64Array, u: Float64Array): number {
     const n = this.n,
       m = (n * (n + 1)) / 2;
-    const at = new Float64Array(n * n);
-    transposeIntoUnchecked(n, n, this.a, at);
-    const Kt = new Float64Array(m * m),
-      pivT = new Int32Array(m),
-      u = new Float64Array(m);
-    buildKronecker(n, at, null, Kt, u, false);
-    // only an exactly zero pivot fails: a tiny one just makes the estimate (correctly) huge
-    const adjointOk = luFactor(m, Kt, pivT, 0);
-    const packedSolve =
-      (K: Float64Array, piv: Int32Array): SymmetricSolve =>
-      (rhs, out) => {
-        let r = 0;
-        for (let i = 0; i < n; i++) for (let j = i; j < n; j++) u[r++] = rhs[i * n + j];
-        luSolve(m, K, piv, u);
-        unpack(n, u, out);
-        return true;
-      };
-    this.inverseNormEstimate = adjointOk
-      ? estimateInverseLyapunovNorm(n, packedSolve(this.K, this.piv), packedSolve(Kt, pivT))
-      : Infinity;
-    return this.inverseNormEstimate;
+    let r = 0;
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) weight[r++] = i === j ? 1 : 2;
+    let best = 0;
+    for (let c = 0; c < m; c++) {
+      u.fill(0);
+      u[c] = 1;
+      luSolve(m, this.K, this.piv, u);
+      let s = 0;
+      for (let k = 0; k < m; k++) s += weight[k] * Math.abs(u[k]);
+      s /= weight[c];
+      if (!(s <= Number.MAX_VALUE)) return Infinity;
+      if (s > best) best = s;
+    }
+    return best;
   }
+}
+
+/** Checks every Q_k of a solveSum (n x n, finite) and returns sum_k Q_k. */
+function sumOfChecked(qs: readonly Matrix[], n: number): Float64Array {
+  if (!Array.isArray(qs) || qs.length === 0) {
+    throw new MatrixArgumentError("Lyapunov: solveSum needs a non-empty list of right-hand sides");
+  }
+  const sum = new Float64Array(n * n);
+  for (const q of qs) {
+    checkShape(q, n, "Q");
+    for (let k = 0; k < n * n; k++) sum[k] += q.data[k];
+  }
+  return sum;
+}
+
+/** Scratch of one-shot tiny solves (TinyLyapunovSolver with oneShot): K, its vectors and pivots. */
+let oneShotStore = new Float64Array(0);
+const oneShotPiv = new Int32Array((TINY_KERNEL_MAX_N * (TINY_KERNEL_MAX_N + 1)) / 2);
+
+/** The packed upper triangle of the symmetric part of Q (checked as in symmetricPart) into b. */
+function symmetricPackedRhs(q: Matrix, n: number, b: Float64Array): void {
+  const d = q.data;
+  let asym = 0,
+    mag = 0,
+    r = 0;
+  for (let i = 0; i < n; i++) {
+    const di = d[i * n + i];
+    mag = Math.max(mag, Math.abs(di));
+    b[r++] = di;
+    for (let j = i + 1; j < n; j++) {
+      const u = d[i * n + j],
+        l = d[j * n + i];
+      asym = Math.max(asym, Math.abs(u - l));
+      mag = Math.max(mag, Math.abs(u), Math.abs(l));
+      b[r++] = 0.5 * (u + l);
+    }
+  }
+  if (asym > 1e-8 * mag) symmetricPart(q, n, new Float64Array(n * n)); // throws the asymmetry error
 }
 
 /** Q must be an n x n matrix with finite entries. */
@@ -906,9 +1048,15 @@ export function prepareLyapunov(a: Matrix, options: LyapunovOptions = {}): Lyapu
 }
 
 /** The solver of a checked A. */
-function createSolver(a: Matrix, method: "tiny" | "bartels-stewart"): TinyLyapunovSolver | SchurLyapunovSolver {
-  const data = a.data.slice();
-  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data) : new SchurLyapunovSolver(a.rows, data);
+function createSolver(
+  a: Matrix,
+  method: "tiny" | "bartels-stewart",
+  copy = true,
+): TinyLyapunovSolver | SchurLyapunovSolver {
+  // a one-shot solve (solveLyapunov) finishes before the caller can change A: no copy needed (and the tiny engine
+  // borrows module-level scratch)
+  const data = copy ? a.data.slice() : a.data;
+  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data, !copy) : new SchurLyapunovSolver(a.rows, data);
 }
 
 /**
@@ -929,5 +1077,5 @@ export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {
   // A and Q are checked once, here
   const method = checkProblem(a, options);
   checkShape(q, a.rows, "Q");
-  return createSolver(a, method).solveChecked(q);
+  return createSolver(a, method, false).solveChecked(q);
 }

@@ -182,18 +182,32 @@ export function lyapunovCondition(
   normQ: number,
   residual: number,
 ): LyapunovCondition {
-  const args = { inverseNorm, normA, normX, normQ, residual };
-  for (const [name, v] of Object.entries(args)) {
-    // inverseNorm may be infinite (a singular operator): the caller then finds an infinite condition number
-    if (typeof v !== "number" || !(v >= 0) || (name !== "inverseNorm" && v === Infinity)) {
-      throw new MatrixArgumentError(`lyapunovCondition: ${name} must be a finite number >= 0, got ${String(v)}`);
-    }
+  // inverseNorm may be infinite (a singular operator): the caller then finds an infinite condition number
+  const numbers =
+    typeof inverseNorm === "number" &&
+    typeof normA === "number" &&
+    typeof normX === "number" &&
+    typeof normQ === "number" &&
+    typeof residual === "number";
+  const valid =
+    inverseNorm >= 0 && normA >= 0 && normA < Infinity && normX >= 0 && normX < Infinity && normQ >= 0;
+  if (!numbers || !valid || !(normQ < Infinity && residual >= 0 && residual < Infinity)) {
+    checkConditionArguments({ inverseNorm, normA, normX, normQ, residual });
   }
   if (inverseNorm === 0) return { condition: 1, forwardErrorBound: 0 };
   if (normX === 0) return { condition: 2 * normA * inverseNorm, forwardErrorBound: 0 };
   const condition = inverseNorm * (2 * normA + normQ / normX);
   // never below the residual itself: kappa >= 1 in exact norms, and the 1-norm estimate may fall a little short
   return { condition, forwardErrorBound: Math.max(condition, 1) * Math.max(residual, EPS) };
+}
+
+/** Throws for the first argument of lyapunovCondition that is not a number >= 0 (finite except inverseNorm). */
+function checkConditionArguments(args: Record<string, unknown>): void {
+  for (const [name, v] of Object.entries(args)) {
+    if (typeof v !== "number" || !(v >= 0) || (name !== "inverseNorm" && v === Infinity)) {
+      throw new MatrixArgumentError(`lyapunovCondition: ${name} must be a finite number >= 0, got ${String(v)}`);
+    }
+  }
 }
 
 /** Compact number for messages: 4 significant digits, exponent form outside [1e-3, 1e5). */

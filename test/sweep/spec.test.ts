@@ -34,7 +34,7 @@ outputs: ["springs[2-3].flux", entropyProduction, "kineticTemperature[2]"]`);
     const raw = read(chain).data as { baths: { temperature: number }[]; springs: { stiffness: number }[] };
     raw.baths[0].temperature = v[0];
     raw.springs[1].stiffness = v[1];
-    const ss = solveNetwork(validateModel(raw) as NetworkModel);
+    const ss = solveNetwork(validateModel(raw) as NetworkModel, { bySource: false }); // the sweep's own path
     expect(out).toEqual({
       status: "done",
       outputs: {

@@ -190,7 +190,9 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   } else {
     report = checkedText(study.report(results));
   }
-  const figures = figure !== undefined || csv !== undefined ? study.figures(results) : [];
+  // Figures are drawn only for --figure, or for --csv of a study without its own table: drawing 10^5 points costs
+  // more than computing them.
+  const figures = figure !== undefined || (csv !== undefined && !study.table) ? study.figures(results) : [];
   if (figure !== undefined) {
     if (figures.length === 0) throw new ModelError(`--figure: no figure for these parameters`);
     const csvComments = csvProvenance(provenance);
@@ -200,8 +202,9 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   if (csv !== undefined) {
     const t = study.table?.(results);
     const comments = csvProvenance(provenance);
+    const drawn = t || figures.length > 0 || figure !== undefined ? figures : study.figures(results);
     if (t) await writeChunks(csv, csvRows(t.columns, t.rows, t.row, undefined, comments));
-    else if (figures.length > 0) await writeChunks(csv, [tableToCsv(figures[0].table, comments)]);
+    else if (drawn.length > 0) await writeChunks(csv, [tableToCsv(drawn[0].table, comments)]);
     else throw new ModelError(`--csv: no table for these parameters`);
   }
   if (opts.json) {

@@ -182,12 +182,23 @@ export function* csvRows(
   for (const c of commentLines(comments)) yield c + "\n";
   yield header.map((h) => cell(h, () => "the header")).join(",") + "\n";
   const values = new Array<number | string>(header.length).fill(0);
+  const columns = header.length;
   for (let start = 0; start < rows; start += chunk) {
     const end = Math.min(rows, start + chunk);
     const lines: string[] = new Array<string>(end - start);
     for (let i = start; i < end; i++) {
       row(i, values);
-      lines[i - start] = header.map((h, c) => cell(values[c], () => `column "${h}", row ${i + 1}`)).join(",");
+      // the common case inline (a finite number: String(v)), without a closure or an array per cell or row
+      let line = "";
+      for (let c = 0; c < columns; c++) {
+        const v = values[c];
+        const text =
+          typeof v === "number" && Number.isFinite(v)
+            ? String(v)
+            : cell(v, () => `column "${header[c]}", row ${i + 1}`);
+        line = c === 0 ? text : line + "," + text;
+      }
+      lines[i - start] = line;
     }
     yield lines.join("\n") + "\n";
   }
