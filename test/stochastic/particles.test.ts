@@ -163,6 +163,22 @@ describe("forces", () => {
       }),
     ],
   ];
+  const sparse = (range: number) =>
+    model({
+      dimension: 3,
+      box: 40,
+      species: [
+        { name: "hot", count: 10, temperature: 3 },
+        { name: "cold", count: 10, temperature: 0.1 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 10, range }],
+    });
+  cases.push(["20 particles in a box of 40 (a grid of at most 2 N cells, wider than the cutoff)", sparse(8)]);
+  it("few particles in a large box get a grid of at most max(27, 2 N) cells, not one of the box's volume", () => {
+    const field = pairField(sparse(1));
+    expect(field.cellCount).toBeGreaterThan(0);
+    expect(field.cellCount).toBeLessThanOrEqual(40); // 30^3 cells of cutoff + skin = 1.3 otherwise
+  });
   for (const [name, m] of cases) {
     it(`cell list / all pairs agree with a brute-force sum: ${name}`, () => {
       const field = pairField(m);
@@ -450,6 +466,18 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
           { name: "c", count: 40, temperature: 0.1 },
         ],
         pairs: [{ potential: "soft", stiffness: 6, range: 1 }],
+      }),
+    ],
+    [
+      "3D soft, few particles in a large box (a bounded grid)",
+      model({
+        dimension: 3,
+        box: 30,
+        species: [
+          { name: "h", count: 8, temperature: 1 },
+          { name: "c", count: 7, temperature: 0.1 },
+        ],
+        pairs: [{ potential: "soft", stiffness: 6, range: 6 }],
       }),
     ],
     [
