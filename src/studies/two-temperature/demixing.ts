@@ -270,7 +270,7 @@ export interface NeighbourPairs {
  * with fewer than 3 cells takes all pairs along it). Minimum image: the cutoff must not exceed half a box side.
  */
 export function neighbourPairs(x: Float64Array, box: ArrayLike<number>, cutoff: number): NeighbourPairs {
-  if (!(box[0] > 0 && box[1] > 0)) throw new RangeError(`box sides must be > 0, got ${box[0]}, ${box[1]}`);
+  if (!(box[0] > 0 && box[1] > 0)) throw new ModelError(`box sides must be > 0, got ${box[0]}, ${box[1]}`);
   return pairsWithin(x, 2, [box[0], box[1]], cutoff);
 }
 
@@ -397,7 +397,7 @@ export function coldClusters(
 
 function checkLabels(x: Float64Array, cold: ArrayLike<number | boolean>): void {
   if (x.length !== 2 * cold.length)
-    throw new RangeError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
+    throw new ModelError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
 }
 
 // ---------------------------------------------------------------------------
