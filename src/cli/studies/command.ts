@@ -32,16 +32,7 @@ import { progressBar } from "../progress.js";
 import { costAnnouncer } from "../announce.js";
 import { csvProvenance, studyProvenance } from "../provenance.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
-import {
-  checkDocument,
-  checkedText,
-  csvRows,
-  jsonChunks,
-  printWarnings,
-  withoutUndefinedStatistics,
-  writeChunks,
-  writeStdout,
-} from "./output.js";
+import { checkDocument, checkedText, csvRows, jsonChunks, printWarnings, writeChunks, writeStdout } from "./output.js";
 
 /** The range of --seed. */
 export const SEED_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true } as const;
@@ -184,7 +175,7 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
       parameters,
       ...(seed !== undefined ? { seed } : {}),
       units: provenance.units,
-      results: withoutUndefinedStatistics(results),
+      results,
     };
     checkDocument(doc);
   } else {

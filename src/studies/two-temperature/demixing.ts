@@ -494,8 +494,8 @@ function measuredValue(e: Estimate, source: "replicas" | "batches", scale = 1, s
     ...measured(e, scale, shift),
     source,
     batches: e.batches,
-    batchCorrelation: e.batchCorrelation,
   };
+  if (e.batchCorrelation !== undefined) out.batchCorrelation = e.batchCorrelation;
   if (e.note) out.note = e.note;
   return out;
 }
@@ -832,7 +832,7 @@ function entropyProductionOf(m: MeasuredValue, warnings: readonly string[]): Mea
 /** Mean and standard error of independent row values, as a MeasuredValue. */
 function rowMeasured(values: ArrayLike<number>, source: "replicas" | "batches"): MeasuredValue {
   const m = meanOfIndependent(values);
-  if (values.length >= 2) return { ...m, source, batches: values.length, batchCorrelation: NaN };
+  if (values.length >= 2) return { ...m, source, batches: values.length };
   // One value has no error bar: 0, flagged unreliable and ignored by the criterion (outputs hold no NaN).
   return {
     ...m,
@@ -840,7 +840,6 @@ function rowMeasured(values: ArrayLike<number>, source: "replicas" | "batches"):
     reliable: false,
     source,
     batches: values.length,
-    batchCorrelation: NaN,
     note: "one value: no error bar",
   };
 }
