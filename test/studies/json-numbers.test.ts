@@ -2,7 +2,7 @@
 // the simulations short), serialised as a library caller would (JSON.stringify), hold only finite numbers. A
 // statistic the engine cannot define (the lag-1 correlation of too few batches) is left out, not written as null.
 // And results are a function of the parameters and the seed: computed twice, the same JSON byte for byte (wall
-// times are not results).
+// times are not results). And the table --csv writes holds every computed point (the report prints a sample).
 import { describe, expect, it } from "vitest";
 import { STUDIES } from "../../src/studies/catalog.js";
 
@@ -75,4 +75,30 @@ describe("every study's compute() results are JSON with finite numbers only", ()
       });
     }
   }
+});
+
+describe("the --csv table of a study holds every computed point, not the report's sample", () => {
+  it("variance-resonance: every value of the sweep", async () => {
+    const study = STUDIES.find((s) => s.name === "variance-resonance")!;
+    const raw = { k: { start: 0.5, stop: 1.5, count: 101, spacing: "linear" }, k0: 0.01, q: 4000, T1: 1, T2: 11 };
+    const results = await study.compute(study.parameters.parse(raw), { seed: 1, quick: true, figures: true });
+    const table = study.table!(results)!;
+    expect(table.rows).toBe(101);
+    const row: (number | string)[] = [];
+    table.row(100, row);
+    expect(row[0]).toBe(1.5);
+    expect(study.report(results)).toContain("(11 of the 101 points shown, every 10th; --csv FILE writes all 101");
+  });
+
+  it("harmonic-conduction: every chain length of both boundaries", async () => {
+    const study = STUDIES.find((s) => s.name === "harmonic-conduction")!;
+    const raw = { nMin: 8, nMax: 64, samples: 1 };
+    const results = (await study.compute(study.parameters.parse(raw), { seed: 1, quick: true, figures: true })) as {
+      results: { points: unknown[] }[];
+    };
+    const table = study.table?.(results) ?? study.figures(results)[0].table;
+    const rows = "rows" in table && typeof table.rows === "number" ? table.rows : (table.rows as unknown[]).length;
+    expect(rows).toBe(results.results.reduce((s, b) => s + b.points.length, 0));
+    expect(rows).toBe(8);
+  });
 });

@@ -729,7 +729,9 @@ function sweepReport(r: SweepResults): string {
   out.push(
     "",
     table([name, ...COVARIANCE_COLUMNS], rows),
-    `(every ${step}th point; write all of them with --csv FILE, draw them with --figure FILE.png)`,
+    step === 1
+      ? `(all ${n} points; --csv FILE writes them in full precision, --figure FILE.png draws them)`
+      : `(${rows.length} of the ${n} points shown, every ${step}th; --csv FILE writes all ${n}, --figure FILE.png draws them)`,
   );
   return out.join("\n");
 }
