@@ -72,6 +72,7 @@ declare module "zod" {
   interface GlobalMeta {
     unit?: string;
     range?: ParameterRange;
+    rangeText?: string;
     flag?: string;
     sweep?: boolean;
     defaultText?: string;

@@ -68,7 +68,7 @@ function helpText(f: FieldInfo, study: Study): string {
     if (parts.length > 0) notes.push(parts.join(", "));
   } else if (f.required) notes.push("required");
   else if (f.default !== undefined && f.kind !== "boolean") notes.push(`default ${show(f.default)}`);
-  if (f.range) notes.push(describeRange(f.range));
+  if (f.rangeText ?? f.range) notes.push(f.rangeText ?? describeRange(f.range!));
   if (f.choices) notes.push(`one of: ${f.choices.join(", ")}`);
   const unit = f.unit && f.unit !== "1" ? ` [${f.unit}]` : "";
   return `${f.description}${unit}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
