@@ -1,5 +1,5 @@
 // Particles: the model format, forces (cell list against a brute-force sum, forces against finite differences of
-// the energy), and the physics of seed 004 with fixed seeds: the entropy production of the harmonic pair
+// the energy), and the physics of Metzger's lecture notes with fixed random seeds: the entropy production of the harmonic pair
 // (docs/corrections.md closed form), zero currents and entropy production at equal temperatures, energy balance.
 import { describe, expect, it } from "vitest";
 import { validateParticles, type ParticlesInput, type ParticlesModel } from "../../src/model/particles.js";
@@ -317,7 +317,7 @@ describe("forces", () => {
   });
 });
 
-describe("seed 004 physics (fixed seeds, error bars)", () => {
+describe("Metzger's lecture notes: physics (fixed random seeds, error bars)", () => {
   it("harmonic pair: entropy production k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)) per dimension, in 1D and 2D", () => {
     for (const dimension of [1, 2]) {
       const [k, lam, T1, T2] = [1, 0.5, 4, 1];

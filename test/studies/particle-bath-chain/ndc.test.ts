@@ -9,7 +9,7 @@ import {
   validateParams,
 } from "../../../src/studies/particle-bath-chain/index.js";
 
-describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)", () => {
+describe("negative differential thermal conductivity (Krekels et al. 2026, Figures 3 and 4)", () => {
   it("at fixed T_R the current has an interior maximum in T_L and decreases beyond it", () => {
     for (const over of [
       { TR: 1, zeta: 1 },
