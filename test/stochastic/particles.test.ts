@@ -1,21 +1,16 @@
 // Particles: the model format, forces (cell list against a brute-force sum, forces against finite differences of
-// the energy), and the physics of Metzger's lecture notes with fixed random seeds: the entropy production of the harmonic pair
-// (docs/corrections.md closed form), zero currents and entropy production at equal temperatures, energy balance.
+// the energy), and the physics of Metzger's lecture notes with fixed random seeds: the entropy production of the
+// harmonic pair (docs/corrections.md closed form), zero currents and entropy production at equal temperatures, energy
+// balance.
 import { describe, expect, it } from "vitest";
-import { validateParticles, type ParticlesInput, type ParticlesModel } from "../../src/model/particles.js";
+import { type ParticlesModel } from "../../src/model/particles.js";
 import { validateModel } from "../../src/model/index.js";
-import { particleSpace } from "../../src/problem/langevin.js";
-import { ParticleForceField } from "../../src/stochastic/particleForces.js";
 import { PairHeatLedger } from "../../src/stochastic/pairHeat.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import { findEstimate } from "../../src/stochastic/run.js";
 import { particleSystem } from "../../src/stochastic/system.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
-
-/** The field of a particle model's "pairs" term (the pair forces alone). */
-const pairField = (m: ParticlesModel) => new ParticleForceField(particleSpace(m), m.pairs);
-
-const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
+import { pairField, particlesModel as model } from "../helpers/particles.js";
 
 /** Brute-force energy and forces, written independently of the engine: all pairs, minimum image, no cells. */
 function bruteForce(m: ParticlesModel, x: Float64Array): { u: number; f: Float64Array } {
