@@ -9,14 +9,15 @@
 // dx = F dt + sqrt(2 T dt) xi; dt = 0.1; random initial positions.
 //
 // What is compared:
-// - ness: simulateSync (dist/stochastic/run.js), one replica, one thread, Verlet list with skin 0.3 (the engine's
-//   default, 0.3 x cutoff), with the default overdamped scheme (Heun: two force evaluations per step) and with
-//   scheme "euler-maruyama" (one force evaluation per step, the like-for-like comparison with LAMMPS), both with the
-//   engine's default trapezoid pair heat, and Euler-Maruyama with pairHeat "exact" (one more pass over the pairs per
-//   step, src/stochastic/pairHeat.ts, as the demixing study runs; LAMMPS computes no heat at all). The timed run has no
-//   burn-in: every timed step accumulates the estimators (Stratonovich heat fluxes, drifts, potential energy); the timing is the whole simulateSync call, after a short JIT warm-up, so it includes the set-up
-//   (plan, random initial positions, first neighbour build: about 0.02 s at N = 10^4 and 0.2 s at N = 10^5, 1-4% of
-//   the timed run) that LAMMPS's loop time leaves out.
+// - ness: simulateSync (dist/stochastic/run.js), one replica, one thread, the 2D cell-order pair loops (skin 0.3 x
+//   cutoff, wider with the exact pair heat: src/stochastic/particleForces.ts), with the engine's defaults for this
+//   model: scheme Heun (two force evaluations per step) and the exact pair heat (pairHeat.ts, taken in the force loop
+//   at the end of each step); then Heun with the plain trapezoid pair heat, scheme "euler-maruyama" (one force
+//   evaluation per step, the like-for-like comparison with LAMMPS) with the trapezoid, and Euler-Maruyama with the
+//   exact pair heat. The timed run has no burn-in: every timed step accumulates the estimators (Stratonovich heat
+//   fluxes, drifts, potential energy: the overdamped heat needs every step); the timing is the whole simulateSync
+//   call, after a short JIT warm-up, so it includes the set-up (plan, random initial positions, first neighbour
+//   build: about 0.02 s at N = 10^4 and 0.2 s at N = 10^5, 1-4% of the timed run) that LAMMPS's loop time leaves out.
 // - LAMMPS (`lmp`, serial, OMP_NUM_THREADS=1): same box, same random start, `neighbor 0.3 bin`, `neigh_modify every 1
 //   delay 0 check yes` (rebuild when a particle moved more than half the skin, as ness), default atom sorting (every
 //   1000 steps: the N = 10^5 runs end before the first, so both codes work on randomly ordered particles there).
@@ -58,12 +59,13 @@ const SIZES = [
   { N: 10_000, warm: 200, steps: 800 },
   { N: 100_000, warm: 50, steps: 300 },
 ];
-// pairHeat "trapezoid" is the engine's default; "exact" (what the demixing study uses) adds one pass over the pairs
-// per step so that the heats sum to the exact energy change.
+// pairHeat undefined: the engine's default for soft disks ("exact", each pair's heats summing to its exact energy
+// change, accounted in the force loop); "trapezoid" is the plain rule (no accounting).
 const SCHEMES = [
-  { scheme: "heun", pairHeat: "trapezoid", label: "Heun (default, 2 forces/step)" },
-  { scheme: "euler-maruyama", pairHeat: "trapezoid", label: "Euler-Maruyama (1 force/step)" },
-  { scheme: "euler-maruyama", pairHeat: "exact", label: "EM + exact pair heat (pair pass)" },
+  { scheme: "heun", pairHeat: undefined, label: "Heun + exact heat (defaults)" },
+  { scheme: "heun", pairHeat: "trapezoid", label: "Heun + trapezoid heat" },
+  { scheme: "euler-maruyama", pairHeat: "trapezoid", label: "Euler-Maruyama + trapezoid" },
+  { scheme: "euler-maruyama", pairHeat: "exact", label: "Euler-Maruyama + exact heat" },
 ];
 
 const boxSide = (N) => Math.sqrt((N * Math.PI) / (4 * PHI));
@@ -84,20 +86,20 @@ function mixture(N) {
 }
 
 // `steps + 0.5` keeps floor(time / dt / batches) from losing a step to rounding.
-const options = (scheme, steps, burn, batches, pairHeat = "trapezoid") => ({
-  pairHeat,
-  dt: DT,
+const options = (steps, burn, batches, pairHeat) => ({
+  ...(pairHeat ? { pairHeat } : {}),
   time: (steps + 0.5) * DT,
   burnIn: burn * DT,
   seed: 1,
   replicas: 1,
   batches,
-  scheme,
 });
+/** One simulateSync call of the mixture with a scheme (by name) and options. */
+const sim = (model, scheme, opts) => simulateSync(model, { scheme, dt: DT }, opts);
 
 /** One timed ness run: CPU and wall seconds per particle-step. */
 function nessRound(model, scheme, steps, pairHeat) {
-  return measure(() => simulateSync({ model, options: options(scheme, steps, 0, 2, pairHeat) })).then((m) => {
+  return measure(() => sim(model, scheme, options(steps, 0, 2, pairHeat))).then((m) => {
     const ps = m.value.steps * model.speciesOf.length;
     return { cpu: m.cpu / ps, wall: m.wall / ps };
   });
@@ -165,7 +167,10 @@ export async function run(log, opts = {}) {
   log(
     `2D, area fraction ${PHI}, hot T = ${T_HOT} / cold T = ${T_COLD}, soft disks k = ${K}, range ${RANGE}, mobility 1, dt = ${DT}, random start; ${rounds} rounds`,
   );
-  targets(log, ["2D soft disks, N = 10^4 and 10^5: ness (default scheme) >= 1.5x faster than serial LAMMPS per core"]);
+  targets(log, [
+    "2D soft disks, N = 10^4 and 10^5: ness (default scheme) >= 1.5x faster than serial LAMMPS per core",
+    "the same with 2 workers >= 2.5x (not measured: one system runs on one thread; no domain split yet)",
+  ]);
   if (info) {
     log(
       `LAMMPS: ${info.version}; dynamics ${info.brownian ? "fix brownian (rng gaussian)" : "fix nve + fix langevin with m = dt, damp = dt (exact Euler-Maruyama, uniform noise; no BROWNIAN package)"}; ` +
@@ -175,7 +180,7 @@ export async function run(log, opts = {}) {
     log("LAMMPS reference skipped (lmp not installed: apt-get install lammps)");
   }
   const warmModel = mixture(2000);
-  for (const { scheme } of SCHEMES) simulateSync({ model: warmModel, options: options(scheme, 40, 0, 2) }); // JIT warm-up
+  for (const { scheme, pairHeat } of SCHEMES) sim(warmModel, scheme, options(40, 0, 2, pairHeat)); // JIT warm-up
 
   let check = null;
   for (const { N, warm, steps } of opts.quick ? SIZES.slice(0, 1) : SIZES) {
@@ -195,7 +200,7 @@ export async function run(log, opts = {}) {
     const med = (xs) => xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1];
     SCHEMES.forEach(({ label }, k) => {
       log(
-        `    ness ${label.padEnd(33)} ${fmt(1 / med(res[`ness${k}`])).padStart(7)} particle-steps per cpu-s (estimators every step, whole call)`,
+        `    ness ${label.padEnd(30)} ${fmt(1 / med(res[`ness${k}`])).padStart(7)} particle-steps per cpu-s (estimators every step, whole call)`,
       );
     });
     if (!res.lammps) continue;
@@ -220,8 +225,8 @@ export async function run(log, opts = {}) {
   // Physics check: mean potential energy per particle over the same window after the random start.
   const { N, warm, steps, ref } = check;
   const model = mixture(N);
-  const pe = SCHEMES.slice(0, 2).map(({ scheme }) => {
-    const res = simulateSync({ model, options: options(scheme, steps, warm, 4) });
+  const pe = [SCHEMES[0], SCHEMES[2]].map(({ scheme, pairHeat }) => {
+    const res = sim(model, scheme, options(steps, warm, 4, pairHeat));
     return findEstimate(res, "potential energy", "per particle");
   });
   const em = pe[1].value,

@@ -58,11 +58,11 @@ async function ensembles(log, rounds, quick) {
   const replicas = 10_000,
     dt = 0.01,
     steps = quick ? 500 : 2000;
-  const spec = { model, options: { dt, time: steps * dt, burnIn: 0, seed: 1, replicas, batches: 2 } };
+  const spec = { model, scheme: { dt }, options: { time: steps * dt, burnIn: 0, seed: 1, replicas, batches: 2 } };
   const dofSteps = replicas * steps * 4;
-  simulateSync({ model, options: { ...spec.options, replicas: 500 } }); // warm-up
+  simulateSync(model, spec.scheme, { ...spec.options, replicas: 500 }); // warm-up
   const pool = workerRunner(2);
-  await simulate({ model, options: { ...spec.options, replicas: 500 } }, { runner: pool }); // warm threads
+  await simulate(model, spec.scheme, { ...spec.options, replicas: 500 }, { runner: pool }); // warm threads
   const py = pythonHas("numpy") ? pythonSession(NUMPY_IN_PLACE) : null;
   try {
     if (py)
@@ -85,8 +85,8 @@ async function ensembles(log, rounds, quick) {
     if (!py) log("    numpy reference skipped (python3 with numpy not found)");
     const res = await interleave(
       [
-        { name: "ness", round: () => measure(() => simulateSync(spec)) },
-        { name: "ness2", round: () => measure(() => simulate(spec, { runner: pool })) },
+        { name: "ness", round: () => measure(() => simulateSync(model, spec.scheme, spec.options)) },
+        { name: "ness2", round: () => measure(() => simulate(model, spec.scheme, spec.options, { runner: pool })) },
         py && { name: "numpy", round: () => py.call("ensemble") },
       ],
       rounds,
@@ -153,10 +153,10 @@ async function mixture(log, rounds, quick) {
   );
   targets(log, ["soft disks: ness >= 1.5x faster than serial LAMMPS per core"]);
   const spec = {
-    model,
-    options: { dt, time: steps * dt, burnIn: warm * dt, seed: 1, replicas: 1, batches: 2, sampleEvery: 10 },
+    scheme: { dt },
+    options: { time: steps * dt, burnIn: warm * dt, seed: 1, replicas: 1, batches: 2, sampleEvery: 10 },
   };
-  simulateSync({ model, options: { ...spec.options, time: 20 * dt, burnIn: 0 } }); // JIT warm-up
+  simulateSync(model, spec.scheme, { ...spec.options, time: 20 * dt, burnIn: 0 }); // JIT warm-up
   const info = lammpsInfo();
   if (!info) log("    LAMMPS reference skipped (lmp not installed: apt-get install lammps)");
   const particleSteps = (steps + warm) * N;
@@ -165,7 +165,7 @@ async function mixture(log, rounds, quick) {
       {
         name: "ness",
         round: async () => {
-          const m = await measure(() => simulateSync(spec));
+          const m = await measure(() => simulateSync(model, spec.scheme, spec.options));
           return { cpu: m.cpu / particleSteps, wall: m.wall / particleSteps };
         },
       },

@@ -149,6 +149,13 @@ export {
   type IntegratedTime,
   type SeriesSummary,
 } from "./stochastic/autocorrelation.js";
+export {
+  structureFactor,
+  concentrationWeights,
+  firstMomentLength,
+  type ShellStructureFactor,
+} from "./stochastic/structureFactor.js";
+export { configurationStructure, type ConfigurationStructure } from "./studies/two-temperature/demixing.js";
 export { webWorkerRunner, type WorkerLike } from "./stochastic/webPool.js";
 
 // studies: every study is a contract (parameters, compute, figures, report)
@@ -159,6 +166,7 @@ export {
   type Study,
   type ComputeContext,
   type Citation,
+  type NamedNumber,
   type ParameterMeta,
   type ReproduceCase,
 } from "./studies/contract.js";

@@ -12,8 +12,8 @@
  */
 import type { z } from "zod";
 import type { Figure } from "../../src/figures/figure.js";
-import type { ReproduceCase, Study } from "../../src/studies/contract.js";
-import { fieldsOf, validateParameters } from "../../src/studies/schema.js";
+import type { NamedNumber, ReproduceCase, Study } from "../../src/studies/contract.js";
+import { fieldsOf, isSweep, sweepText, validateParameters } from "../../src/studies/schema.js";
 import { particleScatter } from "../../src/figures/charts.js";
 import { snapshotDisks } from "../../src/studies/two-temperature/demixingFigures.js";
 import { fmt, h, nessMessage } from "./dom.js";
@@ -242,6 +242,45 @@ class RunControl {
   }
 }
 
+/** The study's named numbers (Study.numbers) as a description list: value ± error and unit, the value in data-value. */
+function drawNumbers(target: HTMLElement, numbers: NamedNumber[]): void {
+  target.replaceChildren(
+    ...numbers.flatMap((n) => {
+      const unit = n.unit && n.unit !== "1" ? ` ${n.unit}` : "";
+      const error = n.error !== undefined ? ` ± ${fmt(n.error, 2)}` : "";
+      const flag = n.reliable === false ? " (error bar not reliable)" : "";
+      return [
+        h("dt", {}, n.label),
+        h(
+          "dd",
+          {
+            "data-key": n.key,
+            "data-value": n.value,
+            ...(n.error !== undefined ? { "data-error": n.error } : {}),
+          },
+          `${fmt(n.value, 6)}${error}${unit}${flag}`,
+        ),
+      ];
+    }),
+  );
+  target.hidden = numbers.length === 0;
+}
+
+/**
+ * The report as the CLI prints it (textContent is that text), one span per line: table lines (columns separated by
+ * runs of spaces, or a rule of dashes) keep their layout and scroll sideways, prose lines wrap.
+ */
+function drawReport(target: HTMLElement, text: string): void {
+  const lines = text.split("\n");
+  target.replaceChildren(
+    ...lines.flatMap((line, i) => {
+      const table = /\S {2,}\S/.test(line) || /^[\s-]*--[\s-]*$/.test(line);
+      const span = h("span", { class: table ? "t" : "p" }, line);
+      return i < lines.length - 1 ? [span, "\n"] : [span];
+    }),
+  );
+}
+
 function drawFigures(target: HTMLElement, figs: Figure[]): void {
   target.replaceChildren(
     ...figs.map((f) => h("figure", { "aria-label": f.title }, f.render(document) as unknown as Node)),
@@ -270,7 +309,16 @@ export function contractPage(
   const id = `study-${study.name.replace(/\W+/g, "-")}`;
   const flags = new Map(fieldsOf(study.parameters).map((f) => [f.key, `--${f.flag}`]));
   const status = h("div", { class: "status", role: "alert", id: "study-status" });
-  const report = h("pre", { id: "study-report", class: "report", "aria-live": "polite" });
+  // The report box: the study's named numbers (Study.numbers), then its report as the CLI prints it.
+  const numbers = h("dl", { id: "study-numbers", class: "numbers", "aria-live": "polite", hidden: true });
+  const report = h("pre", { id: "study-report", class: "report" });
+  const reportBox = h(
+    "section",
+    // Hidden until the first result.
+    { id: "study-report-box", class: "report-box", "aria-label": "report", hidden: true },
+    numbers,
+    report,
+  );
   const figures = h("div", { id: "study-figures", class: "figures" });
   const { seed: initialSeed, ...initialValues } = initial;
   const seedInput = h("input", {
@@ -285,8 +333,10 @@ export function contractPage(
     const q = new URLSearchParams();
     for (const f of fieldsOf(study.parameters)) {
       const v = given[f.key];
-      if (v !== undefined && v !== f.default) q.set(f.key, String(v));
+      if (v !== undefined && v !== f.default) q.set(f.key, isSweep(v) ? sweepText(v) : String(v));
     }
+    // A page that opens on a sweep (Study.pageSweep) says so when it shows one point.
+    if (study.pageSweep && form.swept() === undefined) q.set("sweep", "none");
     if (study.seeded && seedInput.value.trim() !== "1") q.set("seed", seedInput.value.trim());
     const query = q.toString();
     history.replaceState(null, "", `#/study/${study.name}${query ? `?${query}` : ""}`);
@@ -330,7 +380,9 @@ export function contractPage(
       status.textContent = "";
       root.classList.remove("stale");
       last = r;
-      report.textContent = study.report(r);
+      drawReport(report, study.report(r));
+      reportBox.hidden = false;
+      drawNumbers(numbers, study.numbers?.(r) ?? []);
       drawFigures(figures, figs);
       figures.dataset.detail = detail;
       return true;
@@ -369,7 +421,15 @@ export function contractPage(
     ]);
     figures.dataset.frames = String(frames);
   };
-  const form = generateForm(study.parameters, id, run, initialValues);
+  const form = generateForm(study.parameters, id, run, initialValues, {
+    defaults: study.groups?.[0]?.defaults,
+    sweep: study.pageSweep,
+    // The fields of the other parameter sets (variance-resonance's mechanical and electrical forms).
+    folded: (study.groups ?? [])
+      .slice(1)
+      .flatMap((g) => g.keys)
+      .filter((k) => !study.groups![0].keys.includes(k)),
+  });
   if (study.seeded) {
     form.element.prepend(
       h(
@@ -388,7 +448,12 @@ export function contractPage(
     ...study.citations.map((c) =>
       h("p", { class: "cite" }, `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${c.venue}`),
     ),
-    h("div", { class: "study" }, h("div", { class: "side" }, form.element, control.element, status, report), figures),
+    h(
+      "div",
+      { class: "study" },
+      h("div", { class: "side" }, form.element, control.element, status),
+      h("div", { class: "results" }, figures, reportBox),
+    ),
   );
   if (study.reproduce.length > 0) root.append(figureSets(study, sets));
   return { last: () => last, time: () => ms, sets: () => sets };

@@ -8,12 +8,9 @@ import { networkEditor, type EditorState } from "./editor.js";
 import { STUDIES as CATALOG } from "../../src/studies/catalog.js";
 import { contractPage } from "./contractPage.js";
 import { particlesPage, type ParticlesPage } from "./particlesPage.js";
-import { studyPage } from "./studyPage.js";
-import { varianceResonance } from "./studies/varianceResonance.js";
 
-/** Every study of the catalog has a page (#/study/NAME, a sub-study's "/" kept); variance-resonance keeps its own
- * page (the exact sweep redrawn at interactive rates, with named numbers), the others are generated from their
- * contracts. */
+/** Every study of the catalog has a page (#/study/NAME, a sub-study's "/" kept), generated from its contract
+ * (contractPage.ts): the form from its parameter schema, its named numbers and report, its figures. */
 const PAGES = CATALOG.map((s) => s.name);
 
 interface LabHandle {
@@ -50,9 +47,6 @@ function route(): void {
   } else if (page === "simulate") {
     lab.particles = particlesPage(main);
     document.title = "ness lab: simulate a model file";
-  } else if (page === varianceResonance.name) {
-    lab.study = studyPage(main, varianceResonance);
-    document.title = `ness lab: ${page}`;
   } else if (PAGES.includes(page)) {
     lab.study = contractPage(
       main,

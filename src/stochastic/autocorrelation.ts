@@ -13,8 +13,8 @@
  */
 import { ModelError } from "../errors.js";
 
-/** In-place iterative radix-2 FFT of (re, im), length a power of two. */
-function fft(re: Float64Array, im: Float64Array): void {
+/** In-place iterative radix-2 FFT of (re, im), length a power of two (forward: exp(-2 pi i j k / n)). */
+export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;

@@ -17,6 +17,13 @@ export interface ForceField {
    */
   compute(x: Float64Array, force: Float64Array): number;
   /**
+   * Optional: the forces at x reached from x0 by one step (the same forces and energy as compute(x, force), up to the
+   * order of the sums), for fields that account something of the step in their force loop (the pair heat of
+   * ParticleForceField) when `account` is true. The overdamped integrators call it, when they keep the previous
+   * state, for the last evaluation of each step (account: true) and for Heun's predictor (account: false).
+   */
+  computeStep?(x0: Float64Array, x: Float64Array, force: Float64Array, account: boolean): number;
+  /**
    * Forgets what earlier evaluations left behind (neighbour lists, cell orders, adaptive choices), so that a new run
    * (a replica) gets the same numbers whatever ran before it in this thread. Optional: stateless fields have none.
    */

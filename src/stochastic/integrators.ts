@@ -337,6 +337,16 @@ function force(s: LangevinState, c: Constants): void {
   s.potential = c.sys.forces.compute(s.x, s.f);
 }
 
+/**
+ * The force at the end of an overdamped step: computeStep(xPrev, x) when the field has it and the previous state is
+ * kept (a field may account the step in its force loop: the pair heat), else force().
+ */
+function stepForce(s: LangevinState, c: Constants): void {
+  const fields = c.sys.forces;
+  s.potential =
+    c.keepPrevious && fields.computeStep ? fields.computeStep(s.xPrev, s.x, s.f, true) : fields.compute(s.x, s.f);
+}
+
 /** noise: `count` Gaussian numbers in one fill (the fill size is part of the stream: rng.ts). */
 function noise(s: LangevinState, count: number): void {
   s.rng.fillNormal(s.noise, 0, count);
@@ -404,7 +414,9 @@ function predictor(s: LangevinState, c: Constants, xt: Float64Array, ft: Float64
     z[i] *= sc[i];
     xt[i] = x[i] + mu[i] * f[i] + z[i];
   }
-  c.sys.forces.compute(xt, ft);
+  const fields = c.sys.forces;
+  if (c.keepPrevious && fields.computeStep) fields.computeStep(x, xt, ft, false);
+  else fields.compute(xt, ft);
 }
 
 /** Heun's corrector: x <- x + (dt/2gamma) (f + f~) + w. */
@@ -478,7 +490,7 @@ function eulerIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
   return assemble(scheme, c, c.n, false, (s) => {
     remember(s, c);
     eulerStep(s, c);
-    force(s, c);
+    stepForce(s, c);
   });
 }
 
@@ -490,7 +502,7 @@ function heunIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPre
     remember(s, c);
     predictor(s, c, xt, ft);
     corrector(s, c, ft);
-    force(s, c);
+    stepForce(s, c);
   });
 }
 

@@ -7,12 +7,14 @@
  * to the two particles in proportion to their diffusivities T/gamma (the error comes from the covariation of the pair
  * force with each particle's own motion). The heats then sum exactly to the change of the pair energy, so at equal
  * temperatures the entropy production has no quadrature bias. The pair energies and forces are the reference laws
- * (potentials/pairLaws.ts); pairs are found on a cell grid of the ledger's own (neighbours/cellGrid.ts, cells at
- * least the cutoff plus the largest relative step wide). Browser-safe.
+ * (potentials/pairLaws.ts); pairs are found by the model's pair visitor (neighbours/modelPairs.ts, cells at least the
+ * cutoff plus twice the largest step wide). For 2D soft disks in cell order the force loop at the end of each step
+ * takes this correction itself (ParticleForceField.enableStepHeat); the probe calls the ledger only for the steps it
+ * could not take. Browser-safe.
  */
-import { checkParticlesModel, type PairPotential, type ParticlesModel } from "../model/particles.js";
-import { CellGrid } from "./neighbours/cellGrid.js";
-import { packPairLaws, pairEnergy, pairForceOverDistance } from "./potentials/pairLaws.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { ModelPairs, type PairVisit } from "./neighbours/modelPairs.js";
+import { pairEnergy, pairForceOverDistance } from "./potentials/pairLaws.js";
 
 /**
  * How the overdamped pair heat is accounted: "state" (the state function of stateHeat.ts: second-order bias under
@@ -25,45 +27,20 @@ export type PairHeatRule = "state" | "exact" | "trapezoid";
 export const PAIR_HEAT_RULES: readonly PairHeatRule[] = ["state", "exact", "trapezoid"];
 
 export class PairHeatLedger {
-  private readonly N: number;
-  private readonly d: number;
-  private readonly S: number;
-  private readonly L: Float64Array;
-  private readonly rules: (PairPotential | null)[];
-  private readonly cut2: Float64Array;
-  private readonly cut: number;
-  private readonly diffusivity: Float64Array;
-  private readonly sp: Int32Array;
-  // Particles in cell order: wrapped end positions, displacements over the step, species, diffusivity, index.
-  private readonly xw: Float64Array;
-  private readonly dx: Float64Array;
-  private readonly ss: Int32Array;
-  private readonly ds: Float64Array;
-  private readonly cells: CellGrid;
+  private readonly pairs: ModelPairs;
+  // The step being corrected (set by correct for the visitor).
+  private x0: Float64Array = new Float64Array(0);
+  private x1: Float64Array = new Float64Array(0);
+  private out: Float64Array = new Float64Array(0);
+  private stride = 1;
+  private invDt = 1;
+  private total = 0;
+  private readonly visitPair: PairVisit;
 
   constructor(model: ParticlesModel) {
     checkParticlesModel(model, "PairHeatLedger");
-    const N = model.speciesOf.length,
-      d = model.dimension,
-      S = model.species.length;
-    this.N = N;
-    this.d = d;
-    this.S = S;
-    this.sp = model.speciesOf;
-    this.L = Float64Array.from({ length: 3 }, (_, k) => (k < d && model.box ? model.box[k] : Infinity));
-    const laws = packPairLaws(model);
-    this.rules = laws.rules;
-    this.cut2 = laws.cut2;
-    this.cut = laws.maxCutoff;
-    this.diffusivity = Float64Array.from(
-      model.speciesOf,
-      (s) => model.species[s].temperature / model.species[s].friction,
-    );
-    this.xw = new Float64Array(3 * N);
-    this.dx = new Float64Array(3 * N);
-    this.ss = new Int32Array(N);
-    this.ds = new Float64Array(N);
-    this.cells = new CellGrid(d, this.L, N, "upper");
+    this.pairs = new ModelPairs(model);
+    this.visitPair = (a, b, t, sx, sy, sz) => this.pair(a, b, t, sx, sy, sz);
   }
 
   /**
@@ -71,8 +48,7 @@ export class PairHeatLedger {
    * step x0 -> x1, shared by the diffusivities; returns the total added (zero when the rule is exact).
    */
   correct(x0: Float64Array, x1: Float64Array, invDt: number, out: Float64Array, stride: number): number {
-    const N = this.N,
-      d = this.d;
+    const { N, d, cutoff } = this.pairs;
     let maxStep2 = 0;
     for (let a = 0; a < N; a++) {
       let s2 = 0;
@@ -82,109 +58,48 @@ export class PairHeatLedger {
       }
       if (s2 > maxStep2) maxStep2 = s2;
     }
-    const reach = this.cut + 2 * Math.sqrt(maxStep2);
+    // Pairs within the cutoff at x0 or x1 are within the cutoff plus twice the largest step at x1.
+    const reach = cutoff + 2 * Math.sqrt(maxStep2);
     if (Number.isNaN(reach)) return 0; // a blown-up state: the run stops on it
-    this.arrange(x0, x1, reach);
-    const start = this.cells.start,
-      cp = this.cells.triples,
-      xw = this.xw;
-    const Lx = this.L[0],
-      Ly = this.L[1],
-      Lz = this.L[2];
-    const hx = 0.5 * Lx,
-      hy = 0.5 * Ly,
-      hz = 0.5 * Lz;
-    const reach2 = reach * reach;
-    let total = 0;
-    // The "upper" stencil: one triple (c, c2, c2) per cell pair, c2 >= c.
-    for (let m = 0; m < cp.length; m += 3) {
-      const c = cp[m],
-        c2 = cp[m + 1];
-      const e1 = start[c + 1],
-        e2 = start[c2 + 1];
-      for (let i = start[c]; i < e1; i++) {
-        const xi = xw[3 * i],
-          yi = xw[3 * i + 1],
-          zi = xw[3 * i + 2];
-        for (let j = c === c2 ? i + 1 : start[c2]; j < e2; j++) {
-          // Wrapped coordinates: the minimum image is at most one box length away.
-          let sx = xi - xw[3 * j],
-            sy = yi - xw[3 * j + 1],
-            sz = zi - xw[3 * j + 2];
-          if (sx > hx) sx -= Lx;
-          else if (sx < -hx) sx += Lx;
-          if (sy > hy) sy -= Ly;
-          else if (sy < -hy) sy += Ly;
-          if (sz > hz) sz -= Lz;
-          else if (sz < -hz) sz += Lz;
-          if (sx * sx + sy * sy + sz * sz < reach2) total += this.pair(i, j, sx, sy, sz, invDt, out, stride);
-        }
-      }
-    }
-    return total;
+    this.x0 = x0;
+    this.x1 = x1;
+    this.out = out;
+    this.stride = stride;
+    this.invDt = invDt;
+    this.total = 0;
+    this.pairs.visit(x1, reach, this.visitPair);
+    return this.total;
   }
 
-  /** Sorts the particles into cells at least `reach` wide and gathers them in cell order. */
-  private arrange(x0: Float64Array, x1: Float64Array, reach: number): void {
-    const d = this.d,
-      N = this.N,
-      L = this.L,
-      xw = this.xw,
-      dx = this.dx;
-    this.cells.sort(x1, reach);
-    const order = this.cells.order;
-    for (let i = 0; i < N; i++) {
-      const a = order[i];
-      for (let k = 0; k < 3; k++) {
-        if (k < d) {
-          const v = x1[a * d + k];
-          xw[3 * i + k] = L[k] === Infinity ? v : v - L[k] * Math.floor(v / L[k]);
-          dx[3 * i + k] = v - x0[a * d + k];
-        } else {
-          xw[3 * i + k] = 0;
-          dx[3 * i + k] = 0;
-        }
-      }
-      this.ss[i] = this.sp[a];
-      this.ds[i] = this.diffusivity[a];
-    }
-  }
-
-  /** One pair's trapezoid error over the step (particles i, j in cell order, s1 = x_i - x_j at the end), shared into out. */
-  private pair(
-    i: number,
-    j: number,
-    s1x: number,
-    s1y: number,
-    s1z: number,
-    invDt: number,
-    out: Float64Array,
-    stride: number,
-  ): number {
-    const dx = this.dx;
-    const q1 = s1x * s1x + s1y * s1y + s1z * s1z;
-    const t = this.ss[i] * this.S + this.ss[j];
-    const rule = this.rules[t];
-    if (rule === null) return 0;
-    const ux = dx[3 * i] - dx[3 * j],
-      uy = dx[3 * i + 1] - dx[3 * j + 1],
-      uz = dx[3 * i + 2] - dx[3 * j + 2];
+  /** One pair's trapezoid error over the step (s1 = x_a - x_b at the end, minimum image), shared into out. */
+  private pair(a: number, b: number, t: number, s1x: number, s1y: number, s1z: number): void {
+    const { d, cut2, rules, diffusivity, speciesOf } = this.pairs;
+    const x0 = this.x0,
+      x1 = this.x1;
+    const ia = a * d,
+      ib = b * d;
+    // u = the pair's relative displacement over the step (0 beyond the dimension).
+    const ux = x1[ia] - x0[ia] - (x1[ib] - x0[ib]),
+      uy = d > 1 ? x1[ia + 1] - x0[ia + 1] - (x1[ib + 1] - x0[ib + 1]) : 0,
+      uz = d > 2 ? x1[ia + 2] - x0[ia + 2] - (x1[ib + 2] - x0[ib + 2]) : 0;
     const s0x = s1x - ux,
       s0y = s1y - uy,
       s0z = s1z - uz;
-    const q0 = s0x * s0x + s0y * s0y + s0z * s0z;
-    const c2 = this.cut2[t];
-    if (q1 >= c2 && q0 >= c2) return 0;
+    const q1 = s1x * s1x + s1y * s1y + s1z * s1z,
+      q0 = s0x * s0x + s0y * s0y + s0z * s0z;
+    const c2 = cut2[t];
+    if (q1 >= c2 && q0 >= c2) return;
+    const rule = rules[t]!;
     const r1 = Math.sqrt(q1),
       r0 = Math.sqrt(q0);
     const g1 = pairForceOverDistance(rule, r1),
       g0 = pairForceOverDistance(rule, r0);
-    // Trapezoid heat of the pair: -(F_ij(x0) + F_ij(x1))/2 . (dx_i - dx_j), with F_ij = g s.
+    // Trapezoid heat of the pair: -(F_ab(x0) + F_ab(x1))/2 . (dx_a - dx_b), with F_ab = g s.
     const trap = -0.5 * ((g0 * s0x + g1 * s1x) * ux + (g0 * s0y + g1 * s1y) * uy + (g0 * s0z + g1 * s1z) * uz);
-    const error = (pairEnergy(rule, r1) - pairEnergy(rule, r0) - trap) * invDt;
-    const wi = this.ds[i] / (this.ds[i] + this.ds[j]);
-    out[this.ss[i] * stride] += wi * error;
-    out[this.ss[j] * stride] += (1 - wi) * error;
-    return error;
+    const error = (pairEnergy(rule, r1) - pairEnergy(rule, r0) - trap) * this.invDt;
+    const wa = diffusivity[a] / (diffusivity[a] + diffusivity[b]);
+    this.out[speciesOf[a] * this.stride] += wa * error;
+    this.out[speciesOf[b] * this.stride] += (1 - wa) * error;
+    this.total += error;
   }
 }

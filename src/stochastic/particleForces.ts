@@ -19,8 +19,21 @@
 import type { PairRule } from "../model/particles.js";
 import type { ParticleSpace } from "../problem/langevin.js";
 import type { ForceField } from "./forceField.js";
-import { AllPairs, CellOrderList, CellSort, VerletList } from "./neighbours/lists.js";
-import { allPairsForces, cellOrderSoftForces, verletForces } from "./potentials/pairKernels.js";
+import {
+  AllPairs,
+  CellOrderList,
+  CellSort,
+  VerletList,
+  type CellOrderMode,
+  type PairTable,
+} from "./neighbours/lists.js";
+import {
+  allPairsForces,
+  cellOrderSoftForces,
+  cellOrderSoftStep,
+  verletForces,
+  type StepHeat,
+} from "./potentials/pairKernels.js";
 import { packPairLaws, type PackedPairLaws } from "./potentials/pairLaws.js";
 
 /** How a ParticleForceField finds its pairs (see the header). */
@@ -31,14 +44,20 @@ export class ParticleForceField implements ForceField {
   readonly count: number;
   readonly dim: number;
   /** The Verlet skin (0 without cells). */
-  readonly skin: number;
+  get skin(): number {
+    return this.cells ? this.cells.skin : 0;
+  }
   /** How the pairs are found. */
   readonly search: PairSearch;
   private readonly laws: PackedPairLaws;
-  private readonly cells: CellSort | null;
+  private cells: CellSort | null;
   private readonly verlet: VerletList | null;
-  private readonly cellOrder: CellOrderList | null;
+  private cellOrder: CellOrderList | null;
   private readonly all: AllPairs | null;
+  /** What a wider cell-order skin needs: the box, the half box and the pair table. */
+  private readonly box: ArrayLike<number> | null;
+  private readonly halfBox: number;
+  private readonly table: PairTable;
 
   /**
    * The pair forces of `pairs` among the particles of `space` (validated by the caller: system.ts builds it from a
@@ -57,19 +76,100 @@ export class ParticleForceField implements ForceField {
     const rc = laws.maxCutoff;
     const hasPairs = pairs.length > 0;
     let cells: CellSort | null = null;
+    let halfBox = Infinity;
+    if (box) for (let k = 0; k < d; k++) halfBox = Math.min(halfBox, box[k] / 2);
+    this.box = box;
+    this.halfBox = halfBox;
+    this.table = table;
     if (box && hasPairs && Number.isFinite(rc)) {
-      let halfBox = Infinity;
-      for (let k = 0; k < d; k++) halfBox = Math.min(halfBox, box[k] / 2);
       const skin = Math.max(0, Math.min(0.3 * rc, 0.99 * (halfBox - rc)));
       if (CellSort.fits(d, box, rc + skin)) cells = new CellSort(d, N, box, rc + skin, skin, table);
     }
     this.cells = cells;
-    this.skin = cells ? cells.skin : 0;
     const cellOrder = cells !== null && d === 2 && laws.onlySoft;
     this.cellOrder = cellOrder ? new CellOrderList(cells!) : null;
     this.verlet = cells && !cellOrder ? new VerletList(cells) : null;
     this.all = !cells && hasPairs ? new AllPairs(d, N, box, table) : null;
     this.search = !hasPairs ? "none" : !cells ? "all pairs" : cellOrder ? "cell order" : "verlet list";
+  }
+
+  /** The pair-heat accounting of each step in the force loop (enableStepHeat), or null. */
+  private stepHeat: StepHeat | null = null;
+  /**
+   * True when the last computeStep with `account` took its step's pair heat (stepHeat.out holds it); read once by
+   * the probe (takeStepHeat).
+   */
+  private heatFresh = false;
+
+  /**
+   * Asks every computeStep to account the pair heat of its step in the force loop (StepHeat, pairKernels.ts), with
+   * the diffusivity T/gamma of each species and the time step. Only the 2D soft cell-order mode does (returns true);
+   * otherwise returns false and the caller keeps its own pass (pairHeat.ts).
+   */
+  enableStepHeat(diffusivity: ArrayLike<number>, dt: number): boolean {
+    if (!this.cellOrder || !this.cells) return false;
+    const S = this.laws.species;
+    // A step is accounted when no particle moved more than the skin in it (CellOrderList.prepareStep). The largest of
+    // N Gaussian steps of the most mobile species reaches about sigma sqrt(2 ln(N / eps)); with eps = 1/100 and a
+    // third more for the drift, a step fails about once in a hundred. A wider skin where that needs it (and the box
+    // allows: three cells per axis, a cutoff plus skin within half the box) costs more candidate pairs per
+    // evaluation, fewer than a pass of the ledger at every failed step.
+    let dmax = 0;
+    for (let s = 0; s < S; s++) if (this.table.speciesOf.includes(s)) dmax = Math.max(dmax, diffusivity[s]);
+    const sigma = Math.sqrt(2 * dmax * dt);
+    const rc = this.laws.maxCutoff;
+    // At most one cutoff (cells twice as wide hold four times the candidate pairs): beyond, failed steps go to the
+    // ledger.
+    const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
+    if (want > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + want)) {
+      this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table);
+      this.cellOrder = new CellOrderList(this.cells);
+    }
+    const share = new Float64Array(S * S);
+    for (let a = 0; a < S; a++)
+      for (let b = 0; b < S; b++) {
+        const sum = diffusivity[a] + diffusivity[b];
+        share[a * S + b] = sum > 0 ? diffusivity[a] / sum : 0.5;
+      }
+    const invRange = this.laws.l.map((l) => (l > 0 ? 1 / l : 0));
+    this.stepHeat = { out: new Float64Array(S), share, invDt: 1 / dt, invRange };
+    return true;
+  }
+
+  /**
+   * The pair-heat correction per species of the last step (per unit time), or null when the last computeStep could
+   * not account it (a particle outran the skin) or none ran since the last call. Consumes it.
+   */
+  takeStepHeat(): Float64Array | null {
+    if (!this.heatFresh) return null;
+    this.heatFresh = false;
+    return this.stepHeat!.out;
+  }
+
+  /**
+   * The forces at x reached from x0 by a step (ForceField.computeStep): with enableStepHeat, a new sort goes to the
+   * step's midpoint (CellOrderList.prepareStep) and, with `account`, the step's pair heat is taken in the same loop;
+   * otherwise compute(x, force).
+   */
+  computeStep(x0: Float64Array, x: Float64Array, force: Float64Array, account: boolean): number {
+    const heat = this.stepHeat;
+    if (account) this.heatFresh = false;
+    if (heat === null || this.cellOrder === null) return this.compute(x, force);
+    let maxStep2 = 0;
+    for (let a = 0; a < x.length; a += 2) {
+      const ux = x[a] - x0[a],
+        uy = x[a + 1] - x0[a + 1];
+      const s2 = ux * ux + uy * uy;
+      if (s2 > maxStep2) maxStep2 = s2;
+    }
+    const r = cellOrderSoftStep(this.cellOrder, this.laws, x0, x, maxStep2, force, account ? heat : null);
+    if (account) this.heatFresh = r.accounted;
+    return r.energy;
+  }
+
+  /** How the cell-order mode summed the pairs at the last evaluation (null in the other modes). */
+  get cellOrderMode(): CellOrderMode | null {
+    return this.cellOrder ? this.cellOrder.lastMode : null;
   }
 
   /** Number of cells (0 when the all-pairs loop is used). */
@@ -100,6 +200,7 @@ export class ParticleForceField implements ForceField {
 
   /** Forgets the neighbour lists and the cell order's adaptive state (see ForceField.reset). */
   reset(): void {
+    this.heatFresh = false;
     this.cellOrder?.reset();
     this.verlet?.reset();
   }

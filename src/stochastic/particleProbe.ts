@@ -27,6 +27,7 @@ import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
+import type { ParticleForceField } from "./particleForces.js";
 import { addExternalDivergence, externalForcesContinuous, PairDivergence } from "./stateHeat.js";
 import { ExternalFields } from "./potentials/externalFields.js";
 import { BondForces } from "./potentials/bonds.js";
@@ -62,6 +63,8 @@ export class ParticleProbe implements Probe {
   private readonly pairAxis = new Float64Array(3);
   /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
   private readonly ledger: PairHeatLedger | null;
+  /** The pairs term when it accounts the ledger's correction in its force loop (ParticleForceField.enableStepHeat). */
+  private readonly fused: ParticleForceField | null;
   /** The pair heat as a state function (stateHeat.ts): -(1/gamma_a)(p_a . f_a + T_a div_a p_a). */
   private readonly stateHeat: boolean;
   private readonly divergence: PairDivergence | null;
@@ -87,6 +90,7 @@ export class ParticleProbe implements Probe {
     private readonly dt: number,
     private readonly external: ExternalFields | null,
     pairHeat: PairHeatRule = "trapezoid",
+    pairs: ParticleForceField | null = null,
   ) {
     checkParticlesModel(model, "ParticleProbe");
     if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
@@ -125,6 +129,17 @@ export class ParticleProbe implements Probe {
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger =
       pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
+    // The ledger's pass folded into the force loop of the pairs term where it can (2D soft disks in cell order): each
+    // step's end evaluation accounts the step's pair heat; a step it could not account goes through the ledger.
+    this.fused =
+      this.ledger !== null &&
+      pairs !== null &&
+      pairs.enableStepHeat(
+        model.species.map((s) => s.temperature / s.friction),
+        dt,
+      )
+        ? pairs
+        : null;
     this.stateHeat = pairHeat === "state" && !this.underdamped;
     this.divergence = this.stateHeat && model.pairs.length > 0 && N >= 2 ? new PairDivergence(model) : null;
     this.mobility = Float64Array.from(model.species, (s) => 1 / s.friction);
@@ -197,7 +212,11 @@ export class ParticleProbe implements Probe {
           }
         }
         // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
-        if (this.ledger) this.ledger.correct(x0, x, invDt, out, perSpecies);
+        if (this.ledger) {
+          const h = this.fused !== null ? this.fused.takeStepHeat() : null;
+          if (h !== null) for (let s = 0; s < S; s++) out[s * perSpecies] += h[s];
+          else this.ledger.correct(x0, x, invDt, out, perSpecies);
+        }
       }
     }
     for (let s = 0; s < S; s++) {

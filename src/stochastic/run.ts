@@ -103,8 +103,9 @@ export interface SimulationOptions {
    * -(1/gamma)<p.f + T div p> (stateHeat.ts; second-order time-step bias under Heun), the default where every pair
    * force is continuous (harmonic without rest length, WCA); "exact" makes each interacting pair's two trapezoid
    * heats sum to the exact change of its energy (pairHeat.ts), the default where a pair force jumps (soft; harmonic
-   * with a rest length), at the cost of one more pass over the pairs per step (1.6x to 2.6x the time of a step for
-   * 2D soft disks); "trapezoid" is the plain trapezoid rule, with a first-order bias and an error at each kink.
+   * with a rest length): for 2D soft disks in cell order the force loop at the end of each step does it (about 1.3x
+   * the time of a trapezoid step), otherwise one more pass over the pairs per step (docs/stochastic.md); "trapezoid"
+   * is the plain trapezoid rule, with a first-order bias and an error at each kink.
    * The result's `pairHeat` says which was used.
    */
   pairHeat?: PairHeatRule;
@@ -302,7 +303,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       warnings.push(
         `heat flows and entropy production are biased: ${stateProblem}; pairHeat "exact" (--pair-heat exact) sums each pair's heats exactly`,
       );
-    const pp = new ParticleProbe(model, dt, built.external, pairHeat);
+    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);

@@ -12,14 +12,14 @@
  * harmonic pair with a rest length (the same at r = 0). `stateHeatApplies` says when this form is exact.
  *
  * For a pair law U(r): div_a p_a = -(U''(r) + (d - 1) U'(r)/r), the same for both particles. PairDivergence sums it
- * over the pairs within the cutoff (its own pass over a cell grid, neighbours/cellGrid.ts) and adds each particle's
+ * over the pairs within the cutoff (the model's pair visitor, neighbours/modelPairs.ts) and adds each particle's
  * share -(T_a/gamma_a) div_a p_a to the heat of its species. Browser-safe.
  */
 import { checkParticlesModel, type PairPotential, type ParticlesModel } from "../model/particles.js";
-import { CellGrid } from "./neighbours/cellGrid.js";
+import { ModelPairs, type PairVisit } from "./neighbours/modelPairs.js";
 import type { PairHeatRule } from "./pairHeat.js";
 import { bondForceContinuous } from "./potentials/bonds.js";
-import { packPairLaws, pairCurvature, pairForceOverDistance } from "./potentials/pairLaws.js";
+import { pairCurvature, pairForceOverDistance } from "./potentials/pairLaws.js";
 
 /** True when a pair law's force is continuous at every separation the dynamics can reach. */
 export function pairForceContinuous(p: PairPotential): boolean {
@@ -52,35 +52,17 @@ export function stateHeatApplies(model: ParticlesModel): boolean {
 
 /** Sum over interacting pairs of each particle's share of the divergence term, per species. */
 export class PairDivergence {
-  private readonly N: number;
-  private readonly d: number;
-  private readonly S: number;
-  private readonly L: Float64Array;
-  private readonly rules: (PairPotential | null)[];
-  private readonly cut2: Float64Array;
-  private readonly cut: number;
-  private readonly diffusivity: Float64Array;
-  private readonly sp: Int32Array;
-  private readonly cells: CellGrid;
+  private readonly pairs: ModelPairs;
+  // The evaluation in progress (set by add for the visitor).
+  private out: Float64Array = new Float64Array(0);
+  private stride = 1;
+  private total = 0;
+  private readonly visitPair: PairVisit;
 
   constructor(model: ParticlesModel) {
     checkParticlesModel(model, "PairDivergence");
-    const N = model.speciesOf.length,
-      d = model.dimension;
-    this.N = N;
-    this.d = d;
-    this.S = model.species.length;
-    this.sp = model.speciesOf;
-    this.L = Float64Array.from({ length: 3 }, (_, k) => (k < d && model.box ? model.box[k] : Infinity));
-    const laws = packPairLaws(model);
-    this.rules = laws.rules;
-    this.cut2 = laws.cut2;
-    this.cut = laws.maxCutoff;
-    this.diffusivity = Float64Array.from(
-      model.speciesOf,
-      (s) => model.species[s].temperature / model.species[s].friction,
-    );
-    this.cells = new CellGrid(d, this.L, N, "upper");
+    this.pairs = new ModelPairs(model);
+    this.visitPair = (a, b, t, _sx, _sy, _sz, q) => this.pair(a, b, t, q);
   }
 
   /**
@@ -88,57 +70,25 @@ export class PairDivergence {
    * state x; returns the sum over particles of div_a p_a.
    */
   add(x: Float64Array, out: Float64Array, stride: number): number {
-    if (this.N < 2 || this.cut === 0) return 0;
-    this.cells.sort(x, this.cut, true);
-    const cells = this.cells,
-      start = cells.start,
-      cp = cells.triples,
-      order = cells.order,
-      wx = cells.wx,
-      wy = cells.wy,
-      wz = cells.wz;
-    const Lx = this.L[0],
-      Ly = this.L[1],
-      Lz = this.L[2];
-    const hx = 0.5 * Lx,
-      hy = 0.5 * Ly,
-      hz = 0.5 * Lz;
-    const dm1 = this.d - 1,
-      S = this.S;
-    let total = 0;
-    for (let m = 0; m < cp.length; m += 3) {
-      const c = cp[m],
-        c2 = cp[m + 1];
-      const e1 = start[c + 1],
-        e2 = start[c2 + 1];
-      for (let i = start[c]; i < e1; i++) {
-        const a = order[i];
-        const sa = this.sp[a];
-        for (let j = c === c2 ? i + 1 : start[c2]; j < e2; j++) {
-          const b = order[j];
-          const rule = this.rules[sa * S + this.sp[b]];
-          if (rule === null) continue;
-          let sx = wx[a] - wx[b],
-            sy = wy[a] - wy[b],
-            sz = wz[a] - wz[b];
-          if (sx > hx) sx -= Lx;
-          else if (sx < -hx) sx += Lx;
-          if (sy > hy) sy -= Ly;
-          else if (sy < -hy) sy += Ly;
-          if (sz > hz) sz -= Lz;
-          else if (sz < -hz) sz += Lz;
-          const q = sx * sx + sy * sy + sz * sz;
-          if (q >= this.cut2[sa * S + this.sp[b]]) continue;
-          const r = Math.sqrt(q);
-          // div_a p_a = -(U'' + (d - 1) U'/r) = -U'' + (d - 1) g with g = -U'/r.
-          const div = -pairCurvature(rule, r) + dm1 * pairForceOverDistance(rule, r);
-          out[sa * stride] -= this.diffusivity[a] * div;
-          out[this.sp[b] * stride] -= this.diffusivity[b] * div;
-          total += 2 * div;
-        }
-      }
-    }
-    return total;
+    const p = this.pairs;
+    if (p.N < 2 || p.cutoff === 0) return 0;
+    this.out = out;
+    this.stride = stride;
+    this.total = 0;
+    p.visit(x, p.cutoff, this.visitPair);
+    return this.total;
+  }
+
+  private pair(a: number, b: number, t: number, q: number): void {
+    const { d, cut2, rules, diffusivity, speciesOf } = this.pairs;
+    if (q >= cut2[t]) return;
+    const rule = rules[t]!;
+    const r = Math.sqrt(q);
+    // div_a p_a = -(U'' + (d - 1) U'/r) = -U'' + (d - 1) g with g = -U'/r.
+    const div = -pairCurvature(rule, r) + (d - 1) * pairForceOverDistance(rule, r);
+    this.out[speciesOf[a] * this.stride] -= diffusivity[a] * div;
+    this.out[speciesOf[b] * this.stride] -= diffusivity[b] * div;
+    this.total += 2 * div;
   }
 }
 

@@ -317,6 +317,15 @@ function sumOfTerms(parts: readonly TermField[], dof: number): ForceField {
       for (let k = 0; k < rest.length; k++) u += rest[k].add(x, f);
       return u;
     },
+    ...(first.computeStep
+      ? {
+          computeStep(x0: Float64Array, x: Float64Array, f: Float64Array, account: boolean) {
+            let u = first.computeStep!(x0, x, f, account);
+            for (let k = 0; k < rest.length; k++) u += rest[k].add(x, f);
+            return u;
+          },
+        }
+      : {}),
     reset() {
       for (const p of parts) p.reset?.();
     },

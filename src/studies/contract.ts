@@ -6,7 +6,8 @@
  *    `.meta({ unit, range, flag?, sweep?, ... })` (see ParameterMeta). Defaults live in the schema.
  *  - compute(parameters, context): all the work (solves, quadratures, simulations), returning plain
  *    JSON-serialisable results; every stochastic number carries its error bar.
- *  - figures(results), report(results): pure: they draw and write text from the results and compute nothing.
+ *  - figures(results), report(results), numbers(results): pure: they draw, write text and name the main numbers (with
+ *    units and error bars: the lab's report box) from the results and compute nothing.
  *  - reproduce: the figure sets of `ness reproduce NAME`, each a parameter set (full and quick), a compute and pure
  *    figures; the CLI writes each set's figures (SVG, PNG, CSV) and its results.json (parameters, seed, version).
  *
@@ -48,6 +49,24 @@ export interface SweepRange {
   stop: number;
   count: number;
   spacing: "linear" | "log";
+}
+
+/**
+ * A number a study names in its results (the lab's report box shows them above the report; tests pick them by key):
+ * its value, unit and, for a stochastic estimate, its error bar.
+ */
+export interface NamedNumber {
+  /** Stable name for scripts and tests, e.g. "entropyProduction". */
+  key: string;
+  /** What it is, for a reader, e.g. "entropy production rate". */
+  label: string;
+  value: number;
+  /** Unit in the study's units ("1" or absent: a pure number). */
+  unit?: string;
+  /** One standard error of a stochastic estimate (absent: exact). */
+  error?: number;
+  /** False where the error bar cannot be trusted (too few independent values). */
+  reliable?: boolean;
 }
 
 /** What each parameter declares besides its description (zod `.meta()`). */
@@ -200,6 +219,16 @@ export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
   draftFigures?(parameters: z.output<S>): boolean;
   /** Pure: the terminal report. */
   report(results: R): string;
+  /**
+   * Pure: the study's main numbers, named, with units and error bars (the lab shows them in its report box, above
+   * the report); absent: only the report.
+   */
+  numbers?(results: R): NamedNumber[];
+  /**
+   * The sweep an interactive page (the lab) opens with, where a sweep is what the study is about (the CLI computes one
+   * point unless a parameter is given as a range): the key of a sweepable parameter and its range.
+   */
+  pageSweep?: { key: string; range: SweepRange };
   /** Warnings to show with the report (on stderr); default: `results.warnings` when it is a list of strings. */
   warnings?(results: R): string[];
   /** The table `--csv` writes (streamed); default: the first figure's table. */
@@ -262,6 +291,23 @@ export function studyCase<S extends z.ZodObject, R>(
 /** A reproduce case that is its own computation (a figure set beyond the study's parameters). */
 export function figureSet<P, R>(c: ReproduceCase<P, R>): ReproduceCase<P, R> {
   return c;
+}
+
+/** A named stochastic estimate (value, error bar and whether to trust it) for a study's numbers(). */
+export function estimateNumber(
+  key: string,
+  label: string,
+  m: { value: number; error: number; reliable?: boolean },
+  unit?: string,
+): NamedNumber {
+  return {
+    key,
+    label,
+    value: m.value,
+    error: m.error,
+    ...(unit !== undefined ? { unit } : {}),
+    ...(m.reliable !== undefined ? { reliable: m.reliable } : {}),
+  };
 }
 
 /** Default warnings of a result: its `warnings` member when it is a list of strings. */

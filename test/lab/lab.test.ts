@@ -15,7 +15,7 @@ import { main } from "../../src/cli/main.js";
 import { solveNetwork } from "../../src/exact/network.js";
 import { loadModel, type NetworkModel } from "../../src/model/index.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
-import { closedFormCovariance, sweep } from "../../src/studies/variance-resonance/index.js";
+import { closedFormCovariance } from "../../src/studies/variance-resonance/index.js";
 import { findStudy } from "../../src/studies/catalog.js";
 import { runStudy } from "../../src/studies/run.js";
 import { fieldsOf } from "../../src/studies/schema.js";
@@ -398,23 +398,115 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     expect(errors).toEqual([]);
   });
 
-  it("opens the variance-resonance study page: its numbers are the library's and the closed forms'", async () => {
-    await page.goto(`${url}#/study/variance-resonance`);
-    await page.waitForSelector('#study-numbers dd[data-key="sigma11"]');
+  it("opens the variance-resonance page on its contract: the sweep, named numbers, sweep fields, messages in place", async () => {
+    const study = findStudy("variance-resonance")!;
+    type Shown = {
+      kind: string;
+      parameter?: string;
+      values?: number[];
+      sigma11?: number[];
+      input?: Record<string, number>;
+    };
+    // Typed arrays pass through JSON as objects {0: x, 1: y, ...}: back to lists.
+    const lists = (x: Record<string, unknown> | null): Shown | null => {
+      if (!x) return null;
+      for (const k of ["values", "sigma11"])
+        if (x[k] && typeof x[k] === "object") x[k] = Object.values(x[k] as Record<string, number>);
+      return x as unknown as Shown;
+    };
+    const shown = async () =>
+      lists(
+        await page.evaluate(() =>
+          JSON.parse(
+            JSON.stringify((window as unknown as { nessLab: { study: { last(): unknown } } }).nessLab.study.last()),
+          ),
+        ),
+      );
+    const done = () =>
+      page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
     const value = async (key: string) =>
       Number(await page.locator(`#study-numbers dd[data-key="${key}"]`).getAttribute("data-value"));
-    const base = { k: 1, k0: 0.01, q: 100, T1: 2, T2: 1 };
-    expect(await value("sigma11")).toBe(sweep(base, "k", [1]).sigma11[0]);
-    expect(await value("sigma11")).toBeCloseTo(closedFormCovariance(base).sigma11, 8);
-    await page.locator("#study-variance-resonance-k").fill("1.02");
-    await expect.poll(() => value("sigma11")).toBeCloseTo(closedFormCovariance({ ...base, k: 1.02 }).sigma11, 8);
+    const form = "#study-variance-resonance";
+    // The page opens on the study's pageSweep: k over [0.9, 1.1], 801 exact solves, at the dimensionless defaults.
+    await page.goto(`${url}#/study/variance-resonance`);
+    await page.waitForFunction(() => document.title === "ness lab: variance-resonance");
+    await done();
+    expect(await page.locator(`${form}-sweep`).inputValue()).toBe("k");
+    expect(await page.locator(`${form}-k`).isDisabled()).toBe(true); // swept: its own field is not used
+    const base = { k0: 0.01, q: 4000, T1: 1, T2: 11 };
+    const sweepK = { start: 0.9, stop: 1.1, count: 801, spacing: "linear" as const };
+    const r = (await shown())!;
+    expect(r.kind).toBe("sweep");
+    const full = await runStudy(study, { k: sweepK }, { figures: true });
+    const expected = lists(json(full) as Record<string, unknown>)!;
+    expect(r.values).toEqual(expected.values);
+    r.sigma11!.forEach((x, i) =>
+      expect(Math.abs(x - expected.sigma11![i])).toBeLessThanOrEqual(1e-12 * Math.abs(expected.sigma11![i])),
+    );
+    for (const i of [0, 400, 560, 800]) {
+      expect(r.sigma11![i] / closedFormCovariance({ ...base, k: r.values![i] }).sigma11).toBeCloseTo(1, 8);
+    }
+    // The named numbers (Study.numbers) in the report box, above the report as the CLI prints it.
+    expect(await value("sigma11Max")).toBe(Math.max(...r.sigma11!));
+    expect(await value("resonance")).toBeCloseTo(1, 2);
+    expect(await page.locator("#study-report-box #study-numbers + #study-report").count()).toBe(1);
+    // The report as `ness study variance-resonance --k 0.9:1.1:801` prints it (but for the time the sweep took).
+    const untimed = (t: string | null) => (t ?? "").replace(/ in [\d.]+ ms /, " in (time) ");
+    expect(untimed(await page.locator("#study-report").textContent())).toBe(untimed(study.report(full)));
+    expect(await page.locator("#study-figures figure").count()).toBe(1);
+    // Slider of a field with no schema default: it starts at the group's default (k0 = 0.01), not at an end.
+    const k0Slider = page.getByLabel("--k0 slider", { exact: true });
+    expect(10 ** Number(await k0Slider.inputValue())).toBeCloseTo(0.01, 10);
     await page.screenshot({ path: join(artifacts, "study-variance-resonance.png"), fullPage: true });
-    await page.locator("#study-variance-resonance-k0").fill("-1");
-    expect(await page.locator("#study-variance-resonance-error").textContent()).toMatch(/^ness: --k0 must be .*got -1/);
-    await page.locator("#study-variance-resonance-k0").fill("0.02");
-    await expect
-      .poll(() => value("sigma11"))
-      .toBeCloseTo(closedFormCovariance({ ...base, k: 1.02, k0: 0.02 }).sigma11, 8);
+    await page
+      .locator("#study-report-box")
+      .screenshot({ path: join(artifacts, "study-variance-resonance-report.png") });
+    // A change of k0 recomputes the sweep: the closed forms at k = 1.02 (point 560).
+    await page.locator(`${form}-k0`).fill("0.02");
+    await expect.poll(async () => (await shown())?.input?.k0).toBe(0.02);
+    await done();
+    const r2 = (await shown())!;
+    expect(r2.sigma11![560] / closedFormCovariance({ ...base, k0: 0.02, k: r2.values![560] }).sigma11).toBeCloseTo(
+      1,
+      8,
+    );
+    // Bad input: the CLI's message in place (a value, then a range), and the page keeps working.
+    await page.locator(`${form}-k0`).fill("-1");
+    expect(await page.locator(`${form}-error`).textContent()).toBe(
+      await cliError(["study", "variance-resonance", "--k0", "-1"]),
+    );
+    await page.locator(`${form}-k0`).fill("0.02");
+    await page.locator(`${form}-sweep-points`).fill("1");
+    expect(await page.locator(`${form}-error`).textContent()).toBe(
+      await cliError(["study", "variance-resonance", "--k", "0.9:1.1:1"]),
+    );
+    await page.screenshot({ path: join(artifacts, "study-variance-resonance-bad-sweep.png"), fullPage: true });
+    await page.locator(`${form}-sweep-points`).fill("401");
+    await expect.poll(async () => (await shown())?.values?.length).toBe(401);
+    await done();
+    expect(await page.locator(`${form}-error`).textContent()).toBe("");
+    expect(page.url()).toMatch(/#\/study\/variance-resonance\?k=0\.9%3A1\.1%3A401&k0=0\.02$/);
+    // A log sweep of q; then no sweep: one point, its named numbers the closed forms'.
+    await page.locator(`${form}-sweep`).selectOption("q");
+    await page.locator(`${form}-sweep-log`).check();
+    await expect.poll(async () => (await shown())?.parameter).toBe("q");
+    await done();
+    const rq = (await shown())!;
+    expect(rq.values![0]).toBeCloseTo(2000, 9);
+    expect(rq.values!.at(-1)).toBeCloseTo(8000, 9);
+    expect(rq.values![100]).toBeCloseTo(4000, 6); // log spaced: the middle point is the geometric mean
+    await page.locator(`${form}-sweep`).selectOption("");
+    await page.locator(`${form}-k`).fill("1.01");
+    await expect.poll(async () => (await shown())?.kind).toBe("point");
+    await done();
+    const point = closedFormCovariance({ ...base, k0: 0.02, k: 1.01 });
+    await expect.poll(() => value("sigma11")).toBeCloseTo(point.sigma11, 6);
+    expect((await value("sigma12")) / point.sigma12).toBeCloseTo(1, 8);
+    expect(page.url()).toMatch(/k=1\.01&k0=0\.02&sweep=none$/);
+    await page.screenshot({ path: join(artifacts, "study-variance-resonance-point.png"), fullPage: true });
+    await page
+      .locator("#study-report-box")
+      .screenshot({ path: join(artifacts, "study-variance-resonance-point-report.png") });
     expect(errors).toEqual([]);
   });
 
@@ -445,6 +537,10 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       expect(await page.locator("#study-figures figure").count()).toBe(c.figures);
       if (c.report !== false && !c.exact)
         expect(await page.locator("#study-report").textContent()).toBe(study.report(expected as never));
+      // The named numbers (Study.numbers) in the report box, the same as the library's.
+      expect(
+        await page.locator("#study-numbers dd").evaluateAll((dds) => dds.map((d) => d.getAttribute("data-key"))),
+      ).toEqual(study.numbers!(expected as never).map((n) => n.key));
       // Every field is labelled by its CLI flag (the contract's, --burn-in for burnIn) and unit, and the label names
       // its input (getByLabel finds the text field by that label).
       const form = `study-${c.name.replace(/\W+/g, "-")}`;
@@ -455,6 +551,9 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
         expect(await page.getByLabel(label, { exact: true }).getAttribute("id")).toBe(`${form}-${f.key}`);
       }
       await page.screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}.png`), fullPage: true });
+      await page
+        .locator("#study-report-box")
+        .screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}-report.png`) });
     });
   }
 
@@ -469,6 +568,14 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
           ).nessLab.study.last()?.biasSweep as Sweep | undefined,
       );
     const svgText = () => page.locator("#study-figures figure").first().textContent();
+    // --T0 and --T3 have no schema default (it depends on the model): their log sliders start at the --help defaults
+    // (1 and 3), and follow the address.
+    const slider = async (flag: string) =>
+      10 ** Number(await page.getByLabel(`--${flag} [energy (kB = 1)] slider`, { exact: true }).inputValue());
+    await page.goto(`${url}#/study/energy-correlations`);
+    await page.waitForFunction(() => document.title === "ness lab: energy-correlations");
+    expect(await slider("T0")).toBeCloseTo(1, 10);
+    expect(await slider("T3")).toBeCloseTo(3, 10);
     await page.goto(`${url}#/study/energy-correlations?model=ideal-gas&Cv=2&T0=1.5&T3=4`);
     await page.waitForFunction(() => document.title === "ness lab: energy-correlations");
     await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
@@ -494,6 +601,9 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       expect(await svgText()).toContain(`(T₀ = ${T0})`);
     };
     await check(2, 1.5, 4);
+    // (a log slider moves in steps of 1/1000 of its six decades: within half a step of the typed value)
+    expect(Math.abs(Math.log10((await slider("T0")) / 1.5))).toBeLessThanOrEqual(0.003 + 1e-12);
+    expect(Math.abs(Math.log10((await slider("T3")) / 4))).toBeLessThanOrEqual(0.003 + 1e-12);
     await page.screenshot({ path: join(artifacts, "study-energy-correlations-live.png"), fullPage: true });
     await page.locator("#study-energy-correlations-T3").fill("2.5");
     await page.waitForFunction(() => {
@@ -566,6 +676,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       ["energy-correlations", "T3", [2, 4, 5, 6, 7]],
       ["two-temperature/run-and-chase", "Tcold", [0.2, 0.3, 0.4, 0.5, 0.6]],
       ["particle-bath-chain", "TL", [2.5, 3, 4, 5, 6]],
+      ["variance-resonance", "k0", [0.005, 0.02, 0.03, 0.015, 0.01]],
     ] as const) {
       await page.goto(`${url}#/study/${name}`);
       await page.waitForFunction((n) => document.title === `ness lab: ${n}`, name);
@@ -609,7 +720,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     }
     console.log(`slider response (ms, input to figures drawn): ${JSON.stringify(times)}`);
     console.log(`slider to full figures (ms; the same where there is no draft): ${JSON.stringify(full)}`);
-    expect(Object.keys(times)).toHaveLength(4);
+    expect(Object.keys(times)).toHaveLength(5);
   });
 
   it("simulates particle models with external fields: the CLI's numbers for the seed, bad text in place", async () => {

@@ -1,14 +1,17 @@
 // The package as a user installs it (issue 15 item 2): `npm pack`, install the tarball into an empty folder (offline,
 // from npm's cache: the dependencies are pinned by this repository's lockfile, whose production entries become the
 // folder's lockfile), then type-check README's library example under strict TypeScript against the installed types
-// and run it with node. Also: the entry points "ness", "ness/linalg", "ness/node" resolve, internals do not, and no
-// source map ships without its sources. The temporary folder is removed afterwards.
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// and run it with node. Also: the entry points "ness", "ness/linalg", "ness/node" resolve, internals do not, no
+// source map ships without its sources, and the installed `ness lab` serves the lab (dist/lab ships: `npm pack`
+// builds it, prepack; this test packs with --ignore-scripts, so it builds dist/lab itself where it is missing, as
+// `ness lab` does in a checkout). The temporary folder is removed afterwards.
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildLab, labSiteFolder } from "../../src/cli/commands/lab.js";
 import { markdownBlocks, root } from "../docs/snippets.js";
 
 let dir = "";
@@ -24,7 +27,10 @@ function run(command: string, args: string[], cwd: string) {
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  // The lab's site, as prepack (npm run build:web) writes it; kept by `npm run build` (scripts/clean-dist.js).
+  const site = labSiteFolder();
+  if (!existsSync(join(site, "index.html"))) expect(await buildLab(site, () => {})).toBe(true);
   dir = mkdtempSync(join(tmpdir(), "ness-pack-"));
   const pack = run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], root);
   expect(pack.status, pack.stderr).toBe(0);
@@ -133,5 +139,40 @@ describe("the packed package", () => {
       node: true,
       internal: "ERR_PACKAGE_PATH_NOT_EXPORTED",
     });
+  });
+
+  it("ships the lab: the installed `ness lab` serves its page and scripts", async () => {
+    expect(files).toContain("dist/lab/index.html");
+    const child = spawn(process.execPath, [join(app, "node_modules", "ness", "bin", "ness.js"), "lab", "--port", "0"], {
+      cwd: app,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "",
+          err = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        child.on("exit", (code) => reject(new Error(`ness lab exited with ${code}: ${err}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+      const html = await page.text();
+      expect(html).toContain("ness lab");
+      // Its module script (relative URL, hashed name) is served too.
+      const script = /<script[^>]*src="\.\/([^"]+\.js)"/.exec(html)?.[1];
+      expect(script, html).toBeDefined();
+      expect(files).toContain(`dist/lab/${script}`);
+      const js = await fetch(new URL(script!, url));
+      expect(js.status).toBe(200);
+      expect(js.headers.get("content-type")).toMatch(/^text\/javascript/);
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -3,11 +3,15 @@ import { ModelError } from "../../src/errors.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import {
   concentrationWeights,
+  fftGridFor,
+  fftWorkspace,
   firstMomentLength,
   shellAverages,
   structureFactor,
   structureFactorDirect,
+  structureFactorMethod,
   structureFactorModes,
+  structureFactorModesFFT,
   wavevectors,
 } from "../../src/stochastic/structureFactor.js";
 
@@ -149,7 +153,102 @@ describe("structure factor", () => {
     ).toBeGreaterThan(10);
   });
 
+  it("the grid (FFT) method equals the direct double sum to its stated tolerance, converging like h^3", () => {
+    const rng = Rng.stream(21);
+    const L: [number, number] = [19.3, 14.1];
+    const N = 200;
+    const x = randomPoints(rng, N, L);
+    x[2] -= 4 * L[0]; // positions outside the box: the deposit wraps them
+    const labels = Array.from({ length: N }, () => (rng.uniform() < 0.5 ? 1 : 0));
+    const weights = [new Float64Array(N).fill(1), concentrationWeights(labels)];
+    const wv = wavevectors(L, Math.PI);
+    const M = wv.nx.length;
+    const direct = structureFactorDirect(x, weights, wv);
+    const errors = (oversampling: number) => {
+      const fast = structureFactorModesFFT(x, weights, wv, { grid: fftGridFor(wv, oversampling) });
+      let worst = 0,
+        lowQ = 0,
+        shell = 0;
+      for (let w = 0; w < 2; w++) {
+        let mean = 0;
+        for (let k = 0; k < M; k++) mean += direct[w * M + k] / M;
+        for (let k = 0; k < M; k++) {
+          const e = Math.abs(fast[w * M + k] - direct[w * M + k]) / mean;
+          worst = Math.max(worst, e);
+          if (wv.q[k] <= Math.PI / 4) lowQ = Math.max(lowQ, e);
+        }
+        const a = shellAverages(direct.subarray(w * M, (w + 1) * M), wv),
+          b = shellAverages(fast.subarray(w * M, (w + 1) * M), wv);
+        for (let t = 0; t < a.length; t++) shell = Math.max(shell, Math.abs(a[t] - b[t]) / mean);
+      }
+      return { worst, lowQ, shell };
+    };
+    const e2 = errors(2),
+      e4 = errors(4);
+    // The stated tolerance (structureFactor.ts header) at the default oversampling 2: a mode within 2% of the mean S,
+    // below qMax/4 within 1e-3, a shell average within 2e-3.
+    expect(e2.worst).toBeLessThan(2e-2);
+    expect(e2.lowQ).toBeLessThan(1e-3);
+    expect(e2.shell).toBeLessThan(2e-3);
+    // Aliasing falls like h^3 (the TSC window): twice the grid, about 8 times less error.
+    expect(e4.worst).toBeLessThan(e2.worst / 4);
+    expect(e4.shell).toBeLessThan(e2.shell / 4);
+  });
+
+  it("the grid method gives x(1 - x) for an ideal mixture of N = 10^5 points on a 1024^2 grid (16 MB)", () => {
+    const rng = Rng.stream(23);
+    const N = 100_000;
+    const side = Math.sqrt((N * Math.PI) / 1.6); // area fraction 0.4 of unit disks
+    const x = randomPoints(rng, N, [side, side]);
+    const labels = new Uint8Array(N);
+    for (let j = 0; j < N; j++) labels[j] = rng.uniform() < 0.5 ? 1 : 0;
+    const wv = wavevectors([side, side], Math.PI);
+    expect(structureFactorMethod(N, wv)).toBe("fft");
+    const ws = fftWorkspace(wv);
+    expect([ws.gx, ws.gy]).toEqual([1024, 1024]);
+    expect(ws.re.byteLength + ws.im.byteLength).toBeLessThanOrEqual(16 * 2 ** 20);
+    const S = structureFactorModesFFT(x, [concentrationWeights(labels)], wv, { workspace: ws });
+    const M = S.length;
+    let m = 0;
+    for (let k = 0; k < M; k++) m += S[k] / M;
+    let v = 0;
+    for (let k = 0; k < M; k++) v += (S[k] - m) ** 2 / (M - 1);
+    const se = Math.sqrt(v / M);
+    const n1 = labels.reduce((a, b) => a + b, 0) / N;
+    const ideal = n1 * (1 - n1);
+    // The modes of random points are independent exponential variables of mean x(1 - x) (up to O(1/N)).
+    expect(Math.abs(m - ideal)).toBeLessThan(4 * se);
+    expect(4 * se).toBeLessThan(0.02 * ideal);
+    // The smallest shells (q -> 0) too, each within 4 of its own error bars.
+    const avg = shellAverages(S, wv);
+    for (let t = 0; t < 3; t++) {
+      const e = ideal / Math.sqrt(wv.shellCount[t]);
+      expect(Math.abs(avg[t] - ideal)).toBeLessThan(4 * e);
+    }
+  });
+
+  it("chooses the grid method only where it is cheaper, and structureFactor agrees either way", () => {
+    const rng = Rng.stream(25);
+    const N = 3000;
+    const side = Math.sqrt((N * Math.PI) / 1.6);
+    const x = randomPoints(rng, N, [side, side]);
+    const w = [concentrationWeights(Array.from({ length: N }, (_, j) => j % 2))];
+    expect(structureFactorMethod(N, wavevectors([side, side], Math.PI))).toBe("fft");
+    expect(structureFactorMethod(300, wavevectors([19, 19], Math.PI))).toBe("modes");
+    const a = structureFactor(x, [side, side], w, { qMax: Math.PI, method: "modes" });
+    const b = structureFactor(x, [side, side], w, { qMax: Math.PI });
+    for (let t = 0; t < a.q.length; t++) expect(Math.abs(a.S[0][t] - b.S[0][t])).toBeLessThan(2e-3 * 0.25);
+  });
+
   it("rejects bad arguments with ModelError", () => {
+    const wv = wavevectors([10, 10], 3);
+    expect(() => fftGridFor(wv, 0.5)).toThrow(/oversampling/);
+    expect(() => fftWorkspace(wv, { gx: 24, gy: 32 })).toThrow(/powers of two/);
+    expect(() => fftWorkspace(wv, { gx: 8, gy: 8 })).toThrow(/does not hold/);
+    expect(() => fftGridFor(wavevectors([4000, 10], 3), 40)).toThrow(/more than/);
+    expect(() => structureFactor(new Float64Array([0, 0]), [4, 4], [[1]], { qMax: 3, method: "x" as "fft" })).toThrow(
+      /method/,
+    );
     const x = new Float64Array([0, 0, 1, 1]);
     expect(() => wavevectors([0, 1], 1)).toThrow(ModelError);
     expect(() => wavevectors([10, 10], 0.1)).toThrow(/smallest wavevector/);

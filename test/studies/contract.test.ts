@@ -4,7 +4,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { STUDIES, topLevelStudies } from "../../src/studies/catalog.js";
+import { findStudy, STUDIES, topLevelStudies } from "../../src/studies/catalog.js";
+import { runStudy } from "../../src/studies/run.js";
+import { closedFormCovariance } from "../../src/studies/variance-resonance/index.js";
 import { fieldsOf } from "../../src/studies/schema.js";
 import { VERSION } from "../../src/version.js";
 import { runCli as run } from "../helpers/cli.js";
@@ -27,6 +29,46 @@ describe("every study declares its parameters once, with description and unit", 
       expect(f.flag, f.key).toMatch(/^[A-Za-z][A-Za-z0-9]*(-[a-z0-9]+)*$/);
       expect(f.key, f.key).toMatch(/^[A-Za-z][A-Za-z0-9]*$/);
     }
+  });
+});
+
+describe("named numbers (Study.numbers, the lab's report box)", () => {
+  it("every study names its numbers; exact ones are the results' own (closed forms where there are)", async () => {
+    for (const s of STUDIES) expect(typeof s.numbers, s.name).toBe("function");
+    const check = async (name: string, parameters: Record<string, unknown>) => {
+      const study = findStudy(name)!;
+      const results = await runStudy(study, parameters, { figures: true });
+      const numbers = study.numbers!(results);
+      expect(numbers.length, name).toBeGreaterThan(0);
+      expect(new Set(numbers.map((n) => n.key)).size, name).toBe(numbers.length);
+      for (const n of numbers) {
+        expect(Number.isFinite(n.value), `${name} ${n.key}`).toBe(true);
+        if (n.error !== undefined) expect(n.error, `${name} ${n.key}`).toBeGreaterThanOrEqual(0);
+      }
+      return Object.fromEntries(numbers.map((n) => [n.key, n]));
+    };
+    // Variance resonance: a point against the closed forms; a sweep's largest sigma11 and its resonance near k = 1.
+    const base = { k: 1.02, k0: 0.01, q: 100, T1: 2, T2: 1 };
+    const point = await check("variance-resonance", base);
+    expect(point.sigma11.value / closedFormCovariance(base).sigma11).toBeCloseTo(1, 8);
+    expect(point.sigma12.value / closedFormCovariance(base).sigma12).toBeCloseTo(1, 8);
+    expect(point.sigma11.unit).toBe("L²");
+    const sweep = await check("variance-resonance", { k: { start: 0.9, stop: 1.1, count: 201, spacing: "linear" } });
+    expect(sweep.resonance.value).toBeCloseTo(1, 3);
+    expect(sweep.sigma11Max.value).toBeGreaterThan(sweep.peakExcess.value);
+    // Two-temperature pair: k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)) (Metzger, Section 4.1).
+    const pair = await check("two-temperature", { T1: 4 });
+    expect(pair.entropyProduction.value).toBeCloseTo(9 / 16, 12);
+    // Energy correlations: ideal gas C12 = Cv (T0 - T3)^2 / 27 (M = 2), C11 = Cv ((T0 + T3)/2)^2 (M = 1).
+    const ec = await check("energy-correlations", { model: "ideal-gas", Cv: 2, T0: 1, T3: 3 });
+    expect(ec.C12.value).toBeCloseTo(8 / 27, 12);
+    expect(ec.closedFormC12.value).toBeCloseTo(8 / 27, 12);
+    const single = await check("energy-correlations", { model: "ideal-gas", Cv: 2, T0: 1, T3: 3, M: 1 });
+    expect(single.C11.value).toBeCloseTo(8, 10);
+    expect(single.closedFormC11.value).toBeCloseTo(8, 10);
+    // A stochastic study: every number carries its error bar.
+    const ratchet = await check("two-temperature/ratchet", { time: 2, replicas: 2 });
+    for (const n of Object.values(ratchet)) expect(n.error, n.key).toBeDefined();
   });
 });
 

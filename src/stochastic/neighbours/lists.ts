@@ -302,6 +302,10 @@ export class CellOrderList {
   csrT = new Int32Array(0);
   csrX = new Float64Array(0);
   csrY = new Float64Array(0);
+  /** Displacements over the step in cell order (prepareStep), and the midpoint of a step (N x 2). */
+  readonly pdx: Float64Array;
+  readonly pdy: Float64Array;
+  private readonly mid: Float64Array;
   /** How the pairs were summed at the last evaluation. */
   lastMode: CellOrderMode = "list";
   /** Force evaluations since the last sort, their running mean between sorts, and whether the list is current. */
@@ -322,6 +326,9 @@ export class CellOrderList {
     this.ox = new Float64Array(N);
     this.oy = new Float64Array(N);
     this.rows = new Int32Array(N + 1);
+    this.pdx = new Float64Array(N);
+    this.pdy = new Float64Array(N);
+    this.mid = new Float64Array(2 * N);
     this.reach2 = cells.reach ** 2;
   }
 
@@ -373,13 +380,57 @@ export class CellOrderList {
    * list (built at the first evaluation after a sort). Gathers the positions for that mode and zeroes the forces.
    */
   prepare(x: Float64Array): CellOrderMode {
-    const cells = this.cells;
-    if (cells.moved(x)) {
-      if (!this.unsorted) this.meanInterval = 0.8 * this.meanInterval + 0.2 * this.sinceSort;
-      this.unsorted = false;
-      this.sinceSort = 0;
-      this.sortWithOffsets(x);
+    if (this.cells.moved(x)) this.resort(x);
+    return this.choose(x);
+  }
+
+  /**
+   * Prepares the evaluation at the end of a step x0 -> x1 (maxStep2: the largest squared displacement of a particle
+   * over the step) so that the pairs visited are every pair closer than the cutoff at x0 or at x1, as the pair-heat
+   * accounting of the step needs (pairKernels.ts cellOrderSoftStep): true when they are (with `gatherSteps`, the
+   * step's displacements are then gathered in cell order), false when not (a particle outran the skin: forces only).
+   * A new sort is made at the step's midpoint, so that both ends lie within half a skin of it when no particle moved
+   * more than the skin; without a new sort, x0 must lie within half a skin of the last sort as x1 does. The forces at
+   * x1 are those of prepare(x1) with the sort made elsewhere (the same pairs, summed in another order).
+   */
+  prepareStep(x0: Float64Array, x1: Float64Array, maxStep2: number, gatherSteps: boolean): boolean {
+    const cells = this.cells,
+      skin = cells.skin;
+    let covered: boolean;
+    if (cells.moved(x1)) {
+      // 0.98: |x1 - (x0 + x1)/2| <= skin/2 in floating point too.
+      covered = maxStep2 <= 0.98 * skin * skin;
+      if (covered) {
+        const mid = this.mid;
+        for (let i = 0; i < mid.length; i++) mid[i] = 0.5 * (x0[i] + x1[i]);
+        this.resort(mid);
+      } else this.resort(x1);
+    } else covered = !cells.moved(x0);
+    this.choose(x1);
+    if (covered && gatherSteps) {
+      const N = cells.count,
+        order = cells.grid.order,
+        ux = this.pdx,
+        uy = this.pdy;
+      for (let i = 0; i < N; i++) {
+        const a = order[i] << 1;
+        ux[i] = x1[a] - x0[a];
+        uy[i] = x1[a + 1] - x0[a + 1];
+      }
     }
+    return covered;
+  }
+
+  /** A new sort at `at`, counting the evaluations since the last one into their mean interval. */
+  private resort(at: Float64Array): void {
+    if (!this.unsorted) this.meanInterval = 0.8 * this.meanInterval + 0.2 * this.sinceSort;
+    this.unsorted = false;
+    this.sinceSort = 0;
+    this.sortWithOffsets(at);
+  }
+
+  /** Chooses how the pairs are summed at x (see prepare) and gathers the positions. */
+  private choose(x: Float64Array): CellOrderMode {
     this.sinceSort++;
     if (Math.max(this.meanInterval, this.sinceSort) < 3) {
       this.gather(x, true);

@@ -9,7 +9,9 @@
  *   wca       s6 = (l^2/r^2)^3: U = 4 k (s6^2 - s6) + k, g = 24 k (2 s6^2 - s6) / r^2
  * Each loop's arithmetic is checked against the reference functions of pairLaws.ts in
  * test/stochastic/potentials.test.ts (energy, force, at distances across each law's range and at its cutoff).
- * Soft and harmonic pairs at r = 0 (a direction-less overlap) contribute nothing. Browser-safe.
+ * Soft and harmonic pairs at r = 0 (a direction-less overlap) contribute nothing. The 2D soft cell-order loops also
+ * take, at the end of a step, the step's exact pair-heat correction in the same pass (StepHeat: the ledger of
+ * pairHeat.ts without its own loop; checked against the ledger in test/stochastic/particles.test.ts). Browser-safe.
  */
 import type { AllPairs, CellOrderList, VerletList } from "../neighbours/lists.js";
 import { HARMONIC, SOFT, WCA, type PackedPairLaws } from "./pairLaws.js";
@@ -162,6 +164,23 @@ export function allPairsForces(all: AllPairs, laws: PackedPairLaws, x: Float64Ar
 }
 
 /**
+ * The pair-heat accounting of one step x0 -> x1 done in the force loop at x1 (the exact ledger of pairHeat.ts without
+ * its own pass): for every pair closer than the cutoff at x0 or at x1, the trapezoid heat
+ * -(F_ab(x0) + F_ab(x1))/2 . (dx_a - dx_b) is compared with the exact energy change U(r1) - U(r0), and the difference
+ * per unit time goes to the two species in proportion to their diffusivities T/gamma.
+ */
+export interface StepHeat {
+  /** Per species: the step's pair-heat correction per unit time (zeroed and filled by each accounted step). */
+  readonly out: Float64Array;
+  /** Per ordered species pair t = s_a * S + s_b: D_a / (D_a + D_b), the share of particle a (1/2 when both are 0). */
+  readonly share: Float64Array;
+  /** 1 / dt. */
+  readonly invDt: number;
+  /** Per ordered species pair: 1 / range (0 without a pair). */
+  readonly invRange: Float64Array;
+}
+
+/**
  * Forces of 2D soft pairs in cell order (overwrites force); returns the pair energy. Every interacting pair must be
  * soft (PackedPairLaws.onlySoft): the loops do not look at the law code.
  */
@@ -171,19 +190,93 @@ export function cellOrderSoftForces(
   x: Float64Array,
   force: Float64Array,
 ): number {
-  const u = list.prepare(x) === "list" ? softFromList(list, laws) : softFromCells(list, laws);
+  const u = list.prepare(x) === "list" ? softFromList(list, laws, null) : softFromCells(list, laws, null);
   list.scatter(force);
   return u;
 }
 
-/** The cell-order Verlet list: a local pair loop over gathered positions. */
-function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
+/**
+ * The forces at the end x1 of a step x0 -> x1 (overwrites force; returns the pair energy) and, in the same loop with
+ * `heat`, the step's pair-heat accounting into heat.out (StepHeat) when the neighbour structure reaches every pair
+ * that interacts at x0 or x1 (CellOrderList.prepareStep); returns the energy and whether the heat was accounted.
+ */
+export function cellOrderSoftStep(
+  list: CellOrderList,
+  laws: PackedPairLaws,
+  x0: Float64Array,
+  x1: Float64Array,
+  maxStep2: number,
+  force: Float64Array,
+  heat: StepHeat | null,
+): { energy: number; accounted: boolean } {
+  const accounted = list.prepareStep(x0, x1, maxStep2, heat !== null) && heat !== null;
+  if (accounted) heat.out.fill(0);
+  const h = accounted ? heat : null;
+  const energy = list.lastMode === "list" ? softFromList(list, laws, h) : softFromCells(list, laws, h);
+  list.scatter(force);
+  return { energy, accounted };
+}
+
+/**
+ * One pair's share of the step's pair-heat correction (StepHeat), given its separations s1 (at x1) and s0 (at x0) and
+ * their squares q1, q0, one of them below the squared cutoff c2, for a soft law (k, 1/range): the exact energy change
+ * minus the trapezoid heat, per unit time, shared into out by `share`.
+ */
+function softPairHeat(
+  heat: StepHeat,
+  si: number,
+  sj: number,
+  t: number,
+  k: number,
+  is: number,
+  c2: number,
+  s1x: number,
+  s1y: number,
+  q1: number,
+  s0x: number,
+  s0y: number,
+  q0: number,
+): void {
+  const ux = s1x - s0x,
+    uy = s1y - s0y;
+  const u1 = softEnd(q1, c2, k, is),
+    g1 = endG;
+  const u0 = softEnd(q0, c2, k, is),
+    g0 = endG;
+  const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * s1x) * ux + (g0 * s0y + g1 * s1y) * uy)) * heat.invDt;
+  const w = heat.share[t];
+  heat.out[si] += w * error;
+  heat.out[sj] += (1 - w) * error;
+}
+
+/** g = -U'(r)/r of the last softEnd call (a second return value without an allocation). */
+let endG = 0;
+
+/**
+ * The soft law at one end of a step, squared distance q: returns U = k h^2 / 2 (h = 1 - r/l) and leaves
+ * g = k (1/l)(1/r - 1/l) in endG; U = k/2, g = 0 at r = 0 and both 0 beyond the cutoff (pairLaws.ts).
+ */
+function softEnd(q: number, c2: number, k: number, is: number): number {
+  endG = 0;
+  if (q >= c2) return 0;
+  if (q === 0) return 0.5 * k;
+  const ir = 1 / Math.sqrt(q);
+  const h = 1 - q * ir * is;
+  endG = k * is * (ir - is);
+  return 0.5 * k * h * h;
+}
+
+/** The cell-order Verlet list: a local pair loop over gathered positions (and the step's pair heat with `heat`). */
+function softFromList(list: CellOrderList, laws: PackedPairLaws, heat: StepHeat | null): number {
   const N = list.cells.count,
-    rows = list.rows;
+    rows = list.rows,
+    ss = list.cells.ss;
   const px = list.px,
     py = list.py,
     fx = list.pfx,
-    fy = list.pfy;
+    fy = list.pfy,
+    ux = list.pdx,
+    uy = list.pdy;
   const B = list.csrB,
     T = list.csrT,
     SX = list.csrX,
@@ -197,7 +290,9 @@ function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
     let p = rows[i];
     if (p === e) continue;
     const xa = px[i],
-      ya = py[i];
+      ya = py[i],
+      uxa = ux[i],
+      uya = uy[i];
     let fxa = 0,
       fya = 0;
     for (; p < e; p++) {
@@ -206,6 +301,14 @@ function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
       const dy = ya - py[j] - SY[p];
       const r2 = dx * dx + dy * dy;
       const t = T[p];
+      if (heat !== null) {
+        const s0x = dx - uxa + ux[j],
+          s0y = dy - uya + uy[j];
+        const q0 = s0x * s0x + s0y * s0y,
+          c2 = cut2[t];
+        if (r2 < c2 || q0 < c2)
+          softPairHeat(heat, ss[i], ss[j], t, pk[t], heat.invRange[t], c2, dx, dy, r2, s0x, s0y, q0);
+      }
       if (r2 >= cut2[t] || r2 === 0) continue;
       const ir = 1 / Math.sqrt(r2);
       const is = 1 / pl[t];
@@ -226,8 +329,11 @@ function softFromList(list: CellOrderList, laws: PackedPairLaws): number {
   return u;
 }
 
-/** No list: the pairs straight from the cells (positions within half a skin of the box, minimum image). */
-function softFromCells(list: CellOrderList, laws: PackedPairLaws): number {
+/**
+ * No list: the pairs straight from the cells (positions within half a skin of the box, minimum image), and the
+ * step's pair heat with `heat`.
+ */
+function softFromCells(list: CellOrderList, laws: PackedPairLaws, heat: StepHeat | null): number {
   const cells = list.cells,
     S = laws.species;
   const grid = cells.grid,
@@ -236,7 +342,9 @@ function softFromCells(list: CellOrderList, laws: PackedPairLaws): number {
     cp = grid.triples,
     ts = grid.tripleStart;
   const xs = list.px,
-    ys = list.py;
+    ys = list.py,
+    ux = list.pdx,
+    uy = list.pdy;
   const fx = list.pfx,
     fy = list.pfy;
   const Lx = cells.L[0],
@@ -253,9 +361,12 @@ function softFromCells(list: CellOrderList, laws: PackedPairLaws): number {
       m0 = ts[c],
       m1 = ts[c + 1];
     for (let i = start[c]; i < e1; i++) {
-      const row = ss[i] * S;
+      const si = ss[i],
+        row = si * S;
       const xi = xs[i],
-        yi = ys[i];
+        yi = ys[i],
+        uxi = ux[i],
+        uyi = uy[i];
       let fxa = 0,
         fya = 0;
       for (let m = m0; m < m1; m += 3) {
@@ -270,6 +381,14 @@ function softFromCells(list: CellOrderList, laws: PackedPairLaws): number {
           else if (dy < -hy) dy += Ly;
           const r2 = dx * dx + dy * dy;
           const t = row + ss[j];
+          if (heat !== null) {
+            const s0x = dx - uxi + ux[j],
+              s0y = dy - uyi + uy[j];
+            const q0 = s0x * s0x + s0y * s0y,
+              c2 = cut2[t];
+            if (r2 < c2 || q0 < c2)
+              softPairHeat(heat, si, ss[j], t, pk[t], heat.invRange[t], c2, dx, dy, r2, s0x, s0y, q0);
+          }
           if (r2 >= cut2[t] || r2 === 0) continue;
           const ir = 1 / Math.sqrt(r2);
           const is = 1 / pl[t];

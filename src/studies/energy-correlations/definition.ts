@@ -8,7 +8,7 @@
 import { ModelError } from "../../errors.js";
 import { toRows, type Matrix } from "../../linalg/matrix.js";
 import { BUNIN_ET_AL_2013 } from "../citations.js";
-import { defineStudy, figureSet, type ComputeContext } from "../contract.js";
+import { defineStudy, figureSet, type ComputeContext, type NamedNumber } from "../contract.js";
 import { checkRange } from "../ranges.js";
 import { runAll, runOptionsOf } from "../parallel.js";
 import { mapSet } from "../pointMap.js";
@@ -20,6 +20,7 @@ import {
   decompositionFigure,
   noiseApproximationFigure,
   profilesFigure,
+  singleVarianceFigure,
   verificationFigure,
 } from "./figures.js";
 import { MODEL_RANGES, type BuiltinModelName } from "./models.js";
@@ -34,7 +35,9 @@ import {
   closedFormC12,
   noiseApproximationErrors,
   profileSet,
+  singleSweep,
   type ModelParameters,
+  type SingleSweep,
 } from "./study.js";
 import { verificationSweep, type VerificationSweep } from "./verification.js";
 import type { z } from "zod";
@@ -123,6 +126,8 @@ export interface CorrelationResults {
   steadyStateResidual: number;
   /** C12 against the right bath for this chain (its model, parameters, M and left bath; only with ctx.figures, M >= 2). */
   biasSweep?: BiasSweep;
+  /** M = 1: the subsystem's variance against the right bath (only with ctx.figures). */
+  singleSweep?: SingleSweep;
   warnings: string[];
   simulation?: {
     scheme: string;
@@ -323,10 +328,61 @@ export const energyCorrelationsStudy = defineStudy({
       : undefined;
     const results = correlationResults(sim ? sim.exact : energyCorrelations(chain), sim);
     if (ctx.figures && chain.M >= 2) results.biasSweep = chainSweep(p.model, modelParameters(p), chain, 41);
+    if (ctx.figures && chain.M === 1) results.singleSweep = singleSweep(p.model, chain, 41);
     return results;
   },
-  figures: (r) => (r.biasSweep ? [c12Figure([r.biasSweep]), decompositionFigure([r.biasSweep])] : []),
+  figures: (r) =>
+    r.biasSweep
+      ? [c12Figure([r.biasSweep]), decompositionFigure([r.biasSweep])]
+      : r.singleSweep
+        ? [
+            singleVarianceFigure(
+              r.singleSweep,
+              r.simulation ? { value: r.simulation.C[0][0], error: r.simulation.error[0][0] } : undefined,
+            ),
+          ]
+        : [],
   report: correlationsReport,
+  numbers(r) {
+    const density = r.variable === "density";
+    const u2 = density ? "particles²" : "energy²";
+    const out: NamedNumber[] = [
+      { key: "current", label: "mean current ⟨J⟩", value: r.current, unit: density ? "particles/time" : "energy/time" },
+    ];
+    if (r.M >= 2) out.push({ key: "C12", label: "C₁₂ = ⟨δE₁δE₂⟩ (Lyapunov)", value: r.C[0][1], unit: u2 });
+    else out.push({ key: "C11", label: "⟨δE²⟩ = C₁₁ (Lyapunov)", value: r.C[0][0], unit: u2 });
+    if (r.closedForm)
+      out.push({
+        key: "closedFormC12",
+        label: `C₁₂, closed form ${r.closedForm.formula}`,
+        value: r.closedForm.C12,
+        unit: u2,
+      });
+    if (r.single?.formula !== undefined)
+      out.push({
+        key: "closedFormC11",
+        label: "⟨δE²⟩, closed form ⟨J⟩τ(β_R−β_L)/((β₁−β_L)(β_R−β₁))",
+        value: r.single.formula,
+        unit: u2,
+      });
+    const sim = r.simulation;
+    if (sim) {
+      const [i, j] = r.M >= 2 ? [0, 1] : [0, 0];
+      out.push({
+        key: r.M >= 2 ? "simulatedC12" : "simulatedC11",
+        label: `${r.M >= 2 ? "C₁₂" : "C₁₁"} (simulated)`,
+        value: sim.C[i][j],
+        error: sim.error[i][j],
+        unit: u2,
+      });
+    }
+    out.push({ key: "relaxationTime", label: "relaxation time", value: r.relaxationTime, unit: "time" });
+    return out;
+  },
+  outputs: {
+    figure:
+      "M >= 2: C12 against the right bath (and its noise decomposition); M = 1: the subsystem's variance against it",
+  },
   examples: [
     "study energy-correlations --model ideal-gas --T0 1 --T3 3 --Cv 2",
     "study energy-correlations --model ssep --eps0 0.1 --eps3 0.7 --M 4",

@@ -7,9 +7,9 @@
  * draws the data computed by the study (definition.ts).
  */
 import type { Figure, Table } from "../../figures/figure.js";
-import { linePanel, panelFigure, type Panel, type Series } from "../../figures/charts.js";
+import { lineChart, linePanel, panelFigure, type Panel, type Series } from "../../figures/charts.js";
 import type { BuiltinModelName } from "./models.js";
-import type { BiasSweep, ProfileSet } from "./study.js";
+import type { BiasSweep, ProfileSet, SingleSweep } from "./study.js";
 import type { VerificationSweep } from "./verification.js";
 
 /** How each model's C12 is scaled on the figures (the figures use T0 = 1, Cv = N = kappa = coupling = aV = 1, T_F = 100). */
@@ -460,5 +460,60 @@ export function verificationFigure(data: VerificationSweep[]): Figure {
         ]),
       ),
     },
+  });
+}
+
+/**
+ * One subsystem between two baths (M = 1): its energy variance <dE^2> = C11 against the bath difference, from the
+ * Lyapunov equation, with the closed form <J> tau (beta_R - beta_L)/((beta_1 - beta_L)(beta_R - beta_1)) where eq. 4
+ * gives it, the chain itself and, when it was simulated, the simulated variance with its error bar.
+ */
+export function singleVarianceFigure(s: SingleSweep, simulated?: { value: number; error: number }): Figure {
+  const density = s.variable === "density";
+  const x0 = density ? "ε₀" : "T₀",
+    x3 = density ? "ε₃" : "T₃";
+  const every = Math.max(1, Math.round((s.difference.length - 1) / 10));
+  const closed = s.difference
+    .map((d, i) => [d, s.formula[i]] as const)
+    .filter(([, f], i) => i % every === 0 && Number.isFinite(f));
+  const series: Series[] = [
+    { name: "Lyapunov solution", x: s.difference, y: s.variance, color: "blue" },
+    {
+      name: "closed form ⟨J⟩τ(β_R − β_L)/((β₁ − β_L)(β_R − β₁))",
+      x: closed.map(([d]) => d),
+      y: closed.map(([, f]) => f),
+      color: "black",
+      line: false,
+      marker: "circle",
+    },
+    {
+      name: "this chain",
+      x: [s.right - s.left],
+      y: [s.chainVariance],
+      color: "green",
+      line: false,
+      marker: "square",
+    },
+  ];
+  if (simulated)
+    series.push({
+      name: "simulated energy SDE",
+      x: [s.right - s.left],
+      y: [simulated.value],
+      err: [simulated.error],
+      color: "red",
+      line: false,
+      marker: "diamond",
+    });
+  return lineChart({
+    name: "energy-correlations-variance",
+    title: `Energy variance of one subsystem between two baths (${s.label})`,
+    caption:
+      `⟨δE²⟩ = C₁₁ of a single subsystem (M = 1) from R C + C Rᵀ = −Q (eq. 7) with its right bath varied (${x0} = ${short(s.left)}); ` +
+      "circles: the closed form quoted in Section 6 of Bunin et al. (valid where eq. 4 holds; not defined at equal baths); " +
+      `square: the chain itself (${x3} = ${short(s.right)}). kB = 1.`,
+    xLabel: `${x3} − ${x0}`,
+    yLabel: density ? "⟨δn²⟩ (particles²)" : "⟨δE²⟩ (energy²)",
+    series,
   });
 }

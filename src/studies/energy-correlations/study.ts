@@ -234,6 +234,51 @@ export function chainSweep(name: BuiltinModelName, p: ModelParameters, chain: Ch
   return s;
 }
 
+/** A single subsystem (M = 1) with its right bath varied: its energy variance and the closed form under eq. 4. */
+export interface SingleSweep {
+  model: BuiltinModelName;
+  label: string;
+  variable: string;
+  left: number;
+  right: number;
+  /** x axis: T3 - T0 (or eps3 - eps0). */
+  difference: number[];
+  /** <dE^2> = C11 from the Lyapunov equation (no eq. 4). */
+  variance: number[];
+  /** <J> tau (beta_R - beta_L)/((beta_1 - beta_L)(beta_R - beta_1)) where it applies (eq. 4, distinct betas), else NaN. */
+  formula: number[];
+  /** The chain's own variance. */
+  chainVariance: number;
+}
+
+/** The variance of one subsystem (M = 1) against its right bath, for the chain's model, parameters and left bath. */
+export function singleSweep(name: BuiltinModelName, chain: Chain, points = 41): SingleSweep {
+  const { left, right } = chain;
+  const { min, max } = MODEL_RANGES.temperature;
+  const rights =
+    name === "ssep"
+      ? linspace(0, 1, points)
+      : linspace(left, Math.min(max, Math.max(min, right !== left ? left + 2 * (right - left) : 3 * left)), points);
+  const variance: number[] = [],
+    formula: number[] = [];
+  for (const r of rights) {
+    const ec = energyCorrelations({ ...chain, M: 1, right: r });
+    variance.push(ec.covariance.data[0]);
+    formula.push(ec.single?.formula ?? NaN);
+  }
+  return {
+    model: name,
+    label: chain.model.label,
+    variable: chain.model.variable,
+    left,
+    right,
+    difference: rights.map((r) => r - left),
+    variance,
+    formula,
+    chainVariance: energyCorrelations({ ...chain, M: 1 }).covariance.data[0],
+  };
+}
+
 /** Off-diagonal correlation profiles C_ij (i != j) of a chain of M subsystems for a few fixed j. */
 export interface ProfileSet {
   model: BuiltinModelName;

@@ -134,6 +134,25 @@ export const harmonicConduction = defineStudy({
   },
   figures: (r) => [scalingFigureOf(r)],
   report,
+  numbers: (r) =>
+    r.results.flatMap((b) => {
+      const last = b.points[b.points.length - 1];
+      return [
+        {
+          key: `${b.boundary}.J`,
+          label: `J at N = ${last.N}, ${b.boundary} ends`,
+          value: last.J,
+          error: last.error,
+          unit: "energy/time",
+        },
+        {
+          key: `${b.boundary}.alpha`,
+          label: `exponent α of J ~ N^−α, ${b.boundary} ends (N → ∞: ${b.expectedAlpha})`,
+          value: b.fit.alpha,
+          error: b.fit.alphaError,
+        },
+      ];
+    }),
   outputs: { figure: "draw J against N with the fits", csv: "write the table (N, J, errors, fits) as CSV" },
   examples: [
     "study harmonic-conduction --n-min 16 --n-max 256 --samples 8 --figure scaling.png",

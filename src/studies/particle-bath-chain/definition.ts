@@ -6,7 +6,14 @@
  */
 import { SteadyStateError } from "../../errors.js";
 import { KREKELS_ET_AL_2026 } from "../citations.js";
-import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
+import {
+  defineStudy,
+  estimateNumber,
+  figureSet,
+  type ComputeContext,
+  type Measured,
+  type NamedNumber,
+} from "../contract.js";
 import { num, table } from "../text.js";
 import { effectiveBath } from "./effectiveBath.js";
 import { currentSimulationFigure, frictionFigure, meanForceFigure, methodsFigure, ndcFigure } from "./figures.js";
@@ -227,6 +234,28 @@ export const particleBathChain = defineStudy({
   // Not with a simulation (--probe, --simulate): a draft would run it twice.
   draftFigures: (p) => !p.probe && !p.simulate,
   report,
+  numbers(r) {
+    const out: NamedNumber[] = [
+      { key: "current", label: "heat current J (exact engine)", value: r.current, unit: "energy/time" },
+      { key: "gammaL", label: "effective friction γ_L(T_L)", value: r.gammaL, unit: "mass/time" },
+      { key: "kEff", label: "effective stiffness k_eff(T_L)", value: r.kEff, unit: "energy/length²" },
+    ];
+    if (r.maximum)
+      out.push(
+        { key: "maximumTL", label: "largest current at T_L =", value: r.maximum.TL, unit: "energy" },
+        { key: "maximumCurrent", label: "largest current", value: r.maximum.current, unit: "energy/time" },
+      );
+    if (r.simulation)
+      out.push(estimateNumber("simulatedCurrent", "heat current J (simulated)", r.simulation.current, "energy/time"));
+    if (r.probe) {
+      out.push(estimateNumber("probeFriction", "friction of the probe (simulated)", r.probe.friction, "mass/time"));
+      out.push(
+        estimateNumber("probeStiffness", "stiffness of the probe (simulated)", r.probe.stiffness, "energy/length²"),
+      );
+    }
+    return out;
+  },
+  outputs: { figure: "draw the current J against T_L (effective theory) with its maximum" },
   examples: [
     "study particle-bath-chain --TL 3 --TR 0.5 --zeta 0.2 --N 24",
     "study particle-bath-chain --N 8 --simulate --time 1000 --replicas 2",

@@ -8,7 +8,14 @@ import { particleScatter } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import { GROSBERG_JOANNY_2015, METZGER_2026, WEBER_WEBER_FREY_2016 } from "../citations.js";
 import type { RunOptions } from "../../stochastic/ensemble.js";
-import { defineStudy, figureSet, type ComputeContext, type Measured } from "../contract.js";
+import {
+  defineStudy,
+  estimateNumber,
+  figureSet,
+  type ComputeContext,
+  type Measured,
+  type NamedNumber,
+} from "../contract.js";
 import { runAll, runOptionsOf, type RunContext } from "../parallel.js";
 import { mapSet } from "../pointMap.js";
 import { num, pm, table } from "../text.js";
@@ -206,7 +213,33 @@ export const twoTemperature = defineStudy({
         ]
       : [],
   report: pairReport,
+  numbers(r) {
+    const out: NamedNumber[] = [
+      {
+        key: "entropyProduction",
+        label: "entropy production rate (exact)",
+        value: r.entropyProduction,
+        unit: "kB/time",
+      },
+      { key: "heatFromBath1", label: "heat from bath 1 (exact)", value: r.heatFromBath[0], unit: "energy/time" },
+      { key: "areaRate", label: "area rate ⟨x₁ẋ₂ − x₂ẋ₁⟩/2 (exact)", value: r.areaRate, unit: "length²/time" },
+      { key: "residual", label: "Lyapunov residual", value: r.residual },
+    ];
+    const sim = r.simulation;
+    if (sim)
+      out.push(
+        estimateNumber(
+          "simulatedEntropyProduction",
+          "entropy production rate (simulated)",
+          sim.entropyProduction,
+          "kB/time",
+        ),
+        estimateNumber("simulatedHeatFromBath1", "heat from bath 1 (simulated)", sim.heatFromBath[0], "energy/time"),
+      );
+    return out;
+  },
   warnings: (r) => r.simulation?.warnings ?? [],
+  outputs: { figure: "draw the exact density and probability current of the pair" },
   examples: [
     "study two-temperature --k 2 --lambda 0.5 --T1 3 --T2 1",
     "study two-temperature --simulate --time 400 --replicas 8 --seed 2",
@@ -357,7 +390,43 @@ export const runAndChase = defineStudy({
   },
   figures: (r) => (r.curves ? [runAndChaseFigure({ ...r.curves, ratios: [] })] : []),
   report: racReport,
+  numbers(r) {
+    const e = r.exact,
+      sim = r.simulation;
+    const out: NamedNumber[] = [
+      {
+        key: "chaseVelocity",
+        label: "run-and-chase velocity ⟨v_cm·e⟩ (exact)",
+        value: e.chaseVelocity,
+        unit: "length/time",
+      },
+      { key: "meanForce", label: "mean repulsive force ⟨F⟩ (exact)", value: e.meanForce, unit: "energy/length" },
+      {
+        key: "entropyProduction",
+        label: "entropy production rate (exact)",
+        value: e.entropyProduction,
+        unit: "kB/time",
+      },
+    ];
+    if (sim)
+      out.push(
+        estimateNumber(
+          "simulatedChaseVelocity",
+          "run-and-chase velocity (simulated)",
+          sim.chaseVelocity,
+          "length/time",
+        ),
+        estimateNumber(
+          "simulatedEntropyProduction",
+          "entropy production rate (simulated)",
+          sim.entropyProduction,
+          "kB/time",
+        ),
+      );
+    return out;
+  },
   warnings: (r) => r.simulation?.warnings ?? [],
+  outputs: { figure: "draw the exact chase velocity and entropy production against T_hot/T_cold in 1, 2 and 3D" },
   examples: [
     "study two-temperature run-and-chase --dimension 3 --Tcold 0.05 --simulate",
     "study two-temperature run-and-chase --mu-hot 3 --mu-cold 1 --simulate --time 400",
@@ -417,7 +486,17 @@ export const ratchet = defineStudy({
       `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas x ${num(r.time)}, random seed ${r.seed}`,
     ].join("\n");
   },
-  examples: ["study two-temperature ratchet --Tcold 0.02 --time 2000 --replicas 16"],
+  numbers: (r) => [
+    estimateNumber("centreOfMass", "drift velocity, centre of mass", r.centreOfMass, "length/time"),
+    estimateNumber("hot", "drift velocity, hot particle", r.hot, "length/time"),
+    estimateNumber("cold", "drift velocity, cold particle", r.cold, "length/time"),
+    estimateNumber("entropyProduction", "entropy production rate", r.entropyProduction, "kB/time"),
+  ],
+  outputs: { figure: "draw the drift velocities (the ratchet current) with their error bars" },
+  examples: [
+    "study two-temperature ratchet --Tcold 0.02 --time 2000 --replicas 16",
+    "study two-temperature ratchet --time 200 --replicas 4 --figure ratchet.png",
+  ],
   reproduce: [],
 });
 
@@ -487,6 +566,13 @@ export const demixing = defineStudy({
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
     ].join("\n");
   },
+  numbers: (r) => [
+    estimateNumber("psi", "demixing order parameter ψ", r.psi),
+    estimateNumber("coldNeighbourFraction", "cold-cold neighbour fraction", r.coldNeighbourFraction),
+    estimateNumber("largestCluster", "largest cold cluster / N_cold", r.largestCluster),
+    estimateNumber("lengthScale", "domain size L", r.lengthScale, "length"),
+    estimateNumber("entropyProduction", "entropy production rate", r.entropyProduction, "kB/time"),
+  ],
   outputs: {
     figure: "draw the final configuration of replica 0",
     csv: "write the positions of the final configuration of replica 0",

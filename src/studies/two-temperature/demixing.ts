@@ -64,9 +64,12 @@ import {
 } from "../../stochastic/statistics.js";
 import {
   concentrationWeights,
+  fftWorkspace,
   firstMomentLength,
   shellAverages,
+  structureFactorMethod,
   structureFactorModes,
+  structureFactorModesFFT,
   wavevectors,
   type Wavevectors,
 } from "../../stochastic/structureFactor.js";
@@ -169,6 +172,9 @@ const DEMIXING_LABELS: Record<Exclude<keyof DemixingParams, "errorBars">, string
   batches: "batches",
 };
 
+/** At most this many numbers in the S_cc(q) time series of all replicas (8 bytes each: 128 MB). */
+export const MAX_SERIES_NUMBERS = 16_000_000;
+
 /** Fills in the defaults and validates against DEMIXING_RANGES; throws ModelError naming the parameter and its range. */
 export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParams {
   const p: DemixingParams = { ...DEFAULT_DEMIXING, ...raw };
@@ -200,6 +206,13 @@ export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParam
     );
   }
   const samples = Math.floor(p.time / p.sampleInterval);
+  // The S_cc(q) time series of every replica is kept (L(t)): bound its memory.
+  const series = (Math.floor((p.time + p.burnIn) / p.sampleInterval) + 2) * (Math.floor(L / (2 * p.range)) + 1);
+  if (series * p.replicas > MAX_SERIES_NUMBERS)
+    throw new ModelError(
+      `the S_cc(q) time series would hold about ${Number((series * p.replicas).toPrecision(2))} numbers (replicas x samples x shells of q), ` +
+        `more than ${MAX_SERIES_NUMBERS}: use a longer --sample-interval or fewer --replicas`,
+    );
   const batches = batchesOf(p);
   if (samples < batches)
     throw new ModelError(
@@ -337,6 +350,67 @@ export function neighbourComposition(
 ): NeighbourComposition {
   checkLabels(x, cold);
   return compositionOfPairs(neighbourPairs(x, box, cutoff), cold);
+}
+
+/** S_cc(q) of one configuration, its q -> 0 shell and the domain size L (one frame: noisy; average frames or replicas). */
+export interface ConfigurationStructure extends DemixingStructure {
+  /** S_cc of the smallest shell of wavevectors. */
+  sccLowQ: number;
+  /** L = 2 pi sum D / sum |q| D, D = max(S_cc - x(1 - x), 0) (NaN when S_cc nowhere exceeds x(1 - x)). */
+  lengthScale: number;
+  /** How the modes were computed ("modes": exact; "fft": grid, for large N; structureFactorMethod). */
+  method: "modes" | "fft";
+}
+
+/**
+ * The concentration structure factor S_cc(q) over 0 < |q| <= pi / range, shell-averaged, and the domain size L of one
+ * configuration (row-major N x 2 positions `x`, labels `cold` nonzero for a cold disk, periodic box [L_x, L_y]), as the
+ * study samples them: for frames of a long `ness simulate` run of the mixture (with --checkpoint, --trajectory), the
+ * way to follow L(t) beyond what one study run affords. The error bars are 0: average several frames or replicas.
+ * Throws ModelError for bad arguments.
+ *
+ * @example
+ * ```ts
+ * import { configurationStructure } from "ness";
+ *
+ * // 16 disks on a 4 x 4 lattice, the cold ones in the half x < 2: S_cc(q_min) = 1 / (4 sin^2(pi / 4)).
+ * const x = new Float64Array(32), cold = new Uint8Array(16);
+ * for (let a = 0; a < 16; a++) {
+ *   x[2 * a] = Math.floor(a / 4) + 0.5;
+ *   x[2 * a + 1] = (a % 4) + 0.5;
+ *   cold[a] = a < 8 ? 1 : 0;
+ * }
+ * const s = configurationStructure(x, cold, [4, 4]);
+ * console.log(s.sccLowQ.toFixed(4), s.ideal, s.method); // => 0.5000 0.25 modes
+ * ```
+ */
+export function configurationStructure(
+  x: Float64Array,
+  cold: ArrayLike<number | boolean>,
+  box: ArrayLike<number>,
+  range = 1,
+): ConfigurationStructure {
+  if (x.length !== 2 * cold.length)
+    throw new ModelError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
+  if (!(Number.isFinite(range) && range > 0)) throw new ModelError(`the range must be a number > 0, got ${num(range)}`);
+  const wv = wavevectors(box, STRUCTURE_QMAX / range);
+  const weights = [concentrationWeights(cold)];
+  const method = structureFactorMethod(cold.length, wv);
+  const modes =
+    method === "fft" ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv);
+  const S = shellAverages(modes, wv);
+  const { N, nCold } = labelCounts(cold);
+  const ideal = (nCold / N) * (1 - nCold / N);
+  return {
+    q: Array.from(wv.shellQ),
+    S: Array.from(S),
+    error: Array.from(S, () => 0),
+    count: Array.from(wv.shellCount),
+    ideal,
+    sccLowQ: S[0],
+    lengthScale: firstMomentLength(wv.shellQ, S, wv.shellCount, ideal),
+    method,
+  };
 }
 
 export interface ColdClusters {
@@ -522,6 +596,8 @@ interface DemixingLayout {
   wv: Wavevectors;
   weights: Float64Array;
   shells: number;
+  /** How S_cc(q) is computed: the exact modes (O(N M)) or the grid (O(N + G^2 log G), large N; structureFactorMethod). */
+  sqMethod: "modes" | "fft";
   /** Offsets in a replica's output: engine batch means (batches x K), order-parameter batch sums (batches x 3: 2 n_cc,
    * cold ends, largest cluster fraction), the psi and largest-cluster series (seriesLength each), final positions (N x 2),
    * the S_cc(q) series (seriesLength x shells). */
@@ -579,6 +655,7 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     wv,
     weights: concentrationWeights(cold),
     shells,
+    sqMethod: structureFactorMethod(p.N, wv),
     at: { engine, op, psi, cluster, snapshot, sq, size: sq + seriesLength * shells },
   };
 }
@@ -589,13 +666,15 @@ function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): Repli
     l;
   const run = new ReplicaRun(plan, r, [], out.subarray(at.engine, at.op));
   const modes = new Float64Array(wv.nx.length);
+  const workspace = l.sqMethod === "fft" ? fftWorkspace(wv) : undefined;
   const measure = (k: number) => {
     const pairs = neighbourPairs(run.state.x, box, cutoff);
     const c = compositionOfPairs(pairs, cold);
     const cl = clustersOfPairs(pairs, cold);
     out[at.psi + k] = c.psi;
     out[at.cluster + k] = cl.largestFraction;
-    structureFactorModes(run.state.x, [weights], wv, modes);
+    if (workspace) structureFactorModesFFT(run.state.x, [weights], wv, { out: modes, workspace });
+    else structureFactorModes(run.state.x, [weights], wv, modes);
     shellAverages(modes, wv, out.subarray(at.sq + k * shells, at.sq + (k + 1) * shells));
     return { c, cl };
   };
@@ -1027,7 +1106,7 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStr
  * The demixing criterion (docs/studies/two-temperature.md, "Mixed, correlated or separating"), from runs of one
  * physical point at one or more sizes N:
  *  - "separating" when S_cc(q -> 0) grows with N (largest over smallest size > 1.25 and resolved by 4 standard
- *    errors) or the domains grow within the production run: the domain size L by more than 5% and 4 standard errors,
+ *    errors, the largest size above x(1 - x) by 4 standard errors) or the domains grow within the production run: the domain size L by more than 5% and 4 standard errors,
  *    or psi (whose deficit 1 - psi falls like the interface per cold disk, ~ 1/L) by 4 standard errors;
  *  - otherwise "correlated" when psi (local cold-cold correlation) or S_cc(q -> 0) - x(1 - x) (long-wavelength
  *    composition fluctuations) exceeds 4 standard errors at the largest size: a mixed state with correlations;
@@ -1060,14 +1139,18 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   const g = large.lengthGrowth;
   const lengthGrowth = large.lengthScale.value > 0 ? g.value / large.lengthScale.value : 0;
   const lengthGrowthZ = z(g.value, g.error);
-  const growsWithN = sorted.length > 1 && sizeZ > DEMIXING_Z && sizeRatio > 1.25;
+  // Growth with N counts only above the ideal mixture: after a random start S_cc(q_min) of a small box falls below
+  // x(1 - x) as the domains form (composition is conserved, S_cc ~ q^4 below the domains' wavenumber) while that of a
+  // large box keeps the random start's x(1 - x) (the mode has not relaxed): a rise with N from below x(1 - x) to it is
+  // kinetic, not the S_cc(q_min) ~ N of a separated steady state.
+  const growsWithN = sorted.length > 1 && sizeZ > DEMIXING_Z && sizeRatio > 1.25 && excessZ > DEMIXING_Z;
   const psiGrowthZ = z(large.psiGrowth.value, large.psiGrowth.error);
   const growsInTime = (lengthGrowthZ > DEMIXING_Z && lengthGrowth > 0.05) || psiGrowthZ > DEMIXING_Z;
   const psiZ = z(large.psi.value, large.psi.error);
   const reasons: string[] = [];
   if (sorted.length > 1)
     reasons.push(
-      `S_cc(q->0) ${growsWithN ? "grows" : "does not grow"} with N: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
+      `S_cc(q->0) ${growsWithN ? "grows with N" : sizeZ > DEMIXING_Z && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
         `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors)`,
     );
   reasons.push(

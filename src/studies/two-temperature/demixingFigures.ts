@@ -184,7 +184,11 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
       `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas x (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
       `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated or separating by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
-      `temperatures (dotted): the domains coarsen slowly. ${equalT} Definitions: docs/studies/two-temperature.md.`,
+      `temperatures (dotted): the domains coarsen slowly. ${equalT}` +
+      (sweep.verdict && p0.replicas < 16
+        ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): near the thresholds of 4 standard errors they can change with the seed.`
+        : "") +
+      ` Definitions: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
         title: "neighbour order parameter psi",
@@ -266,20 +270,41 @@ export function demixingFiniteSizeFigure(
       height,
     }),
   );
+  // A separated steady state (one domain per box) has S_cc(q_min) proportional to N: the reference line through the
+  // smallest size of the largest ratio.
+  const top = points.reduce((a, b) => (b.ratio > a.ratio ? b : a), points[0]);
+  const sizes = top.runs.map((r) => r.parameters.N);
+  const proportional: Series[] =
+    sizes.length > 1 && top.runs[0].sccLowQ.value > 0
+      ? [
+          {
+            name: "proportional to N",
+            x: [sizes[0], sizes[sizes.length - 1]],
+            y: [top.runs[0].sccLowQ.value, (top.runs[0].sccLowQ.value * sizes[sizes.length - 1]) / sizes[0]],
+            color: "gray",
+            style: "dashed",
+            strokeWidth: 1,
+          },
+        ]
+      : [];
   panels.push(
     linePanel({
       title: "S_cc(q -> 0) against system size",
       xLabel: "N",
       yLabel: "S_cc at the smallest |q|",
       xType: "log",
-      series: points.map((pt, i) => ({
-        name: `T_hot/T_cold = ${fmt(pt.ratio)} (${pt.verdict})`,
-        x: pt.runs.map((r) => r.parameters.N),
-        y: pt.runs.map((r) => r.sccLowQ.value),
-        err: pt.runs.map((r) => r.sccLowQ.error),
-        color: colors[i % colors.length],
-        marker: "square" as const,
-      })),
+      yType: "log",
+      series: [
+        ...points.map((pt, i) => ({
+          name: `T_hot/T_cold = ${fmt(pt.ratio)} (${pt.verdict})`,
+          x: pt.runs.map((r) => r.parameters.N),
+          y: pt.runs.map((r) => r.sccLowQ.value),
+          err: pt.runs.map((r) => r.sccLowQ.error),
+          color: colors[i % colors.length],
+          marker: "square" as const,
+        })),
+        ...proportional,
+      ],
       referenceLines: [{ y: ideal, label: "x(1 - x)", color: "gray", style: "dotted" }],
       width,
       height,

@@ -11,7 +11,14 @@
 import { z } from "zod";
 import { ModelError } from "../../errors.js";
 import { BOFFI_DE_GREGORIO_2024 } from "../citations.js";
-import { defineStudy, figureSet, type ComputeContext, type DataTable, type ParameterGroup } from "../contract.js";
+import {
+  defineStudy,
+  figureSet,
+  type ComputeContext,
+  type DataTable,
+  type NamedNumber,
+  type ParameterGroup,
+} from "../contract.js";
 import { choice, quantity, sweepable, sweptField, text } from "../schema.js";
 import { num, table } from "../text.js";
 import {
@@ -773,6 +780,64 @@ function inferenceReport(r: InferenceResults): string {
   return out.join("\n");
 }
 
+/** The named numbers of a result (the lab's report box): dimensionless units, as the report. */
+function varianceResonanceNumbers(r: VarianceResonanceResults): NamedNumber[] {
+  if (r.kind === "point") {
+    const c = r.covariance;
+    const out: NamedNumber[] = [
+      { key: "sigma11", label: "⟨u₁²⟩", value: c.sigma11, unit: "L²" },
+      { key: "sigma22", label: "⟨u₂²⟩", value: c.sigma22, unit: "L²" },
+      { key: "sigma12", label: "⟨u₁u₂⟩", value: c.sigma12, unit: "L²" },
+      { key: "sigma33", label: "⟨v₁²⟩ (kinetic temperature of 1)", value: c.sigma33, unit: "L²/τ²" },
+      { key: "sigma44", label: "⟨v₂²⟩ (kinetic temperature of 2)", value: c.sigma44, unit: "L²/τ²" },
+      {
+        key: "spring1to2",
+        label: "energy flux through the coupling, 1 → 2",
+        value: r.fluxes.spring1to2,
+        unit: "k₂L²/τ",
+      },
+    ];
+    if (r.entropyProduction !== undefined)
+      out.push({
+        key: "entropyProduction",
+        label: "entropy production rate",
+        value: r.entropyProduction,
+        unit: "kB/τ",
+      });
+    out.push({ key: "residual", label: "Lyapunov residual", value: r.residual });
+    return out;
+  }
+  if (r.kind === "sweep") {
+    const out: NamedNumber[] = [];
+    let max = -Infinity;
+    for (const x of r.sigma11) if (x > max) max = x;
+    out.push({ key: "sigma11Max", label: `largest ⟨u₁²⟩ over the sweep of ${r.parameter}`, value: max, unit: "L²" });
+    if (r.peak) {
+      out.push(
+        { key: "peakExcess", label: "largest ⟨u₁²⟩ above local equilibrium", value: r.peak.excess, unit: "L²" },
+        { key: "peakLocation", label: `${r.parameter} at that largest excess`, value: r.peak.location },
+      );
+      if (r.peak.width !== undefined)
+        out.push({ key: "peakWidth", label: "full width at half maximum", value: r.peak.width });
+    }
+    const res = r.resonance?.[0];
+    if (res && res.kind !== "none")
+      out.push({
+        key: "resonance",
+        label: `k at the ${res.kind} of ⟨u₁²⟩ (closed forms, refined)`,
+        value: res.location,
+      });
+    out.push({ key: "residual", label: "largest Lyapunov residual", value: r.maxResidual });
+    return out;
+  }
+  return r.solutions.map((s, i) => ({
+    key: i === 0 ? "k" : `k${i + 1}`,
+    label: `k = k₁/k₂ (${s.side} the resonance)`,
+    value: s.k,
+    ...(s.kError !== undefined ? { error: s.kError } : {}),
+  }));
+}
+
 const AXIS: Record<string, string> = { k: "k = k₁/k₂", k0: "k₀ = K/k₂", q: "q = Q₂", T1: "T₁", T2: "T₂" };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -838,6 +903,9 @@ export const varianceResonance = defineStudy({
   report(r) {
     return r.kind === "point" ? pointReport(r) : r.kind === "sweep" ? sweepReport(r) : inferenceReport(r);
   },
+  numbers: varianceResonanceNumbers,
+  // The page opens on the paper's picture: sigma11 against k across the resonance (801 exact solves).
+  pageSweep: { key: "k", range: { start: 0.9, stop: 1.1, count: 801, spacing: "linear" } },
   table(r): DataTable | undefined {
     if (r.kind !== "sweep") return undefined;
     const columns = sweepHeader(r);

@@ -127,6 +127,52 @@ describe("ness study energy-correlations", () => {
   });
 });
 
+describe("ness study energy-correlations --M 1 --figure", () => {
+  it("draws the subsystem's variance against the bath difference: ideal gas Cv (T0 + T3)^2/4, the closed form on it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-ec-single-"));
+    const csv = join(dir, "variance.csv");
+    const svg = join(dir, "variance.svg");
+    for (const file of [csv, svg]) {
+      const r = await run(
+        "study",
+        "energy-correlations",
+        "--model",
+        "ideal-gas",
+        "--Cv",
+        "2",
+        "--M",
+        "1",
+        "--figure",
+        file,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`figure written to ${file}`);
+    }
+    expect(readFileSync(svg, "utf8")).toContain("Energy variance of one subsystem");
+    // The figure's data: C11 = Cv T1^2 with T1 = (T0 + T3)/2 (T0 = 1, x = T3 - T0) along the Lyapunov curve, and the
+    // closed form <J> tau (beta_R - beta_L)/((beta_1 - beta_L)(beta_R - beta_1)) (eq. 4, exact for the ideal gas) on it.
+    const rows = readFileSync(csv, "utf8")
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"))
+      .slice(1)
+      .map((l) => l.split(","));
+    const series = (name: string) =>
+      rows.filter((c) => c[0].replace(/"/g, "").startsWith(name)).map((c) => [Number(c[1]), Number(c[2])]);
+    const exact = (x: number) => 2 * (1 + x / 2) ** 2;
+    const lyapunov = series("Lyapunov");
+    const closed = series("closed form");
+    expect(lyapunov).toHaveLength(41);
+    expect(lyapunov.at(-1)![0]).toBeCloseTo(4, 12); // the right bath up to T0 + 2 (T3 - T0)
+    for (const [x, y] of lyapunov) expect(y / exact(x)).toBeCloseTo(1, 10);
+    expect(closed.length).toBeGreaterThanOrEqual(8); // every 4th point but the equal-bath one (0/0)
+    for (const [x, y] of closed) expect(y / exact(x)).toBeCloseTo(1, 10);
+    const chain = series("this chain");
+    expect(chain).toHaveLength(1);
+    expect(chain[0][0]).toBe(2);
+    expect(chain[0][1] / exact(2)).toBeCloseTo(1, 12);
+  });
+});
+
 describe("ness reproduce energy-correlations --quick", () => {
   it("writes every figure as SVG, PNG and CSV", async () => {
     const out = mkdtempSync(join(tmpdir(), "ness-ec-"));

@@ -57,13 +57,18 @@ describe("energy-correlations: the study's figure follows its parameters", () =>
     finiteTable(r);
   });
 
-  it("long chains get fewer points; a single subsystem has no C12 figure", async () => {
+  it("long chains get fewer points; a single subsystem has its variance figure instead of C12's", async () => {
     const r = await run({ model: "fermi", M: 30 });
     expect(r.biasSweep!.difference.length).toBe(6);
     expect(r.biasSweep!.c12Approx?.length).toBe(6);
     finiteTable(r);
     const one = await run({ model: "ideal-gas", M: 1 });
     expect(one.biasSweep).toBeUndefined();
-    expect(energyCorrelationsStudy.figures(one)).toEqual([]);
+    // M = 1: <dE^2> = C11 against the bath difference; ideal gas (Cv = 1000, T0 = 1): Cv (1 + d/2)^2 on the whole
+    // curve, and the chain's own point at d = 2.
+    expect(energyCorrelationsStudy.figures(one).map((f) => f.name)).toEqual(["energy-correlations-variance"]);
+    const s = one.singleSweep!;
+    s.difference.forEach((d, i) => expect(s.variance[i] / (1000 * (1 + d / 2) ** 2)).toBeCloseTo(1, 10));
+    expect(s.chainVariance / (1000 * 4)).toBeCloseTo(1, 12);
   });
 });

@@ -82,10 +82,27 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
   });
 
   it("ratchet prints drift velocities with error bars; bad input is one line naming the option", async () => {
-    const r = await run("study", "two-temperature", "ratchet", "--time", "5", "--replicas", "2", "--asymmetry", "0.5");
+    const dir = mkdtempSync(join(tmpdir(), "ness-ratchet-"));
+    const file = join(dir, "ratchet.svg");
+    const r = await run(
+      "study",
+      "two-temperature",
+      "ratchet",
+      "--time",
+      "5",
+      "--replicas",
+      "2",
+      "--asymmetry",
+      "0.5",
+      "--figure",
+      file,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/drift velocity, centre of mass\s+\S+ ± \S+/);
     expect(r.stdout).toMatch(/rising over 0.5 of it/);
+    // --figure writes the ratchet's drift-velocity figure (the lab's and `ness reproduce`'s picture).
+    expect(r.stdout).toContain(`figure written to ${file}`);
+    expect(readFileSync(file, "utf8")).toContain("drift velocities");
     const bad = await run("study", "two-temperature", "ratchet", "--asymmetry", "1.2");
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toMatch(/^ness: --asymmetry must be a number in \[1e-6, 0.999999\], got 1.2$/);

@@ -351,6 +351,9 @@ describe("the demixing criterion on constructed evidence", () => {
     expect(byN.verdict).toBe("separating");
     expect(byN.evidence.sizes).toEqual([400, 1600]);
     expect(byN.evidence.sizeRatio).toBeCloseTo(3, 12);
+    // A rise with N from below x(1 - x) up to it (small boxes depleted by conserved coarsening, large ones still at
+    // the random start's value) is not the growth of a separated state.
+    expect(classifyDemixing([run(400, 0.1), run(1600, 0.26)]).verdict).toBe("mixed");
     expect(classifyDemixing([run(400, 0.3, 0.5)]).verdict).toBe("separating");
     // Growth below 5% of L is not counted, however well resolved.
     expect(classifyDemixing([run(400, 0.26, 0.2)]).verdict).toBe("mixed");
