@@ -1,8 +1,13 @@
 // Langevin engine benchmarks in interleaved rounds (bench/rounds.js), CPU time:
-// (a) an ensemble of 10^4 two-oscillator replicas (underdamped, BAOAB, every estimator accumulated at every step)
-//     against numpy Euler-Maruyama over the same replicas (integration only, no estimators), written in place:
-//     preallocated state, force and noise arrays, every operation with out= (no temporaries), one thread. ness
-//     on one thread and on two worker threads (CPU time counts both workers; wall time shows the parallel gain);
+// (a) an ensemble of 10^4 two-oscillator replicas (underdamped, BAOAB, every estimator accumulated at every step,
+//     2 batches per replica) against the same work in numpy, written in place and batched over the replicas: BAOAB
+//     (same splitting, same coefficients, same number of steps and replicas, from the same zero state), every
+//     replica's running sums of the coordinates and of all second moments y_a y_b at every step, batch means per
+//     replica, the spring and bath heat currents from the second moments (they are linear in them); state rows
+//     (q, p) x replicas contiguous, preallocated force, noise and product arrays, every operation a ufunc with out=
+//     (no temporaries in the step), the force one matmul, one thread. Both print the heat currents (they agree
+//     within error bars: a check that both do the same work). ness on one thread and on two worker threads (CPU
+//     time counts both workers; wall time shows the parallel gain);
 // (b) a 2D 50/50 hot/cold soft-disk mixture, N = 10^4, area fraction 0.6 (underdamped, BAOAB, Verlet list with skin
 //     0.3), against serial LAMMPS (`lmp`: fix langevin per group + fix nve, the harmonic soft repulsion,
 //     neighbor 0.3 bin): CPU time per particle-step, ness's whole simulateSync call against LAMMPS's timed loop.
@@ -22,26 +27,48 @@ const NUMPY_IN_PLACE = String.raw`
 import numpy as np
 _s = {}
 def setup(a):
-    R = a["replicas"]
-    _s.update(R=R, steps=a["steps"], dt=a["dt"], V=np.array(a["V"]), gm=np.array(a["gamma"]) / np.array(a["mass"]),
-              im=1 / np.array(a["mass"]), s=np.sqrt(2 * np.array(a["gamma"]) * np.array(a["T"]) * a["dt"]),
-              rng=np.random.default_rng(1), q=np.zeros((R, 2)), p=np.zeros((R, 2)), f=np.empty((R, 2)),
-              noise=np.empty((R, 2)), tmp=np.empty((R, 2)))
+    # BAOAB over R replicas, state rows Y = (q_1..q_n, p_1..p_n) x R (each row contiguous), every site bathed.
+    R, n, dt = a["replicas"], len(a["mass"]), a["dt"]
+    m = np.array(a["mass"]); gm = np.array(a["gamma"]); T = np.array(a["T"])
+    c1 = np.exp(-gm * dt / m)
+    N = 2 * n
+    _s.update(R=R, n=n, N=N, steps=a["steps"], batches=a["batches"], h2=dt / 2, negV=-np.array(a["V"]),
+              hm=(dt / 2 / m)[:, None], c1=c1[:, None], c2=np.sqrt((1 - c1 * c1) * m * T)[:, None],
+              m=m, gm=gm, T=T, springs=a["springs"], rng=np.random.default_rng(1),
+              Y=np.zeros((N, R)), f=np.zeros((n, R)), tmp=np.empty((n, R)), z=np.empty((n, R)),
+              S1=np.empty((N, R)), S2=np.empty((N * (N + 1) // 2, R)), P=np.empty((N * (N + 1) // 2, R)))
 def ensemble(_):
     g = _s
-    q, p, f, noise, tmp, V, gm, im, s, dt, rng = g["q"], g["p"], g["f"], g["noise"], g["tmp"], g["V"], g["gm"], g["im"], g["s"], g["dt"], g["rng"]
-    for _ in range(g["steps"]):
-        np.matmul(q, V, out=f)              # f = q V (V symmetric), force -f
-        np.multiply(p, gm, out=tmp)         # gamma p / m
-        np.add(f, tmp, out=f)
-        np.multiply(f, -dt, out=f)          # dt (force - gamma p / m)
-        rng.standard_normal(out=noise)
-        np.multiply(noise, s, out=noise)
-        np.add(p, f, out=p)
-        np.add(p, noise, out=p)
-        np.multiply(p, im * dt, out=tmp)
-        np.add(q, tmp, out=q)
-    return bool(np.isfinite(q).all())
+    n, N, h2, negV, hm, c1, c2, rng = g["n"], g["N"], g["h2"], g["negV"], g["hm"], g["c1"], g["c2"], g["rng"]
+    Y, f, tmp, z, S1, S2, P = g["Y"], g["f"], g["tmp"], g["z"], g["S1"], g["S2"], g["P"]
+    q, p = Y[:n], Y[n:]
+    Y.fill(0.0); f.fill(0.0)
+    L = g["steps"] // g["batches"]
+    rows = [(a, sum(N - b for b in range(a))) for a in range(N)]
+    means = []
+    for _b in range(g["batches"]):
+        S1.fill(0.0); S2.fill(0.0)
+        for _ in range(L):
+            np.multiply(f, h2, out=tmp); np.add(p, tmp, out=p)          # B
+            np.multiply(p, hm, out=tmp); np.add(q, tmp, out=q)          # A
+            rng.standard_normal(out=z); np.multiply(z, c2, out=z)       # O
+            np.multiply(p, c1, out=p); np.add(p, z, out=p)
+            np.multiply(p, hm, out=tmp); np.add(q, tmp, out=q)          # A
+            np.matmul(negV, q, out=f)                                   # force -V q
+            np.multiply(f, h2, out=tmp); np.add(p, tmp, out=p)          # B
+            np.add(S1, Y, out=S1)                                       # means
+            for a, off in rows:                                         # second moments y_a y_b, b >= a
+                np.multiply(Y[a:], Y[a], out=P[off:off + N - a])
+            np.add(S2, P, out=S2)
+        # Batch means per replica; the spring and bath heat currents are linear in the second moments.
+        M2 = S2 / L
+        idx = lambda a, b: rows[min(a, b)][1] + abs(b - a)
+        heats = [g["gm"][i] / g["m"][i] * (g["T"][i] - M2[idx(n + i, n + i)] / g["m"][i]) for i in range(n)]
+        flux = [k / g["m"][j] * (M2[idx(i, n + j)] - M2[idx(j, n + j)]) for i, j, k in g["springs"]]
+        means.append([h.mean() for h in heats] + [s.mean() for s in flux])
+    if not np.isfinite(Y).all():
+        raise FloatingPointError("blew up")
+    return np.mean(means, axis=0).tolist()
 `;
 
 async function ensembles(log, rounds, quick) {
@@ -77,6 +104,8 @@ async function ensembles(log, rounds, quick) {
         gamma: [0.1, 0.1],
         T: [1, 2],
         mass: [1, 1],
+        springs: [[0, 1, 0.1]],
+        batches: 2,
       });
     log(
       `(a) ${replicas} replicas of two coupled oscillators, ${steps} steps of dt = ${dt} (4 dof each); ${rounds} rounds`,
@@ -95,8 +124,22 @@ async function ensembles(log, rounds, quick) {
     const rate = (xs) => (dofSteps / xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1] / 1e6).toFixed(1);
     log(
       `    ness 1 thread (BAOAB + all estimators) ${rate(res.ness)}M dof-steps per cpu-s; 2 workers ${rate(res.ness2)}M` +
-        (res.numpy ? `; numpy in place (Euler-Maruyama, integration only) ${rate(res.numpy)}M` : ""),
+        (res.numpy ? `; numpy in place (BAOAB + the same estimators) ${rate(res.numpy)}M` : ""),
     );
+    const last = res.ness?.[res.ness.length - 1]?.value;
+    if (last) {
+      const flux = ([group, name]) => last.estimates.find((e) => e.group === group && e.name === name);
+      const shown = [
+        ["bath flux", "into 1"],
+        ["bath flux", "into 2"],
+        ["spring flux", "1 -> 2"],
+      ].map(flux);
+      if (shown.every(Boolean))
+        log(
+          `    heat currents (bath 1, bath 2, spring 1 -> 2): ness ${shown.map((e) => `${e.value.toFixed(4)} ± ${e.error.toFixed(4)}`).join(", ")}` +
+            (res.numpy ? `; numpy ${res.numpy[res.numpy.length - 1].value.map((v) => v.toFixed(4)).join(", ")}` : ""),
+        );
+    }
     if (res.numpy) {
       report(log, "ness 1 thread vs numpy in place", res.ness, res.numpy, { anchorName: "numpy", target: { min: 2 } });
       report(log, "ness 2 workers vs numpy in place (cpu of both workers; see wall)", res.ness2, res.numpy, {
@@ -194,8 +237,12 @@ async function mixture(log, rounds, quick) {
     });
 }
 
+/** The parts of this benchmark, selectable with `node bench/run.js langevin --part ensembles` (or `mixture`). */
+export const parts = ["ensembles", "mixture"];
+
 export async function run(log, options = {}) {
   const rounds = roundsFor(options, 5, 3);
-  await ensembles(log, rounds, options.quick);
-  await mixture(log, rounds, options.quick);
+  const want = (p) => !options.parts?.length || options.parts.includes(p);
+  if (want("ensembles")) await ensembles(log, rounds, options.quick);
+  if (want("mixture")) await mixture(log, rounds, options.quick);
 }

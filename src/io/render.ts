@@ -55,7 +55,7 @@ function positive(value: string | null): number | undefined {
 export function renderSvg(figure: Figure, document: Document = createDocument()): string {
   const root = figure.render(document);
   if (root.tagName.toLowerCase() !== "svg") {
-    throw new Error(`figure "${figure.name}" rendered a <${root.tagName}>, expected one <svg>`);
+    throw new ModelError(`figure "${figure.name}" rendered a <${root.tagName.toLowerCase()}>, expected one <svg>`);
   }
   root.setAttribute("xmlns", SVG_NS);
   root.setAttribute("font-family", FONT_FAMILY);
@@ -70,7 +70,7 @@ export function renderSvg(figure: Figure, document: Document = createDocument())
   const width = positive(root.getAttribute("width")) ?? (vb && vb.length === 4 ? vb[2] : undefined);
   const height = positive(root.getAttribute("height")) ?? (vb && vb.length === 4 ? vb[3] : undefined);
   if (width === undefined || height === undefined) {
-    throw new Error(`figure "${figure.name}": root <svg> has no width/height or viewBox`);
+    throw new ModelError(`figure "${figure.name}": root <svg> has no width/height or viewBox`);
   }
   root.setAttribute("width", String(width));
   root.setAttribute("height", String(height));
@@ -91,7 +91,8 @@ export function dejavuFontFiles(): string[] {
     fontFilesCache = readdirSync(dir)
       .filter((f) => /^DejaVuSans(-Bold|-Oblique|-BoldOblique)?\.ttf$/.test(f) || f === "DejaVuSansMono.ttf")
       .map((f) => path.join(dir, f));
-    if (fontFilesCache.length === 0) throw new Error(`no DejaVu fonts found in ${dir}`);
+    if (fontFilesCache.length === 0)
+      throw new FileError(`no DejaVu fonts found in ${dir} (the dejavu-fonts-ttf package is damaged: reinstall ness)`);
   }
   return fontFilesCache;
 }

@@ -10,6 +10,7 @@
  *    accurate wherever it does not overflow (|x| up to ~700); used as a cross-check in tests.
  * besselI(n, x) = e^|x| * (scaled value). I_n(-x) = (-1)^n I_n(x).
  */
+import { ModelError } from "../errors.js";
 
 /** Index at which the backward recurrence starts, far enough above both n and x for full double accuracy. */
 function millerStart(nMax: number, ax: number): number {
@@ -24,8 +25,8 @@ function millerStart(nMax: number, ax: number): number {
  * Writes into `out` (length >= nMax + 1) when given.
  */
 export function besselIScaledSequence(nMax: number, x: number, out?: Float64Array): Float64Array {
-  if (!Number.isInteger(nMax) || nMax < 0) throw new RangeError(`besselI: order must be an integer >= 0, got ${nMax}`);
-  if (!Number.isFinite(x)) throw new RangeError(`besselI: argument must be finite, got ${x}`);
+  if (!Number.isInteger(nMax) || nMax < 0) throw new ModelError(`besselI: order must be an integer >= 0, got ${nMax}`);
+  if (!Number.isFinite(x)) throw new ModelError(`besselI: argument must be finite, got ${x}`);
   const res = out ?? new Float64Array(nMax + 1);
   const ax = Math.abs(x);
   if (ax === 0) {
@@ -83,7 +84,7 @@ export function besselISequence(nMax: number, x: number): Float64Array {
 /** I_n(x) by its power series (positive terms; accurate where it does not overflow, |x| <~ 700). */
 export function besselISeries(n: number, x: number): number {
   const order = Math.abs(n);
-  if (!Number.isInteger(order)) throw new RangeError(`besselI: order must be an integer, got ${n}`);
+  if (!Number.isInteger(order)) throw new ModelError(`besselI: order must be an integer, got ${n}`);
   const h = x / 2;
   const h2 = h * h;
   // First term (x/2)^n / n!, built as a product to avoid overflow of the factorial alone.

@@ -108,6 +108,19 @@ const sameLength = (what: string, a: ArrayLike<number> | null, b: ArrayLike<numb
     throw new CheckpointError(`the checkpoint does not fit this simulation: ${what} has the wrong size`);
 };
 
+/** Runs a restore of saved state, its refusal (a state of another layout, an internal error) a CheckpointError. */
+function fitting(what: string, restore: () => void): void {
+  try {
+    restore();
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof CheckpointError) && err.message.startsWith("internal: "))
+      throw new CheckpointError(
+        `the checkpoint does not fit this simulation: the saved state of the ${what} has the wrong size`,
+      );
+    throw err;
+  }
+}
+
 /** Writes a snapshot into a freshly made replica's state (arrays of the plan's sizes); returns its counters. */
 export function restoreReplica(
   s: ReplicaSnapshot,
@@ -140,8 +153,10 @@ export function restoreReplica(
   for (let k = 0; k < 4; k++) st.rng.state[k] = s.rng[k];
   into.sums.set(s.sums);
   if (into.burnSums && s.burnSums.length === into.burnSums.length) into.burnSums.set(s.burnSums);
-  into.fields.forEach((f, k) => f.restoreState(s.fields[k]));
-  restoreForceState(into.forces, s.forces);
+  // The saved states' layouts belong to the fields and the force field (neighbour lists), which refuse one of the
+  // wrong size as an internal error: from a checkpoint file (damaged, or edited), that is the user's input.
+  fitting("fields", () => into.fields.forEach((f, k) => f.restoreState(s.fields[k])));
+  fitting("force field (neighbour lists)", () => restoreForceState(into.forces, s.forces));
   return {
     batch: s.batch,
     inBatch: s.inBatch,

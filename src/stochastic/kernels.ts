@@ -74,6 +74,7 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
   L.push(
     `let v = 0, u = 0, t = 0, i = 0, j = 0, pend = 0${[...Array(nb).keys()].map((k) => `, z${k} = 0, zi${k} = 0`).join("")};`,
   );
+  const loopAt = L.length;
   L.push("for (let step = 0; step < nSteps; step++) {");
   for (let i = 0; i < n; i++) L.push(`p${i} += ${lit(h2)} * f${i}; q${i} += ${lit(h2 / model.mass[i])} * p${i};`);
   // O: random numbers in bath order (the order Baoab draws them: bath sites ascending).
@@ -104,19 +105,24 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
     L.push(`f${i} = ${terms.length ? terms.join(" + ") : "0"};`);
   }
   for (let i = 0; i < n; i++) L.push(`p${i} += ${lit(h2)} * f${i};`);
-  // Probe scalars (NetworkProbe's layout).
+  // Probe scalars (NetworkProbe's layout), accumulated in locals a0, a1, ... (loaded from S at entry, stored back at
+  // exit): the same additions in the same order as S[k] += ..., so the same sums, without a typed-array load and
+  // store per scalar and step.
   let k = 0;
-  for (let a = 0; a < N; a++) L.push(`S[${k++}] += ${y(a)};`);
-  if (covariance) for (let a = 0; a < N; a++) for (let b = a; b < N; b++) L.push(`S[${k++}] += ${y(a)} * ${y(b)};`);
+  for (let a = 0; a < N; a++) L.push(`a${k++} += ${y(a)};`);
+  if (covariance) for (let a = 0; a < N; a++) for (let b = a; b < N; b++) L.push(`a${k++} += ${y(a)} * ${y(b)};`);
   for (const s of model.springs)
-    L.push(`S[${k++}] += ${lit(s.stiffness / model.mass[s.j])} * (q${ix(s.i, n)} - q${ix(s.j, n)}) * p${ix(s.j, n)};`);
+    L.push(`a${k++} += ${lit(s.stiffness / model.mass[s.j])} * (q${ix(s.i, n)} - q${ix(s.j, n)}) * p${ix(s.j, n)};`);
   for (const b of model.baths) {
     const m = model.mass[b.site];
     L.push(
-      `S[${k++}] += ${lit(b.friction / m)} * (${lit(b.temperature)} - p${ix(b.site, n)} * p${ix(b.site, n)} * ${lit(1 / m)});`,
+      `a${k++} += ${lit(b.friction / m)} * (${lit(b.temperature)} - p${ix(b.site, n)} * p${ix(b.site, n)} * ${lit(1 / m)});`,
     );
   }
   L.push("}");
+  const accumulators = [...Array(k).keys()];
+  L.splice(loopAt, 0, `let ${accumulators.map((a) => `a${a} = S[${a}]`).join(", ")};`);
+  L.push(accumulators.map((a) => `S[${a}] = a${a};`).join(" "));
   for (let i = 0; i < n; i++) L.push(`st[${i}] = q${i}; st[${n + i}] = p${i}; st[${N + i}] = f${i};`);
   L.push("rs[0] = s0; rs[1] = s1; rs[2] = s2; rs[3] = s3;");
   const slots = C.values.map((_, i) => `c${i} = C[${i}]`).join(", ");

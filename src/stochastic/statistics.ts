@@ -37,8 +37,11 @@ export interface Estimate extends Measured {
   name: string;
   /** Number of batch values behind the error bar. */
   batches: number;
-  /** Lag-1 correlation of consecutive batch values (NaN when not measurable). */
-  batchCorrelation: number;
+  /**
+   * Lag-1 correlation of consecutive batch values; absent when it cannot be measured (fewer than 8 pairs of
+   * consecutive batches within replicas): JSON carries no null or NaN for it.
+   */
+  batchCorrelation?: number;
   /**
    * `reliable`: the error bar is finite and can be trusted: enough batches, uncorrelated batches, and (run.ts) dt
    * within the stability limit and, for linear models, a time-step bias below half the error bar.
@@ -137,9 +140,9 @@ export function reduceBatches(
       value,
       error,
       batches: rows,
-      batchCorrelation,
       reliable: notes.length === 0 && Number.isFinite(error),
     };
+    if (Number.isFinite(batchCorrelation)) est.batchCorrelation = batchCorrelation;
     if (notes.length > 0) est.note = notes.join("; ");
     if (spec.exact !== undefined) {
       est.exact = spec.exact;

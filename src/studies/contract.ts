@@ -91,6 +91,7 @@ declare module "zod" {
   interface GlobalMeta {
     unit?: string;
     range?: ParameterRange;
+    rangeText?: string;
     flag?: string;
     sweep?: boolean;
     defaultText?: string;

@@ -26,6 +26,8 @@ interface FieldOptions {
 
 interface NumberOptions extends FieldOptions {
   range: ParameterRange;
+  /** The range as --help states it, when the schema's range is wider than the study checks (see FieldInfo). */
+  rangeText?: string;
 }
 
 const inRangeCheck = (range: ParameterRange) => (x: number) => inRange(x, range);
@@ -35,9 +37,10 @@ function numberSchema(o: NumberOptions) {
   return z.number().refine(inRangeCheck(o.range), rangeMessage(o.range));
 }
 
-function meta(o: FieldOptions & { range?: ParameterRange; sweep?: boolean }) {
+function meta(o: FieldOptions & { range?: ParameterRange; rangeText?: string; sweep?: boolean }) {
   const m: z.GlobalMeta = { unit: o.unit };
   if (o.range) m.range = o.range;
+  if (o.rangeText) m.rangeText = o.rangeText;
   if (o.flag) m.flag = o.flag;
   if (o.sweep) m.sweep = true;
   if (o.defaultText) m.defaultText = o.defaultText;
@@ -133,6 +136,8 @@ export interface FieldInfo {
   kind: FieldKind;
   unit: string;
   range?: ParameterRange;
+  /** The range in words for --help, when the study checks more than `range` (e.g. > 0 except for one model). */
+  rangeText?: string;
   sweep: boolean;
   choices?: readonly string[];
   /** The schema's default (undefined: none). */
@@ -184,6 +189,7 @@ export function fieldsOf(schema: z.ZodObject): FieldInfo[] {
       kind,
       unit: m.unit ?? "",
       range: m.range,
+      rangeText: m.rangeText,
       sweep: m.sweep === true,
       choices: kind === "choice" ? ((inner as unknown as z.ZodEnum).options as string[]) : undefined,
       default: def,
@@ -316,9 +322,9 @@ function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-function rangeError(name: string, value: unknown, range: ParameterRange, where = ""): ModelError {
+function rangeError(name: string, value: unknown, range: ParameterRange, where = "", text?: string): ModelError {
   const why = range.why ? ` (${range.why})` : "";
-  return new ModelError(`${name}${where} must be ${describeRange(range)}, got ${show(value)}${why}`);
+  return new ModelError(`${name}${where} must be ${text ?? describeRange(range)}, got ${show(value)}${why}`);
 }
 
 /** Which group of alternative parameters the given keys select; ModelError on a mix. */
@@ -400,7 +406,13 @@ export function validateParameters<S extends z.ZodObject>(
             const xs = sweepValues(v);
             for (let i = 0; i < xs.length; i++) {
               if (!inRange(xs[i], f.range))
-                throw rangeError(name(f.key), xs[i], f.range, ` value #${i + 1} of the sweep ${sweepText(v)}`);
+                throw rangeError(
+                  name(f.key),
+                  xs[i],
+                  f.range,
+                  ` value #${i + 1} of the sweep ${sweepText(v)}`,
+                  f.rangeText,
+                );
             }
           }
           break;
@@ -410,7 +422,7 @@ export function validateParameters<S extends z.ZodObject>(
             `${name(f.key)} must be ${f.range ? describeRange(f.range) : "a finite number"}, got ${show(v)}`,
           );
         }
-        if (f.range && !inRange(v, f.range)) throw rangeError(name(f.key), v, f.range);
+        if (f.range && !inRange(v, f.range)) throw rangeError(name(f.key), v, f.range, "", f.rangeText);
         break;
       }
       case "boolean":

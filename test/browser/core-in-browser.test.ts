@@ -1,5 +1,5 @@
 // The core library runs in a browser page and in a Web Worker: bundle src/index.ts for the browser (no Node
-// built-ins available), serve it on localhost, and solve seed 001's Example 2 in headless Chromium.
+// built-ins available), serve it on localhost, and solve Example 2 of Eckmann & Zabey in headless Chromium.
 // Needs Debian's chromium (installed by .ci/run); skipped with a notice where it is absent.
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";

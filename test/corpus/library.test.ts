@@ -11,6 +11,7 @@ import {
   validateModel,
   validateNetwork,
   validateParticles,
+  type Figure,
   type NetworkModel,
   type ParticlesModel,
 } from "../../src/index.js";
@@ -62,8 +63,13 @@ import {
   fermiGas,
   simulateEnergyCorrelations,
 } from "../../src/studies/energy-correlations/index.js";
+import { besselIScaledSequence, besselISeries } from "../../src/special/bessel.js";
+import { peakOfSamples } from "../../src/studies/variance-resonance/index.js";
+import { tmpdir } from "node:os";
 import {
   classifyDemixing,
+  coldClusters,
+  neighbourPairs,
   demixingParams,
   softSecondVirial2D,
   pairExact,
@@ -130,6 +136,15 @@ const twoCoordinates = {
   friction: [1, 1],
   temperature: [1, 1],
 } as const;
+
+/** A figure made by hand (not by the library's chart functions), rendering what `render` makes. */
+const handMadeFigure = (render: (d: Document) => Element): Figure => ({
+  name: "hand-made",
+  title: "hand-made",
+  caption: "",
+  table: { columns: [], rows: [] },
+  render,
+});
 
 type Call = [string, () => unknown, new (...a: never[]) => NessError, string];
 const calls: Call[] = [
@@ -878,6 +893,63 @@ const calls: Call[] = [
       ),
     ness.SweepError,
     "is not a number in the base model",
+  ],
+  // Former plain Errors and RangeErrors of user-caused failures (issue 12 leftovers)
+  [
+    "renderSvg: a figure that renders a <div>",
+    () => nodeSurface.renderSvg(handMadeFigure((d) => d.createElement("div"))),
+    ModelError,
+    'figure "hand-made" rendered a <div>, expected one <svg>',
+  ],
+  [
+    "renderSvg: a figure whose <svg> has no size",
+    () => nodeSurface.renderSvg(handMadeFigure((d) => d.createElementNS("http://www.w3.org/2000/svg", "svg"))),
+    ModelError,
+    "root <svg> has no width/height or viewBox",
+  ],
+  [
+    "writeFigure: a figure that renders a <div> writes nothing",
+    () =>
+      nodeSurface.writeFigure(
+        handMadeFigure((d) => d.createElement("div")),
+        tmpdir(),
+        { formats: ["svg"] },
+      ),
+    ModelError,
+    "expected one <svg>",
+  ],
+  ["besselI of order -1", () => besselIScaledSequence(-1, 1), ModelError, "order must be an integer >= 0"],
+  ["besselI at x = NaN", () => besselIScaledSequence(2, NaN), ModelError, "argument must be finite, got NaN"],
+  ["besselI of order 1.5", () => besselISeries(1.5, 1), ModelError, "order must be an integer, got 1.5"],
+  [
+    "stochastic: pairsWithin with a cutoff beyond half the box",
+    () => stochastic.pairsWithin(new Float64Array(4), 2, [4, 4], 2.5),
+    ModelError,
+    "cutoff 2.5 must be > 0 and at most half the box side",
+  ],
+  [
+    "stochastic: pairsWithin in a box of side 0",
+    () => stochastic.pairsWithin(new Float64Array(4), 2, [4, 0], 1),
+    ModelError,
+    "box sides must be > 0, got 4, 0",
+  ],
+  [
+    "study two-temperature: neighbour pairs in a box of side -1",
+    () => neighbourPairs(new Float64Array(4), [-1, 4], 1),
+    ModelError,
+    "box sides must be > 0, got -1, 4",
+  ],
+  [
+    "study two-temperature: cold clusters with fewer labels than disks",
+    () => coldClusters(new Float64Array(6), [1, 0], [10, 10], 1),
+    ModelError,
+    "positions hold 3 disks (N x 2, row-major) but there are 2 labels",
+  ],
+  [
+    "study variance-resonance: peakOfSamples of no samples",
+    () => peakOfSamples([], []),
+    ModelError,
+    "x, y (and baseline) need the same nonzero length",
   ],
 ];
 

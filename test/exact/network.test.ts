@@ -16,7 +16,7 @@ const flux = (ss: ReturnType<typeof solveNetwork>, a: string, b: string) => {
   return -r.flux;
 };
 
-describe("seed 001 examples (physics-notes.md values)", () => {
+describe("Eckmann & Zabey's examples (physics-notes.md values)", () => {
   it("Example 1: chain with a flux against the gradient", () => {
     const ss = solveNetwork(example("example1-chain.yaml"));
     expect(flux(ss, "1", "2")).toBeCloseTo(13.49, 2);
@@ -155,7 +155,7 @@ describe("general properties on random networks", () => {
 });
 
 describe("overdamped networks", () => {
-  it("seed 004 harmonic pair: entropy production k^2 (T1-T2)^2 / (2 T1 T2 (k + lambda))", () => {
+  it("Metzger's harmonic pair: entropy production k^2 (T1-T2)^2 / (2 T1 T2 (k + lambda))", () => {
     for (const [k, lambda, T1, T2] of [
       [1, 1, 5, 1],
       [2.5, 0.3, 1, 4],

@@ -1,5 +1,5 @@
 // The frequency-domain (Green's function) engine against independent answers: the dense Lyapunov engine on random
-// networks (where that engine is itself accurate), the particle-bath chain's closed form (seed 003, corrected in
+// networks (where that engine is itself accurate), the particle-bath chain's closed form (Krekels et al. 2026, corrected in
 // shared/physics-notes.md), equilibrium, the identity (S V)_ii = T_i of overdamped networks, energy conservation,
 // a weakly attached site against a 50-digit Lyapunov solution, and the refusals of networks without a steady state.
 import { describe, expect, it } from "vitest";
@@ -148,7 +148,7 @@ describe("fluxes-only runs", () => {
 });
 
 describe("transmission engine against closed forms and identities", () => {
-  it("gives the particle-bath chain's current: frequency integral and corrected long-chain closed form (seed 003)", () => {
+  it("gives the particle-bath chain's current: frequency integral and corrected long-chain closed form (Krekels et al. 2026)", () => {
     const p = { ...DEFAULT_PARAMS, N: 48 };
     const bath = effectiveBath(p);
     const tr = solveNetworkTransmission(effectiveChainModel(p, bath), { temperatures: false });

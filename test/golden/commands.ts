@@ -1,6 +1,8 @@
 // The commands whose JSON output is kept as a golden file (test/golden/data/NAME.json): every exact number the
 // project prints must stay within round-off across refactors, every simulated estimate within its error bars.
 const ex = (p: string) => new URL(`../../examples/${p}`, import.meta.url).pathname;
+/** Small models kept for the goldens only (test/golden/models). */
+const own = (p: string) => new URL(`./models/${p}`, import.meta.url).pathname;
 
 export const goldenCommands: Record<string, string[]> = {
   "solve-example1-chain": ["solve", ex("networks/example1-chain.yaml"), "--json"],
@@ -27,5 +29,8 @@ export const goldenCommands: Record<string, string[]> = {
   "study-harmonic-conduction": ["study", "harmonic-conduction", "--n-min", "8", "--n-max", "32", "--samples", "2", "--json"],
   "simulate-example1-chain": ["simulate", ex("networks/example1-chain.yaml"), "--time", "100", "--dt", "0.01", "--seed", "1", "--replicas", "4", "--workers", "1", "--json"],
   "simulate-harmonic-pair": ["simulate", ex("particles/harmonic-pair.yaml"), "--time", "40", "--dt", "0.01", "--seed", "1", "--replicas", "4", "--workers", "1", "--json"],
+  // 2D soft disks on the cell-order neighbour list (60 disks, a box of 8): the many-body path of the force field,
+  // pair-heat accounting and cell grid (about 0.3 s of CPU).
+  "simulate-soft-disks-2d": ["simulate", own("soft-disks-2d.yaml"), "--time", "5", "--dt", "0.002", "--seed", "1", "--replicas", "2", "--workers", "1", "--json"],
   "simulate-ratchet": ["simulate", ex("particles/ratchet.yaml"), "--time", "4", "--dt", "0.0005", "--seed", "1", "--workers", "1", "--json"],
 };

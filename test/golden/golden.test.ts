@@ -116,7 +116,7 @@ function expectJsonProvenance(doc: Record<string, unknown>, args: string[]): voi
 describe("golden outputs", () => {
   for (const [name, args] of Object.entries(goldenCommands)) {
     const file = `${dir}${name}.json`;
-    it(`ness ${args.map((a) => a.replace(/.*\/examples\//, "examples/")).join(" ")}`, async () => {
+    it(`ness ${args.map((a) => a.replace(/.*\/examples\//, "examples/").replace(/.*\/test\/golden\//, "test/golden/")).join(" ")}`, async () => {
       const r = await runCli(...args);
       expect(r.code, r.stderr).toBe(0);
       expectJsonProvenance(JSON.parse(r.stdout), args);

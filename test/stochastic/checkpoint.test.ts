@@ -149,6 +149,42 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
   });
 });
 
+describe("a damaged checkpoint whose lists decode but do not fit", () => {
+  it("a neighbour-list or field state of the wrong size is a CheckpointError, not an internal error", async () => {
+    const model = disks(3);
+    const options: SimulationOptions = {
+      time: 4,
+      seed: 4,
+      replicas: 1,
+      batches: 2,
+      covariance: false,
+      fields: [
+        {
+          coordinates: ["x:0", "y:0"],
+          range: [
+            [0, 6],
+            [0, 6],
+          ],
+          bins: [4, 4],
+        },
+      ],
+    };
+    const { checkpoint } = await splitAndWhole(model, heun({ dt: 0.1 }), options, 11);
+    const spec = simulationSpec(model, heun({ dt: 0.1 }), options);
+    for (const cut of ["forces", "fields"] as const) {
+      const blocks = structuredClone(checkpoint.blocks);
+      const current = blocks[0].current!;
+      if (cut === "forces") current.forces = current.forces.subarray(0, current.forces.length - 1);
+      else current.fields[0] = current.fields[0].subarray(1);
+      const restart = runSegmented(spec, prepareEnsemble(spec) as Plan, { segmentSteps: 100, start: blocks });
+      await expect(restart, cut).rejects.toBeInstanceOf(CheckpointError);
+      await expect(
+        runSegmented(spec, prepareEnsemble(spec) as Plan, { segmentSteps: 100, start: blocks }),
+      ).rejects.toThrow(/the checkpoint does not fit this simulation: the saved state of the (force field|fields)/);
+    }
+  });
+});
+
 describe("checkpoint files", () => {
   it("base64 round trip is exact (NaN, -0, subnormals, odd lengths)", () => {
     for (const n of [0, 1, 2, 3, 5]) {

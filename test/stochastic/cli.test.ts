@@ -10,7 +10,7 @@ const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness simulate", () => {
-  it("runs every particle example (seed 004's systems), reporting the pair observables of two-particle models", async () => {
+  it("runs every particle example (Metzger's lecture notes' systems), reporting the pair observables of two-particle models", async () => {
     const files = readdirSync(particles).filter((f) => f.endsWith(".yaml"));
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const f of files) {

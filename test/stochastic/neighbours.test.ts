@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CellGrid, type CellStencil } from "../../src/stochastic/neighbours/cellGrid.js";
 import { minimumImage, pairsWithin } from "../../src/stochastic/neighbours/pairSearch.js";
 import { rng } from "../helpers/random.js";
+import { ModelError } from "../../src/errors.js";
 
 /** Unordered pairs of cells (c <= c2) within one cell of each other per axis (periodic), as "c,c2". */
 function neighbouringCells(n: number[]): Set<string> {
@@ -41,7 +42,7 @@ describe("the cell grid", () => {
   for (const stencil of ["half", "upper"] as CellStencil[]) {
     for (const [d, box, n] of shapes) {
       it(`${stencil} stencil, ${d}D box ${box.join(" x ")}: every pair of neighbouring cells once, none other`, () => {
-        const grid = new CellGrid(d, box, 1, stencil);
+        const grid = new CellGrid(d, box, 100, stencil); // enough particles for the grid not to be bounded
         grid.sort(new Float64Array(d), 1);
         expect([...grid.shape]).toEqual(n);
         const seen = new Map<string, number>();
@@ -65,6 +66,32 @@ describe("the cell grid", () => {
       });
     }
   }
+
+  it("few particles in a large box: at most max(27, 2 N) cells, all alike widened, each axis 1 or >= 3 cells", () => {
+    const r = rng(3);
+    for (const [d, box, N, reach] of [
+      [3, [40, 40, 40], 20, 1.3], // a polymer of 20 monomers: 27 000 cells of the reach
+      [3, [40, 40, 40], 200, 1.3],
+      [2, [200, 150], 50, 1.1],
+      [1, [1e6], 10, 1],
+      [3, [1e4, 3, Infinity], 5, 1],
+    ] as [number, number[], number, number][]) {
+      const grid = new CellGrid(d, box, N);
+      const x = Float64Array.from({ length: d * N }, (_, i) => (Number.isFinite(box[i % d]) ? box[i % d] : 10) * r());
+      grid.sort(x, reach);
+      const n = [...grid.shape];
+      expect(grid.cellCount, `${d}D box ${box.join(" x ")}, N = ${N}`).toBeLessThanOrEqual(Math.max(27, 2 * N));
+      expect(grid.start.length).toBe(grid.cellCount + 1);
+      for (let k = 0; k < 3; k++) expect(n[k] === 1 || n[k] >= 3).toBe(true);
+      // Cells are at least `reach` wide.
+      for (let k = 0; k < d; k++) if (n[k] > 1) expect(box[k] / n[k]).toBeGreaterThanOrEqual(reach);
+      expect(grid.start[grid.cellCount]).toBe(N);
+    }
+    // A dense system keeps cells of the reach itself.
+    const dense = new CellGrid(3, [7.3, 5.1, 6.2], 500);
+    dense.sort(new Float64Array(1500), 1.2);
+    expect([...dense.shape]).toEqual([6, 4, 5]);
+  });
 
   it("sorts into the cell of each wrapped position, cells contiguous, and keeps the wrapped coordinates", () => {
     const r = rng(5);
@@ -102,6 +129,8 @@ describe("pairsWithin", () => {
     [2, [9, 3], 1.4], // one cell along y
     [3, [6, 5, 7], 1.6],
     [3, [6, Infinity, 7], 1.6], // an open axis
+    [3, [40, 40, 40], 3], // few particles in a large box: a grid bounded to 2 N cells, wider than the cutoff
+    [2, [200, 200], 3],
   ];
   for (const [d, box, cutoff] of cases) {
     it(`${d}D box ${box.join(" x ")}, cutoff ${cutoff}: the pairs of a brute-force search (minimum image, positions outside the box)`, () => {
@@ -127,7 +156,7 @@ describe("pairsWithin", () => {
   }
 
   it("refuses a cutoff beyond half the box and a box side that is not positive", () => {
-    expect(() => pairsWithin(new Float64Array(4), 2, [4, 4], 2.5)).toThrow(RangeError);
+    expect(() => pairsWithin(new Float64Array(4), 2, [4, 4], 2.5)).toThrow(ModelError);
     expect(() => pairsWithin(new Float64Array(4), 2, [4, 0], 1)).toThrow(/box sides/);
   });
 });

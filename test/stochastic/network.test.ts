@@ -79,14 +79,14 @@ function checkAgainstExact(
 }
 
 describe("underdamped networks (BAOAB and exact stepping) against the exact engine", () => {
-  it("seed 001 Example 1, the chain with a backward flux (BAOAB, dt = 0.02)", () => {
+  it("Eckmann & Zabey's Example 1, the chain with a backward flux (BAOAB, dt = 0.02)", () => {
     const m = example("example1-chain.yaml");
     const r = checkAgainstExact(m, "baoab", 0.02, 4000, 4, 11);
     // The physics survives the noise: the flux 2 -> 3 runs against the temperature gradient.
     expect(findEstimate(r, "spring flux", "2 -> 3").value).toBeGreaterThan(0);
   });
 
-  it("seed 001 Example 1 with the fused kernel disabled: the generic BAOAB sub-steps and probe", () => {
+  it("Eckmann & Zabey's Example 1 with the fused kernel disabled: the generic BAOAB sub-steps and probe", () => {
     // Small linear underdamped networks run a generated kernel (kernels.ts) instead of the integrator and the probe;
     // this run checks the generic path's physics against the exact engine too, with the backward flux resolved.
     const m = example("example1-chain.yaml");
@@ -98,7 +98,7 @@ describe("underdamped networks (BAOAB and exact stepping) against the exact engi
     expect(back.exact!).toBeGreaterThan(4 * back.error);
   });
 
-  it("seed 001 Example 3, circulation in a thermalised triangle (BAOAB, dt = 0.005 for omega ~ 12)", () => {
+  it("Eckmann & Zabey's Example 3, circulation in a thermalised triangle (BAOAB, dt = 0.005 for omega ~ 12)", () => {
     checkAgainstExact(example("example3-thermalized-triangle.yaml"), "baoab", 0.005, 1500, 4, 12);
   });
 

@@ -1,21 +1,16 @@
 // Particles: the model format, forces (cell list against a brute-force sum, forces against finite differences of
-// the energy), and the physics of seed 004 with fixed seeds: the entropy production of the harmonic pair
-// (docs/corrections.md closed form), zero currents and entropy production at equal temperatures, energy balance.
+// the energy), and the physics of Metzger's lecture notes with fixed random seeds: the entropy production of the
+// harmonic pair (docs/corrections.md closed form), zero currents and entropy production at equal temperatures, energy
+// balance.
 import { describe, expect, it } from "vitest";
-import { validateParticles, type ParticlesInput, type ParticlesModel } from "../../src/model/particles.js";
+import { type ParticlesModel } from "../../src/model/particles.js";
 import { validateModel } from "../../src/model/index.js";
-import { particleSpace } from "../../src/problem/langevin.js";
-import { ParticleForceField } from "../../src/stochastic/particleForces.js";
 import { PairHeatLedger } from "../../src/stochastic/pairHeat.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import { findEstimate } from "../../src/stochastic/run.js";
 import { particleSystem } from "../../src/stochastic/system.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
-
-/** The field of a particle model's "pairs" term (the pair forces alone). */
-const pairField = (m: ParticlesModel) => new ParticleForceField(particleSpace(m), m.pairs);
-
-const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
+import { pairField, particlesModel as model } from "../helpers/particles.js";
 
 /** Brute-force energy and forces, written independently of the engine: all pairs, minimum image, no cells. */
 function bruteForce(m: ParticlesModel, x: Float64Array): { u: number; f: Float64Array } {
@@ -163,6 +158,22 @@ describe("forces", () => {
       }),
     ],
   ];
+  const sparse = (range: number) =>
+    model({
+      dimension: 3,
+      box: 40,
+      species: [
+        { name: "hot", count: 10, temperature: 3 },
+        { name: "cold", count: 10, temperature: 0.1 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 10, range }],
+    });
+  cases.push(["20 particles in a box of 40 (a grid of at most 2 N cells, wider than the cutoff)", sparse(8)]);
+  it("few particles in a large box get a grid of at most max(27, 2 N) cells, not one of the box's volume", () => {
+    const field = pairField(sparse(1));
+    expect(field.cellCount).toBeGreaterThan(0);
+    expect(field.cellCount).toBeLessThanOrEqual(40); // 30^3 cells of cutoff + skin = 1.3 otherwise
+  });
   for (const [name, m] of cases) {
     it(`cell list / all pairs agree with a brute-force sum: ${name}`, () => {
       const field = pairField(m);
@@ -301,7 +312,7 @@ describe("forces", () => {
   });
 });
 
-describe("seed 004 physics (fixed seeds, error bars)", () => {
+describe("Metzger's lecture notes: physics (fixed random seeds, error bars)", () => {
   it("harmonic pair: entropy production k^2 (T1 - T2)^2 / (2 T1 T2 (k + lambda)) per dimension, in 1D and 2D", () => {
     for (const dimension of [1, 2]) {
       const [k, lam, T1, T2] = [1, 0.5, 4, 1];
@@ -450,6 +461,18 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
           { name: "c", count: 40, temperature: 0.1 },
         ],
         pairs: [{ potential: "soft", stiffness: 6, range: 1 }],
+      }),
+    ],
+    [
+      "3D soft, few particles in a large box (a bounded grid)",
+      model({
+        dimension: 3,
+        box: 30,
+        species: [
+          { name: "h", count: 8, temperature: 1 },
+          { name: "c", count: 7, temperature: 0.1 },
+        ],
+        pairs: [{ potential: "soft", stiffness: 6, range: 6 }],
       }),
     ],
     [

@@ -5,13 +5,7 @@
 // structure (Verlet list, 2D cell order from its list and from the cells, all pairs), and against finite
 // differences of their own energy.
 import { describe, expect, it } from "vitest";
-import {
-  pairCutoff,
-  validateParticles,
-  type ParticlesInput,
-  type ParticlesModel,
-  type PairPotential,
-} from "../../src/model/particles.js";
+import { pairCutoff, type ParticlesModel, type PairPotential } from "../../src/model/particles.js";
 import {
   cosineField,
   ExternalFields,
@@ -32,13 +26,8 @@ import {
 import { AllPairs, CellOrderList, CellSort, VerletList } from "../../src/stochastic/neighbours/lists.js";
 import { minimumImage } from "../../src/stochastic/neighbours/pairSearch.js";
 import { particleSpace } from "../../src/problem/langevin.js";
-import { ParticleForceField } from "../../src/stochastic/particleForces.js";
+import { pairField, particlesModel as model } from "../helpers/particles.js";
 import { rng } from "../helpers/random.js";
-
-/** The field of a particle model's "pairs" term (the pair forces alone). */
-const pairField = (m: ParticlesModel) => new ParticleForceField(particleSpace(m), m.pairs);
-
-const model = (m: Omit<ParticlesInput, "kind">) => validateParticles({ kind: "particles", ...m });
 
 const LAWS: [string, PairPotential][] = [
   ["soft", { potential: "soft", stiffness: 3, range: 1.2 }],

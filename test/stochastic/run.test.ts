@@ -1,5 +1,5 @@
 // Ensembles: results independent of the number of workers (bit for bit), cancellation, batches, and the density and
-// probability-current fields against the exact Gaussian answer for seed 004's harmonic pair.
+// probability-current fields against the exact Gaussian answer for Metzger's harmonic pair.
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
@@ -110,7 +110,7 @@ describe("fused kernels", () => {
   });
 });
 
-describe("phase-space density and probability current (seed 004, Section 4)", () => {
+describe("phase-space density and probability current (Metzger's lecture notes, Section 4)", () => {
   it("match the exact Gaussian density and current J = (D S^-1 - F) x P(x) bin by bin within 4 error bars", () => {
     const range: [[number, number], [number, number]] = [
       [-5, 5],

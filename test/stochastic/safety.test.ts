@@ -60,7 +60,7 @@ function spectralRadius(m: NetworkModel, scheme: Scheme, dt: number): number {
 }
 
 describe("stability limit of linear systems", () => {
-  it("seed 004's harmonic pair: the rate of the whole field is 2k + lambda = 3 (limit dt < 0.667), not 2k = 2", () => {
+  it("Metzger's harmonic pair: the rate of the whole field is 2k + lambda = 3 (limit dt < 0.667), not 2k = 2", () => {
     const m = validateParticles({
       kind: "particles",
       dynamics: "overdamped",

@@ -86,6 +86,15 @@ describe("the generated command", () => {
     expect(flat(vr.stdout)).toMatch(/Reproduces: T\. Boffi and P\. De Gregorio/);
     const ec = await run("study", "energy-correlations", "--help");
     expect(flat(ec.stdout)).toMatch(/--model <name> .*\(required; one of: ideal-gas, ssep, fermi, blackbody\)/);
+    // A temperature must be positive: the help does not show 0 as its bound (0 is an ssep density only), and the
+    // default baths say they are outside eq. 4's third-cumulant condition.
+    expect(flat(ec.stdout)).toMatch(
+      /--T0 <value> .*a temperature in \[1e-6, 1e6\], or for ssep a density in \[0, 1\]\)/,
+    );
+    expect(flat(ec.stdout)).not.toMatch(/\[0, 1e6\]/);
+    expect(flat(ec.stdout)).toMatch(
+      /--T3 <value> .*outside eq\. 4's third-cumulant condition for ssep, fermi and blackbody/,
+    );
     const hc = await run("study", "harmonic-conduction", "--help");
     expect(hc.stdout).toMatch(/--n-min <n>/);
     expect(flat(hc.stdout)).toMatch(

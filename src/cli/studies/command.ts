@@ -31,16 +31,7 @@ import { workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
 import { costAnnouncer } from "../announce.js";
 import { csvProvenance, studyProvenance } from "../provenance.js";
-import {
-  checkDocument,
-  checkedText,
-  csvRows,
-  jsonChunks,
-  printWarnings,
-  withoutUndefinedStatistics,
-  writeChunks,
-  writeStdout,
-} from "./output.js";
+import { checkDocument, checkedText, csvRows, jsonChunks, printWarnings, writeChunks, writeStdout } from "./output.js";
 
 /** The range of --seed. */
 export const SEED_RANGE = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true } as const;
@@ -76,7 +67,7 @@ function helpText(f: FieldInfo, study: Study): string {
     if (parts.length > 0) notes.push(parts.join(", "));
   } else if (f.required) notes.push("required");
   else if (f.default !== undefined && f.kind !== "boolean") notes.push(`default ${show(f.default)}`);
-  if (f.range) notes.push(describeRange(f.range));
+  if (f.rangeText ?? f.range) notes.push(f.rangeText ?? describeRange(f.range!));
   if (f.choices) notes.push(`one of: ${f.choices.join(", ")}`);
   const unit = f.unit && f.unit !== "1" ? ` [${f.unit}]` : "";
   return `${f.description}${unit}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`;
@@ -185,7 +176,7 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
       parameters,
       ...(seed !== undefined ? { seed } : {}),
       units: provenance.units,
-      results: withoutUndefinedStatistics(results),
+      results,
     };
     checkDocument(doc);
   } else {

@@ -32,21 +32,6 @@ export function printWarnings(warnings: readonly string[]): void {
   for (const w of warnings) console.error(checkedText(`ness: warning: ${w}`, "a warning"));
 }
 
-/**
- * A statistic the engine leaves undefined (NaN: the batch correlation of fewer than three batches) is left out of
- * the JSON rather than printed as null; any other non-finite number is caught by the output guard.
- */
-export function withoutUndefinedStatistics<T>(x: T): T {
-  if (Array.isArray(x)) return x.map(withoutUndefinedStatistics) as T;
-  if (x === null || typeof x !== "object" || ArrayBuffer.isView(x)) return x;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(x)) {
-    if (k === "batchCorrelation" && !(typeof v === "number" && Number.isFinite(v))) continue;
-    out[k] = withoutUndefinedStatistics(v);
-  }
-  return out as T;
-}
-
 /** A finite number as JSON/CSV text (String(x): the shortest round-trip form); throws on NaN or ±Infinity. */
 export function finiteText(x: number, where: () => string): string {
   if (!Number.isFinite(x))

@@ -14,7 +14,7 @@ import { workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
 import { costAnnouncer } from "../announce.js";
 import { csvProvenance, studyProvenance } from "../provenance.js";
-import { checkDocument, jsonChunks, withoutUndefinedStatistics } from "./output.js";
+import { checkDocument, jsonChunks } from "./output.js";
 import { MapPool, removeMapStore, runMapCase } from "./reproduceMap.js";
 
 export interface ReproduceOptions {
@@ -105,7 +105,7 @@ async function writeCase(
     parameters,
     seed,
     units: provenance.units,
-    results: withoutUndefinedStatistics(results),
+    results,
   };
   checkDocument(doc);
   const csvComments = csvProvenance(provenance);

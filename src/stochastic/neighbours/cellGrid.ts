@@ -6,6 +6,12 @@
  * all pairs along it. Grids are cached by their shape, so a reach that changes from call to call (the pair-heat
  * ledger's) costs nothing after the first of each grid.
  *
+ * Few particles in a large box (a polymer of 20 monomers in a box of 40) would get a grid of the box's volume in
+ * cells of `reach` (27 000 cells, each visited at every sort and pair loop, and a stencil kept per grid): the grid
+ * is bounded to at most max(27, 2 N) cells by widening all cells alike (gridShape, the one choice of the grid's size
+ * every user of the grid goes through). Wider cells only add pairs beyond `reach` to the visited cell pairs, which
+ * every loop rejects by distance; memory and the work per sort stay O(N).
+ *
  * The stencil is a list of triples (c, first, last): the particles of cell c meet those of cells first..last, which
  * are contiguous in the cell order (one loop over positions start[first] .. start[last + 1]); the triple (c, c, c)
  * pairs cell c with itself (each pair once: j > i). Triples of cell c are triples[tripleStart[c] ..
@@ -48,6 +54,9 @@ export class CellGrid {
   private readonly L: Float64Array;
   private readonly invL: Float64Array;
   private readonly layouts = new Map<string, Layout>();
+  /** The reach of the last sort and the shape chosen for it. */
+  private lastReach = NaN;
+  private readonly next = new Int32Array(3);
 
   /** `box`: side per axis (Infinity for an open axis); `stencil`: see the header. */
   constructor(
@@ -72,6 +81,37 @@ export class CellGrid {
     return m >= 3 ? m : 1;
   }
 
+  /**
+   * Cells per axis (written into `out`, 1 beyond the dimension) of the grid for N particles in the box L (side per
+   * axis, Infinity: open) with cells at least `reach` wide: cellsAlong(L[k], reach), unless that makes more than
+   * maxCells(N) cells; then cellsAlong(L[k], w) for the narrowest common width w > reach that does not.
+   */
+  static gridShape(d: number, L: ArrayLike<number>, reach: number, N: number, out: Int32Array): Int32Array {
+    const cells = (w: number) => {
+      let n = 1;
+      for (let k = 0; k < 3; k++) n *= out[k] = k < d ? CellGrid.cellsAlong(L[k], w) : 1;
+      return n;
+    };
+    const cap = CellGrid.maxCells(N);
+    if (cells(reach) <= cap) return out;
+    // cells(w) does not increase with w and is 1 at the longest finite side: bisect for the narrowest w allowed.
+    let lo = reach,
+      hi = 0;
+    for (let k = 0; k < d; k++) if (L[k] !== Infinity) hi = Math.max(hi, L[k]);
+    for (let it = 0; it < 64 && hi - lo > 1e-12 * hi; it++) {
+      const mid = 0.5 * (lo + hi);
+      if (cells(mid) <= cap) hi = mid;
+      else lo = mid;
+    }
+    cells(hi);
+    return out;
+  }
+
+  /** The most cells a grid of N particles has: max(27, 2 N) (every particle's cell and its neighbours, in 3D). */
+  static maxCells(N: number): number {
+    return Math.max(27, 2 * N);
+  }
+
   /** Number of cells of the current grid. */
   get cellCount(): number {
     return this.shape[0] * this.shape[1] * this.shape[2];
@@ -85,9 +125,13 @@ export class CellGrid {
     const d = this.d,
       N = this.N,
       L = this.L;
-    const nx = CellGrid.cellsAlong(L[0], reach);
-    const ny = d > 1 ? CellGrid.cellsAlong(L[1], reach) : 1;
-    const nz = d > 2 ? CellGrid.cellsAlong(L[2], reach) : 1;
+    if (reach !== this.lastReach) {
+      CellGrid.gridShape(d, L, reach, N, this.next);
+      this.lastReach = reach;
+    }
+    const nx = this.next[0],
+      ny = this.next[1],
+      nz = this.next[2];
     if (nx !== this.shape[0] || ny !== this.shape[1] || nz !== this.shape[2]) this.select(nx, ny, nz);
     const ncell = nx * ny * nz;
     const start = this.start,

@@ -59,10 +59,9 @@ export class CellSort {
     readonly pairs: PairTable,
   ) {
     if (!CellSort.fits(dim, box, reach)) throw new Error("internal: a cell sort needs at least three cells per axis");
-    let cells = 1;
-    for (let k = 0; k < dim; k++) cells *= Math.floor(box[k] / reach);
-    this.cellCount = cells;
     this.L = Float64Array.from({ length: 3 }, (_, k) => (k < dim ? box[k] : Infinity));
+    const shape = CellGrid.gridShape(dim, this.L, reach, count, new Int32Array(3));
+    this.cellCount = shape[0] * shape[1] * shape[2];
     this.grid = new CellGrid(dim, this.L, count, "half");
     this.xs = new Float64Array(count);
     this.ys = new Float64Array(count);

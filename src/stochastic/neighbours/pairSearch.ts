@@ -2,6 +2,7 @@
  * Pair searches for analyses of configurations (not the force loops): every pair of particles closer than a
  * distance, on the one cell grid (cellGrid.ts), and the minimum image of a separation. Browser-safe.
  */
+import { ModelError } from "../../errors.js";
 import { CellGrid } from "./cellGrid.js";
 
 /** The minimum image of a separation along an axis of length L (Infinity: open space). */
@@ -19,15 +20,15 @@ export interface PairsWithin {
 /**
  * Every pair of particles closer than `cutoff` (minimum image), positions row-major N x dim (any periodic image),
  * `box` the side per axis (Infinity: open), in O(N) by a cell grid (an axis with fewer than 3 cells takes all pairs
- * along it). The cutoff must not exceed half a box side (RangeError otherwise).
+ * along it). The cutoff must not exceed half a box side (ModelError otherwise).
  */
 export function pairsWithin(x: Float64Array, dim: number, box: ArrayLike<number>, cutoff: number): PairsWithin {
   const N = Math.floor(x.length / dim);
   const L = [0, 1, 2].map((k) => (k < dim ? box[k] : Infinity));
   for (let k = 0; k < dim; k++)
-    if (!(L[k] > 0)) throw new RangeError(`box sides must be > 0, got ${Array.from(box).join(", ")}`);
+    if (!(L[k] > 0)) throw new ModelError(`box sides must be > 0, got ${Array.from(box).join(", ")}`);
   if (!(cutoff > 0) || 2 * cutoff > Math.min(...L))
-    throw new RangeError(`cutoff ${cutoff} must be > 0 and at most half the box side`);
+    throw new ModelError(`cutoff ${cutoff} must be > 0 and at most half the box side`);
   const c2 = cutoff * cutoff;
   let cap = Math.max(16, 8 * N);
   let pi = new Int32Array(cap),

@@ -5,6 +5,7 @@
  * process's baths are densities in [0, 1].
  */
 import { z } from "zod";
+import { describeRange } from "../ranges.js";
 import { choice, quantity, toggle } from "../schema.js";
 import { BUILTIN_MODELS, MODEL_DEFAULTS, MODEL_RANGES, type BuiltinModelName } from "./models.js";
 import { SIMULATION_RANGES } from "./simulate.js";
@@ -14,6 +15,8 @@ const D = MODEL_DEFAULTS;
 const MODEL = "Model parameters";
 const SIM = "Simulation";
 const density = { min: 0, max: 1 };
+/** --T0/--T3: the schema admits 0 (an empty ssep bath); the models check their own range (checkChain). */
+const TEMPERATURE_OR_DENSITY = `a temperature in ${describeRange(MODEL_RANGES.temperature).replace(/^a number in /, "")}, or for ssep a density in [0, 1]`;
 
 export const correlationsSchema = z.object({
   model: choice(BUILTIN_MODELS as unknown as [BuiltinModelName, ...BuiltinModelName[]], {
@@ -32,13 +35,16 @@ export const correlationsSchema = z.object({
     unit: "energy (kB = 1)",
     defaultText: "1 (ssep 0.2)",
     range: { min: 0, max: MODEL_RANGES.temperature.max },
+    rangeText: TEMPERATURE_OR_DENSITY,
     flag: "T0",
   }),
   T3: quantity({
     describe: "right bath (node M + 1): its temperature, or for ssep its density in [0, 1]",
     unit: "energy (kB = 1)",
-    defaultText: "3 (ssep 0.8)",
+    defaultText:
+      "3 (ssep 0.8): far from equilibrium, outside eq. 4's third-cumulant condition for ssep, fermi and blackbody (the report says by how much)",
     range: { min: 0, max: MODEL_RANGES.temperature.max },
+    rangeText: TEMPERATURE_OR_DENSITY,
     flag: "T3",
   }),
   eps0: quantity({

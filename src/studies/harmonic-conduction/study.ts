@@ -90,7 +90,6 @@ export interface ScalingPoint {
   error: number;
   /** Largest quadrature error (relative) of the realisations. */
   quadratureError: number;
-  seconds: number;
 }
 
 export interface ScalingResult {
@@ -131,7 +130,6 @@ export function scalingStudy(
       J: mean,
       error: J.length > 1 ? sd / Math.sqrt(J.length) : quadError,
       quadratureError: qe,
-      seconds,
     });
     log(
       `  ${boundary} ends, N = ${N}: J = ${mean.toPrecision(5)} (${p.samples} realisation${p.samples > 1 ? "s" : ""}, ${seconds.toFixed(1)} s)`,

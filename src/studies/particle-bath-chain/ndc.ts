@@ -33,8 +33,8 @@ export interface SweepPoint {
   TR: number;
   gammaL: number;
   kEff: number;
-  /** NaN when the effective chain is unstable (stable = false). */
-  current: number;
+  /** Absent when the effective chain is unstable (stable = false): JSON carries no NaN or null for it. */
+  current?: number;
   stable: boolean;
 }
 
@@ -47,7 +47,7 @@ export function sweepTemperatures(
   return points.map(({ TL, TR }) => {
     const q = { ...p, TL, TR };
     const bath = effectiveBath(q);
-    if (!bath.stable) return { TL, TR, gammaL: bath.gammaL, kEff: bath.kEff, current: NaN, stable: false };
+    if (!bath.stable) return { TL, TR, gammaL: bath.gammaL, kEff: bath.kEff, stable: false };
     return { TL, TR, gammaL: bath.gammaL, kEff: bath.kEff, current: effectiveCurrent(q, method), stable: true };
   });
 }

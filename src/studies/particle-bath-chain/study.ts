@@ -23,24 +23,25 @@ export interface StudyPoint {
   bathTime: number;
   /** omega_c * bathTime with omega_c = 2 sqrt(k/m): time scales separate when this is << 1. */
   separation: number;
+  /** False: the effective chain is unstable (k_eff <= 0); the currents below are then absent and `message` says why. */
   stable: boolean;
-  /** Exact engine on the effective chain (null when unstable). */
-  current: number | null;
-  currentFrequencyIntegral: number | null;
-  currentLongChain: number | null;
+  /** Exact engine on the effective chain (absent when unstable). */
+  current?: number;
+  currentFrequencyIntegral?: number;
+  currentLongChain?: number;
   /** Frequency integral with the bath's memory kernel (finite zeta). */
-  currentMemory: number | null;
+  currentMemory?: number;
   /** The paper's printed closed form (twice the corrected one). */
-  currentLongChainAsPrinted: number | null;
-  residual: number | null;
-  /** Maximum of the long-chain current over T_L at this T_R (NDC). */
-  maximum: CurrentMaximum | null;
+  currentLongChainAsPrinted?: number;
+  residual?: number;
+  /** Maximum of the long-chain current over T_L at this T_R (NDC; absent when unstable). */
+  maximum?: CurrentMaximum;
   /** lim T_L J for the long chain (J ~ this / T_L at high T_L). */
   highTemperatureCoefficient: number;
   message?: string;
 }
 
-/** Everything about one parameter set; an unstable effective chain (k_eff <= 0) gives nulls and a message. */
+/** Everything about one parameter set; an unstable effective chain (k_eff <= 0) gives no currents and a message. */
 export function studyPoint(p: ParticleBathChainParams): StudyPoint {
   const bath = effectiveBath(p);
   const separation = 2 * Math.sqrt(p.k / p.m) * bath.bathTime;
@@ -56,17 +57,7 @@ export function studyPoint(p: ParticleBathChainParams): StudyPoint {
     highTemperatureCoefficient: highTemperatureCoefficient(p),
   };
   if (!bath.stable) {
-    return {
-      ...base,
-      current: null,
-      currentFrequencyIntegral: null,
-      currentLongChain: null,
-      currentMemory: null,
-      currentLongChainAsPrinted: null,
-      residual: null,
-      maximum: null,
-      message: instabilityMessage(bath, p),
-    };
+    return { ...base, message: instabilityMessage(bath, p) };
   }
   const exact = exactCurrent(p, bath);
   const long = longChainCurrent(p, bath);

@@ -283,7 +283,7 @@ export interface NeighbourPairs {
  * with fewer than 3 cells takes all pairs along it). Minimum image: the cutoff must not exceed half a box side.
  */
 export function neighbourPairs(x: Float64Array, box: ArrayLike<number>, cutoff: number): NeighbourPairs {
-  if (!(box[0] > 0 && box[1] > 0)) throw new RangeError(`box sides must be > 0, got ${box[0]}, ${box[1]}`);
+  if (!(box[0] > 0 && box[1] > 0)) throw new ModelError(`box sides must be > 0, got ${box[0]}, ${box[1]}`);
   return pairsWithin(x, 2, [box[0], box[1]], cutoff);
 }
 
@@ -471,7 +471,7 @@ export function coldClusters(
 
 function checkLabels(x: Float64Array, cold: ArrayLike<number | boolean>): void {
   if (x.length !== 2 * cold.length)
-    throw new RangeError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
+    throw new ModelError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
 }
 
 // ---------------------------------------------------------------------------
@@ -568,8 +568,8 @@ function measuredValue(e: Estimate, source: "replicas" | "batches", scale = 1, s
     ...measured(e, scale, shift),
     source,
     batches: e.batches,
-    batchCorrelation: e.batchCorrelation,
   };
+  if (e.batchCorrelation !== undefined) out.batchCorrelation = e.batchCorrelation;
   if (e.note) out.note = e.note;
   return out;
 }
@@ -911,7 +911,7 @@ function entropyProductionOf(m: MeasuredValue, warnings: readonly string[]): Mea
 /** Mean and standard error of independent row values, as a MeasuredValue. */
 function rowMeasured(values: ArrayLike<number>, source: "replicas" | "batches"): MeasuredValue {
   const m = meanOfIndependent(values);
-  if (values.length >= 2) return { ...m, source, batches: values.length, batchCorrelation: NaN };
+  if (values.length >= 2) return { ...m, source, batches: values.length };
   // One value has no error bar: 0, flagged unreliable and ignored by the criterion (outputs hold no NaN).
   return {
     ...m,
@@ -919,7 +919,6 @@ function rowMeasured(values: ArrayLike<number>, source: "replicas" | "batches"):
     reliable: false,
     source,
     batches: values.length,
-    batchCorrelation: NaN,
     note: "one value: no error bar",
   };
 }

@@ -423,7 +423,6 @@ export interface SweepResults extends CovarianceColumns {
   peak?: SampledPeak;
   /** Dimensionless sweeps of k: the resonances of sigma11 and sigma22 in the swept window (closed forms, refined). */
   resonance?: Resonance[];
-  elapsed: number;
   warnings: string[];
 }
 
@@ -485,7 +484,6 @@ function computeSweep(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
   const n = values.length;
   const input = fixedValues(p, mode);
   const method = p.method;
-  const t0 = performance.now();
   const convertAt = (i: number) => convert(mode, { ...input, [name]: values[i] });
   let columns: CovarianceColumns & { maxResidual: number; closedFormDeviation?: number };
   let base: DimensionlessParameters | undefined;
@@ -499,7 +497,6 @@ function computeSweep(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
   } else {
     columns = solvePoints({ count: n, pointAt: (i) => convertAt(i).parameters }, { method, onProgress: ctx.progress });
   }
-  const elapsed = performance.now() - t0;
   const pointAt = (i: number): DimensionlessParameters =>
     base ? { ...base, [name]: values[i] } : convertAt(i).parameters;
   const warnings: string[] = [];
@@ -522,7 +519,6 @@ function computeSweep(p: VarianceResonanceParameters, mode: Mode, ctx: ComputeCo
     maxResidual: columns.maxResidual,
     ...(deviation !== undefined ? { closedFormDeviation: deviation } : {}),
     ...(base ? { base } : {}),
-    elapsed,
     warnings,
   };
   const ascending = values.every((x, i) => i === 0 || x > values[i - 1]);
@@ -714,7 +710,7 @@ function sweepReport(r: SweepResults): string {
   const n = values.length;
   const out: string[] = [];
   out.push(
-    `swept ${name} over ${n} values from ${num(values[0])} to ${num(values[n - 1])} in ${r.elapsed.toFixed(1)} ms (${r.method === "lyapunov" ? `exact engine, largest Lyapunov residual ${num(r.maxResidual)}; closed forms agree to ${num(r.closedFormDeviation!)}` : "closed forms"})`,
+    `swept ${name} over ${n} values from ${num(values[0])} to ${num(values[n - 1])} (${r.method === "lyapunov" ? `exact engine, largest Lyapunov residual ${num(r.maxResidual)}; closed forms agree to ${num(r.closedFormDeviation!)}` : "closed forms"})`,
   );
   if (r.peak) {
     const pk = r.peak;
@@ -740,7 +736,9 @@ function sweepReport(r: SweepResults): string {
   out.push(
     "",
     table([name, ...COVARIANCE_COLUMNS], rows),
-    `(every ${step}th point; write all of them with --csv FILE, draw them with --figure FILE.png)`,
+    step === 1
+      ? `(all ${n} points; --csv FILE writes them in full precision, --figure FILE.png draws them)`
+      : `(${rows.length} of the ${n} points shown, every ${step}th; --csv FILE writes all ${n}, --figure FILE.png draws them)`,
   );
   return out.join("\n");
 }

@@ -14,6 +14,7 @@ import {
   sigma11Nonequilibrium,
   sigma22Equilibrium,
 } from "./closedForms.js";
+import { ModelError } from "../../errors.js";
 import { validateDimensionless, type DimensionlessParameters } from "./parameters.js";
 import { focusedGrid } from "./sweep.js";
 
@@ -214,7 +215,7 @@ export interface SampledPeak {
 export function peakOfSamples(x: ArrayLike<number>, y: ArrayLike<number>, baseline?: ArrayLike<number>): SampledPeak {
   const n = x.length;
   if (n === 0 || y.length !== n || (baseline && baseline.length !== n))
-    throw new RangeError("peakOfSamples: x, y (and baseline) need the same nonzero length");
+    throw new ModelError("peakOfSamples: x, y (and baseline) need the same nonzero length");
   const e = (i: number) => y[i] - (baseline ? baseline[i] : 0);
   let best = 0;
   for (let i = 1; i < n; i++) if (Math.abs(e(i)) > Math.abs(e(best))) best = i;

@@ -100,11 +100,18 @@ describe("ness study energy-correlations", () => {
     expect(r.stdout).toMatch(/C12 = -13\.3333 \(negative\)/); // -N (eps0 - eps3)^2 / 27 with the default N = 1000
     expect(r.stdout).toMatch(/boundary links/);
     expect(r.stdout).toMatch(/bound \(eq\. 15\)/);
+    // The default densities are outside eq. 4's third-cumulant condition: the report leads with the verdict.
+    expect(r.stdout).toMatch(
+      /eq\. 4 validity \(third cumulant\): NOT SATISFIED at these baths: \(Delta beta\)\^2 kappa3 \/ kappa1 = 0\.962 .* needs <= 0\.1/,
+    );
     expect(r.stdout).toMatch(/simulated energy SDE/);
   });
 
   it.each([
-    [["--model", "ideal-gas", "--T0", "-1"], /--T0 must be a number in \[0, 1e6\], got -1/],
+    [
+      ["--model", "ideal-gas", "--T0", "-1"],
+      /--T0 must be a temperature in \[1e-6, 1e6\], or for ssep a density in \[0, 1\], got -1/,
+    ],
     [["--model", "ssep", "--eps3", "1.5"], /--eps3 must be a number in \[0, 1\], got 1.5/],
     [["--model", "ssep", "--T0", "1", "--T3", "3"], /density in \[0, 1\]/],
     [["--model", "fermi", "--M", "0"], /--M must be an integer in \[1, 400\], got 0/],

@@ -1,4 +1,4 @@
-// Energy correlations (seed 002): the Lyapunov solution of a chain against the paper's closed forms (eq. 9 for any
+// Energy correlations (Bunin et al. 2013): the Lyapunov solution of a chain against the paper's closed forms (eq. 9 for any
 // B, the ideal gas, the exclusion process, eq. 14, Appendix B with its sign corrected), equilibrium, the continuum
 // form of long chains, the exact noise integral, the Newton solve and the bound of eq. 15.
 import { describe, expect, it } from "vitest";

@@ -29,7 +29,7 @@ describe("M = 1: one subsystem between two baths", () => {
       expect(ec.states[0]).toBeCloseTo(T1, 12);
       expect(ec.covariance.data[0] / (Cv * T1 * T1)).toBeCloseTo(1, 12);
       expect(ec.single!.formula! / ec.covariance.data[0]).toBeCloseTo(1, 12);
-      // The seed's labelling (subsystem 0, baths 1 and 2) gives the same number.
+      // The paper's labelling (subsystem 0, baths 1 and 2) gives the same number.
       const [b1, b0, b2] = ec.single!.betas;
       expect((ec.current * ec.relaxationTime * (b2 - b1)) / ((b0 - b1) * (b2 - b0)) / ec.single!.formula!).toBeCloseTo(
         1,

@@ -73,7 +73,7 @@ function directGreen2(p: ParticleBathChainParams, kEff: number, gammaL: number, 
   return xr[0] ** 2 + xi[0] ** 2;
 }
 
-describe("the effective chain's current three ways (seed 003, Section 4 and Appendix B)", () => {
+describe("the effective chain's current three ways (Krekels et al. 2026, Section 4 and Appendix B)", () => {
   it("exact engine, frequency integral and (for long chains) the closed form agree to 1e-8", () => {
     for (const c of CASES) {
       const p = validateParams(c);

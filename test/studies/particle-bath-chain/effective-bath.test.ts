@@ -13,7 +13,7 @@ import { ModelError } from "../../../src/errors.js";
 
 const fig2 = validateParams({ zeta: 1, TL: 1 }); // m = K = 1, N_b = 40, eps = 0.1, A = 1, rho = 2, L = 25
 
-describe("effective bath (seed 003, Section 3 and Appendix A)", () => {
+describe("effective bath (Krekels et al. 2026, Section 3 and Appendix A)", () => {
   it("the coupling has mean A and the variance used by k_eff (trapezoid on the ring)", () => {
     const n = 4096;
     let s = 0;
@@ -28,7 +28,7 @@ describe("effective bath (seed 003, Section 3 and Appendix A)", () => {
     expect((s2 - s * s) / bath.varianceF - 1).toBeLessThan(1e-12);
   });
 
-  it("k_eff = K minus the softening: the slope of the exact mean force at q = 0 (the seed's plus sign is a misprint)", () => {
+  it("k_eff = K minus the softening: the slope of the exact mean force at q = 0 (the paper's plus sign is a misprint)", () => {
     for (const TL of [0.5, 1, 3, 10]) {
       const p = { ...fig2, TL };
       const h = 1e-4;

@@ -9,7 +9,7 @@ import {
   validateParams,
 } from "../../../src/studies/particle-bath-chain/index.js";
 
-describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)", () => {
+describe("negative differential thermal conductivity (Krekels et al. 2026, Figures 3 and 4)", () => {
   it("at fixed T_R the current has an interior maximum in T_L and decreases beyond it", () => {
     for (const over of [
       { TR: 1, zeta: 1 },
@@ -57,13 +57,15 @@ describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)
     const points = [0, 1, 2.5, 7, 11].map((TR) => ({ TL: 7, TR }));
     for (const method of ["exact", "longChain", "frequency"] as const) {
       const s = sweepTemperatures(p, points, method);
-      const slope = (s[1].current - s[0].current) / 1;
-      for (const q of s) expect(q.current).toBeCloseTo(s[0].current + slope * q.TR, 10);
+      expect(s.every((q) => q.stable)).toBe(true);
+      const J = s.map((q) => q.current!);
+      const slope = (J[1] - J[0]) / 1;
+      for (const q of s) expect(q.current).toBeCloseTo(J[0] + slope * q.TR, 10);
       expect(s[3].current).toBeCloseTo(0, 12);
     }
   });
 
-  it("sweeps mark unstable points instead of returning NaN silently; studyPoint explains them", () => {
+  it("sweeps mark unstable points (no current, no NaN or null in their JSON); studyPoint explains them", () => {
     const p = validateParams({});
     const Tc = effectiveBath(p).criticalTemperature;
     const s = sweepTemperatures(p, [
@@ -71,10 +73,14 @@ describe("negative differential thermal conductivity (seed 003, Figures 3 and 4)
       { TL: Tc * 1.1, TR: 1 },
     ]);
     expect(s[0].stable).toBe(false);
+    expect(s[0]).not.toHaveProperty("current");
     expect(s[1].stable).toBe(true);
+    expect(Number.isFinite(s[1].current)).toBe(true);
     const sp = studyPoint({ ...p, TL: Tc * 0.9 });
     expect(sp.stable).toBe(false);
-    expect(sp.current).toBeNull();
+    expect(JSON.stringify(sp)).not.toMatch(/null|NaN/);
+    expect(sp).not.toHaveProperty("current");
+    expect(sp).not.toHaveProperty("maximum");
     expect(sp.message).toMatch(/unstable at T_L = .* needs T_L > 0\.47/);
   });
 });

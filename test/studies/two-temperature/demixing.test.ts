@@ -332,7 +332,6 @@ describe("the demixing criterion on constructed evidence", () => {
     reliable: true,
     source: "replicas" as const,
     batches: 16,
-    batchCorrelation: NaN,
   });
   const run = (N: number, s0: number, growth = 0, psi = 0): DemixingCriterionRun => ({
     parameters: demixingParams({ N }),

@@ -17,7 +17,7 @@ const CASES = [
   { k: 0.7, lambda: 1.9, T1: 1.3, T2: 1.3 },
 ];
 
-describe("harmonic pair, exact (seed 004 Section 4.1, docs/corrections.md)", () => {
+describe("harmonic pair, exact (Metzger's lecture notes, Section 4.1, docs/corrections.md)", () => {
   it.each(CASES)("exact engine = closed forms at %o", (p) => {
     const e = pairExact(p);
     const c = pairClosedForm(p);
@@ -134,7 +134,7 @@ describe("harmonic pair, simulated (stochastic engine, fixed seed)", () => {
   });
 });
 
-describe("ratchet (seed 004 Section 3.2)", () => {
+describe("ratchet (Metzger's lecture notes, Section 3.2)", () => {
   it("no current and no entropy production at equal temperatures, within error bars", () => {
     for (const [T, seed] of [
       [0.3, 1],

@@ -37,6 +37,8 @@ describe("ness study variance-resonance", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/swept k over 2001 values/);
+    // The printed table is a sample of the sweep, and says so; the CSV holds every computed point (below).
+    expect(r.stdout).toContain("(11 of the 2001 points shown, every 200th; --csv FILE writes all 2001");
     expect(r.stdout).toMatch(/resonance of sigma11 \(closed forms, refined\): peak at k = 0\.9999/);
     const file = expectCsvProvenance(csv, { command: /command: ness study variance-resonance .*--csv/ });
     const lines = [file.header, ...file.lines];

@@ -1,4 +1,4 @@
-// Closed forms of seed 000 (as corrected in docs/corrections.md) against the exact engine (Lyapunov equation), the
+// Closed forms of Boffi & De Gregorio 2024 (as corrected in docs/corrections.md) against the exact engine (Lyapunov equation), the
 // general network engine, equilibrium statistical mechanics and the paper's quoted numbers.
 import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../../src/exact/network.js";
