@@ -179,7 +179,9 @@ export { particleBathChain } from "./studies/particle-bath-chain/definition.js";
 export { twoTemperature, runAndChase, ratchet, demixing } from "./studies/two-temperature/definition.js";
 export { harmonicConduction } from "./studies/harmonic-conduction/definition.js";
 
-// figures: specifications, SVG given a `document` (Node: ness/node writes SVG and PNG files)
+// figures: specifications, SVG given a `document` (Node: ness/node writes SVG and PNG files); Observable Plot is
+// loaded with the library (the CLI loads it only when it draws)
+import "./figures/plotLoaded.js";
 export { type Figure, type Table } from "./figures/figure.js";
 export {
   lineChart,

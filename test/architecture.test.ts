@@ -310,7 +310,10 @@ describe("CLI start-up: what a command loads (issue 18 item 4)", () => {
     ).toEqual(["./a.js", "./e.js", "./g.js", "./i.js"]);
     // The closures below would pass vacuously if the known imports were not seen.
     expect(loadedBy(graph, "cli/commands/solve.ts").files).toContain("exact/network.ts");
-    expect(loadedBy(graph, "cli/commands/study.ts").libraries).toContain("@observablehq/plot");
+    expect(loadedBy(graph, "cli/studies/reproduce.ts").libraries).toContain("@observablehq/plot");
+    expect(loadedBy(graph, "cli/studies/reproduceMap.ts").libraries).toContain("better-sqlite3");
+    expect(loadedBy(graph, "workers/pool.ts").libraries).toContain("piscina");
+    expect(loadedBy(graph, "index.ts").libraries).toContain("@observablehq/plot");
     expect(loadedBy(graph, "cli/commands/sweepRun.ts").libraries).toContain("bullmq");
   });
 
@@ -337,6 +340,19 @@ describe("CLI start-up: what a command loads (issue 18 item 4)", () => {
     );
     const heavy = files.filter((f) => /^(figures|studies|sweep|queue|io\/render|workers|stochastic)\b/.test(f));
     expect(heavy.filter((f) => f !== "studies/text.ts")).toEqual([]);
+  });
+
+  it("ness study NAME --csv loads no figure stack, SQLite or worker pool: --figure, seeded studies and reproduce do", () => {
+    // The study command and every study definition (the catalog): the figure builders are imported, Observable Plot
+    // is not (src/figures/plot.ts loads it when a figure is drawn); the Node writers, the reproduce machinery and
+    // the worker pool are imported dynamically where they run.
+    const { files, libraries } = loadedBy(graph, "cli/commands/study.ts");
+    expect(files).toContain("studies/variance-resonance/definition.ts");
+    expect(files).toContain("figures/charts.ts");
+    expect(libraries.filter((l) => [...FIGURE_STACK, ...SWEEP_STACK, "piscina"].includes(l))).toEqual([]);
+    expect(files.filter((f) => /^(io\/render|io\/sweepStore|workers\/pool|figures\/plotLoaded)\.ts$/.test(f))).toEqual(
+      [],
+    );
   });
 
   it("ness sweep and ness worker (sweepRun.ts) load no figure stack: ness plot loads it when it draws", () => {

@@ -4,6 +4,8 @@
  * page; window.nessLab exposes the current state for scripts and the browser tests.
  */
 import "./style.css";
+// The figure builders draw with Observable Plot, loaded here once for the whole page (src/figures/plot.ts).
+import "../../src/figures/plotLoaded.js";
 import { networkEditor, type EditorState } from "./editor.js";
 import { STUDIES as CATALOG } from "../../src/studies/catalog.js";
 import { contractPage } from "./contractPage.js";

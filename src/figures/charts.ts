@@ -1,7 +1,8 @@
 // Reusable figure builders shared by all studies: line charts (styled series,
 // log axes, reference lines, points with error bars), heatmaps with vector
 // fields, particle snapshots, and multi-panel layouts labelled (a), (b), ...
-import * as Plot from "@observablehq/plot";
+import type * as Plot from "@observablehq/plot";
+import { plotLib } from "./plot.js";
 import { ModelError } from "../errors.js";
 import { checkSpec } from "./check.js";
 import {
@@ -142,7 +143,7 @@ function decades(values: number[]): number[] {
 
 /** Render a Plot chart and make it figure-ready (font, font size). */
 function plotSvg(document: Document, options: Plot.PlotOptions): SVGElement {
-  const el = Plot.plot({ ...options, document }) as unknown as SVGElement;
+  const el = plotLib().plot({ ...options, document }) as unknown as SVGElement;
   if (el.tagName.toLowerCase() !== "svg")
     throw new Error("chart rendered a <figure>; do not use Plot's title/legend options");
   el.setAttribute("font-size", String(AXIS_FONT));
@@ -409,11 +410,11 @@ export function linePanel(spec: LinePanelSpec): Panel {
   const okY = (y: number) => Number.isFinite(y) && (spec.yType !== "log" || y > 0);
 
   const plot = (document: Document): SVGElement => {
-    const marks: Plot.Markish[] = [Plot.frame({ stroke: "#000", strokeWidth: 0.8 })];
+    const marks: Plot.Markish[] = [plotLib().frame({ stroke: "#000", strokeWidth: 0.8 })];
     // Log axes: grid lines at decades only (Plot would also draw every minor tick).
     const gridStyle = { stroke: "currentColor", strokeOpacity: 0.1 };
-    if (grid && spec.xType === "log") marks.push(Plot.gridX(decades(spec.xDomain ?? allX), gridStyle));
-    if (grid && spec.yType === "log") marks.push(Plot.gridY(decades(spec.yDomain ?? allY), gridStyle));
+    if (grid && spec.xType === "log") marks.push(plotLib().gridX(decades(spec.xDomain ?? allX), gridStyle));
+    if (grid && spec.yType === "log") marks.push(plotLib().gridY(decades(spec.yDomain ?? allY), gridStyle));
     const places = placeReferenceLabels(spec, styled, {
       width,
       height,
@@ -427,11 +428,11 @@ export function linePanel(spec: LinePanelSpec): Panel {
       const stroke = resolveColor(r.color ?? "#555", 0);
       const dash = dashArray(r.style ?? "dashed");
       if (r.y !== undefined) {
-        marks.push(Plot.ruleY([r.y], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
+        marks.push(plotLib().ruleY([r.y], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
         if (r.label) {
           const start = places[k].at === "start";
           marks.push(
-            Plot.text([r.label], {
+            plotLib().text([r.label], {
               y: () => r.y,
               frameAnchor: start ? "left" : "right",
               textAnchor: start ? "start" : "end",
@@ -446,11 +447,11 @@ export function linePanel(spec: LinePanelSpec): Panel {
         }
       }
       if (r.x !== undefined) {
-        marks.push(Plot.ruleX([r.x], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
+        marks.push(plotLib().ruleX([r.x], { stroke, strokeDasharray: dash, strokeWidth: 1 }));
         if (r.label) {
           const start = r.labelAt === "start";
           marks.push(
-            Plot.text([r.label], {
+            plotLib().text([r.label], {
               x: () => r.x,
               frameAnchor: start ? "bottom" : "top",
               textAnchor: "start",
@@ -474,11 +475,11 @@ export function linePanel(spec: LinePanelSpec): Panel {
           .filter((p) => okY(p.y) && Number.isFinite(p.e))
           .map((p) => ({ x: p.x, y1: p.y - Math.abs(p.e), y2: p.y + Math.abs(p.e) }))
           .map((b) => (spec.yType === "log" && b.y1 <= 0 ? { ...b, y1: undefined } : b));
-        marks.push(Plot.ruleX(bars, { x: "x", y1: "y1", y2: "y2", stroke: s.color, strokeWidth: 1.2 }));
+        marks.push(plotLib().ruleX(bars, { x: "x", y1: "y1", y2: "y2", stroke: s.color, strokeWidth: 1.2 }));
       }
       if (s.line !== false) {
         marks.push(
-          Plot.line(
+          plotLib().line(
             pts.map((p) => ({ x: p.x, y: okY(p.y) ? p.y : NaN })),
             {
               x: "x",
@@ -493,7 +494,7 @@ export function linePanel(spec: LinePanelSpec): Panel {
       }
       if (s.marker) {
         marks.push(
-          Plot.dot(
+          plotLib().dot(
             pts.filter((p) => okY(p.y)),
             {
               x: "x",
@@ -709,11 +710,20 @@ export function heatmapPanel(spec: HeatmapSpec): Panel {
 
   const plot = (document: Document): SVGElement => {
     const marks: Plot.Markish[] = [
-      Plot.rect(cells, { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: "v", stroke: "v", strokeWidth: 0.4, inset: 0 }),
+      plotLib().rect(cells, {
+        x1: "x1",
+        x2: "x2",
+        y1: "y1",
+        y2: "y2",
+        fill: "v",
+        stroke: "v",
+        strokeWidth: 0.4,
+        inset: 0,
+      }),
     ];
     if (arrows.length > 0) {
       marks.push(
-        Plot.arrow(arrows, {
+        plotLib().arrow(arrows, {
           x1: "x1",
           y1: "y1",
           x2: "x2",
@@ -724,7 +734,7 @@ export function heatmapPanel(spec: HeatmapSpec): Panel {
         }),
       );
     }
-    marks.push(Plot.frame({ stroke: "#000", strokeWidth: 0.8 }));
+    marks.push(plotLib().frame({ stroke: "#000", strokeWidth: 0.8 }));
     return plotSvg(document, {
       width,
       height,
@@ -849,7 +859,7 @@ export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
       y: { ...axis(spec.yLabel ?? "y", "linear", by, false), labelOffset: 46, nice: false },
       color: { type: "ordinal", domain: names, range: colors },
       marks: [
-        Plot.dot(pts, {
+        plotLib().dot(pts, {
           x: "x",
           y: "y",
           r: rPx,
@@ -859,7 +869,7 @@ export function particleScatterPanel(spec: ParticleScatterSpec): Panel {
           strokeOpacity: 0.6,
           clip: true,
         }),
-        Plot.frame({ stroke: "#000", strokeWidth: 1 }),
+        plotLib().frame({ stroke: "#000", strokeWidth: 1 }),
       ],
     });
   return { title: spec.title, width, height, legend, plot, table };

@@ -1,7 +1,8 @@
 // The Figure abstraction used by every study, plus the browser-safe SVG
 // primitives that compose one self-contained <svg>: title, panels, legends
 // (swatches and colour ramps drawn as plain SVG) and a wrapped caption.
-import * as Plot from "@observablehq/plot";
+import type * as Plot from "@observablehq/plot";
+import { plotLib } from "./plot.js";
 
 /** The data behind a figure, written next to it as CSV. */
 export interface Table {
@@ -343,7 +344,7 @@ export interface ColorRamp {
 /** A colour function for a ramp (uses Plot's scale machinery; no DOM needed). */
 export function rampColor(ramp: ColorRamp): (v: number) => string {
   const [lo, hi] = ramp.domain[0] === ramp.domain[1] ? [ramp.domain[0] - 1, ramp.domain[1] + 1] : ramp.domain;
-  const scale = Plot.scale({
+  const scale = plotLib().scale({
     color: {
       type: "linear",
       domain: [lo, hi],

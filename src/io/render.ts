@@ -10,6 +10,7 @@ import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
 import { ModelError } from "../errors.js";
 import { FONT_FAMILY, SVG_NS, type Figure } from "../figures/figure.js";
+import "../figures/plotLoaded.js"; // the figures drawn here need Observable Plot
 import { CancelledError } from "../stochastic/safety.js";
 import { checkOutputPath, FileError, tableToCsv, writeFileAtomic } from "./files.js";
 

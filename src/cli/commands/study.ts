@@ -9,8 +9,7 @@ import { ModelError } from "../../errors.js";
 import { findStudy, subStudies, topLevelStudies } from "../../studies/catalog.js";
 import { interruptible } from "../interrupt.js";
 import { workersOption } from "../../model/options.js";
-import { defaultWorkers } from "../../workers/pool.js";
-import { reproduceStudy, type ReproduceProgress } from "../reproduce.js";
+import type { ReproduceProgress } from "../reproduce.js";
 import { studyCommand as commandOf } from "../studies/command.js";
 
 export function studyCommand(): Command {
@@ -53,6 +52,11 @@ export function reproduceCommand(): Command {
             throw new ModelError(
               `--only: ${name} has no figure set '${id}' (one of: ${study.reproduce.map((c) => c.id).join(", ")})`,
             );
+        // The reproduce machinery (figure stack, worker pool, the point store) loads when a reproduction runs.
+        const [{ reproduceStudy }, { defaultWorkers }] = await Promise.all([
+          import("../reproduce.js"),
+          import("../../workers/pool.js"),
+        ]);
         const workers = workersOption(opts.workers) ?? defaultWorkers();
         const t0 = performance.now();
         // Ctrl-C or SIGTERM: the figure being written is finished, then one line says which figures are complete.

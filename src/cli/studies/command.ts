@@ -11,8 +11,8 @@
 import { Command, Option } from "commander";
 import * as path from "node:path";
 import { ModelError } from "../../errors.js";
-import { writeFigureFile } from "../../io/render.js";
 import { tableToCsv } from "../../io/files.js";
+import { loadPlot } from "../../figures/plot.js";
 import type { Study } from "../../studies/contract.js";
 import { resultWarnings } from "../../studies/contract.js";
 import { describeRange } from "../../studies/ranges.js";
@@ -31,7 +31,6 @@ import { workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
 import { costAnnouncer } from "../announce.js";
 import { csvProvenance, studyProvenance } from "../provenance.js";
-import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { checkDocument, checkedText, csvRows, jsonChunks, printWarnings, writeChunks, writeStdout } from "./output.js";
 
 /** The range of --seed. */
@@ -138,8 +137,10 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   study.checkOutputs?.(parameters, { figure, csv });
 
   // Replicas and sweep points on worker threads (the numbers do not depend on how many).
-  const workers = study.seeded ? (workersOption(opts.workers) ?? defaultWorkers()) : 1;
-  const runner = workers > 1 ? workerRunner(workers) : undefined;
+  // The pool (piscina) loads only for a study that draws random numbers.
+  const pool = study.seeded ? await import("../../workers/pool.js") : undefined;
+  const workers = pool ? (workersOption(opts.workers) ?? pool.defaultWorkers()) : 1;
+  const runner = pool && workers > 1 ? pool.workerRunner(workers) : undefined;
 
   const bar = progressBar(opts.progress !== false, study.name);
   // A run estimated above about a minute says so (once, after about a second of timed work).
@@ -182,18 +183,22 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
     report = checkedText(study.report(results));
   }
   // Figures are drawn only for --figure, or for --csv of a study without its own table: drawing 10^5 points costs
-  // more than computing them.
-  const figures = figure !== undefined || (csv !== undefined && !study.table) ? study.figures(results) : [];
+  // more than computing them. The figure stack (Observable Plot, linkedom, resvg) loads only then.
+  const drawing = figure !== undefined || (csv !== undefined && !study.table);
+  const render = drawing ? await import("../../io/render.js") : undefined;
+  const figures = drawing ? study.figures(results) : [];
   if (figure !== undefined) {
     if (figures.length === 0) throw new ModelError(`--figure: no figure for these parameters`);
     const csvComments = csvProvenance(provenance);
+    const { writeFigureFile } = render!;
     await writeFigureFile(figures[0], figure, { csvComments });
     if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside, { csvComments });
   }
   if (csv !== undefined) {
     const t = study.table?.(results);
     const comments = csvProvenance(provenance);
-    const drawn = t || figures.length > 0 || figure !== undefined ? figures : study.figures(results);
+    const drawn =
+      t || figures.length > 0 || figure !== undefined ? figures : (await loadPlot(), study.figures(results));
     if (t) await writeChunks(csv, csvRows(t.columns, t.rows, t.row, undefined, comments));
     else if (drawn.length > 0) await writeChunks(csv, [tableToCsv(drawn[0].table, comments)]);
     else throw new ModelError(`--csv: no table for these parameters`);
