@@ -18,8 +18,8 @@ export interface ReproduceTask {
   workers: number;
   /** Continue an interrupted reproduce (ReproduceOptions.resume). */
   resume: boolean;
-  /** Only this figure set. */
-  only?: string;
+  /** Only these figure sets (their ids). */
+  only?: readonly string[];
   /** Shared flag (Int32Array on a SharedArrayBuffer): nonzero asks to stop before the next figure. */
   stop: Int32Array;
 }

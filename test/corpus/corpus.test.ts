@@ -16,9 +16,10 @@ import {
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { runCli } from "../helpers/cli.js";
+import { program } from "../../src/cli/main.js";
 
 interface Special {
   name: string;
@@ -49,6 +50,12 @@ const names = readdirSync(caseDir)
   .filter((f) => f.endsWith(".yaml"))
   .sort();
 const made: string[] = [];
+// Every command's module is loaded (and transformed) once here, under the hook timeout: otherwise the first in-process
+// case of each command (cli-csv-is-folder for `study`) pays seconds of module loading at a loaded machine against
+// its own 10 s budget, which is meant for the command's work. The commands validate outputs before any work.
+beforeAll(async () => {
+  await program();
+});
 afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });

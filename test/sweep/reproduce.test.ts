@@ -107,6 +107,10 @@ describe("ness reproduce --resume", () => {
     expect(Number(m![3])).toBe(before.length);
     expect(Number(m![2])).toBe(6 - before.length);
     expect(existsSync(path.join(out, ".sweeps"))).toBe(false);
+    // and its figure written as by a whole `ness reproduce two-temperature --quick` (which cli.test.ts runs for the
+    // other sets only)
+    for (const ext of ["svg", "png", "csv"])
+      expect(existsSync(path.join(out, `${id}.${ext}`)), `${id}.${ext}`).toBe(true);
 
     // The same results as the set's own compute() in this process (identical JSON: the engine leaves out the
     // statistics it cannot define, so results.json is the library's JSON as it is).

@@ -37,7 +37,7 @@ export function reproduceCommand(): Command {
       "--resume",
       "continue an interrupted reproduce in --out: complete figure sets are kept, and the point maps compute only the points not stored yet",
     )
-    .option("--only <id>", "only this figure set (e.g. fig4-ndc: the stem of its results.json)")
+    .option("--only <ids>", "only these figure sets, comma-separated (e.g. fig4-ndc: the stem of its results.json)")
     .action(
       async (
         name: string,
@@ -46,10 +46,12 @@ export function reproduceCommand(): Command {
         const study = findStudy(name);
         if (!study || !names.includes(name))
           throw new ModelError(`unknown study '${name}' (one of: ${names.join(", ")})`);
-        if (opts.only !== undefined && !study.reproduce.some((c) => c.id === opts.only))
-          throw new ModelError(
-            `--only: ${name} has no figure set '${opts.only}' (one of: ${study.reproduce.map((c) => c.id).join(", ")})`,
-          );
+        const only = opts.only?.split(",").map((id) => id.trim());
+        for (const id of only ?? [])
+          if (!study.reproduce.some((c) => c.id === id))
+            throw new ModelError(
+              `--only: ${name} has no figure set '${id}' (one of: ${study.reproduce.map((c) => c.id).join(", ")})`,
+            );
         // The reproduce machinery (figure stack, worker pool, the point store) loads when a reproduction runs.
         const [{ reproduceStudy }, { defaultWorkers }] = await Promise.all([
           import("../reproduce.js"),
@@ -68,7 +70,7 @@ export function reproduceCommand(): Command {
                 quick: opts.quick === true,
                 workers,
                 resume: opts.resume === true,
-                only: opts.only,
+                only,
                 log: (l) => console.log(l),
               },
               signal,

@@ -33,8 +33,8 @@ export interface ReproduceOptions {
    * (OUT/.sweeps/ID) does not hold yet.
    */
   resume?: boolean;
-  /** Only this figure set (its id, e.g. fig4-ndc). */
-  only?: string;
+  /** Only these figure sets (their ids, e.g. fig4-ndc), in the study's order. */
+  only?: readonly string[];
 }
 
 /** Writes every figure set of the study; resolves to the paths written. */
@@ -44,7 +44,7 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
   const pool = new MapPool(o.workers ?? 1);
   try {
     for (const c of study.reproduce)
-      if (o.only === undefined || c.id === o.only) written.push(...(await writeCase(study, c, o, runner, pool)));
+      if (o.only === undefined || o.only.includes(c.id)) written.push(...(await writeCase(study, c, o, runner, pool)));
   } finally {
     await runner?.close();
     await pool.close();

@@ -16,19 +16,7 @@ import {
   type DemixingCriterionRun,
   type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
-import {
-  demixingCoarseningFigure,
-  demixingFiniteSizeFigure,
-  demixingMapFigure,
-  demixingSnapshotFigure,
-} from "../../../src/studies/two-temperature/demixingFigures.js";
-import {
-  demixingCoarseningRuns,
-  demixingFiniteSizeRuns,
-  demixingSnapshotRuns,
-  DEMIXING_FIGURE_SETTINGS,
-  twoTemperature,
-} from "../../../src/studies/two-temperature/definition.js";
+import { DEMIXING_FIGURE_SETTINGS, twoTemperature } from "../../../src/studies/two-temperature/definition.js";
 import type { DemixingMap } from "../../../src/studies/two-temperature/demixingFigures.js";
 import { plainPoint } from "../../../src/studies/pointMap.js";
 import {
@@ -414,25 +402,23 @@ describe("second-virial spinodal (Grosberg & Joanny's pair temperature)", () => 
 });
 
 describe("demixing figures (quick mode)", () => {
+  // Through each figure set's own compute() and figures(), as `ness reproduce two-temperature --quick` runs them
+  // (test/studies/two-temperature/cli.test.ts runs the other sets through the CLI; test/sweep/reproduce.test.ts runs
+  // fig6 through it).
   it.each([
-    [
-      "fig5-demixing-snapshots",
-      async () => demixingSnapshotFigure(await demixingSnapshotRuns(true, { seed: 1 }), { quick: true }),
-    ],
-    ["fig6-demixing-map", async () => demixingMapFigure((await mapSetQuick()).sweep, { quick: true })],
-    [
-      "fig7-demixing-finite-size",
-      async () => {
-        const d = await demixingFiniteSizeRuns(true, { seed: 1 });
-        return demixingFiniteSizeFigure(d.points, { quick: true, costs: d.costs });
-      },
-    ],
-    [
-      "fig8-demixing-coarsening",
-      async () => demixingCoarseningFigure(await demixingCoarseningRuns(true, { seed: 1 }), { quick: true }),
-    ],
-  ] as const)("%s builds, renders and has no NaN in its table", async (name, build) => {
-    const fig = await build();
+    "fig5-demixing-snapshots",
+    "fig6-demixing-map",
+    "fig7-demixing-finite-size",
+    "fig8-demixing-coarsening",
+  ] as const)("%s builds, renders and has no NaN in its table", async (name) => {
+    const set = twoTemperature.reproduce.find((c) => c.id === name)!;
+    const results =
+      name === "fig6-demixing-map"
+        ? await mapSetQuick()
+        : await set.compute(set.parameters(true), { seed: set.seed ?? 1, quick: true });
+    const figures = set.figures(results);
+    expect(figures).toHaveLength(1);
+    const fig = figures[0];
     expect(fig.name).toBe(name);
     expect(fig.title.length).toBeGreaterThan(20);
     expect(fig.caption).toMatch(/dt = 0\.1/);
