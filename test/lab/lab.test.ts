@@ -640,7 +640,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
   });
 
   it("asks before a study run that would take more than a minute", async () => {
-    await page.goto(`${url}#/study/two-temperature/demixing?N=10000&replicas=2`);
+    await page.goto(`${url}#/study/two-temperature/demixing?N=10000&replicas=2&time=3000`);
     await page.waitForFunction(() => document.title === "ness lab: two-temperature/demixing");
     await page.waitForFunction(() => /^stopped/.test(document.querySelector("#study-state")?.textContent ?? ""), null, {
       timeout: 60_000,
