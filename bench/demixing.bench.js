@@ -1,4 +1,4 @@
-// Overdamped hot/cold demixing (seed 004, the study's default system, as in examples/particles/hot-cold-mixture.yaml) at N = 10^4 and 10^5: ness against
+// Overdamped hot/cold demixing (Metzger's recitation notes, Section 3.3: the study's default system, as in examples/particles/hot-cold-mixture.yaml) at N = 10^4 and 10^5: ness against
 // serial LAMMPS in interleaved rounds (bench/rounds.js: each round runs the three ness variants and one LAMMPS process),
 // CPU time per particle-step (ness: process.cpuUsage around the whole simulateSync call; LAMMPS: its timed loop's
 // wall time times its reported CPU share).
@@ -42,7 +42,7 @@ import { findEstimate, simulateSync } from "../dist/stochastic/run.js";
 import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
 import { interleave, measure, report, roundsFor, targets } from "./rounds.js";
 
-export const title = "Overdamped hot/cold soft-disk demixing (seed 004) at N = 10^4 and 10^5: ness vs serial LAMMPS";
+export const title = "Overdamped hot/cold soft-disk demixing (Metzger 2026, Sec. 3.3) at N = 10^4 and 10^5: ness vs serial LAMMPS";
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
 

@@ -1,5 +1,5 @@
 // Helper for benchmarks: serial LAMMPS (`lmp`, Debian's `apt-get install lammps`) as a reference in the same run, for
-// 2D mixtures of soft disks (seed 004 eq. 26). Skipped by the callers when `lmp` is absent.
+// 2D mixtures of soft disks (eq. 26 of Metzger 2026). Skipped by the callers when `lmp` is absent.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +42,7 @@ export function softPair(dir, info, k, range) {
   }
   writeFileSync(
     join(dir, "soft.table"),
-    `# soft repulsion (k/2)(1 - r/range)^2 (seed 004 eq. 26)\n\nSOFT\nN ${n} RSQ ${rlo} ${range}\n\n${rows.join("\n")}\n`,
+    `# soft repulsion (k/2)(1 - r/range)^2 (eq. 26 of Metzger 2026)\n\nSOFT\nN ${n} RSQ ${rlo} ${range}\n\n${rows.join("\n")}\n`,
   );
   return `pair_style table linear ${n}\npair_coeff * * soft.table SOFT ${range}`;
 }

@@ -1,4 +1,4 @@
-// Variance-resonance sweeps (seed 000): 10^5 values of k = k1/k2 at Figure 4's parameters, in interleaved rounds
+// Variance-resonance sweeps (Boffi & De Gregorio 2024): 10^5 values of k = k1/k2 at Figure 4's parameters, in interleaved rounds
 // (bench/rounds.js), CPU time:
 // (a) in process: ness's sweep on the exact engine (allocation-free 4x4 Lyapunov kernel) against numpy's batched
 //     solve of the 10 x 10 Kronecker systems of the symmetric unknowns (the strongest numpy formulation: one

@@ -801,6 +801,12 @@ const calls: Call[] = [
     "N (number of disks) must be an integer in [2, 1e5], got 1e+9",
   ],
   [
+    "study two-temperature: the demixing entropy production option not a boolean",
+    () => demixingParams({ entropyProduction: 1 as unknown as boolean }),
+    ModelError,
+    "entropyProduction must be true or false, got 1",
+  ],
+  [
     "study two-temperature: the demixing criterion without runs",
     () => classifyDemixing([]),
     ModelError,

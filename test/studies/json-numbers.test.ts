@@ -26,7 +26,7 @@ const parameterSets: Record<string, Record<string, unknown>[]> = {
   ],
   "two-temperature/demixing": [
     { N: 40, time: 4, burnIn: 1, sampleInterval: 1, replicas: 2 },
-    { N: 40, time: 4, burnIn: 1, sampleInterval: 0.1, replicas: 1 },
+    { N: 40, time: 4, burnIn: 1, sampleInterval: 0.1, replicas: 1, entropyProduction: true },
   ],
   "harmonic-conduction": [{ nMin: 8, nMax: 16, samples: 1 }],
 };

@@ -556,12 +556,17 @@ export const demixing = defineStudy({
           ["domain size L (first moment of S_cc - x(1 - x))", pm(r.lengthScale)],
           ["growth of L over the production run", pm(r.lengthGrowth)],
           ["growth of psi over the production run", pm(r.psiGrowth)],
-          [
-            `entropy production (Stratonovich)${r.entropyProduction.note ? " [time-step bias: see the note in --json]" : ""}`,
-            pm(r.entropyProduction),
-          ],
+          ...(r.entropyProduction
+            ? [
+                [
+                  `entropy production (Stratonovich)${r.entropyProduction.note ? " [time-step bias: see the note in --json]" : ""}`,
+                  pm(r.entropyProduction),
+                ],
+              ]
+            : []),
         ],
       ),
+      ...(r.entropyProductionNotComputed ? [r.entropyProductionNotComputed] : []),
       `criterion at this one size (docs/studies/two-temperature.md): ${criterion.verdict}; ${criterion.evidence.reasons.join("; ")}`,
       `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
@@ -572,7 +577,9 @@ export const demixing = defineStudy({
     estimateNumber("coldNeighbourFraction", "cold-cold neighbour fraction", r.coldNeighbourFraction),
     estimateNumber("largestCluster", "largest cold cluster / N_cold", r.largestCluster),
     estimateNumber("lengthScale", "domain size L", r.lengthScale, "length"),
-    estimateNumber("entropyProduction", "entropy production rate", r.entropyProduction, "kB/time"),
+    ...(r.entropyProduction
+      ? [estimateNumber("entropyProduction", "entropy production rate", r.entropyProduction, "kB/time")]
+      : []),
   ],
   outputs: {
     figure: "draw the final configuration of replica 0",
@@ -862,8 +869,9 @@ const snapshotMap: PointMap<DemixingSnapshotParameters, { parameters: DemixingPa
   points(c, at) {
     const s = c.settings;
     const base: Partial<DemixingParams> = { ...s.base, ...(c.quick ? s.snapshot.quick : s.snapshot.full) };
+    // The snapshots' .results.json keep the entropy production of each run (with its time-step note at large dt).
     return s.snapshot.ratios.map((ratio, i) => ({
-      parameters: demixingParams({ ...base, Tcold: s.base.Thot / ratio, seed: at.seed + i }),
+      parameters: demixingParams({ ...base, Tcold: s.base.Thot / ratio, seed: at.seed + i, entropyProduction: true }),
     }));
   },
   async point(q, ctx) {

@@ -213,4 +213,10 @@ export const demixingSchema = z.object({
     range: SIMULATION_SETTING_RANGES.replicas,
     section: SIM,
   }),
+  entropyProduction: toggle({
+    describe:
+      "also report the entropy production rate of the whole system (Stratonovich; carries a time-step bias, noted, at large dt)",
+    unit: "kB/time",
+    section: SIM,
+  }),
 });

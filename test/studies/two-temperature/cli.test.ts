@@ -142,6 +142,20 @@ describe("ness study two-temperature demixing", () => {
     expect(doc.nCold).toBe(100);
     expect(doc.psi.error).toBeGreaterThan(0);
     expect(doc.series.time.length).toBeGreaterThan(1);
+    // The entropy production only when asked (--entropy-production): by default one line says why, in both outputs.
+    expect(doc.entropyProduction).toBeUndefined();
+    expect(doc.entropyProductionNotComputed).toMatch(/^entropy production not computed/);
+    expect(r.stdout).toMatch(/^entropy production not computed \(ask with --entropy-production/m);
+    expect(r.stdout).not.toMatch(/entropy production \(Stratonovich\)/);
+    const ep = await run(...args, "--entropy-production", "--json");
+    expect(ep.code, ep.stderr).toBe(0);
+    const epDoc = JSON.parse(ep.stdout).results;
+    expect(epDoc.parameters.entropyProduction).toBe(true);
+    expect(epDoc.entropyProductionNotComputed).toBeUndefined();
+    // At the default dt = 0.1 it keeps the engine's time-step bias note and is flagged unreliable.
+    expect(epDoc.entropyProduction.reliable).toBe(false);
+    expect(epDoc.entropyProduction.note).toMatch(/dt = 0\.1 is large.*in heat fluxes and entropy production/);
+    expect(epDoc.psi).toEqual(doc.psi);
     const bad = await run("study", "two-temperature", "demixing", "--phi", "1.2");
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim()).toBe("ness: --phi must be a number in [0.01, 1), got 1.2");

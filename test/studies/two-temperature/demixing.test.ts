@@ -27,6 +27,16 @@ import {
 import { normalRng, rng } from "../../helpers/random.js";
 
 /** An n x n square lattice of unit spacing in an n x n periodic box; label(i, j) says which sites are cold. */
+/** Paths of every object in a result flagged `reliable: false`. */
+function unreliablePaths(x: unknown, path = "$", out: string[] = []): string[] {
+  if (Array.isArray(x)) x.forEach((v, k) => unreliablePaths(v, `${path}[${k}]`, out));
+  else if (x !== null && typeof x === "object" && !ArrayBuffer.isView(x)) {
+    if ((x as { reliable?: unknown }).reliable === false) out.push(path);
+    for (const [k, v] of Object.entries(x)) unreliablePaths(v, `${path}.${k}`, out);
+  }
+  return out;
+}
+
 function lattice(
   n: number,
   label: (i: number, j: number) => boolean,
@@ -183,6 +193,7 @@ describe("demixing parameters and model", () => {
       [{ replicas: 0 }, /replicas must be an integer in \[1, 10000\], got 0/],
       [{ time: 10, sampleInterval: 5, replicas: 1 }, /fewer than the \d+ batches/],
       [{ replicas: 1, errorBars: "replicas" }, /error bars from replicas need at least 2 replicas/],
+      [{ entropyProduction: "yes" as unknown as boolean }, /entropyProduction must be true or false, got "yes"/],
     ];
     for (const [raw, message] of bad) {
       expect(() => demixingParams(raw)).toThrow(ModelError);
@@ -224,7 +235,7 @@ describe("demixing simulations (fixed seeds)", () => {
   };
 
   it("equal temperatures: the labels are exchangeable, so f_cc = f_random and psi = 0 within 4 error bars", () => {
-    const r = simulateDemixing({ ...base, Tcold: base.Thot, seed: 11 });
+    const r = simulateDemixing({ ...base, Tcold: base.Thot, seed: 11, entropyProduction: true });
     expect(r.randomFraction).toBeCloseTo(149 / 299, 15);
     expect(r.psi.source).toBe("replicas");
     expect(r.psi.batches).toBe(16);
@@ -234,8 +245,10 @@ describe("demixing simulations (fixed seeds)", () => {
     expect(Math.abs(r.psi.value)).toBeLessThan(4 * r.psi.error);
     expect(Math.abs(r.coldNeighbourFraction.value - r.randomFraction)).toBeLessThan(4 * r.coldNeighbourFraction.error);
     // Equilibrium: no entropy production (each pair's heats sum to its exact energy change, so no quadrature bias).
-    expect(r.entropyProduction.error).toBeGreaterThan(0);
-    expect(Math.abs(r.entropyProduction.value)).toBeLessThan(4 * r.entropyProduction.error);
+    const sigma = r.entropyProduction!;
+    expect(sigma.error).toBeGreaterThan(0);
+    expect(Math.abs(sigma.value)).toBeLessThan(4 * sigma.error);
+    expect(r.entropyProductionNotComputed).toBeUndefined();
     // S_cc(q) of exchangeable labels is x(1 - x) at every q (up to O(1/N)): the smallest shell within 4 error bars,
     // and the mean over all wavevectors within 2% (its error bar is below 1%).
     expect(r.structure.ideal).toBe(0.25);
@@ -257,12 +270,21 @@ describe("demixing simulations (fixed seeds)", () => {
 
   it("T_hot / T_cold = 100 at the same density: psi is many error bars above 0", () => {
     // 200 disks suffice here: psi = 0.230 +- 0.015 (16 error bars; 0.246 +- 0.009 with 400), sigma at 48 error bars.
-    const r = simulateDemixing({ ...base, N: 200, Tcold: base.Thot! / 100, seed: 12 });
+    const r = simulateDemixing({ ...base, N: 200, Tcold: base.Thot! / 100, seed: 12, entropyProduction: true });
     expect(r.psi.value).toBeGreaterThan(0.15);
     expect(r.psi.value).toBeGreaterThan(10 * r.psi.error);
     // The cold disks are more often next to each other than random labels allow, and heat flows: sigma > 0.
     expect(r.coldNeighbourFraction.value).toBeGreaterThan(r.randomFraction);
-    expect(r.entropyProduction.value).toBeGreaterThan(10 * r.entropyProduction.error);
+    const sigma = r.entropyProduction!;
+    expect(sigma.value).toBeGreaterThan(10 * sigma.error);
+    // Asked for at the default dt = 0.1 (lambda dt = 0.2), sigma carries the engine's time-step bias note and is the
+    // only estimate flagged unreliable: without the option (the default) the result has none (the option changes
+    // nothing else, see the same-seed test below).
+    expect(sigma.reliable).toBe(false);
+    expect(sigma.note).toMatch(
+      /dt = 0\.1 is large.*time-step bias of order \d+% in heat fluxes and entropy production/,
+    );
+    expect(unreliablePaths(r)).toEqual(["$.entropyProduction"]);
     // The criterion: separating (the domains grow during the production run), with its evidence.
     const c = classifyDemixing([r]);
     expect(c.verdict, c.evidence.reasons.join("; ")).toBe("separating");
@@ -288,6 +310,15 @@ describe("demixing simulations (fixed seeds)", () => {
     expect(b.psi).toEqual(a.psi);
     expect(b.largestCluster).toEqual(a.largestCluster);
     expect(b.entropyProduction).toEqual(a.entropyProduction);
+    // By default no entropy production, one line saying why; asked for, it is there and nothing else changes.
+    expect(a.entropyProduction).toBeUndefined();
+    expect(a.entropyProductionNotComputed).toMatch(/^entropy production not computed \(ask with --entropy-production/);
+    const withSigma = simulateDemixing({ ...small, entropyProduction: true });
+    expect(withSigma.entropyProduction!.error).toBeGreaterThan(0);
+    expect(withSigma.entropyProductionNotComputed).toBeUndefined();
+    const { entropyProduction: _s, parameters: _p, ...rest } = withSigma;
+    const { entropyProductionNotComputed: _n, parameters: _q, ...restDefault } = a;
+    expect(rest).toEqual(restDefault);
     expect(b.series).toEqual(a.series);
     expect(Array.from(b.snapshot.x)).toEqual(Array.from(a.snapshot.x));
     // At least one report per replica (slices of whole sampling intervals), never going back.
