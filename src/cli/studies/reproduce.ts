@@ -37,30 +37,88 @@ export interface ReproduceOptions {
   only?: readonly string[];
 }
 
-/** Writes every figure set of the study; resolves to the paths written. */
+/**
+ * Writes every figure set of the study; resolves to the paths written. The sets run one after the other, but the next
+ * set's computation starts (on the worker threads, when there are any) as soon as this set's results are in, while
+ * this thread draws and writes this set's figures: the log lines of the next set are held back until this set is
+ * written, so the log still reads set by set.
+ */
 export async function writeReproduction(study: Study, o: ReproduceOptions): Promise<string[]> {
   const written: string[] = [];
   const runner = (o.workers ?? 1) > 1 ? workerRunner(o.workers!) : undefined;
   const pool = new MapPool(o.workers ?? 1);
+  // Stops a set computing ahead when this one fails to write (or when the caller cancels).
+  const stop = new AbortController();
+  const cancel = () => stop.abort();
+  if (o.signal?.aborted) stop.abort();
+  else o.signal?.addEventListener("abort", cancel);
+  const cases = study.reproduce.filter((c) => o.only === undefined || o.only.includes(c.id));
+  const begin = (c: ReproduceCase, log: HeldLog): Promise<Computed | null> => {
+    const p = computeCase(study, c, { ...o, log: log.line, signal: stop.signal }, runner, pool);
+    p.catch(() => {}); // awaited below; a failure while the previous set is written is reported after it
+    return p;
+  };
   try {
-    for (const c of study.reproduce)
-      if (o.only === undefined || o.only.includes(c.id)) written.push(...(await writeCase(study, c, o, runner, pool)));
+    let log = new HeldLog(o.log);
+    log.release();
+    let next = cases.length > 0 ? begin(cases[0], log) : undefined;
+    for (let i = 0; i < cases.length; i++) {
+      const computed = await next!;
+      const setLog = log;
+      if (i + 1 < cases.length) {
+        log = new HeldLog(o.log);
+        next = begin(cases[i + 1], log);
+      }
+      try {
+        if (computed) written.push(...(await writeComputed(study, computed, { ...o, log: setLog.line })));
+      } catch (err) {
+        stop.abort();
+        throw err;
+      } finally {
+        log.release();
+      }
+    }
   } finally {
+    o.signal?.removeEventListener("abort", cancel);
     await runner?.close();
     await pool.close();
   }
   return written;
 }
 
-/** Computes one figure set and writes its figures and results.json; resolves to the paths written. */
-async function writeCase(
+/** Log lines held back until `release` (then passed on as they come). */
+class HeldLog {
+  private held: string[] | null = [];
+  constructor(private readonly out: (line: string) => void) {}
+  readonly line = (line: string): void => {
+    if (this.held) this.held.push(line);
+    else this.out(line);
+  };
+  release(): void {
+    const held = this.held;
+    this.held = null;
+    for (const line of held ?? []) this.out(line);
+  }
+}
+
+/** A figure set's computed results, with what its files record. */
+interface Computed {
+  c: ReproduceCase;
+  parameters: unknown;
+  seed: number;
+  file: string;
+  results: unknown;
+  t0: number;
+}
+
+/** Computes one figure set; resolves to null when --resume finds it complete. */
+async function computeCase(
   study: Study,
   c: ReproduceCase,
   o: ReproduceOptions,
   runner: BlockRunner | undefined,
   pool: MapPool,
-): Promise<string[]> {
-  const written: string[] = [];
+): Promise<Computed | null> {
   const t0 = performance.now();
   o.log(`${study.name} ${c.id}: ${c.title}`);
   const parameters = c.parameters(o.quick);
@@ -68,7 +126,7 @@ async function writeCase(
   const file = path.join(o.outDir, `${c.id}.results.json`);
   if (o.resume && complete(file, parameters, seed)) {
     o.log(`  already complete (${file})`);
-    return written;
+    return null;
   }
   const results = c.map
     ? await runMapCase(study, c, parameters, {
@@ -89,6 +147,13 @@ async function writeCase(
         // A figure set estimated above about a minute says so first (once, after about a second of timed work).
         progress: costAnnouncer(c.id, o.log),
       });
+  return { c, parameters, seed, file, results, t0 };
+}
+
+/** Writes a computed figure set's figures and results.json; resolves to the paths written. */
+async function writeComputed(study: Study, k: Computed, o: ReproduceOptions): Promise<string[]> {
+  const { c, parameters, seed, file, results } = k;
+  const written: string[] = [];
   const figures = c.figures(results);
   // The command is the reproduction itself (not the output folder): the same command gives the same files.
   const provenance = studyProvenance(study, {
@@ -120,7 +185,7 @@ async function writeCase(
   o.log(`  wrote ${file}`);
   if (c.map) removeMapStore(o.outDir, c.id);
   written.push(file);
-  o.log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  o.log(`  (${((performance.now() - k.t0) / 1000).toFixed(1)} s)`);
   return written;
 }
 

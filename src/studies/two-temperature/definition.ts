@@ -835,13 +835,13 @@ export const DEMIXING_FIGURE_SETTINGS = {
   /** Finite-size scaling (fig7): one point per ratio at each size. */
   finiteSize: {
     full: { sizes: [500, 2000, 8000], phi: 0.4, time: 400, burnIn: 200, sampleInterval: 20, replicas: 4 },
-    quick: { sizes: [100, 200], phi: 0.4, time: 100, burnIn: 20, sampleInterval: 10, replicas: 4 },
+    quick: { sizes: [60, 120], phi: 0.4, time: 40, burnIn: 10, sampleInterval: 10, replicas: 2 },
     ratios: [3, 100],
   },
   /** Coarsening (fig8): a long run at ratio 100 from the random start, and shorter ones at lower ratios. */
   coarsening: {
     full: { N: 1000, phi: 0.4, time: 12000, refTime: 2000, burnIn: 0, sampleInterval: 100, replicas: 2 },
-    quick: { N: 200, phi: 0.4, time: 150, refTime: 150, burnIn: 0, sampleInterval: 10, replicas: 2 },
+    quick: { N: 100, phi: 0.4, time: 60, refTime: 60, burnIn: 0, sampleInterval: 5, replicas: 2 },
     ratios: [100, 10, 1],
   },
   /** Physical parameters common to both: T_hot fixed, T_cold = T_hot / ratio; k and range set the units. */
