@@ -4,6 +4,7 @@
  * null first) and each of its figures as SVG, PNG and CSV (after `#` provenance lines), into one folder. Runs in a
  * worker thread under `ness reproduce` (see src/cli/reproduce.ts for Ctrl-C).
  */
+import { setMaxListeners } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../../io/files.js";
@@ -49,13 +50,24 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
   const pool = new MapPool(o.workers ?? 1);
   // Stops a set computing ahead when this one fails to write (or when the caller cancels).
   const stop = new AbortController();
+  // Every ensemble in flight listens on its set's signal (dozens at once in a map): not a leak, no warning.
+  setMaxListeners(0, stop.signal);
   const cancel = () => stop.abort();
   if (o.signal?.aborted) stop.abort();
   else o.signal?.addEventListener("abort", cancel);
   const cases = study.reproduce.filter((c) => o.only === undefined || o.only.includes(c.id));
   const begin = (c: ReproduceCase, log: HeldLog): Promise<Computed | null> => {
-    const p = computeCase(study, c, { ...o, log: log.line, signal: stop.signal }, runner, pool);
-    p.catch(() => {}); // awaited below; a failure while the previous set is written is reported after it
+    // Each set listens on a signal of its own (aborted with `stop`): two sets in flight must not pile their
+    // listeners onto one signal (Node warns about a leak above 10 on one AbortSignal).
+    const own = new AbortController();
+    setMaxListeners(0, own.signal);
+    const relay = () => own.abort();
+    if (stop.signal.aborted) own.abort();
+    else stop.signal.addEventListener("abort", relay);
+    const p = computeCase(study, c, { ...o, log: log.line, signal: own.signal }, runner, pool);
+    // Awaited below; a failure while the previous set is written is reported after it.
+    const detach = () => stop.signal.removeEventListener("abort", relay);
+    p.then(detach, detach);
     return p;
   };
   try {
