@@ -23,6 +23,7 @@ import {
   resolveColor,
   stack,
   svgEl,
+  SUPERSCRIPT,
   swatchLegend,
   textColorOn,
   textWidth,
@@ -105,20 +106,6 @@ export function logTicks(values: number[]): { ticks?: number | number[]; format:
     format: readable ? (x: number) => ([1, 2, 5].includes(mantissa(x)) ? plain(x) : "") : logTickFormat,
   };
 }
-
-const SUPERSCRIPT: Record<string, string> = {
-  "-": "⁻",
-  "0": "⁰",
-  "1": "¹",
-  "2": "²",
-  "3": "³",
-  "4": "⁴",
-  "5": "⁵",
-  "6": "⁶",
-  "7": "⁷",
-  "8": "⁸",
-  "9": "⁹",
-};
 
 /** "10⁻³" style labels at decades, none in between (matplotlib's log axis look). */
 function logTickFormat(x: number): string {

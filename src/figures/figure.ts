@@ -491,7 +491,8 @@ const SUB_DIGITS: Record<string, string> = {
   "8": "₈",
   "9": "₉",
 };
-const SUP: Record<string, string> = {
+/** Unicode superscripts of the digits and the minus sign (exponents in labels and log-axis ticks). */
+export const SUPERSCRIPT: Record<string, string> = {
   "-": "⁻",
   "0": "⁰",
   "1": "¹",
@@ -523,7 +524,7 @@ export function typeset(text: string): string {
       .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       .replace(/<([^<>\s](?:[^<>]{0,28}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)
       // Integer powers only (N^-0.49 keeps its caret: there is no superscript decimal point).
-      .replace(/\^(-?\d+)(?![.\d])/g, (_, e: string) => e.replace(/./g, (c) => SUP[c]))
+      .replace(/\^(-?\d+)(?![.\d])/g, (_, e: string) => e.replace(/./g, (c) => SUPERSCRIPT[c]))
       .replace(/(?<=[A-Za-zα-ωΔ)])_(\d+)(?![A-Za-z])/g, (_, d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       // Indexed symbols written plainly: T1, x2, k0, C12, u1 -> T₁, x₂, k₀, C₁₂, u₁ (one letter, one or two digits).
       .replace(

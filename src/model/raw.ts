@@ -134,6 +134,13 @@ function describeInput(issue: Issue): string {
   return received === "NaN" ? "NaN" : received ? typeWord(received) : "something else";
 }
 
+/** An integer setting of an engine's call (replica counts, step counts): at least `min`, or a ModelError naming it. */
+export function integerSetting(v: unknown, what: string, min: number): number {
+  if (!Number.isSafeInteger(v) || (v as number) < min)
+    throw new ModelError(`${what} must be an integer >= ${min}, got ${describeValue(v)}`);
+  return v as number;
+}
+
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";

@@ -12,7 +12,7 @@
  * a kick, with the thermal noise cancelling between variants); an observable names the variant it reads.
  */
 import { ModelError } from "../errors.js";
-import { describeValue } from "../model/raw.js";
+import { describeValue, integerSetting as count } from "../model/raw.js";
 import type { LangevinProblem } from "../problem/langevin.js";
 import {
   blockSizeFor,
@@ -61,12 +61,6 @@ function floats(a: unknown, n: number, what: string): Float64Array {
 export function seriesLength(series: { every: number; steps: number }): number {
   return Math.floor(series.steps / series.every) + 1;
 }
-
-const count = (v: unknown, what: string, min: number): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < min)
-    throw new ModelError(`${what} must be an integer >= ${min}, got ${describeValue(v)}`);
-  return v as number;
-};
 
 function prepareLangevin(spec: EnsembleSpec): PreparedEnsemble {
   const problem = spec.problem as LangevinProblem;

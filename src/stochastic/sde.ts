@@ -13,7 +13,7 @@
  * the reduction reports the first such replica in replica order, whatever the number of workers.
  */
 import { ModelError, NessError } from "../errors.js";
-import { describeValue } from "../model/raw.js";
+import { describeValue, integerSetting as count } from "../model/raw.js";
 import {
   blockSizeFor,
   registerEnsembleKind,
@@ -129,12 +129,6 @@ export function firstEscape(outputs: Float64Array, perReplica: number, replicas:
   }
   return undefined;
 }
-
-const count = (v: unknown, what: string, min: number): number => {
-  if (!Number.isSafeInteger(v) || (v as number) < min)
-    throw new ModelError(`${what} must be an integer >= ${min}, got ${describeValue(v)}`);
-  return v as number;
-};
 
 function prepareSde(spec: EnsembleSpec): PreparedEnsemble {
   const problem = spec.problem as SdeProblem;
