@@ -19,6 +19,7 @@
  */
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
+import { canonicalJson } from "../canonical.js";
 import { NessError } from "../errors.js";
 import type { FieldAccumulator } from "./fields.js";
 import { restoreForceState, saveForceState, type ForceField } from "./forceField.js";
@@ -210,16 +211,7 @@ export interface Checkpoint {
   blocks: BlockState[];
 }
 
-/** JSON with object keys sorted at every level, typed arrays as lists, undefined fields left out. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (ArrayBuffer.isView(value)) return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
-}
+export { canonicalJson } from "../canonical.js";
 
 /**
  * The fingerprint of a validated model (equal models, equal fingerprints, however their files were written).

@@ -6,19 +6,11 @@
  */
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
+import { canonicalJson } from "../canonical.js";
 import { NESS_VERSION } from "../version.js";
 import type { ComputeOptions } from "./compute.js";
 
-/** JSON with object keys sorted at every level (typed arrays as lists); undefined fields left out. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (ArrayBuffer.isView(value)) return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : canonicalJson(v))).join(",")}]`;
-  const keys = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
-}
+export { canonicalJson };
 
 /** The key of a point (64 hex digits). */
 export function pointKey(parameters: unknown, seed: number, compute: ComputeOptions, version = NESS_VERSION): string {
