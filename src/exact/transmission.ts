@@ -2669,9 +2669,9 @@ const EVALUATIONS_PER_MODE = 110;
 
 /**
  * Fluxes-only runs that the frequency screen applies to (chains and sliced networks beyond the dense mode analysis):
- * the number of modes below the frequency where the growth across the network first exceeds 40 (a mode there carries
- * at most ~e^-20 of the bath conductance, below the default tolerance), from 64 growth samples and inertia counts;
- * undefined where no screen applies.
+ * the number of modes below the frequency above which the growth across the network stays above 40 (a mode there
+ * carries at most ~e^-20 of the bath conductance, below the default tolerance), from 64 growth samples and an
+ * inertia count; undefined where no screen applies.
  */
 export function screenedModes(model: NetworkModel): number | undefined {
   const n = model.sites.length;
@@ -2688,11 +2688,14 @@ export function screenedModes(model: NetworkModel): number | undefined {
   const pencil = new RealPencil(sys, sys.mass);
   const top = gershgorin(sys, sys.mass);
   const S = 64;
-  for (let j = 1; j < S; j++) {
+  // From the top of the band down: the highest sample where the growth is still below 40 (below the band's bottom,
+  // under the pinning gap, the growth is large too, and there are no modes).
+  for (let j = S - 1; j >= 1; j--) {
     const lam = ((Math.sqrt(top) * j) / S) ** 2;
-    if (0.5 * (sliced.growth(lam) + sliced.growth(lam, true)) > 40) return Math.min(pencil.factor(lam), n);
+    if (0.5 * (sliced.growth(lam) + sliced.growth(lam, true)) <= 40)
+      return j + 1 < S ? Math.min(pencil.factor(((Math.sqrt(top) * (j + 1)) / S) ** 2), n) : n;
   }
-  return n;
+  return 0;
 }
 
 /**
