@@ -225,7 +225,11 @@ const WGK15 = [
   0.19035057806478542, 0.20443294007529889, 0.20948214108472782,
 ];
 const WG7 = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694];
-/** The 7-15 first pass is used from this many initial panels on (small networks keep their former printed values). */
+/**
+ * The 7-15 first pass is used from this many initial panels on, beyond the dense mode analysis (smaller networks keep
+ * their former printed values and error estimates: where peaks cannot be resolved the 7-point estimates left in
+ * stuck panels are larger).
+ */
 const FIRST_PASS_15_PANELS = 64;
 const GK15_POINTS = 2 * XGK15.length - 1;
 const GK15_CENTRE = GK15_POINTS - 1;
@@ -2279,7 +2283,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       }
       return false;
     };
-    // Many peaks: a 15-point first pass over the initial panels (small networks keep their former printed values).
+    // Beyond the dense mode analysis, many peaks: a 15-point first pass over the initial panels.
     quad = adaptiveQuadrature(
       ev,
       plan,
@@ -2289,7 +2293,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       scales,
       totals,
       guarded,
-      panels.size >= FIRST_PASS_15_PANELS,
+      n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS,
     );
   }
   const v = quad.value;
