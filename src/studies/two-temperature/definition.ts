@@ -65,7 +65,7 @@ import {
   type PhaseSpaceField,
 } from "./harmonicPair.js";
 import { demixingSchema, pairSchema, ratchetSchema, runAndChaseSchema } from "./parameters.js";
-import { DEFAULT_RATCHET, runRatchet, type RatchetParams } from "./ratchet.js";
+import { DEFAULT_RATCHET, runRatchet, runRatchetDrift, type RatchetParams } from "./ratchet.js";
 import {
   DEFAULT_RUN_AND_CHASE,
   runAndChaseExact,
@@ -727,7 +727,8 @@ const ratchetSet = figureSet<
       ctx,
       [...unique.values()].map(
         (x) => (run: RunOptions) =>
-          runRatchet(
+          // The figure draws the drift only: no pair-heat accounting.
+          runRatchetDrift(
             { ...base, ...x.p },
             { time: zeroBySymmetry(x.p) ? c.time : Math.max(c.time, c.signTime), replicas: c.replicas, seed: x.seed },
             run,
