@@ -17,7 +17,11 @@ import {
   type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
 import { DEMIXING_FIGURE_SETTINGS, twoTemperature } from "../../../src/studies/two-temperature/definition.js";
-import type { DemixingMap } from "../../../src/studies/two-temperature/demixingFigures.js";
+import {
+  demixingSnapshotFigure,
+  type DemixingMap,
+  type DemixingRun,
+} from "../../../src/studies/two-temperature/demixingFigures.js";
 import { plainPoint } from "../../../src/studies/pointMap.js";
 import {
   softSecondVirial2D,
@@ -491,6 +495,40 @@ describe("demixing figures (quick mode)", () => {
     const svg = renderSvg(fig, createDocument());
     expect(svg).toContain("<svg");
     expect(svg).not.toContain("NaN");
+  });
+});
+
+describe("fig5 (the snapshots): run lengths", () => {
+  it("the full run at equal temperatures is shorter, the caption says so; quick runs all alike", () => {
+    const set = twoTemperature.reproduce.find((c) => c.id === "fig5-demixing-snapshots")!;
+    const pointsOf = (quick: boolean) =>
+      (set.map!.points(set.parameters(quick), { seed: 1, quick }) as { parameters: DemixingParams }[]).map(
+        (q) => q.parameters,
+      );
+    const full = pointsOf(false),
+      s = DEMIXING_FIGURE_SETTINGS.snapshot;
+    expect(full.map((p) => p.Thot / p.Tcold)).toEqual([1, 10, 100]);
+    expect([full[0].burnIn, full[0].time]).toEqual([s.fullEqual.burnIn, s.fullEqual.time]);
+    for (const p of full.slice(1)) expect([p.burnIn, p.time, p.replicas]).toEqual([2000, 2000, 4]);
+    expect(full[0].replicas).toBe(4);
+    for (const p of pointsOf(true)) expect([p.burnIn, p.time]).toEqual([s.quick.burnIn, s.quick.time]);
+    // The caption names the schedule of every run (synthetic runs: the caption reads only parameters and labels).
+    const fake = (p: DemixingParams): DemixingRun => {
+      const m = { value: 0.1, error: 0.01, reliable: false, source: "replicas" as const, batches: 4 };
+      return {
+        parameters: p,
+        nCold: 500,
+        psi: m,
+        coldNeighbourFraction: m,
+        largestCluster: m,
+        snapshot: { x: new Float64Array(2 * p.N), cold: new Uint8Array(p.N), box: [10, 10] },
+      };
+    };
+    const caption = demixingSnapshotFigure(full.map(fake)).caption;
+    expect(caption).toContain("4 replicas × (burn-in 2000 + 2000) (T_hot/T_cold = 1: 4 × (burn-in 200 + 400)");
+    expect(demixingSnapshotFigure(pointsOf(true).map(fake), { quick: true }).caption).toContain(
+      "2 replicas × (burn-in 50 + 150), random seeds",
+    );
   });
 });
 
