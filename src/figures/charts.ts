@@ -475,6 +475,8 @@ export function linePanel(spec: LinePanelSpec): Panel {
               strokeWidth: s.strokeWidth ?? 2,
               strokeDasharray: dashArray(s.style),
               strokeLinecap: "butt",
+              // A given domain may cut a line: it stops at the frame (not across the axes and titles).
+              ...(spec.xDomain || spec.yDomain ? { clip: true } : {}),
             },
           ),
         );
