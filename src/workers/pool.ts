@@ -132,12 +132,14 @@ export function workerRunner(
     hooks: BlockHooks,
     runId: string,
   ): Promise<BlockReply[]> => {
-    pool ??= shared?.get() ?? new Piscina({
-      filename: workerScript(),
-      minThreads: 0,
-      maxThreads: Math.max(1, workers),
-      idleTimeout: 1000,
-    });
+    pool ??=
+      shared?.get() ??
+      new Piscina({
+        filename: workerScript(),
+        minThreads: 0,
+        maxThreads: Math.max(1, workers),
+        idleTimeout: 1000,
+      });
     let failure: Error | null = null;
     const stop = new Int32Array(new SharedArrayBuffer(4));
     const fail = (err: Error) => {
