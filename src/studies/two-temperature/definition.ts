@@ -149,7 +149,7 @@ function pairReport(r: PairResults): string {
   out.push(`Lyapunov residual ${num(r.residual)}`);
   if (sim)
     out.push(
-      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`,
+      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas × ${num(sim.time)}, random seed ${sim.seed}`,
     );
   return out.join("\n");
 }
@@ -326,7 +326,7 @@ function racReport(r: RunAndChaseResults): string {
   if (sim) {
     out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
     out.push(
-      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`,
+      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas × ${num(sim.time)}, random seed ${sim.seed}`,
     );
   }
   return out.join("\n");
@@ -484,7 +484,7 @@ export const ratchet = defineStudy({
           ["entropy production", pm(r.entropyProduction)],
         ],
       ),
-      `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas x ${num(r.time)}, random seed ${r.seed}`,
+      `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas × ${num(r.time)}, random seed ${r.seed}`,
     ].join("\n");
   },
   numbers: (r) => [
@@ -568,7 +568,7 @@ export const demixing = defineStudy({
       ),
       ...(r.entropyProductionNotComputed ? [r.entropyProductionNotComputed] : []),
       `criterion at this one size (docs/studies/two-temperature.md): ${criterion.verdict}; ${criterion.evidence.reasons.join("; ")}`,
-      `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
+      `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas × (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
     ].join("\n");
   },
