@@ -484,7 +484,7 @@ function figureSets(study: Study, sets: Record<string, unknown>): HTMLElement {
         { study: study.name, set: c.id, parameters: null, seed: c.seed ?? 1, quick: quick.checked },
         (r) => {
           sets[c.id] = r;
-          drawFigures(out, c.figures(r));
+          drawFigures(out, c.figures(r, { quick: quick.checked }));
         },
         (err) => {
           status.hidden = false;

@@ -168,7 +168,7 @@ async function computeCase(
 async function writeComputed(study: Study, k: Computed, o: ReproduceOptions): Promise<string[]> {
   const { c, parameters, seed, file, results } = k;
   const written: string[] = [];
-  const figures = c.figures(results);
+  const figures = c.figures(results, { quick: o.quick });
   // The command is the reproduction itself (not the output folder): the same command gives the same files.
   const provenance = studyProvenance(study, {
     command: `ness reproduce ${study.name}${o.quick ? " --quick" : ""}`,
