@@ -522,7 +522,7 @@ export function typeset(text: string): string {
       .replace(/>=/g, "≥")
       .replace(/(?<![<-])->(?!>)/g, "→")
       // A minus written with the hyphen: between two operands (|T_L - T_R|, (1 - x)) and before a number (-0.05).
-      .replace(/(?<=[\w)\]|⟩²³¹⁰-⁹₀-₉]) - (?=[\w(|⟨[])/g, " − ")
+      .replace(/(?<=[\w)\]|⟩'′²³¹⁰-⁹₀-₉]) - (?=[\w(|⟨[])/g, " − ")
       .replace(/(?<=^|[\s([=,;:])-(?=\.?\d)/g, "−")
       .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       .replace(/<([^<>\s](?:[^<>]{0,28}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)

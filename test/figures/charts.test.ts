@@ -247,6 +247,7 @@ describe("typography", () => {
     expect(typeset("|T_L - T_R|, x(1 - x), T3 - T0, psi = -0.002, (-1, 2), burn-in, --quick, N^-0.49")).toBe(
       "|T_L − T_R|, x(1 − x), T₃ − T₀, ψ = −0.002, (−1, 2), burn-in, --quick, N^-0.49",
     );
+    expect(typeset("<x1 x2' - x2 x1'>/2")).toBe("⟨x₁ x₂' − x₂ x₁'⟩/2");
   });
 
   it("draws powers without a Unicode form as SVG superscripts (t^(1/3), N^-0.49)", () => {
