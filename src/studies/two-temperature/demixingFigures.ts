@@ -12,7 +12,14 @@ import {
   type Series,
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import type { DemixingEvidence, DemixingResult, DemixingSweep, DemixingVerdict, MeasuredValue } from "./demixing.js";
+import type {
+  DemixingEvidence,
+  DemixingParams,
+  DemixingResult,
+  DemixingSweep,
+  DemixingVerdict,
+  MeasuredValue,
+} from "./demixing.js";
 
 const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
 /** "0.31 ± 0.01" with the error to two significant digits and the value to the same decimal place. */
@@ -78,6 +85,17 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
     });
   });
   const seeds = runs.map((r) => r.parameters.seed).join(", ");
+  // The run lengths of the last run, and those of any run that differs (the full figure's equal temperatures).
+  const last = runs[runs.length - 1].parameters;
+  const lengths = (p: DemixingParams) => `burn-in ${fmt(p.burnIn)} + ${fmt(p.time)}`;
+  const differing = runs.filter(
+    (r) => lengths(r.parameters) !== lengths(last) || r.parameters.replicas !== last.replicas,
+  );
+  const schedule =
+    `${last.replicas} replicas × (${lengths(last)})` +
+    (differing.length > 0
+      ? ` (${differing.map((r) => `T_hot/T_cold = ${fmt(r.parameters.Thot / r.parameters.Tcold)}: ${r.parameters.replicas} × (${lengths(r.parameters)})`).join("; ")}, a mixture from the start)`
+      : "");
   const unresolved =
     quick && !psiResolved(runs.map((r) => ({ ratio: r.parameters.Thot / r.parameters.Tcold, psi: r.psi })));
   return panelFigure({
@@ -85,7 +103,7 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
     title: `Hot and cold soft disks demix without attraction (N = ${p0.N}, phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})${unresolved ? QUICK_UNRESOLVED : ""}`,
     caption:
       `After Section 3.3 of [Metzger 2026]. ${runs.length} runs of N = ${p0.N} soft disks (${runs[0].nCold} cold), area fraction ${p0.phi}, ` +
-      `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
+      `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}; Heun, dt = ${fmt(p0.dt)}, ${schedule}, ` +
       `random seeds ${seeds}; replica 0 at the end of its run, disks to scale. At equal temperatures psi = 0 in expectation (mixed); ` +
       `at large T_hot / T_cold the cold disks gather into domains in a hot gas. psi, error bars (*: fewer than 16 values) and the ` +
       `entropy production (in the .results.json) are defined in docs/studies/two-temperature.md.`,
