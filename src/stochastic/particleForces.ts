@@ -87,7 +87,7 @@ export class ParticleForceField implements ForceField {
     }
     this.cells = cells;
     const cellOrder = cells !== null && d === 2 && laws.onlySoft;
-    this.cellOrder = cellOrder ? new CellOrderList(cells!) : null;
+    this.cellOrder = cellOrder ? new CellOrderList(cells!, laws.uniformSoft !== null) : null;
     this.verlet = cells && !cellOrder ? new VerletList(cells) : null;
     this.all = !cells && hasPairs ? new AllPairs(d, N, box, table) : null;
     this.search = !hasPairs ? "none" : !cells ? "all pairs" : cellOrder ? "cell order" : "verlet list";
@@ -123,7 +123,7 @@ export class ParticleForceField implements ForceField {
     const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
     if (want > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + want)) {
       this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table);
-      this.cellOrder = new CellOrderList(this.cells);
+      this.cellOrder = new CellOrderList(this.cells, this.laws.uniformSoft !== null);
     }
     const share = new Float64Array(S * S);
     for (let a = 0; a < S; a++)

@@ -191,14 +191,12 @@ export function cellOrderSoftForces(
   force: Float64Array,
 ): number {
   const mode = list.prepare(x);
-  const uni = laws.uniformSoft;
-  const u = uni
-    ? mode === "list"
-      ? uniformFromList(list, uni)
-      : uniformFromCells(list, uni)
-    : mode === "list"
-      ? softFromList(list, laws, null)
-      : softFromCells(list, laws, null);
+  const u =
+    mode === "pairs"
+      ? oneLawPairs(list, oneLaw(laws))
+      : mode === "list"
+        ? softFromList(list, laws, null)
+        : softFromCells(list, laws, null);
   list.scatter(force);
   return u;
 }
@@ -220,15 +218,15 @@ export function cellOrderSoftStep(
   const accounted = list.prepareStep(x0, x1, maxStep2, heat !== null) && heat !== null;
   if (accounted) heat.out.fill(0);
   const h = accounted ? heat : null;
-  const uni = laws.uniformSoft,
-    fromList = list.lastMode === "list";
-  let energy: number;
-  if (uni === null) energy = fromList ? softFromList(list, laws, h) : softFromCells(list, laws, h);
-  else if (h === null) energy = fromList ? uniformFromList(list, uni) : uniformFromCells(list, uni);
-  else
-    energy = fromList
-      ? uniformHeatFromList(list, uni, h, laws.species)
-      : uniformHeatFromCells(list, uni, h, laws.species);
+  const mode = list.lastMode;
+  const energy =
+    mode === "pairs"
+      ? h === null
+        ? oneLawPairs(list, oneLaw(laws))
+        : oneLawHeatPairs(list, oneLaw(laws), h, laws.species)
+      : mode === "list"
+        ? softFromList(list, laws, h)
+        : softFromCells(list, laws, h);
   list.scatter(force);
   return { energy, accounted };
 }
@@ -428,128 +426,72 @@ function softFromCells(list: CellOrderList, laws: PackedPairLaws, heat: StepHeat
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// One soft law for every species pair (PackedPairLaws.uniformSoft: Metzger's hot/cold disks): the loops above
-// without species in the force arithmetic (the heat reads them only for pairs within the cutoff), and the loops
-// with and without the step's pair heat written apart, so no inner loop tests for it. Same arithmetic, same order of
-// the sums, so the same bits as the general loops.
+// One soft law for every species pair (PackedPairLaws.uniformSoft: Metzger's hot/cold disks), on the flat list of
+// pairs of the one-law mode (CellOrderList "pairs"): one loop over the pairs, minimum image of the wrapped positions,
+// no species in the force arithmetic (the heat reads them only for pairs within the cutoff at either end), and the
+// loops with and without the step's pair heat written apart, so no inner loop tests for it. The law's arithmetic is
+// that of the loops above.
 
-type Uniform = NonNullable<PackedPairLaws["uniformSoft"]>;
+type OneLaw = NonNullable<PackedPairLaws["uniformSoft"]>;
 
-/** Forces from the cell-order Verlet list, one soft law. */
-function uniformFromList(list: CellOrderList, law: Uniform): number {
-  const N = list.cells.count,
-    rows = list.rows;
+/** The one law of a list in the one-law mode (made only for laws that have one: particleForces.ts). */
+function oneLaw(laws: PackedPairLaws): OneLaw {
+  if (laws.uniformSoft === null) throw new Error("internal: a one-law pair list for laws that are not one");
+  return laws.uniformSoft;
+}
+
+/** Forces from the flat list of pairs, one soft law. */
+function oneLawPairs(list: CellOrderList, law: OneLaw): number {
+  const np = list.pairCount,
+    I = list.pairI,
+    J = list.pairJ;
   const px = list.px,
     py = list.py,
     fx = list.pfx,
     fy = list.pfy;
-  const B = list.csrB,
-    SX = list.csrX,
-    SY = list.csrY;
-  const k = law.k,
-    is = law.invRange,
-    c2 = law.cut2;
-  let u = 0;
-  for (let i = 0; i < N; i++) {
-    const e = rows[i + 1];
-    let p = rows[i];
-    if (p === e) continue;
-    const xa = px[i],
-      ya = py[i];
-    let fxa = 0,
-      fya = 0;
-    for (; p < e; p++) {
-      const j = B[p];
-      const dx = xa - px[j] - SX[p];
-      const dy = ya - py[j] - SY[p];
-      const r2 = dx * dx + dy * dy;
-      if (r2 >= c2 || r2 === 0) continue;
-      const ir = 1 / Math.sqrt(r2);
-      const h = 1 - r2 * ir * is;
-      u += 0.5 * k * h * h;
-      const g = k * is * (ir - is);
-      const gx = g * dx,
-        gy = g * dy;
-      fxa += gx;
-      fya += gy;
-      fx[j] -= gx;
-      fy[j] -= gy;
-    }
-    fx[i] += fxa;
-    fy[i] += fya;
-  }
-  return u;
-}
-
-/** Forces straight from the cells (minimum image), one soft law. */
-function uniformFromCells(list: CellOrderList, law: Uniform): number {
-  const cells = list.cells,
-    grid = cells.grid,
-    start = grid.start,
-    cp = grid.triples,
-    ts = grid.tripleStart;
-  const xs = list.px,
-    ys = list.py,
-    fx = list.pfx,
-    fy = list.pfy;
-  const Lx = cells.L[0],
-    Ly = cells.L[1];
+  const Lx = list.cells.L[0],
+    Ly = list.cells.L[1];
   const hx = 0.5 * Lx,
     hy = 0.5 * Ly;
   const k = law.k,
     is = law.invRange,
     c2 = law.cut2;
   let u = 0;
-  const ncell = ts.length - 1;
-  for (let c = 0; c < ncell; c++) {
-    const e1 = start[c + 1],
-      m0 = ts[c],
-      m1 = ts[c + 1];
-    for (let i = start[c]; i < e1; i++) {
-      const xi = xs[i],
-        yi = ys[i];
-      let fxa = 0,
-        fya = 0;
-      for (let m = m0; m < m1; m += 3) {
-        const e2 = start[cp[m + 2] + 1];
-        for (let j = cp[m + 1] === c ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
-          let dx = xi - xs[j];
-          if (dx > hx) dx -= Lx;
-          else if (dx < -hx) dx += Lx;
-          let dy = yi - ys[j];
-          if (dy > hy) dy -= Ly;
-          else if (dy < -hy) dy += Ly;
-          const r2 = dx * dx + dy * dy;
-          if (r2 >= c2 || r2 === 0) continue;
-          const ir = 1 / Math.sqrt(r2);
-          const h = 1 - r2 * ir * is;
-          u += 0.5 * k * h * h;
-          const g = k * is * (ir - is);
-          const gx = g * dx,
-            gy = g * dy;
-          fxa += gx;
-          fya += gy;
-          fx[j] -= gx;
-          fy[j] -= gy;
-        }
-      }
-      fx[i] += fxa;
-      fy[i] += fya;
-    }
+  for (let p = 0; p < np; p++) {
+    const i = I[p],
+      j = J[p];
+    let dx = px[i] - px[j];
+    if (dx > hx) dx -= Lx;
+    else if (dx < -hx) dx += Lx;
+    let dy = py[i] - py[j];
+    if (dy > hy) dy -= Ly;
+    else if (dy < -hy) dy += Ly;
+    const r2 = dx * dx + dy * dy;
+    if (r2 >= c2 || r2 === 0) continue;
+    const ir = 1 / Math.sqrt(r2);
+    const h = 1 - r2 * ir * is;
+    u += 0.5 * k * h * h;
+    const g = k * is * (ir - is);
+    const gx = g * dx,
+      gy = g * dy;
+    fx[i] += gx;
+    fy[i] += gy;
+    fx[j] -= gx;
+    fy[j] -= gy;
   }
   return u;
 }
 
 /**
  * One pair's share of the step's pair-heat correction with one soft law (softPairHeat's arithmetic): separations s1
- * (at x1, squared q1, with U1 and g1 already known) and s0 (at x0, squared q0), species si, sj.
+ * (at x1, with U1 and g1 already known) and s0 (at x0, squared q0), species si, sj.
  */
-function uniformPairHeat(
+function oneLawPairHeat(
   heat: StepHeat,
   S: number,
   si: number,
   sj: number,
-  law: Uniform,
+  law: OneLaw,
   u1: number,
   g1: number,
   s1x: number,
@@ -579,10 +521,11 @@ function uniformPairHeat(
   heat.out[sj] += (1 - w) * error;
 }
 
-/** Forces and the step's pair heat from the cell-order Verlet list, one soft law. */
-function uniformHeatFromList(list: CellOrderList, law: Uniform, heat: StepHeat, S: number): number {
-  const N = list.cells.count,
-    rows = list.rows,
+/** Forces and the step's pair heat from the flat list of pairs, one soft law. */
+function oneLawHeatPairs(list: CellOrderList, law: OneLaw, heat: StepHeat, S: number): number {
+  const np = list.pairCount,
+    I = list.pairI,
+    J = list.pairJ,
     ss = list.cells.ss;
   const px = list.px,
     py = list.py,
@@ -590,130 +533,47 @@ function uniformHeatFromList(list: CellOrderList, law: Uniform, heat: StepHeat, 
     fy = list.pfy,
     ux = list.pdx,
     uy = list.pdy;
-  const B = list.csrB,
-    SX = list.csrX,
-    SY = list.csrY;
-  const k = law.k,
-    is = law.invRange,
-    c2 = law.cut2;
-  let u = 0;
-  for (let i = 0; i < N; i++) {
-    const e = rows[i + 1];
-    let p = rows[i];
-    if (p === e) continue;
-    const xa = px[i],
-      ya = py[i],
-      uxa = ux[i],
-      uya = uy[i];
-    let fxa = 0,
-      fya = 0;
-    for (; p < e; p++) {
-      const j = B[p];
-      const dx = xa - px[j] - SX[p];
-      const dy = ya - py[j] - SY[p];
-      const r2 = dx * dx + dy * dy;
-      const s0x = dx - uxa + ux[j],
-        s0y = dy - uya + uy[j];
-      const q0 = s0x * s0x + s0y * s0y;
-      if (r2 >= c2) {
-        if (q0 < c2) uniformPairHeat(heat, S, ss[i], ss[j], law, 0, 0, dx, dy, s0x, s0y, q0);
-        continue;
-      }
-      if (r2 === 0) {
-        uniformPairHeat(heat, S, ss[i], ss[j], law, 0.5 * k, 0, dx, dy, s0x, s0y, q0);
-        continue;
-      }
-      const ir = 1 / Math.sqrt(r2);
-      const h = 1 - r2 * ir * is;
-      const e1 = 0.5 * k * h * h;
-      const g = k * is * (ir - is);
-      uniformPairHeat(heat, S, ss[i], ss[j], law, e1, g, dx, dy, s0x, s0y, q0);
-      u += e1;
-      const gx = g * dx,
-        gy = g * dy;
-      fxa += gx;
-      fya += gy;
-      fx[j] -= gx;
-      fy[j] -= gy;
-    }
-    fx[i] += fxa;
-    fy[i] += fya;
-  }
-  return u;
-}
-
-/** Forces and the step's pair heat straight from the cells (minimum image), one soft law. */
-function uniformHeatFromCells(list: CellOrderList, law: Uniform, heat: StepHeat, S: number): number {
-  const cells = list.cells,
-    grid = cells.grid,
-    start = grid.start,
-    ss = cells.ss,
-    cp = grid.triples,
-    ts = grid.tripleStart;
-  const xs = list.px,
-    ys = list.py,
-    ux = list.pdx,
-    uy = list.pdy,
-    fx = list.pfx,
-    fy = list.pfy;
-  const Lx = cells.L[0],
-    Ly = cells.L[1];
+  const Lx = list.cells.L[0],
+    Ly = list.cells.L[1];
   const hx = 0.5 * Lx,
     hy = 0.5 * Ly;
   const k = law.k,
     is = law.invRange,
     c2 = law.cut2;
   let u = 0;
-  const ncell = ts.length - 1;
-  for (let c = 0; c < ncell; c++) {
-    const e1 = start[c + 1],
-      m0 = ts[c],
-      m1 = ts[c + 1];
-    for (let i = start[c]; i < e1; i++) {
-      const xi = xs[i],
-        yi = ys[i],
-        uxi = ux[i],
-        uyi = uy[i];
-      let fxa = 0,
-        fya = 0;
-      for (let m = m0; m < m1; m += 3) {
-        const e2 = start[cp[m + 2] + 1];
-        for (let j = cp[m + 1] === c ? i + 1 : start[cp[m + 1]]; j < e2; j++) {
-          let dx = xi - xs[j];
-          if (dx > hx) dx -= Lx;
-          else if (dx < -hx) dx += Lx;
-          let dy = yi - ys[j];
-          if (dy > hy) dy -= Ly;
-          else if (dy < -hy) dy += Ly;
-          const r2 = dx * dx + dy * dy;
-          const s0x = dx - uxi + ux[j],
-            s0y = dy - uyi + uy[j];
-          const q0 = s0x * s0x + s0y * s0y;
-          if (r2 >= c2) {
-            if (q0 < c2) uniformPairHeat(heat, S, ss[i], ss[j], law, 0, 0, dx, dy, s0x, s0y, q0);
-            continue;
-          }
-          if (r2 === 0) {
-            uniformPairHeat(heat, S, ss[i], ss[j], law, 0.5 * k, 0, dx, dy, s0x, s0y, q0);
-            continue;
-          }
-          const ir = 1 / Math.sqrt(r2);
-          const h = 1 - r2 * ir * is;
-          const en = 0.5 * k * h * h;
-          const g = k * is * (ir - is);
-          uniformPairHeat(heat, S, ss[i], ss[j], law, en, g, dx, dy, s0x, s0y, q0);
-          u += en;
-          const gx = g * dx,
-            gy = g * dy;
-          fxa += gx;
-          fya += gy;
-          fx[j] -= gx;
-          fy[j] -= gy;
-        }
-      }
-      fx[i] += fxa;
-      fy[i] += fya;
+  for (let p = 0; p < np; p++) {
+    const i = I[p],
+      j = J[p];
+    let dx = px[i] - px[j];
+    if (dx > hx) dx -= Lx;
+    else if (dx < -hx) dx += Lx;
+    let dy = py[i] - py[j];
+    if (dy > hy) dy -= Ly;
+    else if (dy < -hy) dy += Ly;
+    const r2 = dx * dx + dy * dy;
+    const s0x = dx - ux[i] + ux[j],
+      s0y = dy - uy[i] + uy[j];
+    const q0 = s0x * s0x + s0y * s0y;
+    if (r2 >= c2) {
+      if (q0 < c2) oneLawPairHeat(heat, S, ss[i], ss[j], law, 0, 0, dx, dy, s0x, s0y, q0);
+      continue;
     }
+    if (r2 === 0) {
+      oneLawPairHeat(heat, S, ss[i], ss[j], law, 0.5 * k, 0, dx, dy, s0x, s0y, q0);
+      continue;
+    }
+    const ir = 1 / Math.sqrt(r2);
+    const h = 1 - r2 * ir * is;
+    const en = 0.5 * k * h * h;
+    const g = k * is * (ir - is);
+    oneLawPairHeat(heat, S, ss[i], ss[j], law, en, g, dx, dy, s0x, s0y, q0);
+    u += en;
+    const gx = g * dx,
+      gy = g * dy;
+    fx[i] += gx;
+    fy[i] += gy;
+    fx[j] -= gx;
+    fy[j] -= gy;
   }
   return u;
 }
