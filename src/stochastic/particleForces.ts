@@ -155,14 +155,7 @@ export class ParticleForceField implements ForceField {
     const heat = this.stepHeat;
     if (account) this.heatFresh = false;
     if (heat === null || this.cellOrder === null) return this.compute(x, force);
-    let maxStep2 = 0;
-    for (let a = 0; a < x.length; a += 2) {
-      const ux = x[a] - x0[a],
-        uy = x[a + 1] - x0[a + 1];
-      const s2 = ux * ux + uy * uy;
-      if (s2 > maxStep2) maxStep2 = s2;
-    }
-    const r = cellOrderSoftStep(this.cellOrder, this.laws, x0, x, maxStep2, force, account ? heat : null);
+    const r = cellOrderSoftStep(this.cellOrder, this.laws, x0, x, force, account ? heat : null);
     if (account) this.heatFresh = r.accounted;
     return r.energy;
   }

@@ -105,6 +105,32 @@ export class CellSort {
   }
 
   /**
+   * moved() for the two ends of a step in one pass: 2 when x1 moved more than half the skin since the last sort (or
+   * there was none), else 1 when x0 did, else 0.
+   */
+  movedStep(x0: Float64Array, x1: Float64Array): number {
+    if (this.sorts === 0 || this.stale) return 2;
+    const ref = this.xRef;
+    const lim = 0.25 * this.skin * this.skin;
+    const n = this.count * this.dim,
+      d = this.dim;
+    let out = 0;
+    for (let i = 0; i < n; i += d) {
+      let r1 = 0,
+        r0 = 0;
+      for (let k = i; k < i + d; k++) {
+        const u = x1[k] - ref[k],
+          v = x0[k] - ref[k];
+        r1 += u * u;
+        r0 += v * v;
+      }
+      if (r1 > lim) return 2;
+      if (r0 > lim) out = 1;
+    }
+    return out;
+  }
+
+  /**
    * Sorts into cells, gathers wrapped positions and species in cell order (with ox, oy: also each particle's wrap
    * offset x - wrapped x, in cell order, 2D), and remembers x.
    */
@@ -424,19 +450,27 @@ export class CellOrderList {
   }
 
   /**
-   * Prepares the evaluation at the end of a step x0 -> x1 (maxStep2: the largest squared displacement of a particle
-   * over the step) so that the pairs visited are every pair closer than the cutoff at x0 or at x1, as the pair-heat
+   * Prepares the evaluation at the end of a step x0 -> x1 so that the pairs visited are every pair closer than the cutoff at x0 or at x1, as the pair-heat
    * accounting of the step needs (pairKernels.ts cellOrderSoftStep): true when they are (with `gatherSteps`, the
    * step's displacements are then gathered in cell order), false when not (a particle outran the skin: forces only).
    * A new sort is made at the step's midpoint, so that both ends lie within half a skin of it when no particle moved
    * more than the skin; without a new sort, x0 must lie within half a skin of the last sort as x1 does. The forces at
    * x1 are those of prepare(x1) with the sort made elsewhere (the same pairs, summed in another order).
    */
-  prepareStep(x0: Float64Array, x1: Float64Array, maxStep2: number, gatherSteps: boolean): boolean {
+  prepareStep(x0: Float64Array, x1: Float64Array, gatherSteps: boolean): boolean {
     const cells = this.cells,
       skin = cells.skin;
     let covered: boolean;
-    if (cells.moved(x1)) {
+    const moved = cells.movedStep(x0, x1);
+    if (moved === 2) {
+      // The largest squared displacement of a particle over the step.
+      let maxStep2 = 0;
+      for (let i = 0; i < x1.length; i += 2) {
+        const ux = x1[i] - x0[i],
+          uy = x1[i + 1] - x0[i + 1];
+        const s2 = ux * ux + uy * uy;
+        if (s2 > maxStep2) maxStep2 = s2;
+      }
       // 0.98: |x1 - (x0 + x1)/2| <= skin/2 in floating point too.
       covered = maxStep2 <= 0.98 * skin * skin;
       if (covered) {
@@ -444,7 +478,7 @@ export class CellOrderList {
         for (let i = 0; i < mid.length; i++) mid[i] = 0.5 * (x0[i] + x1[i]);
         this.resort(mid);
       } else this.resort(x1);
-    } else covered = !cells.moved(x0);
+    } else covered = moved === 0;
     this.choose(x1, covered && gatherSteps ? x0 : null);
     return covered;
   }

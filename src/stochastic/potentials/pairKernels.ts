@@ -211,11 +211,10 @@ export function cellOrderSoftStep(
   laws: PackedPairLaws,
   x0: Float64Array,
   x1: Float64Array,
-  maxStep2: number,
   force: Float64Array,
   heat: StepHeat | null,
 ): { energy: number; accounted: boolean } {
-  const accounted = list.prepareStep(x0, x1, maxStep2, heat !== null) && heat !== null;
+  const accounted = list.prepareStep(x0, x1, heat !== null) && heat !== null;
   if (accounted) heat.out.fill(0);
   const h = accounted ? heat : null;
   const mode = list.lastMode;
