@@ -83,7 +83,9 @@ export class ParticleForceField implements ForceField {
     this.table = table;
     if (box && hasPairs && Number.isFinite(rc)) {
       const skin = Math.max(0, Math.min(0.3 * rc, 0.99 * (halfBox - rc)));
-      if (CellSort.fits(d, box, rc + skin)) cells = new CellSort(d, N, box, rc + skin, skin, table);
+      // The 2D cell-order loops take a cell's particles one by one: the joined stencil (cellGrid.ts).
+      const stencil = d === 2 && laws.onlySoft ? "joined" : "half";
+      if (CellSort.fits(d, box, rc + skin)) cells = new CellSort(d, N, box, rc + skin, skin, table, stencil);
     }
     this.cells = cells;
     const cellOrder = cells !== null && d === 2 && laws.onlySoft;
@@ -122,7 +124,7 @@ export class ParticleForceField implements ForceField {
     // ledger.
     const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
     if (want > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + want)) {
-      this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table);
+      this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table, "joined");
       this.cellOrder = new CellOrderList(this.cells, this.laws.uniformSoft !== null);
     }
     const share = new Float64Array(S * S);

@@ -52,7 +52,10 @@ export class CellSort {
   /** Number of cells of the grid. */
   readonly cellCount: number;
 
-  /** A grid of cells at least `reach` wide in the box; it must have at least three cells per axis (see fits). */
+  /**
+   * A grid of cells at least `reach` wide in the box; it must have at least three cells per axis (see fits).
+   * `stencil`: "half", or "joined" for loops that take the particles of a cell one by one (cellGrid.ts).
+   */
   constructor(
     readonly dim: number,
     readonly count: number,
@@ -60,12 +63,13 @@ export class CellSort {
     readonly reach: number,
     readonly skin: number,
     readonly pairs: PairTable,
+    stencil: "half" | "joined" = "half",
   ) {
     if (!CellSort.fits(dim, box, reach)) throw new Error("internal: a cell sort needs at least three cells per axis");
     this.L = Float64Array.from({ length: 3 }, (_, k) => (k < dim ? box[k] : Infinity));
     const shape = CellGrid.gridShape(dim, this.L, reach, count, new Int32Array(3));
     this.cellCount = shape[0] * shape[1] * shape[2];
-    this.grid = new CellGrid(dim, this.L, count, "half");
+    this.grid = new CellGrid(dim, this.L, count, stencil);
     this.xs = new Float64Array(count);
     this.ys = new Float64Array(count);
     this.zs = new Float64Array(count);
