@@ -454,9 +454,10 @@ export class CellOrderList {
   }
 
   /**
-   * Prepares the evaluation at the end of a step x0 -> x1 so that the pairs visited are every pair closer than the cutoff at x0 or at x1, as the pair-heat
-   * accounting of the step needs (pairKernels.ts cellOrderSoftStep): true when they are (with `gatherSteps`, the
-   * step's displacements are then gathered in cell order), false when not (a particle outran the skin: forces only).
+   * Prepares the evaluation at the end of a step x0 -> x1 so that the pairs visited are every pair closer than the
+   * cutoff at x0 or at x1, as the pair-heat accounting of the step needs (pairKernels.ts cellOrderSoftStep): true
+   * when they are (with `gatherSteps`, the step's displacements are then gathered in cell order), false when not (a
+   * particle outran the skin: forces only).
    * A new sort is made at the step's midpoint, so that both ends lie within half a skin of it when no particle moved
    * more than the skin; without a new sort, x0 must lie within half a skin of the last sort as x1 does. The forces at
    * x1 are those of prepare(x1) with the sort made elsewhere (the same pairs, summed in another order).

@@ -11,7 +11,9 @@
  * test/stochastic/potentials.test.ts (energy, force, at distances across each law's range and at its cutoff).
  * Soft and harmonic pairs at r = 0 (a direction-less overlap) contribute nothing. The 2D soft cell-order loops also
  * take, at the end of a step, the step's exact pair-heat correction in the same pass (StepHeat: the ledger of
- * pairHeat.ts without its own loop; checked against the ledger in test/stochastic/particles.test.ts). Browser-safe.
+ * pairHeat.ts without its own loop; checked against the ledger in test/stochastic/particles.test.ts). With one soft
+ * law between every pair of species (the hot/cold disks) the 2D loops run over the cell order's flat list of pairs
+ * (oneLawPairs, oneLawHeatPairs at the end of this file). Browser-safe.
  */
 import type { AllPairs, CellOrderList, VerletList } from "../neighbours/lists.js";
 import { HARMONIC, SOFT, WCA, type PackedPairLaws } from "./pairLaws.js";
