@@ -541,7 +541,7 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
     ["three species, three laws", cases[1][1]],
     ["two species, one law", oneLaw],
   ] as const)(
-    "the force loop's accounting of a step (2D soft disks in cell order) equals the ledger's pass, in both modes: %s",
+    "the force loop's accounting of a step (2D soft disks in cell order) equals the ledger's pass, in each of its modes: %s",
     (_name, m) => {
       expect(packPairLaws(m).uniformSoft !== null).toBe(m === oneLaw);
       const field = pairField(m);
