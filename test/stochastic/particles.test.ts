@@ -9,6 +9,7 @@ import { PairHeatLedger } from "../../src/stochastic/pairHeat.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import { heun } from "../../src/stochastic/integrators.js";
 import { findEstimate, simulateSync } from "../../src/stochastic/run.js";
+import { packPairLaws } from "../../src/stochastic/potentials/pairLaws.js";
 import { particleSystem } from "../../src/stochastic/system.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { pairField, particlesModel as model } from "../helpers/particles.js";
@@ -551,55 +552,79 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
     });
   }
 
-  it("the force loop's accounting of a step (2D soft disks in cell order) equals the ledger's pass, in both modes", () => {
-    // cases[1]: three species, different ranges and frictions, one species pair that does not interact.
-    const m = cases[1][1];
-    const field = pairField(m);
-    const S = m.species.length;
-    const dt = 0.01;
-    expect(
-      field.enableStepHeat(
-        Float64Array.from(m.species, (s) => s.temperature / s.friction),
-        dt,
-      ),
-    ).toBe(true);
-    const ledger = new PairHeatLedger(m);
-    const r = Rng.stream(22);
-    const x0 = randomPositions(m, 41);
-    const f = new Float64Array(field.dof);
-    field.compute(x0, f);
-    const modes = new Set<string>();
-    // Steps per axis uniform in [-a, a]: quiet (the list), mobile (a new sort at every step: the cells), and beyond
-    // the skin (the field leaves the step to the ledger: takeStepHeat is null, the forces stay exact).
-    for (const [a, steps, accounted] of [
-      [0.01, 15, true],
-      [0.6 * field.skin, 15, true],
-      [0.01, 10, true],
-      [2 * field.skin, 5, false],
-    ] as const) {
-      for (let k = 0; k < steps; k++) {
-        const x1 = x0.map((v) => v + a * (2 * r.uniform() - 1));
-        const u = field.computeStep(x0, x1, f, true);
-        const ref = bruteForce(m, x1);
-        expect(Math.abs(u - ref.u)).toBeLessThan(1e-11 * Math.max(1, Math.abs(ref.u)));
-        const fs = Math.max(1, ...ref.f.map(Math.abs));
-        for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.f[i])).toBeLessThan(1e-11 * fs);
-        const heat = field.takeStepHeat();
-        expect(heat !== null).toBe(accounted);
-        expect(field.takeStepHeat()).toBeNull(); // taken once
-        if (heat) {
-          const out = new Float64Array(S);
-          ledger.correct(x0, x1, 1 / dt, out, 1);
-          const scale = Math.max(1e-9, ...out.map(Math.abs));
-          expect(out.some((v) => v !== 0)).toBe(true);
-          for (let s = 0; s < S; s++) expect(Math.abs(heat[s] - out[s])).toBeLessThan(1e-10 * scale);
-          modes.add(field.cellOrderMode!);
-        }
-        x0.set(x1);
-      }
-    }
-    expect([...modes].sort()).toEqual(["cells", "list"]);
+  // cases[1]: three species, different ranges and frictions, one species pair that does not interact (the general
+  // loops); and two species under one soft law (the loops for one law: pairKernels.ts uniformHeatFrom*).
+  const oneLaw = model({
+    dimension: 2,
+    box: [12, 10],
+    species: [
+      { name: "hot", count: 60, temperature: 1 },
+      { name: "cold", count: 40, temperature: 0.1, friction: 2 },
+    ],
+    pairs: [{ potential: "soft", stiffness: 3, range: 1 }],
   });
+  it.each([
+    ["three species, three laws", cases[1][1]],
+    ["two species, one law", oneLaw],
+  ] as const)(
+    "the force loop's accounting of a step (2D soft disks in cell order) equals the ledger's pass, in each of its modes: %s",
+    (_name, m) => {
+      expect(packPairLaws(m).uniformSoft !== null).toBe(m === oneLaw);
+      const field = pairField(m);
+      const S = m.species.length;
+      const dt = 0.01;
+      expect(
+        field.enableStepHeat(
+          Float64Array.from(m.species, (s) => s.temperature / s.friction),
+          dt,
+        ),
+      ).toBe(true);
+      const ledger = new PairHeatLedger(m);
+      const r = Rng.stream(22);
+      const x0 = randomPositions(m, 41);
+      const f = new Float64Array(field.dof);
+      field.compute(x0, f);
+      const modes = new Set<string>();
+      let u0 = bruteForce(m, x0).u;
+      // Steps per axis uniform in [-a, a]: quiet (the list), mobile (a new sort at every step: the cells), and beyond
+      // the skin (the field leaves the step to the ledger: takeStepHeat is null, the forces stay exact).
+      for (const [a, steps, accounted] of [
+        [0.01, 15, true],
+        [0.6 * field.skin, 15, true],
+        [0.01, 10, true],
+        [2 * field.skin, 5, false],
+      ] as const) {
+        for (let k = 0; k < steps; k++) {
+          const x1 = x0.map((v) => v + a * (2 * r.uniform() - 1));
+          const u = field.computeStep(x0, x1, f, true);
+          const ref = bruteForce(m, x1);
+          expect(Math.abs(u - ref.u)).toBeLessThan(1e-11 * Math.max(1, Math.abs(ref.u)));
+          const fs = Math.max(1, ...ref.f.map(Math.abs));
+          for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.f[i])).toBeLessThan(1e-11 * fs);
+          const heat = field.takeStepHeat();
+          expect(heat !== null).toBe(accounted);
+          expect(field.takeStepHeat()).toBeNull(); // taken once
+          if (heat) {
+            const out = new Float64Array(S);
+            ledger.correct(x0, x1, 1 / dt, out, 1);
+            // Equal to round-off: relative 1e-10, and at least the round-off of the per-pair errors themselves, each a
+            // difference of pair energies U(r1) - U(r0) per unit time (soft energies are >= 0, so the sums' round-off
+            // is below a few eps (U(x0) + U(x1)) / dt whatever order the pairs are summed in).
+            const scale = Math.max(1e-9, ...out.map(Math.abs));
+            const roundOff = (8 * Number.EPSILON * (u0 + ref.u)) / dt;
+            expect(out.some((v) => v !== 0)).toBe(true);
+            for (let s = 0; s < S; s++)
+              expect(Math.abs(heat[s] - out[s])).toBeLessThan(Math.max(1e-10 * scale, roundOff));
+            modes.add(field.cellOrderMode!);
+          }
+          x0.set(x1);
+          u0 = ref.u;
+        }
+      }
+      // One law: the flat list of pairs at every evaluation (lists.ts "pairs"); else the list or the cells.
+      expect([...modes].sort()).toEqual(m === oneLaw ? ["pairs"] : ["cells", "list"]);
+    },
+  );
 
   it("a pair's error is shared in proportion to the diffusivities T/gamma", () => {
     const m = model({
