@@ -7,6 +7,9 @@
 // leading dimension in elements (the distance between rows). The caller (TypeScript) owns all memory: no allocation
 // here. Every kernel mirrors a JavaScript one in src/linalg (the fallback and the cross-check of the tests).
 
+// Kernels kept in their own source files, compiled into this module.
+export { applyBlockSwap, rotatePlane } from "./schurReorder";
+
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 

@@ -424,6 +424,11 @@ function applyReflectorRight(
   tau: number,
   v: Float64Array,
 ): void {
+  const rt = kernelsFor(x, v);
+  if (rt) {
+    rt.x.reflectRight(addr(x), n, r0, r1, c0, len, tau, addr(v));
+    return;
+  }
   let r = r0;
   for (; r + 2 <= r1; r += 2) {
     const a = r * n + c0,
@@ -973,7 +978,7 @@ function aedWorkspace(n: number): AedWorkspace {
     u: scratch(nw),
     w: scratch(nw),
     d: new Float64Array(16),
-    q: new Float64Array(16),
+    q: scratch(16), // in the kernels' memory: applyBlockSwap reads it
     e: new Float64Array(16),
     x: new Float64Array(24),
     pairs: scratch(4 * nw + 8),
@@ -1023,6 +1028,11 @@ function householderLeft(
   w: Float64Array,
 ): void {
   if (tau === 0) return;
+  const rt = kernelsFor(x, u, w);
+  if (rt) {
+    rt.x.reflectLeft(addr(x), ld, r0, len, c0, c1 + 1, tau, addr(u), addr(w));
+    return;
+  }
   for (let c = c0; c <= c1; c++) w[c] = 0;
   for (let i = 0; i < len; i++) {
     const ui = u[i];
@@ -1067,6 +1077,11 @@ const hhOut = new Float64Array(2);
 
 /** Rotation (cs, sn) on rows/columns j, j+1 of the m x m row-major t, and on rows j, j+1 of vt. */
 function rotatePair(m: number, t: Float64Array, vt: Float64Array, j: number, cs: number, sn: number): void {
+  const rt = kernelsFor(t, vt);
+  if (rt) {
+    rt.x.rotatePlane(m, addr(t), addr(vt), j, cs, sn, j, j + 2);
+    return;
+  }
   const r0 = j * m,
     r1 = r0 + m;
   for (let c = j; c < m; c++) {
@@ -1097,6 +1112,15 @@ function standardiseAt(m: number, t: Float64Array, vt: Float64Array, j: number):
   const b = standardise(t[r0 + j], t[r0 + j + 1], t[r1 + j], t[r1 + j + 1], blockScratch);
   const cs = b.cs,
     sn = b.sn;
+  const rt = kernelsFor(t, vt);
+  if (rt) {
+    rt.x.rotatePlane(m, addr(t), addr(vt), j, cs, sn, j + 2, j);
+    t[r0 + j] = b.a;
+    t[r0 + j + 1] = b.b;
+    t[r1 + j] = b.c;
+    t[r1 + j + 1] = b.d;
+    return;
+  }
   for (let c = j + 2; c < m; c++) {
     const x = t[r0 + c],
       y = t[r1 + c];
@@ -1266,6 +1290,18 @@ function swapBlocks(
     }
   }
   // Apply: rows j1.. <- Q^T rows (columns j1..m-1), columns j1.. <- columns Q (rows 0..j1+p-1), vt rows.
+  const rt = kernelsFor(t, vt, Q);
+  if (rt) rt.x.applyBlockSwap(m, addr(t), addr(vt), j1, p, addr(Q));
+  else applyBlockSwapJs(m, t, vt, j1, p, Q);
+  for (let r = 0; r < n1; r++) for (let c = 0; c < n2; c++) t[(j1 + n2 + r) * m + j1 + c] = 0;
+  if (n2 === 2) standardiseAt(m, t, vt, j1);
+  if (n1 === 2) standardiseAt(m, t, vt, j1 + n2);
+  return true;
+}
+
+/** The JavaScript version of the kernel applyBlockSwap (asm/schurReorder.ts): the p x p orthogonal Q (leading
+ * dimension 4) applied to rows and columns j1 .. j1+p-1 of t and to those rows of vt. */
+function applyBlockSwapJs(m: number, t: Float64Array, vt: Float64Array, j1: number, p: number, Q: Float64Array): void {
   const tmp = smallColumn;
   for (let c = j1; c < m; c++) {
     for (let r = 0; r < p; r++) {
@@ -1292,10 +1328,6 @@ function swapBlocks(
     }
     for (let r = 0; r < p; r++) vt[(j1 + r) * m + c] = tmp[r];
   }
-  for (let r = 0; r < n1; r++) for (let c = 0; c < n2; c++) t[(j1 + n2 + r) * m + j1 + c] = 0;
-  if (n2 === 2) standardiseAt(m, t, vt, j1);
-  if (n1 === 2) standardiseAt(m, t, vt, j1 + n2);
-  return true;
 }
 
 const smallPermutation = new Int32Array(4);
@@ -1891,7 +1923,7 @@ function francisQR(
 function francisScratch(n: number, chunk: number): number {
   const nw = n >= AED_MIN ? Math.min(n, deflationWindow(n)) : 0;
   const mw = nw > 0 ? multishiftWindow(nw) : 0;
-  return 3 * chunk + 2 * nw * nw + nw * n + 12 * nw + mw * mw + mw * n + 256;
+  return 3 * chunk + 2 * nw * nw + nw * n + 12 * nw + mw * mw + mw * n + 16 + 256;
 }
 
 function francisIn(

@@ -80,6 +80,8 @@ export interface WasmExports {
     rt2i: number,
   ): void;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
+  rotatePlane(m: number, t: number, vt: number, j: number, cs: number, sn: number, c0: number, r1: number): void;
+  applyBlockSwap(m: number, t: number, vt: number, j1: number, p: number, q: number): void;
   chaseWindow(
     n: number,
     h: number,
