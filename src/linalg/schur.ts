@@ -277,6 +277,144 @@ function reducePanel(
   const { vt, v, y, tm, wk, c, g, w1, w2 } = ws;
   vt.fill(0);
   tm.fill(0);
+  const rt = kernelsFor(h, vt, y);
+  if (rt && kernelsFor(c, g, w1) && kernelsFor(w2)) reducePanelColumnsWasm(rt, n, h, k0, nb, taus, keepV, ws);
+  else reducePanelColumns(n, h, k0, nb, taus, keepV, ws);
+  const cs = k0 + nb;
+  const ncol = n - cs;
+  // Right: A[:, cs:] -= Y Vt[:, cs:]
+  gemmNNUnchecked(n, ncol, nb, -1, y, 0, nb, vt, cs, n, h, cs, n);
+  // Left: A[k0+1:, cs:] -= V T^T (Vt A[k0+1:, cs:])
+  const rows = n - k0 - 1;
+  wk.fill(0, 0, nb * ncol);
+  gemmNNUnchecked(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
+  for (let s = nb - 1; s >= 0; s--) {
+    const ws0 = s * ncol;
+    const tss = tm[s * nb + s];
+    for (let q = 0; q < ncol; q++) wk[ws0 + q] *= tss;
+    for (let u = 0; u < s; u++) {
+      const f = tm[u * nb + s];
+      if (f === 0) continue;
+      const wu = u * ncol;
+      for (let q = 0; q < ncol; q++) wk[ws0 + q] += f * wk[wu + q];
+    }
+  }
+  for (let r = 0; r < n; r++) for (let t = 0; t < nb; t++) v[r * nb + t] = vt[t * n + r];
+  gemmNNUnchecked(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
+}
+
+/**
+ * The reflector of column j = k0 + t from c (column j of Q_j^T A Q_j): v into row t of vt, tau into taus[j], the
+ * final column j into h. Returns tau.
+ */
+function panelReflector(
+  n: number,
+  h: Float64Array,
+  j: number,
+  t: number,
+  c: Float64Array,
+  vt: Float64Array,
+  taus: Float64Array,
+  keepV: boolean,
+): number {
+  const alpha = c[j + 1];
+  let scale = 0;
+  for (let r = j + 2; r < n; r++) scale = Math.max(scale, Math.abs(c[r]));
+  const vrow = t * n;
+  vt[vrow + j + 1] = 1;
+  let tau = 0,
+    beta = alpha;
+  if (scale > 0) {
+    let ss = 0;
+    for (let r = j + 2; r < n; r++) {
+      const q = c[r] / scale;
+      ss += q * q;
+    }
+    const xnorm = scale * Math.sqrt(ss);
+    beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
+    tau = (beta - alpha) / beta;
+    const inv = 1 / (alpha - beta);
+    for (let r = j + 2; r < n; r++) vt[vrow + r] = c[r] * inv;
+  }
+  taus[j] = tau;
+  for (let r = 0; r <= j; r++) h[r * n + j] = c[r];
+  h[(j + 1) * n + j] = beta;
+  for (let r = j + 2; r < n; r++) h[r * n + j] = keepV ? vt[vrow + r] : 0;
+  return tau;
+}
+
+/** The panel's columns (V, T and Y = A V T) with the kernels' matrix-vector products: same steps as below. */
+function reducePanelColumnsWasm(
+  rt: WasmRuntime,
+  n: number,
+  h: Float64Array,
+  k0: number,
+  nb: number,
+  taus: Float64Array,
+  keepV: boolean,
+  ws: PanelWorkspace,
+): void {
+  const { vt, y, tm, c, g, w1, w2 } = ws;
+  const x = rt.x;
+  const ag = addr(g),
+    aw1 = addr(w1),
+    aw2 = addr(w2);
+  // Rows 0..k0 (above the reflectors) are left to matrix products after the loop, as in LAPACK's dlahr2: they
+  // take no part in the reflectors, and columns k0+1.. of those rows keep their values until the trailing update.
+  const top = k0 + 1,
+    low = n - top;
+  const ayLow = addr(y, top * nb),
+    acLow = addr(c, top);
+  for (let t = 0; t < nb; t++) {
+    const j = k0 + t;
+    for (let r = 0; r < n; r++) c[r] = h[r * n + j];
+    if (t > 0) {
+      for (let s = 0; s < t; s++) g[s] = vt[s * n + j];
+      x.gemvN(low, t, -1, ayLow, nb, ag, acLow); // c -= Y g
+      w1.fill(0, 0, t);
+      x.gemvN(t, n - k0 - 1, 1, addr(vt, k0 + 1), n, addr(c, k0 + 1), aw1); // w1 = V^T c
+      for (let s = 0; s < t; s++) {
+        let acc = 0;
+        for (let u = 0; u <= s; u++) acc += tm[u * nb + s] * w1[u];
+        w2[s] = acc;
+      }
+      x.gemvT(t, n - k0 - 1, -1, addr(vt, k0 + 1), n, aw2, addr(c, k0 + 1)); // c -= V T^T w1
+    }
+    const tau = panelReflector(n, h, j, t, c, vt, taus, keepV);
+    const vrow = t * n;
+    w1.fill(0, 0, t);
+    if (t > 0) x.gemvN(t, n - j - 1, 1, addr(vt, j + 1), n, addr(vt, vrow + j + 1), aw1);
+    extendT(tm, nb, t, tau, w1);
+    if (tau === 0) {
+      for (let r = 0; r < n; r++) y[r * nb + t] = 0;
+      continue;
+    }
+    // y = tau (A v - Y w1), rows top..
+    c.fill(0, top);
+    x.gemvN(low, n - j - 1, 1, addr(h, top * n + j + 1), n, addr(vt, vrow + j + 1), acLow);
+    if (t > 0) x.gemvN(low, t, -1, ayLow, nb, aw1, acLow);
+    for (let r = top; r < n; r++) y[r * nb + t] = tau * c[r];
+  }
+  // Rows 0..k0 of Y = A V T (columns k0+1.. of those rows are still A's), then of the panel's columns: A - Y V^T.
+  const { wk } = ws;
+  wk.fill(0, 0, top * nb);
+  gemmNTUnchecked(top, nb, low, 1, h, top, n, vt, top, n, wk, 0, nb);
+  y.fill(0, 0, top * nb);
+  gemmNNUnchecked(top, nb, nb, 1, wk, 0, nb, tm, 0, nb, y, 0, nb);
+  gemmNNUnchecked(top, nb, nb, -1, y, 0, nb, vt, k0, n, h, k0, n);
+}
+
+/** The panel's columns: reflectors into vt and taus, T into tm, Y = A V T into y (the JavaScript loops). */
+function reducePanelColumns(
+  n: number,
+  h: Float64Array,
+  k0: number,
+  nb: number,
+  taus: Float64Array,
+  keepV: boolean,
+  ws: PanelWorkspace,
+): void {
+  const { vt, y, tm, c, g, w1, w2 } = ws;
   for (let t = 0; t < nb; t++) {
     const j = k0 + t;
     // c = column j of Q_j^T A Q_j, with Q_j = H_k0 ... H_{j-1} = I - V T V^T.
@@ -306,31 +444,8 @@ function reducePanel(
         for (let r = k0 + s + 1; r < n; r++) c[r] -= vt[vs + r] * f;
       }
     }
-    // Reflector from c[j+1 ..].
-    const alpha = c[j + 1];
-    let scale = 0;
-    for (let r = j + 2; r < n; r++) scale = Math.max(scale, Math.abs(c[r]));
+    const tau = panelReflector(n, h, j, t, c, vt, taus, keepV);
     const vrow = t * n;
-    vt[vrow + j + 1] = 1;
-    let tau = 0,
-      beta = alpha;
-    if (scale > 0) {
-      let ss = 0;
-      for (let r = j + 2; r < n; r++) {
-        const q = c[r] / scale;
-        ss += q * q;
-      }
-      const xnorm = scale * Math.sqrt(ss);
-      beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
-      tau = (beta - alpha) / beta;
-      const inv = 1 / (alpha - beta);
-      for (let r = j + 2; r < n; r++) vt[vrow + r] = c[r] * inv;
-    }
-    taus[j] = tau;
-    // Final column j.
-    for (let r = 0; r <= j; r++) h[r * n + j] = c[r];
-    h[(j + 1) * n + j] = beta;
-    for (let r = j + 2; r < n; r++) h[r * n + j] = keepV ? vt[vrow + r] : 0;
     // T and Y columns.
     for (let s = 0; s < t; s++) {
       const vs = s * n;
@@ -345,14 +460,6 @@ function reducePanel(
     }
     // y = tau (A v - Y w1): the one matrix-vector product per column, four rows per pass over v.
     let r = 0;
-    const rt = kernelsFor(h, vt, c);
-    if (rt) {
-      // A[:, j+1:] v into c (its column is no longer needed), then into column t of Y.
-      c.fill(0);
-      rt.x.gemvN(n, n - j - 1, 1, addr(h, j + 1), n, addr(vt, vrow + j + 1), addr(c));
-      for (let q = 0; q < n; q++) y[q * nb + t] = c[q];
-      r = n;
-    }
     for (; r + 4 <= n; r += 4) {
       const h0 = r * n,
         h1 = h0 + n,
@@ -387,27 +494,6 @@ function reducePanel(
       y[yr + t] = tau * (y[yr + t] - e);
     }
   }
-  const cs = k0 + nb;
-  const ncol = n - cs;
-  // Right: A[:, cs:] -= Y Vt[:, cs:]
-  gemmNNUnchecked(n, ncol, nb, -1, y, 0, nb, vt, cs, n, h, cs, n);
-  // Left: A[k0+1:, cs:] -= V T^T (Vt A[k0+1:, cs:])
-  const rows = n - k0 - 1;
-  wk.fill(0, 0, nb * ncol);
-  gemmNNUnchecked(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
-  for (let s = nb - 1; s >= 0; s--) {
-    const ws0 = s * ncol;
-    const tss = tm[s * nb + s];
-    for (let q = 0; q < ncol; q++) wk[ws0 + q] *= tss;
-    for (let u = 0; u < s; u++) {
-      const f = tm[u * nb + s];
-      if (f === 0) continue;
-      const wu = u * ncol;
-      for (let q = 0; q < ncol; q++) wk[ws0 + q] += f * wk[wu + q];
-    }
-  }
-  for (let r = 0; r < n; r++) for (let t = 0; t < nb; t++) v[r * nb + t] = vt[t * n + r];
-  gemmNNUnchecked(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
 }
 
 /**
