@@ -18,6 +18,7 @@ import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix, transpose } from "./matrix.js";
 import { gemmNNUnchecked, gemmNTUnchecked } from "./gemm.js";
 import { checkArray, checkDimension, checkFinite, checkSquare } from "./validate.js";
+import { chaseSlabJs } from "./bulgeChain.js";
 import { addr, inMemory, scratch, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
 
 /** The kernels when every given array is a view of their memory, else null (the JavaScript loops run). */
@@ -1046,6 +1047,7 @@ interface AedWorkspace {
   e: Float64Array; // scratch (4 x 4)
   x: Float64Array; // Sylvester solution / Kronecker system
   pairs: Float64Array; // shift pairs of a multishift sweep (4 per bulge)
+  chain: Float64Array; // the bulges' reflectors (3 per bulge) during a multishift sweep
   uw: Float64Array; // orthogonal transformation of a multishift window, ws x ws
   far: Float64Array; // products with the rest of the matrix, ws x n
 }
@@ -1068,19 +1070,15 @@ function aedWorkspace(n: number): AedWorkspace {
     e: new Float64Array(16),
     x: new Float64Array(24),
     pairs: scratch(4 * nw + 8),
+    chain: scratch(3 * nw + 3),
     uw: scratch(multishiftWindow(nw) ** 2),
     far: scratch(multishiftWindow(nw) * n),
   };
 }
 
-/** Largest window of a multishift sweep with nb bulges (3 rows apart, chased multishiftStep(nb) rows per window). */
+/** Width of the slab of a multishift sweep with nb bulges (LAPACK's KDU: the chain moves 2 nb rows per slab). */
 function multishiftWindow(nb: number): number {
-  return 3 * nb + multishiftStep(nb) + 4;
-}
-
-/** Rows a chain of nb bulges advances per window. */
-function multishiftStep(nb: number): number {
-  return Math.max(12, 3 * nb);
+  return 4 * nb;
 }
 
 /** Eigenvalues of the (standardised) diagonal blocks of rows lo..hi of h into wr/wi. */
@@ -1783,13 +1781,13 @@ function qrSweep(
 }
 
 /**
- * One small-bulge multishift QR sweep (Braman, Byers & Mathias; the idea of LAPACK's dlaqr5) on the active block
+ * One small-bulge multishift QR sweep (Braman, Byers & Mathias; LAPACK's dlaqr5 as of 3.10) on the active block
  * [l, i] of the upper Hessenberg h: the np shift pairs (pairs[4p .. 4p+3] = rt1r, rt1i, rt2r, rt2i) each start a
- * bulge at row l, 3 rows behind the previous one, and the chain is chased down together, deepest bulge first at
- * every step, which reproduces np successive double-shift sweeps. The chase runs in windows: a window covers the
- * rows the chain reaches in multishiftStep(np) steps; inside it the reflectors update h at once and accumulate
- * their product U, which then updates the rest of h (rows i1.. above the window, columns ..i2 right of it) and zt
- * by matrix products.
+ * bulge at row l, 2 rows behind the previous one, and the chain is chased down together, deepest bulge first at
+ * every step (chaseSlab in asm/bulgeChain.ts, or chaseSlabJs). The chase runs in slabs of 4 np rows/columns that
+ * the chain crosses in 2 np steps; inside a slab the reflectors update h at once and accumulate their product U,
+ * which then updates the rest of h (rows i1.. above the slab, columns ..i2 right of it) and zt by matrix products.
+ * Packing the bulges 2 rows apart (3 before) makes those products a third cheaper per row the chain advances.
  */
 function multishiftSweep(
   n: number,
@@ -1804,190 +1802,45 @@ function multishiftSweep(
   aed: AedWorkspace,
 ): void {
   if (i - l < 2 || np === 0) return;
-  const kstep = multishiftStep(np);
-  const sEnd = i - 1 - l + 3 * (np - 1); // last step: the last bulge leaves at row i - 1
-  const u = aed.uw,
-    far = aed.far;
-  for (let s0 = 0; s0 <= sEnd; s0 += kstep) {
-    const s1 = Math.min(sEnd, s0 + kstep - 1);
-    const w0 = Math.max(l, l + s0 - 3 * (np - 1));
-    const w1 = Math.min(Math.min(i - 1, l + s1) + 3, i);
-    const m = w1 - w0 + 1;
-    u.fill(0, 0, m * m);
-    for (let r = 0; r < m; r++) u[r * m + r] = 1;
-    chaseWindow(n, h, l, i, w0, w1, s0, s1, pairs, np, u);
-    // The rest: columns right of the window, rows above it, and the Schur vectors.
-    const right = i2 - w1;
+  // 1-based active block (LAPACK's KTOP, KBOT), as chaseSlab takes it.
+  const ktop = l + 1,
+    kbot = i + 1;
+  const kdu = 4 * np;
+  const ut = aed.uw,
+    far = aed.far,
+    v = aed.chain;
+  v.fill(0, 0, 3 * np);
+  const rt = kernelsFor(h, ut, pairs) && kernelsFor(v) ? wasm() : null;
+  for (let incol = ktop - 2 * np + 1; incol <= kbot - 2; incol += 2 * np) {
+    ut.fill(0, 0, kdu * kdu);
+    for (let r = 0; r < kdu; r++) ut[r * kdu + r] = 1;
+    if (rt) rt.x.chaseSlab(n, addr(h), ktop, kbot, incol, np, addr(pairs), addr(ut), kdu, addr(v));
+    else chaseSlabJs(n, h, ktop, kbot, incol, np, pairs, ut, kdu, v);
+    // The rest: columns right of the slab, rows above it, and the Schur vectors, by the block of U the chain
+    // touched (0-based rows/columns w0 .. w0+nu-1; Ut's block at uo).
+    const ndcol = incol + kdu;
+    const k1 = Math.max(1, ktop - incol);
+    const nu = kdu - Math.max(0, ndcol - kbot) - k1 + 1;
+    if (nu <= 0) continue;
+    const w0 = incol + k1 - 1;
+    const uo = (k1 - 1) * (kdu + 1);
+    const c0 = Math.min(ndcol, kbot); // 0-based first column right of the slab
+    const right = i2 - c0 + 1;
     if (right > 0) {
-      far.fill(0, 0, m * right);
-      gemmTN(m, right, m, u, h, w0 * n + w1 + 1, n, far);
-      for (let r = 0; r < m; r++) h.set(far.subarray(r * right, (r + 1) * right), (w0 + r) * n + w1 + 1);
+      far.fill(0, 0, nu * right);
+      gemmNNUnchecked(nu, right, nu, 1, ut, uo, kdu, h, w0 * n + c0, n, far, 0, right);
+      for (let r = 0; r < nu; r++) h.set(far.subarray(r * right, (r + 1) * right), (w0 + r) * n + c0);
     }
-    const above = w0 - i1;
+    const above = Math.max(ktop, incol) - 1 - i1;
     if (above > 0) {
-      far.fill(0, 0, above * m);
-      gemmNNUnchecked(above, m, m, 1, h, i1 * n + w0, n, u, 0, m, far, 0, m);
-      for (let r = 0; r < above; r++) h.set(far.subarray(r * m, (r + 1) * m), (i1 + r) * n + w0);
+      far.fill(0, 0, above * nu);
+      gemmNTUnchecked(above, nu, nu, 1, h, i1 * n + w0, n, ut, uo, kdu, far, 0, nu);
+      for (let r = 0; r < above; r++) h.set(far.subarray(r * nu, (r + 1) * nu), (i1 + r) * n + w0);
     }
     if (zt) {
-      far.fill(0, 0, m * n);
-      gemmTN(m, n, m, u, zt, w0 * n, n, far);
-      zt.set(far.subarray(0, m * n), w0 * n);
-    }
-  }
-}
-
-/** far (m x cols, dense) = U^T B, U m x m dense, B = b[bOff + r ldb + c] (m x cols). */
-function gemmTN(
-  m: number,
-  cols: number,
-  k: number,
-  u: Float64Array,
-  b: Float64Array,
-  bOff: number,
-  ldb: number,
-  far: Float64Array,
-): void {
-  const rt = kernelsFor(u, b, far);
-  if (rt) {
-    rt.x.gemm(1, 0, m, cols, k, 1, addr(u), m, addr(b, bOff), ldb, addr(far), cols, rt.gemmWork);
-    return;
-  }
-  // far[r, c] = sum_q U[q, r] B[q, c]: rows of B scaled into rows of far
-  for (let q = 0; q < k; q++) {
-    const bq = bOff + q * ldb;
-    for (let r = 0; r < m; r++) {
-      const f = u[q * m + r];
-      if (f === 0) continue;
-      const fr = r * cols;
-      for (let c = 0; c < cols; c++) far[fr + c] += f * b[bq + c];
-    }
-  }
-}
-
-/**
- * The steps s0 .. s1 of a multishift chain inside the window [w0, w1] (rows and columns): at step s, bulge b sits
- * at row k = l + s - 3b (active while l <= k <= i - 1); its reflector is built (from the shifts at k = l, from the
- * bulge below the subdiagonal otherwise) and applied to rows k.. over columns k..w1, to columns k.. over rows
- * w0..min(k+3, i), and to the columns of U (m x m, m = w1 - w0 + 1).
- */
-function chaseWindow(
-  n: number,
-  h: Float64Array,
-  l: number,
-  i: number,
-  w0: number,
-  w1: number,
-  s0: number,
-  s1: number,
-  pairs: Float64Array,
-  np: number,
-  u: Float64Array,
-): void {
-  const rt = kernelsFor(h, u, pairs);
-  if (rt) {
-    rt.x.chaseWindow(n, addr(h), l, i, w0, w1, s0, s1, addr(pairs), np, addr(u));
-    return;
-  }
-  const m = w1 - w0 + 1;
-  for (let s = s0; s <= s1; s++) {
-    for (let b = 0; b < np; b++) {
-      const k = l + s - 3 * b;
-      if (k < l || k > i - 1) continue;
-      const nr = Math.min(3, i - k + 1);
-      let v0: number, v1: number, v2: number;
-      if (k === l) {
-        // first column of (H - s1)(H - s2), scaled
-        const rt1r = pairs[4 * b],
-          rt1i = pairs[4 * b + 1],
-          rt2r = pairs[4 * b + 2],
-          rt2i = pairs[4 * b + 3];
-        const hmm = h[l * n + l];
-        let h21s = h[(l + 1) * n + l];
-        let sc = Math.abs(hmm - rt2r) + Math.abs(rt2i) + Math.abs(h21s);
-        if (sc === 0) sc = 1;
-        h21s /= sc;
-        v0 = h21s * h[l * n + l + 1] + (hmm - rt1r) * ((hmm - rt2r) / sc) - rt1i * (rt2i / sc);
-        v1 = h21s * (hmm + h[(l + 1) * n + l + 1] - rt1r - rt2r);
-        v2 = nr === 3 ? h21s * h[(l + 2) * n + l + 1] : 0;
-        sc = Math.abs(v0) + Math.abs(v1) + Math.abs(v2);
-        if (sc !== 0) {
-          v0 /= sc;
-          v1 /= sc;
-          v2 /= sc;
-        }
-      } else {
-        v0 = h[k * n + k - 1];
-        v1 = h[(k + 1) * n + k - 1];
-        v2 = nr === 3 ? h[(k + 2) * n + k - 1] : 0;
-      }
-      let t1 = 0,
-        u1 = 0,
-        u2 = 0,
-        beta = v0;
-      if (v1 !== 0 || v2 !== 0) {
-        beta = -signOf(v0) * hypot3(v0, v1, v2);
-        t1 = (beta - v0) / beta;
-        const inv = 1 / (v0 - beta);
-        u1 = v1 * inv;
-        u2 = v2 * inv;
-      }
-      if (k > l) {
-        h[k * n + k - 1] = beta;
-        h[(k + 1) * n + k - 1] = 0;
-        if (nr === 3) h[(k + 2) * n + k - 1] = 0;
-      }
-      if (t1 === 0) continue;
-      const t2 = t1 * u1,
-        t3 = t1 * u2;
-      const r0 = k * n,
-        r1 = r0 + n,
-        r2 = r1 + n;
-      // rows k.. over columns k..w1
-      if (nr === 3) {
-        for (let j = k; j <= w1; j++) {
-          const sum = h[r0 + j] + u1 * h[r1 + j] + u2 * h[r2 + j];
-          h[r0 + j] -= sum * t1;
-          h[r1 + j] -= sum * t2;
-          h[r2 + j] -= sum * t3;
-        }
-      } else {
-        for (let j = k; j <= w1; j++) {
-          const sum = h[r0 + j] + u1 * h[r1 + j];
-          h[r0 + j] -= sum * t1;
-          h[r1 + j] -= sum * t2;
-        }
-      }
-      // columns k.. over rows w0 .. min(k+3, i)
-      const jmax = Math.min(k + 3, i);
-      for (let j = w0; j <= jmax; j++) {
-        const p = j * n + k;
-        if (nr === 3) {
-          const sum = h[p] + u1 * h[p + 1] + u2 * h[p + 2];
-          h[p] -= sum * t1;
-          h[p + 1] -= sum * t2;
-          h[p + 2] -= sum * t3;
-        } else {
-          const sum = h[p] + u1 * h[p + 1];
-          h[p] -= sum * t1;
-          h[p + 1] -= sum * t2;
-        }
-      }
-      // U <- U P on its columns k-w0 ..
-      const c = k - w0;
-      for (let r = 0; r < m; r++) {
-        const p = r * m + c;
-        if (nr === 3) {
-          const sum = u[p] + u1 * u[p + 1] + u2 * u[p + 2];
-          u[p] -= sum * t1;
-          u[p + 1] -= sum * t2;
-          u[p + 2] -= sum * t3;
-        } else {
-          const sum = u[p] + u1 * u[p + 1];
-          u[p] -= sum * t1;
-          u[p + 1] -= sum * t2;
-        }
-      }
+      far.fill(0, 0, nu * n);
+      gemmNNUnchecked(nu, n, nu, 1, ut, uo, kdu, zt, w0 * n, n, far, 0, n);
+      zt.set(far.subarray(0, nu * n), w0 * n);
     }
   }
 }
@@ -2009,7 +1862,7 @@ function francisQR(
 function francisScratch(n: number, chunk: number): number {
   const nw = n >= AED_MIN ? Math.min(n, deflationWindow(n)) : 0;
   const mw = nw > 0 ? multishiftWindow(nw) : 0;
-  return 3 * chunk + 2 * nw * nw + nw * n + 12 * nw + mw * mw + mw * n + 16 + 256;
+  return 3 * chunk + 2 * nw * nw + nw * n + 15 * nw + mw * mw + mw * n + 16 + 256;
 }
 
 function francisIn(
