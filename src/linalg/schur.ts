@@ -6,7 +6,9 @@
  *  - Francis implicit double-shift QR with the deflation tests, exceptional shifts and bulge-chasing of LAPACK's
  *    dlahqr; sweeps apply their reflectors to the far parts of the matrix and to Z in pairs, after the bulge;
  *  - for large active blocks, aggressive early deflation (Braman, Byers & Mathias; LAPACK dlaqr3) with Schur
- *    reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts for a batch of sweeps;
+ *    reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts of a small-bulge multishift
+ *    sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated transformation reaches
+ *    the rest of the matrix and Z by matrix products);
  *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair).
  *
  * Internally the orthogonal factor is kept transposed (Zt = Z^T, row j = Schur vector j) so that every update of it
