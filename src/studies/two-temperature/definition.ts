@@ -149,7 +149,7 @@ function pairReport(r: PairResults): string {
   out.push(`Lyapunov residual ${num(r.residual)}`);
   if (sim)
     out.push(
-      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`,
+      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas × ${num(sim.time)}, random seed ${sim.seed}`,
     );
   return out.join("\n");
 }
@@ -326,7 +326,7 @@ function racReport(r: RunAndChaseResults): string {
   if (sim) {
     out.push(`centre-of-mass drift along x (zero: the pair force cancels): ${pm(sim.centreOfMassDrift)}`);
     out.push(
-      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${num(sim.time)}, random seed ${sim.seed}`,
+      `simulation: Heun, dt = ${num(sim.dt)}, ${sim.replicas} replicas × ${num(sim.time)}, random seed ${sim.seed}`,
     );
   }
   return out.join("\n");
@@ -484,7 +484,7 @@ export const ratchet = defineStudy({
           ["entropy production", pm(r.entropyProduction)],
         ],
       ),
-      `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas x ${num(r.time)}, random seed ${r.seed}`,
+      `simulation: Heun, dt = ${num(r.dt)}, ${r.replicas} replicas × ${num(r.time)}, random seed ${r.seed}`,
     ].join("\n");
   },
   numbers: (r) => [
@@ -568,7 +568,7 @@ export const demixing = defineStudy({
       ),
       ...(r.entropyProductionNotComputed ? [r.entropyProductionNotComputed] : []),
       `criterion at this one size (docs/studies/two-temperature.md): ${criterion.verdict}; ${criterion.evidence.reasons.join("; ")}`,
-      `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas x (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
+      `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas × (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
     ].join("\n");
   },
@@ -690,7 +690,7 @@ const ratchetSet = figureSet<
 >({
   id: "fig3-ratchet-current",
   title: "ratchet current against the temperature ratio and the asymmetry",
-  // Quick: every point is short (1 CPU-s in all). Resolving the sign of the one point not zero by symmetry
+  // Quick: every point is short (0.35 CPU-s in all). Resolving the sign of the one point not zero by symmetry
   // (T_hot/T_cold = 20, rising over 0.8: drift about -0.035) takes ~2 replicas x 2500 time units, 20 CPU-s; the
   // quick figure says "quick: not resolved" instead.
   parameters: (quick) => ({
@@ -699,8 +699,8 @@ const ratchetSet = figureSet<
     ratios: quick ? [1, 20] : [1, 2, 5, 10, 20, 50],
     asymmetries: quick ? [0.5, 0.8] : [0.5, 0.6, 0.7, 0.8, 0.9],
     ratioAtAsymmetry: 20,
-    time: quick ? 50 : 1000,
-    signTime: quick ? 100 : 1000,
+    time: quick ? 25 : 1000,
+    signTime: quick ? 50 : 1000,
     replicas: quick ? 2 : 8,
   }),
   async compute(c, ctx) {
@@ -822,8 +822,8 @@ export const DEMIXING_FIGURE_SETTINGS = {
       phis: [0.25, 0.4, 0.55],
     },
     quick: {
-      N: 200,
-      sizes: [100, 200],
+      N: 120,
+      sizes: [60, 120],
       time: 100,
       burnIn: 20,
       sampleInterval: 10,

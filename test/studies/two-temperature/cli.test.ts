@@ -78,7 +78,7 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
     );
     expect(s.code, s.stderr).toBe(0);
     expect(s.stdout).toMatch(/run-and-chase velocity <v_cm o e>\s+\S+\s+\S+ ± \S+/);
-    expect(s.stdout).toMatch(/2 replicas x 20, random seed 4/);
+    expect(s.stdout).toMatch(/2 replicas × 20, random seed 4/);
   });
 
   it("ratchet prints drift velocities with error bars; bad input is one line naming the option", async () => {
