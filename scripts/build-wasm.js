@@ -5,7 +5,7 @@
 // is up to date (compiling again with `--check`, which writes nothing and exits 1 on a difference).
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
@@ -45,10 +45,12 @@ async function compile(extra) {
 export async function generate() {
   const simd = await compile([]);
   const relaxed = await compile(["--enable", "relaxed-simd"]);
-  const hash = createHash("sha256")
-    .update(readFileSync(join(root, SOURCE)))
-    .digest("hex")
-    .slice(0, 16);
+  // the entry and every source file it imports (all of asm/, in name order)
+  const sha = createHash("sha256").update(readFileSync(join(root, SOURCE)));
+  for (const f of readdirSync(join(root, "asm")).sort()) {
+    if (f.endsWith(".ts") && `asm/${f}` !== SOURCE) sha.update(readFileSync(join(root, "asm", f)));
+  }
+  const hash = sha.digest("hex").slice(0, 16);
   const version = JSON.parse(readFileSync(join(root, "node_modules/assemblyscript/package.json"), "utf8")).version;
   const wrap = (b) =>
     b

@@ -80,18 +80,19 @@ export interface WasmExports {
     rt2i: number,
   ): void;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
-  chaseWindow(
+  rotatePlane(m: number, t: number, vt: number, j: number, cs: number, sn: number, c0: number, r1: number): void;
+  applyBlockSwap(m: number, t: number, vt: number, j1: number, p: number, q: number): void;
+  chaseSlab(
     n: number,
     h: number,
-    l: number,
-    i: number,
-    w0: number,
-    w1: number,
-    s0: number,
-    s1: number,
+    ktop: number,
+    kbot: number,
+    incol: number,
+    nbmps: number,
     pairs: number,
-    np: number,
-    u: number,
+    ut: number,
+    kdu: number,
+    v: number,
   ): void;
 }
 
