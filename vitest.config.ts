@@ -22,9 +22,9 @@ const SHARED = [
 /** ... except these (the CLI in process, spawned processes, worker pools of their own). */
 const ISOLATED_AMONG_SHARED = [
   "test/linalg/wasm.test.ts",
-  // compares a kernel with its JavaScript twin: needs the WebAssembly backend, which js-path.test.ts switches off
-  // for the files after it in a shared worker
-  "test/linalg/schurBlocked.test.ts",
+  // switches the linear algebra to its JavaScript path for the whole process (a shared worker would run every file
+  // after it without the WebAssembly kernels)
+  "test/linalg/js-path.test.ts",
   "test/stochastic/cli.test.ts",
   "test/stochastic/webPool.test.ts",
   "test/studies/**/cli.test.ts",
