@@ -807,3 +807,7 @@ export function rotateRows(q: usize, n: i32, l: i32, count: i32, rc: usize, rs: 
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The quasi-triangular Lyapunov solve (its own source file).
+export { lyapTriangular, lyapTriangularWork } from "./lyapunov";

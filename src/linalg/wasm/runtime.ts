@@ -79,6 +79,18 @@ export interface WasmExports {
     rt2r: number,
     rt2i: number,
   ): void;
+  lyapTriangularWork(n: number): number;
+  lyapTriangular(
+    n: number,
+    t: number,
+    ldt: number,
+    c: number,
+    ldc: number,
+    y: number,
+    ldy: number,
+    work: number,
+    mirror: number,
+  ): number;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
   chaseWindow(
     n: number,

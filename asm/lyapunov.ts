@@ -1,0 +1,329 @@
+// The quasi-triangular Lyapunov solve T Y + Y T^T = C of the Bartels-Stewart solver (AssemblyScript; compiled with
+// asm/linalg.ts, which re-exports it, by scripts/build-wasm.js). The JavaScript twin is
+// solveQuasiTriangularLyapunov in src/linalg/triangularLyapunov.ts: the same column-block algorithm (symmetric Y,
+// one triangle; 1x1 and 2x2 diagonal blocks of a standardised real Schur form), with the dot products of the
+// right-hand sides and of the back substitution in f64x2 lanes and the block pairs solved here, so that a solve
+// makes one call into WebAssembly and allocates nothing.
+//
+// Conventions as in asm/linalg.ts: row-major doubles, byte addresses, leading dimensions in elements; the caller
+// owns the memory.
+
+@inline function ldd(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+@inline function std(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+@inline function addr(p: usize, i: i32): usize {
+  return p + (<usize>i << 3);
+}
+@inline function fma2(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+@inline function lanes(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** sum_l a[l] b[l] + c[l] d[l], l < len (two independent chains). */
+function dotPair(a: usize, b: usize, c: usize, d: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    s0 = fma2(v128.load(a + o), v128.load(b + o), s0);
+    s1 = fma2(v128.load(c + o), v128.load(d + o), s1);
+  }
+  let r = lanes(s0) + lanes(s1);
+  if (l < len) r += ldd(a, l) * ldd(b, l) + ldd(c, l) * ldd(d, l);
+  return r;
+}
+
+/** sum_l a[l] b[l], l < len (two independent chains). */
+function dot(a: usize, b: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 4 <= len; l += 4) {
+    const o = <usize>l << 3;
+    s0 = fma2(v128.load(a + o), v128.load(b + o), s0);
+    s1 = fma2(v128.load(a + o, 16), v128.load(b + o, 16), s1);
+  }
+  let r = lanes(f64x2.add(s0, s1));
+  for (; l < len; l++) r += ldd(a, l) * ldd(b, l);
+  return r;
+}
+
+// Scratch of the small systems, in the caller's work area (set by lyapTriangular).
+let sys: usize = 0; // 16 + 4 doubles: the 4x4 system and its right-hand side
+let rhs: usize = 0; // 4 doubles
+let out: usize = 0; // 4 doubles
+let perm: usize = 0; // 4 i32
+
+/** Solves [a b; c d] x = (r0, r1) by elimination with partial pivoting into out[0..1]; false when singular. */
+function solve2(a: f64, b: f64, c: f64, d: f64, r0: f64, r1: f64): bool {
+  if (abs(c) > abs(a)) {
+    let t = a;
+    a = c;
+    c = t;
+    t = b;
+    b = d;
+    d = t;
+    t = r0;
+    r0 = r1;
+    r1 = t;
+  }
+  if (a == 0) return false;
+  const l = c / a;
+  const u = d - l * b;
+  if (u == 0) return false;
+  const x1 = (r1 - l * r0) / u;
+  const x0 = (r0 - b * x1) / a;
+  std(out, 0, x0);
+  std(out, 1, x1);
+  return isFinite(x0) && isFinite(x1);
+}
+
+/** Solves the 3x3 system (row-major m[0..11] with the right-hand side in column 3) into out[0..2]. */
+function solve3(m: usize): bool {
+  for (let k = 0; k < 3; k++) {
+    let p = k;
+    for (let r = k + 1; r < 3; r++) if (abs(ldd(m, r * 4 + k)) > abs(ldd(m, p * 4 + k))) p = r;
+    if (ldd(m, p * 4 + k) == 0) return false;
+    if (p != k) {
+      for (let col = k; col < 4; col++) {
+        const tmp = ldd(m, k * 4 + col);
+        std(m, k * 4 + col, ldd(m, p * 4 + col));
+        std(m, p * 4 + col, tmp);
+      }
+    }
+    for (let r = k + 1; r < 3; r++) {
+      const l = ldd(m, r * 4 + k) / ldd(m, k * 4 + k);
+      if (l == 0) continue;
+      for (let col = k + 1; col < 4; col++) std(m, r * 4 + col, ldd(m, r * 4 + col) - l * ldd(m, k * 4 + col));
+    }
+  }
+  const x2 = ldd(m, 11) / ldd(m, 10);
+  const x1 = (ldd(m, 7) - ldd(m, 6) * x2) / ldd(m, 5);
+  const x0 = (ldd(m, 3) - ldd(m, 1) * x1 - ldd(m, 2) * x2) / ldd(m, 0);
+  std(out, 0, x0);
+  std(out, 1, x1);
+  std(out, 2, x2);
+  return isFinite(x0) && isFinite(x1) && isFinite(x2);
+}
+
+/**
+ * Solves P Y + Y R^T = rhs for the pw x qw block Y (pw, qw in {1, 2}), P = T[p0.., p0..], R = T[q0.., q0..]; rhs and
+ * out are pw x qw row-major. Gaussian elimination with complete pivoting for the 4x4 case; false when singular.
+ */
+function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool {
+  if (pw == 1 && qw == 1) {
+    const d = ldd(t, p0 * ldt + p0) + ldd(t, q0 * ldt + q0);
+    if (d == 0) return false;
+    std(out, 0, ldd(rhs, 0) / d);
+    return true;
+  }
+  if (pw == 2 && qw == 1) {
+    const d = ldd(t, q0 * ldt + q0);
+    const i0 = p0 * ldt + p0, i1 = i0 + ldt;
+    return solve2(ldd(t, i0) + d, ldd(t, i0 + 1), ldd(t, i1), ldd(t, i1 + 1) + d, ldd(rhs, 0), ldd(rhs, 1));
+  }
+  if (pw == 1 && qw == 2) {
+    const d = ldd(t, p0 * ldt + p0);
+    const i0 = q0 * ldt + q0, i1 = i0 + ldt;
+    return solve2(ldd(t, i0) + d, ldd(t, i0 + 1), ldd(t, i1), ldd(t, i1 + 1) + d, ldd(rhs, 0), ldd(rhs, 1));
+  }
+  if (p0 == q0) {
+    // diagonal 2x2 block, symmetric Y = [y0 y1; y1 y2]: three equations
+    const i0 = p0 * ldt + p0, i1 = i0 + ldt;
+    const a = ldd(t, i0), b = ldd(t, i0 + 1), c = ldd(t, i1), d = ldd(t, i1 + 1);
+    const m = sys;
+    std(m, 0, 2 * a);
+    std(m, 1, 2 * b);
+    std(m, 2, 0);
+    std(m, 3, ldd(rhs, 0));
+    std(m, 4, c);
+    std(m, 5, a + d);
+    std(m, 6, b);
+    std(m, 7, 0.5 * (ldd(rhs, 1) + ldd(rhs, 2)));
+    std(m, 8, 0);
+    std(m, 9, 2 * c);
+    std(m, 10, 2 * d);
+    std(m, 11, ldd(rhs, 3));
+    if (!solve3(m)) return false;
+    std(out, 3, ldd(out, 2));
+    std(out, 2, ldd(out, 1));
+    return true;
+  }
+  // 2x2 by 2x2: four unknowns u = a qw + b; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k]
+  const K = sys;
+  for (let s = 0; s < 16; s++) std(K, s, 0);
+  for (let a = 0; a < 2; a++) {
+    for (let bb = 0; bb < 2; bb++) {
+      const row = (a * 2 + bb) * 4;
+      for (let k = 0; k < 2; k++) {
+        const i = row + k * 2 + bb;
+        std(K, i, ldd(K, i) + ldd(t, (p0 + a) * ldt + p0 + k));
+      }
+      for (let k = 0; k < 2; k++) {
+        const i = row + a * 2 + k;
+        std(K, i, ldd(K, i) + ldd(t, (q0 + bb) * ldt + q0 + k));
+      }
+    }
+  }
+  const R = 16; // right-hand side at K[16..19]
+  for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
+  for (let u = 0; u < 4; u++) store<i32>(perm + (<usize>u << 2), u);
+  for (let k = 0; k < 4; k++) {
+    let br = k, bc = k;
+    let best: f64 = -1;
+    for (let r = k; r < 4; r++) {
+      for (let c = k; c < 4; c++) {
+        const v = abs(ldd(K, r * 4 + c));
+        if (v > best) {
+          best = v;
+          br = r;
+          bc = c;
+        }
+      }
+    }
+    if (best == 0 || !isFinite(best)) return false;
+    if (br != k) {
+      for (let c = 0; c < 4; c++) {
+        const tmp = ldd(K, k * 4 + c);
+        std(K, k * 4 + c, ldd(K, br * 4 + c));
+        std(K, br * 4 + c, tmp);
+      }
+      const tmp = ldd(K, R + k);
+      std(K, R + k, ldd(K, R + br));
+      std(K, R + br, tmp);
+    }
+    if (bc != k) {
+      for (let r = 0; r < 4; r++) {
+        const tmp = ldd(K, r * 4 + k);
+        std(K, r * 4 + k, ldd(K, r * 4 + bc));
+        std(K, r * 4 + bc, tmp);
+      }
+      const pk = load<i32>(perm + (<usize>k << 2));
+      store<i32>(perm + (<usize>k << 2), load<i32>(perm + (<usize>bc << 2)));
+      store<i32>(perm + (<usize>bc << 2), pk);
+    }
+    const inv = 1 / ldd(K, k * 4 + k);
+    for (let r = k + 1; r < 4; r++) {
+      const f = ldd(K, r * 4 + k) * inv;
+      if (f == 0) continue;
+      for (let c = k + 1; c < 4; c++) std(K, r * 4 + c, ldd(K, r * 4 + c) - f * ldd(K, k * 4 + c));
+      std(K, R + r, ldd(K, R + r) - f * ldd(K, R + k));
+    }
+  }
+  for (let k = 3; k >= 0; k--) {
+    let s = ldd(K, R + k);
+    for (let c = k + 1; c < 4; c++) s -= ldd(K, k * 4 + c) * ldd(K, R + c);
+    std(K, R + k, s / ldd(K, k * 4 + k));
+  }
+  for (let u = 0; u < 4; u++) std(out, load<i32>(perm + (<usize>u << 2)), ldd(K, R + u));
+  return true;
+}
+
+/** Doubles of work lyapTriangular needs for order n. */
+export function lyapTriangularWork(n: i32): i32 {
+  return 2 * n + 32 + ((n + 1) >> 1);
+}
+
+/**
+ * Solves T Y + Y T^T = C for symmetric Y, T (n x n, leading dimension ldt) quasi-upper-triangular in standardised
+ * real Schur form (its 2x2 diagonal blocks found from the subdiagonal). Reads the upper triangle of C (ldc); writes
+ * the upper triangle of Y (ldy) and the lower entry of each 2x2 diagonal block, and the whole lower triangle when
+ * `mirror` is 1. C and Y may be the same array (in place). `work` holds lyapTriangularWork(n) doubles (16-byte
+ * aligned). Returns 1, or 0 when a block pair is exactly singular (or its solution not finite).
+ */
+export function lyapTriangular(
+  n: i32,
+  t: usize,
+  ldt: i32,
+  c: usize,
+  ldc: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  mirror: i32,
+): i32 {
+  const y0 = work; // column q0 of the current column block, rows 0..qe-1
+  const y1 = addr(work, n); // column q0 + 1
+  sys = addr(work, 2 * n);
+  rhs = addr(sys, 20);
+  out = addr(rhs, 4);
+  perm = addr(out, 4);
+  const start = addr(perm, 4); // block starts, as i32 (n at most)
+  let nBlocks = 0;
+  for (let i = 0; i < n; ) {
+    store<i32>(start + (<usize>nBlocks << 2), i);
+    nBlocks++;
+    i += i + 1 < n && ldd(t, (i + 1) * ldt + i) != 0 ? 2 : 1;
+  }
+  let qe = n;
+  for (let qb = nBlocks - 1; qb >= 0; qb--) {
+    const q0 = load<i32>(start + (<usize>qb << 2));
+    const qw = qe - q0;
+    const tail = n - qe;
+    // right-hand sides for rows 0..qe-1: C[p, col] - Y[p, qe:] . T[col, qe:] - T[p, qe:] . Y[col, qe:]
+    const tc0 = addr(t, q0 * ldt + qe), yc0 = addr(y, q0 * ldy + qe);
+    if (qw == 1) {
+      for (let p = 0; p < qe; p++) {
+        let s = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
+        if (tail > 0) s -= dotPair(addr(y, p * ldy + qe), tc0, addr(t, p * ldt + qe), yc0, tail);
+        std(y0, p, s);
+      }
+    } else {
+      const q1 = q0 + 1;
+      const tc1 = addr(tc0, ldt), yc1 = addr(yc0, ldy);
+      for (let p = 0; p < qe; p++) {
+        let s0 = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
+        let s1 = p <= q1 ? ldd(c, p * ldc + q1) : ldd(c, q1 * ldc + p);
+        if (tail > 0) {
+          const yp = addr(y, p * ldy + qe), tp = addr(t, p * ldt + qe);
+          s0 -= dotPair(yp, tc0, tp, yc0, tail);
+          s1 -= dotPair(yp, tc1, tp, yc1, tail);
+        }
+        std(y0, p, s0);
+        std(y1, p, s1);
+      }
+    }
+    // back substitution over the row blocks pb = qb .. 0
+    let pe = qe;
+    for (let pb = qb; pb >= 0; pb--) {
+      const p0 = load<i32>(start + (<usize>pb << 2));
+      const pw = pe - p0;
+      const len = qe - pe;
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        const tp = addr(t, p * ldt + pe);
+        std(rhs, a * qw, ldd(y0, p) - (len > 0 ? dot(tp, addr(y0, pe), len) : 0));
+        if (qw == 2) std(rhs, a * qw + 1, ldd(y1, p) - (len > 0 ? dot(tp, addr(y1, pe), len) : 0));
+      }
+      if (!blockPair(t, ldt, p0, pw, q0, qw)) return 0;
+      if (pb == qb && qw == 2) {
+        // diagonal 2x2 block: symmetric in exact arithmetic
+        const off = 0.5 * (ldd(out, 1) + ldd(out, 2));
+        std(out, 1, off);
+        std(out, 2, off);
+      }
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        const v0 = ldd(out, a * qw);
+        std(y0, p, v0);
+        std(y, p * ldy + q0, v0);
+        if (qw == 2) {
+          const v1 = ldd(out, a * qw + 1);
+          std(y1, p, v1);
+          std(y, p * ldy + q0 + 1, v1);
+        }
+      }
+      pe = p0;
+    }
+    qe = q0;
+  }
+  if (mirror) {
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) std(y, i * ldy + j, ldd(y, j * ldy + i));
+  }
+  return 1;
+}
