@@ -22,6 +22,7 @@ const SHARED = [
 /** ... except these (the CLI in process, spawned processes, worker pools of their own). */
 const ISOLATED_AMONG_SHARED = [
   "test/linalg/wasm.test.ts",
+  "test/linalg/lyapunovKernel.test.ts",
   "test/stochastic/cli.test.ts",
   "test/stochastic/webPool.test.ts",
   "test/studies/**/cli.test.ts",

@@ -294,6 +294,17 @@ export function lyapTriangular(
       const p0 = load<i32>(start + (<usize>pb << 2));
       const pw = pe - p0;
       const len = qe - pe;
+      if (pw == 1 && qw == 1) {
+        // the common case, inline: (t_pp + t_qq) y_pq = rhs
+        const v = ldd(y0, p0) - (len > 0 ? dot(addr(t, p0 * ldt + pe), addr(y0, pe), len) : 0);
+        const d = ldd(t, p0 * ldt + p0) + ldd(t, q0 * ldt + q0);
+        if (d == 0) return 0;
+        const x = v / d;
+        std(y0, p0, x);
+        std(y, p0 * ldy + q0, x);
+        pe = p0;
+        continue;
+      }
       for (let a = 0; a < pw; a++) {
         const p = p0 + a;
         const tp = addr(t, p * ldt + pe);
@@ -326,4 +337,150 @@ export function lyapTriangular(
     for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) std(y, i * ldy + j, ldd(y, j * ldy + i));
   }
   return 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The condition estimate: Hager's 1-norm estimator in Higham's form (LAPACK dlacn2) of the inverse of
+// Y -> T Y + Y T^T on symmetric matrices, entrywise 1-norm. The JavaScript twin is estimateInverseLyapunovNorm in
+// src/linalg/lyapunovCondition.ts with the solves of SchurLyapunovSolver.inverseNorm (src/linalg/lyapunov.ts): the
+// same iteration, step for step and sum for sum, so that on the same solves it returns the same number.
+
+/** y <- L^-1 x on the leading block of x covering its first `support` rows and columns; sum |y| (Infinity on failure). */
+function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support: i32): f64 {
+  // the solved dimension: the end of the last diagonal block starting before `support`
+  let m = 0;
+  while (m < support) m += m + 1 < n && ldd(t, (m + 1) * n + m) != 0 ? 2 : 1;
+  const nn = n * n;
+  if (m < n) memory.fill(y, 0, <usize>nn << 3);
+  if (!lyapTriangular(m, t, n, x, n, y, n, work, 1)) return Infinity;
+  let s: f64 = 0;
+  for (let k = 0; k < nn; k++) s += abs(ldd(y, k));
+  return isFinite(s) ? s : Infinity;
+}
+
+/** Records sign(y) on the upper triangle (bytes at `sign`); true when it equals the previous sign pattern. */
+function updateSigns(n: i32, y: usize, sign: usize): bool {
+  let same = true;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const k = i * n + j;
+      const s: i8 = ldd(y, k) >= 0 ? 1 : -1;
+      if (s != load<i8>(sign + <usize>k)) {
+        same = false;
+        store<i8>(sign + <usize>k, s);
+      }
+    }
+  }
+  return same;
+}
+
+/**
+ * y <- L^-*(sign matrix) (the adjoint W -> T^T W + W T solved as tr W' + W' tr^T = C' with tr = J T^T J, W' = J W J,
+ * C' = J C J, J reversing the coordinates); the upper-triangle index of the largest |y|, or -1 on failure.
+ */
+function gradient(n: i32, tr: usize, x: usize, y: usize, flip: usize, sign: usize, work: usize): i32 {
+  const nn = n * n;
+  for (let i = 0; i < n; i++) {
+    std(x, i * n + i, <f64>load<i8>(sign + <usize>(i * n + i)));
+    for (let j = i + 1; j < n; j++) {
+      const v = <f64>load<i8>(sign + <usize>(i * n + j));
+      std(x, i * n + j, v);
+      std(x, j * n + i, v);
+    }
+  }
+  for (let k = 0; k < nn; k++) std(flip, k, ldd(x, nn - 1 - k));
+  if (!lyapTriangular(n, tr, n, flip, n, y, n, work, 1)) return -1;
+  for (let k = 0, l = nn - 1; k < l; k++, l--) {
+    const v = ldd(y, k);
+    std(y, k, ldd(y, l));
+    std(y, l, v);
+  }
+  let best = -1;
+  let big: f64 = -1;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = abs(ldd(y, i * n + j));
+      if (!(v <= F64.MAX_VALUE)) return -1;
+      if (v > big) {
+        big = v;
+        best = i * n + j;
+      }
+    }
+  }
+  return best;
+}
+
+/** Doubles of work lyapInverseNormEstimate needs for order n (besides its arrays). */
+export function lyapEstimateWork(n: i32): i32 {
+  return lyapTriangularWork(n);
+}
+
+/**
+ * Estimate of ||L^-1||_1, L(Y) = T Y + Y T^T on symmetric matrices with the entrywise 1-norm (T n x n, quasi-upper-
+ * triangular, leading dimension n). x, y, flip and tr are n x n scratch (tr receives J T^T J), `sign` n^2 bytes,
+ * `work` lyapEstimateWork(n) doubles. Returns Infinity when a solve fails or overflows.
+ */
+export function lyapInverseNormEstimate(
+  n: i32,
+  t: usize,
+  tr: usize,
+  x: usize,
+  y: usize,
+  flip: usize,
+  sign: usize,
+  work: usize,
+): f64 {
+  if (n == 0) return 0;
+  const nn = n * n;
+  const m: f64 = <f64>(n * (n + 1)) / 2;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) std(tr, nn - 1 - (j * n + i), ldd(t, i * n + j));
+  memory.fill(sign, 0, <usize>nn);
+  // x = (1/m) in the coordinates u (u_ii = X_ii, u_ij = 2 X_ij)
+  for (let i = 0; i < n; i++) {
+    std(x, i * n + i, 1 / m);
+    for (let j = i + 1; j < n; j++) {
+      std(x, i * n + j, 0.5 / m);
+      std(x, j * n + i, 0.5 / m);
+    }
+  }
+  let est = applyInverse(n, t, x, y, work, n);
+  if (!isFinite(est)) return Infinity;
+  if (n == 1) return est;
+  updateSigns(n, y, sign);
+  let j = gradient(n, tr, x, y, flip, sign, work);
+  if (j < 0) return Infinity;
+  for (let iter = 2; ; iter++) {
+    // x <- the extreme point of the unit ball at upper-triangle index j
+    memory.fill(x, 0, <usize>nn << 3);
+    const ji = j / n, jj = j % n;
+    if (ji == jj) std(x, j, 1);
+    else {
+      std(x, j, 0.5);
+      std(x, jj * n + ji, 0.5);
+    }
+    const e = applyInverse(n, t, x, y, work, max(ji, jj) + 1);
+    if (!isFinite(e)) return Infinity;
+    const improved = e > est;
+    est = max(est, e);
+    if (updateSigns(n, y, sign) || !improved) break;
+    const last = j;
+    j = gradient(n, tr, x, y, flip, sign, work);
+    if (j < 0) return Infinity;
+    if (abs(ldd(y, last)) == abs(ldd(y, j)) || iter >= 5) break;
+  }
+  // Higham's extra test vector, alternating in sign with a linear ramp
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let jj = i; jj < n; jj++, k++) {
+      const v = (k % 2 == 0 ? 1.0 : -1.0) * (1 + <f64>k / (m - 1));
+      if (i == jj) std(x, i * n + i, v);
+      else {
+        std(x, i * n + jj, 0.5 * v);
+        std(x, jj * n + i, 0.5 * v);
+      }
+    }
+  }
+  const alt = applyInverse(n, t, x, y, work, n);
+  if (!isFinite(alt)) return Infinity;
+  return max(est, (2 * alt) / (3 * m));
 }

@@ -18,7 +18,7 @@ import { NessError } from "../errors.js";
 import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
 import { multiplyNTUnchecked, mirrorUpperUnchecked, transposeIntoUnchecked } from "./gemm.js";
-import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked } from "./triangularLyapunov.js";
+import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked, triangularWorkSize } from "./triangularLyapunov.js";
 import { hessenbergInPlaceUnchecked, hessenbergQRUnchecked, schurEigenvalues } from "./schur.js";
 import {
   FORWARD_ERROR_WARNING,
@@ -29,7 +29,7 @@ import {
   lyapunovCondition,
 } from "./lyapunovCondition.js";
 import { MAX_MAGNITUDE, checkArray, checkDimension, checkFinite, checkMagnitude, checkSquare } from "./validate.js";
-import { type Workspace, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
+import { type Workspace, addr, inMemory, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const EPS = 2 ** -52;
 /** Two eigenvalues with |lambda_i + lambda_j| <= SINGULAR_GAP max(n, 2) eps ||A||_F make the equation singular. */
@@ -544,7 +544,7 @@ interface Factorisation {
   z: Float64Array;
   zt: Float64Array;
   a: Float64Array;
-  /** 2n doubles of scratch for the triangular solves */
+  /** triangularWorkSize(n) doubles of scratch for the triangular solves (the kernel's work) */
   ycol: Float64Array;
 }
 
@@ -576,27 +576,46 @@ class SchurLyapunovSolver implements LyapunovSolver {
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
+    oneShot = false,
   ) {
-    const t = a.slice();
-    const zt = new Float64Array(n * n);
-    const re = new Float64Array(n),
-      im = new Float64Array(n);
+    // a one-shot solve (solveLyapunov: nothing of the solver escapes) borrows module-level arrays: fresh typed arrays
+    // of a few KB each are allocated outside V8's heap and cost more than a small solve's arithmetic in GC
+    const nn = n * n,
+      work = triangularWorkSize(n);
+    let store: Float64Array, index: Int32Array;
+    if (oneShot) {
+      const size = 3 * nn + 2 * n + work;
+      if (oneShotSchurStore.length < size) oneShotSchurStore = new Float64Array(size);
+      if (oneShotSchurIndex.length < 3 * n) oneShotSchurIndex = new Int32Array(3 * n);
+      store = oneShotSchurStore;
+      index = oneShotSchurIndex;
+      store.fill(0, nn, 2 * nn); // Z^T starts at zero, like a new array
+      store.fill(0, 3 * nn, 3 * nn + 2 * n);
+    } else {
+      store = new Float64Array(3 * nn + 2 * n + work);
+      index = new Int32Array(3 * n);
+    }
+    const t = store.subarray(0, nn);
+    t.set(a.subarray(0, nn));
+    const zt = store.subarray(nn, 2 * nn);
+    const re = store.subarray(3 * nn, 3 * nn + n),
+      im = store.subarray(3 * nn + n, 3 * nn + 2 * n);
     hessenbergInPlaceUnchecked(n, t, zt);
     hessenbergQRUnchecked(n, t, zt, re, im, true);
     this.t = t;
     this.zt = zt;
-    this.z = new Float64Array(n * n);
+    this.z = store.subarray(2 * nn, 3 * nn);
     transposeIntoUnchecked(n, n, zt, this.z);
     this.eigenvalues = { re, im };
     this.normA = frobenius(a, n * n);
     this.spectral = spectralCheck(re, im, this.normA);
     this.warnings = this.spectral.warnings;
-    const blocks = diagonalBlocks(n, t);
+    const blocks = diagonalBlocks(n, t, index.subarray(0, n), index.subarray(n, 2 * n));
     this.blockStart = blocks.start;
     this.blockSize = blocks.size;
     this.nBlocks = blocks.count;
-    this.ycol = new Float64Array(2 * n);
-    this.nonzeroRows = new Int32Array(n);
+    this.ycol = store.subarray(3 * nn + 2 * n, 3 * nn + 2 * n + work);
+    this.nonzeroRows = index.subarray(2 * n, 3 * n);
   }
 
   separation(): number {
@@ -688,8 +707,9 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const n = this.n,
       nn = n * n;
     const own: Factorisation = { t: this.t, z: this.z, zt: this.zt, a: this.a, ycol: this.ycol };
-    // the condition estimate: its two iterates, T^T reversed and a flipped right-hand side (4 n^2)
-    const doubles = 4 * nn + 2 * n + extra + (Number.isNaN(this.inverseNormEstimate) ? 4 * nn : 0);
+    // the condition estimate: its two iterates, T^T reversed, a flipped right-hand side (4 n^2) and n^2 sign bytes
+    const estimate = Number.isNaN(this.inverseNormEstimate) ? 4 * nn + Math.ceil(nn / 8) + 2 : 0;
+    const doubles = 4 * nn + triangularWorkSize(n) + extra + estimate;
     if (n < WASM_SOLVE_MIN_N || !wasm() || doubles > MAX_WORKSPACE_DOUBLES) return fn(own, ORDINARY);
     return withWorkspace(doubles, (ws) => {
       if (!ws.inWasm) return fn(own, ws);
@@ -698,7 +718,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
         v.set(src);
         return v;
       };
-      return fn({ t: copy(this.t), z: copy(this.z), zt: copy(this.zt), a: copy(this.a), ycol: ws.doubles(2 * n) }, ws);
+      return fn({ t: copy(this.t), z: copy(this.z), zt: copy(this.zt), a: copy(this.a), ycol: ws.doubles(triangularWorkSize(n)) }, ws);
     });
   }
 
@@ -710,6 +730,28 @@ class SchurLyapunovSolver implements LyapunovSolver {
     if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
     const n = this.n,
       nn = n * n;
+    const rt = wasm();
+    if (rt && inMemory(rt, t) && inMemory(rt, ycol) && ycol.length >= triangularWorkSize(n)) {
+      // the whole estimate in one call of the kernels (asm/lyapunov.ts: the same iteration as below)
+      const x = scratch(nn),
+        y = scratch(nn),
+        flip = scratch(nn),
+        tr = scratch(nn),
+        sign = scratch(Math.ceil(nn / 8));
+      if ([x, y, flip, tr, sign].every((v) => inMemory(rt, v))) {
+        this.inverseNormEstimate = rt.x.lyapInverseNormEstimate(
+          n,
+          addr(t),
+          addr(tr),
+          addr(x),
+          addr(y),
+          addr(flip),
+          addr(sign),
+          addr(ycol),
+        );
+        return this.inverseNormEstimate;
+      }
+    }
     const { blockStart, blockSize, nBlocks } = this;
     const solve: SymmetricSolve = (rhs, out, support) =>
       solveQuasiTriangularLyapunovBlocked(n, t, rhs, out, blockStart, blockSize, nBlocks, ycol, support);
@@ -945,6 +987,10 @@ function sumOfChecked(qs: readonly Matrix[], n: number): Float64Array {
   return sum;
 }
 
+/** Scratch of one-shot Bartels-Stewart solves (SchurLyapunovSolver with oneShot): T, Z^T, Z, eigenvalues, work. */
+let oneShotSchurStore = new Float64Array(0);
+let oneShotSchurIndex = new Int32Array(0);
+
 /** Scratch of one-shot tiny solves (TinyLyapunovSolver with oneShot): K, its vectors and pivots. */
 let oneShotStore = new Float64Array(0);
 const oneShotPiv = new Int32Array((TINY_KERNEL_MAX_N * (TINY_KERNEL_MAX_N + 1)) / 2);
@@ -1056,7 +1102,9 @@ function createSolver(
   // a one-shot solve (solveLyapunov) finishes before the caller can change A: no copy needed (and the tiny engine
   // borrows module-level scratch)
   const data = copy ? a.data.slice() : a.data;
-  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data, !copy) : new SchurLyapunovSolver(a.rows, data);
+  return method === "tiny"
+    ? new TinyLyapunovSolver(a.rows, data, !copy)
+    : new SchurLyapunovSolver(a.rows, data, !copy);
 }
 
 /**

@@ -217,10 +217,16 @@ function solveBlockPair(
   return true;
 }
 
+/** Doubles of work of the WebAssembly kernel for order n (asm/lyapunov.ts lyapTriangularWork, checked in tests). */
+export function triangularWorkSize(n: number): number {
+  return 2 * n + 32 + ((n + 1) >> 1);
+}
+
 /**
  * The WebAssembly kernel of solveQuasiTriangularLyapunov (asm/lyapunov.ts) on the n x n blocks at offsets tOff, cOff,
  * yOff (leading dimension ld) of views of its memory: true when solved, false when a block pair is singular, null
- * when the kernels' memory has no room for its work (the caller then solves in JavaScript).
+ * when the kernels' memory has no room for its work (the caller then solves in JavaScript). `work` is used as the
+ * kernel's work when it is a view of its memory with triangularWorkSize(n) doubles (no workspace is opened then).
  */
 export function solveTriangularInKernel(
   rt: WasmRuntime,
@@ -233,25 +239,20 @@ export function solveTriangularInKernel(
   y: Float64Array,
   yOff: number,
   mirror: boolean,
+  work?: Float64Array,
 ): boolean | null {
-  const size = rt.x.lyapTriangularWork(n);
-  return withWorkspace(
-    size,
-    (ws) => {
-      if (!ws.inWasm) return null;
-      const work = ws.doubles(size);
-      const ok = rt.x.lyapTriangular(n, addr(t, tOff), ld, addr(c, cOff), ld, addr(y, yOff), ld, addr(work), +mirror);
-      return ok === 1;
-    },
-    2,
-  );
+  const size = triangularWorkSize(n);
+  const call = (w: Float64Array): boolean =>
+    rt.x.lyapTriangular(n, addr(t, tOff), ld, addr(c, cOff), ld, addr(y, yOff), ld, addr(w), +mirror) === 1;
+  if (work && work.length >= size && inMemory(rt, work)) return call(work);
+  return withWorkspace(size, (ws) => (ws.inWasm ? call(ws.doubles(size)) : null), 2);
 }
 
 /**
  * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major.
  * Reads the upper triangle of C (plus the lower entry of each 2x2 diagonal block is taken from the upper one);
- * writes the full symmetric Y. `ycol` needs 2n entries. Returns false if a block pair is exactly singular.
- * When t, c and y are views of the WebAssembly kernels' memory, the kernel solves (solveTriangularInKernel).
+ * writes the full symmetric Y. `ycol` needs 2n entries (triangularWorkSize(n) to serve as the kernel's work).
+ * Returns false if a block pair is exactly singular. When t, c and y are views of the WebAssembly kernels' memory, the kernel solves (solveTriangularInKernel).
  */
 export function solveQuasiTriangularLyapunov(
   n: number,
@@ -265,7 +266,7 @@ export function solveQuasiTriangularLyapunov(
 ): boolean {
   const rt = wasm();
   if (rt && inMemory(rt, t) && inMemory(rt, c) && inMemory(rt, y)) {
-    const ok = solveTriangularInKernel(rt, n, n, t, 0, c, 0, y, 0, true);
+    const ok = solveTriangularInKernel(rt, n, n, t, 0, c, 0, y, 0, true, ycol);
     if (ok !== null) return ok;
   }
   return solveQuasiTriangularLyapunovJs(n, t, c, y, blockStart, blockSize, nBlocks, ycol);
@@ -393,7 +394,7 @@ export function solveQuasiTriangularLyapunovBlocked(
   if (rt && m > 0) {
     if (inMemory(rt, t) && inMemory(rt, c) && inMemory(rt, y)) {
       if (m < n) y.fill(0, 0, n * n);
-      const ok = solveTriangularInKernel(rt, m, n, t, 0, c, 0, y, 0, true);
+      const ok = solveTriangularInKernel(rt, m, n, t, 0, c, 0, y, 0, true, ycol);
       if (ok !== null) return ok;
     } else if (n >= KERNEL_COPY_MIN_N) {
       // ordinary arrays: solve on copies in the kernels' memory (when it has room)
@@ -544,10 +545,16 @@ function solveBlocked(
   return true;
 }
 
-/** The 1x1 and 2x2 diagonal blocks of a quasi-upper-triangular n x n row-major t (from its subdiagonal). */
-export function diagonalBlocks(n: number, t: Float64Array): { start: Int32Array; size: Int32Array; count: number } {
-  const start = new Int32Array(n),
-    size = new Int32Array(n);
+/**
+ * The 1x1 and 2x2 diagonal blocks of a quasi-upper-triangular n x n row-major t (from its subdiagonal), into `start`
+ * and `size` (n entries each; new arrays by default).
+ */
+export function diagonalBlocks(
+  n: number,
+  t: Float64Array,
+  start: Int32Array = new Int32Array(n),
+  size: Int32Array = new Int32Array(n),
+): { start: Int32Array; size: Int32Array; count: number } {
   let count = 0;
   for (let i = 0; i < n;) {
     const w = i + 1 < n && t[(i + 1) * n + i] !== 0 ? 2 : 1;

@@ -91,6 +91,17 @@ export interface WasmExports {
     work: number,
     mirror: number,
   ): number;
+  lyapEstimateWork(n: number): number;
+  lyapInverseNormEstimate(
+    n: number,
+    t: number,
+    tr: number,
+    x: number,
+    y: number,
+    flip: number,
+    sign: number,
+    work: number,
+  ): number;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
   chaseWindow(
     n: number,
@@ -238,8 +249,14 @@ export function linalgBackend(): { backend: "wasm" | "js"; fusedMultiplyAdd: boo
 
 /** True when `a` is a view of the kernels' memory (so that kernels can take it by address). */
 export function inMemory(rt: WasmRuntime, a: Float64Array): boolean {
-  return a.buffer === rt.memory.buffer;
+  // Memory.buffer is an accessor call into the engine: compare with the last buffer seen first (a view of the current
+  // memory matches it unless the memory grew since, and then the second comparison refreshes it)
+  const b = a.buffer;
+  if (b === lastBuffer) return true;
+  lastBuffer = rt.memory.buffer;
+  return b === lastBuffer;
 }
+let lastBuffer: ArrayBufferLike | null = null;
 
 /** Byte address of a[off] (a a view of the kernels' memory). */
 export function addr(a: Float64Array, off = 0): number {
