@@ -39,6 +39,53 @@ function dotPair(a: usize, b: usize, c: usize, d: usize, len: i32): f64 {
   return r;
 }
 
+/**
+ * The right-hand sides of a 2x2 column block at once: s0 = yp . tc0 + tp . yc0 and s1 = yp . tc1 + tp . yc1
+ * (l < len), each as dotPair computes it, loading yp and tp once. Writes s0, s1 to out[0], out[1].
+ */
+function dotPair2(yp: usize, tp: usize, tc0: usize, yc0: usize, tc1: usize, yc1: usize, len: i32, res: usize): void {
+  let a0 = f64x2.splat(0), b0 = f64x2.splat(0), a1 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    const y = v128.load(yp + o), t = v128.load(tp + o);
+    a0 = fma2(y, v128.load(tc0 + o), a0);
+    b0 = fma2(t, v128.load(yc0 + o), b0);
+    a1 = fma2(y, v128.load(tc1 + o), a1);
+    b1 = fma2(t, v128.load(yc1 + o), b1);
+  }
+  let r0 = lanes(a0) + lanes(b0), r1 = lanes(a1) + lanes(b1);
+  if (l < len) {
+    const y = ldd(yp, l), t = ldd(tp, l);
+    r0 += y * ldd(tc0, l) + t * ldd(yc0, l);
+    r1 += y * ldd(tc1, l) + t * ldd(yc1, l);
+  }
+  std(res, 0, r0);
+  std(res, 1, r1);
+}
+
+/** a . b0 and a . b1 (l < len) into res[0], res[1], each as dot computes it, loading a once. */
+function dot2(a: usize, b0: usize, b1: usize, len: i32, res: usize): void {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), u0 = f64x2.splat(0), u1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 4 <= len; l += 4) {
+    const o = <usize>l << 3;
+    const x = v128.load(a + o), z = v128.load(a + o, 16);
+    s0 = fma2(x, v128.load(b0 + o), s0);
+    s1 = fma2(z, v128.load(b0 + o, 16), s1);
+    u0 = fma2(x, v128.load(b1 + o), u0);
+    u1 = fma2(z, v128.load(b1 + o, 16), u1);
+  }
+  let r0 = lanes(f64x2.add(s0, s1)), r1 = lanes(f64x2.add(u0, u1));
+  for (; l < len; l++) {
+    const x = ldd(a, l);
+    r0 += x * ldd(b0, l);
+    r1 += x * ldd(b1, l);
+  }
+  std(res, 0, r0);
+  std(res, 1, r1);
+}
+
 /** sum_l a[l] b[l], l < len (two independent chains). */
 function dot(a: usize, b: usize, len: i32): f64 {
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
@@ -280,9 +327,9 @@ export function lyapTriangular(
         let s0 = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
         let s1 = p <= q1 ? ldd(c, p * ldc + q1) : ldd(c, q1 * ldc + p);
         if (tail > 0) {
-          const yp = addr(y, p * ldy + qe), tp = addr(t, p * ldt + qe);
-          s0 -= dotPair(yp, tc0, tp, yc0, tail);
-          s1 -= dotPair(yp, tc1, tp, yc1, tail);
+          dotPair2(addr(y, p * ldy + qe), addr(t, p * ldt + qe), tc0, yc0, tc1, yc1, tail, out);
+          s0 -= ldd(out, 0);
+          s1 -= ldd(out, 1);
         }
         std(y0, p, s0);
         std(y1, p, s1);
@@ -308,8 +355,15 @@ export function lyapTriangular(
       for (let a = 0; a < pw; a++) {
         const p = p0 + a;
         const tp = addr(t, p * ldt + pe);
-        std(rhs, a * qw, ldd(y0, p) - (len > 0 ? dot(tp, addr(y0, pe), len) : 0));
-        if (qw == 2) std(rhs, a * qw + 1, ldd(y1, p) - (len > 0 ? dot(tp, addr(y1, pe), len) : 0));
+        if (qw == 1) std(rhs, a, ldd(y0, p) - (len > 0 ? dot(tp, addr(y0, pe), len) : 0));
+        else if (len > 0) {
+          dot2(tp, addr(y0, pe), addr(y1, pe), len, out);
+          std(rhs, a * 2, ldd(y0, p) - ldd(out, 0));
+          std(rhs, a * 2 + 1, ldd(y1, p) - ldd(out, 1));
+        } else {
+          std(rhs, a * 2, ldd(y0, p));
+          std(rhs, a * 2 + 1, ldd(y1, p));
+        }
       }
       if (!blockPair(t, ldt, p0, pw, q0, qw)) return 0;
       if (pb == qb && qw == 2) {
