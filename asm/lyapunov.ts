@@ -201,22 +201,28 @@ function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool
     std(out, 2, ldd(out, 1));
     return true;
   }
-  // 2x2 by 2x2: four unknowns u = a qw + b; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k]
+  // 2x2 by 2x2: four unknowns u = 2a + b; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k], i.e.
+  // K = P (x) I + I (x) R row by row (the sums as the JavaScript twin forms them: 0 + p + r = p + r)
   const K = sys;
-  for (let s = 0; s < 16; s++) std(K, s, 0);
-  for (let a = 0; a < 2; a++) {
-    for (let bb = 0; bb < 2; bb++) {
-      const row = (a * 2 + bb) * 4;
-      for (let k = 0; k < 2; k++) {
-        const i = row + k * 2 + bb;
-        std(K, i, ldd(K, i) + ldd(t, (p0 + a) * ldt + p0 + k));
-      }
-      for (let k = 0; k < 2; k++) {
-        const i = row + a * 2 + k;
-        std(K, i, ldd(K, i) + ldd(t, (q0 + bb) * ldt + q0 + k));
-      }
-    }
-  }
+  const i0 = p0 * ldt + p0, j0 = q0 * ldt + q0;
+  const p00 = ldd(t, i0), p01 = ldd(t, i0 + 1), p10 = ldd(t, i0 + ldt), p11 = ldd(t, i0 + ldt + 1);
+  const r00 = ldd(t, j0), r01 = ldd(t, j0 + 1), r10 = ldd(t, j0 + ldt), r11 = ldd(t, j0 + ldt + 1);
+  std(K, 0, p00 + r00);
+  std(K, 1, r01);
+  std(K, 2, p01);
+  std(K, 3, 0);
+  std(K, 4, r10);
+  std(K, 5, p00 + r11);
+  std(K, 6, 0);
+  std(K, 7, p01);
+  std(K, 8, p10);
+  std(K, 9, 0);
+  std(K, 10, p11 + r00);
+  std(K, 11, r01);
+  std(K, 12, 0);
+  std(K, 13, p10);
+  std(K, 14, r10);
+  std(K, 15, p11 + r11);
   const R = 16; // right-hand side at K[16..19]
   for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
   for (let u = 0; u < 4; u++) store<i32>(perm + (<usize>u << 2), u);

@@ -863,17 +863,22 @@ class TinyLyapunovSolver implements LyapunovSolver {
     // a typed array's memory costs more than a whole 4x4 solve's arithmetic); a one-shot solve (solveLyapunov, which
     // returns before anything else runs and lets no reference to the solver escape) borrows a module-level one
     const size = m * m + 3 * m;
-    let store: Float64Array;
+    let views: TinyViews;
     if (oneShot) {
-      if (oneShotStore.length < size) oneShotStore = new Float64Array(size);
-      store = oneShotStore;
-    } else store = new Float64Array(size);
-    this.K = store.subarray(0, m * m);
-    this.rhs = store.subarray(m * m, m * m + m);
+      if (oneShotStore.length < size) {
+        oneShotStore = new Float64Array(size);
+        oneShotViews.length = 0;
+      }
+      // the views of the shared store for this m, made once (a subarray is an object of its own: 4 of them cost
+      // more than a tenth of a 4x4 solve)
+      views = oneShotViews[m] ??= tinyViews(oneShotStore, m);
+    } else views = tinyViews(new Float64Array(size), m);
+    this.K = views.K;
+    this.rhs = views.rhs;
     this.piv = oneShot && m <= oneShotPiv.length ? oneShotPiv : new Int32Array(m);
     const mx = buildKronecker(n, a, null, this.K, this.rhs);
     if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
-    this.inverseNormValue = this.exactInverseNorm(store.subarray(m * m + m, m * m + 2 * m), store.subarray(m * m + 2 * m));
+    this.inverseNormValue = this.exactInverseNorm(views.weight, views.u);
     // ||L^-1||_1 >= 1 / min |lambda_i + lambda_j|: below this bound no pair nearly cancels (no spectral warning, no
     // singular pair), so the eigenvalues are not needed
     this.warnings = this.mayHaveSpectralWarning() ? this.spectral().warnings : [];
@@ -991,8 +996,26 @@ function sumOfChecked(qs: readonly Matrix[], n: number): Float64Array {
 let oneShotSchurStore = new Float64Array(0);
 let oneShotSchurIndex = new Int32Array(0);
 
-/** Scratch of one-shot tiny solves (TinyLyapunovSolver with oneShot): K, its vectors and pivots. */
+/** One backing store of a tiny solve: K (m x m), the right-hand side and the exact norm's weight and vector. */
+interface TinyViews {
+  K: Float64Array;
+  rhs: Float64Array;
+  weight: Float64Array;
+  u: Float64Array;
+}
+
+function tinyViews(store: Float64Array, m: number): TinyViews {
+  return {
+    K: store.subarray(0, m * m),
+    rhs: store.subarray(m * m, m * m + m),
+    weight: store.subarray(m * m + m, m * m + 2 * m),
+    u: store.subarray(m * m + 2 * m, m * m + 3 * m),
+  };
+}
+
+/** Scratch of one-shot tiny solves (TinyLyapunovSolver with oneShot): K, its vectors and pivots, views by m. */
 let oneShotStore = new Float64Array(0);
+const oneShotViews: TinyViews[] = [];
 const oneShotPiv = new Int32Array((TINY_KERNEL_MAX_N * (TINY_KERNEL_MAX_N + 1)) / 2);
 
 /** The packed upper triangle of the symmetric part of Q (checked as in symmetricPart) into b. */
