@@ -158,6 +158,48 @@ function solve3(m: usize): bool {
   return isFinite(x0) && isFinite(x1) && isFinite(x2);
 }
 
+// The factorisations of the 4x4 systems of pairs of 2x2 blocks, kept across the solves of one condition estimate (its
+// solves share T, and its adjoint solves share J T^T J): CACHE doubles per pair, pair (pb, qb) at entry
+// qb (qb + 1) / 2 + pb: the eliminated K (16), the multipliers of each step (6), the row interchanges (4) and the
+// column permutation (4). Applying a kept factorisation repeats the arithmetic of the elimination on the right-hand
+// side exactly: a solve gives the same numbers with and without the cache.
+const CACHE = 30;
+let cache: usize = 0; // 0: no cache
+let cacheFill = false; // true: factorise and keep; false: use the kept factorisations
+let pairIndex = 0; // the entry of the current pair
+
+/** Doubles of a factorisation cache for nb diagonal blocks. */
+export function lyapPairCacheSize(nb: i32): i32 {
+  return ((nb * (nb + 1)) >> 1) * CACHE;
+}
+
+/** Solves the 4x4 system of a pair of 2x2 blocks with the kept factorisation at `e` (see CACHE). */
+function applyKept(e: usize): void {
+  const R = 16; // the right-hand side at sys[16..19], as in blockPair
+  const K = sys;
+  for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
+  let f = 0;
+  for (let k = 0; k < 4; k++) {
+    const br = <i32>ldd(e, 22 + k);
+    if (br != k) {
+      const tmp = ldd(K, R + k);
+      std(K, R + k, ldd(K, R + br));
+      std(K, R + br, tmp);
+    }
+    for (let r = k + 1; r < 4; r++, f++) {
+      const m = ldd(e, 16 + f);
+      if (m == 0) continue;
+      std(K, R + r, ldd(K, R + r) - m * ldd(K, R + k));
+    }
+  }
+  for (let k = 3; k >= 0; k--) {
+    let v = ldd(K, R + k);
+    for (let c = k + 1; c < 4; c++) v -= ldd(e, k * 4 + c) * ldd(K, R + c);
+    std(K, R + k, v / ldd(e, k * 4 + k));
+  }
+  for (let u = 0; u < 4; u++) std(out, <i32>ldd(e, 26 + u), ldd(K, R + u));
+}
+
 /**
  * Solves P Y + Y R^T = rhs for the pw x qw block Y (pw, qw in {1, 2}), P = T[p0.., p0..], R = T[q0.., q0..]; rhs and
  * out are pw x qw row-major. Gaussian elimination with complete pivoting for the 4x4 case; false when singular.
@@ -199,6 +241,11 @@ function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool
     if (!solve3(m)) return false;
     std(out, 3, ldd(out, 2));
     std(out, 2, ldd(out, 1));
+    return true;
+  }
+  const e = cache + (<usize>pairIndex * CACHE << 3);
+  if (cache != 0 && !cacheFill) {
+    applyKept(e);
     return true;
   }
   // 2x2 by 2x2: four unknowns u = 2a + b; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k], i.e.
@@ -260,9 +307,11 @@ function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool
       store<i32>(perm + (<usize>k << 2), load<i32>(perm + (<usize>bc << 2)));
       store<i32>(perm + (<usize>bc << 2), pk);
     }
+    if (cache != 0) std(e, 22 + k, <f64>br);
     const inv = 1 / ldd(K, k * 4 + k);
     for (let r = k + 1; r < 4; r++) {
       const f = ldd(K, r * 4 + k) * inv;
+      if (cache != 0) std(e, 16 + ((k * (7 - k)) >> 1) + r - k - 1, f);
       if (f == 0) continue;
       for (let c = k + 1; c < 4; c++) std(K, r * 4 + c, ldd(K, r * 4 + c) - f * ldd(K, k * 4 + c));
       std(K, R + r, ldd(K, R + r) - f * ldd(K, R + k));
@@ -274,6 +323,10 @@ function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool
     std(K, R + k, s / ldd(K, k * 4 + k));
   }
   for (let u = 0; u < 4; u++) std(out, load<i32>(perm + (<usize>u << 2)), ldd(K, R + u));
+  if (cache != 0) {
+    for (let i = 0; i < 16; i++) std(e, i, ldd(K, i));
+    for (let u = 0; u < 4; u++) std(e, 26 + u, <f64>load<i32>(perm + (<usize>u << 2)));
+  }
   return true;
 }
 
@@ -290,6 +343,22 @@ export function lyapTriangularWork(n: i32): i32 {
  * aligned). Returns 1, or 0 when a block pair is exactly singular (or its solution not finite).
  */
 export function lyapTriangular(
+  n: i32,
+  t: usize,
+  ldt: i32,
+  c: usize,
+  ldc: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  mirror: i32,
+): i32 {
+  cache = 0;
+  return triangular(n, t, ldt, c, ldc, y, ldy, work, mirror);
+}
+
+/** lyapTriangular with the pair cache as set in `cache` and `cacheFill`. */
+function triangular(
   n: i32,
   t: usize,
   ldt: i32,
@@ -371,6 +440,7 @@ export function lyapTriangular(
           std(rhs, a * 2 + 1, ldd(y1, p));
         }
       }
+      pairIndex = ((qb * (qb + 1)) >> 1) + pb;
       if (!blockPair(t, ldt, p0, pw, q0, qw)) return 0;
       if (pb == qb && qw == 2) {
         // diagonal 2x2 block: symmetric in exact arithmetic
@@ -406,13 +476,15 @@ export function lyapTriangular(
 // same iteration, step for step and sum for sum, so that on the same solves it returns the same number.
 
 /** y <- L^-1 x on the leading block of x covering its first `support` rows and columns; sum |y| (Infinity on failure). */
-function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support: i32): f64 {
+function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support: i32, kept: usize, fill: bool): f64 {
   // the solved dimension: the end of the last diagonal block starting before `support`
   let m = 0;
   while (m < support) m += m + 1 < n && ldd(t, (m + 1) * n + m) != 0 ? 2 : 1;
   const nn = n * n;
   if (m < n) memory.fill(y, 0, <usize>nn << 3);
-  if (!lyapTriangular(m, t, n, x, n, y, n, work, 1)) return Infinity;
+  cache = kept;
+  cacheFill = fill;
+  if (!triangular(m, t, n, x, n, y, n, work, 1)) return Infinity;
   let s: f64 = 0;
   for (let k = 0; k < nn; k++) s += abs(ldd(y, k));
   return isFinite(s) ? s : Infinity;
@@ -438,7 +510,17 @@ function updateSigns(n: i32, y: usize, sign: usize): bool {
  * y <- L^-*(sign matrix) (the adjoint W -> T^T W + W T solved as tr W' + W' tr^T = C' with tr = J T^T J, W' = J W J,
  * C' = J C J, J reversing the coordinates); the upper-triangle index of the largest |y|, or -1 on failure.
  */
-function gradient(n: i32, tr: usize, x: usize, y: usize, flip: usize, sign: usize, work: usize): i32 {
+function gradient(
+  n: i32,
+  tr: usize,
+  x: usize,
+  y: usize,
+  flip: usize,
+  sign: usize,
+  work: usize,
+  kept: usize,
+  fill: bool,
+): i32 {
   const nn = n * n;
   for (let i = 0; i < n; i++) {
     std(x, i * n + i, <f64>load<i8>(sign + <usize>(i * n + i)));
@@ -449,7 +531,9 @@ function gradient(n: i32, tr: usize, x: usize, y: usize, flip: usize, sign: usiz
     }
   }
   for (let k = 0; k < nn; k++) std(flip, k, ldd(x, nn - 1 - k));
-  if (!lyapTriangular(n, tr, n, flip, n, y, n, work, 1)) return -1;
+  cache = kept;
+  cacheFill = fill;
+  if (!triangular(n, tr, n, flip, n, y, n, work, 1)) return -1;
   for (let k = 0, l = nn - 1; k < l; k++, l--) {
     const v = ldd(y, k);
     std(y, k, ldd(y, l));
@@ -478,7 +562,9 @@ export function lyapEstimateWork(n: i32): i32 {
 /**
  * Estimate of ||L^-1||_1, L(Y) = T Y + Y T^T on symmetric matrices with the entrywise 1-norm (T n x n, quasi-upper-
  * triangular, leading dimension n). x, y, flip and tr are n x n scratch (tr receives J T^T J), `sign` n^2 bytes,
- * `work` lyapEstimateWork(n) doubles. Returns Infinity when a solve fails or overflows.
+ * `work` lyapEstimateWork(n) doubles; `kept` is 0 or 2 lyapPairCacheSize(nb) doubles (nb diagonal blocks of T) in
+ * which the first solve with T and the first with J T^T J keep their block-pair factorisations for the later ones.
+ * Returns Infinity when a solve fails or overflows.
  */
 export function lyapInverseNormEstimate(
   n: i32,
@@ -489,8 +575,12 @@ export function lyapInverseNormEstimate(
   flip: usize,
   sign: usize,
   work: usize,
+  kept: usize,
 ): f64 {
   if (n == 0) return 0;
+  let nb = 0;
+  for (let i = 0; i < n; nb++) i += i + 1 < n && ldd(t, (i + 1) * n + i) != 0 ? 2 : 1;
+  const keptT = kept, keptTr = kept == 0 ? 0 : kept + (<usize>lyapPairCacheSize(nb) << 3);
   const nn = n * n;
   const m: f64 = <f64>(n * (n + 1)) / 2;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) std(tr, nn - 1 - (j * n + i), ldd(t, i * n + j));
@@ -503,11 +593,11 @@ export function lyapInverseNormEstimate(
       std(x, j * n + i, 0.5 / m);
     }
   }
-  let est = applyInverse(n, t, x, y, work, n);
+  let est = applyInverse(n, t, x, y, work, n, keptT, true);
   if (!isFinite(est)) return Infinity;
   if (n == 1) return est;
   updateSigns(n, y, sign);
-  let j = gradient(n, tr, x, y, flip, sign, work);
+  let j = gradient(n, tr, x, y, flip, sign, work, keptTr, true);
   if (j < 0) return Infinity;
   for (let iter = 2; ; iter++) {
     // x <- the extreme point of the unit ball at upper-triangle index j
@@ -518,13 +608,13 @@ export function lyapInverseNormEstimate(
       std(x, j, 0.5);
       std(x, jj * n + ji, 0.5);
     }
-    const e = applyInverse(n, t, x, y, work, max(ji, jj) + 1);
+    const e = applyInverse(n, t, x, y, work, max(ji, jj) + 1, keptT, false);
     if (!isFinite(e)) return Infinity;
     const improved = e > est;
     est = max(est, e);
     if (updateSigns(n, y, sign) || !improved) break;
     const last = j;
-    j = gradient(n, tr, x, y, flip, sign, work);
+    j = gradient(n, tr, x, y, flip, sign, work, keptTr, false);
     if (j < 0) return Infinity;
     if (abs(ldd(y, last)) == abs(ldd(y, j)) || iter >= 5) break;
   }
@@ -540,7 +630,7 @@ export function lyapInverseNormEstimate(
       }
     }
   }
-  const alt = applyInverse(n, t, x, y, work, n);
+  const alt = applyInverse(n, t, x, y, work, n, keptT, false);
   if (!isFinite(alt)) return Infinity;
   return max(est, (2 * alt) / (3 * m));
 }

@@ -553,6 +553,8 @@ const ORDINARY: Workspace = { inWasm: false, doubles: (k) => new Float64Array(k)
 
 /** Below this order a solve runs on the solver's own arrays (the copies would cost more than the kernels save). */
 const WASM_SOLVE_MIN_N = 12;
+/** Most diagonal blocks for which the condition estimate keeps its block-pair factorisations (7.9 MB at 256). */
+const PAIR_CACHE_MAX_BLOCKS = 256;
 /** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
 const MAX_WORKSPACE_DOUBLES = 2 ** 28;
 
@@ -708,7 +710,9 @@ class SchurLyapunovSolver implements LyapunovSolver {
       nn = n * n;
     const own: Factorisation = { t: this.t, z: this.z, zt: this.zt, a: this.a, ycol: this.ycol };
     // the condition estimate: its two iterates, T^T reversed, a flipped right-hand side (4 n^2) and n^2 sign bytes
-    const estimate = Number.isNaN(this.inverseNormEstimate) ? 4 * nn + Math.ceil(nn / 8) + 2 : 0;
+    const estimate = Number.isNaN(this.inverseNormEstimate)
+      ? 4 * nn + Math.ceil(nn / 8) + 2 + this.pairCacheDoubles()
+      : 0;
     const doubles = 4 * nn + triangularWorkSize(n) + extra + estimate;
     if (n < WASM_SOLVE_MIN_N || !wasm() || doubles > MAX_WORKSPACE_DOUBLES) return fn(own, ORDINARY);
     return withWorkspace(doubles, (ws) => {
@@ -718,8 +722,27 @@ class SchurLyapunovSolver implements LyapunovSolver {
         v.set(src);
         return v;
       };
-      return fn({ t: copy(this.t), z: copy(this.z), zt: copy(this.zt), a: copy(this.a), ycol: ws.doubles(triangularWorkSize(n)) }, ws);
+      return fn(
+        {
+          t: copy(this.t),
+          z: copy(this.z),
+          zt: copy(this.zt),
+          a: copy(this.a),
+          ycol: ws.doubles(triangularWorkSize(n)),
+        },
+        ws,
+      );
     });
+  }
+
+  /**
+   * Doubles of the block-pair factorisations the estimate's kernel keeps across its solves (asm/lyapunov.ts: 30 per
+   * pair of diagonal blocks, for T and for J T^T J), up to PAIR_CACHE_MAX_BLOCKS blocks; 0 beyond (or without the
+   * kernels), where the dot products dominate the solves anyway.
+   */
+  private pairCacheDoubles(): number {
+    const rt = wasm();
+    return rt && this.nBlocks <= PAIR_CACHE_MAX_BLOCKS ? 2 * rt.x.lyapPairCacheSize(this.nBlocks) : 0;
   }
 
   /**
@@ -738,6 +761,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
         flip = scratch(nn),
         tr = scratch(nn),
         sign = scratch(Math.ceil(nn / 8));
+      const kept = this.pairCacheDoubles() > 0 ? scratch(this.pairCacheDoubles()) : null;
       if ([x, y, flip, tr, sign].every((v) => inMemory(rt, v))) {
         this.inverseNormEstimate = rt.x.lyapInverseNormEstimate(
           n,
@@ -748,6 +772,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
           addr(flip),
           addr(sign),
           addr(ycol),
+          kept && inMemory(rt, kept) ? addr(kept) : 0,
         );
         return this.inverseNormEstimate;
       }
@@ -1125,9 +1150,7 @@ function createSolver(
   // a one-shot solve (solveLyapunov) finishes before the caller can change A: no copy needed (and the tiny engine
   // borrows module-level scratch)
   const data = copy ? a.data.slice() : a.data;
-  return method === "tiny"
-    ? new TinyLyapunovSolver(a.rows, data, !copy)
-    : new SchurLyapunovSolver(a.rows, data, !copy);
+  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data, !copy) : new SchurLyapunovSolver(a.rows, data, !copy);
 }
 
 /**

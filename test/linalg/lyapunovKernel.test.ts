@@ -72,7 +72,7 @@ function maxRelDiff(x: Float64Array, y: Float64Array): number {
 
 /** Runs fn with n x n copies of the given arrays in the kernels' memory (and the kernel work). */
 function inKernel<T>(n: number, arrays: Float64Array[], fn: (views: Float64Array[], work: Float64Array) => T): T {
-  return withWorkspace((arrays.length + 12) * n * n + triangularWorkSize(n) + 64, (ws) => {
+  return withWorkspace((arrays.length + 12) * n * n + 30 * n * n + triangularWorkSize(n) + 64, (ws) => {
     expect(ws.inWasm).toBe(true);
     const views = arrays.map((a) => {
       const v = ws.doubles(n * n);
@@ -165,8 +165,16 @@ describe.skipIf(!rt)("WebAssembly triangular Lyapunov kernel", () => {
         addr(flip),
         addr(sign),
         addr(work),
+        0,
       );
       expect(kernel).toBe(js);
+      // keeping the block pairs' factorisations across the solves changes nothing
+      let nb = 0;
+      for (let i = 0; i < n; nb++) i += i + 1 < n && tw[(i + 1) * n + i] !== 0 ? 2 : 1;
+      const kept = scratch(2 * rt!.x.lyapPairCacheSize(nb));
+      expect(inMemory(rt!, kept)).toBe(true);
+      const args = [addr(tw), addr(tr2), addr(x), addr(y), addr(flip), addr(sign), addr(work)] as const;
+      expect(rt!.x.lyapInverseNormEstimate(n, ...args, addr(kept))).toBe(js);
       expect(Array.from(tr2)).toEqual(Array.from(tr));
       // an honest estimate: at most the exact norm, within a factor 5 of it (the exact one from one solve per unit
       // matrix E_ii, (E_ij + E_ji)/2: the largest column sum in the coordinates of the estimator)

@@ -101,7 +101,9 @@ export interface WasmExports {
     flip: number,
     sign: number,
     work: number,
+    kept: number,
   ): number;
+  lyapPairCacheSize(nb: number): number;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
   chaseWindow(
     n: number,
