@@ -14,7 +14,7 @@
  */
 import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.js";
 
-/** The exports of asm/linalg.ts (addresses are byte offsets into `memory`). */
+/** The exports of asm/linalg.ts and the files it re-exports (addresses are byte offsets into `memory`). */
 export interface WasmExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
@@ -251,14 +251,17 @@ export function linalgBackend(): { backend: "wasm" | "js"; fusedMultiplyAdd: boo
 
 /** True when `a` is a view of the kernels' memory (so that kernels can take it by address). */
 export function inMemory(rt: WasmRuntime, a: Float64Array): boolean {
-  // Memory.buffer is an accessor call into the engine: compare with the last buffer seen first (a view of the current
-  // memory matches it unless the memory grew since, and then the second comparison refreshes it)
-  const b = a.buffer;
-  if (b === lastBuffer) return true;
-  lastBuffer = rt.memory.buffer;
-  return b === lastBuffer;
+  // Memory.buffer is an accessor call into the engine: compare with the buffer recorded when the memory was created or
+  // last grown (only withWorkspace grows it; the kernels allocate nothing), asking the engine only if that record is
+  // of another instance
+  if (bufferOf !== rt) {
+    bufferOf = rt;
+    currentBuffer = rt.memory.buffer;
+  }
+  return a.buffer === currentBuffer;
 }
-let lastBuffer: ArrayBufferLike | null = null;
+let bufferOf: WasmRuntime | null = null;
+let currentBuffer: ArrayBufferLike | null = null;
 
 /** Byte address of a[off] (a a view of the kernels' memory). */
 export function addr(a: Float64Array, off = 0): number {
@@ -305,6 +308,7 @@ export function withWorkspace<T>(doubles: number, fn: (ws: Workspace) => T, slot
     }
     try {
       rt.memory.grow(Math.ceil((end - rt.memory.buffer.byteLength) / 65536));
+      bufferOf = null; // the old buffer is detached: inMemory records the new one
     } catch {
       // the engine refuses the memory (beyond its limit for 32-bit WebAssembly): ordinary arrays instead
       workspaceFallbacks++;
