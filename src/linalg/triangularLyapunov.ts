@@ -252,7 +252,8 @@ export function solveTriangularInKernel(
  * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major.
  * Reads the upper triangle of C (plus the lower entry of each 2x2 diagonal block is taken from the upper one);
  * writes the full symmetric Y. `ycol` needs 2n entries (triangularWorkSize(n) to serve as the kernel's work).
- * Returns false if a block pair is exactly singular. When t, c and y are views of the WebAssembly kernels' memory, the kernel solves (solveTriangularInKernel).
+ * Returns false if a block pair is exactly singular. When t, c and y are views of the WebAssembly kernels' memory,
+ * the kernel solves (solveTriangularInKernel).
  */
 export function solveQuasiTriangularLyapunov(
   n: number,
