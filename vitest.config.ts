@@ -25,6 +25,7 @@ const ISOLATED_AMONG_SHARED = [
   // switches the linear algebra to its JavaScript path for the whole process (a shared worker would run every file
   // after it without the WebAssembly kernels)
   "test/linalg/js-path.test.ts",
+  "test/linalg/lyapunovKernel.test.ts",
   "test/stochastic/cli.test.ts",
   "test/stochastic/webPool.test.ts",
   "test/studies/**/cli.test.ts",

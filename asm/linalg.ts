@@ -693,3 +693,13 @@ export function rotateRows(q: usize, n: i32, l: i32, count: i32, rc: usize, rs: 
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The quasi-triangular Lyapunov solve (its own source file).
+export {
+  lyapEstimateWork,
+  lyapInverseNormEstimate,
+  lyapPairCacheSize,
+  lyapTriangular,
+  lyapTriangularWork,
+} from "./lyapunov";
