@@ -18,7 +18,7 @@
  * biases are attached by src/verify.
  */
 import { ModelError } from "../errors.js";
-import { checkModel, type Model } from "../model/index.js";
+import { checkModel, type Model } from "../model/models.js";
 import { describeValue } from "../model/raw.js";
 import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
