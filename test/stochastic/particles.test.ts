@@ -7,7 +7,8 @@ import { type ParticlesModel } from "../../src/model/particles.js";
 import { validateModel } from "../../src/model/index.js";
 import { PairHeatLedger } from "../../src/stochastic/pairHeat.js";
 import { Rng } from "../../src/stochastic/rng.js";
-import { findEstimate } from "../../src/stochastic/run.js";
+import { heun } from "../../src/stochastic/integrators.js";
+import { findEstimate, simulateSync } from "../../src/stochastic/run.js";
 import { particleSystem } from "../../src/stochastic/system.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { pairField, particlesModel as model } from "../helpers/particles.js";
@@ -416,6 +417,31 @@ describe("Metzger's lecture notes: physics (fixed random seeds, error bars)", ()
       cold = findEstimate(r, "bath flux", "into cold");
     expect(Math.abs(hot.value + cold.value)).toBeLessThan(4 * Math.hypot(hot.error, cold.error));
     expect(hot.value).toBeGreaterThan(0);
+  });
+});
+
+describe("heat: false (overdamped runs that measure structure or drift only)", () => {
+  it("leaves out the heat estimates and the pair-heat accounting; the rest is a trapezoid run's, to the bit", () => {
+    // 2D soft disks in cell order, where "exact" would account the pair heat in the force loop.
+    const m = model({
+      dimension: 2,
+      box: 12,
+      species: [
+        { name: "hot", count: 60, temperature: 0.5 },
+        { name: "cold", count: 60, temperature: 0.05 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+    });
+    const o = { time: 2, burnIn: 0.5, seed: 4, replicas: 2, covariance: false };
+    const off = simulateSync(m, heun({ dt: 0.02 }), { ...o, heat: false, pairHeat: "exact" });
+    const trap = simulateSync(m, heun({ dt: 0.02 }), { ...o, pairHeat: "trapezoid" });
+    const heatGroups = ["bath flux", "entropy production", "energy balance"];
+    expect(off.estimates.some((e) => heatGroups.includes(e.group))).toBe(false);
+    expect(trap.estimates.some((e) => heatGroups.includes(e.group))).toBe(true);
+    expect(off.pairHeat).toBeUndefined();
+    expect(off.estimates.length).toBeGreaterThan(0);
+    for (const e of off.estimates) expect(findEstimate(trap, e.group, e.name)).toEqual(e);
+    expect(() => simulateSync(m, heun({ dt: 0.02 }), { ...o, heat: 0 as never })).toThrow(/heat must be true or false/);
   });
 });
 
