@@ -14,6 +14,7 @@ const SHARED = [
   "test/problem/**/*.test.ts",
   "test/figures/**/*.test.ts",
   "test/io/render.test.ts",
+  "test/io/numberText.test.ts",
   "test/stochastic/**/*.test.ts",
   "test/corpus/library*.test.ts",
   "test/sweep/spec.test.ts",

@@ -18,7 +18,7 @@
  * biases are attached by src/verify.
  */
 import { ModelError } from "../errors.js";
-import { checkModel, type Model } from "../model/index.js";
+import { checkModel, type Model } from "../model/models.js";
 import { describeValue } from "../model/raw.js";
 import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
@@ -567,16 +567,21 @@ export class ReplicaRun implements ReplicaRunner {
   ) {
     const dyn = Rng.stream(plan.options.seed, replica, 0);
     this.rng = dyn;
-    this.packed = plan.kernel ? new Float64Array(3 * plan.system.dof) : null;
-    this.burnSums = plan.kernel ? new Float64Array(plan.K) : null;
+    // The replica's running sums and scratch in one buffer (views): a short replica's allocations were a visible
+    // part of a large ensemble's time (typed arrays beyond 64 bytes each get a backing store of their own).
+    const K = plan.K,
+      packedLength = plan.kernel ? 3 * plan.system.dof : 0;
+    const scratch = new Float64Array((plan.kernel ? 3 : 2) * K + packedLength);
+    this.values = scratch.subarray(0, K);
+    this.sums = scratch.subarray(K, 2 * K);
+    this.packed = plan.kernel ? scratch.subarray(2 * K, 2 * K + packedLength) : null;
+    this.burnSums = plan.kernel ? scratch.subarray(2 * K + packedLength) : null;
     // The plan's force field is shared by the replicas a thread runs: forget what the previous one left (neighbour
     // lists, cell order), so a replica's numbers do not depend on which replicas ran before it in this thread.
     plan.system.forces.reset?.();
     this.integrator = integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
     this.state = this.integrator.init(dyn);
     this.total = plan.nBurn + plan.nProduction;
-    this.values = new Float64Array(plan.K);
-    this.sums = new Float64Array(plan.K);
     this.batchMeans = batchMeans ?? new Float64Array(plan.batches * plan.K);
     this.fieldAcc = plan.fields.map((f) => new FieldAccumulator(f, plan.dt));
     if (resume) {
