@@ -14,6 +14,7 @@ const SHARED = [
   "test/problem/**/*.test.ts",
   "test/figures/**/*.test.ts",
   "test/io/render.test.ts",
+  "test/io/numberText.test.ts",
   "test/stochastic/**/*.test.ts",
   "test/corpus/library*.test.ts",
   "test/sweep/spec.test.ts",
@@ -22,6 +23,10 @@ const SHARED = [
 /** ... except these (the CLI in process, spawned processes, worker pools of their own). */
 const ISOLATED_AMONG_SHARED = [
   "test/linalg/wasm.test.ts",
+  // switches the linear algebra to its JavaScript path for the whole process (a shared worker would run every file
+  // after it without the WebAssembly kernels)
+  "test/linalg/js-path.test.ts",
+  "test/linalg/lyapunovKernel.test.ts",
   "test/stochastic/cli.test.ts",
   "test/stochastic/webPool.test.ts",
   "test/studies/**/cli.test.ts",

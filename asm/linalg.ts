@@ -7,6 +7,10 @@
 // leading dimension in elements (the distance between rows). The caller (TypeScript) owns all memory: no allocation
 // here. Every kernel mirrors a JavaScript one in src/linalg (the fallback and the cross-check of the tests).
 
+// Kernels kept in their own source files, compiled into this module.
+export { applyBlockSwap, rotatePlane } from "./schurReorder";
+export { chaseSlab } from "./bulgeChain";
+
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
@@ -629,125 +633,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Small-bulge multishift QR: the chase of a chain of bulges inside one window (chaseWindow in src/linalg/schur.ts,
-// same arithmetic).
-
-/**
- * Steps s0 .. s1 of the chain of np bulges on the active block [l, i] of the n x n Hessenberg h, inside the window
- * [w0, w1]: bulge b sits at row k = l + s - 3b at step s (active while l <= k <= i - 1, deepest first); its reflector
- * updates rows k.. over columns k..w1, columns k.. over rows w0..min(k+3, i), and the columns of u (m x m,
- * m = w1 - w0 + 1). pairs: 4 doubles per bulge (rt1r, rt1i, rt2r, rt2i).
- */
-export function chaseWindow(n: i32, h: usize, l: i32, i: i32, w0: i32, w1: i32, s0: i32, s1: i32, pairs: usize, np: i32, u: usize): void {
-  const m = w1 - w0 + 1;
-  for (let s = s0; s <= s1; s++) {
-    for (let b = 0; b < np; b++) {
-      const k = l + s - 3 * b;
-      if (k < l || k > i - 1) continue;
-      const nr = min(3, i - k + 1);
-      let v0: f64, v1: f64, v2: f64;
-      if (k == l) {
-        const rt1r = ld(pairs, 4 * b), rt1i = ld(pairs, 4 * b + 1), rt2r = ld(pairs, 4 * b + 2), rt2i = ld(pairs, 4 * b + 3);
-        const hmm = ld(h, l * n + l);
-        let h21s = ld(h, (l + 1) * n + l);
-        let sc = abs(hmm - rt2r) + abs(rt2i) + abs(h21s);
-        if (sc == 0) sc = 1;
-        h21s /= sc;
-        v0 = h21s * ld(h, l * n + l + 1) + (hmm - rt1r) * ((hmm - rt2r) / sc) - rt1i * (rt2i / sc);
-        v1 = h21s * (hmm + ld(h, (l + 1) * n + l + 1) - rt1r - rt2r);
-        v2 = nr == 3 ? h21s * ld(h, (l + 2) * n + l + 1) : 0;
-        sc = abs(v0) + abs(v1) + abs(v2);
-        if (sc != 0) {
-          v0 /= sc;
-          v1 /= sc;
-          v2 /= sc;
-        }
-      } else {
-        v0 = ld(h, k * n + k - 1);
-        v1 = ld(h, (k + 1) * n + k - 1);
-        v2 = nr == 3 ? ld(h, (k + 2) * n + k - 1) : 0;
-      }
-      let t1: f64 = 0, u1: f64 = 0, u2: f64 = 0, beta = v0;
-      if (v1 != 0 || v2 != 0) {
-        beta = -signOf(v0) * norm3(v0, v1, v2);
-        t1 = (beta - v0) / beta;
-        const inv = 1 / (v0 - beta);
-        u1 = v1 * inv;
-        u2 = v2 * inv;
-      }
-      if (k > l) {
-        st(h, k * n + k - 1, beta);
-        st(h, (k + 1) * n + k - 1, 0);
-        if (nr == 3) st(h, (k + 2) * n + k - 1, 0);
-      }
-      if (t1 == 0) continue;
-      const t2 = t1 * u1, t3 = t1 * u2;
-      const r0 = at(h, k * n);
-      const r1 = at(r0, n);
-      const r2 = at(r1, n);
-      const jmax = min(k + 3, i);
-      if (nr == 3) {
-        const vu1 = f64x2.splat(u1), vu2 = f64x2.splat(u2), vt1 = f64x2.splat(-t1), vt2 = f64x2.splat(-t2), vt3 = f64x2.splat(-t3);
-        let j = k;
-        for (; j + 1 <= w1; j += 2) {
-          const o = <usize>j << 3;
-          const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o);
-          const sum = madd(vu2, x2, madd(vu1, x1, x0));
-          v128.store(r0 + o, madd(sum, vt1, x0));
-          v128.store(r1 + o, madd(sum, vt2, x1));
-          v128.store(r2 + o, madd(sum, vt3, x2));
-        }
-        if (j <= w1) {
-          const sum = ld(r0, j) + u1 * ld(r1, j) + u2 * ld(r2, j);
-          st(r0, j, ld(r0, j) - sum * t1);
-          st(r1, j, ld(r1, j) - sum * t2);
-          st(r2, j, ld(r2, j) - sum * t3);
-        }
-        for (let j = w0; j <= jmax; j++) {
-          const p = at(h, j * n + k);
-          const x0 = load<f64>(p), x1 = load<f64>(p, 8), x2 = load<f64>(p, 16);
-          const sum = x0 + u1 * x1 + u2 * x2;
-          store<f64>(p, x0 - sum * t1);
-          store<f64>(p, x1 - sum * t2, 8);
-          store<f64>(p, x2 - sum * t3, 16);
-        }
-        let p = at(u, k - w0);
-        const stride = <usize>m << 3;
-        for (let r = 0; r < m; r++) {
-          const x0 = load<f64>(p), x1 = load<f64>(p, 8), x2 = load<f64>(p, 16);
-          const sum = x0 + u1 * x1 + u2 * x2;
-          store<f64>(p, x0 - sum * t1);
-          store<f64>(p, x1 - sum * t2, 8);
-          store<f64>(p, x2 - sum * t3, 16);
-          p += stride;
-        }
-      } else {
-        for (let j = k; j <= w1; j++) {
-          const sum = ld(r0, j) + u1 * ld(r1, j);
-          st(r0, j, ld(r0, j) - sum * t1);
-          st(r1, j, ld(r1, j) - sum * t2);
-        }
-        for (let j = w0; j <= jmax; j++) {
-          const p = at(h, j * n + k);
-          const x0 = load<f64>(p), x1 = load<f64>(p, 8);
-          const sum = x0 + u1 * x1;
-          store<f64>(p, x0 - sum * t1);
-          store<f64>(p, x1 - sum * t2, 8);
-        }
-        let p = at(u, k - w0);
-        const stride = <usize>m << 3;
-        for (let r = 0; r < m; r++) {
-          const x0 = load<f64>(p), x1 = load<f64>(p, 8);
-          const sum = x0 + u1 * x1;
-          store<f64>(p, x0 - sum * t1);
-          store<f64>(p, x1 - sum * t2, 8);
-          p += stride;
-        }
-      }
-    }
-  }
-}
+// Small-bulge multishift QR: the chase of a chain of bulges through one slab is chaseSlab (asm/bulgeChain.ts).
 
 // ---------------------------------------------------------------------------------------------------------------
 // Symmetric tridiagonal QR: a sweep's rotations applied to the rows of the eigenvector matrix (tridiagonalQR in
@@ -807,3 +693,13 @@ export function rotateRows(q: usize, n: i32, l: i32, count: i32, rc: usize, rs: 
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The quasi-triangular Lyapunov solve (its own source file).
+export {
+  lyapEstimateWork,
+  lyapInverseNormEstimate,
+  lyapPairCacheSize,
+  lyapTriangular,
+  lyapTriangularWork,
+} from "./lyapunov";

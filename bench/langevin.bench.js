@@ -115,7 +115,14 @@ async function ensembles(log, rounds, quick) {
     const res = await interleave(
       [
         { name: "ness", round: () => measure(() => simulateSync(model, spec.scheme, spec.options)) },
+        // The pool's idle threads exit after a second, and the rounds between leave it idle longer: "ness2" starts
+        // its threads in the round (module loading, JIT warm-up: the cost of a one-off `ness simulate --workers 2`);
+        // "ness2 warm" runs right after it on the threads it left (a sweep or reproduce keeps its threads).
         { name: "ness2", round: () => measure(() => simulate(model, spec.scheme, spec.options, { runner: pool })) },
+        {
+          name: "ness2 warm",
+          round: () => measure(() => simulate(model, spec.scheme, spec.options, { runner: pool })),
+        },
         py && { name: "numpy", round: () => py.call("ensemble") },
       ],
       rounds,
@@ -123,7 +130,7 @@ async function ensembles(log, rounds, quick) {
     );
     const rate = (xs) => (dofSteps / xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1] / 1e6).toFixed(1);
     log(
-      `    ness 1 thread (BAOAB + all estimators) ${rate(res.ness)}M dof-steps per cpu-s; 2 workers ${rate(res.ness2)}M` +
+      `    ness 1 thread (BAOAB + all estimators) ${rate(res.ness)}M dof-steps per cpu-s; 2 workers ${rate(res.ness2)}M (threads started in the round), ${rate(res["ness2 warm"])}M (warm threads)` +
         (res.numpy ? `; numpy in place (BAOAB + the same estimators) ${rate(res.numpy)}M` : ""),
     );
     const last = res.ness?.[res.ness.length - 1]?.value;
@@ -145,6 +152,15 @@ async function ensembles(log, rounds, quick) {
       report(log, "ness 2 workers vs numpy in place (cpu of both workers; see wall)", res.ness2, res.numpy, {
         anchorName: "numpy",
       });
+      report(
+        log,
+        "ness 2 warm workers vs numpy in place (cpu of both workers; see wall)",
+        res["ness2 warm"],
+        res.numpy,
+        {
+          anchorName: "numpy",
+        },
+      );
     }
   } finally {
     py?.close();

@@ -121,9 +121,16 @@ async function compare(log, family, cases, rounds, py) {
   }
 }
 
+/**
+ * The parts of this benchmark, selectable with `node bench/run.js lyapunov --part small` (n <= 100 against scipy),
+ * `large` (n >= 400) or `kernels` (the 4x4 kernel and mathjs).
+ */
+export const parts = ["small", "large", "kernels"];
+
 export async function run(log, options = {}) {
   const rounds = roundsFor(options);
-  const sizes = options.quick ? QUICK_SIZES : SIZES;
+  const want = (p) => !options.parts?.length || options.parts.includes(p);
+  const sizes = (options.quick ? QUICK_SIZES : SIZES).filter((n) => want(n <= 100 ? "small" : "large"));
   targets(log, [
     "ness/scipy <= 0.14 (7x faster) at n = 4",
     "<= 0.8 for n = 20..100",
@@ -142,6 +149,7 @@ export async function run(log, options = {}) {
   } finally {
     py?.close();
   }
+  if (!want("kernels")) return;
 
   // allocation-free 4x4 kernel
   const c4 = makeCase(4, SEED + 4);

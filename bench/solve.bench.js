@@ -108,8 +108,15 @@ doc = {
 print(json.dumps(doc, indent=2))
 `;
 
+/**
+ * The parts of this benchmark, selectable with `node bench/run.js solve --part small` (4, 20 and 100 sites),
+ * `large` (400 and 1000 sites) or `startup` (ness --version against python3 importing scipy).
+ */
+export const parts = ["startup", "small", "large"];
+
 export async function run(log, options = {}) {
-  const sizes = options.quick ? QUICK_SIZES : SIZES;
+  const want = (p) => !options.parts?.length || options.parts.includes(p);
+  const sizes = (options.quick ? QUICK_SIZES : SIZES).filter((n) => want(n <= 100 ? "small" : "large"));
   targets(log, ["ness solve --json whole process <= 1.0x the Python script at every n from 4 to 1000"]);
   const havePython = pythonHas("numpy", "scipy");
   if (!havePython) log("  (python3 with numpy and scipy not found: the Python script is skipped)");
@@ -117,29 +124,7 @@ export async function run(log, options = {}) {
   try {
     const script = join(dir, "solve.py");
     writeFileSync(script, SCRIPT);
-    const startNess = await interleave(
-      [{ name: "ness", round: () => timeProcess(process.execPath, [NESS, "--version"]) }],
-      roundsFor(options, 5, 3),
-      log,
-    );
-    const startPy = havePython
-      ? await interleave(
-          [
-            {
-              name: "python",
-              round: () => timeProcess("python3", ["-c", "import json, numpy, scipy.linalg"], { env: pythonEnv() }),
-            },
-          ],
-          roundsFor(options, 5, 3),
-          log,
-        )
-      : null;
-    log(
-      `  start-up: ness --version ${fmtTime(median(startNess.ness.map((x) => x.cpu)))} cpu` +
-        (startPy
-          ? `, python3 -c "import json, numpy, scipy.linalg" ${fmtTime(median(startPy.python.map((x) => x.cpu)))} cpu (medians)`
-          : ""),
-    );
+    if (want("startup")) await startup(log, options, havePython);
     for (const n of sizes) {
       const file = join(dir, `chain-${n}.json`);
       writeFileSync(file, JSON.stringify(chainModel(n)));
@@ -181,4 +166,31 @@ export async function run(log, options = {}) {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Start-up cost of each: `ness --version` and python3 importing numpy and scipy.linalg. */
+async function startup(log, options, havePython) {
+  const startNess = await interleave(
+    [{ name: "ness", round: () => timeProcess(process.execPath, [NESS, "--version"]) }],
+    roundsFor(options, 5, 3),
+    log,
+  );
+  const startPy = havePython
+    ? await interleave(
+        [
+          {
+            name: "python",
+            round: () => timeProcess("python3", ["-c", "import json, numpy, scipy.linalg"], { env: pythonEnv() }),
+          },
+        ],
+        roundsFor(options, 5, 3),
+        log,
+      )
+    : null;
+  log(
+    `  start-up: ness --version ${fmtTime(median(startNess.ness.map((x) => x.cpu)))} cpu` +
+      (startPy
+        ? `, python3 -c "import json, numpy, scipy.linalg" ${fmtTime(median(startPy.python.map((x) => x.cpu)))} cpu (medians)`
+        : ""),
+  );
 }

@@ -342,14 +342,19 @@ describe("CLI start-up: what a command loads (issue 18 item 4)", () => {
     expect(heavy.filter((f) => f !== "studies/text.ts")).toEqual([]);
   });
 
-  it("ness study NAME --csv loads no figure stack, SQLite or worker pool: --figure, seeded studies and reproduce do", () => {
-    // The study command and every study definition (the catalog): the figure builders are imported, Observable Plot
-    // is not (src/figures/plot.ts loads it when a figure is drawn); the Node writers, the reproduce machinery and
-    // the worker pool are imported dynamically where they run.
-    const { files, libraries } = loadedBy(graph, "cli/commands/study.ts");
+  it("ness study NAME --csv loads no figure stack, YAML parser, SQLite or worker pool: --figure, seeded studies and reproduce do", () => {
+    // The study command and every study definition (the catalog: `ness study NAME` loads NAME's module, --help all
+    // of them): the figure builders are imported, Observable Plot is not (src/figures/plot.ts loads it when a figure
+    // is drawn); the Node writers, the reproduce machinery and the worker pool are imported dynamically where they run.
+    const command = loadedBy(graph, "cli/commands/study.ts");
+    expect(command.files.filter((f) => /^studies\/.+\/definition\.ts$/.test(f))).toEqual([]);
+    const catalog = loadedBy(graph, "studies/catalog.ts");
+    const files = [...command.files, ...catalog.files];
+    const libraries = [...command.libraries, ...catalog.libraries];
     expect(files).toContain("studies/variance-resonance/definition.ts");
     expect(files).toContain("figures/charts.ts");
-    expect(libraries.filter((l) => [...FIGURE_STACK, ...SWEEP_STACK, "piscina"].includes(l))).toEqual([]);
+    // No YAML parser either: a study's parameters come from the command line (src/model/modelText.ts parses texts).
+    expect(libraries.filter((l) => [...FIGURE_STACK, ...SWEEP_STACK, "piscina", "yaml"].includes(l))).toEqual([]);
     expect(files.filter((f) => /^(io\/render|io\/sweepStore|workers\/pool|figures\/plotLoaded)\.ts$/.test(f))).toEqual(
       [],
     );

@@ -423,6 +423,8 @@ export function contractPage(
   };
   const form = generateForm(study.parameters, id, run, initialValues, {
     defaults: study.groups?.[0]?.defaults,
+    // The checks the CLI makes after the ranges (its messages, e.g. --T0 against the range --help states).
+    check: study.check ? (values, name) => study.check!(values, name) : undefined,
     sweep: study.pageSweep,
     // The fields of the other parameter sets (variance-resonance's mechanical and electrical forms).
     folded: (study.groups ?? [])
@@ -484,7 +486,7 @@ function figureSets(study: Study, sets: Record<string, unknown>): HTMLElement {
         { study: study.name, set: c.id, parameters: null, seed: c.seed ?? 1, quick: quick.checked },
         (r) => {
           sets[c.id] = r;
-          drawFigures(out, c.figures(r));
+          drawFigures(out, c.figures(r, { quick: quick.checked }));
         },
         (err) => {
           status.hidden = false;

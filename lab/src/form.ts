@@ -141,6 +141,11 @@ export interface FormOptions {
    * electrical forms): a section made only of them starts folded, unless one of them is in `initial`.
    */
   folded?: string[];
+  /**
+   * The study's own check of the parsed values (Study.check: the ranges --help states in words, e.g. --T0 a
+   * temperature in [1e-6, 1e6] or for ssep a density), with the CLI's flags as names: the form's message is the CLI's.
+   */
+  check?: (values: z.output<z.ZodObject>, name: (key: string) => string) => void;
 }
 
 export interface GeneratedForm<T> {
@@ -194,6 +199,7 @@ export function generateForm<S extends z.ZodObject>(
       }
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new Error(formatZodError(parsed.error));
+      options.check?.(parsed.data, (key) => `--${fields.find((f) => f.key === key)?.flag ?? kebab(key)}`);
       last = parsed.data as z.output<S>;
       error.textContent = "";
       error.hidden = true;

@@ -4,7 +4,7 @@
  * `ness: estimated cost: NAME about 4 min` is printed (once). The clock starts at the first report, so the start-up
  * before it (model preparation, compilation of the hot loops) does not inflate the estimate.
  */
-import { duration } from "./cost.js";
+import { duration } from "./format.js";
 
 /** Runs estimated below this (seconds) are not announced. */
 export const ANNOUNCE_ABOVE_SECONDS = 60;

@@ -10,7 +10,7 @@ import { ModelError } from "../errors.js";
 import { planBlocks, runBlock } from "../stochastic/ensemble.js";
 import type { Plan } from "../stochastic/run.js";
 import { CancelledError } from "../stochastic/safety.js";
-import { num } from "./format.js";
+import { duration, num } from "./format.js";
 
 /** Refused unless --force: a run estimated to take longer than this (seconds). */
 export const MAX_SECONDS = 3600;
@@ -41,14 +41,8 @@ export interface Cost {
   seconds?: number;
 }
 
-/** Human-readable duration. */
-export function duration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 48 * 3600) return `${num(seconds / 3600, 2)} hours`;
-  if (seconds < 3 * 365 * 86400) return `${num(seconds / 86400, 2)} days`;
-  return `${num(seconds / (365.25 * 86400), 2)} years`;
-}
+/** Human-readable duration (in format.ts, which the study command loads without this file). */
+export { duration };
 
 const bytes = (b: number) => (b >= 1024 ** 3 ? `${num(b / 1024 ** 3, 3)} GB` : `${num(b / 1024 ** 2, 3)} MB`);
 

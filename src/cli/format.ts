@@ -1,6 +1,7 @@
 /**
  * Plain-text output for the terminal: aligned tables, compact numbers, one-line messages and warnings on stderr.
  */
+import { num } from "../studies/text.js";
 
 export { num, table } from "../studies/text.js";
 
@@ -18,4 +19,13 @@ export function oneLine(message: string): string {
 /** A warning on stderr, `ness: warning: ...` (never on stdout, where it would mix with the results). */
 export function warn(message: string): void {
   console.error(`ness: warning: ${oneLine(message)}`);
+}
+
+/** Human-readable duration. */
+export function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${num(seconds / 3600, 2)} hours`;
+  if (seconds < 3 * 365 * 86400) return `${num(seconds / 86400, 2)} days`;
+  return `${num(seconds / (365.25 * 86400), 2)} years`;
 }

@@ -20,10 +20,11 @@ import { exitOnSignal, Interrupted } from "./interrupt.js";
  * module only (`ness solve --json` never loads the figure stack, the studies or the sweep engine; `ness --version`
  * loads none). test/architecture.test.ts checks that this file's static imports reach no heavy library.
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
+const COMMANDS: Record<string, (args?: readonly string[]) => Promise<Command>> = {
   solve: async () => (await import("./commands/solve.js")).solveCommand(),
   simulate: async () => (await import("./commands/simulate.js")).simulateCommand(),
-  study: async () => (await import("./commands/study.js")).studyCommand(),
+  // `ness study NAME ...`: NAME's module only (args are argv[2] on: "study", NAME, ...)
+  study: async (args) => (await import("./commands/study.js")).studyCommand(args?.[1]),
   reproduce: async () => (await import("./commands/study.js")).reproduceCommand(),
   sweep: async () => (await import("./commands/sweep.js")).sweepCommand(),
   worker: async () => (await import("./commands/sweep.js")).workerCommand(),
@@ -113,7 +114,7 @@ export async function program(args?: readonly string[]): Promise<Command> {
     // Options after a subcommand belong to it (nested study commands reuse names such as --time and --seed).
     .enablePositionalOptions();
   const names = args === undefined ? Object.keys(COMMANDS) : neededCommands(args);
-  for (const c of await Promise.all(names.map((name) => COMMANDS[name]()))) p.addCommand(c);
+  for (const c of await Promise.all(names.map((name) => COMMANDS[name](args)))) p.addCommand(c);
   p.hook("preAction", async (_root, action) => {
     // simulate and reproduce handle Ctrl-C themselves (interruptible); the others get the default at once.
     if (!INTERRUPTIBLE.includes(path(action))) exitOnSignal(false);

@@ -15,11 +15,10 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { NessError } from "../errors.js";
 import { removeStaleTempFiles } from "../io/files.js";
-import { endFigureSession, startFigureSession } from "../io/render.js";
 import { CancelledError } from "../stochastic/safety.js";
 import type { ReproduceMessage, ReproduceTask } from "./reproduceWorker.js";
 import type { Study } from "../studies/contract.js";
-import { writeReproduction, type ReproduceOptions } from "./studies/reproduce.js";
+import type { ReproduceOptions } from "./studies/reproduce.js";
 
 /** How long a figure being written may take to finish after a stop. */
 export const WRITE_GRACE_MS = 20_000;
@@ -46,6 +45,11 @@ export async function reproduceStudy(
 ): Promise<string[]> {
   const script = workerScript();
   if (!script) {
+    // Only here does this thread draw: the figure stack loads in the worker otherwise (not twice, not in its way).
+    const [{ endFigureSession, startFigureSession }, { writeReproduction }] = await Promise.all([
+      import("../io/render.js"),
+      import("./studies/reproduce.js"),
+    ]);
     const session = startFigureSession(signal);
     progress.complete = session.complete;
     try {

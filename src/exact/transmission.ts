@@ -46,7 +46,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
-import type { Model } from "../model/index.js";
+import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
 import type { BathFlux, SpringFlux } from "./network.js";

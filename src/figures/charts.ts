@@ -475,6 +475,8 @@ export function linePanel(spec: LinePanelSpec): Panel {
               strokeWidth: s.strokeWidth ?? 2,
               strokeDasharray: dashArray(s.style),
               strokeLinecap: "butt",
+              // A given domain may cut a line: it stops at the frame (not across the axes and titles).
+              ...(spec.xDomain || spec.yDomain ? { clip: true } : {}),
             },
           ),
         );
@@ -496,34 +498,63 @@ export function linePanel(spec: LinePanelSpec): Panel {
         );
       }
     }
-    return plotSvg(document, {
-      width,
-      height,
-      marginLeft: MARGIN.left,
-      marginRight: MARGIN.right,
-      marginTop: MARGIN.top,
-      marginBottom: MARGIN.bottom,
-      // Like matplotlib's margins: data never touches the frame unless a domain is given.
-      x: {
-        ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX),
-        ...(spec.xCategories
-          ? {
-              ticks: spec.xCategories.map((c) => c.x),
-              tickFormat: (x: number) => spec.xCategories?.find((c) => c.x === x)?.label ?? "",
-            }
-          : {}),
-        labelOffset: 38,
-        inset: spec.xDomain ? 0 : 6,
-      },
-      y: {
-        ...axis(spec.yLabel, spec.yType, spec.yDomain, grid && spec.yType !== "log", allY),
-        labelOffset: 54,
-        inset: spec.yDomain ? 0 : 8,
-      },
-      marks,
-    });
+    const render = (shift: number) =>
+      plotSvg(document, {
+        width,
+        height,
+        // Wide y tick labels (−0.15) push the y label left, into the margin's spare room, then the frame right.
+        marginLeft: MARGIN.left + Math.max(0, shift - Y_LABEL_ROOM),
+        marginRight: MARGIN.right,
+        marginTop: MARGIN.top,
+        marginBottom: MARGIN.bottom,
+        // Like matplotlib's margins: data never touches the frame unless a domain is given.
+        x: {
+          ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX),
+          ...(spec.xCategories
+            ? {
+                ticks: spec.xCategories.map((c) => c.x),
+                tickFormat: (x: number) => spec.xCategories?.find((c) => c.x === x)?.label ?? "",
+              }
+            : {}),
+          labelOffset: 38,
+          inset: spec.xDomain ? 0 : 6,
+        },
+        y: {
+          ...axis(spec.yLabel, spec.yType, spec.yDomain, grid && spec.yType !== "log", allY),
+          labelOffset: Y_LABEL_OFFSET + shift,
+          inset: spec.yDomain ? 0 : 8,
+        },
+        marks,
+      });
+    const svg = render(0);
+    const shift = spec.yLabel ? yLabelShift(svg) : 0;
+    return shift > 0 ? render(shift) : svg;
   };
   return { title: spec.title, width, height, legend, plot, table };
+}
+
+/** Where a line panel's y label sits left of the frame, and how far it may move further left inside the panel. */
+const Y_LABEL_OFFSET = 54;
+const Y_LABEL_ROOM = 8;
+
+/** Widths of DejaVu Sans glyphs in em (digits are tabular); other characters about 0.62. */
+const GLYPH_EM: Record<string, number> = { ".": 0.318, ",": 0.318, "−": 0.838, "-": 0.361, "+": 0.838, " ": 0.318 };
+
+/**
+ * How far (px) a rendered line panel's y label must move left to keep 3 px off its widest tick label: Plot puts the
+ * tick labels' right edge 9 px left of the frame and the rotated label's descenders Y_LABEL_OFFSET - 0.95 em left of
+ * it. 0 when they do not meet.
+ */
+function yLabelShift(svg: SVGElement): number {
+  let widest = 0;
+  for (const t of Array.from(svg.querySelectorAll('g[aria-label="y-axis tick label"] text'))) {
+    let em = 0;
+    for (const c of t.textContent ?? "")
+      em += GLYPH_EM[c] ?? (/[0-9]/.test(c) ? 0.636 : /[⁰-⁹⁻¹²³]/.test(c) ? 0.4 : 0.62);
+    widest = Math.max(widest, em * AXIS_FONT);
+  }
+  const room = Y_LABEL_OFFSET - 0.95 * AXIS_FONT - 9 - 3;
+  return Math.max(0, Math.ceil(widest - room));
 }
 
 // ---------------------------------------------------------------------------

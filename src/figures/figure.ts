@@ -509,7 +509,7 @@ export const SUPERSCRIPT: Record<string, string> = {
 /**
  * A figure text in the figures' typography: Greek letters for their ASCII names (zeta -> ζ, gamma_L -> γ_L), ⟨x⟩ for
  * an average written <x> (and ⟨v_cm·e⟩ for <v_cm o e>), x² for x^2, and numeric subscripts as Unicode (sigma11,
- * sigma_11, T_1, T1, C12 -> σ₁₁, σ₁₁, T₁, T₁, C₁₂), ≤ ≥ → for <= >= ->. Letter subscripts (T_L, N_b, k_eff) and
+ * sigma_11, T_1, T1, C12 -> σ₁₁, σ₁₁, T₁, T₁, C₁₂), ≤ ≥ → for <= >= ->, − for a minus written "a - b" or "-1". Letter subscripts (T_L, N_b, k_eff) and
  * powers without a Unicode form (t^(1/3), N^-0.49) stay as written here and become real sub- and superscripts in the
  * SVG (typesetSubscripts).
  */
@@ -521,6 +521,9 @@ export function typeset(text: string): string {
       .replace(/<=/g, "≤")
       .replace(/>=/g, "≥")
       .replace(/(?<![<-])->(?!>)/g, "→")
+      // A minus written with the hyphen: between two operands (|T_L - T_R|, (1 - x)) and before a number (-0.05).
+      .replace(/(?<=[\w)\]|⟩'′²³¹⁰-⁹₀-₉]) - (?=[\w(|⟨[])/g, " − ")
+      .replace(/(?<=^|[\s([=,;:])-(?=\.?\d)/g, "−")
       .replace(/(?<=[α-ωΔ])(\d+)(?![\d.])/g, (d: string) => d.replace(/./g, (c) => SUB_DIGITS[c]))
       .replace(/<([^<>\s](?:[^<>]{0,28}[^<>\s])?)>/g, (_, inner: string) => `⟨${inner.replace(/ o /g, "·")}⟩`)
       // Integer powers only (N^-0.49 keeps its caret: there is no superscript decimal point).

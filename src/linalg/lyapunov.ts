@@ -18,7 +18,7 @@ import { NessError } from "../errors.js";
 import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
 import { multiplyNTUnchecked, mirrorUpperUnchecked, transposeIntoUnchecked } from "./gemm.js";
-import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked } from "./triangularLyapunov.js";
+import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked, triangularWorkSize } from "./triangularLyapunov.js";
 import { hessenbergInPlaceUnchecked, hessenbergQRUnchecked, schurEigenvalues } from "./schur.js";
 import {
   FORWARD_ERROR_WARNING,
@@ -29,7 +29,7 @@ import {
   lyapunovCondition,
 } from "./lyapunovCondition.js";
 import { MAX_MAGNITUDE, checkArray, checkDimension, checkFinite, checkMagnitude, checkSquare } from "./validate.js";
-import { type Workspace, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
+import { type Workspace, addr, inMemory, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const EPS = 2 ** -52;
 /** Two eigenvalues with |lambda_i + lambda_j| <= SINGULAR_GAP max(n, 2) eps ||A||_F make the equation singular. */
@@ -544,7 +544,7 @@ interface Factorisation {
   z: Float64Array;
   zt: Float64Array;
   a: Float64Array;
-  /** 2n doubles of scratch for the triangular solves */
+  /** triangularWorkSize(n) doubles of scratch for the triangular solves (the kernel's work) */
   ycol: Float64Array;
 }
 
@@ -553,6 +553,8 @@ const ORDINARY: Workspace = { inWasm: false, doubles: (k) => new Float64Array(k)
 
 /** Below this order a solve runs on the solver's own arrays (the copies would cost more than the kernels save). */
 const WASM_SOLVE_MIN_N = 12;
+/** Most diagonal blocks for which the condition estimate keeps its block-pair factorisations (7.9 MB at 256). */
+const PAIR_CACHE_MAX_BLOCKS = 256;
 /** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
 const MAX_WORKSPACE_DOUBLES = 2 ** 28;
 
@@ -576,27 +578,46 @@ class SchurLyapunovSolver implements LyapunovSolver {
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
+    oneShot = false,
   ) {
-    const t = a.slice();
-    const zt = new Float64Array(n * n);
-    const re = new Float64Array(n),
-      im = new Float64Array(n);
+    // a one-shot solve (solveLyapunov: nothing of the solver escapes) borrows module-level arrays: fresh typed arrays
+    // of a few KB each are allocated outside V8's heap and cost more than a small solve's arithmetic in GC
+    const nn = n * n,
+      work = triangularWorkSize(n);
+    let store: Float64Array, index: Int32Array;
+    if (oneShot) {
+      const size = 3 * nn + 2 * n + work;
+      if (oneShotSchurStore.length < size) oneShotSchurStore = new Float64Array(size);
+      if (oneShotSchurIndex.length < 3 * n) oneShotSchurIndex = new Int32Array(3 * n);
+      store = oneShotSchurStore;
+      index = oneShotSchurIndex;
+      store.fill(0, nn, 2 * nn); // Z^T starts at zero, like a new array
+      store.fill(0, 3 * nn, 3 * nn + 2 * n);
+    } else {
+      store = new Float64Array(3 * nn + 2 * n + work);
+      index = new Int32Array(3 * n);
+    }
+    const t = store.subarray(0, nn);
+    t.set(a.subarray(0, nn));
+    const zt = store.subarray(nn, 2 * nn);
+    const re = store.subarray(3 * nn, 3 * nn + n),
+      im = store.subarray(3 * nn + n, 3 * nn + 2 * n);
     hessenbergInPlaceUnchecked(n, t, zt);
     hessenbergQRUnchecked(n, t, zt, re, im, true);
     this.t = t;
     this.zt = zt;
-    this.z = new Float64Array(n * n);
+    this.z = store.subarray(2 * nn, 3 * nn);
     transposeIntoUnchecked(n, n, zt, this.z);
     this.eigenvalues = { re, im };
     this.normA = frobenius(a, n * n);
     this.spectral = spectralCheck(re, im, this.normA);
     this.warnings = this.spectral.warnings;
-    const blocks = diagonalBlocks(n, t);
+    const blocks = diagonalBlocks(n, t, index.subarray(0, n), index.subarray(n, 2 * n));
     this.blockStart = blocks.start;
     this.blockSize = blocks.size;
     this.nBlocks = blocks.count;
-    this.ycol = new Float64Array(2 * n);
-    this.nonzeroRows = new Int32Array(n);
+    this.ycol = store.subarray(3 * nn + 2 * n, 3 * nn + 2 * n + work);
+    this.nonzeroRows = index.subarray(2 * n, 3 * n);
   }
 
   separation(): number {
@@ -688,8 +709,11 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const n = this.n,
       nn = n * n;
     const own: Factorisation = { t: this.t, z: this.z, zt: this.zt, a: this.a, ycol: this.ycol };
-    // the condition estimate: its two iterates, T^T reversed and a flipped right-hand side (4 n^2)
-    const doubles = 4 * nn + 2 * n + extra + (Number.isNaN(this.inverseNormEstimate) ? 4 * nn : 0);
+    // the condition estimate: its two iterates, T^T reversed, a flipped right-hand side (4 n^2) and n^2 sign bytes
+    const estimate = Number.isNaN(this.inverseNormEstimate)
+      ? 4 * nn + Math.ceil(nn / 8) + 2 + this.pairCacheDoubles()
+      : 0;
+    const doubles = 4 * nn + triangularWorkSize(n) + extra + estimate;
     if (n < WASM_SOLVE_MIN_N || !wasm() || doubles > MAX_WORKSPACE_DOUBLES) return fn(own, ORDINARY);
     return withWorkspace(doubles, (ws) => {
       if (!ws.inWasm) return fn(own, ws);
@@ -698,8 +722,27 @@ class SchurLyapunovSolver implements LyapunovSolver {
         v.set(src);
         return v;
       };
-      return fn({ t: copy(this.t), z: copy(this.z), zt: copy(this.zt), a: copy(this.a), ycol: ws.doubles(2 * n) }, ws);
+      return fn(
+        {
+          t: copy(this.t),
+          z: copy(this.z),
+          zt: copy(this.zt),
+          a: copy(this.a),
+          ycol: ws.doubles(triangularWorkSize(n)),
+        },
+        ws,
+      );
     });
+  }
+
+  /**
+   * Doubles of the block-pair factorisations the estimate's kernel keeps across its solves (asm/lyapunov.ts: 30 per
+   * pair of diagonal blocks, for T and for J T^T J), up to PAIR_CACHE_MAX_BLOCKS blocks; 0 beyond (or without the
+   * kernels), where the dot products dominate the solves anyway.
+   */
+  private pairCacheDoubles(): number {
+    const rt = wasm();
+    return rt && this.nBlocks <= PAIR_CACHE_MAX_BLOCKS ? 2 * rt.x.lyapPairCacheSize(this.nBlocks) : 0;
   }
 
   /**
@@ -710,6 +753,30 @@ class SchurLyapunovSolver implements LyapunovSolver {
     if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
     const n = this.n,
       nn = n * n;
+    const rt = wasm();
+    if (rt && inMemory(rt, t) && inMemory(rt, ycol) && ycol.length >= triangularWorkSize(n)) {
+      // the whole estimate in one call of the kernels (asm/lyapunov.ts: the same iteration as below)
+      const x = scratch(nn),
+        y = scratch(nn),
+        flip = scratch(nn),
+        tr = scratch(nn),
+        sign = scratch(Math.ceil(nn / 8));
+      const kept = this.pairCacheDoubles() > 0 ? scratch(this.pairCacheDoubles()) : null;
+      if ([x, y, flip, tr, sign].every((v) => inMemory(rt, v))) {
+        this.inverseNormEstimate = rt.x.lyapInverseNormEstimate(
+          n,
+          addr(t),
+          addr(tr),
+          addr(x),
+          addr(y),
+          addr(flip),
+          addr(sign),
+          addr(ycol),
+          kept && inMemory(rt, kept) ? addr(kept) : 0,
+        );
+        return this.inverseNormEstimate;
+      }
+    }
     const { blockStart, blockSize, nBlocks } = this;
     const solve: SymmetricSolve = (rhs, out, support) =>
       solveQuasiTriangularLyapunovBlocked(n, t, rhs, out, blockStart, blockSize, nBlocks, ycol, support);
@@ -821,17 +888,22 @@ class TinyLyapunovSolver implements LyapunovSolver {
     // a typed array's memory costs more than a whole 4x4 solve's arithmetic); a one-shot solve (solveLyapunov, which
     // returns before anything else runs and lets no reference to the solver escape) borrows a module-level one
     const size = m * m + 3 * m;
-    let store: Float64Array;
+    let views: TinyViews;
     if (oneShot) {
-      if (oneShotStore.length < size) oneShotStore = new Float64Array(size);
-      store = oneShotStore;
-    } else store = new Float64Array(size);
-    this.K = store.subarray(0, m * m);
-    this.rhs = store.subarray(m * m, m * m + m);
+      if (oneShotStore.length < size) {
+        oneShotStore = new Float64Array(size);
+        oneShotViews.length = 0;
+      }
+      // the views of the shared store for this m, made once (a subarray is an object of its own: 4 of them cost
+      // more than a tenth of a 4x4 solve)
+      views = oneShotViews[m] ??= tinyViews(oneShotStore, m);
+    } else views = tinyViews(new Float64Array(size), m);
+    this.K = views.K;
+    this.rhs = views.rhs;
     this.piv = oneShot && m <= oneShotPiv.length ? oneShotPiv : new Int32Array(m);
     const mx = buildKronecker(n, a, null, this.K, this.rhs);
     if (!luFactor(m, this.K, this.piv, m * EPS * mx)) throwSingularFromSpectrum(n, a);
-    this.inverseNormValue = this.exactInverseNorm(store.subarray(m * m + m, m * m + 2 * m), store.subarray(m * m + 2 * m));
+    this.inverseNormValue = this.exactInverseNorm(views.weight, views.u);
     // ||L^-1||_1 >= 1 / min |lambda_i + lambda_j|: below this bound no pair nearly cancels (no spectral warning, no
     // singular pair), so the eigenvalues are not needed
     this.warnings = this.mayHaveSpectralWarning() ? this.spectral().warnings : [];
@@ -945,8 +1017,30 @@ function sumOfChecked(qs: readonly Matrix[], n: number): Float64Array {
   return sum;
 }
 
-/** Scratch of one-shot tiny solves (TinyLyapunovSolver with oneShot): K, its vectors and pivots. */
+/** Scratch of one-shot Bartels-Stewart solves (SchurLyapunovSolver with oneShot): T, Z^T, Z, eigenvalues, work. */
+let oneShotSchurStore = new Float64Array(0);
+let oneShotSchurIndex = new Int32Array(0);
+
+/** One backing store of a tiny solve: K (m x m), the right-hand side and the exact norm's weight and vector. */
+interface TinyViews {
+  K: Float64Array;
+  rhs: Float64Array;
+  weight: Float64Array;
+  u: Float64Array;
+}
+
+function tinyViews(store: Float64Array, m: number): TinyViews {
+  return {
+    K: store.subarray(0, m * m),
+    rhs: store.subarray(m * m, m * m + m),
+    weight: store.subarray(m * m + m, m * m + 2 * m),
+    u: store.subarray(m * m + 2 * m, m * m + 3 * m),
+  };
+}
+
+/** Scratch of one-shot tiny solves (TinyLyapunovSolver with oneShot): K, its vectors and pivots, views by m. */
 let oneShotStore = new Float64Array(0);
+const oneShotViews: TinyViews[] = [];
 const oneShotPiv = new Int32Array((TINY_KERNEL_MAX_N * (TINY_KERNEL_MAX_N + 1)) / 2);
 
 /** The packed upper triangle of the symmetric part of Q (checked as in symmetricPart) into b. */
@@ -1056,7 +1150,7 @@ function createSolver(
   // a one-shot solve (solveLyapunov) finishes before the caller can change A: no copy needed (and the tiny engine
   // borrows module-level scratch)
   const data = copy ? a.data.slice() : a.data;
-  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data, !copy) : new SchurLyapunovSolver(a.rows, data);
+  return method === "tiny" ? new TinyLyapunovSolver(a.rows, data, !copy) : new SchurLyapunovSolver(a.rows, data, !copy);
 }
 
 /**

@@ -11,7 +11,8 @@
  *    sum_ij |X_ij|, given solvers of L(Y) = C and of its adjoint L*(W) = A^T W + W A = C. Like LAPACK's
  *    dtrsen/dtrsna and SLICOT's SB03QY, it runs on the real Schur form T of A (five quasi-triangular solves, O(n^3)
  *    each), where it estimates the norm of the inverse of Y -> T Y + Y T^T: the same operator in an orthonormal
- *    basis. The result is a lower bound of that 1-norm, usually within a factor 3 of it (rarely more: 3.5 on a
+ *    basis. With the WebAssembly kernels the Bartels-Stewart solver runs this iteration, step for step, in one call
+ *    (asm/lyapunov.ts, lyapInverseNormEstimate); this function is its JavaScript twin. The result is a lower bound of that 1-norm, usually within a factor 3 of it (rarely more: 3.5 on a
  *    random stable A of order 64); the 1-norm and the Frobenius-norm value ||L^-1||_F = 1 / sep differ by at most a
  *    factor n (within a factor 5 in the tests). The entrywise 1-norm depends on the basis, and the iteration's
  *    choices on rounding: the WebAssembly and JavaScript kernels, whose Schur vectors differ in rounding, can give

@@ -6,7 +6,9 @@
  *  - Francis implicit double-shift QR with the deflation tests, exceptional shifts and bulge-chasing of LAPACK's
  *    dlahqr; sweeps apply their reflectors to the far parts of the matrix and to Z in pairs, after the bulge;
  *  - for large active blocks, aggressive early deflation (Braman, Byers & Mathias; LAPACK dlaqr3) with Schur
- *    reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts for a batch of sweeps;
+ *    reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts of a small-bulge multishift
+ *    sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated transformation reaches
+ *    the rest of the matrix and Z by matrix products);
  *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair).
  *
  * Internally the orthogonal factor is kept transposed (Zt = Z^T, row j = Schur vector j) so that every update of it
@@ -18,6 +20,7 @@ import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix, transpose } from "./matrix.js";
 import { gemmNNUnchecked, gemmNTUnchecked } from "./gemm.js";
 import { checkArray, checkDimension, checkFinite, checkSquare } from "./validate.js";
+import { chaseSlabJs } from "./bulgeChain.js";
 import { addr, inMemory, scratch, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
 
 /** The kernels when every given array is a view of their memory, else null (the JavaScript loops run). */
@@ -277,6 +280,144 @@ function reducePanel(
   const { vt, v, y, tm, wk, c, g, w1, w2 } = ws;
   vt.fill(0);
   tm.fill(0);
+  const rt = kernelsFor(h, vt, y);
+  if (rt && kernelsFor(c, g, w1) && kernelsFor(w2)) reducePanelColumnsWasm(rt, n, h, k0, nb, taus, keepV, ws);
+  else reducePanelColumns(n, h, k0, nb, taus, keepV, ws);
+  const cs = k0 + nb;
+  const ncol = n - cs;
+  // Right: A[:, cs:] -= Y Vt[:, cs:]
+  gemmNNUnchecked(n, ncol, nb, -1, y, 0, nb, vt, cs, n, h, cs, n);
+  // Left: A[k0+1:, cs:] -= V T^T (Vt A[k0+1:, cs:])
+  const rows = n - k0 - 1;
+  wk.fill(0, 0, nb * ncol);
+  gemmNNUnchecked(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
+  for (let s = nb - 1; s >= 0; s--) {
+    const ws0 = s * ncol;
+    const tss = tm[s * nb + s];
+    for (let q = 0; q < ncol; q++) wk[ws0 + q] *= tss;
+    for (let u = 0; u < s; u++) {
+      const f = tm[u * nb + s];
+      if (f === 0) continue;
+      const wu = u * ncol;
+      for (let q = 0; q < ncol; q++) wk[ws0 + q] += f * wk[wu + q];
+    }
+  }
+  for (let r = 0; r < n; r++) for (let t = 0; t < nb; t++) v[r * nb + t] = vt[t * n + r];
+  gemmNNUnchecked(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
+}
+
+/**
+ * The reflector of column j = k0 + t from c (column j of Q_j^T A Q_j): v into row t of vt, tau into taus[j], the
+ * final column j into h. Returns tau.
+ */
+function panelReflector(
+  n: number,
+  h: Float64Array,
+  j: number,
+  t: number,
+  c: Float64Array,
+  vt: Float64Array,
+  taus: Float64Array,
+  keepV: boolean,
+): number {
+  const alpha = c[j + 1];
+  let scale = 0;
+  for (let r = j + 2; r < n; r++) scale = Math.max(scale, Math.abs(c[r]));
+  const vrow = t * n;
+  vt[vrow + j + 1] = 1;
+  let tau = 0,
+    beta = alpha;
+  if (scale > 0) {
+    let ss = 0;
+    for (let r = j + 2; r < n; r++) {
+      const q = c[r] / scale;
+      ss += q * q;
+    }
+    const xnorm = scale * Math.sqrt(ss);
+    beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
+    tau = (beta - alpha) / beta;
+    const inv = 1 / (alpha - beta);
+    for (let r = j + 2; r < n; r++) vt[vrow + r] = c[r] * inv;
+  }
+  taus[j] = tau;
+  for (let r = 0; r <= j; r++) h[r * n + j] = c[r];
+  h[(j + 1) * n + j] = beta;
+  for (let r = j + 2; r < n; r++) h[r * n + j] = keepV ? vt[vrow + r] : 0;
+  return tau;
+}
+
+/** The panel's columns (V, T and Y = A V T) with the kernels' matrix-vector products: same steps as below. */
+function reducePanelColumnsWasm(
+  rt: WasmRuntime,
+  n: number,
+  h: Float64Array,
+  k0: number,
+  nb: number,
+  taus: Float64Array,
+  keepV: boolean,
+  ws: PanelWorkspace,
+): void {
+  const { vt, y, tm, c, g, w1, w2 } = ws;
+  const x = rt.x;
+  const ag = addr(g),
+    aw1 = addr(w1),
+    aw2 = addr(w2);
+  // Rows 0..k0 (above the reflectors) are left to matrix products after the loop, as in LAPACK's dlahr2: they
+  // take no part in the reflectors, and columns k0+1.. of those rows keep their values until the trailing update.
+  const top = k0 + 1,
+    low = n - top;
+  const ayLow = addr(y, top * nb),
+    acLow = addr(c, top);
+  for (let t = 0; t < nb; t++) {
+    const j = k0 + t;
+    for (let r = 0; r < n; r++) c[r] = h[r * n + j];
+    if (t > 0) {
+      for (let s = 0; s < t; s++) g[s] = vt[s * n + j];
+      x.gemvN(low, t, -1, ayLow, nb, ag, acLow); // c -= Y g
+      w1.fill(0, 0, t);
+      x.gemvN(t, n - k0 - 1, 1, addr(vt, k0 + 1), n, addr(c, k0 + 1), aw1); // w1 = V^T c
+      for (let s = 0; s < t; s++) {
+        let acc = 0;
+        for (let u = 0; u <= s; u++) acc += tm[u * nb + s] * w1[u];
+        w2[s] = acc;
+      }
+      x.gemvT(t, n - k0 - 1, -1, addr(vt, k0 + 1), n, aw2, addr(c, k0 + 1)); // c -= V T^T w1
+    }
+    const tau = panelReflector(n, h, j, t, c, vt, taus, keepV);
+    const vrow = t * n;
+    w1.fill(0, 0, t);
+    if (t > 0) x.gemvN(t, n - j - 1, 1, addr(vt, j + 1), n, addr(vt, vrow + j + 1), aw1);
+    extendT(tm, nb, t, tau, w1);
+    if (tau === 0) {
+      for (let r = 0; r < n; r++) y[r * nb + t] = 0;
+      continue;
+    }
+    // y = tau (A v - Y w1), rows top..
+    c.fill(0, top);
+    x.gemvN(low, n - j - 1, 1, addr(h, top * n + j + 1), n, addr(vt, vrow + j + 1), acLow);
+    if (t > 0) x.gemvN(low, t, -1, ayLow, nb, aw1, acLow);
+    for (let r = top; r < n; r++) y[r * nb + t] = tau * c[r];
+  }
+  // Rows 0..k0 of Y = A V T (columns k0+1.. of those rows are still A's), then of the panel's columns: A - Y V^T.
+  const { wk } = ws;
+  wk.fill(0, 0, top * nb);
+  gemmNTUnchecked(top, nb, low, 1, h, top, n, vt, top, n, wk, 0, nb);
+  y.fill(0, 0, top * nb);
+  gemmNNUnchecked(top, nb, nb, 1, wk, 0, nb, tm, 0, nb, y, 0, nb);
+  gemmNNUnchecked(top, nb, nb, -1, y, 0, nb, vt, k0, n, h, k0, n);
+}
+
+/** The panel's columns: reflectors into vt and taus, T into tm, Y = A V T into y (the JavaScript loops). */
+function reducePanelColumns(
+  n: number,
+  h: Float64Array,
+  k0: number,
+  nb: number,
+  taus: Float64Array,
+  keepV: boolean,
+  ws: PanelWorkspace,
+): void {
+  const { vt, y, tm, c, g, w1, w2 } = ws;
   for (let t = 0; t < nb; t++) {
     const j = k0 + t;
     // c = column j of Q_j^T A Q_j, with Q_j = H_k0 ... H_{j-1} = I - V T V^T.
@@ -306,31 +447,8 @@ function reducePanel(
         for (let r = k0 + s + 1; r < n; r++) c[r] -= vt[vs + r] * f;
       }
     }
-    // Reflector from c[j+1 ..].
-    const alpha = c[j + 1];
-    let scale = 0;
-    for (let r = j + 2; r < n; r++) scale = Math.max(scale, Math.abs(c[r]));
+    const tau = panelReflector(n, h, j, t, c, vt, taus, keepV);
     const vrow = t * n;
-    vt[vrow + j + 1] = 1;
-    let tau = 0,
-      beta = alpha;
-    if (scale > 0) {
-      let ss = 0;
-      for (let r = j + 2; r < n; r++) {
-        const q = c[r] / scale;
-        ss += q * q;
-      }
-      const xnorm = scale * Math.sqrt(ss);
-      beta = -Math.sign(alpha || 1) * Math.hypot(alpha, xnorm);
-      tau = (beta - alpha) / beta;
-      const inv = 1 / (alpha - beta);
-      for (let r = j + 2; r < n; r++) vt[vrow + r] = c[r] * inv;
-    }
-    taus[j] = tau;
-    // Final column j.
-    for (let r = 0; r <= j; r++) h[r * n + j] = c[r];
-    h[(j + 1) * n + j] = beta;
-    for (let r = j + 2; r < n; r++) h[r * n + j] = keepV ? vt[vrow + r] : 0;
     // T and Y columns.
     for (let s = 0; s < t; s++) {
       const vs = s * n;
@@ -345,14 +463,6 @@ function reducePanel(
     }
     // y = tau (A v - Y w1): the one matrix-vector product per column, four rows per pass over v.
     let r = 0;
-    const rt = kernelsFor(h, vt, c);
-    if (rt) {
-      // A[:, j+1:] v into c (its column is no longer needed), then into column t of Y.
-      c.fill(0);
-      rt.x.gemvN(n, n - j - 1, 1, addr(h, j + 1), n, addr(vt, vrow + j + 1), addr(c));
-      for (let q = 0; q < n; q++) y[q * nb + t] = c[q];
-      r = n;
-    }
     for (; r + 4 <= n; r += 4) {
       const h0 = r * n,
         h1 = h0 + n,
@@ -387,27 +497,6 @@ function reducePanel(
       y[yr + t] = tau * (y[yr + t] - e);
     }
   }
-  const cs = k0 + nb;
-  const ncol = n - cs;
-  // Right: A[:, cs:] -= Y Vt[:, cs:]
-  gemmNNUnchecked(n, ncol, nb, -1, y, 0, nb, vt, cs, n, h, cs, n);
-  // Left: A[k0+1:, cs:] -= V T^T (Vt A[k0+1:, cs:])
-  const rows = n - k0 - 1;
-  wk.fill(0, 0, nb * ncol);
-  gemmNNUnchecked(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
-  for (let s = nb - 1; s >= 0; s--) {
-    const ws0 = s * ncol;
-    const tss = tm[s * nb + s];
-    for (let q = 0; q < ncol; q++) wk[ws0 + q] *= tss;
-    for (let u = 0; u < s; u++) {
-      const f = tm[u * nb + s];
-      if (f === 0) continue;
-      const wu = u * ncol;
-      for (let q = 0; q < ncol; q++) wk[ws0 + q] += f * wk[wu + q];
-    }
-  }
-  for (let r = 0; r < n; r++) for (let t = 0; t < nb; t++) v[r * nb + t] = vt[t * n + r];
-  gemmNNUnchecked(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
 }
 
 /**
@@ -424,6 +513,11 @@ function applyReflectorRight(
   tau: number,
   v: Float64Array,
 ): void {
+  const rt = kernelsFor(x, v);
+  if (rt) {
+    rt.x.reflectRight(addr(x), n, r0, r1, c0, len, tau, addr(v));
+    return;
+  }
   let r = r0;
   for (; r + 2 <= r1; r += 2) {
     const a = r * n + c0,
@@ -955,6 +1049,7 @@ interface AedWorkspace {
   e: Float64Array; // scratch (4 x 4)
   x: Float64Array; // Sylvester solution / Kronecker system
   pairs: Float64Array; // shift pairs of a multishift sweep (4 per bulge)
+  chain: Float64Array; // the bulges' reflectors (3 per bulge) during a multishift sweep
   uw: Float64Array; // orthogonal transformation of a multishift window, ws x ws
   far: Float64Array; // products with the rest of the matrix, ws x n
 }
@@ -973,23 +1068,19 @@ function aedWorkspace(n: number): AedWorkspace {
     u: scratch(nw),
     w: scratch(nw),
     d: new Float64Array(16),
-    q: new Float64Array(16),
+    q: scratch(16), // in the kernels' memory: applyBlockSwap reads it
     e: new Float64Array(16),
     x: new Float64Array(24),
     pairs: scratch(4 * nw + 8),
+    chain: scratch(3 * nw + 3),
     uw: scratch(multishiftWindow(nw) ** 2),
     far: scratch(multishiftWindow(nw) * n),
   };
 }
 
-/** Largest window of a multishift sweep with nb bulges (3 rows apart, chased multishiftStep(nb) rows per window). */
+/** Width of the slab of a multishift sweep with nb bulges (LAPACK's KDU: the chain moves 2 nb rows per slab). */
 function multishiftWindow(nb: number): number {
-  return 3 * nb + multishiftStep(nb) + 4;
-}
-
-/** Rows a chain of nb bulges advances per window. */
-function multishiftStep(nb: number): number {
-  return Math.max(12, 3 * nb);
+  return 4 * nb;
 }
 
 /** Eigenvalues of the (standardised) diagonal blocks of rows lo..hi of h into wr/wi. */
@@ -1023,6 +1114,11 @@ function householderLeft(
   w: Float64Array,
 ): void {
   if (tau === 0) return;
+  const rt = kernelsFor(x, u, w);
+  if (rt) {
+    rt.x.reflectLeft(addr(x), ld, r0, len, c0, c1 + 1, tau, addr(u), addr(w));
+    return;
+  }
   for (let c = c0; c <= c1; c++) w[c] = 0;
   for (let i = 0; i < len; i++) {
     const ui = u[i];
@@ -1067,6 +1163,11 @@ const hhOut = new Float64Array(2);
 
 /** Rotation (cs, sn) on rows/columns j, j+1 of the m x m row-major t, and on rows j, j+1 of vt. */
 function rotatePair(m: number, t: Float64Array, vt: Float64Array, j: number, cs: number, sn: number): void {
+  const rt = kernelsFor(t, vt);
+  if (rt) {
+    rt.x.rotatePlane(m, addr(t), addr(vt), j, cs, sn, j, j + 2);
+    return;
+  }
   const r0 = j * m,
     r1 = r0 + m;
   for (let c = j; c < m; c++) {
@@ -1097,6 +1198,15 @@ function standardiseAt(m: number, t: Float64Array, vt: Float64Array, j: number):
   const b = standardise(t[r0 + j], t[r0 + j + 1], t[r1 + j], t[r1 + j + 1], blockScratch);
   const cs = b.cs,
     sn = b.sn;
+  const rt = kernelsFor(t, vt);
+  if (rt) {
+    rt.x.rotatePlane(m, addr(t), addr(vt), j, cs, sn, j + 2, j);
+    t[r0 + j] = b.a;
+    t[r0 + j + 1] = b.b;
+    t[r1 + j] = b.c;
+    t[r1 + j + 1] = b.d;
+    return;
+  }
   for (let c = j + 2; c < m; c++) {
     const x = t[r0 + c],
       y = t[r1 + c];
@@ -1266,6 +1376,18 @@ function swapBlocks(
     }
   }
   // Apply: rows j1.. <- Q^T rows (columns j1..m-1), columns j1.. <- columns Q (rows 0..j1+p-1), vt rows.
+  const rt = kernelsFor(t, vt, Q);
+  if (rt) rt.x.applyBlockSwap(m, addr(t), addr(vt), j1, p, addr(Q));
+  else applyBlockSwapJs(m, t, vt, j1, p, Q);
+  for (let r = 0; r < n1; r++) for (let c = 0; c < n2; c++) t[(j1 + n2 + r) * m + j1 + c] = 0;
+  if (n2 === 2) standardiseAt(m, t, vt, j1);
+  if (n1 === 2) standardiseAt(m, t, vt, j1 + n2);
+  return true;
+}
+
+/** The JavaScript version of the kernel applyBlockSwap (asm/schurReorder.ts): the p x p orthogonal Q (leading
+ * dimension 4) applied to rows and columns j1 .. j1+p-1 of t and to those rows of vt. */
+function applyBlockSwapJs(m: number, t: Float64Array, vt: Float64Array, j1: number, p: number, Q: Float64Array): void {
   const tmp = smallColumn;
   for (let c = j1; c < m; c++) {
     for (let r = 0; r < p; r++) {
@@ -1292,10 +1414,6 @@ function swapBlocks(
     }
     for (let r = 0; r < p; r++) vt[(j1 + r) * m + c] = tmp[r];
   }
-  for (let r = 0; r < n1; r++) for (let c = 0; c < n2; c++) t[(j1 + n2 + r) * m + j1 + c] = 0;
-  if (n2 === 2) standardiseAt(m, t, vt, j1);
-  if (n1 === 2) standardiseAt(m, t, vt, j1 + n2);
-  return true;
 }
 
 const smallPermutation = new Int32Array(4);
@@ -1665,13 +1783,13 @@ function qrSweep(
 }
 
 /**
- * One small-bulge multishift QR sweep (Braman, Byers & Mathias; the idea of LAPACK's dlaqr5) on the active block
+ * One small-bulge multishift QR sweep (Braman, Byers & Mathias; LAPACK's dlaqr5 as of 3.10) on the active block
  * [l, i] of the upper Hessenberg h: the np shift pairs (pairs[4p .. 4p+3] = rt1r, rt1i, rt2r, rt2i) each start a
- * bulge at row l, 3 rows behind the previous one, and the chain is chased down together, deepest bulge first at
- * every step, which reproduces np successive double-shift sweeps. The chase runs in windows: a window covers the
- * rows the chain reaches in multishiftStep(np) steps; inside it the reflectors update h at once and accumulate
- * their product U, which then updates the rest of h (rows i1.. above the window, columns ..i2 right of it) and zt
- * by matrix products.
+ * bulge at row l, 2 rows behind the previous one, and the chain is chased down together, deepest bulge first at
+ * every step (chaseSlab in asm/bulgeChain.ts, or chaseSlabJs). The chase runs in slabs of 4 np rows/columns that
+ * the chain crosses in 2 np steps; inside a slab the reflectors update h at once and accumulate their product U,
+ * which then updates the rest of h (rows i1.. above the slab, columns ..i2 right of it) and zt by matrix products.
+ * Packing the bulges 2 rows apart (3 before) makes those products a third cheaper per row the chain advances.
  */
 function multishiftSweep(
   n: number,
@@ -1686,190 +1804,45 @@ function multishiftSweep(
   aed: AedWorkspace,
 ): void {
   if (i - l < 2 || np === 0) return;
-  const kstep = multishiftStep(np);
-  const sEnd = i - 1 - l + 3 * (np - 1); // last step: the last bulge leaves at row i - 1
-  const u = aed.uw,
-    far = aed.far;
-  for (let s0 = 0; s0 <= sEnd; s0 += kstep) {
-    const s1 = Math.min(sEnd, s0 + kstep - 1);
-    const w0 = Math.max(l, l + s0 - 3 * (np - 1));
-    const w1 = Math.min(Math.min(i - 1, l + s1) + 3, i);
-    const m = w1 - w0 + 1;
-    u.fill(0, 0, m * m);
-    for (let r = 0; r < m; r++) u[r * m + r] = 1;
-    chaseWindow(n, h, l, i, w0, w1, s0, s1, pairs, np, u);
-    // The rest: columns right of the window, rows above it, and the Schur vectors.
-    const right = i2 - w1;
+  // 1-based active block (LAPACK's KTOP, KBOT), as chaseSlab takes it.
+  const ktop = l + 1,
+    kbot = i + 1;
+  const kdu = 4 * np;
+  const ut = aed.uw,
+    far = aed.far,
+    v = aed.chain;
+  v.fill(0, 0, 3 * np);
+  const rt = kernelsFor(h, ut, pairs) && kernelsFor(v) ? wasm() : null;
+  for (let incol = ktop - 2 * np + 1; incol <= kbot - 2; incol += 2 * np) {
+    ut.fill(0, 0, kdu * kdu);
+    for (let r = 0; r < kdu; r++) ut[r * kdu + r] = 1;
+    if (rt) rt.x.chaseSlab(n, addr(h), ktop, kbot, incol, np, addr(pairs), addr(ut), kdu, addr(v));
+    else chaseSlabJs(n, h, ktop, kbot, incol, np, pairs, ut, kdu, v);
+    // The rest: columns right of the slab, rows above it, and the Schur vectors, by the block of U the chain
+    // touched (0-based rows/columns w0 .. w0+nu-1; Ut's block at uo).
+    const ndcol = incol + kdu;
+    const k1 = Math.max(1, ktop - incol);
+    const nu = kdu - Math.max(0, ndcol - kbot) - k1 + 1;
+    if (nu <= 0) continue;
+    const w0 = incol + k1 - 1;
+    const uo = (k1 - 1) * (kdu + 1);
+    const c0 = Math.min(ndcol, kbot); // 0-based first column right of the slab
+    const right = i2 - c0 + 1;
     if (right > 0) {
-      far.fill(0, 0, m * right);
-      gemmTN(m, right, m, u, h, w0 * n + w1 + 1, n, far);
-      for (let r = 0; r < m; r++) h.set(far.subarray(r * right, (r + 1) * right), (w0 + r) * n + w1 + 1);
+      far.fill(0, 0, nu * right);
+      gemmNNUnchecked(nu, right, nu, 1, ut, uo, kdu, h, w0 * n + c0, n, far, 0, right);
+      for (let r = 0; r < nu; r++) h.set(far.subarray(r * right, (r + 1) * right), (w0 + r) * n + c0);
     }
-    const above = w0 - i1;
+    const above = Math.max(ktop, incol) - 1 - i1;
     if (above > 0) {
-      far.fill(0, 0, above * m);
-      gemmNNUnchecked(above, m, m, 1, h, i1 * n + w0, n, u, 0, m, far, 0, m);
-      for (let r = 0; r < above; r++) h.set(far.subarray(r * m, (r + 1) * m), (i1 + r) * n + w0);
+      far.fill(0, 0, above * nu);
+      gemmNTUnchecked(above, nu, nu, 1, h, i1 * n + w0, n, ut, uo, kdu, far, 0, nu);
+      for (let r = 0; r < above; r++) h.set(far.subarray(r * nu, (r + 1) * nu), (i1 + r) * n + w0);
     }
     if (zt) {
-      far.fill(0, 0, m * n);
-      gemmTN(m, n, m, u, zt, w0 * n, n, far);
-      zt.set(far.subarray(0, m * n), w0 * n);
-    }
-  }
-}
-
-/** far (m x cols, dense) = U^T B, U m x m dense, B = b[bOff + r ldb + c] (m x cols). */
-function gemmTN(
-  m: number,
-  cols: number,
-  k: number,
-  u: Float64Array,
-  b: Float64Array,
-  bOff: number,
-  ldb: number,
-  far: Float64Array,
-): void {
-  const rt = kernelsFor(u, b, far);
-  if (rt) {
-    rt.x.gemm(1, 0, m, cols, k, 1, addr(u), m, addr(b, bOff), ldb, addr(far), cols, rt.gemmWork);
-    return;
-  }
-  // far[r, c] = sum_q U[q, r] B[q, c]: rows of B scaled into rows of far
-  for (let q = 0; q < k; q++) {
-    const bq = bOff + q * ldb;
-    for (let r = 0; r < m; r++) {
-      const f = u[q * m + r];
-      if (f === 0) continue;
-      const fr = r * cols;
-      for (let c = 0; c < cols; c++) far[fr + c] += f * b[bq + c];
-    }
-  }
-}
-
-/**
- * The steps s0 .. s1 of a multishift chain inside the window [w0, w1] (rows and columns): at step s, bulge b sits
- * at row k = l + s - 3b (active while l <= k <= i - 1); its reflector is built (from the shifts at k = l, from the
- * bulge below the subdiagonal otherwise) and applied to rows k.. over columns k..w1, to columns k.. over rows
- * w0..min(k+3, i), and to the columns of U (m x m, m = w1 - w0 + 1).
- */
-function chaseWindow(
-  n: number,
-  h: Float64Array,
-  l: number,
-  i: number,
-  w0: number,
-  w1: number,
-  s0: number,
-  s1: number,
-  pairs: Float64Array,
-  np: number,
-  u: Float64Array,
-): void {
-  const rt = kernelsFor(h, u, pairs);
-  if (rt) {
-    rt.x.chaseWindow(n, addr(h), l, i, w0, w1, s0, s1, addr(pairs), np, addr(u));
-    return;
-  }
-  const m = w1 - w0 + 1;
-  for (let s = s0; s <= s1; s++) {
-    for (let b = 0; b < np; b++) {
-      const k = l + s - 3 * b;
-      if (k < l || k > i - 1) continue;
-      const nr = Math.min(3, i - k + 1);
-      let v0: number, v1: number, v2: number;
-      if (k === l) {
-        // first column of (H - s1)(H - s2), scaled
-        const rt1r = pairs[4 * b],
-          rt1i = pairs[4 * b + 1],
-          rt2r = pairs[4 * b + 2],
-          rt2i = pairs[4 * b + 3];
-        const hmm = h[l * n + l];
-        let h21s = h[(l + 1) * n + l];
-        let sc = Math.abs(hmm - rt2r) + Math.abs(rt2i) + Math.abs(h21s);
-        if (sc === 0) sc = 1;
-        h21s /= sc;
-        v0 = h21s * h[l * n + l + 1] + (hmm - rt1r) * ((hmm - rt2r) / sc) - rt1i * (rt2i / sc);
-        v1 = h21s * (hmm + h[(l + 1) * n + l + 1] - rt1r - rt2r);
-        v2 = nr === 3 ? h21s * h[(l + 2) * n + l + 1] : 0;
-        sc = Math.abs(v0) + Math.abs(v1) + Math.abs(v2);
-        if (sc !== 0) {
-          v0 /= sc;
-          v1 /= sc;
-          v2 /= sc;
-        }
-      } else {
-        v0 = h[k * n + k - 1];
-        v1 = h[(k + 1) * n + k - 1];
-        v2 = nr === 3 ? h[(k + 2) * n + k - 1] : 0;
-      }
-      let t1 = 0,
-        u1 = 0,
-        u2 = 0,
-        beta = v0;
-      if (v1 !== 0 || v2 !== 0) {
-        beta = -signOf(v0) * hypot3(v0, v1, v2);
-        t1 = (beta - v0) / beta;
-        const inv = 1 / (v0 - beta);
-        u1 = v1 * inv;
-        u2 = v2 * inv;
-      }
-      if (k > l) {
-        h[k * n + k - 1] = beta;
-        h[(k + 1) * n + k - 1] = 0;
-        if (nr === 3) h[(k + 2) * n + k - 1] = 0;
-      }
-      if (t1 === 0) continue;
-      const t2 = t1 * u1,
-        t3 = t1 * u2;
-      const r0 = k * n,
-        r1 = r0 + n,
-        r2 = r1 + n;
-      // rows k.. over columns k..w1
-      if (nr === 3) {
-        for (let j = k; j <= w1; j++) {
-          const sum = h[r0 + j] + u1 * h[r1 + j] + u2 * h[r2 + j];
-          h[r0 + j] -= sum * t1;
-          h[r1 + j] -= sum * t2;
-          h[r2 + j] -= sum * t3;
-        }
-      } else {
-        for (let j = k; j <= w1; j++) {
-          const sum = h[r0 + j] + u1 * h[r1 + j];
-          h[r0 + j] -= sum * t1;
-          h[r1 + j] -= sum * t2;
-        }
-      }
-      // columns k.. over rows w0 .. min(k+3, i)
-      const jmax = Math.min(k + 3, i);
-      for (let j = w0; j <= jmax; j++) {
-        const p = j * n + k;
-        if (nr === 3) {
-          const sum = h[p] + u1 * h[p + 1] + u2 * h[p + 2];
-          h[p] -= sum * t1;
-          h[p + 1] -= sum * t2;
-          h[p + 2] -= sum * t3;
-        } else {
-          const sum = h[p] + u1 * h[p + 1];
-          h[p] -= sum * t1;
-          h[p + 1] -= sum * t2;
-        }
-      }
-      // U <- U P on its columns k-w0 ..
-      const c = k - w0;
-      for (let r = 0; r < m; r++) {
-        const p = r * m + c;
-        if (nr === 3) {
-          const sum = u[p] + u1 * u[p + 1] + u2 * u[p + 2];
-          u[p] -= sum * t1;
-          u[p + 1] -= sum * t2;
-          u[p + 2] -= sum * t3;
-        } else {
-          const sum = u[p] + u1 * u[p + 1];
-          u[p] -= sum * t1;
-          u[p + 1] -= sum * t2;
-        }
-      }
+      far.fill(0, 0, nu * n);
+      gemmNNUnchecked(nu, n, nu, 1, ut, uo, kdu, zt, w0 * n, n, far, 0, n);
+      zt.set(far.subarray(0, nu * n), w0 * n);
     }
   }
 }
@@ -1891,7 +1864,7 @@ function francisQR(
 function francisScratch(n: number, chunk: number): number {
   const nw = n >= AED_MIN ? Math.min(n, deflationWindow(n)) : 0;
   const mw = nw > 0 ? multishiftWindow(nw) : 0;
-  return 3 * chunk + 2 * nw * nw + nw * n + 12 * nw + mw * mw + mw * n + 256;
+  return 3 * chunk + 2 * nw * nw + nw * n + 15 * nw + mw * mw + mw * n + 16 + 256;
 }
 
 function francisIn(

@@ -4,16 +4,18 @@
  * (lyapunov.ts) and of its condition estimator. Internal to src/linalg (not re-exported from the package).
  *
  *  - solveQuasiTriangularLyapunov: column block by column block, block pairs by Gaussian elimination (level 2);
- *  - solveQuasiTriangularLyapunovBlocked: the same by panels, most of the work in matrix-matrix products (level 3),
- *    and able to solve only the leading block when C vanishes outside it.
+ *  - solveQuasiTriangularLyapunovBlocked: the same, able to solve only the leading block when C vanishes outside it;
+ *    with the JavaScript kernels from BLOCKED_MIN_N on by panels, most of the work in matrix-matrix products
+ *    (level 3).
  *
- * The products go through gemm.ts's dispatch: the WebAssembly kernels when t, c and y are views of their memory
- * (src/linalg/wasm/runtime.ts; the Lyapunov solver keeps its factorisation there during a solve), the JavaScript
- * kernels otherwise. A blocked solve on ordinary arrays copies them into that memory first when the kernels are
- * loaded (O(n^2) against O(n^3) work). Arguments are not checked here: the callers (lyapunov.ts) validate A and Q.
+ * Both run the WebAssembly kernel of the column-block solve (asm/lyapunov.ts, one call per solve) when t, c and y are
+ * views of the kernels' memory (src/linalg/wasm/runtime.ts; the Lyapunov solver keeps its factorisation there during
+ * a solve); the blocked entry also copies ordinary arrays there from KERNEL_COPY_MIN_N on (O(n^2) against O(n^3)
+ * work). The JavaScript solves (solveQuasiTriangularLyapunovJs and the panels) are the fallback and the cross-check.
+ * Arguments are not checked here: the callers (lyapunov.ts) validate A and Q.
  */
 import { gemmNNUnchecked, gemmNTUnchecked, mirrorUpperUnchecked } from "./gemm.js";
-import { inMemory, wasm, withWorkspace } from "./wasm/runtime.js";
+import { type WasmRuntime, addr, inMemory, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const small = new Float64Array(20); // 4x4 system + rhs for one block pair
 
@@ -215,12 +217,64 @@ function solveBlockPair(
   return true;
 }
 
+/** Doubles of work of the WebAssembly kernel for order n (asm/lyapunov.ts lyapTriangularWork, checked in tests). */
+export function triangularWorkSize(n: number): number {
+  return 2 * n + 32 + ((n + 1) >> 1);
+}
+
+/**
+ * The WebAssembly kernel of solveQuasiTriangularLyapunov (asm/lyapunov.ts) on the n x n blocks at offsets tOff, cOff,
+ * yOff (leading dimension ld) of views of its memory: true when solved, false when a block pair is singular, null
+ * when the kernels' memory has no room for its work (the caller then solves in JavaScript). `work` is used as the
+ * kernel's work when it is a view of its memory with triangularWorkSize(n) doubles (no workspace is opened then).
+ */
+export function solveTriangularInKernel(
+  rt: WasmRuntime,
+  n: number,
+  ld: number,
+  t: Float64Array,
+  tOff: number,
+  c: Float64Array,
+  cOff: number,
+  y: Float64Array,
+  yOff: number,
+  mirror: boolean,
+  work?: Float64Array,
+): boolean | null {
+  const size = triangularWorkSize(n);
+  const call = (w: Float64Array): boolean =>
+    rt.x.lyapTriangular(n, addr(t, tOff), ld, addr(c, cOff), ld, addr(y, yOff), ld, addr(w), +mirror) === 1;
+  if (work && work.length >= size && inMemory(rt, work)) return call(work);
+  return withWorkspace(size, (ws) => (ws.inWasm ? call(ws.doubles(size)) : null), 2);
+}
+
 /**
  * Solves T Y + Y T^T = C for symmetric Y, T quasi-upper-triangular (standardised real Schur form) n x n row-major.
  * Reads the upper triangle of C (plus the lower entry of each 2x2 diagonal block is taken from the upper one);
- * writes the full symmetric Y. `ycol` needs 2n entries. Returns false if a block pair is exactly singular.
+ * writes the full symmetric Y. `ycol` needs 2n entries (triangularWorkSize(n) to serve as the kernel's work).
+ * Returns false if a block pair is exactly singular. When t, c and y are views of the WebAssembly kernels' memory,
+ * the kernel solves (solveTriangularInKernel).
  */
 export function solveQuasiTriangularLyapunov(
+  n: number,
+  t: Float64Array,
+  c: Float64Array,
+  y: Float64Array,
+  blockStart: Int32Array,
+  blockSize: Int32Array,
+  nBlocks: number,
+  ycol: Float64Array,
+): boolean {
+  const rt = wasm();
+  if (rt && inMemory(rt, t) && inMemory(rt, c) && inMemory(rt, y)) {
+    const ok = solveTriangularInKernel(rt, n, n, t, 0, c, 0, y, 0, true, ycol);
+    if (ok !== null) return ok;
+  }
+  return solveQuasiTriangularLyapunovJs(n, t, c, y, blockStart, blockSize, nBlocks, ycol);
+}
+
+/** solveQuasiTriangularLyapunov in JavaScript (the fallback and cross-check of the kernel). */
+export function solveQuasiTriangularLyapunovJs(
   n: number,
   t: Float64Array,
   c: Float64Array,
@@ -302,17 +356,26 @@ export function solveQuasiTriangularLyapunov(
 }
 
 export const PANEL = 16; // columns per panel of the blocked triangular solve
-export const BLOCKED_MIN_N = 96; // below this the unblocked solve is as fast
+export const BLOCKED_MIN_N = 96; // below this the unblocked solve is as fast (JavaScript kernels)
+/**
+ * From this order the WebAssembly kernel solves ordinary arrays too, on copies in its memory (below it, the copies
+ * and the call cost more than they save; the solver keeps its arrays in that memory from the same order).
+ */
+export const KERNEL_COPY_MIN_N = 12;
 
 /**
- * The same solve as solveQuasiTriangularLyapunov, by panels of about PANEL columns so that most of the work is in
- * matrix-matrix products (the level-3 organisation of Jonsson and Kagstrom's recursive Sylvester solvers): for the
+ * The same solve as solveQuasiTriangularLyapunov, able to solve only the leading block when C vanishes outside it
+ * (`active`: C vanishes outside its leading active x active block, hence so does Y, and only that block, extended to
+ * whole diagonal blocks, is solved). Same arguments and result (c and y must not alias).
+ *
+ * With the WebAssembly kernels the whole solve is one call of the unblocked kernel (asm/lyapunov.ts: its f64x2 dot
+ * products run at 4-7 GFlop/s for n = 100-800, 2.5-3x the blocked solve below on the same kernels' products). With
+ * the JavaScript kernels, from BLOCKED_MIN_N on, it runs by panels of about PANEL columns so that most of the work is
+ * in matrix-matrix products (the level-3 organisation of Jonsson and Kagstrom's recursive Sylvester solvers): for the
  * panel J of columns j0..j1-1, rows 0..j1-1,
  *   R[:, J] = C[:, J] - Y[:, j1:] T[J, j1:]^T - T[:, j1:] Y[J, j1:]^T          (columns right of J, solved)
  * then row panels I = J, J-1, ..., 0:
  *   R[I, J] -= T[I, I_end:j1] Y[I_end:j1, J],   T_II Y_IJ + Y_IJ T_JJ^T = R_IJ  (small Sylvester; Lyapunov if I = J).
- * Same arguments and result (c and y must not alias), and `active`: C vanishes outside its leading active x active
- * block, hence so does Y, and only that block (extended to whole diagonal blocks) is solved.
  */
 export function solveQuasiTriangularLyapunovBlocked(
   n: number,
@@ -328,23 +391,30 @@ export function solveQuasiTriangularLyapunovBlocked(
   let nbA = 0;
   while (nbA < nBlocks && blockStart[nbA] < active) nbA++;
   const m = nbA === 0 ? 0 : blockStart[nbA - 1] + blockSize[nbA - 1]; // solved dimension
-  if (m === n && n < BLOCKED_MIN_N)
-    return solveQuasiTriangularLyapunov(n, t, c, y, blockStart, blockSize, nBlocks, ycol);
-  const rt = m >= BLOCKED_MIN_N ? wasm() : null;
-  if (rt && !(inMemory(rt, t) && inMemory(rt, c) && inMemory(rt, y))) {
-    // ordinary arrays: solve on copies in the kernels' memory (when it has room), so that the products run there
-    return withWorkspace(3 * n * n + 64, (ws) => {
-      if (!ws.inWasm) return solveBlocked(n, t, c, y, blockStart, blockSize, ycol, m, nbA);
-      const tw = ws.doubles(n * n),
-        cw = ws.doubles(n * n),
-        yw = ws.doubles(n * n);
-      tw.set(t.subarray(0, n * n));
-      cw.set(c.subarray(0, n * n));
-      const ok = solveBlocked(n, tw, cw, yw, blockStart, blockSize, ycol, m, nbA);
-      y.set(yw);
-      return ok;
-    });
+  const rt = wasm();
+  if (rt && m > 0) {
+    if (inMemory(rt, t) && inMemory(rt, c) && inMemory(rt, y)) {
+      if (m < n) y.fill(0, 0, n * n);
+      const ok = solveTriangularInKernel(rt, m, n, t, 0, c, 0, y, 0, true, ycol);
+      if (ok !== null) return ok;
+    } else if (n >= KERNEL_COPY_MIN_N) {
+      // ordinary arrays: solve on copies in the kernels' memory (when it has room)
+      const ok = withWorkspace(3 * n * n + 64, (ws) => {
+        if (!ws.inWasm) return null;
+        const tw = ws.doubles(n * n),
+          cw = ws.doubles(n * n),
+          yw = ws.doubles(n * n);
+        tw.set(t.subarray(0, n * n));
+        cw.set(c.subarray(0, n * n));
+        const solved = solveTriangularInKernel(rt, m, n, tw, 0, cw, 0, yw, 0, true);
+        if (solved !== null) y.set(yw);
+        return solved;
+      });
+      if (ok !== null) return ok;
+    }
   }
+  if (m === n && n < BLOCKED_MIN_N)
+    return solveQuasiTriangularLyapunovJs(n, t, c, y, blockStart, blockSize, nBlocks, ycol);
   return solveBlocked(n, t, c, y, blockStart, blockSize, ycol, m, nbA);
 }
 
@@ -370,7 +440,7 @@ function solveBlocked(
       tm.set(t.subarray(i * n, i * n + m), i * m);
       cm.set(c.subarray(i * n, i * n + m), i * m);
     }
-    if (!solveQuasiTriangularLyapunov(m, tm, cm, ym, blockStart, blockSize, nbA, ycol)) return false;
+    if (!solveQuasiTriangularLyapunovJs(m, tm, cm, ym, blockStart, blockSize, nbA, ycol)) return false;
     for (let i = 0; i < m; i++) y.set(ym.subarray(i * m, i * m + m), i * n);
     return true;
   }
@@ -421,7 +491,7 @@ function solveBlocked(
       bsSmall[b] = blockStart[fb + b] - j0;
       bzSmall[b] = blockSize[fb + b];
     }
-    if (!solveQuasiTriangularLyapunov(jw, tSmall, cSmall, ySmall, bsSmall, bzSmall, nb, colSmall)) return false;
+    if (!solveQuasiTriangularLyapunovJs(jw, tSmall, cSmall, ySmall, bsSmall, bzSmall, nb, colSmall)) return false;
     for (let i = 0; i < jw; i++) for (let j = 0; j < jw; j++) y[(j0 + i) * n + j0 + j] = ySmall[i * jw + j];
     // row panels above the diagonal
     for (let I = J - 1; I >= 0; I--) {
@@ -476,10 +546,16 @@ function solveBlocked(
   return true;
 }
 
-/** The 1x1 and 2x2 diagonal blocks of a quasi-upper-triangular n x n row-major t (from its subdiagonal). */
-export function diagonalBlocks(n: number, t: Float64Array): { start: Int32Array; size: Int32Array; count: number } {
-  const start = new Int32Array(n),
-    size = new Int32Array(n);
+/**
+ * The 1x1 and 2x2 diagonal blocks of a quasi-upper-triangular n x n row-major t (from its subdiagonal), into `start`
+ * and `size` (n entries each; new arrays by default).
+ */
+export function diagonalBlocks(
+  n: number,
+  t: Float64Array,
+  start: Int32Array = new Int32Array(n),
+  size: Int32Array = new Int32Array(n),
+): { start: Int32Array; size: Int32Array; count: number } {
   let count = 0;
   for (let i = 0; i < n;) {
     const w = i + 1 < n && t[(i + 1) * n + i] !== 0 ? 2 : 1;

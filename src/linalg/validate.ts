@@ -78,8 +78,12 @@ export const MAX_MAGNITUDE = 1e150;
 
 /** Every |entry| at most MAX_MAGNITUDE (after checkFinite). */
 export function checkMagnitude(m: Matrix, what: string): void {
+  const d = m.data;
   let mx = 0;
-  for (const x of m.data) mx = Math.max(mx, Math.abs(x));
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.abs(d[i]);
+    if (v > mx) mx = v;
+  }
   if (mx > MAX_MAGNITUDE) {
     throw new MatrixArgumentError(
       `${what} has an entry of magnitude ${mx.toExponential(2).replace("e+", "e")}: beyond ` +

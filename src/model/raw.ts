@@ -1,26 +1,10 @@
 /**
- * Model files as plain data: parse YAML or JSON text and turn schema violations into one readable message.
+ * Model files as plain data: turn schema violations into one readable message; small checks shared by the engines.
+ * The YAML/JSON parser is in ./modelText.ts (the yaml library loads only where a text is parsed).
  * Browser-safe (no file access here: callers pass the text).
  */
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { ModelError, printable } from "../errors.js";
-
-/** Parses YAML (a superset of JSON) into plain data; `source` names the file in messages. */
-export function parseModelText(text: string, source = "model"): unknown {
-  if (typeof text !== "string")
-    throw new ModelError(`expected the model's text (a string), got ${describeValue(text)}`, source);
-  if (text.trim() === "") throw new ModelError("the file is empty", source);
-  try {
-    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
-  } catch (err) {
-    if (err instanceof YAMLParseError) {
-      const where = err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : "";
-      throw new ModelError(`not valid YAML or JSON${where}: ${err.message.split("\n")[0]}`, source);
-    }
-    throw new ModelError(`could not parse: ${(err as Error).message}`, source);
-  }
-}
 
 /**
  * The entries of a mapping from a parsed file, keys as written. Unlike zod's record (which builds a plain object and

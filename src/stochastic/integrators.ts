@@ -307,6 +307,62 @@ function constants(sys: LangevinSystem, dt: number, keepPrevious: boolean): Cons
   };
 }
 
+/** The numbers constants() was made from, copied, beside the constants (one entry per system: the last used). */
+interface ConstantsEntry {
+  dt: number;
+  keepPrevious: boolean;
+  dynamics: Dynamics;
+  mass: Float64Array;
+  friction: Float64Array;
+  temperature: Float64Array;
+  overdamped: Uint8Array | null;
+  c: Constants;
+}
+
+const constantsCache = new WeakMap<LangevinSystem, ConstantsEntry>();
+
+function sameNumbers(a: ArrayLike<number> | null, b: ArrayLike<number> | null | undefined): boolean {
+  if (a === null || b === null || b === undefined) return a === null && (b === null || b === undefined);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * constants() shared by the integrators of one system: an ensemble builds an integrator per replica on the same
+ * system, and the coefficients (exponentials, square roots, index lists) were a few percent of a short replica.
+ * An entry serves only the same system object, dt and keepPrevious, and only while the system's dynamics, masses,
+ * frictions, temperatures and overdamped marks equal the copies taken when it was made (compared at every lookup:
+ * a system changed in place gets fresh constants, so a stale entry cannot be returned). Constants are read only.
+ */
+function sharedConstants(sys: LangevinSystem, dt: number, keepPrevious: boolean): Constants {
+  const e = constantsCache.get(sys);
+  if (
+    e !== undefined &&
+    e.dt === dt &&
+    e.keepPrevious === keepPrevious &&
+    e.dynamics === sys.dynamics &&
+    e.c.n === sys.dof &&
+    sameNumbers(e.mass, sys.mass) &&
+    sameNumbers(e.friction, sys.friction) &&
+    sameNumbers(e.temperature, sys.temperature) &&
+    sameNumbers(e.overdamped, sys.overdamped)
+  )
+    return e.c;
+  const c = constants(sys, dt, keepPrevious);
+  constantsCache.set(sys, {
+    dt,
+    keepPrevious,
+    dynamics: sys.dynamics,
+    mass: sys.mass.slice(),
+    friction: sys.friction.slice(),
+    temperature: sys.temperature.slice(),
+    overdamped: sys.overdamped ? sys.overdamped.slice() : null,
+    c,
+  });
+  return c;
+}
+
 function newState(c: Constants, rng: Rng, noise: number, momenta: boolean): LangevinState {
   const n = c.n;
   return {
@@ -452,7 +508,7 @@ function diffuse(s: LangevinState, c: Constants, offset: number): void {
 type Build = (sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boolean) => Integrator;
 
 function baoabIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boolean): Integrator {
-  const c = constants(sys, scheme.dt, keepPrevious);
+  const c = sharedConstants(sys, scheme.dt, keepPrevious);
   const nb = c.bath.length,
     h2 = c.h2;
   if (sys.dynamics === "mixed") {
@@ -486,7 +542,7 @@ function baoabIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
 }
 
 function eulerIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boolean): Integrator {
-  const c = constants(sys, scheme.dt, keepPrevious);
+  const c = sharedConstants(sys, scheme.dt, keepPrevious);
   return assemble(scheme, c, c.n, false, (s) => {
     remember(s, c);
     eulerStep(s, c);
@@ -495,7 +551,7 @@ function eulerIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
 }
 
 function heunIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPrevious: boolean): Integrator {
-  const c = constants(sys, scheme.dt, keepPrevious);
+  const c = sharedConstants(sys, scheme.dt, keepPrevious);
   const xt = new Float64Array(c.n),
     ft = new Float64Array(c.n);
   return assemble(scheme, c, c.n, false, (s) => {
@@ -510,7 +566,7 @@ function exactIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
   if (!sys.linear) throw new ModelError("exact stepping needs a linear model");
   if (sys.dynamics === "mixed")
     throw new ModelError("exact stepping is offered for underdamped or overdamped systems, not mixed ones");
-  const c = constants(sys, scheme.dt, keepPrevious);
+  const c = sharedConstants(sys, scheme.dt, keepPrevious);
   const { E: Em, Q } = exactTransition(sys.linear.drift, sys.linear.diffusion, scheme.dt);
   const N = Em.rows,
     E = Em.data,

@@ -83,11 +83,13 @@ export class ParticleForceField implements ForceField {
     this.table = table;
     if (box && hasPairs && Number.isFinite(rc)) {
       const skin = Math.max(0, Math.min(0.3 * rc, 0.99 * (halfBox - rc)));
-      if (CellSort.fits(d, box, rc + skin)) cells = new CellSort(d, N, box, rc + skin, skin, table);
+      // The 2D cell-order loops take a cell's particles one by one: the joined stencil (cellGrid.ts).
+      const stencil = d === 2 && laws.onlySoft ? "joined" : "half";
+      if (CellSort.fits(d, box, rc + skin)) cells = new CellSort(d, N, box, rc + skin, skin, table, stencil);
     }
     this.cells = cells;
     const cellOrder = cells !== null && d === 2 && laws.onlySoft;
-    this.cellOrder = cellOrder ? new CellOrderList(cells!) : null;
+    this.cellOrder = cellOrder ? new CellOrderList(cells!, laws.uniformSoft !== null) : null;
     this.verlet = cells && !cellOrder ? new VerletList(cells) : null;
     this.all = !cells && hasPairs ? new AllPairs(d, N, box, table) : null;
     this.search = !hasPairs ? "none" : !cells ? "all pairs" : cellOrder ? "cell order" : "verlet list";
@@ -122,8 +124,8 @@ export class ParticleForceField implements ForceField {
     // ledger.
     const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
     if (want > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + want)) {
-      this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table);
-      this.cellOrder = new CellOrderList(this.cells);
+      this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table, "joined");
+      this.cellOrder = new CellOrderList(this.cells, this.laws.uniformSoft !== null);
     }
     const share = new Float64Array(S * S);
     for (let a = 0; a < S; a++)
@@ -155,14 +157,7 @@ export class ParticleForceField implements ForceField {
     const heat = this.stepHeat;
     if (account) this.heatFresh = false;
     if (heat === null || this.cellOrder === null) return this.compute(x, force);
-    let maxStep2 = 0;
-    for (let a = 0; a < x.length; a += 2) {
-      const ux = x[a] - x0[a],
-        uy = x[a + 1] - x0[a + 1];
-      const s2 = ux * ux + uy * uy;
-      if (s2 > maxStep2) maxStep2 = s2;
-    }
-    const r = cellOrderSoftStep(this.cellOrder, this.laws, x0, x, maxStep2, force, account ? heat : null);
+    const r = cellOrderSoftStep(this.cellOrder, this.laws, x0, x, force, account ? heat : null);
     if (account) this.heatFresh = r.accounted;
     return r.energy;
   }

@@ -23,6 +23,8 @@
  *   cold monomers; with two or more species, segregation: each species' mean squared distance from the centre of all
  *   particles (which species sits in the core) and, for two, the squared distance between their centres;
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
+ * Overdamped, `heat = false` leaves out the heat flows, the entropy production and the energy balance (and the pair
+ * heat's accounting, in the probe and in the force loop): for runs that measure structure or drift only.
  */
 import { ModelError } from "../errors.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
@@ -83,6 +85,8 @@ export class ParticleProbe implements Probe {
   /** T/gamma per particle. */
   private readonly diffusivity: Float64Array;
   private readonly underdamped: boolean;
+  /** Heat flows, entropy production and energy balance are sampled (false: overdamped runs that do not ask). */
+  private readonly heat: boolean;
   private readonly invMass: Float64Array;
   private readonly gamma: Float64Array;
   private readonly temp: Float64Array;
@@ -101,6 +105,7 @@ export class ParticleProbe implements Probe {
     pairHeat: PairHeatRule = "trapezoid",
     pairs: ParticleForceField | null = null,
     heatCheck = false,
+    heat = true,
   ) {
     checkParticlesModel(model, "ParticleProbe");
     if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
@@ -119,6 +124,9 @@ export class ParticleProbe implements Probe {
     this.d = d;
     this.N = N;
     this.underdamped = model.dynamics === "underdamped";
+    if (typeof heat !== "boolean")
+      throw new ModelError(`ParticleProbe: heat must be true or false, got ${String(heat)}`);
+    this.heat = heat || this.underdamped;
     this.needsPrevious = !this.underdamped;
     this.perSpecies = 1 + d + (this.underdamped ? 1 : 0);
     this.offU = S * this.perSpecies;
@@ -145,7 +153,9 @@ export class ParticleProbe implements Probe {
     this.offCov = this.offPoly + this.polySize;
     this.L = Float64Array.from({ length: d }, (_, k) => (model.box ? model.box[k] : Infinity));
     this.ledger =
-      pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2 ? new PairHeatLedger(model) : null;
+      this.heat && pairHeat === "exact" && !this.underdamped && model.pairs.length > 0 && N >= 2
+        ? new PairHeatLedger(model)
+        : null;
     // The ledger's pass folded into the force loop of the pairs term where it can (2D soft disks in cell order): each
     // step's end evaluation accounts the step's pair heat; a step it could not account goes through the ledger.
     this.fused =
@@ -157,7 +167,7 @@ export class ParticleProbe implements Probe {
       )
         ? pairs
         : null;
-    this.stateHeat = pairHeat === "state" && !this.underdamped;
+    this.stateHeat = this.heat && pairHeat === "state" && !this.underdamped;
     this.divergence = this.stateHeat && model.pairs.length > 0 && N >= 2 ? new PairDivergence(model) : null;
     this.mobility = Float64Array.from(model.species, (s) => 1 / s.friction);
     this.externalState = this.stateHeat && model.external.length > 0 && externalForcesContinuous(model);
@@ -205,7 +215,12 @@ export class ParticleProbe implements Probe {
         f0 = st.fPrev,
         invDt = 1 / this.dt;
       const ext = this.ext0.length > 0;
-      if (this.stateHeat) {
+      if (!this.heat) {
+        for (let a = 0; a < N; a++) {
+          const o = sp[a] * perSpecies;
+          for (let k = 0; k < d; k++) out[o + 1 + k] += (x[a * d + k] - x0[a * d + k]) * invDt;
+        }
+      } else if (this.stateHeat) {
         this.sampleStateHeat(st, out);
         if (this.heatCheck) this.sampleTrapezoidHeat(st, out, this.offCheck);
         for (let a = 0; a < N; a++) {
@@ -397,7 +412,8 @@ export class ParticleProbe implements Probe {
       e = this.pairAxis;
     // |r2 - r1| and the pair force on particle 2 along e at the end of the step (total force minus external part).
     const ext = this.ext1.length > 0;
-    if (ext && this.underdamped) this.external!.parts(x, this.ext1, this.e1);
+    // (overdamped with heat, sample() left the external parts at x in ext1)
+    if (ext && (this.underdamped || !this.heat)) this.external!.parts(x, this.ext1, this.e1);
     const r = this.unitSeparation(x, x, e);
     let fe = 0;
     for (let k = 0; k < d; k++) fe += (ext ? f[d + k] - this.ext1[d + k] : f[d + k]) * e[k];
@@ -464,24 +480,26 @@ export class ParticleProbe implements Probe {
     const m = this.model;
     const { S, d, perSpecies } = this;
     const specs: EstimandSpec[] = [];
-    m.species.forEach((s, k) =>
+    if (this.heat) {
+      m.species.forEach((s, k) =>
+        specs.push({
+          group: "bath flux",
+          name: `into ${s.name}`,
+          estimand: linear([[k * perSpecies, 1]]),
+        }),
+      );
       specs.push({
-        group: "bath flux",
-        name: `into ${s.name}`,
-        estimand: linear([[k * perSpecies, 1]]),
-      }),
-    );
-    specs.push({
-      group: "entropy production",
-      name: "rate",
-      estimand: linear(m.species.map((s, k) => [k * perSpecies, -1 / s.temperature] as [number, number])),
-    });
-    // Zero in a steady state (d<U>/dt = 0): a check of stationarity and of the time step.
-    specs.push({
-      group: "energy balance",
-      name: "sum of bath fluxes",
-      estimand: linear(m.species.map((_, k) => [k * perSpecies, 1] as [number, number])),
-    });
+        group: "entropy production",
+        name: "rate",
+        estimand: linear(m.species.map((s, k) => [k * perSpecies, -1 / s.temperature] as [number, number])),
+      });
+      // Zero in a steady state (d<U>/dt = 0): a check of stationarity and of the time step.
+      specs.push({
+        group: "energy balance",
+        name: "sum of bath fluxes",
+        estimand: linear(m.species.map((_, k) => [k * perSpecies, 1] as [number, number])),
+      });
+    }
     m.species.forEach((s, k) => {
       for (let ax = 0; ax < d; ax++) {
         specs.push({

@@ -69,11 +69,14 @@ const FN = new Float64Array(128);
   }
 })();
 
+const NO_PENDING = new Int32Array(0);
+
 /** A xoshiro128** stream with uniform and Gaussian samplers. */
 export class Rng {
   /** The 128-bit state (four 32-bit words). */
   readonly state = new Int32Array(4);
-  private pending = new Int32Array(64);
+  /** Indices of rejected fast-path draws in a fill; allocated at the first fill (a replica makes two streams). */
+  private pending = NO_PENDING;
 
   /** A stream from explicit state words (not all zero). */
   constructor(s0: number, s1: number, s2: number, s3: number) {
@@ -140,7 +143,7 @@ export class Rng {
    * the generator's state held in locals for the whole fill (no allocation once the scratch list has grown).
    */
   fillNormal(out: Float64Array, offset: number, count: number): void {
-    if (this.pending.length < count) this.pending = new Int32Array(Math.max(count, 2 * this.pending.length));
+    if (this.pending.length < count) this.pending = new Int32Array(Math.max(count, 64, 2 * this.pending.length));
     const pending = this.pending;
     let npending = 0;
     const s = this.state;

@@ -18,7 +18,7 @@
  * biases are attached by src/verify.
  */
 import { ModelError } from "../errors.js";
-import { checkModel, type Model } from "../model/index.js";
+import { checkModel, type Model } from "../model/models.js";
 import { describeValue } from "../model/raw.js";
 import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
@@ -110,6 +110,12 @@ export interface SimulationOptions {
    * The result's `pairHeat` says which was used.
    */
   pairHeat?: PairHeatRule;
+  /**
+   * Overdamped particles: false leaves out the heat flows, the entropy production and the energy balance, and the
+   * pair heat is not accounted (neither in the force loop nor in a pass of its own): for runs that measure structure
+   * or drift only (default true; `pairHeat` is then not used and the result has no `pairHeat`).
+   */
+  heat?: boolean;
   /** Estimate the full covariance (default when the state has at most 40 coordinates). */
   covariance?: boolean;
   /** Density and current fields on pairs of coordinates. */
@@ -276,6 +282,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let fluxEstimator: FluxEstimator | undefined;
   let plannedPairHeat: PairHeatRule | undefined;
   if (model.kind === "network") {
+    if (o.heat === false) throw new ModelError("heat: false is for overdamped particles, not networks");
     const built = networkSystem(model, { exactStepping: scheme === "exact" });
     system = built.system;
     warnings.push(...built.warnings);
@@ -303,11 +310,17 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       throw new ModelError("particle systems use the Stratonovich estimators; remove fluxEstimator: state");
     if (o.pairHeat !== undefined && !PAIR_HEAT_RULES.includes(o.pairHeat))
       throw new ModelError(`pairHeat must be ${PAIR_HEAT_RULES.join(", ")}, got ${String(o.pairHeat)}`);
+    if (o.heat !== undefined && typeof o.heat !== "boolean")
+      throw new ModelError(`heat must be true or false, got ${describeValue(o.heat)}`);
+    if (o.heat === false && model.dynamics !== "overdamped")
+      throw new ModelError("heat: false is for overdamped particles (underdamped heat flows cost nothing extra)");
+    // heat: false: no heat estimates, so no pair heat to take and none of its time-step warnings.
+    const heat = o.heat !== false;
     const pairHeat = o.pairHeat ?? choosePairHeat(model);
-    if (model.dynamics === "overdamped") plannedPairHeat = pairHeat;
+    if (model.dynamics === "overdamped" && heat) plannedPairHeat = pairHeat;
     // The trapezoid sums carry a first-order bias; the state-function heat does not (stateHeat.ts).
-    stratonovich = model.dynamics === "overdamped" && pairHeat !== "state";
-    const stateProblem = pairHeat === "state" ? stateHeatProblem(model) : null;
+    stratonovich = model.dynamics === "overdamped" && heat && pairHeat !== "state";
+    const stateProblem = heat && pairHeat === "state" ? stateHeatProblem(model) : null;
     if (model.dynamics === "overdamped" && stateProblem)
       warnings.push(
         `heat flows and entropy production are biased: ${stateProblem}; pairHeat "exact" (--pair-heat exact) sums each pair's heats exactly`,
@@ -317,15 +330,16 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     // Not with a kinked pair force (WCA at its cutoff): there the trapezoid errs at each crossing, a bias that the
     // first-order estimate does not cover, and the state function stays.
     heatCheck =
+      heat &&
       o.pairHeat === undefined &&
       pairHeat === "state" &&
       model.dynamics === "overdamped" &&
       !model.pairs.some((r) => r.pair.potential === "wca");
-    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs, heatCheck);
+    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs, heatCheck, heat);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);
-    if (model.dynamics === "overdamped" && pairHeat === "trapezoid" && kinked.length > 0) {
+    if (model.dynamics === "overdamped" && heat && pairHeat === "trapezoid" && kinked.length > 0) {
       warnings.push(
         `heat flows and entropy production take the pair heat by the trapezoid rule, which errs where the ${kinked[0]} pair force ` +
           "has a kink (its cutoff): a bias that shrinks slowly with dt and shows most near equal temperatures; " +
@@ -553,16 +567,21 @@ export class ReplicaRun implements ReplicaRunner {
   ) {
     const dyn = Rng.stream(plan.options.seed, replica, 0);
     this.rng = dyn;
-    this.packed = plan.kernel ? new Float64Array(3 * plan.system.dof) : null;
-    this.burnSums = plan.kernel ? new Float64Array(plan.K) : null;
+    // The replica's running sums and scratch in one buffer (views): a short replica's allocations were a visible
+    // part of a large ensemble's time (typed arrays beyond 64 bytes each get a backing store of their own).
+    const K = plan.K,
+      packedLength = plan.kernel ? 3 * plan.system.dof : 0;
+    const scratch = new Float64Array((plan.kernel ? 3 : 2) * K + packedLength);
+    this.values = scratch.subarray(0, K);
+    this.sums = scratch.subarray(K, 2 * K);
+    this.packed = plan.kernel ? scratch.subarray(2 * K, 2 * K + packedLength) : null;
+    this.burnSums = plan.kernel ? scratch.subarray(2 * K + packedLength) : null;
     // The plan's force field is shared by the replicas a thread runs: forget what the previous one left (neighbour
     // lists, cell order), so a replica's numbers do not depend on which replicas ran before it in this thread.
     plan.system.forces.reset?.();
     this.integrator = integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
     this.state = this.integrator.init(dyn);
     this.total = plan.nBurn + plan.nProduction;
-    this.values = new Float64Array(plan.K);
-    this.sums = new Float64Array(plan.K);
     this.batchMeans = batchMeans ?? new Float64Array(plan.batches * plan.K);
     this.fieldAcc = plan.fields.map((f) => new FieldAccumulator(f, plan.dt));
     if (resume) {

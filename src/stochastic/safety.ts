@@ -21,7 +21,7 @@ import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
 import type { NetworkModel } from "../model/network.js";
 import type { PairPotential, ParticlesModel } from "../model/particles.js";
-import type { Model } from "../model/index.js";
+import type { Model } from "../model/models.js";
 import type { LangevinSystem, SchemeName } from "./integrators.js";
 import {
   cosineField,

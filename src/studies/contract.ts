@@ -177,8 +177,8 @@ export interface ReproduceCase<P = unknown, R = unknown> {
   /** The set's parameters (plain JSON, written to results.json), full or quick. */
   parameters(quick: boolean): P;
   compute(parameters: P, context: ComputeContext): Promise<R>;
-  /** Pure: the figures drawn from the results. */
-  figures(results: R): Figure[];
+  /** Pure: the figures drawn from the results (`at.quick`: of a --quick run, which a figure may say is not resolved). */
+  figures(results: R, at?: { quick: boolean }): Figure[];
   /** The set as a map of independent points (see PointMap); compute() then runs them one after another. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   map?: PointMap<P, any, any, R>;
@@ -276,7 +276,14 @@ export function defineStudy<S extends z.ZodObject, R>(study: Study<S, R>): Study
 /** A reproduce case that runs the study itself at fixed parameters (validated by the study's schema). */
 export function studyCase<S extends z.ZodObject, R>(
   study: Study<S, R>,
-  c: { id: string; title: string; seed?: number; parameters: (quick: boolean) => z.input<S> },
+  c: {
+    id: string;
+    title: string;
+    seed?: number;
+    parameters: (quick: boolean) => z.input<S>;
+    /** The set's figures when they differ from the study's (e.g. a quick run's says what it does not resolve). */
+    figures?: (results: R, at?: { quick: boolean }) => Figure[];
+  },
 ): ReproduceCase<z.input<S>, R> {
   return {
     id: c.id,
@@ -284,7 +291,7 @@ export function studyCase<S extends z.ZodObject, R>(
     seed: c.seed,
     parameters: c.parameters,
     compute: (p, ctx) => study.compute(study.parameters.parse(p) as z.output<S>, ctx),
-    figures: (r) => study.figures(r),
+    figures: c.figures ?? ((r) => study.figures(r)),
   };
 }
 

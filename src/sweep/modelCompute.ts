@@ -13,7 +13,7 @@
  */
 import { ModelError, SweepError } from "../errors.js";
 import { solveNetwork } from "../exact/network.js";
-import { validateModel, type Model } from "../model/index.js";
+import { validateModel, type Model } from "../model/models.js";
 import { schemeByName, type Scheme } from "../stochastic/integrators.js";
 import { preparePlan, simulateSync, type SimulationOptions } from "../stochastic/run.js";
 import { PAIR_HEAT_CHECK } from "../stochastic/pairHeatChoice.js";

@@ -17,7 +17,8 @@
  */
 import { z } from "zod";
 import { SweepError } from "../errors.js";
-import { formatZodError, parseModelText } from "../model/raw.js";
+import { parseModelText } from "../model/modelText.js";
+import { formatZodError } from "../model/raw.js";
 import { MAX_POINTS, parseRange, pointCount, type Axis, type Combine } from "./axes.js";
 import type { Base, ComputeOptions } from "./compute.js";
 import { parsePath } from "./paths.js";

@@ -6,7 +6,7 @@
  */
 import { SteadyStateError } from "../errors.js";
 import { EXACT_MAX_COORDINATES, exactCostText, solveNetwork, type NetworkSteadyState } from "../exact/network.js";
-import { checkModel, type Model } from "../model/index.js";
+import { checkModel, type Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import { checkNetworkSolvable, particleConfinementProblem } from "../problem/diagnose.js";

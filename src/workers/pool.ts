@@ -43,6 +43,31 @@ export function defaultWorkers(): number {
 
 let runCounter = 0;
 
+/**
+ * Worker threads (piscina) started when first needed and kept until closed, for several runners of one command:
+ * `ness reproduce` runs every figure set's replica blocks (workerRunner) and point maps (reproduceMap.ts) on one such
+ * pool, so its threads start once, load their modules once and stay warm from set to set. Tasks name their script
+ * (`run(task, { filename })`); the pool's default is the block worker.
+ */
+export class SharedThreads {
+  private pool: Piscina | null = null;
+  constructor(readonly workers: number) {}
+  get(): Piscina {
+    this.pool ??= new Piscina({
+      filename: workerScript(),
+      minThreads: 0,
+      maxThreads: Math.max(1, this.workers),
+      idleTimeout: Infinity,
+    });
+    return this.pool;
+  }
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    await p?.destroy();
+  }
+}
+
 function reviveError(r: { name: string; message: string }): NessError {
   if (r.name === "SimulationError") return new SimulationError(r.message);
   if (r.name === "ModelError") return new ModelError(r.message);
@@ -76,7 +101,11 @@ function reviveError(r: { name: string; message: string }): NessError {
  * }
  * ```
  */
-export function workerRunner(workers: number): BlockRunner & { segments: SegmentRunner; close(): Promise<void> } {
+export function workerRunner(
+  workers: number,
+  /** Threads owned by the caller (closed by it, not by `close`); by default the runner has a pool of its own. */
+  shared?: SharedThreads,
+): BlockRunner & { segments: SegmentRunner; close(): Promise<void> } {
   // One pool per runner, reused across runs (warm threads and JIT); idle threads exit after a second.
   let pool: Piscina | null = null;
   // Segments of one run share its id, so each worker prepares the run's plan once.
@@ -103,12 +132,14 @@ export function workerRunner(workers: number): BlockRunner & { segments: Segment
     hooks: BlockHooks,
     runId: string,
   ): Promise<BlockReply[]> => {
-    pool ??= new Piscina({
-      filename: workerScript(),
-      minThreads: 0,
-      maxThreads: Math.max(1, workers),
-      idleTimeout: 1000,
-    });
+    pool ??=
+      shared?.get() ??
+      new Piscina({
+        filename: workerScript(),
+        minThreads: 0,
+        maxThreads: Math.max(1, workers),
+        idleTimeout: 1000,
+      });
     let failure: Error | null = null;
     const stop = new Int32Array(new SharedArrayBuffer(4));
     const fail = (err: Error) => {
@@ -157,7 +188,7 @@ export function workerRunner(workers: number): BlockRunner & { segments: Segment
     async close() {
       const p = pool;
       pool = null;
-      await p?.destroy();
+      if (!shared) await p?.destroy();
     },
   });
 }

@@ -109,6 +109,19 @@ const freeParticles = validateParticles({
   species: [{ name: "a", count: 3, temperature: 1 }],
 });
 const dt = { dt: 0.01 };
+/** Two overdamped soft disks in a periodic box (for the particle options). */
+const boxedDisks = validateParticles({
+  kind: "particles",
+  dynamics: "overdamped",
+  dimension: 2,
+  box: 4,
+  species: [
+    { name: "hot", count: 1, temperature: 2 },
+    { name: "cold", count: 1, temperature: 1 },
+  ],
+  pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+  initial: "random",
+});
 const options = { time: 1, seed: 1 };
 const oneSite = validateNetwork({
   kind: "network",
@@ -421,6 +434,18 @@ const calls: Call[] = [
     () => stochastic.simulateSync(freeParticles, dt, options),
     SteadyStateError,
     "no steady state in open space",
+  ],
+  [
+    "simulateSync(network, heat false)",
+    () => stochastic.simulateSync(net, dt, { ...options, heat: false }),
+    ModelError,
+    "heat: false is for overdamped particles, not networks",
+  ],
+  [
+    "simulateSync(particles, heat 'no')",
+    () => stochastic.simulateSync(boxedDisks, dt, { ...options, heat: "no" as never }),
+    ModelError,
+    'heat must be true or false, got "no"',
   ],
   [
     "simulate: negative burn-in",

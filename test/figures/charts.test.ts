@@ -243,6 +243,11 @@ describe("typography", () => {
     expect(typeset("L = 2 pi Σ D(q), 0 < |q| <= pi / range, S(q -> 0), a >= b")).toBe(
       "L = 2 π Σ D(q), 0 < |q| ≤ π / range, S(q → 0), a ≥ b",
     );
+    // Minus signs written with the hyphen; hyphens in words, flags and exponents stay.
+    expect(typeset("|T_L - T_R|, x(1 - x), T3 - T0, psi = -0.002, (-1, 2), burn-in, --quick, N^-0.49")).toBe(
+      "|T_L − T_R|, x(1 − x), T₃ − T₀, ψ = −0.002, (−1, 2), burn-in, --quick, N^-0.49",
+    );
+    expect(typeset("<x1 x2' - x2 x1'>/2")).toBe("⟨x₁ x₂' − x₂ x₁'⟩/2");
   });
 
   it("draws powers without a Unicode form as SVG superscripts (t^(1/3), N^-0.49)", () => {
@@ -342,8 +347,9 @@ describe("reference line labels", () => {
         series: [{ name: "S", x, y: x.map((v) => (v < 2 ? 0.1 : 0.25 + 0.05 * Math.sin(8 * v))) }],
         referenceLines: [{ y: 0.25, label: "x(1 - x)", labelAt }],
       });
-    expect(labelOf(render(panel()), "x(1 - x)").anchor).toBe("start");
-    expect(labelOf(render(panel("end")), "x(1 - x)").anchor, "an explicit place is kept").toBe("end");
+    // (drawn with a typeset minus)
+    expect(labelOf(render(panel()), "x(1 − x)").anchor).toBe("start");
+    expect(labelOf(render(panel("end")), "x(1 − x)").anchor, "an explicit place is kept").toBe("end");
   });
 });
 

@@ -621,6 +621,14 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       return last?.parameters?.Cv === 5 && /^done/.test(document.querySelector("#study-state")?.textContent ?? "");
     });
     await check(5, 1.5, 2.5);
+    // --T0 is checked against the range --help states (a temperature in [1e-6, 1e6] for this model, not the
+    // schema's [0, 1e6], which admits ssep densities): the CLI's message in place, then recovery.
+    await page.locator("#study-energy-correlations-T0").fill("0");
+    const cli = await cliError(["study", "energy-correlations", "--model", "ideal-gas", "--Cv", "5", "--T0", "0"]);
+    expect(cli).toMatch(/--T0 .*1e-6/);
+    await expect.poll(() => page.locator("#study-energy-correlations-error").textContent()).toBe(cli);
+    await page.locator("#study-energy-correlations-T0").fill("1.5");
+    await expect.poll(() => page.locator("#study-energy-correlations-error").textContent()).toBe("");
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 // The one cell grid (src/stochastic/neighbours/cellGrid.ts) and the pair search on it: every pair of neighbouring
-// cells visited exactly once by both stencils, whatever the grid's shape (one cell or several per axis, 1D to 3D),
+// cells visited exactly once by every stencil, whatever the grid's shape (one cell or several per axis, 1D to 3D),
 // the sort a permutation with each particle in the cell of its wrapped position, and pairsWithin against a
 // brute-force search.
 import { describe, expect, it } from "vitest";
@@ -39,7 +39,7 @@ describe("the cell grid", () => {
     [3, [6, 2, 3], [6, 1, 3]],
     [3, [Infinity, 4, 3], [1, 4, 3]],
   ];
-  for (const stencil of ["half", "upper"] as CellStencil[]) {
+  for (const stencil of ["half", "upper", "joined"] as CellStencil[]) {
     for (const [d, box, n] of shapes) {
       it(`${stencil} stencil, ${d}D box ${box.join(" x ")}: every pair of neighbouring cells once, none other`, () => {
         const grid = new CellGrid(d, box, 100, stencil); // enough particles for the grid not to be bounded
@@ -60,6 +60,11 @@ describe("the cell grid", () => {
           // The cell itself comes in a triple of its own (the loops take j > i there).
           expect([...t.subarray(ts[c], ts[c + 1])].filter((v, k) => k % 3 === 1 && v === c)).toHaveLength(1);
           if (stencil === "half") expect([...t.subarray(ts[c], ts[c] + 3)]).toEqual([c, c, c]);
+          // Joined: the cell's own triple takes in the cells c + 1 .. when they are neighbours (no separate triple).
+          if (stencil === "joined") {
+            expect(t.subarray(ts[c], ts[c] + 2)).toEqual(Int32Array.of(c, c));
+            for (let m = ts[c] + 3; m < ts[c + 1]; m += 3) expect(t[m + 1]).not.toBe(c + 1);
+          }
         }
         expect(new Set(seen.keys())).toEqual(neighbouringCells(n));
         for (const [key, times] of seen) expect(times, key).toBe(1);

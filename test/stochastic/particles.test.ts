@@ -7,7 +7,9 @@ import { type ParticlesModel } from "../../src/model/particles.js";
 import { validateModel } from "../../src/model/index.js";
 import { PairHeatLedger } from "../../src/stochastic/pairHeat.js";
 import { Rng } from "../../src/stochastic/rng.js";
-import { findEstimate } from "../../src/stochastic/run.js";
+import { heun } from "../../src/stochastic/integrators.js";
+import { findEstimate, simulateSync } from "../../src/stochastic/run.js";
+import { packPairLaws } from "../../src/stochastic/potentials/pairLaws.js";
 import { particleSystem } from "../../src/stochastic/system.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { pairField, particlesModel as model } from "../helpers/particles.js";
@@ -419,6 +421,31 @@ describe("Metzger's lecture notes: physics (fixed random seeds, error bars)", ()
   });
 });
 
+describe("heat: false (overdamped runs that measure structure or drift only)", () => {
+  it("leaves out the heat estimates and the pair-heat accounting; the rest is a trapezoid run's, to the bit", () => {
+    // 2D soft disks in cell order, where "exact" would account the pair heat in the force loop.
+    const m = model({
+      dimension: 2,
+      box: 12,
+      species: [
+        { name: "hot", count: 60, temperature: 0.5 },
+        { name: "cold", count: 60, temperature: 0.05 },
+      ],
+      pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+    });
+    const o = { time: 2, burnIn: 0.5, seed: 4, replicas: 2, covariance: false };
+    const off = simulateSync(m, heun({ dt: 0.02 }), { ...o, heat: false, pairHeat: "exact" });
+    const trap = simulateSync(m, heun({ dt: 0.02 }), { ...o, pairHeat: "trapezoid" });
+    const heatGroups = ["bath flux", "entropy production", "energy balance"];
+    expect(off.estimates.some((e) => heatGroups.includes(e.group))).toBe(false);
+    expect(trap.estimates.some((e) => heatGroups.includes(e.group))).toBe(true);
+    expect(off.pairHeat).toBeUndefined();
+    expect(off.estimates.length).toBeGreaterThan(0);
+    for (const e of off.estimates) expect(findEstimate(trap, e.group, e.name)).toEqual(e);
+    expect(() => simulateSync(m, heun({ dt: 0.02 }), { ...o, heat: 0 as never })).toThrow(/heat must be true or false/);
+  });
+});
+
 describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", () => {
   const cases: [string, ParticlesModel][] = [
     [
@@ -525,55 +552,79 @@ describe("exact pair-energy accounting of the overdamped heat (pairHeat.ts)", ()
     });
   }
 
-  it("the force loop's accounting of a step (2D soft disks in cell order) equals the ledger's pass, in both modes", () => {
-    // cases[1]: three species, different ranges and frictions, one species pair that does not interact.
-    const m = cases[1][1];
-    const field = pairField(m);
-    const S = m.species.length;
-    const dt = 0.01;
-    expect(
-      field.enableStepHeat(
-        Float64Array.from(m.species, (s) => s.temperature / s.friction),
-        dt,
-      ),
-    ).toBe(true);
-    const ledger = new PairHeatLedger(m);
-    const r = Rng.stream(22);
-    const x0 = randomPositions(m, 41);
-    const f = new Float64Array(field.dof);
-    field.compute(x0, f);
-    const modes = new Set<string>();
-    // Steps per axis uniform in [-a, a]: quiet (the list), mobile (a new sort at every step: the cells), and beyond
-    // the skin (the field leaves the step to the ledger: takeStepHeat is null, the forces stay exact).
-    for (const [a, steps, accounted] of [
-      [0.01, 15, true],
-      [0.6 * field.skin, 15, true],
-      [0.01, 10, true],
-      [2 * field.skin, 5, false],
-    ] as const) {
-      for (let k = 0; k < steps; k++) {
-        const x1 = x0.map((v) => v + a * (2 * r.uniform() - 1));
-        const u = field.computeStep(x0, x1, f, true);
-        const ref = bruteForce(m, x1);
-        expect(Math.abs(u - ref.u)).toBeLessThan(1e-11 * Math.max(1, Math.abs(ref.u)));
-        const fs = Math.max(1, ...ref.f.map(Math.abs));
-        for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.f[i])).toBeLessThan(1e-11 * fs);
-        const heat = field.takeStepHeat();
-        expect(heat !== null).toBe(accounted);
-        expect(field.takeStepHeat()).toBeNull(); // taken once
-        if (heat) {
-          const out = new Float64Array(S);
-          ledger.correct(x0, x1, 1 / dt, out, 1);
-          const scale = Math.max(1e-9, ...out.map(Math.abs));
-          expect(out.some((v) => v !== 0)).toBe(true);
-          for (let s = 0; s < S; s++) expect(Math.abs(heat[s] - out[s])).toBeLessThan(1e-10 * scale);
-          modes.add(field.cellOrderMode!);
-        }
-        x0.set(x1);
-      }
-    }
-    expect([...modes].sort()).toEqual(["cells", "list"]);
+  // cases[1]: three species, different ranges and frictions, one species pair that does not interact (the general
+  // loops); and two species under one soft law (the loops for one law: pairKernels.ts uniformHeatFrom*).
+  const oneLaw = model({
+    dimension: 2,
+    box: [12, 10],
+    species: [
+      { name: "hot", count: 60, temperature: 1 },
+      { name: "cold", count: 40, temperature: 0.1, friction: 2 },
+    ],
+    pairs: [{ potential: "soft", stiffness: 3, range: 1 }],
   });
+  it.each([
+    ["three species, three laws", cases[1][1]],
+    ["two species, one law", oneLaw],
+  ] as const)(
+    "the force loop's accounting of a step (2D soft disks in cell order) equals the ledger's pass, in each of its modes: %s",
+    (_name, m) => {
+      expect(packPairLaws(m).uniformSoft !== null).toBe(m === oneLaw);
+      const field = pairField(m);
+      const S = m.species.length;
+      const dt = 0.01;
+      expect(
+        field.enableStepHeat(
+          Float64Array.from(m.species, (s) => s.temperature / s.friction),
+          dt,
+        ),
+      ).toBe(true);
+      const ledger = new PairHeatLedger(m);
+      const r = Rng.stream(22);
+      const x0 = randomPositions(m, 41);
+      const f = new Float64Array(field.dof);
+      field.compute(x0, f);
+      const modes = new Set<string>();
+      let u0 = bruteForce(m, x0).u;
+      // Steps per axis uniform in [-a, a]: quiet (the list), mobile (a new sort at every step: the cells), and beyond
+      // the skin (the field leaves the step to the ledger: takeStepHeat is null, the forces stay exact).
+      for (const [a, steps, accounted] of [
+        [0.01, 15, true],
+        [0.6 * field.skin, 15, true],
+        [0.01, 10, true],
+        [2 * field.skin, 5, false],
+      ] as const) {
+        for (let k = 0; k < steps; k++) {
+          const x1 = x0.map((v) => v + a * (2 * r.uniform() - 1));
+          const u = field.computeStep(x0, x1, f, true);
+          const ref = bruteForce(m, x1);
+          expect(Math.abs(u - ref.u)).toBeLessThan(1e-11 * Math.max(1, Math.abs(ref.u)));
+          const fs = Math.max(1, ...ref.f.map(Math.abs));
+          for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.f[i])).toBeLessThan(1e-11 * fs);
+          const heat = field.takeStepHeat();
+          expect(heat !== null).toBe(accounted);
+          expect(field.takeStepHeat()).toBeNull(); // taken once
+          if (heat) {
+            const out = new Float64Array(S);
+            ledger.correct(x0, x1, 1 / dt, out, 1);
+            // Equal to round-off: relative 1e-10, and at least the round-off of the per-pair errors themselves, each a
+            // difference of pair energies U(r1) - U(r0) per unit time (soft energies are >= 0, so the sums' round-off
+            // is below a few eps (U(x0) + U(x1)) / dt whatever order the pairs are summed in).
+            const scale = Math.max(1e-9, ...out.map(Math.abs));
+            const roundOff = (8 * Number.EPSILON * (u0 + ref.u)) / dt;
+            expect(out.some((v) => v !== 0)).toBe(true);
+            for (let s = 0; s < S; s++)
+              expect(Math.abs(heat[s] - out[s])).toBeLessThan(Math.max(1e-10 * scale, roundOff));
+            modes.add(field.cellOrderMode!);
+          }
+          x0.set(x1);
+          u0 = ref.u;
+        }
+      }
+      // One law: the flat list of pairs at every evaluation (lists.ts "pairs"); else the list or the cells.
+      expect([...modes].sort()).toEqual(m === oneLaw ? ["pairs"] : ["cells", "list"]);
+    },
+  );
 
   it("a pair's error is shared in proportion to the diffusivities T/gamma", () => {
     const m = model({

@@ -327,6 +327,22 @@ function kernelsFor(m: ParticlesModel): Kernel[] {
       return u;
     },
   });
+  if (laws.uniformSoft === null) return out;
+  // One law between every pair of species: the flat list of pairs (lists.ts "pairs"), after the same jumps.
+  out.push({
+    name: "cell order, one law (flat list of pairs)",
+    compute: (x, f) => {
+      const pairs = new CellOrderList(new CellSort(d, N, box, rc + skin, skin, table), true);
+      const jumped = x.slice();
+      for (let k = 0; k < 3; k++) {
+        for (let i = 0; i < x.length; i += d) jumped[i] = x[i] + (k % 2 === 0 ? box[0] : 0);
+        cellOrderSoftForces(pairs, laws, jumped, f);
+      }
+      const u = cellOrderSoftForces(pairs, laws, x, f);
+      expect(pairs.lastMode).toBe("pairs");
+      return u;
+    },
+  });
   return out;
 }
 
@@ -370,6 +386,18 @@ describe("force loops against the reference laws", () => {
     });
   const twoBody: [string, ParticlesModel][] = [
     ["soft, 2D box", pairOf(2, [5, 6], { potential: "soft", stiffness: 3, range: 1.2 })],
+    [
+      "soft, 2D box, one law for every species pair",
+      model({
+        dimension: 2,
+        box: [5, 6],
+        species: [
+          { name: "a", count: 1, temperature: 1 },
+          { name: "b", count: 1, temperature: 0.1 },
+        ],
+        pairs: [{ potential: "soft", stiffness: 3, range: 1.2 }],
+      }),
+    ],
     ["soft, 1D box", pairOf(1, [6], { potential: "soft", stiffness: 3, range: 1.2 })],
     ["soft, 3D box", pairOf(3, [5, 6, 5.5], { potential: "soft", stiffness: 3, range: 1.2 })],
     ["soft, open space", pairOf(3, undefined, { potential: "soft", stiffness: 3, range: 1.2 })],
@@ -475,6 +503,18 @@ describe("force loops against the reference laws", () => {
           { between: ["a", "b"], potential: "harmonic", stiffness: 2, length: 0.3 },
           { between: ["a", "a"], potential: "soft", stiffness: 1, range: 1.5 },
         ],
+      }),
+    ],
+    [
+      "2D, one soft law between every pair of species (hot and cold disks)",
+      model({
+        dimension: 2,
+        box: [9, 7.5],
+        species: [
+          { name: "hot", count: 45, temperature: 1 },
+          { name: "cold", count: 35, temperature: 0.01 },
+        ],
+        pairs: [{ potential: "soft", stiffness: 3, range: 1 }],
       }),
     ],
   ];

@@ -95,6 +95,13 @@ describe("streamed JSON and CSV", () => {
       ),
     ).rejects.toThrow(/Infinity at column "x", row 4322/);
     expect(readdirSync(dir)).toEqual(["out.csv"]);
+    // text cells (UTF-8, quoted when needed) beside numbers, after the provenance lines; chunks of a few bytes
+    const chunks = [
+      ...csvRows(["name", "σ"], 3, (i, row) => ((row[0] = ["α,β", 'a "b"', "T₁"][i]), (row[1] = i / 3)), 8, ["p"]),
+    ];
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(
+      '# p\nname,σ\n"α,β",0\n"a ""b""",0.3333333333333333\nT₁,0.6666666666666666\n',
+    );
   });
 });
 

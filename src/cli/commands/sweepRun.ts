@@ -15,7 +15,7 @@ import { Piscina } from "piscina";
 import { fileURLToPath } from "node:url";
 import { ModelError, SweepError } from "../../errors.js";
 import { STORE_FILE, SweepStore, type StoreMeta, type StoredPoint } from "../../io/sweepStore.js";
-import { parseModelText } from "../../model/raw.js";
+import { parseModelText } from "../../model/modelText.js";
 import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/sweepQueue.js";
 import { points } from "../../sweep/axes.js";
 import { prepareSweep } from "../../sweep/evaluate.js";

@@ -6,6 +6,7 @@
  * Large outputs (sweeps of millions of points) are streamed in chunks, to stdout or to a file, in bounded memory.
  */
 import { commentLines, writeFileAtomic } from "../../io/files.js";
+import { writeNumber } from "../../io/numberText.js";
 
 /** A non-finite number or a null reached an output: a bug in ness (the CLI reports an internal error). */
 export class NonFiniteOutputError extends Error {
@@ -59,8 +60,8 @@ export async function writeStdout(chunks: Iterable<string>): Promise<void> {
   }
 }
 
-/** Writes text chunks to a file atomically (nothing is left behind if a chunk throws). */
-export async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
+/** Writes text (or UTF-8 byte) chunks to a file atomically (nothing is left behind if a chunk throws). */
+export async function writeChunks(file: string, chunks: Iterable<string | Uint8Array>): Promise<void> {
   await writeFileAtomic(file, chunks);
 }
 
@@ -153,38 +154,56 @@ export function* jsonChunks(doc: unknown, flushAt = 65536): Generator<string> {
   yield buffer + "\n";
 }
 
-/** CSV of a table whose cells are numbers or text, streamed (numbers in full precision; text quoted when needed),
- * after `comments` as `#` lines (provenance). */
+/** CSV of a table whose cells are numbers or text, streamed as UTF-8 bytes in chunks of about `chunkBytes` (numbers
+ * in full precision, exactly String(x)'s text, written without making a string per number (io/numberText.ts); text
+ * quoted when needed), after `comments` as `#` lines (provenance). A non-finite number throws NonFiniteOutputError
+ * naming its row and column. */
 export function* csvRows(
   header: readonly string[],
   rows: number,
   row: (i: number, out: (number | string)[]) => void,
-  chunk = 4096,
+  chunkBytes = 1 << 18,
   comments: readonly string[] = [],
-): Generator<string> {
+): Generator<Uint8Array> {
   const cell = (v: number | string, where: () => string) =>
     typeof v === "number" ? finiteText(v, where) : /[",\n\r#]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  for (const c of commentLines(comments)) yield c + "\n";
-  yield header.map((h) => cell(h, () => "the header")).join(",") + "\n";
+  const encoder = new TextEncoder();
+  const head =
+    commentLines(comments)
+      .map((c) => c + "\n")
+      .join("") +
+    header.map((h) => cell(h, () => "the header")).join(",") +
+    "\n";
+  yield encoder.encode(head);
   const values = new Array<number | string>(header.length).fill(0);
   const columns = header.length;
-  for (let start = 0; start < rows; start += chunk) {
-    const end = Math.min(rows, start + chunk);
-    const lines: string[] = new Array<string>(end - start);
-    for (let i = start; i < end; i++) {
-      row(i, values);
-      // the common case inline (a finite number: String(v)), without a closure or an array per cell or row
-      let line = "";
-      for (let c = 0; c < columns; c++) {
-        const v = values[c];
-        const text =
-          typeof v === "number" && Number.isFinite(v)
-            ? String(v)
-            : cell(v, () => `column "${header[c]}", row ${i + 1}`);
-        line = c === 0 ? text : line + "," + text;
+  const limit = Math.max(1024, chunkBytes);
+  let buffer = new Uint8Array(limit + 64 * columns);
+  let pos = 0;
+  for (let i = 0; i < rows; i++) {
+    row(i, values);
+    for (let c = 0; c < columns; c++) {
+      if (c > 0) buffer[pos++] = 44; // ","
+      const v = values[c];
+      if (typeof v === "number" && Number.isFinite(v)) pos = writeNumber(v, buffer, pos);
+      else {
+        // text (or a non-finite number, which throws): encoded where it fits, the buffer grown if it does not
+        const text = cell(v, () => `column "${header[c]}", row ${i + 1}`);
+        const need = pos + 3 * text.length + 64 * columns;
+        if (need > buffer.length) {
+          const grown = new Uint8Array(need + limit);
+          grown.set(buffer.subarray(0, pos));
+          buffer = grown;
+        }
+        pos += encoder.encodeInto(text, buffer.subarray(pos)).written;
       }
-      lines[i - start] = line;
     }
-    yield lines.join("\n") + "\n";
+    buffer[pos++] = 10; // "\n"
+    if (pos >= limit) {
+      yield buffer.subarray(0, pos);
+      buffer = new Uint8Array(limit + 64 * columns);
+      pos = 0;
+    }
   }
+  if (pos > 0) yield buffer.subarray(0, pos);
 }

@@ -11,7 +11,7 @@ import { writeFileAtomic } from "../../io/files.js";
 import { writeFigure } from "../../io/render.js";
 import type { BlockRunner } from "../../stochastic/ensemble.js";
 import type { ReproduceCase, Study } from "../../studies/contract.js";
-import { workerRunner } from "../../workers/pool.js";
+import { SharedThreads, workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
 import { costAnnouncer } from "../announce.js";
 import { csvProvenance, studyProvenance } from "../provenance.js";
@@ -46,8 +46,10 @@ export interface ReproduceOptions {
  */
 export async function writeReproduction(study: Study, o: ReproduceOptions): Promise<string[]> {
   const written: string[] = [];
-  const runner = (o.workers ?? 1) > 1 ? workerRunner(o.workers!) : undefined;
-  const pool = new MapPool(o.workers ?? 1);
+  // One set of threads for every set's replica blocks and map points: started once, warm from set to set.
+  const threads = new SharedThreads(o.workers ?? 1);
+  const runner = threads.workers > 1 ? workerRunner(threads.workers, threads) : undefined;
+  const pool = new MapPool(threads);
   // Stops a set computing ahead when this one fails to write (or when the caller cancels).
   const stop = new AbortController();
   // Every ensemble in flight listens on its set's signal (dozens at once in a map): not a leak, no warning.
@@ -93,7 +95,7 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
   } finally {
     o.signal?.removeEventListener("abort", cancel);
     await runner?.close();
-    await pool.close();
+    await threads.close();
   }
   return written;
 }
@@ -166,7 +168,7 @@ async function computeCase(
 async function writeComputed(study: Study, k: Computed, o: ReproduceOptions): Promise<string[]> {
   const { c, parameters, seed, file, results } = k;
   const written: string[] = [];
-  const figures = c.figures(results);
+  const figures = c.figures(results, { quick: o.quick });
   // The command is the reproduction itself (not the output folder): the same command gives the same files.
   const provenance = studyProvenance(study, {
     command: `ness reproduce ${study.name}${o.quick ? " --quick" : ""}`,

@@ -3,13 +3,12 @@
  * sweep. Each point has a key (a hash of the study, the set, the point, the seed and the ness version, as a sweep
  * point's); results are stored as they come in OUT/.sweeps/ID/sweep.sqlite (the sweep store: a batch of results is
  * all there or not at all, a key is stored once), so a reproduce interrupted at any moment and run again with
- * --resume computes only the points not stored yet. The store is removed once the set's results.json is written. Points run on the sweep pool's threads (each point's replicas
+ * --resume computes only the points not stored yet. The store is removed once the set's results.json is written. Points run on the reproduce's worker threads (each point's replicas
  * inside it, so the numbers do not depend on the number of workers), or in this thread for one worker. The set's
  * results are then assembled from the stored points, in the order of the map.
  */
 import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { Piscina } from "piscina";
 import { NessError } from "../../errors.js";
 import { STORE_FILE, SweepStore, type StoredPoint } from "../../io/sweepStore.js";
 import { CancelledError } from "../../stochastic/safety.js";
@@ -17,6 +16,7 @@ import type { PointMap, ReproduceCase, Study } from "../../studies/contract.js";
 import { pointKey, shortHash } from "../../sweep/key.js";
 import { NESS_VERSION } from "../../version.js";
 import { computeMapPoints, type MapChunkTask } from "../../workers/mapPoints.js";
+import type { SharedThreads } from "../../workers/pool.js";
 import { sweepWorkerScript } from "../../workers/sweepPool.js";
 import type { ChunkReply } from "../../workers/sweepWorker.js";
 
@@ -47,17 +47,18 @@ export interface MapRunOptions {
   pool: MapPool;
 }
 
-/** Worker threads for the points of a reproduce's maps, started when a map first needs them. */
+/**
+ * Worker threads for the points of a reproduce's maps: the reproduce's shared threads (the replica blocks run on
+ * them too), each point chunk run by the sweep pool's script.
+ */
 export class MapPool {
-  private pool: Piscina | null = null;
-  constructor(readonly workers: number) {}
-  get(): Piscina {
-    this.pool ??= new Piscina({ filename: sweepWorkerScript(), minThreads: this.workers, maxThreads: this.workers });
-    return this.pool;
+  constructor(private readonly threads: SharedThreads) {}
+  get workers(): number {
+    return this.threads.workers;
   }
-  async close(): Promise<void> {
-    await this.pool?.destroy();
-    this.pool = null;
+  /** Runs one chunk of points on a thread (the threads start with the first task). */
+  run(chunk: MapChunkTask): Promise<ChunkReply> {
+    return this.threads.get().run(chunk, { filename: sweepWorkerScript() }) as Promise<ChunkReply>;
   }
 }
 
@@ -127,14 +128,13 @@ export async function runMapCase(
       store.put(batch);
     } else {
       const size = Math.max(1, Math.min(16, Math.ceil(jobs.length / (8 * workers))));
-      const pool = o.pool.get();
       let failure: Error | null = null;
       const chunks: MapChunkTask[] = [];
       for (let i = 0; i < jobs.length; i += size) chunks.push({ map: spec, jobs: jobs.slice(i, i + size) });
       await Promise.all(
         chunks.map(async (chunk) => {
           if (failure || o.signal?.aborted) return;
-          const r = (await pool.run(chunk)) as ChunkReply;
+          const r = await o.pool.run(chunk);
           if (!r.ok)
             failure ??= r.user ? new NessError(r.message) : new Error(`a reproduce worker thread failed: ${r.message}`);
           else if (!failure) store.put(r.rows);

@@ -14,7 +14,7 @@
  */
 import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.js";
 
-/** The exports of asm/linalg.ts (addresses are byte offsets into `memory`). */
+/** The exports of asm/linalg.ts and the files it re-exports (addresses are byte offsets into `memory`). */
 export interface WasmExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
@@ -79,19 +79,45 @@ export interface WasmExports {
     rt2r: number,
     rt2i: number,
   ): void;
+  lyapTriangularWork(n: number): number;
+  lyapTriangular(
+    n: number,
+    t: number,
+    ldt: number,
+    c: number,
+    ldc: number,
+    y: number,
+    ldy: number,
+    work: number,
+    mirror: number,
+  ): number;
+  lyapEstimateWork(n: number): number;
+  lyapInverseNormEstimate(
+    n: number,
+    t: number,
+    tr: number,
+    x: number,
+    y: number,
+    flip: number,
+    sign: number,
+    work: number,
+    kept: number,
+  ): number;
+  lyapPairCacheSize(nb: number): number;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
-  chaseWindow(
+  rotatePlane(m: number, t: number, vt: number, j: number, cs: number, sn: number, c0: number, r1: number): void;
+  applyBlockSwap(m: number, t: number, vt: number, j1: number, p: number, q: number): void;
+  chaseSlab(
     n: number,
     h: number,
-    l: number,
-    i: number,
-    w0: number,
-    w1: number,
-    s0: number,
-    s1: number,
+    ktop: number,
+    kbot: number,
+    incol: number,
+    nbmps: number,
     pairs: number,
-    np: number,
-    u: number,
+    ut: number,
+    kdu: number,
+    v: number,
   ): void;
 }
 
@@ -226,8 +252,17 @@ export function linalgBackend(): { backend: "wasm" | "js"; fusedMultiplyAdd: boo
 
 /** True when `a` is a view of the kernels' memory (so that kernels can take it by address). */
 export function inMemory(rt: WasmRuntime, a: Float64Array): boolean {
-  return a.buffer === rt.memory.buffer;
+  // Memory.buffer is an accessor call into the engine: compare with the buffer recorded when the memory was created or
+  // last grown (only withWorkspace grows it; the kernels allocate nothing), asking the engine only if that record is
+  // of another instance
+  if (bufferOf !== rt) {
+    bufferOf = rt;
+    currentBuffer = rt.memory.buffer;
+  }
+  return a.buffer === currentBuffer;
 }
+let bufferOf: WasmRuntime | null = null;
+let currentBuffer: ArrayBufferLike | null = null;
 
 /** Byte address of a[off] (a a view of the kernels' memory). */
 export function addr(a: Float64Array, off = 0): number {
@@ -274,6 +309,7 @@ export function withWorkspace<T>(doubles: number, fn: (ws: Workspace) => T, slot
     }
     try {
       rt.memory.grow(Math.ceil((end - rt.memory.buffer.byteLength) / 65536));
+      bufferOf = null; // the old buffer is detached: inMemory records the new one
     } catch {
       // the engine refuses the memory (beyond its limit for 32-bit WebAssembly): ordinary arrays instead
       workspaceFallbacks++;

@@ -12,7 +12,10 @@
  *   particle has moved half the skin, and each particle's wrap offset is stored, so a list needs no regrouping and
  *   no image rounding. When sorts come at nearly every evaluation (hot, mobile particles outrun the skin: a list
  *   would serve one or two evaluations), the pairs are summed straight from the cells, without a list; when they
- *   come seldom, a Verlet list in cell order (CSR, owner-major) is built at each sort.
+ *   come seldom, a Verlet list in cell order (CSR, owner-major) is built at each sort. When one law acts between
+ *   every pair of species (the hot/cold disks), a flat list of pairs (i, j) in cell order is built at each sort
+ *   without looking at species, and always used: a pass over it costs less than a sweep of the cells, whose short
+ *   inner loops (about one particle per cell) mispredict their exits, even when it serves one evaluation.
  * - AllPairs: systems too small for three cells per axis, and open space: every pair, minimum image in a box.
  *
  * Which pairs interact is given per ordered species pair (t = s_a * S + s_b, nonzero: interacts). Browser-safe.
@@ -49,7 +52,10 @@ export class CellSort {
   /** Number of cells of the grid. */
   readonly cellCount: number;
 
-  /** A grid of cells at least `reach` wide in the box; it must have at least three cells per axis (see fits). */
+  /**
+   * A grid of cells at least `reach` wide in the box; it must have at least three cells per axis (see fits).
+   * `stencil`: "half", or "joined" for loops that take the particles of a cell one by one (cellGrid.ts).
+   */
   constructor(
     readonly dim: number,
     readonly count: number,
@@ -57,12 +63,13 @@ export class CellSort {
     readonly reach: number,
     readonly skin: number,
     readonly pairs: PairTable,
+    stencil: "half" | "joined" = "half",
   ) {
     if (!CellSort.fits(dim, box, reach)) throw new Error("internal: a cell sort needs at least three cells per axis");
     this.L = Float64Array.from({ length: 3 }, (_, k) => (k < dim ? box[k] : Infinity));
     const shape = CellGrid.gridShape(dim, this.L, reach, count, new Int32Array(3));
     this.cellCount = shape[0] * shape[1] * shape[2];
-    this.grid = new CellGrid(dim, this.L, count, "half");
+    this.grid = new CellGrid(dim, this.L, count, stencil);
     this.xs = new Float64Array(count);
     this.ys = new Float64Array(count);
     this.zs = new Float64Array(count);
@@ -101,8 +108,37 @@ export class CellSort {
     return false;
   }
 
-  /** Sorts into cells, gathers wrapped positions and species in cell order, and remembers x. */
-  sort(x: Float64Array): void {
+  /**
+   * moved() for the two ends of a step in one pass: 2 when x1 moved more than half the skin since the last sort (or
+   * there was none), else 1 when x0 did, else 0.
+   */
+  movedStep(x0: Float64Array, x1: Float64Array): number {
+    if (this.sorts === 0 || this.stale) return 2;
+    const ref = this.xRef;
+    const lim = 0.25 * this.skin * this.skin;
+    const n = this.count * this.dim,
+      d = this.dim;
+    let out = 0;
+    for (let i = 0; i < n; i += d) {
+      let r1 = 0,
+        r0 = 0;
+      for (let k = i; k < i + d; k++) {
+        const u = x1[k] - ref[k],
+          v = x0[k] - ref[k];
+        r1 += u * u;
+        r0 += v * v;
+      }
+      if (r1 > lim) return 2;
+      if (r0 > lim) out = 1;
+    }
+    return out;
+  }
+
+  /**
+   * Sorts into cells, gathers wrapped positions and species in cell order (with ox, oy: also each particle's wrap
+   * offset x - wrapped x, in cell order, 2D), and remembers x.
+   */
+  sort(x: Float64Array, ox?: Float64Array, oy?: Float64Array): void {
     const grid = this.grid,
       N = this.count;
     grid.sort(x, this.reach, true);
@@ -116,12 +152,25 @@ export class CellSort {
       ys = this.ys,
       zs = this.zs,
       ss = this.ss;
-    for (let pos = 0; pos < N; pos++) {
-      const a = order[pos];
-      xs[pos] = wx[a];
-      ys[pos] = wy[a];
-      zs[pos] = wz[a];
-      ss[pos] = sp[a];
+    if (ox && oy) {
+      for (let pos = 0; pos < N; pos++) {
+        const a = order[pos];
+        const u = wx[a],
+          v = wy[a];
+        xs[pos] = u;
+        ys[pos] = v;
+        ss[pos] = sp[a];
+        ox[pos] = x[2 * a] - u;
+        oy[pos] = x[2 * a + 1] - v;
+      }
+    } else {
+      for (let pos = 0; pos < N; pos++) {
+        const a = order[pos];
+        xs[pos] = wx[a];
+        ys[pos] = wy[a];
+        zs[pos] = wz[a];
+        ss[pos] = sp[a];
+      }
     }
     this.xRef.set(x);
     this.sorts++;
@@ -280,8 +329,11 @@ function grow64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
   return b;
 }
 
-/** How a CellOrderList sums its pairs at an evaluation: from its Verlet list, or straight from the cells. */
-export type CellOrderMode = "list" | "cells";
+/**
+ * How a CellOrderList sums its pairs at an evaluation: from its Verlet list, straight from the cells, or from the
+ * flat list of pairs of the one-law mode.
+ */
+export type CellOrderMode = "list" | "cells" | "pairs";
 
 /**
  * 2D pairs in cell order (see the header): positions gathered in cell order (px, py), forces accumulated in cell
@@ -302,6 +354,13 @@ export class CellOrderList {
   csrT = new Int32Array(0);
   csrX = new Float64Array(0);
   csrY = new Float64Array(0);
+  /**
+   * One-law mode: the pairs closer than the reach at the last sort, as positions in the cell order (pairI[p] <
+   * pairJ[p] for pairs within a cell), pairCount of them; the loops take the minimum image of wrapped positions.
+   */
+  pairI = new Int32Array(0);
+  pairJ = new Int32Array(0);
+  pairCount = 0;
   /** Displacements over the step in cell order (prepareStep), and the midpoint of a step (N x 2). */
   readonly pdx: Float64Array;
   readonly pdy: Float64Array;
@@ -316,7 +375,14 @@ export class CellOrderList {
   private unsorted = true;
   private readonly reach2: number;
 
-  constructor(readonly cells: CellSort) {
+  /**
+   * `oneLaw`: one law acts between every pair of species (PackedPairLaws.uniformSoft): the flat list of pairs
+   * ("pairs" mode, see the header).
+   */
+  constructor(
+    readonly cells: CellSort,
+    readonly oneLaw = false,
+  ) {
     if (cells.dim !== 2) throw new Error("internal: CellOrderList is two-dimensional");
     const N = cells.count;
     this.px = new Float64Array(N);
@@ -339,12 +405,12 @@ export class CellOrderList {
     this.meanInterval = 8;
     this.listValid = false;
     this.unsorted = true;
-    this.lastMode = "list";
+    this.lastMode = this.oneLaw ? "pairs" : "list";
   }
 
   /**
    * What the list carries between evaluations, as numbers: [sorted (0/1), evaluations since the sort, their mean
-   * interval, list current (0/1), no sort yet (0/1), last mode (1: cells), positions at the last sort...].
+   * interval, list current (0/1), no sort yet (0/1), last mode (1: cells, 2: pairs), positions at the last sort...].
    */
   saveState(): Float64Array {
     const ref = this.cells.xRef;
@@ -354,7 +420,7 @@ export class CellOrderList {
     s[2] = this.meanInterval;
     s[3] = this.listValid ? 1 : 0;
     s[4] = this.unsorted ? 1 : 0;
-    s[5] = this.lastMode === "cells" ? 1 : 0;
+    s[5] = this.lastMode === "cells" ? 1 : this.lastMode === "pairs" ? 2 : 0;
     if (!this.unsorted) s.set(ref, 6);
     return s;
   }
@@ -365,13 +431,16 @@ export class CellOrderList {
     if (s.length !== 6 + this.cells.xRef.length) throw new Error("internal: a cell-order list state of the wrong size");
     if (s[0] === 1) {
       this.sortWithOffsets(s.subarray(6));
-      if (s[3] === 1) this.build();
+      if (s[3] === 1) {
+        if (this.oneLaw) this.buildPairs();
+        else this.build();
+      }
     }
     this.sinceSort = s[1];
     this.meanInterval = s[2];
     this.listValid = s[3] === 1;
     this.unsorted = s[4] === 1;
-    this.lastMode = s[5] === 1 ? "cells" : "list";
+    this.lastMode = s[5] === 1 ? "cells" : s[5] === 2 ? "pairs" : "list";
   }
 
   /**
@@ -381,23 +450,32 @@ export class CellOrderList {
    */
   prepare(x: Float64Array): CellOrderMode {
     if (this.cells.moved(x)) this.resort(x);
-    return this.choose(x);
+    return this.choose(x, null);
   }
 
   /**
-   * Prepares the evaluation at the end of a step x0 -> x1 (maxStep2: the largest squared displacement of a particle
-   * over the step) so that the pairs visited are every pair closer than the cutoff at x0 or at x1, as the pair-heat
-   * accounting of the step needs (pairKernels.ts cellOrderSoftStep): true when they are (with `gatherSteps`, the
-   * step's displacements are then gathered in cell order), false when not (a particle outran the skin: forces only).
+   * Prepares the evaluation at the end of a step x0 -> x1 so that the pairs visited are every pair closer than the
+   * cutoff at x0 or at x1, as the pair-heat accounting of the step needs (pairKernels.ts cellOrderSoftStep): true
+   * when they are (with `gatherSteps`, the step's displacements are then gathered in cell order), false when not (a
+   * particle outran the skin: forces only).
    * A new sort is made at the step's midpoint, so that both ends lie within half a skin of it when no particle moved
    * more than the skin; without a new sort, x0 must lie within half a skin of the last sort as x1 does. The forces at
    * x1 are those of prepare(x1) with the sort made elsewhere (the same pairs, summed in another order).
    */
-  prepareStep(x0: Float64Array, x1: Float64Array, maxStep2: number, gatherSteps: boolean): boolean {
+  prepareStep(x0: Float64Array, x1: Float64Array, gatherSteps: boolean): boolean {
     const cells = this.cells,
       skin = cells.skin;
     let covered: boolean;
-    if (cells.moved(x1)) {
+    const moved = cells.movedStep(x0, x1);
+    if (moved === 2) {
+      // The largest squared displacement of a particle over the step.
+      let maxStep2 = 0;
+      for (let i = 0; i < x1.length; i += 2) {
+        const ux = x1[i] - x0[i],
+          uy = x1[i + 1] - x0[i + 1];
+        const s2 = ux * ux + uy * uy;
+        if (s2 > maxStep2) maxStep2 = s2;
+      }
       // 0.98: |x1 - (x0 + x1)/2| <= skin/2 in floating point too.
       covered = maxStep2 <= 0.98 * skin * skin;
       if (covered) {
@@ -405,19 +483,8 @@ export class CellOrderList {
         for (let i = 0; i < mid.length; i++) mid[i] = 0.5 * (x0[i] + x1[i]);
         this.resort(mid);
       } else this.resort(x1);
-    } else covered = !cells.moved(x0);
-    this.choose(x1);
-    if (covered && gatherSteps) {
-      const N = cells.count,
-        order = cells.grid.order,
-        ux = this.pdx,
-        uy = this.pdy;
-      for (let i = 0; i < N; i++) {
-        const a = order[i] << 1;
-        ux[i] = x1[a] - x0[a];
-        uy[i] = x1[a + 1] - x0[a + 1];
-      }
-    }
+    } else covered = moved === 0;
+    this.choose(x1, covered && gatherSteps ? x0 : null);
     return covered;
   }
 
@@ -429,33 +496,28 @@ export class CellOrderList {
     this.sortWithOffsets(at);
   }
 
-  /** Chooses how the pairs are summed at x (see prepare) and gathers the positions. */
-  private choose(x: Float64Array): CellOrderMode {
+  /**
+   * Chooses how the pairs are summed at x (see prepare) and gathers the positions (and, with x0, the displacements
+   * x - x0 of a step into pdx, pdy).
+   */
+  private choose(x: Float64Array, x0: Float64Array | null): CellOrderMode {
     this.sinceSort++;
-    if (Math.max(this.meanInterval, this.sinceSort) < 3) {
-      this.gather(x, true);
-      return (this.lastMode = "cells");
+    let mode: CellOrderMode;
+    if (this.oneLaw) {
+      if (!this.listValid) this.buildPairs();
+      mode = "pairs";
+    } else if (Math.max(this.meanInterval, this.sinceSort) < 3) mode = "cells";
+    else {
+      if (!this.listValid) this.build();
+      mode = "list";
     }
-    if (!this.listValid) this.build();
-    this.gather(x, false);
-    return (this.lastMode = "list");
+    this.gather(x, mode !== "list", x0);
+    return (this.lastMode = mode);
   }
 
   /** Sorts into cells and keeps each particle's wrap offset (x - wrapped x), in cell order. */
   private sortWithOffsets(x: Float64Array): void {
-    const cells = this.cells;
-    cells.sort(x);
-    const N = cells.count,
-      order = cells.grid.order,
-      xs = cells.xs,
-      ys = cells.ys,
-      ox = this.ox,
-      oy = this.oy;
-    for (let i = 0; i < N; i++) {
-      const a = order[i] << 1;
-      ox[i] = x[a] - xs[i];
-      oy[i] = x[a + 1] - ys[i];
-    }
+    this.cells.sort(x, this.ox, this.oy);
     this.listValid = false;
   }
 
@@ -549,10 +611,66 @@ export class CellOrderList {
   }
 
   /**
-   * Positions in cell order into px, py (minus each particle's wrap offset at the last sort when `wrapped`: then
-   * within half a skin of the box) and zero cell-order forces.
+   * The flat list of the one-law mode: every pair closer than the reach at the last sort, once. Each candidate is
+   * written at the end of the list and kept by advancing the count when it lies within the reach: no branch on the
+   * distance (about every other candidate is kept, so such a branch is mispredicted at random).
    */
-  private gather(x: Float64Array, wrapped: boolean): void {
+  private buildPairs(): void {
+    const cells = this.cells;
+    const xs = cells.xs,
+      ys = cells.ys;
+    const grid = cells.grid,
+      start = grid.start,
+      cp = grid.triples,
+      ts = grid.tripleStart;
+    const Lx = cells.L[0],
+      Ly = cells.L[1];
+    const hx = 0.5 * Lx,
+      hy = 0.5 * Ly;
+    const rl2 = this.reach2;
+    let I = this.pairI,
+      J = this.pairJ;
+    let cap = I.length,
+      np = 0;
+    const ncell = ts.length - 1;
+    for (let c = 0; c < ncell; c++) {
+      const e1 = start[c + 1],
+        m0 = ts[c],
+        m1 = ts[c + 1];
+      for (let i = start[c]; i < e1; i++) {
+        const xi = xs[i],
+          yi = ys[i];
+        for (let m = m0; m < m1; m += 3) {
+          const e2 = start[cp[m + 2] + 1];
+          let j = cp[m + 1] === c ? i + 1 : start[cp[m + 1]];
+          if (np + (e2 - j) >= cap) {
+            cap = Math.max(1024, 2 * cap, np + (e2 - j) + 1);
+            I = this.pairI = grow32(I, cap);
+            J = this.pairJ = grow32(J, cap);
+          }
+          for (; j < e2; j++) {
+            let dx = xi - xs[j];
+            if (dx > hx) dx -= Lx;
+            else if (dx < -hx) dx += Lx;
+            let dy = yi - ys[j];
+            if (dy > hy) dy -= Ly;
+            else if (dy < -hy) dy += Ly;
+            I[np] = i;
+            J[np] = j;
+            np += +(dx * dx + dy * dy < rl2); // 1: kept; 0: overwritten by the next candidate
+          }
+        }
+      }
+    }
+    this.pairCount = np;
+    this.listValid = true;
+  }
+
+  /**
+   * Positions in cell order into px, py (minus each particle's wrap offset at the last sort when `wrapped`: then
+   * within half a skin of the box), zero cell-order forces, and with x0 the displacements x - x0 into pdx, pdy.
+   */
+  private gather(x: Float64Array, wrapped: boolean, x0: Float64Array | null): void {
     const N = this.cells.count,
       order = this.cells.grid.order,
       px = this.px,
@@ -561,10 +679,27 @@ export class CellOrderList {
       fy = this.pfy;
     const ox = this.ox,
       oy = this.oy;
+    const w = wrapped ? 1 : 0;
+    if (x0 === null) {
+      for (let i = 0; i < N; i++) {
+        const a = order[i] << 1;
+        px[i] = x[a] - w * ox[i];
+        py[i] = x[a + 1] - w * oy[i];
+        fx[i] = 0;
+        fy[i] = 0;
+      }
+      return;
+    }
+    const ux = this.pdx,
+      uy = this.pdy;
     for (let i = 0; i < N; i++) {
       const a = order[i] << 1;
-      px[i] = wrapped ? x[a] - ox[i] : x[a];
-      py[i] = wrapped ? x[a + 1] - oy[i] : x[a + 1];
+      const xa = x[a],
+        ya = x[a + 1];
+      px[i] = xa - w * ox[i];
+      py[i] = ya - w * oy[i];
+      ux[i] = xa - x0[a];
+      uy[i] = ya - x0[a + 1];
       fx[i] = 0;
       fy[i] = 0;
     }

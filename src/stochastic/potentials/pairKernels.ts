@@ -11,7 +11,9 @@
  * test/stochastic/potentials.test.ts (energy, force, at distances across each law's range and at its cutoff).
  * Soft and harmonic pairs at r = 0 (a direction-less overlap) contribute nothing. The 2D soft cell-order loops also
  * take, at the end of a step, the step's exact pair-heat correction in the same pass (StepHeat: the ledger of
- * pairHeat.ts without its own loop; checked against the ledger in test/stochastic/particles.test.ts). Browser-safe.
+ * pairHeat.ts without its own loop; checked against the ledger in test/stochastic/particles.test.ts). With one soft
+ * law between every pair of species (the hot/cold disks) the 2D loops run over the cell order's flat list of pairs
+ * (oneLawPairs, oneLawHeatPairs at the end of this file). Browser-safe.
  */
 import type { AllPairs, CellOrderList, VerletList } from "../neighbours/lists.js";
 import { HARMONIC, SOFT, WCA, type PackedPairLaws } from "./pairLaws.js";
@@ -190,7 +192,13 @@ export function cellOrderSoftForces(
   x: Float64Array,
   force: Float64Array,
 ): number {
-  const u = list.prepare(x) === "list" ? softFromList(list, laws, null) : softFromCells(list, laws, null);
+  const mode = list.prepare(x);
+  const u =
+    mode === "pairs"
+      ? oneLawPairs(list, oneLaw(laws))
+      : mode === "list"
+        ? softFromList(list, laws, null)
+        : softFromCells(list, laws, null);
   list.scatter(force);
   return u;
 }
@@ -205,14 +213,21 @@ export function cellOrderSoftStep(
   laws: PackedPairLaws,
   x0: Float64Array,
   x1: Float64Array,
-  maxStep2: number,
   force: Float64Array,
   heat: StepHeat | null,
 ): { energy: number; accounted: boolean } {
-  const accounted = list.prepareStep(x0, x1, maxStep2, heat !== null) && heat !== null;
+  const accounted = list.prepareStep(x0, x1, heat !== null) && heat !== null;
   if (accounted) heat.out.fill(0);
   const h = accounted ? heat : null;
-  const energy = list.lastMode === "list" ? softFromList(list, laws, h) : softFromCells(list, laws, h);
+  const mode = list.lastMode;
+  const energy =
+    mode === "pairs"
+      ? h === null
+        ? oneLawPairs(list, oneLaw(laws))
+        : oneLawHeatPairs(list, oneLaw(laws), h, laws.species)
+      : mode === "list"
+        ? softFromList(list, laws, h)
+        : softFromCells(list, laws, h);
   list.scatter(force);
   return { energy, accounted };
 }
@@ -407,6 +422,159 @@ function softFromCells(list: CellOrderList, laws: PackedPairLaws, heat: StepHeat
       fx[i] += fxa;
       fy[i] += fya;
     }
+  }
+  return u;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One soft law for every species pair (PackedPairLaws.uniformSoft: Metzger's hot/cold disks), on the flat list of
+// pairs of the one-law mode (CellOrderList "pairs"): one loop over the pairs, minimum image of the wrapped positions,
+// no species in the force arithmetic (the heat reads them only for pairs within the cutoff at either end), and the
+// loops with and without the step's pair heat written apart, so no inner loop tests for it. The law's arithmetic is
+// that of the loops above.
+
+type OneLaw = NonNullable<PackedPairLaws["uniformSoft"]>;
+
+/** The one law of a list in the one-law mode (made only for laws that have one: particleForces.ts). */
+function oneLaw(laws: PackedPairLaws): OneLaw {
+  if (laws.uniformSoft === null) throw new Error("internal: a one-law pair list for laws that are not one");
+  return laws.uniformSoft;
+}
+
+/** Forces from the flat list of pairs, one soft law. */
+function oneLawPairs(list: CellOrderList, law: OneLaw): number {
+  const np = list.pairCount,
+    I = list.pairI,
+    J = list.pairJ;
+  const px = list.px,
+    py = list.py,
+    fx = list.pfx,
+    fy = list.pfy;
+  const Lx = list.cells.L[0],
+    Ly = list.cells.L[1];
+  const hx = 0.5 * Lx,
+    hy = 0.5 * Ly;
+  const k = law.k,
+    is = law.invRange,
+    c2 = law.cut2;
+  let u = 0;
+  for (let p = 0; p < np; p++) {
+    const i = I[p],
+      j = J[p];
+    let dx = px[i] - px[j];
+    if (dx > hx) dx -= Lx;
+    else if (dx < -hx) dx += Lx;
+    let dy = py[i] - py[j];
+    if (dy > hy) dy -= Ly;
+    else if (dy < -hy) dy += Ly;
+    const r2 = dx * dx + dy * dy;
+    if (r2 >= c2 || r2 === 0) continue;
+    const ir = 1 / Math.sqrt(r2);
+    const h = 1 - r2 * ir * is;
+    u += 0.5 * k * h * h;
+    const g = k * is * (ir - is);
+    const gx = g * dx,
+      gy = g * dy;
+    fx[i] += gx;
+    fy[i] += gy;
+    fx[j] -= gx;
+    fy[j] -= gy;
+  }
+  return u;
+}
+
+/**
+ * One pair's share of the step's pair-heat correction with one soft law (softPairHeat's arithmetic): separations s1
+ * (at x1, with U1 and g1 already known) and s0 (at x0, squared q0), species si, sj.
+ */
+function oneLawPairHeat(
+  heat: StepHeat,
+  S: number,
+  si: number,
+  sj: number,
+  law: OneLaw,
+  u1: number,
+  g1: number,
+  s1x: number,
+  s1y: number,
+  s0x: number,
+  s0y: number,
+  q0: number,
+): void {
+  const k = law.k,
+    is = law.invRange;
+  let u0 = 0,
+    g0 = 0;
+  if (q0 < law.cut2) {
+    if (q0 === 0) u0 = 0.5 * k;
+    else {
+      const ir = 1 / Math.sqrt(q0);
+      const h = 1 - q0 * ir * is;
+      g0 = k * is * (ir - is);
+      u0 = 0.5 * k * h * h;
+    }
+  }
+  const ux = s1x - s0x,
+    uy = s1y - s0y;
+  const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * s1x) * ux + (g0 * s0y + g1 * s1y) * uy)) * heat.invDt;
+  const w = heat.share[si * S + sj];
+  heat.out[si] += w * error;
+  heat.out[sj] += (1 - w) * error;
+}
+
+/** Forces and the step's pair heat from the flat list of pairs, one soft law. */
+function oneLawHeatPairs(list: CellOrderList, law: OneLaw, heat: StepHeat, S: number): number {
+  const np = list.pairCount,
+    I = list.pairI,
+    J = list.pairJ,
+    ss = list.cells.ss;
+  const px = list.px,
+    py = list.py,
+    fx = list.pfx,
+    fy = list.pfy,
+    ux = list.pdx,
+    uy = list.pdy;
+  const Lx = list.cells.L[0],
+    Ly = list.cells.L[1];
+  const hx = 0.5 * Lx,
+    hy = 0.5 * Ly;
+  const k = law.k,
+    is = law.invRange,
+    c2 = law.cut2;
+  let u = 0;
+  for (let p = 0; p < np; p++) {
+    const i = I[p],
+      j = J[p];
+    let dx = px[i] - px[j];
+    if (dx > hx) dx -= Lx;
+    else if (dx < -hx) dx += Lx;
+    let dy = py[i] - py[j];
+    if (dy > hy) dy -= Ly;
+    else if (dy < -hy) dy += Ly;
+    const r2 = dx * dx + dy * dy;
+    const s0x = dx - ux[i] + ux[j],
+      s0y = dy - uy[i] + uy[j];
+    const q0 = s0x * s0x + s0y * s0y;
+    if (r2 >= c2) {
+      if (q0 < c2) oneLawPairHeat(heat, S, ss[i], ss[j], law, 0, 0, dx, dy, s0x, s0y, q0);
+      continue;
+    }
+    if (r2 === 0) {
+      oneLawPairHeat(heat, S, ss[i], ss[j], law, 0.5 * k, 0, dx, dy, s0x, s0y, q0);
+      continue;
+    }
+    const ir = 1 / Math.sqrt(r2);
+    const h = 1 - r2 * ir * is;
+    const en = 0.5 * k * h * h;
+    const g = k * is * (ir - is);
+    oneLawPairHeat(heat, S, ss[i], ss[j], law, en, g, dx, dy, s0x, s0y, q0);
+    u += en;
+    const gx = g * dx,
+      gy = g * dy;
+    fx[i] += gx;
+    fy[i] += gy;
+    fx[j] -= gx;
+    fy[j] -= gy;
   }
   return u;
 }

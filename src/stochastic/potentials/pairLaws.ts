@@ -240,6 +240,11 @@ export interface PackedPairLaws {
   maxCutoff: number;
   /** True when every pair is soft (vacuously without pairs): the 2D cell-order loops apply. */
   onlySoft: boolean;
+  /**
+   * The one soft law of every ordered species pair (all interact, same stiffness and range: Metzger's hot/cold disks),
+   * or null: the 2D cell-order loops then read no species in their force arithmetic.
+   */
+  uniformSoft: { k: number; invRange: number; cut2: number } | null;
   /** The law of each ordered species pair (null: none), for reference evaluations. */
   rules: (PairPotential | null)[];
 }
@@ -270,5 +275,8 @@ export function packPairLaws(model: {
     }
   }
   const onlySoft = model.pairs.every((r) => r.pair.potential === "soft");
-  return { species: S, code, k, l, cut2, maxCutoff, onlySoft, rules };
+  let same = S > 0 && onlySoft;
+  for (let t = 0; t < S * S && same; t++) same = code[t] === SOFT && k[t] === k[0] && l[t] === l[0] && l[t] > 0;
+  const uniformSoft = same ? { k: k[0], invRange: 1 / l[0], cut2: cut2[0] } : null;
+  return { species: S, code, k, l, cut2, maxCutoff, onlySoft, uniformSoft, rules };
 }

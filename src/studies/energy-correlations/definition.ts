@@ -297,7 +297,7 @@ export function correlationsReport(r: CorrelationResults): string {
   if (sim) {
     out.push(
       "",
-      `simulated energy SDE (${sim.scheme}, dt = ${num(sim.dt)}, ${sim.replicas} replicas x ${sim.stepsPerReplica} steps, random seed ${sim.seed}):`,
+      `simulated energy SDE (${sim.scheme}, dt = ${num(sim.dt)}, ${sim.replicas} replicas × ${sim.stepsPerReplica} steps, random seed ${sim.seed}):`,
       matrixText(sim.C, sim.error),
       `largest |simulated - exact| / error bar: ${num(sim.maxDeviationSigma, 3)}${sim.clampedSteps > 0 ? `; ${sim.clampedSteps} steps clamped a state or a negative B` : ""}`,
     );

@@ -59,11 +59,16 @@ export function scalingTable(results: BoundaryScaling[]): Table {
   };
 }
 
-function scalingFigureOf(r: ConductionResults): Figure {
+/**
+ * The scaling figure; `quick`: the short chains of a --quick run, whose title says "quick: not resolved" when a
+ * fitted exponent is more than 4 error bars from its white-noise limit (chains shorter than the localisation length).
+ */
+function scalingFigureOf(r: ConductionResults, quick = false): Figure {
   const p = r.parameters;
+  const unresolved = quick && r.results.some((b) => Math.abs(b.fit.alpha - b.expectedAlpha) > 4 * b.fit.alphaError);
   return scalingFigure({
     name: "disordered-chain-scaling",
-    title: `Heat current through disordered mass chains (masses 1 ± ${g(p.disorder)})`,
+    title: `Heat current through disordered mass chains (masses 1 ± ${g(p.disorder)})${unresolved ? " (quick: not resolved)" : ""}`,
     caption:
       `Mean J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
       `(standard errors); dashed: fits J ~ N^-alpha over the longer chains. Only beyond the localisation length of the ` +
@@ -322,6 +327,7 @@ harmonicConduction.reproduce.push(
       const { seed: _seed, ...p } = base(quick);
       return p;
     },
+    figures: (r, at) => [scalingFigureOf(r, at?.quick)],
   }),
   temperatureProfiles,
   stripProfiles,

@@ -653,6 +653,8 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     replicas: p.replicas,
     batches,
     covariance: false,
+    // The pair heat is accounted only when the entropy production is asked for (most of a step's cost otherwise).
+    heat: p.entropyProduction === true,
     pairHeat: "exact",
   });
   if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0)

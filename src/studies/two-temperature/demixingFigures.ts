@@ -12,13 +12,22 @@ import {
   type Series,
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import type { DemixingEvidence, DemixingResult, DemixingSweep, DemixingVerdict, MeasuredValue } from "./demixing.js";
+import type {
+  DemixingEvidence,
+  DemixingParams,
+  DemixingResult,
+  DemixingSweep,
+  DemixingVerdict,
+  MeasuredValue,
+} from "./demixing.js";
 
 const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
 /** "0.31 ± 0.01" with the error to two significant digits and the value to the same decimal place. */
 export function formatMeasured(m: MeasuredValue): string {
   if (!(m.error > 0) || !Number.isFinite(m.error)) return `${fmt(m.value)} ± ${fmt(m.error, 2)}`;
-  const decimals = Math.max(0, 1 - Math.floor(Math.log10(m.error)));
+  // Two significant digits of the error when they start with 1 or 2 (0.014), else one (0.0047 -> 0.005).
+  const lead = Math.floor(Math.log10(m.error));
+  const decimals = Math.max(0, (m.error / 10 ** lead < 3 ? 1 : 0) - lead);
   return `${m.value.toFixed(decimals)} ± ${m.error.toFixed(decimals)}${m.reliable ? "" : "*"}`;
 }
 
@@ -54,6 +63,14 @@ export type DemixingRun = Pick<
  */
 const QUICK_UNRESOLVED = " (quick: not resolved)";
 
+/**
+ * Whether psi > 0 is resolved (more than 4 error bars) at every temperature ratio above 1: the quick snapshot and map
+ * figures say "quick: not resolved" otherwise.
+ */
+function psiResolved(points: { ratio: number; psi: MeasuredValue }[]): boolean {
+  return points.every((p) => p.ratio <= 1 || p.psi.value > 4 * p.psi.error);
+}
+
 /** Snapshots of replica 0 at the end of its run: equal temperatures (mixed) beside growing temperature ratios. */
 export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: boolean } = {}): Figure {
   const quick = options.quick ?? false;
@@ -62,18 +79,31 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
   const panels = runs.map((r) => {
     const ratio = r.parameters.Thot / r.parameters.Tcold;
     return particleScatterPanel({
-      title: `T_hot/T_cold = ${fmt(ratio)}: psi = ${formatMeasured(r.psi)}`,
+      title: `T_hot/T_cold = ${fmt(ratio)}, psi = ${formatMeasured(r.psi)}`,
       ...snapshotDisks(r),
       size,
     });
   });
   const seeds = runs.map((r) => r.parameters.seed).join(", ");
+  // The run lengths of the last run, and those of any run that differs (the full figure's equal temperatures).
+  const last = runs[runs.length - 1].parameters;
+  const lengths = (p: DemixingParams) => `burn-in ${fmt(p.burnIn)} + ${fmt(p.time)}`;
+  const differing = runs.filter(
+    (r) => lengths(r.parameters) !== lengths(last) || r.parameters.replicas !== last.replicas,
+  );
+  const schedule =
+    `${last.replicas} replicas × (${lengths(last)})` +
+    (differing.length > 0
+      ? ` (${differing.map((r) => `T_hot/T_cold = ${fmt(r.parameters.Thot / r.parameters.Tcold)}: ${r.parameters.replicas} × (${lengths(r.parameters)})`).join("; ")}, a mixture from the start)`
+      : "");
+  const unresolved =
+    quick && !psiResolved(runs.map((r) => ({ ratio: r.parameters.Thot / r.parameters.Tcold, psi: r.psi })));
   return panelFigure({
     name: "fig5-demixing-snapshots",
-    title: `Hot and cold soft disks demix without attraction (N = ${p0.N}, phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})`,
+    title: `Hot and cold soft disks demix without attraction (N = ${p0.N}, phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})${unresolved ? QUICK_UNRESOLVED : ""}`,
     caption:
       `After Section 3.3 of [Metzger 2026]. ${runs.length} runs of N = ${p0.N} soft disks (${runs[0].nCold} cold), area fraction ${p0.phi}, ` +
-      `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
+      `k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}; Heun, dt = ${fmt(p0.dt)}, ${schedule}, ` +
       `random seeds ${seeds}; replica 0 at the end of its run, disks to scale. At equal temperatures psi = 0 in expectation (mixed); ` +
       `at large T_hot / T_cold the cold disks gather into domains in a hot gas. psi, error bars (*: fewer than 16 values) and the ` +
       `entropy production (in the .results.json) are defined in docs/studies/two-temperature.md.`,
@@ -183,9 +213,11 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     ? ""
     : `At T_hot = T_cold psi must vanish in expectation (the labels are exchangeable): the measured values lie ` +
       (z < 4 ? "within 4 standard errors of 0." : `up to ${fmt(z, 2)} standard errors from 0.`);
+  const unresolved =
+    quick && !psiResolved(sweep.runs.flatMap((row) => row.map((r, j) => ({ ratio: sweep.ratios[j], psi: r.psi }))));
   return panelFigure({
     name: "fig6-demixing-map",
-    title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})`,
+    title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})${unresolved ? QUICK_UNRESOLVED : ""}`,
     caption:
       `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
       `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
@@ -293,6 +325,12 @@ export function demixingFiniteSizeFigure(
           },
         ]
       : [];
+  // The y range is the data's (error bars and x(1 - x) included): the proportional line shows its slope and leaves
+  // at the frame instead of stretching the axis (16x over N = 500-8000).
+  const measured = points.flatMap((pt) => pt.runs.map((r) => r.sccLowQ));
+  const lows = [ideal, ...measured.map((m) => m.value - m.error), ...measured.map((m) => m.value)].filter((v) => v > 0);
+  const highs = [ideal, ...measured.map((m) => m.value + m.error)].filter(Number.isFinite);
+  const yDomain: [number, number] = [Math.min(...lows) / 1.15, Math.max(...highs) * 1.15];
   panels.push(
     linePanel({
       title: "S_cc(q → 0) against system size",
@@ -300,6 +338,7 @@ export function demixingFiniteSizeFigure(
       yLabel: "S_cc at the smallest |q|",
       xType: "log",
       yType: "log",
+      yDomain,
       series: [
         ...points.map((pt, i) => ({
           name: `T_hot/T_cold = ${fmt(pt.ratio)} (${pt.verdict})`,

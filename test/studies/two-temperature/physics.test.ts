@@ -7,6 +7,7 @@ import {
   pairExact,
   pairGridRange,
   ratchetCurrent,
+  runRatchetDrift,
   simulatePair,
   validatePairParams,
 } from "../../../src/studies/two-temperature/index.js";
@@ -151,6 +152,17 @@ describe("ratchet (Metzger's lecture notes, Section 3.2)", () => {
   it("at T_hot != T_cold the pair produces entropy (the engine's Stratonovich estimator)", () => {
     const r = ratchetCurrent({ Thot: 1, Tcold: 0.05 }, { time: 100, replicas: 4, seed: 3 });
     expect(r.entropyProduction.value / r.entropyProduction.error).toBeGreaterThan(10);
+  });
+
+  it("the drift alone (runRatchetDrift, no pair-heat accounting) is the full run's drift, to the bit", async () => {
+    const p = { Thot: 1, Tcold: 0.05 },
+      o = { time: 10, replicas: 2, seed: 3 };
+    const full = ratchetCurrent(p, o);
+    const drift = await runRatchetDrift(p, o);
+    expect(drift.centreOfMass).toEqual(full.centreOfMass);
+    expect(drift.hot).toEqual(full.hot);
+    expect(drift.cold).toEqual(full.cold);
+    expect("entropyProduction" in drift).toBe(false);
   });
 
   it("a resolved centre-of-mass current for the asymmetric sawtooth, none for the symmetric one (parity)", () => {

@@ -1,0 +1,636 @@
+// The quasi-triangular Lyapunov solve T Y + Y T^T = C of the Bartels-Stewart solver (AssemblyScript; compiled with
+// asm/linalg.ts, which re-exports it, by scripts/build-wasm.js). The JavaScript twin is
+// solveQuasiTriangularLyapunov in src/linalg/triangularLyapunov.ts: the same column-block algorithm (symmetric Y,
+// one triangle; 1x1 and 2x2 diagonal blocks of a standardised real Schur form), with the dot products of the
+// right-hand sides and of the back substitution in f64x2 lanes and the block pairs solved here, so that a solve
+// makes one call into WebAssembly and allocates nothing.
+//
+// Conventions as in asm/linalg.ts: row-major doubles, byte addresses, leading dimensions in elements; the caller
+// owns the memory.
+
+@inline function ldd(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+@inline function std(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+@inline function addr(p: usize, i: i32): usize {
+  return p + (<usize>i << 3);
+}
+@inline function fma2(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+@inline function lanes(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** sum_l a[l] b[l] + c[l] d[l], l < len (two independent chains). */
+function dotPair(a: usize, b: usize, c: usize, d: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    s0 = fma2(v128.load(a + o), v128.load(b + o), s0);
+    s1 = fma2(v128.load(c + o), v128.load(d + o), s1);
+  }
+  let r = lanes(s0) + lanes(s1);
+  if (l < len) r += ldd(a, l) * ldd(b, l) + ldd(c, l) * ldd(d, l);
+  return r;
+}
+
+/**
+ * The right-hand sides of a 2x2 column block at once: s0 = yp . tc0 + tp . yc0 and s1 = yp . tc1 + tp . yc1
+ * (l < len), each as dotPair computes it, loading yp and tp once. Writes s0, s1 to out[0], out[1].
+ */
+function dotPair2(yp: usize, tp: usize, tc0: usize, yc0: usize, tc1: usize, yc1: usize, len: i32, res: usize): void {
+  let a0 = f64x2.splat(0), b0 = f64x2.splat(0), a1 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    const y = v128.load(yp + o), t = v128.load(tp + o);
+    a0 = fma2(y, v128.load(tc0 + o), a0);
+    b0 = fma2(t, v128.load(yc0 + o), b0);
+    a1 = fma2(y, v128.load(tc1 + o), a1);
+    b1 = fma2(t, v128.load(yc1 + o), b1);
+  }
+  let r0 = lanes(a0) + lanes(b0), r1 = lanes(a1) + lanes(b1);
+  if (l < len) {
+    const y = ldd(yp, l), t = ldd(tp, l);
+    r0 += y * ldd(tc0, l) + t * ldd(yc0, l);
+    r1 += y * ldd(tc1, l) + t * ldd(yc1, l);
+  }
+  std(res, 0, r0);
+  std(res, 1, r1);
+}
+
+/** a . b0 and a . b1 (l < len) into res[0], res[1], each as dot computes it, loading a once. */
+function dot2(a: usize, b0: usize, b1: usize, len: i32, res: usize): void {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), u0 = f64x2.splat(0), u1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 4 <= len; l += 4) {
+    const o = <usize>l << 3;
+    const x = v128.load(a + o), z = v128.load(a + o, 16);
+    s0 = fma2(x, v128.load(b0 + o), s0);
+    s1 = fma2(z, v128.load(b0 + o, 16), s1);
+    u0 = fma2(x, v128.load(b1 + o), u0);
+    u1 = fma2(z, v128.load(b1 + o, 16), u1);
+  }
+  let r0 = lanes(f64x2.add(s0, s1)), r1 = lanes(f64x2.add(u0, u1));
+  for (; l < len; l++) {
+    const x = ldd(a, l);
+    r0 += x * ldd(b0, l);
+    r1 += x * ldd(b1, l);
+  }
+  std(res, 0, r0);
+  std(res, 1, r1);
+}
+
+/** sum_l a[l] b[l], l < len (two independent chains). */
+function dot(a: usize, b: usize, len: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 4 <= len; l += 4) {
+    const o = <usize>l << 3;
+    s0 = fma2(v128.load(a + o), v128.load(b + o), s0);
+    s1 = fma2(v128.load(a + o, 16), v128.load(b + o, 16), s1);
+  }
+  let r = lanes(f64x2.add(s0, s1));
+  for (; l < len; l++) r += ldd(a, l) * ldd(b, l);
+  return r;
+}
+
+// Scratch of the small systems, in the caller's work area (set by lyapTriangular).
+let sys: usize = 0; // 16 + 4 doubles: the 4x4 system and its right-hand side
+let rhs: usize = 0; // 4 doubles
+let out: usize = 0; // 4 doubles
+let perm: usize = 0; // 4 i32
+
+/** Solves [a b; c d] x = (r0, r1) by elimination with partial pivoting into out[0..1]; false when singular. */
+function solve2(a: f64, b: f64, c: f64, d: f64, r0: f64, r1: f64): bool {
+  if (abs(c) > abs(a)) {
+    let t = a;
+    a = c;
+    c = t;
+    t = b;
+    b = d;
+    d = t;
+    t = r0;
+    r0 = r1;
+    r1 = t;
+  }
+  if (a == 0) return false;
+  const l = c / a;
+  const u = d - l * b;
+  if (u == 0) return false;
+  const x1 = (r1 - l * r0) / u;
+  const x0 = (r0 - b * x1) / a;
+  std(out, 0, x0);
+  std(out, 1, x1);
+  return isFinite(x0) && isFinite(x1);
+}
+
+/** Solves the 3x3 system (row-major m[0..11] with the right-hand side in column 3) into out[0..2]. */
+function solve3(m: usize): bool {
+  for (let k = 0; k < 3; k++) {
+    let p = k;
+    for (let r = k + 1; r < 3; r++) if (abs(ldd(m, r * 4 + k)) > abs(ldd(m, p * 4 + k))) p = r;
+    if (ldd(m, p * 4 + k) == 0) return false;
+    if (p != k) {
+      for (let col = k; col < 4; col++) {
+        const tmp = ldd(m, k * 4 + col);
+        std(m, k * 4 + col, ldd(m, p * 4 + col));
+        std(m, p * 4 + col, tmp);
+      }
+    }
+    for (let r = k + 1; r < 3; r++) {
+      const l = ldd(m, r * 4 + k) / ldd(m, k * 4 + k);
+      if (l == 0) continue;
+      for (let col = k + 1; col < 4; col++) std(m, r * 4 + col, ldd(m, r * 4 + col) - l * ldd(m, k * 4 + col));
+    }
+  }
+  const x2 = ldd(m, 11) / ldd(m, 10);
+  const x1 = (ldd(m, 7) - ldd(m, 6) * x2) / ldd(m, 5);
+  const x0 = (ldd(m, 3) - ldd(m, 1) * x1 - ldd(m, 2) * x2) / ldd(m, 0);
+  std(out, 0, x0);
+  std(out, 1, x1);
+  std(out, 2, x2);
+  return isFinite(x0) && isFinite(x1) && isFinite(x2);
+}
+
+// The factorisations of the 4x4 systems of pairs of 2x2 blocks, kept across the solves of one condition estimate (its
+// solves share T, and its adjoint solves share J T^T J): CACHE doubles per pair, pair (pb, qb) at entry
+// qb (qb + 1) / 2 + pb: the eliminated K (16), the multipliers of each step (6), the row interchanges (4) and the
+// column permutation (4). Applying a kept factorisation repeats the arithmetic of the elimination on the right-hand
+// side exactly: a solve gives the same numbers with and without the cache.
+const CACHE = 30;
+let cache: usize = 0; // 0: no cache
+let cacheFill = false; // true: factorise and keep; false: use the kept factorisations
+let pairIndex = 0; // the entry of the current pair
+
+/** Doubles of a factorisation cache for nb diagonal blocks. */
+export function lyapPairCacheSize(nb: i32): i32 {
+  return ((nb * (nb + 1)) >> 1) * CACHE;
+}
+
+/** Solves the 4x4 system of a pair of 2x2 blocks with the kept factorisation at `e` (see CACHE). */
+function applyKept(e: usize): void {
+  const R = 16; // the right-hand side at sys[16..19], as in blockPair
+  const K = sys;
+  for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
+  let f = 0;
+  for (let k = 0; k < 4; k++) {
+    const br = <i32>ldd(e, 22 + k);
+    if (br != k) {
+      const tmp = ldd(K, R + k);
+      std(K, R + k, ldd(K, R + br));
+      std(K, R + br, tmp);
+    }
+    for (let r = k + 1; r < 4; r++, f++) {
+      const m = ldd(e, 16 + f);
+      if (m == 0) continue;
+      std(K, R + r, ldd(K, R + r) - m * ldd(K, R + k));
+    }
+  }
+  for (let k = 3; k >= 0; k--) {
+    let v = ldd(K, R + k);
+    for (let c = k + 1; c < 4; c++) v -= ldd(e, k * 4 + c) * ldd(K, R + c);
+    std(K, R + k, v / ldd(e, k * 4 + k));
+  }
+  for (let u = 0; u < 4; u++) std(out, <i32>ldd(e, 26 + u), ldd(K, R + u));
+}
+
+/**
+ * Solves P Y + Y R^T = rhs for the pw x qw block Y (pw, qw in {1, 2}), P = T[p0.., p0..], R = T[q0.., q0..]; rhs and
+ * out are pw x qw row-major. Gaussian elimination with complete pivoting for the 4x4 case; false when singular.
+ */
+function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool {
+  if (pw == 1 && qw == 1) {
+    const d = ldd(t, p0 * ldt + p0) + ldd(t, q0 * ldt + q0);
+    if (d == 0) return false;
+    std(out, 0, ldd(rhs, 0) / d);
+    return true;
+  }
+  if (pw == 2 && qw == 1) {
+    const d = ldd(t, q0 * ldt + q0);
+    const i0 = p0 * ldt + p0, i1 = i0 + ldt;
+    return solve2(ldd(t, i0) + d, ldd(t, i0 + 1), ldd(t, i1), ldd(t, i1 + 1) + d, ldd(rhs, 0), ldd(rhs, 1));
+  }
+  if (pw == 1 && qw == 2) {
+    const d = ldd(t, p0 * ldt + p0);
+    const i0 = q0 * ldt + q0, i1 = i0 + ldt;
+    return solve2(ldd(t, i0) + d, ldd(t, i0 + 1), ldd(t, i1), ldd(t, i1 + 1) + d, ldd(rhs, 0), ldd(rhs, 1));
+  }
+  if (p0 == q0) {
+    // diagonal 2x2 block, symmetric Y = [y0 y1; y1 y2]: three equations
+    const i0 = p0 * ldt + p0, i1 = i0 + ldt;
+    const a = ldd(t, i0), b = ldd(t, i0 + 1), c = ldd(t, i1), d = ldd(t, i1 + 1);
+    const m = sys;
+    std(m, 0, 2 * a);
+    std(m, 1, 2 * b);
+    std(m, 2, 0);
+    std(m, 3, ldd(rhs, 0));
+    std(m, 4, c);
+    std(m, 5, a + d);
+    std(m, 6, b);
+    std(m, 7, 0.5 * (ldd(rhs, 1) + ldd(rhs, 2)));
+    std(m, 8, 0);
+    std(m, 9, 2 * c);
+    std(m, 10, 2 * d);
+    std(m, 11, ldd(rhs, 3));
+    if (!solve3(m)) return false;
+    std(out, 3, ldd(out, 2));
+    std(out, 2, ldd(out, 1));
+    return true;
+  }
+  const e = cache + (<usize>pairIndex * CACHE << 3);
+  if (cache != 0 && !cacheFill) {
+    applyKept(e);
+    return true;
+  }
+  // 2x2 by 2x2: four unknowns u = 2a + b; equation (a, b): sum_k P[a,k] Y[k,b] + sum_k Y[a,k] R[b,k], i.e.
+  // K = P (x) I + I (x) R row by row (the sums as the JavaScript twin forms them: 0 + p + r = p + r)
+  const K = sys;
+  const i0 = p0 * ldt + p0, j0 = q0 * ldt + q0;
+  const p00 = ldd(t, i0), p01 = ldd(t, i0 + 1), p10 = ldd(t, i0 + ldt), p11 = ldd(t, i0 + ldt + 1);
+  const r00 = ldd(t, j0), r01 = ldd(t, j0 + 1), r10 = ldd(t, j0 + ldt), r11 = ldd(t, j0 + ldt + 1);
+  std(K, 0, p00 + r00);
+  std(K, 1, r01);
+  std(K, 2, p01);
+  std(K, 3, 0);
+  std(K, 4, r10);
+  std(K, 5, p00 + r11);
+  std(K, 6, 0);
+  std(K, 7, p01);
+  std(K, 8, p10);
+  std(K, 9, 0);
+  std(K, 10, p11 + r00);
+  std(K, 11, r01);
+  std(K, 12, 0);
+  std(K, 13, p10);
+  std(K, 14, r10);
+  std(K, 15, p11 + r11);
+  const R = 16; // right-hand side at K[16..19]
+  for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
+  for (let u = 0; u < 4; u++) store<i32>(perm + (<usize>u << 2), u);
+  for (let k = 0; k < 4; k++) {
+    let br = k, bc = k;
+    let best: f64 = -1;
+    for (let r = k; r < 4; r++) {
+      for (let c = k; c < 4; c++) {
+        const v = abs(ldd(K, r * 4 + c));
+        if (v > best) {
+          best = v;
+          br = r;
+          bc = c;
+        }
+      }
+    }
+    if (best == 0 || !isFinite(best)) return false;
+    if (br != k) {
+      for (let c = 0; c < 4; c++) {
+        const tmp = ldd(K, k * 4 + c);
+        std(K, k * 4 + c, ldd(K, br * 4 + c));
+        std(K, br * 4 + c, tmp);
+      }
+      const tmp = ldd(K, R + k);
+      std(K, R + k, ldd(K, R + br));
+      std(K, R + br, tmp);
+    }
+    if (bc != k) {
+      for (let r = 0; r < 4; r++) {
+        const tmp = ldd(K, r * 4 + k);
+        std(K, r * 4 + k, ldd(K, r * 4 + bc));
+        std(K, r * 4 + bc, tmp);
+      }
+      const pk = load<i32>(perm + (<usize>k << 2));
+      store<i32>(perm + (<usize>k << 2), load<i32>(perm + (<usize>bc << 2)));
+      store<i32>(perm + (<usize>bc << 2), pk);
+    }
+    if (cache != 0) std(e, 22 + k, <f64>br);
+    const inv = 1 / ldd(K, k * 4 + k);
+    for (let r = k + 1; r < 4; r++) {
+      const f = ldd(K, r * 4 + k) * inv;
+      if (cache != 0) std(e, 16 + ((k * (7 - k)) >> 1) + r - k - 1, f);
+      if (f == 0) continue;
+      for (let c = k + 1; c < 4; c++) std(K, r * 4 + c, ldd(K, r * 4 + c) - f * ldd(K, k * 4 + c));
+      std(K, R + r, ldd(K, R + r) - f * ldd(K, R + k));
+    }
+  }
+  for (let k = 3; k >= 0; k--) {
+    let s = ldd(K, R + k);
+    for (let c = k + 1; c < 4; c++) s -= ldd(K, k * 4 + c) * ldd(K, R + c);
+    std(K, R + k, s / ldd(K, k * 4 + k));
+  }
+  for (let u = 0; u < 4; u++) std(out, load<i32>(perm + (<usize>u << 2)), ldd(K, R + u));
+  if (cache != 0) {
+    for (let i = 0; i < 16; i++) std(e, i, ldd(K, i));
+    for (let u = 0; u < 4; u++) std(e, 26 + u, <f64>load<i32>(perm + (<usize>u << 2)));
+  }
+  return true;
+}
+
+/** Doubles of work lyapTriangular needs for order n. */
+export function lyapTriangularWork(n: i32): i32 {
+  return 2 * n + 32 + ((n + 1) >> 1);
+}
+
+/**
+ * Solves T Y + Y T^T = C for symmetric Y, T (n x n, leading dimension ldt) quasi-upper-triangular in standardised
+ * real Schur form (its 2x2 diagonal blocks found from the subdiagonal). Reads the upper triangle of C (ldc); writes
+ * the upper triangle of Y (ldy) and the lower entry of each 2x2 diagonal block, and the whole lower triangle when
+ * `mirror` is 1. C and Y may be the same array (in place). `work` holds lyapTriangularWork(n) doubles (16-byte
+ * aligned). Returns 1, or 0 when a block pair is exactly singular (or its solution not finite).
+ */
+export function lyapTriangular(
+  n: i32,
+  t: usize,
+  ldt: i32,
+  c: usize,
+  ldc: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  mirror: i32,
+): i32 {
+  cache = 0;
+  return triangular(n, t, ldt, c, ldc, y, ldy, work, mirror);
+}
+
+/** lyapTriangular with the pair cache as set in `cache` and `cacheFill`. */
+function triangular(
+  n: i32,
+  t: usize,
+  ldt: i32,
+  c: usize,
+  ldc: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  mirror: i32,
+): i32 {
+  const y0 = work; // column q0 of the current column block, rows 0..qe-1
+  const y1 = addr(work, n); // column q0 + 1
+  sys = addr(work, 2 * n);
+  rhs = addr(sys, 20);
+  out = addr(rhs, 4);
+  perm = addr(out, 4);
+  const start = addr(perm, 4); // block starts, as i32 (n at most)
+  let nBlocks = 0;
+  for (let i = 0; i < n; ) {
+    store<i32>(start + (<usize>nBlocks << 2), i);
+    nBlocks++;
+    i += i + 1 < n && ldd(t, (i + 1) * ldt + i) != 0 ? 2 : 1;
+  }
+  let qe = n;
+  for (let qb = nBlocks - 1; qb >= 0; qb--) {
+    const q0 = load<i32>(start + (<usize>qb << 2));
+    const qw = qe - q0;
+    const tail = n - qe;
+    // right-hand sides for rows 0..qe-1: C[p, col] - Y[p, qe:] . T[col, qe:] - T[p, qe:] . Y[col, qe:]
+    const tc0 = addr(t, q0 * ldt + qe), yc0 = addr(y, q0 * ldy + qe);
+    if (qw == 1) {
+      for (let p = 0; p < qe; p++) {
+        let s = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
+        if (tail > 0) s -= dotPair(addr(y, p * ldy + qe), tc0, addr(t, p * ldt + qe), yc0, tail);
+        std(y0, p, s);
+      }
+    } else {
+      const q1 = q0 + 1;
+      const tc1 = addr(tc0, ldt), yc1 = addr(yc0, ldy);
+      for (let p = 0; p < qe; p++) {
+        let s0 = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
+        let s1 = p <= q1 ? ldd(c, p * ldc + q1) : ldd(c, q1 * ldc + p);
+        if (tail > 0) {
+          dotPair2(addr(y, p * ldy + qe), addr(t, p * ldt + qe), tc0, yc0, tc1, yc1, tail, out);
+          s0 -= ldd(out, 0);
+          s1 -= ldd(out, 1);
+        }
+        std(y0, p, s0);
+        std(y1, p, s1);
+      }
+    }
+    // back substitution over the row blocks pb = qb .. 0
+    let pe = qe;
+    for (let pb = qb; pb >= 0; pb--) {
+      const p0 = load<i32>(start + (<usize>pb << 2));
+      const pw = pe - p0;
+      const len = qe - pe;
+      if (pw == 1 && qw == 1) {
+        // the common case, inline: (t_pp + t_qq) y_pq = rhs
+        const v = ldd(y0, p0) - (len > 0 ? dot(addr(t, p0 * ldt + pe), addr(y0, pe), len) : 0);
+        const d = ldd(t, p0 * ldt + p0) + ldd(t, q0 * ldt + q0);
+        if (d == 0) return 0;
+        const x = v / d;
+        std(y0, p0, x);
+        std(y, p0 * ldy + q0, x);
+        pe = p0;
+        continue;
+      }
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        const tp = addr(t, p * ldt + pe);
+        if (qw == 1) std(rhs, a, ldd(y0, p) - (len > 0 ? dot(tp, addr(y0, pe), len) : 0));
+        else if (len > 0) {
+          dot2(tp, addr(y0, pe), addr(y1, pe), len, out);
+          std(rhs, a * 2, ldd(y0, p) - ldd(out, 0));
+          std(rhs, a * 2 + 1, ldd(y1, p) - ldd(out, 1));
+        } else {
+          std(rhs, a * 2, ldd(y0, p));
+          std(rhs, a * 2 + 1, ldd(y1, p));
+        }
+      }
+      pairIndex = ((qb * (qb + 1)) >> 1) + pb;
+      if (!blockPair(t, ldt, p0, pw, q0, qw)) return 0;
+      if (pb == qb && qw == 2) {
+        // diagonal 2x2 block: symmetric in exact arithmetic
+        const off = 0.5 * (ldd(out, 1) + ldd(out, 2));
+        std(out, 1, off);
+        std(out, 2, off);
+      }
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        const v0 = ldd(out, a * qw);
+        std(y0, p, v0);
+        std(y, p * ldy + q0, v0);
+        if (qw == 2) {
+          const v1 = ldd(out, a * qw + 1);
+          std(y1, p, v1);
+          std(y, p * ldy + q0 + 1, v1);
+        }
+      }
+      pe = p0;
+    }
+    qe = q0;
+  }
+  if (mirror) {
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) std(y, i * ldy + j, ldd(y, j * ldy + i));
+  }
+  return 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The condition estimate: Hager's 1-norm estimator in Higham's form (LAPACK dlacn2) of the inverse of
+// Y -> T Y + Y T^T on symmetric matrices, entrywise 1-norm. The JavaScript twin is estimateInverseLyapunovNorm in
+// src/linalg/lyapunovCondition.ts with the solves of SchurLyapunovSolver.inverseNorm (src/linalg/lyapunov.ts): the
+// same iteration, step for step and sum for sum, so that on the same solves it returns the same number.
+
+/** y <- L^-1 x on the leading block of x covering its first `support` rows and columns; sum |y| (Infinity on failure). */
+function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support: i32, kept: usize, fill: bool): f64 {
+  // the solved dimension: the end of the last diagonal block starting before `support`
+  let m = 0;
+  while (m < support) m += m + 1 < n && ldd(t, (m + 1) * n + m) != 0 ? 2 : 1;
+  const nn = n * n;
+  if (m < n) memory.fill(y, 0, <usize>nn << 3);
+  cache = kept;
+  cacheFill = fill;
+  if (!triangular(m, t, n, x, n, y, n, work, 1)) return Infinity;
+  let s: f64 = 0;
+  for (let k = 0; k < nn; k++) s += abs(ldd(y, k));
+  return isFinite(s) ? s : Infinity;
+}
+
+/** Records sign(y) on the upper triangle (bytes at `sign`); true when it equals the previous sign pattern. */
+function updateSigns(n: i32, y: usize, sign: usize): bool {
+  let same = true;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const k = i * n + j;
+      const s: i8 = ldd(y, k) >= 0 ? 1 : -1;
+      if (s != load<i8>(sign + <usize>k)) {
+        same = false;
+        store<i8>(sign + <usize>k, s);
+      }
+    }
+  }
+  return same;
+}
+
+/**
+ * y <- L^-*(sign matrix) (the adjoint W -> T^T W + W T solved as tr W' + W' tr^T = C' with tr = J T^T J, W' = J W J,
+ * C' = J C J, J reversing the coordinates); the upper-triangle index of the largest |y|, or -1 on failure.
+ */
+function gradient(
+  n: i32,
+  tr: usize,
+  x: usize,
+  y: usize,
+  flip: usize,
+  sign: usize,
+  work: usize,
+  kept: usize,
+  fill: bool,
+): i32 {
+  const nn = n * n;
+  for (let i = 0; i < n; i++) {
+    std(x, i * n + i, <f64>load<i8>(sign + <usize>(i * n + i)));
+    for (let j = i + 1; j < n; j++) {
+      const v = <f64>load<i8>(sign + <usize>(i * n + j));
+      std(x, i * n + j, v);
+      std(x, j * n + i, v);
+    }
+  }
+  for (let k = 0; k < nn; k++) std(flip, k, ldd(x, nn - 1 - k));
+  cache = kept;
+  cacheFill = fill;
+  if (!triangular(n, tr, n, flip, n, y, n, work, 1)) return -1;
+  for (let k = 0, l = nn - 1; k < l; k++, l--) {
+    const v = ldd(y, k);
+    std(y, k, ldd(y, l));
+    std(y, l, v);
+  }
+  let best = -1;
+  let big: f64 = -1;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const v = abs(ldd(y, i * n + j));
+      if (!(v <= F64.MAX_VALUE)) return -1;
+      if (v > big) {
+        big = v;
+        best = i * n + j;
+      }
+    }
+  }
+  return best;
+}
+
+/** Doubles of work lyapInverseNormEstimate needs for order n (besides its arrays). */
+export function lyapEstimateWork(n: i32): i32 {
+  return lyapTriangularWork(n);
+}
+
+/**
+ * Estimate of ||L^-1||_1, L(Y) = T Y + Y T^T on symmetric matrices with the entrywise 1-norm (T n x n, quasi-upper-
+ * triangular, leading dimension n). x, y, flip and tr are n x n scratch (tr receives J T^T J), `sign` n^2 bytes,
+ * `work` lyapEstimateWork(n) doubles; `kept` is 0 or 2 lyapPairCacheSize(nb) doubles (nb diagonal blocks of T) in
+ * which the first solve with T and the first with J T^T J keep their block-pair factorisations for the later ones.
+ * Returns Infinity when a solve fails or overflows.
+ */
+export function lyapInverseNormEstimate(
+  n: i32,
+  t: usize,
+  tr: usize,
+  x: usize,
+  y: usize,
+  flip: usize,
+  sign: usize,
+  work: usize,
+  kept: usize,
+): f64 {
+  if (n == 0) return 0;
+  let nb = 0;
+  for (let i = 0; i < n; nb++) i += i + 1 < n && ldd(t, (i + 1) * n + i) != 0 ? 2 : 1;
+  const keptT = kept, keptTr = kept == 0 ? 0 : kept + (<usize>lyapPairCacheSize(nb) << 3);
+  const nn = n * n;
+  const m: f64 = <f64>(n * (n + 1)) / 2;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) std(tr, nn - 1 - (j * n + i), ldd(t, i * n + j));
+  memory.fill(sign, 0, <usize>nn);
+  // x = (1/m) in the coordinates u (u_ii = X_ii, u_ij = 2 X_ij)
+  for (let i = 0; i < n; i++) {
+    std(x, i * n + i, 1 / m);
+    for (let j = i + 1; j < n; j++) {
+      std(x, i * n + j, 0.5 / m);
+      std(x, j * n + i, 0.5 / m);
+    }
+  }
+  let est = applyInverse(n, t, x, y, work, n, keptT, true);
+  if (!isFinite(est)) return Infinity;
+  if (n == 1) return est;
+  updateSigns(n, y, sign);
+  let j = gradient(n, tr, x, y, flip, sign, work, keptTr, true);
+  if (j < 0) return Infinity;
+  for (let iter = 2; ; iter++) {
+    // x <- the extreme point of the unit ball at upper-triangle index j
+    memory.fill(x, 0, <usize>nn << 3);
+    const ji = j / n, jj = j % n;
+    if (ji == jj) std(x, j, 1);
+    else {
+      std(x, j, 0.5);
+      std(x, jj * n + ji, 0.5);
+    }
+    const e = applyInverse(n, t, x, y, work, max(ji, jj) + 1, keptT, false);
+    if (!isFinite(e)) return Infinity;
+    const improved = e > est;
+    est = max(est, e);
+    if (updateSigns(n, y, sign) || !improved) break;
+    const last = j;
+    j = gradient(n, tr, x, y, flip, sign, work, keptTr, false);
+    if (j < 0) return Infinity;
+    if (abs(ldd(y, last)) == abs(ldd(y, j)) || iter >= 5) break;
+  }
+  // Higham's extra test vector, alternating in sign with a linear ramp
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let jj = i; jj < n; jj++, k++) {
+      const v = (k % 2 == 0 ? 1.0 : -1.0) * (1 + <f64>k / (m - 1));
+      if (i == jj) std(x, i * n + i, v);
+      else {
+        std(x, i * n + jj, 0.5 * v);
+        std(x, jj * n + i, 0.5 * v);
+      }
+    }
+  }
+  const alt = applyInverse(n, t, x, y, work, n, keptT, false);
+  if (!isFinite(alt)) return Infinity;
+  return max(est, (2 * alt) / (3 * m));
+}
