@@ -5,7 +5,8 @@
 // NESS_BENCH_LARGE=1, which also measures the 10^5-site chain and the 10^4-site strip: minutes to hours).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
-import { solveNetworkTransmission } from "../dist/exact/transmission.js";
+import { screenedModes, solveNetworkTransmission } from "../dist/exact/transmission.js";
+import { validateNetwork } from "../dist/model/network.js";
 import { chainModel, stripModel } from "../dist/studies/harmonic-conduction/study.js";
 import { DEFAULT_PARAMS } from "../dist/studies/harmonic-conduction/params.js";
 
@@ -24,6 +25,28 @@ function time(f) {
 
 function fmt(s) {
   return s < 1 ? `${(s * 1e3).toFixed(0)} ms` : `${s.toFixed(2)} s`;
+}
+
+/** A ring of n sites with n/2 random chords, random masses, stiffnesses and pinning, 4 baths at 4 temperatures. */
+function randomSparse(n, seed) {
+  let state = seed >>> 0;
+  const r = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const sites = Array.from({ length: n }, (_, i) => `s${i}`);
+  const springs = new Map();
+  const spring = (i, j) => {
+    const key = i < j ? `${i}:${j}` : `${j}:${i}`;
+    if (i !== j && !springs.has(key)) springs.set(key, { between: [sites[i], sites[j]], stiffness: 0.5 + r() });
+  };
+  for (let i = 0; i < n; i++) spring(i, (i + 1) % n);
+  for (let k = 0; k < n / 2; k++) spring(Math.floor(r() * n), Math.floor(r() * n));
+  return validateNetwork({
+    kind: "network",
+    sites,
+    masses: Object.fromEntries(sites.map((s) => [s, 0.7 + 0.6 * r()])),
+    pinning: Object.fromEntries(sites.map((s) => [s, 0.2 + 0.5 * r()])),
+    springs: [...springs.values()],
+    baths: [0, 1, 2, 3].map((k) => ({ site: sites[Math.floor((k * n) / 4)], friction: 0.5 + r(), temperature: 1 + k })),
+  });
 }
 
 function pad(x, w) {
@@ -62,6 +85,32 @@ export async function run(log, options = {}) {
   }
   log(
     `crossover: the transmission method is faster from N = ${crossover ?? `> ${sizes[sizes.length - 1]}`} on (dense cost ~n^3, transmission ~n^2)`,
+  );
+
+  // 1b. Crossover on random sparse networks (a ring with random chords, about 3 springs per site, random masses,
+  // stiffnesses and pinning, baths on 4 sites at 4 temperatures): dense against fluxes + kinetic temperatures.
+  log("");
+  log("random sparse networks (ring + chords, 4 baths; dense: Lyapunov; transmission: fluxes + kinetic temperatures)");
+  log(
+    `${pad("N", 6)} ${pad("dense", 10)} ${pad("transm.", 10)} ${pad("dense/tr", 9)} ${pad("|dJ|/J", 9)} ${pad("evals", 7)}`,
+  );
+  let crossoverRandom;
+  const randomSizes = quick ? [60, 120] : [60, 120, 240, 480];
+  for (const n of randomSizes) {
+    const m = randomSparse(n, 17);
+    const d = time(() => solveNetwork(m, { bySource: false }));
+    const t = time(() => solveNetworkTransmission(m, { bySource: false }));
+    const jm = Math.max(...d.value.baths.map((b) => Math.abs(b.flux)));
+    let dJ = 0;
+    d.value.baths.forEach((b, k) => (dJ = Math.max(dJ, Math.abs(b.flux - t.value.baths[k].flux) / jm)));
+    if (crossoverRandom === undefined && t.seconds < d.seconds) crossoverRandom = n;
+    log(
+      `${pad(n, 6)} ${pad(fmt(d.seconds), 10)} ${pad(fmt(t.seconds), 10)} ${pad((d.seconds / t.seconds).toFixed(2), 9)} ` +
+        `${pad(dJ.toExponential(1), 9)} ${pad(t.value.evaluations, 7)}`,
+    );
+  }
+  log(
+    `crossover: the transmission method is faster from N = ${crossoverRandom ?? `> ${randomSizes[randomSizes.length - 1]}`} on`,
   );
 
   // 2. The current of a 1000-site chain: dense against transmission (fluxes only), interleaved rounds, CPU time.
@@ -154,20 +203,26 @@ export async function run(log, options = {}) {
     const t = await measure(() =>
       solveNetworkTransmission(m, { bySource: false, temperatures: false, tolerance: 1e-8 }),
     );
-    stripPoints.push([W * L, t.cpu]);
+    stripPoints.push([W * L, t.cpu, t.value.evaluations]);
     log(
       `  ${W} x ${L} = ${W * L} sites: cpu ${fmt(t.cpu)}, wall ${fmt(t.wall)}, ${t.value.evaluations} evaluations, ` +
+        `${t.value.modes.count} modes located, ${t.value.screen?.skippedModes ?? 0} left out, ` +
         `rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, quadratureError ${t.value.quadratureError.toExponential(1)}`,
     );
   }
-  if (!large && stripPoints.length >= 2) {
-    const [a0, c0] = stripPoints[stripPoints.length - 2];
-    const [a1, c1] = stripPoints[stripPoints.length - 1];
-    const g = Math.log(c1 / c0) / Math.log(a1 / a0);
+  if (!large && stripPoints.length >= 1) {
+    // Projection for the 10^4-site strip: the modes below its screen's cutoff (estimated from the growth across its
+    // slices, measured here), ~110 evaluations each, at the last strip's CPU time per evaluation scaled by sites x
+    // width (measured: 4 x 32 and 8 x 128 strips then give the same ~17-19 ms per evaluation at 10 x 1000).
+    const [W1, L1] = strips[strips.length - 1];
+    const [, c1, e1] = stripPoints[stripPoints.length - 1];
+    const big = stripModel(10, 1000, DEFAULT_PARAMS);
+    const s = time(() => screenedModes(big));
+    const perEval = (c1 / e1) * ((1e4 * 10) / (W1 * L1 * W1));
     log(
-      `target (issue 17): the 10^4-site strip 10 x 1000; not run by default: CPU time grows as N^${g.toFixed(2)}, ` +
-        `projected ~${fmt(c1 * (1e4 / a1) ** g)} (every one of its 10^4 modes transmits along the strip's width and ` +
-        `is located by inertia counts of a sparse factorisation, O(L W^2) each; NESS_BENCH_LARGE=1 runs it)`,
+      `target (issue 17): the 10^4-site strip 10 x 1000; not run by default (NESS_BENCH_LARGE=1 runs it): its ` +
+        `frequency screen keeps ~${s.value} of its 10^4 modes (estimated in ${fmt(s.seconds)}), projected ` +
+        `~${fmt(s.value * 110 * perEval)} (${fmt(perEval)} per evaluation x 110 per mode)`,
     );
   }
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");

@@ -45,6 +45,7 @@ import {
   type SymbolicLdl,
   type SymmetricPattern,
 } from "../linalg/sparse.js";
+import { SlicedPencil } from "../linalg/slices.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
@@ -66,9 +67,10 @@ export interface TransmissionOptions {
   /** Record the transmission spectrum T_bc(w) of every pair of baths (at most 16 baths). */
   spectrum?: boolean;
   /**
-   * Two-terminal chains longer than 300 sites, fluxes only: leave out the frequencies whose modes are localised away
-   * from a bath (their estimated current enters the flux errors). Default true; false locates and integrates every
-   * mode (the reference path, cost ~ n^2).
+   * Fluxes only, more than 300 sites, two-terminal chains and networks sliced between two groups of baths at two
+   * temperatures (2D strips with baths on their end columns): leave out the frequencies whose modes are localised
+   * away from a bath (their estimated current enters the flux errors). Default true; false locates and integrates
+   * every mode (the reference path, cost ~ n^2).
    */
   screen?: boolean;
 }
@@ -206,6 +208,49 @@ const GK_WD = new Float64Array(GK_POINTS);
   GK_X[GK_CENTRE] = 0;
   GK_WK[GK_CENTRE] = WGK[last];
   GK_WD[GK_CENTRE] = WGK[last] - WG[WG.length - 1];
+}
+
+/**
+ * Gauss-Kronrod 7-15 (QUADPACK qk15), same layout: the first pass over the initial panels of networks with many
+ * peaks (most of their evaluations: every located peak gets its panels) uses it; panels split by the adaptive step
+ * get 15-31.
+ * Its |K15 - G7| is the error estimate of the 15-point value, as |K31 - G15| is of the 31-point one.
+ */
+const XGK15 = [
+  0.9914553711208126, 0.9491079123427585, 0.8648644233597691, 0.7415311855993945, 0.5860872354676911,
+  0.4058451513773972, 0.20778495500789848, 0,
+];
+const WGK15 = [
+  0.022935322010529224, 0.06309209262997856, 0.10479001032225019, 0.14065325971552592, 0.1690047266392679,
+  0.19035057806478542, 0.20443294007529889, 0.20948214108472782,
+];
+const WG7 = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694];
+/**
+ * The 7-15 first pass is used from this many initial panels on, beyond the dense mode analysis (smaller networks keep
+ * their former printed values and error estimates: where peaks cannot be resolved the 7-point estimates left in
+ * stuck panels are larger).
+ */
+const FIRST_PASS_15_PANELS = 64;
+const GK15_POINTS = 2 * XGK15.length - 1;
+const GK15_CENTRE = GK15_POINTS - 1;
+const GK15_X = new Float64Array(GK15_POINTS);
+const GK15_WK = new Float64Array(GK15_POINTS);
+const GK15_WD = new Float64Array(GK15_POINTS);
+{
+  const last = XGK15.length - 1;
+  let k = 0;
+  for (let j = 0; j < last; j++) {
+    const wg = j % 2 === 1 ? WG7[(j - 1) / 2] : 0;
+    for (const s of [-1, 1]) {
+      GK15_X[k] = s * XGK15[j];
+      GK15_WK[k] = WGK15[j];
+      GK15_WD[k] = WGK15[j] - wg;
+      k++;
+    }
+  }
+  GK15_X[GK15_CENTRE] = 0;
+  GK15_WK[GK15_CENTRE] = WGK15[last];
+  GK15_WD[GK15_CENTRE] = WGK15[last] - WG7[WG7.length - 1];
 }
 
 /** Integration variable maps: w(t) and dw/dt. */
@@ -496,6 +541,7 @@ function normalModes(
   sys: NetworkSystem,
   temps?: { dT: Float64Array; spread: number },
   screen?: { tol: number; dT: number },
+  slices?: SliceScreen,
 ): ModeData {
   const { n, mass, gamma } = sys;
   if (n <= DENSE_MODES_MAX) {
@@ -544,7 +590,7 @@ function normalModes(
     const order = chainOrder(sys);
     if (order) return chainModes(sys, order, screen);
   }
-  return sparseModes(sys, temps);
+  return sparseModes(sys, temps, slices);
 }
 
 /** V's off-diagonal entries between consecutive sites of a chain. */
@@ -765,30 +811,52 @@ function eigenvectorAccuracy(n: number, top: number, gap: number, mass: Float64A
   return (8 * EPS * Math.sqrt(n) * top) / Math.max(gap, 1e-300) / Math.sqrt(mmin);
 }
 
-function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }): ModeData {
+/**
+ * Every normal mode of a sparse network by inertia bisection and Rayleigh-quotient iteration. With `screen`
+ * (fluxes-only runs of a network sliced into levels between two groups of baths, see stripLevels), modes are
+ * located window by window from the lowest frequency up and the windows above a cutoff are left out, as for a chain
+ * (chainModes): the growth across the slices (SlicedPencil.growth, O(N w^2) per frequency) takes the place of the
+ * chain's growth, and a mode's share of the current between the groups, g_A g_B / (g_A + g_B) |dT| with
+ * g_A = sum over the group's baths of gamma_b u_b^2, is at most gamma_max min(|u_A|^2, |u_B|^2) |dT|.
+ */
+function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }, screen?: SliceScreen): ModeData {
   const { n, mass, gamma } = sys;
   const pencil = new RealPencil(sys, mass);
   const top = gershgorin(sys, mass) * (1 + 1e-12);
+  if (screen && !(screen.dT > 0)) {
+    const none = new Float64Array(0);
+    return {
+      omega: none,
+      halfWidth: none,
+      bathAmp2: none,
+      unresolved: 0,
+      unresolvedAt: [],
+      counts: 0,
+      screen: { cutoff: 0, skippedModes: n, flux: 0 },
+    };
+  }
   // Isolate every eigenvalue by bisection on the inertia (midpoints in omega).
   interface Interval {
     lo: number;
     hi: number;
     mult: number;
   }
-  const leaves: Interval[] = [];
-  const stack: [number, number, number, number][] = [[0, top, 0, n]];
-  while (stack.length > 0) {
-    const [lo, hi, cl, ch] = stack.pop()!;
-    if (ch <= cl) continue;
-    if (ch - cl === 1 || hi - lo <= 1e-13 * hi) {
-      leaves.push({ lo, hi, mult: ch - cl });
-      continue;
+  const isolate = (lo0: number, hi0: number, cl0: number, ch0: number): Interval[] => {
+    const leaves: Interval[] = [];
+    const stack: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
+    while (stack.length > 0) {
+      const [lo, hi, cl, ch] = stack.pop()!;
+      if (ch <= cl) continue;
+      if (ch - cl === 1 || hi - lo <= 1e-13 * hi) {
+        leaves.push({ lo, hi, mult: ch - cl });
+        continue;
+      }
+      const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+      const cm = Math.min(Math.max(pencil.factor(mid), cl), ch);
+      stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
     }
-    const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
-    const cm = Math.min(Math.max(pencil.factor(mid), cl), ch);
-    stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
-  }
-  leaves.sort((a, b) => a.lo - b.lo);
+    return leaves.sort((a, b) => a.lo - b.lo);
+  };
   const omega = new Float64Array(n);
   const halfWidth = new Float64Array(n);
   const B = sys.bathSite.length;
@@ -816,91 +884,217 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
     for (let i = 0; i < n; i++) v[i] /= s;
   };
   let seed = 1;
-  for (const leaf of leaves) {
-    if (leaf.mult === 1) {
-      // Rayleigh-quotient iteration from the middle of the interval, checked against the interval.
-      x.set(startVector(n, seed++));
-      let shift = (0.5 * (Math.sqrt(leaf.lo) + Math.sqrt(leaf.hi))) ** 2;
-      inverseStep(shift, x);
-      inverseStep(shift, x);
-      let rho = pencil.vForm(x);
-      for (let it = 0; it < 8 && Math.abs(rho - shift) > 1e-14 * Math.abs(rho); it++) {
-        shift = rho;
-        inverseStep(shift, x);
-        rho = pencil.vForm(x);
-      }
-      if (!(rho >= leaf.lo * (1 - 1e-12) && rho <= leaf.hi * (1 + 1e-12))) {
-        // Converged elsewhere: locate by bisection on the inertia, then inverse iteration.
-        let lo = leaf.lo;
-        let hi = leaf.hi;
-        const cLo = pencil.factor(lo);
-        while (hi - lo > 1e-14 * hi) {
-          const mid = 0.5 * (lo + hi);
-          if (pencil.factor(mid) > cLo) hi = mid;
-          else lo = mid;
-        }
-        rho = 0.5 * (lo + hi);
+  /** Locates the modes of the leaves; returns their summed shares of the current between the screen's groups. */
+  const locate = (leaves: Interval[]): number => {
+    let share = 0;
+    for (const leaf of leaves) {
+      if (leaf.mult === 1) {
+        // Rayleigh-quotient iteration from the middle of the interval, checked against the interval.
         x.set(startVector(n, seed++));
-        inverseStep(rho * (1 + 1e-13), x);
-        inverseStep(rho * (1 + 1e-13), x);
-      }
-      omega[m] = Math.sqrt(Math.max(rho, 0));
-      const g = bathWeight(x);
-      halfWidth[m] = g / 2;
-      sys.bathSite.forEach((b, c) => (bathAmp2[m * B + c] = x[b] * x[b]));
-      if (temps && g < UNRESOLVABLE_WIDTH * omega[m]) {
-        modal ??= new ModalShare(sys, temps.dT, temps.spread);
-        // The isolation interval bounds the distance to the neighbouring eigenvalues from below.
-        const gap = Math.max(Math.min(rho - leaf.lo, leaf.hi - rho), 1e-3 * (leaf.hi - leaf.lo));
-        modal.add(omega[m], x, eigenvectorAccuracy(n, top, gap, mass));
-      }
-      if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[m];
-      m++;
-    } else {
-      // A degenerate cluster: block inverse iteration, then the widths of the combinations (bath Gram matrix).
-      const d = leaf.mult;
-      const shift = 0.5 * (leaf.lo + leaf.hi);
-      const basis = Array.from({ length: d }, () => startVector(n, seed++));
-      for (let it = 0; it < 3; it++) {
-        pencil.factor(shift * (1 + 1e-10));
-        for (const v of basis) {
-          for (let i = 0; i < n; i++) y[i] = mass[i] * v[i];
-          pencil.solve(y, v);
+        let shift = (0.5 * (Math.sqrt(leaf.lo) + Math.sqrt(leaf.hi))) ** 2;
+        inverseStep(shift, x);
+        inverseStep(shift, x);
+        let rho = pencil.vForm(x);
+        for (let it = 0; it < 8 && Math.abs(rho - shift) > 1e-14 * Math.abs(rho); it++) {
+          shift = rho;
+          inverseStep(shift, x);
+          rho = pencil.vForm(x);
         }
-        mOrthonormalise(basis, mass);
-      }
-      const G = matrix(d, d);
-      for (let a = 0; a < d; a++)
-        for (let c = 0; c < d; c++) {
-          let s = 0;
-          for (const b of sys.bathSite) s += gamma[b] * basis[a][b] * basis[c][b];
-          G.data[a * d + c] = s;
+        if (!(rho >= leaf.lo * (1 - 1e-12) && rho <= leaf.hi * (1 + 1e-12))) {
+          // Converged elsewhere: locate by bisection on the inertia, then inverse iteration.
+          let lo = leaf.lo;
+          let hi = leaf.hi;
+          const cLo = pencil.factor(lo);
+          while (hi - lo > 1e-14 * hi) {
+            const mid = 0.5 * (lo + hi);
+            if (pencil.factor(mid) > cLo) hi = mid;
+            else lo = mid;
+          }
+          rho = 0.5 * (lo + hi);
+          x.set(startVector(n, seed++));
+          inverseStep(rho * (1 + 1e-13), x);
+          inverseStep(rho * (1 + 1e-13), x);
         }
-      const widths = symmetricEigen(G).values;
-      const w = Math.sqrt(Math.max(shift, 0));
-      let narrow = Infinity;
-      for (let k = 0; k < d; k++) {
-        const g = Math.max(widths[k], 0);
-        if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = w;
-        narrow = Math.min(narrow, g);
-      }
-      for (let k = 0; k < d; k++) {
-        omega[m] = w;
-        halfWidth[m] = narrow / 2;
-        bathAmp2.fill(NaN, m * B, (m + 1) * B);
+        omega[m] = Math.sqrt(Math.max(rho, 0));
+        const g = bathWeight(x);
+        halfWidth[m] = g / 2;
+        sys.bathSite.forEach((b, c) => (bathAmp2[m * B + c] = x[b] * x[b]));
+        if (temps && g < UNRESOLVABLE_WIDTH * omega[m]) {
+          modal ??= new ModalShare(sys, temps.dT, temps.spread);
+          // The isolation interval bounds the distance to the neighbouring eigenvalues from below.
+          const gap = Math.max(Math.min(rho - leaf.lo, leaf.hi - rho), 1e-3 * (leaf.hi - leaf.lo));
+          modal.add(omega[m], x, eigenvectorAccuracy(n, top, gap, mass));
+        }
+        if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[m];
+        if (screen) {
+          let gA = 0;
+          let gB = 0;
+          sys.bathSite.forEach((b, c) => {
+            if (screen.group[c] === 0) gA += gamma[b] * x[b] * x[b];
+            else gB += gamma[b] * x[b] * x[b];
+          });
+          if (gA > 0 && gB > 0) share += (gA * gB) / (gA + gB);
+        }
         m++;
+      } else {
+        // A degenerate cluster: block inverse iteration, then the widths of the combinations (bath Gram matrix).
+        const d = leaf.mult;
+        const shift = 0.5 * (leaf.lo + leaf.hi);
+        const basis = Array.from({ length: d }, () => startVector(n, seed++));
+        for (let it = 0; it < 3; it++) {
+          pencil.factor(shift * (1 + 1e-10));
+          for (const v of basis) {
+            for (let i = 0; i < n; i++) y[i] = mass[i] * v[i];
+            pencil.solve(y, v);
+          }
+          mOrthonormalise(basis, mass);
+        }
+        const G = matrix(d, d);
+        for (let a = 0; a < d; a++)
+          for (let c = 0; c < d; c++) {
+            let s = 0;
+            for (const b of sys.bathSite) s += gamma[b] * basis[a][b] * basis[c][b];
+            G.data[a * d + c] = s;
+          }
+        const widths = symmetricEigen(G).values;
+        const w = Math.sqrt(Math.max(shift, 0));
+        let narrow = Infinity;
+        for (let k = 0; k < d; k++) {
+          const g = Math.max(widths[k], 0);
+          if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = w;
+          narrow = Math.min(narrow, g);
+        }
+        for (let k = 0; k < d; k++) {
+          omega[m] = w;
+          halfWidth[m] = narrow / 2;
+          bathAmp2.fill(NaN, m * B, (m + 1) * B);
+          m++;
+        }
       }
     }
+    return share;
+  };
+  let located = n;
+  let screened: ChainScreen | undefined;
+  if (!screen) locate(isolate(0, top, 0, n));
+  else {
+    const sliced = screen.sliced;
+    const S = SCREEN_SAMPLES;
+    const lam = new Float64Array(S + 1);
+    const count = new Int32Array(S + 1);
+    const growth = new Float64Array(S + 1);
+    let mmin = Infinity;
+    for (const v of mass) mmin = Math.min(mmin, v);
+    let gmax = 0;
+    for (const b of sys.bathSite) gmax = Math.max(gmax, gamma[b]);
+    const perMode = (gmax / mmin) * screen.dT;
+    for (let j = 1; j <= S; j++) {
+      lam[j] = j === S ? top : ((Math.sqrt(top) * j) / S) ** 2;
+      count[j] = j === S ? n : Math.min(Math.max(pencil.factor(lam[j]), count[j - 1]), n);
+      growth[j] = 0.5 * (sliced.growth(lam[j]) + sliced.growth(lam[j], true));
+    }
+    // As chainModes: per-mode shares n (gamma_max / m_min) exp(-(L - 3 sqrt(L) - 1)) |dT| of a window with n modes
+    // and the background between resonances, here with up to min(w_A, w_B) channels (the bath levels' widths).
+    const channels = Math.min(sliced.widthOf(0), sliced.widthOf(sliced.levels - 1));
+    const background = (L: number) => channels * Math.exp(Math.min(-(2 * L - 3 * Math.sqrt(2 * L) - 1), 0));
+    const above = new Float64Array(S + 2);
+    const wTop = Math.sqrt(top);
+    above[S + 1] = (wTop / (2 * Math.PI)) * screen.dT * background(Math.max(growth[S], 0));
+    for (let j = S; j >= 1; j--) {
+      const L = Math.max(Math.min(growth[j - 1], growth[j]), 0);
+      const est =
+        (count[j] - count[j - 1]) * perMode * Math.exp(Math.min(-(L - 3 * Math.sqrt(L) - 1), 700)) +
+        ((Math.sqrt(lam[j]) - Math.sqrt(lam[j - 1])) / (2 * Math.PI)) * screen.dT * background(L);
+      above[j] = above[j + 1] + est;
+    }
+    let share = 0;
+    let j = 1;
+    for (; j <= S; j++) {
+      share += screen.dT * locate(isolate(lam[j - 1], lam[j], count[j - 1], count[j]));
+      if (count[j] < n && above[j + 1] <= 0.01 * screen.tol * share) break;
+    }
+    if (j <= S) {
+      located = count[j];
+      screened = { cutoff: Math.sqrt(lam[j]), skippedModes: n - located, flux: above[j + 1] };
+    }
   }
+  // (Without the screen, as before: modes the counts missed to rounding stay at frequency 0, without panels.)
+  if (screen && m !== located)
+    throw new SteadyStateError(`the inertia counts of the network found ${m} of its ${located} modes (rounding)`);
+  const om = located < n ? omega.slice(0, located) : omega;
+  const hw = located < n ? halfWidth.slice(0, located) : halfWidth;
   return {
-    omega,
-    halfWidth,
-    bathAmp2,
-    ...unresolvedModes(omega, halfWidth),
+    omega: om,
+    halfWidth: hw,
+    bathAmp2: located < n ? bathAmp2.slice(0, B * located) : bathAmp2,
+    ...unresolvedModes(om, hw),
     decoupledAt,
     counts: pencil.counts,
     modal: modal?.share,
+    screen: screened,
   };
+}
+
+/** The screen of a sliced network (fluxes only): see sparseModes and stripLevels. */
+interface SliceScreen {
+  tol: number;
+  /** |T_A - T_B|. */
+  dT: number;
+  /** Group (0: A, 1: B) of every bath. */
+  group: Uint8Array;
+  sliced: SlicedPencil;
+}
+
+/** Widest level a slice screen takes (its sweeps cost O(N w^2)). */
+const SLICE_WIDTH_MAX = 64;
+
+/**
+ * Levels for the screen of sparseModes: a network whose baths are at two temperatures, sliced into the
+ * breadth-first levels from the sites of the first group's baths, with every site of the other group's baths in the
+ * last level, at least 8 levels and none wider than SLICE_WIDTH_MAX (a 2D strip with baths on its end columns: the
+ * columns). Undefined for any other network.
+ */
+function stripLevels(sys: NetworkSystem): { level: Int32Array; group: Uint8Array; dT: number } | undefined {
+  const { n, pattern, bathSite, bathT } = sys;
+  if (bathSite.length < 2) return undefined;
+  const tA = bathT[0];
+  const group = Uint8Array.from(bathT, (t) => (t === tA ? 0 : 1));
+  let tB = tA;
+  for (let c = 0; c < bathT.length; c++) {
+    if (group[c] === 1) {
+      if (tB !== tA && bathT[c] !== tB) return undefined;
+      tB = bathT[c];
+    }
+  }
+  if (tB === tA) return undefined;
+  const level = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  bathSite.forEach((b, c) => {
+    if (group[c] === 0 && level[b] < 0) {
+      level[b] = 0;
+      queue[tail++] = b;
+    }
+  });
+  while (head < tail) {
+    const i = queue[head++];
+    for (let q = pattern.ptr[i]; q < pattern.ptr[i + 1]; q++) {
+      const j = pattern.idx[q];
+      if (level[j] < 0) {
+        level[j] = level[i] + 1;
+        queue[tail++] = j;
+      }
+    }
+  }
+  if (tail < n) return undefined;
+  const levels = level[queue[n - 1]] + 1;
+  if (levels < 8) return undefined;
+  const width = new Int32Array(levels);
+  for (let i = 0; i < n; i++) width[level[i]]++;
+  for (const w of width) if (w > SLICE_WIDTH_MAX) return undefined;
+  for (let c = 0; c < bathSite.length; c++) if (group[c] === 1 && level[bathSite[c]] !== levels - 1) return undefined;
+  return { level, group, dT: Math.abs(tB - tA) };
 }
 
 function unresolvedModes(omega: Float64Array, halfWidth: Float64Array): { unresolved: number; unresolvedAt: number[] } {
@@ -1383,6 +1577,8 @@ class Panels {
   nTemp: Float64Array;
   /** Consecutive splits in the panel's ancestry that did not reduce the error (rounding noise). */
   fails: Uint8Array;
+  /** 1: Gauss-Kronrod 7-15 (a first pass), 0: 15-31. */
+  rule: Uint8Array;
   size = 0;
 
   constructor(capacity = 1024) {
@@ -1397,6 +1593,7 @@ class Panels {
     this.nFlux = new Float64Array(capacity);
     this.nTemp = new Float64Array(capacity);
     this.fails = new Uint8Array(capacity);
+    this.rule = new Uint8Array(capacity);
   }
 
   add(kind: number, t0: number, t1: number, c = 0, h = 0): number {
@@ -1409,6 +1606,7 @@ class Panels {
     this.h[k] = h;
     this.alive[k] = 1;
     this.fails[k] = 0;
+    this.rule[k] = 0;
     return k;
   }
 
@@ -1436,6 +1634,7 @@ class Panels {
     this.nFlux = g64(this.nFlux);
     this.nTemp = g64(this.nTemp);
     this.fails = g8(this.fails);
+    this.rule = g8(this.rule);
     this.t0 = g64(this.t0);
     this.t1 = g64(this.t1);
     this.c = g64(this.c);
@@ -1522,6 +1721,7 @@ function adaptiveQuadrature(
   scales: () => { flux: number; temp: number },
   totals: { value: Float64Array; comp: Float64Array; error: Float64Array },
   guarded: (w0: number, w1: number) => boolean,
+  firstPass15 = false,
 ): Quadrature {
   const C = plan.C;
   const K = new Float64Array(C);
@@ -1560,14 +1760,19 @@ function adaptiveQuadrature(
       K.fill(0);
       D.fill(0);
       A.fill(0);
-      for (let g = 0; g < GK_POINTS; g++) {
-        const t = mid + half * GK_X[g];
+      const r15 = panels.rule[k] === 1;
+      const X = r15 ? GK15_X : GK_X;
+      const WK = r15 ? GK15_WK : GK_WK;
+      const WD = r15 ? GK15_WD : GK_WD;
+      const centre = r15 ? GK15_CENTRE : GK_CENTRE;
+      for (let g = 0; g < X.length; g++) {
+        const t = mid + half * X[g];
         const omega = omegaOf(kind, c, h, t);
         const jac = jacobianOf(kind, c, h, t) * half;
         // The backward error of the solves is checked at the centre of every panel.
-        const f = ev.evaluate(omega, g === GK_CENTRE);
-        const wk = GK_WK[g] * jac;
-        const wd = GK_WD[g] * jac;
+        const f = ev.evaluate(omega, g === centre);
+        const wk = WK[g] * jac;
+        const wd = WD[g] * jac;
         const wa = Math.abs(wk);
         for (let i = 0; i < C; i++) {
           const x = f[i];
@@ -1625,6 +1830,7 @@ function adaptiveQuadrature(
     panels.eFlux[k] = eF;
     panels.eTemp[k] = eT;
   };
+  if (firstPass15) panels.rule.fill(1, 0, panels.size);
   for (let k = 0; k < panels.size; k++) add(k, 1);
   const s0 = scales();
   const fluxNorm = tol * s0.flux;
@@ -1963,10 +2169,21 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       !plan.temperatures && chain && n > DENSE_MODES_MAX && options.screen !== false
         ? { tol, dT: Math.abs(model.baths[0].temperature - model.baths[1].temperature) }
         : undefined;
+    // Other networks sliced between two groups of baths (2D strips), fluxes only: the same by the growth across
+    // the slices (sparseModes).
+    const cut =
+      !plan.temperatures && !chain && n > DENSE_MODES_MAX && options.screen !== false ? stripLevels(sys) : undefined;
+    const slices: SliceScreen | undefined = cut && {
+      tol,
+      dT: cut.dT,
+      group: cut.group,
+      sliced: new SlicedPencil(cut.level, sys.vDiag, sys.pattern.ptr, sys.pattern.idx, sys.off, sys.mass),
+    };
     modes = normalModes(
       sys,
       plan.temperatures ? { dT: plan.dT, spread: Math.max(...plan.dT.map(Math.abs)) } : undefined,
       screen,
+      slices,
     );
     if (modes.decoupledAt !== undefined && !check.structurallyCoupled) {
       throw new SteadyStateError(
@@ -2067,7 +2284,18 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       }
       return false;
     };
-    quad = adaptiveQuadrature(ev, plan, panels, tol, budget, scales, totals, guarded);
+    // Beyond the dense mode analysis, many peaks: a 15-point first pass over the initial panels.
+    quad = adaptiveQuadrature(
+      ev,
+      plan,
+      panels,
+      tol,
+      budget,
+      scales,
+      totals,
+      guarded,
+      n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS,
+    );
   }
   const v = quad.value;
   const err = quad.error;
@@ -2203,7 +2431,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       fluxBySource: plan.bySource
         ? Array.from({ length: B }, (_, c) => g * model.baths[c].temperature * v[plan.offBySource + slot * B + c])
         : undefined,
-      error: g * err[plan.offSpring + slot] + unresolved,
+      // Frequencies left out by a screen: their estimated current may pass through any spring on a cycle.
+      error: g * err[plan.offSpring + slot] + unresolved + (modes?.screen ? modes.screen.flux : 0),
     };
   });
 
@@ -2440,12 +2669,48 @@ function sampleSpectrum(ev: Evaluator, model: NetworkModel, plan: Plan, panels: 
 
 export type SolveMethod = "lyapunov" | "transmission";
 
+/** Peaks integrated per transmitting mode (measured: ~110 evaluations per located mode on strips and chains). */
+const EVALUATIONS_PER_MODE = 110;
+
+/**
+ * Fluxes-only runs that the frequency screen applies to (chains and sliced networks beyond the dense mode analysis):
+ * the number of modes below the frequency above which the growth across the network stays above 40 (a mode there
+ * carries at most ~e^-20 of the bath conductance, below the default tolerance), from 64 growth samples and an
+ * inertia count; undefined where no screen applies.
+ */
+export function screenedModes(model: NetworkModel): number | undefined {
+  const n = model.sites.length;
+  if (n <= DENSE_MODES_MAX || model.dynamics !== "underdamped") return undefined;
+  const sys = networkSystem(model);
+  const order = chainOrder(sys);
+  let level: Int32Array | undefined;
+  if (order) {
+    level = new Int32Array(n);
+    order.forEach((site, k) => (level![site] = k));
+  } else level = stripLevels(sys)?.level;
+  if (!level) return undefined;
+  const sliced = new SlicedPencil(level, sys.vDiag, sys.pattern.ptr, sys.pattern.idx, sys.off, sys.mass);
+  const pencil = new RealPencil(sys, sys.mass);
+  const top = gershgorin(sys, sys.mass);
+  const S = 64;
+  // From the top of the band down: the highest sample where the growth is still below 40 (below the band's bottom,
+  // under the pinning gap, the growth is large too, and there are no modes).
+  for (let j = S - 1; j >= 1; j--) {
+    const lam = ((Math.sqrt(top) * j) / S) ** 2;
+    if (0.5 * (sliced.growth(lam) + sliced.growth(lam, true)) <= 40)
+      return j + 1 < S ? Math.min(pencil.factor(((Math.sqrt(top) * (j + 1)) / S) ** 2), n) : n;
+  }
+  return 0;
+}
+
 /**
  * The method for `ness solve --method auto`, with the reason in words. Up to 150 sites the dense Lyapunov solve
  * (which also gives the whole covariance); beyond 2000 sites the frequency integrals (the dense solve needs (2n)^2
  * numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
- * Schur-based Lyapunov solve, ~100 n frequency evaluations of a sparse factorisation and the bath columns for the
- * transmission method.
+ * Schur-based Lyapunov solve; for the transmission method, ~110 frequency evaluations (a sparse factorisation and
+ * the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures
+ * are computed; with `fluxesOnly`, chains and networks sliced between two groups of baths (2D strips) integrate only
+ * the modes below the frequency screen's cutoff, estimated from 64 samples of the growth across the network.
  *
  * @example
  * ```ts
@@ -2455,7 +2720,10 @@ export type SolveMethod = "lyapunov" | "transmission";
  * if (model.kind === "network") console.log(chooseSolveMethod(model).method); // => lyapunov
  * ```
  */
-export function chooseSolveMethod(model: NetworkModel): { method: SolveMethod; reason: string } {
+export function chooseSolveMethod(
+  model: NetworkModel,
+  options: { fluxesOnly?: boolean } = {},
+): { method: SolveMethod; reason: string } {
   const n = model.sites.length;
   if (n <= 150)
     return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
@@ -2474,15 +2742,19 @@ export function chooseSolveMethod(model: NetworkModel): { method: SolveMethod; r
   ).nnzL;
   const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
   const dense = 25 * (model.dynamics === "underdamped" ? 8 : 1) * n ** 3;
-  const transmission = 100 * n * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n));
+  const modes = (options.fluxesOnly ? screenedModes(model) : undefined) ?? n;
+  const transmission =
+    modes *
+    (EVALUATIONS_PER_MODE * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n)) + 30 * 2 * (nnzL + n));
   const ratio = dense / transmission;
+  const screened = modes < n ? `, ${modes} of ${n} modes below the frequency screen's cutoff` : "";
   return ratio > 1
     ? {
         method: "transmission",
-        reason: `${n} sites, sparse (${nnzL} factor entries): frequency integrals estimated ${fmt(ratio)}x cheaper`,
+        reason: `${n} sites, sparse (${nnzL} factor entries${screened}): frequency integrals estimated ${fmt(ratio)}x cheaper`,
       }
     : {
         method: "lyapunov",
-        reason: `${n} sites (${nnzL} factor entries): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper`,
+        reason: `${n} sites (${nnzL} factor entries${screened}): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper`,
       };
 }

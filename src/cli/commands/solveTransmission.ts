@@ -201,8 +201,13 @@ export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: S
     return { method: "lyapunov", reason: "asked for" };
   }
   if (opts.method === "transmission") return { method: "transmission", reason: "asked for" };
-  if (needsTransmission) return { method: "transmission", reason: `auto: ${needsTransmission} asks for it` };
-  const c = chooseSolveMethod(model);
+  // --fluxes-only: the dense solve gives every flux too (and the kinetic temperatures besides); the choice weighs it
+  // against the frequency integrals of the fluxes, whose screen leaves out the modes localised away from the baths.
+  if (needsTransmission && needsTransmission !== "--fluxes-only")
+    return { method: "transmission", reason: `auto: ${needsTransmission} asks for it` };
+  const c = chooseSolveMethod(model, { fluxesOnly: opts.fluxesOnly === true });
+  if (opts.fluxesOnly && c.method === "lyapunov")
+    return { method: c.method, reason: `auto: ${c.reason}; it gives the fluxes (and the kinetic temperatures)` };
   return { method: c.method, reason: `auto: ${c.reason}` };
 }
 
