@@ -133,7 +133,14 @@ export interface TransmissionSteadyState {
   /** Normal modes: how many were located (a screened chain: those below its cutoff), whether they were (otherwise
    * panels were placed without them), the smallest relative peak width Gamma / omega among them, and how many are
    * too narrow to resolve. */
-  modes: { count: number; located: boolean; narrowest: number; unresolved: number };
+  modes: {
+    count: number;
+    located: boolean;
+    narrowest: number;
+    unresolved: number;
+    /** Two-terminal chains (fluxes only): resonances integrated from their complex poles (`poles` option). */
+    poles?: number;
+  };
   warnings: string[];
   /** Statements about what was computed (not problems): fluxes only at this size, frequencies left out. */
   notes: string[];
@@ -781,6 +788,8 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
  */
 /** ChainPoles: the poles found for the modes within this many places deflate a mode's Newton iteration. */
 const DEFLATE = 32;
+/** Chains integrated from their poles: linear panels across the band at least. */
+const POLE_PANELS = 32;
 
 class ChainPoles {
   readonly re: Float64Array;
@@ -831,6 +840,12 @@ class ChainPoles {
     for (const k of byWidth) {
       const h = modes.halfWidth[k];
       if (!want(k) || !(h > 0) || !(w[k] > 0)) continue;
+      // A peak too narrow to resolve (as elsewhere): the pole's distance from the axis is below rounding of the
+      // recurrence, and G_0n(-z) ~ 1 / Im z with it. It keeps the real-axis treatment (a breakpoint).
+      if (2 * h < UNRESOLVABLE_WIDTH * w[k]) {
+        this.panelled[k] = 1;
+        continue;
+      }
       const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
       if (!(gap > 0)) continue;
       const narrow = h < 0.25 * gap;
@@ -915,8 +930,8 @@ class ChainPoles {
       this.subtracted[k] = 1;
       poleOf[k] = c;
       owner[c] = k;
-      // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the width
-      // of the peak's content (as the peak panels' systematic estimate).
+      // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
+      // half-width in its content (as the peak panels' systematic estimate).
       this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * ((4 * EPS * Math.hypot(zr, zi) + last) / -zi);
     }
     // A pole found twice (from modes far apart in the deflation windows) would be subtracted twice: sorted by real
@@ -1961,6 +1976,7 @@ function modePanels(
   wanted: (k: number) => boolean,
   dropUnwanted: boolean,
   tail = true,
+  minLinear = 0,
 ): Panels {
   const panels = new Panels(Math.max(1024, 4 * modes.omega.length));
   const w = modes.omega;
@@ -1987,7 +2003,8 @@ function modePanels(
   // Broad peaks inside the current linear stretch: about one panel per two half-widths.
   let density = 0;
   const linearTo = (end: number) => {
-    if (end > x) panels.addSplit(Var.Linear, x, end, Math.max(1, Math.ceil(density)));
+    if (end > x)
+      panels.addSplit(Var.Linear, x, end, Math.max(1, Math.ceil(density), Math.ceil((minLinear * (end - x)) / top)));
     x = Math.max(x, end);
     density = 0;
   };
@@ -2236,6 +2253,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       (k) => (!skip || !skip[k]) && (!poles || poles.panelled[k] === 1),
       n > DENSE_MODES_MAX,
       !modes.screen,
+      // The remainder after the poles is smooth, but one panel's Gauss-Kronrod difference is a poor witness of
+      // that: at least POLE_PANELS panels across the band.
+      poles ? POLE_PANELS : 0,
     );
     if (modes.screen) {
       ev.endsOnly = true;
@@ -2545,6 +2565,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       located: modes !== undefined,
       narrowest: Number.isFinite(narrowest) ? narrowest : 0,
       unresolved: modes ? modes.unresolved : 0,
+      poles: poles?.count,
     },
     warnings,
     notes,
