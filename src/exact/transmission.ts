@@ -646,27 +646,40 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
       const [lo, hi, cl, ch] = stack.pop()!;
       if (ch <= cl) continue;
       if (ch - cl === 1) {
-        // One eigenvalue in (lo, hi]: safeguarded Newton on the determinant.
+        // One eigenvalue in (lo, hi]: safeguarded Laguerre steps on the determinant (a polynomial of degree n with
+        // real roots: cubic convergence to a neighbouring root from any point; the Sturm count keeps the bracket).
         let a = lo;
         let b = hi;
         let x = 0.5 * (a + b);
+        let converged = NaN;
         for (let it = 0; it < 200; it++) {
           pencil.sweep(x);
           if (pencil.negative > cl) b = x;
           else a = x;
-          const next = x - 1 / pencil.logDerivative;
+          const G = pencil.logDerivative;
+          const root = Math.sqrt(Math.max((n - 1) * (n * pencil.logCurvature - G * G), 0));
+          // The two signs approximate the nearest roots on either side; take the one in the bracket (the larger
+          // denominator, the nearer root, first).
+          const near = x - n / (G >= 0 ? G + root : G - root);
+          const far = x - n / (G >= 0 ? G - root : G + root);
+          const next = near > a && near < b ? near : far;
+          // Cubic convergence: after a step below 1e-12 the error is at rounding level. (x may sit on an end of the
+          // bracket after this sweep's count: a step of zero there is convergence, not an exit.)
+          if (Math.abs(next - x) <= 1e-12 * Math.abs(x)) {
+            // The end weight of this sweep stands for the root's (it moves by ~1e-12 relative).
+            converged = pencil.endWeight;
+            if (next >= a && next <= b) x = next;
+            break;
+          }
           if (!(next > a && next < b)) {
             x = 0.5 * (a + b);
             if (b - a <= 4e-16 * b) break;
             continue;
           }
-          // Quadratic convergence: after a step below 1e-12 the error is at rounding level.
-          const converged = Math.abs(next - x) <= 1e-12 * Math.abs(x);
           x = next;
-          if (converged) break;
         }
-        pencil.sweep(x);
-        const uEnd = Math.max(pencil.endWeight, 0);
+        if (Number.isNaN(converged)) pencil.sweep(x);
+        const uEnd = Math.max(Number.isNaN(converged) ? pencil.endWeight : converged, 0);
         pencil.sweep(x, true);
         const uStart = Math.max(pencil.endWeight, 0);
         const k = cl;

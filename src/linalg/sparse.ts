@@ -627,6 +627,8 @@ export class ChainPencil {
   /** Results of the last sweep: negative pivots, det'/det, and u_end^2 (meaningful at an eigenvalue). */
   negative = 0;
   logDerivative = 0;
+  /** -(det'/det)' = sum over the eigenvalues mu (weighted as roots of det) of 1 / (lambda - mu)^2 (Laguerre). */
+  logCurvature = 0;
   endWeight = 0;
 
   /** v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. */
@@ -702,11 +704,13 @@ export class ChainPencil {
   sweep(lambda: number, reverse = false): void {
     const { n, v, m, b2, tiny } = this;
     let neg = 0;
-    // q = 1 / r of the previous pivot (one division per site).
+    // q = 1 / r of the previous pivot (one division per site); d, e: r' and r''.
     let q = 0;
     let r = 1;
     let d = 0;
+    let e = 0;
     let logDer = 0;
+    let curv = 0;
     let prevLogDer = 0;
     const step = reverse ? -1 : 1;
     let k = reverse ? n - 1 : 0;
@@ -714,17 +718,23 @@ export class ChainPencil {
     let s = 0;
     for (let j = 0; j < n; j++, k += step) {
       const rn = v[k] - lambda * m[k] - s * q;
-      d = -m[k] + s * d * q * q;
+      // r_k' = -m_k + s r'_(k-1) / r_(k-1)^2, r_k'' = s (r''_(k-1) / r_(k-1)^2 - 2 r'_(k-1)^2 / r_(k-1)^3).
+      const q2 = q * q;
+      e = s * q2 * (e - 2 * d * d * q);
+      d = -m[k] + s * d * q2;
       r = rn >= tiny || rn <= -tiny ? rn : tiny;
       q = 1 / r;
       if (r < 0) neg++;
       prevLogDer = logDer;
-      logDer += d * q;
+      const t = d * q;
+      logDer += t;
+      curv += t * t - e * q;
       if (j + 1 < n) s = b2[reverse ? k - 1 : k];
     }
     this.counts++;
     this.negative = neg;
     this.logDerivative = logDer;
+    this.logCurvature = curv;
     // det' / det[..n-1] = r_n' + r_n (det[..n-1])' / det[..n-1].
     this.endWeight = -1 / (d + r * prevLogDer);
   }
