@@ -746,15 +746,15 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     }
     if (n > MAX_SITES) {
       // The fewest modes any current could need: the transmission of two baths is at most 1, so the current is at
-      // most |dT| omega_max / 2 pi. Each located mode costs ~100 O(N) sweeps and evaluations (measured: ~1.4 N us of
-      // CPU time on a loaded machine, N = 4096).
+      // most |dT| omega_max / 2 pi. Each located mode costs ~6 real O(N) sweeps and its pole ~5 complex ones
+      // (measured: ~0.12 N us of CPU time per located mode on a loaded machine, N = 32768).
       const most = (0.01 * screen.tol * screen.dT * Math.sqrt(top)) / (2 * Math.PI);
       let j0 = 1;
       while (j0 < S && above[j0 + 1] > most) j0++;
-      const seconds = count[j0] * n * 1e-6;
-      if (seconds > 3600) {
+      const seconds = count[j0] * n * 1.2e-7;
+      if (seconds > 600) {
         throw new ModelError(
-          `the fluxes of this ${n}-site chain need at least ${count[j0]} of its normal modes (those below frequency ${fmt(Math.sqrt(lam[j0]))}, not localised enough to be left out): an estimated ${fmt(seconds / 3600)} h or more (refused beyond 1 h); beyond ${MAX_SITES} sites the transmission method takes chains whose disorder localises most of their modes`,
+          `the fluxes of this ${n}-site chain need at least ${count[j0]} of its normal modes (those below frequency ${fmt(Math.sqrt(lam[j0]))}, not localised enough to be left out): an estimated ${fmt(seconds / 60)} min or more (refused beyond 10 min); beyond ${MAX_SITES} sites the transmission method takes chains whose disorder localises most of their modes`,
         );
       }
     }
