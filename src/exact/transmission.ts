@@ -74,7 +74,8 @@ export interface TransmissionOptions {
   /**
    * Two-terminal chains longer than 300 sites, fluxes only: integrate each resonance from its complex pole (a
    * closed-form integral of its singular part) and the smooth remainder by quadrature, instead of resolving every
-   * peak on the real axis. Default true; false: peak panels on the real axis (the reference path).
+   * peak on the real axis. Default true (not with `spectrum`, which is sampled on the peaks' panels); false: peak
+   * panels on the real axis (the reference path).
    */
   poles?: boolean;
 }
@@ -2252,8 +2253,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     skipped = temperatures ? undefined : negligibleModes(modes, model, tol);
     const skip = skipped?.mode;
     // Long two-terminal chains: the resonances from their complex poles (ChainPoles); the modes whose pole was
-    // subtracted need no panels of their own.
-    if (screen && chain && options.poles !== false && modes.omega.length > 0) {
+    // subtracted need no panels of their own. (Not when the spectrum is asked for: it is sampled on the panels, and
+    // every peak should show.)
+    if (screen && chain && options.poles !== false && !options.spectrum && modes.omega.length > 0) {
       poles = new ChainPoles(sys, chain, modes, (k) => !skip || !skip[k]);
       ev.poles = poles;
       ev.endsOnly = true;
