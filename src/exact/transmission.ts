@@ -73,6 +73,13 @@ export interface TransmissionOptions {
    * every mode (the reference path, cost ~ n^2).
    */
   screen?: boolean;
+  /**
+   * Two-terminal chains longer than 300 sites, fluxes only: integrate each resonance from its complex pole (a
+   * closed-form integral of its singular part) and the smooth remainder by quadrature, instead of resolving every
+   * peak on the real axis. Default true (not with `spectrum`, which is sampled on the peaks' panels); false: peak
+   * panels on the real axis (the reference path).
+   */
+  poles?: boolean;
 }
 
 export interface TransmissionSpringFlux extends SpringFlux {
@@ -129,7 +136,14 @@ export interface TransmissionSteadyState {
   /** Normal modes: how many were located (a screened chain: those below its cutoff), whether they were (otherwise
    * panels were placed without them), the smallest relative peak width Gamma / omega among them, and how many are
    * too narrow to resolve. */
-  modes: { count: number; located: boolean; narrowest: number; unresolved: number };
+  modes: {
+    count: number;
+    located: boolean;
+    narrowest: number;
+    unresolved: number;
+    /** Two-terminal chains (fluxes only): resonances integrated from their complex poles (`poles` option). */
+    poles?: number;
+  };
   warnings: string[];
   /** Statements about what was computed (not problems): fluxes only at this size, frequencies left out. */
   notes: string[];
@@ -679,27 +693,40 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
       const [lo, hi, cl, ch] = stack.pop()!;
       if (ch <= cl) continue;
       if (ch - cl === 1) {
-        // One eigenvalue in (lo, hi]: safeguarded Newton on the determinant.
+        // One eigenvalue in (lo, hi]: safeguarded Laguerre steps on the determinant (a polynomial of degree n with
+        // real roots: cubic convergence to a neighbouring root from any point; the Sturm count keeps the bracket).
         let a = lo;
         let b = hi;
         let x = 0.5 * (a + b);
+        let converged = NaN;
         for (let it = 0; it < 200; it++) {
           pencil.sweep(x);
           if (pencil.negative > cl) b = x;
           else a = x;
-          const next = x - 1 / pencil.logDerivative;
+          const G = pencil.logDerivative;
+          const root = Math.sqrt(Math.max((n - 1) * (n * pencil.logCurvature - G * G), 0));
+          // The two signs approximate the nearest roots on either side; take the one in the bracket (the larger
+          // denominator, the nearer root, first).
+          const near = x - n / (G >= 0 ? G + root : G - root);
+          const far = x - n / (G >= 0 ? G - root : G + root);
+          const next = near > a && near < b ? near : far;
+          // Cubic convergence: after a step below 1e-12 the error is at rounding level. (x may sit on an end of the
+          // bracket after this sweep's count: a step of zero there is convergence, not an exit.)
+          if (Math.abs(next - x) <= 1e-12 * Math.abs(x)) {
+            // The end weight of this sweep stands for the root's (it moves by ~1e-12 relative).
+            converged = pencil.endWeight;
+            if (next >= a && next <= b) x = next;
+            break;
+          }
           if (!(next > a && next < b)) {
             x = 0.5 * (a + b);
             if (b - a <= 4e-16 * b) break;
             continue;
           }
-          // Quadratic convergence: after a step below 1e-12 the error is at rounding level.
-          const converged = Math.abs(next - x) <= 1e-12 * Math.abs(x);
           x = next;
-          if (converged) break;
         }
-        pencil.sweep(x);
-        const uEnd = Math.max(pencil.endWeight, 0);
+        if (Number.isNaN(converged)) pencil.sweep(x);
+        const uEnd = Math.max(Number.isNaN(converged) ? pencil.endWeight : converged, 0);
         pencil.sweep(x, true);
         const uStart = Math.max(pencil.endWeight, 0);
         const k = cl;
@@ -766,15 +793,15 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     }
     if (n > MAX_SITES) {
       // The fewest modes any current could need: the transmission of two baths is at most 1, so the current is at
-      // most |dT| omega_max / 2 pi. Each located mode costs ~100 O(N) sweeps and evaluations (measured: ~1.4 N us of
-      // CPU time on a loaded machine, N = 4096).
+      // most |dT| omega_max / 2 pi. Each located mode costs ~6 real O(N) sweeps and its pole ~5 complex ones
+      // (measured: ~0.12 N us of CPU time per located mode on a loaded machine, N = 32768).
       const most = (0.01 * screen.tol * screen.dT * Math.sqrt(top)) / (2 * Math.PI);
       let j0 = 1;
       while (j0 < S && above[j0 + 1] > most) j0++;
-      const seconds = count[j0] * n * 1e-6;
-      if (seconds > 3600) {
+      const seconds = count[j0] * n * 1.2e-7;
+      if (seconds > 600) {
         throw new ModelError(
-          `the fluxes of this ${n}-site chain need at least ${count[j0]} of its normal modes (those below frequency ${fmt(Math.sqrt(lam[j0]))}, not localised enough to be left out): an estimated ${fmt(seconds / 3600)} h or more (refused beyond 1 h); beyond ${MAX_SITES} sites the transmission method takes chains whose disorder localises most of their modes`,
+          `the fluxes of this ${n}-site chain need at least ${count[j0]} of its normal modes (those below frequency ${fmt(Math.sqrt(lam[j0]))}, not localised enough to be left out): an estimated ${fmt(seconds / 60)} min or more (refused beyond 10 min); beyond ${MAX_SITES} sites the transmission method takes chains whose disorder localises most of their modes`,
         );
       }
     }
@@ -802,6 +829,247 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     counts: pencil.counts,
     screen: screened,
   };
+}
+
+/**
+ * The resonances of a two-terminal chain (fluxes only) integrated from their complex poles. The Landauer integrand
+ * f(w) = w^2 |G_0n(w)|^2 = w^2 G_0n(w) G_0n(-w) is a rational function of w; with z a pole of G_0n (Im z < 0) and
+ * R its residue of f, the poles z, -conj z, conj z, -z of f contribute the singular part
+ *   S(w) = 2 Re[R / (w - z)] - 2 Re[R / (w + z)] = 2 Re[2 z R / (w^2 - z^2)]       (w real),
+ * whose integral is closed-form: int_0^X S = 2 Re[R (Log(X - z) - Log(X + z) - Log(-z) + Log(z))] (2 pi Im R for
+ * X = infinity). The quadrature then integrates f - sum S over the real axis: the peaks are gone, the remainder is
+ * smooth between the poles that were not subtracted, and a few coarse panels resolve it.
+ *
+ * Each pole is found by Newton steps on ln det A(w) of the damped pencil (one complex O(N) sweep each) from the
+ * first-order position w_nu - i Gamma_nu / 2 of a located mode, and accepted when it converged within a quarter of
+ * the gap to the neighbouring modes (the damped pole of this mode, not of a neighbour); the residue comes from the
+ * same sweep (R = z^2 p / f_n'(z) G_0n(-z), one more sweep at -z). A mode whose pole is not accepted (resonances
+ * overlapping their neighbours) keeps its peak panels.
+ */
+/** ChainPoles: the poles found for the modes within this many places deflate a mode's Newton iteration. */
+const DEFLATE = 32;
+/** Chains integrated from their poles: linear panels across the band at least. */
+const POLE_PANELS = 32;
+
+class ChainPoles {
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  readonly resRe: Float64Array;
+  readonly resIm: Float64Array;
+  count = 0;
+  /** Per located mode: 1 if its pole was subtracted. */
+  readonly subtracted: Uint8Array;
+  /**
+   * Per located mode: 1 if its peak needs panels of its own (a narrow peak whose pole was not accepted). A peak
+   * wider than a quarter of the gap to its neighbours (a mode at a damped end) is smooth on the scale of that gap:
+   * the adaptive quadrature of the remainder resolves it.
+   */
+  readonly panelled: Uint8Array;
+  /** Modes whose pole Newton did not accept. */
+  rejected = 0;
+  /** Complex sweeps used. */
+  sweeps = 0;
+  /** Estimated error of the closed-form part (units of the integral of f): rounding of the pole positions. */
+  error = 0;
+
+  constructor(sys: NetworkSystem, order: Int32Array, modes: ModeData, want: (k: number) => boolean) {
+    const n = order.length;
+    const M = modes.omega.length;
+    this.re = new Float64Array(M);
+    this.im = new Float64Array(M);
+    this.resRe = new Float64Array(M);
+    this.resIm = new Float64Array(M);
+    this.subtracted = new Uint8Array(M);
+    this.panelled = new Uint8Array(M);
+    const pencil = new ChainPencil(
+      Float64Array.from(order, (i) => sys.vDiag[i]),
+      Float64Array.from(order, (i) => sys.mass[i]),
+      chainCouplings(sys, order),
+    );
+    const g0 = sys.gamma[order[0]];
+    const g1 = sys.gamma[order[n - 1]];
+    const z = pencil.z;
+    const w = modes.omega;
+    // Narrowest peaks first: their first-order poles are accurate (error ~ h^2 / gap), so Newton finds them
+    // reliably; the broad ones (modes at a damped end, overlapping their neighbours) come last, deflated by the
+    // poles already found near them.
+    const byWidth = Int32Array.from({ length: M }, (_, k) => k).sort((a, b) => modes.halfWidth[a] - modes.halfWidth[b]);
+    const poleOf = new Int32Array(M).fill(-1);
+    const owner = new Int32Array(M);
+    const near: number[] = [];
+    for (const k of byWidth) {
+      const h = modes.halfWidth[k];
+      if (!want(k) || !(h > 0) || !(w[k] > 0)) continue;
+      // A peak too narrow to resolve (as elsewhere): the pole's distance from the axis is below rounding of the
+      // recurrence, and G_0n(-z) ~ 1 / Im z with it. It keeps the real-axis treatment (a breakpoint).
+      if (2 * h < UNRESOLVABLE_WIDTH * w[k]) {
+        this.panelled[k] = 1;
+        continue;
+      }
+      const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
+      if (!(gap > 0)) continue;
+      const narrow = h < 0.25 * gap;
+      // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
+      // (Maehly) does not converge to them again.
+      near.length = 0;
+      for (let j = Math.max(0, k - DEFLATE); j < Math.min(M, k + DEFLATE + 1); j++)
+        if (poleOf[j] >= 0) near.push(poleOf[j]);
+      let zr = w[k];
+      let zi = -h;
+      let ok = false;
+      let last = Infinity;
+      for (let it = 0; it < 40; it++) {
+        pencil.complexSweep(zr, zi, g0, g1);
+        this.sweeps++;
+        let lr = z.logDerRe;
+        let li = z.logDerIm;
+        for (const j of near) {
+          const dr = zr - this.re[j];
+          const di = zi - this.im[j];
+          const q = 1 / (dr * dr + di * di);
+          lr -= dr * q;
+          li += di * q;
+        }
+        const d = lr * lr + li * li;
+        // Step -1 / (ln det)'.
+        const sr = -lr / d;
+        const si = li / d;
+        if (!Number.isFinite(sr + si)) break;
+        const size = Math.hypot(sr, si);
+        if (size <= 1e-14 * Math.hypot(zr, zi) || (size >= last && size <= 1e-11 * Math.hypot(zr, zi))) {
+          // Converged (the last sweep is at the pole to rounding): the residue from it.
+          last = size;
+          ok = true;
+          break;
+        }
+        zr += sr;
+        zi += si;
+        last = size;
+      }
+      // Accepted: Newton converged to a zero of the determinant in the lower half plane, for a narrow peak within a
+      // quarter of the gap of its first-order position (its own pole), for a broad one within a few widths, and
+      // distinct from the poles found nearby.
+      let distinct = true;
+      for (const j of near)
+        if (Math.hypot(zr - this.re[j], zi - this.im[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
+      const reach = narrow ? 0.25 * gap : 4 * h;
+      if (!ok || !distinct || !(zi < 0) || !(zr > 0) || Math.hypot(zr - w[k], zi + h) > reach) {
+        this.rejected++;
+        this.panelled[k] = 1;
+        continue;
+      }
+      // Residue of G_0n at z: p / f_n'(z) (the sign (-1)^(n-1) cancels against G_0n(-z)'s).
+      const dd = z.lastDerRe * z.lastDerRe + z.lastDerIm * z.lastDerIm;
+      const aRe = (z.pRe * z.lastDerRe + z.pIm * z.lastDerIm) / dd;
+      const aIm = (z.pIm * z.lastDerRe - z.pRe * z.lastDerIm) / dd;
+      const aLog = z.pLog2;
+      // G_0n(-z) = p / f_n at -z.
+      pencil.complexSweep(-zr, -zi, g0, g1);
+      this.sweeps++;
+      const ff = z.lastRe * z.lastRe + z.lastIm * z.lastIm;
+      const bRe = (z.pRe * z.lastRe + z.pIm * z.lastIm) / ff;
+      const bIm = (z.pIm * z.lastRe - z.pRe * z.lastIm) / ff;
+      const scale = 2 ** (aLog + z.pLog2);
+      // R = z^2 a b.
+      const abRe = aRe * bRe - aIm * bIm;
+      const abIm = aRe * bIm + aIm * bRe;
+      const z2Re = zr * zr - zi * zi;
+      const z2Im = 2 * zr * zi;
+      const rRe = scale * (z2Re * abRe - z2Im * abIm);
+      const rIm = scale * (z2Re * abIm + z2Im * abRe);
+      if (!Number.isFinite(rRe + rIm)) {
+        this.rejected++;
+        this.panelled[k] = 1;
+        continue;
+      }
+      const c = this.count++;
+      this.re[c] = zr;
+      this.im[c] = zi;
+      this.resRe[c] = rRe;
+      this.resIm[c] = rIm;
+      this.subtracted[k] = 1;
+      poleOf[k] = c;
+      owner[c] = k;
+      // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
+      // half-width in its content (as the peak panels' systematic estimate).
+      this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * ((4 * EPS * Math.hypot(zr, zi) + last) / -zi);
+    }
+    // A pole found twice (from modes far apart in the deflation windows) would be subtracted twice: sorted by real
+    // part, duplicates are neighbours; a duplicate is dropped, and its mode (whose own pole was not found) gets
+    // panels.
+    const idx = Int32Array.from({ length: this.count }, (_, c) => c).sort((a, b) => this.re[a] - this.re[b]);
+    const drop = new Uint8Array(this.count);
+    for (let i = 0; i < idx.length; i++) {
+      for (let j = i + 1; j < idx.length && j <= i + 8; j++) {
+        const a = idx[i];
+        const b = idx[j];
+        if (
+          !drop[b] &&
+          Math.hypot(this.re[a] - this.re[b], this.im[a] - this.im[b]) <= 1e-9 * Math.hypot(this.re[a], this.im[a])
+        )
+          drop[b] = 1;
+      }
+    }
+    let c = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (drop[i]) {
+        this.subtracted[owner[i]] = 0;
+        this.panelled[owner[i]] = 1;
+        this.rejected++;
+        continue;
+      }
+      this.re[c] = this.re[i];
+      this.im[c] = this.im[i];
+      this.resRe[c] = this.resRe[i];
+      this.resIm[c] = this.resIm[i];
+      c++;
+    }
+    this.count = c;
+  }
+
+  /** sum of S(w) over the subtracted poles, w real. */
+  sum(omega: number): number {
+    const w2 = omega * omega;
+    let s = 0;
+    const { re, im, resRe, resIm, count } = this;
+    for (let k = 0; k < count; k++) {
+      const zr = re[k];
+      const zi = im[k];
+      // 2 z R / (w^2 - z^2).
+      const dRe = w2 - (zr * zr - zi * zi);
+      const dIm = -2 * zr * zi;
+      const nRe = 2 * (zr * resRe[k] - zi * resIm[k]);
+      const nIm = 2 * (zr * resIm[k] + zi * resRe[k]);
+      s += (nRe * dRe + nIm * dIm) / (dRe * dRe + dIm * dIm);
+    }
+    return 2 * s;
+  }
+
+  /** int_0^X of sum S (X may be Infinity). */
+  integral(X: number): number {
+    let s = 0;
+    const { re, im, resRe, resIm, count } = this;
+    const log = (a: number, b: number): [number, number] => [Math.log(Math.hypot(a, b)), Math.atan2(b, a)];
+    for (let k = 0; k < count; k++) {
+      const zr = re[k];
+      const zi = im[k];
+      let lr: number;
+      let li: number;
+      if (X === Infinity) {
+        lr = 0;
+        li = -Math.PI;
+      } else {
+        const [a1, b1] = log(X - zr, -zi);
+        const [a2, b2] = log(X + zr, zi);
+        const [a3, b3] = log(-zr, -zi);
+        const [a4, b4] = log(zr, zi);
+        lr = a1 - a2 - a3 + a4;
+        li = b1 - b2 - b3 + b4;
+      }
+      s += resRe[k] * lr - resIm[k] * li;
+    }
+    return 2 * s;
+  }
 }
 
 /** Absolute accuracy of the components of a computed M-normalised eigenvector (~ eps |W| / gap). */
@@ -1310,6 +1578,8 @@ class Evaluator {
   private chainChecks = 0;
   /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
   endsOnly = false;
+  /** Chains integrated from their poles: the singular parts subtracted from the transmission integrand. */
+  poles?: ChainPoles;
 
   constructor(
     private readonly model: NetworkModel,
@@ -1494,6 +1764,7 @@ class Evaluator {
     const w2 = omega * omega;
     if (plan.pairs) {
       plan.pairs.forEach(([b, c], k) => (f[plan.offPair + k] = w2 * this.green2(b, c)));
+      if (this.poles) f[plan.offPair] -= this.poles.sum(omega);
     } else {
       // Direct bath flux integrands, J_b = (2/pi) gamma_b int w^2 sum_c gamma_c (dT_b - dT_c) |G_bc|^2.
       for (let b = 0; b < B; b++) {
@@ -1925,6 +2196,7 @@ function modePanels(
   wanted: (k: number) => boolean,
   dropUnwanted: boolean,
   tail = true,
+  minLinear = 0,
 ): Panels {
   const panels = new Panels(Math.max(1024, 4 * modes.omega.length));
   const w = modes.omega;
@@ -1951,7 +2223,8 @@ function modePanels(
   // Broad peaks inside the current linear stretch: about one panel per two half-widths.
   let density = 0;
   const linearTo = (end: number) => {
-    if (end > x) panels.addSplit(Var.Linear, x, end, Math.max(1, Math.ceil(density)));
+    if (end > x)
+      panels.addSplit(Var.Linear, x, end, Math.max(1, Math.ceil(density), Math.ceil((minLinear * (end - x)) / top)));
     x = Math.max(x, end);
     density = 0;
   };
@@ -2161,6 +2434,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   // Frequency panels from the spectrum of the undamped network.
   let modes: ModeData | undefined;
   let skipped: ReturnType<typeof negligibleModes> | undefined;
+  let poles: ChainPoles | undefined;
   let panels: Panels;
   if (under) {
     // Long two-terminal chains, fluxes only: frequencies whose modes are localised away from the baths are left
@@ -2195,14 +2469,25 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     top = 1.5 * top + 1e-300;
     skipped = temperatures ? undefined : negligibleModes(modes, model, tol);
     const skip = skipped?.mode;
+    // Long two-terminal chains: the resonances from their complex poles (ChainPoles); the modes whose pole was
+    // subtracted need no panels of their own. (Not when the spectrum is asked for: it is sampled on the panels, and
+    // every peak should show.)
+    if (screen && chain && options.poles !== false && !options.spectrum && modes.omega.length > 0) {
+      poles = new ChainPoles(sys, chain, modes, (k) => !skip || !skip[k]);
+      ev.poles = poles;
+      ev.endsOnly = true;
+    }
     // Networks small enough for the dense mode analysis keep their former panels (and printed error estimates).
     // A screened chain is integrated up to its cutoff only.
     panels = modePanels(
       modes,
       modes.screen ? modes.screen.cutoff : top,
-      (k) => !skip || !skip[k],
+      (k) => (!skip || !skip[k]) && (!poles || poles.panelled[k] === 1),
       n > DENSE_MODES_MAX,
       !modes.screen,
+      // The remainder after the poles is smooth, but one panel's Gauss-Kronrod difference is a poor witness of
+      // that: at least POLE_PANELS panels across the band.
+      poles ? POLE_PANELS : 0,
     );
     if (modes.screen) {
       ev.endsOnly = true;
@@ -2226,6 +2511,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   const spreadT = Math.max(...plan.dT.map(Math.abs));
   const C = plan.C;
   const totals = { value: new Float64Array(C), comp: new Float64Array(C), error: new Float64Array(C) };
+  // The closed-form integrals of the subtracted singular parts, up to the cutoff (or infinity: tail panels); the
+  // quadrature adds the remainder (and measures its tolerance against the whole).
+  if (poles) totals.value[plan.offPair] = poles.integral(modes?.screen ? modes.screen.cutoff : Infinity);
   const bathFluxes = (v: Float64Array, comp?: Float64Array): Float64Array => {
     const J = new Float64Array(B);
     const at = (i: number) => v[i] + (comp ? comp[i] : 0);
@@ -2297,6 +2585,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS,
     );
   }
+  if (poles) quad.error[plan.offPair] += poles.error;
   const v = quad.value;
   const err = quad.error;
 
@@ -2341,7 +2630,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     const expected = skipped ? skipped.weight[plan.columns[c]] : 0;
     const found = detect(scale * v[plan.offSum + c], scale * err[plan.offSum + c]);
     // A screened chain leaves out the weight of every mode above its cutoff: no sum rule to check.
-    if (!modes?.screen) missing[site] = Math.max(missing[site], Math.max(0, found - expected));
+    // So does one integrated from its poles (the sum rule's integrand keeps its peaks, which get no panels).
+    if (!modes?.screen && !poles) missing[site] = Math.max(missing[site], Math.max(0, found - expected));
   }
   let kineticTemperature: Float64Array | undefined;
   let kineticTemperatureError: Float64Array | undefined;
@@ -2519,6 +2809,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       located: modes !== undefined,
       narrowest: Number.isFinite(narrowest) ? narrowest : 0,
       unresolved: modes ? modes.unresolved : 0,
+      poles: poles?.count,
     },
     warnings,
     notes,

@@ -627,6 +627,8 @@ export class ChainPencil {
   /** Results of the last sweep: negative pivots, det'/det, and u_end^2 (meaningful at an eigenvalue). */
   negative = 0;
   logDerivative = 0;
+  /** -(det'/det)' = sum over the eigenvalues mu (weighted as roots of det) of 1 / (lambda - mu)^2 (Laguerre). */
+  logCurvature = 0;
   endWeight = 0;
 
   /** v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. */
@@ -702,11 +704,13 @@ export class ChainPencil {
   sweep(lambda: number, reverse = false): void {
     const { n, v, m, b2, tiny } = this;
     let neg = 0;
-    // q = 1 / r of the previous pivot (one division per site).
+    // q = 1 / r of the previous pivot (one division per site); d, e: r' and r''.
     let q = 0;
     let r = 1;
     let d = 0;
+    let e = 0;
     let logDer = 0;
+    let curv = 0;
     let prevLogDer = 0;
     const step = reverse ? -1 : 1;
     let k = reverse ? n - 1 : 0;
@@ -714,18 +718,112 @@ export class ChainPencil {
     let s = 0;
     for (let j = 0; j < n; j++, k += step) {
       const rn = v[k] - lambda * m[k] - s * q;
-      d = -m[k] + s * d * q * q;
+      // r_k' = -m_k + s r'_(k-1) / r_(k-1)^2, r_k'' = s (r''_(k-1) / r_(k-1)^2 - 2 r'_(k-1)^2 / r_(k-1)^3).
+      const q2 = q * q;
+      e = s * q2 * (e - 2 * d * d * q);
+      d = -m[k] + s * d * q2;
       r = rn >= tiny || rn <= -tiny ? rn : tiny;
       q = 1 / r;
       if (r < 0) neg++;
       prevLogDer = logDer;
-      logDer += d * q;
+      const t = d * q;
+      logDer += t;
+      curv += t * t - e * q;
       if (j + 1 < n) s = b2[reverse ? k - 1 : k];
     }
     this.counts++;
     this.negative = neg;
     this.logDerivative = logDer;
+    this.logCurvature = curv;
     // det' / det[..n-1] = r_n' + r_n (det[..n-1])' / det[..n-1].
     this.endWeight = -1 / (d + r * prevLogDer);
+  }
+
+  /** Results of the last complexSweep (see there). */
+  readonly z = {
+    /** det'(w) / det(w), d/dw of ln det A(w). */
+    logDerRe: 0,
+    logDerIm: 0,
+    /** The last pivot f_n(w) and its derivative. */
+    lastRe: 0,
+    lastIm: 0,
+    lastDerRe: 0,
+    lastDerIm: 0,
+    /** prod_(k<n) (b_k / f_k) = pRe + i pIm times 2^pLog2 (b_k = sqrt(b_k^2) > 0). */
+    pRe: 0,
+    pIm: 0,
+    pLog2: 0,
+  };
+
+  /**
+   * The damped pencil at a complex frequency w: A(w) = V - w^2 M - i w Gamma with Gamma = diag(g0, 0, ..., 0, g1),
+   * pivots f_k = a_k - b_(k-1)^2 / f_(k-1) eliminated from the first site and their derivatives in w,
+   * f_k' = -2 w m_k - i gamma_k + b_(k-1)^2 f'_(k-1) / f_(k-1)^2, in one O(N) sweep without allocation. Sets `z`:
+   * ln det's derivative (a Newton step towards a pole of the chain's Green's function is -1 / that), the last pivot
+   * and its derivative, and p = prod_(k<n) b_k / f_k (kept as mantissa and power of 2). The end-to-end entry is
+   * G_0n(w) = (-1)^(n-1) p / f_n; at a pole z (f_n(z) = 0) its residue is (-1)^(n-1) p / f_n'(z).
+   */
+  complexSweep(wRe: number, wIm: number, g0: number, g1: number): void {
+    const { n, v, m, b2 } = this;
+    const w2Re = wRe * wRe - wIm * wIm;
+    const w2Im = 2 * wRe * wIm;
+    let fRe = 1;
+    let fIm = 0;
+    let iRe = 0;
+    let iIm = 0;
+    let dRe = 0;
+    let dIm = 0;
+    let lRe = 0;
+    let lIm = 0;
+    let pRe = 1;
+    let pIm = 0;
+    let log2p = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      // a_k = v_k - w^2 m_k - i w gamma_k; f_k = a_k - s / f_(k-1) = a_k - s (iRe + i iIm).
+      const g = k === 0 ? g0 : k === n - 1 ? g1 : 0;
+      fRe = v[k] - w2Re * m[k] + g * wIm - s * iRe;
+      fIm = -w2Im * m[k] - g * wRe - s * iIm;
+      // f' = -2 w m_k - i gamma_k + s f'_(k-1) (1 / f_(k-1))^2.
+      const sqRe = iRe * iRe - iIm * iIm;
+      const sqIm = 2 * iRe * iIm;
+      const nRe = -2 * wRe * m[k] + s * (dRe * sqRe - dIm * sqIm);
+      dIm = -2 * wIm * m[k] - g + s * (dRe * sqIm + dIm * sqRe);
+      dRe = nRe;
+      const q = 1 / (fRe * fRe + fIm * fIm);
+      iRe = fRe * q;
+      iIm = -fIm * q;
+      lRe += dRe * iRe - dIm * iIm;
+      lIm += dRe * iIm + dIm * iRe;
+      if (k + 1 < n) {
+        s = b2[k];
+        // p *= b_k / f_k.
+        const b = Math.sqrt(s);
+        const tRe = b * (pRe * iRe - pIm * iIm);
+        pIm = b * (pRe * iIm + pIm * iRe);
+        pRe = tRe;
+        if ((k & 7) === 7) {
+          const big = Math.max(Math.abs(pRe), Math.abs(pIm));
+          if (big > 2 ** 200 || (big < 2 ** -200 && big > 0)) {
+            const e = Math.floor(Math.log2(big));
+            const f = 2 ** -e;
+            pRe *= f;
+            pIm *= f;
+            log2p += e;
+          }
+        }
+      }
+    }
+    this.counts++;
+    const z = this.z;
+    z.logDerRe = lRe;
+    z.logDerIm = lIm;
+    z.lastRe = fRe;
+    z.lastIm = fIm;
+    z.lastDerRe = dRe;
+    z.lastDerIm = dIm;
+    z.pRe = pRe;
+    z.pIm = pIm;
+    z.pLog2 = log2p;
   }
 }

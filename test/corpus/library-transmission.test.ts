@@ -50,20 +50,20 @@ const table: [string, () => unknown, abstract new (...args: never[]) => NessErro
     "tolerance must be in (0, 1)",
   ],
   [
-    "transmission: an ordered 70000-site chain (fluxes: every mode transmits)",
+    "transmission: an ordered 100000-site chain (fluxes: every mode transmits)",
     () =>
       solveNetworkTransmission(
         validateNetwork({
           kind: "network",
-          sites: 70000,
-          pinning: { "1": 1, "70000": 1 },
-          springs: Array.from({ length: 69999 }, (_, i) => ({
+          sites: 100000,
+          pinning: { "1": 1, "100000": 1 },
+          springs: Array.from({ length: 99999 }, (_, i) => ({
             between: [String(i + 1), String(i + 2)] as [string, string],
             stiffness: 1,
           })),
           baths: [
             { site: "1", friction: 1, temperature: 1 },
-            { site: "70000", friction: 1, temperature: 2 },
+            { site: "100000", friction: 1, temperature: 2 },
           ],
         }),
       ),

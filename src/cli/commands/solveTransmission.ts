@@ -124,7 +124,7 @@ export function transmissionText(model: NetworkModel, ss: TransmissionSteadyStat
   );
   out.push(`solve residual           ${num(ss.solveResidual)} (backward error of the sparse solves)`);
   out.push(
-    `frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located)` : ""}`,
+    `frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located${ss.modes.poles !== undefined ? `, ${ss.modes.poles} resonances integrated from their complex poles` : ""})` : ""}`,
   );
   for (const note of ss.notes) out.push(`note: ${note}`);
   for (const w of ss.warnings) out.push(`warning: ${w}`);
