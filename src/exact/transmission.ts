@@ -36,6 +36,7 @@ import { matrix } from "../linalg/matrix.js";
 import {
   ChainGreen,
   ChainPencil,
+  SWEEP_LANES,
   ComplexLdl,
   RealLdl,
   complexLdlSolve,
@@ -687,57 +688,15 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
   let m = 0;
   /** Locates the modes with eigenvalues in (lo0, hi0], counts cl0..ch0; returns their Breit-Wigner shares. */
   const locate = (lo0: number, hi0: number, cl0: number, ch0: number): number => {
-    let share = 0;
+    // Bisection by Sturm counts down to brackets of one eigenvalue each (lowest first), then the modes of all the
+    // brackets together, SWEEP_LANES shifts per sweep (independent recurrences interleaved: see sweepLanes).
+    const one: number[] = [];
     const stack: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
     while (stack.length > 0) {
       const [lo, hi, cl, ch] = stack.pop()!;
       if (ch <= cl) continue;
       if (ch - cl === 1) {
-        // One eigenvalue in (lo, hi]: safeguarded Laguerre steps on the determinant (a polynomial of degree n with
-        // real roots: cubic convergence to a neighbouring root from any point; the Sturm count keeps the bracket).
-        let a = lo;
-        let b = hi;
-        let x = 0.5 * (a + b);
-        let converged = NaN;
-        for (let it = 0; it < 200; it++) {
-          pencil.sweep(x);
-          if (pencil.negative > cl) b = x;
-          else a = x;
-          const G = pencil.logDerivative;
-          const root = Math.sqrt(Math.max((n - 1) * (n * pencil.logCurvature - G * G), 0));
-          // The two signs approximate the nearest roots on either side; take the one in the bracket (the larger
-          // denominator, the nearer root, first).
-          const near = x - n / (G >= 0 ? G + root : G - root);
-          const far = x - n / (G >= 0 ? G - root : G + root);
-          const next = near > a && near < b ? near : far;
-          // Cubic convergence: after a step below 1e-12 the error is at rounding level. (x may sit on an end of the
-          // bracket after this sweep's count: a step of zero there is convergence, not an exit.)
-          if (Math.abs(next - x) <= 1e-12 * Math.abs(x)) {
-            // The end weight of this sweep stands for the root's (it moves by ~1e-12 relative).
-            converged = pencil.endWeight;
-            if (next >= a && next <= b) x = next;
-            break;
-          }
-          if (!(next > a && next < b)) {
-            x = 0.5 * (a + b);
-            if (b - a <= 4e-16 * b) break;
-            continue;
-          }
-          x = next;
-        }
-        if (Number.isNaN(converged)) pencil.sweep(x);
-        const uEnd = Math.max(Number.isNaN(converged) ? pencil.endWeight : converged, 0);
-        pencil.sweep(x, true);
-        const uStart = Math.max(pencil.endWeight, 0);
-        const k = cl;
-        omega[k] = Math.sqrt(Math.max(x, 0));
-        const g = g0 * uStart + g1 * uEnd;
-        halfWidth[k] = g / 2;
-        bathAmp2[2 * k + first] = uStart;
-        bathAmp2[2 * k + 1 - first] = uEnd;
-        if (g > 0) share += (g0 * uStart * g1 * uEnd) / g;
-        if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
-        m++;
+        one.push(lo, hi, cl);
         continue;
       }
       if (hi - lo <= 1e-13 * hi) {
@@ -754,6 +713,104 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
       const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
       const cm = Math.min(Math.max(pencil.count(mid), cl), ch);
       stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
+    }
+    const K = one.length / 3;
+    const a = new Float64Array(K);
+    const b = new Float64Array(K);
+    const x = new Float64Array(K);
+    const uEnd = new Float64Array(K);
+    const iters = new Int32Array(K);
+    // 0: Laguerre steps; 1: one more sweep at x for the end weight; 2: done.
+    const phase = new Uint8Array(K);
+    for (let i = 0; i < K; i++) {
+      a[i] = one[3 * i];
+      b[i] = one[3 * i + 1];
+      x[i] = 0.5 * (a[i] + b[i]);
+    }
+    /**
+     * One eigenvalue in (a, b]: safeguarded Laguerre steps on the determinant (a polynomial of degree n with real
+     * roots: cubic convergence to a neighbouring root from any point; the Sturm count keeps the bracket). Takes the
+     * sweep at x[i]; returns true when the mode's forward sweeps are done.
+     */
+    const laguerre = (i: number, negative: number, G: number, curvature: number, endWeight: number): boolean => {
+      const xi = x[i];
+      if (negative > one[3 * i + 2]) b[i] = xi;
+      else a[i] = xi;
+      const root = Math.sqrt(Math.max((n - 1) * (n * curvature - G * G), 0));
+      // The two signs approximate the nearest roots on either side; take the one in the bracket (the larger
+      // denominator, the nearer root, first).
+      const near = xi - n / (G >= 0 ? G + root : G - root);
+      const far = xi - n / (G >= 0 ? G - root : G + root);
+      const next = near > a[i] && near < b[i] ? near : far;
+      // Cubic convergence: after a step below 1e-12 the error is at rounding level. (x may sit on an end of the
+      // bracket after this sweep's count: a step of zero there is convergence, not an exit.)
+      if (Math.abs(next - xi) <= 1e-12 * Math.abs(xi)) {
+        // The end weight of this sweep stands for the root's (it moves by ~1e-12 relative).
+        uEnd[i] = endWeight;
+        if (next >= a[i] && next <= b[i]) x[i] = next;
+        // (A NaN end weight: one more sweep at x.)
+        phase[i] = Number.isNaN(endWeight) ? 1 : 2;
+        return phase[i] === 2;
+      }
+      iters[i]++;
+      if (!(next > a[i] && next < b[i])) {
+        x[i] = 0.5 * (a[i] + b[i]);
+        if (b[i] - a[i] <= 4e-16 * b[i]) {
+          phase[i] = 1;
+          return false;
+        }
+      } else x[i] = next;
+      if (iters[i] >= 200) phase[i] = 1;
+      return false;
+    };
+    const L = SWEEP_LANES;
+    const lam = new Float64Array(L);
+    const slot = new Int32Array(L).fill(-1);
+    const out = pencil.lanes;
+    let queued = 0;
+    for (;;) {
+      let used = 0;
+      for (let l = 0; l < L; l++) {
+        if (slot[l] < 0 && queued < K) slot[l] = queued++;
+        if (slot[l] >= 0) used++;
+      }
+      if (used === 0) break;
+      let pad = 0;
+      for (let l = 0; l < L; l++) if (slot[l] >= 0) pad = x[slot[l]];
+      for (let l = 0; l < L; l++) lam[l] = slot[l] >= 0 ? x[slot[l]] : pad;
+      pencil.sweepLanes(lam, false, used);
+      for (let l = 0; l < L; l++) {
+        const i = slot[l];
+        if (i < 0) continue;
+        if (phase[i] === 1) {
+          uEnd[i] = out.endWeight[l];
+          phase[i] = 2;
+          slot[l] = -1;
+        } else if (laguerre(i, out.negative[l], out.logDerivative[l], out.logCurvature[l], out.endWeight[l]))
+          slot[l] = -1;
+      }
+    }
+    // The other end's weight: sweeps from the last site, L modes at a time.
+    const uStart = new Float64Array(K);
+    for (let i0 = 0; i0 < K; i0 += L) {
+      const used = Math.min(L, K - i0);
+      for (let l = 0; l < L; l++) lam[l] = x[i0 + Math.min(l, used - 1)];
+      pencil.sweepLanes(lam, true, used);
+      for (let l = 0; l < used; l++) uStart[i0 + l] = out.endWeight[l];
+    }
+    let share = 0;
+    for (let i = 0; i < K; i++) {
+      const k = one[3 * i + 2];
+      const ue = Math.max(uEnd[i], 0);
+      const us = Math.max(uStart[i], 0);
+      omega[k] = Math.sqrt(Math.max(x[i], 0));
+      const g = g0 * us + g1 * ue;
+      halfWidth[k] = g / 2;
+      bathAmp2[2 * k + first] = us;
+      bathAmp2[2 * k + 1 - first] = ue;
+      if (g > 0) share += (g0 * us * g1 * ue) / g;
+      if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
+      m++;
     }
     return share;
   };

@@ -608,6 +608,9 @@ export class ChainGreen {
   }
 }
 
+/** ChainPencil.sweepLanes: shifts swept together in one pass. */
+export const SWEEP_LANES = 4;
+
 /**
  * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
  * the pivots r_k = a_k - b_(k-1)^2 / r_(k-1) of its LDL^T (Sturm sequence: the number of negative pivots is the
@@ -738,6 +741,181 @@ export class ChainPencil {
     // det' / det[..n-1] = r_n' + r_n (det[..n-1])' / det[..n-1].
     this.endWeight = -1 / (d + r * prevLogDer);
   }
+
+  /**
+   * SWEEP_LANES sweeps with derivatives at independent shifts in one pass (the same arithmetic as `sweep`, lane by
+   * lane, so the results are identical to four calls): the recurrences are latency-bound on their division, and four
+   * independent ones interleaved keep the divider busy. lambdas[0..3] in, lane results in `lanes`; `used` lanes are
+   * counted in `counts` (the others are padding whose results are ignored).
+   */
+  sweepLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
+    const { n, v, m, b2, tiny } = this;
+    const l0 = lambdas[0];
+    let q0 = 0,
+      r0 = 1,
+      d0 = 0,
+      e0 = 0,
+      ld0 = 0,
+      cv0 = 0,
+      pl0 = 0,
+      ng0 = 0;
+    const l1 = lambdas[1];
+    let q1 = 0,
+      r1 = 1,
+      d1 = 0,
+      e1 = 0,
+      ld1 = 0,
+      cv1 = 0,
+      pl1 = 0,
+      ng1 = 0;
+    const l2 = lambdas[2];
+    let q2 = 0,
+      r2 = 1,
+      d2 = 0,
+      e2 = 0,
+      ld2 = 0,
+      cv2 = 0,
+      pl2 = 0,
+      ng2 = 0;
+    const l3 = lambdas[3];
+    let q3 = 0,
+      r3 = 1,
+      d3 = 0,
+      e3 = 0,
+      ld3 = 0,
+      cv3 = 0,
+      pl3 = 0,
+      ng3 = 0;
+    let s = 0;
+    // One loop per direction (constant index arithmetic in the loop).
+    if (reverse) {
+      for (let k = n - 1; k >= 0; k--) {
+        const vk = v[k];
+        const mk = m[k];
+        const rn0 = vk - l0 * mk - s * q0;
+        const qq0 = q0 * q0;
+        e0 = s * qq0 * (e0 - 2 * d0 * d0 * q0);
+        d0 = -mk + s * d0 * qq0;
+        r0 = rn0 >= tiny || rn0 <= -tiny ? rn0 : tiny;
+        q0 = 1 / r0;
+        if (r0 < 0) ng0++;
+        pl0 = ld0;
+        const t0 = d0 * q0;
+        ld0 += t0;
+        cv0 += t0 * t0 - e0 * q0;
+        const rn1 = vk - l1 * mk - s * q1;
+        const qq1 = q1 * q1;
+        e1 = s * qq1 * (e1 - 2 * d1 * d1 * q1);
+        d1 = -mk + s * d1 * qq1;
+        r1 = rn1 >= tiny || rn1 <= -tiny ? rn1 : tiny;
+        q1 = 1 / r1;
+        if (r1 < 0) ng1++;
+        pl1 = ld1;
+        const t1 = d1 * q1;
+        ld1 += t1;
+        cv1 += t1 * t1 - e1 * q1;
+        const rn2 = vk - l2 * mk - s * q2;
+        const qq2 = q2 * q2;
+        e2 = s * qq2 * (e2 - 2 * d2 * d2 * q2);
+        d2 = -mk + s * d2 * qq2;
+        r2 = rn2 >= tiny || rn2 <= -tiny ? rn2 : tiny;
+        q2 = 1 / r2;
+        if (r2 < 0) ng2++;
+        pl2 = ld2;
+        const t2 = d2 * q2;
+        ld2 += t2;
+        cv2 += t2 * t2 - e2 * q2;
+        const rn3 = vk - l3 * mk - s * q3;
+        const qq3 = q3 * q3;
+        e3 = s * qq3 * (e3 - 2 * d3 * d3 * q3);
+        d3 = -mk + s * d3 * qq3;
+        r3 = rn3 >= tiny || rn3 <= -tiny ? rn3 : tiny;
+        q3 = 1 / r3;
+        if (r3 < 0) ng3++;
+        pl3 = ld3;
+        const t3 = d3 * q3;
+        ld3 += t3;
+        cv3 += t3 * t3 - e3 * q3;
+        if (k > 0) s = b2[k - 1];
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const vk = v[k];
+        const mk = m[k];
+        const rn0 = vk - l0 * mk - s * q0;
+        const qq0 = q0 * q0;
+        e0 = s * qq0 * (e0 - 2 * d0 * d0 * q0);
+        d0 = -mk + s * d0 * qq0;
+        r0 = rn0 >= tiny || rn0 <= -tiny ? rn0 : tiny;
+        q0 = 1 / r0;
+        if (r0 < 0) ng0++;
+        pl0 = ld0;
+        const t0 = d0 * q0;
+        ld0 += t0;
+        cv0 += t0 * t0 - e0 * q0;
+        const rn1 = vk - l1 * mk - s * q1;
+        const qq1 = q1 * q1;
+        e1 = s * qq1 * (e1 - 2 * d1 * d1 * q1);
+        d1 = -mk + s * d1 * qq1;
+        r1 = rn1 >= tiny || rn1 <= -tiny ? rn1 : tiny;
+        q1 = 1 / r1;
+        if (r1 < 0) ng1++;
+        pl1 = ld1;
+        const t1 = d1 * q1;
+        ld1 += t1;
+        cv1 += t1 * t1 - e1 * q1;
+        const rn2 = vk - l2 * mk - s * q2;
+        const qq2 = q2 * q2;
+        e2 = s * qq2 * (e2 - 2 * d2 * d2 * q2);
+        d2 = -mk + s * d2 * qq2;
+        r2 = rn2 >= tiny || rn2 <= -tiny ? rn2 : tiny;
+        q2 = 1 / r2;
+        if (r2 < 0) ng2++;
+        pl2 = ld2;
+        const t2 = d2 * q2;
+        ld2 += t2;
+        cv2 += t2 * t2 - e2 * q2;
+        const rn3 = vk - l3 * mk - s * q3;
+        const qq3 = q3 * q3;
+        e3 = s * qq3 * (e3 - 2 * d3 * d3 * q3);
+        d3 = -mk + s * d3 * qq3;
+        r3 = rn3 >= tiny || rn3 <= -tiny ? rn3 : tiny;
+        q3 = 1 / r3;
+        if (r3 < 0) ng3++;
+        pl3 = ld3;
+        const t3 = d3 * q3;
+        ld3 += t3;
+        cv3 += t3 * t3 - e3 * q3;
+        if (k + 1 < n) s = b2[k];
+      }
+    }
+    this.counts += used;
+    const o = this.lanes;
+    o.negative[0] = ng0;
+    o.logDerivative[0] = ld0;
+    o.logCurvature[0] = cv0;
+    o.endWeight[0] = -1 / (d0 + r0 * pl0);
+    o.negative[1] = ng1;
+    o.logDerivative[1] = ld1;
+    o.logCurvature[1] = cv1;
+    o.endWeight[1] = -1 / (d1 + r1 * pl1);
+    o.negative[2] = ng2;
+    o.logDerivative[2] = ld2;
+    o.logCurvature[2] = cv2;
+    o.endWeight[2] = -1 / (d2 + r2 * pl2);
+    o.negative[3] = ng3;
+    o.logDerivative[3] = ld3;
+    o.logCurvature[3] = cv3;
+    o.endWeight[3] = -1 / (d3 + r3 * pl3);
+  }
+
+  /** Results of the last sweepLanes, lane by lane (as the fields of \`sweep\`). */
+  readonly lanes = {
+    negative: new Int32Array(SWEEP_LANES),
+    logDerivative: new Float64Array(SWEEP_LANES),
+    logCurvature: new Float64Array(SWEEP_LANES),
+    endWeight: new Float64Array(SWEEP_LANES),
+  };
 
   /** Results of the last complexSweep (see there). */
   readonly z = {

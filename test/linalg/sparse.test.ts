@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import { symmetricEigen } from "../../src/linalg/eigen.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import {
+  ChainPencil,
   ComplexLdl,
   RealLdl,
+  SWEEP_LANES,
   complexLdlSolve,
   cuthillMcKee,
   symbolicLdl,
@@ -88,6 +90,42 @@ describe("sparse LDL^T", () => {
       const shifted = diag.map((d) => d - lambda);
       const below = Array.from(values).filter((v) => v < lambda).length;
       expect(ldl.factor(shifted, off, 1e-14)).toBe(below);
+    }
+  });
+});
+
+describe("ChainPencil.sweepLanes", () => {
+  it("gives every lane exactly the results of its own sweep, from either end", () => {
+    const r = rng(17);
+    const n = 500;
+    const k = Float64Array.from({ length: n + 1 }, () => 0.5 + r());
+    const m = Float64Array.from({ length: n }, () => 0.5 + r());
+    const v = Float64Array.from({ length: n }, (_, i) => k[i] + k[i + 1] + 0.1 * r());
+    const off = Float64Array.from({ length: n - 1 }, (_, i) => -k[i + 1]);
+    const pencil = new ChainPencil(v, m, off);
+    // Shifts across the band (and one below it); a padded call (2 lanes used) counts 2 sweeps.
+    const lambdas = [0.01, 0.7, 1.9, 2.3, 3.1, 4.4, 5.2, 9.7].map((x) => x * (1 + 0.01 * r()));
+    for (const reverse of [false, true]) {
+      for (let i0 = 0; i0 < lambdas.length; i0 += SWEEP_LANES) {
+        const lam = Float64Array.from(lambdas.slice(i0, i0 + SWEEP_LANES));
+        const before = pencil.counts;
+        pencil.sweepLanes(lam, reverse, i0 === 0 ? 2 : SWEEP_LANES);
+        expect(pencil.counts - before).toBe(i0 === 0 ? 2 : SWEEP_LANES);
+        const got = {
+          negative: Array.from(pencil.lanes.negative),
+          logDerivative: Array.from(pencil.lanes.logDerivative),
+          logCurvature: Array.from(pencil.lanes.logCurvature),
+          endWeight: Array.from(pencil.lanes.endWeight),
+        };
+        for (let l = 0; l < SWEEP_LANES; l++) {
+          pencil.sweep(lam[l], reverse);
+          expect(got.negative[l]).toBe(pencil.negative);
+          expect(got.negative[l]).toBe(pencil.count(lam[l]));
+          expect(got.logDerivative[l]).toBe(pencil.logDerivative);
+          expect(got.logCurvature[l]).toBe(pencil.logCurvature);
+          expect(got.endWeight[l]).toBe(pencil.endWeight);
+        }
+      }
     }
   });
 });
