@@ -691,29 +691,58 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     // Bisection by Sturm counts down to brackets of one eigenvalue each (lowest first), then the modes of all the
     // brackets together, SWEEP_LANES shifts per sweep (independent recurrences interleaved: see sweepLanes).
     const one: number[] = [];
-    const stack: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
-    while (stack.length > 0) {
-      const [lo, hi, cl, ch] = stack.pop()!;
-      if (ch <= cl) continue;
-      if (ch - cl === 1) {
-        one.push(lo, hi, cl);
-        continue;
-      }
-      if (hi - lo <= 1e-13 * hi) {
-        // A cluster: its modes' widths are not resolved here; the narrowest possible (0) keeps it out of the panels'
-        // peak maps, and NaN amplitudes keep it out of the negligible-mode estimate (it is integrated, not skipped).
-        for (let k = cl; k < ch; k++) {
-          omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
-          halfWidth[k] = 0;
-          bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
-          m++;
+    const L = SWEEP_LANES;
+    const lam = new Float64Array(L);
+    const out = pencil.lanes;
+    // Breadth first: the intervals of one level are split at their midpoints together, L Sturm counts per sweep.
+    let level: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
+    const split: [number, number, number, number][] = [];
+    while (level.length > 0) {
+      split.length = 0;
+      for (const [lo, hi, cl, ch] of level) {
+        if (ch <= cl) continue;
+        if (ch - cl === 1) {
+          one.push(lo, hi, cl);
+          continue;
         }
-        continue;
+        if (hi - lo <= 1e-13 * hi) {
+          // A cluster: its modes' widths are not resolved here; the narrowest possible (0) keeps it out of the
+          // panels' peak maps, and NaN amplitudes keep it out of the negligible-mode estimate (it is integrated, not
+          // skipped).
+          for (let k = cl; k < ch; k++) {
+            omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
+            halfWidth[k] = 0;
+            bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
+            m++;
+          }
+          continue;
+        }
+        split.push([lo, hi, cl, ch]);
       }
-      const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
-      const cm = Math.min(Math.max(pencil.count(mid), cl), ch);
-      stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
+      const next: [number, number, number, number][] = [];
+      for (let i0 = 0; i0 < split.length; i0 += L) {
+        const used = Math.min(L, split.length - i0);
+        for (let l = 0; l < L; l++) {
+          const [lo, hi] = split[i0 + Math.min(l, used - 1)];
+          lam[l] = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+        }
+        pencil.countLanes(lam, used);
+        for (let l = 0; l < used; l++) {
+          const [lo, hi, cl, ch] = split[i0 + l];
+          const cm = Math.min(Math.max(out.negative[l], cl), ch);
+          next.push([lo, lam[l], cl, cm], [lam[l], hi, cm, ch]);
+        }
+      }
+      level = next;
     }
+    // The brackets lowest first (the order of the modes' records).
+    const byCount = Int32Array.from({ length: one.length / 3 }, (_, i) => i).sort(
+      (x, y) => one[3 * x + 2] - one[3 * y + 2],
+    );
+    const unsorted = one.slice();
+    byCount.forEach((i, j) => {
+      for (let c = 0; c < 3; c++) one[3 * j + c] = unsorted[3 * i + c];
+    });
     const K = one.length / 3;
     const a = new Float64Array(K);
     const b = new Float64Array(K);
@@ -763,10 +792,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
       if (iters[i] >= 200) phase[i] = 1;
       return false;
     };
-    const L = SWEEP_LANES;
-    const lam = new Float64Array(L);
     const slot = new Int32Array(L).fill(-1);
-    const out = pencil.lanes;
     let queued = 0;
     for (;;) {
       let used = 0;

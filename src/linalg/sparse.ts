@@ -909,6 +909,47 @@ export class ChainPencil {
     o.endWeight[3] = -1 / (d3 + r3 * pl3);
   }
 
+  /** Sturm counts (as `count`) at SWEEP_LANES shifts in one pass, into lanes.negative; `used` lanes are counted. */
+  countLanes(lambdas: Float64Array, used: number): void {
+    const { n, v, m, b2, tiny } = this;
+    const l0 = lambdas[0];
+    let r0 = 1;
+    let ng0 = 0;
+    const l1 = lambdas[1];
+    let r1 = 1;
+    let ng1 = 0;
+    const l2 = lambdas[2];
+    let r2 = 1;
+    let ng2 = 0;
+    const l3 = lambdas[3];
+    let r3 = 1;
+    let ng3 = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const vk = v[k];
+      const mk = m[k];
+      r0 = vk - l0 * mk - s / r0;
+      if (!(r0 >= tiny || r0 <= -tiny)) r0 = tiny;
+      if (r0 < 0) ng0++;
+      r1 = vk - l1 * mk - s / r1;
+      if (!(r1 >= tiny || r1 <= -tiny)) r1 = tiny;
+      if (r1 < 0) ng1++;
+      r2 = vk - l2 * mk - s / r2;
+      if (!(r2 >= tiny || r2 <= -tiny)) r2 = tiny;
+      if (r2 < 0) ng2++;
+      r3 = vk - l3 * mk - s / r3;
+      if (!(r3 >= tiny || r3 <= -tiny)) r3 = tiny;
+      if (r3 < 0) ng3++;
+      if (k + 1 < n) s = b2[k];
+    }
+    this.counts += used;
+    const o = this.lanes.negative;
+    o[0] = ng0;
+    o[1] = ng1;
+    o[2] = ng2;
+    o[3] = ng3;
+  }
+
   /** Results of the last sweepLanes, lane by lane (as the fields of \`sweep\`). */
   readonly lanes = {
     negative: new Int32Array(SWEEP_LANES),

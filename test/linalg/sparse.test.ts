@@ -95,7 +95,7 @@ describe("sparse LDL^T", () => {
 });
 
 describe("ChainPencil.sweepLanes", () => {
-  it("gives every lane exactly the results of its own sweep, from either end", () => {
+  it("gives every lane exactly the results of its own sweep (and Sturm count), from either end", () => {
     const r = rng(17);
     const n = 500;
     const k = Float64Array.from({ length: n + 1 }, () => 0.5 + r());
@@ -124,6 +124,10 @@ describe("ChainPencil.sweepLanes", () => {
           expect(got.logDerivative[l]).toBe(pencil.logDerivative);
           expect(got.logCurvature[l]).toBe(pencil.logCurvature);
           expect(got.endWeight[l]).toBe(pencil.endWeight);
+        }
+        if (!reverse) {
+          pencil.countLanes(lam, SWEEP_LANES);
+          for (let l = 0; l < SWEEP_LANES; l++) expect(pencil.lanes.negative[l]).toBe(got.negative[l]);
         }
       }
     }
