@@ -610,6 +610,8 @@ export class ChainGreen {
 
 /** ChainPencil.sweepLanes: shifts swept together in one pass. */
 export const SWEEP_LANES = 4;
+/** ChainPencil.complexSweepLanes: frequencies swept together in one pass. */
+export const POLE_LANES = 4;
 
 /**
  * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
@@ -1045,4 +1047,227 @@ export class ChainPencil {
     z.pIm = pIm;
     z.pLog2 = log2p;
   }
+
+  /**
+   * POLE_LANES complex sweeps (as `complexSweep`, lane by lane the same arithmetic, so the same results) at
+   * independent frequencies wRe[l] + i wIm[l] in one pass, into `zLanes`; `used` lanes are counted.
+   */
+  complexSweepLanes(wRe: Float64Array, wIm: Float64Array, g0: number, g1: number, used: number): void {
+    const { n, v, m, b2 } = this;
+    const a0 = wRe[0];
+    const c0 = wIm[0];
+    const w2Re0 = a0 * a0 - c0 * c0;
+    const w2Im0 = 2 * a0 * c0;
+    let fRe0 = 1;
+    let fIm0 = 0;
+    let iRe0 = 0;
+    let iIm0 = 0;
+    let dRe0 = 0;
+    let dIm0 = 0;
+    let lRe0 = 0;
+    let lIm0 = 0;
+    let pRe0 = 1;
+    let pIm0 = 0;
+    let log2p0 = 0;
+    const a1 = wRe[1];
+    const c1 = wIm[1];
+    const w2Re1 = a1 * a1 - c1 * c1;
+    const w2Im1 = 2 * a1 * c1;
+    let fRe1 = 1;
+    let fIm1 = 0;
+    let iRe1 = 0;
+    let iIm1 = 0;
+    let dRe1 = 0;
+    let dIm1 = 0;
+    let lRe1 = 0;
+    let lIm1 = 0;
+    let pRe1 = 1;
+    let pIm1 = 0;
+    let log2p1 = 0;
+    const a2 = wRe[2];
+    const c2 = wIm[2];
+    const w2Re2 = a2 * a2 - c2 * c2;
+    const w2Im2 = 2 * a2 * c2;
+    let fRe2 = 1;
+    let fIm2 = 0;
+    let iRe2 = 0;
+    let iIm2 = 0;
+    let dRe2 = 0;
+    let dIm2 = 0;
+    let lRe2 = 0;
+    let lIm2 = 0;
+    let pRe2 = 1;
+    let pIm2 = 0;
+    let log2p2 = 0;
+    const a3 = wRe[3];
+    const c3 = wIm[3];
+    const w2Re3 = a3 * a3 - c3 * c3;
+    const w2Im3 = 2 * a3 * c3;
+    let fRe3 = 1;
+    let fIm3 = 0;
+    let iRe3 = 0;
+    let iIm3 = 0;
+    let dRe3 = 0;
+    let dIm3 = 0;
+    let lRe3 = 0;
+    let lIm3 = 0;
+    let pRe3 = 1;
+    let pIm3 = 0;
+    let log2p3 = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const g = k === 0 ? g0 : k === n - 1 ? g1 : 0;
+      const vk = v[k];
+      const mk = m[k];
+      fRe0 = vk - w2Re0 * mk + g * c0 - s * iRe0;
+      fIm0 = -w2Im0 * mk - g * a0 - s * iIm0;
+      const sqRe0 = iRe0 * iRe0 - iIm0 * iIm0;
+      const sqIm0 = 2 * iRe0 * iIm0;
+      const nRe0 = -2 * a0 * mk + s * (dRe0 * sqRe0 - dIm0 * sqIm0);
+      dIm0 = -2 * c0 * mk - g + s * (dRe0 * sqIm0 + dIm0 * sqRe0);
+      dRe0 = nRe0;
+      const q0 = 1 / (fRe0 * fRe0 + fIm0 * fIm0);
+      iRe0 = fRe0 * q0;
+      iIm0 = -fIm0 * q0;
+      lRe0 += dRe0 * iRe0 - dIm0 * iIm0;
+      lIm0 += dRe0 * iIm0 + dIm0 * iRe0;
+      fRe1 = vk - w2Re1 * mk + g * c1 - s * iRe1;
+      fIm1 = -w2Im1 * mk - g * a1 - s * iIm1;
+      const sqRe1 = iRe1 * iRe1 - iIm1 * iIm1;
+      const sqIm1 = 2 * iRe1 * iIm1;
+      const nRe1 = -2 * a1 * mk + s * (dRe1 * sqRe1 - dIm1 * sqIm1);
+      dIm1 = -2 * c1 * mk - g + s * (dRe1 * sqIm1 + dIm1 * sqRe1);
+      dRe1 = nRe1;
+      const q1 = 1 / (fRe1 * fRe1 + fIm1 * fIm1);
+      iRe1 = fRe1 * q1;
+      iIm1 = -fIm1 * q1;
+      lRe1 += dRe1 * iRe1 - dIm1 * iIm1;
+      lIm1 += dRe1 * iIm1 + dIm1 * iRe1;
+      fRe2 = vk - w2Re2 * mk + g * c2 - s * iRe2;
+      fIm2 = -w2Im2 * mk - g * a2 - s * iIm2;
+      const sqRe2 = iRe2 * iRe2 - iIm2 * iIm2;
+      const sqIm2 = 2 * iRe2 * iIm2;
+      const nRe2 = -2 * a2 * mk + s * (dRe2 * sqRe2 - dIm2 * sqIm2);
+      dIm2 = -2 * c2 * mk - g + s * (dRe2 * sqIm2 + dIm2 * sqRe2);
+      dRe2 = nRe2;
+      const q2 = 1 / (fRe2 * fRe2 + fIm2 * fIm2);
+      iRe2 = fRe2 * q2;
+      iIm2 = -fIm2 * q2;
+      lRe2 += dRe2 * iRe2 - dIm2 * iIm2;
+      lIm2 += dRe2 * iIm2 + dIm2 * iRe2;
+      fRe3 = vk - w2Re3 * mk + g * c3 - s * iRe3;
+      fIm3 = -w2Im3 * mk - g * a3 - s * iIm3;
+      const sqRe3 = iRe3 * iRe3 - iIm3 * iIm3;
+      const sqIm3 = 2 * iRe3 * iIm3;
+      const nRe3 = -2 * a3 * mk + s * (dRe3 * sqRe3 - dIm3 * sqIm3);
+      dIm3 = -2 * c3 * mk - g + s * (dRe3 * sqIm3 + dIm3 * sqRe3);
+      dRe3 = nRe3;
+      const q3 = 1 / (fRe3 * fRe3 + fIm3 * fIm3);
+      iRe3 = fRe3 * q3;
+      iIm3 = -fIm3 * q3;
+      lRe3 += dRe3 * iRe3 - dIm3 * iIm3;
+      lIm3 += dRe3 * iIm3 + dIm3 * iRe3;
+      if (k + 1 < n) {
+        s = b2[k];
+        const b = Math.sqrt(s);
+        const tRe0 = b * (pRe0 * iRe0 - pIm0 * iIm0);
+        pIm0 = b * (pRe0 * iIm0 + pIm0 * iRe0);
+        pRe0 = tRe0;
+        const tRe1 = b * (pRe1 * iRe1 - pIm1 * iIm1);
+        pIm1 = b * (pRe1 * iIm1 + pIm1 * iRe1);
+        pRe1 = tRe1;
+        const tRe2 = b * (pRe2 * iRe2 - pIm2 * iIm2);
+        pIm2 = b * (pRe2 * iIm2 + pIm2 * iRe2);
+        pRe2 = tRe2;
+        const tRe3 = b * (pRe3 * iRe3 - pIm3 * iIm3);
+        pIm3 = b * (pRe3 * iIm3 + pIm3 * iRe3);
+        pRe3 = tRe3;
+        if ((k & 7) === 7) {
+          const big0 = Math.max(Math.abs(pRe0), Math.abs(pIm0));
+          if (big0 > 2 ** 200 || (big0 < 2 ** -200 && big0 > 0)) {
+            const e = Math.floor(Math.log2(big0));
+            const f = 2 ** -e;
+            pRe0 *= f;
+            pIm0 *= f;
+            log2p0 += e;
+          }
+          const big1 = Math.max(Math.abs(pRe1), Math.abs(pIm1));
+          if (big1 > 2 ** 200 || (big1 < 2 ** -200 && big1 > 0)) {
+            const e = Math.floor(Math.log2(big1));
+            const f = 2 ** -e;
+            pRe1 *= f;
+            pIm1 *= f;
+            log2p1 += e;
+          }
+          const big2 = Math.max(Math.abs(pRe2), Math.abs(pIm2));
+          if (big2 > 2 ** 200 || (big2 < 2 ** -200 && big2 > 0)) {
+            const e = Math.floor(Math.log2(big2));
+            const f = 2 ** -e;
+            pRe2 *= f;
+            pIm2 *= f;
+            log2p2 += e;
+          }
+          const big3 = Math.max(Math.abs(pRe3), Math.abs(pIm3));
+          if (big3 > 2 ** 200 || (big3 < 2 ** -200 && big3 > 0)) {
+            const e = Math.floor(Math.log2(big3));
+            const f = 2 ** -e;
+            pRe3 *= f;
+            pIm3 *= f;
+            log2p3 += e;
+          }
+        }
+      }
+    }
+    this.counts += used;
+    const z = this.zLanes;
+    z.logDerRe[0] = lRe0;
+    z.logDerIm[0] = lIm0;
+    z.lastRe[0] = fRe0;
+    z.lastIm[0] = fIm0;
+    z.lastDerRe[0] = dRe0;
+    z.lastDerIm[0] = dIm0;
+    z.pRe[0] = pRe0;
+    z.pIm[0] = pIm0;
+    z.pLog2[0] = log2p0;
+    z.logDerRe[1] = lRe1;
+    z.logDerIm[1] = lIm1;
+    z.lastRe[1] = fRe1;
+    z.lastIm[1] = fIm1;
+    z.lastDerRe[1] = dRe1;
+    z.lastDerIm[1] = dIm1;
+    z.pRe[1] = pRe1;
+    z.pIm[1] = pIm1;
+    z.pLog2[1] = log2p1;
+    z.logDerRe[2] = lRe2;
+    z.logDerIm[2] = lIm2;
+    z.lastRe[2] = fRe2;
+    z.lastIm[2] = fIm2;
+    z.lastDerRe[2] = dRe2;
+    z.lastDerIm[2] = dIm2;
+    z.pRe[2] = pRe2;
+    z.pIm[2] = pIm2;
+    z.pLog2[2] = log2p2;
+    z.logDerRe[3] = lRe3;
+    z.logDerIm[3] = lIm3;
+    z.lastRe[3] = fRe3;
+    z.lastIm[3] = fIm3;
+    z.lastDerRe[3] = dRe3;
+    z.lastDerIm[3] = dIm3;
+    z.pRe[3] = pRe3;
+    z.pIm[3] = pIm3;
+    z.pLog2[3] = log2p3;
+  }
+
+  /** Results of the last complexSweepLanes, lane by lane (as `z`). */
+  readonly zLanes = {
+    logDerRe: new Float64Array(POLE_LANES),
+    logDerIm: new Float64Array(POLE_LANES),
+    lastRe: new Float64Array(POLE_LANES),
+    lastIm: new Float64Array(POLE_LANES),
+    lastDerRe: new Float64Array(POLE_LANES),
+    lastDerIm: new Float64Array(POLE_LANES),
+    pRe: new Float64Array(POLE_LANES),
+    pIm: new Float64Array(POLE_LANES),
+    pLog2: new Float64Array(POLE_LANES),
+  };
 }
