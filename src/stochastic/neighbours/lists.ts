@@ -164,11 +164,13 @@ export class CellSort {
         oy[pos] = x[2 * a + 1] - v;
       }
     } else {
+      // zs (and in 1D ys) stay 0 beyond the dimension, as the grid's wz (wy): not copied.
+      const d = this.dim;
       for (let pos = 0; pos < N; pos++) {
         const a = order[pos];
         xs[pos] = wx[a];
-        ys[pos] = wy[a];
-        zs[pos] = wz[a];
+        if (d > 1) ys[pos] = wy[a];
+        if (d > 2) zs[pos] = wz[a];
         ss[pos] = sp[a];
       }
     }
