@@ -126,9 +126,12 @@ export class CellGrid {
 
   /**
    * Sorts the particles at x (row-major N x d, any periodic image) into cells at least `reach` wide; with `wrap`,
-   * also keeps their wrapped coordinates (wx, wy, wz; the coordinate itself along an open axis).
+   * also keeps their wrapped coordinates (wx, wy, wz; the coordinate itself along an open axis). With `place` false
+   * (and more than one cell or `wrap`), the particles are counted into cells (cellOf, start) but not placed: the
+   * caller places each particle a, in increasing a, at position cursor[cellOf[a]]++ of the order (order[pos] = a),
+   * gathering what it needs in cell order in the same pass (CellSort.sort).
    */
-  sort(x: Float64Array, reach: number, wrap = false): void {
+  sort(x: Float64Array, reach: number, wrap = false, place = true): void {
     const d = this.d,
       N = this.N,
       L = this.L;
@@ -217,7 +220,12 @@ export class CellGrid {
       start[c + 1] += start[c];
       fill[c] = start[c];
     }
-    for (let a = 0; a < N; a++) order[fill[cellOf[a]]++] = a;
+    if (place) for (let a = 0; a < N; a++) order[fill[cellOf[a]]++] = a;
+  }
+
+  /** Next free position of each cell after sort(x, reach, wrap, false) (see sort). */
+  get cursor(): Int32Array {
+    return this.fill;
   }
 
   /** Selects the grid nx x ny x nz and its stencil, cached by shape. */
