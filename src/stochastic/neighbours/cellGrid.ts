@@ -168,7 +168,7 @@ export class CellGrid {
     start.fill(0);
     if (d === 2 && !openX && !openY) {
       // 2D periodic (the hot/cold disks): the general loop below without its per-axis branches and without writing
-      // wz, which stays 0 beyond the dimension (as wy in 1D): the same arithmetic, one pass fewer over memory.
+      // wz, which stays 0 beyond the dimension (as wy in 1D): the same arithmetic, one store stream fewer.
       for (let a = 0; a < N; a++) {
         const o = 2 * a;
         const sx = x[o] * iLx - Math.floor(x[o] * iLx),
