@@ -87,9 +87,9 @@ export function readModelFile(path: string): Model {
 }
 
 /**
- * A model file's text into plain data: a `.json` file through JSON.parse (the YAML parser, about a third of the
- * start-up of `ness solve --json`, is not even loaded), anything else, or a JSON file JSON.parse refuses or that
- * repeats a key, through the YAML parser as loadModel does (same data, same messages).
+ * A model file's text into plain data: a `.json` file through JSON.parse (the YAML parser is not even loaded: about
+ * 35 ms of imports, and about 80 ms to parse a 100-site chain), anything else, or a JSON file JSON.parse refuses or
+ * that repeats a key, through the YAML parser as loadModel does (same data, same messages).
  */
 export function parseModelFile(text: string, path: string): unknown {
   if (/\.json$/i.test(path)) {
