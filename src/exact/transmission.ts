@@ -36,6 +36,8 @@ import { matrix } from "../linalg/matrix.js";
 import {
   ChainGreen,
   ChainPencil,
+  SWEEP_LANES,
+  POLE_LANES,
   ComplexLdl,
   RealLdl,
   complexLdlSolve,
@@ -687,73 +689,155 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
   let m = 0;
   /** Locates the modes with eigenvalues in (lo0, hi0], counts cl0..ch0; returns their Breit-Wigner shares. */
   const locate = (lo0: number, hi0: number, cl0: number, ch0: number): number => {
+    // Bisection by Sturm counts down to brackets of one eigenvalue each (lowest first), then the modes of all the
+    // brackets together, SWEEP_LANES shifts per sweep (independent recurrences interleaved: see sweepLanes).
+    const one: number[] = [];
+    const L = SWEEP_LANES;
+    const lam = new Float64Array(L);
+    const out = pencil.lanes;
+    // Breadth first: the intervals of one level are split at their midpoints together, L Sturm counts per sweep.
+    let level: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
+    const split: [number, number, number, number][] = [];
+    while (level.length > 0) {
+      split.length = 0;
+      for (const [lo, hi, cl, ch] of level) {
+        if (ch <= cl) continue;
+        if (ch - cl === 1) {
+          one.push(lo, hi, cl);
+          continue;
+        }
+        if (hi - lo <= 1e-13 * hi) {
+          // A cluster: its modes' widths are not resolved here; the narrowest possible (0) keeps it out of the
+          // panels' peak maps, and NaN amplitudes keep it out of the negligible-mode estimate (it is integrated, not
+          // skipped).
+          for (let k = cl; k < ch; k++) {
+            omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
+            halfWidth[k] = 0;
+            bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
+            m++;
+          }
+          continue;
+        }
+        split.push([lo, hi, cl, ch]);
+      }
+      const next: [number, number, number, number][] = [];
+      for (let i0 = 0; i0 < split.length; i0 += L) {
+        const used = Math.min(L, split.length - i0);
+        for (let l = 0; l < L; l++) {
+          const [lo, hi] = split[i0 + Math.min(l, used - 1)];
+          lam[l] = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+        }
+        pencil.countLanes(lam, used);
+        for (let l = 0; l < used; l++) {
+          const [lo, hi, cl, ch] = split[i0 + l];
+          const cm = Math.min(Math.max(out.negative[l], cl), ch);
+          next.push([lo, lam[l], cl, cm], [lam[l], hi, cm, ch]);
+        }
+      }
+      level = next;
+    }
+    // The brackets lowest first (the order of the modes' records).
+    const byCount = Int32Array.from({ length: one.length / 3 }, (_, i) => i).sort(
+      (x, y) => one[3 * x + 2] - one[3 * y + 2],
+    );
+    const unsorted = one.slice();
+    byCount.forEach((i, j) => {
+      for (let c = 0; c < 3; c++) one[3 * j + c] = unsorted[3 * i + c];
+    });
+    const K = one.length / 3;
+    const a = new Float64Array(K);
+    const b = new Float64Array(K);
+    const x = new Float64Array(K);
+    const uEnd = new Float64Array(K);
+    const iters = new Int32Array(K);
+    // 0: Laguerre steps; 1: one more sweep at x for the end weight; 2: done.
+    const phase = new Uint8Array(K);
+    for (let i = 0; i < K; i++) {
+      a[i] = one[3 * i];
+      b[i] = one[3 * i + 1];
+      x[i] = 0.5 * (a[i] + b[i]);
+    }
+    /**
+     * One eigenvalue in (a, b]: safeguarded Laguerre steps on the determinant (a polynomial of degree n with real
+     * roots: cubic convergence to a neighbouring root from any point; the Sturm count keeps the bracket). Takes the
+     * sweep at x[i]; returns true when the mode's forward sweeps are done.
+     */
+    const laguerre = (i: number, negative: number, G: number, curvature: number, endWeight: number): boolean => {
+      const xi = x[i];
+      if (negative > one[3 * i + 2]) b[i] = xi;
+      else a[i] = xi;
+      const root = Math.sqrt(Math.max((n - 1) * (n * curvature - G * G), 0));
+      // The two signs approximate the nearest roots on either side; take the one in the bracket (the larger
+      // denominator, the nearer root, first).
+      const near = xi - n / (G >= 0 ? G + root : G - root);
+      const far = xi - n / (G >= 0 ? G - root : G + root);
+      const next = near > a[i] && near < b[i] ? near : far;
+      // Cubic convergence: after a step below 1e-12 the error is at rounding level. (x may sit on an end of the
+      // bracket after this sweep's count: a step of zero there is convergence, not an exit.)
+      if (Math.abs(next - xi) <= 1e-12 * Math.abs(xi)) {
+        // The end weight of this sweep stands for the root's (it moves by ~1e-12 relative).
+        uEnd[i] = endWeight;
+        if (next >= a[i] && next <= b[i]) x[i] = next;
+        // (A NaN end weight: one more sweep at x.)
+        phase[i] = Number.isNaN(endWeight) ? 1 : 2;
+        return phase[i] === 2;
+      }
+      iters[i]++;
+      if (!(next > a[i] && next < b[i])) {
+        x[i] = 0.5 * (a[i] + b[i]);
+        if (b[i] - a[i] <= 4e-16 * b[i]) {
+          phase[i] = 1;
+          return false;
+        }
+      } else x[i] = next;
+      if (iters[i] >= 200) phase[i] = 1;
+      return false;
+    };
+    const slot = new Int32Array(L).fill(-1);
+    let queued = 0;
+    for (;;) {
+      let used = 0;
+      for (let l = 0; l < L; l++) {
+        if (slot[l] < 0 && queued < K) slot[l] = queued++;
+        if (slot[l] >= 0) used++;
+      }
+      if (used === 0) break;
+      let pad = 0;
+      for (let l = 0; l < L; l++) if (slot[l] >= 0) pad = x[slot[l]];
+      for (let l = 0; l < L; l++) lam[l] = slot[l] >= 0 ? x[slot[l]] : pad;
+      pencil.sweepLanes(lam, false, used);
+      for (let l = 0; l < L; l++) {
+        const i = slot[l];
+        if (i < 0) continue;
+        if (phase[i] === 1) {
+          uEnd[i] = out.endWeight[l];
+          phase[i] = 2;
+          slot[l] = -1;
+        } else if (laguerre(i, out.negative[l], out.logDerivative[l], out.logCurvature[l], out.endWeight[l]))
+          slot[l] = -1;
+      }
+    }
+    // The other end's weight: sweeps from the last site, L modes at a time.
+    const uStart = new Float64Array(K);
+    for (let i0 = 0; i0 < K; i0 += L) {
+      const used = Math.min(L, K - i0);
+      for (let l = 0; l < L; l++) lam[l] = x[i0 + Math.min(l, used - 1)];
+      pencil.sweepLanes(lam, true, used);
+      for (let l = 0; l < used; l++) uStart[i0 + l] = out.endWeight[l];
+    }
     let share = 0;
-    const stack: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
-    while (stack.length > 0) {
-      const [lo, hi, cl, ch] = stack.pop()!;
-      if (ch <= cl) continue;
-      if (ch - cl === 1) {
-        // One eigenvalue in (lo, hi]: safeguarded Laguerre steps on the determinant (a polynomial of degree n with
-        // real roots: cubic convergence to a neighbouring root from any point; the Sturm count keeps the bracket).
-        let a = lo;
-        let b = hi;
-        let x = 0.5 * (a + b);
-        let converged = NaN;
-        for (let it = 0; it < 200; it++) {
-          pencil.sweep(x);
-          if (pencil.negative > cl) b = x;
-          else a = x;
-          const G = pencil.logDerivative;
-          const root = Math.sqrt(Math.max((n - 1) * (n * pencil.logCurvature - G * G), 0));
-          // The two signs approximate the nearest roots on either side; take the one in the bracket (the larger
-          // denominator, the nearer root, first).
-          const near = x - n / (G >= 0 ? G + root : G - root);
-          const far = x - n / (G >= 0 ? G - root : G + root);
-          const next = near > a && near < b ? near : far;
-          // Cubic convergence: after a step below 1e-12 the error is at rounding level. (x may sit on an end of the
-          // bracket after this sweep's count: a step of zero there is convergence, not an exit.)
-          if (Math.abs(next - x) <= 1e-12 * Math.abs(x)) {
-            // The end weight of this sweep stands for the root's (it moves by ~1e-12 relative).
-            converged = pencil.endWeight;
-            if (next >= a && next <= b) x = next;
-            break;
-          }
-          if (!(next > a && next < b)) {
-            x = 0.5 * (a + b);
-            if (b - a <= 4e-16 * b) break;
-            continue;
-          }
-          x = next;
-        }
-        if (Number.isNaN(converged)) pencil.sweep(x);
-        const uEnd = Math.max(Number.isNaN(converged) ? pencil.endWeight : converged, 0);
-        pencil.sweep(x, true);
-        const uStart = Math.max(pencil.endWeight, 0);
-        const k = cl;
-        omega[k] = Math.sqrt(Math.max(x, 0));
-        const g = g0 * uStart + g1 * uEnd;
-        halfWidth[k] = g / 2;
-        bathAmp2[2 * k + first] = uStart;
-        bathAmp2[2 * k + 1 - first] = uEnd;
-        if (g > 0) share += (g0 * uStart * g1 * uEnd) / g;
-        if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
-        m++;
-        continue;
-      }
-      if (hi - lo <= 1e-13 * hi) {
-        // A cluster: its modes' widths are not resolved here; the narrowest possible (0) keeps it out of the panels'
-        // peak maps, and NaN amplitudes keep it out of the negligible-mode estimate (it is integrated, not skipped).
-        for (let k = cl; k < ch; k++) {
-          omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
-          halfWidth[k] = 0;
-          bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
-          m++;
-        }
-        continue;
-      }
-      const mid = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
-      const cm = Math.min(Math.max(pencil.count(mid), cl), ch);
-      stack.push([mid, hi, cm, ch], [lo, mid, cl, cm]);
+    for (let i = 0; i < K; i++) {
+      const k = one[3 * i + 2];
+      const ue = Math.max(uEnd[i], 0);
+      const us = Math.max(uStart[i], 0);
+      omega[k] = Math.sqrt(Math.max(x[i], 0));
+      const g = g0 * us + g1 * ue;
+      halfWidth[k] = g / 2;
+      bathAmp2[2 * k + first] = us;
+      bathAmp2[2 * k + 1 - first] = ue;
+      if (g > 0) share += (g0 * us * g1 * ue) / g;
+      if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
+      m++;
     }
     return share;
   };
@@ -888,7 +972,6 @@ class ChainPoles {
     );
     const g0 = sys.gamma[order[0]];
     const g1 = sys.gamma[order[n - 1]];
-    const z = pencil.z;
     const w = modes.omega;
     // Narrowest peaks first: their first-order poles are accurate (error ~ h^2 / gap), so Newton finds them
     // reliably; the broad ones (modes at a damped end, overlapping their neighbours) come last, deflated by the
@@ -896,103 +979,198 @@ class ChainPoles {
     const byWidth = Int32Array.from({ length: M }, (_, k) => k).sort((a, b) => modes.halfWidth[a] - modes.halfWidth[b]);
     const poleOf = new Int32Array(M).fill(-1);
     const owner = new Int32Array(M);
-    const near: number[] = [];
-    for (const k of byWidth) {
-      const h = modes.halfWidth[k];
-      if (!want(k) || !(h > 0) || !(w[k] > 0)) continue;
-      // A peak too narrow to resolve (as elsewhere): the pole's distance from the axis is below rounding of the
-      // recurrence, and G_0n(-z) ~ 1 / Im z with it. It keeps the real-axis treatment (a breakpoint).
-      if (2 * h < UNRESOLVABLE_WIDTH * w[k]) {
+    // Modes are started in this order, POLE_LANES at a time in one complex sweep, a mode only when every mode
+    // started before it within DEFLATE places is finished and recorded (so its deflating poles, and the order the
+    // poles are recorded in, are those of one mode after the other).
+    type Job = {
+      k: number;
+      near: number[];
+      narrow: boolean;
+      gap: number;
+      zr: number;
+      zi: number;
+      it: number;
+      last: number;
+      ok: boolean;
+      /** 0: Newton steps; 1: the sweep at -z; 2: done. */
+      phase: number;
+      rejected: boolean;
+      aRe: number;
+      aIm: number;
+      aLog: number;
+      rRe: number;
+      rIm: number;
+    };
+    const L = POLE_LANES;
+    const lanes: (Job | undefined)[] = new Array<Job | undefined>(L).fill(undefined);
+    const started: Job[] = [];
+    const zl = pencil.zLanes;
+    const wr = new Float64Array(L);
+    const wi = new Float64Array(L);
+    const record = (job: Job) => {
+      const { k, zr, zi } = job;
+      if (job.rejected || !Number.isFinite(job.rRe + job.rIm)) {
+        this.rejected++;
         this.panelled[k] = 1;
-        continue;
+        return;
       }
-      const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
-      if (!(gap > 0)) continue;
-      const narrow = h < 0.25 * gap;
-      // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
-      // (Maehly) does not converge to them again.
-      near.length = 0;
-      for (let j = Math.max(0, k - DEFLATE); j < Math.min(M, k + DEFLATE + 1); j++)
-        if (poleOf[j] >= 0) near.push(poleOf[j]);
-      let zr = w[k];
-      let zi = -h;
-      let ok = false;
-      let last = Infinity;
-      for (let it = 0; it < 40; it++) {
-        pencil.complexSweep(zr, zi, g0, g1);
-        this.sweeps++;
-        let lr = z.logDerRe;
-        let li = z.logDerIm;
-        for (const j of near) {
-          const dr = zr - this.re[j];
-          const di = zi - this.im[j];
-          const q = 1 / (dr * dr + di * di);
-          lr -= dr * q;
-          li += di * q;
-        }
-        const d = lr * lr + li * li;
-        // Step -1 / (ln det)'.
-        const sr = -lr / d;
-        const si = li / d;
-        if (!Number.isFinite(sr + si)) break;
-        const size = Math.hypot(sr, si);
-        if (size <= 1e-14 * Math.hypot(zr, zi) || (size >= last && size <= 1e-11 * Math.hypot(zr, zi))) {
-          // Converged (the last sweep is at the pole to rounding): the residue from it.
-          last = size;
-          ok = true;
-          break;
-        }
-        zr += sr;
-        zi += si;
-        last = size;
-      }
+      const c = this.count++;
+      this.re[c] = zr;
+      this.im[c] = zi;
+      this.resRe[c] = job.rRe;
+      this.resIm[c] = job.rIm;
+      this.subtracted[k] = 1;
+      poleOf[k] = c;
+      owner[c] = k;
+      // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
+      // half-width in its content (as the peak panels' systematic estimate).
+      this.error += 2 * Math.PI * Math.hypot(job.rRe, job.rIm) * ((4 * EPS * Math.hypot(zr, zi) + job.last) / -zi);
+    };
+    /** Newton's iteration of a job has ended: accepted (then its sweep at -z follows) or rejected. */
+    const endNewton = (job: Job) => {
+      const { k, zr, zi, near } = job;
       // Accepted: Newton converged to a zero of the determinant in the lower half plane, for a narrow peak within a
       // quarter of the gap of its first-order position (its own pole), for a broad one within a few widths, and
       // distinct from the poles found nearby.
       let distinct = true;
       for (const j of near)
         if (Math.hypot(zr - this.re[j], zi - this.im[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
-      const reach = narrow ? 0.25 * gap : 4 * h;
-      if (!ok || !distinct || !(zi < 0) || !(zr > 0) || Math.hypot(zr - w[k], zi + h) > reach) {
-        this.rejected++;
-        this.panelled[k] = 1;
-        continue;
+      const h = modes.halfWidth[k];
+      const reach = job.narrow ? 0.25 * job.gap : 4 * h;
+      if (!job.ok || !distinct || !(zi < 0) || !(zr > 0) || Math.hypot(zr - w[k], zi + h) > reach) {
+        job.rejected = true;
+        job.phase = 2;
+      } else job.phase = 1;
+    };
+    let next = 0;
+    for (;;) {
+      // Start modes in order while lanes are free and nothing unfinished is within DEFLATE places.
+      for (let l = 0; l < L && next < byWidth.length; l++) {
+        if (lanes[l]) continue;
+        let job: Job | undefined;
+        while (next < byWidth.length && !job) {
+          const k = byWidth[next];
+          const h = modes.halfWidth[k];
+          if (!want(k) || !(h > 0) || !(w[k] > 0)) {
+            next++;
+            continue;
+          }
+          // A peak too narrow to resolve (as elsewhere): the pole's distance from the axis is below rounding of the
+          // recurrence, and G_0n(-z) ~ 1 / Im z with it. It keeps the real-axis treatment (a breakpoint).
+          if (2 * h < UNRESOLVABLE_WIDTH * w[k]) {
+            this.panelled[k] = 1;
+            next++;
+            continue;
+          }
+          const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
+          if (!(gap > 0)) {
+            next++;
+            continue;
+          }
+          if (started.some((o) => Math.abs(o.k - k) <= DEFLATE)) break;
+          next++;
+          // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
+          // (Maehly) does not converge to them again.
+          const near: number[] = [];
+          for (let j = Math.max(0, k - DEFLATE); j < Math.min(M, k + DEFLATE + 1); j++)
+            if (poleOf[j] >= 0) near.push(poleOf[j]);
+          job = {
+            k,
+            near,
+            narrow: h < 0.25 * gap,
+            gap,
+            zr: w[k],
+            zi: -h,
+            it: 0,
+            last: Infinity,
+            ok: false,
+            phase: 0,
+            rejected: false,
+            aRe: 0,
+            aIm: 0,
+            aLog: 0,
+            rRe: 0,
+            rIm: 0,
+          };
+        }
+        if (!job) break;
+        lanes[l] = job;
+        started.push(job);
       }
-      // Residue of G_0n at z: p / f_n'(z) (the sign (-1)^(n-1) cancels against G_0n(-z)'s).
-      const dd = z.lastDerRe * z.lastDerRe + z.lastDerIm * z.lastDerIm;
-      const aRe = (z.pRe * z.lastDerRe + z.pIm * z.lastDerIm) / dd;
-      const aIm = (z.pIm * z.lastDerRe - z.pRe * z.lastDerIm) / dd;
-      const aLog = z.pLog2;
-      // G_0n(-z) = p / f_n at -z.
-      pencil.complexSweep(-zr, -zi, g0, g1);
-      this.sweeps++;
-      const ff = z.lastRe * z.lastRe + z.lastIm * z.lastIm;
-      const bRe = (z.pRe * z.lastRe + z.pIm * z.lastIm) / ff;
-      const bIm = (z.pIm * z.lastRe - z.pRe * z.lastIm) / ff;
-      const scale = 2 ** (aLog + z.pLog2);
-      // R = z^2 a b.
-      const abRe = aRe * bRe - aIm * bIm;
-      const abIm = aRe * bIm + aIm * bRe;
-      const z2Re = zr * zr - zi * zi;
-      const z2Im = 2 * zr * zi;
-      const rRe = scale * (z2Re * abRe - z2Im * abIm);
-      const rIm = scale * (z2Re * abIm + z2Im * abRe);
-      if (!Number.isFinite(rRe + rIm)) {
-        this.rejected++;
-        this.panelled[k] = 1;
-        continue;
+      let used = 0;
+      let pad: Job | undefined;
+      for (const job of lanes)
+        if (job) {
+          used++;
+          pad = job;
+        }
+      if (!pad) break;
+      for (let l = 0; l < L; l++) {
+        const job = lanes[l] ?? pad;
+        // Newton: at z; the residue's second factor: at -z.
+        wr[l] = job.phase === 0 ? job.zr : -job.zr;
+        wi[l] = job.phase === 0 ? job.zi : -job.zi;
       }
-      const c = this.count++;
-      this.re[c] = zr;
-      this.im[c] = zi;
-      this.resRe[c] = rRe;
-      this.resIm[c] = rIm;
-      this.subtracted[k] = 1;
-      poleOf[k] = c;
-      owner[c] = k;
-      // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
-      // half-width in its content (as the peak panels' systematic estimate).
-      this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * ((4 * EPS * Math.hypot(zr, zi) + last) / -zi);
+      pencil.complexSweepLanes(wr, wi, g0, g1, used);
+      this.sweeps += used;
+      for (let l = 0; l < L; l++) {
+        const job = lanes[l];
+        if (!job) continue;
+        if (job.phase === 0) {
+          const { zr, zi } = job;
+          let lr = zl.logDerRe[l];
+          let li = zl.logDerIm[l];
+          for (const j of job.near) {
+            const dr = zr - this.re[j];
+            const di = zi - this.im[j];
+            const q = 1 / (dr * dr + di * di);
+            lr -= dr * q;
+            li += di * q;
+          }
+          const d = lr * lr + li * li;
+          // Step -1 / (ln det)'.
+          const sr = -lr / d;
+          const si = li / d;
+          if (!Number.isFinite(sr + si)) {
+            endNewton(job);
+          } else {
+            const size = Math.hypot(sr, si);
+            if (size <= 1e-14 * Math.hypot(zr, zi) || (size >= job.last && size <= 1e-11 * Math.hypot(zr, zi))) {
+              // Converged (the last sweep is at the pole to rounding): the residue of G_0n at z from it,
+              // p / f_n'(z) (the sign (-1)^(n-1) cancels against G_0n(-z)'s).
+              job.last = size;
+              job.ok = true;
+              const dd = zl.lastDerRe[l] * zl.lastDerRe[l] + zl.lastDerIm[l] * zl.lastDerIm[l];
+              job.aRe = (zl.pRe[l] * zl.lastDerRe[l] + zl.pIm[l] * zl.lastDerIm[l]) / dd;
+              job.aIm = (zl.pIm[l] * zl.lastDerRe[l] - zl.pRe[l] * zl.lastDerIm[l]) / dd;
+              job.aLog = zl.pLog2[l];
+              endNewton(job);
+            } else {
+              job.zr = zr + sr;
+              job.zi = zi + si;
+              job.last = size;
+              if (++job.it >= 40) endNewton(job);
+            }
+          }
+        } else if (job.phase === 1) {
+          // G_0n(-z) = p / f_n at -z; R = z^2 a b.
+          const { zr, zi, aRe, aIm } = job;
+          const ff = zl.lastRe[l] * zl.lastRe[l] + zl.lastIm[l] * zl.lastIm[l];
+          const bRe = (zl.pRe[l] * zl.lastRe[l] + zl.pIm[l] * zl.lastIm[l]) / ff;
+          const bIm = (zl.pIm[l] * zl.lastRe[l] - zl.pRe[l] * zl.lastIm[l]) / ff;
+          const scale = 2 ** (job.aLog + zl.pLog2[l]);
+          const abRe = aRe * bRe - aIm * bIm;
+          const abIm = aRe * bIm + aIm * bRe;
+          const z2Re = zr * zr - zi * zi;
+          const z2Im = 2 * zr * zi;
+          job.rRe = scale * (z2Re * abRe - z2Im * abIm);
+          job.rIm = scale * (z2Re * abIm + z2Im * abRe);
+          job.phase = 2;
+        }
+        if (job.phase === 2) lanes[l] = undefined;
+      }
+      // Record the finished jobs in the order they were started.
+      while (started.length > 0 && started[0].phase === 2) record(started.shift()!);
     }
     // A pole found twice (from modes far apart in the deflation windows) would be subtracted twice: sorted by real
     // part, duplicates are neighbours; a duplicate is dropped, and its mode (whose own pole was not found) gets

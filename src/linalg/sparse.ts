@@ -608,6 +608,11 @@ export class ChainGreen {
   }
 }
 
+/** ChainPencil.sweepLanes: shifts swept together in one pass. */
+export const SWEEP_LANES = 4;
+/** ChainPencil.complexSweepLanes: frequencies swept together in one pass. */
+export const POLE_LANES = 4;
+
 /**
  * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
  * the pivots r_k = a_k - b_(k-1)^2 / r_(k-1) of its LDL^T (Sturm sequence: the number of negative pivots is the
@@ -739,6 +744,222 @@ export class ChainPencil {
     this.endWeight = -1 / (d + r * prevLogDer);
   }
 
+  /**
+   * SWEEP_LANES sweeps with derivatives at independent shifts in one pass (the same arithmetic as `sweep`, lane by
+   * lane, so the results are identical to four calls): the recurrences are latency-bound on their division, and four
+   * independent ones interleaved keep the divider busy. lambdas[0..3] in, lane results in `lanes`; `used` lanes are
+   * counted in `counts` (the others are padding whose results are ignored).
+   */
+  sweepLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
+    const { n, v, m, b2, tiny } = this;
+    const l0 = lambdas[0];
+    let q0 = 0,
+      r0 = 1,
+      d0 = 0,
+      e0 = 0,
+      ld0 = 0,
+      cv0 = 0,
+      pl0 = 0,
+      ng0 = 0;
+    const l1 = lambdas[1];
+    let q1 = 0,
+      r1 = 1,
+      d1 = 0,
+      e1 = 0,
+      ld1 = 0,
+      cv1 = 0,
+      pl1 = 0,
+      ng1 = 0;
+    const l2 = lambdas[2];
+    let q2 = 0,
+      r2 = 1,
+      d2 = 0,
+      e2 = 0,
+      ld2 = 0,
+      cv2 = 0,
+      pl2 = 0,
+      ng2 = 0;
+    const l3 = lambdas[3];
+    let q3 = 0,
+      r3 = 1,
+      d3 = 0,
+      e3 = 0,
+      ld3 = 0,
+      cv3 = 0,
+      pl3 = 0,
+      ng3 = 0;
+    let s = 0;
+    // One loop per direction (constant index arithmetic in the loop).
+    if (reverse) {
+      for (let k = n - 1; k >= 0; k--) {
+        const vk = v[k];
+        const mk = m[k];
+        const rn0 = vk - l0 * mk - s * q0;
+        const qq0 = q0 * q0;
+        e0 = s * qq0 * (e0 - 2 * d0 * d0 * q0);
+        d0 = -mk + s * d0 * qq0;
+        r0 = rn0 >= tiny || rn0 <= -tiny ? rn0 : tiny;
+        q0 = 1 / r0;
+        if (r0 < 0) ng0++;
+        pl0 = ld0;
+        const t0 = d0 * q0;
+        ld0 += t0;
+        cv0 += t0 * t0 - e0 * q0;
+        const rn1 = vk - l1 * mk - s * q1;
+        const qq1 = q1 * q1;
+        e1 = s * qq1 * (e1 - 2 * d1 * d1 * q1);
+        d1 = -mk + s * d1 * qq1;
+        r1 = rn1 >= tiny || rn1 <= -tiny ? rn1 : tiny;
+        q1 = 1 / r1;
+        if (r1 < 0) ng1++;
+        pl1 = ld1;
+        const t1 = d1 * q1;
+        ld1 += t1;
+        cv1 += t1 * t1 - e1 * q1;
+        const rn2 = vk - l2 * mk - s * q2;
+        const qq2 = q2 * q2;
+        e2 = s * qq2 * (e2 - 2 * d2 * d2 * q2);
+        d2 = -mk + s * d2 * qq2;
+        r2 = rn2 >= tiny || rn2 <= -tiny ? rn2 : tiny;
+        q2 = 1 / r2;
+        if (r2 < 0) ng2++;
+        pl2 = ld2;
+        const t2 = d2 * q2;
+        ld2 += t2;
+        cv2 += t2 * t2 - e2 * q2;
+        const rn3 = vk - l3 * mk - s * q3;
+        const qq3 = q3 * q3;
+        e3 = s * qq3 * (e3 - 2 * d3 * d3 * q3);
+        d3 = -mk + s * d3 * qq3;
+        r3 = rn3 >= tiny || rn3 <= -tiny ? rn3 : tiny;
+        q3 = 1 / r3;
+        if (r3 < 0) ng3++;
+        pl3 = ld3;
+        const t3 = d3 * q3;
+        ld3 += t3;
+        cv3 += t3 * t3 - e3 * q3;
+        if (k > 0) s = b2[k - 1];
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const vk = v[k];
+        const mk = m[k];
+        const rn0 = vk - l0 * mk - s * q0;
+        const qq0 = q0 * q0;
+        e0 = s * qq0 * (e0 - 2 * d0 * d0 * q0);
+        d0 = -mk + s * d0 * qq0;
+        r0 = rn0 >= tiny || rn0 <= -tiny ? rn0 : tiny;
+        q0 = 1 / r0;
+        if (r0 < 0) ng0++;
+        pl0 = ld0;
+        const t0 = d0 * q0;
+        ld0 += t0;
+        cv0 += t0 * t0 - e0 * q0;
+        const rn1 = vk - l1 * mk - s * q1;
+        const qq1 = q1 * q1;
+        e1 = s * qq1 * (e1 - 2 * d1 * d1 * q1);
+        d1 = -mk + s * d1 * qq1;
+        r1 = rn1 >= tiny || rn1 <= -tiny ? rn1 : tiny;
+        q1 = 1 / r1;
+        if (r1 < 0) ng1++;
+        pl1 = ld1;
+        const t1 = d1 * q1;
+        ld1 += t1;
+        cv1 += t1 * t1 - e1 * q1;
+        const rn2 = vk - l2 * mk - s * q2;
+        const qq2 = q2 * q2;
+        e2 = s * qq2 * (e2 - 2 * d2 * d2 * q2);
+        d2 = -mk + s * d2 * qq2;
+        r2 = rn2 >= tiny || rn2 <= -tiny ? rn2 : tiny;
+        q2 = 1 / r2;
+        if (r2 < 0) ng2++;
+        pl2 = ld2;
+        const t2 = d2 * q2;
+        ld2 += t2;
+        cv2 += t2 * t2 - e2 * q2;
+        const rn3 = vk - l3 * mk - s * q3;
+        const qq3 = q3 * q3;
+        e3 = s * qq3 * (e3 - 2 * d3 * d3 * q3);
+        d3 = -mk + s * d3 * qq3;
+        r3 = rn3 >= tiny || rn3 <= -tiny ? rn3 : tiny;
+        q3 = 1 / r3;
+        if (r3 < 0) ng3++;
+        pl3 = ld3;
+        const t3 = d3 * q3;
+        ld3 += t3;
+        cv3 += t3 * t3 - e3 * q3;
+        if (k + 1 < n) s = b2[k];
+      }
+    }
+    this.counts += used;
+    const o = this.lanes;
+    o.negative[0] = ng0;
+    o.logDerivative[0] = ld0;
+    o.logCurvature[0] = cv0;
+    o.endWeight[0] = -1 / (d0 + r0 * pl0);
+    o.negative[1] = ng1;
+    o.logDerivative[1] = ld1;
+    o.logCurvature[1] = cv1;
+    o.endWeight[1] = -1 / (d1 + r1 * pl1);
+    o.negative[2] = ng2;
+    o.logDerivative[2] = ld2;
+    o.logCurvature[2] = cv2;
+    o.endWeight[2] = -1 / (d2 + r2 * pl2);
+    o.negative[3] = ng3;
+    o.logDerivative[3] = ld3;
+    o.logCurvature[3] = cv3;
+    o.endWeight[3] = -1 / (d3 + r3 * pl3);
+  }
+
+  /** Sturm counts (as `count`) at SWEEP_LANES shifts in one pass, into lanes.negative; `used` lanes are counted. */
+  countLanes(lambdas: Float64Array, used: number): void {
+    const { n, v, m, b2, tiny } = this;
+    const l0 = lambdas[0];
+    let r0 = 1;
+    let ng0 = 0;
+    const l1 = lambdas[1];
+    let r1 = 1;
+    let ng1 = 0;
+    const l2 = lambdas[2];
+    let r2 = 1;
+    let ng2 = 0;
+    const l3 = lambdas[3];
+    let r3 = 1;
+    let ng3 = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const vk = v[k];
+      const mk = m[k];
+      r0 = vk - l0 * mk - s / r0;
+      if (!(r0 >= tiny || r0 <= -tiny)) r0 = tiny;
+      if (r0 < 0) ng0++;
+      r1 = vk - l1 * mk - s / r1;
+      if (!(r1 >= tiny || r1 <= -tiny)) r1 = tiny;
+      if (r1 < 0) ng1++;
+      r2 = vk - l2 * mk - s / r2;
+      if (!(r2 >= tiny || r2 <= -tiny)) r2 = tiny;
+      if (r2 < 0) ng2++;
+      r3 = vk - l3 * mk - s / r3;
+      if (!(r3 >= tiny || r3 <= -tiny)) r3 = tiny;
+      if (r3 < 0) ng3++;
+      if (k + 1 < n) s = b2[k];
+    }
+    this.counts += used;
+    const o = this.lanes.negative;
+    o[0] = ng0;
+    o[1] = ng1;
+    o[2] = ng2;
+    o[3] = ng3;
+  }
+
+  /** Results of the last sweepLanes, lane by lane (as the fields of \`sweep\`). */
+  readonly lanes = {
+    negative: new Int32Array(SWEEP_LANES),
+    logDerivative: new Float64Array(SWEEP_LANES),
+    logCurvature: new Float64Array(SWEEP_LANES),
+    endWeight: new Float64Array(SWEEP_LANES),
+  };
+
   /** Results of the last complexSweep (see there). */
   readonly z = {
     /** det'(w) / det(w), d/dw of ln det A(w). */
@@ -826,4 +1047,227 @@ export class ChainPencil {
     z.pIm = pIm;
     z.pLog2 = log2p;
   }
+
+  /**
+   * POLE_LANES complex sweeps (as `complexSweep`, lane by lane the same arithmetic, so the same results) at
+   * independent frequencies wRe[l] + i wIm[l] in one pass, into `zLanes`; `used` lanes are counted.
+   */
+  complexSweepLanes(wRe: Float64Array, wIm: Float64Array, g0: number, g1: number, used: number): void {
+    const { n, v, m, b2 } = this;
+    const a0 = wRe[0];
+    const c0 = wIm[0];
+    const w2Re0 = a0 * a0 - c0 * c0;
+    const w2Im0 = 2 * a0 * c0;
+    let fRe0 = 1;
+    let fIm0 = 0;
+    let iRe0 = 0;
+    let iIm0 = 0;
+    let dRe0 = 0;
+    let dIm0 = 0;
+    let lRe0 = 0;
+    let lIm0 = 0;
+    let pRe0 = 1;
+    let pIm0 = 0;
+    let log2p0 = 0;
+    const a1 = wRe[1];
+    const c1 = wIm[1];
+    const w2Re1 = a1 * a1 - c1 * c1;
+    const w2Im1 = 2 * a1 * c1;
+    let fRe1 = 1;
+    let fIm1 = 0;
+    let iRe1 = 0;
+    let iIm1 = 0;
+    let dRe1 = 0;
+    let dIm1 = 0;
+    let lRe1 = 0;
+    let lIm1 = 0;
+    let pRe1 = 1;
+    let pIm1 = 0;
+    let log2p1 = 0;
+    const a2 = wRe[2];
+    const c2 = wIm[2];
+    const w2Re2 = a2 * a2 - c2 * c2;
+    const w2Im2 = 2 * a2 * c2;
+    let fRe2 = 1;
+    let fIm2 = 0;
+    let iRe2 = 0;
+    let iIm2 = 0;
+    let dRe2 = 0;
+    let dIm2 = 0;
+    let lRe2 = 0;
+    let lIm2 = 0;
+    let pRe2 = 1;
+    let pIm2 = 0;
+    let log2p2 = 0;
+    const a3 = wRe[3];
+    const c3 = wIm[3];
+    const w2Re3 = a3 * a3 - c3 * c3;
+    const w2Im3 = 2 * a3 * c3;
+    let fRe3 = 1;
+    let fIm3 = 0;
+    let iRe3 = 0;
+    let iIm3 = 0;
+    let dRe3 = 0;
+    let dIm3 = 0;
+    let lRe3 = 0;
+    let lIm3 = 0;
+    let pRe3 = 1;
+    let pIm3 = 0;
+    let log2p3 = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const g = k === 0 ? g0 : k === n - 1 ? g1 : 0;
+      const vk = v[k];
+      const mk = m[k];
+      fRe0 = vk - w2Re0 * mk + g * c0 - s * iRe0;
+      fIm0 = -w2Im0 * mk - g * a0 - s * iIm0;
+      const sqRe0 = iRe0 * iRe0 - iIm0 * iIm0;
+      const sqIm0 = 2 * iRe0 * iIm0;
+      const nRe0 = -2 * a0 * mk + s * (dRe0 * sqRe0 - dIm0 * sqIm0);
+      dIm0 = -2 * c0 * mk - g + s * (dRe0 * sqIm0 + dIm0 * sqRe0);
+      dRe0 = nRe0;
+      const q0 = 1 / (fRe0 * fRe0 + fIm0 * fIm0);
+      iRe0 = fRe0 * q0;
+      iIm0 = -fIm0 * q0;
+      lRe0 += dRe0 * iRe0 - dIm0 * iIm0;
+      lIm0 += dRe0 * iIm0 + dIm0 * iRe0;
+      fRe1 = vk - w2Re1 * mk + g * c1 - s * iRe1;
+      fIm1 = -w2Im1 * mk - g * a1 - s * iIm1;
+      const sqRe1 = iRe1 * iRe1 - iIm1 * iIm1;
+      const sqIm1 = 2 * iRe1 * iIm1;
+      const nRe1 = -2 * a1 * mk + s * (dRe1 * sqRe1 - dIm1 * sqIm1);
+      dIm1 = -2 * c1 * mk - g + s * (dRe1 * sqIm1 + dIm1 * sqRe1);
+      dRe1 = nRe1;
+      const q1 = 1 / (fRe1 * fRe1 + fIm1 * fIm1);
+      iRe1 = fRe1 * q1;
+      iIm1 = -fIm1 * q1;
+      lRe1 += dRe1 * iRe1 - dIm1 * iIm1;
+      lIm1 += dRe1 * iIm1 + dIm1 * iRe1;
+      fRe2 = vk - w2Re2 * mk + g * c2 - s * iRe2;
+      fIm2 = -w2Im2 * mk - g * a2 - s * iIm2;
+      const sqRe2 = iRe2 * iRe2 - iIm2 * iIm2;
+      const sqIm2 = 2 * iRe2 * iIm2;
+      const nRe2 = -2 * a2 * mk + s * (dRe2 * sqRe2 - dIm2 * sqIm2);
+      dIm2 = -2 * c2 * mk - g + s * (dRe2 * sqIm2 + dIm2 * sqRe2);
+      dRe2 = nRe2;
+      const q2 = 1 / (fRe2 * fRe2 + fIm2 * fIm2);
+      iRe2 = fRe2 * q2;
+      iIm2 = -fIm2 * q2;
+      lRe2 += dRe2 * iRe2 - dIm2 * iIm2;
+      lIm2 += dRe2 * iIm2 + dIm2 * iRe2;
+      fRe3 = vk - w2Re3 * mk + g * c3 - s * iRe3;
+      fIm3 = -w2Im3 * mk - g * a3 - s * iIm3;
+      const sqRe3 = iRe3 * iRe3 - iIm3 * iIm3;
+      const sqIm3 = 2 * iRe3 * iIm3;
+      const nRe3 = -2 * a3 * mk + s * (dRe3 * sqRe3 - dIm3 * sqIm3);
+      dIm3 = -2 * c3 * mk - g + s * (dRe3 * sqIm3 + dIm3 * sqRe3);
+      dRe3 = nRe3;
+      const q3 = 1 / (fRe3 * fRe3 + fIm3 * fIm3);
+      iRe3 = fRe3 * q3;
+      iIm3 = -fIm3 * q3;
+      lRe3 += dRe3 * iRe3 - dIm3 * iIm3;
+      lIm3 += dRe3 * iIm3 + dIm3 * iRe3;
+      if (k + 1 < n) {
+        s = b2[k];
+        const b = Math.sqrt(s);
+        const tRe0 = b * (pRe0 * iRe0 - pIm0 * iIm0);
+        pIm0 = b * (pRe0 * iIm0 + pIm0 * iRe0);
+        pRe0 = tRe0;
+        const tRe1 = b * (pRe1 * iRe1 - pIm1 * iIm1);
+        pIm1 = b * (pRe1 * iIm1 + pIm1 * iRe1);
+        pRe1 = tRe1;
+        const tRe2 = b * (pRe2 * iRe2 - pIm2 * iIm2);
+        pIm2 = b * (pRe2 * iIm2 + pIm2 * iRe2);
+        pRe2 = tRe2;
+        const tRe3 = b * (pRe3 * iRe3 - pIm3 * iIm3);
+        pIm3 = b * (pRe3 * iIm3 + pIm3 * iRe3);
+        pRe3 = tRe3;
+        if ((k & 7) === 7) {
+          const big0 = Math.max(Math.abs(pRe0), Math.abs(pIm0));
+          if (big0 > 2 ** 200 || (big0 < 2 ** -200 && big0 > 0)) {
+            const e = Math.floor(Math.log2(big0));
+            const f = 2 ** -e;
+            pRe0 *= f;
+            pIm0 *= f;
+            log2p0 += e;
+          }
+          const big1 = Math.max(Math.abs(pRe1), Math.abs(pIm1));
+          if (big1 > 2 ** 200 || (big1 < 2 ** -200 && big1 > 0)) {
+            const e = Math.floor(Math.log2(big1));
+            const f = 2 ** -e;
+            pRe1 *= f;
+            pIm1 *= f;
+            log2p1 += e;
+          }
+          const big2 = Math.max(Math.abs(pRe2), Math.abs(pIm2));
+          if (big2 > 2 ** 200 || (big2 < 2 ** -200 && big2 > 0)) {
+            const e = Math.floor(Math.log2(big2));
+            const f = 2 ** -e;
+            pRe2 *= f;
+            pIm2 *= f;
+            log2p2 += e;
+          }
+          const big3 = Math.max(Math.abs(pRe3), Math.abs(pIm3));
+          if (big3 > 2 ** 200 || (big3 < 2 ** -200 && big3 > 0)) {
+            const e = Math.floor(Math.log2(big3));
+            const f = 2 ** -e;
+            pRe3 *= f;
+            pIm3 *= f;
+            log2p3 += e;
+          }
+        }
+      }
+    }
+    this.counts += used;
+    const z = this.zLanes;
+    z.logDerRe[0] = lRe0;
+    z.logDerIm[0] = lIm0;
+    z.lastRe[0] = fRe0;
+    z.lastIm[0] = fIm0;
+    z.lastDerRe[0] = dRe0;
+    z.lastDerIm[0] = dIm0;
+    z.pRe[0] = pRe0;
+    z.pIm[0] = pIm0;
+    z.pLog2[0] = log2p0;
+    z.logDerRe[1] = lRe1;
+    z.logDerIm[1] = lIm1;
+    z.lastRe[1] = fRe1;
+    z.lastIm[1] = fIm1;
+    z.lastDerRe[1] = dRe1;
+    z.lastDerIm[1] = dIm1;
+    z.pRe[1] = pRe1;
+    z.pIm[1] = pIm1;
+    z.pLog2[1] = log2p1;
+    z.logDerRe[2] = lRe2;
+    z.logDerIm[2] = lIm2;
+    z.lastRe[2] = fRe2;
+    z.lastIm[2] = fIm2;
+    z.lastDerRe[2] = dRe2;
+    z.lastDerIm[2] = dIm2;
+    z.pRe[2] = pRe2;
+    z.pIm[2] = pIm2;
+    z.pLog2[2] = log2p2;
+    z.logDerRe[3] = lRe3;
+    z.logDerIm[3] = lIm3;
+    z.lastRe[3] = fRe3;
+    z.lastIm[3] = fIm3;
+    z.lastDerRe[3] = dRe3;
+    z.lastDerIm[3] = dIm3;
+    z.pRe[3] = pRe3;
+    z.pIm[3] = pIm3;
+    z.pLog2[3] = log2p3;
+  }
+
+  /** Results of the last complexSweepLanes, lane by lane (as `z`). */
+  readonly zLanes = {
+    logDerRe: new Float64Array(POLE_LANES),
+    logDerIm: new Float64Array(POLE_LANES),
+    lastRe: new Float64Array(POLE_LANES),
+    lastIm: new Float64Array(POLE_LANES),
+    lastDerRe: new Float64Array(POLE_LANES),
+    lastDerIm: new Float64Array(POLE_LANES),
+    pRe: new Float64Array(POLE_LANES),
+    pIm: new Float64Array(POLE_LANES),
+    pLog2: new Float64Array(POLE_LANES),
+  };
 }

@@ -4,8 +4,11 @@ import { describe, expect, it } from "vitest";
 import { symmetricEigen } from "../../src/linalg/eigen.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import {
+  ChainPencil,
   ComplexLdl,
+  POLE_LANES,
   RealLdl,
+  SWEEP_LANES,
   complexLdlSolve,
   cuthillMcKee,
   symbolicLdl,
@@ -89,5 +92,67 @@ describe("sparse LDL^T", () => {
       const below = Array.from(values).filter((v) => v < lambda).length;
       expect(ldl.factor(shifted, off, 1e-14)).toBe(below);
     }
+  });
+});
+
+describe("ChainPencil.sweepLanes", () => {
+  it("gives every lane exactly the results of its own sweep (and Sturm count), from either end", () => {
+    const r = rng(17);
+    const n = 500;
+    const k = Float64Array.from({ length: n + 1 }, () => 0.5 + r());
+    const m = Float64Array.from({ length: n }, () => 0.5 + r());
+    const v = Float64Array.from({ length: n }, (_, i) => k[i] + k[i + 1] + 0.1 * r());
+    const off = Float64Array.from({ length: n - 1 }, (_, i) => -k[i + 1]);
+    const pencil = new ChainPencil(v, m, off);
+    // Shifts across the band (and one below it); a padded call (2 lanes used) counts 2 sweeps.
+    const lambdas = [0.01, 0.7, 1.9, 2.3, 3.1, 4.4, 5.2, 9.7].map((x) => x * (1 + 0.01 * r()));
+    for (const reverse of [false, true]) {
+      for (let i0 = 0; i0 < lambdas.length; i0 += SWEEP_LANES) {
+        const lam = Float64Array.from(lambdas.slice(i0, i0 + SWEEP_LANES));
+        const before = pencil.counts;
+        pencil.sweepLanes(lam, reverse, i0 === 0 ? 2 : SWEEP_LANES);
+        expect(pencil.counts - before).toBe(i0 === 0 ? 2 : SWEEP_LANES);
+        const got = {
+          negative: Array.from(pencil.lanes.negative),
+          logDerivative: Array.from(pencil.lanes.logDerivative),
+          logCurvature: Array.from(pencil.lanes.logCurvature),
+          endWeight: Array.from(pencil.lanes.endWeight),
+        };
+        for (let l = 0; l < SWEEP_LANES; l++) {
+          pencil.sweep(lam[l], reverse);
+          expect(got.negative[l]).toBe(pencil.negative);
+          expect(got.negative[l]).toBe(pencil.count(lam[l]));
+          expect(got.logDerivative[l]).toBe(pencil.logDerivative);
+          expect(got.logCurvature[l]).toBe(pencil.logCurvature);
+          expect(got.endWeight[l]).toBe(pencil.endWeight);
+        }
+        if (!reverse) {
+          pencil.countLanes(lam, SWEEP_LANES);
+          for (let l = 0; l < SWEEP_LANES; l++) expect(pencil.lanes.negative[l]).toBe(got.negative[l]);
+        }
+      }
+    }
+  });
+
+  it("gives every lane of complexSweepLanes exactly the results of complexSweep", () => {
+    const r = rng(29);
+    const n = 300;
+    const k = Float64Array.from({ length: n + 1 }, () => 0.5 + r());
+    const m = Float64Array.from({ length: n }, () => 0.5 + r());
+    const v = Float64Array.from({ length: n }, (_, i) => k[i] + k[i + 1]);
+    const off = Float64Array.from({ length: n - 1 }, (_, i) => -k[i + 1]);
+    const pencil = new ChainPencil(v, m, off);
+    const wr = Float64Array.from({ length: POLE_LANES }, (_, l) => (l % 2 ? -1 : 1) * (0.3 + l * 0.45 + 0.01 * r()));
+    const wi = Float64Array.from({ length: POLE_LANES }, (_, l) => (l % 2 ? 1 : -1) * 1e-3 * (1 + l));
+    // The last lane above the band: p = prod b / f shrinks by ~2^-5 a site and is rescaled.
+    wr[POLE_LANES - 1] = 6;
+    pencil.complexSweepLanes(wr, wi, 0.7, 0.4, POLE_LANES);
+    const keys = ["logDerRe", "logDerIm", "lastRe", "lastIm", "lastDerRe", "lastDerIm", "pRe", "pIm", "pLog2"] as const;
+    const got = keys.map((key) => Array.from(pencil.zLanes[key]));
+    for (let l = 0; l < POLE_LANES; l++) {
+      pencil.complexSweep(wr[l], wi[l], 0.7, 0.4);
+      keys.forEach((key, i) => expect(got[i][l]).toBe(pencil.z[key]));
+    }
+    expect(got[8].some((x) => x !== 0)).toBe(true);
   });
 });
