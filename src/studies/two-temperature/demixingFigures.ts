@@ -12,6 +12,7 @@ import {
   type Series,
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
+import { isResolved } from "../../stochastic/statistics.js";
 import type {
   DemixingEvidence,
   DemixingParams,
@@ -64,11 +65,12 @@ export type DemixingRun = Pick<
 const QUICK_UNRESOLVED = " (quick: not resolved)";
 
 /**
- * Whether psi > 0 is resolved (more than 4 error bars) at every temperature ratio above 1: the quick snapshot and map
- * figures say "quick: not resolved" otherwise.
+ * Whether psi > 0 is resolved at every temperature ratio above 1 (beyond resolvedStandardErrors(n) error bars for an
+ * error bar from n values: 4 for many, 32.6 for 4 replicas, 10050 for 2): the quick snapshot and map figures say
+ * "quick: not resolved" otherwise.
  */
 function psiResolved(points: { ratio: number; psi: MeasuredValue }[]): boolean {
-  return points.every((p) => p.ratio <= 1 || p.psi.value > 4 * p.psi.error);
+  return points.every((p) => p.ratio <= 1 || (p.psi.value > 0 && isResolved(p.psi.value, p.psi.error, p.psi.batches)));
 }
 
 /** Snapshots of replica 0 at the end of its run: equal temperatures (mixed) beside growing temperature ratios. */
