@@ -99,31 +99,51 @@ describe("the cell grid", () => {
   });
 
   it("sorts into the cell of each wrapped position, cells contiguous, and keeps the wrapped coordinates", () => {
-    const r = rng(5);
-    const N = 500,
-      box = [7.3, 5.1, 6.2];
-    const x = Float64Array.from({ length: 3 * N }, (_, i) => (3 * r() - 1) * box[i % 3]);
-    const grid = new CellGrid(3, box, N);
-    grid.sort(x, 1.2, true);
-    const n = [...grid.shape];
-    expect(n).toEqual([6, 4, 5]);
-    expect([...grid.order].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, a) => a));
-    for (let c = 0; c < grid.cellCount; c++) {
-      for (let i = grid.start[c]; i < grid.start[c + 1]; i++) {
-        const a = grid.order[i];
-        expect(grid.cellOf[a]).toBe(c);
-        const w = [grid.wx[a], grid.wy[a], grid.wz[a]];
-        let cell = 0;
-        for (let k = 0; k < 3; k++) {
-          expect(w[k]).toBeGreaterThanOrEqual(0);
-          expect(w[k]).toBeLessThanOrEqual(box[k]);
-          expect(Math.abs(minimumImage(w[k] - x[3 * a + k], box[k]))).toBeLessThan(1e-12);
-          cell = cell * n[k] + Math.min(n[k] - 1, Math.floor((w[k] / box[k]) * n[k]));
+    // 3D, 2D periodic (its own loop), 2D with an open axis, 1D; coordinates beyond the dimension stay 0.
+    const cases: { box: number[]; shape: number[] }[] = [
+      { box: [7.3, 5.1, 6.2], shape: [6, 4, 5] },
+      { box: [7.3, 5.1], shape: [6, 4, 1] },
+      { box: [7.3, Infinity], shape: [6, 1, 1] },
+      { box: [7.3], shape: [6, 1, 1] },
+    ];
+    for (const { box, shape } of cases) {
+      const r = rng(5);
+      const d = box.length,
+        N = 300;
+      const x = Float64Array.from({ length: d * N }, (_, i) => {
+        const L = box[i % d];
+        return L === Infinity ? 20 * r() - 10 : (3 * r() - 1) * L;
+      });
+      const grid = new CellGrid(d, box, N);
+      grid.sort(x, 1.2, true);
+      const n = [...grid.shape];
+      expect(n).toEqual(shape);
+      expect([...grid.order].sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, a) => a));
+      for (let c = 0; c < grid.cellCount; c++) {
+        for (let i = grid.start[c]; i < grid.start[c + 1]; i++) {
+          const a = grid.order[i];
+          expect(grid.cellOf[a]).toBe(c);
+          const w = [grid.wx[a], grid.wy[a], grid.wz[a]];
+          let cell = 0;
+          for (let k = 0; k < 3; k++) {
+            if (k >= d) {
+              expect(w[k]).toBe(0);
+              continue;
+            }
+            if (box[k] === Infinity) {
+              expect(w[k]).toBe(x[d * a + k]);
+              continue;
+            }
+            expect(w[k]).toBeGreaterThanOrEqual(0);
+            expect(w[k]).toBeLessThanOrEqual(box[k]);
+            expect(Math.abs(minimumImage(w[k] - x[d * a + k], box[k]))).toBeLessThan(1e-12);
+            cell = cell * n[k] + Math.min(n[k] - 1, Math.floor((w[k] / box[k]) * n[k]));
+          }
+          expect(cell).toBe(c);
         }
-        expect(cell).toBe(c);
       }
+      expect(grid.start[grid.cellCount]).toBe(N);
     }
-    expect(grid.start[grid.cellCount]).toBe(N);
   });
 });
 

@@ -48,7 +48,10 @@ export class CellGrid {
   tripleStart: Int32Array = new Int32Array(0);
   /** Cell of each particle at the last sort. */
   readonly cellOf: Int32Array;
-  /** Wrapped coordinates per axis in particle order after sort(x, reach, true): L s with s = x/L - floor(x/L). */
+  /**
+   * Wrapped coordinates per axis in particle order after sort(x, reach, true): L s with s = x/L - floor(x/L); 0
+   * beyond the dimension (never written).
+   */
   readonly wx: Float64Array;
   readonly wy: Float64Array;
   readonly wz: Float64Array;
@@ -123,9 +126,12 @@ export class CellGrid {
 
   /**
    * Sorts the particles at x (row-major N x d, any periodic image) into cells at least `reach` wide; with `wrap`,
-   * also keeps their wrapped coordinates (wx, wy, wz; the coordinate itself along an open axis).
+   * also keeps their wrapped coordinates (wx, wy, wz; the coordinate itself along an open axis). With `place` false
+   * (and more than one cell or `wrap`), the particles are counted into cells (cellOf, start) but not placed: the
+   * caller places each particle a, in increasing a, at position cursor[cellOf[a]]++ of the order (order[pos] = a),
+   * gathering what it needs in cell order in the same pass (CellSort.sort).
    */
-  sort(x: Float64Array, reach: number, wrap = false): void {
+  sort(x: Float64Array, reach: number, wrap = false, place = true): void {
     const d = this.d,
       N = this.N,
       L = this.L;
@@ -160,44 +166,53 @@ export class CellGrid {
       wy = this.wy,
       wz = this.wz;
     start.fill(0);
-    for (let a = 0; a < N; a++) {
-      const o = a * d;
-      // Wrapped coordinate in units of the box: s in [0, 1).
-      let c = 0;
-      if (openX) wx[a] = x[o];
-      else {
-        const sx = x[o] * iLx - Math.floor(x[o] * iLx);
-        c = Math.min(nx - 1, Math.floor(sx * nx));
+    if (d === 2 && !openX && !openY) {
+      // 2D periodic (the hot/cold disks): the general loop below without its per-axis branches and without writing
+      // wz, which stays 0 beyond the dimension (as wy in 1D): the same arithmetic, one store stream fewer.
+      for (let a = 0; a < N; a++) {
+        const o = 2 * a;
+        const sx = x[o] * iLx - Math.floor(x[o] * iLx),
+          sy = x[o + 1] * iLy - Math.floor(x[o + 1] * iLy);
+        const c = (Math.min(nx - 1, Math.floor(sx * nx)) * ny + Math.min(ny - 1, Math.floor(sy * ny))) * nz;
         wx[a] = sx * Lx;
+        wy[a] = sy * Ly;
+        cellOf[a] = c;
+        start[c + 1]++;
       }
-      if (d > 1) {
-        if (openY) {
-          wy[a] = x[o + 1];
-          c *= ny;
-        } else {
-          const sy = x[o + 1] * iLy - Math.floor(x[o + 1] * iLy);
-          c = c * ny + Math.min(ny - 1, Math.floor(sy * ny));
-          wy[a] = sy * Ly;
+    } else {
+      for (let a = 0; a < N; a++) {
+        const o = a * d;
+        // Wrapped coordinate in units of the box: s in [0, 1).
+        let c = 0;
+        if (openX) wx[a] = x[o];
+        else {
+          const sx = x[o] * iLx - Math.floor(x[o] * iLx);
+          c = Math.min(nx - 1, Math.floor(sx * nx));
+          wx[a] = sx * Lx;
         }
-      } else {
-        c *= ny;
-        wy[a] = 0;
+        if (d > 1) {
+          if (openY) {
+            wy[a] = x[o + 1];
+            c *= ny;
+          } else {
+            const sy = x[o + 1] * iLy - Math.floor(x[o + 1] * iLy);
+            c = c * ny + Math.min(ny - 1, Math.floor(sy * ny));
+            wy[a] = sy * Ly;
+          }
+        } else c *= ny; // wy stays 0 beyond the dimension (never written)
+        if (d > 2) {
+          if (openZ) {
+            wz[a] = x[o + 2];
+            c *= nz;
+          } else {
+            const sz = x[o + 2] * iLz - Math.floor(x[o + 2] * iLz);
+            c = c * nz + Math.min(nz - 1, Math.floor(sz * nz));
+            wz[a] = sz * Lz;
+          }
+        } else c *= nz; // wz stays 0 beyond the dimension (never written)
+        cellOf[a] = c;
+        start[c + 1]++;
       }
-      if (d > 2) {
-        if (openZ) {
-          wz[a] = x[o + 2];
-          c *= nz;
-        } else {
-          const sz = x[o + 2] * iLz - Math.floor(x[o + 2] * iLz);
-          c = c * nz + Math.min(nz - 1, Math.floor(sz * nz));
-          wz[a] = sz * Lz;
-        }
-      } else {
-        c *= nz;
-        wz[a] = 0;
-      }
-      cellOf[a] = c;
-      start[c + 1]++;
     }
     if (this.fill.length < ncell) this.fill = new Int32Array(ncell);
     const fill = this.fill;
@@ -205,7 +220,12 @@ export class CellGrid {
       start[c + 1] += start[c];
       fill[c] = start[c];
     }
-    for (let a = 0; a < N; a++) order[fill[cellOf[a]]++] = a;
+    if (place) for (let a = 0; a < N; a++) order[fill[cellOf[a]]++] = a;
+  }
+
+  /** Next free position of each cell after sort(x, reach, wrap, false) (see sort). */
+  get cursor(): Int32Array {
+    return this.fill;
   }
 
   /** Selects the grid nx x ny x nz and its stencil, cached by shape. */

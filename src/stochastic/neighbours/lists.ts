@@ -141,7 +141,9 @@ export class CellSort {
   sort(x: Float64Array, ox?: Float64Array, oy?: Float64Array): void {
     const grid = this.grid,
       N = this.count;
-    grid.sort(x, this.reach, true);
+    const fused = ox !== undefined && oy !== undefined;
+    // With offsets (2D, at least three cells per axis), the grid leaves the placing to the gather below.
+    grid.sort(x, this.reach, true, !fused);
     this.stale = false;
     const order = grid.order,
       wx = grid.wx,
@@ -152,9 +154,13 @@ export class CellSort {
       ys = this.ys,
       zs = this.zs,
       ss = this.ss;
-    if (ox && oy) {
-      for (let pos = 0; pos < N; pos++) {
-        const a = order[pos];
+    if (fused) {
+      // Places each particle and gathers it in one pass in particle order (reads in sequence, writes at pos).
+      const cellOf = grid.cellOf,
+        cursor = grid.cursor;
+      for (let a = 0; a < N; a++) {
+        const pos = cursor[cellOf[a]]++;
+        order[pos] = a;
         const u = wx[a],
           v = wy[a];
         xs[pos] = u;
@@ -164,11 +170,13 @@ export class CellSort {
         oy[pos] = x[2 * a + 1] - v;
       }
     } else {
+      // zs (and in 1D ys) stay 0 beyond the dimension, as the grid's wz (wy): not copied.
+      const d = this.dim;
       for (let pos = 0; pos < N; pos++) {
         const a = order[pos];
         xs[pos] = wx[a];
-        ys[pos] = wy[a];
-        zs[pos] = wz[a];
+        if (d > 1) ys[pos] = wy[a];
+        if (d > 2) zs[pos] = wz[a];
         ss[pos] = sp[a];
       }
     }
