@@ -12,7 +12,7 @@ import {
   type Series,
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import { isResolved } from "../../stochastic/statistics.js";
+import { isResolved, resolvedStandardErrors } from "../../stochastic/statistics.js";
 import type {
   DemixingEvidence,
   DemixingParams,
@@ -226,7 +226,7 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated or separating by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
       `temperatures (dotted): the domains coarsen slowly. ${equalT}` +
       (sweep.verdict && p0.replicas < 16
-        ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): near the thresholds of 4 standard errors they can change with the seed.`
+        ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones).`
         : "") +
       ` Definitions: docs/studies/two-temperature.md.`,
     panels: [
