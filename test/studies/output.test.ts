@@ -61,6 +61,20 @@ describe("streamed JSON and CSV", () => {
     expect(() => [...jsonChunks({ c: new Float64Array([0, 1, NaN]) })]).toThrow(/NaN at c\.2/);
   });
 
+  it("jsonChunks writes long arrays of numbers (the byte writer) and short ones with String(x)'s text", () => {
+    // Numbers of every kind the byte writer handles or hands to String(x): tiny, huge, negative, zero, -0, few digits
+    const kinds = [0, -0, 1, -2.5, 0.1, 1 / 3, 1e-7, 123456789012345680000, 5e-324, -1.7976931348623157e308, 2 ** 60];
+    const long = Float64Array.from({ length: 25_000 }, (_, i) =>
+      i < kinds.length ? kinds[i] : (Math.sin(i) * 10 ** ((i % 40) - 20)) / 3,
+    );
+    const short = Array.from(long.subarray(0, 300));
+    const text = [...jsonChunks({ long, short, after: "x" }, 4096)].join("");
+    const line = (a: ArrayLike<number>) => `[${Array.from(a, (x) => String(x)).join(", ")}]`;
+    expect(text).toBe(`{\n  "long": ${line(long)},\n  "short": ${line(short)},\n  "after": "x"\n}\n`);
+    long[24_000] = Infinity;
+    expect(() => [...jsonChunks({ a: { long } })]).toThrow(/Infinity at a\.long\.24000/);
+  });
+
   it("csvRows streams rows in full precision; a non-finite value leaves no file behind", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-output-"));
     const file = join(dir, "out.csv");

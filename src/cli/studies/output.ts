@@ -102,6 +102,17 @@ export function checkDocument(doc: unknown, path = ""): void {
   }
 }
 
+/** Bytes of number text (jsonChunks' numeric arrays) before they are handed on as text: 64 KiB, made on first use. */
+const NUMBER_CHUNK = 65536;
+/**
+ * Arrays of at least this many numbers go through the byte writer: 2.2x less CPU than String(x) per number on 1.2
+ * million numbers, about even at 40000 in a fresh process (the byte writer is not compiled yet), 5 ms slower at 1000.
+ */
+const BYTES_FROM = 20000;
+let numberBytes: Uint8Array | undefined;
+/** The first `n` bytes (ASCII) of `bytes` as a string. */
+const asciiText = (bytes: Uint8Array, n: number) => Buffer.from(bytes.buffer, bytes.byteOffset, n).toString("latin1");
+
 /**
  * JSON text of a document in chunks, for documents of any size (a sweep of millions of points): objects indented
  * by two spaces, arrays of numbers (typed arrays too) on one line, numbers in full precision; members that are
@@ -125,9 +136,32 @@ export function* jsonChunks(doc: unknown, flushAt = 65536): Generator<string> {
       throw new NonFiniteOutputError(`the JSON output would have null at ${path || "the top level"} (bug)`);
     if (isTypedArray(x) || (Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === "number"))) {
       const a = x as ArrayLike<number>;
-      yield* put("[");
-      for (let i = 0; i < a.length; i++) yield* put((i > 0 ? ", " : "") + finiteText(a[i], () => `${path}.${i}`));
-      return yield* put("]");
+      if (a.length < BYTES_FROM) {
+        yield* put("[");
+        for (let i = 0; i < a.length; i++) yield* put((i > 0 ? ", " : "") + finiteText(a[i], () => `${path}.${i}`));
+        return yield* put("]");
+      }
+      // Long arrays are written as bytes (io/numberText.ts: String(x)'s text without a string per number), handed on
+      // as text every NUMBER_CHUNK bytes; nothing stays in the shared byte buffer across a yield.
+      const bytes = (numberBytes ??= new Uint8Array(NUMBER_CHUNK + 32));
+      bytes[0] = 0x5b; // [
+      let p = 1;
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        if (!Number.isFinite(v)) finiteText(v, () => `${path}.${i}`); // throws
+        if (i > 0) {
+          bytes[p++] = 0x2c; // ,
+          bytes[p++] = 0x20;
+        }
+        p = writeNumber(v, bytes, p);
+        if (p >= NUMBER_CHUNK) {
+          const text = asciiText(bytes, p);
+          p = 0;
+          yield* put(text);
+        }
+      }
+      bytes[p++] = 0x5d; // ]
+      return yield* put(asciiText(bytes, p));
     }
     const inner = `${indent}  `;
     if (Array.isArray(x)) {
