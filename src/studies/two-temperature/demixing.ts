@@ -418,8 +418,7 @@ export function configurationStructure(
   const wv = wavevectors(box, STRUCTURE_QMAX / range);
   const weights = [concentrationWeights(cold)];
   const method = structureFactorMethod(cold.length, wv);
-  const modes =
-    method === "fft" ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv);
+  const modes = method === "fft" ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv);
   const S = shellAverages(modes, wv);
   const { N, nCold } = labelCounts(cold);
   const ideal = (nCold / N) * (1 - nCold / N);
@@ -1097,7 +1096,11 @@ export async function runDemixing(
 // ---------------------------------------------------------------------------
 // Mixed, correlated or separating: the finite-size and time criterion
 
-export type DemixingVerdict = "mixed" | "correlated" | "separating";
+/**
+ * "unresolved": the tests at 4 normal standard errors and at the Student-t thresholds of their few values disagree
+ * (a difference of 4-32 error bars from 4 replicas, say): the data do not decide between the verdicts.
+ */
+export type DemixingVerdict = "mixed" | "correlated" | "separating" | "unresolved";
 
 /** What a run of the criterion contributes: its size, S_cc(q -> 0) and the growth of L. */
 export type DemixingCriterionRun = Pick<
@@ -1148,7 +1151,9 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStr
  *    composition fluctuations) is resolved from 0 at the largest size: a mixed state with correlations;
  *  - otherwise "mixed".
  * "Resolved" is beyond resolvedStandardErrors(n) standard errors for an error bar from n values: 4 for many values,
- * the Student-t quantile with the same false-alarm rate for few (5.48 for 16 replicas, 32.6 for 4).
+ * the Student-t quantile with the same false-alarm rate for few (5.48 for 16 replicas, 32.6 for 4). When the verdict
+ * at those thresholds differs from the one with 4 standard errors in place of each threshold, it is "unresolved" (few values:
+ * the data do not decide), never a "mixed" that only says nothing was resolved.
  * Throws ModelError for no runs or runs of different physical points.
  */
 export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
@@ -1186,12 +1191,20 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   // kinetic, not the S_cc(q_min) ~ N of a separated steady state.
   const sizeThreshold = Math.max(zOf(large.sccLowQ), zOf(small.sccLowQ));
   const excessThreshold = zOf(s0);
-  const growsWithN = sorted.length > 1 && sizeZ > sizeThreshold && sizeRatio > 1.25 && excessZ > excessThreshold;
   const psiGrowthZ = z(large.psiGrowth.value, large.psiGrowth.error);
-  const growsInTime =
-    (lengthGrowthZ > zOf(large.lengthGrowth) && lengthGrowth > 0.05) || psiGrowthZ > zOf(large.psiGrowth);
   const psiZ = z(large.psi.value, large.psi.error);
   const psiThreshold = zOf(large.psi);
+  // The verdict with every test at the thresholds t(...) (each test's own, or 4 for all).
+  const decide = (t: (own: number) => number) => {
+    const grows = sorted.length > 1 && sizeZ > t(sizeThreshold) && sizeRatio > 1.25 && excessZ > t(excessThreshold);
+    const inTime =
+      (lengthGrowthZ > t(zOf(large.lengthGrowth)) && lengthGrowth > 0.05) || psiGrowthZ > t(zOf(large.psiGrowth));
+    const verdict: DemixingVerdict =
+      grows || inTime ? "separating" : excessZ > t(excessThreshold) || psiZ > t(psiThreshold) ? "correlated" : "mixed";
+    return { grows, inTime, verdict };
+  };
+  const strict = decide((own) => own);
+  const { grows: growsWithN, inTime: growsInTime } = strict;
   // The threshold in a reason when it is not the normal one (few values behind the error bar).
   const beyond = (t: number) => (t > RESOLVED_NORMAL_Z + 0.005 ? `; resolved beyond ${fmt3(t)}` : "");
   const reasons: string[] = [];
@@ -1210,12 +1223,12 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   reasons.push(
     `psi = ${fmt3(large.psi.value)} ± ${fmt3(large.psi.error)} (${fmt3(psiZ)} standard errors from 0${beyond(psiThreshold)})`,
   );
-  const verdict: DemixingVerdict =
-    growsWithN || growsInTime
-      ? "separating"
-      : excessZ > excessThreshold || psiZ > psiThreshold
-        ? "correlated"
-        : "mixed";
+  const normal = decide(() => RESOLVED_NORMAL_Z).verdict;
+  const verdict: DemixingVerdict = strict.verdict === normal ? normal : "unresolved";
+  if (verdict === "unresolved")
+    reasons.push(
+      `unresolved: "${normal}" at ${RESOLVED_NORMAL_Z} standard errors, "${strict.verdict}" at the thresholds of the few values behind the error bars (more replicas decide)`,
+    );
   const reliable = sorted.every(
     (r) =>
       r.sccLowQ.reliable &&

@@ -128,24 +128,27 @@ const VERDICT_STYLE: Record<DemixingVerdict, { color: string; marker: "circle" |
   mixed: { color: "gray", marker: "circle" },
   correlated: { color: "orange", marker: "square" },
   separating: { color: "blue", marker: "triangle" },
+  unresolved: { color: "#9e9ac8", marker: "circle" },
 };
 
 /** The criterion's verdicts over (T_hot / T_cold, phi) with the second-virial spinodal. */
 function verdictPanel(sweep: DemixingMap, width: number, height: number) {
   const verdict = sweep.verdict!;
-  const series: Series[] = (["mixed", "correlated", "separating"] as const).map((v) => {
-    const x: number[] = [],
-      y: number[] = [];
-    sweep.phis.forEach((phi, i) =>
-      sweep.ratios.forEach((ratio, j) => {
-        if (verdict[i][j] === v) {
-          x.push(ratio);
-          y.push(phi);
-        }
-      }),
-    );
-    return { name: v, x, y, line: false, color: VERDICT_STYLE[v].color, marker: VERDICT_STYLE[v].marker };
-  });
+  const series: Series[] = (["mixed", "correlated", "separating", "unresolved"] as const)
+    .map((v) => {
+      const x: number[] = [],
+        y: number[] = [];
+      sweep.phis.forEach((phi, i) =>
+        sweep.ratios.forEach((ratio, j) => {
+          if (verdict[i][j] === v) {
+            x.push(ratio);
+            y.push(phi);
+          }
+        }),
+      );
+      return { name: v, x, y, line: false, color: VERDICT_STYLE[v].color, marker: VERDICT_STYLE[v].marker };
+    })
+    .filter((s) => s.name !== "unresolved" || s.x.length > 0);
   if (sweep.spinodal) {
     const x: number[] = [],
       y: number[] = [];
@@ -223,7 +226,7 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     caption:
       `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
       `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
-      `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated or separating by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
+      `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated, separating or unresolved (few replicas) by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
       `temperatures (dotted): the domains coarsen slowly. ${equalT}` +
       (sweep.verdict && p0.replicas < 16
         ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones).`
