@@ -90,7 +90,15 @@ export {
   type SimulationResult,
 } from "./stochastic/run.js";
 export { baoab, heun, eulerMaruyama, exactOU, linearImplicit, type Scheme } from "./stochastic/integrators.js";
-export { meanOfIndependent, jackknife, type Measured, type Estimate } from "./stochastic/statistics.js";
+export {
+  meanOfIndependent,
+  jackknife,
+  resolvedStandardErrors,
+  isResolved,
+  studentTwoSidedTail,
+  type Measured,
+  type Estimate,
+} from "./stochastic/statistics.js";
 export {
   transitionKl,
   gaussianKl,

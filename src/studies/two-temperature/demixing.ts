@@ -60,6 +60,8 @@ import {
   meanOfIndependent,
   measured,
   reduceBatches,
+  RESOLVED_NORMAL_Z,
+  resolvedStandardErrors,
   type Estimate,
   type Measured,
 } from "../../stochastic/statistics.js";
@@ -416,8 +418,7 @@ export function configurationStructure(
   const wv = wavevectors(box, STRUCTURE_QMAX / range);
   const weights = [concentrationWeights(cold)];
   const method = structureFactorMethod(cold.length, wv);
-  const modes =
-    method === "fft" ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv);
+  const modes = method === "fft" ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv);
   const S = shellAverages(modes, wv);
   const { N, nCold } = labelCounts(cold);
   const ideal = (nCold / N) * (1 - nCold / N);
@@ -1095,7 +1096,11 @@ export async function runDemixing(
 // ---------------------------------------------------------------------------
 // Mixed, correlated or separating: the finite-size and time criterion
 
-export type DemixingVerdict = "mixed" | "correlated" | "separating";
+/**
+ * "unresolved": the tests at 4 normal standard errors and at the Student-t thresholds of their few values disagree
+ * (a difference of 4-32 error bars from 4 replicas, say): the data do not decide between the verdicts.
+ */
+export type DemixingVerdict = "mixed" | "correlated" | "separating" | "unresolved";
 
 /** What a run of the criterion contributes: its size, S_cc(q -> 0) and the growth of L. */
 export type DemixingCriterionRun = Pick<
@@ -1127,20 +1132,28 @@ export interface DemixingEvidence {
   reasons: string[];
 }
 
-/** Standard errors beyond which a difference counts as resolved. */
-export const DEMIXING_Z = 4;
+/**
+ * Standard errors beyond which a difference counts as resolved for a normally distributed estimate; an error bar from
+ * n values (replicas or batches) needs resolvedStandardErrors(n) of them instead (the Student-t quantile with the same
+ * false-alarm rate: 32.6 for 4 replicas, 5.48 for 16; statistics.ts).
+ */
+export const DEMIXING_Z = RESOLVED_NORMAL_Z;
 
 const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
 
 /**
  * The demixing criterion (docs/studies/two-temperature.md, "Mixed, correlated or separating"), from runs of one
  * physical point at one or more sizes N:
- *  - "separating" when S_cc(q -> 0) grows with N (largest over smallest size > 1.25 and resolved by 4 standard
- *    errors, the largest size above x(1 - x) by 4 standard errors) or the domains grow within the production run: the domain size L by more than 5% and 4 standard errors,
- *    or psi (whose deficit 1 - psi falls like the interface per cold disk, ~ 1/L) by 4 standard errors;
+ *  - "separating" when S_cc(q -> 0) grows with N (largest over smallest size > 1.25 and resolved, the largest size
+ *    resolved above x(1 - x)) or the domains grow within the production run: the domain size L by more than 5% and
+ *    resolved, or psi (whose deficit 1 - psi falls like the interface per cold disk, ~ 1/L) resolved;
  *  - otherwise "correlated" when psi (local cold-cold correlation) or S_cc(q -> 0) - x(1 - x) (long-wavelength
- *    composition fluctuations) exceeds 4 standard errors at the largest size: a mixed state with correlations;
+ *    composition fluctuations) is resolved from 0 at the largest size: a mixed state with correlations;
  *  - otherwise "mixed".
+ * "Resolved" is beyond resolvedStandardErrors(n) standard errors for an error bar from n values: 4 for many values,
+ * the Student-t quantile with the same false-alarm rate for few (5.48 for 16 replicas, 32.6 for 4). When the verdict
+ * at those thresholds differs from the one with 4 standard errors in place of each threshold, it is "unresolved" (few values:
+ * the data do not decide), never a "mixed" that only says nothing was resolved.
  * Throws ModelError for no runs or runs of different physical points.
  */
 export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
@@ -1160,6 +1173,9 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   const ideal = large.structure.ideal;
   const s0 = large.sccLowQ;
   const z = (value: number, error: number) => (error > 0 && Number.isFinite(error) ? value / error : 0);
+  // Each test is resolved at the Student-t threshold of the number of values behind its error bar (a difference of
+  // two: the smaller number, conservative for Welch's degrees of freedom).
+  const zOf = (m: { batches: number }) => resolvedStandardErrors(m.batches);
   const excessZ = z(s0.value - ideal, s0.error);
   const sizeRatio = small.sccLowQ.value > 0 ? large.sccLowQ.value / small.sccLowQ.value : 1;
   const sizeZ =
@@ -1173,26 +1189,46 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   // x(1 - x) as the domains form (composition is conserved, S_cc ~ q^4 below the domains' wavenumber) while that of a
   // large box keeps the random start's x(1 - x) (the mode has not relaxed): a rise with N from below x(1 - x) to it is
   // kinetic, not the S_cc(q_min) ~ N of a separated steady state.
-  const growsWithN = sorted.length > 1 && sizeZ > DEMIXING_Z && sizeRatio > 1.25 && excessZ > DEMIXING_Z;
+  const sizeThreshold = Math.max(zOf(large.sccLowQ), zOf(small.sccLowQ));
+  const excessThreshold = zOf(s0);
   const psiGrowthZ = z(large.psiGrowth.value, large.psiGrowth.error);
-  const growsInTime = (lengthGrowthZ > DEMIXING_Z && lengthGrowth > 0.05) || psiGrowthZ > DEMIXING_Z;
   const psiZ = z(large.psi.value, large.psi.error);
+  const psiThreshold = zOf(large.psi);
+  // The verdict with every test at the thresholds t(...) (each test's own, or 4 for all).
+  const decide = (t: (own: number) => number) => {
+    const grows = sorted.length > 1 && sizeZ > t(sizeThreshold) && sizeRatio > 1.25 && excessZ > t(excessThreshold);
+    const inTime =
+      (lengthGrowthZ > t(zOf(large.lengthGrowth)) && lengthGrowth > 0.05) || psiGrowthZ > t(zOf(large.psiGrowth));
+    const verdict: DemixingVerdict =
+      grows || inTime ? "separating" : excessZ > t(excessThreshold) || psiZ > t(psiThreshold) ? "correlated" : "mixed";
+    return { grows, inTime, verdict };
+  };
+  const strict = decide((own) => own);
+  const { grows: growsWithN, inTime: growsInTime } = strict;
+  // The threshold in a reason when it is not the normal one (few values behind the error bar).
+  const beyond = (t: number) => (t > RESOLVED_NORMAL_Z + 0.005 ? `; resolved beyond ${fmt3(t)}` : "");
   const reasons: string[] = [];
   if (sorted.length > 1)
     reasons.push(
-      `S_cc(q->0) ${growsWithN ? "grows with N" : sizeZ > DEMIXING_Z && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
-        `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors)`,
+      `S_cc(q->0) ${growsWithN ? "grows with N" : sizeZ > sizeThreshold && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
+        `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors${beyond(sizeThreshold)})`,
     );
   reasons.push(
-    `the domains ${growsInTime ? "grow" : "do not grow"} in time: L by ${fmt3(100 * lengthGrowth)}% over the production run (${fmt3(lengthGrowthZ)} standard errors), ` +
-      `psi by ${fmt3(large.psiGrowth.value)} (${fmt3(psiGrowthZ)} standard errors) at N = ${large.parameters.N}`,
+    `the domains ${growsInTime ? "grow" : "do not grow"} in time: L by ${fmt3(100 * lengthGrowth)}% over the production run (${fmt3(lengthGrowthZ)} standard errors${beyond(zOf(large.lengthGrowth))}), ` +
+      `psi by ${fmt3(large.psiGrowth.value)} (${fmt3(psiGrowthZ)} standard errors${beyond(zOf(large.psiGrowth))}) at N = ${large.parameters.N}`,
   );
   reasons.push(
-    `S_cc(q->0) = ${fmt3(s0.value)} ± ${fmt3(s0.error)} against the ideal mixture's x(1 - x) = ${fmt3(ideal)} (${fmt3(excessZ)} standard errors)`,
+    `S_cc(q->0) = ${fmt3(s0.value)} ± ${fmt3(s0.error)} against the ideal mixture's x(1 - x) = ${fmt3(ideal)} (${fmt3(excessZ)} standard errors${beyond(excessThreshold)})`,
   );
-  reasons.push(`psi = ${fmt3(large.psi.value)} ± ${fmt3(large.psi.error)} (${fmt3(psiZ)} standard errors from 0)`);
-  const verdict: DemixingVerdict =
-    growsWithN || growsInTime ? "separating" : excessZ > DEMIXING_Z || psiZ > DEMIXING_Z ? "correlated" : "mixed";
+  reasons.push(
+    `psi = ${fmt3(large.psi.value)} ± ${fmt3(large.psi.error)} (${fmt3(psiZ)} standard errors from 0${beyond(psiThreshold)})`,
+  );
+  const normal = decide(() => RESOLVED_NORMAL_Z).verdict;
+  const verdict: DemixingVerdict = strict.verdict === normal ? normal : "unresolved";
+  if (verdict === "unresolved")
+    reasons.push(
+      `unresolved: "${normal}" at ${RESOLVED_NORMAL_Z} standard errors, "${strict.verdict}" at the thresholds of the few values behind the error bars (more replicas decide)`,
+    );
   const reliable = sorted.every(
     (r) =>
       r.sccLowQ.reliable &&

@@ -12,6 +12,7 @@ import {
   type Series,
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
+import { isResolved, resolvedStandardErrors } from "../../stochastic/statistics.js";
 import type {
   DemixingEvidence,
   DemixingParams,
@@ -64,11 +65,12 @@ export type DemixingRun = Pick<
 const QUICK_UNRESOLVED = " (quick: not resolved)";
 
 /**
- * Whether psi > 0 is resolved (more than 4 error bars) at every temperature ratio above 1: the quick snapshot and map
- * figures say "quick: not resolved" otherwise.
+ * Whether psi > 0 is resolved at every temperature ratio above 1 (beyond resolvedStandardErrors(n) error bars for an
+ * error bar from n values: 4 for many, 32.6 for 4 replicas, 10050 for 2): the quick snapshot and map figures say
+ * "quick: not resolved" otherwise.
  */
 function psiResolved(points: { ratio: number; psi: MeasuredValue }[]): boolean {
-  return points.every((p) => p.ratio <= 1 || p.psi.value > 4 * p.psi.error);
+  return points.every((p) => p.ratio <= 1 || (p.psi.value > 0 && isResolved(p.psi.value, p.psi.error, p.psi.batches)));
 }
 
 /** Snapshots of replica 0 at the end of its run: equal temperatures (mixed) beside growing temperature ratios. */
@@ -126,24 +128,27 @@ const VERDICT_STYLE: Record<DemixingVerdict, { color: string; marker: "circle" |
   mixed: { color: "gray", marker: "circle" },
   correlated: { color: "orange", marker: "square" },
   separating: { color: "blue", marker: "triangle" },
+  unresolved: { color: "#9e9ac8", marker: "circle" },
 };
 
 /** The criterion's verdicts over (T_hot / T_cold, phi) with the second-virial spinodal. */
 function verdictPanel(sweep: DemixingMap, width: number, height: number) {
   const verdict = sweep.verdict!;
-  const series: Series[] = (["mixed", "correlated", "separating"] as const).map((v) => {
-    const x: number[] = [],
-      y: number[] = [];
-    sweep.phis.forEach((phi, i) =>
-      sweep.ratios.forEach((ratio, j) => {
-        if (verdict[i][j] === v) {
-          x.push(ratio);
-          y.push(phi);
-        }
-      }),
-    );
-    return { name: v, x, y, line: false, color: VERDICT_STYLE[v].color, marker: VERDICT_STYLE[v].marker };
-  });
+  const series: Series[] = (["mixed", "correlated", "separating", "unresolved"] as const)
+    .map((v) => {
+      const x: number[] = [],
+        y: number[] = [];
+      sweep.phis.forEach((phi, i) =>
+        sweep.ratios.forEach((ratio, j) => {
+          if (verdict[i][j] === v) {
+            x.push(ratio);
+            y.push(phi);
+          }
+        }),
+      );
+      return { name: v, x, y, line: false, color: VERDICT_STYLE[v].color, marker: VERDICT_STYLE[v].marker };
+    })
+    .filter((s) => s.name !== "unresolved" || s.x.length > 0);
   if (sweep.spinodal) {
     const x: number[] = [],
       y: number[] = [];
@@ -221,10 +226,10 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     caption:
       `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
       `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
-      `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated or separating by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
+      `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated, separating or unresolved (few replicas) by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
       `temperatures (dotted): the domains coarsen slowly. ${equalT}` +
       (sweep.verdict && p0.replicas < 16
-        ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): near the thresholds of 4 standard errors they can change with the seed.`
+        ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones).`
         : "") +
       ` Definitions: docs/studies/two-temperature.md.`,
     panels: [
