@@ -12,7 +12,7 @@ import {
   type Series,
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import { isResolved, resolvedStandardErrors } from "../../stochastic/statistics.js";
+import { isResolved, resolvedStandardErrors } from "../../studentT.js";
 import type {
   DemixingEvidence,
   DemixingParams,
