@@ -98,8 +98,8 @@ export function logTicks(
   const lo = Math.min(...pos);
   const hi = Math.max(...pos);
   const span = Math.log10(hi / lo);
+  const ext = (even?.extent ?? []).filter((v) => Number.isFinite(v) && v > 0);
   if (decades(pos).length < 2 && span < 1) {
-    const ext = (even?.extent ?? []).filter((v) => Number.isFinite(v) && v > 0);
     const ticks =
       even && even.pixels > 0 && ext.length > 0
         ? evenLogTicks(Math.min(...ext), Math.max(...ext), even.pixels / even.spacing)
@@ -110,8 +110,11 @@ export function logTicks(
   // Plain numbers where they stay short (no exponent); decades as powers of ten otherwise.
   const readable = span <= 3.5 && lo >= 1e-3 * (1 - 1e-9) && hi < 1e5;
   // Over many decades the minor ticks (nine per decade) would run together into a black bar: ticks at the decades
-  // only, every second (third, ...) decade once there are more than about a dozen.
-  if (span > 6) {
+  // only, every second (third, ...) decade once there are more than about a dozen. So too where the decades are
+  // labelled and the axis gives a decade fewer than MINOR_TICKS_PX pixels (a short panel over five decades).
+  const extSpan = ext.length > 0 ? Math.log10(Math.max(...ext) / Math.min(...ext)) : span;
+  const crowded = !readable && even !== undefined && even.pixels > 0 && even.pixels < MINOR_TICKS_PX * extSpan;
+  if (span > 6 || crowded) {
     const all = decades(pos);
     const step = Math.ceil(all.length / 12);
     return { ticks: all.filter((_, i) => i % step === 0), format: logTickFormat };
@@ -124,6 +127,9 @@ export function logTicks(
     format: readable ? (x: number) => ([1, 2, 5].includes(mantissa(x)) ? plain(x) : "") : logTickFormat,
   };
 }
+
+/** Below this many pixels per decade, a log axis labelled at its decades draws no minor ticks between them. */
+const MINOR_TICKS_PX = 60;
 
 /**
  * The ticks d3 gives a log axis over less than a decade when it falls back to linear ticks (fewer than count / 2 of
