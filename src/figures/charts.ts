@@ -57,8 +57,12 @@ function axis(
   domain: [number, number] | undefined,
   grid: boolean,
   values: number[] = [],
+  even?: { pixels: number; spacing: number; extent: number[] },
 ) {
-  const log = type === "log" ? logTicks([...(domain ?? []), ...values]) : undefined;
+  const log =
+    type === "log"
+      ? logTicks([...(domain ?? []), ...values], even && { ...even, extent: domain ?? even.extent })
+      : undefined;
   return {
     label,
     type: type ?? "linear",
@@ -75,25 +79,42 @@ function axis(
  * Ticks of a log axis that let a reader read values off it: over up to about three decades, labels at 1, 2 and 5
  * times each power of ten (plain numbers: 0.02, 0.5, 20, 500) with unlabelled minor ticks at the other multiples;
  * over more, "10⁻³"-style labels at the decades only, and beyond six decades no minor ticks (every decade, or every
- * second or third when there are more than a dozen); within one decade, Plot's own ticks, plainly formatted.
+ * second or third when there are more than a dozen); within one decade, Plot's own ticks, plainly formatted, except
+ * where they are evenly spaced (d3 falls back to linear ticks when fewer than half the wanted count of multiples 1..9
+ * lie in the range): given the axis length in pixels and the extent of the scale's domain, those ticks are computed
+ * here (one per `spacing` px, as Plot does) and all labelled with one number of decimals (0.18, 0.20, 0.22; not 0.2
+ * next to 0.22).
  * `ticks` is a count rather than a list: Plot hands a log axis's labels to d3's log tickFormat, which blanks the 5s
  * (and more) unless the count asked for is large. With 1.5 times the number of multiples 1..9 of the decades in the
  * range, d3 gives exactly those multiples (more would switch it to linear ticks) and blanks none of the labels.
  */
-export function logTicks(values: number[]): { ticks?: number | number[]; format: (x: number) => string } {
+export function logTicks(
+  values: number[],
+  even?: { pixels: number; spacing: number; extent: readonly number[] },
+): { ticks?: number | number[]; format: (x: number) => string } {
   const pos = values.filter((v) => Number.isFinite(v) && v > 0);
   const plain = (x: number) => formatNumber(x);
   if (pos.length === 0) return { format: plain };
   const lo = Math.min(...pos);
   const hi = Math.max(...pos);
   const span = Math.log10(hi / lo);
-  if (decades(pos).length < 2 && span < 1) return { format: plain };
+  const ext = (even?.extent ?? []).filter((v) => Number.isFinite(v) && v > 0);
+  if (decades(pos).length < 2 && span < 1) {
+    const ticks =
+      even && even.pixels > 0 && ext.length > 0
+        ? evenLogTicks(Math.min(...ext), Math.max(...ext), even.pixels / even.spacing)
+        : undefined;
+    return ticks ?? { format: plain };
+  }
   const mantissa = (x: number) => Math.round(x / Math.pow(10, Math.floor(Math.log10(x) + 1e-9)));
   // Plain numbers where they stay short (no exponent); decades as powers of ten otherwise.
   const readable = span <= 3.5 && lo >= 1e-3 * (1 - 1e-9) && hi < 1e5;
   // Over many decades the minor ticks (nine per decade) would run together into a black bar: ticks at the decades
-  // only, every second (third, ...) decade once there are more than about a dozen.
-  if (span > 6) {
+  // only, every second (third, ...) decade once there are more than about a dozen. So too where the decades are
+  // labelled and the axis gives a decade fewer than MINOR_TICKS_PX pixels (a short panel over five decades).
+  const extSpan = ext.length > 0 ? Math.log10(Math.max(...ext) / Math.min(...ext)) : span;
+  const crowded = !readable && even !== undefined && even.pixels > 0 && even.pixels < MINOR_TICKS_PX * extSpan;
+  if (span > 6 || crowded) {
     const all = decades(pos);
     const step = Math.ceil(all.length / 12);
     return { ticks: all.filter((_, i) => i % step === 0), format: logTickFormat };
@@ -105,6 +126,37 @@ export function logTicks(values: number[]): { ticks?: number | number[]; format:
     ticks: Math.max(2, Math.ceil(1.5 * multiples)),
     format: readable ? (x: number) => ([1, 2, 5].includes(mantissa(x)) ? plain(x) : "") : logTickFormat,
   };
+}
+
+/** Below this many pixels per decade, a log axis labelled at its decades draws no minor ticks between them. */
+const MINOR_TICKS_PX = 60;
+
+/**
+ * The ticks d3 gives a log axis over less than a decade when it falls back to linear ticks (fewer than count / 2 of
+ * the multiples 1..9 × 10ᵏ in [lo, hi]), with labels of one precision: the step's decimals. Undefined where d3 would
+ * tick the multiples (Plot's own labels are right there) or where the labels would need an exponent.
+ */
+function evenLogTicks(
+  lo: number,
+  hi: number,
+  count: number,
+): { ticks: number[]; format: (x: number) => string } | undefined {
+  if (!(hi > lo) || !(count > 0) || lo < 1e-3 || hi >= 1e4) return undefined;
+  let multiples = 0;
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++)
+    for (let m = 1; m <= 9; m++) if (m * 10 ** k >= lo * (1 - 1e-12) && m * 10 ** k <= hi * (1 + 1e-12)) multiples++;
+  if (multiples * 2 >= count) return undefined;
+  const raw = (hi - lo) / count;
+  const power = Math.floor(Math.log10(raw));
+  const error = raw / 10 ** power;
+  const factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
+  const step = factor * 10 ** power;
+  const ticks: number[] = [];
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi * (1 + 1e-12) && ticks.length < 100; i++)
+    ticks.push(Number((i * step).toPrecision(12)));
+  if (ticks.length < 2) return undefined;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return { ticks, format: (x: number) => x.toFixed(decimals) };
 }
 
 /** "10⁻³" style labels at decades, none in between (matplotlib's log axis look). */
@@ -393,6 +445,15 @@ export function linePanel(spec: LinePanelSpec): Panel {
   }));
   const allX = styled.flatMap((s) => [...s.x]);
   const allY = styled.flatMap((s) => [...s.y]);
+  // The extent of every y a mark puts on the scale (series, error-bar ends, reference lines): the domain Plot infers.
+  const extentY = [
+    ...allY,
+    ...styled.flatMap((s) =>
+      s.err ? s.y.flatMap((y, k) => [y - Math.abs(s.err?.[k] ?? 0), y + Math.abs(s.err?.[k] ?? 0)]) : [],
+    ),
+    ...(spec.referenceLines ?? []).flatMap((r) => (r.y !== undefined ? [r.y] : [])),
+  ];
+  const extentX = [...allX, ...(spec.referenceLines ?? []).flatMap((r) => (r.x !== undefined ? [r.x] : []))];
   const okX = (x: number) => Number.isFinite(x) && (spec.xType !== "log" || x > 0);
   const okY = (y: number) => Number.isFinite(y) && (spec.yType !== "log" || y > 0);
 
@@ -498,18 +559,25 @@ export function linePanel(spec: LinePanelSpec): Panel {
         );
       }
     }
-    const render = (shift: number) =>
-      plotSvg(document, {
+    const render = (shift: number) => {
+      const marginLeft = MARGIN.left + Math.max(0, shift - Y_LABEL_ROOM);
+      const xInset = spec.xDomain ? 0 : 6;
+      const yInset = spec.yDomain ? 0 : 8;
+      return plotSvg(document, {
         width,
         height,
         // Wide y tick labels (−0.15) push the y label left, into the margin's spare room, then the frame right.
-        marginLeft: MARGIN.left + Math.max(0, shift - Y_LABEL_ROOM),
+        marginLeft,
         marginRight: MARGIN.right,
         marginTop: MARGIN.top,
         marginBottom: MARGIN.bottom,
         // Like matplotlib's margins: data never touches the frame unless a domain is given.
         x: {
-          ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX),
+          ...axis(spec.xLabel, spec.xType, spec.xDomain, grid && spec.xType !== "log", allX, {
+            pixels: width - marginLeft - MARGIN.right - 2 * xInset,
+            spacing: 80,
+            extent: extentX,
+          }),
           ...(spec.xCategories
             ? {
                 ticks: spec.xCategories.map((c) => c.x),
@@ -517,15 +585,20 @@ export function linePanel(spec: LinePanelSpec): Panel {
               }
             : {}),
           labelOffset: 38,
-          inset: spec.xDomain ? 0 : 6,
+          inset: xInset,
         },
         y: {
-          ...axis(spec.yLabel, spec.yType, spec.yDomain, grid && spec.yType !== "log", allY),
+          ...axis(spec.yLabel, spec.yType, spec.yDomain, grid && spec.yType !== "log", allY, {
+            pixels: height - MARGIN.top - MARGIN.bottom - 2 * yInset,
+            spacing: 35,
+            extent: extentY,
+          }),
           labelOffset: Y_LABEL_OFFSET + shift,
-          inset: spec.yDomain ? 0 : 8,
+          inset: yInset,
         },
         marks,
       });
+    };
     const svg = render(0);
     const shift = spec.yLabel ? yLabelShift(svg) : 0;
     return shift > 0 ? render(shift) : svg;

@@ -100,6 +100,38 @@ describe("lineChart", () => {
     expect(labels(fig, "x")).toEqual(["1", "2", "5", "10", "20", "50", "100", "200", "500", "1000"]);
   });
 
+  // Issue 15: two-temperature fig7 read "0.3" next to "0.32"; energy-correlations-bound (a) ran 50 minor ticks together.
+  const ticksOf = (panel: ReturnType<typeof linePanel>, axis: string, what: "tick label" | "tick") => {
+    const g = panel.plot(createDocument()).querySelector(`g[aria-label="${axis}-axis ${what}"]`);
+    return Array.from(g?.querySelectorAll(what === "tick" ? "path" : "text") ?? []).map((t) => t.textContent ?? "");
+  };
+  it("labels the even ticks of a log axis within one decade with one precision", () => {
+    const panel = linePanel({
+      xLabel: "q",
+      yLabel: "S",
+      yType: "log",
+      series: [{ name: "s", x: [1, 2, 3, 4], y: [0.17, 0.3, 0.33, 0.25], err: [0.01, 0.01, 0.01, 0.01] }],
+      width: 380,
+      height: 300,
+    });
+    const y = ticksOf(panel, "y", "tick label");
+    expect(y.length).toBeGreaterThan(3);
+    for (const t of y) expect(t).toMatch(/^0\.\d\d$/);
+    expect(y).toContain("0.20");
+    expect(y).toContain("0.30");
+  });
+
+  it("draws no minor ticks where a decade-labelled log axis gives a decade fewer than 60 px", () => {
+    const series = [{ name: "s", x: [1, 2, 3, 4], y: [3e-3, 0.1, 10, 300] }];
+    const short = linePanel({ xLabel: "x", yLabel: "y", yType: "log", series, width: 420, height: 290 });
+    const tall = linePanel({ xLabel: "x", yLabel: "y", yType: "log", series, width: 420, height: 700 });
+    const decadesShort = ticksOf(short, "y", "tick label").filter((t) => t).length;
+    expect(ticksOf(short, "y", "tick").length).toBe(decadesShort);
+    expect(ticksOf(tall, "y", "tick").length).toBeGreaterThan(
+      3 * ticksOf(tall, "y", "tick label").filter((t) => t).length,
+    );
+  });
+
   it("rejects series of mismatched lengths", () => {
     expect(() => linePanel({ xLabel: "x", yLabel: "y", series: [{ name: "bad", x: [1, 2], y: [1] }] })).toThrow(
       /series "bad"/,

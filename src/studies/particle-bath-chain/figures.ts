@@ -496,10 +496,11 @@ function ndcSimulationPanels(sim: NdcSimulation) {
   const vTL = sim.points.filter((q) => q.k === sim.kMid && q.TR === sim.TR && q.TL >= sim.TR);
   const vTR = sim.points.filter((q) => q.k === sim.kMid && q.TL === sim.fixedTL);
   const d = sim.delta;
-  // A short run (--quick) leaves points within 4 error bars of zero: the panel's title says how many.
+  // A short run (--quick) leaves points within 4 error bars of zero: the panel's title says how many (kept short, so
+  // that the title stays on one line).
   const unresolved = (pts: NdcSimulation["points"]) => {
     const n = pts.filter((q) => !(Math.abs(q.simulated.value) > 4 * q.simulated.error)).length;
-    return n > 0 ? ` (${n} of ${pts.length} points not resolved)` : "";
+    return n > 0 ? ` (${n} of ${pts.length} not resolved)` : "";
   };
   const onT = sim.points.filter((q) => q.TR === sim.TR);
   return [
@@ -516,7 +517,7 @@ function ndcSimulationPanels(sim: NdcSimulation) {
       referenceLines: [{ y: 0, color: "#999", style: "dotted" }],
     }),
     linePanel({
-      title: `simulation: against |T_L - T_R| (k = ${g(sim.kMid)})${unresolved([...vTL, ...vTR.filter((q) => !vTL.includes(q))])}`,
+      title: `simulation vs |T_L - T_R|, k = ${g(sim.kMid)}${unresolved([...vTL, ...vTR.filter((q) => !vTL.includes(q))])}`,
       xLabel: "temperature difference |T_L - T_R|",
       xColumn: "abs_T_L_minus_T_R",
       yLabel: "heat current J",

@@ -212,26 +212,29 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
   }
   const width = quick ? 400 : 440;
   const height = quick ? 300 : 320;
-  // At equal temperatures psi vanishes in expectation: say how far the measured values are from 0.
+  // At equal temperatures psi vanishes in expectation (the labels are exchangeable: docs/studies/two-temperature.md):
+  // say how far the measured values are from 0.
   const z = sweep.ratios[0] === 1 ? Math.max(...sweep.psi.map((row) => Math.abs(row[0].value) / row[0].error)) : NaN;
   const equalT = !Number.isFinite(z)
     ? ""
-    : `At T_hot = T_cold psi must vanish in expectation (the labels are exchangeable): the measured values lie ` +
-      (z < 4 ? "within 4 standard errors of 0." : `up to ${fmt(z, 2)} standard errors from 0.`);
+    : `At T_hot = T_cold psi ` +
+      (z < 4 ? "is within 4 standard errors of 0, as it must be. " : `is up to ${fmt(z, 2)} standard errors from 0. `);
   const unresolved =
     quick && !psiResolved(sweep.runs.flatMap((row) => row.map((r, j) => ({ ratio: sweep.ratios[j], psi: r.psi }))));
+  // At most about four lines at quick size: the method (model, criterion, why psi vanishes at equal temperatures) is
+  // in docs/studies/two-temperature.md and every parameter in the CSV's header.
   return panelFigure({
     name: "fig6-demixing-map",
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})${unresolved ? QUICK_UNRESOLVED : ""}`,
     caption:
-      `After Section 3.3 of [Metzger 2026]. N = ${p0.N} soft disks (half cold), k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}, ` +
-      `T_hot = ${fmt(p0.Thot)} fixed, T_cold = T_hot / ratio; Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), ` +
-      `random seeds from ${p0.seed}. (a) psi; (b) ${sweep.verdict ? "mixed, correlated, separating or unresolved (few replicas) by the finite-size and coarsening criterion, with the second-virial spinodal (dashed)" : "the largest cold cluster (it grows with phi even for random labels)"}; (c) psi from the random start at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and at equal ` +
-      `temperatures (dotted): the domains coarsen slowly. ${equalT}` +
+      `After Section 3.3 of [Metzger 2026]. Soft disks (half cold), T_cold = T_hot / ratio; ` +
+      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), random seeds from ${p0.seed}. ` +
+      `(a) psi; (b) ${sweep.verdict ? "verdict of the finite-size and coarsening criterion" : "the largest cold cluster (it grows with phi even for random labels)"}; ` +
+      `(c) psi(t) at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and 1 (dotted). ${equalT}` +
       (sweep.verdict && p0.replicas < 16
-        ? ` The verdicts rest on ${p0.replicas} replicas per size (error bars from fewer than 16 values): a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones).`
+        ? `With ${p0.replicas} replicas a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones). `
         : "") +
-      ` Definitions: docs/studies/two-temperature.md.`,
+      `Method: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
         title: "neighbour order parameter psi",
