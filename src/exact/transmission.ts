@@ -203,28 +203,41 @@ const WG = [
   0.03075324199611727, 0.07036604748810812, 0.10715922046717194, 0.13957067792615432, 0.16626920581699392,
   0.1861610000155622, 0.19843148532711158, 0.2025782419255613,
 ];
-const GK_POINTS = 2 * XGK.length - 1;
-const GK_CENTRE = GK_POINTS - 1;
-/** The nodes and, per node, the Kronrod weight and (Kronrod - Gauss) weight. */
-const GK_X = new Float64Array(GK_POINTS);
-const GK_WK = new Float64Array(GK_POINTS);
-const GK_WD = new Float64Array(GK_POINTS);
-{
-  const last = XGK.length - 1;
+/** A Gauss-Kronrod rule on [-1, 1]: nodes and, per node, the Kronrod weight and (Kronrod - Gauss) weight. */
+interface KronrodRule {
+  x: Float64Array;
+  wk: Float64Array;
+  wd: Float64Array;
+  /** The index of the node at 0. */
+  centre: number;
+}
+
+/** The rule from QUADPACK's half tables (xgk, wgk: Kronrod nodes and weights from the end in; wg: Gauss weights). */
+function kronrodRule(xgk: readonly number[], wgk: readonly number[], wg: readonly number[]): KronrodRule {
+  const points = 2 * xgk.length - 1;
+  const x = new Float64Array(points),
+    wk = new Float64Array(points),
+    wd = new Float64Array(points);
+  const last = xgk.length - 1;
   let k = 0;
   for (let j = 0; j < last; j++) {
-    const wg = j % 2 === 1 ? WG[(j - 1) / 2] : 0;
+    const g = j % 2 === 1 ? wg[(j - 1) / 2] : 0;
     for (const s of [-1, 1]) {
-      GK_X[k] = s * XGK[j];
-      GK_WK[k] = WGK[j];
-      GK_WD[k] = WGK[j] - wg;
+      x[k] = s * xgk[j];
+      wk[k] = wgk[j];
+      wd[k] = wgk[j] - g;
       k++;
     }
   }
-  GK_X[GK_CENTRE] = 0;
-  GK_WK[GK_CENTRE] = WGK[last];
-  GK_WD[GK_CENTRE] = WGK[last] - WG[WG.length - 1];
+  const centre = points - 1;
+  x[centre] = 0;
+  wk[centre] = wgk[last];
+  wd[centre] = wgk[last] - wg[wg.length - 1];
+  return { x, wk, wd, centre };
 }
+
+const GK31 = kronrodRule(XGK, WGK, WG);
+const GK_POINTS = GK31.x.length;
 
 /**
  * Gauss-Kronrod 7-15 (QUADPACK qk15), same layout: the first pass over the initial panels of networks with many
@@ -247,27 +260,7 @@ const WG7 = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179
  * stuck panels are larger).
  */
 const FIRST_PASS_15_PANELS = 64;
-const GK15_POINTS = 2 * XGK15.length - 1;
-const GK15_CENTRE = GK15_POINTS - 1;
-const GK15_X = new Float64Array(GK15_POINTS);
-const GK15_WK = new Float64Array(GK15_POINTS);
-const GK15_WD = new Float64Array(GK15_POINTS);
-{
-  const last = XGK15.length - 1;
-  let k = 0;
-  for (let j = 0; j < last; j++) {
-    const wg = j % 2 === 1 ? WG7[(j - 1) / 2] : 0;
-    for (const s of [-1, 1]) {
-      GK15_X[k] = s * XGK15[j];
-      GK15_WK[k] = WGK15[j];
-      GK15_WD[k] = WGK15[j] - wg;
-      k++;
-    }
-  }
-  GK15_X[GK15_CENTRE] = 0;
-  GK15_WK[GK15_CENTRE] = WGK15[last];
-  GK15_WD[GK15_CENTRE] = WGK15[last] - WG7[WG7.length - 1];
-}
+const GK15 = kronrodRule(XGK15, WGK15, WG7);
 
 /** Integration variable maps: w(t) and dw/dt. */
 const Var = {
@@ -2209,11 +2202,7 @@ function adaptiveQuadrature(
       K.fill(0);
       D.fill(0);
       A.fill(0);
-      const r15 = panels.rule[k] === 1;
-      const X = r15 ? GK15_X : GK_X;
-      const WK = r15 ? GK15_WK : GK_WK;
-      const WD = r15 ? GK15_WD : GK_WD;
-      const centre = r15 ? GK15_CENTRE : GK_CENTRE;
+      const { x: X, wk: WK, wd: WD, centre } = panels.rule[k] === 1 ? GK15 : GK31;
       for (let g = 0; g < X.length; g++) {
         const t = mid + half * X[g];
         const omega = omegaOf(kind, c, h, t);
