@@ -3,25 +3,7 @@
 // each bulge, left updates after each step, reflectors accumulated into Ut = U^T). Compiled into the module of
 // asm/linalg.ts (re-exported there). Indices are 1-based as in LAPACK: H(r, c) is h[(r - 1) n + c - 1].
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-@inline function signOf(x: f64): f64 {
-  return x < 0 || (x == 0 && 1 / x < 0) ? -1.0 : 1.0;
-}
-
-function norm3(a: f64, b: f64, c: f64): f64 {
-  const s = max(max(abs(a), abs(b)), abs(c));
-  if (s > 1e150 || s < 1e-150) {
-    if (s == 0 || s == Infinity || s != s) return s;
-    const x = a / s, y = b / s, z = c / s;
-    return s * sqrt(x * x + y * y + z * z);
-  }
-  return sqrt(a * a + b * b + c * c);
-}
+import { ld, norm3, signOf, st } from "./common";
 
 /** Reflector (tau, v2, v3) of (a1, a2, a3) into v[3 b ..]; returns beta. */
 function reflector3(a1: f64, a2: f64, a3: f64, v: usize, b: i32): f64 {

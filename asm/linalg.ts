@@ -10,19 +10,11 @@
 // Kernels kept in their own source files, compiled into this module.
 export { applyBlockSwap, rotatePlane } from "./schurReorder";
 export { chaseSlab } from "./bulgeChain";
+import { at, ld, norm3, signOf, st } from "./common";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 3);
-}
 /** c + a b, fused when relaxed SIMD is enabled in this build. */
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
@@ -393,19 +385,6 @@ export function reflectLeft(x: usize, ldx: i32, r0: i32, len: i32, c0: i32, c1: 
 
 const EPS: f64 = 2.220446049250313e-16; // 2^-52
 
-@inline function signOf(x: f64): f64 {
-  return x < 0 || (x == 0 && 1 / x < 0) ? -1.0 : 1.0;
-}
-
-function norm3(a: f64, b: f64, c: f64): f64 {
-  const s = max(max(abs(a), abs(b)), abs(c));
-  if (s > 1e150 || s < 1e-150) {
-    if (s == 0 || s == Infinity || s != s) return s;
-    const x = a / s, y = b / s, z = c / s;
-    return s * sqrt(x * x + y * y + z * z);
-  }
-  return sqrt(a * a + b * b + c * c);
-}
 
 /** One 3-row (or, at the end of a sweep, 2-row) reflector from the left on rows k.. of x, columns c0..c1. */
 function applyOneLeft(x: usize, n: i32, k: i32, last: i32, c0: i32, c1: i32, t1: f64, u1: f64, u2: f64): void {

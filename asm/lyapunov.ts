@@ -8,15 +8,7 @@
 // Conventions as in asm/linalg.ts: row-major doubles, byte addresses, leading dimensions in elements; the caller
 // owns the memory.
 
-@inline function ldd(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function std(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-@inline function addr(p: usize, i: i32): usize {
-  return p + (<usize>i << 3);
-}
+import { at as addr, ld as ldd, st as std } from "./common";
 @inline function fma2(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
   return f64x2.add(c, f64x2.mul(a, b));

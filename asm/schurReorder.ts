@@ -8,15 +8,7 @@
 // Same arithmetic as the JavaScript loops they replace (plain multiply and add, in the same order), so both paths
 // give identical numbers.
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
-}
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 3);
-}
+import { at, ld, st } from "./common";
 
 /** Rows a, b (addresses) over len doubles: (a, b) <- (cs a + sn b, cs b - sn a). */
 @inline function rotateRowPair(a: usize, b: usize, len: i32, cs: f64, sn: f64): void {
