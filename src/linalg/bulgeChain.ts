@@ -13,20 +13,7 @@
  * M - 1, bulge nbmps is introduced first); v keeps each bulge's reflector (tau, v2, v3) from one step (and slab) to
  * the next.
  */
-
-const signOf = (x: number): number => (x < 0 || (x === 0 && 1 / x < 0) ? -1 : 1);
-
-function norm3(a: number, b: number, c: number): number {
-  const s = Math.max(Math.abs(a), Math.abs(b), Math.abs(c));
-  if (s > 1e150 || s < 1e-150) {
-    if (s === 0 || s === Infinity || s !== s) return s;
-    const x = a / s,
-      y = b / s,
-      z = c / s;
-    return s * Math.sqrt(x * x + y * y + z * z);
-  }
-  return Math.sqrt(a * a + b * b + c * c);
-}
+import { hypot3, signOf } from "./scalar.js";
 
 /**
  * The reflector (tau, v2, v3) with beta e1 = (I - tau v v^T) (a1, a2, a3), v = (1, v2, v3), written to v[3 b ..];
@@ -39,7 +26,7 @@ function reflector3(a1: number, a2: number, a3: number, v: Float64Array, b: numb
     v[3 * b + 2] = 0;
     return a1;
   }
-  const beta = -signOf(a1) * norm3(a1, a2, a3);
+  const beta = -signOf(a1) * hypot3(a1, a2, a3);
   const inv = 1 / (a1 - beta);
   v[3 * b] = (beta - a1) / beta;
   v[3 * b + 1] = a2 * inv;

@@ -6,7 +6,8 @@
 
 import { NessError } from "../errors.js";
 import { type Matrix, matrix } from "./matrix.js";
-import { hypot3, schurEigenvalues } from "./schur.js";
+import { hypot3 } from "./scalar.js";
+import { schurEigenvalues } from "./schur.js";
 import { checkDimension, checkFinite, checkSquare } from "./validate.js";
 import { addr, inMemory, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 

@@ -21,6 +21,7 @@ import { type Matrix, matrix, transpose } from "./matrix.js";
 import { gemmNNUnchecked, gemmNTUnchecked } from "./gemm.js";
 import { checkArray, checkDimension, checkFinite, checkSquare } from "./validate.js";
 import { chaseSlabJs } from "./bulgeChain.js";
+import { hypot3, signOf } from "./scalar.js";
 import { addr, inMemory, scratch, wasm, withWorkspace, type WasmRuntime } from "./wasm/runtime.js";
 
 /** The kernels when every given array is a view of their memory, else null (the JavaScript loops run). */
@@ -745,20 +746,6 @@ export function norm3(a: number, b: number, c: number): number {
   return hypot3(a, b, c);
 }
 
-/** norm3 without the argument checks (the sweeps' inner loops, internal to src/linalg). */
-export function hypot3(a: number, b: number, c: number): number {
-  const s = Math.max(Math.abs(a), Math.abs(b), Math.abs(c));
-  if (s > 1e150 || s < 1e-150) {
-    if (s === 0 || s === Infinity || s !== s) return s;
-    const x = a / s,
-      y = b / s,
-      z = c / s;
-    return s * Math.sqrt(x * x + y * y + z * z);
-  }
-  return Math.sqrt(a * a + b * b + c * c);
-}
-
-const signOf = (x: number): number => (x < 0 || (x === 0 && 1 / x < 0) ? -1 : 1);
 
 /**
  * Schur factorisation of a real 2x2 block [a b; c d] = [cs -sn; sn cs] [a' b'; c' d'] [cs sn; -sn cs] where either
