@@ -626,6 +626,20 @@ export interface ChainScreen {
 /** Frequency samples of the growth screen (two O(N) sweeps each). */
 const SCREEN_SAMPLES = 256;
 
+/** The screen's answer at equal bath temperatures: all n modes left out, none located (every flux is zero). */
+function noModes(n: number): ModeData {
+  const none = new Float64Array(0);
+  return {
+    omega: none,
+    halfWidth: none,
+    bathAmp2: none,
+    unresolved: 0,
+    unresolvedAt: [],
+    counts: 0,
+    screen: { cutoff: 0, skippedModes: n, flux: 0 },
+  };
+}
+
 /**
  * The normal modes of a two-terminal chain (fluxes-only runs): every eigenvalue isolated by bisection on the Sturm
  * count of the tridiagonal pencil, then located by safeguarded Newton steps on its determinant (the count keeps
@@ -652,19 +666,8 @@ const SCREEN_SAMPLES = 256;
  */
 function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: number; dT: number }): ModeData {
   const { n } = sys;
-  if (screen && !(screen.dT > 0)) {
-    // Equal bath temperatures: every flux vanishes exactly, no frequency is integrated, no mode is needed.
-    const none = new Float64Array(0);
-    return {
-      omega: none,
-      halfWidth: none,
-      bathAmp2: none,
-      unresolved: 0,
-      unresolvedAt: [],
-      counts: 0,
-      screen: { cutoff: 0, skippedModes: n, flux: 0 },
-    };
-  }
+  // Equal bath temperatures: every flux vanishes exactly, no frequency is integrated, no mode is needed.
+  if (screen && !(screen.dT > 0)) return noModes(n);
   const pencil = new ChainPencil(
     Float64Array.from(order, (i) => sys.vDiag[i]),
     Float64Array.from(order, (i) => sys.mass[i]),
@@ -1262,18 +1265,7 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
   const { n, mass, gamma } = sys;
   const pencil = new RealPencil(sys, mass);
   const top = gershgorin(sys, mass) * (1 + 1e-12);
-  if (screen && !(screen.dT > 0)) {
-    const none = new Float64Array(0);
-    return {
-      omega: none,
-      halfWidth: none,
-      bathAmp2: none,
-      unresolved: 0,
-      unresolvedAt: [],
-      counts: 0,
-      screen: { cutoff: 0, skippedModes: n, flux: 0 },
-    };
-  }
+  if (screen && !(screen.dT > 0)) return noModes(n);
   // Isolate every eigenvalue by bisection on the inertia (midpoints in omega).
   interface Interval {
     lo: number;
