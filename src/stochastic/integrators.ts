@@ -65,8 +65,9 @@ export interface Scheme<N extends SchemeName | SdeSchemeName = SchemeName | SdeS
   /** Time step (> 0). */
   readonly dt: number;
   /**
-   * BAOAB on a small linear network: false runs the generic sub-steps instead of the fused kernel (kernels.ts), an
-   * optimisation of the same scheme with the same random numbers. Default true.
+   * BAOAB on a small linear network (kernels.ts) and Heun on two overdamped particles (pairKernel.ts): false runs the
+   * generic sub-steps instead of the fused kernel, an optimisation of the same scheme with the same random numbers.
+   * Default true.
    */
   readonly fused?: boolean;
 }
@@ -96,7 +97,7 @@ export function baoab(o: { dt: number; fused?: boolean }): Scheme<"baoab"> {
   return o.fused === false ? { ...s, fused: false } : s;
 }
 /**
- * Heun's predictor-corrector (overdamped).
+ * Heun's predictor-corrector (overdamped). `fused: false` turns off the fused kernel of two-particle systems.
  *
  * @example
  * ```ts
@@ -105,8 +106,11 @@ export function baoab(o: { dt: number; fused?: boolean }): Scheme<"baoab"> {
  * console.log(heun({ dt: 0.01 }).scheme); // => heun
  * ```
  */
-export function heun(o: { dt: number }): Scheme<"heun"> {
-  return schemeValue("heun", o, "heun");
+export function heun(o: { dt: number; fused?: boolean }): Scheme<"heun"> {
+  const s = schemeValue("heun", o, "heun");
+  if (o.fused !== undefined && typeof o.fused !== "boolean")
+    throw new ModelError(`heun: fused must be true or false, got ${describeValue(o.fused)}`);
+  return o.fused === false ? { ...s, fused: false } : s;
 }
 /**
  * Euler-Maruyama (overdamped Langevin systems and general SDEs).
@@ -189,7 +193,11 @@ export function resolveScheme(
     throw new ModelError(
       `unknown scheme ${JSON.stringify(name)} for a Langevin system (one of: ${SCHEME_NAMES.join(", ")})`,
     );
-  return name === "baoab" ? baoab({ dt: s.dt, fused: s.fused }) : schemeByName(name, s.dt);
+  return name === "baoab"
+    ? baoab({ dt: s.dt, fused: s.fused })
+    : name === "heun"
+      ? heun({ dt: s.dt, fused: s.fused })
+      : schemeByName(name, s.dt);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ import {
   type SchemeName,
 } from "./integrators.js";
 import { fusedBaoabKernel, type FusedKernel } from "./kernels.js";
+import { twoParticleKernel, type TwoParticleHeun } from "./pairKernel.js";
 import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { NetworkProbe, type Probe } from "./networkProbe.js";
@@ -215,6 +216,8 @@ export interface Plan extends PreparedEnsemble {
   initialize(st: LangevinState, rng: Rng): void;
   /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
   kernel: FusedKernel | null;
+  /** The fused Heun step and probe of two overdamped particles (pairKernel.ts), or null. */
+  pairKernel: TwoParticleHeun | null;
   sampleEvery: number;
   /** dt is beyond an estimated stability limit (exact limits are refused): no estimate is flagged reliable. */
   unstable: boolean;
@@ -279,6 +282,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let stratonovich = false;
   let heatCheck = false;
   let kernel: FusedKernel | null = null;
+  let pairKernel: TwoParticleHeun | null = null;
   let fluxEstimator: FluxEstimator | undefined;
   let plannedPairHeat: PairHeatRule | undefined;
   if (model.kind === "network") {
@@ -347,6 +351,19 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       );
     }
     probe = pp;
+    pairKernel = twoParticleKernel({
+      model,
+      scheme,
+      dt,
+      fused: schemeValue.fused !== false,
+      pairs: built.pairs,
+      heat,
+      pairHeat,
+      heatCheck,
+      fields: (o.fields ?? []).length,
+      sampleEvery: o.sampleEvery ?? 1,
+      probeSize: pp.size,
+    });
     estimands = pp.estimands();
     coordinates = pp.coordinateNames();
     timeScale = particleTimeScale(model);
@@ -399,6 +416,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     heatCheck,
     initialize,
     kernel,
+    pairKernel,
     sampleEvery,
     unstable,
     biasOrder: biasOrder(timeScale, scheme, dt, stratonovich),
@@ -641,6 +659,7 @@ export class ReplicaRun implements ReplicaRunner {
   /** Runs up to `maxSteps` steps; returns how many were run. */
   advance(maxSteps: number): number {
     if (this.plan.kernel) return this.advanceFused(maxSteps, this.plan.kernel);
+    if (this.plan.pairKernel) return this.advancePair(maxSteps, this.plan.pairKernel);
     const plan = this.plan,
       st = this.state,
       step = this.integrator.step,
@@ -668,20 +687,54 @@ export class ReplicaRun implements ReplicaRunner {
         for (let k = 0; k < K; k++) sums[k] += values[k];
       }
       for (let f = 0; f < fields.length; f++) fields[f].sample(st.x, st.p);
-      if (++this.inBatch === L) {
-        const off = this.batch * K;
-        const samples = Math.ceil(L / every);
-        for (let k = 0; k < K; k++) {
-          const m = sums[k] / samples;
-          if (!Number.isFinite(m)) this.blowUp();
-          this.batchMeans[off + k] = m;
-          sums[k] = 0;
-        }
-        for (let f = 0; f < fields.length; f++) fields[f].endBatch(this.fieldSums[f]);
-        this.endBatchEnergy();
-        this.batch++;
-        this.inBatch = 0;
+      if (++this.inBatch === L) this.endBatch(Math.ceil(L / every));
+    }
+    if (this.done) this.checkState();
+    return this.step - start;
+  }
+
+  /** The end of a production batch: its means (over `samples` samples), the fields' batch, the energy check. */
+  private endBatch(samples: number): void {
+    const K = this.plan.K,
+      sums = this.sums,
+      off = this.batch * K;
+    for (let k = 0; k < K; k++) {
+      const m = sums[k] / samples;
+      if (!Number.isFinite(m)) this.blowUp();
+      this.batchMeans[off + k] = m;
+      sums[k] = 0;
+    }
+    for (let f = 0; f < this.fieldAcc.length; f++) this.fieldAcc[f].endBatch(this.fieldSums[f]);
+    this.endBatchEnergy();
+    this.batch++;
+    this.inBatch = 0;
+  }
+
+  /**
+   * advance() with the two-particle kernel: runs of steps up to the next check (every 64 steps), the end of the
+   * burn-in or of a batch, so the checks, batches and sums are those of the generic loop, in the same order.
+   */
+  private advancePair(maxSteps: number, kernel: TwoParticleHeun): number {
+    const plan = this.plan,
+      st = this.state,
+      nBurn = plan.nBurn,
+      L = plan.batchLength;
+    const end = Math.min(this.total, this.step + maxSteps);
+    const start = this.step;
+    while (this.step < end) {
+      let m = Math.min(end, (this.step | 63) + 1) - this.step;
+      if (this.step < nBurn) {
+        m = Math.min(m, nBurn - this.step);
+        kernel.run(st, m, null, 0);
+        this.step += m;
+      } else {
+        m = Math.min(m, L - this.inBatch);
+        this.energySum = kernel.run(st, m, this.sums, this.energySum);
+        this.step += m;
+        this.inBatch += m;
+        if (this.inBatch === L) this.endBatch(L);
       }
+      if ((this.step & 63) === 0) this.checkState();
     }
     if (this.done) this.checkState();
     return this.step - start;
