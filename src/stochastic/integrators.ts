@@ -247,6 +247,12 @@ export interface LangevinState {
   readonly noise: Float64Array;
   /** The replica's stream of random numbers. */
   readonly rng: Rng;
+  /**
+   * Overdamped steps with the previous state kept: false asks the force evaluation at the step's end not to account
+   * the step (the pair heat of ForceField.computeStep), for steps whose estimators are not sampled (a burn-in); the
+   * forces are the same. Default (absent) true.
+   */
+  accountStep?: boolean;
 }
 
 /** An integrator: an init/step pair over LangevinState. */
@@ -408,7 +414,9 @@ function force(s: LangevinState, c: Constants): void {
 function stepForce(s: LangevinState, c: Constants): void {
   const fields = c.sys.forces;
   s.potential =
-    c.keepPrevious && fields.computeStep ? fields.computeStep(s.xPrev, s.x, s.f, true) : fields.compute(s.x, s.f);
+    c.keepPrevious && fields.computeStep
+      ? fields.computeStep(s.xPrev, s.x, s.f, s.accountStep !== false)
+      : fields.compute(s.x, s.f);
 }
 
 /** noise: `count` Gaussian numbers in one fill (the fill size is part of the stream: rng.ts). */

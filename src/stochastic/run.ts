@@ -674,6 +674,8 @@ export class ReplicaRun implements ReplicaRunner {
     const start = this.step;
     const fields = this.fieldAcc;
     while (this.step < end) {
+      // The burn-in's steps are not sampled: their pair heat is not accounted (the same forces and numbers).
+      st.accountStep = this.step >= nBurn;
       step(st);
       this.step++;
       if ((this.step & 63) === 0) this.checkState();
