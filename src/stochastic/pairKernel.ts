@@ -16,11 +16,13 @@
  * Per step (Heun with the previous state kept, integrators.ts): remember, noise, predictor, corrector, the force at
  * the end; then the probe's sample (particleProbe.ts) for the overdamped cases it covers: drift only (heat false), or
  * the trapezoid heat with the external part exact and, for pairHeat "exact", the ledger's correction (pairHeat.ts,
- * its visitAll for few particles); the pair observables; the covariance in open space.
- * Not covered (the generic path runs): other schemes, fields (densities and currents), sampleEvery > 1, bonds, the
- * state-function pair heat and its check, the 2D cell-order pair search (soft disks in a large box). Browser-safe.
+ * its visitAll for few particles); the pair observables; the covariance in open space; then
+ * the density and current fields (fields.ts), sampled after each production step.
+ * Not covered (the generic path runs): other schemes, sampleEvery > 1, bonds, the state-function pair heat and its
+ * check, the 2D cell-order pair search (soft disks in a large box). Browser-safe.
  */
 import type { ParticlesModel } from "../model/particles.js";
+import type { FieldAccumulator } from "./fields.js";
 import type { LangevinState } from "./integrators.js";
 import type { PairHeatRule } from "./pairHeat.js";
 import type { ParticleForceField } from "./particleForces.js";
@@ -40,7 +42,6 @@ export interface PairKernelChoice {
   heat: boolean;
   pairHeat: PairHeatRule;
   heatCheck: boolean;
-  fields: number;
   sampleEvery: number;
   /** The probe's number of scalars (the kernel writes the same layout). */
   probeSize: number;
@@ -67,7 +68,7 @@ const TRAP = 1,
 export function twoParticleKernel(c: PairKernelChoice): TwoParticleHeun | null {
   const m = c.model;
   if (!c.fused || c.scheme !== "heun" || m.dynamics !== "overdamped" || m.speciesOf.length !== 2) return null;
-  if (c.fields > 0 || c.sampleEvery !== 1 || c.heatCheck || (m.bonds && m.bonds.length > 0)) return null;
+  if (c.sampleEvery !== 1 || c.heatCheck || (m.bonds && m.bonds.length > 0)) return null;
   if (c.heat && c.pairHeat === "state") return null;
   if (m.pairs.length === 0 || c.pairs === null) return null;
   if (c.pairs.search !== "verlet list" && c.pairs.search !== "all pairs") return null;
@@ -411,10 +412,17 @@ export class TwoParticleHeun {
   }
 
   /**
-   * Runs nSteps Heun steps on the state; with `sums`, each step's probe values are added into it and its potential
-   * energy into the returned `energySum` (the production run); without, they are not sampled (the burn-in).
+   * Runs nSteps Heun steps on the state; with `sums`, each step's probe values are added into it, its potential
+   * energy into the returned `energySum` and its state into the fields' accumulators (the production run); without,
+   * they are not sampled (the burn-in).
    */
-  run(st: LangevinState, nSteps: number, sums: Float64Array | null, energySum: number): number {
+  run(
+    st: LangevinState,
+    nSteps: number,
+    sums: Float64Array | null,
+    energySum: number,
+    fields: readonly FieldAccumulator[],
+  ): number {
     const n = this.n,
       x = st.x,
       f = st.f,
@@ -465,6 +473,7 @@ export class TwoParticleHeun {
       energySum += st.potential;
       this.sample(st, values);
       for (let k = 0; k < K; k++) sums[k] += values[k];
+      for (let q = 0; q < fields.length; q++) fields[q].sample(x, null);
     }
     return energySum;
   }

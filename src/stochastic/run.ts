@@ -360,7 +360,6 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       heat,
       pairHeat,
       heatCheck,
-      fields: (o.fields ?? []).length,
       sampleEvery: o.sampleEvery ?? 1,
       probeSize: pp.size,
     });
@@ -727,11 +726,12 @@ export class ReplicaRun implements ReplicaRunner {
       let m = Math.min(end, (this.step | 63) + 1) - this.step;
       if (this.step < nBurn) {
         m = Math.min(m, nBurn - this.step);
-        kernel.run(st, m, null, 0);
+        kernel.run(st, m, null, 0, NO_FIELDS);
         this.step += m;
+        if (this.step === nBurn) for (const fa of this.fieldAcc) fa.prime(st.x, st.p);
       } else {
         m = Math.min(m, L - this.inBatch);
-        this.energySum = kernel.run(st, m, this.sums, this.energySum);
+        this.energySum = kernel.run(st, m, this.sums, this.energySum, this.fieldAcc);
         this.step += m;
         this.inBatch += m;
         if (this.inBatch === L) this.endBatch(L);
@@ -855,6 +855,8 @@ export class ReplicaRun implements ReplicaRunner {
     );
   }
 }
+
+const NO_FIELDS: readonly FieldAccumulator[] = [];
 
 /** An energy this many times the steady state's scale is a divergence. */
 export const DIVERGENCE_FACTOR = 1e6;

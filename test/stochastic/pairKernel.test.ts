@@ -1,5 +1,5 @@
 // The fused two-particle Heun kernel (src/stochastic/pairKernel.ts) against the generic step and probe of the same
-// scheme (heun({ dt, fused: false })): the same numbers to the last bit, on every kind of pair it takes (soft in a
+// scheme (heun({ dt, fused: false })): the same numbers (and fields) to the last bit, on every kind of pair it takes (soft in a
 // Verlet-listed box and in a small box, WCA in a box, a harmonic pair in open space, sawtooth, cosine and trap fields, unequal
 // frictions, heat off, the trapezoid and the exact pair heat), and the plans it does not take.
 import { describe, expect, it } from "vitest";
@@ -38,7 +38,7 @@ const cases: [string, ParticlesModel, number, Partial<SimulationOptions>, string
     "1D soft + sawtooth, exact pair heat",
     pair({ dimension: 1, box: 4, pairs: [{ potential: "soft", stiffness: 50, range: 0.5 }], external: [sawtooth] }),
     0.0005,
-    { pairHeat: "exact" },
+    { pairHeat: "exact", fields: [{ coordinates: ["x:0", "x:1"], bins: [5, 5] }], burnIn: 0 },
     "verlet list",
   ],
   // Run-and-chase: a box under three cells (all pairs, wrapped coordinates), unequal frictions (the Ito velocity).
@@ -82,7 +82,20 @@ const cases: [string, ParticlesModel, number, Partial<SimulationOptions>, string
       ],
     }),
     0.002,
-    { pairHeat: "trapezoid" },
+    // The density and current of (x1, x2) (the harmonic-pair figure's field).
+    {
+      pairHeat: "trapezoid",
+      fields: [
+        {
+          coordinates: ["x:0", "x:1"],
+          bins: [6, 6],
+          range: [
+            [-3, 3],
+            [-3, 3],
+          ],
+        },
+      ],
+    },
     "all pairs",
   ],
   [
@@ -116,6 +129,8 @@ describe("the fused two-particle Heun kernel", () => {
     // Every value and error bar the same number (toEqual on numbers is Object.is: signed zeros too).
     expect(fused.estimates).toEqual(generic.estimates);
     expect(fused.warnings).toEqual(generic.warnings);
+    expect(fused.fields).toEqual(generic.fields);
+    for (const f of fused.fields) expect(f.density.some((v) => v > 0)).toBe(true);
   });
 
   it("is not used where the generic path is needed", () => {
@@ -123,10 +138,8 @@ describe("the fused two-particle Heun kernel", () => {
     const soft2 = pair({ dimension: 2, box: 7 });
     // 2D soft pairs in a large box: the cell-order mode (its own rounding).
     expect(preparePlan(soft2, heun({ dt: 0.001 }), { time: 1, seed: 1 }).pairKernel).toBeNull();
-    // Other schemes, fields, the state-function pair heat.
+    // Other schemes, the state-function pair heat.
     expect(preparePlan(ratchet, eulerMaruyama({ dt: 0.0005 }), { time: 1, seed: 1 }).pairKernel).toBeNull();
-    const fields = [{ coordinates: ["x:0", "x:1"] as [string, string], bins: [4, 4] as [number, number] }];
-    expect(preparePlan(ratchet, heun({ dt: 0.0005 }), { time: 1, seed: 1, fields }).pairKernel).toBeNull();
     const harmonic = cases[cases.length - 2][1];
     expect(preparePlan(harmonic, heun({ dt: 0.002 }), { time: 1, seed: 1 }).pairKernel).toBeNull(); // state heat
     expect(
