@@ -734,7 +734,10 @@ export class ReplicaRun implements ReplicaRunner {
         this.energySum = kernel.run(st, m, this.sums, this.energySum, this.fieldAcc);
         this.step += m;
         this.inBatch += m;
+        // The state check before the batch's end, as in the generic loop (the same error when both would fail).
+        if ((this.step & 63) === 0) this.checkState();
         if (this.inBatch === L) this.endBatch(L);
+        continue;
       }
       if ((this.step & 63) === 0) this.checkState();
     }
