@@ -1135,7 +1135,9 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
           })),
         ));
 
-  const render = (document: Document): Element => {
+  // A method (not an arrow): the title and caption are read from the figure the call is made on, so a copy with a
+  // changed caption ({ ...figure, caption }: citeFigure adds the references) draws its own.
+  function render(this: Pick<Figure, "title" | "caption">, document: Document): Element {
     // Titles of a row take the height of its tallest (a title that wraps does not push its plot below its
     // neighbours': the plot frames of a row line up).
     const titles = panels.map((p, i) => panelTitleBlock(document, labels[i], p.title, p.width));
@@ -1187,8 +1189,8 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
     if (sharedRamp) legends.push(rampLegend(document, ramps[0], 280));
     if (sharedLegend && union.length > 0)
       legends.push(swatchLegend(document, union, Math.max(360, body.width - (sharedRamp ? 320 : 0))));
-    return composeFigure(document, { title: spec.title, body, legends, caption: spec.caption });
-  };
+    return composeFigure(document, { title: this.title, body, legends, caption: this.caption });
+  }
   return { name: spec.name, title: spec.title, caption: spec.caption, table, render };
 }
 
