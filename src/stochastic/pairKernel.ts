@@ -48,12 +48,12 @@ export interface PairKernelChoice {
 }
 
 /**
- * s - L round(s / L), the minimum image of s on an axis of length L (Infinity: open), as the generic loops compute it;
- * within `safe` = 0.49 L the rounding is a zero (of either sign) and the result s + 0 (-0 becomes +0, as there),
- * without the division.
+ * The minimum image of s on an axis of length L as the generic loops compute it: s where open (L = Infinity), else
+ * s - L round(s / L); within `safe` = 0.49 L the rounding is a zero (of either sign) and the result s + 0 (-0 becomes
+ * +0, as there), without the division.
  */
 function image(s: number, L: number, safe: number): number {
-  return Math.abs(s) < safe ? s + 0 : s - L * Math.round(s / L);
+  return L === Infinity ? s : Math.abs(s) < safe ? s + 0 : s - L * Math.round(s / L);
 }
 
 /** External field codes (ExternalFields.add's three branches). */
