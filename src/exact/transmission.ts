@@ -1051,13 +1051,11 @@ class ChainPoles {
             next++;
             continue;
           }
-          // A peak too narrow to resolve (as elsewhere): the pole's distance from the axis is below rounding of the
-          // recurrence, and G_0n(-z) ~ 1 / Im z with it. It keeps the real-axis treatment (a breakpoint).
-          if (2 * h < UNRESOLVABLE_WIDTH * w[k]) {
-            this.panelled[k] = 1;
-            next++;
-            continue;
-          }
+          // A peak too narrow to resolve on the real axis (2h below 1e-12 of its frequency, down to below the
+          // spacing of doubles) is integrated from its pole too: the damped recurrence keeps Im f_k accurate to
+          // rounding however small it is, so Newton finds the pole and the residue its content, which the panels
+          // could not (the guard leaves such a peak out). Where rounding of the position is comparable with
+          // Im z the pole's error estimate (see record) is its whole content, or more.
           const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
           if (!(gap > 0)) {
             next++;
