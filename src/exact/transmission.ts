@@ -885,12 +885,14 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     }
     if (n > MAX_SITES) {
       // The fewest modes any current could need: the transmission of two baths is at most 1, so the current is at
-      // most |dT| omega_max / 2 pi. Each located mode costs ~6 real O(N) sweeps and its pole ~5 complex ones
-      // (measured: ~0.12 N us of CPU time per located mode on a loaded machine, N = 32768).
+      // most |dT| omega_max / 2 pi. Each located mode costs ~6 real O(N) sweeps and its pole ~4 complex ones
+      // (measured: 0.059-0.07 N us of CPU time per located mode at N = 10^5, masses 1 +- 50 %, on a loaded
+      // machine: 8355 modes located, the count here, in 50-59 s; 0.065 N us at N = 32768). An ordered chain of
+      // 10^5 sites (every mode located and carrying current) is estimated at ~12 min, and refused.
       const most = (0.01 * screen.tol * screen.dT * Math.sqrt(top)) / (2 * Math.PI);
       let j0 = 1;
       while (j0 < S && above[j0 + 1] > most) j0++;
-      const seconds = count[j0] * n * 1.2e-7;
+      const seconds = count[j0] * n * 7e-8;
       if (seconds > 600) {
         throw new ModelError(
           `the fluxes of this ${n}-site chain need at least ${count[j0]} of its normal modes (those below frequency ${fmt(Math.sqrt(lam[j0]))}, not localised enough to be left out): an estimated ${fmt(seconds / 60)} min or more (refused beyond 10 min); beyond ${MAX_SITES} sites the transmission method takes chains whose disorder localises most of their modes`,
