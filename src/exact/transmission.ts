@@ -887,7 +887,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
       // The fewest modes any current could need: the transmission of two baths is at most 1, so the current is at
       // most |dT| omega_max / 2 pi. Each located mode costs ~6 real O(N) sweeps and its pole ~4 complex ones
       // (measured: 0.059-0.07 N us of CPU time per located mode at N = 10^5, masses 1 +- 50 %, on a loaded
-      // machine: 8355 modes located, the count here, in 50-59 s; 0.065 N us at N = 32768). An ordered chain of
+      // machine: 8355 modes located, the count here, in 50-59 s; 0.074 N us at N = 32768). An ordered chain of
       // 10^5 sites (every mode located and carrying current) is estimated at ~12 min, and refused.
       const most = (0.01 * screen.tol * screen.dT * Math.sqrt(top)) / (2 * Math.PI);
       let j0 = 1;
