@@ -4,6 +4,7 @@
 // brute-force search.
 import { describe, expect, it } from "vitest";
 import { CellGrid, type CellStencil } from "../../src/stochastic/neighbours/cellGrid.js";
+import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.js";
 import { minimumImage, pairsWithin } from "../../src/stochastic/neighbours/pairSearch.js";
 import { rng } from "../helpers/random.js";
 import { ModelError } from "../../src/errors.js";
@@ -184,4 +185,54 @@ describe("pairsWithin", () => {
     expect(() => pairsWithin(new Float64Array(4), 2, [4, 4], 2.5)).toThrow(ModelError);
     expect(() => pairsWithin(new Float64Array(4), 2, [4, 0], 1)).toThrow(/box sides/);
   });
+});
+
+describe("the flat pair list of the 2D cell order (WebAssembly and JavaScript builds)", () => {
+  // Random disks in periodic boxes, some positions outside the box: the WebAssembly build (the default) gives the
+  // JavaScript loop's list pair for pair, and that list is every pair closer than the reach once (brute force).
+  const cases: [number, number, number][] = [
+    [400, 30, 1.43],
+    [1500, 45, 1.3],
+    [60, 9, 2.9], // three cells per axis: every cell's stencil wraps
+    [400, 12, 3.9], // dense: more pairs than the kernel's first memory holds (it grows and builds again)
+  ];
+  for (const [N, L, reach] of cases) {
+    it(`N = ${N}, box ${L}, reach ${reach}`, () => {
+      const r = rng(5);
+      const x = Float64Array.from({ length: 2 * N }, () => (3 * r() - 1) * L);
+      const table = { species: 1, speciesOf: new Int32Array(N), interacts: Int32Array.of(1) };
+      const lists = (["wasm", "js"] as const).map((kernel) => {
+        const cells = new CellSort(2, N, [L, L], reach, reach - 1, table, "joined");
+        const list = new CellOrderList(cells, true, kernel);
+        list.prepare(x);
+        return list;
+      });
+      const [w, j] = lists;
+      expect(w.pairCount).toBe(j.pairCount);
+      expect(Array.from(w.pairI.subarray(0, w.pairCount))).toEqual(Array.from(j.pairI.subarray(0, j.pairCount)));
+      expect(Array.from(w.pairJ.subarray(0, w.pairCount))).toEqual(Array.from(j.pairJ.subarray(0, j.pairCount)));
+      const order = w.cells.grid.order;
+      const found = new Set<string>();
+      for (let p = 0; p < w.pairCount; p++) {
+        const a = order[w.pairI[p]],
+          b = order[w.pairJ[p]];
+        found.add(`${Math.min(a, b)},${Math.max(a, b)}`);
+      }
+      expect(found.size).toBe(w.pairCount);
+      const brute = new Set<string>();
+      for (let a = 0; a < N; a++)
+        for (let b = a + 1; b < N; b++) {
+          const dx = minimumImage(x[2 * a] - x[2 * b], L),
+            dy = minimumImage(x[2 * a + 1] - x[2 * b + 1], L);
+          if (dx * dx + dy * dy < reach * reach) brute.add(`${a},${b}`);
+        }
+      expect(brute.size).toBeGreaterThan(N / 4);
+      expect(found).toEqual(brute);
+      // A second build after the particles moved (the same memory reused) still matches.
+      for (let i = 0; i < x.length; i++) x[i] += 0.4 * (r() - 0.5);
+      for (const list of lists) list.prepare(x);
+      expect(w.pairCount).toBe(j.pairCount);
+      expect(Array.from(w.pairJ.subarray(0, w.pairCount))).toEqual(Array.from(j.pairJ.subarray(0, j.pairCount)));
+    });
+  }
 });
