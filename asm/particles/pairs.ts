@@ -66,3 +66,139 @@ export function buildPairs(
   }
   return np;
 }
+
+@inline function minImage(d: f64, L: f64, h: f64): f64 {
+  if (d > h) return d - L;
+  if (d < -h) return d + L;
+  return d;
+}
+
+/**
+ * Forces of one soft law over the flat list (pairKernels.ts oneLawPairs, the same arithmetic in the same order):
+ * for each pair (I[p], J[p]) closer than the cutoff (c2 its square) at the positions px, py (minimum image), U = k h^2
+ * / 2 with h = 1 - r2 (1/r) is and g = k is (1/r - is), g (x_i - x_j) added to fx, fy of i and subtracted from j's;
+ * returns the sum of U. is = 1 / range.
+ */
+export function softPairs(
+  I: usize,
+  J: usize,
+  np: i32,
+  px: usize,
+  py: usize,
+  fx: usize,
+  fy: usize,
+  Lx: f64,
+  Ly: f64,
+  k: f64,
+  is: f64,
+  c2: f64,
+): f64 {
+  const hx = 0.5 * Lx,
+    hy = 0.5 * Ly;
+  let u: f64 = 0;
+  for (let p: i32 = 0; p < np; p++) {
+    const i = i32At(I, p),
+      j = i32At(J, p);
+    const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
+    const dy = minImage(f64At(py, i) - f64At(py, j), Ly, hy);
+    const r2 = dx * dx + dy * dy;
+    if (r2 >= c2 || r2 == 0) continue;
+    const ir = 1 / Math.sqrt(r2);
+    const h = 1 - r2 * ir * is;
+    u += 0.5 * k * h * h;
+    const g = k * is * (ir - is);
+    const gx = g * dx,
+      gy = g * dy;
+    const ai = <usize>i << 3,
+      aj = <usize>j << 3;
+    store<f64>(fx + ai, load<f64>(fx + ai) + gx);
+    store<f64>(fy + ai, load<f64>(fy + ai) + gy);
+    store<f64>(fx + aj, load<f64>(fx + aj) - gx);
+    store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+  }
+  return u;
+}
+
+/**
+ * softPairs with the step's pair heat (pairKernels.ts oneLawHeatPairs and oneLawPairHeat, the same arithmetic in
+ * the same order): ux, uy the step's displacements in cell order, ss the species in cell order (i32), S species,
+ * share (S x S) each pair's share of particle i, out (S) the heat per species (added to), invDt = 1/dt.
+ */
+export function softPairsHeat(
+  I: usize,
+  J: usize,
+  np: i32,
+  px: usize,
+  py: usize,
+  fx: usize,
+  fy: usize,
+  ux: usize,
+  uy: usize,
+  ss: usize,
+  S: i32,
+  share: usize,
+  out: usize,
+  invDt: f64,
+  Lx: f64,
+  Ly: f64,
+  k: f64,
+  is: f64,
+  c2: f64,
+): f64 {
+  const hx = 0.5 * Lx,
+    hy = 0.5 * Ly;
+  let u: f64 = 0;
+  for (let p: i32 = 0; p < np; p++) {
+    const i = i32At(I, p),
+      j = i32At(J, p);
+    const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
+    const dy = minImage(f64At(py, i) - f64At(py, j), Ly, hy);
+    const r2 = dx * dx + dy * dy;
+    const s0x = dx - f64At(ux, i) + f64At(ux, j),
+      s0y = dy - f64At(uy, i) + f64At(uy, j);
+    const q0 = s0x * s0x + s0y * s0y;
+    let u1: f64 = 0,
+      g1: f64 = 0;
+    if (r2 >= c2) {
+      if (!(q0 < c2)) continue;
+    } else if (r2 == 0) {
+      u1 = 0.5 * k;
+    } else {
+      const ir = 1 / Math.sqrt(r2);
+      const h = 1 - r2 * ir * is;
+      u1 = 0.5 * k * h * h;
+      g1 = k * is * (ir - is);
+    }
+    // The pair's share of the step's heat (oneLawPairHeat).
+    let u0: f64 = 0,
+      g0: f64 = 0;
+    if (q0 < c2) {
+      if (q0 == 0) u0 = 0.5 * k;
+      else {
+        const ir = 1 / Math.sqrt(q0);
+        const h = 1 - q0 * ir * is;
+        g0 = k * is * (ir - is);
+        u0 = 0.5 * k * h * h;
+      }
+    }
+    const wx = dx - s0x,
+      wy = dy - s0y;
+    const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * dx) * wx + (g0 * s0y + g1 * dy) * wy)) * invDt;
+    const si = i32At(ss, i),
+      sj = i32At(ss, j);
+    const w = f64At(share, si * S + sj);
+    store<f64>(out + (<usize>si << 3), f64At(out, si) + w * error);
+    store<f64>(out + (<usize>sj << 3), f64At(out, sj) + (1 - w) * error);
+    if (r2 >= c2 || r2 == 0) continue;
+    u += u1;
+    const gx = g1 * dx,
+      gy = g1 * dy;
+    const ai = <usize>i << 3,
+      aj = <usize>j << 3;
+    store<f64>(fx + ai, load<f64>(fx + ai) + gx);
+    store<f64>(fy + ai, load<f64>(fy + ai) + gy);
+    store<f64>(fx + aj, load<f64>(fx + aj) - gx);
+    store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+  }
+  return u;
+}

@@ -351,10 +351,10 @@ export type CellOrderMode = "list" | "cells" | "pairs";
  */
 export class CellOrderList {
   /** Positions and forces in cell order. */
-  readonly px: Float64Array;
-  readonly py: Float64Array;
-  readonly pfx: Float64Array;
-  readonly pfy: Float64Array;
+  px: Float64Array;
+  py: Float64Array;
+  pfx: Float64Array;
+  pfy: Float64Array;
   /** Wrap offsets (x - wrapped x) at the last sort, in cell order. */
   readonly ox: Float64Array;
   readonly oy: Float64Array;
@@ -371,9 +371,14 @@ export class CellOrderList {
   pairI = new Int32Array(0);
   pairJ = new Int32Array(0);
   pairCount = 0;
+  /**
+   * The WebAssembly kernels holding the current flat list and the cell-order arrays above (px ... pdy are then views
+   * of its memory: the force loops run there too, pairKernels.ts), or null (the JavaScript loops).
+   */
+  wasmLoops: WasmPairList | null = null;
   /** Displacements over the step in cell order (prepareStep), and the midpoint of a step (N x 2). */
-  readonly pdx: Float64Array;
-  readonly pdy: Float64Array;
+  pdx: Float64Array;
+  pdy: Float64Array;
   private readonly mid: Float64Array;
   /** How the pairs were summed at the last evaluation. */
   lastMode: CellOrderMode = "list";
@@ -650,18 +655,30 @@ export class CellOrderList {
         Lx: cells.L[0],
         Ly: cells.L[1],
         reach2: this.reach2,
+        ss: cells.ss,
+        species: cells.pairs.species,
       });
       g.start = grid.start;
       g.triples = grid.triples;
       g.tripleStart = grid.tripleStart;
-      const np = this.wasm.build(g);
+      const w = this.wasm;
+      const np = w.build(g);
       if (np >= 0) {
-        this.pairI = this.wasm.I;
-        this.pairJ = this.wasm.J;
+        this.pairI = w.I;
+        this.pairJ = w.J;
+        // The cell-order arrays move into the kernel's memory (their contents are gathered anew at every evaluation).
+        this.px = w.px;
+        this.py = w.py;
+        this.pfx = w.fx;
+        this.pfy = w.fy;
+        this.pdx = w.ux;
+        this.pdy = w.uy;
+        this.wasmLoops = w;
         this.pairCount = np;
         this.listValid = true;
         return;
       }
+      this.wasmLoops = null;
     }
     const xs = cells.xs,
       ys = cells.ys;

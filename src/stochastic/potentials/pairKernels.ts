@@ -443,6 +443,9 @@ function oneLaw(laws: PackedPairLaws): OneLaw {
 
 /** Forces from the flat list of pairs, one soft law. */
 function oneLawPairs(list: CellOrderList, law: OneLaw): number {
+  const w = list.wasmLoops;
+  if (w !== null)
+    return w.softPairs(list.pairCount, list.cells.L[0], list.cells.L[1], law.k, law.invRange, law.cut2);
   const np = list.pairCount,
     I = list.pairI,
     J = list.pairJ;
@@ -524,6 +527,19 @@ function oneLawPairHeat(
 
 /** Forces and the step's pair heat from the flat list of pairs, one soft law. */
 function oneLawHeatPairs(list: CellOrderList, law: OneLaw, heat: StepHeat, S: number): number {
+  const w = list.wasmLoops;
+  if (w !== null)
+    return w.softPairsHeat(
+      list.pairCount,
+      heat.share,
+      heat.out,
+      heat.invDt,
+      list.cells.L[0],
+      list.cells.L[1],
+      law.k,
+      law.invRange,
+      law.cut2,
+    );
   const np = list.pairCount,
     I = list.pairI,
     J = list.pairJ,
