@@ -140,7 +140,7 @@ export class CellSort {
    * Sorts into cells, gathers wrapped positions and species in cell order (with ox, oy: also each particle's wrap
    * offset x - wrapped x, in cell order, 2D), and remembers x.
    */
-  sort(x: Float64Array, ox?: Float64Array, oy?: Float64Array): void {
+  sort(x: Float64Array, ox?: Float64Array, oy?: Float64Array, gather?: SortGather): void {
     const grid = this.grid,
       N = this.count;
     const fused = ox !== undefined && oy !== undefined;
@@ -156,7 +156,29 @@ export class CellSort {
       ys = this.ys,
       zs = this.zs,
       ss = this.ss;
-    if (fused) {
+    if (fused && gather !== undefined) {
+      // The pass below, gathering the positions `gather.x` less the wrap offsets too (CellOrderList.gather's px, py).
+      const cellOf = grid.cellOf,
+        cursor = grid.cursor;
+      const g = gather.x,
+        px = gather.px,
+        py = gather.py;
+      for (let a = 0; a < N; a++) {
+        const pos = cursor[cellOf[a]]++;
+        order[pos] = a;
+        const u = wx[a],
+          v = wy[a];
+        xs[pos] = u;
+        ys[pos] = v;
+        ss[pos] = sp[a];
+        const oxa = x[2 * a] - u,
+          oya = x[2 * a + 1] - v;
+        ox[pos] = oxa;
+        oy[pos] = oya;
+        px[pos] = g[2 * a] - oxa;
+        py[pos] = g[2 * a + 1] - oya;
+      }
+    } else if (fused) {
       // Places each particle and gathers it in one pass in particle order (reads in sequence, writes at pos).
       const cellOf = grid.cellOf,
         cursor = grid.cursor;
@@ -185,6 +207,13 @@ export class CellSort {
     this.xRef.set(x);
     this.sorts++;
   }
+}
+
+/** Positions x (N x 2) that a 2D sort gathers in cell order less the wrap offsets, into px, py. */
+export interface SortGather {
+  x: Float64Array;
+  px: Float64Array;
+  py: Float64Array;
 }
 
 /** A Verlet list with image shifts, in any dimension (see the header). */
@@ -471,7 +500,7 @@ export class CellOrderList {
    * list (built at the first evaluation after a sort). Gathers the positions for that mode and zeroes the forces.
    */
   prepare(x: Float64Array): CellOrderMode {
-    if (this.cells.moved(x)) this.resort(x);
+    if (this.cells.moved(x)) this.resort(x, this.oneLaw ? x : null);
     return this.choose(x, null);
   }
 
@@ -507,21 +536,28 @@ export class CellOrderList {
       }
       // 0.98: |x1 - (x0 + x1)/2| <= skin/2 in floating point too.
       covered = maxStep2 <= 0.98 * skin * skin;
-      if (covered) {
-        this.resort(mid);
-      } else this.resort(x1);
+      // The one-law mode's positions at x1 are gathered by the sort when no displacements are wanted.
+      const at1 = this.oneLaw && !gatherSteps ? x1 : null;
+      if (covered) this.resort(mid, at1);
+      else this.resort(x1, at1);
     } else covered = moved === 0;
     this.choose(x1, covered && gatherSteps ? x0 : null);
     return covered;
   }
 
   /** A new sort at `at`, counting the evaluations since the last one into their mean interval. */
-  private resort(at: Float64Array): void {
+  private resort(at: Float64Array, gatherOf: Float64Array | null = null): void {
     if (!this.unsorted) this.meanInterval = 0.8 * this.meanInterval + 0.2 * this.sinceSort;
     this.unsorted = false;
     this.sinceSort = 0;
-    this.sortWithOffsets(at);
+    this.sortWithOffsets(at, gatherOf);
   }
+
+  /**
+   * The positions the last sort gathered into px, py (resort's `gatherOf`), until the evaluation right after it
+   * (choose) uses them instead of its gather; null when none or when a build moved px, py.
+   */
+  private preGathered: Float64Array | null = null;
 
   /**
    * Chooses how the pairs are summed at x (see prepare) and gathers the positions (and, with x0, the displacements
@@ -538,13 +574,19 @@ export class CellOrderList {
       if (!this.listValid) this.build();
       mode = "list";
     }
-    this.gather(x, mode !== "list", x0);
+    if (this.preGathered === x && x0 === null && mode === "pairs") {
+      // The sort gathered x already (px, py: the same numbers as gather's); only the forces are zeroed.
+      this.pfx.fill(0);
+      this.pfy.fill(0);
+    } else this.gather(x, mode !== "list", x0);
+    this.preGathered = null;
     return (this.lastMode = mode);
   }
 
   /** Sorts into cells and keeps each particle's wrap offset (x - wrapped x), in cell order. */
-  private sortWithOffsets(x: Float64Array): void {
-    this.cells.sort(x, this.ox, this.oy);
+  private sortWithOffsets(x: Float64Array, gatherOf: Float64Array | null = null): void {
+    this.cells.sort(x, this.ox, this.oy, gatherOf !== null ? { x: gatherOf, px: this.px, py: this.py } : undefined);
+    this.preGathered = gatherOf;
     this.listValid = false;
   }
 
@@ -666,6 +708,7 @@ export class CellOrderList {
       if (np >= 0) {
         this.pairI = w.I;
         this.pairJ = w.J;
+        if (this.px !== w.px) this.preGathered = null; // gathered into arrays the list no longer uses
         // The cell-order arrays move into the kernel's memory (their contents are gathered anew at every evaluation).
         this.px = w.px;
         this.py = w.py;
