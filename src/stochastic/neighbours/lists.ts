@@ -204,7 +204,7 @@ export class CellSort {
         ss[pos] = sp[a];
       }
     }
-    this.xRef.set(x);
+    if (x !== this.xRef) this.xRef.set(x);
     this.sorts++;
   }
 }
@@ -405,10 +405,9 @@ export class CellOrderList {
    * of its memory: the force loops run there too, pairKernels.ts), or null (the JavaScript loops).
    */
   wasmLoops: WasmPairList | null = null;
-  /** Displacements over the step in cell order (prepareStep), and the midpoint of a step (N x 2). */
+  /** Displacements over the step in cell order (prepareStep). */
   pdx: Float64Array;
   pdy: Float64Array;
-  private readonly mid: Float64Array;
   /** How the pairs were summed at the last evaluation. */
   lastMode: CellOrderMode = "list";
   /** Force evaluations since the last sort, their running mean between sorts, and whether the list is current. */
@@ -440,7 +439,6 @@ export class CellOrderList {
     this.rows = new Int32Array(N + 1);
     this.pdx = new Float64Array(N);
     this.pdy = new Float64Array(N);
-    this.mid = new Float64Array(2 * N);
     this.reach2 = cells.reach ** 2;
     this.wasm = oneLaw && kernel === "wasm" ? WasmPairList.create() : null;
   }
@@ -519,9 +517,10 @@ export class CellOrderList {
     let covered: boolean;
     const moved = cells.movedStep(x0, x1);
     if (moved === 2) {
-      // The largest squared displacement of a particle over the step, and the step's midpoint in the same pass.
+      // The largest squared displacement of a particle over the step, and the step's midpoint in the same pass,
+      // written where the sort keeps its positions (no copy; replaced by x1 when the midpoint is not used).
       let maxStep2 = 0;
-      const mid = this.mid;
+      const mid = cells.xRef;
       for (let i = 0; i < x1.length; i += 2) {
         const a0 = x0[i],
           a1 = x1[i],
