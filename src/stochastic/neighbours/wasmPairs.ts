@@ -3,12 +3,12 @@
  * (pairKernels.ts oneLawPairs, oneLawHeatPairs), run by the WebAssembly kernels of asm/particles/pairs.ts (compiled
  * by scripts/build-wasm.js into pairsWasm.ts): the same candidates in the same order with the same arithmetic, so
  * the same list pair for pair and the same forces, energies and pair heats to the bit; the build 1.6x faster than
- * the JavaScript loop at N = 10^4, the force loops about 1.4-1.8x (docs/performance.md). Each list owns an instance
- * with a memory of its own (positions copied in at each build, the grid, the pairs, and the cell-order positions,
- * forces and displacements the list gathers into views of it): the arrays handed back are views of that memory,
- * made anew when a build grew it. Without WebAssembly,
- * or for a list made with the "js" kernel (the tests' cross-check), the JavaScript loop runs instead. Browser-safe
- * (the module is a few hundred bytes, compiled synchronously once).
+ * the JavaScript loop at N = 10^4, the force loops 1.2-1.8x by their profile shares (docs/performance.md). Each
+ * list owns an instance with a memory of its own (positions copied in at each build, the grid, the pairs, and the
+ * cell-order positions, forces and displacements the list gathers into views of it): the arrays handed back are
+ * views of that memory, made anew when a build grew it. Without WebAssembly, or for a list made with the "js"
+ * kernel (the tests' cross-check), the JavaScript loops run instead. Browser-safe (the module is a few hundred
+ * bytes, compiled synchronously once).
  */
 import { PAIRS_WASM_BASE64 } from "./pairsWasm.js";
 
