@@ -49,7 +49,7 @@ import {
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
 import type { Model } from "../model/models.js";
-import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
 import type { BathFlux, SpringFlux } from "./network.js";
 
