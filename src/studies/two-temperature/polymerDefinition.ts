@@ -116,11 +116,9 @@ export const POLYMER_FIGURE_SETTINGS = {
    * `halfStep`: the alternating chain at the largest ratio once more at dt/2, the time-step check of the heat flows
    * (their bias is first order in dt and not in the error bars).
    */
-  full: { monomers: 20, ratios: [1, 2, 5, 10, 20], time: 200, replicas: 4, dt: 0.005, halfStep: true },
-  quick: { monomers: 8, ratios: [1, 10], time: 16, replicas: 2, dt: 0.01, halfStep: false },
+  full: { monomers: 20, ratios: [1, 2, 5, 10, 20], time: 200, replicas: 4, dt: 0.005, halfStep: true, curvePoints: 41 },
+  quick: { monomers: 8, ratios: [1, 10], time: 12, replicas: 2, dt: 0.01, halfStep: false, curvePoints: 13 },
   base: { dimension: 3, Tcold: 1, bond: 3, repulsion: 10, range: 1, trap: 0.02 },
-  /** Points of the exact lines (log-spaced from ratio 1 to the largest). */
-  curvePoints: 41,
 } as const;
 
 interface PolymerSetParameters {
@@ -164,7 +162,8 @@ export const polymerSet = figureSet<PolymerSetParameters, PolymerFigureData>({
           ]
         : []),
     ]);
-    const K = c.settings.curvePoints;
+    // the exact lines: log-spaced from ratio 1 to the largest
+    const K = s.curvePoints;
     const curve = Array.from({ length: K }, (_, k) => Math.pow(top, k / (K - 1)));
     const exactCurve = (sequence: (typeof sequences)[number]) =>
       curve.map((ratio) => {

@@ -271,7 +271,7 @@ export function polymerRunFigure(
   const exact = p.repulsion === 0;
   return panelFigure({
     name: "polymer-profile",
-    title: `${p.sequence === "block" ? "Block" : "Alternating"} hot/cold chain of ${p.monomers} monomers, T_hot = ${fmt(p.Thot)}, T_cold = ${fmt(p.Tcold)}: profile along the chain`,
+    title: `${p.sequence === "block" ? "Block" : "Alternating"} chain of ${p.monomers}, T_hot/T_cold = ${fmt(p.Thot / p.Tcold)}: profile along it`,
     caption:
       `Each monomer's mean squared distance from the chain's centre (Heun, dt = ${fmt(r.simulation.dt)}, ${r.simulation.replicas} replicas × ` +
       `${fmt(r.simulation.time)}, one standard error); dashed: the exact engine for the same chain ${exact ? "(it has no repulsion: the exact answer)" : "without the repulsion"}. ` +
