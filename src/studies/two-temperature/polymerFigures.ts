@@ -150,6 +150,8 @@ export function polymerFigure(d: PolymerFigureData): Figure {
       `Hot and cold monomers in one chain: swelling, segregation and heat flow (${p0.monomers} monomers, T_cold = ${fmt(p0.Tcold)})` +
       (d.quick && (unresolved || firstSwell === undefined) ? " (quick: not resolved)" : ""),
     caption:
+      "Hot/cold segregation as a picture of genome organization, Section 3.3 of [Metzger 2026]; hot and cold polymer melts: " +
+      "J. Smrek and K. Kremer, arXiv:1701.07362 (2017). " +
       `${p0.monomers} overdamped monomers in ${p0.dimension}D (friction 1, kB = 1), half at T_hot, half at T_cold, in blocks (circles) or alternating (squares); ` +
       `harmonic bonds k r²/2 with k = ${fmt(p0.bond)}, the soft repulsion (k_rep/2)(1 − r/range)² with k_rep = ${fmt(p0.repulsion)}, range ${fmt(p0.range)} ` +
       `between all monomers, a trap ${fmt(p0.trap)}|r|²/2 on each. ` +
@@ -271,8 +273,9 @@ export function polymerRunFigure(
   const exact = p.repulsion === 0;
   return panelFigure({
     name: "polymer-profile",
-    title: `${p.sequence === "block" ? "Block" : "Alternating"} chain of ${p.monomers}, T_hot/T_cold = ${fmt(p.Thot / p.Tcold)}: profile along it`,
+    title: `${p.sequence === "block" ? "Block" : "Alternating"} chain of ${p.monomers} monomers, T_hot/T_cold = ${fmt(p.Thot / p.Tcold)}: profile`,
     caption:
+      "A chain of hot and cold monomers (Section 3.3 of [Metzger 2026]; cf. [Smrek & Kremer 2017]). " +
       `Each monomer's mean squared distance from the chain's centre (Heun, dt = ${fmt(r.simulation.dt)}, ${r.simulation.replicas} replicas × ` +
       `${fmt(r.simulation.time)}, one standard error); dashed: the exact engine for the same chain ${exact ? "(it has no repulsion: the exact answer)" : "without the repulsion"}. ` +
       `Rg² hot ${pm(r.simulated.gyrationHot)}, cold ${pm(r.simulated.gyrationCold)}; heat flow from the hot to the cold monomers ${pm(r.simulated.heatFlow)}.`,
