@@ -497,9 +497,9 @@ export class ParticleProbe implements Probe {
   /**
    * The estimands, in this order (src/verify relies on it): bath flux per species, entropy production, energy
    * balance, drift velocity per species and axis, kinetic temperature per species (underdamped), the centre of
-   * mass's drift velocity per axis, potential energy, the pair observables (two particles), the polymer observables (bonds), the covariance of
-   * the coordinates (small systems in open space), each particle's squared distance from the centre (profile), and the
-   * trapezoid heat check (pairHeatChoice.ts removes it).
+   * mass's drift velocity per axis, potential energy, the pair observables (two particles), the polymer observables
+   * (bonds), the covariance of the coordinates (small systems in open space), each particle's squared distance from
+   * the centre (profile), and the trapezoid heat check (pairHeatChoice.ts removes it).
    */
   estimands(): EstimandSpec[] {
     const m = this.model;
