@@ -1,7 +1,7 @@
 /**
  * The two-temperature studies as contracts (src/studies/contract.ts), after J. Metzger's lecture notes
  * (Recitation 5): the harmonic pair (`ness study two-temperature`), run-and-chase, the ratchet and demixing
- * (`ness study two-temperature run-and-chase|ratchet|demixing`), and the six figure sets of
+ * (`ness study two-temperature run-and-chase|ratchet|demixing|polymer`), and the figure sets of
  * `ness reproduce two-temperature`. compute() runs the engines; figures() and report() only draw and write.
  */
 import { particleScatter } from "../../figures/charts.js";
@@ -65,6 +65,7 @@ import {
   type PhaseSpaceField,
 } from "./harmonicPair.js";
 import { demixingSchema, pairSchema, ratchetSchema, runAndChaseSchema } from "./parameters.js";
+import { polymerSet } from "./polymerDefinition.js";
 import { DEFAULT_RATCHET, runRatchet, runRatchetDrift, type RatchetParams } from "./ratchet.js";
 import {
   DEFAULT_RUN_AND_CHASE,
@@ -1162,6 +1163,11 @@ twoTemperature.reproduce.push(
   demixingFiniteSizeSet,
   demixingCoarseningSet,
 );
+// The hot/cold polymer (polymerDefinition.ts): its own set, after the others.
+twoTemperature.reproduce.push(polymerSet);
+
+/** The hot/cold polymer sub-study (`ness study two-temperature polymer`), defined in polymerDefinition.ts. */
+export { polymer } from "./polymerDefinition.js";
 
 /** "0.31 ± 0.01" (re-exported for the documentation's examples). */
 export { formatMeasured };
