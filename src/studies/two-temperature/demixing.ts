@@ -80,7 +80,10 @@ import { checkSimulationWork } from "../cost.js";
 import { runAll, type RunContext } from "../parallel.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { defaultsOf, rangesOf } from "../schema.js";
+import { MIXED_BOUNDS } from "./demixingBounds.js";
 import { demixingSchema } from "./parameters.js";
+
+export { MIXED_BOUNDS };
 
 // ---------------------------------------------------------------------------
 // Parameters and model
@@ -1145,15 +1148,6 @@ export interface DemixingEvidence {
  * false-alarm rate: 32.6 for 4 replicas, 5.48 for 16; statistics.ts).
  */
 export const DEMIXING_Z = RESOLVED_NORMAL_Z;
-
-/**
- * How large a correlation a "mixed" verdict excludes: the confidence interval at the Student-t threshold (the
- * estimate ± resolvedStandardErrors(n) error bars) of psi must lie within ±psi and that of S_cc(q -> 0) - x(1 - x)
- * within ±sccExcess x(1 - x) (an equivalence test: each bound is crossed by chance with the false-alarm rate of 4
- * normal standard errors). psi = 0.05 is below the weakest correlation measured (psi = 0.04 to 0.065 at
- * T_hot / T_cold = 3); S_cc(q -> 0) = 2 x(1 - x) is, for a regular solution, halfway to the spinodal, where it diverges.
- */
-export const MIXED_BOUNDS = Object.freeze({ psi: 0.05, sccExcess: 1 });
 
 const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
 

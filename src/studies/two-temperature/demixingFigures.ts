@@ -13,6 +13,7 @@ import {
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import { isResolved, resolvedStandardErrors } from "../../studentT.js";
+import { MIXED_BOUNDS } from "./demixingBounds.js";
 import type {
   DemixingEvidence,
   DemixingParams,
@@ -193,6 +194,7 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       marker: markers[i % markers.length],
     }));
   const top = sweep.ratios.length - 1;
+  const pTop = sweep.runs[0][top].parameters;
   // Coarsening: psi from the random start at the largest ratio for every phi, and at equal temperatures for one phi.
   const mid = Math.floor(sweep.phis.length / 2);
   const timeSeries: Series[] = sweep.phis.map((phi, i) => {
@@ -228,11 +230,12 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})${unresolved ? QUICK_UNRESOLVED : ""}`,
     caption:
       `After Section 3.3 of [Metzger 2026]. Soft disks (half cold), T_cold = T_hot / ratio; ` +
-      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), random seeds from ${p0.seed}. ` +
+      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(pTop.burnIn)}${p0.burnIn !== pTop.burnIn ? ` (${fmt(p0.burnIn)} at T_hot = T_cold)` : ""} + ${fmt(p0.time)}), random seeds from ${p0.seed}. ` +
       `(a) psi; (b) ${sweep.verdict ? "verdict of the finite-size and coarsening criterion" : "the largest cold cluster (it grows with phi even for random labels)"}; ` +
       `(c) psi(t) at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and 1 (dotted). ${equalT}` +
-      (sweep.verdict && p0.replicas < 16
-        ? `With ${p0.replicas} replicas a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones). `
+      (sweep.verdict && p0.replicas >= 2
+        ? `With ${p0.replicas} replicas a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones); ` +
+          `mixed needs |psi| < ${MIXED_BOUNDS.psi} and S_cc(q -> 0) < ${MIXED_BOUNDS.sccExcess + 1} x(1 - x) at that many. `
         : "") +
       `Method: docs/studies/two-temperature.md.`,
     panels: [
