@@ -267,7 +267,18 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
         series: timeSeries,
         referenceLines: [
           { y: 0, color: "gray", style: "dotted" },
-          { x: p0.burnIn, label: "end of burn-in", color: "gray", style: "dashed", labelAt: "start" },
+          { x: pTop.burnIn, label: "end of burn-in", color: "gray", style: "dashed", labelAt: "start" },
+          ...(p0.burnIn !== pTop.burnIn
+            ? [
+                {
+                  x: p0.burnIn,
+                  label: "(T_hot = T_cold)",
+                  color: "gray",
+                  style: "dotted" as const,
+                  labelAt: "start" as const,
+                },
+              ]
+            : []),
         ],
         width,
         height,
