@@ -195,6 +195,8 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     }));
   const top = sweep.ratios.length - 1;
   const pTop = sweep.runs[0][top].parameters;
+  // runs[0][0] is the largest of the point's sizes, seeded base + (sizes - 1) (the seeds of demixingSweep).
+  const firstSeed = p0.seed - ((sweep.sizes?.length ?? 1) - 1);
   // Coarsening: psi from the random start at the largest ratio for every phi, and at equal temperatures for one phi.
   const mid = Math.floor(sweep.phis.length / 2);
   const timeSeries: Series[] = sweep.phis.map((phi, i) => {
@@ -230,7 +232,7 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})${unresolved ? QUICK_UNRESOLVED : ""}`,
     caption:
       `After Section 3.3 of [Metzger 2026]. Soft disks (half cold), T_cold = T_hot / ratio; ` +
-      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(pTop.burnIn)}${p0.burnIn !== pTop.burnIn ? ` (${fmt(p0.burnIn)} at T_hot = T_cold)` : ""} + ${fmt(p0.time)}), random seeds from ${p0.seed}. ` +
+      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(pTop.burnIn)}${p0.burnIn !== pTop.burnIn ? ` (${fmt(p0.burnIn)} at T_hot = T_cold)` : ""} + ${fmt(p0.time)}), random seeds from ${firstSeed}. ` +
       `(a) psi; (b) ${sweep.verdict ? "verdict of the finite-size and coarsening criterion" : "the largest cold cluster (it grows with phi even for random labels)"}; ` +
       `(c) psi(t) at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and 1 (dotted). ${equalT}` +
       (sweep.verdict && p0.replicas >= 2
