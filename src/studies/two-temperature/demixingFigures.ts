@@ -336,25 +336,29 @@ export function demixingFiniteSizeFigure(
   // smallest size of the largest ratio.
   const top = points.reduce((a, b) => (b.ratio > a.ratio ? b : a), points[0]);
   const sizes = top.runs.map((r) => r.parameters.N);
+  // The y range is the data's (error bars and x(1 - x) included): the proportional line shows its slope and ends
+  // at the frame instead of stretching the axis (16x over N = 250-4000). It is cut there, not drawn beyond: the log
+  // axis's ticks follow the values of the series, and a line far outside the frame would make them those of several
+  // decades (labels at 1, 2, 5 only: none above 0.24 on a 0.15-0.43 axis).
+  const measured = points.flatMap((pt) => pt.runs.map((r) => r.sccLowQ));
+  const lows = [ideal, ...measured.map((m) => m.value - m.error), ...measured.map((m) => m.value)].filter((v) => v > 0);
+  const highs = [ideal, ...measured.map((m) => m.value + m.error)].filter(Number.isFinite);
+  const yDomain: [number, number] = [Math.min(...lows) / 1.15, Math.max(...highs) * 1.15];
+  const s0 = top.runs[0].sccLowQ.value;
+  const nEnd = Math.min(sizes[sizes.length - 1], (sizes[0] * yDomain[1]) / s0);
   const proportional: Series[] =
-    sizes.length > 1 && top.runs[0].sccLowQ.value > 0
+    sizes.length > 1 && s0 > 0 && s0 < yDomain[1]
       ? [
           {
             name: "proportional to N",
-            x: [sizes[0], sizes[sizes.length - 1]],
-            y: [top.runs[0].sccLowQ.value, (top.runs[0].sccLowQ.value * sizes[sizes.length - 1]) / sizes[0]],
+            x: [sizes[0], nEnd],
+            y: [s0, (s0 * nEnd) / sizes[0]],
             color: "gray",
             style: "dashed",
             strokeWidth: 1,
           },
         ]
       : [];
-  // The y range is the data's (error bars and x(1 - x) included): the proportional line shows its slope and leaves
-  // at the frame instead of stretching the axis (16x over N = 500-8000).
-  const measured = points.flatMap((pt) => pt.runs.map((r) => r.sccLowQ));
-  const lows = [ideal, ...measured.map((m) => m.value - m.error), ...measured.map((m) => m.value)].filter((v) => v > 0);
-  const highs = [ideal, ...measured.map((m) => m.value + m.error)].filter(Number.isFinite);
-  const yDomain: [number, number] = [Math.min(...lows) / 1.15, Math.max(...highs) * 1.15];
   panels.push(
     linePanel({
       title: "S_cc(q → 0) against system size",
@@ -362,6 +366,9 @@ export function demixingFiniteSizeFigure(
       yLabel: "S_cc at the smallest |q|",
       xType: "log",
       yType: "log",
+      // A little room either side: the smallest and largest N off the frame's edges, labelled ticks (200, 500, ...)
+      // inside it.
+      xDomain: [sizes[0] / 1.3, sizes[sizes.length - 1] * 1.3],
       yDomain,
       series: [
         ...points.map((pt, i) => ({
