@@ -236,8 +236,8 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       `(a) psi; (b) ${sweep.verdict ? "verdict of the finite-size and coarsening criterion" : "the largest cold cluster (it grows with phi even for random labels)"}; ` +
       `(c) psi(t) at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and 1 (dotted). ${equalT}` +
       (sweep.verdict && p0.replicas >= 2
-        ? `With ${p0.replicas} replicas a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones); ` +
-          `mixed needs |psi| < ${MIXED_BOUNDS.psi} and S_cc(q -> 0) < ${MIXED_BOUNDS.sccExcess + 1} x(1 - x) at that many. `
+        ? `Resolved: beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t, ${p0.replicas} replicas); ` +
+          `mixed: |psi| < ${MIXED_BOUNDS.psi} and S_cc(q -> 0) < ${MIXED_BOUNDS.sccExcess + 1} x(1 - x) at that many. `
         : "") +
       `Method: docs/studies/two-temperature.md.`,
     panels: [
