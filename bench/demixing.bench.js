@@ -10,7 +10,8 @@
 //
 // What is compared:
 // - ness: simulateSync (dist/stochastic/run.js), one replica, one thread, the 2D cell-order pair loops (skin 0.3 x
-//   cutoff, wider with the exact pair heat: src/stochastic/particleForces.ts), with the engine's defaults for this
+//   cutoff, wider with the exact pair heat: src/stochastic/particleForces.ts; the flat pair list and the force loops
+//   over it in WebAssembly, src/stochastic/neighbours/wasmPairs.ts), with the engine's defaults for this
 //   model: scheme Heun (two force evaluations per step) and the exact pair heat (pairHeat.ts, taken in the force loop
 //   at the end of each step); then Heun with the plain trapezoid pair heat, scheme "euler-maruyama" (one force
 //   evaluation per step, the like-for-like comparison with LAMMPS) with the trapezoid, and Euler-Maruyama with the

@@ -184,7 +184,7 @@ export {
 export { varianceResonance } from "./studies/variance-resonance/definition.js";
 export { energyCorrelationsStudy } from "./studies/energy-correlations/definition.js";
 export { particleBathChain } from "./studies/particle-bath-chain/definition.js";
-export { twoTemperature, runAndChase, ratchet, demixing } from "./studies/two-temperature/definition.js";
+export { twoTemperature, runAndChase, ratchet, demixing, polymer } from "./studies/two-temperature/definition.js";
 export { harmonicConduction } from "./studies/harmonic-conduction/definition.js";
 
 // figures: specifications, SVG given a `document` (Node: ness/node writes SVG and PNG files); Observable Plot is

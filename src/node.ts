@@ -8,7 +8,8 @@
  * - figures: `renderSvg(figure)` (a linkedom document), `svgToPng(svg)` (resvg with the bundled DejaVu fonts),
  *   `writeFigure(figure, dir)` and `writeFigureFile(figure, file)` (atomic writes of SVG, PNG, CSV).
  */
-export { readModelFile, readModelText } from "./cli/input.js";
+export { readModelText } from "./cli/input.js";
+export { readModelFile } from "./cli/modelFile.js";
 export { workerRunner, defaultWorkers } from "./workers/pool.js";
 export {
   createDocument,

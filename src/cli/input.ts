@@ -7,7 +7,8 @@ import { createRequire } from "node:module";
 import { ModelError } from "../errors.js";
 import { fileKind } from "../io/files.js";
 import { MAX_MODEL_BYTES, modelFileSizeProblem } from "../model/limits.js";
-import { validateModel, type Model } from "../model/models.js";
+import type { Model } from "../model/models.js";
+import { validateNetworkShape } from "../model/networkModel.js";
 import { NOT_JSON, parseJsonText, parseModelTextWith, type YamlModule } from "../model/parseText.js";
 
 export { MAX_MODEL_BYTES };
@@ -71,19 +72,13 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
 }
 
 /**
- * Reads and validates a model file (YAML or JSON): a regular file of at most 16 MiB; ModelError naming the file otherwise.
- *
- * @example
- * ```ts
- * import { solveNetwork } from "ness";
- * import { readModelFile } from "ness/node";
- *
- * const state = solveNetwork(readModelFile("examples/networks/example1-chain.yaml"));
- * console.log(state.springs[1].flux > 0); // => true: heat flows from site 2 (bath at 2) to site 3 (bath at 20)
- * ```
+ * readModelFile (modelFile.ts) for the CLI, loading the schema library only when it is needed: a network model of
+ * the right shape is validated without it (networkModel.ts: the same model and the same messages), anything else
+ * by validateModel (the schemas' import costs about 50 ms of a short `ness solve`).
  */
-export function readModelFile(path: string): Model {
-  return validateModel(parseModelFile(readModelText(path), path), path);
+export async function loadModelFile(path: string): Promise<Model> {
+  const raw = parseModelFile(readModelText(path), path);
+  return validateNetworkShape(raw, path) ?? (await import("../model/models.js")).validateModel(raw, path);
 }
 
 /**

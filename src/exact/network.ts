@@ -20,7 +20,7 @@
 import { ModelError, NessError, SteadyStateError } from "../errors.js";
 import type { Matrix } from "../linalg/matrix.js";
 import type { Model } from "../model/models.js";
-import { checkNetworkModel, springLabel, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, springLabel, type NetworkModel } from "../model/networkModel.js";
 import { describeValue } from "../model/raw.js";
 import { CHEAP_UNREACHED, checkNetworkSolvable, diagnoseNetwork } from "../problem/diagnose.js";
 import { formatBytes } from "../problem/format.js";

@@ -9,3 +9,4 @@ export * from "./network.js";
 export * from "./particles.js";
 export * from "./langevin.js";
 export * from "./diagnose.js";
+export * from "./particleConfinement.js";

@@ -22,9 +22,10 @@
  */
 import { SteadyStateError } from "../errors.js";
 import { checkModel, type Model } from "../model/models.js";
-import { isLinearNetwork, type NetworkModel, type Spring } from "../model/network.js";
+import { isLinearNetwork, type NetworkModel, type Spring } from "../model/networkModel.js";
 import type { Bond, ExternalPotential, PairRule, ParticlesModel } from "../model/particles.js";
-import { particleConfinementProblem, requireNetworkSteadyState } from "./diagnose.js";
+import { requireNetworkSteadyState } from "./diagnose.js";
+import { particleConfinementProblem } from "./particleConfinement.js";
 import { siteTemperatures } from "./network.js";
 import { isLinearParticles, particleStateNames } from "./particles.js";
 

@@ -11,7 +11,7 @@
  */
 import { ModelError, SteadyStateError } from "../errors.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
-import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { describeValue } from "../model/raw.js";
 import { formatBytes } from "./format.js";
 import { harmonicDiffusionInto, harmonicDriftInto, harmonicStateNames, harmonicStateSize } from "./harmonic.js";

@@ -9,7 +9,7 @@
  */
 import { ModelError } from "../errors.js";
 import { potentialMatrix } from "../problem/network.js";
-import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import { describeValue } from "../model/raw.js";
 import { KN, WN, type Rng } from "./rng.js";
 

@@ -11,7 +11,7 @@ import { driftMatrix, diffusionMatrix, frictionVector, potentialMatrix, siteTemp
 import { expm } from "../linalg/expm.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { ModelError, SteadyStateError } from "../errors.js";
-import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 
 /** The Langevin schemes (integrators.ts SchemeName; spelled out here so this module does not import integrators.ts). */
 type SchemeName = "baoab" | "euler-maruyama" | "heun" | "exact";

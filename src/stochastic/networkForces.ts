@@ -4,7 +4,7 @@
  * as flat typed arrays so the force loop does not touch objects.
  */
 import { ModelError } from "../errors.js";
-import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import type { NetworkTerm } from "../problem/langevin.js";
 import type { ForceField } from "./forceField.js";
 

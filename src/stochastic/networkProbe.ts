@@ -11,7 +11,7 @@
  *   entropy production rate = -sum_i (bath flux into i) / T_i.
  */
 import { ModelError } from "../errors.js";
-import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import type { LangevinState } from "./integrators.js";
 import type { FluxEstimator } from "./linear.js";
 import { NetworkForceField } from "./networkForces.js";

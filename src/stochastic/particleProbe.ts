@@ -22,7 +22,9 @@
  *   of each species (of at least two particles) and of all particles (unwrapped coordinates): swelling of hot and
  *   cold monomers; with two or more species, segregation: each species' mean squared distance from the centre of all
  *   particles (which species sits in the core) and, for two, the squared distance between their centres;
- *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate.
+ *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate;
+ *   with `profile` (SimulationOptions.profile), each particle's mean squared distance from the centre of all
+ *   particles (unwrapped coordinates): a polymer's profile along its chain, monomer by monomer.
  * Overdamped, `heat = false` leaves out the heat flows, the entropy production and the energy balance (and the pair
  * heat's accounting, in the probe and in the force loop): for runs that measure structure or drift only.
  */
@@ -57,6 +59,8 @@ export class ParticleProbe implements Probe {
   /** The trapezoid heat per species besides the state heat, for the choice of pairHeatChoice.ts, at offCheck. */
   private readonly heatCheck: boolean;
   private readonly offCheck: number;
+  /** Offset of the per-particle squared distances from the centre (profile), or -1. */
+  private readonly offProfile: number;
   /** Segregation observables (bonds and at least two species): see samplePolymer. */
   private readonly segregation: boolean;
   private readonly cmAll = new Float64Array(3);
@@ -106,6 +110,7 @@ export class ParticleProbe implements Probe {
     pairs: ParticleForceField | null = null,
     heatCheck = false,
     heat = true,
+    profile = false,
   ) {
     checkParticlesModel(model, "ParticleProbe");
     if (typeof dt !== "number" || !(dt > 0) || !Number.isFinite(dt))
@@ -177,7 +182,10 @@ export class ParticleProbe implements Probe {
     );
     this.offCheck = this.offCov + (this.covariance ? this.Y + (this.Y * (this.Y + 1)) / 2 : 0);
     this.heatCheck = heatCheck && this.stateHeat;
-    this.size = this.offCheck + (this.heatCheck ? S : 0);
+    if (typeof profile !== "boolean")
+      throw new ModelError(`ParticleProbe: profile must be true or false, got ${String(profile)}`);
+    this.offProfile = profile ? this.offCheck + (this.heatCheck ? S : 0) : -1;
+    this.size = this.offCheck + (this.heatCheck ? S : 0) + (profile ? N : 0);
     this.invMass = Float64Array.from(model.species, (s) => 1 / s.mass);
     this.gamma = Float64Array.from(model.species, (s) => s.friction);
     this.temp = Float64Array.from(model.species, (s) => s.temperature);
@@ -262,6 +270,7 @@ export class ParticleProbe implements Probe {
     out[this.offU] = st.potential / N;
     if (this.offPair >= 0) this.samplePair(st, out, this.offPair);
     if (this.polySize > 0) this.samplePolymer(x, out, this.offPoly);
+    if (this.offProfile >= 0) this.sampleProfile(x, out, this.offProfile);
     if (this.covariance) {
       const y = this.yScratch,
         Y = this.Y,
@@ -384,6 +393,21 @@ export class ParticleProbe implements Probe {
     }
   }
 
+  /** Each particle's squared distance from the centre of all particles (unwrapped coordinates) into out[o + a]. */
+  private sampleProfile(x: Float64Array, out: Float64Array, o: number): void {
+    const d = this.d,
+      N = this.N,
+      R = this.cm;
+    R.fill(0);
+    for (let a = 0; a < N; a++) for (let q = 0; q < d; q++) R[q] += x[a * d + q];
+    for (let q = 0; q < d; q++) R[q] /= N;
+    for (let a = 0; a < N; a++) {
+      let r2 = 0;
+      for (let q = 0; q < d; q++) r2 += (x[a * d + q] - R[q]) ** 2;
+      out[o + a] = r2;
+    }
+  }
+
   /** Squared radius of gyration of species s (-1: all particles). */
   private gyration(x: Float64Array, s: number, sp: Int32Array): number {
     const d = this.d,
@@ -473,8 +497,9 @@ export class ParticleProbe implements Probe {
   /**
    * The estimands, in this order (src/verify relies on it): bath flux per species, entropy production, energy
    * balance, drift velocity per species and axis, kinetic temperature per species (underdamped), the centre of
-   * mass's drift velocity per axis, potential energy, the pair observables (two particles), and the covariance of
-   * the coordinates (small systems in open space).
+   * mass's drift velocity per axis, potential energy, the pair observables (two particles), the polymer observables
+   * (bonds), the covariance of the coordinates (small systems in open space), each particle's squared distance from
+   * the centre (profile), and the trapezoid heat check (pairHeatChoice.ts removes it).
    */
   estimands(): EstimandSpec[] {
     const m = this.model;
@@ -578,6 +603,13 @@ export class ParticleProbe implements Probe {
         }
     }
     void S;
+    if (this.offProfile >= 0)
+      for (let a = 0; a < this.N; a++)
+        specs.push({
+          group: "profile",
+          name: `squared distance from the centre, particle ${a}`,
+          estimand: linear([[this.offProfile + a, 1]]),
+        });
     if (this.heatCheck) {
       // The trapezoid's heats, entropy production and energy balance, and its entropy production minus the state
       // heat's (pairHeatChoice.ts chooses between them and removes these rows from the results).

@@ -81,6 +81,9 @@ import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js
 import { networkSystem, particleSystem } from "./system.js";
 import { captureReplica, restoreReplica, type ReplicaSnapshot } from "./checkpoint.js";
 
+/** The most particles whose profile (SimulationOptions.profile) a run estimates: one estimate each. */
+export const MAX_PROFILE_PARTICLES = 10_000;
+
 /** What a simulation runs besides the problem and the scheme: plain data. */
 export interface SimulationOptions {
   /** Production time per replica (> 0), after the burn-in. */
@@ -117,6 +120,12 @@ export interface SimulationOptions {
    * or drift only (default true; `pairHeat` is then not used and the result has no `pairHeat`).
    */
   heat?: boolean;
+  /**
+   * Particles: also estimate each particle's mean squared distance from the centre of all particles (group "profile",
+   * "squared distance from the centre, particle a"; unwrapped coordinates): a polymer's profile along its chain
+   * (default false; at most 10 000 particles).
+   */
+  profile?: boolean;
   /** Estimate the full covariance (default when the state has at most 40 coordinates). */
   covariance?: boolean;
   /** Density and current fields on pairs of coordinates. */
@@ -287,6 +296,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let plannedPairHeat: PairHeatRule | undefined;
   if (model.kind === "network") {
     if (o.heat === false) throw new ModelError("heat: false is for overdamped particles, not networks");
+    if (o.profile === true) throw new ModelError("profile: true is for particles, not networks");
     const built = networkSystem(model, { exactStepping: scheme === "exact" });
     system = built.system;
     warnings.push(...built.warnings);
@@ -318,6 +328,12 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       throw new ModelError(`heat must be true or false, got ${describeValue(o.heat)}`);
     if (o.heat === false && model.dynamics !== "overdamped")
       throw new ModelError("heat: false is for overdamped particles (underdamped heat flows cost nothing extra)");
+    if (o.profile !== undefined && typeof o.profile !== "boolean")
+      throw new ModelError(`profile must be true or false, got ${describeValue(o.profile)}`);
+    if (o.profile === true && model.speciesOf.length > MAX_PROFILE_PARTICLES)
+      throw new ModelError(
+        `profile: true estimates one distance per particle, for at most ${MAX_PROFILE_PARTICLES} particles; this model has ${model.speciesOf.length}`,
+      );
     // heat: false: no heat estimates, so no pair heat to take and none of its time-step warnings.
     const heat = o.heat !== false;
     const pairHeat = o.pairHeat ?? choosePairHeat(model);
@@ -339,7 +355,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       pairHeat === "state" &&
       model.dynamics === "overdamped" &&
       !model.pairs.some((r) => r.pair.potential === "wca");
-    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs, heatCheck, heat);
+    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs, heatCheck, heat, o.profile === true);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);

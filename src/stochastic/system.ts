@@ -11,7 +11,7 @@
  */
 import { ModelError } from "../errors.js";
 import { describeValue } from "../model/raw.js";
-import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
 import {
   langevinProblem,

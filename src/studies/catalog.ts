@@ -6,7 +6,7 @@ import type { Study } from "./contract.js";
 import { energyCorrelationsStudy } from "./energy-correlations/definition.js";
 import { harmonicConduction } from "./harmonic-conduction/definition.js";
 import { particleBathChain } from "./particle-bath-chain/definition.js";
-import { demixing, ratchet, runAndChase, twoTemperature } from "./two-temperature/definition.js";
+import { demixing, polymer, ratchet, runAndChase, twoTemperature } from "./two-temperature/definition.js";
 import { varianceResonance } from "./variance-resonance/definition.js";
 
 export const STUDIES: readonly Study[] = [
@@ -17,6 +17,7 @@ export const STUDIES: readonly Study[] = [
   runAndChase,
   ratchet,
   demixing,
+  polymer,
   harmonicConduction,
 ] as unknown as Study[];
 

@@ -84,6 +84,25 @@ export const WEBER_WEBER_FREY_2016: Citation = {
   arxiv: "1505.00525",
 };
 
+// The journal version (Phys. Rev. Lett., 2017) could not be checked against a stored source: the arXiv id only.
+export const SMREK_KREMER_2017: Citation = {
+  key: "Smrek & Kremer 2017",
+  authors: "J. Smrek and K. Kremer",
+  title: "Small activity differences drive phase separation in active-passive polymer mixtures",
+  venue: "arXiv:1701.07362 (2017)",
+  short: "Smrek & Kremer, arXiv:1701.07362 (2017)",
+  arxiv: "1701.07362",
+};
+
+// The article number could not be checked: journal, volume and year only.
+export const GOYCHUK_ET_AL_2023: Citation = {
+  key: "Goychuk et al. 2023",
+  authors: "A. Goychuk, D. Kannan, A. K. Chakraborty and M. Kardar",
+  title: "Polymer folding through active processes recreates features of genome organization",
+  venue: "Proc. Natl. Acad. Sci. USA 120 (2023)",
+  short: "Goychuk, Kannan, Chakraborty & Kardar, PNAS 120 (2023)",
+};
+
 /** One line: authors, "title", venue, doi or arXiv id. */
 export function formatCitation(c: Citation): string {
   const id = c.doi ? `, doi:${c.doi}` : "";

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync, openSync, ftruncateSync, closeSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MAX_MODEL_BYTES, readModelFile, readModelText } from "../../src/cli/input.js";
+import { MAX_MODEL_BYTES, readModelText } from "../../src/cli/input.js";
+import { readModelFile } from "../../src/cli/modelFile.js";
 import { ModelError } from "../../src/errors.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "ness-input-"));

@@ -448,6 +448,18 @@ const calls: Call[] = [
     'heat must be true or false, got "no"',
   ],
   [
+    "simulateSync(network, profile true)",
+    () => stochastic.simulateSync(net, dt, { ...options, profile: true }),
+    ModelError,
+    "profile: true is for particles, not networks",
+  ],
+  [
+    "simulateSync(particles, profile 'yes')",
+    () => stochastic.simulateSync(boxedDisks, dt, { ...options, profile: "yes" as never }),
+    ModelError,
+    'profile must be true or false, got "yes"',
+  ],
+  [
     "simulate: negative burn-in",
     () => stochastic.simulateSync(oneSite, dt, { ...options, burnIn: -1 }),
     ModelError,

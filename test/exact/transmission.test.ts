@@ -545,6 +545,28 @@ describe("two-terminal chains: resonances integrated from their complex poles", 
     }
   });
 
+  it("report errors that cover the actual ones on free-ended chains (real-axis path)", () => {
+    // Free ends: broad overlapping peaks of modes at the damped ends, which hide narrow resonances from both rules
+    // of a panel. The raw Gauss-Kronrod estimate understated the actual error 12x on the first chain (tolerance
+    // 1e-7); CHAIN_QUADRATURE_SAFETY scales it. The reference: the same path at 1e-11.
+    const opts = { temperatures: false, bySource: false };
+    for (const [disorder, seed, tolerance] of [
+      [0.3, 2, 1e-7],
+      [0.9, 2, 1e-6],
+    ]) {
+      const model = chainModel(400, { ...CONDUCTION, disorder }, "free", seed);
+      const ref = solveNetworkTransmission(model, { ...opts, poles: false, tolerance: 1e-11 });
+      const J = ref.baths[0].flux;
+      expect(ref.baths[0].error).toBeLessThan(1e-10 * J);
+      const r = solveNetworkTransmission(model, { ...opts, poles: false, tolerance });
+      expect(Math.abs(r.baths[0].flux - J)).toBeLessThanOrEqual(r.baths[0].error + ref.baths[0].error);
+      expect(r.baths[0].error).toBeLessThan(2 * tolerance * J);
+      // The spectrum path is the same quadrature.
+      const s = solveNetworkTransmission(model, { ...opts, spectrum: true, tolerance });
+      expect(Math.abs(s.baths[0].flux - J)).toBeLessThanOrEqual(s.baths[0].error + ref.baths[0].error);
+    }
+  });
+
   it("agree with the real-axis peak panels on a disordered chain of 600 sites within the reported errors", () => {
     const model = chainModel(600, CONDUCTION, "fixed", 0);
     const opts = { temperatures: false, bySource: false, tolerance: 1e-11 };

@@ -128,6 +128,12 @@ const STUDY_PAGES: {
     figures: 1,
   },
   {
+    name: "two-temperature/polymer",
+    query: { monomers: 6, time: 10, replicas: 2, dt: 0.01, seed: 2 },
+    pick: (r) => r.simulated.gyrationHot.value,
+    figures: 1,
+  },
+  {
     name: "harmonic-conduction",
     query: { nMin: 16, nMax: 64, samples: 2 },
     pick: (r) => r.results[0].points[1].J,

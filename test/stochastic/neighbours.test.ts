@@ -1,9 +1,12 @@
 // The one cell grid (src/stochastic/neighbours/cellGrid.ts) and the pair search on it: every pair of neighbouring
 // cells visited exactly once by every stencil, whatever the grid's shape (one cell or several per axis, 1D to 3D),
 // the sort a permutation with each particle in the cell of its wrapped position, and pairsWithin against a
-// brute-force search.
+// brute-force search; the 2D one-law flat pair list and its force loops in WebAssembly against the JavaScript ones.
 import { describe, expect, it } from "vitest";
 import { CellGrid, type CellStencil } from "../../src/stochastic/neighbours/cellGrid.js";
+import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.js";
+import { cellOrderSoftForces, cellOrderSoftStep } from "../../src/stochastic/potentials/pairKernels.js";
+import { packPairLaws } from "../../src/stochastic/potentials/pairLaws.js";
 import { minimumImage, pairsWithin } from "../../src/stochastic/neighbours/pairSearch.js";
 import { rng } from "../helpers/random.js";
 import { ModelError } from "../../src/errors.js";
@@ -185,3 +188,109 @@ describe("pairsWithin", () => {
     expect(() => pairsWithin(new Float64Array(4), 2, [4, 0], 1)).toThrow(/box sides/);
   });
 });
+
+describe("the flat pair list of the 2D cell order (WebAssembly and JavaScript builds)", () => {
+  // Random disks in periodic boxes, some positions outside the box: the WebAssembly build (the default) gives the
+  // JavaScript loop's list pair for pair, and that list is every pair closer than the reach once (brute force).
+  const cases: [number, number, number][] = [
+    [400, 30, 1.43],
+    [1500, 45, 1.3],
+    [60, 9, 2.9], // three cells per axis: every cell's stencil wraps
+    [400, 12, 3.9], // dense: more pairs than the kernel's first memory holds (it grows and builds again)
+  ];
+  for (const [N, L, reach] of cases) {
+    it(`N = ${N}, box ${L}, reach ${reach}`, () => {
+      const r = rng(5);
+      const x = Float64Array.from({ length: 2 * N }, () => (3 * r() - 1) * L);
+      const table = { species: 1, speciesOf: new Int32Array(N), interacts: Int32Array.of(1) };
+      const lists = (["wasm", "js"] as const).map((kernel) => {
+        const cells = new CellSort(2, N, [L, L], reach, reach - 1, table, "joined");
+        const list = new CellOrderList(cells, true, kernel);
+        list.prepare(x);
+        return list;
+      });
+      const [w, j] = lists;
+      expect(w.pairCount).toBe(j.pairCount);
+      expect(Array.from(w.pairI.subarray(0, w.pairCount))).toEqual(Array.from(j.pairI.subarray(0, j.pairCount)));
+      expect(Array.from(w.pairJ.subarray(0, w.pairCount))).toEqual(Array.from(j.pairJ.subarray(0, j.pairCount)));
+      const order = w.cells.grid.order;
+      const found = new Set<string>();
+      for (let p = 0; p < w.pairCount; p++) {
+        const a = order[w.pairI[p]],
+          b = order[w.pairJ[p]];
+        found.add(`${Math.min(a, b)},${Math.max(a, b)}`);
+      }
+      expect(found.size).toBe(w.pairCount);
+      const brute = new Set<string>();
+      for (let a = 0; a < N; a++)
+        for (let b = a + 1; b < N; b++) {
+          const dx = minimumImage(x[2 * a] - x[2 * b], L),
+            dy = minimumImage(x[2 * a + 1] - x[2 * b + 1], L);
+          if (dx * dx + dy * dy < reach * reach) brute.add(`${a},${b}`);
+        }
+      expect(brute.size).toBeGreaterThan(N / 4);
+      expect(found).toEqual(brute);
+      // A second build after the particles moved (the same memory reused) still matches.
+      for (let i = 0; i < x.length; i++) x[i] += 0.4 * (r() - 0.5);
+      for (const list of lists) list.prepare(x);
+      expect(w.pairCount).toBe(j.pairCount);
+      expect(Array.from(w.pairJ.subarray(0, w.pairCount))).toEqual(Array.from(j.pairJ.subarray(0, j.pairCount)));
+    });
+  }
+});
+
+describe("the 2D one-law force loops (WebAssembly and JavaScript)", () => {
+  // Two species of soft disks (diffusivities 0.02 and 0.0002), a step x0 -> x1 of Gaussian size: forces, energy and
+  // the step's pair heat from the WebAssembly loops equal the JavaScript loops' to the last bit (the same arithmetic
+  // in the same order), at the predictor-like evaluation (forces only) and at the step's end (with the heat).
+  it("the same forces, energy and pair heat to the bit", () => {
+    const N = 800,
+      L = 36,
+      r = rng(8);
+    const speciesOf = Int32Array.from({ length: N }, (_, i) => (i < N / 2 ? 0 : 1));
+    const laws = packPairLaws({
+      species: 2,
+      pairs: [
+        { a: 0, b: 0, pair: { potential: "soft", stiffness: 1, range: 1 } },
+        { a: 0, b: 1, pair: { potential: "soft", stiffness: 1, range: 1 } },
+        { a: 1, b: 1, pair: { potential: "soft", stiffness: 1, range: 1 } },
+      ],
+    });
+    expect(laws.uniformSoft).not.toBeNull();
+    const table = { species: 2, speciesOf, interacts: laws.code };
+    const x0 = Float64Array.from({ length: 2 * N }, () => r() * L);
+    const x1 = Float64Array.from(x0, (v, i) => v + (speciesOf[i >> 1] === 0 ? 0.06 : 0.006) * gauss(r));
+    const heatOf = () => ({
+      out: new Float64Array(2),
+      share: Float64Array.of(0.5, 0.99, 0.01, 0.5),
+      invDt: 10,
+      invRange: Float64Array.of(1, 1, 1, 1),
+    });
+    const results = (["wasm", "js"] as const).map((kernel) => {
+      const cells = new CellSort(2, N, [L, L], 1.6, 0.6, table, "joined");
+      const list = new CellOrderList(cells, true, kernel);
+      const f0 = new Float64Array(2 * N),
+        f1 = new Float64Array(2 * N),
+        heat = heatOf();
+      const u0 = cellOrderSoftForces(list, laws, x0, f0);
+      const step = cellOrderSoftStep(list, laws, x0, x1, f1, heat);
+      return { kernel: list.wasmLoops !== null, u0, f0, f1, step, heat: heat.out };
+    });
+    const [w, j] = results;
+    expect(w.kernel).toBe(true);
+    expect(j.kernel).toBe(false);
+    expect(w.step.accounted).toBe(true);
+    expect(w.u0).toBe(j.u0);
+    expect(w.u0).toBeGreaterThan(0);
+    expect(w.step).toEqual(j.step);
+    expect(Array.from(w.f0)).toEqual(Array.from(j.f0));
+    expect(Array.from(w.f1)).toEqual(Array.from(j.f1));
+    expect(Array.from(w.heat)).toEqual(Array.from(j.heat));
+    expect(w.heat[0]).not.toBe(0);
+  });
+});
+
+/** A standard normal number from uniform ones (Box-Muller). */
+function gauss(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+}

@@ -159,6 +159,7 @@ describe("studies' figure modules compute nothing", () => {
     "studies/particle-bath-chain/figures.ts",
     "studies/two-temperature/figures.ts",
     "studies/two-temperature/demixingFigures.ts",
+    "studies/two-temperature/polymerFigures.ts",
     "studies/harmonic-conduction/figures.ts",
   ];
   it.each(figureModules)("%s reaches no engine through its imports", (rel) => {

@@ -28,6 +28,10 @@ const parameterSets: Record<string, Record<string, unknown>[]> = {
     { N: 40, time: 4, burnIn: 1, sampleInterval: 1, replicas: 2 },
     { N: 40, time: 4, burnIn: 1, sampleInterval: 0.1, replicas: 1, entropyProduction: true },
   ],
+  "two-temperature/polymer": [
+    { monomers: 6, time: 10, replicas: 2, dt: 0.01 },
+    { monomers: 4, repulsion: 0, sequence: "alternating", time: 4, replicas: 1, dt: 0.01 },
+  ],
   "harmonic-conduction": [{ nMin: 8, nMax: 16, samples: 1 }],
 };
 

@@ -15,7 +15,7 @@ import { meanOfIndependent } from "../../stochastic/statistics.js";
 import { exactReference } from "../../verify/reference.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
-import { readModelFile } from "../input.js";
+import { readModelFile } from "../modelFile.js";
 
 const OWN = "entropy production: rate";
 

@@ -20,7 +20,7 @@ import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
-import { readModelFile } from "../input.js";
+import { readModelFile } from "../modelFile.js";
 import { interruptible } from "../interrupt.js";
 import { numberOption, workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";

@@ -8,7 +8,7 @@ import { toRows } from "../../linalg/matrix.js";
 import type { NetworkModel } from "../../model/network.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
-import { readModelFile } from "../input.js";
+import { loadModelFile } from "../input.js";
 import { pickMethod, solveByTransmission, writeNetworkFigure, type SolveOptions } from "./solveTransmission.js";
 
 /** The JSON document printed by `ness solve --json`. */
@@ -151,7 +151,7 @@ export function solveCommand(): Command {
     )
     .option("--max-evaluations <n>", "transmission method: stop refining after this many frequency evaluations")
     .action(async (file: string, opts: SolveOptions) => {
-      const model = readModelFile(file);
+      const model = await loadModelFile(file);
       if (model.kind !== "network") {
         throw new ModelError(`ness solve takes a network model; this is kind: ${model.kind} (use ness simulate)`, file);
       }

@@ -32,7 +32,7 @@ export const STUDY_MODULES: Record<string, () => Promise<Study[]>> = {
   },
   "two-temperature": async () => {
     const m = await import("../../studies/two-temperature/definition.js");
-    return [m.twoTemperature, m.runAndChase, m.ratchet, m.demixing] as unknown as Study[];
+    return [m.twoTemperature, m.runAndChase, m.ratchet, m.demixing, m.polymer] as unknown as Study[];
   },
   "harmonic-conduction": async () => {
     const m = await import("../../studies/harmonic-conduction/definition.js");

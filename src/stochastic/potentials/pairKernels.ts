@@ -13,7 +13,8 @@
  * take, at the end of a step, the step's exact pair-heat correction in the same pass (StepHeat: the ledger of
  * pairHeat.ts without its own loop; checked against the ledger in test/stochastic/particles.test.ts). With one soft
  * law between every pair of species (the hot/cold disks) the 2D loops run over the cell order's flat list of pairs
- * (oneLawPairs, oneLawHeatPairs at the end of this file). Browser-safe.
+ * (oneLawPairs, oneLawHeatPairs at the end of this file; their WebAssembly twins in asm/particles/pairs.ts run where
+ * the list was built there, neighbours/wasmPairs.ts). Browser-safe.
  */
 import type { AllPairs, CellOrderList, VerletList } from "../neighbours/lists.js";
 import { HARMONIC, SOFT, WCA, type PackedPairLaws } from "./pairLaws.js";
@@ -443,6 +444,8 @@ function oneLaw(laws: PackedPairLaws): OneLaw {
 
 /** Forces from the flat list of pairs, one soft law. */
 function oneLawPairs(list: CellOrderList, law: OneLaw): number {
+  const w = list.wasmLoops;
+  if (w !== null) return w.softPairs(list.pairCount, list.cells.L[0], list.cells.L[1], law.k, law.invRange, law.cut2);
   const np = list.pairCount,
     I = list.pairI,
     J = list.pairJ;
@@ -524,6 +527,19 @@ function oneLawPairHeat(
 
 /** Forces and the step's pair heat from the flat list of pairs, one soft law. */
 function oneLawHeatPairs(list: CellOrderList, law: OneLaw, heat: StepHeat, S: number): number {
+  const w = list.wasmLoops;
+  if (w !== null)
+    return w.softPairsHeat(
+      list.pairCount,
+      heat.share,
+      heat.out,
+      heat.invDt,
+      list.cells.L[0],
+      list.cells.L[1],
+      law.k,
+      law.invRange,
+      law.cut2,
+    );
   const np = list.pairCount,
     I = list.pairI,
     J = list.pairJ,

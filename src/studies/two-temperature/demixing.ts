@@ -80,7 +80,10 @@ import { checkSimulationWork } from "../cost.js";
 import { runAll, type RunContext } from "../parallel.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { defaultsOf, rangesOf } from "../schema.js";
+import { MIXED_BOUNDS } from "./demixingBounds.js";
 import { demixingSchema } from "./parameters.js";
+
+export { MIXED_BOUNDS };
 
 // ---------------------------------------------------------------------------
 // Parameters and model
@@ -1126,6 +1129,13 @@ export interface DemixingEvidence {
   lengthGrowthZ: number;
   /** Growth of psi within the production run at the largest size, in standard errors. */
   psiGrowthZ: number;
+  /**
+   * The largest |psi| and |S_cc(q -> 0) - x(1 - x)| / x(1 - x) the data allow at the largest size: the estimate's
+   * magnitude plus resolvedStandardErrors(n) error bars; absent when that is not finite (an error bar from fewer than
+   * 2 values: no bound). "mixed" needs both, within MIXED_BOUNDS.
+   */
+  psiBound?: number;
+  sccExcessBound?: number;
   /** All error bars behind the verdict finite and from at least 16 values. */
   reliable: boolean;
   /** One sentence per test, as the verdict used it. */
@@ -1149,7 +1159,8 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStr
  *    resolved, or psi (whose deficit 1 - psi falls like the interface per cold disk, ~ 1/L) resolved;
  *  - otherwise "correlated" when psi (local cold-cold correlation) or S_cc(q -> 0) - x(1 - x) (long-wavelength
  *    composition fluctuations) is resolved from 0 at the largest size: a mixed state with correlations;
- *  - otherwise "mixed".
+ *  - otherwise "mixed", if the data exclude a correlation: |psi| and |S_cc(q -> 0) - x(1 - x)| / x(1 - x) plus their
+ *    thresholds' worth of error bars within MIXED_BOUNDS (0.05 and 1); else "unresolved".
  * "Resolved" is beyond resolvedStandardErrors(n) standard errors for an error bar from n values: 4 for many values,
  * the Student-t quantile with the same false-alarm rate for few (5.48 for 16 replicas, 32.6 for 4). When the verdict
  * at those thresholds differs from the one with 4 standard errors in place of each threshold, it is "unresolved" (few values:
@@ -1223,11 +1234,33 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   reasons.push(
     `psi = ${fmt3(large.psi.value)} ± ${fmt3(large.psi.error)} (${fmt3(psiZ)} standard errors from 0${beyond(psiThreshold)})`,
   );
+  // "mixed" must exclude a correlation, not only fail to resolve one: the interval at the Student-t threshold of psi
+  // and of the S_cc excess within MIXED_BOUNDS.
+  const bound = (value: number, error: number, t: number, scale: number) => {
+    const b = (Math.abs(value) + t * error) / scale;
+    return error >= 0 && Number.isFinite(b) ? b : undefined;
+  };
+  const psiBound = bound(large.psi.value, large.psi.error, psiThreshold, 1);
+  const sccExcessBound = ideal > 0 ? bound(s0.value - ideal, s0.error, excessThreshold, ideal) : undefined;
+  const excludes =
+    psiBound !== undefined &&
+    sccExcessBound !== undefined &&
+    psiBound <= MIXED_BOUNDS.psi &&
+    sccExcessBound <= MIXED_BOUNDS.sccExcess;
+  const upTo = (b: number | undefined) => (b === undefined ? "no bound" : fmt3(b));
   const normal = decide(() => RESOLVED_NORMAL_Z).verdict;
-  const verdict: DemixingVerdict = strict.verdict === normal ? normal : "unresolved";
+  const verdict: DemixingVerdict =
+    strict.verdict !== normal || (strict.verdict === "mixed" && !excludes) ? "unresolved" : normal;
+  if (strict.verdict === "mixed")
+    reasons.push(
+      `the data ${excludes ? "exclude" : "do not exclude"} a correlation: |psi| < ${upTo(psiBound)} (mixed needs ${MIXED_BOUNDS.psi}), ` +
+        `|S_cc(q->0) - x(1 - x)| / x(1 - x) < ${upTo(sccExcessBound)} (mixed needs ${MIXED_BOUNDS.sccExcess}) at the thresholds of their error bars`,
+    );
   if (verdict === "unresolved")
     reasons.push(
-      `unresolved: "${normal}" at ${RESOLVED_NORMAL_Z} standard errors, "${strict.verdict}" at the thresholds of the few values behind the error bars (more replicas decide)`,
+      strict.verdict !== normal
+        ? `unresolved: "${normal}" at ${RESOLVED_NORMAL_Z} standard errors, "${strict.verdict}" at the thresholds of the few values behind the error bars (more replicas decide)`
+        : `unresolved: no cold-cold correlation resolved, but none of the sizes above excluded either: not mixed (more replicas or a longer run decide)`,
     );
   const reliable = sorted.every(
     (r) =>
@@ -1249,6 +1282,8 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
       lengthGrowth,
       lengthGrowthZ,
       psiGrowthZ,
+      ...(psiBound !== undefined ? { psiBound } : {}),
+      ...(sccExcessBound !== undefined ? { sccExcessBound } : {}),
       reliable,
       reasons,
     },

@@ -13,6 +13,7 @@ import {
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import { isResolved, resolvedStandardErrors } from "../../studentT.js";
+import { MIXED_BOUNDS } from "./demixingBounds.js";
 import type {
   DemixingEvidence,
   DemixingParams,
@@ -193,6 +194,9 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
       marker: markers[i % markers.length],
     }));
   const top = sweep.ratios.length - 1;
+  const pTop = sweep.runs[0][top].parameters;
+  // runs[0][0] is the largest of the point's sizes, seeded base + (sizes - 1) (the seeds of demixingSweep).
+  const firstSeed = p0.seed - ((sweep.sizes?.length ?? 1) - 1);
   // Coarsening: psi from the random start at the largest ratio for every phi, and at equal temperatures for one phi.
   const mid = Math.floor(sweep.phis.length / 2);
   const timeSeries: Series[] = sweep.phis.map((phi, i) => {
@@ -228,11 +232,12 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
     title: `Demixing of hot and cold soft disks against T_hot / T_cold and area fraction (N = ${p0.N}, T_hot = ${fmt(p0.Thot)})${unresolved ? QUICK_UNRESOLVED : ""}`,
     caption:
       `After Section 3.3 of [Metzger 2026]. Soft disks (half cold), T_cold = T_hot / ratio; ` +
-      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}), random seeds from ${p0.seed}. ` +
+      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(pTop.burnIn)}${p0.burnIn !== pTop.burnIn ? ` (${fmt(p0.burnIn)} at T_hot = T_cold)` : ""} + ${fmt(p0.time)}), random seeds from ${firstSeed}. ` +
       `(a) psi; (b) ${sweep.verdict ? "verdict of the finite-size and coarsening criterion" : "the largest cold cluster (it grows with phi even for random labels)"}; ` +
       `(c) psi(t) at T_hot / T_cold = ${fmt(sweep.ratios[top])} (solid) and 1 (dotted). ${equalT}` +
-      (sweep.verdict && p0.replicas < 16
-        ? `With ${p0.replicas} replicas a difference counts as resolved beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t with ${p0.replicas - 1} degrees of freedom, the false-alarm rate of 4 normal ones). `
+      (sweep.verdict && p0.replicas >= 2
+        ? `Resolved: beyond ${fmt(resolvedStandardErrors(p0.replicas))} standard errors (Student's t, ${p0.replicas} replicas); ` +
+          `mixed: |psi| < ${MIXED_BOUNDS.psi} and S_cc(q -> 0) < ${MIXED_BOUNDS.sccExcess + 1} x(1 - x) at that many. `
         : "") +
       `Method: docs/studies/two-temperature.md.`,
     panels: [
@@ -264,7 +269,18 @@ export function demixingMapFigure(sweep: DemixingMap, options: { quick?: boolean
         series: timeSeries,
         referenceLines: [
           { y: 0, color: "gray", style: "dotted" },
-          { x: p0.burnIn, label: "end of burn-in", color: "gray", style: "dashed", labelAt: "start" },
+          { x: pTop.burnIn, label: "end of burn-in", color: "gray", style: "dashed", labelAt: "start" },
+          ...(p0.burnIn !== pTop.burnIn
+            ? [
+                {
+                  x: p0.burnIn,
+                  label: "(T_hot = T_cold)",
+                  color: "gray",
+                  style: "dotted" as const,
+                  labelAt: "start" as const,
+                },
+              ]
+            : []),
         ],
         width,
         height,
@@ -320,25 +336,29 @@ export function demixingFiniteSizeFigure(
   // smallest size of the largest ratio.
   const top = points.reduce((a, b) => (b.ratio > a.ratio ? b : a), points[0]);
   const sizes = top.runs.map((r) => r.parameters.N);
+  // The y range is the data's (error bars and x(1 - x) included): the proportional line shows its slope and ends
+  // at the frame instead of stretching the axis (16x over N = 250-4000). It is cut there, not drawn beyond: the log
+  // axis's ticks follow the values of the series, and a line far outside the frame would make them those of several
+  // decades (labels at 1, 2, 5 only: none above 0.24 on a 0.15-0.43 axis).
+  const measured = points.flatMap((pt) => pt.runs.map((r) => r.sccLowQ));
+  const lows = [ideal, ...measured.map((m) => m.value - m.error), ...measured.map((m) => m.value)].filter((v) => v > 0);
+  const highs = [ideal, ...measured.map((m) => m.value + m.error)].filter(Number.isFinite);
+  const yDomain: [number, number] = [Math.min(...lows) / 1.15, Math.max(...highs) * 1.15];
+  const s0 = top.runs[0].sccLowQ.value;
+  const nEnd = Math.min(sizes[sizes.length - 1], (sizes[0] * yDomain[1]) / s0);
   const proportional: Series[] =
-    sizes.length > 1 && top.runs[0].sccLowQ.value > 0
+    sizes.length > 1 && s0 > 0 && s0 < yDomain[1]
       ? [
           {
             name: "proportional to N",
-            x: [sizes[0], sizes[sizes.length - 1]],
-            y: [top.runs[0].sccLowQ.value, (top.runs[0].sccLowQ.value * sizes[sizes.length - 1]) / sizes[0]],
+            x: [sizes[0], nEnd],
+            y: [s0, (s0 * nEnd) / sizes[0]],
             color: "gray",
             style: "dashed",
             strokeWidth: 1,
           },
         ]
       : [];
-  // The y range is the data's (error bars and x(1 - x) included): the proportional line shows its slope and leaves
-  // at the frame instead of stretching the axis (16x over N = 500-8000).
-  const measured = points.flatMap((pt) => pt.runs.map((r) => r.sccLowQ));
-  const lows = [ideal, ...measured.map((m) => m.value - m.error), ...measured.map((m) => m.value)].filter((v) => v > 0);
-  const highs = [ideal, ...measured.map((m) => m.value + m.error)].filter(Number.isFinite);
-  const yDomain: [number, number] = [Math.min(...lows) / 1.15, Math.max(...highs) * 1.15];
   panels.push(
     linePanel({
       title: "S_cc(q → 0) against system size",
@@ -346,6 +366,9 @@ export function demixingFiniteSizeFigure(
       yLabel: "S_cc at the smallest |q|",
       xType: "log",
       yType: "log",
+      // A little room either side: the smallest and largest N off the frame's edges, labelled ticks (200, 500, ...)
+      // inside it.
+      xDomain: [sizes[0] / 1.3, sizes[sizes.length - 1] * 1.3],
       yDomain,
       series: [
         ...points.map((pt, i) => ({

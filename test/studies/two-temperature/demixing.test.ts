@@ -5,6 +5,7 @@ import {
   boxSide,
   classifyDemixing,
   coldClusters,
+  MIXED_BOUNDS,
   demixingModel,
   demixingParams,
   demixingSweep,
@@ -16,6 +17,7 @@ import {
   type DemixingCriterionRun,
   type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
+import { resolvedStandardErrors } from "../../../src/studentT.js";
 import { DEMIXING_FIGURE_SETTINGS, twoTemperature } from "../../../src/studies/two-temperature/definition.js";
 import {
   demixingSnapshotFigure,
@@ -295,10 +297,29 @@ describe("demixing simulations (fixed seeds)", () => {
       n += r.structure.count[k];
     });
     expect(Math.abs(sum / n / 0.25 - 1)).toBeLessThan(0.02);
-    // The criterion: mixed.
+    // The criterion: mixed, because the data exclude a correlation: psi + 5.48 error bars (16 replicas) below 0.05 and
+    // |S_cc(q -> 0) - x(1 - x)| + 5.48 error bars below x(1 - x) (measured: 0.037 and 0.70 x(1 - x)).
     const c = classifyDemixing([r]);
     expect(c.verdict, c.evidence.reasons.join("; ")).toBe("mixed");
     expect(c.evidence.reliable).toBe(true);
+    expect(c.evidence.psiBound).toBeCloseTo(Math.abs(r.psi.value) + resolvedStandardErrors(16) * r.psi.error, 12);
+    expect(c.evidence.psiBound).toBeLessThanOrEqual(MIXED_BOUNDS.psi);
+    expect(c.evidence.sccExcessBound).toBeLessThanOrEqual(MIXED_BOUNDS.sccExcess);
+    expect(c.evidence.reasons.join(" ")).toMatch(/the data exclude a correlation/);
+  });
+
+  it("equal temperatures with 2 replicas: nothing is resolved, but nothing is excluded either: unresolved, not mixed", () => {
+    // The same point and seed with 2 replicas: psi and S_cc(q -> 0) - x(1 - x) are within 4 error bars of 0 (measured
+    // -3.9 and -3.0), as with 16, but a correlation can only be excluded beyond 10050 error bars (Student's t with 1
+    // degree of freedom): the bound on |psi| is 40, not below 0.05.
+    const r = simulateDemixing({ ...base, replicas: 2, Tcold: base.Thot, seed: 11 });
+    expect(r.psi.batches).toBe(2);
+    const c = classifyDemixing([r]);
+    expect(c.verdict, c.evidence.reasons.join("; ")).toBe("unresolved");
+    expect(c.evidence.psiBound).toBeGreaterThan(MIXED_BOUNDS.psi);
+    expect(c.evidence.reasons.join(" ")).toMatch(
+      /the data do not exclude a correlation.*none of the sizes above excluded either: not mixed/,
+    );
   });
 
   it("T_hot / T_cold = 100 at the same density: psi is many error bars above 0", () => {
@@ -387,11 +408,18 @@ describe("the demixing criterion on constructed evidence", () => {
     source: "replicas" as const,
     batches: 16,
   });
-  const run = (N: number, s0: number, growth = 0, psi = 0): DemixingCriterionRun => ({
+  const run = (
+    N: number,
+    s0: number,
+    growth = 0,
+    psi = 0,
+    psiError = 0.005,
+    sccError = 0.01,
+  ): DemixingCriterionRun => ({
     parameters: demixingParams({ N }),
     nCold: N / 2,
-    psi: m(psi, 0.01),
-    sccLowQ: m(s0, 0.01),
+    psi: m(psi, psiError),
+    sccLowQ: m(s0, sccError),
     lengthScale: m(5, 0.1),
     lengthGrowth: m(growth, 0.05),
     psiGrowth: m(0, 0.01),
@@ -411,6 +439,20 @@ describe("the demixing criterion on constructed evidence", () => {
     expect(classifyDemixing([run(400, 0.3, 0.5)]).verdict).toBe("separating");
     // Growth below 5% of L is not counted, however well resolved.
     expect(classifyDemixing([run(400, 0.26, 0.2)]).verdict).toBe("mixed");
+    // "mixed" needs the data to exclude a correlation (16 values: 5.48 error bars): |psi| + 5.48 errors <= 0.05 and
+    // |S_cc(q->0) - x(1 - x)| + 5.48 errors <= x(1 - x). psi = 0.019 +- 0.005: 0.0464, mixed; +- 0.0065: 0.0546,
+    // unresolved (3 error bars: not correlated either). S_cc(q->0) = 0.34 +- 0.025: 0.908 x(1 - x), mixed;
+    // 0.35 +- 0.03: 1.06 x(1 - x), unresolved.
+    expect(classifyDemixing([run(400, 0.26, 0, 0.019)]).verdict).toBe("mixed");
+    const wide = classifyDemixing([run(400, 0.26, 0, 0.019, 0.0065)]);
+    expect(wide.verdict).toBe("unresolved");
+    expect(wide.evidence.psiBound).toBeCloseTo(0.019 + resolvedStandardErrors(16) * 0.0065, 12);
+    expect(classifyDemixing([run(400, 0.34, 0, 0, 0.005, 0.025)]).verdict).toBe("mixed");
+    const sccWide = classifyDemixing([run(400, 0.35, 0, 0, 0.005, 0.03)]);
+    expect(sccWide.verdict).toBe("unresolved");
+    expect(sccWide.evidence.sccExcessBound).toBeCloseTo((0.1 + resolvedStandardErrors(16) * 0.03) / 0.25, 12);
+    // Negative psi (anti-segregation) is a correlation too: the bound is on |psi|.
+    expect(classifyDemixing([run(400, 0.26, 0, -0.03)]).verdict).toBe("unresolved");
     const other = { ...run(400, 0.3), parameters: demixingParams({ N: 400, phi: 0.5 }) };
     expect(() => classifyDemixing([run(400, 0.3), other])).toThrow(ModelError);
     expect(() => classifyDemixing([])).toThrow(ModelError);

@@ -1,0 +1,308 @@
+/**
+ * The flat pair list of the 2D one-law cell order (CellOrderList.buildPairs, lists.ts) and the force loops over it
+ * (pairKernels.ts oneLawPairs, oneLawHeatPairs), run by the WebAssembly kernels of asm/particles/pairs.ts (compiled
+ * by scripts/build-wasm.js into pairsWasm.ts): the same candidates in the same order with the same arithmetic, so
+ * the same list pair for pair and the same forces, energies and pair heats to the bit; the build 1.6x faster than
+ * the JavaScript loop at N = 10^4, the force loops 1.2-1.8x by their profile shares (docs/performance.md). Each
+ * list owns an instance with a memory of its own (positions copied in at each build, the grid, the pairs, and the
+ * cell-order positions, forces and displacements the list gathers into views of it): the arrays handed back are
+ * views of that memory, made anew when a build grew it. Without WebAssembly, or for a list made with the "js"
+ * kernel (the tests' cross-check), the JavaScript loops run instead. Browser-safe (the module is a few hundred
+ * bytes, compiled synchronously once).
+ */
+import { PAIRS_WASM_BASE64 } from "./pairsWasm.js";
+
+interface PairsExports {
+  memory: WebAssembly.Memory;
+  buildPairs(
+    xs: number,
+    ys: number,
+    start: number,
+    triples: number,
+    tripleStart: number,
+    ncell: number,
+    I: number,
+    J: number,
+    cap: number,
+    Lx: number,
+    Ly: number,
+    reach2: number,
+  ): number;
+  softPairs(
+    I: number,
+    J: number,
+    np: number,
+    px: number,
+    py: number,
+    fx: number,
+    fy: number,
+    Lx: number,
+    Ly: number,
+    k: number,
+    is: number,
+    c2: number,
+  ): number;
+  softPairsHeat(
+    I: number,
+    J: number,
+    np: number,
+    px: number,
+    py: number,
+    fx: number,
+    fy: number,
+    ux: number,
+    uy: number,
+    ss: number,
+    S: number,
+    share: number,
+    out: number,
+    invDt: number,
+    Lx: number,
+    Ly: number,
+    k: number,
+    is: number,
+    c2: number,
+  ): number;
+}
+
+/** The compiled module: undefined before the first use, null where WebAssembly is missing or refuses it. */
+let compiled: WebAssembly.Module | null | undefined;
+
+function pairsModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== "object") return null;
+  try {
+    const s = atob(PAIRS_WASM_BASE64);
+    const bytes = new Uint8Array(new ArrayBuffer(s.length));
+    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Where the kernel's inputs start in its memory (past anything the module itself might place low). */
+const BASE = 1024;
+
+/** The grid and positions a build reads (CellSort's). */
+export interface PairBuildInput {
+  xs: Float64Array;
+  ys: Float64Array;
+  /** Species in cell order (copied for the heat loop), and their number. */
+  ss: Int32Array;
+  species: number;
+  start: Int32Array;
+  triples: Int32Array;
+  tripleStart: Int32Array;
+  Lx: number;
+  Ly: number;
+  reach2: number;
+}
+
+/** A WebAssembly pair-list builder for one list (see the header). */
+export class WasmPairList {
+  private readonly x: PairsExports;
+  /** Byte offsets of the inputs and of the pair arrays, and the pairs they hold. */
+  private oX = 0;
+  private oY = 0;
+  private oStart = 0;
+  private oTriples = 0;
+  private oTripleStart = 0;
+  private oI = 0;
+  private oJ = 0;
+  private cap = 0;
+  /** Per particle in cell order (see the views below), and the heat's share (S x S) and sums (S). */
+  private oPx = 0;
+  private oPy = 0;
+  private oFx = 0;
+  private oFy = 0;
+  private oUx = 0;
+  private oUy = 0;
+  private oSs = 0;
+  private oShare = 0;
+  private oOut = 0;
+  private S = 0;
+  /** The grid arrays last copied into memory (copied again when the grid's layout changes or memory moves). */
+  private triplesIn: Int32Array | null = null;
+  /** The pairs of the last build: views of the memory. */
+  I = new Int32Array(0);
+  J = new Int32Array(0);
+  /**
+   * Views of the memory that the force loops (softPairs, softPairsHeat) read and write: positions, forces and the
+   * step's displacements in cell order, made anew when a build moved the memory (CellOrderList takes them after
+   * each build as its own px, py, pfx, pfy, pdx, pdy).
+   */
+  px = new Float64Array(0);
+  py = new Float64Array(0);
+  fx = new Float64Array(0);
+  fy = new Float64Array(0);
+  ux = new Float64Array(0);
+  uy = new Float64Array(0);
+  private shareView = new Float64Array(0);
+  private outView = new Float64Array(0);
+
+  private constructor(instance: WebAssembly.Instance) {
+    this.x = instance.exports as unknown as PairsExports;
+  }
+
+  /** A builder, or null where WebAssembly is missing (the JavaScript loop is then used). */
+  static create(): WasmPairList | null {
+    const m = pairsModule();
+    if (m === null) return null;
+    try {
+      return new WasmPairList(new WebAssembly.Instance(m, {}));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Lays out memory for N positions, the grid and `cap` pairs, growing it when needed; false when it cannot. */
+  private layout(N: number, cells: number, triples: number, cap: number, S: number): boolean {
+    const al = (n: number) => (n + 63) & ~63;
+    this.oX = BASE;
+    this.oY = this.oX + al(8 * N);
+    this.oPx = this.oY + al(8 * N);
+    this.oPy = this.oPx + al(8 * N);
+    this.oFx = this.oPy + al(8 * N);
+    this.oFy = this.oFx + al(8 * N);
+    this.oUx = this.oFy + al(8 * N);
+    this.oUy = this.oUx + al(8 * N);
+    this.oSs = this.oUy + al(8 * N);
+    this.oShare = this.oSs + al(4 * N);
+    this.oOut = this.oShare + al(8 * S * S);
+    this.S = S;
+    this.oStart = this.oOut + al(8 * S);
+    this.oTripleStart = this.oStart + al(4 * (cells + 1));
+    this.oTriples = this.oTripleStart + al(4 * (cells + 1));
+    this.oI = this.oTriples + al(4 * triples);
+    this.oJ = this.oI + al(4 * cap);
+    const end = this.oJ + al(4 * cap);
+    const mem = this.x.memory;
+    const have = mem.buffer.byteLength;
+    if (end > have) {
+      try {
+        mem.grow(Math.ceil((end - have) / 65536));
+      } catch {
+        return false;
+      }
+    }
+    this.cap = cap;
+    this.triplesIn = null;
+    return true;
+  }
+
+  /**
+   * Builds the list from `g` into this.I, this.J (views of the memory) and returns the number of pairs, or -1 when
+   * memory could not be had (the caller builds in JavaScript).
+   */
+  build(g: PairBuildInput): number {
+    const N = g.xs.length,
+      ncell = g.tripleStart.length - 1;
+    const S = g.species;
+    if (
+      this.cap === 0 ||
+      this.oPx - this.oY < 8 * N ||
+      this.S !== S ||
+      this.oTriples - this.oTripleStart < 4 * (ncell + 1)
+    ) {
+      if (!this.layout(N, ncell, g.triples.length, Math.max(1024, 4 * N), S)) return -1;
+    }
+    for (;;) {
+      const buf = this.x.memory.buffer;
+      if (this.triplesIn !== g.triples || this.oI - this.oTriples < 4 * g.triples.length) {
+        if (this.oI - this.oTriples < 4 * g.triples.length && !this.layout(N, ncell, g.triples.length, this.cap, S))
+          return -1;
+        new Int32Array(buf, this.oTriples, g.triples.length).set(g.triples);
+        new Int32Array(buf, this.oTripleStart, ncell + 1).set(g.tripleStart);
+        this.triplesIn = g.triples;
+      }
+      new Float64Array(buf, this.oX, N).set(g.xs);
+      new Float64Array(buf, this.oY, N).set(g.ys);
+      new Int32Array(buf, this.oStart, ncell + 1).set(g.start);
+      new Int32Array(buf, this.oSs, N).set(g.ss);
+      const np = this.x.buildPairs(
+        this.oX,
+        this.oY,
+        this.oStart,
+        this.oTriples,
+        this.oTripleStart,
+        ncell,
+        this.oI,
+        this.oJ,
+        this.cap,
+        g.Lx,
+        g.Ly,
+        g.reach2,
+      );
+      if (np >= 0) {
+        const b = this.x.memory.buffer;
+        if (this.I.buffer !== b || this.I.byteOffset !== this.oI || this.I.length !== this.cap) {
+          this.I = new Int32Array(b, this.oI, this.cap);
+          this.J = new Int32Array(b, this.oJ, this.cap);
+          this.px = new Float64Array(b, this.oPx, N);
+          this.py = new Float64Array(b, this.oPy, N);
+          this.fx = new Float64Array(b, this.oFx, N);
+          this.fy = new Float64Array(b, this.oFy, N);
+          this.ux = new Float64Array(b, this.oUx, N);
+          this.uy = new Float64Array(b, this.oUy, N);
+          this.shareView = new Float64Array(b, this.oShare, S * S);
+          this.outView = new Float64Array(b, this.oOut, S);
+        }
+        return np;
+      }
+      if (!this.layout(N, ncell, g.triples.length, 2 * this.cap, S)) return -1;
+    }
+  }
+
+  /**
+   * Forces of one soft law (k, is = 1/range, c2 = cutoff^2) over the first np pairs of the last build, from px, py
+   * into fx, fy (the views above); returns the energy (pairKernels.ts oneLawPairs's arithmetic and order).
+   */
+  softPairs(np: number, Lx: number, Ly: number, k: number, is: number, c2: number): number {
+    return this.x.softPairs(this.oI, this.oJ, np, this.oPx, this.oPy, this.oFx, this.oFy, Lx, Ly, k, is, c2);
+  }
+
+  /**
+   * softPairs with the step's pair heat (displacements in ux, uy): each pair's share (S x S `share`) added to `out`
+   * (S), as pairKernels.ts oneLawHeatPairs does.
+   */
+  softPairsHeat(
+    np: number,
+    share: Float64Array,
+    out: Float64Array,
+    invDt: number,
+    Lx: number,
+    Ly: number,
+    k: number,
+    is: number,
+    c2: number,
+  ): number {
+    this.shareView.set(share);
+    this.outView.set(out);
+    const u = this.x.softPairsHeat(
+      this.oI,
+      this.oJ,
+      np,
+      this.oPx,
+      this.oPy,
+      this.oFx,
+      this.oFy,
+      this.oUx,
+      this.oUy,
+      this.oSs,
+      this.S,
+      this.oShare,
+      this.oOut,
+      invDt,
+      Lx,
+      Ly,
+      k,
+      is,
+      c2,
+    );
+    out.set(this.outView);
+    return u;
+  }
+}
