@@ -20,7 +20,8 @@ export interface ForceField {
    * Optional: the forces at x reached from x0 by one step (the same forces and energy as compute(x, force), up to the
    * order of the sums), for fields that account something of the step in their force loop (the pair heat of
    * ParticleForceField) when `account` is true. The overdamped integrators call it, when they keep the previous
-   * state, for the last evaluation of each step (account: true) and for Heun's predictor (account: false).
+   * state, for the last evaluation of each step (account: true, except in a burn-in, whose steps are not sampled:
+   * LangevinState.accountStep) and for Heun's predictor (account: false). The forces must not depend on `account`.
    */
   computeStep?(x0: Float64Array, x: Float64Array, force: Float64Array, account: boolean): number;
   /**

@@ -65,8 +65,9 @@ export interface Scheme<N extends SchemeName | SdeSchemeName = SchemeName | SdeS
   /** Time step (> 0). */
   readonly dt: number;
   /**
-   * BAOAB on a small linear network: false runs the generic sub-steps instead of the fused kernel (kernels.ts), an
-   * optimisation of the same scheme with the same random numbers. Default true.
+   * BAOAB on a small linear network (kernels.ts) and Heun on two overdamped particles (pairKernel.ts): false runs the
+   * generic sub-steps instead of the fused kernel, an optimisation of the same scheme with the same random numbers.
+   * Default true.
    */
   readonly fused?: boolean;
 }
@@ -96,7 +97,7 @@ export function baoab(o: { dt: number; fused?: boolean }): Scheme<"baoab"> {
   return o.fused === false ? { ...s, fused: false } : s;
 }
 /**
- * Heun's predictor-corrector (overdamped).
+ * Heun's predictor-corrector (overdamped). `fused: false` turns off the fused kernel of two-particle systems.
  *
  * @example
  * ```ts
@@ -105,8 +106,11 @@ export function baoab(o: { dt: number; fused?: boolean }): Scheme<"baoab"> {
  * console.log(heun({ dt: 0.01 }).scheme); // => heun
  * ```
  */
-export function heun(o: { dt: number }): Scheme<"heun"> {
-  return schemeValue("heun", o, "heun");
+export function heun(o: { dt: number; fused?: boolean }): Scheme<"heun"> {
+  const s = schemeValue("heun", o, "heun");
+  if (o.fused !== undefined && typeof o.fused !== "boolean")
+    throw new ModelError(`heun: fused must be true or false, got ${describeValue(o.fused)}`);
+  return o.fused === false ? { ...s, fused: false } : s;
 }
 /**
  * Euler-Maruyama (overdamped Langevin systems and general SDEs).
@@ -189,7 +193,11 @@ export function resolveScheme(
     throw new ModelError(
       `unknown scheme ${JSON.stringify(name)} for a Langevin system (one of: ${SCHEME_NAMES.join(", ")})`,
     );
-  return name === "baoab" ? baoab({ dt: s.dt, fused: s.fused }) : schemeByName(name, s.dt);
+  return name === "baoab"
+    ? baoab({ dt: s.dt, fused: s.fused })
+    : name === "heun"
+      ? heun({ dt: s.dt, fused: s.fused })
+      : schemeByName(name, s.dt);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -239,6 +247,12 @@ export interface LangevinState {
   readonly noise: Float64Array;
   /** The replica's stream of random numbers. */
   readonly rng: Rng;
+  /**
+   * Overdamped steps with the previous state kept: false asks the force evaluation at the step's end not to account
+   * the step (the pair heat of ForceField.computeStep), for steps whose estimators are not sampled (a burn-in); the
+   * forces are the same. Default (absent) true.
+   */
+  accountStep?: boolean;
 }
 
 /** An integrator: an init/step pair over LangevinState. */
@@ -400,7 +414,9 @@ function force(s: LangevinState, c: Constants): void {
 function stepForce(s: LangevinState, c: Constants): void {
   const fields = c.sys.forces;
   s.potential =
-    c.keepPrevious && fields.computeStep ? fields.computeStep(s.xPrev, s.x, s.f, true) : fields.compute(s.x, s.f);
+    c.keepPrevious && fields.computeStep
+      ? fields.computeStep(s.xPrev, s.x, s.f, s.accountStep !== false)
+      : fields.compute(s.x, s.f);
 }
 
 /** noise: `count` Gaussian numbers in one fill (the fill size is part of the stream: rng.ts). */

@@ -56,6 +56,7 @@ import {
   type SchemeName,
 } from "./integrators.js";
 import { fusedBaoabKernel, type FusedKernel } from "./kernels.js";
+import { twoParticleKernel, type TwoParticleHeun } from "./pairKernel.js";
 import { semidefiniteCholesky, type FluxEstimator } from "./linear.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { NetworkProbe, type Probe } from "./networkProbe.js";
@@ -224,6 +225,8 @@ export interface Plan extends PreparedEnsemble {
   initialize(st: LangevinState, rng: Rng): void;
   /** A fused kernel replacing stepper + probe (small linear underdamped networks without fields). */
   kernel: FusedKernel | null;
+  /** The fused Heun step and probe of two overdamped particles (pairKernel.ts), or null. */
+  pairKernel: TwoParticleHeun | null;
   sampleEvery: number;
   /** dt is beyond an estimated stability limit (exact limits are refused): no estimate is flagged reliable. */
   unstable: boolean;
@@ -288,6 +291,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let stratonovich = false;
   let heatCheck = false;
   let kernel: FusedKernel | null = null;
+  let pairKernel: TwoParticleHeun | null = null;
   let fluxEstimator: FluxEstimator | undefined;
   let plannedPairHeat: PairHeatRule | undefined;
   if (model.kind === "network") {
@@ -363,6 +367,18 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       );
     }
     probe = pp;
+    pairKernel = twoParticleKernel({
+      model,
+      scheme,
+      dt,
+      fused: schemeValue.fused !== false,
+      pairs: built.pairs,
+      heat,
+      pairHeat,
+      heatCheck,
+      sampleEvery: o.sampleEvery ?? 1,
+      probeSize: pp.size,
+    });
     estimands = pp.estimands();
     coordinates = pp.coordinateNames();
     timeScale = particleTimeScale(model);
@@ -415,6 +431,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     heatCheck,
     initialize,
     kernel,
+    pairKernel,
     sampleEvery,
     unstable,
     biasOrder: biasOrder(timeScale, scheme, dt, stratonovich),
@@ -657,6 +674,7 @@ export class ReplicaRun implements ReplicaRunner {
   /** Runs up to `maxSteps` steps; returns how many were run. */
   advance(maxSteps: number): number {
     if (this.plan.kernel) return this.advanceFused(maxSteps, this.plan.kernel);
+    if (this.plan.pairKernel) return this.advancePair(maxSteps, this.plan.pairKernel);
     const plan = this.plan,
       st = this.state,
       step = this.integrator.step,
@@ -671,6 +689,8 @@ export class ReplicaRun implements ReplicaRunner {
     const start = this.step;
     const fields = this.fieldAcc;
     while (this.step < end) {
+      // The burn-in's steps are not sampled: their pair heat is not accounted (the same forces and numbers).
+      st.accountStep = this.step >= nBurn;
       step(st);
       this.step++;
       if ((this.step & 63) === 0) this.checkState();
@@ -684,20 +704,58 @@ export class ReplicaRun implements ReplicaRunner {
         for (let k = 0; k < K; k++) sums[k] += values[k];
       }
       for (let f = 0; f < fields.length; f++) fields[f].sample(st.x, st.p);
-      if (++this.inBatch === L) {
-        const off = this.batch * K;
-        const samples = Math.ceil(L / every);
-        for (let k = 0; k < K; k++) {
-          const m = sums[k] / samples;
-          if (!Number.isFinite(m)) this.blowUp();
-          this.batchMeans[off + k] = m;
-          sums[k] = 0;
-        }
-        for (let f = 0; f < fields.length; f++) fields[f].endBatch(this.fieldSums[f]);
-        this.endBatchEnergy();
-        this.batch++;
-        this.inBatch = 0;
+      if (++this.inBatch === L) this.endBatch(Math.ceil(L / every));
+    }
+    if (this.done) this.checkState();
+    return this.step - start;
+  }
+
+  /** The end of a production batch: its means (over `samples` samples), the fields' batch, the energy check. */
+  private endBatch(samples: number): void {
+    const K = this.plan.K,
+      sums = this.sums,
+      off = this.batch * K;
+    for (let k = 0; k < K; k++) {
+      const m = sums[k] / samples;
+      if (!Number.isFinite(m)) this.blowUp();
+      this.batchMeans[off + k] = m;
+      sums[k] = 0;
+    }
+    for (let f = 0; f < this.fieldAcc.length; f++) this.fieldAcc[f].endBatch(this.fieldSums[f]);
+    this.endBatchEnergy();
+    this.batch++;
+    this.inBatch = 0;
+  }
+
+  /**
+   * advance() with the two-particle kernel: runs of steps up to the next check (every 64 steps), the end of the
+   * burn-in or of a batch, so the checks, batches and sums are those of the generic loop, in the same order.
+   */
+  private advancePair(maxSteps: number, kernel: TwoParticleHeun): number {
+    const plan = this.plan,
+      st = this.state,
+      nBurn = plan.nBurn,
+      L = plan.batchLength;
+    const end = Math.min(this.total, this.step + maxSteps);
+    const start = this.step;
+    while (this.step < end) {
+      let m = Math.min(end, (this.step | 63) + 1) - this.step;
+      if (this.step < nBurn) {
+        m = Math.min(m, nBurn - this.step);
+        kernel.run(st, m, null, 0, NO_FIELDS);
+        this.step += m;
+        if (this.step === nBurn) for (const fa of this.fieldAcc) fa.prime(st.x, st.p);
+      } else {
+        m = Math.min(m, L - this.inBatch);
+        this.energySum = kernel.run(st, m, this.sums, this.energySum, this.fieldAcc);
+        this.step += m;
+        this.inBatch += m;
+        // The state check before the batch's end, as in the generic loop (the same error when both would fail).
+        if ((this.step & 63) === 0) this.checkState();
+        if (this.inBatch === L) this.endBatch(L);
+        continue;
       }
+      if ((this.step & 63) === 0) this.checkState();
     }
     if (this.done) this.checkState();
     return this.step - start;
@@ -816,6 +874,8 @@ export class ReplicaRun implements ReplicaRunner {
     );
   }
 }
+
+const NO_FIELDS: readonly FieldAccumulator[] = [];
 
 /** An energy this many times the steady state's scale is a divergence. */
 export const DIVERGENCE_FACTOR = 1e6;

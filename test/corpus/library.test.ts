@@ -544,6 +544,12 @@ const calls: Call[] = [
     ModelError,
     "fused must be true or false",
   ],
+  [
+    "heun({ fused: 1 })",
+    () => stochastic.heun({ dt: 0.1, fused: 1 as never }),
+    ModelError,
+    "heun: fused must be true or false, got 1",
+  ],
   ["schemeByName('rk4')", () => stochastic.schemeByName("rk4", 0.1), ModelError, 'unknown scheme "rk4"'],
   [
     "ensembleSync(kind 'nope')",

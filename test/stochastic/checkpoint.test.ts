@@ -48,6 +48,21 @@ const disks = (dimension: 2 | 3) =>
     initial: "random",
   });
 
+/** Two particles in a sawtooth on a ring (Metzger's ratchet): the fused two-particle kernel's runs. */
+const ratchet = validateParticles({
+  kind: "particles",
+  dynamics: "overdamped",
+  dimension: 1,
+  box: 4,
+  species: [
+    { name: "hot", count: 1, temperature: 1 },
+    { name: "cold", count: 1, temperature: 0.05 },
+  ],
+  pairs: [{ between: ["hot", "cold"], potential: "soft", stiffness: 50, range: 0.5 }],
+  external: [{ potential: "sawtooth", amplitude: 1, period: 1, asymmetry: 0.8 }],
+  initial: [[1], [3]],
+});
+
 class Stop extends Error {}
 
 /** The unsplit run's outputs, and the run stopped after `stopAfter` segments, checkpointed and continued. */
@@ -110,6 +125,7 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
       },
     ],
     ["overdamped network, Heun with Stratonovich fluxes", chain("overdamped"), heun({ dt: 0.02 }), {}],
+    ["two overdamped particles, the fused Heun kernel (pairKernel.ts)", ratchet, heun({ dt: 0.001 }), {}],
   ])("%s", async (_, model, scheme, extra) => {
     const options: SimulationOptions = { time: 40, seed: 11, replicas: 3, ...extra };
     const { whole, restarted, segmented, checkpoint } = await splitAndWhole(model, scheme, options, 333);

@@ -38,11 +38,15 @@ export interface ReproduceOptions {
   only?: readonly string[];
 }
 
+/** Figure sets computed ahead of the one being written (their work queued behind its work on the threads). */
+const SETS_AHEAD = 2;
+
 /**
- * Writes every figure set of the study; resolves to the paths written. The sets run one after the other, but the next
- * set's computation starts (on the worker threads, when there are any) as soon as this set's results are in, while
- * this thread draws and writes this set's figures: the log lines of the next set are held back until this set is
- * written, so the log still reads set by set.
+ * Writes every figure set of the study; resolves to the paths written. The sets are written one after the other, in
+ * order; the next SETS_AHEAD sets compute meanwhile (on the worker threads, when there are any: their replica blocks
+ * and points queue behind this set's, filling the threads this set's last replicas leave idle), and this thread draws
+ * and writes each set's figures while the others compute. The log lines of a set are held back until the set before
+ * it is written, so the log still reads set by set.
  */
 export async function writeReproduction(study: Study, o: ReproduceOptions): Promise<string[]> {
   const written: string[] = [];
@@ -73,23 +77,29 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
     return p;
   };
   try {
-    let log = new HeldLog(o.log);
-    log.release();
-    let next = cases.length > 0 ? begin(cases[0], log) : undefined;
+    // Sets in flight: the one being written and up to SETS_AHEAD after it. Their blocks and points queue on the
+    // threads in set order, so a set's last replicas share the threads with the next sets' first ones (no thread
+    // idles at the end of a set) and the sets still complete, and are written, in order.
+    const logs: HeldLog[] = [],
+      computing: Promise<Computed | null>[] = [];
+    const startNext = () => {
+      const i = computing.length;
+      if (i >= cases.length) return;
+      logs.push(new HeldLog(o.log));
+      if (i === 0) logs[0].release();
+      computing.push(begin(cases[i], logs[i]));
+    };
+    for (let k = 0; k <= SETS_AHEAD; k++) startNext();
     for (let i = 0; i < cases.length; i++) {
-      const computed = await next!;
-      const setLog = log;
-      if (i + 1 < cases.length) {
-        log = new HeldLog(o.log);
-        next = begin(cases[i + 1], log);
-      }
+      const computed = await computing[i];
+      startNext();
       try {
-        if (computed) written.push(...(await writeComputed(study, computed, { ...o, log: setLog.line })));
+        if (computed) written.push(...(await writeComputed(study, computed, { ...o, log: logs[i].line })));
       } catch (err) {
         stop.abort();
         throw err;
       } finally {
-        log.release();
+        logs[i + 1]?.release();
       }
     }
   } finally {
