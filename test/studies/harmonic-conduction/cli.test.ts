@@ -55,7 +55,7 @@ describe("ness solve --method", () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-spectrum-bad-"));
     const file = join(examples, "example1-chain.yaml");
     const cases: [string[], RegExp][] = [
-      [["--method", "fast"], /--method must be auto, lyapunov or transmission, got 'fast'/],
+      [["--method", "fast"], /--method must be auto, lyapunov, transmission or modal, got 'fast'/],
       [["--spectrum", join(dir, "t.txt")], /give a \.csv, \.svg or \.png file/],
       [["--method", "lyapunov", "--spectrum", join(dir, "t.csv")], /--spectrum needs --method transmission/],
       [["--fluxes-only", "--figure", join(dir, "f.svg")], /drop --fluxes-only/],
