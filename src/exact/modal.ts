@@ -815,7 +815,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       n * ROUNDING * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, r) => {
-    const bySource = model.baths.map((_, c) => (c === r ? 0 : 0));
+    const bySource = new Array<number>(B).fill(0);
     for (let c = 0; c < B; c++) {
       if (c === r) continue;
       bySource[r] += conductance[r][c] * temps[r];
