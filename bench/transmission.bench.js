@@ -1,11 +1,13 @@
 // The frequency-domain (transmission) engine against the dense Lyapunov engine: the crossover size on chains, the
-// current of a 1000-site chain both ways (interleaved rounds, CPU time, target of issue 17: >= 10x faster), fluxes
+// current of a 1000-site chain both ways (interleaved rounds, CPU time, target of issue 17: >= 10x faster), the
+// current of a 1000-site random network by the modal method against the dense solve (same target), fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
 // and what is reached (10^5-site chain < 10 s on one core: measured, ~50 s of CPU time; the 10^4-site strip is
 // projected from the measured growth unless NESS_BENCH_LARGE=1: hours).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
-import { screenedModes, solveNetworkTransmission } from "../dist/exact/transmission.js";
+import { solveNetworkModal } from "../dist/exact/modal.js";
+import { chooseSolveMethod, screenedModes, solveNetworkTransmission } from "../dist/exact/transmission.js";
 import { validateNetwork } from "../dist/model/network.js";
 import { chainModel, stripModel } from "../dist/studies/harmonic-conduction/study.js";
 import { DEFAULT_PARAMS } from "../dist/studies/harmonic-conduction/params.js";
@@ -141,6 +143,55 @@ export async function run(log, options = {}) {
         target: { min: 10 },
         anchorName: "dense",
       });
+    }
+  }
+
+  // 2b. J of a 1000-site random network (ring + chords, 4 baths): the modal method against the dense solve,
+  // interleaved rounds, CPU time (target of issue 17: >= 10x faster). The modal method's bath fluxes need only the
+  // eigenvalues and the eigenvector entries at the 4 bath sites; its full solve (kinetic temperatures and spring
+  // fluxes too) every eigenvector and two n x n products: both are timed.
+  if (!quick) {
+    log("");
+    const m = randomSparse(1000, 17);
+    log(`1000-site random network, auto choice: ${chooseSolveMethod(m).method} (${chooseSolveMethod(m).reason})`);
+    const rounds = roundsFor(options, 3, 1);
+    const out = await interleave(
+      [
+        {
+          name: "modal J",
+          round: () => measure(() => solveNetworkModal(m, { temperatures: false, springs: false })),
+        },
+        { name: "dense", round: () => measure(() => solveNetwork(m, { bySource: false })) },
+        { name: "modal full", round: () => measure(() => solveNetworkModal(m)) },
+      ],
+      rounds,
+      log,
+    );
+    const j = out["modal J"]?.[0]?.value;
+    const f = out["modal full"]?.[0]?.value;
+    const d = out.dense?.[0]?.value;
+    if (j && d && f) {
+      const jm = Math.max(...d.baths.map((b) => Math.abs(b.flux)));
+      let dJ = 0;
+      d.baths.forEach((b, k) => (dJ = Math.max(dJ, Math.abs(b.flux - j.baths[k].flux) / jm)));
+      let dT = 0;
+      d.kineticTemperature.forEach((x, i) => (dT = Math.max(dT, Math.abs(x - f.kineticTemperature[i]))));
+      log(
+        `1000-site random network: bath fluxes modal vs dense ${dJ.toExponential(1)} (relative to the largest), ` +
+          `kinetic temperatures ${dT.toExponential(1)} (dense covariance error bound ${d.forwardErrorBound.toExponential(1)}); ` +
+          `modal error estimate ${j.errorEstimate.toExponential(1)} (J), ${f.errorEstimate.toExponential(1)} (full)`,
+      );
+      report(log, "J of a 1000-site random network, modal (bath fluxes) vs dense Lyapunov", out["modal J"], out.dense, {
+        target: { min: 10 },
+        anchorName: "dense",
+      });
+      report(
+        log,
+        "1000-site random network, modal (fluxes and kinetic temperatures) vs dense Lyapunov",
+        out["modal full"],
+        out.dense,
+        { anchorName: "dense" },
+      );
     }
   }
 

@@ -7,7 +7,7 @@
  *
  * - load: `loadModel(text)` and the validators; the model types.
  * - problems: `networkProblem(model)`, `linearSdeProblem({ drift, diffusion })`, `langevinProblem(model)`: plain data.
- * - solve (the exact engine): `stationary(problem)`, `solveNetwork(model)`, `solveNetworkTransmission(model)`.
+ * - solve (the exact engine): `stationary(problem)`, `solveNetwork(model)`, `solveNetworkTransmission(model)`, `solveNetworkModal(model)`.
  * - simulate (the stochastic engine): `simulate(model, scheme, options)`, the schemes as values (`baoab({ dt })`...);
  *   `simulateAndVerify` attaches the exact engine's values to every estimate of a linear model (what `ness simulate`
  *   prints).
@@ -79,6 +79,7 @@ export {
   type TransmissionSteadyState,
   type TransmissionSpectrum,
 } from "./exact/transmission.js";
+export { solveNetworkModal, type ModalOptions, type ModalSteadyState } from "./exact/modal.js";
 
 // simulate: the stochastic engine
 export {

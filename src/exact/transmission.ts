@@ -3131,7 +3131,19 @@ function sampleSpectrum(ev: Evaluator, model: NetworkModel, plan: Plan, panels: 
 // ---------------------------------------------------------------------------
 // Choosing between the dense Lyapunov solve and the frequency integrals
 
-export type SolveMethod = "lyapunov" | "transmission";
+export type SolveMethod = "lyapunov" | "transmission" | "modal";
+
+/** Largest underdamped network the modal method (modal.ts) takes: ~17 n x n matrices (0.5 GB at 2000 sites). */
+export const MODAL_MAX_SITES = 3000;
+
+/**
+ * Estimated cost of the modal method (modal.ts) in the units of chooseSolveMethod: the eigen-decomposition and the
+ * n x n products ~50 n^3 (measured against the dense solve's 200 n^3: 3.6x cheaper at 400 sites), the pole search
+ * ~400 n^2 (b^2 + 5) for b baths.
+ */
+function modalCost(n: number, baths: number): number {
+  return 50 * n ** 3 + 400 * n ** 2 * (baths ** 2 + 5);
+}
 
 /** Peaks integrated per transmitting mode (measured: ~110 evaluations per located mode on strips and chains). */
 const EVALUATIONS_PER_MODE = 110;
@@ -3169,9 +3181,10 @@ export function screenedModes(model: NetworkModel): number | undefined {
 
 /**
  * The method for `ness solve --method auto`, with the reason in words. Up to 150 sites the dense Lyapunov solve
- * (which also gives the whole covariance); beyond 2000 sites the frequency integrals (the dense solve needs (2n)^2
- * numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
- * Schur-based Lyapunov solve; for the transmission method, ~110 frequency evaluations (a sparse factorisation and
+ * (which also gives the whole covariance); beyond 2000 sites (3000 underdamped) the frequency integrals (the dense
+ * solve needs (2n)^2 numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
+ * Schur-based Lyapunov solve; for the modal method (underdamped, up to 3000 sites; modal.ts) ~50 n^3 + 400 n^2
+ * (b^2 + 5) for b baths; for the transmission method, ~110 frequency evaluations (a sparse factorisation and
  * the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures
  * are computed; with `fluxesOnly`, chains and networks sliced between two groups of baths (2D strips) integrate only
  * the modes below the frequency screen's cutoff, estimated from 64 samples of the growth across the network.
@@ -3191,7 +3204,8 @@ export function chooseSolveMethod(
   const n = model.sites.length;
   if (n <= 150)
     return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
-  if (n > 2000) return { method: "transmission", reason: `${n} sites: too many for the dense Lyapunov solve` };
+  if (n > MODAL_MAX_SITES || (n > 2000 && model.dynamics !== "underdamped"))
+    return { method: "transmission", reason: `${n} sites: too many for the dense Lyapunov solve` };
   const p = symmetricPattern(
     n,
     model.springs.map((s) => s.i),
@@ -3212,6 +3226,16 @@ export function chooseSolveMethod(
     (EVALUATIONS_PER_MODE * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n)) + 30 * 2 * (nnzL + n));
   const ratio = dense / transmission;
   const screened = modes < n ? `, ${modes} of ${n} modes below the frequency screen's cutoff` : "";
+  // The modal method (underdamped, up to MODAL_MAX_SITES): one symmetric eigen-decomposition, the poles in closed
+  // form; chosen where it is the cheapest of the three.
+  if (model.dynamics === "underdamped" && n <= MODAL_MAX_SITES) {
+    const modal = modalCost(n, model.baths.length);
+    if (modal < dense && modal < transmission)
+      return {
+        method: "modal",
+        reason: `${n} sites (${nnzL} factor entries${screened}): one eigen-decomposition and the poles estimated ${fmt(dense / modal)}x cheaper than the dense Lyapunov solve, ${fmt(transmission / modal)}x than the frequency integrals`,
+      };
+  }
   return ratio > 1
     ? {
         method: "transmission",

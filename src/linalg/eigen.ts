@@ -5,6 +5,7 @@
  */
 
 import { NessError } from "../errors.js";
+import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
 import { hypot3 } from "./scalar.js";
 import { schurEigenvalues } from "./schur.js";
@@ -39,7 +40,13 @@ export class SymmetricEigenConvergenceError extends NessError {
  * subdiagonal to e (e[k] couples k and k+1; e[n-1] = 0) and, into qt, Q^T where S = Q T Q^T (row k of qt is column
  * k of Q).
  */
-function tridiagonalise(n: number, s: Float64Array, d: Float64Array, e: Float64Array, qt: Float64Array): void {
+function tridiagonalise(
+  n: number,
+  s: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+  qt: Float64Array | null,
+): Float64Array {
   const v = new Float64Array(n);
   const p = new Float64Array(n);
   const taus = new Float64Array(Math.max(n, 1));
@@ -109,6 +116,7 @@ function tridiagonalise(n: number, s: Float64Array, d: Float64Array, e: Float64A
     d[n - 1] = s[(n - 1) * n + n - 1];
     e[n - 1] = 0;
   }
+  if (qt === null) return taus;
   // Q^T = H_{n-3} ... H_0, built backwards on trailing blocks (right multiplications: contiguous rows).
   qt.fill(0);
   for (let i = 0; i < n; i++) qt[i * n + i] = 1;
@@ -129,13 +137,45 @@ function tridiagonalise(n: number, s: Float64Array, d: Float64Array, e: Float64A
       for (let i = 0; i < len; i++) qt[row + i] -= acc * v[i];
     }
   }
+  return taus;
+}
+
+/**
+ * Columns `rows` of Q^T (Q^T e_r = H_{n-3} ... H_0 e_r) from the reflectors tridiagonalise left in s and taus, into
+ * y (n x rows.length, row-major): O(n^2) per column instead of the O(n^3) of the whole Q.
+ */
+function reflectColumns(
+  n: number,
+  s: Float64Array,
+  taus: Float64Array,
+  rows: readonly number[],
+  y: Float64Array,
+): void {
+  const b = rows.length;
+  y.fill(0);
+  rows.forEach((r, c) => (y[r * b + c] = 1));
+  for (let k = 0; k < n - 2; k++) {
+    const tau = taus[k];
+    if (tau === 0) continue;
+    const r0 = k + 1;
+    const rowk = k * n;
+    for (let c = 0; c < b; c++) {
+      let acc = y[r0 * b + c];
+      for (let i = r0 + 1; i < n; i++) acc += s[rowk + i] * y[i * b + c];
+      if (acc === 0) continue;
+      acc *= tau;
+      y[r0 * b + c] -= acc;
+      for (let i = r0 + 1; i < n; i++) y[i * b + c] -= acc * s[rowk + i];
+    }
+  }
 }
 
 /**
  * Implicit symmetric tridiagonal QR with Wilkinson shifts. d (diagonal) and e (e[k] couples k, k+1) are overwritten
- * with eigenvalues (unsorted) and zeros; each rotation is applied to rows of qt (rows = eigenvector estimates).
+ * with eigenvalues (unsorted) and zeros; each rotation is applied to rows of qt (n rows of `width`: Q^T, whose rows
+ * become the eigenvectors, or a few of its columns, which become those entries of every eigenvector).
  */
-function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64Array): void {
+function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64Array, width = n): void {
   const small = (k: number): boolean => {
     const ek = Math.abs(e[k]);
     return ek <= EPS * 0.5 * (Math.abs(d[k]) + Math.abs(d[k + 1])) || ek < SAFE_MIN;
@@ -197,7 +237,7 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
     // three at a time: one pass over four contiguous rows instead of three passes over two.
     const count = m - l;
     if (kernels) {
-      kernels.x.rotateRows(addr(qt), n, l, count, addr(rc), addr(rs));
+      kernels.x.rotateRows(addr(qt), width, l, count, addr(rc), addr(rs));
       continue;
     }
     let r = 0;
@@ -208,11 +248,11 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
         s1 = rs[r + 1],
         c2 = rc[r + 2],
         s2 = rs[r + 2];
-      const p0 = (l + r) * n,
-        p1 = p0 + n,
-        p2 = p1 + n,
-        p3 = p2 + n;
-      for (let j = 0; j < n; j++) {
+      const p0 = (l + r) * width,
+        p1 = p0 + width,
+        p2 = p1 + width,
+        p3 = p2 + width;
+      for (let j = 0; j < width; j++) {
         const x0 = qt[p0 + j],
           x1 = qt[p1 + j],
           x2 = qt[p2 + j],
@@ -229,9 +269,9 @@ function tridiagonalQR(n: number, d: Float64Array, e: Float64Array, qt: Float64A
       const c = rc[r],
         sn = rs[r];
       if (sn === 0) continue;
-      const p0 = (l + r) * n,
-        p1 = p0 + n;
-      for (let j = 0; j < n; j++) {
+      const p0 = (l + r) * width,
+        p1 = p0 + width;
+      for (let j = 0; j < width; j++) {
         const u = qt[p0 + j],
           w = qt[p1 + j];
         qt[p0 + j] = c * u + sn * w;
@@ -285,6 +325,54 @@ function symmetricEigenIn(s: Matrix, n: number, qt: Float64Array): { values: Flo
     for (let i = 0; i < n; i++) V[i * n + k] = qt[row + i];
   }
   return { values, vectors };
+}
+
+/**
+ * Eigenvalues (ascending) of a symmetric matrix (lower triangle read) and the entries of its unit eigenvectors at a
+ * few `rows`: entries[r * n + k] = V[rows[r]][k], V as in symmetricEigen (signs may differ from it: each column is
+ * fixed up to sign). Cost ~ (4/3) n^3 (the tridiagonalisation) + O(n^2 rows.length), without forming V: the
+ * reflectors act on the unit vectors of `rows` only, and the QR rotations on those n x rows.length numbers.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, symmetricEigenRows } from "ness/linalg";
+ *
+ * const { values, entries } = symmetricEigenRows(fromRows([[2, 1], [1, 2]]), [0]);
+ * console.log(values[0].toFixed(12), Math.abs(entries[0]).toFixed(12)); // => 1.000000000000 0.707106781187
+ * ```
+ */
+export function symmetricEigenRows(
+  s: Matrix,
+  rows: readonly number[],
+): { values: Float64Array; entries: Float64Array } {
+  checkSquare(s, "symmetricEigenRows");
+  checkDimension(s.rows, "symmetricEigenRows: the size", true);
+  checkFinite(s, "symmetricEigenRows");
+  const n = s.rows;
+  for (const r of rows)
+    if (!(Number.isInteger(r) && r >= 0 && r < n))
+      throw new MatrixArgumentError(`symmetricEigenRows: row ${r} is not an index below ${n}`);
+  const b = rows.length;
+  const work = s.data.slice();
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  let scale = 0;
+  for (const x of work) scale = Math.max(scale, Math.abs(x));
+  if (scale > 0 && (scale > 1e150 || scale < 1e-150)) for (let i = 0; i < work.length; i++) work[i] /= scale;
+  else scale = 1;
+  const taus = tridiagonalise(n, work, d, e, null);
+  const y = new Float64Array(n * b);
+  reflectColumns(n, work, taus, rows, y);
+  tridiagonalQR(n, d, e, y, b);
+  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => d[p] - d[q]);
+  const values = new Float64Array(n);
+  const entries = new Float64Array(b * n);
+  for (let k = 0; k < n; k++) {
+    const src = order[k];
+    values[k] = d[src] * scale;
+    for (let r = 0; r < b; r++) entries[r * n + k] = y[src * b + r];
+  }
+  return { values, entries };
 }
 
 /**

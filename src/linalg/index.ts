@@ -21,7 +21,14 @@ export {
   symmetrize,
 } from "./matrix.js";
 export { SchurConvergenceError, hessenberg, realSchur, schurEigenvalues } from "./schur.js";
-export { SymmetricEigenConvergenceError, eigenvalues, symmetricEigen, cholesky, isPositiveDefinite } from "./eigen.js";
+export {
+  SymmetricEigenConvergenceError,
+  eigenvalues,
+  symmetricEigen,
+  symmetricEigenRows,
+  cholesky,
+  isPositiveDefinite,
+} from "./eigen.js";
 export {
   SingularLyapunovError,
   type LyapunovSolution,

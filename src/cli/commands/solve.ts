@@ -10,6 +10,7 @@ import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
 import { loadModelFile } from "../input.js";
 import { pickMethod, solveByTransmission, writeNetworkFigure, type SolveOptions } from "./solveTransmission.js";
+import { solveByModal } from "./solveModal.js";
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
@@ -137,7 +138,7 @@ export function solveCommand(): Command {
     .option("--no-by-source", "do not split fluxes by source bath")
     .option(
       "--method <method>",
-      "auto, lyapunov (dense covariance) or transmission (frequency integrals, large sparse networks)",
+      "auto, lyapunov (dense covariance), transmission (frequency integrals, large sparse networks) or modal (normal modes and poles, underdamped networks up to 3000 sites)",
       "auto",
     )
     .option(
@@ -157,6 +158,7 @@ export function solveCommand(): Command {
       }
       const { method, reason } = pickMethod(model, opts);
       if (method === "transmission") return solveByTransmission(model, opts, reason);
+      if (method === "modal") return solveByModal(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });
       if (opts.figure) {
         await writeNetworkFigure(networkFigureData(model, ss), opts.figure);

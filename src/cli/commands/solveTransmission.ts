@@ -180,8 +180,8 @@ export interface SolveOptions {
 
 /** The method asked for (auto: chosen by size and sparsity), checked against the options that need one of them. */
 export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: SolveMethod; reason: string } {
-  if (!["auto", "lyapunov", "transmission"].includes(opts.method)) {
-    throw new ModelError(`--method must be auto, lyapunov or transmission, got '${opts.method}'`);
+  if (!["auto", "lyapunov", "transmission", "modal"].includes(opts.method)) {
+    throw new ModelError(`--method must be auto, lyapunov, transmission or modal, got '${opts.method}'`);
   }
   if (opts.spectrum !== undefined) checkSpectrumFile(opts.spectrum);
   if (opts.fluxesOnly && opts.figure)
@@ -201,6 +201,12 @@ export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: S
     return { method: "lyapunov", reason: "asked for" };
   }
   if (opts.method === "transmission") return { method: "transmission", reason: "asked for" };
+  if (opts.method === "modal") {
+    // The modal method has no quadrature: --fluxes-only is its only option of these.
+    if (needsTransmission && needsTransmission !== "--fluxes-only")
+      throw new ModelError(`${needsTransmission} needs --method transmission (or auto)`);
+    return { method: "modal", reason: "asked for" };
+  }
   // --fluxes-only: the dense solve gives every flux too (and the kinetic temperatures besides); the choice weighs it
   // against the frequency integrals of the fluxes, whose screen leaves out the modes localised away from the baths.
   if (needsTransmission && needsTransmission !== "--fluxes-only")

@@ -35,6 +35,31 @@ describe("ness solve --method", () => {
     expect(text.stdout).toMatch(/quadrature error\s+[0-9.e-]+/);
   });
 
+  it("modal agrees with lyapunov and reports its error estimate and residual", async () => {
+    const file = join(examples, "example2-circulation.yaml");
+    const dense = JSON.parse((await run("solve", file, "--json")).stdout);
+    const r = await run("solve", file, "--json", "--method", "modal");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.method).toBe("modal");
+    expect(j.methodReason).toBe("asked for");
+    expect(j.errorEstimate).toBeLessThan(1e-12);
+    expect(j.residual).toBeLessThan(1e-12);
+    expect(j.modes).toEqual({ count: 3, poles: 6, narrowest: expect.any(Number) });
+    j.springs.forEach((s: { flux: number }, k: number) =>
+      expect(Math.abs(s.flux - dense.springs[k].flux)).toBeLessThan(1e-12),
+    );
+    j.baths.forEach((b: { flux: number }, k: number) =>
+      expect(Math.abs(b.flux - dense.baths[k].flux)).toBeLessThan(1e-12),
+    );
+    for (const site of j.sites)
+      expect(Math.abs(j.kineticTemperature[site] - dense.kineticTemperature[site])).toBeLessThan(1e-12);
+    const text = await run("solve", file, "--method", "modal", "--fluxes-only");
+    expect(text.stdout).toMatch(/method: modal \(normal modes and damped poles/);
+    expect(text.stdout).toMatch(/error estimate\s+[0-9.e-]+/);
+    expect(text.stdout).not.toMatch(/kinetic T/);
+  });
+
   it("--spectrum writes CSV, SVG and PNG (and implies the transmission method)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-spectrum-"));
     for (const ext of ["csv", "svg", "png"]) {
@@ -44,7 +69,9 @@ describe("ness solve --method", () => {
       expect(r.stdout).toMatch(/method: transmission .*auto: --spectrum asks for it/);
       expect(existsSync(out)).toBe(true);
     }
-    const file = expectCsvProvenance(join(dir, "t.csv"), { command: /command: ness solve \S+example1-chain.yaml --spectrum/ });
+    const file = expectCsvProvenance(join(dir, "t.csv"), {
+      command: /command: ness solve \S+example1-chain.yaml --spectrum/,
+    });
     const csv = [file.header, ...file.lines];
     expect(csv[0]).toBe('omega,"T(1, 2)","T(1, 3)","T(1, 4)","T(2, 3)","T(2, 4)","T(3, 4)"');
     expect(csv.length).toBeGreaterThan(100);
@@ -55,7 +82,7 @@ describe("ness solve --method", () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-spectrum-bad-"));
     const file = join(examples, "example1-chain.yaml");
     const cases: [string[], RegExp][] = [
-      [["--method", "fast"], /--method must be auto, lyapunov or transmission, got 'fast'/],
+      [["--method", "fast"], /--method must be auto, lyapunov, transmission or modal, got 'fast'/],
       [["--spectrum", join(dir, "t.txt")], /give a \.csv, \.svg or \.png file/],
       [["--method", "lyapunov", "--spectrum", join(dir, "t.csv")], /--spectrum needs --method transmission/],
       [["--fluxes-only", "--figure", join(dir, "f.svg")], /drop --fluxes-only/],

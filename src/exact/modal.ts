@@ -1,0 +1,942 @@
+/**
+ * Exact steady state of an underdamped linear network from its normal modes (the modal method): one symmetric
+ * eigen-decomposition of the mass-weighted potential K = M^-1/2 V M^-1/2 = U diag(w_k^2) U^T, the damped poles of the
+ * network as roots of a b x b secular determinant (b = number of baths), and every frequency integral of
+ * transmission.ts done in closed form by residues, without quadrature and without the dense covariance.
+ *
+ * Mass-weighted coordinates x = M^1/2 q obey x'' + D x' + K x = eta with D = M^-1/2 Gamma M^-1/2 diagonal of rank b
+ * (d_b = gamma_b / m_b on the bath sites) and <eta eta^T> = 2 D T. Their Green's function
+ * Gt(w) = [K - w^2 - i w D]^-1 restricted to the bath columns follows from Woodbury:
+ *   Gt(w) P = U H0(w) W^T N(w)^-1,   H0 = diag(1 / (w_k^2 - w^2)),   W = P^T U (the eigenvectors at the bath sites),
+ *   N(w) = I - i w Dd g0(w),         g0(w) = W H0(w) W^T = sum_k W_k W_k^T / (w_k^2 - w^2)   (b x b).
+ * Its 2n poles (Im w < 0) are the roots of p(w) = det(K - w^2 - i w D) = det N(w) prod_k (w_k^2 - w^2), found all at
+ * once by the Aberth-Ehrlich iteration from the first-order estimates +-w_k - i Gamma_k / 2 (Gamma_k = sum_b d_b W_bk^2):
+ * each step needs p'/p = tr(N^-1 N') - sum_k 2w / (w_k^2 - w^2), O(n b^2). At a pole w_j with N(w_j) c_j = 0 the
+ * damped mode is x_j = U xh_j, xh_jk = (W^T c_j)_k / (w_k^2 - w_j^2), and the residue of Gt is x_j x_j^T / nu_j with
+ * nu_j = x_j^T Q'(w_j) x_j = -2 w_j sum_k xh_jk^2 - i sum_b d_b (W xh_j)_b^2 (Q(w) = K - w^2 - i w D).
+ *
+ * Every moment is an integral over the real line of F1(w) conj(F2(w)) with F1, F2 analytic in the upper half plane
+ * and decaying; closing the contour there picks the poles conj(w_l) of conj(F2):
+ *   int F1 conj(F2) dw = 2 pi i sum_l conj(Res_{w_l} F2) F1(conj(w_l)),
+ * with F1 at conj(w_l), a distance 2 |Im w_l| from every pole, evaluated directly by Woodbury (N(conj w) = I - i conj(w)
+ * Dd conj(g0(w))). With T_b = T_ref + dT_b only dT is integrated (the equilibrium part is exact):
+ *   <x_a' x_a'> = T_ref + (1/2pi) sum_b 2 d_b dT_b int |w Gt_ab|^2,  <x_i x_j'> = (1/2pi) sum_b 2 d_b dT_b int i w Gt_ib conj(Gt_jb),
+ *   bath flux J_b = sum_c (2/pi) gamma_b gamma_c (T_b - T_c) int_0^inf w^2 |G_bc|^2 dw  (Landauer form, as transmission.ts).
+ * Bath fluxes need W only (eigenvalues and the eigenvector entries at the bath sites: symmetricEigenRows, ~(4/3) n^3);
+ * kinetic temperatures and spring fluxes need all of U (symmetricEigen) and two products of n x n matrices.
+ *
+ * Checks and the error estimate: the sum rule m_a (2/pi) int_0^inf w^2 sum_b gamma_b |G_ab|^2 = 1 (equipartition) at
+ * every bath site (and at every site with the temperatures), the trace identity sum_j w_j = -i tr D, the imaginary
+ * parts of the real integrals, and the eigenvector residuals. Documentation: docs/studies/harmonic-conduction.md.
+ */
+import { ModelError, SteadyStateError } from "../errors.js";
+import { symmetricEigen, symmetricEigenRows } from "../linalg/eigen.js";
+import { gemmNN, multiplyNT } from "../linalg/gemm.js";
+import { matrix } from "../linalg/matrix.js";
+import type { Model } from "../model/models.js";
+import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { checkTransmissionSolvable, type TransmissionBathFlux, type TransmissionSpringFlux } from "./transmission.js";
+
+const EPS = 2 ** -53;
+/** Rounding floor of every reported error: 100 n eps of the quantity's scale (residue sums over 2n poles; measured
+ * deviations from the dense engine on random networks of 3-400 sites stay below 30 n eps where that engine is
+ * accurate). */
+const ROUNDING = 100 * EPS;
+/** Aberth-Ehrlich sweeps before giving up. */
+const MAX_SWEEPS = 200;
+/** Sweeps over mirror pairs before the poles left move one by one. */
+const MIRRORED_SWEEPS = 40;
+
+export interface ModalOptions {
+  /** Kinetic temperatures of every site (needs every eigenvector). Default true. */
+  temperatures?: boolean;
+  /** Spring fluxes (needs every eigenvector). Default true; false with temperatures: false gives the bath fluxes
+   * from the eigenvalues and the eigenvector entries at the bath sites only (~(4/3) n^3). */
+  springs?: boolean;
+}
+
+export interface ModalSteadyState {
+  method: "modal";
+  dynamics: "underdamped";
+  sites: string[];
+  /** <p_i^2> / m_i (unless temperatures: false). */
+  kineticTemperature?: Float64Array;
+  kineticTemperatureError?: Float64Array;
+  /** Every spring (unless springs: false: then empty). */
+  springs: TransmissionSpringFlux[];
+  baths: TransmissionBathFlux[];
+  /** J_b = sum_c conductance[b][c] (T_b - T_c). */
+  conductance: number[][];
+  entropyProduction: number;
+  /** Per site: |bath flux + spring fluxes into the site|, relative to the largest flux scale (as network.ts); zeros
+   * when spring fluxes were not computed. */
+  energyBalanceResidual: Float64Array;
+  /**
+   * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
+   * the largest bath temperature), reported like the Lyapunov residual: from the equipartition sum rule's deviation
+   * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, and a
+   * rounding floor 100 n eps per quantity.
+   */
+  errorEstimate: number;
+  /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
+   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, and the trace identity sum_j w_j = -i tr D. */
+  residual: number;
+  /** Normal modes (n) and damped poles located (2n). */
+  modes: { count: number; poles: number; narrowest: number };
+  warnings: string[];
+  notes: string[];
+}
+
+/** Complex b x b LU with partial pivoting (in place, row-major re/im), pivots in piv. Returns the smallest |pivot|. */
+function luFactor(b: number, ar: Float64Array, ai: Float64Array, piv: Int32Array): number {
+  let smallest = Infinity;
+  for (let k = 0; k < b; k++) {
+    let p = k;
+    let best = -1;
+    for (let i = k; i < b; i++) {
+      const m = Math.hypot(ar[i * b + k], ai[i * b + k]);
+      if (m > best) {
+        best = m;
+        p = i;
+      }
+    }
+    piv[k] = p;
+    if (p !== k) {
+      for (let j = 0; j < b; j++) {
+        let t = ar[k * b + j];
+        ar[k * b + j] = ar[p * b + j];
+        ar[p * b + j] = t;
+        t = ai[k * b + j];
+        ai[k * b + j] = ai[p * b + j];
+        ai[p * b + j] = t;
+      }
+    }
+    smallest = Math.min(smallest, best);
+    const pr = ar[k * b + k];
+    const pi = ai[k * b + k];
+    const den = pr * pr + pi * pi;
+    if (den === 0) continue;
+    for (let i = k + 1; i < b; i++) {
+      // l = a_ik / a_kk
+      const xr = ar[i * b + k];
+      const xi = ai[i * b + k];
+      const lr = (xr * pr + xi * pi) / den;
+      const li = (xi * pr - xr * pi) / den;
+      ar[i * b + k] = lr;
+      ai[i * b + k] = li;
+      for (let j = k + 1; j < b; j++) {
+        const ur = ar[k * b + j];
+        const ui = ai[k * b + j];
+        ar[i * b + j] -= lr * ur - li * ui;
+        ai[i * b + j] -= lr * ui + li * ur;
+      }
+    }
+  }
+  return smallest;
+}
+
+/** Solves (LU) x = rhs in place (rhs re/im of length b), with the factorisation of luFactor. */
+function luSolve(b: number, ar: Float64Array, ai: Float64Array, piv: Int32Array, xr: Float64Array, xi: Float64Array) {
+  // Every interchange first (luFactor swaps whole rows, multipliers included), then L, then U.
+  for (let k = 0; k < b; k++) {
+    const p = piv[k];
+    if (p !== k) {
+      let t = xr[k];
+      xr[k] = xr[p];
+      xr[p] = t;
+      t = xi[k];
+      xi[k] = xi[p];
+      xi[p] = t;
+    }
+  }
+  for (let k = 0; k < b; k++) {
+    for (let i = k + 1; i < b; i++) {
+      const lr = ar[i * b + k];
+      const li = ai[i * b + k];
+      xr[i] -= lr * xr[k] - li * xi[k];
+      xi[i] -= lr * xi[k] + li * xr[k];
+    }
+  }
+  for (let k = b - 1; k >= 0; k--) {
+    let sr = xr[k];
+    let si = xi[k];
+    for (let j = k + 1; j < b; j++) {
+      const ur = ar[k * b + j];
+      const ui = ai[k * b + j];
+      sr -= ur * xr[j] - ui * xi[j];
+      si -= ur * xi[j] + ui * xr[j];
+    }
+    const pr = ar[k * b + k];
+    const pi = ai[k * b + k];
+    const den = pr * pr + pi * pi || Number.MIN_VALUE;
+    xr[k] = (sr * pr + si * pi) / den;
+    xi[k] = (si * pr - sr * pi) / den;
+  }
+}
+
+/**
+ * The secular matrices of a network with eigenvalues lam (n) and bath entries W (b x n, row-major): at a complex
+ * frequency w, g0(w) and (optionally) sum_k W_k W_k^T / (w_k^2 - w^2)^2, and sum_k 1 / (w_k^2 - w^2).
+ */
+class Secular {
+  readonly n: number;
+  readonly b: number;
+  /** Products W_bk W_ck of the pairs c <= b, mode-major (n x pairs). */
+  private readonly prod: Float64Array;
+  private readonly acc: Float64Array;
+  readonly g0r: Float64Array;
+  readonly g0i: Float64Array;
+  readonly g1r: Float64Array;
+  readonly g1i: Float64Array;
+  sumR = 0;
+  sumI = 0;
+  /** A mode whose w_k^2 - w^2 is given (anchorR + i anchorI) instead of computed: the root's own mode, where the
+   * difference cancels (a pole of half-width Gamma / 2 next to w_k: the offset carries it to full relative accuracy). */
+  anchor = -1;
+  anchorR = 0;
+  anchorI = 0;
+  constructor(
+    readonly lam: Float64Array,
+    readonly W: Float64Array,
+    b: number,
+  ) {
+    const n = lam.length;
+    this.n = n;
+    this.b = b;
+    const pairs = (b * (b + 1)) / 2;
+    this.prod = new Float64Array(pairs * n);
+    this.acc = new Float64Array(4 * pairs);
+    let p = 0;
+    for (let r = 0; r < b; r++)
+      for (let c = 0; c <= r; c++, p++)
+        for (let k = 0; k < n; k++) this.prod[k * pairs + p] = W[r * n + k] * W[c * n + k];
+    this.g0r = new Float64Array(b * b);
+    this.g0i = new Float64Array(b * b);
+    this.g1r = new Float64Array(b * b);
+    this.g1i = new Float64Array(b * b);
+  }
+
+  /** Evaluates at w = wr + i wi; derivative parts (g1, sum) when `deriv`. */
+  at(wr: number, wi: number, deriv: boolean): void {
+    const { n, b, lam, prod, acc } = this;
+    const pairs = (b * (b + 1)) / 2;
+    const zr = wr * wr - wi * wi;
+    const zi = 2 * wr * wi;
+    acc.fill(0);
+    let sr = 0;
+    let si = 0;
+    // One reciprocal per mode, then every pair (prod is mode-major: n x pairs).
+    for (let k = 0; k < n; k++) {
+      // t = 1 / (lam_k - w^2) = 1 / (a + i e)
+      let a = lam[k] - zr;
+      let e = -zi;
+      if (k === this.anchor) {
+        a = this.anchorR;
+        e = this.anchorI;
+      }
+      const inv = 1 / (a * a + e * e);
+      const tr = a * inv;
+      const ti = -e * inv;
+      const off = k * pairs;
+      if (deriv) {
+        sr += tr;
+        si += ti;
+        const t2r = tr * tr - ti * ti;
+        const t2i = 2 * tr * ti;
+        for (let p = 0; p < pairs; p++) {
+          const q = prod[off + p];
+          acc[4 * p] += q * tr;
+          acc[4 * p + 1] += q * ti;
+          acc[4 * p + 2] += q * t2r;
+          acc[4 * p + 3] += q * t2i;
+        }
+      } else {
+        for (let p = 0; p < pairs; p++) {
+          const q = prod[off + p];
+          acc[4 * p] += q * tr;
+          acc[4 * p + 1] += q * ti;
+        }
+      }
+    }
+    let p = 0;
+    for (let r = 0; r < b; r++) {
+      for (let c = 0; c <= r; c++, p++) {
+        this.g0r[r * b + c] = this.g0r[c * b + r] = acc[4 * p];
+        this.g0i[r * b + c] = this.g0i[c * b + r] = acc[4 * p + 1];
+        if (deriv) {
+          this.g1r[r * b + c] = this.g1r[c * b + r] = acc[4 * p + 2];
+          this.g1i[r * b + c] = this.g1i[c * b + r] = acc[4 * p + 3];
+        }
+      }
+    }
+    if (deriv) {
+      this.sumR = sr;
+      this.sumI = si;
+    }
+  }
+}
+
+/** The bath-site entries and eigenvalues of K (every eigenvector too when `full`). */
+function modesOf(
+  model: NetworkModel,
+  full: boolean,
+): { lam: Float64Array; W: Float64Array; U?: Float64Array; residual: number } {
+  const n = model.sites.length;
+  const K = matrix(n, n);
+  const k = K.data;
+  const s = model.mass.map((m) => 1 / Math.sqrt(m));
+  for (let i = 0; i < n; i++) k[i * n + i] = model.pinning[i] * s[i] * s[i];
+  for (const sp of model.springs) {
+    k[sp.i * n + sp.i] += sp.stiffness * s[sp.i] * s[sp.i];
+    k[sp.j * n + sp.j] += sp.stiffness * s[sp.j] * s[sp.j];
+    k[sp.i * n + sp.j] -= sp.stiffness * s[sp.i] * s[sp.j];
+    k[sp.j * n + sp.i] -= sp.stiffness * s[sp.i] * s[sp.j];
+  }
+  const bathSites = model.baths.map((b) => b.site);
+  const B = bathSites.length;
+  if (!full) {
+    const { values, entries } = symmetricEigenRows(K, bathSites);
+    return { lam: values, W: entries, residual: 0 };
+  }
+  // Sparse residual check of every eigenvector: |K u - lam u|_inf / |K|_inf (K has the springs' pattern).
+  let kNorm = 0;
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    for (let j = 0; j < n; j++) r += Math.abs(k[i * n + j]);
+    kNorm = Math.max(kNorm, r);
+  }
+  const rowsOf: number[][] = Array.from({ length: n }, (_, i) => [i]);
+  for (const sp of model.springs) {
+    rowsOf[sp.i].push(sp.j);
+    rowsOf[sp.j].push(sp.i);
+  }
+  const kEntries = rowsOf.map((cols, i) => cols.map((j) => k[i * n + j]));
+  const { values, vectors } = symmetricEigen(K);
+  const U = vectors.data;
+  let residual = 0;
+  for (let i = 0; i < n; i++) {
+    const cols = rowsOf[i];
+    const ke = kEntries[i];
+    for (let q = 0; q < n; q++) {
+      let acc = -values[q] * U[i * n + q];
+      for (let t = 0; t < cols.length; t++) acc += ke[t] * U[cols[t] * n + q];
+      residual = Math.max(residual, Math.abs(acc));
+    }
+  }
+  residual /= Math.max(kNorm, 1e-300);
+  const W = new Float64Array(B * n);
+  bathSites.forEach((site, r) => W.set(U.subarray(site * n, site * n + n), r * n));
+  return { lam: values, W, U, residual };
+}
+
+/**
+ * Exact steady state of an underdamped linear network by the modal method (see the file header): bath fluxes,
+ * thermal conductances and entropy production always; kinetic temperatures and spring fluxes unless switched off.
+ * Throws SteadyStateError when there is no unique steady state, ModelError for an overdamped or invalid model.
+ *
+ * @example
+ * ```ts
+ * import { loadModel, solveNetworkModal } from "ness";
+ *
+ * const state = solveNetworkModal(loadModel(`
+ * kind: network
+ * sites: [a, b, c]
+ * pinning: 1
+ * springs: [{between: [a, b], stiffness: 1}, {between: [b, c], stiffness: 1}]
+ * baths: [{site: a, friction: 1, temperature: 2}, {site: c, friction: 1, temperature: 1}]
+ * `));
+ * console.log(state.baths[0].flux > 0, state.errorEstimate < 1e-10); // => true true
+ * ```
+ */
+export function solveNetworkModal(model: Model, options: ModalOptions = {}): ModalSteadyState {
+  checkNetworkModel(model, "solveNetworkModal");
+  if (model.dynamics !== "underdamped")
+    throw new ModelError(
+      "the modal method solves underdamped networks (an overdamped network has a bath on every site: use --method lyapunov or transmission)",
+    );
+  const check = checkTransmissionSolvable(model);
+  const warnings = [...check.warnings];
+  const notes: string[] = [];
+  const n = model.sites.length;
+  const B = model.baths.length;
+  const temperatures = options.temperatures !== false;
+  const springsToo = options.springs !== false;
+  const full = temperatures || springsToo;
+  const { lam, W, U, residual: eigenResidual } = modesOf(model, full);
+  const lamMax = Math.max(...lam.map(Math.abs), 1e-300);
+  if (!(lam[0] > 1e-13 * lamMax)) {
+    throw new SteadyStateError(
+      `the potential has a zero mode (smallest eigenvalue ${lam[0].toExponential(2)} of ${lamMax.toExponential(2)}): no confining steady state`,
+      model.source,
+    );
+  }
+  const mass = model.mass;
+  const site = model.baths.map((b) => b.site);
+  const d = model.baths.map((b) => b.friction / mass[b.site]);
+  const temps = model.baths.map((b) => b.temperature);
+  const Tmax = Math.max(...temps);
+  const Tmin = Math.min(...temps);
+  const Tref = 0.5 * (Tmax + Tmin);
+  const dT = temps.map((t) => t - Tref);
+  const spreadT = Tmax - Tmin;
+  const sec = new Secular(lam, W, B);
+
+  // Poles: Aberth-Ehrlich iteration on p(w) = det(K - w^2 - i w D), 2n roots.
+  const L = 2 * n;
+  // Pole j = sign_j w_k + (dr_j + i di_j) with k = j >> 1 (its anchor mode) and sign + for even j, - for odd: the
+  // offset from the anchor keeps w_k^2 - w_j^2 = -delta (2 sign w_k + delta) to full relative accuracy.
+  const rr = new Float64Array(L);
+  const ri = new Float64Array(L);
+  const dr = new Float64Array(L);
+  const di = new Float64Array(L);
+  const wk = lam.map(Math.sqrt);
+  for (let k = 0; k < n; k++) {
+    const w = wk[k];
+    let g = 0;
+    for (let b = 0; b < B; b++) g += d[b] * W[b * n + k] * W[b * n + k];
+    const h = Math.max(0.5 * g, 1e-8 * w);
+    // A first-order estimate; Aberth's repulsion keeps apart the estimates of (near-)degenerate modes.
+    dr[2 * k] = w * 1e-9 * ((k % 7) - 3);
+    di[2 * k] = -h;
+    dr[2 * k + 1] = -dr[2 * k];
+    di[2 * k + 1] = -h;
+    rr[2 * k] = w + dr[2 * k];
+    ri[2 * k] = -h;
+    rr[2 * k + 1] = -rr[2 * k];
+    ri[2 * k + 1] = -h;
+  }
+  /** Points sec at pole j's anchor mode with its accurate w_k^2 - w_j^2. */
+  const anchorAt = (j: number) => {
+    const k = j >> 1;
+    const qr = (j & 1 ? -2 : 2) * wk[k] + dr[j];
+    const qi = di[j];
+    sec.anchor = k;
+    sec.anchorR = -(dr[j] * qr - di[j] * qi);
+    sec.anchorI = -(dr[j] * qi + di[j] * qr);
+  };
+  const Nr = new Float64Array(B * B);
+  const Ni = new Float64Array(B * B);
+  const Mr = new Float64Array(B * B);
+  const Mi = new Float64Array(B * B);
+  const piv = new Int32Array(B);
+  const xr = new Float64Array(B);
+  const xi = new Float64Array(B);
+  /** N(w) = I - i w Dd g0 into Nr/Ni from the current sec.g0 (conj: use conj(g0), for N at conj(w)). */
+  const buildN = (wr: number, wi: number, conjG: boolean) => {
+    for (let r = 0; r < B; r++)
+      for (let c = 0; c < B; c++) {
+        const gr = sec.g0r[r * B + c];
+        const gi = conjG ? -sec.g0i[r * B + c] : sec.g0i[r * B + c];
+        // -i w d_r g: (-i)(wr + i wi)(gr + i gi) = (wi gr - wr gi... ) computed as -i * (w g)
+        const pr = wr * gr - wi * gi;
+        const pi = wr * gi + wi * gr;
+        Nr[r * B + c] = (r === c ? 1 : 0) + d[r] * pi;
+        Ni[r * B + c] = -d[r] * pr;
+      }
+  };
+  /** p'/p(w) = tr(N^-1 N') - 2 w sum_k 1 / (w_k^2 - w^2), with N' = -i Dd (g0 + 2 w^2 g1). */
+  const logDerivative = (wr: number, wi: number): [number, number] => {
+    sec.at(wr, wi, true);
+    buildN(wr, wi, false);
+    for (let r = 0; r < B; r++)
+      for (let c = 0; c < B; c++) {
+        const g1r = sec.g1r[r * B + c];
+        const g1i = sec.g1i[r * B + c];
+        const w2r = wr * wr - wi * wi;
+        const w2i = 2 * wr * wi;
+        const tr = sec.g0r[r * B + c] + 2 * (w2r * g1r - w2i * g1i);
+        const ti = sec.g0i[r * B + c] + 2 * (w2r * g1i + w2i * g1r);
+        Mr[r * B + c] = d[r] * ti;
+        Mi[r * B + c] = -d[r] * tr;
+      }
+    luFactor(B, Nr, Ni, piv);
+    let fr = 0;
+    let fi = 0;
+    for (let c = 0; c < B; c++) {
+      for (let r = 0; r < B; r++) {
+        xr[r] = Mr[r * B + c];
+        xi[r] = Mi[r * B + c];
+      }
+      luSolve(B, Nr, Ni, piv, xr, xi);
+      fr += xr[c];
+      fi += xi[c];
+    }
+    fr -= 2 * (wr * sec.sumR - wi * sec.sumI);
+    fi -= 2 * (wr * sec.sumI + wi * sec.sumR);
+    return [fr, fi];
+  };
+  const done = new Uint8Array(L);
+  let remaining = L;
+  let sweeps = 0;
+  // The poles come in mirror pairs (w, -conj(w)): the first sweeps move the poles of +w_k and mirror them (half the
+  // work); poles that have not converged by then (e.g. overdamped pairs meeting on the imaginary axis, which
+  // mirroring cannot split) continue one by one.
+  for (; sweeps < MAX_SWEEPS && remaining > 0; sweeps++) {
+    const mirrored = sweeps < MIRRORED_SWEEPS;
+    for (let j = 0; j < L; j += mirrored ? 2 : 1) {
+      if (done[j]) continue;
+      const wr = rr[j];
+      const wi = ri[j];
+      anchorAt(j);
+      const [fr, fi] = logDerivative(wr, wi);
+      // Aberth: correction = 1 / (p'/p - sum_{l != j} 1 / (w_j - w_l))
+      let sr = 0;
+      let si = 0;
+      for (let l = 0; l < L; l++) {
+        if (l === j) continue;
+        const ar = wr - rr[l];
+        const ai = wi - ri[l];
+        const inv = 1 / (ar * ar + ai * ai);
+        sr += ar * inv;
+        si -= ai * inv;
+      }
+      const qr = fr - sr;
+      const qi = fi - si;
+      const inv = 1 / (qr * qr + qi * qi);
+      const cr = qr * inv;
+      const ci = -qi * inv;
+      if (!Number.isFinite(cr) || !Number.isFinite(ci)) continue;
+      dr[j] -= cr;
+      di[j] -= ci;
+      rr[j] = (j & 1 ? -wk[j >> 1] : wk[j >> 1]) + dr[j];
+      ri[j] = di[j];
+      const converged = Math.hypot(cr, ci) <= 1e-12 * Math.hypot(wr, wi);
+      if (converged) {
+        done[j] = 1;
+        remaining--;
+      }
+      if (mirrored) {
+        dr[j + 1] = -dr[j];
+        di[j + 1] = di[j];
+        rr[j + 1] = -rr[j];
+        ri[j + 1] = ri[j];
+        if (converged) {
+          done[j + 1] = 1;
+          remaining--;
+        }
+      }
+    }
+  }
+  if (remaining > 0) {
+    throw new SteadyStateError(
+      `the modal method's pole search did not converge (${remaining} of ${L} poles after ${MAX_SWEEPS} sweeps): use --method transmission or lyapunov`,
+      model.source,
+    );
+  }
+  // Checks: every pole damped, trace identity.
+  let sumR = 0;
+  let sumI = 0;
+  let sumAbs = 0;
+  let narrowest = Infinity;
+  for (let j = 0; j < L; j++) {
+    const m = Math.hypot(rr[j], ri[j]);
+    sumR += rr[j];
+    sumI += ri[j];
+    sumAbs += m;
+    if (!(ri[j] < -1e-13 * m)) {
+      if (check.structurallyCoupled)
+        throw new ModelError(
+          `the normal mode at frequency ${Math.abs(rr[j]).toPrecision(6)} is damped less than 1e-13 of its frequency (localised away from the baths): too narrow for the modal method's poles; use --method transmission`,
+          model.source,
+        );
+      throw new SteadyStateError(
+        `no unique steady state (Lemma 1 of Eckmann and Zabey): the normal mode at frequency ${Math.abs(rr[j]).toPrecision(6)} is not damped by any bath (to rounding)`,
+        model.source,
+      );
+    }
+    narrowest = Math.min(narrowest, (-2 * ri[j]) / m);
+  }
+  let trD = 0;
+  for (let b = 0; b < B; b++) trD += d[b];
+  let residual = Math.max(eigenResidual, Math.hypot(sumR, sumI + trD) / sumAbs);
+
+  // Residues at the poles and the Green's function at their mirror images.
+  const beta = new Float64Array(2 * B); // re, im interleaved per bath
+  const cr = new Float64Array(B);
+  const ci = new Float64Array(B);
+  // Pair integrals I_bc = int_0^inf w^2 |G_bc|^2 (real and imaginary parts of the residue sum).
+  const pairRe = new Float64Array(B * B);
+  const pairIm = new Float64Array(B * B);
+  const Gr = new Float64Array(B * B);
+  const Gi = new Float64Array(B * B);
+  const Rr = new Float64Array(B * B);
+  const Ri = new Float64Array(B * B);
+  // The damped modes (modal coordinates) and their right-hand partners, for the n x n products.
+  const weight = new Uint8Array(L);
+  let kept = 0;
+  for (let j = 0; j < L; j++) {
+    const m = Math.hypot(rr[j], ri[j]);
+    weight[j] = rr[j] > 1e-9 * m ? 2 : rr[j] < -1e-9 * m ? 0 : 1;
+    if (weight[j] > 0) kept++;
+  }
+  // Columns: kept poles; rows of X (site-independent modal vectors) as [re | im] blocks of width kept.
+  const X = full ? new Float64Array(n * 2 * kept) : undefined;
+  const Y = full ? new Float64Array(3 * n * 2 * kept) : undefined; // g(dT), g(1), g2 stacked
+  const ycoef = new Float64Array(6 * B); // per bath: coefT, coef1, coef2 (re, im)
+  const ur = new Float64Array(B);
+  const ui = new Float64Array(B);
+  let column = 0;
+  let secularResidual = 0;
+  for (let j = 0; j < L; j++) {
+    const wr = rr[j];
+    const wi = ri[j];
+    anchorAt(j);
+    sec.at(wr, wi, false);
+    buildN(wr, wi, false);
+    let nNorm = 0;
+    for (let q = 0; q < B * B; q++) nNorm = Math.max(nNorm, Math.hypot(Nr[q], Ni[q]));
+    const Nr0 = Float64Array.from(Nr);
+    const Ni0 = Float64Array.from(Ni);
+    luFactor(B, Nr, Ni, piv);
+    // Null vector: last unknown 1, back substitution through the leading (B-1) x (B-1) block of U.
+    cr.fill(0);
+    ci.fill(0);
+    cr[B - 1] = 1;
+    for (let k = B - 2; k >= 0; k--) {
+      let sr = 0;
+      let si = 0;
+      for (let q = k + 1; q < B; q++) {
+        sr -= Nr[k * B + q] * cr[q] - Ni[k * B + q] * ci[q];
+        si -= Nr[k * B + q] * ci[q] + Ni[k * B + q] * cr[q];
+      }
+      const pr = Nr[k * B + k];
+      const pi = Ni[k * B + k];
+      const den = pr * pr + pi * pi || Number.MIN_VALUE;
+      cr[k] = (sr * pr + si * pi) / den;
+      ci[k] = (si * pr - sr * pi) / den;
+    }
+    let cn = 0;
+    for (let b = 0; b < B; b++) cn = Math.max(cn, Math.hypot(cr[b], ci[b]));
+    for (let b = 0; b < B; b++) {
+      cr[b] /= cn;
+      ci[b] /= cn;
+    }
+    // Residual of N c = 0.
+    let nc = 0;
+    for (let r = 0; r < B; r++) {
+      let sr = 0;
+      let si = 0;
+      for (let c = 0; c < B; c++) {
+        sr += Nr0[r * B + c] * cr[c] - Ni0[r * B + c] * ci[c];
+        si += Nr0[r * B + c] * ci[c] + Ni0[r * B + c] * cr[c];
+      }
+      nc = Math.max(nc, Math.hypot(sr, si));
+    }
+    secularResidual = Math.max(secularResidual, nc / Math.max(nNorm, 1e-300));
+    // beta = g0 c; nu = -2 w sum_k xh_k^2 - i sum_b d_b beta_b^2 with xh_k = (W^T c)_k t_k.
+    for (let r = 0; r < B; r++) {
+      let sr = 0;
+      let si = 0;
+      for (let c = 0; c < B; c++) {
+        sr += sec.g0r[r * B + c] * cr[c] - sec.g0i[r * B + c] * ci[c];
+        si += sec.g0r[r * B + c] * ci[c] + sec.g0i[r * B + c] * cr[c];
+      }
+      beta[2 * r] = sr;
+      beta[2 * r + 1] = si;
+    }
+    const zr = wr * wr - wi * wi;
+    const zi = 2 * wr * wi;
+    let s2r = 0;
+    let s2i = 0;
+    const keep = full && weight[j] > 0;
+    const xoff = column;
+    for (let k = 0; k < n; k++) {
+      let vr = 0;
+      let vi = 0;
+      for (let b = 0; b < B; b++) {
+        vr += W[b * n + k] * cr[b];
+        vi += W[b * n + k] * ci[b];
+      }
+      let a = lam[k] - zr;
+      let e = -zi;
+      if (k === sec.anchor) {
+        a = sec.anchorR;
+        e = sec.anchorI;
+      }
+      const inv = 1 / (a * a + e * e);
+      const tr = a * inv;
+      const ti = -e * inv;
+      const hr = vr * tr - vi * ti;
+      const hi = vr * ti + vi * tr;
+      s2r += hr * hr - hi * hi;
+      s2i += 2 * hr * hi;
+      if (keep) {
+        // conj(xh) goes into the products: store re and -im.
+        X![k * 2 * kept + xoff] = hr;
+        X![k * 2 * kept + kept + xoff] = -hi;
+      }
+    }
+    let nur = -2 * (wr * s2r - wi * s2i);
+    let nui = -2 * (wr * s2i + wi * s2r);
+    for (let b = 0; b < B; b++) {
+      const br = beta[2 * b];
+      const bi = beta[2 * b + 1];
+      // -i d (beta^2)
+      nur += d[b] * 2 * br * bi;
+      nui -= d[b] * (br * br - bi * bi);
+    }
+    // Residues R_bc = beta_b beta_c / nu.
+    const nden = nur * nur + nui * nui;
+    for (let r = 0; r < B; r++)
+      for (let c = 0; c < B; c++) {
+        const pr = beta[2 * r] * beta[2 * c] - beta[2 * r + 1] * beta[2 * c + 1];
+        const pi = beta[2 * r] * beta[2 * c + 1] + beta[2 * r + 1] * beta[2 * c];
+        Rr[r * B + c] = (pr * nur + pi * nui) / nden;
+        Ri[r * B + c] = (pi * nur - pr * nui) / nden;
+      }
+    // N at conj(w): I - i conj(w) Dd conj(g0(w)).
+    buildN(wr, -wi, true);
+    luFactor(B, Nr, Ni, piv);
+    // Gt_BB(conj w) = conj(g0) N^-1: rows of N^-T... G = g0c N^-1; column c of N^-1 by a solve.
+    for (let c = 0; c < B; c++) {
+      xr.fill(0);
+      xi.fill(0);
+      xr[c] = 1;
+      luSolve(B, Nr, Ni, piv, xr, xi);
+      for (let r = 0; r < B; r++) {
+        let sr = 0;
+        let si = 0;
+        for (let q = 0; q < B; q++) {
+          const gr = sec.g0r[r * B + q];
+          const gi = -sec.g0i[r * B + q];
+          sr += gr * xr[q] - gi * xi[q];
+          si += gr * xi[q] + gi * xr[q];
+        }
+        Gr[r * B + c] = sr;
+        Gi[r * B + c] = si;
+      }
+    }
+    // pi i conj(w R) conj(w) G(conj w) for every pair.
+    for (let q = 0; q < B * B; q++) {
+      // s = w R
+      const sr = wr * Rr[q] - wi * Ri[q];
+      const si = wr * Ri[q] + wi * Rr[q];
+      // conj(s) conj(w) = conj(s w)
+      const tr = sr * wr - si * wi;
+      const ti = -(sr * wi + si * wr);
+      const vr = tr * Gr[q] - ti * Gi[q];
+      const vi = tr * Gi[q] + ti * Gr[q];
+      // times pi i
+      pairRe[q] += -Math.PI * vi;
+      pairIm[q] += Math.PI * vr;
+    }
+    if (keep) {
+      // coefT_b = 2 i d_b dT_b conj(w beta_b / nu) conj(w); coef1 with dT_b = 1; coef2_b = -2 d_b dT_b conj(w) conj(beta_b / nu).
+      for (let b = 0; b < B; b++) {
+        const br = beta[2 * b];
+        const bi = beta[2 * b + 1];
+        // beta / nu
+        const qr = (br * nur + bi * nui) / nden;
+        const qi = (bi * nur - br * nui) / nden;
+        // conj(beta/nu) conj(w) = conj(q w)
+        const mr = qr * wr - qi * wi;
+        const mi = -(qr * wi + qi * wr);
+        // coef2 = -2 d dT (m)
+        ycoef[6 * b + 4] = -2 * d[b] * dT[b] * mr;
+        ycoef[6 * b + 5] = -2 * d[b] * dT[b] * mi;
+        // conj(w q) conj(w) = conj(w^2 q): times 2 i d
+        const pr = zr * qr - zi * qi;
+        const pi = -(zr * qi + zi * qr);
+        // 2 i d (pr + i pi) = 2 d (-pi + i pr)
+        ycoef[6 * b] = 2 * d[b] * dT[b] * -pi;
+        ycoef[6 * b + 1] = 2 * d[b] * dT[b] * pr;
+        ycoef[6 * b + 2] = 2 * d[b] * -pi;
+        ycoef[6 * b + 3] = 2 * d[b] * pr;
+      }
+      // y = N(conj w)^-1 coef; g_k = (W^T y)_k conj(t_k); three right-hand sides.
+      for (let v = 0; v < 3; v++) {
+        for (let b = 0; b < B; b++) {
+          ur[b] = ycoef[6 * b + 2 * v];
+          ui[b] = ycoef[6 * b + 2 * v + 1];
+        }
+        luSolve(B, Nr, Ni, piv, ur, ui);
+        const base = v * n;
+        for (let k = 0; k < n; k++) {
+          let vr = 0;
+          let vi = 0;
+          for (let b = 0; b < B; b++) {
+            vr += W[b * n + k] * ur[b];
+            vi += W[b * n + k] * ui[b];
+          }
+          let a = lam[k] - zr;
+          let e = -zi;
+          if (k === sec.anchor) {
+            a = sec.anchorR;
+            e = sec.anchorI;
+          }
+          const inv = 1 / (a * a + e * e);
+          // conj(t) = (a + i e) inv... t = (a - i e) inv, conj(t) = (a + i e) inv
+          const tr = a * inv;
+          const ti = e * inv;
+          const gr = vr * tr - vi * ti;
+          const gi = vr * ti + vi * tr;
+          // Re(conj(xh) g): stored X holds (re xh, -im xh); pair with (re g, -(im g))... see the product below.
+          Y![(base + k) * 2 * kept + xoff] = weight[j] * gr;
+          Y![(base + k) * 2 * kept + kept + xoff] = -weight[j] * gi;
+        }
+      }
+      column++;
+    }
+  }
+  residual = Math.max(residual, secularResidual);
+
+  // Bath fluxes (Landauer pairs), conductances, sum rules at the bath sites.
+  const J = new Float64Array(B);
+  const conductance = Array.from({ length: B }, () => new Array<number>(B).fill(0));
+  const sumRule = new Float64Array(B);
+  const pairErr = new Float64Array(B * B);
+  for (let r = 0; r < B; r++) {
+    for (let c = 0; c < B; c++) {
+      // I_rc in mass-weighted entries; G_rc = Gt_rc / sqrt(m_r m_c).
+      const I = pairRe[r * B + c] / (mass[site[r]] * mass[site[c]]);
+      pairErr[r * B + c] = Math.abs(pairIm[r * B + c]) / (mass[site[r]] * mass[site[c]]);
+      sumRule[r] += (2 / Math.PI) * mass[site[r]] * model.baths[c].friction * I;
+      if (c === r) continue;
+      const g = (2 / Math.PI) * model.baths[r].friction * model.baths[c].friction * I;
+      conductance[r][c] = g;
+      J[r] += g * (temps[r] - temps[c]);
+    }
+  }
+  const deviation = sumRule.map((x) => Math.abs(1 - x));
+  const Jerr = new Float64Array(B);
+  let jScale = 0;
+  for (const x of J) jScale = Math.max(jScale, Math.abs(x));
+  const fluxScaleDense = Math.max(...model.baths.map((b) => (b.friction / mass[b.site]) * b.temperature));
+  for (let r = 0; r < B; r++) {
+    let imag = 0;
+    for (let c = 0; c < B; c++)
+      imag += (2 / Math.PI) * model.baths[r].friction * model.baths[c].friction * pairErr[r * B + c];
+    // The sum rule's deviation bounds the weight the residue sums got wrong at this bath site (as transmission.ts:
+    // |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b); the imaginary parts of the real integrals and n eps of the flux
+    // scale for rounding.
+    Jerr[r] =
+      2 * d[r] * spreadT * deviation[r] +
+      imag * spreadT +
+      n * ROUNDING * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
+  }
+  const baths: TransmissionBathFlux[] = model.baths.map((b, r) => {
+    const bySource = new Array<number>(B).fill(0);
+    for (let c = 0; c < B; c++) {
+      if (c === r) continue;
+      bySource[r] += conductance[r][c] * temps[r];
+      bySource[c] -= conductance[r][c] * temps[c];
+    }
+    return {
+      site: model.sites[b.site],
+      index: b.site,
+      temperature: b.temperature,
+      friction: b.friction,
+      flux: J[r],
+      fluxBySource: bySource,
+      error: Jerr[r],
+    };
+  });
+
+  // Kinetic temperatures and spring fluxes: the n x n products.
+  let kineticTemperature: Float64Array | undefined;
+  let kineticTemperatureError: Float64Array | undefined;
+  let springs: TransmissionSpringFlux[] = [];
+  const energyBalanceResidual = new Float64Array(n);
+  jScale = Math.max(jScale, 1e-14 * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300)), 1e-300);
+  let errorEstimate = 0;
+  for (const b of baths) errorEstimate = Math.max(errorEstimate, b.error / jScale);
+  if (full && kept > 0 && spreadT > 0) {
+    const u = U!;
+    // C = [Xr | Xi] [Yr | Yi]^T: n x 3n, blocks A(dT), A(1), B2^T with A_ik = Re sum_l conj(xh_l)_i g_l,k.
+    const C = new Float64Array(n * 3 * n);
+    multiplyNT(n, 3 * n, 2 * kept, X!, Y!, C);
+    // E = U C (n x 3n).
+    const E = new Float64Array(n * 3 * n);
+    gemmNN(n, 3 * n, n, 1, u, 0, n, C, 0, 3 * n, E, 0, 3 * n);
+    const siteDev = new Float64Array(n);
+    if (temperatures) {
+      kineticTemperature = new Float64Array(n);
+      kineticTemperatureError = new Float64Array(n);
+    }
+    let floorT = 0;
+    for (let a = 0; a < n; a++) {
+      let t = 0;
+      let w1 = 0;
+      for (let k = 0; k < n; k++) {
+        t += E[a * 3 * n + k] * u[a * n + k];
+        w1 += E[a * 3 * n + n + k] * u[a * n + k];
+      }
+      // The sum rule: with every dT_b = 1 the same sum is the equilibrium weight, 1.
+      siteDev[a] = Math.abs(1 - w1);
+      floorT = Math.max(floorT, Math.abs(t));
+      if (kineticTemperature) {
+        kineticTemperature[a] = Tref + t;
+        kineticTemperatureError![a] = spreadT * siteDev[a] + n * ROUNDING * Tmax;
+      }
+    }
+    if (kineticTemperatureError)
+      for (const e of kineticTemperatureError) errorEstimate = Math.max(errorEstimate, e / Math.max(Tmax, 1e-300));
+    if (springsToo) {
+      let wMin = Math.sqrt(lam[0]);
+      wMin = Math.max(wMin, 1e-300);
+      springs = model.springs.map((s) => {
+        // <x_i x_j'> = sum_p U_ip (U B^T)_jp with block 3 of E = U B^T.
+        let acc = 0;
+        for (let p = 0; p < n; p++) acc += u[s.i * n + p] * E[s.j * 3 * n + 2 * n + p];
+        const flux = (s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j]);
+        const error =
+          (s.stiffness * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
+          n * ROUNDING * jScale;
+        return {
+          between: [model.sites[s.i], model.sites[s.j]] as [string, string],
+          i: s.i,
+          j: s.j,
+          stiffness: s.stiffness,
+          flux,
+          error,
+        };
+      });
+      for (const s of springs) errorEstimate = Math.max(errorEstimate, s.error / jScale);
+      const inflow = new Float64Array(n);
+      for (const s of springs) {
+        inflow[s.j] += s.flux;
+        inflow[s.i] -= s.flux;
+      }
+      for (const b of baths) inflow[b.index] += b.flux;
+      for (let a = 0; a < n; a++) energyBalanceResidual[a] = Math.abs(inflow[a]) / fluxScaleDense;
+    }
+  } else if (full) {
+    if (temperatures) {
+      kineticTemperature = new Float64Array(n).fill(Tref);
+      kineticTemperatureError = new Float64Array(n);
+    }
+    if (springsToo)
+      springs = model.springs.map((s) => ({
+        between: [model.sites[s.i], model.sites[s.j]] as [string, string],
+        i: s.i,
+        j: s.j,
+        stiffness: s.stiffness,
+        flux: 0,
+        error: 0,
+      }));
+  }
+  if (!springsToo) notes.push("bath fluxes only: spring fluxes and kinetic temperatures were not computed");
+  let entropyProduction = 0;
+  baths.forEach((b) => (entropyProduction -= b.flux / b.temperature));
+  if (errorEstimate > 1e-6)
+    warnings.push(
+      `the modal method's estimated error ${errorEstimate.toExponential(2)} is large (nearly degenerate or very weakly damped modes): check with --method lyapunov or transmission`,
+    );
+  return {
+    method: "modal",
+    dynamics: "underdamped",
+    sites: model.sites,
+    kineticTemperature,
+    kineticTemperatureError,
+    springs,
+    baths,
+    conductance,
+    entropyProduction,
+    energyBalanceResidual,
+    errorEstimate,
+    residual,
+    modes: { count: n, poles: L, narrowest: Number.isFinite(narrowest) ? narrowest : 0 },
+    warnings,
+    notes,
+  };
+}
