@@ -12,7 +12,7 @@
  */
 import type { z } from "zod";
 import type { Figure } from "../../src/figures/figure.js";
-import type { NamedNumber, ReproduceCase, Study } from "../../src/studies/contract.js";
+import { citedFigures, type NamedNumber, type ReproduceCase, type Study } from "../../src/studies/contract.js";
 import { fieldsOf, isSweep, sweepText, validateParameters } from "../../src/studies/schema.js";
 import { particleScatter } from "../../src/figures/charts.js";
 import { snapshotDisks } from "../../src/studies/two-temperature/demixingFigures.js";
@@ -486,7 +486,7 @@ function figureSets(study: Study, sets: Record<string, unknown>): HTMLElement {
         { study: study.name, set: c.id, parameters: null, seed: c.seed ?? 1, quick: quick.checked },
         (r) => {
           sets[c.id] = r;
-          drawFigures(out, c.figures(r, { quick: quick.checked }));
+          drawFigures(out, citedFigures(study, c.figures(r, { quick: quick.checked })));
         },
         (err) => {
           status.hidden = false;

@@ -100,11 +100,9 @@ export function logTicks(
   const span = Math.log10(hi / lo);
   const ext = (even?.extent ?? []).filter((v) => Number.isFinite(v) && v > 0);
   if (decades(pos).length < 2 && span < 1) {
-    const ticks =
-      even && even.pixels > 0 && ext.length > 0
-        ? evenLogTicks(Math.min(...ext), Math.max(...ext), even.pixels / even.spacing)
-        : undefined;
-    return ticks ?? { format: plain };
+    if (!(even && even.pixels > 0 && ext.length > 0)) return { format: plain };
+    const [a, b] = [Math.min(...ext), Math.max(...ext)];
+    return evenLogTicks(a, b, even.pixels / even.spacing) ?? multipleLogTicks(a, b, even.pixels) ?? { format: plain };
   }
   const mantissa = (x: number) => Math.round(x / Math.pow(10, Math.floor(Math.log10(x) + 1e-9)));
   // Plain numbers where they stay short (no exponent); decades as powers of ten otherwise.
@@ -157,6 +155,50 @@ function evenLogTicks(
   if (ticks.length < 2) return undefined;
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
   return { ticks, format: (x: number) => x.toFixed(decimals) };
+}
+
+/** Least distance in pixels between the centres of two labelled ticks of a short log axis. */
+const LABEL_GAP_PX = 32;
+
+/**
+ * The ticks of a log axis over less than a decade where d3 ticks the multiples 1..9 × 10ᵏ (evenLogTicks gave none):
+ * d3's own labels blank every multiple but a few (an axis from 0.55 to 3.2 was labelled 1, 2, 3 only, one from 11
+ * to 90 started at 20). Here every multiple is ticked, and labelled wherever its label keeps LABEL_GAP_PX from the
+ * labels already placed: decades first, then the lowest tick (so the low end of the axis is read too), then the 5s,
+ * the 2s and the rest from below (0.6, 0.8, 1, 2, 3).
+ */
+function multipleLogTicks(
+  lo: number,
+  hi: number,
+  pixels: number,
+): { ticks: number[]; format: (x: number) => string } | undefined {
+  if (!(hi > lo) || lo < 1e-3 || hi >= 1e5) return undefined;
+  const ticks: number[] = [];
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)) && ticks.length < 100; k++)
+    for (let m = 1; m <= 9; m++) {
+      const t = Number((m * 10 ** k).toPrecision(12));
+      if (t >= lo * (1 - 1e-12) && t <= hi * (1 + 1e-12)) ticks.push(t);
+    }
+  if (ticks.length < 2) return undefined;
+  const pxPerDecade = pixels / Math.log10(hi / lo);
+  const mantissa = (t: number) => Math.round(t / 10 ** Math.floor(Math.log10(t) + 1e-9));
+  const rank = (t: number) => [1, 5, 2].indexOf(mantissa(t));
+  // Decades first, then the lowest tick (the low end gets a label), then 5s and 2s, then the rest from below.
+  const order = [...ticks].sort((x, y) => {
+    const [rx, ry] = [x === ticks[0] && rank(x) !== 0 ? 0.5 : rank(x), y === ticks[0] && rank(y) !== 0 ? 0.5 : rank(y)];
+    const [px, py] = [rx < 0 ? 9 : rx, ry < 0 ? 9 : ry];
+    return px - py || x - y;
+  });
+  const labelled = new Set<number>();
+  const at: number[] = [];
+  for (const t of order) {
+    const p = Math.log10(t) * pxPerDecade;
+    if (at.every((q) => Math.abs(p - q) >= LABEL_GAP_PX)) {
+      labelled.add(t);
+      at.push(p);
+    }
+  }
+  return { ticks, format: (x: number) => (labelled.has(Number(x.toPrecision(12))) ? formatNumber(x) : "") };
 }
 
 /** "10⁻³" style labels at decades, none in between (matplotlib's log axis look). */
@@ -1093,7 +1135,9 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
           })),
         ));
 
-  const render = (document: Document): Element => {
+  // A method (not an arrow): the title and caption are read from the figure the call is made on, so a copy with a
+  // changed caption ({ ...figure, caption }: citeFigure adds the references) draws its own.
+  function render(this: Pick<Figure, "title" | "caption">, document: Document): Element {
     // Titles of a row take the height of its tallest (a title that wraps does not push its plot below its
     // neighbours': the plot frames of a row line up).
     const titles = panels.map((p, i) => panelTitleBlock(document, labels[i], p.title, p.width));
@@ -1145,8 +1189,8 @@ export function panelFigure(spec: PanelFigureSpec): Figure {
     if (sharedRamp) legends.push(rampLegend(document, ramps[0], 280));
     if (sharedLegend && union.length > 0)
       legends.push(swatchLegend(document, union, Math.max(360, body.width - (sharedRamp ? 320 : 0))));
-    return composeFigure(document, { title: spec.title, body, legends, caption: spec.caption });
-  };
+    return composeFigure(document, { title: this.title, body, legends, caption: this.caption });
+  }
   return { name: spec.name, title: spec.title, caption: spec.caption, table, render };
 }
 

@@ -23,7 +23,11 @@ export interface Figure {
   /** Shown under the figure; may note misprints in the published source. */
   caption: string;
   table: Table;
-  /** One self-contained <svg> element: title, panels, legend and caption are all inside it. */
+  /**
+   * One self-contained <svg> element: title, panels, legend and caption are all inside it. Called as a method
+   * (`figure.render(document)`): it draws the `title` and `caption` of the figure it is called on, so a copy with
+   * another caption draws that one.
+   */
   render(document: Document): Element;
 }
 

@@ -213,18 +213,19 @@ export function networkFigure(data: NetworkFigureData): Figure {
 
   if (sites.length > DRAW_MAX) return summaryFigure(data, { title, temperatureLabel, table });
 
-  const render = (document: Document): Element => {
+  // A method: the title and caption come from the figure it is called on (see panelFigure's render).
+  function render(this: Pick<Figure, "title" | "caption">, document: Document): Element {
     const body = drawNetwork(document, data, edges, temperatureLabel);
-    const caption = [baseCaption, ...body.notes].join(" ");
+    const caption = [this.caption, ...body.notes].join(" ");
     return composeFigure(document, {
-      title,
+      title: this.title,
       body: body.block,
       legends: body.legends,
       caption,
       minWidth: 640,
       typeset: false,
     });
-  };
+  }
   return { name: data.name ?? "network", title, caption: baseCaption, table, render };
 }
 

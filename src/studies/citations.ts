@@ -2,7 +2,8 @@
  * The works the studies reproduce, with the fields that were checked against a published source only (a journal
  * volume or a DOI that could not be confirmed is left out rather than guessed). Browser-safe.
  */
-import type { Citation } from "./contract.js";
+import type { Figure } from "../figures/figure.js";
+import type { Citation } from "./citation.js";
 
 export const BOFFI_DE_GREGORIO_2024: Citation = {
   key: "Boffi & De Gregorio 2024",
@@ -87,6 +88,21 @@ export const WEBER_WEBER_FREY_2016: Citation = {
 export function formatCitation(c: Citation): string {
   const id = c.doi ? `, doi:${c.doi}` : "";
   return `${c.authors}, ${c.title ? `"${c.title}", ` : ""}${c.venue}${id}`;
+}
+
+/**
+ * A figure that names its sources in full: figures cite a study's works by key in brackets ("Fig. 1 of
+ * [Boffi & De Gregorio 2024]"), which a reader of the PNG cannot resolve. Each cited key loses its brackets and the
+ * caption ends with the full references (authors, title, venue, doi). Figures that cite none are returned as they
+ * are; applying it twice changes nothing.
+ */
+export function citeFigure(figure: Figure, citations: readonly Citation[]): Figure {
+  const cited = citations.filter((c) => figure.title.includes(`[${c.key}]`) || figure.caption.includes(`[${c.key}]`));
+  if (cited.length === 0) return figure;
+  const plain = (text: string) => cited.reduce((t, c) => t.split(`[${c.key}]`).join(c.key), text);
+  const references = `${cited.length === 1 ? "Reference" : "References"}: ${cited.map(formatCitation).join("; ")}.`;
+  const caption = plain(figure.caption).trim();
+  return { ...figure, title: plain(figure.title), caption: caption ? `${caption} ${references}` : references };
 }
 
 /** A Markdown line for the documentation (DOI and arXiv id as links). */

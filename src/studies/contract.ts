@@ -18,23 +18,11 @@
 import { z } from "zod";
 import type { Figure } from "../figures/figure.js";
 import type { BlockRunner } from "../stochastic/ensemble.js";
+import type { Citation } from "./citation.js";
+import { citeFigure } from "./citations.js";
 import type { ParameterRange } from "./ranges.js";
 
-/** A published work a study reproduces or relies on (verified fields only). */
-export interface Citation {
-  /** Short key, e.g. "Boffi & De Gregorio 2024". */
-  key: string;
-  /** Authors as printed, e.g. "T. Boffi and P. De Gregorio". */
-  authors: string;
-  /** Empty where the title could not be checked against a published source. */
-  title: string;
-  /** Journal and reference, or "arXiv:1306.1551 (2013)", or "lecture notes, ..." */
-  venue: string;
-  /** Short form for captions: "Boffi & De Gregorio, Entropy 26, 1087 (2024)". */
-  short: string;
-  doi?: string;
-  arxiv?: string;
-}
+export type { Citation } from "./citation.js";
 
 /**
  * A stochastic estimate: its value, one standard error, and whether that error bar can be trusted (finite, from
@@ -270,7 +258,15 @@ export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
  * ```
  */
 export function defineStudy<S extends z.ZodObject, R>(study: Study<S, R>): Study<S, R> {
-  return study;
+  // The figures name their sources in full (citeFigure); the reproduce cases' figures are cited where they are
+  // drawn (`citedFigures`), since a study's reproduce list is filled in after its definition.
+  const figures = study.figures;
+  return { ...study, figures: (results: R) => citedFigures(study, figures(results)) };
+}
+
+/** A study's figures with every `[key]` of its citations resolved into a reference list (citeFigure). */
+export function citedFigures(study: Pick<Study, "citations">, figures: Figure[]): Figure[] {
+  return figures.map((f) => citeFigure(f, study.citations));
 }
 
 /** A reproduce case that runs the study itself at fixed parameters (validated by the study's schema). */

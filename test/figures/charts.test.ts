@@ -121,6 +121,22 @@ describe("lineChart", () => {
     expect(y).toContain("0.30");
   });
 
+  // fig7's q axis (0.55 to 3.2) was labelled 1, 2, 3 only; fig4-ndc (a)'s axis from 11 started its labels at 20.
+  it("labels the low end of a log axis shorter than a decade whose ticks are the multiples", () => {
+    const panel = linePanel({
+      xLabel: "q",
+      yLabel: "S",
+      xType: "log",
+      series: [{ name: "s", x: [0.55, 0.9, 1.4, 2.2, 3.2], y: [1, 2, 3, 4, 5] }],
+      width: 420,
+      height: 300,
+    });
+    const labelled = ticksOf(panel, "x", "tick label").filter((t) => t);
+    expect(labelled).toContain("1");
+    expect(labelled.some((t) => Number(t) < 0.75)).toBe(true);
+    for (const t of labelled) expect(Number(t)).toBeGreaterThan(0);
+  });
+
   it("draws no minor ticks where a decade-labelled log axis gives a decade fewer than 60 px", () => {
     const series = [{ name: "s", x: [1, 2, 3, 4], y: [3e-3, 0.1, 10, 300] }];
     const short = linePanel({ xLabel: "x", yLabel: "y", yType: "log", series, width: 420, height: 290 });

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { writeFileAtomic } from "../../io/files.js";
 import { writeFigure } from "../../io/render.js";
 import type { BlockRunner } from "../../stochastic/ensemble.js";
-import type { ReproduceCase, Study } from "../../studies/contract.js";
+import { citedFigures, type ReproduceCase, type Study } from "../../studies/contract.js";
 import { SharedThreads, workerRunner } from "../../workers/pool.js";
 import { VERSION } from "../../version.js";
 import { costAnnouncer } from "../announce.js";
@@ -168,7 +168,7 @@ async function computeCase(
 async function writeComputed(study: Study, k: Computed, o: ReproduceOptions): Promise<string[]> {
   const { c, parameters, seed, file, results } = k;
   const written: string[] = [];
-  const figures = c.figures(results, { quick: o.quick });
+  const figures = citedFigures(study, c.figures(results, { quick: o.quick }));
   // The command is the reproduction itself (not the output folder): the same command gives the same files.
   const provenance = studyProvenance(study, {
     command: `ness reproduce ${study.name}${o.quick ? " --quick" : ""}`,

@@ -23,6 +23,13 @@ import {
 } from "./study.js";
 
 const g = (x: number, d = 3) => String(Number(x.toPrecision(d)));
+/** A small positive number as m·10^-k (typeset makes the power a superscript): 10^-6, not 0.000001. */
+const small = (x: number): string => {
+  if (x >= 1e-3 || x <= 0) return g(x);
+  const k = Math.floor(Math.log10(x));
+  const m = Number((x / 10 ** k).toPrecision(3));
+  return m === 1 ? `10^${k}` : `${m}·10^${k}`;
+};
 
 /** One boundary condition of a run: the points, the fit and the known exponent. */
 export interface BoundaryScaling {
@@ -68,12 +75,15 @@ function scalingFigureOf(r: ConductionResults, quick = false): Figure {
   const unresolved = quick && r.results.some((b) => Math.abs(b.fit.alpha - b.expectedAlpha) > 4 * b.fit.alphaError);
   return scalingFigure({
     name: "disordered-chain-scaling",
-    title: `Heat current through disordered mass chains (masses 1 ± ${g(p.disorder)})${unresolved ? " (quick: not resolved)" : ""}`,
+    // One line at the figure's width: the quick title drops "heat current" (the y axis says it).
+    title: unresolved
+      ? `Disordered mass chains, masses 1 ± ${g(p.disorder)} (quick: not resolved)`
+      : `Heat current through disordered mass chains (masses 1 ± ${g(p.disorder)})`,
     caption:
       `Mean J from the hot bath (T_L = ${g(p.TL)}, T_R = ${g(p.TR)}, friction ${g(p.gamma)}) over ${p.samples} mass realisations ` +
       `(standard errors); dashed: fits J ~ N^-alpha over the longer chains. Only beyond the localisation length of the ` +
       `low-frequency modes do white-noise baths give alpha = 3/2 with fixed ends (Casher-Lebowitz; arXiv:1003.1076) and 1/2 with ` +
-      `free ends (pinned by ${g(p.freePin)}; A. Dhar, Phys. Rev. Lett. 86, 5882 (2001)).`,
+      `free ends (pinned by ${small(p.freePin)}; A. Dhar, Phys. Rev. Lett. 86, 5882 (2001)).`,
     series: r.results.map((b) => ({
       name: `${b.boundary} ends`,
       N: b.points.map((q) => q.N),

@@ -65,7 +65,7 @@ export function scalingFigure(data: {
     if (s.fit) {
       const { A, alpha, alphaError } = s.fit;
       series.push({
-        name: `fit: N^-${alpha.toFixed(3)} ± ${alphaError.toFixed(3)}`,
+        name: `fit: alpha = ${alpha.toFixed(3)} ± ${alphaError.toFixed(3)}`,
         x: s.N,
         y: s.N.map((n) => A * n ** -alpha),
         color,
