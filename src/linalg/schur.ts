@@ -5,10 +5,12 @@
  *    (compact WY form, as LAPACK's dgehrd/dlahr2);
  *  - Francis implicit double-shift QR with the deflation tests, exceptional shifts and bulge-chasing of LAPACK's
  *    dlahqr; sweeps apply their reflectors to the far parts of the matrix and to Z in pairs, after the bulge;
- *  - for large active blocks, aggressive early deflation (Braman, Byers & Mathias; LAPACK dlaqr3) with Schur
- *    reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts of a small-bulge multishift
- *    sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated transformation reaches
- *    the rest of the matrix and Z by matrix products);
+ *  - for large matrices (n >= 200), the loop of LAPACK's dlaqr0 on every active block of 12 rows or more:
+ *    aggressive early deflation (Braman, Byers & Mathias; LAPACK dlaqr3) on a trailing window sized from n, with
+ *    Schur reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts of a small-bulge
+ *    multishift sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated
+ *    transformation reaches the rest of the matrix and Z by matrix products); a window that covers the active
+ *    block factorises all of it (no sweeps with full-width Level-2 updates on the last rows);
  *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair).
  *
  * Internally the orthogonal factor is kept transposed (Zt = Z^T, row j = Schur vector j) so that every update of it
@@ -746,7 +748,6 @@ export function norm3(a: number, b: number, c: number): number {
   return hypot3(a, b, c);
 }
 
-
 /**
  * Schur factorisation of a real 2x2 block [a b; c d] = [cs -sn; sn cs] [a' b'; c' d'] [cs sn; -sn cs] where either
  * c' = 0 (real eigenvalues a', d') or a' = d' and b' c' < 0 (complex pair a' +- i sqrt(-b'c')). Written after the
@@ -999,8 +1000,32 @@ export function hessenbergQRUnchecked(
   } else francisQR(n, h, zt, wr, wi, wantT, chunk);
 }
 
-const AED_MIN = 200; // active blocks at least this large use aggressive early deflation (measured crossover)
-const AED_NIBBLE = 14; // skip the sweeps when a deflation window deflated more than this percentage
+/**
+ * Counters of the QR iteration (internal: the bench and tests read them to compare variants; never part of a result).
+ * doubleShiftSweeps: Francis double-shift sweeps; multishiftSweeps: small-bulge multishift sweeps (shiftPairs: their
+ * bulges in total); windows: aggressive-early-deflation windows; deflatedByWindows: eigenvalues they deflated.
+ */
+export const qrCounters = {
+  doubleShiftSweeps: 0,
+  multishiftSweeps: 0,
+  shiftPairs: 0,
+  windows: 0,
+  deflatedByWindows: 0,
+};
+
+/** Sets every QR counter to zero. */
+export function resetQrCounters(): void {
+  qrCounters.doubleShiftSweeps = 0;
+  qrCounters.multishiftSweeps = 0;
+  qrCounters.shiftPairs = 0;
+  qrCounters.windows = 0;
+  qrCounters.deflatedByWindows = 0;
+}
+
+const AED_MIN = 200; // matrices at least this large use aggressive early deflation (measured crossover)
+const AED_BLOCK_MIN = 12; // ... on every active block at least this large (smaller ones: double-shift sweeps)
+const AED_NIBBLE = 14; // skip the sweep when a deflation window deflated more than this percentage of itself
+const AED_SMALL_REST = 75; // ... or when at most this many rows remain active (LAPACK's NMIN)
 
 /** Number of shifts per iteration for an active block of size nh (after LAPACK's iparmq). */
 function shiftCount(nh: number): number {
@@ -1021,6 +1046,8 @@ function deflationWindow(nh: number): number {
 }
 
 interface AedWorkspace {
+  nsr: number; // shifts per sweep, from the order of the whole matrix
+  nwr: number; // window size
   s: Float64Array; // window copy, nw x nw
   vt: Float64Array; // its Schur vectors, transposed
   tmp: Float64Array; // products with the rest of the matrix
@@ -1043,7 +1070,10 @@ interface AedWorkspace {
 
 function aedWorkspace(n: number): AedWorkspace {
   const nw = Math.min(n, deflationWindow(n));
+  const nb = shiftCount(n) / 2 + 1; // bulges of a sweep, at most
   return {
+    nsr: shiftCount(n),
+    nwr: nw,
     s: scratch(nw * nw),
     vt: scratch(nw * nw),
     tmp: scratch(nw * n),
@@ -1058,11 +1088,106 @@ function aedWorkspace(n: number): AedWorkspace {
     q: scratch(16), // in the kernels' memory: applyBlockSwap reads it
     e: new Float64Array(16),
     x: new Float64Array(24),
-    pairs: scratch(4 * nw + 8),
-    chain: scratch(3 * nw + 3),
-    uw: scratch(multishiftWindow(nw) ** 2),
-    far: scratch(multishiftWindow(nw) * n),
+    pairs: scratch(4 * nb),
+    chain: scratch(3 * nb),
+    uw: scratch(multishiftWindow(nb) ** 2),
+    far: scratch(multishiftWindow(nb) * n),
   };
+}
+
+/** Doubles of scratch aedWorkspace(n) takes. */
+function aedScratch(n: number): number {
+  const nw = Math.min(n, deflationWindow(n));
+  const nb = shiftCount(n) / 2 + 1;
+  const mw = multishiftWindow(nb);
+  return 2 * nw * nw + nw * n + 7 * nw + 16 + 7 * nb + mw * mw + mw * n + 2 * 24; // + alignment
+}
+
+/**
+ * Size of the next deflation window on the active block [l, i]: the usual size (from the order of the whole matrix,
+ * as dlaqr0 chooses it), or the whole block when that is at most one row more.
+ */
+function windowFor(l: number, i: number, ws: AedWorkspace): number {
+  const nh = i - l + 1;
+  return ws.nwr >= nh - 1 ? nh : ws.nwr;
+}
+
+/**
+ * The shift pairs of the next multishift sweep on [l, i] into ws.pairs (returns their number): the undeflated
+ * eigenvalues of the last window, bottom first; when it left at most half the shifts wanted, the eigenvalues of the
+ * trailing block of that many rows instead (as dlaqr0 does). Returns 0 when there are none.
+ */
+function sweepShifts(n: number, h: Float64Array, l: number, i: number, ws: AedWorkspace): number {
+  let ns = Math.min(ws.nsr, Math.max(2, i - l));
+  ns -= ns % 2;
+  const pairs = ws.pairs;
+  let np = 0;
+  let sr = ws.sr,
+    si = ws.si,
+    avail = ws.nshifts;
+  if (avail <= ns / 2) {
+    // Too few: the eigenvalues of the trailing ns x ns block.
+    const S = ws.s,
+      k0 = i - ns + 1;
+    for (let r = 0; r < ns; r++) {
+      const src = (k0 + r) * n + k0;
+      for (let c = 0; c < ns; c++) S[r * ns + c] = c >= r - 1 ? h[src + c] : 0;
+    }
+    let ok = true;
+    try {
+      francisQR(ns, S, null, ws.swr, ws.swi, false, ns);
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      // Bottom first, as the window's shifts.
+      for (let q = 0; q < ns; q++) {
+        ws.sr[q] = ws.swr[ns - 1 - q];
+        ws.si[q] = ws.swi[ns - 1 - q];
+      }
+      sr = ws.sr;
+      si = ws.si;
+      avail = ns;
+    }
+  }
+  if (avail === 0) return 0;
+  // Bulges: complex-conjugate pairs as they come, real shifts two at a time (a last odd one twice), at most ns / 2.
+  let pending = NaN;
+  for (let q = 0; q < avail && np < ns / 2; q++) {
+    if (si[q] !== 0 && q + 1 < avail) {
+      pairs[4 * np] = sr[q];
+      pairs[4 * np + 1] = si[q];
+      pairs[4 * np + 2] = sr[q + 1];
+      pairs[4 * np + 3] = si[q + 1];
+      np++;
+      q++;
+    } else if (si[q] === 0) {
+      if (Number.isNaN(pending)) pending = sr[q];
+      else {
+        pairs[4 * np] = pending;
+        pairs[4 * np + 1] = 0;
+        pairs[4 * np + 2] = sr[q];
+        pairs[4 * np + 3] = 0;
+        np++;
+        pending = NaN;
+      }
+    }
+  }
+  if (!Number.isNaN(pending) && np < ns / 2) {
+    pairs[4 * np] = pending;
+    pairs[4 * np + 1] = 0;
+    pairs[4 * np + 2] = pending;
+    pairs[4 * np + 3] = 0;
+    np++;
+  }
+  if (np === 1 && pairs[1] === 0) {
+    // Two real shifts: the one closer to the last diagonal entry, twice.
+    const hii = h[i * n + i];
+    const pick = Math.abs(pairs[0] - hii) <= Math.abs(pairs[2] - hii) ? pairs[0] : pairs[2];
+    pairs[0] = pick;
+    pairs[2] = pick;
+  }
+  return np;
 }
 
 /** Width of the slab of a multishift sweep with nb bulges (LAPACK's KDU: the chain moves 2 nb rows per slab). */
@@ -1849,9 +1974,7 @@ function francisQR(
 
 /** Doubles of scratch francisQR takes (its chunk's reflectors and, for large n, the deflation window). */
 function francisScratch(n: number, chunk: number): number {
-  const nw = n >= AED_MIN ? Math.min(n, deflationWindow(n)) : 0;
-  const mw = nw > 0 ? multishiftWindow(nw) : 0;
-  return 3 * chunk + 2 * nw * nw + nw * n + 15 * nw + mw * mw + mw * n + 16 + 256;
+  return 3 * chunk + (n >= AED_MIN ? aedScratch(n) : 0) + 256;
 }
 
 function francisIn(
@@ -1924,13 +2047,15 @@ function francisIn(
       const i1 = wantT ? 0 : l;
       const i2 = wantT ? n - 1 : i;
 
-      // Large active blocks: aggressive early deflation on a trailing window, then sweeps with its shifts.
+      // Aggressive early deflation on a trailing window, then a multishift sweep with its undeflated eigenvalues as
+      // shifts (LAPACK's dlaqr0 loop). A window that covers the active block factorises all of it at once.
       const nh = i - l + 1;
-      if (aed !== null && nh >= AED_MIN && kdefl % EXCEPTIONAL_SHIFT_PERIOD !== 0) {
-        const ns = shiftCount(nh);
-        const nw = Math.min(nh, deflationWindow(nh));
+      if (aed !== null && nh >= AED_BLOCK_MIN && kdefl % EXCEPTIONAL_SHIFT_PERIOD !== 0) {
+        const nw = windowFor(l, i, aed);
         const nd = aggressiveDeflation(n, h, zt, wantT, l, i, nw, aed);
+        qrCounters.windows++;
         if (nd > 0) {
+          qrCounters.deflatedByWindows += nd;
           recordBlocks(n, h, i - nd + 1, i, wr, wi);
           i -= nd;
           kdefl = 0;
@@ -1938,39 +2063,14 @@ function francisIn(
             exhausted = true;
             break;
           }
-          if (nd * 100 > AED_NIBBLE * nw || i - l + 1 < AED_MIN) continue;
+          // Skip the sweep when many eigenvalues just deflated or the rest is small (the next window takes it).
+          if (nd * 100 > AED_NIBBLE * nw || i - l + 1 <= Math.min(AED_SMALL_REST, aed.nwr)) continue;
         }
-        if (nd >= 0) {
-          const avail = aed.nshifts;
-          const use = Math.min(ns, avail);
-          const sr = aed.sr,
-            si = aed.si;
-          // Shift pairs: complex-conjugate pairs, two reals, or one real twice.
-          const pairs = aed.pairs;
-          let np = 0;
-          for (let q = 0; q < use;) {
-            if (si[q] !== 0 && q + 1 < avail) {
-              pairs[4 * np] = sr[q];
-              pairs[4 * np + 1] = si[q];
-              pairs[4 * np + 2] = sr[q + 1];
-              pairs[4 * np + 3] = si[q + 1];
-              q += 2;
-            } else if (q + 1 < avail && si[q + 1] === 0) {
-              pairs[4 * np] = sr[q];
-              pairs[4 * np + 1] = 0;
-              pairs[4 * np + 2] = sr[q + 1];
-              pairs[4 * np + 3] = 0;
-              q += 2;
-            } else {
-              pairs[4 * np] = sr[q];
-              pairs[4 * np + 1] = 0;
-              pairs[4 * np + 2] = sr[q];
-              pairs[4 * np + 3] = 0;
-              q += 1;
-            }
-            np++;
-          }
-          multishiftSweep(n, h, zt, l, i, i1, i2, pairs, np, aed);
+        const np = nd >= 0 ? sweepShifts(n, h, l, i, aed) : 0;
+        if (np > 0) {
+          qrCounters.multishiftSweeps++;
+          qrCounters.shiftPairs += np;
+          multishiftSweep(n, h, zt, l, i, i1, i2, aed.pairs, np, aed);
           continue;
         }
       }
@@ -2027,6 +2127,7 @@ function francisIn(
         }
       }
 
+      qrCounters.doubleShiftSweeps++;
       qrSweep(n, h, zt, l, i, i1, i2, chunk, refT, refU1, refU2, rt1r, rt1i, rt2r, rt2i);
     }
     if (exhausted) continue;

@@ -1,13 +1,13 @@
 // The blocked paths of the Schur form at a size where all of them run (n = 300: Hessenberg panels with their top rows
 // as matrix products, aggressive early deflation with the reordering kernels, multishift sweeps with bulges two rows
 // apart): A = Q H Q^T and A = Z T Z^T to 1e-12 relative with orthogonal Q and Z, the eigenvalues of a matrix built
-// with a known spectrum, and the bulge-chain kernel (asm/bulgeChain.ts) against its JavaScript twin, number for
-// number.
+// with a known spectrum (also one with tight clusters, deflated by aggressive early deflation), and the bulge-chain
+// kernel (asm/bulgeChain.ts) against its JavaScript twin, number for number.
 import { describe, expect, it } from "vitest";
 import { chaseSlabJs } from "../../src/linalg/bulgeChain.js";
 import { eigenvalues } from "../../src/linalg/eigen.js";
 import { type Matrix, frobeniusNorm, identity, matrix, multiply, transpose } from "../../src/linalg/matrix.js";
-import { hessenberg, realSchur } from "../../src/linalg/schur.js";
+import { hessenberg, qrCounters, realSchur, resetQrCounters } from "../../src/linalg/schur.js";
 import { addr, scratch, wasm, withWorkspace } from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
 
@@ -122,6 +122,66 @@ describe("Schur form, blocked paths (n = 300)", () => {
     const tol = 1e-12 * frobeniusNorm(a);
     const got = eigenvalues(a);
     const left = Array.from(got.re, (x, k) => [x, got.im[k]]);
+    for (const [wr, wi] of want) {
+      let best = -1,
+        bd = Infinity;
+      left.forEach(([x, y], k) => {
+        const dd = Math.hypot(x - wr, y - wi);
+        if (dd < bd) {
+          bd = dd;
+          best = k;
+        }
+      });
+      expect(bd).toBeLessThan(tol);
+      left.splice(best, 1);
+    }
+  });
+
+  it("aggressive early deflation deflates clustered eigenvalues: spectrum and backward error <= n eps", () => {
+    // A = Q D Q^T (normal, so each eigenvalue moves by at most the backward error), D block diagonal with three tight
+    // clusters (60 real eigenvalues 1e-10 apart near -1, 30 complex pairs 1e-9 apart near -0.5 +- 2i, 60 real ones
+    // 1e-10 apart near -3) and 30 spread pairs, n = 240: every eigenvalue of T within 1e-12 ||A||_F of a known one
+    // (one to one), ||A Z - Z T||_F / ||A||_F <= n eps, and most of the spectrum deflated by deflation windows.
+    const n = 240;
+    const d = matrix(n, n);
+    const want: [number, number][] = [];
+    const pair = (i: number, re: number, im: number): void => {
+      d.data[i * n + i] = re;
+      d.data[(i + 1) * n + i + 1] = re;
+      d.data[i * n + i + 1] = im;
+      d.data[(i + 1) * n + i] = -im;
+      want.push([re, im], [re, -im]);
+    };
+    let i = 0;
+    for (let k = 0; k < 60; k++, i++) {
+      d.data[i * n + i] = -1 + 1e-10 * k;
+      want.push([-1 + 1e-10 * k, 0]);
+    }
+    for (let k = 0; k < 30; k++, i += 2) pair(i, -0.5 + 1e-9 * k, 2 + 1e-9 * k);
+    for (let k = 0; k < 60; k++, i++) {
+      d.data[i * n + i] = -3 - 1e-10 * k;
+      want.push([-3 - 1e-10 * k, 0]);
+    }
+    for (let k = 0; k < 30; k++, i += 2) pair(i, -0.1 - 0.05 * k, 0.3 + 0.1 * k);
+    expect(i).toBe(n);
+    const q = randomOrthogonal(n, 1806);
+    const a = multiply(multiply(q, d), transpose(q));
+    resetQrCounters();
+    const { T, Z } = realSchur(a);
+    expect(qrCounters.windows).toBeGreaterThan(0);
+    expect(qrCounters.deflatedByWindows).toBeGreaterThanOrEqual(n / 2);
+    checkFactorisation(a, Z, T, true);
+    const eps = 2 ** -52;
+    expect(relDiff(multiply(a, Z), multiply(Z, T))).toBeLessThanOrEqual(n * eps);
+    const tol = 1e-12 * frobeniusNorm(a);
+    const left: number[][] = [];
+    for (let j = 0; j < n; j++) {
+      if (j + 1 < n && T.data[(j + 1) * n + j] !== 0) {
+        const im = Math.sqrt(Math.abs(T.data[(j + 1) * n + j] * T.data[j * n + j + 1]));
+        left.push([T.data[j * n + j], im], [T.data[j * n + j], -im]);
+        j++;
+      } else left.push([T.data[j * n + j], 0]);
+    }
     for (const [wr, wi] of want) {
       let best = -1,
         bd = Infinity;
