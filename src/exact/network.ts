@@ -149,7 +149,9 @@ export function checkExactSize(model: NetworkModel, options: SolveOptions = {}):
   throw new ModelError(
     `the network is too large for the exact engine: ${n} ${model.dynamics} sites are ${N} coordinates, and the dense ` +
       `Lyapunov solve would need ${exactCostText(N, solves)} ` +
-      `(O(N^3) operations on N x N matrices; the limit is ${limit} coordinates); use the stochastic engine (ness simulate)`,
+      `(O(N^3) operations on N x N matrices; the limit is ${limit} coordinates); the frequency-domain methods (ness solve ` +
+      `--method transmission or modal) give the fluxes and kinetic temperatures without the covariance, or use the ` +
+      `stochastic engine (ness simulate)`,
     model.source,
   );
 }

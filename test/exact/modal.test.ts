@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ModelError, SteadyStateError } from "../../src/errors.js";
 import { solveNetworkModal, type ModalSteadyState } from "../../src/exact/modal.js";
-import { solveNetwork } from "../../src/exact/network.js";
+import { checkExactSize, solveNetwork } from "../../src/exact/network.js";
 import { chooseSolveMethod, solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { symmetricEigen, symmetricEigenRows } from "../../src/linalg/eigen.js";
 import { matrix } from "../../src/linalg/matrix.js";
@@ -179,6 +179,20 @@ describe("modal method: equilibrium, choice and refusals", () => {
     const c = chooseSolveMethod(ringWithChords(41, 400, 4));
     expect(c.method).toBe("modal");
     expect(c.reason).toMatch(/eigen-decomposition and the poles estimated .*x cheaper than the dense Lyapunov solve/);
+  });
+
+  // Beyond 1000 underdamped sites the dense solve refuses (2000 coordinates). Where the cost model still rates it
+  // cheapest (many baths), auto keeps it, so that `ness solve` refuses at once with the estimate rather than run the
+  // frequency integrals for longer than the dense solve would take; the message names the methods that can.
+  it("beyond the dense size limit, refuses at once and names the frequency-domain methods", () => {
+    const big = ringWithChords(43, 1200, 40);
+    const c = chooseSolveMethod(big);
+    if (c.method === "lyapunov") {
+      expect(() => checkExactSize(big)).toThrow(ModelError);
+      expect(() => checkExactSize(big)).toThrow(
+        /--method transmission or modal\) give the fluxes and kinetic temperatures/,
+      );
+    } else expect(["modal", "transmission"]).toContain(c.method);
   });
 
   it("refuses overdamped networks and networks with an undamped mode", () => {
