@@ -9,7 +9,16 @@ import type { NetworkModel } from "../../model/network.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
 import { loadModelFile } from "../input.js";
-import { pickMethod, solveByTransmission, writeNetworkFigure, type SolveOptions } from "./solveTransmission.js";
+import {
+  networkFigureData,
+  pickMethod,
+  solveByTransmission,
+  writeNetworkFigure,
+  type SolveOptions,
+} from "./solveTransmission.js";
+
+/** Figure data for the network drawing (one function for every method: solveTransmission.ts). */
+export { networkFigureData };
 import { solveByModal } from "./solveModal.js";
 
 /** The JSON document printed by `ness solve --json`. */
@@ -103,26 +112,6 @@ export function steadyStateText(model: NetworkModel, ss: NetworkSteadyState): st
   );
   out.push(`relaxation time          ${num(1 / ss.slowestRate)}`);
   return out.join("\n"); // warnings go to stderr (the action)
-}
-
-/** Figure data for the network drawing. */
-export function networkFigureData(model: NetworkModel, ss: NetworkSteadyState) {
-  const bath = new Map(ss.baths.map((b) => [b.index, b]));
-  const local = ss.kineticTemperature ?? ss.configurationalTemperature;
-  return {
-    title: model.name ?? "Network steady state",
-    temperatureLabel: ss.kineticTemperature ? "kinetic temperature ⟨p²⟩/m" : "configurational temperature ⟨q·∂U/∂q⟩",
-    sites: ss.sites.map((name, i) => {
-      const b = bath.get(i);
-      return {
-        name,
-        kineticTemperature: local[i],
-        position: model.layout ? ([model.layout[2 * i], model.layout[2 * i + 1]] as [number, number]) : undefined,
-        bath: b ? { temperature: b.temperature, flux: b.flux } : undefined,
-      };
-    }),
-    springs: ss.springs.map((s) => ({ between: s.between, flux: s.flux })),
-  };
 }
 
 export function solveCommand(): Command {

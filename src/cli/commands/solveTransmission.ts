@@ -21,8 +21,6 @@ import { integerOption, positiveOption } from "../../model/options.js";
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
   const bySite = (v: Float64Array | undefined) =>
     v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined;
-  const bySource = (parts: number[]) =>
-    Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
   return {
     name: model.name,
     dynamics: ss.dynamics,
@@ -32,24 +30,7 @@ export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyStat
     kineticTemperature: bySite(ss.kineticTemperature),
     kineticTemperatureError: bySite(ss.kineticTemperatureError),
     configurationalTemperature: bySite(ss.configurationalTemperature),
-    springs: ss.springs.map((s) => ({
-      between: s.between,
-      stiffness: s.stiffness,
-      flux: s.flux,
-      error: s.error,
-      ...(s.fluxBySource ? { fluxBySource: bySource(s.fluxBySource) } : {}),
-    })),
-    baths: ss.baths.map((b) => ({
-      site: b.site,
-      temperature: b.temperature,
-      friction: b.friction,
-      flux: b.flux,
-      error: b.error,
-      ...(b.fluxBySource ? { fluxBySource: bySource(b.fluxBySource) } : {}),
-    })),
-    ...(ss.conductance
-      ? { conductance: Object.fromEntries(ss.baths.map((b, k) => [`bath ${b.site}`, bySource(ss.conductance![k])])) }
-      : {}),
+    ...frequencyJsonTables(model, ss),
     entropyProduction: ss.entropyProduction,
     energyBalanceResidual: Math.max(0, ...ss.energyBalanceResidual),
     quadratureError: ss.quadratureError,
@@ -62,11 +43,19 @@ export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyStat
   };
 }
 
-/** Human-readable report of the transmission method. */
-export function transmissionText(model: NetworkModel, ss: TransmissionSteadyState, reason: string): string {
+/** A steady state of a frequency-domain method (transmission, modal): what their reports share. */
+export type FrequencySteadyState = Pick<
+  TransmissionSteadyState,
+  "sites" | "baths" | "springs" | "kineticTemperature" | "kineticTemperatureError" | "entropyProduction"
+> & {
+  configurationalTemperature?: Float64Array;
+  conductance?: number[][];
+  energyBalanceResidual: ArrayLike<number>;
+};
+
+/** The sites, springs and baths tables and the balance lines of a frequency-domain report. */
+export function frequencyTables(ss: FrequencySteadyState): string[] {
   const out: string[] = [];
-  const title = model.name ? `${model.name} (${ss.dynamics})` : `${ss.dynamics} network, ${ss.sites.length} sites`;
-  out.push(title, `method: transmission (frequency integrals of the Green's function; ${reason})`, "");
   const bath = new Map(ss.baths.map((b) => [b.index, b]));
   const many = ss.sites.length > 200;
   if (ss.kineticTemperature) {
@@ -118,7 +107,44 @@ export function transmissionText(model: NetworkModel, ss: TransmissionSteadyStat
     "",
   );
   out.push(`entropy production rate  ${num(ss.entropyProduction)}`);
-  out.push(`energy balance residual  ${num(Math.max(0, ...ss.energyBalanceResidual))} (relative, worst site)`);
+  out.push(
+    `energy balance residual  ${num(Math.max(0, ...Array.from(ss.energyBalanceResidual)))} (relative, worst site)`,
+  );
+  return out;
+}
+
+/** The springs, baths and conductances of a frequency-domain JSON document (fluxes by source where computed). */
+export function frequencyJsonTables(model: NetworkModel, ss: FrequencySteadyState) {
+  const bySource = (parts: number[]) =>
+    Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
+  return {
+    springs: ss.springs.map((s) => ({
+      between: s.between,
+      stiffness: s.stiffness,
+      flux: s.flux,
+      error: s.error,
+      ...(s.fluxBySource ? { fluxBySource: bySource(s.fluxBySource) } : {}),
+    })),
+    baths: ss.baths.map((b) => ({
+      site: b.site,
+      temperature: b.temperature,
+      friction: b.friction,
+      flux: b.flux,
+      error: b.error,
+      ...(b.fluxBySource ? { fluxBySource: bySource(b.fluxBySource) } : {}),
+    })),
+    ...(ss.conductance
+      ? { conductance: Object.fromEntries(ss.baths.map((b, k) => [`bath ${b.site}`, bySource(ss.conductance![k])])) }
+      : {}),
+  };
+}
+
+/** Human-readable report of the transmission method. */
+export function transmissionText(model: NetworkModel, ss: TransmissionSteadyState, reason: string): string {
+  const out: string[] = [];
+  const title = model.name ? `${model.name} (${ss.dynamics})` : `${ss.dynamics} network, ${ss.sites.length} sites`;
+  out.push(title, `method: transmission (frequency integrals of the Green's function; ${reason})`, "");
+  out.push(...frequencyTables(ss));
   out.push(
     `quadrature error         ${num(ss.quadratureError)} (relative: fluxes to the largest bath flux, temperatures to the largest bath temperature)`,
   );
@@ -217,10 +243,20 @@ export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: S
   return { method: c.method, reason: `auto: ${c.reason}` };
 }
 
-/** Figure data for the network drawing from the transmission method (no covariance). */
-function transmissionFigureData(model: NetworkModel, ss: TransmissionSteadyState) {
+/** What the network drawing needs from a steady state of any method (dense, transmission, modal). */
+export interface NetworkFigureSource {
+  sites: string[];
+  baths: readonly { index: number; temperature: number; flux: number }[];
+  springs: readonly { between: [string, string]; flux: number }[];
+  kineticTemperature?: ArrayLike<number>;
+  configurationalTemperature?: ArrayLike<number>;
+}
+
+/** Figure data for the network drawing: sites coloured by their kinetic (or configurational) temperature. */
+export function networkFigureData(model: NetworkModel, ss: NetworkFigureSource): NetworkFigureData {
   const bath = new Map(ss.baths.map((b) => [b.index, b]));
-  const local = (ss.kineticTemperature ?? ss.configurationalTemperature)!;
+  const local = ss.kineticTemperature ?? ss.configurationalTemperature;
+  if (!local) throw new ModelError("--figure colours the sites by their temperature: drop --fluxes-only or --figure");
   return {
     title: model.name ?? "Network steady state",
     temperatureLabel: ss.kineticTemperature ? "kinetic temperature ⟨p²⟩/m" : "configurational temperature ⟨q·∂U/∂q⟩",
@@ -252,7 +288,7 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
     maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
     spectrum: opts.spectrum !== undefined,
   });
-  if (opts.figure) await writeNetworkFigure(transmissionFigureData(model, ss), opts.figure);
+  if (opts.figure) await writeNetworkFigure(networkFigureData(model, ss), opts.figure);
   if (opts.spectrum) await writeSpectrum(model, ss, opts.spectrum);
   if (opts.json) {
     console.log(JSON.stringify({ ...modelProvenance(), ...transmissionJson(model, ss, reason) }, null, 2));
