@@ -8,7 +8,7 @@ import type { NetworkModel } from "../../model/network.js";
 import { modelProvenance } from "../commandLine.js";
 import { num } from "../format.js";
 import {
-  frequencyJsonTables,
+  frequencyJson,
   frequencyTables,
   networkFigureData,
   writeNetworkFigure,
@@ -17,19 +17,8 @@ import {
 
 /** The JSON document printed by `ness solve --json` for the modal method. */
 export function modalJson(model: NetworkModel, ss: ModalSteadyState, reason: string) {
-  const bySite = (v: Float64Array | undefined) =>
-    v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined;
   return {
-    name: model.name,
-    dynamics: ss.dynamics,
-    method: ss.method,
-    methodReason: reason,
-    sites: ss.sites,
-    kineticTemperature: bySite(ss.kineticTemperature),
-    kineticTemperatureError: bySite(ss.kineticTemperatureError),
-    ...frequencyJsonTables(model, ss),
-    entropyProduction: ss.entropyProduction,
-    energyBalanceResidual: Math.max(0, ...ss.energyBalanceResidual),
+    ...frequencyJson(model, ss, reason),
     errorEstimate: ss.errorEstimate,
     residual: ss.residual,
     modes: ss.modes,

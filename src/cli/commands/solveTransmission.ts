@@ -19,20 +19,8 @@ import { integerOption, positiveOption } from "../../model/options.js";
 
 /** The JSON document printed by `ness solve --json` for the transmission method. */
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
-  const bySite = (v: Float64Array | undefined) =>
-    v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined;
   return {
-    name: model.name,
-    dynamics: ss.dynamics,
-    method: ss.method,
-    methodReason: reason,
-    sites: ss.sites,
-    kineticTemperature: bySite(ss.kineticTemperature),
-    kineticTemperatureError: bySite(ss.kineticTemperatureError),
-    configurationalTemperature: bySite(ss.configurationalTemperature),
-    ...frequencyJsonTables(model, ss),
-    entropyProduction: ss.entropyProduction,
-    energyBalanceResidual: Math.max(0, ...ss.energyBalanceResidual),
+    ...frequencyJson(model, ss, reason),
     quadratureError: ss.quadratureError,
     solveResidual: ss.solveResidual,
     evaluations: ss.evaluations,
@@ -46,8 +34,9 @@ export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyStat
 /** A steady state of a frequency-domain method (transmission, modal): what their reports share. */
 export type FrequencySteadyState = Pick<
   TransmissionSteadyState,
-  "sites" | "baths" | "springs" | "kineticTemperature" | "kineticTemperatureError" | "entropyProduction"
+  "sites" | "baths" | "springs" | "kineticTemperature" | "kineticTemperatureError" | "entropyProduction" | "dynamics"
 > & {
+  method: string;
   configurationalTemperature?: Float64Array;
   conductance?: number[][];
   energyBalanceResidual: ArrayLike<number>;
@@ -113,11 +102,25 @@ export function frequencyTables(ss: FrequencySteadyState): string[] {
   return out;
 }
 
-/** The springs, baths and conductances of a frequency-domain JSON document (fluxes by source where computed). */
-export function frequencyJsonTables(model: NetworkModel, ss: FrequencySteadyState) {
+/**
+ * The fields a frequency-domain JSON document shares (each method appends its own accuracy fields): the method, the
+ * sites' temperatures, springs, baths (fluxes by source where computed), conductances, entropy production and the
+ * energy balance.
+ */
+export function frequencyJson(model: NetworkModel, ss: FrequencySteadyState, reason: string) {
+  const bySite = (v: Float64Array | undefined) =>
+    v ? Object.fromEntries(ss.sites.map((s, i) => [s, v[i]])) : undefined;
   const bySource = (parts: number[]) =>
     Object.fromEntries(model.baths.map((b, k) => [`bath ${model.sites[b.site]}`, parts[k]]));
   return {
+    name: model.name,
+    dynamics: ss.dynamics,
+    method: ss.method,
+    methodReason: reason,
+    sites: ss.sites,
+    kineticTemperature: bySite(ss.kineticTemperature),
+    kineticTemperatureError: bySite(ss.kineticTemperatureError),
+    configurationalTemperature: bySite(ss.configurationalTemperature),
     springs: ss.springs.map((s) => ({
       between: s.between,
       stiffness: s.stiffness,
@@ -136,6 +139,8 @@ export function frequencyJsonTables(model: NetworkModel, ss: FrequencySteadyStat
     ...(ss.conductance
       ? { conductance: Object.fromEntries(ss.baths.map((b, k) => [`bath ${b.site}`, bySource(ss.conductance![k])])) }
       : {}),
+    entropyProduction: ss.entropyProduction,
+    energyBalanceResidual: Math.max(0, ...Array.from(ss.energyBalanceResidual)),
   };
 }
 
