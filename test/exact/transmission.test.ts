@@ -567,6 +567,28 @@ describe("two-terminal chains: resonances integrated from their complex poles", 
     }
   });
 
+  it("report errors that cover the actual ones on free-ended chains (pole path)", () => {
+    // Free ends pinned weakly: the lowest mode is overdamped and the remainder after the poles steps down to zero
+    // below its slow pole, under the first linear panel (600 sites, tolerance 1e-8: 3.7e-8 off against a reported
+    // 7e-9); broad peaks skipped by their Breit-Wigner share left more in the remainder than the share (400 sites,
+    // tolerance 1e-6: 6.8e-6 off against a reported 8e-7). The reference: the real-axis path at 1e-11.
+    const opts = { temperatures: false, bySource: false };
+    for (const [N, disorder, seed, tolerance] of [
+      [600, 0.9, 1, 1e-8],
+      [400, 0.9, 5, 1e-6],
+    ]) {
+      const model = chainModel(N, { ...CONDUCTION, gamma: 1, TL: 2, TR: 1, disorder, seed, freePin: 1e-6 }, "free");
+      const ref = solveNetworkTransmission(model, { ...opts, poles: false, tolerance: 1e-11 });
+      const J = ref.baths[0].flux;
+      expect(ref.baths[0].error).toBeLessThan(1e-10 * J);
+      const r = solveNetworkTransmission(model, { ...opts, tolerance });
+      expect(r.modes.poles).toBeGreaterThan(100);
+      expect(Math.abs(r.baths[0].flux - J)).toBeLessThanOrEqual(r.baths[0].error + ref.baths[0].error);
+      expect(r.quadratureError).toBeLessThan(2 * tolerance);
+      expect(r.warnings).toEqual([]);
+    }
+  });
+
   it("agree with the real-axis peak panels on a disordered chain of 600 sites within the reported errors", () => {
     const model = chainModel(600, CONDUCTION, "fixed", 0);
     const opts = { temperatures: false, bySource: false, tolerance: 1e-11 };
