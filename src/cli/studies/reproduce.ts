@@ -91,7 +91,13 @@ export async function writeReproduction(study: Study, o: ReproduceOptions): Prom
     };
     for (let k = 0; k <= SETS_AHEAD; k++) startNext();
     for (let i = 0; i < cases.length; i++) {
-      const computed = await computing[i];
+      let computed: Computed | null;
+      try {
+        computed = await computing[i];
+      } catch (err) {
+        stop.abort(); // the sets computing ahead stop too: the error is reported now, not after them
+        throw err;
+      }
       startNext();
       try {
         if (computed) written.push(...(await writeComputed(study, computed, { ...o, log: logs[i].line })));
