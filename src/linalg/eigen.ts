@@ -302,16 +302,21 @@ export function symmetricEigen(s: Matrix): { values: Float64Array; vectors: Matr
   return symmetricEigenIn(s, n, new Float64Array(n * n));
 }
 
-/** symmetricEigen with Q^T accumulated in qt (a view of the kernels' memory for the WebAssembly rotations). */
-function symmetricEigenIn(s: Matrix, n: number, qt: Float64Array): { values: Float64Array; vectors: Matrix } {
+/** A copy of s's entries, divided by their largest magnitude where that is extreme (no overflow in the rotations). */
+function scaledCopy(s: Matrix): { work: Float64Array; scale: number } {
   const work = s.data.slice();
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  // Scale to avoid overflow/underflow in the rotations.
   let scale = 0;
   for (const x of work) scale = Math.max(scale, Math.abs(x));
   if (scale > 0 && (scale > 1e150 || scale < 1e-150)) for (let i = 0; i < work.length; i++) work[i] /= scale;
   else scale = 1;
+  return { work, scale };
+}
+
+/** symmetricEigen with Q^T accumulated in qt (a view of the kernels' memory for the WebAssembly rotations). */
+function symmetricEigenIn(s: Matrix, n: number, qt: Float64Array): { values: Float64Array; vectors: Matrix } {
+  const { work, scale } = scaledCopy(s);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
   tridiagonalise(n, work, d, e, qt);
   tridiagonalQR(n, d, e, qt);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
@@ -353,13 +358,9 @@ export function symmetricEigenRows(
     if (!(Number.isInteger(r) && r >= 0 && r < n))
       throw new MatrixArgumentError(`symmetricEigenRows: row ${r} is not an index below ${n}`);
   const b = rows.length;
-  const work = s.data.slice();
+  const { work, scale } = scaledCopy(s);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  let scale = 0;
-  for (const x of work) scale = Math.max(scale, Math.abs(x));
-  if (scale > 0 && (scale > 1e150 || scale < 1e-150)) for (let i = 0; i < work.length; i++) work[i] /= scale;
-  else scale = 1;
   const taus = tridiagonalise(n, work, d, e, null);
   const y = new Float64Array(n * b);
   reflectColumns(n, work, taus, rows, y);
