@@ -10,6 +10,7 @@
 // Kernels kept in their own source files, compiled into this module.
 export { applyBlockSwap, rotatePlane } from "./schurReorder";
 export { chaseSlab } from "./bulgeChain";
+export { smallSchur, smallSchurWork } from "./schurSmall";
 import { at, ld, norm3, signOf, st } from "./common";
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2182,6 +2182,63 @@ function francisIn(
   }
 }
 
+/** Orders whose whole Schur factorisation runs in one call of the kernels (asm/schurSmall.ts). */
+const ONE_CALL_MIN = WASM_MIN_ORDER;
+const ONE_CALL_MAX = 160; // the unblocked Hessenberg reduction's range (hessenbergIn blocks beyond n = 162)
+
+/**
+ * Schur form of the row-major n x n `t` in place (internal to src/linalg): Hessenberg reduction then Francis QR, as
+ * hessenbergInPlaceUnchecked then hessenbergQRUnchecked (same contract: zt receives Z^T when given, which needs
+ * wantT). For orders ONE_CALL_MIN .. ONE_CALL_MAX with the kernels loaded, both run in ONE call of the kernels
+ * (smallSchur in asm/schurSmall.ts: no JavaScript between sweeps); otherwise the two functions run.
+ */
+export function schurInPlaceUnchecked(
+  n: number,
+  t: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+): void {
+  const rt = n >= ONE_CALL_MIN && n <= ONE_CALL_MAX ? wasm() : null;
+  if (rt && schurInOneCall(rt, n, t, zt, wr, wi, wantT)) return;
+  hessenbergInPlaceUnchecked(n, t, zt);
+  hessenbergQRUnchecked(n, t, zt, wr, wi, wantT);
+}
+
+/** smallSchur on copies in the kernels' memory (t, zt used in place when they are views of it); false: no room. */
+function schurInOneCall(
+  rt: WasmRuntime,
+  n: number,
+  t: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+): boolean {
+  const nn = n * n;
+  const inPlace = kernelsFor(t, zt) !== null;
+  const work = rt.x.smallSchurWork(n);
+  return withWorkspace((inPlace ? 0 : 2 * nn) + 2 * n + work + 64, (ws) => {
+    if (!ws.inWasm) return false;
+    const h = inPlace ? t : ws.doubles(nn);
+    if (!inPlace) h.set(t.subarray(0, nn));
+    const z = zt === null ? null : inPlace ? zt : ws.doubles(nn);
+    const re = ws.doubles(n),
+      im = ws.doubles(n),
+      w = ws.doubles(work);
+    const code = rt.x.smallSchur(n, addr(h), z ? addr(z) : 0, addr(re), addr(im), wantT ? 1 : 0, addr(w));
+    if (code !== 0) throw new SchurConvergenceError(w[0], w[1], code === 2);
+    if (!inPlace) {
+      t.set(h);
+      if (zt && z) zt.set(z);
+    }
+    wr.set(re);
+    wi.set(im);
+    return true;
+  });
+}
+
 /** Internal: Schur form of the row-major n x n `a` (copied), returning T, Zt = Z^T and the eigenvalues. */
 export function realSchurTransposed(a: Matrix): {
   t: Float64Array;
@@ -2215,8 +2272,7 @@ export function realSchurTransposed(a: Matrix): {
     const t = scratch(n * n);
     scaleInto(t, a.data, s);
     const zt = scratch(n * n);
-    hessenbergInPlaceUnchecked(n, t, zt);
-    hessenbergQRUnchecked(n, t, zt, wr, wi, true);
+    schurInPlaceUnchecked(n, t, zt, wr, wi, true);
     return result(t.slice(), zt.slice());
   });
 }
@@ -2274,8 +2330,7 @@ export function schurEigenvalues(a: Matrix): { re: Float64Array; im: Float64Arra
     withWorkspace(schurScratch(n), () => {
       const h = scratch(n * n);
       scaleInto(h, a.data, s);
-      hessenbergInPlaceUnchecked(n, h, null);
-      hessenbergQRUnchecked(n, h, null, re, im, false);
+      schurInPlaceUnchecked(n, h, null, re, im, false);
     });
   }
   unscale(re, s);
