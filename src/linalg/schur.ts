@@ -2182,9 +2182,14 @@ function francisIn(
   }
 }
 
-/** Orders whose whole Schur factorisation runs in one call of the kernels (asm/schurSmall.ts). */
-const ONE_CALL_MIN = WASM_MIN_ORDER;
-const ONE_CALL_MAX = 160; // the unblocked Hessenberg reduction's range (hessenbergIn blocks beyond n = 162)
+/**
+ * Orders whose whole Schur factorisation runs in one call of the kernels (asm/schurSmall.ts): from 4 on it takes
+ * half the time of the JavaScript factorisation (n = 4 .. 11, warm; at n = 3 they are even).
+ */
+const ONE_CALL_MIN = 4;
+// up to where aggressive early deflation takes over (its unblocked Hessenberg reduction still beats the blocked one
+// of the two-call path at n = 170-190: 0.88x of its time)
+const ONE_CALL_MAX = AED_MIN - 1;
 
 /**
  * Schur form of the row-major n x n `t` in place (internal to src/linalg): Hessenberg reduction then Francis QR, as
@@ -2264,8 +2269,7 @@ export function realSchurTransposed(a: Matrix): {
     const t = new Float64Array(n * n);
     scaleInto(t, a.data, s);
     const zt = new Float64Array(n * n);
-    hessenbergInPlaceUnchecked(n, t, zt);
-    hessenbergQRUnchecked(n, t, zt, wr, wi, true);
+    schurInPlaceUnchecked(n, t, zt, wr, wi, true);
     return result(t, zt);
   }
   return withWorkspace(schurScratch(n), () => {
@@ -2324,8 +2328,7 @@ export function schurEigenvalues(a: Matrix): { re: Float64Array; im: Float64Arra
   if (n < WASM_MIN_ORDER) {
     const h = new Float64Array(n * n);
     scaleInto(h, a.data, s);
-    hessenbergInPlaceUnchecked(n, h, null);
-    hessenbergQRUnchecked(n, h, null, re, im, false);
+    schurInPlaceUnchecked(n, h, null, re, im, false);
   } else {
     withWorkspace(schurScratch(n), () => {
       const h = scratch(n * n);
