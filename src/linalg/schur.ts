@@ -11,7 +11,9 @@
  *    multishift sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated
  *    transformation reaches the rest of the matrix and Z by matrix products); a window that covers the active
  *    block factorises all of it (no sweeps with full-width Level-2 updates on the last rows);
- *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair).
+ *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair);
+ *  - orders 4-199 with the WebAssembly kernels loaded: all of the above (unblocked reduction, double-shift sweeps)
+ *    in one call of the kernels (asm/schurSmall.ts), the functions below serving as the fallback and cross-check.
  *
  * Internally the orthogonal factor is kept transposed (Zt = Z^T, row j = Schur vector j) so that every update of it
  * walks memory contiguously in the row-major layout.
