@@ -18,6 +18,7 @@ import { NessError } from "../errors.js";
 import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
 import { multiplyNTUnchecked, mirrorUpperUnchecked, transposeIntoUnchecked } from "./gemm.js";
+import { type CompressedRows, compressRows, compressedTimesDense } from "./sparseProduct.js";
 import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked, triangularWorkSize } from "./triangularLyapunov.js";
 import { hessenbergInPlaceUnchecked, hessenbergQRUnchecked, schurEigenvalues } from "./schur.js";
 import {
@@ -553,6 +554,9 @@ const ORDINARY: Workspace = { inWasm: false, doubles: (k) => new Float64Array(k)
 
 /** Below this order a solve runs on the solver's own arrays (the copies would cost more than the kernels save). */
 const WASM_SOLVE_MIN_N = 12;
+/** From this order a sparse A (at most n^2 / SPARSE_RESIDUAL_DENSITY nonzeros) enters the residual as compressed rows. */
+const SPARSE_RESIDUAL_MIN_N = 64;
+const SPARSE_RESIDUAL_DENSITY = 16;
 /** Most diagonal blocks for which the condition estimate keeps its block-pair factorisations (7.9 MB at 256). */
 const PAIR_CACHE_MAX_BLOCKS = 256;
 /** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
@@ -574,6 +578,8 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
   private inverseNormEstimate = NaN;
+  /** A in compressed rows when it is sparse enough for the residual's product (undefined: not yet looked at). */
+  private sparseA: CompressedRows | null | undefined = undefined;
 
   constructor(
     readonly n: number,
@@ -650,7 +656,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
       multiplyNTUnchecked(n, n, n, c, f.z, x, true);
       mirrorUpperUnchecked(n, x);
       // residual: M = A X (X symmetric: A X^T)
-      multiplyNTUnchecked(n, n, n, f.a, x, w);
+      this.productWithA(f.a, x, w);
       const X = matrix(n, n, ws.inWasm ? x.slice() : x);
       const normX = frobenius(X.data, n * n);
       if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
@@ -687,7 +693,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
         for (let k = 0; k < nn; k++) x[k] += part[k];
         parts.push(matrix(n, n, part));
       }
-      multiplyNTUnchecked(n, n, n, f.a, x, w);
+      this.productWithA(f.a, x, w);
       const X = matrix(n, n, ws.inWasm ? x.slice() : x);
       const normX = frobenius(X.data, nn);
       if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
@@ -697,6 +703,21 @@ class SchurLyapunovSolver implements LyapunovSolver {
       const total = finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
       return { total, parts };
     });
+  }
+
+  /**
+   * m = A X for the residual (X symmetric: A X^T): from SPARSE_RESIDUAL_MIN_N on, a drift matrix with at most
+   * n^2 / SPARSE_RESIDUAL_DENSITY nonzeros (a network's: a few per row) is multiplied in compressed rows (2 nnz(A) n
+   * flops, the same sums without the zero terms), anything denser by the dense product.
+   */
+  private productWithA(a: Float64Array, x: Float64Array, m: Float64Array): void {
+    const n = this.n;
+    if (this.sparseA === undefined) {
+      this.sparseA =
+        n >= SPARSE_RESIDUAL_MIN_N ? compressRows(n, this.a, Math.floor((n * n) / SPARSE_RESIDUAL_DENSITY)) : null;
+    }
+    if (this.sparseA) compressedTimesDense(this.sparseA, x, n, m);
+    else multiplyNTUnchecked(n, n, n, a, x, m);
   }
 
   /**
