@@ -5,7 +5,8 @@
  *  - "tiny": for small n, the n(n+1)/2 symmetric unknowns of the Kronecker system solved by LU with partial pivoting
  *    in preallocated buffers (tinyLyapunovInto is an allocation-free kernel for parameter sweeps);
  *  - "bartels-stewart": real Schur form A = Z T Z^T, C = Z^T Q Z, then T Y + Y T^T = C solved column block by column
- *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks), and X = Z Y Z^T.
+ *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks; by panels with matrix products from
+ *    n = 128 on: triangularLyapunov.ts), and X = Z Y Z^T.
  * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) (its product A X from
  * compressed rows when A is sparse, as a network's drift is: src/linalg/sparseProduct.ts) and the estimated condition
  * number of the equation with the forward error bound it implies (lyapunovCondition.ts: a 1-norm estimate of the
