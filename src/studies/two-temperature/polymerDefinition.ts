@@ -18,13 +18,7 @@ import {
   type PolymerObservables,
   type PolymerRun,
 } from "./polymer.js";
-import {
-  polymerDifference,
-  polymerFigure,
-  polymerResolved,
-  polymerRunFigure,
-  type PolymerFigureData,
-} from "./polymerFigures.js";
+import { polymerFigure, polymerResolved, polymerRunFigure, type PolymerFigureData } from "./polymerFigures.js";
 
 const ROWS: [keyof PolymerObservables<number>, string][] = [
   ["gyrationHot", "Rg^2 of the hot monomers"],
@@ -41,7 +35,7 @@ const ROWS: [keyof PolymerObservables<number>, string][] = [
 function polymerReport(r: PolymerRun): string {
   const p = r.parameters;
   const exact = p.repulsion === 0;
-  const diff = polymerDifference(r.simulated.gyrationHot, r.simulated.gyrationCold);
+  const diff = r.simulated.gyrationHotMinusCold;
   return [
     `Hot and cold monomers in one chain: ${p.monomers} monomers in ${p.dimension}D, ${p.sequence} sequence, T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)}`,
     `harmonic bonds k = ${num(p.bond)} (rest length 0), ` +
