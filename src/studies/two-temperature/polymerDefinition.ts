@@ -52,11 +52,14 @@ function polymerReport(r: PolymerRun): string {
   ].join("\n");
 }
 
+/** The polymer's units (the study's, and fig9's under `ness reproduce two-temperature`). */
+const POLYMER_UNITS =
+  "kB = 1 and friction 1: temperatures and the repulsion's stiffness in energy units, lengths in the units of the repulsion's range, time in length^2/(mobility x energy); Rg^2 and squared distances in length^2, heat flows in energy/time and per unit T_hot - T_cold in 1/time, entropy production in kB/time";
+
 export const polymer = defineStudy({
   name: "two-temperature/polymer",
   title: "Hot and cold monomers in one chain",
-  units:
-    "kB = 1 and friction 1: temperatures and the repulsion's stiffness in energy units, lengths in the units of the repulsion's range, time in length^2/(mobility x energy); heat flows in energy/time, entropy production in kB/time",
+  units: POLYMER_UNITS,
   summary:
     "a chain of N overdamped monomers, half hot and half cold, in blocks or alternating, with harmonic bonds, the soft " +
     "repulsion between all monomers and a weak trap: the squared radius of gyration of the hot and the cold monomers, " +
@@ -128,6 +131,7 @@ function pointOf(r: PolymerRun): PolymerFigureData["block"][number] {
 export const polymerSet = figureSet<PolymerSetParameters, PolymerFigureData>({
   id: "fig9-hot-cold-polymer",
   title: "hot and cold monomers in one chain: block radii, segregation, profile and heat flow against T_hot/T_cold",
+  units: POLYMER_UNITS,
   parameters: (quick) => ({ quick, settings: POLYMER_FIGURE_SETTINGS }),
   async compute(c, ctx) {
     const s = c.quick ? c.settings.quick : c.settings.full;
