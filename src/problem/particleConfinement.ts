@@ -2,7 +2,7 @@
  * The confinement check of particle models (apart from diagnose.ts, whose network diagnoses the exact engine loads:
  * the particle model's module brings the schema library with it).
  */
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 
 /**
  * Why a particle model has no steady state, or undefined. In a periodic box the positions live on a torus and a

@@ -30,7 +30,7 @@
  * heat's accounting, in the probe and in the force loop): for runs that measure structure or drift only.
  */
 import { ModelError } from "../errors.js";
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
 import { PAIR_HEAT_CHECK } from "./pairHeatChoice.js";
