@@ -82,6 +82,12 @@ export const polymer = defineStudy({
     return [
       estimateNumber("gyrationHot", "Rg² of the hot monomers", r.simulated.gyrationHot, "length²"),
       estimateNumber("gyrationCold", "Rg² of the cold monomers", r.simulated.gyrationCold, "length²"),
+      estimateNumber(
+        "gyrationHotMinusCold",
+        "Rg² of the hot minus the cold monomers (batch by batch)",
+        r.simulated.gyrationHotMinusCold,
+        "length²",
+      ),
       estimateNumber("heatFlow", "heat flow from the hot to the cold monomers", r.simulated.heatFlow, "energy/time"),
       estimateNumber("entropyProduction", "entropy production rate", r.simulated.entropyProduction, "kB/time"),
       {
