@@ -13,6 +13,7 @@
  * ordering that starts at the damped sites keeps every pivot's imaginary part strictly negative), and checks the
  * residual of its solves.
  */
+import { ChainSweepKernel } from "./chainSweeps.js";
 
 /** Pattern of a symmetric n x n matrix: adjacency lists (no diagonal), CSR. */
 export interface SymmetricPattern {
@@ -608,8 +609,11 @@ export class ChainGreen {
   }
 }
 
-/** ChainPencil.sweepLanes: shifts swept together in one pass. */
-export const SWEEP_LANES = 4;
+/**
+ * ChainPencil.sweepLanes and countLanes: shifts swept together in one pass (eight: four f64x2 vectors in the
+ * WebAssembly kernels, two passes of four in JavaScript).
+ */
+export const SWEEP_LANES = 8;
 /** ChainPencil.complexSweepLanes: frequencies swept together in one pass. */
 export const POLE_LANES = 4;
 
@@ -636,8 +640,14 @@ export class ChainPencil {
   logCurvature = 0;
   endWeight = 0;
 
-  /** v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. */
-  constructor(v: Float64Array, m: Float64Array, off: Float64Array) {
+  /** The WebAssembly kernels of the lane sweeps (chainSweeps.ts; the same results), or undefined: JavaScript. */
+  private readonly kernel: ChainSweepKernel | undefined;
+
+  /**
+   * v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. kernels "js": the
+   * JavaScript lane sweeps even where the WebAssembly ones run (the tests' cross-check).
+   */
+  constructor(v: Float64Array, m: Float64Array, off: Float64Array, kernels: "auto" | "js" = "auto") {
     this.n = v.length;
     this.v = v;
     this.m = m;
@@ -645,6 +655,12 @@ export class ChainPencil {
     let scale = 0;
     for (const x of v) scale = Math.max(scale, Math.abs(x));
     this.tiny = 1e-15 * scale;
+    this.kernel = kernels === "js" ? undefined : ChainSweepKernel.for(v, m, this.b2, this.tiny);
+  }
+
+  /** Which kernels the lane sweeps run. */
+  get kernels(): "wasm" | "js" {
+    return this.kernel ? "wasm" : "js";
   }
 
   /** Number of eigenvalues of (V, M) below lambda. */
@@ -751,8 +767,19 @@ export class ChainPencil {
    * counted in `counts` (the others are padding whose results are ignored).
    */
   sweepLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
+    if (this.kernel) {
+      this.kernel.sweepLanes(lambdas, reverse, this.lanes);
+    } else {
+      this.sweep4(lambdas, reverse, 0);
+      if (used > 4) this.sweep4(lambdas, reverse, 4);
+    }
+    this.counts += used;
+  }
+
+  /** Four lanes of sweepLanes in JavaScript: lambdas[o..o + 3] into lanes o..o + 3. */
+  private sweep4(lambdas: Float64Array, reverse: boolean, o: number): void {
     const { n, v, m, b2, tiny } = this;
-    const l0 = lambdas[0];
+    const l0 = lambdas[o];
     let q0 = 0,
       r0 = 1,
       d0 = 0,
@@ -761,7 +788,7 @@ export class ChainPencil {
       cv0 = 0,
       pl0 = 0,
       ng0 = 0;
-    const l1 = lambdas[1];
+    const l1 = lambdas[o + 1];
     let q1 = 0,
       r1 = 1,
       d1 = 0,
@@ -770,7 +797,7 @@ export class ChainPencil {
       cv1 = 0,
       pl1 = 0,
       ng1 = 0;
-    const l2 = lambdas[2];
+    const l2 = lambdas[o + 2];
     let q2 = 0,
       r2 = 1,
       d2 = 0,
@@ -779,7 +806,7 @@ export class ChainPencil {
       cv2 = 0,
       pl2 = 0,
       ng2 = 0;
-    const l3 = lambdas[3];
+    const l3 = lambdas[o + 3];
     let q3 = 0,
       r3 = 1,
       d3 = 0,
@@ -891,39 +918,49 @@ export class ChainPencil {
         if (k + 1 < n) s = b2[k];
       }
     }
-    this.counts += used;
-    const o = this.lanes;
-    o.negative[0] = ng0;
-    o.logDerivative[0] = ld0;
-    o.logCurvature[0] = cv0;
-    o.endWeight[0] = -1 / (d0 + r0 * pl0);
-    o.negative[1] = ng1;
-    o.logDerivative[1] = ld1;
-    o.logCurvature[1] = cv1;
-    o.endWeight[1] = -1 / (d1 + r1 * pl1);
-    o.negative[2] = ng2;
-    o.logDerivative[2] = ld2;
-    o.logCurvature[2] = cv2;
-    o.endWeight[2] = -1 / (d2 + r2 * pl2);
-    o.negative[3] = ng3;
-    o.logDerivative[3] = ld3;
-    o.logCurvature[3] = cv3;
-    o.endWeight[3] = -1 / (d3 + r3 * pl3);
+    const out = this.lanes;
+    out.negative[o] = ng0;
+    out.logDerivative[o] = ld0;
+    out.logCurvature[o] = cv0;
+    out.endWeight[o] = -1 / (d0 + r0 * pl0);
+    out.negative[o + 1] = ng1;
+    out.logDerivative[o + 1] = ld1;
+    out.logCurvature[o + 1] = cv1;
+    out.endWeight[o + 1] = -1 / (d1 + r1 * pl1);
+    out.negative[o + 2] = ng2;
+    out.logDerivative[o + 2] = ld2;
+    out.logCurvature[o + 2] = cv2;
+    out.endWeight[o + 2] = -1 / (d2 + r2 * pl2);
+    out.negative[o + 3] = ng3;
+    out.logDerivative[o + 3] = ld3;
+    out.logCurvature[o + 3] = cv3;
+    out.endWeight[o + 3] = -1 / (d3 + r3 * pl3);
   }
 
   /** Sturm counts (as `count`) at SWEEP_LANES shifts in one pass, into lanes.negative; `used` lanes are counted. */
   countLanes(lambdas: Float64Array, used: number): void {
+    if (this.kernel) {
+      this.kernel.countLanes(lambdas, this.lanes.negative);
+    } else {
+      this.count4(lambdas, 0);
+      if (used > 4) this.count4(lambdas, 4);
+    }
+    this.counts += used;
+  }
+
+  /** Four lanes of countLanes in JavaScript: lambdas[o..o + 3] into lanes.negative[o..o + 3]. */
+  private count4(lambdas: Float64Array, o: number): void {
     const { n, v, m, b2, tiny } = this;
-    const l0 = lambdas[0];
+    const l0 = lambdas[o];
     let r0 = 1;
     let ng0 = 0;
-    const l1 = lambdas[1];
+    const l1 = lambdas[o + 1];
     let r1 = 1;
     let ng1 = 0;
-    const l2 = lambdas[2];
+    const l2 = lambdas[o + 2];
     let r2 = 1;
     let ng2 = 0;
-    const l3 = lambdas[3];
+    const l3 = lambdas[o + 3];
     let r3 = 1;
     let ng3 = 0;
     let s = 0;
@@ -944,12 +981,11 @@ export class ChainPencil {
       if (r3 < 0) ng3++;
       if (k + 1 < n) s = b2[k];
     }
-    this.counts += used;
-    const o = this.lanes.negative;
-    o[0] = ng0;
-    o[1] = ng1;
-    o[2] = ng2;
-    o[3] = ng3;
+    const out = this.lanes.negative;
+    out[o] = ng0;
+    out[o + 1] = ng1;
+    out[o + 2] = ng2;
+    out[o + 3] = ng3;
   }
 
   /** Results of the last sweepLanes, lane by lane (as the fields of \`sweep\`). */
@@ -1053,6 +1089,11 @@ export class ChainPencil {
    * independent frequencies wRe[l] + i wIm[l] in one pass, into `zLanes`; `used` lanes are counted.
    */
   complexSweepLanes(wRe: Float64Array, wIm: Float64Array, g0: number, g1: number, used: number): void {
+    this.counts += used;
+    if (this.kernel) {
+      this.kernel.complexSweepLanes(wRe, wIm, g0, g1, this.zLanes);
+      return;
+    }
     const { n, v, m, b2 } = this;
     const a0 = wRe[0];
     const c0 = wIm[0];
@@ -1218,7 +1259,6 @@ export class ChainPencil {
         }
       }
     }
-    this.counts += used;
     const z = this.zLanes;
     z.logDerRe[0] = lRe0;
     z.logDerIm[0] = lIm0;
