@@ -161,6 +161,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
 const HI: f64 = 1.6069380442589903e60; // 2^200
 const LO: f64 = 6.223015277861142e-61; // 2^-200
 
+
 /** 2^e for |e| <= 1022 (exact). */
 @inline function pow2(e: i32): f64 {
   return reinterpret<f64>(<u64>(e + 1023) << 52);
@@ -176,11 +177,42 @@ function floorLog2(x: f64): i32 {
   return <i32>((reinterpret<u64>(x) >> 52) & 0x7ff) - 1023 - bias;
 }
 
+/** Whether a lane of p = re + i im has left [2^-200, 2^200] (and is not zero): the JavaScript kernel's test. */
+@inline function needsRescale(re: v128, im: v128): bool {
+  const big = f64x2.max(f64x2.abs(re), f64x2.abs(im));
+  return v128.any_true(
+    v128.or(f64x2.gt(big, f64x2.splat(HI)), v128.and(f64x2.lt(big, f64x2.splat(LO)), f64x2.gt(big, f64x2.splat(0)))),
+  );
+}
+
 /**
- * Four complex sweeps of the damped pencil V - w^2 M - i w Gamma (Gamma = diag(g0, 0, ..., 0, g1)) at the
- * frequencies wr[l] + i wi[l] (ChainPencil.complexSweepLanes), from the first site: out (4 doubles each) ln det'
- * (re, im), the last pivot (re, im) and its derivative (re, im), p = prod b_k / f_k (re, im) times 2^(out[32..35]).
- * b: the couplings b_k = sqrt(b_k^2) (unpadded).
+ * The power-of-two factors that bring the lanes of p = re + i im that need it back to [1, 2) (1 for the others), as
+ * the JavaScript kernel does lane by lane; their exponents are added to the two doubles at `exps`.
+ */
+function rescale(re: v128, im: v128, exps: usize): v128 {
+  const big = f64x2.max(f64x2.abs(re), f64x2.abs(im));
+  const b0 = f64x2.extract_lane(big, 0),
+    b1 = f64x2.extract_lane(big, 1);
+  let f0: f64 = 1,
+    f1: f64 = 1;
+  if (b0 > HI || (b0 < LO && b0 > 0)) {
+    const e = floorLog2(b0);
+    f0 = pow2(-e);
+    store<f64>(exps, load<f64>(exps) + <f64>e);
+  }
+  if (b1 > HI || (b1 < LO && b1 > 0)) {
+    const e = floorLog2(b1);
+    f1 = pow2(-e);
+    store<f64>(exps, load<f64>(exps, 8) + <f64>e, 8);
+  }
+  return f64x2.replace_lane(f64x2.splat(f0), 1, f1);
+}
+
+/**
+ * Eight complex sweeps of the damped pencil V - w^2 M - i w Gamma (Gamma = diag(g0, 0, ..., 0, g1)) at the
+ * frequencies wr[l] + i wi[l] (ChainPencil.complexSweepLanes), from the first site: out (8 doubles each) ln det'
+ * (re, im), the last pivot (re, im) and its derivative (re, im), p = prod b_k / f_k (re, im) times 2^(out[64..71]), in 8 doubles each from out.
+ * bb: the couplings b_k = sqrt(b_k^2) (unpadded).
  */
 export function complexSweepLanes(
   n: i32,
@@ -194,140 +226,229 @@ export function complexSweepLanes(
   g1: f64,
   out: usize,
 ): void {
-  const zero = f64x2.splat(0), one = f64x2.splat(1), two = f64x2.splat(2), mtwo = f64x2.splat(-2);
-  const hi = f64x2.splat(HI), lo = f64x2.splat(LO);
+  const zero = f64x2.splat(0),
+    one = f64x2.splat(1),
+    two = f64x2.splat(2),
+    mtwo = f64x2.splat(-2);
   const aA = v128.load(wr, 0), cA = v128.load(wi, 0);
   const w2rA = f64x2.sub(f64x2.mul(aA, aA), f64x2.mul(cA, cA));
   const nw2iA = f64x2.neg(f64x2.mul(f64x2.mul(two, aA), cA));
-  const m2aA = f64x2.mul(mtwo, aA), m2cA = f64x2.mul(mtwo, cA);
-  let frA = one, fiA = zero, irA = zero, iiA = zero, drA = zero, diA = zero;
-  let lrA = zero, liA = zero, prA = one, piA = zero;
+  const m2aA = f64x2.mul(mtwo, aA),
+    m2cA = f64x2.mul(mtwo, cA);
+  let frA = one,
+    fiA = zero,
+    irA = zero,
+    iiA = zero,
+    drA = zero,
+    diA = zero;
+  let lrA = zero,
+    liA = zero,
+    prA = one,
+    piA = zero;
   const aB = v128.load(wr, 16), cB = v128.load(wi, 16);
   const w2rB = f64x2.sub(f64x2.mul(aB, aB), f64x2.mul(cB, cB));
   const nw2iB = f64x2.neg(f64x2.mul(f64x2.mul(two, aB), cB));
-  const m2aB = f64x2.mul(mtwo, aB), m2cB = f64x2.mul(mtwo, cB);
-  let frB = one, fiB = zero, irB = zero, iiB = zero, drB = zero, diB = zero;
-  let lrB = zero, liB = zero, prB = one, piB = zero;
-  let x0: i32 = 0, x1: i32 = 0, x2: i32 = 0, x3: i32 = 0;
+  const m2aB = f64x2.mul(mtwo, aB),
+    m2cB = f64x2.mul(mtwo, cB);
+  let frB = one,
+    fiB = zero,
+    irB = zero,
+    iiB = zero,
+    drB = zero,
+    diB = zero;
+  let lrB = zero,
+    liB = zero,
+    prB = one,
+    piB = zero;
+  const aC = v128.load(wr, 32), cC = v128.load(wi, 32);
+  const w2rC = f64x2.sub(f64x2.mul(aC, aC), f64x2.mul(cC, cC));
+  const nw2iC = f64x2.neg(f64x2.mul(f64x2.mul(two, aC), cC));
+  const m2aC = f64x2.mul(mtwo, aC),
+    m2cC = f64x2.mul(mtwo, cC);
+  let frC = one,
+    fiC = zero,
+    irC = zero,
+    iiC = zero,
+    drC = zero,
+    diC = zero;
+  let lrC = zero,
+    liC = zero,
+    prC = one,
+    piC = zero;
+  const aD = v128.load(wr, 48), cD = v128.load(wi, 48);
+  const w2rD = f64x2.sub(f64x2.mul(aD, aD), f64x2.mul(cD, cD));
+  const nw2iD = f64x2.neg(f64x2.mul(f64x2.mul(two, aD), cD));
+  const m2aD = f64x2.mul(mtwo, aD),
+    m2cD = f64x2.mul(mtwo, cD);
+  let frD = one,
+    fiD = zero,
+    irD = zero,
+    iiD = zero,
+    drD = zero,
+    diD = zero;
+  let lrD = zero,
+    liD = zero,
+    prD = one,
+    piD = zero;
+  for (let l = 0; l < 8; l++) store<f64>(out + 512 + (<usize>l << 3), 0);
   let s = zero;
   for (let k = 0; k < n; k++) {
     const g = f64x2.splat(k === 0 ? g0 : k === n - 1 ? g1 : 0);
-    const vk = f64x2.splat(f64At(v, k)), mk = f64x2.splat(f64At(m, k));
-      {
-        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rA, mk)), f64x2.mul(g, cA)), f64x2.mul(s, irA));
-        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iA, mk), f64x2.mul(g, aA)), f64x2.mul(s, iiA));
-        frA = fr;
-        fiA = fi;
-        const sqr = f64x2.sub(f64x2.mul(irA, irA), f64x2.mul(iiA, iiA));
-        const sqi = f64x2.mul(f64x2.mul(two, irA), iiA);
-        const nr = f64x2.add(f64x2.mul(m2aA, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drA, sqr), f64x2.mul(diA, sqi))));
-        diA = f64x2.add(f64x2.sub(f64x2.mul(m2cA, mk), g), f64x2.mul(s, f64x2.add(f64x2.mul(drA, sqi), f64x2.mul(diA, sqr))));
-        drA = nr;
-        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
-        irA = f64x2.mul(fr, q);
-        iiA = f64x2.mul(f64x2.neg(fi), q);
-        lrA = f64x2.add(lrA, f64x2.sub(f64x2.mul(drA, irA), f64x2.mul(diA, iiA)));
-        liA = f64x2.add(liA, f64x2.add(f64x2.mul(drA, iiA), f64x2.mul(diA, irA)));
-      }
-      {
-        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rB, mk)), f64x2.mul(g, cB)), f64x2.mul(s, irB));
-        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iB, mk), f64x2.mul(g, aB)), f64x2.mul(s, iiB));
-        frB = fr;
-        fiB = fi;
-        const sqr = f64x2.sub(f64x2.mul(irB, irB), f64x2.mul(iiB, iiB));
-        const sqi = f64x2.mul(f64x2.mul(two, irB), iiB);
-        const nr = f64x2.add(f64x2.mul(m2aB, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drB, sqr), f64x2.mul(diB, sqi))));
-        diB = f64x2.add(f64x2.sub(f64x2.mul(m2cB, mk), g), f64x2.mul(s, f64x2.add(f64x2.mul(drB, sqi), f64x2.mul(diB, sqr))));
-        drB = nr;
-        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
-        irB = f64x2.mul(fr, q);
-        iiB = f64x2.mul(f64x2.neg(fi), q);
-        lrB = f64x2.add(lrB, f64x2.sub(f64x2.mul(drB, irB), f64x2.mul(diB, iiB)));
-        liB = f64x2.add(liB, f64x2.add(f64x2.mul(drB, iiB), f64x2.mul(diB, irB)));
-      }
+    const vk = f64x2.splat(f64At(v, k)),
+      mk = f64x2.splat(f64At(m, k));
+    {
+      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rA, mk)), f64x2.mul(g, cA)), f64x2.mul(s, irA));
+      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iA, mk), f64x2.mul(g, aA)), f64x2.mul(s, iiA));
+      frA = fr;
+      fiA = fi;
+      const sqr = f64x2.sub(f64x2.mul(irA, irA), f64x2.mul(iiA, iiA));
+      const sqi = f64x2.mul(f64x2.mul(two, irA), iiA);
+      const nr = f64x2.add(f64x2.mul(m2aA, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drA, sqr), f64x2.mul(diA, sqi))));
+      diA = f64x2.add(
+        f64x2.sub(f64x2.mul(m2cA, mk), g),
+        f64x2.mul(s, f64x2.add(f64x2.mul(drA, sqi), f64x2.mul(diA, sqr))),
+      );
+      drA = nr;
+      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+      irA = f64x2.mul(fr, q);
+      iiA = f64x2.mul(f64x2.neg(fi), q);
+      lrA = f64x2.add(lrA, f64x2.sub(f64x2.mul(drA, irA), f64x2.mul(diA, iiA)));
+      liA = f64x2.add(liA, f64x2.add(f64x2.mul(drA, iiA), f64x2.mul(diA, irA)));
+    }
+    {
+      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rB, mk)), f64x2.mul(g, cB)), f64x2.mul(s, irB));
+      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iB, mk), f64x2.mul(g, aB)), f64x2.mul(s, iiB));
+      frB = fr;
+      fiB = fi;
+      const sqr = f64x2.sub(f64x2.mul(irB, irB), f64x2.mul(iiB, iiB));
+      const sqi = f64x2.mul(f64x2.mul(two, irB), iiB);
+      const nr = f64x2.add(f64x2.mul(m2aB, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drB, sqr), f64x2.mul(diB, sqi))));
+      diB = f64x2.add(
+        f64x2.sub(f64x2.mul(m2cB, mk), g),
+        f64x2.mul(s, f64x2.add(f64x2.mul(drB, sqi), f64x2.mul(diB, sqr))),
+      );
+      drB = nr;
+      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+      irB = f64x2.mul(fr, q);
+      iiB = f64x2.mul(f64x2.neg(fi), q);
+      lrB = f64x2.add(lrB, f64x2.sub(f64x2.mul(drB, irB), f64x2.mul(diB, iiB)));
+      liB = f64x2.add(liB, f64x2.add(f64x2.mul(drB, iiB), f64x2.mul(diB, irB)));
+    }
+    {
+      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rC, mk)), f64x2.mul(g, cC)), f64x2.mul(s, irC));
+      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iC, mk), f64x2.mul(g, aC)), f64x2.mul(s, iiC));
+      frC = fr;
+      fiC = fi;
+      const sqr = f64x2.sub(f64x2.mul(irC, irC), f64x2.mul(iiC, iiC));
+      const sqi = f64x2.mul(f64x2.mul(two, irC), iiC);
+      const nr = f64x2.add(f64x2.mul(m2aC, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drC, sqr), f64x2.mul(diC, sqi))));
+      diC = f64x2.add(
+        f64x2.sub(f64x2.mul(m2cC, mk), g),
+        f64x2.mul(s, f64x2.add(f64x2.mul(drC, sqi), f64x2.mul(diC, sqr))),
+      );
+      drC = nr;
+      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+      irC = f64x2.mul(fr, q);
+      iiC = f64x2.mul(f64x2.neg(fi), q);
+      lrC = f64x2.add(lrC, f64x2.sub(f64x2.mul(drC, irC), f64x2.mul(diC, iiC)));
+      liC = f64x2.add(liC, f64x2.add(f64x2.mul(drC, iiC), f64x2.mul(diC, irC)));
+    }
+    {
+      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rD, mk)), f64x2.mul(g, cD)), f64x2.mul(s, irD));
+      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iD, mk), f64x2.mul(g, aD)), f64x2.mul(s, iiD));
+      frD = fr;
+      fiD = fi;
+      const sqr = f64x2.sub(f64x2.mul(irD, irD), f64x2.mul(iiD, iiD));
+      const sqi = f64x2.mul(f64x2.mul(two, irD), iiD);
+      const nr = f64x2.add(f64x2.mul(m2aD, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drD, sqr), f64x2.mul(diD, sqi))));
+      diD = f64x2.add(
+        f64x2.sub(f64x2.mul(m2cD, mk), g),
+        f64x2.mul(s, f64x2.add(f64x2.mul(drD, sqi), f64x2.mul(diD, sqr))),
+      );
+      drD = nr;
+      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+      irD = f64x2.mul(fr, q);
+      iiD = f64x2.mul(f64x2.neg(fi), q);
+      lrD = f64x2.add(lrD, f64x2.sub(f64x2.mul(drD, irD), f64x2.mul(diD, iiD)));
+      liD = f64x2.add(liD, f64x2.add(f64x2.mul(drD, iiD), f64x2.mul(diD, irD)));
+    }
     if (k + 1 < n) {
       s = f64x2.splat(f64At(b2, k + 1));
       const b = f64x2.splat(f64At(bb, k));
-        {
-          const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prA, irA), f64x2.mul(piA, iiA)));
-          piA = f64x2.mul(b, f64x2.add(f64x2.mul(prA, iiA), f64x2.mul(piA, irA)));
-          prA = tr;
-        }
-        {
-          const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prB, irB), f64x2.mul(piB, iiB)));
-          piB = f64x2.mul(b, f64x2.add(f64x2.mul(prB, iiB), f64x2.mul(piB, irB)));
-          prB = tr;
-        }
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prA, irA), f64x2.mul(piA, iiA)));
+        piA = f64x2.mul(b, f64x2.add(f64x2.mul(prA, iiA), f64x2.mul(piA, irA)));
+        prA = tr;
+      }
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prB, irB), f64x2.mul(piB, iiB)));
+        piB = f64x2.mul(b, f64x2.add(f64x2.mul(prB, iiB), f64x2.mul(piB, irB)));
+        prB = tr;
+      }
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prC, irC), f64x2.mul(piC, iiC)));
+        piC = f64x2.mul(b, f64x2.add(f64x2.mul(prC, iiC), f64x2.mul(piC, irC)));
+        prC = tr;
+      }
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prD, irD), f64x2.mul(piD, iiD)));
+        piD = f64x2.mul(b, f64x2.add(f64x2.mul(prD, iiD), f64x2.mul(piD, irD)));
+        prD = tr;
+      }
       if ((k & 7) === 7) {
-          {
-            const big = f64x2.max(f64x2.abs(prA), f64x2.abs(piA));
-            if (v128.any_true(v128.or(f64x2.gt(big, hi), v128.and(f64x2.lt(big, lo), f64x2.gt(big, zero))))) {
-              let r0 = f64x2.extract_lane(prA, 0), i0 = f64x2.extract_lane(piA, 0);
-              let r1 = f64x2.extract_lane(prA, 1), i1 = f64x2.extract_lane(piA, 1);
-              const b0 = f64x2.extract_lane(big, 0), b1 = f64x2.extract_lane(big, 1);
-              if (b0 > HI || (b0 < LO && b0 > 0)) {
-                const e = floorLog2(b0);
-                const f = pow2(-e);
-                r0 *= f;
-                i0 *= f;
-                x0 += e;
-              }
-              if (b1 > HI || (b1 < LO && b1 > 0)) {
-                const e = floorLog2(b1);
-                const f = pow2(-e);
-                r1 *= f;
-                i1 *= f;
-                x1 += e;
-              }
-              prA = f64x2.replace_lane(f64x2.splat(r0), 1, r1);
-              piA = f64x2.replace_lane(f64x2.splat(i0), 1, i1);
-            }
-          }
-          {
-            const big = f64x2.max(f64x2.abs(prB), f64x2.abs(piB));
-            if (v128.any_true(v128.or(f64x2.gt(big, hi), v128.and(f64x2.lt(big, lo), f64x2.gt(big, zero))))) {
-              let r0 = f64x2.extract_lane(prB, 0), i0 = f64x2.extract_lane(piB, 0);
-              let r1 = f64x2.extract_lane(prB, 1), i1 = f64x2.extract_lane(piB, 1);
-              const b0 = f64x2.extract_lane(big, 0), b1 = f64x2.extract_lane(big, 1);
-              if (b0 > HI || (b0 < LO && b0 > 0)) {
-                const e = floorLog2(b0);
-                const f = pow2(-e);
-                r0 *= f;
-                i0 *= f;
-                x2 += e;
-              }
-              if (b1 > HI || (b1 < LO && b1 > 0)) {
-                const e = floorLog2(b1);
-                const f = pow2(-e);
-                r1 *= f;
-                i1 *= f;
-                x3 += e;
-              }
-              prB = f64x2.replace_lane(f64x2.splat(r0), 1, r1);
-              piB = f64x2.replace_lane(f64x2.splat(i0), 1, i1);
-            }
-          }
+        if (needsRescale(prA, piA)) {
+          const a = rescale(prA, piA, out + 512);
+          prA = f64x2.mul(prA, a);
+          piA = f64x2.mul(piA, a);
+        }
+        if (needsRescale(prB, piB)) {
+          const a = rescale(prB, piB, out + 528);
+          prB = f64x2.mul(prB, a);
+          piB = f64x2.mul(piB, a);
+        }
+        if (needsRescale(prC, piC)) {
+          const a = rescale(prC, piC, out + 544);
+          prC = f64x2.mul(prC, a);
+          piC = f64x2.mul(piC, a);
+        }
+        if (needsRescale(prD, piD)) {
+          const a = rescale(prD, piD, out + 560);
+          prD = f64x2.mul(prD, a);
+          piD = f64x2.mul(piD, a);
+        }
       }
     }
   }
   v128.store(out, lrA, 0);
-  v128.store(out, liA, 32);
-  v128.store(out, frA, 64);
-  v128.store(out, fiA, 96);
-  v128.store(out, drA, 128);
-  v128.store(out, diA, 160);
-  v128.store(out, prA, 192);
-  v128.store(out, piA, 224);
+  v128.store(out, liA, 64);
+  v128.store(out, frA, 128);
+  v128.store(out, fiA, 192);
+  v128.store(out, drA, 256);
+  v128.store(out, diA, 320);
+  v128.store(out, prA, 384);
+  v128.store(out, piA, 448);
   v128.store(out, lrB, 16);
-  v128.store(out, liB, 48);
-  v128.store(out, frB, 80);
-  v128.store(out, fiB, 112);
-  v128.store(out, drB, 144);
-  v128.store(out, diB, 176);
-  v128.store(out, prB, 208);
-  v128.store(out, piB, 240);
-  store<f64>(out, <f64>x0, 256);
-  store<f64>(out, <f64>x1, 264);
-  store<f64>(out, <f64>x2, 272);
-  store<f64>(out, <f64>x3, 280);
+  v128.store(out, liB, 80);
+  v128.store(out, frB, 144);
+  v128.store(out, fiB, 208);
+  v128.store(out, drB, 272);
+  v128.store(out, diB, 336);
+  v128.store(out, prB, 400);
+  v128.store(out, piB, 464);
+  v128.store(out, lrC, 32);
+  v128.store(out, liC, 96);
+  v128.store(out, frC, 160);
+  v128.store(out, fiC, 224);
+  v128.store(out, drC, 288);
+  v128.store(out, diC, 352);
+  v128.store(out, prC, 416);
+  v128.store(out, piC, 480);
+  v128.store(out, lrD, 48);
+  v128.store(out, liD, 112);
+  v128.store(out, frD, 176);
+  v128.store(out, fiD, 240);
+  v128.store(out, drD, 304);
+  v128.store(out, diD, 368);
+  v128.store(out, prD, 432);
+  v128.store(out, piD, 496);
 }

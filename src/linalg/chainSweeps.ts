@@ -4,7 +4,7 @@
  * into chainSweepsWasm.ts): every lane does the arithmetic of the JavaScript kernels operation for operation (plain
  * SIMD, no fused multiply-add), so the results are the same to the bit (test/linalg/chainSweeps.test.ts compares
  * them). Each recurrence is bound by the latency of its division: the kernels run eight real shifts as four f64x2
- * vectors and four complex frequencies as two pairs, measured ~3x faster per lane than the JavaScript loops.
+ * vectors and eight complex frequencies as four pairs, measured ~3x faster per lane than the JavaScript loops.
  *
  * Each pencil owns an instance with a memory of its own (the pencil's diagonals and couplings copied in once).
  * Without WebAssembly SIMD, with the linear-algebra backend set to "js" (setLinalgBackend, NESS_LINALG=js), or where
@@ -80,8 +80,8 @@ function chainModule(): WebAssembly.Module | null {
 /** Byte offsets (past anything the module itself might place low): lane inputs and outputs, the pencil's arrays. */
 const LAM = 1024;
 const WR = 1088;
-const WI = 1120;
-const OUT = 1152;
+const WI = 1152;
+const OUT = 1216;
 const ARRAYS = 2048;
 
 /** The kernels of one ChainPencil (see the header). */
@@ -174,22 +174,22 @@ export class ChainSweepKernel {
     },
   ): void {
     const f = this.f;
-    for (let l = 0; l < 4; l++) {
+    for (let l = 0; l < 8; l++) {
       f[WR / 8 + l] = wRe[l];
       f[WI / 8 + l] = wIm[l];
     }
     this.x.complexSweepLanes(this.n, this.oV, this.oM, this.oB2, this.oB, WR, WI, g0, g1, OUT);
     const o = OUT / 8;
-    for (let l = 0; l < 4; l++) {
+    for (let l = 0; l < 8; l++) {
       z.logDerRe[l] = f[o + l];
-      z.logDerIm[l] = f[o + 4 + l];
-      z.lastRe[l] = f[o + 8 + l];
-      z.lastIm[l] = f[o + 12 + l];
-      z.lastDerRe[l] = f[o + 16 + l];
-      z.lastDerIm[l] = f[o + 20 + l];
-      z.pRe[l] = f[o + 24 + l];
-      z.pIm[l] = f[o + 28 + l];
-      z.pLog2[l] = f[o + 32 + l];
+      z.logDerIm[l] = f[o + 8 + l];
+      z.lastRe[l] = f[o + 16 + l];
+      z.lastIm[l] = f[o + 24 + l];
+      z.lastDerRe[l] = f[o + 32 + l];
+      z.lastDerIm[l] = f[o + 40 + l];
+      z.pRe[l] = f[o + 48 + l];
+      z.pIm[l] = f[o + 56 + l];
+      z.pLog2[l] = f[o + 64 + l];
     }
   }
 }

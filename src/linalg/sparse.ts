@@ -614,8 +614,11 @@ export class ChainGreen {
  * WebAssembly kernels, two passes of four in JavaScript).
  */
 export const SWEEP_LANES = 8;
-/** ChainPencil.complexSweepLanes: frequencies swept together in one pass. */
-export const POLE_LANES = 4;
+/**
+ * ChainPencil.complexSweepLanes: frequencies swept together in one pass (eight: four pairs of f64x2 vectors in the
+ * WebAssembly kernel, two passes of four in JavaScript).
+ */
+export const POLE_LANES = 8;
 
 /**
  * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
@@ -1092,11 +1095,17 @@ export class ChainPencil {
     this.counts += used;
     if (this.kernel) {
       this.kernel.complexSweepLanes(wRe, wIm, g0, g1, this.zLanes);
-      return;
+    } else {
+      this.complex4(wRe, wIm, g0, g1, 0);
+      if (used > 4) this.complex4(wRe, wIm, g0, g1, 4);
     }
+  }
+
+  /** Four lanes of complexSweepLanes in JavaScript: wRe/wIm[o..o + 3] into zLanes o..o + 3. */
+  private complex4(wRe: Float64Array, wIm: Float64Array, g0: number, g1: number, o: number): void {
     const { n, v, m, b2 } = this;
-    const a0 = wRe[0];
-    const c0 = wIm[0];
+    const a0 = wRe[o];
+    const c0 = wIm[o];
     const w2Re0 = a0 * a0 - c0 * c0;
     const w2Im0 = 2 * a0 * c0;
     let fRe0 = 1;
@@ -1110,8 +1119,8 @@ export class ChainPencil {
     let pRe0 = 1;
     let pIm0 = 0;
     let log2p0 = 0;
-    const a1 = wRe[1];
-    const c1 = wIm[1];
+    const a1 = wRe[o + 1];
+    const c1 = wIm[o + 1];
     const w2Re1 = a1 * a1 - c1 * c1;
     const w2Im1 = 2 * a1 * c1;
     let fRe1 = 1;
@@ -1125,8 +1134,8 @@ export class ChainPencil {
     let pRe1 = 1;
     let pIm1 = 0;
     let log2p1 = 0;
-    const a2 = wRe[2];
-    const c2 = wIm[2];
+    const a2 = wRe[o + 2];
+    const c2 = wIm[o + 2];
     const w2Re2 = a2 * a2 - c2 * c2;
     const w2Im2 = 2 * a2 * c2;
     let fRe2 = 1;
@@ -1140,8 +1149,8 @@ export class ChainPencil {
     let pRe2 = 1;
     let pIm2 = 0;
     let log2p2 = 0;
-    const a3 = wRe[3];
-    const c3 = wIm[3];
+    const a3 = wRe[o + 3];
+    const c3 = wIm[o + 3];
     const w2Re3 = a3 * a3 - c3 * c3;
     const w2Im3 = 2 * a3 * c3;
     let fRe3 = 1;
@@ -1260,42 +1269,42 @@ export class ChainPencil {
       }
     }
     const z = this.zLanes;
-    z.logDerRe[0] = lRe0;
-    z.logDerIm[0] = lIm0;
-    z.lastRe[0] = fRe0;
-    z.lastIm[0] = fIm0;
-    z.lastDerRe[0] = dRe0;
-    z.lastDerIm[0] = dIm0;
-    z.pRe[0] = pRe0;
-    z.pIm[0] = pIm0;
-    z.pLog2[0] = log2p0;
-    z.logDerRe[1] = lRe1;
-    z.logDerIm[1] = lIm1;
-    z.lastRe[1] = fRe1;
-    z.lastIm[1] = fIm1;
-    z.lastDerRe[1] = dRe1;
-    z.lastDerIm[1] = dIm1;
-    z.pRe[1] = pRe1;
-    z.pIm[1] = pIm1;
-    z.pLog2[1] = log2p1;
-    z.logDerRe[2] = lRe2;
-    z.logDerIm[2] = lIm2;
-    z.lastRe[2] = fRe2;
-    z.lastIm[2] = fIm2;
-    z.lastDerRe[2] = dRe2;
-    z.lastDerIm[2] = dIm2;
-    z.pRe[2] = pRe2;
-    z.pIm[2] = pIm2;
-    z.pLog2[2] = log2p2;
-    z.logDerRe[3] = lRe3;
-    z.logDerIm[3] = lIm3;
-    z.lastRe[3] = fRe3;
-    z.lastIm[3] = fIm3;
-    z.lastDerRe[3] = dRe3;
-    z.lastDerIm[3] = dIm3;
-    z.pRe[3] = pRe3;
-    z.pIm[3] = pIm3;
-    z.pLog2[3] = log2p3;
+    z.logDerRe[o] = lRe0;
+    z.logDerIm[o] = lIm0;
+    z.lastRe[o] = fRe0;
+    z.lastIm[o] = fIm0;
+    z.lastDerRe[o] = dRe0;
+    z.lastDerIm[o] = dIm0;
+    z.pRe[o] = pRe0;
+    z.pIm[o] = pIm0;
+    z.pLog2[o] = log2p0;
+    z.logDerRe[o + 1] = lRe1;
+    z.logDerIm[o + 1] = lIm1;
+    z.lastRe[o + 1] = fRe1;
+    z.lastIm[o + 1] = fIm1;
+    z.lastDerRe[o + 1] = dRe1;
+    z.lastDerIm[o + 1] = dIm1;
+    z.pRe[o + 1] = pRe1;
+    z.pIm[o + 1] = pIm1;
+    z.pLog2[o + 1] = log2p1;
+    z.logDerRe[o + 2] = lRe2;
+    z.logDerIm[o + 2] = lIm2;
+    z.lastRe[o + 2] = fRe2;
+    z.lastIm[o + 2] = fIm2;
+    z.lastDerRe[o + 2] = dRe2;
+    z.lastDerIm[o + 2] = dIm2;
+    z.pRe[o + 2] = pRe2;
+    z.pIm[o + 2] = pIm2;
+    z.pLog2[o + 2] = log2p2;
+    z.logDerRe[o + 3] = lRe3;
+    z.logDerIm[o + 3] = lIm3;
+    z.lastRe[o + 3] = fRe3;
+    z.lastIm[o + 3] = fIm3;
+    z.lastDerRe[o + 3] = dRe3;
+    z.lastDerIm[o + 3] = dIm3;
+    z.pRe[o + 3] = pRe3;
+    z.pIm[o + 3] = pIm3;
+    z.pLog2[o + 3] = log2p3;
   }
 
   /** Results of the last complexSweepLanes, lane by lane (as `z`). */
