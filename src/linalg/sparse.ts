@@ -1016,6 +1016,47 @@ export class ChainPencil {
   };
 
   /**
+   * The phase of det A(w) at a real frequency w > 0 (A(w) = V - w^2 M - i w Gamma, Gamma = diag(g0, 0, ..., 0, g1),
+   * g0, g1 > 0), continuous in w: the sum of arg f_k over the pivots f_k = a_k - b_(k-1)^2 / f_(k-1) eliminated from
+   * the first site, each in (-pi, 0) (Im f_0 = -w g0 < 0, and Im f_k = Im a_k + b^2 Im f_(k-1) / |f_(k-1)|^2 < 0),
+   * so the sum needs no unwrapping. Kept as the running product's turns (each factor turns it clockwise by less than
+   * pi: it crosses the negative real axis when its imaginary part goes from negative to non-negative) and one atan2
+   * at the end. With the zeros z_j of det A (the poles of G, Im z_j < 0), phase(w) = const + sum_j arg(w - z_j): each
+   * pole contributes a decrease of pi as w passes its real part (the argument principle on the real axis).
+   */
+  phase(w: number, g0: number, g1: number): number {
+    const { n, v, m, b2 } = this;
+    const w2 = w * w;
+    let fRe = 1;
+    let fIm = 0;
+    let qRe = 1;
+    let qIm = 0;
+    let turns = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const g = k === 0 ? g0 : k === n - 1 ? g1 : 0;
+      const d = k === 0 ? 0 : s / (fRe * fRe + fIm * fIm);
+      const aRe = v[k] - w2 * m[k];
+      // f_k = a_k - s / f_(k-1) = a_k - s conj(f_(k-1)) / |f_(k-1)|^2.
+      const nRe = aRe - d * fRe;
+      fIm = -w * g + d * fIm;
+      fRe = nRe;
+      const tRe = qRe * fRe - qIm * fIm;
+      const tIm = qRe * fIm + qIm * fRe;
+      if (qIm < 0 && tIm >= 0) turns++;
+      qRe = tRe;
+      qIm = tIm;
+      const big = Math.max(Math.abs(qRe), Math.abs(qIm));
+      if (big > 2 ** 200 || big < 2 ** -200) {
+        qRe /= big;
+        qIm /= big;
+      }
+      if (k + 1 < n) s = b2[k];
+    }
+    return Math.atan2(qIm, qRe) - 2 * Math.PI * turns;
+  }
+
+  /**
    * The damped pencil at a complex frequency w: A(w) = V - w^2 M - i w Gamma with Gamma = diag(g0, 0, ..., 0, g1),
    * pivots f_k = a_k - b_(k-1)^2 / f_(k-1) eliminated from the first site and their derivatives in w,
    * f_k' = -2 w m_k - i gamma_k + b_(k-1)^2 f'_(k-1) / f_(k-1)^2, in one O(N) sweep without allocation. Sets `z`:
