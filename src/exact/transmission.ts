@@ -943,6 +943,8 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
  */
 /** ChainPoles: the poles found for the modes within this many places deflate a mode's Newton iteration. */
 const DEFLATE = 32;
+/** ChainPoles: how many blocked modes a mode may start ahead of (see the constructor). */
+const LOOK_AHEAD = 64;
 /**
  * The frequency below which an overdamped lowest mode's transmission falls to zero: its slow pole, at about
  * -i w0^2 / (2 h0) (half-width h0 above the frequency w0; a free-ended chain pinned weakly). The remainder after the
@@ -1092,58 +1094,80 @@ class ChainPoles {
         job.phase = 2;
       } else job.phase = 1;
     };
+    // Modes are taken in byWidth order; one may start ahead of earlier ones (up to LOOK_AHEAD of them) when no
+    // earlier mode within DEFLATE places is unfinished or still to start: its deflating poles are then those of one
+    // mode after the other, and the poles are recorded in byWidth order (started is kept in it), so the results are
+    // those of the sequential order to the bit, with more lanes busy.
     let next = 0;
+    const taken = new Uint8Array(M);
+    const rank = new Int32Array(M);
+    byWidth.forEach((k, i) => (rank[k] = i));
+    /** The job of mode k, or undefined if it is none (not wanted, no width, no gap: consumed without a pole). */
+    const jobOf = (k: number): Job | undefined => {
+      const h = modes.halfWidth[k];
+      if (!want(k) || !(h > 0) || !(w[k] > 0)) return undefined;
+      // A peak too narrow to resolve on the real axis (2h below 1e-12 of its frequency, down to below the
+      // spacing of doubles) is integrated from its pole too: the damped recurrence keeps Im f_k accurate to
+      // rounding however small it is, so Newton finds the pole and the residue its content, which the panels
+      // could not (the guard leaves such a peak out). Where rounding of the position is comparable with
+      // Im z the pole's error estimate (see record) is its whole content, or more.
+      const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
+      if (!(gap > 0)) return undefined;
+      return {
+        k,
+        near: [],
+        narrow: h < 0.25 * gap,
+        gap,
+        zr: w[k],
+        zi: -h,
+        it: 0,
+        last: Infinity,
+        ok: false,
+        phase: 0,
+        rejected: false,
+        aRe: 0,
+        aIm: 0,
+        aLog: 0,
+        rRe: 0,
+        rIm: 0,
+      };
+    };
+    const waiting: number[] = [];
     for (;;) {
-      // Start modes in order while lanes are free and nothing unfinished is within DEFLATE places.
+      // Start modes while lanes are free (see above).
       for (let l = 0; l < L && next < byWidth.length; l++) {
         if (lanes[l]) continue;
         let job: Job | undefined;
-        while (next < byWidth.length && !job) {
-          const k = byWidth[next];
-          const h = modes.halfWidth[k];
-          if (!want(k) || !(h > 0) || !(w[k] > 0)) {
-            next++;
+        waiting.length = 0;
+        for (let i = next; i < byWidth.length && waiting.length < LOOK_AHEAD && !job; i++) {
+          if (taken[i]) continue;
+          const k = byWidth[i];
+          const candidate = jobOf(k);
+          if (!candidate) {
+            taken[i] = 1;
             continue;
           }
-          // A peak too narrow to resolve on the real axis (2h below 1e-12 of its frequency, down to below the
-          // spacing of doubles) is integrated from its pole too: the damped recurrence keeps Im f_k accurate to
-          // rounding however small it is, so Newton finds the pole and the residue its content, which the panels
-          // could not (the guard leaves such a peak out). Where rounding of the position is comparable with
-          // Im z the pole's error estimate (see record) is its whole content, or more.
-          const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
-          if (!(gap > 0)) {
-            next++;
+          if (
+            started.some((o) => rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE) ||
+            waiting.some((j) => Math.abs(j - k) <= DEFLATE)
+          ) {
+            waiting.push(k);
             continue;
           }
-          if (started.some((o) => Math.abs(o.k - k) <= DEFLATE)) break;
-          next++;
+          taken[i] = 1;
           // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
           // (Maehly) does not converge to them again.
-          const near: number[] = [];
           for (let j = Math.max(0, k - DEFLATE); j < Math.min(M, k + DEFLATE + 1); j++)
-            if (poleOf[j] >= 0) near.push(poleOf[j]);
-          job = {
-            k,
-            near,
-            narrow: h < 0.25 * gap,
-            gap,
-            zr: w[k],
-            zi: -h,
-            it: 0,
-            last: Infinity,
-            ok: false,
-            phase: 0,
-            rejected: false,
-            aRe: 0,
-            aIm: 0,
-            aLog: 0,
-            rRe: 0,
-            rIm: 0,
-          };
+            if (poleOf[j] >= 0) candidate.near.push(poleOf[j]);
+          job = candidate;
         }
+        while (next < byWidth.length && taken[next]) next++;
         if (!job) break;
         lanes[l] = job;
-        started.push(job);
+        // started in byWidth order.
+        let at = started.length;
+        while (at > 0 && rank[started[at - 1].k] > rank[job.k]) at--;
+        started.splice(at, 0, job);
       }
       let used = 0;
       let pad: Job | undefined;
@@ -1217,8 +1241,8 @@ class ChainPoles {
         }
         if (job.phase === 2) lanes[l] = undefined;
       }
-      // Record the finished jobs in the order they were started.
-      while (started.length > 0 && started[0].phase === 2) record(started.shift()!);
+      // Record the finished jobs in byWidth order, once every mode before them has started (see above).
+      while (started.length > 0 && started[0].phase === 2 && rank[started[0].k] < next) record(started.shift()!);
     }
     // A pole found twice (from modes far apart in the deflation windows) would be subtracted twice: sorted by real
     // part, duplicates are neighbours; a duplicate is dropped, and its mode (whose own pole was not found) gets
