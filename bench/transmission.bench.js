@@ -2,7 +2,7 @@
 // current of a 1000-site chain both ways (interleaved rounds, CPU time, target of issue 17: >= 10x faster), the
 // current of a 1000-site random network by the modal method against the dense solve (same target), fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
-// and what is reached (10^5-site chain < 10 s on one core: measured, ~50 s of CPU time; the 10^4-site strip is
+// and what is reached (10^5-site chain < 10 s on one core: measured, ~22 s of CPU time; the 10^4-site strip is
 // projected from the measured growth unless NESS_BENCH_LARGE=1: hours).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
@@ -205,7 +205,7 @@ export async function run(log, options = {}) {
       `${pad("left out", 9)} ${pad("cutoff w", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
   );
   const large = process.env.NESS_BENCH_LARGE === "1";
-  // The 10^5-site chain is measured, not projected (~50 s of CPU time; the quick run projects it).
+  // The 10^5-site chain is measured, not projected (~22 s of CPU time; the quick run projects it).
   const long = quick ? [512, 2048] : [2048, 8192, 32768, 100000];
   const points = [];
   for (const n of long) {
@@ -241,12 +241,13 @@ export async function run(log, options = {}) {
           `(NESS_BENCH_LARGE=1 measures it)`,
   );
   log("  (the modes below the cutoff, ~N^0.55 of them, are located by Sturm counts and Laguerre steps, ~6 O(N) sweeps");
-  log("   each; the ~60% that carry current, however narrow their peaks, get their damped pole by Newton steps, ~4");
-  log("   complex sweeps each, and the quadrature integrates only the smooth remainder (~2500 evaluations at 10^5");
-  log("   sites); the rest of the N modes are left out after two O(N) growth");
-  log("   sweeps at 256 frequencies: cost ~ N^1.5, nearly all of it in the O(N) sweeps, latency-bound recurrences run");
-  log("   four at a time: the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
-  log("   four poles)");
+  log("   each; the ~60-80% whose peaks carry current (Breit-Wigner share and cross term), however narrow, get their");
+  log("   damped pole by Newton steps, ~4 complex sweeps each, a phase check of det A on the real axis finds poles");
+  log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~2500 evaluations at");
+  log("   10^5 sites); the rest of the N modes are left out after two O(N) growth sweeps at 256 frequencies: cost");
+  log("   ~ N^1.5, nearly all of it in the O(N) sweeps, latency-bound recurrences run eight at a time in WebAssembly");
+  log("   SIMD (f64x2): the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
+  log("   eight poles; ~3x faster per sweep than the JavaScript lanes, the same results to the bit)");
 
   // 4. 2D strips (baths on every site of the first and last columns), fluxes only.
   log("");
