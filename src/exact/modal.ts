@@ -28,6 +28,9 @@
  * Checks and the error estimate: the sum rule m_a (2/pi) int_0^inf w^2 sum_b gamma_b |G_ab|^2 = 1 (equipartition) at
  * every bath site (and at every site with the temperatures), the trace identity sum_j w_j = -i tr D, the imaginary
  * parts of the real integrals, and the eigenvector residuals. Documentation: docs/studies/harmonic-conduction.md.
+ *
+ * Overdamped networks (a bath on every site, so the damping has full rank): the relaxation modes of
+ * K = Gamma^-1/2 V Gamma^-1/2 give the covariance in closed form (solveOverdampedModal below).
  */
 import { ModelError, SteadyStateError } from "../errors.js";
 import { symmetricEigen, symmetricEigenRows } from "../linalg/eigen.js";
@@ -35,6 +38,7 @@ import { gemmNN, mirrorUpper, multiplyNT, transposeInto } from "../linalg/gemm.j
 import { matrix } from "../linalg/matrix.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { describeValue } from "../model/raw.js";
 import { checkTransmissionSolvable, type TransmissionBathFlux, type TransmissionSpringFlux } from "./transmission.js";
 
 const EPS = 2 ** -53;
@@ -91,7 +95,9 @@ export interface ModalSteadyState {
    */
   errorEstimate: number;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
-   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, and the trace identity sum_j w_j = -i tr D. */
+   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, and the trace identity sum_j w_j = -i tr D;
+   * overdamped: the eigenvector residuals and the Lyapunov equation K C + C K = 2 T at every site and spring
+   * (relative to the largest temperature difference). */
   residual: number;
   /** Normal modes (n) and damped poles located (2n); overdamped: the n relaxation modes (poles -i lambda_k on the
    * imaginary axis, relative width 2) and the slowest rate lambda_min. */
@@ -351,9 +357,10 @@ function modesOf(
 }
 
 /**
- * Exact steady state of an underdamped linear network by the modal method (see the file header): bath fluxes,
- * thermal conductances and entropy production always; kinetic temperatures and spring fluxes unless switched off.
- * Throws SteadyStateError when there is no unique steady state, ModelError for an overdamped or invalid model.
+ * Exact steady state of a linear network by the modal method (see the file header): bath fluxes, entropy production
+ * and (underdamped) thermal conductances always; kinetic temperatures (overdamped: configurational) and spring fluxes
+ * unless switched off; fluxes by source bath (bySource). Throws SteadyStateError when there is no unique steady state,
+ * ModelError for an invalid model or option.
  *
  * @example
  * ```ts
@@ -371,6 +378,10 @@ function modesOf(
  */
 export function solveNetworkModal(model: Model, options: ModalOptions = {}): ModalSteadyState {
   checkNetworkModel(model, "solveNetworkModal");
+  if (options === null || typeof options !== "object")
+    throw new ModelError(`solveNetworkModal: options must be an object, got ${describeValue(options)}`);
+  if (options.bySource !== undefined && typeof options.bySource !== "boolean")
+    throw new ModelError(`solveNetworkModal: bySource must be true or false, got ${describeValue(options.bySource)}`);
   const check = checkTransmissionSolvable(model);
   const warnings = [...check.warnings];
   if (model.dynamics === "overdamped") return solveOverdampedModal(model, options, warnings);
@@ -1103,9 +1114,9 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
   const tau = 0.5 * (Tmax - Tmin);
   const Ut = new Float64Array(n * n);
   transposeInto(n, n, u, Ut);
-  const Z = new Float64Array(n * n);
   const M = new Float64Array(n * n);
   const H = new Float64Array(n * n);
+  const Z = H; // dT U^T, used before H
   const S = model.springs.length;
   const pd = new Float64Array(n);
   const pij = new Float64Array(S);
