@@ -3234,8 +3234,8 @@ export function screenedModes(model: NetworkModel): number | undefined {
  * smallest estimated cost among the methods that will not refuse the network: the dense solve only up to its size
  * limit (EXACT_MAX_COORDINATES: 2000 coordinates, i.e. 1000 underdamped or 2000 overdamped sites), at ~25 (2n)^3 (n^3
  * overdamped); the modal method (modal.ts) at ~50 n^3 + 400 n^2 (b^2 + 5) for b baths (~11 n^3 overdamped); the
- * transmission method at ~110 frequency evaluations (a sparse factorisation and the bath columns) and ~30 inertia
- * counts per integrated mode. Every mode is integrated when kinetic temperatures are computed; with `fluxesOnly`,
+ * transmission method at ~110 frequency evaluations (a sparse factorisation, ~sum of the squared column counts of its
+ * factor, and the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures are computed; with `fluxesOnly`,
  * chains and networks sliced between two groups of baths (2D strips) integrate only the modes below the frequency
  * screen's cutoff, estimated from 64 samples of the growth across the network. The reason names the estimated
  * factors, and the dense solve's limit when it ruled that method out.
@@ -3269,19 +3269,25 @@ export function chooseSolveMethod(
     model.springs.map((s) => s.i),
     model.springs.map((s) => s.j),
   );
-  const nnzL = symbolicLdl(
+  const { nnzL, Lp } = symbolicLdl(
     p,
     cuthillMcKee(
       p,
       model.baths.map((b) => b.site),
     ),
-  ).nnzL;
+  );
+  // A factorisation costs ~sum_k c_k^2 for the column counts c_k of L (nnzL = sum_k c_k): the same on a chain
+  // (c_k <= 1), ~50x more on a random network whose factor fills in (240 sites, ring + chords: 425 197 against
+  // nnzL = 8957; transmission measured 39 s of CPU there, 80x the modal method, where nnzL alone predicted 2.2x).
+  let factorWork = 0;
+  for (let k = 0; k < n; k++) factorWork += (Lp[k + 1] - Lp[k]) ** 2;
   const cols = under ? model.baths.length : Math.min(model.baths.length, 32);
   const dense = 25 * (under ? 8 : 1) * n ** 3;
   const modes = (options.fluxesOnly ? screenedModes(model) : undefined) ?? n;
   const transmission =
     modes *
-    (EVALUATIONS_PER_MODE * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n)) + 30 * 2 * (nnzL + n));
+    (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n)) +
+      30 * 2 * (factorWork + n));
   const modal = modalCost(model);
   const screened = modes < n ? `, ${modes} of ${n} modes below the frequency screen's cutoff` : "";
   const size = `${n} sites (${nnzL} factor entries${screened})`;
