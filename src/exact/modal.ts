@@ -1033,14 +1033,15 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   };
 }
 
-/** Floating-point operations per second of the n x n products (gemm.ts, measured ~2e9 on one core). */
-const PRODUCT_RATE = 2e9;
+/** Floating-point operations per second of the n x n products (gemm.ts; measured ~1e10: the five products of a
+ * 1000-site network with 4 baths split by source, 2e10 operations, added 1.5 s of CPU time). */
+const PRODUCT_RATE = 1e10;
 
 /**
  * Whether the modal method splits fluxes by source bath unless asked (as the dense engine decides): up to 32 baths,
  * when the extra products (one n x n by n x 2n product per bath underdamped, ~4 n^3 operations, and one for the
- * damped modes; one n x n product overdamped, ~2 n^3) take at most a minute or as long as the solve itself (~25 n^3
- * underdamped, ~12 n^3 overdamped, counting the eigen-decomposition).
+ * damped modes; one n x n product overdamped, ~2 n^3) take at most a minute or as long as the solve itself (measured
+ * at 1000 sites: 4.1 s underdamped with 4 baths, 2.7 s overdamped, i.e. ~40 n^3 and ~27 n^3 at that rate).
  */
 export function defaultModalBySource(model: NetworkModel): boolean {
   checkNetworkModel(model, "defaultModalBySource");
@@ -1049,7 +1050,7 @@ export function defaultModalBySource(model: NetworkModel): boolean {
   if (B > 32) return false;
   const under = model.dynamics === "underdamped";
   const extra = ((under ? 4 * (B + 1) : 2 * B) * n ** 3) / PRODUCT_RATE;
-  const solve = ((under ? 25 : 12) * n ** 3) / PRODUCT_RATE;
+  const solve = ((under ? 40 : 27) * n ** 3) / PRODUCT_RATE;
   return extra <= Math.max(60, solve);
 }
 
