@@ -1,6 +1,7 @@
 // The frequency-domain (transmission) engine against the dense Lyapunov engine: the crossover size on chains, the
 // current of a 1000-site chain both ways (interleaved rounds, CPU time, target of issue 17: >= 10x faster), the
-// current of a 1000-site random network by the modal method against the dense solve (same target), fluxes
+// current of a 1000-site random network by the modal method against the dense solve (same target), the modal
+// method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
 // and what is reached (10^5-site chain < 10 s on one core: measured, ~22 s of CPU time; the 10^4-site strip is
 // projected from the measured growth unless NESS_BENCH_LARGE=1: hours).
@@ -49,6 +50,63 @@ function randomSparse(n, seed) {
     springs: [...springs.values()],
     baths: [0, 1, 2, 3].map((k) => ({ site: sites[Math.floor((k * n) / 4)], friction: 0.5 + r(), temperature: 1 + k })),
   });
+}
+
+/** randomSparse overdamped: a bath on every site (random frictions and temperatures), no masses. */
+function randomOverdamped(n, seed) {
+  let state = seed >>> 0;
+  const r = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const sites = Array.from({ length: n }, (_, i) => `s${i}`);
+  const springs = new Map();
+  const spring = (i, j) => {
+    const key = i < j ? `${i}:${j}` : `${j}:${i}`;
+    if (i !== j && !springs.has(key)) springs.set(key, { between: [sites[i], sites[j]], stiffness: 0.5 + r() });
+  };
+  for (let i = 0; i < n; i++) spring(i, (i + 1) % n);
+  for (let k = 0; k < n / 2; k++) spring(Math.floor(r() * n), Math.floor(r() * n));
+  return validateNetwork({
+    kind: "network",
+    dynamics: "overdamped",
+    sites,
+    pinning: Object.fromEntries(sites.map((s) => [s, 0.2 + 0.5 * r()])),
+    springs: [...springs.values()],
+    baths: sites.map((s) => ({ site: s, friction: 0.5 + r(), temperature: 1 + 3 * r() })),
+  });
+}
+
+/**
+ * Overdamped random networks (ring + chords, a bath on every site), n = 200 and 1000: the modal method (relaxation
+ * modes, every flux) against the dense solve, interleaved rounds, CPU time, fluxes not split by source.
+ */
+export async function overdampedModal(log, options = {}) {
+  log("overdamped random networks (ring + chords, a bath on every site): modal (every flux) vs dense Lyapunov");
+  for (const n of [200, 1000]) {
+    const m = randomOverdamped(n, 17);
+    log(`  ${n} sites, auto choice: ${chooseSolveMethod(m).method} (${chooseSolveMethod(m).reason})`);
+    const out = await interleave(
+      [
+        { name: "modal", round: () => measure(() => solveNetworkModal(m, { bySource: false })) },
+        { name: "dense", round: () => measure(() => solveNetwork(m, { bySource: false })) },
+      ],
+      roundsFor(options, 3, 1),
+      log,
+    );
+    const o = out.modal?.[0]?.value;
+    const d = out.dense?.[0]?.value;
+    if (o && d) {
+      const jm = Math.max(...d.baths.map((b) => Math.abs(b.flux)));
+      let dJ = 0;
+      d.baths.forEach((b, k) => (dJ = Math.max(dJ, Math.abs(b.flux - o.baths[k].flux) / jm)));
+      d.springs.forEach((s, k) => (dJ = Math.max(dJ, Math.abs(s.flux - o.springs[k].flux) / jm)));
+      log(
+        `  ${n} sites: fluxes modal vs dense ${dJ.toExponential(1)} (relative to the largest bath flux; dense covariance ` +
+          `error bound ${d.forwardErrorBound.toExponential(1)}), modal error estimate ${o.errorEstimate.toExponential(1)}`,
+      );
+      report(log, `${n}-site overdamped random network, modal vs dense Lyapunov`, out.modal, out.dense, {
+        anchorName: "dense",
+      });
+    }
+  }
 }
 
 function pad(x, w) {
@@ -193,6 +251,12 @@ export async function run(log, options = {}) {
         { anchorName: "dense" },
       );
     }
+  }
+
+  // 2c. Overdamped random networks: modal against dense (n = 200 and, unless quick, 1000).
+  if (!quick) {
+    log("");
+    await overdampedModal(log, options);
   }
 
   // 3. Long disordered chains (masses 1 +- 50%, fixed ends), fluxes only: CPU and wall time, memory, growth.

@@ -51,7 +51,7 @@ import { SlicedPencil } from "../linalg/slices.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
-import type { BathFlux, SpringFlux } from "./network.js";
+import { EXACT_MAX_COORDINATES, type BathFlux, type SpringFlux } from "./network.js";
 
 export interface TransmissionOptions {
   /** Relative tolerance of the frequency quadrature for fluxes (relative to the largest bath flux) and kinetic
@@ -3401,16 +3401,20 @@ function sampleSpectrum(ev: Evaluator, model: NetworkModel, plan: Plan, panels: 
 
 export type SolveMethod = "lyapunov" | "transmission" | "modal";
 
-/** Largest underdamped network the modal method (modal.ts) takes: ~17 n x n matrices (0.5 GB at 2000 sites). */
+/** Largest network `--method auto` gives the modal method (modal.ts): ~17 n x n matrices underdamped (0.5 GB at
+ * 2000 sites), ~6 overdamped. */
 export const MODAL_MAX_SITES = 3000;
 
 /**
- * Estimated cost of the modal method (modal.ts) in the units of chooseSolveMethod: the eigen-decomposition and the
- * n x n products ~50 n^3 (measured against the dense solve's 200 n^3: 3.6x cheaper at 400 sites), the pole search
- * ~400 n^2 (b^2 + 5) for b baths.
+ * Estimated cost of the modal method (modal.ts) in the units of chooseSolveMethod. Underdamped: the
+ * eigen-decomposition and the n x n products ~50 n^3 (measured against the dense solve's 200 n^3: 3.6x cheaper at 400
+ * sites), the pole search ~400 n^2 (b^2 + 5) for b baths. Overdamped: the eigen-decomposition and two n x n products
+ * ~11 n^3 (measured against the dense solve's 25 n^3: 2.0x cheaper at 200 and 500 sites, 2.3x at 1000).
  */
-function modalCost(n: number, baths: number): number {
-  return 50 * n ** 3 + 400 * n ** 2 * (baths ** 2 + 5);
+function modalCost(model: NetworkModel): number {
+  const n = model.sites.length;
+  if (model.dynamics === "overdamped") return 11 * n ** 3;
+  return 50 * n ** 3 + 400 * n ** 2 * (model.baths.length ** 2 + 5);
 }
 
 /** Peaks integrated per transmitting mode (measured: ~110 evaluations per located mode on strips and chains). */
@@ -3449,13 +3453,15 @@ export function screenedModes(model: NetworkModel): number | undefined {
 
 /**
  * The method for `ness solve --method auto`, with the reason in words. Up to 150 sites the dense Lyapunov solve
- * (which also gives the whole covariance); beyond 2000 sites (3000 underdamped) the frequency integrals (the dense
- * solve needs (2n)^2 numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
- * Schur-based Lyapunov solve; for the modal method (underdamped, up to 3000 sites; modal.ts) ~50 n^3 + 400 n^2
- * (b^2 + 5) for b baths; for the transmission method, ~110 frequency evaluations (a sparse factorisation and
- * the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures
- * are computed; with `fluxesOnly`, chains and networks sliced between two groups of baths (2D strips) integrate only
- * the modes below the frequency screen's cutoff, estimated from 64 samples of the growth across the network.
+ * (which also gives the whole covariance); beyond 3000 sites the frequency integrals; in between, whichever has the
+ * smallest estimated cost among the methods that will not refuse the network: the dense solve only up to its size
+ * limit (EXACT_MAX_COORDINATES: 2000 coordinates, i.e. 1000 underdamped or 2000 overdamped sites), at ~25 (2n)^3 (n^3
+ * overdamped); the modal method (modal.ts) at ~50 n^3 + 400 n^2 (b^2 + 5) for b baths (~11 n^3 overdamped); the
+ * transmission method at ~110 frequency evaluations (a sparse factorisation, ~sum of the squared column counts of its
+ * factor, and the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures are computed; with `fluxesOnly`,
+ * chains and networks sliced between two groups of baths (2D strips) integrate only the modes below the frequency
+ * screen's cutoff, estimated from 64 samples of the growth across the network. The reason names the estimated
+ * factors, and the dense solve's limit when it ruled that method out.
  *
  * @example
  * ```ts
@@ -3470,47 +3476,62 @@ export function chooseSolveMethod(
   options: { fluxesOnly?: boolean } = {},
 ): { method: SolveMethod; reason: string } {
   const n = model.sites.length;
+  const under = model.dynamics === "underdamped";
+  const coordinates = under ? 2 * n : n;
   if (n <= 150)
     return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
-  if (n > MODAL_MAX_SITES || (n > 2000 && model.dynamics !== "underdamped"))
-    return { method: "transmission", reason: `${n} sites: too many for the dense Lyapunov solve` };
+  const denseRefuses = coordinates > EXACT_MAX_COORDINATES;
+  const limit = `the dense Lyapunov solve refuses more than ${EXACT_MAX_COORDINATES} coordinates (this network has ${coordinates})`;
+  if (n > MODAL_MAX_SITES)
+    return {
+      method: "transmission",
+      reason: `${n} sites: too many for the dense Lyapunov solve (${EXACT_MAX_COORDINATES} coordinates) and the modal method (${MODAL_MAX_SITES} sites)`,
+    };
   const p = symmetricPattern(
     n,
     model.springs.map((s) => s.i),
     model.springs.map((s) => s.j),
   );
-  const nnzL = symbolicLdl(
+  const { nnzL, Lp } = symbolicLdl(
     p,
     cuthillMcKee(
       p,
       model.baths.map((b) => b.site),
     ),
-  ).nnzL;
-  const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
-  const dense = 25 * (model.dynamics === "underdamped" ? 8 : 1) * n ** 3;
+  );
+  // A factorisation costs ~sum_k c_k^2 for the column counts c_k of L (nnzL = sum_k c_k): the same on a chain
+  // (c_k <= 1), ~50x more on a random network whose factor fills in (240 sites, ring + chords: 425 197 against
+  // nnzL = 8957; transmission measured 39 s of CPU there, 80x the modal method, where nnzL alone predicted 2.2x).
+  let factorWork = 0;
+  for (let k = 0; k < n; k++) factorWork += (Lp[k + 1] - Lp[k]) ** 2;
+  const cols = under ? model.baths.length : Math.min(model.baths.length, 32);
+  const dense = 25 * (under ? 8 : 1) * n ** 3;
   const modes = (options.fluxesOnly ? screenedModes(model) : undefined) ?? n;
   const transmission =
     modes *
-    (EVALUATIONS_PER_MODE * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n)) + 30 * 2 * (nnzL + n));
-  const ratio = dense / transmission;
+    (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n)) +
+      30 * 2 * (factorWork + n));
+  const modal = modalCost(model);
   const screened = modes < n ? `, ${modes} of ${n} modes below the frequency screen's cutoff` : "";
-  // The modal method (underdamped, up to MODAL_MAX_SITES): one symmetric eigen-decomposition, the poles in closed
-  // form; chosen where it is the cheapest of the three.
-  if (model.dynamics === "underdamped" && n <= MODAL_MAX_SITES) {
-    const modal = modalCost(n, model.baths.length);
-    if (modal < dense && modal < transmission)
-      return {
-        method: "modal",
-        reason: `${n} sites (${nnzL} factor entries${screened}): one eigen-decomposition and the poles estimated ${fmt(dense / modal)}x cheaper than the dense Lyapunov solve, ${fmt(transmission / modal)}x than the frequency integrals`,
-      };
-  }
-  return ratio > 1
-    ? {
-        method: "transmission",
-        reason: `${n} sites, sparse (${nnzL} factor entries${screened}): frequency integrals estimated ${fmt(ratio)}x cheaper`,
-      }
-    : {
-        method: "lyapunov",
-        reason: `${n} sites (${nnzL} factor entries${screened}): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper`,
-      };
+  const size = `${n} sites (${nnzL} factor entries${screened})`;
+  const modalName = under ? "one eigen-decomposition and the poles" : "one eigen-decomposition (relaxation modes)";
+  // The cheapest of the methods that will not refuse; each reason compares with the other two.
+  if (modal < transmission && (denseRefuses || modal < dense))
+    return {
+      method: "modal",
+      reason: denseRefuses
+        ? `${size}: ${modalName} estimated ${fmt(transmission / modal)}x cheaper than the frequency integrals; ${limit}`
+        : `${size}: ${modalName} estimated ${fmt(dense / modal)}x cheaper than the dense Lyapunov solve, ${fmt(transmission / modal)}x than the frequency integrals`,
+    };
+  if (denseRefuses || transmission < dense)
+    return {
+      method: "transmission",
+      reason: denseRefuses
+        ? `${size}: frequency integrals estimated ${fmt(modal / transmission)}x cheaper than the modal method; ${limit}`
+        : `${n} sites, sparse (${nnzL} factor entries${screened}): frequency integrals estimated ${fmt(dense / transmission)}x cheaper than the dense Lyapunov solve, ${fmt(modal / transmission)}x than the modal method`,
+    };
+  return {
+    method: "lyapunov",
+    reason: `${size}: the dense Lyapunov solve estimated ${fmt(transmission / dense)}x cheaper than the frequency integrals, ${fmt(modal / dense)}x than the modal method`,
+  };
 }
