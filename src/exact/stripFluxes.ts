@@ -69,7 +69,7 @@ export interface StripFluxes {
 const EPS = 2 ** -53;
 /** Found poles of the neighbouring modes (by index) that deflate a Newton iteration. */
 const DEFLATE = 32;
-const NEWTON_STEPS = 12;
+const NEWTON_STEPS = 20;
 /** Newton on ln det Q stops at steps below this many eps |z| (its rounding floor). */
 const NEWTON_FLOOR = 32;
 const BASE_PANELS = 64;
@@ -199,159 +199,169 @@ export function stripBathFluxes(
   const rIm = new Float64Array(w0 * wL);
   let poles = 0;
   let fallbacks = 0;
-  for (const k of order) {
-    const w = modes.omega[k];
-    const h = modes.halfWidth[k];
-    const gap = gapOf(k);
-    if (!(w > 0) || !(h > 0)) continue;
-    let zr = w;
-    let zi = -h;
-    let last = Infinity;
-    let converged = false;
-    for (let it = 0; it < NEWTON_STEPS; it++) {
-      green.evaluate(zr, zi, true, false, false);
-      sweeps++;
-      let dr = green.dRe;
-      let di = green.dIm;
-      for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
-        if (!found[j]) continue;
-        const ar = zr - zRe[j];
-        const ai = zi - zIm[j];
-        const m2 = ar * ar + ai * ai;
-        dr -= ar / m2;
-        di += ai / m2;
+  /** The modes whose peak an accepted pole covers: the one of the nearest undamped frequency. */
+  const coverage = (): Uint8Array => {
+    const covered = new Uint8Array(M);
+    for (let k = 0; k < M; k++) {
+      if (!accepted[k]) continue;
+      let lo = 0;
+      let hi = M - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (modes.omega[mid] < zRe[k]) lo = mid + 1;
+        else hi = mid;
       }
-      const d2 = dr * dr + di * di;
-      if (!(d2 > 0) || !Number.isFinite(d2)) break;
-      let sr = -dr / d2;
-      let si = di / d2;
-      const size = Math.hypot(sr, si);
-      const cap = 0.5 * Math.max(gap, h);
-      if (size > cap) {
-        sr *= cap / size;
-        si *= cap / size;
-      }
-      zr += sr;
-      zi += si;
-      last = Math.min(size, cap);
-      // Converged at the rounding floor of ln det (~eps |z| times a few), or when the next step would be below
-      // 1e-11 of the peak's width: near a pole ln det Q = ln(z - p) + b(z) with |b'| ~ 1/gap, so Newton's error
-      // after a step s is ~ s^2 / gap (quadratic convergence).
-      if (size <= Math.max(NEWTON_FLOOR * EPS * Math.hypot(zr, zi), Math.sqrt(1e-11 * Math.abs(zi) * gap))) {
-        converged = true;
-        break;
-      }
+      covered[lo > 0 && zRe[k] - modes.omega[lo - 1] < modes.omega[lo] - zRe[k] ? lo - 1 : lo] = 1;
     }
-    // Any zero of det Q in the lower half plane will do (subtracting a true pole with its residue is exact), once:
-    // a Newton iteration that wandered to a pole already found is not accepted (its mode's peak stays in the
-    // remainder, integrated by the quadrature).
-    if (!converged || !(zi < 0) || !(zr > 0)) continue;
-    let distinct = true;
-    for (let j = 0; j < M && distinct; j++)
-      if (found[j] && Math.hypot(zr - zRe[j], zi - zIm[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
-    if (!distinct) continue;
-    // Residue of G_(0,L-1) at z: rank one from the last Schur complement; where that is not singular (the mode has
-    // no weight on the last level to rounding: the pole is one of levels 0..L-2 too), R = lim G / (d ln det Q/dz)
-    // averaged over 4 points z + eta i^k (exact to O(eta^4); the 2-point average's difference is its error).
-    green.evaluate(zr, zi, true, true);
-    sweeps++;
-    let rErr = 0;
-    if (green.residueCheck <= 1e-8) {
-      rRe.set(green.rRe);
-      rIm.set(green.rIm);
-    } else {
-      const eta = Math.min(1e-3 * gap, 0.25 * Math.max(gap, h));
-      rRe.fill(0);
-      rIm.fill(0);
-      const half = new Float64Array(2 * w0 * wL);
-      let ok = true;
-      for (let q = 0; q < 4; q++) {
-        const er = q === 0 ? eta : q === 2 ? -eta : 0;
-        const ei = q === 1 ? eta : q === 3 ? -eta : 0;
-        green.evaluate(zr + er, zi + ei, true, false, true);
+    return covered;
+  };
+  // Two passes: from the first-order poles, then, for the modes whose peak no pole covers yet (Newton wandered to
+  // a neighbour's pole or did not converge: overlapping peaks), from w - i h / 2 with every pole found so far
+  // deflating.
+  for (let pass = 0; pass < 2; pass++) {
+    const done = pass === 1 ? coverage() : undefined;
+    for (const k of pass === 0 ? order : order.filter((j) => !accepted[j] && !done![j])) {
+      const w = modes.omega[k];
+      const h = modes.halfWidth[k];
+      const gap = gapOf(k);
+      if (!(w > 0) || !(h > 0)) continue;
+      let zr = w;
+      let zi = pass === 0 ? -h : -0.5 * h;
+      let last = Infinity;
+      let converged = false;
+      for (let it = 0; it < NEWTON_STEPS; it++) {
+        green.evaluate(zr, zi, true, false, false);
         sweeps++;
-        const d2 = green.dRe ** 2 + green.dIm ** 2;
-        if (!(d2 > 0) || !Number.isFinite(d2)) ok = false;
-        const ir = green.dRe / d2;
-        const ii = -green.dIm / d2;
-        for (let j = 0; j < w0 * wL; j++) {
-          const vr = (green.eRe[j] * ir - green.eIm[j] * ii) / 4;
-          const vi = (green.eRe[j] * ii + green.eIm[j] * ir) / 4;
-          rRe[j] += vr;
-          rIm[j] += vi;
-          if (q % 2 === 0) {
-            half[2 * j] += 2 * vr;
-            half[2 * j + 1] += 2 * vi;
-          }
+        let dr = green.dRe;
+        let di = green.dIm;
+        for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
+          if (!found[j]) continue;
+          const ar = zr - zRe[j];
+          const ai = zi - zIm[j];
+          const m2 = ar * ar + ai * ai;
+          dr -= ar / m2;
+          di += ai / m2;
+        }
+        const d2 = dr * dr + di * di;
+        if (!(d2 > 0) || !Number.isFinite(d2)) break;
+        let sr = -dr / d2;
+        let si = di / d2;
+        const size = Math.hypot(sr, si);
+        const cap = 0.5 * Math.max(gap, h);
+        if (size > cap) {
+          sr *= cap / size;
+          si *= cap / size;
+        }
+        zr += sr;
+        zi += si;
+        last = Math.min(size, cap);
+        // Converged at the rounding floor of ln det (~eps |z| times a few), or when the next step would be below
+        // 1e-11 of the peak's width: near a pole ln det Q = ln(z - p) + b(z) with |b'| ~ 1/gap, so Newton's error
+        // after a step s is ~ s^2 / gap (quadratic convergence).
+        if (size <= Math.max(NEWTON_FLOOR * EPS * Math.hypot(zr, zi), Math.sqrt(1e-11 * Math.abs(zi) * gap))) {
+          converged = true;
+          break;
         }
       }
-      if (!ok) continue;
-      let dmax = 0;
-      let rmax = 0;
-      for (let j = 0; j < w0 * wL; j++) {
-        dmax = Math.max(dmax, Math.hypot(half[2 * j] - rRe[j], half[2 * j + 1] - rIm[j]));
-        rmax = Math.max(rmax, Math.hypot(rRe[j], rIm[j]));
+      // Any zero of det Q in the lower half plane will do (subtracting a true pole with its residue is exact), once:
+      // a Newton iteration that wandered to a pole already found is not accepted (its mode's peak stays in the
+      // remainder, integrated by the quadrature).
+      if (!converged || !(zi < 0) || !(zr > 0)) continue;
+      let distinct = true;
+      for (let j = 0; j < M && distinct; j++)
+        if (found[j] && Math.hypot(zr - zRe[j], zi - zIm[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
+      if (!distinct) continue;
+      // Residue of G_(0,L-1) at z: rank one from the last Schur complement; where that is not singular (the mode has
+      // no weight on the last level to rounding: the pole is one of levels 0..L-2 too), R = lim G / (d ln det Q/dz)
+      // averaged over 4 points z + eta i^k (exact to O(eta^4); the 2-point average's difference is its error).
+      green.evaluate(zr, zi, true, true);
+      sweeps++;
+      let rErr = 0;
+      if (green.residueCheck <= 1e-8) {
+        rRe.set(green.rRe);
+        rIm.set(green.rIm);
+      } else {
+        const eta = Math.min(1e-3 * gap, 0.25 * Math.max(gap, h));
+        rRe.fill(0);
+        rIm.fill(0);
+        const half = new Float64Array(2 * w0 * wL);
+        let ok = true;
+        for (let q = 0; q < 4; q++) {
+          const er = q === 0 ? eta : q === 2 ? -eta : 0;
+          const ei = q === 1 ? eta : q === 3 ? -eta : 0;
+          green.evaluate(zr + er, zi + ei, true, false, true);
+          sweeps++;
+          const d2 = green.dRe ** 2 + green.dIm ** 2;
+          if (!(d2 > 0) || !Number.isFinite(d2)) ok = false;
+          const ir = green.dRe / d2;
+          const ii = -green.dIm / d2;
+          for (let j = 0; j < w0 * wL; j++) {
+            const vr = (green.eRe[j] * ir - green.eIm[j] * ii) / 4;
+            const vi = (green.eRe[j] * ii + green.eIm[j] * ir) / 4;
+            rRe[j] += vr;
+            rIm[j] += vi;
+            if (q % 2 === 0) {
+              half[2 * j] += 2 * vr;
+              half[2 * j + 1] += 2 * vi;
+            }
+          }
+        }
+        if (!ok) continue;
+        let dmax = 0;
+        let rmax = 0;
+        for (let j = 0; j < w0 * wL; j++) {
+          dmax = Math.max(dmax, Math.hypot(half[2 * j] - rRe[j], half[2 * j + 1] - rIm[j]));
+          rmax = Math.max(rmax, Math.hypot(rRe[j], rIm[j]));
+        }
+        rErr = rmax > 0 ? dmax / rmax : 0;
+        fallbacks++;
       }
-      rErr = rmax > 0 ? dmax / rmax : 0;
-      fallbacks++;
-    }
-    green.evaluate(-zr, -zi);
-    sweeps++;
-    eMirRe.set(green.eRe);
-    eMirIm.set(green.eIm);
-    // R_a = z^2 gamma_a sum_c gamma_c Res_ac(z) G_ac(-z), and symmetrically.
-    const z2r = zr * zr - zi * zi;
-    const z2i = 2 * zr * zi;
-    const o = 2 * k * K;
-    let ok = true;
-    for (let a = 0; a < w0; a++) {
-      for (let c = 0; c < wL; c++) {
-        const q = a * wL + c;
-        const g = gam[a] * gam[w0 + c];
-        if (g === 0) continue;
-        const pr = rRe[q] * eMirRe[q] - rIm[q] * eMirIm[q];
-        const pi = rRe[q] * eMirIm[q] + rIm[q] * eMirRe[q];
-        const vr = g * (z2r * pr - z2i * pi);
-        const vi = g * (z2r * pi + z2i * pr);
-        res[o + 2 * a] += vr;
-        res[o + 2 * a + 1] += vi;
-        res[o + 2 * (w0 + c)] += vr;
-        res[o + 2 * (w0 + c) + 1] += vi;
+      green.evaluate(-zr, -zi);
+      sweeps++;
+      eMirRe.set(green.eRe);
+      eMirIm.set(green.eIm);
+      // R_a = z^2 gamma_a sum_c gamma_c Res_ac(z) G_ac(-z), and symmetrically.
+      const z2r = zr * zr - zi * zi;
+      const z2i = 2 * zr * zi;
+      const o = 2 * k * K;
+      let ok = true;
+      for (let a = 0; a < w0; a++) {
+        for (let c = 0; c < wL; c++) {
+          const q = a * wL + c;
+          const g = gam[a] * gam[w0 + c];
+          if (g === 0) continue;
+          const pr = rRe[q] * eMirRe[q] - rIm[q] * eMirIm[q];
+          const pi = rRe[q] * eMirIm[q] + rIm[q] * eMirRe[q];
+          const vr = g * (z2r * pr - z2i * pi);
+          const vi = g * (z2r * pi + z2i * pr);
+          res[o + 2 * a] += vr;
+          res[o + 2 * a + 1] += vi;
+          res[o + 2 * (w0 + c)] += vr;
+          res[o + 2 * (w0 + c) + 1] += vi;
+        }
       }
+      for (let q = 0; q < 2 * K; q++) if (!Number.isFinite(res[o + q])) ok = false;
+      if (!ok) {
+        res.fill(0, o, o + 2 * K);
+        continue;
+      }
+      zRe[k] = zr;
+      zIm[k] = zi;
+      found[k] = 1;
+      accepted[k] = 1;
+      hasTerm[k] = 1;
+      poles++;
+      const move =
+        Math.max(4 * EPS * Math.hypot(zr, zi), Math.min((last * last) / gap, Math.abs(zi))) / Math.abs(zi) + rErr;
+      for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
     }
-    for (let q = 0; q < 2 * K; q++) if (!Number.isFinite(res[o + q])) ok = false;
-    if (!ok) {
-      res.fill(0, o, o + 2 * K);
-      continue;
-    }
-    zRe[k] = zr;
-    zIm[k] = zi;
-    found[k] = 1;
-    accepted[k] = 1;
-    hasTerm[k] = 1;
-    poles++;
-    const move =
-      Math.max(4 * EPS * Math.hypot(zr, zi), Math.min((last * last) / gap, Math.abs(zi))) / Math.abs(zi) + rErr;
-    for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
   }
   // Which peaks did the poles take? A pole covers the mode of the nearest undamped frequency (Newton may have
   // wandered from its own mode's peak to a neighbour's). Breit-Wigner Lorentzians for every mode not covered (with
   // bath amplitudes): first-order pole w - i h, residue i rho with rho_a = gamma_a u_a^2 g_B / (8 h) (and
   // symmetrically), the leading-order peak of an isolated resonance; subtracting it is exact whatever its accuracy
   // (its integral is added back), and leaves a remainder smoother than the peak.
-  const covered = new Uint8Array(M);
-  for (let k = 0; k < M; k++) {
-    if (!accepted[k]) continue;
-    let lo = 0;
-    let hi = M - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (modes.omega[mid] < zRe[k]) lo = mid + 1;
-      else hi = mid;
-    }
-    const j = lo > 0 && zRe[k] - modes.omega[lo - 1] < modes.omega[lo] - zRe[k] ? lo - 1 : lo;
-    covered[j] = 1;
-  }
+  const covered = coverage();
   let rejected = 0;
   const bp: number[] = [];
   for (let k = 0; k < M; k++) {
