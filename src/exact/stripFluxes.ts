@@ -24,7 +24,6 @@
 import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import type { NetworkModel } from "../model/networkModel.js";
-import type { ChainScreen, TransmissionSteadyState } from "./transmission.js";
 
 /** The located modes below the screen's cutoff (transmission.ts ModeData). */
 export interface StripModes {
@@ -566,10 +565,10 @@ export function stripFluxState(
   gammaSite: Float64Array,
   sliced: SlicedPencil,
   group: Uint8Array,
-  modes: StripModes & { screen?: ChainScreen; unresolved: number },
+  modes: StripModes & { screen?: { cutoff: number; skippedModes: number; flux: number }; unresolved: number },
   skipped: { mode: Uint8Array; flux: Float64Array },
   o: { tolerance: number; maxEvaluations?: number; warnings: string[]; notes: string[] },
-): TransmissionSteadyState {
+) {
   const n = model.sites.length;
   const r = stripBathFluxes(model, sliced, gammaSite, group, modes, {
     tolerance: o.tolerance,
@@ -616,10 +615,10 @@ export function stripFluxState(
   for (let k = 0; k < modes.omega.length; k++)
     if (modes.omega[k] > 0) narrowest = Math.min(narrowest, (2 * modes.halfWidth[k]) / modes.omega[k]);
   return {
-    method: "transmission",
+    method: "transmission" as const,
     dynamics: model.dynamics,
     sites: model.sites,
-    springs: [],
+    springs: [] as never[],
     baths: model.baths.map((b, k) => ({
       site: model.sites[b.site],
       index: b.site,
