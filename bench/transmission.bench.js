@@ -3,8 +3,8 @@
 // current of a 1000-site random network by the modal method against the dense solve (same target), the modal
 // method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
-// and what is reached (10^5-site chain < 10 s on one core: measured, ~22 s of CPU time; the 10^4-site strip is
-// projected from the measured growth unless NESS_BENCH_LARGE=1: hours).
+// and what is reached (10^5-site chain < 10 s on one core: measured, ~22 s of CPU time; the bath fluxes of the 10^4-site
+// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1, ~35 min).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
 import { solveNetworkModal } from "../dist/exact/modal.js";
@@ -268,7 +268,6 @@ export async function run(log, options = {}) {
     `${pad("N", 7)} ${pad("cpu", 9)} ${pad("wall", 9)} ${pad("evals", 8)} ${pad("located", 8)} ${pad("poles", 6)} ` +
       `${pad("left out", 9)} ${pad("cutoff w", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
   );
-  const large = process.env.NESS_BENCH_LARGE === "1";
   // The 10^5-site chain is measured, not projected (~22 s of CPU time; the quick run projects it).
   const long = quick ? [512, 2048] : [2048, 8192, 32768, 100000];
   const points = [];
@@ -302,7 +301,7 @@ export async function run(log, options = {}) {
     measured
       ? `${measured[1] < 10 ? "reached" : "missed"}: ${fmt(measured[1])} of CPU time for 10^5 sites (measured above)`
       : `reached: CPU time grows as N^${growth.toFixed(2)} between ${n0} and ${n1} sites; 10^5 sites projected ~${fmt(projected)} ` +
-          `(NESS_BENCH_LARGE=1 measures it)`,
+          `(the full bench measures it)`,
   );
   log("  (the modes below the cutoff, ~N^0.55 of them, are located by Sturm counts and Laguerre steps, ~6 O(N) sweeps");
   log("   each; the ~60-80% whose peaks carry current (Breit-Wigner share and cross term), however narrow, get their");
@@ -313,43 +312,81 @@ export async function run(log, options = {}) {
   log("   SIMD (f64x2): the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
   log("   eight poles; ~3x faster per sweep than the JavaScript lanes, the same results to the bit)");
 
-  // 4. 2D strips (baths on every site of the first and last columns), fluxes only.
+  // 4. 2D strips (baths on every site of the first and last columns). (a) The general sparse path, fluxes only
+  // (bath and spring fluxes: 2W full columns per frequency, ~110 evaluations per located mode); (b) bath fluxes only
+  // (springs: false): the end block of G by the recursive Green's function and every resonance from its complex
+  // pole (src/exact/stripFluxes.ts), measured up to the 10^4-site strip of issue 17.
   log("");
-  log("2D strips W x L (masses 1 +- 50%, baths on the end columns), fluxes only, tolerance 1e-8:");
-  const strips = quick
-    ? [[4, 32]]
-    : [
-        [4, 64],
-        [8, 128],
-      ];
-  if (large) strips.push([8, 256], [10, 1000]);
-  const stripPoints = [];
+  log("2D strips W x L (masses 1 +- 50%, baths on the end columns), tolerance 1e-8:");
+  const strips = quick ? [] : [[4, 64]];
   for (const [W, L] of strips) {
     const m = stripModel(W, L, DEFAULT_PARAMS);
     const t = await measure(() =>
       solveNetworkTransmission(m, { bySource: false, temperatures: false, tolerance: 1e-8 }),
     );
-    stripPoints.push([W * L, t.cpu, t.value.evaluations]);
     log(
-      `  ${W} x ${L} = ${W * L} sites: cpu ${fmt(t.cpu)}, wall ${fmt(t.wall)}, ${t.value.evaluations} evaluations, ` +
+      `  bath and spring fluxes, ${W} x ${L} = ${W * L} sites: cpu ${fmt(t.cpu)}, wall ${fmt(t.wall)}, ${t.value.evaluations} evaluations, ` +
         `${t.value.modes.count} modes located, ${t.value.screen?.skippedModes ?? 0} left out, ` +
         `rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, quadratureError ${t.value.quadratureError.toExponential(1)}`,
     );
   }
-  if (!large && stripPoints.length >= 1) {
-    // Projection for the 10^4-site strip: the modes below its screen's cutoff (estimated from the growth across its
-    // slices, measured here), ~110 evaluations each, at the last strip's CPU time per evaluation scaled by sites x
-    // width (measured: 4 x 32 and 8 x 128 strips then give the same ~17-19 ms per evaluation at 10 x 1000).
-    const [W1, L1] = strips[strips.length - 1];
-    const [, c1, e1] = stripPoints[stripPoints.length - 1];
-    const big = stripModel(10, 1000, DEFAULT_PARAMS);
-    const s = time(() => screenedModes(big));
-    const perEval = (c1 / e1) * ((1e4 * 10) / (W1 * L1 * W1));
+  log("  bath fluxes only (springs: false; end block of G, resonances from their poles):");
+  log(
+    `  ${pad("W x L", 9)} ${pad("cpu", 9)} ${pad("wall", 9)} ${pad("located", 8)} ${pad("poles", 6)} ${pad("sweeps", 7)} ` +
+      `${pad("evals", 7)} ${pad("left out", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
+  );
+  // The 10^4-site strip is measured with NESS_BENCH_LARGE=1 (projected ~35 min of CPU time), else projected.
+  const large = process.env.NESS_BENCH_LARGE === "1";
+  const bathStrips = quick
+    ? [[4, 80]]
+    : [
+        [4, 100],
+        [8, 128],
+        [10, 250],
+      ];
+  if (large) bathStrips.push([10, 1000]);
+  let big;
+  let last;
+  for (const [W, L] of bathStrips) {
+    const m = stripModel(W, L, DEFAULT_PARAMS);
+    const t = await measure(() =>
+      solveNetworkTransmission(m, { bySource: false, temperatures: false, tolerance: 1e-8, springs: false }),
+    );
+    const v = t.value;
+    let J = 0;
+    let err = 0;
+    v.baths.forEach((b) => {
+      if (b.temperature === DEFAULT_PARAMS.TL) {
+        J += b.flux;
+        err += b.error;
+      }
+    });
+    // The note says how the work split: resonances from poles (complex sweeps), the remainder's evaluations.
+    const sweeps = /\((\d+) complex sweeps/.exec(v.notes.join(" "))?.[1] ?? "-";
+    const evals = /quadrature \((\d+) evaluations/.exec(v.notes.join(" "))?.[1] ?? "-";
     log(
-      `target (issue 17): the 10^4-site strip 10 x 1000; not run by default (NESS_BENCH_LARGE=1 runs it): its ` +
-        `frequency screen keeps ~${s.value} of its 10^4 modes (estimated in ${fmt(s.seconds)}), projected ` +
-        `~${fmt(s.value * 110 * perEval)} (${fmt(perEval)} per evaluation x 110 per mode)`,
+      `  ${pad(`${W} x ${L}`, 9)} ${pad(fmt(t.cpu), 9)} ${pad(fmt(t.wall), 9)} ${pad(v.modes.count, 8)} ${pad(v.modes.poles ?? "-", 6)} ` +
+        `${pad(sweeps, 7)} ${pad(evals, 7)} ${pad(v.screen?.skippedModes ?? 0, 9)} ` +
+        `${pad((process.memoryUsage().rss / 1e6).toFixed(0), 7)} ${pad(J.toExponential(4), 12)} ${pad((err / Math.abs(J)).toExponential(1), 8)}`,
+    );
+    if (W * L === 1e4) big = t.cpu;
+    else last = { W, L, cpu: t.cpu, located: v.modes.count };
+  }
+  if (big !== undefined) {
+    log(`target (issue 17): the bath fluxes of the 10^4-site strip 10 x 1000: measured above, ${fmt(big)} of CPU time`);
+  } else if (!quick && last) {
+    // Projection: the work is per located mode (poles, uncovered peaks' quadrature) times the cost of one block
+    // sweep (~L W^3): the last strip's CPU time per located mode, scaled by length, times the modes the 10 x 1000
+    // strip keeps below its screen's cutoff.
+    const s = time(() => screenedModes(stripModel(10, 1000, DEFAULT_PARAMS)));
+    const projected = (last.cpu / last.located) * (1000 / last.L) * (10 / last.W) ** 3 * s.value;
+    log(
+      `target (issue 17): the 10^4-site strip 10 x 1000 (NESS_BENCH_LARGE=1 measures it): its screen keeps ~${s.value} ` +
+        `modes (estimated in ${fmt(s.seconds)}); projected from ${last.W} x ${last.L} ~${fmt(projected)} of CPU time`,
     );
   }
+  log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
+  log("   sparse real factorisation), then ~10 complex block sweeps per pole (Newton on ln det Q, the residue, the");
+  log("   mirror point -z), each O(L W^3); the remainder's quadrature: real-axis sweeps of the same cost)");
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");
 }

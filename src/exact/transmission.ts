@@ -48,6 +48,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
+import { stripFluxState } from "./stripFluxes.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
@@ -82,6 +83,13 @@ export interface TransmissionOptions {
    * panels on the real axis (the reference path).
    */
   poles?: boolean;
+  /**
+   * false: bath fluxes only, no spring fluxes (`springs` is empty). A network sliced between two groups of baths at
+   * two temperatures (a 2D strip with baths on its end columns; fluxes only, more than 300 sites, screen and poles
+   * on) then takes the end-block path of stripFluxes.ts: G between the end levels only, O(N w^2) per frequency, and
+   * every resonance from its complex pole. Ignored by other networks (their spring fluxes are computed).
+   */
+  springs?: boolean;
 }
 
 export interface TransmissionSpringFlux extends SpringFlux {
@@ -2896,6 +2904,15 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     const usePoles = !!screen && !!chain && options.poles !== false && !options.spectrum && modes.omega.length > 0;
     skipped = temperatures ? undefined : negligibleModes(modes, model, tol, usePoles && CROSS_SHARE);
     const skip = skipped?.mode;
+    // Strips, bath fluxes only: the end block of G and the poles (stripFluxes.ts).
+    if (slices && options.springs === false && options.poles !== false && !options.spectrum && skipped) {
+      return stripFluxState(model, sys.gamma, slices.sliced, slices.group, modes, skipped, {
+        tolerance: tol,
+        maxEvaluations: options.maxEvaluations,
+        warnings,
+        notes,
+      });
+    }
     // Long two-terminal chains: the resonances from their complex poles (ChainPoles); the modes whose pole was
     // subtracted need no panels of their own. (Not when the spectrum is asked for: it is sampled on the panels, and
     // every peak should show.)
