@@ -141,6 +141,11 @@ export interface DemixingParams {
    * start, whose result carries `slab` (profile amplitude, hot exclusion, compression, the composition profile).
    */
   start?: DemixingStart;
+  /**
+   * The separated start's contrast (default 1): the fraction of each species placed in its region, the rest uniform.
+   * A weaker stripe (e.g. 0.5) sharpens where the mixture separates and fades where it mixes.
+   */
+  slabContrast?: number;
 }
 
 const DEMIXING_NAMES = [
@@ -170,6 +175,7 @@ export const DEFAULT_DEMIXING: DemixingParams = {
   seed: 1,
   entropyProduction: false,
   start: "random",
+  slabContrast: 1,
 };
 
 /** Why a demixing result has no entropy production unless asked (`entropyProductionNotComputed`). */
@@ -187,14 +193,17 @@ const num = (v: unknown) =>
  * ranges; times and steps as for the other particle studies (the work is also limited, see src/studies/cost.ts).
  */
 export const DEMIXING_RANGES: Readonly<
-  Record<Exclude<keyof DemixingParams, "errorBars" | "entropyProduction" | "start">, ParameterRange>
+  Record<Exclude<keyof DemixingParams, "errorBars" | "entropyProduction" | "start" | "slabContrast">, ParameterRange>
 > = Object.freeze({
   ...rangesOf(demixingSchema, DEMIXING_NAMES),
   seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
   batches: { min: 1, max: 10_000, integer: true },
 });
 
-const DEMIXING_LABELS: Record<Exclude<keyof DemixingParams, "errorBars" | "entropyProduction" | "start">, string> = {
+const DEMIXING_LABELS: Record<
+  Exclude<keyof DemixingParams, "errorBars" | "entropyProduction" | "start" | "slabContrast">,
+  string
+> = {
   N: "N (number of disks)",
   coldFraction: "cold fraction",
   phi: "area fraction",
@@ -231,6 +240,11 @@ export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParam
     throw new ModelError(`entropyProduction must be true or false, got ${num(p.entropyProduction)}`);
   if (p.start !== undefined && p.start !== "random" && p.start !== "slab")
     throw new ModelError(`the start must be "random" or "slab", got ${num(p.start)}`);
+  if (
+    p.slabContrast !== undefined &&
+    !(typeof p.slabContrast === "number" && p.slabContrast > 0 && p.slabContrast <= 1)
+  )
+    throw new ModelError(`the slab contrast must be a number in (0, 1], got ${num(p.slabContrast)}`);
   if (p.errorBars === "replicas" && p.replicas < 2)
     throw new ModelError("error bars from replicas need at least 2 replicas");
   const nCold = coldCount(p);
@@ -697,7 +711,7 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
   if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0)
     throw new Error("internal: batch layout of the engine and the sampler differ");
   // The separated start: the random start's positions (same stream) mapped into the slab and its complement.
-  const slab = p.start === "slab" ? slabGeometry(p.N, coldCount(p), L) : undefined;
+  const slab = p.start === "slab" ? slabGeometry(p.N, coldCount(p), L, p.slabContrast) : undefined;
   if (slab) {
     const random = plan.initialize.bind(plan);
     plan.initialize = (st, rng) => {

@@ -28,6 +28,7 @@
  */
 import { ModelError } from "../../errors.js";
 import { meanOfIndependent, type Measured } from "../../stochastic/statistics.js";
+import { wavevectors } from "../../stochastic/structureFactor.js";
 import { resolvedStandardErrors } from "../../studentT.js";
 import type { DemixingVerdict } from "./demixing.js";
 
@@ -60,12 +61,24 @@ export interface SlabGeometry {
   x: number;
   nCold: number;
   N: number;
+  /**
+   * The start's contrast c in (0, 1]: the fraction of each species placed in its region (the cold disks in the slab,
+   * the hot ones outside); the others start uniformly anywhere. c = 1 is the pure stripe; a weaker stripe (c < 1)
+   * starts with r = c^2 and sharpens where the mixture separates (uphill diffusion), fades where it mixes.
+   */
+  contrast: number;
 }
 
-export function slabGeometry(N: number, nCold: number, L: number): SlabGeometry {
+export function slabGeometry(N: number, nCold: number, L: number, contrast = 1): SlabGeometry {
   if (!(nCold >= 1 && nCold < N && L > 0)) throw new ModelError("slab: need at least one hot and one cold disk");
+  if (!(contrast > 0 && contrast <= 1)) throw new ModelError(`slab: the contrast must be in (0, 1], got ${contrast}`);
   const x = nCold / N;
-  return { L, width: x * L, centre: (x * L) / 2, x, nCold, N };
+  return { L, width: x * L, centre: (x * L) / 2, x, nCold, N, contrast };
+}
+
+/** How many disks of a species of n are placed in their region at contrast c (the rest start uniformly). */
+export function placedCount(n: number, contrast: number): number {
+  return n - Math.round((1 - contrast) * n);
 }
 
 /**
@@ -75,9 +88,16 @@ export function slabGeometry(N: number, nCold: number, L: number): SlabGeometry 
  */
 export function slabStart(x: Float64Array, cold: ArrayLike<number>, g: SlabGeometry): void {
   const { L, width: w } = g;
+  // At contrast c < 1 the first (1 - c) of each species (in index order) keep their uniform positions.
+  const freeCold = g.nCold - placedCount(g.nCold, g.contrast),
+    freeHot = g.N - g.nCold - placedCount(g.N - g.nCold, g.contrast);
+  let seenCold = 0,
+    seenHot = 0;
   for (let a = 0; a < cold.length; a++) {
     const u = x[2 * a] - L * Math.floor(x[2 * a] / L);
-    x[2 * a] = cold[a] ? (u * w) / L : w + (u * (L - w)) / L;
+    if (cold[a]) {
+      if (seenCold++ >= freeCold) x[2 * a] = (u * w) / L;
+    } else if (seenHot++ >= freeHot) x[2 * a] = w + (u * (L - w)) / L;
   }
 }
 
@@ -144,6 +164,7 @@ export function slabStartStructure(
   nCold: number,
   modes: { nx: ArrayLike<number>; ny: ArrayLike<number>; shell: ArrayLike<number> },
   shell = 0,
+  contrast = 1,
 ): number {
   const x = nCold / N;
   let sum = 0,
@@ -152,25 +173,36 @@ export function slabStartStructure(
     if (modes.shell[k] !== shell) continue;
     count++;
     const n = modes.nx[k];
-    sum += modes.ny[k] !== 0 || n === 0 ? x * (1 - x) : stripeMode(N, nCold, n);
+    sum += modes.ny[k] !== 0 || n === 0 ? x * (1 - x) : stripeMode(N, nCold, n, contrast);
   }
   if (count === 0) throw new ModelError(`slab: no wavevector in shell ${shell}`);
   return sum / count;
 }
 
 /**
+ * The study's S_cc(q -> 0) (the smallest shell of wavevectors up to qMax = pi / range in a box of side L) expected at
+ * the separated start: slabStartStructure over that shell.
+ */
+export function slabStartLowQ(N: number, nCold: number, L: number, range: number, contrast = 1): number {
+  return slabStartStructure(N, nCold, wavevectors([L, L], Math.PI / range), 0, contrast);
+}
+
+/**
  * The expectation of S_cc of the mode (2 pi n / L, 0) across the slab at the separated start (slabStartStructure):
  * (1/N)(|sum_j w_j f_j|^2 + sum_j w_j^2 (1 - |f_j|^2)), f_j the characteristic function of disk j's position along x.
  */
-export function stripeMode(N: number, nCold: number, n = 1): number {
+export function stripeMode(N: number, nCold: number, n = 1, contrast = 1): number {
   const x = nCold / N,
     nHot = N - nCold;
-  // Characteristic functions about the slab's centre x0 = w / 2 (real: both regions are symmetric about x0).
+  // Characteristic functions about the slab's centre x0 = w / 2 (real: both regions are symmetric about x0); a disk
+  // left uniform (contrast < 1) has f = 0.
   const s = Math.sin(Math.PI * n * x);
   const fc = s / (Math.PI * n * x),
     fh = -s / (Math.PI * n * (1 - x));
-  const mean = nCold * (1 - x) * fc - nHot * x * fh;
-  const variance = nCold * (1 - x) ** 2 * (1 - fc * fc) + nHot * x * x * (1 - fh * fh);
+  const pc = placedCount(nCold, contrast),
+    ph = placedCount(nHot, contrast);
+  const mean = pc * (1 - x) * fc - ph * x * fh;
+  const variance = (1 - x) ** 2 * (pc * (1 - fc * fc) + (nCold - pc)) + x * x * (ph * (1 - fh * fh) + (nHot - ph));
   return (mean * mean + variance) / N;
 }
 

@@ -219,6 +219,14 @@ export const demixingSchema = z.object({
     default: "random",
     section: SIM,
   }),
+  slabContrast: quantity({
+    describe:
+      "with --start slab: the fraction of each species placed in its region (the rest start uniformly); 1 is a pure stripe, a weaker one sharpens where the mixture separates",
+    unit: "1",
+    default: 1,
+    range: { min: 0, max: 1, exclusiveMin: true },
+    section: SIM,
+  }),
   entropyProduction: toggle({
     describe:
       "also report the entropy production rate of the whole system (Stratonovich; carries a time-step bias, noted, at large dt)",
