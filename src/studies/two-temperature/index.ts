@@ -13,6 +13,7 @@ export * from "./demixing.js";
 export * from "./demixingFigures.js";
 export * from "./demixingTheory.js";
 export * from "./demixingSlab.js";
+export * from "./demixingSlabFigures.js";
 export * from "./figures.js";
 export * from "./polymer.js";
 export * from "./polymerFigures.js";
