@@ -1202,7 +1202,7 @@ export const DEMIXING_SLAB_SETTINGS = {
     sampleInterval: 50,
     replicas: 8,
   },
-  quick: { profileN: 100, sizes: [60, 100], dissolveSizes: [60, 100], time: 200, sampleInterval: 10, replicas: 4 },
+  quick: { profileN: 100, sizes: [60, 100], dissolveSizes: [60, 100], time: 120, sampleInterval: 10, replicas: 4 },
   ratios: [1, 3, 100],
   phi: 0.4,
 } as const;
