@@ -80,7 +80,7 @@ import { checkSimulationWork } from "../cost.js";
 import { runAll, type RunContext } from "../parallel.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { defaultsOf, rangesOf } from "../schema.js";
-import { MIXED_BOUNDS } from "./demixingBounds.js";
+import { MIXED_BOUNDS, type DemixingVerdict } from "./demixingBounds.js";
 import {
   reduceSlab,
   SLAB_SAMPLE_SIZE,
@@ -94,6 +94,7 @@ import {
 import { demixingSchema } from "./parameters.js";
 
 export { MIXED_BOUNDS };
+export type { DemixingVerdict };
 
 // ---------------------------------------------------------------------------
 // Parameters and model
@@ -1188,11 +1189,6 @@ export async function runDemixing(
 // ---------------------------------------------------------------------------
 // Mixed, correlated or separating: the finite-size and time criterion
 
-/**
- * "unresolved": the tests at 4 normal standard errors and at the Student-t thresholds of their few values disagree
- * (a difference of 4-32 error bars from 4 replicas, say): the data do not decide between the verdicts.
- */
-export type DemixingVerdict = "mixed" | "correlated" | "separating" | "unresolved";
 
 /** What a run of the criterion contributes: its size, S_cc(q -> 0) and the growth of L. */
 export type DemixingCriterionRun = Pick<

@@ -30,7 +30,7 @@ import { ModelError } from "../../errors.js";
 import { meanOfIndependent, type Measured } from "../../stochastic/statistics.js";
 import { wavevectors } from "../../stochastic/structureFactor.js";
 import { resolvedStandardErrors } from "../../studentT.js";
-import type { DemixingVerdict } from "./demixing.js";
+import type { DemixingVerdict } from "./demixingBounds.js";
 
 /** How a demixing run starts: uniformly random positions (a mixed state) or the cold disks in a slab. */
 export type DemixingStart = "random" | "slab";

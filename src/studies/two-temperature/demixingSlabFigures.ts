@@ -6,7 +6,8 @@
  */
 import { linePanel, panelFigure, type Series } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
-import type { DemixingParams, DemixingVerdict, MeasuredValue } from "./demixing.js";
+import type { DemixingParams, MeasuredValue } from "./demixing.js";
+import type { DemixingVerdict } from "./demixingBounds.js";
 import { SLAB_BOUNDS, slabStartLowQ, type DemixingSlab, type SlabVerdict } from "./demixingSlab.js";
 
 const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
