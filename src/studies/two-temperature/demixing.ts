@@ -968,7 +968,7 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
         Array.from({ length: seriesLength }, (_, k) => k * l.sampleSteps * p.dt),
         l.burnSamples + 1,
         l.slab,
-        p.Thot,
+        { Thot: p.Thot, Tcold: p.Tcold },
         (r, k) => all[r * P + at.sq + k * l.shells],
       )
     : undefined;

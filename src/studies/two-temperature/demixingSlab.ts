@@ -20,10 +20,12 @@
  * and the cold and hot disks per bin across the box (the composition profile). The late values are the mean over the
  * last quarter of each replica's production samples, one value per replica (error bars over replicas).
  *
- * The slab test (classifySlab): "persists" when m stays above SLAB_BOUNDS.persistAmplitude, h below
- * SLAB_BOUNDS.hotExcluded and kappa above 1, each at the Student-t threshold of its replicas, after at least the
- * hot disks' interdiffusion time (L / 2 pi)^2 / T_hot (the time in which a mixture's hot disks would have filled the
- * slab); "dissolves" when m has fallen below SLAB_BOUNDS.dissolvedAmplitude at that threshold; otherwise "undecided".
+ * The slab test (classifySlab): "persists" when r stays at least SLAB_BOUNDS.retention, h at most
+ * SLAB_BOUNDS.hotExcluded and kappa above 1, each at the Student-t threshold of its replicas, with the late window
+ * after the cold disks' interdiffusion time (L / 2 pi)^2 / T_cold: a mixed or correlated slab dissolves within one to
+ * two of these (measured at T_hot / T_cold = 1, 3 and 10; at 10 the slab stays compressed with the hot disks kept
+ * out for a few hot-disk interdiffusion times (L / 2 pi)^2 / T_hot and then dissolves). "dissolves" when r is at most
+ * SLAB_BOUNDS.retention and the slab has expanded; otherwise "undecided".
  * Browser-safe, pure.
  */
 import { ModelError } from "../../errors.js";
@@ -47,7 +49,8 @@ export const SLAB_LATE_FRACTION = 0.25;
  * the composition mode at least 0.25 (a composition contrast across the slab of at least half the pure stripe's: r
  * goes as the contrast squared), the hot disks' density in the slab's core at most half their mean (h <= 0.5), and
  * the slab compressed (kappa > 1): a mixture whose cold disks were merely arrested keeps kappa at 1 and lets the hot
- * disks fill the core (h -> 1) within the hot disks' interdiffusion time. "dissolves": r at most 0.25 and the slab
+ * disks fill the core (h -> 1); neither is enough on its own before the cold disks' interdiffusion time (a slab at
+ * T_hot / T_cold = 10 shows both and dissolves later). "dissolves": r at most 0.25 and the slab
  * expanded (kappa < 1: its cold disks spread out, as they do in a mixture, where kappa -> x).
  */
 export const SLAB_BOUNDS = Object.freeze({ retention: 0.25, hotExcluded: 0.5, compressed: 1 });
@@ -212,8 +215,13 @@ export interface DemixingSlab {
   width: number;
   centre: number;
   boxSide: number;
-  /** The hot disks' interdiffusion time (L / 2 pi)^2 / T_hot: the slab test decides only after it. */
+  /** The hot disks' interdiffusion time (L / 2 pi)^2 / T_hot. */
   hotTime: number;
+  /**
+   * The cold disks' interdiffusion time (L / 2 pi)^2 / T_cold: a mixed or correlated slab dissolves within one to two
+   * of these (measured at T_hot / T_cold = 1, 3, 10), so "persists" needs the late window to start after it.
+   */
+  coldTime: number;
   /** Sampling times (burn-in included) and, at each, m, h, kappa: mean over replicas and the standard error. */
   time: number[];
   amplitude: number[];
@@ -257,7 +265,7 @@ export function classifySlab(s: DemixingSlab): { verdict: SlabVerdict; reasons: 
   const lo = (v: Measured & { batches: number }) => v.value - resolvedStandardErrors(v.batches) * v.error;
   const hi = (v: Measured & { batches: number }) => v.value + resolvedStandardErrors(v.batches) * v.error;
   const f = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
-  const long = s.lateFrom >= s.hotTime;
+  const long = s.lateFrom >= s.coldTime;
   const finite = [r, h, k].every((v) => Number.isFinite(v.error) && v.error >= 0 && v.batches >= 2);
   const persists =
     finite &&
@@ -272,8 +280,8 @@ export function classifySlab(s: DemixingSlab): { verdict: SlabVerdict; reasons: 
     `slab start: the composition mode across the slab keeps r = ${f(r.value)} ± ${f(r.error)} of the stripe's (1 at the start, 0 once dissolved; bound ${SLAB_BOUNDS.retention}) over t = ${f(s.lateFrom)} to the end, at ${f(t)} error bars`,
     `hot disks in the slab's core at h = ${f(h.value)} ± ${f(h.error)} of their mean density (excluded: at most ${SLAB_BOUNDS.hotExcluded}); cold density kappa = ${f(k.value)} ± ${f(k.error)} of the start's (compressed above 1, expanded below)`,
     long
-      ? `the late window starts after the hot disks' interdiffusion time (L/2 pi)^2/T_hot = ${f(s.hotTime)}`
-      : `the late window starts at ${f(s.lateFrom)}, before the hot disks' interdiffusion time ${f(s.hotTime)}: a persisting slab decides nothing yet`,
+      ? `the late window starts after the cold disks' interdiffusion time (L/2 pi)^2/T_cold = ${f(s.coldTime)}`
+      : `the late window starts at ${f(s.lateFrom)}, before the cold disks' interdiffusion time (L/2 pi)^2/T_cold = ${f(s.coldTime)} (a mixed slab dissolves within one to two of these): a persisting slab decides nothing yet`,
   ];
   return { verdict, reasons };
 }
@@ -288,7 +296,7 @@ export function reduceSlab(
   times: readonly number[],
   firstProduction: number,
   g: SlabGeometry,
-  Thot: number,
+  temperatures: { Thot: number; Tcold: number },
   lowQ: (replica: number, sample: number) => number,
 ): DemixingSlab {
   const amplitude: number[] = [],
@@ -370,7 +378,8 @@ export function reduceSlab(
     width: g.width,
     centre: g.centre,
     boxSide: g.L,
-    hotTime: (g.L / (2 * Math.PI)) ** 2 / Thot,
+    hotTime: (g.L / (2 * Math.PI)) ** 2 / temperatures.Thot,
+    coldTime: (g.L / (2 * Math.PI)) ** 2 / temperatures.Tcold,
     time: [...times],
     amplitude,
     amplitudeError,

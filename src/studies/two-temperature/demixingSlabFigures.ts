@@ -195,6 +195,11 @@ export function demixingSlabFigure(d: DemixingSlabFigureData): Figure {
     }),
   );
   const rate = (r: DemixingSlabRun) => `${fmt(r.parameters.time)}`;
+  // The cold disks' interdiffusion time of the largest ratio's largest slab run: what "persists" would need.
+  const slowest = d.runs
+    .filter((r) => r.slab)
+    .reduce((a, b) => (b.slab!.coldTime > a.slab!.coldTime ? b : a), profileRuns[0]);
+  const coldNote = ` (${fmt(slowest.slab!.coldTime)} at T_hot/T_cold = ${fmt(ratioOf(slowest.parameters))}, N = ${slowest.parameters.N})`;
   const top = d.verdicts.find((v) => v.combined !== undefined);
   return panelFigure({
     name: "fig10-demixing-slab",
@@ -204,7 +209,7 @@ export function demixingSlabFigure(d: DemixingSlabFigureData): Figure {
       `Slab start: the cold disks in a stripe across the periodic box, the hot ones in the rest, same density. (a) Cold fraction in 16 bins across the box (box frame, replicas pooled) at an early and the last time; ` +
       `(b) retention r = (S_n − x(1 − x))/(S_stripe − x(1 − x)) of the composition mode across the slab (mean ± standard error over replicas); ` +
       `(c) S_cc at the smallest |q| over N: slab start over the last quarter of the run, random start over the same window; a separated state keeps S_cc(q_min) ∝ N, a mixture x(1 − x). ` +
-      `Slab test: persists when r ≥ ${SLAB_BOUNDS.retention}, the hot disks' density in the slab's core ≤ ${SLAB_BOUNDS.hotExcluded} of their mean and the slab compressed, at the Student-t threshold of the replicas, after the hot disks' interdiffusion time; dissolves when r ≤ ${SLAB_BOUNDS.retention} and the slab has expanded. ` +
+      `Slab test: persists when r ≥ ${SLAB_BOUNDS.retention}, the hot disks' density in the slab's core ≤ ${SLAB_BOUNDS.hotExcluded} of their mean and the slab compressed, at the Student-t threshold of the replicas, after the cold disks' interdiffusion time (L/2π)²/T_cold${coldNote}; dissolves when r ≤ ${SLAB_BOUNDS.retention} and the slab has expanded. ` +
       (top ? `Both starts at T_hot/T_cold = ${fmt(top.ratio)}: ${top.combined}. ` : "") +
       `Method: docs/studies/two-temperature.md, "The separated start".`,
     panels,
