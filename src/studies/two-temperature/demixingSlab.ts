@@ -12,9 +12,13 @@
  *    normal, x0 = w / 2 the slab's centre: its expectation is 1 for the stripe (any compression of the slab by a
  *    factor kappa changes it by a few percent: sin(pi u) / (4 u (1 - u)) for a slab of width u L, x = 1/2) and 0 for
  *    any state invariant under translation (the random start, a dissolved slab): a signed, unbiased measure, unlike
- *    S_cc >= 0;
- *  - the hot exclusion h: the hot disks' density in the slab's core (|x - x0| < SLAB_CORE w / 2) over their mean
- *    density N_hot / L^2: 0 at the start, 1 when the hot disks have interdiffused, about 0 when they are kept out;
+ *    S_cc >= 0 (it falls when the slab drifts);
+ *  - the retention r = (S_n - x(1 - x)) / (S_stripe - x(1 - x)) of the same mode, S_n = (1/N)|sum_j (c_j - x)
+ *    exp(i q1 x_j)|^2 and S_stripe its expectation at the start (stripeMode): 1 at the start, 0 in expectation once
+ *    dissolved, blind to a drift; the slab test reads r;
+ *  - the hot exclusion h: the hot disks' density in the slab's core (within SLAB_CORE w / 2 of the slab's present
+ *    centre, the phase of the mode) over their mean density N_hot / L^2: 0 at the start, 1 when the hot disks have
+ *    interdiffused (about 0.85 at N = 100-200: the core follows the mode's own fluctuation), small when kept out;
  *  - the compression kappa: the cold disks' density in the core over the start's N_cold / (w L): 1 at the start,
  *    x = N_cold / N once dissolved, above 1 when the hot gas has compressed the slab;
  * and the cold and hot disks per bin across the box (the composition profile). The late values are the mean over the
