@@ -407,6 +407,8 @@ export function checkpointParameters(plan: Plan): CheckpointParameters {
       pairHeat: o.pairHeat ?? null,
       covariance: o.covariance ?? null,
       fused: plan.kernel !== null,
+      // Only when set: checkpoints written before the option existed stay valid for runs without it.
+      ...(o.noise === "counter" ? { noise: "counter" } : {}),
       fields: plan.fields.map((f) => ({ coordinates: f.coordinates, bins: f.bins, range: f.range })),
     },
   };

@@ -126,6 +126,18 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
     ],
     ["overdamped network, Heun with Stratonovich fluxes", chain("overdamped"), heun({ dt: 0.02 }), {}],
     ["two overdamped particles, the fused Heun kernel (pairKernel.ts)", ratchet, heun({ dt: 0.001 }), {}],
+    [
+      "two overdamped particles, counter noise (generic Heun)",
+      ratchet,
+      heun({ dt: 0.001 }),
+      { noise: "counter" as const },
+    ],
+    [
+      "underdamped network, counter noise (generic BAOAB)",
+      chain("underdamped"),
+      baoab({ dt: 0.05 }),
+      { noise: "counter" as const },
+    ],
   ])("%s", async (_, model, scheme, extra) => {
     const options: SimulationOptions = { time: 40, seed: 11, replicas: 3, ...extra };
     const { whole, restarted, segmented, checkpoint } = await splitAndWhole(model, scheme, options, 333);

@@ -14,7 +14,7 @@ import type { FluxEstimator } from "../../stochastic/linear.js";
 import type { PairHeatRule } from "../../stochastic/pairHeat.js";
 import { describePairHeatChoice, type PairHeatChoice } from "../../stochastic/pairHeatChoice.js";
 import { describePairHeat } from "../../stochastic/stateHeat.js";
-import type { SimulationOptions, SimulationResult } from "../../stochastic/run.js";
+import type { NoiseStream, SimulationOptions, SimulationResult } from "../../stochastic/run.js";
 import { simulateAndVerify } from "../../verify/simulation.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
@@ -48,6 +48,7 @@ interface RawOptions {
   sampleEvery?: string;
   fluxEstimator?: string;
   pairHeat?: string;
+  noise?: string;
   field: string[];
   fieldRange?: string;
   bins?: string;
@@ -96,6 +97,9 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
   if (o.pairHeat !== undefined && !["state", "exact", "trapezoid"].includes(o.pairHeat)) {
     throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (state, exact or trapezoid)`);
   }
+  if (o.noise !== undefined && !["stream", "counter"].includes(o.noise)) {
+    throw new ModelError(`unknown noise '${o.noise}' (stream or counter)`);
+  }
   const recording = parseRecording(o, replicas, argv);
   return {
     recording,
@@ -111,6 +115,7 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
     scheme,
     fluxEstimator: o.fluxEstimator as FluxEstimator | undefined,
     pairHeat: o.pairHeat as PairHeatRule | undefined,
+    noise: o.noise as NoiseStream | undefined,
     fields: parseFields(o.field, o.fieldRange, bins),
   };
 }
@@ -310,6 +315,10 @@ export function simulateCommand(): Command {
       "overdamped particles: state (state function; default where pair forces are continuous), exact (each pair's heats sum to its energy change; default where they jump) or trapezoid",
     )
     .option(
+      "--noise <stream>",
+      "the Gaussian numbers: stream (default) or counter (each coordinate's number a function of seed, replica, step and coordinate: the same statistics, other numbers)",
+    )
+    .option(
       "--field <a,b>",
       "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
       (v: string, acc: string[]) => [...acc, v],
@@ -355,6 +364,7 @@ export function simulateCommand(): Command {
         sampleEvery: o.sampleEvery,
         fluxEstimator: o.fluxEstimator,
         pairHeat: o.pairHeat,
+        ...(o.noise !== undefined ? { noise: o.noise } : {}),
         fields: o.fields,
       };
       const workers = o.workers ?? (o.replicas > 1 ? defaultWorkers() : 1);
