@@ -66,7 +66,14 @@ import { choosePairHeat, stateHeatProblem } from "./stateHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
 import { CounterRng } from "./counterRng.js";
-import { MAX_SPLIT_THREADS, splitConfig, splitIntegrator, splitRefusal, type SplitConfig } from "./splitDisks.js";
+import {
+  MAX_SPLIT_THREADS,
+  splitConfig,
+  splitIntegrator,
+  splitReady,
+  splitRefusal,
+  type SplitConfig,
+} from "./splitDisks.js";
 import {
   beyondLimit,
   biasOrder,
@@ -1089,6 +1096,7 @@ export async function simulate(
   const spec = simulationSpec(problem, scheme, options);
   const plan = prepareEnsemble(spec) as Plan;
   await run.onPlan?.(plan);
+  if (plan.split) await splitReady(plan.split.threads);
   return reduceSimulation(plan, await (run.execute ? run.execute(spec, plan) : runPrepared(spec, plan, run)));
 }
 

@@ -458,10 +458,23 @@ export function serialExecutor(config: SplitConfig): SplitExecutor {
 
 /** Makes the executor of a split run with threads: src/workers/splitThreads.ts registers the Node one. */
 let threadedExecutor: ((config: SplitConfig) => SplitExecutor) | null = null;
+let prepareThreads: ((threads: number) => Promise<void>) | null = null;
 
-/** Registers the executor that runs the shares on threads (Node: src/workers/splitThreads.ts). */
-export function registerSplitExecutor(make: ((config: SplitConfig) => SplitExecutor) | null): void {
+/**
+ * Registers the executor that runs the shares on threads (Node: src/workers/splitThreads.ts) and what gets its threads
+ * started (splitReady); null: none (the shares run one after another).
+ */
+export function registerSplitExecutor(
+  make: ((config: SplitConfig) => SplitExecutor) | null,
+  prepare: ((threads: number) => Promise<void>) | null = null,
+): void {
   threadedExecutor = make;
+  prepareThreads = prepare;
+}
+
+/** Resolves when a split run on `threads` threads will find its threads started (simulate awaits it). */
+export async function splitReady(threads: number): Promise<void> {
+  if (threads > 1 && prepareThreads !== null) await prepareThreads(threads);
 }
 
 /** The executor for a split run: on threads when one is registered and threads > 1, else serial. */

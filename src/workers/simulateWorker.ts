@@ -16,6 +16,8 @@ import {
 import { runSegment, type SegmentResult, type SegmentTask } from "../stochastic/segments.js";
 import type { Plan } from "../stochastic/run.js";
 import "./kinds.js";
+// Split runs (SimulationOptions.threads) in a pool worker run their shares on helper threads of their own.
+import "./splitThreads.js";
 
 export interface BlockTask {
   runId: string;

@@ -17,6 +17,7 @@ import { describePairHeat } from "../../stochastic/stateHeat.js";
 import type { NoiseStream, SimulationOptions, SimulationResult } from "../../stochastic/run.js";
 import { simulateAndVerify } from "../../verify/simulation.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
+import "../../workers/splitThreads.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
@@ -49,6 +50,7 @@ interface RawOptions {
   fluxEstimator?: string;
   pairHeat?: string;
   noise?: string;
+  threads?: string;
   field: string[];
   fieldRange?: string;
   bins?: string;
@@ -83,6 +85,7 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
   })!;
   const replicas = numberOption(o.replicas ?? "1", "--replicas", { integer: true, min: 1 })!;
   const workers = workersOption(o.workers);
+  const threads = numberOption(o.threads, "--threads", { integer: true, min: 1, max: 8 });
   const burnIn = numberOption(o.burnIn, "--burn-in", { min: 0 });
   const batches = numberOption(o.batches, "--batches", { integer: true, min: 1 });
   const sampleEvery = numberOption(o.sampleEvery, "--sample-every", { integer: true, min: 1 });
@@ -116,6 +119,7 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
     fluxEstimator: o.fluxEstimator as FluxEstimator | undefined,
     pairHeat: o.pairHeat as PairHeatRule | undefined,
     noise: o.noise as NoiseStream | undefined,
+    threads,
     fields: parseFields(o.field, o.fieldRange, bins),
   };
 }
@@ -319,6 +323,10 @@ export function simulateCommand(): Command {
       "the Gaussian numbers: stream (default) or counter (each coordinate's number a function of seed, replica, step and coordinate: the same statistics, other numbers)",
     )
     .option(
+      "--threads <T>",
+      "split each replica's system across T threads (1-8; 2D overdamped soft disks): bit-identical for every T, counter noise",
+    )
+    .option(
       "--field <a,b>",
       "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
       (v: string, acc: string[]) => [...acc, v],
@@ -365,9 +373,11 @@ export function simulateCommand(): Command {
         fluxEstimator: o.fluxEstimator,
         pairHeat: o.pairHeat,
         ...(o.noise !== undefined ? { noise: o.noise } : {}),
+        ...(o.threads !== undefined ? { threads: o.threads } : {}),
         fields: o.fields,
       };
-      const workers = o.workers ?? (o.replicas > 1 ? defaultWorkers() : 1);
+      // A split run's threads are the cores' work already: its replicas run one after another unless --workers.
+      const workers = o.workers ?? (o.replicas > 1 && o.threads === undefined ? defaultWorkers() : 1);
       const bar = progressBar(raw.progress);
       let done = 0,
         total = 0;
