@@ -215,6 +215,10 @@ export interface SimulationResult {
   pairHeat?: PairHeatRule;
   /** When the model left the pair heat open: what the choice between state and trapezoid weighed (pairHeatChoice.ts). */
   pairHeatChoice?: PairHeatChoice;
+  /** "counter" when the run drew counter-based noise (SimulationOptions.noise, or a split run); absent: the default. */
+  noise?: "counter";
+  /** True for a split run (SimulationOptions.threads: the same numbers for every number of threads). */
+  split?: boolean;
   /** What the time-step rules of `reliable` were applied with (reliability.ts). */
   timeStep: TimeStepFacts;
   /** Each estimate's statistical verdict before the time-step rules, for callers that know its bias (src/verify). */
@@ -1048,6 +1052,8 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
     ...(plan.fluxEstimator !== undefined ? { fluxEstimator: plan.fluxEstimator } : {}),
     ...(plan.pairHeat !== undefined ? { pairHeat: choice?.rule ?? plan.pairHeat } : {}),
     ...(choice ? { pairHeatChoice: choice } : {}),
+    ...(plan.counterNoise ? { noise: "counter" as const } : {}),
+    ...(plan.split ? { split: true } : {}),
     timeStep,
     statistical,
     planWarnings: [...plan.warnings],

@@ -83,8 +83,20 @@ export const Ctl = {
   Size: 8,
 } as const;
 
-function cellsPerAxis(c: SplitConfig): [number, number] {
-  return [Math.floor(c.box[0] / c.range), Math.floor(c.box[1] / c.range)];
+/**
+ * Cells per axis: as many as fit cells no smaller than the pair range, but at most about 4 per particle (a sparse
+ * system in a large box would otherwise get memory for empty cells without bound; larger cells cover the range too).
+ */
+export function cellsPerAxis(c: { n: number; box: [number, number]; range: number }): [number, number] {
+  let nx = Math.floor(c.box[0] / c.range),
+    ny = Math.floor(c.box[1] / c.range);
+  const most = 4 * c.n + 9;
+  if (nx * ny > most) {
+    const shrink = Math.sqrt((nx * ny) / most);
+    nx = Math.max(3, Math.floor(nx / shrink));
+    ny = Math.max(3, Math.min(ny, Math.floor(most / nx)));
+  }
+  return [nx, ny];
 }
 
 function layout(c: SplitConfig): Layout {
@@ -134,6 +146,11 @@ export class SplitKernel {
   private readonly hx: number;
   private readonly hy: number;
   private readonly chunks: number;
+  /** A cell's neighbour runs (forces): cell-order ranges and the image shift of each (per thread: its own kernel). */
+  private readonly segLo = new Int32Array(6);
+  private readonly segHi = new Int32Array(6);
+  private readonly segX = new Float64Array(6);
+  private readonly segY = new Float64Array(6);
 
   constructor(
     readonly config: SplitConfig,
@@ -352,9 +369,10 @@ export class SplitKernel {
   }
 
   /**
-   * Forces on the particles at own cell-order positions [lo, hi): each summed over the 9 cells of its stencil (rows
-   * below, at and above; columns left, at, right), positions increasing within each, into out at the particle's id;
-   * with `energy`, half of each pair energy per particle, summed per chunk of positions.
+   * Forces on the particles at own cell-order positions [lo, hi), into out at each particle's id; with `energy`, half
+   * of each pair energy per particle, summed per chunk of positions. A particle's neighbours are those of its cell's
+   * stencil, taken as runs of consecutive cell-order positions (segments: the three cells of a row are contiguous in
+   * the cell order unless the row wraps, so 3 to 6 runs), made once per cell; within each run, increasing position.
    */
   private forces(out: Float64Array, energy: boolean, t: number): void {
     const [lo, hi] = this.share(t);
@@ -372,54 +390,81 @@ export class SplitKernel {
       start = this.start,
       cellOf = this.cellOf,
       en = this.energy;
+    const segLo = this.segLo,
+      segHi = this.segHi,
+      segX = this.segX,
+      segY = this.segY;
+    let nseg = 0,
+      current = -1;
     let chunkSum = 0;
     for (let q = lo; q < hi; q++) {
       const i = ids[q];
+      const cell = cellOf[i];
+      if (cell !== current) {
+        current = cell;
+        const cy = Math.floor(cell / nx),
+          cx = cell - cy * nx;
+        nseg = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          let ry = cy + dy,
+            sy = 0;
+          if (ry < 0) {
+            ry += ny;
+            sy = -Ly;
+          } else if (ry >= ny) {
+            ry -= ny;
+            sy = Ly;
+          }
+          const row = ry * nx;
+          if (cx === 0) {
+            // the row's last cell (an image to the left), then cells 0 and 1
+            segLo[nseg] = start[row + nx - 1];
+            segHi[nseg] = start[row + nx];
+            segX[nseg] = -Lx;
+            segY[nseg++] = sy;
+            segLo[nseg] = start[row];
+            segHi[nseg] = start[row + 2];
+            segX[nseg] = 0;
+            segY[nseg++] = sy;
+          } else if (cx === nx - 1) {
+            segLo[nseg] = start[row + cx - 1];
+            segHi[nseg] = start[row + nx];
+            segX[nseg] = 0;
+            segY[nseg++] = sy;
+            segLo[nseg] = start[row];
+            segHi[nseg] = start[row + 1];
+            segX[nseg] = Lx;
+            segY[nseg++] = sy;
+          } else {
+            segLo[nseg] = start[row + cx - 1];
+            segHi[nseg] = start[row + cx + 2];
+            segX[nseg] = 0;
+            segY[nseg++] = sy;
+          }
+        }
+      }
       const xi = s[2 * q],
         yi = s[2 * q + 1];
-      const cell = cellOf[i];
-      const cy = Math.floor(cell / nx),
-        cx = cell - cy * nx;
       let fx = 0,
         fy = 0,
         e = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        let ry = cy + dy,
-          sy = 0;
-        if (ry < 0) {
-          ry += ny;
-          sy = -Ly;
-        } else if (ry >= ny) {
-          ry -= ny;
-          sy = Ly;
-        }
-        for (let dx = -1; dx <= 1; dx++) {
-          let rx = cx + dx,
-            sx = 0;
-          if (rx < 0) {
-            rx += nx;
-            sx = -Lx;
-          } else if (rx >= nx) {
-            rx -= nx;
-            sx = Lx;
-          }
-          const c = ry * nx + rx;
-          const end = start[c + 1];
-          for (let p = start[c]; p < end; p++) {
-            if (p === q) continue;
-            const ddx = xi - (s[2 * p] + sx),
-              ddy = yi - (s[2 * p + 1] + sy);
-            const r2 = ddx * ddx + ddy * ddy;
-            if (r2 < l2) {
-              const r = Math.sqrt(r2);
-              const g = 1 - r * il;
-              if (r > 0) {
-                const a = (kl * g) / r;
-                fx += a * ddx;
-                fy += a * ddy;
-              }
-              e += g * g;
+      for (let g = 0; g < nseg; g++) {
+        const bx = xi - segX[g],
+          by = yi - segY[g];
+        const end = segHi[g];
+        for (let p = segLo[g]; p < end; p++) {
+          const ddx = bx - s[2 * p],
+            ddy = by - s[2 * p + 1];
+          const r2 = ddx * ddx + ddy * ddy;
+          if (r2 < l2 && p !== q) {
+            const r = Math.sqrt(r2);
+            const u = 1 - r * il;
+            if (r > 0) {
+              const a = (kl * u) / r;
+              fx += a * ddx;
+              fy += a * ddy;
             }
+            e += u * u;
           }
         }
       }

@@ -7,7 +7,7 @@ import { validateParticles } from "../../src/model/particles.js";
 import { eulerMaruyama, heun } from "../../src/stochastic/integrators.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import { simulateSync } from "../../src/stochastic/run.js";
-import { Phase, serialExecutor, splitConfig } from "../../src/stochastic/splitDisks.js";
+import { cellsPerAxis, Phase, serialExecutor, splitConfig } from "../../src/stochastic/splitDisks.js";
 import { ModelError } from "../../src/errors.js";
 
 /** Metzger's hot/cold mixture of soft disks (area fraction 0.4) with N disks in a rectangular box. */
@@ -78,6 +78,14 @@ describe("the split kernel", () => {
     }
     expect(largest).toBeGreaterThan(1);
     expect(worst).toBeLessThan(1e-12 * largest);
+  });
+
+  it("a sparse system in a huge box gets at most about 4 cells per particle, each no smaller than the range", () => {
+    const [nx, ny] = cellsPerAxis({ n: 100, box: [1e5, 3e4], range: 1 });
+    expect(nx * ny).toBeLessThanOrEqual(409);
+    expect(1e5 / nx).toBeGreaterThanOrEqual(1);
+    expect(cellsPerAxis({ n: 10, box: [3.5, 1e6], range: 1 })).toEqual([3, 16]);
+    expect(cellsPerAxis({ n: 10_000, box: [140.1, 140.1], range: 1 })).toEqual([140, 140]);
   });
 });
 

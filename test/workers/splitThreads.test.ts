@@ -2,6 +2,10 @@
 // the same run with its shares run one after another on one thread, to the bit: Heun and Euler-Maruyama, 2 and 3
 // threads, several replicas (each a new buffer handed to the same helpers), two runs alternating on one helper set.
 // Needs dist/ (the helper script): npm run build.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateParticles } from "../../src/model/particles.js";
 import { eulerMaruyama, heun } from "../../src/stochastic/integrators.js";
@@ -84,5 +88,48 @@ describe("split runs on threads", () => {
     expect(Array.from(a.kernel.f)).toEqual(Array.from(ref.kernel.f));
     expect(a.kernel.potential()).toBe(ref.kernel.potential());
     expect(b.kernel.potential()).not.toBe(ref.kernel.potential());
+  });
+});
+
+describe("ness simulate --threads", () => {
+  it("prints the same numbers for --threads 1 and 2, says it split, and exits (the helpers do not hold it)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-split-"));
+    try {
+      writeFileSync(
+        join(dir, "disks.yaml"),
+        `kind: particles
+dynamics: overdamped
+dimension: 2
+box: 30
+species:
+  - {name: hot, count: 300, temperature: 0.02}
+  - {name: cold, count: 300, temperature: 0.0002}
+pairs: [{potential: soft, stiffness: 1, range: 1}]
+initial: random
+`,
+      );
+      const run = (...extra: string[]) => {
+        const r = spawnSync(
+          process.execPath,
+          ["bin/ness.js", "simulate", join(dir, "disks.yaml"), "--time", "5", "--dt", "0.1", "--seed", "3", ...extra],
+          { encoding: "utf8", timeout: 60_000 },
+        );
+        expect(r.status).toBe(0);
+        return r.stdout;
+      };
+      const json = (text: string) => {
+        const doc = JSON.parse(text) as Record<string, unknown>;
+        delete doc.command;
+        return doc;
+      };
+      const one = json(run("--threads", "1", "--json")),
+        two = json(run("--threads", "2", "--json"));
+      expect(two).toEqual(one);
+      expect(one.split).toBe(true);
+      expect(one.noise).toBe("counter");
+      expect(run("--threads", "2")).toContain("split across threads (--threads)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -204,6 +204,8 @@ export function simulationJson(r: SimulationResult) {
     timeScale: r.timeScale,
     ...(r.pairHeat !== undefined ? { pairHeat: r.pairHeat } : {}),
     ...(r.pairHeatChoice && finiteChoice(r.pairHeatChoice) ? { pairHeatChoice: r.pairHeatChoice } : {}),
+    ...(r.noise !== undefined ? { noise: r.noise } : {}),
+    ...(r.split ? { split: true } : {}),
     exact: r.exact,
     // Only finite numbers: an error bar or deviation that cannot be computed is left out (and reliable is false).
     estimates: r.estimates.map((e) => ({
@@ -240,6 +242,9 @@ export function simulationText(r: SimulationResult): string {
   out.push(
     `${r.replicas} replica${r.replicas > 1 ? "s" : ""} x time ${num(r.time)} after burn-in ${num(r.burnIn)}; seed ${r.seed}; ${r.batchesPerReplica} batches per replica; ${r.steps} steps`,
   );
+  if (r.split)
+    out.push("split across threads (--threads): counter-based noise, the same numbers for every thread count");
+  else if (r.noise === "counter") out.push("counter-based noise (--noise counter)");
   const tsName = r.timeScale.kind === "frequency" ? "fastest frequency" : "fastest rate";
   if (r.timeScale.value > 0)
     out.push(
