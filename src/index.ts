@@ -134,7 +134,7 @@ export type { TermField, TermContext } from "./stochastic/forceField.js";
 export type { LangevinSettings, QuadraticObservable } from "./stochastic/langevinEnsemble.js";
 export type { SdeFunctions } from "./stochastic/integrators.js";
 export { Rng } from "./stochastic/rng.js";
-export { CounterRng, counterNormals, counterNormal } from "./stochastic/counterRng.js";
+export { CounterRng } from "./stochastic/counterRng.js";
 
 // checkpoints, segmented runs, trajectories
 export {

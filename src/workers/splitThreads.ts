@@ -158,7 +158,24 @@ export function threadedExecutor(config: SplitConfig): SplitExecutor {
   };
 }
 
-/** Stops every helper thread (tests, benches; the helpers do not keep a process alive anyway). */
+/**
+ * Stops every helper thread of split runs (tests, benches; the helpers do not keep a process alive anyway).
+ *
+ * @example
+ * ```ts
+ * import { validateParticles, heun, simulate } from "ness";
+ * import { closeSplitThreads } from "ness/node";
+ *
+ * const disks = validateParticles({
+ *   kind: "particles", dynamics: "overdamped", dimension: 2, box: 20,
+ *   species: [{ name: "hot", count: 100, temperature: 0.02 }, { name: "cold", count: 100, temperature: 0.0002 }],
+ *   pairs: [{ potential: "soft", stiffness: 1, range: 1 }], initial: "random",
+ * });
+ * const r = await simulate(disks, heun({ dt: 0.1 }), { time: 5, seed: 1, threads: 2, pairHeat: "trapezoid" });
+ * console.log(r.split); // => true
+ * await closeSplitThreads();
+ * ```
+ */
 export async function closeSplitThreads(): Promise<void> {
   const all = [...sets.values()];
   sets.clear();
