@@ -159,6 +159,13 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
     same(restarted.outputs, whole.outputs);
   });
 
+  it("2D soft disks split across 2 threads (splitDisks.ts: counter noise, the kernel's shared arrays)", async () => {
+    const options: SimulationOptions = { time: 12, seed: 4, replicas: 2, batches: 2, covariance: false, threads: 2 };
+    const { whole, restarted, segmented } = await splitAndWhole(disks(2), heun({ dt: 0.1 }), options, 61);
+    same(restarted.outputs, whole.outputs);
+    same(segmented.outputs, whole.outputs);
+  });
+
   it("66 replicas in blocks of 2: a checkpoint between and within replicas of a block", async () => {
     const options: SimulationOptions = { time: 2, seed: 3, replicas: 66, batches: 2 };
     const spec = simulationSpec(chain("underdamped"), baoab({ dt: 0.05 }), options);
