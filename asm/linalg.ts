@@ -679,6 +679,7 @@ export {
   lyapEstimateWork,
   lyapInverseNormEstimate,
   lyapPairCacheSize,
+  lyapSetGemmWork,
   lyapTriangular,
   lyapTriangularWork,
 } from "./lyapunov";

@@ -18,9 +18,9 @@
  * biases are attached by src/verify.
  */
 import { ModelError } from "../errors.js";
-import { checkModel, type Model } from "../model/models.js";
+import { checkModel, type Model } from "../model/modelCheck.js";
 import { describeValue } from "../model/raw.js";
-import type { NetworkModel } from "../model/network.js";
+import type { NetworkModel } from "../model/networkModel.js";
 import type { ParticlesModel } from "../model/particles.js";
 import {
   blockSizeFor,

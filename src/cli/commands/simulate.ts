@@ -21,7 +21,7 @@ import "../../workers/splitThreads.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
-import { readModelFile } from "../modelFile.js";
+import { loadModelFile } from "../input.js";
 import { interruptible } from "../interrupt.js";
 import { numberOption, workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
@@ -367,7 +367,7 @@ export function simulateCommand(): Command {
       // The words as given to main() (commander keeps them on the program), for the provenance of recorded files.
       const argv = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs;
       const o = parseOptions(raw, argv && argv.length > 0 ? argv : process.argv);
-      const model = readModelFile(file);
+      const model = await loadModelFile(file);
       const options: SimulationOptions = {
         time: o.time,
         seed: o.seed,
