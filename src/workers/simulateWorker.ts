@@ -17,6 +17,8 @@ import {
 import { runSegment, type SegmentResult, type SegmentTask } from "../stochastic/segments.js";
 import type { Plan } from "../stochastic/run.js";
 import { MODEL_KINDS } from "./kinds.js";
+// Split runs (SimulationOptions.threads) in a pool worker run their shares on helper threads of their own.
+import "./splitThreads.js";
 
 export interface BlockTask {
   runId: string;

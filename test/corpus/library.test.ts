@@ -413,6 +413,12 @@ const calls: Call[] = [
     'unknown scheme "rk4"',
   ],
   [
+    "simulateSync(noise 'philox')",
+    () => stochastic.simulateSync(net, dt, { ...options, noise: "philox" } as never),
+    ModelError,
+    'noise must be stream or counter, got "philox"',
+  ],
+  [
     "simulateSync(dt in the options)",
     () => stochastic.simulateSync(net, dt, { ...options, dt: 0.01 } as never),
     ModelError,
