@@ -727,6 +727,7 @@ export {
   lyapEstimateWork,
   lyapInverseNormEstimate,
   lyapPairCacheSize,
+  lyapSetGemmWork,
   lyapTriangular,
   lyapTriangularWork,
 } from "./lyapunov";

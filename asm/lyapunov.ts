@@ -9,6 +9,7 @@
 // owns the memory.
 
 import { at as addr, ld as ldd, st as std } from "./common";
+import { gemm } from "./linalg";
 @inline function fma2(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
   return f64x2.add(c, f64x2.mul(a, b));
@@ -322,7 +323,10 @@ function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool
   return true;
 }
 
-/** Doubles of work lyapTriangular needs for order n. */
+/**
+ * Doubles of work lyapTriangular needs for order n (the blocked solve, from BLOCKED_MIN = 128 on, uses at most
+ * PANEL_WORK + n / NB + 68 of them: 277 of 352 at n = 128).
+ */
 export function lyapTriangularWork(n: i32): i32 {
   return 2 * n + 32 + ((n + 1) >> 1);
 }
@@ -349,8 +353,28 @@ export function lyapTriangular(
   return triangular(n, t, ldt, c, ldc, y, ldy, work, mirror);
 }
 
-/** lyapTriangular with the pair cache as set in `cache` and `cacheFill`. */
+/**
+ * lyapTriangular with the pair cache as set in `cache` and `cacheFill`: blocked (lyapBlocked) from BLOCKED_MIN on
+ * when lyapSetGemmWork gave it gemm's workspace, else column block by column block (unblocked).
+ */
 function triangular(
+  n: i32,
+  t: usize,
+  ldt: i32,
+  c: usize,
+  ldc: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  mirror: i32,
+): i32 {
+  if (gemmWork != 0 && n >= BLOCKED_MIN) return blocked(n, t, ldt, c, ldc, y, ldy, work, mirror);
+  blockBase = 0;
+  return unblocked(n, t, ldt, c, ldc, y, ldy, work, mirror);
+}
+
+/** The column-block solve (Level 2: dot products); diagonal blocks numbered from blockBase in the pair cache. */
+function unblocked(
   n: i32,
   t: usize,
   ldt: i32,
@@ -432,7 +456,7 @@ function triangular(
           std(rhs, a * 2 + 1, ldd(y1, p));
         }
       }
-      pairIndex = ((qb * (qb + 1)) >> 1) + pb;
+      pairIndex = (((qb + blockBase) * (qb + blockBase + 1)) >> 1) + pb + blockBase;
       if (!blockPair(t, ldt, p0, pw, q0, qw)) return 0;
       if (pb == qb && qw == 2) {
         // diagonal 2x2 block: symmetric in exact arithmetic
@@ -455,6 +479,199 @@ function triangular(
     }
     qe = q0;
   }
+  if (mirror) {
+    for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) std(y, i * ldy + j, ldd(y, j * ldy + i));
+  }
+  return 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The blocked solve (Level 3): the same equations as the column-block solve, organised by panels of about NB columns
+// (whole diagonal blocks) so that most of the work runs in gemm (asm/linalg.ts), as in the recursive blocked
+// Sylvester/Lyapunov solvers of Jonsson and Kagstrom (RECSY) and LAPACK's dtrsyl3. On Y's upper triangle, with C
+// copied into it, for the panel J = [j0, j1) from the right:
+//   R[0:j1, J] -= Y[0:j1, j1:n] T[J, j1:n]^T + T[0:j1, j1:n] Y[J, j1:n]^T          (two gemm: the solved columns)
+//   T_JJ Y_JJ + Y_JJ T_JJ^T = R_JJ                                                   (unblocked, then mirrored)
+// then the row panels I = [i0, i1) above it, from the bottom:
+//   R[I, J] -= T[I, i1:j1] Y[i1:j1, J]                                               (gemm)
+//   T_II Y_IJ + Y_IJ T_JJ^T = R_IJ                                                   (sylvesterPanel)
+// The flops are those of the column-block solve (about n^3), all but O(n^2 NB) of them in gemm.
+
+/** Target columns of a panel (a panel ends after the diagonal block that reaches NB columns). */
+const NB = 64;
+/** Orders from which triangular() solves by panels. */
+const BLOCKED_MIN = 128;
+/** Doubles at the start of `work` used by a panel's own solves (unblocked on NB + 1 columns, sylvesterPanel). */
+const PANEL_WORK = 208;
+
+let gemmWork: usize = 0; // gemm's packing workspace (0: no blocked solves)
+let blockBase = 0; // index of the first diagonal block of an unblocked sub-solve, for the pair cache
+
+/**
+ * Gives the triangular solves gemm's workspace (gemmWorkBytes() bytes, 16-byte aligned; the TypeScript runtime's
+ * gemmWork) for their blocked form; 0 turns it off (every solve column block by column block).
+ */
+export function lyapSetGemmWork(w: usize): void {
+  gemmWork = w;
+}
+
+/**
+ * T_II Y + Y T_JJ^T = R for the block Y = y[i0:i1, j0:j1] in place (I = [i0, i1) above J = [j0, j1), both runs of
+ * whole diagonal blocks, the first of them the global diagonal blocks bI and bJ), column block by column block from
+ * the right, row block by row block from the bottom. Scratch: the first 2 (NB + 1) + 28 doubles and the i32 starts
+ * at `starts` (NB + 2 of them). False when a block pair is singular.
+ */
+function sylvesterPanel(
+  t: usize,
+  ldt: i32,
+  i0: i32,
+  i1: i32,
+  bI: i32,
+  j0: i32,
+  j1: i32,
+  bJ: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  starts: usize,
+): bool {
+  const y0 = work; // column q0 of Y_IJ (rows i0..i1-1, at 0..iw-1)
+  const y1 = addr(work, NB + 1); // column q0 + 1
+  sys = addr(work, 2 * (NB + 1));
+  rhs = addr(sys, 20);
+  out = addr(rhs, 4);
+  perm = addr(out, 4);
+  // the starts of the diagonal blocks of I (from index 0) and of J (from index NB + 2 on)
+  let nbI = 0;
+  for (let i = i0; i < i1; nbI++) {
+    store<i32>(starts + (<usize>nbI << 2), i);
+    i += i + 1 < i1 && ldd(t, (i + 1) * ldt + i) != 0 ? 2 : 1;
+  }
+  const startsJ = starts + (<usize>(NB + 2) << 2);
+  let nbJ = 0;
+  for (let i = j0; i < j1; nbJ++) {
+    store<i32>(startsJ + (<usize>nbJ << 2), i);
+    i += i + 1 < j1 && ldd(t, (i + 1) * ldt + i) != 0 ? 2 : 1;
+  }
+  let qe = j1;
+  for (let qb = nbJ - 1; qb >= 0; qb--) {
+    const q0 = load<i32>(startsJ + (<usize>qb << 2));
+    const qw = qe - q0;
+    const len = j1 - qe;
+    // right-hand sides: R[p, col] - Y[p, qe:j1] . T[col, qe:j1]
+    const tc0 = addr(t, q0 * ldt + qe);
+    if (qw == 1) {
+      for (let p = i0; p < i1; p++) {
+        let s = ldd(y, p * ldy + q0);
+        if (len > 0) s -= dot(addr(y, p * ldy + qe), tc0, len);
+        std(y0, p - i0, s);
+      }
+    } else {
+      const tc1 = addr(tc0, ldt);
+      for (let p = i0; p < i1; p++) {
+        let s0 = ldd(y, p * ldy + q0), s1 = ldd(y, p * ldy + q0 + 1);
+        if (len > 0) {
+          dot2(addr(y, p * ldy + qe), tc0, tc1, len, out);
+          s0 -= ldd(out, 0);
+          s1 -= ldd(out, 1);
+        }
+        std(y0, p - i0, s0);
+        std(y1, p - i0, s1);
+      }
+    }
+    // back substitution over the row blocks of I from the bottom: - T[p, pe:i1] . Y[pe:i1, col]
+    const QB = bJ + qb;
+    const qq = ldd(t, q0 * ldt + q0);
+    let pe = i1;
+    for (let pb = nbI - 1; pb >= 0; pb--) {
+      const p0 = load<i32>(starts + (<usize>pb << 2));
+      const pw = pe - p0;
+      const plen = i1 - pe;
+      if (pw == 1 && qw == 1) {
+        const v = ldd(y0, p0 - i0) - (plen > 0 ? dot(addr(t, p0 * ldt + pe), addr(y0, pe - i0), plen) : 0);
+        const d = ldd(t, p0 * ldt + p0) + qq;
+        if (d == 0) return false;
+        const x = v / d;
+        std(y0, p0 - i0, x);
+        std(y, p0 * ldy + q0, x);
+        pe = p0;
+        continue;
+      }
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        const tp = addr(t, p * ldt + pe);
+        if (qw == 1) std(rhs, a, ldd(y0, p - i0) - (plen > 0 ? dot(tp, addr(y0, pe - i0), plen) : 0));
+        else if (plen > 0) {
+          dot2(tp, addr(y0, pe - i0), addr(y1, pe - i0), plen, out);
+          std(rhs, a * 2, ldd(y0, p - i0) - ldd(out, 0));
+          std(rhs, a * 2 + 1, ldd(y1, p - i0) - ldd(out, 1));
+        } else {
+          std(rhs, a * 2, ldd(y0, p - i0));
+          std(rhs, a * 2 + 1, ldd(y1, p - i0));
+        }
+      }
+      const PB = bI + pb;
+      pairIndex = ((QB * (QB + 1)) >> 1) + PB;
+      if (!blockPair(t, ldt, p0, pw, q0, qw)) return false;
+      for (let a = 0; a < pw; a++) {
+        const p = p0 + a;
+        const v0 = ldd(out, a * qw);
+        std(y0, p - i0, v0);
+        std(y, p * ldy + q0, v0);
+        if (qw == 2) {
+          const v1 = ldd(out, a * qw + 1);
+          std(y1, p - i0, v1);
+          std(y, p * ldy + q0 + 1, v1);
+        }
+      }
+      pe = p0;
+    }
+    qe = q0;
+  }
+  return true;
+}
+
+/** triangular() by panels (see above); `work` holds lyapTriangularWork(n) doubles, n >= BLOCKED_MIN. */
+function blocked(n: i32, t: usize, ldt: i32, c: usize, ldc: i32, y: usize, ldy: i32, work: usize, mirror: i32): i32 {
+  // the panels' starts and first diagonal blocks (i32), after the panels' own scratch
+  const pstart = addr(work, PANEL_WORK);
+  const maxPanels = (n + NB - 1) / NB + 1;
+  const pblock = pstart + (<usize>maxPanels << 2);
+  const starts = pblock + (<usize>maxPanels << 2); // 2 (NB + 2) i32 for sylvesterPanel
+  let np = 0, nb = 0;
+  for (let i = 0; i < n; np++) {
+    store<i32>(pstart + (<usize>np << 2), i);
+    store<i32>(pblock + (<usize>np << 2), nb);
+    const s = i;
+    while (i < n && i - s < NB) {
+      i += i + 1 < n && ldd(t, (i + 1) * ldt + i) != 0 ? 2 : 1;
+      nb++;
+    }
+  }
+  store<i32>(pstart + (<usize>np << 2), n);
+  if (c != y || ldc != ldy) {
+    for (let p = 0; p < n; p++) memory.copy(addr(y, p * ldy + p), addr(c, p * ldc + p), <usize>(n - p) << 3);
+  }
+  for (let J = np - 1; J >= 0; J--) {
+    const j0 = load<i32>(pstart + (<usize>J << 2)), j1 = load<i32>(pstart + (<usize>(J + 1) << 2));
+    const jw = j1 - j0;
+    const yJ = addr(y, j0);
+    if (j1 < n) {
+      gemm(0, 1, j1, jw, n - j1, -1, addr(y, j1), ldy, addr(t, j0 * ldt + j1), ldt, yJ, ldy, gemmWork);
+      gemm(0, 1, j1, jw, n - j1, -1, addr(t, j1), ldt, addr(y, j0 * ldy + j1), ldy, yJ, ldy, gemmWork);
+    }
+    const yJJ = addr(y, j0 * ldy + j0);
+    blockBase = load<i32>(pblock + (<usize>J << 2));
+    if (!unblocked(jw, addr(t, j0 * ldt + j0), ldt, yJJ, ldy, yJJ, ldy, work, 1)) return 0;
+    for (let I = J - 1; I >= 0; I--) {
+      const i0 = load<i32>(pstart + (<usize>I << 2)), i1 = load<i32>(pstart + (<usize>(I + 1) << 2));
+      const yIJ = addr(y, i0 * ldy + j0);
+      gemm(0, 0, i1 - i0, jw, j1 - i1, -1, addr(t, i0 * ldt + i1), ldt, addr(y, i1 * ldy + j0), ldy, yIJ, ldy, gemmWork);
+      const bI = load<i32>(pblock + (<usize>I << 2)), bJ = load<i32>(pblock + (<usize>J << 2));
+      if (!sylvesterPanel(t, ldt, i0, i1, bI, j0, j1, bJ, y, ldy, work, starts)) return 0;
+    }
+  }
+  blockBase = 0;
   if (mirror) {
     for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) std(y, i * ldy + j, ldd(y, j * ldy + i));
   }

@@ -40,6 +40,7 @@
 // steps. The machine may be shared: the numbers are noisy (a few tens of percent between runs).
 import { validateParticles } from "../dist/model/particles.js";
 import { findEstimate, simulateSync } from "../dist/stochastic/run.js";
+import { closeSplitThreads, startSplitThreads } from "../dist/workers/splitThreads.js";
 import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
 import { interleave, measure, report, roundsFor, targets } from "./rounds.js";
 
@@ -67,6 +68,15 @@ const SCHEMES = [
   { scheme: "heun", pairHeat: "trapezoid", label: "Heun + trapezoid heat" },
   { scheme: "euler-maruyama", pairHeat: "trapezoid", label: "Euler-Maruyama + trapezoid" },
   { scheme: "euler-maruyama", pairHeat: "exact", label: "Euler-Maruyama + exact heat" },
+];
+
+// The split runs (SimulationOptions.threads, src/stochastic/splitDisks.ts): one system on 1 and 2 threads, the same
+// numbers on both; Heun with the trapezoid pair heat (the exact pair heat is not taken in the split force loop: its
+// serial pass would dominate). Timed as the others (the whole simulateSync call; CPU of every thread). The 2-thread
+// target is about throughput: its verdict is on wall-clock ratios (and means something only on an idle machine).
+const SPLITS = [
+  { scheme: "heun", pairHeat: "trapezoid", threads: 1, label: "split, Heun + trapezoid, 1 thread" },
+  { scheme: "heun", pairHeat: "trapezoid", threads: 2, label: "split, Heun + trapezoid, 2 threads" },
 ];
 
 const boxSide = (N) => Math.sqrt((N * Math.PI) / (4 * PHI));
@@ -99,8 +109,9 @@ const options = (steps, burn, batches, pairHeat) => ({
 const sim = (model, scheme, opts) => simulateSync(model, { scheme, dt: DT }, opts);
 
 /** One timed ness run: CPU and wall seconds per particle-step. */
-function nessRound(model, scheme, steps, pairHeat) {
-  return measure(() => sim(model, scheme, options(steps, 0, 2, pairHeat))).then((m) => {
+function nessRound(model, scheme, steps, pairHeat, threads) {
+  const o = { ...options(steps, 0, 2, pairHeat), ...(threads ? { threads } : {}) };
+  return measure(() => sim(model, scheme, o)).then((m) => {
     const ps = m.value.steps * model.speciesOf.length;
     return { cpu: m.cpu / ps, wall: m.wall / ps };
   });
@@ -170,7 +181,7 @@ export async function run(log, opts = {}) {
   );
   targets(log, [
     "2D soft disks, N = 10^4 and 10^5: ness (default scheme) >= 1.5x faster than serial LAMMPS per core",
-    "the same with 2 workers >= 2.5x (not measured: one system runs on one thread; no domain split yet)",
+    "the same with 2 workers >= 2.5x (one system split across 2 threads, wall clock: the split lines below)",
   ]);
   if (info) {
     log(
@@ -182,6 +193,9 @@ export async function run(log, opts = {}) {
   }
   const warmModel = mixture(2000);
   for (const { scheme, pairHeat } of SCHEMES) sim(warmModel, scheme, options(40, 0, 2, pairHeat)); // JIT warm-up
+  await startSplitThreads(2);
+  for (const { scheme, pairHeat, threads } of SPLITS)
+    sim(warmModel, scheme, { ...options(40, 0, 2, pairHeat), threads });
 
   let check = null;
   for (const { N, warm, steps } of opts.quick ? SIZES.slice(0, 1) : SIZES) {
@@ -193,16 +207,28 @@ export async function run(log, opts = {}) {
           name: `ness${k}`,
           round: () => nessRound(model, scheme, steps, pairHeat),
         })),
+        ...SPLITS.map(({ scheme, pairHeat, threads }, k) => ({
+          name: `split${k}`,
+          round: () => nessRound(model, scheme, steps, pairHeat, threads),
+        })),
         info && { name: "lammps", round: () => lammpsRound(N, warm, steps, info) },
       ],
       rounds,
       log,
     );
     const med = (xs) => xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1];
+    const medWall = (xs) => xs.map((x) => x.wall).sort((a, b) => a - b)[xs.length >> 1];
     SCHEMES.forEach(({ label }, k) => {
       log(
         `    ness ${label.padEnd(30)} ${fmt(1 / med(res[`ness${k}`])).padStart(7)} particle-steps per cpu-s (estimators every step, whole call)`,
       );
+    });
+    SPLITS.forEach(({ label }, k) => {
+      const r = res[`split${k}`];
+      if (r)
+        log(
+          `    ness ${label.padEnd(34)} ${fmt(1 / med(r)).padStart(7)} particle-steps per cpu-s, ${fmt(1 / medWall(r)).padStart(7)} per wall-s`,
+        );
     });
     if (!res.lammps) continue;
     const ref = res.lammps[0];
@@ -216,8 +242,17 @@ export async function run(log, opts = {}) {
         target: k === 0 ? { min: 1.5 } : undefined,
       });
     });
+    SPLITS.forEach(({ label, threads }, k) => {
+      if (!res[`split${k}`]) return;
+      report(log, `${label} vs LAMMPS`, res[`split${k}`], res.lammps, {
+        anchorName: "LAMMPS",
+        basis: threads > 1 ? "wall" : "cpu",
+        target: threads > 1 ? { min: 2.5 } : undefined,
+      });
+    });
     if (N === SIZES[0].N) check = { N, warm, steps, ref };
   }
+  await closeSplitThreads();
 
   if (!check) {
     log("Physics check (mean potential energy, ness vs LAMMPS) skipped: it needs the LAMMPS run at N = 10^4");

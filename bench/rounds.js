@@ -85,7 +85,7 @@ export function recordTarget(label, reached, met) {
  * time) or { min: 1.5 } (ness at least 1.5x faster, i.e. anchor/ness >= 1.5). `per` divides each round's times
  * (e.g. solves per round) for the printed per-item times. Returns { min, median } of the CPU ratios.
  */
-export function report(log, label, ness, anchor, { per = 1, target, anchorName = "anchor" } = {}) {
+export function report(log, label, ness, anchor, { per = 1, target, anchorName = "anchor", basis = "cpu" } = {}) {
   const n = Math.min(ness.length, anchor.length);
   if (n === 0) {
     log(`  ${label}: no rounds`);
@@ -99,25 +99,31 @@ export function report(log, label, ness, anchor, { per = 1, target, anchorName =
   }
   const tn = median(ness.map((x) => x.cpu)) / per,
     ta = median(anchor.map((x) => x.cpu)) / per;
-  const lo = Math.min(...cpuRatios),
-    mid = median(cpuRatios);
+  // The target is judged on CPU-time ratios, or with basis "wall" on wall-clock ratios (throughput of several threads).
+  const judged = basis === "wall" ? wallRatios : cpuRatios;
+  const lo = Math.min(...judged),
+    mid = median(judged);
   let verdict = "";
   if (target?.max !== undefined) {
     verdict = `target <= ${fmtRatio(target.max)}: ${mid <= target.max ? "met" : "MISSED"} (median)`;
     recordTarget(label, `ratio ${fmtRatio(mid)} (min ${fmtRatio(lo)}), target <= ${fmtRatio(target.max)}`, mid <= target.max);
   }
   if (target?.min !== undefined) {
-    verdict = `target >= ${target.min}x faster: ${1 / mid >= target.min ? "met" : "MISSED"} (median ${(1 / mid).toFixed(2)}x faster)`;
-    recordTarget(label, `${(1 / mid).toFixed(2)}x faster (median), target >= ${target.min}x`, 1 / mid >= target.min);
+    verdict = `target >= ${target.min}x faster${basis === "wall" ? " (wall)" : ""}: ${1 / mid >= target.min ? "met" : "MISSED"} (median ${(1 / mid).toFixed(2)}x faster)`;
+    recordTarget(
+      label,
+      `${(1 / mid).toFixed(2)}x faster (median${basis === "wall" ? ", wall" : ""}), target >= ${target.min}x`,
+      1 / mid >= target.min,
+    );
   }
   log(
     `  ${label}: ness ${fmtTime(tn)} cpu, ${anchorName} ${fmtTime(ta)} cpu (medians per ${per === 1 ? "round" : "item"})`,
   );
   log(
-    `    ratio ness/${anchorName} (cpu) by round: ${cpuRatios.map(fmtRatio).join(" ")}  min ${fmtRatio(lo)} median ${fmtRatio(mid)}` +
-      `; wall min ${fmtRatio(Math.min(...wallRatios))} median ${fmtRatio(median(wallRatios))}${verdict ? `; ${verdict}` : ""}`,
+    `    ratio ness/${anchorName} (cpu) by round: ${cpuRatios.map(fmtRatio).join(" ")}  min ${fmtRatio(Math.min(...cpuRatios))} median ${fmtRatio(median(cpuRatios))}` +
+      `; wall ${basis === "wall" ? `by round: ${wallRatios.map(fmtRatio).join(" ")} ` : ""}min ${fmtRatio(Math.min(...wallRatios))} median ${fmtRatio(median(wallRatios))}${verdict ? `; ${verdict}` : ""}`,
   );
-  return { min: lo, median: mid };
+  return { min: Math.min(...cpuRatios), median: median(cpuRatios) };
 }
 
 /**

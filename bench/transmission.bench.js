@@ -1,9 +1,10 @@
 // The frequency-domain (transmission) engine against the dense Lyapunov engine: the crossover size on chains, the
 // current of a 1000-site chain both ways (interleaved rounds, CPU time, target of issue 17: >= 10x faster), the
-// current of a 1000-site random network by the modal method against the dense solve (same target), fluxes
+// current of a 1000-site random network by the modal method against the dense solve (same target), the modal
+// method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
-// and what is reached (10^5-site chain < 10 s on one core: measured, ~50 s of CPU time; the 10^4-site strip is
-// projected from the measured growth unless NESS_BENCH_LARGE=1: hours).
+// and what is reached (10^5-site chain < 10 s on one core: measured, ~22 s of CPU time; the bath fluxes of the 10^4-site
+// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1, ~35 min).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
 import { solveNetworkModal } from "../dist/exact/modal.js";
@@ -49,6 +50,63 @@ function randomSparse(n, seed) {
     springs: [...springs.values()],
     baths: [0, 1, 2, 3].map((k) => ({ site: sites[Math.floor((k * n) / 4)], friction: 0.5 + r(), temperature: 1 + k })),
   });
+}
+
+/** randomSparse overdamped: a bath on every site (random frictions and temperatures), no masses. */
+function randomOverdamped(n, seed) {
+  let state = seed >>> 0;
+  const r = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const sites = Array.from({ length: n }, (_, i) => `s${i}`);
+  const springs = new Map();
+  const spring = (i, j) => {
+    const key = i < j ? `${i}:${j}` : `${j}:${i}`;
+    if (i !== j && !springs.has(key)) springs.set(key, { between: [sites[i], sites[j]], stiffness: 0.5 + r() });
+  };
+  for (let i = 0; i < n; i++) spring(i, (i + 1) % n);
+  for (let k = 0; k < n / 2; k++) spring(Math.floor(r() * n), Math.floor(r() * n));
+  return validateNetwork({
+    kind: "network",
+    dynamics: "overdamped",
+    sites,
+    pinning: Object.fromEntries(sites.map((s) => [s, 0.2 + 0.5 * r()])),
+    springs: [...springs.values()],
+    baths: sites.map((s) => ({ site: s, friction: 0.5 + r(), temperature: 1 + 3 * r() })),
+  });
+}
+
+/**
+ * Overdamped random networks (ring + chords, a bath on every site), n = 200 and 1000: the modal method (relaxation
+ * modes, every flux) against the dense solve, interleaved rounds, CPU time, fluxes not split by source.
+ */
+export async function overdampedModal(log, options = {}) {
+  log("overdamped random networks (ring + chords, a bath on every site): modal (every flux) vs dense Lyapunov");
+  for (const n of [200, 1000]) {
+    const m = randomOverdamped(n, 17);
+    log(`  ${n} sites, auto choice: ${chooseSolveMethod(m).method} (${chooseSolveMethod(m).reason})`);
+    const out = await interleave(
+      [
+        { name: "modal", round: () => measure(() => solveNetworkModal(m, { bySource: false })) },
+        { name: "dense", round: () => measure(() => solveNetwork(m, { bySource: false })) },
+      ],
+      roundsFor(options, 3, 1),
+      log,
+    );
+    const o = out.modal?.[0]?.value;
+    const d = out.dense?.[0]?.value;
+    if (o && d) {
+      const jm = Math.max(...d.baths.map((b) => Math.abs(b.flux)));
+      let dJ = 0;
+      d.baths.forEach((b, k) => (dJ = Math.max(dJ, Math.abs(b.flux - o.baths[k].flux) / jm)));
+      d.springs.forEach((s, k) => (dJ = Math.max(dJ, Math.abs(s.flux - o.springs[k].flux) / jm)));
+      log(
+        `  ${n} sites: fluxes modal vs dense ${dJ.toExponential(1)} (relative to the largest bath flux; dense covariance ` +
+          `error bound ${d.forwardErrorBound.toExponential(1)}), modal error estimate ${o.errorEstimate.toExponential(1)}`,
+      );
+      report(log, `${n}-site overdamped random network, modal vs dense Lyapunov`, out.modal, out.dense, {
+        anchorName: "dense",
+      });
+    }
+  }
 }
 
 function pad(x, w) {
@@ -195,6 +253,12 @@ export async function run(log, options = {}) {
     }
   }
 
+  // 2c. Overdamped random networks: modal against dense (n = 200 and, unless quick, 1000).
+  if (!quick) {
+    log("");
+    await overdampedModal(log, options);
+  }
+
   // 3. Long disordered chains (masses 1 +- 50%, fixed ends), fluxes only: CPU and wall time, memory, growth.
   log("");
   log("disordered chains (masses 1 +- 50%, fixed ends), fluxes only, tolerance 1e-8 (frequencies whose modes are");
@@ -204,8 +268,7 @@ export async function run(log, options = {}) {
     `${pad("N", 7)} ${pad("cpu", 9)} ${pad("wall", 9)} ${pad("evals", 8)} ${pad("located", 8)} ${pad("poles", 6)} ` +
       `${pad("left out", 9)} ${pad("cutoff w", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
   );
-  const large = process.env.NESS_BENCH_LARGE === "1";
-  // The 10^5-site chain is measured, not projected (~50 s of CPU time; the quick run projects it).
+  // The 10^5-site chain is measured, not projected (~22 s of CPU time; the quick run projects it).
   const long = quick ? [512, 2048] : [2048, 8192, 32768, 100000];
   const points = [];
   for (const n of long) {
@@ -238,53 +301,92 @@ export async function run(log, options = {}) {
     measured
       ? `${measured[1] < 10 ? "reached" : "missed"}: ${fmt(measured[1])} of CPU time for 10^5 sites (measured above)`
       : `reached: CPU time grows as N^${growth.toFixed(2)} between ${n0} and ${n1} sites; 10^5 sites projected ~${fmt(projected)} ` +
-          `(NESS_BENCH_LARGE=1 measures it)`,
+          `(the full bench measures it)`,
   );
   log("  (the modes below the cutoff, ~N^0.55 of them, are located by Sturm counts and Laguerre steps, ~6 O(N) sweeps");
-  log("   each; the ~60% that carry current, however narrow their peaks, get their damped pole by Newton steps, ~4");
-  log("   complex sweeps each, and the quadrature integrates only the smooth remainder (~2500 evaluations at 10^5");
-  log("   sites); the rest of the N modes are left out after two O(N) growth");
-  log("   sweeps at 256 frequencies: cost ~ N^1.5, nearly all of it in the O(N) sweeps, latency-bound recurrences run");
-  log("   four at a time: the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
-  log("   four poles)");
+  log("   each; the ~60-80% whose peaks carry current (Breit-Wigner share and cross term), however narrow, get their");
+  log("   damped pole by Newton steps, ~4 complex sweeps each, a phase check of det A on the real axis finds poles");
+  log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~2500 evaluations at");
+  log("   10^5 sites); the rest of the N modes are left out after two O(N) growth sweeps at 256 frequencies: cost");
+  log("   ~ N^1.5, nearly all of it in the O(N) sweeps, latency-bound recurrences run eight at a time in WebAssembly");
+  log("   SIMD (f64x2): the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
+  log("   eight poles; ~3x faster per sweep than the JavaScript lanes, the same results to the bit)");
 
-  // 4. 2D strips (baths on every site of the first and last columns), fluxes only.
+  // 4. 2D strips (baths on every site of the first and last columns). (a) The general sparse path, fluxes only
+  // (bath and spring fluxes: 2W full columns per frequency, ~110 evaluations per located mode); (b) bath fluxes only
+  // (springs: false): the end block of G by the recursive Green's function and every resonance from its complex
+  // pole (src/exact/stripFluxes.ts), measured up to the 10^4-site strip of issue 17.
   log("");
-  log("2D strips W x L (masses 1 +- 50%, baths on the end columns), fluxes only, tolerance 1e-8:");
-  const strips = quick
-    ? [[4, 32]]
-    : [
-        [4, 64],
-        [8, 128],
-      ];
-  if (large) strips.push([8, 256], [10, 1000]);
-  const stripPoints = [];
+  log("2D strips W x L (masses 1 +- 50%, baths on the end columns), tolerance 1e-8:");
+  const strips = quick ? [] : [[4, 64]];
   for (const [W, L] of strips) {
     const m = stripModel(W, L, DEFAULT_PARAMS);
     const t = await measure(() =>
       solveNetworkTransmission(m, { bySource: false, temperatures: false, tolerance: 1e-8 }),
     );
-    stripPoints.push([W * L, t.cpu, t.value.evaluations]);
     log(
-      `  ${W} x ${L} = ${W * L} sites: cpu ${fmt(t.cpu)}, wall ${fmt(t.wall)}, ${t.value.evaluations} evaluations, ` +
+      `  bath and spring fluxes, ${W} x ${L} = ${W * L} sites: cpu ${fmt(t.cpu)}, wall ${fmt(t.wall)}, ${t.value.evaluations} evaluations, ` +
         `${t.value.modes.count} modes located, ${t.value.screen?.skippedModes ?? 0} left out, ` +
         `rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, quadratureError ${t.value.quadratureError.toExponential(1)}`,
     );
   }
-  if (!large && stripPoints.length >= 1) {
-    // Projection for the 10^4-site strip: the modes below its screen's cutoff (estimated from the growth across its
-    // slices, measured here), ~110 evaluations each, at the last strip's CPU time per evaluation scaled by sites x
-    // width (measured: 4 x 32 and 8 x 128 strips then give the same ~17-19 ms per evaluation at 10 x 1000).
-    const [W1, L1] = strips[strips.length - 1];
-    const [, c1, e1] = stripPoints[stripPoints.length - 1];
-    const big = stripModel(10, 1000, DEFAULT_PARAMS);
-    const s = time(() => screenedModes(big));
-    const perEval = (c1 / e1) * ((1e4 * 10) / (W1 * L1 * W1));
+  log("  bath fluxes only (springs: false; end block of G, resonances from their poles):");
+  log(
+    `  ${pad("W x L", 9)} ${pad("cpu", 9)} ${pad("wall", 9)} ${pad("located", 8)} ${pad("poles", 6)} ${pad("sweeps", 7)} ` +
+      `${pad("evals", 7)} ${pad("left out", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
+  );
+  // The 10^4-site strip is measured with NESS_BENCH_LARGE=1 (projected ~35 min of CPU time), else projected.
+  const large = process.env.NESS_BENCH_LARGE === "1";
+  const bathStrips = quick
+    ? [[4, 80]]
+    : [
+        [4, 100],
+        [8, 128],
+        [10, 250],
+      ];
+  if (large) bathStrips.push([10, 1000]);
+  let big;
+  let last;
+  for (const [W, L] of bathStrips) {
+    const m = stripModel(W, L, DEFAULT_PARAMS);
+    const t = await measure(() =>
+      solveNetworkTransmission(m, { bySource: false, temperatures: false, tolerance: 1e-8, springs: false }),
+    );
+    const v = t.value;
+    let J = 0;
+    let err = 0;
+    v.baths.forEach((b) => {
+      if (b.temperature === DEFAULT_PARAMS.TL) {
+        J += b.flux;
+        err += b.error;
+      }
+    });
+    // The note says how the work split: resonances from poles (complex sweeps), the remainder's evaluations.
+    const sweeps = /\((\d+) complex sweeps/.exec(v.notes.join(" "))?.[1] ?? "-";
+    const evals = /quadrature \((\d+) evaluations/.exec(v.notes.join(" "))?.[1] ?? "-";
     log(
-      `target (issue 17): the 10^4-site strip 10 x 1000; not run by default (NESS_BENCH_LARGE=1 runs it): its ` +
-        `frequency screen keeps ~${s.value} of its 10^4 modes (estimated in ${fmt(s.seconds)}), projected ` +
-        `~${fmt(s.value * 110 * perEval)} (${fmt(perEval)} per evaluation x 110 per mode)`,
+      `  ${pad(`${W} x ${L}`, 9)} ${pad(fmt(t.cpu), 9)} ${pad(fmt(t.wall), 9)} ${pad(v.modes.count, 8)} ${pad(v.modes.poles ?? "-", 6)} ` +
+        `${pad(sweeps, 7)} ${pad(evals, 7)} ${pad(v.screen?.skippedModes ?? 0, 9)} ` +
+        `${pad((process.memoryUsage().rss / 1e6).toFixed(0), 7)} ${pad(J.toExponential(4), 12)} ${pad((err / Math.abs(J)).toExponential(1), 8)}`,
+    );
+    if (W * L === 1e4) big = t.cpu;
+    else last = { W, L, cpu: t.cpu, located: v.modes.count };
+  }
+  if (big !== undefined) {
+    log(`target (issue 17): the bath fluxes of the 10^4-site strip 10 x 1000: measured above, ${fmt(big)} of CPU time`);
+  } else if (!quick && last) {
+    // Projection: the work is per located mode (poles, uncovered peaks' quadrature) times the cost of one block
+    // sweep (~L W^3): the last strip's CPU time per located mode, scaled by length, times the modes the 10 x 1000
+    // strip keeps below its screen's cutoff.
+    const s = time(() => screenedModes(stripModel(10, 1000, DEFAULT_PARAMS)));
+    const projected = (last.cpu / last.located) * (1000 / last.L) * (10 / last.W) ** 3 * s.value;
+    log(
+      `target (issue 17): the 10^4-site strip 10 x 1000 (NESS_BENCH_LARGE=1 measures it): its screen keeps ~${s.value} ` +
+        `modes (estimated in ${fmt(s.seconds)}); projected from ${last.W} x ${last.L} ~${fmt(projected)} of CPU time`,
     );
   }
+  log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
+  log("   sparse real factorisation), then ~10 complex block sweeps per pole (Newton on ln det Q, the residue, the");
+  log("   mirror point -z), each O(L W^3); the remainder's quadrature: real-axis sweeps of the same cost)");
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");
 }

@@ -87,6 +87,7 @@ export {
   simulateSync,
   findEstimate,
   type SimulationOptions,
+  type NoiseStream,
   type SimulationRunOptions,
   type SimulationResult,
 } from "./stochastic/run.js";
@@ -133,6 +134,7 @@ export type { TermField, TermContext } from "./stochastic/forceField.js";
 export type { LangevinSettings, QuadraticObservable } from "./stochastic/langevinEnsemble.js";
 export type { SdeFunctions } from "./stochastic/integrators.js";
 export { Rng } from "./stochastic/rng.js";
+export { CounterRng } from "./stochastic/counterRng.js";
 
 // checkpoints, segmented runs, trajectories
 export {

@@ -9,6 +9,7 @@ import { fileKind } from "../io/files.js";
 import { MAX_MODEL_BYTES, modelFileSizeProblem } from "../model/limits.js";
 import type { Model } from "../model/models.js";
 import { validateNetworkShape } from "../model/networkModel.js";
+import { validateParticlesShape } from "../model/particlesModel.js";
 import { NOT_JSON, parseJsonText, parseModelTextWith, type YamlModule } from "../model/parseText.js";
 
 export { MAX_MODEL_BYTES };
@@ -72,13 +73,18 @@ export function readModelText(path: string, maxBytes = MAX_MODEL_BYTES): string 
 }
 
 /**
- * readModelFile (modelFile.ts) for the CLI, loading the schema library only when it is needed: a network model of
- * the right shape is validated without it (networkModel.ts: the same model and the same messages), anything else
- * by validateModel (the schemas' import costs about 50 ms of a short `ness solve`).
+ * readModelFile (modelFile.ts) for the CLI, loading the schema library only when it is needed: a network or
+ * particles model of the right shape is validated without it (networkModel.ts, particlesModel.ts: the same model and
+ * the same messages), anything else by validateModel (the schemas' import costs about 50-60 ms of a short
+ * `ness solve` or `ness simulate`).
  */
 export async function loadModelFile(path: string): Promise<Model> {
   const raw = parseModelFile(readModelText(path), path);
-  return validateNetworkShape(raw, path) ?? (await import("../model/models.js")).validateModel(raw, path);
+  return (
+    validateNetworkShape(raw, path) ??
+    validateParticlesShape(raw, path) ??
+    (await import("../model/models.js")).validateModel(raw, path)
+  );
 }
 
 /**

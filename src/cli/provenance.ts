@@ -29,20 +29,20 @@ export interface Provenance {
 }
 
 /** A study's units: its convention sentence and the units of the parameters present in `parameters`. */
-export function studyUnits(study: Study, parameters?: unknown): Units {
+export function studyUnits(study: Study, parameters?: unknown, convention?: string): Units {
   const units: Record<string, string> = {};
   const given = parameters !== null && typeof parameters === "object" ? (parameters as Record<string, unknown>) : {};
   for (const f of fieldsOf(study.parameters)) if (f.key in given && f.unit) units[f.key] = f.unit;
   return {
-    convention: study.units ?? "kB = 1; the parameters in their own units",
+    convention: convention ?? study.units ?? "kB = 1; the parameters in their own units",
     ...(Object.keys(units).length > 0 ? { parameters: units } : {}),
   };
 }
 
-/** The provenance of a study's output. */
+/** The provenance of a study's output (`units`: the convention of a figure set whose units are not the study's). */
 export function studyProvenance(
   study: Study,
-  o: { command?: string; parameters: unknown; seed?: number; case?: string },
+  o: { command?: string; parameters: unknown; seed?: number; case?: string; units?: string },
 ): Provenance {
   return {
     ness: VERSION,
@@ -51,7 +51,7 @@ export function studyProvenance(
     ...(o.case !== undefined ? { case: o.case } : {}),
     parameters: o.parameters,
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    units: studyUnits(study, o.parameters),
+    units: studyUnits(study, o.parameters, o.units),
   };
 }
 

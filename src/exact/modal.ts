@@ -28,13 +28,17 @@
  * Checks and the error estimate: the sum rule m_a (2/pi) int_0^inf w^2 sum_b gamma_b |G_ab|^2 = 1 (equipartition) at
  * every bath site (and at every site with the temperatures), the trace identity sum_j w_j = -i tr D, the imaginary
  * parts of the real integrals, and the eigenvector residuals. Documentation: docs/studies/harmonic-conduction.md.
+ *
+ * Overdamped networks (a bath on every site, so the damping has full rank): the relaxation modes of
+ * K = Gamma^-1/2 V Gamma^-1/2 give the covariance in closed form (solveOverdampedModal below).
  */
 import { ModelError, SteadyStateError } from "../errors.js";
 import { symmetricEigen, symmetricEigenRows } from "../linalg/eigen.js";
-import { gemmNN, multiplyNT } from "../linalg/gemm.js";
+import { gemmNN, mirrorUpper, multiplyNT, transposeInto } from "../linalg/gemm.js";
 import { matrix } from "../linalg/matrix.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { describeValue } from "../model/raw.js";
 import { checkTransmissionSolvable, type TransmissionBathFlux, type TransmissionSpringFlux } from "./transmission.js";
 
 const EPS = 2 ** -53;
@@ -51,22 +55,34 @@ export interface ModalOptions {
   /** Kinetic temperatures of every site (needs every eigenvector). Default true. */
   temperatures?: boolean;
   /** Spring fluxes (needs every eigenvector). Default true; false with temperatures: false gives the bath fluxes
-   * from the eigenvalues and the eigenvector entries at the bath sites only (~(4/3) n^3). */
+   * from the eigenvalues and the eigenvector entries at the bath sites only (~(4/3) n^3; underdamped). */
   springs?: boolean;
+  /**
+   * Split every spring flux (and, overdamped, every bath flux) by source bath: the flux the network would carry with
+   * only that bath at its temperature and every other at zero (as network.ts; the parts sum to the flux). One more
+   * n x n product per bath. Default: up to 32 baths, when those products are estimated to take at most a minute or
+   * as long as the solve itself (defaultModalBySource). Underdamped bath fluxes are always split (from the
+   * conductances).
+   */
+  bySource?: boolean;
 }
 
 export interface ModalSteadyState {
   method: "modal";
-  dynamics: "underdamped";
+  dynamics: "underdamped" | "overdamped";
   sites: string[];
-  /** <p_i^2> / m_i (unless temperatures: false). */
+  /** <p_i^2> / m_i (underdamped, unless temperatures: false). */
   kineticTemperature?: Float64Array;
   kineticTemperatureError?: Float64Array;
+  /** Overdamped: <q_i dU/dq_i>, equal to the bath temperature of site i (exact; the computed value enters
+   * `residual`). */
+  configurationalTemperature?: Float64Array;
   /** Every spring (unless springs: false: then empty). */
   springs: TransmissionSpringFlux[];
   baths: TransmissionBathFlux[];
-  /** J_b = sum_c conductance[b][c] (T_b - T_c). */
-  conductance: number[][];
+  /** Underdamped: J_b = sum_c conductance[b][c] (T_b - T_c) (overdamped networks have a bath on every site: the
+   * fluxes by source carry the same information). */
+  conductance?: number[][];
   entropyProduction: number;
   /** Per site: |bath flux + spring fluxes into the site|, relative to the largest flux scale (as network.ts); zeros
    * when spring fluxes were not computed. */
@@ -79,10 +95,13 @@ export interface ModalSteadyState {
    */
   errorEstimate: number;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
-   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, and the trace identity sum_j w_j = -i tr D. */
+   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, and the trace identity sum_j w_j = -i tr D;
+   * overdamped: the eigenvector residuals and the Lyapunov equation K C + C K = 2 T at every site and spring
+   * (relative to the largest temperature difference). */
   residual: number;
-  /** Normal modes (n) and damped poles located (2n). */
-  modes: { count: number; poles: number; narrowest: number };
+  /** Normal modes (n) and damped poles located (2n); overdamped: the n relaxation modes (poles -i lambda_k on the
+   * imaginary axis, relative width 2) and the slowest rate lambda_min. */
+  modes: { count: number; poles: number; narrowest: number; slowestRate?: number };
   warnings: string[];
   notes: string[];
 }
@@ -276,15 +295,20 @@ class Secular {
   }
 }
 
-/** The bath-site entries and eigenvalues of K (every eigenvector too when `full`). */
+/**
+ * The eigenvalues of K = S^-1/2 V S^-1/2 (S = diag(scale): the masses, or the frictions of an overdamped network) and
+ * its eigenvectors' entries at the bath sites (every eigenvector too when `full`; `bathRows: false` skips W).
+ */
 function modesOf(
   model: NetworkModel,
   full: boolean,
-): { lam: Float64Array; W: Float64Array; U?: Float64Array; residual: number } {
+  scale: ArrayLike<number> = model.mass,
+  bathRows = true,
+): { lam: Float64Array; W: Float64Array; U?: Float64Array; residual: number; byMode?: Float64Array } {
   const n = model.sites.length;
   const K = matrix(n, n);
   const k = K.data;
-  const s = model.mass.map((m) => 1 / Math.sqrt(m));
+  const s = Array.from(scale, (m) => 1 / Math.sqrt(m));
   for (let i = 0; i < n; i++) k[i * n + i] = model.pinning[i] * s[i] * s[i];
   for (const sp of model.springs) {
     k[sp.i * n + sp.i] += sp.stiffness * s[sp.i] * s[sp.i];
@@ -314,25 +338,29 @@ function modesOf(
   const { values, vectors } = symmetricEigen(K);
   const U = vectors.data;
   let residual = 0;
+  // Per eigenvector: the largest entry of K u - lam u.
+  const byMode = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const cols = rowsOf[i];
     const ke = kEntries[i];
     for (let q = 0; q < n; q++) {
       let acc = -values[q] * U[i * n + q];
       for (let t = 0; t < cols.length; t++) acc += ke[t] * U[cols[t] * n + q];
-      residual = Math.max(residual, Math.abs(acc));
+      byMode[q] = Math.max(byMode[q], Math.abs(acc));
     }
   }
+  for (const r of byMode) residual = Math.max(residual, r);
   residual /= Math.max(kNorm, 1e-300);
-  const W = new Float64Array(B * n);
-  bathSites.forEach((site, r) => W.set(U.subarray(site * n, site * n + n), r * n));
-  return { lam: values, W, U, residual };
+  const W = new Float64Array(bathRows ? B * n : 0);
+  if (bathRows) bathSites.forEach((site, r) => W.set(U.subarray(site * n, site * n + n), r * n));
+  return { lam: values, W, U, residual, byMode };
 }
 
 /**
- * Exact steady state of an underdamped linear network by the modal method (see the file header): bath fluxes,
- * thermal conductances and entropy production always; kinetic temperatures and spring fluxes unless switched off.
- * Throws SteadyStateError when there is no unique steady state, ModelError for an overdamped or invalid model.
+ * Exact steady state of a linear network by the modal method (see the file header): bath fluxes, entropy production
+ * and (underdamped) thermal conductances always; kinetic temperatures (overdamped: configurational) and spring fluxes
+ * unless switched off; fluxes by source bath (bySource). Throws SteadyStateError when there is no unique steady state,
+ * ModelError for an invalid model or option.
  *
  * @example
  * ```ts
@@ -350,12 +378,13 @@ function modesOf(
  */
 export function solveNetworkModal(model: Model, options: ModalOptions = {}): ModalSteadyState {
   checkNetworkModel(model, "solveNetworkModal");
-  if (model.dynamics !== "underdamped")
-    throw new ModelError(
-      "the modal method solves underdamped networks (an overdamped network has a bath on every site: use --method lyapunov or transmission)",
-    );
+  if (options === null || typeof options !== "object")
+    throw new ModelError(`solveNetworkModal: options must be an object, got ${describeValue(options)}`);
+  if (options.bySource !== undefined && typeof options.bySource !== "boolean")
+    throw new ModelError(`solveNetworkModal: bySource must be true or false, got ${describeValue(options.bySource)}`);
   const check = checkTransmissionSolvable(model);
   const warnings = [...check.warnings];
+  if (model.dynamics === "overdamped") return solveOverdampedModal(model, options, warnings);
   const notes: string[] = [];
   const n = model.sites.length;
   const B = model.baths.length;
@@ -363,13 +392,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const springsToo = options.springs !== false;
   const full = temperatures || springsToo;
   const { lam, W, U, residual: eigenResidual } = modesOf(model, full);
-  const lamMax = Math.max(...lam.map(Math.abs), 1e-300);
-  if (!(lam[0] > 1e-13 * lamMax)) {
-    throw new SteadyStateError(
-      `the potential has a zero mode (smallest eigenvalue ${lam[0].toExponential(2)} of ${lamMax.toExponential(2)}): no confining steady state`,
-      model.source,
-    );
-  }
+  checkConfined(lam, model);
   const mass = model.mass;
   const site = model.baths.map((b) => b.site);
   const d = model.baths.map((b) => b.friction / mass[b.site]);
@@ -573,6 +596,13 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const X = full ? new Float64Array(n * 2 * kept) : undefined;
   const Y = full ? new Float64Array(3 * n * 2 * kept) : undefined; // g(dT), g(1), g2 stacked
   const ycoef = new Float64Array(6 * B); // per bath: coefT, coef1, coef2 (re, im)
+  // Spring fluxes by source: coef2 with dT = e_c for each bath c, through N(conj w)^-1, kept per pole (B x B).
+  const splitSprings = full && springsToo && spreadT > 0 && (options.bySource ?? defaultModalBySource(model));
+  const srcR = splitSprings ? new Float64Array(kept * B * B) : undefined;
+  const srcI = splitSprings ? new Float64Array(kept * B * B) : undefined;
+  const colPole = new Int32Array(kept);
+  const c2r = new Float64Array(B);
+  const c2i = new Float64Array(B);
   const ur = new Float64Array(B);
   const ui = new Float64Array(B);
   let column = 0;
@@ -732,8 +762,10 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         const mr = qr * wr - qi * wi;
         const mi = -(qr * wi + qi * wr);
         // coef2 = -2 d dT (m)
-        ycoef[6 * b + 4] = -2 * d[b] * dT[b] * mr;
-        ycoef[6 * b + 5] = -2 * d[b] * dT[b] * mi;
+        c2r[b] = -2 * d[b] * mr;
+        c2i[b] = -2 * d[b] * mi;
+        ycoef[6 * b + 4] = dT[b] * c2r[b];
+        ycoef[6 * b + 5] = dT[b] * c2i[b];
         // conj(w q) conj(w) = conj(w^2 q): times 2 i d
         const pr = zr * qr - zi * qi;
         const pi = -(zr * qi + zi * qr);
@@ -775,6 +807,19 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           Y![(base + k) * 2 * kept + kept + xoff] = -weight[j] * gi;
         }
       }
+      if (srcR) {
+        const off = column * B * B;
+        for (let c = 0; c < B; c++) {
+          ur.fill(0);
+          ui.fill(0);
+          ur[c] = c2r[c];
+          ui[c] = c2i[c];
+          luSolve(B, Nr, Ni, piv, ur, ui);
+          srcR.set(ur, off + c * B);
+          srcI!.set(ui, off + c * B);
+        }
+      }
+      colPole[column] = j;
       column++;
     }
   }
@@ -892,6 +937,52 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         };
       });
       for (const s of springs) errorEstimate = Math.max(errorEstimate, s.error / jScale);
+      if (srcR) {
+        // By source c: the block-3 products with dT = e_c, as sum_col (U X)_j,col (U Y_c)_i,col (Y_c: n x 2 kept),
+        // times T_c (the flux with bath c alone at its temperature; the parts sum to the flux).
+        const w2 = 2 * kept;
+        const AX = C.length >= n * w2 ? C.subarray(0, n * w2).fill(0) : new Float64Array(n * w2);
+        gemmNN(n, w2, n, 1, u, 0, n, X!, 0, w2, AX, 0, w2);
+        const Yc = Y!.subarray(0, n * w2);
+        const AY = E.length >= n * w2 ? E.subarray(0, n * w2) : new Float64Array(n * w2);
+        const parts = springs.map(() => new Array<number>(B).fill(0));
+        for (let c = 0; c < B; c++) {
+          for (let col = 0; col < kept; col++) {
+            const j = colPole[col];
+            anchorAt(j);
+            const zr = rr[j] * rr[j] - ri[j] * ri[j];
+            const zi = 2 * rr[j] * ri[j];
+            const off = col * B * B + c * B;
+            for (let k = 0; k < n; k++) {
+              let vr = 0;
+              let vi = 0;
+              for (let b = 0; b < B; b++) {
+                vr += W[b * n + k] * srcR[off + b];
+                vi += W[b * n + k] * srcI![off + b];
+              }
+              let a = lam[k] - zr;
+              let e = -zi;
+              if (k === sec.anchor) {
+                a = sec.anchorR;
+                e = sec.anchorI;
+              }
+              const inv = 1 / (a * a + e * e);
+              const tr = a * inv;
+              const ti = e * inv;
+              Yc[k * w2 + col] = weight[j] * (vr * tr - vi * ti);
+              Yc[k * w2 + kept + col] = -weight[j] * (vr * ti + vi * tr);
+            }
+          }
+          AY.fill(0);
+          gemmNN(n, w2, n, 1, u, 0, n, Yc, 0, w2, AY, 0, w2);
+          springs.forEach((s, q) => {
+            let acc = 0;
+            for (let t = 0; t < w2; t++) acc += AX[s.j * w2 + t] * AY[s.i * w2 + t];
+            parts[q][c] = ((s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j])) * temps[c];
+          });
+        }
+        springs.forEach((s, q) => (s.fluxBySource = parts[q]));
+      }
       const inflow = new Float64Array(n);
       for (const s of springs) {
         inflow[s.j] += s.flux;
@@ -912,6 +1003,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         j: s.j,
         stiffness: s.stiffness,
         flux: 0,
+        ...((options.bySource ?? defaultModalBySource(model)) ? { fluxBySource: new Array<number>(B).fill(0) } : {}),
         error: 0,
       }));
   }
@@ -938,5 +1030,235 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     modes: { count: n, poles: L, narrowest: Number.isFinite(narrowest) ? narrowest : 0 },
     warnings,
     notes,
+  };
+}
+
+/** Floating-point operations per second of the n x n products (gemm.ts; measured ~1e10: the five products of a
+ * 1000-site network with 4 baths split by source, 2e10 operations, added 1.5 s of CPU time). */
+const PRODUCT_RATE = 1e10;
+
+/**
+ * Whether the modal method splits fluxes by source bath unless asked (as the dense engine decides): up to 32 baths,
+ * when the extra products (one n x n by n x 2n product per bath underdamped, ~4 n^3 operations, and one for the
+ * damped modes; one n x n product overdamped, ~2 n^3) take at most a minute or as long as the solve itself (measured
+ * at 1000 sites: 4.1 s underdamped with 4 baths, 2.7 s overdamped, i.e. ~40 n^3 and ~27 n^3 at that rate).
+ */
+export function defaultModalBySource(model: NetworkModel): boolean {
+  checkNetworkModel(model, "defaultModalBySource");
+  const n = model.sites.length;
+  const B = model.baths.length;
+  if (B > 32) return false;
+  const under = model.dynamics === "underdamped";
+  const extra = ((under ? 4 * (B + 1) : 2 * B) * n ** 3) / PRODUCT_RATE;
+  const solve = ((under ? 40 : 27) * n ** 3) / PRODUCT_RATE;
+  return extra <= Math.max(60, solve);
+}
+
+/** Refuses a potential with a zero mode (smallest eigenvalue of K at rounding level). */
+function checkConfined(lam: Float64Array, model: NetworkModel): void {
+  const lamMax = Math.max(...lam.map(Math.abs), 1e-300);
+  if (!(lam[0] > 1e-13 * lamMax)) {
+    throw new SteadyStateError(
+      `the potential has a zero mode (smallest eigenvalue ${lam[0].toExponential(2)} of ${lamMax.toExponential(2)}): no confining steady state`,
+      model.source,
+    );
+  }
+}
+
+/**
+ * Overdamped networks (a bath on every site): x = Gamma^1/2 q obeys dx = -K x dt + sqrt(2 T) dW with
+ * K = Gamma^-1/2 V Gamma^-1/2 = U diag(lambda_k) U^T, so G(w) = [V - i w Gamma]^-1 has its n poles at -i lambda_k
+ * and every residue sum closes in the mode basis: the covariance C of x solves K C + C K = 2 T; with T = T_ref + dT,
+ * C = T_ref K^-1 + U Sigma U^T, Sigma_kl = 2 (U^T dT U)_kl / (lambda_k + lambda_l). With P = C K = T_ref I + P',
+ * P' = U Sigma diag(lambda) U^T, the Stratonovich fluxes of network.ts are
+ *   spring flux i -> j = -k_ij (S V)_ij / gamma_j = -k_ij P_ij / sqrt(gamma_i gamma_j),
+ *   bath flux into i   = (T_i V_ii - (V S V)_ii) / gamma_i = K_ii (dT_i - P'_ii) - sum_j K_ij P'_ji,
+ * and the configurational temperature (S V)_ii = P_ii. P + P^T = K C + C K = 2 T says P'_ii = dT_i and that P' is
+ * antisymmetric off the diagonal: both are checked at every site and spring (the Lyapunov equation at those entries;
+ * the spring flux takes the antisymmetric part). Two n x n products after the eigen-decomposition (U^T dT U, half
+ * of one, then U (Sigma Lambda)); the entries cost O(n) each.
+ */
+function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnings: string[]): ModalSteadyState {
+  const n = model.sites.length;
+  const B = model.baths.length;
+  const gamma = new Float64Array(n);
+  const T = new Float64Array(n);
+  for (const b of model.baths) {
+    gamma[b.site] = b.friction;
+    T[b.site] = b.temperature;
+  }
+  const { lam, U, residual: eigenResidual, byMode } = modesOf(model, true, gamma, false);
+  checkConfined(lam, model);
+  const u = U!;
+  const s = gamma.map((g) => 1 / Math.sqrt(g));
+  const kd = Float64Array.from(model.pinning);
+  for (const sp of model.springs) {
+    kd[sp.i] += sp.stiffness;
+    kd[sp.j] += sp.stiffness;
+  }
+  for (let i = 0; i < n; i++) kd[i] *= s[i] * s[i];
+  // |K_ij| of every spring, and the absolute row sums of K (the scale of a bath flux's terms).
+  const kOff = model.springs.map((sp) => sp.stiffness * s[sp.i] * s[sp.j]);
+  const rowAbs = Float64Array.from(kd);
+  model.springs.forEach((sp, q) => {
+    rowAbs[sp.i] += kOff[q];
+    rowAbs[sp.j] += kOff[q];
+  });
+  let Tmax = 0;
+  let Tmin = Infinity;
+  for (const t of T) {
+    Tmax = Math.max(Tmax, t);
+    Tmin = Math.min(Tmin, t);
+  }
+  const Tref = 0.5 * (Tmax + Tmin);
+  const dT = T.map((t) => t - Tref);
+  const tau = 0.5 * (Tmax - Tmin);
+  const Ut = new Float64Array(n * n);
+  transposeInto(n, n, u, Ut);
+  const M = new Float64Array(n * n);
+  const H = new Float64Array(n * n);
+  const Z = H; // dT U^T, used before H
+  const S = model.springs.length;
+  const pd = new Float64Array(n);
+  const pij = new Float64Array(S);
+  const pji = new Float64Array(S);
+  const dot = (a: number, b: number) => {
+    let acc = 0;
+    for (let k = 0; k < n; k++) acc += H[a * n + k] * u[b * n + k];
+    return acc;
+  };
+  /** P' = U M U^T at the diagonal and both entries of every spring, with M = Sigma Lambda already in M. */
+  const entries = () => {
+    H.fill(0);
+    gemmNN(n, n, n, 1, u, 0, n, M, 0, n, H, 0, n);
+    for (let i = 0; i < n; i++) pd[i] = dot(i, i);
+    model.springs.forEach((sp, q) => {
+      pij[q] = dot(sp.i, sp.j);
+      pji[q] = dot(sp.j, sp.i);
+    });
+  };
+  /**
+   * Spring fluxes (antisymmetric part of P') and bath fluxes (what leaves each site through its springs: the
+   * Lyapunov form K_ii (dT_i - P'_ii) - sum_j K_ij P'_ji is the same number in exact arithmetic but cancels where
+   * pinning dominates) of the temperature differences `dt` (per site); `lyapunovForm` (per site) when asked.
+   */
+  const fluxes = (dt: ArrayLike<number>, lyapunovForm?: Float64Array) => {
+    const spring = model.springs.map((_, q) => -kOff[q] * 0.5 * (pij[q] - pji[q]) + 0);
+    const site = new Float64Array(n);
+    model.springs.forEach((sp, q) => {
+      site[sp.i] += spring[q];
+      site[sp.j] -= spring[q];
+    });
+    if (lyapunovForm) {
+      for (let i = 0; i < n; i++) lyapunovForm[i] = kd[i] * (dt[i] - pd[i]);
+      model.springs.forEach((sp, q) => {
+        lyapunovForm[sp.i] += kOff[q] * pji[q];
+        lyapunovForm[sp.j] += kOff[q] * pij[q];
+      });
+    }
+    return { spring, bath: model.baths.map((b) => site[b.site] + 0) };
+  };
+  // The temperature differences: A = U^T dT U (symmetric: upper half), M = Sigma Lambda.
+  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) Z[k * n + i] = Ut[k * n + i] * dT[i];
+  multiplyNT(n, n, n, Ut, Z, M, true);
+  mirrorUpper(n, M);
+  for (let k = 0; k < n; k++)
+    for (let l = 0; l < n; l++) M[k * n + l] = ((2 * M[k * n + l]) / (lam[k] + lam[l])) * lam[l];
+  entries();
+  const lyapunovForm = new Float64Array(n);
+  const main = fluxes(dT, lyapunovForm);
+  // The Lyapunov equation at the computed entries, per unit of the largest temperature difference.
+  let lyapunov = 0;
+  if (tau > 0) {
+    for (let i = 0; i < n; i++) lyapunov = Math.max(lyapunov, Math.abs(pd[i] - dT[i]));
+    for (let q = 0; q < S; q++) lyapunov = Math.max(lyapunov, 0.5 * Math.abs(pij[q] + pji[q]));
+    lyapunov /= tau;
+  }
+  const lamMax = lam[n - 1];
+  // Error of P' per unit tau: the Lyapunov defect at the entries (rounding and loss of orthogonality); the
+  // eigenpairs' residuals r_k = |K u_k - lambda_k u_k| (the decomposition is exact for K + E, E u_k = -r_k), which
+  // move Sigma_kl lambda_l by ~ tau sum_m |E_km| / lambda_m: 2 sqrt(n) max_k r_k / lambda_k (r_k from its largest
+  // entry); and the rounding floor 100 n eps.
+  let modeError = 0;
+  for (let k = 0; k < n; k++) modeError = Math.max(modeError, byMode![k] / lam[k]);
+  const delta = lyapunov + 2 * Math.sqrt(n) * modeError + n * ROUNDING;
+  let fluxScale = 0;
+  for (const b of model.baths) fluxScale = Math.max(fluxScale, b.temperature * kd[b.site]);
+
+  const bySource = options.bySource ?? defaultModalBySource(model);
+  let springBySource: number[][] | undefined;
+  let bathBySource: number[][] | undefined;
+  if (bySource) {
+    springBySource = model.springs.map(() => new Array<number>(B).fill(0));
+    bathBySource = model.baths.map(() => new Array<number>(B).fill(0));
+    const unit = new Float64Array(n);
+    model.baths.forEach((b, c) => {
+      // Only bath c at temperature 1: A = u_c u_c^T (row c of U), M_kl = 2 U_ck U_cl lambda_l / (lambda_k + lambda_l).
+      const row = b.site * n;
+      for (let k = 0; k < n; k++)
+        for (let l = 0; l < n; l++) M[k * n + l] = ((2 * u[row + k] * u[row + l]) / (lam[k] + lam[l])) * lam[l];
+      entries();
+      unit[b.site] = 1;
+      const part = fluxes(unit);
+      unit[b.site] = 0;
+      part.spring.forEach((x, q) => (springBySource![q][c] = x * b.temperature));
+      part.bath.forEach((x, r) => (bathBySource![r][c] = x * b.temperature));
+    });
+  }
+
+  const springs: TransmissionSpringFlux[] =
+    options.springs === false
+      ? []
+      : model.springs.map((sp, q) => ({
+          between: [model.sites[sp.i], model.sites[sp.j]] as [string, string],
+          i: sp.i,
+          j: sp.j,
+          stiffness: sp.stiffness,
+          flux: main.spring[q],
+          ...(springBySource ? { fluxBySource: springBySource[q] } : {}),
+          error: kOff[q] * tau * delta,
+        }));
+  const baths: TransmissionBathFlux[] = model.baths.map((b, r) => ({
+    site: model.sites[b.site],
+    index: b.site,
+    temperature: b.temperature,
+    friction: b.friction,
+    flux: main.bath[r],
+    ...(bathBySource ? { fluxBySource: bathBySource[r] } : {}),
+    error: (rowAbs[b.site] - kd[b.site]) * tau * delta,
+  }));
+  // Energy balance with the bath fluxes in the dense engine's (Lyapunov) form: bath flux + spring inflow at each site.
+  const inflow = Float64Array.from(lyapunovForm);
+  model.springs.forEach((sp, q) => {
+    inflow[sp.j] += main.spring[q];
+    inflow[sp.i] -= main.spring[q];
+  });
+  const energyBalanceResidual = inflow.map((x) => Math.abs(x) / fluxScale);
+  let jScale = 0;
+  for (const b of baths) jScale = Math.max(jScale, Math.abs(b.flux));
+  jScale = Math.max(jScale, 1e-14 * fluxScale * ((Tmax - Tmin) / Tmax), 1e-300);
+  let errorEstimate = 0;
+  for (const b of baths) errorEstimate = Math.max(errorEstimate, b.error / jScale);
+  for (const sp of springs) errorEstimate = Math.max(errorEstimate, sp.error / jScale);
+  let entropyProduction = 0;
+  baths.forEach((b) => (entropyProduction -= b.flux / b.temperature));
+  if (errorEstimate > 1e-6)
+    warnings.push(
+      `the modal method's estimated error ${errorEstimate.toExponential(2)} is large (relaxation rates ${lam[0].toExponential(2)} .. ${lamMax.toExponential(2)} far apart): check with --method lyapunov`,
+    );
+  return {
+    method: "modal",
+    dynamics: "overdamped",
+    sites: model.sites,
+    configurationalTemperature: options.temperatures === false ? undefined : Float64Array.from(T),
+    springs,
+    baths,
+    entropyProduction,
+    energyBalanceResidual,
+    errorEstimate,
+    residual: Math.max(eigenResidual, lyapunov),
+    modes: { count: n, poles: n, narrowest: 2, slowestRate: lam[0] },
+    warnings,
+    notes: [],
   };
 }

@@ -48,10 +48,11 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
+import { stripFluxState } from "./stripFluxes.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
-import type { BathFlux, SpringFlux } from "./network.js";
+import { EXACT_MAX_COORDINATES, type BathFlux, type SpringFlux } from "./network.js";
 
 export interface TransmissionOptions {
   /** Relative tolerance of the frequency quadrature for fluxes (relative to the largest bath flux) and kinetic
@@ -82,6 +83,13 @@ export interface TransmissionOptions {
    * panels on the real axis (the reference path).
    */
   poles?: boolean;
+  /**
+   * false: bath fluxes only, no spring fluxes (`springs` is empty). A network sliced between two groups of baths at
+   * two temperatures (a 2D strip with baths on its end columns; fluxes only, more than 300 sites, screen and poles
+   * on) then takes the end-block path of stripFluxes.ts: G between the end levels only, O(N w^2) per frequency, and
+   * every resonance from its complex pole. Ignored by other networks (their spring fluxes are computed).
+   */
+  springs?: boolean;
 }
 
 export interface TransmissionSpringFlux extends SpringFlux {
@@ -943,6 +951,8 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
  */
 /** ChainPoles: the poles found for the modes within this many places deflate a mode's Newton iteration. */
 const DEFLATE = 32;
+/** ChainPoles: how many blocked modes a mode may start ahead of (see the constructor). */
+const LOOK_AHEAD = 64;
 /**
  * The frequency below which an overdamped lowest mode's transmission falls to zero: its slow pole, at about
  * -i w0^2 / (2 h0) (half-width h0 above the frequency w0; a free-ended chain pinned weakly). The remainder after the
@@ -975,6 +985,9 @@ function broadForSkip(modes: ModeData, k: number): boolean {
 }
 /** Chains integrated from their poles: linear panels across the band at least. */
 const POLE_PANELS = 32;
+/** ChainPoles.complete: phase samples across the band, and at most this many poles added. */
+const PHASE_GRID = 64;
+const PHASE_ADD_MAX = 64;
 
 class ChainPoles {
   readonly re: Float64Array;
@@ -997,13 +1010,19 @@ class ChainPoles {
   /** Estimated error of the closed-form part (units of the integral of f): rounding of the pole positions. */
   error = 0;
 
-  constructor(sys: NetworkSystem, order: Int32Array, modes: ModeData, want: (k: number) => boolean) {
+  /** Poles found by the phase check (complete), and drops of the phase it could not account for. */
+  added = 0;
+  missing = 0;
+
+  /** top: the end of the integration (the screen's cutoff, or the top of the band): see complete(). */
+  constructor(sys: NetworkSystem, order: Int32Array, modes: ModeData, want: (k: number) => boolean, top: number) {
     const n = order.length;
     const M = modes.omega.length;
-    this.re = new Float64Array(M);
-    this.im = new Float64Array(M);
-    this.resRe = new Float64Array(M);
-    this.resIm = new Float64Array(M);
+    // Room for the poles the phase check adds.
+    this.re = new Float64Array(M + PHASE_ADD_MAX);
+    this.im = new Float64Array(M + PHASE_ADD_MAX);
+    this.resRe = new Float64Array(M + PHASE_ADD_MAX);
+    this.resIm = new Float64Array(M + PHASE_ADD_MAX);
     this.subtracted = new Uint8Array(M);
     this.panelled = new Uint8Array(M);
     const pencil = new ChainPencil(
@@ -1083,58 +1102,80 @@ class ChainPoles {
         job.phase = 2;
       } else job.phase = 1;
     };
+    // Modes are taken in byWidth order; one may start ahead of earlier ones (up to LOOK_AHEAD of them) when no
+    // earlier mode within DEFLATE places is unfinished or still to start: its deflating poles are then those of one
+    // mode after the other, and the poles are recorded in byWidth order (started is kept in it), so the results are
+    // those of the sequential order to the bit, with more lanes busy.
     let next = 0;
+    const taken = new Uint8Array(M);
+    const rank = new Int32Array(M);
+    byWidth.forEach((k, i) => (rank[k] = i));
+    /** The job of mode k, or undefined if it is none (not wanted, no width, no gap: consumed without a pole). */
+    const jobOf = (k: number): Job | undefined => {
+      const h = modes.halfWidth[k];
+      if (!want(k) || !(h > 0) || !(w[k] > 0)) return undefined;
+      // A peak too narrow to resolve on the real axis (2h below 1e-12 of its frequency, down to below the
+      // spacing of doubles) is integrated from its pole too: the damped recurrence keeps Im f_k accurate to
+      // rounding however small it is, so Newton finds the pole and the residue its content, which the panels
+      // could not (the guard leaves such a peak out). Where rounding of the position is comparable with
+      // Im z the pole's error estimate (see record) is its whole content, or more.
+      const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
+      if (!(gap > 0)) return undefined;
+      return {
+        k,
+        near: [],
+        narrow: h < 0.25 * gap,
+        gap,
+        zr: w[k],
+        zi: -h,
+        it: 0,
+        last: Infinity,
+        ok: false,
+        phase: 0,
+        rejected: false,
+        aRe: 0,
+        aIm: 0,
+        aLog: 0,
+        rRe: 0,
+        rIm: 0,
+      };
+    };
+    const waiting: number[] = [];
     for (;;) {
-      // Start modes in order while lanes are free and nothing unfinished is within DEFLATE places.
+      // Start modes while lanes are free (see above).
       for (let l = 0; l < L && next < byWidth.length; l++) {
         if (lanes[l]) continue;
         let job: Job | undefined;
-        while (next < byWidth.length && !job) {
-          const k = byWidth[next];
-          const h = modes.halfWidth[k];
-          if (!want(k) || !(h > 0) || !(w[k] > 0)) {
-            next++;
+        waiting.length = 0;
+        for (let i = next; i < byWidth.length && waiting.length < LOOK_AHEAD && !job; i++) {
+          if (taken[i]) continue;
+          const k = byWidth[i];
+          const candidate = jobOf(k);
+          if (!candidate) {
+            taken[i] = 1;
             continue;
           }
-          // A peak too narrow to resolve on the real axis (2h below 1e-12 of its frequency, down to below the
-          // spacing of doubles) is integrated from its pole too: the damped recurrence keeps Im f_k accurate to
-          // rounding however small it is, so Newton finds the pole and the residue its content, which the panels
-          // could not (the guard leaves such a peak out). Where rounding of the position is comparable with
-          // Im z the pole's error estimate (see record) is its whole content, or more.
-          const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
-          if (!(gap > 0)) {
-            next++;
+          if (
+            started.some((o) => rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE) ||
+            waiting.some((j) => Math.abs(j - k) <= DEFLATE)
+          ) {
+            waiting.push(k);
             continue;
           }
-          if (started.some((o) => Math.abs(o.k - k) <= DEFLATE)) break;
-          next++;
+          taken[i] = 1;
           // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
           // (Maehly) does not converge to them again.
-          const near: number[] = [];
           for (let j = Math.max(0, k - DEFLATE); j < Math.min(M, k + DEFLATE + 1); j++)
-            if (poleOf[j] >= 0) near.push(poleOf[j]);
-          job = {
-            k,
-            near,
-            narrow: h < 0.25 * gap,
-            gap,
-            zr: w[k],
-            zi: -h,
-            it: 0,
-            last: Infinity,
-            ok: false,
-            phase: 0,
-            rejected: false,
-            aRe: 0,
-            aIm: 0,
-            aLog: 0,
-            rRe: 0,
-            rIm: 0,
-          };
+            if (poleOf[j] >= 0) candidate.near.push(poleOf[j]);
+          job = candidate;
         }
+        while (next < byWidth.length && taken[next]) next++;
         if (!job) break;
         lanes[l] = job;
-        started.push(job);
+        // started in byWidth order.
+        let at = started.length;
+        while (at > 0 && rank[started[at - 1].k] > rank[job.k]) at--;
+        started.splice(at, 0, job);
       }
       let used = 0;
       let pad: Job | undefined;
@@ -1208,8 +1249,8 @@ class ChainPoles {
         }
         if (job.phase === 2) lanes[l] = undefined;
       }
-      // Record the finished jobs in the order they were started.
-      while (started.length > 0 && started[0].phase === 2) record(started.shift()!);
+      // Record the finished jobs in byWidth order, once every mode before them has started (see above).
+      while (started.length > 0 && started[0].phase === 2 && rank[started[0].k] < next) record(started.shift()!);
     }
     // A pole found twice (from modes far apart in the deflation windows) would be subtracted twice: sorted by real
     // part, duplicates are neighbours; a duplicate is dropped, and its mode (whose own pole was not found) gets
@@ -1242,6 +1283,161 @@ class ChainPoles {
       c++;
     }
     this.count = c;
+    this.complete(pencil, modes, g0, g1, top);
+  }
+
+  /**
+   * The phase check: is every pole below `top` found? One pole per located mode is looked for, from the mode's
+   * first-order position; where modes at a damped end overlap, their poles mix (one broad, one narrow: the narrow
+   * "dark" combination lies far from either first-order position), and a pole that no Newton iteration reached stays
+   * in the remainder as a peak narrower than the panels' nodes, unseen by the quadrature and its error estimate (a
+   * fixed-end chain of 400 sites, masses 1 +- 50 %, seed 1, tolerance 1e-6, with the poles of its broad skipped
+   * modes: 1.4e-4 of J off against a reported 2.9e-7). By the argument principle on the real axis, the phase of
+   * det A(w) (ChainPencil.phase) is a constant plus sum_j arg(w - z_j) over all its zeros z_j (the poles and their
+   * mirrors -conj z_j): each pole lowers it by pi as w passes its real part, within a few |Im z| of it. The same sum
+   * over the poles found, the first-order poles of the located modes without one (z^2 + 2 i h z = w_k^2), and
+   * (constant below the cutoff) the modes above it, predicts it; the difference r(w) is constant (to the accuracy of
+   * those first-order positions) unless a pole is missing, where it drops by pi. r is sampled at PHASE_GRID
+   * frequencies; an interval where it drops by more than 0.6 pi is bisected on r down to the drop's width, and
+   * Newton's iteration (deflated by every pole found) from there finds the missing pole, whose residue is then
+   * computed as in the constructor. A drop that this does not account for is counted in `missing` (a warning).
+   */
+  private complete(pencil: ChainPencil, modes: ModeData, g0: number, g1: number, top: number): void {
+    const w = modes.omega;
+    const M = w.length;
+    if (!(top > 0) || M === 0) return;
+    const arg = (x: number, zr: number, zi: number) => Math.atan2(-zi, x - zr);
+    // First-order poles of the located modes without a subtracted one (and their mirrors, or the two overdamped
+    // poles on the imaginary axis).
+    const fr: number[] = [];
+    const fi: number[] = [];
+    for (let k = 0; k < M; k++) {
+      if (this.subtracted[k] || !(w[k] > 0)) continue;
+      const h = Math.max(modes.halfWidth[k], 0);
+      if (h < w[k]) {
+        const x = Math.sqrt(w[k] * w[k] - h * h);
+        fr.push(x, -x);
+        fi.push(-h, -h);
+      } else {
+        const r = Math.sqrt(h * h - w[k] * w[k]);
+        fr.push(0, 0);
+        fi.push(-(h - r), -(h + r));
+      }
+    }
+    const predicted = (x: number) => {
+      let p = 0;
+      for (let c = 0; c < this.count; c++) p += arg(x, this.re[c], this.im[c]) + arg(x, -this.re[c], this.im[c]);
+      for (let j = 0; j < fr.length; j++) p += arg(x, fr[j], fi[j]);
+      return p;
+    };
+    const r = (x: number) => pencil.phase(x, g0, g1) - predicted(x);
+    const G = PHASE_GRID;
+    const grid = Float64Array.from({ length: G + 1 }, (_, i) => (i === 0 ? top / (64 * G) : (top * i) / G));
+    // The measured phase at the grid, once; the prediction changes with every pole added.
+    const measured = Float64Array.from(grid, (x) => pencil.phase(x, g0, g1));
+    const rs = Float64Array.from(grid, (x, j) => measured[j] - predicted(x));
+    for (let i = 0; i < G; i++) {
+      let guard = 0;
+      while (rs[i + 1] - rs[i] < -0.6 * Math.PI && guard++ < 8) {
+        const found = this.added < PHASE_ADD_MAX ? this.findMissing(pencil, g0, g1, grid[i], grid[i + 1], rs[i], r) : 2;
+        // A drop spread over the interval: a broad pole (or the first-order position of a broad mode, inaccurate
+        // where broad modes overlap), smooth on the scale of the panels: the quadrature resolves it.
+        if (found === 1) break;
+        if (found === 2) {
+          this.missing++;
+          break;
+        }
+        // The pole found changes the prediction everywhere (a constant far from it).
+        for (let j = 0; j <= G; j++) rs[j] = measured[j] - predicted(grid[j]);
+      }
+    }
+  }
+
+  /**
+   * Bisection on the phase drop in (a, b], then Newton from it (see complete): 0 if a new pole was added, 1 if the
+   * drop is spread over more than an eighth of (a, b] (a broad feature), 2 if no pole was found for a narrow drop.
+   */
+  private findMissing(
+    pencil: ChainPencil,
+    g0: number,
+    g1: number,
+    a: number,
+    b: number,
+    ra: number,
+    r: (x: number) => number,
+  ): number {
+    let lo = a;
+    let hi = b;
+    let rlo = ra;
+    for (let it = 0; it < 60 && hi - lo > 1e-14 * hi; it++) {
+      const mid = 0.5 * (lo + hi);
+      const rm = r(mid);
+      if (rm - rlo < -0.6 * Math.PI) hi = mid;
+      else if (r(hi) - rm < -0.6 * Math.PI) {
+        lo = mid;
+        rlo = rm;
+      } else break;
+    }
+    if (hi - lo > 0.125 * (b - a)) return 1;
+    let zr = 0.5 * (lo + hi);
+    let zi = -0.5 * (hi - lo);
+    const size0 = Math.hypot(zr, zi);
+    let ok = false;
+    let last = Infinity;
+    const z = pencil.z;
+    for (let it = 0; it < 60; it++) {
+      pencil.complexSweep(zr, zi, g0, g1);
+      let lr = z.logDerRe;
+      let li = z.logDerIm;
+      for (let c = 0; c < this.count; c++) {
+        const dr = zr - this.re[c];
+        const di = zi - this.im[c];
+        const q = 1 / (dr * dr + di * di);
+        lr -= dr * q;
+        li += di * q;
+      }
+      const d = lr * lr + li * li;
+      const sr = -lr / d;
+      const si = li / d;
+      if (!Number.isFinite(sr + si)) break;
+      const size = Math.hypot(sr, si);
+      if (size <= 1e-14 * size0 || (size >= last && size <= 1e-11 * size0)) {
+        last = size;
+        ok = true;
+        break;
+      }
+      zr += sr;
+      zi += si;
+      last = size;
+    }
+    if (!ok || !(zi < 0) || !(zr > 0) || Math.abs(zr - 0.5 * (a + b)) > b - a + 4 * -zi) return 2;
+    for (let c = 0; c < this.count; c++)
+      if (Math.hypot(zr - this.re[c], zi - this.im[c]) <= 1e-9 * Math.hypot(zr, zi)) return 2;
+    // The residue as in the constructor: a = p / f_n'(z) from the sweep at the pole, b = G_0n(-z) = p / f_n at -z.
+    const dd = z.lastDerRe * z.lastDerRe + z.lastDerIm * z.lastDerIm;
+    const aRe = (z.pRe * z.lastDerRe + z.pIm * z.lastDerIm) / dd;
+    const aIm = (z.pIm * z.lastDerRe - z.pRe * z.lastDerIm) / dd;
+    const aLog = z.pLog2;
+    pencil.complexSweep(-zr, -zi, g0, g1);
+    const ff = z.lastRe * z.lastRe + z.lastIm * z.lastIm;
+    const bRe = (z.pRe * z.lastRe + z.pIm * z.lastIm) / ff;
+    const bIm = (z.pIm * z.lastRe - z.pRe * z.lastIm) / ff;
+    const scale = 2 ** (aLog + z.pLog2);
+    const abRe = aRe * bRe - aIm * bIm;
+    const abIm = aRe * bIm + aIm * bRe;
+    const z2Re = zr * zr - zi * zi;
+    const z2Im = 2 * zr * zi;
+    const rRe = scale * (z2Re * abRe - z2Im * abIm);
+    const rIm = scale * (z2Re * abIm + z2Im * abRe);
+    if (!Number.isFinite(rRe + rIm)) return 2;
+    const c = this.count++;
+    this.re[c] = zr;
+    this.im[c] = zi;
+    this.resRe[c] = rRe;
+    this.resIm[c] = rIm;
+    this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * ((4 * EPS * Math.hypot(zr, zi) + last) / -zi);
+    this.added++;
+    return 0;
   }
 
   /** sum of S(w) over the subtracted poles, w real. */
@@ -2477,6 +2673,20 @@ function modePanels(
 }
 
 /**
+ * The chain pole path (ChainPoles): a peak skipped by negligibleModes stays in the remainder that the quadrature
+ * integrates, unresolved (narrower than its panels' nodes), so its whole content is missing, and that content is
+ * not only its Breit-Wigner share g_l g_r / Gamma |dT| (the square of its own term): near the peak G_0n = B + a /
+ * (2 w (w_nu - w - i h)) with a = u_0 u_n and B the rest, and the cross term 2 Re(conj(B) ...) integrates to
+ * pi |a| |B| / w at most. With |B| <= 1 / (2 w sqrt(gamma_l gamma_r)) (the transmission between two baths is at most
+ * 1; B is the part of G_0n that varies slowly across the peak) its flux is at most sqrt(g_l g_r) |dT|, which for a
+ * mode at one end (g_l >> g_r) is far above the Breit-Wigner share g_r |dT|: a fixed-end chain of 400 sites, masses
+ * 1 +- 90 %, seed 1, tolerance 1e-6 was off by 2.9e-7 of J against a reported 5.5e-8 (peaks of modes at a damped end
+ * with u_n^2 ~ 1e-11, 200 times their Breit-Wigner share above the background). Skipped only while the sum of
+ * both stays below 1 % of the tolerance, and both enter the error.
+ */
+const CROSS_SHARE = true;
+
+/**
  * Modes whose peaks carry a negligible share of every bath flux (fluxes-only runs): the Breit-Wigner estimate of an
  * isolated peak's share of the Landauer integral of baths b, c is g_b g_c / Gamma_nu (g_b = gamma_b u_b^2,
  * Gamma_nu = sum_b g_b); the smallest are skipped while their summed estimate stays below 1% of the tolerance.
@@ -2487,26 +2697,35 @@ function negligibleModes(
   modes: ModeData,
   model: NetworkModel,
   tol: number,
+  interference = false,
 ): { mode: Uint8Array; weight: Float64Array; flux: Float64Array } {
   const M = modes.omega.length;
   const B = model.baths.length;
   const share = new Float64Array(M);
+  // The share of a skipped peak (see CROSS_SHARE): Breit-Wigner, plus with `interference` its cross term.
+  const peakShare = (gb: number, gc: number, G: number, dT: number) =>
+    (gb * gc * dT) / G + (interference ? Math.sqrt(gb * gc) * dT : 0);
   let total = 0;
   for (let k = 0; k < M; k++) {
     const G = 2 * modes.halfWidth[k];
     let s = 0;
+    let bw = 0;
     for (let b = 0; b < B; b++) {
       for (let c = b + 1; c < B; c++) {
         const gb = model.baths[b].friction * modes.bathAmp2[k * B + b];
         const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
+        const dT = Math.abs(model.baths[b].temperature - model.baths[c].temperature);
         // A mode without bath weight (to rounding) carries no flux; one of a cluster (NaN amplitudes) is kept.
-        if (Number.isNaN(gb) || Number.isNaN(gc)) s = Infinity;
-        else if (gb > 0 && gc > 0)
-          s += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+        if (Number.isNaN(gb) || Number.isNaN(gc)) s = bw = Infinity;
+        else if (gb > 0 && gc > 0) {
+          s += peakShare(gb, gc, G, dT);
+          bw += (gb * gc * dT) / G;
+        }
       }
     }
     share[k] = Number.isFinite(s) ? s : Infinity;
-    if (Number.isFinite(s)) total += s;
+    // The total current is estimated from the Breit-Wigner shares (the cross terms are bounds, not currents).
+    if (Number.isFinite(bw)) total += bw;
   }
   const order = Array.from({ length: M }, (_, k) => k).sort((a, b) => share[a] - share[b]);
   const mode = new Uint8Array(M);
@@ -2526,7 +2745,7 @@ function negligibleModes(
         const gb = model.baths[b].friction * u2;
         const gc = model.baths[c].friction * modes.bathAmp2[k * B + c];
         if (gb > 0 && gc > 0)
-          flux[b] += (gb * gc * Math.abs(model.baths[b].temperature - model.baths[c].temperature)) / G;
+          flux[b] += peakShare(gb, gc, G, Math.abs(model.baths[b].temperature - model.baths[c].temperature));
       }
     }
   }
@@ -2681,15 +2900,36 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     let top = modes.omega.length > 0 ? modes.omega[modes.omega.length - 1] : 0;
     for (const b of model.baths) top = Math.max(top, b.friction / model.mass[b.site]);
     top = 1.5 * top + 1e-300;
-    skipped = temperatures ? undefined : negligibleModes(modes, model, tol);
+    // The chain pole path: a skipped peak's cross term with the rest of the integrand (CROSS_SHARE) in its share.
+    const usePoles = !!screen && !!chain && options.poles !== false && !options.spectrum && modes.omega.length > 0;
+    skipped = temperatures ? undefined : negligibleModes(modes, model, tol, usePoles && CROSS_SHARE);
     const skip = skipped?.mode;
+    // Strips, bath fluxes only: the end block of G and the poles (stripFluxes.ts).
+    if (slices && options.springs === false && options.poles !== false && !options.spectrum && skipped) {
+      return stripFluxState(model, sys.gamma, slices.sliced, slices.group, modes, skipped, {
+        tolerance: tol,
+        maxEvaluations: options.maxEvaluations,
+        warnings,
+        notes,
+      });
+    }
     // Long two-terminal chains: the resonances from their complex poles (ChainPoles); the modes whose pole was
     // subtracted need no panels of their own. (Not when the spectrum is asked for: it is sampled on the panels, and
     // every peak should show.)
-    if (screen && chain && options.poles !== false && !options.spectrum && modes.omega.length > 0) {
+    if (usePoles && chain) {
       // Free (weakly pinned) ends: broad peaks keep their poles however small their share (POLE_SKIP_BROAD).
       const lowMode = lowFrequencyScale(modes) > 0;
-      poles = new ChainPoles(sys, chain, modes, (k) => !skip || !skip[k] || (lowMode && broadForSkip(modes!, k)));
+      poles = new ChainPoles(
+        sys,
+        chain,
+        modes,
+        (k) => !skip || !skip[k] || (lowMode && broadForSkip(modes!, k)),
+        modes.screen ? modes.screen.cutoff : top,
+      );
+      if (poles.missing > 0)
+        warnings.push(
+          `the phase of the chain's determinant drops by pi ${poles.missing} time(s) more than its poles found account for: a resonance may be missing from the fluxes`,
+        );
       ev.poles = poles;
       ev.endsOnly = true;
     }
@@ -3178,16 +3418,20 @@ function sampleSpectrum(ev: Evaluator, model: NetworkModel, plan: Plan, panels: 
 
 export type SolveMethod = "lyapunov" | "transmission" | "modal";
 
-/** Largest underdamped network the modal method (modal.ts) takes: ~17 n x n matrices (0.5 GB at 2000 sites). */
+/** Largest network `--method auto` gives the modal method (modal.ts): ~17 n x n matrices underdamped (0.5 GB at
+ * 2000 sites), ~6 overdamped. */
 export const MODAL_MAX_SITES = 3000;
 
 /**
- * Estimated cost of the modal method (modal.ts) in the units of chooseSolveMethod: the eigen-decomposition and the
- * n x n products ~50 n^3 (measured against the dense solve's 200 n^3: 3.6x cheaper at 400 sites), the pole search
- * ~400 n^2 (b^2 + 5) for b baths.
+ * Estimated cost of the modal method (modal.ts) in the units of chooseSolveMethod. Underdamped: the
+ * eigen-decomposition and the n x n products ~50 n^3 (measured against the dense solve's 200 n^3: 3.6x cheaper at 400
+ * sites), the pole search ~400 n^2 (b^2 + 5) for b baths. Overdamped: the eigen-decomposition and two n x n products
+ * ~11 n^3 (measured against the dense solve's 25 n^3: 2.0x cheaper at 200 and 500 sites, 2.3x at 1000).
  */
-function modalCost(n: number, baths: number): number {
-  return 50 * n ** 3 + 400 * n ** 2 * (baths ** 2 + 5);
+function modalCost(model: NetworkModel): number {
+  const n = model.sites.length;
+  if (model.dynamics === "overdamped") return 11 * n ** 3;
+  return 50 * n ** 3 + 400 * n ** 2 * (model.baths.length ** 2 + 5);
 }
 
 /** Peaks integrated per transmitting mode (measured: ~110 evaluations per located mode on strips and chains). */
@@ -3226,13 +3470,15 @@ export function screenedModes(model: NetworkModel): number | undefined {
 
 /**
  * The method for `ness solve --method auto`, with the reason in words. Up to 150 sites the dense Lyapunov solve
- * (which also gives the whole covariance); beyond 2000 sites (3000 underdamped) the frequency integrals (the dense
- * solve needs (2n)^2 numbers and hours); in between, whichever has the smaller estimated cost: ~25 (2n)^3 (n^3 overdamped) for the
- * Schur-based Lyapunov solve; for the modal method (underdamped, up to 3000 sites; modal.ts) ~50 n^3 + 400 n^2
- * (b^2 + 5) for b baths; for the transmission method, ~110 frequency evaluations (a sparse factorisation and
- * the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures
- * are computed; with `fluxesOnly`, chains and networks sliced between two groups of baths (2D strips) integrate only
- * the modes below the frequency screen's cutoff, estimated from 64 samples of the growth across the network.
+ * (which also gives the whole covariance); beyond 3000 sites the frequency integrals; in between, whichever has the
+ * smallest estimated cost among the methods that will not refuse the network: the dense solve only up to its size
+ * limit (EXACT_MAX_COORDINATES: 2000 coordinates, i.e. 1000 underdamped or 2000 overdamped sites), at ~25 (2n)^3 (n^3
+ * overdamped); the modal method (modal.ts) at ~50 n^3 + 400 n^2 (b^2 + 5) for b baths (~11 n^3 overdamped); the
+ * transmission method at ~110 frequency evaluations (a sparse factorisation, ~sum of the squared column counts of its
+ * factor, and the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures are computed; with `fluxesOnly`,
+ * chains and networks sliced between two groups of baths (2D strips) integrate only the modes below the frequency
+ * screen's cutoff, estimated from 64 samples of the growth across the network. The reason names the estimated
+ * factors, and the dense solve's limit when it ruled that method out.
  *
  * @example
  * ```ts
@@ -3247,47 +3493,62 @@ export function chooseSolveMethod(
   options: { fluxesOnly?: boolean } = {},
 ): { method: SolveMethod; reason: string } {
   const n = model.sites.length;
+  const under = model.dynamics === "underdamped";
+  const coordinates = under ? 2 * n : n;
   if (n <= 150)
     return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
-  if (n > MODAL_MAX_SITES || (n > 2000 && model.dynamics !== "underdamped"))
-    return { method: "transmission", reason: `${n} sites: too many for the dense Lyapunov solve` };
+  const denseRefuses = coordinates > EXACT_MAX_COORDINATES;
+  const limit = `the dense Lyapunov solve refuses more than ${EXACT_MAX_COORDINATES} coordinates (this network has ${coordinates})`;
+  if (n > MODAL_MAX_SITES)
+    return {
+      method: "transmission",
+      reason: `${n} sites: too many for the dense Lyapunov solve (${EXACT_MAX_COORDINATES} coordinates) and the modal method (${MODAL_MAX_SITES} sites)`,
+    };
   const p = symmetricPattern(
     n,
     model.springs.map((s) => s.i),
     model.springs.map((s) => s.j),
   );
-  const nnzL = symbolicLdl(
+  const { nnzL, Lp } = symbolicLdl(
     p,
     cuthillMcKee(
       p,
       model.baths.map((b) => b.site),
     ),
-  ).nnzL;
-  const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
-  const dense = 25 * (model.dynamics === "underdamped" ? 8 : 1) * n ** 3;
+  );
+  // A factorisation costs ~sum_k c_k^2 for the column counts c_k of L (nnzL = sum_k c_k): the same on a chain
+  // (c_k <= 1), ~50x more on a random network whose factor fills in (240 sites, ring + chords: 425 197 against
+  // nnzL = 8957; transmission measured 39 s of CPU there, 80x the modal method, where nnzL alone predicted 2.2x).
+  let factorWork = 0;
+  for (let k = 0; k < n; k++) factorWork += (Lp[k + 1] - Lp[k]) ** 2;
+  const cols = under ? model.baths.length : Math.min(model.baths.length, 32);
+  const dense = 25 * (under ? 8 : 1) * n ** 3;
   const modes = (options.fluxesOnly ? screenedModes(model) : undefined) ?? n;
   const transmission =
     modes *
-    (EVALUATIONS_PER_MODE * (8 * (nnzL + n) + 16 * cols * n + 10 * (model.springs.length + n)) + 30 * 2 * (nnzL + n));
-  const ratio = dense / transmission;
+    (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n)) +
+      30 * 2 * (factorWork + n));
+  const modal = modalCost(model);
   const screened = modes < n ? `, ${modes} of ${n} modes below the frequency screen's cutoff` : "";
-  // The modal method (underdamped, up to MODAL_MAX_SITES): one symmetric eigen-decomposition, the poles in closed
-  // form; chosen where it is the cheapest of the three.
-  if (model.dynamics === "underdamped" && n <= MODAL_MAX_SITES) {
-    const modal = modalCost(n, model.baths.length);
-    if (modal < dense && modal < transmission)
-      return {
-        method: "modal",
-        reason: `${n} sites (${nnzL} factor entries${screened}): one eigen-decomposition and the poles estimated ${fmt(dense / modal)}x cheaper than the dense Lyapunov solve, ${fmt(transmission / modal)}x than the frequency integrals`,
-      };
-  }
-  return ratio > 1
-    ? {
-        method: "transmission",
-        reason: `${n} sites, sparse (${nnzL} factor entries${screened}): frequency integrals estimated ${fmt(ratio)}x cheaper`,
-      }
-    : {
-        method: "lyapunov",
-        reason: `${n} sites (${nnzL} factor entries${screened}): the dense Lyapunov solve estimated ${fmt(1 / ratio)}x cheaper`,
-      };
+  const size = `${n} sites (${nnzL} factor entries${screened})`;
+  const modalName = under ? "one eigen-decomposition and the poles" : "one eigen-decomposition (relaxation modes)";
+  // The cheapest of the methods that will not refuse; each reason compares with the other two.
+  if (modal < transmission && (denseRefuses || modal < dense))
+    return {
+      method: "modal",
+      reason: denseRefuses
+        ? `${size}: ${modalName} estimated ${fmt(transmission / modal)}x cheaper than the frequency integrals; ${limit}`
+        : `${size}: ${modalName} estimated ${fmt(dense / modal)}x cheaper than the dense Lyapunov solve, ${fmt(transmission / modal)}x than the frequency integrals`,
+    };
+  if (denseRefuses || transmission < dense)
+    return {
+      method: "transmission",
+      reason: denseRefuses
+        ? `${size}: frequency integrals estimated ${fmt(modal / transmission)}x cheaper than the modal method; ${limit}`
+        : `${n} sites, sparse (${nnzL} factor entries${screened}): frequency integrals estimated ${fmt(dense / transmission)}x cheaper than the dense Lyapunov solve, ${fmt(modal / transmission)}x than the modal method`,
+    };
+  return {
+    method: "lyapunov",
+    reason: `${size}: the dense Lyapunov solve estimated ${fmt(transmission / dense)}x cheaper than the frequency integrals, ${fmt(modal / dense)}x than the modal method`,
+  };
 }

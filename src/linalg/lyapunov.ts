@@ -5,8 +5,10 @@
  *  - "tiny": for small n, the n(n+1)/2 symmetric unknowns of the Kronecker system solved by LU with partial pivoting
  *    in preallocated buffers (tinyLyapunovInto is an allocation-free kernel for parameter sweeps);
  *  - "bartels-stewart": real Schur form A = Z T Z^T, C = Z^T Q Z, then T Y + Y T^T = C solved column block by column
- *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks), and X = Z Y Z^T.
- * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) and the estimated condition
+ *    block exploiting the symmetry of Y (one triangle, 1x1/2x2 diagonal blocks; by panels with matrix products from
+ *    n = 128 on: triangularLyapunov.ts), and X = Z Y Z^T.
+ * Both report the relative residual ||A X + X A^T - Q||_F / (2 ||A||_F ||X||_F + ||Q||_F) (its product A X from
+ * compressed rows when A is sparse, as a network's drift is: src/linalg/sparseProduct.ts) and the estimated condition
  * number of the equation with the forward error bound it implies (lyapunovCondition.ts: a 1-norm estimate of the
  * inverse Lyapunov operator from a few extra solves with the existing factorisation; the tiny engine computes that
  * norm exactly, from one solve per unknown with its LU), and warn when that bound
@@ -18,6 +20,7 @@ import { NessError } from "../errors.js";
 import { MatrixArgumentError } from "./errors.js";
 import { type Matrix, matrix } from "./matrix.js";
 import { multiplyNTUnchecked, mirrorUpperUnchecked, transposeIntoUnchecked } from "./gemm.js";
+import { type CompressedRows, compressRows, compressedTimesDense } from "./sparseProduct.js";
 import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked, triangularWorkSize } from "./triangularLyapunov.js";
 import { schurEigenvalues, schurInPlaceUnchecked } from "./schur.js";
 import {
@@ -553,6 +556,9 @@ const ORDINARY: Workspace = { inWasm: false, doubles: (k) => new Float64Array(k)
 
 /** Below this order a solve runs on the solver's own arrays (the copies would cost more than the kernels save). */
 const WASM_SOLVE_MIN_N = 12;
+/** From this order a sparse A (at most n^2 / SPARSE_RESIDUAL_DENSITY nonzeros) enters the residual as compressed rows. */
+const SPARSE_RESIDUAL_MIN_N = 64;
+const SPARSE_RESIDUAL_DENSITY = 16;
 /** Most diagonal blocks for which the condition estimate keeps its block-pair factorisations (7.9 MB at 256). */
 const PAIR_CACHE_MAX_BLOCKS = 256;
 /** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
@@ -574,6 +580,8 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
   private inverseNormEstimate = NaN;
+  /** A in compressed rows when it is sparse enough for the residual's product (undefined: not yet looked at). */
+  private sparseA: CompressedRows | null | undefined = undefined;
 
   constructor(
     readonly n: number,
@@ -649,7 +657,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
       multiplyNTUnchecked(n, n, n, c, f.z, x, true);
       mirrorUpperUnchecked(n, x);
       // residual: M = A X (X symmetric: A X^T)
-      multiplyNTUnchecked(n, n, n, f.a, x, w);
+      this.productWithA(f.a, x, w);
       const X = matrix(n, n, ws.inWasm ? x.slice() : x);
       const normX = frobenius(X.data, n * n);
       if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
@@ -686,7 +694,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
         for (let k = 0; k < nn; k++) x[k] += part[k];
         parts.push(matrix(n, n, part));
       }
-      multiplyNTUnchecked(n, n, n, f.a, x, w);
+      this.productWithA(f.a, x, w);
       const X = matrix(n, n, ws.inWasm ? x.slice() : x);
       const normX = frobenius(X.data, nn);
       if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
@@ -696,6 +704,21 @@ class SchurLyapunovSolver implements LyapunovSolver {
       const total = finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
       return { total, parts };
     });
+  }
+
+  /**
+   * m = A X for the residual (X symmetric: A X^T): from SPARSE_RESIDUAL_MIN_N on, a drift matrix with at most
+   * n^2 / SPARSE_RESIDUAL_DENSITY nonzeros (a network's: a few per row) is multiplied in compressed rows (2 nnz(A) n
+   * flops, the same sums without the zero terms), anything denser by the dense product.
+   */
+  private productWithA(a: Float64Array, x: Float64Array, m: Float64Array): void {
+    const n = this.n;
+    if (this.sparseA === undefined) {
+      this.sparseA =
+        n >= SPARSE_RESIDUAL_MIN_N ? compressRows(n, this.a, Math.floor((n * n) / SPARSE_RESIDUAL_DENSITY)) : null;
+    }
+    if (this.sparseA) compressedTimesDense(this.sparseA, x, n, m);
+    else multiplyNTUnchecked(n, n, n, a, x, m);
   }
 
   /**

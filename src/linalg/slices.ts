@@ -20,11 +20,14 @@ export class SlicedPencil {
   readonly start: Int32Array;
   /** Widest level. */
   readonly width: number;
-  private readonly aOff: Int32Array;
-  private readonly vBlock: Float64Array;
-  private readonly cOff: Int32Array;
-  private readonly cBlock: Float64Array;
-  private readonly mass: Float64Array;
+  /** Offsets of the diagonal blocks V_x (w_x x w_x, row-major) in vBlock. */
+  readonly aOff: Int32Array;
+  readonly vBlock: Float64Array;
+  /** Offsets of the couplings C_x (w_x x w_(x+1), row-major) in cBlock. */
+  readonly cOff: Int32Array;
+  readonly cBlock: Float64Array;
+  /** M's diagonal in level order. */
+  readonly mass: Float64Array;
   private readonly g: Float64Array;
   private readonly s: Float64Array;
   private readonly t: Float64Array;

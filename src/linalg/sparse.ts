@@ -13,6 +13,7 @@
  * ordering that starts at the damped sites keeps every pivot's imaginary part strictly negative), and checks the
  * residual of its solves.
  */
+import { ChainSweepKernel } from "./chainSweeps.js";
 
 /** Pattern of a symmetric n x n matrix: adjacency lists (no diagonal), CSR. */
 export interface SymmetricPattern {
@@ -608,10 +609,16 @@ export class ChainGreen {
   }
 }
 
-/** ChainPencil.sweepLanes: shifts swept together in one pass. */
-export const SWEEP_LANES = 4;
-/** ChainPencil.complexSweepLanes: frequencies swept together in one pass. */
-export const POLE_LANES = 4;
+/**
+ * ChainPencil.sweepLanes and countLanes: shifts swept together in one pass (eight: four f64x2 vectors in the
+ * WebAssembly kernels, two passes of four in JavaScript).
+ */
+export const SWEEP_LANES = 8;
+/**
+ * ChainPencil.complexSweepLanes: frequencies swept together in one pass (eight: four pairs of f64x2 vectors in the
+ * WebAssembly kernel, two passes of four in JavaScript).
+ */
+export const POLE_LANES = 8;
 
 /**
  * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
@@ -636,8 +643,14 @@ export class ChainPencil {
   logCurvature = 0;
   endWeight = 0;
 
-  /** v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. */
-  constructor(v: Float64Array, m: Float64Array, off: Float64Array) {
+  /** The WebAssembly kernels of the lane sweeps (chainSweeps.ts; the same results), or undefined: JavaScript. */
+  private readonly kernel: ChainSweepKernel | undefined;
+
+  /**
+   * v, m: diagonals along the chain; off: the off-diagonal entries of V along the chain. kernels "js": the
+   * JavaScript lane sweeps even where the WebAssembly ones run (the tests' cross-check).
+   */
+  constructor(v: Float64Array, m: Float64Array, off: Float64Array, kernels: "auto" | "js" = "auto") {
     this.n = v.length;
     this.v = v;
     this.m = m;
@@ -645,6 +658,12 @@ export class ChainPencil {
     let scale = 0;
     for (const x of v) scale = Math.max(scale, Math.abs(x));
     this.tiny = 1e-15 * scale;
+    this.kernel = kernels === "js" ? undefined : ChainSweepKernel.for(v, m, this.b2, this.tiny);
+  }
+
+  /** Which kernels the lane sweeps run. */
+  get kernels(): "wasm" | "js" {
+    return this.kernel ? "wasm" : "js";
   }
 
   /** Number of eigenvalues of (V, M) below lambda. */
@@ -751,8 +770,19 @@ export class ChainPencil {
    * counted in `counts` (the others are padding whose results are ignored).
    */
   sweepLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
+    if (this.kernel) {
+      this.kernel.sweepLanes(lambdas, reverse, this.lanes);
+    } else {
+      this.sweep4(lambdas, reverse, 0);
+      if (used > 4) this.sweep4(lambdas, reverse, 4);
+    }
+    this.counts += used;
+  }
+
+  /** Four lanes of sweepLanes in JavaScript: lambdas[o..o + 3] into lanes o..o + 3. */
+  private sweep4(lambdas: Float64Array, reverse: boolean, o: number): void {
     const { n, v, m, b2, tiny } = this;
-    const l0 = lambdas[0];
+    const l0 = lambdas[o];
     let q0 = 0,
       r0 = 1,
       d0 = 0,
@@ -761,7 +791,7 @@ export class ChainPencil {
       cv0 = 0,
       pl0 = 0,
       ng0 = 0;
-    const l1 = lambdas[1];
+    const l1 = lambdas[o + 1];
     let q1 = 0,
       r1 = 1,
       d1 = 0,
@@ -770,7 +800,7 @@ export class ChainPencil {
       cv1 = 0,
       pl1 = 0,
       ng1 = 0;
-    const l2 = lambdas[2];
+    const l2 = lambdas[o + 2];
     let q2 = 0,
       r2 = 1,
       d2 = 0,
@@ -779,7 +809,7 @@ export class ChainPencil {
       cv2 = 0,
       pl2 = 0,
       ng2 = 0;
-    const l3 = lambdas[3];
+    const l3 = lambdas[o + 3];
     let q3 = 0,
       r3 = 1,
       d3 = 0,
@@ -891,39 +921,49 @@ export class ChainPencil {
         if (k + 1 < n) s = b2[k];
       }
     }
-    this.counts += used;
-    const o = this.lanes;
-    o.negative[0] = ng0;
-    o.logDerivative[0] = ld0;
-    o.logCurvature[0] = cv0;
-    o.endWeight[0] = -1 / (d0 + r0 * pl0);
-    o.negative[1] = ng1;
-    o.logDerivative[1] = ld1;
-    o.logCurvature[1] = cv1;
-    o.endWeight[1] = -1 / (d1 + r1 * pl1);
-    o.negative[2] = ng2;
-    o.logDerivative[2] = ld2;
-    o.logCurvature[2] = cv2;
-    o.endWeight[2] = -1 / (d2 + r2 * pl2);
-    o.negative[3] = ng3;
-    o.logDerivative[3] = ld3;
-    o.logCurvature[3] = cv3;
-    o.endWeight[3] = -1 / (d3 + r3 * pl3);
+    const out = this.lanes;
+    out.negative[o] = ng0;
+    out.logDerivative[o] = ld0;
+    out.logCurvature[o] = cv0;
+    out.endWeight[o] = -1 / (d0 + r0 * pl0);
+    out.negative[o + 1] = ng1;
+    out.logDerivative[o + 1] = ld1;
+    out.logCurvature[o + 1] = cv1;
+    out.endWeight[o + 1] = -1 / (d1 + r1 * pl1);
+    out.negative[o + 2] = ng2;
+    out.logDerivative[o + 2] = ld2;
+    out.logCurvature[o + 2] = cv2;
+    out.endWeight[o + 2] = -1 / (d2 + r2 * pl2);
+    out.negative[o + 3] = ng3;
+    out.logDerivative[o + 3] = ld3;
+    out.logCurvature[o + 3] = cv3;
+    out.endWeight[o + 3] = -1 / (d3 + r3 * pl3);
   }
 
   /** Sturm counts (as `count`) at SWEEP_LANES shifts in one pass, into lanes.negative; `used` lanes are counted. */
   countLanes(lambdas: Float64Array, used: number): void {
+    if (this.kernel) {
+      this.kernel.countLanes(lambdas, this.lanes.negative);
+    } else {
+      this.count4(lambdas, 0);
+      if (used > 4) this.count4(lambdas, 4);
+    }
+    this.counts += used;
+  }
+
+  /** Four lanes of countLanes in JavaScript: lambdas[o..o + 3] into lanes.negative[o..o + 3]. */
+  private count4(lambdas: Float64Array, o: number): void {
     const { n, v, m, b2, tiny } = this;
-    const l0 = lambdas[0];
+    const l0 = lambdas[o];
     let r0 = 1;
     let ng0 = 0;
-    const l1 = lambdas[1];
+    const l1 = lambdas[o + 1];
     let r1 = 1;
     let ng1 = 0;
-    const l2 = lambdas[2];
+    const l2 = lambdas[o + 2];
     let r2 = 1;
     let ng2 = 0;
-    const l3 = lambdas[3];
+    const l3 = lambdas[o + 3];
     let r3 = 1;
     let ng3 = 0;
     let s = 0;
@@ -944,12 +984,11 @@ export class ChainPencil {
       if (r3 < 0) ng3++;
       if (k + 1 < n) s = b2[k];
     }
-    this.counts += used;
-    const o = this.lanes.negative;
-    o[0] = ng0;
-    o[1] = ng1;
-    o[2] = ng2;
-    o[3] = ng3;
+    const out = this.lanes.negative;
+    out[o] = ng0;
+    out[o + 1] = ng1;
+    out[o + 2] = ng2;
+    out[o + 3] = ng3;
   }
 
   /** Results of the last sweepLanes, lane by lane (as the fields of \`sweep\`). */
@@ -975,6 +1014,47 @@ export class ChainPencil {
     pIm: 0,
     pLog2: 0,
   };
+
+  /**
+   * The phase of det A(w) at a real frequency w > 0 (A(w) = V - w^2 M - i w Gamma, Gamma = diag(g0, 0, ..., 0, g1),
+   * g0, g1 > 0), continuous in w: the sum of arg f_k over the pivots f_k = a_k - b_(k-1)^2 / f_(k-1) eliminated from
+   * the first site, each in (-pi, 0) (Im f_0 = -w g0 < 0, and Im f_k = Im a_k + b^2 Im f_(k-1) / |f_(k-1)|^2 < 0),
+   * so the sum needs no unwrapping. Kept as the running product's turns (each factor turns it clockwise by less than
+   * pi: it crosses the negative real axis when its imaginary part goes from negative to non-negative) and one atan2
+   * at the end. With the zeros z_j of det A (the poles of G, Im z_j < 0), phase(w) = const + sum_j arg(w - z_j): each
+   * pole contributes a decrease of pi as w passes its real part (the argument principle on the real axis).
+   */
+  phase(w: number, g0: number, g1: number): number {
+    const { n, v, m, b2 } = this;
+    const w2 = w * w;
+    let fRe = 1;
+    let fIm = 0;
+    let qRe = 1;
+    let qIm = 0;
+    let turns = 0;
+    let s = 0;
+    for (let k = 0; k < n; k++) {
+      const g = k === 0 ? g0 : k === n - 1 ? g1 : 0;
+      const d = k === 0 ? 0 : s / (fRe * fRe + fIm * fIm);
+      const aRe = v[k] - w2 * m[k];
+      // f_k = a_k - s / f_(k-1) = a_k - s conj(f_(k-1)) / |f_(k-1)|^2.
+      const nRe = aRe - d * fRe;
+      fIm = -w * g + d * fIm;
+      fRe = nRe;
+      const tRe = qRe * fRe - qIm * fIm;
+      const tIm = qRe * fIm + qIm * fRe;
+      if (qIm < 0 && tIm >= 0) turns++;
+      qRe = tRe;
+      qIm = tIm;
+      const big = Math.max(Math.abs(qRe), Math.abs(qIm));
+      if (big > 2 ** 200 || big < 2 ** -200) {
+        qRe /= big;
+        qIm /= big;
+      }
+      if (k + 1 < n) s = b2[k];
+    }
+    return Math.atan2(qIm, qRe) - 2 * Math.PI * turns;
+  }
 
   /**
    * The damped pencil at a complex frequency w: A(w) = V - w^2 M - i w Gamma with Gamma = diag(g0, 0, ..., 0, g1),
@@ -1053,9 +1133,20 @@ export class ChainPencil {
    * independent frequencies wRe[l] + i wIm[l] in one pass, into `zLanes`; `used` lanes are counted.
    */
   complexSweepLanes(wRe: Float64Array, wIm: Float64Array, g0: number, g1: number, used: number): void {
+    this.counts += used;
+    if (this.kernel) {
+      this.kernel.complexSweepLanes(wRe, wIm, g0, g1, this.zLanes);
+    } else {
+      this.complex4(wRe, wIm, g0, g1, 0);
+      if (used > 4) this.complex4(wRe, wIm, g0, g1, 4);
+    }
+  }
+
+  /** Four lanes of complexSweepLanes in JavaScript: wRe/wIm[o..o + 3] into zLanes o..o + 3. */
+  private complex4(wRe: Float64Array, wIm: Float64Array, g0: number, g1: number, o: number): void {
     const { n, v, m, b2 } = this;
-    const a0 = wRe[0];
-    const c0 = wIm[0];
+    const a0 = wRe[o];
+    const c0 = wIm[o];
     const w2Re0 = a0 * a0 - c0 * c0;
     const w2Im0 = 2 * a0 * c0;
     let fRe0 = 1;
@@ -1069,8 +1160,8 @@ export class ChainPencil {
     let pRe0 = 1;
     let pIm0 = 0;
     let log2p0 = 0;
-    const a1 = wRe[1];
-    const c1 = wIm[1];
+    const a1 = wRe[o + 1];
+    const c1 = wIm[o + 1];
     const w2Re1 = a1 * a1 - c1 * c1;
     const w2Im1 = 2 * a1 * c1;
     let fRe1 = 1;
@@ -1084,8 +1175,8 @@ export class ChainPencil {
     let pRe1 = 1;
     let pIm1 = 0;
     let log2p1 = 0;
-    const a2 = wRe[2];
-    const c2 = wIm[2];
+    const a2 = wRe[o + 2];
+    const c2 = wIm[o + 2];
     const w2Re2 = a2 * a2 - c2 * c2;
     const w2Im2 = 2 * a2 * c2;
     let fRe2 = 1;
@@ -1099,8 +1190,8 @@ export class ChainPencil {
     let pRe2 = 1;
     let pIm2 = 0;
     let log2p2 = 0;
-    const a3 = wRe[3];
-    const c3 = wIm[3];
+    const a3 = wRe[o + 3];
+    const c3 = wIm[o + 3];
     const w2Re3 = a3 * a3 - c3 * c3;
     const w2Im3 = 2 * a3 * c3;
     let fRe3 = 1;
@@ -1218,44 +1309,43 @@ export class ChainPencil {
         }
       }
     }
-    this.counts += used;
     const z = this.zLanes;
-    z.logDerRe[0] = lRe0;
-    z.logDerIm[0] = lIm0;
-    z.lastRe[0] = fRe0;
-    z.lastIm[0] = fIm0;
-    z.lastDerRe[0] = dRe0;
-    z.lastDerIm[0] = dIm0;
-    z.pRe[0] = pRe0;
-    z.pIm[0] = pIm0;
-    z.pLog2[0] = log2p0;
-    z.logDerRe[1] = lRe1;
-    z.logDerIm[1] = lIm1;
-    z.lastRe[1] = fRe1;
-    z.lastIm[1] = fIm1;
-    z.lastDerRe[1] = dRe1;
-    z.lastDerIm[1] = dIm1;
-    z.pRe[1] = pRe1;
-    z.pIm[1] = pIm1;
-    z.pLog2[1] = log2p1;
-    z.logDerRe[2] = lRe2;
-    z.logDerIm[2] = lIm2;
-    z.lastRe[2] = fRe2;
-    z.lastIm[2] = fIm2;
-    z.lastDerRe[2] = dRe2;
-    z.lastDerIm[2] = dIm2;
-    z.pRe[2] = pRe2;
-    z.pIm[2] = pIm2;
-    z.pLog2[2] = log2p2;
-    z.logDerRe[3] = lRe3;
-    z.logDerIm[3] = lIm3;
-    z.lastRe[3] = fRe3;
-    z.lastIm[3] = fIm3;
-    z.lastDerRe[3] = dRe3;
-    z.lastDerIm[3] = dIm3;
-    z.pRe[3] = pRe3;
-    z.pIm[3] = pIm3;
-    z.pLog2[3] = log2p3;
+    z.logDerRe[o] = lRe0;
+    z.logDerIm[o] = lIm0;
+    z.lastRe[o] = fRe0;
+    z.lastIm[o] = fIm0;
+    z.lastDerRe[o] = dRe0;
+    z.lastDerIm[o] = dIm0;
+    z.pRe[o] = pRe0;
+    z.pIm[o] = pIm0;
+    z.pLog2[o] = log2p0;
+    z.logDerRe[o + 1] = lRe1;
+    z.logDerIm[o + 1] = lIm1;
+    z.lastRe[o + 1] = fRe1;
+    z.lastIm[o + 1] = fIm1;
+    z.lastDerRe[o + 1] = dRe1;
+    z.lastDerIm[o + 1] = dIm1;
+    z.pRe[o + 1] = pRe1;
+    z.pIm[o + 1] = pIm1;
+    z.pLog2[o + 1] = log2p1;
+    z.logDerRe[o + 2] = lRe2;
+    z.logDerIm[o + 2] = lIm2;
+    z.lastRe[o + 2] = fRe2;
+    z.lastIm[o + 2] = fIm2;
+    z.lastDerRe[o + 2] = dRe2;
+    z.lastDerIm[o + 2] = dIm2;
+    z.pRe[o + 2] = pRe2;
+    z.pIm[o + 2] = pIm2;
+    z.pLog2[o + 2] = log2p2;
+    z.logDerRe[o + 3] = lRe3;
+    z.logDerIm[o + 3] = lIm3;
+    z.lastRe[o + 3] = fRe3;
+    z.lastIm[o + 3] = fIm3;
+    z.lastDerRe[o + 3] = dRe3;
+    z.lastDerIm[o + 3] = dIm3;
+    z.pRe[o + 3] = pRe3;
+    z.pIm[o + 3] = pIm3;
+    z.pLog2[o + 3] = log2p3;
   }
 
   /** Results of the last complexSweepLanes, lane by lane (as `z`). */

@@ -368,8 +368,9 @@ export const KERNEL_COPY_MIN_N = 12;
  * (`active`: C vanishes outside its leading active x active block, hence so does Y, and only that block, extended to
  * whole diagonal blocks, is solved). Same arguments and result (c and y must not alias).
  *
- * With the WebAssembly kernels the whole solve is one call of the unblocked kernel (asm/lyapunov.ts: its f64x2 dot
- * products run at 4-7 GFlop/s for n = 100-800, 2.5-3x the blocked solve below on the same kernels' products). With
+ * With the WebAssembly kernels the whole solve is one call of the kernel (asm/lyapunov.ts): column block by column
+ * block with f64x2 dot products below order 128, by panels of about 64 columns with its own gemm from there on (the
+ * same organisation as below, 13 GFlop/s at n = 1000 against 8 for the column-block kernel). With
  * the JavaScript kernels, from BLOCKED_MIN_N on, it runs by panels of about PANEL columns so that most of the work is
  * in matrix-matrix products (the level-3 organisation of Jonsson and Kagstrom's recursive Sylvester solvers): for the
  * panel J of columns j0..j1-1, rows 0..j1-1,

@@ -62,7 +62,6 @@ export function springLabel(m: NetworkModel, s: Spring): string {
   return `${m.sites[s.i]}-${m.sites[s.j]}`;
 }
 
-
 /** A site as written in a file: a non-empty name or an integer. */
 export type SiteName = string | number;
 

@@ -21,7 +21,7 @@
  * each particle); coordinates are particle-major, x_a = (x[a d], ..., x[a d + d - 1]).
  */
 import { SteadyStateError } from "../errors.js";
-import { checkModel, type Model } from "../model/models.js";
+import { checkModel, type Model } from "../model/modelCheck.js";
 import { isLinearNetwork, type NetworkModel, type Spring } from "../model/networkModel.js";
 import type { Bond, ExternalPotential, PairRule, ParticlesModel } from "../model/particles.js";
 import { requireNetworkSteadyState } from "./diagnose.js";

@@ -1,8 +1,8 @@
 /**
- * The confinement check of particle models (apart from diagnose.ts, whose network diagnoses the exact engine loads:
- * the particle model's module brings the schema library with it).
+ * The confinement check of particle models, apart from diagnose.ts (whose network diagnoses the exact engine loads).
+ * It imports the particle model's checks from particlesModel.ts, which loads no schema library.
  */
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 
 /**
  * Why a particle model has no steady state, or undefined. In a periodic box the positions live on a torus and a

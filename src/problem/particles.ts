@@ -5,8 +5,8 @@
  * pins every coordinate of its species with lambda; every coordinate has its species' bath (friction gamma in
  * -gamma q', or the inverse mobility overdamped; kB = 1).
  */
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
-import { validateNetwork, type NetworkModel } from "../model/network.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
+import { networkFromShape, type NetworkModel, type NetworkShape } from "../model/networkModel.js";
 import type { LinearSdeProblem } from "./linearSde.js";
 import { networkProblem } from "./network.js";
 
@@ -81,18 +81,17 @@ export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
       }
     }
   }
-  return validateNetwork(
-    {
-      kind: "network",
-      dynamics: model.dynamics,
-      sites,
-      pinning,
-      springs,
-      baths,
-      ...(model.dynamics === "underdamped" ? { masses } : {}),
-    },
-    model.source,
-  );
+  // Data of the file format's shape by construction (typed NetworkShape): validated without the schema library.
+  const shape: NetworkShape = {
+    kind: "network",
+    dynamics: model.dynamics,
+    sites,
+    pinning,
+    springs,
+    baths,
+    ...(model.dynamics === "underdamped" ? { masses } : {}),
+  };
+  return networkFromShape(shape, shape, model.source);
 }
 
 /**

@@ -12,7 +12,7 @@
  * takes this correction itself (ParticleForceField.enableStepHeat); the probe calls the ledger only for the steps it
  * could not take. Browser-safe.
  */
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 import { ModelPairs, type PairVisit } from "./neighbours/modelPairs.js";
 import { pairEnergy, pairForceOverDistance } from "./potentials/pairLaws.js";
 

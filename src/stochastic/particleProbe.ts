@@ -21,7 +21,8 @@
  *   with bonds (potentials/bonds.ts): the mean bond length and squared length, and the squared radius of gyration
  *   of each species (of at least two particles) and of all particles (unwrapped coordinates): swelling of hot and
  *   cold monomers; with two or more species, segregation: each species' mean squared distance from the centre of all
- *   particles (which species sits in the core) and, for two, the squared distance between their centres;
+ *   particles (which species sits in the core) and, for two, the squared distance between their centres; for two
+ *   species, also the first minus the second of each pair (batch by batch: its error bar includes their correlation);
  *   and, for small systems in open space (at most 8 coordinates), means and covariance of every coordinate;
  *   with `profile` (SimulationOptions.profile), each particle's mean squared distance from the centre of all
  *   particles (unwrapped coordinates): a polymer's profile along its chain, monomer by monomer.
@@ -29,7 +30,7 @@
  * heat's accounting, in the probe and in the force loop): for runs that measure structure or drift only.
  */
 import { ModelError } from "../errors.js";
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
 import { PAIR_HEAT_CHECK } from "./pairHeatChoice.js";
@@ -568,12 +569,28 @@ export class ParticleProbe implements Probe {
       specs.push({ group: "bonds", name: "length <|r|>", estimand: linear([[o, 1]]) });
       specs.push({ group: "bonds", name: "squared length <r^2>", estimand: linear([[o + 1, 1]]) });
       let k = o + 2;
+      // Two species: also the first minus the second, batch by batch, so that its error bar carries the correlation
+      // of the two (the same monomers and steps measure both).
+      const two = S === 2 ? `${m.species[0].name} minus ${m.species[1].name}` : "";
+      const gyration: number[] = [];
       m.species.forEach((s) => {
-        if (s.count >= 2)
+        if (s.count >= 2) {
+          gyration.push(k);
           specs.push({ group: "radius of gyration", name: `squared, ${s.name}`, estimand: linear([[k++, 1]]) });
+        }
       });
+      if (two && gyration.length === 2)
+        specs.push({
+          group: "radius of gyration",
+          name: `squared, ${two}`,
+          estimand: linear([
+            [gyration[0], 1],
+            [gyration[1], -1],
+          ]),
+        });
       specs.push({ group: "radius of gyration", name: "squared, all", estimand: linear([[k++, 1]]) });
       if (this.segregation) {
+        const first = k;
         m.species.forEach((s) =>
           specs.push({
             group: "segregation",
@@ -581,12 +598,21 @@ export class ParticleProbe implements Probe {
             estimand: linear([[k++, 1]]),
           }),
         );
-        if (S === 2)
+        if (S === 2) {
+          specs.push({
+            group: "segregation",
+            name: `squared distance from the centre, ${two}`,
+            estimand: linear([
+              [first, 1],
+              [first + 1, -1],
+            ]),
+          });
           specs.push({
             group: "segregation",
             name: `squared distance between the centres of ${m.species[0].name} and ${m.species[1].name}`,
             estimand: linear([[k, 1]]),
           });
+        }
       }
     }
     if (this.covariance) {

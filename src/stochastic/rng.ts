@@ -237,6 +237,47 @@ export class Rng {
 
 const SCRATCH = new Float64Array(1);
 
+/**
+ * The key words of a counter-based stream (counterRng.ts) of (seed, replica, substream): hashes of the triple, apart
+ * from the xoshiro streams' state words (other salts).
+ */
+export function counterKey(seed: number, replica: number, substream: number): [number, number] {
+  const [lo, hi] = seedWords(seed);
+  if (!Number.isSafeInteger(replica) || replica < 0)
+    throw new ModelError(`replica index must be a non-negative integer, got ${String(replica)}`);
+  const words = [lo, hi, replica % TWO32, Math.floor(replica / TWO32), substream >>> 0];
+  return [hashWords(words, 11) | 0, hashWords(words, 12) | 0];
+}
+
+/**
+ * The ziggurat's completion of a rejected fast-path draw (layer i, 24-bit abscissa j, sign `neg` nonzero for
+ * negative), drawing further unsigned 32-bit words from `next`: the logic of Rng's own completion, for streams that
+ * are not xoshiro (counterRng.ts).
+ */
+export function slowNormalFrom(i: number, j: number, neg: number, next: () => number): number {
+  const open = () => (next() + 0.5) / TWO32;
+  for (;;) {
+    if (i === 0) {
+      let x: number, y: number;
+      do {
+        x = -Math.log(open()) / ZIG_R;
+        y = -Math.log(open());
+      } while (y + y < x * x);
+      return neg ? -(ZIG_R + x) : ZIG_R + x;
+    }
+    const x = j * WN[i];
+    if (FN[i] + open() * (FN[i - 1] - FN[i]) < Math.exp(-0.5 * x * x)) return neg ? -x : x;
+    const u = next();
+    i = u & 127;
+    j = u >>> 8;
+    neg = u & 128;
+    if (j < KN[i]) {
+      const y = j * WN[i];
+      return neg ? -y : y;
+    }
+  }
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

@@ -18,9 +18,9 @@
  * biases are attached by src/verify.
  */
 import { ModelError } from "../errors.js";
-import { checkModel, type Model } from "../model/models.js";
+import { checkModel, type Model } from "../model/modelCheck.js";
 import { describeValue } from "../model/raw.js";
-import type { NetworkModel } from "../model/network.js";
+import type { NetworkModel } from "../model/networkModel.js";
 import type { ParticlesModel } from "../model/particles.js";
 import {
   blockSizeFor,
@@ -65,6 +65,15 @@ import { choosePairHeatByError, PAIR_HEAT_CHECK, type PairHeatChoice } from "./p
 import { choosePairHeat, stateHeatProblem } from "./stateHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
+import { CounterRng } from "./counterRng.js";
+import {
+  MAX_SPLIT_THREADS,
+  splitConfig,
+  splitIntegrator,
+  splitReady,
+  splitRefusal,
+  type SplitConfig,
+} from "./splitDisks.js";
 import {
   beyondLimit,
   biasOrder,
@@ -80,6 +89,10 @@ import { applyTimeStepRules, type StatisticalVerdict, type TimeStepFacts } from 
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
 import { networkSystem, particleSystem } from "./system.js";
 import { captureReplica, restoreReplica, type ReplicaSnapshot } from "./checkpoint.js";
+
+/** The dynamics' Gaussian numbers (SimulationOptions.noise). */
+export type NoiseStream = "stream" | "counter";
+export const NOISE_STREAMS: readonly NoiseStream[] = ["stream", "counter"];
 
 /** The most particles whose profile (SimulationOptions.profile) a run estimates: one estimate each. */
 export const MAX_PROFILE_PARTICLES = 10_000;
@@ -128,6 +141,24 @@ export interface SimulationOptions {
   profile?: boolean;
   /** Estimate the full covariance (default when the state has at most 40 coordinates). */
   covariance?: boolean;
+  /**
+   * The dynamics' Gaussian numbers: "stream" (default) fills each step from the replica's xoshiro128** stream (rng.ts);
+   * "counter" draws coordinate c's number at step s as a pure function of (seed, replica, s, c) (counterRng.ts:
+   * Threefry-2x32-20), independent of the order the coordinates are processed in and of how a system is split across
+   * threads (SimulationOptions.threads). The two are different numbers with the same statistics; the fused kernels
+   * of small networks and of two particles draw from the stream only, so "counter" runs the generic sub-steps.
+   */
+  noise?: NoiseStream;
+  /**
+   * Runs each replica's steps split across this many threads (1 to 8; splitDisks.ts): the particles of 2D overdamped
+   * soft disks in a periodic box (one soft law between every pair of species, no external potential or bonds, Heun or
+   * Euler-Maruyama), integrated and their forces summed by the thread that owns their share of the particles and of
+   * the cells, with counter-based noise (implied; noise "stream" is refused). The numbers are the same to the bit for
+   * every number of threads, 1 included (which runs the split kernel on the calling thread); they are not the default
+   * engine's (another neighbour search, other noise): the same physics. In Node with `ness/node` imported (the CLI
+   * does) the shares run on worker threads over shared memory; elsewhere one after another (the same numbers).
+   */
+  threads?: number;
   /** Density and current fields on pairs of coordinates. */
   fields?: FieldSpec[];
   /**
@@ -184,6 +215,10 @@ export interface SimulationResult {
   pairHeat?: PairHeatRule;
   /** When the model left the pair heat open: what the choice between state and trapezoid weighed (pairHeatChoice.ts). */
   pairHeatChoice?: PairHeatChoice;
+  /** "counter" when the run drew counter-based noise (SimulationOptions.noise, or a split run); absent: the default. */
+  noise?: "counter";
+  /** True for a split run (SimulationOptions.threads: the same numbers for every number of threads). */
+  split?: boolean;
   /** What the time-step rules of `reliable` were applied with (reliability.ts). */
   timeStep: TimeStepFacts;
   /** Each estimate's statistical verdict before the time-step rules, for callers that know its bias (src/verify). */
@@ -227,6 +262,10 @@ export interface Plan extends PreparedEnsemble {
   kernel: FusedKernel | null;
   /** The fused Heun step and probe of two overdamped particles (pairKernel.ts), or null. */
   pairKernel: TwoParticleHeun | null;
+  /** One system split across threads (SimulationOptions.threads; splitDisks.ts), or null. */
+  split: SplitConfig | null;
+  /** The dynamics draw counter-based noise (SimulationOptions.noise "counter", or a split run). */
+  counterNoise: boolean;
   sampleEvery: number;
   /** dt is beyond an estimated stability limit (exact limits are refused): no estimate is flagged reliable. */
   unstable: boolean;
@@ -285,6 +324,23 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   }
   const nBurn = Math.round(burnIn / dt);
   const warnings: string[] = [];
+  if (o.noise !== undefined && !NOISE_STREAMS.includes(o.noise))
+    throw new ModelError(`noise must be ${NOISE_STREAMS.join(" or ")}, got ${describeValue(o.noise)}`);
+  if (o.threads !== undefined) {
+    if (!Number.isSafeInteger(o.threads) || o.threads < 1 || o.threads > MAX_SPLIT_THREADS)
+      throw new ModelError(
+        `threads must be an integer from 1 to ${MAX_SPLIT_THREADS}, got ${describeValue(o.threads)}`,
+      );
+    if (o.noise === "stream")
+      throw new ModelError('threads splits a system with counter-based noise: remove noise: "stream" (--noise stream)');
+    const refusal =
+      model.kind === "particles"
+        ? splitRefusal(model, scheme)
+        : "it is for particles (2D overdamped soft disks), not networks";
+    if (refusal !== null) throw new ModelError(`threads (splitting one system across threads): ${refusal}`);
+  }
+  const counterNoise = o.noise === "counter" || o.threads !== undefined;
+  let split: SplitConfig | null = null;
 
   let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
   let initialize: Plan["initialize"];
@@ -355,7 +411,18 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       pairHeat === "state" &&
       model.dynamics === "overdamped" &&
       !model.pairs.some((r) => r.pair.potential === "wca");
-    const pp = new ParticleProbe(model, dt, built.external, pairHeat, built.pairs, heatCheck, heat, o.profile === true);
+    // A split run steps with its own kernel: the pairs term's force loop does not take the step's pair heat.
+    const pp = new ParticleProbe(
+      model,
+      dt,
+      built.external,
+      pairHeat,
+      o.threads !== undefined ? null : built.pairs,
+      heatCheck,
+      heat,
+      o.profile === true,
+    );
+    if (o.threads !== undefined) split = splitConfig(model, dt, o.threads, pp.needsPrevious);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);
@@ -400,6 +467,11 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       "the Stratonovich estimators of this model need every step: remove sampleEvery (--sample-every)",
     );
   if (sampleEvery > 1) kernel = null;
+  // The fused kernels draw from the xoshiro stream (their inlined ziggurat): counter noise runs the sub-steps.
+  if (counterNoise) {
+    kernel = null;
+    pairKernel = null;
+  }
   if (batchLength < 1)
     throw new ModelError(
       `time ${o.time} is shorter than ${batches} batches of one step dt = ${dt}: run longer or use a smaller dt`,
@@ -432,6 +504,8 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     initialize,
     kernel,
     pairKernel,
+    split,
+    counterNoise,
     sampleEvery,
     unstable,
     biasOrder: biasOrder(timeScale, scheme, dt, stratonovich),
@@ -598,7 +672,9 @@ export class ReplicaRun implements ReplicaRunner {
     batchMeans?: Float64Array,
     resume?: ReplicaSnapshot,
   ) {
-    const dyn = Rng.stream(plan.options.seed, replica, 0);
+    const dyn = plan.counterNoise
+      ? CounterRng.counterStream(plan.options.seed, replica, 0)
+      : Rng.stream(plan.options.seed, replica, 0);
     this.rng = dyn;
     // The replica's running sums and scratch in one buffer (views): a short replica's allocations were a visible
     // part of a large ensemble's time (typed arrays beyond 64 bytes each get a backing store of their own).
@@ -612,7 +688,9 @@ export class ReplicaRun implements ReplicaRunner {
     // The plan's force field is shared by the replicas a thread runs: forget what the previous one left (neighbour
     // lists, cell order), so a replica's numbers do not depend on which replicas ran before it in this thread.
     plan.system.forces.reset?.();
-    this.integrator = integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
+    this.integrator = plan.split
+      ? splitIntegrator(plan.split, plan.scheme)
+      : integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
     this.state = this.integrator.init(dyn);
     this.total = plan.nBurn + plan.nProduction;
     this.batchMeans = batchMeans ?? new Float64Array(plan.batches * plan.K);
@@ -974,6 +1052,8 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
     ...(plan.fluxEstimator !== undefined ? { fluxEstimator: plan.fluxEstimator } : {}),
     ...(plan.pairHeat !== undefined ? { pairHeat: choice?.rule ?? plan.pairHeat } : {}),
     ...(choice ? { pairHeatChoice: choice } : {}),
+    ...(plan.counterNoise ? { noise: "counter" as const } : {}),
+    ...(plan.split ? { split: true } : {}),
     timeStep,
     statistical,
     planWarnings: [...plan.warnings],
@@ -1022,6 +1102,7 @@ export async function simulate(
   const spec = simulationSpec(problem, scheme, options);
   const plan = prepareEnsemble(spec) as Plan;
   await run.onPlan?.(plan);
+  if (plan.split) await splitReady(plan.split.threads);
   return reduceSimulation(plan, await (run.execute ? run.execute(spec, plan) : runPrepared(spec, plan, run)));
 }
 

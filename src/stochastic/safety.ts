@@ -19,9 +19,9 @@ import { NessError } from "../errors.js";
 import { potentialMatrix, frictionVector } from "../problem/network.js";
 import { symmetricEigen } from "../linalg/eigen.js";
 import { matrix } from "../linalg/matrix.js";
-import type { NetworkModel } from "../model/network.js";
+import type { NetworkModel } from "../model/networkModel.js";
 import type { PairPotential, ParticlesModel } from "../model/particles.js";
-import type { Model } from "../model/models.js";
+import type { Model } from "../model/modelCheck.js";
 import type { LangevinSystem, SchemeName } from "./integrators.js";
 import {
   cosineField,

@@ -407,6 +407,10 @@ export function checkpointParameters(plan: Plan): CheckpointParameters {
       pairHeat: o.pairHeat ?? null,
       covariance: o.covariance ?? null,
       fused: plan.kernel !== null,
+      // Only when set: checkpoints written before the option existed stay valid for runs without it.
+      ...(plan.counterNoise ? { noise: "counter" } : {}),
+      // A split run's numbers are its own (the same for every thread count: threads may differ on a restart).
+      ...(plan.split ? { split: true } : {}),
       fields: plan.fields.map((f) => ({ coordinates: f.coordinates, bins: f.bins, range: f.range })),
     },
   };

@@ -15,7 +15,7 @@
  * over the pairs within the cutoff (the model's pair visitor, neighbours/modelPairs.ts) and adds each particle's
  * share -(T_a/gamma_a) div_a p_a to the heat of its species. Browser-safe.
  */
-import { checkParticlesModel, type PairPotential, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type PairPotential, type ParticlesModel } from "../model/particlesModel.js";
 import { ModelPairs, type PairVisit } from "./neighbours/modelPairs.js";
 import type { PairHeatRule } from "./pairHeat.js";
 import { bondForceContinuous } from "./potentials/bonds.js";

@@ -509,7 +509,10 @@ export function structureFactor(
   if (method !== "modes" && method !== "fft" && method !== "auto")
     throw new ModelError(`structure factor: method must be "modes", "fft" or "auto", got ${String(method)}`);
   const useFft = method === "fft" || (method === "auto" && structureFactorMethod(x.length / 2, wv) === "fft");
-  const avg = shellAverages(useFft ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv), wv);
+  const avg = shellAverages(
+    useFft ? structureFactorModesFFT(x, weights, wv) : structureFactorModes(x, weights, wv),
+    wv,
+  );
   const S = wv.shellQ.length;
   return {
     q: wv.shellQ.slice(),

@@ -12,7 +12,7 @@
 import { ModelError } from "../errors.js";
 import { describeValue } from "../model/raw.js";
 import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 import {
   langevinProblem,
   type BondsTerm,

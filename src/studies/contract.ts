@@ -162,6 +162,11 @@ export interface ReproduceCase<P = unknown, R = unknown> {
   title: string;
   /** Random seed of the set (default 1). */
   seed?: number;
+  /**
+   * The units of the set's results and data columns in one sentence, where they are not its study's (a sub-study's
+   * set listed under its parent: fig9 of two-temperature is the polymer's); absent: the study's `units`.
+   */
+  units?: string;
   /** The set's parameters (plain JSON, written to results.json), full or quick. */
   parameters(quick: boolean): P;
   compute(parameters: P, context: ComputeContext): Promise<R>;

@@ -6,9 +6,9 @@
  */
 import { SteadyStateError } from "../errors.js";
 import { EXACT_MAX_COORDINATES, exactCostText, solveNetwork, type NetworkSteadyState } from "../exact/network.js";
-import { checkModel, type Model } from "../model/models.js";
+import { checkModel, type Model } from "../model/modelCheck.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
-import { checkParticlesModel, type ParticlesModel } from "../model/particles.js";
+import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 import { checkNetworkSolvable } from "../problem/diagnose.js";
 import { particleConfinementProblem } from "../problem/particleConfinement.js";
 import { networkStateSize } from "../problem/network.js";

@@ -10,7 +10,7 @@
  *
  * This is the one layer that imports both engines (besides the studies and the CLI).
  */
-import { checkModel, type Model } from "../model/models.js";
+import { checkModel, type Model } from "../model/modelCheck.js";
 import type { Scheme } from "../stochastic/integrators.js";
 import { applyTimeStepRules } from "../stochastic/reliability.js";
 import {

@@ -1,8 +1,9 @@
 /**
  * Worker-thread entry (piscina): runs one block of replicas of an ensemble spec (a simulation, an SDE, a Langevin
  * problem: src/stochastic/ensemble.ts) and returns its outputs. User-facing errors come back as plain data (their
- * class does not survive the thread boundary). It imports every module that registers an ensemble kind, an SDE or a
- * force term, so that any spec the library makes can be prepared here.
+ * class does not survive the thread boundary). It imports the engine's ensemble kinds (kinds.ts) and, before the first
+ * spec that is not a model simulation, every study module that registers an ensemble kind, an SDE or a force term
+ * (studyKinds.ts), so that any spec the library makes can be prepared here.
  */
 import type { MessagePort } from "node:worker_threads";
 import { NessError } from "../errors.js";
@@ -15,7 +16,9 @@ import {
 } from "../stochastic/ensemble.js";
 import { runSegment, type SegmentResult, type SegmentTask } from "../stochastic/segments.js";
 import type { Plan } from "../stochastic/run.js";
-import "./kinds.js";
+import { MODEL_KINDS } from "./kinds.js";
+// Split runs (SimulationOptions.threads) in a pool worker run their shares on helper threads of their own.
+import "./splitThreads.js";
 
 export interface BlockTask {
   runId: string;
@@ -36,10 +39,24 @@ export type BlockReply =
   | { ok: false; name: string; message: string };
 
 let cached: { runId: string; plan: PreparedEnsemble } | null = null;
+let studyKinds: Promise<unknown> | null = null;
+
+/**
+ * The studies' registrations (studyKinds.ts), imported once, before the first spec that is not a model simulation
+ * (about 60 ms of imports a worker running `ness simulate` on a model does without).
+ */
+async function registrationsFor(spec: EnsembleSpec): Promise<void> {
+  const kind = (spec?.problem as { kind?: unknown } | null | undefined)?.kind;
+  if (typeof kind === "string" && MODEL_KINDS.has(kind)) return;
+  await (studyKinds ??= import("./studyKinds.js"));
+}
 
 export default async function runBlockTask(task: BlockTask): Promise<BlockReply> {
   try {
-    if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: prepareEnsemble(task.spec) };
+    if (!cached || cached.runId !== task.runId) {
+      await registrationsFor(task.spec);
+      cached = { runId: task.runId, plan: prepareEnsemble(task.spec) };
+    }
     let pending = 0;
     let last = Date.now();
     const hooks = {

@@ -1,6 +1,7 @@
 // Library calls with bad arguments (transmission engine, harmonic-conduction study): each call, the NessError subclass it must throw and a fragment of the message.
 import { describe, expect, it } from "vitest";
 import { ModelError, NessError, SteadyStateError } from "../../src/errors.js";
+import { solveNetworkModal } from "../../src/exact/modal.js";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { validateNetwork } from "../../src/model/network.js";
 import { validateParams as conductionParams } from "../../src/studies/harmonic-conduction/params.js";
@@ -91,6 +92,18 @@ const table: [string, () => unknown, abstract new (...args: never[]) => NessErro
       ),
     ModelError,
     "would take hours",
+  ],
+  [
+    "modal: bySource not a boolean",
+    () => solveNetworkModal(pair(), { bySource: "yes" as unknown as boolean }),
+    ModelError,
+    "bySource must be true or false",
+  ],
+  [
+    "modal: overdamped, unconfined",
+    () => solveNetworkModal(manyBaths, {}) && solveNetworkModal({ ...manyBaths, pinning: new Float64Array(17) }),
+    SteadyStateError,
+    "not confined",
   ],
   [
     "harmonic-conduction: unknown parameter",

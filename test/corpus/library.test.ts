@@ -68,6 +68,7 @@ import { peakOfSamples } from "../../src/studies/variance-resonance/index.js";
 import { tmpdir } from "node:os";
 import {
   classifyDemixing,
+  combineDemixing,
   coldClusters,
   neighbourPairs,
   demixingParams,
@@ -410,6 +411,12 @@ const calls: Call[] = [
     () => stochastic.simulateSync(net, { scheme: "rk4", dt: 0.01 } as never, options),
     ModelError,
     'unknown scheme "rk4"',
+  ],
+  [
+    "simulateSync(noise 'philox')",
+    () => stochastic.simulateSync(net, dt, { ...options, noise: "philox" } as never),
+    ModelError,
+    'noise must be stream or counter, got "philox"',
   ],
   [
     "simulateSync(dt in the options)",
@@ -848,6 +855,24 @@ const calls: Call[] = [
     () => demixingParams({ entropyProduction: 1 as unknown as boolean }),
     ModelError,
     "entropyProduction must be true or false, got 1",
+  ],
+  [
+    "study two-temperature: a demixing start that is not random or slab",
+    () => demixingParams({ start: "stripe" as unknown as "slab" }),
+    ModelError,
+    'the start must be "random" or "slab", got "stripe"',
+  ],
+  [
+    "study two-temperature: a slab contrast above 1",
+    () => demixingParams({ start: "slab", slabContrast: 1.5 }),
+    ModelError,
+    "the slab contrast must be a number in (0, 1], got 1.5",
+  ],
+  [
+    "study two-temperature: the combined demixing verdict without slab runs",
+    () => combineDemixing({ verdict: "mixed", psi: { value: 0, error: 0.01, reliable: true, batches: 16 } }, []),
+    ModelError,
+    "the slab test needs at least one run from the separated start",
   ],
   [
     "study two-temperature: the demixing criterion without runs",

@@ -126,6 +126,18 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
     ],
     ["overdamped network, Heun with Stratonovich fluxes", chain("overdamped"), heun({ dt: 0.02 }), {}],
     ["two overdamped particles, the fused Heun kernel (pairKernel.ts)", ratchet, heun({ dt: 0.001 }), {}],
+    [
+      "two overdamped particles, counter noise (generic Heun)",
+      ratchet,
+      heun({ dt: 0.001 }),
+      { noise: "counter" as const },
+    ],
+    [
+      "underdamped network, counter noise (generic BAOAB)",
+      chain("underdamped"),
+      baoab({ dt: 0.05 }),
+      { noise: "counter" as const },
+    ],
   ])("%s", async (_, model, scheme, extra) => {
     const options: SimulationOptions = { time: 40, seed: 11, replicas: 3, ...extra };
     const { whole, restarted, segmented, checkpoint } = await splitAndWhole(model, scheme, options, 333);
@@ -145,6 +157,13 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
     // The neighbour structure's state went into the checkpoint.
     expect(checkpoint.blocks[0].current!.forces.length).toBeGreaterThan(1);
     same(restarted.outputs, whole.outputs);
+  });
+
+  it("2D soft disks split across 2 threads (splitDisks.ts: counter noise, the kernel's shared arrays)", async () => {
+    const options: SimulationOptions = { time: 12, seed: 4, replicas: 2, batches: 2, covariance: false, threads: 2 };
+    const { whole, restarted, segmented } = await splitAndWhole(disks(2), heun({ dt: 0.1 }), options, 61);
+    same(restarted.outputs, whole.outputs);
+    same(segmented.outputs, whole.outputs);
   });
 
   it("66 replicas in blocks of 2: a checkpoint between and within replicas of a block", async () => {

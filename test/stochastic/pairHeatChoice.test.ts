@@ -13,6 +13,7 @@ import { heun } from "../../src/stochastic/integrators.js";
 import { schemeExpectations } from "../../src/stochastic/linear.js";
 import { choosePairHeatByError } from "../../src/stochastic/pairHeatChoice.js";
 import { findEstimate, simulateSync } from "../../src/stochastic/run.js";
+import { resolvedStandardErrors } from "../../src/studentT.js";
 
 const pair = validateParticles({
   kind: "particles",
@@ -29,20 +30,45 @@ const pair = validateParticles({
 
 describe("choosePairHeatByError", () => {
   const v = (value: number, error: number) => ({ value, error });
+  // D from 64 batch values: resolved beyond 4.29 of its error bars (Student's t, 63 degrees of freedom).
+  const d = (value: number, error: number, batches = 64) => ({ value, error, batches });
   it("weighs each error bar against the bias it estimates", () => {
     // Small z: the trapezoid's smaller error bar wins.
-    expect(choosePairHeatByError(v(1, 0.1), v(1, 0.03), v(0, 0.1), 0.01).rule).toBe("trapezoid");
+    expect(choosePairHeatByError(v(1, 0.1), v(1, 0.03), d(0, 0.1), 0.01).rule).toBe("trapezoid");
     // Large z: its first-order bias z |sigma| = 0.2 outweighs the state function's error bar.
-    expect(choosePairHeatByError(v(1, 0.1), v(1, 0.03), v(0, 0.1), 0.2).rule).toBe("state");
-    // A resolved difference (more than 4 error bars) counts in full, an unresolved one not at all.
-    expect(choosePairHeatByError(v(1, 0.1), v(0.8, 0.03), v(-0.2, 0.02), 0.01).rule).toBe("state");
-    expect(choosePairHeatByError(v(1, 0.1), v(1, 0.03), v(-0.07, 0.02), 0.01).rule).toBe("trapezoid");
+    expect(choosePairHeatByError(v(1, 0.1), v(1, 0.03), d(0, 0.1), 0.2).rule).toBe("state");
+    // A resolved difference counts in full, an unresolved one not at all.
+    expect(choosePairHeatByError(v(1, 0.1), v(0.8, 0.03), d(-0.2, 0.02), 0.01).rule).toBe("state");
+    expect(choosePairHeatByError(v(1, 0.1), v(1, 0.03), d(-0.07, 0.02), 0.01).rule).toBe("trapezoid");
     // Without finite error bars the state function is kept.
-    expect(choosePairHeatByError(v(1, NaN), v(1, 0.03), v(0, 0.1), 0.01).rule).toBe("state");
-    const c = choosePairHeatByError(v(2, 0.1), v(1.9, 0.05), v(-0.1, 0.1), 0.03);
+    expect(choosePairHeatByError(v(1, NaN), v(1, 0.03), d(0, 0.1), 0.01).rule).toBe("state");
+    const c = choosePairHeatByError(v(2, 0.1), v(1.9, 0.05), d(-0.1, 0.1), 0.03);
     expect(c.trapezoidBias).toBeCloseTo(0.06, 12);
     expect(c.trapezoidMse).toBeCloseTo(0.05 ** 2 + 0.06 ** 2, 12);
     expect(c.stateMse).toBeCloseTo(0.1 ** 2 + (0.03 ** 2 * 2) ** 2, 12);
+    expect(c.difference.batches).toBe(64);
+  });
+
+  it("counts D as a bias only where resolved under the Student-t rule for its number of batch values", () => {
+    // D at 6 of its error bars: resolved from 64 values (threshold 4.29), not from 8 (8.47) nor from 4 (32.6), where
+    // 6 error bars are crossed by chance 0.05% and 0.9% of the time (a normal's 4: 6e-5).
+    expect(resolvedStandardErrors(64)).toBeLessThan(6);
+    expect(resolvedStandardErrors(8)).toBeGreaterThan(6);
+    const state = v(1, 0.03),
+      trapezoid = v(1.06, 0.01),
+      D = (n: number) => d(0.06, 0.01, n);
+    const many = choosePairHeatByError(state, trapezoid, D(64), 0.001);
+    expect(many.trapezoidBias).toBeCloseTo(0.06, 12);
+    // counted: 0.01^2 + 0.06^2 > 0.03^2 + (1e-6)^2, the state function wins
+    expect(many.rule).toBe("state");
+    for (const n of [8, 4]) {
+      const few = choosePairHeatByError(state, trapezoid, D(n), 0.001);
+      // noise at this n: only the first-order estimate z |sigma| = 0.001 is counted, and the trapezoid wins
+      expect(few.trapezoidBias).toBeCloseTo(0.001, 12);
+      expect(few.rule).toBe("trapezoid");
+    }
+    // the old fixed rule (4 error bars) would have counted it at every n
+    expect(0.06 > 4 * 0.01).toBe(true);
   });
 });
 

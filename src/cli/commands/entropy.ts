@@ -15,7 +15,7 @@ import { meanOfIndependent } from "../../stochastic/statistics.js";
 import { exactReference } from "../../verify/reference.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
-import { readModelFile } from "../modelFile.js";
+import { loadModelFile } from "../input.js";
 
 const OWN = "entropy production: rate";
 
@@ -63,11 +63,11 @@ export function entropyCommand(): Command {
     .option("--bins <N>", "bins per coordinate of the transition KL (default: up to 8, at most 1024 states)")
     .option("--blocks <N>", "blocks of the jackknife error bars (default 16 for KL, 32 for TUR)")
     .option("--json", "print the result as JSON")
-    .action((file: string, o: EntropyOptions) => {
+    .action(async (file: string, o: EntropyOptions) => {
       const lag = numberOption(o.lag, "--lag", { integer: true, min: 1 }) ?? 1;
       const bins = numberOption(o.bins, "--bins", { integer: true, min: 2 });
       const blocks = numberOption(o.blocks, "--blocks", { integer: true, min: 4 });
-      const model = o.model !== undefined ? readModelFile(o.model) : undefined;
+      const model = o.model !== undefined ? await loadModelFile(o.model) : undefined;
       const data = readTrajectory(file);
       const time = data.columns.indexOf("time");
       if (time < 0) throw new ModelError(`${file}: no 'time' column (is it a trajectory of ness simulate?)`);

@@ -14,13 +14,14 @@ import type { FluxEstimator } from "../../stochastic/linear.js";
 import type { PairHeatRule } from "../../stochastic/pairHeat.js";
 import { describePairHeatChoice, type PairHeatChoice } from "../../stochastic/pairHeatChoice.js";
 import { describePairHeat } from "../../stochastic/stateHeat.js";
-import type { SimulationOptions, SimulationResult } from "../../stochastic/run.js";
+import type { NoiseStream, SimulationOptions, SimulationResult } from "../../stochastic/run.js";
 import { simulateAndVerify } from "../../verify/simulation.js";
 import { defaultWorkers, workerRunner } from "../../workers/pool.js";
+import "../../workers/splitThreads.js";
 import { ANNOUNCE_SECONDS, checkCost, describeCost, duration } from "../cost.js";
 import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
-import { readModelFile } from "../modelFile.js";
+import { loadModelFile } from "../input.js";
 import { interruptible } from "../interrupt.js";
 import { numberOption, workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
@@ -48,6 +49,8 @@ interface RawOptions {
   sampleEvery?: string;
   fluxEstimator?: string;
   pairHeat?: string;
+  noise?: string;
+  threads?: string;
   field: string[];
   fieldRange?: string;
   bins?: string;
@@ -82,6 +85,7 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
   })!;
   const replicas = numberOption(o.replicas ?? "1", "--replicas", { integer: true, min: 1 })!;
   const workers = workersOption(o.workers);
+  const threads = numberOption(o.threads, "--threads", { integer: true, min: 1, max: 8 });
   const burnIn = numberOption(o.burnIn, "--burn-in", { min: 0 });
   const batches = numberOption(o.batches, "--batches", { integer: true, min: 1 });
   const sampleEvery = numberOption(o.sampleEvery, "--sample-every", { integer: true, min: 1 });
@@ -95,6 +99,9 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
   }
   if (o.pairHeat !== undefined && !["state", "exact", "trapezoid"].includes(o.pairHeat)) {
     throw new ModelError(`unknown pair heat rule '${o.pairHeat}' (state, exact or trapezoid)`);
+  }
+  if (o.noise !== undefined && !["stream", "counter"].includes(o.noise)) {
+    throw new ModelError(`unknown noise '${o.noise}' (stream or counter)`);
   }
   const recording = parseRecording(o, replicas, argv);
   return {
@@ -111,6 +118,8 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
     scheme,
     fluxEstimator: o.fluxEstimator as FluxEstimator | undefined,
     pairHeat: o.pairHeat as PairHeatRule | undefined,
+    noise: o.noise as NoiseStream | undefined,
+    threads,
     fields: parseFields(o.field, o.fieldRange, bins),
   };
 }
@@ -195,6 +204,8 @@ export function simulationJson(r: SimulationResult) {
     timeScale: r.timeScale,
     ...(r.pairHeat !== undefined ? { pairHeat: r.pairHeat } : {}),
     ...(r.pairHeatChoice && finiteChoice(r.pairHeatChoice) ? { pairHeatChoice: r.pairHeatChoice } : {}),
+    ...(r.noise !== undefined ? { noise: r.noise } : {}),
+    ...(r.split ? { split: true } : {}),
     exact: r.exact,
     // Only finite numbers: an error bar or deviation that cannot be computed is left out (and reliable is false).
     estimates: r.estimates.map((e) => ({
@@ -231,6 +242,9 @@ export function simulationText(r: SimulationResult): string {
   out.push(
     `${r.replicas} replica${r.replicas > 1 ? "s" : ""} x time ${num(r.time)} after burn-in ${num(r.burnIn)}; seed ${r.seed}; ${r.batchesPerReplica} batches per replica; ${r.steps} steps`,
   );
+  if (r.split)
+    out.push("split across threads (--threads): counter-based noise, the same numbers for every thread count");
+  else if (r.noise === "counter") out.push("counter-based noise (--noise counter)");
   const tsName = r.timeScale.kind === "frequency" ? "fastest frequency" : "fastest rate";
   if (r.timeScale.value > 0)
     out.push(
@@ -310,6 +324,14 @@ export function simulateCommand(): Command {
       "overdamped particles: state (state function; default where pair forces are continuous), exact (each pair's heats sum to its energy change; default where they jump) or trapezoid",
     )
     .option(
+      "--noise <stream>",
+      "the Gaussian numbers: stream (default) or counter (each coordinate's number a function of seed, replica, step and coordinate: the same statistics, other numbers)",
+    )
+    .option(
+      "--threads <T>",
+      "split each replica's system across T threads (1-8; 2D overdamped soft disks): bit-identical for every T, counter noise",
+    )
+    .option(
       "--field <a,b>",
       "density and current on two coordinates (repeatable), e.g. q:1,q:2 or x:0,x:1",
       (v: string, acc: string[]) => [...acc, v],
@@ -345,7 +367,7 @@ export function simulateCommand(): Command {
       // The words as given to main() (commander keeps them on the program), for the provenance of recorded files.
       const argv = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs;
       const o = parseOptions(raw, argv && argv.length > 0 ? argv : process.argv);
-      const model = readModelFile(file);
+      const model = await loadModelFile(file);
       const options: SimulationOptions = {
         time: o.time,
         seed: o.seed,
@@ -355,9 +377,12 @@ export function simulateCommand(): Command {
         sampleEvery: o.sampleEvery,
         fluxEstimator: o.fluxEstimator,
         pairHeat: o.pairHeat,
+        ...(o.noise !== undefined ? { noise: o.noise } : {}),
+        ...(o.threads !== undefined ? { threads: o.threads } : {}),
         fields: o.fields,
       };
-      const workers = o.workers ?? (o.replicas > 1 ? defaultWorkers() : 1);
+      // A split run's threads are the cores' work already: its replicas run one after another unless --workers.
+      const workers = o.workers ?? (o.replicas > 1 && o.threads === undefined ? defaultWorkers() : 1);
       const bar = progressBar(raw.progress);
       let done = 0,
         total = 0;

@@ -127,7 +127,7 @@ export function solveCommand(): Command {
     .option("--no-by-source", "do not split fluxes by source bath")
     .option(
       "--method <method>",
-      "auto, lyapunov (dense covariance), transmission (frequency integrals, large sparse networks) or modal (normal modes and poles, underdamped networks up to 3000 sites)",
+      "auto, lyapunov (dense covariance), transmission (frequency integrals, large sparse networks) or modal (normal modes and poles; relaxation modes of overdamped networks; up to 3000 sites)",
       "auto",
     )
     .option(

@@ -1,7 +1,7 @@
 /**
  * `ness solve --method modal`: the tables and JSON document of the modal solve (src/exact/modal.ts: one symmetric
- * eigen-decomposition, the damped poles, every frequency integral by residues), kept apart from solve.ts and
- * solveTransmission.ts.
+ * eigen-decomposition, the damped poles, every frequency integral by residues; overdamped networks: the relaxation
+ * modes and the covariance in closed form), kept apart from solve.ts and solveTransmission.ts.
  */
 import { solveNetworkModal, type ModalSteadyState } from "../../exact/modal.js";
 import type { NetworkModel } from "../../model/network.js";
@@ -31,13 +31,26 @@ export function modalJson(model: NetworkModel, ss: ModalSteadyState, reason: str
 export function modalText(model: NetworkModel, ss: ModalSteadyState, reason: string): string {
   const out: string[] = [];
   const title = model.name ? `${model.name} (${ss.dynamics})` : `${ss.dynamics} network, ${ss.sites.length} sites`;
-  out.push(title, `method: modal (normal modes and damped poles, integrals by residues; ${reason})`, "");
+  out.push(
+    title,
+    ss.dynamics === "overdamped"
+      ? `method: modal (relaxation modes of Gamma^-1/2 V Gamma^-1/2, covariance in closed form; ${reason})`
+      : `method: modal (normal modes and damped poles, integrals by residues; ${reason})`,
+    "",
+  );
   out.push(...frequencyTables(ss));
   out.push(
-    `error estimate           ${num(ss.errorEstimate)} (relative: fluxes to the largest bath flux, temperatures to the largest bath temperature)`,
+    `error estimate           ${num(ss.errorEstimate)} (relative: fluxes to the largest bath flux${ss.kineticTemperature ? ", temperatures to the largest bath temperature" : ""})`,
   );
-  out.push(`modal residual           ${num(ss.residual)} (eigenvectors, pole equations, trace identity)`);
-  out.push(`normal modes             ${ss.modes.count} (${ss.modes.poles} damped poles)`);
+  if (ss.dynamics === "overdamped") {
+    out.push(`modal residual           ${num(ss.residual)} (eigenvectors, Lyapunov equation at every site and spring)`);
+    out.push(
+      `relaxation modes         ${ss.modes.count} (slowest rate ${num(ss.modes.slowestRate ?? 0)}, relaxation time ${num(1 / (ss.modes.slowestRate ?? 1))})`,
+    );
+  } else {
+    out.push(`modal residual           ${num(ss.residual)} (eigenvectors, pole equations, trace identity)`);
+    out.push(`normal modes             ${ss.modes.count} (${ss.modes.poles} damped poles)`);
+  }
   for (const note of ss.notes) out.push(`note: ${note}`);
   for (const w of ss.warnings) out.push(`warning: ${w}`);
   return out.join("\n");
@@ -45,7 +58,7 @@ export function modalText(model: NetworkModel, ss: ModalSteadyState, reason: str
 
 /** `ness solve --method modal`: solve, write the figure if asked, print text or JSON. */
 export async function solveByModal(model: NetworkModel, opts: SolveOptions, reason: string): Promise<void> {
-  const ss = solveNetworkModal(model, { temperatures: !opts.fluxesOnly });
+  const ss = solveNetworkModal(model, { temperatures: !opts.fluxesOnly, bySource: opts.bySource });
   if (opts.figure) await writeNetworkFigure(networkFigureData(model, ss), opts.figure);
   if (opts.json) {
     console.log(JSON.stringify({ ...modelProvenance(), ...modalJson(model, ss, reason) }, null, 2));

@@ -11,7 +11,10 @@ export function sweepCommand(): Command {
       "run a parameter sweep (see docs/sweep.md) into a resumable store DIR/sweep.sqlite, exported to DIR/results.csv and DIR/results.parquet",
     )
     .argument("<spec>", "sweep spec (YAML or JSON)")
-    .option("--out <dir>", "folder of the sweep's store and results (new or empty; the same folder with --resume); required")
+    .option(
+      "--out <dir>",
+      "folder of the sweep's store and results (new or empty; the same folder with --resume); required",
+    )
     .option("--workers <n>", "worker threads for local runs (default: the available cores)")
     .option("--resume", "continue the sweep stored in --out: points already stored are skipped")
     .option(
@@ -45,7 +48,10 @@ export function plotCommand(): Command {
     )
     .argument("<dir>", "the sweep's folder (holding sweep.sqlite)")
     .option("--x <axis>", "the axis along x; required")
-    .option("--y <name>", "an output (line chart, with error bars for simulated outputs) or a second axis (heatmap); required")
+    .option(
+      "--y <name>",
+      "an output (line chart, with error bars for simulated outputs) or a second axis (heatmap); required",
+    )
     .option("--color <name>", "line chart: an axis, one line per value; heatmap: the output shown in colour")
     .option("--figure <file>", "the figure file: .svg, .png or .csv (default DIR/<y>-vs-<x>.svg)")
     .action(async (dir: string, o) => (await import("./sweepRun.js")).runPlot(dir, o));

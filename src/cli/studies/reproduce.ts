@@ -191,6 +191,7 @@ async function writeComputed(study: Study, k: Computed, o: ReproduceOptions): Pr
     case: c.id,
     parameters,
     seed,
+    ...(c.units !== undefined ? { units: c.units } : {}),
   });
   const doc = {
     ness: VERSION,

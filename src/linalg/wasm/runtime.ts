@@ -104,6 +104,7 @@ export interface WasmExports {
     kept: number,
   ): number;
   lyapPairCacheSize(nb: number): number;
+  lyapSetGemmWork(work: number): void;
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
   rotatePlane(m: number, t: number, vt: number, j: number, cs: number, sn: number, c0: number, r1: number): void;
   applyBlockSwap(m: number, t: number, vt: number, j1: number, p: number, q: number): void;
@@ -169,6 +170,8 @@ function runtimeOf(instance: WebAssembly.Instance): WasmRuntime {
   const base = x.heapBase();
   const gemmWork = (base + 15) & ~15;
   const heap = (gemmWork + x.gemmWorkBytes() + 15) & ~15;
+  // the blocked triangular Lyapunov solves (asm/lyapunov.ts) run their products in gemm's workspace
+  x.lyapSetGemmWork(gemmWork);
   return { x, memory: x.memory, fma: x.fusedMultiplyAdd() === 1, gemmWork, heap };
 }
 

@@ -17,7 +17,7 @@
  * styles pack user parameters the same way); test/stochastic/potentials.test.ts checks every loop against these
  * functions. Browser-safe.
  */
-import { pairCutoff, type PairPotential, type PairRule } from "../../model/particles.js";
+import { pairCutoff, type PairPotential, type PairRule } from "../../model/particlesModel.js";
 
 /** Law codes of the force loops (0: the species pair does not interact). */
 export const NO_PAIR = 0;

@@ -42,6 +42,8 @@ import {
   type DemixingSizeSeries,
 } from "./demixingFigures.js";
 import { spinodalRatio } from "./demixingTheory.js";
+import { classifySlab, combineDemixing, type DemixingSlab } from "./demixingSlab.js";
+import { demixingSlabFigure, type DemixingSlabFigureData, type DemixingSlabRun } from "./demixingSlabFigures.js";
 import {
   densityCurrentFigure,
   entropyProductionFigure,
@@ -519,7 +521,7 @@ function demixingSnapshot(r: DemixingResults): Figure {
   return particleScatter({
     name: "demixing-snapshot",
     title: `Hot/cold demixing: ${p.N} disks at area fraction ${num(p.phi)}, T_hot/T_cold = ${num(p.Thot / p.Tcold)}`,
-    caption: `Replica 0 at t = ${num(p.burnIn + p.time)} after a random start; psi = ${pm(r.psi)} over ${p.replicas} replicas.`,
+    caption: `Replica 0 at t = ${num(p.burnIn + p.time)} after a ${p.start === "slab" ? "separated (slab)" : "random"} start; psi = ${pm(r.psi)} over ${p.replicas} replicas.`,
     ...snapshotDisks(r),
   });
 }
@@ -543,6 +545,7 @@ export const demixing = defineStudy({
   report(r) {
     const p = r.parameters;
     const criterion = classifyDemixing([r]);
+    const slabTest = r.slab ? classifySlab(r.slab) : undefined;
     return [
       `Hot/cold demixing (Metzger, Recitation 5, Section 3.3): ${p.N} soft disks (${r.nCold} cold), area fraction ${num(p.phi)}, box ${num(r.boxSide)}`,
       `T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)} (ratio ${num(p.Thot / p.Tcold)}), k = ${num(p.stiffness)}, range ${num(p.range)}; neighbours closer than ${num(r.cutoff)}`,
@@ -568,6 +571,24 @@ export const demixing = defineStudy({
         ],
       ),
       ...(r.entropyProductionNotComputed ? [r.entropyProductionNotComputed] : []),
+      ...(r.slab
+        ? [
+            "",
+            `separated start (slab of cold disks, contrast ${num(p.slabContrast ?? 1)}), over the last quarter of the run (from t = ${num(r.slab.lateFrom)}):`,
+            table(
+              ["quantity", "estimate ± error"],
+              [
+                ["retention r of the composition mode across the slab (1 start, 0 mixed)", pm(r.slab.late.retention)],
+                ["hot disks' density in the slab's core / their mean (h)", pm(r.slab.late.hotExclusion)],
+                ["cold disks' density in the slab's core / the start's (kappa)", pm(r.slab.late.compression)],
+                ["profile amplitude m in the box frame", pm(r.slab.late.amplitude)],
+                ["S_cc(q -> 0) over the late window", pm(r.slab.late.sccLowQ)],
+              ],
+            ),
+            `slab test (docs/studies/two-temperature.md, "The separated start"): ${slabTest!.verdict}; ${slabTest!.reasons.join("; ")}`,
+            "the random-start criterion below reads a separated start's structure as growth or correlation: the slab test is this run's verdict",
+          ]
+        : []),
       `criterion at this one size (docs/studies/two-temperature.md): ${criterion.verdict}; ${criterion.evidence.reasons.join("; ")}`,
       `simulation: Heun, dt = ${num(p.dt)}, ${p.replicas} replicas × (burn-in ${num(p.burnIn)} + ${num(p.time)}), random seed ${p.seed}; ` +
         `error bars from ${r.psi.source === "replicas" ? "the spread of the replicas" : "batch means within the runs"}`,
@@ -1166,6 +1187,91 @@ const demixingCoarseningSet = figureSet<
   figures: (d) => [demixingCoarseningFigure(d.runs, { quick: d.quick })],
 });
 
+/**
+ * Settings of fig10 (the separated start, demixingSlab.ts): the slab start at T_hot / T_cold = 1, 3 (sizes where it
+ * dissolves within the run: the mixture's relaxation time grows like N) and 100 (every size), and the random start at
+ * 100 over the same late window (burn-in 3/4 of the time, production the last quarter). 8 replicas (Student-t
+ * threshold 8.47 standard errors). Full: about 3.2e8 particle-steps.
+ */
+export const DEMIXING_SLAB_SETTINGS = {
+  full: {
+    profileN: 200,
+    sizes: [100, 200, 400],
+    dissolveSizes: [100, 200],
+    time: 2000,
+    sampleInterval: 50,
+    replicas: 8,
+  },
+  quick: { profileN: 100, sizes: [60, 100], dissolveSizes: [60, 100], time: 120, sampleInterval: 10, replicas: 4 },
+  ratios: [1, 3, 100],
+  phi: 0.4,
+} as const;
+
+/** The runs of fig10 and the verdicts (slab test at the largest size; both starts combined at the largest ratio). */
+export async function demixingSlabRuns(
+  quick: boolean,
+  ctx: Pick<ComputeContext, "seed"> & RunContext,
+): Promise<DemixingSlabFigureData> {
+  const c = DEMIXING_SLAB_SETTINGS;
+  const f = quick ? c.quick : c.full;
+  const top = c.ratios[c.ratios.length - 1];
+  const jobs: { start: "random" | "slab"; ratio: number; params: Partial<DemixingParams> }[] = [];
+  c.ratios.forEach((ratio, i) => {
+    const sizes = ratio === top ? f.sizes : f.dissolveSizes;
+    const base = {
+      ...DEMIXING_FIGURE_SETTINGS.base,
+      phi: c.phi,
+      Tcold: DEMIXING_FIGURE_SETTINGS.base.Thot / ratio,
+      sampleInterval: f.sampleInterval,
+      replicas: f.replicas,
+    };
+    sizes.forEach((N, s) => {
+      jobs.push({
+        start: "slab",
+        ratio,
+        params: { ...base, N, start: "slab", burnIn: 0, time: f.time, seed: ctx.seed + 10 * i + s },
+      });
+      if (ratio === top)
+        jobs.push({
+          start: "random",
+          ratio,
+          params: { ...base, N, burnIn: 0.75 * f.time, time: 0.25 * f.time, seed: ctx.seed + 10 * i + 5 + s },
+        });
+    });
+  });
+  const results = await runAll(
+    ctx,
+    jobs.map((j) => (run: RunOptions) => runDemixing(j.params, {}, run)),
+  );
+  const runs: DemixingSlabRun[] = results.map((r, k) => ({
+    start: jobs[k].start,
+    parameters: r.parameters,
+    sccLowQ: r.slab ? r.slab.late.sccLowQ : r.sccLowQ,
+    ...(r.slab ? { slab: r.slab } : {}),
+  }));
+  const verdicts = c.ratios.map((ratio) => {
+    const slabs = results.filter((r, k) => jobs[k].ratio === ratio && r.slab) as (DemixingResult & {
+      slab: DemixingSlab;
+    })[];
+    const randoms = results.filter((r, k) => jobs[k].ratio === ratio && jobs[k].start === "random");
+    const largest = slabs.reduce((a, b) => (b.parameters.N > a.parameters.N ? b : a), slabs[0]);
+    if (randoms.length === 0) return { ratio, slab: classifySlab(largest.slab).verdict };
+    const random = classifyDemixing(randoms);
+    const big = randoms.reduce((a, b) => (b.parameters.N > a.parameters.N ? b : a), randoms[0]);
+    const both = combineDemixing({ verdict: random.verdict, psi: big.psi }, slabs);
+    return { ratio, slab: both.slab, combined: both.verdict, reasons: both.reasons };
+  });
+  return { quick, profileN: f.profileN, runs, verdicts };
+}
+
+const demixingSlabSet = figureSet<{ quick: boolean; settings: typeof DEMIXING_SLAB_SETTINGS }, DemixingSlabFigureData>({
+  id: "fig10-demixing-slab",
+  title: "demixing from a separated start: the slab persists where the mixture separates, dissolves where it mixes",
+  parameters: (quick) => ({ quick, settings: DEMIXING_SLAB_SETTINGS }),
+  compute: (c, ctx) => demixingSlabRuns(c.quick, ctx),
+  figures: (d) => [demixingSlabFigure(d)],
+});
+
 twoTemperature.reproduce.push(
   densityCurrent,
   entropyProduction,
@@ -1178,6 +1284,8 @@ twoTemperature.reproduce.push(
 );
 // The hot/cold polymer (polymerDefinition.ts): its own set, after the others.
 twoTemperature.reproduce.push(polymerSet);
+// The separated start (fig10), after the polymer: the sets keep their numbers' order.
+twoTemperature.reproduce.push(demixingSlabSet);
 
 /** The hot/cold polymer sub-study (`ness study two-temperature polymer`), defined in polymerDefinition.ts. */
 export { polymer } from "./polymerDefinition.js";

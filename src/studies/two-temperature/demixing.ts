@@ -80,10 +80,21 @@ import { checkSimulationWork } from "../cost.js";
 import { runAll, type RunContext } from "../parallel.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { defaultsOf, rangesOf } from "../schema.js";
-import { MIXED_BOUNDS } from "./demixingBounds.js";
+import { MIXED_BOUNDS, type DemixingVerdict } from "./demixingBounds.js";
+import {
+  reduceSlab,
+  SLAB_SAMPLE_SIZE,
+  slabGeometry,
+  slabSample,
+  slabStart,
+  type DemixingSlab,
+  type DemixingStart,
+  type SlabGeometry,
+} from "./demixingSlab.js";
 import { demixingSchema } from "./parameters.js";
 
 export { MIXED_BOUNDS };
+export type { DemixingVerdict };
 
 // ---------------------------------------------------------------------------
 // Parameters and model
@@ -125,6 +136,17 @@ export interface DemixingParams {
    * for at a large dt, it comes flagged unreliable with the engine's time-step note.
    */
   entropyProduction?: boolean;
+  /**
+   * How the replicas start (default "random"): uniformly random positions (a mixed state), or "slab", the cold disks
+   * in a stripe across the box and the hot ones in the rest, at the same density (demixingSlab.ts): the separated
+   * start, whose result carries `slab` (profile amplitude, hot exclusion, compression, the composition profile).
+   */
+  start?: DemixingStart;
+  /**
+   * The separated start's contrast (default 1): the fraction of each species placed in its region, the rest uniform.
+   * A weaker stripe (e.g. 0.5) sharpens where the mixture separates and fades where it mixes.
+   */
+  slabContrast?: number;
 }
 
 const DEMIXING_NAMES = [
@@ -153,6 +175,8 @@ export const DEFAULT_DEMIXING: DemixingParams = {
   ...defaultsOf(demixingSchema, DEMIXING_NAMES),
   seed: 1,
   entropyProduction: false,
+  start: "random",
+  slabContrast: 1,
 };
 
 /** Why a demixing result has no entropy production unless asked (`entropyProductionNotComputed`). */
@@ -170,14 +194,17 @@ const num = (v: unknown) =>
  * ranges; times and steps as for the other particle studies (the work is also limited, see src/studies/cost.ts).
  */
 export const DEMIXING_RANGES: Readonly<
-  Record<Exclude<keyof DemixingParams, "errorBars" | "entropyProduction">, ParameterRange>
+  Record<Exclude<keyof DemixingParams, "errorBars" | "entropyProduction" | "start" | "slabContrast">, ParameterRange>
 > = Object.freeze({
   ...rangesOf(demixingSchema, DEMIXING_NAMES),
   seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
   batches: { min: 1, max: 10_000, integer: true },
 });
 
-const DEMIXING_LABELS: Record<Exclude<keyof DemixingParams, "errorBars" | "entropyProduction">, string> = {
+const DEMIXING_LABELS: Record<
+  Exclude<keyof DemixingParams, "errorBars" | "entropyProduction" | "start" | "slabContrast">,
+  string
+> = {
   N: "N (number of disks)",
   coldFraction: "cold fraction",
   phi: "area fraction",
@@ -212,6 +239,13 @@ export function demixingParams(raw: Partial<DemixingParams> = {}): DemixingParam
   }
   if (p.entropyProduction !== undefined && typeof p.entropyProduction !== "boolean")
     throw new ModelError(`entropyProduction must be true or false, got ${num(p.entropyProduction)}`);
+  if (p.start !== undefined && p.start !== "random" && p.start !== "slab")
+    throw new ModelError(`the start must be "random" or "slab", got ${num(p.start)}`);
+  if (
+    p.slabContrast !== undefined &&
+    !(typeof p.slabContrast === "number" && p.slabContrast > 0 && p.slabContrast <= 1)
+  )
+    throw new ModelError(`the slab contrast must be a number in (0, 1], got ${num(p.slabContrast)}`);
   if (p.errorBars === "replicas" && p.replicas < 2)
     throw new ModelError("error bars from replicas need at least 2 replicas");
   const nCold = coldCount(p);
@@ -589,6 +623,8 @@ export interface DemixingResult {
   batchesPerReplica: number;
   /** Integration steps, all replicas, burn-in included. */
   steps: number;
+  /** The separated start's measurements and composition profile (start "slab" only; demixingSlab.ts). */
+  slab?: DemixingSlab;
   /** Warnings of the engine (time step, resolution of collisions). */
   warnings: string[];
 }
@@ -628,10 +664,22 @@ interface DemixingLayout {
   shells: number;
   /** How S_cc(q) is computed: the exact modes (O(N M)) or the grid (O(N + G^2 log G), large N; structureFactorMethod). */
   sqMethod: "modes" | "fft";
+  /** The separated start's geometry (start "slab"), else undefined. */
+  slab?: SlabGeometry;
   /** Offsets in a replica's output: engine batch means (batches x K), order-parameter batch sums (batches x 3: 2 n_cc,
    * cold ends, largest cluster fraction), the psi and largest-cluster series (seriesLength each), final positions (N x 2),
    * the S_cc(q) series (seriesLength x shells). */
-  at: { engine: number; op: number; psi: number; cluster: number; snapshot: number; sq: number; size: number };
+  at: {
+    engine: number;
+    op: number;
+    psi: number;
+    cluster: number;
+    snapshot: number;
+    sq: number;
+    /** The slab samples (seriesLength x SLAB_SAMPLE_SIZE; start "slab" only). */
+    slab: number;
+    size: number;
+  };
 }
 
 /** The largest wavevector of S_cc(q), in units of 1 / range: wavelengths of at least two disk diameters. */
@@ -663,6 +711,15 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
   });
   if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0)
     throw new Error("internal: batch layout of the engine and the sampler differ");
+  // The separated start: the random start's positions (same stream) mapped into the slab and its complement.
+  const slab = p.start === "slab" ? slabGeometry(p.N, coldCount(p), L, p.slabContrast) : undefined;
+  if (slab) {
+    const random = plan.initialize.bind(plan);
+    plan.initialize = (st, rng) => {
+      random(st, rng);
+      slabStart(st.x, cold, slab);
+    };
+  }
   const burnSamples = plan.nBurn / sampleSteps;
   const seriesLength = burnSamples + samplesPerBatch * batches + 1;
   const wv = wavevectors([L, L], STRUCTURE_QMAX / p.range);
@@ -672,7 +729,8 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     psi = op + 3 * batches,
     cluster = psi + seriesLength,
     snapshot = cluster + seriesLength,
-    sq = snapshot + 2 * p.N;
+    sq = snapshot + 2 * p.N,
+    slabAt = sq + seriesLength * shells;
   return {
     p,
     plan,
@@ -688,7 +746,17 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     weights: concentrationWeights(cold),
     shells,
     sqMethod: structureFactorMethod(p.N, wv),
-    at: { engine, op, psi, cluster, snapshot, sq, size: sq + seriesLength * shells },
+    ...(slab ? { slab } : {}),
+    at: {
+      engine,
+      op,
+      psi,
+      cluster,
+      snapshot,
+      sq,
+      slab: slabAt,
+      size: slabAt + (slab ? seriesLength * SLAB_SAMPLE_SIZE : 0),
+    },
   };
 }
 
@@ -708,6 +776,13 @@ function demixingReplica(l: DemixingLayout, r: number, out: Float64Array): Repli
     if (workspace) structureFactorModesFFT(run.state.x, [weights], wv, { out: modes, workspace });
     else structureFactorModes(run.state.x, [weights], wv, modes);
     shellAverages(modes, wv, out.subarray(at.sq + k * shells, at.sq + (k + 1) * shells));
+    if (l.slab)
+      slabSample(
+        run.state.x,
+        cold,
+        l.slab,
+        out.subarray(at.slab + k * SLAB_SAMPLE_SIZE, at.slab + (k + 1) * SLAB_SAMPLE_SIZE),
+      );
     return { c, cl };
   };
   measure(0);
@@ -883,6 +958,20 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
     structureSeries.push(len.mean);
   }
   const structure = reduceStructure(l, out);
+  const slab = l.slab
+    ? reduceSlab(
+        all,
+        R,
+        P,
+        at.slab,
+        seriesLength,
+        Array.from({ length: seriesLength }, (_, k) => k * l.sampleSteps * p.dt),
+        l.burnSamples + 1,
+        l.slab,
+        { Thot: p.Thot, Tcold: p.Tcold },
+        (r, k) => all[r * P + at.sq + k * l.shells],
+      )
+    : undefined;
   return {
     parameters: p,
     nCold,
@@ -915,6 +1004,7 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
     samplesPerReplica: samplesPerBatch * batches,
     batchesPerReplica: batches,
     steps: R * (plan.nBurn + plan.nProduction),
+    ...(slab ? { slab } : {}),
     warnings: [
       ...plan.warnings.filter((w) => !isEntropyBiasWarning(w)),
       ...(undefinedSamples > 0
@@ -1099,11 +1189,6 @@ export async function runDemixing(
 // ---------------------------------------------------------------------------
 // Mixed, correlated or separating: the finite-size and time criterion
 
-/**
- * "unresolved": the tests at 4 normal standard errors and at the Student-t thresholds of their few values disagree
- * (a difference of 4-32 error bars from 4 replicas, say): the data do not decide between the verdicts.
- */
-export type DemixingVerdict = "mixed" | "correlated" | "separating" | "unresolved";
 
 /** What a run of the criterion contributes: its size, S_cc(q -> 0) and the growth of L. */
 export type DemixingCriterionRun = Pick<

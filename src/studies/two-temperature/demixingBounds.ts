@@ -12,3 +12,10 @@
  * where it diverges.
  */
 export const MIXED_BOUNDS = Object.freeze({ psi: 0.05, sccExcess: 1 });
+
+/**
+ * The demixing criterion's verdict. "unresolved": the tests at 4 normal standard errors and at the Student-t
+ * thresholds of their few values disagree (a difference of 4-32 error bars from 4 replicas, say): the data do not
+ * decide between the verdicts.
+ */
+export type DemixingVerdict = "mixed" | "correlated" | "separating" | "unresolved";

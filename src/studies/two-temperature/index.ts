@@ -12,6 +12,8 @@ export * from "./runAndChase.js";
 export * from "./demixing.js";
 export * from "./demixingFigures.js";
 export * from "./demixingTheory.js";
+export * from "./demixingSlab.js";
+export * from "./demixingSlabFigures.js";
 export * from "./figures.js";
 export * from "./polymer.js";
 export * from "./polymerFigures.js";

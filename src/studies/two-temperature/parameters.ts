@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { SIMULATION_SETTING_RANGES } from "../cost.js";
-import { quantity, toggle } from "../schema.js";
+import { choice, quantity, toggle } from "../schema.js";
 
 const POSITIVE = { min: 1e-6, max: 1e6 };
 const SIM = "Simulation";
@@ -211,6 +211,20 @@ export const demixingSchema = z.object({
     unit: "1",
     default: 16,
     range: SIMULATION_SETTING_RANGES.replicas,
+    section: SIM,
+  }),
+  start: choice(["random", "slab"] as const, {
+    describe:
+      "initial positions: random (a mixed state) or slab (the cold disks in a stripe across the box, the hot ones in the rest: the separated start, whose slab persists only where the mixture phase-separates)",
+    default: "random",
+    section: SIM,
+  }),
+  slabContrast: quantity({
+    describe:
+      "with --start slab: the fraction of each species placed in its region (the rest start uniformly); 1 is a pure stripe, a weaker one sharpens where the mixture separates",
+    unit: "1",
+    default: 1,
+    range: { min: 0, max: 1, exclusiveMin: true },
     section: SIM,
   }),
   entropyProduction: toggle({

@@ -12,7 +12,8 @@
  * centre of the whole chain (which temperature sits in the core), the squared distance between the two groups'
  * centres, and the heat flow from the hot baths through the chain into the cold ones (bath flux into the hot
  * monomers, minus the flux into the cold ones: in a steady state they are equal and opposite), with the entropy
- * production. Every estimate carries its error bar (batch means over replicas).
+ * production. Every estimate carries its error bar (batch means over replicas); the hot-minus-cold differences are
+ * taken batch by batch, so their error bars include the correlation of the two groups' values.
  *
  * The independent check: without the repulsion the chain is linear, the same as a harmonic network with one bath
  * per site (src/exact: solveNetwork), so the exact engine gives every one of these numbers (per axis, times the
@@ -155,11 +156,24 @@ export interface PolymerProfile<T> {
   distance: T[];
 }
 
-export type PolymerExact = PolymerObservables<number> & { profile: PolymerProfile<number>; residual: number };
+/**
+ * Hot minus cold of the two pairs the study compares: Rg^2 of the hot monomers minus that of the cold ones, and their
+ * mean squared distances from the centre. Simulated, the difference is taken batch by batch (the probe's "hot minus
+ * cold" estimates), so its error bar is the standard error of the differences: it includes the correlation of the
+ * two, which the same monomers and steps measure (adding the two error bars in quadrature would ignore it).
+ */
+export interface PolymerDifferences<T> {
+  gyrationHotMinusCold: T;
+  centreDistanceHotMinusCold: T;
+}
+
+export type PolymerExact = PolymerObservables<number> &
+  PolymerDifferences<number> & { profile: PolymerProfile<number>; residual: number };
 
 export interface PolymerRun {
   parameters: PolymerParams;
-  simulated: PolymerObservables<PolymerEstimate> & { profile: PolymerProfile<PolymerEstimate> };
+  simulated: PolymerObservables<PolymerEstimate> &
+    PolymerDifferences<PolymerEstimate> & { profile: PolymerProfile<PolymerEstimate> };
   /** The same chain without the repulsion, exact (the exact answer of this chain when repulsion = 0). */
   gaussian: PolymerExact;
   dt: number;
@@ -251,12 +265,18 @@ export function polymerGaussianExact(p: PolymerParams): PolymerExact {
   const flux = (a: number) => ex.baths.find((b) => b.site === `m${a}`)!.flux;
   const heatHot = d * hot.reduce((s, a) => s + flux(a), 0),
     heatCold = d * cold.reduce((s, a) => s + flux(a), 0);
+  const gyrationHot = spread(hot, hot),
+    gyrationCold = spread(cold, cold),
+    centreDistanceHot = spread(hot, all),
+    centreDistanceCold = spread(cold, all);
   return {
-    gyrationHot: spread(hot, hot),
-    gyrationCold: spread(cold, cold),
+    gyrationHot,
+    gyrationCold,
     gyrationAll: spread(all, all),
-    centreDistanceHot: spread(hot, all),
-    centreDistanceCold: spread(cold, all),
+    centreDistanceHot,
+    centreDistanceCold,
+    gyrationHotMinusCold: gyrationHot - gyrationCold,
+    centreDistanceHotMinusCold: centreDistanceHot - centreDistanceCold,
     centresApart: d * variance(apart),
     heatFlow: heatHot,
     heatFromCold: heatCold,
@@ -317,6 +337,8 @@ export async function runPolymer(
       gyrationAll: g("all"),
       centreDistanceHot: s("squared distance from the centre, hot"),
       centreDistanceCold: s("squared distance from the centre, cold"),
+      gyrationHotMinusCold: g("hot minus cold"),
+      centreDistanceHotMinusCold: s("squared distance from the centre, hot minus cold"),
       centresApart: s("squared distance between the centres of hot and cold"),
       heatFlow: estimate(r, "bath flux", "into hot"),
       heatFromCold: estimate(r, "bath flux", "into cold"),

@@ -18,13 +18,7 @@ import {
   type PolymerObservables,
   type PolymerRun,
 } from "./polymer.js";
-import {
-  polymerDifference,
-  polymerFigure,
-  polymerResolved,
-  polymerRunFigure,
-  type PolymerFigureData,
-} from "./polymerFigures.js";
+import { polymerFigure, polymerResolved, polymerRunFigure, type PolymerFigureData } from "./polymerFigures.js";
 
 const ROWS: [keyof PolymerObservables<number>, string][] = [
   ["gyrationHot", "Rg^2 of the hot monomers"],
@@ -41,7 +35,7 @@ const ROWS: [keyof PolymerObservables<number>, string][] = [
 function polymerReport(r: PolymerRun): string {
   const p = r.parameters;
   const exact = p.repulsion === 0;
-  const diff = polymerDifference(r.simulated.gyrationHot, r.simulated.gyrationCold);
+  const diff = r.simulated.gyrationHotMinusCold;
   return [
     `Hot and cold monomers in one chain: ${p.monomers} monomers in ${p.dimension}D, ${p.sequence} sequence, T_hot = ${num(p.Thot)}, T_cold = ${num(p.Tcold)}`,
     `harmonic bonds k = ${num(p.bond)} (rest length 0), ` +
@@ -58,11 +52,14 @@ function polymerReport(r: PolymerRun): string {
   ].join("\n");
 }
 
+/** The polymer's units (the study's, and fig9's under `ness reproduce two-temperature`). */
+const POLYMER_UNITS =
+  "kB = 1 and friction 1: temperatures and the repulsion's stiffness in energy units, lengths in the units of the repulsion's range, time in length^2/(mobility x energy); Rg^2 and squared distances in length^2, heat flows in energy/time and per unit T_hot - T_cold in 1/time, entropy production in kB/time";
+
 export const polymer = defineStudy({
   name: "two-temperature/polymer",
   title: "Hot and cold monomers in one chain",
-  units:
-    "kB = 1 and friction 1: temperatures and the repulsion's stiffness in energy units, lengths in the units of the repulsion's range, time in length^2/(mobility x energy); heat flows in energy/time, entropy production in kB/time",
+  units: POLYMER_UNITS,
   summary:
     "a chain of N overdamped monomers, half hot and half cold, in blocks or alternating, with harmonic bonds, the soft " +
     "repulsion between all monomers and a weak trap: the squared radius of gyration of the hot and the cold monomers, " +
@@ -85,6 +82,12 @@ export const polymer = defineStudy({
     return [
       estimateNumber("gyrationHot", "Rg² of the hot monomers", r.simulated.gyrationHot, "length²"),
       estimateNumber("gyrationCold", "Rg² of the cold monomers", r.simulated.gyrationCold, "length²"),
+      estimateNumber(
+        "gyrationHotMinusCold",
+        "Rg² of the hot minus the cold monomers (batch by batch)",
+        r.simulated.gyrationHotMinusCold,
+        "length²",
+      ),
       estimateNumber("heatFlow", "heat flow from the hot to the cold monomers", r.simulated.heatFlow, "energy/time"),
       estimateNumber("entropyProduction", "entropy production rate", r.simulated.entropyProduction, "kB/time"),
       {
@@ -134,6 +137,7 @@ function pointOf(r: PolymerRun): PolymerFigureData["block"][number] {
 export const polymerSet = figureSet<PolymerSetParameters, PolymerFigureData>({
   id: "fig9-hot-cold-polymer",
   title: "hot and cold monomers in one chain: block radii, segregation, profile and heat flow against T_hot/T_cold",
+  units: POLYMER_UNITS,
   parameters: (quick) => ({ quick, settings: POLYMER_FIGURE_SETTINGS }),
   async compute(c, ctx) {
     const s = c.quick ? c.settings.quick : c.settings.full;

@@ -1,15 +1,24 @@
 /**
  * The hot/cold polymer figure (fig9 of `ness reproduce two-temperature`, and the study's own figure): pure drawing
  * of the results of src/studies/two-temperature/polymer.ts, no engine. Simulated points carry one standard error;
- * the lines are the exact engine's answer for the same chain without the repulsion (the Gaussian chain). A
- * difference counts as resolved under the Student-t rule of src/studentT.ts (the quantile of n - 1 degrees of
- * freedom, n the batch values behind the error bars, with the false-alarm rate of 4 normal standard errors).
+ * the lines are the exact engine's answer for the same chain without the repulsion (the Gaussian chain). The hot
+ * minus cold differences are the simulation's own estimates (taken batch by batch: their error bars include the
+ * correlation of hot and cold, which the same run measures). A difference counts as resolved under the Student-t
+ * rule of src/studentT.ts (the quantile of n - 1 degrees of freedom, n the batch values behind the error bars, with
+ * the false-alarm rate of 4 normal standard errors).
  * Browser-safe.
  */
 import { linePanel, panelFigure, type Series } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import { isResolved } from "../../studentT.js";
-import type { PolymerEstimate, PolymerExact, PolymerObservables, PolymerParams, PolymerProfile } from "./polymer.js";
+import type {
+  PolymerDifferences,
+  PolymerEstimate,
+  PolymerExact,
+  PolymerObservables,
+  PolymerParams,
+  PolymerProfile,
+} from "./polymer.js";
 
 const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
 const pm = (e: { value: number; error: number }) => `${fmt(e.value)} ± ${fmt(e.error, 2)}`;
@@ -20,7 +29,8 @@ const HOT = "red",
 /** One simulated point of the figure: the run's parameters, its estimates and the Gaussian chain's exact values. */
 export interface PolymerPoint {
   parameters: PolymerParams;
-  simulated: PolymerObservables<PolymerEstimate> & { profile: PolymerProfile<PolymerEstimate> };
+  simulated: PolymerObservables<PolymerEstimate> &
+    PolymerDifferences<PolymerEstimate> & { profile: PolymerProfile<PolymerEstimate> };
   gaussian: PolymerExact;
 }
 
@@ -38,16 +48,6 @@ export interface PolymerFigureData {
   halfStep?: { dt: number; heatFlow: PolymerEstimate };
   /** A --quick run: the title says so where a difference the figure states is not resolved. */
   quick?: boolean;
-}
-
-/** hot - cold of a simulated pair, with the error bar of independent estimates (see the doc: a bound, not exact). */
-export function polymerDifference(a: PolymerEstimate, b: PolymerEstimate): PolymerEstimate {
-  return {
-    value: a.value - b.value,
-    error: Math.hypot(a.error, b.error),
-    batches: Math.min(a.batches, b.batches),
-    reliable: a.reliable && b.reliable,
-  };
 }
 
 /** Whether a difference is resolved from zero under the Student-t rule. */
@@ -87,10 +87,8 @@ export function polymerFigure(d: PolymerFigureData): Figure {
   const top = d.ratios[last];
   const s = d.simulation;
   // Resolved differences the caption states.
-  const blockDiff = d.block.map((p) => polymerDifference(p.simulated.gyrationHot, p.simulated.gyrationCold));
-  const altDiff = d.alternating.map((p) =>
-    polymerDifference(p.simulated.centreDistanceHot, p.simulated.centreDistanceCold),
-  );
+  const blockDiff = d.block.map((p) => p.simulated.gyrationHotMinusCold);
+  const altDiff = d.alternating.map((p) => p.simulated.centreDistanceHotMinusCold);
   const equal = d.ratios.indexOf(1);
   const swellResolved = d.ratios.map((r, i) => r > 1 && polymerResolved(blockDiff[i]));
   const firstSwell = d.ratios.find((r, i) => swellResolved[i]);

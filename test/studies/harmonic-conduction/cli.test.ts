@@ -1,6 +1,6 @@
 // ness solve --method / --spectrum and ness study|reproduce harmonic-conduction: documented fields, the stated
 // method, the files written, and bad input as one line with nothing written.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -58,6 +58,30 @@ describe("ness solve --method", () => {
     expect(text.stdout).toMatch(/method: modal \(normal modes and damped poles/);
     expect(text.stdout).toMatch(/error estimate\s+[0-9.e-]+/);
     expect(text.stdout).not.toMatch(/kinetic T/);
+  });
+
+  it("modal solves an overdamped network (the two-site closed form), splits fluxes by source, states its checks", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ness-modal-over-")), "two.yaml");
+    writeFileSync(
+      file,
+      "kind: network\ndynamics: overdamped\nsites: [a, b]\npinning: {a: 1, b: 2}\nsprings: [{between: [a, b], stiffness: 1}]\n" +
+        "baths: [{site: a, friction: 1, temperature: 1}, {site: b, friction: 3, temperature: 2}]\n",
+    );
+    // J(a -> b) = k^2 (T_a - T_b) / (gamma_a (k + kappa_b) + gamma_b (k + kappa_a)) = -1/9.
+    const r = await run("solve", file, "--json", "--method", "modal");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.dynamics).toBe("overdamped");
+    expect(Math.abs(j.springs[0].flux + 1 / 9)).toBeLessThan(1e-15);
+    expect(j.springs[0].fluxBySource).toEqual({ "bath a": expect.any(Number), "bath b": expect.any(Number) });
+    expect(Math.abs(j.baths[1].flux - 1 / 9)).toBeLessThan(1e-15);
+    expect(j.configurationalTemperature).toEqual({ a: 1, b: 2 });
+    expect(j.errorEstimate).toBeLessThan(1e-12);
+    expect(j.modes).toEqual({ count: 2, poles: 2, narrowest: 2, slowestRate: expect.any(Number) });
+    const text = await run("solve", file, "--method", "modal", "--no-by-source");
+    expect(text.stdout).toMatch(/method: modal \(relaxation modes of Gamma\^-1\/2 V Gamma\^-1\/2/);
+    expect(text.stdout).toMatch(/relaxation modes\s+2 \(slowest rate/);
+    expect(text.stdout).not.toMatch(/by source/);
   });
 
   it("--spectrum writes CSV, SVG and PNG (and implies the transmission method)", async () => {

@@ -197,3 +197,25 @@ describe("ness reproduce two-temperature --quick", () => {
     expect(svg).toMatch(/docs\/corrections\.md/);
   });
 });
+
+describe("ness reproduce two-temperature --quick --only fig9-hot-cold-polymer", () => {
+  it("records the polymer's units, not the parent study's, in its CSV and results.json", async () => {
+    const out = mkdtempSync(join(tmpdir(), "ness-polymer-"));
+    const r = await run("reproduce", "two-temperature", "--quick", "--only", "fig9-hot-cold-polymer", "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(expectReproductionProvenance(out, "two-temperature")).toBe(2);
+    const units = readFileSync(join(out, "fig9-hot-cold-polymer.csv"), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("# units: "))!;
+    // the polymer's convention: lengths of the repulsion's range, Rg^2 in length^2, conductance in 1/time
+    expect(units).toContain("lengths in the units of the repulsion's range");
+    expect(units).toContain("Rg^2 and squared distances in length^2");
+    expect(units).toContain("per unit T_hot - T_cold in 1/time");
+    // not the harmonic pair's (the parent study's): time in 1/(mobility x stiffness)
+    expect(units).not.toContain("1/(mobility x stiffness)");
+    const doc = JSON.parse(readFileSync(join(out, "fig9-hot-cold-polymer.results.json"), "utf8")) as {
+      units: { convention: string };
+    };
+    expect(`# units: ${doc.units.convention}`).toBe(units);
+  });
+});

@@ -3,7 +3,8 @@
 // measures (block radii, distances from the centre, the profile along the chain, heat flows): the study's simulated
 // values must agree within their error bars, where the exact values are resolved. At equal temperatures a block
 // chain is symmetric under reversal: the hot and cold blocks must be statistically equal and no heat flows. The
-// Gaussian reference itself is checked against closed forms (equilibrium Rouse chain).
+// Gaussian reference itself is checked against closed forms (equilibrium Rouse chain). The hot minus cold
+// differences are the engine's batch-by-batch estimates: their error bars carry the correlation of hot and cold.
 import { describe, expect, it } from "vitest";
 import { createDocument, renderSvg } from "../../../src/io/render.js";
 import {
@@ -14,11 +15,26 @@ import {
   runPolymer,
   type PolymerEstimate,
 } from "../../../src/studies/two-temperature/polymer.js";
-import { polymerDifference, polymerResolved } from "../../../src/studies/two-temperature/polymerFigures.js";
+import { polymerResolved } from "../../../src/studies/two-temperature/polymerFigures.js";
 import { polymer, polymerSet } from "../../../src/studies/two-temperature/polymerDefinition.js";
 import { runStudy } from "../../../src/studies/run.js";
 
 const within = (e: PolymerEstimate, exact: number, bars = 4) => Math.abs(e.value - exact) <= bars * e.error;
+
+/**
+ * A hot minus cold estimate against its two parts: the same value, the same batch values, and (its error bar being
+ * the standard deviation of the batch differences over sqrt(n)) an error bar between |err a - err b| and err a +
+ * err b, the triangle inequality of the batch values' deviations, whatever their correlation. Returns the ratio of
+ * its error bar to the quadrature sum of the two (1 for uncorrelated parts, below 1 for positively correlated ones).
+ */
+function checkDifference(d: PolymerEstimate, a: PolymerEstimate, b: PolymerEstimate): number {
+  expect(d.value).toBeCloseTo(a.value - b.value, 9);
+  expect(d.batches).toBe(a.batches);
+  expect(d.batches).toBe(b.batches);
+  expect(d.error).toBeGreaterThanOrEqual(Math.abs(a.error - b.error) * (1 - 1e-9));
+  expect(d.error).toBeLessThanOrEqual((a.error + b.error) * (1 + 1e-9));
+  return d.error / Math.hypot(a.error, b.error);
+}
 
 describe("the Gaussian reference (exact engine)", () => {
   it("at equal temperatures it is the equilibrium chain: Rg^2 = (d T / k)(N^2 - 1)/(6N) without the trap's pull", () => {
@@ -106,8 +122,17 @@ describe("a harmonic (Gaussian) hot/cold chain: the study's numbers against the 
       expect(Math.abs(g[k]), k).toBeGreaterThan(4 * s[k].error);
       expect(within(s[k], g[k]), `${k}: ${s[k].value} ± ${s[k].error} vs ${g[k]}`).toBe(true);
     }
-    // hot monomers spread more than cold ones, resolved under the Student-t rule
-    expect(polymerResolved(polymerDifference(s.gyrationHot, s.gyrationCold))).toBe(true);
+    // hot minus cold, batch by batch, against the exact differences; hot monomers spread more than cold ones,
+    // resolved under the Student-t rule
+    checkDifference(s.gyrationHotMinusCold, s.gyrationHot, s.gyrationCold);
+    checkDifference(s.centreDistanceHotMinusCold, s.centreDistanceHot, s.centreDistanceCold);
+    for (const k of ["gyrationHotMinusCold", "centreDistanceHotMinusCold"] as const)
+      expect(within(s[k], g[k]), `${k}: ${s[k].value} ± ${s[k].error} vs ${g[k]}`).toBe(true);
+    expect(g.gyrationHotMinusCold).toBeCloseTo(g.gyrationHot - g.gyrationCold, 12);
+    // equal halves: the two differences are the same (see the soft chain below), exactly and batch by batch
+    expect(g.centreDistanceHotMinusCold).toBeCloseTo(g.gyrationHotMinusCold, 10);
+    expect(s.centreDistanceHotMinusCold.value).toBeCloseTo(s.gyrationHotMinusCold.value, 10);
+    expect(polymerResolved(s.gyrationHotMinusCold)).toBe(true);
   });
 });
 
@@ -117,15 +142,24 @@ describe("the soft chain (repulsion between all monomers)", () => {
   it("at equal temperatures the hot and cold blocks are statistically equal and no heat flows", async () => {
     const r = await runPolymer({ ...soft, Thot: 1, Tcold: 1 }, { seed: 3 });
     const s = r.simulated;
-    for (const [a, b] of [
-      [s.gyrationHot, s.gyrationCold],
-      [s.centreDistanceHot, s.centreDistanceCold],
+    const ratios: number[] = [];
+    for (const [d, a, b] of [
+      [s.gyrationHotMinusCold, s.gyrationHot, s.gyrationCold],
+      [s.centreDistanceHotMinusCold, s.centreDistanceHot, s.centreDistanceCold],
     ]) {
-      const d = polymerDifference(a, b);
+      ratios.push(checkDifference(d, a, b));
       expect(d.error / a.value).toBeLessThan(0.1); // small enough to mean something
       expect(polymerResolved(d)).toBe(false);
       expect(Math.abs(d.value)).toBeLessThan(4 * d.error);
     }
+    // The two groups' distances from the centre rise and fall together with the chain's size: their difference's
+    // error bar is far below the quadrature sum of theirs (0.23 of it here; the quadrature sum, which the study used
+    // before, overstated it fourfold). Rg^2 of the two blocks are nearly uncorrelated at equal temperatures (0.91).
+    expect(ratios[1]).toBeLessThan(0.5);
+    // With equal halves, <|r - R_cm|^2> of a group is its Rg^2 plus |R_hot - R_cold|^2 / 4, the same for both groups:
+    // the two differences are one and the same, sample by sample (an identity the probe must keep).
+    expect(s.centreDistanceHotMinusCold.value).toBeCloseTo(s.gyrationHotMinusCold.value, 12);
+    expect(s.centreDistanceHotMinusCold.error / s.gyrationHotMinusCold.error).toBeCloseTo(1, 9);
     expect(Math.abs(s.heatFlow.value)).toBeLessThan(4 * s.heatFlow.error);
     // excluded volume swells the chain beyond the Gaussian one
     expect(s.gyrationAll.value - r.gaussian.gyrationAll).toBeGreaterThan(4 * s.gyrationAll.error);
@@ -134,7 +168,9 @@ describe("the soft chain (repulsion between all monomers)", () => {
   it("driven (T_hot / T_cold = 10) the hot block swells and heat flows from hot to cold", async () => {
     const r = await runPolymer({ ...soft, Thot: 10, Tcold: 1 }, { seed: 4 });
     const s = r.simulated;
-    expect(polymerResolved(polymerDifference(s.gyrationHot, s.gyrationCold))).toBe(true);
+    checkDifference(s.gyrationHotMinusCold, s.gyrationHot, s.gyrationCold);
+    checkDifference(s.centreDistanceHotMinusCold, s.centreDistanceHot, s.centreDistanceCold);
+    expect(polymerResolved(s.gyrationHotMinusCold)).toBe(true);
     expect(s.gyrationHot.value).toBeGreaterThan(s.gyrationCold.value);
     expect(s.heatFlow.value).toBeGreaterThan(4 * s.heatFlow.error);
     // energy balance: what the hot baths give, the cold ones take

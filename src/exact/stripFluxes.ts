@@ -1,0 +1,647 @@
+/**
+ * Bath fluxes of a network sliced between two groups of baths (a W x L strip with baths on its end columns), fluxes
+ * only, from the end-to-end block of G and the damped poles (docs/studies/harmonic-conduction.md, "Bath fluxes of 2D
+ * strips from their poles").
+ *
+ * With the first group's baths on level 0 (temperature T_A) and the second's on the last level (T_B), the flux into
+ * bath a of level 0 is J_a = (2/pi) (T_A - T_B) int F_a, F_a(w) = w^2 gamma_a sum_c gamma_c |G_ac(w)|^2 over the
+ * last level's baths c (and symmetrically for c): only G_(0,L-1), which the recursive Green's function gives in
+ * O(N w^2) per frequency (StripGreen) without any full column. On the real axis |G_ac|^2 = G_ac(w) G_ac(-w), so F is
+ * rational; each damped pole z of G (Im z < 0) with residue R of F contributes the singular part
+ * S(w) = 2 Re[R (1/(w - z) - 1/(w + z))] (the poles z, -z and their conjugates), whose integral is closed-form. Every
+ * located mode that carries current gets its pole by Newton steps on ln det Q (narrowest first, deflated by the
+ * poles found among its neighbours) and its residue R = z^2 gamma_a sum_c gamma_c Res G_ac(z) G_ac(-z) (the rank-one
+ * residue of StripGreen and one sweep at the mirror point -z); the modes whose pole is not accepted, and those whose
+ * Breit-Wigner share is negligible, get the Breit-Wigner Lorentzian of their first-order pole instead (subtracting
+ * any function with a known integral is exact; a good one leaves a smooth remainder). The remainder F - sum S is
+ * integrated by adaptive Gauss-Kronrod (7-15) on [0, cutoff], with breakpoints around the modes whose pole was not
+ * accepted.
+ *
+ * The error (an estimate, as the Lyapunov residual): the summed |K15 - G7| of the final panels, per pole the rounding
+ * of its position (4 eps |z| or its last Newton step, over |Im z|, times its content), the Breit-Wigner shares of the
+ * modes skipped as negligible (a bound to leading order), and the screen's estimate of the frequencies left out.
+ */
+import type { SlicedPencil } from "../linalg/slices.js";
+import { StripGreen } from "../linalg/stripGreen.js";
+import type { NetworkModel } from "../model/networkModel.js";
+
+/** The located modes below the screen's cutoff (transmission.ts ModeData). */
+export interface StripModes {
+  omega: Float64Array;
+  halfWidth: Float64Array;
+  /** u_b^2 at every bath (row per mode; NaN in a degenerate cluster). */
+  bathAmp2: Float64Array;
+}
+
+export interface StripFluxOptions {
+  tolerance: number;
+  /** Upper end of the integration (the screen's cutoff). Without one the whole band and a tail panel. */
+  cutoff?: number;
+  /** Modes skipped as negligible (Breit-Wigner share), and per bath the bound on their flux. */
+  skip?: Uint8Array;
+  skippedFlux?: Float64Array;
+  /** Estimated flux of the frequencies above the cutoff (added to every bath's error). */
+  screenFlux?: number;
+  maxEvaluations?: number;
+}
+
+export interface StripFluxes {
+  /** Flux into every bath (model order), and its error estimate. */
+  flux: Float64Array;
+  error: Float64Array;
+  /** Real-axis evaluations of the end block (quadrature) and complex sweeps (Newton, residues). */
+  evaluations: number;
+  sweeps: number;
+  /** Modes integrated from their accepted poles; modes whose pole was not accepted (Breit-Wigner, panels). */
+  poles: number;
+  /** Poles whose residue came from the 4-point average (the last Schur complement not singular there). */
+  fallbacks: number;
+  rejected: number;
+  panels: number;
+  converged: boolean;
+  /** Wall time (performance.now) of the pole search and of the remainder's quadrature, in seconds. */
+  seconds: { poles: number; quadrature: number };
+  /** Parts of the error of the largest bath flux: quadrature, pole rounding, skipped modes, screen. */
+  parts: { quadrature: number; poles: number; skipped: number; screen: number };
+}
+
+const EPS = 2 ** -53;
+/** Found poles of the neighbouring modes (by index) that deflate a Newton iteration. */
+const DEFLATE = 32;
+const NEWTON_STEPS = 20;
+/** Newton on ln det Q stops at steps below this many eps |z| (its rounding floor). */
+const NEWTON_FLOOR = 32;
+const BASE_PANELS = 64;
+/**
+ * The remainder's summed |K15 - G7| times this is its reported error (and what must meet the tolerance): where
+ * broad overlapping peaks remain in the remainder the 7-point estimate is not pessimistic enough on its own (a
+ * 4 x 100 strip at tolerance 1e-8: actual 5.1e-9 against a summed 4.8e-9). A calibration, as the chain's real-axis
+ * path (16 there).
+ */
+const QUAD_SAFETY = 4;
+
+// QUADPACK's qk15: Kronrod nodes (descending, last = centre), Kronrod weights, Gauss weights (7 points, centre last).
+const XK = [
+  0.9914553711208126, 0.9491079123427585, 0.8648644233597691, 0.7415311855993945, 0.5860872354676911,
+  0.4058451513773972, 0.20778495500789848, 0,
+];
+const WK = [
+  0.022935322010529224, 0.06309209262997856, 0.10479001032225019, 0.14065325971552592, 0.1690047266392679,
+  0.19035057806478542, 0.20443294007529889, 0.20948214108472782,
+];
+const WG = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694];
+
+/** Complex log: [re, im]. */
+function clog(re: number, im: number): [number, number] {
+  return [Math.log(Math.hypot(re, im)), Math.atan2(im, re)];
+}
+
+/** int_0^X 2 Re[R (1/(w - z) - 1/(w + z))] dw (X = Infinity: 2 pi Im R). */
+function poleIntegral(rr: number, ri: number, zr: number, zi: number, X: number): number {
+  let lr: number;
+  let li: number;
+  if (X === Infinity) {
+    // Log z - Log(-z) = -i pi for Im z < 0.
+    lr = 0;
+    li = -Math.PI;
+  } else {
+    const a = clog(X - zr, -zi);
+    const b = clog(-zr, -zi);
+    const c = clog(X + zr, zi);
+    const d = clog(zr, zi);
+    lr = a[0] - b[0] - c[0] + d[0];
+    li = a[1] - b[1] - c[1] + d[1];
+  }
+  return 2 * (rr * lr - ri * li);
+}
+
+/**
+ * The bath fluxes (see the file comment). `sliced` has the first group's baths on level 0 and the second's on the
+ * last level; `group` is every bath's group (0: level 0).
+ */
+export function stripBathFluxes(
+  model: NetworkModel,
+  sliced: SlicedPencil,
+  gammaSite: Float64Array,
+  group: Uint8Array,
+  modes: StripModes,
+  options: StripFluxOptions,
+): StripFluxes {
+  const B = model.baths.length;
+  const green = new StripGreen(sliced, gammaSite);
+  const w0 = green.w0;
+  const wL = green.wL;
+  const K = w0 + wL;
+  const L = sliced.levels;
+  // Friction of every end position, and the bath of each (-1: no bath).
+  const gam = new Float64Array(K);
+  const bathAt = new Int32Array(K).fill(-1);
+  const bathOfSite = new Map<number, number>();
+  model.baths.forEach((b, k) => bathOfSite.set(b.site, k));
+  for (let a = 0; a < w0; a++) {
+    const site = sliced.sites[a];
+    gam[a] = gammaSite[site];
+    bathAt[a] = bathOfSite.get(site) ?? -1;
+  }
+  for (let c = 0; c < wL; c++) {
+    const site = sliced.sites[sliced.start[L - 1] + c];
+    gam[w0 + c] = gammaSite[site];
+    bathAt[w0 + c] = bathOfSite.get(site) ?? -1;
+  }
+  let tA = 0;
+  let tB = 0;
+  model.baths.forEach((b, k) => (group[k] === 0 ? (tA = b.temperature) : (tB = b.temperature)));
+  const dT = tA - tB;
+  const tol = options.tolerance;
+  let sweeps = 0;
+
+  /** The components F at real w into out (before subtracting poles). */
+  const components = (w: number, out: Float64Array): void => {
+    green.evaluate(w, 0);
+    const { eRe, eIm } = green;
+    out.fill(0);
+    const w2 = w * w;
+    for (let a = 0; a < w0; a++) {
+      if (gam[a] === 0) continue;
+      for (let c = 0; c < wL; c++) {
+        if (gam[w0 + c] === 0) continue;
+        const p = gam[a] * gam[w0 + c] * w2 * (eRe[a * wL + c] ** 2 + eIm[a * wL + c] ** 2);
+        out[a] += p;
+        out[w0 + c] += p;
+      }
+    }
+  };
+
+  const t0 = performance.now();
+  // --- Poles: Newton on ln det Q from the first-order poles, narrowest first.
+  const M = modes.omega.length;
+  // Slot k: the pole found from mode k; slot M + k: mode k's Breit-Wigner term (see below).
+  const zRe = new Float64Array(2 * M);
+  const zIm = new Float64Array(2 * M);
+  const res = new Float64Array(4 * M * K);
+  const accepted = new Uint8Array(M);
+  const hasTerm = new Uint8Array(2 * M);
+  const poleErr = new Float64Array(K);
+  const gapOf = (k: number) => {
+    let g = Infinity;
+    if (k > 0) g = Math.min(g, modes.omega[k] - modes.omega[k - 1]);
+    if (k + 1 < M) g = Math.min(g, modes.omega[k + 1] - modes.omega[k]);
+    return Number.isFinite(g) ? g : modes.omega[k];
+  };
+  const order = Array.from({ length: M }, (_, k) => k)
+    .filter((k) => !options.skip || !options.skip[k])
+    .sort((a, b) => modes.halfWidth[a] - modes.halfWidth[b]);
+  const found = new Uint8Array(M);
+  const eMirRe = new Float64Array(w0 * wL);
+  const eMirIm = new Float64Array(w0 * wL);
+  const rRe = new Float64Array(w0 * wL);
+  const rIm = new Float64Array(w0 * wL);
+  let poles = 0;
+  let fallbacks = 0;
+  /** The modes whose peak an accepted pole covers: the one of the nearest undamped frequency. */
+  const coverage = (): Uint8Array => {
+    const covered = new Uint8Array(M);
+    for (let k = 0; k < M; k++) {
+      if (!accepted[k]) continue;
+      let lo = 0;
+      let hi = M - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (modes.omega[mid] < zRe[k]) lo = mid + 1;
+        else hi = mid;
+      }
+      covered[lo > 0 && zRe[k] - modes.omega[lo - 1] < modes.omega[lo] - zRe[k] ? lo - 1 : lo] = 1;
+    }
+    return covered;
+  };
+  // Two passes: from the first-order poles, then, for the modes whose peak no pole covers yet (Newton wandered to
+  // a neighbour's pole or did not converge: overlapping peaks), from w - i h / 2 with every pole found so far
+  // deflating.
+  for (let pass = 0; pass < 2; pass++) {
+    const done = pass === 1 ? coverage() : undefined;
+    for (const k of pass === 0 ? order : order.filter((j) => !accepted[j] && !done![j])) {
+      const w = modes.omega[k];
+      const h = modes.halfWidth[k];
+      const gap = gapOf(k);
+      if (!(w > 0) || !(h > 0)) continue;
+      let zr = w;
+      let zi = pass === 0 ? -h : -0.5 * h;
+      let last = Infinity;
+      let converged = false;
+      for (let it = 0; it < NEWTON_STEPS; it++) {
+        green.evaluate(zr, zi, true, false, false);
+        sweeps++;
+        let dr = green.dRe;
+        let di = green.dIm;
+        for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
+          if (!found[j]) continue;
+          const ar = zr - zRe[j];
+          const ai = zi - zIm[j];
+          const m2 = ar * ar + ai * ai;
+          dr -= ar / m2;
+          di += ai / m2;
+        }
+        const d2 = dr * dr + di * di;
+        if (!(d2 > 0) || !Number.isFinite(d2)) break;
+        let sr = -dr / d2;
+        let si = di / d2;
+        const size = Math.hypot(sr, si);
+        const cap = 0.5 * Math.max(gap, h);
+        if (size > cap) {
+          sr *= cap / size;
+          si *= cap / size;
+        }
+        zr += sr;
+        zi += si;
+        last = Math.min(size, cap);
+        // Converged at the rounding floor of ln det (~eps |z| times a few), or when the next step would be below
+        // 1e-11 of the peak's width: near a pole ln det Q = ln(z - p) + b(z) with |b'| ~ 1/gap, so Newton's error
+        // after a step s is ~ s^2 / gap (quadratic convergence).
+        if (size <= Math.max(NEWTON_FLOOR * EPS * Math.hypot(zr, zi), Math.sqrt(1e-11 * Math.abs(zi) * gap))) {
+          converged = true;
+          break;
+        }
+      }
+      // Any zero of det Q in the lower half plane will do (subtracting a true pole with its residue is exact), once:
+      // a Newton iteration that wandered to a pole already found is not accepted (its mode's peak stays in the
+      // remainder, integrated by the quadrature).
+      if (!converged || !(zi < 0) || !(zr > 0)) continue;
+      let distinct = true;
+      for (let j = 0; j < M && distinct; j++)
+        if (found[j] && Math.hypot(zr - zRe[j], zi - zIm[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
+      if (!distinct) continue;
+      // Residue of G_(0,L-1) at z: rank one from the last Schur complement; where that is not singular (the mode has
+      // no weight on the last level to rounding: the pole is one of levels 0..L-2 too), R = lim G / (d ln det Q/dz)
+      // averaged over 4 points z + eta i^k (exact to O(eta^4); the 2-point average's difference is its error).
+      green.evaluate(zr, zi, true, true);
+      sweeps++;
+      let rErr = 0;
+      if (green.residueCheck <= 1e-8) {
+        rRe.set(green.rRe);
+        rIm.set(green.rIm);
+      } else {
+        const eta = Math.min(1e-3 * gap, 0.25 * Math.max(gap, h));
+        rRe.fill(0);
+        rIm.fill(0);
+        const half = new Float64Array(2 * w0 * wL);
+        let ok = true;
+        for (let q = 0; q < 4; q++) {
+          const er = q === 0 ? eta : q === 2 ? -eta : 0;
+          const ei = q === 1 ? eta : q === 3 ? -eta : 0;
+          green.evaluate(zr + er, zi + ei, true, false, true);
+          sweeps++;
+          const d2 = green.dRe ** 2 + green.dIm ** 2;
+          if (!(d2 > 0) || !Number.isFinite(d2)) ok = false;
+          const ir = green.dRe / d2;
+          const ii = -green.dIm / d2;
+          for (let j = 0; j < w0 * wL; j++) {
+            const vr = (green.eRe[j] * ir - green.eIm[j] * ii) / 4;
+            const vi = (green.eRe[j] * ii + green.eIm[j] * ir) / 4;
+            rRe[j] += vr;
+            rIm[j] += vi;
+            if (q % 2 === 0) {
+              half[2 * j] += 2 * vr;
+              half[2 * j + 1] += 2 * vi;
+            }
+          }
+        }
+        if (!ok) continue;
+        let dmax = 0;
+        let rmax = 0;
+        for (let j = 0; j < w0 * wL; j++) {
+          dmax = Math.max(dmax, Math.hypot(half[2 * j] - rRe[j], half[2 * j + 1] - rIm[j]));
+          rmax = Math.max(rmax, Math.hypot(rRe[j], rIm[j]));
+        }
+        rErr = rmax > 0 ? dmax / rmax : 0;
+        fallbacks++;
+      }
+      green.evaluate(-zr, -zi);
+      sweeps++;
+      eMirRe.set(green.eRe);
+      eMirIm.set(green.eIm);
+      // R_a = z^2 gamma_a sum_c gamma_c Res_ac(z) G_ac(-z), and symmetrically.
+      const z2r = zr * zr - zi * zi;
+      const z2i = 2 * zr * zi;
+      const o = 2 * k * K;
+      let ok = true;
+      for (let a = 0; a < w0; a++) {
+        for (let c = 0; c < wL; c++) {
+          const q = a * wL + c;
+          const g = gam[a] * gam[w0 + c];
+          if (g === 0) continue;
+          const pr = rRe[q] * eMirRe[q] - rIm[q] * eMirIm[q];
+          const pi = rRe[q] * eMirIm[q] + rIm[q] * eMirRe[q];
+          const vr = g * (z2r * pr - z2i * pi);
+          const vi = g * (z2r * pi + z2i * pr);
+          res[o + 2 * a] += vr;
+          res[o + 2 * a + 1] += vi;
+          res[o + 2 * (w0 + c)] += vr;
+          res[o + 2 * (w0 + c) + 1] += vi;
+        }
+      }
+      for (let q = 0; q < 2 * K; q++) if (!Number.isFinite(res[o + q])) ok = false;
+      if (!ok) {
+        res.fill(0, o, o + 2 * K);
+        continue;
+      }
+      zRe[k] = zr;
+      zIm[k] = zi;
+      found[k] = 1;
+      accepted[k] = 1;
+      hasTerm[k] = 1;
+      poles++;
+      const move =
+        Math.max(4 * EPS * Math.hypot(zr, zi), Math.min((last * last) / gap, Math.abs(zi))) / Math.abs(zi) + rErr;
+      for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
+    }
+  }
+  // Which peaks did the poles take? A pole covers the mode of the nearest undamped frequency (Newton may have
+  // wandered from its own mode's peak to a neighbour's). Breit-Wigner Lorentzians for every mode not covered (with
+  // bath amplitudes): first-order pole w - i h, residue i rho with rho_a = gamma_a u_a^2 g_B / (8 h) (and
+  // symmetrically), the leading-order peak of an isolated resonance; subtracting it is exact whatever its accuracy
+  // (its integral is added back), and leaves a remainder smoother than the peak.
+  const covered = coverage();
+  let rejected = 0;
+  const bp: number[] = [];
+  for (let k = 0; k < M; k++) {
+    if (covered[k]) continue;
+    const w = modes.omega[k];
+    const h = modes.halfWidth[k];
+    const skipped = options.skip !== undefined && options.skip[k] === 1;
+    if (!skipped) {
+      rejected++;
+      // Breakpoints at a narrow peak (broad ones, overlapping their neighbours, are smooth on the panels' scale).
+      if (h < 0.5 * gapOf(k)) for (const s of [0, 0.5, 1, 4, 16, 64]) bp.push(w - s * h, w + s * h);
+    }
+    if (!(w > 0) || !(h > 0)) continue;
+    let gA = 0;
+    let gB = 0;
+    const amp = new Float64Array(K);
+    for (let q = 0; q < K; q++) {
+      if (bathAt[q] < 0) continue;
+      amp[q] = gam[q] * modes.bathAmp2[k * B + bathAt[q]];
+      if (q < w0) gA += amp[q];
+      else gB += amp[q];
+    }
+    if (!Number.isFinite(gA + gB)) continue;
+    const o = 2 * (M + k) * K;
+    for (let q = 0; q < K; q++) res[o + 2 * q + 1] = (amp[q] * (q < w0 ? gB : gA)) / (8 * h);
+    zRe[M + k] = w;
+    zIm[M + k] = -h;
+    hasTerm[M + k] = 1;
+  }
+  const terms = Int32Array.from(
+    Array.from({ length: 2 * M }, (_, k) => k).filter((k) => hasTerm[k]),
+    (k) => k,
+  );
+
+  const t1 = performance.now();
+  // --- Closed-form integrals of the subtracted parts, up to X (to infinity where a tail panel integrates the rest).
+  let top = M > 0 ? modes.omega[M - 1] : 0;
+  for (const b of model.baths) top = Math.max(top, b.friction / model.mass[b.site]);
+  const X = options.cutoff ?? 1.5 * top;
+  const tail = options.cutoff === undefined;
+  const total = new Float64Array(K);
+  for (const k of terms) {
+    const o = 2 * k * K;
+    for (let q = 0; q < K; q++) {
+      const rr = res[o + 2 * q];
+      const ri = res[o + 2 * q + 1];
+      if (rr !== 0 || ri !== 0) total[q] += poleIntegral(rr, ri, zRe[k], zIm[k], tail ? Infinity : X);
+    }
+  }
+
+  // --- The remainder F - sum S on [0, X] (and [X, inf) without a cutoff) by adaptive Gauss-Kronrod 7-15.
+  const f = new Float64Array(K);
+  let evaluations = 0;
+  const remainder = (w: number, out: Float64Array): void => {
+    components(w, out);
+    evaluations++;
+    for (const k of terms) {
+      const zr = zRe[k];
+      const zi = zIm[k];
+      // a = 1/(w - z) - 1/(w + z)
+      let dr = w - zr;
+      let di = -zi;
+      let m = dr * dr + di * di;
+      let ar = dr / m;
+      let ai = -di / m;
+      dr = w + zr;
+      di = zi;
+      m = dr * dr + di * di;
+      ar -= dr / m;
+      ai += di / m;
+      const o = 2 * k * K;
+      for (let q = 0; q < K; q++) out[q] -= 2 * (res[o + 2 * q] * ar - res[o + 2 * q + 1] * ai);
+    }
+  };
+  interface Panel {
+    a: number;
+    b: number;
+    tail: boolean;
+    value: Float64Array;
+    err: Float64Array;
+    score: number;
+  }
+  const weight = (2 / Math.PI) * Math.abs(dT);
+  const integrate = (a: number, b: number, isTail: boolean): Panel => {
+    const value = new Float64Array(K);
+    const gauss = new Float64Array(K);
+    const half = 0.5 * (b - a);
+    const mid = 0.5 * (a + b);
+    for (let j = 0; j < XK.length; j++) {
+      for (const sgn of j === XK.length - 1 ? [1] : [-1, 1]) {
+        const t = mid + sgn * half * XK[j];
+        let w = t;
+        let jac = half;
+        if (isTail) {
+          // w = X / (1 - t), t in [0, 1).
+          w = X / (1 - t);
+          jac = (half * X) / ((1 - t) * (1 - t));
+        }
+        remainder(w, f);
+        const gw = j % 2 === 1 ? WG[(j - 1) / 2] : j === XK.length - 1 ? WG[3] : 0;
+        for (let q = 0; q < K; q++) {
+          value[q] += WK[j] * jac * f[q];
+          gauss[q] += gw * jac * f[q];
+        }
+      }
+    }
+    const err = new Float64Array(K);
+    let score = 0;
+    for (let q = 0; q < K; q++) {
+      err[q] = QUAD_SAFETY * Math.abs(value[q] - gauss[q]);
+      score = Math.max(score, weight * err[q]);
+    }
+    return { a, b, tail: isTail, value, err, score };
+  };
+  const cuts = new Set<number>();
+  for (let j = 0; j <= BASE_PANELS; j++) cuts.add((X * j) / BASE_PANELS);
+  for (const p of bp) if (p > 0 && p < X) cuts.add(p);
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const panels: Panel[] = [];
+  for (let j = 0; j + 1 < sorted.length; j++) {
+    if (sorted[j + 1] - sorted[j] > 1e-15 * X) panels.push(integrate(sorted[j], sorted[j + 1], false));
+  }
+  if (tail) panels.push(integrate(0, 1, true));
+  const budget = options.maxEvaluations ?? 200000;
+  const fluxes = () => {
+    const J = new Float64Array(B);
+    const v = new Float64Array(K);
+    for (const p of panels) for (let q = 0; q < K; q++) v[q] += p.value[q];
+    for (let q = 0; q < K; q++)
+      if (bathAt[q] >= 0) J[bathAt[q]] = (2 / Math.PI) * (q < w0 ? dT : -dT) * (v[q] + total[q]);
+    return J;
+  };
+  let converged = false;
+  for (;;) {
+    let sum = 0;
+    let worst = -1;
+    for (let j = 0; j < panels.length; j++) {
+      sum += panels[j].score;
+      if (worst < 0 || panels[j].score > panels[worst].score) worst = j;
+    }
+    let jmax = 0;
+    for (const x of fluxes()) jmax = Math.max(jmax, Math.abs(x));
+    if (sum <= tol * jmax || worst < 0) {
+      converged = true;
+      break;
+    }
+    if (evaluations + 30 > budget) break;
+    const p = panels[worst];
+    const m = 0.5 * (p.a + p.b);
+    if (!(m > p.a && m < p.b) || (!p.tail && p.b - p.a <= 1e-14 * X)) {
+      p.score = 0; // at the floating-point grid: keep its error, stop splitting it
+      converged = false;
+      continue;
+    }
+    panels[worst] = integrate(p.a, m, p.tail);
+    panels.push(integrate(m, p.b, p.tail));
+  }
+  const flux = fluxes();
+  const t2 = performance.now();
+  const quadErr = new Float64Array(K);
+  for (const p of panels) for (let q = 0; q < K; q++) quadErr[q] += p.err[q];
+  const error = new Float64Array(B);
+  const screen = options.screenFlux ?? 0;
+  let parts = { quadrature: 0, poles: 0, skipped: 0, screen };
+  let jmax = 0;
+  let bmax = 0;
+  flux.forEach((x, b) => {
+    if (Math.abs(x) > jmax) {
+      jmax = Math.abs(x);
+      bmax = b;
+    }
+  });
+  for (let q = 0; q < K; q++) {
+    const b = bathAt[q];
+    if (b < 0) continue;
+    const skipped = options.skippedFlux ? options.skippedFlux[b] : 0;
+    error[b] = weight * (quadErr[q] + poleErr[q]) + skipped + screen;
+    if (b === bmax) parts = { quadrature: weight * quadErr[q], poles: weight * poleErr[q], skipped, screen };
+  }
+  return {
+    flux,
+    error,
+    evaluations,
+    sweeps,
+    poles,
+    fallbacks,
+    rejected,
+    panels: panels.length,
+    converged,
+    seconds: { poles: (t1 - t0) / 1e3, quadrature: (t2 - t1) / 1e3 },
+    parts,
+  };
+}
+
+/**
+ * The transmission result of a strip's bath fluxes (solveNetworkTransmission with springs: false): no spring fluxes,
+ * no kinetic temperatures; energyBalanceResidual holds the global balance |sum_b J_b| (relative to the largest bath
+ * flux) at the bath sites (the only sites with a computed flux) and 0 elsewhere.
+ */
+export function stripFluxState(
+  model: NetworkModel,
+  gammaSite: Float64Array,
+  sliced: SlicedPencil,
+  group: Uint8Array,
+  modes: StripModes & { screen?: { cutoff: number; skippedModes: number; flux: number }; unresolved: number },
+  skipped: { mode: Uint8Array; flux: Float64Array },
+  o: { tolerance: number; maxEvaluations?: number; warnings: string[]; notes: string[] },
+) {
+  const n = model.sites.length;
+  const r = stripBathFluxes(model, sliced, gammaSite, group, modes, {
+    tolerance: o.tolerance,
+    cutoff: modes.screen && modes.screen.cutoff > 0 ? modes.screen.cutoff : undefined,
+    skip: skipped.mode,
+    skippedFlux: skipped.flux,
+    screenFlux: modes.screen?.flux,
+    maxEvaluations: o.maxEvaluations,
+  });
+  const warnings = [...o.warnings];
+  const notes = [...o.notes];
+  notes.push(
+    `bath fluxes only (springs: false): G between the end levels by the recursive Green's function, ${r.poles} resonances from their complex poles (${r.sweeps} complex sweeps, ${r.fallbacks} residues by the 4-point average; ${r.rejected} not accepted, integrated on the real axis), the remainder by quadrature (${r.evaluations} evaluations, ${r.panels} panels)`,
+  );
+  if (modes.screen && modes.screen.cutoff > 0) {
+    notes.push(
+      `frequencies above ${modes.screen.cutoff.toPrecision(4)} left out: their ${modes.screen.skippedModes} normal modes are localised away from a bath (estimated current ${modes.screen.flux.toExponential(2)}, added to the flux errors)`,
+    );
+  }
+  let jmax = 0;
+  let sum = 0;
+  r.flux.forEach((x) => {
+    jmax = Math.max(jmax, Math.abs(x));
+    sum += x;
+  });
+  const jScale = Math.max(jmax, 1e-300);
+  let quadratureError = 0;
+  r.error.forEach((e) => (quadratureError = Math.max(quadratureError, e / jScale)));
+  if (!r.converged) {
+    warnings.push(
+      `the frequency quadrature of the remainder stopped short of the tolerance ${o.tolerance}: quadratureError ${quadratureError.toExponential(2)}`,
+    );
+  }
+  if (quadratureError > Math.max(100 * o.tolerance, 1e-6)) {
+    warnings.push(
+      `the estimated error ${quadratureError.toExponential(2)} exceeds the tolerance: see the per-bath errors`,
+    );
+  }
+  const energyBalanceResidual = new Float64Array(n);
+  for (const b of model.baths) energyBalanceResidual[b.site] = Math.abs(sum) / jScale;
+  let entropyProduction = 0;
+  model.baths.forEach((b, k) => (entropyProduction -= r.flux[k] / b.temperature));
+  let narrowest = Infinity;
+  for (let k = 0; k < modes.omega.length; k++)
+    if (modes.omega[k] > 0) narrowest = Math.min(narrowest, (2 * modes.halfWidth[k]) / modes.omega[k]);
+  return {
+    method: "transmission" as const,
+    dynamics: model.dynamics,
+    sites: model.sites,
+    springs: [] as never[],
+    baths: model.baths.map((b, k) => ({
+      site: model.sites[b.site],
+      index: b.site,
+      temperature: b.temperature,
+      friction: b.friction,
+      flux: r.flux[k],
+      error: r.error[k],
+    })),
+    entropyProduction,
+    energyBalanceResidual,
+    quadratureError,
+    solveResidual: 0,
+    evaluations: r.evaluations + r.sweeps,
+    panels: r.panels,
+    modes: {
+      count: modes.omega.length,
+      located: true,
+      narrowest: Number.isFinite(narrowest) ? narrowest : 0,
+      unresolved: modes.unresolved,
+      poles: r.poles,
+    },
+    warnings,
+    notes,
+    screen: modes.screen,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * The O(N) sweeps of a chain's tridiagonal pencil (ChainPencil in sparse.ts: countLanes, sweepLanes,
+ * complexSweepLanes) run by the WebAssembly SIMD kernels of asm/chain/sweeps.ts (compiled by scripts/build-wasm.js
+ * into chainSweepsWasm.ts): every lane does the arithmetic of the JavaScript kernels operation for operation (plain
+ * SIMD, no fused multiply-add), so the results are the same to the bit (test/linalg/chainSweeps.test.ts compares
+ * them). Each recurrence is bound by the latency of its division: the kernels run eight real shifts as four f64x2
+ * vectors and eight complex frequencies as four pairs, measured ~3x faster per lane than the JavaScript loops.
+ *
+ * Each pencil owns an instance with a memory of its own (the pencil's diagonals and couplings copied in once).
+ * Without WebAssembly SIMD, with the linear-algebra backend set to "js" (setLinalgBackend, NESS_LINALG=js), or where
+ * a browser refuses to compile the module synchronously on its main thread (it is then compiled in the background
+ * for the next pencil), the JavaScript kernels run instead. Browser-safe.
+ */
+import { CHAIN_SWEEPS_WASM_BASE64 } from "./chainSweepsWasm.js";
+import { linalgBackend } from "./wasm/runtime.js";
+
+interface ChainExports {
+  memory: WebAssembly.Memory;
+  countLanes(n: number, v: number, m: number, b2: number, tiny: number, lam: number, out: number): void;
+  sweepLanes(
+    n: number,
+    v: number,
+    m: number,
+    b2: number,
+    tiny: number,
+    lam: number,
+    reverse: number,
+    out: number,
+  ): void;
+  complexSweepLanes(
+    n: number,
+    v: number,
+    m: number,
+    b2: number,
+    bb: number,
+    wr: number,
+    wi: number,
+    g0: number,
+    g1: number,
+    out: number,
+  ): void;
+}
+
+/** The compiled module: undefined before the first use, null where WebAssembly (SIMD) is missing or refuses it. */
+let compiled: WebAssembly.Module | null | undefined;
+let pending = false;
+
+function chainModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  if (typeof WebAssembly !== "object") return (compiled = null);
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    const s = atob(CHAIN_SWEEPS_WASM_BASE64);
+    bytes = new Uint8Array(new ArrayBuffer(s.length));
+    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+    if (!WebAssembly.validate(bytes)) return (compiled = null);
+  } catch {
+    return (compiled = null);
+  }
+  try {
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    // A browser's main thread refuses synchronous compiles of modules over 4 KB: compile in the background.
+    if (!pending) {
+      pending = true;
+      WebAssembly.compile(bytes).then(
+        (mod) => {
+          compiled = mod;
+        },
+        () => {
+          compiled = null;
+        },
+      );
+    }
+    return null;
+  }
+  return compiled;
+}
+
+/** Byte offsets (past anything the module itself might place low): lane inputs and outputs, the pencil's arrays. */
+const LAM = 1024;
+const WR = 1088;
+const WI = 1152;
+const OUT = 1216;
+const ARRAYS = 2048;
+
+/** The kernels of one ChainPencil (see the header). */
+export class ChainSweepKernel {
+  private readonly x: ChainExports;
+  private readonly f: Float64Array;
+  private readonly n: number;
+  private readonly oV: number;
+  private readonly oM: number;
+  private readonly oB2: number;
+  private readonly oB: number;
+  private readonly tiny: number;
+
+  private constructor(x: ChainExports, v: Float64Array, m: Float64Array, b2: Float64Array, tiny: number) {
+    const n = v.length;
+    this.x = x;
+    this.n = n;
+    this.tiny = tiny;
+    this.oV = ARRAYS;
+    this.oM = this.oV + 8 * n;
+    // b2 padded by one unused double on either side (see asm/chain/sweeps.ts).
+    this.oB2 = this.oM + 8 * n;
+    this.oB = this.oB2 + 8 * (n + 1);
+    const bytes = this.oB + 8 * n;
+    const have = x.memory.buffer.byteLength;
+    if (bytes > have) x.memory.grow(Math.ceil((bytes - have) / 65536));
+    this.f = new Float64Array(x.memory.buffer);
+    const f = this.f;
+    f.set(v, this.oV / 8);
+    f.set(m, this.oM / 8);
+    f[this.oB2 / 8] = 0;
+    f.set(b2, this.oB2 / 8 + 1);
+    f[this.oB2 / 8 + n] = 0;
+    for (let k = 0; k + 1 < n; k++) f[this.oB / 8 + k] = Math.sqrt(b2[k]);
+  }
+
+  /** The kernels for a pencil, or undefined where the JavaScript kernels run (see the header). */
+  static for(v: Float64Array, m: Float64Array, b2: Float64Array, tiny: number): ChainSweepKernel | undefined {
+    if (v.length < 2 || linalgBackend().backend === "js") return undefined;
+    const mod = chainModule();
+    if (!mod) return undefined;
+    try {
+      const instance = new WebAssembly.Instance(mod, { env: { abort: () => undefined } });
+      return new ChainSweepKernel(instance.exports as unknown as ChainExports, v, m, b2, tiny);
+    } catch {
+      // Memory refused: the JavaScript kernels.
+      return undefined;
+    }
+  }
+
+  countLanes(lambdas: Float64Array, negative: Int32Array): void {
+    const f = this.f;
+    for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
+    this.x.countLanes(this.n, this.oV, this.oM, this.oB2, this.tiny, LAM, OUT);
+    for (let l = 0; l < 8; l++) negative[l] = f[OUT / 8 + l];
+  }
+
+  sweepLanes(
+    lambdas: Float64Array,
+    reverse: boolean,
+    out: { negative: Int32Array; logDerivative: Float64Array; logCurvature: Float64Array; endWeight: Float64Array },
+  ): void {
+    const f = this.f;
+    for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
+    this.x.sweepLanes(this.n, this.oV, this.oM, this.oB2, this.tiny, LAM, reverse ? 1 : 0, OUT);
+    const o = OUT / 8;
+    for (let l = 0; l < 8; l++) {
+      out.logDerivative[l] = f[o + l];
+      out.logCurvature[l] = f[o + 8 + l];
+      out.endWeight[l] = f[o + 16 + l];
+      out.negative[l] = f[o + 24 + l];
+    }
+  }
+
+  complexSweepLanes(
+    wRe: Float64Array,
+    wIm: Float64Array,
+    g0: number,
+    g1: number,
+    z: {
+      logDerRe: Float64Array;
+      logDerIm: Float64Array;
+      lastRe: Float64Array;
+      lastIm: Float64Array;
+      lastDerRe: Float64Array;
+      lastDerIm: Float64Array;
+      pRe: Float64Array;
+      pIm: Float64Array;
+      pLog2: Float64Array;
+    },
+  ): void {
+    const f = this.f;
+    for (let l = 0; l < 8; l++) {
+      f[WR / 8 + l] = wRe[l];
+      f[WI / 8 + l] = wIm[l];
+    }
+    this.x.complexSweepLanes(this.n, this.oV, this.oM, this.oB2, this.oB, WR, WI, g0, g1, OUT);
+    const o = OUT / 8;
+    for (let l = 0; l < 8; l++) {
+      z.logDerRe[l] = f[o + l];
+      z.logDerIm[l] = f[o + 8 + l];
+      z.lastRe[l] = f[o + 16 + l];
+      z.lastIm[l] = f[o + 24 + l];
+      z.lastDerRe[l] = f[o + 32 + l];
+      z.lastDerIm[l] = f[o + 40 + l];
+      z.pRe[l] = f[o + 48 + l];
+      z.pIm[l] = f[o + 56 + l];
+      z.pLog2[l] = f[o + 64 + l];
+    }
+  }
+}

@@ -1,0 +1,455 @@
+import type { SlicedPencil } from "./slices.js";
+
+/**
+ * The damped pencil Q(z) = V - z^2 M - i z Gamma of a sliced network (SlicedPencil: block tridiagonal, levels
+ * 0..L-1) at a complex frequency z, by the left-connected recursive Green's function
+ *   S_0 = A_0,  S_x = A_x - C_(x-1)^T g_(x-1) C_(x-1),  g_x = S_x^-1,  P_x = G^L_(0,x) = -P_(x-1) C_(x-1) g_x
+ * (A_x = V_x - z^2 M_x - i z Gamma_x), O(w^3) complex operations per level: the end-to-end block
+ * G_(0,L-1)(z) = P_(L-1) of Q(z)^-1 without any full column (the bath fluxes of a network whose two groups of baths
+ * sit on the first and the last level need nothing else). With `derivative`, also
+ *   d ln det Q / dz = sum_x tr(g_x S_x'),  S_x' = A_x' - C^T g_(x-1)' C,  g_x' = -g_x S_x' g_x,
+ * since det Q = prod_x det S_x (block LDL^T): Newton steps on ln det Q locate the damped poles (the zeros of det Q).
+ * At a simple pole z where the last Schur complement S_(L-1) is singular with null vector y (S complex symmetric),
+ * S_(L-1)^-1 has the residue y y^T / (y^T S' y), so G_(0,L-1) has the rank-one residue x_0 y^T / (y^T S' y) with
+ * x_0 = -P_(L-2) C_(L-2) y (`residue`). If the pole is one of the levels 0..L-2 as well (a mode with no weight on the
+ * last level, to rounding), S_(L-1) is not singular and `residueCheck` says so.
+ */
+export class StripGreen {
+  /** Width of the first and of the last level. */
+  readonly w0: number;
+  readonly wL: number;
+  /** G_(0,L-1) (w0 x wL, row-major), real and imaginary parts. */
+  readonly eRe: Float64Array;
+  readonly eIm: Float64Array;
+  /** d ln det Q / dz (after evaluate with derivative). */
+  dRe = 0;
+  dIm = 0;
+  /** After evaluate with residue: residue of G_(0,L-1) (w0 x wL) and |S y| / (|S| |y|) of the null vector. */
+  readonly rRe: Float64Array;
+  readonly rIm: Float64Array;
+  residueCheck = 0;
+  private readonly gamma: Float64Array;
+  private readonly gRe: Float64Array;
+  private readonly gIm: Float64Array;
+  private readonly hRe: Float64Array;
+  private readonly hIm: Float64Array;
+  private readonly sRe: Float64Array;
+  private readonly sIm: Float64Array;
+  private readonly spRe: Float64Array;
+  private readonly spIm: Float64Array;
+  private readonly tRe: Float64Array;
+  private readonly tIm: Float64Array;
+  private readonly uRe: Float64Array;
+  private readonly uIm: Float64Array;
+  private readonly pRe: Float64Array;
+  private readonly pIm: Float64Array;
+  private readonly qRe: Float64Array;
+  private readonly qIm: Float64Array;
+  private readonly keepRe: Float64Array;
+  private readonly keepIm: Float64Array;
+  private readonly perm: Int32Array;
+
+  /** @param gammaSite friction of every site (0 where there is no bath), in the network's site order. */
+  constructor(
+    private readonly sliced: SlicedPencil,
+    gammaSite: Float64Array,
+  ) {
+    const n = sliced.sites.length;
+    this.gamma = new Float64Array(n);
+    for (let k = 0; k < n; k++) this.gamma[k] = gammaSite[sliced.sites[k]];
+    const L = sliced.levels;
+    this.w0 = sliced.widthOf(0);
+    this.wL = sliced.widthOf(L - 1);
+    const w = sliced.width;
+    const w2 = w * w;
+    const mk = () => new Float64Array(w2);
+    this.gRe = mk();
+    this.gIm = mk();
+    this.hRe = mk();
+    this.hIm = mk();
+    this.sRe = mk();
+    this.sIm = mk();
+    this.spRe = mk();
+    this.spIm = mk();
+    this.tRe = mk();
+    this.tIm = mk();
+    this.uRe = mk();
+    this.uIm = mk();
+    this.keepRe = mk();
+    this.keepIm = mk();
+    this.pRe = new Float64Array(this.w0 * w);
+    this.pIm = new Float64Array(this.w0 * w);
+    this.qRe = new Float64Array(this.w0 * w);
+    this.qIm = new Float64Array(this.w0 * w);
+    this.eRe = new Float64Array(this.w0 * this.wL);
+    this.eIm = new Float64Array(this.w0 * this.wL);
+    this.rRe = new Float64Array(this.w0 * this.wL);
+    this.rIm = new Float64Array(this.w0 * this.wL);
+    this.perm = new Int32Array(w);
+  }
+
+  /**
+   * One sweep at z = zr + i zi: G_(0,L-1) into eRe/eIm; with `derivative` d ln det Q/dz into dRe/dIm (then `ends`
+   * false skips the end block); with `residue` (implies both) the residue at a pole z into rRe/rIm.
+   */
+  evaluate(zr: number, zi: number, derivative = false, residue = false, ends = true): void {
+    const sl = this.sliced;
+    const L = sl.levels;
+    const { gRe, gIm, hRe, hIm, sRe, sIm, spRe, spIm, tRe, tIm, uRe, uIm, pRe, pIm, qRe, qIm } = this;
+    if (residue) derivative = ends = true;
+    const z2r = zr * zr - zi * zi;
+    const z2i = 2 * zr * zi;
+    const w0 = this.w0;
+    let dr = 0;
+    let di = 0;
+    for (let x = 0; x < L; x++) {
+      const w = sl.widthOf(x);
+      const ww = w * w;
+      const a0 = sl.aOff[x];
+      const s0 = sl.start[x];
+      // S = A_x; S' = A_x'.
+      for (let i = 0; i < ww; i++) {
+        sRe[i] = sl.vBlock[a0 + i];
+        sIm[i] = 0;
+      }
+      if (derivative) {
+        spRe.fill(0, 0, ww);
+        spIm.fill(0, 0, ww);
+      }
+      for (let a = 0; a < w; a++) {
+        const m = sl.mass[s0 + a];
+        const g = this.gamma[s0 + a];
+        // -z^2 m - i z gamma
+        sRe[a * w + a] += -z2r * m + zi * g;
+        sIm[a * w + a] += -z2i * m - zr * g;
+        if (derivative) {
+          // -2 z m - i gamma
+          spRe[a * w + a] = -2 * zr * m;
+          spIm[a * w + a] = -2 * zi * m - g;
+        }
+      }
+      let wp = 0;
+      let c0 = 0;
+      if (x > 0) {
+        wp = sl.widthOf(x - 1);
+        c0 = sl.cOff[x - 1];
+        // S -= C^T g C and S' -= C^T g' C (C real, wp x w; sparse rows skipped).
+        congruence(sl.cBlock, c0, wp, w, gRe, gIm, sRe, sIm, tRe, tIm);
+        if (derivative) congruence(sl.cBlock, c0, wp, w, hRe, hIm, spRe, spIm, tRe, tIm);
+      }
+      if (residue && x === L - 1) {
+        this.keepRe.set(sRe.subarray(0, ww));
+        this.keepIm.set(sIm.subarray(0, ww));
+      }
+      // g = S^-1 (S overwritten).
+      gRe.set(sRe.subarray(0, ww));
+      gIm.set(sIm.subarray(0, ww));
+      invertComplex(gRe, gIm, w, this.perm);
+      if (derivative) {
+        // U = g S'; tr U; g' = -U g.
+        cmatmul(gRe, gIm, spRe, spIm, uRe, uIm, w, w, w);
+        for (let a = 0; a < w; a++) {
+          dr += uRe[a * w + a];
+          di += uIm[a * w + a];
+        }
+        if (x + 1 < L) {
+          cmatmul(uRe, uIm, gRe, gIm, hRe, hIm, w, w, w);
+          for (let i = 0; i < ww; i++) {
+            hRe[i] = -hRe[i];
+            hIm[i] = -hIm[i];
+          }
+        }
+      }
+      if (!ends) continue;
+      // P_x = -P_(x-1) C g_x (P_0 = g_0); at the last level keep Q = P_(L-2) C for the residue.
+      if (x === 0) {
+        pRe.set(gRe.subarray(0, ww));
+        pIm.set(gIm.subarray(0, ww));
+      } else {
+        rightTimesC(pRe, pIm, sl.cBlock, c0, w0, wp, w, qRe, qIm);
+        cmatmul(qRe, qIm, gRe, gIm, pRe, pIm, w0, w, w);
+        for (let i = 0; i < w0 * w; i++) {
+          pRe[i] = -pRe[i];
+          pIm[i] = -pIm[i];
+        }
+      }
+    }
+    this.dRe = dr;
+    this.dIm = di;
+    if (ends) {
+      this.eRe.set(pRe.subarray(0, w0 * this.wL));
+      this.eIm.set(pIm.subarray(0, w0 * this.wL));
+    }
+    if (residue) this.residueAt(L);
+  }
+
+  /** The residue of G_(0,L-1) at a pole (after a sweep there): see the class comment. */
+  private residueAt(L: number): void {
+    const w = this.wL;
+    const w0 = this.w0;
+    const { gRe, gIm, spRe, spIm, qRe, qIm, keepRe, keepIm } = this;
+    // y: the largest column of g = S^-1 (rank one to rounding at a pole), unit norm; one more inverse step.
+    let best = 0;
+    let col = 0;
+    for (let j = 0; j < w; j++) {
+      let s = 0;
+      for (let i = 0; i < w; i++) s += gRe[i * w + j] ** 2 + gIm[i * w + j] ** 2;
+      if (s > best) {
+        best = s;
+        col = j;
+      }
+    }
+    const yRe = new Float64Array(w);
+    const yIm = new Float64Array(w);
+    for (let i = 0; i < w; i++) {
+      yRe[i] = gRe[i * w + col];
+      yIm[i] = gIm[i * w + col];
+    }
+    for (let step = 0; step < 2; step++) {
+      let s = 0;
+      for (let i = 0; i < w; i++) s += yRe[i] ** 2 + yIm[i] ** 2;
+      s = Math.sqrt(s);
+      if (!(s > 0) || !Number.isFinite(s)) {
+        this.residueCheck = Infinity;
+        this.rRe.fill(0);
+        this.rIm.fill(0);
+        return;
+      }
+      for (let i = 0; i < w; i++) {
+        yRe[i] /= s;
+        yIm[i] /= s;
+      }
+      if (step === 1) break;
+      const zr = new Float64Array(w);
+      const zi = new Float64Array(w);
+      for (let i = 0; i < w; i++)
+        for (let j = 0; j < w; j++) {
+          zr[i] += gRe[i * w + j] * yRe[j] - gIm[i * w + j] * yIm[j];
+          zi[i] += gRe[i * w + j] * yIm[j] + gIm[i * w + j] * yRe[j];
+        }
+      yRe.set(zr);
+      yIm.set(zi);
+    }
+    // |S y| / (|S| |y|) and d = y^T S' y.
+    let smax = 0;
+    let rmax = 0;
+    let dRe = 0;
+    let dIm = 0;
+    for (let i = 0; i < w; i++) {
+      let rr = 0;
+      let ri = 0;
+      let pr = 0;
+      let pi = 0;
+      for (let j = 0; j < w; j++) {
+        const k = i * w + j;
+        smax = Math.max(smax, Math.hypot(keepRe[k], keepIm[k]));
+        rr += keepRe[k] * yRe[j] - keepIm[k] * yIm[j];
+        ri += keepRe[k] * yIm[j] + keepIm[k] * yRe[j];
+        pr += spRe[k] * yRe[j] - spIm[k] * yIm[j];
+        pi += spRe[k] * yIm[j] + spIm[k] * yRe[j];
+      }
+      rmax = Math.max(rmax, Math.hypot(rr, ri));
+      dRe += yRe[i] * pr - yIm[i] * pi;
+      dIm += yRe[i] * pi + yIm[i] * pr;
+    }
+    this.residueCheck = rmax / Math.max(smax * w, 1e-300);
+    // x_0 = -Q y (Q = P_(L-2) C_(L-2), w0 x w); a single level: x_0 = y.
+    const xRe = new Float64Array(w0);
+    const xIm = new Float64Array(w0);
+    if (L === 1) {
+      xRe.set(yRe);
+      xIm.set(yIm);
+    } else {
+      for (let i = 0; i < w0; i++)
+        for (let j = 0; j < w; j++) {
+          xRe[i] -= qRe[i * w + j] * yRe[j] - qIm[i * w + j] * yIm[j];
+          xIm[i] -= qRe[i * w + j] * yIm[j] + qIm[i * w + j] * yRe[j];
+        }
+    }
+    const dd = dRe * dRe + dIm * dIm;
+    const invRe = dRe / dd;
+    const invIm = -dIm / dd;
+    for (let i = 0; i < w0; i++) {
+      const ar = xRe[i] * invRe - xIm[i] * invIm;
+      const ai = xRe[i] * invIm + xIm[i] * invRe;
+      for (let j = 0; j < w; j++) {
+        this.rRe[i * w + j] = ar * yRe[j] - ai * yIm[j];
+        this.rIm[i * w + j] = ar * yIm[j] + ai * yRe[j];
+      }
+    }
+  }
+}
+
+/** S -= C^T g C for real C (wp x w, at cBlock[c0..]) and complex symmetric g (wp x wp); t: scratch (wp x w). */
+function congruence(
+  cBlock: Float64Array,
+  c0: number,
+  wp: number,
+  w: number,
+  gRe: Float64Array,
+  gIm: Float64Array,
+  sRe: Float64Array,
+  sIm: Float64Array,
+  tRe: Float64Array,
+  tIm: Float64Array,
+): void {
+  // t = g C (wp x w).
+  tRe.fill(0, 0, wp * w);
+  tIm.fill(0, 0, wp * w);
+  for (let q = 0; q < wp; q++) {
+    for (let j = 0; j < w; j++) {
+      const c = cBlock[c0 + q * w + j];
+      if (c === 0) continue;
+      for (let i = 0; i < wp; i++) {
+        tRe[i * w + j] += gRe[i * wp + q] * c;
+        tIm[i * w + j] += gIm[i * wp + q] * c;
+      }
+    }
+  }
+  // S -= C^T t.
+  for (let q = 0; q < wp; q++) {
+    for (let i = 0; i < w; i++) {
+      const c = cBlock[c0 + q * w + i];
+      if (c === 0) continue;
+      for (let j = 0; j < w; j++) {
+        sRe[i * w + j] -= c * tRe[q * w + j];
+        sIm[i * w + j] -= c * tIm[q * w + j];
+      }
+    }
+  }
+}
+
+/** out = P C (P complex m x k, C real k x n at cBlock[c0..]). */
+function rightTimesC(
+  pRe: Float64Array,
+  pIm: Float64Array,
+  cBlock: Float64Array,
+  c0: number,
+  m: number,
+  k: number,
+  n: number,
+  outRe: Float64Array,
+  outIm: Float64Array,
+): void {
+  outRe.fill(0, 0, m * n);
+  outIm.fill(0, 0, m * n);
+  for (let q = 0; q < k; q++) {
+    for (let j = 0; j < n; j++) {
+      const c = cBlock[c0 + q * n + j];
+      if (c === 0) continue;
+      for (let i = 0; i < m; i++) {
+        outRe[i * n + j] += pRe[i * k + q] * c;
+        outIm[i * n + j] += pIm[i * k + q] * c;
+      }
+    }
+  }
+}
+
+/** out = a b, complex (m x k times k x n, row-major). */
+export function cmatmul(
+  aRe: Float64Array,
+  aIm: Float64Array,
+  bRe: Float64Array,
+  bIm: Float64Array,
+  oRe: Float64Array,
+  oIm: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) {
+      oRe[o + j] = 0;
+      oIm[o + j] = 0;
+    }
+    for (let q = 0; q < k; q++) {
+      const ar = aRe[i * k + q];
+      const ai = aIm[i * k + q];
+      if (ar === 0 && ai === 0) continue;
+      const b = q * n;
+      for (let j = 0; j < n; j++) {
+        const br = bRe[b + j];
+        const bi = bIm[b + j];
+        oRe[o + j] += ar * br - ai * bi;
+        oIm[o + j] += ar * bi + ai * br;
+      }
+    }
+  }
+}
+
+/**
+ * In-place inverse of a complex w x w matrix by Gauss-Jordan elimination with partial (row) pivoting, the columns
+ * unswapped at the end. A pivot below 1e-15 of the matrix's largest entry is replaced by that size (a perturbation at
+ * rounding level: at a pole the inverse is then its rank-one singular part to rounding).
+ */
+export function invertComplex(aRe: Float64Array, aIm: Float64Array, w: number, perm: Int32Array): void {
+  let scale = 0;
+  for (let i = 0; i < w * w; i++) scale = Math.max(scale, Math.abs(aRe[i]) + Math.abs(aIm[i]));
+  const tiny = 1e-15 * (scale > 0 ? scale : 1);
+  for (let k = 0; k < w; k++) {
+    let r = k;
+    let rm = aRe[k * w + k] ** 2 + aIm[k * w + k] ** 2;
+    for (let i = k + 1; i < w; i++) {
+      const v = aRe[i * w + k] ** 2 + aIm[i * w + k] ** 2;
+      if (v > rm) {
+        rm = v;
+        r = i;
+      }
+    }
+    perm[k] = r;
+    if (r !== k) {
+      for (let j = 0; j < w; j++) {
+        let t = aRe[k * w + j];
+        aRe[k * w + j] = aRe[r * w + j];
+        aRe[r * w + j] = t;
+        t = aIm[k * w + j];
+        aIm[k * w + j] = aIm[r * w + j];
+        aIm[r * w + j] = t;
+      }
+    }
+    let pr = aRe[k * w + k];
+    let pi = aIm[k * w + k];
+    if (!(Math.hypot(pr, pi) >= tiny)) {
+      pr = tiny;
+      pi = 0;
+    }
+    const d = pr * pr + pi * pi;
+    const ir = pr / d;
+    const ii = -pi / d;
+    aRe[k * w + k] = 1;
+    aIm[k * w + k] = 0;
+    for (let j = 0; j < w; j++) {
+      const xr = aRe[k * w + j];
+      const xi = aIm[k * w + j];
+      aRe[k * w + j] = xr * ir - xi * ii;
+      aIm[k * w + j] = xr * ii + xi * ir;
+    }
+    for (let i = 0; i < w; i++) {
+      if (i === k) continue;
+      const fr = aRe[i * w + k];
+      const fi = aIm[i * w + k];
+      if (fr === 0 && fi === 0) continue;
+      aRe[i * w + k] = 0;
+      aIm[i * w + k] = 0;
+      for (let j = 0; j < w; j++) {
+        const xr = aRe[k * w + j];
+        const xi = aIm[k * w + j];
+        aRe[i * w + j] -= fr * xr - fi * xi;
+        aIm[i * w + j] -= fr * xi + fi * xr;
+      }
+    }
+  }
+  for (let k = w - 1; k >= 0; k--) {
+    const r = perm[k];
+    if (r === k) continue;
+    for (let i = 0; i < w; i++) {
+      let t = aRe[i * w + k];
+      aRe[i * w + k] = aRe[i * w + r];
+      aRe[i * w + r] = t;
+      t = aIm[i * w + k];
+      aIm[i * w + k] = aIm[i * w + r];
+      aIm[i * w + r] = t;
+    }
+  }
+}

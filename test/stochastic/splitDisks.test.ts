@@ -1,0 +1,150 @@
+// One system split across threads (splitDisks.ts, SimulationOptions.threads): the kernel's forces and energy against
+// a brute-force sum over all pairs; the whole run the same to the bit for 1, 2 and 3 threads (shares run one after
+// another here; on worker threads in test/workers/splitThreads.test.ts); the physics of the default engine within
+// error bars; clear errors for what it does not split.
+import { describe, expect, it } from "vitest";
+import { validateParticles } from "../../src/model/particles.js";
+import { eulerMaruyama, heun } from "../../src/stochastic/integrators.js";
+import { Rng } from "../../src/stochastic/rng.js";
+import { simulateSync } from "../../src/stochastic/run.js";
+import { cellsPerAxis, Phase, serialExecutor, splitConfig } from "../../src/stochastic/splitDisks.js";
+import { ModelError } from "../../src/errors.js";
+
+/** Metzger's hot/cold mixture of soft disks (area fraction 0.4) with N disks in a rectangular box. */
+const mixture = (N: number, aspect = 1) => {
+  const area = (N * Math.PI) / (4 * 0.4);
+  const Lx = Math.sqrt(area * aspect),
+    Ly = area / Lx;
+  return validateParticles({
+    kind: "particles",
+    dynamics: "overdamped",
+    dimension: 2,
+    box: [Lx, Ly],
+    species: [
+      { name: "hot", count: N / 2, temperature: 0.02 },
+      { name: "cold", count: N / 2, temperature: 0.0002 },
+    ],
+    pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+    initial: "random",
+  });
+};
+
+/** Energy and forces of soft disks (k, range 1) over all pairs, minimum image: written apart from the kernel. */
+function bruteForce(x: Float64Array, box: [number, number], k: number): { u: number; f: Float64Array } {
+  const N = x.length / 2;
+  const f = new Float64Array(2 * N);
+  let u = 0;
+  for (let a = 0; a < N; a++)
+    for (let b = a + 1; b < N; b++) {
+      let dx = x[2 * a] - x[2 * b],
+        dy = x[2 * a + 1] - x[2 * b + 1];
+      dx -= box[0] * Math.round(dx / box[0]);
+      dy -= box[1] * Math.round(dy / box[1]);
+      const r = Math.hypot(dx, dy);
+      if (r >= 1) continue;
+      u += (k / 2) * (1 - r) ** 2;
+      const g = (k * (1 - r)) / r;
+      f[2 * a] += g * dx;
+      f[2 * a + 1] += g * dy;
+      f[2 * b] -= g * dx;
+      f[2 * b + 1] -= g * dy;
+    }
+  return { u, f };
+}
+
+describe("the split kernel", () => {
+  it("forces and energy equal a brute-force sum (positions far outside the box included)", () => {
+    const m = mixture(700, 1.7);
+    const c = splitConfig(m, 0.1, 3, false);
+    const exec = serialExecutor({ ...c, stiffness: 2.5 });
+    const x = exec.kernel.x;
+    const r = Rng.stream(4);
+    // Random positions, dense clusters (many overlaps), some several boxes away (unwrapped coordinates).
+    for (let i = 0; i < 700; i++) {
+      x[2 * i] = (i % 7 === 0 ? 5 * r.uniform() : r.uniform()) * c.box[0] * (i % 11 === 0 ? -3 : 1);
+      x[2 * i + 1] = (i % 5 === 0 ? 0.2 : 1) * r.uniform() * c.box[1] + (i % 13 === 0 ? 7 * c.box[1] : 0);
+    }
+    exec.run([Phase.CountX, Phase.Scatter, Phase.ForcesF]);
+    const ref = bruteForce(x, c.box, 2.5);
+    expect(ref.u).toBeGreaterThan(10); // many overlapping pairs
+    expect(Math.abs(exec.kernel.potential() - ref.u)).toBeLessThan(1e-12 * ref.u * 700);
+    // Rounding: coordinates up to ~200 are wrapped into the box (an error of ~200 eps in a separation), each force a
+    // sum of up to a dozen terms in another order than here.
+    let worst = 0,
+      largest = 0;
+    for (let i = 0; i < 1400; i++) {
+      worst = Math.max(worst, Math.abs(exec.kernel.f[i] - ref.f[i]));
+      largest = Math.max(largest, Math.abs(ref.f[i]));
+    }
+    expect(largest).toBeGreaterThan(1);
+    expect(worst).toBeLessThan(1e-12 * largest);
+  });
+
+  it("a sparse system in a huge box gets at most about 4 cells per particle, each no smaller than the range", () => {
+    const [nx, ny] = cellsPerAxis({ n: 100, box: [1e5, 3e4], range: 1 });
+    expect(nx * ny).toBeLessThanOrEqual(409);
+    expect(1e5 / nx).toBeGreaterThanOrEqual(1);
+    expect(cellsPerAxis({ n: 10, box: [3.5, 1e6], range: 1 })).toEqual([3, 16]);
+    expect(cellsPerAxis({ n: 10_000, box: [140.1, 140.1], range: 1 })).toEqual([140, 140]);
+  });
+});
+
+describe("a split run", () => {
+  const m = mixture(1200);
+  const same = (a: number[], b: number[]) => expect(a.map((v) => Object.is(v, v) && v)).toEqual(b);
+
+  it.each([
+    ["Heun, exact pair heat", heun({ dt: 0.1 }), {}],
+    ["Euler-Maruyama, trapezoid pair heat", eulerMaruyama({ dt: 0.1 }), { pairHeat: "trapezoid" as const }],
+    ["Heun without heat", heun({ dt: 0.1 }), { heat: false }],
+  ])("%s: the same numbers on 1, 2 and 3 threads", (_, scheme, extra) => {
+    const run = (threads: number) =>
+      simulateSync(m, scheme, { time: 6, burnIn: 1, seed: 9, replicas: 2, threads, ...extra }).estimates.map(
+        (e) => [e.value, e.error] as const,
+      );
+    const one = run(1).flat();
+    expect(one.every((v) => Number.isFinite(v))).toBe(true);
+    same(run(2).flat(), one);
+    same(run(3).flat(), one);
+  });
+
+  it("the same physics as the default engine (potential energy, heat flows) within error bars", () => {
+    const options = { time: 30, burnIn: 10, seed: 3, replicas: 4, pairHeat: "trapezoid" as const };
+    const base = simulateSync(m, heun({ dt: 0.1 }), options);
+    const split = simulateSync(m, heun({ dt: 0.1 }), { ...options, threads: 2 });
+    let compared = 0;
+    for (const e of split.estimates) {
+      const b = base.estimates.find((x) => x.group === e.group && x.name === e.name)!;
+      if (!(e.error > 0 && b.error > 0)) continue;
+      compared++;
+      // Two independent estimates: their difference within 5 combined error bars (8 replicas' worth of values).
+      expect(Math.abs(e.value - b.value)).toBeLessThan(5 * Math.hypot(e.error, b.error));
+    }
+    expect(compared).toBeGreaterThan(5);
+    const u = split.estimates.find((e) => e.group === "potential energy")!;
+    expect(u.value / u.error).toBeGreaterThan(4); // resolved: the comparison above can fail
+  });
+
+  it("refuses what it does not split, in one line", () => {
+    const o = { time: 1, seed: 1 };
+    expect(() => simulateSync(m, heun({ dt: 0.1 }), { ...o, threads: 0 })).toThrow(
+      /threads must be an integer from 1 to 8, got 0/,
+    );
+    expect(() => simulateSync(m, heun({ dt: 0.1 }), { ...o, threads: 2.5 })).toThrow(ModelError);
+    expect(() => simulateSync(m, heun({ dt: 0.1 }), { ...o, threads: 2, noise: "stream" })).toThrow(
+      /counter-based noise/,
+    );
+    const withTrap = validateParticles({
+      kind: "particles",
+      dynamics: "overdamped",
+      dimension: 2,
+      box: 10,
+      species: [{ name: "a", count: 10, temperature: 1 }],
+      pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+      external: [{ potential: "cosine", amplitude: 1, period: 5, axis: "x" }],
+    });
+    expect(() => simulateSync(withTrap, heun({ dt: 0.01 }), { ...o, threads: 2 })).toThrow(
+      /threads \(splitting one system across threads\): it takes no external potential/,
+    );
+  });
+});

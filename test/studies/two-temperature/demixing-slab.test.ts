@@ -1,0 +1,225 @@
+import { describe, expect, it } from "vitest";
+import { ModelError } from "../../../src/errors.js";
+import { Rng } from "../../../src/stochastic/rng.js";
+import { resolvedStandardErrors } from "../../../src/studentT.js";
+import {
+  boxSide,
+  configurationStructure,
+  demixingParams,
+  simulateDemixing,
+} from "../../../src/studies/two-temperature/demixing.js";
+import {
+  classifySlab,
+  combineDemixing,
+  slabGeometry,
+  slabStart,
+  slabStartLowQ,
+  stripeMode,
+  type DemixingSlab,
+} from "../../../src/studies/two-temperature/demixingSlab.js";
+import { demixingSlabRuns } from "../../../src/studies/two-temperature/definition.js";
+import { demixingSlabFigure } from "../../../src/studies/two-temperature/demixingSlabFigures.js";
+
+/** `draws` separated starts of N disks (half cold) at area fraction 0.4: S_cc(q_min) and the (1, 0) mode of each. */
+function startStructure(N: number, draws: number, contrast: number) {
+  const L = boxSide({ N, phi: 0.4, range: 1 });
+  const nCold = N / 2;
+  const cold = new Uint8Array(N);
+  for (let a = N - nCold; a < N; a++) cold[a] = 1;
+  const g = slabGeometry(N, nCold, L, contrast);
+  const rng = Rng.stream(7);
+  const low: number[] = [],
+    mode: number[] = [];
+  const x = new Float64Array(2 * N);
+  for (let d = 0; d < draws; d++) {
+    for (let i = 0; i < 2 * N; i++) x[i] = rng.uniform() * L;
+    slabStart(x, cold, g);
+    low.push(configurationStructure(x, cold, [L, L]).sccLowQ);
+    let re = 0,
+      im = 0;
+    for (let a = 0; a < N; a++) {
+      const w = cold[a] - 0.5,
+        ph = ((2 * Math.PI) / L) * x[2 * a];
+      re += w * Math.cos(ph);
+      im += w * Math.sin(ph);
+    }
+    mode.push((re * re + im * im) / N);
+  }
+  const stats = (v: number[]) => {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const s = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1) / v.length);
+    return { m, s };
+  };
+  return { L, nCold, low: stats(low), mode: stats(mode) };
+}
+
+describe("the separated (slab) start", () => {
+  it("draws a stripe whose S_cc(q_min) and composition mode match their closed forms (S_cc(q_min) proportional to N)", () => {
+    for (const [N, contrast] of [
+      [100, 1],
+      [400, 1],
+      [200, 0.5],
+    ] as const) {
+      const s = startStructure(N, 300, contrast);
+      const exactLow = slabStartLowQ(N, s.nCold, s.L, 1, contrast),
+        exactMode = stripeMode(N, s.nCold, 1, contrast);
+      // Within 4 standard errors of 300 draws, and the error bar resolves a few percent.
+      expect(Math.abs(s.low.m - exactLow)).toBeLessThan(4 * s.low.s);
+      expect(Math.abs(s.mode.m - exactMode)).toBeLessThan(4 * s.mode.s);
+      expect(s.mode.s / exactMode).toBeLessThan(0.03);
+      if (contrast === 1) {
+        // The pure stripe: N / pi^2 + (1 - 4 / pi^2) / 4 for the mode across it; a quarter of that (plus the three
+        // modes along it at x(1 - x)) for the shell.
+        expect(exactMode).toBeCloseTo(N / Math.PI ** 2 + (1 - 4 / Math.PI ** 2) / 4, 10);
+        expect(exactLow).toBeCloseTo((exactMode + 3 * 0.25) / 4, 10);
+      } else expect(exactMode / stripeMode(N, s.nCold)).toBeCloseTo(0.25, 1);
+    }
+  });
+
+  it("keeps the random start's numbers and refuses a bad start or contrast", () => {
+    expect(demixingParams({}).start).toBe("random");
+    expect(() => demixingParams({ start: "stripe" as never })).toThrow(ModelError);
+    expect(() => demixingParams({ start: "slab", slabContrast: 0 })).toThrow(/contrast/);
+    expect(() => demixingParams({ start: "slab", slabContrast: 1.5 })).toThrow(/contrast/);
+    const base = { N: 60, time: 20, burnIn: 0, sampleInterval: 10, replicas: 2, seed: 4 };
+    const a = simulateDemixing(base),
+      b = simulateDemixing({ ...base, start: "random" });
+    expect(a.psi.value).toBe(b.psi.value);
+    expect(a.slab).toBeUndefined();
+  });
+
+  it("dissolves at equal temperatures within a few hot-disk interdiffusion times (N = 100)", () => {
+    // t_hot = (L / 2 pi)^2 / T_hot = 249 at N = 100; the labels relax by self-diffusion, r ~ exp(-2 D_s q^2 t).
+    const r = simulateDemixing({
+      N: 100,
+      Tcold: 0.02,
+      start: "slab",
+      burnIn: 0,
+      time: 1000,
+      sampleInterval: 25,
+      replicas: 8,
+      seed: 21,
+    });
+    const s = r.slab!;
+    expect(s.hotTime).toBeCloseTo((boxSide(r.parameters) / (2 * Math.PI)) ** 2 / 0.02, 10);
+    // At the start a stripe: r = 1 (within the Student-t threshold of 8 replicas), no hot disk in the core.
+    const t8 = resolvedStandardErrors(8);
+    expect(Math.abs(s.retention[0] - 1)).toBeLessThan(t8 * s.retentionError[0] + 1e-12);
+    expect(s.hotExclusion[0]).toBe(0);
+    const test = classifySlab(s);
+    expect(test.verdict).toBe("dissolves");
+    expect(s.late.retention.value + t8 * s.late.retention.error).toBeLessThan(0.25);
+    // The hot disks are back in the core, the cold ones spread out.
+    expect(s.late.hotExclusion.value).toBeGreaterThan(0.5);
+    expect(s.late.compression.value + t8 * s.late.compression.error).toBeLessThan(1);
+  });
+
+  it("dissolves at T_hot/T_cold = 10 within two cold-disk interdiffusion times (N = 60)", () => {
+    // t_cold = (L / 2 pi)^2 / T_cold = 1491 at N = 60; the slab is compressed with the hot disks kept out for a few
+    // t_hot = 149 and then dissolves: persistence over t_hot alone decides nothing.
+    const r = simulateDemixing({
+      N: 60,
+      Tcold: 0.002,
+      start: "slab",
+      burnIn: 0,
+      time: 3000,
+      sampleInterval: 100,
+      replicas: 8,
+      seed: 23,
+    });
+    const s = r.slab!;
+    expect(s.coldTime).toBeCloseTo(10 * s.hotTime, 8);
+    expect(classifySlab(s).verdict).toBe("dissolves");
+    const t8 = resolvedStandardErrors(8);
+    expect(s.late.compression.value + t8 * s.late.compression.error).toBeLessThan(1);
+  });
+
+  it("stays compressed at T_hot/T_cold = 100 with the hot disks kept out of its core, undecided before t_cold (N = 400)", () => {
+    // t_hot = 995, t_cold = 99500 at N = 400: over t = 600-800 the slab is compressed (kappa > 1) and the hot disks'
+    // density in its core below half their mean, but a slab at ratio 10 does that too before it dissolves.
+    const r = simulateDemixing({
+      N: 400,
+      Tcold: 0.0002,
+      start: "slab",
+      burnIn: 0,
+      time: 800,
+      sampleInterval: 50,
+      replicas: 12,
+      seed: 22,
+    });
+    const s = r.slab!;
+    const test = classifySlab(s);
+    expect(test.verdict).toBe("undecided");
+    expect(test.reasons.join(" ")).toMatch(/before the cold disks' interdiffusion time/);
+    const t = resolvedStandardErrors(12);
+    expect(s.late.hotExclusion.value + t * s.late.hotExclusion.error).toBeLessThan(0.5);
+    expect(s.late.compression.value - t * s.late.compression.error).toBeGreaterThan(1);
+    expect(s.late.retention.value - t * s.late.retention.error).toBeGreaterThan(0.25);
+    // S_cc(q_min) keeps the stripe's order N: over 10 times the ideal mixture's x(1 - x).
+    expect(s.late.sccLowQ.value).toBeGreaterThan(10 * 0.25);
+  });
+});
+
+describe("the combined verdict", () => {
+  const slab = (retention: number, hot: number, kappa: number, scc: number): DemixingSlab =>
+    ({
+      width: 10,
+      centre: 5,
+      boxSide: 20,
+      hotTime: 100,
+      coldTime: 1000,
+      lateFrom: 1500,
+      late: {
+        amplitude: { value: Math.sqrt(retention), error: 0.01, reliable: true, batches: 16 },
+        retention: { value: retention, error: 0.01, reliable: true, batches: 16 },
+        hotExclusion: { value: hot, error: 0.01, reliable: true, batches: 16 },
+        compression: { value: kappa, error: 0.01, reliable: true, batches: 16 },
+        sccLowQ: { value: scc, error: 0.1, reliable: true, batches: 16 },
+      },
+    }) as unknown as DemixingSlab;
+  const psi = (value: number) => ({ value, error: 0.005, reliable: true, batches: 16 });
+
+  it("lets the slab test decide where it decides and the random start elsewhere", () => {
+    const persists = [
+      { parameters: { N: 100 }, slab: slab(0.6, 0.3, 1.4, 2) },
+      { parameters: { N: 400 }, slab: slab(0.6, 0.3, 1.4, 8) },
+    ];
+    expect(combineDemixing({ verdict: "unresolved", psi: psi(0.3) }, persists).verdict).toBe("separating");
+    expect(combineDemixing({ verdict: "correlated", psi: psi(0.3) }, persists).verdict).toBe("separating");
+    expect(combineDemixing({ verdict: "mixed", psi: psi(0) }, persists).verdict).toBe("unresolved");
+    // S_cc(q_min) / N falling with N (resolved): not a separated state.
+    const falling = [persists[0], { parameters: { N: 400 }, slab: slab(0.6, 0.3, 1.4, 2) }];
+    const f = combineDemixing({ verdict: "separating", psi: psi(0.3) }, falling);
+    expect(f.slab).toBe("undecided");
+    expect(f.verdict).toBe("separating");
+    const dissolves = [{ parameters: { N: 200 }, slab: slab(0.02, 0.9, 0.6, 0.3) }];
+    expect(combineDemixing({ verdict: "separating", psi: psi(0.3) }, dissolves).verdict).toBe("correlated");
+    expect(combineDemixing({ verdict: "unresolved", psi: psi(0.01) }, dissolves).verdict).toBe("unresolved");
+    expect(combineDemixing({ verdict: "mixed", psi: psi(0) }, dissolves).verdict).toBe("mixed");
+    // Between the bounds (or too short a run): the random start's verdict.
+    const between = [{ parameters: { N: 200 }, slab: slab(0.4, 0.6, 1.1, 3) }];
+    expect(combineDemixing({ verdict: "correlated", psi: psi(0.3) }, between)).toMatchObject({
+      slab: "undecided",
+      verdict: "correlated",
+    });
+    const short = [{ parameters: { N: 200 }, slab: { ...slab(0.9, 0.1, 1.4, 3), lateFrom: 100 } }];
+    expect(classifySlab(short[0].slab).verdict).toBe("undecided");
+    expect(() => combineDemixing({ verdict: "mixed", psi: psi(0) }, [])).toThrow(ModelError);
+  });
+});
+
+describe("fig10 (the separated start) in quick mode", () => {
+  it("builds with finite tables, both starts at the largest ratio", async () => {
+    const d = await demixingSlabRuns(true, { seed: 2 });
+    expect(d.runs.some((r) => r.start === "random")).toBe(true);
+    expect(d.verdicts.map((v) => v.ratio)).toEqual([1, 3, 100]);
+    expect(d.verdicts[2].combined).toBeDefined();
+    // The random start's criterion is that of classifyDemixing over the same runs.
+    expect(["mixed", "correlated", "separating", "unresolved"]).toContain(d.verdicts[2].combined);
+    const fig = demixingSlabFigure(d);
+    expect(fig.name).toBe("fig10-demixing-slab");
+    const csv = fig.table.rows.flat();
+    expect(csv.length).toBeGreaterThan(50);
+    for (const v of csv) if (typeof v === "number") expect(Number.isFinite(v)).toBe(true);
+  });
+});
