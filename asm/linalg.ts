@@ -10,6 +10,7 @@
 // Kernels kept in their own source files, compiled into this module.
 export { applyBlockSwap, rotatePlane } from "./schurReorder";
 export { chaseSlab } from "./bulgeChain";
+export { smallSchur, smallSchurWork } from "./schurSmall";
 import { at, ld, norm3, signOf, st } from "./common";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -316,11 +317,58 @@ export function ger(m: i32, len: i32, alpha: f64, x: usize, y: usize, a: usize, 
 
 /**
  * Rows r0 .. r1-1 of x (leading dimension ldx), columns c0 .. c0+len-1, times (I - tau v v^T) from the right:
- * x_r <- x_r - tau (x_r . v) v. Two rows per pass over v.
+ * x_r <- x_r - tau (x_r . v) v. Four rows per pass over v.
  */
 export function reflectRight(x: usize, ldx: i32, r0: i32, r1: i32, c0: i32, len: i32, tau: f64, v: usize): void {
   if (tau == 0) return;
   let r = r0;
+  // four rows per pass (independent dot products: short rows of small matrices are latency-bound), then two, then one;
+  // each row's arithmetic is the same in all three
+  for (; r + 4 <= r1; r += 4) {
+    const a = at(x, r * ldx + c0);
+    const b = at(a, ldx);
+    const c = at(b, ldx);
+    const d = at(c, ldx);
+    let sa = f64x2.splat(0), sb = f64x2.splat(0), sc = f64x2.splat(0), sd = f64x2.splat(0);
+    let i = 0;
+    for (; i + 2 <= len; i += 2) {
+      const o = <usize>i << 3;
+      const vv = v128.load(v + o);
+      sa = madd(v128.load(a + o), vv, sa);
+      sb = madd(v128.load(b + o), vv, sb);
+      sc = madd(v128.load(c + o), vv, sc);
+      sd = madd(v128.load(d + o), vv, sd);
+    }
+    let s = hsum(sa), t = hsum(sb), u = hsum(sc), w = hsum(sd);
+    if (i < len) {
+      const vi = ld(v, i);
+      s += ld(a, i) * vi;
+      t += ld(b, i) * vi;
+      u += ld(c, i) * vi;
+      w += ld(d, i) * vi;
+    }
+    s *= -tau;
+    t *= -tau;
+    u *= -tau;
+    w *= -tau;
+    const fs = f64x2.splat(s), ft = f64x2.splat(t), fu = f64x2.splat(u), fw = f64x2.splat(w);
+    i = 0;
+    for (; i + 2 <= len; i += 2) {
+      const o = <usize>i << 3;
+      const vv = v128.load(v + o);
+      v128.store(a + o, madd(fs, vv, v128.load(a + o)));
+      v128.store(b + o, madd(ft, vv, v128.load(b + o)));
+      v128.store(c + o, madd(fu, vv, v128.load(c + o)));
+      v128.store(d + o, madd(fw, vv, v128.load(d + o)));
+    }
+    if (i < len) {
+      const vi = ld(v, i);
+      st(a, i, ld(a, i) + s * vi);
+      st(b, i, ld(b, i) + t * vi);
+      st(c, i, ld(c, i) + u * vi);
+      st(d, i, ld(d, i) + w * vi);
+    }
+  }
   for (; r + 2 <= r1; r += 2) {
     const a = at(x, r * ldx + c0);
     const b = at(a, ldx);

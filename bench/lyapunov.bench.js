@@ -12,7 +12,7 @@ import { fmtTime, interleave, measure, pythonSession, report, roundsFor, targets
 
 export const title = "Lyapunov equation A X + X A^T = Q: ness vs scipy (1 thread), interleaved rounds, CPU time";
 
-const SIZES = [4, 20, 100, 400, 1000];
+const SIZES = [4, 20, 50, 100, 400, 1000];
 const QUICK_SIZES = [4, 20, 100, 400];
 const SEED = 20240611;
 

@@ -22,7 +22,7 @@ import { type Matrix, matrix } from "./matrix.js";
 import { multiplyNTUnchecked, mirrorUpperUnchecked, transposeIntoUnchecked } from "./gemm.js";
 import { type CompressedRows, compressRows, compressedTimesDense } from "./sparseProduct.js";
 import { diagonalBlocks, solveQuasiTriangularLyapunovBlocked, triangularWorkSize } from "./triangularLyapunov.js";
-import { hessenbergInPlaceUnchecked, hessenbergQRUnchecked, schurEigenvalues } from "./schur.js";
+import { schurEigenvalues, schurInPlaceUnchecked } from "./schur.js";
 import {
   FORWARD_ERROR_WARNING,
   type SymmetricSolve,
@@ -610,8 +610,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const zt = store.subarray(nn, 2 * nn);
     const re = store.subarray(3 * nn, 3 * nn + n),
       im = store.subarray(3 * nn + n, 3 * nn + 2 * n);
-    hessenbergInPlaceUnchecked(n, t, zt);
-    hessenbergQRUnchecked(n, t, zt, re, im, true);
+    schurInPlaceUnchecked(n, t, zt, re, im, true);
     this.t = t;
     this.zt = zt;
     this.z = store.subarray(2 * nn, 3 * nn);

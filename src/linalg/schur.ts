@@ -11,7 +11,9 @@
  *    multishift sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated
  *    transformation reaches the rest of the matrix and Z by matrix products); a window that covers the active
  *    block factorises all of it (no sweeps with full-width Level-2 updates on the last rows);
- *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair).
+ *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair);
+ *  - orders 4-199 with the WebAssembly kernels loaded: all of the above (unblocked reduction, double-shift sweeps)
+ *    in one call of the kernels (asm/schurSmall.ts), the functions below serving as the fallback and cross-check.
  *
  * Internally the orthogonal factor is kept transposed (Zt = Z^T, row j = Schur vector j) so that every update of it
  * walks memory contiguously in the row-major layout.
@@ -2182,6 +2184,68 @@ function francisIn(
   }
 }
 
+/**
+ * Orders whose whole Schur factorisation runs in one call of the kernels (asm/schurSmall.ts): from 4 on it takes
+ * half the time of the JavaScript factorisation (n = 4 .. 11, warm; at n = 3 they are even).
+ */
+const ONE_CALL_MIN = 4;
+// up to where aggressive early deflation takes over (its unblocked Hessenberg reduction still beats the blocked one
+// of the two-call path at n = 170-190: 0.88x of its time)
+const ONE_CALL_MAX = AED_MIN - 1;
+
+/**
+ * Schur form of the row-major n x n `t` in place (internal to src/linalg): Hessenberg reduction then Francis QR, as
+ * hessenbergInPlaceUnchecked then hessenbergQRUnchecked (same contract: zt receives Z^T when given, which needs
+ * wantT). For orders ONE_CALL_MIN .. ONE_CALL_MAX with the kernels loaded, both run in ONE call of the kernels
+ * (smallSchur in asm/schurSmall.ts: no JavaScript between sweeps); otherwise the two functions run.
+ */
+export function schurInPlaceUnchecked(
+  n: number,
+  t: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+): void {
+  const rt = n >= ONE_CALL_MIN && n <= ONE_CALL_MAX ? wasm() : null;
+  if (rt && schurInOneCall(rt, n, t, zt, wr, wi, wantT)) return;
+  hessenbergInPlaceUnchecked(n, t, zt);
+  hessenbergQRUnchecked(n, t, zt, wr, wi, wantT);
+}
+
+/** smallSchur on copies in the kernels' memory (t, zt used in place when they are views of it); false: no room. */
+function schurInOneCall(
+  rt: WasmRuntime,
+  n: number,
+  t: Float64Array,
+  zt: Float64Array | null,
+  wr: Float64Array,
+  wi: Float64Array,
+  wantT: boolean,
+): boolean {
+  const nn = n * n;
+  const inPlace = kernelsFor(t, zt) !== null;
+  const work = rt.x.smallSchurWork(n);
+  return withWorkspace((inPlace ? 0 : 2 * nn) + 2 * n + work + 64, (ws) => {
+    if (!ws.inWasm) return false;
+    const h = inPlace ? t : ws.doubles(nn);
+    if (!inPlace) h.set(t.subarray(0, nn));
+    const z = zt === null ? null : inPlace ? zt : ws.doubles(nn);
+    const re = ws.doubles(n),
+      im = ws.doubles(n),
+      w = ws.doubles(work);
+    const code = rt.x.smallSchur(n, addr(h), z ? addr(z) : 0, addr(re), addr(im), wantT ? 1 : 0, addr(w));
+    if (code !== 0) throw new SchurConvergenceError(w[0], w[1], code === 2);
+    if (!inPlace) {
+      t.set(h);
+      if (zt && z) zt.set(z);
+    }
+    wr.set(re);
+    wi.set(im);
+    return true;
+  });
+}
+
 /** Internal: Schur form of the row-major n x n `a` (copied), returning T, Zt = Z^T and the eigenvalues. */
 export function realSchurTransposed(a: Matrix): {
   t: Float64Array;
@@ -2207,16 +2271,14 @@ export function realSchurTransposed(a: Matrix): {
     const t = new Float64Array(n * n);
     scaleInto(t, a.data, s);
     const zt = new Float64Array(n * n);
-    hessenbergInPlaceUnchecked(n, t, zt);
-    hessenbergQRUnchecked(n, t, zt, wr, wi, true);
+    schurInPlaceUnchecked(n, t, zt, wr, wi, true);
     return result(t, zt);
   }
   return withWorkspace(schurScratch(n), () => {
     const t = scratch(n * n);
     scaleInto(t, a.data, s);
     const zt = scratch(n * n);
-    hessenbergInPlaceUnchecked(n, t, zt);
-    hessenbergQRUnchecked(n, t, zt, wr, wi, true);
+    schurInPlaceUnchecked(n, t, zt, wr, wi, true);
     return result(t.slice(), zt.slice());
   });
 }
@@ -2268,14 +2330,12 @@ export function schurEigenvalues(a: Matrix): { re: Float64Array; im: Float64Arra
   if (n < WASM_MIN_ORDER) {
     const h = new Float64Array(n * n);
     scaleInto(h, a.data, s);
-    hessenbergInPlaceUnchecked(n, h, null);
-    hessenbergQRUnchecked(n, h, null, re, im, false);
+    schurInPlaceUnchecked(n, h, null, re, im, false);
   } else {
     withWorkspace(schurScratch(n), () => {
       const h = scratch(n * n);
       scaleInto(h, a.data, s);
-      hessenbergInPlaceUnchecked(n, h, null);
-      hessenbergQRUnchecked(n, h, null, re, im, false);
+      schurInPlaceUnchecked(n, h, null, re, im, false);
     });
   }
   unscale(re, s);

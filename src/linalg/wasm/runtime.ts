@@ -108,6 +108,8 @@ export interface WasmExports {
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
   rotatePlane(m: number, t: number, vt: number, j: number, cs: number, sn: number, c0: number, r1: number): void;
   applyBlockSwap(m: number, t: number, vt: number, j1: number, p: number, q: number): void;
+  smallSchurWork(n: number): number;
+  smallSchur(n: number, h: number, zt: number, wr: number, wi: number, wantT: number, work: number): number;
   chaseSlab(
     n: number,
     h: number,
