@@ -59,6 +59,14 @@ export interface StripFluxes {
   rejected: number;
   panels: number;
   converged: boolean;
+  /**
+   * Largest check of the end block against the defining equations Q(z) G = I (StripGreen.residual: backward error
+   * of the whole columns, and the recursion's block against them, relative) at RESIDUAL_BAND frequencies across the
+   * band and, for the RESIDUAL_POLES narrowest accepted poles z, at Re z and at Re z + i Im z / 2.
+   */
+  residual: number;
+  /** Frequencies at which it was checked (not counted in sweeps). */
+  checks: number;
   /** Wall time (performance.now) of the pole search and of the remainder's quadrature, in seconds. */
   seconds: { poles: number; quadrature: number };
   /** Parts of the error of the largest bath flux: quadrature, pole rounding, skipped modes, screen. */
@@ -79,6 +87,9 @@ const BASE_PANELS = 64;
  * path (16 there).
  */
 const QUAD_SAFETY = 4;
+/** Residual checks: frequencies evenly across [0, X], and the narrowest accepted poles (two points each). */
+const RESIDUAL_BAND = 4;
+const RESIDUAL_POLES = 3;
 
 // QUADPACK's qk15: Kronrod nodes (descending, last = centre), Kronrod weights, Gauss weights (7 points, centre last).
 const XK = [
@@ -401,6 +412,23 @@ export function stripBathFluxes(
   for (const b of model.baths) top = Math.max(top, b.friction / model.mass[b.site]);
   const X = options.cutoff ?? 1.5 * top;
   const tail = options.cutoff === undefined;
+  // --- The recursion against the defining equations at a few frequencies, where the peaks are narrowest above all.
+  let residual = 0;
+  let checks = 0;
+  const checkAt = (zr: number, zi: number) => {
+    const r = green.residual(zr, zi);
+    checks++;
+    if (!(r <= residual)) residual = Number.isNaN(r) ? Infinity : Math.max(residual, r);
+  };
+  for (let j = 0; j < RESIDUAL_BAND; j++) checkAt((X * (j + 0.5)) / RESIDUAL_BAND, 0);
+  const narrow = Array.from({ length: M }, (_, k) => k)
+    .filter((k) => accepted[k])
+    .sort((a, b) => zIm[b] - zIm[a])
+    .slice(0, RESIDUAL_POLES);
+  for (const k of narrow) {
+    checkAt(zRe[k], 0);
+    checkAt(zRe[k], 0.5 * zIm[k]);
+  }
   const total = new Float64Array(K);
   for (const k of terms) {
     const o = 2 * k * K;
@@ -550,6 +578,8 @@ export function stripBathFluxes(
     rejected,
     panels: panels.length,
     converged,
+    residual,
+    checks,
     seconds: { poles: (t1 - t0) / 1e3, quadrature: (t2 - t1) / 1e3 },
     parts,
   };
@@ -558,7 +588,8 @@ export function stripBathFluxes(
 /**
  * The transmission result of a strip's bath fluxes (solveNetworkTransmission with springs: false): no spring fluxes,
  * no kinetic temperatures; energyBalanceResidual holds the global balance |sum_b J_b| (relative to the largest bath
- * flux) at the bath sites (the only sites with a computed flux) and 0 elsewhere.
+ * flux) at the bath sites (the only sites with a computed flux) and 0 elsewhere; solveResidual the largest check of
+ * the recursion's end block against Q(z) G = I at a few sampled frequencies (StripFluxes.residual).
  */
 export function stripFluxState(
   model: NetworkModel,
@@ -581,7 +612,7 @@ export function stripFluxState(
   const warnings = [...o.warnings];
   const notes = [...o.notes];
   notes.push(
-    `bath fluxes only (springs: false): G between the end levels by the recursive Green's function, ${r.poles} resonances from their complex poles (${r.sweeps} complex sweeps, ${r.fallbacks} residues by the 4-point average; ${r.rejected} not accepted, integrated on the real axis), the remainder by quadrature (${r.evaluations} evaluations, ${r.panels} panels)`,
+    `bath fluxes only (springs: false): G between the end levels by the recursive Green's function, ${r.poles} resonances from their complex poles (${r.sweeps} complex sweeps, ${r.fallbacks} residues by the 4-point average; ${r.rejected} not accepted, integrated on the real axis), the remainder by quadrature (${r.evaluations} evaluations, ${r.panels} panels); the recursion checked against Q(z) G = I at ${r.checks} frequencies (largest residual ${r.residual.toExponential(2)})`,
   );
   if (modes.screen && modes.screen.cutoff > 0) {
     notes.push(
@@ -602,6 +633,10 @@ export function stripFluxState(
       `the frequency quadrature of the remainder stopped short of the tolerance ${o.tolerance}: quadratureError ${quadratureError.toExponential(2)}`,
     );
   }
+  if (r.residual > 1e-8)
+    warnings.push(
+      `the largest residual of the recursive Green's function against the defining equations is ${r.residual.toExponential(2)}: results may be inaccurate`,
+    );
   if (quadratureError > Math.max(100 * o.tolerance, 1e-6)) {
     warnings.push(
       `the estimated error ${quadratureError.toExponential(2)} exceeds the tolerance: see the per-bath errors`,
@@ -630,7 +665,7 @@ export function stripFluxState(
     entropyProduction,
     energyBalanceResidual,
     quadratureError,
-    solveResidual: 0,
+    solveResidual: r.residual,
     evaluations: r.evaluations + r.sweeps,
     panels: r.panels,
     modes: {

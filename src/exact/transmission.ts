@@ -138,7 +138,9 @@ export interface TransmissionSteadyState {
    */
   quadratureError: number;
   /** Largest normwise backward error of the sparse solves, max |A x - e| / (|A| |x| + 1), checked at the centre
-   * of every quadrature panel. */
+   * of every quadrature panel. Bath fluxes of strips (springs: false): the largest check of the recursion's end
+   * block against Q(z) G = I at a few sampled frequencies, near the narrowest poles among them (the backward error
+   * of the whole columns and the block's difference from them relative to its largest entry; StripGreen.residual). */
   solveResidual: number;
   /** Frequency evaluations (one sparse factorisation and one solve per bath each). */
   evaluations: number;

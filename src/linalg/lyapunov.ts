@@ -31,7 +31,7 @@ import {
   formatNumber,
   lyapunovCondition,
 } from "./lyapunovCondition.js";
-import { MAX_MAGNITUDE, checkArray, checkDimension, checkFinite, checkMagnitude, checkSquare } from "./validate.js";
+import { MAX_MAGNITUDE, checkArray, checkDimension, checkFiniteMagnitude, checkSquare } from "./validate.js";
 import { type Workspace, addr, inMemory, scratch, wasm, withWorkspace } from "./wasm/runtime.js";
 
 const EPS = 2 ** -52;
@@ -563,6 +563,12 @@ const SPARSE_RESIDUAL_DENSITY = 16;
 const PAIR_CACHE_MAX_BLOCKS = 256;
 /** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
 const MAX_WORKSPACE_DOUBLES = 2 ** 28;
+/**
+ * Largest order whose one-shot solve keeps its factorisation in the kernels' memory from the Schur step on (where the
+ * Schur form is one call of the kernels, whose nested workspace then fits in the solve's; beyond it the factorisation
+ * is copied in, 4 n^2 against O(n^3) work).
+ */
+const RESIDENT_MAX_N = 160;
 
 /** Real Schur form of A with Z and Z^T, blocks and eigenvalues: everything a Bartels-Stewart solve reuses. */
 class SchurLyapunovSolver implements LyapunovSolver {
@@ -579,6 +585,8 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private readonly normA: number;
   private readonly ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
+  /** A copy of A beside T, Z, Z^T when these live in the kernels' memory (a one-shot solve's workspace), else null. */
+  private readonly residentA: Float64Array | null = null;
   private inverseNormEstimate = NaN;
   /** A in compressed rows when it is sparse enough for the residual's product (undefined: not yet looked at). */
   private sparseA: CompressedRows | null | undefined = undefined;
@@ -587,13 +595,24 @@ class SchurLyapunovSolver implements LyapunovSolver {
     readonly n: number,
     private readonly a: Float64Array,
     oneShot = false,
+    resident: Workspace | null = null,
   ) {
     // a one-shot solve (solveLyapunov: nothing of the solver escapes) borrows module-level arrays: fresh typed arrays
-    // of a few KB each are allocated outside V8's heap and cost more than a small solve's arithmetic in GC
+    // of a few KB each are allocated outside V8's heap and cost more than a small solve's arithmetic in GC; with
+    // `resident` (an open workspace in the kernels' memory) it keeps T, Z, Z^T and a copy of A there, so that the
+    // Schur form is computed in place and the solve uses them without copying them in again
     const nn = n * n,
       work = triangularWorkSize(n);
     let store: Float64Array, index: Int32Array;
-    if (oneShot) {
+    const rt = resident?.inWasm ? wasm() : null;
+    const kernelStore = rt && resident ? resident.doubles(4 * nn + 2 * n + work) : null;
+    if (rt && kernelStore && inMemory(rt, kernelStore)) {
+      store = kernelStore; // zeroed by the workspace
+      if (oneShotSchurIndex.length < 3 * n) oneShotSchurIndex = new Int32Array(3 * n);
+      index = oneShotSchurIndex;
+      this.residentA = store.subarray(3 * nn + 2 * n + work, 4 * nn + 2 * n + work);
+      this.residentA.set(a.subarray(0, nn));
+    } else if (oneShot) {
       const size = 3 * nn + 2 * n + work;
       if (oneShotSchurStore.length < size) oneShotSchurStore = new Float64Array(size);
       if (oneShotSchurIndex.length < 3 * n) oneShotSchurIndex = new Int32Array(3 * n);
@@ -735,10 +754,14 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const estimate = Number.isNaN(this.inverseNormEstimate)
       ? 4 * nn + Math.ceil(nn / 8) + 2 + this.pairCacheDoubles()
       : 0;
-    const doubles = 4 * nn + triangularWorkSize(n) + extra + estimate;
-    if (n < WASM_SOLVE_MIN_N || !wasm() || doubles > MAX_WORKSPACE_DOUBLES) return fn(own, ORDINARY);
+    const rt = wasm();
+    // T, Z, Z^T, A and the work already in the kernels' memory (a one-shot solve's workspace): no copies
+    const resident = rt !== null && this.residentA !== null && inMemory(rt, this.t) && inMemory(rt, this.residentA);
+    const doubles = (resident ? 0 : 4 * nn + triangularWorkSize(n)) + extra + estimate;
+    if (n < WASM_SOLVE_MIN_N || !rt || doubles > MAX_WORKSPACE_DOUBLES) return fn(own, ORDINARY);
     return withWorkspace(doubles, (ws) => {
       if (!ws.inWasm) return fn(own, ws);
+      if (resident && this.residentA) return fn({ ...own, a: this.residentA }, ws);
       const copy = (src: Float64Array): Float64Array => {
         const v = ws.doubles(src.length);
         v.set(src);
@@ -1091,8 +1114,7 @@ function checkShape(m: Matrix, n: number, what: string): void {
   checkSquare(m, `Lyapunov: ${what}`);
   if (m.rows !== n)
     throw new MatrixArgumentError(`Lyapunov: ${what} must be ${n}x${n} like A, got ${m.rows}x${m.cols}`);
-  checkFinite(m, `Lyapunov: ${what}`);
-  checkMagnitude(m, `Lyapunov: ${what}`);
+  checkFiniteMagnitude(m, `Lyapunov: ${what}`);
 }
 
 /**
@@ -1130,8 +1152,7 @@ type LyapunovOptions = { method?: "tiny" | "bartels-stewart" };
 function checkProblem(a: Matrix, options: LyapunovOptions): "tiny" | "bartels-stewart" {
   checkSquare(a, "Lyapunov: A");
   checkDimension(a.rows, "Lyapunov: the size of A", true);
-  checkFinite(a, "Lyapunov: A");
-  checkMagnitude(a, "Lyapunov: A");
+  checkFiniteMagnitude(a, "Lyapunov: A");
   if (typeof options !== "object" || options === null) {
     throw new MatrixArgumentError(`Lyapunov: options must be an object like {method: "tiny"}, got ${String(options)}`);
   }
@@ -1193,5 +1214,31 @@ export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {
   // A and Q are checked once, here
   const method = checkProblem(a, options);
   checkShape(q, a.rows, "Q");
+  const n = a.rows;
+  if (method === "bartels-stewart" && n >= WASM_SOLVE_MIN_N && n <= RESIDENT_MAX_N && wasm()) {
+    // the whole solve in one workspace of the kernels' memory: the factorisation (computed there in place), the
+    // solve's arrays and the condition estimate's (as SchurLyapunovSolver.inKernelMemory sizes them), the one-call
+    // Schur form's work, slack for alignment
+    const nn = n * n;
+    const rt = wasm();
+    const pairCache = rt && n <= PAIR_CACHE_MAX_BLOCKS ? 2 * rt.x.lyapPairCacheSize(n) : 0; // at most n blocks
+    const doubles =
+      4 * nn +
+      2 * n +
+      triangularWorkSize(n) + // T, Z^T, Z, eigenvalues, work, A
+      2 * n +
+      6 * n +
+      8 +
+      64 + // the Schur form's eigenvalues and work (asm/schurSmall.ts smallSchurWork)
+      4 * nn +
+      nn / 4 +
+      64 + // solveChecked's arrays
+      4 * nn +
+      Math.ceil(nn / 8) +
+      2 +
+      pairCache + // the condition estimate's
+      1024; // alignment of up to 64 views
+    return withWorkspace(doubles, (ws) => new SchurLyapunovSolver(n, a.data, true, ws).solveChecked(q), 24);
+  }
   return createSolver(a, method, false).solveChecked(q);
 }

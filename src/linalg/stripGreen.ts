@@ -183,6 +183,157 @@ export class StripGreen {
     if (residue) this.residueAt(L);
   }
 
+  /**
+   * The end block against the defining equations at z = zr + i zi (a run-time check; O(L w^3) and O(N w) memory):
+   * one sweep gives the recursion's G_(0,L-1) (eRe/eIm, as `evaluate`); an independent block forward elimination
+   * and back substitution give the whole columns X = Q(z)^-1 E of the last level's sites. Returns the larger of
+   *  - the normwise backward error of those columns, max |Q X - E| / (|Q| max|X| + 1) (infinity norms, as the general
+   *    path's sparse solves), with the recursion's block in place of X's level-0 rows, and
+   *  - the recursion's block against X's level-0 rows, max |difference| / max |X_0| (the block may be far smaller
+   *    than the rest of the columns, where the backward error alone would not see it).
+   * With `block` the given block (w0 x wL, re/im) is checked instead of the recursion's (tests).
+   */
+  residual(zr: number, zi: number, block?: { re: Float64Array; im: Float64Array }): number {
+    const sl = this.sliced;
+    const L = sl.levels;
+    const n = sl.sites.length;
+    const wL = this.wL;
+    const w0 = this.w0;
+    this.evaluate(zr, zi);
+    const eRe = block ? block.re : this.eRe;
+    const eIm = block ? block.im : this.eIm;
+    const z2r = zr * zr - zi * zi;
+    const z2i = 2 * zr * zi;
+    const { sRe, sIm, tRe, tIm } = this;
+    // Forward elimination keeping every g_x.
+    const gRe = new Float64Array(sl.aOff[L]);
+    const gIm = new Float64Array(sl.aOff[L]);
+    for (let x = 0; x < L; x++) {
+      const w = sl.widthOf(x);
+      const a0 = sl.aOff[x];
+      for (let i = 0; i < w * w; i++) {
+        sRe[i] = sl.vBlock[a0 + i];
+        sIm[i] = 0;
+      }
+      for (let a = 0; a < w; a++) {
+        const m = sl.mass[sl.start[x] + a];
+        const g = this.gamma[sl.start[x] + a];
+        sRe[a * w + a] += -z2r * m + zi * g;
+        sIm[a * w + a] += -z2i * m - zr * g;
+      }
+      if (x > 0) {
+        const wp = sl.widthOf(x - 1);
+        const p0 = sl.aOff[x - 1];
+        congruence(sl.cBlock, sl.cOff[x - 1], wp, w, gRe.subarray(p0), gIm.subarray(p0), sRe, sIm, tRe, tIm);
+      }
+      const gr = gRe.subarray(a0, a0 + w * w);
+      const gi = gIm.subarray(a0, a0 + w * w);
+      gr.set(sRe.subarray(0, w * w));
+      gi.set(sIm.subarray(0, w * w));
+      invertComplex(gr, gi, w, this.perm);
+    }
+    // Back substitution: X_(L-1) = g_(L-1), X_x = -g_x C_x X_(x+1) (rows in level order, wL columns).
+    const xRe = new Float64Array(n * wL);
+    const xIm = new Float64Array(n * wL);
+    const last = sl.start[L - 1];
+    xRe.set(gRe.subarray(sl.aOff[L - 1], sl.aOff[L]), last * wL);
+    xIm.set(gIm.subarray(sl.aOff[L - 1], sl.aOff[L]), last * wL);
+    const cxRe = new Float64Array(sl.width * wL);
+    const cxIm = new Float64Array(sl.width * wL);
+    for (let x = L - 2; x >= 0; x--) {
+      const w = sl.widthOf(x);
+      const wn = sl.widthOf(x + 1);
+      const c0 = sl.cOff[x];
+      const nx = sl.start[x + 1] * wL;
+      cxRe.fill(0);
+      cxIm.fill(0);
+      for (let a = 0; a < w; a++)
+        for (let b = 0; b < wn; b++) {
+          const c = sl.cBlock[c0 + a * wn + b];
+          if (c === 0) continue;
+          for (let j = 0; j < wL; j++) {
+            cxRe[a * wL + j] += c * xRe[nx + b * wL + j];
+            cxIm[a * wL + j] += c * xIm[nx + b * wL + j];
+          }
+        }
+      const o = sl.start[x] * wL;
+      const a0 = sl.aOff[x];
+      cmatmul(
+        gRe.subarray(a0),
+        gIm.subarray(a0),
+        cxRe,
+        cxIm,
+        xRe.subarray(o, o + w * wL),
+        xIm.subarray(o, o + w * wL),
+        w,
+        w,
+        wL,
+      );
+      for (let i = o; i < o + w * wL; i++) {
+        xRe[i] = -xRe[i];
+        xIm[i] = -xIm[i];
+      }
+    }
+    // The recursion's block against X_0, then in its place.
+    let dmax = 0;
+    let bmax = 0;
+    for (let i = 0; i < w0 * wL; i++) {
+      dmax = Math.max(dmax, Math.hypot(eRe[i] - xRe[i], eIm[i] - xIm[i]));
+      bmax = Math.max(bmax, Math.hypot(xRe[i], xIm[i]));
+    }
+    xRe.set(eRe.subarray(0, w0 * wL));
+    xIm.set(eIm.subarray(0, w0 * wL));
+    // Q X - E, level by level: C_(x-1)^T X_(x-1) + A_x X_x + C_x X_(x+1).
+    let rmax = 0;
+    let xmax = 0;
+    let qmax = 0;
+    for (let i = 0; i < n * wL; i++) xmax = Math.max(xmax, Math.abs(xRe[i]) + Math.abs(xIm[i]));
+    for (let x = 0; x < L; x++) {
+      const w = sl.widthOf(x);
+      const s0 = sl.start[x];
+      const a0 = sl.aOff[x];
+      const wp = x > 0 ? sl.widthOf(x - 1) : 0;
+      const wn = x + 1 < L ? sl.widthOf(x + 1) : 0;
+      for (let a = 0; a < w; a++) {
+        const m = sl.mass[s0 + a];
+        const g = this.gamma[s0 + a];
+        const dRe = sl.vBlock[a0 + a * w + a] - z2r * m + zi * g;
+        const dIm = -z2i * m - zr * g;
+        let row = Math.abs(dRe) + Math.abs(dIm);
+        for (let b = 0; b < w; b++) if (b !== a) row += Math.abs(sl.vBlock[a0 + a * w + b]);
+        for (let q = 0; q < wp; q++) row += Math.abs(sl.cBlock[sl.cOff[x - 1] + q * w + a]);
+        for (let b = 0; b < wn; b++) row += Math.abs(sl.cBlock[sl.cOff[x] + a * wn + b]);
+        qmax = Math.max(qmax, row);
+        for (let j = 0; j < wL; j++) {
+          const k = (s0 + a) * wL + j;
+          let rr = dRe * xRe[k] - dIm * xIm[k];
+          let ri = dRe * xIm[k] + dIm * xRe[k];
+          for (let b = 0; b < w; b++) {
+            const v = b === a ? 0 : sl.vBlock[a0 + a * w + b];
+            rr += v * xRe[(s0 + b) * wL + j];
+            ri += v * xIm[(s0 + b) * wL + j];
+          }
+          for (let q = 0; q < wp; q++) {
+            const c = sl.cBlock[sl.cOff[x - 1] + q * w + a];
+            rr += c * xRe[(sl.start[x - 1] + q) * wL + j];
+            ri += c * xIm[(sl.start[x - 1] + q) * wL + j];
+          }
+          for (let b = 0; b < wn; b++) {
+            const c = sl.cBlock[sl.cOff[x] + a * wn + b];
+            rr += c * xRe[(sl.start[x + 1] + b) * wL + j];
+            ri += c * xIm[(sl.start[x + 1] + b) * wL + j];
+          }
+          if (x === L - 1 && a === j) rr -= 1;
+          rmax = Math.max(rmax, Math.abs(rr) + Math.abs(ri));
+        }
+      }
+    }
+    const backward = rmax / (qmax * xmax + 1);
+    const forward = bmax > 0 ? dmax / bmax : dmax > 0 ? Infinity : 0;
+    const r = Math.max(backward, forward);
+    return Number.isNaN(r) ? Infinity : r;
+  }
+
   /** The residue of G_(0,L-1) at a pole (after a sweep there): see the class comment. */
   private residueAt(L: number): void {
     const w = this.wL;

@@ -1,6 +1,7 @@
 /**
  * Argument checks shared by the exported linear-algebra routines: each throws MatrixArgumentError with a message
- * naming the routine and the argument. They cost O(1), except checkFinite (one pass over the entries).
+ * naming the routine and the argument. They cost O(1), except checkFinite, checkMagnitude and checkFiniteMagnitude (one
+ * pass over the entries).
  */
 import { MatrixArgumentError } from "./errors.js";
 import type { Matrix } from "./types.js";
@@ -90,4 +91,16 @@ export function checkMagnitude(m: Matrix, what: string): void {
         `${MAX_MAGNITUDE.toExponential(0).replace("e+", "e")} the solve overflows; rescale the problem (other units)`,
     );
   }
+}
+
+/**
+ * checkFinite and checkMagnitude in one pass (one comparison per entry); the same errors, in the same order.
+ */
+export function checkFiniteMagnitude(m: Matrix, what: string): void {
+  const d = m.data;
+  let ok = true;
+  for (let i = 0; i < d.length; i++) if (!(Math.abs(d[i]) <= MAX_MAGNITUDE)) ok = false; // false for NaN too
+  if (ok) return;
+  checkFinite(m, what);
+  checkMagnitude(m, what);
 }

@@ -134,6 +134,47 @@ describe("the end-to-end block of a strip's Green's function", () => {
     expect(scale).toBeGreaterThan(0);
     for (let j = 0; j < W * W; j++) expect(Math.hypot(rRe[j] - cRe[j], rIm[j] - cIm[j])).toBeLessThan(1e-8 * scale);
   });
+
+  it("has a residual against the defining equations that a wrong block or a wrong recursion raises", () => {
+    const W = 3;
+    const model = stripModel(W, 40, { ...CONDUCTION, disorder: 0.5 });
+    const { sliced, gamma } = strip(model, W);
+    const green = new StripGreen(sliced, gamma);
+    for (const [zr, zi] of [
+      [0.8, 0],
+      [1.3, -0.01],
+      [0.4, 0.2],
+    ]) {
+      const r = green.residual(zr, zi);
+      expect(r, `z = ${zr} ${zi}i`).toBeGreaterThan(0);
+      expect(r, `z = ${zr} ${zi}i`).toBeLessThan(1e-11);
+      // One entry of the block off by 1e-6 of the block's largest: the residual sees it.
+      green.evaluate(zr, zi);
+      const re = Float64Array.from(green.eRe);
+      const im = Float64Array.from(green.eIm);
+      let big = 0;
+      for (let i = 0; i < re.length; i++) big = Math.max(big, Math.hypot(re[i], im[i]));
+      re[re.length - 1] += 1e-6 * big;
+      const bad = green.residual(zr, zi, { re, im });
+      expect(bad).toBeGreaterThan(3e-7);
+      expect(bad).toBeLessThan(3e-6);
+    }
+    // A wrong recursion: the block of a pencil whose middle site's mass is off by 1e-6 (a misassembled level), and
+    // the block of a neighbouring frequency.
+    const mass = Float64Array.from(model.mass);
+    mass[20 * W + 1] *= 1 + 1e-6;
+    const off = strip({ ...model, mass }, W);
+    const wrong = new StripGreen(off.sliced, off.gamma);
+    for (const zr of [0.8, 1.3]) {
+      wrong.evaluate(zr, 0);
+      const bad = green.residual(zr, 0, { re: Float64Array.from(wrong.eRe), im: Float64Array.from(wrong.eIm) });
+      expect(bad, `z = ${zr}`).toBeGreaterThan(1e-9);
+    }
+    green.evaluate(0.81, 0);
+    expect(
+      green.residual(0.8, 0, { re: Float64Array.from(green.eRe), im: Float64Array.from(green.eIm) }),
+    ).toBeGreaterThan(1e-4);
+  });
 });
 
 describe("bath fluxes of strips from their poles (springs: false)", () => {
@@ -156,6 +197,9 @@ describe("bath fluxes of strips from their poles (springs: false)", () => {
       expect(d, `bath ${k}`).toBeLessThanOrEqual(tr.baths[k].error + 1e-12 * jmax);
     });
     expect(tr.quadratureError).toBeLessThan(1e-8);
+    // The recursion checked against Q(z) G = I at run time: small, and not a constant.
+    expect(tr.solveResidual).toBeGreaterThan(0);
+    expect(tr.solveResidual).toBeLessThan(1e-10);
     // Energy conservation between the two ends.
     let sum = 0;
     tr.baths.forEach((b) => (sum += b.flux));
