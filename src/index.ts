@@ -79,7 +79,7 @@ export {
   type TransmissionSteadyState,
   type TransmissionSpectrum,
 } from "./exact/transmission.js";
-export { solveNetworkModal, type ModalOptions, type ModalSteadyState } from "./exact/modal.js";
+export { ModalNarrowModeError, solveNetworkModal, type ModalOptions, type ModalSteadyState } from "./exact/modal.js";
 
 // simulate: the stochastic engine
 export {

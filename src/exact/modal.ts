@@ -51,6 +51,15 @@ const MAX_SWEEPS = 200;
 /** Sweeps over mirror pairs before the poles left move one by one. */
 const MIRRORED_SWEEPS = 40;
 
+/**
+ * The modal method's refusal of a network whose steady state exists (every mode meets a bath) but one of whose modes
+ * is damped less than 1e-13 of its frequency: its pole is too close to the real axis for the residues. The frequency
+ * integrals (solveNetworkTransmission) still solve such a network; `ness solve --method auto` falls back to them.
+ */
+export class ModalNarrowModeError extends ModelError {
+  override name = "ModalNarrowModeError";
+}
+
 export interface ModalOptions {
   /** Kinetic temperatures of every site (needs every eigenvector). Default true. */
   temperatures?: boolean;
@@ -360,7 +369,8 @@ function modesOf(
  * Exact steady state of a linear network by the modal method (see the file header): bath fluxes, entropy production
  * and (underdamped) thermal conductances always; kinetic temperatures (overdamped: configurational) and spring fluxes
  * unless switched off; fluxes by source bath (bySource). Throws SteadyStateError when there is no unique steady state,
- * ModelError for an invalid model or option.
+ * ModelError for an invalid model or option, ModalNarrowModeError (a ModelError) when a mode is damped less than 1e-13
+ * of its frequency.
  *
  * @example
  * ```ts
@@ -558,7 +568,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     sumAbs += m;
     if (!(ri[j] < -1e-13 * m)) {
       if (check.structurallyCoupled)
-        throw new ModelError(
+        throw new ModalNarrowModeError(
           `the normal mode at frequency ${Math.abs(rr[j]).toPrecision(6)} is damped less than 1e-13 of its frequency (localised away from the baths): too narrow for the modal method's poles; use --method transmission`,
           model.source,
         );

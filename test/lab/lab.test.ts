@@ -148,7 +148,20 @@ const withSpring = (model: NetworkModel, a: string, b: string, k: number): Netwo
   springs: model.springs.map((s) => (model.sites[s.i] === a && model.sites[s.j] === b ? { ...s, stiffness: k } : s)),
 });
 
-describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
+/**
+ * Headroom for what waits on the machine's load (observed at load 25-36: the Vite build over 120 s, a screenshot
+ * over Playwright's default 30 s): the build, every browser wait and action (Playwright's default timeout), the polls
+ * of the page's state and each test. They wait for the same states as before; none asserts that something does not
+ * happen within a time.
+ */
+const BUILD_MS = 600_000;
+const WAIT_MS = 180_000;
+const TEST_MS = 600_000;
+
+/** expect.poll with the load headroom (its default gives up after 1 s). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: WAIT_MS });
+
+describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: TEST_MS }, () => {
   let server: Server;
   let url = "";
   let site = "";
@@ -184,9 +197,10 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
         "--disable-sync",
       ],
     });
+    browser.setDefaultTimeout(WAIT_MS);
     page = await browser.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
-  });
+  }, BUILD_MS);
 
   afterAll(async () => {
     await browser?.close();
@@ -269,7 +283,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.getByLabel("random seed").fill("7");
     await page.getByLabel("replicas", { exact: true }).fill("8");
     await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForSelector("#sim-table tr.final", { timeout: 20_000 });
+    await page.waitForSelector("#sim-table tr.final", { timeout: WAIT_MS });
     const rows = await page.locator("#sim-table tr.final").evaluateAll((trs) =>
       trs.map((tr) => ({
         q: tr.getAttribute("data-quantity"),
@@ -379,7 +393,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       buffer: Buffer.from(broken),
     });
     const loadStatus = () => page.locator("#load-status").textContent();
-    await expect.poll(loadStatus).toMatch(/^ness: broken\.yaml: not valid YAML/);
+    await poll(loadStatus).toMatch(/^ness: broken\.yaml: not valid YAML/);
     expect((await loadStatus())!.replace("broken.yaml: ", "")).toBe(await cliMessage(broken, "broken.yaml"));
     expect(await status()).toBe(lemma); // the model being edited is unchanged
     await page.screenshot({ path: join(artifacts, "malformed-upload.png"), fullPage: true });
@@ -469,7 +483,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       .screenshot({ path: join(artifacts, "study-variance-resonance-report.png") });
     // A change of k0 recomputes the sweep: the closed forms at k = 1.02 (point 560).
     await page.locator(`${form}-k0`).fill("0.02");
-    await expect.poll(async () => (await shown())?.input?.k0).toBe(0.02);
+    await poll(async () => (await shown())?.input?.k0).toBe(0.02);
     await done();
     const r2 = (await shown())!;
     expect(r2.sigma11![560] / closedFormCovariance({ ...base, k0: 0.02, k: r2.values![560] }).sigma11).toBeCloseTo(
@@ -488,14 +502,14 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     );
     await page.screenshot({ path: join(artifacts, "study-variance-resonance-bad-sweep.png"), fullPage: true });
     await page.locator(`${form}-sweep-points`).fill("401");
-    await expect.poll(async () => (await shown())?.values?.length).toBe(401);
+    await poll(async () => (await shown())?.values?.length).toBe(401);
     await done();
     expect(await page.locator(`${form}-error`).textContent()).toBe("");
     expect(page.url()).toMatch(/#\/study\/variance-resonance\?k=0\.9%3A1\.1%3A401&k0=0\.02$/);
     // A log sweep of q; then no sweep: one point, its named numbers the closed forms'.
     await page.locator(`${form}-sweep`).selectOption("q");
     await page.locator(`${form}-sweep-log`).check();
-    await expect.poll(async () => (await shown())?.parameter).toBe("q");
+    await poll(async () => (await shown())?.parameter).toBe("q");
     await done();
     const rq = (await shown())!;
     expect(rq.values![0]).toBeCloseTo(2000, 9);
@@ -503,10 +517,10 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     expect(rq.values![100]).toBeCloseTo(4000, 6); // log spaced: the middle point is the geometric mean
     await page.locator(`${form}-sweep`).selectOption("");
     await page.locator(`${form}-k`).fill("1.01");
-    await expect.poll(async () => (await shown())?.kind).toBe("point");
+    await poll(async () => (await shown())?.kind).toBe("point");
     await done();
     const point = closedFormCovariance({ ...base, k0: 0.02, k: 1.01 });
-    await expect.poll(() => value("sigma11")).toBeCloseTo(point.sigma11, 6);
+    await poll(() => value("sigma11")).toBeCloseTo(point.sigma11, 6);
     expect((await value("sigma12")) / point.sigma12).toBeCloseTo(1, 8);
     expect(page.url()).toMatch(/k=1\.01&k0=0\.02&sweep=none$/);
     await page.screenshot({ path: join(artifacts, "study-variance-resonance-point.png"), fullPage: true });
@@ -523,7 +537,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       await page.goto(`${url}#/study/${c.name}${query ? `?${query}` : ""}`);
       await page.waitForFunction((n) => document.title === `ness lab: ${n}`, c.name);
       await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""), null, {
-        timeout: 60_000,
+        timeout: WAIT_MS,
       });
       // A draft (the figure curves on fewer points, the same numbers) is refined when idle: wait for the full one.
       await page.waitForFunction(
@@ -632,9 +646,9 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.locator("#study-energy-correlations-T0").fill("0");
     const cli = await cliError(["study", "energy-correlations", "--model", "ideal-gas", "--Cv", "5", "--T0", "0"]);
     expect(cli).toMatch(/--T0 .*1e-6/);
-    await expect.poll(() => page.locator("#study-energy-correlations-error").textContent()).toBe(cli);
+    await poll(() => page.locator("#study-energy-correlations-error").textContent()).toBe(cli);
     await page.locator("#study-energy-correlations-T0").fill("1.5");
-    await expect.poll(() => page.locator("#study-energy-correlations-error").textContent()).toBe("");
+    await poll(() => page.locator("#study-energy-correlations-error").textContent()).toBe("");
     expect(errors).toEqual([]);
   });
 
@@ -644,10 +658,10 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
     await page.locator("#study-two-temperature-k").fill("-1");
     const cli = await cliError(["study", "two-temperature", "--k", "-1"]);
-    await expect.poll(() => page.locator("#study-two-temperature-error").textContent()).toBe(cli);
+    await poll(() => page.locator("#study-two-temperature-error").textContent()).toBe(cli);
     await page.screenshot({ path: join(artifacts, "study-bad-input.png"), fullPage: true });
     await page.locator("#study-two-temperature-k").fill("2");
-    await expect.poll(() => page.locator("#study-two-temperature-error").textContent()).toBe("");
+    await poll(() => page.locator("#study-two-temperature-error").textContent()).toBe("");
     await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
     expect(page.url()).toMatch(/#\/study\/two-temperature\?k=2$/); // the address is a link to what is shown
     expect(errors).toEqual([]);
@@ -657,7 +671,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.goto(`${url}#/study/two-temperature/demixing?N=10000&replicas=2&time=3000`);
     await page.waitForFunction(() => document.title === "ness lab: two-temperature/demixing");
     await page.waitForFunction(() => /^stopped/.test(document.querySelector("#study-state")?.textContent ?? ""), null, {
-      timeout: 60_000,
+      timeout: WAIT_MS,
     });
     expect(await page.locator("#study-status").textContent()).toMatch(
       /^ness: this run would take about \d+ (s|min) in the page \(more than 60 s\)/,
@@ -670,7 +684,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
       () => Number(document.querySelector("#study-figures")?.getAttribute("data-frames")) >= 3,
       null,
       {
-        timeout: 60_000,
+        timeout: WAIT_MS,
       },
     );
     expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(/10000 disks at t = /);
@@ -746,7 +760,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.getByLabel("random seed").fill("5");
     await page.getByLabel("replicas", { exact: true }).fill("4");
     await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForSelector("#sim-table tr.final", { timeout: 30_000 });
+    await page.waitForSelector("#sim-table tr.final", { timeout: WAIT_MS });
     const rows = () =>
       page.locator("#sim-table tr.final").evaluateAll((trs) =>
         trs.map((tr) => ({
@@ -771,7 +785,7 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", () => {
     await page.getByLabel("production time per replica").fill("10");
     await page.getByLabel("time step").fill("0.0005");
     await page.getByRole("button", { name: "Run" }).click();
-    await page.waitForSelector("#sim-table tr.final", { timeout: 30_000 });
+    await page.waitForSelector("#sim-table tr.final", { timeout: WAIT_MS });
     const ratchet = await rows();
     const cli2 = await cliSimulate(readFileSync(join(root, "examples/particles/ratchet.yaml"), "utf8"), [
       "--time",

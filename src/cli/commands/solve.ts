@@ -19,7 +19,7 @@ import {
 
 /** Figure data for the network drawing (one function for every method: solveTransmission.ts). */
 export { networkFigureData };
-import { solveByModal } from "./solveModal.js";
+import { solveByModal, solveByModalOrFallBack } from "./solveModal.js";
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
@@ -147,7 +147,8 @@ export function solveCommand(): Command {
       }
       const { method, reason } = pickMethod(model, opts);
       if (method === "transmission") return solveByTransmission(model, opts, reason);
-      if (method === "modal") return solveByModal(model, opts, reason);
+      if (method === "modal")
+        return opts.method === "auto" ? solveByModalOrFallBack(model, opts, reason) : solveByModal(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });
       if (opts.figure) {
         await writeNetworkFigure(networkFigureData(model, ss), opts.figure);

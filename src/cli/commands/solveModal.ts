@@ -3,7 +3,7 @@
  * eigen-decomposition, the damped poles, every frequency integral by residues; overdamped networks: the relaxation
  * modes and the covariance in closed form), kept apart from solve.ts and solveTransmission.ts.
  */
-import { solveNetworkModal, type ModalSteadyState } from "../../exact/modal.js";
+import { ModalNarrowModeError, solveNetworkModal, type ModalSteadyState } from "../../exact/modal.js";
 import type { NetworkModel } from "../../model/network.js";
 import { modelProvenance } from "../commandLine.js";
 import { num } from "../format.js";
@@ -11,6 +11,7 @@ import {
   frequencyJson,
   frequencyTables,
   networkFigureData,
+  solveByTransmission,
   writeNetworkFigure,
   type SolveOptions,
 } from "./solveTransmission.js";
@@ -66,4 +67,27 @@ export async function solveByModal(model: NetworkModel, opts: SolveOptions, reas
   }
   console.log(modalText(model, ss, reason));
   if (opts.figure) console.log(`\nfigure written to ${opts.figure}`);
+}
+
+/**
+ * `ness solve` when `--method auto` chose the modal method: the modal solve, or, when it refuses the network after its
+ * pole search (a mode damped less than 1e-13 of its frequency, ModalNarrowModeError), the frequency integrals, which
+ * resolve such a resonance; the reason printed (text and --json's methodReason) states the choice, the refusal and
+ * the fallback. Nothing is written before the refusal (the figure comes after the solve).
+ */
+export async function solveByModalOrFallBack(model: NetworkModel, opts: SolveOptions, reason: string): Promise<void> {
+  try {
+    await solveByModal(model, opts, reason);
+  } catch (e) {
+    if (!(e instanceof ModalNarrowModeError)) throw e;
+    await solveByTransmission(model, opts, fallbackReason(reason, e));
+  }
+}
+
+/** The reason of the fallback: auto's choice and why, the modal method's refusal (without the file name), the fallback. */
+export function fallbackReason(reason: string, e: ModalNarrowModeError): string {
+  let refusal = e.source && e.message.startsWith(`${e.source}: `) ? e.message.slice(e.source.length + 2) : e.message;
+  refusal = refusal.replace(/; use --method transmission$/, "");
+  const why = reason.replace(/^auto: /, "");
+  return `auto chose the modal method (${why}), which refused the network: ${refusal}; fell back to the frequency integrals`;
 }

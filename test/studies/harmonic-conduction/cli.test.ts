@@ -4,6 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ModalNarrowModeError, solveNetworkModal } from "../../../src/exact/modal.js";
+import { chooseSolveMethod } from "../../../src/exact/transmission.js";
+import { loadModel } from "../../../src/model/index.js";
 import { chainLengths, powerLawFit, validateParams } from "../../../src/studies/harmonic-conduction/index.js";
 import { runCli as run } from "../../helpers/cli.js";
 import { expectCsvProvenance, expectReproductionProvenance } from "../../helpers/csv.js";
@@ -82,6 +85,86 @@ describe("ness solve --method", () => {
     expect(text.stdout).toMatch(/method: modal \(relaxation modes of Gamma\^-1\/2 V Gamma\^-1\/2/);
     expect(text.stdout).toMatch(/relaxation modes\s+2 \(slowest rate/);
     expect(text.stdout).not.toMatch(/by source/);
+  });
+
+  // A 10 x 15 grid (auto picks the modal method above 150 sites) with one more site hung from its middle by a spring of
+  // stiffness 2e-7: that site's mode (frequency sqrt(3), away from the grid's band edge) meets the baths, so the steady
+  // state exists, but it is damped less than 1e-13 of its frequency, and the modal method refuses it after its pole
+  // search.
+  // detached: the grid alone, the loose spring's stiffness added to its site's pinning (the spring's first-order
+  // effect on the grid).
+  function looseSiteGrid(loose: number, detached = false) {
+    const name = (i: number, j: number) => `g${i}_${j}`;
+    const sites: string[] = [];
+    const springs: { between: [string, string]; stiffness: number }[] = [];
+    for (let i = 0; i < 10; i++) for (let j = 0; j < 15; j++) sites.push(name(i, j));
+    for (let i = 0; i < 10; i++)
+      for (let j = 0; j < 15; j++) {
+        if (i + 1 < 10)
+          springs.push({ between: [name(i, j), name(i + 1, j)], stiffness: 1 + ((i * 7 + j * 3) % 5) / 10 });
+        if (j + 1 < 15)
+          springs.push({ between: [name(i, j), name(i, j + 1)], stiffness: 1 + ((i * 3 + j * 5) % 7) / 10 });
+      }
+    if (!detached) {
+      sites.push("loose");
+      springs.push({ between: [name(5, 7), "loose"], stiffness: loose });
+    }
+    const pinning: Record<string, number> = Object.fromEntries(sites.map((s) => [s, 0.5]));
+    if (detached) pinning[name(5, 7)] += loose;
+    else pinning.loose = 3;
+    return {
+      kind: "network",
+      sites,
+      pinning,
+      springs,
+      baths: [
+        { site: name(0, 0), friction: 1, temperature: 2 },
+        { site: name(9, 14), friction: 1, temperature: 1 },
+      ],
+    };
+  }
+
+  it("auto falls back from a modal refusal to the frequency integrals and says so; --method modal refuses", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "ness-modal-fallback-")), "loose.json");
+    writeFileSync(file, JSON.stringify(looseSiteGrid(2e-7)));
+    const model = loadModel(readFileSync(file, "utf8"));
+    if (model.kind !== "network") throw new Error("not a network");
+    expect(chooseSolveMethod(model).method).toBe("modal");
+    expect(() => solveNetworkModal(model)).toThrow(ModalNarrowModeError);
+
+    const modal = await run("solve", file, "--method", "modal");
+    expect(modal.code).toBe(1);
+    expect(modal.stdout).toBe("");
+    expect(modal.stderr.trim().split("\n")).toHaveLength(1);
+    expect(modal.stderr).toMatch(/^ness: .*damped less than 1e-13 of its frequency.*use --method transmission/);
+
+    const stated =
+      /^auto chose the modal method \(151 sites .*estimated [0-9.]+x cheaper .*\), which refused the network: the normal mode at frequency 1\.73205 is damped less than 1e-13 of its frequency .*; fell back to the frequency integrals$/;
+    const r = await run("solve", file, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.method).toBe("transmission");
+    expect(j.methodReason).toMatch(stated);
+    expect(j.methodReason).not.toContain(file);
+    // The fluxes against a second method: the modal solve of the grid without the loose site (its spring's stiffness
+    // added to the pinning of the site it hangs from; the coupling changes the fluxes by ~(2e-7)^2 beyond that),
+    // within the fallback's own error bars (it warns that the narrow peak stops its quadrature short).
+    const grid = loadModel(JSON.stringify(looseSiteGrid(2e-7, true)));
+    if (grid.kind !== "network") throw new Error("not a network");
+    const ref = solveNetworkModal(grid);
+    j.baths.forEach((b: { flux: number; error: number }, k: number) => {
+      expect(b.error).toBeLessThan(1e-3 * Math.abs(ref.baths[k].flux));
+      expect(Math.abs(b.flux - ref.baths[k].flux)).toBeLessThanOrEqual(b.error + 1e-9 * Math.abs(ref.baths[k].flux));
+    });
+    expect(j.warnings.join(" ")).toMatch(/narrow peaks/);
+
+    const text = await run("solve", file);
+    expect(text.code, text.stderr).toBe(0);
+    const line = text.stdout.split("\n").find((l) => l.startsWith("method: "))!;
+    expect(line).toMatch(
+      /^method: transmission \(frequency integrals of the Green's function; auto chose the modal method/,
+    );
+    expect(line.slice(line.indexOf("; ") + 2, -1)).toMatch(stated);
   });
 
   it("--spectrum writes CSV, SVG and PNG (and implies the transmission method)", async () => {
