@@ -23,6 +23,7 @@
  */
 import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
+import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import type { NetworkModel } from "../model/networkModel.js";
 
 /** The located modes below the screen's cutoff (transmission.ts ModeData). */
@@ -90,17 +91,6 @@ const QUAD_SAFETY = 4;
 /** Residual checks: frequencies evenly across [0, X], and the narrowest accepted poles (two points each). */
 const RESIDUAL_BAND = 4;
 const RESIDUAL_POLES = 3;
-
-// QUADPACK's qk15: Kronrod nodes (descending, last = centre), Kronrod weights, Gauss weights (7 points, centre last).
-const XK = [
-  0.9914553711208126, 0.9491079123427585, 0.8648644233597691, 0.7415311855993945, 0.5860872354676911,
-  0.4058451513773972, 0.20778495500789848, 0,
-];
-const WK = [
-  0.022935322010529224, 0.06309209262997856, 0.10479001032225019, 0.14065325971552592, 0.1690047266392679,
-  0.19035057806478542, 0.20443294007529889, 0.20948214108472782,
-];
-const WG = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694];
 
 /** Complex log: [re, im]. */
 function clog(re: number, im: number): [number, number] {
@@ -477,9 +467,9 @@ export function stripBathFluxes(
     const gauss = new Float64Array(K);
     const half = 0.5 * (b - a);
     const mid = 0.5 * (a + b);
-    for (let j = 0; j < XK.length; j++) {
-      for (const sgn of j === XK.length - 1 ? [1] : [-1, 1]) {
-        const t = mid + sgn * half * XK[j];
+    for (let j = 0; j < XGK15.length; j++) {
+      for (const sgn of j === XGK15.length - 1 ? [1] : [-1, 1]) {
+        const t = mid + sgn * half * XGK15[j];
         let w = t;
         let jac = half;
         if (isTail) {
@@ -488,9 +478,9 @@ export function stripBathFluxes(
           jac = (half * X) / ((1 - t) * (1 - t));
         }
         remainder(w, f);
-        const gw = j % 2 === 1 ? WG[(j - 1) / 2] : j === XK.length - 1 ? WG[3] : 0;
+        const gw = j % 2 === 1 ? WG7[(j - 1) / 2] : j === XGK15.length - 1 ? WG7[3] : 0;
         for (let q = 0; q < K; q++) {
-          value[q] += WK[j] * jac * f[q];
+          value[q] += WGK15[j] * jac * f[q];
           gauss[q] += gw * jac * f[q];
         }
       }

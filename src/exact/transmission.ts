@@ -49,6 +49,7 @@ import {
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
 import { stripFluxState } from "./stripFluxes.js";
+import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
@@ -250,21 +251,6 @@ const GK31 = kronrodRule(XGK, WGK, WG);
 const GK_POINTS = GK31.x.length;
 
 /**
- * Gauss-Kronrod 7-15 (QUADPACK qk15), same layout: the first pass over the initial panels of networks with many
- * peaks (most of their evaluations: every located peak gets its panels) uses it; panels split by the adaptive step
- * get 15-31.
- * Its |K15 - G7| is the error estimate of the 15-point value, as |K31 - G15| is of the 31-point one.
- */
-const XGK15 = [
-  0.9914553711208126, 0.9491079123427585, 0.8648644233597691, 0.7415311855993945, 0.5860872354676911,
-  0.4058451513773972, 0.20778495500789848, 0,
-];
-const WGK15 = [
-  0.022935322010529224, 0.06309209262997856, 0.10479001032225019, 0.14065325971552592, 0.1690047266392679,
-  0.19035057806478542, 0.20443294007529889, 0.20948214108472782,
-];
-const WG7 = [0.1294849661688697, 0.27970539148927664, 0.3818300505051189, 0.4179591836734694];
-/**
  * The 7-15 first pass is used from this many initial panels on, beyond the dense mode analysis (smaller networks keep
  * their former printed values and error estimates: where peaks cannot be resolved the 7-point estimates left in
  * stuck panels are larger).
@@ -283,6 +269,12 @@ const FIRST_PASS_15_PANELS = 64;
  * instead: lowFrequencyScale, POLE_SKIP_BROAD.)
  */
 const CHAIN_QUADRATURE_SAFETY = 16;
+/**
+ * Gauss-Kronrod 7-15 (QUADPACK qk15), same layout (nodes and weights in kronrod15.ts): the first pass over the initial panels of networks with many
+ * peaks (most of their evaluations: every located peak gets its panels) uses it; panels split by the adaptive step
+ * get 15-31.
+ * Its |K15 - G7| is the error estimate of the 15-point value, as |K31 - G15| is of the 31-point one.
+ */
 const GK15 = kronrodRule(XGK15, WGK15, WG7);
 
 /** Integration variable maps: w(t) and dw/dt. */
