@@ -79,7 +79,13 @@ export {
   type TransmissionSteadyState,
   type TransmissionSpectrum,
 } from "./exact/transmission.js";
-export { ModalNarrowModeError, solveNetworkModal, type ModalOptions, type ModalSteadyState } from "./exact/modal.js";
+export {
+  ModalNarrowModeError,
+  ModalPoleSearchError,
+  solveNetworkModal,
+  type ModalOptions,
+  type ModalSteadyState,
+} from "./exact/modal.js";
 
 // simulate: the stochastic engine
 export {

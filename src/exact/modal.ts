@@ -60,6 +60,16 @@ export class ModalNarrowModeError extends ModelError {
   override name = "ModalNarrowModeError";
 }
 
+/**
+ * The modal method's refusal of a network whose damped poles its search did not find (some still moving after the
+ * last sweep). The network may well have a steady state: the frequency integrals (solveNetworkTransmission) and the
+ * dense Lyapunov solve do not need the poles, and `ness solve --method auto` falls back to the frequency integrals.
+ * A SteadyStateError, as it was before it had a class of its own.
+ */
+export class ModalPoleSearchError extends SteadyStateError {
+  override name = "ModalPoleSearchError";
+}
+
 export interface ModalOptions {
   /** Kinetic temperatures of every site (needs every eigenvector). Default true. */
   temperatures?: boolean;
@@ -370,7 +380,7 @@ function modesOf(
  * and (underdamped) thermal conductances always; kinetic temperatures (overdamped: configurational) and spring fluxes
  * unless switched off; fluxes by source bath (bySource). Throws SteadyStateError when there is no unique steady state,
  * ModelError for an invalid model or option, ModalNarrowModeError (a ModelError) when a mode is damped less than 1e-13
- * of its frequency.
+ * of its frequency, ModalPoleSearchError (a SteadyStateError) when the search for the damped poles does not converge.
  *
  * @example
  * ```ts
@@ -551,7 +561,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     }
   }
   if (remaining > 0) {
-    throw new SteadyStateError(
+    throw new ModalPoleSearchError(
       `the modal method's pole search did not converge (${remaining} of ${L} poles after ${MAX_SWEEPS} sweeps): use --method transmission or lyapunov`,
       model.source,
     );

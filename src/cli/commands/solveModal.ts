@@ -3,7 +3,12 @@
  * eigen-decomposition, the damped poles, every frequency integral by residues; overdamped networks: the relaxation
  * modes and the covariance in closed form), kept apart from solve.ts and solveTransmission.ts.
  */
-import { ModalNarrowModeError, solveNetworkModal, type ModalSteadyState } from "../../exact/modal.js";
+import {
+  ModalNarrowModeError,
+  ModalPoleSearchError,
+  solveNetworkModal,
+  type ModalSteadyState,
+} from "../../exact/modal.js";
 import type { NetworkModel } from "../../model/network.js";
 import { modelProvenance } from "../commandLine.js";
 import { num } from "../format.js";
@@ -70,24 +75,27 @@ export async function solveByModal(model: NetworkModel, opts: SolveOptions, reas
 }
 
 /**
- * `ness solve` when `--method auto` chose the modal method: the modal solve, or, when it refuses the network after its
- * pole search (a mode damped less than 1e-13 of its frequency, ModalNarrowModeError), the frequency integrals, which
- * resolve such a resonance; the reason printed (text and --json's methodReason) states the choice, the refusal and
- * the fallback. Nothing is written before the refusal (the figure comes after the solve).
+ * `ness solve` when `--method auto` chose the modal method: the modal solve, or, when the modal method refuses the
+ * network after or during its pole search (a mode damped less than 1e-13 of its frequency, ModalNarrowModeError; the
+ * search did not converge, ModalPoleSearchError), the frequency integrals, which need no poles and resolve such a
+ * resonance; the reason printed (text and --json's methodReason) states the choice, the refusal and the fallback.
+ * Every other error (no steady state, a bad model) is the user's answer whatever the method, and is thrown. Nothing
+ * is written before the refusal (the figure comes after the solve).
  */
 export async function solveByModalOrFallBack(model: NetworkModel, opts: SolveOptions, reason: string): Promise<void> {
   try {
     await solveByModal(model, opts, reason);
   } catch (e) {
-    if (!(e instanceof ModalNarrowModeError)) throw e;
+    if (!(e instanceof ModalNarrowModeError || e instanceof ModalPoleSearchError)) throw e;
     await solveByTransmission(model, opts, fallbackReason(reason, e));
   }
 }
 
 /** The reason of the fallback: auto's choice and why, the modal method's refusal (without the file name), the fallback. */
-export function fallbackReason(reason: string, e: ModalNarrowModeError): string {
+export function fallbackReason(reason: string, e: ModalNarrowModeError | ModalPoleSearchError): string {
   let refusal = e.source && e.message.startsWith(`${e.source}: `) ? e.message.slice(e.source.length + 2) : e.message;
-  refusal = refusal.replace(/; use --method transmission$/, "");
+  // The advice to the user who chose --method modal: auto has taken it.
+  refusal = refusal.replace(/[;:] use --method transmission( or lyapunov)?$/, "");
   const why = reason.replace(/^auto: /, "");
   return `auto chose the modal method (${why}), which refused the network: ${refusal}; fell back to the frequency integrals`;
 }

@@ -712,6 +712,8 @@ const ratchetSet = figureSet<
 >({
   id: "fig3-ratchet-current",
   title: "ratchet current against the temperature ratio and the asymmetry",
+  units:
+    "kB = 1 and mobility 1: temperatures (Thot, Tcold), the sawtooth height (amplitude) and the repulsion's stiffness in energy units, lengths (period, range, box) in the units of the period, time in length^2/(mobility x energy); T_hot_over_T_cold and rising_fraction_of_the_period dimensionless, drift_velocity (the centre of mass's) and drift_velocity_error in length/time",
   // Quick: every point is short (0.35 CPU-s in all). Resolving the sign of the one point not zero by symmetry
   // (T_hot/T_cold = 20, rising over 0.8: drift about -0.035) takes ~2 replicas x 2500 time units, 20 CPU-s; the
   // quick figure says "quick: not resolved" instead.
@@ -786,6 +788,8 @@ const runAndChaseSet = figureSet<
 >({
   id: "fig4-run-and-chase",
   title: "run-and-chase in 1, 2 and 3 dimensions",
+  units:
+    "kB = 1 and mobility 1: temperatures (Thot, Tcold) and the repulsion's stiffness in energy units, mobilities (muHot, muCold) in units of that mobility, lengths (range, box) in the units of the repulsion range, time in length^2/(mobility x energy); T_hot_over_T_cold dimensionless, chase_velocity (<v_cm o e>, the centre of mass's velocity along r2 - r1) and chase_velocity_error in length/time, entropy_production and entropy_production_error in kB/time",
   parameters: (quick) => ({
     base: { ...DEFAULT_RUN_AND_CHASE },
     ratios: quick ? [1, 10] : [1, 2, 5, 10, 20],

@@ -395,7 +395,7 @@ export function demixingFiniteSizeFigure(
     caption:
       `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold) over the box's allowed wavevectors, shell-averaged, ` +
       `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}) from a random start, random seeds from ${p0.seed}. A mixture keeps S_cc(q → 0) at a value independent of N ` +
-      `(x(1 − x) when ideal); separation makes it grow with N and the domains grow in time (criterion: docs/studies/two-temperature.md).${cost}`,
+      `(x(1 − x) when ideal); separation makes it grow with N. Domains growing within the run alone leave the verdict unresolved: coarsening and the settling of a correlated mixture look alike in a fixed window, and the separated start (fig10) decides (criterion: docs/studies/two-temperature.md).${cost}`,
     panels,
     columns: Math.min(panels.length, 3),
     legend: "per-panel",
@@ -463,11 +463,11 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
   const p = main.parameters;
   return panelFigure({
     name: "fig8-demixing-coarsening",
-    title: `Demixing: coarsening of the cold domains (phi = ${p.phi}, T_hot = ${fmt(p.Thot)})${quick ? QUICK_UNRESOLVED : ""}`,
+    title: `Demixing: growth of the cold domains (phi = ${p.phi}, T_hot = ${fmt(p.Thot)})${quick ? QUICK_UNRESOLVED : ""}`,
     caption:
       `(a) Domain size L(t) = 2π Σ D(q) / Σ |q| D(q), D = max(S_cc − x(1 − x), 0) over 0 < |q| ≤ π/range, of the replica-mean S_cc(q, t) ` +
       `(jackknife error bars), from a random start (Heun, dt = ${fmt(p.dt)}, random seeds from ${p.seed}); dashed: t^(1/3). (b) S_cc(q) of the first run (${label(main)}, ${p.replicas} replicas) ` +
-      `at five times: the peak grows and moves to smaller q as the domains grow. Definitions: docs/studies/two-temperature.md.`,
+      `at five times: the peak grows and moves to smaller q as the domains grow. The growth alone does not say coarsening: at T_hot/T_cold = 100, phi = 0.4 a separated start dissolves at N = 200 and 400 (fig10, docs), so it may be the settling of a correlated mixture to its domain size. Definitions: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
         title: "domain size L(t)",

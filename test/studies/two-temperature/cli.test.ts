@@ -198,6 +198,57 @@ describe("ness reproduce two-temperature --quick", () => {
   });
 });
 
+describe("ness reproduce two-temperature --quick --only fig3-ratchet-current,fig4-run-and-chase", () => {
+  it("records each set's own units, naming its columns, not the parent study's", async () => {
+    const out = mkdtempSync(join(tmpdir(), "ness-ratchet-chase-"));
+    const sets = ["fig3-ratchet-current", "fig4-run-and-chase"];
+    const r = await run("reproduce", "two-temperature", "--quick", "--only", sets.join(","), "--out", out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(expectReproductionProvenance(out, "two-temperature")).toBe(4);
+    // the columns each sentence must give a unit to, and what it says of them
+    const expected: Record<string, { columns: string[]; says: string[] }> = {
+      "fig3-ratchet-current": {
+        columns: ["T_hot_over_T_cold", "drift_velocity", "drift_velocity_error", "rising_fraction_of_the_period"],
+        says: [
+          "lengths (period, range, box) in the units of the period",
+          "T_hot_over_T_cold and rising_fraction_of_the_period dimensionless",
+          "drift_velocity_error in length/time",
+        ],
+      },
+      "fig4-run-and-chase": {
+        columns: [
+          "T_hot_over_T_cold",
+          "chase_velocity",
+          "chase_velocity_error",
+          "entropy_production",
+          "entropy_production_error",
+        ],
+        says: [
+          "lengths (range, box) in the units of the repulsion range",
+          "chase_velocity_error in length/time",
+          "entropy_production_error in kB/time",
+        ],
+      },
+    };
+    for (const set of sets) {
+      const lines = readFileSync(join(out, `${set}.csv`), "utf8").split("\n");
+      const units = lines.find((l) => l.startsWith("# units: "))!;
+      const header = lines.find((l) => l.startsWith("panel,"))!.split(",");
+      expect(header.slice(2)).toEqual(expected[set].columns);
+      for (const column of expected[set].columns) expect(units, set).toContain(column);
+      for (const phrase of expected[set].says) expect(units, set).toContain(phrase);
+      // not the harmonic pair's (the parent study's): time in 1/(mobility x stiffness)
+      expect(units).not.toContain("1/(mobility x stiffness)");
+      // results.json: the same sentence, and the units of the set's parameters (the CSV line's tail)
+      const doc = JSON.parse(readFileSync(join(out, `${set}.results.json`), "utf8")) as {
+        units: { convention: string; parameters: Record<string, string> };
+      };
+      expect(doc.units.parameters).toEqual({ time: "time", replicas: "1" });
+      expect(`# units: ${doc.units.convention}; parameters: ${JSON.stringify(doc.units.parameters)}`).toBe(units);
+    }
+  });
+});
+
 describe("ness reproduce two-temperature --quick --only fig9-hot-cold-polymer", () => {
   it("records the polymer's units, not the parent study's, in its CSV and results.json", async () => {
     const out = mkdtempSync(join(tmpdir(), "ness-polymer-"));
