@@ -3432,6 +3432,25 @@ function modalCost(model: NetworkModel): number {
 const EVALUATIONS_PER_MODE = 110;
 
 /**
+ * Why the bath-fluxes-only path of strips (`springs: false`: the end block of G and the complex poles,
+ * stripFluxes.ts) does not apply to a network, in words; undefined when it does: an underdamped network of more than
+ * 300 sites (and not a two-terminal chain) whose baths are at two temperatures, one group's sites at one end and the
+ * other's all in the last of at least 8 breadth-first levels, none wider than 64 sites (a 2D strip with baths on its
+ * end columns). Elsewhere `springs: false` is ignored and every spring flux is computed.
+ */
+export function bathFluxesOnlyRefusal(model: NetworkModel): string | undefined {
+  const n = model.sites.length;
+  if (model.dynamics !== "underdamped") return "it takes underdamped networks (this one is overdamped)";
+  if (n <= DENSE_MODES_MAX)
+    return `it takes strips of more than ${DENSE_MODES_MAX} sites (this network has ${n}; below, the transmission method gives every flux at little cost)`;
+  const sys = networkSystem(model);
+  if (chainOrder(sys)) return "this network is a two-terminal chain (--fluxes-only gives its spring fluxes as cheaply)";
+  if (!stripLevels(sys))
+    return `this network is not a strip with baths on its end columns (baths at two temperatures, each group at one end, at least 8 breadth-first levels between, none wider than ${SLICE_WIDTH_MAX} sites)`;
+  return undefined;
+}
+
+/**
  * Fluxes-only runs that the frequency screen applies to (chains and sliced networks beyond the dense mode analysis):
  * the number of modes below the frequency above which the growth across the network stays above 40 (a mode there
  * carries at most ~e^-20 of the bath conductance, below the default tolerance), from 64 growth samples and an

@@ -139,6 +139,10 @@ export function solveCommand(): Command {
       "--fluxes-only",
       "transmission method: fluxes without kinetic temperatures (cheaper; implied beyond 30000 sites)",
     )
+    .option(
+      "--bath-fluxes-only",
+      "transmission method, strips with baths on their end columns (> 300 sites): bath fluxes only, no spring fluxes or kinetic temperatures (G's end block and complex poles; cheaper)",
+    )
     .option("--max-evaluations <n>", "transmission method: stop refining after this many frequency evaluations")
     .action(async (file: string, opts: SolveOptions) => {
       const model = await loadModelFile(file);

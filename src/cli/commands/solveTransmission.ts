@@ -4,6 +4,7 @@
  */
 import { ModelError } from "../../errors.js";
 import {
+  bathFluxesOnlyRefusal,
   chooseSolveMethod,
   solveNetworkTransmission,
   TEMPERATURES_MAX_SITES,
@@ -19,16 +20,30 @@ import { integerOption, positiveOption } from "../../model/options.js";
 
 /** The JSON document printed by `ness solve --json` for the transmission method. */
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
+  const { springs, ...common } = frequencyJson(model, ss, reason);
+  const bathsOnly = bathFluxesOnly(model, ss);
   return {
-    ...frequencyJson(model, ss, reason),
+    ...common,
+    // --bath-fluxes-only: no `springs` list (an empty one would read as "no springs"), a flag and the check's name.
+    ...(bathsOnly ? { springFluxesComputed: false } : { springs }),
     quadratureError: ss.quadratureError,
     solveResidual: ss.solveResidual,
+    ...(bathsOnly ? { solveResidualCheck: STRIP_RESIDUAL } : {}),
     evaluations: ss.evaluations,
     modes: ss.modes,
     ...(ss.screen ? { screen: ss.screen } : {}),
     ...(ss.notes.length > 0 ? { notes: ss.notes } : {}),
     warnings: ss.warnings,
   };
+}
+
+/** What the solve residual of the bath-fluxes-only path of strips measures (TransmissionSteadyState.solveResidual). */
+const STRIP_RESIDUAL =
+  "the recursion's end block of G against Q(z) G = I at sampled frequencies near the narrowest poles";
+
+/** Whether a transmission steady state is the bath-fluxes-only path's (no spring fluxes although the model has springs). */
+function bathFluxesOnly(model: NetworkModel, ss: TransmissionSteadyState): boolean {
+  return ss.springs.length === 0 && model.springs.length > 0;
 }
 
 /** A steady state of a frequency-domain method (transmission, modal): what their reports share. */
@@ -149,11 +164,26 @@ export function transmissionText(model: NetworkModel, ss: TransmissionSteadyStat
   const out: string[] = [];
   const title = model.name ? `${model.name} (${ss.dynamics})` : `${ss.dynamics} network, ${ss.sites.length} sites`;
   out.push(title, `method: transmission (frequency integrals of the Green's function; ${reason})`, "");
-  out.push(...frequencyTables(ss));
+  const bathsOnly = bathFluxesOnly(model, ss);
+  if (bathsOnly) {
+    out.push(
+      `Springs: spring fluxes not computed (--bath-fluxes-only: the bath fluxes from the end block of G; drop the option for the ${model.springs.length} spring fluxes)`,
+      "",
+    );
+  }
+  const tables = frequencyTables(ss);
+  if (bathsOnly) {
+    // No spring fluxes, so no balance per site: what is checked is the sum of the bath fluxes.
+    const k = tables.findIndex((l) => l.startsWith("energy balance residual"));
+    tables[k] = tables[k].replace("(relative, worst site)", "(relative: sum of the bath fluxes)");
+  }
+  out.push(...tables);
   out.push(
     `quadrature error         ${num(ss.quadratureError)} (relative: fluxes to the largest bath flux, temperatures to the largest bath temperature)`,
   );
-  out.push(`solve residual           ${num(ss.solveResidual)} (backward error of the sparse solves)`);
+  out.push(
+    `solve residual           ${num(ss.solveResidual)} (${bathsOnly ? STRIP_RESIDUAL : "backward error of the sparse solves"})`,
+  );
   out.push(
     `frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located${ss.modes.poles !== undefined ? `, ${ss.modes.poles} resonances integrated from their complex poles` : ""})` : ""}`,
   );
@@ -206,6 +236,7 @@ export interface SolveOptions {
   spectrum?: string;
   tolerance?: string;
   fluxesOnly?: boolean;
+  bathFluxesOnly?: boolean;
   maxEvaluations?: string;
 }
 
@@ -217,8 +248,21 @@ export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: S
   if (opts.spectrum !== undefined) checkSpectrumFile(opts.spectrum);
   if (opts.fluxesOnly && opts.figure)
     throw new ModelError("--figure colours the sites by kinetic temperature: drop --fluxes-only");
-  const needsTransmission =
-    opts.spectrum !== undefined
+  if (opts.bathFluxesOnly) {
+    if (opts.figure) throw new ModelError("--figure colours the sites by kinetic temperature: drop --bath-fluxes-only");
+    if (opts.spectrum !== undefined)
+      throw new ModelError(
+        "--spectrum samples every resonance on the real axis, --bath-fluxes-only integrates them from their poles: drop one",
+      );
+    if (opts.method === "lyapunov" || opts.method === "modal")
+      throw new ModelError(`--bath-fluxes-only needs --method transmission (or auto), got ${opts.method}`);
+    const refusal = bathFluxesOnlyRefusal(model);
+    if (refusal)
+      throw new ModelError(`--bath-fluxes-only applies to strips with baths on their end columns: ${refusal}`);
+  }
+  const needsTransmission = opts.bathFluxesOnly
+    ? "--bath-fluxes-only"
+    : opts.spectrum !== undefined
       ? "--spectrum"
       : opts.fluxesOnly
         ? "--fluxes-only"
@@ -289,10 +333,15 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
     bySource: opts.bySource,
     tolerance: positiveOption(opts.tolerance, "--tolerance"),
     // Default by size: kinetic temperatures up to TEMPERATURES_MAX_SITES sites, fluxes only beyond (a note says so).
-    temperatures: opts.fluxesOnly ? false : undefined,
+    temperatures: opts.fluxesOnly || opts.bathFluxesOnly ? false : undefined,
+    // Strips with baths on their end columns (checked by pickMethod): the end block of G, no spring fluxes.
+    ...(opts.bathFluxesOnly ? { springs: false } : {}),
     maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
     spectrum: opts.spectrum !== undefined,
   });
+  // pickMethod checked that the strip path applies; should the library still have taken the general path, say so.
+  if (opts.bathFluxesOnly && ss.springs.length > 0)
+    ss.notes.push("--bath-fluxes-only: the general path ran instead (spring fluxes computed)");
   if (opts.figure) await writeNetworkFigure(networkFigureData(model, ss), opts.figure);
   if (opts.spectrum) await writeSpectrum(model, ss, opts.spectrum);
   if (opts.json) {

@@ -8,6 +8,8 @@ import { ModalNarrowModeError, solveNetworkModal } from "../../../src/exact/moda
 import { chooseSolveMethod } from "../../../src/exact/transmission.js";
 import { loadModel } from "../../../src/model/index.js";
 import { chainLengths, powerLawFit, validateParams } from "../../../src/studies/harmonic-conduction/index.js";
+import { DEFAULT_PARAMS as CONDUCTION } from "../../../src/studies/harmonic-conduction/params.js";
+import { stripModel } from "../../../src/studies/harmonic-conduction/study.js";
 import { runCli as run } from "../../helpers/cli.js";
 import { expectCsvProvenance, expectReproductionProvenance } from "../../helpers/csv.js";
 
@@ -194,6 +196,13 @@ describe("ness solve --method", () => {
       [["--method", "lyapunov", "--spectrum", join(dir, "t.csv")], /--spectrum needs --method transmission/],
       [["--fluxes-only", "--figure", join(dir, "f.svg")], /drop --fluxes-only/],
       [["--method", "transmission", "--tolerance", "-1"], /--tolerance must be > 0/],
+      [
+        ["--bath-fluxes-only", "--method", "modal"],
+        /--bath-fluxes-only needs --method transmission \(or auto\), got modal/,
+      ],
+      [["--bath-fluxes-only", "--spectrum", join(dir, "t.csv")], /--spectrum samples every resonance .* drop one/],
+      [["--bath-fluxes-only", "--figure", join(dir, "f.svg")], /drop --bath-fluxes-only/],
+      [["--bath-fluxes-only"], /applies to strips with baths on their end columns: it takes strips of more than 300/],
     ];
     for (const [args, message] of cases) {
       const r = await run("solve", file, ...args);
@@ -202,6 +211,51 @@ describe("ness solve --method", () => {
       expect(r.stderr).toMatch(message);
     }
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("ness solve --bath-fluxes-only", () => {
+  it("gives a strip's bath fluxes as the general path does, within the reported errors, and says spring fluxes were not computed", async () => {
+    // 4 x 80 (320 sites, beyond the dense mode analysis): the dense solve refuses this strip (modes localised away
+    // from the baths relax beyond double precision), so the reference is the general transmission path.
+    const m = stripModel(4, 80, { ...CONDUCTION, disorder: 0.5 });
+    const file = join(mkdtempSync(join(tmpdir(), "ness-strip-")), "strip.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        kind: "network",
+        sites: m.sites,
+        masses: Object.fromEntries(m.sites.map((s, i) => [s, m.mass[i]])),
+        pinning: 0.01,
+        springs: m.springs.map((s) => ({ between: [m.sites[s.i], m.sites[s.j]], stiffness: s.stiffness })),
+        baths: m.baths.map((b) => ({ site: m.sites[b.site], friction: b.friction, temperature: b.temperature })),
+      }),
+    );
+    const full = await run("solve", file, "--json", "--method", "transmission", "--fluxes-only", "--no-by-source");
+    expect(full.code, full.stderr).toBe(0);
+    const g = JSON.parse(full.stdout);
+    expect(g.springs).toHaveLength(m.springs.length);
+    const r = await run("solve", file, "--json", "--bath-fluxes-only");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.method).toBe("transmission");
+    expect(j.methodReason).toBe("auto: --bath-fluxes-only asks for it");
+    expect(j.springs).toBeUndefined();
+    expect(j.springFluxesComputed).toBe(false);
+    expect(j.solveResidualCheck).toMatch(/Q\(z\) G = I/);
+    expect(j.solveResidual).toBeLessThan(1e-10);
+    expect(j.kineticTemperature).toBeUndefined();
+    expect(j.baths).toHaveLength(8);
+    j.baths.forEach((b: { flux: number; error: number }, k: number) => {
+      expect(Math.abs(b.flux)).toBeGreaterThan(0.01);
+      expect(Math.abs(b.flux - g.baths[k].flux)).toBeLessThan(b.error + g.baths[k].error);
+    });
+    const text = await run("solve", file, "--bath-fluxes-only");
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Springs: spring fluxes not computed \(--bath-fluxes-only/);
+    expect(text.stdout).toMatch(/solve residual\s+\S+ \(the recursion's end block of G against Q\(z\) G = I/);
+    expect(text.stdout).toMatch(/energy balance residual\s+\S+ \(relative: sum of the bath fluxes\)/);
+    expect(text.stdout).not.toMatch(/backward error of the sparse solves/);
   });
 });
 
