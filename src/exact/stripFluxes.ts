@@ -24,6 +24,7 @@
 import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
+import { poleIntegral } from "./poleIntegral.js";
 import type { NetworkModel } from "../model/networkModel.js";
 
 /** The located modes below the screen's cutoff (transmission.ts ModeData). */
@@ -91,30 +92,6 @@ const QUAD_SAFETY = 4;
 /** Residual checks: frequencies evenly across [0, X], and the narrowest accepted poles (two points each). */
 const RESIDUAL_BAND = 4;
 const RESIDUAL_POLES = 3;
-
-/** Complex log: [re, im]. */
-function clog(re: number, im: number): [number, number] {
-  return [Math.log(Math.hypot(re, im)), Math.atan2(im, re)];
-}
-
-/** int_0^X 2 Re[R (1/(w - z) - 1/(w + z))] dw (X = Infinity: 2 pi Im R). */
-function poleIntegral(rr: number, ri: number, zr: number, zi: number, X: number): number {
-  let lr: number;
-  let li: number;
-  if (X === Infinity) {
-    // Log z - Log(-z) = -i pi for Im z < 0.
-    lr = 0;
-    li = -Math.PI;
-  } else {
-    const a = clog(X - zr, -zi);
-    const b = clog(-zr, -zi);
-    const c = clog(X + zr, zi);
-    const d = clog(zr, zi);
-    lr = a[0] - b[0] - c[0] + d[0];
-    li = a[1] - b[1] - c[1] + d[1];
-  }
-  return 2 * (rr * lr - ri * li);
-}
 
 /**
  * The bath fluxes (see the file comment). `sliced` has the first group's baths on level 0 and the second's on the

@@ -50,6 +50,7 @@ import {
 import { SlicedPencil } from "../linalg/slices.js";
 import { stripFluxState } from "./stripFluxes.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
+import { poleIntegral } from "./poleIntegral.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
@@ -1456,26 +1457,8 @@ class ChainPoles {
   integral(X: number): number {
     let s = 0;
     const { re, im, resRe, resIm, count } = this;
-    const log = (a: number, b: number): [number, number] => [Math.log(Math.hypot(a, b)), Math.atan2(b, a)];
-    for (let k = 0; k < count; k++) {
-      const zr = re[k];
-      const zi = im[k];
-      let lr: number;
-      let li: number;
-      if (X === Infinity) {
-        lr = 0;
-        li = -Math.PI;
-      } else {
-        const [a1, b1] = log(X - zr, -zi);
-        const [a2, b2] = log(X + zr, zi);
-        const [a3, b3] = log(-zr, -zi);
-        const [a4, b4] = log(zr, zi);
-        lr = a1 - a2 - a3 + a4;
-        li = b1 - b2 - b3 + b4;
-      }
-      s += resRe[k] * lr - resIm[k] * li;
-    }
-    return 2 * s;
+    for (let k = 0; k < count; k++) s += poleIntegral(resRe[k], resIm[k], re[k], im[k], X);
+    return s;
   }
 }
 
