@@ -6,7 +6,7 @@
  */
 import { hasControlCharacters, ModelError } from "../errors.js";
 import { MAX_SITES, nameProblem, valueProblem, VALUE_MAX, type ValueRule } from "./limits.js";
-import { describeValue, mappingEntries } from "./raw.js";
+import { describeValue, isPlainRecord, mappingEntries } from "./raw.js";
 
 export interface Spring {
   /** Site indices; flux is reported from i to j. */
@@ -96,20 +96,6 @@ const NETWORK_FIELDS = new Set([
   "baths",
   "layout",
 ]);
-
-/**
- * An object the schema reads like a JSON object: Object.prototype or no prototype, no symbol keys, and no own key
- * `__proto__` (the schema's records drop it from their output).
- */
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return (
-    (proto === Object.prototype || proto === null) &&
-    Object.getOwnPropertySymbols(v).length === 0 &&
-    !Object.hasOwn(v, "__proto__")
-  );
-}
 
 /** Only the keys in `allowed` (as a strict object schema demands). */
 function onlyKeys(v: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {

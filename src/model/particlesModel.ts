@@ -8,7 +8,7 @@
  */
 import { hasControlCharacters, ModelError } from "../errors.js";
 import { MAX_PARTICLES, nameProblem, valueProblem, type ValueRule } from "./limits.js";
-import { describeValue } from "./raw.js";
+import { describeValue, isPlainRecord } from "./raw.js";
 
 export interface Species {
   name: string;
@@ -123,20 +123,6 @@ export interface ParticlesShape {
   }[];
   bonds: { potential: "harmonic" | "fene"; path: number[]; stiffness: number; length?: number; maxLength?: number }[];
   initial?: "lattice" | "random" | number[][];
-}
-
-/**
- * An object the schema reads like a JSON object: Object.prototype or no prototype, no symbol keys, and no own key
- * `__proto__`.
- */
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return (
-    (proto === Object.prototype || proto === null) &&
-    Object.getOwnPropertySymbols(v).length === 0 &&
-    !Object.hasOwn(v, "__proto__")
-  );
 }
 
 /** A plain record with only the keys in `allowed` (as a strict object schema demands), else null. */

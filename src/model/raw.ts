@@ -135,3 +135,18 @@ export function describeValue(v: unknown): string {
   if (typeof v === "bigint") return `${v}`;
   return typeof v === "function" ? "a function" : String(v);
 }
+
+/**
+ * An object the schema reads like a JSON object: Object.prototype or no prototype, no symbol keys, and no own key
+ * `__proto__` (the schema's records drop it from their output). Used by the zod-free shape checks (networkModel.ts,
+ * particlesModel.ts).
+ */
+export function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return (
+    (proto === Object.prototype || proto === null) &&
+    Object.getOwnPropertySymbols(v).length === 0 &&
+    !Object.hasOwn(v, "__proto__")
+  );
+}
