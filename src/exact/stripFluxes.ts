@@ -25,6 +25,7 @@ import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
+import { projectedPoles } from "./windowPoles.js";
 import type { NetworkModel } from "../model/networkModel.js";
 
 /** The located modes below the screen's cutoff (transmission.ts ModeData). */
@@ -33,6 +34,8 @@ export interface StripModes {
   halfWidth: Float64Array;
   /** u_b^2 at every bath (row per mode; NaN in a degenerate cluster). */
   bathAmp2: Float64Array;
+  /** u_b with its sign (as bathAmp2): the projected pencil's start estimates (windowPoles.ts). */
+  bathAmp?: Float64Array;
 }
 
 export interface StripFluxOptions {
@@ -82,6 +85,11 @@ const NEWTON_STEPS = 20;
 /** Newton on ln det Q stops at steps below this many eps |z| (its rounding floor). */
 const NEWTON_FLOOR = 32;
 const BASE_PANELS = 64;
+/**
+ * A converged pole is accepted only where the plain Newton step on ln det Q is at most STALL times the last
+ * (deflated) step: the remaining error of its position is then that step (quadratic convergence).
+ */
+const STALL = 4;
 /**
  * The remainder's summed |K15 - G7| times this is its reported error (and what must meet the tolerance): where
  * broad overlapping peaks remain in the remainder the 7-point estimate is not pessimistic enough on its own (a
@@ -151,7 +159,8 @@ export function stripBathFluxes(
   };
 
   const t0 = performance.now();
-  // --- Poles: Newton on ln det Q from the first-order poles, narrowest first.
+  // --- Poles: every located mode's pole at once (Aberth-Ehrlich steps on ln det Q from the projected pencil's
+  // estimates, windowPoles.ts), then Newton from the first-order estimate for the modes still uncovered.
   const M = modes.omega.length;
   // Slot k: the pole found from mode k; slot M + k: mode k's Breit-Wigner term (see below).
   const zRe = new Float64Array(2 * M);
@@ -176,162 +185,236 @@ export function stripBathFluxes(
   const rIm = new Float64Array(w0 * wL);
   let poles = 0;
   let fallbacks = 0;
-  /** The modes whose peak an accepted pole covers: the one of the nearest undamped frequency. */
+  /**
+   * The modes whose peak an accepted pole covers: the one whose estimate (projected pencil, else first order) is
+   * nearest to the pole in the complex plane (an iteration may have ended on a neighbour's pole, a skipped mode's
+   * among them; then its own peak stays uncovered and gets a Breit-Wigner term and breakpoints).
+   */
   const coverage = (): Uint8Array => {
     const covered = new Uint8Array(M);
     for (let k = 0; k < M; k++) {
       if (!accepted[k]) continue;
-      let lo = 0;
-      let hi = M - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (modes.omega[mid] < zRe[k]) lo = mid + 1;
-        else hi = mid;
+      let best = k;
+      let dmin = Infinity;
+      for (let j = Math.max(0, k - 4 * DEFLATE); j <= Math.min(M - 1, k + 4 * DEFLATE); j++) {
+        const d = Math.hypot(zRe[k] - est.re[j], zIm[k] - est.im[j]);
+        if (d < dmin) {
+          dmin = d;
+          best = j;
+        }
       }
-      covered[lo > 0 && zRe[k] - modes.omega[lo - 1] < modes.omega[lo] - zRe[k] ? lo - 1 : lo] = 1;
+      covered[best] = 1;
     }
     return covered;
   };
-  // Two passes: from the first-order poles, then, for the modes whose peak no pole covers yet (Newton wandered to
-  // a neighbour's pole or did not converge: overlapping peaks), from w - i h / 2 with every pole found so far
-  // deflating.
-  for (let pass = 0; pass < 2; pass++) {
-    const done = pass === 1 ? coverage() : undefined;
-    for (const k of pass === 0 ? order : order.filter((j) => !accepted[j] && !done![j])) {
-      const w = modes.omega[k];
-      const h = modes.halfWidth[k];
-      const gap = gapOf(k);
-      if (!(w > 0) || !(h > 0)) continue;
-      let zr = w;
-      let zi = pass === 0 ? -h : -0.5 * h;
-      let last = Infinity;
-      let converged = false;
-      for (let it = 0; it < NEWTON_STEPS; it++) {
-        green.evaluate(zr, zi, true, false, false);
+  const est = projectedPoles(
+    modes.omega,
+    modes.halfWidth,
+    modes.bathAmp,
+    Float64Array.from(model.baths, (b) => b.friction),
+  );
+  /**
+   * Accepts the converged pole z of mode k (its last Newton step `last`): distinct from every pole found, its
+   * residue finite. Adds its error share.
+   */
+  const accept = (k: number, zr: number, zi: number, last: number): boolean => {
+    const h = modes.halfWidth[k];
+    const gap = gapOf(k);
+    // Any zero of det Q in the lower half plane will do (subtracting a true pole with its residue is exact), once:
+    // an iteration that reached a pole already found is not accepted (its mode's peak stays in the remainder).
+    for (let j = 0; j < M; j++)
+      if (found[j] && Math.hypot(zr - zRe[j], zi - zIm[j]) <= 1e-9 * Math.hypot(zr, zi)) return false;
+    // Residue of G_(0,L-1) at z: rank one from the last Schur complement; where that is not singular (the mode has
+    // no weight on the last level to rounding: the pole is one of levels 0..L-2 too), R = lim G / (d ln det Q/dz)
+    // averaged over 4 points z + eta i^k (exact to O(eta^4); the 2-point average's difference is its error).
+    green.evaluate(zr, zi, true, true);
+    sweeps++;
+    // The plain Newton step on ln det Q from z (no deflation): at a pole it is z's remaining error; a deflated
+    // iteration can also stall beside another iterate's estimate, where it is not small (not a pole: refused).
+    const n2 = green.dRe ** 2 + green.dIm ** 2;
+    const step = 1 / Math.sqrt(n2);
+    if (!(step <= STALL * Math.max(last, NEWTON_FLOOR * EPS * Math.hypot(zr, zi)))) return false;
+    let rErr = 0;
+    if (green.residueCheck <= 1e-8) {
+      rRe.set(green.rRe);
+      rIm.set(green.rIm);
+    } else {
+      const eta = Math.min(1e-3 * gap, 0.25 * Math.max(gap, h));
+      rRe.fill(0);
+      rIm.fill(0);
+      const half = new Float64Array(2 * w0 * wL);
+      let ok = true;
+      for (let q = 0; q < 4; q++) {
+        const er = q === 0 ? eta : q === 2 ? -eta : 0;
+        const ei = q === 1 ? eta : q === 3 ? -eta : 0;
+        green.evaluate(zr + er, zi + ei, true, false, true);
         sweeps++;
-        let dr = green.dRe;
-        let di = green.dIm;
-        for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
-          if (!found[j]) continue;
-          const ar = zr - zRe[j];
-          const ai = zi - zIm[j];
-          const m2 = ar * ar + ai * ai;
-          dr -= ar / m2;
-          di += ai / m2;
-        }
-        const d2 = dr * dr + di * di;
-        if (!(d2 > 0) || !Number.isFinite(d2)) break;
-        let sr = -dr / d2;
-        let si = di / d2;
-        const size = Math.hypot(sr, si);
-        const cap = 0.5 * Math.max(gap, h);
-        if (size > cap) {
-          sr *= cap / size;
-          si *= cap / size;
-        }
-        zr += sr;
-        zi += si;
-        last = Math.min(size, cap);
-        // Converged at the rounding floor of ln det (~eps |z| times a few), or when the next step would be below
-        // 1e-11 of the peak's width: near a pole ln det Q = ln(z - p) + b(z) with |b'| ~ 1/gap, so Newton's error
-        // after a step s is ~ s^2 / gap (quadratic convergence).
-        if (size <= Math.max(NEWTON_FLOOR * EPS * Math.hypot(zr, zi), Math.sqrt(1e-11 * Math.abs(zi) * gap))) {
-          converged = true;
-          break;
-        }
-      }
-      // Any zero of det Q in the lower half plane will do (subtracting a true pole with its residue is exact), once:
-      // a Newton iteration that wandered to a pole already found is not accepted (its mode's peak stays in the
-      // remainder, integrated by the quadrature).
-      if (!converged || !(zi < 0) || !(zr > 0)) continue;
-      let distinct = true;
-      for (let j = 0; j < M && distinct; j++)
-        if (found[j] && Math.hypot(zr - zRe[j], zi - zIm[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
-      if (!distinct) continue;
-      // Residue of G_(0,L-1) at z: rank one from the last Schur complement; where that is not singular (the mode has
-      // no weight on the last level to rounding: the pole is one of levels 0..L-2 too), R = lim G / (d ln det Q/dz)
-      // averaged over 4 points z + eta i^k (exact to O(eta^4); the 2-point average's difference is its error).
-      green.evaluate(zr, zi, true, true);
-      sweeps++;
-      let rErr = 0;
-      if (green.residueCheck <= 1e-8) {
-        rRe.set(green.rRe);
-        rIm.set(green.rIm);
-      } else {
-        const eta = Math.min(1e-3 * gap, 0.25 * Math.max(gap, h));
-        rRe.fill(0);
-        rIm.fill(0);
-        const half = new Float64Array(2 * w0 * wL);
-        let ok = true;
-        for (let q = 0; q < 4; q++) {
-          const er = q === 0 ? eta : q === 2 ? -eta : 0;
-          const ei = q === 1 ? eta : q === 3 ? -eta : 0;
-          green.evaluate(zr + er, zi + ei, true, false, true);
-          sweeps++;
-          const d2 = green.dRe ** 2 + green.dIm ** 2;
-          if (!(d2 > 0) || !Number.isFinite(d2)) ok = false;
-          const ir = green.dRe / d2;
-          const ii = -green.dIm / d2;
-          for (let j = 0; j < w0 * wL; j++) {
-            const vr = (green.eRe[j] * ir - green.eIm[j] * ii) / 4;
-            const vi = (green.eRe[j] * ii + green.eIm[j] * ir) / 4;
-            rRe[j] += vr;
-            rIm[j] += vi;
-            if (q % 2 === 0) {
-              half[2 * j] += 2 * vr;
-              half[2 * j + 1] += 2 * vi;
-            }
+        const d2 = green.dRe ** 2 + green.dIm ** 2;
+        if (!(d2 > 0) || !Number.isFinite(d2)) ok = false;
+        const ir = green.dRe / d2;
+        const ii = -green.dIm / d2;
+        for (let j = 0; j < w0 * wL; j++) {
+          const vr = (green.eRe[j] * ir - green.eIm[j] * ii) / 4;
+          const vi = (green.eRe[j] * ii + green.eIm[j] * ir) / 4;
+          rRe[j] += vr;
+          rIm[j] += vi;
+          if (q % 2 === 0) {
+            half[2 * j] += 2 * vr;
+            half[2 * j + 1] += 2 * vi;
           }
         }
-        if (!ok) continue;
-        let dmax = 0;
-        let rmax = 0;
-        for (let j = 0; j < w0 * wL; j++) {
-          dmax = Math.max(dmax, Math.hypot(half[2 * j] - rRe[j], half[2 * j + 1] - rIm[j]));
-          rmax = Math.max(rmax, Math.hypot(rRe[j], rIm[j]));
-        }
-        rErr = rmax > 0 ? dmax / rmax : 0;
-        fallbacks++;
       }
-      green.evaluate(-zr, -zi);
-      sweeps++;
-      eMirRe.set(green.eRe);
-      eMirIm.set(green.eIm);
-      // R_a = z^2 gamma_a sum_c gamma_c Res_ac(z) G_ac(-z), and symmetrically.
-      const z2r = zr * zr - zi * zi;
-      const z2i = 2 * zr * zi;
-      const o = 2 * k * K;
-      let ok = true;
-      for (let a = 0; a < w0; a++) {
-        for (let c = 0; c < wL; c++) {
-          const q = a * wL + c;
-          const g = gam[a] * gam[w0 + c];
-          if (g === 0) continue;
-          const pr = rRe[q] * eMirRe[q] - rIm[q] * eMirIm[q];
-          const pi = rRe[q] * eMirIm[q] + rIm[q] * eMirRe[q];
-          const vr = g * (z2r * pr - z2i * pi);
-          const vi = g * (z2r * pi + z2i * pr);
-          res[o + 2 * a] += vr;
-          res[o + 2 * a + 1] += vi;
-          res[o + 2 * (w0 + c)] += vr;
-          res[o + 2 * (w0 + c) + 1] += vi;
-        }
+      if (!ok) return false;
+      let dmax = 0;
+      let rmax = 0;
+      for (let j = 0; j < w0 * wL; j++) {
+        dmax = Math.max(dmax, Math.hypot(half[2 * j] - rRe[j], half[2 * j + 1] - rIm[j]));
+        rmax = Math.max(rmax, Math.hypot(rRe[j], rIm[j]));
       }
-      for (let q = 0; q < 2 * K; q++) if (!Number.isFinite(res[o + q])) ok = false;
-      if (!ok) {
+      rErr = rmax > 0 ? dmax / rmax : 0;
+      fallbacks++;
+    }
+    green.evaluate(-zr, -zi);
+    sweeps++;
+    eMirRe.set(green.eRe);
+    eMirIm.set(green.eIm);
+    // R_a = z^2 gamma_a sum_c gamma_c Res_ac(z) G_ac(-z), and symmetrically.
+    const z2r = zr * zr - zi * zi;
+    const z2i = 2 * zr * zi;
+    const o = 2 * k * K;
+    for (let a = 0; a < w0; a++) {
+      for (let c = 0; c < wL; c++) {
+        const q = a * wL + c;
+        const g = gam[a] * gam[w0 + c];
+        if (g === 0) continue;
+        const pr = rRe[q] * eMirRe[q] - rIm[q] * eMirIm[q];
+        const pi = rRe[q] * eMirIm[q] + rIm[q] * eMirRe[q];
+        const vr = g * (z2r * pr - z2i * pi);
+        const vi = g * (z2r * pi + z2i * pr);
+        res[o + 2 * a] += vr;
+        res[o + 2 * a + 1] += vi;
+        res[o + 2 * (w0 + c)] += vr;
+        res[o + 2 * (w0 + c) + 1] += vi;
+      }
+    }
+    for (let q = 0; q < 2 * K; q++) {
+      if (!Number.isFinite(res[o + q])) {
         res.fill(0, o, o + 2 * K);
+        return false;
+      }
+    }
+    zRe[k] = zr;
+    zIm[k] = zi;
+    found[k] = 1;
+    accepted[k] = 1;
+    hasTerm[k] = 1;
+    poles++;
+    const move = Math.max(4 * EPS * Math.hypot(zr, zi), Math.min(step, Math.abs(zi))) / Math.abs(zi) + rErr;
+    for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
+    return true;
+  };
+  /** Converged at the rounding floor of ln det (~eps |z| times a few), or once the next step is below 1e-11 of the
+   * peak's width: near a pole ln det Q = ln(z - p) + b(z) with |b'| ~ 1/gap, so Newton's error after a step s is
+   * ~ s^2 / gap (quadratic convergence; Aberth's correction is cubic). */
+  const done = (size: number, zr: number, zi: number, gap: number) =>
+    size <= Math.max(NEWTON_FLOOR * EPS * Math.hypot(zr, zi), Math.sqrt(1e-11 * Math.abs(zi) * gap));
+  // Aberth-Ehrlich: every iterate at once, each step Newton's on ln det Q minus sum 1/(z - z_j) over the other
+  // iterates' current estimates (the DEFLATE neighbours on each side by frequency): the iterates repel one
+  // another, so two of them do not end on one pole, which plain Newton from overlapping peaks did.
+  const cr = Float64Array.from(est.re);
+  const ci = Float64Array.from(est.im);
+  /** 0: not iterated, 1: active, 2: converged, 3: given up. */
+  const state = new Uint8Array(M);
+  const lastStep = new Float64Array(M).fill(Infinity);
+  for (const k of order) if (modes.omega[k] > 0 && modes.halfWidth[k] > 0 && ci[k] < 0 && cr[k] > 0) state[k] = 1;
+  for (let round = 0; round < NEWTON_STEPS; round++) {
+    let active = 0;
+    for (const k of order) {
+      if (state[k] !== 1) continue;
+      active++;
+      const zr = cr[k];
+      const zi = ci[k];
+      green.evaluate(zr, zi, true, false, false);
+      sweeps++;
+      let dr = green.dRe;
+      let di = green.dIm;
+      for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
+        if (j === k || state[j] === 0 || state[j] === 3) continue;
+        const ar = zr - cr[j];
+        const ai = zi - ci[j];
+        const m2 = ar * ar + ai * ai;
+        if (!(m2 > 0)) continue;
+        dr -= ar / m2;
+        di += ai / m2;
+      }
+      const d2 = dr * dr + di * di;
+      if (!(d2 > 0) || !Number.isFinite(d2)) {
+        state[k] = 3;
         continue;
       }
-      zRe[k] = zr;
-      zIm[k] = zi;
-      found[k] = 1;
-      accepted[k] = 1;
-      hasTerm[k] = 1;
-      poles++;
-      const move =
-        Math.max(4 * EPS * Math.hypot(zr, zi), Math.min((last * last) / gap, Math.abs(zi))) / Math.abs(zi) + rErr;
-      for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
+      let sr = -dr / d2;
+      let si = di / d2;
+      const size = Math.hypot(sr, si);
+      const gap = gapOf(k);
+      const cap = 0.5 * Math.max(gap, modes.halfWidth[k], Math.abs(zi));
+      if (size > cap) {
+        sr *= cap / size;
+        si *= cap / size;
+      }
+      cr[k] = zr + sr;
+      ci[k] = zi + si;
+      lastStep[k] = Math.min(size, cap);
+      if (!(ci[k] < 0) || !(cr[k] > 0)) state[k] = 3;
+      else if (done(size, cr[k], ci[k], gap)) state[k] = 2;
     }
+    if (active === 0) break;
+  }
+  for (const k of [...order].sort((a, b) => Math.abs(ci[a]) - Math.abs(ci[b]))) {
+    if (state[k] === 2) accept(k, cr[k], ci[k], lastStep[k]);
+  }
+  // Newton (deflated by every pole found) from w - i h / 2 for the modes whose peak no pole covers yet.
+  const covered0 = coverage();
+  for (const k of order.filter((j) => !accepted[j] && !covered0[j])) {
+    const w = modes.omega[k];
+    const h = modes.halfWidth[k];
+    const gap = gapOf(k);
+    if (!(w > 0) || !(h > 0)) continue;
+    let zr = w;
+    let zi = -0.5 * h;
+    let last = Infinity;
+    let converged = false;
+    for (let it = 0; it < NEWTON_STEPS; it++) {
+      green.evaluate(zr, zi, true, false, false);
+      sweeps++;
+      let dr = green.dRe;
+      let di = green.dIm;
+      for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
+        if (!found[j]) continue;
+        const ar = zr - zRe[j];
+        const ai = zi - zIm[j];
+        const m2 = ar * ar + ai * ai;
+        dr -= ar / m2;
+        di += ai / m2;
+      }
+      const d2 = dr * dr + di * di;
+      if (!(d2 > 0) || !Number.isFinite(d2)) break;
+      let sr = -dr / d2;
+      let si = di / d2;
+      const size = Math.hypot(sr, si);
+      const cap = 0.5 * Math.max(gap, h);
+      if (size > cap) {
+        sr *= cap / size;
+        si *= cap / size;
+      }
+      zr += sr;
+      zi += si;
+      last = Math.min(size, cap);
+      if (done(size, zr, zi, gap)) {
+        converged = true;
+        break;
+      }
+    }
+    if (converged && zi < 0 && zr > 0) accept(k, zr, zi, last);
   }
   // Which peaks did the poles take? A pole covers the mode of the nearest undamped frequency (Newton may have
   // wandered from its own mode's peak to a neighbour's). Breit-Wigner Lorentzians for every mode not covered (with
@@ -350,6 +433,10 @@ export function stripBathFluxes(
       rejected++;
       // Breakpoints at a narrow peak (broad ones, overlapping their neighbours, are smooth on the panels' scale).
       if (h < 0.5 * gapOf(k)) for (const s of [0, 0.5, 1, 4, 16, 64]) bp.push(w - s * h, w + s * h);
+      // and at the projected pencil's estimate where that is narrow (a narrow combination of overlapping modes).
+      const he = -est.im[k];
+      if (he > 0 && he < 0.5 * gapOf(k) && Math.abs(est.re[k] - w) + Math.abs(he - h) > 0.1 * he)
+        for (const s of [0, 0.5, 1, 4, 16, 64]) bp.push(est.re[k] - s * he, est.re[k] + s * he);
     }
     if (!(w > 0) || !(h > 0)) continue;
     let gA = 0;
