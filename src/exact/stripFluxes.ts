@@ -8,18 +8,23 @@
  * last level's baths c (and symmetrically for c): only G_(0,L-1), which the recursive Green's function gives in
  * O(N w^2) per frequency (StripGreen) without any full column. On the real axis |G_ac|^2 = G_ac(w) G_ac(-w), so F is
  * rational; each damped pole z of G (Im z < 0) with residue R of F contributes the singular part
- * S(w) = 2 Re[R (1/(w - z) - 1/(w + z))] (the poles z, -z and their conjugates), whose integral is closed-form. Every
- * located mode that carries current gets its pole by Newton steps on ln det Q (narrowest first, deflated by the
- * poles found among its neighbours) and its residue R = z^2 gamma_a sum_c gamma_c Res G_ac(z) G_ac(-z) (the rank-one
- * residue of StripGreen and one sweep at the mirror point -z); the modes whose pole is not accepted, and those whose
- * Breit-Wigner share is negligible, get the Breit-Wigner Lorentzian of their first-order pole instead (subtracting
- * any function with a known integral is exact; a good one leaves a smooth remainder). The remainder F - sum S is
- * integrated by adaptive Gauss-Kronrod (7-15) on [0, cutoff], with breakpoints around the modes whose pole was not
- * accepted.
+ * S(w) = 2 Re[R (1/(w - z) - 1/(w + z))] (the poles z, -z and their conjugates), whose integral is closed-form. The
+ * poles of all the located modes that carry current are found together: start estimates from the pencil projected on
+ * each window of overlapping modes (windowPoles.ts: a broad and a narrow combination where two peaks overlap, which
+ * the modes' first-order poles w - i h miss), then Aberth-Ehrlich steps on ln det Q (Newton deflated by every other
+ * iterate's current estimate, so two iterates do not end on one pole). Each accepted pole gets its residue
+ * R = z^2 gamma_a sum_c gamma_c Res G_ac(z) G_ac(-z) (the rank-one residue of StripGreen and one sweep at the mirror
+ * point -z) and covers the mode whose estimate is nearest; the modes no pole covers, and those whose Breit-Wigner
+ * share is negligible, get the Breit-Wigner Lorentzian of their first-order pole instead (subtracting any function
+ * with a known integral is exact; a good one leaves a smooth remainder). The remainder F - sum S is integrated by
+ * adaptive Gauss-Kronrod (7-15) on [0, cutoff], with breakpoints around the uncovered modes that are narrow by their
+ * first-order or their projected estimate.
  *
- * The error (an estimate, as the Lyapunov residual): the summed |K15 - G7| of the final panels, per pole the rounding
- * of its position (4 eps |z| or its last Newton step, over |Im z|, times its content), the Breit-Wigner shares of the
- * modes skipped as negligible (a bound to leading order), and the screen's estimate of the frequencies left out.
+ * The error (an estimate, as the Lyapunov residual): QUAD_SAFETY times the summed |K15 - G7| of the final panels,
+ * per pole the error of its position (4 eps |z| or the plain Newton step on ln det Q from it, over |Im z|, times its
+ * content) and of a 4-point residue, the Breit-Wigner shares of the modes skipped as negligible (measured 60-1000
+ * times above the actual effect of skipping them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the
+ * frequencies left out.
  */
 import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
@@ -91,10 +96,12 @@ const BASE_PANELS = 64;
  */
 const STALL = 4;
 /**
- * The remainder's summed |K15 - G7| times this is its reported error (and what must meet the tolerance): where
- * broad overlapping peaks remain in the remainder the 7-point estimate is not pessimistic enough on its own (a
- * 4 x 100 strip at tolerance 1e-8: actual 5.1e-9 against a summed 4.8e-9). A calibration, as the chain's real-axis
- * path (16 there).
+ * The remainder's summed |K15 - G7| times this is its reported error (and what must meet the tolerance): |K15 - G7|
+ * estimates the 7-point rule's error, not a bound on the 15-point one where the remainder has structure the panel's
+ * nodes do not see. Set to 4 when a 4 x 100 strip at tolerance 1e-8 came out 5.1e-9 off against a summed 4.8e-9; the
+ * cause was a narrow peak left in the remainder (the narrow combination of two overlapping modes, see windowPoles.ts),
+ * now subtracted by its pole: 4.2e-10 off against a reported 6.4e-9 (actual/reported 0.10; 8 x 128: see
+ * docs/studies/harmonic-conduction.md). Kept as a margin.
  */
 const QUAD_SAFETY = 4;
 /** Residual checks: frequencies evenly across [0, X], and the narrowest accepted poles (two points each). */
@@ -160,7 +167,8 @@ export function stripBathFluxes(
 
   const t0 = performance.now();
   // --- Poles: every located mode's pole at once (Aberth-Ehrlich steps on ln det Q from the projected pencil's
-  // estimates, windowPoles.ts), then Newton from the first-order estimate for the modes still uncovered.
+  // estimates, windowPoles.ts). (A second pass of plain Newton from w - i h / 2 for the modes still uncovered, the
+  // old search's, found 1 pole for 342 sweeps on a 4 x 100 strip: dropped.)
   const M = modes.omega.length;
   // Slot k: the pole found from mode k; slot M + k: mode k's Breit-Wigner term (see below).
   const zRe = new Float64Array(2 * M);
@@ -371,50 +379,6 @@ export function stripBathFluxes(
   }
   for (const k of [...order].sort((a, b) => Math.abs(ci[a]) - Math.abs(ci[b]))) {
     if (state[k] === 2) accept(k, cr[k], ci[k], lastStep[k]);
-  }
-  // Newton (deflated by every pole found) from w - i h / 2 for the modes whose peak no pole covers yet.
-  const covered0 = coverage();
-  for (const k of order.filter((j) => !accepted[j] && !covered0[j])) {
-    const w = modes.omega[k];
-    const h = modes.halfWidth[k];
-    const gap = gapOf(k);
-    if (!(w > 0) || !(h > 0)) continue;
-    let zr = w;
-    let zi = -0.5 * h;
-    let last = Infinity;
-    let converged = false;
-    for (let it = 0; it < NEWTON_STEPS; it++) {
-      green.evaluate(zr, zi, true, false, false);
-      sweeps++;
-      let dr = green.dRe;
-      let di = green.dIm;
-      for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
-        if (!found[j]) continue;
-        const ar = zr - zRe[j];
-        const ai = zi - zIm[j];
-        const m2 = ar * ar + ai * ai;
-        dr -= ar / m2;
-        di += ai / m2;
-      }
-      const d2 = dr * dr + di * di;
-      if (!(d2 > 0) || !Number.isFinite(d2)) break;
-      let sr = -dr / d2;
-      let si = di / d2;
-      const size = Math.hypot(sr, si);
-      const cap = 0.5 * Math.max(gap, h);
-      if (size > cap) {
-        sr *= cap / size;
-        si *= cap / size;
-      }
-      zr += sr;
-      zi += si;
-      last = Math.min(size, cap);
-      if (done(size, zr, zi, gap)) {
-        converged = true;
-        break;
-      }
-    }
-    if (converged && zi < 0 && zr > 0) accept(k, zr, zi, last);
   }
   // Which peaks did the poles take? A pole covers the mode of the nearest undamped frequency (Newton may have
   // wandered from its own mode's peak to a neighbour's). Breit-Wigner Lorentzians for every mode not covered (with
