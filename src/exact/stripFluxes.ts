@@ -86,7 +86,12 @@ export interface StripFluxes {
 const EPS = 2 ** -53;
 /** Found poles of the neighbouring modes (by index) that deflate a Newton iteration. */
 const DEFLATE = 32;
-const NEWTON_STEPS = 20;
+/**
+ * Aberth-Ehrlich rounds (one sweep per active iterate each); the iterates still moving after them are left (their
+ * modes keep Breit-Wigner terms and breakpoints). 4 x 100 strip, tolerance 1e-8: 12 rounds 262 poles, 1942 sweeps,
+ * 2235 real-axis evaluations; 20 rounds 270, 2141, 1995 (a sweep costs ~1.5 evaluations).
+ */
+const ABERTH_ROUNDS = 12;
 /** Newton on ln det Q stops at steps below this many eps |z| (its rounding floor). */
 const NEWTON_FLOOR = 32;
 const BASE_PANELS = 64;
@@ -335,7 +340,7 @@ export function stripBathFluxes(
   const state = new Uint8Array(M);
   const lastStep = new Float64Array(M).fill(Infinity);
   for (const k of order) if (modes.omega[k] > 0 && modes.halfWidth[k] > 0 && ci[k] < 0 && cr[k] > 0) state[k] = 1;
-  for (let round = 0; round < NEWTON_STEPS; round++) {
+  for (let round = 0; round < ABERTH_ROUNDS; round++) {
     let active = 0;
     for (const k of order) {
       if (state[k] !== 1) continue;
