@@ -6,22 +6,26 @@
  * phases (the executor: `serialExecutor` runs the shares one after another on the calling thread, browser-safe; the
  * Node executor of src/workers/splitThreads.ts runs them on T threads over a SharedArrayBuffer). Shares:
  *   - integration: particles by id, in chunks of CHUNK ids (thread t the chunks [t C / T, (t + 1) C / T));
- *   - forces: positions in cell order (cells row by row: thread t a band of rows, a slab of the box), same chunks.
+ *   - forces: rows of cells (thread t a band of rows, a slab of the box);
+ *   - the forces' gather back to particle order: cell-order positions in the id shares' chunks.
  * Every number a thread writes is a function of the state alone, not of T:
  *   - the noise of particle i, component k, at step s is the counter stream's number of coordinate 2 i + k (a pure
  *     function of seed, replica, s, coordinate);
  *   - cells are rebuilt at every force evaluation by a counting sort whose order within a cell is increasing id
  *     (each thread counts its ids; thread t's ids follow the lower threads' in every cell), so the cell order is the
  *     same for every T;
- *   - each particle's force is summed over its own neighbours (both sides of every pair: no writes to another
- *     thread's particles) in a fixed order: the 9 cells of its stencil, then increasing position in the cell order;
- *   - the potential energy is summed per chunk of CHUNK cell-order positions, then the chunk sums in order.
+ *   - each pair is visited once (Newton's third law), from the particle whose cell's half stencil holds the other
+ *     (the rest of its own cell, the cell to its right, the three cells of the row above), in a fixed order; the
+ *     force on the other particle goes into a sum of its own row (A) when it lies in the same row of cells, else
+ *     into a sum of the row above (H), and after a barrier each particle's force is A + H: every row's sums are
+ *     made by one thread in the same order whatever T;
+ *   - the potential energy is summed per row of cells, then the rows' sums in order.
  * With the exact pair heat (SplitHeatConfig: the default for soft disks), the force evaluation at the end of each step
  * runs on a second grid of wider cells (the pair range plus a margin), sorted at the step's midpoint when no particle
  * moved more than the margin (else at its end), and takes the step's pair heat in the same sweep (pairHeat.ts's
  * ledger: each pair closer than the range at either end of the step, its trapezoid heat against its exact energy
- * change, shared by the diffusivities); each particle takes its own share, summed per chunk and species, then the
- * chunks in order. The predictor's evaluation keeps the narrow grid.
+ * change, shared by the diffusivities), summed per row and species, then the rows in order. The predictor's
+ * evaluation keeps the narrow grid (cells of the range: fewer candidate pairs).
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
  * default engine's trajectory (neighbour lists with a skin, sums in another order, the default noise stream): the
  * same physics, other rounding and other random numbers.
@@ -32,7 +36,7 @@ import { CounterRng, counterNormals } from "./counterRng.js";
 import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrators.js";
 import type { Rng } from "./rng.js";
 
-/** Ids (and cell-order positions) per chunk: the unit of the threads' shares and of the energy's partial sums. */
+/** Ids (and cell-order positions) per chunk: the unit of the threads' shares of the move and of the gather. */
 export const CHUNK = 256;
 
 /** Phases of a step (the executor runs each for every thread, with a barrier after it). */
@@ -42,9 +46,9 @@ export const Phase = {
   CountX: 0,
   /** Prefix sums of the counts, scatter own ids into the cell order with their wrapped positions. */
   Scatter: 1,
-  /** Forces into f at the sorted positions (own cell-order positions), energy per chunk. */
+  /** Forces at the sorted positions (own rows of cells) into the cell-order sums A, H; the energy per row. */
   ForcesF: 2,
-  /** Forces into ft (Heun's predictor), no energy. */
+  /** The same (Heun's predictor; its energy unused). */
   ForcesFt: 3,
   /** Euler-Maruyama move of own ids (keeping the previous state when asked), then CountX's work on x. */
   EulerMove: 4,
@@ -62,8 +66,11 @@ export const Phase = {
   ScatterStep: 10,
   /** Wide grid: forces into f and the energy. */
   ForcesStep: 11,
-  /** Wide grid: forces into f, the energy and the step's pair heat per chunk and species. */
+  /** Wide grid: forces into f, the energy and the step's pair heat per row and species. */
   ForcesStepHeat: 12,
+  /** The forces of the last force phase (A + H, cell order) into f, or into ft, at the ids (own positions). */
+  CombineF: 13,
+  CombineFt: 14,
 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
@@ -143,11 +150,12 @@ function layout(c: SplitConfig): Layout {
   const n = c.n,
     [nx, ny] = cellsPerAxis(c),
     nc = nx * ny,
-    chunks = Math.ceil(n / CHUNK),
     h = c.heat;
   // x f xPrev fPrev xt ft z (2n each), wrapped positions (2n), sorted positions (2n), mobility and noise (n each),
-  // energy chunks; with the heat: sorted displacements (2n), heat per chunk and species, largest step per thread.
-  const floats = 11 * 2 * n + 2 * n + chunks + (h ? 2 * n + chunks * h.species + c.threads : 0);
+  // the cell-order force sums A and H (2n each), energy per row; with the heat: sorted displacements (2n), heat per
+  // row (of the wide grid) and species, largest step per thread.
+  const rowsWide = h ? cellsPerAxis({ ...c, margin: h.margin })[1] : 0;
+  const floats = 11 * 2 * n + 2 * n + 4 * n + ny + (h ? 2 * n + rowsWide * h.species + c.threads : 0);
   // cell of each id, id at each sorted position, cell starts (nc + 1), counts and cursors per thread (T nc each)
   // (the wide grid has fewer cells than the narrow one: it uses the same arrays); with the heat: species at each
   // sorted position.
@@ -178,6 +186,11 @@ export class SplitKernel {
   private readonly mob: Float64Array;
   private readonly sc: Float64Array;
   private readonly energy: Float64Array;
+  /** Force sums in cell order: from pairs in the particle's own row of cells (A) and from the row below (H). */
+  private readonly accA: Float64Array;
+  private readonly accH: Float64Array;
+  /** Rows of the grid of the last force phase (the energy's). */
+  private energyRows = 0;
   private readonly cellOf: Int32Array;
   private readonly ids: Int32Array;
   private readonly start: Int32Array;
@@ -244,9 +257,11 @@ export class SplitKernel {
     this.sorted = f64(2 * n);
     this.mob = f64(n);
     this.sc = f64(n);
-    this.energy = f64(this.chunks);
+    this.accA = f64(2 * n);
+    this.accH = f64(2 * n);
+    this.energy = f64(this.narrow[1]);
     this.du = f64(c.heat ? 2 * n : 0);
-    this.heatChunks = f64(this.chunks * S);
+    this.heatChunks = f64(this.wide[1] * S);
     this.maxStep = f64(c.heat ? c.threads : 0);
     this.heatRun = new Float64Array(S);
     at = 8 * L.floats; // bytes from here
@@ -279,12 +294,12 @@ export class SplitKernel {
     return m;
   }
 
-  /** The step's pair heat per species (per unit time) into out: the chunks' sums in order. */
+  /** The step's pair heat per species (per unit time) into out: the rows' sums in order. */
   stepHeat(out: Float64Array): void {
     const S = out.length,
       hc = this.heatChunks;
     out.fill(0);
-    for (let k = 0; k < this.chunks; k++) for (let s = 0; s < S; s++) out[s] += hc[k * S + s];
+    for (let k = 0; k < this.wide[1]; k++) for (let s = 0; s < S; s++) out[s] += hc[k * S + s];
   }
 
   /** Writes the per-particle constants (once, by the thread that owns the run). */
@@ -301,25 +316,35 @@ export class SplitKernel {
     return [Math.min(n, Math.floor((t * C) / T) * CHUNK), Math.min(n, Math.floor(((t + 1) * C) / T) * CHUNK)];
   }
 
-  /** The potential energy: the chunks' sums in order. */
+  /** The potential energy of the last force phase: the rows' sums in order. */
   potential(): number {
     let u = 0;
-    for (let k = 0; k < this.chunks; k++) u += this.energy[k];
+    for (let k = 0; k < this.energyRows; k++) u += this.energy[k];
     return u;
   }
 
   run(phase: Phase, t: number): void {
-    const wide = phase >= Phase.CountStep;
-    if ((this.nx === this.wide[0] && this.ny === this.wide[1]) !== wide) this.useGrid(wide);
+    if (phase < Phase.CombineF) {
+      const wide = phase >= Phase.CountStep;
+      if ((this.nx === this.wide[0] && this.ny === this.wide[1]) !== wide) this.useGrid(wide);
+    }
     switch (phase) {
       case Phase.CountX:
         return this.count(this.x, t);
       case Phase.Scatter:
         return this.scatter(t, false);
       case Phase.ForcesF:
-        return this.forces(this.f, true, t, false);
       case Phase.ForcesFt:
-        return this.forces(this.ft, false, t, false);
+      case Phase.ForcesStep:
+        this.energyRows = this.ny;
+        return this.forces(t, false);
+      case Phase.ForcesStepHeat:
+        this.energyRows = this.ny;
+        return this.forces(t, true);
+      case Phase.CombineF:
+        return this.combine(this.f, t);
+      case Phase.CombineFt:
+        return this.combine(this.ft, t);
       case Phase.EulerMove:
         this.euler(t);
         return this.count(this.x, t);
@@ -339,10 +364,6 @@ export class SplitKernel {
         return this.count(this.largestStep2() <= this.covered2 ? this.xt : this.x, t);
       case Phase.ScatterStep:
         return this.scatter(t, true);
-      case Phase.ForcesStep:
-        return this.forces(this.f, true, t, false);
-      case Phase.ForcesStepHeat:
-        return this.forces(this.f, true, t, true);
     }
   }
 
@@ -520,17 +541,27 @@ export class SplitKernel {
     }
   }
 
+  /** Thread t's band of cell rows of the current grid: [r0, r1). */
+  private rows(t: number): [number, number] {
+    const T = this.config.threads,
+      ny = this.ny;
+    return [Math.floor((t * ny) / T), Math.floor(((t + 1) * ny) / T)];
+  }
+
   /**
-   * Forces on the particles at own cell-order positions [lo, hi), into out at each particle's id; with `energy`, half
-   * of each pair energy per particle, summed per chunk of positions. A particle's neighbours are those of its cell's
-   * stencil, taken as runs of consecutive cell-order positions (segments: the three cells of a row are contiguous in
-   * the cell order unless the row wraps, so 3 to 6 runs), made once per cell; within each run, increasing position.
+   * The pair forces of own rows of cells (a band: rowsOf), each pair once (Newton's third law): a particle's pairs
+   * are those of the half stencil of its cell: the rest of its own cell and the cell to its right (the same row, as
+   * one run of consecutive cell-order positions unless the row wraps), and the three cells of the row above (one run
+   * unless it wraps), each run in increasing position. Forces on particles of the same row accumulate in A, forces on
+   * the row above in H (cell order): every row's sums are made by one thread in a fixed order, and combine() adds
+   * A + H, so the numbers do not depend on the number of threads. The energy of each pair (and with `heat` the
+   * step's pair heat per species) is summed per row, then the rows in order.
    * With `heat` (the wide grid at a step's end, SplitHeatConfig): also each pair closer than the range at either end
-   * of the step (the start's separation is the end's less the pair's relative displacement) gives this particle its
-   * share of the pair's exact energy change less its trapezoid heat (per unit time), summed per chunk and species.
+   * of the step (the start's separation is the end's less the pair's relative displacement) gives its two particles
+   * their shares of the pair's exact energy change less its trapezoid heat (per unit time).
    */
-  private forces(out: Float64Array, energy: boolean, t: number, heat: boolean): void {
-    const [lo, hi] = this.share(t);
+  private forces(t: number, heat: boolean): void {
+    const [r0, r1] = this.rows(t);
     const nx = this.nx,
       ny = this.ny;
     const Lx = this.config.box[0],
@@ -538,184 +569,200 @@ export class SplitKernel {
     const l = this.config.range,
       l2 = l * l,
       il = 1 / l,
-      kl = this.config.stiffness * il,
-      hk = 0.25 * this.config.stiffness; // half of (k/2): each particle takes half of its pairs' energy
+      k = this.config.stiffness,
+      kl = k * il;
     const s = this.sorted,
-      ids = this.ids,
       start = this.start,
-      cellOf = this.cellOf,
+      A = this.accA,
+      H = this.accH,
       en = this.energy;
-    const segLo = this.segLo,
-      segHi = this.segHi,
-      segX = this.segX,
-      segY = this.segY;
     const du = this.du,
       sp = this.spSorted,
-      hr = this.heatRun,
       hcfg = this.config.heat,
       S = hcfg ? hcfg.species : 0,
       share = hcfg ? hcfg.share : null,
       invDt = hcfg ? hcfg.invDt : 0,
       hc = this.heatChunks,
-      k = this.config.stiffness;
-    if (heat) hr.fill(0);
-    let nseg = 0,
-      current = -1;
-    let chunkSum = 0;
+      hr = this.heatRun;
+    for (let r = r0; r < r1; r++) {
+      const row = r * nx;
+      let up = r + 1,
+        sy = 0;
+      if (up === ny) {
+        up = 0;
+        sy = Ly; // the row above is row 0's image, one box up
+      }
+      const urow = up * nx;
+      const q0 = start[row],
+        q1 = start[row + nx];
+      A.fill(0, 2 * q0, 2 * q1);
+      H.fill(0, 2 * start[urow], 2 * start[urow + nx]);
+      if (heat) hr.fill(0);
+      let e = 0;
+      for (let cx = 0; cx < nx; cx++) {
+        const c = row + cx,
+          cEnd = start[c + 1];
+        // Same row: the rest of the cell and the cell to the right (image one box right when the row wraps).
+        const rightLo = cx === nx - 1 ? start[row] : cEnd,
+          rightHi = cx === nx - 1 ? start[row + 1] : start[c + 2],
+          rightX = cx === nx - 1 ? Lx : 0;
+        // The row above: cells cx - 1 .. cx + 1 as one run, or two when the row wraps.
+        let aLo = 0,
+          aHi = 0,
+          aX = 0,
+          bLo = 0,
+          bHi = 0,
+          bX = 0;
+        if (cx === 0) {
+          aLo = start[urow + nx - 1];
+          aHi = start[urow + nx];
+          aX = -Lx;
+          bLo = start[urow];
+          bHi = start[urow + 2];
+        } else if (cx === nx - 1) {
+          aLo = start[urow + cx - 1];
+          aHi = start[urow + nx];
+          bLo = start[urow];
+          bHi = start[urow + 1];
+          bX = Lx;
+        } else {
+          aLo = start[urow + cx - 1];
+          aHi = start[urow + cx + 2];
+        }
+        for (let q = start[c]; q < cEnd; q++) {
+          const xi = s[2 * q],
+            yi = s[2 * q + 1];
+          let fx = 0,
+            fy = 0;
+          for (let g = 0; g < 4; g++) {
+            // g: 0 own cell's rest (and the right cell when contiguous), 1 the right cell across the wrap, 2 and 3
+            // the runs of the row above.
+            let lo: number, hi: number, bx: number, by: number, acc: Float64Array;
+            if (g === 0) {
+              lo = q + 1;
+              hi = cx === nx - 1 ? cEnd : rightHi;
+              bx = xi;
+              by = yi;
+              acc = A;
+            } else if (g === 1) {
+              if (cx !== nx - 1) continue;
+              lo = rightLo;
+              hi = rightHi;
+              bx = xi - rightX;
+              by = yi;
+              acc = A;
+            } else if (g === 2) {
+              lo = aLo;
+              hi = aHi;
+              bx = xi - aX;
+              by = yi - sy;
+              acc = H;
+            } else {
+              lo = bLo;
+              hi = bHi;
+              bx = xi - bX;
+              by = yi - sy;
+              acc = H;
+            }
+            if (!heat) {
+              for (let p = lo; p < hi; p++) {
+                const ddx = bx - s[2 * p],
+                  ddy = by - s[2 * p + 1];
+                const r2 = ddx * ddx + ddy * ddy;
+                if (r2 < l2) {
+                  const rr = Math.sqrt(r2);
+                  const u = 1 - rr * il;
+                  if (rr > 0) {
+                    const a = (kl * u) / rr;
+                    const ax = a * ddx,
+                      ay = a * ddy;
+                    fx += ax;
+                    fy += ay;
+                    acc[2 * p] -= ax;
+                    acc[2 * p + 1] -= ay;
+                  }
+                  e += u * u;
+                }
+              }
+              continue;
+            }
+            // The same forces and energy, and the heat.
+            const uxi = du[2 * q],
+              uyi = du[2 * q + 1],
+              si = sp[q],
+              srow = si * S;
+            for (let p = lo; p < hi; p++) {
+              const ddx = bx - s[2 * p],
+                ddy = by - s[2 * p + 1];
+              const r2 = ddx * ddx + ddy * ddy;
+              // The separation at the step's start: s0 = s1 - (dx_q - dx_p).
+              const ux = uxi - du[2 * p],
+                uy = uyi - du[2 * p + 1];
+              const s0x = ddx - ux,
+                s0y = ddy - uy;
+              const qq0 = s0x * s0x + s0y * s0y;
+              let u1 = 0,
+                g1 = 0;
+              if (r2 < l2) {
+                const rr = Math.sqrt(r2);
+                const u = 1 - rr * il;
+                if (rr > 0) {
+                  const a = (kl * u) / rr;
+                  const ax = a * ddx,
+                    ay = a * ddy;
+                  fx += ax;
+                  fy += ay;
+                  acc[2 * p] -= ax;
+                  acc[2 * p + 1] -= ay;
+                }
+                e += u * u;
+                // The heat's end values: U = k/2 at r = 0 (g = 0 there), g = k (1/l)(1/r - 1/l) (pairLaws.ts).
+                if (r2 === 0) u1 = 0.5 * k;
+                else {
+                  const ir = 1 / Math.sqrt(r2);
+                  const hh = 1 - r2 * ir * il;
+                  g1 = k * il * (ir - il);
+                  u1 = 0.5 * k * hh * hh;
+                }
+              } else if (qq0 >= l2) continue;
+              let u0 = 0,
+                g0 = 0;
+              if (qq0 < l2) {
+                if (qq0 === 0) u0 = 0.5 * k;
+                else {
+                  const ir = 1 / Math.sqrt(qq0);
+                  const hh = 1 - qq0 * ir * il;
+                  g0 = k * il * (ir - il);
+                  u0 = 0.5 * k * hh * hh;
+                }
+              }
+              // The pair's exact energy change less its trapezoid heat -(F(s0) + F(s1))/2 . u, F = g s, shared by D.
+              const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * ddx) * ux + (g0 * s0y + g1 * ddy) * uy)) * invDt;
+              const sj = sp[p],
+                w = share![srow + sj];
+              hr[si] += w * error;
+              hr[sj] += (1 - w) * error;
+            }
+          }
+          A[2 * q] += fx;
+          A[2 * q + 1] += fy;
+        }
+      }
+      en[r] = 0.5 * k * e;
+      if (heat) for (let sIdx = 0; sIdx < S; sIdx++) hc[r * S + sIdx] = hr[sIdx];
+    }
+  }
+
+  /** Own cell-order positions (the id share's range): the forces A + H into out at each particle's id. */
+  private combine(out: Float64Array, t: number): void {
+    const [lo, hi] = this.share(t);
+    const A = this.accA,
+      H = this.accH,
+      ids = this.ids;
     for (let q = lo; q < hi; q++) {
       const i = ids[q];
-      const cell = cellOf[i];
-      if (cell !== current) {
-        current = cell;
-        const cy = Math.floor(cell / nx),
-          cx = cell - cy * nx;
-        nseg = 0;
-        for (let dy = -1; dy <= 1; dy++) {
-          let ry = cy + dy,
-            sy = 0;
-          if (ry < 0) {
-            ry += ny;
-            sy = -Ly;
-          } else if (ry >= ny) {
-            ry -= ny;
-            sy = Ly;
-          }
-          const row = ry * nx;
-          if (cx === 0) {
-            // the row's last cell (an image to the left), then cells 0 and 1
-            segLo[nseg] = start[row + nx - 1];
-            segHi[nseg] = start[row + nx];
-            segX[nseg] = -Lx;
-            segY[nseg++] = sy;
-            segLo[nseg] = start[row];
-            segHi[nseg] = start[row + 2];
-            segX[nseg] = 0;
-            segY[nseg++] = sy;
-          } else if (cx === nx - 1) {
-            segLo[nseg] = start[row + cx - 1];
-            segHi[nseg] = start[row + nx];
-            segX[nseg] = 0;
-            segY[nseg++] = sy;
-            segLo[nseg] = start[row];
-            segHi[nseg] = start[row + 1];
-            segX[nseg] = Lx;
-            segY[nseg++] = sy;
-          } else {
-            segLo[nseg] = start[row + cx - 1];
-            segHi[nseg] = start[row + cx + 2];
-            segX[nseg] = 0;
-            segY[nseg++] = sy;
-          }
-        }
-      }
-      const xi = s[2 * q],
-        yi = s[2 * q + 1];
-      let fx = 0,
-        fy = 0,
-        e = 0;
-      if (heat) {
-        // The same forces and energy as below (the same arithmetic in the same order), and the heat.
-        const uxi = du[2 * q],
-          uyi = du[2 * q + 1],
-          row = sp[q] * S;
-        let h = 0;
-        for (let g = 0; g < nseg; g++) {
-          const bx = xi - segX[g],
-            by = yi - segY[g];
-          const end = segHi[g];
-          for (let p = segLo[g]; p < end; p++) {
-            const ddx = bx - s[2 * p],
-              ddy = by - s[2 * p + 1];
-            const r2 = ddx * ddx + ddy * ddy;
-            if (p === q) continue;
-            // The separation at the step's start: s0 = s1 - (dx_i - dx_p).
-            const ux = uxi - du[2 * p],
-              uy = uyi - du[2 * p + 1];
-            const s0x = ddx - ux,
-              s0y = ddy - uy;
-            const q0 = s0x * s0x + s0y * s0y;
-            if (r2 < l2) {
-              const r = Math.sqrt(r2);
-              const u = 1 - r * il;
-              if (r > 0) {
-                const a = (kl * u) / r;
-                fx += a * ddx;
-                fy += a * ddy;
-              }
-              e += u * u;
-            } else if (q0 >= l2) continue;
-            // The pair's exact energy change less its trapezoid heat -(F(s0) + F(s1))/2 . u, F = g s with
-            // g = k (1/l)(1/r - 1/l) (U = k/2 at r = 0, g = 0 there and beyond the range), shared by D.
-            let u1 = 0,
-              g1 = 0,
-              u0 = 0,
-              g0 = 0;
-            if (r2 < l2) {
-              if (r2 === 0) u1 = 0.5 * k;
-              else {
-                const ir = 1 / Math.sqrt(r2);
-                const hh = 1 - r2 * ir * il;
-                g1 = k * il * (ir - il);
-                u1 = 0.5 * k * hh * hh;
-              }
-            }
-            if (q0 < l2) {
-              if (q0 === 0) u0 = 0.5 * k;
-              else {
-                const ir = 1 / Math.sqrt(q0);
-                const hh = 1 - q0 * ir * il;
-                g0 = k * il * (ir - il);
-                u0 = 0.5 * k * hh * hh;
-              }
-            }
-            const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * ddx) * ux + (g0 * s0y + g1 * ddy) * uy)) * invDt;
-            h += share![row + sp[p]] * error;
-          }
-        }
-        hr[sp[q]] += h;
-        out[2 * i] = fx;
-        out[2 * i + 1] = fy;
-        chunkSum += hk * e;
-        if ((q + 1) % CHUNK === 0 || q + 1 === hi) {
-          const c = Math.floor(q / CHUNK);
-          en[c] = chunkSum;
-          chunkSum = 0;
-          for (let sIdx = 0; sIdx < S; sIdx++) {
-            hc[c * S + sIdx] = hr[sIdx];
-            hr[sIdx] = 0;
-          }
-        }
-        continue;
-      }
-      for (let g = 0; g < nseg; g++) {
-        const bx = xi - segX[g],
-          by = yi - segY[g];
-        const end = segHi[g];
-        for (let p = segLo[g]; p < end; p++) {
-          const ddx = bx - s[2 * p],
-            ddy = by - s[2 * p + 1];
-          const r2 = ddx * ddx + ddy * ddy;
-          if (r2 < l2 && p !== q) {
-            const r = Math.sqrt(r2);
-            const u = 1 - r * il;
-            if (r > 0) {
-              const a = (kl * u) / r;
-              fx += a * ddx;
-              fy += a * ddy;
-            }
-            e += u * u;
-          }
-        }
-      }
-      out[2 * i] = fx;
-      out[2 * i + 1] = fy;
-      if (energy) {
-        chunkSum += hk * e;
-        if ((q + 1) % CHUNK === 0 || q + 1 === hi) {
-          en[Math.floor(q / CHUNK)] = chunkSum;
-          chunkSum = 0;
-        }
-      }
+      out[2 * i] = A[2 * q] + H[2 * q];
+      out[2 * i + 1] = A[2 * q + 1] + H[2 * q + 1];
     }
   }
 }
@@ -886,31 +933,37 @@ export function splitConfig(
   };
 }
 
-const EULER_STEP: readonly Phase[] = [Phase.EulerMove, Phase.Scatter, Phase.ForcesF];
+const EULER_STEP: readonly Phase[] = [Phase.EulerMove, Phase.Scatter, Phase.ForcesF, Phase.CombineF];
 const HEUN_STEP: readonly Phase[] = [
   Phase.HeunPredict,
   Phase.Scatter,
   Phase.ForcesFt,
+  Phase.CombineFt,
   Phase.HeunCorrect,
   Phase.Scatter,
   Phase.ForcesF,
+  Phase.CombineF,
 ];
-const FORCE: readonly Phase[] = [Phase.CountX, Phase.Scatter, Phase.ForcesF];
+/** The phases of a force evaluation at x (narrow grid). */
+export const FORCE_PHASES: readonly Phase[] = [Phase.CountX, Phase.Scatter, Phase.ForcesF, Phase.CombineF];
 // With the heat's wide grid at the step's end (accounted or not: the same forces).
 const EULER_WIDE = (account: boolean): Phase[] => [
   Phase.EulerMoveStep,
   Phase.CountStep,
   Phase.ScatterStep,
   account ? Phase.ForcesStepHeat : Phase.ForcesStep,
+  Phase.CombineF,
 ];
 const HEUN_WIDE = (account: boolean): Phase[] => [
   Phase.HeunPredict,
   Phase.Scatter,
   Phase.ForcesFt,
+  Phase.CombineFt,
   Phase.HeunCorrectStep,
   Phase.CountStep,
   Phase.ScatterStep,
   account ? Phase.ForcesStepHeat : Phase.ForcesStep,
+  Phase.CombineF,
 ];
 
 /**
@@ -934,7 +987,7 @@ export function splitIntegrator(
   const plain = heun ? HEUN_STEP : EULER_STEP;
   let taken = false;
   const force = (st: LangevinState) => {
-    exec.run(FORCE);
+    exec.run(FORCE_PHASES);
     st.potential = k.potential();
   };
   const step = (st: LangevinState) => {

@@ -9,7 +9,7 @@ import { Rng } from "../../src/stochastic/rng.js";
 import { simulateSync } from "../../src/stochastic/run.js";
 import {
   cellsPerAxis,
-  Phase,
+  FORCE_PHASES,
   serialExecutor,
   splitConfig,
   splitIntegrator,
@@ -73,7 +73,7 @@ describe("the split kernel", () => {
       x[2 * i] = (i % 7 === 0 ? 5 * r.uniform() : r.uniform()) * c.box[0] * (i % 11 === 0 ? -3 : 1);
       x[2 * i + 1] = (i % 5 === 0 ? 0.2 : 1) * r.uniform() * c.box[1] + (i % 13 === 0 ? 7 * c.box[1] : 0);
     }
-    exec.run([Phase.CountX, Phase.Scatter, Phase.ForcesF]);
+    exec.run(FORCE_PHASES);
     const ref = bruteForce(x, c.box, 2.5);
     expect(ref.u).toBeGreaterThan(10); // many overlapping pairs
     expect(Math.abs(exec.kernel.potential() - ref.u)).toBeLessThan(1e-12 * ref.u * 700);
