@@ -48,7 +48,7 @@ export const Phase = {
   Scatter: 1,
   /** Forces at the sorted positions (own rows of cells) into the cell-order sums A, H; the energy per row. */
   ForcesF: 2,
-  /** The same (Heun's predictor; its energy unused). */
+  /** The same (Heun's predictor: the corrector reads A + H; its energy unused). */
   ForcesFt: 3,
   /** Euler-Maruyama move of own ids (keeping the previous state when asked), then CountX's work on x. */
   EulerMove: 4,
@@ -68,9 +68,8 @@ export const Phase = {
   ForcesStep: 11,
   /** Wide grid: forces into f, the energy and the step's pair heat per row and species. */
   ForcesStepHeat: 12,
-  /** The forces of the last force phase (A + H, cell order) into f, or into ft, at the ids (own positions). */
+  /** The forces of the last force phase (A + H, cell order) into f at the ids (own positions). */
   CombineF: 13,
-  CombineFt: 14,
 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
@@ -151,15 +150,15 @@ function layout(c: SplitConfig): Layout {
     [nx, ny] = cellsPerAxis(c),
     nc = nx * ny,
     h = c.heat;
-  // x f xPrev fPrev xt ft z (2n each), wrapped positions (2n), sorted positions (2n), mobility and noise (n each),
+  // x f xPrev fPrev xt z (2n each), wrapped positions (2n), sorted positions (2n), mobility and noise (n each),
   // the cell-order force sums A and H (2n each), energy per row; with the heat: sorted displacements (2n), heat per
   // row (of the wide grid) and species, largest step per thread.
   const rowsWide = h ? cellsPerAxis({ ...c, margin: h.margin })[1] : 0;
-  const floats = 11 * 2 * n + 2 * n + 4 * n + ny + (h ? 2 * n + rowsWide * h.species + c.threads : 0);
-  // cell of each id, id at each sorted position, cell starts (nc + 1), counts and cursors per thread (T nc each)
+  const floats = 8 * 2 * n + 2 * n + 4 * n + ny + (h ? 2 * n + rowsWide * h.species + c.threads : 0);
+  // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors per thread (T nc each)
   // (the wide grid has fewer cells than the narrow one: it uses the same arrays); with the heat: species at each
   // sorted position.
-  const ints = 2 * n + nc + 1 + 2 * c.threads * nc + Ctl.Size + (h ? n : 0);
+  const ints = 3 * n + nc + 1 + 2 * c.threads * nc + Ctl.Size + (h ? n : 0);
   return { floats, ints, bytes: 8 * floats + 4 * ints };
 }
 
@@ -179,7 +178,6 @@ export class SplitKernel {
   readonly fPrev: Float64Array;
   readonly ctl: Int32Array;
   private readonly xt: Float64Array;
-  private readonly ft: Float64Array;
   private readonly z: Float64Array;
   private readonly w: Float64Array;
   private readonly sorted: Float64Array;
@@ -193,6 +191,8 @@ export class SplitKernel {
   private energyRows = 0;
   private readonly cellOf: Int32Array;
   private readonly ids: Int32Array;
+  /** The sorted position of each id (the predictor's forces read by the corrector from the cell-order sums). */
+  private readonly posOf: Int32Array;
   private readonly start: Int32Array;
   private readonly counts: Int32Array;
   private readonly cursors: Int32Array;
@@ -251,7 +251,6 @@ export class SplitKernel {
     this.xPrev = f64(2 * n);
     this.fPrev = f64(2 * n);
     this.xt = f64(2 * n);
-    this.ft = f64(2 * n);
     this.z = f64(2 * n);
     this.w = f64(2 * n);
     this.sorted = f64(2 * n);
@@ -272,6 +271,7 @@ export class SplitKernel {
     };
     this.cellOf = i32(n);
     this.ids = i32(n);
+    this.posOf = i32(n);
     this.start = i32(this.nc + 1);
     this.counts = i32(c.threads * this.nc);
     this.cursors = i32(c.threads * this.nc);
@@ -343,8 +343,6 @@ export class SplitKernel {
         return this.forces(t, true);
       case Phase.CombineF:
         return this.combine(this.f, t);
-      case Phase.CombineFt:
-        return this.combine(this.ft, t);
       case Phase.EulerMove:
         this.euler(t);
         return this.count(this.x, t);
@@ -440,17 +438,23 @@ export class SplitKernel {
     }
   }
 
+  /** Heun's corrector of own ids; the predictor's forces are read from the cell-order sums (A + H, no gather). */
   private correct(t: number): void {
     const [lo, hi] = this.share(t);
     const x = this.x,
       f = this.f,
-      ft = this.ft,
+      A = this.accA,
+      H = this.accH,
+      pos = this.posOf,
       z = this.z,
       mu = this.mob;
     for (let i = lo; i < hi; i++) {
-      const m = mu[i];
-      x[2 * i] += 0.5 * m * (f[2 * i] + ft[2 * i]) + z[2 * i];
-      x[2 * i + 1] += 0.5 * m * (f[2 * i + 1] + ft[2 * i + 1]) + z[2 * i + 1];
+      const m = mu[i],
+        q = 2 * pos[i];
+      const ftx = A[q] + H[q],
+        fty = A[q + 1] + H[q + 1];
+      x[2 * i] += 0.5 * m * (f[2 * i] + ftx) + z[2 * i];
+      x[2 * i + 1] += 0.5 * m * (f[2 * i + 1] + fty) + z[2 * i + 1];
     }
   }
 
@@ -511,6 +515,7 @@ export class SplitKernel {
     const [lo, hi] = this.share(t);
     const cellOf = this.cellOf,
       ids = this.ids,
+      posOf = this.posOf,
       w = this.w,
       s = this.sorted;
     if (step) {
@@ -523,6 +528,7 @@ export class SplitKernel {
       for (let i = lo; i < hi; i++) {
         const q = cursors[mine + cellOf[i]]++;
         ids[q] = i;
+        posOf[i] = q;
         const a = 2 * i,
           b = 2 * q;
         s[b] = w[a] + (x[a] - pos[a]);
@@ -536,6 +542,7 @@ export class SplitKernel {
     for (let i = lo; i < hi; i++) {
       const q = cursors[mine + cellOf[i]]++;
       ids[q] = i;
+      posOf[i] = q;
       s[2 * q] = w[2 * i];
       s[2 * q + 1] = w[2 * i + 1];
     }
@@ -938,7 +945,6 @@ const HEUN_STEP: readonly Phase[] = [
   Phase.HeunPredict,
   Phase.Scatter,
   Phase.ForcesFt,
-  Phase.CombineFt,
   Phase.HeunCorrect,
   Phase.Scatter,
   Phase.ForcesF,
@@ -958,7 +964,6 @@ const HEUN_WIDE = (account: boolean): Phase[] => [
   Phase.HeunPredict,
   Phase.Scatter,
   Phase.ForcesFt,
-  Phase.CombineFt,
   Phase.HeunCorrectStep,
   Phase.CountStep,
   Phase.ScatterStep,
