@@ -45,7 +45,8 @@ import { closeSplitThreads, startSplitThreads } from "../dist/workers/splitThrea
 import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
 import { interleave, measure, report, roundsFor, targets } from "./rounds.js";
 
-export const title = "Overdamped hot/cold soft-disk demixing (Metzger 2026, Sec. 3.3) at N = 10^4 and 10^5: ness vs serial LAMMPS";
+export const title =
+  "Overdamped hot/cold soft-disk demixing (Metzger 2026, Sec. 3.3) at N = 10^4 and 10^5: ness vs serial LAMMPS";
 
 const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
 
