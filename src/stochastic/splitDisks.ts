@@ -41,7 +41,7 @@ export const CHUNK = 256;
 
 /** Phases of a step (the executor runs each for every thread, with a barrier after it). */
 export const Phase = {
-  // Phases 7-10 are those of the step's end on the wide grid (SplitHeatConfig).
+  // Phases 9-12 run on the wide grid of the step's end (SplitHeatConfig); the others on the narrow one.
   /** Wrap x into the box, find each particle's cell, count per cell (own ids). */
   CountX: 0,
   /** Prefix sums of the counts, scatter own ids into the cell order with their wrapped positions. */
@@ -54,7 +54,7 @@ export const Phase = {
   EulerMove: 4,
   /** Heun's predictor of own ids: xt = x + mu f + w, then the count on xt. */
   HeunPredict: 5,
-  /** Heun's corrector of own ids: x += mu (f + ft) / 2 + w, then the count on x. */
+  /** Heun's corrector of own ids: x += mu (f + ft) / 2 + w (ft: the predictor's A + H), then the count on x. */
   HeunCorrect: 6,
   /** Heun's corrector without the count: x += ..., the step's midpoint into xt, own largest squared step. */
   HeunCorrectStep: 7,
@@ -64,9 +64,9 @@ export const Phase = {
   CountStep: 9,
   /** Wide grid: the scatter, positions at x (relative to the sorted one), displacements and species. */
   ScatterStep: 10,
-  /** Wide grid: forces into f and the energy. */
+  /** Wide grid: forces into the cell-order sums A, H and the energy per row (CombineF then writes f). */
   ForcesStep: 11,
-  /** Wide grid: forces into f, the energy and the step's pair heat per row and species. */
+  /** Wide grid: ForcesStep's work and the step's pair heat per row and species. */
   ForcesStepHeat: 12,
   /** The forces of the last force phase (A + H, cell order) into f at the ids (own positions). */
   CombineF: 13,
