@@ -727,7 +727,10 @@ export {
   lyapEstimateWork,
   lyapInverseNormEstimate,
   lyapPairCacheSize,
+  lyapSolveAndEstimate,
   lyapSetGemmWork,
   lyapTriangular,
+  lyapTriangularMulti,
+  lyapTriangularMultiWork,
   lyapTriangularWork,
 } from "./lyapunov";
