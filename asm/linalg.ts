@@ -727,10 +727,7 @@ export {
   lyapEstimateWork,
   lyapInverseNormEstimate,
   lyapPairCacheSize,
-  lyapSolveAndEstimate,
   lyapSetGemmWork,
   lyapTriangular,
-  lyapTriangularMulti,
-  lyapTriangularMultiWork,
   lyapTriangularWork,
 } from "./lyapunov";

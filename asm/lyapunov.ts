@@ -679,191 +679,6 @@ function blocked(n: i32, t: usize, ldt: i32, c: usize, ldc: i32, y: usize, ldy: 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Several right-hand sides in one pass (orders below BLOCKED_MIN): T Y_k + Y_k T^T = C_k for k < nr (nr <= 3), column
-// block by column block as unblocked() solves one, each operation done for every right-hand side in turn while T's
-// rows and the block pair's factorisation are at hand. Each Y_k gets exactly the numbers unblocked() gives it (the
-// same dot products in the same order; a 2x2 by 2x2 pair factorised for the first and applied to the others, which
-// repeats the elimination's arithmetic on the right-hand side).
-
-/** Doubles of work lyapTriangularMulti needs for order n and nr right-hand sides. */
-export function lyapTriangularMultiWork(n: i32, nr: i32): i32 {
-  return lyapTriangularWork(n) + 2 * n * (nr - 1);
-}
-
-@inline function pick(k: i32, a: usize, b: usize, c: usize): usize {
-  return k == 0 ? a : k == 1 ? b : c;
-}
-
-/**
- * Solves T Y_k + Y_k T^T = C_k for the nr (1 to 3) right-hand sides c0, c1, c2 into y0, y1, y2 (each may equal its
- * C_k: in place), T n x n (leading dimension n) as lyapTriangular, every array n x n with leading dimension n,
- * `mirror` as there. `work` holds lyapTriangularMultiWork(n, nr) doubles; `kept` (0 or lyapPairCacheSize(nb)
- * doubles) receives the 2x2 by 2x2 pairs' factorisations (as the condition estimate's first solve keeps them).
- * Returns 1, or 0 when a block pair is singular. From BLOCKED_MIN on it solves them one after the other.
- */
-export function lyapTriangularMulti(
-  nr: i32,
-  n: i32,
-  t: usize,
-  c0: usize,
-  c1: usize,
-  c2: usize,
-  y0: usize,
-  y1: usize,
-  y2: usize,
-  work: usize,
-  kept: usize,
-  mirror: i32,
-): i32 {
-  cache = kept;
-  cacheFill = true;
-  if (n >= BLOCKED_MIN || nr == 1) {
-    for (let k = 0; k < nr; k++) {
-      if (!triangular(n, t, n, pick(k, c0, c1, c2), n, pick(k, y0, y1, y2), n, work, mirror)) return 0;
-      cacheFill = false;
-    }
-    cache = 0;
-    return 1;
-  }
-  const ok = unblockedMulti(nr, n, t, c0, c1, c2, y0, y1, y2, work, mirror);
-  cache = 0;
-  return ok;
-}
-
-function unblockedMulti(
-  nr: i32,
-  n: i32,
-  t: usize,
-  c0: usize,
-  c1: usize,
-  c2: usize,
-  ya: usize,
-  yb: usize,
-  yc: usize,
-  work: usize,
-  mirror: i32,
-): i32 {
-  const ldt = n, ldc = n, ldy = n;
-  const cols = addr(work, lyapTriangularWork(n)); // the columns of the right-hand sides after the first
-  sys = addr(work, 2 * n);
-  rhs = addr(sys, 20);
-  out = addr(rhs, 4);
-  perm = addr(out, 4);
-  const start = addr(perm, 4);
-  let nBlocks = 0;
-  for (let i = 0; i < n; ) {
-    store<i32>(start + (<usize>nBlocks << 2), i);
-    nBlocks++;
-    i += i + 1 < n && ldd(t, (i + 1) * ldt + i) != 0 ? 2 : 1;
-  }
-  const fill = cacheFill;
-  let qe = n;
-  for (let qb = nBlocks - 1; qb >= 0; qb--) {
-    const q0 = load<i32>(start + (<usize>qb << 2));
-    const qw = qe - q0;
-    const tail = n - qe;
-    const tc0 = addr(t, q0 * ldt + qe);
-    for (let k = 0; k < nr; k++) {
-      const c = pick(k, c0, c1, c2), y = pick(k, ya, yb, yc);
-      const w0 = k == 0 ? work : addr(cols, 2 * n * (k - 1)), w1 = addr(w0, n);
-      const yc0 = addr(y, q0 * ldy + qe);
-      if (qw == 1) {
-        for (let p = 0; p < qe; p++) {
-          let s = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
-          if (tail > 0) s -= dotPair(addr(y, p * ldy + qe), tc0, addr(t, p * ldt + qe), yc0, tail);
-          std(w0, p, s);
-        }
-      } else {
-        const q1 = q0 + 1;
-        const tc1 = addr(tc0, ldt), yc1 = addr(yc0, ldy);
-        for (let p = 0; p < qe; p++) {
-          let s0 = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
-          let s1 = p <= q1 ? ldd(c, p * ldc + q1) : ldd(c, q1 * ldc + p);
-          if (tail > 0) {
-            dotPair2(addr(y, p * ldy + qe), addr(t, p * ldt + qe), tc0, yc0, tc1, yc1, tail, out);
-            s0 -= ldd(out, 0);
-            s1 -= ldd(out, 1);
-          }
-          std(w0, p, s0);
-          std(w1, p, s1);
-        }
-      }
-    }
-    let pe = qe;
-    for (let pb = qb; pb >= 0; pb--) {
-      const p0 = load<i32>(start + (<usize>pb << 2));
-      const pw = pe - p0;
-      const len = qe - pe;
-      if (pw == 1 && qw == 1) {
-        const d = ldd(t, p0 * ldt + p0) + ldd(t, q0 * ldt + q0);
-        if (d == 0) return 0;
-        const tp = addr(t, p0 * ldt + pe);
-        for (let k = 0; k < nr; k++) {
-          const y = pick(k, ya, yb, yc);
-          const w0 = k == 0 ? work : addr(cols, 2 * n * (k - 1));
-          const v = ldd(w0, p0) - (len > 0 ? dot(tp, addr(w0, pe), len) : 0);
-          const x = v / d;
-          std(w0, p0, x);
-          std(y, p0 * ldy + q0, x);
-        }
-        pe = p0;
-        continue;
-      }
-      pairIndex = ((qb * (qb + 1)) >> 1) + pb;
-      for (let k = 0; k < nr; k++) {
-        const y = pick(k, ya, yb, yc);
-        const w0 = k == 0 ? work : addr(cols, 2 * n * (k - 1)), w1 = addr(w0, n);
-        for (let a = 0; a < pw; a++) {
-          const p = p0 + a;
-          const tp = addr(t, p * ldt + pe);
-          if (qw == 1) std(rhs, a, ldd(w0, p) - (len > 0 ? dot(tp, addr(w0, pe), len) : 0));
-          else if (len > 0) {
-            dot2(tp, addr(w0, pe), addr(w1, pe), len, out);
-            std(rhs, a * 2, ldd(w0, p) - ldd(out, 0));
-            std(rhs, a * 2 + 1, ldd(w1, p) - ldd(out, 1));
-          } else {
-            std(rhs, a * 2, ldd(w0, p));
-            std(rhs, a * 2 + 1, ldd(w1, p));
-          }
-        }
-        // the first right-hand side factorises a 2x2 by 2x2 pair (and keeps it), the others apply it
-        cacheFill = k == 0 ? fill : false;
-        if (!blockPair(t, ldt, p0, pw, q0, qw)) {
-          cacheFill = fill;
-          return 0;
-        }
-        if (pb == qb && qw == 2) {
-          const off = 0.5 * (ldd(out, 1) + ldd(out, 2));
-          std(out, 1, off);
-          std(out, 2, off);
-        }
-        for (let a = 0; a < pw; a++) {
-          const p = p0 + a;
-          const v0 = ldd(out, a * qw);
-          std(w0, p, v0);
-          std(y, p * ldy + q0, v0);
-          if (qw == 2) {
-            const v1 = ldd(out, a * qw + 1);
-            std(w1, p, v1);
-            std(y, p * ldy + q0 + 1, v1);
-          }
-        }
-      }
-      cacheFill = fill;
-      pe = p0;
-    }
-    qe = q0;
-  }
-  if (mirror) {
-    for (let k = 0; k < nr; k++) {
-      const y = pick(k, ya, yb, yc);
-      for (let i = 1; i < n; i++) for (let j = 0; j < i; j++) std(y, i * ldy + j, ldd(y, j * ldy + i));
-    }
-  }
-  return 1;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // The condition estimate: Hager's 1-norm estimator in Higham's form (LAPACK dlacn2) of the inverse of
 // Y -> T Y + Y T^T on symmetric matrices, entrywise 1-norm. The JavaScript twin is estimateInverseLyapunovNorm in
 // src/linalg/lyapunovCondition.ts with the solves of SchurLyapunovSolver.inverseNorm (src/linalg/lyapunov.ts): the
@@ -879,7 +694,9 @@ function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support
   cache = kept;
   cacheFill = fill;
   if (!triangular(m, t, n, x, n, y, n, work, 1)) return Infinity;
-  return absSum(nn, y);
+  let s: f64 = 0;
+  for (let k = 0; k < nn; k++) s += abs(ldd(y, k));
+  return isFinite(s) ? s : Infinity;
 }
 
 /** Records sign(y) on the upper triangle (bytes at `sign`); true when it equals the previous sign pattern. */
@@ -970,83 +787,14 @@ export function lyapInverseNormEstimate(
   kept: usize,
 ): f64 {
   if (n == 0) return 0;
-  const keptT = kept, keptTr = kept == 0 ? 0 : kept + (<usize>lyapPairCacheSize(blockCount(n, t)) << 3);
-  prepareEstimate(n, t, tr, sign);
-  constantRhs(n, x);
-  let est = applyInverse(n, t, x, y, work, n, keptT, true);
-  if (!isFinite(est)) return Infinity;
-  if (n == 1) return est;
-  est = iterate(n, t, tr, x, y, flip, sign, work, keptT, keptTr, est);
-  if (!isFinite(est)) return Infinity;
-  alternatingRhs(n, x);
-  const alt = applyInverse(n, t, x, y, work, n, keptT, false);
-  if (!isFinite(alt)) return Infinity;
-  const m: f64 = <f64>(n * (n + 1)) / 2;
-  return max(est, (2 * alt) / (3 * m));
-}
-
-/**
- * A solve T Y + Y T^T = C (C's upper triangle at c, the whole symmetric Y to y; c == y allowed) together with the
- * condition estimate of lyapInverseNormEstimate: the estimate's two right-hand sides that do not depend on its
- * iteration (the constant first one and Higham's alternating last one) are solved in the same pass of the
- * triangular kernel as C (lyapTriangularMulti), the rest of the iteration as there. The same numbers as
- * lyapTriangular followed by lyapInverseNormEstimate, bit for bit. `xa` is one more n x n scratch, `work` holds
- * lyapTriangularMultiWork(n, 3) doubles, the rest as for lyapInverseNormEstimate (n >= 1). Returns the estimate
- * (Infinity as there), or -1 when the solve itself fails (a singular block pair).
- */
-export function lyapSolveAndEstimate(
-  n: i32,
-  t: usize,
-  c: usize,
-  y: usize,
-  tr: usize,
-  x: usize,
-  ye: usize,
-  xa: usize,
-  flip: usize,
-  sign: usize,
-  work: usize,
-  kept: usize,
-): f64 {
-  const keptT = kept, keptTr = kept == 0 ? 0 : kept + (<usize>lyapPairCacheSize(blockCount(n, t)) << 3);
-  prepareEstimate(n, t, tr, sign);
-  constantRhs(n, x);
-  alternatingRhs(n, xa);
-  if (!lyapTriangularMulti(3, n, t, c, x, xa, y, ye, xa, work, keptT, 1)) return -1;
-  let est = absSum(n * n, ye);
-  if (!isFinite(est)) return Infinity;
-  if (n == 1) return est;
-  const alt = absSum(n * n, xa);
-  est = iterate(n, t, tr, x, ye, flip, sign, work, keptT, keptTr, est);
-  if (!isFinite(est) || !isFinite(alt)) return Infinity;
-  const m: f64 = <f64>(n * (n + 1)) / 2;
-  return max(est, (2 * alt) / (3 * m));
-}
-
-/** Number of diagonal blocks of the quasi-triangular T (n x n, leading dimension n). */
-function blockCount(n: i32, t: usize): i32 {
   let nb = 0;
   for (let i = 0; i < n; nb++) i += i + 1 < n && ldd(t, (i + 1) * n + i) != 0 ? 2 : 1;
-  return nb;
-}
-
-/** sum |y_k| (k < len) as applyInverse forms it; Infinity when not finite. */
-function absSum(len: i32, y: usize): f64 {
-  let s: f64 = 0;
-  for (let k = 0; k < len; k++) s += abs(ldd(y, k));
-  return isFinite(s) ? s : Infinity;
-}
-
-/** tr <- J T^T J, no signs recorded. */
-function prepareEstimate(n: i32, t: usize, tr: usize, sign: usize): void {
+  const keptT = kept, keptTr = kept == 0 ? 0 : kept + (<usize>lyapPairCacheSize(nb) << 3);
   const nn = n * n;
+  const m: f64 = <f64>(n * (n + 1)) / 2;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) std(tr, nn - 1 - (j * n + i), ldd(t, i * n + j));
   memory.fill(sign, 0, <usize>nn);
-}
-
-/** x = (1/m) in the coordinates u (u_ii = X_ii, u_ij = 2 X_ij), m = n (n + 1) / 2. */
-function constantRhs(n: i32, x: usize): void {
-  const m: f64 = <f64>(n * (n + 1)) / 2;
+  // x = (1/m) in the coordinates u (u_ii = X_ii, u_ij = 2 X_ij)
   for (let i = 0; i < n; i++) {
     std(x, i * n + i, 1 / m);
     for (let j = i + 1; j < n; j++) {
@@ -1054,43 +802,9 @@ function constantRhs(n: i32, x: usize): void {
       std(x, j * n + i, 0.5 / m);
     }
   }
-}
-
-/** Higham's extra test vector, alternating in sign with a linear ramp, into x. */
-function alternatingRhs(n: i32, x: usize): void {
-  const m: f64 = <f64>(n * (n + 1)) / 2;
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    for (let jj = i; jj < n; jj++, k++) {
-      const v = (k % 2 == 0 ? 1.0 : -1.0) * (1 + <f64>k / (m - 1));
-      if (i == jj) std(x, i * n + i, v);
-      else {
-        std(x, i * n + jj, 0.5 * v);
-        std(x, jj * n + i, 0.5 * v);
-      }
-    }
-  }
-}
-
-/**
- * Hager's iteration after its first solve (y = L^-1 of the constant, est = sum |y|): gradients and unit vectors
- * until the signs repeat, the estimate stops growing or five iterations; the estimate so far (Infinity on failure).
- */
-function iterate(
-  n: i32,
-  t: usize,
-  tr: usize,
-  x: usize,
-  y: usize,
-  flip: usize,
-  sign: usize,
-  work: usize,
-  keptT: usize,
-  keptTr: usize,
-  first: f64,
-): f64 {
-  const nn = n * n;
-  let est = first;
+  let est = applyInverse(n, t, x, y, work, n, keptT, true);
+  if (!isFinite(est)) return Infinity;
+  if (n == 1) return est;
   updateSigns(n, y, sign);
   let j = gradient(n, tr, x, y, flip, sign, work, keptTr, true);
   if (j < 0) return Infinity;
@@ -1113,5 +827,19 @@ function iterate(
     if (j < 0) return Infinity;
     if (abs(ldd(y, last)) == abs(ldd(y, j)) || iter >= 5) break;
   }
-  return est;
+  // Higham's extra test vector, alternating in sign with a linear ramp
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let jj = i; jj < n; jj++, k++) {
+      const v = (k % 2 == 0 ? 1.0 : -1.0) * (1 + <f64>k / (m - 1));
+      if (i == jj) std(x, i * n + i, v);
+      else {
+        std(x, i * n + jj, 0.5 * v);
+        std(x, jj * n + i, 0.5 * v);
+      }
+    }
+  }
+  const alt = applyInverse(n, t, x, y, work, n, keptT, false);
+  if (!isFinite(alt)) return Infinity;
+  return max(est, (2 * alt) / (3 * m));
 }

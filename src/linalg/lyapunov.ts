@@ -569,14 +569,6 @@ const MAX_WORKSPACE_DOUBLES = 2 ** 28;
  * is copied in, 4 n^2 against O(n^3) work).
  */
 const RESIDENT_MAX_N = 160;
-/**
- * Orders below which the first solve of a solver also makes its condition estimate in one call of the kernels
- * (asm/lyapunov.ts lyapSolveAndEstimate: the estimate's two fixed right-hand sides solved in the same pass as the
- * solve's): the kernels' column-block solve, which runs below its blocked form's order (128).
- */
-const FUSED_ESTIMATE_MAX_N = 128;
-/** Doubles per order of the work of a solve that makes the estimate too (lyapTriangularMultiWork(n, 3) <= 8 n + 32). */
-const ESTIMATE_WORK_SLACK = 8;
 
 /** Real Schur form of A with Z and Z^T, blocks and eigenvalues: everything a Bartels-Stewart solve reuses. */
 class SchurLyapunovSolver implements LyapunovSolver {
@@ -676,7 +668,9 @@ class SchurLyapunovSolver implements LyapunovSolver {
       // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
       this.transformRightHandSide(f.zt, qs.data, w, c);
       const y = w; // W no longer needed
-      if (!this.solveTriangular(f, c, y)) throwSingularFromSpectrum(n, this.a);
+      if (!solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol)) {
+        throwSingularFromSpectrum(n, this.a);
+      }
       // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
       multiplyNTUnchecked(n, n, n, f.z, y, c);
       multiplyNTUnchecked(n, n, n, c, f.z, x, true);
@@ -708,7 +702,9 @@ class SchurLyapunovSolver implements LyapunovSolver {
       for (const q of qs) {
         symmetricPart(q, n, qs1);
         this.transformRightHandSide(f.zt, qs1, w, c);
-        if (!this.solveTriangular(f, c, y)) throwSingularFromSpectrum(n, this.a);
+        if (!solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol)) {
+          throwSingularFromSpectrum(n, this.a);
+        }
         // X_k = Z Y_k Z^T, added to the sum
         multiplyNTUnchecked(n, n, n, f.z, y, c);
         multiplyNTUnchecked(n, n, n, c, f.z, w, true);
@@ -727,61 +723,6 @@ class SchurLyapunovSolver implements LyapunovSolver {
       const total = finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
       return { total, parts };
     });
-  }
-
-  /**
-   * y <- the solution of T Y + Y T^T = c (c's upper triangle); false when a block pair is singular. While the
-   * condition estimate is still to be made (the first solve), below FUSED_ESTIMATE_MAX_N and with the kernels, the
-   * estimate is made in the same call (solveWithEstimate).
-   */
-  private solveTriangular(f: Factorisation, c: Float64Array, y: Float64Array): boolean {
-    const n = this.n;
-    if (Number.isNaN(this.inverseNormEstimate) && n >= 2 && n < FUSED_ESTIMATE_MAX_N) {
-      const solved = this.solveWithEstimate(f, c, y);
-      if (solved !== null) return solved;
-    }
-    return solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol);
-  }
-
-  /**
-   * The triangular solve and the condition estimate in one call of the kernels (asm/lyapunov.ts
-   * lyapSolveAndEstimate): the estimate's constant first and alternating last right-hand sides, which do not depend
-   * on its iteration, are solved in the same column-block pass as c, so that T's rows and the block pairs'
-   * factorisations serve three right-hand sides at once. The same numbers as the solve followed by inverseNorm, bit
-   * for bit. Null when the arrays are not in the kernels' memory (the caller then solves as before).
-   */
-  private solveWithEstimate(f: Factorisation, c: Float64Array, y: Float64Array): boolean | null {
-    const rt = wasm();
-    if (!rt || !inMemory(rt, f.t) || !inMemory(rt, c) || !inMemory(rt, y)) return null;
-    const n = this.n,
-      nn = n * n;
-    const x = scratch(nn),
-      ye = scratch(nn),
-      xa = scratch(nn),
-      flip = scratch(nn),
-      tr = scratch(nn),
-      sign = scratch(Math.ceil(nn / 8)),
-      work = scratch(rt.x.lyapTriangularMultiWork(n, 3));
-    const cacheDoubles = this.pairCacheDoubles();
-    const kept = cacheDoubles > 0 ? scratch(cacheDoubles) : null;
-    if (![x, ye, xa, flip, tr, sign, work].every((v) => inMemory(rt, v))) return null;
-    const estimate = rt.x.lyapSolveAndEstimate(
-      n,
-      addr(f.t),
-      addr(c),
-      addr(y),
-      addr(tr),
-      addr(x),
-      addr(ye),
-      addr(xa),
-      addr(flip),
-      addr(sign),
-      addr(work),
-      kept && inMemory(rt, kept) ? addr(kept) : 0,
-    );
-    if (estimate < 0) return false;
-    this.inverseNormEstimate = estimate;
-    return true;
   }
 
   /**
@@ -809,10 +750,9 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const n = this.n,
       nn = n * n;
     const own: Factorisation = { t: this.t, z: this.z, zt: this.zt, a: this.a, ycol: this.ycol };
-    // the condition estimate: its two iterates, T^T reversed, a flipped right-hand side, the alternating one of a
-    // first solve that makes the estimate too (5 n^2), n^2 sign bytes and that solve's work
+    // the condition estimate: its two iterates, T^T reversed, a flipped right-hand side (4 n^2) and n^2 sign bytes
     const estimate = Number.isNaN(this.inverseNormEstimate)
-      ? 5 * nn + Math.ceil(nn / 8) + ESTIMATE_WORK_SLACK * n + 64 + this.pairCacheDoubles()
+      ? 4 * nn + Math.ceil(nn / 8) + 2 + this.pairCacheDoubles()
       : 0;
     const rt = wasm();
     // T, Z, Z^T, A and the work already in the kernels' memory (a one-shot solve's workspace): no copies
@@ -1293,11 +1233,10 @@ export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {
       4 * nn +
       nn / 4 +
       64 + // solveChecked's arrays
-      5 * nn +
+      4 * nn +
       Math.ceil(nn / 8) +
-      ESTIMATE_WORK_SLACK * n +
-      64 +
-      pairCache + // the condition estimate's (as inKernelMemory sizes it)
+      2 +
+      pairCache + // the condition estimate's
       1024; // alignment of up to 64 views
     return withWorkspace(doubles, (ws) => new SchurLyapunovSolver(n, a.data, true, ws).solveChecked(q), 24);
   }

@@ -91,35 +91,6 @@ export interface WasmExports {
     work: number,
     mirror: number,
   ): number;
-  lyapTriangularMulti(
-    nr: number,
-    n: number,
-    t: number,
-    c0: number,
-    c1: number,
-    c2: number,
-    y0: number,
-    y1: number,
-    y2: number,
-    work: number,
-    kept: number,
-    mirror: number,
-  ): number;
-  lyapTriangularMultiWork(n: number, nr: number): number;
-  lyapSolveAndEstimate(
-    n: number,
-    t: number,
-    c: number,
-    y: number,
-    tr: number,
-    x: number,
-    ye: number,
-    xa: number,
-    flip: number,
-    sign: number,
-    work: number,
-    kept: number,
-  ): number;
   lyapEstimateWork(n: number): number;
   lyapInverseNormEstimate(
     n: number,
