@@ -4,7 +4,8 @@
  * count), each replica draws from its own random streams (seed, replica), and the result is the library's own
  * reduction of the blocks in order: the numbers `ness simulate` prints for the same model, options and seed. Live
  * estimates come from the runner's partial outputs (the batches completed so far in every replica); pause and
- * resume reach the workers between slices of steps (milliseconds); cancel terminates them.
+ * resume reach the workers between slices of steps (milliseconds), and onPaused reports when every worker has
+ * stopped (the progress shown then is final until resume); cancel terminates them.
  */
 import { planBlocks, prepareEnsemble } from "../../src/stochastic/ensemble.js";
 import { reduceBlocks, type Plan, type SimulationResult, type SimulationSpec } from "../../src/stochastic/run.js";
@@ -15,6 +16,8 @@ export interface RunCallbacks {
   /** Live estimates (null before the first completed batch), steps done and the total. */
   onUpdate(live: Estimate[] | null, done: number, total: number): void;
   onDone(result: SimulationResult): void;
+  /** After pause(): every worker has stopped; the estimates and steps done then (they stay so until resume()). */
+  onPaused(live: Estimate[] | null, done: number, total: number): void;
   onError(message: string): void;
 }
 
@@ -27,6 +30,7 @@ export class PageSimulation {
   private readonly partial = new Map<number, PartialBlock>();
   private done = 0;
   private stopped = false;
+  private quiet = false;
 
   /** Prepares the plan in the page first: a bad option or model is refused here with the library's message. */
   constructor(
@@ -43,7 +47,15 @@ export class PageSimulation {
           name: "ness-simulation",
         }),
       workers,
-      { onPartial: (b) => this.partial.set(b.first, b), partialMs: 200 },
+      {
+        onPartial: (b) => this.partial.set(b.first, b),
+        partialMs: 200,
+        onPaused: () => {
+          if (this.stopped || !this.runner.paused) return;
+          this.quiet = true;
+          this.cb.onPaused(this.live(), this.done, this.total);
+        },
+      },
     );
     let lastUpdate = 0;
     this.runner(spec, planBlocks(this.plan), {
@@ -95,8 +107,14 @@ export class PageSimulation {
     return reduceBatches(all, K, 1, this.plan.estimands);
   }
 
+  /** Pause asked for (the workers may still be finishing their slices: see `quiet`). */
   get paused(): boolean {
     return this.runner.paused;
+  }
+
+  /** Paused and confirmed by every worker: nothing changes until resume(). */
+  get pausedQuiet(): boolean {
+    return this.quiet && this.runner.paused;
   }
 
   pause(): void {
@@ -104,6 +122,7 @@ export class PageSimulation {
   }
 
   resume(): void {
+    this.quiet = false;
     this.runner.resume();
   }
 

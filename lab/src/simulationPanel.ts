@@ -244,13 +244,26 @@ export function simulationPanel(
               const u = pendingUpdate;
               if (!u || !sim.running) return;
               progress.value = u.done / u.total;
-              state.textContent = `${sim.paused ? "paused" : "running"}: ${Math.round((100 * u.done) / u.total)}% of ${u.total} steps`;
+              state.textContent = `${sim.pausedQuiet ? "paused" : sim.paused ? "pausing" : "running"}: ${Math.round((100 * u.done) / u.total)}% of ${u.total} steps`;
               if (u.live) {
                 const live = withExact(u.live);
                 show(live, false);
                 record(u.done, live, false);
               }
             }, 250);
+          },
+          onPaused: (live, done, total) => {
+            // Every worker has stopped: draw the final state of the pause now (no update comes until resumed).
+            if (updateTimer !== null) clearTimeout(updateTimer);
+            updateTimer = null;
+            pendingUpdate = null;
+            progress.value = done / total;
+            state.textContent = `paused: ${Math.round((100 * done) / total)}% of ${total} steps`;
+            if (live) {
+              const shown = withExact(live);
+              show(shown, false);
+              record(done, shown, false);
+            }
           },
           onDone: (raw) => {
             const result = verifySimulation(raw, reference);
@@ -284,9 +297,14 @@ export function simulationPanel(
   });
   pause.addEventListener("click", () => {
     if (!current) return;
-    if (current.paused) current.resume();
-    else current.pause();
-    state.textContent = current.paused ? "paused" : "running";
+    // "pausing" until every worker has stopped (onPaused then shows "paused: ..." with the final progress).
+    if (current.paused) {
+      current.resume();
+      state.textContent = "running";
+    } else {
+      state.textContent = "pausing";
+      current.pause();
+    }
     buttons(true);
   });
   cancel.addEventListener("click", () => {

@@ -2577,6 +2577,9 @@ function adaptiveQuadrature(
  * wanted neighbours' panels span them.
  * Then the tail.
  */
+/** The initial linear panels one broad peak may ask for (modePanels). */
+const BROAD_PEAK_PANELS = 4096;
+
 function modePanels(
   modes: ModeData,
   top: number,
@@ -2637,7 +2640,10 @@ function modePanels(
     }
     if (!keep[k]) continue;
     if (!(width < 0.25 * Math.min(halfL, halfR))) {
-      density += (halfL + halfR) / width;
+      // At most BROAD_PEAK_PANELS from one peak: a broad peak far from its neighbours (a half-gap 10^10 of its
+      // widths, beside a stiff or light site) asked for one panel per two half-widths of the whole gap, 10^10 panels
+      // (gigabytes before the first evaluation); its tail is smooth, left to the adaptive splitting.
+      density += Math.min((halfL + halfR) / width, BROAD_PEAK_PANELS);
       continue;
     }
     linearTo(c - halfL);

@@ -13,7 +13,7 @@
  * A coordinator that crashes leaves jobs and rows in Redis: `ness sweep --resume` first moves the rows, then adds the
  * jobs still missing (those still queued are not added twice).
  */
-import { Queue, Worker, type Job } from "bullmq";
+import { Queue, WaitingError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { SweepError } from "../errors.js";
 import type { StoredPoint } from "../io/sweepStore.js";
@@ -21,11 +21,13 @@ import type { SweepTask } from "../sweep/spec.js";
 import type { PointJob } from "../workers/sweepPoints.js";
 
 export const QUEUE_NAME = "ness-sweep";
-const PREFIX = "ness";
-const taskKey = (id: string) => `${PREFIX}:sweep:${id}:task`;
+/** The prefix of every key (BullMQ's and the sweeps' own). */
+export const PREFIX = "ness";
+/** The key of a sweep's task (what its jobs compute), stored by the coordinator. */
+export const taskKey = (id: string) => `${PREFIX}:sweep:${id}:task`;
 const resultsKey = (id: string) => `${PREFIX}:sweep:${id}:results`;
 
-interface JobData extends PointJob {
+export interface JobData extends PointJob {
   sweepId: string;
 }
 
@@ -188,31 +190,64 @@ async function collectFailed(queue: Queue, sweepId: string, o: CoordinatorOption
 export interface WorkerOptions {
   concurrency: number;
   lockSeconds: number;
+  /** How long Redis may be unreachable before the worker gives up (ms). */
+  redisTimeoutMs: number;
   /** Computes one point (in a worker thread); returns its row. */
   compute(sweepId: string, task: SweepTask, job: PointJob): Promise<StoredPoint>;
   log(line: string): void;
 }
 
-/** A queue worker: pulls jobs until closed. */
-export function startWorker(url: string, o: WorkerOptions): { close(): Promise<void> } {
+/** A running queue worker. */
+export interface QueueWorker {
+  /**
+   * Stops taking jobs and waits up to `graceMs` for the points in hand to finish and be delivered; points still
+   * running then go back to the queue's wait list (BullMQ's moveToWait: no attempt used), each given at most
+   * `releaseMs`; the connections are closed in any case. Resolves within about graceMs + releaseMs.
+   */
+  close(graceMs: number, releaseMs?: number): Promise<void>;
+  /** Resolves with a one-line reason when Redis has not answered for `redisTimeoutMs` (the worker is then useless). */
+  readonly lost: Promise<string>;
+}
+
+/** The worker's Redis health check period (ms): a PING with this deadline, when the client is connected. */
+const HEALTH_MS = 1000;
+
+/** A queue worker: pulls jobs until closed, or until Redis is lost for `redisTimeoutMs`. */
+export function startWorker(url: string, o: WorkerOptions): QueueWorker {
   const redis = client(url);
   const tasks = new Map<string, SweepTask>();
   const connection = client(url);
+  // Raised when a stop's grace period ends: the jobs in hand go back to the queue instead of waiting for them.
+  let releaseNow: (() => void) | null = null;
+  const release = new Promise<void>((resolve) => (releaseNow = resolve));
+  let releaseMs = 3000;
   const worker = new Worker<JobData>(
     QUEUE_NAME,
-    async (job) => {
-      const { sweepId } = job.data;
-      let task = tasks.get(sweepId);
-      if (!task) {
-        const text = await redis.get(taskKey(sweepId));
-        // The coordinator finished (or gave up) and removed its task: nothing to do for this job.
-        if (text === null) return;
-        task = JSON.parse(text) as SweepTask;
-        tasks.clear();
-        tasks.set(sweepId, task);
-      }
-      const row = await o.compute(sweepId, task, { key: job.data.key, index: job.data.index, values: job.data.values });
-      await redis.hset(resultsKey(sweepId), job.data.key, JSON.stringify(row));
+    async (job, token) => {
+      const work = (async () => {
+        const { sweepId } = job.data;
+        let task = tasks.get(sweepId);
+        if (!task) {
+          const text = await redis.get(taskKey(sweepId));
+          // The coordinator finished (or gave up) and removed its task: nothing to do for this job.
+          if (text === null) return;
+          task = JSON.parse(text) as SweepTask;
+          tasks.clear();
+          tasks.set(sweepId, task);
+        }
+        const row = await o.compute(sweepId, task, {
+          key: job.data.key,
+          index: job.data.index,
+          values: job.data.values,
+        });
+        await redis.hset(resultsKey(sweepId), job.data.key, JSON.stringify(row));
+      })();
+      work.catch(() => undefined); // a point abandoned below may still fail (its worker thread destroyed)
+      const released = await Promise.race([work.then(() => false), release.then(() => true)]);
+      if (!released) return;
+      // Stopping: hand the job back (its lock released, no attempt counted), as BullMQ documents for moveToWait.
+      await deadline(job.moveToWait(token), releaseMs, "moveToWait").catch(() => undefined);
+      throw new WaitingError();
     },
     {
       connection,
@@ -225,9 +260,47 @@ export function startWorker(url: string, o: WorkerOptions): { close(): Promise<v
   );
   worker.on("error", () => undefined);
   worker.on("failed", (job, err) => o.log(`job ${job?.id ?? "?"} failed: ${err.message}`));
+
+  // Redis health: a PING every HEALTH_MS while connected; no answer (or no connection) for redisTimeoutMs is a loss.
+  let stopped = false;
+  let healthTimer: NodeJS.Timeout | undefined;
+  const lost = new Promise<string>((resolve) => {
+    let lastOk = Date.now();
+    const check = async () => {
+      if (stopped) return;
+      if (redis.status === "ready") {
+        try {
+          await deadline(redis.ping(), HEALTH_MS, "ping");
+          lastOk = Date.now();
+        } catch {
+          // counted below
+        }
+      }
+      if (stopped) return;
+      if (Date.now() - lastOk >= o.redisTimeoutMs) {
+        resolve(
+          `lost the connection to Redis at ${url} (no answer for ${Math.round(o.redisTimeoutMs / 1000)} s, ` +
+            `--redis-timeout); the worker stopped: the points it had in hand return to the queue after ` +
+            `--lock-seconds`,
+        );
+        return;
+      }
+      healthTimer = setTimeout(() => void check(), HEALTH_MS);
+    };
+    healthTimer = setTimeout(() => void check(), HEALTH_MS);
+  });
+
+  const timer = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
   return {
-    async close() {
-      await worker.close();
+    lost,
+    async close(graceMs: number, release = 3000) {
+      stopped = true;
+      clearTimeout(healthTimer);
+      releaseMs = release;
+      const closing = worker.close().catch(() => undefined);
+      await Promise.race([closing, timer(graceMs)]);
+      releaseNow?.();
+      await Promise.race([closing, timer(release + 500)]);
       connection.disconnect();
       redis.disconnect();
     },

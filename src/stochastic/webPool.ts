@@ -2,8 +2,10 @@
  * Replicas on browser Web Workers: a BlockRunner that sends each block of an ensemble (a simulation, an SDE, a
  * Langevin problem: ensemble.ts) to a pool of workers running webWorker.ts. As with Node's worker threads, blocks are
  * fixed by the replica count and reduced in order, so the result is the same for any number of workers.
- * Cancellation terminates the workers; pause() and resume() reach them between slices of steps (milliseconds); with
- * `onPartial`, the blocks' outputs so far arrive while they run (a live view: the lab's simulation panel).
+ * Cancellation terminates the workers; pause() and resume() reach them between slices of steps (milliseconds), and
+ * `onPaused` is called once every worker has confirmed that it stopped (no progress or outputs arrive after it until
+ * resume()); with `onPartial`, the blocks' outputs so far arrive while they run (a live view: the lab's simulation
+ * panel).
  */
 import { ModelError, NessError } from "../errors.js";
 import type { BlockResult, BlockRunner } from "./ensemble.js";
@@ -34,6 +36,11 @@ export interface WebWorkerRunnerOptions {
   onPartial?: (block: PartialBlock) => void;
   /** Interval of partial outputs (milliseconds, default 200). */
   partialMs?: number;
+  /**
+   * Called after pause() once every live worker has replied that it stopped (at once when none is live): from then
+   * on, until resume(), no progress, partial output or result arrives.
+   */
+  onPaused?: () => void;
 }
 
 /** A BlockRunner on Web Workers that can also pause and resume every run it has in flight. */
@@ -48,6 +55,7 @@ type Reply =
   | { type: "progress"; steps: number }
   | ({ type: "partial" } & PartialBlock)
   | { type: "result"; result: BlockResult }
+  | { type: "paused"; seq: number }
   | { type: "error"; name: string; message: string };
 
 let counter = 0;
@@ -72,6 +80,16 @@ export function webWorkerRunner(
 ): WebWorkerRunner {
   const live = new Set<WorkerLike>();
   let paused = false;
+  // The current pause's number, the workers that confirmed it, and whether onPaused was called for it.
+  let pauseSeq = 0;
+  const confirmed = new Set<WorkerLike>();
+  let reported = false;
+  const checkPaused = () => {
+    if (!paused || reported) return;
+    for (const w of live) if (!confirmed.has(w)) return;
+    reported = true;
+    options.onPaused?.();
+  };
   const partialMs = options.onPartial ? (options.partialMs ?? 200) : undefined;
   const runner: BlockRunner = (spec, blocks, hooks) =>
     new Promise<BlockResult[]>((resolve, reject) => {
@@ -79,12 +97,14 @@ export function webWorkerRunner(
       const pool = Array.from({ length: Math.max(1, Math.min(workers, blocks.length)) }, () => {
         const w = createWorker();
         live.add(w);
-        if (paused) w.postMessage({ type: "pause" });
+        if (paused) w.postMessage({ type: "pause", seq: pauseSeq });
         return w;
       });
       const end = (w: WorkerLike) => {
         live.delete(w);
+        confirmed.delete(w);
         w.terminate();
+        checkPaused();
       };
       const results: BlockResult[] = [];
       let next = 0,
@@ -110,7 +130,10 @@ export function webWorkerRunner(
         w.onmessage = (ev) => {
           const m = ev.data as Reply;
           if (failed) return;
-          if (m.type === "progress") hooks.onProgress?.(m.steps);
+          if (m.type === "paused") {
+            if (paused && m.seq === pauseSeq) confirmed.add(w);
+            checkPaused();
+          } else if (m.type === "progress") hooks.onProgress?.(m.steps);
           else if (m.type === "partial") {
             const { first, count, index, steps, outputs } = m;
             options.onPartial?.({ first, count, index, steps, outputs });
@@ -131,13 +154,19 @@ export function webWorkerRunner(
   return Object.defineProperties(runner, {
     pause: {
       value: () => {
+        if (paused) return;
         paused = true;
-        for (const w of live) w.postMessage({ type: "pause" });
+        pauseSeq++;
+        confirmed.clear();
+        reported = false;
+        for (const w of live) w.postMessage({ type: "pause", seq: pauseSeq });
+        checkPaused();
       },
     },
     resume: {
       value: () => {
         paused = false;
+        confirmed.clear();
         for (const w of live) w.postMessage({ type: "resume" });
       },
     },

@@ -1,8 +1,10 @@
 /**
  * Browser Web Worker entry for the stochastic engine (no Node imports). Bundle it as a module worker and hand the
  * constructor to webWorkerRunner (webPool.ts). Protocol:
- *   in:  a block task { runId, spec, first, count, partialMs? } | { type: "pause" } | { type: "resume" }
+ *   in:  a block task { runId, spec, first, count, partialMs? } | { type: "pause", seq? } | { type: "resume" }
  *   out: { type: "progress", steps } after every slice of steps;
+ *        { type: "paused", seq } once the worker has stopped after the pause message `seq`: nothing more is posted
+ *          until it is resumed (sent at once by an idle worker, by a running one when its block waits);
  *        { type: "partial", first, count, index, steps, outputs } at most every partialMs (when given): the block's
  *          outputs so far (replicas before `index` complete, replica `index` of the block `steps` steps in);
  *        then { type: "result", result } or { type: "error", name, message }.
@@ -29,7 +31,7 @@ export interface WebBlockTask {
   partialMs?: number;
 }
 
-export type WebWorkerMessage = WebBlockTask | { type: "pause" } | { type: "resume" };
+export type WebWorkerMessage = WebBlockTask | { type: "pause"; seq?: number } | { type: "resume" };
 
 interface WorkerScope {
   onmessage: ((ev: { data: WebWorkerMessage }) => void) | null;
@@ -40,6 +42,15 @@ const scope = globalThis as unknown as WorkerScope;
 let cached: { runId: string; plan: PreparedEnsemble } | null = null;
 let paused = false;
 let wake: (() => void) | null = null;
+/** The latest pause message's number, whether its "paused" reply was sent, and whether a block is running. */
+let pauseSeq = 0;
+let acked = true;
+let busy = false;
+const ackPause = () => {
+  if (acked) return;
+  acked = true;
+  scope.postMessage({ type: "paused", seq: pauseSeq });
+};
 
 /** A macrotask through a MessageChannel (not clamped as nested timers are): lets pause/resume messages in. */
 const channel = typeof MessageChannel === "function" ? new MessageChannel() : null;
@@ -53,6 +64,10 @@ const yieldToEvents = () =>
   });
 
 async function run(task: WebBlockTask): Promise<void> {
+  busy = true;
+  // A block handed over while paused (the previous one ended meanwhile) starts only when resumed.
+  if (paused) ackPause();
+  while (paused) await new Promise<void>((resolve) => (wake = resolve));
   if (!cached || cached.runId !== task.runId) cached = { runId: task.runId, plan: prepareEnsemble(task.spec) };
   let lastYield = performance.now(),
     lastPartial = lastYield;
@@ -74,6 +89,7 @@ async function run(task: WebBlockTask): Promise<void> {
       if (now - lastYield < 30 && !paused) return;
       lastYield = now;
       await yieldToEvents();
+      if (paused) ackPause(); // every message of the slices before this one is posted: it is quiet now
       while (paused) await new Promise<void>((resolve) => (wake = resolve));
     },
   });
@@ -82,15 +98,24 @@ async function run(task: WebBlockTask): Promise<void> {
 
 scope.onmessage = (ev) => {
   const m = ev.data;
-  if (m.type === "pause") paused = true;
-  else if (m.type === "resume") {
+  if (m.type === "pause") {
+    paused = true;
+    pauseSeq = m.seq ?? 0;
+    acked = false;
+    if (!busy) ackPause(); // no block running: nothing will be posted until resumed
+  } else if (m.type === "resume") {
     paused = false;
     wake?.();
     wake = null;
   } else {
-    void run(m).catch((err: unknown) => {
-      const e = err as Error;
-      scope.postMessage({ type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message });
-    });
+    void run(m)
+      .catch((err: unknown) => {
+        const e = err as Error;
+        scope.postMessage({ type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message });
+      })
+      .finally(() => {
+        busy = false;
+        if (paused) ackPause(); // a pause that arrived while the block's last slice ran
+      });
   }
 };

@@ -350,11 +350,21 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
       () => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > 0,
     );
     await page.getByRole("button", { name: "Pause" }).click();
-    await page.waitForTimeout(800); // messages in flight land (the page redraws every 250 ms)
+    // The page says "paused" once every worker has confirmed that it stopped (before: "pausing"); from then on the
+    // progress must not move. The wait is on that event, with a bound far above its usual milliseconds.
+    await page.waitForFunction(
+      () => /^paused: \d+% of \d+ steps$/.test(document.querySelector("#sim-state")!.textContent!),
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
     const p1 = await page.locator("#sim-progress").evaluate((e) => (e as HTMLProgressElement).value);
-    await page.waitForTimeout(400);
+    expect(p1).toBeGreaterThan(0);
+    await page.waitForTimeout(600); // longer than two of the page's redraw periods (250 ms) and the workers' slices
     const p2 = await page.locator("#sim-progress").evaluate((e) => (e as HTMLProgressElement).value);
     expect(p2).toBe(p1);
+    expect(await page.locator("#sim-state").textContent()).toMatch(/^paused: /);
     await page.getByRole("button", { name: "Resume" }).click();
     await page.waitForFunction(
       (p) => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > p,

@@ -117,4 +117,53 @@ describe("Web Worker runner", () => {
       simulate(bad, { dt: 0.5 }, { ...options, time: 100 }, { runner: webWorkerRunner(fakeWorker, 2) }),
     ).rejects.toThrow(/blew up/);
   });
+
+  it("reports paused once every worker has confirmed the current pause (stale confirmations do not count)", async () => {
+    // Stand-in workers that hold their block and answer a pause only when told to (as webWorker.ts does when its
+    // block reaches the end of a slice).
+    const made: { w: WorkerLike; pauses: number[] }[] = [];
+    const holdingWorker = (): WorkerLike => {
+      const entry = { w: null as unknown as WorkerLike, pauses: [] as number[] };
+      entry.w = {
+        onmessage: null,
+        terminate: () => undefined,
+        postMessage(message: unknown) {
+          const m = message as { type?: string; seq?: number };
+          if (m.type === "pause") entry.pauses.push(m.seq!);
+        },
+      };
+      made.push(entry);
+      return entry.w;
+    };
+    let reported = 0;
+    const runner = webWorkerRunner(holdingWorker, 2, { onPaused: () => reported++ });
+    const spec = simulationSpec(model, { dt: 0.01 }, options);
+    void runner(
+      spec,
+      [
+        { first: 0, count: 2 },
+        { first: 2, count: 3 },
+      ],
+      {},
+    ).catch(() => undefined);
+    expect(made).toHaveLength(2);
+    const confirm = (i: number, seq: number) => made[i].w.onmessage!({ data: { type: "paused", seq } });
+    runner.pause();
+    expect(made.map((m) => m.pauses)).toEqual([[1], [1]]);
+    confirm(0, 1);
+    expect(reported).toBe(0); // one worker may still post progress
+    confirm(1, 1);
+    expect(reported).toBe(1);
+    runner.resume();
+    runner.pause();
+    confirm(0, 1); // a late reply to the first pause
+    confirm(1, 2);
+    expect(reported).toBe(1);
+    confirm(0, 2);
+    expect(reported).toBe(2);
+    // Paused with no worker alive: reported at once.
+    const idle = webWorkerRunner(holdingWorker, 2, { onPaused: () => reported++ });
+    idle.pause();
+    expect(reported).toBe(3);
+  });
 });

@@ -1,11 +1,18 @@
 // Distributed sweeps on a real redis-server (test/helpers/redis.ts): the queue path stores exactly what a local
-// sweep stores, whatever happens to workers, the coordinator or Redis. Runs bin/ness.js processes (needs dist/).
+// sweep stores, whatever happens to workers, the coordinator or Redis; a worker stops promptly on SIGTERM/SIGINT
+// (a point in hand goes back to the queue) and gives up in one line when Redis is gone. Runs bin/ness.js processes
+// (needs dist/); every process a test starts is stopped after it (afterEach), also when the test fails.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readSweepSpec } from "../../src/cli/commands/sweepRun.js";
 import { SweepStore } from "../../src/io/sweepStore.js";
+import { PREFIX, QUEUE_NAME, taskKey, type JobData } from "../../src/queue/sweepQueue.js";
+import { prepareSweep } from "../../src/sweep/evaluate.js";
 import { runCli } from "../helpers/cli.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 
@@ -41,6 +48,9 @@ interface Proc {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
+/** Every process started by ness() and not yet reaped. */
+const started = new Set<Proc>();
+
 function ness(...args: string[]): Proc {
   const proc = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "",
@@ -50,8 +60,35 @@ function ness(...args: string[]): Proc {
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
     (resolve) => proc.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { proc, done };
+  const p = { proc, done };
+  started.add(p);
+  void done.then(() => started.delete(p));
+  return p;
 }
+
+const running = (p: Proc) => p.proc.exitCode === null && p.proc.signalCode === null;
+
+/** Stops every process still running (SIGTERM, then SIGKILL after 20 s) and waits until each has exited. */
+async function reap(): Promise<void> {
+  const left = [...started].filter(running);
+  for (const p of left) p.proc.kill("SIGTERM");
+  await Promise.all(
+    left.map(async (p) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([p.done, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
+      clearTimeout(timer);
+      if (running(p)) {
+        p.proc.kill("SIGKILL");
+        await p.done;
+      }
+    }),
+  );
+  started.clear();
+}
+
+// After every test, before the describe blocks' afterAll stops their redis-server: a worker left running by a test
+// that failed half-way would otherwise outlive its Redis.
+afterEach(reap);
 
 function stored(out: string): { rows: number; byKey: Map<string, Record<string, number>> } {
   const s = SweepStore.openExisting(path.join(dir, out));
@@ -112,7 +149,10 @@ beforeAll(async () => {
   expect(reference.size).toBe(200);
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await reap();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("ness sweep --queue (real redis-server)", () => {
   let redis: TestRedis;
@@ -244,6 +284,108 @@ describe("Redis restarted mid-sweep (persistence on)", () => {
       expect(again.code).toBe(0);
       expectSameAsLocal("d");
       await stopWorkers(ws);
+    } finally {
+      await redis.dispose();
+    }
+  });
+});
+
+/** Resolves when `p`'s stderr matches `re` (or rejects when it exits first or after `seconds`). */
+async function stderrMatches(p: Proc, re: RegExp, seconds = 60): Promise<void> {
+  let text = "";
+  p.proc.stderr!.on("data", (d) => (text += d));
+  await until(
+    `stderr matching ${re}`,
+    () => {
+      if (!running(p)) throw new Error(`exited before printing ${re}: ${text}`);
+      return re.test(text);
+    },
+    seconds,
+  );
+}
+
+/** Resolves with the process's exit and the seconds it took from now (rejects after `seconds`). */
+async function exitWithin(p: Proc, seconds: number): Promise<{ code: number | null; stderr: string; took: number }> {
+  const t0 = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const r = await Promise.race([
+    p.done,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`still running after ${seconds} s`)), seconds * 1000)),
+    ),
+  ]).finally(() => clearTimeout(timer));
+  return { code: r.code, stderr: r.stderr, took: (Date.now() - t0) / 1000 };
+}
+
+// The bounds below are far above what the worker documents (exit within about 5-10 s after a signal, within
+// --redis-timeout after Redis is gone) so that a loaded machine cannot fail them, and far below what the defect
+// they guard against did (a worker that never exited).
+describe("ness worker stops", () => {
+  const WAITING = /waiting for sweep points on redis:\/\/127\.0\.0\.1:\d+/;
+
+  it("gives up with one line, exit 1, when its Redis is gone for --redis-timeout", async () => {
+    const redis = await startRedis();
+    try {
+      const w = ness("worker", "--queue", redis.url, "--workers", "1", "--redis-timeout", "2");
+      await stderrMatches(w, WAITING);
+      await redis.stop();
+      const r = await exitWithin(w, 60);
+      expect(r.code).toBe(1);
+      const lines = r.stderr.split("\n").filter((l) => l !== "");
+      expect(lines, r.stderr).toHaveLength(2); // the start line, then the reason
+      expect(lines[0]).toMatch(WAITING);
+      expect(lines[1]).toMatch(
+        /^ness: lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ \(no answer for 2 s, --redis-timeout\); the worker stopped/,
+      );
+    } finally {
+      await redis.dispose();
+    }
+  });
+
+  it("SIGTERM with a point in hand: exits 143 and the point goes back to the queue, no attempt spent", async () => {
+    const redis = await startRedis();
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue<JobData>(QUEUE_NAME, { connection, prefix: PREFIX });
+    try {
+      // A point of minutes (a long simulation), put on the queue as the coordinator does, without a coordinator.
+      const long = path.join(dir, "long.yaml");
+      writeFileSync(long, SPEC.replace("time: 10,", "time: 1e7,"));
+      const { task } = prepareSweep(readSweepSpec(long), long);
+      await connection.set(taskKey("stop"), JSON.stringify(task));
+      await queue.add("point", { sweepId: "stop", key: "k", index: 0, values: [10] }, { jobId: "stop-k", attempts: 3 });
+      // --lock-seconds 120: the old bound on a stop (a lock plus a second) is far above the one tested here.
+      const w = ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "120");
+      await stderrMatches(w, WAITING);
+      const end = Date.now() + 60_000;
+      while ((await queue.getJobState("stop-k")) !== "active") {
+        if (Date.now() > end) throw new Error("the worker did not take the point");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      w.proc.kill("SIGTERM");
+      const r = await exitWithin(w, 40);
+      expect(r.code).toBe(143);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^ness: worker stopped by SIGTERM/);
+      expect(await queue.getJobState("stop-k")).toBe("waiting");
+      const job = await queue.getJob("stop-k");
+      expect(job!.attemptsMade).toBe(0);
+      // Nothing was delivered for it.
+      expect(await connection.hlen(`${PREFIX}:sweep:stop:results`)).toBe(0);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      await redis.dispose();
+    }
+  });
+
+  it("SIGINT when idle: exits 130 at once", async () => {
+    const redis = await startRedis();
+    try {
+      const w = ness("worker", "--queue", redis.url, "--workers", "1");
+      await stderrMatches(w, WAITING);
+      w.proc.kill("SIGINT");
+      const r = await exitWithin(w, 30);
+      expect(r.code).toBe(130);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^ness: worker stopped by SIGINT/);
     } finally {
       await redis.dispose();
     }

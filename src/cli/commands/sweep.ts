@@ -27,7 +27,7 @@ export function sweepCommand(): Command {
     .action(async (file: string, o) => (await import("./sweepRun.js")).runSweep(file, o));
 }
 
-/** `ness worker --queue URL`: computes sweep points from the queue until stopped. */
+/** `ness worker --queue URL`: computes sweep points from the queue until stopped (a signal, or Redis lost). */
 export function workerCommand(): Command {
   return new Command("worker")
     .description("compute points of sweeps run with `ness sweep --queue URL` (any number of workers, on any machines)")
@@ -36,6 +36,10 @@ export function workerCommand(): Command {
     .option(
       "--lock-seconds <s>",
       "a point whose worker stops answering for this long is given to another worker (default 30)",
+    )
+    .option(
+      "--redis-timeout <seconds>",
+      "stop with one line (exit 1) when Redis does not answer for this long (default 60)",
     )
     .action(async (o) => (await import("./sweepRun.js")).runWorker(o));
 }

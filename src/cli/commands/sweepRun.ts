@@ -198,11 +198,26 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
   }
 }
 
-/** `ness worker --queue URL`: computes sweep points from the queue until stopped. */
-export async function runWorker(o: { queue?: string; workers?: string; lockSeconds?: string }): Promise<void> {
+/** After SIGINT/SIGTERM, how long `ness worker` waits for the points in hand before handing them back (ms). */
+export const WORKER_GRACE_MS = 5000;
+/** The bound on handing one point back to the queue, and on closing the worker threads (ms). */
+const WORKER_RELEASE_MS = 2000;
+
+/**
+ * `ness worker --queue URL`: computes sweep points from the queue until stopped by a signal (exit 130/143 after the
+ * points in hand, at most WORKER_GRACE_MS, then those still running go back to the queue), or until Redis has not
+ * answered for --redis-timeout seconds (one line, exit 1).
+ */
+export async function runWorker(o: {
+  queue?: string;
+  workers?: string;
+  lockSeconds?: string;
+  redisTimeout?: string;
+}): Promise<void> {
   if (o.queue === undefined) throw new ModelError("--queue is required (redis://HOST:PORT)");
   const concurrency = numberOption(o.workers, "--workers", { integer: true, min: 1, max: 1024 }) ?? defaultWorkers();
   const lockSeconds = numberOption(o.lockSeconds ?? "30", "--lock-seconds", { min: 1, max: 86400 })!;
+  const redisTimeout = numberOption(o.redisTimeout ?? "60", "--redis-timeout", { min: 1, max: 86400 })!;
   await checkRedis(o.queue);
   exitOnSignal(false); // this command stops on a signal itself (below), after the points in hand
   const here = new URL(import.meta.url);
@@ -215,6 +230,7 @@ export async function runWorker(o: { queue?: string; workers?: string; lockSecon
   const worker = startWorker(o.queue, {
     concurrency,
     lockSeconds,
+    redisTimeoutMs: redisTimeout * 1000,
     compute: async (sweepId, task, job) => {
       const r = (await pool.run({ sweepId, task, jobs: [job] } satisfies ChunkTask)) as ChunkReply;
       if (!r.ok) throw new Error(r.message);
@@ -225,20 +241,38 @@ export async function runWorker(o: { queue?: string; workers?: string; lockSecon
   process.stderr.write(
     `ness worker: ${hostname()}:${process.pid} waiting for sweep points on ${o.queue} (${concurrency} at once)\n`,
   );
-  const signal = await new Promise<"SIGINT" | "SIGTERM">((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
-  process.stderr.write(`ness worker: ${signal}: finishing the points in hand (a second signal stops at once)\n`);
+  const handlers: Record<"SIGINT" | "SIGTERM", () => void> = { SIGINT: () => {}, SIGTERM: () => {} };
+  const stop = await Promise.race([
+    new Promise<{ signal: "SIGINT" | "SIGTERM" }>((resolve) => {
+      handlers.SIGINT = () => resolve({ signal: "SIGINT" });
+      handlers.SIGTERM = () => resolve({ signal: "SIGTERM" });
+      process.once("SIGINT", handlers.SIGINT);
+      process.once("SIGTERM", handlers.SIGTERM);
+    }),
+    worker.lost.then((reason) => ({ reason })),
+  ]);
+  process.removeListener("SIGINT", handlers.SIGINT);
+  process.removeListener("SIGTERM", handlers.SIGTERM);
+  // Whatever happens below, the process ends: nothing (a reconnecting client, a worker thread) may keep it alive.
+  const code = "signal" in stop ? SIGNAL_EXIT[stop.signal] : 1;
+  const bound = WORKER_GRACE_MS + 3 * WORKER_RELEASE_MS + 1000;
+  setTimeout(() => process.exit(code), bound).unref();
+  if ("signal" in stop)
+    process.stderr.write(
+      `ness worker: ${stop.signal}: finishing the points in hand for up to ${WORKER_GRACE_MS / 1000} s ` +
+        `(a second signal stops at once)\n`,
+    );
   const now = (s: "SIGINT" | "SIGTERM") => () => process.exit(SIGNAL_EXIT[s]);
   process.once("SIGINT", now("SIGINT"));
   process.once("SIGTERM", now("SIGTERM"));
-  // Redis may be gone: do not wait for it longer than a lock (the queue gives unfinished points to others).
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([worker.close(), new Promise((r) => (timer = setTimeout(r, lockSeconds * 1000 + 1000)))]);
-  clearTimeout(timer);
-  await pool.destroy();
-  throw new Interrupted(signal, `worker stopped by ${signal} (the points it had finished are delivered)`);
+  // Redis lost: nothing can be delivered; the jobs in hand return to the queue when their locks expire.
+  await worker.close("signal" in stop ? WORKER_GRACE_MS : 0, WORKER_RELEASE_MS);
+  await Promise.race([pool.destroy(), new Promise((r) => setTimeout(r, WORKER_RELEASE_MS).unref())]);
+  if ("reason" in stop) throw new SweepError(stop.reason);
+  throw new Interrupted(
+    stop.signal,
+    `worker stopped by ${stop.signal} (the points it had finished are delivered; the others went back to the queue)`,
+  );
 }
 
 /**

@@ -419,9 +419,22 @@ export function energyCorrelations(chain: Chain, options: { pair?: [number, numb
     result.noiseCurvature = B[0] - 2 * B[1] + B[2];
     if (model.conjugate) result.bound = correlationBound(chain, result);
   }
-  if (M === 1 && model.conjugate) result.single = singleSubsystem(chain, result);
+  // An exclusion-process reservoir at density 0 or 1 (empty or full) has an infinite conjugate variable beta: the
+  // M = 1 closed form and eq. 4's condition, which need finite beta differences, are then left out, with a warning.
+  const infinite = (v: number) => model.conjugate !== undefined && !Number.isFinite(model.conjugate(v));
+  const leftOut: string[] = [];
+  if (M === 1 && model.conjugate) {
+    if ([chain.left, x[0], chain.right].some(infinite)) leftOut.push("the M = 1 closed form");
+    else result.single = singleSubsystem(chain, result);
+  }
   const condition = thirdCumulantCondition(chain, x);
-  if (condition) result.thirdCumulant = condition;
+  if (condition && Number.isFinite(condition.betaGap)) result.thirdCumulant = condition;
+  else if (condition) leftOut.push("eq. 4's third-cumulant condition");
+  if (leftOut.length > 0)
+    warnings.push(
+      `a bath's conjugate variable beta is infinite (an exclusion-process reservoir at density 0 or 1): ` +
+        `${leftOut.join(" and ")}, which use${leftOut.length === 1 ? "s" : ""} beta differences, left out`,
+    );
   return result;
 }
 

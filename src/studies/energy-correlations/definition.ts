@@ -283,7 +283,9 @@ export function correlationsReport(r: CorrelationResults): string {
           `with Delta beta = ${num(k3.betaGap, 3)}, and it needs <= ${k3.threshold}: eq. 4, and the bound and closed forms that ` +
           `assume it, are approximate here (C itself does not use eq. 4); baths closer to equilibrium satisfy it (at these ` +
           `temperatures, about Delta beta < ${num(k3.betaGap * Math.sqrt(k3.threshold / k3.value), 2)} between neighbours)`
-      : "eq. 4 validity (third cumulant): not available (the model gives only A and B; the ideal gas defines B by eq. 4)",
+      : r.warnings.some((w) => w.startsWith("a bath's conjugate variable beta is infinite"))
+        ? "eq. 4 validity (third cumulant): not defined (a bath's beta is infinite: see the warnings)"
+        : "eq. 4 validity (third cumulant): not available (the model gives only A and B; the ideal gas defines B by eq. 4)",
   );
   const f = r.fluctuation;
   out.push(
