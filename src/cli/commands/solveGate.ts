@@ -1,0 +1,116 @@
+/**
+ * `ness solve`'s cost gate and progress line (src/exact/solveCost.ts estimates, src/exact/solveControl.ts
+ * controls): before a solve, its estimated cost; a solve estimated over SOLVE_SECONDS_LIMIT (10 minutes) is refused
+ * in one line unless --force; the frequency integrals' default evaluation budget is capped to what fits in the
+ * limit (stated in the method's reason; --force lifts the cap); a solve that may take over a minute says so on
+ * stderr first; and a progress line on stderr while the quadrature runs (only on a terminal, only after two
+ * seconds: never in --json's stdout).
+ */
+import cliProgress from "cli-progress";
+import { ModelError } from "../../errors.js";
+import { estimateSolveCost, seconds, SOLVE_SECONDS_LIMIT, type SolveCost } from "../../exact/solveCost.js";
+import type { SolveControl, SolveProgress } from "../../exact/solveControl.js";
+import type { SolveMethod } from "../../exact/transmission.js";
+import type { NetworkModel } from "../../model/network.js";
+
+/** A cost line goes to stderr before a solve that may take longer than this (seconds). */
+export const SOLVE_ANNOUNCE_SECONDS = 60;
+
+/** What the gate lets through: the cost, a phrase for the method's reason, the budget to use (transmission). */
+export interface GatedSolve {
+  cost: SolveCost;
+  /** Appended to the method's reason: the estimate, and a capped budget. */
+  reason: string;
+  /** The evaluation budget to pass to the solve (the user's, or the default capped to the limit). */
+  maxEvaluations?: number;
+}
+
+const advice: Record<SolveMethod, string> = {
+  lyapunov: "use --method transmission or modal",
+  modal: "use --method transmission",
+  transmission:
+    "use --fluxes-only (or --bath-fluxes-only on a strip), a larger --tolerance or a smaller --max-evaluations",
+};
+
+/**
+ * Estimates a solve and refuses it (ModelError, one line) when its expected cost, or with an explicit
+ * --max-evaluations its worst case, is over the limit and `force` is not set. With the default budget and a worst
+ * case over the limit, the budget is capped to what fits (unless `force`).
+ */
+export function gateSolve(
+  model: NetworkModel,
+  method: SolveMethod,
+  options: { temperatures?: boolean; bySource?: boolean; maxEvaluations?: number },
+  force: boolean,
+  print: (line: string) => void = (l) => console.error(l),
+): GatedSolve {
+  const cost = estimateSolveCost(model, method, options);
+  const limit = `the limit of ${seconds(SOLVE_SECONDS_LIMIT)}`;
+  const over = options.maxEvaluations !== undefined ? cost.maxSeconds : cost.seconds;
+  if (!force && over > SOLVE_SECONDS_LIMIT) {
+    throw new ModelError(`this solve is estimated at ${cost.text}, over ${limit}: ${advice[method]}, or pass --force`);
+  }
+  let reason = `estimated cost: ${cost.text}`;
+  let maxEvaluations = options.maxEvaluations;
+  let announced = force ? cost.maxSeconds : cost.seconds;
+  if (
+    !force &&
+    maxEvaluations === undefined &&
+    cost.budget !== undefined &&
+    cost.secondsPerEvaluation !== undefined &&
+    cost.maxSeconds > SOLVE_SECONDS_LIMIT
+  ) {
+    // The time outside the quadrature (mode location) comes first; the rest of the limit goes to evaluations.
+    const outside = cost.maxSeconds - cost.budget * cost.secondsPerEvaluation;
+    maxEvaluations = Math.max(
+      1000,
+      Math.min(cost.budget, Math.floor((SOLVE_SECONDS_LIMIT - outside) / cost.secondsPerEvaluation)),
+    );
+    reason += `; budget capped at ${maxEvaluations} evaluations to fit ${limit} (--force lifts the cap)`;
+    announced = outside + maxEvaluations * cost.secondsPerEvaluation;
+  }
+  if (announced > SOLVE_ANNOUNCE_SECONDS) print(`ness: estimated cost: ${reason.replace(/^estimated cost: /, "")}`);
+  return { cost, reason, maxEvaluations };
+}
+
+/** Seconds of quadrature before the progress line appears. */
+const PROGRESS_AFTER_SECONDS = 2;
+
+/**
+ * Solve controls with a progress line on stderr (a terminal only, after two seconds): evaluations, budget and the
+ * estimated error against the tolerance. `stop()` clears it; call it before printing the result.
+ */
+export function solveProgress(wanted = true): { control: SolveControl; stop(): void } {
+  if (!wanted || process.stderr.isTTY !== true) return { control: {}, stop: () => {} };
+  let bar: cliProgress.SingleBar | undefined;
+  let start = 0;
+  const payload = (p: SolveProgress) => ({
+    evaluations: p.evaluations,
+    error: p.errorRatio > 1 ? `${p.errorRatio.toExponential(1)}x the tolerance` : "at the tolerance",
+  });
+  return {
+    control: {
+      progressInterval: 0.5,
+      onProgress: (p) => {
+        if (p.elapsedSeconds < PROGRESS_AFTER_SECONDS) return;
+        // Progress in digits of the error gained: from the first report's error down to the tolerance.
+        const digits = Math.max(0, Math.log10(Math.max(p.errorRatio, 1)));
+        if (!bar) {
+          start = Math.max(digits, 1);
+          bar = new cliProgress.SingleBar(
+            {
+              stream: process.stderr,
+              format: `frequency quadrature [{bar}] {evaluations} of at most ${p.budget} evaluations | error {error}`,
+              hideCursor: true,
+              clearOnComplete: true,
+            },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(1000, 0, payload(p));
+        }
+        bar.update(Math.round(1000 * Math.min(1, 1 - digits / start)), payload(p));
+      },
+    },
+    stop: () => bar?.stop(),
+  };
+}
