@@ -6,7 +6,7 @@
  * stderr first; and a progress line on stderr while the quadrature runs (only on a terminal, only after two
  * seconds: never in --json's stdout).
  */
-import cliProgress from "cli-progress";
+import type cliProgress from "cli-progress";
 import { ModelError } from "../../errors.js";
 import { estimateSolveCost, seconds, SOLVE_SECONDS_LIMIT, type SolveCost } from "../../exact/solveCost.js";
 import type { SolveControl, SolveProgress } from "../../exact/solveControl.js";
@@ -80,8 +80,10 @@ const PROGRESS_AFTER_SECONDS = 2;
  * Solve controls with a progress line on stderr (a terminal only, after two seconds): evaluations, budget and the
  * estimated error against the tolerance. `stop()` clears it; call it before printing the result.
  */
-export function solveProgress(wanted = true): { control: SolveControl; stop(): void } {
+export async function solveProgress(wanted = true): Promise<{ control: SolveControl; stop(): void }> {
   if (!wanted || process.stderr.isTTY !== true) return { control: {}, stop: () => {} };
+  // Loaded on a terminal only (start-up cost of `ness solve` elsewhere).
+  const { default: progress } = await import("cli-progress");
   let bar: cliProgress.SingleBar | undefined;
   let start = 0;
   const payload = (p: SolveProgress) => ({
@@ -97,14 +99,14 @@ export function solveProgress(wanted = true): { control: SolveControl; stop(): v
         const digits = Math.max(0, Math.log10(Math.max(p.errorRatio, 1)));
         if (!bar) {
           start = Math.max(digits, 1);
-          bar = new cliProgress.SingleBar(
+          bar = new progress.SingleBar(
             {
               stream: process.stderr,
               format: `frequency quadrature [{bar}] {evaluations} of at most ${p.budget} evaluations | error {error}`,
               hideCursor: true,
               clearOnComplete: true,
             },
-            cliProgress.Presets.shades_classic,
+            progress.Presets.shades_classic,
           );
           bar.start(1000, 0, payload(p));
         }

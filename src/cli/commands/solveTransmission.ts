@@ -350,7 +350,7 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
     opts.force === true,
   );
   reason = `${reason}; ${gate.reason}`;
-  const progress = solveProgress();
+  const progress = await solveProgress();
   let ss: TransmissionSteadyState;
   try {
     ss = solveNetworkTransmission(model, {
