@@ -2,8 +2,8 @@
  * `ness solve`'s cost gate and progress line (src/exact/solveCost.ts estimates, src/exact/solveControl.ts
  * controls): before a solve, its estimated cost; a solve estimated over SOLVE_SECONDS_LIMIT (10 minutes) is refused
  * in one line unless --force; the frequency integrals' default evaluation budget is capped to what fits in the
- * limit (stated in the method's reason; --force lifts the cap); a solve that may take over a minute says so on
- * stderr first; and a progress line on stderr while the quadrature runs (only on a terminal, only after two
+ * limit (stated in the method's reason; --force lifts the cap); a solve expected to take over a minute (or forced
+ * with a worst case over the limit) says so on stderr first; and a progress line on stderr while the quadrature runs (only on a terminal, only after two
  * seconds: never in --json's stdout).
  */
 import type cliProgress from "cli-progress";
@@ -13,7 +13,7 @@ import type { SolveControl, SolveProgress } from "../../exact/solveControl.js";
 import type { SolveMethod } from "../../exact/transmission.js";
 import type { NetworkModel } from "../../model/network.js";
 
-/** A cost line goes to stderr before a solve that may take longer than this (seconds). */
+/** A cost line goes to stderr before a solve expected to take longer than this (seconds). */
 export const SOLVE_ANNOUNCE_SECONDS = 60;
 
 /** What the gate lets through: the cost, a phrase for the method's reason, the budget to use (transmission). */
@@ -43,8 +43,9 @@ export function gateSolve(
   options: { temperatures?: boolean; bySource?: boolean; maxEvaluations?: number },
   force: boolean,
   print: (line: string) => void = (l) => console.error(l),
+  estimate: typeof estimateSolveCost = estimateSolveCost,
 ): GatedSolve {
-  const cost = estimateSolveCost(model, method, options);
+  const cost = estimate(model, method, options);
   const limit = `the limit of ${seconds(SOLVE_SECONDS_LIMIT)}`;
   const over = options.maxEvaluations !== undefined ? cost.maxSeconds : cost.seconds;
   if (!force && over > SOLVE_SECONDS_LIMIT) {
@@ -52,7 +53,8 @@ export function gateSolve(
   }
   let reason = `estimated cost: ${cost.text}`;
   let maxEvaluations = options.maxEvaluations;
-  let announced = force ? cost.maxSeconds : cost.seconds;
+  // Said on stderr first: an expected cost over a minute, or with --force a worst case over the limit.
+  const announce = cost.seconds > SOLVE_ANNOUNCE_SECONDS || (force && cost.maxSeconds > SOLVE_SECONDS_LIMIT);
   if (
     !force &&
     maxEvaluations === undefined &&
@@ -67,9 +69,8 @@ export function gateSolve(
       Math.min(cost.budget, Math.floor((SOLVE_SECONDS_LIMIT - outside) / cost.secondsPerEvaluation)),
     );
     reason += `; budget capped at ${maxEvaluations} evaluations to fit ${limit} (--force lifts the cap)`;
-    announced = outside + maxEvaluations * cost.secondsPerEvaluation;
   }
-  if (announced > SOLVE_ANNOUNCE_SECONDS) print(`ness: estimated cost: ${reason.replace(/^estimated cost: /, "")}`);
+  if (announce) print(`ness: estimated cost: ${reason.replace(/^estimated cost: /, "")}`);
   return { cost, reason, maxEvaluations };
 }
 
