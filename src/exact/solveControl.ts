@@ -4,7 +4,7 @@
  * loops (transmission.ts, stripFluxes.ts) call a QuadratureMonitor once per refinement step; it throttles the
  * callback, checks the signal and the clock, and watches how fast the estimated error falls. Browser-safe.
  */
-import { NessError } from "../errors.js";
+import { ModelError, NessError } from "../errors.js";
 
 /** One progress report of a solve (the frequency quadrature of the transmission method). */
 export interface SolveProgress {
@@ -86,10 +86,13 @@ export class QuadratureMonitor {
   /** Set by step() when it took a checkpoint of the stall rule: the quadrature keeps its values then (see below). */
   checkpoint = false;
 
+  /** Checks the options (ModelError) and the signal (SolveAbortedError: aborted before the solve). */
   constructor(
     private readonly control: SolveControl,
     private readonly budget: number,
-  ) {}
+  ) {
+    checkSolveControl(control);
+  }
 
   /**
    * Called before each refinement step with the evaluations so far and the worst error relative to the tolerance;
@@ -127,4 +130,18 @@ export class QuadratureMonitor {
     this.checkpoint = true;
     return false;
   }
+}
+
+/** Throws ModelError for a bad control option, SolveAbortedError if the signal is already aborted. */
+export function checkSolveControl(c: SolveControl): void {
+  const nonNegative = (name: string, x: number | undefined) => {
+    if (x !== undefined && !(typeof x === "number" && x >= 0 && Number.isFinite(x)))
+      throw new ModelError(`${name} must be a finite number >= 0, got ${String(x)}`);
+  };
+  nonNegative("maxSeconds", c.maxSeconds);
+  nonNegative("progressInterval", c.progressInterval);
+  nonNegative("stallEvaluations", c.stallEvaluations);
+  if (c.onProgress !== undefined && typeof c.onProgress !== "function")
+    throw new ModelError(`onProgress must be a function, got ${typeof c.onProgress}`);
+  if (c.signal?.aborted) throw new SolveAbortedError("the solve was aborted (AbortSignal) before it started");
 }

@@ -12,7 +12,7 @@
  *   be resolved (modes damped below ~1e-12 of their frequency) runs to its budget or its stall rule
  *   (solveControl.ts): the worst case, not the expected time, is then what it costs.
  */
-import type { NetworkModel } from "../model/networkModel.js";
+import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import {
   EVALUATIONS_PER_MODE,
   measureTransmission,
@@ -59,12 +59,21 @@ function about(s: number): string {
 /**
  * The estimated cost of solving `model` by `method`. Transmission: runs measureTransmission (0.1-0.5 s of
  * evaluations, thrown away); `options` are the solve's (temperatures, maxEvaluations, bySource).
+ *
+ * @example
+ * ```ts
+ * import { estimateSolveCost, loadModel } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 3\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]\nsprings: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]");
+ * if (model.kind === "network") console.log(estimateSolveCost(model, "lyapunov").seconds < 1); // => true
+ * ```
  */
 export function estimateSolveCost(
   model: NetworkModel,
   method: SolveMethod,
   options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations"> = {},
 ): SolveCost {
+  checkNetworkModel(model, "estimateSolveCost");
   const n = model.sites.length;
   if (method === "lyapunov") {
     const s = (25 * (model.dynamics === "underdamped" ? 8 : 1) * n ** 3) / UNITS_PER_SECOND;

@@ -51,7 +51,7 @@ import { SlicedPencil } from "../linalg/slices.js";
 import { stripFluxState } from "./stripFluxes.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
-import { QuadratureMonitor, STALL_FACTOR, type SolveControl } from "./solveControl.js";
+import { checkSolveControl, QuadratureMonitor, STALL_FACTOR, type SolveControl } from "./solveControl.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
@@ -2815,6 +2815,7 @@ function chainOrder(sys: NetworkSystem): Int32Array | undefined {
  */
 export function solveNetworkTransmission(model: Model, options: TransmissionOptions = {}): TransmissionSteadyState {
   checkNetworkModel(model, "solveNetworkTransmission");
+  checkSolveControl(options);
   const check = checkTransmissionSolvable(model);
   const warnings = [...check.warnings];
   const notes: string[] = [];
@@ -3453,6 +3454,14 @@ export const EVALUATIONS_PER_MODE = 110;
  * 300 sites (and not a two-terminal chain) whose baths are at two temperatures, one group's sites at one end and the
  * other's all in the last of at least 8 breadth-first levels, none wider than 64 sites (a 2D strip with baths on its
  * end columns). Elsewhere `springs: false` is ignored and every spring flux is computed.
+ *
+ * @example
+ * ```ts
+ * import { bathFluxesOnlyRefusal, loadModel } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 3\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]\nsprings: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]");
+ * if (model.kind === "network") console.log(bathFluxesOnlyRefusal(model)?.startsWith("it takes strips")); // => true
+ * ```
  */
 export function bathFluxesOnlyRefusal(model: NetworkModel): string | undefined {
   const n = model.sites.length;
