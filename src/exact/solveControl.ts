@@ -8,13 +8,14 @@ import { ModelError, NessError } from "../errors.js";
 
 /** One progress report of a solve (the frequency quadrature of the transmission method). */
 export interface SolveProgress {
-  /** What is running: "quadrature" (adaptive Gauss-Kronrod over the frequency panels). */
-  stage: "quadrature";
+  /** What is running: "first pass" (every initial panel once) or "quadrature" (adaptive refinement). */
+  stage: "first pass" | "quadrature";
   /** Frequency evaluations so far (one sparse factorisation and the bath columns each). */
   evaluations: number;
   /** The evaluation budget: the quadrature stops refining there at the latest. */
   budget: number;
-  /** The largest estimated error so far relative to the tolerance (1: at the tolerance; the run ends below it). */
+  /** The largest estimated error so far relative to the tolerance (1: at the tolerance; the run ends below it);
+   * Infinity during the first pass (not estimated yet). */
   errorRatio: number;
   /** Seconds since the quadrature started. */
   elapsedSeconds: number;
@@ -92,6 +93,19 @@ export class QuadratureMonitor {
     private readonly budget: number,
   ) {
     checkSolveControl(control);
+  }
+
+  /** Called during the first pass over the panels: the abort signal and progress reports (no stop). */
+  tick(evaluations: number): void {
+    const c = this.control;
+    if (c.signal?.aborted) throw new SolveAbortedError("the solve was aborted (AbortSignal)");
+    const now = performance.now();
+    if (c.onProgress && (now - this.lastReport) / 1000 >= (c.progressInterval ?? 0.25)) {
+      this.lastReport = now;
+      const elapsedSeconds = (now - this.t0) / 1000;
+      c.onProgress({ stage: "first pass", evaluations, budget: this.budget, errorRatio: Infinity, elapsedSeconds });
+      if (c.signal?.aborted) throw new SolveAbortedError("the solve was aborted (AbortSignal)");
+    }
   }
 
   /**

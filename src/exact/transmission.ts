@@ -2480,7 +2480,10 @@ function adaptiveQuadrature(
     panels.eTemp[k] = eT;
   };
   if (firstPass15) panels.rule.fill(1, 0, panels.size);
-  for (let k = 0; k < panels.size; k++) add(k, 1);
+  for (let k = 0; k < panels.size; k++) {
+    add(k, 1);
+    if ((k & 15) === 15) monitor?.tick(ev.evaluations);
+  }
   const s0 = scales();
   const fluxNorm = tol * s0.flux;
   const tempNorm = tol * s0.temp;
@@ -3613,8 +3616,9 @@ export interface TransmissionTiming {
 
 /**
  * Times the steps of a transmission solve of this network on this machine, before it runs: frequency evaluations
- * spread over the band (after the loops are compiled: 0.06 to 0.25 s), and real factorisations (underdamped). Throws what the solve would
- * throw for a model it cannot take (a particles model, a network too large). The evaluations run are thrown away.
+ * of the general path (chains: their O(N) sweeps) spread over the band, after the loops are compiled (0.06 to 0.25
+ * s), and real factorisations (underdamped). The bath-fluxes-only path of strips evaluates only G's end block, so
+ * its estimate is pessimistic. Throws ModelError for a model that is not a network. The evaluations are thrown away.
  */
 export function measureTransmission(
   model: Model,

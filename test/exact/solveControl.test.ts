@@ -61,7 +61,7 @@ describe("control of the frequency quadrature", () => {
     const full = solveNetworkTransmission(model, {
       progressInterval: 0,
       onProgress: (p) => {
-        expect(p.stage).toBe("quadrature");
+        expect(["first pass", "quadrature"]).toContain(p.stage);
         expect(p.budget).toBeGreaterThan(p.evaluations);
         expect(p.errorRatio).toBeGreaterThan(0);
         seen.push(p.evaluations);

@@ -89,17 +89,23 @@ export async function solveProgress(wanted = true): Promise<{ control: SolveCont
   let start = 0;
   const payload = (p: SolveProgress) => ({
     evaluations: p.evaluations,
-    error: p.errorRatio > 1 ? `${p.errorRatio.toExponential(1)}x the tolerance` : "at the tolerance",
+    error:
+      p.stage === "first pass"
+        ? "not estimated yet (first pass over the panels)"
+        : p.errorRatio > 1
+          ? `${p.errorRatio.toExponential(1)}x the tolerance`
+          : "at the tolerance",
   });
   return {
     control: {
       progressInterval: 0.5,
       onProgress: (p) => {
         if (p.elapsedSeconds < PROGRESS_AFTER_SECONDS) return;
-        // Progress in digits of the error gained: from the first report's error down to the tolerance.
-        const digits = Math.max(0, Math.log10(Math.max(p.errorRatio, 1)));
+        // Progress in digits of the error gained: from the first estimate down to the tolerance (0 in the first pass).
+        const digits = p.stage === "first pass" ? Infinity : Math.max(0, Math.log10(Math.max(p.errorRatio, 1)));
+        if (bar && !Number.isFinite(start) && Number.isFinite(digits)) start = Math.max(digits, 1);
         if (!bar) {
-          start = Math.max(digits, 1);
+          start = Number.isFinite(digits) ? Math.max(digits, 1) : Infinity;
           bar = new progress.SingleBar(
             {
               stream: process.stderr,
@@ -111,7 +117,8 @@ export async function solveProgress(wanted = true): Promise<{ control: SolveCont
           );
           bar.start(1000, 0, payload(p));
         }
-        bar.update(Math.round(1000 * Math.min(1, 1 - digits / start)), payload(p));
+        const done = Number.isFinite(digits) && Number.isFinite(start) ? 1 - digits / start : 0;
+        bar.update(Math.round(1000 * Math.min(1, Math.max(0, done))), payload(p));
       },
     },
     stop: () => bar?.stop(),
