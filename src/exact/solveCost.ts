@@ -58,7 +58,8 @@ function about(s: number): string {
 
 /**
  * The estimated cost of solving `model` by `method`. Transmission: runs measureTransmission (0.1-0.5 s of
- * evaluations, thrown away); `options` are the solve's (temperatures, maxEvaluations, bySource).
+ * evaluations, thrown away); `options` are the solve's (temperatures, maxEvaluations, bySource); `clock` gives
+ * milliseconds (default wall time: under load an estimate grows with it; a CPU clock gives CPU seconds).
  *
  * @example
  * ```ts
@@ -72,6 +73,7 @@ export function estimateSolveCost(
   model: NetworkModel,
   method: SolveMethod,
   options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations"> = {},
+  clock?: () => number,
 ): SolveCost {
   checkNetworkModel(model, "estimateSolveCost");
   const n = model.sites.length;
@@ -83,7 +85,7 @@ export function estimateSolveCost(
     const s = modalCost(model) / UNITS_PER_SECOND;
     return { method, seconds: s, maxSeconds: s, text: `the modal method ${about(s)}` };
   }
-  const t = measureTransmission(model, options);
+  const t = measureTransmission(model, options, clock);
   const locate = t.sparseModes ? t.modes * FACTORISATIONS_PER_MODE * t.factorisation : 0;
   const evaluations = Math.min(t.budget, t.modes * EVALUATIONS_PER_MODE);
   const expected = locate + evaluations * t.evaluation;

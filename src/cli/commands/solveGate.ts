@@ -1,8 +1,9 @@
 /**
  * `ness solve`'s cost gate and progress line (src/exact/solveCost.ts estimates, src/exact/solveControl.ts
- * controls): before a solve, its estimated cost; a solve estimated over SOLVE_SECONDS_LIMIT (10 minutes) is refused
- * in one line unless --force; the frequency integrals' default evaluation budget is capped to what fits in the
- * limit (stated in the method's reason; --force lifts the cap); a solve expected to take over a minute (or forced
+ * controls): before a solve, its estimated cost; a dense or modal solve estimated over SOLVE_SECONDS_LIMIT (10
+ * minutes), or a --max-evaluations budget that could run past it, is refused in one line unless --force; the
+ * frequency integrals' default evaluation budget is capped to what fits in the limit (stated in the method's reason;
+ * --force lifts the cap); a solve expected to take over a minute (or forced
  * with a worst case over the limit) says so on stderr first; and a progress line on stderr while the quadrature runs (only on a terminal, only after two
  * seconds: never in --json's stdout).
  */
@@ -23,6 +24,9 @@ export interface GatedSolve {
   reason: string;
   /** The evaluation budget to pass to the solve (the user's, or the default capped to the limit). */
   maxEvaluations?: number;
+  /** The cost line for stderr (a long solve): printed by solveProgress once the quadrature has run two seconds,
+   * after every refusal the solve can make (stderr then holds one line when a solve is refused). */
+  announce?: string;
 }
 
 const advice: Record<SolveMethod, string> = {
@@ -33,8 +37,8 @@ const advice: Record<SolveMethod, string> = {
 };
 
 /**
- * Estimates a solve and refuses it (ModelError, one line) when its expected cost, or with an explicit
- * --max-evaluations its worst case, is over the limit and `force` is not set. With the default budget and a worst
+ * Estimates a solve and refuses it (ModelError, one line) when, without `force`, a dense or modal solve's cost or an
+ * explicit --max-evaluations budget's worst case is over the limit. With the default budget and a worst
  * case over the limit, the budget is capped to what fits (unless `force`).
  */
 export function gateSolve(
@@ -42,12 +46,18 @@ export function gateSolve(
   method: SolveMethod,
   options: { temperatures?: boolean; bySource?: boolean; maxEvaluations?: number },
   force: boolean,
-  print: (line: string) => void = (l) => console.error(l),
   estimate: typeof estimateSolveCost = estimateSolveCost,
 ): GatedSolve {
-  const cost = estimate(model, method, options);
+  // CPU time of this process (milliseconds): the estimate and the limit do not move with the machine's load.
+  const cost = estimate(model, method, options, () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  });
   const limit = `the limit of ${seconds(SOLVE_SECONDS_LIMIT)}`;
-  const over = options.maxEvaluations !== undefined ? cost.maxSeconds : cost.seconds;
+  // The frequency integrals are refused only for an explicit budget that could run past the limit: the default
+  // budget is capped to it instead (their expected time, ~110 evaluations a mode, is a rough guide, and a refusal
+  // by it would pre-empt the mode analysis's own refusals: a decoupled mode found in seconds).
+  const over = method !== "transmission" ? cost.seconds : options.maxEvaluations !== undefined ? cost.maxSeconds : 0;
   if (!force && over > SOLVE_SECONDS_LIMIT) {
     throw new ModelError(`this solve is estimated at ${cost.text}, over ${limit}: ${advice[method]}, or pass --force`);
   }
@@ -70,8 +80,12 @@ export function gateSolve(
     );
     reason += `; budget capped at ${maxEvaluations} evaluations to fit ${limit} (--force lifts the cap)`;
   }
-  if (announce) print(`ness: estimated cost: ${reason.replace(/^estimated cost: /, "")}`);
-  return { cost, reason, maxEvaluations };
+  return {
+    cost,
+    reason,
+    maxEvaluations,
+    announce: announce ? `ness: estimated cost: ${reason.replace(/^estimated cost: /, "")}` : undefined,
+  };
 }
 
 /** Seconds of quadrature before the progress line appears. */
@@ -81,10 +95,14 @@ const PROGRESS_AFTER_SECONDS = 2;
  * Solve controls with a progress line on stderr (a terminal only, after two seconds): evaluations, budget and the
  * estimated error against the tolerance. `stop()` clears it; call it before printing the result.
  */
-export async function solveProgress(wanted = true): Promise<{ control: SolveControl; stop(): void }> {
-  if (!wanted || process.stderr.isTTY !== true) return { control: {}, stop: () => {} };
+export async function solveProgress(
+  announce?: string,
+  print: (line: string) => void = (l) => console.error(l),
+): Promise<{ control: SolveControl; stop(): void }> {
+  const tty = process.stderr.isTTY === true;
+  if (!tty && announce === undefined) return { control: {}, stop: () => {} };
   // Loaded on a terminal only (start-up cost of `ness solve` elsewhere).
-  const { default: progress } = await import("cli-progress");
+  const progress = tty ? (await import("cli-progress")).default : undefined;
   let bar: cliProgress.SingleBar | undefined;
   let start = 0;
   const payload = (p: SolveProgress) => ({
@@ -101,6 +119,11 @@ export async function solveProgress(wanted = true): Promise<{ control: SolveCont
       progressInterval: 0.5,
       onProgress: (p) => {
         if (p.elapsedSeconds < PROGRESS_AFTER_SECONDS) return;
+        if (announce !== undefined) {
+          print(announce);
+          announce = undefined;
+        }
+        if (!progress) return;
         // Progress in digits of the error gained: from the first estimate down to the tolerance (0 in the first pass).
         const digits = p.stage === "first pass" ? Infinity : Math.max(0, Math.log10(Math.max(p.errorRatio, 1)));
         if (bar && !Number.isFinite(start) && Number.isFinite(digits)) start = Math.max(digits, 1);

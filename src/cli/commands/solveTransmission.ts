@@ -5,6 +5,7 @@
 import { ModelError } from "../../errors.js";
 import {
   bathFluxesOnlyRefusal,
+  checkTransmissionSolvable,
   chooseSolveMethod,
   solveNetworkTransmission,
   TEMPERATURES_MAX_SITES,
@@ -338,6 +339,8 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
   const tolerance = positiveOption(opts.tolerance, "--tolerance");
   // Default by size: kinetic temperatures up to TEMPERATURES_MAX_SITES sites, fluxes only beyond (a note says so).
   const temperatures = opts.fluxesOnly || opts.bathFluxesOnly ? false : undefined;
+  // A network without a steady state is refused as such (as the solve would), not by its estimated cost.
+  checkTransmissionSolvable(model);
   // The estimated cost (measured), refused over the limit unless --force, the budget capped to it (solveGate.ts).
   const gate = gateSolve(
     model,
@@ -350,7 +353,7 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
     opts.force === true,
   );
   reason = `${reason}; ${gate.reason}`;
-  const progress = await solveProgress();
+  const progress = await solveProgress(gate.announce);
   let ss: TransmissionSteadyState;
   try {
     ss = solveNetworkTransmission(model, {
