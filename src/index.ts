@@ -74,11 +74,20 @@ export {
 export {
   solveNetworkTransmission,
   chooseSolveMethod,
+  bathFluxesOnlyRefusal,
   type SolveMethod,
   type TransmissionOptions,
   type TransmissionSteadyState,
   type TransmissionSpectrum,
 } from "./exact/transmission.js";
+export {
+  SolveAbortedError,
+  STALL_FACTOR,
+  STALL_MIN_EVALUATIONS,
+  type SolveControl,
+  type SolveProgress,
+} from "./exact/solveControl.js";
+export { estimateSolveCost, SOLVE_SECONDS_LIMIT, type SolveCost } from "./exact/solveCost.js";
 export {
   ModalNarrowModeError,
   ModalPoleSearchError,

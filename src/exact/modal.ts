@@ -37,7 +37,7 @@ import { symmetricEigen, symmetricEigenRows } from "../linalg/eigen.js";
 import { gemmNN, mirrorUpper, multiplyNT, transposeInto } from "../linalg/gemm.js";
 import { matrix } from "../linalg/matrix.js";
 import type { Model } from "../model/models.js";
-import { checkNetworkModel, type NetworkModel } from "../model/network.js";
+import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import { describeValue } from "../model/raw.js";
 import { checkTransmissionSolvable, type TransmissionBathFlux, type TransmissionSpringFlux } from "./transmission.js";
 

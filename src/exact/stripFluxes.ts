@@ -26,6 +26,7 @@
  * times above the actual effect of skipping them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the
  * frequencies left out.
  */
+import { QuadratureMonitor, type SolveControl } from "./solveControl.js";
 import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
@@ -53,6 +54,8 @@ export interface StripFluxOptions {
   /** Estimated flux of the frequencies above the cutoff (added to every bath's error). */
   screenFlux?: number;
   maxEvaluations?: number;
+  /** Progress, abort and time limit of the remainder quadrature (solveControl.ts; no stall rule on this path). */
+  monitor?: QuadratureMonitor;
 }
 
 export interface StripFluxes {
@@ -559,6 +562,7 @@ export function stripBathFluxes(
       break;
     }
     if (evaluations + 30 > budget) break;
+    if (options.monitor?.step(evaluations, sum / Math.max(tol * jmax, 1e-300))) break;
     const p = panels[worst];
     const m = 0.5 * (p.a + p.b);
     if (!(m > p.a && m < p.b) || (!p.tail && p.b - p.a <= 1e-14 * X)) {
@@ -621,8 +625,11 @@ export function stripFluxState(
   group: Uint8Array,
   modes: StripModes & { screen?: { cutoff: number; skippedModes: number; flux: number }; unresolved: number },
   skipped: { mode: Uint8Array; flux: Float64Array },
-  o: { tolerance: number; maxEvaluations?: number; warnings: string[]; notes: string[] },
+  o: { tolerance: number; maxEvaluations?: number; warnings: string[]; notes: string[]; control?: SolveControl },
 ) {
+  const monitor = o.control
+    ? new QuadratureMonitor({ ...o.control, stopWhenStalled: false }, o.maxEvaluations ?? 200000)
+    : undefined;
   const n = model.sites.length;
   const r = stripBathFluxes(model, sliced, gammaSite, group, modes, {
     tolerance: o.tolerance,
@@ -631,6 +638,7 @@ export function stripFluxState(
     skippedFlux: skipped.flux,
     screenFlux: modes.screen?.flux,
     maxEvaluations: o.maxEvaluations,
+    monitor,
   });
   const warnings = [...o.warnings];
   const notes = [...o.notes];
@@ -651,7 +659,11 @@ export function stripFluxState(
   const jScale = Math.max(jmax, 1e-300);
   let quadratureError = 0;
   r.error.forEach((e) => (quadratureError = Math.max(quadratureError, e / jScale)));
-  if (!r.converged) {
+  if (monitor?.stopped === "time") {
+    warnings.push(
+      `the frequency quadrature of the remainder stopped at its time limit of ${o.control!.maxSeconds} s before reaching the tolerance ${o.tolerance}: quadratureError ${quadratureError.toExponential(2)}`,
+    );
+  } else if (!r.converged) {
     warnings.push(
       `the frequency quadrature of the remainder stopped short of the tolerance ${o.tolerance}: quadratureError ${quadratureError.toExponential(2)}`,
     );

@@ -51,12 +51,13 @@ import { SlicedPencil } from "../linalg/slices.js";
 import { stripFluxState } from "./stripFluxes.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
+import { checkSolveControl, QuadratureMonitor, STALL_FACTOR, type SolveControl } from "./solveControl.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
 import { EXACT_MAX_COORDINATES, type BathFlux, type SpringFlux } from "./network.js";
 
-export interface TransmissionOptions {
+export interface TransmissionOptions extends SolveControl {
   /** Relative tolerance of the frequency quadrature for fluxes (relative to the largest bath flux) and kinetic
    * temperatures (relative to the largest bath temperature). Default 1e-10. */
   tolerance?: number;
@@ -2384,6 +2385,7 @@ function adaptiveQuadrature(
   guarded: (w0: number, w1: number) => boolean,
   firstPass15 = false,
   safety = 1,
+  monitor?: QuadratureMonitor,
 ): Quadrature {
   const C = plan.C;
   const K = new Float64Array(C);
@@ -2489,7 +2491,10 @@ function adaptiveQuadrature(
     panels.eTemp[k] = eT;
   };
   if (firstPass15) panels.rule.fill(1, 0, panels.size);
-  for (let k = 0; k < panels.size; k++) add(k, 1);
+  for (let k = 0; k < panels.size; k++) {
+    add(k, 1);
+    if ((k & 15) === 15) monitor?.tick(ev.evaluations);
+  }
   const s0 = scales();
   const fluxNorm = tol * s0.flux;
   const tempNorm = tol * s0.temp;
@@ -2498,6 +2503,8 @@ function adaptiveQuadrature(
   for (let k = 0; k < panels.size; k++) heap.push(k);
   let converged = false;
   let stuck = 0;
+  // The values at the stall rule's last checkpoint.
+  let atCheck: Float64Array | undefined;
   for (;;) {
     const s = scales();
     let worstFlux = 0;
@@ -2512,6 +2519,17 @@ function adaptiveQuadrature(
       break;
     }
     if (heap.length === 0 || ev.evaluations + 3 * GK_POINTS > budget) break;
+    // Progress, abort, time limit and the stall rule (solveControl.ts).
+    if (monitor?.step(ev.evaluations, Math.max(worstFlux / (tol * s.flux), worstTemp / (tol * s.temp)))) {
+      // Stopped on a stall: each quantity's change since the last checkpoint enters its error (solveControl.ts).
+      if (monitor.stopped === "stalled" && atCheck)
+        for (let i = 0; i < C; i++) stuckError[i] += Math.abs(value[i] + comp[i] - atCheck[i]);
+      break;
+    }
+    if (monitor?.checkpoint) {
+      atCheck ??= new Float64Array(C);
+      for (let i = 0; i < C; i++) atCheck[i] = value[i] + comp[i];
+    }
     const k = heap.pop();
     if (priority(k) <= 0) {
       converged = stuck === 0;
@@ -2817,6 +2835,7 @@ function chainOrder(sys: NetworkSystem): Int32Array | undefined {
  */
 export function solveNetworkTransmission(model: Model, options: TransmissionOptions = {}): TransmissionSteadyState {
   checkNetworkModel(model, "solveNetworkTransmission");
+  checkSolveControl(options);
   const check = checkTransmissionSolvable(model);
   const warnings = [...check.warnings];
   const notes: string[] = [];
@@ -2905,6 +2924,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
         maxEvaluations: options.maxEvaluations,
         warnings,
         notes,
+        control: options,
       });
     }
     // Long two-terminal chains: the resonances from their complex poles (ChainPoles); the modes whose pole was
@@ -2988,7 +3008,19 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     return { flux: Math.max(jm, floor, 1e-300), temp: Tmax };
   };
   const sizeWork = plan.columns.length * n + sys.sym.nnzL + C;
-  const budget = options.maxEvaluations ?? Math.max(2e5, Math.min(5e6, Math.floor(4e10 / Math.max(sizeWork, 1))));
+  const budget = options.maxEvaluations ?? defaultEvaluationBudget(sizeWork);
+
+  // The stall rule (solveControl.ts) applies where the quadrature can spend its budget on what it cannot resolve:
+  // the general path with a peak too narrow to resolve or at rounding noise (not the chain's pole path or a screen,
+  // whose evaluations go to many ordinary peaks).
+  let narrowPeak = false;
+  if (modes && !poles && !modes.screen)
+    for (let k = 0; k < modes.omega.length; k++)
+      if (modes.omega[k] > 0 && 2 * modes.halfWidth[k] < NOISY_WIDTH * modes.omega[k]) narrowPeak = true;
+  const monitor = new QuadratureMonitor(
+    { ...options, stopWhenStalled: options.stopWhenStalled !== false && narrowPeak },
+    budget,
+  );
 
   let quad: Quadrature;
   if (spreadT === 0) {
@@ -3035,6 +3067,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       guarded,
       n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS,
       chain && n > DENSE_MODES_MAX && !poles ? CHAIN_QUADRATURE_SAFETY : 1,
+      monitor,
     );
   }
   if (poles) quad.error[plan.offPair] += poles.error;
@@ -3200,9 +3233,13 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
 
   if (!quad.converged) {
     warnings.push(
-      quad.evaluations + 3 * GK_POINTS > budget
-        ? `the frequency quadrature stopped at its budget of ${budget} evaluations before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)}`
-        : `the frequency quadrature stopped short of the tolerance ${tol} at narrow peaks (rounding noise, or peaks too narrow to resolve): quadratureError ${quadratureError.toExponential(2)}`,
+      monitor.stopped === "stalled"
+        ? `the frequency quadrature stopped refining at ${quad.evaluations} evaluations: its estimated error had stopped falling (less than ${STALL_FACTOR}x over the last doubling of the evaluations, spent at peaks too narrow to resolve or at rounding noise), before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)} (stopWhenStalled: false refines to the budget)`
+        : monitor.stopped === "time"
+          ? `the frequency quadrature stopped at its time limit of ${options.maxSeconds} s before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)}`
+          : quad.evaluations + 3 * GK_POINTS > budget
+            ? `the frequency quadrature stopped at its budget of ${budget} evaluations before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)}`
+            : `the frequency quadrature stopped short of the tolerance ${tol} at narrow peaks (rounding noise, or peaks too narrow to resolve): quadratureError ${quadratureError.toExponential(2)}`,
     );
   }
   if (modes && modes.unresolved > 0 && plan.temperatures) {
@@ -3422,14 +3459,14 @@ export const MODAL_MAX_SITES = 3000;
  * sites), the pole search ~400 n^2 (b^2 + 5) for b baths. Overdamped: the eigen-decomposition and two n x n products
  * ~11 n^3 (measured against the dense solve's 25 n^3: 2.0x cheaper at 200 and 500 sites, 2.3x at 1000).
  */
-function modalCost(model: NetworkModel): number {
+export function modalCost(model: NetworkModel): number {
   const n = model.sites.length;
   if (model.dynamics === "overdamped") return 11 * n ** 3;
   return 50 * n ** 3 + 400 * n ** 2 * (model.baths.length ** 2 + 5);
 }
 
 /** Peaks integrated per transmitting mode (measured: ~110 evaluations per located mode on strips and chains). */
-const EVALUATIONS_PER_MODE = 110;
+export const EVALUATIONS_PER_MODE = 110;
 
 /**
  * Why the bath-fluxes-only path of strips (`springs: false`: the end block of G and the complex poles,
@@ -3437,6 +3474,14 @@ const EVALUATIONS_PER_MODE = 110;
  * 300 sites (and not a two-terminal chain) whose baths are at two temperatures, one group's sites at one end and the
  * other's all in the last of at least 8 breadth-first levels, none wider than 64 sites (a 2D strip with baths on its
  * end columns). Elsewhere `springs: false` is ignored and every spring flux is computed.
+ *
+ * @example
+ * ```ts
+ * import { bathFluxesOnlyRefusal, loadModel } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 3\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]\nsprings: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]");
+ * if (model.kind === "network") console.log(bathFluxesOnlyRefusal(model)?.startsWith("it takes strips")); // => true
+ * ```
  */
 export function bathFluxesOnlyRefusal(model: NetworkModel): string | undefined {
   const n = model.sites.length;
@@ -3563,5 +3608,84 @@ export function chooseSolveMethod(
   return {
     method: "lyapunov",
     reason: `${size}: the dense Lyapunov solve estimated ${fmt(transmission / dense)}x cheaper than the frequency integrals, ${fmt(modal / dense)}x than the modal method`,
+  };
+}
+
+/** The default evaluation budget of the frequency quadrature, from the work of one evaluation (columns x sites,
+ * factor entries, integrand components): 2e5 to 5e6 evaluations. */
+function defaultEvaluationBudget(sizeWork: number): number {
+  return Math.max(2e5, Math.min(5e6, Math.floor(4e10 / Math.max(sizeWork, 1))));
+}
+
+/** What solveCost.ts needs to estimate a transmission solve: measured seconds of its steps and its counts. */
+export interface TransmissionTiming {
+  /** Seconds per frequency evaluation (one complex factorisation and the bath columns; O(N) sweeps on chains). */
+  evaluation: number;
+  /** Seconds per real factorisation of V - lambda M (the inertia counts that locate the normal modes). */
+  factorisation: number;
+  /** The quadrature's evaluation budget with these options (the default scaled to the network, or maxEvaluations). */
+  budget: number;
+  /** Normal modes the quadrature integrates (all of them, or those below a fluxes-only run's screen). */
+  modes: number;
+  /** Whether the modes are located by inertia counts (beyond the dense mode analysis of 300 sites). */
+  sparseModes: boolean;
+}
+
+/**
+ * Times the steps of a transmission solve of this network on this machine, before it runs: frequency evaluations
+ * of the general path (chains: their O(N) sweeps) spread over the band, after the loops are compiled (0.06 to 0.25
+ * s), and real factorisations (underdamped). The bath-fluxes-only path of strips evaluates only G's end block, so
+ * its estimate is pessimistic. `clock` gives milliseconds (default wall time; the CLI passes the process's CPU time,
+ * so that the estimate does not grow with the machine's load). Throws ModelError for a model that is not a network.
+ * The evaluations are thrown away.
+ */
+export function measureTransmission(
+  model: Model,
+  options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations"> = {},
+  clock: () => number = () => performance.now(),
+): TransmissionTiming {
+  checkNetworkModel(model, "measureTransmission");
+  const n = model.sites.length;
+  const sys = networkSystem(model);
+  const large = n > MAX_SITES && sys.under;
+  const temperatures = sys.under && (options.temperatures ?? !large);
+  const B = model.baths.length;
+  const bySource = options.bySource ?? (B <= 32 && model.springs.length <= 20000);
+  const plan = makePlan(model, sys, { temperatures, bySource, spectrum: false });
+  const ev = new Evaluator(model, sys, plan);
+  const top = Math.sqrt(gershgorin(sys, sys.under ? sys.mass : sys.gamma));
+  // The first calls run before the loops are compiled (10-30x slower): steps in windows of 15 ms, the rate of the
+  // last window, once two windows agree within 20% after 60 ms (at most 250 ms, or 256 steps in a window).
+  const time = (step: (k: number) => void): number => {
+    const t0 = clock();
+    let k = 0;
+    let last = Infinity;
+    for (;;) {
+      const w0 = clock();
+      let m = 0;
+      while (m < 1 || (clock() - w0 < 15 && m < 256)) {
+        step(k++ % 64);
+        m++;
+      }
+      const now = clock();
+      const rate = (now - w0) / 1000 / m;
+      if ((now - t0 > 60 && Math.abs(rate / last - 1) < 0.2) || now - t0 > 250) return rate;
+      last = rate;
+    }
+  };
+  const evaluation = time((k) => ev.evaluate((top * (k + 0.5)) / 8, false));
+  let factorisation = 0;
+  if (sys.under) {
+    const pencil = new RealPencil(sys, sys.mass);
+    factorisation = time((k) => pencil.factor(((top * (k + 0.5)) / 8) ** 2));
+  }
+  const sizeWork = plan.columns.length * n + sys.sym.nnzL + plan.C;
+  const screened = !temperatures ? screenedModes(model) : undefined;
+  return {
+    evaluation,
+    factorisation,
+    budget: options.maxEvaluations ?? defaultEvaluationBudget(sizeWork),
+    modes: screened ?? n,
+    sparseModes: sys.under && n > DENSE_MODES_MAX,
   };
 }

@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { ModelError, NessError, SteadyStateError } from "../../src/errors.js";
 import { solveNetworkModal } from "../../src/exact/modal.js";
+import { SolveAbortedError } from "../../src/exact/solveControl.js";
+import { estimateSolveCost } from "../../src/exact/solveCost.js";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { validateNetwork } from "../../src/model/network.js";
 import { validateParams as conductionParams } from "../../src/studies/harmonic-conduction/params.js";
@@ -43,6 +45,31 @@ const table: [string, () => unknown, abstract new (...args: never[]) => NessErro
     () => solveNetworkTransmission(manyBaths, { spectrum: true }),
     ModelError,
     "at most 16 baths",
+  ],
+  [
+    "transmission: an AbortSignal aborted before the solve",
+    () => solveNetworkTransmission(pair(), { signal: AbortSignal.abort() }),
+    SolveAbortedError,
+    "aborted (AbortSignal) before it started",
+  ],
+  [
+    "transmission: maxSeconds -1",
+    () => solveNetworkTransmission(pair(), { maxSeconds: -1 }),
+    ModelError,
+    "maxSeconds must be a finite number >= 0, got -1",
+  ],
+  [
+    "transmission: stallEvaluations NaN",
+    () => solveNetworkTransmission(pair(), { stallEvaluations: NaN }),
+    ModelError,
+    "stallEvaluations must be a finite number >= 0",
+  ],
+  [
+    "estimateSolveCost: a particles model",
+    () =>
+      estimateSolveCost({ kind: "particles" } as unknown as Parameters<typeof estimateSolveCost>[0], "transmission"),
+    ModelError,
+    "estimateSolveCost: takes a network model; this is a particles model",
   ],
   [
     "transmission: tolerance 0",

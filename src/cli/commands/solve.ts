@@ -20,6 +20,7 @@ import {
 /** Figure data for the network drawing (one function for every method: solveTransmission.ts). */
 export { networkFigureData };
 import { solveByModal, solveByModalOrFallBack } from "./solveModal.js";
+import { gateSolve } from "./solveGate.js";
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
@@ -144,13 +145,20 @@ export function solveCommand(): Command {
       "transmission method, strips with baths on their end columns (> 300 sites): bath fluxes only, no spring fluxes or kinetic temperatures (G's end block and complex poles; cheaper)",
     )
     .option("--max-evaluations <n>", "transmission method: stop refining after this many frequency evaluations")
+    .option(
+      "--force",
+      "solve even when the estimated cost is over the limit of 10 min (refused otherwise, with the estimate), and lift the cap on the transmission method's evaluation budget",
+    )
     .action(async (file: string, opts: SolveOptions) => {
       const model = await loadModelFile(file);
       if (model.kind !== "network") {
         throw new ModelError(`ness solve takes a network model; this is kind: ${model.kind} (use ness simulate)`, file);
       }
-      const { method, reason } = pickMethod(model, opts);
-      if (method === "transmission") return solveByTransmission(model, opts, reason);
+      const picked = pickMethod(model, opts);
+      const method = picked.method;
+      if (method === "transmission") return solveByTransmission(model, opts, picked.reason);
+      // The dense and modal methods: estimated from their size (solveGate.ts; the transmission method measures).
+      const reason = `${picked.reason}; ${gateSolve(model, method, {}, opts.force === true).reason}`;
       if (method === "modal")
         return opts.method === "auto" ? solveByModalOrFallBack(model, opts, reason) : solveByModal(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });

@@ -5,6 +5,7 @@
 import { ModelError } from "../../errors.js";
 import {
   bathFluxesOnlyRefusal,
+  checkTransmissionSolvable,
   chooseSolveMethod,
   solveNetworkTransmission,
   TEMPERATURES_MAX_SITES,
@@ -17,6 +18,7 @@ import { modelCsvComments, modelProvenance } from "../commandLine.js";
 import type { NetworkModel } from "../../model/network.js";
 import { num, table } from "../format.js";
 import { integerOption, positiveOption } from "../../model/options.js";
+import { gateSolve, solveProgress } from "./solveGate.js";
 
 /** The JSON document printed by `ness solve --json` for the transmission method. */
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
@@ -238,6 +240,7 @@ export interface SolveOptions {
   fluxesOnly?: boolean;
   bathFluxesOnly?: boolean;
   maxEvaluations?: string;
+  force?: boolean;
 }
 
 /** The method asked for (auto: chosen by size and sparsity), checked against the options that need one of them. */
@@ -256,6 +259,10 @@ export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: S
       );
     if (opts.method === "lyapunov" || opts.method === "modal")
       throw new ModelError(`--bath-fluxes-only needs --method transmission (or auto), got ${opts.method}`);
+    if (opts.bySource === true)
+      throw new ModelError(
+        "--by-source splits every flux by source bath; --bath-fluxes-only integrates the bath fluxes from the end block of G and their poles without that split: drop one",
+      );
     const refusal = bathFluxesOnlyRefusal(model);
     if (refusal)
       throw new ModelError(`--bath-fluxes-only applies to strips with baths on their end columns: ${refusal}`);
@@ -329,16 +336,39 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
       `--figure colours the sites by kinetic temperature, computed up to ${TEMPERATURES_MAX_SITES} sites (this network has ${model.sites.length}): drop --figure`,
     );
   }
-  const ss = solveNetworkTransmission(model, {
-    bySource: opts.bySource,
-    tolerance: positiveOption(opts.tolerance, "--tolerance"),
-    // Default by size: kinetic temperatures up to TEMPERATURES_MAX_SITES sites, fluxes only beyond (a note says so).
-    temperatures: opts.fluxesOnly || opts.bathFluxesOnly ? false : undefined,
-    // Strips with baths on their end columns (checked by pickMethod): the end block of G, no spring fluxes.
-    ...(opts.bathFluxesOnly ? { springs: false } : {}),
-    maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
-    spectrum: opts.spectrum !== undefined,
-  });
+  const tolerance = positiveOption(opts.tolerance, "--tolerance");
+  // Default by size: kinetic temperatures up to TEMPERATURES_MAX_SITES sites, fluxes only beyond (a note says so).
+  const temperatures = opts.fluxesOnly || opts.bathFluxesOnly ? false : undefined;
+  // A network without a steady state is refused as such (as the solve would), not by its estimated cost.
+  checkTransmissionSolvable(model);
+  // The estimated cost (measured), refused over the limit unless --force, the budget capped to it (solveGate.ts).
+  const gate = gateSolve(
+    model,
+    "transmission",
+    {
+      temperatures,
+      bySource: opts.bySource,
+      maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
+    },
+    opts.force === true,
+  );
+  reason = `${reason}; ${gate.reason}`;
+  const progress = await solveProgress(gate.announce);
+  let ss: TransmissionSteadyState;
+  try {
+    ss = solveNetworkTransmission(model, {
+      bySource: opts.bySource,
+      tolerance,
+      temperatures,
+      // Strips with baths on their end columns (checked by pickMethod): the end block of G, no spring fluxes.
+      ...(opts.bathFluxesOnly ? { springs: false } : {}),
+      maxEvaluations: gate.maxEvaluations,
+      spectrum: opts.spectrum !== undefined,
+      ...progress.control,
+    });
+  } finally {
+    progress.stop();
+  }
   // pickMethod checked that the strip path applies; should the library still have taken the general path, say so.
   if (opts.bathFluxesOnly && ss.springs.length > 0)
     ss.notes.push("--bath-fluxes-only: the general path ran instead (spring fluxes computed)");
