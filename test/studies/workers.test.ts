@@ -1,5 +1,6 @@
 // Every study's replicas and sweep points run on the worker pool (ctx.runner): the results are the same, bit for
-// bit, with 1 and 2 worker threads and in process (small runs of each study's simulations and of two sweeps).
+// bit, with 1 and 2 worker threads and in process (small runs of each study's simulations, of two sweeps, and of
+// the reproduce figure sets that run several simulations at once).
 import { existsSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import type { BlockRunner } from "../../src/stochastic/ensemble.js";
@@ -10,7 +11,13 @@ import { validateParams } from "../../src/studies/particle-bath-chain/params.js"
 import { currentSimulationScan } from "../../src/studies/particle-bath-chain/study.js";
 import { runStudy } from "../../src/studies/run.js";
 import { demixingSweep } from "../../src/studies/two-temperature/demixing.js";
-import { demixing, ratchet, runAndChase, twoTemperature } from "../../src/studies/two-temperature/definition.js";
+import {
+  demixing,
+  polymer,
+  ratchet,
+  runAndChase,
+  twoTemperature,
+} from "../../src/studies/two-temperature/definition.js";
 import { workerRunner } from "../../src/workers/pool.js";
 
 const built = existsSync(new URL("../../dist/workers/simulateWorker.js", import.meta.url));
@@ -20,6 +27,7 @@ const cases: [string, Study, Record<string, unknown>][] = [
   ["two-temperature run-and-chase --simulate", runAndChase as Study, { simulate: true, time: 2, replicas: 3 }],
   ["two-temperature ratchet", ratchet as Study, { time: 2, replicas: 3 }],
   ["two-temperature demixing", demixing as Study, { N: 60, time: 20, burnIn: 5, sampleInterval: 1, replicas: 3 }],
+  ["two-temperature polymer", polymer as Study, { monomers: 4, time: 4, replicas: 3, dt: 0.01 }],
   [
     "energy-correlations --simulate",
     energyCorrelationsStudy as Study,
@@ -67,4 +75,19 @@ describe.skipIf(!built)("studies on worker threads", () => {
     expect(scans[2]).toEqual(scans[1]);
     expect(scans[1]).toEqual(scans[0]);
   });
+
+  // The figure sets of `ness reproduce two-temperature` that are one computation of several runs (runAll over
+  // points, ratios, sizes, sequences; a set declared as a point map is checked through the CLI in
+  // test/sweep/reproduce.test.ts), at their quick size: each run's replica blocks go to the pool.
+  const SETS = ["fig2-entropy-production", "fig7-demixing-finite-size", "fig9-hot-cold-polymer"];
+  for (const id of SETS) {
+    it(`reproduce two-temperature ${id} (quick): 1 and 2 workers and in process give the same results`, async () => {
+      const set = twoTemperature.reproduce.find((c) => c.id === id)!;
+      const [inProcess, one, two] = await threeWays((runner) =>
+        set.compute(set.parameters(true), { seed: set.seed ?? 1, quick: true, runner }),
+      );
+      expect(two).toEqual(one);
+      expect(one).toEqual(inProcess);
+    });
+  }
 });

@@ -7,15 +7,27 @@
 import { solveNetworkTransmission } from "../../exact/transmission.js";
 import type { Figure, Table } from "../../figures/figure.js";
 import { DHAR_2001, RIEDER_LEBOWITZ_LIEB_1967 } from "../citations.js";
-import { defineStudy, figureSet, studyCase } from "../contract.js";
+import { defineStudy, figureSet } from "../contract.js";
+import { mapSet } from "../pointMap.js";
 import { num, table } from "../text.js";
 import { profileFigure, scalingFigure, spectrumFigure, type ProfileSeries } from "./figures.js";
-import { checkConductionParams, conductionSchema, DEFAULT_PARAMS, type ConductionParams } from "./params.js";
+import {
+  checkConductionParams,
+  conductionSchema,
+  DEFAULT_PARAMS,
+  type ConductionInput,
+  type ConductionParams,
+} from "./params.js";
 import { spectrumEnvelope, spectrumTable, type SpectrumSeries } from "./spectrum.js";
 import {
+  chainLengths,
   chainModel,
   chainProfile,
+  scalingOf,
+  scalingPoint,
+  scalingSample,
   scalingStudy,
+  type ScalingSample,
   stripProfile,
   type Boundary,
   type Profile,
@@ -329,17 +341,56 @@ const transmissionSpectra = figureSet<ConductionParams & { N: number }, SpectraS
   ],
 });
 
-harmonicConduction.reproduce.push(
-  studyCase(harmonicConduction, {
-    id: "disordered-chain-scaling",
-    title: "current against length of disordered chains, fixed and free ends",
-    parameters: (quick) => {
-      const { seed: _seed, ...p } = base(quick);
-      return p;
+/** A point of the scaling set's map: one disorder realisation of one length and boundary, with the run's parameters. */
+interface ScalingMapPoint {
+  p: ConductionParams;
+  boundary: Boundary;
+  N: number;
+  sample: number;
+}
+
+/** The scaling set's parameters (the study's, without the seed, which is the set's) as the study's compute takes them. */
+function scalingRun(parameters: Partial<ConductionInput>, seed: number): { p: ConductionParams; which: Boundary[] } {
+  const { boundary, ...rest } = harmonicConduction.parameters.parse(parameters);
+  return { p: { ...rest, seed }, which: boundary === "both" ? ["fixed", "free"] : [boundary] };
+}
+
+/**
+ * The scaling figure as a map of its solves (mapSet): one point per (boundary, length, realisation), so that
+ * `ness reproduce` runs them on its worker threads (resumable), and the same results as the study's compute (the same
+ * solves, assembled in the same order).
+ */
+const scalingSet = mapSet<Partial<ConductionInput>, ScalingMapPoint, ScalingSample, ConductionResults>({
+  id: "disordered-chain-scaling",
+  title: "current against length of disordered chains, fixed and free ends",
+  parameters: (quick) => {
+    const { seed: _seed, ...p } = base(quick);
+    return p;
+  },
+  map: {
+    points(parameters, at) {
+      const { p, which } = scalingRun(parameters, at.seed);
+      const Ns = chainLengths(p.nMin, p.nMax);
+      return which.flatMap((boundary) =>
+        Ns.flatMap((N) => Array.from({ length: p.samples }, (_, sample) => ({ p, boundary, N, sample }))),
+      );
     },
-    figures: (r, at) => [scalingFigureOf(r, at?.quick)],
-  }),
-  temperatureProfiles,
-  stripProfiles,
-  transmissionSpectra,
-);
+    point: (q) => scalingSample(q.p, q.boundary, q.N, q.sample),
+    assemble(parameters, values, at) {
+      const { p, which } = scalingRun(parameters, at.seed);
+      const Ns = chainLengths(p.nMin, p.nMax);
+      let k = 0;
+      const results = which.map((b) => {
+        const s = scalingOf(
+          b,
+          Ns.map((N) => scalingPoint(N, values.slice(k, (k += p.samples)))),
+        );
+        return { boundary: s.boundary, points: s.points, fit: s.fit, expectedAlpha: s.expected };
+      });
+      return { parameters: p, results };
+    },
+  },
+  figures: (r, at) => [scalingFigureOf(r, at?.quick)],
+});
+
+harmonicConduction.reproduce.push(scalingSet, temperatureProfiles, stripProfiles, transmissionSpectra);

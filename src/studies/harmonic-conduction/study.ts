@@ -100,41 +100,41 @@ export interface ScalingResult {
   expected: number;
 }
 
-/** The current against N for one boundary condition, averaged over disorder realisations, and its power law. */
-export function scalingStudy(
-  p: ConductionParams,
-  boundary: Boundary,
-  log: (line: string) => void = () => {},
-): ScalingResult {
-  const points: ScalingPoint[] = [];
-  for (const N of chainLengths(p.nMin, p.nMax)) {
-    const t0 = performance.now();
-    const J: number[] = [];
-    let qe = 0;
-    let quadError = 0;
-    for (let s = 0; s < p.samples; s++) {
-      const ss = solveNetworkTransmission(chainModel(N, p, boundary, s), {
-        temperatures: false,
-        tolerance: p.tolerance,
-        bySource: false,
-      });
-      J.push(ss.baths[0].flux);
-      qe = Math.max(qe, ss.quadratureError);
-      quadError = Math.max(quadError, ss.baths[0].error);
-    }
-    const mean = J.reduce((a, b) => a + b, 0) / J.length;
-    const sd = J.length > 1 ? Math.sqrt(J.reduce((a, b) => a + (b - mean) ** 2, 0) / (J.length - 1)) : 0;
-    const seconds = (performance.now() - t0) / 1000;
-    points.push({
-      N,
-      J: mean,
-      error: J.length > 1 ? sd / Math.sqrt(J.length) : quadError,
-      quadratureError: qe,
-    });
-    log(
-      `  ${boundary} ends, N = ${N}: J = ${mean.toPrecision(5)} (${p.samples} realisation${p.samples > 1 ? "s" : ""}, ${seconds.toFixed(1)} s)`,
-    );
+/** One disorder realisation of one length: the current from the left bath and the engine's errors (plain numbers). */
+export interface ScalingSample {
+  J: number;
+  /** The run's quadrature error (relative). */
+  quadratureError: number;
+  /** The engine's error of J. */
+  error: number;
+}
+
+/** The current through realisation `sample` of the N-site chain (one exact solve; a sweep point of the scaling). */
+export function scalingSample(p: ConductionParams, boundary: Boundary, N: number, sample: number): ScalingSample {
+  const ss = solveNetworkTransmission(chainModel(N, p, boundary, sample), {
+    temperatures: false,
+    tolerance: p.tolerance,
+    bySource: false,
+  });
+  return { J: ss.baths[0].flux, quadratureError: ss.quadratureError, error: ss.baths[0].error };
+}
+
+/** The mean current of one length over its realisations (in their order), with its standard error. */
+export function scalingPoint(N: number, samples: readonly ScalingSample[]): ScalingPoint {
+  let qe = 0;
+  let quadError = 0;
+  for (const s of samples) {
+    qe = Math.max(qe, s.quadratureError);
+    quadError = Math.max(quadError, s.error);
   }
+  const J = samples.map((s) => s.J);
+  const mean = J.reduce((a, b) => a + b, 0) / J.length;
+  const sd = J.length > 1 ? Math.sqrt(J.reduce((a, b) => a + (b - mean) ** 2, 0) / (J.length - 1)) : 0;
+  return { N, J: mean, error: J.length > 1 ? sd / Math.sqrt(J.length) : quadError, quadratureError: qe };
+}
+
+/** One boundary's points (in order of N) and the power law fitted over the longest half of the lengths. */
+export function scalingOf(boundary: Boundary, points: ScalingPoint[]): ScalingResult {
   // The asymptotic regime needs long chains: fit the longest half of the lengths (at least three).
   const Ns = points.map((q) => q.N);
   const from = Ns[Math.max(0, Math.min(Ns.length - 3, Math.floor(Ns.length / 2)))];
@@ -148,6 +148,30 @@ export function scalingStudy(
     ),
     expected: boundary === "fixed" ? 1.5 : 0.5,
   };
+}
+
+/**
+ * The current against N for one boundary condition, averaged over disorder realisations, and its power law (in this
+ * thread, one solve after another; `ness reproduce` runs the same solves as sweep points on its worker threads).
+ */
+export function scalingStudy(
+  p: ConductionParams,
+  boundary: Boundary,
+  log: (line: string) => void = () => {},
+): ScalingResult {
+  const points: ScalingPoint[] = [];
+  for (const N of chainLengths(p.nMin, p.nMax)) {
+    const t0 = performance.now();
+    const samples: ScalingSample[] = [];
+    for (let s = 0; s < p.samples; s++) samples.push(scalingSample(p, boundary, N, s));
+    const point = scalingPoint(N, samples);
+    points.push(point);
+    const seconds = (performance.now() - t0) / 1000;
+    log(
+      `  ${boundary} ends, N = ${N}: J = ${point.J.toPrecision(5)} (${p.samples} realisation${p.samples > 1 ? "s" : ""}, ${seconds.toFixed(1)} s)`,
+    );
+  }
+  return scalingOf(boundary, points);
 }
 
 export interface Profile {

@@ -9,7 +9,9 @@ import { chooseSolveMethod } from "../../../src/exact/transmission.js";
 import { loadModel } from "../../../src/model/index.js";
 import { chainLengths, powerLawFit, validateParams } from "../../../src/studies/harmonic-conduction/index.js";
 import { DEFAULT_PARAMS as CONDUCTION } from "../../../src/studies/harmonic-conduction/params.js";
+import { harmonicConduction } from "../../../src/studies/harmonic-conduction/definition.js";
 import { stripModel } from "../../../src/studies/harmonic-conduction/study.js";
+import { runStudy } from "../../../src/studies/run.js";
 import { runCli as run } from "../../helpers/cli.js";
 import { expectCsvProvenance, expectReproductionProvenance } from "../../helpers/csv.js";
 
@@ -292,6 +294,16 @@ describe("ness study harmonic-conduction", () => {
 });
 
 describe("ness reproduce harmonic-conduction --quick", () => {
+  it("the scaling set is a map of its solves (on the reproduce's worker threads) with the study's results", async () => {
+    // Issue 18 item 5: every sweep point on the worker pool. One point per (boundary, length, realisation), assembled
+    // in order: the same numbers, to the bit, as the study's compute, which solves them one after another.
+    const set = harmonicConduction.reproduce.find((c) => c.id === "disordered-chain-scaling")!;
+    const parameters = { nMin: 8, nMax: 32, samples: 2 };
+    expect(set.map!.points(parameters, { seed: 5, quick: true })).toHaveLength(2 * 3 * 2);
+    const mapped = await set.compute(parameters, { seed: 5, quick: true });
+    expect(mapped).toEqual(await runStudy(harmonicConduction, parameters, { seed: 5 }));
+  });
+
   it("writes every figure as SVG, PNG and CSV", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-hc-"));
     const r = await run("reproduce", "harmonic-conduction", "--quick", "--out", dir);

@@ -168,23 +168,35 @@ describe("ness study two-temperature demixing", () => {
 });
 
 describe("ness reproduce two-temperature --quick", () => {
+  // The four cheap sets and the polymer's through the CLI, once (a comma-separated --only, given out of order), on the
+  // default worker threads; the tests below read this one folder. The demixing sets' compute() and figures() run in
+  // test/studies/two-temperature/demixing.test.ts, and fig6 through this CLI path (SVG, PNG, CSV, results.json) in
+  // test/sweep/reproduce.test.ts: here they would triple this file's time.
+  const names = [
+    "fig1-pair-density-current",
+    "fig2-entropy-production",
+    "fig3-ratchet-current",
+    "fig4-run-and-chase",
+    "fig9-hot-cold-polymer",
+  ];
+  let out = "";
+  let first: Promise<{ code: number; stdout: string; stderr: string }> | undefined;
+  const reproduced = () => {
+    first ??= (async () => {
+      out = mkdtempSync(join(tmpdir(), "ness-two-temperature-"));
+      const only = [names[3], names[0], names[4], names[2], names[1]].join(",");
+      return run("reproduce", "two-temperature", "--quick", "--only", only, "--out", out);
+    })();
+    return first;
+  };
+
   it("writes the figures of the sets it is given as SVG, PNG and CSV, in the study's order", async () => {
-    // The four cheap sets through the CLI (a comma-separated --only, given out of order); the demixing sets' compute()
-    // and figures() run in test/studies/two-temperature/demixing.test.ts, and fig6 through this CLI path (SVG, PNG,
-    // CSV, results.json) in test/sweep/reproduce.test.ts: here they would triple this test's time.
-    const names = [
-      "fig1-pair-density-current",
-      "fig2-entropy-production",
-      "fig3-ratchet-current",
-      "fig4-run-and-chase",
-    ];
-    const out = mkdtempSync(join(tmpdir(), "ness-two-temperature-"));
-    const only = [names[3], names[0], names[2], names[1]].join(",");
-    const r = await run("reproduce", "two-temperature", "--quick", "--only", only, "--out", out);
+    const r = await reproduced();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.indexOf(names[0])).toBeLessThan(r.stdout.indexOf(names[3]));
+    expect(r.stdout.indexOf(names[3])).toBeLessThan(r.stdout.indexOf(names[4]));
     // Provenance of every CSV and JSON written (issue 15 item 4): version, command, figure set, seed, units.
-    expect(expectReproductionProvenance(out, "two-temperature")).toBeGreaterThan(3);
+    expect(expectReproductionProvenance(out, "two-temperature")).toBe(2 * names.length);
     const files = readdirSync(out).sort();
     for (const name of names) {
       for (const ext of ["svg", "png", "csv", "results.json"])
@@ -196,15 +208,35 @@ describe("ness reproduce two-temperature --quick", () => {
     expect(svg).toMatch(/counterclockwise/);
     expect(svg).toMatch(/docs\/corrections\.md/);
   });
-});
 
-describe("ness reproduce two-temperature --quick --only fig3-ratchet-current,fig4-run-and-chase", () => {
-  it("records each set's own units, naming its columns, not the parent study's", async () => {
-    const out = mkdtempSync(join(tmpdir(), "ness-ratchet-chase-"));
-    const sets = ["fig3-ratchet-current", "fig4-run-and-chase"];
-    const r = await run("reproduce", "two-temperature", "--quick", "--only", sets.join(","), "--out", out);
+  it("gives the same results.json and CSV, to the byte, with one worker (in this thread) as on the threads", async () => {
+    // The reproduce's replica blocks ran on the default worker threads above; --workers 1 runs them in this thread.
+    // Issue 18 item 5: every replica on the pool, the same numbers whatever the number of workers.
+    expect((await reproduced()).code).toBe(0);
+    const sets = [names[1], names[2]];
+    const one = mkdtempSync(join(tmpdir(), "ness-two-temperature-1-"));
+    const r = await run(
+      "reproduce",
+      "two-temperature",
+      "--quick",
+      "--workers",
+      "1",
+      "--only",
+      sets.join(","),
+      "--out",
+      one,
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(expectReproductionProvenance(out, "two-temperature")).toBe(4);
+    for (const set of sets)
+      for (const ext of ["results.json", "csv"])
+        expect(readFileSync(join(one, `${set}.${ext}`), "utf8"), `${set}.${ext}`).toBe(
+          readFileSync(join(out, `${set}.${ext}`), "utf8"),
+        );
+  });
+
+  it("fig3 and fig4 record each set's own units, naming its columns, not the parent study's", async () => {
+    expect((await reproduced()).code).toBe(0);
+    const sets = ["fig3-ratchet-current", "fig4-run-and-chase"];
     // the columns each sentence must give a unit to, and what it says of them
     const expected: Record<string, { columns: string[]; says: string[] }> = {
       "fig3-ratchet-current": {
@@ -247,14 +279,9 @@ describe("ness reproduce two-temperature --quick --only fig3-ratchet-current,fig
       expect(`# units: ${doc.units.convention}; parameters: ${JSON.stringify(doc.units.parameters)}`).toBe(units);
     }
   });
-});
 
-describe("ness reproduce two-temperature --quick --only fig9-hot-cold-polymer", () => {
-  it("records the polymer's units, not the parent study's, in its CSV and results.json", async () => {
-    const out = mkdtempSync(join(tmpdir(), "ness-polymer-"));
-    const r = await run("reproduce", "two-temperature", "--quick", "--only", "fig9-hot-cold-polymer", "--out", out);
-    expect(r.code, r.stderr).toBe(0);
-    expect(expectReproductionProvenance(out, "two-temperature")).toBe(2);
+  it("fig9 records the polymer's units, not the parent study's, in its CSV and results.json", async () => {
+    expect((await reproduced()).code).toBe(0);
     const units = readFileSync(join(out, "fig9-hot-cold-polymer.csv"), "utf8")
       .split("\n")
       .find((l) => l.startsWith("# units: "))!;
