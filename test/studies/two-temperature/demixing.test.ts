@@ -569,6 +569,7 @@ describe("demixing figures (quick mode)", () => {
       expect(fig.table.columns).toContain("L_range");
       expect(fig.title).toMatch(/stiff point/);
       expect(fig.caption).toContain("T_cold = ");
+      expect(fig.caption).toMatch(/keep growing \(effective exponent -?\d\.\d\d over t = /);
     }
   });
 });
