@@ -1953,7 +1953,14 @@ class Evaluator {
    * (ChainGreen), O(N) operations per frequency; the sparse factorisation runs only at some panel centres (the first 32, then
    * every 16th), to check its residual and the recurrence against it.
    */
-  private readonly chain?: { green: ChainGreen; v: Float64Array; m: Float64Array; g0: number; g1: number };
+  private readonly chain?: {
+    green: ChainGreen;
+    v: Float64Array;
+    m: Float64Array;
+    off: Float64Array;
+    g0: number;
+    g1: number;
+  };
   private chainChecks = 0;
   /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
   endsOnly = false;
@@ -1990,8 +1997,10 @@ class Evaluator {
     if (this.pathMode && B === 2 && sys.under && n > DENSE_MODES_MAX) {
       const order = chainOrder(sys);
       if (order) {
+        const off = chainCouplings(sys, order);
         this.chain = {
-          green: new ChainGreen(order, chainCouplings(sys, order)),
+          green: new ChainGreen(order, off),
+          off,
           v: Float64Array.from(order, (i) => sys.vDiag[i]),
           m: Float64Array.from(order, (i) => sys.mass[i]),
           g0: sys.gamma[order[0]],
@@ -2010,11 +2019,23 @@ class Evaluator {
 
   /** Solves the bath columns of G(omega) (also used for the spectrum); `check`: compute the backward error. */
   solve(omega: number, check = false): void {
+    if (this.chain && check) check = this.chainCheckDue();
+    this.solveAs(omega, check);
+  }
+
+  /**
+   * Chains: the recurrence is checked against the factorisation at the first 32 panel centres, then at every 16th;
+   * true if this panel centre is one (counts the centres).
+   */
+  private chainCheckDue(): boolean {
+    return !(this.chainChecks++ >= 32 && this.chainChecks % 16 !== 0);
+  }
+
+  /** solve, with the chain's check already decided. */
+  private solveAs(omega: number, check: boolean): void {
     const { sys, plan } = this;
     const n = sys.n;
     const w2 = omega * omega;
-    // The chain recurrence is checked against the factorisation at the first 32 panel centres, then at every 16th.
-    if (this.chain && check && this.chainChecks++ >= 32 && this.chainChecks % 16 !== 0) check = false;
     if (this.chain && !check) {
       if (this.solveChain(omega)) {
         this.evaluations++;
@@ -2136,6 +2157,90 @@ class Evaluator {
   /** Fills f with every integrand component at omega. */
   evaluate(omega: number, check = false): Float64Array {
     this.solve(omega, check);
+    return this.integrand(omega);
+  }
+
+  /**
+   * The integrand at omegas[0..count-1] into rows (row i at i * C), as `evaluate` node by node (the same numbers to
+   * the bit), the node `centre` with the backward-error check. Chains whose G_00 is not needed (endsOnly): the
+   * nodes not checked are swept POLE_LANES at a time by the pencil's complex lane kernel at real frequencies (its
+   * pivots, product and last pivot are ChainGreen's, operation for operation: sqrt(b^2) = |b| exactly), ~3x less CPU
+   * time per frequency than one recurrence at a time.
+   */
+  evaluateMany(omegas: Float64Array, count: number, centre: number, rows: Float64Array): void {
+    const C = this.plan.C;
+    const pencil = this.chain && this.endsOnly ? this.lanePencil() : undefined;
+    if (!pencil) {
+      for (let i = 0; i < count; i++) rows.set(this.evaluate(omegas[i], i === centre), i * C);
+      return;
+    }
+    const c = this.chain!;
+    const checked = centre >= 0 && centre < count && this.chainCheckDue() ? centre : -1;
+    const L = POLE_LANES;
+    const { laneRe: wr, laneIm: wi, laneAt: at } = this;
+    const z = pencil.zLanes;
+    const out = this.gBB;
+    let used = 0;
+    const flush = () => {
+      for (let l = used; l < L; l++) wr[l] = wr[used - 1];
+      pencil.complexSweepLanes(wr, wi, c.g0, c.g1, used);
+      for (let l = 0; l < used; l++) {
+        const i = at[l];
+        const omega = omegas[i];
+        // As ChainGreen.evaluate: G_nn = 1 / f_n, G_0n = p G_nn (p up to the sign (-1)^(n-1), which |G_0n|^2
+        // does not see).
+        const fRe = z.lastRe[l];
+        const fIm = z.lastIm[l];
+        const d = 1 / (fRe * fRe + fIm * fIm);
+        const gnnre = fRe * d;
+        const gnnim = -fIm * d;
+        const scale = 2 ** z.pLog2[l];
+        const pRe = z.pRe[l];
+        const pIm = z.pIm[l];
+        const g0nre = scale * (pRe * gnnre - pIm * gnnim);
+        const g0nim = scale * (pRe * gnnim + pIm * gnnre);
+        if (Number.isFinite(gnnre + gnnim + g0nre + g0nim)) {
+          out[0] = out[1] = 0;
+          out[6] = gnnre;
+          out[7] = gnnim;
+          out[2] = out[4] = g0nre;
+          out[3] = out[5] = g0nim;
+          this.evaluations++;
+        } else this.solveAs(omega, false);
+        rows.set(this.integrand(omega), i * C);
+      }
+      used = 0;
+    };
+    for (let i = 0; i < count; i++) {
+      if (i === checked) {
+        this.solveAs(omegas[i], true);
+        rows.set(this.integrand(omegas[i]), i * C);
+        continue;
+      }
+      wr[used] = omegas[i];
+      at[used++] = i;
+      if (used === L) flush();
+    }
+    if (used > 0) flush();
+  }
+
+  /** The chain's pencil for evaluateMany where its lane sweeps run in WebAssembly; null: evaluate one at a time. */
+  private lanePencil(): ChainPencil | null {
+    if (this.pencil === undefined) {
+      const c = this.chain!;
+      const p = new ChainPencil(c.v, c.m, c.off);
+      this.pencil = p.kernels === "wasm" ? p : null;
+    }
+    return this.pencil;
+  }
+
+  private pencil: ChainPencil | null | undefined;
+  private readonly laneRe = new Float64Array(POLE_LANES);
+  private readonly laneIm = new Float64Array(POLE_LANES);
+  private readonly laneAt = new Int32Array(POLE_LANES);
+
+  /** The integrand's components at omega from the last solve. */
+  private integrand(omega: number): Float64Array {
     const { sys, plan, f, xr, xi, gc, gdT } = this;
     const n = sys.n;
     const B = this.model.baths.length;
@@ -2393,6 +2498,10 @@ function adaptiveQuadrature(
   const cacheA: (Float64Array | undefined)[] = [];
   let cached = 0;
   const cacheLimit = 16e6;
+  // A panel's nodes, their Jacobians and integrands (evaluated together: Evaluator.evaluateMany).
+  const nodes = new Float64Array(GK_POINTS);
+  const jacs = new Float64Array(GK_POINTS);
+  const rows = new Float64Array(GK_POINTS * C);
   /** mode 1: add the panel; -1: remove it; 0: move its error to the stuck panels' error. */
   const add = (k: number, mode: number): void => {
     const kind = panels.kind[k],
@@ -2414,10 +2523,14 @@ function adaptiveQuadrature(
       const { x: X, wk: WK, wd: WD, centre } = panels.rule[k] === 1 ? GK15 : GK31;
       for (let g = 0; g < X.length; g++) {
         const t = mid + half * X[g];
-        const omega = omegaOf(kind, c, h, t);
-        const jac = jacobianOf(kind, c, h, t) * half;
-        // The backward error of the solves is checked at the centre of every panel.
-        const f = ev.evaluate(omega, g === centre);
+        nodes[g] = omegaOf(kind, c, h, t);
+        jacs[g] = jacobianOf(kind, c, h, t) * half;
+      }
+      // The backward error of the solves is checked at the centre of every panel.
+      ev.evaluateMany(nodes, X.length, centre, rows);
+      for (let g = 0; g < X.length; g++) {
+        const f = rows.subarray(g * C, (g + 1) * C);
+        const jac = jacs[g];
         const wk = WK[g] * jac;
         const wd = WD[g] * jac;
         const wa = Math.abs(wk);
