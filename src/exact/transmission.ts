@@ -947,7 +947,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
 /** ChainPoles: the poles found for the modes within this many places deflate a mode's Newton iteration. */
 const DEFLATE = 32;
 /** ChainPoles: how many blocked modes a mode may start ahead of (see the constructor). */
-const LOOK_AHEAD = 64;
+const LOOK_AHEAD = 1024;
 /**
  * The frequency below which an overdamped lowest mode's transmission falls to zero: its slow pole, at about
  * -i w0^2 / (2 h0) (half-width h0 above the frequency w0; a free-ended chain pinned weakly). The remainder after the
@@ -1035,10 +1035,12 @@ class ChainPoles {
     const poleOf = new Int32Array(M).fill(-1);
     const owner = new Int32Array(M);
     // Modes are started in this order, POLE_LANES at a time in one complex sweep, a mode only when every mode
-    // started before it within DEFLATE places is finished and recorded (so its deflating poles, and the order the
-    // poles are recorded in, are those of one mode after the other).
+    // started before it within DEFLATE places is finished (its pole deflates the mode's iteration whether or not
+    // it is recorded yet: so its deflating poles, and the order the poles are recorded in, are those of one mode
+    // after the other).
     type Job = {
       k: number;
+      /** The deflating poles, (re, im) pairs. */
       near: number[];
       narrow: boolean;
       gap: number;
@@ -1062,9 +1064,13 @@ class ChainPoles {
     const zl = pencil.zLanes;
     const wr = new Float64Array(L);
     const wi = new Float64Array(L);
+    /** Started jobs by mode until recorded. */
+    const unrecorded = new Array<Job | undefined>(M).fill(undefined);
+    const willRecord = (job: Job) => !job.rejected && Number.isFinite(job.rRe + job.rIm);
     const record = (job: Job) => {
       const { k, zr, zi } = job;
-      if (job.rejected || !Number.isFinite(job.rRe + job.rIm)) {
+      unrecorded[k] = undefined;
+      if (!willRecord(job)) {
         this.rejected++;
         this.panelled[k] = 1;
         return;
@@ -1088,8 +1094,8 @@ class ChainPoles {
       // quarter of the gap of its first-order position (its own pole), for a broad one within a few widths, and
       // distinct from the poles found nearby.
       let distinct = true;
-      for (const j of near)
-        if (Math.hypot(zr - this.re[j], zi - this.im[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
+      for (let j = 0; j < near.length; j += 2)
+        if (Math.hypot(zr - near[j], zi - near[j + 1]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
       const h = modes.halfWidth[k];
       const reach = job.narrow ? 0.25 * job.gap : 4 * h;
       if (!job.ok || !distinct || !(zi < 0) || !(zr > 0) || Math.hypot(zr - w[k], zi + h) > reach) {
@@ -1135,38 +1141,72 @@ class ChainPoles {
         rIm: 0,
       };
     };
-    const waiting: number[] = [];
+    // The modes skipped in one scan for a mode to start, in buckets of DEFLATE modes (a skipped mode blocks the
+    // modes within DEFLATE places of it: those in its bucket and the two beside it).
+    const buckets = Math.floor(M / DEFLATE) + 1;
+    const waitStamp = new Int32Array(buckets).fill(-1);
+    const waitList: number[][] = Array.from({ length: buckets }, () => []);
+    let scan = 0;
+    let waiting = 0;
+    const waitBlocks = (k: number): boolean => {
+      const b = Math.floor(k / DEFLATE);
+      for (let c = Math.max(b - 1, 0); c <= Math.min(b + 1, buckets - 1); c++)
+        if (waitStamp[c] === scan && waitList[c].some((j) => Math.abs(j - k) <= DEFLATE)) return true;
+      return false;
+    };
+    const wait = (k: number): void => {
+      const b = Math.floor(k / DEFLATE);
+      if (waitStamp[b] !== scan) {
+        waitStamp[b] = scan;
+        waitList[b].length = 0;
+      }
+      waitList[b].push(k);
+      waiting++;
+    };
+    /** Jobs by mode (created once: a mode may be skipped by many scans before it starts). */
+    const jobs = new Array<Job | null | undefined>(M).fill(undefined);
     for (;;) {
       // Start modes while lanes are free (see above).
       for (let l = 0; l < L && next < byWidth.length; l++) {
         if (lanes[l]) continue;
         let job: Job | undefined;
-        waiting.length = 0;
-        for (let i = next; i < byWidth.length && waiting.length < LOOK_AHEAD && !job; i++) {
+        scan++;
+        waiting = 0;
+        for (let i = next; i < byWidth.length && waiting < LOOK_AHEAD && !job; i++) {
           if (taken[i]) continue;
           const k = byWidth[i];
-          const candidate = jobOf(k);
+          if (jobs[k] === undefined) jobs[k] = jobOf(k) ?? null;
+          const candidate = jobs[k];
           if (!candidate) {
             taken[i] = 1;
             continue;
           }
+          // Blocked by an earlier mode nearby still running (the lanes hold exactly the unfinished jobs) or
+          // skipped in this scan.
           if (
-            started.some((o) => rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE) ||
-            waiting.some((j) => Math.abs(j - k) <= DEFLATE)
+            lanes.some((o) => o !== undefined && rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE) ||
+            waitBlocks(k)
           ) {
-            waiting.push(k);
+            wait(k);
             continue;
           }
           taken[i] = 1;
           // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
-          // (Maehly) does not converge to them again.
-          for (let j = Math.max(0, k - DEFLATE); j < Math.min(M, k + DEFLATE + 1); j++)
-            if (poleOf[j] >= 0) candidate.near.push(poleOf[j]);
+          // (Maehly) does not converge to them again. Those recorded, and those of earlier modes finished but not
+          // yet recorded (waiting for a slower one before them: the same poles, as record() will store them).
+          for (let j = Math.max(0, k - DEFLATE); j < Math.min(M, k + DEFLATE + 1); j++) {
+            if (poleOf[j] >= 0) candidate.near.push(this.re[poleOf[j]], this.im[poleOf[j]]);
+            else {
+              const o = unrecorded[j];
+              if (o && rank[j] < i && willRecord(o)) candidate.near.push(o.zr, o.zi);
+            }
+          }
           job = candidate;
         }
         while (next < byWidth.length && taken[next]) next++;
         if (!job) break;
         lanes[l] = job;
+        unrecorded[job.k] = job;
         // started in byWidth order.
         let at = started.length;
         while (at > 0 && rank[started[at - 1].k] > rank[job.k]) at--;
@@ -1195,9 +1235,10 @@ class ChainPoles {
           const { zr, zi } = job;
           let lr = zl.logDerRe[l];
           let li = zl.logDerIm[l];
-          for (const j of job.near) {
-            const dr = zr - this.re[j];
-            const di = zi - this.im[j];
+          const near = job.near;
+          for (let j = 0; j < near.length; j += 2) {
+            const dr = zr - near[j];
+            const di = zi - near[j + 1];
             const q = 1 / (dr * dr + di * di);
             lr -= dr * q;
             li += di * q;
