@@ -1183,10 +1183,7 @@ class ChainPoles {
           }
           // Blocked by an earlier mode nearby still running (the lanes hold exactly the unfinished jobs) or
           // skipped in this scan.
-          if (
-            lanes.some((o) => o !== undefined && rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE) ||
-            waitBlocks(k)
-          ) {
+          if (lanes.some((o) => o !== undefined && rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE) || waitBlocks(k)) {
             wait(k);
             continue;
           }

@@ -94,7 +94,10 @@ describe("chain quadrature nodes: the complex lane kernel at real frequencies is
     it(`${n} sites, masses 1 +- ${spread * 100} %`, () => {
       const { v, m, off } = chain(n, seed, spread);
       const pencil = new ChainPencil(v, m, off);
-      const green = new ChainGreen(Int32Array.from({ length: n }, (_, i) => i), off);
+      const green = new ChainGreen(
+        Int32Array.from({ length: n }, (_, i) => i),
+        off,
+      );
       const [g0, g1] = [0.7, 1.3];
       const wr = Float64Array.from({ length: POLE_LANES }, (_, l) => 0.05 + 0.17 * l);
       pencil.complexSweepLanes(wr, new Float64Array(POLE_LANES), g0, g1, POLE_LANES);
@@ -120,7 +123,10 @@ describe("ChainGreen.backwardError", () => {
   it("is at rounding level for the recurrence's entries and sees an entry off by 1e-9", () => {
     const n = 3001;
     const { v, m, off } = chain(n, 7, 0.5);
-    const green = new ChainGreen(Int32Array.from({ length: n }, (_, i) => i), off);
+    const green = new ChainGreen(
+      Int32Array.from({ length: n }, (_, i) => i),
+      off,
+    );
     let top = 0;
     for (let i = 0; i < n; i++) top = Math.max(top, (v[i] + 2 * Math.abs(off[i] ?? 0)) / m[i]);
     for (const f of [0.013, 0.31, 0.77]) {
@@ -139,4 +145,3 @@ describe("ChainGreen.backwardError", () => {
     }
   });
 });
-
