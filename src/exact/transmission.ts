@@ -2210,11 +2210,8 @@ class Evaluator {
    */
   evaluateMany(omegas: Float64Array, count: number, centre: number, rows: Float64Array): void {
     const C = this.plan.C;
-    const pencil = this.chain && this.endsOnly ? this.lanePencil() : undefined;
-    if (!pencil) {
-      for (let i = 0; i < count; i++) rows.set(this.evaluate(omegas[i], i === centre), i * C);
-      return;
-    }
+    const pencil = this.lanePencil();
+    if (!pencil) throw new Error("Evaluator.evaluateMany: only where canBatch()");
     const c = this.chain!;
     // The centre's check decided here, in panel order as node by node (a centre not checked is swept with the rest).
     const checked = centre >= 0 && centre < count && this.chainCheckDue() ? centre : -1;
@@ -2266,8 +2263,14 @@ class Evaluator {
     if (used > 0) flush();
   }
 
+  /** Whether evaluateMany applies: a chain whose G_00 is not needed, with the WebAssembly lane kernels. */
+  canBatch(): boolean {
+    return this.lanePencil() !== null;
+  }
+
   /** The chain's pencil for evaluateMany where its lane sweeps run in WebAssembly; null: evaluate one at a time. */
   private lanePencil(): ChainPencil | null {
+    if (!this.chain || !this.endsOnly) return null;
     if (this.pencil === undefined) {
       const c = this.chain!;
       const p = new ChainPencil(c.v, c.m, c.off);
@@ -2540,10 +2543,10 @@ function adaptiveQuadrature(
   const cacheA: (Float64Array | undefined)[] = [];
   let cached = 0;
   const cacheLimit = 16e6;
-  // A panel's nodes, their Jacobians and integrands (evaluated together: Evaluator.evaluateMany).
+  // A panel's nodes and their Jacobians; long chains: their integrands, evaluated together (Evaluator.evaluateMany).
   const nodes = new Float64Array(GK_POINTS);
   const jacs = new Float64Array(GK_POINTS);
-  const rows = new Float64Array(GK_POINTS * C);
+  const rows = ev.canBatch() ? new Float64Array(GK_POINTS * C) : undefined;
   /** mode 1: add the panel; -1: remove it; 0: move its error to the stuck panels' error. */
   const add = (k: number, mode: number): void => {
     const kind = panels.kind[k],
@@ -2569,15 +2572,16 @@ function adaptiveQuadrature(
         jacs[g] = jacobianOf(kind, c, h, t) * half;
       }
       // The backward error of the solves is checked at the centre of every panel.
-      ev.evaluateMany(nodes, X.length, centre, rows);
+      if (rows) ev.evaluateMany(nodes, X.length, centre, rows);
       for (let g = 0; g < X.length; g++) {
-        const f = rows.subarray(g * C, (g + 1) * C);
+        const f = rows ?? ev.evaluate(nodes[g], g === centre);
+        const at = rows ? g * C : 0;
         const jac = jacs[g];
         const wk = WK[g] * jac;
         const wd = WD[g] * jac;
         const wa = Math.abs(wk);
         for (let i = 0; i < C; i++) {
-          const x = f[i];
+          const x = f[at + i];
           K[i] += wk * x;
           D[i] += wd * x;
           A[i] += wa * Math.abs(x);
