@@ -3,12 +3,13 @@
 // random dense stable A with dense Q, and the drift of an oscillator chain with heat baths at both ends (sparse A,
 // Q nonzero on two coordinates: the exact engine's typical input). Also the allocation-free 4x4 kernel of
 // parameter sweeps, and mathjs's lyap for small n.
+import { spawnSync } from "node:child_process";
 import { lyap } from "mathjs";
 import { eigenvalues } from "../dist/linalg/eigen.js";
 import { solveLyapunov, tinyLyapunovInto } from "../dist/linalg/lyapunov.js";
 import { matrix } from "../dist/linalg/matrix.js";
-import { pythonHas } from "./python.js";
-import { fmtTime, interleave, measure, pythonSession, report, roundsFor, targets } from "./rounds.js";
+import { pythonEnv, pythonHas } from "./python.js";
+import { fmtTime, interleave, measure, median, pythonSession, report, roundsFor, targets } from "./rounds.js";
 
 export const title = "Lyapunov equation A X + X A^T = Q: ness vs scipy (1 thread), interleaved rounds, CPU time";
 
@@ -70,6 +71,14 @@ function makeChainCase(n) {
   return { n, a, q };
 }
 
+/**
+ * CPU seconds of warm-up before the rounds. V8 runs new WebAssembly and JavaScript code in its baseline tiers and
+ * compiles the hot functions again in the background: at n = 20 a solve takes ~1.7x its steady time over its first
+ * 50 calls and ~1.15x until some 1000 calls (the first bench round used to read 1.2-1.5x). The cost of a first call
+ * is measured apart (firstCalls).
+ */
+const WARM_UP_CPU = 0.5;
+
 /** Solves per round, so that a round takes ~0.1-0.5 s for both codes. */
 function repeatsFor(n) {
   return n <= 4 ? 20000 : n <= 20 ? 1000 : n <= 100 ? 40 : n <= 400 ? 2 : 1;
@@ -96,9 +105,14 @@ async function compare(log, family, cases, rounds, py) {
     const key = `${family}-${c.n}`;
     const reps = repeatsFor(c.n);
     if (py) await py.call("setup", { key, n: c.n, a: Array.from(c.a.data), q: Array.from(c.q.data) });
-    let sol = solveLyapunov(c.a, c.q); // warm-up (JIT, wasm tier-up)
-    for (let r = 0; r < Math.min(reps, 20); r++) sol = solveLyapunov(c.a, c.q);
-    if (py) await py.call("solve", key, Math.min(reps, 5));
+    let sol = solveLyapunov(c.a, c.q); // warm-up (JIT, wasm tier-up): WARM_UP_CPU seconds, and scipy one round
+    const c0 = process.cpuUsage();
+    for (let r = 0; r < 100_000; r++) {
+      sol = solveLyapunov(c.a, c.q);
+      const used = process.cpuUsage(c0);
+      if (r >= 20 && used.user + used.system >= WARM_UP_CPU * 1e6) break;
+    }
+    if (py) await py.call("solve", key, reps);
     const res = await interleave(
       [
         {
@@ -118,6 +132,53 @@ async function compare(log, family, cases, rounds, py) {
     if (res.scipy)
       report(log, label, res.ness, res.scipy, { per: reps, target: lyapunovTarget(c.n), anchorName: "scipy" });
     else log(`  ${label}: ness ${fmtTime(res.ness[0].cpu / reps)} cpu per solve`);
+  }
+}
+
+/**
+ * The first call in a fresh process (not a target; the rounds above compare steady states): CPU of loading the
+ * library (ness: dist/linalg/lyapunov.js with its WebAssembly kernels; scipy: `import scipy.linalg`), of the first
+ * solve and of the second, medians over `rounds` processes, on the random case of order n.
+ */
+function firstCalls(log, sizes, rounds, withPython) {
+  const nodeScript = (n) => `
+    const cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1e6; };
+    const c0 = cpu();
+    const { solveLyapunov } = await import(${JSON.stringify(new URL("../dist/linalg/lyapunov.js", import.meta.url).href)});
+    const { matrix } = await import(${JSON.stringify(new URL("../dist/linalg/matrix.js", import.meta.url).href)});
+    const c1 = cpu();
+    const { a, q } = JSON.parse((await import("node:fs")).readFileSync(0, "utf8"));
+    const A = matrix(${n}, ${n}, Float64Array.from(a)), Q = matrix(${n}, ${n}, Float64Array.from(q));
+    const c2 = cpu(); solveLyapunov(A, Q); const c3 = cpu(); solveLyapunov(A, Q); const c4 = cpu();
+    console.log(JSON.stringify([c1 - c0, c3 - c2, c4 - c3]));`;
+  const pyScript = (n) => `
+import json, sys, time
+c0 = time.process_time()
+import numpy as np
+from scipy.linalg import solve_continuous_lyapunov
+c1 = time.process_time()
+d = json.load(sys.stdin)
+a = np.array(d["a"]).reshape(${n}, ${n}); q = np.array(d["q"]).reshape(${n}, ${n})
+c2 = time.process_time(); solve_continuous_lyapunov(a, q); c3 = time.process_time(); solve_continuous_lyapunov(a, q); c4 = time.process_time()
+print(json.dumps([c1 - c0, c3 - c2, c4 - c3]))`;
+  const runs = (cmd, args, env, input) => {
+    const out = [];
+    for (let r = 0; r < rounds; r++) {
+      const p = spawnSync(cmd, args, { env, input, encoding: "utf8" });
+      if (p.status !== 0) return null;
+      out.push(JSON.parse(p.stdout.trim().split("\n").pop()));
+    }
+    return [0, 1, 2].map((k) => median(out.map((o) => o[k])));
+  };
+  const fmt = (t) => `load ${fmtTime(t[0])}, first solve ${fmtTime(t[1])}, second ${fmtTime(t[2])}`;
+  log("");
+  log(`first calls in a fresh process (CPU, medians of ${rounds} processes; not a target):`);
+  for (const n of sizes) {
+    const c = makeCase(n, SEED + n);
+    const input = JSON.stringify({ a: Array.from(c.a.data), q: Array.from(c.q.data) });
+    const ness = runs(process.execPath, ["--input-type=module", "-e", nodeScript(n)], process.env, input);
+    const scipy = withPython ? runs("python3", ["-c", pyScript(n)], pythonEnv(), input) : null;
+    log(`  n=${String(n).padStart(4)}: ness ${ness ? fmt(ness) : "failed"}${scipy ? `; scipy ${fmt(scipy)}` : ""}`);
   }
 }
 
@@ -149,6 +210,7 @@ export async function run(log, options = {}) {
   } finally {
     py?.close();
   }
+  if (want("small")) firstCalls(log, options.quick ? [20] : [20, 100], Math.min(rounds, 5), !!py);
   if (!want("kernels")) return;
 
   // allocation-free 4x4 kernel

@@ -4,7 +4,7 @@
 // method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
 // and what is reached (10^5-site chain < 10 s on one core: measured, ~21 s of CPU time; the bath fluxes of the 10^4-site
-// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1, ~35 min).
+// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1; see docs/performance.md).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
 import { solveNetworkModal } from "../dist/exact/modal.js";
@@ -336,7 +336,8 @@ export async function run(log, options = {}) {
     `  ${pad("W x L", 9)} ${pad("cpu", 9)} ${pad("wall", 9)} ${pad("located", 8)} ${pad("poles", 6)} ${pad("sweeps", 7)} ` +
       `${pad("evals", 7)} ${pad("left out", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
   );
-  // The 10^4-site strip is measured with NESS_BENCH_LARGE=1 (projected ~35 min of CPU time), else projected.
+  // The 10^4-site strip is measured with NESS_BENCH_LARGE=1 (too long for the default bench: docs/performance.md),
+  // else projected.
   const large = process.env.NESS_BENCH_LARGE === "1";
   const bathStrips = quick
     ? [[4, 80]]
@@ -387,7 +388,12 @@ export async function run(log, options = {}) {
     );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
-  log("   sparse real factorisation), then ~10 complex block sweeps per pole (Newton on ln det Q, the residue, the");
-  log("   mirror point -z), each O(L W^3); the remainder's quadrature: real-axis sweeps of the same cost)");
+  log(
+    "   sparse real factorisation), then all poles at once: start estimates from the pencil projected on each window",
+  );
+  log(
+    "   of overlapping modes, Aberth-Ehrlich steps on ln det Q, the residue and the mirror point -z, ~8 complex block",
+  );
+  log("   sweeps per pole, each O(L W^3); the remainder's quadrature: real-axis sweeps of ~2/3 that cost)");
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");
 }

@@ -8,23 +8,29 @@
  * last level's baths c (and symmetrically for c): only G_(0,L-1), which the recursive Green's function gives in
  * O(N w^2) per frequency (StripGreen) without any full column. On the real axis |G_ac|^2 = G_ac(w) G_ac(-w), so F is
  * rational; each damped pole z of G (Im z < 0) with residue R of F contributes the singular part
- * S(w) = 2 Re[R (1/(w - z) - 1/(w + z))] (the poles z, -z and their conjugates), whose integral is closed-form. Every
- * located mode that carries current gets its pole by Newton steps on ln det Q (narrowest first, deflated by the
- * poles found among its neighbours) and its residue R = z^2 gamma_a sum_c gamma_c Res G_ac(z) G_ac(-z) (the rank-one
- * residue of StripGreen and one sweep at the mirror point -z); the modes whose pole is not accepted, and those whose
- * Breit-Wigner share is negligible, get the Breit-Wigner Lorentzian of their first-order pole instead (subtracting
- * any function with a known integral is exact; a good one leaves a smooth remainder). The remainder F - sum S is
- * integrated by adaptive Gauss-Kronrod (7-15) on [0, cutoff], with breakpoints around the modes whose pole was not
- * accepted.
+ * S(w) = 2 Re[R (1/(w - z) - 1/(w + z))] (the poles z, -z and their conjugates), whose integral is closed-form. The
+ * poles of all the located modes that carry current are found together: start estimates from the pencil projected on
+ * each window of overlapping modes (windowPoles.ts: a broad and a narrow combination where two peaks overlap, which
+ * the modes' first-order poles w - i h miss), then Aberth-Ehrlich steps on ln det Q (Newton deflated by every other
+ * iterate's current estimate, so two iterates do not end on one pole). Each accepted pole gets its residue
+ * R = z^2 gamma_a sum_c gamma_c Res G_ac(z) G_ac(-z) (the rank-one residue of StripGreen and one sweep at the mirror
+ * point -z) and covers the mode whose estimate is nearest; the modes no pole covers, and those whose Breit-Wigner
+ * share is negligible, get the Breit-Wigner Lorentzian of their first-order pole instead (subtracting any function
+ * with a known integral is exact; a good one leaves a smooth remainder). The remainder F - sum S is integrated by
+ * adaptive Gauss-Kronrod (7-15) on [0, cutoff], with breakpoints around the uncovered modes that are narrow by their
+ * first-order or their projected estimate.
  *
- * The error (an estimate, as the Lyapunov residual): the summed |K15 - G7| of the final panels, per pole the rounding
- * of its position (4 eps |z| or its last Newton step, over |Im z|, times its content), the Breit-Wigner shares of the
- * modes skipped as negligible (a bound to leading order), and the screen's estimate of the frequencies left out.
+ * The error (an estimate, as the Lyapunov residual): QUAD_SAFETY times the summed |K15 - G7| of the final panels,
+ * per pole the error of its position (4 eps |z| or the plain Newton step on ln det Q from it, over |Im z|, times its
+ * content) and of a 4-point residue, the Breit-Wigner shares of the modes skipped as negligible (measured 60-1000
+ * times above the actual effect of skipping them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the
+ * frequencies left out.
  */
 import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
+import { projectedPoles } from "./windowPoles.js";
 import type { NetworkModel } from "../model/networkModel.js";
 
 /** The located modes below the screen's cutoff (transmission.ts ModeData). */
@@ -33,6 +39,8 @@ export interface StripModes {
   halfWidth: Float64Array;
   /** u_b^2 at every bath (row per mode; NaN in a degenerate cluster). */
   bathAmp2: Float64Array;
+  /** u_b with its sign (as bathAmp2): the projected pencil's start estimates (windowPoles.ts). */
+  bathAmp?: Float64Array;
 }
 
 export interface StripFluxOptions {
@@ -78,15 +86,27 @@ export interface StripFluxes {
 const EPS = 2 ** -53;
 /** Found poles of the neighbouring modes (by index) that deflate a Newton iteration. */
 const DEFLATE = 32;
-const NEWTON_STEPS = 20;
+/**
+ * Aberth-Ehrlich rounds (one sweep per active iterate each); the iterates still moving after them are left (their
+ * modes keep Breit-Wigner terms and breakpoints). 4 x 100 strip, tolerance 1e-8: 12 rounds 262 poles, 1942 sweeps,
+ * 2235 real-axis evaluations; 20 rounds 270, 2141, 1995 (a sweep costs ~1.5 evaluations).
+ */
+const ABERTH_ROUNDS = 12;
 /** Newton on ln det Q stops at steps below this many eps |z| (its rounding floor). */
 const NEWTON_FLOOR = 32;
 const BASE_PANELS = 64;
 /**
- * The remainder's summed |K15 - G7| times this is its reported error (and what must meet the tolerance): where
- * broad overlapping peaks remain in the remainder the 7-point estimate is not pessimistic enough on its own (a
- * 4 x 100 strip at tolerance 1e-8: actual 5.1e-9 against a summed 4.8e-9). A calibration, as the chain's real-axis
- * path (16 there).
+ * A converged pole is accepted only where the plain Newton step on ln det Q is at most STALL times the last
+ * (deflated) step: the remaining error of its position is then that step (quadratic convergence).
+ */
+const STALL = 4;
+/**
+ * The remainder's summed |K15 - G7| times this is its reported error (and what must meet the tolerance): |K15 - G7|
+ * estimates the 7-point rule's error, not a bound on the 15-point one where the remainder has structure the panel's
+ * nodes do not see. Set to 4 when a 4 x 100 strip at tolerance 1e-8 came out 5.1e-9 off against a summed 4.8e-9; the
+ * cause was a narrow peak left in the remainder (the narrow combination of two overlapping modes, see windowPoles.ts),
+ * now subtracted by its pole: 4.2e-10 off against a reported 6.4e-9 (actual/reported 0.10; 8 x 128: see
+ * docs/studies/harmonic-conduction.md). Kept as a margin.
  */
 const QUAD_SAFETY = 4;
 /** Residual checks: frequencies evenly across [0, X], and the narrowest accepted poles (two points each). */
@@ -151,7 +171,9 @@ export function stripBathFluxes(
   };
 
   const t0 = performance.now();
-  // --- Poles: Newton on ln det Q from the first-order poles, narrowest first.
+  // --- Poles: every located mode's pole at once (Aberth-Ehrlich steps on ln det Q from the projected pencil's
+  // estimates, windowPoles.ts). (A second pass of plain Newton from w - i h / 2 for the modes still uncovered, the
+  // old search's, found 1 pole for 342 sweeps on a 4 x 100 strip: dropped.)
   const M = modes.omega.length;
   // Slot k: the pole found from mode k; slot M + k: mode k's Breit-Wigner term (see below).
   const zRe = new Float64Array(2 * M);
@@ -176,162 +198,192 @@ export function stripBathFluxes(
   const rIm = new Float64Array(w0 * wL);
   let poles = 0;
   let fallbacks = 0;
-  /** The modes whose peak an accepted pole covers: the one of the nearest undamped frequency. */
+  /**
+   * The modes whose peak an accepted pole covers: the one whose estimate (projected pencil, else first order) is
+   * nearest to the pole in the complex plane (an iteration may have ended on a neighbour's pole, a skipped mode's
+   * among them; then its own peak stays uncovered and gets a Breit-Wigner term and breakpoints).
+   */
   const coverage = (): Uint8Array => {
     const covered = new Uint8Array(M);
     for (let k = 0; k < M; k++) {
       if (!accepted[k]) continue;
-      let lo = 0;
-      let hi = M - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (modes.omega[mid] < zRe[k]) lo = mid + 1;
-        else hi = mid;
+      let best = k;
+      let dmin = Infinity;
+      for (let j = Math.max(0, k - 4 * DEFLATE); j <= Math.min(M - 1, k + 4 * DEFLATE); j++) {
+        const d = Math.hypot(zRe[k] - est.re[j], zIm[k] - est.im[j]);
+        if (d < dmin) {
+          dmin = d;
+          best = j;
+        }
       }
-      covered[lo > 0 && zRe[k] - modes.omega[lo - 1] < modes.omega[lo] - zRe[k] ? lo - 1 : lo] = 1;
+      covered[best] = 1;
     }
     return covered;
   };
-  // Two passes: from the first-order poles, then, for the modes whose peak no pole covers yet (Newton wandered to
-  // a neighbour's pole or did not converge: overlapping peaks), from w - i h / 2 with every pole found so far
-  // deflating.
-  for (let pass = 0; pass < 2; pass++) {
-    const done = pass === 1 ? coverage() : undefined;
-    for (const k of pass === 0 ? order : order.filter((j) => !accepted[j] && !done![j])) {
-      const w = modes.omega[k];
-      const h = modes.halfWidth[k];
-      const gap = gapOf(k);
-      if (!(w > 0) || !(h > 0)) continue;
-      let zr = w;
-      let zi = pass === 0 ? -h : -0.5 * h;
-      let last = Infinity;
-      let converged = false;
-      for (let it = 0; it < NEWTON_STEPS; it++) {
-        green.evaluate(zr, zi, true, false, false);
+  const est = projectedPoles(
+    modes.omega,
+    modes.halfWidth,
+    modes.bathAmp,
+    Float64Array.from(model.baths, (b) => b.friction),
+  );
+  /**
+   * Accepts the converged pole z of mode k (its last Newton step `last`): distinct from every pole found, its
+   * residue finite. Adds its error share.
+   */
+  const accept = (k: number, zr: number, zi: number, last: number): boolean => {
+    const h = modes.halfWidth[k];
+    const gap = gapOf(k);
+    // Any zero of det Q in the lower half plane will do (subtracting a true pole with its residue is exact), once:
+    // an iteration that reached a pole already found is not accepted (its mode's peak stays in the remainder).
+    for (let j = 0; j < M; j++)
+      if (found[j] && Math.hypot(zr - zRe[j], zi - zIm[j]) <= 1e-9 * Math.hypot(zr, zi)) return false;
+    // Residue of G_(0,L-1) at z: rank one from the last Schur complement; where that is not singular (the mode has
+    // no weight on the last level to rounding: the pole is one of levels 0..L-2 too), R = lim G / (d ln det Q/dz)
+    // averaged over 4 points z + eta i^k (exact to O(eta^4); the 2-point average's difference is its error).
+    green.evaluate(zr, zi, true, true);
+    sweeps++;
+    // The plain Newton step on ln det Q from z (no deflation): at a pole it is z's remaining error; a deflated
+    // iteration can also stall beside another iterate's estimate, where it is not small (not a pole: refused).
+    const n2 = green.dRe ** 2 + green.dIm ** 2;
+    const step = 1 / Math.sqrt(n2);
+    if (!(step <= STALL * Math.max(last, NEWTON_FLOOR * EPS * Math.hypot(zr, zi)))) return false;
+    let rErr = 0;
+    if (green.residueCheck <= 1e-8) {
+      rRe.set(green.rRe);
+      rIm.set(green.rIm);
+    } else {
+      const eta = Math.min(1e-3 * gap, 0.25 * Math.max(gap, h));
+      rRe.fill(0);
+      rIm.fill(0);
+      const half = new Float64Array(2 * w0 * wL);
+      let ok = true;
+      for (let q = 0; q < 4; q++) {
+        const er = q === 0 ? eta : q === 2 ? -eta : 0;
+        const ei = q === 1 ? eta : q === 3 ? -eta : 0;
+        green.evaluate(zr + er, zi + ei, true, false, true);
         sweeps++;
-        let dr = green.dRe;
-        let di = green.dIm;
-        for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
-          if (!found[j]) continue;
-          const ar = zr - zRe[j];
-          const ai = zi - zIm[j];
-          const m2 = ar * ar + ai * ai;
-          dr -= ar / m2;
-          di += ai / m2;
-        }
-        const d2 = dr * dr + di * di;
-        if (!(d2 > 0) || !Number.isFinite(d2)) break;
-        let sr = -dr / d2;
-        let si = di / d2;
-        const size = Math.hypot(sr, si);
-        const cap = 0.5 * Math.max(gap, h);
-        if (size > cap) {
-          sr *= cap / size;
-          si *= cap / size;
-        }
-        zr += sr;
-        zi += si;
-        last = Math.min(size, cap);
-        // Converged at the rounding floor of ln det (~eps |z| times a few), or when the next step would be below
-        // 1e-11 of the peak's width: near a pole ln det Q = ln(z - p) + b(z) with |b'| ~ 1/gap, so Newton's error
-        // after a step s is ~ s^2 / gap (quadratic convergence).
-        if (size <= Math.max(NEWTON_FLOOR * EPS * Math.hypot(zr, zi), Math.sqrt(1e-11 * Math.abs(zi) * gap))) {
-          converged = true;
-          break;
-        }
-      }
-      // Any zero of det Q in the lower half plane will do (subtracting a true pole with its residue is exact), once:
-      // a Newton iteration that wandered to a pole already found is not accepted (its mode's peak stays in the
-      // remainder, integrated by the quadrature).
-      if (!converged || !(zi < 0) || !(zr > 0)) continue;
-      let distinct = true;
-      for (let j = 0; j < M && distinct; j++)
-        if (found[j] && Math.hypot(zr - zRe[j], zi - zIm[j]) <= 1e-9 * Math.hypot(zr, zi)) distinct = false;
-      if (!distinct) continue;
-      // Residue of G_(0,L-1) at z: rank one from the last Schur complement; where that is not singular (the mode has
-      // no weight on the last level to rounding: the pole is one of levels 0..L-2 too), R = lim G / (d ln det Q/dz)
-      // averaged over 4 points z + eta i^k (exact to O(eta^4); the 2-point average's difference is its error).
-      green.evaluate(zr, zi, true, true);
-      sweeps++;
-      let rErr = 0;
-      if (green.residueCheck <= 1e-8) {
-        rRe.set(green.rRe);
-        rIm.set(green.rIm);
-      } else {
-        const eta = Math.min(1e-3 * gap, 0.25 * Math.max(gap, h));
-        rRe.fill(0);
-        rIm.fill(0);
-        const half = new Float64Array(2 * w0 * wL);
-        let ok = true;
-        for (let q = 0; q < 4; q++) {
-          const er = q === 0 ? eta : q === 2 ? -eta : 0;
-          const ei = q === 1 ? eta : q === 3 ? -eta : 0;
-          green.evaluate(zr + er, zi + ei, true, false, true);
-          sweeps++;
-          const d2 = green.dRe ** 2 + green.dIm ** 2;
-          if (!(d2 > 0) || !Number.isFinite(d2)) ok = false;
-          const ir = green.dRe / d2;
-          const ii = -green.dIm / d2;
-          for (let j = 0; j < w0 * wL; j++) {
-            const vr = (green.eRe[j] * ir - green.eIm[j] * ii) / 4;
-            const vi = (green.eRe[j] * ii + green.eIm[j] * ir) / 4;
-            rRe[j] += vr;
-            rIm[j] += vi;
-            if (q % 2 === 0) {
-              half[2 * j] += 2 * vr;
-              half[2 * j + 1] += 2 * vi;
-            }
+        const d2 = green.dRe ** 2 + green.dIm ** 2;
+        if (!(d2 > 0) || !Number.isFinite(d2)) ok = false;
+        const ir = green.dRe / d2;
+        const ii = -green.dIm / d2;
+        for (let j = 0; j < w0 * wL; j++) {
+          const vr = (green.eRe[j] * ir - green.eIm[j] * ii) / 4;
+          const vi = (green.eRe[j] * ii + green.eIm[j] * ir) / 4;
+          rRe[j] += vr;
+          rIm[j] += vi;
+          if (q % 2 === 0) {
+            half[2 * j] += 2 * vr;
+            half[2 * j + 1] += 2 * vi;
           }
         }
-        if (!ok) continue;
-        let dmax = 0;
-        let rmax = 0;
-        for (let j = 0; j < w0 * wL; j++) {
-          dmax = Math.max(dmax, Math.hypot(half[2 * j] - rRe[j], half[2 * j + 1] - rIm[j]));
-          rmax = Math.max(rmax, Math.hypot(rRe[j], rIm[j]));
-        }
-        rErr = rmax > 0 ? dmax / rmax : 0;
-        fallbacks++;
       }
-      green.evaluate(-zr, -zi);
-      sweeps++;
-      eMirRe.set(green.eRe);
-      eMirIm.set(green.eIm);
-      // R_a = z^2 gamma_a sum_c gamma_c Res_ac(z) G_ac(-z), and symmetrically.
-      const z2r = zr * zr - zi * zi;
-      const z2i = 2 * zr * zi;
-      const o = 2 * k * K;
-      let ok = true;
-      for (let a = 0; a < w0; a++) {
-        for (let c = 0; c < wL; c++) {
-          const q = a * wL + c;
-          const g = gam[a] * gam[w0 + c];
-          if (g === 0) continue;
-          const pr = rRe[q] * eMirRe[q] - rIm[q] * eMirIm[q];
-          const pi = rRe[q] * eMirIm[q] + rIm[q] * eMirRe[q];
-          const vr = g * (z2r * pr - z2i * pi);
-          const vi = g * (z2r * pi + z2i * pr);
-          res[o + 2 * a] += vr;
-          res[o + 2 * a + 1] += vi;
-          res[o + 2 * (w0 + c)] += vr;
-          res[o + 2 * (w0 + c) + 1] += vi;
-        }
+      if (!ok) return false;
+      let dmax = 0;
+      let rmax = 0;
+      for (let j = 0; j < w0 * wL; j++) {
+        dmax = Math.max(dmax, Math.hypot(half[2 * j] - rRe[j], half[2 * j + 1] - rIm[j]));
+        rmax = Math.max(rmax, Math.hypot(rRe[j], rIm[j]));
       }
-      for (let q = 0; q < 2 * K; q++) if (!Number.isFinite(res[o + q])) ok = false;
-      if (!ok) {
+      rErr = rmax > 0 ? dmax / rmax : 0;
+      fallbacks++;
+    }
+    green.evaluate(-zr, -zi);
+    sweeps++;
+    eMirRe.set(green.eRe);
+    eMirIm.set(green.eIm);
+    // R_a = z^2 gamma_a sum_c gamma_c Res_ac(z) G_ac(-z), and symmetrically.
+    const z2r = zr * zr - zi * zi;
+    const z2i = 2 * zr * zi;
+    const o = 2 * k * K;
+    for (let a = 0; a < w0; a++) {
+      for (let c = 0; c < wL; c++) {
+        const q = a * wL + c;
+        const g = gam[a] * gam[w0 + c];
+        if (g === 0) continue;
+        const pr = rRe[q] * eMirRe[q] - rIm[q] * eMirIm[q];
+        const pi = rRe[q] * eMirIm[q] + rIm[q] * eMirRe[q];
+        const vr = g * (z2r * pr - z2i * pi);
+        const vi = g * (z2r * pi + z2i * pr);
+        res[o + 2 * a] += vr;
+        res[o + 2 * a + 1] += vi;
+        res[o + 2 * (w0 + c)] += vr;
+        res[o + 2 * (w0 + c) + 1] += vi;
+      }
+    }
+    for (let q = 0; q < 2 * K; q++) {
+      if (!Number.isFinite(res[o + q])) {
         res.fill(0, o, o + 2 * K);
+        return false;
+      }
+    }
+    zRe[k] = zr;
+    zIm[k] = zi;
+    found[k] = 1;
+    accepted[k] = 1;
+    hasTerm[k] = 1;
+    poles++;
+    const move = Math.max(4 * EPS * Math.hypot(zr, zi), Math.min(step, Math.abs(zi))) / Math.abs(zi) + rErr;
+    for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
+    return true;
+  };
+  /** Converged at the rounding floor of ln det (~eps |z| times a few), or once the next step is below 1e-11 of the
+   * peak's width: near a pole ln det Q = ln(z - p) + b(z) with |b'| ~ 1/gap, so Newton's error after a step s is
+   * ~ s^2 / gap (quadratic convergence; Aberth's correction is cubic). */
+  const done = (size: number, zr: number, zi: number, gap: number) =>
+    size <= Math.max(NEWTON_FLOOR * EPS * Math.hypot(zr, zi), Math.sqrt(1e-11 * Math.abs(zi) * gap));
+  // Aberth-Ehrlich: every iterate at once, each step Newton's on ln det Q minus sum 1/(z - z_j) over the other
+  // iterates' current estimates (the DEFLATE neighbours on each side by frequency): the iterates repel one
+  // another, so two of them do not end on one pole, which plain Newton from overlapping peaks did.
+  const cr = Float64Array.from(est.re);
+  const ci = Float64Array.from(est.im);
+  /** 0: not iterated, 1: active, 2: converged, 3: given up. */
+  const state = new Uint8Array(M);
+  const lastStep = new Float64Array(M).fill(Infinity);
+  for (const k of order) if (modes.omega[k] > 0 && modes.halfWidth[k] > 0 && ci[k] < 0 && cr[k] > 0) state[k] = 1;
+  for (let round = 0; round < ABERTH_ROUNDS; round++) {
+    let active = 0;
+    for (const k of order) {
+      if (state[k] !== 1) continue;
+      active++;
+      const zr = cr[k];
+      const zi = ci[k];
+      green.evaluate(zr, zi, true, false, false);
+      sweeps++;
+      let dr = green.dRe;
+      let di = green.dIm;
+      for (let j = Math.max(0, k - DEFLATE); j <= Math.min(M - 1, k + DEFLATE); j++) {
+        if (j === k || state[j] === 0 || state[j] === 3) continue;
+        const ar = zr - cr[j];
+        const ai = zi - ci[j];
+        const m2 = ar * ar + ai * ai;
+        if (!(m2 > 0)) continue;
+        dr -= ar / m2;
+        di += ai / m2;
+      }
+      const d2 = dr * dr + di * di;
+      if (!(d2 > 0) || !Number.isFinite(d2)) {
+        state[k] = 3;
         continue;
       }
-      zRe[k] = zr;
-      zIm[k] = zi;
-      found[k] = 1;
-      accepted[k] = 1;
-      hasTerm[k] = 1;
-      poles++;
-      const move =
-        Math.max(4 * EPS * Math.hypot(zr, zi), Math.min((last * last) / gap, Math.abs(zi))) / Math.abs(zi) + rErr;
-      for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
+      let sr = -dr / d2;
+      let si = di / d2;
+      const size = Math.hypot(sr, si);
+      const gap = gapOf(k);
+      const cap = 0.5 * Math.max(gap, modes.halfWidth[k], Math.abs(zi));
+      if (size > cap) {
+        sr *= cap / size;
+        si *= cap / size;
+      }
+      cr[k] = zr + sr;
+      ci[k] = zi + si;
+      lastStep[k] = Math.min(size, cap);
+      if (!(ci[k] < 0) || !(cr[k] > 0)) state[k] = 3;
+      else if (done(size, cr[k], ci[k], gap)) state[k] = 2;
     }
+    if (active === 0) break;
+  }
+  for (const k of [...order].sort((a, b) => Math.abs(ci[a]) - Math.abs(ci[b]))) {
+    if (state[k] === 2) accept(k, cr[k], ci[k], lastStep[k]);
   }
   // Which peaks did the poles take? A pole covers the mode of the nearest undamped frequency (Newton may have
   // wandered from its own mode's peak to a neighbour's). Breit-Wigner Lorentzians for every mode not covered (with
@@ -350,6 +402,10 @@ export function stripBathFluxes(
       rejected++;
       // Breakpoints at a narrow peak (broad ones, overlapping their neighbours, are smooth on the panels' scale).
       if (h < 0.5 * gapOf(k)) for (const s of [0, 0.5, 1, 4, 16, 64]) bp.push(w - s * h, w + s * h);
+      // and at the projected pencil's estimate where that is narrow (a narrow combination of overlapping modes).
+      const he = -est.im[k];
+      if (he > 0 && he < 0.5 * gapOf(k) && Math.abs(est.re[k] - w) + Math.abs(he - h) > 0.1 * he)
+        for (const s of [0, 0.5, 1, 4, 16, 64]) bp.push(est.re[k] - s * he, est.re[k] + s * he);
     }
     if (!(w > 0) || !(h > 0)) continue;
     let gA = 0;

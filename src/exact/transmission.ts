@@ -404,6 +404,11 @@ interface ModeData {
   halfWidth: Float64Array;
   /** u_b^2 (M-normalised mode) at every bath, row per mode (NaN for modes of a degenerate cluster). */
   bathAmp2: Float64Array;
+  /**
+   * u_b with its sign (sparseModes only; NaN as bathAmp2): the projected pencil of the strip path's pole search
+   * (windowPoles.ts) needs the bath couplings between modes, sum_b gamma_b u_b u'_b.
+   */
+  bathAmp?: Float64Array;
   /** Modes with Gamma / omega below UNRESOLVABLE_WIDTH. */
   unresolved: number;
   /** Their frequencies, ascending. */
@@ -1546,6 +1551,7 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
   const halfWidth = new Float64Array(n);
   const B = sys.bathSite.length;
   const bathAmp2 = new Float64Array(n * B);
+  const bathAmp = new Float64Array(n * B);
   let modal: ModalShare | undefined;
   let m = 0;
   let decoupledAt: number | undefined;
@@ -1603,7 +1609,10 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
         omega[m] = Math.sqrt(Math.max(rho, 0));
         const g = bathWeight(x);
         halfWidth[m] = g / 2;
-        sys.bathSite.forEach((b, c) => (bathAmp2[m * B + c] = x[b] * x[b]));
+        sys.bathSite.forEach((b, c) => {
+          bathAmp2[m * B + c] = x[b] * x[b];
+          bathAmp[m * B + c] = x[b];
+        });
         if (temps && g < UNRESOLVABLE_WIDTH * omega[m]) {
           modal ??= new ModalShare(sys, temps.dT, temps.spread);
           // The isolation interval bounds the distance to the neighbouring eigenvalues from below.
@@ -1653,6 +1662,7 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
           omega[m] = w;
           halfWidth[m] = narrow / 2;
           bathAmp2.fill(NaN, m * B, (m + 1) * B);
+          bathAmp.fill(NaN, m * B, (m + 1) * B);
           m++;
         }
       }
@@ -1712,6 +1722,7 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
     omega: om,
     halfWidth: hw,
     bathAmp2: located < n ? bathAmp2.slice(0, B * located) : bathAmp2,
+    bathAmp: located < n ? bathAmp.slice(0, B * located) : bathAmp,
     ...unresolvedModes(om, hw),
     decoupledAt,
     counts: pencil.counts,

@@ -34,7 +34,6 @@ import { checkParticlesModel, type ParticlesModel } from "../model/particlesMode
 import type { LangevinState } from "./integrators.js";
 import { PairHeatLedger, type PairHeatRule } from "./pairHeat.js";
 import { PAIR_HEAT_CHECK } from "./pairHeatChoice.js";
-import type { ParticleForceField } from "./particleForces.js";
 import { addExternalDivergence, externalForcesContinuous, PairDivergence } from "./stateHeat.js";
 import { ExternalFields } from "./potentials/externalFields.js";
 import { BondForces } from "./potentials/bonds.js";
@@ -43,6 +42,14 @@ import type { Probe } from "./networkProbe.js";
 import { linear, type EstimandSpec } from "./statistics.js";
 
 const AXES = ["x", "y", "z"];
+
+/** What takes the exact pair heat of each step in its force loop (ParticleForceField, SplitStepHeat). */
+export interface StepHeatSource {
+  /** Asks for it with the diffusivity T/gamma of each species and the time step; false when it cannot. */
+  enableStepHeat(diffusivity: ArrayLike<number>, dt: number): boolean;
+  /** The last step's correction per species (per unit time), or null when it was not taken. Consumes it. */
+  takeStepHeat(): Float64Array | null;
+}
 
 export class ParticleProbe implements Probe {
   readonly size: number;
@@ -79,8 +86,11 @@ export class ParticleProbe implements Probe {
   private readonly pairAxis = new Float64Array(3);
   /** Exact pair-energy accounting of the overdamped heats (null without pair interactions or underdamped). */
   private readonly ledger: PairHeatLedger | null;
-  /** The pairs term when it accounts the ledger's correction in its force loop (ParticleForceField.enableStepHeat). */
-  private readonly fused: ParticleForceField | null;
+  /**
+   * The pairs term when it accounts the ledger's correction in its force loop (ParticleForceField.enableStepHeat), or
+   * a split run's kernel (splitDisks.ts SplitStepHeat).
+   */
+  private readonly fused: StepHeatSource | null;
   /** The pair heat as a state function (stateHeat.ts): -(1/gamma_a)(p_a . f_a + T_a div_a p_a). */
   private readonly stateHeat: boolean;
   private readonly divergence: PairDivergence | null;
@@ -108,7 +118,7 @@ export class ParticleProbe implements Probe {
     private readonly dt: number,
     private readonly external: ExternalFields | null,
     pairHeat: PairHeatRule = "trapezoid",
-    pairs: ParticleForceField | null = null,
+    pairs: StepHeatSource | null = null,
     heatCheck = false,
     heat = true,
     profile = false,

@@ -70,6 +70,7 @@ import {
   MAX_SPLIT_THREADS,
   splitConfig,
   splitIntegrator,
+  SplitStepHeat,
   splitReady,
   splitRefusal,
   type SplitConfig,
@@ -264,6 +265,8 @@ export interface Plan extends PreparedEnsemble {
   pairKernel: TwoParticleHeun | null;
   /** One system split across threads (SimulationOptions.threads; splitDisks.ts), or null. */
   split: SplitConfig | null;
+  /** A split run's step heat (the kernel fills it, the probe reads it), or null. */
+  splitHeat: SplitStepHeat | null;
   /** The dynamics draw counter-based noise (SimulationOptions.noise "counter", or a split run). */
   counterNoise: boolean;
   sampleEvery: number;
@@ -341,6 +344,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   }
   const counterNoise = o.noise === "counter" || o.threads !== undefined;
   let split: SplitConfig | null = null;
+  let splitHeat: SplitStepHeat | null = null;
 
   let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
   let initialize: Plan["initialize"];
@@ -411,18 +415,19 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       pairHeat === "state" &&
       model.dynamics === "overdamped" &&
       !model.pairs.some((r) => r.pair.potential === "wca");
-    // A split run steps with its own kernel: the pairs term's force loop does not take the step's pair heat.
+    // A split run steps with its own kernel, which takes the step's pair heat in its own force loop.
+    if (o.threads !== undefined) splitHeat = new SplitStepHeat(model);
     const pp = new ParticleProbe(
       model,
       dt,
       built.external,
       pairHeat,
-      o.threads !== undefined ? null : built.pairs,
+      o.threads !== undefined ? splitHeat : built.pairs,
       heatCheck,
       heat,
       o.profile === true,
     );
-    if (o.threads !== undefined) split = splitConfig(model, dt, o.threads, pp.needsPrevious);
+    if (o.threads !== undefined) split = splitConfig(model, dt, o.threads, pp.needsPrevious, splitHeat);
     const kinked = model.pairs
       .filter((r) => r.pair.potential === "soft" || r.pair.potential === "wca")
       .map((r) => r.pair.potential);
@@ -505,6 +510,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     kernel,
     pairKernel,
     split,
+    splitHeat,
     counterNoise,
     sampleEvery,
     unstable,
@@ -689,7 +695,7 @@ export class ReplicaRun implements ReplicaRunner {
     // lists, cell order), so a replica's numbers do not depend on which replicas ran before it in this thread.
     plan.system.forces.reset?.();
     this.integrator = plan.split
-      ? splitIntegrator(plan.split, plan.scheme)
+      ? splitIntegrator(plan.split, plan.scheme, plan.splitHeat)
       : integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
     this.state = this.integrator.init(dyn);
     this.total = plan.nBurn + plan.nProduction;

@@ -1,4 +1,4 @@
-// The blocked paths of the Schur form at a size where all of them run (n = 300: Hessenberg panels with their top rows
+// The blocked paths of the Schur form at a size where all of them run (n = 300: a Hessenberg panel with its top rows
 // as matrix products, aggressive early deflation with the reordering kernels, multishift sweeps with bulges two rows
 // apart): A = Q H Q^T and A = Z T Z^T to 1e-12 relative with orthogonal Q and Z, the eigenvalues of a matrix built
 // with a known spectrum (also one with tight clusters, deflated by aggressive early deflation), and the bulge-chain

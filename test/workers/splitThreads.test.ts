@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { validateParticles } from "../../src/model/particles.js";
 import { eulerMaruyama, heun } from "../../src/stochastic/integrators.js";
 import { simulateSync } from "../../src/stochastic/run.js";
-import { registerSplitExecutor, serialExecutor, splitExecutor } from "../../src/stochastic/splitDisks.js";
+import { FORCE_PHASES, registerSplitExecutor, serialExecutor, splitExecutor } from "../../src/stochastic/splitDisks.js";
 import { closeSplitThreads, startSplitThreads, threadedExecutor } from "../../src/workers/splitThreads.js";
 
 const model = validateParticles({
@@ -81,7 +81,7 @@ describe("split runs on threads", () => {
       ref = serialExecutor(c);
     for (const e of [a, b, ref]) for (let i = 0; i < 1800; i++) e.kernel.x[i] = ((i * 7919) % 2503) / 100;
     b.kernel.x[0] += 0.5; // b differs from a and ref
-    const force = [0, 1, 2] as const; // CountX, Scatter, ForcesF
+    const force = FORCE_PHASES;
     a.run(force);
     b.run(force);
     ref.run(force);
