@@ -3064,6 +3064,18 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       return false;
     };
     // Beyond the dense mode analysis, many peaks: a 15-point first pass over the initial panels.
+    const firstPass15 = n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS;
+    // The first pass evaluates every initial panel once: an integral with a panel left out has no error estimate,
+    // so a budget below it is refused rather than overrun.
+    if (options.maxEvaluations !== undefined) {
+      let first = ev.evaluations;
+      for (let k = 0; k < panels.size; k++)
+        first += firstPass15 || panels.rule[k] === 1 ? GK15.x.length : GK_POINTS;
+      if (first > options.maxEvaluations)
+        throw new ModelError(
+          `the evaluation budget (maxEvaluations, --max-evaluations) of ${options.maxEvaluations} is below the ${first} evaluations of the frequency quadrature's first pass over its ${panels.size} initial panels: give at least ${first}`,
+        );
+    }
     quad = adaptiveQuadrature(
       ev,
       plan,
@@ -3073,7 +3085,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       scales,
       totals,
       guarded,
-      n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS,
+      firstPass15,
       chain && n > DENSE_MODES_MAX && !poles ? CHAIN_QUADRATURE_SAFETY : 1,
       monitor,
     );
