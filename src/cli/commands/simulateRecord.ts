@@ -238,7 +238,13 @@ export function recordingExecute(
         version: VERSION,
         command: o.command,
         model: `${plan.model.name ?? `${plan.model.dynamics} ${plan.model.kind}`} (sha256 ${fingerprint})`,
-        parameters: { ...parameters, every, replica: o.replica },
+        // Settings left at their default are absent (the checkpoint keeps its nulls: restarts compare them).
+        parameters: {
+          ...parameters,
+          settings: Object.fromEntries(Object.entries(parameters.settings).filter(([, v]) => v !== null)),
+          every,
+          replica: o.replica,
+        },
         seed: plan.options.seed,
         replica: o.replica,
         units:
