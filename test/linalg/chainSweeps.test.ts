@@ -3,7 +3,7 @@
 // Laguerre curvature, end weights, the complex pivots, derivatives and products), in both directions, with padding
 // lanes, on chains with strong disorder and with a pivot near zero.
 import { describe, expect, it } from "vitest";
-import { ChainPencil, POLE_LANES, SWEEP_LANES } from "../../src/linalg/sparse.js";
+import { ChainGreen, ChainPencil, POLE_LANES, SWEEP_LANES } from "../../src/linalg/sparse.js";
 
 function chain(n: number, seed: number, spread: number): { v: Float64Array; m: Float64Array; off: Float64Array } {
   let state = seed >>> 0;
@@ -82,4 +82,66 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
       expect(wa.counts).toBe(js.counts);
     });
   }
+});
+
+describe("chain quadrature nodes: the complex lane kernel at real frequencies is ChainGreen", () => {
+  // The transmission quadrature sweeps a panel's nodes through complexSweepLanes (Evaluator.evaluateMany) and takes
+  // G_nn = 1 / f_n and G_0n = p G_nn from it: the same numbers to the bit as ChainGreen.evaluate node by node.
+  for (const [n, spread, seed] of [
+    [37, 0.9, 5],
+    [4099, 0.5, 6],
+  ] as const) {
+    it(`${n} sites, masses 1 +- ${spread * 100} %`, () => {
+      const { v, m, off } = chain(n, seed, spread);
+      const pencil = new ChainPencil(v, m, off);
+      const green = new ChainGreen(
+        Int32Array.from({ length: n }, (_, i) => i),
+        off,
+      );
+      const [g0, g1] = [0.7, 1.3];
+      const wr = Float64Array.from({ length: POLE_LANES }, (_, l) => 0.05 + 0.17 * l);
+      pencil.complexSweepLanes(wr, new Float64Array(POLE_LANES), g0, g1, POLE_LANES);
+      const z = pencil.zLanes;
+      for (let l = 0; l < POLE_LANES; l++) {
+        const w = wr[l];
+        green.evaluate(v, m, w * w, -w * g0, -w * g1, false);
+        const d = 1 / (z.lastRe[l] * z.lastRe[l] + z.lastIm[l] * z.lastIm[l]);
+        const gnnre = z.lastRe[l] * d;
+        const gnnim = -z.lastIm[l] * d;
+        const scale = 2 ** z.pLog2[l];
+        const g0nre = scale * (z.pRe[l] * gnnre - z.pIm[l] * gnnim);
+        const g0nim = scale * (z.pRe[l] * gnnim + z.pIm[l] * gnnre);
+        expect(Object.is(gnnre, green.gnnre) && Object.is(gnnim, green.gnnim)).toBe(true);
+        // The couplings are negative: prod (-b_k / f_k) is p itself (b_k = sqrt(b_k^2) = |b_k| exactly).
+        expect(Object.is(g0nre, green.g0nre) && Object.is(g0nim, green.g0nim)).toBe(true);
+      }
+    });
+  }
+});
+
+describe("ChainGreen.backwardError", () => {
+  it("is at rounding level for the recurrence's entries and sees an entry off by 1e-9", () => {
+    const n = 3001;
+    const { v, m, off } = chain(n, 7, 0.5);
+    const green = new ChainGreen(
+      Int32Array.from({ length: n }, (_, i) => i),
+      off,
+    );
+    let top = 0;
+    for (let i = 0; i < n; i++) top = Math.max(top, (v[i] + 2 * Math.abs(off[i] ?? 0)) / m[i]);
+    for (const f of [0.013, 0.31, 0.77]) {
+      const w = f * Math.sqrt(top);
+      const args = [v, m, w * w, -w * 0.7, -w * 1.3] as const;
+      green.evaluate(...args, true);
+      const r = green.backwardError(...args, true);
+      expect(r).toBeLessThan(1e-13);
+      // A wrong G_0n (a relative 1e-9 of the column's largest entry or more) is seen.
+      const scale = Math.hypot(green.g0nre, green.g0nim, green.gnnre, green.gnnim, green.g00re, green.g00im);
+      green.g0nre += 1e-6 * scale;
+      expect(green.backwardError(...args, false)).toBeGreaterThan(1e-9);
+      // Entries from another frequency (a relative 1e-6 in w^2) are seen.
+      green.evaluate(v, m, w * w * (1 + 1e-6), -w * 0.7, -w * 1.3, false);
+      expect(green.backwardError(...args, false)).toBeGreaterThan(1e-9);
+    }
+  });
 });
