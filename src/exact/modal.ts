@@ -39,6 +39,7 @@ import { matrix } from "../linalg/matrix.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import { describeValue } from "../model/raw.js";
+import { rateSpread } from "./network.js";
 import { checkTransmissionSolvable, type TransmissionBathFlux, type TransmissionSpringFlux } from "./transmission.js";
 
 const EPS = 2 ** -53;
@@ -1074,12 +1075,15 @@ export function defaultModalBySource(model: NetworkModel): boolean {
   return extra <= Math.max(60, solve);
 }
 
-/** Refuses a potential with a zero mode (smallest eigenvalue of K at rounding level). */
+/**
+ * Refuses a potential whose smallest eigenvalue of K is at rounding level. The diagnosis (checkTransmissionSolvable)
+ * has passed by then: the network is confined, so this is the spread of its scales beyond double precision.
+ */
 function checkConfined(lam: Float64Array, model: NetworkModel): void {
   const lamMax = Math.max(...lam.map(Math.abs), 1e-300);
   if (!(lam[0] > 1e-13 * lamMax)) {
     throw new SteadyStateError(
-      `the potential has a zero mode (smallest eigenvalue ${lam[0].toExponential(2)} of ${lamMax.toExponential(2)}): no confining steady state`,
+      `the steady state exists (the network is confined and every mode meets a bath) but cannot be computed in double precision: the eigenvalues of the mass-weighted potential span ${lam[0].toExponential(2)} .. ${lamMax.toExponential(2)}, a spread of scales beyond what double precision resolves (the smallest must exceed 1e-13 of the largest); ${rateSpread(model)}`,
       model.source,
     );
   }

@@ -365,7 +365,7 @@ function asSteadyStateError(err: unknown, model: NetworkModel): unknown {
 }
 
 /** The range of the model's rates, e.g. "damping rates gamma/m span 1e-12 .. 1, frequencies sqrt(V_ii/m_i) 1 .. 1e6". */
-function rateSpread(model: NetworkModel): string {
+export function rateSpread(model: NetworkModel): string {
   const n = model.sites.length;
   const diag = Float64Array.from(model.pinning);
   for (const s of model.springs) {

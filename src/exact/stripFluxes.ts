@@ -26,6 +26,7 @@
  * times above the actual effect of skipping them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the
  * frequencies left out.
  */
+import { ModelError } from "../errors.js";
 import { QuadratureMonitor, type SolveControl } from "./solveControl.js";
 import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
@@ -533,12 +534,22 @@ export function stripBathFluxes(
   for (let j = 0; j <= BASE_PANELS; j++) cuts.add((X * j) / BASE_PANELS);
   for (const p of bp) if (p > 0 && p < X) cuts.add(p);
   const sorted = [...cuts].sort((a, b) => a - b);
+  const budget = options.maxEvaluations ?? 200000;
+  // The first pass evaluates every initial panel once (15 points): a budget below it is refused, not overrun.
+  if (options.maxEvaluations !== undefined) {
+    let first = tail ? XGK15.length * 2 - 1 : 0;
+    for (let j = 0; j + 1 < sorted.length; j++)
+      if (sorted[j + 1] - sorted[j] > 1e-15 * X) first += XGK15.length * 2 - 1;
+    if (first > budget)
+      throw new ModelError(
+        `the evaluation budget (maxEvaluations, --max-evaluations) of ${budget} is below the ${first} evaluations of the frequency quadrature's first pass over its initial panels: give at least ${first}`,
+      );
+  }
   const panels: Panel[] = [];
   for (let j = 0; j + 1 < sorted.length; j++) {
     if (sorted[j + 1] - sorted[j] > 1e-15 * X) panels.push(integrate(sorted[j], sorted[j + 1], false));
   }
   if (tail) panels.push(integrate(0, 1, true));
-  const budget = options.maxEvaluations ?? 200000;
   const fluxes = () => {
     const J = new Float64Array(B);
     const v = new Float64Array(K);

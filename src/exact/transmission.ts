@@ -3181,8 +3181,16 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     budget,
   );
 
+  // Every part of the network joined by springs with baths of one temperature (disconnected components, each in
+  // equilibrium with its own baths): every flux vanishes and every site's kinetic temperature is its part's bath
+  // temperature, exactly. The quadrature would chase a relative tolerance of fluxes that are all zero.
+  const partsT = spreadT === 0 ? undefined : equilibriumParts(model);
+  if (partsT)
+    notes.push(
+      "every part of the network joined by springs has baths of one temperature: every flux vanishes and every site is at its part's bath temperature, exactly (no frequency integral needed)",
+    );
   let quad: Quadrature;
-  if (spreadT === 0) {
+  if (spreadT === 0 || partsT) {
     // Equilibrium: every flux vanishes and every temperature is T, exactly; no integral is needed.
     quad = {
       value: new Float64Array(C),
@@ -3215,6 +3223,18 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       return false;
     };
     // Beyond the dense mode analysis, many peaks: a 15-point first pass over the initial panels.
+    const firstPass15 = n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS;
+    // The first pass evaluates every initial panel once: an integral with a panel left out has no error estimate,
+    // so a budget below it is refused rather than overrun.
+    if (options.maxEvaluations !== undefined) {
+      let first = ev.evaluations;
+      for (let k = 0; k < panels.size; k++)
+        first += firstPass15 || panels.rule[k] === 1 ? GK15.x.length : GK_POINTS;
+      if (first > options.maxEvaluations)
+        throw new ModelError(
+          `the evaluation budget (maxEvaluations, --max-evaluations) of ${options.maxEvaluations} is below the ${first} evaluations of the frequency quadrature's first pass over its ${panels.size} initial panels: give at least ${first}`,
+        );
+    }
     quad = adaptiveQuadrature(
       ev,
       plan,
@@ -3224,7 +3244,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       scales,
       totals,
       guarded,
-      n > DENSE_MODES_MAX && panels.size >= FIRST_PASS_15_PANELS,
+      firstPass15,
       chain && n > DENSE_MODES_MAX && !poles ? CHAIN_QUADRATURE_SAFETY : 1,
       monitor,
     );
@@ -3263,6 +3283,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   // Sum rules: weight missing at the bath sites (column sum rules) and at every site (underdamped, temperatures).
   const missing = new Float64Array(n);
   const detect = (value: number, error: number) => {
+    if (partsT) return 0;
     const dev = Math.abs(1 - value);
     return dev > Math.max(4 * error, 1e-11) ? dev : 0;
   };
@@ -3285,6 +3306,10 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     const modal = modes?.modal;
     for (let a = 0; a < n; a++) {
       const s = TWO_OVER_PI * sys.mass[a];
+      if (partsT) {
+        kineticTemperature[a] = partsT[a];
+        continue;
+      }
       kineticTemperature[a] = plan.Tref + s * v[plan.offSiteH + a] + (modal ? modal.temperature[a] : 0);
       const W = s * v[plan.offSiteW + a] + (modal ? modal.weight[a] : 0);
       missing[a] = Math.max(missing[a], detect(W, s * err[plan.offSiteW + a]));
@@ -3561,6 +3586,37 @@ class Bridges {
 }
 
 /** The bath temperature of every site (overdamped networks have a bath on every site). */
+/**
+ * The bath temperature of every site when each part of the network joined by springs has baths of one temperature
+ * only (and at least one bath); undefined otherwise.
+ */
+function equilibriumParts(model: NetworkModel): Float64Array | undefined {
+  const n = model.sites.length;
+  const parent = new Int32Array(n);
+  for (let a = 0; a < n; a++) parent[a] = a;
+  const root = (a: number): number => {
+    while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+    return a;
+  };
+  for (const s of model.springs) {
+    const a = root(s.i);
+    const b = root(s.j);
+    if (a !== b) parent[a] = b;
+  }
+  const T = new Float64Array(n).fill(Number.NaN);
+  for (const b of model.baths) {
+    const r = root(b.site);
+    if (Number.isNaN(T[r])) T[r] = b.temperature;
+    else if (T[r] !== b.temperature) return undefined;
+  }
+  const out = new Float64Array(n);
+  for (let a = 0; a < n; a++) {
+    out[a] = T[root(a)];
+    if (Number.isNaN(out[a])) return undefined;
+  }
+  return out;
+}
+
 function siteTemperatures(model: NetworkModel): Float64Array {
   const t = new Float64Array(model.sites.length);
   for (const b of model.baths) t[b.site] = b.temperature;

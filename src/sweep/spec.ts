@@ -108,7 +108,7 @@ export type ReadModel = (path: string) => { data: unknown; source: string };
 
 /** Validates a parsed spec; `readModel` resolves `base.model: file` (omit it to allow inline models only). */
 export function validateSweepSpec(raw: unknown, source = "sweep spec", readModel?: ReadModel): SweepSpec {
-  const parsed = sweepSchema.safeParse(raw);
+  const parsed = sweepSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new SweepError(formatZodError(parsed.error), source);
   const s = parsed.data;
   const axes: Axis[] = s.axes.map((a, k) => {

@@ -46,7 +46,11 @@ export interface ExactReference {
  * reason added to `warnings`. A linear network without a (unique) steady state throws the diagnosis's
  * SteadyStateError: it is never simulated as if it had one.
  */
-export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkSteadyState | undefined {
+export function exactNetwork(
+  model: NetworkModel,
+  warnings?: string[],
+  subject = "the network",
+): NetworkSteadyState | undefined {
   checkNetworkModel(model, "exactNetwork");
   if (!isLinearNetwork(model)) return undefined;
   const N = networkStateSize(model);
@@ -63,9 +67,11 @@ export function exactNetwork(model: NetworkModel, warnings?: string[]): NetworkS
     // The diagnosis passed, so a steady state exists: a numerical failure of the exact solve only removes the
     // comparison, it does not stop the simulation.
     if (!(err instanceof SteadyStateError)) throw err;
-    warnings?.push(
-      `no exact values to compare with: ${err.message.replace(model.source ? `${model.source}: ` : "", "")}`,
-    );
+    // subject: what the user wrote (a particle model is solved as the network it maps onto).
+    const message = err.message
+      .replace(model.source ? `${model.source}: ` : "", "")
+      .replace("the network is confined", `${subject} is confined`);
+    warnings?.push(`no exact values to compare with: ${message}`);
     return undefined;
   }
 }
@@ -91,7 +97,7 @@ export function exactParticles(
     );
     return undefined;
   }
-  const ss = exactNetwork(network, warnings);
+  const ss = exactNetwork(network, warnings, "the particle model");
   if (!ss) return undefined;
   const S = model.species.length,
     d = model.dimension;

@@ -110,6 +110,8 @@ describe("ness simulate --trajectory", () => {
       "burn-in: steps 1 .. ",
     ])
       expect(head).toContain(s);
+    // Settings left at their default are absent, not null.
+    expect(head).not.toContain("null");
   });
 
   it("--thermo prints a header and aligned rows on stderr, the result unchanged", async () => {

@@ -126,6 +126,24 @@ describe("control of the frequency quadrature", () => {
     expect(a.evaluations).toBe(b.evaluations);
     expect(a.baths.map((x) => x.flux)).toEqual(b.baths.map((x) => x.flux));
   });
+
+  it("a budget below the first pass over the initial panels is refused, not overrun", () => {
+    // The general path (3 x 10) and the strip's end-block path (4 x 76, bath fluxes only); both overran it before.
+    const first = /budget \(maxEvaluations, --max-evaluations\) of 100 is below the (\d+) evaluations .* first pass/;
+    expect(() => solveNetworkTransmission(strip(3, 10), { maxEvaluations: 100 })).toThrow(first);
+    const long = strip(4, 76);
+    const opts = { springs: false, temperatures: false } as const;
+    let least = 0;
+    try {
+      solveNetworkTransmission(long, { ...opts, maxEvaluations: 100 });
+    } catch (err) {
+      least = Number(first.exec((err as Error).message)?.[1] ?? 0);
+    }
+    expect(least).toBeGreaterThan(100);
+    // The budget it names is enough: the run spends no more than it on the real axis.
+    const ss = solveNetworkTransmission(long, { ...opts, maxEvaluations: least });
+    expect(ss.notes.join(" ")).toContain(`remainder by quadrature (${least} evaluations`);
+  });
 });
 
 describe("estimateSolveCost", () => {

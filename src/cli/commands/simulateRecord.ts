@@ -195,6 +195,11 @@ export function recordingExecute(
     const observe = o.observe ? resolveObservables(plan, o.observe) : [];
     const thermoObserve = o.observe ? observe : defaultThermo(plan);
     const every = o.trajectory !== undefined ? (o.every ?? Math.max(1, Math.ceil(plan.stepsPerReplica / 10000))) : 0;
+    // Rows are written at steps every, 2 every, ...: a longer interval than the run would write none.
+    if (o.trajectory !== undefined && every > plan.stepsPerReplica)
+      throw new ModelError(
+        `--every ${every} is longer than the run (${plan.stepsPerReplica} steps per replica, burn-in included): the trajectory would have no rows; give --every ${plan.stepsPerReplica} or less`,
+      );
     // The recorder writes both row kinds from one list of observables: the trajectory's when given, else the table's.
     const record: RecordSpec | undefined =
       o.trajectory !== undefined || o.thermo !== undefined
@@ -233,7 +238,13 @@ export function recordingExecute(
         version: VERSION,
         command: o.command,
         model: `${plan.model.name ?? `${plan.model.dynamics} ${plan.model.kind}`} (sha256 ${fingerprint})`,
-        parameters: { ...parameters, every, replica: o.replica },
+        // Settings left at their default are absent (the checkpoint keeps its nulls: restarts compare them).
+        parameters: {
+          ...parameters,
+          settings: Object.fromEntries(Object.entries(parameters.settings).filter(([, v]) => v !== null)),
+          every,
+          replica: o.replica,
+        },
         seed: plan.options.seed,
         replica: o.replica,
         units:
