@@ -406,8 +406,10 @@ export function demixingFiniteSizeFigure(
 export type DemixingCoarseningRun = Pick<DemixingResult, "parameters" | "series" | "structure">;
 
 /**
- * Coarsening: the domain size L(t) from the random start (log-log, with the t^(1/3) of diffusive coarsening for
- * reference), and S_cc(q) at a few times of the first run (the peak grows and moves to small q).
+ * Coarsening: the domain size L(t) from the random start (log-log), and S_cc(q) at a few times of the first run (the
+ * peak grows and moves to small q). The first runs share the first run's phi and T_hot / k (a correlated mixture at
+ * the default stiffness: its domains stop growing); a run at another phi or T_hot / k (the stiff point, where a
+ * separated state is stable) is labelled with both and carries the t^(1/3) of diffusive coarsening through its end.
  */
 export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options: { quick?: boolean } = {}): Figure {
   const quick = options.quick ?? false;
@@ -415,10 +417,19 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
     height = quick ? 300 : 340;
   const colors = ["blue", "orange", "green", "red", "purple"];
   const main = runs[0];
+  const stiffness = (r: DemixingCoarseningRun) => r.parameters.Thot / r.parameters.stiffness;
+  const isOther = (r: DemixingCoarseningRun) =>
+    r.parameters.phi !== main.parameters.phi || stiffness(r) !== stiffness(main);
+  const stiff = runs.find(isOther);
   // No-break spaces: a wrapped title or caption keeps "N = 200" on one line.
   const ratioLabel = (r: DemixingCoarseningRun) =>
     `T_hot/T_cold\u00a0=\u00a0${fmt(r.parameters.Thot / r.parameters.Tcold)}`;
-  const label = (r: DemixingCoarseningRun) => `${ratioLabel(r)}, N\u00a0=\u00a0${r.parameters.N}`;
+  const pointLabel = (r: DemixingCoarseningRun) =>
+    `phi\u00a0=\u00a0${r.parameters.phi}, T_hot/k\u00a0=\u00a0${fmt(stiffness(r))}`;
+  const label = (r: DemixingCoarseningRun) =>
+    isOther(r)
+      ? `${pointLabel(r)}, ${ratioLabel(r)}, N\u00a0=\u00a0${r.parameters.N} (stiff: coarsening)`
+      : `${stiff ? `${pointLabel(r)}, ` : ""}${ratioLabel(r)}, N\u00a0=\u00a0${r.parameters.N}`;
   const positive = (r: DemixingCoarseningRun) => r.series.time.map((t, k) => k).filter((k) => r.series.time[k] > 0);
   const lengthSeries: Series[] = runs.map((r, i) => {
     const ks = positive(r);
@@ -427,23 +438,55 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
       x: ks.map((k) => r.series.time[k]),
       y: ks.map((k) => r.series.lengthScale[k]),
       err: ks.map((k) => r.series.lengthScaleError[k]),
-      color: colors[i % colors.length],
+      color: isOther(r) ? "purple" : colors[i % colors.length],
+      ...(isOther(r) ? { strokeWidth: 2.5 } : {}),
     };
   });
-  // t^(1/3) through the main run's last point.
-  const mk = positive(main);
-  const tEnd = main.series.time[mk[mk.length - 1]],
-    LEnd = main.series.lengthScale[mk[mk.length - 1]];
-  const t0 = main.series.time[mk[0]];
-  const ref = [t0, tEnd].map((t) => LEnd * (t / tEnd) ** (1 / 3));
+  // t^(1/3) through the last point of the stiff run (of the main run when there is none).
+  const refRun = stiff ?? main;
+  const rk = positive(refRun);
+  const rEnd = refRun.series.time[rk[rk.length - 1]],
+    rL = refRun.series.lengthScale[rk[rk.length - 1]];
+  const r0 = refRun.series.time[rk[0]];
   lengthSeries.push({
-    name: "t^(1/3) (diffusive coarsening)",
-    x: [t0, tEnd],
-    y: ref,
+    name: `t^(1/3) (diffusive coarsening) through the end of ${stiff ? "the stiff run" : "the first run"}`,
+    x: [r0, rEnd],
+    y: [r0, rEnd].map((t) => rL * (t / rEnd) ** (1 / 3)),
     color: "gray",
     style: "dashed",
     strokeWidth: 1,
   });
+  // Effective exponent: the least-squares slope of ln L against ln t over the last factor 5 of a run's time.
+  const exponent = (r: DemixingCoarseningRun) => {
+    const ks = positive(r);
+    const end = r.series.time[ks[ks.length - 1]];
+    let n = 0,
+      sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0;
+    for (const k of ks) {
+      if (r.series.time[k] < end / 5 || !(r.series.lengthScale[k] > 0)) continue;
+      const x = Math.log(r.series.time[k]),
+        y = Math.log(r.series.lengthScale[k]);
+      n++;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+    }
+    const d = n * sxx - sx * sx;
+    return n >= 3 && d > 0 ? (n * sxy - sx * sy) / d : undefined;
+  };
+  const exponentText = (r: DemixingCoarseningRun) => {
+    const a = exponent(r);
+    const ks = positive(r);
+    const end = r.series.time[ks[ks.length - 1]];
+    return a === undefined ? "" : `effective exponent ${a.toFixed(2)} over t = ${fmt(end / 5)}-${fmt(end)}`;
+  };
+  const mk = positive(main);
+  const tEnd = main.series.time[mk[mk.length - 1]];
+  const t0 = main.series.time[mk[0]];
   // S_cc(q) of the main run at about 5 logarithmically spaced times.
   const times = main.series.time;
   const picks: number[] = [];
@@ -463,16 +506,31 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
   const p = main.parameters;
   return panelFigure({
     name: "fig8-demixing-coarsening",
-    title: `Demixing: growth of the cold domains (phi = ${p.phi}, T_hot = ${fmt(p.Thot)})${quick ? QUICK_UNRESOLVED : ""}`,
+    title: stiff
+      ? `Demixing: coarsening at the stiff point (${pointLabel(stiff)}) beside a correlated mixture whose domains stop (${pointLabel(main)})${quick ? QUICK_UNRESOLVED : ""}`
+      : `Demixing: growth of the cold domains (phi = ${p.phi}, T_hot = ${fmt(p.Thot)})${quick ? QUICK_UNRESOLVED : ""}`,
     caption:
       `(a) Domain size L(t) = 2π Σ D(q) / Σ |q| D(q), D = max(S_cc − x(1 − x), 0) over 0 < |q| ≤ π/range, of the replica-mean S_cc(q, t) ` +
-      `(jackknife error bars), from a random start (Heun, dt = ${fmt(p.dt)}, random seeds from ${p.seed}); dashed: t^(1/3). (b) S_cc(q) of the first run (${label(main)}, ${p.replicas} replicas) ` +
-      `at five times: the peak grows and moves to smaller q as the domains grow. The growth alone does not say coarsening: at T_hot/T_cold = 100, phi = 0.4 a separated start dissolves at N = 200 and 400 (fig10, docs), so it may be the settling of a correlated mixture to its domain size. Definitions: docs/studies/two-temperature.md.`,
+      `(jackknife error bars), from a random start (Heun, dt = ${fmt(p.dt)}, k = ${fmt(p.stiffness)}, range ${fmt(p.range)}, half the disks cold, random seeds from ${p.seed}). ` +
+      `Phi = ${p.phi}, T_hot = ${fmt(p.Thot)} (T_hot/k = ${fmt(stiffness(main))}): ${runs
+        .filter((r) => !isOther(r))
+        .map(
+          (r) =>
+            `${ratioLabel(r)}, N\u00a0=\u00a0${r.parameters.N}, ${r.parameters.replicas} replicas × ${fmt(r.parameters.time)}`,
+        )
+        .join("; ")}. ` +
+      (stiff
+        ? `Purple: the stiff point, phi = ${stiff.parameters.phi}, T_hot = ${fmt(stiff.parameters.Thot)}, T_cold = ${fmt(stiff.parameters.Tcold)} (T_hot/k = ${fmt(stiffness(stiff))}: ten times harder disks), N = ${stiff.parameters.N}, ${stiff.parameters.replicas} replicas × ${fmt(stiff.parameters.time)}, seed ${stiff.parameters.seed}, where a separated start holds (docs): its domains keep growing (${exponentText(stiff)}; the first phi = ${p.phi}, ratio-${fmt(p.Thot / p.Tcold)} run: ${exponentText(main)}); dashed: t^(1/3) through its last point. `
+        : "Dashed: t^(1/3). ") +
+      `(b) S_cc(q) of the first run (${label(main)}, ${p.replicas} replicas) ` +
+      `at five times: the peak grows and moves to smaller q as the domains grow. At phi = ${p.phi}, T_hot/k = ${fmt(stiffness(main))} the growth is not coarsening: at T_hot/T_cold = 100 a separated start dissolves at N = 200 and 400 (fig10, docs), so it is the settling of a correlated mixture to its domain size (the curves level off). Definitions: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
         title: "domain size L(t)",
         xLabel: "time (from the random start)",
         yLabel: "L (range)",
+        // Units in the CSV: L in ranges (time's unit is in the file's units line).
+        yColumn: "L_range",
         xType: "log",
         yType: "log",
         series: lengthSeries,

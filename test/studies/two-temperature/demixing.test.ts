@@ -21,6 +21,7 @@ import { resolvedStandardErrors } from "../../../src/studentT.js";
 import { DEMIXING_FIGURE_SETTINGS, twoTemperature } from "../../../src/studies/two-temperature/definition.js";
 import {
   demixingSnapshotFigure,
+  type DemixingCoarseningRun,
   type DemixingMap,
   type DemixingRun,
 } from "../../../src/studies/two-temperature/demixingFigures.js";
@@ -541,6 +542,35 @@ describe("demixing figures (quick mode)", () => {
     const svg = renderSvg(fig, createDocument());
     expect(svg).toContain("<svg");
     expect(svg).not.toContain("NaN");
+    if (name === "fig8-demixing-coarsening") {
+      // The stiff point's random start is its own series, after the phi = 0.4 runs (ratios 100, 10, 1), labelled
+      // with its parameters, with the t^(1/3) line through its end; its rows are finite.
+      const stiff = DEMIXING_FIGURE_SETTINGS.coarsening.stiff.quick;
+      const runs = (results as { runs: DemixingCoarseningRun[] }).runs;
+      expect(runs.map((r) => r.parameters.phi)).toEqual([0.4, 0.4, 0.4, stiff.phi]);
+      const last = runs[3].parameters;
+      expect([last.N, last.Thot, last.Tcold, last.stiffness, last.time, last.burnIn]).toEqual([
+        stiff.N,
+        stiff.Thot,
+        stiff.Tcold,
+        1,
+        stiff.time,
+        0,
+      ]);
+      expect(runs[3].series.time[runs[3].series.time.length - 1]).toBeCloseTo(stiff.time, 9);
+      const seriesNames = [...new Set(fig.table.rows.map((row) => String(row[1])))];
+      const stiffName = seriesNames.find((n) => n.includes("stiff: coarsening"))!;
+      expect(stiffName).toMatch(/phi\u00a0=\u00a00\.7, T_hot\/k\u00a0=\u00a00\.002, T_hot\/T_cold\u00a0=\u00a0100/);
+      expect(seriesNames.some((n) => n.startsWith("t^(1/3)") && n.includes("stiff run"))).toBe(true);
+      expect(seriesNames.filter((n) => n.startsWith("phi\u00a0=\u00a00.4, T_hot/k\u00a0=\u00a00.02"))).toHaveLength(3);
+      const stiffRows = fig.table.rows.filter((row) => row[1] === stiffName);
+      expect(stiffRows.length).toBe(stiff.time / stiff.sampleInterval);
+      for (const row of stiffRows) for (const v of row.slice(2, 5)) expect(Number.isFinite(v)).toBe(true);
+      expect(fig.table.columns).toContain("L_range");
+      expect(fig.title).toMatch(/stiff point/);
+      expect(fig.caption).toContain("T_cold = ");
+      expect(fig.caption).toMatch(/keep growing \(effective exponent -?\d\.\d\d over t = /);
+    }
   });
 });
 
