@@ -122,7 +122,9 @@ export function logTicks(
     for (let m = 1; m <= 9; m++) if (m * 10 ** k >= lo * (1 - 1e-9) && m * 10 ** k <= hi * (1 + 1e-9)) multiples++;
   return {
     ticks: Math.max(2, Math.ceil(1.5 * multiples)),
-    format: readable ? (x: number) => ([1, 2, 5].includes(mantissa(x)) ? plain(x) : "") : logTickFormat,
+    format: readable
+      ? (x: number) => ([1, 2, 5].includes(mantissa(x)) ? readableLogLabel(x, mantissa(x)) : "")
+      : logTickFormat,
   };
 }
 
@@ -199,6 +201,16 @@ function multipleLogTicks(
     }
   }
   return { ticks, format: (x: number) => (labelled.has(Number(x.toPrecision(12))) ? formatNumber(x) : "") };
+}
+
+/**
+ * A labelled tick (mantissa 1, 2 or 5) of a readable log axis: plain below 10⁴, "10⁴", "2·10⁴", "5·10⁴" above (the
+ * plain formatter's "1.00e4" and "2.00e4" ran into each other 0.3 decades apart).
+ */
+function readableLogLabel(x: number, mantissa: number): string {
+  if (x < 1e4) return formatNumber(x);
+  const power = `10${String(Math.round(Math.log10(x / mantissa))).replace(/./g, (c) => SUPERSCRIPT[c])}`;
+  return mantissa === 1 ? power : `${mantissa}·${power}`;
 }
 
 /** "10⁻³" style labels at decades, none in between (matplotlib's log axis look). */
