@@ -5,7 +5,8 @@
  * user would run them: the separated start (a slab of cold disks) past the cold disks' interdiffusion time, and the
  * random start at N = 100 and 200 after a burn-in. The slab test (classifySlab) must say "persists", the random
  * start's finite-size and time criterion (classifyDemixing) must not say "mixed", and both together
- * (combineDemixing) "separating". Every verdict uses the Student-t threshold of its 8 replicas.
+ * (combineDemixing) "separating". Every verdict uses the Student-t threshold of its 8 replicas. Same parameters and
+ * seeds as the runs recorded in the docs (same seed, same numbers).
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -29,12 +30,51 @@ function study(args: string[]): DemixingResult {
 describe("demixing at the stiff point (long)", () => {
   it("the slab persists, S_cc(q_min) grows with N, and the verdict is separating", () => {
     // t_cold = (L / 2 pi)^2 / T_cold = 2.84e5 at N = 200: the late window (last quarter) starts at 2.85e5.
-    const slab = study(["--start", "slab", "--N", "200", "--burn-in", "0", "--time", "380000"]);
+    const slab = study([
+      "--start",
+      "slab",
+      "--N",
+      "200",
+      "--burn-in",
+      "0",
+      "--time",
+      "380000",
+      "--sample-interval",
+      "10000",
+      "--seed",
+      "11",
+    ]);
     const slabTest = classifySlab(slab.slab!);
     expect(slabTest.verdict, slabTest.reasons.join("\n")).toBe("persists");
 
-    const r100 = study(["--start", "random", "--N", "100", "--burn-in", "100000", "--time", "100000"]);
-    const r200 = study(["--start", "random", "--N", "200", "--burn-in", "150000", "--time", "150000"]);
+    const r100 = study([
+      "--start",
+      "random",
+      "--N",
+      "100",
+      "--burn-in",
+      "100000",
+      "--time",
+      "100000",
+      "--sample-interval",
+      "5000",
+      "--seed",
+      "51",
+    ]);
+    const r200 = study([
+      "--start",
+      "random",
+      "--N",
+      "200",
+      "--burn-in",
+      "150000",
+      "--time",
+      "150000",
+      "--sample-interval",
+      "5000",
+      "--seed",
+      "52",
+    ]);
     const random = classifyDemixing([r100, r200]);
     expect(random.verdict, JSON.stringify(random.evidence)).not.toBe("mixed");
     // S_cc(q -> 0) of a separated state grows in proportion to N (a correlated mixture's does not grow).

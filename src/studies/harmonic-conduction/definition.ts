@@ -7,7 +7,7 @@
 import { solveNetworkTransmission } from "../../exact/transmission.js";
 import type { Figure, Table } from "../../figures/figure.js";
 import { DHAR_2001, RIEDER_LEBOWITZ_LIEB_1967 } from "../citations.js";
-import { defineStudy, figureSet } from "../contract.js";
+import { defineStudy } from "../contract.js";
 import { mapSet } from "../pointMap.js";
 import { num, table } from "../text.js";
 import { profileFigure, scalingFigure, spectrumFigure, type ProfileSeries } from "./figures.js";
@@ -222,24 +222,42 @@ const base = (quick: boolean): ConductionParams =>
     ? { ...DEFAULT_PARAMS, nMin: 16, nMax: 128, samples: 2 }
     : { ...DEFAULT_PARAMS, nMin: 32, nMax: 2048, samples: 4 };
 
-const temperatureProfiles = figureSet<ConductionParams & { N: number }, ProfileSet>({
+/** A point of a two-solve set's map: the set's parameters (with its seed) and which chain, ordered or disordered. */
+interface PairPoint<P> {
+  p: P;
+  disordered: boolean;
+}
+
+/** The two points (ordered, then disordered) of a set whose two exact solves are independent. */
+const pairPoints = <P extends object>(parameters: P, at: { seed: number }): PairPoint<P & { seed: number }>[] =>
+  [false, true].map((disordered) => ({ p: { ...parameters, seed: at.seed }, disordered }));
+
+/**
+ * The profiles of an ordered and a disordered chain as a map of its two exact solves (mapSet), so that `ness
+ * reproduce` runs them on its worker threads; assembled in order, the same numbers as one solve after the other.
+ */
+const temperatureProfiles = mapSet<
+  ConductionParams & { N: number },
+  PairPoint<ConductionParams & { N: number }>,
+  Profile,
+  ProfileSet
+>({
   id: "temperature-profiles",
   title: "kinetic-temperature profiles of an ordered and a disordered chain",
   parameters: (quick) => ({ ...base(quick), N: quick ? 32 : 128 }),
-  async compute(p, ctx) {
-    const q = { ...p, seed: ctx.seed };
-    ctx.log?.(`  temperature profiles of ${p.N}-site chains`);
-    const ordered = chainProfile(
-      chainModel(p.N, { ...q, disorder: 0 }, "fixed"),
-      `ordered chain (Rieder-Lebowitz-Lieb)`,
-      p.tolerance,
-    );
-    const disordered = chainProfile(
-      chainModel(p.N, q, "fixed"),
-      `disordered chain (masses 1 ± ${g(p.disorder)})`,
-      p.tolerance,
-    );
-    return { parameters: q, profiles: [ordered, disordered] };
+  map: {
+    points: pairPoints,
+    point({ p, disordered }, ctx) {
+      ctx.log?.(`  temperature profile of the ${disordered ? "disordered" : "ordered"} ${p.N}-site chain`);
+      return disordered
+        ? chainProfile(chainModel(p.N, p, "fixed"), `disordered chain (masses 1 ± ${g(p.disorder)})`, p.tolerance)
+        : chainProfile(
+            chainModel(p.N, { ...p, disorder: 0 }, "fixed"),
+            `ordered chain (Rieder-Lebowitz-Lieb)`,
+            p.tolerance,
+          );
+    },
+    assemble: (p, profiles, at) => ({ parameters: { ...p, seed: at.seed }, profiles }),
   },
   figures: ({ parameters: p, profiles }) => [
     profileFigure({
@@ -263,24 +281,26 @@ interface StripSet {
   profiles: Profile[];
 }
 
-const stripProfiles = figureSet<ConductionParams & { W: number; L: number }, StripSet>({
+/** The strip's two exact solves (ordered, disordered) as a map (mapSet), as the chain profiles. */
+const stripProfiles = mapSet<
+  ConductionParams & { W: number; L: number },
+  PairPoint<ConductionParams & { W: number; L: number }>,
+  Profile,
+  StripSet
+>({
   id: "strip-profile",
   title: "kinetic temperature along a 2D strip, ordered and disordered",
   parameters: (quick) => ({ ...base(quick), W: quick ? 3 : 8, L: quick ? 16 : 64 }),
-  async compute(p, ctx) {
-    const q = { ...p, seed: ctx.seed };
-    ctx.log?.(`  ${p.W} x ${p.L} strip, ordered and disordered`);
-    const strip = (r: ConductionParams, name: string): Profile => {
-      const { ss: _ss, ...profile } = stripProfile(p.W, p.L, r, name);
+  map: {
+    points: pairPoints,
+    point({ p, disordered }, ctx) {
+      ctx.log?.(`  ${disordered ? "disordered" : "ordered"} ${p.W} x ${p.L} strip`);
+      const { ss: _ss, ...profile } = disordered
+        ? stripProfile(p.W, p.L, p, `disordered ${p.W} x ${p.L} strip (masses 1 ± ${g(p.disorder)})`)
+        : stripProfile(p.W, p.L, { ...p, disorder: 0 }, `ordered ${p.W} x ${p.L} strip`);
       return profile;
-    };
-    return {
-      parameters: q,
-      profiles: [
-        strip({ ...q, disorder: 0 }, `ordered ${p.W} x ${p.L} strip`),
-        strip(q, `disordered ${p.W} x ${p.L} strip (masses 1 ± ${g(p.disorder)})`),
-      ],
-    };
+    },
+    assemble: (p, profiles, at) => ({ parameters: { ...p, seed: at.seed }, profiles }),
   },
   figures: ({ parameters: p, profiles: [ordered, disordered] }) => [
     profileFigure({
@@ -306,21 +326,32 @@ interface SpectraSet {
   chains: { label: string; envelope: SpectrumSeries[]; table: Table }[];
 }
 
-const transmissionSpectra = figureSet<ConductionParams & { N: number }, SpectraSet>({
+/** One chain's spectrum: its label, the envelope drawn and the full table (plain JSON: a point's result). */
+type SpectrumChain = SpectraSet["chains"][number];
+
+/** The two chains' spectra (ordered, disordered) as a map of their exact solves (mapSet), as the profiles. */
+const transmissionSpectra = mapSet<
+  ConductionParams & { N: number },
+  PairPoint<ConductionParams & { N: number }>,
+  SpectrumChain,
+  SpectraSet
+>({
   id: "transmission-spectra",
   title: "transmission spectra of an ordered and a disordered chain",
   parameters: (quick) => ({ ...base(quick), N: quick ? 24 : 96 }),
-  async compute(p, ctx) {
-    const q = { ...p, seed: ctx.seed };
-    ctx.log?.(`  transmission spectra of ${p.N}-site chains`);
-    const chains = [
-      { label: "ordered", model: chainModel(p.N, { ...q, disorder: 0 }, "fixed") },
-      { label: `disordered (masses 1 ± ${g(p.disorder)})`, model: chainModel(p.N, q, "fixed") },
-    ].map((r) => {
-      const ss = solveNetworkTransmission(r.model, { temperatures: false, spectrum: true, tolerance: p.tolerance });
-      return { label: r.label, envelope: spectrumEnvelope(ss), table: spectrumTable(ss) };
-    });
-    return { parameters: q, chains };
+  map: {
+    points: pairPoints,
+    point({ p, disordered }, ctx) {
+      ctx.log?.(`  transmission spectrum of the ${disordered ? "disordered" : "ordered"} ${p.N}-site chain`);
+      const model = chainModel(p.N, disordered ? p : { ...p, disorder: 0 }, "fixed");
+      const ss = solveNetworkTransmission(model, { temperatures: false, spectrum: true, tolerance: p.tolerance });
+      return {
+        label: disordered ? `disordered (masses 1 ± ${g(p.disorder)})` : "ordered",
+        envelope: spectrumEnvelope(ss),
+        table: spectrumTable(ss),
+      };
+    },
+    assemble: (p, chains, at) => ({ parameters: { ...p, seed: at.seed }, chains }),
   },
   figures: ({ parameters: p, chains }) => [
     spectrumFigure({

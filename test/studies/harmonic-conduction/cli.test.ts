@@ -5,12 +5,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ModalNarrowModeError, solveNetworkModal } from "../../../src/exact/modal.js";
-import { chooseSolveMethod } from "../../../src/exact/transmission.js";
+import { chooseSolveMethod, solveNetworkTransmission } from "../../../src/exact/transmission.js";
 import { loadModel } from "../../../src/model/index.js";
 import { chainLengths, powerLawFit, validateParams } from "../../../src/studies/harmonic-conduction/index.js";
 import { DEFAULT_PARAMS as CONDUCTION } from "../../../src/studies/harmonic-conduction/params.js";
 import { harmonicConduction } from "../../../src/studies/harmonic-conduction/definition.js";
-import { stripModel } from "../../../src/studies/harmonic-conduction/study.js";
+import { spectrumEnvelope, spectrumTable } from "../../../src/studies/harmonic-conduction/spectrum.js";
+import {
+  chainModel,
+  chainProfile,
+  stripModel,
+  stripProfile,
+  type Profile,
+} from "../../../src/studies/harmonic-conduction/study.js";
 import { runStudy } from "../../../src/studies/run.js";
 import { runCli as run } from "../../helpers/cli.js";
 import { expectCsvProvenance, expectReproductionProvenance } from "../../helpers/csv.js";
@@ -302,6 +309,55 @@ describe("ness reproduce harmonic-conduction --quick", () => {
     expect(set.map!.points(parameters, { seed: 5, quick: true })).toHaveLength(2 * 3 * 2);
     const mapped = await set.compute(parameters, { seed: 5, quick: true });
     expect(mapped).toEqual(await runStudy(harmonicConduction, parameters, { seed: 5 }));
+  });
+
+  it("the profile, strip and spectra sets are maps of their two solves with the serial solves' results", async () => {
+    // Issue 18 item 5: each set's two exact solves (ordered, disordered) are points on the worker pool. Assembled in
+    // order (each through JSON, as a point's result is stored), the numbers equal those of the same solves done one
+    // after another here, to the bit.
+    const at = { seed: 5, quick: true };
+    const numbers = ({ x, temperature, error, J, quadratureError }: Profile) => ({
+      x,
+      temperature,
+      error,
+      J,
+      quadratureError,
+    });
+    const set = (id: string) => harmonicConduction.reproduce.find((c) => c.id === id)!;
+    const mapped = async (id: string) => {
+      const c = set(id);
+      const p = c.parameters(true);
+      expect(c.map!.points(p, at), id).toHaveLength(2);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return { p: { ...(p as object), seed: at.seed } as any, r: (await c.compute(p, at)) as any };
+    };
+
+    const chains = await mapped("temperature-profiles");
+    expect(chains.r.parameters).toEqual(chains.p);
+    const serial = [{ ...chains.p, disorder: 0 }, chains.p].map((q) =>
+      numbers(chainProfile(chainModel(q.N, q, "fixed"), "", q.tolerance)),
+    );
+    expect(chains.r.profiles.map(numbers)).toEqual(serial);
+
+    const strip = await mapped("strip-profile");
+    const { p } = strip;
+    expect(strip.r.profiles.map(numbers)).toEqual(
+      [{ ...p, disorder: 0 }, p].map((q) => numbers(stripProfile(p.W, p.L, q, ""))),
+    );
+    expect(strip.r.profiles[1].J).not.toBe(strip.r.profiles[0].J);
+
+    const spectra = await mapped("transmission-spectra");
+    const q = spectra.p;
+    const solved = [{ ...q, disorder: 0 }, q].map((r) =>
+      solveNetworkTransmission(chainModel(q.N, r, "fixed"), {
+        temperatures: false,
+        spectrum: true,
+        tolerance: q.tolerance,
+      }),
+    );
+    expect(spectra.r.chains.map((c: { envelope: unknown; table: unknown }) => [c.envelope, c.table])).toEqual(
+      solved.map((ss) => [spectrumEnvelope(ss), spectrumTable(ss)]),
+    );
   });
 
   it("writes every figure as SVG, PNG and CSV", async () => {
