@@ -3585,7 +3585,6 @@ class Bridges {
   }
 }
 
-/** The bath temperature of every site (overdamped networks have a bath on every site). */
 /**
  * The bath temperature of every site when each part of the network joined by springs has baths of one temperature
  * only (and at least one bath); undefined otherwise.
@@ -3617,6 +3616,7 @@ function equilibriumParts(model: NetworkModel): Float64Array | undefined {
   return out;
 }
 
+/** The bath temperature of every site (overdamped networks have a bath on every site). */
 function siteTemperatures(model: NetworkModel): Float64Array {
   const t = new Float64Array(model.sites.length);
   for (const b of model.baths) t[b.site] = b.temperature;
