@@ -354,6 +354,29 @@ export function lyapTriangular(
 }
 
 /**
+ * lyapTriangular (with ldt = n) that also keeps the block pairs' factorisations in `kept` (2 lyapPairCacheSize(nb)
+ * doubles, as lyapInverseNormEstimate takes them), as the estimate's first solve with T would: a condition estimate
+ * that follows on the same T then passes keptReady = 1 and factorises none of those pairs again (same numbers).
+ */
+export function lyapTriangularKeep(
+  n: i32,
+  t: usize,
+  c: usize,
+  ldc: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  mirror: i32,
+  kept: usize,
+): i32 {
+  cache = kept;
+  cacheFill = true;
+  const ok = triangular(n, t, n, c, ldc, y, ldy, work, mirror);
+  cache = 0;
+  return ok;
+}
+
+/**
  * lyapTriangular with the pair cache as set in `cache` and `cacheFill`: blocked (lyapBlocked) from BLOCKED_MIN on
  * when lyapSetGemmWork gave it gemm's workspace, else column block by column block (unblocked).
  */
@@ -772,7 +795,8 @@ export function lyapEstimateWork(n: i32): i32 {
  * Estimate of ||L^-1||_1, L(Y) = T Y + Y T^T on symmetric matrices with the entrywise 1-norm (T n x n, quasi-upper-
  * triangular, leading dimension n). x, y, flip and tr are n x n scratch (tr receives J T^T J), `sign` n^2 bytes,
  * `work` lyapEstimateWork(n) doubles; `kept` is 0 or 2 lyapPairCacheSize(nb) doubles (nb diagonal blocks of T) in
- * which the first solve with T and the first with J T^T J keep their block-pair factorisations for the later ones.
+ * which the first solve with T and the first with J T^T J keep their block-pair factorisations for the later ones
+ * (keptReady = 1: those with T are there already, from lyapTriangularKeep on this T).
  * Returns Infinity when a solve fails or overflows.
  */
 export function lyapInverseNormEstimate(
@@ -785,6 +809,7 @@ export function lyapInverseNormEstimate(
   sign: usize,
   work: usize,
   kept: usize,
+  keptReady: i32,
 ): f64 {
   if (n == 0) return 0;
   let nb = 0;
@@ -802,7 +827,7 @@ export function lyapInverseNormEstimate(
       std(x, j * n + i, 0.5 / m);
     }
   }
-  let est = applyInverse(n, t, x, y, work, n, keptT, true);
+  let est = applyInverse(n, t, x, y, work, n, keptT, keptReady == 0);
   if (!isFinite(est)) return Infinity;
   if (n == 1) return est;
   updateSigns(n, y, sign);

@@ -102,6 +102,18 @@ export interface WasmExports {
     sign: number,
     work: number,
     kept: number,
+    keptReady?: number,
+  ): number;
+  lyapTriangularKeep(
+    n: number,
+    t: number,
+    c: number,
+    ldc: number,
+    y: number,
+    ldy: number,
+    work: number,
+    mirror: number,
+    kept: number,
   ): number;
   lyapPairCacheSize(nb: number): number;
   lyapSetGemmWork(work: number): void;
