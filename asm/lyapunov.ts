@@ -166,31 +166,52 @@ export function lyapPairCacheSize(nb: i32): i32 {
   return ((nb * (nb + 1)) >> 1) * CACHE;
 }
 
-/** Solves the 4x4 system of a pair of 2x2 blocks with the kept factorisation at `e` (see CACHE). */
+/**
+ * Solves the 4x4 system of a pair of 2x2 blocks with the kept factorisation at `e` (see CACHE): the right-hand side in
+ * registers, each row interchange by selects, then the elimination and the back substitution in blockPair's order
+ * (every value sees the same operations as there).
+ */
 function applyKept(e: usize): void {
-  const R = 16; // the right-hand side at sys[16..19], as in blockPair
-  const K = sys;
-  for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
-  let f = 0;
-  for (let k = 0; k < 4; k++) {
-    const br = <i32>ldd(e, 22 + k);
-    if (br != k) {
-      const tmp = ldd(K, R + k);
-      std(K, R + k, ldd(K, R + br));
-      std(K, R + br, tmp);
-    }
-    for (let r = k + 1; r < 4; r++, f++) {
-      const m = ldd(e, 16 + f);
-      if (m == 0) continue;
-      std(K, R + r, ldd(K, R + r) - m * ldd(K, R + k));
-    }
-  }
-  for (let k = 3; k >= 0; k--) {
-    let v = ldd(K, R + k);
-    for (let c = k + 1; c < 4; c++) v -= ldd(e, k * 4 + c) * ldd(K, R + c);
-    std(K, R + k, v / ldd(e, k * 4 + k));
-  }
-  for (let u = 0; u < 4; u++) std(out, <i32>ldd(e, 26 + u), ldd(K, R + u));
+  let b0 = ldd(rhs, 0), b1 = ldd(rhs, 1), b2 = ldd(rhs, 2), b3 = ldd(rhs, 3);
+  // step 0: interchange rows 0 and br, then eliminate below
+  let br = <i32>ldd(e, 22);
+  let p = select<f64>(b1, select<f64>(b2, select<f64>(b3, b0, br == 3), br == 2), br == 1);
+  b1 = select<f64>(b0, b1, br == 1);
+  b2 = select<f64>(b0, b2, br == 2);
+  b3 = select<f64>(b0, b3, br == 3);
+  b0 = p;
+  let m = ldd(e, 16);
+  if (m != 0) b1 -= m * b0;
+  m = ldd(e, 17);
+  if (m != 0) b2 -= m * b0;
+  m = ldd(e, 18);
+  if (m != 0) b3 -= m * b0;
+  // step 1
+  br = <i32>ldd(e, 23);
+  p = select<f64>(b2, select<f64>(b3, b1, br == 3), br == 2);
+  b2 = select<f64>(b1, b2, br == 2);
+  b3 = select<f64>(b1, b3, br == 3);
+  b1 = p;
+  m = ldd(e, 19);
+  if (m != 0) b2 -= m * b1;
+  m = ldd(e, 20);
+  if (m != 0) b3 -= m * b1;
+  // step 2
+  br = <i32>ldd(e, 24);
+  p = select<f64>(b3, b2, br == 3);
+  b3 = select<f64>(b2, b3, br == 3);
+  b2 = p;
+  m = ldd(e, 21);
+  if (m != 0) b3 -= m * b2;
+  // back substitution with U (rows of e[0..15])
+  b3 = b3 / ldd(e, 15);
+  b2 = (b2 - ldd(e, 11) * b3) / ldd(e, 10);
+  b1 = (b1 - ldd(e, 6) * b2 - ldd(e, 7) * b3) / ldd(e, 5);
+  b0 = (b0 - ldd(e, 1) * b1 - ldd(e, 2) * b2 - ldd(e, 3) * b3) / ldd(e, 0);
+  std(out, <i32>ldd(e, 26), b0);
+  std(out, <i32>ldd(e, 27), b1);
+  std(out, <i32>ldd(e, 28), b2);
+  std(out, <i32>ldd(e, 29), b3);
 }
 
 /**
@@ -267,21 +288,22 @@ function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool
   for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
   for (let u = 0; u < 4; u++) store<i32>(perm + (<usize>u << 2), u);
   for (let k = 0; k < 4; k++) {
+    // the first largest |K[r, c]| (r, c >= k, row by row), by selects (no unpredictable branches)
     let br = k, bc = k;
     let best: f64 = -1;
     for (let r = k; r < 4; r++) {
       for (let c = k; c < 4; c++) {
         const v = abs(ldd(K, r * 4 + c));
-        if (v > best) {
-          best = v;
-          br = r;
-          bc = c;
-        }
+        const gt = v > best;
+        best = select<f64>(v, best, gt);
+        br = select<i32>(r, br, gt);
+        bc = select<i32>(c, bc, gt);
       }
     }
     if (best == 0 || !isFinite(best)) return false;
     if (br != k) {
-      for (let c = 0; c < 4; c++) {
+      // columns before k hold nothing read again (U's rows are above k, the multipliers kept apart)
+      for (let c = k; c < 4; c++) {
         const tmp = ldd(K, k * 4 + c);
         std(K, k * 4 + c, ldd(K, br * 4 + c));
         std(K, br * 4 + c, tmp);

@@ -742,7 +742,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
       [f.t, c, y, f.ycol].every((v) => inMemory(rt, v)) &&
       f.ycol.length >= triangularWorkSize(n)
     ) {
-      const kept = scratch(this.pairCacheDoubles());
+      const kept = scratch(this.pairCacheDoubles(), false); // every pair's entry is written before it is read
       if (inMemory(rt, kept)) {
         const ok = rt.x.lyapTriangularKeep(n, addr(f.t), addr(c), n, addr(y), n, addr(f.ycol), 1, addr(kept)) === 1;
         if (ok) this.keptPairs = kept;
@@ -828,15 +828,16 @@ class SchurLyapunovSolver implements LyapunovSolver {
       nn = n * n;
     const rt = wasm();
     if (rt && inMemory(rt, t) && inMemory(rt, ycol) && ycol.length >= triangularWorkSize(n)) {
-      // the whole estimate in one call of the kernels (asm/lyapunov.ts: the same iteration as below)
-      const x = scratch(nn),
-        y = scratch(nn),
-        flip = scratch(nn),
-        tr = scratch(nn),
-        sign = scratch(Math.ceil(nn / 8));
+      // the whole estimate in one call of the kernels (asm/lyapunov.ts: the same iteration as below); it writes all
+      // of x, y, flip, tr and sign before reading them, and every pair's entry of `kept` (no clearing needed)
+      const x = scratch(nn, false),
+        y = scratch(nn, false),
+        flip = scratch(nn, false),
+        tr = scratch(nn, false),
+        sign = scratch(Math.ceil(nn / 8), false);
       const ready = this.keptPairs;
       this.keptPairs = null;
-      const kept = ready ?? (this.pairCacheDoubles() > 0 ? scratch(this.pairCacheDoubles()) : null);
+      const kept = ready ?? (this.pairCacheDoubles() > 0 ? scratch(this.pairCacheDoubles(), false) : null);
       if ([x, y, flip, tr, sign].every((v) => inMemory(rt, v))) {
         this.inverseNormEstimate = rt.x.lyapInverseNormEstimate(
           n,
