@@ -57,6 +57,72 @@ function dotPair2(yp: usize, tp: usize, tc0: usize, yc0: usize, tc1: usize, yc1:
   std(res, 1, r1);
 }
 
+/**
+ * dotPair(ya, tc, ta, yc, len) and dotPair(yb, tc, tb, yc, len) for two rows at once (tc and yc loaded once), each
+ * summed as dotPair sums it; into res[0], res[1].
+ */
+function dotPairRows(ya: usize, ta: usize, yb: usize, tb: usize, tc: usize, yc: usize, len: i32, res: usize): void {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    const t = v128.load(tc + o), y = v128.load(yc + o);
+    a0 = fma2(v128.load(ya + o), t, a0);
+    a1 = fma2(v128.load(ta + o), y, a1);
+    b0 = fma2(v128.load(yb + o), t, b0);
+    b1 = fma2(v128.load(tb + o), y, b1);
+  }
+  let ra = lanes(a0) + lanes(a1), rb = lanes(b0) + lanes(b1);
+  if (l < len) {
+    const t = ldd(tc, l), y = ldd(yc, l);
+    ra += ldd(ya, l) * t + ldd(ta, l) * y;
+    rb += ldd(yb, l) * t + ldd(tb, l) * y;
+  }
+  std(res, 0, ra);
+  std(res, 1, rb);
+}
+
+/**
+ * dotPair2 for rows yp, tp and the next ones (yp + ldy, tp + ldt) at once, each summed as dotPair2 sums it; into
+ * res[0], res[1] (first row) and res[2], res[3] (second).
+ */
+function dotPair2Rows(
+  yp: usize, tp: usize, ldy: i32, ldt: i32, tc0: usize, yc0: usize, tc1: usize, yc1: usize, len: i32, res: usize,
+): void {
+  const yq = yp + (<usize>ldy << 3), tq = tp + (<usize>ldt << 3);
+  let a0 = f64x2.splat(0), b0 = f64x2.splat(0), a1 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let c0 = f64x2.splat(0), d0 = f64x2.splat(0), c1 = f64x2.splat(0), d1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    const u0 = v128.load(tc0 + o), w0 = v128.load(yc0 + o), u1 = v128.load(tc1 + o), w1 = v128.load(yc1 + o);
+    const y = v128.load(yp + o), t = v128.load(tp + o);
+    a0 = fma2(y, u0, a0);
+    b0 = fma2(t, w0, b0);
+    a1 = fma2(y, u1, a1);
+    b1 = fma2(t, w1, b1);
+    const y2 = v128.load(yq + o), t2 = v128.load(tq + o);
+    c0 = fma2(y2, u0, c0);
+    d0 = fma2(t2, w0, d0);
+    c1 = fma2(y2, u1, c1);
+    d1 = fma2(t2, w1, d1);
+  }
+  let r0 = lanes(a0) + lanes(b0), r1 = lanes(a1) + lanes(b1);
+  let r2 = lanes(c0) + lanes(d0), r3 = lanes(c1) + lanes(d1);
+  if (l < len) {
+    const u0 = ldd(tc0, l), w0 = ldd(yc0, l), u1 = ldd(tc1, l), w1 = ldd(yc1, l);
+    const y = ldd(yp, l), t = ldd(tp, l), y2 = ldd(yq, l), t2 = ldd(tq, l);
+    r0 += y * u0 + t * w0;
+    r1 += y * u1 + t * w1;
+    r2 += y2 * u0 + t2 * w0;
+    r3 += y2 * u1 + t2 * w1;
+  }
+  std(res, 0, r0);
+  std(res, 1, r1);
+  std(res, 2, r2);
+  std(res, 3, r3);
+}
+
 /** a . b0 and a . b1 (l < len) into res[0], res[1], each as dot computes it, loading a once. */
 function dot2(a: usize, b0: usize, b1: usize, len: i32, res: usize): void {
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0), u0 = f64x2.splat(0), u1 = f64x2.splat(0);
@@ -451,7 +517,17 @@ function unblocked(
     // right-hand sides for rows 0..qe-1: C[p, col] - Y[p, qe:] . T[col, qe:] - T[p, qe:] . Y[col, qe:]
     const tc0 = addr(t, q0 * ldt + qe), yc0 = addr(y, q0 * ldy + qe);
     if (qw == 1) {
-      for (let p = 0; p < qe; p++) {
+      let p = 0;
+      if (tail > 0) {
+        // two rows per pass (rows p, p+1 <= q0: C from the upper triangle)
+        for (; p + 2 <= qe; p += 2) {
+          dotPairRows(addr(y, p * ldy + qe), addr(t, p * ldt + qe), addr(y, (p + 1) * ldy + qe),
+            addr(t, (p + 1) * ldt + qe), tc0, yc0, tail, out);
+          std(y0, p, ldd(c, p * ldc + q0) - ldd(out, 0));
+          std(y0, p + 1, ldd(c, (p + 1) * ldc + q0) - ldd(out, 1));
+        }
+      }
+      for (; p < qe; p++) {
         let s = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
         if (tail > 0) s -= dotPair(addr(y, p * ldy + qe), tc0, addr(t, p * ldt + qe), yc0, tail);
         std(y0, p, s);
@@ -459,7 +535,18 @@ function unblocked(
     } else {
       const q1 = q0 + 1;
       const tc1 = addr(tc0, ldt), yc1 = addr(yc0, ldy);
-      for (let p = 0; p < qe; p++) {
+      let p = 0;
+      if (tail > 0) {
+        // two rows per pass (rows p, p+1 <= q0: C from the upper triangle)
+        for (; p + 2 <= q0 + 1; p += 2) {
+          dotPair2Rows(addr(y, p * ldy + qe), addr(t, p * ldt + qe), ldy, ldt, tc0, yc0, tc1, yc1, tail, out);
+          std(y0, p, ldd(c, p * ldc + q0) - ldd(out, 0));
+          std(y1, p, ldd(c, p * ldc + q1) - ldd(out, 1));
+          std(y0, p + 1, ldd(c, (p + 1) * ldc + q0) - ldd(out, 2));
+          std(y1, p + 1, ldd(c, (p + 1) * ldc + q1) - ldd(out, 3));
+        }
+      }
+      for (; p < qe; p++) {
         let s0 = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
         let s1 = p <= q1 ? ldd(c, p * ldc + q1) : ldd(c, q1 * ldc + p);
         if (tail > 0) {

@@ -218,6 +218,11 @@ function solutionWarnings(
 // Norms and residual.
 
 function frobenius(x: Float64Array, len: number): number {
+  // one pass first: a sum of squares in (len 1e-300, 1e300) implies 1e-150 < max |x_i| < 1e150, where the two-pass
+  // form below sums the same squares in the same order (same result); anything else takes the two-pass form
+  let sq = 0;
+  for (let i = 0; i < len; i++) sq += x[i] * x[i];
+  if (sq > len * 1e-300 && sq < 1e300) return Math.sqrt(sq);
   let scale = 0;
   for (let i = 0; i < len; i++) {
     const v = Math.abs(x[i]);
