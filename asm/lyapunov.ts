@@ -833,28 +833,27 @@ function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support
 
 /** Records sign(y) on the upper triangle (bytes at `sign`); true when it equals the previous sign pattern. */
 function updateSigns(n: i32, y: usize, sign: usize): bool {
-  let same = true;
+  // branch-free (the signs of a solve are close to random): the new sign stored whether or not it changed
+  let same = 1;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const k = i * n + j;
-      const s: i8 = ldd(y, k) >= 0 ? 1 : -1;
-      if (s != load<i8>(sign + <usize>k)) {
-        same = false;
-        store<i8>(sign + <usize>k, s);
-      }
+      const s = select<i32>(1, -1, ldd(y, k) >= 0);
+      same &= <i32>(s == <i32>load<i8>(sign + <usize>k));
+      store<i8>(sign + <usize>k, <i8>s);
     }
   }
-  return same;
+  return same != 0;
 }
 
 /**
- * y <- L^-*(sign matrix) (the adjoint W -> T^T W + W T solved as tr W' + W' tr^T = C' with tr = J T^T J, W' = J W J,
- * C' = J C J, J reversing the coordinates); the upper-triangle index of the largest |y|, or -1 on failure.
+ * W = L^-*(sign matrix) (the adjoint W -> T^T W + W T solved as tr W' + W' tr^T = C' with tr = J T^T J, W' = J W J,
+ * C' = J C J, J reversing the coordinates), left as W' = J W J in y (W[k] = y[nn-1-k], not reversed back); the
+ * upper-triangle index of the largest |W|, or -1 on failure.
  */
 function gradient(
   n: i32,
   tr: usize,
-  x: usize,
   y: usize,
   flip: usize,
   sign: usize,
@@ -863,28 +862,25 @@ function gradient(
   fill: bool,
 ): i32 {
   const nn = n * n;
+  // the sign matrix, reversed (J S J, read by the solve with tr): flip[nn-1-k] = S[k], S symmetric
+  const last = nn - 1;
   for (let i = 0; i < n; i++) {
-    std(x, i * n + i, <f64>load<i8>(sign + <usize>(i * n + i)));
+    std(flip, last - (i * n + i), <f64>load<i8>(sign + <usize>(i * n + i)));
     for (let j = i + 1; j < n; j++) {
       const v = <f64>load<i8>(sign + <usize>(i * n + j));
-      std(x, i * n + j, v);
-      std(x, j * n + i, v);
+      std(flip, last - (i * n + j), v);
+      std(flip, last - (j * n + i), v);
     }
   }
-  for (let k = 0; k < nn; k++) std(flip, k, ldd(x, nn - 1 - k));
   cache = kept;
   cacheFill = fill;
   if (!triangular(n, tr, n, flip, n, y, n, work, 1)) return -1;
-  for (let k = 0, l = nn - 1; k < l; k++, l--) {
-    const v = ldd(y, k);
-    std(y, k, ldd(y, l));
-    std(y, l, v);
-  }
+  // y holds J W J: entry k of W is y[nn-1-k] (left so: the caller reads it through reversedAt)
   let best = -1;
   let big: f64 = -1;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const v = abs(ldd(y, i * n + j));
+      const v = abs(ldd(y, last - (i * n + j)));
       if (!(v <= F64.MAX_VALUE)) return -1;
       if (v > big) {
         big = v;
@@ -940,7 +936,7 @@ export function lyapInverseNormEstimate(
   if (!isFinite(est)) return Infinity;
   if (n == 1) return est;
   updateSigns(n, y, sign);
-  let j = gradient(n, tr, x, y, flip, sign, work, keptTr, true);
+  let j = gradient(n, tr, y, flip, sign, work, keptTr, true);
   if (j < 0) return Infinity;
   for (let iter = 2; ; iter++) {
     // x <- the extreme point of the unit ball at upper-triangle index j
@@ -957,9 +953,10 @@ export function lyapInverseNormEstimate(
     est = max(est, e);
     if (updateSigns(n, y, sign) || !improved) break;
     const last = j;
-    j = gradient(n, tr, x, y, flip, sign, work, keptTr, false);
+    j = gradient(n, tr, y, flip, sign, work, keptTr, false);
     if (j < 0) return Infinity;
-    if (abs(ldd(y, last)) == abs(ldd(y, j)) || iter >= 5) break;
+    // gradient leaves its result reversed: entry k at nn - 1 - k
+    if (abs(ldd(y, nn - 1 - last)) == abs(ldd(y, nn - 1 - j)) || iter >= 5) break;
   }
   // Higham's extra test vector, alternating in sign with a linear ramp
   let k = 0;
