@@ -72,7 +72,7 @@ function maxRelDiff(x: Float64Array, y: Float64Array): number {
 
 /** Runs fn with n x n copies of the given arrays in the kernels' memory (and the kernel work). */
 function inKernel<T>(n: number, arrays: Float64Array[], fn: (views: Float64Array[], work: Float64Array) => T): T {
-  return withWorkspace((arrays.length + 12) * n * n + 30 * n * n + triangularWorkSize(n) + 64, (ws) => {
+  return withWorkspace((arrays.length + 15) * n * n + 30 * n * (n + 1) + triangularWorkSize(n) + 64, (ws) => {
     expect(ws.inWasm).toBe(true);
     const views = arrays.map((a) => {
       const v = ws.doubles(n * n);
@@ -207,6 +207,7 @@ describe.skipIf(!rt)("WebAssembly triangular Lyapunov kernel", () => {
       const c = scratch(nn),
         yPlain = scratch(nn),
         yKeep = scratch(nn);
+      for (const v of [c, yPlain, yKeep]) expect(inMemory(rt!, v)).toBe(true);
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) c[i * n + j] = c[j * n + i] = Math.cos(i + 2 * j);
       expect(solveTriangularInKernel(rt!, n, n, tw, 0, c, 0, yPlain, 0, true, work)).toBe(true);
       kept.fill(0);
