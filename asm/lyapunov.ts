@@ -875,7 +875,7 @@ function gradient(
   cache = kept;
   cacheFill = fill;
   if (!triangular(n, tr, n, flip, n, y, n, work, 1)) return -1;
-  // y holds J W J: entry k of W is y[nn-1-k] (left so: the caller reads it through reversedAt)
+  // y holds J W J: entry k of W is y[nn-1-k] (left so: the caller reads it reversed)
   let best = -1;
   let big: f64 = -1;
   for (let i = 0; i < n; i++) {
