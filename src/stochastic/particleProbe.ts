@@ -251,20 +251,7 @@ export class ParticleProbe implements Probe {
           this.external!.parts(x0, this.ext0, this.e0);
           this.external!.parts(x, this.ext1, this.e1);
         }
-        const g0 = this.ext0,
-          g1 = this.ext1;
-        for (let a = 0; a < N; a++) {
-          const o = sp[a] * perSpecies;
-          if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
-          for (let k = 0; k < d; k++) {
-            const i = a * d + k;
-            const dx = (x[i] - x0[i]) * invDt;
-            // pair forces only (the external part is counted exactly above)
-            const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
-            out[o] -= 0.5 * fp * dx;
-            out[o + 1 + k] += dx;
-          }
-        }
+        trapezoidPass(N, d, sp, perSpecies, x, x0, f, f0, ext, this.ext0, this.ext1, this.e0, this.e1, invDt, out);
         // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
         if (this.ledger) {
           const h = this.fused !== null ? this.fused.takeStepHeat() : null;
@@ -681,3 +668,42 @@ export class ParticleProbe implements Probe {
     return specs;
   }
 }
+
+/**
+ * The trapezoid (Stratonovich) heat and the drift of each species of an overdamped step x0 -> x (ParticleProbe.sample),
+ * added into out (species s at s * perSpecies: heat, then the d drift components). With `ext`, the external forces
+ * (g0, g1) are taken out of the forces and their energies' change (e0, e1) counted exactly. A function of its own: the
+ * loop is then optimised with what follows it (Node 20's V8 otherwise enters an on-stack-replaced loop compiled before
+ * the code after it had run, and leaves it by a deoptimisation at every call).
+ */
+function trapezoidPass(
+  N: number,
+  d: number,
+  sp: Int32Array | readonly number[],
+  perSpecies: number,
+  x: Float64Array,
+  x0: Float64Array,
+  f: Float64Array,
+  f0: Float64Array,
+  ext: boolean,
+  g0: Float64Array,
+  g1: Float64Array,
+  e0: Float64Array,
+  e1: Float64Array,
+  invDt: number,
+  out: Float64Array,
+): void {
+  for (let a = 0; a < N; a++) {
+    const o = sp[a] * perSpecies;
+    if (ext) out[o] += (e1[a] - e0[a]) * invDt;
+    for (let k = 0; k < d; k++) {
+      const i = a * d + k;
+      const dx = (x[i] - x0[i]) * invDt;
+      // pair forces only (the external part is counted exactly above)
+      const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
+      out[o] -= 0.5 * fp * dx;
+      out[o + 1 + k] += dx;
+    }
+  }
+}
+
