@@ -116,26 +116,13 @@ export class ParticleForceField implements ForceField {
     // third more for the drift, a step fails about once in a hundred. A wider skin where that needs it (and the box
     // allows: three cells per axis, a cutoff plus skin within half the box) costs more candidate pairs per
     // evaluation, fewer than a pass of the ledger at every failed step.
-    let dmax = 0;
-    for (let s = 0; s < S; s++) if (this.table.speciesOf.includes(s)) dmax = Math.max(dmax, diffusivity[s]);
-    const sigma = Math.sqrt(2 * dmax * dt);
+    const sigma = this.largestSigma(diffusivity, dt);
     const rc = this.laws.maxCutoff;
     // At most one cutoff (cells twice as wide hold four times the candidate pairs): beyond, failed steps go to the
     // ledger.
-    const room = 0.99 * (this.halfBox - rc);
-    let want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, room);
+    const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
     // One law (the flat pair list): a still wider skin when it pays, sorting every few steps (Verlet's rule).
-    if (this.laws.uniformSoft !== null && want > 0) {
-      let area = 1;
-      for (let k = 0; k < this.dim; k++) area *= this.box![k];
-      const dims = this.box!;
-      const fits = (s: number) => CellSort.fits(this.dim, dims, rc + s);
-      want = verletSkin(want, Math.min(2 * rc, room), rc, this.count / area, sigma, this.count, fits);
-    }
-    if (want > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + want)) {
-      this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table, "joined");
-      this.cellOrder = new CellOrderList(this.cells, this.laws.uniformSoft !== null);
-    }
+    this.setSkin(this.laws.uniformSoft !== null && want > 0 ? this.verletSkinFor(want, sigma) : want);
     const share = new Float64Array(S * S);
     for (let a = 0; a < S; a++)
       for (let b = 0; b < S; b++) {
@@ -145,6 +132,48 @@ export class ParticleForceField implements ForceField {
     const invRange = this.laws.l.map((l) => (l > 0 ? 1 / l : 0));
     this.stepHeat = { out: new Float64Array(S), share, invDt: 1 / dt, invRange };
     return true;
+  }
+
+  /**
+   * Widens the skin of the 2D one-law cell order (the hot/cold disks' flat pair list) for a run with these
+   * diffusivities T/gamma per species and time step (overdamped), when the cost model of verletSkin says a sort every
+   * few steps pays; the runs that take the step heat get theirs from enableStepHeat. The same pairs interact (the
+   * forces are the same up to the order of their sums). Returns the skin.
+   */
+  widenSkin(diffusivity: ArrayLike<number>, dt: number): number {
+    if (this.cellOrder && this.cells && this.stepHeat === null && this.laws.uniformSoft !== null) {
+      const sigma = this.largestSigma(diffusivity, dt);
+      if (sigma > 0 && Number.isFinite(sigma)) this.setSkin(this.verletSkinFor(this.cells.skin, sigma));
+    }
+    return this.skin;
+  }
+
+  /** sqrt(2 D dt) of the most mobile species present. */
+  private largestSigma(diffusivity: ArrayLike<number>, dt: number): number {
+    let dmax = 0;
+    for (let s = 0; s < this.laws.species; s++)
+      if (this.table.speciesOf.includes(s)) dmax = Math.max(dmax, diffusivity[s]);
+    return Math.sqrt(2 * dmax * dt);
+  }
+
+  /** verletSkin for this field's box, density and cutoff, from the least skin `least`. */
+  private verletSkinFor(least: number, sigma: number): number {
+    const rc = this.laws.maxCutoff,
+      dims = this.box!;
+    let area = 1;
+    for (let k = 0; k < this.dim; k++) area *= dims[k];
+    const fits = (s: number) => CellSort.fits(this.dim, dims, rc + s);
+    const most = Math.min(2 * rc, 0.99 * (this.halfBox - rc));
+    return verletSkin(least, most, rc, this.count / area, sigma, this.count, fits);
+  }
+
+  /** A new cell order with the skin s when it is wider than the present one and the box takes its cells. */
+  private setSkin(s: number): void {
+    const rc = this.laws.maxCutoff;
+    if (this.cells && s > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + s)) {
+      this.cells = new CellSort(this.dim, this.count, this.box!, rc + s, s, this.table, "joined");
+      this.cellOrder = new CellOrderList(this.cells, this.laws.uniformSoft !== null);
+    }
   }
 
   /**
