@@ -12,6 +12,8 @@
  *     when the box is small), rebuilt when a particle has moved half the skin;
  *   - such a box in 2D with soft pairs only (Metzger's hot/cold disks): the cell-order mode, which sums the pairs
  *     straight from the cells when rebuilds come at nearly every evaluation and from a list in cell order otherwise;
+ *     for overdamped runs its skin is widened from the diffusivities and the time step (enableStepHeat, widenSkin:
+ *     with one law, verletSkin's cost model, so that mobile disks are sorted every few steps, not at every step);
  *   - otherwise (small boxes, open space): every pair, minimum image in a box.
  * Coordinates handed in are never modified (the integrators keep them unwrapped). Every mode is tested against a
  * brute-force sum and every loop against the reference laws.
@@ -295,4 +297,3 @@ export function verletSkin(
   }
   return best;
 }
-

@@ -715,4 +715,3 @@ function trapezoidPass(
     }
   }
 }
-
