@@ -2,7 +2,7 @@
 // seeds, the fraction of estimates within 2 error bars of the exact value (plus the exact time-step bias), among the
 // estimates flagged reliable and among all, for slow (strongly autocorrelated) observables, short runs and few
 // replicas. Linear networks, exact Ornstein-Uhlenbeck steps. Needs dist/ (`npm run build`).
-//   node scripts/errorbar-coverage.js [seeds]      (default 100 seeds per row: about 1 CPU-minute)
+//   node scripts/errorbar-coverage.js [seeds]      (default 100 seeds per row: about 20 CPU-seconds)
 import { exactOU, loadModel, simulateAndVerifySync } from "../dist/index.js";
 
 const MODELS = {
@@ -35,13 +35,17 @@ const ROWS = [
   ["weak", 200, 4, 0.5],
   ["weak", 200, 16, 0.5],
   ["weak", 2000, 16, 0.5],
+  ["weak", 20000, 1, 0.5],
   ["slow", 200, 1, 0.5],
   ["slow", 1000, 1, 0.5],
   ["slow", 200, 4, 0.5],
   ["slow", 100, 32, 0.5],
   ["slow", 2000, 16, 0.5],
+  ["slow", 20000, 1, 0.5],
   ["fast", 50, 1, 0.1],
   ["fast", 200, 4, 0.1],
+  ["fast", 500, 1, 0.1],
+  ["fast", 100, 2, 0.1],
 ];
 
 const seeds = Number(process.argv[2] ?? 100);
