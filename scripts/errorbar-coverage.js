@@ -55,10 +55,20 @@ console.log(
   "| model | time | replicas | estimates | covered (all) | batch correlation only: reliable, covered, rms z | " +
     "with the slowest-mode rule: reliable, covered, rms z, largest \\|z\\| |",
 );
-console.log("| ----- | ---- | -------- | --------- | ------------- | ------------------------------ | ------------------------------ |");
+console.log(
+  "| ----- | ---- | -------- | --------- | ------------- | ------------------------------ | ------------------------------ |",
+);
 for (const [name, time, replicas, dt] of ROWS) {
   const model = loadModel(MODELS[name]);
-  let n = 0, rel = 0, inRel = 0, inAll = 0, z2 = 0, worst = 0, relOld = 0, inOld = 0, z2Old = 0;
+  let n = 0,
+    rel = 0,
+    inRel = 0,
+    inAll = 0,
+    z2 = 0,
+    worst = 0,
+    relOld = 0,
+    inOld = 0,
+    z2Old = 0;
   for (let seed = 1; seed <= seeds; seed++) {
     const r = simulateAndVerifySync(model, exactOU({ dt }), { time, seed, replicas, burnIn: 0 });
     for (const [k, e] of r.estimates.entries()) {

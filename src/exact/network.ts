@@ -501,7 +501,7 @@ export function networkFluxErrors(
  * The warning for fluxes whose error bound (networkFluxErrors) exceeds FLUX_ERROR_WARNING of the largest |flux|
  * and 10 times the covariance's own relative bound (which has its warning); none when every bath has the same
  * temperature (the fluxes vanish) or when the covariance has no trusted digit (its warning says so already). The
- * bound is pessimistic (the covariance's bound was 30-250 times its actual error in the audit, and a flux's error is
+ * bound is pessimistic (the covariance's bound was 30-260 times its actual error in the audit, and a flux's error is
  * that of one entry), so the warning waits for 1e-6: Eckmann and Zabey's heat pump (stiffnesses 40) has a flux bound
  * of 1.6e-8 of its largest flux.
  */

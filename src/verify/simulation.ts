@@ -138,7 +138,8 @@ export function verifySimulation(
     }
   }
   // batches shorter than a few correlation times of the slowest mode: the batch correlation cannot tell in short runs
-  if (reference) applyRelaxationRule(estimates, result.time / result.batchesPerReplica, reference.steadyState.slowestRate);
+  if (reference)
+    applyRelaxationRule(estimates, result.time / result.batchesPerReplica, reference.steadyState.slowestRate);
   const tail = applyTimeStepRules(estimates, result.timeStep, biases);
   return {
     ...result,
