@@ -57,6 +57,11 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
           same(wa.lanes.logDerivative, js.lanes.logDerivative, used);
           same(wa.lanes.logCurvature, js.lanes.logCurvature, used);
           same(wa.lanes.endWeight, js.lanes.endWeight, used);
+          // The reduced kernel (end weights only) gives the same end weights.
+          wa.lanes.endWeight.fill(NaN);
+          wa.endWeightLanes(lam, reverse, used);
+          js.sweepLanes(lam, reverse, used);
+          same(wa.lanes.endWeight, js.lanes.endWeight, used);
         }
       }
       const wr = new Float64Array(POLE_LANES);
@@ -79,6 +84,11 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
       }
       // The long chains rescale p on the way (exponents away from 0).
       if (n > 1000) expect(Math.max(...Array.from(b.pLog2, Math.abs))).toBeGreaterThan(200);
+      // The reduced kernel (last pivot and p only, as for G_0n(-z)): the same numbers, p split the same way.
+      for (const key of ["lastRe", "lastIm", "pRe", "pIm", "pLog2"] as const) a[key].fill(NaN);
+      wa.complexEndLanes(wr, wi, 0.7, 1.3, POLE_LANES);
+      for (const key of ["lastRe", "lastIm", "pRe", "pIm", "pLog2"] as const) same(a[key], b[key], POLE_LANES);
+      js.complexSweepLanes(wr, wi, 0.7, 1.3, POLE_LANES);
       expect(wa.counts).toBe(js.counts);
     });
   }
