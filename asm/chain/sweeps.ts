@@ -26,7 +26,7 @@
  */
 export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1);
-  const t = f64x2.splat(tiny), nt = f64x2.splat(-tiny);
+  const t = f64x2.splat(tiny);
   const lA = v128.load(lam, 0);
   let rA = one, nA = i64x2.splat(0);
   const lB = v128.load(lam, 16);
@@ -39,16 +39,16 @@ export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
   for (let k = 0; k < n; k++) {
     const vk = f64x2.splat(f64At(v, k)), mk = f64x2.splat(f64At(m, k));
       rA = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.div(s, rA));
-      rA = v128.bitselect(rA, t, v128.or(f64x2.ge(rA, t), f64x2.le(rA, nt)));
+      rA = v128.bitselect(rA, t, f64x2.ge(f64x2.abs(rA), t));
       nA = i64x2.sub(nA, f64x2.lt(rA, zero));
       rB = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.div(s, rB));
-      rB = v128.bitselect(rB, t, v128.or(f64x2.ge(rB, t), f64x2.le(rB, nt)));
+      rB = v128.bitselect(rB, t, f64x2.ge(f64x2.abs(rB), t));
       nB = i64x2.sub(nB, f64x2.lt(rB, zero));
       rC = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.div(s, rC));
-      rC = v128.bitselect(rC, t, v128.or(f64x2.ge(rC, t), f64x2.le(rC, nt)));
+      rC = v128.bitselect(rC, t, f64x2.ge(f64x2.abs(rC), t));
       nC = i64x2.sub(nC, f64x2.lt(rC, zero));
       rD = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.div(s, rD));
-      rD = v128.bitselect(rD, t, v128.or(f64x2.ge(rD, t), f64x2.le(rD, nt)));
+      rD = v128.bitselect(rD, t, f64x2.ge(f64x2.abs(rD), t));
       nD = i64x2.sub(nD, f64x2.lt(rD, zero));
     s = f64x2.splat(f64At(b2, k + 1));
   }
@@ -65,7 +65,7 @@ export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
  */
 export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1), two = f64x2.splat(2), mone = f64x2.splat(-1);
-  const t = f64x2.splat(tiny), nt = f64x2.splat(-tiny);
+  const t = f64x2.splat(tiny);
   const lA = v128.load(lam, 0);
   let qA = zero, rA = one, dA = zero, eA = zero, gA = zero, cA = zero, pA = zero, nA = i64x2.splat(0);
   const lB = v128.load(lam, 16);
@@ -88,7 +88,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qA, qA);
         eA = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eA, f64x2.mul(f64x2.mul(f64x2.mul(two, dA), dA), qA)));
         dA = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dA), qq));
-        rA = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rA = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qA = f64x2.div(one, rA);
         nA = i64x2.sub(nA, f64x2.lt(rA, zero));
         pA = gA;
@@ -101,7 +101,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qB, qB);
         eB = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eB, f64x2.mul(f64x2.mul(f64x2.mul(two, dB), dB), qB)));
         dB = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dB), qq));
-        rB = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rB = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qB = f64x2.div(one, rB);
         nB = i64x2.sub(nB, f64x2.lt(rB, zero));
         pB = gB;
@@ -114,7 +114,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qC, qC);
         eC = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eC, f64x2.mul(f64x2.mul(f64x2.mul(two, dC), dC), qC)));
         dC = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dC), qq));
-        rC = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rC = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qC = f64x2.div(one, rC);
         nC = i64x2.sub(nC, f64x2.lt(rC, zero));
         pC = gC;
@@ -127,7 +127,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qD, qD);
         eD = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eD, f64x2.mul(f64x2.mul(f64x2.mul(two, dD), dD), qD)));
         dD = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dD), qq));
-        rD = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rD = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qD = f64x2.div(one, rD);
         nD = i64x2.sub(nD, f64x2.lt(rD, zero));
         pD = gD;
@@ -721,7 +721,7 @@ export function complexEndLanes(
  */
 export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1), mone = f64x2.splat(-1);
-  const t = f64x2.splat(tiny), nt = f64x2.splat(-tiny);
+  const t = f64x2.splat(tiny);
   const lA = v128.load(lam, 0);
   let qA = zero, rA = one, dA = zero, gA = zero, pA = zero;
   const lB = v128.load(lam, 16);
@@ -742,7 +742,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.mul(s, qA));
         const qq = f64x2.mul(qA, qA);
         dA = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dA), qq));
-        rA = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rA = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qA = f64x2.div(one, rA);
         pA = gA;
         gA = f64x2.add(gA, f64x2.mul(dA, qA));
@@ -751,7 +751,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.mul(s, qB));
         const qq = f64x2.mul(qB, qB);
         dB = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dB), qq));
-        rB = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rB = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qB = f64x2.div(one, rB);
         pB = gB;
         gB = f64x2.add(gB, f64x2.mul(dB, qB));
@@ -760,7 +760,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.mul(s, qC));
         const qq = f64x2.mul(qC, qC);
         dC = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dC), qq));
-        rC = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rC = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qC = f64x2.div(one, rC);
         pC = gC;
         gC = f64x2.add(gC, f64x2.mul(dC, qC));
@@ -769,7 +769,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.mul(s, qD));
         const qq = f64x2.mul(qD, qD);
         dD = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dD), qq));
-        rD = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rD = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qD = f64x2.div(one, rD);
         pD = gD;
         gD = f64x2.add(gD, f64x2.mul(dD, qD));
