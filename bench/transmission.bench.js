@@ -308,11 +308,11 @@ export async function run(log, options = {}) {
   log("   damped pole by Newton steps, ~4 complex sweeps each, a phase check of det A on the real axis finds poles");
   log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~2500 evaluations at");
   log("   10^5 sites); the rest of the N modes are left out after two O(N) growth sweeps at 256 frequencies: cost");
-  log("   ~ N^1.5, nearly all of it in the O(N) sweeps, latency-bound recurrences run eight at a time in WebAssembly");
+  log("   ~ N^1.5, nearly all of it in the O(N) sweeps, the recurrences run eight at a time in WebAssembly");
   log("   SIMD (f64x2): the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
   log("   eight poles, eight quadrature nodes of a panel; ~3x faster per sweep than the JavaScript lanes, the same");
-  log("   results to the bit; the sweeps at -z, the quadrature's nodes and the reverse end weights by reduced kernels,");
-  log("   0.5-0.7 of a full sweep)");
+  log("   results to the bit; the sweeps at -z, the quadrature's nodes and the reverse end weights by reduced");
+  log("   kernels, 0.5-0.7 of a full sweep)");
 
   // 4. 2D strips (baths on every site of the first and last columns). (a) The general sparse path, fluxes only
   // (bath and spring fluxes: 2W full columns per frequency, ~110 evaluations per located mode); (b) bath fluxes only
