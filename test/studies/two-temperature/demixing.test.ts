@@ -18,12 +18,17 @@ import {
   type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
 import { resolvedStandardErrors } from "../../../src/studentT.js";
-import { DEMIXING_FIGURE_SETTINGS, twoTemperature } from "../../../src/studies/two-temperature/definition.js";
+import {
+  DEMIXING_FIGURE_SETTINGS,
+  demixingFiniteSizePoints,
+  twoTemperature,
+} from "../../../src/studies/two-temperature/definition.js";
 import {
   demixingSnapshotFigure,
   type DemixingCoarseningRun,
   type DemixingMap,
   type DemixingRun,
+  type DemixingSizeSeries,
 } from "../../../src/studies/two-temperature/demixingFigures.js";
 import { plainPoint } from "../../../src/studies/pointMap.js";
 import {
@@ -542,6 +547,40 @@ describe("demixing figures (quick mode)", () => {
     const svg = renderSvg(fig, createDocument());
     expect(svg).toContain("<svg");
     expect(svg).not.toContain("NaN");
+    if (name === "fig7-demixing-finite-size") {
+      // The points: phi = 0.4 at the default stiffness (ratio 100), then the stiff point at ratios 1 and 100, each at
+      // the quick sizes with its own seeds. Two replicas resolve nothing (Student-t threshold 10050 standard errors):
+      // the criterion must say "unresolved" at every point, whatever the random numbers say, and the reasons must
+      // name the threshold (a rule that took 4 error bars for two replicas would call these points "correlated" or
+      // "separating" on noise and fail here).
+      const { points } = results as { points: DemixingSizeSeries[] };
+      const q = DEMIXING_FIGURE_SETTINGS.finiteSize;
+      expect(points.map((pt) => [pt.ratio, pt.runs[0].parameters.phi, pt.runs[0].parameters.Thot])).toEqual([
+        [100, q.quick.phi, DEMIXING_FIGURE_SETTINGS.base.Thot],
+        [1, q.stiff.quick.phi, q.stiff.quick.Thot],
+        [100, q.stiff.quick.phi, q.stiff.quick.Thot],
+      ]);
+      expect(points.map((pt) => pt.runs.map((r) => r.parameters.seed))).toEqual([
+        [101, 102],
+        [201, 202],
+        [301, 302],
+      ]);
+      for (const pt of points) {
+        expect(pt.runs.map((r) => r.parameters.replicas)).toEqual([2, 2]);
+        expect(pt.verdict, pt.evidence.reasons.join("\n")).toBe("unresolved");
+        expect(pt.evidence.reasons[0]).toMatch(/resolved beyond 10100\)/);
+        expect(fig.caption).toContain(`seeds from ${pt.runs[0].parameters.seed}`);
+      }
+      expect(fig.title).toContain("(quick: not resolved)");
+      // Full size: the stiff point at N = 100 and 200 with the replicas and window that resolve the growth.
+      const full = demixingFiniteSizePoints(false, 1);
+      expect(full.map((pt) => [pt.ratio, pt.sizes, pt.base.replicas, pt.base.burnIn, pt.base.time])).toEqual([
+        [100, [250, 1000, 4000], 16, 200, 400],
+        [1, [100, 200], 16, 500, 1000],
+        [100, [100, 200], 8, 100000, 25000],
+      ]);
+      expect(full[2].base.Tcold).toBe(2e-5);
+    }
     if (name === "fig8-demixing-coarsening") {
       // The stiff point's random start is its own series, after the phi = 0.4 runs (ratios 100, 10, 1), labelled
       // with its parameters, with the t^(1/3) line through its end; its rows are finite.
