@@ -896,15 +896,25 @@ export const DEMIXING_FIGURE_SETTINGS = {
     /**
      * The stiff point (docs: "The stiff point"), where a separated state is stable from N = 200: from the random start
      * its S_cc(q_min) doubles from N = 100 to 200. The fewest replicas and the shortest run that resolve it: 8
-     * replicas (Student-t threshold 8.47 standard errors; 6 would need 12.3, 4 need 32.6) over t = 10^5 to 1.25 10^5,
-     * when the N = 100 box has settled (S_cc(q_min) ~ 2 from t ~ 10^5) and the N = 200 box has passed S_cc ~ 3
-     * (measured time series, docs). About 300 CPU-s (3.0e9 particle-steps). At equal temperatures the labels are
+     * replicas (Student-t threshold 8.47 standard errors; 6 would need 12.3, 4 need 32.6), production 2.5e4 after a
+     * burn-in that grows with N like the slowest mode's relaxation (L / 2 pi)^2 / T_cold: 10^5 at N = 100 (settled
+     * from t ~ 7.5e4) and 1.5e5 at N = 200 (with 10^5 its replicas were still coarsening: 3.37 +- 0.22, 5.9
+     * standard errors, unresolved; docs). About 390 CPU-s (3.8e9 particle-steps). At equal temperatures the labels are
      * exchangeable and the random start is already the mixture: only the packing relaxes, within a few
      * range^2 / (4 T_hot) = 125, so its runs are short, and 16 replicas (about 8 CPU-s) let "mixed" exclude a
      * correlation (MIXED_BOUNDS needs about 12 or more).
      */
     stiff: {
-      full: { sizes: [100, 200], phi: 0.7, Thot: 0.002, time: 25000, burnIn: 100000, sampleInterval: 5000, replicas: 8 },
+      full: {
+        sizes: [100, 200],
+        phi: 0.7,
+        Thot: 0.002,
+        time: 25000,
+        burnIn: 100000,
+        burnIns: [100000, 150000],
+        sampleInterval: 5000,
+        replicas: 8,
+      },
       fullEqual: { time: 1000, burnIn: 500, sampleInterval: 50, replicas: 16 },
       quick: { sizes: [60, 120], phi: 0.7, Thot: 0.002, time: 40, burnIn: 10, sampleInterval: 10, replicas: 2 },
       ratios: [1, 100],
@@ -1129,6 +1139,8 @@ const demixingMap = mapSet<
 interface FiniteSizePoint {
   ratio: number;
   sizes: number[];
+  /** The burn-in of each size, where it differs from base.burnIn. */
+  burnIns?: number[];
   base: Partial<DemixingParams>;
 }
 
@@ -1150,7 +1162,7 @@ export function demixingFiniteSizePoints(quick: boolean, seed: number): FiniteSi
   return [
     ...s.finiteSize.ratios.map((ratio) => ({
       ratio,
-      sizes: [...f.sizes],
+      sizes: [...f.sizes] as number[],
       base: {
         ...s.base,
         phi: f.phi,
@@ -1161,7 +1173,8 @@ export function demixingFiniteSizePoints(quick: boolean, seed: number): FiniteSi
     })),
     ...st.ratios.map((ratio, i) => ({
       ratio,
-      sizes: [...sf.sizes],
+      sizes: [...sf.sizes] as number[],
+      ...(ratio !== 1 && "burnIns" in sf ? { burnIns: [...sf.burnIns] } : {}),
       base: {
         ...s.base,
         phi: sf.phi,
@@ -1188,7 +1201,7 @@ export async function demixingFiniteSizeRuns(
     order.map(
       (i) => (run: RunOptions) =>
         demixingFiniteSize(
-          { sizes: pts[i].sizes, base: pts[i].base },
+          { sizes: pts[i].sizes, base: pts[i].base, ...(pts[i].burnIns ? { burnIns: pts[i].burnIns } : {}) },
           { runner: run.runner, signal: run.signal, progress: run.onProgress },
         ),
     ),
