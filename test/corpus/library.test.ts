@@ -864,6 +864,12 @@ const calls: Call[] = [
     "the finite-size study needs one burn-in per system size (2), got 1",
   ],
   [
+    "study two-temperature: the finite-size study with three times for two sizes",
+    () => demixingFiniteSize({ sizes: [60, 120], times: [10, 20, 30] }),
+    ModelError,
+    "the finite-size study needs one production time per system size (2), got 3",
+  ],
+  [
     "study two-temperature: the finite-size study with a negative burn-in for one size",
     () => demixingFiniteSize({ sizes: [60, 120], burnIns: [10, -1] }),
     ModelError,

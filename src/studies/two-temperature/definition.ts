@@ -882,7 +882,7 @@ export const DEMIXING_FIGURE_SETTINGS = {
    * Finite-size scaling (fig7): the correlated mixture at phi = 0.4 (default stiffness, ratio 100) and the stiff point
    * (phi = 0.7, T_hot/k = 0.002) at equal temperatures and at ratio 100, each at several sizes. Seeds: the phi = 0.4
    * point seed + 100 (as when fig7 also ran ratio 3, so its numbers are those recorded), the stiff point seed + 200
-   * (ratio 1) and seed + 300 (ratio 100); size i of a point adds i.
+   * (ratio 1) and seed + 50 (ratio 100: the recorded runs' 51 and 52); size i of a point adds i.
    */
   finiteSize: {
     /**
@@ -895,23 +895,25 @@ export const DEMIXING_FIGURE_SETTINGS = {
     ratios: [100],
     /**
      * The stiff point (docs: "The stiff point"), where a separated state is stable from N = 200: from the random start
-     * its S_cc(q_min) doubles from N = 100 to 200. The fewest replicas and the shortest run that resolve it: 8
-     * replicas (Student-t threshold 8.47 standard errors; 6 would need 12.3, 4 need 32.6), production 2.5e4 after a
-     * burn-in that grows with N like the slowest mode's relaxation (L / 2 pi)^2 / T_cold: 10^5 at N = 100 (settled
-     * from t ~ 7.5e4) and 1.5e5 at N = 200 (with 10^5 its replicas were still coarsening: 3.37 +- 0.22, 5.9
-     * standard errors, unresolved; docs). About 390 CPU-s (3.8e9 particle-steps). At equal temperatures the labels are
-     * exchangeable and the random start is already the mixture: only the packing relaxes, within a few
-     * range^2 / (4 T_hot) = 125, so its runs are short, and 16 replicas (about 8 CPU-s) let "mixed" exclude a
-     * correlation (MIXED_BOUNDS needs about 12 or more).
+     * its S_cc(q_min) doubles from N = 100 to 200. 8 replicas (Student-t threshold 8.47 standard errors; 6 would need
+     * 12.3, 4 need 32.6) and the burn-in and production that resolved it in the recorded runs (docs, "Separating" at
+     * the stiff point; seeds 51 and 52, the long test's): 10^5 + 10^5 at N = 100, 1.5e5 + 1.5e5 at N = 200,
+     * S_cc(q -> 0) = 2.06 +- 0.07 and 4.19 +- 0.08, 20.8 standard errors. Shorter windows were measured and do not
+     * resolve it at 8 replicas (docs, fig7): 2.5e4 after 10^5 at both sizes (5.9 standard errors) and after 10^5 / 1.5e5
+     * (8.0): the N = 200 replicas are still coarsening at different paces. About 560 CPU-s (6.4e9 particle-steps).
+     * At equal temperatures the labels are exchangeable and the random start is already the mixture: only the
+     * packing relaxes, within a few range^2 / (4 T_hot) = 125, so its runs are short, and 16 replicas (about 10 CPU-s)
+     * let "mixed" exclude a correlation (MIXED_BOUNDS needs about 12 or more).
      */
     stiff: {
       full: {
         sizes: [100, 200],
         phi: 0.7,
         Thot: 0.002,
-        time: 25000,
+        time: 100000,
         burnIn: 100000,
         burnIns: [100000, 150000],
+        times: [100000, 150000],
         sampleInterval: 5000,
         replicas: 8,
       },
@@ -1139,8 +1141,9 @@ const demixingMap = mapSet<
 interface FiniteSizePoint {
   ratio: number;
   sizes: number[];
-  /** The burn-in of each size, where it differs from base.burnIn. */
+  /** The burn-in and production time of each size, where they differ from base's. */
   burnIns?: number[];
+  times?: number[];
   base: Partial<DemixingParams>;
 }
 
@@ -1171,17 +1174,18 @@ export function demixingFiniteSizePoints(quick: boolean, seed: number): FiniteSi
         seed: seed + 100,
       },
     })),
-    ...st.ratios.map((ratio, i) => ({
+    ...st.ratios.map((ratio) => ({
       ratio,
       sizes: [...sf.sizes] as number[],
-      ...(ratio !== 1 && "burnIns" in sf ? { burnIns: [...sf.burnIns] } : {}),
+      ...(ratio !== 1 && "burnIns" in sf ? { burnIns: [...sf.burnIns], times: [...sf.times] } : {}),
       base: {
         ...s.base,
         phi: sf.phi,
         Thot: sf.Thot,
         ...schedule(ratio === 1 && !quick ? st.fullEqual : sf),
         Tcold: sf.Thot / ratio,
-        seed: seed + 200 + 100 * i,
+        // Ratio 100 at seed + 50: at seed 1 the recorded runs (seeds 51, 52).
+        seed: ratio === 1 ? seed + 200 : seed + 50,
       },
     })),
   ];
@@ -1201,7 +1205,12 @@ export async function demixingFiniteSizeRuns(
     order.map(
       (i) => (run: RunOptions) =>
         demixingFiniteSize(
-          { sizes: pts[i].sizes, base: pts[i].base, ...(pts[i].burnIns ? { burnIns: pts[i].burnIns } : {}) },
+          {
+            sizes: pts[i].sizes,
+            base: pts[i].base,
+            ...(pts[i].burnIns ? { burnIns: pts[i].burnIns } : {}),
+            ...(pts[i].times ? { times: pts[i].times } : {}),
+          },
           { runner: run.runner, signal: run.signal, progress: run.onProgress },
         ),
     ),

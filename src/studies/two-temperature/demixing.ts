@@ -1399,6 +1399,8 @@ export interface DemixingFiniteSizeOptions {
    * composition mode relaxing in about (L / 2 pi)^2 / T_cold, in proportion to N. One per size.
    */
   burnIns?: number[];
+  /** The production time of each size (default base.time for all). One per size. */
+  times?: number[];
 }
 
 export interface DemixingFiniteSize {
@@ -1426,8 +1428,19 @@ export async function demixingFiniteSize(
     throw new ModelError(
       `the finite-size study needs one burn-in per system size (${sizes.length}), got ${Array.isArray(burnIns) ? burnIns.length : "no list"}`,
     );
+  const times = options.times;
+  if (times !== undefined && (!Array.isArray(times) || times.length !== sizes.length))
+    throw new ModelError(
+      `the finite-size study needs one production time per system size (${sizes.length}), got ${Array.isArray(times) ? times.length : "no list"}`,
+    );
   const grid = sizes.map((N, i) =>
-    demixingParams({ ...base, N, seed: base.seed + i, ...(burnIns ? { burnIn: burnIns[i] } : {}) }),
+    demixingParams({
+      ...base,
+      N,
+      seed: base.seed + i,
+      ...(burnIns ? { burnIn: burnIns[i] } : {}),
+      ...(times ? { time: times[i] } : {}),
+    }),
   );
   const jobs = grid.map((q) => demixingEnsemble(q));
   const runs = await runAll(

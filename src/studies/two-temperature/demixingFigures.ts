@@ -407,13 +407,13 @@ export function demixingFiniteSizeFigure(
     const work = options.costs?.[i]?.length
       ? `; ${options.costs[i].map((c) => `${c.particleSteps.toExponential(1)}`).join(" + ")} particle-steps`
       : "";
-    // The burn-in of each size where they differ (a larger box settles later).
-    const burnIns = pt.runs.map((r) => r.parameters.burnIn);
-    const burnIn = burnIns.every((b) => b === p.burnIn)
-      ? fmt(p.burnIn)
-      : pt.runs.map((r) => `${fmt(r.parameters.burnIn)} at N\u00a0=\u00a0${r.parameters.N}`).join(", ");
+    // The schedule of each size where they differ (a larger box settles later).
+    const same = pt.runs.every((r) => r.parameters.burnIn === p.burnIn && r.parameters.time === p.time);
+    const schedule = same
+      ? `(burn-in ${fmt(p.burnIn)} + ${fmt(p.time)})`
+      : `(${pt.runs.map((r) => `burn-in ${fmt(r.parameters.burnIn)} + ${fmt(r.parameters.time)} at N\u00a0=\u00a0${r.parameters.N}`).join(", ")})`;
     return (
-      `${sizePointLabel(pt)}: ${n} replicas × (burn-in ${burnIn} + ${fmt(p.time)}), random seeds from ${p.seed}${work}; ` +
+      `${sizePointLabel(pt)}: ${n} replicas × ${schedule}, random seeds from ${p.seed}${work}; ` +
       `S_cc(q → 0) = ${scc}${growth}: ${pt.verdict}`
     );
   };

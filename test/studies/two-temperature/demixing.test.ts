@@ -521,15 +521,20 @@ describe("second-virial spinodal (Grosberg & Joanny's pair temperature)", () => 
   });
 });
 
-describe("finite-size study: a burn-in per size", () => {
-  it("each size runs its own burn-in, with the numbers of the same run on its own", async () => {
+describe("finite-size study: a schedule per size", () => {
+  it("each size runs its own burn-in and time, with the numbers of the same run on its own", async () => {
     const base = { phi: 0.4, Tcold: 0.002, time: 4, sampleInterval: 2, replicas: 2, seed: 5 };
-    const fs = await demixingFiniteSize({ sizes: [20, 30], base: { ...base, burnIn: 1 }, burnIns: [1, 3] });
-    expect(fs.runs.map((r) => [r.parameters.N, r.parameters.burnIn, r.parameters.seed])).toEqual([
-      [20, 1, 5],
-      [30, 3, 6],
+    const fs = await demixingFiniteSize({
+      sizes: [20, 30],
+      base: { ...base, burnIn: 1 },
+      burnIns: [1, 3],
+      times: [4, 6],
+    });
+    expect(fs.runs.map((r) => [r.parameters.N, r.parameters.burnIn, r.parameters.time, r.parameters.seed])).toEqual([
+      [20, 1, 4, 5],
+      [30, 3, 6, 6],
     ]);
-    const alone = simulateDemixing({ ...base, N: 30, burnIn: 3, seed: 6 });
+    const alone = simulateDemixing({ ...base, N: 30, burnIn: 3, time: 6, seed: 6 });
     expect(fs.runs[1].sccLowQ.value).toBe(alone.sccLowQ.value);
     expect(fs.runs[1].psi.value).toBe(alone.psi.value);
   });
@@ -635,7 +640,7 @@ describe("demixing figures (quick mode)", () => {
       expect(points.map((pt) => pt.runs.map((r) => r.parameters.seed))).toEqual([
         [101, 102],
         [201, 202],
-        [301, 302],
+        [51, 52],
       ]);
       for (const pt of points) {
         expect(pt.runs.map((r) => r.parameters.replicas)).toEqual([2, 2]);
@@ -649,9 +654,18 @@ describe("demixing figures (quick mode)", () => {
       expect(full.map((pt) => [pt.ratio, pt.sizes, pt.base.replicas, pt.base.burnIn, pt.base.time])).toEqual([
         [100, [250, 1000, 4000], 16, 200, 400],
         [1, [100, 200], 16, 500, 1000],
-        [100, [100, 200], 8, 100000, 25000],
+        [100, [100, 200], 8, 100000, 100000],
       ]);
-      expect(full.map((pt) => pt.burnIns)).toEqual([undefined, undefined, [100000, 150000]]);
+      expect(full.map((pt) => [pt.burnIns, pt.times])).toEqual([
+        [undefined, undefined],
+        [undefined, undefined],
+        [
+          [100000, 150000],
+          [100000, 150000],
+        ],
+      ]);
+      // At seed 1 the stiff point's runs are the recorded ones (seeds 51 and 52, test/long).
+      expect(full[2].base.seed).toBe(51);
       expect(full[2].base.Tcold).toBe(2e-5);
     }
     if (name === "fig8-demixing-coarsening") {
