@@ -71,6 +71,7 @@ import {
   combineDemixing,
   coldClusters,
   neighbourPairs,
+  demixingFiniteSize,
   demixingParams,
   softSecondVirial2D,
   pairExact,
@@ -855,6 +856,24 @@ const calls: Call[] = [
     () => demixingParams({ entropyProduction: 1 as unknown as boolean }),
     ModelError,
     "entropyProduction must be true or false, got 1",
+  ],
+  [
+    "study two-temperature: the finite-size study with one burn-in for two sizes",
+    () => demixingFiniteSize({ sizes: [60, 120], burnIns: [10] }),
+    ModelError,
+    "the finite-size study needs one burn-in per system size (2), got 1",
+  ],
+  [
+    "study two-temperature: the finite-size study with three times for two sizes",
+    () => demixingFiniteSize({ sizes: [60, 120], times: [10, 20, 30] }),
+    ModelError,
+    "the finite-size study needs one production time per system size (2), got 3",
+  ],
+  [
+    "study two-temperature: the finite-size study with a negative burn-in for one size",
+    () => demixingFiniteSize({ sizes: [60, 120], burnIns: [10, -1] }),
+    ModelError,
+    "burn",
   ],
   [
     "study two-temperature: a demixing start that is not random or slab",

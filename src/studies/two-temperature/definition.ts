@@ -878,7 +878,12 @@ export const DEMIXING_FIGURE_SETTINGS = {
       phis: [0.4],
     },
   },
-  /** Finite-size scaling (fig7): one point per ratio at each size. */
+  /**
+   * Finite-size scaling (fig7): the correlated mixture at phi = 0.4 (default stiffness, ratio 100) and the stiff point
+   * (phi = 0.7, T_hot/k = 0.002) at equal temperatures and at ratio 100, each at several sizes. Seeds: the phi = 0.4
+   * point seed + 100 (as when fig7 also ran ratio 3, so its numbers are those recorded), the stiff point seed + 200
+   * (ratio 1) and seed + 50 (ratio 100: the recorded runs' 51 and 52); size i of a point adds i.
+   */
   finiteSize: {
     /**
      * 16 replicas (threshold 5.48 standard errors; 4 replicas needed 32.6 and decided nothing). Sizes 250 to 4000
@@ -887,7 +892,35 @@ export const DEMIXING_FIGURE_SETTINGS = {
      */
     full: { sizes: [250, 1000, 4000], phi: 0.4, time: 400, burnIn: 200, sampleInterval: 20, replicas: 16 },
     quick: { sizes: [60, 120], phi: 0.4, time: 40, burnIn: 10, sampleInterval: 10, replicas: 2 },
-    ratios: [3, 100],
+    ratios: [100],
+    /**
+     * The stiff point (docs: "The stiff point"), where a separated state is stable from N = 200: from the random start
+     * its S_cc(q_min) doubles from N = 100 to 200. 8 replicas (Student-t threshold 8.47 standard errors; 6 would need
+     * 12.3, 4 need 32.6) and the burn-in and production that resolved it in the recorded runs (docs, "Separating" at
+     * the stiff point; seeds 51 and 52, the long test's): 10^5 + 10^5 at N = 100, 1.5e5 + 1.5e5 at N = 200,
+     * S_cc(q -> 0) = 2.06 +- 0.07 and 4.19 +- 0.08, 20.8 standard errors. Shorter windows were measured and do not
+     * resolve it at 8 replicas (docs, fig7): 2.5e4 after 10^5 at both sizes (5.9 standard errors) and after 10^5 / 1.5e5
+     * (8.0): the N = 200 replicas are still coarsening at different paces. About 560 CPU-s (6.4e9 particle-steps).
+     * At equal temperatures the labels are exchangeable and the random start is already the mixture: only the
+     * packing relaxes, within a few range^2 / (4 T_hot) = 125, so its runs are short, and 16 replicas (about 10 CPU-s)
+     * let "mixed" exclude a correlation (MIXED_BOUNDS needs about 12 or more).
+     */
+    stiff: {
+      full: {
+        sizes: [100, 200],
+        phi: 0.7,
+        Thot: 0.002,
+        time: 100000,
+        burnIn: 100000,
+        burnIns: [100000, 150000],
+        times: [100000, 150000],
+        sampleInterval: 5000,
+        replicas: 8,
+      },
+      fullEqual: { time: 1000, burnIn: 500, sampleInterval: 50, replicas: 16 },
+      quick: { sizes: [60, 120], phi: 0.7, Thot: 0.002, time: 40, burnIn: 10, sampleInterval: 10, replicas: 2 },
+      ratios: [1, 100],
+    },
   },
   /** Coarsening (fig8): a long run at ratio 100 from the random start, and shorter ones at lower ratios. */
   coarsening: {
@@ -1104,39 +1137,88 @@ const demixingMap = mapSet<
   figures: (d) => [demixingMapFigure(d.sweep, { quick: d.quick })],
 });
 
-/** The finite-size scaling of fig7: each ratio at each size, on `ctx.runner`'s workers. */
+/** One point of fig7 (one physical point at several sizes) before it runs: its ratio, sizes and base parameters. */
+interface FiniteSizePoint {
+  ratio: number;
+  sizes: number[];
+  /** The burn-in and production time of each size, where they differ from base's. */
+  burnIns?: number[];
+  times?: number[];
+  base: Partial<DemixingParams>;
+}
+
+/**
+ * The points of fig7 in the figure's order: phi = 0.4 at the default stiffness (ratio 100), then the stiff point at
+ * equal temperatures and at ratio 100; seeds as DEMIXING_FIGURE_SETTINGS.finiteSize says.
+ */
+export function demixingFiniteSizePoints(quick: boolean, seed: number): FiniteSizePoint[] {
+  const s = DEMIXING_FIGURE_SETTINGS;
+  const f = quick ? s.finiteSize.quick : s.finiteSize.full;
+  const st = s.finiteSize.stiff;
+  const sf = quick ? st.quick : st.full;
+  const schedule = (x: { time: number; burnIn: number; sampleInterval: number; replicas: number }) => ({
+    time: x.time,
+    burnIn: x.burnIn,
+    sampleInterval: x.sampleInterval,
+    replicas: x.replicas,
+  });
+  return [
+    ...s.finiteSize.ratios.map((ratio) => ({
+      ratio,
+      sizes: [...f.sizes] as number[],
+      base: {
+        ...s.base,
+        phi: f.phi,
+        ...schedule(f),
+        Tcold: s.base.Thot / ratio,
+        seed: seed + 100,
+      },
+    })),
+    ...st.ratios.map((ratio) => ({
+      ratio,
+      sizes: [...sf.sizes] as number[],
+      ...(ratio !== 1 && "burnIns" in sf ? { burnIns: [...sf.burnIns], times: [...sf.times] } : {}),
+      base: {
+        ...s.base,
+        phi: sf.phi,
+        Thot: sf.Thot,
+        ...schedule(ratio === 1 && !quick ? st.fullEqual : sf),
+        Tcold: sf.Thot / ratio,
+        // Ratio 100 at seed + 50: at seed 1 the recorded runs (seeds 51, 52).
+        seed: ratio === 1 ? seed + 200 : seed + 50,
+      },
+    })),
+  ];
+}
+
+/** The finite-size scaling of fig7: each point at each size, on `ctx.runner`'s workers. */
 export async function demixingFiniteSizeRuns(
   quick: boolean,
   ctx: Pick<ComputeContext, "seed"> & RunContext,
-): Promise<{ points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[] }> {
-  const s = DEMIXING_FIGURE_SETTINGS;
-  const f = quick ? s.finiteSize.quick : s.finiteSize.full;
-  // Both ratios at once: every size's replicas go to the pool together (no worker idles at the end of a ratio).
-  const all = await runAll(
+): Promise<{ points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[][] }> {
+  const pts = demixingFiniteSizePoints(quick, ctx.seed);
+  // Every point at once, the longest (the stiff point at ratio 100, last) first: every size's replicas go to the pool
+  // together and no worker idles at the end of a point.
+  const order = pts.map((_, i) => i).reverse();
+  const done = await runAll(
     ctx,
-    s.finiteSize.ratios.map(
-      (ratio, i) => (run: RunOptions) =>
+    order.map(
+      (i) => (run: RunOptions) =>
         demixingFiniteSize(
           {
-            sizes: [...f.sizes],
-            base: {
-              ...s.base,
-              phi: f.phi,
-              time: f.time,
-              burnIn: f.burnIn,
-              sampleInterval: f.sampleInterval,
-              replicas: f.replicas,
-              Tcold: s.base.Thot / ratio,
-              seed: ctx.seed + 100 * i,
-            },
+            sizes: pts[i].sizes,
+            base: pts[i].base,
+            ...(pts[i].burnIns ? { burnIns: pts[i].burnIns } : {}),
+            ...(pts[i].times ? { times: pts[i].times } : {}),
           },
           { runner: run.runner, signal: run.signal, progress: run.onProgress },
         ),
     ),
   );
-  const costs = all[0].runs.map((r) => ({ N: r.parameters.N, particleSteps: r.steps * r.parameters.N }));
+  const all = pts.map((_, i) => done[order.indexOf(i)]);
+  const costs = all.map((fs) => fs.runs.map((r) => ({ N: r.parameters.N, particleSteps: r.steps * r.parameters.N })));
   const points: DemixingSizeSeries[] = all.map((fs, i) => ({
-    ratio: s.finiteSize.ratios[i],
+    ratio: pts[i].ratio,
     verdict: fs.verdict,
     evidence: fs.evidence,
     runs: fs.runs.map((r) => ({ parameters: r.parameters, structure: r.structure, sccLowQ: r.sccLowQ, psi: r.psi })),
@@ -1185,7 +1267,7 @@ export async function demixingCoarseningRuns(
 
 const demixingFiniteSizeSet = figureSet<
   { quick: boolean; settings: typeof DEMIXING_FIGURE_SETTINGS },
-  { quick: boolean; points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[] }
+  { quick: boolean; points: DemixingSizeSeries[]; costs: { N: number; particleSteps: number }[][] }
 >({
   id: "fig7-demixing-finite-size",
   title: "demixing: finite-size scaling of the concentration structure factor S_cc(q) and the criterion",

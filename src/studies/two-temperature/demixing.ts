@@ -1394,6 +1394,13 @@ export interface DemixingFiniteSizeOptions {
   sizes: number[];
   /** Everything else (defaults: DEFAULT_DEMIXING). */
   base?: Partial<DemixingParams>;
+  /**
+   * The burn-in of each size (default base.burnIn for all): a larger box takes longer to settle, its slowest
+   * composition mode relaxing in about (L / 2 pi)^2 / T_cold, in proportion to N. One per size.
+   */
+  burnIns?: number[];
+  /** The production time of each size (default base.time for all). One per size. */
+  times?: number[];
 }
 
 export interface DemixingFiniteSize {
@@ -1416,7 +1423,25 @@ export async function demixingFiniteSize(
   if (!Array.isArray(sizes) || sizes.length === 0)
     throw new ModelError("the finite-size study needs at least one system size N");
   const base = demixingParams(options.base);
-  const grid = sizes.map((N, i) => demixingParams({ ...base, N, seed: base.seed + i }));
+  const burnIns = options.burnIns;
+  if (burnIns !== undefined && (!Array.isArray(burnIns) || burnIns.length !== sizes.length))
+    throw new ModelError(
+      `the finite-size study needs one burn-in per system size (${sizes.length}), got ${Array.isArray(burnIns) ? burnIns.length : "no list"}`,
+    );
+  const times = options.times;
+  if (times !== undefined && (!Array.isArray(times) || times.length !== sizes.length))
+    throw new ModelError(
+      `the finite-size study needs one production time per system size (${sizes.length}), got ${Array.isArray(times) ? times.length : "no list"}`,
+    );
+  const grid = sizes.map((N, i) =>
+    demixingParams({
+      ...base,
+      N,
+      seed: base.seed + i,
+      ...(burnIns ? { burnIn: burnIns[i] } : {}),
+      ...(times ? { time: times[i] } : {}),
+    }),
+  );
   const jobs = grid.map((q) => demixingEnsemble(q));
   const runs = await runAll(
     ctx,

@@ -299,23 +299,31 @@ export interface DemixingSizeSeries {
   runs: Pick<DemixingResult, "parameters" | "structure" | "sccLowQ" | "psi">[];
 }
 
+/** "phi = 0.7, T_hot/k = 0.002, T_hot/T_cold = 100" (no-break spaces: a wrapped title keeps each on one line). */
+function sizePointLabel(pt: DemixingSizeSeries): string {
+  const p = pt.runs[0].parameters;
+  return `phi\u00a0=\u00a0${p.phi}, T_hot/k\u00a0=\u00a0${fmt(p.Thot / p.stiffness)}, T_hot/T_cold\u00a0=\u00a0${fmt(pt.ratio)}`;
+}
+
 /**
- * Finite-size scaling: S_cc(q) against q for each N at each temperature ratio (panels a, b, ...), and S_cc(q -> 0)
- * against N for every ratio (last panel), with the ideal-mixture value x(1 - x).
+ * Finite-size scaling: S_cc(q) against q for each N at each point (panels a, b, ...), and S_cc(q -> 0) against N for
+ * every point (last panel), with the ideal-mixture value x(1 - x). A point is one (phi, T_hot/k, T_hot/T_cold) at
+ * several sizes; the points may differ in phi, stiffness and run length (the caption gives each one's schedule).
+ * `costs[i]`: the particle-steps of point i's sizes.
  */
 export function demixingFiniteSizeFigure(
   points: DemixingSizeSeries[],
-  options: { quick?: boolean; costs?: { N: number; particleSteps: number }[] } = {},
+  options: { quick?: boolean; costs?: { N: number; particleSteps: number }[][] } = {},
 ): Figure {
   const quick = options.quick ?? false;
   const width = quick ? 380 : 420,
     height = quick ? 300 : 320;
   const colors = ["blue", "orange", "green", "red", "purple", "brown"];
-  const p0 = points[0].runs[0].parameters;
+  const pointColors = ["green", "gray", "purple", "red", "blue", "brown"];
   const ideal = points[0].runs[0].structure.ideal;
   const panels = points.map((pt) =>
     linePanel({
-      title: `S_cc(q), T_hot/T_cold = ${fmt(pt.ratio)}: ${pt.verdict}`,
+      title: `S_cc(q), ${sizePointLabel(pt)}: ${pt.verdict}`,
       xLabel: "q (1 / range)",
       yLabel: "S_cc(q)",
       xType: "log",
@@ -333,13 +341,14 @@ export function demixingFiniteSizeFigure(
     }),
   );
   // A separated steady state (one domain per box) has S_cc(q_min) proportional to N: the reference line through the
-  // smallest size of the largest ratio.
-  const top = points.reduce((a, b) => (b.ratio > a.ratio ? b : a), points[0]);
+  // smallest size of the last point at the largest ratio (the stiff point's).
+  const top = points.reduce((a, b) => (b.ratio >= a.ratio ? b : a), points[0]);
   const sizes = top.runs.map((r) => r.parameters.N);
+  const allSizes = points.flatMap((pt) => pt.runs.map((r) => r.parameters.N));
   // The y range is the data's (error bars and x(1 - x) included): the proportional line shows its slope and ends
-  // at the frame instead of stretching the axis (16x over N = 250-4000). It is cut there, not drawn beyond: the log
-  // axis's ticks follow the values of the series, and a line far outside the frame would make them those of several
-  // decades (labels at 1, 2, 5 only: none above 0.24 on a 0.15-0.43 axis).
+  // at the frame instead of stretching the axis. It is cut there, not drawn beyond: the log axis's ticks follow the
+  // values of the series, and a line far outside the frame would make them those of several decades (labels at 1, 2,
+  // 5 only: none above 0.24 on a 0.15-0.43 axis).
   const measured = points.flatMap((pt) => pt.runs.map((r) => r.sccLowQ));
   const lows = [ideal, ...measured.map((m) => m.value - m.error), ...measured.map((m) => m.value)].filter((v) => v > 0);
   const highs = [ideal, ...measured.map((m) => m.value + m.error)].filter(Number.isFinite);
@@ -366,17 +375,16 @@ export function demixingFiniteSizeFigure(
       yLabel: "S_cc at the smallest |q|",
       xType: "log",
       yType: "log",
-      // A little room either side: the smallest and largest N off the frame's edges, labelled ticks (200, 500, ...)
-      // inside it.
-      xDomain: [sizes[0] / 1.3, sizes[sizes.length - 1] * 1.3],
+      // A little room either side: the smallest and largest N off the frame's edges, labelled ticks inside it.
+      xDomain: [Math.min(...allSizes) / 1.3, Math.max(...allSizes) * 1.3],
       yDomain,
       series: [
         ...points.map((pt, i) => ({
-          name: `T_hot/T_cold = ${fmt(pt.ratio)} (${pt.verdict})`,
+          name: `${sizePointLabel(pt)} (${pt.verdict})`,
           x: pt.runs.map((r) => r.parameters.N),
           y: pt.runs.map((r) => r.sccLowQ.value),
           err: pt.runs.map((r) => r.sccLowQ.error),
-          color: colors[i % colors.length],
+          color: pointColors[i % pointColors.length],
           marker: "square" as const,
         })),
         ...proportional,
@@ -386,18 +394,40 @@ export function demixingFiniteSizeFigure(
       height,
     }),
   );
-  const cost = options.costs?.length
-    ? ` Work per ratio: ${options.costs.map((c) => `N = ${c.N}: ${c.particleSteps.toExponential(1)} particle-steps`).join(", ")}.`
-    : "";
+  // Each point's schedule, seeds, S_cc(q -> 0) at each size and the growth with N in standard errors (and the
+  // Student-t threshold of its replicas), then its work.
+  const describe = (pt: DemixingSizeSeries, i: number) => {
+    const p = pt.runs[0].parameters;
+    const n = p.replicas;
+    const scc = pt.runs.map((r) => `${formatMeasured(r.sccLowQ)} at N\u00a0=\u00a0${r.parameters.N}`).join(", ");
+    const growth =
+      pt.runs.length > 1
+        ? ` (largest over smallest ${fmt(pt.evidence.sizeRatio)}, ${fmt(pt.evidence.sizeZ, 2)} standard errors; resolved beyond ${fmt(resolvedStandardErrors(n))})`
+        : "";
+    const work = options.costs?.[i]?.length
+      ? `; ${options.costs[i].map((c) => `${c.particleSteps.toExponential(1)}`).join(" + ")} particle-steps`
+      : "";
+    // The schedule of each size where they differ (a larger box settles later).
+    const same = pt.runs.every((r) => r.parameters.burnIn === p.burnIn && r.parameters.time === p.time);
+    const schedule = same
+      ? `(burn-in ${fmt(p.burnIn)} + ${fmt(p.time)})`
+      : `(${pt.runs.map((r) => `burn-in ${fmt(r.parameters.burnIn)} + ${fmt(r.parameters.time)} at N\u00a0=\u00a0${r.parameters.N}`).join(", ")})`;
+    return (
+      `${sizePointLabel(pt)}: ${n} replicas × ${schedule}, random seeds from ${p.seed}${work}; ` +
+      `S_cc(q → 0) = ${scc}${growth}: ${pt.verdict}`
+    );
+  };
+  const p0 = points[0].runs[0].parameters;
   return panelFigure({
     name: "fig7-demixing-finite-size",
-    title: `Demixing: finite-size scaling of S_cc(q) (phi = ${p0.phi}, T_hot = ${fmt(p0.Thot)})${quick ? QUICK_UNRESOLVED : ""}`,
+    title: `Demixing: finite-size scaling of S_cc(q) — S_cc(q → 0) grows with N where the mixture separates${quick ? QUICK_UNRESOLVED : ""}`,
     caption:
-      `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold) over the box's allowed wavevectors, shell-averaged, ` +
-      `Heun, dt = ${fmt(p0.dt)}, ${p0.replicas} replicas × (burn-in ${fmt(p0.burnIn)} + ${fmt(p0.time)}) from a random start, random seeds from ${p0.seed}. A mixture keeps S_cc(q → 0) at a value independent of N ` +
-      `(x(1 − x) when ideal); separation makes it grow with N. Domains growing within the run alone leave the verdict unresolved: coarsening and the settling of a correlated mixture look alike in a fixed window, and the separated start (fig10) decides (criterion: docs/studies/two-temperature.md).${cost}`,
+      `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold, k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}) over the box's allowed wavevectors, shell-averaged, ` +
+      `Heun, dt = ${fmt(p0.dt)}, from a random start, averaged after a burn-in. ${points.map(describe).join(". ")}. ` +
+      `A mixture keeps S_cc(q → 0) at a value independent of N (x(1 − x) when ideal); a separated state, one domain per box, makes it grow like N (dashed). ` +
+      `Domains growing within the run alone leave the verdict unresolved: coarsening and the settling of a correlated mixture look alike in a fixed window, and the separated start (fig10) decides (criterion: docs/studies/two-temperature.md).`,
     panels,
-    columns: Math.min(panels.length, 3),
+    columns: 2,
     legend: "per-panel",
   });
 }

@@ -85,3 +85,60 @@ export function spinodalRatio(p: Omit<SpinodalInput, "Tcold">, maxRatio = 1e6): 
   }
   return Math.exp(0.5 * (lo + hi));
 }
+
+/** The second-virial estimate's long-wavelength structure factors (secondVirialStructure). */
+export interface SecondVirialStructure {
+  /** det M / (T_h T_c), as spinodalDeterminant. */
+  determinant: number;
+  /**
+   * Concentration (Bhatia-Thornton) and number structure factors at q -> 0, per particle: S_cc = x(1 - x) for an ideal
+   * mixture. Absent where the uniform mixture is unstable (determinant <= 0): no stationary fluctuations there.
+   */
+  scc?: number;
+  snn?: number;
+}
+
+/**
+ * The long-wavelength composition fluctuations that the second-virial flux matrix M of the header predicts for a
+ * stable uniform mixture: linear fluctuating hydrodynamics d(delta rho_a)/dt = -q^2 M_ab delta rho_b + noise, the
+ * noise of species a with strength 2 q^2 T_a rho_a (each disk's bath, mobility 1). Its stationary covariance C
+ * (per area) solves M C + C M^T = 2 diag(T_h rho_h, T_c rho_c) (q cancels), a 2 x 2 Lyapunov equation solved here in
+ * closed form; S_ab = C_ab / rho. At equal temperatures C = (I + 2 diag(rho) B)^-1 diag(rho), the second-virial
+ * fluid's equilibrium structure; S_cc diverges where det M -> 0 (the spinodal). The estimate to hold against the
+ * measured S_cc(q -> 0) below its threshold (docs/studies/two-temperature.md, "Spinodal").
+ */
+export function secondVirialStructure(p: SpinodalInput): SecondVirialStructure {
+  const rho = (4 * p.phi) / (Math.PI * p.range * p.range);
+  const x = p.coldFraction;
+  const rc = x * rho,
+    rh = (1 - x) * rho;
+  const Th = p.Thot,
+    Tc = p.Tcold,
+    Thc = 0.5 * (Th + Tc);
+  const Bhh = softSecondVirial2D(p.stiffness, p.range, Th);
+  const Bcc = softSecondVirial2D(p.stiffness, p.range, Tc);
+  const Bhc = softSecondVirial2D(p.stiffness, p.range, Thc);
+  // M_ab = T_a delta_ab + 2 T_ab B_ab rho_a (a, b = hot, cold).
+  const a = Th * (1 + 2 * Bhh * rh),
+    b = 2 * Thc * Bhc * rh,
+    c = 2 * Thc * Bhc * rc,
+    d = Tc * (1 + 2 * Bcc * rc);
+  const determinant = (a * d - b * c) / (Th * Tc);
+  if (!(determinant > 0)) return { determinant };
+  // M C + C M^T = 2 Q for symmetric C = [[u, v], [v, w]], Q = diag(T_h rho_h, T_c rho_c):
+  //   a u + b v = T_h rho_h,  c v + d w = T_c rho_c,  c u + (a + d) v + b w = 0.
+  const qh = Th * rh,
+    qc = Tc * rc;
+  // u = (qh - b v) / a, w = (qc - c v) / d into the third: v (a + d - b c / a - b c / d) = -(c qh / a + b qc / d).
+  const v = -(c * qh * d + b * qc * a) / ((a + d) * a * d - b * c * (a + d));
+  const u = (qh - b * v) / a,
+    w = (qc - c * v) / d;
+  const Shh = u / rho,
+    Shc = v / rho,
+    Scc = w / rho;
+  return {
+    determinant,
+    scc: x * x * Shh + (1 - x) * (1 - x) * Scc - 2 * x * (1 - x) * Shc,
+    snn: Shh + Scc + 2 * Shc,
+  };
+}

@@ -7,6 +7,7 @@ import {
   coldClusters,
   MIXED_BOUNDS,
   demixingModel,
+  demixingFiniteSize,
   demixingParams,
   demixingSweep,
   runDemixing,
@@ -18,15 +19,21 @@ import {
   type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
 import { resolvedStandardErrors } from "../../../src/studentT.js";
-import { DEMIXING_FIGURE_SETTINGS, twoTemperature } from "../../../src/studies/two-temperature/definition.js";
+import {
+  DEMIXING_FIGURE_SETTINGS,
+  demixingFiniteSizePoints,
+  twoTemperature,
+} from "../../../src/studies/two-temperature/definition.js";
 import {
   demixingSnapshotFigure,
   type DemixingCoarseningRun,
   type DemixingMap,
   type DemixingRun,
+  type DemixingSizeSeries,
 } from "../../../src/studies/two-temperature/demixingFigures.js";
 import { plainPoint } from "../../../src/studies/pointMap.js";
 import {
+  secondVirialStructure,
   softSecondVirial2D,
   spinodalDeterminant,
   spinodalRatio,
@@ -514,6 +521,81 @@ describe("second-virial spinodal (Grosberg & Joanny's pair temperature)", () => 
   });
 });
 
+describe("finite-size study: a schedule per size", () => {
+  it("each size runs its own burn-in and time, with the numbers of the same run on its own", async () => {
+    const base = { phi: 0.4, Tcold: 0.002, time: 4, sampleInterval: 2, replicas: 2, seed: 5 };
+    const fs = await demixingFiniteSize({
+      sizes: [20, 30],
+      base: { ...base, burnIn: 1 },
+      burnIns: [1, 3],
+      times: [4, 6],
+    });
+    expect(fs.runs.map((r) => [r.parameters.N, r.parameters.burnIn, r.parameters.time, r.parameters.seed])).toEqual([
+      [20, 1, 4, 5],
+      [30, 3, 6, 6],
+    ]);
+    const alone = simulateDemixing({ ...base, N: 30, burnIn: 3, time: 6, seed: 6 });
+    expect(fs.runs[1].sccLowQ.value).toBe(alone.sccLowQ.value);
+    expect(fs.runs[1].psi.value).toBe(alone.psi.value);
+  });
+});
+
+describe("second-virial structure factors", () => {
+  it("equal temperatures: the equilibrium second-virial fluid (S_cc = x(1 - x), S_NN = 1 / (1 + 2 B rho))", () => {
+    for (const [phi, T] of [
+      [0.4, 0.02],
+      [0.25, 0.002],
+    ]) {
+      const s = secondVirialStructure({ phi, coldFraction: 0.5, Thot: T, Tcold: T, stiffness: 1, range: 1 });
+      const rho = (4 * phi) / Math.PI;
+      // One B for every pair: labels independent of positions, the number fluctuations of the one-component fluid.
+      expect(s.scc).toBeCloseTo(0.25, 12);
+      expect(s.snn! * (1 + 2 * softSecondVirial2D(1, 1, T) * rho)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it("against a 3 x 3 solve of the Lyapunov equation by Cramer's rule; diverges at the spinodal, absent beyond", () => {
+    const p = { phi: 0.4, coldFraction: 0.5, Thot: 0.02, stiffness: 1, range: 1 };
+    for (const ratio of [3, 10, 20]) {
+      const Tc = p.Thot / ratio,
+        Thc = (p.Thot + Tc) / 2;
+      const rho = (4 * p.phi) / Math.PI,
+        r = rho / 2;
+      const B = (T: number) => softSecondVirial2D(1, 1, T);
+      const M = [
+        [p.Thot * (1 + 2 * B(p.Thot) * r), 2 * Thc * B(Thc) * r],
+        [2 * Thc * B(Thc) * r, Tc * (1 + 2 * B(Tc) * r)],
+      ];
+      // Unknowns C_hh, C_hc, C_cc of M C + C M^T = 2 diag(T_h rho_h, T_c rho_c).
+      const A = [
+        [M[0][0], M[0][1], 0],
+        [0, M[1][0], M[1][1]],
+        [M[1][0], M[0][0] + M[1][1], M[0][1]],
+      ];
+      const rhs = [p.Thot * r, Tc * r, 0];
+      const det3 = (m: number[][]) =>
+        m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+        m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+        m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+      const [u, v, w] = [0, 1, 2].map(
+        (j) => det3(A.map((row, i) => row.map((a, k) => (k === j ? rhs[i] : a)))) / det3(A),
+      );
+      const scc = (0.25 * (u + w) - 0.5 * v) / rho;
+      const s = secondVirialStructure({ ...p, Tcold: Tc });
+      expect(s.scc! / scc - 1).toBeLessThan(1e-12);
+      expect(s.scc! / scc - 1).toBeGreaterThan(-1e-12);
+    }
+    const theta = spinodalRatio(p);
+    const near = (f: number) => secondVirialStructure({ ...p, Tcold: p.Thot / (theta * f) });
+    // S_cc grows like 1 / det M towards the threshold: S_cc det M tends to a finite limit.
+    expect(near(0.999).scc!).toBeGreaterThan(50 * near(0.9).scc!);
+    const lim = (f: number) => near(f).scc! * near(f).determinant;
+    expect(Math.abs(lim(0.9999) / lim(0.999) - 1)).toBeLessThan(2e-3);
+    expect(near(1.01).scc).toBeUndefined();
+    expect(near(1.01).determinant).toBeLessThan(0);
+  });
+});
+
 describe("demixing figures (quick mode)", () => {
   // Through each figure set's own compute() and figures(), as `ness reproduce two-temperature --quick` runs them
   // (test/studies/two-temperature/cli.test.ts runs the other sets through the CLI; test/sweep/reproduce.test.ts runs
@@ -542,6 +624,50 @@ describe("demixing figures (quick mode)", () => {
     const svg = renderSvg(fig, createDocument());
     expect(svg).toContain("<svg");
     expect(svg).not.toContain("NaN");
+    if (name === "fig7-demixing-finite-size") {
+      // The points: phi = 0.4 at the default stiffness (ratio 100), then the stiff point at ratios 1 and 100, each at
+      // the quick sizes with its own seeds. Two replicas resolve nothing (Student-t threshold 10050 standard errors):
+      // the criterion must say "unresolved" at every point, whatever the random numbers say, and the reasons must
+      // name the threshold (a rule that took 4 error bars for two replicas would call these points "correlated" or
+      // "separating" on noise and fail here).
+      const { points } = results as { points: DemixingSizeSeries[] };
+      const q = DEMIXING_FIGURE_SETTINGS.finiteSize;
+      expect(points.map((pt) => [pt.ratio, pt.runs[0].parameters.phi, pt.runs[0].parameters.Thot])).toEqual([
+        [100, q.quick.phi, DEMIXING_FIGURE_SETTINGS.base.Thot],
+        [1, q.stiff.quick.phi, q.stiff.quick.Thot],
+        [100, q.stiff.quick.phi, q.stiff.quick.Thot],
+      ]);
+      expect(points.map((pt) => pt.runs.map((r) => r.parameters.seed))).toEqual([
+        [101, 102],
+        [201, 202],
+        [51, 52],
+      ]);
+      for (const pt of points) {
+        expect(pt.runs.map((r) => r.parameters.replicas)).toEqual([2, 2]);
+        expect(pt.verdict, pt.evidence.reasons.join("\n")).toBe("unresolved");
+        expect(pt.evidence.reasons[0]).toMatch(/resolved beyond 10100\)/);
+        expect(fig.caption).toContain(`seeds from ${pt.runs[0].parameters.seed}`);
+      }
+      expect(fig.title).toContain("(quick: not resolved)");
+      // Full size: the stiff point at N = 100 and 200 with the replicas and window that resolve the growth.
+      const full = demixingFiniteSizePoints(false, 1);
+      expect(full.map((pt) => [pt.ratio, pt.sizes, pt.base.replicas, pt.base.burnIn, pt.base.time])).toEqual([
+        [100, [250, 1000, 4000], 16, 200, 400],
+        [1, [100, 200], 16, 500, 1000],
+        [100, [100, 200], 8, 100000, 100000],
+      ]);
+      expect(full.map((pt) => [pt.burnIns, pt.times])).toEqual([
+        [undefined, undefined],
+        [undefined, undefined],
+        [
+          [100000, 150000],
+          [100000, 150000],
+        ],
+      ]);
+      // At seed 1 the stiff point's runs are the recorded ones (seeds 51 and 52, test/long).
+      expect(full[2].base.seed).toBe(51);
+      expect(full[2].base.Tcold).toBe(2e-5);
+    }
     if (name === "fig8-demixing-coarsening") {
       // The stiff point's random start is its own series, after the phi = 0.4 runs (ratios 100, 10, 1), labelled
       // with its parameters, with the t^(1/3) line through its end; its rows are finite.
