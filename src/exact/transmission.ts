@@ -189,6 +189,8 @@ const NOISY_WIDTH = 1e-6;
  * NOISY_WIDTH (the printed errors of well-conditioned networks are unchanged to the bit).
  */
 const ILL_SHIFT = 1e-10;
+/** Modes whose eigenvalue rounds by at least this much of itself, by pencilRounding's bound (chains, strips). */
+const ILL_EIGENVALUE = 1e-6;
 /** A peak whose rounding share reaches this is named in a warning. */
 const ROUNDING_WARN = 1e-3;
 /**
@@ -419,8 +421,9 @@ interface ModeData {
    */
   bathAmp?: Float64Array;
   /**
-   * The share of each mode's peak content that rounding of the pencil can move (dense mode analysis only; see
-   * peakRoundingShare).
+   * The share of each mode's peak content that rounding of the pencil can move (peakRoundingShare from the
+   * eigenvector in the dense mode analysis; chainModes and sparseModes: from pencilRounding's bound, for modes
+   * whose eigenvalue it moves by ILL_EIGENVALUE of itself or more, else 0).
    */
   roundingShare?: Float64Array;
   /** Modes with Gamma / omega below UNRESOLVABLE_WIDTH. */
@@ -598,6 +601,44 @@ function peakRoundingShare(sys: NetworkSystem, c: number, h: number, y: Float64A
   let dl = 0;
   for (let i = 0; i < n; i++) dl += ((EPS * Math.abs(sys.vDiag[i])) / sys.mass[i]) * y[i * n + k] ** 2;
   return Math.min(1, dl / scale);
+}
+
+/**
+ * The largest rounding displacement of an eigenvalue without its eigenvector (chainModes, sparseModes: eps
+ * max_i |V_ii| / m_i, which bounds eps sum_i |V_ii| / m_i y_i^2 over unit y; see peakRoundingShare). Without the
+ * eigenvector this bound is pessimistic for a mode away from the largest entries, so it is used only for modes
+ * whose eigenvalue it moves by at least ILL_EIGENVALUE of itself (a stiff part beside weakly pinned modes, the
+ * lowest modes of the longest chains).
+ */
+function pencilRounding(sys: NetworkSystem): number {
+  let top = 0;
+  for (let i = 0; i < sys.n; i++) top = Math.max(top, Math.abs(sys.vDiag[i]) / sys.mass[i]);
+  return EPS * top;
+}
+
+/**
+ * The relative error of a subtracted pole's content from its position (ChainPoles): rounding moves the pole by
+ * ~4 eps |z| plus the last Newton step, over its half-width -Im z; where the eigenvalue's rounding dl
+ * (pencilRounding, where dl >= ILL_EIGENVALUE |z|^2) moves it by a share larger by at least ILL_SHIFT
+ * (dl / (2 |z| h) with h = -Im z, as peakRoundingShare), that share, at most 1 (then the pole's whole content is
+ * uncertain).
+ */
+function poleRounding(zr: number, zi: number, last: number, dl: number): number {
+  const z = Math.hypot(zr, zi);
+  const base = (4 * EPS * z + last) / -zi;
+  if (!(dl >= ILL_EIGENVALUE * z * z)) return base;
+  const share = dl / (2 * -zi * Math.max(z, -2 * zi));
+  return share - base >= ILL_SHIFT ? Math.max(base, Math.min(1, share)) : base;
+}
+
+/** peakRoundingShare from the eigenvalue's rounding dl alone (pencilRounding), where dl >= ILL_EIGENVALUE w^2. */
+function sharesOf(omega: Float64Array, halfWidth: Float64Array, dl: number): Float64Array {
+  const share = new Float64Array(omega.length);
+  for (let k = 0; k < omega.length; k++) {
+    const h = halfWidth[k];
+    if (h > 0 && dl >= ILL_EIGENVALUE * omega[k] ** 2) share[k] = Math.min(1, dl / (2 * h * Math.max(omega[k], 2 * h)));
+  }
+  return share;
 }
 
 /**
@@ -974,6 +1015,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     omega: om,
     halfWidth: hw,
     bathAmp2: located < n ? bathAmp2.slice(0, 2 * located) : bathAmp2,
+    roundingShare: sharesOf(om, hw, pencilRounding(sys)),
     ...unresolvedModes(om, hw),
     decoupledAt,
     counts: pencil.counts,
@@ -1056,6 +1098,8 @@ class ChainPoles {
   sweeps = 0;
   /** Estimated error of the closed-form part (units of the integral of f): rounding of the pole positions. */
   error = 0;
+  /** The largest rounding of an eigenvalue (pencilRounding). */
+  private readonly dl: number;
 
   /** Poles found by the phase check (complete), and drops of the phase it could not account for. */
   added = 0;
@@ -1063,6 +1107,7 @@ class ChainPoles {
 
   /** top: the end of the integration (the screen's cutoff, or the top of the band): see complete(). */
   constructor(sys: NetworkSystem, order: Int32Array, modes: ModeData, want: (k: number) => boolean, top: number) {
+    this.dl = pencilRounding(sys);
     const n = order.length;
     const M = modes.omega.length;
     // Room for the poles the phase check adds.
@@ -1136,8 +1181,9 @@ class ChainPoles {
       poleOf[k] = c;
       owner[c] = k;
       // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
-      // half-width in its content (as the peak panels' systematic estimate).
-      this.error += 2 * Math.PI * Math.hypot(job.rRe, job.rIm) * ((4 * EPS * Math.hypot(zr, zi) + job.last) / -zi);
+      // half-width in its content (as the peak panels' systematic estimate); where the eigenvalue's rounding
+      // moves it further, that share (poleRounding).
+      this.error += 2 * Math.PI * Math.hypot(job.rRe, job.rIm) * poleRounding(zr, zi, job.last, this.dl);
     };
     /** Newton's iteration of a job has ended: accepted (then its sweep at -z follows) or rejected. */
     const endNewton = (job: Job) => {
@@ -1520,7 +1566,7 @@ class ChainPoles {
     this.im[c] = zi;
     this.resRe[c] = rRe;
     this.resIm[c] = rIm;
-    this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * ((4 * EPS * Math.hypot(zr, zi) + last) / -zi);
+    this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * poleRounding(zr, zi, last, this.dl);
     this.added++;
     return 0;
   }
@@ -1770,6 +1816,7 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
     halfWidth: hw,
     bathAmp2: located < n ? bathAmp2.slice(0, B * located) : bathAmp2,
     bathAmp: located < n ? bathAmp.slice(0, B * located) : bathAmp,
+    roundingShare: sharesOf(om, hw, pencilRounding(sys)),
     ...unresolvedModes(om, hw),
     decoupledAt,
     counts: pencil.counts,

@@ -85,3 +85,26 @@ describe("reported errors at low peaks of stiff-ended chains (50-digit reference
     },
   );
 });
+
+describe("reported errors on a long stiff-ended chain, pole and real-axis paths (exact rational integral)", () => {
+  // 320 sites (beyond the dense mode analysis: Sturm counts, no eigenvectors), pinning 1e-10, end friction 1e-5,
+  // end springs 1e8: both paths give J 48 % above the exact value. Before the fix they reported 3.4e-4 and 2.1e-3
+  // of J (full budget) and 2.5e-4 and 2.4e-3 with this budget. Reference: the Landauer integral of |G_1n|^2 as the
+  // integral of a rational function, det(V + s^2 M + s Gamma) built and integrated by the Routh-table recursion in
+  // 500- and 1000-digit arithmetic (agreeing to 20 digits; the same code gives the 12-site cases above to 20 digits).
+  const exact = 2.5000000123333335e-6;
+  it.each([true, false])("poles: %s", (poles) => {
+    const tr = solveNetworkTransmission(stiffEnded(320, 1e-10, 1e-5, 1e8), {
+      temperatures: false,
+      bySource: false,
+      tolerance: 1e-9,
+      poles,
+      // (The default budget, 5e6 evaluations, takes ~40 s; the error is covered at either.)
+      maxEvaluations: 200_000,
+    });
+    const d = Math.abs(tr.baths[0].flux - exact);
+    expect(d).toBeGreaterThan(0.1 * exact);
+    expect(d).toBeLessThanOrEqual(tr.baths[0].error);
+    expect(tr.warnings.some((w) => w.includes("rounding in double precision moves the peak"))).toBe(true);
+  });
+});
