@@ -184,6 +184,16 @@ const EPS = 2 ** -53;
  */
 const NOISY_WIDTH = 1e-6;
 /**
+ * A peak's rounding share (peakRoundingShare) replaces the default eps c / h of its panels only where it exceeds
+ * that by at least this much: below, the term stays < 2e-10 of the peak's content, as the default term does at
+ * NOISY_WIDTH (the printed errors of well-conditioned networks are unchanged to the bit).
+ */
+const ILL_SHIFT = 1e-10;
+/** Modes whose eigenvalue rounds by at least this much of itself, by pencilRounding's bound (chains, strips). */
+const ILL_EIGENVALUE = 1e-6;
+/** A peak whose rounding share reaches this is named in a warning. */
+const ROUNDING_WARN = 1e-3;
+/**
  * Every normal mode is located and every peak carrying current integrated: ~100 frequency evaluations per peak,
  * each O(n) or more, so the cost grows like n^2 (a 10^4-site disordered chain takes ~20 s on the O(n) chain path,
  * a general network of that size hours). Beyond this many sites a solve would take hours: refused.
@@ -410,6 +420,12 @@ interface ModeData {
    * (windowPoles.ts) needs the bath couplings between modes, sum_b gamma_b u_b u'_b.
    */
   bathAmp?: Float64Array;
+  /**
+   * The share of each mode's peak content that rounding of the pencil can move (peakRoundingShare from the
+   * eigenvector in the dense mode analysis; chainModes and sparseModes: from pencilRounding's bound, for modes
+   * whose eigenvalue it moves by ILL_EIGENVALUE of itself or more, else 0).
+   */
+  roundingShare?: Float64Array;
   /** Modes with Gamma / omega below UNRESOLVABLE_WIDTH. */
   unresolved: number;
   /** Their frequencies, ascending. */
@@ -565,6 +581,67 @@ class RealPencil {
 }
 
 /**
+ * The share of a peak's content (mode k, frequency c, half-width h; column k of `y` the M^1/2-scaled eigenvector,
+ * n x n row-major) that rounding of the pencil can move. The evaluations round the diagonal entries
+ * V_ii - omega^2 m_i (and V_ii's own sum, and the pivots built from them) to a grid of spacing ~2 eps |V_ii|, so
+ * the computed integrand is that of an eigenvalue displaced by up to dl_i = eps |V_ii| / m_i y_i^2 per site, a
+ * different displacement from one frequency to the next, not by ~eps omega^2 as assumed before: at the low modes
+ * of a network with a stiff part, orders of magnitude more (a 12-site chain, pinning 1e-10, end springs 1e6: more
+ * than the mode's own omega^2). A displacement dl moves the peak by r = dl / (2 h max(c, 2h)) of its width (an
+ * overdamped peak at omega ~ 0, whose narrow part has width ~omega^2 / 2h, changes by dl / (2h)^2); the share is
+ * the sum of r_i over the sites, at most 1. Measured on uniform chains of 6 and 12 sites with stiff end springs
+ * against 50-digit solutions (test/exact/transmission-rounding.test.ts): the actual error of the lowest peak
+ * ranged from 1/3 to 1/3000 of share times its content (where the rounding steps fall across the peak is luck);
+ * steps many times finer than the peak's core did not average out (a 6-site chain, pinning 1e-10, friction 1e-3,
+ * springs 1e4: 1/12 of it with ~5e4 steps across).
+ */
+function peakRoundingShare(sys: NetworkSystem, c: number, h: number, y: Float64Array, n: number, k: number): number {
+  if (!(h > 0)) return 0;
+  const scale = 2 * h * Math.max(c, 2 * h);
+  let dl = 0;
+  for (let i = 0; i < n; i++) dl += ((EPS * Math.abs(sys.vDiag[i])) / sys.mass[i]) * y[i * n + k] ** 2;
+  return Math.min(1, dl / scale);
+}
+
+/**
+ * The largest rounding displacement of an eigenvalue without its eigenvector (chainModes, sparseModes: eps
+ * max_i |V_ii| / m_i, which bounds eps sum_i |V_ii| / m_i y_i^2 over unit y; see peakRoundingShare). Without the
+ * eigenvector this bound is pessimistic for a mode away from the largest entries, so it is used only for modes
+ * whose eigenvalue it moves by at least ILL_EIGENVALUE of itself (a stiff part beside weakly pinned modes, the
+ * lowest modes of the longest chains).
+ */
+function pencilRounding(sys: NetworkSystem): number {
+  let top = 0;
+  for (let i = 0; i < sys.n; i++) top = Math.max(top, Math.abs(sys.vDiag[i]) / sys.mass[i]);
+  return EPS * top;
+}
+
+/**
+ * The relative error of a subtracted pole's content from its position (ChainPoles): rounding moves the pole by
+ * ~4 eps |z| plus the last Newton step, over its half-width -Im z; where the eigenvalue's rounding dl
+ * (pencilRounding, where dl >= ILL_EIGENVALUE |z|^2) moves it by a share larger by at least ILL_SHIFT
+ * (dl / (2 |z| h) with h = -Im z, as peakRoundingShare), that share, at most 1 (then the pole's whole content is
+ * uncertain).
+ */
+function poleRounding(zr: number, zi: number, last: number, dl: number): number {
+  const z = Math.hypot(zr, zi);
+  const base = (4 * EPS * z + last) / -zi;
+  if (!(dl >= ILL_EIGENVALUE * z * z)) return base;
+  const share = dl / (2 * -zi * Math.max(z, -2 * zi));
+  return share - base >= ILL_SHIFT ? Math.max(base, Math.min(1, share)) : base;
+}
+
+/** peakRoundingShare from the eigenvalue's rounding dl alone (pencilRounding), where dl >= ILL_EIGENVALUE w^2. */
+function sharesOf(omega: Float64Array, halfWidth: Float64Array, dl: number): Float64Array {
+  const share = new Float64Array(omega.length);
+  for (let k = 0; k < omega.length; k++) {
+    const h = halfWidth[k];
+    if (h > 0 && dl >= ILL_EIGENVALUE * omega[k] ** 2) share[k] = Math.min(1, dl / (2 * h * Math.max(omega[k], 2 * h)));
+  }
+  return share;
+}
+
+/**
  * Every normal mode of V u = omega^2 M u with its peak half-width Gamma_nu / 2, Gamma_nu = sum_b gamma_b u_b^2
  * (u^T M u = 1): dense for small networks, otherwise inertia bisection and Rayleigh-quotient iteration.
  */
@@ -589,6 +666,7 @@ function normalModes(
     const halfWidth = new Float64Array(n);
     const B = sys.bathSite.length;
     const bathAmp2 = new Float64Array(n * B);
+    const roundingShare = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       omega[k] = Math.sqrt(Math.max(values[k], 0));
       let g = 0;
@@ -598,6 +676,7 @@ function normalModes(
         g += gamma[b] * u2;
       });
       halfWidth[k] = g / 2;
+      roundingShare[k] = peakRoundingShare(sys, omega[k], halfWidth[k], vectors.data, n, k);
     }
     let modal: ModalShare | undefined;
     if (temps) {
@@ -615,7 +694,15 @@ function normalModes(
         modal.add(omega[k], u, eigenvectorAccuracy(n, top, gap, mass));
       }
     }
-    return { omega, halfWidth, bathAmp2, ...unresolvedModes(omega, halfWidth), counts: 0, modal: modal?.share };
+    return {
+      omega,
+      halfWidth,
+      bathAmp2,
+      roundingShare,
+      ...unresolvedModes(omega, halfWidth),
+      counts: 0,
+      modal: modal?.share,
+    };
   }
   if (!temps) {
     const order = chainOrder(sys);
@@ -928,6 +1015,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     omega: om,
     halfWidth: hw,
     bathAmp2: located < n ? bathAmp2.slice(0, 2 * located) : bathAmp2,
+    roundingShare: sharesOf(om, hw, pencilRounding(sys)),
     ...unresolvedModes(om, hw),
     decoupledAt,
     counts: pencil.counts,
@@ -1012,6 +1100,8 @@ class ChainPoles {
   sweeps = 0;
   /** Estimated error of the closed-form part (units of the integral of f): rounding of the pole positions. */
   error = 0;
+  /** The largest rounding of an eigenvalue (pencilRounding). */
+  private readonly dl: number;
 
   /** Poles found by the phase check (complete), and drops of the phase it could not account for. */
   added = 0;
@@ -1051,6 +1141,7 @@ class ChainPoles {
     top: number,
     strict: boolean,
   ) {
+    this.dl = pencilRounding(sys);
     const n = order.length;
     const M = modes.omega.length;
     // Room for the poles the phase check adds.
@@ -1130,8 +1221,9 @@ class ChainPoles {
       poleOf[k] = c;
       owner[c] = k;
       // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
-      // half-width in its content (as the peak panels' systematic estimate).
-      this.error += 2 * Math.PI * Math.hypot(job.rRe, job.rIm) * ((4 * EPS * Math.hypot(zr, zi) + job.last) / -zi);
+      // half-width in its content (as the peak panels' systematic estimate); where the eigenvalue's rounding
+      // moves it further, that share (poleRounding).
+      this.error += 2 * Math.PI * Math.hypot(job.rRe, job.rIm) * poleRounding(zr, zi, job.last, this.dl);
     };
     /** A job's residue from the sweep at -z in lane l: G_0n(-z) = p / f_n there; R = z^2 a b. */
     const residue = (job: Job, l: number) => {
@@ -1539,7 +1631,7 @@ class ChainPoles {
     this.im[c] = zi;
     this.resRe[c] = rRe;
     this.resIm[c] = rIm;
-    this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * ((4 * EPS * Math.hypot(zr, zi) + last) / -zi);
+    this.error += 2 * Math.PI * Math.hypot(rRe, rIm) * poleRounding(zr, zi, last, this.dl);
     this.added++;
     return 0;
   }
@@ -1789,6 +1881,7 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
     halfWidth: hw,
     bathAmp2: located < n ? bathAmp2.slice(0, B * located) : bathAmp2,
     bathAmp: located < n ? bathAmp.slice(0, B * located) : bathAmp,
+    roundingShare: sharesOf(om, hw, pencilRounding(sys)),
     ...unresolvedModes(om, hw),
     decoupledAt,
     counts: pencil.counts,
@@ -2457,6 +2550,13 @@ class Panels {
   fails: Uint8Array;
   /** 1: Gauss-Kronrod 7-15 (a first pass), 0: 15-31. */
   rule: Uint8Array;
+  /**
+   * Displacement of the panel's peak by rounding over its half-width, at most 1 (the systematic rounding term is
+   * twice this times the panel's integral of |f|): eps c / h on a peak's sinh panels, the mode's rounding share
+   * where its position is ill-conditioned (peakRoundingShare; then also on the linear panels of a broad peak and,
+   * for a mode at frequency 0, the lowest linear stretch); 0 otherwise.
+   */
+  shift: Float64Array;
   size = 0;
 
   constructor(capacity = 1024) {
@@ -2472,6 +2572,7 @@ class Panels {
     this.nTemp = new Float64Array(capacity);
     this.fails = new Uint8Array(capacity);
     this.rule = new Uint8Array(capacity);
+    this.shift = new Float64Array(capacity);
   }
 
   add(kind: number, t0: number, t1: number, c = 0, h = 0): number {
@@ -2485,6 +2586,7 @@ class Panels {
     this.alive[k] = 1;
     this.fails[k] = 0;
     this.rule[k] = 0;
+    this.shift[k] = kind === Var.SinhLeft || kind === Var.SinhRight ? EPS * (c / h) : 0;
     return k;
   }
 
@@ -2513,6 +2615,7 @@ class Panels {
     this.nTemp = g64(this.nTemp);
     this.fails = g8(this.fails);
     this.rule = g8(this.rule);
+    this.shift = g64(this.shift);
     this.t0 = g64(this.t0);
     this.t1 = g64(this.t1);
     this.c = g64(this.c);
@@ -2681,10 +2784,14 @@ function adaptiveQuadrature(
         panels.nTemp[k] = safety * rel * nT;
       }
     }
-    const sys = kind === Var.SinhLeft || kind === Var.SinhRight ? 2 * EPS * (c / h) : 0;
+    // The peak's displacement by rounding over its half-width (Panels.shift: eps c / h unless the mode's position
+    // is ill-conditioned). Only the reported term grows; the noise floor that stops refinement is unchanged (the
+    // values are too).
+    const sys = 2 * panels.shift[k];
     if (mode !== 0 && sys > 0) {
       for (let i = 0; i < C; i++) sysError[i] += mode * sys * A[i];
-      if (mode === 1 && cached + 3 * C <= cacheLimit) {
+      // (Peak panels only: a cached panel is removed without evaluations, which moves the stall rule's checkpoints.)
+      if (mode === 1 && (kind === Var.SinhLeft || kind === Var.SinhRight) && cached + 3 * C <= cacheLimit) {
         cacheK[k] = K.slice();
         cacheE[k] = D.slice();
         cacheA[k] = A.slice();
@@ -2778,6 +2885,7 @@ function adaptiveQuadrature(
     panels.alive[k] = 0;
     const a = panels.add(panels.kind[k], t0, tm, panels.c[k], panels.h[k]);
     const b = panels.add(panels.kind[k], tm, t1, panels.c[k], panels.h[k]);
+    panels.shift[a] = panels.shift[b] = panels.shift[k];
     add(a, 1);
     childK.set(K);
     add(b, 1);
@@ -2850,27 +2958,45 @@ function modePanels(
   const centres: number[] = [];
   const widths: number[] = [];
   const keep: boolean[] = [];
+  const rounds: number[] = [];
+  /**
+   * The share of a peak at c (half-width h) that rounding can move (ModeData.roundingShare), where it exceeds
+   * eps c / h by at least ILL_SHIFT; otherwise 0 (the panels keep their default).
+   */
+  const illShift = (c: number, h: number, share: number): number => (share - EPS * (c / h) >= ILL_SHIFT ? share : 0);
+  // The largest share of an ill-conditioned broad peak inside the current linear stretch; from modes at
+  // frequency 0 (rounding put their eigenvalue at or below 0, or an unpinned part), the first stretch's.
+  let linShift = 0;
+  for (let k = 0; k < w.length; k++) {
+    if (!(w[k] > 0) && modes.roundingShare) linShift = Math.max(linShift, illShift(0, 1, modes.roundingShare[k]));
+  }
   for (let k = 0; k < w.length; k++) {
     // Modes not wanted are left out altogether: the panels of their wanted neighbours span them.
     if (!(w[k] > 0) || (dropUnwanted && !wanted(k))) continue;
     const last = centres.length - 1;
+    const r = modes.roundingShare?.[k] ?? 0;
     if (last >= 0 && w[k] - centres[last] <= 1e-12 * w[k]) {
       widths[last] = Math.min(widths[last], h[k]);
       keep[last] ||= wanted(k);
+      rounds[last] = Math.max(rounds[last], r);
     } else {
       centres.push(w[k]);
       widths.push(h[k]);
       keep.push(wanted(k));
+      rounds.push(r);
     }
   }
   const M = centres.length;
   // Broad peaks inside the current linear stretch: about one panel per two half-widths.
   let density = 0;
   const linearTo = (end: number) => {
+    const first = panels.size;
     if (end > x)
       panels.addSplit(Var.Linear, x, end, Math.max(1, Math.ceil(density), Math.ceil((minLinear * (end - x)) / top)));
+    if (linShift > 0) panels.shift.fill(linShift, first, panels.size);
     x = Math.max(x, end);
     density = 0;
+    linShift = 0;
   };
   for (let k = 0; k < M; k++) {
     const c = centres[k];
@@ -2887,6 +3013,7 @@ function modePanels(
       // widths, beside a stiff or light site) asked for one panel per two half-widths of the whole gap, 10^10 panels
       // (gigabytes before the first evaluation); its tail is smooth, left to the adaptive splitting.
       density += Math.min((halfL + halfR) / width, BROAD_PEAK_PANELS);
+      linShift = Math.max(linShift, illShift(c, width, rounds[k]));
       continue;
     }
     linearTo(c - halfL);
@@ -2895,12 +3022,15 @@ function modePanels(
       [Var.SinhRight, halfR],
     ] as const) {
       const tmax = Math.asinh(span / width);
+      const first = panels.size;
       if (dropUnwanted && tmax > 2 * SINH_PANEL) {
         // Large networks: the peak's core, then one panel for its tail and the background out to the half-gap
         // (in t both are sums of e^-t and e^t, smooth: the adaptive step splits it where it needs to).
         panels.add(kind, 0, SINH_PANEL, c, width);
         panels.add(kind, SINH_PANEL, tmax, c, width);
       } else panels.addSplit(kind, 0, tmax, Math.max(1, Math.ceil(tmax / SINH_PANEL)), c, width);
+      const shift = illShift(c, width, rounds[k]);
+      if (shift > 0) panels.shift.fill(shift, first, panels.size);
     }
     x = c + halfR;
   }
@@ -3508,6 +3638,18 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     warnings.push(
       "decoupled modes (Lemma 1 of Eckmann and Zabey) were not checked at this size; a decoupled mode would show as missing sum-rule weight",
     );
+  }
+  if (modes?.roundingShare) {
+    // Peaks whose position rounding moves by a good part of their width (peakRoundingShare).
+    let worst = -1;
+    for (let k = 0; k < modes.omega.length; k++) {
+      const share = modes.roundingShare[k];
+      if (share >= ROUNDING_WARN && (worst < 0 || share > modes.roundingShare[worst])) worst = k;
+    }
+    if (worst >= 0)
+      warnings.push(
+        `rounding in double precision moves the peak of the normal mode at angular frequency ${fmt(modes.omega[worst])} by up to ${fmt(modes.roundingShare[worst])} of its width (its omega^2 is tiny beside the stiffnesses over masses at its sites): that share of its contribution is uncertain and is in the reported errors (quadratureError ${quadratureError.toExponential(2)})`,
+      );
   }
   if (ev.residual > 1e-8)
     warnings.push(

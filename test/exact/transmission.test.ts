@@ -646,13 +646,15 @@ describe("rounding at narrow low peaks of a network with a stiff part (issue 17 
   }
 
   it("reports errors that cover the actual ones where ||V|| / omega^2 reaches 2e14 (50-digit Lyapunov solutions)", () => {
-    // The rounding of a peak's pole scales with ||V|| (here ~2k / m), not with omega^2: the lowest peaks (omega ~
-    // sqrt(pin)) carry a share ~1/n of J each and their panels' values are noisy far above eps omega / h. In these
-    // two cases the stall rule and the Gauss-Kronrod estimates of the noisy panels still cover the actual error
-    // (actual/reported 0.54 on both); with weaker pinning or stiffer ends they do not (understated up to 2e4x, see
-    // docs/studies/harmonic-conduction.md), not fixed yet. The dense engine is no reference here (its forward-error
-    // bound is 0.1 to 40). References: the Lyapunov equation solved with 50-digit arithmetic (mpmath
-    // eigen-decomposition of the drift).
+    // The rounding of a peak's pole scales with sum_i |V_ii| u_i^2 (here ~2k / n), not with omega^2: the lowest
+    // peaks (omega ~ sqrt(pin)) carry a share ~1/n of J each and their panels' values are noisy far above
+    // eps omega / h. Before noise17b's fix the stall rule and the Gauss-Kronrod estimates covered the actual error
+    // in these two cases only (actual/reported 0.54 on both) and not with weaker pinning or stiffer ends
+    // (understated up to 2e4x: every case of that scan is in transmission-rounding.test.ts). Now the rounding term
+    // of the lowest peaks is the share that rounding can move (peakRoundingShare in transmission.ts): a worst case over
+    // where the rounding steps fall, so pessimistic here (actual/reported 0.04 and 0.0016), but below 10 % of J.
+    // The dense engine is no reference here (its forward-error bound is 0.1 to 40). References: the Lyapunov
+    // equation solved with 50-digit arithmetic (mpmath eigen-decomposition of the drift).
     const cases: [number, number, number, number, number][] = [
       [12, 1e-8, 1e-5, 1e6, 2.5000012498342715e-6],
       [40, 1e-6, 1e-4, 1e6, 2.5000012333324487e-5],
@@ -664,10 +666,11 @@ describe("rounding at narrow low peaks of a network with a stiff part (issue 17 
         tolerance: 1e-9,
       });
       const d = Math.abs(tr.baths[0].flux - exact);
-      // Resolved: the deviation is a real one (a test that a model understating the noise 2x would fail).
+      // Resolved: the deviation is a real one (a test that a model understating the noise 2x would fail). (The
+      // fix left the values unchanged to the bit: only the reported errors grew.)
       expect(d, `n = ${n}`).toBeGreaterThan(1e-7 * exact);
       expect(d, `n = ${n}`).toBeLessThanOrEqual(tr.baths[0].error);
-      expect(tr.baths[0].error, `n = ${n}`).toBeLessThan(5 * d);
+      expect(tr.baths[0].error, `n = ${n}`).toBeLessThan(0.1 * exact);
       expect(tr.warnings.length, `n = ${n}`).toBeGreaterThan(0);
     }
   });
