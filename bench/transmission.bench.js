@@ -121,8 +121,20 @@ function orderedChain(n) {
   return chainModel(n, { ...DEFAULT_PARAMS, disorder: 0 }, "fixed", 0);
 }
 
+/**
+ * The parts of this benchmark: `node bench/run.js transmission --part strips` runs only the 2D strips (section 4;
+ * with NESS_BENCH_LARGE=1 the 10^4-site strip), `--part chains` the rest (crossover, 1000 sites, long chains).
+ */
+export const parts = ["chains", "strips"];
+
 export async function run(log, options = {}) {
   quick ||= options.quick === true;
+  const want = (p) => !options.parts?.length || options.parts.includes(p);
+  if (want("chains")) await chains(log, options);
+  if (want("strips")) await strips(log);
+}
+
+async function chains(log, options) {
   // 1. Crossover: dense solve against the frequency integrals (fluxes and kinetic temperatures) on chains.
   log("ordered chains, fixed ends, baths at both ends (dense: Lyapunov; transmission: fluxes + kinetic temperatures)");
   log(
@@ -312,7 +324,9 @@ export async function run(log, options = {}) {
   log("   SIMD (f64x2): the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
   log("   eight poles, eight quadrature nodes of a panel; ~3x faster per sweep than the JavaScript lanes, the same");
   log("   results to the bit)");
+}
 
+async function strips(log) {
   // 4. 2D strips (baths on every site of the first and last columns). (a) The general sparse path, fluxes only
   // (bath and spring fluxes: 2W full columns per frequency, ~110 evaluations per located mode); (b) bath fluxes only
   // (springs: false): the end block of G by the recursive Green's function and every resonance from its complex
