@@ -4,7 +4,8 @@
 // method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
 // and what is reached (10^5-site chain < 10 s on one core: measured, ~21 s of CPU time; the bath fluxes of the 10^4-site
-// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1; see docs/performance.md).
+// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1, alone with
+// `NESS_BENCH_LARGE=1 node bench/run.js transmission --part strips`; see docs/performance.md).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
 import { solveNetworkModal } from "../dist/exact/modal.js";
@@ -385,11 +386,16 @@ async function strips(log) {
         `${pad(sweeps, 7)} ${pad(evals, 7)} ${pad(v.screen?.skippedModes ?? 0, 9)} ` +
         `${pad((process.memoryUsage().rss / 1e6).toFixed(0), 7)} ${pad(J.toExponential(4), 12)} ${pad((err / Math.abs(J)).toExponential(1), 8)}`,
     );
-    if (W * L === 1e4) big = t.cpu;
+    if (W * L === 1e4) big = { cpu: t.cpu, J, err };
     else last = { W, L, cpu: t.cpu, located: v.modes.count };
   }
   if (big !== undefined) {
-    log(`target (issue 17): the bath fluxes of the 10^4-site strip 10 x 1000: measured above, ${fmt(big)} of CPU time`);
+    // Peak resident memory of this process (the strips before it are smaller).
+    log(
+      `target (issue 17): the bath fluxes of the 10^4-site strip 10 x 1000: measured above, ${fmt(big.cpu)} of CPU time, ` +
+        `peak resident memory ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB, J = ${big.J.toExponential(6)} ` +
+        `+- ${big.err.toExponential(1)} (reported error)`,
+    );
   } else if (!quick && last) {
     // Projection: the work is per located mode (poles, uncovered peaks' quadrature) times the cost of one block
     // sweep (~L W^3): the last strip's CPU time per located mode, scaled by length, times the modes the 10 x 1000
