@@ -729,5 +729,6 @@ export {
   lyapPairCacheSize,
   lyapSetGemmWork,
   lyapTriangular,
+  lyapTriangularKeep,
   lyapTriangularWork,
 } from "./lyapunov";

@@ -57,6 +57,72 @@ function dotPair2(yp: usize, tp: usize, tc0: usize, yc0: usize, tc1: usize, yc1:
   std(res, 1, r1);
 }
 
+/**
+ * dotPair(ya, tc, ta, yc, len) and dotPair(yb, tc, tb, yc, len) for two rows at once (tc and yc loaded once), each
+ * summed as dotPair sums it; into res[0], res[1].
+ */
+function dotPairRows(ya: usize, ta: usize, yb: usize, tb: usize, tc: usize, yc: usize, len: i32, res: usize): void {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    const t = v128.load(tc + o), y = v128.load(yc + o);
+    a0 = fma2(v128.load(ya + o), t, a0);
+    a1 = fma2(v128.load(ta + o), y, a1);
+    b0 = fma2(v128.load(yb + o), t, b0);
+    b1 = fma2(v128.load(tb + o), y, b1);
+  }
+  let ra = lanes(a0) + lanes(a1), rb = lanes(b0) + lanes(b1);
+  if (l < len) {
+    const t = ldd(tc, l), y = ldd(yc, l);
+    ra += ldd(ya, l) * t + ldd(ta, l) * y;
+    rb += ldd(yb, l) * t + ldd(tb, l) * y;
+  }
+  std(res, 0, ra);
+  std(res, 1, rb);
+}
+
+/**
+ * dotPair2 for rows yp, tp and the next ones (yp + ldy, tp + ldt) at once, each summed as dotPair2 sums it; into
+ * res[0], res[1] (first row) and res[2], res[3] (second).
+ */
+function dotPair2Rows(
+  yp: usize, tp: usize, ldy: i32, ldt: i32, tc0: usize, yc0: usize, tc1: usize, yc1: usize, len: i32, res: usize,
+): void {
+  const yq = yp + (<usize>ldy << 3), tq = tp + (<usize>ldt << 3);
+  let a0 = f64x2.splat(0), b0 = f64x2.splat(0), a1 = f64x2.splat(0), b1 = f64x2.splat(0);
+  let c0 = f64x2.splat(0), d0 = f64x2.splat(0), c1 = f64x2.splat(0), d1 = f64x2.splat(0);
+  let l = 0;
+  for (; l + 2 <= len; l += 2) {
+    const o = <usize>l << 3;
+    const u0 = v128.load(tc0 + o), w0 = v128.load(yc0 + o), u1 = v128.load(tc1 + o), w1 = v128.load(yc1 + o);
+    const y = v128.load(yp + o), t = v128.load(tp + o);
+    a0 = fma2(y, u0, a0);
+    b0 = fma2(t, w0, b0);
+    a1 = fma2(y, u1, a1);
+    b1 = fma2(t, w1, b1);
+    const y2 = v128.load(yq + o), t2 = v128.load(tq + o);
+    c0 = fma2(y2, u0, c0);
+    d0 = fma2(t2, w0, d0);
+    c1 = fma2(y2, u1, c1);
+    d1 = fma2(t2, w1, d1);
+  }
+  let r0 = lanes(a0) + lanes(b0), r1 = lanes(a1) + lanes(b1);
+  let r2 = lanes(c0) + lanes(d0), r3 = lanes(c1) + lanes(d1);
+  if (l < len) {
+    const u0 = ldd(tc0, l), w0 = ldd(yc0, l), u1 = ldd(tc1, l), w1 = ldd(yc1, l);
+    const y = ldd(yp, l), t = ldd(tp, l), y2 = ldd(yq, l), t2 = ldd(tq, l);
+    r0 += y * u0 + t * w0;
+    r1 += y * u1 + t * w1;
+    r2 += y2 * u0 + t2 * w0;
+    r3 += y2 * u1 + t2 * w1;
+  }
+  std(res, 0, r0);
+  std(res, 1, r1);
+  std(res, 2, r2);
+  std(res, 3, r3);
+}
+
 /** a . b0 and a . b1 (l < len) into res[0], res[1], each as dot computes it, loading a once. */
 function dot2(a: usize, b0: usize, b1: usize, len: i32, res: usize): void {
   let s0 = f64x2.splat(0), s1 = f64x2.splat(0), u0 = f64x2.splat(0), u1 = f64x2.splat(0);
@@ -166,31 +232,52 @@ export function lyapPairCacheSize(nb: i32): i32 {
   return ((nb * (nb + 1)) >> 1) * CACHE;
 }
 
-/** Solves the 4x4 system of a pair of 2x2 blocks with the kept factorisation at `e` (see CACHE). */
+/**
+ * Solves the 4x4 system of a pair of 2x2 blocks with the kept factorisation at `e` (see CACHE): the right-hand side in
+ * registers, each row interchange by selects, then the elimination and the back substitution in blockPair's order
+ * (every value sees the same operations as there).
+ */
 function applyKept(e: usize): void {
-  const R = 16; // the right-hand side at sys[16..19], as in blockPair
-  const K = sys;
-  for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
-  let f = 0;
-  for (let k = 0; k < 4; k++) {
-    const br = <i32>ldd(e, 22 + k);
-    if (br != k) {
-      const tmp = ldd(K, R + k);
-      std(K, R + k, ldd(K, R + br));
-      std(K, R + br, tmp);
-    }
-    for (let r = k + 1; r < 4; r++, f++) {
-      const m = ldd(e, 16 + f);
-      if (m == 0) continue;
-      std(K, R + r, ldd(K, R + r) - m * ldd(K, R + k));
-    }
-  }
-  for (let k = 3; k >= 0; k--) {
-    let v = ldd(K, R + k);
-    for (let c = k + 1; c < 4; c++) v -= ldd(e, k * 4 + c) * ldd(K, R + c);
-    std(K, R + k, v / ldd(e, k * 4 + k));
-  }
-  for (let u = 0; u < 4; u++) std(out, <i32>ldd(e, 26 + u), ldd(K, R + u));
+  let b0 = ldd(rhs, 0), b1 = ldd(rhs, 1), b2 = ldd(rhs, 2), b3 = ldd(rhs, 3);
+  // step 0: interchange rows 0 and br, then eliminate below
+  let br = <i32>ldd(e, 22);
+  let p = select<f64>(b1, select<f64>(b2, select<f64>(b3, b0, br == 3), br == 2), br == 1);
+  b1 = select<f64>(b0, b1, br == 1);
+  b2 = select<f64>(b0, b2, br == 2);
+  b3 = select<f64>(b0, b3, br == 3);
+  b0 = p;
+  let m = ldd(e, 16);
+  if (m != 0) b1 -= m * b0;
+  m = ldd(e, 17);
+  if (m != 0) b2 -= m * b0;
+  m = ldd(e, 18);
+  if (m != 0) b3 -= m * b0;
+  // step 1
+  br = <i32>ldd(e, 23);
+  p = select<f64>(b2, select<f64>(b3, b1, br == 3), br == 2);
+  b2 = select<f64>(b1, b2, br == 2);
+  b3 = select<f64>(b1, b3, br == 3);
+  b1 = p;
+  m = ldd(e, 19);
+  if (m != 0) b2 -= m * b1;
+  m = ldd(e, 20);
+  if (m != 0) b3 -= m * b1;
+  // step 2
+  br = <i32>ldd(e, 24);
+  p = select<f64>(b3, b2, br == 3);
+  b3 = select<f64>(b2, b3, br == 3);
+  b2 = p;
+  m = ldd(e, 21);
+  if (m != 0) b3 -= m * b2;
+  // back substitution with U (rows of e[0..15])
+  b3 = b3 / ldd(e, 15);
+  b2 = (b2 - ldd(e, 11) * b3) / ldd(e, 10);
+  b1 = (b1 - ldd(e, 6) * b2 - ldd(e, 7) * b3) / ldd(e, 5);
+  b0 = (b0 - ldd(e, 1) * b1 - ldd(e, 2) * b2 - ldd(e, 3) * b3) / ldd(e, 0);
+  std(out, <i32>ldd(e, 26), b0);
+  std(out, <i32>ldd(e, 27), b1);
+  std(out, <i32>ldd(e, 28), b2);
+  std(out, <i32>ldd(e, 29), b3);
 }
 
 /**
@@ -267,21 +354,22 @@ function blockPair(t: usize, ldt: i32, p0: i32, pw: i32, q0: i32, qw: i32): bool
   for (let u = 0; u < 4; u++) std(K, R + u, ldd(rhs, u));
   for (let u = 0; u < 4; u++) store<i32>(perm + (<usize>u << 2), u);
   for (let k = 0; k < 4; k++) {
+    // the first largest |K[r, c]| (r, c >= k, row by row), by selects (no unpredictable branches)
     let br = k, bc = k;
     let best: f64 = -1;
     for (let r = k; r < 4; r++) {
       for (let c = k; c < 4; c++) {
         const v = abs(ldd(K, r * 4 + c));
-        if (v > best) {
-          best = v;
-          br = r;
-          bc = c;
-        }
+        const gt = v > best;
+        best = select<f64>(v, best, gt);
+        br = select<i32>(r, br, gt);
+        bc = select<i32>(c, bc, gt);
       }
     }
     if (best == 0 || !isFinite(best)) return false;
     if (br != k) {
-      for (let c = 0; c < 4; c++) {
+      // columns before k hold nothing read again (U's rows are above k, the multipliers kept apart)
+      for (let c = k; c < 4; c++) {
         const tmp = ldd(K, k * 4 + c);
         std(K, k * 4 + c, ldd(K, br * 4 + c));
         std(K, br * 4 + c, tmp);
@@ -354,6 +442,29 @@ export function lyapTriangular(
 }
 
 /**
+ * lyapTriangular (with ldt = n) that also keeps the block pairs' factorisations in `kept` (2 lyapPairCacheSize(nb)
+ * doubles, as lyapInverseNormEstimate takes them), as the estimate's first solve with T would: a condition estimate
+ * that follows on the same T then passes keptReady = 1 and factorises none of those pairs again (same numbers).
+ */
+export function lyapTriangularKeep(
+  n: i32,
+  t: usize,
+  c: usize,
+  ldc: i32,
+  y: usize,
+  ldy: i32,
+  work: usize,
+  mirror: i32,
+  kept: usize,
+): i32 {
+  cache = kept;
+  cacheFill = true;
+  const ok = triangular(n, t, n, c, ldc, y, ldy, work, mirror);
+  cache = 0;
+  return ok;
+}
+
+/**
  * lyapTriangular with the pair cache as set in `cache` and `cacheFill`: blocked (lyapBlocked) from BLOCKED_MIN on
  * when lyapSetGemmWork gave it gemm's workspace, else column block by column block (unblocked).
  */
@@ -406,7 +517,17 @@ function unblocked(
     // right-hand sides for rows 0..qe-1: C[p, col] - Y[p, qe:] . T[col, qe:] - T[p, qe:] . Y[col, qe:]
     const tc0 = addr(t, q0 * ldt + qe), yc0 = addr(y, q0 * ldy + qe);
     if (qw == 1) {
-      for (let p = 0; p < qe; p++) {
+      let p = 0;
+      if (tail > 0) {
+        // two rows per pass (rows p, p+1 <= q0: C from the upper triangle)
+        for (; p + 2 <= qe; p += 2) {
+          dotPairRows(addr(y, p * ldy + qe), addr(t, p * ldt + qe), addr(y, (p + 1) * ldy + qe),
+            addr(t, (p + 1) * ldt + qe), tc0, yc0, tail, out);
+          std(y0, p, ldd(c, p * ldc + q0) - ldd(out, 0));
+          std(y0, p + 1, ldd(c, (p + 1) * ldc + q0) - ldd(out, 1));
+        }
+      }
+      for (; p < qe; p++) {
         let s = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
         if (tail > 0) s -= dotPair(addr(y, p * ldy + qe), tc0, addr(t, p * ldt + qe), yc0, tail);
         std(y0, p, s);
@@ -414,7 +535,18 @@ function unblocked(
     } else {
       const q1 = q0 + 1;
       const tc1 = addr(tc0, ldt), yc1 = addr(yc0, ldy);
-      for (let p = 0; p < qe; p++) {
+      let p = 0;
+      if (tail > 0) {
+        // two rows per pass (rows p, p+1 <= q0: C from the upper triangle)
+        for (; p + 2 <= q0 + 1; p += 2) {
+          dotPair2Rows(addr(y, p * ldy + qe), addr(t, p * ldt + qe), ldy, ldt, tc0, yc0, tc1, yc1, tail, out);
+          std(y0, p, ldd(c, p * ldc + q0) - ldd(out, 0));
+          std(y1, p, ldd(c, p * ldc + q1) - ldd(out, 1));
+          std(y0, p + 1, ldd(c, (p + 1) * ldc + q0) - ldd(out, 2));
+          std(y1, p + 1, ldd(c, (p + 1) * ldc + q1) - ldd(out, 3));
+        }
+      }
+      for (; p < qe; p++) {
         let s0 = p <= q0 ? ldd(c, p * ldc + q0) : ldd(c, q0 * ldc + p);
         let s1 = p <= q1 ? ldd(c, p * ldc + q1) : ldd(c, q1 * ldc + p);
         if (tail > 0) {
@@ -701,28 +833,27 @@ function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support
 
 /** Records sign(y) on the upper triangle (bytes at `sign`); true when it equals the previous sign pattern. */
 function updateSigns(n: i32, y: usize, sign: usize): bool {
-  let same = true;
+  // branch-free (the signs of a solve are close to random): the new sign stored whether or not it changed
+  let same = 1;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const k = i * n + j;
-      const s: i8 = ldd(y, k) >= 0 ? 1 : -1;
-      if (s != load<i8>(sign + <usize>k)) {
-        same = false;
-        store<i8>(sign + <usize>k, s);
-      }
+      const s = select<i32>(1, -1, ldd(y, k) >= 0);
+      same &= <i32>(s == <i32>load<i8>(sign + <usize>k));
+      store<i8>(sign + <usize>k, <i8>s);
     }
   }
-  return same;
+  return same != 0;
 }
 
 /**
- * y <- L^-*(sign matrix) (the adjoint W -> T^T W + W T solved as tr W' + W' tr^T = C' with tr = J T^T J, W' = J W J,
- * C' = J C J, J reversing the coordinates); the upper-triangle index of the largest |y|, or -1 on failure.
+ * W = L^-*(sign matrix) (the adjoint W -> T^T W + W T solved as tr W' + W' tr^T = C' with tr = J T^T J, W' = J W J,
+ * C' = J C J, J reversing the coordinates), left as W' = J W J in y (W[k] = y[nn-1-k], not reversed back); the
+ * upper-triangle index of the largest |W|, or -1 on failure.
  */
 function gradient(
   n: i32,
   tr: usize,
-  x: usize,
   y: usize,
   flip: usize,
   sign: usize,
@@ -731,28 +862,25 @@ function gradient(
   fill: bool,
 ): i32 {
   const nn = n * n;
+  // the sign matrix, reversed (J S J, read by the solve with tr): flip[nn-1-k] = S[k], S symmetric
+  const last = nn - 1;
   for (let i = 0; i < n; i++) {
-    std(x, i * n + i, <f64>load<i8>(sign + <usize>(i * n + i)));
+    std(flip, last - (i * n + i), <f64>load<i8>(sign + <usize>(i * n + i)));
     for (let j = i + 1; j < n; j++) {
       const v = <f64>load<i8>(sign + <usize>(i * n + j));
-      std(x, i * n + j, v);
-      std(x, j * n + i, v);
+      std(flip, last - (i * n + j), v);
+      std(flip, last - (j * n + i), v);
     }
   }
-  for (let k = 0; k < nn; k++) std(flip, k, ldd(x, nn - 1 - k));
   cache = kept;
   cacheFill = fill;
   if (!triangular(n, tr, n, flip, n, y, n, work, 1)) return -1;
-  for (let k = 0, l = nn - 1; k < l; k++, l--) {
-    const v = ldd(y, k);
-    std(y, k, ldd(y, l));
-    std(y, l, v);
-  }
+  // y holds J W J: entry k of W is y[nn-1-k] (left so: the caller reads it reversed)
   let best = -1;
   let big: f64 = -1;
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
-      const v = abs(ldd(y, i * n + j));
+      const v = abs(ldd(y, last - (i * n + j)));
       if (!(v <= F64.MAX_VALUE)) return -1;
       if (v > big) {
         big = v;
@@ -772,7 +900,8 @@ export function lyapEstimateWork(n: i32): i32 {
  * Estimate of ||L^-1||_1, L(Y) = T Y + Y T^T on symmetric matrices with the entrywise 1-norm (T n x n, quasi-upper-
  * triangular, leading dimension n). x, y, flip and tr are n x n scratch (tr receives J T^T J), `sign` n^2 bytes,
  * `work` lyapEstimateWork(n) doubles; `kept` is 0 or 2 lyapPairCacheSize(nb) doubles (nb diagonal blocks of T) in
- * which the first solve with T and the first with J T^T J keep their block-pair factorisations for the later ones.
+ * which the first solve with T and the first with J T^T J keep their block-pair factorisations for the later ones
+ * (keptReady = 1: those with T are there already, from lyapTriangularKeep on this T).
  * Returns Infinity when a solve fails or overflows.
  */
 export function lyapInverseNormEstimate(
@@ -785,6 +914,7 @@ export function lyapInverseNormEstimate(
   sign: usize,
   work: usize,
   kept: usize,
+  keptReady: i32,
 ): f64 {
   if (n == 0) return 0;
   let nb = 0;
@@ -802,11 +932,11 @@ export function lyapInverseNormEstimate(
       std(x, j * n + i, 0.5 / m);
     }
   }
-  let est = applyInverse(n, t, x, y, work, n, keptT, true);
+  let est = applyInverse(n, t, x, y, work, n, keptT, keptReady == 0);
   if (!isFinite(est)) return Infinity;
   if (n == 1) return est;
   updateSigns(n, y, sign);
-  let j = gradient(n, tr, x, y, flip, sign, work, keptTr, true);
+  let j = gradient(n, tr, y, flip, sign, work, keptTr, true);
   if (j < 0) return Infinity;
   for (let iter = 2; ; iter++) {
     // x <- the extreme point of the unit ball at upper-triangle index j
@@ -823,9 +953,10 @@ export function lyapInverseNormEstimate(
     est = max(est, e);
     if (updateSigns(n, y, sign) || !improved) break;
     const last = j;
-    j = gradient(n, tr, x, y, flip, sign, work, keptTr, false);
+    j = gradient(n, tr, y, flip, sign, work, keptTr, false);
     if (j < 0) return Infinity;
-    if (abs(ldd(y, last)) == abs(ldd(y, j)) || iter >= 5) break;
+    // gradient leaves its result reversed: entry k at nn - 1 - k
+    if (abs(ldd(y, nn - 1 - last)) == abs(ldd(y, nn - 1 - j)) || iter >= 5) break;
   }
   // Higham's extra test vector, alternating in sign with a linear ramp
   let k = 0;

@@ -161,8 +161,28 @@ function sweep(
         st(r2, j, ld(r2, j) - sum * t3);
       }
       const jmax = min(k + 3, i);
-      for (let j = m; j <= jmax; j++) {
-        const p = at(h, j * n + k);
+      // two rows per step, one in each lane (the same operations on each entry as one row at a time)
+      const rowBytes = <usize>n << 3;
+      let jr = m;
+      for (; jr + 1 <= jmax; jr += 2) {
+        const p = at(h, jr * n + k);
+        const q = p + rowBytes;
+        const x0 = v128.load64_lane(q, v128.load64_splat(p), 1);
+        const x1 = v128.load64_lane(q, v128.load64_splat(p, 8), 1, 8);
+        const x2 = v128.load64_lane(q, v128.load64_splat(p, 16), 1, 16);
+        const sum = f64x2.add(f64x2.add(x0, f64x2.mul(vu1, x1)), f64x2.mul(vu2, x2));
+        const y0 = f64x2.sub(x0, f64x2.mul(sum, vt1));
+        const y1 = f64x2.sub(x1, f64x2.mul(sum, vt2));
+        const y2 = f64x2.sub(x2, f64x2.mul(sum, vt3));
+        v128.store64_lane(p, y0, 0);
+        v128.store64_lane(q, y0, 1);
+        v128.store64_lane(p, y1, 0, 8);
+        v128.store64_lane(q, y1, 1, 8);
+        v128.store64_lane(p, y2, 0, 16);
+        v128.store64_lane(q, y2, 1, 16);
+      }
+      if (jr <= jmax) {
+        const p = at(h, jr * n + k);
         const x0 = load<f64>(p), x1 = load<f64>(p, 8), x2 = load<f64>(p, 16);
         const sum = x0 + u1 * x1 + u2 * x2;
         store<f64>(p, x0 - sum * t1);

@@ -26,7 +26,7 @@
  */
 export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1);
-  const t = f64x2.splat(tiny), nt = f64x2.splat(-tiny);
+  const t = f64x2.splat(tiny);
   const lA = v128.load(lam, 0);
   let rA = one, nA = i64x2.splat(0);
   const lB = v128.load(lam, 16);
@@ -39,16 +39,16 @@ export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
   for (let k = 0; k < n; k++) {
     const vk = f64x2.splat(f64At(v, k)), mk = f64x2.splat(f64At(m, k));
       rA = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.div(s, rA));
-      rA = v128.bitselect(rA, t, v128.or(f64x2.ge(rA, t), f64x2.le(rA, nt)));
+      rA = v128.bitselect(rA, t, f64x2.ge(f64x2.abs(rA), t));
       nA = i64x2.sub(nA, f64x2.lt(rA, zero));
       rB = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.div(s, rB));
-      rB = v128.bitselect(rB, t, v128.or(f64x2.ge(rB, t), f64x2.le(rB, nt)));
+      rB = v128.bitselect(rB, t, f64x2.ge(f64x2.abs(rB), t));
       nB = i64x2.sub(nB, f64x2.lt(rB, zero));
       rC = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.div(s, rC));
-      rC = v128.bitselect(rC, t, v128.or(f64x2.ge(rC, t), f64x2.le(rC, nt)));
+      rC = v128.bitselect(rC, t, f64x2.ge(f64x2.abs(rC), t));
       nC = i64x2.sub(nC, f64x2.lt(rC, zero));
       rD = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.div(s, rD));
-      rD = v128.bitselect(rD, t, v128.or(f64x2.ge(rD, t), f64x2.le(rD, nt)));
+      rD = v128.bitselect(rD, t, f64x2.ge(f64x2.abs(rD), t));
       nD = i64x2.sub(nD, f64x2.lt(rD, zero));
     s = f64x2.splat(f64At(b2, k + 1));
   }
@@ -65,7 +65,7 @@ export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
  */
 export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1), two = f64x2.splat(2), mone = f64x2.splat(-1);
-  const t = f64x2.splat(tiny), nt = f64x2.splat(-tiny);
+  const t = f64x2.splat(tiny);
   const lA = v128.load(lam, 0);
   let qA = zero, rA = one, dA = zero, eA = zero, gA = zero, cA = zero, pA = zero, nA = i64x2.splat(0);
   const lB = v128.load(lam, 16);
@@ -88,7 +88,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qA, qA);
         eA = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eA, f64x2.mul(f64x2.mul(f64x2.mul(two, dA), dA), qA)));
         dA = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dA), qq));
-        rA = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rA = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qA = f64x2.div(one, rA);
         nA = i64x2.sub(nA, f64x2.lt(rA, zero));
         pA = gA;
@@ -101,7 +101,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qB, qB);
         eB = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eB, f64x2.mul(f64x2.mul(f64x2.mul(two, dB), dB), qB)));
         dB = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dB), qq));
-        rB = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rB = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qB = f64x2.div(one, rB);
         nB = i64x2.sub(nB, f64x2.lt(rB, zero));
         pB = gB;
@@ -114,7 +114,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qC, qC);
         eC = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eC, f64x2.mul(f64x2.mul(f64x2.mul(two, dC), dC), qC)));
         dC = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dC), qq));
-        rC = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rC = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qC = f64x2.div(one, rC);
         nC = i64x2.sub(nC, f64x2.lt(rC, zero));
         pC = gC;
@@ -127,7 +127,7 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
         const qq = f64x2.mul(qD, qD);
         eD = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eD, f64x2.mul(f64x2.mul(f64x2.mul(two, dD), dD), qD)));
         dD = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dD), qq));
-        rD = v128.bitselect(rn, t, v128.or(f64x2.ge(rn, t), f64x2.le(rn, nt)));
+        rD = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qD = f64x2.div(one, rD);
         nD = i64x2.sub(nD, f64x2.lt(rD, zero));
         pD = gD;
@@ -235,14 +235,14 @@ export function complexSweepLanes(
   const nw2iA = f64x2.neg(f64x2.mul(f64x2.mul(two, aA), cA));
   const m2aA = f64x2.mul(mtwo, aA),
     m2cA = f64x2.mul(mtwo, cA);
+  let drA = zero,
+    diA = zero,
+    lrA = zero,
+    liA = zero;
   let frA = one,
     fiA = zero,
     irA = zero,
     iiA = zero,
-    drA = zero,
-    diA = zero;
-  let lrA = zero,
-    liA = zero,
     prA = one,
     piA = zero;
   const aB = v128.load(wr, 16), cB = v128.load(wi, 16);
@@ -250,14 +250,14 @@ export function complexSweepLanes(
   const nw2iB = f64x2.neg(f64x2.mul(f64x2.mul(two, aB), cB));
   const m2aB = f64x2.mul(mtwo, aB),
     m2cB = f64x2.mul(mtwo, cB);
+  let drB = zero,
+    diB = zero,
+    lrB = zero,
+    liB = zero;
   let frB = one,
     fiB = zero,
     irB = zero,
     iiB = zero,
-    drB = zero,
-    diB = zero;
-  let lrB = zero,
-    liB = zero,
     prB = one,
     piB = zero;
   const aC = v128.load(wr, 32), cC = v128.load(wi, 32);
@@ -265,14 +265,14 @@ export function complexSweepLanes(
   const nw2iC = f64x2.neg(f64x2.mul(f64x2.mul(two, aC), cC));
   const m2aC = f64x2.mul(mtwo, aC),
     m2cC = f64x2.mul(mtwo, cC);
+  let drC = zero,
+    diC = zero,
+    lrC = zero,
+    liC = zero;
   let frC = one,
     fiC = zero,
     irC = zero,
     iiC = zero,
-    drC = zero,
-    diC = zero;
-  let lrC = zero,
-    liC = zero,
     prC = one,
     piC = zero;
   const aD = v128.load(wr, 48), cD = v128.load(wi, 48);
@@ -280,97 +280,154 @@ export function complexSweepLanes(
   const nw2iD = f64x2.neg(f64x2.mul(f64x2.mul(two, aD), cD));
   const m2aD = f64x2.mul(mtwo, aD),
     m2cD = f64x2.mul(mtwo, cD);
+  let drD = zero,
+    diD = zero,
+    lrD = zero,
+    liD = zero;
   let frD = one,
     fiD = zero,
     irD = zero,
     iiD = zero,
-    drD = zero,
-    diD = zero;
-  let lrD = zero,
-    liD = zero,
     prD = one,
     piD = zero;
   for (let l = 0; l < 8; l++) store<f64>(out + 512 + (<usize>l << 3), 0);
   let s = zero;
   for (let k = 0; k < n; k++) {
-    const g = f64x2.splat(k === 0 ? g0 : k === n - 1 ? g1 : 0);
     const vk = f64x2.splat(f64At(v, k)),
       mk = f64x2.splat(f64At(m, k));
-    {
-      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rA, mk)), f64x2.mul(g, cA)), f64x2.mul(s, irA));
-      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iA, mk), f64x2.mul(g, aA)), f64x2.mul(s, iiA));
-      frA = fr;
-      fiA = fi;
-      const sqr = f64x2.sub(f64x2.mul(irA, irA), f64x2.mul(iiA, iiA));
-      const sqi = f64x2.mul(f64x2.mul(two, irA), iiA);
-      const nr = f64x2.add(f64x2.mul(m2aA, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drA, sqr), f64x2.mul(diA, sqi))));
-      diA = f64x2.add(
-        f64x2.sub(f64x2.mul(m2cA, mk), g),
-        f64x2.mul(s, f64x2.add(f64x2.mul(drA, sqi), f64x2.mul(diA, sqr))),
-      );
-      drA = nr;
-      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
-      irA = f64x2.mul(fr, q);
-      iiA = f64x2.mul(f64x2.neg(fi), q);
-      lrA = f64x2.add(lrA, f64x2.sub(f64x2.mul(drA, irA), f64x2.mul(diA, iiA)));
-      liA = f64x2.add(liA, f64x2.add(f64x2.mul(drA, iiA), f64x2.mul(diA, irA)));
-    }
-    {
-      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rB, mk)), f64x2.mul(g, cB)), f64x2.mul(s, irB));
-      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iB, mk), f64x2.mul(g, aB)), f64x2.mul(s, iiB));
-      frB = fr;
-      fiB = fi;
-      const sqr = f64x2.sub(f64x2.mul(irB, irB), f64x2.mul(iiB, iiB));
-      const sqi = f64x2.mul(f64x2.mul(two, irB), iiB);
-      const nr = f64x2.add(f64x2.mul(m2aB, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drB, sqr), f64x2.mul(diB, sqi))));
-      diB = f64x2.add(
-        f64x2.sub(f64x2.mul(m2cB, mk), g),
-        f64x2.mul(s, f64x2.add(f64x2.mul(drB, sqi), f64x2.mul(diB, sqr))),
-      );
-      drB = nr;
-      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
-      irB = f64x2.mul(fr, q);
-      iiB = f64x2.mul(f64x2.neg(fi), q);
-      lrB = f64x2.add(lrB, f64x2.sub(f64x2.mul(drB, irB), f64x2.mul(diB, iiB)));
-      liB = f64x2.add(liB, f64x2.add(f64x2.mul(drB, iiB), f64x2.mul(diB, irB)));
-    }
-    {
-      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rC, mk)), f64x2.mul(g, cC)), f64x2.mul(s, irC));
-      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iC, mk), f64x2.mul(g, aC)), f64x2.mul(s, iiC));
-      frC = fr;
-      fiC = fi;
-      const sqr = f64x2.sub(f64x2.mul(irC, irC), f64x2.mul(iiC, iiC));
-      const sqi = f64x2.mul(f64x2.mul(two, irC), iiC);
-      const nr = f64x2.add(f64x2.mul(m2aC, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drC, sqr), f64x2.mul(diC, sqi))));
-      diC = f64x2.add(
-        f64x2.sub(f64x2.mul(m2cC, mk), g),
-        f64x2.mul(s, f64x2.add(f64x2.mul(drC, sqi), f64x2.mul(diC, sqr))),
-      );
-      drC = nr;
-      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
-      irC = f64x2.mul(fr, q);
-      iiC = f64x2.mul(f64x2.neg(fi), q);
-      lrC = f64x2.add(lrC, f64x2.sub(f64x2.mul(drC, irC), f64x2.mul(diC, iiC)));
-      liC = f64x2.add(liC, f64x2.add(f64x2.mul(drC, iiC), f64x2.mul(diC, irC)));
-    }
-    {
-      const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rD, mk)), f64x2.mul(g, cD)), f64x2.mul(s, irD));
-      const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iD, mk), f64x2.mul(g, aD)), f64x2.mul(s, iiD));
-      frD = fr;
-      fiD = fi;
-      const sqr = f64x2.sub(f64x2.mul(irD, irD), f64x2.mul(iiD, iiD));
-      const sqi = f64x2.mul(f64x2.mul(two, irD), iiD);
-      const nr = f64x2.add(f64x2.mul(m2aD, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drD, sqr), f64x2.mul(diD, sqi))));
-      diD = f64x2.add(
-        f64x2.sub(f64x2.mul(m2cD, mk), g),
-        f64x2.mul(s, f64x2.add(f64x2.mul(drD, sqi), f64x2.mul(diD, sqr))),
-      );
-      drD = nr;
-      const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
-      irD = f64x2.mul(fr, q);
-      iiD = f64x2.mul(f64x2.neg(fi), q);
-      lrD = f64x2.add(lrD, f64x2.sub(f64x2.mul(drD, irD), f64x2.mul(diD, iiD)));
-      liD = f64x2.add(liD, f64x2.add(f64x2.mul(drD, iiD), f64x2.mul(diD, irD)));
+    if (k === 0 || k === n - 1) {
+      // The damped ends (the only sites with a friction term; the other sites skip its arithmetic, which adds
+      // exact zeros there).
+      const g = f64x2.splat(k === 0 ? g0 : g1);
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rA, mk)), f64x2.mul(g, cA)), f64x2.mul(s, irA));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iA, mk), f64x2.mul(g, aA)), f64x2.mul(s, iiA));
+        frA = fr;
+        fiA = fi;
+        const sqr = f64x2.sub(f64x2.mul(irA, irA), f64x2.mul(iiA, iiA));
+        const sqi = f64x2.mul(f64x2.mul(two, irA), iiA);
+        const nr = f64x2.add(f64x2.mul(m2aA, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drA, sqr), f64x2.mul(diA, sqi))));
+        diA = f64x2.add(f64x2.sub(f64x2.mul(m2cA, mk), g), f64x2.mul(s, f64x2.add(f64x2.mul(drA, sqi), f64x2.mul(diA, sqr))));
+        drA = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irA = f64x2.mul(fr, q);
+        iiA = f64x2.mul(f64x2.neg(fi), q);
+        lrA = f64x2.add(lrA, f64x2.sub(f64x2.mul(drA, irA), f64x2.mul(diA, iiA)));
+        liA = f64x2.add(liA, f64x2.add(f64x2.mul(drA, iiA), f64x2.mul(diA, irA)));
+      }
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rB, mk)), f64x2.mul(g, cB)), f64x2.mul(s, irB));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iB, mk), f64x2.mul(g, aB)), f64x2.mul(s, iiB));
+        frB = fr;
+        fiB = fi;
+        const sqr = f64x2.sub(f64x2.mul(irB, irB), f64x2.mul(iiB, iiB));
+        const sqi = f64x2.mul(f64x2.mul(two, irB), iiB);
+        const nr = f64x2.add(f64x2.mul(m2aB, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drB, sqr), f64x2.mul(diB, sqi))));
+        diB = f64x2.add(f64x2.sub(f64x2.mul(m2cB, mk), g), f64x2.mul(s, f64x2.add(f64x2.mul(drB, sqi), f64x2.mul(diB, sqr))));
+        drB = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irB = f64x2.mul(fr, q);
+        iiB = f64x2.mul(f64x2.neg(fi), q);
+        lrB = f64x2.add(lrB, f64x2.sub(f64x2.mul(drB, irB), f64x2.mul(diB, iiB)));
+        liB = f64x2.add(liB, f64x2.add(f64x2.mul(drB, iiB), f64x2.mul(diB, irB)));
+      }
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rC, mk)), f64x2.mul(g, cC)), f64x2.mul(s, irC));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iC, mk), f64x2.mul(g, aC)), f64x2.mul(s, iiC));
+        frC = fr;
+        fiC = fi;
+        const sqr = f64x2.sub(f64x2.mul(irC, irC), f64x2.mul(iiC, iiC));
+        const sqi = f64x2.mul(f64x2.mul(two, irC), iiC);
+        const nr = f64x2.add(f64x2.mul(m2aC, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drC, sqr), f64x2.mul(diC, sqi))));
+        diC = f64x2.add(f64x2.sub(f64x2.mul(m2cC, mk), g), f64x2.mul(s, f64x2.add(f64x2.mul(drC, sqi), f64x2.mul(diC, sqr))));
+        drC = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irC = f64x2.mul(fr, q);
+        iiC = f64x2.mul(f64x2.neg(fi), q);
+        lrC = f64x2.add(lrC, f64x2.sub(f64x2.mul(drC, irC), f64x2.mul(diC, iiC)));
+        liC = f64x2.add(liC, f64x2.add(f64x2.mul(drC, iiC), f64x2.mul(diC, irC)));
+      }
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rD, mk)), f64x2.mul(g, cD)), f64x2.mul(s, irD));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iD, mk), f64x2.mul(g, aD)), f64x2.mul(s, iiD));
+        frD = fr;
+        fiD = fi;
+        const sqr = f64x2.sub(f64x2.mul(irD, irD), f64x2.mul(iiD, iiD));
+        const sqi = f64x2.mul(f64x2.mul(two, irD), iiD);
+        const nr = f64x2.add(f64x2.mul(m2aD, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drD, sqr), f64x2.mul(diD, sqi))));
+        diD = f64x2.add(f64x2.sub(f64x2.mul(m2cD, mk), g), f64x2.mul(s, f64x2.add(f64x2.mul(drD, sqi), f64x2.mul(diD, sqr))));
+        drD = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irD = f64x2.mul(fr, q);
+        iiD = f64x2.mul(f64x2.neg(fi), q);
+        lrD = f64x2.add(lrD, f64x2.sub(f64x2.mul(drD, irD), f64x2.mul(diD, iiD)));
+        liD = f64x2.add(liD, f64x2.add(f64x2.mul(drD, iiD), f64x2.mul(diD, irD)));
+      }
+    } else {
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rA, mk)), f64x2.mul(s, irA));
+        const fi = f64x2.sub(f64x2.mul(nw2iA, mk), f64x2.mul(s, iiA));
+        frA = fr;
+        fiA = fi;
+        const sqr = f64x2.sub(f64x2.mul(irA, irA), f64x2.mul(iiA, iiA));
+        const sqi = f64x2.mul(f64x2.mul(two, irA), iiA);
+        const nr = f64x2.add(f64x2.mul(m2aA, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drA, sqr), f64x2.mul(diA, sqi))));
+        diA = f64x2.add(f64x2.mul(m2cA, mk), f64x2.mul(s, f64x2.add(f64x2.mul(drA, sqi), f64x2.mul(diA, sqr))));
+        drA = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irA = f64x2.mul(fr, q);
+        iiA = f64x2.mul(f64x2.neg(fi), q);
+        lrA = f64x2.add(lrA, f64x2.sub(f64x2.mul(drA, irA), f64x2.mul(diA, iiA)));
+        liA = f64x2.add(liA, f64x2.add(f64x2.mul(drA, iiA), f64x2.mul(diA, irA)));
+      }
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rB, mk)), f64x2.mul(s, irB));
+        const fi = f64x2.sub(f64x2.mul(nw2iB, mk), f64x2.mul(s, iiB));
+        frB = fr;
+        fiB = fi;
+        const sqr = f64x2.sub(f64x2.mul(irB, irB), f64x2.mul(iiB, iiB));
+        const sqi = f64x2.mul(f64x2.mul(two, irB), iiB);
+        const nr = f64x2.add(f64x2.mul(m2aB, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drB, sqr), f64x2.mul(diB, sqi))));
+        diB = f64x2.add(f64x2.mul(m2cB, mk), f64x2.mul(s, f64x2.add(f64x2.mul(drB, sqi), f64x2.mul(diB, sqr))));
+        drB = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irB = f64x2.mul(fr, q);
+        iiB = f64x2.mul(f64x2.neg(fi), q);
+        lrB = f64x2.add(lrB, f64x2.sub(f64x2.mul(drB, irB), f64x2.mul(diB, iiB)));
+        liB = f64x2.add(liB, f64x2.add(f64x2.mul(drB, iiB), f64x2.mul(diB, irB)));
+      }
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rC, mk)), f64x2.mul(s, irC));
+        const fi = f64x2.sub(f64x2.mul(nw2iC, mk), f64x2.mul(s, iiC));
+        frC = fr;
+        fiC = fi;
+        const sqr = f64x2.sub(f64x2.mul(irC, irC), f64x2.mul(iiC, iiC));
+        const sqi = f64x2.mul(f64x2.mul(two, irC), iiC);
+        const nr = f64x2.add(f64x2.mul(m2aC, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drC, sqr), f64x2.mul(diC, sqi))));
+        diC = f64x2.add(f64x2.mul(m2cC, mk), f64x2.mul(s, f64x2.add(f64x2.mul(drC, sqi), f64x2.mul(diC, sqr))));
+        drC = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irC = f64x2.mul(fr, q);
+        iiC = f64x2.mul(f64x2.neg(fi), q);
+        lrC = f64x2.add(lrC, f64x2.sub(f64x2.mul(drC, irC), f64x2.mul(diC, iiC)));
+        liC = f64x2.add(liC, f64x2.add(f64x2.mul(drC, iiC), f64x2.mul(diC, irC)));
+      }
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rD, mk)), f64x2.mul(s, irD));
+        const fi = f64x2.sub(f64x2.mul(nw2iD, mk), f64x2.mul(s, iiD));
+        frD = fr;
+        fiD = fi;
+        const sqr = f64x2.sub(f64x2.mul(irD, irD), f64x2.mul(iiD, iiD));
+        const sqi = f64x2.mul(f64x2.mul(two, irD), iiD);
+        const nr = f64x2.add(f64x2.mul(m2aD, mk), f64x2.mul(s, f64x2.sub(f64x2.mul(drD, sqr), f64x2.mul(diD, sqi))));
+        diD = f64x2.add(f64x2.mul(m2cD, mk), f64x2.mul(s, f64x2.add(f64x2.mul(drD, sqi), f64x2.mul(diD, sqr))));
+        drD = nr;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irD = f64x2.mul(fr, q);
+        iiD = f64x2.mul(f64x2.neg(fi), q);
+        lrD = f64x2.add(lrD, f64x2.sub(f64x2.mul(drD, irD), f64x2.mul(diD, iiD)));
+        liD = f64x2.add(liD, f64x2.add(f64x2.mul(drD, iiD), f64x2.mul(diD, irD)));
+      }
     }
     if (k + 1 < n) {
       s = f64x2.splat(f64At(b2, k + 1));
@@ -451,4 +508,279 @@ export function complexSweepLanes(
   v128.store(out, diD, 368);
   v128.store(out, prD, 432);
   v128.store(out, piD, 496);
+}
+
+/**
+ * The last pivot and p of complexSweepLanes only (ChainPencil.complexEndLanes: G_0n = (-1)^(n-1) p / f_n at eight
+ * frequencies, without the derivatives): the same arithmetic for those, so the same results to the bit, in about
+ * half the operations. Output at the same places as complexSweepLanes (the other places are not written).
+ */
+export function complexEndLanes(
+  n: i32,
+  v: usize,
+  m: usize,
+  b2: usize,
+  bb: usize,
+  wr: usize,
+  wi: usize,
+  g0: f64,
+  g1: f64,
+  out: usize,
+): void {
+  const zero = f64x2.splat(0),
+    one = f64x2.splat(1),
+    two = f64x2.splat(2);
+  const aA = v128.load(wr, 0), cA = v128.load(wi, 0);
+  const w2rA = f64x2.sub(f64x2.mul(aA, aA), f64x2.mul(cA, cA));
+  const nw2iA = f64x2.neg(f64x2.mul(f64x2.mul(two, aA), cA));
+  let frA = one,
+    fiA = zero,
+    irA = zero,
+    iiA = zero,
+    prA = one,
+    piA = zero;
+  const aB = v128.load(wr, 16), cB = v128.load(wi, 16);
+  const w2rB = f64x2.sub(f64x2.mul(aB, aB), f64x2.mul(cB, cB));
+  const nw2iB = f64x2.neg(f64x2.mul(f64x2.mul(two, aB), cB));
+  let frB = one,
+    fiB = zero,
+    irB = zero,
+    iiB = zero,
+    prB = one,
+    piB = zero;
+  const aC = v128.load(wr, 32), cC = v128.load(wi, 32);
+  const w2rC = f64x2.sub(f64x2.mul(aC, aC), f64x2.mul(cC, cC));
+  const nw2iC = f64x2.neg(f64x2.mul(f64x2.mul(two, aC), cC));
+  let frC = one,
+    fiC = zero,
+    irC = zero,
+    iiC = zero,
+    prC = one,
+    piC = zero;
+  const aD = v128.load(wr, 48), cD = v128.load(wi, 48);
+  const w2rD = f64x2.sub(f64x2.mul(aD, aD), f64x2.mul(cD, cD));
+  const nw2iD = f64x2.neg(f64x2.mul(f64x2.mul(two, aD), cD));
+  let frD = one,
+    fiD = zero,
+    irD = zero,
+    iiD = zero,
+    prD = one,
+    piD = zero;
+  for (let l = 0; l < 8; l++) store<f64>(out + 512 + (<usize>l << 3), 0);
+  let s = zero;
+  for (let k = 0; k < n; k++) {
+    const vk = f64x2.splat(f64At(v, k)),
+      mk = f64x2.splat(f64At(m, k));
+    if (k === 0 || k === n - 1) {
+      // The damped ends (the only sites with a friction term; the other sites skip its arithmetic, which adds
+      // exact zeros there).
+      const g = f64x2.splat(k === 0 ? g0 : g1);
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rA, mk)), f64x2.mul(g, cA)), f64x2.mul(s, irA));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iA, mk), f64x2.mul(g, aA)), f64x2.mul(s, iiA));
+        frA = fr;
+        fiA = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irA = f64x2.mul(fr, q);
+        iiA = f64x2.mul(f64x2.neg(fi), q);
+      }
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rB, mk)), f64x2.mul(g, cB)), f64x2.mul(s, irB));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iB, mk), f64x2.mul(g, aB)), f64x2.mul(s, iiB));
+        frB = fr;
+        fiB = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irB = f64x2.mul(fr, q);
+        iiB = f64x2.mul(f64x2.neg(fi), q);
+      }
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rC, mk)), f64x2.mul(g, cC)), f64x2.mul(s, irC));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iC, mk), f64x2.mul(g, aC)), f64x2.mul(s, iiC));
+        frC = fr;
+        fiC = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irC = f64x2.mul(fr, q);
+        iiC = f64x2.mul(f64x2.neg(fi), q);
+      }
+      {
+        const fr = f64x2.sub(f64x2.add(f64x2.sub(vk, f64x2.mul(w2rD, mk)), f64x2.mul(g, cD)), f64x2.mul(s, irD));
+        const fi = f64x2.sub(f64x2.sub(f64x2.mul(nw2iD, mk), f64x2.mul(g, aD)), f64x2.mul(s, iiD));
+        frD = fr;
+        fiD = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irD = f64x2.mul(fr, q);
+        iiD = f64x2.mul(f64x2.neg(fi), q);
+      }
+    } else {
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rA, mk)), f64x2.mul(s, irA));
+        const fi = f64x2.sub(f64x2.mul(nw2iA, mk), f64x2.mul(s, iiA));
+        frA = fr;
+        fiA = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irA = f64x2.mul(fr, q);
+        iiA = f64x2.mul(f64x2.neg(fi), q);
+      }
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rB, mk)), f64x2.mul(s, irB));
+        const fi = f64x2.sub(f64x2.mul(nw2iB, mk), f64x2.mul(s, iiB));
+        frB = fr;
+        fiB = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irB = f64x2.mul(fr, q);
+        iiB = f64x2.mul(f64x2.neg(fi), q);
+      }
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rC, mk)), f64x2.mul(s, irC));
+        const fi = f64x2.sub(f64x2.mul(nw2iC, mk), f64x2.mul(s, iiC));
+        frC = fr;
+        fiC = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irC = f64x2.mul(fr, q);
+        iiC = f64x2.mul(f64x2.neg(fi), q);
+      }
+      {
+        const fr = f64x2.sub(f64x2.sub(vk, f64x2.mul(w2rD, mk)), f64x2.mul(s, irD));
+        const fi = f64x2.sub(f64x2.mul(nw2iD, mk), f64x2.mul(s, iiD));
+        frD = fr;
+        fiD = fi;
+        const q = f64x2.div(one, f64x2.add(f64x2.mul(fr, fr), f64x2.mul(fi, fi)));
+        irD = f64x2.mul(fr, q);
+        iiD = f64x2.mul(f64x2.neg(fi), q);
+      }
+    }
+    if (k + 1 < n) {
+      s = f64x2.splat(f64At(b2, k + 1));
+      const b = f64x2.splat(f64At(bb, k));
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prA, irA), f64x2.mul(piA, iiA)));
+        piA = f64x2.mul(b, f64x2.add(f64x2.mul(prA, iiA), f64x2.mul(piA, irA)));
+        prA = tr;
+      }
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prB, irB), f64x2.mul(piB, iiB)));
+        piB = f64x2.mul(b, f64x2.add(f64x2.mul(prB, iiB), f64x2.mul(piB, irB)));
+        prB = tr;
+      }
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prC, irC), f64x2.mul(piC, iiC)));
+        piC = f64x2.mul(b, f64x2.add(f64x2.mul(prC, iiC), f64x2.mul(piC, irC)));
+        prC = tr;
+      }
+      {
+        const tr = f64x2.mul(b, f64x2.sub(f64x2.mul(prD, irD), f64x2.mul(piD, iiD)));
+        piD = f64x2.mul(b, f64x2.add(f64x2.mul(prD, iiD), f64x2.mul(piD, irD)));
+        prD = tr;
+      }
+      if ((k & 7) === 7) {
+        if (needsRescale(prA, piA)) {
+          const a = rescale(prA, piA, out + 512);
+          prA = f64x2.mul(prA, a);
+          piA = f64x2.mul(piA, a);
+        }
+        if (needsRescale(prB, piB)) {
+          const a = rescale(prB, piB, out + 528);
+          prB = f64x2.mul(prB, a);
+          piB = f64x2.mul(piB, a);
+        }
+        if (needsRescale(prC, piC)) {
+          const a = rescale(prC, piC, out + 544);
+          prC = f64x2.mul(prC, a);
+          piC = f64x2.mul(piC, a);
+        }
+        if (needsRescale(prD, piD)) {
+          const a = rescale(prD, piD, out + 560);
+          prD = f64x2.mul(prD, a);
+          piD = f64x2.mul(piD, a);
+        }
+      }
+    }
+  }
+  v128.store(out, frA, 128);
+  v128.store(out, fiA, 192);
+  v128.store(out, prA, 384);
+  v128.store(out, piA, 448);
+  v128.store(out, frB, 144);
+  v128.store(out, fiB, 208);
+  v128.store(out, prB, 400);
+  v128.store(out, piB, 464);
+  v128.store(out, frC, 160);
+  v128.store(out, fiC, 224);
+  v128.store(out, prC, 416);
+  v128.store(out, piC, 480);
+  v128.store(out, frD, 176);
+  v128.store(out, fiD, 240);
+  v128.store(out, prD, 432);
+  v128.store(out, piD, 496);
+}
+
+/**
+ * The end weight of sweepLanes only (ChainPencil.endWeightLanes): the pivots, their derivative and ln det', the same
+ * arithmetic as sweepLanes for those, so the same end weights to the bit, without the curvature and the count
+ * (about half the operations). out[16..23] as in sweepLanes (the other places are not written).
+ */
+export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
+  const zero = f64x2.splat(0), one = f64x2.splat(1), mone = f64x2.splat(-1);
+  const t = f64x2.splat(tiny);
+  const lA = v128.load(lam, 0);
+  let qA = zero, rA = one, dA = zero, gA = zero, pA = zero;
+  const lB = v128.load(lam, 16);
+  let qB = zero, rB = one, dB = zero, gB = zero, pB = zero;
+  const lC = v128.load(lam, 32);
+  let qC = zero, rC = one, dC = zero, gC = zero, pC = zero;
+  const lD = v128.load(lam, 48);
+  let qD = zero, rD = one, dD = zero, gD = zero, pD = zero;
+  let s = zero;
+  const step: isize = reverse ? -8 : 8;
+  let pv: isize = <isize>v + (reverse ? <isize>(n - 1) << 3 : 0);
+  let pm: isize = <isize>m + (reverse ? <isize>(n - 1) << 3 : 0);
+  let pb: isize = <isize>b2 + (reverse ? <isize>(n - 1) << 3 : 8);
+  for (let j = 0; j < n; j++) {
+    const vk = f64x2.splat(load<f64>(<usize>pv)), mk = f64x2.splat(load<f64>(<usize>pm));
+    const nmk = f64x2.neg(mk);
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.mul(s, qA));
+        const qq = f64x2.mul(qA, qA);
+        dA = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dA), qq));
+        rA = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qA = f64x2.div(one, rA);
+        pA = gA;
+        gA = f64x2.add(gA, f64x2.mul(dA, qA));
+      }
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.mul(s, qB));
+        const qq = f64x2.mul(qB, qB);
+        dB = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dB), qq));
+        rB = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qB = f64x2.div(one, rB);
+        pB = gB;
+        gB = f64x2.add(gB, f64x2.mul(dB, qB));
+      }
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.mul(s, qC));
+        const qq = f64x2.mul(qC, qC);
+        dC = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dC), qq));
+        rC = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qC = f64x2.div(one, rC);
+        pC = gC;
+        gC = f64x2.add(gC, f64x2.mul(dC, qC));
+      }
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.mul(s, qD));
+        const qq = f64x2.mul(qD, qD);
+        dD = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dD), qq));
+        rD = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qD = f64x2.div(one, rD);
+        pD = gD;
+        gD = f64x2.add(gD, f64x2.mul(dD, qD));
+      }
+    s = f64x2.splat(load<f64>(<usize>pb));
+    pv += step;
+    pm += step;
+    pb += step;
+  }
+  v128.store(out, f64x2.div(mone, f64x2.add(dA, f64x2.mul(rA, pA))), 128);
+  v128.store(out, f64x2.div(mone, f64x2.add(dB, f64x2.mul(rB, pB))), 144);
+  v128.store(out, f64x2.div(mone, f64x2.add(dC, f64x2.mul(rC, pC))), 160);
+  v128.store(out, f64x2.div(mone, f64x2.add(dD, f64x2.mul(rD, pD))), 176);
 }

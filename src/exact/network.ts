@@ -35,6 +35,7 @@ import {
   siteTemperatures,
   stateOrder,
 } from "../problem/network.js";
+import { formatNumber } from "../linalg/lyapunovCondition.js";
 import { prepareStationary, type Stationary, type StationarySolver } from "./linearSde.js";
 
 /**
@@ -73,6 +74,8 @@ export interface SpringFlux {
   flux: number;
   /** Contribution of each bath (same order as `baths`); sums to `flux`. */
   fluxBySource?: number[];
+  /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
+  error?: number;
 }
 
 export interface BathFlux {
@@ -83,6 +86,8 @@ export interface BathFlux {
   /** Mean heat flux from the bath into the network. */
   flux: number;
   fluxBySource?: number[];
+  /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
+  error?: number;
 }
 
 export interface NetworkSteadyState {
@@ -238,6 +243,11 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
   }
   const V = potentialMatrix(model);
   const observed = networkObservables(model, S, V);
+  const errors = networkFluxErrors(model, S, V, full.forwardErrorBound);
+  observed.springs.forEach((s, k) => (s.error = errors.spring[k]));
+  observed.baths.forEach((b, k) => (b.error = errors.bath[k]));
+  const small = smallFluxWarning(model, observed, S, full.forwardErrorBound);
+  if (small) warnings.push(small);
   if (bySource) {
     const springBySource: number[][] = model.springs.map(() => []);
     const bathBySource: number[][] = model.baths.map(() => []);
@@ -436,6 +446,91 @@ export function networkFluxes(
       return (temperature[i] * V.data[i * n + i] - vsv) / b.friction;
     }),
   };
+}
+
+/** Error bound of the dense solve's fluxes, relative to the largest |flux|, above which a solve carries a warning. */
+export const FLUX_ERROR_WARNING = 1e-6;
+
+/**
+ * Bounds on the absolute errors of the spring and bath fluxes computed from a covariance S whose relative error
+ * (Frobenius norm) is at most `relativeError` (a solve's forwardErrorBound): every entry of S is then off by at most
+ * dS = relativeError ||S||_F (plus n eps ||S||_F for the products below), and
+ *   underdamped  spring k/m_j dS,                 bath gamma/m (dS/m + 2 eps (T + <p^2>/m))
+ *   overdamped   spring k/gamma_j dS sum_k |V_kj|,  bath (dS (sum_k |V_ik|)^2 + 2 n eps T |V_ii|) / gamma_i.
+ * A flux is one entry of S or a difference T - <p^2>/m: small against S (nearly equal temperatures, weak damping) it
+ * has a relative error far above the covariance's (a chain at T = 1000 with temperatures 1e-12 apart: covariance
+ * bound 2.4e-13, fluxes 0.4 % off, tested against 50-digit references in test/exact/flux-error.test.ts).
+ */
+export function networkFluxErrors(
+  model: NetworkModel,
+  S: Matrix,
+  V: Matrix,
+  relativeError: number,
+): { spring: number[]; bath: number[] } {
+  const n = model.sites.length;
+  const eps = 2 ** -52;
+  let norm = 0;
+  for (let k = 0; k < S.data.length; k++) norm += S.data[k] * S.data[k];
+  norm = Math.sqrt(norm);
+  const dS = (relativeError + n * eps) * norm;
+  const N = S.rows;
+  if (model.dynamics === "underdamped") {
+    return {
+      spring: model.springs.map((s) => (s.stiffness / model.mass[s.j]) * dS),
+      bath: model.baths.map((b) => {
+        const m = model.mass[b.site];
+        const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
+        return (b.friction / m) * (dS / m + 2 * eps * (Math.abs(b.temperature) + pp));
+      }),
+    };
+  }
+  const gamma = frictionVector(model);
+  const rowSum = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) rowSum[i] += Math.abs(V.data[i * n + k]);
+  return {
+    // V is symmetric: its column sums are its row sums
+    spring: model.springs.map((s) => (s.stiffness / gamma[s.j]) * dS * rowSum[s.j]),
+    bath: model.baths.map((b) => {
+      const i = b.site;
+      return (dS * rowSum[i] ** 2 + 2 * n * eps * Math.abs(b.temperature * V.data[i * n + i])) / b.friction;
+    }),
+  };
+}
+
+/**
+ * The warning for fluxes whose error bound (networkFluxErrors) exceeds FLUX_ERROR_WARNING of the largest |flux|
+ * and 10 times the covariance's own relative bound (which has its warning); none when every bath has the same
+ * temperature (the fluxes vanish) or when the covariance has no trusted digit (its warning says so already). The
+ * bound is pessimistic (the covariance's bound was 30-260 times its actual error in the audit, and a flux's error is
+ * that of one entry), so the warning waits for 1e-6: Eckmann and Zabey's heat pump (stiffnesses 40) has a flux bound
+ * of 1.6e-8 of its largest flux.
+ */
+function smallFluxWarning(
+  model: NetworkModel,
+  observed: NetworkObservables,
+  S: Matrix,
+  covarianceBound: number,
+): string | undefined {
+  if (!(covarianceBound < 1)) return undefined;
+  if (model.baths.every((b) => b.temperature === model.baths[0].temperature)) return undefined;
+  const all = [...observed.springs, ...observed.baths];
+  let largest = 0,
+    worst = 0;
+  for (const f of all) {
+    largest = Math.max(largest, Math.abs(f.flux));
+    worst = Math.max(worst, f.error ?? 0);
+  }
+  const relative = worst / largest;
+  if (!(relative > FLUX_ERROR_WARNING && relative > 10 * covarianceBound)) return undefined;
+  let norm = 0;
+  for (let k = 0; k < S.data.length; k++) norm += S.data[k] * S.data[k];
+  const f = (x: number) => formatNumber(x);
+  return (
+    `the heat fluxes are small against the covariance (largest |flux| ${f(largest)}, covariance norm ` +
+    `${f(Math.sqrt(norm))}): from the covariance's error bound a flux may be off by ${f(worst)} (relative to the ` +
+    `largest flux: ${f(relative)})${relative >= 1 ? ", so no digit of them can be trusted" : ""} (each flux's bound is its ` +
+    `\`error\` in the JSON); --method modal computes the fluxes from the temperature differences directly`
+  );
 }
 
 /** Label helper re-exported for tables. */

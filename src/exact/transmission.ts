@@ -835,12 +835,12 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
           slot[l] = -1;
       }
     }
-    // The other end's weight: sweeps from the last site, L modes at a time.
+    // The other end's weight: sweeps from the last site, L modes at a time (the end weight only: the reduced kernel).
     const uStart = new Float64Array(K);
     for (let i0 = 0; i0 < K; i0 += L) {
       const used = Math.min(L, K - i0);
       for (let l = 0; l < L; l++) lam[l] = x[i0 + Math.min(l, used - 1)];
-      pencil.sweepLanes(lam, true, used);
+      pencil.endWeightLanes(lam, true, used);
       for (let l = 0; l < used; l++) uStart[i0 + l] = out.endWeight[l];
     }
     let share = 0;
@@ -989,6 +989,8 @@ const POLE_PANELS = 32;
 /** ChainPoles.complete: phase samples across the band, and at most this many poles added. */
 const PHASE_GRID = 64;
 const PHASE_ADD_MAX = 64;
+/** Thrown by ChainPoles' constructor when not strict (see there). */
+const RETRY_STRICT = Symbol("retry strict");
 
 class ChainPoles {
   readonly re: Float64Array;
@@ -1015,8 +1017,40 @@ class ChainPoles {
   added = 0;
   missing = 0;
 
-  /** top: the end of the integration (the screen's cutoff, or the top of the band): see complete(). */
-  constructor(sys: NetworkSystem, order: Int32Array, modes: ModeData, want: (k: number) => boolean, top: number) {
+  /**
+   * The poles of a chain's located modes (see the class): the constructor's, run again in strict order in the rare
+   * case that a mode whose pole deflated a later one's iteration gets no residue (see the constructor's `strict`).
+   */
+  static find(
+    sys: NetworkSystem,
+    order: Int32Array,
+    modes: ModeData,
+    want: (k: number) => boolean,
+    top: number,
+  ): ChainPoles {
+    try {
+      return new ChainPoles(sys, order, modes, want, top, false);
+    } catch (e) {
+      if (e !== RETRY_STRICT) throw e;
+      return new ChainPoles(sys, order, modes, want, top, true);
+    }
+  }
+
+  /**
+   * top: the end of the integration (the screen's cutoff, or the top of the band): see complete(). strict: a mode
+   * waiting for its sweep at -z blocks the modes after it nearby, as one running its Newton iteration does; not
+   * strict, they start with its pole among their deflating ones (its position is final: only its residue is not
+   * known yet), and if that residue turns out not finite (the pole is not recorded, and should not have deflated
+   * them) the constructor throws RETRY_STRICT. The results are the same either way.
+   */
+  private constructor(
+    sys: NetworkSystem,
+    order: Int32Array,
+    modes: ModeData,
+    want: (k: number) => boolean,
+    top: number,
+    strict: boolean,
+  ) {
     const n = order.length;
     const M = modes.omega.length;
     // Room for the poles the phase check adds.
@@ -1058,6 +1092,8 @@ class ChainPoles {
       /** 0: Newton steps; 1: the sweep at -z; 2: done. */
       phase: number;
       rejected: boolean;
+      /** A mode after it nearby started while it waited for its sweep at -z (not strict). */
+      leaned: boolean;
       aRe: number;
       aIm: number;
       aLog: number;
@@ -1065,7 +1101,11 @@ class ChainPoles {
       rIm: number;
     };
     const L = POLE_LANES;
+    // Newton's iterations run in `lanes`; a job whose Newton iteration was accepted waits in `ends` for its sweep at
+    // -z, which needs only G_0n (the reduced kernel, complexEndLanes: about half a sweep), L at a time. A job in
+    // `lanes` is unfinished (it blocks the modes after it nearby, as below); one in `ends` too if strict.
     const lanes: (Job | undefined)[] = new Array<Job | undefined>(L).fill(undefined);
+    const ends: Job[] = [];
     const started: Job[] = [];
     const zl = pencil.zLanes;
     const wr = new Float64Array(L);
@@ -1092,6 +1132,22 @@ class ChainPoles {
       // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
       // half-width in its content (as the peak panels' systematic estimate).
       this.error += 2 * Math.PI * Math.hypot(job.rRe, job.rIm) * ((4 * EPS * Math.hypot(zr, zi) + job.last) / -zi);
+    };
+    /** A job's residue from the sweep at -z in lane l: G_0n(-z) = p / f_n there; R = z^2 a b. */
+    const residue = (job: Job, l: number) => {
+      const { zr, zi, aRe, aIm } = job;
+      const ff = zl.lastRe[l] * zl.lastRe[l] + zl.lastIm[l] * zl.lastIm[l];
+      const bRe = (zl.pRe[l] * zl.lastRe[l] + zl.pIm[l] * zl.lastIm[l]) / ff;
+      const bIm = (zl.pIm[l] * zl.lastRe[l] - zl.pRe[l] * zl.lastIm[l]) / ff;
+      const scale = 2 ** (job.aLog + zl.pLog2[l]);
+      const abRe = aRe * bRe - aIm * bIm;
+      const abIm = aRe * bIm + aIm * bRe;
+      const z2Re = zr * zr - zi * zi;
+      const z2Im = 2 * zr * zi;
+      job.rRe = scale * (z2Re * abRe - z2Im * abIm);
+      job.rIm = scale * (z2Re * abIm + z2Im * abRe);
+      job.phase = 2;
+      if (job.leaned && !willRecord(job)) throw RETRY_STRICT;
     };
     /** Newton's iteration of a job has ended: accepted (then its sweep at -z follows) or rejected. */
     const endNewton = (job: Job) => {
@@ -1140,6 +1196,7 @@ class ChainPoles {
         ok: false,
         phase: 0,
         rejected: false,
+        leaned: false,
         aRe: 0,
         aIm: 0,
         aLog: 0,
@@ -1189,11 +1246,13 @@ class ChainPoles {
           }
           // Blocked by an earlier mode nearby still running (the lanes hold exactly the unfinished jobs) or
           // skipped in this scan.
-          if (lanes.some((o) => o !== undefined && rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE) || waitBlocks(k)) {
+          const blocks = (o: Job | undefined) => o !== undefined && rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE;
+          if (lanes.some(blocks) || (strict && ends.some(blocks)) || waitBlocks(k)) {
             wait(k);
             continue;
           }
           taken[i] = 1;
+          for (const o of ends) if (blocks(o)) o.leaned = true;
           // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
           // (Maehly) does not converge to them again. Those recorded, and those of earlier modes finished but not
           // yet recorded (waiting for a slower one before them: the same poles, as record() will store them).
@@ -1222,19 +1281,37 @@ class ChainPoles {
           used++;
           pad = job;
         }
-      if (!pad) break;
-      for (let l = 0; l < L; l++) {
-        const job = lanes[l] ?? pad;
-        // Newton: at z; the residue's second factor: at -z.
-        wr[l] = job.phase === 0 ? job.zr : -job.zr;
-        wi[l] = job.phase === 0 ? job.zi : -job.zi;
-      }
-      pencil.complexSweepLanes(wr, wi, g0, g1, used);
-      this.sweeps += used;
-      for (let l = 0; l < L; l++) {
-        const job = lanes[l];
-        if (!job) continue;
-        if (job.phase === 0) {
+      if (ends.length >= L) {
+        // The sweeps at -z of the first L jobs waiting, by the reduced kernel.
+        const batch = ends.splice(0, L);
+        for (let l = 0; l < L; l++) {
+          wr[l] = -batch[l].zr;
+          wi[l] = -batch[l].zi;
+        }
+        pencil.complexEndLanes(wr, wi, g0, g1, L);
+        this.sweeps += L;
+        batch.forEach(residue);
+      } else {
+        // Newton steps; lanes they leave free (the lanes could not be filled) take jobs waiting for -z (the full
+        // kernel gives the same G_0n).
+        const extra = ends.splice(0, L - used);
+        if (!pad && extra.length === 0) break;
+        let e = 0;
+        for (let l = 0; l < L; l++) {
+          const job = lanes[l] ?? extra[e] ?? pad ?? extra[0];
+          if (!lanes[l] && e < extra.length) e++;
+          wr[l] = job === lanes[l] ? job.zr : -job.zr;
+          wi[l] = job === lanes[l] ? job.zi : -job.zi;
+        }
+        pencil.complexSweepLanes(wr, wi, g0, g1, used + extra.length);
+        this.sweeps += used + extra.length;
+        e = 0;
+        for (let l = 0; l < L; l++) {
+          const job = lanes[l];
+          if (!job) {
+            if (e < extra.length) residue(extra[e++], l);
+            continue;
+          }
           const { zr, zi } = job;
           let lr = zl.logDerRe[l];
           let li = zl.logDerIm[l];
@@ -1271,22 +1348,10 @@ class ChainPoles {
               if (++job.it >= 40) endNewton(job);
             }
           }
-        } else if (job.phase === 1) {
-          // G_0n(-z) = p / f_n at -z; R = z^2 a b.
-          const { zr, zi, aRe, aIm } = job;
-          const ff = zl.lastRe[l] * zl.lastRe[l] + zl.lastIm[l] * zl.lastIm[l];
-          const bRe = (zl.pRe[l] * zl.lastRe[l] + zl.pIm[l] * zl.lastIm[l]) / ff;
-          const bIm = (zl.pIm[l] * zl.lastRe[l] - zl.pRe[l] * zl.lastIm[l]) / ff;
-          const scale = 2 ** (job.aLog + zl.pLog2[l]);
-          const abRe = aRe * bRe - aIm * bIm;
-          const abIm = aRe * bIm + aIm * bRe;
-          const z2Re = zr * zr - zi * zi;
-          const z2Im = 2 * zr * zi;
-          job.rRe = scale * (z2Re * abRe - z2Im * abIm);
-          job.rIm = scale * (z2Re * abIm + z2Im * abRe);
-          job.phase = 2;
+          // Accepted: to the sweeps at -z; rejected: done.
+          if (job.phase === 1) ends.push(job);
+          if (job.phase !== 0) lanes[l] = undefined;
         }
-        if (job.phase === 2) lanes[l] = undefined;
       }
       // Record the finished jobs in byWidth order, once every mode before them has started (see above).
       while (started.length > 0 && started[0].phase === 2 && rank[started[0].k] < next) record(started.shift()!);
@@ -2217,8 +2282,8 @@ class Evaluator {
    * The integrand at omegas[0..count-1] into rows (row i at i * C), as `evaluate` node by node (the same numbers to
    * the bit), the node `centre` with the backward-error check. Chains whose G_00 is not needed (endsOnly): the
    * nodes not checked are swept POLE_LANES at a time by the pencil's complex lane kernel at real frequencies (its
-   * pivots, product and last pivot are ChainGreen's, operation for operation: sqrt(b^2) = |b| exactly), ~3x less CPU
-   * time per frequency than one recurrence at a time.
+   * pivots, product and last pivot are ChainGreen's, operation for operation: sqrt(b^2) = |b| exactly; the reduced
+   * kernel complexEndLanes, which computes only those), ~5x less CPU time per frequency than one recurrence at a time.
    */
   evaluateMany(omegas: Float64Array, count: number, centre: number, rows: Float64Array): void {
     const C = this.plan.C;
@@ -2234,7 +2299,8 @@ class Evaluator {
     let used = 0;
     const flush = () => {
       for (let l = used; l < L; l++) wr[l] = wr[used - 1];
-      pencil.complexSweepLanes(wr, wi, c.g0, c.g1, used);
+      // The last pivot and p only (the reduced kernel: the same numbers as the full sweep's).
+      pencil.complexEndLanes(wr, wi, c.g0, c.g1, used);
       for (let l = 0; l < used; l++) {
         const i = at[l];
         const omega = omegas[i];
@@ -3092,7 +3158,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     if (usePoles && chain) {
       // Free (weakly pinned) ends: broad peaks keep their poles however small their share (POLE_SKIP_BROAD).
       const lowMode = lowFrequencyScale(modes) > 0;
-      poles = new ChainPoles(
+      poles = ChainPoles.find(
         sys,
         chain,
         modes,

@@ -39,6 +39,28 @@ interface ChainExports {
     g1: number,
     out: number,
   ): void;
+  complexEndLanes(
+    n: number,
+    v: number,
+    m: number,
+    b2: number,
+    bb: number,
+    wr: number,
+    wi: number,
+    g0: number,
+    g1: number,
+    out: number,
+  ): void;
+  endWeightLanes(
+    n: number,
+    v: number,
+    m: number,
+    b2: number,
+    tiny: number,
+    lam: number,
+    reverse: number,
+    out: number,
+  ): void;
 }
 
 /** The compiled module: undefined before the first use, null where WebAssembly (SIMD) is missing or refuses it. */
@@ -153,6 +175,38 @@ export class ChainSweepKernel {
       out.logCurvature[l] = f[o + 8 + l];
       out.endWeight[l] = f[o + 16 + l];
       out.negative[l] = f[o + 24 + l];
+    }
+  }
+
+  /** The end weights of sweepLanes only (the other lane results are left as they were). */
+  endWeightLanes(lambdas: Float64Array, reverse: boolean, endWeight: Float64Array): void {
+    const f = this.f;
+    for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
+    this.x.endWeightLanes(this.n, this.oV, this.oM, this.oB2, this.tiny, LAM, reverse ? 1 : 0, OUT);
+    for (let l = 0; l < 8; l++) endWeight[l] = f[OUT / 8 + 16 + l];
+  }
+
+  /** The last pivots and p of complexSweepLanes only (the other lane results are left as they were). */
+  complexEndLanes(
+    wRe: Float64Array,
+    wIm: Float64Array,
+    g0: number,
+    g1: number,
+    z: { lastRe: Float64Array; lastIm: Float64Array; pRe: Float64Array; pIm: Float64Array; pLog2: Float64Array },
+  ): void {
+    const f = this.f;
+    for (let l = 0; l < 8; l++) {
+      f[WR / 8 + l] = wRe[l];
+      f[WI / 8 + l] = wIm[l];
+    }
+    this.x.complexEndLanes(this.n, this.oV, this.oM, this.oB2, this.oB, WR, WI, g0, g1, OUT);
+    const o = OUT / 8;
+    for (let l = 0; l < 8; l++) {
+      z.lastRe[l] = f[o + 16 + l];
+      z.lastIm[l] = f[o + 24 + l];
+      z.pRe[l] = f[o + 48 + l];
+      z.pIm[l] = f[o + 56 + l];
+      z.pLog2[l] = f[o + 64 + l];
     }
   }
 

@@ -218,6 +218,11 @@ function solutionWarnings(
 // Norms and residual.
 
 function frobenius(x: Float64Array, len: number): number {
+  // one pass first: a sum of squares in (len 1e-300, 1e300) implies 1e-150 < max |x_i| < 1e150, where the two-pass
+  // form below sums the same squares in the same order (same result); anything else takes the two-pass form
+  let sq = 0;
+  for (let i = 0; i < len; i++) sq += x[i] * x[i];
+  if (sq > len * 1e-300 && sq < 1e300) return Math.sqrt(sq);
   let scale = 0;
   for (let i = 0; i < len; i++) {
     const v = Math.abs(x[i]);
@@ -588,6 +593,11 @@ class SchurLyapunovSolver implements LyapunovSolver {
   /** A copy of A beside T, Z, Z^T when these live in the kernels' memory (a one-shot solve's workspace), else null. */
   private readonly residentA: Float64Array | null = null;
   private inverseNormEstimate = NaN;
+  /**
+   * The block pairs' factorisations kept by the first triangular solve for the condition estimate that follows it in
+   * the same workspace (solveTriangular), or null.
+   */
+  private keptPairs: Float64Array | null = null;
   /** A in compressed rows when it is sparse enough for the residual's product (undefined: not yet looked at). */
   private sparseA: CompressedRows | null | undefined = undefined;
 
@@ -668,9 +678,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
       // C = Z^T Qs Z = Zt Qs Zt^T (upper triangle)
       this.transformRightHandSide(f.zt, qs.data, w, c);
       const y = w; // W no longer needed
-      if (!solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol)) {
-        throwSingularFromSpectrum(n, this.a);
-      }
+      if (!this.solveTriangular(f, c, y)) throwSingularFromSpectrum(n, this.a);
       // X = Z Y Z^T : W = Z Y^T (= Z Y), X = W Z^T (upper, then mirrored)
       multiplyNTUnchecked(n, n, n, f.z, y, c);
       multiplyNTUnchecked(n, n, n, c, f.z, x, true);
@@ -702,9 +710,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
       for (const q of qs) {
         symmetricPart(q, n, qs1);
         this.transformRightHandSide(f.zt, qs1, w, c);
-        if (!solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol)) {
-          throwSingularFromSpectrum(n, this.a);
-        }
+        if (!this.solveTriangular(f, c, y)) throwSingularFromSpectrum(n, this.a);
         // X_k = Z Y_k Z^T, added to the sum
         multiplyNTUnchecked(n, n, n, f.z, y, c);
         multiplyNTUnchecked(n, n, n, c, f.z, w, true);
@@ -723,6 +729,32 @@ class SchurLyapunovSolver implements LyapunovSolver {
       const total = finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
       return { total, parts };
     });
+  }
+
+  /**
+   * T Y + Y T^T = C (y full, mirrored). The first solve before the condition estimate, when both run in the kernels'
+   * memory, keeps its block pairs' factorisations for the estimate (lyapTriangularKeep): the estimate's first solve
+   * with T would factorise the same pairs the same way, so its numbers are unchanged.
+   */
+  private solveTriangular(f: Factorisation, c: Float64Array, y: Float64Array): boolean {
+    const n = this.n;
+    const rt = wasm();
+    if (
+      rt &&
+      this.keptPairs === null &&
+      Number.isNaN(this.inverseNormEstimate) &&
+      this.pairCacheDoubles() > 0 &&
+      [f.t, c, y, f.ycol].every((v) => inMemory(rt, v)) &&
+      f.ycol.length >= triangularWorkSize(n)
+    ) {
+      const kept = scratch(this.pairCacheDoubles(), false); // every pair's entry is written before it is read
+      if (inMemory(rt, kept)) {
+        const ok = rt.x.lyapTriangularKeep(n, addr(f.t), addr(c), n, addr(y), n, addr(f.ycol), 1, addr(kept)) === 1;
+        if (ok) this.keptPairs = kept;
+        return ok;
+      }
+    }
+    return solveQuasiTriangularLyapunovBlocked(n, f.t, c, y, this.blockStart, this.blockSize, this.nBlocks, f.ycol);
   }
 
   /**
@@ -749,6 +781,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
   private inKernelMemory<R>(extra: number, fn: (f: Factorisation, ws: Workspace) => R): R {
     const n = this.n,
       nn = n * n;
+    this.keptPairs = null; // a view of an earlier workspace (a solve that threw before its estimate)
     const own: Factorisation = { t: this.t, z: this.z, zt: this.zt, a: this.a, ycol: this.ycol };
     // the condition estimate: its two iterates, T^T reversed, a flipped right-hand side (4 n^2) and n^2 sign bytes
     const estimate = Number.isNaN(this.inverseNormEstimate)
@@ -800,13 +833,16 @@ class SchurLyapunovSolver implements LyapunovSolver {
       nn = n * n;
     const rt = wasm();
     if (rt && inMemory(rt, t) && inMemory(rt, ycol) && ycol.length >= triangularWorkSize(n)) {
-      // the whole estimate in one call of the kernels (asm/lyapunov.ts: the same iteration as below)
-      const x = scratch(nn),
-        y = scratch(nn),
-        flip = scratch(nn),
-        tr = scratch(nn),
-        sign = scratch(Math.ceil(nn / 8));
-      const kept = this.pairCacheDoubles() > 0 ? scratch(this.pairCacheDoubles()) : null;
+      // the whole estimate in one call of the kernels (asm/lyapunov.ts: the same iteration as below); it writes all
+      // of x, y, flip, tr and sign before reading them, and every pair's entry of `kept` (no clearing needed)
+      const x = scratch(nn, false),
+        y = scratch(nn, false),
+        flip = scratch(nn, false),
+        tr = scratch(nn, false),
+        sign = scratch(Math.ceil(nn / 8), false);
+      const ready = this.keptPairs;
+      this.keptPairs = null;
+      const kept = ready ?? (this.pairCacheDoubles() > 0 ? scratch(this.pairCacheDoubles(), false) : null);
       if ([x, y, flip, tr, sign].every((v) => inMemory(rt, v))) {
         this.inverseNormEstimate = rt.x.lyapInverseNormEstimate(
           n,
@@ -818,6 +854,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
           addr(sign),
           addr(ycol),
           kept && inMemory(rt, kept) ? addr(kept) : 0,
+          ready && kept === ready ? 1 : 0,
         );
         return this.inverseNormEstimate;
       }

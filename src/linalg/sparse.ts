@@ -877,6 +877,17 @@ export class ChainPencil {
     this.counts += used;
   }
 
+  /**
+   * The end weights of sweepLanes only (lanes.endWeight; the other lane results are not set): the same values to
+   * the bit, by a reduced kernel (no curvature, no count) where WebAssembly runs; `used` lanes are counted.
+   */
+  endWeightLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
+    if (this.kernel) {
+      this.kernel.endWeightLanes(lambdas, reverse, this.lanes.endWeight);
+      this.counts += used;
+    } else this.sweepLanes(lambdas, reverse, used);
+  }
+
   /** Four lanes of sweepLanes in JavaScript: lambdas[o..o + 3] into lanes o..o + 3. */
   private sweep4(lambdas: Float64Array, reverse: boolean, o: number): void {
     const { n, v, m, b2, tiny } = this;
@@ -1238,6 +1249,18 @@ export class ChainPencil {
       this.complex4(wRe, wIm, g0, g1, 0);
       if (used > 4) this.complex4(wRe, wIm, g0, g1, 4);
     }
+  }
+
+  /**
+   * The last pivots and p of complexSweepLanes only (zLanes.lastRe/lastIm/pRe/pIm/pLog2; the others are not set):
+   * G_0n at POLE_LANES frequencies, the same values to the bit, by a reduced kernel (no derivatives) where
+   * WebAssembly runs; `used` lanes are counted.
+   */
+  complexEndLanes(wRe: Float64Array, wIm: Float64Array, g0: number, g1: number, used: number): void {
+    if (this.kernel) {
+      this.kernel.complexEndLanes(wRe, wIm, g0, g1, this.zLanes);
+      this.counts += used;
+    } else this.complexSweepLanes(wRe, wIm, g0, g1, used);
   }
 
   /** Four lanes of complexSweepLanes in JavaScript: wRe/wIm[o..o + 3] into zLanes o..o + 3. */

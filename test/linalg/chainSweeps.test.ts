@@ -57,6 +57,11 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
           same(wa.lanes.logDerivative, js.lanes.logDerivative, used);
           same(wa.lanes.logCurvature, js.lanes.logCurvature, used);
           same(wa.lanes.endWeight, js.lanes.endWeight, used);
+          // The reduced kernel (end weights only) gives the same end weights.
+          wa.lanes.endWeight.fill(NaN);
+          wa.endWeightLanes(lam, reverse, used);
+          js.sweepLanes(lam, reverse, used);
+          same(wa.lanes.endWeight, js.lanes.endWeight, used);
         }
       }
       const wr = new Float64Array(POLE_LANES);
@@ -79,13 +84,18 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
       }
       // The long chains rescale p on the way (exponents away from 0).
       if (n > 1000) expect(Math.max(...Array.from(b.pLog2, Math.abs))).toBeGreaterThan(200);
+      // The reduced kernel (last pivot and p only, as for G_0n(-z)): the same numbers, p split the same way.
+      for (const key of ["lastRe", "lastIm", "pRe", "pIm", "pLog2"] as const) a[key].fill(NaN);
+      wa.complexEndLanes(wr, wi, 0.7, 1.3, POLE_LANES);
+      for (const key of ["lastRe", "lastIm", "pRe", "pIm", "pLog2"] as const) same(a[key], b[key], POLE_LANES);
+      js.complexSweepLanes(wr, wi, 0.7, 1.3, POLE_LANES);
       expect(wa.counts).toBe(js.counts);
     });
   }
 });
 
 describe("chain quadrature nodes: the complex lane kernel at real frequencies is ChainGreen", () => {
-  // The transmission quadrature sweeps a panel's nodes through complexSweepLanes (Evaluator.evaluateMany) and takes
+  // The transmission quadrature sweeps a panel's nodes through complexEndLanes (Evaluator.evaluateMany) and takes
   // G_nn = 1 / f_n and G_0n = p G_nn from it: the same numbers to the bit as ChainGreen.evaluate node by node.
   for (const [n, spread, seed] of [
     [37, 0.9, 5],
@@ -100,20 +110,26 @@ describe("chain quadrature nodes: the complex lane kernel at real frequencies is
       );
       const [g0, g1] = [0.7, 1.3];
       const wr = Float64Array.from({ length: POLE_LANES }, (_, l) => 0.05 + 0.17 * l);
-      pencil.complexSweepLanes(wr, new Float64Array(POLE_LANES), g0, g1, POLE_LANES);
-      const z = pencil.zLanes;
-      for (let l = 0; l < POLE_LANES; l++) {
-        const w = wr[l];
-        green.evaluate(v, m, w * w, -w * g0, -w * g1, false);
-        const d = 1 / (z.lastRe[l] * z.lastRe[l] + z.lastIm[l] * z.lastIm[l]);
-        const gnnre = z.lastRe[l] * d;
-        const gnnim = -z.lastIm[l] * d;
-        const scale = 2 ** z.pLog2[l];
-        const g0nre = scale * (z.pRe[l] * gnnre - z.pIm[l] * gnnim);
-        const g0nim = scale * (z.pRe[l] * gnnim + z.pIm[l] * gnnre);
-        expect(Object.is(gnnre, green.gnnre) && Object.is(gnnim, green.gnnim)).toBe(true);
-        // The couplings are negative: prod (-b_k / f_k) is p itself (b_k = sqrt(b_k^2) = |b_k| exactly).
-        expect(Object.is(g0nre, green.g0nre) && Object.is(g0nim, green.g0nim)).toBe(true);
+      // The full kernel, and the reduced one that evaluateMany runs (last pivot and p only).
+      for (const reduced of [false, true]) {
+        const z = pencil.zLanes;
+        if (reduced) {
+          for (const key of ["lastRe", "lastIm", "pRe", "pIm", "pLog2"] as const) z[key].fill(NaN);
+          pencil.complexEndLanes(wr, new Float64Array(POLE_LANES), g0, g1, POLE_LANES);
+        } else pencil.complexSweepLanes(wr, new Float64Array(POLE_LANES), g0, g1, POLE_LANES);
+        for (let l = 0; l < POLE_LANES; l++) {
+          const w = wr[l];
+          green.evaluate(v, m, w * w, -w * g0, -w * g1, false);
+          const d = 1 / (z.lastRe[l] * z.lastRe[l] + z.lastIm[l] * z.lastIm[l]);
+          const gnnre = z.lastRe[l] * d;
+          const gnnim = -z.lastIm[l] * d;
+          const scale = 2 ** z.pLog2[l];
+          const g0nre = scale * (z.pRe[l] * gnnre - z.pIm[l] * gnnim);
+          const g0nim = scale * (z.pRe[l] * gnnim + z.pIm[l] * gnnre);
+          expect(Object.is(gnnre, green.gnnre) && Object.is(gnnim, green.gnnim)).toBe(true);
+          // The couplings are negative: prod (-b_k / f_k) is p itself (b_k = sqrt(b_k^2) = |b_k| exactly).
+          expect(Object.is(g0nre, green.g0nre) && Object.is(g0nim, green.g0nim)).toBe(true);
+        }
       }
     });
   }

@@ -72,7 +72,7 @@ function maxRelDiff(x: Float64Array, y: Float64Array): number {
 
 /** Runs fn with n x n copies of the given arrays in the kernels' memory (and the kernel work). */
 function inKernel<T>(n: number, arrays: Float64Array[], fn: (views: Float64Array[], work: Float64Array) => T): T {
-  return withWorkspace((arrays.length + 12) * n * n + 30 * n * n + triangularWorkSize(n) + 64, (ws) => {
+  return withWorkspace((arrays.length + 15) * n * n + 30 * n * (n + 1) + triangularWorkSize(n) + 64, (ws) => {
     expect(ws.inWasm).toBe(true);
     const views = arrays.map((a) => {
       const v = ws.doubles(n * n);
@@ -202,6 +202,18 @@ describe.skipIf(!rt)("WebAssembly triangular Lyapunov kernel", () => {
       const args = [addr(tw), addr(tr2), addr(x), addr(y), addr(flip), addr(sign), addr(work)] as const;
       expect(rt!.x.lyapInverseNormEstimate(n, ...args, addr(kept))).toBe(js);
       expect(Array.from(tr2)).toEqual(Array.from(tr));
+      // a solve that keeps its factorisations for the estimate (lyapTriangularKeep, as a one-shot solve does) gives
+      // the plain solve's Y bit for bit, and the estimate using them (keptReady = 1) the same number
+      const c = scratch(nn),
+        yPlain = scratch(nn),
+        yKeep = scratch(nn);
+      for (const v of [c, yPlain, yKeep]) expect(inMemory(rt!, v)).toBe(true);
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) c[i * n + j] = c[j * n + i] = Math.cos(i + 2 * j);
+      expect(solveTriangularInKernel(rt!, n, n, tw, 0, c, 0, yPlain, 0, true, work)).toBe(true);
+      kept.fill(0);
+      expect(rt!.x.lyapTriangularKeep(n, addr(tw), addr(c), n, addr(yKeep), n, addr(work), 1, addr(kept))).toBe(1);
+      expect(Array.from(yKeep)).toEqual(Array.from(yPlain));
+      expect(rt!.x.lyapInverseNormEstimate(n, ...args, addr(kept), 1)).toBe(js);
       // an honest estimate: at most the exact norm, within a factor 5 of it (the exact one from one solve per unit
       // matrix E_ii, (E_ij + E_ji)/2: the largest column sum in the coordinates of the estimator)
       if (n <= 20) {

@@ -49,6 +49,11 @@ describe("ness simulate", () => {
       "3",
       "--workers",
       "1",
+      // batches of 25 time units: 6 relaxation times (4.05) of the slowest mode, so every estimate is reliable
+      "--replicas",
+      "4",
+      "--batches",
+      "4",
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/quantity\s+estimate\s+± error\s+exact\s+deviation/);

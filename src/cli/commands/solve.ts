@@ -39,6 +39,7 @@ export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
       between: s.between,
       stiffness: s.stiffness,
       flux: s.flux,
+      ...(s.error !== undefined ? { error: s.error } : {}),
       ...(s.fluxBySource ? { fluxBySource: bySource(model, s.fluxBySource) } : {}),
     })),
     baths: ss.baths.map((b) => ({
@@ -46,6 +47,7 @@ export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
       temperature: b.temperature,
       friction: b.friction,
       flux: b.flux,
+      ...(b.error !== undefined ? { error: b.error } : {}),
       ...(b.fluxBySource ? { fluxBySource: bySource(model, b.fluxBySource) } : {}),
     })),
     entropyProduction: ss.entropyProduction,

@@ -102,6 +102,18 @@ export interface WasmExports {
     sign: number,
     work: number,
     kept: number,
+    keptReady?: number,
+  ): number;
+  lyapTriangularKeep(
+    n: number,
+    t: number,
+    c: number,
+    ldc: number,
+    y: number,
+    ldy: number,
+    work: number,
+    mirror: number,
+    kept: number,
   ): number;
   lyapPairCacheSize(nb: number): number;
   lyapSetGemmWork(work: number): void;
@@ -274,11 +286,14 @@ export function addr(a: Float64Array, off = 0): number {
   return a.byteOffset + 8 * off;
 }
 
-/** Views lent by withWorkspace: `doubles(n)` gives n zeroed doubles, 16-byte aligned. */
+/**
+ * Views lent by withWorkspace: `doubles(n)` gives n zeroed doubles, 16-byte aligned; `doubles(n, false)` leaves
+ * whatever an earlier workspace wrote there (for arrays the caller writes in full before reading).
+ */
 export interface Workspace {
   /** True when the views are in the kernels' memory. */
   readonly inWasm: boolean;
-  doubles(n: number): Float64Array;
+  doubles(n: number, zero?: boolean): Float64Array;
 }
 
 let top = 0; // next free byte while workspaces are open
@@ -291,10 +306,10 @@ let current: Workspace = heapWorkspace;
 
 /**
  * n zeroed doubles from the innermost open workspace (an ordinary array when none is open): the scratch arrays of
- * kernels called inside withWorkspace, released with it.
+ * kernels called inside withWorkspace, released with it. `zero = false` skips the clearing (Workspace.doubles).
  */
-export function scratch(n: number): Float64Array {
-  return current.doubles(n);
+export function scratch(n: number, zero = true): Float64Array {
+  return current.doubles(n, zero);
 }
 
 /**
@@ -326,7 +341,7 @@ export function withWorkspace<T>(doubles: number, fn: (ws: Workspace) => T, slot
   const buffer = rt.memory.buffer;
   const ws: Workspace = {
     inWasm: true,
-    doubles(n: number): Float64Array {
+    doubles(n: number, zero = true): Float64Array {
       const at = (top + 15) & ~15;
       if (at + 8 * n > end) {
         workspaceFallbacks++;
@@ -334,7 +349,7 @@ export function withWorkspace<T>(doubles: number, fn: (ws: Workspace) => T, slot
       }
       top = at + 8 * n;
       const v = new Float64Array(buffer, at, n);
-      v.fill(0);
+      if (zero) v.fill(0);
       return v;
     },
   };
