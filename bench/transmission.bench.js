@@ -4,7 +4,8 @@
 // method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
 // and what is reached (10^5-site chain < 10 s on one core: measured, ~18-20 s of CPU time; the bath fluxes of the 10^4-site
-// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1; see docs/performance.md).
+// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1, alone with
+// `NESS_BENCH_LARGE=1 node bench/run.js transmission --part strips`; see docs/performance.md).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
 import { solveNetworkModal } from "../dist/exact/modal.js";
@@ -121,8 +122,20 @@ function orderedChain(n) {
   return chainModel(n, { ...DEFAULT_PARAMS, disorder: 0 }, "fixed", 0);
 }
 
+/**
+ * The parts of this benchmark: `node bench/run.js transmission --part strips` runs only the 2D strips (section 4;
+ * with NESS_BENCH_LARGE=1 the 10^4-site strip), `--part chains` the rest (crossover, 1000 sites, long chains).
+ */
+export const parts = ["chains", "strips"];
+
 export async function run(log, options = {}) {
   quick ||= options.quick === true;
+  const want = (p) => !options.parts?.length || options.parts.includes(p);
+  if (want("chains")) await chains(log, options);
+  if (want("strips")) await strips(log);
+}
+
+async function chains(log, options) {
   // 1. Crossover: dense solve against the frequency integrals (fluxes and kinetic temperatures) on chains.
   log("ordered chains, fixed ends, baths at both ends (dense: Lyapunov; transmission: fluxes + kinetic temperatures)");
   log(
@@ -313,7 +326,9 @@ export async function run(log, options = {}) {
   log("   eight poles, eight quadrature nodes of a panel; ~3x faster per sweep than the JavaScript lanes, the same");
   log("   results to the bit; the sweeps at -z, the quadrature's nodes and the reverse end weights by reduced");
   log("   kernels, 0.5-0.7 of a full sweep)");
+}
 
+async function strips(log) {
   // 4. 2D strips (baths on every site of the first and last columns). (a) The general sparse path, fluxes only
   // (bath and spring fluxes: 2W full columns per frequency, ~110 evaluations per located mode); (b) bath fluxes only
   // (springs: false): the end block of G by the recursive Green's function and every resonance from its complex
@@ -372,11 +387,16 @@ export async function run(log, options = {}) {
         `${pad(sweeps, 7)} ${pad(evals, 7)} ${pad(v.screen?.skippedModes ?? 0, 9)} ` +
         `${pad((process.memoryUsage().rss / 1e6).toFixed(0), 7)} ${pad(J.toExponential(4), 12)} ${pad((err / Math.abs(J)).toExponential(1), 8)}`,
     );
-    if (W * L === 1e4) big = t.cpu;
+    if (W * L === 1e4) big = { cpu: t.cpu, J, err };
     else last = { W, L, cpu: t.cpu, located: v.modes.count };
   }
   if (big !== undefined) {
-    log(`target (issue 17): the bath fluxes of the 10^4-site strip 10 x 1000: measured above, ${fmt(big)} of CPU time`);
+    // Peak resident memory of this process (the strips before it are smaller).
+    log(
+      `target (issue 17): the bath fluxes of the 10^4-site strip 10 x 1000: measured above, ${fmt(big.cpu)} of CPU time, ` +
+        `peak resident memory ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB, J = ${big.J.toExponential(6)} ` +
+        `+- ${big.err.toExponential(1)} (reported error)`,
+    );
   } else if (!quick && last) {
     // Projection: the work is per located mode (poles, uncovered peaks' quadrature) times the cost of one block
     // sweep (~L W^3): the last strip's CPU time per located mode, scaled by length, times the modes the 10 x 1000

@@ -48,6 +48,17 @@ export class StripGreen {
   private readonly keepRe: Float64Array;
   private readonly keepIm: Float64Array;
   private readonly perm: Int32Array;
+  /**
+   * The nonzeros of every coupling C_x (row q, column j, value; C_x's at nzStart[x]..nzEnd[x]) where each column
+   * of C_x holds at most one (a strip's C_x is diagonal): then S -= C^T g C and P C are sums of single terms, done
+   * over the nonzeros only (the same arithmetic as the dense loops, term for term); nzEnd[x] < 0 keeps the dense
+   * loops for that level.
+   */
+  private readonly nzStart: Int32Array;
+  private readonly nzEnd: Int32Array;
+  private readonly nzRow: Int32Array;
+  private readonly nzCol: Int32Array;
+  private readonly nzVal: Float64Array;
 
   /** @param gammaSite friction of every site (0 where there is no bath), in the network's site order. */
   constructor(
@@ -86,6 +97,100 @@ export class StripGreen {
     this.rRe = new Float64Array(this.w0 * this.wL);
     this.rIm = new Float64Array(this.w0 * this.wL);
     this.perm = new Int32Array(w);
+    // Couplings with at most one nonzero per column, as lists of nonzeros.
+    this.nzStart = new Int32Array(Math.max(L - 1, 0));
+    this.nzEnd = new Int32Array(Math.max(L - 1, 0));
+    const row: number[] = [];
+    const col: number[] = [];
+    const val: number[] = [];
+    for (let x = 0; x + 1 < L; x++) {
+      const wp = sliced.widthOf(x);
+      const wn = sliced.widthOf(x + 1);
+      const c0 = sliced.cOff[x];
+      let single = true;
+      for (let j = 0; j < wn && single; j++) {
+        let count = 0;
+        for (let q = 0; q < wp; q++) if (sliced.cBlock[c0 + q * wn + j] !== 0) count++;
+        single = count <= 1;
+      }
+      this.nzStart[x] = row.length;
+      if (single) {
+        for (let q = 0; q < wp; q++)
+          for (let j = 0; j < wn; j++) {
+            const c = sliced.cBlock[c0 + q * wn + j];
+            if (c === 0) continue;
+            row.push(q);
+            col.push(j);
+            val.push(c);
+          }
+      }
+      this.nzEnd[x] = single ? row.length : -1;
+    }
+    this.nzRow = Int32Array.from(row);
+    this.nzCol = Int32Array.from(col);
+    this.nzVal = Float64Array.from(val);
+  }
+
+  /** S -= C_x^T g C_x (g complex symmetric, wp x wp; S w x w): over the nonzeros where C_x has them listed. */
+  private congruence(
+    x: number,
+    wp: number,
+    w: number,
+    gRe: Float64Array,
+    gIm: Float64Array,
+    sRe: Float64Array,
+    sIm: Float64Array,
+  ): void {
+    const e = this.nzEnd[x];
+    if (e < 0) {
+      congruence(this.sliced.cBlock, this.sliced.cOff[x], wp, w, gRe, gIm, sRe, sIm, this.tRe, this.tIm);
+      return;
+    }
+    const { nzRow, nzCol, nzVal } = this;
+    const b = this.nzStart[x];
+    // (C^T g C)_ij = C_qi (g_qp C_pj): one term per entry, as the dense loops compute it.
+    for (let u = b; u < e; u++) {
+      const q = nzRow[u];
+      const i = nzCol[u];
+      const c = nzVal[u];
+      for (let v = b; v < e; v++) {
+        const k = q * wp + nzRow[v];
+        const d = nzVal[v];
+        const o = i * w + nzCol[v];
+        sRe[o] -= c * (gRe[k] * d);
+        sIm[o] -= c * (gIm[k] * d);
+      }
+    }
+  }
+
+  /** out = P C_x (P complex m x wp, out m x w): over the nonzeros where C_x has them listed. */
+  private timesC(
+    x: number,
+    pRe: Float64Array,
+    pIm: Float64Array,
+    m: number,
+    wp: number,
+    w: number,
+    outRe: Float64Array,
+    outIm: Float64Array,
+  ): void {
+    const e = this.nzEnd[x];
+    if (e < 0) {
+      rightTimesC(pRe, pIm, this.sliced.cBlock, this.sliced.cOff[x], m, wp, w, outRe, outIm);
+      return;
+    }
+    outRe.fill(0, 0, m * w);
+    outIm.fill(0, 0, m * w);
+    const { nzRow, nzCol, nzVal } = this;
+    for (let u = this.nzStart[x]; u < e; u++) {
+      const q = nzRow[u];
+      const j = nzCol[u];
+      const c = nzVal[u];
+      for (let i = 0; i < m; i++) {
+        outRe[i * w + j] += pRe[i * wp + q] * c;
+        outIm[i * w + j] += pIm[i * wp + q] * c;
+      }
+    }
   }
 
   /**
@@ -95,7 +200,7 @@ export class StripGreen {
   evaluate(zr: number, zi: number, derivative = false, residue = false, ends = true): void {
     const sl = this.sliced;
     const L = sl.levels;
-    const { gRe, gIm, hRe, hIm, sRe, sIm, spRe, spIm, tRe, tIm, uRe, uIm, pRe, pIm, qRe, qIm } = this;
+    const { gRe, gIm, hRe, hIm, sRe, sIm, spRe, spIm, uRe, uIm, pRe, pIm, qRe, qIm } = this;
     if (residue) derivative = ends = true;
     const z2r = zr * zr - zi * zi;
     const z2i = 2 * zr * zi;
@@ -129,13 +234,11 @@ export class StripGreen {
         }
       }
       let wp = 0;
-      let c0 = 0;
       if (x > 0) {
         wp = sl.widthOf(x - 1);
-        c0 = sl.cOff[x - 1];
-        // S -= C^T g C and S' -= C^T g' C (C real, wp x w; sparse rows skipped).
-        congruence(sl.cBlock, c0, wp, w, gRe, gIm, sRe, sIm, tRe, tIm);
-        if (derivative) congruence(sl.cBlock, c0, wp, w, hRe, hIm, spRe, spIm, tRe, tIm);
+        // S -= C^T g C and S' -= C^T g' C (C real, wp x w; over its nonzeros).
+        this.congruence(x - 1, wp, w, gRe, gIm, sRe, sIm);
+        if (derivative) this.congruence(x - 1, wp, w, hRe, hIm, spRe, spIm);
       }
       if (residue && x === L - 1) {
         this.keepRe.set(sRe.subarray(0, ww));
@@ -166,7 +269,7 @@ export class StripGreen {
         pRe.set(gRe.subarray(0, ww));
         pIm.set(gIm.subarray(0, ww));
       } else {
-        rightTimesC(pRe, pIm, sl.cBlock, c0, w0, wp, w, qRe, qIm);
+        this.timesC(x - 1, pRe, pIm, w0, wp, w, qRe, qIm);
         cmatmul(qRe, qIm, gRe, gIm, pRe, pIm, w0, w, w);
         for (let i = 0; i < w0 * w; i++) {
           pRe[i] = -pRe[i];

@@ -7,7 +7,7 @@ import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { symmetricPattern } from "../../src/linalg/sparse.js";
 import { SlicedPencil } from "../../src/linalg/slices.js";
 import { StripGreen, invertComplex } from "../../src/linalg/stripGreen.js";
-import type { NetworkModel } from "../../src/model/network.js";
+import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 import { DEFAULT_PARAMS as CONDUCTION } from "../../src/studies/harmonic-conduction/params.js";
 import { stripModel } from "../../src/studies/harmonic-conduction/study.js";
 
@@ -79,6 +79,62 @@ describe("the end-to-end block of a strip's Green's function", () => {
           expect(Math.abs(green.eIm[a0 * W + c] - im[k])).toBeLessThan(1e-12 * scale);
         }
       // tr(Q^-1 Q'), Q' = -2 z M - i Gamma (diagonal).
+      let tr = 0;
+      let ti = 0;
+      for (let i = 0; i < n; i++) {
+        const qr = -2 * zr * model.mass[i];
+        const qi = -2 * zi * model.mass[i] - gamma[i];
+        tr += re[i * n + i] * qr - im[i * n + i] * qi;
+        ti += re[i * n + i] * qi + im[i * n + i] * qr;
+      }
+      expect(Math.hypot(green.dRe - tr, green.dIm - ti)).toBeLessThan(1e-9 * Math.hypot(tr, ti));
+    }
+  });
+
+  it("is the same with couplings between levels that are not diagonal (the dense coupling loops)", () => {
+    // Diagonal springs (x, y)-(x + 1, y + 1) after even columns: there C_x has columns with two nonzeros (the
+    // dense loops), after odd columns it is diagonal (the loops over its nonzeros).
+    const W = 3;
+    const L = 7;
+    const id = (x: number, y: number) => `${x + 1}:${y + 1}`;
+    const sites: string[] = [];
+    const springs: { between: [string, string]; stiffness: number }[] = [];
+    for (let x = 0; x < L; x++)
+      for (let y = 0; y < W; y++) {
+        sites.push(id(x, y));
+        if (x > 0) springs.push({ between: [id(x - 1, y), id(x, y)], stiffness: 1 });
+        if (y > 0) springs.push({ between: [id(x, y - 1), id(x, y)], stiffness: 1 });
+        if (x > 0 && (x - 1) % 2 === 0 && y > 0)
+          springs.push({ between: [id(x - 1, y - 1), id(x, y)], stiffness: 0.4 });
+      }
+    const model = validateNetwork({
+      kind: "network",
+      sites,
+      masses: Object.fromEntries(sites.map((s, k) => [s, 0.6 + 0.1 * (k % 7)])),
+      pinning: 0.05,
+      springs,
+      baths: [0, 1, 2].flatMap((y) => [
+        { site: id(0, y), friction: 0.3, temperature: 2 },
+        { site: id(L - 1, y), friction: 0.3, temperature: 1 },
+      ]),
+    });
+    const { n, sliced, gamma, dense } = strip(model, W);
+    const green = new StripGreen(sliced, gamma);
+    for (const [zr, zi] of [
+      [0.9, -0.02],
+      [1.6, 0.2],
+    ]) {
+      green.evaluate(zr, zi, true);
+      const { re, im } = dense(zr, zi);
+      invertComplex(re, im, n, new Int32Array(n));
+      let scale = 0;
+      for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
+      for (let a0 = 0; a0 < W; a0++)
+        for (let c = 0; c < W; c++) {
+          const k = a0 * n + (n - W + c);
+          expect(Math.abs(green.eRe[a0 * W + c] - re[k])).toBeLessThan(1e-12 * scale);
+          expect(Math.abs(green.eIm[a0 * W + c] - im[k])).toBeLessThan(1e-12 * scale);
+        }
       let tr = 0;
       let ti = 0;
       for (let i = 0; i < n; i++) {
