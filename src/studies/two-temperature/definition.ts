@@ -1210,6 +1210,8 @@ export async function demixingFiniteSizeRuns(
             base: pts[i].base,
             ...(pts[i].burnIns ? { burnIns: pts[i].burnIns } : {}),
             ...(pts[i].times ? { times: pts[i].times } : {}),
+            // The figure's own schedule (its cost is in the caption): above one simulation's work limit at N = 200.
+            force: true,
           },
           { runner: run.runner, signal: run.signal, progress: run.onProgress },
         ),

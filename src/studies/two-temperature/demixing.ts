@@ -1401,6 +1401,11 @@ export interface DemixingFiniteSizeOptions {
   burnIns?: number[];
   /** The production time of each size (default base.time for all). One per size. */
   times?: number[];
+  /**
+   * Run sizes above the work limit of one simulation (the CLI's --force; `ness reproduce` sets it for its own figure
+   * sets, whose cost is stated in their captions).
+   */
+  force?: boolean;
 }
 
 export interface DemixingFiniteSize {
@@ -1442,7 +1447,7 @@ export async function demixingFiniteSize(
       ...(times ? { time: times[i] } : {}),
     }),
   );
-  const jobs = grid.map((q) => demixingEnsemble(q));
+  const jobs = grid.map((q) => demixingEnsemble(q, { force: options.force }));
   const runs = await runAll(
     ctx,
     jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })),

@@ -22,6 +22,7 @@ import { resolvedStandardErrors } from "../../../src/studentT.js";
 import {
   DEMIXING_FIGURE_SETTINGS,
   demixingFiniteSizePoints,
+  demixingFiniteSizeRuns,
   twoTemperature,
 } from "../../../src/studies/two-temperature/definition.js";
 import {
@@ -667,6 +668,15 @@ describe("demixing figures (quick mode)", () => {
       // At seed 1 the stiff point's runs are the recorded ones (seeds 51 and 52, test/long).
       expect(full[2].base.seed).toBe(51);
       expect(full[2].base.Tcold).toBe(2e-5);
+      // The full runs get past the work limit of one simulation (the stiff N = 200 run is 4.8e9 particle-steps, above
+      // it: `ness reproduce` runs its own schedule): with the run cancelled before it starts, the failure is the
+      // cancellation, not the limit's ModelError.
+      const cancelled = await demixingFiniteSizeRuns(false, { seed: 1, signal: AbortSignal.abort() }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(cancelled).toBeInstanceOf(Error);
+      expect(cancelled).not.toBeInstanceOf(ModelError);
     }
     if (name === "fig8-demixing-coarsening") {
       // The stiff point's random start is its own series, after the phi = 0.4 runs (ratios 100, 10, 1), labelled
