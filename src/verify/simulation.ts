@@ -2,11 +2,11 @@
  * Exact vs simulated: a simulation result (src/stochastic) checked against the exact engine's answer (src/exact)
  * where both apply. For a linear model it attaches to every estimate its exact value and its deviation in error bars,
  * (value - exact) / error, computes the exact time-step bias of each estimator at the run's dt (bias.ts) and
- * re-applies the time-step rules of "reliable" (src/stochastic/reliability.ts) from each estimate's statistical
- * verdict with those biases: an estimate is reliable only when its error bar covers its distance from the exact
- * value (docs/stochastic.md, What "reliable" means). Before the run, the exact stationary law is handed to the
- * stochastic engine as data (the initial state of a network's replicas, the default range of fields): the engine
- * itself never solves a Lyapunov equation, in any worker.
+ * re-applies the rules of "reliable" (src/stochastic/reliability.ts) from each estimate's statistical verdict: the
+ * slowest-mode rule (attachExact), then the time-step rules with those biases: an estimate is reliable only when its
+ * error bar covers its distance from the exact value (docs/stochastic.md, What "reliable" means). Before the run,
+ * the exact stationary law is handed to the stochastic engine as data (the initial state of a network's replicas, the
+ * default range of fields): the engine itself never solves a Lyapunov equation, in any worker.
  *
  * This is the one layer that imports both engines (besides the studies and the CLI).
  */
@@ -87,9 +87,14 @@ export function exactValues(
 
 /**
  * Sets on each estimate (in place) its exact value and, where value and error bar are finite, its deviation in error
- * bars, (value - exact) / error. Used on a finished run by verifySimulation and on live estimates (the lab).
+ * bars, (value - exact) / error; and applies the slowest-mode rule of "reliable" (reliability.ts
+ * applyRelaxationRule) with the reference's slowest relaxation rate: an estimate whose batches, `batchTime` time
+ * units long, are shorter than 5 of its correlation times loses its reliable flag. Every path that shows a linear
+ * model's estimates beside their exact values goes through here: verifySimulation on a finished run, the lab on live
+ * estimates (batchTime = the plan's batch length times dt), the studies that verify their runs.
  */
-export function attachExact(estimates: Estimate[], reference: ExactReference): void {
+export function attachExact(estimates: Estimate[], reference: ExactReference, batchTime: number): void {
+  applyRelaxationRule(estimates, batchTime, reference.steadyState.slowestRate);
   const exact = exactValues(reference, estimates);
   estimates.forEach((e, k) => {
     const x = exact[k];
@@ -123,7 +128,7 @@ export function verifySimulation(
   });
   let biases: Float64Array | null = null;
   if (reference) {
-    attachExact(estimates, reference);
+    attachExact(estimates, reference, result.time / result.batchesPerReplica);
     if (!result.timeStep.unstable) {
       const particles = reference.model.kind === "particles" ? reference.model : null;
       biases = linearBiases(
@@ -137,9 +142,6 @@ export function verifySimulation(
       );
     }
   }
-  // batches shorter than a few correlation times of the slowest mode: the batch correlation cannot tell in short runs
-  if (reference)
-    applyRelaxationRule(estimates, result.time / result.batchesPerReplica, reference.steadyState.slowestRate);
   const tail = applyTimeStepRules(estimates, result.timeStep, biases);
   return {
     ...result,
