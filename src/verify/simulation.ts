@@ -110,12 +110,15 @@ export function attachExact(estimates: Estimate[], reference: ExactReference, ba
 /**
  * The simulation checked against the exact reference (undefined: no exact answer; then only the reference's
  * `warnings` are added): exact values, deviations, time-step biases and the reliability they imply, and the
- * warnings. Returns a new result; the simulation's own result is not changed.
+ * warnings. Returns a new result; the simulation's own result is not changed. `slowestRate`, without a reference: the
+ * exact slowest relaxation rate of a linear model src/verify cannot solve itself (a study's own exact solve, e.g. the
+ * Gaussian chain of the two-temperature polymer), for the slowest-mode rule.
  */
 export function verifySimulation(
   result: SimulationResult,
   reference: ExactReference | undefined,
   warnings: readonly string[] = [],
+  slowestRate?: number,
 ): SimulationResult {
   const estimates: Estimate[] = result.estimates.map((e, k) => {
     const out: Estimate = { ...e, reliable: result.statistical[k].reliable };
@@ -127,8 +130,10 @@ export function verifySimulation(
     return out;
   });
   let biases: Float64Array | null = null;
+  const batchTime = result.time / result.batchesPerReplica;
+  if (!reference && slowestRate !== undefined) applyRelaxationRule(estimates, batchTime, slowestRate);
   if (reference) {
-    attachExact(estimates, reference, result.time / result.batchesPerReplica);
+    attachExact(estimates, reference, batchTime);
     if (!result.timeStep.unstable) {
       const particles = reference.model.kind === "particles" ? reference.model : null;
       biases = linearBiases(
