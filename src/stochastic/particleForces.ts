@@ -12,6 +12,8 @@
  *     when the box is small), rebuilt when a particle has moved half the skin;
  *   - such a box in 2D with soft pairs only (Metzger's hot/cold disks): the cell-order mode, which sums the pairs
  *     straight from the cells when rebuilds come at nearly every evaluation and from a list in cell order otherwise;
+ *     for overdamped runs its skin is widened from the diffusivities and the time step (enableStepHeat, widenSkin:
+ *     with one law, verletSkin's cost model, so that mobile disks are sorted every few steps, not at every step);
  *   - otherwise (small boxes, open space): every pair, minimum image in a box.
  * Coordinates handed in are never modified (the integrators keep them unwrapped). Every mode is tested against a
  * brute-force sum and every loop against the reference laws.
@@ -116,17 +118,13 @@ export class ParticleForceField implements ForceField {
     // third more for the drift, a step fails about once in a hundred. A wider skin where that needs it (and the box
     // allows: three cells per axis, a cutoff plus skin within half the box) costs more candidate pairs per
     // evaluation, fewer than a pass of the ledger at every failed step.
-    let dmax = 0;
-    for (let s = 0; s < S; s++) if (this.table.speciesOf.includes(s)) dmax = Math.max(dmax, diffusivity[s]);
-    const sigma = Math.sqrt(2 * dmax * dt);
+    const sigma = this.largestSigma(diffusivity, dt);
     const rc = this.laws.maxCutoff;
     // At most one cutoff (cells twice as wide hold four times the candidate pairs): beyond, failed steps go to the
     // ledger.
     const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
-    if (want > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + want)) {
-      this.cells = new CellSort(this.dim, this.count, this.box!, rc + want, want, this.table, "joined");
-      this.cellOrder = new CellOrderList(this.cells, this.laws.uniformSoft !== null);
-    }
+    // One law (the flat pair list): a still wider skin when it pays, sorting every few steps (Verlet's rule).
+    this.setSkin(this.laws.uniformSoft !== null && want > 0 ? this.verletSkinFor(want, sigma) : want);
     const share = new Float64Array(S * S);
     for (let a = 0; a < S; a++)
       for (let b = 0; b < S; b++) {
@@ -136,6 +134,48 @@ export class ParticleForceField implements ForceField {
     const invRange = this.laws.l.map((l) => (l > 0 ? 1 / l : 0));
     this.stepHeat = { out: new Float64Array(S), share, invDt: 1 / dt, invRange };
     return true;
+  }
+
+  /**
+   * Widens the skin of the 2D one-law cell order (the hot/cold disks' flat pair list) for a run with these
+   * diffusivities T/gamma per species and time step (overdamped), when the cost model of verletSkin says a sort every
+   * few steps pays; the runs that take the step heat get theirs from enableStepHeat. The same pairs interact (the
+   * forces are the same up to the order of their sums). Returns the skin.
+   */
+  widenSkin(diffusivity: ArrayLike<number>, dt: number): number {
+    if (this.cellOrder && this.cells && this.stepHeat === null && this.laws.uniformSoft !== null) {
+      const sigma = this.largestSigma(diffusivity, dt);
+      if (sigma > 0 && Number.isFinite(sigma)) this.setSkin(this.verletSkinFor(this.cells.skin, sigma));
+    }
+    return this.skin;
+  }
+
+  /** sqrt(2 D dt) of the most mobile species present. */
+  private largestSigma(diffusivity: ArrayLike<number>, dt: number): number {
+    let dmax = 0;
+    for (let s = 0; s < this.laws.species; s++)
+      if (this.table.speciesOf.includes(s)) dmax = Math.max(dmax, diffusivity[s]);
+    return Math.sqrt(2 * dmax * dt);
+  }
+
+  /** verletSkin for this field's box, density and cutoff, from the least skin `least`. */
+  private verletSkinFor(least: number, sigma: number): number {
+    const rc = this.laws.maxCutoff,
+      dims = this.box!;
+    let area = 1;
+    for (let k = 0; k < this.dim; k++) area *= dims[k];
+    const fits = (s: number) => CellSort.fits(this.dim, dims, rc + s);
+    const most = Math.min(2 * rc, 0.99 * (this.halfBox - rc));
+    return verletSkin(least, most, rc, this.count / area, sigma, this.count, fits);
+  }
+
+  /** A new cell order with the skin s when it is wider than the present one and the box takes its cells. */
+  private setSkin(s: number): void {
+    const rc = this.laws.maxCutoff;
+    if (this.cells && s > this.cells.skin && CellSort.fits(this.dim, this.box!, rc + s)) {
+      this.cells = new CellSort(this.dim, this.count, this.box!, rc + s, s, this.table, "joined");
+      this.cellOrder = new CellOrderList(this.cells, this.laws.uniformSoft !== null);
+    }
   }
 
   /**
@@ -213,4 +253,47 @@ export class ParticleForceField implements ForceField {
     else if (this.verlet) this.verlet.restoreState(state);
     else if (state.length > 0) throw new Error("internal: a neighbour state for a field without neighbour lists");
   }
+}
+
+/**
+ * The skin of the 2D one-law cell order with the step heat (ParticleForceField.enableStepHeat): the s in [least,
+ * most] (and with at least three cells of rc + s per axis: `fits`) that minimises a step's modelled cost
+ *   rho (rc + s)^2 (1 + 1.25 / k) + 2.1 / k,   k = max(1, (s / (2 delta))^2),   delta = sigma sqrt(2 ln N),
+ * where rho (rc + s)^2 counts the candidate pairs per particle (the two force passes of a Heun step over the flat
+ * list, and 1.25 times that for building it), 2.1 the sort, gathers and checks per particle in the same unit, and k
+ * the steps between sorts: a sort comes when some particle moved half the skin, and the largest of N Gaussian
+ * displacements of one step (sigma per axis, the most mobile species) is about delta, growing as sqrt(steps). The
+ * constants are the shares of a profile of the hot/cold disks (N = 10^4, area fraction 0.4, sigma 0.063: the model
+ * picks s = rc there, measured best among 0.43 ... 2 rc: 0.83x the CPU time of s = 0.43). `least` is the skin the
+ * step heat needs; returns `least` when no wider skin is modelled cheaper. Deterministic: the same skin, the same
+ * pairs summed in the same order, for a given model and time step.
+ */
+export function verletSkin(
+  least: number,
+  most: number,
+  rc: number,
+  rho: number,
+  sigma: number,
+  N: number,
+  fits: (s: number) => boolean,
+): number {
+  const delta = sigma * Math.sqrt(2 * Math.log(Math.max(N, 2)));
+  const cost = (s: number) => {
+    const k = delta > 0 ? Math.max(1, (s / (2 * delta)) ** 2) : Infinity;
+    const r = rc + s;
+    return rho * r * r * (1 + 1.25 / k) + 2.1 / k;
+  };
+  let best = least,
+    bestCost = cost(least);
+  if (!(most > least)) return least;
+  for (let m = 1; m <= 64; m++) {
+    const s = least + ((most - least) * m) / 64;
+    if (!fits(s)) break;
+    const c = cost(s);
+    if (c < bestCost) {
+      best = s;
+      bestCost = c;
+    }
+  }
+  return best;
 }

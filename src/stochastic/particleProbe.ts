@@ -47,6 +47,8 @@ const AXES = ["x", "y", "z"];
 export interface StepHeatSource {
   /** Asks for it with the diffusivity T/gamma of each species and the time step; false when it cannot. */
   enableStepHeat(diffusivity: ArrayLike<number>, dt: number): boolean;
+  /** Widens a neighbour skin for overdamped runs without the step heat (ParticleForceField.widenSkin), if it has one. */
+  widenSkin?(diffusivity: ArrayLike<number>, dt: number): number;
   /** The last step's correction per species (per unit time), or null when it was not taken. Consumes it. */
   takeStepHeat(): Float64Array | null;
 }
@@ -183,6 +185,13 @@ export class ParticleProbe implements Probe {
       )
         ? pairs
         : null;
+    // Overdamped runs that do not take the step heat (no heat, the trapezoid, the state heat) sort their cells every
+    // few steps too where that pays (verletSkin): the same forces up to the order of their sums.
+    if (this.fused === null && pairs !== null && pairs.widenSkin && model.dynamics === "overdamped")
+      pairs.widenSkin(
+        model.species.map((s) => s.temperature / s.friction),
+        dt,
+      );
     this.stateHeat = this.heat && pairHeat === "state" && !this.underdamped;
     this.divergence = this.stateHeat && model.pairs.length > 0 && N >= 2 ? new PairDivergence(model) : null;
     this.mobility = Float64Array.from(model.species, (s) => 1 / s.friction);
@@ -251,20 +260,7 @@ export class ParticleProbe implements Probe {
           this.external!.parts(x0, this.ext0, this.e0);
           this.external!.parts(x, this.ext1, this.e1);
         }
-        const g0 = this.ext0,
-          g1 = this.ext1;
-        for (let a = 0; a < N; a++) {
-          const o = sp[a] * perSpecies;
-          if (ext) out[o] += (this.e1[a] - this.e0[a]) * invDt;
-          for (let k = 0; k < d; k++) {
-            const i = a * d + k;
-            const dx = (x[i] - x0[i]) * invDt;
-            // pair forces only (the external part is counted exactly above)
-            const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
-            out[o] -= 0.5 * fp * dx;
-            out[o + 1 + k] += dx;
-          }
-        }
+        trapezoidPass(N, d, sp, perSpecies, x, x0, f, f0, ext, this.ext0, this.ext1, this.e0, this.e1, invDt, out);
         // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
         if (this.ledger) {
           const h = this.fused !== null ? this.fused.takeStepHeat() : null;
@@ -679,5 +675,43 @@ export class ParticleProbe implements Probe {
       });
     }
     return specs;
+  }
+}
+
+/**
+ * The trapezoid (Stratonovich) heat and the drift of each species of an overdamped step x0 -> x (ParticleProbe.sample),
+ * added into out (species s at s * perSpecies: heat, then the d drift components). With `ext`, the external forces
+ * (g0, g1) are taken out of the forces and their energies' change (e0, e1) counted exactly. A function of its own: the
+ * loop is then optimised with what follows it (Node 20's V8 otherwise enters an on-stack-replaced loop compiled before
+ * the code after it had run, and leaves it by a deoptimisation at every call).
+ */
+function trapezoidPass(
+  N: number,
+  d: number,
+  sp: Int32Array | readonly number[],
+  perSpecies: number,
+  x: Float64Array,
+  x0: Float64Array,
+  f: Float64Array,
+  f0: Float64Array,
+  ext: boolean,
+  g0: Float64Array,
+  g1: Float64Array,
+  e0: Float64Array,
+  e1: Float64Array,
+  invDt: number,
+  out: Float64Array,
+): void {
+  for (let a = 0; a < N; a++) {
+    const o = sp[a] * perSpecies;
+    if (ext) out[o] += (e1[a] - e0[a]) * invDt;
+    for (let k = 0; k < d; k++) {
+      const i = a * d + k;
+      const dx = (x[i] - x0[i]) * invDt;
+      // pair forces only (the external part is counted exactly above)
+      const fp = ext ? f0[i] - g0[i] + f[i] - g1[i] : f0[i] + f[i];
+      out[o] -= 0.5 * fp * dx;
+      out[o + 1 + k] += dx;
+    }
   }
 }

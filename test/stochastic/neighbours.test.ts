@@ -8,6 +8,7 @@ import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.j
 import { cellOrderSoftForces, cellOrderSoftStep } from "../../src/stochastic/potentials/pairKernels.js";
 import { packPairLaws } from "../../src/stochastic/potentials/pairLaws.js";
 import { minimumImage, pairsWithin } from "../../src/stochastic/neighbours/pairSearch.js";
+import { verletSkin } from "../../src/stochastic/particleForces.js";
 import { rng } from "../helpers/random.js";
 import { ModelError } from "../../src/errors.js";
 
@@ -294,3 +295,30 @@ describe("the 2D one-law force loops (WebAssembly and JavaScript)", () => {
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
+
+describe("the Verlet skin of the 2D one-law cell order with the step heat (verletSkin)", () => {
+  // Metzger's hot/cold disks at N = 10^4 (area fraction 0.4, dt 0.1, hot T = 0.02: sigma = sqrt(2 T dt) per axis).
+  const N = 1e4,
+    box = Math.sqrt((N * Math.PI) / 1.6),
+    sigma = Math.sqrt(2 * 0.02 * 0.1),
+    rc = 1;
+  const least = 1.3 * sigma * Math.sqrt(2 * Math.log(100 * N)); // what the step heat needs (0.43)
+  const fits = (s: number) => Math.floor(box / (rc + s)) >= 3;
+
+  it("sorts every few steps where a sort came at every step: a skin of about one cutoff for the hot/cold disks", () => {
+    const s = verletSkin(least, 2 * rc, rc, N / (box * box), sigma, N, fits);
+    expect(s).toBeGreaterThan(0.9 * rc);
+    expect(s).toBeLessThan(1.1 * rc);
+    // Half that skin is about four times the largest step of a hot disk (sigma sqrt(2 ln N)): a sort every ~3-4 steps.
+    expect((s / 2 / (sigma * Math.sqrt(2 * Math.log(N)))) ** 2).toBeGreaterThan(3);
+  });
+
+  it("keeps the least skin when sorts are rare anyway, and stays within the room and the grid", () => {
+    expect(verletSkin(0.3, 2, 1, 0.5, 1e-4, N, fits)).toBe(0.3);
+    expect(verletSkin(0.43, 0.43, 1, 0.5, sigma, N, fits)).toBe(0.43);
+    expect(verletSkin(0.43, 0.2, 1, 0.5, sigma, N, fits)).toBe(0.43);
+    const s = verletSkin(least, 2, 1, 0.5, sigma, N, (w) => w <= 0.8);
+    expect(s).toBeGreaterThan(least);
+    expect(s).toBeLessThanOrEqual(0.8);
+  });
+});

@@ -209,6 +209,28 @@ export class CellSort {
   }
 }
 
+/**
+ * The midpoint (x0 + x1)/2 of a 2D step into mid; returns the largest squared displacement |x1 - x0|^2 of a particle.
+ * Its own function so that Node 20's V8 optimises the loop with its caller's code after it (see predictorMove in
+ * integrators.ts).
+ */
+function midpoint2(x0: Float64Array, x1: Float64Array, mid: Float64Array): number {
+  let maxStep2 = 0;
+  for (let i = 0; i < x1.length; i += 2) {
+    const a0 = x0[i],
+      a1 = x1[i],
+      b0 = x0[i + 1],
+      b1 = x1[i + 1];
+    const ux = a1 - a0,
+      uy = b1 - b0;
+    const s2 = ux * ux + uy * uy;
+    if (s2 > maxStep2) maxStep2 = s2;
+    mid[i] = 0.5 * (a0 + a1);
+    mid[i + 1] = 0.5 * (b0 + b1);
+  }
+  return maxStep2;
+}
+
 /** Positions x (N x 2) that a 2D sort gathers in cell order less the wrap offsets, into px, py. */
 export interface SortGather {
   x: Float64Array;
@@ -519,20 +541,8 @@ export class CellOrderList {
     if (moved === 2) {
       // The largest squared displacement of a particle over the step, and the step's midpoint in the same pass,
       // written where the sort keeps its positions (no copy; replaced by x1 when the midpoint is not used).
-      let maxStep2 = 0;
       const mid = cells.xRef;
-      for (let i = 0; i < x1.length; i += 2) {
-        const a0 = x0[i],
-          a1 = x1[i],
-          b0 = x0[i + 1],
-          b1 = x1[i + 1];
-        const ux = a1 - a0,
-          uy = b1 - b0;
-        const s2 = ux * ux + uy * uy;
-        if (s2 > maxStep2) maxStep2 = s2;
-        mid[i] = 0.5 * (a0 + a1);
-        mid[i + 1] = 0.5 * (b0 + b1);
-      }
+      const maxStep2 = midpoint2(x0, x1, mid);
       // 0.98: |x1 - (x0 + x1)/2| <= skin/2 in floating point too.
       covered = maxStep2 <= 0.98 * skin * skin;
       // The one-law mode's positions at x1 are gathered by the sort when no displacements are wanted.
