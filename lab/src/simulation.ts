@@ -3,14 +3,16 @@
  * running src/stochastic/webWorker.ts): the blocks of replicas are those of `ness simulate` (fixed by the replica
  * count), each replica draws from its own random streams (seed, replica), and the result is the library's own
  * reduction of the blocks in order: the numbers `ness simulate` prints for the same model, options and seed. Live
- * estimates come from the runner's partial outputs (the batches completed so far in every replica); pause and
+ * estimates come from the runner's partial outputs (the batches completed so far in every replica; live.ts); pause and
  * resume reach the workers between slices of steps (milliseconds), and onPaused reports when every worker has
  * stopped (the progress shown then is final until resume); cancel terminates them.
  */
 import { planBlocks, prepareEnsemble } from "../../src/stochastic/ensemble.js";
 import { reduceBlocks, type Plan, type SimulationResult, type SimulationSpec } from "../../src/stochastic/run.js";
-import { reduceBatches, type Estimate } from "../../src/stochastic/statistics.js";
+import type { Estimate } from "../../src/stochastic/statistics.js";
 import { webWorkerRunner, type PartialBlock, type WebWorkerRunner } from "../../src/stochastic/webPool.js";
+import type { ExactReference } from "../../src/verify/reference.js";
+import { liveEstimates } from "./live.js";
 
 export interface RunCallbacks {
   /** Live estimates (null before the first completed batch), steps done and the total. */
@@ -32,11 +34,15 @@ export class PageSimulation {
   private stopped = false;
   private quiet = false;
 
-  /** Prepares the plan in the page first: a bad option or model is refused here with the library's message. */
+  /**
+   * Prepares the plan in the page first: a bad option or model is refused here with the library's message. With the
+   * exact `reference` of a linear model, live estimates carry their exact values and the slowest-mode rule.
+   */
   constructor(
     readonly spec: SimulationSpec,
     private readonly cb: RunCallbacks,
     workers = 2,
+    private readonly reference?: ExactReference,
   ) {
     this.plan = prepareEnsemble(spec) as Plan;
     this.total = this.plan.replicas * (this.plan.nBurn + this.plan.nProduction);
@@ -85,26 +91,12 @@ export class PageSimulation {
     );
   }
 
-  /** Estimates from every completed batch so far (replica order), without the time-step bias flags of the end. */
+  /**
+   * Estimates from every completed batch so far (replica order; live.ts), beside their exact values with the
+   * slowest-mode rule of "reliable" for a linear model, without the time-step bias flags of the end.
+   */
   live(): Estimate[] | null {
-    const { K, perReplica: P, nBurn, batchLength, batches } = this.plan;
-    const rows: Float64Array[] = [];
-    for (const b of [...this.partial.values()].sort((x, y) => x.first - y.first)) {
-      for (let i = 0; i < b.count; i++) {
-        const complete = i < b.index ? batches : i === b.index ? Math.floor((b.steps - nBurn) / batchLength) : 0;
-        const n = Math.max(0, Math.min(batches, complete));
-        if (n > 0) rows.push(b.outputs.subarray(i * P, i * P + n * K));
-      }
-    }
-    const count = rows.reduce((n, r) => n + r.length / K, 0);
-    if (count < 2) return null;
-    const all = new Float64Array(count * K);
-    let at = 0;
-    for (const r of rows) {
-      all.set(r, at);
-      at += r.length;
-    }
-    return reduceBatches(all, K, 1, this.plan.estimands);
+    return liveEstimates(this.plan, this.partial.values(), this.reference);
   }
 
   /** Pause asked for (the workers may still be finishing their slices: see `quiet`). */

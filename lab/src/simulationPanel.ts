@@ -13,7 +13,7 @@ import { fmt, h, nessMessage, numberField } from "./dom.js";
 import { PageSimulation } from "./simulation.js";
 import { numberOption } from "../../src/model/options.js";
 import { exactReference, type ExactReference } from "../../src/verify/reference.js";
-import { attachExact, verifySimulation, withStationaryLaw } from "../../src/verify/simulation.js";
+import { verifySimulation, withStationaryLaw } from "../../src/verify/simulation.js";
 
 export interface SimulationPanel {
   /** Cancels a run (saying why) and clears the table: the model it simulated is no longer the one shown. */
@@ -173,6 +173,7 @@ export function simulationPanel(
             "data-value": e.value,
             "data-error": e.error,
             "data-exact": e.exact ?? "",
+            "data-reliable": String(e.reliable),
             class: final ? "final" : "live",
           },
           h("th", { scope: "row" }, `${e.group}: ${e.name}`),
@@ -180,7 +181,12 @@ export function simulationPanel(
           h("td", {}, fmt(e.error, 2)),
           h("td", {}, e.exact !== undefined ? fmt(e.exact) : "–"),
           h("td", {}, e.deviation !== undefined ? `${e.deviation >= 0 ? "+" : ""}${e.deviation.toFixed(1)} σ` : "–"),
-          h("td", { title: e.note ?? "" }, final ? (e.reliable ? "yes" : "no") : "(running)"),
+          // Live: "no, so far" when the batches so far cannot give a trusted error bar (the note says why).
+          h(
+            "td",
+            { title: e.note ?? "" },
+            final ? (e.reliable ? "yes" : "no") : e.reliable ? "(running)" : "no, so far",
+          ),
         ),
       ),
     );
@@ -214,13 +220,8 @@ export function simulationPanel(
         scheme.value !== "default" ? schemeByName(scheme.value, opts.dt) : { dt: opts.dt };
       // As `ness simulate` (src/verify): replicas start in the exact stationary law of a linear model, and every
       // estimate is shown beside its exact value, with the time-step rules of "reliable" applied with the exact bias.
+      // Live estimates also lose their reliable flag when their batches are short against the slowest mode (live.ts).
       const reference: ExactReference | undefined = exactReference(model);
-      const withExact = (live: Estimate[]): Estimate[] => {
-        if (!reference) return live;
-        const copies = live.map((x) => ({ ...x }));
-        attachExact(copies, reference);
-        return copies;
-      };
       spec = simulationSpec(
         model,
         chosen,
@@ -246,9 +247,8 @@ export function simulationPanel(
               progress.value = u.done / u.total;
               state.textContent = `${sim.pausedQuiet ? "paused" : sim.paused ? "pausing" : "running"}: ${Math.round((100 * u.done) / u.total)}% of ${u.total} steps`;
               if (u.live) {
-                const live = withExact(u.live);
-                show(live, false);
-                record(u.done, live, false);
+                show(u.live, false);
+                record(u.done, u.live, false);
               }
             }, 250);
           },
@@ -260,9 +260,8 @@ export function simulationPanel(
             progress.value = done / total;
             state.textContent = `paused: ${Math.round((100 * done) / total)}% of ${total} steps`;
             if (live) {
-              const shown = withExact(live);
-              show(shown, false);
-              record(done, shown, false);
+              show(live, false);
+              record(done, live, false);
             }
           },
           onDone: (raw) => {
@@ -282,6 +281,7 @@ export function simulationPanel(
           },
         },
         Math.min(4, navigator.hardwareConcurrency || 2),
+        reference,
       );
       current = sim;
       panel.last = null;

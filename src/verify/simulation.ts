@@ -2,11 +2,11 @@
  * Exact vs simulated: a simulation result (src/stochastic) checked against the exact engine's answer (src/exact)
  * where both apply. For a linear model it attaches to every estimate its exact value and its deviation in error bars,
  * (value - exact) / error, computes the exact time-step bias of each estimator at the run's dt (bias.ts) and
- * re-applies the time-step rules of "reliable" (src/stochastic/reliability.ts) from each estimate's statistical
- * verdict with those biases: an estimate is reliable only when its error bar covers its distance from the exact
- * value (docs/stochastic.md, What "reliable" means). Before the run, the exact stationary law is handed to the
- * stochastic engine as data (the initial state of a network's replicas, the default range of fields): the engine
- * itself never solves a Lyapunov equation, in any worker.
+ * re-applies the rules of "reliable" (src/stochastic/reliability.ts) from each estimate's statistical verdict: the
+ * slowest-mode rule (attachExact), then the time-step rules with those biases: an estimate is reliable only when its
+ * error bar covers its distance from the exact value (docs/stochastic.md, What "reliable" means). Before the run,
+ * the exact stationary law is handed to the stochastic engine as data (the initial state of a network's replicas, the
+ * default range of fields): the engine itself never solves a Lyapunov equation, in any worker.
  *
  * This is the one layer that imports both engines (besides the studies and the CLI).
  */
@@ -87,9 +87,14 @@ export function exactValues(
 
 /**
  * Sets on each estimate (in place) its exact value and, where value and error bar are finite, its deviation in error
- * bars, (value - exact) / error. Used on a finished run by verifySimulation and on live estimates (the lab).
+ * bars, (value - exact) / error; and applies the slowest-mode rule of "reliable" (reliability.ts
+ * applyRelaxationRule) with the reference's slowest relaxation rate: an estimate whose batches, `batchTime` time
+ * units long, are shorter than 5 of its correlation times loses its reliable flag. Every path that shows a linear
+ * model's estimates beside their exact values goes through here: verifySimulation on a finished run, the lab on live
+ * estimates (batchTime = the plan's batch length times dt), the studies that verify their runs.
  */
-export function attachExact(estimates: Estimate[], reference: ExactReference): void {
+export function attachExact(estimates: Estimate[], reference: ExactReference, batchTime: number): void {
+  applyRelaxationRule(estimates, batchTime, reference.steadyState.slowestRate);
   const exact = exactValues(reference, estimates);
   estimates.forEach((e, k) => {
     const x = exact[k];
@@ -105,12 +110,15 @@ export function attachExact(estimates: Estimate[], reference: ExactReference): v
 /**
  * The simulation checked against the exact reference (undefined: no exact answer; then only the reference's
  * `warnings` are added): exact values, deviations, time-step biases and the reliability they imply, and the
- * warnings. Returns a new result; the simulation's own result is not changed.
+ * warnings. Returns a new result; the simulation's own result is not changed. `slowestRate`, without a reference: the
+ * exact slowest relaxation rate of a linear model src/verify cannot solve itself (a study's own exact solve, e.g. the
+ * Gaussian chain of the two-temperature polymer), for the slowest-mode rule.
  */
 export function verifySimulation(
   result: SimulationResult,
   reference: ExactReference | undefined,
   warnings: readonly string[] = [],
+  slowestRate?: number,
 ): SimulationResult {
   const estimates: Estimate[] = result.estimates.map((e, k) => {
     const out: Estimate = { ...e, reliable: result.statistical[k].reliable };
@@ -122,8 +130,10 @@ export function verifySimulation(
     return out;
   });
   let biases: Float64Array | null = null;
+  const batchTime = result.time / result.batchesPerReplica;
+  if (!reference && slowestRate !== undefined) applyRelaxationRule(estimates, batchTime, slowestRate);
   if (reference) {
-    attachExact(estimates, reference);
+    attachExact(estimates, reference, batchTime);
     if (!result.timeStep.unstable) {
       const particles = reference.model.kind === "particles" ? reference.model : null;
       biases = linearBiases(
@@ -137,9 +147,6 @@ export function verifySimulation(
       );
     }
   }
-  // batches shorter than a few correlation times of the slowest mode: the batch correlation cannot tell in short runs
-  if (reference)
-    applyRelaxationRule(estimates, result.time / result.batchesPerReplica, reference.steadyState.slowestRate);
   const tail = applyTimeStepRules(estimates, result.timeStep, biases);
   return {
     ...result,

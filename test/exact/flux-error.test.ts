@@ -57,4 +57,43 @@ describe("dense solve: the error of small fluxes", () => {
     }
     expect(ss.warnings).toEqual([]);
   });
+
+  it("the split by source bath: every part's error bound covers its 50-digit error", () => {
+    // 50-digit references of each bath's part (the Lyapunov equation with that bath's diffusion alone); in both
+    // chains every spring carries the same parts. The parts are large against their total (temperatures nearly equal).
+    // 20 digits, rounded to double by Number.
+    const cases = [
+      {
+        model: chain("1000.000000001", "1000"),
+        spring: ["125.73099415217251329", "-125.73099415204678363"],
+        bath: [
+          ["125.73099415217252387", "-125.73099415204678363"],
+          ["-125.73099415217251329", "125.73099415204678363"],
+        ],
+      },
+      {
+        model: chain("1.00000001", "1", 1e-3),
+        spring: ["0.00049999750501947481613", "-0.00049999750001949983591"],
+        bath: [
+          ["0.00049999750501947485608", "-0.00049999750001949983591"],
+          ["-0.00049999750501947481613", "0.00049999750001949983591"],
+        ],
+      },
+    ];
+    for (const c of cases) {
+      const ss = solveNetwork(c.model, { bySource: true });
+      const flows = [
+        ...ss.springs.map((s) => [s.fluxBySource!, s.fluxBySourceError!, c.spring] as const),
+        ...ss.baths.map((b, k) => [b.fluxBySource!, b.fluxBySourceError!, c.bath[k]] as const),
+      ];
+      for (const [parts, error, digits] of flows) {
+        parts.forEach((x, b) => {
+          const ref = Number(digits[b]);
+          expect(error).toBeGreaterThanOrEqual(Math.abs(x - ref));
+          // an error bar, not a shrug: well below the part itself
+          expect(error).toBeLessThan(1e-5 * Math.abs(ref));
+        });
+      }
+    }
+  });
 });

@@ -41,6 +41,7 @@ export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
       flux: s.flux,
       ...(s.error !== undefined ? { error: s.error } : {}),
       ...(s.fluxBySource ? { fluxBySource: bySource(model, s.fluxBySource) } : {}),
+      ...(s.fluxBySourceError !== undefined ? { fluxBySourceError: s.fluxBySourceError } : {}),
     })),
     baths: ss.baths.map((b) => ({
       site: b.site,
@@ -49,6 +50,7 @@ export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
       flux: b.flux,
       ...(b.error !== undefined ? { error: b.error } : {}),
       ...(b.fluxBySource ? { fluxBySource: bySource(model, b.fluxBySource) } : {}),
+      ...(b.fluxBySourceError !== undefined ? { fluxBySourceError: b.fluxBySourceError } : {}),
     })),
     entropyProduction: ss.entropyProduction,
     energyBalanceResidual: Math.max(0, ...ss.energyBalanceResidual),

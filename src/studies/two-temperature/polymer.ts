@@ -29,6 +29,7 @@ import { validateParticles, type ParticlesModel } from "../../model/particles.js
 import type { RunOptions } from "../../stochastic/ensemble.js";
 import { heun } from "../../stochastic/integrators.js";
 import { findEstimate, simulate, type SimulationResult } from "../../stochastic/run.js";
+import { verifySimulation } from "../../verify/simulation.js";
 import { checkSimulationCost, SIMULATION_SETTING_RANGES } from "../cost.js";
 import { choice, quantity } from "../schema.js";
 
@@ -168,7 +169,12 @@ export interface PolymerDifferences<T> {
 }
 
 export type PolymerExact = PolymerObservables<number> &
-  PolymerDifferences<number> & { profile: PolymerProfile<number>; residual: number };
+  PolymerDifferences<number> & {
+    profile: PolymerProfile<number>;
+    residual: number;
+    /** The slowest relaxation rate (the centre of mass in the trap, or the first Rouse mode). */
+    slowestRate: number;
+  };
 
 export interface PolymerRun {
   parameters: PolymerParams;
@@ -283,6 +289,7 @@ export function polymerGaussianExact(p: PolymerParams): PolymerExact {
     entropyProduction: -heatHot / p.Thot - heatCold / p.Tcold,
     profile: { hot: path.map((a) => a < h), distance: path.map((a) => spread([a], all)) },
     residual: ex.residual,
+    slowestRate: ex.slowestRate,
   };
 }
 
@@ -321,12 +328,16 @@ export async function runPolymer(
     force: options.force,
   });
   const gaussian = polymerGaussianExact(p);
-  const r = await simulate(
+  const simulated = await simulate(
     model,
     heun({ dt: p.dt }),
     { time: p.time, burnIn, replicas: p.replicas, seed: options.seed, covariance: false, profile: true },
     run,
   );
+  // Without repulsion the chain is a linear model (src/verify does not solve bonded particle models itself): its
+  // estimates get the slowest-mode rule of "reliable" with the Gaussian chain's exact slowest rate, as `ness simulate`
+  // gives it to a linear model. With repulsion the batch correlation alone judges them. The run is not changed.
+  const r = p.repulsion === 0 ? verifySimulation(simulated, undefined, [], gaussian.slowestRate) : simulated;
   const g = (name: string) => estimate(r, "radius of gyration", `squared, ${name}`);
   const s = (name: string) => estimate(r, "segregation", name);
   return {

@@ -112,6 +112,23 @@ describe("ness study two-temperature run-and-chase / ratchet", () => {
   });
 });
 
+describe("ness study two-temperature polymer --repulsion 0 (a linear model)", () => {
+  it("batches short against the slowest mode are not flagged reliable (the slowest-mode rule of ness simulate)", async () => {
+    // 4 monomers in 1D, trap 0.02: the slowest mode (the centre in the trap) relaxes at rate 0.02, the first Rouse
+    // mode at 1.78; 40 time units in 32 batches of 1.25 are shorter than 5 correlation times of either. Without the
+    // rule Rg^2 of the hot monomers read 0.302 +- 0.022 against the exact 0.237 (3 error bars), flagged reliable.
+    const args = ["study", "two-temperature", "polymer", "--repulsion", "0", "--monomers", "4", "--dimension", "1"];
+    const short = ["--time", "40", "--replicas", "1", "--dt", "0.01"];
+    const r = await run(...args, ...short, "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const sim = JSON.parse(r.stdout).results.simulated as Record<string, { reliable?: boolean }>;
+    for (const k of ["gyrationHot", "gyrationCold", "gyrationAll", "centresApart", "heatFlow", "entropyProduction"])
+      expect(sim[k].reliable, k).toBe(false);
+    const t = await run(...args, ...short);
+    expect(t.stdout).toMatch(/Rg\^2 of the hot monomers\s+\S+ ± \S+ \(unreliable error bar\)/);
+  });
+});
+
 describe("ness study two-temperature demixing", () => {
   it("prints psi with its error bar, --json the whole result, --snapshot writes the configuration (SVG + CSV)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-demixing-"));

@@ -103,6 +103,8 @@ describe("a harmonic (Gaussian) hot/cold chain: the study's numbers against the 
       "centresApart",
     ] as const) {
       expect(s[k].error / g[k], k).toBeLessThan(0.06);
+      // batches of 62.5 against the slowest mode's 1/(2 x 0.2) = 2.5: the slowest-mode rule keeps the flag
+      expect(s[k].reliable, k).toBe(true);
       expect(within(s[k], g[k]), `${k}: ${s[k].value} ± ${s[k].error} vs ${g[k]}`).toBe(true);
     }
     s.profile.distance.forEach((e, j) =>
