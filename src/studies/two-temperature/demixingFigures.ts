@@ -355,13 +355,16 @@ export function demixingFiniteSizeFigure(
   const yDomain: [number, number] = [Math.min(...lows) / 1.15, Math.max(...highs) * 1.15];
   const s0 = top.runs[0].sccLowQ.value;
   const nEnd = Math.min(sizes[sizes.length - 1], (sizes[0] * yDomain[1]) / s0);
+  // From the frame's left edge (or where the line leaves the frame below): a separating pair lies on the line, which
+  // would otherwise hide under the series joining them.
+  const nStart = Math.max(Math.min(...allSizes) / 1.3, (sizes[0] * yDomain[0]) / s0);
   const proportional: Series[] =
     sizes.length > 1 && s0 > 0 && s0 < yDomain[1]
       ? [
           {
             name: "proportional to N",
-            x: [sizes[0], nEnd],
-            y: [s0, (s0 * nEnd) / sizes[0]],
+            x: [nStart, nEnd],
+            y: [(s0 * nStart) / sizes[0], (s0 * nEnd) / sizes[0]],
             color: "gray",
             style: "dashed",
             strokeWidth: 1,
@@ -424,7 +427,8 @@ export function demixingFiniteSizeFigure(
     caption:
       `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold, k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}) over the box's allowed wavevectors, shell-averaged, ` +
       `Heun, dt = ${fmt(p0.dt)}, from a random start, averaged after a burn-in. ${points.map(describe).join(". ")}. ` +
-      `A mixture keeps S_cc(q → 0) at a value independent of N (x(1 − x) when ideal); a separated state, one domain per box, makes it grow like N (dashed). ` +
+      `A mixture keeps S_cc(q → 0) at a value independent of N (x(1 − x) when ideal); a separated state, one domain per box, makes it grow like N (dashed, through the smallest size at the largest ratio). ` +
+      `Error bars: standard errors over the replicas (*: fewer than 16 values; each verdict's threshold, Student's t at that count, allows for it). ` +
       `Domains growing within the run alone leave the verdict unresolved: coarsening and the settling of a correlated mixture look alike in a fixed window, and the separated start (fig10) decides (criterion: docs/studies/two-temperature.md).`,
     panels,
     columns: 2,
