@@ -106,7 +106,11 @@ export function report(log, label, ness, anchor, { per = 1, target, anchorName =
   let verdict = "";
   if (target?.max !== undefined) {
     verdict = `target <= ${fmtRatio(target.max)}: ${mid <= target.max ? "met" : "MISSED"} (median)`;
-    recordTarget(label, `ratio ${fmtRatio(mid)} (min ${fmtRatio(lo)}), target <= ${fmtRatio(target.max)}`, mid <= target.max);
+    recordTarget(
+      label,
+      `ratio ${fmtRatio(mid)} (min ${fmtRatio(lo)}), target <= ${fmtRatio(target.max)}`,
+      mid <= target.max,
+    );
   }
   if (target?.min !== undefined) {
     verdict = `target >= ${target.min}x faster${basis === "wall" ? " (wall)" : ""}: ${1 / mid >= target.min ? "met" : "MISSED"} (median ${(1 / mid).toFixed(2)}x faster)`;

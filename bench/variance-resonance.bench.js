@@ -225,7 +225,10 @@ export async function run(log, options = {}) {
     if (res.python) {
       report(log, "whole process", res.ness, res.python, { anchorName: "python", target: { min: 1.5 } });
       // ness's CSV opens with "#" provenance lines: compare from the header on
-      const lines = (file) => readFileSync(file, "utf8").split("\n").filter((l) => !l.startsWith("#"));
+      const lines = (file) =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => !l.startsWith("#"));
       const a = lines(nessCsv),
         b = lines(pyCsv);
       let d = 0;

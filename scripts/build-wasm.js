@@ -78,7 +78,10 @@ const PARTICLES_OUTPUT = join(root, "src/stochastic/neighbours/pairsWasm.ts");
 /** The text of src/stochastic/neighbours/pairsWasm.ts for the current source. */
 export async function generateParticles() {
   const plain = await compile(["--disable", "simd"], PARTICLES_SOURCE);
-  const hash = createHash("sha256").update(readFileSync(join(root, PARTICLES_SOURCE))).digest("hex").slice(0, 16);
+  const hash = createHash("sha256")
+    .update(readFileSync(join(root, PARTICLES_SOURCE)))
+    .digest("hex")
+    .slice(0, 16);
   const version = JSON.parse(readFileSync(join(root, "node_modules/assemblyscript/package.json"), "utf8")).version;
   const body = plain
     .toString("base64")

@@ -121,7 +121,10 @@ export function prepareStationary(problem: LinearSdeProblem): StationarySolver {
     eigenvalues: solver.eigenvalues,
     solve(diffusion: Matrix = problem.diffusion): Stationary {
       if (diffusion !== problem.diffusion) checkDiffusion(diffusion, drift.rows);
-      return report(solvingSteadyState(() => solver.solve(diffusion)), slowest);
+      return report(
+        solvingSteadyState(() => solver.solve(diffusion)),
+        slowest,
+      );
     },
     solveSum(diffusions: readonly Matrix[]): { total: Stationary; parts: Matrix[] } {
       if (!Array.isArray(diffusions) || diffusions.length === 0) {

@@ -3424,8 +3424,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     // so a budget below it is refused rather than overrun.
     if (options.maxEvaluations !== undefined) {
       let first = ev.evaluations;
-      for (let k = 0; k < panels.size; k++)
-        first += firstPass15 || panels.rule[k] === 1 ? GK15.x.length : GK_POINTS;
+      for (let k = 0; k < panels.size; k++) first += firstPass15 || panels.rule[k] === 1 ? GK15.x.length : GK_POINTS;
       if (first > options.maxEvaluations)
         throw new ModelError(
           `the evaluation budget (maxEvaluations, --max-evaluations) of ${options.maxEvaluations} is below the ${first} evaluations of the frequency quadrature's first pass over its ${panels.size} initial panels: give at least ${first}`,

@@ -190,8 +190,7 @@ export function lyapunovCondition(
     typeof normX === "number" &&
     typeof normQ === "number" &&
     typeof residual === "number";
-  const valid =
-    inverseNorm >= 0 && normA >= 0 && normA < Infinity && normX >= 0 && normX < Infinity && normQ >= 0;
+  const valid = inverseNorm >= 0 && normA >= 0 && normA < Infinity && normX >= 0 && normX < Infinity && normQ >= 0;
   if (!numbers || !valid || !(normQ < Infinity && residual >= 0 && residual < Infinity)) {
     checkConditionArguments({ inverseNorm, normA, normX, normQ, residual });
   }

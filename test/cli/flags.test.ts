@@ -15,7 +15,6 @@ function commands(c: Command, prefix = ""): [string, Command][] {
 const all = commands(await program());
 
 describe("flags", () => {
-
   it("are kebab-case or physics symbols: no camelCase word pair, no --duration, in any --help", () => {
     expect(all.length).toBeGreaterThan(10);
     for (const [name, c] of all) {
@@ -26,11 +25,16 @@ describe("flags", () => {
   });
 
   it("mark the required options in --help", () => {
-    const help = (path: string) => all.find(([n]) => n === `ness ${path}`)![1].helpInformation().replace(/\s+/g, " ");
+    const help = (path: string) =>
+      all
+        .find(([n]) => n === `ness ${path}`)![1]
+        .helpInformation()
+        .replace(/\s+/g, " ");
     expect(help("sweep")).toMatch(/--out <dir> .{0,100}; required --workers/);
     expect(help("plot")).toMatch(/--x <axis> the axis along x; required/);
     expect(help("worker")).toMatch(/--queue <url> the Redis queue \(redis:\/\/HOST:PORT\); required/);
-    for (const f of ["--time <T>", "--dt <DT>", "--seed <S>"]) expect(help("simulate")).toMatch(new RegExp(`${f} [^;]*; required`));
+    for (const f of ["--time <T>", "--dt <DT>", "--seed <S>"])
+      expect(help("simulate")).toMatch(new RegExp(`${f} [^;]*; required`));
     expect(help("study energy-correlations")).toMatch(/--model <name> .*\(required;/);
   });
 
@@ -50,7 +54,11 @@ describe("the cost line", () => {
     const run = (times: number[], done: number[], total: number) => {
       const lines: string[] = [];
       let k = 0;
-      const announce = costAnnouncer("fig", (l) => lines.push(l), () => times[k]);
+      const announce = costAnnouncer(
+        "fig",
+        (l) => lines.push(l),
+        () => times[k],
+      );
       for (k = 0; k < times.length; k++) announce(done[k], total);
       return lines;
     };

@@ -21,13 +21,12 @@ function runClosed(args: string[]): Promise<{ code: number | null; stderr: strin
 }
 
 describe.skipIf(!built)("ness writing to a closed pipe", () => {
-  it.each([
-    [["--help"]],
-    [["reproduce", "--help"]],
-    [["solve", "examples/networks/example1-chain.yaml"]],
-  ])("ness %j exits 0 without a message", async (args) => {
-    const { code, stderr } = await runClosed(args);
-    expect(stderr).toBe("");
-    expect(code).toBe(0);
-  });
+  it.each([[["--help"]], [["reproduce", "--help"]], [["solve", "examples/networks/example1-chain.yaml"]]])(
+    "ness %j exits 0 without a message",
+    async (args) => {
+      const { code, stderr } = await runClosed(args);
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+    },
+  );
 });

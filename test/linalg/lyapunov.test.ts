@@ -296,37 +296,34 @@ describe("prepareLyapunov", () => {
     }
   });
 
-  it.each([4, 6, 30, 120])(
-    "solveSum: parts solve their own equations, their sum the summed one (n = %i)",
-    (n) => {
-      const a = randomStable(n, 700 + n);
-      const solver = prepareLyapunov(a);
-      // one rank-one right-hand side per "bath" (a single nonzero, as a heat bath's diffusion), and a dense one
-      const qs = [0, n - 1].map((k) => {
-        const q = matrix(n, n);
-        q.data[k * n + k] = 2 + k;
-        return q;
-      });
-      qs.push(randomSymmetric(n, 760 + n));
-      const { total, parts } = solver.solveSum(qs);
-      const sum = matrix(n, n);
-      for (const q of qs) q.data.forEach((v, k) => (sum.data[k] += v));
-      expect(parts.length).toBe(3);
-      parts.forEach((x, k) => {
-        expect(residualOf(a, x, qs[k])).toBeLessThan(1e-13);
-        expectSymmetric(x);
-      });
-      // the reported residual is that of the sum, recomputed here independently
-      expect(total.residual).toBeLessThan(1e-13);
-      expect(Math.abs(residualOf(a, total.X, sum) - total.residual)).toBeLessThan(1e-14);
-      const direct = solver.solve(sum);
-      expect(relDiff(total.X, direct.X)).toBeLessThan(1e-12);
-      expect(Math.abs(total.condition / direct.condition - 1)).toBeLessThan(1e-10); // same estimate; norms of X round apart
-      expect(total.method).toBe(direct.method);
-      expect(() => solver.solveSum([])).toThrow(MatrixArgumentError);
-      expect(() => solver.solveSum([matrix(n + 1, n + 1)])).toThrow(MatrixArgumentError);
-    },
-  );
+  it.each([4, 6, 30, 120])("solveSum: parts solve their own equations, their sum the summed one (n = %i)", (n) => {
+    const a = randomStable(n, 700 + n);
+    const solver = prepareLyapunov(a);
+    // one rank-one right-hand side per "bath" (a single nonzero, as a heat bath's diffusion), and a dense one
+    const qs = [0, n - 1].map((k) => {
+      const q = matrix(n, n);
+      q.data[k * n + k] = 2 + k;
+      return q;
+    });
+    qs.push(randomSymmetric(n, 760 + n));
+    const { total, parts } = solver.solveSum(qs);
+    const sum = matrix(n, n);
+    for (const q of qs) q.data.forEach((v, k) => (sum.data[k] += v));
+    expect(parts.length).toBe(3);
+    parts.forEach((x, k) => {
+      expect(residualOf(a, x, qs[k])).toBeLessThan(1e-13);
+      expectSymmetric(x);
+    });
+    // the reported residual is that of the sum, recomputed here independently
+    expect(total.residual).toBeLessThan(1e-13);
+    expect(Math.abs(residualOf(a, total.X, sum) - total.residual)).toBeLessThan(1e-14);
+    const direct = solver.solve(sum);
+    expect(relDiff(total.X, direct.X)).toBeLessThan(1e-12);
+    expect(Math.abs(total.condition / direct.condition - 1)).toBeLessThan(1e-10); // same estimate; norms of X round apart
+    expect(total.method).toBe(direct.method);
+    expect(() => solver.solveSum([])).toThrow(MatrixArgumentError);
+    expect(() => solver.solveSum([matrix(n + 1, n + 1)])).toThrow(MatrixArgumentError);
+  });
 
   it("reports the eigenvalues of A", () => {
     const a = oscillatorDrift(3, 4);

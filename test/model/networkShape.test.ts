@@ -62,7 +62,20 @@ const ODD: unknown[] = [
 /** Every field of the base model and of its first spring and bath, set to every odd value in turn. */
 function variants(): unknown[] {
   const out: unknown[] = [base()];
-  const top = ["kind", "name", "description", "dynamics", "sites", "masses", "pinning", "quarticPinning", "springs", "baths", "layout", "extra"];
+  const top = [
+    "kind",
+    "name",
+    "description",
+    "dynamics",
+    "sites",
+    "masses",
+    "pinning",
+    "quarticPinning",
+    "springs",
+    "baths",
+    "layout",
+    "extra",
+  ];
   for (const key of top) for (const v of ODD) out.push({ ...base(), [key]: v });
   for (const key of ["between", "stiffness", "quartic", "extra"]) {
     for (const v of ODD) {

@@ -142,8 +142,6 @@ describe("the fused two-particle Heun kernel", () => {
     expect(preparePlan(ratchet, eulerMaruyama({ dt: 0.0005 }), { time: 1, seed: 1 }).pairKernel).toBeNull();
     const harmonic = cases[cases.length - 2][1];
     expect(preparePlan(harmonic, heun({ dt: 0.002 }), { time: 1, seed: 1 }).pairKernel).toBeNull(); // state heat
-    expect(
-      preparePlan(harmonic, heun({ dt: 0.002 }), { time: 1, seed: 1, pairHeat: "state" }).pairKernel,
-    ).toBeNull();
+    expect(preparePlan(harmonic, heun({ dt: 0.002 }), { time: 1, seed: 1, pairHeat: "state" }).pairKernel).toBeNull();
   });
 });

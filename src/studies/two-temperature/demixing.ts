@@ -1189,7 +1189,6 @@ export async function runDemixing(
 // ---------------------------------------------------------------------------
 // Mixed, correlated or separating: the finite-size and time criterion
 
-
 /** What a run of the criterion contributes: its size, S_cc(q -> 0) and the growth of L. */
 export type DemixingCriterionRun = Pick<
   DemixingResult,
