@@ -381,7 +381,7 @@ export async function runPolymer(
     checkSimulationWork(
       cost,
       undefined,
-      `the default --time (${time}) follows the slowest relaxation time 1/trap: give --time or a stiffer --trap, or use a larger --dt`,
+      `the default --time (${Number(time.toPrecision(6))}) follows the slowest relaxation time 1/trap: give --time or a stiffer --trap, or use a larger --dt`,
     );
   checkSimulationCost(cost);
   const gaussian = polymerGaussianExact(p);

@@ -156,6 +156,13 @@ describe("the default schedule: batches of 5 correlation times of the slowest mo
     expect(polymerSchedule(polymerSchema.parse({ time: 40 })).batches).toBeUndefined();
   });
 
+  it("a default time too long for a weak trap is refused, naming the trap (before any step)", async () => {
+    // trap 1e-6: 4 batches of 2.6e6 per replica
+    await expect(runPolymer({ trap: 1e-6 }, { seed: 1 })).rejects.toThrow(
+      /default --time \(10400000\) follows the slowest relaxation time 1\/trap: give --time or a stiffer --trap/,
+    );
+  });
+
   it("with --repulsion 0 and the default schedule every estimate is reliable and agrees with the exact chain", async () => {
     // The study's defaults (trap 0.02, 4 replicas, dt 0.005, default time and burn-in) on a chain small enough for the
     // suite. Before the schedule followed the centre (time 200 in 32 batches of 25 < 125) every estimate was marked
