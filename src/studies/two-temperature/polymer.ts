@@ -28,9 +28,10 @@ import { validateNetwork } from "../../model/network.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import type { RunOptions } from "../../stochastic/ensemble.js";
 import { heun } from "../../stochastic/integrators.js";
+import { MIN_BATCH_CORRELATION_TIMES } from "../../stochastic/reliability.js";
 import { findEstimate, simulate, type SimulationResult } from "../../stochastic/run.js";
 import { verifySimulation } from "../../verify/simulation.js";
-import { checkSimulationCost, SIMULATION_SETTING_RANGES } from "../cost.js";
+import { checkSimulationCost, checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
 import { choice, quantity } from "../schema.js";
 
 const POSITIVE = { min: 1e-6, max: 1e6 };
@@ -91,7 +92,8 @@ export const polymerSchema = z.object({
   time: quantity({
     describe: "production time per replica",
     unit: "time",
-    default: 200,
+    defaultText:
+      "max(2, ceil(16/replicas)) batches per replica, each at least 5 correlation times 1/(2 trap) of the slowest mode (the chain's centre in the trap): 520 at the default trap and replicas",
     range: SIMULATION_SETTING_RANGES.time,
     valueName: "t",
     section: SIM,
@@ -99,7 +101,8 @@ export const polymerSchema = z.object({
   burnIn: quantity({
     describe: "burn-in time per replica (from a straight chain)",
     unit: "time",
-    defaultText: "10% of the time, at least 4 relaxation times of the chain, 1/(4 bond sin^2(pi/2N) + trap)",
+    defaultText:
+      "10% of the time, at least 4 relaxation times of the chain's shape, 1/(4 bond sin^2(pi/2N) + trap) (the centre starts at its mean)",
     range: SIMULATION_SETTING_RANGES.burnIn,
     valueName: "t",
     section: SIM,
@@ -299,16 +302,68 @@ function estimate(r: SimulationResult, group: string, name: string): PolymerEsti
 }
 
 /**
- * The slowest relaxation time of the chain's shape (without repulsion): the first Rouse mode of N monomers with bond
+ * The relaxation time of the chain's shape (without repulsion): the first Rouse mode of N monomers with bond
  * stiffness k and friction 1 relaxes at rate 4 k sin^2(pi / (2 N)) + trap.
  */
 export function polymerRelaxationTime(p: Pick<PolymerParams, "monomers" | "bond" | "trap">): number {
   return 1 / (4 * p.bond * Math.sin(Math.PI / (2 * p.monomers)) ** 2 + p.trap);
 }
 
+/**
+ * The chain's slowest relaxation rate: its centre of mass in the trap, rate = trap. Exact with or without the
+ * repulsion: bond and pair forces cancel in the sum over monomers and the trap is the same for all of them, so the
+ * centre is an Ornstein-Uhlenbeck process of rate trap whatever the chain does; every Rouse mode relaxes faster
+ * (trap + 4 k sin^2(pi j / (2 N))). Without repulsion it is the Gaussian chain's exact slowest rate (slowestRate).
+ */
+export function polymerSlowestRate(p: Pick<PolymerParams, "trap">): number {
+  return p.trap;
+}
+
+/** Batch values over all replicas the default schedule aims at (at least 2 batches per replica). */
+const DEFAULT_BATCH_VALUES = 16;
+
+/** x rounded up to 2 significant figures. */
+function ceil2(x: number): number {
+  const unit = 10 ** (Math.floor(Math.log10(x)) - 1);
+  return Math.ceil(x / unit) * unit;
+}
+
+/** A run's schedule: production time and burn-in per replica, batches per replica (undefined: the engine's). */
+export interface PolymerSchedule {
+  time: number;
+  burnIn: number;
+  batches?: number;
+  /** The production time is the default one (from the slowest rate), not given. */
+  defaultTime: boolean;
+}
+
+/**
+ * The schedule of a run. Without a given time: max(2, ceil(16 / replicas)) batches per replica, each at least
+ * MIN_BATCH_CORRELATION_TIMES correlation times 1/(2 trap) of the slowest mode (the centre in the trap; every
+ * quantity the study measures is quadratic in the positions) plus two steps (so that whole steps still cover it),
+ * rounded up to 2 significant figures: the batches the slowest-mode rule of "reliable" asks for
+ * (src/stochastic/reliability.ts), 4 x 130 = 520 at the default trap 0.02 and 4 replicas. A given time keeps the
+ * engine's batches. The burn-in: as given, else 10% of the time but at least 4 relaxation times of the chain's shape
+ * (polymerRelaxationTime). It need not cover the centre: the chain starts centred, at the centre's mean, so only the
+ * centre's variance is short at the start (its correlations with the shape relax at the shape's rates), which enters
+ * none of the shape quantities and the heat flows only through trap^2 <|r_cm|^2> per monomer (about 1% of the
+ * default chain's heat flow, its shortfall decaying at rate 2 trap).
+ */
+export function polymerSchedule(p: PolymerParams): PolymerSchedule {
+  const burnIn = (time: number) => p.burnIn ?? Math.max(0.1 * time, 4 * polymerRelaxationTime(p));
+  if (p.time !== undefined) return { time: p.time, burnIn: burnIn(p.time), defaultTime: false };
+  const batches = Math.max(2, Math.ceil(DEFAULT_BATCH_VALUES / p.replicas));
+  const tau = 1 / (2 * polymerSlowestRate(p));
+  const batch = ceil2(
+    Math.max(MIN_BATCH_CORRELATION_TIMES * tau * (1 + 1e-6), MIN_BATCH_CORRELATION_TIMES * tau + 2 * p.dt),
+  );
+  const time = batches * batch;
+  return { time, burnIn: burnIn(time), batches, defaultTime: true };
+}
+
 /** The burn-in of a run: as given, else 10% of the time but at least 4 relaxation times of the chain's shape. */
 export function polymerBurnIn(p: PolymerParams): number {
-  return p.burnIn ?? Math.max(0.1 * p.time, 4 * polymerRelaxationTime(p));
+  return polymerSchedule(p).burnIn;
 }
 
 /** Simulates the chain (replicas on `run.runner`'s workers, or in process) and computes its Gaussian reference. */
@@ -319,24 +374,35 @@ export async function runPolymer(
 ): Promise<PolymerRun> {
   const p = polymerSchema.parse(raw);
   const model = polymerModel(p);
-  const burnIn = polymerBurnIn(p);
-  checkSimulationCost({
-    time: p.time + burnIn,
-    dt: p.dt,
-    replicas: p.replicas,
-    particles: p.monomers,
-    force: options.force,
-  });
+  const { time, burnIn, batches, defaultTime } = polymerSchedule(p);
+  const cost = { time: time + burnIn, dt: p.dt, replicas: p.replicas, particles: p.monomers, force: options.force };
+  // A default time follows 1/trap: say so when it is too long.
+  if (defaultTime)
+    checkSimulationWork(
+      cost,
+      undefined,
+      `the default --time (${Number(time.toPrecision(6))}) follows the slowest relaxation time 1/trap: give --time or a stiffer --trap, or use a larger --dt`,
+    );
+  checkSimulationCost(cost);
   const gaussian = polymerGaussianExact(p);
   const simulated = await simulate(
     model,
     heun({ dt: p.dt }),
-    { time: p.time, burnIn, replicas: p.replicas, seed: options.seed, covariance: false, profile: true },
+    {
+      time,
+      burnIn,
+      replicas: p.replicas,
+      ...(batches !== undefined ? { batches } : {}),
+      seed: options.seed,
+      covariance: false,
+      profile: true,
+    },
     run,
   );
   // Without repulsion the chain is a linear model (src/verify does not solve bonded particle models itself): its
   // estimates get the slowest-mode rule of "reliable" with the Gaussian chain's exact slowest rate, as `ness simulate`
-  // gives it to a linear model. With repulsion the batch correlation alone judges them. The run is not changed.
+  // gives it to a linear model. With repulsion the batch correlation alone judges them. The run is not changed (its
+  // default schedule already has batches of 5 correlation times of that slowest mode: polymerSchedule).
   const r = p.repulsion === 0 ? verifySimulation(simulated, undefined, [], gaussian.slowestRate) : simulated;
   const g = (name: string) => estimate(r, "radius of gyration", `squared, ${name}`);
   const s = (name: string) => estimate(r, "segregation", name);

@@ -108,7 +108,7 @@ export const polymer = defineStudy({
   outputs: { figure: "draw each monomer's mean squared distance from the centre along the chain" },
   examples: [
     "study two-temperature polymer --Thot 10 --sequence alternating",
-    "study two-temperature polymer --repulsion 0 --monomers 10 --time 400 --figure profile.png",
+    "study two-temperature polymer --repulsion 0 --monomers 10 --figure profile.png",
   ],
   reproduce: [],
 });
