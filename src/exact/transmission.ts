@@ -143,7 +143,8 @@ export interface TransmissionSteadyState {
   /** Largest normwise backward error of the sparse solves, max |A x - e| / (|A| |x| + 1), checked at the centre
    * of every quadrature panel. Bath fluxes of strips (springs: false): the largest check of the recursion's end
    * block against Q(z) G = I at a few sampled frequencies, near the narrowest poles among them (the backward error
-   * of the whole columns and the block's difference from them relative to its largest entry; StripGreen.residual). */
+   * of the whole columns and the block's difference from them relative to its largest entry; StripGreen.residual).
+   * 0 when nothing was solved (evaluations 0: every flux vanishes exactly, equilibrium). */
   solveResidual: number;
   /** Frequency evaluations (one sparse factorisation and one solve per bath each). */
   evaluations: number;
@@ -3368,12 +3369,21 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   // The stall rule (solveControl.ts) applies where the quadrature can spend its budget on what it cannot resolve:
   // the general path with a peak too narrow to resolve or at rounding noise (not the chain's pole path or a screen,
   // whose evaluations go to many ordinary peaks).
+  // Also where the tolerance is out of reach of double precision (budget10): a peak whose rounding share
+  // (peakRoundingShare) exceeds it (stiff parts: 6-10-site chains with springs 1e4 and friction 1e-3 spent the whole
+  // budget, the error ratio falling 845 -> 157 over 5e6 evaluations), or fluxes by source, each ~Tmax / spreadT
+  // times the net flux their tolerance is measured against (5 sites at T = 1000, 1e-12 apart relative: the same).
   let narrowPeak = false;
+  let unreachable = false;
   if (modes && !poles && !modes.screen)
-    for (let k = 0; k < modes.omega.length; k++)
+    for (let k = 0; k < modes.omega.length; k++) {
       if (modes.omega[k] > 0 && 2 * modes.halfWidth[k] < NOISY_WIDTH * modes.omega[k]) narrowPeak = true;
+      if ((modes.roundingShare?.[k] ?? 0) > tol) unreachable = true;
+    }
+  const bySourceUnreachable = !poles && !modes?.screen && plan.bySource && 100 * EPS * Tmax > tol * spreadT;
+  if (bySourceUnreachable) unreachable = true;
   const monitor = new QuadratureMonitor(
-    { ...options, stopWhenStalled: options.stopWhenStalled !== false && narrowPeak },
+    { ...options, stopWhenStalled: options.stopWhenStalled !== false && (narrowPeak || unreachable) },
     budget,
   );
 
@@ -3478,7 +3488,8 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   // Sum rules: weight missing at the bath sites (column sum rules) and at every site (underdamped, temperatures).
   const missing = new Float64Array(n);
   const detect = (value: number, error: number) => {
-    if (partsT) return 0;
+    // (Equilibrium: nothing was integrated, and nothing is missing from the exact answer.)
+    if (partsT || spreadT === 0) return 0;
     const dev = Math.abs(1 - value);
     return dev > Math.max(4 * error, 1e-11) ? dev : 0;
   };
@@ -3613,7 +3624,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   if (!quad.converged) {
     warnings.push(
       monitor.stopped === "stalled"
-        ? `the frequency quadrature stopped refining at ${quad.evaluations} evaluations: its estimated error had stopped falling (less than ${STALL_FACTOR}x over the last doubling of the evaluations, spent at peaks too narrow to resolve or at rounding noise), before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)} (stopWhenStalled: false refines to the budget)`
+        ? `the frequency quadrature stopped refining at ${quad.evaluations} evaluations: its estimated error had stopped falling (less than ${STALL_FACTOR}x over the last doubling of the evaluations, spent at peaks too narrow to resolve or at rounding noise), before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)} (stopWhenStalled: false refines to the budget)${bySourceUnreachable ? `; the fluxes by source, each ~${(Tmax / (2 * spreadT)).toExponential(0)} times the net flux whose tolerance they are held to, cannot reach it in double precision (bySource: false, --no-by-source, leaves them out)` : ""}`
         : monitor.stopped === "time"
           ? `the frequency quadrature stopped at its time limit of ${options.maxSeconds} s before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)}`
           : quad.evaluations + 3 * GK_POINTS > budget

@@ -72,7 +72,8 @@ describe("reported errors at low peaks of stiff-ended chains (50-digit reference
         temperatures: false,
         bySource: false,
         tolerance: 1e-9,
-        // (Three cases with friction 1e-3 and k 1e4 would spend the default budget, 5e6 evaluations, ~5 s each.)
+        // (Three cases with friction 1e-3 and k 1e4 spent the default budget, 5e6 evaluations, ~5 s each, before the
+        // stall rule saw the unreachable tolerance: test/exact/transmission-budget.test.ts.)
         maxEvaluations: 300_000,
       });
       const J = tr.baths[0].flux;

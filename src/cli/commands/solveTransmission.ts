@@ -184,7 +184,9 @@ export function transmissionText(model: NetworkModel, ss: TransmissionSteadyStat
     `quadrature error         ${num(ss.quadratureError)} (relative: fluxes to the largest bath flux, temperatures to the largest bath temperature)`,
   );
   out.push(
-    `solve residual           ${num(ss.solveResidual)} (${bathsOnly ? STRIP_RESIDUAL : "backward error of the sparse solves"})`,
+    ss.evaluations === 0 && !bathsOnly
+      ? `solve residual           0 (no sparse solves: the answer needed no frequency evaluations)`
+      : `solve residual           ${num(ss.solveResidual)} (${bathsOnly ? STRIP_RESIDUAL : "backward error of the sparse solves"})`,
   );
   out.push(
     `frequency evaluations    ${ss.evaluations}${ss.modes.located ? ` (${ss.modes.count} normal modes located${ss.modes.poles !== undefined ? `, ${ss.modes.poles} resonances integrated from their complex poles` : ""})` : ""}`,

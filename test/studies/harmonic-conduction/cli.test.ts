@@ -27,6 +27,21 @@ const examples = new URL("../../../examples/networks/", import.meta.url).pathnam
 afterEach(() => vi.restoreAllMocks());
 
 describe("ness solve --method", () => {
+  it("equal bath temperatures: no frequency evaluations, and the text says nothing was solved", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ness-eq-"));
+    const file = join(dir, "eq.yaml");
+    writeFileSync(
+      file,
+      "kind: network\nsites: 3\npinning: 1\nsprings: [{between: ['1', '2'], stiffness: 1}, {between: ['2', '3'], stiffness: 1}]\nbaths: [{site: '1', friction: 0.5, temperature: 2}, {site: '3', friction: 0.5, temperature: 2}]\n",
+    );
+    const r = await run("solve", file, "--method", "transmission");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/frequency evaluations\s+0\b/);
+    expect(r.stdout).toMatch(/solve residual\s+0 \(no sparse solves: the answer needed no frequency evaluations\)/);
+    // (The site sum rule was not integrated: no warning that its weight is missing.)
+    expect(r.stdout).not.toMatch(/warning/);
+  });
+
   it("auto states the method; transmission agrees with lyapunov and reports its errors", async () => {
     const file = join(examples, "example2-circulation.yaml");
     const dense = JSON.parse((await run("solve", file, "--json")).stdout);
