@@ -13,8 +13,9 @@ export const ILL_SHIFT = 1e-10;
 /** Modes whose eigenvalue rounds by at least this much of itself, by pencilRounding's bound (chains, strips). */
 export const ILL_EIGENVALUE = 1e-6;
 /**
- * The relative error of a subtracted pole's content from its position (ChainPoles, and the strip path's poles in stripFluxes.ts): rounding moves the pole by
- * ~4 eps |z| plus the last Newton step, over its half-width -Im z; where the eigenvalue's rounding dl
+ * The relative error of a subtracted pole's content from its position (ChainPoles; the strip path's poles and
+ * Breit-Wigner terms in stripFluxes.ts): rounding moves the pole by ~4 eps |z| plus the last Newton step, over its
+ * half-width -Im z; where the eigenvalue's rounding dl
  * (pencilRounding, where dl >= ILL_EIGENVALUE |z|^2) moves it by a share larger by at least ILL_SHIFT
  * (dl / (2 |z| h) with h = -Im z, as peakRoundingShare), that share, at most 1 (then the pole's whole content is
  * uncertain).

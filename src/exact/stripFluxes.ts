@@ -23,9 +23,9 @@
  * The error (an estimate, as the Lyapunov residual): QUAD_SAFETY times the summed |K15 - G7| of the final panels,
  * per pole the error of its position (4 eps |z| or the plain Newton step on ln det Q from it, over |Im z|, times its
  * content; where the eigenvalue's rounding eps max_i V_ii / m_i moves it by more, as beside a stiff part, that share,
- * poleRounding, also for the Breit-Wigner terms of the modes no pole covers) and of a 4-point residue, the Breit-Wigner shares of the modes skipped as negligible (measured 60-1000
- * times above the actual effect of skipping them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the
- * frequencies left out.
+ * poleRounding, also for the Breit-Wigner terms of the modes no pole covers) and of a 4-point residue, the
+ * Breit-Wigner shares of the modes skipped as negligible (measured 60-1000 times above the actual effect of skipping
+ * them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the frequencies left out.
  */
 import { ModelError } from "../errors.js";
 import { QuadratureMonitor, type SolveControl } from "./solveControl.js";
@@ -59,7 +59,8 @@ export interface StripFluxOptions {
   maxEvaluations?: number;
   /**
    * The largest rounding of an eigenvalue of the pencil (transmission.ts pencilRounding, eps max_i V_ii / m_i): where
-   * it moves a pole by more of its width than 4 eps |z|, that share is the pole's position error (poleRounding).
+   * it moves a pole (or a Breit-Wigner term's peak) by more of its width than 4 eps |z|, that share is its position
+   * error (poleRounding).
    */
   rounding?: number;
   /** Progress, abort and time limit of the remainder quadrature (solveControl.ts; no stall rule on this path). */
