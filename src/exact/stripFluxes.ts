@@ -22,9 +22,10 @@
  *
  * The error (an estimate, as the Lyapunov residual): QUAD_SAFETY times the summed |K15 - G7| of the final panels,
  * per pole the error of its position (4 eps |z| or the plain Newton step on ln det Q from it, over |Im z|, times its
- * content) and of a 4-point residue, the Breit-Wigner shares of the modes skipped as negligible (measured 60-1000
- * times above the actual effect of skipping them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the
- * frequencies left out.
+ * content; where the eigenvalue's rounding eps max_i V_ii / m_i moves it by more, as beside a stiff part, that share,
+ * poleRounding, also for the Breit-Wigner terms of the modes no pole covers) and of a 4-point residue, the
+ * Breit-Wigner shares of the modes skipped as negligible (measured 60-1000 times above the actual effect of skipping
+ * them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the frequencies left out.
  */
 import { ModelError } from "../errors.js";
 import { QuadratureMonitor, type SolveControl } from "./solveControl.js";
@@ -32,6 +33,7 @@ import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
+import { poleRounding } from "./poleRounding.js";
 import { projectedPoles } from "./windowPoles.js";
 import type { NetworkModel } from "../model/networkModel.js";
 
@@ -55,6 +57,12 @@ export interface StripFluxOptions {
   /** Estimated flux of the frequencies above the cutoff (added to every bath's error). */
   screenFlux?: number;
   maxEvaluations?: number;
+  /**
+   * The largest rounding of an eigenvalue of the pencil (transmission.ts pencilRounding, eps max_i V_ii / m_i): where
+   * it moves a pole (or a Breit-Wigner term's peak) by more of its width than 4 eps |z|, that share is its position
+   * error (poleRounding).
+   */
+  rounding?: number;
   /** Progress, abort and time limit of the remainder quadrature (solveControl.ts; no stall rule on this path). */
   monitor?: QuadratureMonitor;
 }
@@ -326,7 +334,10 @@ export function stripBathFluxes(
     accepted[k] = 1;
     hasTerm[k] = 1;
     poles++;
-    const move = Math.max(4 * EPS * Math.hypot(zr, zi), Math.min(step, Math.abs(zi))) / Math.abs(zi) + rErr;
+    const move = Math.max(
+      Math.max(4 * EPS * Math.hypot(zr, zi), Math.min(step, Math.abs(zi))) / Math.abs(zi) + rErr,
+      poleRounding(zr, zi, 0, options.rounding ?? 0),
+    );
     for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]) * move;
     return true;
   };
@@ -424,6 +435,11 @@ export function stripBathFluxes(
     if (!Number.isFinite(gA + gB)) continue;
     const o = 2 * (M + k) * K;
     for (let q = 0; q < K; q++) res[o + 2 * q + 1] = (amp[q] * (q < w0 ? gB : gA)) / (8 * h);
+    // Where the eigenvalue's rounding moves this peak by much of its width (poleRounding above its 4 eps |z| / h),
+    // that share of its content (the Lorentzian's 2 pi |R|) is uncertain: the remainder's panels do not see it.
+    const share = poleRounding(w, -h, 0, options.rounding ?? 0);
+    if (share > (4 * EPS * Math.hypot(w, h)) / h)
+      for (let q = 0; q < K; q++) poleErr[q] += 2 * Math.PI * Math.abs(res[o + 2 * q + 1]) * share;
     zRe[M + k] = w;
     zIm[M + k] = -h;
     hasTerm[M + k] = 1;
@@ -636,7 +652,14 @@ export function stripFluxState(
   group: Uint8Array,
   modes: StripModes & { screen?: { cutoff: number; skippedModes: number; flux: number }; unresolved: number },
   skipped: { mode: Uint8Array; flux: Float64Array },
-  o: { tolerance: number; maxEvaluations?: number; warnings: string[]; notes: string[]; control?: SolveControl },
+  o: {
+    tolerance: number;
+    maxEvaluations?: number;
+    rounding?: number;
+    warnings: string[];
+    notes: string[];
+    control?: SolveControl;
+  },
 ) {
   const monitor = o.control
     ? new QuadratureMonitor({ ...o.control, stopWhenStalled: false }, o.maxEvaluations ?? 200000)
@@ -649,6 +672,7 @@ export function stripFluxState(
     skippedFlux: skipped.flux,
     screenFlux: modes.screen?.flux,
     maxEvaluations: o.maxEvaluations,
+    rounding: o.rounding,
     monitor,
   });
   const warnings = [...o.warnings];

@@ -48,6 +48,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
+import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding } from "./poleRounding.js";
 import { stripFluxState } from "./stripFluxes.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
@@ -184,14 +185,6 @@ const EPS = 2 ** -53;
  * reported); used also to locate where sum-rule weight can be missing.
  */
 const NOISY_WIDTH = 1e-6;
-/**
- * A peak's rounding share (peakRoundingShare) replaces the default eps c / h of its panels only where it exceeds
- * that by at least this much: below, the term stays < 2e-10 of the peak's content, as the default term does at
- * NOISY_WIDTH (the printed errors of well-conditioned networks are unchanged to the bit).
- */
-const ILL_SHIFT = 1e-10;
-/** Modes whose eigenvalue rounds by at least this much of itself, by pencilRounding's bound (chains, strips). */
-const ILL_EIGENVALUE = 1e-6;
 /** A peak whose rounding share reaches this is named in a warning. */
 const ROUNDING_WARN = 1e-3;
 /**
@@ -615,21 +608,6 @@ function pencilRounding(sys: NetworkSystem): number {
   let top = 0;
   for (let i = 0; i < sys.n; i++) top = Math.max(top, Math.abs(sys.vDiag[i]) / sys.mass[i]);
   return EPS * top;
-}
-
-/**
- * The relative error of a subtracted pole's content from its position (ChainPoles): rounding moves the pole by
- * ~4 eps |z| plus the last Newton step, over its half-width -Im z; where the eigenvalue's rounding dl
- * (pencilRounding, where dl >= ILL_EIGENVALUE |z|^2) moves it by a share larger by at least ILL_SHIFT
- * (dl / (2 |z| h) with h = -Im z, as peakRoundingShare), that share, at most 1 (then the pole's whole content is
- * uncertain).
- */
-function poleRounding(zr: number, zi: number, last: number, dl: number): number {
-  const z = Math.hypot(zr, zi);
-  const base = (4 * EPS * z + last) / -zi;
-  if (!(dl >= ILL_EIGENVALUE * z * z)) return base;
-  const share = dl / (2 * -zi * Math.max(z, -2 * zi));
-  return share - base >= ILL_SHIFT ? Math.max(base, Math.min(1, share)) : base;
 }
 
 /** peakRoundingShare from the eigenvalue's rounding dl alone (pencilRounding), where dl >= ILL_EIGENVALUE w^2. */
@@ -3278,6 +3256,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       return stripFluxState(model, sys.gamma, slices.sliced, slices.group, modes, skipped, {
         tolerance: tol,
         maxEvaluations: options.maxEvaluations,
+        rounding: pencilRounding(sys),
         warnings,
         notes,
         control: options,
