@@ -3,23 +3,8 @@
 // temperatures, spent the whole default budget (5e6 evaluations, ~2-6 s each) before the rule saw them.
 import { describe, expect, it } from "vitest";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
-import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
-
-function stiffEnded(n: number, pin: number, g: number, k: number): NetworkModel {
-  return validateNetwork({
-    kind: "network",
-    sites: n,
-    pinning: pin,
-    springs: Array.from({ length: n - 1 }, (_, i) => ({
-      between: [String(i + 1), String(i + 2)] as [string, string],
-      stiffness: i === 0 || i === n - 2 ? k : 1,
-    })),
-    baths: [
-      { site: "1", friction: g, temperature: 2 },
-      { site: String(n), friction: g, temperature: 1 },
-    ],
-  });
-}
+import { validateNetwork } from "../../src/model/network.js";
+import { stiffEnded } from "../helpers/networks.js";
 
 describe("the stall rule where the tolerance is unreachable", () => {
   // 50-digit Lyapunov references (transmission-rounding.test.ts). Before: 6 sites spent 4 999 990 evaluations.

@@ -8,22 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
-
-function stiffEnded(n: number, pin: number, g: number, k: number): NetworkModel {
-  return validateNetwork({
-    kind: "network",
-    sites: n,
-    pinning: pin,
-    springs: Array.from({ length: n - 1 }, (_, i) => ({
-      between: [String(i + 1), String(i + 2)] as [string, string],
-      stiffness: i === 0 || i === n - 2 ? k : 1,
-    })),
-    baths: [
-      { site: "1", friction: g, temperature: 2 },
-      { site: String(n), friction: g, temperature: 1 },
-    ],
-  });
-}
+import { stiffEnded } from "../helpers/networks.js";
 
 describe("reported errors at low peaks of stiff-ended chains (50-digit references)", () => {
   // [sites, pinning, end friction, end stiffness, J from the 50-digit Lyapunov solution]; the comment: the old

@@ -17,6 +17,7 @@ import {
 import { DEFAULT_PARAMS } from "../../src/studies/particle-bath-chain/params.js";
 import { DEFAULT_PARAMS as CONDUCTION } from "../../src/studies/harmonic-conduction/params.js";
 import { chainModel } from "../../src/studies/harmonic-conduction/study.js";
+import { stiffEnded } from "../helpers/networks.js";
 import { randomNetwork, rng } from "../helpers/random.js";
 
 /**
@@ -628,23 +629,6 @@ describe("two-terminal chains: resonances integrated from their complex poles", 
 });
 
 describe("rounding at narrow low peaks of a network with a stiff part (issue 17 follow-up)", () => {
-  /** A uniform chain pinned weakly everywhere, stiff springs k at both ends, weakly damped at the ends. */
-  function stiffEnded(n: number, pin: number, g: number, k: number): NetworkModel {
-    return validateNetwork({
-      kind: "network",
-      sites: n,
-      pinning: pin,
-      springs: Array.from({ length: n - 1 }, (_, i) => ({
-        between: [String(i + 1), String(i + 2)] as [string, string],
-        stiffness: i === 0 || i === n - 2 ? k : 1,
-      })),
-      baths: [
-        { site: "1", friction: g, temperature: 2 },
-        { site: String(n), friction: g, temperature: 1 },
-      ],
-    });
-  }
-
   it("reports errors that cover the actual ones where ||V|| / omega^2 reaches 2e14 (50-digit Lyapunov solutions)", () => {
     // The rounding of a peak's pole scales with sum_i |V_ii| u_i^2 (here ~2k / n), not with omega^2: the lowest
     // peaks (omega ~ sqrt(pin)) carry a share ~1/n of J each and their panels' values are noisy far above

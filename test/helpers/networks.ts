@@ -1,0 +1,23 @@
+/** Network models shared by the exact engine's tests. */
+import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
+
+/**
+ * A uniform chain of n unit masses pinned with `pin` everywhere, springs 1 except stiffness k on the first and last
+ * bond, and baths (friction g, temperatures 2 and 1) at its ends: its lowest peaks are narrow and low while rounding
+ * moves them by ~eps k (the frequency quadrature's rounding cases, issue 17).
+ */
+export function stiffEnded(n: number, pin: number, g: number, k: number): NetworkModel {
+  return validateNetwork({
+    kind: "network",
+    sites: n,
+    pinning: pin,
+    springs: Array.from({ length: n - 1 }, (_, i) => ({
+      between: [String(i + 1), String(i + 2)] as [string, string],
+      stiffness: i === 0 || i === n - 2 ? k : 1,
+    })),
+    baths: [
+      { site: "1", friction: g, temperature: 2 },
+      { site: String(n), friction: g, temperature: 1 },
+    ],
+  });
+}
