@@ -42,6 +42,35 @@ function strip(model: NetworkModel, W: number) {
   return { n, sliced, gamma, dense };
 }
 
+/**
+ * The recursion's end block against the corner of the dense inverse (re, im: Q(z)^-1) to 1e-12 of its largest entry,
+ * and d ln det Q/dz against tr(Q^-1 Q'), Q' = -2 z M - i Gamma (diagonal), to 1e-9.
+ */
+function expectEndBlock(
+  green: StripGreen,
+  { re, im }: { re: Float64Array; im: Float64Array },
+  { model, gamma, W, zr, zi }: { model: NetworkModel; gamma: Float64Array; W: number; zr: number; zi: number },
+): void {
+  const n = model.sites.length;
+  let scale = 0;
+  for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
+  for (let a0 = 0; a0 < W; a0++)
+    for (let c = 0; c < W; c++) {
+      const k = a0 * n + (n - W + c);
+      expect(Math.abs(green.eRe[a0 * W + c] - re[k])).toBeLessThan(1e-12 * scale);
+      expect(Math.abs(green.eIm[a0 * W + c] - im[k])).toBeLessThan(1e-12 * scale);
+    }
+  let tr = 0;
+  let ti = 0;
+  for (let i = 0; i < n; i++) {
+    const qr = -2 * zr * model.mass[i];
+    const qi = -2 * zi * model.mass[i] - gamma[i];
+    tr += re[i * n + i] * qr - im[i * n + i] * qi;
+    ti += re[i * n + i] * qi + im[i * n + i] * qr;
+  }
+  expect(Math.hypot(green.dRe - tr, green.dIm - ti)).toBeLessThan(1e-9 * Math.hypot(tr, ti));
+}
+
 describe("the end-to-end block of a strip's Green's function", () => {
   it("is the corner of the inverse of the whole pencil, and d ln det Q/dz its trace with Q'", () => {
     const W = 3;
@@ -70,24 +99,7 @@ describe("the end-to-end block of a strip's Green's function", () => {
           defect = Math.max(defect, Math.hypot(sr - (i === j ? 1 : 0), si));
         }
       expect(defect).toBeLessThan(1e-10);
-      let scale = 0;
-      for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
-      for (let a0 = 0; a0 < W; a0++)
-        for (let c = 0; c < W; c++) {
-          const k = a0 * n + (n - W + c);
-          expect(Math.abs(green.eRe[a0 * W + c] - re[k])).toBeLessThan(1e-12 * scale);
-          expect(Math.abs(green.eIm[a0 * W + c] - im[k])).toBeLessThan(1e-12 * scale);
-        }
-      // tr(Q^-1 Q'), Q' = -2 z M - i Gamma (diagonal).
-      let tr = 0;
-      let ti = 0;
-      for (let i = 0; i < n; i++) {
-        const qr = -2 * zr * model.mass[i];
-        const qi = -2 * zi * model.mass[i] - gamma[i];
-        tr += re[i * n + i] * qr - im[i * n + i] * qi;
-        ti += re[i * n + i] * qi + im[i * n + i] * qr;
-      }
-      expect(Math.hypot(green.dRe - tr, green.dIm - ti)).toBeLessThan(1e-9 * Math.hypot(tr, ti));
+      expectEndBlock(green, { re, im }, { model, gamma, W, zr, zi });
     }
   });
 
@@ -127,23 +139,7 @@ describe("the end-to-end block of a strip's Green's function", () => {
       green.evaluate(zr, zi, true);
       const { re, im } = dense(zr, zi);
       invertComplex(re, im, n, new Int32Array(n));
-      let scale = 0;
-      for (let k = 0; k < n * n; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
-      for (let a0 = 0; a0 < W; a0++)
-        for (let c = 0; c < W; c++) {
-          const k = a0 * n + (n - W + c);
-          expect(Math.abs(green.eRe[a0 * W + c] - re[k])).toBeLessThan(1e-12 * scale);
-          expect(Math.abs(green.eIm[a0 * W + c] - im[k])).toBeLessThan(1e-12 * scale);
-        }
-      let tr = 0;
-      let ti = 0;
-      for (let i = 0; i < n; i++) {
-        const qr = -2 * zr * model.mass[i];
-        const qi = -2 * zi * model.mass[i] - gamma[i];
-        tr += re[i * n + i] * qr - im[i * n + i] * qi;
-        ti += re[i * n + i] * qi + im[i * n + i] * qr;
-      }
-      expect(Math.hypot(green.dRe - tr, green.dIm - ti)).toBeLessThan(1e-9 * Math.hypot(tr, ti));
+      expectEndBlock(green, { re, im }, { model, gamma, W, zr, zi });
     }
   });
 
