@@ -3348,7 +3348,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   // The stall rule (solveControl.ts) applies where the quadrature can spend its budget on what it cannot resolve:
   // the general path with a peak too narrow to resolve or at rounding noise (not the chain's pole path or a screen,
   // whose evaluations go to many ordinary peaks).
-  // Also where the tolerance is out of reach of double precision (budget10): a peak whose rounding share
+  // Also where the tolerance is out of reach of double precision (issue 17): a peak whose rounding share
   // (peakRoundingShare) exceeds it (stiff parts: 6-10-site chains with springs 1e4 and friction 1e-3 spent the whole
   // budget, the error ratio falling 845 -> 157 over 5e6 evaluations), or fluxes by source, each ~Tmax / spreadT
   // times the net flux their tolerance is measured against (5 sites at T = 1000, 1e-12 apart relative: the same).
