@@ -178,6 +178,15 @@ const DENSE_MODES_MAX = 300;
 const UNRESOLVABLE_WIDTH = 1e-12;
 /** Unit roundoff. */
 const EPS = 2 ** -53;
+
+/**
+ * A reported flux error with the rounding of the value itself (its last multiplications and sums: a few units in the
+ * last place) added: the quadrature's own terms can fall below it where the flux is a tiny difference of large
+ * integrals (bath temperatures 1e-12 apart: the value 2 units in the last place from the exact one, its error 1).
+ */
+function withValueRounding(error: number, value: number): number {
+  return error + 4 * EPS * Math.abs(value);
+}
 /**
  * Peaks narrower than this (relative) have rounding noise above 1e-10 of their content: the backward error of the
  * factorisation moves the pole by ~eps omega, so values near a peak of width Gamma carry a relative noise
@@ -3517,7 +3526,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     friction: b.friction,
     flux: J[k],
     fluxBySource: bathBySource?.[k],
-    error: Jerr[k],
+    error: withValueRounding(Jerr[k], J[k]),
   }));
   // Spring fluxes. The integrands conserve energy at every frequency, so whatever part of them the quadrature
   // missed conserves it too: through a bridge (a spring on no cycle) it is bounded by the bath-flux errors on either
@@ -3562,21 +3571,25 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
         stiffness: s.stiffness,
         flux: bridges.flux(model, k, fluxSub),
         fluxBySource: sourceSub?.map((sub) => bridges.flux(model, k, sub)),
-        error: bridges.smallerSide(k, errSub),
+        error: withValueRounding(bridges.smallerSide(k, errSub), bridges.flux(model, k, fluxSub)),
       };
     }
     const slot = plan.springSlot[k];
+    const flux = g * v[plan.offSpring + slot];
     return {
       between: [model.sites[s.i], model.sites[s.j]] as [string, string],
       i: s.i,
       j: s.j,
       stiffness: s.stiffness,
-      flux: g * v[plan.offSpring + slot],
+      flux,
       fluxBySource: plan.bySource
         ? Array.from({ length: B }, (_, c) => g * model.baths[c].temperature * v[plan.offBySource + slot * B + c])
         : undefined,
       // Frequencies left out by a screen: their estimated current may pass through any spring on a cycle.
-      error: g * err[plan.offSpring + slot] + unresolved + (modes?.screen ? modes.screen.flux : 0),
+      error: withValueRounding(
+        g * err[plan.offSpring + slot] + unresolved + (modes?.screen ? modes.screen.flux : 0),
+        flux,
+      ),
     };
   });
 
