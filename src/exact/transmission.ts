@@ -48,7 +48,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
-import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding } from "./poleRounding.js";
+import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding, roundingWarning } from "./poleRounding.js";
 import { stripFluxState } from "./stripFluxes.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
@@ -194,8 +194,6 @@ function withValueRounding(error: number, value: number): number {
  * reported); used also to locate where sum-rule weight can be missing.
  */
 const NOISY_WIDTH = 1e-6;
-/** A peak whose rounding share reaches this is named in a warning. */
-const ROUNDING_WARN = 1e-3;
 /**
  * Every normal mode is located and every peak carrying current integrated: ~100 frequency evaluations per peak,
  * each O(n) or more, so the cost grows like n^2 (a 10^4-site disordered chain takes ~20 s on the O(n) chain path,
@@ -3695,18 +3693,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       "decoupled modes (Lemma 1 of Eckmann and Zabey) were not checked at this size; a decoupled mode would show as missing sum-rule weight",
     );
   }
-  if (modes?.roundingShare) {
-    // Peaks whose position rounding moves by a good part of their width (peakRoundingShare).
-    let worst = -1;
-    for (let k = 0; k < modes.omega.length; k++) {
-      const share = modes.roundingShare[k];
-      if (share >= ROUNDING_WARN && (worst < 0 || share > modes.roundingShare[worst])) worst = k;
-    }
-    if (worst >= 0)
-      warnings.push(
-        `rounding in double precision moves the peak of the normal mode at angular frequency ${fmt(modes.omega[worst])} by up to ${fmt(modes.roundingShare[worst])} of its width (its omega^2 is tiny beside the stiffnesses over masses at its sites): that share of its contribution is uncertain and is in the reported errors (quadratureError ${quadratureError.toExponential(2)})`,
-      );
-  }
+  // Peaks whose position rounding moves by a good part of their width (peakRoundingShare).
+  const rounding = modes && roundingWarning(modes.omega, modes.roundingShare, quadratureError);
+  if (rounding) warnings.push(rounding);
   if (ev.residual > 1e-8)
     warnings.push(
       `the largest backward error of the sparse solves is ${ev.residual.toExponential(2)}: results may be inaccurate`,
