@@ -618,7 +618,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const Y = full ? new Float64Array(3 * n * 2 * kept) : undefined; // g(dT), g(1), g2 stacked
   const ycoef = new Float64Array(6 * B); // per bath: coefT, coef1, coef2 (re, im)
   // Spring fluxes by source: coef2 with dT = e_c for each bath c, through N(conj w)^-1, kept per pole (B x B).
-  const splitSprings = full && springsToo && spreadT > 0 && (options.bySource ?? defaultModalBySource(model));
+  // (Also at equal temperatures: every net flux vanishes, but each bath alone drives one.)
+  const splitSprings = full && springsToo && (options.bySource ?? defaultModalBySource(model));
   const srcR = splitSprings ? new Float64Array(kept * B * B) : undefined;
   const srcI = splitSprings ? new Float64Array(kept * B * B) : undefined;
   const colPole = new Int32Array(kept);
@@ -865,6 +866,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   }
   const deviation = sumRule.map((x) => Math.abs(1 - x));
   const Jerr = new Float64Array(B);
+  const JerrBySource = new Float64Array(B);
   let jScale = 0;
   for (const x of J) jScale = Math.max(jScale, Math.abs(x));
   const fluxScaleDense = Math.max(...model.baths.map((b) => (b.friction / mass[b.site]) * b.temperature));
@@ -879,6 +881,10 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       2 * d[r] * spreadT * deviation[r] +
       imag * spreadT +
       n * ROUNDING * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
+    // The parts by source bath are each a temperature T_c (not a difference) times the same integrals: the same
+    // terms with the largest temperature in place of the spread, and the rounding floor n eps of the flux scale
+    // itself (the parts are up to Tmax / spreadT times the net flux). One error covers every part of the flux.
+    JerrBySource[r] = 2 * d[r] * Tmax * deviation[r] + imag * Tmax + n * ROUNDING * fluxScaleDense;
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, r) => {
     const bySource = new Array<number>(B).fill(0);
@@ -894,6 +900,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       friction: b.friction,
       flux: J[r],
       fluxBySource: bySource,
+      fluxBySourceError: JerrBySource[r],
       error: Jerr[r],
     };
   });
@@ -906,7 +913,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   jScale = Math.max(jScale, 1e-14 * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300)), 1e-300);
   let errorEstimate = 0;
   for (const b of baths) errorEstimate = Math.max(errorEstimate, b.error / jScale);
-  if (full && kept > 0 && spreadT > 0) {
+  if (full && kept > 0 && (spreadT > 0 || splitSprings)) {
     const u = U!;
     // C = [Xr | Xi] [Yr | Yi]^T: n x 3n, blocks A(dT), A(1), B2^T with A_ik = Re sum_l conj(xh_l)_i g_l,k.
     const C = new Float64Array(n * 3 * n);
@@ -1002,7 +1009,17 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
             parts[q][c] = ((s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j])) * temps[c];
           });
         }
-        springs.forEach((s, q) => (s.fluxBySource = parts[q]));
+        // Their errors: the net flux's terms with the largest temperature in place of the spread, and the rounding
+        // floor n eps of the largest part (the parts are up to Tmax / spreadT times the net flux).
+        let partScale = 0;
+        for (const b of baths) for (const x of b.fluxBySource!) partScale = Math.max(partScale, Math.abs(x));
+        for (const row of parts) for (const x of row) partScale = Math.max(partScale, Math.abs(x));
+        springs.forEach((s, q) => {
+          s.fluxBySource = parts[q];
+          s.fluxBySourceError =
+            (s.stiffness * Tmax * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
+            n * ROUNDING * partScale;
+        });
       }
       const inflow = new Float64Array(n);
       for (const s of springs) {
@@ -1024,7 +1041,9 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         j: s.j,
         stiffness: s.stiffness,
         flux: 0,
-        ...((options.bySource ?? defaultModalBySource(model)) ? { fluxBySource: new Array<number>(B).fill(0) } : {}),
+        ...((options.bySource ?? defaultModalBySource(model))
+          ? { fluxBySource: new Array<number>(B).fill(0), fluxBySourceError: 0 }
+          : {}),
         error: 0,
       }));
   }
@@ -1212,7 +1231,13 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
   const bySource = options.bySource ?? defaultModalBySource(model);
   let springBySource: number[][] | undefined;
   let bathBySource: number[][] | undefined;
+  // Errors of the parts: each part is T_c times the fluxes of a unit temperature at bath c's site, whose P' has the
+  // error delta of the main solve with that part's own Lyapunov defect (unit temperature in place of the spread).
+  let springPartError: Float64Array | undefined;
+  let bathPartError: Float64Array | undefined;
   if (bySource) {
+    springPartError = new Float64Array(S);
+    bathPartError = new Float64Array(B);
     springBySource = model.springs.map(() => new Array<number>(B).fill(0));
     bathBySource = model.baths.map(() => new Array<number>(B).fill(0));
     const unit = new Float64Array(n);
@@ -1224,7 +1249,15 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
       entries();
       unit[b.site] = 1;
       const part = fluxes(unit);
+      let defect = 0;
+      for (let i = 0; i < n; i++) defect = Math.max(defect, Math.abs(pd[i] - unit[i]));
+      for (let q = 0; q < S; q++) defect = Math.max(defect, 0.5 * Math.abs(pij[q] + pji[q]));
       unit[b.site] = 0;
+      const dPart = (defect + 2 * Math.sqrt(n) * modeError + n * ROUNDING) * b.temperature;
+      for (let q = 0; q < S; q++) springPartError![q] = Math.max(springPartError![q], kOff[q] * dPart);
+      model.baths.forEach(
+        (br, r) => (bathPartError![r] = Math.max(bathPartError![r], (rowAbs[br.site] - kd[br.site]) * dPart)),
+      );
       part.spring.forEach((x, q) => (springBySource![q][c] = x * b.temperature));
       part.bath.forEach((x, r) => (bathBySource![r][c] = x * b.temperature));
     });
@@ -1239,7 +1272,7 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
           j: sp.j,
           stiffness: sp.stiffness,
           flux: main.spring[q],
-          ...(springBySource ? { fluxBySource: springBySource[q] } : {}),
+          ...(springBySource ? { fluxBySource: springBySource[q], fluxBySourceError: springPartError![q] } : {}),
           error: kOff[q] * tau * delta,
         }));
   const baths: TransmissionBathFlux[] = model.baths.map((b, r) => ({
@@ -1248,7 +1281,7 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
     temperature: b.temperature,
     friction: b.friction,
     flux: main.bath[r],
-    ...(bathBySource ? { fluxBySource: bathBySource[r] } : {}),
+    ...(bathBySource ? { fluxBySource: bathBySource[r], fluxBySourceError: bathPartError![r] } : {}),
     error: (rowAbs[b.site] - kd[b.site]) * tau * delta,
   }));
   // Energy balance with the bath fluxes in the dense engine's (Lyapunov) form: bath flux + spring inflow at each site.

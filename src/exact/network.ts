@@ -76,7 +76,12 @@ export interface SpringFlux {
   fluxBySource?: number[];
   /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
   error?: number;
-  /** solveNetwork: bound on the absolute error of each entry of `fluxBySource` (networkFluxErrors, see solveNetwork). */
+  /**
+   * Error of each entry of `fluxBySource` (one number covering every part). solveNetwork: a bound
+   * (networkFluxErrors, see solveNetwork); transmission and modal methods: an estimate like their `error`, from the
+   * same terms with the largest bath temperature in place of the temperature spread (each part is a temperature,
+   * not a difference, times the same integrals), plus each part's own rounding.
+   */
   fluxBySourceError?: number;
 }
 
@@ -90,7 +95,7 @@ export interface BathFlux {
   fluxBySource?: number[];
   /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
   error?: number;
-  /** solveNetwork: bound on the absolute error of each entry of `fluxBySource` (networkFluxErrors, see solveNetwork). */
+  /** Error of each entry of `fluxBySource` (as SpringFlux.fluxBySourceError). */
   fluxBySourceError?: number;
 }
 

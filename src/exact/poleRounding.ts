@@ -27,3 +27,27 @@ export function poleRounding(zr: number, zi: number, last: number, dl: number): 
   const share = dl / (2 * -zi * Math.max(z, -2 * zi));
   return share - base >= ILL_SHIFT ? Math.max(base, Math.min(1, share)) : base;
 }
+
+/** A peak whose rounding share reaches this is named in a warning (every path of transmission.ts and stripFluxes.ts). */
+export const ROUNDING_WARN = 1e-3;
+
+/**
+ * The warning naming the mode whose peak rounding moves by the largest share of its width, where that share reaches
+ * ROUNDING_WARN (modes' roundingShare: transmission.ts peakRoundingShare, or sharesOf from pencilRounding); undefined
+ * otherwise. `quadratureError` is the run's, quoted in the warning.
+ */
+export function roundingWarning(
+  omega: Float64Array,
+  roundingShare: Float64Array | undefined,
+  quadratureError: number,
+): string | undefined {
+  if (!roundingShare) return undefined;
+  let worst = -1;
+  for (let k = 0; k < omega.length; k++) {
+    const share = roundingShare[k];
+    if (share >= ROUNDING_WARN && (worst < 0 || share > roundingShare[worst])) worst = k;
+  }
+  if (worst < 0) return undefined;
+  const fmt = (x: number) => String(Number(x.toPrecision(4)));
+  return `rounding in double precision moves the peak of the normal mode at angular frequency ${fmt(omega[worst])} by up to ${fmt(roundingShare[worst])} of its width (its omega^2 is tiny beside the stiffnesses over masses at its sites): that share of its contribution is uncertain and is in the reported errors (quadratureError ${quadratureError.toExponential(2)})`;
+}

@@ -33,7 +33,7 @@ import type { SlicedPencil } from "../linalg/slices.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
-import { poleRounding } from "./poleRounding.js";
+import { poleRounding, roundingWarning } from "./poleRounding.js";
 import { projectedPoles } from "./windowPoles.js";
 import type { NetworkModel } from "../model/networkModel.js";
 
@@ -650,7 +650,12 @@ export function stripFluxState(
   gammaSite: Float64Array,
   sliced: SlicedPencil,
   group: Uint8Array,
-  modes: StripModes & { screen?: { cutoff: number; skippedModes: number; flux: number }; unresolved: number },
+  modes: StripModes & {
+    screen?: { cutoff: number; skippedModes: number; flux: number };
+    unresolved: number;
+    /** Per mode, the share of its width that rounding can move its peak by (transmission.ts ModeData). */
+    roundingShare?: Float64Array;
+  },
   skipped: { mode: Uint8Array; flux: Float64Array },
   o: {
     tolerance: number;
@@ -703,6 +708,9 @@ export function stripFluxState(
       `the frequency quadrature of the remainder stopped short of the tolerance ${o.tolerance}: quadratureError ${quadratureError.toExponential(2)}`,
     );
   }
+  // As on the chain and network paths: the mode whose peak rounding moves by the largest share of its width.
+  const rounding = roundingWarning(modes.omega, modes.roundingShare, quadratureError);
+  if (rounding) warnings.push(rounding);
   if (r.residual > 1e-8)
     warnings.push(
       `the largest residual of the recursive Green's function against the defining equations is ${r.residual.toExponential(2)}: results may be inaccurate`,

@@ -48,7 +48,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
-import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding } from "./poleRounding.js";
+import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding, roundingWarning } from "./poleRounding.js";
 import { stripFluxState } from "./stripFluxes.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
@@ -194,8 +194,6 @@ function withValueRounding(error: number, value: number): number {
  * reported); used also to locate where sum-rule weight can be missing.
  */
 const NOISY_WIDTH = 1e-6;
-/** A peak whose rounding share reaches this is named in a warning. */
-const ROUNDING_WARN = 1e-3;
 /**
  * Every normal mode is located and every peak carrying current integrated: ~100 frequency evaluations per peak,
  * each O(n) or more, so the cost grows like n^2 (a 10^4-site disordered chain takes ~20 s on the O(n) chain path,
@@ -3383,6 +3381,13 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     notes.push(
       "every part of the network joined by springs has baths of one temperature: every flux vanishes and every site is at its part's bath temperature, exactly (no frequency integral needed)",
     );
+  // The parts by source bath do not vanish there (each bath alone drives a flux), but the integrals they need are
+  // skipped: they are left out rather than reported as zeros.
+  const split = plan.bySource && spreadT > 0 && !partsT;
+  if (plan.bySource && !split)
+    notes.push(
+      "fluxes by source bath not computed: at equal temperatures the frequency integrals are skipped (every net flux vanishes exactly); --method lyapunov or modal gives them",
+    );
   let quad: Quadrature;
   if (spreadT === 0 || partsT) {
     // Equilibrium: every flux vanishes and every temperature is T, exactly; no integral is needed.
@@ -3451,9 +3456,15 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   const Jerr = new Float64Array(B);
   let conductance: number[][] | undefined;
   let bathBySource: number[][] | undefined;
+  // The by-source parts' errors: each part is T_c (not a temperature difference) times an integral, so its
+  // quadrature error is that integral's error times T_c, and every bound scaled by the temperature spread for the
+  // net flux is scaled by the largest temperature instead (one error per flux, covering each of its parts).
+  const JerrBySource = new Float64Array(B);
+  const bySourceScale = Tmax / Math.max(spreadT, 1e-300);
   if (plan.pairs) {
     conductance = Array.from({ length: B }, () => new Array<number>(B).fill(0));
-    if (bySource) bathBySource = Array.from({ length: B }, () => new Array<number>(B).fill(0));
+    if (split) bathBySource = Array.from({ length: B }, () => new Array<number>(B).fill(0));
+    const partErr = bathBySource ? Array.from({ length: B }, () => new Float64Array(B)) : undefined;
     plan.pairs.forEach(([b, c], k) => {
       const g = TWO_OVER_PI * model.baths[b].friction * model.baths[c].friction;
       const tau = g * v[plan.offPair + k];
@@ -3467,8 +3478,14 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
         bathBySource[b][c] -= tau * model.baths[c].temperature;
         bathBySource[c][c] += tau * model.baths[c].temperature;
         bathBySource[c][b] -= tau * model.baths[b].temperature;
+        const ek = g * err[plan.offPair + k];
+        partErr![b][b] += ek * model.baths[b].temperature;
+        partErr![b][c] += ek * model.baths[c].temperature;
+        partErr![c][c] += ek * model.baths[c].temperature;
+        partErr![c][b] += ek * model.baths[b].temperature;
       }
     });
+    if (partErr) for (let b = 0; b < B; b++) JerrBySource[b] = Math.max(...partErr[b]);
   } else {
     for (let b = 0; b < B; b++) Jerr[b] = TWO_OVER_PI * model.baths[b].friction * err[plan.offDirect + b];
   }
@@ -3514,10 +3531,12 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   // skipped on purpose add their estimated share.
   for (let b = 0; b < B; b++) {
     const site = sys.bathSite[b];
-    Jerr[b] +=
+    const unresolved =
       (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] +
       (skipped ? skipped.flux[b] : 0) +
       (modes?.screen ? modes.screen.flux : 0);
+    Jerr[b] += unresolved;
+    JerrBySource[b] += unresolved * bySourceScale;
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, k) => ({
     site: model.sites[b.site],
@@ -3526,6 +3545,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     friction: b.friction,
     flux: J[k],
     fluxBySource: bathBySource?.[k],
+    ...(bathBySource
+      ? { fluxBySourceError: Math.max(...bathBySource[k].map((x) => withValueRounding(JerrBySource[k], x))) }
+      : {}),
     error: withValueRounding(Jerr[k], J[k]),
   }));
   // Spring fluxes. The integrands conserve energy at every frequency, so whatever part of them the quadrature
@@ -3546,6 +3568,12 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
         return bridges.subtreeSums(v);
       })
     : undefined;
+  const siteErrBySource = new Float64Array(n);
+  baths.forEach((b) => (siteErrBySource[b.index] += b.fluxBySourceError ?? 0));
+  const errSubBySource = bathBySource ? bridges.subtreeSums(siteErrBySource) : undefined;
+  /** One error for every part of a spring's split: the largest of its parts' errors with their own rounding. */
+  const partsError = (parts: number[] | undefined, error: (c: number) => number) =>
+    parts ? { fluxBySourceError: Math.max(...parts.map((x, c) => withValueRounding(error(c), x))) } : {};
   let lowMissing = Infinity;
   if (modes) {
     for (let k = 0; k < modes.omega.length; k++) {
@@ -3564,27 +3592,39 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     const unresolved = isBridge ? Math.min(bridges.smallerSide(k, errSub), cycle) : cycle;
     if (plan.springSlot[k] < 0) {
       // Not integrated (a bridge in a fluxes-only run): energy conservation gives it from the bath fluxes.
+      const parts = sourceSub?.map((sub) => bridges.flux(model, k, sub));
       return {
         between: [model.sites[s.i], model.sites[s.j]] as [string, string],
         i: s.i,
         j: s.j,
         stiffness: s.stiffness,
         flux: bridges.flux(model, k, fluxSub),
-        fluxBySource: sourceSub?.map((sub) => bridges.flux(model, k, sub)),
+        fluxBySource: parts,
+        ...partsError(parts, () => bridges.smallerSide(k, errSubBySource!)),
         error: withValueRounding(bridges.smallerSide(k, errSub), bridges.flux(model, k, fluxSub)),
       };
     }
     const slot = plan.springSlot[k];
     const flux = g * v[plan.offSpring + slot];
+    const parts = split
+      ? Array.from({ length: B }, (_, c) => g * model.baths[c].temperature * v[plan.offBySource + slot * B + c])
+      : undefined;
+    // The unresolved and left-out bounds of the parts (temperatures, not their spread).
+    const unresolvedBySource =
+      (isBridge && errSubBySource
+        ? Math.min(bridges.smallerSide(k, errSubBySource), cycle * bySourceScale)
+        : cycle * bySourceScale) + (modes?.screen ? modes.screen.flux * bySourceScale : 0);
     return {
       between: [model.sites[s.i], model.sites[s.j]] as [string, string],
       i: s.i,
       j: s.j,
       stiffness: s.stiffness,
       flux,
-      fluxBySource: plan.bySource
-        ? Array.from({ length: B }, (_, c) => g * model.baths[c].temperature * v[plan.offBySource + slot * B + c])
-        : undefined,
+      fluxBySource: parts,
+      ...partsError(
+        parts,
+        (c) => g * model.baths[c].temperature * err[plan.offBySource + slot * B + c] + unresolvedBySource,
+      ),
       // Frequencies left out by a screen: their estimated current may pass through any spring on a cycle.
       error: withValueRounding(
         g * err[plan.offSpring + slot] + unresolved + (modes?.screen ? modes.screen.flux : 0),
@@ -3613,10 +3653,22 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
   if (kineticTemperatureError)
     for (const e of kineticTemperatureError) quadratureError = Math.max(quadratureError, e / Tmax);
 
+  // The parts by source bath are measured against their own size: the largest error of a part relative to the
+  // largest part (quadratureError measures the net fluxes only).
+  let bySourceError = 0;
+  let partScale = 0;
+  for (const f of [...baths, ...springs]) {
+    bySourceError = Math.max(bySourceError, f.fluxBySourceError ?? 0);
+    for (const x of f.fluxBySource ?? []) partScale = Math.max(partScale, Math.abs(x));
+  }
+  const bySourceText =
+    partScale > 0
+      ? `; the fluxes by source carry their own errors (fluxBySourceError), up to ${(bySourceError / partScale).toExponential(2)} of the largest part`
+      : "";
   if (!quad.converged) {
     warnings.push(
       monitor.stopped === "stalled"
-        ? `the frequency quadrature stopped refining at ${quad.evaluations} evaluations: its estimated error had stopped falling (less than ${STALL_FACTOR}x over the last doubling of the evaluations, spent at peaks too narrow to resolve or at rounding noise), before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)} (stopWhenStalled: false refines to the budget)${bySourceUnreachable ? `; the fluxes by source, each ~${(Tmax / (2 * spreadT)).toExponential(0)} times the net flux whose tolerance they are held to, cannot reach it in double precision (bySource: false, --no-by-source, leaves them out)` : ""}`
+        ? `the frequency quadrature stopped refining at ${quad.evaluations} evaluations: its estimated error had stopped falling (less than ${STALL_FACTOR}x over the last doubling of the evaluations, spent at peaks too narrow to resolve or at rounding noise), before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)} (stopWhenStalled: false refines to the budget)${bySourceUnreachable ? `; the fluxes by source, each ~${(Tmax / (2 * spreadT)).toExponential(0)} times the net flux whose tolerance they are held to, cannot reach it in double precision (bySource: false, --no-by-source, leaves them out)${bySourceText}` : ""}`
         : monitor.stopped === "time"
           ? `the frequency quadrature stopped at its time limit of ${options.maxSeconds} s before reaching the tolerance ${tol}: quadratureError ${quadratureError.toExponential(2)}`
           : quad.evaluations + 3 * GK_POINTS > budget
@@ -3641,18 +3693,9 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
       "decoupled modes (Lemma 1 of Eckmann and Zabey) were not checked at this size; a decoupled mode would show as missing sum-rule weight",
     );
   }
-  if (modes?.roundingShare) {
-    // Peaks whose position rounding moves by a good part of their width (peakRoundingShare).
-    let worst = -1;
-    for (let k = 0; k < modes.omega.length; k++) {
-      const share = modes.roundingShare[k];
-      if (share >= ROUNDING_WARN && (worst < 0 || share > modes.roundingShare[worst])) worst = k;
-    }
-    if (worst >= 0)
-      warnings.push(
-        `rounding in double precision moves the peak of the normal mode at angular frequency ${fmt(modes.omega[worst])} by up to ${fmt(modes.roundingShare[worst])} of its width (its omega^2 is tiny beside the stiffnesses over masses at its sites): that share of its contribution is uncertain and is in the reported errors (quadratureError ${quadratureError.toExponential(2)})`,
-      );
-  }
+  // Peaks whose position rounding moves by a good part of their width (peakRoundingShare).
+  const rounding = modes && roundingWarning(modes.omega, modes.roundingShare, quadratureError);
+  if (rounding) warnings.push(rounding);
   if (ev.residual > 1e-8)
     warnings.push(
       `the largest backward error of the sparse solves is ${ev.residual.toExponential(2)}: results may be inaccurate`,

@@ -33,6 +33,34 @@ describe("ness solve", () => {
     expect(j.residual).toBeLessThan(1e-12);
   });
 
+  it("--json: the fluxes by source carry their errors on every method, and the methods agree within them", async () => {
+    const file = join(examples, "example2-circulation.yaml");
+    type Flux = { fluxBySource: Record<string, number>; fluxBySourceError: number };
+    const docs: Record<string, { springs: Flux[]; baths: Flux[] }> = {};
+    for (const method of ["lyapunov", "transmission", "modal"]) {
+      const r = await run("solve", file, "--json", "--by-source", "--method", method);
+      expect(r.code, r.stderr).toBe(0);
+      docs[method] = JSON.parse(r.stdout);
+      for (const f of [...docs[method].springs, ...docs[method].baths]) {
+        expect(Object.keys(f.fluxBySource)).toEqual(["bath 1", "bath 2"]);
+        expect(f.fluxBySourceError).toBeGreaterThanOrEqual(0);
+        expect(f.fluxBySourceError).toBeLessThan(1e-9);
+      }
+    }
+    // The dense solve and each frequency-domain method: every part within the sum of their errors.
+    for (const method of ["transmission", "modal"]) {
+      for (const kind of ["springs", "baths"] as const) {
+        docs[method][kind].forEach((f, k) => {
+          const dense = docs.lyapunov[kind][k];
+          for (const [bath, x] of Object.entries(f.fluxBySource))
+            expect(Math.abs(x - dense.fluxBySource[bath])).toBeLessThanOrEqual(
+              f.fluxBySourceError + dense.fluxBySourceError,
+            );
+        });
+      }
+    }
+  });
+
   it("bad input: one clear line, non-zero exit, no output file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ness-cli-"));
     const bad = join(dir, "bad.yaml");

@@ -92,11 +92,12 @@ export function frequencyTables(ss: FrequencySteadyState): string[] {
         Math.abs(s.flux),
         s.error,
       ];
-      if (s.fluxBySource) row.push(s.fluxBySource.map((x) => num(x)).join(", "));
+      if (s.fluxBySource) row.push(s.fluxBySource.map((x) => num(x)).join(", "), s.fluxBySourceError ?? "-");
       return row;
     });
     const header = ["spring", "stiffness", "heat flows", "|flux|", "error"];
-    if (ss.springs[0].fluxBySource) header.push(`by source (${ss.baths.map((b) => b.site).join(", ")})`);
+    if (ss.springs[0].fluxBySource)
+      header.push(`by source (${ss.baths.map((b) => b.site).join(", ")})`, "by-source error");
     out.push(`Springs${many ? " (first and last 50)" : ""}`, table(header, clip(rows, many)), "");
   }
   const bathRows = ss.baths.map((b) => [
@@ -144,6 +145,7 @@ export function frequencyJson(model: NetworkModel, ss: FrequencySteadyState, rea
       flux: s.flux,
       error: s.error,
       ...(s.fluxBySource ? { fluxBySource: bySource(s.fluxBySource) } : {}),
+      ...(s.fluxBySourceError !== undefined ? { fluxBySourceError: s.fluxBySourceError } : {}),
     })),
     baths: ss.baths.map((b) => ({
       site: b.site,
@@ -152,6 +154,7 @@ export function frequencyJson(model: NetworkModel, ss: FrequencySteadyState, rea
       flux: b.flux,
       error: b.error,
       ...(b.fluxBySource ? { fluxBySource: bySource(b.fluxBySource) } : {}),
+      ...(b.fluxBySourceError !== undefined ? { fluxBySourceError: b.fluxBySourceError } : {}),
     })),
     ...(ss.conductance
       ? { conductance: Object.fromEntries(ss.baths.map((b, k) => [`bath ${b.site}`, bySource(ss.conductance![k])])) }
