@@ -1009,12 +1009,12 @@ export function splitRefusal(model: ParticlesModel, scheme: string): string | nu
 
 /**
  * The probe's source of each step's exact pair heat in a split run (ParticleProbe's StepHeatSource): enabled by the
- * probe when it wants the exact pair heat and the box leaves room for the wide grid; the split integrator fills it.
+ * probe when it wants the exact pair heat and the box leaves room for a skin; the split integrator fills it.
  */
 export class SplitStepHeat {
   /** Per species: the last step's pair-heat correction per unit time. */
   readonly out: Float64Array;
-  /** The wide grid's margin (0: not enabled). */
+  /** The least skin of the lists for the step heat (0: not enabled). */
   margin = 0;
   private diffusivity: Float64Array;
   private fresh = false;
@@ -1026,8 +1026,8 @@ export class SplitStepHeat {
 
   /**
    * Asks for the step heat (the probe: diffusivities T/gamma per species, the time step); true when the split takes
-   * it. The margin is the default engine's skin for it (ParticleForceField.enableStepHeat: a step fails about once in
-   * a hundred, and goes to the ledger's pass), at most one range and what three cells per axis leave.
+   * it. The margin is the default engine's least skin for it (ParticleForceField.enableStepHeat), at most one range
+   * and what three cells per axis leave; the lists' skin is chosen from there (splitListSkin).
    */
   enableStepHeat(diffusivity: ArrayLike<number>, dt: number): boolean {
     const m = this.model,
