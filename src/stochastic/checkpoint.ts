@@ -22,7 +22,7 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
 import { canonicalJson } from "../canonical.js";
 import { NessError } from "../errors.js";
 import type { FieldAccumulator } from "./fields.js";
-import { restoreForceState, saveForceState, type ForceField } from "./forceField.js";
+import { restoreForceState, saveForceState, type NeighbourMemory } from "./forceField.js";
 import type { LangevinState } from "./integrators.js";
 
 /** A checkpoint that cannot be used: unreadable, damaged, or written for another run. */
@@ -53,7 +53,7 @@ export interface ReplicaSnapshot {
   burnSums: Float64Array;
   /** Each field accumulator's state (fields.ts saveState). */
   fields: Float64Array[];
-  /** The force field's memory (forceField.ts saveState). */
+  /** The force field's memory (forceField.ts saveState; a split run's: its integrator's lists). */
   forces: Float64Array;
 }
 
@@ -67,7 +67,7 @@ export interface ReplicaParts {
   energyLimit: number;
   energyFloor: number;
   state: LangevinState;
-  forces: ForceField;
+  forces: NeighbourMemory;
   sums: Float64Array;
   burnSums: Float64Array | null;
   fields: FieldAccumulator[];
@@ -128,7 +128,7 @@ export function restoreReplica(
   into: {
     replica: number;
     state: LangevinState;
-    forces: ForceField;
+    forces: NeighbourMemory;
     sums: Float64Array;
     burnSums: Float64Array | null;
     fields: FieldAccumulator[];

@@ -39,13 +39,16 @@ export interface ForceField {
   restoreState?(state: Float64Array): void;
 }
 
+/** What keeps neighbour memory for checkpoints: a force field, or a split run's integrator (splitDisks.ts). */
+export type NeighbourMemory = Pick<ForceField, "saveState" | "restoreState" | "reset">;
+
 /** A force field's state for a checkpoint (empty when it has none). */
-export function saveForceState(field: ForceField): Float64Array {
+export function saveForceState(field: NeighbourMemory): Float64Array {
   return field.saveState ? field.saveState() : new Float64Array(0);
 }
 
 /** Restores saveForceState's numbers (after a reset: a field with no state is only reset). */
-export function restoreForceState(field: ForceField, state: Float64Array): void {
+export function restoreForceState(field: NeighbourMemory, state: Float64Array): void {
   field.reset?.();
   if (field.restoreState) field.restoreState(state);
   else if (state.length > 0) throw new Error("internal: a saved state for a force field that keeps none");

@@ -268,6 +268,12 @@ export interface Integrator {
   noise(state: LangevinState): void;
   /** The step given state.noise (for common random numbers: several states advanced with one draw). */
   advance(state: LangevinState): void;
+  /**
+   * An integrator with neighbour lists of its own (a split run, splitDisks.ts): their memory for checkpoints, as a
+   * force field's (forceField.ts saveState, restoreState).
+   */
+  saveState?(): Float64Array;
+  restoreState?(state: Float64Array): void;
 }
 
 /** The constants every sub-step reads, made once per integrator. */

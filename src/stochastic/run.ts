@@ -705,7 +705,8 @@ export class ReplicaRun implements ReplicaRunner {
       const r = restoreReplica(resume, {
         replica,
         state: this.state,
-        forces: plan.system.forces,
+        // A split run's neighbour lists are its integrator's.
+        forces: plan.split ? this.integrator : plan.system.forces,
         sums: this.sums,
         burnSums: this.burnSums,
         fields: this.fieldAcc,
@@ -739,7 +740,7 @@ export class ReplicaRun implements ReplicaRunner {
       energyLimit: this.energyLimit,
       energyFloor: this.energyFloor,
       state: this.state,
-      forces: this.plan.system.forces,
+      forces: this.plan.split ? this.integrator : this.plan.system.forces,
       sums: this.sums,
       burnSums: this.burnSums,
       fields: this.fieldAcc,

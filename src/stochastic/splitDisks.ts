@@ -6,34 +6,39 @@
  * phases (the executor: `serialExecutor` runs the shares one after another on the calling thread, browser-safe; the
  * Node executor of src/workers/splitThreads.ts runs them on T threads over a SharedArrayBuffer). Shares:
  *   - integration: particles by id, in chunks of CHUNK ids (thread t the chunks [t C / T, (t + 1) C / T));
- *   - forces: rows of cells (thread t a band of rows, a slab of the box);
- *   - the forces' gather back to particle order: cell-order positions in the id shares' chunks.
+ *   - the neighbour list and the forces: rows of cells (thread t a band of rows, a slab of the box);
+ *   - the gathers between particle order and cell order: cell-order positions in the id shares' chunks.
+ * Neighbours (Verlet's rule): the particles are sorted into cells of the pair range plus a skin (SplitConfig.skin) by
+ * a counting sort whose order within a cell is increasing id (each thread counts its ids; thread t's ids follow the
+ * lower threads' in every cell), and each thread lists, for its own rows, the pairs closer than range + skin. A force
+ * evaluation gathers the positions into cell order and sums over the lists; a new sort comes only when some particle
+ * moved more than half the skin since the last (so every pair closer than the range is listed).
  * Every number a thread writes is a function of the state alone, not of T:
  *   - the noise of particle i, component k, at step s is the counter stream's number of coordinate 2 i + k (a pure
  *     function of seed, replica, s, coordinate);
- *   - cells are rebuilt at every force evaluation by a counting sort whose order within a cell is increasing id
- *     (each thread counts its ids; thread t's ids follow the lower threads' in every cell), so the cell order is the
- *     same for every T;
- *   - each pair is visited once (Newton's third law), from the particle whose cell's half stencil holds the other
+ *   - the cell order, the lists and the decision to sort (the largest displacement, a maximum) are the same for
+ *     every T;
+ *   - each pair is listed once (Newton's third law), from the particle whose cell's half stencil holds the other
  *     (the rest of its own cell, the cell to its right, the three cells of the row above), in a fixed order; the
  *     force on the other particle goes into a sum of its own row (A) when it lies in the same row of cells, else
  *     into a sum of the row above (H), and after a barrier each particle's force is A + H: every row's sums are
  *     made by one thread in the same order whatever T;
  *   - the potential energy is summed per row of cells, then the rows' sums in order.
  * With the exact pair heat (SplitHeatConfig: the default for soft disks), the force evaluation at the end of each step
- * runs on a second grid of wider cells (the pair range plus a margin), sorted at the step's midpoint when no particle
- * moved more than the margin (else at its end), and takes the step's pair heat in the same sweep (pairHeat.ts's
- * ledger: each pair closer than the range at either end of the step, its trapezoid heat against its exact energy
- * change, shared by the diffusivities), summed per row and species, then the rows in order. The predictor's
- * evaluation keeps the narrow grid (cells of the range: fewer candidate pairs).
+ * takes the step's pair heat in the same sweep over the lists (pairHeat.ts's ledger: each pair closer than the range
+ * at either end of the step, its trapezoid heat against its exact energy change, shared by the diffusivities), summed
+ * per row and species, then the rows in order. Both ends of a step are checked against the last sort; when one is
+ * outside half the skin, the new sort is at the step's midpoint, which covers both ends while no particle moved more
+ * than the skin in the step (else the sort is at the end and the step goes to the probe's ledger).
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
- * default engine's trajectory (neighbour lists with a skin, sums in another order, the default noise stream): the
- * same physics, other rounding and other random numbers.
+ * default engine's trajectory (other lists, sums in another order, the default noise stream): the same physics,
+ * other rounding and other random numbers.
  */
 import { ModelError } from "../errors.js";
 import type { ParticlesModel } from "../model/particles.js";
 import { CounterRng, counterNormals } from "./counterRng.js";
 import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrators.js";
+import { verletSkin } from "./particleForces.js";
 import type { Rng } from "./rng.js";
 
 /** Ids (and cell-order positions) per chunk: the unit of the threads' shares of the move and of the gather. */
@@ -41,35 +46,33 @@ export const CHUNK = 256;
 
 /** Phases of a step (the executor runs each for every thread, with a barrier after it). */
 export const Phase = {
-  // Phases 9-12 run on the wide grid of the step's end (SplitHeatConfig); the others on the narrow one.
-  /** Wrap x into the box, find each particle's cell, count per cell (own ids). */
+  /** Wrap x into the box, find each particle's cell, count per cell (own ids): a sort at x. */
   CountX: 0,
+  /** The same at xt (Heun's predictor, or the step's midpoint). */
+  CountXt: 1,
   /** Prefix sums of the counts, scatter own ids into the cell order with their wrapped positions. */
-  Scatter: 1,
-  /** Forces at the sorted positions (own rows of cells) into the cell-order sums A, H; the energy per row. */
-  ForcesF: 2,
-  /** The same (Heun's predictor: the corrector reads A + H; its energy unused). */
-  ForcesFt: 3,
-  /** Euler-Maruyama move of own ids (keeping the previous state when asked), then CountX's work on x. */
-  EulerMove: 4,
-  /** Heun's predictor of own ids: xt = x + mu f + w, then the count on xt. */
-  HeunPredict: 5,
-  /** Heun's corrector of own ids: x += mu (f + ft) / 2 + w (ft: the predictor's A + H), then the count on x. */
-  HeunCorrect: 6,
-  /** Heun's corrector without the count: x += ..., the step's midpoint into xt, own largest squared step. */
-  HeunCorrectStep: 7,
-  /** Euler-Maruyama's move without the count, as HeunCorrectStep. */
-  EulerMoveStep: 8,
-  /** Wide grid: the count at the midpoint (xt), or at x when some particle moved more than the margin. */
-  CountStep: 9,
-  /** Wide grid: the scatter, positions at x (relative to the sorted one), displacements and species. */
-  ScatterStep: 10,
-  /** Wide grid: forces into the cell-order sums A, H and the energy per row (CombineF then writes f). */
-  ForcesStep: 11,
-  /** Wide grid: ForcesStep's work and the step's pair heat per row and species. */
-  ForcesStepHeat: 12,
+  Scatter: 2,
+  /** Own rows: the list of pairs closer than range + skin at the sorted positions. */
+  Build: 3,
+  /** Own rows and the row above (the forces read it): the positions at x (less the last sort's wraps), then the
+   * forces over own rows' lists into the cell-order sums A, H and the energy per row. */
+  ForcesX: 4,
+  /** The same at xt (Heun's predictor). */
+  ForcesXt: 5,
+  /** ForcesX's work with the step's displacements x - xPrev (gathered beside the positions). */
+  ForcesStep: 6,
+  /** ForcesStep's work and the step's pair heat per row and species. */
+  ForcesStepHeat: 7,
+  /** Euler-Maruyama move of own ids (keeping the previous state when asked), own largest displacement since the sort. */
+  EulerMove: 8,
+  /** Heun's predictor of own ids: xt = x + mu f + w, own largest displacement of xt since the sort. */
+  HeunPredict: 9,
+  /** Heun's corrector of own ids: x += mu (f + ft) / 2 + w (ft: the predictor's A + H), as EulerMove. */
+  HeunCorrect: 10,
   /** The forces of the last force phase (A + H, cell order) into f at the ids (own positions). */
-  CombineF: 13,
+  CombineF: 11,
+  /** CountX's work at the last sort's positions (a checkpoint's restart: the same cell order and lists). */
+  CountRef: 12,
 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 
@@ -81,6 +84,8 @@ export interface SplitConfig {
   /** Soft law: U = (k/2) (1 - r/l)^2 for r < l. */
   stiffness: number;
   range: number;
+  /** The neighbour lists' skin (pairs closer than range + skin are listed); absent: 0.3 range. */
+  skin?: number;
   /** Per particle: dt / gamma and sqrt(2 T dt / gamma). */
   mobilityDt: Float64Array;
   noiseScale: Float64Array;
@@ -98,7 +103,7 @@ export interface SplitHeatConfig {
   share: Float64Array;
   /** 1 / dt. */
   invDt: number;
-  /** The wide grid's cells are at least range + margin wide; a step is accounted when no particle moved more. */
+  /** The least skin that the step heat asks for (SplitStepHeat.enableStepHeat). */
   margin: number;
 }
 
@@ -123,9 +128,15 @@ export const Ctl = {
   Size: 8,
 } as const;
 
+/** The skin of a config (0.3 range when it names none). */
+export function splitSkin(c: { range: number; skin?: number }): number {
+  return c.skin ?? 0.3 * c.range;
+}
+
 /**
- * Cells per axis: as many as fit cells no smaller than the pair range, but at most about 4 per particle (a sparse
- * system in a large box would otherwise get memory for empty cells without bound; larger cells cover the range too).
+ * Cells per axis: as many as fit cells no smaller than the pair range plus the margin (the skin), but at most about 4
+ * per particle (a sparse system in a large box would otherwise get memory for empty cells without bound; larger cells
+ * cover the reach too).
  */
 export function cellsPerAxis(c: {
   n: number;
@@ -145,19 +156,21 @@ export function cellsPerAxis(c: {
   return [nx, ny];
 }
 
+const gridOf = (c: SplitConfig): [number, number] => cellsPerAxis({ ...c, margin: splitSkin(c) });
+
 function layout(c: SplitConfig): Layout {
   const n = c.n,
-    [nx, ny] = cellsPerAxis(c),
+    [nx, ny] = gridOf(c),
     nc = nx * ny,
-    h = c.heat;
-  // x f xPrev fPrev xt z (2n each), wrapped positions (2n), sorted positions (2n), mobility and noise (n each),
-  // the cell-order force sums A and H (2n each), energy per row; with the heat: sorted displacements (2n), heat per
-  // row (of the wide grid) and species, largest step per thread.
-  const rowsWide = h ? cellsPerAxis({ ...c, margin: h.margin })[1] : 0;
-  const floats = 8 * 2 * n + 2 * n + 4 * n + ny + (h ? 2 * n + rowsWide * h.species + c.threads : 0);
-  // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors per thread (T nc each)
-  // (the wide grid has fewer cells than the narrow one: it uses the same arrays); with the heat: species at each
-  // sorted position.
+    h = c.heat,
+    S = h ? h.species : 0;
+  // x f xPrev fPrev xt z (2n each), wrapped positions (2n), sorted positions (2n), the positions of the last sort by
+  // id and their wraps by sorted position (2n each), mobility and noise (n each), the cell-order force sums A and H
+  // (2n each), energy per row, largest displacement and largest step per thread; with the heat: sorted
+  // displacements (2n), heat per row and species.
+  const floats = 8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0);
+  // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors
+  // per thread (T nc each); with the heat: species at each sorted position.
   const ints = 3 * n + nc + 1 + 2 * c.threads * nc + Ctl.Size + (h ? n : 0);
   return { floats, ints, bytes: 8 * floats + 4 * ints };
 }
@@ -168,8 +181,34 @@ export function splitBytes(c: SplitConfig): number {
 }
 
 /**
+ * One thread's neighbour list (its own rows; private to the thread that builds and reads it): for each of its
+ * cell-order positions q the partners p closer than range + skin at the sort, those of q's own row (their forces
+ * into A) up to mid[q], then those of the row above (into H) up to end[q]; each with the code of its image shift.
+ */
+class RowList {
+  partner = new Int32Array(1024);
+  code = new Uint8Array(1024);
+  /** Per cell-order position (of this thread's rows): where its same-row pairs end, where all its pairs end. */
+  readonly mid: Int32Array;
+  readonly end: Int32Array;
+  constructor(n: number) {
+    this.mid = new Int32Array(n);
+    this.end = new Int32Array(n);
+  }
+  grow(): void {
+    const p = new Int32Array(2 * this.partner.length);
+    p.set(this.partner);
+    this.partner = p;
+    const c = new Uint8Array(2 * this.code.length);
+    c.set(this.code);
+    this.code = c;
+  }
+}
+
+/**
  * A split run's kernel over one buffer (an ArrayBuffer, or a SharedArrayBuffer seen by every thread): views of the
- * shared arrays and the phase functions. Browser-safe; allocates nothing after construction.
+ * shared arrays and the phase functions. Browser-safe; allocates nothing after construction except when a thread's
+ * neighbour list outgrows its arrays (doubled).
  */
 export class SplitKernel {
   readonly x: Float64Array;
@@ -181,14 +220,15 @@ export class SplitKernel {
   private readonly z: Float64Array;
   private readonly w: Float64Array;
   private readonly sorted: Float64Array;
+  /** The positions of the last sort (by id) and their wraps (sorted position minus wrapped position, cell order). */
+  private readonly ref: Float64Array;
+  private readonly wrap: Float64Array;
   private readonly mob: Float64Array;
   private readonly sc: Float64Array;
   private readonly energy: Float64Array;
   /** Force sums in cell order: from pairs in the particle's own row of cells (A) and from the row below (H). */
   private readonly accA: Float64Array;
   private readonly accH: Float64Array;
-  /** Rows of the grid of the last force phase (the energy's). */
-  private energyRows = 0;
   private readonly cellOf: Int32Array;
   private readonly ids: Int32Array;
   /** The sorted position of each id (the predictor's forces read by the corrector from the cell-order sums). */
@@ -196,29 +236,33 @@ export class SplitKernel {
   private readonly start: Int32Array;
   private readonly counts: Int32Array;
   private readonly cursors: Int32Array;
-  /** With the heat: sorted displacements over the step, heat per chunk and species, species at sorted positions. */
-  private readonly du: Float64Array;
-  private readonly heatChunks: Float64Array;
+  /** Per thread: the largest squared displacement since the last sort, the largest squared step (the moves'). */
+  private readonly maxDisp: Float64Array;
   private readonly maxStep: Float64Array;
+  /** With the heat: sorted displacements over the step, heat per row and species, species at sorted positions. */
+  private readonly du: Float64Array;
+  private readonly heatRows: Float64Array;
   private readonly spSorted: Int32Array;
-  /** This thread's running heat per species (a chunk's). */
+  /** This thread's running heat per species (a row's). */
   private readonly heatRun: Float64Array;
-  /** The grid of the current phase (narrow: cells of the range; wide: of the range plus the heat's margin). */
-  private nx: number;
-  private ny: number;
-  private nc: number;
-  private hx: number;
-  private hy: number;
-  private readonly narrow: [number, number];
-  private readonly wide: [number, number];
-  /** The largest squared step that the wide grid's midpoint sort covers. */
-  readonly covered2: number;
+  private readonly nx: number;
+  private readonly ny: number;
+  private readonly nc: number;
+  private readonly hx: number;
+  private readonly hy: number;
+  /** The skin; a sort is due when a particle moved more than `half` (a little under skin / 2: rounding). */
+  readonly skin: number;
+  readonly half2: number;
   private readonly chunks: number;
-  /** A cell's neighbour runs (forces): cell-order ranges and the image shift of each (per thread: its own kernel). */
-  private readonly segLo = new Int32Array(6);
-  private readonly segHi = new Int32Array(6);
-  private readonly segX = new Float64Array(6);
-  private readonly segY = new Float64Array(6);
+  /** The neighbour list of each thread this kernel runs (one on a worker thread; all in the serial executor). */
+  private readonly lists: (RowList | null)[];
+  /** Image shift of each pair code: x (-Lx, 0, Lx) and y (0, Ly). */
+  private readonly shiftX = new Float64Array(6);
+  private readonly shiftY = new Float64Array(6);
+  /** A cell's half stencil (list build): cell-order ranges and the image shift code of each run. */
+  private readonly segLo = new Int32Array(4);
+  private readonly segHi = new Int32Array(4);
+  private readonly segCode = new Int32Array(4);
 
   constructor(
     readonly config: SplitConfig,
@@ -228,17 +272,18 @@ export class SplitKernel {
       n = c.n;
     const L = layout(c);
     if (buffer.byteLength < L.bytes) throw new Error("internal: a split run's buffer is too small");
-    this.narrow = cellsPerAxis(c);
-    this.wide = c.heat ? cellsPerAxis({ ...c, margin: c.heat.margin }) : this.narrow;
-    [this.nx, this.ny] = this.narrow;
+    [this.nx, this.ny] = gridOf(c);
     this.nc = this.nx * this.ny;
     this.hx = c.box[0] / this.nx;
     this.hy = c.box[1] / this.ny;
-    // A pair closer than the range at either end of a step is closer than range + (largest step) at its midpoint:
-    // within the wide cells' stencil while that stays below the narrower cell side (0.98: rounding).
-    const side = Math.min(c.box[0] / this.wide[0], c.box[1] / this.wide[1]);
-    this.covered2 = c.heat ? (0.98 * (side - c.range)) ** 2 : 0;
+    this.skin = splitSkin(c);
+    this.half2 = (0.49 * this.skin) ** 2;
+    for (let code = 0; code < 6; code++) {
+      this.shiftX[code] = ((code % 3) - 1) * c.box[0];
+      this.shiftY[code] = code >= 3 ? c.box[1] : 0;
+    }
     this.chunks = Math.ceil(n / CHUNK);
+    this.lists = new Array<RowList | null>(c.threads).fill(null);
     const S = c.heat ? c.heat.species : 0;
     let at = 0;
     const f64 = (len: number) => {
@@ -254,14 +299,17 @@ export class SplitKernel {
     this.z = f64(2 * n);
     this.w = f64(2 * n);
     this.sorted = f64(2 * n);
+    this.ref = f64(2 * n);
+    this.wrap = f64(2 * n);
     this.mob = f64(n);
     this.sc = f64(n);
     this.accA = f64(2 * n);
     this.accH = f64(2 * n);
-    this.energy = f64(this.narrow[1]);
+    this.energy = f64(this.ny);
+    this.maxDisp = f64(c.threads);
+    this.maxStep = f64(c.threads);
     this.du = f64(c.heat ? 2 * n : 0);
-    this.heatChunks = f64(this.wide[1] * S);
-    this.maxStep = f64(c.heat ? c.threads : 0);
+    this.heatRows = f64(c.heat ? this.ny * S : 0);
     this.heatRun = new Float64Array(S);
     at = 8 * L.floats; // bytes from here
     const i32 = (len: number) => {
@@ -279,15 +327,19 @@ export class SplitKernel {
     this.spSorted = i32(c.heat ? n : 0);
   }
 
-  /** Sets the grid of the phase: the narrow one (cells of the range) or the wide one (the heat's). */
-  private useGrid(wide: boolean): void {
-    [this.nx, this.ny] = wide ? this.wide : this.narrow;
-    this.nc = this.nx * this.ny;
-    this.hx = this.config.box[0] / this.nx;
-    this.hy = this.config.box[1] / this.ny;
+  /** The largest squared displacement of any particle since the last sort (the last move phase's, all threads). */
+  largestDisplacement2(): number {
+    let m = 0;
+    for (let t = 0; t < this.maxDisp.length; t++) m = Math.max(m, this.maxDisp[t]);
+    return m;
   }
 
-  /** The largest squared step of any particle in the last step (the threads' maxima; HeunCorrectStep/EulerMoveStep). */
+  /** The positions of the last sort, by id (unwrapped): a checkpoint's memory of the neighbour lists. */
+  sortPositions(): Float64Array {
+    return this.ref;
+  }
+
+  /** The largest squared step of any particle in the last step (HeunCorrect, EulerMove; with the heat). */
   largestStep2(): number {
     let m = 0;
     for (let t = 0; t < this.maxStep.length; t++) m = Math.max(m, this.maxStep[t]);
@@ -297,9 +349,9 @@ export class SplitKernel {
   /** The step's pair heat per species (per unit time) into out: the rows' sums in order. */
   stepHeat(out: Float64Array): void {
     const S = out.length,
-      hc = this.heatChunks;
+      hr = this.heatRows;
     out.fill(0);
-    for (let k = 0; k < this.wide[1]; k++) for (let s = 0; s < S; s++) out[s] += hc[k * S + s];
+    for (let k = 0; k < this.ny; k++) for (let s = 0; s < S; s++) out[s] += hr[k * S + s];
   }
 
   /** Writes the per-particle constants (once, by the thread that owns the run). */
@@ -319,72 +371,96 @@ export class SplitKernel {
   /** The potential energy of the last force phase: the rows' sums in order. */
   potential(): number {
     let u = 0;
-    for (let k = 0; k < this.energyRows; k++) u += this.energy[k];
+    for (let k = 0; k < this.ny; k++) u += this.energy[k];
     return u;
   }
 
   run(phase: Phase, t: number): void {
-    if (phase < Phase.CombineF) {
-      const wide = phase >= Phase.CountStep;
-      if ((this.nx === this.wide[0] && this.ny === this.wide[1]) !== wide) this.useGrid(wide);
-    }
     switch (phase) {
       case Phase.CountX:
         return this.count(this.x, t);
+      case Phase.CountXt:
+        return this.count(this.xt, t);
+      case Phase.CountRef:
+        return this.count(this.ref, t);
       case Phase.Scatter:
-        return this.scatter(t, false);
-      case Phase.ForcesF:
-      case Phase.ForcesFt:
+        return this.scatter(t);
+      case Phase.Build:
+        return this.build(t);
+      case Phase.ForcesX:
+        this.gatherRows(this.x, t, false);
+        return this.forces(t, false);
+      case Phase.ForcesXt:
+        this.gatherRows(this.xt, t, false);
+        return this.forces(t, false);
       case Phase.ForcesStep:
-        this.energyRows = this.ny;
+        this.gatherRows(this.x, t, true);
         return this.forces(t, false);
       case Phase.ForcesStepHeat:
-        this.energyRows = this.ny;
+        this.gatherRows(this.x, t, true);
         return this.forces(t, true);
       case Phase.CombineF:
         return this.combine(this.f, t);
       case Phase.EulerMove:
         this.euler(t);
-        return this.count(this.x, t);
+        return this.checkEnd(t);
       case Phase.HeunPredict:
         this.predict(t);
-        return this.count(this.xt, t);
+        return this.check(this.xt, t);
       case Phase.HeunCorrect:
         this.correct(t);
-        return this.count(this.x, t);
-      case Phase.HeunCorrectStep:
-        this.correct(t);
-        return this.midpoint(t);
-      case Phase.EulerMoveStep:
-        this.euler(t);
-        return this.midpoint(t);
-      case Phase.CountStep:
-        return this.count(this.largestStep2() <= this.covered2 ? this.xt : this.x, t);
-      case Phase.ScatterStep:
-        return this.scatter(t, true);
+        return this.checkEnd(t);
     }
   }
 
-  /** Own ids: the step's midpoint (xPrev + x) / 2 into xt and the largest squared step into maxStep[t]. */
-  private midpoint(t: number): void {
+  /** Own ids: the largest squared displacement of `pos` from the last sort into maxDisp[t]. */
+  private check(pos: Float64Array, t: number): void {
+    const [lo, hi] = this.share(t);
+    const ref = this.ref;
+    let m = 0;
+    for (let i = 2 * lo; i < 2 * hi; i += 2) {
+      const ux = pos[i] - ref[i],
+        uy = pos[i + 1] - ref[i + 1];
+      const d2 = ux * ux + uy * uy;
+      if (d2 > m) m = d2;
+    }
+    this.maxDisp[t] = m;
+  }
+
+  /**
+   * Own ids at a step's end: the largest squared displacement since the last sort into maxDisp[t]; with the heat, of
+   * both ends of the step (its start must be covered by the lists too), the largest squared step into maxStep[t], and
+   * the step's midpoint (xPrev + x) / 2 into xt (where a new sort goes).
+   */
+  private checkEnd(t: number): void {
+    if (!this.config.heat) return this.check(this.x, t);
     const [lo, hi] = this.share(t);
     const x = this.x,
       x0 = this.xPrev,
-      mid = this.xt;
-    let m = 0;
+      mid = this.xt,
+      ref = this.ref;
+    let m = 0,
+      ms = 0;
     for (let i = 2 * lo; i < 2 * hi; i += 2) {
       const a0 = x0[i],
         a1 = x[i],
         b0 = x0[i + 1],
         b1 = x[i + 1];
-      const ux = a1 - a0,
-        uy = b1 - b0;
-      const s2 = ux * ux + uy * uy;
-      if (s2 > m) m = s2;
+      const ux = a1 - ref[i],
+        uy = b1 - ref[i + 1],
+        vx = a0 - ref[i],
+        vy = b0 - ref[i + 1],
+        sx = a1 - a0,
+        sy = b1 - b0;
+      const d2 = Math.max(ux * ux + uy * uy, vx * vx + vy * vy),
+        s2 = sx * sx + sy * sy;
+      if (d2 > m) m = d2;
+      if (s2 > ms) ms = s2;
       mid[i] = 0.5 * (a0 + a1);
       mid[i + 1] = 0.5 * (b0 + b1);
     }
-    this.maxStep[t] = m;
+    this.maxDisp[t] = m;
+    this.maxStep[t] = ms;
   }
 
   /** Noise of own ids [lo, hi): the counter stream's numbers of coordinates 2 lo .. 2 hi at this step, scaled. */
@@ -458,7 +534,7 @@ export class SplitKernel {
     }
   }
 
-  /** Own ids: wrapped positions of `pos`, their cells, the counts per cell of this thread. */
+  /** Own ids: wrapped positions of `pos` (kept as the sort's reference), their cells, this thread's counts per cell. */
   private count(pos: Float64Array, t: number): void {
     const [lo, hi] = this.share(t);
     const nc = this.nc,
@@ -466,7 +542,8 @@ export class SplitKernel {
       ny = this.ny;
     const counts = this.counts,
       cellOf = this.cellOf,
-      w = this.w;
+      w = this.w,
+      ref = this.ref;
     const Lx = this.config.box[0],
       Ly = this.config.box[1],
       ihx = 1 / this.hx,
@@ -474,10 +551,10 @@ export class SplitKernel {
     const base = t * nc;
     counts.fill(0, base, base + nc);
     for (let i = lo; i < hi; i++) {
-      let px = pos[2 * i],
-        py = pos[2 * i + 1];
-      px -= Lx * Math.floor(px / Lx);
-      py -= Ly * Math.floor(py / Ly);
+      const ox = pos[2 * i],
+        oy = pos[2 * i + 1];
+      const px = ox - Lx * Math.floor(ox / Lx),
+        py = oy - Ly * Math.floor(oy / Ly);
       let cx = Math.floor(px * ihx),
         cy = Math.floor(py * ihy);
       // A position a rounding below 0 wraps to L itself: the last cell.
@@ -486,17 +563,18 @@ export class SplitKernel {
       const cell = cy * nx + cx;
       w[2 * i] = px;
       w[2 * i + 1] = py;
+      ref[2 * i] = ox;
+      ref[2 * i + 1] = oy;
       cellOf[i] = cell;
       counts[base + cell]++;
     }
   }
 
   /**
-   * Cell starts (thread 0 writes them; every thread computes them) and own ids scattered, increasing within a cell.
-   * With `step` (the wide grid at a step's end): the sorted positions are those at x, less the wrap of the position
-   * sorted (the midpoint, or x itself), with the step's displacements x - xPrev and the species.
+   * Cell starts (thread 0 writes them; every thread computes them) and own ids scattered, increasing within a cell,
+   * with their wrapped positions (for the list's build), their wraps (reference less wrapped position), species.
    */
-  private scatter(t: number, step: boolean): void {
+  private scatter(t: number): void {
     const T = this.config.threads,
       nc = this.nc;
     const counts = this.counts,
@@ -517,38 +595,67 @@ export class SplitKernel {
       ids = this.ids,
       posOf = this.posOf,
       w = this.w,
+      ref = this.ref,
+      wrap = this.wrap,
       s = this.sorted;
-    if (step) {
-      const x = this.x,
-        x0 = this.xPrev,
-        pos = this.largestStep2() <= this.covered2 ? this.xt : x,
-        du = this.du,
-        sp = this.spSorted,
-        species = this.config.heat!.speciesOf;
-      for (let i = lo; i < hi; i++) {
-        const q = cursors[mine + cellOf[i]]++;
-        ids[q] = i;
-        posOf[i] = q;
-        const a = 2 * i,
-          b = 2 * q;
-        s[b] = w[a] + (x[a] - pos[a]);
-        s[b + 1] = w[a + 1] + (x[a + 1] - pos[a + 1]);
-        du[b] = x[a] - x0[a];
-        du[b + 1] = x[a + 1] - x0[a + 1];
-        sp[q] = species[i];
-      }
-      return;
-    }
+    const heat = this.config.heat,
+      sp = this.spSorted;
     for (let i = lo; i < hi; i++) {
       const q = cursors[mine + cellOf[i]]++;
       ids[q] = i;
       posOf[i] = q;
-      s[2 * q] = w[2 * i];
-      s[2 * q + 1] = w[2 * i + 1];
+      const a = 2 * i,
+        b = 2 * q;
+      s[b] = w[a];
+      s[b + 1] = w[a + 1];
+      wrap[b] = ref[a] - w[a];
+      wrap[b + 1] = ref[a + 1] - w[a + 1];
+      if (heat) sp[q] = heat.speciesOf[i];
     }
   }
 
-  /** Thread t's band of cell rows of the current grid: [r0, r1). */
+  /**
+   * The cell-order positions of thread t's rows and of the row above (which its forces read; its own thread gathers
+   * the same numbers): pos at each id less the last sort's wrap; with `step`, the displacements x - xPrev.
+   */
+  private gatherRows(pos: Float64Array, t: number, step: boolean): void {
+    const [r0, r1] = this.rows(t);
+    const nx = this.nx,
+      start = this.start,
+      up = (r1 === this.ny ? 0 : r1) * nx;
+    this.gather(pos, start[r0 * nx], start[r1 * nx], step);
+    this.gather(pos, start[up], start[up + nx], step);
+  }
+
+  /** Cell-order positions [lo, hi): pos at each id less the last sort's wrap; with `step`, the displacements. */
+  private gather(pos: Float64Array, lo: number, hi: number, step: boolean): void {
+    const ids = this.ids,
+      wrap = this.wrap,
+      s = this.sorted;
+    if (step) {
+      const x0 = this.xPrev,
+        du = this.du;
+      for (let q = lo; q < hi; q++) {
+        const a = 2 * ids[q],
+          b = 2 * q;
+        const px = pos[a],
+          py = pos[a + 1];
+        s[b] = px - wrap[b];
+        s[b + 1] = py - wrap[b + 1];
+        du[b] = px - x0[a];
+        du[b + 1] = py - x0[a + 1];
+      }
+      return;
+    }
+    for (let q = lo; q < hi; q++) {
+      const a = 2 * ids[q],
+        b = 2 * q;
+      s[b] = pos[a] - wrap[b];
+      s[b + 1] = pos[a + 1] - wrap[b + 1];
+    }
+  }
+
+  /** Thread t's band of cell rows: [r0, r1). */
   private rows(t: number): [number, number] {
     const T = this.config.threads,
       ny = this.ny;
@@ -556,23 +663,128 @@ export class SplitKernel {
   }
 
   /**
-   * The pair forces of own rows of cells (a band: rowsOf), each pair once (Newton's third law): a particle's pairs
-   * are those of the half stencil of its cell: the rest of its own cell and the cell to its right (the same row, as
-   * one run of consecutive cell-order positions unless the row wraps), and the three cells of the row above (one run
-   * unless it wraps), each run in increasing position. Forces on particles of the same row accumulate in A, forces on
-   * the row above in H (cell order): every row's sums are made by one thread in a fixed order, and combine() adds
-   * A + H, so the numbers do not depend on the number of threads. The energy of each pair (and with `heat` the
-   * step's pair heat per species) is summed per row, then the rows in order.
-   * With `heat` (the wide grid at a step's end, SplitHeatConfig): also each pair closer than the range at either end
-   * of the step (the start's separation is the end's less the pair's relative displacement) gives its two particles
-   * their shares of the pair's exact energy change less its trapezoid heat (per unit time).
+   * Thread t's list (own rows) at the sorted positions: for each particle q, the pairs of the half stencil of its
+   * cell closer than range + skin: the rest of its own cell and the cell to its right (the same row, one run of
+   * consecutive cell-order positions unless the row wraps), then the three cells of the row above (one run unless it
+   * wraps), each run in increasing position; the same for every number of threads.
+   */
+  private build(t: number): void {
+    let list = this.lists[t];
+    if (list === null) list = this.lists[t] = new RowList(this.config.n);
+    const [r0, r1] = this.rows(t);
+    const nx = this.nx,
+      ny = this.ny,
+      start = this.start,
+      s = this.sorted,
+      sxT = this.shiftX,
+      syT = this.shiftY,
+      segLo = this.segLo,
+      segHi = this.segHi,
+      segCode = this.segCode,
+      mid = list.mid,
+      end = list.end;
+    const reach = this.config.range + this.skin,
+      reach2 = reach * reach;
+    let partner = list.partner,
+      code = list.code,
+      cap = partner.length,
+      np = 0;
+    for (let r = r0; r < r1; r++) {
+      const row = r * nx;
+      let up = r + 1,
+        cy = 0; // the y shift code of the row above: 1 when it is row 0's image, one box up
+      if (up === ny) {
+        up = 0;
+        cy = 1;
+      }
+      const urow = up * nx;
+      for (let cx = 0; cx < nx; cx++) {
+        const c = row + cx,
+          cEnd = start[c + 1];
+        // Runs: 0 the rest of the cell and the right cell when contiguous; 1 the right cell across the wrap; 2, 3 the
+        // row above (codes: x shift index (0: -Lx, 1: 0, 2: +Lx) + 3 y shift index).
+        let nseg = 0;
+        if (cx === nx - 1) {
+          segHi[0] = cEnd;
+          segCode[0] = 1;
+          segLo[1] = start[row];
+          segHi[1] = start[row + 1];
+          segCode[1] = 0; // the partner's image one box right: x_q - (x_p + Lx)
+          nseg = 2;
+        } else {
+          segHi[0] = start[c + 2];
+          segCode[0] = 1;
+          nseg = 1;
+        }
+        const aStart = nseg;
+        if (cx === 0) {
+          segLo[nseg] = start[urow + nx - 1];
+          segHi[nseg] = start[urow + nx];
+          segCode[nseg++] = 2 + 3 * cy; // the partner's image one box left
+          segLo[nseg] = start[urow];
+          segHi[nseg] = start[urow + 2];
+          segCode[nseg++] = 1 + 3 * cy;
+        } else if (cx === nx - 1) {
+          segLo[nseg] = start[urow + cx - 1];
+          segHi[nseg] = start[urow + nx];
+          segCode[nseg++] = 1 + 3 * cy;
+          segLo[nseg] = start[urow];
+          segHi[nseg] = start[urow + 1];
+          segCode[nseg++] = 3 * cy; // one box right
+        } else {
+          segLo[nseg] = start[urow + cx - 1];
+          segHi[nseg] = start[urow + cx + 2];
+          segCode[nseg++] = 1 + 3 * cy;
+        }
+        for (let q = start[c]; q < cEnd; q++) {
+          const xi = s[2 * q],
+            yi = s[2 * q + 1];
+          segLo[0] = q + 1;
+          for (let g = 0; g < nseg; g++) {
+            if (g === aStart) mid[q] = np;
+            const cd = segCode[g],
+              hi = segHi[g],
+              bx = xi + sxT[cd],
+              by = yi - syT[cd];
+            // Room for the whole run before it (no check per pair).
+            if (np + (hi - segLo[g]) > cap) {
+              list.partner = partner;
+              list.code = code;
+              while (np + (hi - segLo[g]) > list.partner.length) list.grow();
+              partner = list.partner;
+              code = list.code;
+              cap = partner.length;
+            }
+            for (let p = segLo[g]; p < hi; p++) {
+              const ddx = bx - s[2 * p],
+                ddy = by - s[2 * p + 1];
+              partner[np] = p;
+              code[np] = cd;
+              np += +(ddx * ddx + ddy * ddy < reach2);
+            }
+          }
+          end[q] = np;
+        }
+      }
+    }
+    list.partner = partner;
+    list.code = code;
+  }
+
+  /**
+   * The pair forces of own rows of cells over the thread's list, each pair once (Newton's third law): forces on
+   * particles of the same row accumulate in A, forces on the row above in H (cell order): every row's sums are made by
+   * one thread in a fixed order, and combine() adds A + H, so the numbers do not depend on the number of threads. The
+   * energy of each pair (and with `heat` the step's pair heat per species) is summed per row, then the rows in order.
+   * With `heat` (a step's end, SplitHeatConfig): also each pair closer than the range at either end of the step (the
+   * start's separation is the end's less the pair's relative displacement) gives its two particles their shares of
+   * the pair's exact energy change less its trapezoid heat (per unit time).
    */
   private forces(t: number, heat: boolean): void {
+    const list = this.lists[t]!;
     const [r0, r1] = this.rows(t);
     const nx = this.nx,
       ny = this.ny;
-    const Lx = this.config.box[0],
-      Ly = this.config.box[1];
     const l = this.config.range,
       l2 = l * l,
       il = 1 / l,
@@ -582,181 +794,129 @@ export class SplitKernel {
       start = this.start,
       A = this.accA,
       H = this.accH,
-      en = this.energy;
+      en = this.energy,
+      sxT = this.shiftX,
+      syT = this.shiftY,
+      partner = list.partner,
+      code = list.code,
+      mid = list.mid,
+      end = list.end;
     const du = this.du,
       sp = this.spSorted,
       hcfg = this.config.heat,
       S = hcfg ? hcfg.species : 0,
       share = hcfg ? hcfg.share : null,
       invDt = hcfg ? hcfg.invDt : 0,
-      hc = this.heatChunks,
+      hrows = this.heatRows,
       hr = this.heatRun;
+    let j = 0; // the thread's list holds its own rows' pairs only, in cell order
     for (let r = r0; r < r1; r++) {
-      const row = r * nx;
-      let up = r + 1,
-        sy = 0;
-      if (up === ny) {
-        up = 0;
-        sy = Ly; // the row above is row 0's image, one box up
-      }
-      const urow = up * nx;
+      const row = r * nx,
+        up = r + 1 === ny ? 0 : r + 1,
+        urow = up * nx;
       const q0 = start[row],
         q1 = start[row + nx];
       A.fill(0, 2 * q0, 2 * q1);
       H.fill(0, 2 * start[urow], 2 * start[urow + nx]);
       if (heat) hr.fill(0);
       let e = 0;
-      for (let cx = 0; cx < nx; cx++) {
-        const c = row + cx,
-          cEnd = start[c + 1];
-        // Same row: the rest of the cell and the cell to the right (image one box right when the row wraps).
-        const rightLo = cx === nx - 1 ? start[row] : cEnd,
-          rightHi = cx === nx - 1 ? start[row + 1] : start[c + 2],
-          rightX = cx === nx - 1 ? Lx : 0;
-        // The row above: cells cx - 1 .. cx + 1 as one run, or two when the row wraps.
-        let aLo = 0,
-          aHi = 0,
-          aX = 0,
-          bLo = 0,
-          bHi = 0,
-          bX = 0;
-        if (cx === 0) {
-          aLo = start[urow + nx - 1];
-          aHi = start[urow + nx];
-          aX = -Lx;
-          bLo = start[urow];
-          bHi = start[urow + 2];
-        } else if (cx === nx - 1) {
-          aLo = start[urow + cx - 1];
-          aHi = start[urow + nx];
-          bLo = start[urow];
-          bHi = start[urow + 1];
-          bX = Lx;
-        } else {
-          aLo = start[urow + cx - 1];
-          aHi = start[urow + cx + 2];
-        }
-        for (let q = start[c]; q < cEnd; q++) {
-          const xi = s[2 * q],
-            yi = s[2 * q + 1];
-          let fx = 0,
-            fy = 0;
-          for (let g = 0; g < 4; g++) {
-            // g: 0 own cell's rest (and the right cell when contiguous), 1 the right cell across the wrap, 2 and 3
-            // the runs of the row above.
-            let lo: number, hi: number, bx: number, by: number, acc: Float64Array;
-            if (g === 0) {
-              lo = q + 1;
-              hi = cx === nx - 1 ? cEnd : rightHi;
-              bx = xi;
-              by = yi;
-              acc = A;
-            } else if (g === 1) {
-              if (cx !== nx - 1) continue;
-              lo = rightLo;
-              hi = rightHi;
-              bx = xi - rightX;
-              by = yi;
-              acc = A;
-            } else if (g === 2) {
-              lo = aLo;
-              hi = aHi;
-              bx = xi - aX;
-              by = yi - sy;
-              acc = H;
-            } else {
-              lo = bLo;
-              hi = bHi;
-              bx = xi - bX;
-              by = yi - sy;
-              acc = H;
-            }
-            if (!heat) {
-              for (let p = lo; p < hi; p++) {
-                const ddx = bx - s[2 * p],
-                  ddy = by - s[2 * p + 1];
-                const r2 = ddx * ddx + ddy * ddy;
-                if (r2 < l2) {
-                  const rr = Math.sqrt(r2);
-                  const u = 1 - rr * il;
-                  if (rr > 0) {
-                    const a = (kl * u) / rr;
-                    const ax = a * ddx,
-                      ay = a * ddy;
-                    fx += ax;
-                    fy += ay;
-                    acc[2 * p] -= ax;
-                    acc[2 * p + 1] -= ay;
-                  }
-                  e += u * u;
-                }
+      for (let q = q0; q < q1; q++) {
+        const xi = s[2 * q],
+          yi = s[2 * q + 1];
+        let fx = 0,
+          fy = 0;
+        const m = mid[q],
+          jEnd = end[q];
+        if (!heat) {
+          for (; j < jEnd; j++) {
+            const p = partner[j],
+              cd = code[j];
+            const ddx = xi + sxT[cd] - s[2 * p],
+              ddy = yi - syT[cd] - s[2 * p + 1];
+            const r2 = ddx * ddx + ddy * ddy;
+            if (r2 < l2) {
+              const rr = Math.sqrt(r2);
+              const u = 1 - rr * il;
+              if (rr > 0) {
+                const a = (kl * u) / rr;
+                const ax = a * ddx,
+                  ay = a * ddy;
+                fx += ax;
+                fy += ay;
+                const acc = j < m ? A : H;
+                acc[2 * p] -= ax;
+                acc[2 * p + 1] -= ay;
               }
-              continue;
-            }
-            // The same forces and energy, and the heat.
-            const uxi = du[2 * q],
-              uyi = du[2 * q + 1],
-              si = sp[q],
-              srow = si * S;
-            for (let p = lo; p < hi; p++) {
-              const ddx = bx - s[2 * p],
-                ddy = by - s[2 * p + 1];
-              const r2 = ddx * ddx + ddy * ddy;
-              // The separation at the step's start: s0 = s1 - (dx_q - dx_p).
-              const ux = uxi - du[2 * p],
-                uy = uyi - du[2 * p + 1];
-              const s0x = ddx - ux,
-                s0y = ddy - uy;
-              const qq0 = s0x * s0x + s0y * s0y;
-              let u1 = 0,
-                g1 = 0;
-              if (r2 < l2) {
-                const rr = Math.sqrt(r2);
-                const u = 1 - rr * il;
-                if (rr > 0) {
-                  const a = (kl * u) / rr;
-                  const ax = a * ddx,
-                    ay = a * ddy;
-                  fx += ax;
-                  fy += ay;
-                  acc[2 * p] -= ax;
-                  acc[2 * p + 1] -= ay;
-                }
-                e += u * u;
-                // The heat's end values: U = k/2 at r = 0 (g = 0 there), g = k (1/l)(1/r - 1/l) (pairLaws.ts).
-                if (r2 === 0) u1 = 0.5 * k;
-                else {
-                  const ir = 1 / Math.sqrt(r2);
-                  const hh = 1 - r2 * ir * il;
-                  g1 = k * il * (ir - il);
-                  u1 = 0.5 * k * hh * hh;
-                }
-              } else if (qq0 >= l2) continue;
-              let u0 = 0,
-                g0 = 0;
-              if (qq0 < l2) {
-                if (qq0 === 0) u0 = 0.5 * k;
-                else {
-                  const ir = 1 / Math.sqrt(qq0);
-                  const hh = 1 - qq0 * ir * il;
-                  g0 = k * il * (ir - il);
-                  u0 = 0.5 * k * hh * hh;
-                }
-              }
-              // The pair's exact energy change less its trapezoid heat -(F(s0) + F(s1))/2 . u, F = g s, shared by D.
-              const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * ddx) * ux + (g0 * s0y + g1 * ddy) * uy)) * invDt;
-              const sj = sp[p],
-                w = share![srow + sj];
-              hr[si] += w * error;
-              hr[sj] += (1 - w) * error;
+              e += u * u;
             }
           }
-          A[2 * q] += fx;
-          A[2 * q + 1] += fy;
+        } else {
+          // The same forces and energy, and the heat.
+          const uxi = du[2 * q],
+            uyi = du[2 * q + 1],
+            si = sp[q],
+            srow = si * S;
+          for (; j < jEnd; j++) {
+            const p = partner[j],
+              cd = code[j];
+            const ddx = xi + sxT[cd] - s[2 * p],
+              ddy = yi - syT[cd] - s[2 * p + 1];
+            const r2 = ddx * ddx + ddy * ddy;
+            // The separation at the step's start: s0 = s1 - (dx_q - dx_p).
+            const ux = uxi - du[2 * p],
+              uy = uyi - du[2 * p + 1];
+            const s0x = ddx - ux,
+              s0y = ddy - uy;
+            const qq0 = s0x * s0x + s0y * s0y;
+            let u1 = 0,
+              g1 = 0;
+            if (r2 < l2) {
+              const rr = Math.sqrt(r2);
+              const u = 1 - rr * il;
+              if (rr > 0) {
+                const a = (kl * u) / rr;
+                const ax = a * ddx,
+                  ay = a * ddy;
+                fx += ax;
+                fy += ay;
+                const acc = j < m ? A : H;
+                acc[2 * p] -= ax;
+                acc[2 * p + 1] -= ay;
+              }
+              e += u * u;
+              // The heat's end values: U = k/2 at r = 0 (g = 0 there), g = k (1/l)(1/r - 1/l) (pairLaws.ts).
+              if (r2 === 0) u1 = 0.5 * k;
+              else {
+                const ir = 1 / Math.sqrt(r2);
+                const hh = 1 - r2 * ir * il;
+                g1 = k * il * (ir - il);
+                u1 = 0.5 * k * hh * hh;
+              }
+            } else if (qq0 >= l2) continue;
+            let u0 = 0,
+              g0 = 0;
+            if (qq0 < l2) {
+              if (qq0 === 0) u0 = 0.5 * k;
+              else {
+                const ir = 1 / Math.sqrt(qq0);
+                const hh = 1 - qq0 * ir * il;
+                g0 = k * il * (ir - il);
+                u0 = 0.5 * k * hh * hh;
+              }
+            }
+            // The pair's exact energy change less its trapezoid heat -(F(s0) + F(s1))/2 . u, F = g s, shared by D.
+            const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * ddx) * ux + (g0 * s0y + g1 * ddy) * uy)) * invDt;
+            const sj = sp[p],
+              w = share![srow + sj];
+            hr[si] += w * error;
+            hr[sj] += (1 - w) * error;
+          }
         }
+        A[2 * q] += fx;
+        A[2 * q + 1] += fy;
       }
       en[r] = 0.5 * k * e;
-      if (heat) for (let sIdx = 0; sIdx < S; sIdx++) hc[r * S + sIdx] = hr[sIdx];
+      if (heat) for (let sIdx = 0; sIdx < S; sIdx++) hrows[r * S + sIdx] = hr[sIdx];
     }
   }
 
@@ -849,12 +1009,12 @@ export function splitRefusal(model: ParticlesModel, scheme: string): string | nu
 
 /**
  * The probe's source of each step's exact pair heat in a split run (ParticleProbe's StepHeatSource): enabled by the
- * probe when it wants the exact pair heat and the box leaves room for the wide grid; the split integrator fills it.
+ * probe when it wants the exact pair heat and the box leaves room for a skin; the split integrator fills it.
  */
 export class SplitStepHeat {
   /** Per species: the last step's pair-heat correction per unit time. */
   readonly out: Float64Array;
-  /** The wide grid's margin (0: not enabled). */
+  /** The least skin of the lists for the step heat (0: not enabled). */
   margin = 0;
   private diffusivity: Float64Array;
   private fresh = false;
@@ -866,8 +1026,8 @@ export class SplitStepHeat {
 
   /**
    * Asks for the step heat (the probe: diffusivities T/gamma per species, the time step); true when the split takes
-   * it. The margin is the default engine's skin for it (ParticleForceField.enableStepHeat: a step fails about once in
-   * a hundred, and goes to the ledger's pass), at most one range and what three cells per axis leave.
+   * it. The margin is the default engine's least skin for it (ParticleForceField.enableStepHeat), at most one range
+   * and what three cells per axis leave; the lists' skin is chosen from there (splitListSkin).
    */
   enableStepHeat(diffusivity: ArrayLike<number>, dt: number): boolean {
     const m = this.model,
@@ -925,51 +1085,54 @@ export function splitConfig(
   const sp = model.speciesOf;
   if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_SPLIT_THREADS)
     throw new ModelError(`threads must be an integer from 1 to ${MAX_SPLIT_THREADS}, got ${String(threads)}`);
+  const heatConfig = keepPrevious && heat !== null ? heat.config(dt) : null;
   return {
     n: sp.length,
     threads,
     box: [model.box![0], model.box![1]],
     stiffness: pair.stiffness,
     range: pair.range,
+    skin: splitListSkin(model, dt, heatConfig),
     mobilityDt: Float64Array.from(sp, (s) => dt / model.species[s].friction),
     noiseScale: Float64Array.from(sp, (s) =>
       Math.sqrt((2 * model.species[s].temperature * dt) / model.species[s].friction),
     ),
     keepPrevious,
-    heat: keepPrevious && heat !== null ? heat.config(dt) : null,
+    heat: heatConfig,
   };
 }
 
-const EULER_STEP: readonly Phase[] = [Phase.EulerMove, Phase.Scatter, Phase.ForcesF, Phase.CombineF];
-const HEUN_STEP: readonly Phase[] = [
-  Phase.HeunPredict,
-  Phase.Scatter,
-  Phase.ForcesFt,
-  Phase.HeunCorrect,
-  Phase.Scatter,
-  Phase.ForcesF,
-  Phase.CombineF,
-];
-/** The phases of a force evaluation at x (narrow grid). */
-export const FORCE_PHASES: readonly Phase[] = [Phase.CountX, Phase.Scatter, Phase.ForcesF, Phase.CombineF];
-// With the heat's wide grid at the step's end (accounted or not: the same forces).
-const EULER_WIDE = (account: boolean): Phase[] => [
-  Phase.EulerMoveStep,
-  Phase.CountStep,
-  Phase.ScatterStep,
-  account ? Phase.ForcesStepHeat : Phase.ForcesStep,
-  Phase.CombineF,
-];
-const HEUN_WIDE = (account: boolean): Phase[] => [
-  Phase.HeunPredict,
-  Phase.Scatter,
-  Phase.ForcesFt,
-  Phase.HeunCorrectStep,
-  Phase.CountStep,
-  Phase.ScatterStep,
-  account ? Phase.ForcesStepHeat : Phase.ForcesStep,
-  Phase.CombineF,
-];
+/**
+ * The skin of a split run's neighbour lists: verletSkin's choice (particleForces.ts, the default engine's cost model
+ * for the hot/cold disks' flat list: a sort every few steps where that pays) between the least skin (the step heat's
+ * margin, else 0.3 range) and two ranges, within three cells per axis. Deterministic: a function of the model and dt.
+ */
+function splitListSkin(model: ParticlesModel, dt: number, heat: SplitHeatConfig | null): number {
+  const range = (model.pairs[0].pair as { range: number }).range,
+    [Lx, Ly] = model.box!,
+    N = model.speciesOf.length;
+  const most = Math.max(0, Math.min(2 * range, 0.999 * (Math.min(Lx, Ly) / 3 - range)));
+  const least = Math.min(heat ? heat.margin : 0.3 * range, most);
+  let sigma = 0;
+  for (const s of model.species)
+    if (s.count > 0) sigma = Math.max(sigma, Math.sqrt((2 * s.temperature * dt) / s.friction));
+  if (!(sigma > 0 && Number.isFinite(sigma))) return least;
+  const fits = (s: number) => Math.min(Lx, Ly) >= 3 * (range + s);
+  return verletSkin(least, most, range, N / (Lx * Ly), sigma, N, fits);
+}
+
+/** A sort at x, or at xt (Heun's predictor, or a step's midpoint): the count, the scatter, the lists. */
+const SORT_X: readonly Phase[] = [Phase.CountX, Phase.Scatter, Phase.Build];
+const SORT_XT: readonly Phase[] = [Phase.CountXt, Phase.Scatter, Phase.Build];
+const SORT_REF: readonly Phase[] = [Phase.CountRef, Phase.Scatter, Phase.Build];
+/** The phases of a force evaluation at x with a new sort. */
+export const FORCE_PHASES: readonly Phase[] = [...SORT_X, Phase.ForcesX, Phase.CombineF];
+const PREDICT: readonly Phase[] = [Phase.HeunPredict];
+const EULER: readonly Phase[] = [Phase.EulerMove];
+const PREDICTOR_FORCES: readonly Phase[] = [Phase.ForcesXt, Phase.HeunCorrect];
+const END_PLAIN: readonly Phase[] = [Phase.ForcesX, Phase.CombineF];
+const END_STEP: readonly Phase[] = [Phase.ForcesStep, Phase.CombineF];
+const END_HEAT: readonly Phase[] = [Phase.ForcesStepHeat, Phase.CombineF];
 
 /**
  * The integrator of a split run (ReplicaRun uses it in place of integrator()): its state's x, f, xPrev and fPrev are
@@ -986,13 +1149,16 @@ export function splitIntegrator(
   const exec = splitExecutor(config);
   const k = exec.kernel;
   const heun = scheme.scheme === "heun";
-  const wide = config.heat
-    ? [heun ? HEUN_WIDE(false) : EULER_WIDE(false), heun ? HEUN_WIDE(true) : EULER_WIDE(true)]
-    : null;
-  const plain = heun ? HEUN_STEP : EULER_STEP;
+  const withHeat = config.heat !== null && config.heat !== undefined;
+  // A sort at the midpoint covers both ends of a step while no particle moved more than the skin (0.98: rounding).
+  const midpointCovers2 = (0.98 * k.skin) ** 2;
   let taken = false;
+  // False until the first sort (and after a reset, or a restart from a checkpoint that holds no sort).
+  let sorted = false;
+  const due = () => !sorted || k.largestDisplacement2() > k.half2;
   const force = (st: LangevinState) => {
     exec.run(FORCE_PHASES);
+    sorted = true;
     st.potential = k.potential();
   };
   const step = (st: LangevinState) => {
@@ -1001,12 +1167,29 @@ export function splitIntegrator(
     k.ctl[Ctl.Key0] = rng.stepKey0();
     k.ctl[Ctl.Key1] = rng.stepKey1();
     k.ctl[Ctl.StepLo] = rng.state[2];
-    const account = wide !== null && st.accountStep !== false;
-    exec.run(wide === null ? plain : wide[account ? 1 : 0]);
+    const account = withHeat && st.accountStep !== false;
+    if (heun) {
+      exec.run(PREDICT);
+      if (due()) exec.run(SORT_XT);
+      sorted = true;
+      exec.run(PREDICTOR_FORCES);
+    } else exec.run(EULER);
+    // The step's end (with the heat: both ends) against the last sort; a new sort at the midpoint when it covers both
+    // ends (with the heat), else at the end (the step then goes to the probe's ledger).
+    let covered = true;
+    if (due()) {
+      if (withHeat && sorted && k.largestStep2() <= midpointCovers2) exec.run(SORT_XT);
+      else {
+        exec.run(SORT_X);
+        covered = false;
+      }
+      sorted = true;
+    }
+    const accounted = account && covered;
+    exec.run(withHeat ? (accounted ? END_HEAT : END_STEP) : END_PLAIN);
     rng.skip();
     st.potential = k.potential();
     if (heat !== null) {
-      const accounted = account && k.largestStep2() <= k.covered2;
       if (accounted) k.stepHeat(heat.out);
       heat.set(accounted);
     }
@@ -1036,5 +1219,25 @@ export function splitIntegrator(
     step,
     noise: refuse,
     advance: refuse,
+    // The neighbour lists' memory for checkpoints: the positions of the last sort, from which a restart sorts and
+    // lists again to the same bits.
+    saveState() {
+      if (!sorted) return new Float64Array(0);
+      const ref = k.sortPositions(),
+        out = new Float64Array(1 + ref.length);
+      out[0] = 1;
+      out.set(ref, 1);
+      return out;
+    },
+    restoreState(state: Float64Array) {
+      if (state.length === 0) {
+        sorted = false;
+        return;
+      }
+      if (state.length !== 1 + 2 * config.n) throw new Error("internal: a split run's saved sort of another size");
+      k.sortPositions().set(state.subarray(1));
+      exec.run(SORT_REF);
+      sorted = true;
+    },
   };
 }

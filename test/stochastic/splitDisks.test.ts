@@ -10,6 +10,7 @@ import { simulateSync } from "../../src/stochastic/run.js";
 import {
   cellsPerAxis,
   FORCE_PHASES,
+  Phase,
   serialExecutor,
   splitConfig,
   splitIntegrator,
@@ -87,6 +88,43 @@ describe("the split kernel", () => {
     }
     expect(largest).toBeGreaterThan(1);
     expect(worst).toBeLessThan(1e-12 * largest);
+  });
+
+  it("forces over the lists of an earlier sort, every particle moved up to half the skin, equal a brute-force sum", () => {
+    const m = mixture(900, 0.6);
+    const c = splitConfig(m, 0.1, 2, false);
+    expect(c.skin).toBeGreaterThan(0.5); // the wide skin of a sort every few steps (verletSkin)
+    const exec = serialExecutor(c);
+    const k = exec.kernel,
+      x = k.x;
+    const r = Rng.stream(11);
+    for (let i = 0; i < 1800; i += 2) {
+      x[i] = (r.uniform() - 0.5) * 3 * c.box[0];
+      x[i + 1] = r.uniform() * c.box[1];
+    }
+    exec.run(FORCE_PHASES);
+    const half = 0.49 * c.skin!;
+    for (let round = 0; round < 3; round++) {
+      // Each particle moved (from the sort's position) in a random direction by up to half the skin: pairs that were
+      // beyond the range at the sort come within it; no new sort.
+      for (let i = 0; i < 1800; i += 2) {
+        const a = 2 * Math.PI * r.uniform(),
+          d = half * Math.sqrt(r.uniform());
+        x[i] = k.sortPositions()[i] + d * Math.cos(a);
+        x[i + 1] = k.sortPositions()[i + 1] + d * Math.sin(a);
+      }
+      exec.run([Phase.ForcesX, Phase.CombineF]);
+      const ref = bruteForce(x, c.box, 1);
+      expect(ref.u).toBeGreaterThan(10);
+      expect(Math.abs(k.potential() - ref.u)).toBeLessThan(1e-12 * ref.u * 900);
+      let worst = 0,
+        largest = 0;
+      for (let i = 0; i < 1800; i++) {
+        worst = Math.max(worst, Math.abs(k.f[i] - ref.f[i]));
+        largest = Math.max(largest, Math.abs(ref.f[i]));
+      }
+      expect(worst).toBeLessThan(1e-12 * largest);
+    }
   });
 
   it.each([
