@@ -946,11 +946,21 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     let mmin = Infinity;
     for (const x of sys.mass) mmin = Math.min(mmin, x);
     const perMode = (Math.max(g0, g1) / mmin) * screen.dT;
-    for (let j = 1; j <= S; j++) {
-      lam[j] = j === S ? top : ((Math.sqrt(top) * j) / S) ** 2;
-      const gl = pencil.growth(lam[j]);
-      count[j] = Math.min(pencil.negative, n);
-      growth[j] = 0.5 * (gl + pencil.growth(lam[j], true));
+    for (let j = 1; j <= S; j++) lam[j] = j === S ? top : ((Math.sqrt(top) * j) / S) ** 2;
+    // The growth from either end, SWEEP_LANES samples per pass.
+    const L = SWEEP_LANES;
+    const at = new Float64Array(L);
+    const fromEnd = new Float64Array(L);
+    for (let j0 = 1; j0 <= S; j0 += L) {
+      const used = Math.min(L, S + 1 - j0);
+      for (let l = 0; l < L; l++) at[l] = lam[j0 + Math.min(l, used - 1)];
+      pencil.growthLanes(at, true, used);
+      fromEnd.set(pencil.lanes.growth);
+      pencil.growthLanes(at, false, used);
+      for (let l = 0; l < used; l++) {
+        count[j0 + l] = Math.min(pencil.lanes.negative[l], n);
+        growth[j0 + l] = 0.5 * (pencil.lanes.growth[l] + fromEnd[l]);
+      }
     }
     count[S] = n;
     // Estimated current of every window (lam[j-1], lam[j]] and of everything above each window.
