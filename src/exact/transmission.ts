@@ -789,6 +789,13 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     const lam = new Float64Array(L);
     const out = pencil.lanes;
     // Breadth first: the intervals of one level are split at their midpoints together, L Sturm counts per sweep.
+    // Lanes a level leaves free count ahead at the midpoints its halves (and theirs) will have, breadth first: the
+    // same shifts, whose counts are kept (by shift) for the levels below. The counts are exact, so the brackets are
+    // those of the plain bisection whichever sweep gave them; a count ahead is wasted where its interval needs no
+    // split.
+    const mid = (lo: number, hi: number) => (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+    const ahead = new Map<number, number>();
+    const pending: [number, number][] = [];
     let level: [number, number, number, number][] = [[lo0, hi0, cl0, ch0]];
     const split: [number, number, number, number][] = [];
     while (level.length > 0) {
@@ -813,19 +820,32 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
         }
         split.push([lo, hi, cl, ch]);
       }
-      const next: [number, number, number, number][] = [];
-      for (let i0 = 0; i0 < split.length; i0 += L) {
-        const used = Math.min(L, split.length - i0);
-        for (let l = 0; l < L; l++) {
-          const [lo, hi] = split[i0 + Math.min(l, used - 1)];
-          lam[l] = (0.5 * (Math.sqrt(lo) + Math.sqrt(hi))) ** 2;
+      // The midpoints not counted ahead, L per sweep; the last sweep's free lanes count ahead.
+      pending.length = 0;
+      for (const [lo, hi] of split) if (!ahead.has(mid(lo, hi))) pending.push([lo, hi]);
+      const P = pending.length;
+      for (let i0 = 0; i0 < P; i0 += L) {
+        let used = Math.min(L, P - i0);
+        for (let l = 0; l < used; l++) lam[l] = mid(pending[i0 + l][0], pending[i0 + l][1]);
+        // The halves of this sweep's intervals, breadth first, while lanes are free.
+        for (let q = i0; used < L && q < pending.length; q++) {
+          const [lo, hi] = pending[q];
+          const c = mid(lo, hi);
+          pending.push([lo, c]);
+          lam[used++] = mid(lo, c);
+          if (used === L) break;
+          pending.push([c, hi]);
+          lam[used++] = mid(c, hi);
         }
+        for (let l = used; l < L; l++) lam[l] = lam[used - 1];
         pencil.countLanes(lam, used);
-        for (let l = 0; l < used; l++) {
-          const [lo, hi, cl, ch] = split[i0 + l];
-          const cm = Math.min(Math.max(out.negative[l], cl), ch);
-          next.push([lo, lam[l], cl, cm], [lam[l], hi, cm, ch]);
-        }
+        for (let l = 0; l < used; l++) ahead.set(lam[l], out.negative[l]);
+      }
+      const next: [number, number, number, number][] = [];
+      for (const [lo, hi, cl, ch] of split) {
+        const c = mid(lo, hi);
+        const cm = Math.min(Math.max(ahead.get(c)!, cl), ch);
+        next.push([lo, c, cl, cm], [c, hi, cm, ch]);
       }
       level = next;
     }
