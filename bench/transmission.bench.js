@@ -3,7 +3,7 @@
 // current of a 1000-site random network by the modal method against the dense solve (same target), the modal
 // method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
-// and what is reached (10^5-site chain < 10 s on one core: measured, ~18-20 s of CPU time; the bath fluxes of the 10^4-site
+// and what is reached (10^5-site chain < 10 s on one core: measured, missed; see docs/performance.md; the bath fluxes of the 10^4-site
 // strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1, alone with
 // `NESS_BENCH_LARGE=1 node bench/run.js transmission --part strips`; see docs/performance.md).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
@@ -281,7 +281,7 @@ async function chains(log, options) {
     `${pad("N", 7)} ${pad("cpu", 9)} ${pad("wall", 9)} ${pad("evals", 8)} ${pad("located", 8)} ${pad("poles", 6)} ` +
       `${pad("left out", 9)} ${pad("cutoff w", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
   );
-  // The 10^5-site chain is measured, not projected (~18-20 s of CPU time; the quick run projects it).
+  // The 10^5-site chain is measured, not projected (the quick run projects it).
   const long = quick ? [512, 2048] : [2048, 8192, 32768, 100000];
   const points = [];
   for (const n of long) {
@@ -309,7 +309,10 @@ async function chains(log, options) {
     const [b, tb] = points[k];
     log(`  CPU time from ${a} to ${b} sites grows as N^${(Math.log(tb / ta) / Math.log(b / a)).toFixed(2)}`);
   }
-  log(`target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core`);
+  log(
+    `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
+      `(December 2026: missed, 21-26 s measured at load 14-33; docs/performance.md)`,
+  );
   log(
     measured
       ? `${measured[1] < 10 ? "reached" : "missed"}: ${fmt(measured[1])} of CPU time for 10^5 sites (measured above)`
@@ -320,7 +323,8 @@ async function chains(log, options) {
   log("   each; the ~60-80% whose peaks carry current (Breit-Wigner share and cross term), however narrow, get their");
   log("   damped pole by Newton steps, ~4 complex sweeps each, a phase check of det A on the real axis finds poles");
   log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~2500 evaluations at");
-  log("   10^5 sites); the rest of the N modes are left out after two O(N) growth sweeps at 256 frequencies: cost");
+  log("   10^5 sites); the rest of the N modes are left out after O(N) growth sweeps from both ends at 256");
+  log("   frequencies (eight per WebAssembly pass): cost");
   log("   ~ N^1.5, nearly all of it in the O(N) sweeps, the recurrences run eight at a time in WebAssembly");
   log("   SIMD (f64x2): the Sturm counts of a bisection level, the Laguerre steps of a window, the Newton steps of");
   log("   eight poles, eight quadrature nodes of a panel; ~3x faster per sweep than the JavaScript lanes, the same");

@@ -784,3 +784,131 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
   v128.store(out, f64x2.div(mone, f64x2.add(dC, f64x2.mul(rC, pC))), 160);
   v128.store(out, f64x2.div(mone, f64x2.add(dD, f64x2.mul(rD, pD))), 176);
 }
+
+// JavaScript's Math.log2 and 2 ** y (growthLanes' rare rescaling steps: the same values as ChainPencil.growth's).
+@external("env", "log2") declare function jsLog2(x: f64): f64;
+@external("env", "pow2") declare function jsPow2(y: f64): f64;
+
+/**
+ * Growth of the undamped solutions at eight shifts lam[0..7] (ChainPencil.growthLanes; ChainPencil.growth lane by
+ * lane, operation for operation), from the first site (reverse: from the last). |psi| = p 2^e; a new maximum
+ * (p above cap) keeps p and e (pmax, emax: ln max |psi| = (emax + log2 pmax) ln 2, taken by the caller with
+ * Math.log2); p outside 2^-256..2^256 is rescaled by a power of two, with the cap 2^min(best - e, 1000) from the
+ * best so far, by JavaScript's log2 and power (imported: the same values as the JavaScript kernel's). b holds the
+ * couplings b_k (b_k^2 in b2, padded as above). out[0..7] the negative pivots, out[8..15] pmax, out[16..23] emax;
+ * out + 192 .. out + 512 scratch.
+ */
+export function growthLanes(
+  n: i32,
+  v: usize,
+  m: usize,
+  b2: usize,
+  b: usize,
+  tiny: f64,
+  lam: usize,
+  reverse: i32,
+  out: usize,
+): void {
+  const zero = f64x2.splat(0), one = f64x2.splat(1);
+  const t = f64x2.splat(tiny);
+  const big = f64x2.splat(<f64>1.157920892373162e77), small = f64x2.splat(<f64>8.636168555094445e-78);
+  const lA = v128.load(lam, 0);
+  let rA = one, nA = i64x2.splat(0), pA = one, eA = zero, cA = one, pmA = one, emA = zero;
+  const lB = v128.load(lam, 16);
+  let rB = one, nB = i64x2.splat(0), pB = one, eB = zero, cB = one, pmB = one, emB = zero;
+  const lC = v128.load(lam, 32);
+  let rC = one, nC = i64x2.splat(0), pC = one, eC = zero, cC = one, pmC = one, emC = zero;
+  const lD = v128.load(lam, 48);
+  let rD = one, nD = i64x2.splat(0), pD = one, eD = zero, cD = one, pmD = one, emD = zero;
+  let s = zero;
+  const w = out + 192;
+  const step: isize = reverse ? -8 : 8;
+  let pv: isize = <isize>v + (reverse ? <isize>(n - 1) << 3 : 0);
+  let pm: isize = <isize>m + (reverse ? <isize>(n - 1) << 3 : 0);
+  // Forwards: site k, then b2[k] (b2 + 8 (k + 1)) and b_k (b + 8 k); backwards: b2[k - 1] (b2 + 8 k), b_(k-1).
+  let pb: isize = <isize>b2 + (reverse ? <isize>(n - 1) << 3 : 8);
+  let pq: isize = <isize>b + (reverse ? <isize>(n - 2) << 3 : 0);
+  for (let j = 0; j < n; j++) {
+    const vk = f64x2.splat(load<f64>(<usize>pv)), mk = f64x2.splat(load<f64>(<usize>pm));
+    rA = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.div(s, rA));
+    rA = v128.bitselect(rA, t, f64x2.ge(f64x2.abs(rA), t));
+    nA = i64x2.sub(nA, f64x2.lt(rA, zero));
+    rB = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.div(s, rB));
+    rB = v128.bitselect(rB, t, f64x2.ge(f64x2.abs(rB), t));
+    nB = i64x2.sub(nB, f64x2.lt(rB, zero));
+    rC = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.div(s, rC));
+    rC = v128.bitselect(rC, t, f64x2.ge(f64x2.abs(rC), t));
+    nC = i64x2.sub(nC, f64x2.lt(rC, zero));
+    rD = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.div(s, rD));
+    rD = v128.bitselect(rD, t, f64x2.ge(f64x2.abs(rD), t));
+    nD = i64x2.sub(nD, f64x2.lt(rD, zero));
+    if (j + 1 == n) break;
+    s = f64x2.splat(load<f64>(<usize>pb));
+    const sq = f64x2.splat(load<f64>(<usize>pq));
+    pA = f64x2.mul(pA, f64x2.div(f64x2.abs(rA), sq));
+    const mA = f64x2.gt(pA, cA);
+    cA = v128.bitselect(pA, cA, mA);
+    pmA = v128.bitselect(pA, pmA, mA);
+    emA = v128.bitselect(eA, emA, mA);
+    const oA = v128.or(f64x2.gt(pA, big), f64x2.lt(pA, small));
+    pB = f64x2.mul(pB, f64x2.div(f64x2.abs(rB), sq));
+    const mB = f64x2.gt(pB, cB);
+    cB = v128.bitselect(pB, cB, mB);
+    pmB = v128.bitselect(pB, pmB, mB);
+    emB = v128.bitselect(eB, emB, mB);
+    const oB = v128.or(f64x2.gt(pB, big), f64x2.lt(pB, small));
+    pC = f64x2.mul(pC, f64x2.div(f64x2.abs(rC), sq));
+    const mC = f64x2.gt(pC, cC);
+    cC = v128.bitselect(pC, cC, mC);
+    pmC = v128.bitselect(pC, pmC, mC);
+    emC = v128.bitselect(eC, emC, mC);
+    const oC = v128.or(f64x2.gt(pC, big), f64x2.lt(pC, small));
+    pD = f64x2.mul(pD, f64x2.div(f64x2.abs(rD), sq));
+    const mD = f64x2.gt(pD, cD);
+    cD = v128.bitselect(pD, cD, mD);
+    pmD = v128.bitselect(pD, pmD, mD);
+    emD = v128.bitselect(eD, emD, mD);
+    const oD = v128.or(f64x2.gt(pD, big), f64x2.lt(pD, small));
+    if (v128.any_true(v128.or(v128.or(oA, oB), v128.or(oC, oD)))) {
+      v128.store(w, pA, 0); v128.store(w, eA, 64); v128.store(w, cA, 128);
+      v128.store(w, pmA, 192); v128.store(w, emA, 256);
+      v128.store(w, pB, 16); v128.store(w, eB, 80); v128.store(w, cB, 144);
+      v128.store(w, pmB, 208); v128.store(w, emB, 272);
+      v128.store(w, pC, 32); v128.store(w, eC, 96); v128.store(w, cC, 160);
+      v128.store(w, pmC, 224); v128.store(w, emC, 288);
+      v128.store(w, pD, 48); v128.store(w, eD, 112); v128.store(w, cD, 176);
+      v128.store(w, pmD, 240); v128.store(w, emD, 304);
+      for (let l = 0; l < 8; l++) {
+        const at = w + (<usize>l << 3);
+        const p = load<f64>(at);
+        if (!(p > 1.157920892373162e77 || p < 8.636168555094445e-78)) continue;
+        const e = load<f64>(at, 64);
+        const best = load<f64>(at, 256) + jsLog2(load<f64>(at, 192));
+        const x = Math.floor(jsLog2(p));
+        store<f64>(at, p * jsPow2(-x));
+        store<f64>(at, e + x, 64);
+        store<f64>(at, jsPow2(Math.min(best - (e + x), 1000)), 128);
+      }
+      pA = v128.load(w, 0); eA = v128.load(w, 64); cA = v128.load(w, 128);
+      pB = v128.load(w, 16); eB = v128.load(w, 80); cB = v128.load(w, 144);
+      pC = v128.load(w, 32); eC = v128.load(w, 96); cC = v128.load(w, 160);
+      pD = v128.load(w, 48); eD = v128.load(w, 112); cD = v128.load(w, 176);
+    }
+    pv += step;
+    pm += step;
+    pb += step;
+    pq += step;
+  }
+  storeCounts(out + 0, nA);
+  v128.store(out, pmA, 64);
+  v128.store(out, emA, 128);
+  storeCounts(out + 16, nB);
+  v128.store(out, pmB, 80);
+  v128.store(out, emB, 144);
+  storeCounts(out + 32, nC);
+  v128.store(out, pmC, 96);
+  v128.store(out, emC, 160);
+  storeCounts(out + 48, nD);
+  v128.store(out, pmD, 112);
+  v128.store(out, emD, 176);
+}

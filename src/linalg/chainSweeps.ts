@@ -51,6 +51,17 @@ interface ChainExports {
     g1: number,
     out: number,
   ): void;
+  growthLanes(
+    n: number,
+    v: number,
+    m: number,
+    b2: number,
+    b: number,
+    tiny: number,
+    lam: number,
+    reverse: number,
+    out: number,
+  ): void;
   endWeightLanes(
     n: number,
     v: number,
@@ -146,7 +157,10 @@ export class ChainSweepKernel {
     const mod = chainModule();
     if (!mod) return undefined;
     try {
-      const instance = new WebAssembly.Instance(mod, { env: { abort: () => undefined } });
+      // growthLanes' rare rescaling steps call JavaScript's log2 and power: the values of ChainPencil.growth.
+      const instance = new WebAssembly.Instance(mod, {
+        env: { abort: () => undefined, log2: Math.log2, pow2: (y: number) => 2 ** y },
+      });
       return new ChainSweepKernel(instance.exports as unknown as ChainExports, v, m, b2, tiny);
     } catch {
       // Memory refused: the JavaScript kernels.
@@ -175,6 +189,21 @@ export class ChainSweepKernel {
       out.logCurvature[l] = f[o + 8 + l];
       out.endWeight[l] = f[o + 16 + l];
       out.negative[l] = f[o + 24 + l];
+    }
+  }
+
+  /**
+   * ChainPencil.growth at eight shifts: the negative pivots into `negative`, ln max |psi| into `growth` (from the
+   * kernel's last maximum, p 2^e, as the JavaScript kernel takes it: (e + log2 p) ln 2).
+   */
+  growthLanes(lambdas: Float64Array, reverse: boolean, negative: Int32Array, growth: Float64Array): void {
+    const f = this.f;
+    for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
+    this.x.growthLanes(this.n, this.oV, this.oM, this.oB2, this.oB, this.tiny, LAM, reverse ? 1 : 0, OUT);
+    const o = OUT / 8;
+    for (let l = 0; l < 8; l++) {
+      negative[l] = f[o + l];
+      growth[l] = (f[o + 16 + l] + Math.log2(f[o + 8 + l])) * Math.LN2;
     }
   }
 

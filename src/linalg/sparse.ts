@@ -822,6 +822,22 @@ export class ChainPencil {
     return best * Math.LN2;
   }
 
+  /**
+   * `growth` at SWEEP_LANES shifts (lanes.growth, lanes.negative): the same values to the bit, eight in one pass of
+   * the WebAssembly kernel where it runs (its rare rescaling steps call JavaScript's log2 and power); `used` lanes
+   * are counted.
+   */
+  growthLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
+    if (this.kernel) this.kernel.growthLanes(lambdas, reverse, this.lanes.negative, this.lanes.growth);
+    else
+      for (let l = 0; l < used; l++) {
+        this.lanes.growth[l] = this.growth(lambdas[l], reverse);
+        this.lanes.negative[l] = this.negative;
+        this.counts--;
+      }
+    this.counts += used;
+  }
+
   /** A sweep with derivatives, from the first site (reverse: from the last), setting the result fields. */
   sweep(lambda: number, reverse = false): void {
     const { n, v, m, b2, tiny } = this;
@@ -1106,6 +1122,8 @@ export class ChainPencil {
     logDerivative: new Float64Array(SWEEP_LANES),
     logCurvature: new Float64Array(SWEEP_LANES),
     endWeight: new Float64Array(SWEEP_LANES),
+    /** growthLanes: ln max |psi|. */
+    growth: new Float64Array(SWEEP_LANES),
   };
 
   /** Results of the last complexSweep (see there). */

@@ -1,7 +1,7 @@
 // The WebAssembly SIMD chain sweeps (asm/chain/sweeps.ts via src/linalg/chainSweeps.ts) against the JavaScript
 // kernels they replace: the same arithmetic lane by lane, so the same results to the bit (counts, ln det', the
-// Laguerre curvature, end weights, the complex pivots, derivatives and products), in both directions, with padding
-// lanes, on chains with strong disorder and with a pivot near zero.
+// Laguerre curvature, end weights, the growth of the undamped solution, the complex pivots, derivatives and
+// products), in both directions, with padding lanes, on chains with strong disorder and with a pivot near zero.
 import { describe, expect, it } from "vitest";
 import { ChainGreen, ChainPencil, POLE_LANES, SWEEP_LANES } from "../../src/linalg/sparse.js";
 
@@ -62,6 +62,15 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
           wa.endWeightLanes(lam, reverse, used);
           js.sweepLanes(lam, reverse, used);
           same(wa.lanes.endWeight, js.lanes.endWeight, used);
+          // The growth of the undamped solution (the screen): counts and ln max |psi| (the kernel's rare rescaling
+          // steps by JavaScript's log2 and power).
+          js.growthLanes(lam, reverse, used);
+          wa.growthLanes(lam, reverse, used);
+          same(wa.lanes.negative, js.lanes.negative, used);
+          same(wa.lanes.growth, js.lanes.growth, used);
+          // The long chains rescale |psi| on the way (growth beyond 256 ln 2).
+          if (n > 1000 && reverse)
+            expect(Math.max(...js.lanes.growth.subarray(0, used))).toBeGreaterThan(256 * Math.LN2);
         }
       }
       const wr = new Float64Array(POLE_LANES);
