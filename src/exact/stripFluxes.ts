@@ -18,14 +18,16 @@
  * share is negligible, get the Breit-Wigner Lorentzian of their first-order pole instead (subtracting any function
  * with a known integral is exact; a good one leaves a smooth remainder). The remainder F - sum S is integrated by
  * adaptive Gauss-Kronrod (7-15) on [0, cutoff], with breakpoints around the uncovered modes that are narrow by their
- * first-order or their projected estimate.
+ * first-order or their projected estimate; each panel subtracts only the terms near it (NEAR) and adds back their
+ * integrals over it, the far ones being smooth there.
  *
  * The error (an estimate, as the Lyapunov residual): QUAD_SAFETY times the summed |K15 - G7| of the final panels,
  * per pole the error of its position (4 eps |z| or the plain Newton step on ln det Q from it, over |Im z|, times its
  * content; where the eigenvalue's rounding eps max_i V_ii / m_i moves it by more, as beside a stiff part, that share,
  * poleRounding, also for the Breit-Wigner terms of the modes no pole covers) and of a 4-point residue, the
  * Breit-Wigner shares of the modes skipped as negligible (measured 60-1000 times above the actual effect of skipping
- * them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the frequencies left out.
+ * them on 4 x 100 and 2 x 200 strips), the screen's estimate of the frequencies left out, and on every panel a bound
+ * on the far terms' share of its quadrature error (FAR_BOUND).
  */
 import { ModelError } from "../errors.js";
 import { QuadratureMonitor, type SolveControl } from "./solveControl.js";
