@@ -4,12 +4,12 @@
 // method on overdamped random networks (200 and 1000 sites) against the dense solve, fluxes
 // of long disordered chains and of 2D strips (CPU and wall time, evaluations, resident memory), the targets of issue 17
 // and what is reached (10^5-site chain < 10 s on one core: measured, missed; see docs/performance.md; the bath fluxes of the 10^4-site
-// strip 10 x 1000 from their poles: projected, measured with NESS_BENCH_LARGE=1, alone with
-// `NESS_BENCH_LARGE=1 node bench/run.js transmission --part strips`; see docs/performance.md).
+// strip 10 x 1000 from their poles: measured, CPU time and peak resident memory; alone with
+// `node bench/run.js transmission --part strips`; see docs/performance.md).
 import { interleave, measure, report, roundsFor } from "./rounds.js";
 import { solveNetwork } from "../dist/exact/network.js";
 import { solveNetworkModal } from "../dist/exact/modal.js";
-import { chooseSolveMethod, screenedModes, solveNetworkTransmission } from "../dist/exact/transmission.js";
+import { chooseSolveMethod, solveNetworkTransmission } from "../dist/exact/transmission.js";
 import { validateNetwork } from "../dist/model/network.js";
 import { chainModel, stripModel } from "../dist/studies/harmonic-conduction/study.js";
 import { DEFAULT_PARAMS } from "../dist/studies/harmonic-conduction/params.js";
@@ -123,8 +123,8 @@ function orderedChain(n) {
 }
 
 /**
- * The parts of this benchmark: `node bench/run.js transmission --part strips` runs only the 2D strips (section 4;
- * with NESS_BENCH_LARGE=1 the 10^4-site strip), `--part chains` the rest (crossover, 1000 sites, long chains).
+ * The parts of this benchmark: `node bench/run.js transmission --part strips` runs only the 2D strips (section 4,
+ * up to the 10^4-site strip), `--part chains` the rest (crossover, 1000 sites, long chains).
  */
 export const parts = ["chains", "strips"];
 
@@ -356,19 +356,15 @@ async function strips(log) {
     `  ${pad("W x L", 9)} ${pad("cpu", 9)} ${pad("wall", 9)} ${pad("located", 8)} ${pad("poles", 6)} ${pad("sweeps", 7)} ` +
       `${pad("evals", 7)} ${pad("left out", 9)} ${pad("rss MB", 7)} ${pad("J", 12)} ${pad("err/J", 8)}`,
   );
-  // The 10^4-site strip is measured with NESS_BENCH_LARGE=1 (too long for the default bench: docs/performance.md),
-  // else projected.
-  const large = process.env.NESS_BENCH_LARGE === "1";
+  // The 10^4-site strip of issue 17 last (its peak resident memory is the process's).
   const bathStrips = quick
     ? [[4, 80]]
     : [
         [4, 100],
         [8, 128],
-        [10, 250],
+        [10, 1000],
       ];
-  if (large) bathStrips.push([10, 1000]);
   let big;
-  let last;
   for (const [W, L] of bathStrips) {
     const m = stripModel(W, L, DEFAULT_PARAMS);
     const t = await measure(() =>
@@ -392,24 +388,14 @@ async function strips(log) {
         `${pad((process.memoryUsage().rss / 1e6).toFixed(0), 7)} ${pad(J.toExponential(4), 12)} ${pad((err / Math.abs(J)).toExponential(1), 8)}`,
     );
     if (W * L === 1e4) big = { cpu: t.cpu, J, err };
-    else last = { W, L, cpu: t.cpu, located: v.modes.count };
   }
   if (big !== undefined) {
-    // Peak resident memory of this process (the strips before it are smaller).
+    // Peak resident memory of this process so far (the strips before it are smaller; with --part strips it is the
+    // strip's own, otherwise an upper bound).
     log(
       `target (issue 17): the bath fluxes of the 10^4-site strip 10 x 1000: measured above, ${fmt(big.cpu)} of CPU time, ` +
-        `peak resident memory ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB, J = ${big.J.toExponential(6)} ` +
+        `peak resident memory of this process ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB, J = ${big.J.toExponential(6)} ` +
         `+- ${big.err.toExponential(1)} (reported error)`,
-    );
-  } else if (!quick && last) {
-    // Projection: the work is per located mode (poles, uncovered peaks' quadrature) times the cost of one block
-    // sweep (~L W^3): the last strip's CPU time per located mode, scaled by length, times the modes the 10 x 1000
-    // strip keeps below its screen's cutoff.
-    const s = time(() => screenedModes(stripModel(10, 1000, DEFAULT_PARAMS)));
-    const projected = (last.cpu / last.located) * (1000 / last.L) * (10 / last.W) ** 3 * s.value;
-    log(
-      `target (issue 17): the 10^4-site strip 10 x 1000 (NESS_BENCH_LARGE=1 measures it): its screen keeps ~${s.value} ` +
-        `modes (estimated in ${fmt(s.seconds)}); projected from ${last.W} x ${last.L} ~${fmt(projected)} of CPU time`,
     );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
@@ -419,6 +405,7 @@ async function strips(log) {
   log(
     "   of overlapping modes, Aberth-Ehrlich steps on ln det Q, the residue and the mirror point -z, ~8 complex block",
   );
-  log("   sweeps per pole, each O(L W^3); the remainder's quadrature: real-axis sweeps of ~2/3 that cost)");
+  log("   sweeps per pole, each O(L W^3), in WebAssembly SIMD; the remainder's quadrature: real-axis sweeps of ~2/3");
+  log("   that cost, each node subtracting only the poles near its panel)");
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");
 }

@@ -18,14 +18,16 @@
  * share is negligible, get the Breit-Wigner Lorentzian of their first-order pole instead (subtracting any function
  * with a known integral is exact; a good one leaves a smooth remainder). The remainder F - sum S is integrated by
  * adaptive Gauss-Kronrod (7-15) on [0, cutoff], with breakpoints around the uncovered modes that are narrow by their
- * first-order or their projected estimate.
+ * first-order or their projected estimate; each panel subtracts only the terms near it (NEAR) and adds back their
+ * integrals over it, the far ones being smooth there.
  *
  * The error (an estimate, as the Lyapunov residual): QUAD_SAFETY times the summed |K15 - G7| of the final panels,
  * per pole the error of its position (4 eps |z| or the plain Newton step on ln det Q from it, over |Im z|, times its
  * content; where the eigenvalue's rounding eps max_i V_ii / m_i moves it by more, as beside a stiff part, that share,
  * poleRounding, also for the Breit-Wigner terms of the modes no pole covers) and of a 4-point residue, the
  * Breit-Wigner shares of the modes skipped as negligible (measured 60-1000 times above the actual effect of skipping
- * them on 4 x 100 and 2 x 200 strips), and the screen's estimate of the frequencies left out.
+ * them on 4 x 100 and 2 x 200 strips), the screen's estimate of the frequencies left out, and on every panel a bound
+ * on the far terms' share of its quadrature error (FAR_BOUND).
  */
 import { ModelError } from "../errors.js";
 import { QuadratureMonitor, type SolveControl } from "./solveControl.js";
@@ -121,6 +123,22 @@ const STALL = 4;
  * docs/studies/harmonic-conduction.md). Kept as a margin.
  */
 const QUAD_SAFETY = 4;
+/**
+ * A panel of [0, X] subtracts at its nodes only the pole and Breit-Wigner terms whose Re z lies within NEAR of its
+ * half-widths h (then z and -z of every other term are at least NEAR h from it), and adds back their closed-form
+ * integrals over it; the far terms stay in what its rule integrates (the cost of a node grows with the nearby terms,
+ * not with all of them: ~6100 at the 10 x 1000 strip). They are analytic inside the Bernstein ellipse around the panel
+ * whose minor semi-axis is NEAR h / 2 (parameter rho = NEAR / 2 + sqrt(NEAR^2 / 4 + 1)), at least NEAR h / 2 from it,
+ * where |sum S| <= 8 sum |R| / (NEAR h); a rule with positive weights exact to degree n then errs by at most
+ * 4 h 2 max|S| rho^-n / (rho - 1) (the Chebyshev truncation, Trefethen, Approximation Theory and Approximation
+ * Practice, thm 8.2) = FAR_GK(n) sum |R|. With K15 (n = 22, one below its degree) and G7 (n = 13) the far terms add at
+ * most FAR_BOUND sum |R| to the panel's error as estimated (QUAD_SAFETY |K15 - G7|, which they can reduce, plus the
+ * K15 error itself): ~1e-16 of sum |R| per panel, added to every panel that leaves terms out.
+ */
+const NEAR = 16;
+const RHO = NEAR / 2 + Math.sqrt((NEAR * NEAR) / 4 + 1);
+const FAR_GK = (n: number) => (64 * RHO ** -n) / (NEAR * (RHO - 1));
+const FAR_BOUND = (QUAD_SAFETY + 1) * FAR_GK(22) + QUAD_SAFETY * FAR_GK(13);
 /** Residual checks: frequencies evenly across [0, X], and the narrowest accepted poles (two points each). */
 const RESIDUAL_BAND = 4;
 const RESIDUAL_POLES = 3;
@@ -472,23 +490,37 @@ export function stripBathFluxes(
     checkAt(zRe[k], 0);
     checkAt(zRe[k], 0.5 * zIm[k]);
   }
-  const total = new Float64Array(K);
+  // The terms ordered by Re z: a panel subtracts at its nodes only those within NEAR of its half-widths (the rest are
+  // smooth on it and stay in what its rule integrates, see FAR_* below), and adds back their closed-form integrals
+  // over it. Per component, the sum of |R| over all terms bounds the far terms' share of any panel's error.
+  const byRe = Int32Array.from(terms).sort((a, b) => zRe[a] - zRe[b]);
+  const reSorted = Float64Array.from(byRe, (k) => zRe[k]);
+  const absR = new Float64Array(K);
   for (const k of terms) {
     const o = 2 * k * K;
-    for (let q = 0; q < K; q++) {
-      const rr = res[o + 2 * q];
-      const ri = res[o + 2 * q + 1];
-      if (rr !== 0 || ri !== 0) total[q] += poleIntegral(rr, ri, zRe[k], zIm[k], tail ? Infinity : X);
-    }
+    for (let q = 0; q < K; q++) absR[q] += Math.hypot(res[o + 2 * q], res[o + 2 * q + 1]);
   }
+  /** First index of reSorted at or above v. */
+  const lowerBound = (v: number): number => {
+    let lo = 0;
+    let hi = reSorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (reSorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
 
   // --- The remainder F - sum S on [0, X] (and [X, inf) without a cutoff) by adaptive Gauss-Kronrod 7-15.
   const f = new Float64Array(K);
   let evaluations = 0;
-  const remainder = (w: number, out: Float64Array): void => {
+  /** F minus the terms byRe[i0..i1) at real w. */
+  const remainder = (w: number, out: Float64Array, i0: number, i1: number): void => {
     components(w, out);
     evaluations++;
-    for (const k of terms) {
+    for (let i = i0; i < i1; i++) {
+      const k = byRe[i];
       const zr = zRe[k];
       const zi = zIm[k];
       // a = 1/(w - z) - 1/(w + z)
@@ -520,6 +552,14 @@ export function stripBathFluxes(
     const gauss = new Float64Array(K);
     const half = 0.5 * (b - a);
     const mid = 0.5 * (a + b);
+    // The terms subtracted at this panel's nodes: on a panel of [0, X] those with Re z within NEAR half-widths of it
+    // (the others, and their mirror points -z, are farther than that from it); on the tail panel all of them.
+    let i0 = 0;
+    let i1 = byRe.length;
+    if (!isTail) {
+      i0 = a <= NEAR * half ? 0 : lowerBound(a - NEAR * half);
+      i1 = lowerBound(b + NEAR * half);
+    }
     for (let j = 0; j < XGK15.length; j++) {
       for (const sgn of j === XGK15.length - 1 ? [1] : [-1, 1]) {
         const t = mid + sgn * half * XGK15[j];
@@ -530,7 +570,7 @@ export function stripBathFluxes(
           w = X / (1 - t);
           jac = (half * X) / ((1 - t) * (1 - t));
         }
-        remainder(w, f);
+        remainder(w, f, i0, i1);
         const gw = j % 2 === 1 ? WG7[(j - 1) / 2] : j === XGK15.length - 1 ? WG7[3] : 0;
         for (let q = 0; q < K; q++) {
           value[q] += WGK15[j] * jac * f[q];
@@ -540,9 +580,33 @@ export function stripBathFluxes(
     }
     const err = new Float64Array(K);
     let score = 0;
+    const far = i1 - i0 < byRe.length;
     for (let q = 0; q < K; q++) {
-      err[q] = QUAD_SAFETY * Math.abs(value[q] - gauss[q]);
+      err[q] = QUAD_SAFETY * Math.abs(value[q] - gauss[q]) + (far ? FAR_BOUND * absR[q] : 0);
       score = Math.max(score, weight * err[q]);
+    }
+    // The subtracted terms' integrals over the panel, in closed form.
+    for (let i = i0; i < i1; i++) {
+      const k = byRe[i];
+      const o = 2 * k * K;
+      const zr = zRe[k];
+      const zi = zIm[k];
+      let lr: number;
+      let li: number;
+      if (isTail) {
+        // int_X^inf = int_0^inf - int_0^X (poleIntegral with R = 1 and R = i).
+        lr = 0.5 * (poleIntegral(1, 0, zr, zi, Infinity) - poleIntegral(1, 0, zr, zi, X));
+        li = -0.5 * (poleIntegral(0, 1, zr, zi, Infinity) - poleIntegral(0, 1, zr, zi, X));
+      } else {
+        // Log((b - z)/(a - z)) - Log((b + z)/(a + z)): both ratios of points in one half plane.
+        lr =
+          Math.log(Math.hypot(b - zr, zi)) -
+          Math.log(Math.hypot(a - zr, zi)) -
+          Math.log(Math.hypot(b + zr, zi)) +
+          Math.log(Math.hypot(a + zr, zi));
+        li = Math.atan2(-zi, b - zr) - Math.atan2(-zi, a - zr) - Math.atan2(zi, b + zr) + Math.atan2(zi, a + zr);
+      }
+      for (let q = 0; q < K; q++) value[q] += 2 * (res[o + 2 * q] * lr - res[o + 2 * q + 1] * li);
     }
     return { a, b, tail: isTail, value, err, score };
   };
@@ -570,8 +634,7 @@ export function stripBathFluxes(
     const J = new Float64Array(B);
     const v = new Float64Array(K);
     for (const p of panels) for (let q = 0; q < K; q++) v[q] += p.value[q];
-    for (let q = 0; q < K; q++)
-      if (bathAt[q] >= 0) J[bathAt[q]] = (2 / Math.PI) * (q < w0 ? dT : -dT) * (v[q] + total[q]);
+    for (let q = 0; q < K; q++) if (bathAt[q] >= 0) J[bathAt[q]] = (2 / Math.PI) * (q < w0 ? dT : -dT) * v[q];
     return J;
   };
   let converged = false;

@@ -1,4 +1,5 @@
 import type { SlicedPencil } from "./slices.js";
+import { StripSweepKernel } from "./stripSweep.js";
 
 /**
  * The damped pencil Q(z) = V - z^2 M - i z Gamma of a sliced network (SlicedPencil: block tridiagonal, levels
@@ -59,6 +60,8 @@ export class StripGreen {
   private readonly nzRow: Int32Array;
   private readonly nzCol: Int32Array;
   private readonly nzVal: Float64Array;
+  /** The WebAssembly sweep (stripSweep.ts; undefined: the JavaScript loops below). */
+  private readonly kernel: StripSweepKernel | undefined;
 
   /** @param gammaSite friction of every site (0 where there is no bath), in the network's site order. */
   constructor(
@@ -129,6 +132,18 @@ export class StripGreen {
     this.nzRow = Int32Array.from(row);
     this.nzCol = Int32Array.from(col);
     this.nzVal = Float64Array.from(val);
+    this.kernel = StripSweepKernel.for(sliced, this.gamma, {
+      start: this.nzStart,
+      end: this.nzEnd,
+      row: this.nzRow,
+      col: this.nzCol,
+      val: this.nzVal,
+    });
+  }
+
+  /** Whether the sweeps run in WebAssembly (stripSweep.ts). */
+  get wasm(): boolean {
+    return this.kernel !== undefined;
   }
 
   /** S -= C_x^T g C_x (g complex symmetric, wp x wp; S w x w): over the nonzeros where C_x has them listed. */
@@ -202,6 +217,19 @@ export class StripGreen {
     const L = sl.levels;
     const { gRe, gIm, hRe, hIm, sRe, sIm, spRe, spIm, uRe, uIm, pRe, pIm, qRe, qIm } = this;
     if (residue) derivative = ends = true;
+    const k = this.kernel;
+    if (k) {
+      k.sweep(zr, zi, derivative, residue, ends);
+      this.dRe = k.dRe;
+      this.dIm = k.dIm;
+      const v = k.views;
+      if (ends) {
+        this.eRe.set(v.pRe.subarray(0, this.w0 * this.wL));
+        this.eIm.set(v.pIm.subarray(0, this.w0 * this.wL));
+      }
+      if (residue) this.residueAt(L, v);
+      return;
+    }
     const z2r = zr * zr - zi * zi;
     const z2i = 2 * zr * zi;
     const w0 = this.w0;
@@ -283,7 +311,10 @@ export class StripGreen {
       this.eRe.set(pRe.subarray(0, w0 * this.wL));
       this.eIm.set(pIm.subarray(0, w0 * this.wL));
     }
-    if (residue) this.residueAt(L);
+    if (residue) {
+      const { gRe, gIm, spRe, spIm, qRe, qIm, keepRe, keepIm } = this;
+      this.residueAt(L, { gRe, gIm, spRe, spIm, qRe, qIm, keepRe, keepIm });
+    }
   }
 
   /**
@@ -438,10 +469,22 @@ export class StripGreen {
   }
 
   /** The residue of G_(0,L-1) at a pole (after a sweep there): see the class comment. */
-  private residueAt(L: number): void {
+  private residueAt(
+    L: number,
+    m: {
+      gRe: Float64Array;
+      gIm: Float64Array;
+      spRe: Float64Array;
+      spIm: Float64Array;
+      qRe: Float64Array;
+      qIm: Float64Array;
+      keepRe: Float64Array;
+      keepIm: Float64Array;
+    },
+  ): void {
     const w = this.wL;
     const w0 = this.w0;
-    const { gRe, gIm, spRe, spIm, qRe, qIm, keepRe, keepIm } = this;
+    const { gRe, gIm, spRe, spIm, qRe, qIm, keepRe, keepIm } = m;
     // y: the largest column of g = S^-1 (rank one to rounding at a pole), unit norm; one more inverse step.
     let best = 0;
     let col = 0;

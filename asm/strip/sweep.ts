@@ -1,0 +1,362 @@
+// The block sweep of a sliced network's pencil (src/linalg/stripGreen.ts, StripGreen.evaluate: the left-connected
+// recursive Green's function at one complex frequency) in AssemblyScript with WebAssembly SIMD, compiled by
+// scripts/build-wasm.js into src/linalg/stripSweepWasm.ts (base64, plain SIMD: no fused multiply-add) and run by
+// src/linalg/stripSweep.ts. The complex block products and the Gauss-Jordan inverse run two columns at a time (f64x2
+// over j of a row, real and imaginary parts in separate arrays); every element gets exactly the arithmetic of the
+// JavaScript loops, operation for operation, so the results are the same to the bit (test/linalg/stripGreen.test.ts
+// compares them). The couplings are lists of nonzeros (at most one per column of every C_x: a strip's are diagonal).
+//
+// Memory is the caller's: every argument is a byte address; no allocation here. The header (i32 fields, see H_*)
+// gives the level count, the end widths and the addresses of the pencil's arrays and of the scratch matrices.
+
+// Header fields (i32 index into the header).
+const H_LEVELS = 0;
+const H_W0 = 1;
+const H_START = 2; // i32[L + 1]: first site of every level
+const H_AOFF = 3; // i32[L + 1]: offset (doubles) of every level's block in vBlock
+const H_NZSTART = 4; // i32[L - 1]
+const H_NZEND = 5; // i32[L - 1]
+const H_NZROW = 6; // i32[]
+const H_NZCOL = 7; // i32[]
+const H_NZVAL = 8; // f64[]
+const H_VBLOCK = 9; // f64[]
+const H_MASS = 10; // f64[n]
+const H_GAMMA = 11; // f64[n]
+const H_G = 12; // scratch: every one below holds re (W^2 doubles) then im (W^2 doubles)
+const H_H = 13;
+const H_S = 14;
+const H_SP = 15;
+const H_U = 16;
+const H_P = 17; // re (w0 W) then im (w0 W)
+const H_Q = 18;
+const H_KEEP = 19;
+const H_PERM = 20; // i32[W]
+const H_OUT = 21; // f64[2]: d ln det Q / dz
+const H_WW = 22; // W^2 (the offset of the imaginary parts, doubles)
+const H_PW = 23; // w0 W
+
+@inline function hdr(h: usize, k: i32): i32 {
+  return load<i32>(h + (<usize>k << 2));
+}
+@inline function adr(h: usize, k: i32): usize {
+  return <usize>load<i32>(h + (<usize>k << 2));
+}
+@inline function ld(p: usize, k: i32): f64 {
+  return load<f64>(p + (<usize>k << 3));
+}
+@inline function st(p: usize, k: i32, v: f64): void {
+  store<f64>(p + (<usize>k << 3), v);
+}
+
+/** out = a b, complex (m x k times k x n, row-major, re/im apart; im at +offA/offB/offO doubles). */
+function cmatmul(
+  aRe: usize,
+  aIm: usize,
+  bRe: usize,
+  bIm: usize,
+  oRe: usize,
+  oIm: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+): void {
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) {
+      st(oRe, o + j, 0);
+      st(oIm, o + j, 0);
+    }
+    for (let q = 0; q < k; q++) {
+      const ar = ld(aRe, i * k + q);
+      const ai = ld(aIm, i * k + q);
+      if (ar == 0 && ai == 0) continue;
+      const b = q * n;
+      const vr = f64x2.splat(ar);
+      const vi = f64x2.splat(ai);
+      let j = 0;
+      for (; j + 2 <= n; j += 2) {
+        const pb = (<usize>(b + j)) << 3;
+        const po = (<usize>(o + j)) << 3;
+        const br = v128.load(bRe + pb);
+        const bi = v128.load(bIm + pb);
+        v128.store(oRe + po, f64x2.add(v128.load(oRe + po), f64x2.sub(f64x2.mul(vr, br), f64x2.mul(vi, bi))));
+        v128.store(oIm + po, f64x2.add(v128.load(oIm + po), f64x2.add(f64x2.mul(vr, bi), f64x2.mul(vi, br))));
+      }
+      for (; j < n; j++) {
+        const br = ld(bRe, b + j);
+        const bi = ld(bIm, b + j);
+        st(oRe, o + j, ld(oRe, o + j) + (ar * br - ai * bi));
+        st(oIm, o + j, ld(oIm, o + j) + (ar * bi + ai * br));
+      }
+    }
+  }
+}
+
+/** In-place inverse of a complex w x w matrix (src/linalg/stripGreen.ts invertComplex, the same arithmetic). */
+function invertComplex(aRe: usize, aIm: usize, w: i32, perm: usize): void {
+  let scale = 0.0;
+  for (let i = 0; i < w * w; i++) scale = Math.max(scale, Math.abs(ld(aRe, i)) + Math.abs(ld(aIm, i)));
+  const tiny = 1e-15 * (scale > 0 ? scale : 1);
+  for (let k = 0; k < w; k++) {
+    let r = k;
+    let rm = ld(aRe, k * w + k) * ld(aRe, k * w + k) + ld(aIm, k * w + k) * ld(aIm, k * w + k);
+    for (let i = k + 1; i < w; i++) {
+      const v = ld(aRe, i * w + k) * ld(aRe, i * w + k) + ld(aIm, i * w + k) * ld(aIm, i * w + k);
+      if (v > rm) {
+        rm = v;
+        r = i;
+      }
+    }
+    store<i32>(perm + (<usize>k << 2), r);
+    if (r != k) {
+      for (let j = 0; j < w; j++) {
+        let t = ld(aRe, k * w + j);
+        st(aRe, k * w + j, ld(aRe, r * w + j));
+        st(aRe, r * w + j, t);
+        t = ld(aIm, k * w + j);
+        st(aIm, k * w + j, ld(aIm, r * w + j));
+        st(aIm, r * w + j, t);
+      }
+    }
+    let pr = ld(aRe, k * w + k);
+    let pi = ld(aIm, k * w + k);
+    if (!(Math.hypot(pr, pi) >= tiny)) {
+      pr = tiny;
+      pi = 0;
+    }
+    const d = pr * pr + pi * pi;
+    const ir = pr / d;
+    const ii = -pi / d;
+    st(aRe, k * w + k, 1);
+    st(aIm, k * w + k, 0);
+    const vir = f64x2.splat(ir);
+    const vii = f64x2.splat(ii);
+    const rk = k * w;
+    let j = 0;
+    for (; j + 2 <= w; j += 2) {
+      const p = (<usize>(rk + j)) << 3;
+      const xr = v128.load(aRe + p);
+      const xi = v128.load(aIm + p);
+      v128.store(aRe + p, f64x2.sub(f64x2.mul(xr, vir), f64x2.mul(xi, vii)));
+      v128.store(aIm + p, f64x2.add(f64x2.mul(xr, vii), f64x2.mul(xi, vir)));
+    }
+    for (; j < w; j++) {
+      const xr = ld(aRe, rk + j);
+      const xi = ld(aIm, rk + j);
+      st(aRe, rk + j, xr * ir - xi * ii);
+      st(aIm, rk + j, xr * ii + xi * ir);
+    }
+    for (let i = 0; i < w; i++) {
+      if (i == k) continue;
+      const fr = ld(aRe, i * w + k);
+      const fi = ld(aIm, i * w + k);
+      if (fr == 0 && fi == 0) continue;
+      st(aRe, i * w + k, 0);
+      st(aIm, i * w + k, 0);
+      const vfr = f64x2.splat(fr);
+      const vfi = f64x2.splat(fi);
+      const ri = i * w;
+      let j = 0;
+      for (; j + 2 <= w; j += 2) {
+        const p = (<usize>(rk + j)) << 3;
+        const q = (<usize>(ri + j)) << 3;
+        const xr = v128.load(aRe + p);
+        const xi = v128.load(aIm + p);
+        v128.store(aRe + q, f64x2.sub(v128.load(aRe + q), f64x2.sub(f64x2.mul(vfr, xr), f64x2.mul(vfi, xi))));
+        v128.store(aIm + q, f64x2.sub(v128.load(aIm + q), f64x2.add(f64x2.mul(vfr, xi), f64x2.mul(vfi, xr))));
+      }
+      for (; j < w; j++) {
+        const xr = ld(aRe, rk + j);
+        const xi = ld(aIm, rk + j);
+        st(aRe, ri + j, ld(aRe, ri + j) - (fr * xr - fi * xi));
+        st(aIm, ri + j, ld(aIm, ri + j) - (fr * xi + fi * xr));
+      }
+    }
+  }
+  for (let k = w - 1; k >= 0; k--) {
+    const r = load<i32>(perm + (<usize>k << 2));
+    if (r == k) continue;
+    for (let i = 0; i < w; i++) {
+      let t = ld(aRe, i * w + k);
+      st(aRe, i * w + k, ld(aRe, i * w + r));
+      st(aRe, i * w + r, t);
+      t = ld(aIm, i * w + k);
+      st(aIm, i * w + k, ld(aIm, i * w + r));
+      st(aIm, i * w + r, t);
+    }
+  }
+}
+
+/** S -= C_x^T g C_x over C_x's nonzeros b..e (StripGreen.congruence). */
+function congruence(
+  h: usize,
+  b: i32,
+  e: i32,
+  wp: i32,
+  w: i32,
+  gRe: usize,
+  gIm: usize,
+  sRe: usize,
+  sIm: usize,
+): void {
+  const nzRow = adr(h, H_NZROW);
+  const nzCol = adr(h, H_NZCOL);
+  const nzVal = adr(h, H_NZVAL);
+  for (let u = b; u < e; u++) {
+    const q = load<i32>(nzRow + (<usize>u << 2));
+    const i = load<i32>(nzCol + (<usize>u << 2));
+    const c = ld(nzVal, u);
+    for (let v = b; v < e; v++) {
+      const k = q * wp + load<i32>(nzRow + (<usize>v << 2));
+      const d = ld(nzVal, v);
+      const o = i * w + load<i32>(nzCol + (<usize>v << 2));
+      st(sRe, o, ld(sRe, o) - c * (ld(gRe, k) * d));
+      st(sIm, o, ld(sIm, o) - c * (ld(gIm, k) * d));
+    }
+  }
+}
+
+/** out = P C_x over C_x's nonzeros b..e (P m x wp, out m x w; StripGreen.timesC). */
+function timesC(
+  h: usize,
+  b: i32,
+  e: i32,
+  pRe: usize,
+  pIm: usize,
+  m: i32,
+  wp: i32,
+  w: i32,
+  outRe: usize,
+  outIm: usize,
+): void {
+  for (let i = 0; i < m * w; i++) {
+    st(outRe, i, 0);
+    st(outIm, i, 0);
+  }
+  const nzRow = adr(h, H_NZROW);
+  const nzCol = adr(h, H_NZCOL);
+  const nzVal = adr(h, H_NZVAL);
+  for (let u = b; u < e; u++) {
+    const q = load<i32>(nzRow + (<usize>u << 2));
+    const j = load<i32>(nzCol + (<usize>u << 2));
+    const c = ld(nzVal, u);
+    for (let i = 0; i < m; i++) {
+      st(outRe, i * w + j, ld(outRe, i * w + j) + ld(pRe, i * wp + q) * c);
+      st(outIm, i * w + j, ld(outIm, i * w + j) + ld(pIm, i * wp + q) * c);
+    }
+  }
+}
+
+/**
+ * One sweep at z = zr + i zi (StripGreen.evaluate; every coupling given by its nonzeros): G_(0,L-1) in P's first
+ * w0 wL entries (re, then im at +w0 W), with `derivative` d ln det Q / dz at out[0..1], with `keep` the last level's
+ * S before its inverse in the keep scratch (the residue's check).
+ */
+export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i32, ends: i32): void {
+  const L = hdr(h, H_LEVELS);
+  const w0 = hdr(h, H_W0);
+  const start = adr(h, H_START);
+  const aOff = adr(h, H_AOFF);
+  const nzStart = adr(h, H_NZSTART);
+  const nzEnd = adr(h, H_NZEND);
+  const vBlock = adr(h, H_VBLOCK);
+  const mass = adr(h, H_MASS);
+  const gamma = adr(h, H_GAMMA);
+  const WW = <usize>hdr(h, H_WW) << 3;
+  const PW = <usize>hdr(h, H_PW) << 3;
+  const gRe = adr(h, H_G);
+  const gIm = gRe + WW;
+  const hRe = adr(h, H_H);
+  const hIm = hRe + WW;
+  const sRe = adr(h, H_S);
+  const sIm = sRe + WW;
+  const spRe = adr(h, H_SP);
+  const spIm = spRe + WW;
+  const uRe = adr(h, H_U);
+  const uIm = uRe + WW;
+  const pRe = adr(h, H_P);
+  const pIm = pRe + PW;
+  const qRe = adr(h, H_Q);
+  const qIm = qRe + PW;
+  const keepRe = adr(h, H_KEEP);
+  const keepIm = keepRe + WW;
+  const perm = adr(h, H_PERM);
+  const z2r = zr * zr - zi * zi;
+  const z2i = 2 * zr * zi;
+  let dr = 0.0;
+  let di = 0.0;
+  for (let x = 0; x < L; x++) {
+    const s0 = load<i32>(start + (<usize>x << 2));
+    const w = load<i32>(start + (<usize>(x + 1) << 2)) - s0;
+    const ww = w * w;
+    const a0 = load<i32>(aOff + (<usize>x << 2));
+    for (let i = 0; i < ww; i++) {
+      st(sRe, i, ld(vBlock, a0 + i));
+      st(sIm, i, 0);
+    }
+    if (derivative) {
+      for (let i = 0; i < ww; i++) {
+        st(spRe, i, 0);
+        st(spIm, i, 0);
+      }
+    }
+    for (let a = 0; a < w; a++) {
+      const m = ld(mass, s0 + a);
+      const g = ld(gamma, s0 + a);
+      const o = a * w + a;
+      st(sRe, o, ld(sRe, o) + (-z2r * m + zi * g));
+      st(sIm, o, ld(sIm, o) + (-z2i * m - zr * g));
+      if (derivative) {
+        st(spRe, o, -2 * zr * m);
+        st(spIm, o, -2 * zi * m - g);
+      }
+    }
+    let wp = 0;
+    let nb = 0;
+    let ne = 0;
+    if (x > 0) {
+      const sp = load<i32>(start + (<usize>(x - 1) << 2));
+      wp = s0 - sp;
+      nb = load<i32>(nzStart + (<usize>(x - 1) << 2));
+      ne = load<i32>(nzEnd + (<usize>(x - 1) << 2));
+      congruence(h, nb, ne, wp, w, gRe, gIm, sRe, sIm);
+      if (derivative) congruence(h, nb, ne, wp, w, hRe, hIm, spRe, spIm);
+    }
+    if (keep && x == L - 1) {
+      memory.copy(keepRe, sRe, <usize>ww << 3);
+      memory.copy(keepIm, sIm, <usize>ww << 3);
+    }
+    memory.copy(gRe, sRe, <usize>ww << 3);
+    memory.copy(gIm, sIm, <usize>ww << 3);
+    invertComplex(gRe, gIm, w, perm);
+    if (derivative) {
+      cmatmul(gRe, gIm, spRe, spIm, uRe, uIm, w, w, w);
+      for (let a = 0; a < w; a++) {
+        dr += ld(uRe, a * w + a);
+        di += ld(uIm, a * w + a);
+      }
+      if (x + 1 < L) {
+        cmatmul(uRe, uIm, gRe, gIm, hRe, hIm, w, w, w);
+        for (let i = 0; i < ww; i++) {
+          st(hRe, i, -ld(hRe, i));
+          st(hIm, i, -ld(hIm, i));
+        }
+      }
+    }
+    if (!ends) continue;
+    if (x == 0) {
+      memory.copy(pRe, gRe, <usize>ww << 3);
+      memory.copy(pIm, gIm, <usize>ww << 3);
+    } else {
+      timesC(h, nb, ne, pRe, pIm, w0, wp, w, qRe, qIm);
+      cmatmul(qRe, qIm, gRe, gIm, pRe, pIm, w0, w, w);
+      for (let i = 0; i < w0 * w; i++) {
+        st(pRe, i, -ld(pRe, i));
+        st(pIm, i, -ld(pIm, i));
+      }
+    }
+  }
+  const out = adr(h, H_OUT);
+  st(out, 0, dr);
+  st(out, 1, di);
+}
