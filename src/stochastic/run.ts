@@ -86,7 +86,12 @@ import {
   SimulationError,
   type TimeScale,
 } from "./safety.js";
-import { applyTimeStepRules, type StatisticalVerdict, type TimeStepFacts } from "./reliability.js";
+import {
+  applyCorrelatedRunRule,
+  applyTimeStepRules,
+  type StatisticalVerdict,
+  type TimeStepFacts,
+} from "./reliability.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
 import { networkSystem, particleSystem } from "./system.js";
 import { captureReplica, restoreReplica, type ReplicaSnapshot } from "./checkpoint.js";
@@ -1023,6 +1028,7 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
   const { estimates, choice } = plan.heatCheck
     ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt)
     : { estimates: reduced, choice: undefined };
+  applyCorrelatedRunRule(estimates, plan.replicas * (plan.batches - 1));
   const statistical: StatisticalVerdict[] = estimates.map((e) =>
     e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
   );
