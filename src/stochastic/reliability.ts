@@ -9,13 +9,16 @@
  * The stochastic engine applies them with no known bias; src/verify applies them again, from each estimate's
  * statistical verdict, with the biases it computed.
  *
- * One more statistical rule needs the exact engine (src/verify applies it before the time-step rules): batches
+ * Two more statistical rules. The correlated-run rule (applyCorrelatedRunRule; the engine applies it to every run,
+ * before the time-step rules): when one estimate's batches are correlated, no estimate of the run is trusted. The
+ * slowest-mode rule needs the exact engine (src/verify applies it before the time-step rules): batches
  * shorter than a few correlation times of the slowest mode (applyRelaxationRule). The lag-1 batch correlation cannot
  * see them in a short run: over 32 batches of a run two relaxation times long it is biased low (0.43-0.54 measured
  * where the true value is near 0.9), and estimates 7-16 error bars from the exact value were flagged reliable.
  */
+import { studentTwoSidedTail } from "../studentT.js";
 import { MAX_UNKNOWN_BIAS } from "./safety.js";
-import type { Estimate } from "./statistics.js";
+import { MAX_BATCH_CORRELATION, type Estimate } from "./statistics.js";
 
 /** What the time-step rules need to know about a run. */
 export interface TimeStepFacts {
@@ -144,6 +147,64 @@ export function applyRelaxationRule(estimates: Estimate[], batchLength: number, 
       `batches of ${g(batchLength)} time units are shorter than ${MIN_BATCH_CORRELATION_TIMES} correlation times ` +
         `of this estimate's slowest mode (${g(tau)}; exact for this linear model), so the error bar is underestimated: ` +
         `run longer or with fewer batches (batches of at least ${g(MIN_BATCH_CORRELATION_TIMES * tau)})`,
+    );
+  }
+  return marked;
+}
+
+/**
+ * The chance, with uncorrelated batches, that the correlated-run rule (applyCorrelatedRunRule) marks a run: it is
+ * spread over the run's estimates, so that a run of 20 estimates is judged at 3 standard deviations, as each
+ * estimate is on its own (statistics.ts), and one of 1000 at 4.0.
+ */
+export const CORRELATED_RUN_FALSE_ALARM = 0.027;
+
+/** The normal one-sided tail's quantile: z with P(Z > z) = p (bisection on Student's t with 1000 degrees). */
+function normalQuantile(p: number): number {
+  let lo = 0,
+    hi = 40;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTwoSidedTail(mid, 1000) / 2 > p) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * The correlated-run rule (every model, from the batch means alone): when the batches of one estimate of a run are
+ * correlated, the run is short compared with a correlation time it shows, and every estimate of that run loses its
+ * flag: in a short run the lag-1 correlation of an estimate that feels the slow time only through a product or a
+ * sum with fast noise (a flux, a temperature, a covariance) is diluted and passes, while its error bar is too small
+ * all the same. The evidence is the largest lag-1 batch correlation of the run, counted when it exceeds
+ * MAX_BATCH_CORRELATION and c/sqrt(pairs), with c the normal quantile of CORRELATED_RUN_FALSE_ALARM / (number of
+ * estimates), at least 3 (the per-estimate threshold of statistics.ts). Conservative, like the slowest-mode rule of
+ * linear models: an estimate that does not feel the slow time loses its flag too. `pairs` is the number of pairs of
+ * consecutive batches within replicas (replicas x (batches per replica - 1)). Marks the estimates in place (reliable
+ * false, a note) and returns how many reliable ones it marked.
+ */
+export function applyCorrelatedRunRule(estimates: Estimate[], pairs: number): number {
+  const measuredCount = estimates.filter((e) => e.batchCorrelation !== undefined).length;
+  if (measuredCount === 0 || !(pairs > 0)) return 0;
+  const c = Math.max(3, normalQuantile(CORRELATED_RUN_FALSE_ALARM / measuredCount));
+  const threshold = Math.max(MAX_BATCH_CORRELATION, c / Math.sqrt(pairs));
+  let worst: Estimate | undefined;
+  for (const e of estimates) {
+    if (e.batchCorrelation !== undefined && e.batchCorrelation > threshold) {
+      if (worst === undefined || e.batchCorrelation > worst.batchCorrelation!) worst = e;
+    }
+  }
+  if (worst === undefined) return 0;
+  let marked = 0;
+  for (const e of estimates) {
+    if (!e.reliable || e === worst) continue;
+    e.reliable = false;
+    marked++;
+    addNote(
+      e,
+      `the batches of "${worst.group}: ${worst.name}" in this run are correlated (${worst.batchCorrelation!.toFixed(2)}): ` +
+        `the run is short compared with a correlation time it shows, so no error bar of the run is trusted ` +
+        `(a short run hides the correlation of most estimates): run longer or with fewer batches per replica`,
     );
   }
   return marked;

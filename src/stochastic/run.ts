@@ -12,7 +12,8 @@
  * energy below 10^6 times the steady state's scale (safety.ts energyScale), every production batch's mean potential
  * energy below 100 times that scale, and every estimate and error bar finite; otherwise the run stops with a
  * SimulationError naming the stability limit, and no result is produced. Estimates are flagged reliable only when
- * their error bar can be trusted: statistically (statistics.ts), with dt within the stability limit, and with a
+ * their error bar can be trusted: statistically (statistics.ts, and reliability.ts's correlated-run rule: one
+ * estimate with correlated batches takes the flags of the whole run), with dt within the stability limit, and with a
  * time-step bias of a stated order below 10% (reliability.ts; src/verify re-applies the rule with the exact
  * time-step bias of linear models). The engine knows nothing of the exact engine: exact values, deviations and
  * biases are attached by src/verify.
@@ -86,7 +87,12 @@ import {
   SimulationError,
   type TimeScale,
 } from "./safety.js";
-import { applyTimeStepRules, type StatisticalVerdict, type TimeStepFacts } from "./reliability.js";
+import {
+  applyCorrelatedRunRule,
+  applyTimeStepRules,
+  type StatisticalVerdict,
+  type TimeStepFacts,
+} from "./reliability.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
 import { networkSystem, particleSystem } from "./system.js";
 import { captureReplica, restoreReplica, type ReplicaSnapshot } from "./checkpoint.js";
@@ -1024,6 +1030,7 @@ export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationRe
   const { estimates, choice } = plan.heatCheck
     ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt)
     : { estimates: reduced, choice: undefined };
+  applyCorrelatedRunRule(estimates, plan.replicas * (plan.batches - 1));
   const statistical: StatisticalVerdict[] = estimates.map((e) =>
     e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
   );

@@ -43,7 +43,8 @@ export interface Estimate extends Measured {
    */
   batchCorrelation?: number;
   /**
-   * `reliable`: the error bar is finite and can be trusted: enough batches, uncorrelated batches, and (run.ts) dt
+   * `reliable`: the error bar is finite and can be trusted: enough batches, uncorrelated batches, no estimate of the
+   * same run with correlated batches (reliability.ts, applyCorrelatedRunRule, applied by run.ts), and (run.ts) dt
    * within the stability limit and, for linear models, a time-step bias below half the error bar.
    */
   note?: string;

@@ -401,7 +401,7 @@ export async function runPolymer(
   );
   // Without repulsion the chain is a linear model (src/verify does not solve bonded particle models itself): its
   // estimates get the slowest-mode rule of "reliable" with the Gaussian chain's exact slowest rate, as `ness simulate`
-  // gives it to a linear model. With repulsion the batch correlation alone judges them. The run is not changed (its
+  // gives it to a linear model. With repulsion the batch means alone judge them (each estimate's batch correlation and the correlated-run rule). The run is not changed (its
   // default schedule already has batches of 5 correlation times of that slowest mode: polymerSchedule).
   const r = p.repulsion === 0 ? verifySimulation(simulated, undefined, [], gaussian.slowestRate) : simulated;
   const g = (name: string) => estimate(r, "radius of gyration", `squared, ${name}`);
