@@ -811,10 +811,10 @@ function blocked(n: i32, t: usize, ldt: i32, c: usize, ldc: i32, y: usize, ldy: 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The condition estimate: Hager's 1-norm estimator in Higham's form (LAPACK dlacn2) of the inverse of
+// The condition estimate: one step of Hager's 1-norm estimator (LAPACK dlacn2's first step) of the inverse of
 // Y -> T Y + Y T^T on symmetric matrices, entrywise 1-norm. The JavaScript twin is estimateInverseLyapunovNorm in
 // src/linalg/lyapunovCondition.ts with the solves of SchurLyapunovSolver.inverseNorm (src/linalg/lyapunov.ts): the
-// same iteration, step for step and sum for sum, so that on the same solves it returns the same number.
+// same steps, sum for sum, so that on the same solves it returns the same number.
 
 /** y <- L^-1 x on the leading block of x covering its first `support` rows and columns; sum |y| (Infinity on failure). */
 function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support: i32, kept: usize, fill: bool): f64 {
@@ -831,19 +831,14 @@ function applyInverse(n: i32, t: usize, x: usize, y: usize, work: usize, support
   return isFinite(s) ? s : Infinity;
 }
 
-/** Records sign(y) on the upper triangle (bytes at `sign`); true when it equals the previous sign pattern. */
-function updateSigns(n: i32, y: usize, sign: usize): bool {
-  // branch-free (the signs of a solve are close to random): the new sign stored whether or not it changed
-  let same = 1;
+/** Records sign(y) on the upper triangle (bytes at `sign`). */
+function updateSigns(n: i32, y: usize, sign: usize): void {
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const k = i * n + j;
-      const s = select<i32>(1, -1, ldd(y, k) >= 0);
-      same &= <i32>(s == <i32>load<i8>(sign + <usize>k));
-      store<i8>(sign + <usize>k, <i8>s);
+      store<i8>(sign + <usize>k, <i8>select<i32>(1, -1, ldd(y, k) >= 0));
     }
   }
-  return same != 0;
 }
 
 /**
@@ -898,10 +893,11 @@ export function lyapEstimateWork(n: i32): i32 {
 
 /**
  * Estimate of ||L^-1||_1, L(Y) = T Y + Y T^T on symmetric matrices with the entrywise 1-norm (T n x n, quasi-upper-
- * triangular, leading dimension n). x, y, flip and tr are n x n scratch (tr receives J T^T J), `sign` n^2 bytes,
- * `work` lyapEstimateWork(n) doubles; `kept` is 0 or 2 lyapPairCacheSize(nb) doubles (nb diagonal blocks of T) in
- * which the first solve with T and the first with J T^T J keep their block-pair factorisations for the later ones
- * (keptReady = 1: those with T are there already, from lyapTriangularKeep on this T).
+ * triangular, leading dimension n): one step of Hager's iteration from the constant start, three solves (the third
+ * over the leading block that the chosen extreme point touches; see estimateInverseLyapunovNorm). x, y, flip and tr
+ * are n x n scratch (tr receives J T^T J), `sign` n^2 bytes, `work` lyapEstimateWork(n) doubles; `kept` is 0 or
+ * lyapPairCacheSize(nb) doubles (nb diagonal blocks of T) in which the first solve with T keeps its block-pair
+ * factorisations for the last one (keptReady = 1: they are there already, from lyapTriangularKeep on this T).
  * Returns Infinity when a solve fails or overflows.
  */
 export function lyapInverseNormEstimate(
@@ -917,13 +913,10 @@ export function lyapInverseNormEstimate(
   keptReady: i32,
 ): f64 {
   if (n == 0) return 0;
-  let nb = 0;
-  for (let i = 0; i < n; nb++) i += i + 1 < n && ldd(t, (i + 1) * n + i) != 0 ? 2 : 1;
-  const keptT = kept, keptTr = kept == 0 ? 0 : kept + (<usize>lyapPairCacheSize(nb) << 3);
+  const keptT = kept;
   const nn = n * n;
   const m: f64 = <f64>(n * (n + 1)) / 2;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) std(tr, nn - 1 - (j * n + i), ldd(t, i * n + j));
-  memory.fill(sign, 0, <usize>nn);
   // x = (1/m) in the coordinates u (u_ii = X_ii, u_ij = 2 X_ij)
   for (let i = 0; i < n; i++) {
     std(x, i * n + i, 1 / m);
@@ -936,41 +929,18 @@ export function lyapInverseNormEstimate(
   if (!isFinite(est)) return Infinity;
   if (n == 1) return est;
   updateSigns(n, y, sign);
-  let j = gradient(n, tr, y, flip, sign, work, keptTr, true);
+  // one adjoint solve: its pairs are factorised once, nothing to keep
+  const j = gradient(n, tr, y, flip, sign, work, 0, false);
   if (j < 0) return Infinity;
-  for (let iter = 2; ; iter++) {
-    // x <- the extreme point of the unit ball at upper-triangle index j
-    memory.fill(x, 0, <usize>nn << 3);
-    const ji = j / n, jj = j % n;
-    if (ji == jj) std(x, j, 1);
-    else {
-      std(x, j, 0.5);
-      std(x, jj * n + ji, 0.5);
-    }
-    const e = applyInverse(n, t, x, y, work, max(ji, jj) + 1, keptT, false);
-    if (!isFinite(e)) return Infinity;
-    const improved = e > est;
-    est = max(est, e);
-    if (updateSigns(n, y, sign) || !improved) break;
-    const last = j;
-    j = gradient(n, tr, y, flip, sign, work, keptTr, false);
-    if (j < 0) return Infinity;
-    // gradient leaves its result reversed: entry k at nn - 1 - k
-    if (abs(ldd(y, nn - 1 - last)) == abs(ldd(y, nn - 1 - j)) || iter >= 5) break;
+  // x <- the extreme point of the unit ball at upper-triangle index j
+  memory.fill(x, 0, <usize>nn << 3);
+  const ji = j / n, jj = j % n;
+  if (ji == jj) std(x, j, 1);
+  else {
+    std(x, j, 0.5);
+    std(x, jj * n + ji, 0.5);
   }
-  // Higham's extra test vector, alternating in sign with a linear ramp
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    for (let jj = i; jj < n; jj++, k++) {
-      const v = (k % 2 == 0 ? 1.0 : -1.0) * (1 + <f64>k / (m - 1));
-      if (i == jj) std(x, i * n + i, v);
-      else {
-        std(x, i * n + jj, 0.5 * v);
-        std(x, jj * n + i, 0.5 * v);
-      }
-    }
-  }
-  const alt = applyInverse(n, t, x, y, work, n, keptT, false);
-  if (!isFinite(alt)) return Infinity;
-  return max(est, (2 * alt) / (3 * m));
+  const e = applyInverse(n, t, x, y, work, max(ji, jj) + 1, keptT, false);
+  if (!isFinite(e)) return Infinity;
+  return max(est, e);
 }

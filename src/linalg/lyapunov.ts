@@ -814,13 +814,13 @@ class SchurLyapunovSolver implements LyapunovSolver {
   }
 
   /**
-   * Doubles of the block-pair factorisations the estimate's kernel keeps across its solves (asm/lyapunov.ts: 30 per
-   * pair of diagonal blocks, for T and for J T^T J), up to PAIR_CACHE_MAX_BLOCKS blocks; 0 beyond (or without the
-   * kernels), where the dot products dominate the solves anyway.
+   * Doubles of the block-pair factorisations kept from the solve for the estimate's solves with T (asm/lyapunov.ts:
+   * 30 per pair of diagonal blocks), up to PAIR_CACHE_MAX_BLOCKS blocks; 0 beyond (or without the kernels), where the
+   * dot products dominate the solves anyway.
    */
   private pairCacheDoubles(): number {
     const rt = wasm();
-    return rt && this.nBlocks <= PAIR_CACHE_MAX_BLOCKS ? 2 * rt.x.lyapPairCacheSize(this.nBlocks) : 0;
+    return rt && this.nBlocks <= PAIR_CACHE_MAX_BLOCKS ? rt.x.lyapPairCacheSize(this.nBlocks) : 0;
   }
 
   /**
@@ -1258,7 +1258,7 @@ export function solveLyapunov(a: Matrix, q: Matrix, options: LyapunovOptions = {
     // Schur form's work, slack for alignment
     const nn = n * n;
     const rt = wasm();
-    const pairCache = rt && n <= PAIR_CACHE_MAX_BLOCKS ? 2 * rt.x.lyapPairCacheSize(n) : 0; // at most n blocks
+    const pairCache = rt && n <= PAIR_CACHE_MAX_BLOCKS ? rt.x.lyapPairCacheSize(n) : 0; // at most n blocks
     const doubles =
       4 * nn +
       2 * n +

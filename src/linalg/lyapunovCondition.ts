@@ -6,17 +6,22 @@
  * normal (a defective eigenvalue, strongly different scales), sep(A, -A^T) = 1 / ||L^-1|| is far below
  * min |lambda_i + lambda_j|. The eigenvalues alone then say nothing, so the norm of L^-1 is estimated directly:
  *
- *  - estimateInverseLyapunovNorm: Hager's 1-norm estimator (SIAM J. Sci. Stat. Comput. 5, 1984) in Higham's form
- *    (ACM TOMS 14, 1988; LAPACK dlacn2) applied to L^-1 on symmetric matrices with the entrywise 1-norm
- *    sum_ij |X_ij|, given solvers of L(Y) = C and of its adjoint L*(W) = A^T W + W A = C. Like LAPACK's
- *    dtrsen/dtrsna and SLICOT's SB03QY, it runs on the real Schur form T of A (five quasi-triangular solves, O(n^3)
- *    each), where it estimates the norm of the inverse of Y -> T Y + Y T^T: the same operator in an orthonormal
- *    basis. With the WebAssembly kernels the Bartels-Stewart solver runs this iteration, step for step, in one call
- *    (asm/lyapunov.ts, lyapInverseNormEstimate); this function is its JavaScript twin. The result is a lower bound of that 1-norm, usually within a factor 3 of it (rarely more: 3.5 on a
- *    random stable A of order 64); the 1-norm and the Frobenius-norm value ||L^-1||_F = 1 / sep differ by at most a
- *    factor n (within a factor 5 in the tests). The entrywise 1-norm depends on the basis, and the iteration's
- *    choices on rounding: the WebAssembly and JavaScript kernels, whose Schur vectors differ in rounding, can give
- *    estimates a factor 2 apart on the same A (both lower bounds of the same order).
+ *  - estimateInverseLyapunovNorm: one step of Hager's 1-norm estimator (SIAM J. Sci. Stat. Comput. 5, 1984; LAPACK
+ *    dlacn2 runs it with Higham's refinements, ACM TOMS 14, 1988) applied to L^-1 on symmetric matrices with the
+ *    entrywise 1-norm sum_ij |X_ij|, given solvers of L(Y) = C and of its adjoint L*(W) = A^T W + W A = C. Like
+ *    LAPACK's dtrsen/dtrsna and SLICOT's SB03QY, it runs on the real Schur form T of A, where it estimates the norm
+ *    of the inverse of Y -> T Y + Y T^T: the same operator in an orthonormal basis. Three quasi-triangular solves
+ *    (O(n^3) each, the last one often on a leading block only): the constant start, the gradient (a solve with the
+ *    adjoint) and the extreme point the gradient picks. dlacn2's further steps (a second gradient as convergence
+ *    test, more extreme points, Higham's alternating extra vector) cost two to four more solves and, on the random,
+ *    oscillator-chain, near-singular and CTLEX operators of orders 4-100 where this was checked against the exact
+ *    norm, never changed the estimate. With the WebAssembly kernels the Bartels-Stewart solver runs this step, in one
+ *    call (asm/lyapunov.ts, lyapInverseNormEstimate); this function is its JavaScript twin. The result is a lower
+ *    bound of that 1-norm, usually within a factor 3 of it (rarely more: 3.7 on a random stable A of order 50); the
+ *    1-norm and the Frobenius-norm value ||L^-1||_F = 1 / sep differ by at most a factor n (within a factor 5 in the
+ *    tests). The entrywise 1-norm depends on the basis, and the iteration's choices on rounding: the WebAssembly and
+ *    JavaScript kernels, whose Schur vectors differ in rounding, can give estimates a factor 2 apart on the same A
+ *    (both lower bounds of the same order).
  *  - lyapunovCondition: the relative condition number
  *        kappa = ||L^-1|| (2 ||A||_F ||X||_F + ||Q||_F) / ||X||_F
  *    and the forward error bound it implies, ||X_computed - X|| / ||X|| <~ kappa max(residual, eps), where residual
@@ -32,7 +37,6 @@ import { scratch } from "./wasm/runtime.js";
 export const FORWARD_ERROR_WARNING = 1e-8;
 
 const EPS = 2 ** -52;
-const MAX_ITERATIONS = 5; // dlacn2's ITMAX
 
 /**
  * Solves the operator equation for a symmetric n x n row-major `rhs` (only its upper triangle need be read), writing
@@ -44,8 +48,8 @@ export type SymmetricSolve = (rhs: Float64Array, out: Float64Array, support: num
 
 /**
  * Estimate of ||L^-1||_1 = max ||L^-1(X)||_1 / ||X||_1 over symmetric X (entrywise 1-norm sum_ij |X_ij|), from
- * `solve` (C -> L^-1 C) and `solveAdjoint` (C -> L^-* C, the inverse of W -> A^T W + W A). At most 11 solves, usually
- * 5 to 7. Returns Infinity when a solve fails or overflows (the operator is numerically singular).
+ * `solve` (C -> L^-1 C) and `solveAdjoint` (C -> L^-* C, the inverse of W -> A^T W + W A): three solves, the second
+ * with the adjoint, the third over the leading block its right-hand side touches. Returns Infinity when a solve fails or overflows (the operator is numerically singular).
  *
  * The symmetric matrices are coordinatised by their upper triangle u (u_ii = X_ii, u_ij = 2 X_ij for i < j), in which
  * the entrywise 1-norm of X is the vector 1-norm of u and the transposed operator is exactly L^-* applied to the
@@ -72,20 +76,9 @@ export function estimateInverseLyapunovNorm(n: number, solve: SymmetricSolve, so
     for (let k = 0; k < nn; k++) s += Math.abs(y[k]);
     return Number.isFinite(s) ? s : Infinity;
   };
-  /** Records sign(y) on the upper triangle; returns true when it equals the previous sign pattern. */
-  const updateSigns = (): boolean => {
-    let same = true;
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        const k = i * n + j;
-        const s = y[k] >= 0 ? 1 : -1;
-        if (s !== sign[k]) {
-          same = false;
-          sign[k] = s;
-        }
-      }
-    }
-    return same;
+  /** Records sign(y) on the upper triangle. */
+  const updateSigns = (): void => {
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) sign[i * n + j] = y[i * n + j] >= 0 ? 1 : -1;
   };
   /** y <- L^-*(sign matrix); returns the upper-triangle index of the largest |y| (-1 on failure). */
   const gradient = (): number => {
@@ -122,37 +115,16 @@ export function estimateInverseLyapunovNorm(n: number, solve: SymmetricSolve, so
     x[i * n + i] = 1 / m;
     for (let j = i + 1; j < n; j++) x[i * n + j] = x[j * n + i] = 0.5 / m;
   }
-  let est = apply();
+  const est = apply();
   if (!Number.isFinite(est)) return Infinity;
   if (n === 1) return est;
   updateSigns();
-  let j = gradient();
+  const j = gradient();
   if (j < 0) return Infinity;
-  for (let iter = 2; ; iter++) {
-    unit(j);
-    const e = apply(Math.max(Math.floor(j / n), j % n) + 1);
-    if (!Number.isFinite(e)) return Infinity;
-    const improved = e > est;
-    est = Math.max(est, e);
-    if (updateSigns() || !improved) break; // repeated sign pattern (converged) or no progress (cycling)
-    const last = j;
-    j = gradient();
-    if (j < 0) return Infinity;
-    // y holds the gradient: stop when the previous index is (one of) the largest
-    if (Math.abs(y[last]) === Math.abs(y[j]) || iter >= MAX_ITERATIONS) break;
-  }
-  // Higham's extra test vector, alternating in sign with a linear ramp: catches operators the iteration misses
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    for (let jj = i; jj < n; jj++, k++) {
-      const v = (k % 2 === 0 ? 1 : -1) * (1 + k / (m - 1));
-      if (i === jj) x[i * n + i] = v;
-      else x[i * n + jj] = x[jj * n + i] = 0.5 * v;
-    }
-  }
-  const alt = apply();
-  if (!Number.isFinite(alt)) return Infinity;
-  return Math.max(est, (2 * alt) / (3 * m));
+  unit(j);
+  const e = apply(Math.max(Math.floor(j / n), j % n) + 1);
+  if (!Number.isFinite(e)) return Infinity;
+  return Math.max(est, e);
 }
 
 export interface LyapunovCondition {

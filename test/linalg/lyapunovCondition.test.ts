@@ -208,6 +208,44 @@ describe("condition number of A X + X A^T = Q", () => {
     expect(prepareLyapunov(A).warnings).toEqual([]);
   });
 
+  it("bounds the error on near-singular operators and stiff chains (one step of Hager's estimator)", () => {
+    // a random drift with an eigenvalue near 0 (L nearly singular), a chain of alternating masses 1 and 1e4 (momenta
+    // on two scales) and a nearly undamped chain: the estimate from three solves stays within a factor 10 of the
+    // exact condition number, and the computed solution's error within the reported bound
+    const nearSingular = randomStable(12, 77);
+    const shift = Math.max(...eigenvalues(nearSingular).re) + 1e-6;
+    for (let i = 0; i < 12; i++) nearSingular.data[i * 12 + i] -= shift;
+    const heavy = (m: number, ratio: number, g: number): Matrix => {
+      // x' = p / mass, p' = -K x - g p / mass (g at both ends), K a pinned nearest-neighbour chain
+      const n = 2 * m;
+      const a = matrix(n, n);
+      for (let i = 0; i < m; i++) {
+        const mass = i % 2 === 0 ? 1 : ratio;
+        a.data[i * n + m + i] = 1 / mass;
+        a.data[(m + i) * n + i] = -3;
+        if (i > 0) a.data[(m + i) * n + i - 1] = 1;
+        if (i < m - 1) a.data[(m + i) * n + i + 1] = 1;
+        if (i === 0 || i === m - 1) a.data[(m + i) * n + m + i] = -g / mass;
+      }
+      return a;
+    };
+    const cases: [Matrix, Matrix][] = [
+      [nearSingular, randomSymmetric(12, 5)],
+      [heavy(6, 1e4, 1), chainNoise(6)],
+      [heavy(7, 1e4, 0.5), chainNoise(7)],
+      [chainDrift(6, 1e-6), chainNoise(6)],
+    ];
+    for (const [a, q] of cases) {
+      const truth = trueCondition(a, q);
+      const sol = solveLyapunov(a, q);
+      expect(sol.method).toBe("bartels-stewart");
+      expect(sol.condition / truth.kappa).toBeGreaterThan(0.1);
+      expect(sol.condition / truth.kappa).toBeLessThan(10);
+      expect(sol.forwardErrorBound).toBeGreaterThan(1e-12); // ill-conditioned: the bound is far above eps
+      expect(relError(sol.X, truth.X)).toBeLessThanOrEqual(sol.forwardErrorBound);
+    }
+  });
+
   it("says when no digit can be trusted", () => {
     const sol = solveLyapunov(ctlex42(10, -0.5, 4).A, ctlex42(10, -0.5, 4).Q);
     expect(sol.forwardErrorBound).toBeGreaterThan(1);
