@@ -50,6 +50,7 @@ import { describeValue } from "../model/raw.js";
 import type { ForceField } from "./forceField.js";
 import { exactTransition, semidefiniteCholesky } from "./linear.js";
 import type { Rng } from "./rng.js";
+import * as portable from "../special/elementary.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schemes as values
@@ -309,7 +310,7 @@ function constants(sys: LangevinSystem, dt: number, keepPrevious: boolean): Cons
       if (sys.friction[i] > 0) bath.push(i);
     }
   }
-  const c1 = Float64Array.from(bath, (i) => Math.exp((-sys.friction[i] * dt) / sys.mass[i]));
+  const c1 = Float64Array.from(bath, (i) => portable.exp((-sys.friction[i] * dt) / sys.mass[i]));
   return {
     sys,
     n,

@@ -12,6 +12,7 @@ import { potentialMatrix } from "../problem/network.js";
 import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
 import { describeValue } from "../model/raw.js";
 import { KN, WN, type Rng } from "./rng.js";
+import * as portable from "../special/elementary.js";
 
 /** Runs nSteps steps on state [q..., p..., f...], adding each step's probe scalars into sums. */
 export type FusedKernel = (state: Float64Array, rng: Rng, sums: Float64Array, nSteps: number) => void;
@@ -97,7 +98,7 @@ export function fusedBaoabKernel(model: NetworkModel, dt: number, covariance: bo
   bathSites.forEach((site, k) => {
     const b = model.baths[bathAt.get(site)!];
     const m = model.mass[site];
-    const c1 = Math.exp((-b.friction * dt) / m);
+    const c1 = portable.exp((-b.friction * dt) / m);
     const c2 = Math.sqrt((1 - c1 * c1) * m * b.temperature);
     L.push(`p${ix(site, n)} = ${lit(c1)} * p${ix(site, n)} + ${lit(c2)} * z${k};`);
   });

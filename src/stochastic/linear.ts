@@ -12,6 +12,7 @@ import { expm } from "../linalg/expm.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import { ModelError, SteadyStateError } from "../errors.js";
 import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
+import * as portable from "../special/elementary.js";
 
 /** The Langevin schemes (integrators.ts SchemeName; spelled out here so this module does not import integrators.ts). */
 type SchemeName = "baoab" | "euler-maruyama" | "heun" | "exact";
@@ -131,7 +132,7 @@ export function schemeMap(model: NetworkModel, scheme: SchemeName, dt: number): 
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) Bm.data[(n + i) * N + j] = -0.5 * dt * V.data[i * n + j];
       Am.data[i * N + n + i] = (0.5 * dt) / model.mass[i];
-      const c1 = Math.exp((-gamma[i] * dt) / model.mass[i]);
+      const c1 = portable.exp((-gamma[i] * dt) / model.mass[i]);
       Om.data[(n + i) * N + n + i] = c1;
       Qo.data[(n + i) * N + n + i] = (1 - c1 * c1) * model.mass[i] * T[i];
     }

@@ -23,6 +23,7 @@
  */
 import { ModelError } from "../errors.js";
 import { jackknife } from "./statistics.js";
+import * as portable from "../special/elementary.js";
 
 /** A model-free estimate with its jackknife error bar. */
 export interface ModelFreeEstimate {
@@ -137,7 +138,7 @@ export function transitionKl(
         if (i === j) continue;
         const nij = total[i * M + j] - (skip >= 0 ? counts[skip][i * M + j] : 0);
         const nji = total[j * M + i] - (skip >= 0 ? counts[skip][j * M + i] : 0);
-        if (nij > 0 && nji > 0) s += nij * Math.log(nij / nji);
+        if (nij > 0 && nji > 0) s += nij * portable.log(nij / nji);
       }
     return [s / n / tau];
   };

@@ -28,6 +28,7 @@ import type { PairHeatRule } from "./pairHeat.js";
 import type { ParticleForceField } from "./particleForces.js";
 import { HARMONIC, packPairLaws, pairEnergy, pairForceOverDistance, SOFT, WCA } from "./potentials/pairLaws.js";
 import type { PairPotential } from "../model/particles.js";
+import * as portable from "../special/elementary.js";
 
 /** What decides whether the kernel applies (the plan's choices). */
 export interface PairKernelChoice {
@@ -357,10 +358,10 @@ export class TwoParticleHeun {
         for (let a = 0; a < 2; a++) {
           if (on[2 * e + a] === 0) continue;
           const arg = q * x[a * d + k] + ph;
-          if (total) u += A * Math.cos(arg);
-          if (energy !== null) energy[a] += A * Math.cos(arg);
-          f[a * d + k] += A * q * Math.sin(arg);
-          if (g !== null) g[a * d + k] += A * q * Math.sin(arg);
+          if (total) u += A * portable.cos(arg);
+          if (energy !== null) energy[a] += A * portable.cos(arg);
+          f[a * d + k] += A * q * portable.sin(arg);
+          if (g !== null) g[a * d + k] += A * q * portable.sin(arg);
         }
       } else {
         // P: amplitude, period, asymmetry, and the force on the rising side -A / (as P) (the falling side's below).

@@ -37,6 +37,7 @@ import {
   type StepHeat,
 } from "./potentials/pairKernels.js";
 import { packPairLaws, type PackedPairLaws } from "./potentials/pairLaws.js";
+import * as portable from "../special/elementary.js";
 
 /** How a ParticleForceField finds its pairs (see the header). */
 export type PairSearch = "none" | "all pairs" | "verlet list" | "cell order";
@@ -122,7 +123,7 @@ export class ParticleForceField implements ForceField {
     const rc = this.laws.maxCutoff;
     // At most one cutoff (cells twice as wide hold four times the candidate pairs): beyond, failed steps go to the
     // ledger.
-    const want = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
+    const want = Math.min(1.3 * sigma * Math.sqrt(2 * portable.log(100 * this.count)), rc, 0.99 * (this.halfBox - rc));
     // One law (the flat pair list): a still wider skin when it pays, sorting every few steps (Verlet's rule).
     this.setSkin(this.laws.uniformSoft !== null && want > 0 ? this.verletSkinFor(want, sigma) : want);
     const share = new Float64Array(S * S);
@@ -277,7 +278,7 @@ export function verletSkin(
   N: number,
   fits: (s: number) => boolean,
 ): number {
-  const delta = sigma * Math.sqrt(2 * Math.log(Math.max(N, 2)));
+  const delta = sigma * Math.sqrt(2 * portable.log(Math.max(N, 2)));
   const cost = (s: number) => {
     const k = delta > 0 ? Math.max(1, (s / (2 * delta)) ** 2) : Infinity;
     const r = rc + s;

@@ -15,6 +15,7 @@
  * the stream: an integrator always fills the same sizes, so a replica's run is reproducible.
  */
 import { ModelError } from "../errors.js";
+import * as portable from "../special/elementary.js";
 
 const TWO32 = 4294967296;
 
@@ -53,18 +54,18 @@ const FN = new Float64Array(128);
   let dn = ZIG_R;
   let tn = dn;
   const vn = 9.91256303526217e-3;
-  const q = vn / Math.exp(-0.5 * dn * dn);
+  const q = vn / portable.exp(-0.5 * dn * dn);
   KN[0] = Math.floor((dn / q) * ZIG_M1);
   KN[1] = 0;
   WN[0] = q / ZIG_M1;
   WN[127] = dn / ZIG_M1;
   FN[0] = 1;
-  FN[127] = Math.exp(-0.5 * dn * dn);
+  FN[127] = portable.exp(-0.5 * dn * dn);
   for (let i = 126; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2 * portable.log(vn / dn + portable.exp(-0.5 * dn * dn)));
     KN[i + 1] = Math.floor((dn / tn) * ZIG_M1);
     tn = dn;
-    FN[i] = Math.exp(-0.5 * dn * dn);
+    FN[i] = portable.exp(-0.5 * dn * dn);
     WN[i] = dn / ZIG_M1;
   }
 })();
@@ -192,13 +193,13 @@ export class Rng {
       if (i === 0) {
         let x: number, y: number;
         do {
-          x = -Math.log(this.uniformOpen()) / ZIG_R;
-          y = -Math.log(this.uniformOpen());
+          x = -portable.log(this.uniformOpen()) / ZIG_R;
+          y = -portable.log(this.uniformOpen());
         } while (y + y < x * x);
         return neg ? -(ZIG_R + x) : ZIG_R + x;
       }
       const x = j * WN[i];
-      if (FN[i] + this.uniformOpen() * (FN[i - 1] - FN[i]) < Math.exp(-0.5 * x * x)) return neg ? -x : x;
+      if (FN[i] + this.uniformOpen() * (FN[i - 1] - FN[i]) < portable.exp(-0.5 * x * x)) return neg ? -x : x;
       const u = this.nextUint32();
       i = u & 127;
       j = u >>> 8;
@@ -260,13 +261,13 @@ export function slowNormalFrom(i: number, j: number, neg: number, next: () => nu
     if (i === 0) {
       let x: number, y: number;
       do {
-        x = -Math.log(open()) / ZIG_R;
-        y = -Math.log(open());
+        x = -portable.log(open()) / ZIG_R;
+        y = -portable.log(open());
       } while (y + y < x * x);
       return neg ? -(ZIG_R + x) : ZIG_R + x;
     }
     const x = j * WN[i];
-    if (FN[i] + open() * (FN[i - 1] - FN[i]) < Math.exp(-0.5 * x * x)) return neg ? -x : x;
+    if (FN[i] + open() * (FN[i - 1] - FN[i]) < portable.exp(-0.5 * x * x)) return neg ? -x : x;
     const u = next();
     i = u & 127;
     j = u >>> 8;
@@ -293,7 +294,7 @@ export function erfc(x: number): number {
   const t = 1 / (1 + 0.5 * z);
   const r =
     t *
-    Math.exp(
+    portable.exp(
       -z * z -
         1.26551223 +
         t *

@@ -40,6 +40,7 @@ import { CounterRng, counterNormals } from "./counterRng.js";
 import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrators.js";
 import { verletSkin } from "./particleForces.js";
 import type { Rng } from "./rng.js";
+import * as portable from "../special/elementary.js";
 
 /** Ids (and cell-order positions) per chunk: the unit of the threads' shares of the move and of the gather. */
 export const CHUNK = 256;
@@ -1038,7 +1039,7 @@ export class SplitStepHeat {
     for (let s = 0; s < m.species.length; s++) if (m.species[s].count > 0) dmax = Math.max(dmax, diffusivity[s]);
     const sigma = Math.sqrt(2 * dmax * dt);
     const room = 0.999 * (Math.min(m.box![0], m.box![1]) / 3 - range);
-    const margin = Math.min(1.3 * sigma * Math.sqrt(2 * Math.log(100 * N)), range, room);
+    const margin = Math.min(1.3 * sigma * Math.sqrt(2 * portable.log(100 * N)), range, room);
     this.margin = margin > 0 && Number.isFinite(margin) ? margin : 0;
     return this.margin > 0;
   }

@@ -20,6 +20,7 @@ import { ModelPairs, type PairVisit } from "./neighbours/modelPairs.js";
 import type { PairHeatRule } from "./pairHeat.js";
 import { bondForceContinuous } from "./potentials/bonds.js";
 import { pairCurvature, pairForceOverDistance } from "./potentials/pairLaws.js";
+import * as portable from "../special/elementary.js";
 
 /** True when a pair law's force is continuous at every separation the dynamics can reach. */
 export function pairForceContinuous(p: PairPotential): boolean {
@@ -142,7 +143,7 @@ export function addExternalDivergence(
       else if (e.potential === "cosine") {
         const q = (2 * Math.PI) / e.period;
         // V = A cos(q x + phase): g = A q sin(q x + phase), div g = A q^2 cos(q x + phase).
-        div = e.amplitude * q * q * Math.cos(q * x[a * d + e.axis] + e.phase);
+        div = e.amplitude * q * q * portable.cos(q * x[a * d + e.axis] + e.phase);
       }
       out[s * stride] -= diffusivity[a] * div;
     }

@@ -36,6 +36,7 @@
  */
 import { ModelError } from "../errors.js";
 import { fft } from "./autocorrelation.js";
+import * as portable from "../special/elementary.js";
 
 /** The allowed wavevectors of a periodic 2D box up to qMax (one half plane), and their shells. */
 export interface Wavevectors {
@@ -196,10 +197,10 @@ export function structureFactorModes(
   for (let j = 0; j < N; j++) {
     const ax = (-2 * Math.PI * x[2 * j]) / Lx,
       ay = (-2 * Math.PI * x[2 * j + 1]) / Ly;
-    const cx = Math.cos(ax),
-      sx = Math.sin(ax),
-      cy = Math.cos(ay),
-      sy = Math.sin(ay);
+    const cx = portable.cos(ax),
+      sx = portable.sin(ax),
+      cy = portable.cos(ay),
+      sy = portable.sin(ay);
     exr[0] = 1;
     exi[0] = 0;
     for (let n = 1; n <= mx; n++) {
@@ -282,7 +283,7 @@ function tsc(u: number, w: Float64Array): number {
 }
 
 /** sinc(x) = sin(x) / x. */
-const sinc = (x: number) => (Math.abs(x) < 1e-8 ? 1 - (x * x) / 6 : Math.sin(x) / x);
+const sinc = (x: number) => (Math.abs(x) < 1e-8 ? 1 - (x * x) / 6 : portable.sin(x) / x);
 
 /** The grids of structureFactorModesFFT, allocated once for repeated use (a run's samples). */
 export interface FftWorkspace extends FftGridSize {
@@ -359,7 +360,10 @@ export function structureFactorModesFFT(
     }
   };
   // Deconvolution: 1 / W(q) per axis, for integer components n (|n| < g / 2).
-  const decon = (n: number, g: number) => 1 / sinc((Math.PI * n) / g) ** 3;
+  const decon = (n: number, g: number) => {
+    const w = sinc((Math.PI * n) / g);
+    return 1 / (w * w * w);
+  };
   for (let w = 0; w < W; w++) {
     const ww = weights[w];
     re.fill(0);
@@ -397,8 +401,8 @@ export function structureFactorModesFFT(
         bi = -0.5 * (re[p] - re[m]);
       // The shifted grid's points sit at (g + 1/2) h: its mode carries exp(-i q . (h/2, h/2)) more.
       const phase = -Math.PI * (a / gx + b / gy);
-      const c = Math.cos(phase),
-        s = Math.sin(phase);
+      const c = portable.cos(phase),
+        s = portable.sin(phase);
       const f = 0.5 * decon(a, gx) * decon(b, gy);
       const rr = f * (ar + br * c - bi * s),
         ri = f * (ai + br * s + bi * c);
@@ -447,7 +451,7 @@ export function structureFactorDirect(
       let s = 0;
       for (let j = 0; j < N; j++)
         for (let l = 0; l < N; l++)
-          s += ww[j] * ww[l] * Math.cos(qx * (x[2 * j] - x[2 * l]) + qy * (x[2 * j + 1] - x[2 * l + 1]));
+          s += ww[j] * ww[l] * portable.cos(qx * (x[2 * j] - x[2 * l]) + qy * (x[2 * j + 1] - x[2 * l + 1]));
       res[w * M + k] = s / N;
     }
   }

@@ -13,12 +13,13 @@
 import type { Bond, BondPotential, PairPotential } from "../../model/particles.js";
 import { pairLaw } from "./pairLaws.js";
 import type { ParticleSpace } from "../../problem/langevin.js";
+import * as portable from "../../special/elementary.js";
 
 /** U(r) of a bond (Infinity for a FENE bond at or beyond R0). */
 export function bondEnergy(p: BondPotential, r: number): number {
   if (p.potential === "harmonic") return 0.5 * p.stiffness * (r - p.length) ** 2;
   const x = r / p.maxLength;
-  return x < 1 ? -0.5 * p.stiffness * p.maxLength ** 2 * Math.log(1 - x * x) : Infinity;
+  return x < 1 ? -0.5 * p.stiffness * p.maxLength ** 2 * portable.log(1 - x * x) : Infinity;
 }
 
 /** -U'(r)/r: the force on a from b is this times (r_a - r_b) (NaN for a FENE bond at or beyond R0). */
@@ -47,7 +48,7 @@ export function bondCurvatureBound(p: BondPotential, u: number, pair: PairPotent
   if (p.potential === "harmonic") return p.stiffness;
   const R0 = p.maxLength;
   let x2: number;
-  if (pair === null) x2 = 1 - Math.exp((-2 * u) / (p.stiffness * R0 ** 2));
+  if (pair === null) x2 = 1 - portable.exp((-2 * u) / (p.stiffness * R0 ** 2));
   else {
     const law = pairLaw(pair);
     const v = (r: number) => bondEnergy(p, r) + law.energy(pair, r);

@@ -15,6 +15,7 @@
  */
 import type { ExternalPotential } from "../../model/particles.js";
 import type { ParticleSpace } from "../../problem/langevin.js";
+import * as portable from "../../special/elementary.js";
 
 type Field<N extends ExternalPotential["potential"]> = Extract<ExternalPotential, { potential: N }>;
 
@@ -30,10 +31,11 @@ export const trapField = {
 /** The cosine A cos(2 pi x/L + phase) along its axis: energy and force of the coordinate x on that axis. */
 export const cosineField = {
   wavenumber: (f: Field<"cosine">): number => (2 * Math.PI) / f.period,
-  energy: (f: Field<"cosine">, x: number): number => f.amplitude * Math.cos(cosineField.wavenumber(f) * x + f.phase),
+  energy: (f: Field<"cosine">, x: number): number =>
+    f.amplitude * portable.cos(cosineField.wavenumber(f) * x + f.phase),
   force: (f: Field<"cosine">, x: number): number => {
     const q = cosineField.wavenumber(f);
-    return f.amplitude * q * Math.sin(q * x + f.phase);
+    return f.amplitude * q * portable.sin(q * x + f.phase);
   },
   /** Curvature on its axis: |A| (2 pi/L)^2. */
   curvatureBound: (f: Field<"cosine">): number => Math.abs(f.amplitude) * cosineField.wavenumber(f) ** 2,
@@ -170,9 +172,9 @@ export class ExternalFields {
         for (let a = 0; a < N; a++) {
           if (!mask[sp[a]]) continue;
           const arg = q * x[a * d + k] + ph;
-          u += A * Math.cos(arg);
-          if (energy) energy[a] += A * Math.cos(arg);
-          force[a * d + k] += A * q * Math.sin(arg);
+          u += A * portable.cos(arg);
+          if (energy) energy[a] += A * portable.cos(arg);
+          force[a * d + k] += A * q * portable.sin(arg);
         }
       } else {
         const P = f.period,

@@ -59,7 +59,14 @@ export interface PairLaw<P extends PairPotential = PairPotential> {
   kernelParameters(p: P): [number, number];
 }
 
-const WCA_CUTOFF = 2 ** (1 / 6);
+// 2^(1/6), written out: `**` is engine-approximated (src/special/elementary.ts).
+const WCA_CUTOFF = 1.122462048309373;
+
+/** q^6 by products (the same bits in every engine, unlike `q ** 6`). */
+function sixth(q: number): number {
+  const q2 = q * q;
+  return q2 * q2 * q2;
+}
 
 /**
  * Largest curvature of the WCA potential U(r) = 4 eps [(sigma/r)^12 - (sigma/r)^6] + eps (r < 2^(1/6) sigma) over
@@ -109,22 +116,22 @@ function harmonicCurvature(p: Harmonic): number {
 
 function wcaEnergy(p: Wca, r: number): number {
   if (r >= WCA_CUTOFF * p.sigma) return 0;
-  const s6 = (p.sigma / r) ** 6;
+  const s6 = sixth(p.sigma / r);
   return 4 * p.epsilon * (s6 * s6 - s6) + p.epsilon;
 }
 function wcaForce(p: Wca, r: number): number {
   if (r >= WCA_CUTOFF * p.sigma) return 0;
-  const s6 = (p.sigma / r) ** 6;
+  const s6 = sixth(p.sigma / r);
   return (24 * p.epsilon * (2 * s6 * s6 - s6)) / r;
 }
 function wcaForceOverDistance(p: Wca, r: number): number {
   if (r >= WCA_CUTOFF * p.sigma) return 0;
-  const s6 = (p.sigma / r) ** 6;
+  const s6 = sixth(p.sigma / r);
   return (24 * p.epsilon * (2 * s6 * s6 - s6)) / (r * r);
 }
 function wcaCurvatureAt(p: Wca, r: number): number {
   if (r >= WCA_CUTOFF * p.sigma) return 0;
-  const s6 = (p.sigma / r) ** 6;
+  const s6 = sixth(p.sigma / r);
   return ((4 * p.epsilon) / (r * r)) * (156 * s6 * s6 - 42 * s6);
 }
 

@@ -40,6 +40,7 @@ import { jackknife, linear, measured, reduceBatches, type Measured } from "../..
 import { checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
 import { checkRange, type ParameterRange } from "../ranges.js";
 import { besselIScaledSequence } from "../../special/bessel.js";
+import * as portable from "../../special/elementary.js";
 
 /** What the simulator needs (T_R unused when gammaR = 0). */
 export type MixedParams = Pick<
@@ -79,9 +80,9 @@ export function couplingTable(p: Pick<MixedParams, "A" | "rho">): CouplingTable 
   const values = new Float64Array(4 * (size + 1));
   for (let j = 0; j <= size; j++) {
     const t = j * h;
-    const c = Math.cos(t);
-    const sn = Math.sin(t);
-    const F = c0 * Math.exp(rho * (c - 1));
+    const c = portable.cos(t);
+    const sn = portable.sin(t);
+    const F = c0 * portable.exp(rho * (c - 1));
     const G = rho * sn * F;
     values[4 * j] = F;
     values[4 * j + 1] = -h * G;

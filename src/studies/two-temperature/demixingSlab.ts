@@ -37,6 +37,7 @@ import { meanOfIndependent, type Measured } from "../../stochastic/statistics.js
 import { wavevectors } from "../../stochastic/structureFactor.js";
 import { resolvedStandardErrors } from "../../studentT.js";
 import type { DemixingVerdict } from "./demixingBounds.js";
+import * as portable from "../../special/elementary.js";
 
 /** How a demixing run starts: uniformly random positions (a mixed state) or the cold disks in a slab. */
 export type DemixingStart = "random" | "slab";
@@ -125,8 +126,8 @@ export function slabSample(x: Float64Array, cold: ArrayLike<number>, g: SlabGeom
   for (let j = 0; j < cold.length; j++) {
     const w = (cold[j] ? 1 : 0) - xf,
       phase = q * (x[2 * j] - centre);
-    a += w * Math.cos(phase);
-    b += w * Math.sin(phase);
+    a += w * portable.cos(phase);
+    b += w * portable.sin(phase);
   }
   const now = centre + (a * a + b * b > 0 ? Math.atan2(b, a) / q : 0);
   let hot = 0,
@@ -145,7 +146,7 @@ export function slabSample(x: Float64Array, cold: ArrayLike<number>, g: SlabGeom
     const bin = Math.min(SLAB_BINS - 1, Math.floor(u / binWidth));
     out[BINS_AT + (c ? 0 : SLAB_BINS) + bin]++;
   }
-  out[0] = ((a / N) * Math.PI) / Math.sin(Math.PI * xf);
+  out[0] = ((a / N) * Math.PI) / portable.sin(Math.PI * xf);
   out[1] = hot;
   out[2] = cc;
   out[3] = (a * a + b * b) / N;
@@ -203,7 +204,7 @@ export function stripeMode(N: number, nCold: number, n = 1, contrast = 1): numbe
     nHot = N - nCold;
   // Characteristic functions about the slab's centre x0 = w / 2 (real: both regions are symmetric about x0); a disk
   // left uniform (contrast < 1) has f = 0.
-  const s = Math.sin(Math.PI * n * x);
+  const s = portable.sin(Math.PI * n * x);
   const fc = s / (Math.PI * n * x),
     fh = -s / (Math.PI * n * (1 - x));
   const pc = placedCount(nCold, contrast),
