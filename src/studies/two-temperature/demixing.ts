@@ -1351,8 +1351,8 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   if (sorted.length > 1)
     reasons.push(
       `S_cc(q->0) ${growsWithN ? "grows with N" : saturates ? "rises with N, but less than in proportion to N" : sizeZ > sizeThreshold && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
-        `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors${beyond(sizeThreshold)}; ` +
-        `a separated state's ratio ${fmt3(nRatio)}, ${fmt3(scalingDeficitZ)} standard errors short of it)`,
+        `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors; ` +
+        `a separated state's ratio ${fmt3(nRatio)}, ${fmt3(scalingDeficitZ)} standard errors short of it${beyond(sizeThreshold)})`,
     );
   reasons.push(
     `the domains ${growsInTime ? "grow" : "do not grow"} in time: L by ${fmt3(100 * lengthGrowth)}% over the production run (${fmt3(lengthGrowthZ)} standard errors${beyond(zOf(large.lengthGrowth))}), ` +
