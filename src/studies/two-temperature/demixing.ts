@@ -1208,6 +1208,19 @@ export interface DemixingEvidence {
   /** S_cc(q->0) of the largest size over that of the smallest, and the difference in standard errors (1 and 0 for one size). */
   sizeRatio: number;
   sizeZ: number;
+  /**
+   * How far the growth falls short of the S_cc(q->0) proportional to N of a separated state: (N2 / N1) S1 - S2 in
+   * standard errors (largest size 2, smallest 1; 0 for one size). Resolved (> 0) means the growth saturates, as that of
+   * a correlated mixture does (Ornstein-Zernike, S_cc(q) = S0 / (1 + xi^2 q^2)): not "separating".
+   */
+  scalingDeficitZ: number;
+  /**
+   * The correlation length xi of an Ornstein-Zernike mixture, S_cc(q) = S0 / (1 + xi^2 q^2), with this growth between
+   * the two sizes' smallest shells q1 > q2: xi^2 = (r - 1) / (q1^2 - r q2^2) for the ratio r; absent unless
+   * 1 < r < (q1 / q2)^2 (beyond that no finite xi gives the growth). xi q_min near or above 1 means the box does not
+   * reach the scale where a mixture's S_cc saturates.
+   */
+  ozLength?: number;
   /** Growth of L within the production run at the largest size, relative to L, and in standard errors. */
   lengthGrowth: number;
   lengthGrowthZ: number;
@@ -1238,8 +1251,12 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStr
 /**
  * The demixing criterion (docs/studies/two-temperature.md, "Mixed, correlated or separating"), from runs of one
  * physical point at one or more sizes N:
- *  - "separating" when S_cc(q -> 0) grows with N (largest over smallest size > 1.25 and resolved, the largest size
- *    resolved above x(1 - x));
+ *  - "separating" when S_cc(q -> 0) grows with N as a separated state's does: largest over smallest size > 1.25 and
+ *    resolved, the largest size resolved above x(1 - x), and the growth not resolved below N2 / N1 (S_cc(q_min) of a
+ *    separated state is in proportion to N; a correlated mixture's, S0 / (1 + xi^2 q^2), saturates, so a growth
+ *    resolved below N2 / N1 is that of a box near the correlation length and reads "unresolved"). "Separating" thus
+ *    says: composition correlated over the whole box at both sizes, S_cc(q_min) ~ N; a mixture whose correlation
+ *    length exceeds both boxes would read the same (larger sizes, or the slab start, decide);
  *  - otherwise "unresolved" when the domains grow within the production run (the domain size L by more than 5% and
  *    resolved, or psi, whose deficit 1 - psi falls like the interface per cold disk, ~ 1/L, resolved): a growth in a
  *    fixed window is coarsening towards a separated state or the settling of a correlated mixture after the random
@@ -1290,33 +1307,52 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   // large box keeps the random start's x(1 - x) (the mode has not relaxed): a rise with N from below x(1 - x) to it is
   // kinetic, not the S_cc(q_min) ~ N of a separated steady state.
   const sizeThreshold = Math.max(zOf(large.sccLowQ), zOf(small.sccLowQ));
+  // A separated steady state's S_cc(q_min) is the squared amplitude of one composition profile over N, in proportion
+  // to N for the same shape; a correlated mixture's, S0 / (1 + xi^2 q_min^2) (Ornstein-Zernike), grows from N1 to N2
+  // by (1 + xi^2 q1^2) / (1 + xi^2 q2^2) < q1^2 / q2^2 = N2 / N1, reaching N2 / N1 only for xi >> L. A growth resolved
+  // below N2 / N1 therefore saturates (a box near the correlation length: q_min xi ~ 1) and is not separation.
+  const nRatio = large.parameters.N / small.parameters.N;
+  const scalingDeficitZ =
+    sorted.length > 1
+      ? z(
+          nRatio * small.sccLowQ.value - large.sccLowQ.value,
+          Math.hypot(large.sccLowQ.error, nRatio * small.sccLowQ.error),
+        )
+      : 0;
+  const q1 = small.structure.q[0],
+    q2 = large.structure.q[0];
+  const xi2 = sizeRatio > 1 ? (sizeRatio - 1) / (q1 * q1 - sizeRatio * q2 * q2) : NaN;
+  const ozLength = sorted.length > 1 && xi2 > 0 && Number.isFinite(xi2) ? Math.sqrt(xi2) : undefined;
   const excessThreshold = zOf(s0);
   const psiGrowthZ = z(large.psiGrowth.value, large.psiGrowth.error);
   const psiZ = z(large.psi.value, large.psi.error);
   const psiThreshold = zOf(large.psi);
   // The verdict with every test at the thresholds t(...) (each test's own, or 4 for all).
   const decide = (t: (own: number) => number) => {
-    const grows = sorted.length > 1 && sizeZ > t(sizeThreshold) && sizeRatio > 1.25 && excessZ > t(excessThreshold);
+    const rises = sorted.length > 1 && sizeZ > t(sizeThreshold) && sizeRatio > 1.25 && excessZ > t(excessThreshold);
+    const saturates = rises && scalingDeficitZ > t(sizeThreshold);
+    const grows = rises && !saturates;
     const inTime =
       (lengthGrowthZ > t(zOf(large.lengthGrowth)) && lengthGrowth > 0.05) || psiGrowthZ > t(zOf(large.psiGrowth));
     const verdict: DemixingVerdict = grows
       ? "separating"
-      : inTime
+      : saturates || inTime
         ? "unresolved"
         : excessZ > t(excessThreshold) || psiZ > t(psiThreshold)
           ? "correlated"
           : "mixed";
-    return { grows, inTime, verdict };
+    return { grows, saturates, inTime, verdict };
   };
   const strict = decide((own) => own);
-  const { grows: growsWithN, inTime: growsInTime } = strict;
+  const { grows: growsWithN, saturates, inTime: growsInTime } = strict;
   // The threshold in a reason when it is not the normal one (few values behind the error bar).
   const beyond = (t: number) => (t > RESOLVED_NORMAL_Z + 0.005 ? `; resolved beyond ${fmt3(t)}` : "");
   const reasons: string[] = [];
   if (sorted.length > 1)
     reasons.push(
-      `S_cc(q->0) ${growsWithN ? "grows with N" : sizeZ > sizeThreshold && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
-        `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors${beyond(sizeThreshold)})`,
+      `S_cc(q->0) ${growsWithN ? "grows with N" : saturates ? "rises with N, but less than in proportion to N" : sizeZ > sizeThreshold && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
+        `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors; ` +
+        `a separated state's ratio ${fmt3(nRatio)}, ${fmt3(scalingDeficitZ)} standard errors short of it${beyond(sizeThreshold)})`,
     );
   reasons.push(
     `the domains ${growsInTime ? "grow" : "do not grow"} in time: L by ${fmt3(100 * lengthGrowth)}% over the production run (${fmt3(lengthGrowthZ)} standard errors${beyond(zOf(large.lengthGrowth))}), ` +
@@ -1350,7 +1386,13 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
       `the data ${excludes ? "exclude" : "do not exclude"} a correlation: |psi| < ${upTo(psiBound)} (mixed needs ${MIXED_BOUNDS.psi}), ` +
         `|S_cc(q->0) - x(1 - x)| / x(1 - x) < ${upTo(sccExcessBound)} (mixed needs ${MIXED_BOUNDS.sccExcess}) at the thresholds of their error bars`,
     );
-  if (verdict === "unresolved" && strict.verdict === normal && growsInTime)
+  if (verdict === "unresolved" && strict.verdict === normal && saturates)
+    reasons.push(
+      `unresolved: a growth resolved below N2/N1 saturates, as a correlated mixture's S_cc(q_min) = S0 / (1 + xi^2 q_min^2) does in a box near its correlation length` +
+        `${ozLength !== undefined ? ` (this ratio gives xi = ${fmt3(ozLength)}, xi q_min = ${fmt3(ozLength * q1)} and ${fmt3(ozLength * q2)})` : ""}` +
+        `, or a separated state not yet settled in the larger box; larger sizes (q_min xi << 1) or the separated start (start: "slab") decide`,
+    );
+  else if (verdict === "unresolved" && strict.verdict === normal && growsInTime)
     reasons.push(
       `unresolved: the domains grow within the run, which is coarsening towards a separated state or the settling of a correlated mixture after the random start; a fixed window cannot tell them apart (the separated start, start: "slab", decides)`,
     );
@@ -1377,6 +1419,8 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
       psiZ,
       sizeRatio,
       sizeZ,
+      scalingDeficitZ,
+      ...(ozLength !== undefined ? { ozLength } : {}),
       lengthGrowth,
       lengthGrowthZ,
       psiGrowthZ,

@@ -405,7 +405,7 @@ export function demixingFiniteSizeFigure(
     const scc = pt.runs.map((r) => `${formatMeasured(r.sccLowQ)} at N\u00a0=\u00a0${r.parameters.N}`).join(", ");
     const growth =
       pt.runs.length > 1
-        ? ` (largest over smallest ${fmt(pt.evidence.sizeRatio)}, ${fmt(pt.evidence.sizeZ, 2)} standard errors; resolved beyond ${fmt(resolvedStandardErrors(n))})`
+        ? ` (largest over smallest ${fmt(pt.evidence.sizeRatio)}, ${fmt(pt.evidence.sizeZ, 2)} standard errors; short of ∝ N by ${fmt(pt.evidence.scalingDeficitZ, 2)}; resolved beyond ${fmt(resolvedStandardErrors(n))})`
         : "";
     const work = options.costs?.[i]?.length
       ? `; ${options.costs[i].map((c) => `${c.particleSteps.toExponential(1)}`).join(" + ")} particle-steps`
@@ -428,6 +428,7 @@ export function demixingFiniteSizeFigure(
       `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold, k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}) over the box's allowed wavevectors, shell-averaged, ` +
       `Heun, dt = ${fmt(p0.dt)}, from a random start, averaged after a burn-in. ${points.map(describe).join(". ")}. ` +
       `A mixture keeps S_cc(q → 0) at a value independent of N (x(1 − x) when ideal); a separated state, one domain per box, makes it grow like N (dashed, through the smallest size at the largest ratio). ` +
+      `A correlated mixture, S_cc(q) ≈ S0 / (1 + ξ²q²), also rises with N in boxes whose smallest q is near 1/ξ, but less than ∝ N: "separating" needs a growth resolved above 1 and not resolved below N2/N1 (short of ∝ N by less than the threshold). ` +
       `Error bars: standard errors over the replicas (*: fewer than 16 values; each verdict's threshold, Student's t at that count, allows for it). ` +
       `Domains growing within the run alone leave the verdict unresolved: coarsening and the settling of a correlated mixture look alike in a fixed window, and the separated start (fig10) decides (criterion: docs/studies/two-temperature.md).`,
     panels,

@@ -441,10 +441,16 @@ describe("the demixing criterion on constructed evidence", () => {
     expect(classifyDemixing([run(400, 0.26), run(1600, 0.255)]).verdict).toBe("mixed");
     expect(classifyDemixing([run(400, 0.4), run(1600, 0.41)]).verdict).toBe("correlated");
     expect(classifyDemixing([run(400, 0.26, 0, 0.2)]).verdict).toBe("correlated");
-    const byN = classifyDemixing([run(1600, 1.2), run(400, 0.4)]);
+    // S_cc(q -> 0) in proportion to N (a separated state's): separating.
+    const byN = classifyDemixing([run(1600, 1.6), run(400, 0.4)]);
     expect(byN.verdict).toBe("separating");
     expect(byN.evidence.sizes).toEqual([400, 1600]);
-    expect(byN.evidence.sizeRatio).toBeCloseTo(3, 12);
+    expect(byN.evidence.sizeRatio).toBeCloseTo(4, 12);
+    // A growth resolved below N2 / N1 (3 where a separated state gives 4; 9.7 standard errors short of it)
+    // saturates like a correlated mixture's: unresolved, not separating.
+    const short = classifyDemixing([run(1600, 1.2), run(400, 0.4)]);
+    expect(short.verdict).toBe("unresolved");
+    expect(short.evidence.scalingDeficitZ).toBeCloseTo(0.4 / Math.hypot(0.01, 0.04), 12);
     // A rise with N from below x(1 - x) up to it (small boxes depleted by conserved coarsening, large ones still at
     // the random start's value) is not the growth of a separated state.
     expect(classifyDemixing([run(400, 0.1), run(1600, 0.26)]).verdict).toBe("mixed");
@@ -469,6 +475,79 @@ describe("the demixing criterion on constructed evidence", () => {
     const other = { ...run(400, 0.3), parameters: demixingParams({ N: 400, phi: 0.5 }) };
     expect(() => classifyDemixing([run(400, 0.3), other])).toThrow(ModelError);
     expect(() => classifyDemixing([])).toThrow(ModelError);
+  });
+});
+
+describe('the demixing criterion on measured pairs of sizes (docs, "Separating" at the stiff point)', () => {
+  // S_cc(q -> 0) = S_cc of the smallest shell, measured by `ness study two-temperature demixing` (random start, pairs
+  // of sizes at seeds s and s + 1) and recorded in docs/studies/two-temperature.md; the shells' mean |q| are those of
+  // the study's wavevectors at phi = 0.7 (boxes 5.8, 8.2, 10.6 and 15.0 ranges for N = 30, 60, 100 and 200). Only the
+  // finite-size test decides these pairs, so psi and the growth in time are set to nothing resolved.
+  const SHELL_Q: Record<number, number> = { 30: 1.3073, 60: 0.92439, 100: 0.71603, 200: 0.50631 };
+  const m = (value: number, error: number, batches: number) => ({
+    value,
+    error,
+    reliable: batches >= 16,
+    source: "replicas" as const,
+    batches,
+  });
+  const run = (
+    N: number,
+    Thot: number,
+    s0: number,
+    error: number,
+    replicas: number,
+    ratio = 100,
+  ): DemixingCriterionRun => ({
+    parameters: demixingParams({ N, phi: 0.7, Thot, Tcold: Thot / ratio }),
+    nCold: N / 2,
+    psi: m(0, 0.01, replicas),
+    sccLowQ: m(s0, error, replicas),
+    lengthScale: m(3, 0.1, replicas),
+    lengthGrowth: m(0, 0.05, replicas),
+    psiGrowth: m(0, 0.01, replicas),
+    structure: { q: [SHELL_Q[N]], S: [s0], error: [error], count: [4], ideal: 0.25 },
+  });
+  const pair = (Thot: number, replicas: number, [n1, s1, e1]: number[], [n2, s2, e2]: number[], ratio = 100) =>
+    classifyDemixing([run(n1, Thot, s1, e1, replicas, ratio), run(n2, Thot, s2, e2, replicas, ratio)]);
+
+  it("the stiff point (T_hot/k = 0.002, ratio 100) doubles with N: separating", () => {
+    // N = 30 / 60, 16 replicas, seeds 21 and 41; N = 100 / 200, 8 replicas, the long test's seeds 51-52, and fig7's full run.
+    for (const c of [
+      pair(0.002, 16, [30, 0.426, 0.016], [60, 0.908, 0.045]),
+      pair(0.002, 16, [30, 0.4487, 0.0191], [60, 0.883, 0.0588]),
+      pair(0.002, 8, [100, 2.06, 0.07], [200, 4.19, 0.08]),
+      pair(0.002, 8, [100, 2.07, 0.07], [200, 4.14, 0.14]),
+    ]) {
+      expect(c.verdict, c.evidence.reasons.join("\n")).toBe("separating");
+      expect(c.evidence.scalingDeficitZ).toBeLessThan(1);
+    }
+  });
+
+  it("T_hot/k = 0.02 (a correlated mixture: its slab dissolves at N = 200) rises by 1.3-1.4 at N = 30 / 60: not separating", () => {
+    // 16 replicas, seeds 21, 31, 41, 1, 11: ratios 1.39, 1.37, 1.34, 1.35, 1.32; the first three read "separating" by
+    // growth alone (7.6, 8.5 and 6.5 standard errors against 5.48), but the growth falls 7-10 standard errors short of
+    // N2 / N1 = 2: it saturates as S0 / (1 + xi^2 q^2) with xi q_min about 1.
+    for (const [s1, e1, s2, e2] of [
+      [0.408, 0.011, 0.569, 0.018],
+      [0.401, 0.011, 0.55, 0.013],
+      [0.4097, 0.0104, 0.5491, 0.0189],
+      [0.406, 0.014, 0.547, 0.022],
+      [0.4, 0.014, 0.527, 0.02],
+    ]) {
+      const c = pair(0.02, 16, [30, s1, e1], [60, s2, e2]);
+      expect(c.verdict, c.evidence.reasons.join("\n")).toBe("unresolved");
+      expect(c.evidence.scalingDeficitZ).toBeGreaterThan(resolvedStandardErrors(16));
+      expect(c.evidence.ozLength! * SHELL_Q[30]).toBeGreaterThan(0.5);
+      expect(c.evidence.ozLength! * SHELL_Q[60]).toBeLessThan(1.5);
+    }
+  });
+
+  it("equal temperatures (T = 0.002) do not grow with N: not separating", () => {
+    // fig7 (b): N = 100 / 200, 16 replicas x (500 + 1000), seeds 201-202 (ratio 1.30 at 2.1 standard errors).
+    const c = pair(0.002, 16, [100, 0.21, 0.022], [200, 0.273, 0.021], 1);
+    expect(c.verdict).not.toBe("separating");
+    expect(c.evidence.sizeZ).toBeCloseTo(0.063 / Math.hypot(0.022, 0.021), 12);
   });
 });
 
