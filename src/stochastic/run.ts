@@ -1015,14 +1015,26 @@ function applyPairHeatChoice(all: Estimate[], z: number): { estimates: Estimate[
   return { estimates, choice };
 }
 
+/**
+ * The estimates of a plan from batch means (in replica order; `batchesPerReplica`: the plan's batches, or each
+ * replica's count for a run in progress): the batch-means reduction with its statistical verdicts and, when the plan
+ * left the pair heat open, the choice between the state and the trapezoid heat (pairHeatChoice.ts). What a finished
+ * run reports (reduceSimulation, before the time-step rules) and what the lab shows while it runs (lab/src/live.ts).
+ */
+export function reduceEstimates(
+  plan: Plan,
+  batchMeans: Float64Array,
+  batchesPerReplica: number | readonly number[] = plan.batches,
+): { estimates: Estimate[]; choice?: PairHeatChoice } {
+  const reduced = reduceBatches(batchMeans, plan.K, batchesPerReplica, plan.estimands);
+  return plan.heatCheck ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt) : { estimates: reduced };
+}
+
 /** Reduces every replica's batch means (in replica order) and the field sums into the simulation result. */
 export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationResult {
   const all = out.outputs;
   const sums = fieldSumsViews(plan.fields, out.sums);
-  const reduced = reduceBatches(all, plan.K, plan.batches, plan.estimands);
-  const { estimates, choice } = plan.heatCheck
-    ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt)
-    : { estimates: reduced, choice: undefined };
+  const { estimates, choice } = reduceEstimates(plan, all);
   const statistical: StatisticalVerdict[] = estimates.map((e) =>
     e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
   );
