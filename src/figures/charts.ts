@@ -263,6 +263,8 @@ export interface Series {
   line?: boolean;
   /** Draw a marker at each point. */
   marker?: MarkerShape;
+  /** Per point: draw its marker hollow (white inside, outlined in the series' colour), e.g. an unreliable estimate. */
+  hollow?: readonly boolean[];
   strokeWidth?: number;
 }
 
@@ -570,7 +572,7 @@ export function linePanel(spec: LinePanelSpec): Panel {
     }
     for (const s of styled) {
       const pts = s.x
-        .map((x, k) => ({ x, y: s.y[k], e: s.err ? s.err[k] : 0 }))
+        .map((x, k) => ({ x, y: s.y[k], e: s.err ? s.err[k] : 0, hollow: s.hollow?.[k] === true }))
         .filter((p) => okX(p.x) && (okY(p.y) || !Number.isFinite(p.y)));
       if (s.err) {
         const bars = pts
@@ -599,7 +601,7 @@ export function linePanel(spec: LinePanelSpec): Panel {
       if (s.marker) {
         marks.push(
           plotLib().dot(
-            pts.filter((p) => okY(p.y)),
+            pts.filter((p) => okY(p.y) && !p.hollow),
             {
               x: "x",
               y: "y",
@@ -611,6 +613,19 @@ export function linePanel(spec: LinePanelSpec): Panel {
             },
           ),
         );
+        const hollow = pts.filter((p) => okY(p.y) && p.hollow);
+        if (hollow.length > 0)
+          marks.push(
+            plotLib().dot(hollow, {
+              x: "x",
+              y: "y",
+              symbol: s.marker,
+              r: 3.5,
+              fill: "white",
+              stroke: s.color,
+              strokeWidth: 1.4,
+            }),
+          );
       }
     }
     const render = (shift: number) => {

@@ -1,6 +1,8 @@
 /**
  * Exports of a sweep's store (Node): DIR/results.csv and DIR/results.parquet (the computed points, in the order of
- * the sweep: index, key, axis values, outputs, seconds, worker) and, when some points have no result,
+ * the sweep: index, key, axis values, outputs, seconds, worker; after each stochastic output's `<output>.error`, its
+ * `<output>.reliable` flag, true or false, and `<output>.note`, why it is not reliable, empty when it is or when the
+ * engine gave no reason; a store of an earlier ness that kept no flags has neither) and, when some points have no result,
  * DIR/failures.csv (index, key, axis values, the reason). Every number is finite (a point whose output is not is
  * stored as failed), so no empty cell stands for a number.
  *
@@ -9,9 +11,9 @@
  * pandas.read_csv(..., comment="#")). Parquet is written by parquet-wasm from an Apache Arrow table.
  */
 import { createRequire } from "node:module";
-import { Float64, Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
+import { Bool, Float64, Int32, Table, Utf8, makeVector, tableToIPC, vectorFromArray } from "apache-arrow";
 import { writeFileAtomic } from "./files.js";
-import type { StoredPoint, SweepStore } from "./sweepStore.js";
+import { measuredOutputs, type StoredPoint, type SweepStore } from "./sweepStore.js";
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +29,34 @@ function header(store: SweepStore): string[] {
   ];
 }
 
+/** A point's flag for a stochastic output (one recorded by no ness: not reliable, and said so). */
+function flagOf(p: StoredPoint, output: string): { reliable: boolean; note: string } {
+  const f = p.flags?.[output];
+  return f
+    ? { reliable: f.reliable, note: f.note ?? "" }
+    : { reliable: false, note: "no reliability flag was recorded" };
+}
+
+/**
+ * The export's output columns: the store's columns, each stochastic output's error followed by its `.reliable` and
+ * `.note` columns when the store keeps flags. Each column reads a point's cell as a number, a flag or a note.
+ */
+function exportColumns(store: SweepStore): { name: string; kind: "number" | "reliable" | "note"; of: string }[] {
+  const { columns } = store.meta;
+  const measured = new Set(store.hasFlags ? measuredOutputs(columns) : []);
+  return columns.flatMap((c) => {
+    const o = c.endsWith(".error") ? c.slice(0, -6) : "";
+    const cell = { name: c, kind: "number" as const, of: c };
+    return measured.has(o)
+      ? [
+          cell,
+          { name: `${o}.reliable`, kind: "reliable" as const, of: o },
+          { name: `${o}.note`, kind: "note" as const, of: o },
+        ]
+      : [cell];
+  });
+}
+
 export interface ExportSummary {
   files: string[];
   done: number;
@@ -35,12 +65,19 @@ export interface ExportSummary {
 
 /** Writes the exports of a store into `dir` (atomically, each file whole or absent). */
 export async function writeSweepExports(store: SweepStore, dir: string): Promise<ExportSummary> {
-  const { axes, columns } = store.meta;
+  const { axes } = store.meta;
+  const columns = exportColumns(store);
   const done: StoredPoint[] = [];
   const failed: StoredPoint[] = [];
   for (const p of store.points()) (p.status === "done" ? done : failed).push(p);
   const files: string[] = [];
-  const cols = ["index", "key", ...axes, ...columns, "seconds", "worker"];
+  const cols = ["index", "key", ...axes, ...columns.map((c) => c.name), "seconds", "worker"];
+  const cell = (p: StoredPoint, c: (typeof columns)[number]) =>
+    c.kind === "number"
+      ? String(p.outputs![c.of])
+      : c.kind === "reliable"
+        ? String(flagOf(p, c.of).reliable)
+        : csvField(flagOf(p, c.of).note);
   const lines = [...header(store), cols.map(csvField).join(",")];
   for (const p of done) {
     lines.push(
@@ -48,7 +85,7 @@ export async function writeSweepExports(store: SweepStore, dir: string): Promise
         String(p.index),
         p.key,
         ...p.values.map(String),
-        ...columns.map((c) => String(p.outputs![c])),
+        ...columns.map((c) => cell(p, c)),
         String(p.seconds),
         csvField(p.worker),
       ].join(","),
@@ -72,7 +109,7 @@ export async function writeSweepExports(store: SweepStore, dir: string): Promise
 }
 
 function toParquet(store: SweepStore, done: StoredPoint[]): Uint8Array {
-  const { axes, columns } = store.meta;
+  const { axes } = store.meta;
   const n = done.length;
   const vectors: Record<string, ReturnType<typeof makeVector>> = {};
   vectors.index = makeVector({ type: new Int32(), data: Int32Array.from(done, (p) => p.index) });
@@ -84,8 +121,19 @@ function toParquet(store: SweepStore, done: StoredPoint[]): Uint8Array {
     (a, k) =>
       (vectors[a] = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.values[k]), length: n })),
   );
-  for (const c of columns)
-    vectors[c] = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.outputs![c]), length: n });
+  for (const c of exportColumns(store))
+    vectors[c.name] =
+      c.kind === "number"
+        ? makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.outputs![c.of]), length: n })
+        : c.kind === "reliable"
+          ? vectorFromArray(
+              done.map((p) => flagOf(p, c.of).reliable),
+              new Bool(),
+            )
+          : vectorFromArray(
+              done.map((p) => flagOf(p, c.of).note),
+              new Utf8(),
+            );
   vectors.seconds = makeVector({ type: new Float64(), data: Float64Array.from(done, (p) => p.seconds), length: n });
   vectors.worker = vectorFromArray(
     done.map((p) => p.worker),

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { SweepError } from "../errors.js";
+import type { OutputFlag } from "../sweep/evaluate.js";
 
 export const STORE_FILE = "sweep.sqlite";
 
@@ -23,6 +24,8 @@ export interface StoredPoint {
   status: "done" | "failed";
   /** Output columns (done points). */
   outputs?: Record<string, number>;
+  /** Done points: each stochastic output's reliability flag and note (none for a sweep of exact outputs). */
+  flags?: Record<string, OutputFlag>;
   /** Why the point has no result (failed points). */
   error?: string;
   /** Wall time of the computation (seconds) and who computed it (e.g. a host and process id). */
@@ -46,12 +49,20 @@ export interface StoreMeta {
 
 export class SweepStore {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
+  private readonly insert: Database.Statement | null;
   private readonly putMany: (rows: StoredPoint[]) => number;
+
+  /**
+   * Whether the store keeps the reliability flags of stochastic outputs (the `flags` column). A store written before
+   * they were kept has no such column: it is read as it is (its exports and figures carry no flags), a sweep of exact
+   * outputs resumes in it (the column is added), and one with stochastic outputs is refused (storesFlagsOrRefuse).
+   */
+  readonly hasFlags: boolean;
 
   private constructor(
     readonly file: string,
     readonly meta: StoreMeta,
+    writing = true,
   ) {
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
@@ -59,21 +70,38 @@ export class SweepStore {
     this.db.pragma("busy_timeout = 5000");
     this.db.exec(`CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS points (key TEXT PRIMARY KEY, idx INTEGER NOT NULL, vals TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('done', 'failed')), outputs TEXT, error TEXT, seconds REAL NOT NULL,
-        worker TEXT NOT NULL, stored_at TEXT NOT NULL);`);
-    this.insert = this.db
-      .prepare(`INSERT OR IGNORE INTO points (key, idx, vals, status, outputs, error, seconds, worker, stored_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        status TEXT NOT NULL CHECK (status IN ('done', 'failed')), outputs TEXT, flags TEXT, error TEXT,
+        seconds REAL NOT NULL, worker TEXT NOT NULL, stored_at TEXT NOT NULL);`);
+    const cols = (this.db.prepare("PRAGMA table_info(points)").all() as { name: string }[]).map((c) => c.name);
+    let hasFlags = cols.includes("flags");
+    if (!hasFlags && writing) {
+      const refusal = oldStoreRefusal(path.dirname(file), meta);
+      if (refusal) {
+        this.db.close();
+        throw new SweepError(refusal);
+      }
+      this.db.exec("ALTER TABLE points ADD COLUMN flags TEXT");
+      hasFlags = true;
+    }
+    this.hasFlags = hasFlags;
+    // A store opened for reading only (an old one, not migrated) takes no points.
+    this.insert = hasFlags
+      ? this.db.prepare(`INSERT OR IGNORE INTO points (key, idx, vals, status, outputs, flags, error, seconds, worker,
+        stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      : null;
     this.putMany = this.db.transaction((rows: StoredPoint[]) => {
       const now = new Date().toISOString();
       let n = 0;
+      const insert = this.insert;
+      if (!insert) throw new SweepError(`${this.file} was opened for reading: it takes no points`);
       for (const r of rows) {
-        n += this.insert.run(
+        n += insert.run(
           r.key,
           r.index,
           JSON.stringify(r.values),
           r.status,
           r.outputs ? JSON.stringify(r.outputs) : null,
+          r.flags ? JSON.stringify(r.flags) : null,
           r.error ?? null,
           r.seconds,
           r.worker,
@@ -129,7 +157,7 @@ export class SweepStore {
     try {
       const rows = probe.prepare("SELECT name, value FROM meta").all() as { name: string; value: string }[];
       const meta = Object.fromEntries(rows.map((r) => [r.name, JSON.parse(r.value)])) as StoreMeta;
-      return new SweepStore(file, meta);
+      return new SweepStore(file, meta, false);
     } catch (err) {
       throw new SweepError(`${file} is not a sweep store: ${(err as Error).message}`);
     } finally {
@@ -164,7 +192,7 @@ export class SweepStore {
   /** Every stored point, in the order of the sweep. */
   *points(): Generator<StoredPoint> {
     const q = this.db.prepare(
-      "SELECT key, idx, vals, status, outputs, error, seconds, worker FROM points ORDER BY idx",
+      `SELECT key, idx, vals, status, outputs, ${this.hasFlags ? "flags" : "NULL AS flags"}, error, seconds, worker FROM points ORDER BY idx`,
     );
     for (const r of q.iterate() as Iterable<{
       key: string;
@@ -172,6 +200,7 @@ export class SweepStore {
       vals: string;
       status: "done" | "failed";
       outputs: string | null;
+      flags: string | null;
       error: string | null;
       seconds: number;
       worker: string;
@@ -182,6 +211,7 @@ export class SweepStore {
         values: JSON.parse(r.vals) as number[],
         status: r.status,
         ...(r.outputs !== null ? { outputs: JSON.parse(r.outputs) as Record<string, number> } : {}),
+        ...(r.flags !== null ? { flags: JSON.parse(r.flags) as Record<string, OutputFlag> } : {}),
         ...(r.error !== null ? { error: r.error } : {}),
         seconds: r.seconds,
         worker: r.worker,
@@ -192,4 +222,19 @@ export class SweepStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** The stochastic outputs of a sweep: the columns with an error bar (`<output>.error`). */
+export function measuredOutputs(columns: readonly string[]): string[] {
+  return columns.filter((c) => columns.includes(`${c}.error`));
+}
+
+/**
+ * Why a store written before the reliability flags were kept cannot take more points, or null when it can: its
+ * stored stochastic points have no flags, so a resumed sweep would mix flagged and unflagged points.
+ */
+export function oldStoreRefusal(dir: string, meta: Pick<StoreMeta, "columns">): string | null {
+  const measured = measuredOutputs(meta.columns ?? []);
+  if (measured.length === 0) return null;
+  return `--resume: ${dir} was written by an earlier ness that did not keep the reliability flags of stochastic outputs (${measured[0]}${measured.length > 1 ? ", ..." : ""}): run the sweep again into another --out (its stored points stay readable by ness plot and in its exports)`;
 }

@@ -1,9 +1,10 @@
 /**
- * A linear particle model (open space, harmonic pairs with rest length 0, harmonic traps centred at the origin) as
- * a network, one site per coordinate, and so as a linear SDE problem for both engines. Each axis decouples: a pair
- * of stiffness k is a spring k between the two particles' coordinates on every axis, a trap of stiffness lambda
- * pins every coordinate of its species with lambda; every coordinate has its species' bath (friction gamma in
- * -gamma q', or the inverse mobility overdamped; kB = 1).
+ * A linear particle model (open space, harmonic pairs and harmonic bonds with rest length 0, harmonic traps centred at
+ * the origin) as a network, one site per coordinate, and so as a linear SDE problem for both engines. Each axis
+ * decouples: a pair or a bond of stiffness k is a spring k between the two particles' coordinates on every axis (a
+ * bond between two particles that also interact through a harmonic pair adds its stiffness to that spring), a trap of
+ * stiffness lambda pins every coordinate of its species with lambda; every coordinate has its species' bath (friction
+ * gamma in -gamma q', or the inverse mobility overdamped; kB = 1).
  */
 import { checkParticlesModel, type ParticlesModel } from "../model/particlesModel.js";
 import { networkFromShape, type NetworkModel, type NetworkShape } from "../model/networkModel.js";
@@ -18,12 +19,15 @@ export const PARTICLE_NETWORK_MAX_COORDINATES = 1000;
 
 const AXES = ["x", "y", "z"];
 
-/** True for a linear particle model: open space, harmonic pairs with rest length 0, harmonic traps at the origin. */
+/**
+ * True for a linear particle model: open space, harmonic pairs and harmonic bonds with rest length 0, harmonic traps at
+ * the origin (no repulsion, no FENE bond, no rest length: every force is linear in the positions).
+ */
 export function isLinearParticles(model: ParticlesModel): boolean {
   checkParticlesModel(model, "isLinearParticles");
   return (
     !model.box &&
-    (model.bonds ?? []).length === 0 &&
+    (model.bonds ?? []).every((b) => b.bond.potential === "harmonic" && b.bond.length === 0) &&
     model.pairs.every((r) => r.pair.potential === "harmonic" && r.pair.length === 0) &&
     model.external.every((e) => e.potential === "harmonic" && e.center.every((c) => c === 0))
   );
@@ -60,7 +64,8 @@ export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
   const pinning: Record<string, number> = {};
   const masses: Record<string, number> = {};
   const baths: { site: string; friction: number; temperature: number }[] = [];
-  const springs: { between: [string, string]; stiffness: number }[] = [];
+  // Stiffness of the spring between particles a < b (key a * N + b), pairs and bonds added, in first-seen order.
+  const stiffness = new Map<number, number>();
   for (let a = 0; a < N; a++) {
     const s = model.speciesOf[a];
     const sp = model.species[s];
@@ -75,11 +80,19 @@ export function particlesAsNetwork(model: ParticlesModel): NetworkModel | null {
     for (let b = a + 1; b < N; b++) {
       const sb = model.speciesOf[b];
       const rule = model.pairs.find((r) => (r.a === s && r.b === sb) || (r.a === sb && r.b === s));
-      if (rule && rule.pair.potential === "harmonic") {
-        for (let k = 0; k < d; k++)
-          springs.push({ between: [`${AXES[k]}:${a}`, `${AXES[k]}:${b}`], stiffness: rule.pair.stiffness });
-      }
+      if (rule && rule.pair.potential === "harmonic") stiffness.set(a * N + b, rule.pair.stiffness);
     }
+  }
+  for (const bond of model.bonds ?? []) {
+    const a = Math.min(bond.a, bond.b),
+      b = Math.max(bond.a, bond.b);
+    stiffness.set(a * N + b, (stiffness.get(a * N + b) ?? 0) + bond.bond.stiffness);
+  }
+  const springs: { between: [string, string]; stiffness: number }[] = [];
+  for (const [key, k] of stiffness) {
+    const a = Math.floor(key / N),
+      b = key % N;
+    for (let q = 0; q < d; q++) springs.push({ between: [`${AXES[q]}:${a}`, `${AXES[q]}:${b}`], stiffness: k });
   }
   // Data of the file format's shape by construction (typed NetworkShape): validated without the schema library.
   const shape: NetworkShape = {

@@ -1022,15 +1022,33 @@ function applyPairHeatChoice(all: Estimate[], z: number): { estimates: Estimate[
   return { estimates, choice };
 }
 
+/**
+ * The estimates of a plan from batch means (in replica order; `batchesPerReplica`: the plan's batches, or each
+ * replica's count for a run in progress): the batch-means reduction with its statistical verdicts and, when the plan
+ * left the pair heat open, the choice between the state and the trapezoid heat (pairHeatChoice.ts). What a finished
+ * run reports (reduceSimulation, before the time-step rules) and what the lab shows while it runs (lab/src/live.ts).
+ */
+export function reduceEstimates(
+  plan: Plan,
+  batchMeans: Float64Array,
+  batchesPerReplica: number | readonly number[] = plan.batches,
+): { estimates: Estimate[]; choice?: PairHeatChoice } {
+  const reduced = reduceBatches(batchMeans, plan.K, batchesPerReplica, plan.estimands);
+  const out = plan.heatCheck ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt) : { estimates: reduced };
+  // Pairs of neighbouring batches within a replica: what the lag-1 batch correlations were measured over.
+  const pairs =
+    typeof batchesPerReplica === "number"
+      ? plan.replicas * (batchesPerReplica - 1)
+      : batchesPerReplica.reduce((s, n) => s + Math.max(0, n - 1), 0);
+  applyCorrelatedRunRule(out.estimates, pairs);
+  return out;
+}
+
 /** Reduces every replica's batch means (in replica order) and the field sums into the simulation result. */
 export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationResult {
   const all = out.outputs;
   const sums = fieldSumsViews(plan.fields, out.sums);
-  const reduced = reduceBatches(all, plan.K, plan.batches, plan.estimands);
-  const { estimates, choice } = plan.heatCheck
-    ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt)
-    : { estimates: reduced, choice: undefined };
-  applyCorrelatedRunRule(estimates, plan.replicas * (plan.batches - 1));
+  const { estimates, choice } = reduceEstimates(plan, all);
   const statistical: StatisticalVerdict[] = estimates.map((e) =>
     e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
   );

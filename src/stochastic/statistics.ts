@@ -86,15 +86,32 @@ function globalValue(e: Estimand, mean: Float64Array): number {
 
 /**
  * Reduces batch means (replicas x batchesPerReplica rows of K scalars, in replica order) into estimates.
- * Deterministic: sums run in row order.
+ * `batchesPerReplica` is either the same count for every replica or the count of each replica in order (a run in
+ * progress: its replicas have finished different numbers of batches); the lag-1 batch correlation pairs only
+ * consecutive batches of the same replica. Deterministic: sums run in row order.
  */
 export function reduceBatches(
   batchMeans: Float64Array,
   K: number,
-  batchesPerReplica: number,
+  batchesPerReplica: number | readonly number[],
   specs: EstimandSpec[],
 ): Estimate[] {
   const rows = batchMeans.length / K;
+  // last[r]: row r is the last batch of its replica (no pair with the next row).
+  const last = new Uint8Array(rows);
+  if (typeof batchesPerReplica === "number") {
+    for (let r = 0; r < rows; r++) last[r] = (r + 1) % batchesPerReplica === 0 ? 1 : 0;
+  } else {
+    let end = 0;
+    for (const n of batchesPerReplica) {
+      end += n;
+      if (n > 0 && end <= rows) last[end - 1] = 1;
+    }
+    if (end !== rows)
+      throw new ModelError(
+        `reduceBatches: the replicas' batch counts add up to ${end}, the batch means hold ${rows} rows`,
+      );
+  }
   const mean = new Float64Array(K);
   for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) mean[k] += batchMeans[r * K + k];
   for (let k = 0; k < K; k++) mean[k] /= rows;
@@ -114,9 +131,9 @@ export function reduceBatches(
     // Lag-1 correlation of consecutive batches in the same replica.
     let c = 0,
       pairs = 0;
-    if (batchesPerReplica > 1 && variance > 0) {
+    if (variance > 0) {
       for (let r = 0; r + 1 < rows; r++) {
-        if ((r + 1) % batchesPerReplica === 0) continue;
+        if (last[r]) continue;
         c += (values[r] - m) * (values[r + 1] - m);
         pairs++;
       }

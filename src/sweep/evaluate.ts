@@ -25,7 +25,20 @@ export function adapterFor(kind: ComputeKind, where: string): ComputeAdapter {
   return a;
 }
 
-export type PointOutcome = { status: "done"; outputs: Record<string, number> } | { status: "failed"; error: string };
+/** Whether a stochastic output's error bar is trusted at a point, and why not (the engine's note), if it says. */
+export interface OutputFlag {
+  reliable: boolean;
+  note?: string;
+}
+
+export type PointOutcome =
+  | {
+      status: "done";
+      outputs: Record<string, number>;
+      /** Per stochastic output: its reliability flag (absent for a sweep without stochastic outputs). */
+      flags?: Record<string, OutputFlag>;
+    }
+  | { status: "failed"; error: string };
 
 export interface PreparedSweep {
   task: SweepTask;
@@ -96,6 +109,7 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
   const pick = (doc: unknown): PointOutcome => {
     bound ??= resolve(doc);
     const outputs: Record<string, number> = {};
+    const flags: Record<string, OutputFlag> = {};
     for (const o of bound.outs) {
       const v = getPath(doc, o.path);
       const value = o.measured && isMeasured(v) ? v.value : v;
@@ -110,9 +124,10 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
             error: `the error bar of ${o.name} could not be computed at this point (too few batches?)`,
           };
         outputs[`${o.name}.error`] = error;
+        flags[o.name] = outputFlag(v);
       }
     }
-    return { status: "done", outputs };
+    return Object.keys(flags).length > 0 ? { status: "done", outputs, flags } : { status: "done", outputs };
   };
   const failure = (err: unknown): PointOutcome => {
     if (err instanceof SweepError) throw err;
@@ -162,4 +177,22 @@ export function prepareSweep(task: SweepTask, where = "sweep spec"): PreparedSwe
     checkBounds,
     evaluate,
   };
+}
+
+/**
+ * The flag of a stochastic value: reliable only when it says so and its error bar is finite (a value that does not
+ * carry the flag, as a study's result might, is not reliable); its note, when it has one.
+ */
+function outputFlag(v: unknown): OutputFlag {
+  const r = v as { error?: unknown; reliable?: unknown; note?: unknown };
+  const reliable = r.reliable === true && typeof r.error === "number" && Number.isFinite(r.error);
+  const note =
+    typeof r.note === "string" && r.note !== ""
+      ? r.note
+      : reliable
+        ? undefined
+        : r.reliable === undefined
+          ? "the result does not say whether this error bar is reliable"
+          : undefined;
+  return note === undefined ? { reliable } : { reliable, note };
 }

@@ -1,7 +1,7 @@
 /**
  * Model-file bases: the exact steady state of a linear network, or a simulation with replicas of any model. This is
  * the one file of the sweep machinery that calls the engines (validateModel, solveNetwork, preparePlan,
- * simulateSync): when their APIs change, only this adapter changes.
+ * simulateAndVerifySync, what `ness simulate` computes): when their APIs change, only this adapter changes.
  *
  * Result documents (what output paths select from):
  * - exact: `springs[a-b].flux`, `springs[k].stiffness`, `baths[k].flux` (from the bath into the network),
@@ -15,12 +15,13 @@ import { ModelError, SweepError } from "../errors.js";
 import { solveNetwork } from "../exact/network.js";
 import { validateModel, type Model } from "../model/models.js";
 import { schemeByName, type Scheme } from "../stochastic/integrators.js";
-import { preparePlan, simulateSync, type SimulationOptions } from "../stochastic/run.js";
+import { preparePlan, type SimulationOptions } from "../stochastic/run.js";
 import { PAIR_HEAT_CHECK } from "../stochastic/pairHeatChoice.js";
 import type { Estimate } from "../stochastic/statistics.js";
 import type { Base, ComputeAdapter, ComputeOptions, Measured, PreparedCompute } from "./compute.js";
 import { canonicalSplicer } from "./key.js";
 import { locate, parsePath } from "./paths.js";
+import { simulateAndVerifySync } from "../verify/simulation.js";
 
 type Targets = { container: Record<string | number, unknown>; key: string | number }[];
 
@@ -105,10 +106,14 @@ function scheme(o: ComputeOptions): Scheme | { dt: number } {
 
 function simulationDocument(
   model: Model,
-  estimates: Pick<Estimate, "group" | "name" | "value" | "error" | "reliable">[],
+  estimates: Pick<Estimate, "group" | "name" | "value" | "error" | "reliable" | "note">[],
 ): unknown {
-  const measured = (e: Pick<Estimate, "value" | "error" | "reliable"> | undefined): Measured | undefined =>
-    e ? { value: e.value, error: e.error, reliable: e.reliable } : undefined;
+  const measured = (
+    e: Pick<Estimate, "value" | "error" | "reliable" | "note"> | undefined,
+  ): (Measured & { note?: string }) | undefined =>
+    e
+      ? { value: e.value, error: e.error, reliable: e.reliable, ...(e.note !== undefined ? { note: e.note } : {}) }
+      : undefined;
   const groups: Record<string, Record<string, Measured>> = {};
   for (const e of estimates) (groups[e.group] ??= {})[e.name] = measured(e)!;
   const find = (g: string, n: string) => groups[g]?.[n];
@@ -173,7 +178,9 @@ function prepareModel(base: Base, axisPaths: string[], options: ComputeOptions, 
     const steps = plan.replicas * (plan.nBurn + plan.nProduction) * plan.coordinates.length;
     const compute = (p: unknown, seed: number) => {
       const model = validateModel(p, base.source);
-      const r = simulateSync(model, scheme(options), simulationOptions(options, seed));
+      // What `ness simulate` computes for the point (src/verify: a linear model starts in its exact stationary law and
+      // its estimates carry the slowest-mode rule and their exact time-step biases), so the stored flags are its flags.
+      const r = simulateAndVerifySync(model, scheme(options), simulationOptions(options, seed));
       return simulationDocument(model, r.estimates);
     };
     return {

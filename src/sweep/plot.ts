@@ -10,6 +10,8 @@ import type { Figure } from "../figures/figure.js";
 export interface SweepRow {
   values: number[];
   outputs: Record<string, number>;
+  /** Per stochastic output, whether its error bar is reliable (absent: a store that kept no flags). */
+  reliable?: Record<string, boolean>;
 }
 
 export interface SweepPlotSpec {
@@ -80,6 +82,8 @@ export function sweepFigure(s: SweepPlotSpec): Figure {
   if (ci === xi) throw new SweepError("--color must be another axis than --x");
   checkOthers(s, ci >= 0 ? [xi, ci] : [xi]);
   const err = s.columns.includes(`${y}.error`) ? `${y}.error` : undefined;
+  // Unreliable points (flag false) drawn hollow, when the store kept the flags.
+  const flagged = err !== undefined && s.rows.some((r) => r.reliable?.[y] !== undefined);
   const groups = ci >= 0 ? distinct(s.rows.map((r) => r.values[ci])) : [NaN];
   const series = groups.map((g) => {
     const rows = s.rows.filter((r) => ci < 0 || r.values[ci] === g).sort((a, b) => a.values[xi] - b.values[xi]);
@@ -88,13 +92,18 @@ export function sweepFigure(s: SweepPlotSpec): Figure {
       x: rows.map((r) => r.values[xi]),
       y: rows.map((r) => r.outputs[y]),
       ...(err ? { err: rows.map((r) => r.outputs[err]) } : {}),
+      ...(flagged ? { hollow: rows.map((r) => r.reliable?.[y] !== true) } : {}),
       marker: "circle" as const,
     };
   });
   return lineChart({
     name: `${y} vs ${s.x}`,
     title,
-    caption: `${y} against ${s.x}${err ? " (error bars: one standard error)" : ""}.`,
+    caption:
+      `${y} against ${s.x}${err ? " (error bars: one standard error)" : ""}.` +
+      (flagged && s.rows.some((r) => r.reliable?.[y] !== true)
+        ? " Hollow markers: points whose error bar is not reliable (see the sweep's .note column)."
+        : ""),
     xLabel: s.x,
     yLabel: y,
     series,

@@ -10,10 +10,12 @@ import type { NetworkModel } from "../model/network.js";
 import type { ParticlesModel } from "../model/particles.js";
 import type { SchemeName } from "../stochastic/integrators.js";
 import { schemeExpectations, type FluxEstimator, type LinearExpectations } from "../stochastic/linear.js";
+import { particleQuadratics, quadraticKey } from "./particleQuadratics.js";
 
 /** An estimate's place in the probes' lists (group and order within it) and its exact value, if any. */
 export interface Estimated {
   group: string;
+  name?: string;
   exact?: number;
 }
 
@@ -73,7 +75,13 @@ function networkExpectations(model: NetworkModel, d: LinearExpectations, specs: 
 }
 
 /** The same for a linear particle model mapped onto a network (one site per coordinate, a bath per coordinate). */
-function particleExpectations(model: ParticlesModel, d: LinearExpectations, specs: readonly Estimated[]): Float64Array {
+function particleExpectations(
+  model: ParticlesModel,
+  network: NetworkModel,
+  d: LinearExpectations,
+  specs: readonly Estimated[],
+): Float64Array {
+  const quadratic = particleQuadratics(model, network, d.covariance.data, d.covariance.rows);
   const N = d.covariance.rows,
     dim = model.dimension,
     P = model.speciesOf.length * dim;
@@ -89,6 +97,8 @@ function particleExpectations(model: ParticlesModel, d: LinearExpectations, spec
   }
   return Float64Array.from(specs, (spec, i) => {
     const k = ord[i];
+    const q = spec.name === undefined ? undefined : quadratic.get(quadraticKey(spec.group, spec.name));
+    if (q !== undefined) return q;
     switch (spec.group) {
       case "bath flux":
         return heat[k];
@@ -130,6 +140,8 @@ export function linearBiases(
   } catch {
     return null;
   }
-  const expected = particles ? particleExpectations(particles, d, specs) : networkExpectations(network, d, specs);
+  const expected = particles
+    ? particleExpectations(particles, network, d, specs)
+    : networkExpectations(network, d, specs);
   return Float64Array.from(specs, (spec, k) => (spec.exact === undefined ? NaN : expected[k] - spec.exact));
 }

@@ -1,6 +1,7 @@
 /**
  * The exact engine's answer for a model a simulation compares with: linear networks and linear particle models
- * (harmonic pairs and traps at the origin in open space, mapped onto a network by src/problem), up to
+ * (harmonic pairs, harmonic bonds of rest length 0 and traps at the origin in open space, mapped onto a network by
+ * src/problem: one spring per pair or bond per axis), up to
  * COMPARISON_MAX_COORDINATES coordinates. Its stationary covariance, in the simulation's coordinate order, is also the
  * initial law of a network's replicas (the stochastic engine takes it as data: SimulationOptions.stationaryCovariance).
  */
@@ -17,7 +18,7 @@ import { isLinearParticles, particlesAsNetwork, particleStateSize } from "../pro
 /** Largest linear model (coordinates) a simulation compares with the exact engine unasked (about 20 s of solve). */
 export const COMPARISON_MAX_COORDINATES = 1000;
 
-/** Exact values for linear particle systems (harmonic pairs and traps in open space), by species. */
+/** Exact values for linear particle systems (harmonic pairs, bonds and traps in open space), by species. */
 export interface ParticleExact {
   /** Covariance of the state (Y x Y, coordinates x:0, ..., px:0, ...). */
   covariance: Float64Array;

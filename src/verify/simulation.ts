@@ -21,7 +21,9 @@ import {
   type SimulationRunOptions,
 } from "../stochastic/run.js";
 import type { Estimate } from "../stochastic/statistics.js";
+import type { ParticlesModel } from "../model/particlesModel.js";
 import { covariancePairs, linearBiases, ordinals } from "./bias.js";
+import { particleQuadratics, quadraticKey } from "./particleQuadratics.js";
 import { exactReference, type ExactReference } from "./reference.js";
 
 /**
@@ -30,7 +32,7 @@ import { exactReference, type ExactReference } from "./reference.js";
  */
 export function exactValues(
   reference: ExactReference,
-  estimates: readonly { group: string }[],
+  estimates: readonly { group: string; name?: string }[],
 ): (number | undefined)[] {
   const ord = ordinals(estimates);
   const ss = reference.steadyState;
@@ -63,8 +65,11 @@ export function exactValues(
   const ex = reference.particles;
   const Y = Math.round(Math.sqrt(ex.covariance.length));
   const pairs = covariancePairs(Y);
+  const quadratic = particleQuadratics(reference.model as ParticlesModel, reference.network, ex.covariance, Y);
   return estimates.map((e, i) => {
     const k = ord[i];
+    const q = e.name === undefined ? undefined : quadratic.get(quadraticKey(e.group, e.name));
+    if (q !== undefined) return q;
     switch (e.group) {
       case "bath flux":
         return ex.heat[k];
@@ -110,15 +115,12 @@ export function attachExact(estimates: Estimate[], reference: ExactReference, ba
 /**
  * The simulation checked against the exact reference (undefined: no exact answer; then only the reference's
  * `warnings` are added): exact values, deviations, time-step biases and the reliability they imply, and the
- * warnings. Returns a new result; the simulation's own result is not changed. `slowestRate`, without a reference: the
- * exact slowest relaxation rate of a linear model src/verify cannot solve itself (a study's own exact solve, e.g. the
- * Gaussian chain of the two-temperature polymer), for the slowest-mode rule.
+ * warnings. Returns a new result; the simulation's own result is not changed.
  */
 export function verifySimulation(
   result: SimulationResult,
   reference: ExactReference | undefined,
   warnings: readonly string[] = [],
-  slowestRate?: number,
 ): SimulationResult {
   const estimates: Estimate[] = result.estimates.map((e, k) => {
     const out: Estimate = { ...e, reliable: result.statistical[k].reliable };
@@ -131,7 +133,6 @@ export function verifySimulation(
   });
   let biases: Float64Array | null = null;
   const batchTime = result.time / result.batchesPerReplica;
-  if (!reference && slowestRate !== undefined) applyRelaxationRule(estimates, batchTime, slowestRate);
   if (reference) {
     attachExact(estimates, reference, batchTime);
     if (!result.timeStep.unstable) {

@@ -56,6 +56,7 @@ export async function computePoints(sweepId: string, task: SweepTask, jobs: Poin
             values: j.values,
             status: "done",
             outputs: outcome.outputs,
+            ...(outcome.flags ? { flags: outcome.flags } : {}),
             seconds,
             worker: who,
           }

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
-import { simulateSync } from "../../src/stochastic/run.js";
 import { SweepError } from "../../src/errors.js";
 import { parseModelText, validateModel } from "../../src/model/index.js";
 import { parseSweepSpec, pointKey, points, prepareSweep } from "../../src/sweep/index.js";
 import type { NetworkModel } from "../../src/model/network.js";
+import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 
 const read = (p: string) => ({ data: parseModelText(readFileSync(p, "utf8"), p), source: p });
 const chain = "examples/networks/example1-chain.yaml";
@@ -88,18 +88,19 @@ seed: 5`);
     const a2 = await ps.evaluate([50]);
     expect(a2).toEqual(a1); // the kernel run at 80 in between left nothing of its numbers behind
     expect(b).not.toEqual(a1);
-    // Each equals a simulation of the model edited by hand (a fresh preparation).
+    // Each equals `ness simulate` of the model edited by hand (a fresh preparation), its reliability flag included.
     for (const [T, out] of [
       [50, a1],
       [80, b],
     ] as const) {
       const raw = read(chain).data as { baths: { temperature: number }[] };
       raw.baths[0].temperature = T;
-      const r = simulateSync(validateModel(raw), { dt: 0.05 }, { time: 20, seed: 4, replicas: 2 });
+      const r = simulateAndVerifySync(validateModel(raw), { dt: 0.05 }, { time: 20, seed: 4, replicas: 2 });
       const flux = r.estimates.find((e) => e.group === "spring flux" && e.name === "2 -> 3")!;
       expect(out).toEqual({
         status: "done",
         outputs: { "springs[2-3].flux": flux.value, "springs[2-3].flux.error": flux.error },
+        flags: { "springs[2-3].flux": { reliable: flux.reliable, ...(flux.note ? { note: flux.note } : {}) } },
       });
     }
   });

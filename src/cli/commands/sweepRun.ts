@@ -14,7 +14,7 @@ import path from "node:path";
 import { Piscina } from "piscina";
 import { fileURLToPath } from "node:url";
 import { ModelError, SweepError } from "../../errors.js";
-import { STORE_FILE, SweepStore, type StoreMeta, type StoredPoint } from "../../io/sweepStore.js";
+import { oldStoreRefusal, STORE_FILE, SweepStore, type StoreMeta, type StoredPoint } from "../../io/sweepStore.js";
 import { parseModelText } from "../../model/modelText.js";
 import { checkQueueUrl, checkRedis, runQueued, startWorker } from "../../queue/sweepQueue.js";
 import { points } from "../../sweep/axes.js";
@@ -110,6 +110,9 @@ export async function runSweep(file: string, o: SweepOptions): Promise<void> {
           `--resume: ${o.out} holds another sweep (its spec, points or ness version ${probe.meta.version} differ from this one): resume it with its own spec, or choose another --out`,
         );
       }
+      // A store of an earlier ness without reliability flags: refused here, before any point is computed.
+      const refusal = probe.hasFlags ? null : oldStoreRefusal(o.out, probe.meta);
+      if (refusal) throw new SweepError(refusal);
       done = probe.doneKeys();
       storedColumns = probe.meta.columns;
     } finally {
@@ -312,7 +315,11 @@ export async function runPlot(
   try {
     const rows = [...store.points()]
       .filter((p) => p.status === "done")
-      .map((p) => ({ values: p.values, outputs: p.outputs! }));
+      .map((p) => ({
+        values: p.values,
+        outputs: p.outputs!,
+        ...(p.flags ? { reliable: Object.fromEntries(Object.entries(p.flags).map(([k, f]) => [k, f.reliable])) } : {}),
+      }));
     figure = sweepFigure({
       axes: store.meta.axes,
       columns: store.meta.columns,

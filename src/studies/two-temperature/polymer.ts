@@ -29,8 +29,8 @@ import { validateParticles, type ParticlesModel } from "../../model/particles.js
 import type { RunOptions } from "../../stochastic/ensemble.js";
 import { heun } from "../../stochastic/integrators.js";
 import { MIN_BATCH_CORRELATION_TIMES } from "../../stochastic/reliability.js";
-import { findEstimate, simulate, type SimulationResult } from "../../stochastic/run.js";
-import { verifySimulation } from "../../verify/simulation.js";
+import { findEstimate, type SimulationResult } from "../../stochastic/run.js";
+import { simulateAndVerify } from "../../verify/simulation.js";
 import { checkSimulationCost, checkSimulationWork, SIMULATION_SETTING_RANGES } from "../cost.js";
 import { choice, quantity } from "../schema.js";
 
@@ -385,7 +385,12 @@ export async function runPolymer(
     );
   checkSimulationCost(cost);
   const gaussian = polymerGaussianExact(p);
-  const simulated = await simulate(
+  // Without repulsion the chain is a linear model: src/verify solves it exactly (the network of one spring per bond per
+  // axis) and attaches to every estimate its exact value, its exact time-step bias at this dt and the slowest-mode
+  // rule of "reliable", as `ness simulate` does. With repulsion the batch means alone judge the estimates (each
+  // estimate's batch correlation and the correlated-run rule). The run itself is the same either way (its default
+  // schedule already has batches of 5 correlation times of the slowest mode: polymerSchedule).
+  const r = await simulateAndVerify(
     model,
     heun({ dt: p.dt }),
     {
@@ -399,11 +404,6 @@ export async function runPolymer(
     },
     run,
   );
-  // Without repulsion the chain is a linear model (src/verify does not solve bonded particle models itself): its
-  // estimates get the slowest-mode rule of "reliable" with the Gaussian chain's exact slowest rate, as `ness simulate`
-  // gives it to a linear model. With repulsion the batch means alone judge them (each estimate's batch correlation and the correlated-run rule). The run is not changed (its
-  // default schedule already has batches of 5 correlation times of that slowest mode: polymerSchedule).
-  const r = p.repulsion === 0 ? verifySimulation(simulated, undefined, [], gaussian.slowestRate) : simulated;
   const g = (name: string) => estimate(r, "radius of gyration", `squared, ${name}`);
   const s = (name: string) => estimate(r, "segregation", name);
   return {

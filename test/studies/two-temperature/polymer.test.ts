@@ -163,7 +163,7 @@ describe("the default schedule: batches of 5 correlation times of the slowest mo
     );
   });
 
-  it("with --repulsion 0 and the default schedule every estimate is reliable and agrees with the exact chain", async () => {
+  it("with --repulsion 0 and the default schedule every estimate agrees with the exact chain, reliable unless its exact time-step bias is too large", async () => {
     // The study's defaults (trap 0.02, 4 replicas, dt 0.005, default time and burn-in) on a chain small enough for the
     // suite. Before the schedule followed the centre (time 200 in 32 batches of 25 < 125) every estimate was marked
     // unreliable by the slowest-mode rule.
@@ -186,11 +186,13 @@ describe("the default schedule: batches of 5 correlation times of the slowest mo
     ] as const) {
       expect(s[k].batches, k).toBe(16);
       expect(within(s[k], g[k]), `${k}: ${s[k].value} ± ${s[k].error} vs ${g[k]}`).toBe(true);
-      // The entropy production (the trapezoid's, chosen by the engine) keeps its flag down for another reason: its
-      // estimated first-order time-step bias, lambda_max dt = 6% at dt = 0.005, exceeds half its error bar (1.7% here).
-      if (k !== "entropyProduction") expect(s[k].reliable, `${k}: ${s[k].value} ± ${s[k].error}`).toBe(true);
+      // The heat flows and the entropy production (the trapezoid's, chosen by the engine) keep their flags down for
+      // another reason: the chain is linear, so src/verify computes their exact time-step bias at dt = 0.005, -2.3%
+      // of each (-0.045 of the heat flow 1.98), more than half their error bars (0.066 for the heat flow here).
+      const heat = k === "heatFlow" || k === "heatFromCold" || k === "entropyProduction";
+      expect(s[k].reliable, `${k}: ${s[k].value} ± ${s[k].error}`).toBe(!heat);
     }
-    expect(s.entropyProduction.reliable).toBe(false);
+    expect(r.warnings.join(" ")).toMatch(/time-step bias larger than half the error bar.*exact for this linear model/);
     for (const k of ["heatFlow", "entropyProduction", "gyrationAll"] as const)
       expect(Math.abs(g[k]), `${k} resolved`).toBeGreaterThan(4 * s[k].error);
     s.profile.distance.forEach((e, j) => {
