@@ -90,9 +90,10 @@ describe("reliability flags of a sweep's stochastic outputs", () => {
       });
       seen.add(flux.reliable);
     }
-    // one point of each kind: the weak pinning's batches are too short for its slowest mode
+    // one point of each kind: the weak pinning's batches are too short for its slowest mode (seen by the correlated-run
+    // rule or the slowest-mode rule)
     expect([...seen].sort()).toEqual([false, true]);
-    expect(pts[0].flags!["springs[a-b].flux"].note).toMatch(/correlation times/);
+    expect(pts[0].flags!["springs[a-b].flux"].note).toMatch(/correlation time/);
     const csv = readFileSync(path.join(out, "results.csv"), "utf8")
       .split("\n")
       .filter((l) => l !== "" && !l.startsWith("#"));
@@ -114,7 +115,7 @@ describe("reliability flags of a sweep's stochastic outputs", () => {
       pq.readParquet(new Uint8Array(readFileSync(path.join(out, "results.parquet")))).intoIPCStream(),
     );
     expect(table.getChild("springs[a-b].flux.reliable")!.toArray()).toEqual([false, true]);
-    expect(String(table.getChild("springs[a-b].flux.note")!.get(0))).toMatch(/correlation times/);
+    expect(String(table.getChild("springs[a-b].flux.note")!.get(0))).toMatch(/correlation time/);
     expect(String(table.getChild("springs[a-b].flux.note")!.get(1))).toBe("");
     // ness plot draws the unreliable point hollow and says so
     const svg = path.join(dir, "flux.svg");
