@@ -719,6 +719,18 @@ export const SWEEP_LANES = 8;
 export const POLE_LANES = 8;
 
 /**
+ * Whether lanes 4..7 repeat lane 3's input (padding after the last lane in use): the JavaScript lane kernels then
+ * copy lane 3's results there instead of sweeping them. Every other second half is swept: the callers may leave any
+ * lanes free (a mode or pole done in lane 2 while lane 6 still iterates), and the results of all eight lanes are
+ * those of the WebAssembly kernels, which always sweep eight (a half skipped by a count of lanes in use left lane
+ * 6's results stale, read as a new sweep's).
+ */
+function padded(x: Float64Array): boolean {
+  for (let l = 4; l < 8; l++) if (!Object.is(x[l], x[3])) return false;
+  return true;
+}
+
+/**
  * The real symmetric tridiagonal pencil A(lambda) = V - lambda M of a chain (V, M along the chain; M diagonal):
  * the pivots r_k = a_k - b_(k-1)^2 / r_(k-1) of its LDL^T (Sturm sequence: the number of negative pivots is the
  * number of eigenvalues below lambda) and their derivatives in lambda, r_k' = -m_k + b_(k-1)^2 r'_(k-1) / r_(k-1)^2,
@@ -830,7 +842,13 @@ export class ChainPencil {
   growthLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
     if (this.kernel) this.kernel.growthLanes(lambdas, reverse, this.lanes.negative, this.lanes.growth);
     else
-      for (let l = 0; l < used; l++) {
+      for (let l = 0; l < SWEEP_LANES; l++) {
+        if (l > 0 && Object.is(lambdas[l], lambdas[l - 1])) {
+          // A padding lane (the shift of the lane before it): the same results without the sweep.
+          this.lanes.growth[l] = this.lanes.growth[l - 1];
+          this.lanes.negative[l] = this.lanes.negative[l - 1];
+          continue;
+        }
         this.lanes.growth[l] = this.growth(lambdas[l], reverse);
         this.lanes.negative[l] = this.negative;
         this.counts--;
@@ -879,16 +897,24 @@ export class ChainPencil {
 
   /**
    * SWEEP_LANES sweeps with derivatives at independent shifts in one pass (the same arithmetic as `sweep`, lane by
-   * lane, so the results are identical to four calls): the recurrences are latency-bound on their division, and four
-   * independent ones interleaved keep the divider busy. lambdas[0..3] in, lane results in `lanes`; `used` lanes are
-   * counted in `counts` (the others are padding whose results are ignored).
+   * lane, so the results are identical to eight calls): the recurrences are latency-bound on their division, and
+   * independent ones interleaved keep the divider busy. lambdas[0..7] in, lane results in `lanes`, every lane's set
+   * (the lanes in use may be any of the eight; see `padded`); `used` lanes are counted in `counts`.
    */
   sweepLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
     if (this.kernel) {
       this.kernel.sweepLanes(lambdas, reverse, this.lanes);
     } else {
       this.sweep4(lambdas, reverse, 0);
-      if (used > 4) this.sweep4(lambdas, reverse, 4);
+      if (padded(lambdas)) {
+        const o = this.lanes;
+        for (let l = 4; l < SWEEP_LANES; l++) {
+          o.negative[l] = o.negative[3];
+          o.logDerivative[l] = o.logDerivative[3];
+          o.logCurvature[l] = o.logCurvature[3];
+          o.endWeight[l] = o.endWeight[3];
+        }
+      } else this.sweep4(lambdas, reverse, 4);
     }
     this.counts += used;
   }
@@ -1071,7 +1097,8 @@ export class ChainPencil {
       this.kernel.countLanes(lambdas, this.lanes.negative);
     } else {
       this.count4(lambdas, 0);
-      if (used > 4) this.count4(lambdas, 4);
+      if (padded(lambdas)) this.lanes.negative.fill(this.lanes.negative[3], 4);
+      else this.count4(lambdas, 4);
     }
     this.counts += used;
   }
@@ -1265,7 +1292,18 @@ export class ChainPencil {
       this.kernel.complexSweepLanes(wRe, wIm, g0, g1, this.zLanes);
     } else {
       this.complex4(wRe, wIm, g0, g1, 0);
-      if (used > 4) this.complex4(wRe, wIm, g0, g1, 4);
+      if (padded(wRe) && padded(wIm)) {
+        const z = this.zLanes;
+        z.logDerRe.fill(z.logDerRe[3], 4);
+        z.logDerIm.fill(z.logDerIm[3], 4);
+        z.lastRe.fill(z.lastRe[3], 4);
+        z.lastIm.fill(z.lastIm[3], 4);
+        z.lastDerRe.fill(z.lastDerRe[3], 4);
+        z.lastDerIm.fill(z.lastDerIm[3], 4);
+        z.pRe.fill(z.pRe[3], 4);
+        z.pIm.fill(z.pIm[3], 4);
+        z.pLog2.fill(z.pLog2[3], 4);
+      } else this.complex4(wRe, wIm, g0, g1, 4);
     }
   }
 

@@ -103,6 +103,78 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
   }
 });
 
+describe("chain sweeps: lanes in use anywhere among the eight", () => {
+  // The Laguerre and Newton loops of the transmission engine free a lane when its mode or pole is done, so the
+  // lanes still in use need not be the first ones (lanes 0 and 5 of eight, the others padding). Each lane in use
+  // must get the sweep at its own shift, in the JavaScript kernels as in the WebAssembly ones; a JavaScript kernel
+  // that swept only lanes 0-3 when at most four were in use left lane 5 with the results of an earlier sweep.
+  for (const [n, spread, seed] of [
+    [37, 0.9, 7],
+    [1000, 0.5, 8],
+  ] as const) {
+    it(`${n} sites, masses 1 +- ${spread * 100} %: lanes 0 and 5 in use, each its own shift`, () => {
+      const { v, m, off } = chain(n, seed, spread);
+      let top = 0;
+      for (let i = 0; i < n; i++) top = Math.max(top, (v[i] + 2 * Math.abs(off[i] ?? 0)) / m[i]);
+      const one = new ChainPencil(v, m, off, "js");
+      for (const kernels of ["js", "auto"] as const) {
+        const p = new ChainPencil(v, m, off, kernels);
+        const lam = Float64Array.from({ length: SWEEP_LANES }, (_, l) => (top * (l + 1)) / (SWEEP_LANES + 3));
+        // Every lane swept once at other shifts (what an earlier pass leaves in the lanes).
+        p.countLanes(lam, SWEEP_LANES);
+        p.sweepLanes(lam, false, SWEEP_LANES);
+        p.growthLanes(lam, false, SWEEP_LANES);
+        // Lanes 0 and 5 in use, the others padded with lane 5's shift (as the callers pad).
+        const a = 0.31 * top;
+        const b = 0.62 * top;
+        lam.fill(b);
+        lam[0] = a;
+        p.countLanes(lam, 2);
+        for (const l of [0, 5]) expect(p.lanes.negative[l], `${kernels} count lane ${l}`).toBe(one.count(lam[l]));
+        for (const reverse of [false, true]) {
+          p.sweepLanes(lam, reverse, 2);
+          for (const l of [0, 5]) {
+            one.sweep(lam[l], reverse);
+            expect(p.lanes.negative[l], `${kernels} lane ${l}`).toBe(one.negative);
+            expect(Object.is(p.lanes.logDerivative[l], one.logDerivative), `${kernels} lane ${l}`).toBe(true);
+            expect(Object.is(p.lanes.logCurvature[l], one.logCurvature), `${kernels} lane ${l}`).toBe(true);
+            expect(Object.is(p.lanes.endWeight[l], one.endWeight), `${kernels} lane ${l}`).toBe(true);
+          }
+          p.growthLanes(lam, reverse, 2);
+          for (const l of [0, 5]) {
+            const g = one.growth(lam[l], reverse);
+            expect(Object.is(p.lanes.growth[l], g), `${kernels} growth lane ${l}`).toBe(true);
+            expect(p.lanes.negative[l]).toBe(one.negative);
+          }
+        }
+        // Complex sweeps: every lane at other frequencies first, then lanes 0 and 5 in use.
+        const wr = Float64Array.from({ length: POLE_LANES }, (_, l) => Math.sqrt(top) * (0.1 + 0.1 * l));
+        const wi = new Float64Array(POLE_LANES).fill(-1e-3);
+        p.complexSweepLanes(wr, wi, 0.7, 1.3, POLE_LANES);
+        wr.fill(0.55 * Math.sqrt(top));
+        wr[0] = 0.23 * Math.sqrt(top);
+        wi.fill(-2e-4);
+        for (const reduced of [false, true]) {
+          if (reduced) p.complexEndLanes(wr, wi, 0.7, 1.3, 2);
+          else p.complexSweepLanes(wr, wi, 0.7, 1.3, 2);
+          for (const l of [0, 5]) {
+            one.complexSweep(wr[l], wi[l], 0.7, 1.3);
+            const keys = reduced
+              ? (["lastRe", "lastIm"] as const)
+              : (["logDerRe", "logDerIm", "lastRe", "lastIm", "lastDerRe", "lastDerIm"] as const);
+            for (const key of keys)
+              expect(Object.is(p.zLanes[key][l], one.z[key]), `${kernels} ${key} lane ${l}`).toBe(true);
+            // p: the same number (mantissa and power of two may split differently).
+            const s = 2 ** (p.zLanes.pLog2[l] - one.z.pLog2);
+            expect(p.zLanes.pRe[l] * s).toBe(one.z.pRe);
+            expect(p.zLanes.pIm[l] * s).toBe(one.z.pIm);
+          }
+        }
+      }
+    });
+  }
+});
+
 describe("chain quadrature nodes: the complex lane kernel at real frequencies is ChainGreen", () => {
   // The transmission quadrature sweeps a panel's nodes through complexEndLanes (Evaluator.evaluateMany) and takes
   // G_nn = 1 / f_n and G_0n = p G_nn from it: the same numbers to the bit as ChainGreen.evaluate node by node.
