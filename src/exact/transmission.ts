@@ -1099,10 +1099,18 @@ const RETRY_STRICT = Symbol("retry strict");
  * For tests only (not part of the library's interface): ChainPoles' rerun in strict order happens only where a
  * residue comes out not finite, which no ordinary chain produces. `residueFault(k, leaned)` returning true makes the
  * residue of mode k's pole NaN (leaned: a mode after it nearby has started with its pole among its deflating ones);
- * `strictOnly` runs the strict order from the start; `strictReruns` counts the reruns.
+ * `strictOnly` runs the strict order from the start; `strictReruns` counts the reruns. `subtracted(re, im, count,
+ * logDer)` is called with the poles to be subtracted (after the phase check) and d/dw ln det A(w) at a complex w from
+ * the scalar sweep (not the lanes' kernels that found the poles), for checks independent of the search.
  */
 export const chainPolesTesting: {
   residueFault?: (k: number, leaned: boolean) => boolean;
+  subtracted?: (
+    re: Float64Array,
+    im: Float64Array,
+    count: number,
+    logDer: (zr: number, zi: number) => [number, number],
+  ) => void;
   strictOnly: boolean;
   strictReruns: number;
 } = { strictOnly: false, strictReruns: 0 };
@@ -1509,6 +1517,10 @@ class ChainPoles {
     }
     this.count = c;
     this.complete(pencil, modes, g0, g1, top);
+    chainPolesTesting.subtracted?.(this.re, this.im, this.count, (zr, zi) => {
+      pencil.complexSweep(zr, zi, g0, g1);
+      return [pencil.z.logDerRe, pencil.z.logDerIm];
+    });
   }
 
   /**
