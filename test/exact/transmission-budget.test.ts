@@ -1,4 +1,4 @@
-// The stall rule where the tolerance is out of reach of double precision (issue 17, budget10): small stiff-ended
+// The stall rule where the tolerance is out of reach of double precision (issue 17): small stiff-ended
 // chains whose lowest peaks' rounding share exceeds the tolerance, and fluxes by source at nearly equal bath
 // temperatures, spent the whole default budget (5e6 evaluations, ~2-6 s each) before the rule saw them.
 import { describe, expect, it } from "vitest";

@@ -1,9 +1,9 @@
-// The frequency quadrature's rounding terms on networks with a stiff part (issue 17, noise17b): the lowest peaks of a
+// The frequency quadrature's rounding terms on networks with a stiff part (issue 17): the lowest peaks of a
 // chain with stiff end springs sit at omega^2 ~ the pinning, far below ||M^-1 V||, so rounding of the pencil's
-// entries moves them by ~eps ||V|| / omega, not eps omega. Every case of the noise17 scan (uniform chains of 6 and 12
+// entries moves them by ~eps ||V|| / omega, not eps omega. Every case of an earlier scan (uniform chains of 6 and 12
 // sites, pinning 1e-6-1e-10 at every site, stiffness k at both end springs, end friction g, bath temperatures 2 and
 // 1, tolerance 1e-9, fluxes only) against the Lyapunov equation solved with 50-digit arithmetic (mpmath
-// eigen-decomposition of the drift; /tmp/noise17 grid_ref scripts, checked at 80 digits by noise17). Before the fix,
+// eigen-decomposition of the drift, by scripts not kept in the repository, checked at 80 digits). Before the fix,
 // 27 of the 54 reported errors were below the actual ones (1.3x-23 000x).
 import { describe, expect, it } from "vitest";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";

@@ -747,7 +747,7 @@ describe("rounding at narrow low peaks of a network with a stiff part (issue 17 
   it("reports errors that cover the actual ones where ||V|| / omega^2 reaches 2e14 (50-digit Lyapunov solutions)", () => {
     // The rounding of a peak's pole scales with sum_i |V_ii| u_i^2 (here ~2k / n), not with omega^2: the lowest
     // peaks (omega ~ sqrt(pin)) carry a share ~1/n of J each and their panels' values are noisy far above
-    // eps omega / h. Before noise17b's fix the stall rule and the Gauss-Kronrod estimates covered the actual error
+    // eps omega / h. Before the rounding-share fix the stall rule and the Gauss-Kronrod estimates covered the actual error
     // in these two cases only (actual/reported 0.54 on both) and not with weaker pinning or stiffer ends
     // (understated up to 2e4x: every case of that scan is in transmission-rounding.test.ts). Now the rounding term
     // of the lowest peaks is the share that rounding can move (peakRoundingShare in transmission.ts): a worst case over
