@@ -7,8 +7,9 @@
  * start's finite-size and time criterion (classifyDemixing) must not say "mixed", and both together
  * (combineDemixing) "separating". Every verdict uses the Student-t threshold of its 8 replicas. Same parameters and
  * seeds as the runs recorded in the docs (recorded on the random stream before the engine-independent exp/log:
- * the same statistics, other digits; docs/studies/two-temperature.md, Tests). The random-start pair is also fig7's stiff point
- * (DEMIXING_FIGURE_SETTINGS.finiteSize.stiff at seed 1): the test checks that the figure's settings are these runs'.
+ * the same statistics, other digits; docs/studies/two-temperature.md, Tests). The random-start pair is also fig7's
+ * stiff point (DEMIXING_FIGURE_SETTINGS.finiteSize.stiff at seed 1): the test checks that the figure's settings are
+ * these runs'.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
