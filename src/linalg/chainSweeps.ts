@@ -12,6 +12,7 @@
  * for the next pencil), the JavaScript kernels run instead. Browser-safe.
  */
 import { CHAIN_SWEEPS_WASM_BASE64 } from "./chainSweepsWasm.js";
+import { lazyWasmModule } from "./wasm/lazyModule.js";
 import { linalgBackend } from "./wasm/runtime.js";
 
 interface ChainExports {
@@ -74,41 +75,8 @@ interface ChainExports {
   ): void;
 }
 
-/** The compiled module: undefined before the first use, null where WebAssembly (SIMD) is missing or refuses it. */
-let compiled: WebAssembly.Module | null | undefined;
-let pending = false;
-
-function chainModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  if (typeof WebAssembly !== "object") return (compiled = null);
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    const s = atob(CHAIN_SWEEPS_WASM_BASE64);
-    bytes = new Uint8Array(new ArrayBuffer(s.length));
-    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-    if (!WebAssembly.validate(bytes)) return (compiled = null);
-  } catch {
-    return (compiled = null);
-  }
-  try {
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    // A browser's main thread refuses synchronous compiles of modules over 4 KB: compile in the background.
-    if (!pending) {
-      pending = true;
-      WebAssembly.compile(bytes).then(
-        (mod) => {
-          compiled = mod;
-        },
-        () => {
-          compiled = null;
-        },
-      );
-    }
-    return null;
-  }
-  return compiled;
-}
+/** The compiled module, or null where WebAssembly (SIMD) is missing or refuses it (lazyModule.ts). */
+const chainModule = lazyWasmModule(CHAIN_SWEEPS_WASM_BASE64);
 
 /** Byte offsets (past anything the module itself might place low): lane inputs and outputs, the pencil's arrays. */
 const LAM = 1024;

@@ -12,6 +12,7 @@
  */
 import type { SlicedPencil } from "./slices.js";
 import { STRIP_SWEEP_WASM_BASE64 } from "./stripSweepWasm.js";
+import { lazyWasmModule } from "./wasm/lazyModule.js";
 import { linalgBackend } from "./wasm/runtime.js";
 
 interface StripExports {
@@ -19,41 +20,8 @@ interface StripExports {
   stripSweep(h: number, zr: number, zi: number, derivative: number, keep: number, ends: number): void;
 }
 
-/** The compiled module: undefined before the first use, null where WebAssembly (SIMD) is missing or refuses it. */
-let compiled: WebAssembly.Module | null | undefined;
-let pending = false;
-
-function stripModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  if (typeof WebAssembly !== "object") return (compiled = null);
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    const s = atob(STRIP_SWEEP_WASM_BASE64);
-    bytes = new Uint8Array(new ArrayBuffer(s.length));
-    for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-    if (!WebAssembly.validate(bytes)) return (compiled = null);
-  } catch {
-    return (compiled = null);
-  }
-  try {
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    // A browser's main thread refuses synchronous compiles of modules over 4 KB: compile in the background.
-    if (!pending) {
-      pending = true;
-      WebAssembly.compile(bytes).then(
-        (mod) => {
-          compiled = mod;
-        },
-        () => {
-          compiled = null;
-        },
-      );
-    }
-    return null;
-  }
-  return compiled;
-}
+/** The compiled module, or null where WebAssembly (SIMD) is missing or refuses it (lazyModule.ts). */
+const stripModule = lazyWasmModule(STRIP_SWEEP_WASM_BASE64);
 
 /** Byte offset of the header (past anything the module itself might place low); the arrays follow it. */
 const HEADER = 1024;
