@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `ness` command: runs the compiled CLI (built by `npm ci` through the prepare script).
 // Exit codes: 0 done (also when the reader of stdout closed it early), 1 bad input (one line on stderr),
-// 130/143 stopped by SIGINT/SIGTERM, 70 a bug in ness.
+// 130/143 stopped by SIGINT/SIGTERM (a second signal after the first: the same code), 70 a bug in ness.
 // Output to a closed pipe (`ness --help | head`, `ness solve ... | head -1`): the reader wanted no more, so exit at
 // once and quietly, with status 0 (the exit hooks still remove a file being written), instead of an EPIPE crash.
 // A closed stderr only loses the messages.
@@ -25,7 +25,12 @@ const { main } = await import("../dist/cli/main.js");
 
 main(process.argv).then(
   (code) => {
-    process.exitCode = code;
+    if (code === 130 || code === 143) {
+      // Stopped by a signal: exit as soon as stdout is written, instead of letting the event loop drain. When the
+      // loop ends Node closes its signal listeners, and a second Ctrl-C landing in that moment killed the process
+      // by the default action (no exit code); process.exit keeps the listener (interrupt.ts) to the end.
+      process.stdout.write("", () => process.exit(code));
+    } else process.exitCode = code;
   },
   (err) => {
     console.error(`ness: internal error: ${err instanceof Error ? err.message : String(err)}`);

@@ -28,6 +28,19 @@ export function workerScript(): string {
 }
 
 /**
+ * `execArgv` of every piscina pool's threads. piscina loads its script with require() first, and Node 20.19+ then
+ * loads an ES module synchronously (require(esm)); a thread terminated in the middle of that (a pool destroyed while
+ * its threads start: Ctrl-C right after `ness worker` printed its start line) aborted the whole process (V8's
+ * "FATAL ERROR: v8::Module::IsGraphAsync must be used on an instantiated module", from ModuleWrap::InstantiateSync
+ * under require). With require(esm) off in the threads, piscina loads the script with import(), which does not take
+ * that path. Older Node 20 releases, without the option, load by import() anyway.
+ */
+export function threadExecArgv(): string[] {
+  const off = "--no-experimental-require-module";
+  return process.allowedNodeEnvironmentFlags.has(off) ? [...process.execArgv, off] : [...process.execArgv];
+}
+
+/**
  * A sensible default worker count: the available cores, at most the number of blocks.
  *
  * @example
@@ -58,6 +71,7 @@ export class SharedThreads {
       minThreads: 0,
       maxThreads: Math.max(1, this.workers),
       idleTimeout: Infinity,
+      execArgv: threadExecArgv(),
     });
     return this.pool;
   }
@@ -139,6 +153,7 @@ export function workerRunner(
         minThreads: 0,
         maxThreads: Math.max(1, workers),
         idleTimeout: 1000,
+        execArgv: threadExecArgv(),
       });
     let failure: Error | null = null;
     const stop = new Int32Array(new SharedArrayBuffer(4));

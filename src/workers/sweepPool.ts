@@ -10,6 +10,7 @@ import { Piscina } from "piscina";
 import { NessError } from "../errors.js";
 import type { StoredPoint } from "../io/sweepStore.js";
 import type { SweepTask } from "../sweep/spec.js";
+import { threadExecArgv } from "./pool.js";
 import { computePoints, type PointJob } from "./sweepPoints.js";
 import type { ChunkReply, ChunkTask } from "./sweepWorker.js";
 
@@ -67,6 +68,7 @@ export async function runLocal(
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 1000,
+    execArgv: threadExecArgv(),
   });
   try {
     let failure: Error | null = null;

@@ -305,7 +305,10 @@ async function stderrMatches(p: Proc, re: RegExp, seconds = 60): Promise<void> {
 }
 
 /** Resolves with the process's exit and the seconds it took from now (rejects after `seconds`). */
-async function exitWithin(p: Proc, seconds: number): Promise<{ code: number | null; stderr: string; took: number }> {
+async function exitWithin(
+  p: Proc,
+  seconds: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; took: number }> {
   const t0 = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const r = await Promise.race([
@@ -314,7 +317,7 @@ async function exitWithin(p: Proc, seconds: number): Promise<{ code: number | nu
       (_, reject) => (timer = setTimeout(() => reject(new Error(`still running after ${seconds} s`)), seconds * 1000)),
     ),
   ]).finally(() => clearTimeout(timer));
-  return { code: r.code, stderr: r.stderr, took: (Date.now() - t0) / 1000 };
+  return { code: r.code, signal: r.signal, stderr: r.stderr, took: (Date.now() - t0) / 1000 };
 }
 
 // The bounds below are far above what the worker documents (exit within about 5-10 s after a signal, within
@@ -384,7 +387,7 @@ describe("ness worker stops", () => {
       await stderrMatches(w, WAITING);
       w.proc.kill("SIGINT");
       const r = await exitWithin(w, 30);
-      expect(r.code).toBe(130);
+      expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toMatchObject({ code: 130, signal: null });
       expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^ness: worker stopped by SIGINT/);
     } finally {
       await redis.dispose();

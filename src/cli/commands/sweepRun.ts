@@ -23,11 +23,11 @@ import { shortHash } from "../../sweep/key.js";
 import { loadStudies, studyOf } from "../../sweep/studyCompute.js";
 import { parseSweepSpec, type SweepSpec } from "../../sweep/spec.js";
 import { NESS_VERSION, VERSION } from "../../version.js";
-import { defaultWorkers } from "../../workers/pool.js";
+import { defaultWorkers, threadExecArgv } from "../../workers/pool.js";
 import { computePoints, keepPrepared, type PointJob } from "../../workers/sweepPoints.js";
 import { runLocal } from "../../workers/sweepPool.js";
 import type { ChunkReply, ChunkTask } from "../../workers/sweepWorker.js";
-import { exitOnSignal, Interrupted, SIGNAL_EXIT } from "../interrupt.js";
+import { exitOnNextSignal, Interrupted, onStopSignal, SIGNAL_EXIT, type StopSignal } from "../interrupt.js";
 import { ANNOUNCE_SECONDS, MAX_SECONDS, duration } from "../cost.js";
 import { readModelText } from "../input.js";
 import { MODEL_UNITS, commandLine } from "../commandLine.js";
@@ -222,14 +222,27 @@ export async function runWorker(o: {
   const lockSeconds = numberOption(o.lockSeconds ?? "30", "--lock-seconds", { min: 1, max: 86400 })!;
   const redisTimeout = numberOption(o.redisTimeout ?? "60", "--redis-timeout", { min: 1, max: 86400 })!;
   await checkRedis(o.queue);
-  exitOnSignal(false); // this command stops on a signal itself (below), after the points in hand
+  // From here this command stops on a signal itself, after the points in hand (below). The handler takes over from
+  // the start-up one without a gap, so a signal arriving while the threads and the queue client start is kept too.
+  let signalled: (s: StopSignal) => void = () => {};
+  const stopped = new Promise<{ signal: StopSignal }>((resolve) => (signalled = (signal) => resolve({ signal })));
+  onStopSignal((s) => {
+    exitOnNextSignal(); // a second signal stops at once
+    signalled(s);
+  });
   const here = new URL(import.meta.url);
   const script = fileURLToPath(
     here.pathname.endsWith(".ts")
       ? new URL("../../../dist/workers/sweepWorker.js", here)
       : new URL("../../workers/sweepWorker.js", here),
   );
-  const pool = new Piscina({ filename: script, minThreads: 1, maxThreads: concurrency, idleTimeout: 60_000 });
+  const pool = new Piscina({
+    filename: script,
+    minThreads: 1,
+    maxThreads: concurrency,
+    idleTimeout: 60_000,
+    execArgv: threadExecArgv(),
+  });
   const worker = startWorker(o.queue, {
     concurrency,
     lockSeconds,
@@ -244,18 +257,7 @@ export async function runWorker(o: {
   process.stderr.write(
     `ness worker: ${hostname()}:${process.pid} waiting for sweep points on ${o.queue} (${concurrency} at once)\n`,
   );
-  const handlers: Record<"SIGINT" | "SIGTERM", () => void> = { SIGINT: () => {}, SIGTERM: () => {} };
-  const stop = await Promise.race([
-    new Promise<{ signal: "SIGINT" | "SIGTERM" }>((resolve) => {
-      handlers.SIGINT = () => resolve({ signal: "SIGINT" });
-      handlers.SIGTERM = () => resolve({ signal: "SIGTERM" });
-      process.once("SIGINT", handlers.SIGINT);
-      process.once("SIGTERM", handlers.SIGTERM);
-    }),
-    worker.lost.then((reason) => ({ reason })),
-  ]);
-  process.removeListener("SIGINT", handlers.SIGINT);
-  process.removeListener("SIGTERM", handlers.SIGTERM);
+  const stop = await Promise.race([stopped, worker.lost.then((reason) => ({ reason }))]);
   // Whatever happens below, the process ends: nothing (a reconnecting client, a worker thread) may keep it alive.
   const code = "signal" in stop ? SIGNAL_EXIT[stop.signal] : 1;
   const bound = WORKER_GRACE_MS + 3 * WORKER_RELEASE_MS + 1000;
@@ -265,9 +267,7 @@ export async function runWorker(o: {
       `ness worker: ${stop.signal}: finishing the points in hand for up to ${WORKER_GRACE_MS / 1000} s ` +
         `(a second signal stops at once)\n`,
     );
-  const now = (s: "SIGINT" | "SIGTERM") => () => process.exit(SIGNAL_EXIT[s]);
-  process.once("SIGINT", now("SIGINT"));
-  process.once("SIGTERM", now("SIGTERM"));
+  exitOnNextSignal(); // after Redis was lost too: a signal now stops at once
   // Redis lost: nothing can be delivered; the jobs in hand return to the queue when their locks expire.
   await worker.close("signal" in stop ? WORKER_GRACE_MS : 0, WORKER_RELEASE_MS);
   await Promise.race([pool.destroy(), new Promise((r) => setTimeout(r, WORKER_RELEASE_MS).unref())]);
