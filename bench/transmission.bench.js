@@ -399,13 +399,9 @@ async function strips(log) {
     );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
-  log(
-    "   sparse real factorisation), then all poles at once: start estimates from the pencil projected on each window",
-  );
-  log(
-    "   of overlapping modes, Aberth-Ehrlich steps on ln det Q, the residue and the mirror point -z, ~8 complex block",
-  );
-  log("   sweeps per pole, each O(L W^3), in WebAssembly SIMD; the remainder's quadrature: real-axis sweeps of ~2/3");
-  log("   that cost, each node subtracting only the poles near its panel)");
+  log("   real block LDL^T over the columns), then all poles at once: start estimates from the pencil projected on");
+  log("   each window of overlapping modes, Aberth-Ehrlich steps on ln det Q, the residue and the mirror point -z,");
+  log("   ~8 complex block sweeps per pole, each O(L W^3), in WebAssembly SIMD; the remainder's quadrature: real-axis");
+  log("   sweeps of ~2/3 that cost, each node subtracting only the poles near its panel)");
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");
 }

@@ -48,6 +48,7 @@ import {
   type SymmetricPattern,
 } from "../linalg/sparse.js";
 import { SlicedPencil } from "../linalg/slices.js";
+import { BlockLdl, blockLdlCheaper } from "../linalg/blockLdl.js";
 import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding, roundingWarning } from "./poleRounding.js";
 import { stripFluxState } from "./stripFluxes.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
@@ -540,18 +541,28 @@ function gershgorin(sys: NetworkSystem, b: Float64Array): number {
   return top;
 }
 
-/** Counts eigenvalues of (V, B) below lambda, solves (V - lambda B) x = y, and forms quadratic forms. */
+/**
+ * Counts eigenvalues of (V, B) below lambda, solves (V - lambda B) x = y, and forms quadratic forms. With `sliced`
+ * (B = M, a network sliced into levels) and fewer operations that way (blockLdlCheaper), the block LDL^T over the
+ * levels (BlockLdl) in place of the general sparse one: the same pivot rule, dense loops without index arrays. A
+ * factorisation at the same lambda as the last one is kept (inverse iteration repeats its shift).
+ */
 class RealPencil {
   private readonly ldl: RealLdl;
+  private readonly block?: BlockLdl;
   private readonly diag: Float64Array;
   readonly tiny: number;
   counts = 0;
+  private last = NaN;
+  private lastCount = 0;
 
   constructor(
     private readonly sys: NetworkSystem,
     private readonly b: Float64Array,
+    sliced?: SlicedPencil,
   ) {
     this.ldl = new RealLdl(sys.sym);
+    if (sliced && b === sys.mass && blockLdlCheaper(sliced, sys.sym)) this.block = new BlockLdl(sliced);
     this.diag = new Float64Array(sys.n);
     let scale = 0;
     for (let i = 0; i < sys.n; i++) scale = Math.max(scale, sys.vDiag[i]);
@@ -559,13 +570,17 @@ class RealPencil {
   }
 
   factor(lambda: number): number {
-    for (let i = 0; i < this.sys.n; i++) this.diag[i] = this.sys.vDiag[i] - lambda * this.b[i];
+    if (lambda === this.last) return this.lastCount;
     this.counts++;
-    return this.ldl.factor(this.diag, this.sys.off, this.tiny);
+    this.last = lambda;
+    if (this.block) return (this.lastCount = this.block.factor(lambda, this.tiny));
+    for (let i = 0; i < this.sys.n; i++) this.diag[i] = this.sys.vDiag[i] - lambda * this.b[i];
+    return (this.lastCount = this.ldl.factor(this.diag, this.sys.off, this.tiny));
   }
 
   solve(y: Float64Array, x: Float64Array): void {
-    this.ldl.solve(y, x);
+    if (this.block) this.block.solve(y, x);
+    else this.ldl.solve(y, x);
   }
 
   /** x^T V x. */
@@ -1721,7 +1736,7 @@ function eigenvectorAccuracy(n: number, top: number, gap: number, mass: Float64A
  */
 function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: number }, screen?: SliceScreen): ModeData {
   const { n, mass, gamma } = sys;
-  const pencil = new RealPencil(sys, mass);
+  const pencil = new RealPencil(sys, mass, screen?.sliced);
   const top = gershgorin(sys, mass) * (1 + 1e-12);
   if (screen && !(screen.dT > 0)) return noModes(n);
   // Isolate every eigenvalue by bisection on the inertia (midpoints in omega).
@@ -1774,36 +1789,53 @@ function sparseModes(sys: NetworkSystem, temps?: { dT: Float64Array; spread: num
     for (let i = 0; i < n; i++) v[i] /= s;
   };
   let seed = 1;
+  /**
+   * Rayleigh-quotient iteration from a random vector and the shift `start` (two inverse steps there first) into x;
+   * returns the Rayleigh quotient.
+   */
+  const rayleighIteration = (start: number): number => {
+    x.set(startVector(n, seed++));
+    let shift = start;
+    inverseStep(shift, x);
+    inverseStep(shift, x);
+    let rho = pencil.vForm(x);
+    for (let it = 0; it < 8 && Math.abs(rho - shift) > 1e-14 * Math.abs(rho); it++) {
+      shift = rho;
+      inverseStep(shift, x);
+      rho = pencil.vForm(x);
+    }
+    return rho;
+  };
   /** Locates the modes of the leaves; returns their summed shares of the current between the screen's groups. */
   const locate = (leaves: Interval[]): number => {
     let share = 0;
     for (const leaf of leaves) {
       if (leaf.mult === 1) {
         // Rayleigh-quotient iteration from the middle of the interval, checked against the interval.
-        x.set(startVector(n, seed++));
-        let shift = (0.5 * (Math.sqrt(leaf.lo) + Math.sqrt(leaf.hi))) ** 2;
-        inverseStep(shift, x);
-        inverseStep(shift, x);
-        let rho = pencil.vForm(x);
-        for (let it = 0; it < 8 && Math.abs(rho - shift) > 1e-14 * Math.abs(rho); it++) {
-          shift = rho;
-          inverseStep(shift, x);
-          rho = pencil.vForm(x);
-        }
-        if (!(rho >= leaf.lo * (1 - 1e-12) && rho <= leaf.hi * (1 + 1e-12))) {
-          // Converged elsewhere: locate by bisection on the inertia, then inverse iteration.
+        const inLeaf = (r: number) => r >= leaf.lo * (1 - 1e-12) && r <= leaf.hi * (1 + 1e-12);
+        let rho = rayleighIteration((0.5 * (Math.sqrt(leaf.lo) + Math.sqrt(leaf.hi))) ** 2);
+        if (!inLeaf(rho)) {
+          // Converged elsewhere (to an eigenvalue outside the leaf nearer its middle): narrow the interval around
+          // the mode by bisection on the inertia until it is 1/1000 of its distance to the leaf's ends (beyond
+          // which the other eigenvalues lie), then the iteration again from its middle; where that fails too, or
+          // the mode lies within rounding of an end, bisection down to rounding and inverse iteration.
           let lo = leaf.lo;
           let hi = leaf.hi;
           const cLo = pencil.factor(lo);
-          while (hi - lo > 1e-14 * hi) {
+          const bisect = () => {
             const mid = 0.5 * (lo + hi);
             if (pencil.factor(mid) > cLo) hi = mid;
             else lo = mid;
+          };
+          while (hi - lo > 1e-14 * hi && !(hi - lo <= 1e-3 * Math.min(lo - leaf.lo, leaf.hi - hi))) bisect();
+          if (hi - lo > 1e-14 * hi) rho = rayleighIteration(0.5 * (lo + hi));
+          if (!(rho >= lo && rho <= hi) || !inLeaf(rho)) {
+            while (hi - lo > 1e-14 * hi) bisect();
+            rho = 0.5 * (lo + hi);
+            x.set(startVector(n, seed++));
+            inverseStep(rho * (1 + 1e-13), x);
+            inverseStep(rho * (1 + 1e-13), x);
           }
-          rho = 0.5 * (lo + hi);
-          x.set(startVector(n, seed++));
-          inverseStep(rho * (1 + 1e-13), x);
-          inverseStep(rho * (1 + 1e-13), x);
         }
         omega[m] = Math.sqrt(Math.max(rho, 0));
         const g = bathWeight(x);
