@@ -71,13 +71,15 @@ ${wrap(relaxed)}`;
 }
 
 // The particle kernels (asm/particles/pairs.ts): a module of their own, without SIMD (their loops are bound by short
-// inner loops, not arithmetic), so that the pair search runs wherever WebAssembly does.
+// inner loops, not arithmetic), so that the pair search runs wherever WebAssembly does. Its memory is imported: a
+// list that needs more makes a new memory and instance (instanceWithMemory, src/linalg/wasm/lazyModule.ts) instead
+// of growing one, which would detach a buffer (and slow every typed array of the process in V8).
 const PARTICLES_SOURCE = "asm/particles/pairs.ts";
 const PARTICLES_OUTPUT = join(root, "src/stochastic/neighbours/pairsWasm.ts");
 
 /** The text of src/stochastic/neighbours/pairsWasm.ts for the current source. */
 export async function generateParticles() {
-  const plain = await compile(["--disable", "simd"], PARTICLES_SOURCE);
+  const plain = await compile(["--disable", "simd", "--importMemory"], PARTICLES_SOURCE);
   const hash = createHash("sha256")
     .update(readFileSync(join(root, PARTICLES_SOURCE)))
     .digest("hex")
