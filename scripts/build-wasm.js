@@ -98,13 +98,14 @@ ${body}`;
 }
 
 // The chain sweeps (asm/chain/sweeps.ts): a module of their own with plain SIMD only (no fused multiply-add: every lane
-// does the JavaScript kernels' arithmetic, so the results are the same to the bit).
+// does the JavaScript kernels' arithmetic, so the results are the same to the bit); its memory imported, made at its
+// size (a grown memory detaches a buffer).
 const CHAIN_SOURCE = "asm/chain/sweeps.ts";
 const CHAIN_OUTPUT = join(root, "src/linalg/chainSweepsWasm.ts");
 
 /** The text of src/linalg/chainSweepsWasm.ts for the current source. */
 export async function generateChain() {
-  const simd = await compile([], CHAIN_SOURCE);
+  const simd = await compile(["--importMemory"], CHAIN_SOURCE);
   const hash = createHash("sha256")
     .update(readFileSync(join(root, CHAIN_SOURCE)))
     .digest("hex")
@@ -123,13 +124,13 @@ ${body}`;
 }
 
 // The strip's block sweep (asm/strip/sweep.ts): a module of its own with plain SIMD only (no fused multiply-add: the
-// same arithmetic as the JavaScript sweep, so the same results to the bit).
+// same arithmetic as the JavaScript sweep, so the same results to the bit); its memory imported, as the chain's.
 const STRIP_SOURCE = "asm/strip/sweep.ts";
 const STRIP_OUTPUT = join(root, "src/linalg/stripSweepWasm.ts");
 
 /** The text of src/linalg/stripSweepWasm.ts for the current source. */
 export async function generateStrip() {
-  const simd = await compile([], STRIP_SOURCE);
+  const simd = await compile(["--importMemory"], STRIP_SOURCE);
   const hash = createHash("sha256")
     .update(readFileSync(join(root, STRIP_SOURCE)))
     .digest("hex")

@@ -51,8 +51,9 @@ export function instanceWithMemory(
   module: WebAssembly.Module,
   bytes: number,
   old: WebAssembly.Memory | null = null,
+  env: Record<string, WebAssembly.ImportValue> = {},
 ): { instance: WebAssembly.Instance; memory: WebAssembly.Memory } {
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   if (old !== null) new Uint8Array(memory.buffer).set(new Uint8Array(old.buffer));
-  return { instance: new WebAssembly.Instance(module, { env: { memory } }), memory };
+  return { instance: new WebAssembly.Instance(module, { env: { ...env, memory } }), memory };
 }
