@@ -48,8 +48,10 @@ async function compile(extra, source = SOURCE) {
 
 /** The text of src/linalg/wasm/binary.ts for the current source. */
 export async function generate() {
-  const simd = await compile([]);
-  const relaxed = await compile(["--enable", "relaxed-simd"]);
+  // The memory imported: the runtime replaces it by a larger one when a workspace needs more (growing one would detach
+  // a buffer: src/linalg/wasm/runtime.ts, withWorkspace).
+  const simd = await compile(["--importMemory"]);
+  const relaxed = await compile(["--enable", "relaxed-simd", "--importMemory"]);
   const sha = createHash("sha256");
   for (const f of SOURCES) sha.update(readFileSync(join(root, f)));
   const hash = sha.digest("hex").slice(0, 16);

@@ -1,12 +1,14 @@
-// The WebAssembly kernels of the particle and transmission engines never grow a memory: a kernel that needs more room
-// makes a new memory of its size (instanceWithMemory, src/linalg/wasm/lazyModule.ts). Growing a memory detaches its
+// The WebAssembly kernels never grow a memory: a kernel that needs more room makes a new memory of its size
+// (instanceWithMemory, src/linalg/wasm/lazyModule.ts; the dense kernels' runtime a new instance over it). Growing a memory detaches its
 // old ArrayBuffer, and V8 then compiles every typed-array access of the process with a check (measured: a soft-disk
 // run 1.15-1.2x slower after one grow anywhere in the process). Each kernel below is given more than a first memory
 // of 64 KB holds; `grow` is counted while they run.
 import { describe, expect, it } from "vitest";
+import { gemmNN, gemmNNJs } from "../../src/linalg/gemm.js";
 import { ChainPencil, symmetricPattern } from "../../src/linalg/sparse.js";
 import { SlicedPencil } from "../../src/linalg/slices.js";
 import { StripGreen } from "../../src/linalg/stripGreen.js";
+import { linalgBackend } from "../../src/linalg/wasm/runtime.js";
 import { counterNoiseKernel, counterNormals } from "../../src/stochastic/counterRng.js";
 import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.js";
 import { rng } from "../helpers/random.js";
@@ -42,7 +44,7 @@ function gridPencil(W: number, L: number) {
 }
 
 describe("WebAssembly memories", () => {
-  it("the pair list, the counter noise, the chain and the strip sweeps take memories of their size: none grows", () => {
+  it("the pair list, the counter noise, the chain and strip sweeps and the dense kernels: none grows a memory", () => {
     const grow = WebAssembly.Memory.prototype.grow;
     let grows = 0;
     WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, delta: number) {
@@ -77,6 +79,22 @@ describe("WebAssembly memories", () => {
       const strip = new StripGreen(sliced, gamma);
       expect(strip.wasm).toBe(true);
       strip.evaluate(0.5, -0.01, false, false, false);
+      // The dense kernels' workspace: a product of 400 x 400 matrices (3.8 MB, more than their first memory of 1 MB),
+      // twice (the second in the memory the first took), equal to the JavaScript product within rounding.
+      expect(linalgBackend().backend).toBe("wasm");
+      const m = 400,
+        a = Float64Array.from({ length: m * m }, () => r() - 0.5),
+        b = Float64Array.from({ length: m * m }, () => r() - 0.5);
+      for (let rep = 0; rep < 2; rep++) {
+        const c = new Float64Array(m * m),
+          cJs = new Float64Array(m * m);
+        gemmNN(m, m, m, 1, a, 0, m, b, 0, m, c, 0, m);
+        gemmNNJs(m, m, m, 1, a, 0, m, b, 0, m, cJs, 0, m);
+        let worst = 0;
+        for (let i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - cJs[i]));
+        expect(worst).toBeLessThan(1e-12);
+        expect(c.some((v) => v !== 0)).toBe(true);
+      }
     } finally {
       WebAssembly.Memory.prototype.grow = grow;
     }
