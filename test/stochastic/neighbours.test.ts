@@ -197,7 +197,7 @@ describe("the flat pair list of the 2D cell order (WebAssembly and JavaScript bu
     [400, 30, 1.43],
     [1500, 45, 1.3],
     [60, 9, 2.9], // three cells per axis: every cell's stencil wraps
-    [400, 12, 3.9], // dense: more pairs than the kernel's first memory holds (it grows and builds again)
+    [400, 12, 3.9], // dense: more pairs than the kernel's first memory holds (it takes a larger one and builds again)
   ];
   for (const [N, L, reach] of cases) {
     it(`N = ${N}, box ${L}, reach ${reach}`, () => {
