@@ -12,7 +12,7 @@
  * for the next pencil), the JavaScript kernels run instead. Browser-safe.
  */
 import { CHAIN_SWEEPS_WASM_BASE64 } from "./chainSweepsWasm.js";
-import { lazyWasmModule } from "./wasm/lazyModule.js";
+import { instanceWithMemory, lazyWasmModule } from "./wasm/lazyModule.js";
 import { linalgBackend } from "./wasm/runtime.js";
 
 interface ChainExports {
@@ -106,9 +106,6 @@ export class ChainSweepKernel {
     // b2 padded by one unused double on either side (see asm/chain/sweeps.ts).
     this.oB2 = this.oM + 8 * n;
     this.oB = this.oB2 + 8 * (n + 1);
-    const bytes = this.oB + 8 * n;
-    const have = x.memory.buffer.byteLength;
-    if (bytes > have) x.memory.grow(Math.ceil((bytes - have) / 65536));
     this.f = new Float64Array(x.memory.buffer);
     const f = this.f;
     f.set(v, this.oV / 8);
@@ -125,9 +122,12 @@ export class ChainSweepKernel {
     const mod = chainModule();
     if (!mod) return undefined;
     try {
-      // growthLanes' rare rescaling steps call JavaScript's log2 and power: the values of ChainPencil.growth.
-      const instance = new WebAssembly.Instance(mod, {
-        env: { abort: () => undefined, log2: Math.log2, pow2: (y: number) => 2 ** y },
+      // growthLanes' rare rescaling steps call JavaScript's log2 and power: the values of ChainPencil.growth. The
+      // memory is made large enough at once (instanceWithMemory: growing one would detach a buffer).
+      const { instance } = instanceWithMemory(mod, ARRAYS + 8 * (4 * v.length + 1), null, {
+        abort: () => undefined,
+        log2: Math.log2,
+        pow2: (y: number) => 2 ** y,
       });
       return new ChainSweepKernel(instance.exports as unknown as ChainExports, v, m, b2, tiny);
     } catch {

@@ -12,7 +12,7 @@
  */
 import type { SlicedPencil } from "./slices.js";
 import { STRIP_SWEEP_WASM_BASE64 } from "./stripSweepWasm.js";
-import { lazyWasmModule } from "./wasm/lazyModule.js";
+import { instanceWithMemory, lazyWasmModule } from "./wasm/lazyModule.js";
 import { linalgBackend } from "./wasm/runtime.js";
 
 interface StripExports {
@@ -50,12 +50,11 @@ export class StripSweepKernel {
   dIm = 0;
 
   private constructor(
-    x: StripExports,
+    mod: WebAssembly.Module,
     sliced: SlicedPencil,
     gamma: Float64Array,
     nz: { start: Int32Array; end: Int32Array; row: Int32Array; col: Int32Array; val: Float64Array },
   ) {
-    this.x = x;
     const L = sliced.levels;
     const n = sliced.sites.length;
     const W = sliced.width;
@@ -91,8 +90,9 @@ export class StripSweepKernel {
     const oKeep = place(16 * ww);
     const oPerm = place(4 * W);
     const oOut = place(16);
-    const have = x.memory.buffer.byteLength;
-    if (at > have) x.memory.grow(Math.ceil((at - have) / 65536));
+    // A memory of the layout's size at once (instanceWithMemory: growing one would detach a buffer).
+    const x = instanceWithMemory(mod, at, null, { abort: () => undefined }).instance.exports as unknown as StripExports;
+    this.x = x;
     const buf = x.memory.buffer;
     const i32 = new Int32Array(buf);
     const f64 = new Float64Array(buf);
@@ -163,8 +163,7 @@ export class StripSweepKernel {
     const mod = stripModule();
     if (!mod) return undefined;
     try {
-      const instance = new WebAssembly.Instance(mod, { env: { abort: () => undefined } });
-      return new StripSweepKernel(instance.exports as unknown as StripExports, sliced, gamma, nz);
+      return new StripSweepKernel(mod, sliced, gamma, nz);
     } catch {
       // Memory refused: the JavaScript sweep.
       return undefined;

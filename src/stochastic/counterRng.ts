@@ -11,10 +11,15 @@
  * rejects (1.2%) is completed with words of further calls under keys of their own (attempt 1, 2, ...) at the same
  * counter, so it too depends on (seed, r, s, c) alone.
  *
+ * Fills run the WebAssembly SIMD kernel of asm/particles/noise.ts (four counters per i32x4; the same numbers to the
+ * bit as the JavaScript loop, counterNormalsJs, which runs where WebAssembly SIMD is missing): about 2x faster.
+ *
  * The stream differs from the default xoshiro128** stream of rng.ts (same statistics, other numbers): runs choose it
  * with SimulationOptions.noise = "counter" (`ness simulate --noise counter`); a run split across threads uses it.
  */
 import { ModelError } from "../errors.js";
+import { instanceWithMemory, lazyWasmModule } from "../linalg/wasm/lazyModule.js";
+import { COUNTER_NOISE_WASM_BASE64 } from "./counterNoiseWasm.js";
 import { KN, Rng, WN, counterKey, slowNormalFrom } from "./rng.js";
 
 /** The two output words of the last threefry() call (scratch: no allocation). */
@@ -140,11 +145,148 @@ function wordNormal(u: number, c0: number, c1: number, k0: number, k1: number): 
   return slowNormalFrom(i, j, u & 128, nextAttemptWord);
 }
 
+/** The SIMD kernel's exports (asm/particles/noise.ts; addresses are byte offsets into `memory`). */
+interface NoiseExports {
+  memory: WebAssembly.Memory;
+  counterFill(
+    out: number,
+    first: number,
+    count: number,
+    k0: number,
+    k1: number,
+    stepLo: number,
+    wn: number,
+    kn: number,
+    pend: number,
+  ): number;
+}
+
+/** The compiled module, or null where WebAssembly SIMD is missing or refuses it (lazyModule.ts). */
+const noiseModule = lazyWasmModule(COUNTER_NOISE_WASM_BASE64);
+
+/** Byte offsets of the ziggurat's tables and of the output (the rejected draws' indices follow it). */
+const O_WN = 1024,
+  O_KN = O_WN + 8 * 128,
+  O_OUT = 4096;
+
+/**
+ * This thread's instance of the noise kernel (each worker thread makes its own): its memory holds the ziggurat's
+ * tables, one fill's numbers and the indices of its rejected draws. A fill that needs more room gets a new memory
+ * and instance (instanceWithMemory: never Memory.grow, which would detach a buffer).
+ */
+class NoiseKernel {
+  private x: NoiseExports | null = null;
+  private cap = 0;
+  private oPend = 0;
+  private out = new Float64Array(0);
+  private pend = new Int32Array(0);
+  /** The first `viewCount` numbers of out (kept: a run fills the same count at every step). */
+  private view = new Float64Array(0);
+  private viewCount = -1;
+  constructor(private readonly module: WebAssembly.Module) {}
+  /** Room for `count` numbers (and count + 1 indices); null when the memory cannot be had. */
+  private reserve(count: number): NoiseExports | null {
+    if (this.x !== null && count <= this.cap) return this.x;
+    const cap = Math.max(count, 2 * this.cap);
+    const oPend = O_OUT + 8 * cap;
+    let made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory };
+    try {
+      made = instanceWithMemory(this.module, oPend + 4 * (cap + 1));
+    } catch {
+      return null;
+    }
+    const { instance, memory } = made;
+    const x = instance.exports as unknown as NoiseExports;
+    new Float64Array(memory.buffer, O_WN, 128).set(WN);
+    new Int32Array(memory.buffer, O_KN, 128).set(KN);
+    this.x = x;
+    this.cap = cap;
+    this.oPend = oPend;
+    this.out = new Float64Array(memory.buffer, O_OUT, cap);
+    this.pend = new Int32Array(memory.buffer, oPend, cap + 1);
+    this.viewCount = -1;
+    return x;
+  }
+  /** counterNormalsJs of an even first coordinate and an even count, through the kernel; false when it cannot. */
+  fill(
+    out: Float64Array,
+    offset: number,
+    first: number,
+    count: number,
+    k0: number,
+    k1: number,
+    stepLo: number,
+  ): boolean {
+    const x = this.reserve(count);
+    if (x === null) return false;
+    const np = x.counterFill(O_OUT, first, count, k0, k1, stepLo, O_WN, O_KN, this.oPend);
+    const v = this.out,
+      pend = this.pend;
+    for (let q = 0; q < np; q++) {
+      const k = pend[q];
+      v[k] = counterNormal(first + k, k0, k1, stepLo);
+    }
+    if (count !== this.viewCount) {
+      this.view = v.subarray(0, count);
+      this.viewCount = count;
+    }
+    out.set(this.view, offset);
+    return true;
+  }
+}
+
+/** undefined before the first fill; null where the kernel cannot run (the JavaScript loop then does). */
+let kernel: NoiseKernel | null | undefined;
+
+function noiseKernel(): NoiseKernel | null {
+  if (kernel !== undefined) return kernel;
+  const m = noiseModule();
+  if (m === null) return null; // (a browser's main thread may still be compiling it: asked again next fill)
+  kernel = new NoiseKernel(m);
+  return kernel;
+}
+
+/** True when fills run the SIMD kernel here (WebAssembly SIMD present and compiled), false when JavaScript does. */
+export function counterNoiseKernel(): boolean {
+  return noiseKernel() !== null;
+}
+
+/** Fills shorter than this stay in JavaScript (the kernel's call and copy cost more than they save). */
+const KERNEL_LEAST = 32;
+
 /**
  * Writes the normal numbers of coordinates `first .. first + count` at one step into out[offset ..]: key (k0, k1)
- * of the step (counterStepKey), `stepLo` the step's low word. A pure function of its arguments.
+ * of the step (counterStepKey), `stepLo` the step's low word. A pure function of its arguments. Runs the SIMD
+ * kernel of asm/particles/noise.ts where WebAssembly SIMD is present (the same numbers to the bit as
+ * counterNormalsJs, tested), else counterNormalsJs.
  */
 export function counterNormals(
+  out: Float64Array,
+  offset: number,
+  first: number,
+  count: number,
+  k0: number,
+  k1: number,
+  stepLo: number,
+): void {
+  const kern = count >= KERNEL_LEAST ? noiseKernel() : null;
+  if (kern === null) return counterNormalsJs(out, offset, first, count, k0, k1, stepLo);
+  let c = first,
+    k = offset,
+    end = first + count;
+  if (c & 1) {
+    out[k++] = counterNormal(c, k0, k1, stepLo);
+    c++;
+  }
+  if ((end - c) & 1) {
+    end--;
+    out[k + end - c] = counterNormal(end, k0, k1, stepLo);
+  }
+  if (!kern.fill(out, k, c, end - c, k0, k1, stepLo)) counterNormalsJs(out, k, c, end - c, k0, k1, stepLo);
+}
+
+/** counterNormals in JavaScript (the fallback without WebAssembly SIMD, and the kernel's cross-check). */
+export function counterNormalsJs(
   out: Float64Array,
   offset: number,
   first: number,

@@ -197,7 +197,7 @@ describe("the flat pair list of the 2D cell order (WebAssembly and JavaScript bu
     [400, 30, 1.43],
     [1500, 45, 1.3],
     [60, 9, 2.9], // three cells per axis: every cell's stencil wraps
-    [400, 12, 3.9], // dense: more pairs than the kernel's first memory holds (it grows and builds again)
+    [400, 12, 3.9], // dense: more pairs than the kernel's first memory holds (it takes a larger one and builds again)
   ];
   for (const [N, L, reach] of cases) {
     it(`N = ${N}, box ${L}, reach ${reach}`, () => {
@@ -238,6 +238,38 @@ describe("the flat pair list of the 2D cell order (WebAssembly and JavaScript bu
       expect(Array.from(w.pairJ.subarray(0, w.pairCount))).toEqual(Array.from(j.pairJ.subarray(0, j.pairCount)));
     });
   }
+});
+
+describe("the WebAssembly pair list's memory", () => {
+  // A list that needs more room than its memory holds takes a new memory and instance (instanceWithMemory) instead
+  // of growing its memory: growing detaches the old buffer (byteLength 0), and in V8 the first detach in a process
+  // slows every typed array of it. The old views stay readable; the new build is still the JavaScript loop's list.
+  it("takes a new memory when a build needs more room, detaching no buffer", () => {
+    const N = 400,
+      L = 30,
+      reach = 1.43,
+      r = rng(9);
+    const x = Float64Array.from({ length: 2 * N }, () => r() * L);
+    const table = { species: 1, speciesOf: new Int32Array(N), interacts: Int32Array.of(1) };
+    const [w, j] = (["wasm", "js"] as const).map((kernel) => {
+      const list = new CellOrderList(new CellSort(2, N, [L, L], reach, reach - 1, table, "joined"), true, kernel);
+      list.prepare(x);
+      return list;
+    });
+    const before = w.pairI;
+    const pairsBefore = w.pairCount;
+    // Every disk into a corner of side 3: about 40 times the pairs, more than the first memory's room (4 N).
+    for (let i = 0; i < x.length; i++) x[i] = 3 * r();
+    w.prepare(x);
+    j.prepare(x);
+    expect(w.pairCount).toBeGreaterThan(4 * N);
+    expect(w.pairI.buffer).not.toBe(before.buffer); // it did move
+    expect(before.buffer.byteLength).toBeGreaterThan(0); // and detached nothing
+    expect(before.length).toBeGreaterThanOrEqual(pairsBefore);
+    expect(w.pairCount).toBe(j.pairCount);
+    expect(Array.from(w.pairI.subarray(0, w.pairCount))).toEqual(Array.from(j.pairI.subarray(0, j.pairCount)));
+    expect(Array.from(w.pairJ.subarray(0, w.pairCount))).toEqual(Array.from(j.pairJ.subarray(0, j.pairCount)));
+  });
 });
 
 describe("the 2D one-law force loops (WebAssembly and JavaScript)", () => {

@@ -8,11 +8,14 @@
  * NESS_LINALG=simd refuses relaxed SIMD.
  *
  * Memory: a kernel works on Float64Arrays that are views of the module's linear memory. withWorkspace() lends such
- * views for the duration of one call (a stack: nested calls take what follows). Growing the memory detaches every
- * view, so it only grows when no workspace is open; a nested request that does not fit, or one the engine refuses
- * to grow for, gets ordinary arrays (the JavaScript kernels then run on them, correct but slower).
+ * views for the duration of one call (a stack: nested calls take what follows). The module imports its memory: a
+ * request larger than it gets a new, larger memory holding the old contents and a new instance over it (never
+ * Memory.grow, which detaches a buffer and in V8 slows every typed array of the process), only when no workspace is
+ * open (views of the old memory would no longer be the kernels'); a nested request that does not fit, or one the
+ * engine refuses the memory for, gets ordinary arrays (the JavaScript kernels then run on them, correct but slower).
  */
 import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.js";
+import { instanceWithMemory } from "./lazyModule.js";
 
 /** The exports of asm/linalg.ts and the files it re-exports (addresses are byte offsets into `memory`). */
 export interface WasmExports {
@@ -137,6 +140,7 @@ export interface WasmExports {
 }
 
 export interface WasmRuntime {
+  /** The instance's exports and its memory: replaced together when a workspace needs a larger memory. */
   readonly x: WasmExports;
   readonly memory: WebAssembly.Memory;
   /** The build in use fuses multiply-adds (relaxed SIMD). */
@@ -159,11 +163,9 @@ function preference(): string {
   return (env?.NESS_LINALG ?? "").toLowerCase();
 }
 
-const imports = {
-  env: {
-    abort: (): never => {
-      throw new Error("wasm abort");
-    },
+const env = {
+  abort: (): never => {
+    throw new Error("wasm abort");
   },
 };
 
@@ -177,20 +179,30 @@ function pickBinary(): Uint8Array<ArrayBuffer> | null {
   return WebAssembly.validate(relaxed) ? relaxed : simd;
 }
 
-function runtimeOf(instance: WebAssembly.Instance): WasmRuntime {
+/** The runtime with its instance and memory replaceable (withWorkspace's larger memories). */
+interface Runtime extends WasmRuntime {
+  x: WasmExports;
+  memory: WebAssembly.Memory;
+}
+
+function runtimeOf(instance: WebAssembly.Instance, memory: WebAssembly.Memory): Runtime {
   const x = instance.exports as unknown as WasmExports;
   const base = x.heapBase();
   const gemmWork = (base + 15) & ~15;
   const heap = (gemmWork + x.gemmWorkBytes() + 15) & ~15;
   // the blocked triangular Lyapunov solves (asm/lyapunov.ts) run their products in gemm's workspace
   x.lyapSetGemmWork(gemmWork);
-  return { x, memory: x.memory, fma: x.fusedMultiplyAdd() === 1, gemmWork, heap };
+  return { x, memory, fma: x.fusedMultiplyAdd() === 1, gemmWork, heap };
 }
+
+/** The module's first memory (the module imports it: a larger one replaces it, see withWorkspace). */
+const FIRST_BYTES = 1 << 20;
 
 // Synchronous instantiation (Node, Web Workers), so that the first solve already has the kernels. Browsers refuse
 // to compile modules over 4 KB synchronously on their main thread: there the module is compiled asynchronously
 // (WebAssembly.instantiate) and the JavaScript kernels serve until it is ready (linalgReady()).
-let loaded: WasmRuntime | null = null;
+let loaded: Runtime | null = null;
+let linalgModule: WebAssembly.Module | null = null;
 let ready: Promise<void> = Promise.resolve();
 {
   let bytes: Uint8Array<ArrayBuffer> | null = null;
@@ -201,12 +213,17 @@ let ready: Promise<void> = Promise.resolve();
   }
   if (bytes) {
     try {
-      loaded = runtimeOf(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports));
+      const module = new WebAssembly.Module(bytes);
+      const made = instanceWithMemory(module, FIRST_BYTES, null, env);
+      loaded = runtimeOf(made.instance, made.memory);
+      linalgModule = module;
     } catch {
       const b = bytes;
-      ready = WebAssembly.instantiate(b, imports).then(
+      const memory = new WebAssembly.Memory({ initial: FIRST_BYTES / 65536 });
+      ready = WebAssembly.instantiate(b, { env: { ...env, memory } }).then(
         (r) => {
-          loaded = runtimeOf(r.instance);
+          loaded = runtimeOf(r.instance, memory);
+          linalgModule = r.module;
         },
         () => {},
       );
@@ -270,8 +287,8 @@ export function linalgBackend(): { backend: "wasm" | "js"; fusedMultiplyAdd: boo
 /** True when `a` is a view of the kernels' memory (so that kernels can take it by address). */
 export function inMemory(rt: WasmRuntime, a: Float64Array): boolean {
   // Memory.buffer is an accessor call into the engine: compare with the buffer recorded when the memory was created or
-  // last grown (only withWorkspace grows it; the kernels allocate nothing), asking the engine only if that record is
-  // of another instance
+  // last replaced (only withWorkspace replaces it; the kernels allocate nothing), asking the engine only if that
+  // record is of another runtime
   if (bufferOf !== rt) {
     bufferOf = rt;
     currentBuffer = rt.memory.buffer;
@@ -313,6 +330,21 @@ export function scratch(n: number, zero = true): Float64Array {
 }
 
 /**
+ * Replaces the runtime's memory by one of at least `bytes` (and half as large again as the old), holding the old
+ * contents, and its instance by one over it (gemm's workspace address set again): never Memory.grow, which detaches
+ * the old buffer and in V8 slows every typed array of the process (lazyModule.ts, instanceWithMemory). The runtime
+ * object is updated in place, so callers that hold it see the new instance; only when no workspace is open. (A
+ * browser's main thread may refuse the synchronous instantiation: the workspace is then ordinary arrays.)
+ */
+function enlarge(rt: Runtime, bytes: number): void {
+  const old = rt.memory;
+  const made = instanceWithMemory(linalgModule!, Math.max(bytes, 1.5 * old.buffer.byteLength), old, env);
+  rt.x = made.instance.exports as unknown as WasmExports;
+  rt.memory = made.memory;
+  rt.x.lyapSetGemmWork(rt.gemmWork);
+}
+
+/**
  * Runs fn with a workspace of at least `doubles` doubles (plus alignment) in the kernels' memory; what fn allocates
  * from it is released when fn returns. Without the kernels, the workspace gives ordinary arrays.
  */
@@ -328,8 +360,8 @@ export function withWorkspace<T>(doubles: number, fn: (ws: Workspace) => T, slot
       return run(heapWorkspace, fn);
     }
     try {
-      rt.memory.grow(Math.ceil((end - rt.memory.buffer.byteLength) / 65536));
-      bufferOf = null; // the old buffer is detached: inMemory records the new one
+      enlarge(loaded!, end);
+      bufferOf = null; // a new buffer: inMemory records it
     } catch {
       // the engine refuses the memory (beyond its limit for 32-bit WebAssembly): ordinary arrays instead
       workspaceFallbacks++;

@@ -6,10 +6,12 @@
  * the JavaScript loop at N = 10^4, the force loops 1.2-1.8x by their profile shares (docs/performance.md). Each
  * list owns an instance with a memory of its own (positions copied in at each build, the grid, the pairs, and the
  * cell-order positions, forces and displacements the list gathers into views of it): the arrays handed back are
- * views of that memory, made anew when a build grew it. Without WebAssembly, or for a list made with the "js"
- * kernel (the tests' cross-check), the JavaScript loops run instead. Browser-safe (the module is a few hundred
- * bytes, compiled synchronously once).
+ * views of that memory, made anew when a build needed more room (a new memory and instance holding the old
+ * contents: never Memory.grow, which detaches the old buffer and in V8 slows every typed array of the process;
+ * lazyModule.ts). Without WebAssembly, or for a list made with the "js" kernel (the tests' cross-check), the
+ * JavaScript loops run instead. Browser-safe (the module is a few hundred bytes, compiled synchronously once).
  */
+import { instanceWithMemory } from "../../linalg/wasm/lazyModule.js";
 import { PAIRS_WASM_BASE64 } from "./pairsWasm.js";
 
 interface PairsExports {
@@ -103,7 +105,8 @@ export interface PairBuildInput {
 
 /** A WebAssembly pair-list builder for one list (see the header). */
 export class WasmPairList {
-  private readonly x: PairsExports;
+  private x: PairsExports;
+  private memory: WebAssembly.Memory;
   /** Byte offsets of the inputs and of the pair arrays, and the pairs they hold. */
   private oX = 0;
   private oY = 0;
@@ -143,8 +146,12 @@ export class WasmPairList {
   private shareView = new Float64Array(0);
   private outView = new Float64Array(0);
 
-  private constructor(instance: WebAssembly.Instance) {
-    this.x = instance.exports as unknown as PairsExports;
+  private constructor(
+    private readonly module: WebAssembly.Module,
+    made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory },
+  ) {
+    this.x = made.instance.exports as unknown as PairsExports;
+    this.memory = made.memory;
   }
 
   /** A builder, or null where WebAssembly is missing (the JavaScript loop is then used). */
@@ -152,7 +159,7 @@ export class WasmPairList {
     const m = pairsModule();
     if (m === null) return null;
     try {
-      return new WasmPairList(new WebAssembly.Instance(m, {}));
+      return new WasmPairList(m, instanceWithMemory(m, BASE));
     } catch {
       return null;
     }
@@ -179,11 +186,13 @@ export class WasmPairList {
     this.oI = this.oTriples + al(4 * triples);
     this.oJ = this.oI + al(4 * cap);
     const end = this.oJ + al(4 * cap);
-    const mem = this.x.memory;
-    const have = mem.buffer.byteLength;
+    const have = this.memory.buffer.byteLength;
     if (end > have) {
+      // A new memory and instance holding the old contents (instanceWithMemory: growing would detach a buffer).
       try {
-        mem.grow(Math.ceil((end - have) / 65536));
+        const made = instanceWithMemory(this.module, Math.max(end, 2 * have), this.memory);
+        this.x = made.instance.exports as unknown as PairsExports;
+        this.memory = made.memory;
       } catch {
         return false;
       }

@@ -1,0 +1,103 @@
+// The WebAssembly kernels never grow a memory: a kernel that needs more room makes a new memory of its size
+// (instanceWithMemory, src/linalg/wasm/lazyModule.ts; the dense kernels' runtime a new instance over it). Growing a memory detaches its
+// old ArrayBuffer, and V8 then compiles every typed-array access of the process with a check (measured: a soft-disk
+// run 1.15-1.2x slower after one grow anywhere in the process). Each kernel below is given more than a first memory
+// of 64 KB holds; `grow` is counted while they run.
+import { describe, expect, it } from "vitest";
+import { gemmNN, gemmNNJs } from "../../src/linalg/gemm.js";
+import { ChainPencil, symmetricPattern } from "../../src/linalg/sparse.js";
+import { SlicedPencil } from "../../src/linalg/slices.js";
+import { StripGreen } from "../../src/linalg/stripGreen.js";
+import { linalgBackend } from "../../src/linalg/wasm/runtime.js";
+import { counterNoiseKernel, counterNormals } from "../../src/stochastic/counterRng.js";
+import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.js";
+import { rng } from "../helpers/random.js";
+
+/** A W x L grid of unit masses and springs, pinned, sliced by columns; friction on the first column. */
+function gridPencil(W: number, L: number) {
+  const n = W * L,
+    is: number[] = [],
+    js: number[] = [];
+  for (let c = 0; c < L; c++)
+    for (let r = 0; r < W; r++) {
+      const i = c * W + r;
+      if (r + 1 < W) {
+        is.push(i);
+        js.push(i + 1);
+      }
+      if (c + 1 < L) {
+        is.push(i);
+        js.push(i + W);
+      }
+    }
+  const p = symmetricPattern(n, is, js);
+  const off = new Float64Array(p.idx.length).fill(-1);
+  const vDiag = new Float64Array(n).fill(0.1);
+  for (let e = 0; e < is.length; e++) {
+    vDiag[is[e]] += 1;
+    vDiag[js[e]] += 1;
+  }
+  const gamma = new Float64Array(n);
+  for (let r = 0; r < W; r++) gamma[r] = 1;
+  const level = Int32Array.from({ length: n }, (_, i) => Math.floor(i / W));
+  return { sliced: new SlicedPencil(level, vDiag, p.ptr, p.idx, off, new Float64Array(n).fill(1)), gamma };
+}
+
+describe("WebAssembly memories", () => {
+  it("the pair list, the counter noise, the chain and strip sweeps and the dense kernels: none grows a memory", () => {
+    const grow = WebAssembly.Memory.prototype.grow;
+    let grows = 0;
+    WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, delta: number) {
+      grows++;
+      return grow.call(this, delta);
+    };
+    try {
+      // The pair list: 400 disks, then all of them in a corner (about 40 times the pairs: a larger memory).
+      const N = 400,
+        L = 30,
+        r = rng(3);
+      const x = Float64Array.from({ length: 2 * N }, () => r() * L);
+      const table = { species: 1, speciesOf: new Int32Array(N), interacts: Int32Array.of(1) };
+      const list = new CellOrderList(new CellSort(2, N, [L, L], 1.43, 0.43, table, "joined"), true, "wasm");
+      list.prepare(x);
+      for (let i = 0; i < x.length; i++) x[i] = 3 * r();
+      list.prepare(x);
+      expect(list.wasmLoops).not.toBeNull();
+      expect(list.pairCount).toBeGreaterThan(4 * N);
+      // The counter noise: a small fill, then 60000 numbers.
+      expect(counterNoiseKernel()).toBe(true);
+      const z = new Float64Array(60_000);
+      counterNormals(z, 0, 0, 64, 1, 2, 3);
+      counterNormals(z, 0, 0, z.length, 1, 2, 3);
+      // The chain sweeps: 4099 sites (four doubles per site: 130 KB).
+      const n = 4099;
+      const v = Float64Array.from({ length: n }, () => 2.1 + r());
+      const chain = new ChainPencil(v, new Float64Array(n).fill(1), new Float64Array(n - 1).fill(-1));
+      expect(chain.kernels).toBe("wasm");
+      // The strip sweep: a 40 x 6 strip (blocks of 40 x 40 complex numbers, about 160 KB).
+      const { sliced, gamma } = gridPencil(40, 6);
+      const strip = new StripGreen(sliced, gamma);
+      expect(strip.wasm).toBe(true);
+      strip.evaluate(0.5, -0.01, false, false, false);
+      // The dense kernels' workspace: a product of 400 x 400 matrices (3.8 MB, more than their first memory of 1 MB),
+      // twice (the second in the memory the first took), equal to the JavaScript product within rounding.
+      expect(linalgBackend().backend).toBe("wasm");
+      const m = 400,
+        a = Float64Array.from({ length: m * m }, () => r() - 0.5),
+        b = Float64Array.from({ length: m * m }, () => r() - 0.5);
+      for (let rep = 0; rep < 2; rep++) {
+        const c = new Float64Array(m * m),
+          cJs = new Float64Array(m * m);
+        gemmNN(m, m, m, 1, a, 0, m, b, 0, m, c, 0, m);
+        gemmNNJs(m, m, m, 1, a, 0, m, b, 0, m, cJs, 0, m);
+        let worst = 0;
+        for (let i = 0; i < c.length; i++) worst = Math.max(worst, Math.abs(c[i] - cJs[i]));
+        expect(worst).toBeLessThan(1e-12);
+        expect(c.some((v) => v !== 0)).toBe(true);
+      }
+    } finally {
+      WebAssembly.Memory.prototype.grow = grow;
+    }
+    expect(grows).toBe(0);
+  });
+});
