@@ -61,7 +61,7 @@ export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
 /**
  * Sweeps with derivatives at eight shifts lam[0..7] (ChainPencil.sweepLanes), from the first site (reverse: from
  * the last): out[0..7] ln det' , out[8..15] the Laguerre curvature, out[16..23] the end weight, out[24..31] the
- * number of negative pivots.
+ * number of negative pivots, out[32..39] the last pivot's second derivative r''.
  */
 export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1), two = f64x2.splat(2), mone = f64x2.splat(-1);
@@ -156,6 +156,10 @@ export function sweepLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam
   v128.store(out, cD, 112);
   v128.store(out, f64x2.div(mone, f64x2.add(dD, f64x2.mul(rD, pD))), 176);
   storeCounts(out + 240, nD);
+  v128.store(out, eA, 256);
+  v128.store(out, eB, 272);
+  v128.store(out, eC, 288);
+  v128.store(out, eD, 304);
 }
 
 const HI: f64 = 1.6069380442589903e60; // 2^200
@@ -716,20 +720,21 @@ export function complexEndLanes(
 
 /**
  * The end weight of sweepLanes only (ChainPencil.endWeightLanes): the pivots, their derivative and ln det', the same
- * arithmetic as sweepLanes for those, so the same end weights to the bit, without the curvature and the count
- * (about half the operations). out[16..23] as in sweepLanes (the other places are not written).
+ * arithmetic as sweepLanes for those, so the same end weights to the bit, without the Laguerre curvature and the
+ * count (about half the operations). out[16..23] and out[32..39] (r'') as in sweepLanes (the other places are not
+ * written).
  */
 export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
-  const zero = f64x2.splat(0), one = f64x2.splat(1), mone = f64x2.splat(-1);
+  const zero = f64x2.splat(0), one = f64x2.splat(1), two = f64x2.splat(2), mone = f64x2.splat(-1);
   const t = f64x2.splat(tiny);
   const lA = v128.load(lam, 0);
-  let qA = zero, rA = one, dA = zero, gA = zero, pA = zero;
+  let qA = zero, rA = one, dA = zero, eA = zero, gA = zero, pA = zero;
   const lB = v128.load(lam, 16);
-  let qB = zero, rB = one, dB = zero, gB = zero, pB = zero;
+  let qB = zero, rB = one, dB = zero, eB = zero, gB = zero, pB = zero;
   const lC = v128.load(lam, 32);
-  let qC = zero, rC = one, dC = zero, gC = zero, pC = zero;
+  let qC = zero, rC = one, dC = zero, eC = zero, gC = zero, pC = zero;
   const lD = v128.load(lam, 48);
-  let qD = zero, rD = one, dD = zero, gD = zero, pD = zero;
+  let qD = zero, rD = one, dD = zero, eD = zero, gD = zero, pD = zero;
   let s = zero;
   const step: isize = reverse ? -8 : 8;
   let pv: isize = <isize>v + (reverse ? <isize>(n - 1) << 3 : 0);
@@ -741,6 +746,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
       {
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.mul(s, qA));
         const qq = f64x2.mul(qA, qA);
+        eA = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eA, f64x2.mul(f64x2.mul(f64x2.mul(two, dA), dA), qA)));
         dA = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dA), qq));
         rA = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qA = f64x2.div(one, rA);
@@ -750,6 +756,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
       {
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.mul(s, qB));
         const qq = f64x2.mul(qB, qB);
+        eB = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eB, f64x2.mul(f64x2.mul(f64x2.mul(two, dB), dB), qB)));
         dB = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dB), qq));
         rB = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qB = f64x2.div(one, rB);
@@ -759,6 +766,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
       {
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.mul(s, qC));
         const qq = f64x2.mul(qC, qC);
+        eC = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eC, f64x2.mul(f64x2.mul(f64x2.mul(two, dC), dC), qC)));
         dC = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dC), qq));
         rC = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qC = f64x2.div(one, rC);
@@ -768,6 +776,7 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
       {
         const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.mul(s, qD));
         const qq = f64x2.mul(qD, qD);
+        eD = f64x2.mul(f64x2.mul(s, qq), f64x2.sub(eD, f64x2.mul(f64x2.mul(f64x2.mul(two, dD), dD), qD)));
         dD = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dD), qq));
         rD = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
         qD = f64x2.div(one, rD);
@@ -783,6 +792,10 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
   v128.store(out, f64x2.div(mone, f64x2.add(dB, f64x2.mul(rB, pB))), 144);
   v128.store(out, f64x2.div(mone, f64x2.add(dC, f64x2.mul(rC, pC))), 160);
   v128.store(out, f64x2.div(mone, f64x2.add(dD, f64x2.mul(rD, pD))), 176);
+  v128.store(out, eA, 256);
+  v128.store(out, eB, 272);
+  v128.store(out, eC, 288);
+  v128.store(out, eD, 304);
 }
 
 // JavaScript's Math.log2 and 2 ** y (growthLanes' rare rescaling steps: the same values as ChainPencil.growth's).

@@ -423,6 +423,13 @@ interface ModeData {
    */
   bathAmp?: Float64Array;
   /**
+   * chainModes only, ordered as bathAmp2: at each bath (an end of the chain), the regular part of the undamped
+   * pencil's Green's function there, R_b = lim [(V - lambda M)^-1_bb - u_b^2 / (lambda_nu - lambda)] at the mode's
+   * eigenvalue (from the last pivot of the sweeps that located it: 1 / r_b = u_b^2 / (lambda_nu - lambda) - r_b'' u_b^4
+   * / 2 + O(lambda - lambda_nu)); ChainPoles' Newton starts from it (chainPoleStart). NaN for a cluster's modes.
+   */
+  endRegular?: Float64Array;
+  /**
    * The share of each mode's peak content that rounding of the pencil can move (peakRoundingShare from the
    * eigenvector in the dense mode analysis; chainModes and sparseModes: from pencilRounding's bound, for modes
    * whose eigenvalue it moves by ILL_EIGENVALUE of itself or more, else 0).
@@ -787,6 +794,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
   const omega = new Float64Array(n);
   const halfWidth = new Float64Array(n);
   const bathAmp2 = new Float64Array(2 * n);
+  const endRegular = new Float64Array(2 * n);
   const g0 = sys.gamma[order[0]];
   const g1 = sys.gamma[order[n - 1]];
   // Bath b of the model sits at order[0] (b = 0) or order[n - 1] (b = 1).
@@ -827,6 +835,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
             omega[k] = Math.sqrt(Math.max(0.5 * (lo + hi), 0));
             halfWidth[k] = 0;
             bathAmp2.fill(NaN, 2 * k, 2 * k + 2);
+            endRegular.fill(NaN, 2 * k, 2 * k + 2);
             m++;
           }
           continue;
@@ -875,6 +884,8 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     const b = new Float64Array(K);
     const x = new Float64Array(K);
     const uEnd = new Float64Array(K);
+    // r'' of the last pivot at the root (the end's Green's function beside the mode's pole: endRegular).
+    const cEnd = new Float64Array(K);
     const iters = new Int32Array(K);
     // 0: Laguerre steps; 1: one more sweep at x for the end weight; 2: done.
     const phase = new Uint8Array(K);
@@ -888,7 +899,14 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
      * roots: cubic convergence to a neighbouring root from any point; the Sturm count keeps the bracket). Takes the
      * sweep at x[i]; returns true when the mode's forward sweeps are done.
      */
-    const laguerre = (i: number, negative: number, G: number, curvature: number, endWeight: number): boolean => {
+    const laguerre = (
+      i: number,
+      negative: number,
+      G: number,
+      curvature: number,
+      endWeight: number,
+      endCurvature: number,
+    ): boolean => {
       const xi = x[i];
       if (negative > one[3 * i + 2]) b[i] = xi;
       else a[i] = xi;
@@ -903,6 +921,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
       if (Math.abs(next - xi) <= 1e-12 * Math.abs(xi)) {
         // The end weight of this sweep stands for the root's (it moves by ~1e-12 relative).
         uEnd[i] = endWeight;
+        cEnd[i] = endCurvature;
         if (next >= a[i] && next <= b[i]) x[i] = next;
         // (A NaN end weight: one more sweep at x.)
         phase[i] = Number.isNaN(endWeight) ? 1 : 2;
@@ -937,19 +956,26 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
         if (i < 0) continue;
         if (phase[i] === 1) {
           uEnd[i] = out.endWeight[l];
+          cEnd[i] = out.endCurvature[l];
           phase[i] = 2;
           slot[l] = -1;
-        } else if (laguerre(i, out.negative[l], out.logDerivative[l], out.logCurvature[l], out.endWeight[l]))
+        } else if (
+          laguerre(i, out.negative[l], out.logDerivative[l], out.logCurvature[l], out.endWeight[l], out.endCurvature[l])
+        )
           slot[l] = -1;
       }
     }
     // The other end's weight: sweeps from the last site, L modes at a time (the end weight only: the reduced kernel).
     const uStart = new Float64Array(K);
+    const cStart = new Float64Array(K);
     for (let i0 = 0; i0 < K; i0 += L) {
       const used = Math.min(L, K - i0);
       for (let l = 0; l < L; l++) lam[l] = x[i0 + Math.min(l, used - 1)];
       pencil.endWeightLanes(lam, true, used);
-      for (let l = 0; l < used; l++) uStart[i0 + l] = out.endWeight[l];
+      for (let l = 0; l < used; l++) {
+        uStart[i0 + l] = out.endWeight[l];
+        cStart[i0 + l] = out.endCurvature[l];
+      }
     }
     let share = 0;
     for (let i = 0; i < K; i++) {
@@ -961,6 +987,9 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
       halfWidth[k] = g / 2;
       bathAmp2[2 * k + first] = us;
       bathAmp2[2 * k + 1 - first] = ue;
+      // The regular part -r'' u^4 / 2 of 1 / r_end (r_end: the last pivot of a sweep towards that end).
+      endRegular[2 * k + first] = -0.5 * cStart[i] * uStart[i] * uStart[i];
+      endRegular[2 * k + 1 - first] = -0.5 * cEnd[i] * uEnd[i] * uEnd[i];
       if (g > 0) share += (g0 * us * g1 * ue) / g;
       if (isDecoupled(g, sys) && decoupledAt === undefined) decoupledAt = omega[k];
       m++;
@@ -1046,6 +1075,7 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
     omega: om,
     halfWidth: hw,
     bathAmp2: located < n ? bathAmp2.slice(0, 2 * located) : bathAmp2,
+    endRegular: located < n ? endRegular.slice(0, 2 * located) : endRegular,
     roundingShare: sharesOf(om, hw, pencilRounding(sys)),
     ...unresolvedModes(om, hw),
     decoupledAt,
@@ -1063,12 +1093,67 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
  * X = infinity). The quadrature then integrates f - sum S over the real axis: the peaks are gone, the remainder is
  * smooth between the poles that were not subtracted, and a few coarse panels resolve it.
  *
- * Each pole is found by Newton steps on ln det A(w) of the damped pencil (one complex O(N) sweep each) from the
- * first-order position w_nu - i Gamma_nu / 2 of a located mode, and accepted when it converged within a quarter of
- * the gap to the neighbouring modes (the damped pole of this mode, not of a neighbour); the residue comes from the
- * same sweep (R = z^2 p / f_n'(z) G_0n(-z), one more sweep at -z). A mode whose pole is not accepted (resonances
+ * Each pole is found by Newton steps on ln det A(w) of the damped pencil (one complex O(N) sweep each) from
+ * chainPoleStart's estimate for a located mode (where it applies; else the first-order position w_nu - i Gamma_nu / 2),
+ * and accepted when it converged within a quarter of the gap to the neighbouring modes of the first-order position
+ * (the damped pole of this mode, not of a neighbour); the residue comes from the same sweep
+ * (R = z^2 prod b / det'(z) G_0n(-z), one more sweep at -z). A mode whose pole is not accepted (resonances
  * overlapping their neighbours) keeps its peak panels.
  */
+/**
+ * Newton's start for the pole of a chain's mode (ChainPoles): frequency w = sqrt(lambda), half-width h, and at the two
+ * ends (baths of friction g0, g1) u_b^2 and the regular parts R_b of the undamped Green's function (ModeData's
+ * bathAmp2 and endRegular). The damping is a rank-two term at the ends, so det A(z) is det(V - z^2 M) times
+ * det(I - i z Gamma G0(z^2)) with G0 the undamped Green's function's 2 x 2 end block. Near lambda,
+ * G0_bb = u_b^2 / (lambda - z^2) + R_b, G0_0n = u_0 u_n / (lambda - z^2) + (its regular part, exponentially small
+ * in a chain whose modes are localised: left out), and the determinant lemma leaves the scalar equation
+ *   lambda - z^2 - i z sum_b g_b u_b^2 / (1 - i z g_b R_b) = 0,
+ * solved by fixed-point steps from the first-order pole sqrt(lambda - h^2) - i h (R = 0). The R_b shift the pole by
+ * about h w g R from that (first order in h, where the first-order pole's error is): measured on a 32 768-site chain
+ * (masses 1 +- 50 %) the start is 10^2-10^5 times closer to the pole. The remaining error comes from R's change
+ * between lambda and z^2 and from the neglected end-to-end term. Returns undefined (start from w - i h) where the
+ * steps do not settle or the shift exceeds h (broad modes: the expansion does not hold).
+ */
+function chainPoleStart(
+  w: number,
+  h: number,
+  g0: number,
+  u0: number,
+  r0: number,
+  g1: number,
+  u1: number,
+  r1: number,
+): [number, number] | undefined {
+  const lam = w * w;
+  let zr = Math.sqrt(Math.max(lam - h * h, 0));
+  let zi = -h;
+  for (let it = 0; it < 16; it++) {
+    // S = sum_b g_b u_b^2 / (1 - i z g_b R_b); 1 - i z g R = (1 + zi g R) - i zr g R.
+    const a0 = 1 + zi * g0 * r0;
+    const b0 = -zr * g0 * r0;
+    const a1 = 1 + zi * g1 * r1;
+    const b1 = -zr * g1 * r1;
+    const q0 = (g0 * u0) / (a0 * a0 + b0 * b0);
+    const q1 = (g1 * u1) / (a1 * a1 + b1 * b1);
+    const sr = q0 * a0 + q1 * a1;
+    const si = -(q0 * b0 + q1 * b1);
+    // z = (-i S + sqrt(4 lambda - S^2)) / 2, the root with Re z > 0.
+    const dr = 4 * lam - (sr * sr - si * si);
+    const di = -2 * sr * si;
+    const mod = Math.hypot(dr, di);
+    const rr = Math.sqrt(0.5 * (mod + dr));
+    const ri = (di < 0 ? -1 : 1) * Math.sqrt(0.5 * Math.max(mod - dr, 0));
+    const nr = 0.5 * (si + rr);
+    const ni = 0.5 * (ri - sr);
+    const step = Math.hypot(nr - zr, ni - zi);
+    zr = nr;
+    zi = ni;
+    if (!Number.isFinite(step)) return undefined;
+    if (step <= 4 * EPS * Math.hypot(zr, zi)) return Math.hypot(zr - w, zi + h) <= h && zi < 0 ? [zr, zi] : undefined;
+  }
+  return undefined;
+}
+
 /** ChainPoles: the poles found for the modes within this many places deflate a mode's Newton iteration. */
 const DEFLATE = 32;
 /** ChainPoles: how many blocked modes a mode may start ahead of (see the constructor). */
@@ -1116,7 +1201,8 @@ const RETRY_STRICT = Symbol("retry strict");
  * residue of mode k's pole NaN (leaned: a mode after it nearby has started with its pole among its deflating ones);
  * `strictOnly` runs the strict order from the start; `strictReruns` counts the reruns. `subtracted(re, im, count,
  * logDer)` is called with the poles to be subtracted (after the phase check) and d/dw ln det A(w) at a complex w from
- * the scalar sweep (not the lanes' kernels that found the poles), for checks independent of the search.
+ * the scalar sweep (not the lanes' kernels that found the poles), for checks independent of the search; `recorded`
+ * with each pole's start (see there).
  */
 export const chainPolesTesting: {
   residueFault?: (k: number, leaned: boolean) => boolean;
@@ -1126,9 +1212,23 @@ export const chainPolesTesting: {
     count: number,
     logDer: (zr: number, zi: number) => [number, number],
   ) => void;
+  /**
+   * Called for every pole recorded (in the constructor, not the phase check's) with its mode k, Newton's start
+   * (chainPoleStart's, or the first-order w - i h), the first-order position, the pole, and the complex sweeps of its
+   * Newton iteration.
+   */
+  recorded?: (
+    k: number,
+    start: [number, number],
+    firstOrder: [number, number],
+    pole: [number, number],
+    sweeps: number,
+  ) => void;
+  /** Newton starts from the first-order position w - i h for every mode (not chainPoleStart's). */
+  firstOrderStart: boolean;
   strictOnly: boolean;
   strictReruns: number;
-} = { strictOnly: false, strictReruns: 0 };
+} = { firstOrderStart: false, strictOnly: false, strictReruns: 0 };
 
 class ChainPoles {
   readonly re: Float64Array;
@@ -1210,6 +1310,10 @@ class ChainPoles {
     const g0 = sys.gamma[order[0]];
     const g1 = sys.gamma[order[n - 1]];
     const w = modes.omega;
+    // Bath b of the model sits at order[0] (b = 0) or order[n - 1] (b = 1): the end amplitudes in chain order.
+    const first = sys.bathSite[0] === order[0] ? 0 : 1;
+    const amp2 = modes.bathAmp2;
+    const regular = modes.endRegular;
     // Narrowest peaks first: their first-order poles are accurate (error ~ h^2 / gap), so Newton finds them
     // reliably; the broad ones (modes at a damped end, overlapping their neighbours) come last, deflated by the
     // poles already found near them.
@@ -1228,6 +1332,10 @@ class ChainPoles {
       gap: number;
       zr: number;
       zi: number;
+      /** Newton's start, and whether it is chainPoleStart's (else the first-order pole w - i h). */
+      zr0: number;
+      zi0: number;
+      started: boolean;
       it: number;
       last: number;
       ok: boolean;
@@ -1269,6 +1377,7 @@ class ChainPoles {
       this.resRe[c] = job.rRe;
       this.resIm[c] = job.rIm;
       this.subtracted[k] = 1;
+      chainPolesTesting.recorded?.(k, [job.zr0, job.zi0], [w[k], -modes.halfWidth[k]], [zr, zi], job.it + 1);
       poleOf[k] = c;
       owner[c] = k;
       // Rounding moves the pole by ~eps |z| (and the last step's size): a relative error ~ that over the peak's
@@ -1328,13 +1437,34 @@ class ChainPoles {
       // Im z the pole's error estimate (see record) is its whole content, or more.
       const gap = Math.min(k > 0 ? w[k] - w[k - 1] : w[k], k + 1 < M ? w[k + 1] - w[k] : Infinity);
       if (!(gap > 0)) return undefined;
+      // Newton starts from the pole of the mode coupled to its ends' Green's functions (chainPoleStart) where that
+      // applies; acceptance (endNewton) still measures from the first-order position w - i h.
+      // Only for a narrow peak: where peaks overlap (modes at a damped end), the poles mix and the expansion of
+      // chainPoleStart does not hold; Newton's iteration from w - i h finds them as before.
+      const narrow = h < 0.25 * gap;
+      const start =
+        narrow && regular && !chainPolesTesting.firstOrderStart
+          ? chainPoleStart(
+              w[k],
+              h,
+              g0,
+              amp2[2 * k + first],
+              regular[2 * k + first],
+              g1,
+              amp2[2 * k + 1 - first],
+              regular[2 * k + 1 - first],
+            )
+          : undefined;
       return {
         k,
         near: [],
-        narrow: h < 0.25 * gap,
+        narrow,
         gap,
-        zr: w[k],
-        zi: -h,
+        zr: start ? start[0] : w[k],
+        zi: start ? start[1] : -h,
+        zr0: start ? start[0] : w[k],
+        zi0: start ? start[1] : -h,
+        started: start !== undefined,
         it: 0,
         last: Infinity,
         ok: false,
@@ -1475,14 +1605,25 @@ class ChainPoles {
             endNewton(job);
           } else {
             const size = Math.hypot(sr, si);
-            if (size <= 1e-14 * Math.hypot(zr, zi) || (size >= job.last && size <= 1e-11 * Math.hypot(zr, zi))) {
+            // At chainPoleStart's start, converged means a step at rounding level: one more step (from a start off
+            // by 1e-14 |z| or less, where the first-order start was off by ~1e-8 and took its step) keeps the
+            // poles' last steps, which enter their error over their half-widths (poleRounding), as small as before.
+            const tight = job.it === 0 && job.started ? 4 * EPS : 1e-14;
+            if (size <= tight * Math.hypot(zr, zi) || (size >= job.last && size <= 1e-11 * Math.hypot(zr, zi))) {
               // Converged (the last sweep is at the pole to rounding): the residue of G_0n at z from it,
-              // p / f_n'(z) (the sign (-1)^(n-1) cancels against G_0n(-z)'s).
+              // prod b / det'(z) = p / (f_n (ln det)') (the sign (-1)^(n-1) cancels against G_0n(-z)'s). Not
+              // p / f_n'(z), the same at the exact pole: it is prod b / (det_(n-1) f_n'), and det_(n-1) (the chain
+              // without its last site) has a zero next to the pole of every mode localised away from that end, so
+              // it moves by much more than z's rounding (on a 32 768-site chain, two runs whose poles differed at
+              // rounding level gave residues differing by 20 % or more for a tenth of the poles; prod b / det'
+              // varies on the scale of the distance to the other poles: 1.6e-6).
               job.last = size;
               job.ok = true;
-              const dd = zl.lastDerRe[l] * zl.lastDerRe[l] + zl.lastDerIm[l] * zl.lastDerIm[l];
-              job.aRe = (zl.pRe[l] * zl.lastDerRe[l] + zl.pIm[l] * zl.lastDerIm[l]) / dd;
-              job.aIm = (zl.pIm[l] * zl.lastDerRe[l] - zl.pRe[l] * zl.lastDerIm[l]) / dd;
+              const dRe = zl.lastRe[l] * zl.logDerRe[l] - zl.lastIm[l] * zl.logDerIm[l];
+              const dIm = zl.lastRe[l] * zl.logDerIm[l] + zl.lastIm[l] * zl.logDerRe[l];
+              const dd = dRe * dRe + dIm * dIm;
+              job.aRe = (zl.pRe[l] * dRe + zl.pIm[l] * dIm) / dd;
+              job.aIm = (zl.pIm[l] * dRe - zl.pRe[l] * dIm) / dd;
               job.aLog = zl.pLog2[l];
               endNewton(job);
             } else {
@@ -1665,10 +1806,13 @@ class ChainPoles {
     if (!ok || !(zi < 0) || !(zr > 0) || Math.abs(zr - 0.5 * (a + b)) > b - a + 4 * -zi) return 2;
     for (let c = 0; c < this.count; c++)
       if (Math.hypot(zr - this.re[c], zi - this.im[c]) <= 1e-9 * Math.hypot(zr, zi)) return 2;
-    // The residue as in the constructor: a = p / f_n'(z) from the sweep at the pole, b = G_0n(-z) = p / f_n at -z.
-    const dd = z.lastDerRe * z.lastDerRe + z.lastDerIm * z.lastDerIm;
-    const aRe = (z.pRe * z.lastDerRe + z.pIm * z.lastDerIm) / dd;
-    const aIm = (z.pIm * z.lastDerRe - z.pRe * z.lastDerIm) / dd;
+    // The residue as in the constructor: a = p / (f_n (ln det)') from the sweep at the pole, b = G_0n(-z) = p / f_n
+    // at -z.
+    const fdRe = z.lastRe * z.logDerRe - z.lastIm * z.logDerIm;
+    const fdIm = z.lastRe * z.logDerIm + z.lastIm * z.logDerRe;
+    const dd = fdRe * fdRe + fdIm * fdIm;
+    const aRe = (z.pRe * fdRe + z.pIm * fdIm) / dd;
+    const aIm = (z.pIm * fdRe - z.pRe * fdIm) / dd;
     const aLog = z.pLog2;
     pencil.complexSweep(-zr, -zi, g0, g1);
     const ff = z.lastRe * z.lastRe + z.lastIm * z.lastIm;

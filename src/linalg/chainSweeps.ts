@@ -146,7 +146,13 @@ export class ChainSweepKernel {
   sweepLanes(
     lambdas: Float64Array,
     reverse: boolean,
-    out: { negative: Int32Array; logDerivative: Float64Array; logCurvature: Float64Array; endWeight: Float64Array },
+    out: {
+      negative: Int32Array;
+      logDerivative: Float64Array;
+      logCurvature: Float64Array;
+      endWeight: Float64Array;
+      endCurvature: Float64Array;
+    },
   ): void {
     const f = this.f;
     for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
@@ -157,6 +163,7 @@ export class ChainSweepKernel {
       out.logCurvature[l] = f[o + 8 + l];
       out.endWeight[l] = f[o + 16 + l];
       out.negative[l] = f[o + 24 + l];
+      out.endCurvature[l] = f[o + 32 + l];
     }
   }
 
@@ -175,12 +182,15 @@ export class ChainSweepKernel {
     }
   }
 
-  /** The end weights of sweepLanes only (the other lane results are left as they were). */
-  endWeightLanes(lambdas: Float64Array, reverse: boolean, endWeight: Float64Array): void {
+  /** The end weights and last pivots' r'' of sweepLanes only (the other lane results are left as they were). */
+  endWeightLanes(lambdas: Float64Array, reverse: boolean, endWeight: Float64Array, endCurvature: Float64Array): void {
     const f = this.f;
     for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
     this.x.endWeightLanes(this.n, this.oV, this.oM, this.oB2, this.tiny, LAM, reverse ? 1 : 0, OUT);
-    for (let l = 0; l < 8; l++) endWeight[l] = f[OUT / 8 + 16 + l];
+    for (let l = 0; l < 8; l++) {
+      endWeight[l] = f[OUT / 8 + 16 + l];
+      endCurvature[l] = f[OUT / 8 + 32 + l];
+    }
   }
 
   /** The last pivots and p of complexSweepLanes only (the other lane results are left as they were). */

@@ -752,6 +752,8 @@ export class ChainPencil {
   /** -(det'/det)' = sum over the eigenvalues mu (weighted as roots of det) of 1 / (lambda - mu)^2 (Laguerre). */
   logCurvature = 0;
   endWeight = 0;
+  /** r'' of the last pivot (see lanes.endCurvature). */
+  endCurvature = 0;
 
   /** The WebAssembly kernels of the lane sweeps (chainSweeps.ts; the same results), or undefined: JavaScript. */
   private readonly kernel: ChainSweepKernel | undefined;
@@ -893,6 +895,7 @@ export class ChainPencil {
     this.logCurvature = curv;
     // det' / det[..n-1] = r_n' + r_n (det[..n-1])' / det[..n-1].
     this.endWeight = -1 / (d + r * prevLogDer);
+    this.endCurvature = e;
   }
 
   /**
@@ -913,6 +916,7 @@ export class ChainPencil {
           o.logDerivative[l] = o.logDerivative[3];
           o.logCurvature[l] = o.logCurvature[3];
           o.endWeight[l] = o.endWeight[3];
+          o.endCurvature[l] = o.endCurvature[3];
         }
       } else this.sweep4(lambdas, reverse, 4);
     }
@@ -920,12 +924,13 @@ export class ChainPencil {
   }
 
   /**
-   * The end weights of sweepLanes only (lanes.endWeight; the other lane results are not set): the same values to
-   * the bit, by a reduced kernel (no curvature, no count) where WebAssembly runs; `used` lanes are counted.
+   * The end weights of sweepLanes only (lanes.endWeight and lanes.endCurvature; the other lane results are not set):
+   * the same values to the bit, by a reduced kernel (no Laguerre curvature, no count) where WebAssembly runs; `used`
+   * lanes are counted.
    */
   endWeightLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
     if (this.kernel) {
-      this.kernel.endWeightLanes(lambdas, reverse, this.lanes.endWeight);
+      this.kernel.endWeightLanes(lambdas, reverse, this.lanes.endWeight, this.lanes.endCurvature);
       this.counts += used;
     } else this.sweepLanes(lambdas, reverse, used);
   }
@@ -1077,18 +1082,22 @@ export class ChainPencil {
     out.logDerivative[o] = ld0;
     out.logCurvature[o] = cv0;
     out.endWeight[o] = -1 / (d0 + r0 * pl0);
+    out.endCurvature[o] = e0;
     out.negative[o + 1] = ng1;
     out.logDerivative[o + 1] = ld1;
     out.logCurvature[o + 1] = cv1;
     out.endWeight[o + 1] = -1 / (d1 + r1 * pl1);
+    out.endCurvature[o + 1] = e1;
     out.negative[o + 2] = ng2;
     out.logDerivative[o + 2] = ld2;
     out.logCurvature[o + 2] = cv2;
     out.endWeight[o + 2] = -1 / (d2 + r2 * pl2);
+    out.endCurvature[o + 2] = e2;
     out.negative[o + 3] = ng3;
     out.logDerivative[o + 3] = ld3;
     out.logCurvature[o + 3] = cv3;
     out.endWeight[o + 3] = -1 / (d3 + r3 * pl3);
+    out.endCurvature[o + 3] = e3;
   }
 
   /** Sturm counts (as `count`) at SWEEP_LANES shifts in one pass, into lanes.negative; `used` lanes are counted. */
@@ -1149,6 +1158,11 @@ export class ChainPencil {
     logDerivative: new Float64Array(SWEEP_LANES),
     logCurvature: new Float64Array(SWEEP_LANES),
     endWeight: new Float64Array(SWEEP_LANES),
+    /**
+     * r'' of the last pivot (d^2/dlambda^2; sweepLanes, endWeightLanes): with the end weight u^2 = -1 / r' at an
+     * eigenvalue, the regular part of the end's undamped Green's function 1 / r there is -r'' u^4 / 2.
+     */
+    endCurvature: new Float64Array(SWEEP_LANES),
     /** growthLanes: ln max |psi|. */
     growth: new Float64Array(SWEEP_LANES),
   };

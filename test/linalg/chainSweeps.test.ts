@@ -1,6 +1,6 @@
 // The WebAssembly SIMD chain sweeps (asm/chain/sweeps.ts via src/linalg/chainSweeps.ts) against the JavaScript
 // kernels they replace: the same arithmetic lane by lane, so the same results to the bit (counts, ln det', the
-// Laguerre curvature, end weights, the growth of the undamped solution, the complex pivots, derivatives and
+// Laguerre curvature, end weights and their r'', the growth of the undamped solution, the complex pivots, derivatives and
 // products), in both directions, with padding lanes, on chains with strong disorder and with a pivot near zero.
 import { describe, expect, it } from "vitest";
 import { ChainGreen, ChainPencil, POLE_LANES, SWEEP_LANES } from "../../src/linalg/sparse.js";
@@ -58,11 +58,14 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
           same(wa.lanes.logDerivative, js.lanes.logDerivative, used);
           same(wa.lanes.logCurvature, js.lanes.logCurvature, used);
           same(wa.lanes.endWeight, js.lanes.endWeight, used);
-          // The reduced kernel (end weights only) gives the same end weights.
+          same(wa.lanes.endCurvature, js.lanes.endCurvature, used);
+          // The reduced kernel (end weights and r'' only) gives the same end weights and r''.
           wa.lanes.endWeight.fill(NaN);
+          wa.lanes.endCurvature.fill(NaN);
           wa.endWeightLanes(lam, reverse, used);
           js.sweepLanes(lam, reverse, used);
           same(wa.lanes.endWeight, js.lanes.endWeight, used);
+          same(wa.lanes.endCurvature, js.lanes.endCurvature, used);
           // The growth of the undamped solution (the screen): counts and ln max |psi| (the kernel's rare rescaling
           // steps by JavaScript's log2 and power).
           js.growthLanes(lam, reverse, used);
@@ -140,6 +143,7 @@ describe("chain sweeps: lanes in use anywhere among the eight", () => {
             expect(Object.is(p.lanes.logDerivative[l], one.logDerivative), `${kernels} lane ${l}`).toBe(true);
             expect(Object.is(p.lanes.logCurvature[l], one.logCurvature), `${kernels} lane ${l}`).toBe(true);
             expect(Object.is(p.lanes.endWeight[l], one.endWeight), `${kernels} lane ${l}`).toBe(true);
+            expect(Object.is(p.lanes.endCurvature[l], one.endCurvature), `${kernels} lane ${l}`).toBe(true);
           }
           p.growthLanes(lam, reverse, 2);
           for (const l of [0, 5]) {
