@@ -10,7 +10,8 @@
  *    Schur reordering by block swaps (dlaexc), its undeflated eigenvalues serving as shifts of a small-bulge
  *    multishift sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated
  *    transformation reaches the rest of the matrix and Z by matrix products); a window that covers the active
- *    block factorises all of it (no sweeps with full-width Level-2 updates on the last rows);
+ *    block factorises all of it (no sweeps with full-width Level-2 updates on the last rows); with the kernels
+ *    loaded, the window's Schur form is one call of them (asm/schurSmall.ts);
  *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair);
  *  - orders 4-199 with the WebAssembly kernels loaded: all of the above (unblocked reduction, double-shift sweeps)
  *    in one call of the kernels (asm/schurSmall.ts), the functions below serving as the fallback and cross-check.
@@ -1066,6 +1067,7 @@ interface AedWorkspace {
   q: Float64Array; // its orthogonal transformation (4 x 4)
   e: Float64Array; // scratch (4 x 4)
   x: Float64Array; // Sylvester solution / Kronecker system
+  sw: Float64Array; // work of the window's one-call Schur form (asm/schurSmall.ts smallSchurWork)
   pairs: Float64Array; // shift pairs of a multishift sweep (4 per bulge)
   chain: Float64Array; // the bulges' reflectors (3 per bulge) during a multishift sweep
   uw: Float64Array; // orthogonal transformation of a multishift window, ws x ws
@@ -1073,11 +1075,12 @@ interface AedWorkspace {
 }
 
 function aedWorkspace(n: number): AedWorkspace {
-  const nw = Math.min(n, deflationWindow(n));
+  // a window may take one row more than the usual size (windowFor: the whole active block)
+  const nw = Math.min(n, deflationWindow(n) + 1);
   const nb = shiftCount(n) / 2 + 1; // bulges of a sweep, at most
   return {
     nsr: shiftCount(n),
-    nwr: nw,
+    nwr: Math.min(n, deflationWindow(n)),
     s: scratch(nw * nw),
     vt: scratch(nw * nw),
     tmp: scratch(nw * n),
@@ -1092,6 +1095,7 @@ function aedWorkspace(n: number): AedWorkspace {
     q: scratch(16), // in the kernels' memory: applyBlockSwap reads it
     e: new Float64Array(16),
     x: new Float64Array(24),
+    sw: scratch(6 * nw + 8),
     pairs: scratch(4 * nb),
     chain: scratch(3 * nb),
     uw: scratch(multishiftWindow(nb) ** 2),
@@ -1101,10 +1105,10 @@ function aedWorkspace(n: number): AedWorkspace {
 
 /** Doubles of scratch aedWorkspace(n) takes. */
 function aedScratch(n: number): number {
-  const nw = Math.min(n, deflationWindow(n));
+  const nw = Math.min(n, deflationWindow(n) + 1);
   const nb = shiftCount(n) / 2 + 1;
   const mw = multishiftWindow(nb);
-  return 2 * nw * nw + nw * n + 7 * nw + 16 + 7 * nb + mw * mw + mw * n + 2 * 24; // + alignment
+  return 2 * nw * nw + nw * n + 13 * nw + 24 + 7 * nb + mw * mw + mw * n + 2 * 24; // + alignment
 }
 
 /**
@@ -1137,13 +1141,7 @@ function sweepShifts(n: number, h: Float64Array, l: number, i: number, ws: AedWo
       const src = (k0 + r) * n + k0;
       for (let c = 0; c < ns; c++) S[r * ns + c] = c >= r - 1 ? h[src + c] : 0;
     }
-    let ok = true;
-    try {
-      francisQR(ns, S, null, ws.swr, ws.swi, false, ns);
-    } catch {
-      ok = false;
-    }
-    if (ok) {
+    if (windowSchur(ns, S, null, ws)) {
       // Bottom first, as the window's shifts.
       for (let q = 0; q < ns; q++) {
         ws.sr[q] = ws.swr[ns - 1 - q];
@@ -1192,6 +1190,25 @@ function sweepShifts(n: number, h: Float64Array, l: number, i: number, ws: AedWo
     pairs[2] = pick;
   }
   return np;
+}
+
+/**
+ * Schur form of the m x m Hessenberg window s in place, eigenvalues into ws.swr/ws.swi, vt (null: eigenvalues only)
+ * <- its Schur vectors transposed; false when the QR iteration did not converge. One call of the kernels (their
+ * double-shift QR with no JavaScript between sweeps) when the arrays are in their memory, else francisQR.
+ */
+function windowSchur(m: number, s: Float64Array, vt: Float64Array | null, ws: AedWorkspace): boolean {
+  const rt = kernelsFor(s, vt, ws.sw);
+  if (rt && m >= ONE_CALL_MIN && inMemory(rt, ws.swr) && inMemory(rt, ws.swi)) {
+    const code = rt.x.smallSchur(m, addr(s), vt ? addr(vt) : 0, addr(ws.swr), addr(ws.swi), vt ? 1 : 0, addr(ws.sw));
+    return code === 0;
+  }
+  try {
+    francisQR(m, s, vt, ws.swr, ws.swi, vt !== null, m);
+  } catch {
+    return false;
+  }
+  return true;
 }
 
 /** Width of the slab of a multishift sweep with nb bulges (LAPACK's KDU: the chain moves 2 nb rows per slab). */
@@ -1586,40 +1603,11 @@ function aggressiveDeflation(
   }
   vt.fill(0, 0, nw * nw);
   for (let r = 0; r < nw; r++) vt[r * nw + r] = 1;
-  try {
-    francisQR(nw, S, vt, ws.swr, ws.swi, true, nw);
-  } catch {
-    return -1;
-  }
+  if (!windowSchur(nw, S, vt, ws)) return -1;
   // Deflation checks from the bottom; undeflatable blocks are moved to the top (position ilst).
   const smlnum = SAFE_MIN * (n / EPS);
   const s = spikeScale;
-  let ns = nw;
-  let ilst = 0;
-  while (ilst < ns) {
-    const two = ns >= 2 && S[(ns - 1) * nw + ns - 2] !== 0;
-    if (!two) {
-      let foo = Math.abs(S[(ns - 1) * nw + ns - 1]);
-      if (foo === 0) foo = Math.abs(s);
-      if (Math.abs(s * vt[(ns - 1) * nw]) <= Math.max(smlnum, EPS * foo)) {
-        ns -= 1;
-      } else {
-        if (ns - 1 > ilst && !moveBlockUp(nw, S, vt, ns - 1, ilst, ws)) break;
-        ilst += 1;
-      }
-    } else {
-      let foo =
-        Math.abs(S[(ns - 1) * nw + ns - 1]) +
-        Math.sqrt(Math.abs(S[(ns - 1) * nw + ns - 2])) * Math.sqrt(Math.abs(S[(ns - 2) * nw + ns - 1]));
-      if (foo === 0) foo = Math.abs(s);
-      if (Math.max(Math.abs(s * vt[(ns - 1) * nw]), Math.abs(s * vt[(ns - 2) * nw])) <= Math.max(smlnum, EPS * foo)) {
-        ns -= 2;
-      } else {
-        if (ns - 2 > ilst && !moveBlockUp(nw, S, vt, ns - 2, ilst, ws)) break;
-        ilst += 2;
-      }
-    }
-  }
+  const ns = reorderWindow(nw, S, vt, s, smlnum, ws);
   const nd = nw - ns;
   // Shifts: eigenvalues of the undeflated blocks, bottom first.
   let cnt = 0;
@@ -1697,6 +1685,48 @@ function aggressiveDeflation(
     zt.set(tmp.subarray(0, nw * n), kwtop * n);
   }
   return nd;
+}
+
+/**
+ * The deflation checks of the window S (nw x nw, Schur form; vt its transposed Schur vectors; s the spike's scale)
+ * from the bottom, undeflatable blocks moved to the top (position ilst); returns the number ns of undeflated rows
+ * (rows ns .. nw-1 deflate).
+ */
+function reorderWindow(
+  nw: number,
+  S: Float64Array,
+  vt: Float64Array,
+  s: number,
+  smlnum: number,
+  ws: AedWorkspace,
+): number {
+  let ns = nw;
+  let ilst = 0;
+  while (ilst < ns) {
+    const two = ns >= 2 && S[(ns - 1) * nw + ns - 2] !== 0;
+    if (!two) {
+      let foo = Math.abs(S[(ns - 1) * nw + ns - 1]);
+      if (foo === 0) foo = Math.abs(s);
+      if (Math.abs(s * vt[(ns - 1) * nw]) <= Math.max(smlnum, EPS * foo)) {
+        ns -= 1;
+      } else {
+        if (ns - 1 > ilst && !moveBlockUp(nw, S, vt, ns - 1, ilst, ws)) break;
+        ilst += 1;
+      }
+    } else {
+      let foo =
+        Math.abs(S[(ns - 1) * nw + ns - 1]) +
+        Math.sqrt(Math.abs(S[(ns - 1) * nw + ns - 2])) * Math.sqrt(Math.abs(S[(ns - 2) * nw + ns - 1]));
+      if (foo === 0) foo = Math.abs(s);
+      if (Math.max(Math.abs(s * vt[(ns - 1) * nw]), Math.abs(s * vt[(ns - 2) * nw])) <= Math.max(smlnum, EPS * foo)) {
+        ns -= 2;
+      } else {
+        if (ns - 2 > ilst && !moveBlockUp(nw, S, vt, ns - 2, ilst, ws)) break;
+        ilst += 2;
+      }
+    }
+  }
+  return ns;
 }
 
 function smallSpike(ws: AedWorkspace, nw: number): Float64Array {
