@@ -89,6 +89,7 @@ import {
 } from "./safety.js";
 import {
   applyCorrelatedRunRule,
+  applySplitRule,
   applyTimeStepRules,
   type StatisticalVerdict,
   type TimeStepFacts,
@@ -1041,6 +1042,7 @@ export function reduceEstimates(
       ? plan.replicas * (batchesPerReplica - 1)
       : batchesPerReplica.reduce((s, n) => s + Math.max(0, n - 1), 0);
   applyCorrelatedRunRule(out.estimates, pairs);
+  applySplitRule(out.estimates);
   return out;
 }
 
