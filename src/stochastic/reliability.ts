@@ -11,8 +11,8 @@
  *
  * Three more statistical rules. The correlated-run rule (applyCorrelatedRunRule; the engine applies it to every run,
  * before the time-step rules): when one estimate's batches are correlated, no estimate of the run is trusted. The
- * split rule (applySplitRule; the engine applies it after the correlated-run rule): when the halves of the replicas
- * of one estimate disagree beyond chance, no estimate of the run is trusted. The
+ * split rule (applySplitRule; measured, not applied by the engine: docs/stochastic.md): when the halves of the
+ * replicas of one estimate disagree beyond chance, no estimate of the run is trusted. The
  * slowest-mode rule needs the exact engine (src/verify applies it before the time-step rules): batches
  * shorter than a few correlation times of the slowest mode (applyRelaxationRule). The lag-1 batch correlation cannot
  * see them in a short run: over 32 batches of a run two relaxation times long it is biased low (0.43-0.54 measured

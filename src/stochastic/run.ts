@@ -12,10 +12,10 @@
  * energy below 10^6 times the steady state's scale (safety.ts energyScale), every production batch's mean potential
  * energy below 100 times that scale, and every estimate and error bar finite; otherwise the run stops with a
  * SimulationError naming the stability limit, and no result is produced. Estimates are flagged reliable only when
- * their error bar can be trusted: statistically (statistics.ts, and reliability.ts's correlated-run and split rules:
- * one estimate with correlated batches, or whose replicas' halves disagree, takes the flags of the whole run), with
- * dt within the stability limit, and with a time-step bias of a stated order below 10% (reliability.ts; src/verify
- * re-applies the rule with the exact time-step bias of linear models). The engine knows nothing of the exact engine: exact values, deviations and
+ * their error bar can be trusted: statistically (statistics.ts, and reliability.ts's correlated-run rule: one
+ * estimate with correlated batches takes the flags of the whole run), with dt within the stability limit, and with a
+ * time-step bias of a stated order below 10% (reliability.ts; src/verify re-applies the rule with the exact
+ * time-step bias of linear models). The engine knows nothing of the exact engine: exact values, deviations and
  * biases are attached by src/verify.
  */
 import { ModelError } from "../errors.js";
@@ -89,7 +89,6 @@ import {
 } from "./safety.js";
 import {
   applyCorrelatedRunRule,
-  applySplitRule,
   applyTimeStepRules,
   type StatisticalVerdict,
   type TimeStepFacts,
@@ -1042,7 +1041,6 @@ export function reduceEstimates(
       ? plan.replicas * (batchesPerReplica - 1)
       : batchesPerReplica.reduce((s, n) => s + Math.max(0, n - 1), 0);
   applyCorrelatedRunRule(out.estimates, pairs);
-  applySplitRule(out.estimates);
   return out;
 }
 

@@ -54,9 +54,8 @@ export interface Estimate extends Measured {
   splitTail?: number;
   /**
    * `reliable`: the error bar is finite and can be trusted: enough batches, uncorrelated batches, no estimate of the
-   * same run with correlated batches or disagreeing halves (reliability.ts, applyCorrelatedRunRule and
-   * applySplitRule, applied by run.ts), and (run.ts) dt within the stability limit and, for linear models, a
-   * time-step bias below half the error bar.
+   * same run with correlated batches (reliability.ts, applyCorrelatedRunRule, applied by run.ts), and (run.ts) dt
+   * within the stability limit and, for linear models, a time-step bias below half the error bar.
    */
   note?: string;
   /** Exact value (linear models), when known. */
