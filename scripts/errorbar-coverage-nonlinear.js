@@ -2,10 +2,14 @@
 // measured"), whose exact values are known independently: every bath at one temperature, so the steady state is
 // Boltzmann's, exp(-V/T) (exact second moments and mean potential energy by numerical quadrature, heat fluxes and
 // drift zero). Counts, over many seeds, the estimates within 2 error bars of the exact value among those flagged
-// reliable, by the lag-1 batch correlation alone ("before") and with every rule of the engine ("now"). Uses `simulate`
-// alone (no exact engine). Needs dist/ (`npm run build`).
-//   node scripts/errorbar-coverage-nonlinear.js [seeds]     (default 100 seeds per row: about 200 CPU-seconds)
+// reliable: by the lag-1 batch correlation of each estimate alone, by the engine (with the correlated-run rule), and
+// with the split rule too (reliability.ts applySplitRule, which the engine does not apply: applied here); and the share
+// of runs whose estimates that pass their own lag-1 check all keep their flags. Uses `simulate` alone (no exact
+// engine). Needs dist/ (`npm run build`).
+//   node scripts/errorbar-coverage-nonlinear.js [seeds] [model] [time] [replicas]   (one row or model; all rows at
+//   100 seeds: about 600 CPU-seconds)
 import { loadModel, simulateSync } from "../dist/index.js";
+import { applySplitRule } from "../dist/stochastic/reliability.js";
 
 // Composite Simpson weights on n + 1 points (n even) over [a, b].
 function simpson(a, b, n) {
@@ -93,7 +97,63 @@ external:
   },
 };
 
-const MODELS = { fpu: FPU, dw: DW };
+// Three wells: the same particle in 0.25 x^2/2 - 1.5 cos(pi x) (wells near 0 and +-2, barriers about 3 T; the
+// outer wells near +-4 are 2 T higher).
+const twV = ([x]) => (0.25 * x * x) / 2 - 1.5 * Math.cos(Math.PI * x);
+const twQ = boltzmann(1, twV, 1, 16, 32000, { xx: (q) => q[0] * q[0], V: twV });
+const TW = {
+  yaml: `kind: particles
+dynamics: overdamped
+dimension: 1
+species:
+  - {name: a, count: 1, temperature: 1}
+external:
+  - {potential: harmonic, stiffness: 0.25}
+  - {potential: cosine, amplitude: 1.5, period: 2, phase: 3.141592653589793}`,
+  exact: {
+    "covariance|x:0 x:0": twQ.xx,
+    "potential energy|per particle": twQ.V,
+    "drift velocity|a x": 0,
+    "drift velocity|centre of mass x": 0,
+    "bath flux|into a": 0,
+    "entropy production|rate": 0,
+    "energy balance|sum of bath fluxes": 0,
+  },
+};
+
+// A weakly anharmonic chain of 6 unit masses (harmonic and 0.1 quartic pinning and springs), baths at both ends only
+// (friction 0.1, T = 1): about 90 estimates, of which those known exactly at one temperature are compared (kinetic
+// temperatures 1, momentum covariances, position-momentum covariances, heat fluxes, entropy production and means 0).
+const CHAIN_SITES = ["s1", "s2", "s3", "s4", "s5", "s6"];
+const chainExact = {};
+for (const [i, a] of CHAIN_SITES.entries()) {
+  chainExact[`mean|q:${a}`] = 0;
+  chainExact[`kinetic temperature|${a}`] = 1;
+  for (const [j, b] of CHAIN_SITES.entries()) {
+    chainExact[`covariance|q:${a} p:${b}`] = 0;
+    if (j >= i) chainExact[`covariance|p:${a} p:${b}`] = i === j ? 1 : 0;
+  }
+  if (i + 1 < CHAIN_SITES.length) chainExact[`spring flux|${a} -> ${CHAIN_SITES[i + 1]}`] = 0;
+}
+Object.assign(chainExact, {
+  "bath flux|into s1": 0,
+  "bath flux|into s6": 0,
+  "entropy production|rate": 0,
+  "energy balance|sum of bath fluxes": 0,
+});
+const CHAIN = {
+  yaml: `kind: network
+sites: [${CHAIN_SITES.join(", ")}]
+pinning: 1
+quarticPinning: 0.1
+springs: [${CHAIN_SITES.slice(1)
+    .map((b, i) => `{between: [${CHAIN_SITES[i]}, ${b}], stiffness: 1, quartic: 0.1}`)
+    .join(", ")}]
+baths: [{site: s1, friction: 0.1, temperature: 1}, {site: s6, friction: 0.1, temperature: 1}]`,
+  exact: chainExact,
+};
+
+const MODELS = { fpu: FPU, dw: DW, tw: TW, chain: CHAIN };
 // [model, time per replica, replicas, dt]
 const ROWS = [
   ["fpu", 100, 1, 0.02],
@@ -110,61 +170,93 @@ const ROWS = [
   ["dw", 500, 1, 0.002],
   ["dw", 2500, 1, 0.002],
   ["dw", 300, 8, 0.002],
+  ["dw", 20, 4, 0.002],
+  ["dw", 20, 16, 0.002],
+  ["tw", 50, 1, 0.002],
+  ["tw", 50, 4, 0.002],
+  ["tw", 500, 1, 0.002],
+  ["tw", 300, 8, 0.002],
+  ["chain", 200, 1, 0.02],
+  ["chain", 100, 4, 0.02],
+  ["chain", 2000, 1, 0.02],
+  ["chain", 10000, 1, 0.02],
 ];
 
 const seeds = Number(process.argv[2] ?? 100);
 const only = process.argv[3];
+const onlyTime = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+const onlyReplicas = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
 const pct = (a, b) => (b > 0 ? `${((100 * a) / b).toFixed(0)}%` : "-");
 const RUN_RULE = "in this run are correlated";
+const SPLIT_RULE = "the halves of the replicas disagree";
 console.log(`${seeds} seeds per row; "covered": |value - exact| < 2 error bars; exact values by quadrature:`);
 console.log(
-  `fpu <q_a^2> = ${fpuQ.aa.toFixed(6)}, <q_a q_b> = ${fpuQ.ab.toFixed(6)}; dw <x^2> = ${dwQ.xx.toFixed(6)}, <V> = ${dwQ.V.toFixed(6)}`,
+  `fpu <q_a^2> = ${fpuQ.aa.toFixed(6)}, <q_a q_b> = ${fpuQ.ab.toFixed(6)}; dw <x^2> = ${dwQ.xx.toFixed(6)}, <V> = ${dwQ.V.toFixed(6)}; ` +
+    `tw <x^2> = ${twQ.xx.toFixed(6)}, <V> = ${twQ.V.toFixed(6)}`,
 );
 console.log(
-  "| model | time | replicas | estimates | covered (all) | before (the lag-1 correlation of each estimate alone): reliable, covered, rms z | " +
-    "now: reliable, covered, rms z, largest \\|z\\| |",
+  "| model | time | replicas | estimates | covered (all) | lag-1 of each estimate only | with the correlated-run rule | " +
+    "with the split rule too: reliable, covered, rms z, largest \\|z\\| | runs keeping every flag: the engine, with the split rule |",
 );
-console.log(
-  "| ----- | ---- | -------- | --------- | ------------- | ------------------------------ | ------------------------------ |",
-);
+console.log("| ----- | ---- | -------- | --------- | ------------- | --- | --- | --- | --- |");
+const cell = (c) =>
+  c.rel ? `${pct(c.rel, c.n)}, ${pct(c.in, c.rel)}, ${Math.sqrt(c.z2 / c.rel).toFixed(2)}` : `${pct(0, c.n)}`;
 for (const [name, time, replicas, dt] of ROWS) {
-  if (only && only !== name) continue;
+  if ((only && only !== name) || (onlyTime !== undefined && onlyTime !== time)) continue;
+  if (onlyReplicas !== undefined && onlyReplicas !== replicas) continue;
   const { yaml, exact } = MODELS[name];
   const model = loadModel(yaml);
+  const fresh = () => ({ n: 0, rel: 0, in: 0, z2: 0, worst: 0 });
+  const lag1 = fresh(),
+    prev = fresh(),
+    now = fresh();
   let n = 0,
     inAll = 0,
-    relOld = 0,
-    inOld = 0,
-    z2Old = 0,
-    rel = 0,
-    inRel = 0,
-    z2 = 0,
-    worst = 0;
+    keptPrev = 0,
+    keptNow = 0,
+    runs = 0;
+  const add = (c, z) => {
+    c.rel++;
+    if (Math.abs(z) < 2) c.in++;
+    c.z2 += z * z;
+    c.worst = Math.max(c.worst, Math.abs(z));
+  };
   for (let seed = 1; seed <= seeds; seed++) {
     const r = simulateSync(model, { dt }, { time, seed, replicas });
+    applySplitRule(r.estimates);
+    // whether every estimate that passes its own lag-1 check keeps its flag (the rules of a whole run)
+    let allPrev = true,
+      allNow = true,
+      any = false;
     for (const e of r.estimates) {
+      const notes = e.note === undefined ? [] : e.note.split("; ");
+      const onlyBy = (...rules) => notes.length > 0 && notes.every((t) => rules.some((rule) => t.includes(rule)));
+      // the verdicts before the split rule, and before both run rules (each estimate's own lag-1 check)
+      const okPrev = e.reliable || onlyBy(SPLIT_RULE);
+      const okLag1 = e.reliable || onlyBy(SPLIT_RULE, RUN_RULE);
+      if (okLag1) {
+        any = true;
+        if (!okPrev) allPrev = false;
+        if (!e.reliable) allNow = false;
+      }
       const x = exact[`${e.group}|${e.name}`];
       if (x === undefined || !(e.error > 0)) continue;
       const z = (e.value - x) / e.error;
       n++;
       if (Math.abs(z) < 2) inAll++;
-      // the verdict before the correlated-run rule: reliable now, or unreliable by that rule alone
-      const notes = (e.note ?? "").split("; ");
-      if (e.reliable || notes.every((t) => t.includes(RUN_RULE))) {
-        relOld++;
-        if (Math.abs(z) < 2) inOld++;
-        z2Old += z * z;
-      }
-      if (!e.reliable) continue;
-      rel++;
-      if (Math.abs(z) < 2) inRel++;
-      z2 += z * z;
-      worst = Math.max(worst, Math.abs(z));
+      if (okLag1) add(lag1, z);
+      if (okPrev) add(prev, z);
+      if (e.reliable) add(now, z);
+    }
+    if (any) {
+      runs++;
+      if (allPrev) keptPrev++;
+      if (allNow) keptNow++;
     }
   }
+  for (const c of [lag1, prev, now]) c.n = n;
   console.log(
-    `| ${name} | ${time} | ${replicas} | ${n} | ${pct(inAll, n)} | ` +
-      `${pct(relOld, n)}, ${pct(inOld, relOld)}, ${relOld ? Math.sqrt(z2Old / relOld).toFixed(2) : "-"} | ` +
-      `${pct(rel, n)}, ${pct(inRel, rel)}, ${rel ? Math.sqrt(z2 / rel).toFixed(2) : "-"}, ${rel ? worst.toFixed(1) : "-"} |`,
+    `| ${name} | ${time} | ${replicas} | ${n} | ${pct(inAll, n)} | ${cell(lag1)} | ${cell(prev)} | ` +
+      `${cell(now)}${now.rel ? `, ${now.worst.toFixed(1)}` : ""} | ${pct(keptPrev, runs)}, ${pct(keptNow, runs)} |`,
   );
 }

@@ -9,8 +9,10 @@
  * The stochastic engine applies them with no known bias; src/verify applies them again, from each estimate's
  * statistical verdict, with the biases it computed.
  *
- * Two more statistical rules. The correlated-run rule (applyCorrelatedRunRule; the engine applies it to every run,
+ * Three more statistical rules. The correlated-run rule (applyCorrelatedRunRule; the engine applies it to every run,
  * before the time-step rules): when one estimate's batches are correlated, no estimate of the run is trusted. The
+ * split rule (applySplitRule; measured, not applied by the engine: docs/stochastic.md): when the halves of the
+ * replicas of one estimate disagree beyond chance, no estimate of the run is trusted. The
  * slowest-mode rule needs the exact engine (src/verify applies it before the time-step rules): batches
  * shorter than a few correlation times of the slowest mode (applyRelaxationRule). The lag-1 batch correlation cannot
  * see them in a short run: over 32 batches of a run two relaxation times long it is biased low (0.43-0.54 measured
@@ -205,6 +207,47 @@ export function applyCorrelatedRunRule(estimates: Estimate[], pairs: number): nu
       `the batches of "${worst.group}: ${worst.name}" in this run are correlated (${worst.batchCorrelation!.toFixed(2)}): ` +
         `the run is short compared with a correlation time it shows, so no error bar of the run is trusted ` +
         `(a short run hides the correlation of most estimates): run longer or with fewer batches per replica`,
+    );
+  }
+  return marked;
+}
+
+/** The per-estimate threshold of a run-level rule over `count` estimates: CORRELATED_RUN_FALSE_ALARM / count, at most
+ * the one-sided normal tail at 3 standard deviations (the per-estimate threshold of statistics.ts). */
+function perEstimateTail(count: number): number {
+  return Math.min(studentTwoSidedTail(3, 1000) / 2, CORRELATED_RUN_FALSE_ALARM / count);
+}
+
+/**
+ * The split rule (every model, from the batch means alone): each estimate's batches, cut into the halves of every
+ * replica, are compared by a one-way analysis of variance (statistics.ts, Estimate.splitTail: the chance that the
+ * halves of a stationary run of uncorrelated batches spread at least as much). Between the replicas it sees
+ * replicas that sit in different states (a double well whose replicas have not hopped); between the halves of one
+ * replica it sees a run that is still drifting to its steady state (a short burn-in). Either way the batch means of
+ * one replica are not samples of the steady state and no estimate of the run is trusted. A run is marked when the
+ * smallest splitTail of its estimates is below CORRELATED_RUN_FALSE_ALARM / (number of estimates), at most the
+ * normal tail of 3 standard deviations: with uncorrelated batches of a steady state (and normal batch means) a run
+ * is marked by chance at most that often. Marks the reliable estimates in place (reliable false, a note) and returns
+ * how many it marked.
+ */
+export function applySplitRule(estimates: Estimate[]): number {
+  const measured = estimates.filter((e) => e.splitTail !== undefined);
+  if (measured.length === 0) return 0;
+  const threshold = perEstimateTail(measured.length);
+  let worst: Estimate | undefined;
+  for (const e of measured) if (e.splitTail! < threshold && (!worst || e.splitTail! < worst.splitTail!)) worst = e;
+  if (worst === undefined) return 0;
+  let marked = 0;
+  for (const e of estimates) {
+    if (!e.reliable) continue;
+    e.reliable = false;
+    marked++;
+    addNote(
+      e,
+      `the halves of the replicas disagree on "${worst.group}: ${worst.name}" (split test: a spread this large ` +
+        `comes by chance with probability ${worst.splitTail!.toExponential(1)} in a steady run): the run drifts, ` +
+        `or its replicas sit in different states, so no error bar of the run is trusted: run longer, with a longer ` +
+        `burn-in, or with more replicas`,
     );
   }
   return marked;

@@ -15,6 +15,7 @@
  * linear (ratios, covariances, fitted parameters).
  */
 import { ModelError } from "../errors.js";
+import { fisherUpperTail } from "../studentT.js";
 
 /** A stochastic number: its value, one standard error, and whether that error bar is finite and can be trusted. */
 export interface Measured {
@@ -42,6 +43,15 @@ export interface Estimate extends Measured {
    * consecutive batches within replicas): JSON carries no null or NaN for it.
    */
   batchCorrelation?: number;
+  /**
+   * The split test of the batch values: each replica's batches cut into a first and a second half (a replica of fewer
+   * than 4 batches is one group), and the spread of the groups' means compared with the spread within the groups by
+   * a one-way analysis of variance. `splitTail` is the chance that stationary, uncorrelated batches of one steady
+   * state spread at least as much (Fisher's F with groups - 1 and values - groups degrees of freedom). A small value:
+   * the replicas disagree (stuck in different states) or the run drifts (not yet in the steady state). Absent when it
+   * cannot be computed (fewer than 2 groups, no value beside its group's mean, or no spread).
+   */
+  splitTail?: number;
   /**
    * `reliable`: the error bar is finite and can be trusted: enough batches, uncorrelated batches, no estimate of the
    * same run with correlated batches (reliability.ts, applyCorrelatedRunRule, applied by run.ts), and (run.ts) dt
@@ -112,6 +122,23 @@ export function reduceBatches(
         `reduceBatches: the replicas' batch counts add up to ${end}, the batch means hold ${rows} rows`,
       );
   }
+  // The split test's groups: the halves of each replica's batches (the first floor(n/2) and the rest), or the whole
+  // replica when it has fewer than 4 batches.
+  const groupOf = new Int32Array(rows);
+  let groups = 0;
+  for (let start = 0; start < rows;) {
+    let end = start;
+    while (end < rows - 1 && !last[end]) end++;
+    end++; // [start, end) is one replica's batches
+    const n = end - start;
+    const cut = n >= 4 ? start + Math.floor(n / 2) : end;
+    for (let r = start; r < end; r++) groupOf[r] = r < cut ? groups : groups + 1;
+    groups += cut < end ? 2 : 1;
+    start = end;
+  }
+  const groupSum = new Float64Array(groups),
+    groupCount = new Float64Array(groups);
+  for (let r = 0; r < rows; r++) groupCount[groupOf[r]]++;
   const mean = new Float64Array(K);
   for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) mean[k] += batchMeans[r * K + k];
   for (let k = 0; k < K; k++) mean[k] /= rows;
@@ -139,6 +166,7 @@ export function reduceBatches(
       }
     }
     const batchCorrelation = pairs >= 8 ? c / pairs / (v / rows) : NaN;
+    const splitTail = splitTest(values, groupOf, groupSum, groupCount, m);
     const notes: string[] = [];
     if (rows >= 2 && !Number.isFinite(error))
       notes.push("the error bar cannot be computed (the batch values are not finite numbers)");
@@ -161,6 +189,7 @@ export function reduceBatches(
       reliable: notes.length === 0 && Number.isFinite(error),
     };
     if (Number.isFinite(batchCorrelation)) est.batchCorrelation = batchCorrelation;
+    if (Number.isFinite(splitTail)) est.splitTail = splitTail;
     if (notes.length > 0) est.note = notes.join("; ");
     if (spec.exact !== undefined) {
       est.exact = spec.exact;
@@ -171,6 +200,30 @@ export function reduceBatches(
     }
     return est;
   });
+}
+
+/**
+ * The split test (Estimate.splitTail): the one-way analysis of variance of `values` in the groups `groupOf` (counts
+ * `groupCount`, `sum` scratch), whose overall mean is `m`. NaN when it cannot be computed.
+ */
+function splitTest(
+  values: Float64Array,
+  groupOf: Int32Array,
+  sum: Float64Array,
+  groupCount: Float64Array,
+  m: number,
+): number {
+  const rows = values.length,
+    groups = sum.length;
+  if (groups < 2 || rows - groups < 1) return NaN;
+  sum.fill(0);
+  for (let r = 0; r < rows; r++) sum[groupOf[r]] += values[r];
+  let between = 0;
+  for (let g = 0; g < groups; g++) between += groupCount[g] * (sum[g] / groupCount[g] - m) ** 2;
+  let within = 0;
+  for (let r = 0; r < rows; r++) within += (values[r] - sum[groupOf[r]] / groupCount[groupOf[r]]) ** 2;
+  if (!(within > 0) || !Number.isFinite(between) || !Number.isFinite(within)) return NaN;
+  return fisherUpperTail(between / (groups - 1) / (within / (rows - groups)), groups - 1, rows - groups);
 }
 
 /** Linear estimand helper. */
