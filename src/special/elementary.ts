@@ -373,6 +373,11 @@ export function reduceForTest(x: number, large: boolean): [number, number, numbe
   return [n, RED[0], RED[1]];
 }
 
+/** sin(n pi/2 + hi + lo) from a reduction's n mod 4 and r = hi + lo (for tests: the same kernels as sin). */
+export function sinOfReduced(n: number, hi: number, lo: number): number {
+  return n === 0 ? sinKernel(hi, lo) : n === 1 ? cosKernel(hi, lo) : n === 2 ? -sinKernel(hi, lo) : -cosKernel(hi, lo);
+}
+
 /** sin x, the same bits in every engine (within 1 ulp). */
 export function sin(x: number): number {
   if (x > -0.7853981633974483 && x < 0.7853981633974483) {
