@@ -262,35 +262,10 @@ function cosKernel(x: number, y: number): number {
   return w + (1 - w - h + (q - x * y));
 }
 
-const REDUCE_MEDIUM = 1647099.3291652855; // 2^20 pi/2: below, n pi/2 with n < 2^20 by three 33-bit parts
+const REDUCE_MEDIUM = 1647099.3291652855; // 2^20 pi/2: below, n pi/2 (n < 2^20) by 33-bit parts of pi/2
 
-// The reduced argument of the last slow reduction: x - n pi/2 = RED[0] + RED[1] (|RED[1]| <= ulp(RED[0])/2).
+// The reduced argument of the last large reduction: x - n pi/2 = RED[0] + RED[1] (|RED[1]| <= ulp(RED[0])/2).
 const RED = new Float64Array(2);
-
-/**
- * n mod 4 for x = n pi/2 + r, |r| <= pi/4 (a little more), r in RED[0] + RED[1]: for |x| < 2^20 pi/2 near a
- * multiple of pi/2 (the fast path of sin and cos handles the rest of that range), else by reduceLarge.
- */
-function reduceSlow(x: number): number {
-  if (!(x > -REDUCE_MEDIUM && x < REDUCE_MEDIUM)) return reduceLarge(x);
-  // Subtract n pi/2 in four parts: the three exact products n PIO2_1, n PIO2_2, n PIO2_3 with error-free sums, then
-  // the fourth part (pi/2 to 152 bits; the closest a double below 2^20 pi/2 comes to a multiple is far above 2^-100).
-  const fn = x * TWO_OVER_PI + SHIFT - SHIFT;
-  const r1 = x - fn * PIO2_1; // exact: fn PIO2_1 has at most 53 bits and is within a factor 2 of x
-  const w2 = fn * PIO2_2;
-  const s1 = r1 - w2;
-  const b1 = s1 - r1;
-  const e1 = r1 - (s1 - b1) + (-w2 - b1);
-  const w3 = fn * PIO2_3;
-  const s2 = s1 - w3;
-  const b2 = s2 - s1;
-  const e2 = s1 - (s2 - b2) + (-w3 - b2);
-  const lo = e1 + e2 - fn * PIO2_3T;
-  const hi = s2 + lo;
-  RED[0] = hi;
-  RED[1] = s2 - hi + lo;
-  return (fn | 0) & 3;
-}
 
 // Scratch for the large reduction: the four 24-bit pieces of x and ten columns of the product with 2/pi.
 const XP = new Float64Array(4);
@@ -300,7 +275,7 @@ const SPLIT = 134217729; // 2^27 + 1 (Veltkamp's splitting of a double into two 
 
 /**
  * n mod 4 for x = n pi/2 + r, |r| <= pi/4, for any finite |x| >= 2^-20 (used from 2^20 pi/2 on); r in RED[0] +
- * RED[1] (exported for tests, with reduceSlow). The product x (2/pi) is formed exactly in 24-bit pieces (Payne-Hanek): x = sum of XP[i] 2^(24 (t - i)),
+ * RED[1] (exported for tests). The product x (2/pi) is formed exactly in 24-bit pieces (Payne-Hanek): x = sum of XP[i] 2^(24 (t - i)),
  * 2/pi = sum of W[j] 2^(-24 (j + 1)); products of weight 2^24 and more are multiples of 8 and dropped, the next ten
  * columns give the integer part mod 8 and the fraction to 2^-216, enough for the closest approach of any double to
  * a multiple of pi/2 (about 2^-61).
@@ -367,16 +342,31 @@ export function reduceLarge(x: number): number {
   return x < 0 ? (4 - m) & 3 : m;
 }
 
-/** The two reductions, for tests: x = n pi/2 + r; returns [n mod 4, r as a double-double]. */
-export function reduceForTest(x: number, large: boolean): [number, number, number] {
-  const n = large ? reduceLarge(x) : reduceSlow(x);
+/** The large reduction, for tests: x = n pi/2 + r; returns [n mod 4, r as a double-double]. */
+export function reduceForTest(x: number): [number, number, number] {
+  const n = reduceLarge(x);
   return [n, RED[0], RED[1]];
 }
 
 /** sin(n pi/2 + hi + lo) from a reduction's n mod 4 and r = hi + lo (for tests: the same kernels as sin). */
 export function sinOfReduced(n: number, hi: number, lo: number): number {
-  return n === 0 ? sinKernel(hi, lo) : n === 1 ? cosKernel(hi, lo) : n === 2 ? -sinKernel(hi, lo) : -cosKernel(hi, lo);
+  const v = n & 1 ? cosKernel(hi, lo) : sinKernel(hi, lo);
+  return n & 2 ? -v : v;
 }
+
+/** sin(x + shift pi/2) (shift 0: sin, 1: cos) for |x| >= 2^20 pi/2, NaN and infinities (kept out of line). */
+function trigLarge(x: number, shift: number): number {
+  if (!(x - x === 0)) return NaN; // +-Infinity, NaN
+  const n = reduceLarge(x) + shift;
+  const v = n & 1 ? cosKernel(RED[0], RED[1]) : sinKernel(RED[0], RED[1]);
+  return n & 2 ? -v : v;
+}
+
+// sin and cos below 2^20 pi/2: x = n pi/2 + (y + yl) with pi/2 = PIO2_1 + PIO2_1T (86 bits). When |y| > 1/32, the
+// error of fn PIO2_1T (about n 1e-26) is far below an ulp of y. Otherwise (near a multiple of pi/2) they subtract n pi/2
+// in four parts: the exact products n PIO2_1, n PIO2_2, n PIO2_3 with error-free sums, then n PIO2_3T (pi/2 to 152
+// bits; the closest a double below 2^20 pi/2 comes to a multiple of pi/2 is far above 2^-100). The reduction is
+// written out in both functions: engines inline them into the callers' loops only so.
 
 /** sin x, the same bits in every engine (within 1 ulp). */
 export function sin(x: number): number {
@@ -384,69 +374,55 @@ export function sin(x: number): number {
     if (x > -7.450580596923828e-9 && x < 7.450580596923828e-9) return x; // |x| < 2^-27 (keeps -0)
     return sinKernel(x, 0);
   }
-  if (x > -REDUCE_MEDIUM && x < REDUCE_MEDIUM) {
-    // x = n pi/2 + (y + yl) with pi/2 = PIO2_1 + PIO2_1T (86 bits); when |y| > 1/32 the error of fn PIO2_1T (about
-    // n 1e-26) is far below an ulp of y, otherwise reduceSlow subtracts more bits of pi/2.
-    const fn = x * TWO_OVER_PI + SHIFT - SHIFT;
-    const r1 = x - fn * PIO2_1; // exact
-    const w = fn * PIO2_1T;
-    const y = r1 - w;
-    if (y > 0.03125 || y < -0.03125) {
-      const yl = r1 - y - w;
-      switch ((fn | 0) & 3) {
-        case 0:
-          return sinKernel(y, yl);
-        case 1:
-          return cosKernel(y, yl);
-        case 2:
-          return -sinKernel(y, yl);
-        default:
-          return -cosKernel(y, yl);
-      }
-    }
-  } else if (!(x - x === 0)) return NaN; // +-Infinity, NaN
-  switch (reduceSlow(x)) {
-    case 0:
-      return sinKernel(RED[0], RED[1]);
-    case 1:
-      return cosKernel(RED[0], RED[1]);
-    case 2:
-      return -sinKernel(RED[0], RED[1]);
-    default:
-      return -cosKernel(RED[0], RED[1]);
+  if (!(x > -REDUCE_MEDIUM && x < REDUCE_MEDIUM)) return trigLarge(x, 0);
+  const fn = x * TWO_OVER_PI + SHIFT - SHIFT;
+  const r1 = x - fn * PIO2_1; // exact: fn PIO2_1 has at most 53 bits and is within a factor 2 of x
+  const w = fn * PIO2_1T;
+  let y = r1 - w;
+  let yl: number;
+  if (y > 0.03125 || y < -0.03125) yl = r1 - y - w;
+  else {
+    const w2 = fn * PIO2_2;
+    const s1 = r1 - w2;
+    const b1 = s1 - r1;
+    const e1 = r1 - (s1 - b1) + (-w2 - b1);
+    const w3 = fn * PIO2_3;
+    const s2 = s1 - w3;
+    const b2 = s2 - s1;
+    const e2 = s1 - (s2 - b2) + (-w3 - b2);
+    const lo = e1 + e2 - fn * PIO2_3T;
+    y = s2 + lo;
+    yl = s2 - y + lo;
   }
+  const n = fn | 0; // sin(n pi/2 + r) is +-sin r or +-cos r by n mod 4 (two's complement: also for n < 0)
+  const v = n & 1 ? cosKernel(y, yl) : sinKernel(y, yl);
+  return n & 2 ? -v : v;
 }
 
 /** cos x, the same bits in every engine (within 1 ulp). */
 export function cos(x: number): number {
   if (x > -0.7853981633974483 && x < 0.7853981633974483) return cosKernel(x, 0);
-  if (x > -REDUCE_MEDIUM && x < REDUCE_MEDIUM) {
-    const fn = x * TWO_OVER_PI + SHIFT - SHIFT; // as in sin
-    const r1 = x - fn * PIO2_1;
-    const w = fn * PIO2_1T;
-    const y = r1 - w;
-    if (y > 0.03125 || y < -0.03125) {
-      const yl = r1 - y - w;
-      switch ((fn | 0) & 3) {
-        case 0:
-          return cosKernel(y, yl);
-        case 1:
-          return -sinKernel(y, yl);
-        case 2:
-          return -cosKernel(y, yl);
-        default:
-          return sinKernel(y, yl);
-      }
-    }
-  } else if (!(x - x === 0)) return NaN;
-  switch (reduceSlow(x)) {
-    case 0:
-      return cosKernel(RED[0], RED[1]);
-    case 1:
-      return -sinKernel(RED[0], RED[1]);
-    case 2:
-      return -cosKernel(RED[0], RED[1]);
-    default:
-      return sinKernel(RED[0], RED[1]);
+  if (!(x > -REDUCE_MEDIUM && x < REDUCE_MEDIUM)) return trigLarge(x, 1);
+  const fn = x * TWO_OVER_PI + SHIFT - SHIFT; // as in sin
+  const r1 = x - fn * PIO2_1;
+  const w = fn * PIO2_1T;
+  let y = r1 - w;
+  let yl: number;
+  if (y > 0.03125 || y < -0.03125) yl = r1 - y - w;
+  else {
+    const w2 = fn * PIO2_2;
+    const s1 = r1 - w2;
+    const b1 = s1 - r1;
+    const e1 = r1 - (s1 - b1) + (-w2 - b1);
+    const w3 = fn * PIO2_3;
+    const s2 = s1 - w3;
+    const b2 = s2 - s1;
+    const e2 = s1 - (s2 - b2) + (-w3 - b2);
+    const lo = e1 + e2 - fn * PIO2_3T;
+    y = s2 + lo;
+    yl = s2 - y + lo;
   }
+  const n = (fn | 0) + 1; // cos x = sin(x + pi/2)
+  const v = n & 1 ? cosKernel(y, yl) : sinKernel(y, yl);
+  return n & 2 ? -v : v;
 }

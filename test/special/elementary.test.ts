@@ -97,7 +97,7 @@ describe("engine-independent elementary functions", () => {
       if (!Object.is(cos(-x), cos(x))) throw new Error(`cos(-${x}) = ${cos(-x)}, cos(${x}) = ${cos(x)}`);
     }
   });
-  it("the Payne-Hanek reduction gives the Cody-Waite result below 2^20 pi/2 (same n, same reduced argument)", () => {
+  it("below 2^20 pi/2, sin and cos through the Payne-Hanek reduction give the same bits as their own (Cody-Waite)", () => {
     // The doubles closest to multiples of pi/2 (from the reference) and random arguments over [1, 2^20 pi/2).
     const xs = ref.sin.map((r) => Math.abs(Number(r[0]))).filter((x) => x >= 1 && x < 1647099);
     let s = 4242;
@@ -108,19 +108,17 @@ describe("engine-independent elementary functions", () => {
     let nearMultiples = 0;
     for (const x0 of xs) {
       for (const x of [x0, -x0]) {
-        const [n1, hi1, lo1] = reduceForTest(x, false);
-        const [n2, hi2, lo2] = reduceForTest(x, true);
-        if (n1 !== n2 && Math.abs(Math.abs(hi1) - Math.PI / 4) < 1e-12 && Math.abs(Math.abs(hi2) - Math.PI / 4) < 1e-12)
-          continue; // x within rounding of an odd multiple of pi/4: either n is right
-        if (Math.abs(hi1) < 1e-6) nearMultiples++;
-        // Cody-Waite carries more than 100 correct bits of r, Payne-Hanek about 75 (the fraction's bits after its
-        // first 48 enter through a rounded product); sin and cos need 60-odd.
-        if (n1 !== n2 || hi1 !== hi2 || Math.abs(lo1 - lo2) > Math.abs(hi1) * 2 ** -72)
-          throw new Error(`x = ${x}: Cody-Waite ${n1} ${hi1} ${lo1}, Payne-Hanek ${n2} ${hi2} ${lo2}`);
-        // and sin through either path (sin's own fast path where it applies) is the same double
-        const a = sinOfReduced(n1, hi1, lo1);
-        if (!Object.is(a, sinOfReduced(n2, hi2, lo2)) || !Object.is(a, sin(x)))
-          throw new Error(`sin(${x}): ${a}, ${sinOfReduced(n2, hi2, lo2)}, ${sin(x)}`);
+        const [n, hi, lo] = reduceForTest(x);
+        if (Math.abs(hi) < 1e-6) nearMultiples++;
+        const s1 = sinOfReduced(n, hi, lo),
+          c1 = sinOfReduced(n + 1, hi, lo);
+        if (Math.abs(Math.abs(hi) - Math.PI / 4) < 1e-12) {
+          // within rounding of an odd multiple of pi/4 either quadrant is right (and the kernels' results may differ)
+          if (ulps(s1, sin(x)) > 1 || ulps(c1, cos(x)) > 1) throw new Error(`x = ${x}`);
+          continue;
+        }
+        if (!Object.is(s1, sin(x)) || !Object.is(c1, cos(x)))
+          throw new Error(`x = ${x}: Payne-Hanek ${s1} ${c1}, sin ${sin(x)}, cos ${cos(x)}`);
       }
     }
     expect(nearMultiples).toBeGreaterThan(20);
