@@ -5,7 +5,7 @@
 // and cos (Cody-Waite below 2^20 pi/2, Payne-Hanek beyond) against each other where both apply.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cos, exp, log, reduceForTest, sin, sinOfReduced } from "../../src/special/elementary.js";
+import { cos, exp, log, reduceForTest, sin, sincos, sinOfReduced } from "../../src/special/elementary.js";
 
 const ref = JSON.parse(readFileSync(new URL("./elementary-reference.json", import.meta.url), "utf8")) as Record<
   string,
@@ -95,6 +95,20 @@ describe("engine-independent elementary functions", () => {
     for (const x of xs) {
       if (!Object.is(sin(-x), -sin(x))) throw new Error(`sin(-${x}) = ${sin(-x)}, -sin(${x}) = ${-sin(x)}`);
       if (!Object.is(cos(-x), cos(x))) throw new Error(`cos(-${x}) = ${cos(-x)}, cos(${x}) = ${cos(x)}`);
+    }
+  });
+  it("sincos gives the bits of sin and cos (its own code path) at every reference argument and 20 000 more", () => {
+    const xs = [...ref.sin.map((r) => Number(r[0])), NaN, Infinity, -Infinity, -0];
+    let s = 99;
+    for (let i = 0; i < 20000; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      xs.push((s / 4294967296 - 0.5) * 10 ** ((i % 30) - 9));
+    }
+    const out = new Float64Array(2);
+    for (const x of xs) {
+      sincos(x, out);
+      if (!Object.is(out[0], sin(x)) || !Object.is(out[1], cos(x)))
+        throw new Error(`sincos(${x}) = ${out[0]}, ${out[1]}; sin ${sin(x)}, cos ${cos(x)}`);
     }
   });
   it("below 2^20 pi/2, sin and cos through the Payne-Hanek reduction give the same bits as their own (Cody-Waite)", () => {
