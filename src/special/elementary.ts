@@ -7,10 +7,10 @@
  * through those functions then gives other numbers for the same seed in a browser (the lab) than in Node (the CLI).
  *
  * These versions use only the operations IEEE 754 defines exactly (+, -, *, / and comparisons, in a fixed order: a
- * JavaScript engine never fuses or reorders them, so no fused multiply-add is assumed or possible), Math.floor and
- * exact bit manipulation, so their results are the same everywhere. They are accurate to within one unit in the last
- * place (tested against correctly rounded 50-digit values, scripts/elementary-reference.py); they are not correctly
- * rounded. The methods are the classical table-driven ones (P. T. P. Tang, "Table-driven implementation of the
+ * JavaScript engine never fuses or reorders them, so no fused multiply-add is assumed or possible), Math.floor,
+ * Math.ceil and exact bit manipulation, so their results are the same everywhere. Their error is below one unit in
+ * the last place of the exact value (at most 0.75 seen; tested against correctly rounded 50-digit values,
+ * scripts/elementary-reference.py); they are not correctly rounded. The methods are the classical table-driven ones (P. T. P. Tang, "Table-driven implementation of the
  * exponential function in IEEE floating-point arithmetic", ACM TOMS 15 (1989) 144; the Cody-Waite and Payne-Hanek
  * reductions of sin and cos, M. Payne and R. Hanek, "Radian reduction for trigonometric functions", SIGNUM
  * Newsletter 18 (1983) 19):
@@ -21,7 +21,8 @@
  * - sin, cos: x = n pi/2 + r, |r| <= pi/4 as a double-double, with pi/2 in three 33-bit parts (and a fourth) for
  *   |x| < 2^20 pi/2 and, beyond, with the bits of 2/pi (Payne-Hanek), exact for every double; then degree-15 and
  *   degree-16 polynomials in r.
- * The tables and coefficients come from scripts/elementary-tables.py (mpmath; near-minimax fits).
+ * sincos gives sin and cos of one argument with one reduction (the same bits as the two calls). The tables and
+ * coefficients come from scripts/elementary-tables.py (mpmath; near-minimax fits).
  */
 
 const f64 = new Float64Array(1);
