@@ -30,9 +30,6 @@ import { HARMONIC, packPairLaws, pairEnergy, pairForceOverDistance, SOFT, WCA } 
 import type { PairPotential } from "../model/particles.js";
 import * as portable from "../special/elementary.js";
 
-/** Scratch for portable.sincos in the cosine fields (sin at 0, cos at 1). */
-const SINCOS = new Float64Array(2);
-
 /** What decides whether the kernel applies (the plan's choices). */
 export interface PairKernelChoice {
   model: ParticlesModel;
@@ -360,11 +357,11 @@ export class TwoParticleHeun {
           k = axis[e];
         for (let a = 0; a < 2; a++) {
           if (on[2 * e + a] === 0) continue;
-          portable.sincos(q * x[a * d + k] + ph, SINCOS); // the bits of portable.sin and portable.cos
-          if (total) u += A * SINCOS[1];
-          if (energy !== null) energy[a] += A * SINCOS[1];
-          f[a * d + k] += A * q * SINCOS[0];
-          if (g !== null) g[a * d + k] += A * q * SINCOS[0];
+          const arg = q * x[a * d + k] + ph;
+          if (total) u += A * portable.cos(arg);
+          if (energy !== null) energy[a] += A * portable.cos(arg);
+          f[a * d + k] += A * q * portable.sin(arg);
+          if (g !== null) g[a * d + k] += A * q * portable.sin(arg);
         }
       } else {
         // P: amplitude, period, asymmetry, and the force on the rising side -A / (as P) (the falling side's below).
