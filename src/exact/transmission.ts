@@ -2449,8 +2449,8 @@ class Evaluator {
   }
 
   /**
-   * Chains: the recurrence is checked against the factorisation at the first 32 panel centres, then at every 16th;
-   * true if this panel centre is one (counts the centres).
+   * Chains: the recurrence's backward error is checked at the first 32 panel centres, then at every 16th; true if
+   * this panel centre is one (counts the centres).
    */
   private chainCheckDue(): boolean {
     return !(this.chainChecks++ >= 32 && this.chainChecks % 16 !== 0);
@@ -2466,6 +2466,13 @@ class Evaluator {
         this.evaluations++;
         return;
       }
+    }
+    // A checked chain centre: the recurrence (both ends) and its backward error. Its entries are the ones used, so
+    // the sparse factorisation (whose entries the recurrence's replaced, and whose own backward error described a
+    // solve whose result was not used) runs only where the recurrence fails.
+    if (this.chain && check && this.checkChain(omega)) {
+      this.evaluations++;
+      return;
     }
     for (let i = 0; i < n; i++) {
       this.dRe[i] = sys.vDiag[i] - (sys.under ? w2 * sys.mass[i] : 0);
@@ -2499,7 +2506,7 @@ class Evaluator {
         this.checkResidual(plan.colSite[0], this.xr[0], this.xi[0]);
         this.wr.fill(0);
         this.wi.fill(0);
-        if (this.chain) this.checkChain(omega);
+        // (A chain gets here only where its recurrence failed: checkChain has set the residual to Infinity.)
       }
       this.evaluations++;
       return;
@@ -2527,24 +2534,26 @@ class Evaluator {
   }
 
   /**
-   * At a panel centre (after the sparse solve, whose own backward error checkResidual has taken): the recurrence's
-   * normwise backward error (ChainGreen.backwardError: the columns of G at the two ends through the same pivots,
-   * their residuals, and the entries used against them) enters the reported residual. (The difference between the
-   * recurrence's entries and the factorisation's is not a backward error: at a frequency on a narrow peak both are
-   * backward stable and still differ by up to eps times the condition number, ~omega / half-width there. On the
+   * At a checked panel centre: the recurrence's entries (both ends; false if it failed, with the residual set to
+   * Infinity) and its normwise backward error (ChainGreen.backwardError: the columns of G at the two ends through
+   * the same pivots, their residuals, and the entries used against them) enters the reported residual. (The
+   * difference between the recurrence's entries and the factorisation's is not a backward error: at a frequency on
+   * a narrow peak both are backward stable and still differ by up to eps times the condition number, ~omega /
+   * half-width there. On the
    * 10^5-site fixed-end chain the lowest mode's peak, half-width 6e-10 of its frequency, put the two 2-5 % apart at
    * its panels' centres, where the recurrence agreed with a 34-digit evaluation to 1e-3; that difference over the
    * column's largest entry had been reported as "backward error 3.03e-6". The recurrence's columns there have
    * residuals of 1.6e-16; G_0n from the pivots of either end differs by 4.5 %, for the same reason.)
    */
-  private checkChain(omega: number): void {
+  private checkChain(omega: number): boolean {
     if (!this.solveChain(omega, true)) {
       this.residual = Infinity;
-      return;
+      return false;
     }
     const c = this.chain!;
     const r = c.green.backwardError(c.v, c.m, omega * omega, -omega * c.g0, -omega * c.g1, true);
     if (!(r <= this.residual)) this.residual = Number.isNaN(r) ? Infinity : Math.max(this.residual, r);
+    return true;
   }
 
   /** |G_bc(omega)|^2 for two baths (after solve). */

@@ -628,47 +628,55 @@ export class ChainGreen {
     });
     const { fr, fi, xr, xi } = W;
     let worst = 0;
-    for (const fromEnd of first ? [false, true] : [false]) {
-      // Pivots eliminated towards site t (the last, or with fromEnd the first); the column of G at t.
-      const at = (j: number) => (fromEnd ? n - 1 - j : j);
-      for (let j = 0; j < n; j++) {
-        const k = at(j);
-        const damp = k === 0 ? alpha : k === n - 1 ? beta : 0;
-        let re = v[k] - w2 * m[k];
-        let im = damp;
-        // The arithmetic of evaluate(), operation for operation (the same pivots to the bit).
-        if (j > 0) {
-          const p = at(j - 1);
-          const d = 1 / (fr[p] * fr[p] + fi[p] * fi[p]);
-          if (fromEnd) {
-            const s = b2[k];
-            re = v[k] - w2 * m[k] - s * fr[p] * d;
-            im = damp + s * fi[p] * d;
-          } else {
-            const s = b2[p];
-            const iRe = fr[p] * d;
-            const iIm = -fi[p] * d;
-            re = v[k] - w2 * m[k] - s * iRe;
-            im = damp - s * iIm;
-          }
+    for (let pass = 0; pass < (first ? 2 : 1); pass++) {
+      const fromEnd = pass === 1;
+      // Pivots eliminated towards site t (the last, or with fromEnd the first); the column of G at t. The arithmetic
+      // of evaluate(), operation for operation (the same pivots to the bit); the loops run by direction (no index
+      // map per site).
+      const t = fromEnd ? 0 : n - 1;
+      if (!fromEnd) {
+        fr[0] = v[0] - w2 * m[0];
+        fi[0] = alpha;
+        for (let k = 1; k < n; k++) {
+          const d = 1 / (fr[k - 1] * fr[k - 1] + fi[k - 1] * fi[k - 1]);
+          const s = b2[k - 1];
+          const iRe = fr[k - 1] * d;
+          const iIm = -fi[k - 1] * d;
+          fr[k] = v[k] - w2 * m[k] - s * iRe;
+          fi[k] = (k === n - 1 ? beta : 0) - s * iIm;
         }
-        fr[k] = re;
-        fi[k] = im;
+      } else {
+        fr[n - 1] = v[n - 1] - w2 * m[n - 1];
+        fi[n - 1] = beta;
+        for (let k = n - 2; k >= 0; k--) {
+          const d = 1 / (fr[k + 1] * fr[k + 1] + fi[k + 1] * fi[k + 1]);
+          const s = b2[k];
+          fr[k] = v[k] - w2 * m[k] - s * fr[k + 1] * d;
+          fi[k] = (k === 0 ? alpha : 0) + s * fi[k + 1] * d;
+        }
       }
-      const t = at(n - 1);
       let d = 1 / (fr[t] * fr[t] + fi[t] * fi[t]);
       xr[t] = fr[t] * d;
       xi[t] = -fi[t] * d;
-      for (let j = n - 2; j >= 0; j--) {
-        const k = at(j);
-        const q = at(j + 1);
-        const c = -off[fromEnd ? q : k];
-        // x_k = c x_q / f_k.
-        d = 1 / (fr[k] * fr[k] + fi[k] * fi[k]);
-        const ar = c * xr[q];
-        const ai = c * xi[q];
-        xr[k] = (ar * fr[k] + ai * fi[k]) * d;
-        xi[k] = (ai * fr[k] - ar * fi[k]) * d;
+      // x_k = c x_q / f_k, q the site before k towards t, c = -b between them.
+      if (!fromEnd) {
+        for (let k = n - 2; k >= 0; k--) {
+          const c = -off[k];
+          d = 1 / (fr[k] * fr[k] + fi[k] * fi[k]);
+          const ar = c * xr[k + 1];
+          const ai = c * xi[k + 1];
+          xr[k] = (ar * fr[k] + ai * fi[k]) * d;
+          xi[k] = (ai * fr[k] - ar * fi[k]) * d;
+        }
+      } else {
+        for (let k = 1; k < n; k++) {
+          const c = -off[k - 1];
+          d = 1 / (fr[k] * fr[k] + fi[k] * fi[k]);
+          const ar = c * xr[k - 1];
+          const ai = c * xi[k - 1];
+          xr[k] = (ar * fr[k] + ai * fi[k]) * d;
+          xi[k] = (ai * fr[k] - ar * fi[k]) * d;
+        }
       }
       let rmax = 0;
       let xmax = 0;

@@ -384,6 +384,31 @@ describe("long disordered chains: frequencies whose modes are localised away fro
     expect(Math.abs(fast.springs[999].flux - fast.baths[0].flux)).toBeLessThan(1e-12 * J);
   });
 
+  it("the screen and the negligible peaks leave out no current that matters (1000 sites, masses 1 +- 50 %)", () => {
+    // The long-chain bench's chain type and tolerance. The fast path leaves out the frequencies above its cutoff
+    // (about 2/5 of the modes) and, of the modes it locates, the peaks whose estimated share is negligible; the
+    // reference locates every mode and integrates every peak on the real axis at tolerance 1e-10. A screen that
+    // drops a mode carrying more than ~5e-10 of the current, or one that does not count what it drops in the
+    // error, fails here.
+    const model = chainModel(1000, CONDUCTION, "fixed", 0);
+    const opts = { temperatures: false, bySource: false, tolerance: 1e-8 };
+    const fast = solveNetworkTransmission(model, opts);
+    const full = solveNetworkTransmission(model, { ...opts, screen: false, tolerance: 1e-10 });
+    expect(full.screen).toBeUndefined();
+    expect(full.modes.count).toBe(1000);
+    const screen = fast.screen!;
+    expect(screen.skippedModes).toBeGreaterThan(300);
+    // Some located modes get no pole: their peaks were left out as negligible.
+    expect(fast.modes.poles!).toBeLessThan(fast.modes.count - 50);
+    const J = full.baths[0].flux;
+    expect(J).toBeGreaterThan(0);
+    const d = Math.abs(fast.baths[0].flux - J);
+    expect(d).toBeLessThanOrEqual(fast.baths[0].error + full.baths[0].error);
+    // Both errors are small enough for this to mean something (~2e-12 against J ~ 4e-3), and within the tolerance.
+    expect(fast.baths[0].error + full.baths[0].error).toBeLessThan(1e-9 * J);
+    expect(fast.baths[0].error).toBeLessThan(1e-8 * J);
+  });
+
   it("locates no mode at equal bath temperatures (every flux vanishes exactly)", () => {
     const model = chainModel(400, { ...CONDUCTION, TL: 1.5, TR: 1.5 }, "fixed", 0);
     const ss = solveNetworkTransmission(model, { temperatures: false, bySource: false });
