@@ -51,6 +51,13 @@ export interface StepHeatSource {
   widenSkin?(diffusivity: ArrayLike<number>, dt: number): number;
   /** The last step's correction per species (per unit time), or null when it was not taken. Consumes it. */
   takeStepHeat(): Float64Array | null;
+  /**
+   * Asks for each step's trapezoid heat and displacement sums per species from the source (a split run's threads make
+   * them in their own pass; SplitStepHeat), if it offers them; true when it does.
+   */
+  enableTrapezoidSums?(): boolean;
+  /** Adds the last step's sums into out (heat at s * stride, displacement per axis after it); false: none (Consumes). */
+  addTrapezoidSums?(out: Float64Array, stride: number): boolean;
 }
 
 export class ParticleProbe implements Probe {
@@ -93,6 +100,8 @@ export class ParticleProbe implements Probe {
    * a split run's kernel (splitDisks.ts SplitStepHeat).
    */
   private readonly fused: StepHeatSource | null;
+  /** What makes each step's trapezoid sums in place of trapezoidPass (a split run's threads), or null. */
+  private readonly sums: StepHeatSource | null;
   /** The pair heat as a state function (stateHeat.ts): -(1/gamma_a)(p_a . f_a + T_a div_a p_a). */
   private readonly stateHeat: boolean;
   private readonly divergence: PairDivergence | null;
@@ -193,6 +202,16 @@ export class ParticleProbe implements Probe {
         dt,
       );
     this.stateHeat = this.heat && pairHeat === "state" && !this.underdamped;
+    this.sums =
+      this.heat &&
+      !this.stateHeat &&
+      !this.underdamped &&
+      model.external.length === 0 &&
+      pairs !== null &&
+      pairs.enableTrapezoidSums !== undefined &&
+      pairs.enableTrapezoidSums()
+        ? pairs
+        : null;
     this.divergence = this.stateHeat && model.pairs.length > 0 && N >= 2 ? new PairDivergence(model) : null;
     this.mobility = Float64Array.from(model.species, (s) => 1 / s.friction);
     this.externalState = this.stateHeat && model.external.length > 0 && externalForcesContinuous(model);
@@ -260,7 +279,8 @@ export class ParticleProbe implements Probe {
           this.external!.parts(x0, this.ext0, this.e0);
           this.external!.parts(x, this.ext1, this.e1);
         }
-        trapezoidPass(N, d, sp, perSpecies, x, x0, f, f0, ext, this.ext0, this.ext1, this.e0, this.e1, invDt, out);
+        if (this.sums === null || !this.sums.addTrapezoidSums!(out, perSpecies))
+          trapezoidPass(N, d, sp, perSpecies, x, x0, f, f0, ext, this.ext0, this.ext1, this.e0, this.e1, invDt, out);
         // Each interacting pair's heats sum to the exact change of its energy (pairHeat.ts).
         if (this.ledger) {
           const h = this.fused !== null ? this.fused.takeStepHeat() : null;

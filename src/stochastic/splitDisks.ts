@@ -93,7 +93,24 @@ export interface SplitConfig {
   keepPrevious: boolean;
   /** The exact pair heat taken in the force loop at each step's end (keepPrevious true), or null/absent. */
   heat?: SplitHeatConfig | null;
+  /**
+   * The probe's trapezoid pass taken by the threads (keepPrevious true): each step's trapezoid heat and displacement
+   * sums per species, made in the pass that writes the step's end forces (SplitStepHeat.addTrapezoid), or null/absent.
+   */
+  sums?: SplitSumsConfig | null;
 }
+
+/** The split's trapezoid sums (the probe's per-step pass over the particles, taken by the threads): plain data. */
+export interface SplitSumsConfig {
+  /** Number of species, the species of each particle. */
+  species: number;
+  speciesOf: Int32Array;
+  /** 1 / dt. */
+  invDt: number;
+}
+
+/** Numbers per species of the trapezoid sums: the heat, the displacement per axis. */
+const SUMS_PER_SPECIES = 3;
 
 /** The split's exact pair heat (pairHeat.ts's ledger in the force loop): plain data. */
 export interface SplitHeatConfig {
@@ -164,12 +181,13 @@ function layout(c: SplitConfig): Layout {
     [nx, ny] = gridOf(c),
     nc = nx * ny,
     h = c.heat,
-    S = h ? h.species : 0;
+    S = h ? h.species : 0,
+    sums = c.sums ? Math.ceil(n / CHUNK) * c.sums.species * SUMS_PER_SPECIES : 0;
   // x f xPrev fPrev xt z (2n each), wrapped positions (2n), sorted positions (2n), the positions of the last sort by
   // id and their wraps by sorted position (2n each), mobility and noise (n each), the cell-order force sums A and H
   // (2n each), energy per row, largest displacement and largest step per thread; with the heat: sorted
-  // displacements (2n), heat per row and species.
-  const floats = 8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0);
+  // displacements (2n), heat per row and species; with the sums: per chunk of cell-order positions and species.
+  const floats = 8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums;
   // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors
   // per thread (T nc each); with the heat: species at each sorted position.
   const ints = 3 * n + nc + 1 + 2 * c.threads * nc + Ctl.Size + (h ? n : 0);
@@ -246,6 +264,8 @@ export class SplitKernel {
   private readonly spSorted: Int32Array;
   /** This thread's running heat per species (a row's). */
   private readonly heatRun: Float64Array;
+  /** With the sums: per chunk of cell-order positions, per species, the trapezoid heat and the displacements. */
+  private readonly chunkSums: Float64Array;
   private readonly nx: number;
   private readonly ny: number;
   private readonly nc: number;
@@ -312,6 +332,7 @@ export class SplitKernel {
     this.du = f64(c.heat ? 2 * n : 0);
     this.heatRows = f64(c.heat ? this.ny * S : 0);
     this.heatRun = new Float64Array(S);
+    this.chunkSums = f64(c.sums ? this.chunks * c.sums.species * SUMS_PER_SPECIES : 0);
     at = 8 * L.floats; // bytes from here
     const i32 = (len: number) => {
       const v = new Int32Array(buffer, at, len);
@@ -353,6 +374,24 @@ export class SplitKernel {
       hr = this.heatRows;
     out.fill(0);
     for (let k = 0; k < this.ny; k++) for (let s = 0; s < S; s++) out[s] += hr[k * S + s];
+  }
+
+  /**
+   * Adds the last step's trapezoid sums (SplitSumsConfig) into out: per species s, the heat (per unit time) into
+   * out[s * stride] and the displacement per axis (per unit time) into out[s * stride + 1 + k]: the chunks' sums in
+   * order (the same for every number of threads).
+   */
+  addSums(out: Float64Array, stride: number): void {
+    const S = this.config.sums!.species,
+      cs = this.chunkSums;
+    for (let c = 0; c < this.chunks; c++)
+      for (let sp = 0; sp < S; sp++) {
+        const b = (c * S + sp) * SUMS_PER_SPECIES,
+          o = sp * stride;
+        out[o] += cs[b];
+        out[o + 1] += cs[b + 1];
+        out[o + 2] += cs[b + 2];
+      }
   }
 
   /** Writes the per-particle constants (once, by the thread that owns the run). */
@@ -927,10 +966,50 @@ export class SplitKernel {
     const A = this.accA,
       H = this.accH,
       ids = this.ids;
+    if (this.config.sums) return this.combineSums(out, lo, hi);
     for (let q = lo; q < hi; q++) {
       const i = ids[q];
       out[2 * i] = A[2 * q] + H[2 * q];
       out[2 * i + 1] = A[2 * q + 1] + H[2 * q + 1];
+    }
+  }
+
+  /**
+   * combine()'s work, and per chunk of CHUNK cell-order positions the probe's trapezoid sums of the step that ends at x
+   * (with xPrev, fPrev its start): per species, the heat -(f(x0) + f(x)) / 2 . dx / dt and the displacement dx / dt,
+   * each particle's terms as the probe's pass writes them (particleProbe.ts, trapezoidPass), summed in cell order.
+   */
+  private combineSums(out: Float64Array, lo: number, hi: number): void {
+    const A = this.accA,
+      H = this.accH,
+      ids = this.ids,
+      x = this.x,
+      x0 = this.xPrev,
+      f0 = this.fPrev,
+      cs = this.chunkSums,
+      cfg = this.config.sums!,
+      S = cfg.species,
+      sp = cfg.speciesOf,
+      invDt = cfg.invDt;
+    for (let c0 = lo; c0 < hi; c0 += CHUNK) {
+      const base = (c0 / CHUNK) * S * SUMS_PER_SPECIES,
+        c1 = Math.min(hi, c0 + CHUNK);
+      cs.fill(0, base, base + S * SUMS_PER_SPECIES);
+      for (let q = c0; q < c1; q++) {
+        const i = ids[q],
+          a = 2 * i;
+        const fx = A[2 * q] + H[2 * q],
+          fy = A[2 * q + 1] + H[2 * q + 1];
+        out[a] = fx;
+        out[a + 1] = fy;
+        const o = base + sp[i] * SUMS_PER_SPECIES;
+        const dx = (x[a] - x0[a]) * invDt,
+          dy = (x[a + 1] - x0[a + 1]) * invDt;
+        cs[o] -= 0.5 * (f0[a] + fx) * dx;
+        cs[o + 1] += dx;
+        cs[o] -= 0.5 * (f0[a + 1] + fy) * dy;
+        cs[o + 2] += dy;
+      }
     }
   }
 }
@@ -1019,6 +1098,10 @@ export class SplitStepHeat {
   margin = 0;
   private diffusivity: Float64Array;
   private fresh = false;
+  /** The probe takes the trapezoid sums from the threads (enableTrapezoidSums); the kernel that makes them. */
+  private sumsWanted = false;
+  private kernel: SplitKernel | null = null;
+  private sumsFresh = false;
 
   constructor(private readonly model: ParticlesModel) {
     this.out = new Float64Array(model.species.length);
@@ -1058,6 +1141,36 @@ export class SplitStepHeat {
     return { species: S, speciesOf: Int32Array.from(this.model.speciesOf), share, invDt: 1 / dt, margin: this.margin };
   }
 
+  /** The probe asks for each step's trapezoid sums from the threads (SplitSumsConfig); true: the split makes them. */
+  enableTrapezoidSums(): boolean {
+    this.sumsWanted = true;
+    return true;
+  }
+
+  /** The sums config of the kernel (null when not asked for). */
+  sumsConfig(dt: number): SplitSumsConfig | null {
+    if (!this.sumsWanted) return null;
+    return { species: this.model.species.length, speciesOf: Int32Array.from(this.model.speciesOf), invDt: 1 / dt };
+  }
+
+  /** The kernel whose sums are taken and whether they are the last step's (the split integrator). */
+  setSums(kernel: SplitKernel, fresh: boolean): void {
+    this.kernel = kernel;
+    this.sumsFresh = fresh;
+  }
+
+  /**
+   * Adds the last step's trapezoid sums into out (per species s: the heat into out[s * stride], the displacements per
+   * unit time into out[s * stride + 1 + k]) and returns true, or returns false when there are none (the probe's pass
+   * then). Consumes them.
+   */
+  addTrapezoidSums(out: Float64Array, stride: number): boolean {
+    if (!this.sumsFresh || this.kernel === null) return false;
+    this.sumsFresh = false;
+    this.kernel.addSums(out, stride);
+    return true;
+  }
+
   /** Marks the last step accounted (out holds its heat) or not. */
   set(accounted: boolean): void {
     this.fresh = accounted;
@@ -1087,6 +1200,7 @@ export function splitConfig(
   if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_SPLIT_THREADS)
     throw new ModelError(`threads must be an integer from 1 to ${MAX_SPLIT_THREADS}, got ${String(threads)}`);
   const heatConfig = keepPrevious && heat !== null ? heat.config(dt) : null;
+  const sumsConfig = keepPrevious && heat !== null ? heat.sumsConfig(dt) : null;
   return {
     n: sp.length,
     threads,
@@ -1100,6 +1214,7 @@ export function splitConfig(
     ),
     keepPrevious,
     heat: heatConfig,
+    sums: sumsConfig,
   };
 }
 
@@ -1157,10 +1272,12 @@ export function splitIntegrator(
   // False until the first sort (and after a reset, or a restart from a checkpoint that holds no sort).
   let sorted = false;
   const due = () => !sorted || k.largestDisplacement2() > k.half2;
+  const withSums = config.sums !== null && config.sums !== undefined;
   const force = (st: LangevinState) => {
     exec.run(FORCE_PHASES);
     sorted = true;
     st.potential = k.potential();
+    if (heat !== null) heat.setSums(k, false);
   };
   const step = (st: LangevinState) => {
     const rng = st.rng;
@@ -1193,6 +1310,7 @@ export function splitIntegrator(
     if (heat !== null) {
       if (accounted) k.stepHeat(heat.out);
       heat.set(accounted);
+      heat.setSums(k, withSums);
     }
   };
   const refuse = () => {

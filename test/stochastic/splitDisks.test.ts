@@ -182,6 +182,55 @@ describe("the split kernel", () => {
     expect(largest).toBeGreaterThan(1e-3); // the correction is not trivially zero
   });
 
+  it.each([
+    ["Heun", heun({ dt: 0.1 })],
+    ["Euler-Maruyama", eulerMaruyama({ dt: 0.1 })],
+  ])("%s: the step's trapezoid sums made by the threads equal a pass over the particles", (_, scheme) => {
+    const m = mixture(700, 1.4);
+    const dt = 0.1,
+      S = 2,
+      stride = 3;
+    const sink = new SplitStepHeat(m);
+    expect(sink.enableTrapezoidSums()).toBe(true);
+    const c = splitConfig(m, dt, 3, true, sink);
+    expect(c.sums).not.toBeNull();
+    const integ = splitIntegrator(c, scheme, sink);
+    const st = integ.init(CounterRng.counterStream(4));
+    const r = Rng.stream(6);
+    for (let i = 0; i < st.x.length; i += 2) {
+      st.x[i] = r.uniform() * m.box![0];
+      st.x[i + 1] = r.uniform() * m.box![1];
+    }
+    integ.force(st);
+    const out = new Float64Array(S * stride);
+    expect(sink.addTrapezoidSums(out, stride)).toBe(false); // no step yet
+    let largest = 0;
+    for (let step = 0; step < 6; step++) {
+      integ.step(st);
+      // The probe's terms (particleProbe.ts, trapezoidPass), written apart: per species the heat and displacements.
+      const ref = new Float64Array(S * stride),
+        scale = new Float64Array(S * stride);
+      for (let a = 0; a < m.speciesOf.length; a++) {
+        const o = m.speciesOf[a] * stride;
+        for (let k = 0; k < 2; k++) {
+          const i = 2 * a + k,
+            dx = (st.x[i] - st.xPrev[i]) / dt,
+            q = -0.5 * (st.fPrev[i] + st.f[i]) * dx;
+          ref[o] += q;
+          scale[o] += Math.abs(q);
+          ref[o + 1 + k] += dx;
+          scale[o + 1 + k] += Math.abs(dx);
+        }
+      }
+      out.fill(0);
+      expect(sink.addTrapezoidSums(out, stride)).toBe(true);
+      for (let j = 0; j < out.length; j++) expect(Math.abs(out[j] - ref[j])).toBeLessThan(1e-12 * scale[j] + 1e-300);
+      expect(sink.addTrapezoidSums(out, stride)).toBe(false); // consumed
+      largest = Math.max(largest, Math.abs(ref[0]), Math.abs(ref[stride]));
+    }
+    expect(largest).toBeGreaterThan(1e-4); // the heat is not trivially zero
+  });
+
   it("a sparse system in a huge box gets at most about 4 cells per particle, each no smaller than the range", () => {
     const [nx, ny] = cellsPerAxis({ n: 100, box: [1e5, 3e4], range: 1 });
     expect(nx * ny).toBeLessThanOrEqual(409);
