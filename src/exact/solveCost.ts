@@ -7,26 +7,29 @@
  * - Modal method (modal.ts): modalCost's units at the same rate. Bounded by its size limit.
  * - Frequency integrals (transmission.ts, with the chain and strip paths): measured on this machine before the solve
  *   (measureTransmission: seconds per frequency evaluation and per real factorisation, after the loops are compiled).
- *   The expected time: mode location (~30 inertia counts per mode beyond 300 sites) and ~110 evaluations per
- *   integrated mode. The worst case: mode location and the whole evaluation budget. A network whose peaks cannot
+ *   The expected time: mode location (beyond 300 sites: ~7 inertia counts per mode and the inverse iteration's
+ *   solves, about 15 times one factorisation per mode, timed with the factor the solve uses: the block LDL^T over
+ *   the levels of a strip, the sparse one otherwise) and ~110 evaluations per integrated mode (the bath-fluxes-only
+ *   path of strips, `springs: false`: ~20 of its end-block sweeps per mode, timed on them). The worst case: mode
+ *   location and the whole evaluation budget. A network whose peaks cannot
  *   be resolved (modes damped below ~1e-12 of their frequency) runs to its budget or its stall rule
  *   (solveControl.ts): the worst case, not the expected time, is then what it costs.
  */
 import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
-import {
-  EVALUATIONS_PER_MODE,
-  measureTransmission,
-  modalCost,
-  type SolveMethod,
-  type TransmissionOptions,
-} from "./transmission.js";
+import { measureTransmission, modalCost, type SolveMethod, type TransmissionOptions } from "./transmission.js";
 
 /** Refused unless forced: a solve whose cost is estimated above this many seconds (10 minutes). */
 export const SOLVE_SECONDS_LIMIT = 600;
 /** Operations (chooseSolveMethod's units) per second of the dense and modal kernels (measured: ~2 s at 1000 sites). */
 const UNITS_PER_SECOND = 1e11;
-/** Inertia counts (real factorisations) per normal mode located by bisection (beyond 300 sites). */
-const FACTORISATIONS_PER_MODE = 30;
+/**
+ * The cost of locating one normal mode (beyond 300 sites) in real factorisations: ~7 inertia counts (bisection,
+ * Rayleigh-quotient steps) and ~5 solves, with the vector work beside them. Measured (CPU time of the mode location
+ * over the located modes times one timed factorisation, December 2026): 11.6-18.5 on strips 4 x 100 to 10 x 200
+ * fluxes only (block LDL^T), 10.4 and 19.7 on 10 x 60 and 4 x 100 with temperatures (sparse LDL^T); the larger
+ * values on the smaller networks.
+ */
+const FACTORISATIONS_PER_MODE = 15;
 
 export interface SolveCost {
   method: SolveMethod;
@@ -72,7 +75,7 @@ function about(s: number): string {
 export function estimateSolveCost(
   model: NetworkModel,
   method: SolveMethod,
-  options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations"> = {},
+  options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations" | "springs"> = {},
   clock?: () => number,
 ): SolveCost {
   checkNetworkModel(model, "estimateSolveCost");
@@ -87,7 +90,7 @@ export function estimateSolveCost(
   }
   const t = measureTransmission(model, options, clock);
   const locate = t.sparseModes ? t.modes * FACTORISATIONS_PER_MODE * t.factorisation : 0;
-  const evaluations = Math.min(t.budget, t.modes * EVALUATIONS_PER_MODE);
+  const evaluations = Math.min(t.budget, Math.round(t.modes * t.evaluationsPerMode));
   const expected = locate + evaluations * t.evaluation;
   const worst = locate + t.budget * t.evaluation;
   const per =

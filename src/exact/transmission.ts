@@ -51,6 +51,7 @@ import { SlicedPencil } from "../linalg/slices.js";
 import { BlockLdl, blockLdlCheaper } from "../linalg/blockLdl.js";
 import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding, roundingWarning } from "./poleRounding.js";
 import { stripFluxState } from "./stripFluxes.js";
+import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
 import { checkSolveControl, QuadratureMonitor, STALL_FACTOR, type SolveControl } from "./solveControl.js";
@@ -4175,6 +4176,14 @@ export function modalCost(model: NetworkModel): number {
 
 /** Peaks integrated per transmitting mode (measured: ~110 evaluations per located mode on strips and chains). */
 export const EVALUATIONS_PER_MODE = 110;
+/**
+ * The bath-fluxes-only path of strips (stripFluxes.ts), per located mode, in units of one real-axis sweep of the end
+ * block: the complex sweeps of the poles (~1.4 real-axis sweeps each, with the derivative), the remainder's real-axis
+ * sweeps and the subtraction of the poles near each panel. Measured (CPU time of the solve after the mode location
+ * over the modes times one timed sweep, tolerance 1e-8, December 2026): 25 on 4 x 100, 20 on 6 x 150 and 10 x 60,
+ * 16-17 on 10 x 100 and 10 x 200.
+ */
+export const STRIP_EVALUATIONS_PER_MODE = 20;
 
 /**
  * Why the bath-fluxes-only path of strips (`springs: false`: the end block of G and the complex poles,
@@ -4337,19 +4346,26 @@ export interface TransmissionTiming {
   modes: number;
   /** Whether the modes are located by inertia counts (beyond the dense mode analysis of 300 sites). */
   sparseModes: boolean;
+  /**
+   * Expected evaluations per integrated mode: EVALUATIONS_PER_MODE, or on the bath-fluxes-only path of strips
+   * STRIP_EVALUATIONS_PER_MODE (its complex sweeps for the poles and the remainder's real-axis sweeps, in units of
+   * one real-axis sweep, which `evaluation` then times).
+   */
+  evaluationsPerMode: number;
 }
 
 /**
  * Times the steps of a transmission solve of this network on this machine, before it runs: frequency evaluations
  * of the general path (chains: their O(N) sweeps) spread over the band, after the loops are compiled (0.06 to 0.25
- * s), and real factorisations (underdamped). The bath-fluxes-only path of strips evaluates only G's end block, so
- * its estimate is pessimistic. `clock` gives milliseconds (default wall time; the CLI passes the process's CPU time,
+ * s), and real factorisations (underdamped; on networks sliced into levels, fluxes only, the block LDL^T the mode
+ * location uses there). With `springs: false` on a strip (the bath-fluxes-only path, stripFluxes.ts) the evaluation
+ * timed is its sweep for G's end block. `clock` gives milliseconds (default wall time; the CLI passes the process's CPU time,
  * so that the estimate does not grow with the machine's load). Throws ModelError for a model that is not a network.
  * The evaluations are thrown away.
  */
 export function measureTransmission(
   model: Model,
-  options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations"> = {},
+  options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations" | "springs"> = {},
   clock: () => number = () => performance.now(),
 ): TransmissionTiming {
   checkNetworkModel(model, "measureTransmission");
@@ -4360,7 +4376,6 @@ export function measureTransmission(
   const B = model.baths.length;
   const bySource = options.bySource ?? (B <= 32 && model.springs.length <= 20000);
   const plan = makePlan(model, sys, { temperatures, bySource, spectrum: false });
-  const ev = new Evaluator(model, sys, plan);
   const top = Math.sqrt(gershgorin(sys, sys.under ? sys.mass : sys.gamma));
   // The first calls run before the loops are compiled (10-30x slower): steps in windows of 15 ms, the rate of the
   // last window, once two windows agree within 20% after 60 ms (at most 250 ms, or 256 steps in a window).
@@ -4381,10 +4396,22 @@ export function measureTransmission(
       last = rate;
     }
   };
-  const evaluation = time((k) => ev.evaluate((top * (k + 0.5)) / 8, false));
+  // Networks sliced into levels (2D strips), fluxes only: the modes are located with the block LDL^T over the levels
+  // where the solve uses it, and with springs: false the bath fluxes come from the end block of G (stripFluxes.ts).
+  const cut = sys.under && !temperatures && n > DENSE_MODES_MAX && !chainOrder(sys) ? stripLevels(sys) : undefined;
+  const sliced = cut && new SlicedPencil(cut.level, sys.vDiag, sys.pattern.ptr, sys.pattern.idx, sys.off, sys.mass);
+  const strip = sliced !== undefined && options.springs === false;
+  let evaluation: number;
+  if (strip) {
+    const green = new StripGreen(sliced, sys.gamma);
+    evaluation = time((k) => green.evaluate((top * (k + 0.5)) / 8, 0));
+  } else {
+    const ev = new Evaluator(model, sys, plan);
+    evaluation = time((k) => ev.evaluate((top * (k + 0.5)) / 8, false));
+  }
   let factorisation = 0;
   if (sys.under) {
-    const pencil = new RealPencil(sys, sys.mass);
+    const pencil = new RealPencil(sys, sys.mass, sliced);
     factorisation = time((k) => pencil.factor(((top * (k + 0.5)) / 8) ** 2));
   }
   const sizeWork = plan.columns.length * n + sys.sym.nnzL + plan.C;
@@ -4395,5 +4422,6 @@ export function measureTransmission(
     budget: options.maxEvaluations ?? defaultEvaluationBudget(sizeWork),
     modes: screened ?? n,
     sparseModes: sys.under && n > DENSE_MODES_MAX,
+    evaluationsPerMode: strip ? STRIP_EVALUATIONS_PER_MODE : EVALUATIONS_PER_MODE,
   };
 }

@@ -6,7 +6,12 @@ import { NessError } from "../../src/errors.js";
 import { solveNetwork } from "../../src/exact/network.js";
 import { SolveAbortedError, STALL_FACTOR } from "../../src/exact/solveControl.js";
 import { estimateSolveCost, SOLVE_SECONDS_LIMIT } from "../../src/exact/solveCost.js";
-import { solveNetworkTransmission, type TransmissionSteadyState } from "../../src/exact/transmission.js";
+import {
+  EVALUATIONS_PER_MODE,
+  solveNetworkTransmission,
+  STRIP_EVALUATIONS_PER_MODE,
+  type TransmissionSteadyState,
+} from "../../src/exact/transmission.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
 
 /**
@@ -162,5 +167,17 @@ describe("estimateSolveCost", () => {
     expect(t.seconds).toBeLessThanOrEqual(t.maxSeconds);
     expect(t.evaluations).toBe(Math.min(123456, 20 * 110));
     expect(t.text).toMatch(/the frequency integrals .*at most .* \(the budget of 123456 evaluations\)/);
+  });
+
+  it("counts a strip's bath-fluxes-only path by its end-block sweeps, ~20 a mode, not the general path's 110", () => {
+    // 320 sites (beyond the dense mode analysis), fluxes only: the same modes either way.
+    const model = strip(4, 80);
+    const general = estimateSolveCost(model, "transmission", { temperatures: false });
+    const bathsOnly = estimateSolveCost(model, "transmission", { temperatures: false, springs: false });
+    const modes = general.evaluations! / EVALUATIONS_PER_MODE;
+    expect(Number.isInteger(modes)).toBe(true);
+    expect(bathsOnly.evaluations).toBe(Math.round(modes * STRIP_EVALUATIONS_PER_MODE));
+    expect(STRIP_EVALUATIONS_PER_MODE).toBeLessThan(EVALUATIONS_PER_MODE / 4);
+    expect(bathsOnly.seconds).toBeGreaterThan(0);
   });
 });

@@ -44,7 +44,7 @@ const advice: Record<SolveMethod, string> = {
 export function gateSolve(
   model: NetworkModel,
   method: SolveMethod,
-  options: { temperatures?: boolean; bySource?: boolean; maxEvaluations?: number },
+  options: { temperatures?: boolean; bySource?: boolean; maxEvaluations?: number; springs?: boolean },
   force: boolean,
   estimate: typeof estimateSolveCost = estimateSolveCost,
 ): GatedSolve {

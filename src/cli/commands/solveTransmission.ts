@@ -354,6 +354,7 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
       temperatures,
       bySource: opts.bySource,
       maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
+      ...(opts.bathFluxesOnly ? { springs: false } : {}),
     },
     opts.force === true,
   );
