@@ -8,7 +8,7 @@
 // here. Every kernel mirrors a JavaScript one in src/linalg (the fallback and the cross-check of the tests).
 
 // Kernels kept in their own source files, compiled into this module.
-export { applyBlockSwap, rotatePlane } from "./schurReorder";
+export { aedReorder, aedReorderWork, applyBlockSwap, moveBlockUp, rotatePlane, swapBlocks } from "./schurReorder";
 export { chaseSlab } from "./bulgeChain";
 export { smallSchur, smallSchurWork } from "./schurSmall";
 import { at, ld, norm3, signOf, st } from "./common";

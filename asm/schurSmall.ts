@@ -361,6 +361,17 @@ function standardise(a: f64, b: f64, c: f64, d: f64): void {
   outSn = sn;
 }
 
+/** standardise(a, b, c, d) into out[0 .. 5] = (a, b, c, d, cs, sn) (for asm/schurReorder.ts). */
+export function standardiseInto(a: f64, b: f64, c: f64, d: f64, out: usize): void {
+  standardise(a, b, c, d);
+  st(out, 0, outA);
+  st(out, 1, outB);
+  st(out, 2, outC);
+  st(out, 3, outD);
+  st(out, 4, outCs);
+  st(out, 5, outSn);
+}
+
 /**
  * Real Schur form of the n x n row-major h in place (zt: 0, or n x n receiving Z^T; wantT: 0 eigenvalues only, h
  * then left in an intermediate state), eigenvalues into wr/wi in diagonal order (pairs as (re, +im), (re, -im)).

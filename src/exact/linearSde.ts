@@ -63,6 +63,11 @@ export interface StationarySolver {
    * residual (LyapunovSolver.solveSum).
    */
   solveSum(diffusions: readonly Matrix[]): { total: Stationary; parts: Matrix[] };
+  /**
+   * Solves the adjoint equation A^T Y + Y A = C (C symmetric, e.g. the gradient of an observable that is linear in
+   * S) on the same factorisation, reported like solve(): <C, S> changes by <Y, dD> when D changes by dD.
+   */
+  solveAdjoint(c: Matrix): Stationary;
 }
 
 /**
@@ -133,6 +138,13 @@ export function prepareStationary(problem: LinearSdeProblem): StationarySolver {
       for (const d of diffusions) checkDiffusion(d, drift.rows);
       const { total, parts } = solvingSteadyState(() => solver.solveSum(diffusions));
       return { total: report(total, slowest), parts };
+    },
+    solveAdjoint(c: Matrix): Stationary {
+      checkDiffusion(c, drift.rows);
+      return report(
+        solvingSteadyState(() => solver.solveAdjoint(c)),
+        slowest,
+      );
     },
   };
 }

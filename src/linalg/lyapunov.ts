@@ -87,6 +87,12 @@ export interface LyapunovSolver {
    * triangular solve and one back-transform per part, one residual.
    */
   solveSum(qs: readonly Matrix[]): { total: LyapunovSolution; parts: Matrix[] };
+  /**
+   * Solves the adjoint equation A^T Y + Y A = C (only C's symmetric part is used) on the same factorisation, reported
+   * like solve() (residual ||A^T Y + Y A - C||_F / (2 ||A||_F ||Y||_F + ||C||_F), the same operator norm estimate).
+   * <C', X> = <Y, Q> when A X + X A^T = Q and A^T Y + Y A = C': the sensitivity of a linear functional of X.
+   */
+  solveAdjoint(c: Matrix): LyapunovSolution;
 }
 
 /**
@@ -731,6 +737,45 @@ class SchurLyapunovSolver implements LyapunovSolver {
     });
   }
 
+  solveAdjoint(c: Matrix): LyapunovSolution {
+    checkShape(c, this.n, "C");
+    const n = this.n,
+      nn = n * n;
+    // A^T = Z T^T Z^T: T^T W + W T = Z^T C Z with Y = Z W Z^T, and with J reversing the coordinates, T' = J T^T J is
+    // quasi-upper-triangular again: T' W' + W' T'^T = J (Z^T C Z) J, W = J W' J (J M J of a row-major array is the
+    // array reversed). Ordinary arrays: one solve, not a hot loop.
+    const qs = symmetricPart(c, n, new Float64Array(nn));
+    const w = new Float64Array(nn),
+      ct = new Float64Array(nn),
+      y = new Float64Array(nn),
+      x = new Float64Array(nn);
+    this.transformRightHandSide(this.zt, qs.data, w, ct);
+    mirrorUpperUnchecked(n, ct);
+    ct.reverse();
+    const tr = new Float64Array(nn);
+    transposeIntoUnchecked(n, n, this.t, tr);
+    tr.reverse();
+    const blocks = diagonalBlocks(n, tr);
+    if (!solveQuasiTriangularLyapunovBlocked(n, tr, ct, y, blocks.start, blocks.size, blocks.count, this.ycol)) {
+      throwSingularFromSpectrum(n, this.a);
+    }
+    y.reverse();
+    // Y = Z W Z^T (W symmetric): U = Z W, Y = U Z^T (upper, then mirrored)
+    multiplyNTUnchecked(n, n, n, this.z, y, w);
+    multiplyNTUnchecked(n, n, n, w, this.z, x, true);
+    mirrorUpperUnchecked(n, x);
+    // residual: M = Y A = (A^T Y)^T (the residual uses M + M^T)
+    const at = new Float64Array(nn);
+    transposeIntoUnchecked(n, n, this.a, at);
+    multiplyNTUnchecked(n, n, n, x, at, w);
+    const Y = matrix(n, n, x);
+    const normY = frobenius(x, nn);
+    if (!Number.isFinite(normY)) throwSingularFromSpectrum(n, this.a);
+    const normC = frobenius(c.data, nn);
+    const residual = relativeResidualFromProduct(n, w, c.data, this.normA, normY, normC);
+    return finishSolution(Y, residual, this.spectral, 1 / this.separation(), normY, normC, "bartels-stewart", this.a);
+  }
+
   /**
    * T Y + Y T^T = C (y full, mirrored). The first solve before the condition estimate, when both run in the kernels'
    * memory, keeps its block pairs' factorisations for the estimate (lyapTriangularKeep): the estimate's first solve
@@ -1033,6 +1078,14 @@ class TinyLyapunovSolver implements LyapunovSolver {
   }
 
   /** The solution of one checked right-hand side, without its report. */
+  solveAdjoint(c: Matrix): LyapunovSolution {
+    checkShape(c, this.n, "C");
+    // a few coordinates: the Kronecker form of A^T factorised apart
+    const at = new Float64Array(this.n * this.n);
+    transposeIntoUnchecked(this.n, this.n, this.a, at);
+    return new TinyLyapunovSolver(this.n, at).solveChecked(c);
+  }
+
   private solvePart(q: Matrix): Matrix {
     const n = this.n;
     const m = (n * (n + 1)) / 2;

@@ -11,7 +11,8 @@
  *    multishift sweep (dlaqr5: a chain of bulges two rows apart, chased through slabs whose accumulated
  *    transformation reaches the rest of the matrix and Z by matrix products); a window that covers the active
  *    block factorises all of it (no sweeps with full-width Level-2 updates on the last rows); with the kernels
- *    loaded, the window's Schur form is one call of them (asm/schurSmall.ts);
+ *    loaded, the window's Schur form is one call of them (asm/schurSmall.ts) and so are its deflation checks with
+ *    the block swaps they need (asm/schurReorder.ts);
  *  - every 2x2 diagonal block of T standardised as by dlanv2 (equal diagonal entries, complex-conjugate pair);
  *  - orders 4-199 with the WebAssembly kernels loaded: all of the above (unblocked reduction, double-shift sweeps)
  *    in one call of the kernels (asm/schurSmall.ts), the functions below serving as the fallback and cross-check.
@@ -1068,11 +1069,14 @@ interface AedWorkspace {
   e: Float64Array; // scratch (4 x 4)
   x: Float64Array; // Sylvester solution / Kronecker system
   sw: Float64Array; // work of the window's one-call Schur form (asm/schurSmall.ts smallSchurWork)
+  rw: Float64Array; // work of the window's reordering in the kernels (asm/schurReorder.ts aedReorderWork)
   pairs: Float64Array; // shift pairs of a multishift sweep (4 per bulge)
   chain: Float64Array; // the bulges' reflectors (3 per bulge) during a multishift sweep
   uw: Float64Array; // orthogonal transformation of a multishift window, ws x ws
   far: Float64Array; // products with the rest of the matrix, ws x n
 }
+
+const AED_REORDER_WORK = 96; // asm/schurReorder.ts aedReorderWork()
 
 function aedWorkspace(n: number): AedWorkspace {
   // a window may take one row more than the usual size (windowFor: the whole active block)
@@ -1096,6 +1100,7 @@ function aedWorkspace(n: number): AedWorkspace {
     e: new Float64Array(16),
     x: new Float64Array(24),
     sw: scratch(6 * nw + 8),
+    rw: scratch(AED_REORDER_WORK),
     pairs: scratch(4 * nb),
     chain: scratch(3 * nb),
     uw: scratch(multishiftWindow(nb) ** 2),
@@ -1108,7 +1113,7 @@ function aedScratch(n: number): number {
   const nw = Math.min(n, deflationWindow(n) + 1);
   const nb = shiftCount(n) / 2 + 1;
   const mw = multishiftWindow(nb);
-  return 2 * nw * nw + nw * n + 13 * nw + 24 + 7 * nb + mw * mw + mw * n + 2 * 24; // + alignment
+  return 2 * nw * nw + nw * n + 13 * nw + 24 + AED_REORDER_WORK + 7 * nb + mw * mw + mw * n + 2 * 24; // + alignment
 }
 
 /**
@@ -1607,7 +1612,10 @@ function aggressiveDeflation(
   // Deflation checks from the bottom; undeflatable blocks are moved to the top (position ilst).
   const smlnum = SAFE_MIN * (n / EPS);
   const s = spikeScale;
-  const ns = reorderWindow(nw, S, vt, s, smlnum, ws);
+  const rt = kernelsFor(S, vt, ws.rw);
+  const ns = rt
+    ? rt.x.aedReorder(nw, addr(S), addr(vt), s, smlnum, addr(ws.rw))
+    : reorderWindow(nw, S, vt, s, smlnum, ws);
   const nd = nw - ns;
   // Shifts: eigenvalues of the undeflated blocks, bottom first.
   let cnt = 0;
@@ -1690,7 +1698,7 @@ function aggressiveDeflation(
 /**
  * The deflation checks of the window S (nw x nw, Schur form; vt its transposed Schur vectors; s the spike's scale)
  * from the bottom, undeflatable blocks moved to the top (position ilst); returns the number ns of undeflated rows
- * (rows ns .. nw-1 deflate).
+ * (rows ns .. nw-1 deflate). The kernels' aedReorder (asm/schurReorder.ts) does the same in one call.
  */
 function reorderWindow(
   nw: number,
@@ -1727,6 +1735,14 @@ function reorderWindow(
     }
   }
   return ns;
+}
+
+/**
+ * reorderWindow on the given arrays with a workspace of ordinary arrays (the JavaScript twin of the kernels'
+ * aedReorder when S and vt are ordinary arrays; for the tests).
+ */
+export function reorderWindowJs(nw: number, S: Float64Array, vt: Float64Array, spike: number, smlnum: number): number {
+  return reorderWindow(nw, S, vt, spike, smlnum, aedWorkspace(nw));
 }
 
 function smallSpike(ws: AedWorkspace, nw: number): Float64Array {

@@ -601,8 +601,27 @@ describe("two-terminal chains: resonances integrated from their complex poles", 
       const J = dense.baths[0].flux;
       expect(poles.modes.poles).toBeGreaterThan(100);
       expect(Math.abs(poles.baths[0].flux / J - 1)).toBeLessThan(1e-9);
-      // The reported error covers the difference from the dense solution (plus its rounding).
-      expect(Math.abs(poles.baths[0].flux - J)).toBeLessThanOrEqual(poles.baths[0].error + 1e-12 * Math.abs(J));
+      // The reported error covers the difference from the dense solution plus the dense solution's own rounding
+      // error. That error is not the dense engine's bound (4.3 on a flux of 0.029: a normwise bound through the
+      // Lyapunov condition estimate 4.3e11); it is measured (scripts/dense-rounding-spread.js): the dense flux of this
+      // chain with its sites listed in 8 orders (as given, reversed, odd sites first, 5 shuffles: the same equation,
+      // its arithmetic in other orders) lies -1.1e-11 .. +3.4e-12 relative from the pole path at tolerance 1e-13
+      // (reported error 3.9e-12 relative; the path at 1e-11, compared here, is 1.3e-13 from it), and -1.35e-11 ..
+      // +3.1e-12 with the Schur reordering in the kernels (asm/schurReorder.ts). The residual's adjoint (the
+      // first-order error <L*^-1(dJ/dS), R> of the computed covariance, R in extended precision;
+      // scripts/dense-flux-adjoint.py) predicts the order as given: -7.99e-12 (measured -7.87e-12), with the kernels
+      // -1.358e-11 (measured -1.35e-11). DENSE_ROUNDING is 2.2 times the largest measured; the test fails on a dense
+      // flux 1e-10 off either way (checked).
+      const DENSE_ROUNDING = 3e-11;
+      expect(Math.abs(poles.baths[0].flux - J)).toBeLessThanOrEqual(
+        poles.baths[0].error + DENSE_ROUNDING * Math.abs(J),
+      );
+      // The dense engine's own bound on the bath fluxes (through the adjoint equation: bathFluxAdjointErrors) covers
+      // the difference and says something: 7e-8 (normwise through the condition estimate it was 4.3).
+      dense.baths.forEach((b, k) => {
+        expect(Math.abs(poles.baths[k].flux - b.flux)).toBeLessThanOrEqual(poles.baths[k].error + b.error!);
+        expect(b.error!).toBeLessThan(1e-5 * Math.abs(J));
+      });
     }
   });
 

@@ -123,6 +123,10 @@ export interface WasmExports {
   rotateRows(q: number, n: number, l: number, count: number, rc: number, rs: number): void;
   rotatePlane(m: number, t: number, vt: number, j: number, cs: number, sn: number, c0: number, r1: number): void;
   applyBlockSwap(m: number, t: number, vt: number, j1: number, p: number, q: number): void;
+  swapBlocks(m: number, t: number, vt: number, j1: number, n1: number, n2: number, work: number): number;
+  moveBlockUp(m: number, t: number, vt: number, from: number, to: number, work: number): number;
+  aedReorderWork(): number;
+  aedReorder(nw: number, s: number, vt: number, spike: number, smlnum: number, work: number): number;
   smallSchurWork(n: number): number;
   smallSchur(n: number, h: number, zt: number, wr: number, wi: number, wantT: number, work: number): number;
   chaseSlab(
