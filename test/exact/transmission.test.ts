@@ -22,7 +22,7 @@ import {
 import { DEFAULT_PARAMS } from "../../src/studies/particle-bath-chain/params.js";
 import { DEFAULT_PARAMS as CONDUCTION } from "../../src/studies/harmonic-conduction/params.js";
 import { chainModel } from "../../src/studies/harmonic-conduction/study.js";
-import { stiffEnded } from "../helpers/networks.js";
+import { diatomicChain, stiffEnded } from "../helpers/networks.js";
 import { randomNetwork, rng } from "../helpers/random.js";
 
 /**
@@ -573,29 +573,12 @@ describe("more than 32 baths: direct bath-flux integrands instead of bath pairs"
 });
 
 describe("two-terminal chains: resonances integrated from their complex poles", () => {
-  /** A diatomic chain (masses 1 and 1.5), pinned unevenly, damped unevenly: narrow and overlapping resonances. */
-  function diatomic(n: number, g0: number, g1: number): NetworkModel {
-    return validateNetwork({
-      kind: "network",
-      sites: n,
-      masses: Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), i % 2 === 0 ? 1 : 1.5])),
-      pinning: { "1": 1, [String(n)]: 0.5 },
-      springs: Array.from({ length: n - 1 }, (_, i) => ({
-        between: [String(i + 1), String(i + 2)] as [string, string],
-        stiffness: 1,
-      })),
-      baths: [
-        { site: "1", friction: g0, temperature: 2 },
-        { site: String(n), friction: g1, temperature: 1 },
-      ],
-    });
-  }
-
+  // diatomicChain (test/helpers): masses 1 and 1.5, pinned unevenly, damped unevenly: narrow and overlapping resonances.
   it("agree with the dense engine to 1e-9 (330 sites, strong damping at one end, weak at the other)", () => {
     // Broad resonances overlapping their neighbours (poles found from the narrowest first, deflated) and narrow ones.
     // (The 310-site test above runs the pole path at moderate damping.)
     for (const [g0, g1] of [[2, 0.05]]) {
-      const model = diatomic(330, g0, g1);
+      const model = diatomicChain(330, g0, g1);
       const poles = solveNetworkTransmission(model, { temperatures: false, bySource: false, tolerance: 1e-11 });
       const dense = solveNetwork(model, { bySource: false });
       const J = dense.baths[0].flux;
