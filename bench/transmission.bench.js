@@ -311,7 +311,7 @@ async function chains(log, options) {
   }
   log(
     `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
-      `(December 2026: missed, 20-23 s measured at load 16-27; docs/performance.md)`,
+      `(December 2026: missed, 18-23 s measured at load 12-27; docs/performance.md)`,
   );
   log(
     measured
