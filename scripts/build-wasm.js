@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 
@@ -160,13 +160,23 @@ export async function generateNoise() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const [output, source, text] of [
-    [OUTPUT, SOURCE, await generate()],
-    [PARTICLES_OUTPUT, PARTICLES_SOURCE, await generateParticles()],
-    [CHAIN_OUTPUT, CHAIN_SOURCE, await generateChain()],
-    [STRIP_OUTPUT, STRIP_SOURCE, await generateStrip()],
-    [NOISE_OUTPUT, NOISE_SOURCE, await generateNoise()],
-  ]) {
+  const modules = [
+    [OUTPUT, SOURCE, generate],
+    [PARTICLES_OUTPUT, PARTICLES_SOURCE, generateParticles],
+    [CHAIN_OUTPUT, CHAIN_SOURCE, generateChain],
+    [STRIP_OUTPUT, STRIP_SOURCE, generateStrip],
+    [NOISE_OUTPUT, NOISE_SOURCE, generateNoise],
+  ];
+  // --only FILE (e.g. binary.ts): that generated file alone (the tests check each module on its own).
+  const at = process.argv.indexOf("--only");
+  const only = at >= 0 ? process.argv[at + 1] : undefined;
+  const chosen = only === undefined ? modules : modules.filter(([output]) => basename(output) === only);
+  if (chosen.length === 0) {
+    console.error(`--only: no generated file named ${only} (one of: ${modules.map(([o]) => basename(o)).join(", ")})`);
+    process.exit(1);
+  }
+  for (const [output, source, make] of chosen) {
+    const text = await make();
     if (process.argv.includes("--check")) {
       let old = "";
       try {
