@@ -50,16 +50,13 @@ const listeners: Record<StopSignal, () => void> = {
 
 /**
  * Sets what SIGINT and SIGTERM do: `h` receives them, or with null the default action (the process ends at once,
- * even in the middle of a long computation, which a JavaScript handler could not interrupt). Returns the handler
- * it replaced.
+ * even in the middle of a long computation, which a JavaScript handler could not interrupt).
  */
-export function onStopSignal(h: ((s: StopSignal) => void) | null): ((s: StopSignal) => void) | null {
-  const before = handler;
+export function onStopSignal(h: ((s: StopSignal) => void) | null): void {
   if (h !== null && handler === null) for (const s of ["SIGINT", "SIGTERM"] as const) process.on(s, listeners[s]);
   if (h === null && handler !== null)
     for (const s of ["SIGINT", "SIGTERM"] as const) process.removeListener(s, listeners[s]);
   handler = h;
-  return before;
 }
 
 /** On: SIGINT and SIGTERM exit at once with 130 and 143 and one line (exit hooks still run). Off: the default. */
