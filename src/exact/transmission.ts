@@ -556,9 +556,10 @@ function gershgorin(sys: NetworkSystem, b: Float64Array): number {
  * factorisation at the same lambda as the last one is kept (inverse iteration repeats its shift).
  */
 class RealPencil {
-  private readonly ldl: RealLdl;
+  /** The strip's block LDL^T where it is cheaper, else the general sparse one (with its diagonal's scratch). */
   private readonly block?: BlockLdl;
-  private readonly diag: Float64Array;
+  private readonly ldl?: RealLdl;
+  private readonly diag?: Float64Array;
   readonly tiny: number;
   counts = 0;
   private last = NaN;
@@ -569,9 +570,11 @@ class RealPencil {
     private readonly b: Float64Array,
     sliced?: SlicedPencil,
   ) {
-    this.ldl = new RealLdl(sys.sym);
     if (sliced && b === sys.mass && blockLdlCheaper(sliced, sys.sym)) this.block = new BlockLdl(sliced);
-    this.diag = new Float64Array(sys.n);
+    else {
+      this.ldl = new RealLdl(sys.sym);
+      this.diag = new Float64Array(sys.n);
+    }
     let scale = 0;
     for (let i = 0; i < sys.n; i++) scale = Math.max(scale, sys.vDiag[i]);
     this.tiny = 1e-15 * scale;
@@ -582,13 +585,14 @@ class RealPencil {
     this.counts++;
     this.last = lambda;
     if (this.block) return (this.lastCount = this.block.factor(lambda, this.tiny));
-    for (let i = 0; i < this.sys.n; i++) this.diag[i] = this.sys.vDiag[i] - lambda * this.b[i];
-    return (this.lastCount = this.ldl.factor(this.diag, this.sys.off, this.tiny));
+    const diag = this.diag!;
+    for (let i = 0; i < this.sys.n; i++) diag[i] = this.sys.vDiag[i] - lambda * this.b[i];
+    return (this.lastCount = this.ldl!.factor(diag, this.sys.off, this.tiny));
   }
 
   solve(y: Float64Array, x: Float64Array): void {
     if (this.block) this.block.solve(y, x);
-    else this.ldl.solve(y, x);
+    else this.ldl!.solve(y, x);
   }
 
   /** x^T V x. */
@@ -3473,8 +3477,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
         : undefined;
     // Other networks sliced between two groups of baths (2D strips), fluxes only: the same by the growth across
     // the slices (sparseModes).
-    const cut =
-      !plan.temperatures && !chain && n > DENSE_MODES_MAX && options.screen !== false ? stripLevels(sys) : undefined;
+    const cut = stripCut(sys, plan.temperatures, chain !== undefined, options.screen);
     const slices: SliceScreen | undefined = cut && {
       tol,
       dT: cut.dT,
@@ -4186,6 +4189,16 @@ export const EVALUATIONS_PER_MODE = 110;
 export const STRIP_EVALUATIONS_PER_MODE = 20;
 
 /**
+ * The levels a fluxes-only solve slices an underdamped network into (2D strips beyond the dense mode analysis, not
+ * chains, the frequency screen on): the one rule for the solve and for its cost estimate (measureTransmission).
+ */
+function stripCut(sys: NetworkSystem, temperatures: boolean, chain: boolean, screen?: boolean) {
+  return sys.under && !temperatures && !chain && sys.n > DENSE_MODES_MAX && screen !== false
+    ? stripLevels(sys)
+    : undefined;
+}
+
+/**
  * Why the bath-fluxes-only path of strips (`springs: false`: the end block of G and the complex poles,
  * stripFluxes.ts) does not apply to a network, in words; undefined when it does: an underdamped network of more than
  * 300 sites (and not a two-terminal chain) whose baths are at two temperatures, one group's sites at one end and the
@@ -4398,7 +4411,7 @@ export function measureTransmission(
   };
   // Networks sliced into levels (2D strips), fluxes only: the modes are located with the block LDL^T over the levels
   // where the solve uses it, and with springs: false the bath fluxes come from the end block of G (stripFluxes.ts).
-  const cut = sys.under && !temperatures && n > DENSE_MODES_MAX && !chainOrder(sys) ? stripLevels(sys) : undefined;
+  const cut = stripCut(sys, temperatures, chainOrder(sys) !== undefined);
   const sliced = cut && new SlicedPencil(cut.level, sys.vDiag, sys.pattern.ptr, sys.pattern.idx, sys.off, sys.mass);
   const strip = sliced !== undefined && options.springs === false;
   let evaluation: number;

@@ -88,7 +88,8 @@ export interface LyapunovSolver {
    */
   solveSum(qs: readonly Matrix[]): { total: LyapunovSolution; parts: Matrix[] };
   /**
-   * Solves the adjoint equation A^T Y + Y A = C (only C's symmetric part is used) on the same factorisation, reported
+   * Solves the adjoint equation A^T Y + Y A = C (only C's symmetric part is used) on the same Schur factorisation
+   * (the few-coordinate solver factorises the Kronecker form of A^T apart), reported
    * like solve() (residual ||A^T Y + Y A - C||_F / (2 ||A||_F ||Y||_F + ||C||_F), the same operator norm estimate).
    * <C', X> = <Y, Q> when A X + X A^T = Q and A^T Y + Y A = C': the sensitivity of a linear functional of X.
    */
@@ -218,6 +219,16 @@ function solutionWarnings(
         `show (smallest |λi+λj| = ${formatNumber(spectral.gap)}, sep(A, -A^T) ≈ ${formatNumber(1 / inverseNorm)}, ` +
         `||A|| = ${formatNumber(spectral.normA)})`;
   return [`ill-conditioned Lyapunov equation: ${cause}; ${summary}`];
+}
+
+/**
+ * T' = J T^T J in `out` (J reverses the coordinates: quasi-upper-triangular again, and J M J of a row-major array is
+ * the array reversed), with its diagonal blocks: the adjoint equation T^T W + W T = C solved as T' W' + W' T'^T = C'.
+ */
+function flippedTranspose(n: number, t: Float64Array, out: Float64Array): ReturnType<typeof diagonalBlocks> {
+  transposeIntoUnchecked(n, n, t, out);
+  out.reverse();
+  return diagonalBlocks(n, out);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -753,9 +764,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     mirrorUpperUnchecked(n, ct);
     ct.reverse();
     const tr = new Float64Array(nn);
-    transposeIntoUnchecked(n, n, this.t, tr);
-    tr.reverse();
-    const blocks = diagonalBlocks(n, tr);
+    const blocks = flippedTranspose(n, this.t, tr);
     if (!solveQuasiTriangularLyapunovBlocked(n, tr, ct, y, blocks.start, blocks.size, blocks.count, this.ycol)) {
       throwSingularFromSpectrum(n, this.a);
     }
@@ -911,9 +920,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     // order of the coordinates: T' is again quasi-upper-triangular, and J M J of a row-major array is the array
     // reversed.
     const tr = scratch(nn);
-    transposeIntoUnchecked(n, n, t, tr);
-    tr.reverse();
-    const blocks = diagonalBlocks(n, tr);
+    const blocks = flippedTranspose(n, t, tr);
     const flipped = scratch(nn);
     const solveAdjoint: SymmetricSolve = (rhs, out) => {
       for (let k = 0; k < nn; k++) flipped[k] = rhs[nn - 1 - k];
@@ -1077,7 +1084,6 @@ class TinyLyapunovSolver implements LyapunovSolver {
     return { total: this.report(X, sumQ), parts };
   }
 
-  /** The solution of one checked right-hand side, without its report. */
   solveAdjoint(c: Matrix): LyapunovSolution {
     checkShape(c, this.n, "C");
     // a few coordinates: the Kronecker form of A^T factorised apart
@@ -1086,6 +1092,7 @@ class TinyLyapunovSolver implements LyapunovSolver {
     return new TinyLyapunovSolver(this.n, at).solveChecked(c);
   }
 
+  /** The solution of one checked right-hand side, without its report. */
   private solvePart(q: Matrix): Matrix {
     const n = this.n;
     const m = (n * (n + 1)) / 2;

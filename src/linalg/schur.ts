@@ -1076,7 +1076,8 @@ interface AedWorkspace {
   far: Float64Array; // products with the rest of the matrix, ws x n
 }
 
-const AED_REORDER_WORK = 96; // asm/schurReorder.ts aedReorderWork()
+/** The reordering kernel's work size (asm/schurReorder.ts aedReorderWork(); a test checks they agree). */
+export const AED_REORDER_WORK = 96;
 
 function aedWorkspace(n: number): AedWorkspace {
   // a window may take one row more than the usual size (windowFor: the whole active block)

@@ -358,10 +358,14 @@ export class TwoParticleHeun {
         for (let a = 0; a < 2; a++) {
           if (on[2 * e + a] === 0) continue;
           const arg = q * x[a * d + k] + ph;
-          if (total) u += A * portable.cos(arg);
-          if (energy !== null) energy[a] += A * portable.cos(arg);
-          f[a * d + k] += A * q * portable.sin(arg);
-          if (g !== null) g[a * d + k] += A * q * portable.sin(arg);
+          if (total || energy !== null) {
+            const c = portable.cos(arg);
+            if (total) u += A * c;
+            if (energy !== null) energy[a] += A * c;
+          }
+          const s = portable.sin(arg);
+          f[a * d + k] += A * q * s;
+          if (g !== null) g[a * d + k] += A * q * s;
         }
       } else {
         // P: amplitude, period, asymmetry, and the force on the rising side -A / (as P) (the falling side's below).

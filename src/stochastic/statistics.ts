@@ -49,7 +49,8 @@ export interface Estimate extends Measured {
    * a one-way analysis of variance. `splitTail` is the chance that stationary, uncorrelated batches of one steady
    * state spread at least as much (Fisher's F with groups - 1 and values - groups degrees of freedom). A small value:
    * the replicas disagree (stuck in different states) or the run drifts (not yet in the steady state). Absent when it
-   * cannot be computed (fewer than 2 groups, no value beside its group's mean, or no spread).
+   * cannot be computed (fewer than 2 groups, no value beside its group's mean, or no spread at all); 0 when
+   * every group is constant and they differ.
    */
   splitTail?: number;
   /**
@@ -222,7 +223,9 @@ function splitTest(
   for (let g = 0; g < groups; g++) between += groupCount[g] * (sum[g] / groupCount[g] - m) ** 2;
   let within = 0;
   for (let r = 0; r < rows; r++) within += (values[r] - sum[groupOf[r]] / groupCount[groupOf[r]]) ** 2;
-  if (!(within > 0) || !Number.isFinite(between) || !Number.isFinite(within)) return NaN;
+  if (!Number.isFinite(between) || !Number.isFinite(within)) return NaN;
+  // Constant within every group: groups that differ cannot be a chance spread; no spread at all tests nothing.
+  if (!(within > 0)) return between > 0 ? 0 : NaN;
   return fisherUpperTail(between / (groups - 1) / (within / (rows - groups)), groups - 1, rows - groups);
 }
 

@@ -5,7 +5,7 @@
 // rows they deflate, keep the spectrum, and agree with the JavaScript loop (src/linalg/schur.ts) on the same input.
 import { describe, expect, it } from "vitest";
 import { matrix } from "../../src/linalg/matrix.js";
-import { realSchur, reorderWindowJs } from "../../src/linalg/schur.js";
+import { AED_REORDER_WORK, realSchur, reorderWindowJs } from "../../src/linalg/schur.js";
 import { addr, scratch, wasm, withWorkspace } from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
 
@@ -133,6 +133,12 @@ const identity = (m: number): Float64Array => {
 };
 
 describe.skipIf(!wasm())("Schur reordering in the kernels", () => {
+  it("reserves the work the kernels ask for (the window sizes in schur.ts are the kernels' own)", () => {
+    const x = wasm()!.x;
+    expect(x.aedReorderWork()).toBe(AED_REORDER_WORK);
+    for (const n of [4, 13, 50]) expect(x.smallSchurWork(n)).toBe(6 * n + 8); // a window's sw: scratch(6 nw + 8)
+  });
+
   it("swaps each pair of adjacent blocks (1x1 and 2x2, all four kinds) by an orthogonal similarity", () => {
     const sizes = [1, 2, 2, 1, 1, 2, 1, 2, 2];
     const { m, t: t0 } = quasiTriangular(sizes, 2101);

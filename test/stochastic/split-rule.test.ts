@@ -113,6 +113,20 @@ describe("the split rule", () => {
     expect(est.filter((e) => SPLIT_NOTE.test(e.note ?? "")).length).toBe(reliableByLag1);
   });
 
+  it("groups constant within but different from each other: a split tail of 0, not left out", () => {
+    // Four replicas of 8 batches stuck on two values (a discrete observable, replicas in different states): no spread
+    // within any group, so the F ratio is infinite; equal values everywhere test nothing (no split tail).
+    const stuck = reduceBatches(
+      Float64Array.from({ length: 32 }, (_, i) => (i < 16 ? 1 : 2)),
+      1,
+      8,
+      specs(1),
+    );
+    expect(stuck[0].splitTail).toBe(0);
+    const flat = reduceBatches(new Float64Array(32).fill(3), 1, 8, specs(1));
+    expect(flat[0].splitTail).toBeUndefined();
+  });
+
   it("replicas that disagree mark the run (replicas of fewer than 4 batches are one group each)", () => {
     const rng = Rng.stream(5, 0, 0);
     const est = reduceBatches(

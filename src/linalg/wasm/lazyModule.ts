@@ -8,6 +8,7 @@ export function lazyWasmModule(base64: string): () => WebAssembly.Module | null 
   let pending = false;
   return () => {
     if (compiled !== undefined) return compiled;
+    if (pending) return null; // compiling in the background: no second decode per call meanwhile
     if (typeof WebAssembly !== "object") return (compiled = null);
     let bytes: Uint8Array<ArrayBuffer>;
     try {
