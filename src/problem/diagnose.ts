@@ -448,7 +448,7 @@ export function diagnoseNetwork(model: NetworkModel, options: { maxUnreached?: n
       ? "not pinned"
       : "not pinned (neither pinning nor quarticPinning; quartic springs act on differences only)";
     return {
-      problem: `the network is not confined: ${who} ${what}, so ${g.length === 1 ? "it" : "they"} can translate freely and no steady state exists; add pinning to at least one of them`,
+      problem: `the network is not confined: ${who} ${what}, so ${g.length === 1 ? "it" : "they"} can translate freely and no steady state exists; add pinning to at least one of them${moreParts(free)}`,
       warnings: [],
     };
   }
@@ -457,7 +457,7 @@ export function diagnoseNetwork(model: NetworkModel, options: { maxUnreached?: n
     const g = cold[0];
     const who = g.length === 1 ? `site ${g[0]} has` : `sites ${listNames(g)} have`;
     return {
-      problem: `no steady state: ${who} no bath and no spring to a site with one, so nothing thermalises ${g.length === 1 ? "it" : "them"} (${g.length === 1 ? "its" : "their"} energy stays what it was at the start); attach a bath, or a spring to a site with a bath`,
+      problem: `no steady state: ${who} no bath and no spring to a site with one, so nothing thermalises ${g.length === 1 ? "it" : "them"} (${g.length === 1 ? "its" : "their"} energy stays what it was at the start); attach a bath, or a spring to a site with a bath${moreParts(cold)}`,
       warnings: [],
     };
   }
@@ -568,6 +568,13 @@ function shrink(basis: Float64Array, c: number, k: number, p: Float64Array): { b
     }
   }
   return { basis: out, k: k - 1 };
+}
+
+/** The parts after the first one a check found (the message names the first one in full), or "". */
+function moreParts(parts: string[][]): string {
+  if (parts.length < 2) return "";
+  const rest = parts.slice(1).flat();
+  return ` (the same holds for ${parts.length - 1} more part${parts.length > 2 ? "s" : ""}: site${rest.length > 1 ? "s" : ""} ${listNames(rest)})`;
 }
 
 function listNames(names: string[]): string {

@@ -233,6 +233,20 @@ describe("diagnoses", () => {
     expect(() => solveNetwork(m)).toThrow(/site lonely has no bath and no spring to a site with one/);
   });
 
+  it("every unconfined part is named, not only the first", () => {
+    const m = validateNetwork({
+      kind: "network",
+      sites: ["a", "b", "c", "d"],
+      springs: [{ between: ["a", "b"], stiffness: 1 }],
+      baths: [
+        { site: "a", friction: 1, temperature: 1 },
+        { site: "c", friction: 1, temperature: 2 },
+        { site: "d", friction: 1, temperature: 2 },
+      ],
+    });
+    expect(() => solveNetwork(m)).toThrow(/sites a, b are not pinned.*the same holds for 2 more parts: sites c, d\)/);
+  });
+
   it("anharmonic networks are sent to the stochastic engine", () => {
     const m = validateNetwork({
       kind: "network",
