@@ -14,6 +14,7 @@
  * residual of its solves.
  */
 import { ChainSweepKernel } from "./chainSweeps.js";
+import { MatrixArgumentError } from "./errors.js";
 
 /** Pattern of a symmetric n x n matrix: adjacency lists (no diagonal), CSR. */
 export interface SymmetricPattern {
@@ -440,6 +441,19 @@ export function complexLdlSolve(
   }
 }
 
+/** The check of a pivot threshold (RealLdl, BlockLdl): a NaN one would replace every pivot, an infinite one too. */
+export function checkTiny(tiny: number): void {
+  if (!(tiny >= 0 && tiny < Infinity))
+    throw new MatrixArgumentError(`LDL^T: the pivot threshold must be finite and >= 0, got ${String(tiny)}`);
+}
+
+/** The error of a NaN pivot (RealLdl, BlockLdl): the inertia count of such a factorisation would be meaningless. */
+export function nanPivot(k: number): MatrixArgumentError {
+  return new MatrixArgumentError(
+    `LDL^T: pivot ${k} is NaN (a NaN entry or shift, or infinite entries that cancel): no inertia count`,
+  );
+}
+
 /** Workspace and values of a real symmetric LDL^T factorisation. */
 export class RealLdl {
   readonly L: Float64Array;
@@ -457,9 +471,12 @@ export class RealLdl {
   /**
    * Factorises A with diagonal diag[old] and off-diagonal offValue[q]. A pivot smaller than `tiny` in magnitude is
    * replaced by +tiny (a perturbation of A of that size). Returns the number of negative pivots (by Sylvester's law,
-   * the number of negative eigenvalues of A when no pivot was replaced).
+   * the number of negative eigenvalues of A when no pivot was replaced). Throws MatrixArgumentError for a NaN pivot
+   * (a NaN entry or shift, or infinite entries that cancel) or a `tiny` that is NaN, negative or infinite: the count
+   * would be meaningless.
    */
   factor(diag: Float64Array, offValue: Float64Array, tiny: number): number {
+    checkTiny(tiny);
     const s = this.sym;
     const { n, perm, Ap, Ai, aSrc, rowPtr, rowCols, rowPos, Lp } = s;
     const L = this.L,
@@ -480,7 +497,10 @@ export class RealLdl {
         d -= l * a;
         L[end] = l;
       }
-      if (!(Math.abs(d) >= tiny)) d = tiny;
+      if (!(Math.abs(d) >= tiny)) {
+        if (d !== d) throw nanPivot(k);
+        d = tiny;
+      }
       D[k] = d;
       if (d < 0) negative++;
     }
