@@ -250,7 +250,7 @@ describe("ChainGreen.backwardError", () => {
 
 describe("ChainGreen on short chains", () => {
   /** The first and last columns of the inverse of the complex tridiagonal matrix, by Gauss-Jordan elimination. */
-  function denseEnds(a: number[][], N: number): { g00: number[]; gnn: number[]; g0n: number[] } {
+  function denseEnds(a: number[][][], N: number): { g00: number[]; gnn: number[]; g0n: number[] } {
     // a[i][j] = [re, im]; augmented with e_0 and e_(N-1).
     const M = a.map((row, i) => [...row.map((z) => [...z]), [i === 0 ? 1 : 0, 0], [i === N - 1 ? 1 : 0, 0]]);
     for (let k = 0; k < N; k++) {

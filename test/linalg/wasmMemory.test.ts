@@ -8,7 +8,8 @@ import { gemmNN, gemmNNJs } from "../../src/linalg/gemm.js";
 import { ChainPencil, symmetricPattern } from "../../src/linalg/sparse.js";
 import { SlicedPencil } from "../../src/linalg/slices.js";
 import { StripGreen } from "../../src/linalg/stripGreen.js";
-import { linalgBackend } from "../../src/linalg/wasm/runtime.js";
+import * as runtime from "../../src/linalg/wasm/runtime.js";
+import { linalgBackend, wasm, withWorkspace } from "../../src/linalg/wasm/runtime.js";
 import { counterNoiseKernel, counterNormals } from "../../src/stochastic/counterRng.js";
 import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.js";
 import { rng } from "../helpers/random.js";
@@ -100,4 +101,51 @@ describe("WebAssembly memories", () => {
     }
     expect(grows).toBe(0);
   });
+});
+
+/**
+ * Runs fn with WebAssembly.Memory refusing memories of more than `limit` pages (as an engine near its limit does);
+ * returns the page counts asked for.
+ */
+function withMemoryLimit(limit: number, fn: () => void): number[] {
+  const Real = WebAssembly.Memory;
+  const asked: number[] = [];
+  const Limited = function (desc: WebAssembly.MemoryDescriptor) {
+    asked.push(desc.initial);
+    if (desc.initial > limit) throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+    return new Real(desc);
+  };
+  (WebAssembly as { Memory: unknown }).Memory = Limited;
+  try {
+    fn();
+  } finally {
+    (WebAssembly as { Memory: unknown }).Memory = Real;
+  }
+  return asked;
+}
+
+describe("a workspace larger than the dense kernels' memory", () => {
+  it.skipIf(process.env.NESS_LINALG === "js")(
+    "gets a memory of exactly its size where the engine refuses the headroom (1.5x)",
+    () => {
+      const rt = wasm()!;
+      const have = rt.memory.buffer.byteLength;
+      const doubles = Math.ceil(have / 8); // more than the whole memory
+      const pages = Math.ceil((rt.heap + 8 * doubles + 16 * 16) / 65536);
+      expect(Math.ceil((1.5 * have) / 65536)).toBeGreaterThan(pages); // the headroom is more pages
+      const fallbacks = runtime.workspaceFallbacks;
+      let inWasm = false;
+      const asked = withMemoryLimit(pages, () =>
+        withWorkspace(doubles, (ws) => {
+          inWasm = ws.inWasm;
+          const v = ws.doubles(doubles);
+          v[doubles - 1] = 1;
+        }),
+      );
+      expect(asked).toEqual([Math.ceil((1.5 * have) / 65536), pages]); // refused, then the exact size
+      expect(inWasm).toBe(true);
+      expect(runtime.workspaceFallbacks).toBe(fallbacks);
+      expect(rt.memory.buffer.byteLength).toBe(pages * 65536);
+    },
+  );
 });
