@@ -194,18 +194,18 @@ class NoiseKernel {
   private reserve(count: number): NoiseExports | null {
     if (this.x !== null && count <= this.cap) return this.x;
     if (count >= this.refused) return null;
+    // Room for c numbers and c + 1 indices after them; null where the engine refuses the memory.
+    const room = (c: number) => {
+      try {
+        return instanceWithMemory(this.module, O_OUT + 8 * c + 4 * (c + 1));
+      } catch {
+        return null;
+      }
+    };
     // Twice the old room (fills of a run alternate between few sizes), or where that is refused, `count`'s.
     let cap = Math.max(count, 2 * this.cap);
-    let made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory } | null = null;
-    for (;;) {
-      try {
-        made = instanceWithMemory(this.module, O_OUT + 12 * cap + 4);
-        break;
-      } catch {
-        if (cap === count) break;
-        cap = count;
-      }
-    }
+    let made = room(cap);
+    if (made === null && cap > count) made = room((cap = count));
     if (made === null) {
       this.refused = count;
       return null;
