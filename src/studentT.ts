@@ -1,6 +1,8 @@
 // Student's t for decisions from few values: when a difference of `value` with a standard error from n values counts as
 // resolved (the false-alarm rate of 4 normal standard errors). Pure arithmetic, no engine: figure modules may import it.
-// Re-exported by src/stochastic/statistics.ts and the library entry.
+// Re-exported by src/stochastic/statistics.ts and the library entry. Fisher's F tail and the normal tail use the
+// portable exp and log (src/special/elementary.ts): the same last bits in every JavaScript engine.
+import * as portable from "./special/elementary.js";
 
 /** Standard errors at which a normally distributed estimate counts as resolved from a value (the project's rule). */
 export const RESOLVED_NORMAL_Z = 4;
@@ -108,19 +110,29 @@ function normalUpperTail(z: number): number {
   const x = z / Math.SQRT2;
   let f = x;
   for (let k = 60; k >= 1; k--) f = x + k / 2 / f;
-  return (0.5 * Math.exp(-x * x)) / Math.sqrt(Math.PI) / f;
+  return (0.5 * portable.exp(-x * x)) / Math.sqrt(Math.PI) / f;
 }
 
 /** ln Gamma(x) for x > 0: shifted up to x >= 15 by Gamma(x + 1) = x Gamma(x), then Stirling's series (1e-14 there). */
 function logGamma(x: number): number {
   let shift = 0;
   while (x < 15) {
-    shift -= Math.log(x);
+    shift -= portable.log(x);
     x += 1;
   }
   const r = 1 / (x * x);
   const series = (1 / 12 - r * (1 / 360 - r * (1 / 1260 - r * (1 / 1680 - r / 1188)))) / x;
-  return shift + (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + series;
+  return shift + (x - 0.5) * portable.log(x) - x + 0.5 * portable.log(2 * Math.PI) + series;
+}
+
+/**
+ * log(1 + y) for y > -1 from the portable log: log(u) y / (u - 1) with u = 1 + y rounded, which corrects the rounding
+ * of u to a few units in the last place (Goldberg, "What every computer scientist should know about floating-point
+ * arithmetic", ACM Computing Surveys 23, 1991, theorem 4).
+ */
+function log1p(y: number): number {
+  const u = 1 + y;
+  return u === 1 ? y : portable.log(u) * (y / (u - 1));
 }
 
 /**
@@ -132,7 +144,7 @@ function incompleteBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
-  const front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) + logGamma(a + b) - logGamma(a) - logGamma(b)) / a;
+  const front = portable.exp(a * portable.log(x) + b * log1p(-x) + logGamma(a + b) - logGamma(a) - logGamma(b)) / a;
   // 1/(1 + d1/(1 + d2/(1 + ...))) with d_(2m+1) = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)) and
   // d_(2m) = m (b - m) x / ((a + 2m - 1)(a + 2m)); Lentz: f = C D products, C and D kept away from 0.
   const tiny = 1e-300;

@@ -8,10 +8,10 @@
  * S_(x+1) is formed from Y_x = L_x^-1 C_x as A_(x+1) - Y_x^T D_x^-1 Y_x. Then A = L D L^T with the block unit lower
  * L (diagonal blocks L_x, subdiagonal blocks Y_x^T) and D = diag(D_x): by Sylvester's law of inertia the negative
  * pivots count the eigenvalues of the pencil below lambda. A pivot smaller than `tiny` in magnitude is replaced by
- * +tiny (a perturbation of A of that size), as in RealLdl.
+ * +tiny (a perturbation of A of that size), and a NaN pivot (a NaN shift or entry) is refused, as in RealLdl.
  */
 import type { SlicedPencil } from "./slices.js";
-import type { SymbolicLdl } from "./sparse.js";
+import { checkTiny, nanPivot, type SymbolicLdl } from "./sparse.js";
 
 /**
  * Multiply-adds per second of the block loops over the sparse ones (blockLdlCheaper). Measured on a 10 x 200 strip
@@ -73,9 +73,10 @@ export class BlockLdl {
 
   /**
    * Factorises V - lambda M; returns the number of negative pivots (the eigenvalues of the pencil below lambda
-   * when no pivot was replaced).
+   * when no pivot was replaced). Throws MatrixArgumentError as RealLdl.factor does (a NaN pivot, a bad `tiny`).
    */
   factor(lambda: number, tiny: number): number {
+    checkTiny(tiny);
     const { sliced, l, d, y, col, yEnd } = this;
     const { levels, start, aOff, cOff, vBlock, cBlock, mass } = sliced;
     let negative = 0;
@@ -109,7 +110,10 @@ export class BlockLdl {
       // Dense LDL^T of S (right-looking on the lower triangle, no interchanges).
       for (let k = 0; k < w; k++) {
         let p = l[a0 + k * w + k];
-        if (!(Math.abs(p) >= tiny)) p = tiny;
+        if (!(Math.abs(p) >= tiny)) {
+          if (p !== p) throw nanPivot(s0 + k);
+          p = tiny;
+        }
         d[s0 + k] = p;
         if (p < 0) negative++;
         const inv = 1 / p;

@@ -14,6 +14,7 @@
  * residual of its solves.
  */
 import { ChainSweepKernel } from "./chainSweeps.js";
+import { MatrixArgumentError } from "./errors.js";
 
 /** Pattern of a symmetric n x n matrix: adjacency lists (no diagonal), CSR. */
 export interface SymmetricPattern {
@@ -440,6 +441,19 @@ export function complexLdlSolve(
   }
 }
 
+/** The check of a pivot threshold (RealLdl, BlockLdl): a NaN one would replace every pivot, an infinite one too. */
+export function checkTiny(tiny: number): void {
+  if (!(tiny >= 0 && tiny < Infinity))
+    throw new MatrixArgumentError(`LDL^T: the pivot threshold must be finite and >= 0, got ${String(tiny)}`);
+}
+
+/** The error of a NaN pivot (RealLdl, BlockLdl): the inertia count of such a factorisation would be meaningless. */
+export function nanPivot(k: number): MatrixArgumentError {
+  return new MatrixArgumentError(
+    `LDL^T: pivot ${k} is NaN (a NaN entry or shift, or infinite entries that cancel): no inertia count`,
+  );
+}
+
 /** Workspace and values of a real symmetric LDL^T factorisation. */
 export class RealLdl {
   readonly L: Float64Array;
@@ -457,9 +471,12 @@ export class RealLdl {
   /**
    * Factorises A with diagonal diag[old] and off-diagonal offValue[q]. A pivot smaller than `tiny` in magnitude is
    * replaced by +tiny (a perturbation of A of that size). Returns the number of negative pivots (by Sylvester's law,
-   * the number of negative eigenvalues of A when no pivot was replaced).
+   * the number of negative eigenvalues of A when no pivot was replaced). Throws MatrixArgumentError for a NaN pivot
+   * (a NaN entry or shift, or infinite entries that cancel) or a `tiny` that is NaN, negative or infinite: the count
+   * would be meaningless.
    */
   factor(diag: Float64Array, offValue: Float64Array, tiny: number): number {
+    checkTiny(tiny);
     const s = this.sym;
     const { n, perm, Ap, Ai, aSrc, rowPtr, rowCols, rowPos, Lp } = s;
     const L = this.L,
@@ -480,7 +497,10 @@ export class RealLdl {
         d -= l * a;
         L[end] = l;
       }
-      if (!(Math.abs(d) >= tiny)) d = tiny;
+      if (!(Math.abs(d) >= tiny)) {
+        if (d !== d) throw nanPivot(k);
+        d = tiny;
+      }
       D[k] = d;
       if (d < 0) negative++;
     }
@@ -536,10 +556,14 @@ export class ChainGreen {
   g0nre = 0;
   g0nim = 0;
 
-  /** order: the N >= 3 sites along the chain; off: A_(order[k], order[k+1]) for k < N - 1 (nonzero). */
+  /**
+   * order: the N >= 1 sites along the chain; off: A_(order[k], order[k+1]) for k < N - 1 (nonzero). With N = 1 the
+   * one site is both ends (its diagonal gets i alpha + i beta).
+   */
   constructor(order: Int32Array, off: Float64Array) {
     this.n = order.length;
-    if (this.n < 3 || off.length !== this.n - 1) throw new Error("ChainGreen: a chain of at least 3 sites");
+    if (this.n < 1 || off.length !== this.n - 1)
+      throw new Error("ChainGreen: a chain of at least one site and N - 1 couplings");
     this.order = order;
     this.off = off;
     this.b2 = off.map((b) => b * b);
@@ -547,15 +571,15 @@ export class ChainGreen {
 
   /**
    * The diagonal a_k = v[k] - w2 m[k] along the chain (real parts; v, m indexed along the chain, not by site), plus
-   * i alpha at order[0] and i beta at order[N - 1] (alpha, beta < 0). Sets the g** fields; with first = false,
-   * G_00 is not computed (set to 0: one sweep instead of two).
+   * i alpha at order[0] and i beta at order[N - 1] (alpha, beta < 0; both at the one site when N = 1). Sets the g**
+   * fields; with first = false, G_00 is not computed (set to 0: one sweep instead of two).
    */
   evaluate(v: Float64Array, m: Float64Array, w2: number, alpha: number, beta: number, first = true): void {
     const { n, b2, off } = this;
     // Forward pivots f_k = a_k - b_(k-1)^2 / f_(k-1) from the damped end (Im f_k < 0 throughout: no cancellation),
     // carrying p = prod_(j<k) (-b_j / f_j) as mantissa and power of 2.
     let fRe = v[0] - w2 * m[0];
-    let fIm = alpha;
+    let fIm = n === 1 ? alpha + beta : alpha;
     let pRe = 1;
     let pIm = 0;
     let log2p = 0;
@@ -596,7 +620,7 @@ export class ChainGreen {
     }
     // Backward pivots for G_00 = 1 / g_0.
     let gRe = v[n - 1] - w2 * m[n - 1];
-    let gIm = beta;
+    let gIm = n === 1 ? alpha + beta : beta;
     for (let k = n - 2; k >= 0; k--) {
       d = 1 / (gRe * gRe + gIm * gIm);
       const s = b2[k];
@@ -636,7 +660,7 @@ export class ChainGreen {
       const t = fromEnd ? 0 : n - 1;
       if (!fromEnd) {
         fr[0] = v[0] - w2 * m[0];
-        fi[0] = alpha;
+        fi[0] = n === 1 ? alpha + beta : alpha;
         for (let k = 1; k < n; k++) {
           const d = 1 / (fr[k - 1] * fr[k - 1] + fi[k - 1] * fi[k - 1]);
           const s = b2[k - 1];
@@ -647,7 +671,7 @@ export class ChainGreen {
         }
       } else {
         fr[n - 1] = v[n - 1] - w2 * m[n - 1];
-        fi[n - 1] = beta;
+        fi[n - 1] = n === 1 ? alpha + beta : beta;
         for (let k = n - 2; k >= 0; k--) {
           const d = 1 / (fr[k + 1] * fr[k + 1] + fi[k + 1] * fi[k + 1]);
           const s = b2[k];
@@ -682,7 +706,7 @@ export class ChainGreen {
       let xmax = 0;
       let amax = 0;
       for (let k = 0; k < n; k++) {
-        const damp = k === 0 ? alpha : k === n - 1 ? beta : 0;
+        const damp = n === 1 ? alpha + beta : k === 0 ? alpha : k === n - 1 ? beta : 0;
         const aRe = v[k] - w2 * m[k];
         let rr = aRe * xr[k] - damp * xi[k];
         let ri = aRe * xi[k] + damp * xr[k];

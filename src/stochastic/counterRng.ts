@@ -12,7 +12,8 @@
  * counter, so it too depends on (seed, r, s, c) alone.
  *
  * Fills run the WebAssembly SIMD kernel of asm/particles/noise.ts (four counters per i32x4; the same numbers to the
- * bit as the JavaScript loop, counterNormalsJs, which runs where WebAssembly SIMD is missing): about 2x faster.
+ * bit as the JavaScript loop, counterNormalsJs, which runs where WebAssembly SIMD is missing or the engine refuses
+ * the kernel a memory for a fill (asked once, not at every step): about 2x faster.
  *
  * The stream differs from the default xoshiro128** stream of rng.ts (same statistics, other numbers): runs choose it
  * with SimulationOptions.noise = "counter" (`ness simulate --noise counter`); a run split across threads uses it.
@@ -183,18 +184,33 @@ class NoiseKernel {
   /** The first `viewCount` numbers of out (kept: a run fills the same count at every step). */
   private view = new Float64Array(0);
   private viewCount = -1;
+  /**
+   * The smallest count whose memory the engine refused: fills of it or more run the JavaScript loop (the same
+   * numbers) without asking again at every step.
+   */
+  private refused = Infinity;
   constructor(private readonly module: WebAssembly.Module) {}
   /** Room for `count` numbers (and count + 1 indices); null when the memory cannot be had. */
   private reserve(count: number): NoiseExports | null {
     if (this.x !== null && count <= this.cap) return this.x;
-    const cap = Math.max(count, 2 * this.cap);
-    const oPend = O_OUT + 8 * cap;
-    let made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory };
-    try {
-      made = instanceWithMemory(this.module, oPend + 4 * (cap + 1));
-    } catch {
+    if (count >= this.refused) return null;
+    // Room for c numbers and c + 1 indices after them; null where the engine refuses the memory.
+    const room = (c: number) => {
+      try {
+        return instanceWithMemory(this.module, O_OUT + 8 * c + 4 * (c + 1));
+      } catch {
+        return null;
+      }
+    };
+    // Twice the old room (fills of a run alternate between few sizes), or where that is refused, `count`'s.
+    let cap = Math.max(count, 2 * this.cap);
+    let made = room(cap);
+    if (made === null && cap > count) made = room((cap = count));
+    if (made === null) {
+      this.refused = count;
       return null;
     }
+    const oPend = O_OUT + 8 * cap;
     const { instance, memory } = made;
     const x = instance.exports as unknown as NoiseExports;
     new Float64Array(memory.buffer, O_WN, 128).set(WN);

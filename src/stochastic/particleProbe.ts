@@ -53,9 +53,10 @@ export interface StepHeatSource {
   takeStepHeat(): Float64Array | null;
   /**
    * Asks for each step's trapezoid heat and displacement sums per species from the source (a split run's threads make
-   * them in their own pass; SplitStepHeat), if it offers them; true when it does.
+   * them in their own pass; SplitStepHeat), where it offers them. A step without them (addTrapezoidSums false) gets
+   * the probe's own pass.
    */
-  enableTrapezoidSums?(): boolean;
+  enableTrapezoidSums?(): void;
   /** Adds the last step's sums into out (heat at s * stride, displacement per axis after it); false: none (Consumes). */
   addTrapezoidSums?(out: Float64Array, stride: number): boolean;
 }
@@ -202,16 +203,17 @@ export class ParticleProbe implements Probe {
         dt,
       );
     this.stateHeat = this.heat && pairHeat === "state" && !this.underdamped;
-    this.sums =
+    const sums =
       this.heat &&
       !this.stateHeat &&
       !this.underdamped &&
       model.external.length === 0 &&
       pairs !== null &&
-      pairs.enableTrapezoidSums !== undefined &&
-      pairs.enableTrapezoidSums()
+      pairs.enableTrapezoidSums !== undefined
         ? pairs
         : null;
+    sums?.enableTrapezoidSums!();
+    this.sums = sums;
     this.divergence = this.stateHeat && model.pairs.length > 0 && N >= 2 ? new PairDivergence(model) : null;
     this.mobility = Float64Array.from(model.species, (s) => 1 / s.friction);
     this.externalState = this.stateHeat && model.external.length > 0 && externalForcesContinuous(model);

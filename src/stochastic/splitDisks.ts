@@ -1141,10 +1141,12 @@ export class SplitStepHeat {
     return { species: S, speciesOf: Int32Array.from(this.model.speciesOf), share, invDt: 1 / dt, margin: this.margin };
   }
 
-  /** The probe asks for each step's trapezoid sums from the threads (SplitSumsConfig); true: the split makes them. */
-  enableTrapezoidSums(): boolean {
+  /**
+   * The probe asks for each step's trapezoid sums from the threads (SplitSumsConfig): the split makes them where its
+   * kernel keeps the previous step (splitConfig's keepPrevious); addTrapezoidSums says step by step.
+   */
+  enableTrapezoidSums(): void {
     this.sumsWanted = true;
-    return true;
   }
 
   /** The sums config of the kernel (null when not asked for). */

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { BlockLdl, blockLdlCheaper } from "../../src/linalg/blockLdl.js";
 import { symmetricEigen } from "../../src/linalg/eigen.js";
+import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import { RealLdl, cuthillMcKee, symbolicLdl, symmetricPattern } from "../../src/linalg/sparse.js";
 import { SlicedPencil } from "../../src/linalg/slices.js";
@@ -147,5 +148,43 @@ describe("the block LDL^T of a sliced pencil", () => {
     const bath: number[] = [];
     for (let y = 0; y < 10; y++) bath.push(y, 39 * 10 + y);
     expect(blockLdlCheaper(c.sliced, symbolicLdl(c.p, cuthillMcKee(c.p, bath)))).toBe(true);
+  });
+});
+
+describe("a NaN in the factorisation", () => {
+  // A NaN pivot used to become +tiny: a NaN shift or entry gave a plausible count (0 negative pivots).
+  it("is refused (MatrixArgumentError) in place of an inertia count: a NaN shift, entry or threshold", () => {
+    const c = irregular();
+    const { n } = c;
+    const block = new BlockLdl(c.sliced);
+    const sparse = new RealLdl(symbolicLdl(c.p, cuthillMcKee(c.p, [0])));
+    const diag = Float64Array.from(c.vDiag, (v, i) => v - 0.7 * c.mass[i]);
+    expect(block.factor(0.7, 1e-14)).toBe(sparse.factor(diag, c.off, 1e-14)); // the well-posed count, for contrast
+    const nanPivot = /LDL\^T: pivot \d+ is NaN/;
+    expect(() => block.factor(NaN, 1e-14)).toThrow(MatrixArgumentError);
+    expect(() => block.factor(NaN, 1e-14)).toThrow(nanPivot);
+    expect(() =>
+      sparse.factor(
+        diag.map(() => NaN),
+        c.off,
+        1e-14,
+      ),
+    ).toThrow(nanPivot);
+    // one NaN diagonal entry (the last site: after every other pivot); one NaN spring's off-diagonal entries
+    const oneDiag = Float64Array.from(diag);
+    oneDiag[n - 1] = NaN;
+    expect(() => sparse.factor(oneDiag, c.off, 1e-14)).toThrow(nanPivot);
+    const last = Math.max(...c.p.edge);
+    const oneOff = Float64Array.from(c.off, (v, q) => (c.p.edge[q] === last ? NaN : v));
+    expect(() => sparse.factor(diag, oneOff, 1e-14)).toThrow(nanPivot);
+    // a block pencil of three levels with a NaN spring between the last two
+    const level = Int32Array.from([0, 0, 1, 1, 2, 2]);
+    const ones = new Float64Array(6).fill(1);
+    const bad = pencil(level, [0, 1, 2, 3, 2], [2, 3, 4, 5, 3], [1, 1, 1, NaN, 1], ones, ones);
+    expect(() => new BlockLdl(bad.sliced).factor(0.7, 1e-14)).toThrow(nanPivot);
+    for (const tiny of [NaN, Infinity, -1]) {
+      expect(() => block.factor(0.7, tiny)).toThrow(/pivot threshold must be finite and >= 0/);
+      expect(() => sparse.factor(diag, c.off, tiny)).toThrow(MatrixArgumentError);
+    }
   });
 });

@@ -247,3 +247,58 @@ describe("ChainGreen.backwardError", () => {
     }
   });
 });
+
+describe("ChainGreen on short chains", () => {
+  /** The first and last columns of the inverse of the complex tridiagonal matrix, by Gauss-Jordan elimination. */
+  function denseEnds(a: number[][][], N: number): { g00: number[]; gnn: number[]; g0n: number[] } {
+    // a[i][j] = [re, im]; augmented with e_0 and e_(N-1).
+    const M = a.map((row, i) => [...row.map((z) => [...z]), [i === 0 ? 1 : 0, 0], [i === N - 1 ? 1 : 0, 0]]);
+    for (let k = 0; k < N; k++) {
+      const [pr, pi] = M[k][k];
+      const d = pr * pr + pi * pi;
+      const inv = [pr / d, -pi / d];
+      for (let j = 0; j < N + 2; j++) {
+        const [r, i] = M[k][j];
+        M[k][j] = [r * inv[0] - i * inv[1], r * inv[1] + i * inv[0]];
+      }
+      for (let i = 0; i < N; i++) {
+        if (i === k) continue;
+        const [fr, fi] = M[i][k];
+        for (let j = 0; j < N + 2; j++) {
+          const [r, im] = M[k][j];
+          M[i][j] = [M[i][j][0] - (fr * r - fi * im), M[i][j][1] - (fr * im + fi * r)];
+        }
+      }
+    }
+    return { g00: M[0][N], gnn: M[N - 1][N + 1], g0n: M[0][N + 1] };
+  }
+
+  // N = 1: the one site is both ends, its diagonal a + i (alpha + beta).
+  for (const N of [1, 2, 3, 5]) {
+    it(`${N} site(s): the end entries of the inverse, and a backward error at rounding`, () => {
+      const v = Float64Array.from({ length: N }, (_, k) => 2.1 + 0.05 * k);
+      const m = Float64Array.from({ length: N }, (_, k) => 1 + 0.1 * k);
+      const off = Float64Array.from({ length: N - 1 }, (_, k) => -1 - 0.1 * k);
+      const [w2, alpha, beta] = [0.7, -0.3, -0.2];
+      const a = Array.from({ length: N }, (_, i) =>
+        Array.from({ length: N }, (_, j) => {
+          if (i === j) return [v[i] - w2 * m[i], (i === 0 ? alpha : 0) + (i === N - 1 ? beta : 0)];
+          if (Math.abs(i - j) === 1) return [off[Math.min(i, j)], 0];
+          return [0, 0];
+        }),
+      );
+      const want = denseEnds(a, N);
+      const green = new ChainGreen(
+        Int32Array.from({ length: N }, (_, i) => i),
+        off,
+      );
+      green.evaluate(v, m, w2, alpha, beta);
+      const close = (got: number[], exp: number[]) =>
+        expect(Math.hypot(got[0] - exp[0], got[1] - exp[1])).toBeLessThan(1e-14 * Math.hypot(exp[0], exp[1]));
+      close([green.g00re, green.g00im], want.g00);
+      close([green.gnnre, green.gnnim], want.gnn);
+      close([green.g0nre, green.g0nim], want.g0n);
+      expect(green.backwardError(v, m, w2, alpha, beta)).toBeLessThan(4 * 2 ** -52);
+    });
+  }
+});

@@ -8,8 +8,9 @@ import { gemmNN, gemmNNJs } from "../../src/linalg/gemm.js";
 import { ChainPencil, symmetricPattern } from "../../src/linalg/sparse.js";
 import { SlicedPencil } from "../../src/linalg/slices.js";
 import { StripGreen } from "../../src/linalg/stripGreen.js";
-import { linalgBackend } from "../../src/linalg/wasm/runtime.js";
-import { counterNoiseKernel, counterNormals } from "../../src/stochastic/counterRng.js";
+import * as runtime from "../../src/linalg/wasm/runtime.js";
+import { linalgBackend, wasm, withWorkspace } from "../../src/linalg/wasm/runtime.js";
+import { counterNoiseKernel, counterNormals, counterNormalsJs } from "../../src/stochastic/counterRng.js";
 import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.js";
 import { rng } from "../helpers/random.js";
 
@@ -99,5 +100,79 @@ describe("WebAssembly memories", () => {
       WebAssembly.Memory.prototype.grow = grow;
     }
     expect(grows).toBe(0);
+  });
+});
+
+/**
+ * Runs fn with WebAssembly.Memory refusing memories of more than `limit` pages (as an engine near its limit does);
+ * returns the page counts asked for.
+ */
+function withMemoryLimit(limit: number, fn: (asked: readonly number[]) => void): number[] {
+  const Real = WebAssembly.Memory;
+  const asked: number[] = [];
+  const Limited = function (desc: WebAssembly.MemoryDescriptor) {
+    asked.push(desc.initial);
+    if (desc.initial > limit) throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+    return new Real(desc);
+  };
+  (WebAssembly as { Memory: unknown }).Memory = Limited;
+  try {
+    fn(asked);
+  } finally {
+    (WebAssembly as { Memory: unknown }).Memory = Real;
+  }
+  return asked;
+}
+
+describe("a workspace larger than the dense kernels' memory", () => {
+  it.skipIf(process.env.NESS_LINALG === "js")(
+    "gets a memory of exactly its size where the engine refuses the headroom (1.5x)",
+    () => {
+      const rt = wasm()!;
+      const have = rt.memory.buffer.byteLength;
+      const doubles = Math.ceil(have / 8); // more than the whole memory
+      const pages = Math.ceil((rt.heap + 8 * doubles + 16 * 16) / 65536);
+      expect(Math.ceil((1.5 * have) / 65536)).toBeGreaterThan(pages); // the headroom is more pages
+      const fallbacks = runtime.workspaceFallbacks;
+      let inWasm = false;
+      const asked = withMemoryLimit(pages, () =>
+        withWorkspace(doubles, (ws) => {
+          inWasm = ws.inWasm;
+          const v = ws.doubles(doubles);
+          v[doubles - 1] = 1;
+        }),
+      );
+      expect(asked).toEqual([Math.ceil((1.5 * have) / 65536), pages]); // refused, then the exact size
+      expect(inWasm).toBe(true);
+      expect(runtime.workspaceFallbacks).toBe(fallbacks);
+      expect(rt.memory.buffer.byteLength).toBe(pages * 65536);
+    },
+  );
+});
+
+describe("the counter noise kernel, its memory refused", () => {
+  it("runs the JavaScript loop (the same numbers) and does not ask again at every step", () => {
+    expect(counterNoiseKernel()).toBe(true);
+    const z = new Float64Array(64);
+    counterNormals(z, 0, 0, 64, 1, 2, 3); // the kernel's first memory (64 numbers' room at least)
+    const count = 100_000; // 1.2 MB: 19 pages (more than the earlier fills' room)
+    const got = new Float64Array(count);
+    const want = new Float64Array(count);
+    let first = 0;
+    const asked = withMemoryLimit(8, (sofar) => {
+      for (let step = 0; step < 5; step++) {
+        counterNormals(got, 0, 0, count, 11, 12, step);
+        if (step === 0) first = sofar.length;
+        expect(sofar.length).toBe(first); // asked at the first step only
+        counterNormalsJs(want, 0, 0, count, 11, 12, step);
+        let differ = 0;
+        for (let i = 0; i < count; i++) if (!Object.is(got[i], want[i])) differ++;
+        expect(differ).toBe(0);
+      }
+    });
+    // refused at the first step: twice the old room, then (if that was more) the room for `count` alone
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(asked.length).toBeLessThanOrEqual(2);
+    expect(Math.min(...asked)).toBeGreaterThan(8);
   });
 });

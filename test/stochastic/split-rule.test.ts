@@ -4,7 +4,7 @@
  * (statistics.ts, Estimate.splitTail); a run whose smallest splitTail is below 0.027 / (number of estimates) loses
  * every flag. Measured (scripts/errorbar-coverage-nonlinear.js), not applied by the engine.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { loadModel, simulateSync } from "../../src/index.js";
 import { applyCorrelatedRunRule, applySplitRule } from "../../src/stochastic/reliability.js";
 import { Rng } from "../../src/stochastic/rng.js";
@@ -49,6 +49,29 @@ describe("Fisher's F tail", () => {
     for (const d of [1, 5, 24, 301]) expect(fisherUpperTail(1, d, d)).toBeCloseTo(0.5, 12);
     expect(fisherUpperTail(0, 3, 4)).toBe(1);
     expect(fisherUpperTail(Infinity, 3, 4)).toBe(0);
+  });
+
+  it("has the same last bits whatever the engine's exp and log (it uses the portable ones)", () => {
+    const args = [
+      [4, 10, 3],
+      [13.3, 30, 2],
+      [0.5, 3, 7],
+      [2.2, 2, 1000],
+      [1.1, 24, 24],
+    ];
+    const before = args.map(([f, d1, d2]) => fisherUpperTail(f, d1, d2));
+    // an engine whose exp, log and log1p return other last bits
+    const spies = (["exp", "log", "log1p"] as const).map((name) => {
+      const real = Math[name];
+      return vi.spyOn(Math, name).mockImplementation((x: number) => real(x) * (1 + 2 ** -50));
+    });
+    try {
+      const after = args.map(([f, d1, d2]) => fisherUpperTail(f, d1, d2));
+      expect(after).toEqual(before);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });
 

@@ -334,15 +334,24 @@ export function scratch(n: number, zero = true): Float64Array {
 }
 
 /**
- * Replaces the runtime's memory by one of at least `bytes` (and half as large again as the old), holding the old
- * contents, and its instance by one over it (gemm's workspace address set again): never Memory.grow, which detaches
- * the old buffer and in V8 slows every typed array of the process (lazyModule.ts, instanceWithMemory). The runtime
- * object is updated in place, so callers that hold it see the new instance; only when no workspace is open. (A
- * browser's main thread may refuse the synchronous instantiation: the workspace is then ordinary arrays.)
+ * Replaces the runtime's memory by one of at least `bytes` (and half as large again as the old, or where the engine
+ * refuses that, exactly `bytes`), holding the old contents, and its instance by one over it (gemm's workspace
+ * address set again): never Memory.grow, which detaches the old buffer and in V8 slows every typed array of the
+ * process (lazyModule.ts, instanceWithMemory). The runtime object is updated in place, so callers that hold it see
+ * the new instance; only when no workspace is open. Throws when not even `bytes` can be had (a browser's main thread
+ * may also refuse the synchronous instantiation): the workspace is then ordinary arrays.
  */
 function enlarge(rt: Runtime, bytes: number): void {
   const old = rt.memory;
-  const made = instanceWithMemory(linalgModule!, Math.max(bytes, 1.5 * old.buffer.byteLength), old, env);
+  const ample = Math.max(bytes, 1.5 * old.buffer.byteLength);
+  let made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory };
+  try {
+    made = instanceWithMemory(linalgModule!, ample, old, env);
+  } catch (e) {
+    // the headroom refused (near the engine's limit for a memory): the size asked for, if that is fewer pages
+    if (Math.ceil(ample / 65536) <= Math.ceil(bytes / 65536)) throw e;
+    made = instanceWithMemory(linalgModule!, bytes, old, env);
+  }
   rt.x = made.instance.exports as unknown as WasmExports;
   rt.memory = made.memory;
   rt.x.lyapSetGemmWork(rt.gemmWork);
