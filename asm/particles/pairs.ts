@@ -202,3 +202,59 @@ export function softPairsHeat(
   }
   return u;
 }
+
+/**
+ * The positions of particle order (x: N x 2, f64) in cell order (CellOrderList.gather, lists.ts, the same arithmetic):
+ * px[i] = x[2a] - w ox[i], py[i] = x[2a + 1] - w oy[i] with a = order[i] (i32) and w 1 (less the wrap offsets of the
+ * last sort) or 0; the cell-order forces fx, fy zeroed. With x0 nonzero (a byte address), the step's displacements
+ * x - x0 of each particle into ux, uy too.
+ */
+export function gatherCells(
+  N: i32,
+  order: usize,
+  ox: usize,
+  oy: usize,
+  w: f64,
+  x: usize,
+  x0: usize,
+  px: usize,
+  py: usize,
+  ux: usize,
+  uy: usize,
+  fx: usize,
+  fy: usize,
+): void {
+  if (x0 == 0) {
+    for (let i: i32 = 0; i < N; i++) {
+      const a = <usize>i32At(order, i) << 4;
+      const o = <usize>i << 3;
+      store<f64>(px + o, load<f64>(x + a) - w * load<f64>(ox + o));
+      store<f64>(py + o, load<f64>(x + a + 8) - w * load<f64>(oy + o));
+      store<f64>(fx + o, 0);
+      store<f64>(fy + o, 0);
+    }
+    return;
+  }
+  for (let i: i32 = 0; i < N; i++) {
+    const a = <usize>i32At(order, i) << 4;
+    const o = <usize>i << 3;
+    const xa = load<f64>(x + a),
+      ya = load<f64>(x + a + 8);
+    store<f64>(px + o, xa - w * load<f64>(ox + o));
+    store<f64>(py + o, ya - w * load<f64>(oy + o));
+    store<f64>(ux + o, xa - load<f64>(x0 + a));
+    store<f64>(uy + o, ya - load<f64>(x0 + a + 8));
+    store<f64>(fx + o, 0);
+    store<f64>(fy + o, 0);
+  }
+}
+
+/** The cell-order forces fx, fy into f (N x 2, f64) in particle order: f[2a], f[2a + 1] with a = order[i] (CellOrderList.scatter). */
+export function scatterCells(N: i32, order: usize, fx: usize, fy: usize, f: usize): void {
+  for (let i: i32 = 0; i < N; i++) {
+    const a = <usize>i32At(order, i) << 4;
+    const o = <usize>i << 3;
+    store<f64>(f + a, load<f64>(fx + o));
+    store<f64>(f + a + 8, load<f64>(fy + o));
+  }
+}
