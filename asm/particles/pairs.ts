@@ -258,3 +258,39 @@ export function scatterCells(N: i32, order: usize, fx: usize, fy: usize, f: usiz
     store<f64>(f + a + 8, load<f64>(fy + o));
   }
 }
+
+/**
+ * The fast loop of Rng.fillNormal (src/stochastic/rng.ts): `count` draws of xoshiro128** from the state at `state`
+ * (four i32 words, written back), each through the ziggurat's fast path with the JavaScript loop's arithmetic in the
+ * same order (j * WN[i] * (+-1)) into out (f64), so the same numbers to the bit; wn (f64), kn (i32): the ziggurat's
+ * 128 widths and thresholds. Writes (k << 7) | i of every draw the fast path rejects to pend (i32; room for count + 1)
+ * and returns their number: the caller completes them in order, as fillNormal does.
+ */
+export function xoshiroFill(out: usize, count: i32, state: usize, wn: usize, kn: usize, pend: usize): i32 {
+  let s0 = load<i32>(state),
+    s1 = load<i32>(state + 4),
+    s2 = load<i32>(state + 8),
+    s3 = load<i32>(state + 12);
+  let np: i32 = 0;
+  for (let k: i32 = 0; k < count; k++) {
+    const v = s1 * 5;
+    const u = ((v << 7) | (<u32>v >>> 25)) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (<u32>s3 >>> 21);
+    const i = u & 127;
+    const j = <i32>(<u32>u >>> 8);
+    store<f64>(out + (<usize>k << 3), <f64>j * load<f64>(wn + (<usize>i << 3)) * <f64>(1 - <i32>((<u32>u >>> 6) & 2)));
+    store<i32>(pend + (<usize>np << 2), (k << 7) | i);
+    np += i32(j >= load<i32>(kn + (<usize>i << 2)));
+  }
+  store<i32>(state, s0);
+  store<i32>(state + 4, s1);
+  store<i32>(state + 8, s2);
+  store<i32>(state + 12, s3);
+  return np;
+}

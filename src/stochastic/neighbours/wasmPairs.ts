@@ -86,7 +86,8 @@ interface PairsExports {
 /** The compiled module: undefined before the first use, null where WebAssembly is missing or refuses it. */
 let compiled: WebAssembly.Module | null | undefined;
 
-function pairsModule(): WebAssembly.Module | null {
+/** The compiled module of asm/particles/pairs.ts (also the xoshiro fill's, xoshiroWasm.ts), or null without WebAssembly. */
+export function pairsModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (typeof WebAssembly !== "object") return null;
