@@ -73,11 +73,24 @@ export function buildPairs(
   return d;
 }
 
+/** minImage without branches (the same value: d - L, d + L or d). */
+@inline function minImageSel(d: f64, L: f64, h: f64): f64 {
+  return select<f64>(d - L, select<f64>(d + L, d, d < -h), d > h);
+}
+
+/**
+ * Pairs per block of the force loops: each block is first scanned without branches for the pairs that take part
+ * (their indices into `keep`, i32, room for BLOCK), then those alone are summed in order: the same pairs in the same
+ * order with the same arithmetic as one loop that skips the others, without its mispredicted branch (about three
+ * listed pairs in four lie beyond the cutoff).
+ */
+const BLOCK: i32 = 256;
+
 /**
  * Forces of one soft law over the flat list (pairKernels.ts oneLawPairs, the same arithmetic in the same order):
  * for each pair (I[p], J[p]) closer than the cutoff (c2 its square) at the positions px, py (minimum image), U = k h^2
  * / 2 with h = 1 - r2 (1/r) is and g = k is (1/r - is), g (x_i - x_j) added to fx, fy of i and subtracted from j's;
- * returns the sum of U. is = 1 / range.
+ * returns the sum of U. is = 1 / range. keep: scratch for BLOCK indices.
  */
 export function softPairs(
   I: usize,
@@ -92,29 +105,43 @@ export function softPairs(
   k: f64,
   is: f64,
   c2: f64,
+  keep: usize,
 ): f64 {
   const hx = 0.5 * Lx,
     hy = 0.5 * Ly;
   let u: f64 = 0;
-  for (let p: i32 = 0; p < np; p++) {
-    const i = i32At(I, p),
-      j = i32At(J, p);
-    const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
-    const dy = minImage(f64At(py, i) - f64At(py, j), Ly, hy);
-    const r2 = dx * dx + dy * dy;
-    if (r2 >= c2 || r2 == 0) continue;
-    const ir = 1 / Math.sqrt(r2);
-    const h = 1 - r2 * ir * is;
-    u += 0.5 * k * h * h;
-    const g = k * is * (ir - is);
-    const gx = g * dx,
-      gy = g * dy;
-    const ai = <usize>i << 3,
-      aj = <usize>j << 3;
-    store<f64>(fx + ai, load<f64>(fx + ai) + gx);
-    store<f64>(fy + ai, load<f64>(fy + ai) + gy);
-    store<f64>(fx + aj, load<f64>(fx + aj) - gx);
-    store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+  for (let p0: i32 = 0; p0 < np; p0 += BLOCK) {
+    const p1 = min(np, p0 + BLOCK);
+    let m: i32 = 0;
+    for (let p = p0; p < p1; p++) {
+      const i = i32At(I, p),
+        j = i32At(J, p);
+      const dx = minImageSel(f64At(px, i) - f64At(px, j), Lx, hx);
+      const dy = minImageSel(f64At(py, i) - f64At(py, j), Ly, hy);
+      const r2 = dx * dx + dy * dy;
+      store<i32>(keep + (<usize>m << 2), p);
+      m += i32(!(r2 >= c2 || r2 == 0));
+    }
+    for (let q: i32 = 0; q < m; q++) {
+      const p = i32At(keep, q);
+      const i = i32At(I, p),
+        j = i32At(J, p);
+      const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
+      const dy = minImage(f64At(py, i) - f64At(py, j), Ly, hy);
+      const r2 = dx * dx + dy * dy;
+      const ir = 1 / Math.sqrt(r2);
+      const h = 1 - r2 * ir * is;
+      u += 0.5 * k * h * h;
+      const g = k * is * (ir - is);
+      const gx = g * dx,
+        gy = g * dy;
+      const ai = <usize>i << 3,
+        aj = <usize>j << 3;
+      store<f64>(fx + ai, load<f64>(fx + ai) + gx);
+      store<f64>(fy + ai, load<f64>(fy + ai) + gy);
+      store<f64>(fx + aj, load<f64>(fx + aj) - gx);
+      store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+    }
   }
   return u;
 }
@@ -144,11 +171,28 @@ export function softPairsHeat(
   k: f64,
   is: f64,
   c2: f64,
+  keep: usize,
 ): f64 {
   const hx = 0.5 * Lx,
     hy = 0.5 * Ly;
   let u: f64 = 0;
-  for (let p: i32 = 0; p < np; p++) {
+  for (let p0: i32 = 0; p0 < np; p0 += BLOCK) {
+    const p1 = min(np, p0 + BLOCK);
+    let m: i32 = 0;
+    for (let p = p0; p < p1; p++) {
+      const i = i32At(I, p),
+        j = i32At(J, p);
+      const dx = minImageSel(f64At(px, i) - f64At(px, j), Lx, hx);
+      const dy = minImageSel(f64At(py, i) - f64At(py, j), Ly, hy);
+      const r2 = dx * dx + dy * dy;
+      const s0x = dx - f64At(ux, i) + f64At(ux, j),
+        s0y = dy - f64At(uy, i) + f64At(uy, j);
+      const q0 = s0x * s0x + s0y * s0y;
+      store<i32>(keep + (<usize>m << 2), p);
+      m += i32(!(r2 >= c2 && !(q0 < c2)));
+    }
+    for (let q: i32 = 0; q < m; q++) {
+    const p = i32At(keep, q);
     const i = i32At(I, p),
       j = i32At(J, p);
     const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
@@ -160,7 +204,7 @@ export function softPairsHeat(
     let u1: f64 = 0,
       g1: f64 = 0;
     if (r2 >= c2) {
-      if (!(q0 < c2)) continue;
+      // (the scan kept this pair: q0 < c2)
     } else if (r2 == 0) {
       u1 = 0.5 * k;
     } else {
@@ -199,6 +243,7 @@ export function softPairsHeat(
     store<f64>(fy + ai, load<f64>(fy + ai) + gy);
     store<f64>(fx + aj, load<f64>(fx + aj) - gx);
     store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+    }
   }
   return u;
 }

@@ -43,6 +43,7 @@ interface PairsExports {
     k: number,
     is: number,
     c2: number,
+    keep: number,
   ): number;
   softPairsHeat(
     I: number,
@@ -64,6 +65,7 @@ interface PairsExports {
     k: number,
     is: number,
     c2: number,
+    keep: number,
   ): number;
   gatherCells(
     N: number,
@@ -101,6 +103,9 @@ export function pairsModule(): WebAssembly.Module | null {
   }
   return compiled;
 }
+
+/** Room of the force loops' scratch: the kernel's block of pairs (asm/particles/pairs.ts BLOCK). */
+const KEEP = 256;
 
 /** Where the kernel's inputs start in its memory (past anything the module itself might place low). */
 const BASE = 1024;
@@ -155,6 +160,8 @@ export class WasmPairList {
   private N = 0;
   private oShare = 0;
   private oOut = 0;
+  /** Scratch of the force loops (the indices of one block's pairs that take part: asm/particles/pairs.ts BLOCK). */
+  private oKeep = 0;
   private S = 0;
   /** The grid arrays last copied into memory (copied again when the grid's layout changes or memory moves). */
   private triplesIn: Int32Array | null = null;
@@ -219,7 +226,8 @@ export class WasmPairList {
     this.oShare = this.oFout + al(16 * N);
     this.oOut = this.oShare + al(8 * S * S);
     this.S = S;
-    this.oStart = this.oOut + al(8 * S);
+    this.oKeep = this.oOut + al(8 * S);
+    this.oStart = this.oKeep + al(4 * KEEP);
     this.oTripleStart = this.oStart + al(4 * (cells + 1));
     this.oTriples = this.oTripleStart + al(4 * (cells + 1));
     this.oI = this.oTriples + al(4 * triples);
@@ -315,7 +323,21 @@ export class WasmPairList {
    * into fx, fy (the views above); returns the energy (pairKernels.ts oneLawPairs's arithmetic and order).
    */
   softPairs(np: number, Lx: number, Ly: number, k: number, is: number, c2: number): number {
-    return this.x.softPairs(this.oI, this.oJ, np, this.oPx, this.oPy, this.oFx, this.oFy, Lx, Ly, k, is, c2);
+    return this.x.softPairs(
+      this.oI,
+      this.oJ,
+      np,
+      this.oPx,
+      this.oPy,
+      this.oFx,
+      this.oFy,
+      Lx,
+      Ly,
+      k,
+      is,
+      c2,
+      this.oKeep,
+    );
   }
 
   /**
@@ -355,6 +377,7 @@ export class WasmPairList {
       k,
       is,
       c2,
+      this.oKeep,
     );
     out.set(this.outView);
     return u;
