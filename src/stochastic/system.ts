@@ -411,7 +411,7 @@ export function networkSystem(
 /**
  * A particle model as a Langevin system, after checking that it can have a steady state (particleConfinementProblem):
  * throws SteadyStateError naming the model's file otherwise. `pairs` and `external` are the fields of its "pairs" and
- * "external" terms (null when the model has none).
+ * "external" terms (null when the model has none; `pairs` null too with `withoutPairs`, which leaves the pair term out).
  */
 export function particleSystem(
   model: ParticlesModel,
