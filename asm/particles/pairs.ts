@@ -3,7 +3,9 @@
 // loop is bound by its short inner loops, not by arithmetic) and run by src/stochastic/neighbours/wasmPairs.ts. The
 // same candidates in the same order with the same arithmetic as the JavaScript build, so the same list, pair for
 // pair (test/stochastic/neighbours.test.ts compares them); measured 1.6x faster than the JavaScript loop (no bounds
-// checks, no deoptimisation guards in the inner loop).
+// checks, no deoptimisation guards in the inner loop). The module also holds the force loops over the list, the
+// gathers into cell order and the scatter back (gatherCells, scatterCells), and the fast loop of the xoshiro Gaussian
+// fill (xoshiroFill, src/stochastic/xoshiroWasm.ts): each the same arithmetic in the same order as its JavaScript loop.
 //
 // Memory is the caller's: every argument is a byte address or a count; no allocation here.
 
