@@ -3,7 +3,9 @@
 // loop is bound by its short inner loops, not by arithmetic) and run by src/stochastic/neighbours/wasmPairs.ts. The
 // same candidates in the same order with the same arithmetic as the JavaScript build, so the same list, pair for
 // pair (test/stochastic/neighbours.test.ts compares them); measured 1.6x faster than the JavaScript loop (no bounds
-// checks, no deoptimisation guards in the inner loop).
+// checks, no deoptimisation guards in the inner loop). The module also holds the force loops over the list, the
+// gathers into cell order and the scatter back (gatherCells, scatterCells), and the fast loop of the xoshiro Gaussian
+// fill (xoshiroFill, src/stochastic/xoshiroWasm.ts): each the same arithmetic in the same order as its JavaScript loop.
 //
 // Memory is the caller's: every argument is a byte address or a count; no allocation here.
 
@@ -73,11 +75,24 @@ export function buildPairs(
   return d;
 }
 
+/** minImage without branches (the same value: d - L, d + L or d). */
+@inline function minImageSel(d: f64, L: f64, h: f64): f64 {
+  return select<f64>(d - L, select<f64>(d + L, d, d < -h), d > h);
+}
+
+/**
+ * Pairs per block of the force loops: each block is first scanned without branches for the pairs that take part
+ * (their indices into `keep`, i32, room for BLOCK), then those alone are summed in order: the same pairs in the same
+ * order with the same arithmetic as one loop that skips the others, without its mispredicted branch (about three
+ * listed pairs in four lie beyond the cutoff).
+ */
+const BLOCK: i32 = 256;
+
 /**
  * Forces of one soft law over the flat list (pairKernels.ts oneLawPairs, the same arithmetic in the same order):
  * for each pair (I[p], J[p]) closer than the cutoff (c2 its square) at the positions px, py (minimum image), U = k h^2
  * / 2 with h = 1 - r2 (1/r) is and g = k is (1/r - is), g (x_i - x_j) added to fx, fy of i and subtracted from j's;
- * returns the sum of U. is = 1 / range.
+ * returns the sum of U. is = 1 / range. keep: scratch for BLOCK indices.
  */
 export function softPairs(
   I: usize,
@@ -92,29 +107,43 @@ export function softPairs(
   k: f64,
   is: f64,
   c2: f64,
+  keep: usize,
 ): f64 {
   const hx = 0.5 * Lx,
     hy = 0.5 * Ly;
   let u: f64 = 0;
-  for (let p: i32 = 0; p < np; p++) {
-    const i = i32At(I, p),
-      j = i32At(J, p);
-    const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
-    const dy = minImage(f64At(py, i) - f64At(py, j), Ly, hy);
-    const r2 = dx * dx + dy * dy;
-    if (r2 >= c2 || r2 == 0) continue;
-    const ir = 1 / Math.sqrt(r2);
-    const h = 1 - r2 * ir * is;
-    u += 0.5 * k * h * h;
-    const g = k * is * (ir - is);
-    const gx = g * dx,
-      gy = g * dy;
-    const ai = <usize>i << 3,
-      aj = <usize>j << 3;
-    store<f64>(fx + ai, load<f64>(fx + ai) + gx);
-    store<f64>(fy + ai, load<f64>(fy + ai) + gy);
-    store<f64>(fx + aj, load<f64>(fx + aj) - gx);
-    store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+  for (let p0: i32 = 0; p0 < np; p0 += BLOCK) {
+    const p1 = min(np, p0 + BLOCK);
+    let m: i32 = 0;
+    for (let p = p0; p < p1; p++) {
+      const i = i32At(I, p),
+        j = i32At(J, p);
+      const dx = minImageSel(f64At(px, i) - f64At(px, j), Lx, hx);
+      const dy = minImageSel(f64At(py, i) - f64At(py, j), Ly, hy);
+      const r2 = dx * dx + dy * dy;
+      store<i32>(keep + (<usize>m << 2), p);
+      m += i32(!(r2 >= c2 || r2 == 0));
+    }
+    for (let q: i32 = 0; q < m; q++) {
+      const p = i32At(keep, q);
+      const i = i32At(I, p),
+        j = i32At(J, p);
+      const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
+      const dy = minImage(f64At(py, i) - f64At(py, j), Ly, hy);
+      const r2 = dx * dx + dy * dy;
+      const ir = 1 / Math.sqrt(r2);
+      const h = 1 - r2 * ir * is;
+      u += 0.5 * k * h * h;
+      const g = k * is * (ir - is);
+      const gx = g * dx,
+        gy = g * dy;
+      const ai = <usize>i << 3,
+        aj = <usize>j << 3;
+      store<f64>(fx + ai, load<f64>(fx + ai) + gx);
+      store<f64>(fy + ai, load<f64>(fy + ai) + gy);
+      store<f64>(fx + aj, load<f64>(fx + aj) - gx);
+      store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+    }
   }
   return u;
 }
@@ -144,11 +173,28 @@ export function softPairsHeat(
   k: f64,
   is: f64,
   c2: f64,
+  keep: usize,
 ): f64 {
   const hx = 0.5 * Lx,
     hy = 0.5 * Ly;
   let u: f64 = 0;
-  for (let p: i32 = 0; p < np; p++) {
+  for (let p0: i32 = 0; p0 < np; p0 += BLOCK) {
+    const p1 = min(np, p0 + BLOCK);
+    let m: i32 = 0;
+    for (let p = p0; p < p1; p++) {
+      const i = i32At(I, p),
+        j = i32At(J, p);
+      const dx = minImageSel(f64At(px, i) - f64At(px, j), Lx, hx);
+      const dy = minImageSel(f64At(py, i) - f64At(py, j), Ly, hy);
+      const r2 = dx * dx + dy * dy;
+      const s0x = dx - f64At(ux, i) + f64At(ux, j),
+        s0y = dy - f64At(uy, i) + f64At(uy, j);
+      const q0 = s0x * s0x + s0y * s0y;
+      store<i32>(keep + (<usize>m << 2), p);
+      m += i32(!(r2 >= c2 && !(q0 < c2)));
+    }
+    for (let q: i32 = 0; q < m; q++) {
+    const p = i32At(keep, q);
     const i = i32At(I, p),
       j = i32At(J, p);
     const dx = minImage(f64At(px, i) - f64At(px, j), Lx, hx);
@@ -160,7 +206,7 @@ export function softPairsHeat(
     let u1: f64 = 0,
       g1: f64 = 0;
     if (r2 >= c2) {
-      if (!(q0 < c2)) continue;
+      // (the scan kept this pair: q0 < c2)
     } else if (r2 == 0) {
       u1 = 0.5 * k;
     } else {
@@ -199,6 +245,99 @@ export function softPairsHeat(
     store<f64>(fy + ai, load<f64>(fy + ai) + gy);
     store<f64>(fx + aj, load<f64>(fx + aj) - gx);
     store<f64>(fy + aj, load<f64>(fy + aj) - gy);
+    }
   }
   return u;
+}
+
+/**
+ * The positions of particle order (x: N x 2, f64) in cell order (CellOrderList.gather, lists.ts, the same arithmetic):
+ * px[i] = x[2a] - w ox[i], py[i] = x[2a + 1] - w oy[i] with a = order[i] (i32) and w 1 (less the wrap offsets of the
+ * last sort) or 0; the cell-order forces fx, fy zeroed. With x0 nonzero (a byte address), the step's displacements
+ * x - x0 of each particle into ux, uy too.
+ */
+export function gatherCells(
+  N: i32,
+  order: usize,
+  ox: usize,
+  oy: usize,
+  w: f64,
+  x: usize,
+  x0: usize,
+  px: usize,
+  py: usize,
+  ux: usize,
+  uy: usize,
+  fx: usize,
+  fy: usize,
+): void {
+  if (x0 == 0) {
+    for (let i: i32 = 0; i < N; i++) {
+      const a = <usize>i32At(order, i) << 4;
+      const o = <usize>i << 3;
+      store<f64>(px + o, load<f64>(x + a) - w * load<f64>(ox + o));
+      store<f64>(py + o, load<f64>(x + a + 8) - w * load<f64>(oy + o));
+      store<f64>(fx + o, 0);
+      store<f64>(fy + o, 0);
+    }
+    return;
+  }
+  for (let i: i32 = 0; i < N; i++) {
+    const a = <usize>i32At(order, i) << 4;
+    const o = <usize>i << 3;
+    const xa = load<f64>(x + a),
+      ya = load<f64>(x + a + 8);
+    store<f64>(px + o, xa - w * load<f64>(ox + o));
+    store<f64>(py + o, ya - w * load<f64>(oy + o));
+    store<f64>(ux + o, xa - load<f64>(x0 + a));
+    store<f64>(uy + o, ya - load<f64>(x0 + a + 8));
+    store<f64>(fx + o, 0);
+    store<f64>(fy + o, 0);
+  }
+}
+
+/** The cell-order forces fx, fy into f (N x 2, f64) in particle order: f[2a], f[2a + 1] with a = order[i] (CellOrderList.scatter). */
+export function scatterCells(N: i32, order: usize, fx: usize, fy: usize, f: usize): void {
+  for (let i: i32 = 0; i < N; i++) {
+    const a = <usize>i32At(order, i) << 4;
+    const o = <usize>i << 3;
+    store<f64>(f + a, load<f64>(fx + o));
+    store<f64>(f + a + 8, load<f64>(fy + o));
+  }
+}
+
+/**
+ * The fast loop of Rng.fillNormal (src/stochastic/rng.ts): `count` draws of xoshiro128** from the state at `state`
+ * (four i32 words, written back), each through the ziggurat's fast path with the JavaScript loop's arithmetic in the
+ * same order (j * WN[i] * (+-1)) into out (f64), so the same numbers to the bit; wn (f64), kn (i32): the ziggurat's
+ * 128 widths and thresholds. Writes (k << 7) | i of every draw the fast path rejects to pend (i32; room for count + 1)
+ * and returns their number: the caller completes them in order, as fillNormal does.
+ */
+export function xoshiroFill(out: usize, count: i32, state: usize, wn: usize, kn: usize, pend: usize): i32 {
+  let s0 = load<i32>(state),
+    s1 = load<i32>(state + 4),
+    s2 = load<i32>(state + 8),
+    s3 = load<i32>(state + 12);
+  let np: i32 = 0;
+  for (let k: i32 = 0; k < count; k++) {
+    const v = s1 * 5;
+    const u = ((v << 7) | (<u32>v >>> 25)) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (<u32>s3 >>> 21);
+    const i = u & 127;
+    const j = <i32>(<u32>u >>> 8);
+    store<f64>(out + (<usize>k << 3), <f64>j * load<f64>(wn + (<usize>i << 3)) * <f64>(1 - <i32>((<u32>u >>> 6) & 2)));
+    store<i32>(pend + (<usize>np << 2), (k << 7) | i);
+    np += i32(j >= load<i32>(kn + (<usize>i << 2)));
+  }
+  store<i32>(state, s0);
+  store<i32>(state + 4, s1);
+  store<i32>(state + 8, s2);
+  store<i32>(state + 12, s3);
+  return np;
 }

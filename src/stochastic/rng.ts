@@ -16,6 +16,7 @@
  */
 import { ModelError } from "../errors.js";
 import * as portable from "../special/elementary.js";
+import { XoshiroKernel } from "./xoshiroWasm.js";
 import { FN, KN, WN, ZIG_R } from "./zigguratTables.js";
 
 const TWO32 = 4294967296;
@@ -123,6 +124,25 @@ export class Rng {
    * the generator's state held in locals for the whole fill (no allocation once the scratch list has grown).
    */
   fillNormal(out: Float64Array, offset: number, count: number): void {
+    const kern = count >= KERNEL_LEAST ? xoshiroKernel() : null;
+    if (kern !== null) {
+      // The WebAssembly fast loop (the same draws and numbers), its rejected draws completed here in order.
+      const np = kern.fill(this.state, out, offset, count);
+      if (np >= 0) {
+        const pend = kern.pend;
+        for (let m = 0; m < np; m++) {
+          const q = pend[m];
+          const k = offset + (q >>> 7);
+          out[k] = this.redo(q & 127, out[k]);
+        }
+        return;
+      }
+    }
+    this.fillNormalJs(out, offset, count);
+  }
+
+  /** fillNormal in JavaScript (short fills, the fallback without WebAssembly, and the kernel's cross-check). */
+  fillNormalJs(out: Float64Array, offset: number, count: number): void {
     if (this.pending.length < count) this.pending = new Int32Array(Math.max(count, 64, 2 * this.pending.length));
     const pending = this.pending;
     let npending = 0;
@@ -216,6 +236,22 @@ export class Rng {
 }
 
 const SCRATCH = new Float64Array(1);
+
+/** Fills shorter than this stay in JavaScript (the kernel's call and copies cost more than they save). */
+const KERNEL_LEAST = 64;
+
+/** undefined before the first long fill; null where WebAssembly cannot run the kernel (JavaScript then does). */
+let kernel: XoshiroKernel | null | undefined;
+
+function xoshiroKernel(): XoshiroKernel | null {
+  if (kernel === undefined) kernel = XoshiroKernel.create(WN, KN);
+  return kernel;
+}
+
+/** True when long fills run the WebAssembly kernel here, false when JavaScript does. */
+export function normalKernel(): boolean {
+  return xoshiroKernel() !== null;
+}
 
 /**
  * The key words of a counter-based stream (counterRng.ts) of (seed, replica, substream): hashes of the triple, apart

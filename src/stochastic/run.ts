@@ -382,7 +382,8 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     if (scheme === "baoab" && schemeValue.fused !== false && (o.fields ?? []).length === 0)
       kernel = fusedBaoabKernel(model, dt, np.covariance);
   } else {
-    const built = particleSystem(model, { exactStepping: scheme === "exact" });
+    // A split run steps with its own kernel and lists (splitDisks.ts): the default engine's pair field is not built.
+    const built = particleSystem(model, { exactStepping: scheme === "exact", withoutPairs: o.threads !== undefined });
     system = built.system;
     if (scheme === "exact" && !system.linear)
       throw new ModelError("exact stepping needs a linear model: harmonic pairs and traps at the origin in open space");

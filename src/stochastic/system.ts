@@ -411,14 +411,20 @@ export function networkSystem(
 /**
  * A particle model as a Langevin system, after checking that it can have a steady state (particleConfinementProblem):
  * throws SteadyStateError naming the model's file otherwise. `pairs` and `external` are the fields of its "pairs" and
- * "external" terms (null when the model has none).
+ * "external" terms (null when the model has none; `pairs` null too with `withoutPairs`, which leaves the pair term out).
  */
 export function particleSystem(
   model: ParticlesModel,
-  options: { exactStepping?: boolean } = {},
+  options: { exactStepping?: boolean; withoutPairs?: boolean } = {},
 ): { system: BuiltSystem; pairs: ParticleForceField | null; external: ExternalFields | null } {
   checkParticlesModel(model, "particleSystem");
-  const system = langevinSystem(simulationProblem(model), options);
+  const problem = simulationProblem(model);
+  // withoutPairs: a run that steps with forces of its own (a split run, splitDisks.ts) needs the system's masses,
+  // frictions and temperatures but not its pair field (cell grid, lists), which it would never evaluate.
+  const system = langevinSystem(
+    options.withoutPairs ? { ...problem, forces: problem.forces.filter((t) => t.term !== "pairs") } : problem,
+    { exactStepping: options.exactStepping },
+  );
   const pairs = system.terms.find((t) => t instanceof ParticleForceField) ?? null;
   const external = system.terms.find((t) => t instanceof ExternalFields) ?? null;
   return { system, pairs: pairs as ParticleForceField | null, external: external as ExternalFields | null };

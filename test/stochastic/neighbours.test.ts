@@ -307,7 +307,10 @@ describe("the 2D one-law force loops (WebAssembly and JavaScript)", () => {
         heat = heatOf();
       const u0 = cellOrderSoftForces(list, laws, x0, f0);
       const step = cellOrderSoftStep(list, laws, x0, x1, f1, heat);
-      return { kernel: list.wasmLoops !== null, u0, f0, f1, step, heat: heat.out };
+      // A third evaluation without a new sort (the positions gathered into cell order, no displacements).
+      const f2 = new Float64Array(2 * N);
+      const u2 = cellOrderSoftForces(list, laws, x1, f2);
+      return { kernel: list.wasmLoops !== null, u0, f0, f1, step, heat: heat.out, u2, f2, sorts: cells.sorts };
     });
     const [w, j] = results;
     expect(w.kernel).toBe(true);
@@ -320,6 +323,12 @@ describe("the 2D one-law force loops (WebAssembly and JavaScript)", () => {
     expect(Array.from(w.f1)).toEqual(Array.from(j.f1));
     expect(Array.from(w.heat)).toEqual(Array.from(j.heat));
     expect(w.heat[0]).not.toBe(0);
+    expect(w.sorts).toBe(1); // the step's end and the third evaluation gathered from the first sort
+    expect(j.sorts).toBe(1);
+    expect(w.u2).toBe(j.u2);
+    expect(w.u2).toBe(w.step.energy);
+    expect(Array.from(w.f2)).toEqual(Array.from(j.f2));
+    expect(Array.from(w.f2)).toEqual(Array.from(w.f1));
   });
 });
 

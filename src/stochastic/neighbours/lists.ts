@@ -121,6 +121,17 @@ export class CellSort {
     const n = this.count * this.dim,
       d = this.dim;
     let out = 0;
+    if (d === 2) {
+      for (let i = 0; i < n; i += 2) {
+        const u = x1[i] - ref[i],
+          v = x1[i + 1] - ref[i + 1];
+        if (u * u + v * v > lim) return 2;
+        const p = x0[i] - ref[i],
+          q = x0[i + 1] - ref[i + 1];
+        if (p * p + q * q > lim) out = 1;
+      }
+      return out;
+    }
     for (let i = 0; i < n; i += d) {
       let r1 = 0,
         r0 = 0;
@@ -708,10 +719,14 @@ export class CellOrderList {
         reach2: this.reach2,
         ss: cells.ss,
         species: cells.pairs.species,
+        order: grid.order,
+        ox: this.ox,
+        oy: this.oy,
       });
       g.start = grid.start;
       g.triples = grid.triples;
       g.tripleStart = grid.tripleStart;
+      g.order = grid.order;
       const w = this.wasm;
       const np = w.build(g);
       if (np >= 0) {
@@ -786,6 +801,7 @@ export class CellOrderList {
    * within half a skin of the box), zero cell-order forces, and with x0 the displacements x - x0 into pdx, pdy.
    */
   private gather(x: Float64Array, wrapped: boolean, x0: Float64Array | null): void {
+    if (this.wasmLoops !== null) return this.wasmLoops.gather(x, wrapped, x0);
     const N = this.cells.count,
       order = this.cells.grid.order,
       px = this.px,
@@ -822,6 +838,7 @@ export class CellOrderList {
 
   /** The cell-order forces into `force`, in particle order. */
   scatter(force: Float64Array): void {
+    if (this.wasmLoops !== null) return this.wasmLoops.scatter(force);
     const N = this.cells.count,
       order = this.cells.grid.order,
       fx = this.pfx,

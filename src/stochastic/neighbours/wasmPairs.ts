@@ -43,6 +43,7 @@ interface PairsExports {
     k: number,
     is: number,
     c2: number,
+    keep: number,
   ): number;
   softPairsHeat(
     I: number,
@@ -64,13 +65,31 @@ interface PairsExports {
     k: number,
     is: number,
     c2: number,
+    keep: number,
   ): number;
+  gatherCells(
+    N: number,
+    order: number,
+    ox: number,
+    oy: number,
+    w: number,
+    x: number,
+    x0: number,
+    px: number,
+    py: number,
+    ux: number,
+    uy: number,
+    fx: number,
+    fy: number,
+  ): void;
+  scatterCells(N: number, order: number, fx: number, fy: number, f: number): void;
 }
 
 /** The compiled module: undefined before the first use, null where WebAssembly is missing or refuses it. */
 let compiled: WebAssembly.Module | null | undefined;
 
-function pairsModule(): WebAssembly.Module | null {
+/** The compiled module of asm/particles/pairs.ts (also the xoshiro fill's, xoshiroWasm.ts), or null without WebAssembly. */
+export function pairsModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (typeof WebAssembly !== "object") return null;
@@ -84,6 +103,9 @@ function pairsModule(): WebAssembly.Module | null {
   }
   return compiled;
 }
+
+/** Room of the force loops' scratch: the kernel's block of pairs (asm/particles/pairs.ts BLOCK). */
+const KEEP = 256;
 
 /** Where the kernel's inputs start in its memory (past anything the module itself might place low). */
 const BASE = 1024;
@@ -101,6 +123,10 @@ export interface PairBuildInput {
   Lx: number;
   Ly: number;
   reach2: number;
+  /** The particle at each cell-order position, and the wrap offsets of the last sort in cell order (copied for the gathers). */
+  order: Int32Array;
+  ox: Float64Array;
+  oy: Float64Array;
 }
 
 /** A WebAssembly pair-list builder for one list (see the header). */
@@ -124,8 +150,18 @@ export class WasmPairList {
   private oUx = 0;
   private oUy = 0;
   private oSs = 0;
+  /** The sort's order and wrap offsets (cell order), positions in particle order (x, x0: N x 2) and forces out. */
+  private oOrder = 0;
+  private oOx = 0;
+  private oOy = 0;
+  private oXin = 0;
+  private oX0in = 0;
+  private oFout = 0;
+  private N = 0;
   private oShare = 0;
   private oOut = 0;
+  /** Scratch of the force loops (the indices of one block's pairs that take part: asm/particles/pairs.ts BLOCK). */
+  private oKeep = 0;
   private S = 0;
   /** The grid arrays last copied into memory (copied again when the grid's layout changes or memory moves). */
   private triplesIn: Int32Array | null = null;
@@ -143,6 +179,9 @@ export class WasmPairList {
   fy = new Float64Array(0);
   ux = new Float64Array(0);
   uy = new Float64Array(0);
+  private xin = new Float64Array(0);
+  private x0in = new Float64Array(0);
+  private fout = new Float64Array(0);
   private shareView = new Float64Array(0);
   private outView = new Float64Array(0);
 
@@ -177,10 +216,18 @@ export class WasmPairList {
     this.oUx = this.oFy + al(8 * N);
     this.oUy = this.oUx + al(8 * N);
     this.oSs = this.oUy + al(8 * N);
-    this.oShare = this.oSs + al(4 * N);
+    this.oOrder = this.oSs + al(4 * N);
+    this.oOx = this.oOrder + al(4 * N);
+    this.oOy = this.oOx + al(8 * N);
+    this.oXin = this.oOy + al(8 * N);
+    this.oX0in = this.oXin + al(16 * N);
+    this.oFout = this.oX0in + al(16 * N);
+    this.N = N;
+    this.oShare = this.oFout + al(16 * N);
     this.oOut = this.oShare + al(8 * S * S);
     this.S = S;
-    this.oStart = this.oOut + al(8 * S);
+    this.oKeep = this.oOut + al(8 * S);
+    this.oStart = this.oKeep + al(4 * KEEP);
     this.oTripleStart = this.oStart + al(4 * (cells + 1));
     this.oTriples = this.oTripleStart + al(4 * (cells + 1));
     this.oI = this.oTriples + al(4 * triples);
@@ -231,6 +278,9 @@ export class WasmPairList {
       new Float64Array(buf, this.oY, N).set(g.ys);
       new Int32Array(buf, this.oStart, ncell + 1).set(g.start);
       new Int32Array(buf, this.oSs, N).set(g.ss);
+      new Int32Array(buf, this.oOrder, N).set(g.order);
+      new Float64Array(buf, this.oOx, N).set(g.ox);
+      new Float64Array(buf, this.oOy, N).set(g.oy);
       const np = this.x.buildPairs(
         this.oX,
         this.oY,
@@ -256,6 +306,9 @@ export class WasmPairList {
           this.fy = new Float64Array(b, this.oFy, N);
           this.ux = new Float64Array(b, this.oUx, N);
           this.uy = new Float64Array(b, this.oUy, N);
+          this.xin = new Float64Array(b, this.oXin, 2 * N);
+          this.x0in = new Float64Array(b, this.oX0in, 2 * N);
+          this.fout = new Float64Array(b, this.oFout, 2 * N);
           this.shareView = new Float64Array(b, this.oShare, S * S);
           this.outView = new Float64Array(b, this.oOut, S);
         }
@@ -270,7 +323,21 @@ export class WasmPairList {
    * into fx, fy (the views above); returns the energy (pairKernels.ts oneLawPairs's arithmetic and order).
    */
   softPairs(np: number, Lx: number, Ly: number, k: number, is: number, c2: number): number {
-    return this.x.softPairs(this.oI, this.oJ, np, this.oPx, this.oPy, this.oFx, this.oFy, Lx, Ly, k, is, c2);
+    return this.x.softPairs(
+      this.oI,
+      this.oJ,
+      np,
+      this.oPx,
+      this.oPy,
+      this.oFx,
+      this.oFy,
+      Lx,
+      Ly,
+      k,
+      is,
+      c2,
+      this.oKeep,
+    );
   }
 
   /**
@@ -310,8 +377,40 @@ export class WasmPairList {
       k,
       is,
       c2,
+      this.oKeep,
     );
     out.set(this.outView);
     return u;
+  }
+
+  /**
+   * The positions x (N x 2, particle order) in cell order into px, py (less the last sort's wrap offsets when
+   * `wrapped`), the forces fx, fy zeroed, and with x0 the step's displacements x - x0 into ux, uy (CellOrderList's
+   * gather, the same arithmetic), with the order and offsets of the last build.
+   */
+  gather(x: Float64Array, wrapped: boolean, x0: Float64Array | null): void {
+    this.xin.set(x);
+    if (x0 !== null) this.x0in.set(x0);
+    this.x.gatherCells(
+      this.N,
+      this.oOrder,
+      this.oOx,
+      this.oOy,
+      wrapped ? 1 : 0,
+      this.oXin,
+      x0 !== null ? this.oX0in : 0,
+      this.oPx,
+      this.oPy,
+      this.oUx,
+      this.oUy,
+      this.oFx,
+      this.oFy,
+    );
+  }
+
+  /** The cell-order forces fx, fy into `force` (N x 2) in particle order (CellOrderList.scatter). */
+  scatter(force: Float64Array): void {
+    this.x.scatterCells(this.N, this.oOrder, this.oFx, this.oFy, this.oFout);
+    force.set(this.fout);
   }
 }
