@@ -73,7 +73,6 @@ export {
 } from "./exact/network.js";
 export {
   solveNetworkTransmission,
-  chooseSolveMethod,
   bathFluxesOnlyRefusal,
   type SolveMethod,
   type TransmissionOptions,
@@ -87,7 +86,7 @@ export {
   type SolveControl,
   type SolveProgress,
 } from "./exact/solveControl.js";
-export { estimateSolveCost, SOLVE_SECONDS_LIMIT, type SolveCost } from "./exact/solveCost.js";
+export { chooseSolveMethod, estimateSolveCost, SOLVE_SECONDS_LIMIT, type SolveCost } from "./exact/solveCost.js";
 export {
   ModalNarrowModeError,
   ModalPoleSearchError,

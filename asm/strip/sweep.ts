@@ -1,7 +1,8 @@
 // The block sweep of a sliced network's pencil (src/linalg/stripGreen.ts, StripGreen.evaluate: the left-connected
 // recursive Green's function at one complex frequency) in AssemblyScript with WebAssembly SIMD, compiled by
 // scripts/build-wasm.js into src/linalg/stripSweepWasm.ts (base64, plain SIMD: no fused multiply-add) and run by
-// src/linalg/stripSweep.ts. The complex block products and the Gauss-Jordan inverse run two columns at a time (f64x2
+// src/linalg/stripSweep.ts. Each level's complex symmetric S is inverted from S = U^T D U (Gauss-Jordan with row
+// interchanges where a pivot is too small). The complex block products and the inverses run two columns at a time (f64x2
 // over j of a row, real and imaginary parts in separate arrays); every element gets exactly the arithmetic of the
 // JavaScript loops, operation for operation, so the results are the same to the bit (test/linalg/stripGreen.test.ts
 // compares them). The couplings are lists of nonzeros (at most one per column of every C_x: a strip's are diagonal).
@@ -34,6 +35,8 @@ const H_PERM = 20; // i32[W]
 const H_OUT = 21; // f64[2]: d ln det Q / dz
 const H_WW = 22; // W^2 (the offset of the imaginary parts, doubles)
 const H_PW = 23; // w0 W
+const H_T = 24; // scratch vector, re (W doubles)
+const H_TI = 25; // and im (W doubles)
 
 @inline function hdr(h: usize, k: i32): i32 {
   return load<i32>(h + (<usize>k << 2));
@@ -90,6 +93,52 @@ function cmatmul(
       }
     }
   }
+}
+
+/**
+ * out = -(a b) for w x w complex matrices whose product is symmetric: the upper triangle by cmatmul's arithmetic,
+ * negated, then mirrored (src/linalg/stripGreen.ts cmatmulSymmetricNeg).
+ */
+function cmatmulSymmetricNeg(aRe: usize, aIm: usize, bRe: usize, bIm: usize, oRe: usize, oIm: usize, w: i32): void {
+  for (let i = 0; i < w; i++) {
+    const o = i * w;
+    for (let j = i; j < w; j++) {
+      st(oRe, o + j, 0);
+      st(oIm, o + j, 0);
+    }
+    for (let q = 0; q < w; q++) {
+      const ar = ld(aRe, o + q);
+      const ai = ld(aIm, o + q);
+      if (ar == 0 && ai == 0) continue;
+      const b = q * w;
+      const vr = f64x2.splat(ar);
+      const vi = f64x2.splat(ai);
+      let j = i;
+      for (; j + 2 <= w; j += 2) {
+        const pb = (<usize>(b + j)) << 3;
+        const po = (<usize>(o + j)) << 3;
+        const br = v128.load(bRe + pb);
+        const bi = v128.load(bIm + pb);
+        v128.store(oRe + po, f64x2.add(v128.load(oRe + po), f64x2.sub(f64x2.mul(vr, br), f64x2.mul(vi, bi))));
+        v128.store(oIm + po, f64x2.add(v128.load(oIm + po), f64x2.add(f64x2.mul(vr, bi), f64x2.mul(vi, br))));
+      }
+      for (; j < w; j++) {
+        const br = ld(bRe, b + j);
+        const bi = ld(bIm, b + j);
+        st(oRe, o + j, ld(oRe, o + j) + (ar * br - ai * bi));
+        st(oIm, o + j, ld(oIm, o + j) + (ar * bi + ai * br));
+      }
+    }
+    for (let j = i; j < w; j++) {
+      st(oRe, o + j, -ld(oRe, o + j));
+      st(oIm, o + j, -ld(oIm, o + j));
+    }
+  }
+  for (let i = 1; i < w; i++)
+    for (let j = 0; j < i; j++) {
+      st(oRe, i * w + j, ld(oRe, j * w + i));
+      st(oIm, i * w + j, ld(oIm, j * w + i));
+    }
 }
 
 /** In-place inverse of a complex w x w matrix (src/linalg/stripGreen.ts invertComplex, the same arithmetic). */
@@ -187,6 +236,118 @@ function invertComplex(aRe: usize, aIm: usize, w: i32, perm: usize): void {
   }
 }
 
+// The symmetric inverse's pivot rule (src/linalg/stripGreen.ts SYM_PIVOT).
+const SYM_PIVOT = 0.1;
+
+/** o -= c x, complex, over j = j0 .. w-1 (o and x rows at byte addresses, re/im apart), two at a time. */
+@inline function axpyMinus(
+  oRe: usize,
+  oIm: usize,
+  xRe: usize,
+  xIm: usize,
+  cr: f64,
+  ci: f64,
+  j0: i32,
+  w: i32,
+): void {
+  const vcr = f64x2.splat(cr);
+  const vci = f64x2.splat(ci);
+  let j = j0;
+  for (; j + 2 <= w; j += 2) {
+    const p = (<usize>j) << 3;
+    const xr = v128.load(xRe + p);
+    const xi = v128.load(xIm + p);
+    v128.store(oRe + p, f64x2.sub(v128.load(oRe + p), f64x2.sub(f64x2.mul(vcr, xr), f64x2.mul(vci, xi))));
+    v128.store(oIm + p, f64x2.sub(v128.load(oIm + p), f64x2.add(f64x2.mul(vcr, xi), f64x2.mul(vci, xr))));
+  }
+  for (; j < w; j++) {
+    const xr = ld(xRe, j);
+    const xi = ld(xIm, j);
+    st(oRe, j, ld(oRe, j) - (cr * xr - ci * xi));
+    st(oIm, j, ld(oIm, j) - (cr * xi + ci * xr));
+  }
+}
+
+/**
+ * g = S^-1 for a complex symmetric S by S = U^T D U without interchanges and the inverse from the last row up
+ * (src/linalg/stripGreen.ts invertComplexSymmetric, the same arithmetic); 0 where a pivot fails the rule.
+ */
+function invertSymmetric(sRe: usize, sIm: usize, w: i32, gRe: usize, gIm: usize, tRe: usize, tIm: usize): i32 {
+  const ww = w * w;
+  let scale = 0.0;
+  for (let i = 0; i < ww; i++) scale = Math.max(scale, Math.abs(ld(sRe, i)) + Math.abs(ld(sIm, i)));
+  const tiny = 1e-15 * (scale > 0 ? scale : 1);
+  const tiny2 = tiny * tiny;
+  const tau2 = SYM_PIVOT * SYM_PIVOT;
+  memory.copy(gRe, sRe, <usize>ww << 3);
+  memory.copy(gIm, sIm, <usize>ww << 3);
+  for (let k = 0; k < w; k++) {
+    const q = k * w;
+    const qRe = gRe + ((<usize>q) << 3);
+    const qIm = gIm + ((<usize>q) << 3);
+    const dr = ld(qRe, k);
+    const di = ld(qIm, k);
+    const dd = dr * dr + di * di;
+    let cm = 0.0;
+    for (let j = k + 1; j < w; j++) cm = Math.max(cm, ld(qRe, j) * ld(qRe, j) + ld(qIm, j) * ld(qIm, j));
+    if (!(dd >= tiny2 && dd >= tau2 * cm)) return 0;
+    const ir = dr / dd;
+    const ii = -di / dd;
+    st(qRe, k, ir);
+    st(qIm, k, ii);
+    for (let i = k + 1; i < w; i++) {
+      const lr = ld(qRe, i) * ir - ld(qIm, i) * ii;
+      const li = ld(qRe, i) * ii + ld(qIm, i) * ir;
+      const r = (<usize>(i * w)) << 3;
+      axpyMinus(gRe + r, gIm + r, qRe, qIm, lr, li, i, w);
+    }
+    const vir = f64x2.splat(ir);
+    const vii = f64x2.splat(ii);
+    let j = k + 1;
+    for (; j + 2 <= w; j += 2) {
+      const p = (<usize>j) << 3;
+      const xr = v128.load(qRe + p);
+      const xi = v128.load(qIm + p);
+      v128.store(qRe + p, f64x2.sub(f64x2.mul(xr, vir), f64x2.mul(xi, vii)));
+      v128.store(qIm + p, f64x2.add(f64x2.mul(xr, vii), f64x2.mul(xi, vir)));
+    }
+    for (; j < w; j++) {
+      const xr = ld(qRe, j);
+      const xi = ld(qIm, j);
+      st(qRe, j, xr * ir - xi * ii);
+      st(qIm, j, xr * ii + xi * ir);
+    }
+  }
+  for (let k = w - 1; k >= 0; k--) {
+    const q = k * w;
+    const qRe = gRe + ((<usize>q) << 3);
+    const qIm = gIm + ((<usize>q) << 3);
+    for (let j = k + 1; j < w; j++) {
+      st(tRe, j, ld(qRe, j));
+      st(tIm, j, ld(qIm, j));
+      st(qRe, j, 0);
+      st(qIm, j, 0);
+    }
+    for (let m = k + 1; m < w; m++) {
+      const r = (<usize>(m * w)) << 3;
+      axpyMinus(qRe, qIm, gRe + r, gIm + r, ld(tRe, m), ld(tIm, m), k + 1, w);
+    }
+    let er = ld(qRe, k);
+    let ei = ld(qIm, k);
+    for (let j = k + 1; j < w; j++) {
+      er -= ld(tRe, j) * ld(qRe, j) - ld(tIm, j) * ld(qIm, j);
+      ei -= ld(tRe, j) * ld(qIm, j) + ld(tIm, j) * ld(qRe, j);
+    }
+    st(qRe, k, er);
+    st(qIm, k, ei);
+    for (let j = k + 1; j < w; j++) {
+      st(gRe, j * w + k, ld(qRe, j));
+      st(gIm, j * w + k, ld(qIm, j));
+    }
+  }
+  return 1;
+}
+
 /** S -= C_x^T g C_x over C_x's nonzeros b..e (StripGreen.congruence). */
 function congruence(
   h: usize,
@@ -281,6 +442,8 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
   const keepRe = adr(h, H_KEEP);
   const keepIm = keepRe + WW;
   const perm = adr(h, H_PERM);
+  const tRe = adr(h, H_T);
+  const tIm = adr(h, H_TI);
   const z2r = zr * zr - zi * zi;
   const z2i = 2 * zr * zi;
   let dr = 0.0;
@@ -326,22 +489,18 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
       memory.copy(keepRe, sRe, <usize>ww << 3);
       memory.copy(keepIm, sIm, <usize>ww << 3);
     }
-    memory.copy(gRe, sRe, <usize>ww << 3);
-    memory.copy(gIm, sIm, <usize>ww << 3);
-    invertComplex(gRe, gIm, w, perm);
+    if (!invertSymmetric(sRe, sIm, w, gRe, gIm, tRe, tIm)) {
+      memory.copy(gRe, sRe, <usize>ww << 3);
+      memory.copy(gIm, sIm, <usize>ww << 3);
+      invertComplex(gRe, gIm, w, perm);
+    }
     if (derivative) {
       cmatmul(gRe, gIm, spRe, spIm, uRe, uIm, w, w, w);
       for (let a = 0; a < w; a++) {
         dr += ld(uRe, a * w + a);
         di += ld(uIm, a * w + a);
       }
-      if (x + 1 < L) {
-        cmatmul(uRe, uIm, gRe, gIm, hRe, hIm, w, w, w);
-        for (let i = 0; i < ww; i++) {
-          st(hRe, i, -ld(hRe, i));
-          st(hIm, i, -ld(hIm, i));
-        }
-      }
+      if (x + 1 < L) cmatmulSymmetricNeg(uRe, uIm, gRe, gIm, hRe, hIm, w);
     }
     if (!ends) continue;
     if (x == 0) {

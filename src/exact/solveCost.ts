@@ -16,7 +16,17 @@
  *   (solveControl.ts): the worst case, not the expected time, is then what it costs.
  */
 import { checkNetworkModel, type NetworkModel } from "../model/networkModel.js";
-import { measureTransmission, modalCost, type SolveMethod, type TransmissionOptions } from "./transmission.js";
+import { EXACT_MAX_COORDINATES } from "./network.js";
+import { cuthillMcKee, symbolicLdl, symmetricPattern } from "../linalg/sparse.js";
+import {
+  EVALUATIONS_PER_MODE,
+  measureTransmission,
+  MODAL_MAX_SITES,
+  modalCost,
+  screenedModes,
+  type SolveMethod,
+  type TransmissionOptions,
+} from "./transmission.js";
 
 /** Refused unless forced: a solve whose cost is estimated above this many seconds (10 minutes). */
 export const SOLVE_SECONDS_LIMIT = 600;
@@ -31,16 +41,30 @@ const UNITS_PER_SECOND = 1e11;
  */
 const FACTORISATIONS_PER_MODE = 15;
 
+/** The options of a transmission solve that its cost estimate follows (the path it takes, its budget, its modes). */
+export type CostOptions = Pick<
+  TransmissionOptions,
+  "temperatures" | "bySource" | "maxEvaluations" | "springs" | "poles" | "spectrum" | "screen"
+>;
+
 export interface SolveCost {
   method: SolveMethod;
   /** Expected seconds. */
   seconds: number;
   /** Seconds at most (transmission: mode location and the whole evaluation budget; otherwise `seconds`). */
   maxSeconds: number;
-  /** Transmission: the evaluation budget, measured seconds per evaluation and the expected evaluations. */
+  /**
+   * Transmission: the evaluation budget, measured seconds per evaluation and the expected evaluations (on the
+   * bath-fluxes-only path of strips, in units of one real-axis sweep of the end block), the modes it integrates,
+   * the expected real factorisations that locate them (0 where the dense mode analysis does), and whether it takes
+   * that strip path.
+   */
   budget?: number;
   secondsPerEvaluation?: number;
   evaluations?: number;
+  modes?: number;
+  factorisations?: number;
+  strip?: boolean;
   /** One phrase: what the estimate counts (for the method's reason and the refusal). */
   text: string;
 }
@@ -75,7 +99,7 @@ function about(s: number): string {
 export function estimateSolveCost(
   model: NetworkModel,
   method: SolveMethod,
-  options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations" | "springs"> = {},
+  options: CostOptions = {},
   clock?: () => number,
 ): SolveCost {
   checkNetworkModel(model, "estimateSolveCost");
@@ -89,7 +113,8 @@ export function estimateSolveCost(
     return { method, seconds: s, maxSeconds: s, text: `the modal method ${about(s)}` };
   }
   const t = measureTransmission(model, options, clock);
-  const locate = t.sparseModes ? t.modes * FACTORISATIONS_PER_MODE * t.factorisation : 0;
+  const factorisations = t.sparseModes ? t.modes * FACTORISATIONS_PER_MODE : 0;
+  const locate = factorisations * t.factorisation;
   const evaluations = Math.min(t.budget, Math.round(t.modes * t.evaluationsPerMode));
   const expected = locate + evaluations * t.evaluation;
   const worst = locate + t.budget * t.evaluation;
@@ -104,6 +129,159 @@ export function estimateSolveCost(
     budget: t.budget,
     secondsPerEvaluation: t.evaluation,
     evaluations,
-    text: `the frequency integrals ${about(expected)} (~${evaluations} evaluations at ${per} measured), at most ${seconds(worst)} (the budget of ${t.budget} evaluations)`,
+    modes: t.modes,
+    factorisations,
+    strip: t.strip,
+    text: `the frequency integrals${t.strip ? " (the strip's end block, bath fluxes only)" : ""} ${about(expected)} (~${evaluations} evaluations at ${per} measured), at most ${seconds(worst)} (the budget of ${t.budget} evaluations)`,
+  };
+}
+
+/**
+ * `--method auto` gives the dense Lyapunov solve or the modal method without measuring the frequency integrals when
+ * it is estimated under this many seconds: about what measuring them costs (measureTransmission).
+ */
+const MEASURE_SECONDS = 0.25;
+/**
+ * `--method auto` does not measure the frequency integrals where their operation count (transmissionUnits) is this
+ * many times the cheaper other method's: measuring a network whose factorisation fills in costs seconds itself.
+ */
+const UNMEASURED_FACTOR = 10;
+
+/**
+ * The frequency integrals' operations in the dense solve's units (before measuring them): ~110 evaluations per
+ * integrated mode, each a sparse factorisation (~sum_k c_k^2 for the column counts c_k of its factor: a random
+ * network's factor fills in), the bath columns and the integrands, and ~15 real factorisations per mode to locate
+ * the modes. `modes`: those integrated.
+ */
+function transmissionUnits(model: NetworkModel, modes: number): number {
+  const n = model.sites.length;
+  const p = symmetricPattern(
+    n,
+    model.springs.map((s) => s.i),
+    model.springs.map((s) => s.j),
+  );
+  const { Lp } = symbolicLdl(
+    p,
+    cuthillMcKee(
+      p,
+      model.baths.map((b) => b.site),
+    ),
+  );
+  let factorWork = 0;
+  for (let k = 0; k < n; k++) factorWork += (Lp[k + 1] - Lp[k]) ** 2;
+  const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
+  return (
+    modes *
+    (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n)) +
+      FACTORISATIONS_PER_MODE * 2 * (factorWork + n))
+  );
+}
+
+function ratio(x: number): string {
+  return String(Number(x.toPrecision(2)));
+}
+
+/**
+ * The method for `ness solve --method auto`, with the reason in words and the estimated cost of the method chosen
+ * (estimateSolveCost's, for the cost gate to reuse). Up to 150 sites the dense Lyapunov solve (which also gives the
+ * whole covariance); beyond 3000 sites the frequency integrals; in between, whichever has the smallest estimated
+ * cost among the methods that will not refuse the network: the dense solve only up to its size limit
+ * (EXACT_MAX_COORDINATES: 2000 coordinates, i.e. 1000 underdamped or 2000 overdamped sites), and the modal method,
+ * by their size (estimateSolveCost), against the frequency integrals as estimateSolveCost measures them with the
+ * same options as the solve (the path they take, the modes they integrate: with `fluxesOnly` only those below the
+ * frequency screen's cutoff on chains and strips). When the dense or modal solve is estimated under 0.25 s (about
+ * what measuring the frequency integrals costs), or the frequency integrals' operation count (transmissionUnits: a
+ * factorisation that fills in) is over 10 times its cost, it is chosen without that measurement. `clock` as
+ * estimateSolveCost.
+ *
+ * @example
+ * ```ts
+ * import { chooseSolveMethod, loadModel } from "ness";
+ *
+ * const model = loadModel("kind: network\nsites: 3\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]\nsprings: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]");
+ * if (model.kind === "network") console.log(chooseSolveMethod(model).method); // => lyapunov
+ * ```
+ */
+export function chooseSolveMethod(
+  model: NetworkModel,
+  options: { fluxesOnly?: boolean } & Pick<CostOptions, "bySource" | "maxEvaluations" | "springs"> = {},
+  clock?: () => number,
+): { method: SolveMethod; reason: string; cost?: SolveCost } {
+  checkNetworkModel(model, "chooseSolveMethod");
+  const n = model.sites.length;
+  const under = model.dynamics === "underdamped";
+  const coordinates = under ? 2 * n : n;
+  const { fluxesOnly, ...rest } = options;
+  const costOptions: CostOptions = {
+    ...rest,
+    ...(fluxesOnly || options.springs === false ? { temperatures: false } : {}),
+  };
+  if (n <= 150)
+    return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
+  const denseRefuses = coordinates > EXACT_MAX_COORDINATES;
+  const limit = `the dense Lyapunov solve refuses more than ${EXACT_MAX_COORDINATES} coordinates (this network has ${coordinates})`;
+  if (n > MODAL_MAX_SITES)
+    return {
+      method: "transmission",
+      reason: `${n} sites: too many for the dense Lyapunov solve (${EXACT_MAX_COORDINATES} coordinates) and the modal method (${MODAL_MAX_SITES} sites)`,
+      cost: estimateSolveCost(model, "transmission", costOptions, clock),
+    };
+  const dense = estimateSolveCost(model, "lyapunov");
+  const modal = estimateSolveCost(model, "modal");
+  const modalName = under ? "one eigen-decomposition and the poles" : "one eigen-decomposition (relaxation modes)";
+  const modalFirst = denseRefuses || modal.seconds < dense.seconds;
+  const cheap = modalFirst ? modal : dense;
+  if (cheap.seconds < MEASURE_SECONDS) {
+    const vs = denseRefuses
+      ? `; ${limit}`
+      : modalFirst
+        ? ` estimated ${ratio(dense.seconds / modal.seconds)}x cheaper than the dense Lyapunov solve`
+        : `: the dense Lyapunov solve estimated ${ratio(modal.seconds / dense.seconds)}x cheaper than the modal method`;
+    return {
+      method: cheap.method,
+      reason: `${n} sites${modalFirst ? `: ${modalName}` : ""}${vs}, under ${seconds(MEASURE_SECONDS)} (the frequency integrals not measured)`,
+      cost: cheap,
+    };
+  }
+  // Not measured where their operation count rules the frequency integrals out by far.
+  const counted =
+    transmissionUnits(model, (costOptions.temperatures === false ? screenedModes(model) : undefined) ?? n) /
+    UNITS_PER_SECOND;
+  if (counted > UNMEASURED_FACTOR * cheap.seconds) {
+    const vs = denseRefuses
+      ? `; ${limit}`
+      : modalFirst
+        ? `, ${ratio(dense.seconds / modal.seconds)}x cheaper than the dense Lyapunov solve`
+        : `, ${ratio(modal.seconds / dense.seconds)}x cheaper than the modal method`;
+    return {
+      method: cheap.method,
+      reason: `${n} sites: ${modalFirst ? modalName : "the dense Lyapunov solve"} estimated ${ratio(counted / cheap.seconds)}x cheaper than the frequency integrals (by the size of their factorisation, not measured)${vs}`,
+      cost: cheap,
+    };
+  }
+  const t = estimateSolveCost(model, "transmission", costOptions, clock);
+  const screened = t.modes! < n ? `, ${t.modes} of ${n} modes below the frequency screen's cutoff` : "";
+  const size = `${n} sites${screened}`;
+  const integrals = t.strip ? "the frequency integrals (the strip's end block)" : "the frequency integrals";
+  if (modal.seconds < t.seconds && modalFirst)
+    return {
+      method: "modal",
+      reason: denseRefuses
+        ? `${size}: ${modalName} estimated ${ratio(t.seconds / modal.seconds)}x cheaper than ${integrals} (measured); ${limit}`
+        : `${size}: ${modalName} estimated ${ratio(dense.seconds / modal.seconds)}x cheaper than the dense Lyapunov solve, ${ratio(t.seconds / modal.seconds)}x than ${integrals} (measured)`,
+      cost: modal,
+    };
+  if (denseRefuses || t.seconds < dense.seconds)
+    return {
+      method: "transmission",
+      reason: denseRefuses
+        ? `${size}: ${integrals} (measured) estimated ${ratio(modal.seconds / t.seconds)}x cheaper than the modal method; ${limit}`
+        : `${size}: ${integrals} (measured) estimated ${ratio(dense.seconds / t.seconds)}x cheaper than the dense Lyapunov solve, ${ratio(modal.seconds / t.seconds)}x than the modal method`,
+      cost: t,
+    };
+  return {
+    method: "lyapunov",
+    reason: `${size}: the dense Lyapunov solve estimated ${ratio(t.seconds / dense.seconds)}x cheaper than ${integrals} (measured), ${ratio(modal.seconds / dense.seconds)}x than the modal method`,
+    cost: dense,
   };
 }

@@ -58,7 +58,7 @@ import { checkSolveControl, QuadratureMonitor, STALL_FACTOR, type SolveControl }
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
-import { EXACT_MAX_COORDINATES, type BathFlux, type SpringFlux } from "./network.js";
+import type { BathFlux, SpringFlux } from "./network.js";
 
 export interface TransmissionOptions extends SolveControl {
   /** Relative tolerance of the frequency quadrature for fluxes (relative to the largest bath flux) and kinetic
@@ -3503,7 +3503,7 @@ export function solveNetworkTransmission(model: Model, options: TransmissionOpti
     skipped = temperatures ? undefined : negligibleModes(modes, model, tol, usePoles && CROSS_SHARE);
     const skip = skipped?.mode;
     // Strips, bath fluxes only: the end block of G and the poles (stripFluxes.ts).
-    if (slices && options.springs === false && options.poles !== false && !options.spectrum && skipped) {
+    if (slices && takesStripPath(options) && skipped) {
       return stripFluxState(model, sys.gamma, slices.sliced, slices.group, modes, skipped, {
         tolerance: tol,
         maxEvaluations: options.maxEvaluations,
@@ -4199,6 +4199,14 @@ function stripCut(sys: NetworkSystem, temperatures: boolean, chain: boolean, scr
 }
 
 /**
+ * Whether a network sliced into levels (stripCut) takes the bath-fluxes-only path of strips (stripFluxes.ts) with
+ * these options: spring fluxes off, poles on, no spectrum. The one rule for the solve and for its cost estimate.
+ */
+function takesStripPath(options: Pick<TransmissionOptions, "springs" | "poles" | "spectrum">): boolean {
+  return options.springs === false && options.poles !== false && !options.spectrum;
+}
+
+/**
  * Why the bath-fluxes-only path of strips (`springs: false`: the end block of G and the complex poles,
  * stripFluxes.ts) does not apply to a network, in words; undefined when it does: an underdamped network of more than
  * 300 sites (and not a two-terminal chain) whose baths are at two temperatures, one group's sites at one end and the
@@ -4256,91 +4264,6 @@ export function screenedModes(model: NetworkModel): number | undefined {
   return 0;
 }
 
-/**
- * The method for `ness solve --method auto`, with the reason in words. Up to 150 sites the dense Lyapunov solve
- * (which also gives the whole covariance); beyond 3000 sites the frequency integrals; in between, whichever has the
- * smallest estimated cost among the methods that will not refuse the network: the dense solve only up to its size
- * limit (EXACT_MAX_COORDINATES: 2000 coordinates, i.e. 1000 underdamped or 2000 overdamped sites), at ~25 (2n)^3 (n^3
- * overdamped); the modal method (modal.ts) at ~50 n^3 + 400 n^2 (b^2 + 5) for b baths (~11 n^3 overdamped); the
- * transmission method at ~110 frequency evaluations (a sparse factorisation, ~sum of the squared column counts of its
- * factor, and the bath columns) and ~30 inertia counts per integrated mode. Every mode is integrated when kinetic temperatures are computed; with `fluxesOnly`,
- * chains and networks sliced between two groups of baths (2D strips) integrate only the modes below the frequency
- * screen's cutoff, estimated from 64 samples of the growth across the network. The reason names the estimated
- * factors, and the dense solve's limit when it ruled that method out.
- *
- * @example
- * ```ts
- * import { chooseSolveMethod, loadModel } from "ness";
- *
- * const model = loadModel("kind: network\nsites: 3\npinning: 1\nbaths: [{site: 1, friction: 1, temperature: 2}, {site: 3, friction: 1, temperature: 1}]\nsprings: [{between: [1, 2], stiffness: 1}, {between: [2, 3], stiffness: 1}]");
- * if (model.kind === "network") console.log(chooseSolveMethod(model).method); // => lyapunov
- * ```
- */
-export function chooseSolveMethod(
-  model: NetworkModel,
-  options: { fluxesOnly?: boolean } = {},
-): { method: SolveMethod; reason: string } {
-  const n = model.sites.length;
-  const under = model.dynamics === "underdamped";
-  const coordinates = under ? 2 * n : n;
-  if (n <= 150)
-    return { method: "lyapunov", reason: `${n} sites: the dense Lyapunov solve is fast and gives the covariance` };
-  const denseRefuses = coordinates > EXACT_MAX_COORDINATES;
-  const limit = `the dense Lyapunov solve refuses more than ${EXACT_MAX_COORDINATES} coordinates (this network has ${coordinates})`;
-  if (n > MODAL_MAX_SITES)
-    return {
-      method: "transmission",
-      reason: `${n} sites: too many for the dense Lyapunov solve (${EXACT_MAX_COORDINATES} coordinates) and the modal method (${MODAL_MAX_SITES} sites)`,
-    };
-  const p = symmetricPattern(
-    n,
-    model.springs.map((s) => s.i),
-    model.springs.map((s) => s.j),
-  );
-  const { nnzL, Lp } = symbolicLdl(
-    p,
-    cuthillMcKee(
-      p,
-      model.baths.map((b) => b.site),
-    ),
-  );
-  // A factorisation costs ~sum_k c_k^2 for the column counts c_k of L (nnzL = sum_k c_k): the same on a chain
-  // (c_k <= 1), ~50x more on a random network whose factor fills in (240 sites, ring + chords: 425 197 against
-  // nnzL = 8957; transmission measured 39 s of CPU there, 80x the modal method, where nnzL alone predicted 2.2x).
-  let factorWork = 0;
-  for (let k = 0; k < n; k++) factorWork += (Lp[k + 1] - Lp[k]) ** 2;
-  const cols = under ? model.baths.length : Math.min(model.baths.length, 32);
-  const dense = 25 * (under ? 8 : 1) * n ** 3;
-  const modes = (options.fluxesOnly ? screenedModes(model) : undefined) ?? n;
-  const transmission =
-    modes *
-    (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n)) +
-      30 * 2 * (factorWork + n));
-  const modal = modalCost(model);
-  const screened = modes < n ? `, ${modes} of ${n} modes below the frequency screen's cutoff` : "";
-  const size = `${n} sites (${nnzL} factor entries${screened})`;
-  const modalName = under ? "one eigen-decomposition and the poles" : "one eigen-decomposition (relaxation modes)";
-  // The cheapest of the methods that will not refuse; each reason compares with the other two.
-  if (modal < transmission && (denseRefuses || modal < dense))
-    return {
-      method: "modal",
-      reason: denseRefuses
-        ? `${size}: ${modalName} estimated ${fmt(transmission / modal)}x cheaper than the frequency integrals; ${limit}`
-        : `${size}: ${modalName} estimated ${fmt(dense / modal)}x cheaper than the dense Lyapunov solve, ${fmt(transmission / modal)}x than the frequency integrals`,
-    };
-  if (denseRefuses || transmission < dense)
-    return {
-      method: "transmission",
-      reason: denseRefuses
-        ? `${size}: frequency integrals estimated ${fmt(modal / transmission)}x cheaper than the modal method; ${limit}`
-        : `${n} sites, sparse (${nnzL} factor entries${screened}): frequency integrals estimated ${fmt(dense / transmission)}x cheaper than the dense Lyapunov solve, ${fmt(modal / transmission)}x than the modal method`,
-    };
-  return {
-    method: "lyapunov",
-    reason: `${size}: the dense Lyapunov solve estimated ${fmt(transmission / dense)}x cheaper than the frequency integrals, ${fmt(modal / dense)}x than the modal method`,
-  };
-}
-
 /** The default evaluation budget of the frequency quadrature, from the work of one evaluation (columns x sites,
  * factor entries, integrand components): 2e5 to 5e6 evaluations. */
 function defaultEvaluationBudget(sizeWork: number): number {
@@ -4365,6 +4288,8 @@ export interface TransmissionTiming {
    * one real-axis sweep, which `evaluation` then times).
    */
   evaluationsPerMode: number;
+  /** Whether the solve takes the bath-fluxes-only path of strips (stripFluxes.ts), the path timed. */
+  strip: boolean;
 }
 
 /**
@@ -4378,7 +4303,10 @@ export interface TransmissionTiming {
  */
 export function measureTransmission(
   model: Model,
-  options: Pick<TransmissionOptions, "temperatures" | "bySource" | "maxEvaluations" | "springs"> = {},
+  options: Pick<
+    TransmissionOptions,
+    "temperatures" | "bySource" | "maxEvaluations" | "springs" | "poles" | "spectrum" | "screen"
+  > = {},
   clock: () => number = () => performance.now(),
 ): TransmissionTiming {
   checkNetworkModel(model, "measureTransmission");
@@ -4411,9 +4339,9 @@ export function measureTransmission(
   };
   // Networks sliced into levels (2D strips), fluxes only: the modes are located with the block LDL^T over the levels
   // where the solve uses it, and with springs: false the bath fluxes come from the end block of G (stripFluxes.ts).
-  const cut = stripCut(sys, temperatures, chainOrder(sys) !== undefined);
+  const cut = stripCut(sys, temperatures, chainOrder(sys) !== undefined, options.screen);
   const sliced = cut && new SlicedPencil(cut.level, sys.vDiag, sys.pattern.ptr, sys.pattern.idx, sys.off, sys.mass);
-  const strip = sliced !== undefined && options.springs === false;
+  const strip = sliced !== undefined && takesStripPath(options);
   let evaluation: number;
   if (strip) {
     const green = new StripGreen(sliced, sys.gamma);
@@ -4436,5 +4364,6 @@ export function measureTransmission(
     modes: screened ?? n,
     sparseModes: sys.under && n > DENSE_MODES_MAX,
     evaluationsPerMode: strip ? STRIP_EVALUATIONS_PER_MODE : EVALUATIONS_PER_MODE,
+    strip,
   };
 }

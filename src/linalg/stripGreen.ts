@@ -272,10 +272,13 @@ export class StripGreen {
         this.keepRe.set(sRe.subarray(0, ww));
         this.keepIm.set(sIm.subarray(0, ww));
       }
-      // g = S^-1 (S overwritten).
-      gRe.set(sRe.subarray(0, ww));
-      gIm.set(sIm.subarray(0, ww));
-      invertComplex(gRe, gIm, w, this.perm);
+      // g = S^-1: from S = L D L^T (S is complex symmetric), or where a pivot is too small for that, by Gauss-Jordan
+      // elimination with row interchanges.
+      if (!invertComplexSymmetric(sRe, sIm, w, gRe, gIm, this.tRe, this.tIm)) {
+        gRe.set(sRe.subarray(0, ww));
+        gIm.set(sIm.subarray(0, ww));
+        invertComplex(gRe, gIm, w, this.perm);
+      }
       if (derivative) {
         // U = g S'; tr U; g' = -U g.
         cmatmul(gRe, gIm, spRe, spIm, uRe, uIm, w, w, w);
@@ -283,13 +286,7 @@ export class StripGreen {
           dr += uRe[a * w + a];
           di += uIm[a * w + a];
         }
-        if (x + 1 < L) {
-          cmatmul(uRe, uIm, gRe, gIm, hRe, hIm, w, w, w);
-          for (let i = 0; i < ww; i++) {
-            hRe[i] = -hRe[i];
-            hIm[i] = -hIm[i];
-          }
-        }
+        if (x + 1 < L) cmatmulSymmetricNeg(uRe, uIm, gRe, gIm, hRe, hIm, w);
       }
       if (!ends) continue;
       // P_x = -P_(x-1) C g_x (P_0 = g_0); at the last level keep Q = P_(L-2) C for the residue.
@@ -360,11 +357,14 @@ export class StripGreen {
         const p0 = sl.aOff[x - 1];
         congruence(sl.cBlock, sl.cOff[x - 1], wp, w, gRe.subarray(p0), gIm.subarray(p0), sRe, sIm, tRe, tIm);
       }
+      // The sweep's inverse (the same g_x as the recursion's): the block is compared with columns built on it.
       const gr = gRe.subarray(a0, a0 + w * w);
       const gi = gIm.subarray(a0, a0 + w * w);
-      gr.set(sRe.subarray(0, w * w));
-      gi.set(sIm.subarray(0, w * w));
-      invertComplex(gr, gi, w, this.perm);
+      if (!invertComplexSymmetric(sRe, sIm, w, gr, gi, tRe, tIm)) {
+        gr.set(sRe.subarray(0, w * w));
+        gi.set(sIm.subarray(0, w * w));
+        invertComplex(gr, gi, w, this.perm);
+      }
     }
     // Back substitution: X_(L-1) = g_(L-1), X_x = -g_x C_x X_(x+1) (rows in level order, wL columns).
     const xRe = new Float64Array(n * wL);
@@ -642,6 +642,49 @@ function rightTimesC(
   }
 }
 
+/**
+ * out = -(a b) for w x w complex matrices whose product is symmetric (g' = -g S' g with U = g S'): the upper triangle
+ * by cmatmul's arithmetic, negated, then mirrored (half its multiply-adds). asm/strip/sweep.ts does the same.
+ */
+export function cmatmulSymmetricNeg(
+  aRe: Float64Array,
+  aIm: Float64Array,
+  bRe: Float64Array,
+  bIm: Float64Array,
+  oRe: Float64Array,
+  oIm: Float64Array,
+  w: number,
+): void {
+  for (let i = 0; i < w; i++) {
+    const o = i * w;
+    for (let j = i; j < w; j++) {
+      oRe[o + j] = 0;
+      oIm[o + j] = 0;
+    }
+    for (let q = 0; q < w; q++) {
+      const ar = aRe[o + q];
+      const ai = aIm[o + q];
+      if (ar === 0 && ai === 0) continue;
+      const b = q * w;
+      for (let j = i; j < w; j++) {
+        const br = bRe[b + j];
+        const bi = bIm[b + j];
+        oRe[o + j] += ar * br - ai * bi;
+        oIm[o + j] += ar * bi + ai * br;
+      }
+    }
+    for (let j = i; j < w; j++) {
+      oRe[o + j] = -oRe[o + j];
+      oIm[o + j] = -oIm[o + j];
+    }
+  }
+  for (let i = 1; i < w; i++)
+    for (let j = 0; j < i; j++) {
+      oRe[i * w + j] = oRe[j * w + i];
+      oIm[i * w + j] = oIm[j * w + i];
+    }
+}
+
 /** out = a b, complex (m x k times k x n, row-major). */
 export function cmatmul(
   aRe: Float64Array,
@@ -673,6 +716,103 @@ export function cmatmul(
       }
     }
   }
+}
+
+/**
+ * The symmetric inverse's pivot rule: a pivot d_k is taken when |d_k| >= SYM_PIVOT max_(i>k) |a_ik| (multipliers at
+ * most 1 / SYM_PIVOT) and |d_k| >= 1e-15 of the matrix's largest entry; otherwise Gauss-Jordan with row interchanges.
+ */
+export const SYM_PIVOT = 0.1;
+
+/**
+ * g = S^-1 for a complex symmetric w x w matrix S (S^T = S, read from its upper triangle; the Schur complements of a
+ * strip's pencil V - z^2 M - i z Gamma are): S = U^T D U without interchanges (U unit upper triangular) in g, then
+ * the inverse in place from the last row up, g_(k,k+1:) = -u_k^T G_T and g_kk = 1/d_k - u_k . g_(k,k+1:) for the
+ * trailing block G_T already inverted (LAPACK's zsytri without interchanges): about half the multiply-adds of
+ * Gauss-Jordan elimination (w^3/2 against w^3). Returns false where a pivot fails the rule SYM_PIVOT (g is then
+ * overwritten: the caller inverts S by invertComplex). `tRe/tIm` (w) are scratch. asm/strip/sweep.ts runs the same
+ * arithmetic, operation for operation.
+ */
+export function invertComplexSymmetric(
+  sRe: Float64Array,
+  sIm: Float64Array,
+  w: number,
+  gRe: Float64Array,
+  gIm: Float64Array,
+  tRe: Float64Array,
+  tIm: Float64Array,
+): boolean {
+  const ww = w * w;
+  let scale = 0;
+  for (let i = 0; i < ww; i++) scale = Math.max(scale, Math.abs(sRe[i]) + Math.abs(sIm[i]));
+  const tiny = 1e-15 * (scale > 0 ? scale : 1);
+  const tiny2 = tiny * tiny;
+  const tau2 = SYM_PIVOT * SYM_PIVOT;
+  for (let i = 0; i < ww; i++) {
+    gRe[i] = sRe[i];
+    gIm[i] = sIm[i];
+  }
+  // S = U^T D U in g's upper triangle: 1/d_k on the diagonal, U's row k right of it.
+  for (let k = 0; k < w; k++) {
+    const q = k * w;
+    const dr = gRe[q + k];
+    const di = gIm[q + k];
+    const dd = dr * dr + di * di;
+    let cm = 0;
+    for (let j = k + 1; j < w; j++) cm = Math.max(cm, gRe[q + j] * gRe[q + j] + gIm[q + j] * gIm[q + j]);
+    if (!(dd >= tiny2 && dd >= tau2 * cm)) return false;
+    const ir = dr / dd;
+    const ii = -di / dd;
+    gRe[q + k] = ir;
+    gIm[q + k] = ii;
+    for (let i = k + 1; i < w; i++) {
+      const lr = gRe[q + i] * ir - gIm[q + i] * ii;
+      const li = gRe[q + i] * ii + gIm[q + i] * ir;
+      const r = i * w;
+      for (let j = i; j < w; j++) {
+        gRe[r + j] -= lr * gRe[q + j] - li * gIm[q + j];
+        gIm[r + j] -= lr * gIm[q + j] + li * gRe[q + j];
+      }
+    }
+    for (let j = k + 1; j < w; j++) {
+      const xr = gRe[q + j];
+      const xi = gIm[q + j];
+      gRe[q + j] = xr * ir - xi * ii;
+      gIm[q + j] = xr * ii + xi * ir;
+    }
+  }
+  // The inverse from the last row up; the trailing block is kept whole (mirrored below the diagonal).
+  for (let k = w - 1; k >= 0; k--) {
+    const q = k * w;
+    for (let j = k + 1; j < w; j++) {
+      tRe[j] = gRe[q + j];
+      tIm[j] = gIm[q + j];
+      gRe[q + j] = 0;
+      gIm[q + j] = 0;
+    }
+    for (let m = k + 1; m < w; m++) {
+      const cr = tRe[m];
+      const ci = tIm[m];
+      const r = m * w;
+      for (let j = k + 1; j < w; j++) {
+        gRe[q + j] -= cr * gRe[r + j] - ci * gIm[r + j];
+        gIm[q + j] -= cr * gIm[r + j] + ci * gRe[r + j];
+      }
+    }
+    let er = gRe[q + k];
+    let ei = gIm[q + k];
+    for (let j = k + 1; j < w; j++) {
+      er -= tRe[j] * gRe[q + j] - tIm[j] * gIm[q + j];
+      ei -= tRe[j] * gIm[q + j] + tIm[j] * gRe[q + j];
+    }
+    gRe[q + k] = er;
+    gIm[q + k] = ei;
+    for (let j = k + 1; j < w; j++) {
+      gRe[j * w + k] = gRe[q + j];
+      gIm[j * w + k] = gIm[q + j];
+    }
+  }
+  return true;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The block sweep of StripGreen (stripGreen.ts) run by the WebAssembly SIMD kernel of asm/strip/sweep.ts (compiled
- * by scripts/build-wasm.js into stripSweepWasm.ts): the complex block products and Gauss-Jordan inverses two columns
+ * by scripts/build-wasm.js into stripSweepWasm.ts): the complex block products and the inverses (from S = U^T D U, or
+ * Gauss-Jordan where a pivot is too small; stripGreen.ts invertComplexSymmetric) two columns
  * at a time, every element with the arithmetic of the JavaScript loops operation for operation (plain SIMD, no fused
  * multiply-add), so the results are the same to the bit (test/linalg/stripGreen.test.ts compares them).
  *
@@ -25,7 +26,7 @@ const stripModule = lazyWasmModule(STRIP_SWEEP_WASM_BASE64);
 
 /** Byte offset of the header (past anything the module itself might place low); the arrays follow it. */
 const HEADER = 1024;
-const FIELDS = 24;
+const FIELDS = 26;
 
 /** Views of the scratch matrices in the module's memory (real and imaginary parts), after a sweep. */
 export interface StripSweepViews {
@@ -90,6 +91,8 @@ export class StripSweepKernel {
     const oKeep = place(16 * ww);
     const oPerm = place(4 * W);
     const oOut = place(16);
+    const oT = place(8 * W);
+    const oTi = place(8 * W);
     // A memory of the layout's size at once (instanceWithMemory: growing one would detach a buffer).
     const x = instanceWithMemory(mod, at, null, { abort: () => undefined }).instance.exports as unknown as StripExports;
     this.x = x;
@@ -121,6 +124,8 @@ export class StripSweepKernel {
       oOut,
       ww,
       pw,
+      oT,
+      oTi,
     ];
     i32.set(header, HEADER / 4);
     i32.set(sliced.start.subarray(0, L + 1), oStart / 4);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { NessError } from "../../src/errors.js";
 import { solveNetwork } from "../../src/exact/network.js";
 import { SolveAbortedError, STALL_FACTOR } from "../../src/exact/solveControl.js";
-import { estimateSolveCost, SOLVE_SECONDS_LIMIT } from "../../src/exact/solveCost.js";
+import { chooseSolveMethod, estimateSolveCost, SOLVE_SECONDS_LIMIT } from "../../src/exact/solveCost.js";
 import {
   EVALUATIONS_PER_MODE,
   solveNetworkTransmission,
@@ -13,6 +13,8 @@ import {
   type TransmissionSteadyState,
 } from "../../src/exact/transmission.js";
 import { validateNetwork, type NetworkModel } from "../../src/model/network.js";
+import { DEFAULT_PARAMS as CONDUCTION } from "../../src/studies/harmonic-conduction/params.js";
+import { stripModel } from "../../src/studies/harmonic-conduction/study.js";
 
 /**
  * A W x L strip with masses 1 + 0.5 sin(1.7 i^2 + 0.3) (site (x, y) has index i = W x + y), unit springs between
@@ -179,5 +181,60 @@ describe("estimateSolveCost", () => {
     expect(bathsOnly.evaluations).toBe(Math.round(modes * STRIP_EVALUATIONS_PER_MODE));
     expect(STRIP_EVALUATIONS_PER_MODE).toBeLessThan(EVALUATIONS_PER_MODE / 4);
     expect(bathsOnly.seconds).toBeGreaterThan(0);
+  });
+
+  // The estimate times the path the solve takes: the strip's end block only with springs off, poles on and no
+  // spectrum, and not with the screen off (the solve does not slice the network then).
+  it("times the path the solve will take (the strip's end block only where the solve takes it)", () => {
+    const model = strip(4, 80);
+    const fluxes = { temperatures: false, springs: false } as const;
+    expect(estimateSolveCost(model, "transmission", fluxes).strip).toBe(true);
+    for (const other of [{ poles: false }, { spectrum: true }, { screen: false }, { springs: true }]) {
+      const c = estimateSolveCost(model, "transmission", { ...fluxes, ...other });
+      expect(c.strip).toBe(false);
+      expect(c.evaluations).toBe(Math.min(c.budget!, Math.round(c.modes! * EVALUATIONS_PER_MODE)));
+    }
+  });
+
+  // Measured once (December 2026, strips of the harmonic-conduction study, masses 1 +- 50 %, tolerance 1e-8): the
+  // expected evaluations (end-block sweep units, 20 per mode) over the sweeps and evaluations the solve counted,
+  // 1.85 (4 x 80), 1.78 (4 x 100), 1.33 (6 x 60), 1.13 (10 x 40), 1.10 (10 x 60); the modes it integrates against
+  // those located, 309/309, 373/378, 357/358, 399/399, 595/595. Counts, not times (docs/performance.md).
+  for (const [W, L] of [
+    [4, 80],
+    [6, 60],
+  ]) {
+    it(`${W} x ${L} strip, bath fluxes only: the estimate's path, modes and evaluations are those of the solve`, () => {
+      const model = stripModel(W, L, CONDUCTION);
+      const opts = { temperatures: false, springs: false } as const;
+      const c = estimateSolveCost(model, "transmission", opts);
+      const ss = solveNetworkTransmission(model, { ...opts, bySource: false, tolerance: 1e-8 });
+      expect(c.strip).toBe(true);
+      expect(ss.springs).toHaveLength(0);
+      expect(ss.notes.join(" ")).toContain("bath fluxes only (springs: false)");
+      expect(Math.abs(c.modes! - ss.modes.count)).toBeLessThanOrEqual(0.02 * ss.modes.count);
+      const ratio = c.evaluations! / ss.evaluations;
+      expect(ratio).toBeGreaterThan(0.5);
+      expect(ratio).toBeLessThan(2);
+    });
+  }
+});
+
+describe("chooseSolveMethod", () => {
+  it("hands on the estimate it chose by, of the method it chose", () => {
+    // 400 sites: the modal method is estimated under what measuring the frequency integrals costs.
+    const small = chooseSolveMethod(strip(4, 100));
+    expect(small.method).toBe("modal");
+    expect(small.reason).toContain("the frequency integrals not measured");
+    expect(small.cost).toEqual(estimateSolveCost(strip(4, 100), "modal"));
+    // Beyond the modal method's size limit: the frequency integrals, measured with the solve's options.
+    const big = strip(4, 760);
+    const c = chooseSolveMethod(big, { fluxesOnly: true });
+    expect(c.method).toBe("transmission");
+    expect(c.cost!.method).toBe("transmission");
+    expect(c.cost!.strip).toBe(false);
+    const bathsOnly = chooseSolveMethod(big, { springs: false });
+    expect(bathsOnly.cost!.strip).toBe(true);
+    expect(bathsOnly.cost!.modes).toBe(c.cost!.modes);
   });
 });

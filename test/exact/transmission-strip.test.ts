@@ -4,7 +4,8 @@
 // analysis (inertia counts, the 7-15 first pass).
 import { describe, expect, it } from "vitest";
 import { solveNetwork } from "../../src/exact/network.js";
-import { chooseSolveMethod, screenedModes, solveNetworkTransmission } from "../../src/exact/transmission.js";
+import { screenedModes, solveNetworkTransmission } from "../../src/exact/transmission.js";
+import { estimateSolveCost } from "../../src/exact/solveCost.js";
 import { symmetricEigen } from "../../src/linalg/eigen.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import { ChainPencil, symmetricPattern } from "../../src/linalg/sparse.js";
@@ -140,15 +141,15 @@ describe("2D strips on the general sparse path", () => {
   });
 });
 
-describe("the automatic method choice knows the frequency screen", () => {
+describe("the cost estimate knows the frequency screen", () => {
   it("counts only the modes below the cutoff for fluxes-only runs of a localising strip", () => {
     const model = stripModel(2, 200, { ...CONDUCTION, disorder: 0.9 });
     const kept = screenedModes(model)!;
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(300);
-    expect(chooseSolveMethod(model, { fluxesOnly: true }).reason).toContain(`${kept} of 400 modes below`);
+    expect(estimateSolveCost(model, "transmission", { temperatures: false }).modes).toBe(kept);
     // Kinetic temperatures need every mode: no screen in the estimate.
-    expect(chooseSolveMethod(model).reason).not.toContain("screen");
+    expect(estimateSolveCost(model, "transmission").modes).toBe(400);
     // No screen for baths at three temperatures.
     const three = { ...model, baths: model.baths.map((b, k) => (k === 1 ? { ...b, temperature: 3 } : b)) };
     expect(screenedModes(three)).toBeUndefined();

@@ -160,9 +160,9 @@ export function solveCommand(): Command {
       }
       const picked = pickMethod(model, opts);
       const method = picked.method;
-      if (method === "transmission") return solveByTransmission(model, opts, picked.reason);
+      if (method === "transmission") return solveByTransmission(model, opts, picked.reason, picked.cost);
       // The dense and modal methods: estimated from their size (solveGate.ts; the transmission method measures).
-      const reason = `${picked.reason}; ${gateSolve(model, method, {}, opts.force === true).reason}`;
+      const reason = `${picked.reason}; ${gateSolve(model, method, {}, opts.force === true, picked.cost && (() => picked.cost!)).reason}`;
       if (method === "modal")
         return opts.method === "auto" ? solveByModalOrFallBack(model, opts, reason) : solveByModal(model, opts, reason);
       const ss = solveNetwork(model, { bySource: opts.bySource });

@@ -17,6 +17,12 @@ import type { NetworkModel } from "../../model/network.js";
 /** A cost line goes to stderr before a solve expected to take longer than this (seconds). */
 export const SOLVE_ANNOUNCE_SECONDS = 60;
 
+/** CPU time of this process in milliseconds (the clock of the cost estimates). */
+export function cpuMilliseconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** What the gate lets through: the cost, a phrase for the method's reason, the budget to use (transmission). */
 export interface GatedSolve {
   cost: SolveCost;
@@ -46,13 +52,10 @@ export function gateSolve(
   method: SolveMethod,
   options: { temperatures?: boolean; bySource?: boolean; maxEvaluations?: number; springs?: boolean },
   force: boolean,
-  estimate: typeof estimateSolveCost = estimateSolveCost,
+  estimate: (...args: Parameters<typeof estimateSolveCost>) => SolveCost = estimateSolveCost,
 ): GatedSolve {
-  // CPU time of this process (milliseconds): the estimate and the limit do not move with the machine's load.
-  const cost = estimate(model, method, options, () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  });
+  // CPU time of this process: the estimate and the limit do not move with the machine's load.
+  const cost = estimate(model, method, options, cpuMilliseconds);
   const limit = `the limit of ${seconds(SOLVE_SECONDS_LIMIT)}`;
   // The frequency integrals are refused only for an explicit budget that could run past the limit: the default
   // budget is capped to it instead (their expected time, ~110 evaluations a mode, is a rough guide, and a refusal

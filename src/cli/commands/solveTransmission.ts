@@ -6,7 +6,6 @@ import { ModelError } from "../../errors.js";
 import {
   bathFluxesOnlyRefusal,
   checkTransmissionSolvable,
-  chooseSolveMethod,
   solveNetworkTransmission,
   TEMPERATURES_MAX_SITES,
   type SolveMethod,
@@ -18,7 +17,8 @@ import { modelCsvComments, modelProvenance } from "../commandLine.js";
 import type { NetworkModel } from "../../model/network.js";
 import { num, table } from "../format.js";
 import { integerOption, positiveOption } from "../../model/options.js";
-import { gateSolve, solveProgress } from "./solveGate.js";
+import { cpuMilliseconds, gateSolve, solveProgress } from "./solveGate.js";
+import { chooseSolveMethod, type SolveCost } from "../../exact/solveCost.js";
 
 /** The JSON document printed by `ness solve --json` for the transmission method. */
 export function transmissionJson(model: NetworkModel, ss: TransmissionSteadyState, reason: string) {
@@ -249,7 +249,10 @@ export interface SolveOptions {
 }
 
 /** The method asked for (auto: chosen by size and sparsity), checked against the options that need one of them. */
-export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: SolveMethod; reason: string } {
+export function pickMethod(
+  model: NetworkModel,
+  opts: SolveOptions,
+): { method: SolveMethod; reason: string; cost?: SolveCost } {
   if (!["auto", "lyapunov", "transmission", "modal"].includes(opts.method)) {
     throw new ModelError(`--method must be auto, lyapunov, transmission or modal, got '${opts.method}'`);
   }
@@ -298,10 +301,24 @@ export function pickMethod(model: NetworkModel, opts: SolveOptions): { method: S
   // against the frequency integrals of the fluxes, whose screen leaves out the modes localised away from the baths.
   if (needsTransmission && needsTransmission !== "--fluxes-only")
     return { method: "transmission", reason: `auto: ${needsTransmission} asks for it` };
-  const c = chooseSolveMethod(model, { fluxesOnly: opts.fluxesOnly === true });
+  // The estimate that chose the method (the frequency integrals measured with the solve's options) is the one the
+  // cost gate states and checks.
+  const c = chooseSolveMethod(
+    model,
+    {
+      fluxesOnly: opts.fluxesOnly === true,
+      bySource: opts.bySource,
+      maxEvaluations: integerOption(opts.maxEvaluations, "--max-evaluations", 1000),
+    },
+    cpuMilliseconds,
+  );
   if (opts.fluxesOnly && c.method === "lyapunov")
-    return { method: c.method, reason: `auto: ${c.reason}; it gives the fluxes (and the kinetic temperatures)` };
-  return { method: c.method, reason: `auto: ${c.reason}` };
+    return {
+      method: c.method,
+      reason: `auto: ${c.reason}; it gives the fluxes (and the kinetic temperatures)`,
+      cost: c.cost,
+    };
+  return { method: c.method, reason: `auto: ${c.reason}`, cost: c.cost };
 }
 
 /** What the network drawing needs from a steady state of any method (dense, transmission, modal). */
@@ -335,7 +352,12 @@ export function networkFigureData(model: NetworkModel, ss: NetworkFigureSource):
 }
 
 /** `ness solve --method transmission`: solve, write the figure and spectrum if asked, print text or JSON. */
-export async function solveByTransmission(model: NetworkModel, opts: SolveOptions, reason: string): Promise<void> {
+export async function solveByTransmission(
+  model: NetworkModel,
+  opts: SolveOptions,
+  reason: string,
+  cost?: SolveCost,
+): Promise<void> {
   if (opts.figure && model.dynamics === "underdamped" && model.sites.length > TEMPERATURES_MAX_SITES) {
     throw new ModelError(
       `--figure colours the sites by kinetic temperature, computed up to ${TEMPERATURES_MAX_SITES} sites (this network has ${model.sites.length}): drop --figure`,
@@ -357,6 +379,7 @@ export async function solveByTransmission(model: NetworkModel, opts: SolveOption
       ...(opts.bathFluxesOnly ? { springs: false } : {}),
     },
     opts.force === true,
+    cost && (() => cost),
   );
   reason = `${reason}; ${gate.reason}`;
   const progress = await solveProgress(gate.announce);

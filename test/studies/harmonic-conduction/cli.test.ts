@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ModalNarrowModeError, solveNetworkModal } from "../../../src/exact/modal.js";
-import { chooseSolveMethod, solveNetworkTransmission } from "../../../src/exact/transmission.js";
+import { solveNetworkTransmission } from "../../../src/exact/transmission.js";
+import { chooseSolveMethod } from "../../../src/exact/solveCost.js";
 import { loadModel } from "../../../src/model/index.js";
 import { chainLengths, powerLawFit, validateParams } from "../../../src/studies/harmonic-conduction/index.js";
 import { DEFAULT_PARAMS as CONDUCTION } from "../../../src/studies/harmonic-conduction/params.js";
@@ -165,7 +166,7 @@ describe("ness solve --method", () => {
     expect(modal.stderr).toMatch(/^ness: .*damped less than 1e-13 of its frequency.*use --method transmission/);
 
     const stated =
-      /^auto chose the modal method \(151 sites .*estimated [0-9.]+x cheaper .*\), which refused the network: the normal mode at frequency 1\.73205 is damped less than 1e-13 of its frequency .*; fell back to the frequency integrals; estimated cost: the frequency integrals .*$/;
+      /^auto chose the modal method \(151 sites.*estimated [0-9.]+x cheaper .*\), which refused the network: the normal mode at frequency 1\.73205 is damped less than 1e-13 of its frequency .*; fell back to the frequency integrals; estimated cost: the frequency integrals .*$/;
     const r = await run("solve", file, "--json");
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
