@@ -198,6 +198,10 @@ export async function run(log, options = {}) {
     "<= 1.0 at n = 400 and 1000",
     "residual <= 1e-12",
   ]);
+  log(
+    "  last measured (December 2026, load 24-28, CPU medians random / chain; docs/performance.md): n = 4 0.11; " +
+      "n = 20 0.60 / 0.60; n = 50 0.81 / 0.79; n = 100 0.85 / 0.61; n = 400 1.17 / 1.06; n = 1000 0.90 / 0.99",
+  );
   const py = pythonHas("numpy", "scipy") ? pythonSession(PYTHON) : null;
   if (!py) log("  (python3 with numpy and scipy not found: scipy reference skipped)");
   try {

@@ -140,9 +140,10 @@ function warmUpIn(): void {
 }
 
 const HESS_BLOCK = 32; // reflectors per panel of the blocked Hessenberg reduction
-// Trailing size below which the reduction continues unblocked. Measured against 128 (the reduction's CPU time,
-// interleaved): 0.82x at n = 200, 0.90x at 256, 0.92x at 300, 0.98x at 400, 0.99x at 1000; 384 gave 1.03x at 1000.
-const HESS_CROSSOVER = 256;
+// Trailing size below which the reduction continues unblocked (LAPACK dgehrd's crossover too). With the panels'
+// T^T W as a matrix product, against 256 (the reduction with Q, CPU time, interleaved): 1.00x at n = 200, 0.94x at
+// 300, 1.0x at 400; 64 was no better (1.02x at 200, 1.03x at 1000).
+const HESS_CROSSOVER = 128;
 
 /**
  * In-place Householder reduction of the n x n row-major `h` to upper Hessenberg form. When `zt` is given it receives
@@ -211,7 +212,7 @@ const smallRefT = new Float64Array(SMALL_ORDER),
 /** Doubles of scratch hessenbergInPlace takes. */
 function hessenbergScratch(n: number): number {
   const nb = HESS_BLOCK;
-  return 5 * nb * n + nb * nb + 6 * n + 64;
+  return 5 * nb * n + 2 * nb * nb + 6 * n + 64;
 }
 
 function hessenbergIn(n: number, h: Float64Array, zt: Float64Array | null, work?: Float64Array): void {
@@ -242,6 +243,7 @@ interface PanelWorkspace {
   v: Float64Array; // n x nb: its transpose
   y: Float64Array; // n x nb: Y = A V T
   tm: Float64Array; // nb x nb upper triangular T
+  gram: Float64Array; // nb x nb: V^T V, then T^T
   wk: Float64Array; // max(nb x n, n x nb): products
   c: Float64Array; // n: current column
   g: Float64Array; // nb
@@ -255,6 +257,7 @@ function panelWorkspace(n: number, nb: number): PanelWorkspace {
     v: scratch(n * nb),
     y: scratch(n * nb),
     tm: scratch(nb * nb),
+    gram: scratch(nb * nb),
     wk: scratch(nb * n),
     c: scratch(n),
     g: scratch(nb),
@@ -286,7 +289,7 @@ function reducePanel(
   keepV: boolean,
   ws: PanelWorkspace,
 ): void {
-  const { vt, v, y, tm, wk, c, g, w1, w2 } = ws;
+  const { vt, v, y, tm, wk, gram, c, g, w1, w2 } = ws;
   vt.fill(0);
   tm.fill(0);
   const rt = kernelsFor(h, vt, y);
@@ -300,19 +303,12 @@ function reducePanel(
   const rows = n - k0 - 1;
   wk.fill(0, 0, nb * ncol);
   gemmNNUnchecked(nb, ncol, rows, 1, vt, k0 + 1, n, h, (k0 + 1) * n + cs, n, wk, 0, ncol);
-  for (let s = nb - 1; s >= 0; s--) {
-    const ws0 = s * ncol;
-    const tss = tm[s * nb + s];
-    for (let q = 0; q < ncol; q++) wk[ws0 + q] *= tss;
-    for (let u = 0; u < s; u++) {
-      const f = tm[u * nb + s];
-      if (f === 0) continue;
-      const wu = u * ncol;
-      for (let q = 0; q < ncol; q++) wk[ws0 + q] += f * wk[wu + q];
-    }
-  }
+  // Y (no longer needed) <- T^T W, a matrix product with T^T written out
+  for (let s = 0; s < nb; s++) for (let u = 0; u < nb; u++) gram[s * nb + u] = u <= s ? tm[u * nb + s] : 0;
+  y.fill(0, 0, nb * ncol);
+  gemmNNUnchecked(nb, ncol, nb, 1, gram, 0, nb, wk, 0, ncol, y, 0, ncol);
   for (let r = 0; r < n; r++) for (let t = 0; t < nb; t++) v[r * nb + t] = vt[t * n + r];
-  gemmNNUnchecked(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, wk, 0, ncol, h, (k0 + 1) * n + cs, n);
+  gemmNNUnchecked(rows, ncol, nb, -1, v, (k0 + 1) * nb, nb, y, 0, ncol, h, (k0 + 1) * n + cs, n);
 }
 
 /**
@@ -661,7 +657,10 @@ function accumulateUnblocked(
   }
 }
 
-/** Zt[k0+1:, k0+1:] <- M (I - V T^T V^T) for the panel k0 .. k0+nb-1, clearing its reflectors from h. */
+/**
+ * Zt[k0+1:, k0+1:] <- M (I - V T^T V^T) for the panel k0 .. k0+nb-1, clearing its reflectors from h. The Gram
+ * matrix V^T V (for T, as LAPACK's dlarft), W = M V, W T^T and M -= (W T^T) V^T are matrix products.
+ */
 function accumulatePanel(
   n: number,
   h: Float64Array,
@@ -671,39 +670,38 @@ function accumulatePanel(
   taus: Float64Array,
   ws: PanelWorkspace,
 ): void {
-  const { vt, tm, wk, w1 } = ws;
-  vt.fill(0);
-  tm.fill(0);
+  const { vt, tm, wk, y, gram } = ws;
+  const off = k0 + 1;
+  const nn = n - off;
   for (let t = 0; t < nb; t++) {
     const j = k0 + t;
     const vrow = t * n;
+    vt.fill(0, vrow + off, vrow + j + 1);
     vt[vrow + j + 1] = 1;
     for (let r = j + 2; r < n; r++) {
       vt[vrow + r] = h[r * n + j];
       h[r * n + j] = 0;
     }
-    for (let s = 0; s < t; s++) {
-      const vs = s * n;
-      let acc = 0;
-      for (let r = j + 1; r < n; r++) acc += vt[vs + r] * vt[vrow + r];
-      w1[s] = acc;
-    }
-    extendT(tm, nb, t, taus[j], w1);
   }
-  const off = k0 + 1;
-  const nn = n - off;
-  // W = M V (nn x nb), then W <- W T^T, then M -= W Vt.
+  // T from the Gram matrix G = Vt Vt^T: column t of T is -tau_t T[:, :t] G[:t, t], T[t, t] = tau_t
+  gram.fill(0, 0, nb * nb);
+  gemmNTUnchecked(nb, nb, nn, 1, vt, off, n, vt, off, n, gram, 0, nb);
+  for (let t = 0; t < nb; t++) {
+    const tau = taus[k0 + t];
+    for (let s = 0; s < t; s++) {
+      let acc = 0;
+      for (let u = s; u < t; u++) acc += tm[s * nb + u] * gram[u * nb + t];
+      tm[s * nb + t] = -tau * acc;
+    }
+    tm[t * nb + t] = tau;
+    for (let s = t + 1; s < nb; s++) tm[s * nb + t] = 0;
+  }
+  // W = M V (nn x nb), then Y = W T^T, then M -= Y Vt.
   wk.fill(0, 0, nn * nb);
   gemmNTUnchecked(nn, nb, nn, 1, zt, off * n + off, n, vt, off, n, wk, 0, nb);
-  for (let r = 0; r < nn; r++) {
-    const wr = r * nb;
-    for (let t = 0; t < nb; t++) {
-      let acc = 0;
-      for (let u = t; u < nb; u++) acc += wk[wr + u] * tm[t * nb + u];
-      wk[wr + t] = acc;
-    }
-  }
-  gemmNNUnchecked(nn, nn, nb, -1, wk, 0, nb, vt, off, n, zt, off * n + off, n);
+  y.fill(0, 0, nn * nb);
+  gemmNTUnchecked(nn, nb, nb, 1, wk, 0, nb, tm, 0, nb, y, 0, nb);
+  gemmNNUnchecked(nn, nn, nb, -1, y, 0, nb, vt, off, n, zt, off * n + off, n);
 }
 
 /**
