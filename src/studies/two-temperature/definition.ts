@@ -882,7 +882,7 @@ export const DEMIXING_FIGURE_SETTINGS = {
    * Finite-size scaling (fig7): the correlated mixture at phi = 0.4 (default stiffness, ratio 100) and the stiff point
    * (phi = 0.7, T_hot/k = 0.002) at equal temperatures and at ratio 100, each at several sizes. Seeds: the phi = 0.4
    * point seed + 100 (as when fig7 also ran ratio 3, so its numbers are those recorded), the stiff point seed + 200
-   * (ratio 1) and seed + 50 (ratio 100: the recorded runs' 51 and 52); size i of a point adds i.
+   * (ratio 1) and seed + 50 (ratio 100); size i of a point adds i.
    */
   finiteSize: {
     /**
@@ -894,30 +894,32 @@ export const DEMIXING_FIGURE_SETTINGS = {
     quick: { sizes: [60, 120], phi: 0.4, time: 40, burnIn: 10, sampleInterval: 10, replicas: 2 },
     ratios: [100],
     /**
-     * The stiff point (docs: "The stiff point"), where a separated state is stable from N = 200: from the random start
-     * its S_cc(q_min) doubles from N = 100 to 200. 8 replicas (Student-t threshold 8.47 standard errors; 6 would need
-     * 12.3, 4 need 32.6) and the burn-in and production that resolved it in the recorded runs (docs, "Separating" at
-     * the stiff point; seeds 51 and 52, the long test's): 10^5 + 10^5 at N = 100, 1.5e5 + 1.5e5 at N = 200,
-     * S_cc(q -> 0) = 2.06 +- 0.07 and 4.19 +- 0.08, 20.8 standard errors. Shorter windows were measured and do not
-     * resolve it at 8 replicas (docs, fig7): 2.5e4 after 10^5 at both sizes (5.9 standard errors) and after 10^5 / 1.5e5
-     * (8.0): the N = 200 replicas are still coarsening at different paces. About 560 CPU-s (6.4e9 particle-steps).
+     * The stiff point (docs: "The stiff point"; a separated start holds there at N = 200). At ratio 100 the pair
+     * N = 30 and 60 from the random start, 24 replicas (Student-t threshold 4.88), chosen by statistics (docs, fig7):
+     * a pilot of 16 single-replica runs per size from t = 0 (1.5 and 1.2 t_cold, t_cold = (L / 2 pi)^2 / T_cold =
+     * 4.25e4 and 8.5e4) has the replica mean of S_cc(q_min) flat near 0.46 from t = 10^4 at N = 30 and near 0.89 from
+     * about 6e4 at N = 60 (ratio 1.9, within a standard error of N2/N1 = 2), and its spread between replicas over
+     * these windows (0.092 and 0.180) predicts the growth at 2.08 sqrt(replicas) standard errors: 10.2 at 24, twice
+     * the threshold, for about 1.4e9 particle-steps (the N = 100 / 200 pair it replaces: 6.4e9 for 18.9 against
+     * 8.47; that pair stays in the long test).
      * At equal temperatures the labels are exchangeable and the random start is already the mixture: only the
-     * packing relaxes, within a few range^2 / (4 T_hot) = 125, so its runs are short, and 16 replicas (about 10 CPU-s)
-     * let "mixed" exclude a correlation (MIXED_BOUNDS needs about 12 or more).
+     * packing relaxes, within a few range^2 / (4 T_hot) = 125, so its runs are short; "mixed" must bound |psi| by
+     * 0.05, which a box of 60 cannot (psi's error bar 0.008-0.014 at 16 replicas), so its sizes stay N = 100 and 200
+     * with 16 replicas (about 10 CPU-s; MIXED_BOUNDS needs about 12 or more).
      */
     stiff: {
       full: {
-        sizes: [100, 200],
+        sizes: [30, 60],
         phi: 0.7,
         Thot: 0.002,
-        time: 100000,
-        burnIn: 100000,
-        burnIns: [100000, 150000],
-        times: [100000, 150000],
-        sampleInterval: 5000,
-        replicas: 8,
+        time: 20000,
+        burnIn: 10000,
+        burnIns: [10000, 60000],
+        times: [20000, 20000],
+        sampleInterval: 1000,
+        replicas: 24,
       },
-      fullEqual: { time: 1000, burnIn: 500, sampleInterval: 50, replicas: 16 },
+      fullEqual: { sizes: [100, 200], time: 1000, burnIn: 500, sampleInterval: 50, replicas: 16 },
       quick: { sizes: [60, 120], phi: 0.7, Thot: 0.002, time: 40, burnIn: 10, sampleInterval: 10, replicas: 2 },
       ratios: [1, 100],
     },
@@ -1176,7 +1178,7 @@ export function demixingFiniteSizePoints(quick: boolean, seed: number): FiniteSi
     })),
     ...st.ratios.map((ratio) => ({
       ratio,
-      sizes: [...sf.sizes] as number[],
+      sizes: [...(ratio === 1 && !quick ? st.fullEqual.sizes : sf.sizes)] as number[],
       ...(ratio !== 1 && "burnIns" in sf ? { burnIns: [...sf.burnIns], times: [...sf.times] } : {}),
       base: {
         ...s.base,
@@ -1184,7 +1186,6 @@ export function demixingFiniteSizePoints(quick: boolean, seed: number): FiniteSi
         Thot: sf.Thot,
         ...schedule(ratio === 1 && !quick ? st.fullEqual : sf),
         Tcold: sf.Thot / ratio,
-        // Ratio 100 at seed + 50: at seed 1 the recorded runs (seeds 51, 52).
         seed: ratio === 1 ? seed + 200 : seed + 50,
       },
     })),
@@ -1210,7 +1211,7 @@ export async function demixingFiniteSizeRuns(
             base: pts[i].base,
             ...(pts[i].burnIns ? { burnIns: pts[i].burnIns } : {}),
             ...(pts[i].times ? { times: pts[i].times } : {}),
-            // The figure's own schedule (its cost is in the caption): above one simulation's work limit at N = 200.
+            // The figure's own schedule (its cost is in the caption), whatever one simulation's work limit says.
             force: true,
           },
           { runner: run.runner, signal: run.signal, progress: run.onProgress },

@@ -729,27 +729,26 @@ describe("demixing figures (quick mode)", () => {
         expect(fig.caption).toContain(`seeds from ${pt.runs[0].parameters.seed}`);
       }
       expect(fig.title).toContain("(quick: not resolved)");
-      // Full size: the stiff point at N = 100 and 200 with the replicas and window that resolve the growth.
+      // Full size: the stiff point at N = 30 and 60 with the replicas and windows the pilot's statistics chose (docs,
+      // fig7); its equal-temperature reference at N = 100 and 200, where "mixed" can bound psi.
       const full = demixingFiniteSizePoints(false, 1);
       expect(full.map((pt) => [pt.ratio, pt.sizes, pt.base.replicas, pt.base.burnIn, pt.base.time])).toEqual([
         [100, [250, 1000, 4000], 16, 200, 400],
         [1, [100, 200], 16, 500, 1000],
-        [100, [100, 200], 8, 100000, 100000],
+        [100, [30, 60], 24, 10000, 20000],
       ]);
       expect(full.map((pt) => [pt.burnIns, pt.times])).toEqual([
         [undefined, undefined],
         [undefined, undefined],
         [
-          [100000, 150000],
-          [100000, 150000],
+          [10000, 60000],
+          [20000, 20000],
         ],
       ]);
-      // At seed 1 the stiff point's runs are the recorded ones (seeds 51 and 52, test/long).
       expect(full[2].base.seed).toBe(51);
       expect(full[2].base.Tcold).toBe(2e-5);
-      // The full runs get past the work limit of one simulation (the stiff N = 200 run is 4.8e9 particle-steps, above
-      // it: `ness reproduce` runs its own schedule): with the run cancelled before it starts, the failure is the
-      // cancellation, not the limit's ModelError.
+      // The full runs are not held to the work limit of one simulation (`ness reproduce` runs its own schedule): with
+      // the run cancelled before it starts, the failure is the cancellation, not a ModelError.
       const cancelled = await demixingFiniteSizeRuns(false, { seed: 1, signal: AbortSignal.abort() }).then(
         () => undefined,
         (e: unknown) => e,
