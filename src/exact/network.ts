@@ -259,8 +259,15 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
   const jmax = Math.max(0, ...observed.baths.map((b) => Math.abs(b.flux)));
   const useless = [...errors.bath, ...errors.spring].some((e) => e > ADJOINT_BOUND_FROM * jmax);
   const adjoint = useless ? fluxAdjoint(model, solver) : null;
-  const adjointErrors = (Sb: Matrix, t: Float64Array, D: Matrix) =>
-    adjointFluxErrors(model, adjoint!, Sb, t, residualNormBound(problem.drift, Sb, D));
+  // and those through one step of iterative refinement (refinedFluxErrors), which follow the actual errors
+  const adjointErrors = (Sb: Matrix, t: Float64Array, D: Matrix) => {
+    const bound = adjointFluxErrors(model, adjoint!, Sb, t, residualNormBound(problem.drift, Sb, D));
+    const refined = refinedFluxErrors(model, adjoint!, solver, Sb, t);
+    return {
+      spring: bound.spring.map((e, k) => tighter(e, refined?.spring[k])),
+      bath: bound.bath.map((e, k) => tighter(e, refined?.bath[k])),
+    };
+  };
   if (adjoint) {
     const tight = adjointErrors(S, siteTemperatures(model), problem.diffusion);
     observed.springs.forEach((s, k) => (s.error = tighter(errors.spring[k], tight.spring[k])));
@@ -804,6 +811,197 @@ export function adjointFluxErrors(
       const m = model.mass[b.site];
       const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
       return adjoint.bath * residual + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp);
+    }),
+  };
+}
+
+/** a * b = p + e exactly (Dekker's product: no fused multiply-add in JavaScript). */
+function twoProduct(a: number, b: number): [number, number] {
+  const p = a * b;
+  const SPLIT = 134217729; // 2^27 + 1
+  let t = SPLIT * a;
+  const ah = t - (t - a),
+    al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b),
+    bl = b - bh;
+  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+}
+
+/** a + b = s + e exactly (Knuth's sum). */
+function twoSum(a: number, b: number): [number, number] {
+  const s = a + b;
+  const bb = s - a;
+  return [s, a - (s - bb) + (b - bb)];
+}
+
+/** x / m as a double-double (hi, lo): hi = fl(x / m), lo = (x - m hi) / m rounded. */
+function quotient(x: number, m: number): [number, number] {
+  const hi = x / m;
+  const [p, e] = twoProduct(m, hi);
+  return [hi, (x - p - e) / m];
+}
+
+/**
+ * The residual R = A S + S A^T - D of an underdamped network's covariance S in double-double arithmetic, against the
+ * drift and diffusion of the model's numbers taken exactly (1 / m, gamma / m, the diagonal of V and 2 gamma T not
+ * rounded), rounded to doubles at the end; with a bound on the distance of that rounded R from the exact one
+ * (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for the rounding of the low parts). Null when some
+ * site has more than one bath (its friction and temperature are not the baths' own numbers).
+ */
+export function exactModelResidual(
+  model: NetworkModel,
+  S: Matrix,
+  temperature: Float64Array,
+): { R: Matrix; error: number } | null {
+  if (model.dynamics !== "underdamped") return null;
+  const n = model.sites.length,
+    N = 2 * n;
+  if (new Set(model.baths.map((b) => b.site)).size !== model.baths.length) return null;
+  // the nonzeros of A in compressed rows, each entry a double-double (hi, lo)
+  const rowStart = new Int32Array(N + 1);
+  const cols: number[] = [],
+    hi: number[] = [],
+    lo: number[] = [];
+  const friction = new Float64Array(n);
+  for (const b of model.baths) friction[b.site] = b.friction;
+  // V: diagonal pinning + sum of stiffnesses (double-double), off-diagonal minus the stiffness (summed over parallels)
+  const diag: [number, number][] = Array.from(model.pinning, (p): [number, number] => [p, 0]);
+  const off = new Map<number, [number, number]>();
+  for (const s of model.springs) {
+    for (const i of [s.i, s.j]) {
+      const [h, e] = twoSum(diag[i][0], s.stiffness);
+      diag[i] = [h, diag[i][1] + e];
+    }
+    for (const key of [s.i * n + s.j, s.j * n + s.i]) {
+      const [h0, l0] = off.get(key) ?? [0, 0];
+      const [h, e] = twoSum(h0, -s.stiffness);
+      off.set(key, [h, l0 + e]);
+    }
+  }
+  const neighbours: number[][] = Array.from({ length: n }, () => []);
+  for (const key of off.keys()) neighbours[Math.floor(key / n)].push(key % n);
+  for (let i = 0; i < n; i++) {
+    // q row: A[q_i, p_i] = -1 / m_i
+    rowStart[i] = cols.length;
+    const [h, l] = quotient(1, model.mass[i]);
+    cols.push(n + i);
+    hi.push(-h);
+    lo.push(-l);
+  }
+  for (let i = 0; i < n; i++) {
+    // p row: A[p_i, q_j] = V_ij, A[p_i, p_i] = gamma_i / m_i
+    rowStart[n + i] = cols.length;
+    const js = [i, ...neighbours[i]].sort((a, b) => a - b);
+    for (const j of js) {
+      const v = j === i ? diag[i] : off.get(i * n + j)!;
+      const [h, e] = twoSum(v[0], v[1]); // renormalised
+      cols.push(j);
+      hi.push(h);
+      lo.push(e);
+    }
+    if (friction[i] > 0) {
+      const [h, l] = quotient(friction[i], model.mass[i]);
+      cols.push(n + i);
+      hi.push(h);
+      lo.push(l);
+    }
+  }
+  rowStart[N] = cols.length;
+  let k = 0;
+  for (let r = 0; r < N; r++) k = Math.max(k, rowStart[r + 1] - rowStart[r]);
+  const s = S.data;
+  // M = A S as double-double
+  const mh = new Float64Array(N * N),
+    ml = new Float64Array(N * N);
+  for (let r = 0; r < N; r++) {
+    for (let c = 0; c < N; c++) {
+      let sh = 0,
+        sl = 0;
+      for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
+        const v = s[cols[x] * N + c];
+        const [p, e] = twoProduct(hi[x], v);
+        const [t, f] = twoSum(sh, p);
+        sh = t;
+        sl += f + e + lo[x] * v;
+      }
+      mh[r * N + c] = sh;
+      ml[r * N + c] = sl;
+    }
+  }
+  const R = matrix(N, N);
+  for (let a = 0; a < N; a++) {
+    for (let b = a; b < N; b++) {
+      const [t, f] = twoSum(mh[a * N + b], mh[b * N + a]);
+      let low = f + ml[a * N + b] + ml[b * N + a];
+      let high = t;
+      if (a === b && a >= n) {
+        // D = 2 gamma T on the momentum diagonal, exactly
+        const [p, e] = twoProduct(2 * friction[a - n], temperature[a - n]);
+        const [u, g] = twoSum(high, -p);
+        high = u;
+        low += g - e;
+      }
+      const v = high + low;
+      R.data[a * N + b] = v;
+      R.data[b * N + a] = v;
+    }
+  }
+  const eps = 2 ** -52;
+  let normD = 0;
+  for (let i = 0; i < n; i++) normD += (2 * friction[i] * temperature[i]) ** 2;
+  let normA = 0;
+  for (let x = 0; x < hi.length; x++) normA += hi[x] * hi[x];
+  const scale = 2 * Math.sqrt(normA) * frobeniusNorm(s) + Math.sqrt(normD);
+  return { R, error: eps * frobeniusNorm(R.data) + 4 * (k + 3) * eps * eps * scale };
+}
+
+/**
+ * Bounds that follow the actual errors (underdamped networks with their adjoint factors, FluxAdjoint): the exact
+ * error of S is E = L^-1(R) for R the residual against the model's exact numbers (exactModelResidual), so one more
+ * solve, dS = L^-1(R) in double precision (a step of iterative refinement), gives each flux's error to first order,
+ * <C, dS> (C the flux's gradient). What that misses is <C, E - dS> = <Y, R - L(dS)>: at most the flux's adjoint factor
+ * times ||R - L(dS)||_F, the residual of the refinement solve (residualNormBound, against the rounded R) plus the
+ * rounding of R. So |error| <= |<C, dS>| + factor (||R - L(dS)||_F + rounding of R) + the rounding of forming the flux:
+ * a bound, not an estimate (as far as the factors' forward error bounds hold), and the refinement residual is as
+ * small against dS as the solve's residual against S, so the bound is nearly |<C, dS>|. Null where the residual
+ * cannot be formed (exactModelResidual) or the refinement solve fails.
+ */
+export function refinedFluxErrors(
+  model: NetworkModel,
+  adjoint: FluxAdjoint,
+  solver: StationarySolver,
+  S: Matrix,
+  temperature: Float64Array,
+): { spring: number[]; bath: number[] } | null {
+  const exact = exactModelResidual(model, S, temperature);
+  if (!exact) return null;
+  let dS: Matrix;
+  try {
+    dS = solver.solve(exact.R).covariance;
+  } catch {
+    return null;
+  }
+  const rest = residualNormBound(solver.problem.drift, dS, exact.R) + exact.error;
+  if (!Number.isFinite(rest)) return null;
+  const n = model.sites.length,
+    N = S.rows;
+  const eps = 2 ** -52;
+  const d = dS.data;
+  return {
+    spring: model.springs.map((s, k) => {
+      const c = s.stiffness / model.mass[s.j];
+      const first = Math.abs(c * d[s.i * N + (n + s.j)]);
+      const flux = Math.abs(c * S.data[s.i * N + (n + s.j)]);
+      return first * (1 + 4 * eps) + adjoint.spring[k] * rest + 2 * eps * flux;
+    }),
+    bath: model.baths.map((b) => {
+      const m = model.mass[b.site];
+      const first = Math.abs((b.friction / (m * m)) * d[(n + b.site) * N + (n + b.site)]);
+      const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
+      return (
+        first * (1 + 4 * eps) + adjoint.bath * rest + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp)
+      );
     }),
   };
 }

@@ -133,7 +133,7 @@ describe("adjoint bounds of spring fluxes from the baths' adjoint solution", () 
 });
 
 describe("adjoint bounds on an ill-conditioned network", () => {
-  it("a 100-site chain with a cycle, damped 2 and 0.01 at its ends: every flux and part within its bound of the pole path, bounds far below the normwise ones", () => {
+  it("a 100-site chain with a cycle, damped 2 and 0.01 at its ends: every flux and part within its bound of the pole path, bounds near the actual errors", () => {
     // The chain's springs are bridges, but for the three on the cycle 2-3-4-5 (each solved apart); the bath fluxes
     // and all springs, whole and split by source bath, against the transmission engine at tolerance 1e-13.
     const base = diatomicChain(100, 2, 0.01);
@@ -165,10 +165,13 @@ describe("adjoint bounds on an ill-conditioned network", () => {
         expect(Math.abs(x - r.fluxBySource![p])).toBeLessThanOrEqual(d.fluxBySourceError! + r.fluxBySourceError!),
       );
       expect(old).toBeGreaterThan(100 * d.error!);
+      // through the refinement step (refinedFluxErrors) the bound follows the actual error (measured: 1 to 3.4 times
+      // it, 1.3e-14 to 1.4e-13 against normwise bounds 2e-6 to 1e-3)
+      expect(d.error!).toBeLessThanOrEqual(5 * (Math.abs(d.flux - r.flux) + r.error!));
       worst = Math.max(worst, d.error!, d.fluxBySourceError!);
       oldWorst = Math.max(oldWorst, old);
     }
-    expect(worst).toBeLessThan(1e-6 * J);
+    expect(worst).toBeLessThan(1e-10 * J);
     expect(oldWorst).toBeGreaterThan(1e-2 * J); // the normwise bounds: 5 % of the flux
   });
 });
