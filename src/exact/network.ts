@@ -74,11 +74,14 @@ export interface SpringFlux {
   flux: number;
   /** Contribution of each bath (same order as `baths`); sums to `flux`. */
   fluxBySource?: number[];
-  /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
+  /**
+   * solveNetwork: bound on the absolute error of `flux`: from the covariance's error bound (networkFluxErrors), or
+   * where that says nothing, the smaller of the adjoint and refined bounds (FluxAdjoint, refinedFluxErrors).
+   */
   error?: number;
   /**
    * Error of each entry of `fluxBySource` (one number covering every part). solveNetwork: a bound
-   * (networkFluxErrors, see solveNetwork); transmission and modal methods: an estimate like their `error`, from the
+   * (networkFluxErrors, or the adjoint and refined bounds of each part, see solveNetwork); transmission and modal methods: an estimate like their `error`, from the
    * same terms with the largest bath temperature in place of the temperature spread (each part is a temperature,
    * not a difference, times the same integrals), plus each part's own rounding.
    */
@@ -93,7 +96,10 @@ export interface BathFlux {
   /** Mean heat flux from the bath into the network. */
   flux: number;
   fluxBySource?: number[];
-  /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
+  /**
+   * solveNetwork: bound on the absolute error of `flux`: from the covariance's error bound (networkFluxErrors), or
+   * where that says nothing, the smaller of the adjoint and refined bounds (FluxAdjoint, refinedFluxErrors).
+   */
   error?: number;
   /** Error of each entry of `fluxBySource` (as SpringFlux.fluxBySourceError). */
   fluxBySourceError?: number;
@@ -1007,7 +1013,8 @@ export function refinedFluxErrors(
 }
 
 /**
- * The warning for fluxes whose error bound (networkFluxErrors) exceeds FLUX_ERROR_WARNING of the largest |flux|
+ * The warning for fluxes whose error bound (`error`: networkFluxErrors, or where that says nothing the adjoint or
+ * refined bound) exceeds FLUX_ERROR_WARNING of the largest |flux|
  * and 10 times the covariance's own relative bound (which has its warning); none when every bath has the same
  * temperature (the fluxes vanish) or when the covariance has no trusted digit (its warning says so already). The
  * bound is pessimistic (the covariance's bound was 30-260 times its actual error in the audit, and a flux's error is
@@ -1036,7 +1043,7 @@ function smallFluxWarning(
   const f = (x: number) => formatNumber(x);
   return (
     `the heat fluxes are small against the covariance (largest |flux| ${f(largest)}, covariance norm ` +
-    `${f(Math.sqrt(norm))}): from the covariance's error bound a flux may be off by ${f(worst)} (relative to the ` +
+    `${f(Math.sqrt(norm))}): by its error bound a flux may be off by ${f(worst)} (relative to the ` +
     `largest flux: ${f(relative)})${relative >= 1 ? ", so no digit of them can be trusted" : ""} (each flux's bound is its ` +
     `\`error\` in the JSON); --method modal computes the fluxes from the temperature differences directly`
   );
