@@ -266,16 +266,16 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
   const useless = [...errors.bath, ...errors.spring].some((e) => e > ADJOINT_BOUND_FROM * jmax);
   const adjoint = useless ? fluxAdjoint(model, solver) : null;
   // and those through one step of iterative refinement (refinedFluxErrors), which follow the actual errors
-  const adjointErrors = (Sb: Matrix, t: Float64Array, D: Matrix) => {
+  const adjointErrors = (Sb: Matrix, t: Float64Array, D: Matrix, refine: boolean) => {
     const bound = adjointFluxErrors(model, adjoint!, Sb, t, residualNormBound(problem.drift, Sb, D));
-    const refined = refinedFluxErrors(model, adjoint!, solver, Sb, t);
+    const refined = refine ? refinedFluxErrors(model, adjoint!, solver, Sb, t) : null;
     return {
       spring: bound.spring.map((e, k) => tighter(e, refined?.spring[k])),
       bath: bound.bath.map((e, k) => tighter(e, refined?.bath[k])),
     };
   };
   if (adjoint) {
-    const tight = adjointErrors(S, siteTemperatures(model), problem.diffusion);
+    const tight = adjointErrors(S, siteTemperatures(model), problem.diffusion, true);
     observed.springs.forEach((s, k) => (s.error = tighter(errors.spring[k], tight.spring[k])));
     observed.baths.forEach((b, k) => (b.error = tighter(errors.bath[k], tight.bath[k])));
   }
@@ -306,7 +306,8 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
           bath: own.bath.map((e, k) => Math.max(e, errors.bath[k])),
         };
       }
-      const tight = adjoint ? adjointErrors(Sb, t, diffusionMatrix(model, t)) : null;
+      const refine = model.baths.length <= REFINED_PARTS_MAX;
+      const tight = adjoint ? adjointErrors(Sb, t, diffusionMatrix(model, t), refine) : null;
       normwise.spring.forEach((e, k) => (springError[k] = Math.max(springError[k], tighter(e, tight?.spring[k]))));
       normwise.bath.forEach((e, k) => (bathError[k] = Math.max(bathError[k], tighter(e, tight?.bath[k]))));
       const f = networkFluxes(model, Sb, V, t);
@@ -572,10 +573,17 @@ export function networkFluxErrors(
 const ADJOINT_BOUND_FROM = 1e-8;
 
 /**
- * Most springs on cycles (not bridges of the spring graph) that get an adjoint solve of their own: each costs about
- * as much as the solve of a bath's part (one triangular solve, two transforms, a residual).
+ * Most baths for which the parts of the split by source bath get refined bounds (refinedFluxErrors: one more solve
+ * per part, about as much as the split itself); with more, the parts keep their adjoint bounds.
  */
-const ADJOINT_SPRING_SOLVES = 8;
+const REFINED_PARTS_MAX = 4;
+
+/**
+ * Most springs on cycles (not bridges of the spring graph) that get an adjoint solve of their own: each costs about
+ * a sixth of the solve itself (0.13 CPU-s against 0.8-1.0 on the 330-site chain with a cycle; one triangular solve,
+ * two transforms, a residual).
+ */
+const ADJOINT_SPRING_SOLVES = 4;
 
 /**
  * Adjoint error bounds of an underdamped network's fluxes, for a computed covariance S that solves the Lyapunov

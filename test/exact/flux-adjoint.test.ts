@@ -115,20 +115,28 @@ describe("adjoint bounds of spring fluxes from the baths' adjoint solution", () 
     expect(cycles).toBeGreaterThan(8);
   });
 
-  it("every flux's factor covers its own adjoint: baths, bridges and springs on cycles solved apart", () => {
-    for (const model of [randomTree(4, 10, [[2, 6]]), randomNetwork(3, { n: 6 })]) {
+  it("every flux's factor covers its own adjoint: baths, bridges and springs on cycles solved apart (up to 4)", () => {
+    const solvedApart: number[] = [];
+    for (const model of [randomTree(4, 10, [[2, 6]]), randomTree(8, 9, [[0, 8]]), randomNetwork(3, { n: 6 })]) {
       const solver = prepareStationary(networkProblem(model));
       const adjoint = fluxAdjoint(model, solver)!;
-      const n = model.sites.length;
+      const sides = bridgeSides(model);
+      const onCycles = model.springs.filter((_, k) => Number.isNaN(sides[k])).length;
+      const solved = onCycles <= 4;
       model.springs.forEach((_, k) => {
-        expect(adjoint.spring[k]).toBeGreaterThanOrEqual(frobenius(springAdjoint(model, solver, k)));
+        if (!solved && Number.isNaN(sides[k]))
+          expect(adjoint.spring[k]).toBeNaN(); // keeps its normwise bound
+        else expect(adjoint.spring[k]).toBeGreaterThanOrEqual(frobenius(springAdjoint(model, solver, k)));
       });
       for (const b of model.baths) {
         expect(adjoint.bath).toBeGreaterThanOrEqual(frobenius(bathsAdjoint(model, solver, new Set([b.site]))));
       }
-      expect(adjoint.solves).toBe(1 + model.springs.filter((_, k) => Number.isNaN(bridgeSides(model)[k])).length);
-      expect(n).toBeGreaterThan(2);
+      expect(adjoint.solves).toBe(1 + (solved ? onCycles : 0));
+      solvedApart.push(solved ? onCycles : -onCycles);
     }
+    // springs on cycles solved apart in one network, too many to solve in another
+    expect(solvedApart.some((c) => c > 0)).toBe(true);
+    expect(solvedApart.some((c) => c < 0)).toBe(true);
   });
 });
 
