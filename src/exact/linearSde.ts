@@ -125,7 +125,7 @@ export function prepareStationary(problem: LinearSdeProblem): StationarySolver {
     slowestRate: slowest,
     eigenvalues: solver.eigenvalues,
     solve(diffusion: Matrix = problem.diffusion): Stationary {
-      if (diffusion !== problem.diffusion) checkDiffusion(diffusion, drift.rows);
+      if (diffusion !== problem.diffusion) checkSize(diffusion, drift.rows, "the diffusion matrix");
       return report(
         solvingSteadyState(() => solver.solve(diffusion)),
         slowest,
@@ -135,36 +135,33 @@ export function prepareStationary(problem: LinearSdeProblem): StationarySolver {
       if (!Array.isArray(diffusions) || diffusions.length === 0) {
         throw new MatrixArgumentError("solveSum needs a non-empty list of diffusion matrices");
       }
-      for (const d of diffusions) checkDiffusion(d, drift.rows);
+      for (const d of diffusions) checkSize(d, drift.rows, "the diffusion matrix");
       const { total, parts } = solvingSteadyState(() => solver.solveSum(diffusions));
       return { total: report(total, slowest), parts };
     },
     solveAdjoint(c: Matrix): Stationary {
-      checkDiffusion(c, drift.rows);
+      checkSize(c, drift.rows, "solveAdjoint: C");
       return report(
-        solvingSteadyState(() => solver.solveAdjoint(c)),
+        solvingSteadyState(() => solver.solveAdjoint(c), "the adjoint equation A^T Y + Y A = C cannot be solved"),
         slowest,
       );
     },
   };
 }
 
-function checkDiffusion(diffusion: Matrix, n: number): void {
-  checkSquare(diffusion, "the diffusion matrix");
-  if (diffusion.rows !== n) {
-    throw new MatrixArgumentError(
-      `the diffusion matrix must be ${n}x${n} like the drift, got ${diffusion.rows}x${diffusion.cols}`,
-    );
-  }
+/** `what` (e.g. "the diffusion matrix") must be an n x n matrix like the drift. */
+function checkSize(m: Matrix, n: number, what: string): void {
+  checkSquare(m, what);
+  if (m.rows !== n) throw new MatrixArgumentError(`${what} must be ${n}x${n} like the drift, got ${m.rows}x${m.cols}`);
 }
 
-/** Runs a Lyapunov solve, reporting a singular equation as a SteadyStateError. */
-function solvingSteadyState<R>(fn: () => R): R {
+/** Runs a Lyapunov solve, reporting a singular equation as a SteadyStateError that begins with `failure`. */
+function solvingSteadyState<R>(fn: () => R, failure = "the stationary covariance cannot be computed"): R {
   try {
     return fn();
   } catch (err) {
     if (err instanceof SingularLyapunovError) {
-      throw new SteadyStateError(`the stationary covariance cannot be computed: ${err.message}`);
+      throw new SteadyStateError(`${failure}: ${err.message}`);
     }
     throw err;
   }

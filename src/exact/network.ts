@@ -74,11 +74,14 @@ export interface SpringFlux {
   flux: number;
   /** Contribution of each bath (same order as `baths`); sums to `flux`. */
   fluxBySource?: number[];
-  /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
+  /**
+   * solveNetwork: bound on the absolute error of `flux`: from the covariance's error bound (networkFluxErrors), or
+   * where that says nothing, the smaller of the adjoint and refined bounds (FluxAdjoint, refinedFluxErrors).
+   */
   error?: number;
   /**
    * Error of each entry of `fluxBySource` (one number covering every part). solveNetwork: a bound
-   * (networkFluxErrors, see solveNetwork); transmission and modal methods: an estimate like their `error`, from the
+   * (networkFluxErrors, or the adjoint and refined bounds of each part, see solveNetwork); transmission and modal methods: an estimate like their `error`, from the
    * same terms with the largest bath temperature in place of the temperature spread (each part is a temperature,
    * not a difference, times the same integrals), plus each part's own rounding.
    */
@@ -93,7 +96,10 @@ export interface BathFlux {
   /** Mean heat flux from the bath into the network. */
   flux: number;
   fluxBySource?: number[];
-  /** solveNetwork: bound on the absolute error of `flux`, from the covariance's error bound (networkFluxErrors). */
+  /**
+   * solveNetwork: bound on the absolute error of `flux`: from the covariance's error bound (networkFluxErrors), or
+   * where that says nothing, the smaller of the adjoint and refined bounds (FluxAdjoint, refinedFluxErrors).
+   */
   error?: number;
   /** Error of each entry of `fluxBySource` (as SpringFlux.fluxBySourceError). */
   fluxBySourceError?: number;
@@ -255,10 +261,23 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
   const errors = networkFluxErrors(model, S, V, full.forwardErrorBound);
   observed.springs.forEach((s, k) => (s.error = errors.spring[k]));
   observed.baths.forEach((b, k) => (b.error = errors.bath[k]));
+  // where a normwise bound says nothing about the fluxes, their bounds through the adjoint equation (FluxAdjoint)
   const jmax = Math.max(0, ...observed.baths.map((b) => Math.abs(b.flux)));
-  if (errors.bath.some((e) => e > ADJOINT_BOUND_FROM * jmax)) {
-    const adjoint = bathFluxAdjointErrors(model, solver, full);
-    if (adjoint) observed.baths.forEach((b, k) => (b.error = Math.min(errors.bath[k], adjoint[k])));
+  const useless = [...errors.bath, ...errors.spring].some((e) => e > ADJOINT_BOUND_FROM * jmax);
+  const adjoint = useless ? fluxAdjoint(model, solver) : null;
+  // and those through one step of iterative refinement (refinedFluxErrors), which follow the actual errors
+  const adjointErrors = (Sb: Matrix, t: Float64Array, D: Matrix, refine: boolean) => {
+    const bound = adjointFluxErrors(model, adjoint!, Sb, t, residualNormBound(problem.drift, Sb, D));
+    const refined = refine ? refinedFluxErrors(model, adjoint!, solver, Sb, t) : null;
+    return {
+      spring: bound.spring.map((e, k) => tighter(e, refined?.spring[k])),
+      bath: bound.bath.map((e, k) => tighter(e, refined?.bath[k])),
+    };
+  };
+  if (adjoint) {
+    const tight = adjointErrors(S, siteTemperatures(model), problem.diffusion, true);
+    observed.springs.forEach((s, k) => (s.error = tighter(errors.spring[k], tight.spring[k])));
+    observed.baths.forEach((b, k) => (b.error = tighter(errors.bath[k], tight.bath[k])));
   }
   const small = smallFluxWarning(model, observed, S, full.forwardErrorBound);
   if (small) warnings.push(small);
@@ -270,19 +289,27 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
     // covariance error forwardErrorBound ||S||_F through the same coefficients) bounds every part solved with the same
     // factorization (solveSum); a part solved apart (several baths on one site) also gets its own solve's bound.
     // Checked against 50-digit references in test/exact/flux-error.test.ts (the actual errors are 1e3-1e6 below it).
-    const springError = [...errors.spring],
-      bathError = [...errors.bath];
+    // Where the fluxes have adjoint bounds, each part gets its own from its residual, if smaller.
+    const springError = new Array<number>(model.springs.length).fill(0),
+      bathError = new Array<number>(model.baths.length).fill(0);
     for (let b = 0; b < model.baths.length; b++) {
       const t = bathTemperatures[b];
       let Sb: Matrix;
+      let normwise = errors;
       if (parts) Sb = parts[b];
       else {
         const part = solve(t);
         Sb = part.covariance;
         const own = networkFluxErrors(model, Sb, V, part.forwardErrorBound);
-        own.spring.forEach((e, k) => (springError[k] = Math.max(springError[k], e)));
-        own.bath.forEach((e, k) => (bathError[k] = Math.max(bathError[k], e)));
+        normwise = {
+          spring: own.spring.map((e, k) => Math.max(e, errors.spring[k])),
+          bath: own.bath.map((e, k) => Math.max(e, errors.bath[k])),
+        };
       }
+      const refine = model.baths.length <= REFINED_PARTS_MAX;
+      const tight = adjoint ? adjointErrors(Sb, t, diffusionMatrix(model, t), refine) : null;
+      normwise.spring.forEach((e, k) => (springError[k] = Math.max(springError[k], tighter(e, tight?.spring[k]))));
+      normwise.bath.forEach((e, k) => (bathError[k] = Math.max(bathError[k], tighter(e, tight?.bath[k]))));
       const f = networkFluxes(model, Sb, V, t);
       f.spring.forEach((x, k) => springBySource[k].push(x));
       f.bath.forEach((x, k) => bathBySource[k].push(x));
@@ -304,6 +331,11 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
     slowestRate: solver.slowestRate,
     warnings,
   };
+}
+
+/** The smaller of a normwise bound and an adjoint one (undefined or NaN: none). */
+function tighter(normwise: number, adjoint: number | undefined): number {
+  return adjoint !== undefined && adjoint < normwise ? adjoint : normwise;
 }
 
 /** What a network's stationary covariance says: variances, temperatures, fluxes, entropy production, energy balance. */
@@ -534,64 +566,463 @@ export function networkFluxErrors(
 }
 
 /**
- * Above this fraction of the largest bath flux, a bath flux's normwise error bound (networkFluxErrors) is replaced by
- * the adjoint bound (bathFluxAdjointErrors) when that is smaller: one more solve on the same factorisation.
+ * Above this fraction of the largest bath flux, a flux's normwise error bound (networkFluxErrors) is replaced by its
+ * adjoint bound (FluxAdjoint) when that is smaller: one more solve on the same factorisation (and one per spring on a
+ * cycle, within ADJOINT_SPRING_SOLVES).
  */
 const ADJOINT_BOUND_FROM = 1e-8;
 
 /**
- * Bounds on the bath fluxes' errors through the adjoint equation (underdamped networks; null otherwise, or when the
- * adjoint solve has no trusted digit). The computed covariance S solves A S + S A^T = D + R for its residual R, so
- * S - S_exact = L^-1(R) with L(X) = A X + X A^T exactly, and a bath's flux J_b = (gamma_b / m_b) (T_b - S_pp / m_b)
- * is off by <C_b, L^-1(R)> = <Y_b, R>, with C_b = -(gamma_b / m_b^2) e_p e_p^T its gradient and A^T Y_b + Y_b A = C_b:
- * |error| <= ||Y_b||_F ||R||_F. One solve serves every bath: with C the sum of the baths' (gamma_b / m_b^2) e_p e_p^T
- * (positive semidefinite), Y = L*^-1(C) >= Y_b >= 0 (A is stable), so ||Y_b||_F <= ||Y||_F. ||R||_F is at most the
- * reported relative residual plus (k + 3) 2^-52 (k products per entry of A S, the residual's own rounding, and A and D
- * rounded to doubles), times 2 ||A||_F ||S||_F + ||D||_F; ||Y||_F is taken with its own forward error bound. Unlike the
- * normwise bound it does not go through the equation's condition number: on a 330-site chain damped 2 and 0.05 at its
- * ends (condition estimate 4.3e11, flux 0.029) it is 7e-8 against 4.3, the actual error about 3e-13 (measured against
- * the transmission engine and predicted by <Y_b, R> with R in extended precision: scripts/dense-flux-adjoint.py).
+ * Most baths for which the parts of the split by source bath get refined bounds (refinedFluxErrors: one more solve
+ * per part, about as much as the split itself); with more, the parts keep their adjoint bounds.
  */
-export function bathFluxAdjointErrors(
-  model: NetworkModel,
-  solver: StationarySolver,
-  full: Stationary,
-): number[] | null {
-  if (model.dynamics !== "underdamped" || model.baths.length === 0) return null;
-  const n = model.sites.length;
-  const { drift, diffusion } = solver.problem;
-  const N = drift.rows;
-  const S = full.covariance;
-  const C = matrix(N, N);
-  for (const b of model.baths) C.data[(n + b.site) * N + (n + b.site)] += b.friction / model.mass[b.site] ** 2;
-  let Y: Stationary;
-  try {
-    Y = solver.solveAdjoint(C);
-  } catch {
-    return null;
-  }
-  if (!(Y.forwardErrorBound < 0.5)) return null;
-  const eps = 2 ** -52;
-  let k = 0;
-  for (let i = 0; i < N; i++) {
-    let row = 0;
-    for (let j = 0; j < N; j++) if (drift.data[i * N + j] !== 0) row++;
-    k = Math.max(k, row);
-  }
-  const norm = (x: Float64Array) => Math.sqrt(x.reduce((s, v) => s + v * v, 0));
-  const residual = (full.residual + (k + 3) * eps) * (2 * norm(drift.data) * norm(S.data) + norm(diffusion.data));
-  const bound = norm(Y.covariance.data) * (1 + 2 * Y.forwardErrorBound) * residual;
-  if (!Number.isFinite(bound)) return null;
-  return model.baths.map((b) => {
-    const m = model.mass[b.site];
-    const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
-    // the flux formed from S in floating point, as in networkFluxErrors
-    return bound + (b.friction / m) * 2 * eps * (Math.abs(b.temperature) + pp);
-  });
+const REFINED_PARTS_MAX = 4;
+
+/**
+ * Most springs on cycles (not bridges of the spring graph) that get an adjoint solve of their own: each costs about
+ * a sixth of the solve itself (0.13 CPU-s against 0.8-1.0 on the 330-site chain with a cycle; one triangular solve,
+ * two transforms, a residual).
+ */
+const ADJOINT_SPRING_SOLVES = 4;
+
+/**
+ * Adjoint error bounds of an underdamped network's fluxes, for a computed covariance S that solves the Lyapunov
+ * equation A S + S A^T = D up to its residual R. The error of S is then L^-1(R) exactly (L(X) = A X + X A^T), and a
+ * flux J = <C, S>, linear in S with gradient C, is off by <C, L^-1(R)> = <Y, R> with A^T Y + Y A = C: at most
+ * ||Y||_F ||R||_F, whatever the equation's condition number. Each flux gets a factor f with |error| <= f ||R||_F
+ * (plus the rounding of forming the flux from S):
+ * - bath fluxes: one solve serves every bath. With C the sum of the baths' (gamma_b / m_b^2) e_p e_p^T (positive
+ *   semidefinite), Y = L*^-1(C) dominates Y_U = L*^-1(C_U) for the sum C_U over any set U of baths (A is stable:
+ *   0 <= Y_U <= Y), so ||Y_U||_F <= ||Y||_F: f = ||Y||_F for a bath and for any sum of them.
+ * - springs that are bridges of the spring graph (every spring of a chain or tree): the Lyapunov equation's diagonal
+ *   entries are the energy balance of each site, exactly up to R: for a site s (sum over its baths and springs)
+ *     J_bath(s) + sum of spring fluxes into s = V_ss R_qq,ss / 2 + R_pp,ss / (2 m_s)   (entries (s, s), (n+s, n+s))
+ *   with each spring's flux in the form k <q_i p_j> / m_j on the side of j; the two forms of one spring differ by
+ *   k R_qq,ij (the qq block, M^-1 P^T + P M^-1 = R_qq). Summed over the sites on one side U of the bridge, the spring
+ *   flux is minus the bath fluxes into U plus <G, R> for an explicit G, so f = ||Y||_F + ||G||_F (the side with the smaller ||G||_F).
+ * - other springs (on a cycle): an adjoint solve of their own (C = k / (2 m_j) (e_qi e_pj^T + e_pj e_qi^T)), up to
+ *   ADJOINT_SPRING_SOLVES of them; f = ||Y_spring||_F. Beyond that they keep their normwise bound.
+ * Every ||Y||_F is taken with its solve's forward error bound. The same factors bound the parts of the split by source
+ * bath (each part solves the equation for its bath's diffusion, up to its own residual).
+ */
+export interface FluxAdjoint {
+  /** Factor of ||R||_F for every bath flux. */
+  bath: number;
+  /** Factor of ||R||_F for each spring flux; NaN where the spring keeps its normwise bound. */
+  spring: Float64Array;
+  /** Adjoint solves made (1 for the baths, 1 per spring on a cycle solved). */
+  solves: number;
 }
 
 /**
- * The warning for fluxes whose error bound (networkFluxErrors) exceeds FLUX_ERROR_WARNING of the largest |flux|
+ * The adjoint factors (FluxAdjoint) of an underdamped network on the solver's factorisation; null for an overdamped
+ * network, one without baths, or when the baths' adjoint solve has no trusted digit.
+ */
+export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): FluxAdjoint | null {
+  if (model.dynamics !== "underdamped" || model.baths.length === 0) return null;
+  const n = model.sites.length;
+  const N = 2 * n;
+  const C = matrix(N, N);
+  for (const b of model.baths) C.data[(n + b.site) * N + (n + b.site)] += b.friction / model.mass[b.site] ** 2;
+  const norm = (y: Stationary | null) => {
+    if (y === null || !(y.forwardErrorBound < 0.5)) return NaN;
+    const f = frobeniusNorm(y.covariance.data) * (1 + 2 * y.forwardErrorBound);
+    return Number.isFinite(f) ? f : NaN;
+  };
+  const bath = norm(adjointSolve(solver, C));
+  if (Number.isNaN(bath)) return null;
+  const spring = new Float64Array(model.springs.length).fill(NaN);
+  const V = potentialMatrix(model);
+  const sides = bridgeSides(model, V);
+  let solves = 1;
+  const cycle: number[] = [];
+  model.springs.forEach((_, k) => {
+    if (Number.isNaN(sides[k])) cycle.push(k);
+    else spring[k] = bath + sides[k];
+  });
+  if (cycle.length <= ADJOINT_SPRING_SOLVES) {
+    for (const k of cycle) {
+      const s = model.springs[k];
+      const c = s.stiffness / (2 * model.mass[s.j]);
+      C.data.fill(0);
+      C.data[s.i * N + (n + s.j)] = c;
+      C.data[(n + s.j) * N + s.i] = c;
+      spring[k] = norm(adjointSolve(solver, C));
+      solves++;
+    }
+  }
+  return { bath, spring, solves };
+}
+
+function adjointSolve(solver: StationarySolver, c: Matrix): Stationary | null {
+  try {
+    return solver.solveAdjoint(c);
+  } catch {
+    return null;
+  }
+}
+
+function frobeniusNorm(x: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < x.length; k++) s += x[k] * x[k];
+  return Math.sqrt(s);
+}
+
+/**
+ * For each spring that is a bridge of the spring graph (its removal disconnects the network), ||G||_F of the energy
+ * balance of one of its sides (FluxAdjoint; the side giving the smaller): over the side's sites s, (V_ss / 2)^2 + (1 / (2 m_s))^2, over the springs
+ * within it (k_st summed over parallel springs)^2 / 2, and k^2 / 2 for the bridge itself when the side holds its first
+ * site i (its flux is formed on the side of j). NaN for a spring on a cycle. Underdamped networks.
+ */
+export function bridgeSides(model: NetworkModel, V: Matrix = potentialMatrix(model)): Float64Array {
+  const n = model.sites.length;
+  const m = model.springs.length;
+  const out = new Float64Array(m).fill(NaN);
+  // adjacency of the multigraph (parallel springs are two edges: neither is a bridge)
+  const degree = new Int32Array(n + 1);
+  for (const s of model.springs) {
+    degree[s.i + 1]++;
+    degree[s.j + 1]++;
+  }
+  for (let v = 0; v < n; v++) degree[v + 1] += degree[v];
+  const nbr = new Int32Array(2 * m),
+    edge = new Int32Array(2 * m),
+    fill = degree.slice(0, n);
+  model.springs.forEach((s, k) => {
+    nbr[fill[s.i]] = s.j;
+    edge[fill[s.i]++] = k;
+    nbr[fill[s.j]] = s.i;
+    edge[fill[s.j]++] = k;
+  });
+  // iterative depth-first search: entry times, subtree ends, low links, the edge to the parent
+  const tin = new Int32Array(n).fill(-1),
+    tout = new Int32Array(n),
+    low = new Int32Array(n),
+    parentEdge = new Int32Array(n).fill(-1),
+    root = new Int32Array(n),
+    next = degree.slice(0, n),
+    stack = new Int32Array(n);
+  let time = 0;
+  for (let r = 0; r < n; r++) {
+    if (tin[r] >= 0) continue;
+    root[r] = r;
+    let top = 0;
+    stack[0] = r;
+    tin[r] = low[r] = time++;
+    while (top >= 0) {
+      const v = stack[top];
+      if (next[v] < degree[v + 1]) {
+        const a = next[v]++;
+        if (edge[a] === parentEdge[v]) continue;
+        const w = nbr[a];
+        if (tin[w] < 0) {
+          parentEdge[w] = edge[a];
+          root[w] = r;
+          tin[w] = low[w] = time++;
+          stack[++top] = w;
+        } else low[v] = Math.min(low[v], tin[w]);
+      } else {
+        tout[v] = time - 1;
+        top--;
+        if (top >= 0) low[stack[top]] = Math.min(low[stack[top]], low[v]);
+      }
+    }
+  }
+  // per site and per pair of sites joined by springs: their terms of ||G||_F^2
+  const site = new Float64Array(n);
+  for (let s = 0; s < n; s++) site[s] = (V.data[s * n + s] / 2) ** 2 + (1 / (2 * model.mass[s])) ** 2;
+  const pairs = new Map<number, { a: number; b: number; k: number }>();
+  for (const s of model.springs) {
+    const a = Math.min(s.i, s.j),
+      b = Math.max(s.i, s.j);
+    const key = a * n + b;
+    const p = pairs.get(key);
+    if (p) p.k += s.stiffness;
+    else pairs.set(key, { a, b, k: s.stiffness });
+  }
+  const pairList = [...pairs.values()];
+  for (let c = 0; c < n; c++) {
+    const k = parentEdge[c];
+    // the edge to c's parent is a bridge unless an edge from c's subtree reaches above c
+    if (k < 0 || low[c] < tin[c]) continue;
+    // the side U: c's subtree or the rest of its component, whichever gives the smaller ||G||_F
+    const r = root[c];
+    const s = model.springs[k];
+    const side = (sub: boolean) => {
+      const inU = (v: number) =>
+        tin[v] >= tin[r] && tin[v] <= tout[r] && (tin[v] >= tin[c] && tin[v] <= tout[c]) === sub;
+      let g2 = 0;
+      for (let v = 0; v < n; v++) if (inU(v)) g2 += site[v];
+      for (const p of pairList) if (inU(p.a) && inU(p.b)) g2 += (p.k * p.k) / 2;
+      if (inU(s.i)) g2 += (s.stiffness * s.stiffness) / 2;
+      return g2;
+    };
+    const g2 = Math.min(side(true), side(false));
+    out[k] = Math.sqrt(g2);
+  }
+  return out;
+}
+
+/**
+ * ||R||_F of a covariance S against A S + S A^T = D (computed with the drift's nonzeros), plus the rounding of
+ * computing it and of A and D themselves: (k + 3) 2^-52 (2 ||A||_F ||S||_F + ||D||_F), k the most nonzeros in a row
+ * of A.
+ */
+export function residualNormBound(drift: Matrix, S: Matrix, D: Matrix): number {
+  const N = drift.rows;
+  const a = drift.data,
+    s = S.data,
+    d = D.data;
+  const cols: number[][] = [];
+  let k = 0;
+  for (let i = 0; i < N; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < N; j++) if (a[i * N + j] !== 0) row.push(j);
+    cols.push(row);
+    k = Math.max(k, row.length);
+  }
+  const M = new Float64Array(N * N); // A S
+  for (let i = 0; i < N; i++) {
+    const mi = i * N;
+    for (const j of cols[i]) {
+      const aij = a[i * N + j],
+        sj = j * N;
+      for (let c = 0; c < N; c++) M[mi + c] += aij * s[sj + c];
+    }
+  }
+  let r2 = 0;
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++) {
+      const r = M[i * N + j] + M[j * N + i] - d[i * N + j];
+      r2 += r * r;
+    }
+  const eps = 2 ** -52;
+  return Math.sqrt(r2) + (k + 3) * eps * (2 * frobeniusNorm(a) * frobeniusNorm(s) + frobeniusNorm(d));
+}
+
+/**
+ * The adjoint bounds (FluxAdjoint) of the fluxes formed from a covariance S with the temperatures `temperature` (the
+ * model's, or one bath's for a part of the split), whose residual norm is at most `residual` (residualNormBound):
+ * factor times residual plus the rounding of forming each flux from S (as in networkFluxErrors). NaN for a spring
+ * without an adjoint factor.
+ */
+export function adjointFluxErrors(
+  model: NetworkModel,
+  adjoint: FluxAdjoint,
+  S: Matrix,
+  temperature: Float64Array,
+  residual: number,
+): { spring: number[]; bath: number[] } {
+  const n = model.sites.length;
+  const N = S.rows;
+  const eps = 2 ** -52;
+  return {
+    spring: model.springs.map((s, k) => {
+      const flux = Math.abs((s.stiffness * S.data[s.i * N + (n + s.j)]) / model.mass[s.j]);
+      return adjoint.spring[k] * residual + 2 * eps * flux;
+    }),
+    bath: model.baths.map((b) => {
+      const m = model.mass[b.site];
+      const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
+      return adjoint.bath * residual + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp);
+    }),
+  };
+}
+
+/** a * b = p + e exactly (Dekker's product: no fused multiply-add in JavaScript). */
+function twoProduct(a: number, b: number): [number, number] {
+  const p = a * b;
+  const SPLIT = 134217729; // 2^27 + 1
+  let t = SPLIT * a;
+  const ah = t - (t - a),
+    al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b),
+    bl = b - bh;
+  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+}
+
+/** a + b = s + e exactly (Knuth's sum). */
+function twoSum(a: number, b: number): [number, number] {
+  const s = a + b;
+  const bb = s - a;
+  return [s, a - (s - bb) + (b - bb)];
+}
+
+/** x / m as a double-double (hi, lo): hi = fl(x / m), lo = (x - m hi) / m rounded. */
+function quotient(x: number, m: number): [number, number] {
+  const hi = x / m;
+  const [p, e] = twoProduct(m, hi);
+  return [hi, (x - p - e) / m];
+}
+
+/**
+ * The residual R = A S + S A^T - D of an underdamped network's covariance S in double-double arithmetic, against the
+ * drift and diffusion of the model's numbers taken exactly (1 / m, gamma / m, the diagonal of V and 2 gamma T not
+ * rounded), rounded to doubles at the end; with a bound on the distance of that rounded R from the exact one
+ * (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for the rounding of the low parts). Null when some
+ * site has more than one bath (its friction and temperature are not the baths' own numbers).
+ */
+export function exactModelResidual(
+  model: NetworkModel,
+  S: Matrix,
+  temperature: Float64Array,
+): { R: Matrix; error: number } | null {
+  if (model.dynamics !== "underdamped") return null;
+  const n = model.sites.length,
+    N = 2 * n;
+  if (new Set(model.baths.map((b) => b.site)).size !== model.baths.length) return null;
+  // the nonzeros of A in compressed rows, each entry a double-double (hi, lo)
+  const rowStart = new Int32Array(N + 1);
+  const cols: number[] = [],
+    hi: number[] = [],
+    lo: number[] = [];
+  const friction = new Float64Array(n);
+  for (const b of model.baths) friction[b.site] = b.friction;
+  // V: diagonal pinning + sum of stiffnesses (double-double), off-diagonal minus the stiffness (summed over parallels)
+  const diag: [number, number][] = Array.from(model.pinning, (p): [number, number] => [p, 0]);
+  const off = new Map<number, [number, number]>();
+  for (const s of model.springs) {
+    for (const i of [s.i, s.j]) {
+      const [h, e] = twoSum(diag[i][0], s.stiffness);
+      diag[i] = [h, diag[i][1] + e];
+    }
+    for (const key of [s.i * n + s.j, s.j * n + s.i]) {
+      const [h0, l0] = off.get(key) ?? [0, 0];
+      const [h, e] = twoSum(h0, -s.stiffness);
+      off.set(key, [h, l0 + e]);
+    }
+  }
+  const neighbours: number[][] = Array.from({ length: n }, () => []);
+  for (const key of off.keys()) neighbours[Math.floor(key / n)].push(key % n);
+  for (let i = 0; i < n; i++) {
+    // q row: A[q_i, p_i] = -1 / m_i
+    rowStart[i] = cols.length;
+    const [h, l] = quotient(1, model.mass[i]);
+    cols.push(n + i);
+    hi.push(-h);
+    lo.push(-l);
+  }
+  for (let i = 0; i < n; i++) {
+    // p row: A[p_i, q_j] = V_ij, A[p_i, p_i] = gamma_i / m_i
+    rowStart[n + i] = cols.length;
+    const js = [i, ...neighbours[i]].sort((a, b) => a - b);
+    for (const j of js) {
+      const v = j === i ? diag[i] : off.get(i * n + j)!;
+      const [h, e] = twoSum(v[0], v[1]); // renormalised
+      cols.push(j);
+      hi.push(h);
+      lo.push(e);
+    }
+    if (friction[i] > 0) {
+      const [h, l] = quotient(friction[i], model.mass[i]);
+      cols.push(n + i);
+      hi.push(h);
+      lo.push(l);
+    }
+  }
+  rowStart[N] = cols.length;
+  let k = 0;
+  for (let r = 0; r < N; r++) k = Math.max(k, rowStart[r + 1] - rowStart[r]);
+  const s = S.data;
+  // M = A S as double-double
+  const mh = new Float64Array(N * N),
+    ml = new Float64Array(N * N);
+  for (let r = 0; r < N; r++) {
+    for (let c = 0; c < N; c++) {
+      let sh = 0,
+        sl = 0;
+      for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
+        const v = s[cols[x] * N + c];
+        const [p, e] = twoProduct(hi[x], v);
+        const [t, f] = twoSum(sh, p);
+        sh = t;
+        sl += f + e + lo[x] * v;
+      }
+      mh[r * N + c] = sh;
+      ml[r * N + c] = sl;
+    }
+  }
+  const R = matrix(N, N);
+  for (let a = 0; a < N; a++) {
+    for (let b = a; b < N; b++) {
+      const [t, f] = twoSum(mh[a * N + b], mh[b * N + a]);
+      let low = f + ml[a * N + b] + ml[b * N + a];
+      let high = t;
+      if (a === b && a >= n) {
+        // D = 2 gamma T on the momentum diagonal, exactly
+        const [p, e] = twoProduct(2 * friction[a - n], temperature[a - n]);
+        const [u, g] = twoSum(high, -p);
+        high = u;
+        low += g - e;
+      }
+      const v = high + low;
+      R.data[a * N + b] = v;
+      R.data[b * N + a] = v;
+    }
+  }
+  const eps = 2 ** -52;
+  let normD = 0;
+  for (let i = 0; i < n; i++) normD += (2 * friction[i] * temperature[i]) ** 2;
+  let normA = 0;
+  for (let x = 0; x < hi.length; x++) normA += hi[x] * hi[x];
+  const scale = 2 * Math.sqrt(normA) * frobeniusNorm(s) + Math.sqrt(normD);
+  return { R, error: eps * frobeniusNorm(R.data) + 4 * (k + 3) * eps * eps * scale };
+}
+
+/**
+ * Bounds that follow the actual errors (underdamped networks with their adjoint factors, FluxAdjoint): the exact
+ * error of S is E = L^-1(R) for R the residual against the model's exact numbers (exactModelResidual), so one more
+ * solve, dS = L^-1(R) in double precision (a step of iterative refinement), gives each flux's error to first order,
+ * <C, dS> (C the flux's gradient). What that misses is <C, E - dS> = <Y, R - L(dS)>: at most the flux's adjoint factor
+ * times ||R - L(dS)||_F, the residual of the refinement solve (residualNormBound, against the rounded R) plus the
+ * rounding of R. So |error| <= |<C, dS>| + factor (||R - L(dS)||_F + rounding of R) + the rounding of forming the flux:
+ * a bound, not an estimate (as far as the factors' forward error bounds hold), and the refinement residual is as
+ * small against dS as the solve's residual against S, so the bound is nearly |<C, dS>|. Null where the residual
+ * cannot be formed (exactModelResidual) or the refinement solve fails.
+ */
+export function refinedFluxErrors(
+  model: NetworkModel,
+  adjoint: FluxAdjoint,
+  solver: StationarySolver,
+  S: Matrix,
+  temperature: Float64Array,
+): { spring: number[]; bath: number[] } | null {
+  const exact = exactModelResidual(model, S, temperature);
+  if (!exact) return null;
+  let dS: Matrix;
+  try {
+    dS = solver.solve(exact.R).covariance;
+  } catch {
+    return null;
+  }
+  const rest = residualNormBound(solver.problem.drift, dS, exact.R) + exact.error;
+  if (!Number.isFinite(rest)) return null;
+  const n = model.sites.length,
+    N = S.rows;
+  const eps = 2 ** -52;
+  const d = dS.data;
+  return {
+    spring: model.springs.map((s, k) => {
+      const c = s.stiffness / model.mass[s.j];
+      const first = Math.abs(c * d[s.i * N + (n + s.j)]);
+      const flux = Math.abs(c * S.data[s.i * N + (n + s.j)]);
+      return first * (1 + 4 * eps) + adjoint.spring[k] * rest + 2 * eps * flux;
+    }),
+    bath: model.baths.map((b) => {
+      const m = model.mass[b.site];
+      const first = Math.abs((b.friction / (m * m)) * d[(n + b.site) * N + (n + b.site)]);
+      const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
+      return (
+        first * (1 + 4 * eps) + adjoint.bath * rest + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp)
+      );
+    }),
+  };
+}
+
+/**
+ * The warning for fluxes whose error bound (`error`: networkFluxErrors, or where that says nothing the adjoint or
+ * refined bound) exceeds FLUX_ERROR_WARNING of the largest |flux|
  * and 10 times the covariance's own relative bound (which has its warning); none when every bath has the same
  * temperature (the fluxes vanish) or when the covariance has no trusted digit (its warning says so already). The
  * bound is pessimistic (the covariance's bound was 30-260 times its actual error in the audit, and a flux's error is
@@ -620,7 +1051,7 @@ function smallFluxWarning(
   const f = (x: number) => formatNumber(x);
   return (
     `the heat fluxes are small against the covariance (largest |flux| ${f(largest)}, covariance norm ` +
-    `${f(Math.sqrt(norm))}): from the covariance's error bound a flux may be off by ${f(worst)} (relative to the ` +
+    `${f(Math.sqrt(norm))}): by its error bound a flux may be off by ${f(worst)} (relative to the ` +
     `largest flux: ${f(relative)})${relative >= 1 ? ", so no digit of them can be trusted" : ""} (each flux's bound is its ` +
     `\`error\` in the JSON); --method modal computes the fluxes from the temperature differences directly`
   );

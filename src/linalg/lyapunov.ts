@@ -754,35 +754,38 @@ class SchurLyapunovSolver implements LyapunovSolver {
       nn = n * n;
     // A^T = Z T^T Z^T: T^T W + W T = Z^T C Z with Y = Z W Z^T, and with J reversing the coordinates, T' = J T^T J is
     // quasi-upper-triangular again: T' W' + W' T'^T = J (Z^T C Z) J, W = J W' J (J M J of a row-major array is the
-    // array reversed). Ordinary arrays: one solve, not a hot loop.
-    const qs = symmetricPart(c, n, new Float64Array(nn));
-    const w = new Float64Array(nn),
-      ct = new Float64Array(nn),
-      y = new Float64Array(nn),
-      x = new Float64Array(nn);
-    this.transformRightHandSide(this.zt, qs.data, w, ct);
-    mirrorUpperUnchecked(n, ct);
-    ct.reverse();
-    const tr = new Float64Array(nn);
-    const blocks = flippedTranspose(n, this.t, tr);
-    if (!solveQuasiTriangularLyapunovBlocked(n, tr, ct, y, blocks.start, blocks.size, blocks.count, this.ycol)) {
-      throwSingularFromSpectrum(n, this.a);
-    }
-    y.reverse();
-    // Y = Z W Z^T (W symmetric): U = Z W, Y = U Z^T (upper, then mirrored)
-    multiplyNTUnchecked(n, n, n, this.z, y, w);
-    multiplyNTUnchecked(n, n, n, w, this.z, x, true);
-    mirrorUpperUnchecked(n, x);
-    // residual: M = Y A = (A^T Y)^T (the residual uses M + M^T)
-    const at = new Float64Array(nn);
-    transposeIntoUnchecked(n, n, this.a, at);
-    multiplyNTUnchecked(n, n, n, x, at, w);
-    const Y = matrix(n, n, x);
-    const normY = frobenius(x, nn);
-    if (!Number.isFinite(normY)) throwSingularFromSpectrum(n, this.a);
-    const normC = frobenius(c.data, nn);
-    const residual = relativeResidualFromProduct(n, w, c.data, this.normA, normY, normC);
-    return finishSolution(Y, residual, this.spectral, 1 / this.separation(), normY, normC, "bartels-stewart", this.a);
+    // array reversed). Run like solve(): in the kernels' memory when they are loaded.
+    return this.inKernelMemory(6 * nn + nn / 4 + 64, (f, ws) => {
+      const cs = symmetricPart(c, n, ws.doubles(nn), "C").data;
+      const w = ws.doubles(nn),
+        ct = ws.doubles(nn),
+        y = ws.doubles(nn),
+        x = ws.doubles(nn),
+        tr = ws.doubles(nn);
+      // Z^T C Z = Zt Cs Zt^T (upper triangle), mirrored and reversed
+      this.transformRightHandSide(f.zt, cs, w, ct);
+      mirrorUpperUnchecked(n, ct);
+      ct.reverse();
+      const blocks = flippedTranspose(n, f.t, tr);
+      if (!solveQuasiTriangularLyapunovBlocked(n, tr, ct, y, blocks.start, blocks.size, blocks.count, f.ycol)) {
+        throwSingularFromSpectrum(n, this.a);
+      }
+      y.reverse();
+      // Y = Z W Z^T (W symmetric): U = Z W, Y = U Z^T (upper, then mirrored)
+      multiplyNTUnchecked(n, n, n, f.z, y, w);
+      multiplyNTUnchecked(n, n, n, w, f.z, x, true);
+      mirrorUpperUnchecked(n, x);
+      // residual: M = Y A = x (A^T)^T (the residual uses M + M^T = Y A + A^T Y); A^T in tr (T' no longer needed)
+      transposeIntoUnchecked(n, n, f.a, tr);
+      multiplyNTUnchecked(n, n, n, x, tr, w);
+      const Y = matrix(n, n, ws.inWasm ? x.slice() : x);
+      const normY = frobenius(Y.data, nn);
+      if (!Number.isFinite(normY)) throwSingularFromSpectrum(n, this.a);
+      const normC = frobenius(c.data, nn);
+      const residual = relativeResidualFromProduct(n, w, c.data, this.normA, normY, normC);
+      const inverseNorm = this.inverseNorm(f.t, f.ycol);
+      return finishSolution(Y, residual, this.spectral, inverseNorm, normY, normC, "bartels-stewart", this.a);
+    });
   }
 
   /**
@@ -1086,6 +1089,7 @@ class TinyLyapunovSolver implements LyapunovSolver {
 
   solveAdjoint(c: Matrix): LyapunovSolution {
     checkShape(c, this.n, "C");
+    symmetricPart(c, this.n, new Float64Array(this.n * this.n), "C"); // a few coordinates: throws if C is not symmetric
     // a few coordinates: the Kronecker form of A^T factorised apart
     const at = new Float64Array(this.n * this.n);
     transposeIntoUnchecked(this.n, this.n, this.a, at);
@@ -1218,7 +1222,7 @@ function checkShape(m: Matrix, n: number, what: string): void {
  * The symmetric part of Q (checked by checkShape) into `out` (as a Matrix). Throws if Q is clearly not symmetric
  * (relative asymmetry above 1e-8): the equation then has no symmetric solution.
  */
-function symmetricPart(q: Matrix, n: number, out: Float64Array): Matrix {
+function symmetricPart(q: Matrix, n: number, out: Float64Array, what = "Q"): Matrix {
   const d = q.data;
   let asym = 0,
     mag = 0;
@@ -1237,7 +1241,7 @@ function symmetricPart(q: Matrix, n: number, out: Float64Array): Matrix {
   }
   if (asym > 1e-8 * mag) {
     throw new MatrixArgumentError(
-      `Lyapunov: Q must be symmetric (max |Q_ij - Q_ji| = ${asym.toExponential(2)}, relative ${formatNumber(asym / mag)})`,
+      `Lyapunov: ${what} must be symmetric (max |${what}_ij - ${what}_ji| = ${asym.toExponential(2)}, relative ${formatNumber(asym / mag)})`,
     );
   }
   return { rows: n, cols: n, data: out };

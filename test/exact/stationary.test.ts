@@ -115,6 +115,14 @@ describe("prepareStationary(problem)", () => {
     expect(Array.from(solver.eigenvalues.re).sort()).toEqual([2, 3]);
     expect(() => solver.solve(identity(3))).toThrow(MatrixArgumentError);
     expect(() => solver.solve(identity(3))).toThrow("the diffusion matrix must be 2x2 like the drift, got 3x3");
+    // the adjoint equation's right-hand side is named as such, not as a diffusion matrix
+    expect(() => solver.solveAdjoint(identity(3))).toThrow("solveAdjoint: C must be 2x2 like the drift, got 3x3");
+    const asymmetric = fromRows([
+      [1, 2],
+      [0, 1],
+    ]);
+    expect(() => solver.solveAdjoint(asymmetric)).toThrow(/^Lyapunov: C must be symmetric \(max \|C_ij - C_ji\| = 2/);
+    expect(() => solver.solve(asymmetric)).toThrow(/^Lyapunov: Q must be symmetric/);
   });
 });
 

@@ -475,6 +475,11 @@ describe("adjoint solves on the same factorisation", () => {
         scale += Math.abs(c.data[k] * x.data[k]);
       }
       expect(Math.abs(cx - yq)).toBeLessThan(1e-11 * scale);
+      // an asymmetric C is named as C (not as the forward equation's Q)
+      const bad = matrix(n, n, c.data.slice());
+      bad.data[1] += 1;
+      expect(() => solver.solveAdjoint(bad)).toThrow(/^Lyapunov: C must be symmetric/);
+      expect(() => solver.solveAdjoint(matrix(n + 1, n + 1))).toThrow(`Lyapunov: C must be ${n}x${n} like A`);
     }
   });
 });
