@@ -2,14 +2,14 @@
 // measured"), whose exact values are known independently: every bath at one temperature, so the steady state is
 // Boltzmann's, exp(-V/T) (exact second moments and mean potential energy by numerical quadrature, heat fluxes and
 // drift zero). Counts, over many seeds, the estimates within 2 error bars of the exact value among those flagged
-// reliable: by the lag-1 batch correlation of each estimate alone, by the engine (with the correlated-run rule), and
-// with the split rule too (reliability.ts applySplitRule, which the engine does not apply: applied here); and the share
-// of runs whose estimates that pass their own lag-1 check all keep their flags. Uses `simulate` alone (no exact
-// engine). Needs dist/ (`npm run build`).
+// reliable: by the lag-1 batch correlation of each estimate alone, with the correlated-run rule, and by the engine
+// (with the slowest-mode rule on the relaxation rate estimated from the model too: src/stochastic/relaxation.ts); and
+// the share of runs whose estimates that pass their own lag-1 check all keep their flags. Uses `simulate` alone (no
+// exact engine). Needs dist/ (`npm run build`).
 //   node scripts/errorbar-coverage-nonlinear.js [seeds] [model] [time] [replicas]   (one row or model; all rows at
-//   100 seeds: about 600 CPU-seconds)
+//   100 seeds: about 1000 CPU-seconds)
 import { loadModel, simulateSync } from "../dist/index.js";
-import { applySplitRule } from "../dist/stochastic/reliability.js";
+import { modelRelaxation } from "../dist/stochastic/relaxation.js";
 
 // Composite Simpson weights on n + 1 points (n even) over [a, b].
 function simpson(a, b, n) {
@@ -188,15 +188,20 @@ const onlyTime = process.argv[4] === undefined ? undefined : Number(process.argv
 const onlyReplicas = process.argv[5] === undefined ? undefined : Number(process.argv[5]);
 const pct = (a, b) => (b > 0 ? `${((100 * a) / b).toFixed(0)}%` : "-");
 const RUN_RULE = "in this run are correlated";
-const SPLIT_RULE = "the halves of the replicas disagree";
+// the notes of the slowest-mode rule on a rate estimated from the model
+const MODEL_RULE = "estimated from the model";
 console.log(`${seeds} seeds per row; "covered": |value - exact| < 2 error bars; exact values by quadrature:`);
 console.log(
   `fpu <q_a^2> = ${fpuQ.aa.toFixed(6)}, <q_a q_b> = ${fpuQ.ab.toFixed(6)}; dw <x^2> = ${dwQ.xx.toFixed(6)}, <V> = ${dwQ.V.toFixed(6)}; ` +
     `tw <x^2> = ${twQ.xx.toFixed(6)}, <V> = ${twQ.V.toFixed(6)}`,
 );
+for (const [name, m] of Object.entries(MODELS)) {
+  const r = modelRelaxation(loadModel(m.yaml));
+  console.log(`${name}: relaxation rate from the model ${r ? `${r.rate.toPrecision(4)} (${r.source})` : "none"}`);
+}
 console.log(
   "| model | time | replicas | estimates | covered (all) | lag-1 of each estimate only | with the correlated-run rule | " +
-    "with the split rule too: reliable, covered, rms z, largest \\|z\\| | runs keeping every flag: the engine, with the split rule |",
+    "the engine (with the model's slowest-mode rule): reliable, covered, rms z, largest \\|z\\| | runs keeping every flag: correlated-run rule, engine |",
 );
 console.log("| ----- | ---- | -------- | --------- | ------------- | --- | --- | --- | --- |");
 const cell = (c) =>
@@ -223,7 +228,6 @@ for (const [name, time, replicas, dt] of ROWS) {
   };
   for (let seed = 1; seed <= seeds; seed++) {
     const r = simulateSync(model, { dt }, { time, seed, replicas });
-    applySplitRule(r.estimates);
     // whether every estimate that passes its own lag-1 check keeps its flag (the rules of a whole run)
     let allPrev = true,
       allNow = true,
@@ -231,9 +235,10 @@ for (const [name, time, replicas, dt] of ROWS) {
     for (const e of r.estimates) {
       const notes = e.note === undefined ? [] : e.note.split("; ");
       const onlyBy = (...rules) => notes.length > 0 && notes.every((t) => rules.some((rule) => t.includes(rule)));
-      // the verdicts before the split rule, and before both run rules (each estimate's own lag-1 check)
-      const okPrev = e.reliable || onlyBy(SPLIT_RULE);
-      const okLag1 = e.reliable || onlyBy(SPLIT_RULE, RUN_RULE);
+      // the verdicts before the model's slowest-mode rule, and before it and the correlated-run rule (each
+      // estimate's own lag-1 check)
+      const okPrev = e.reliable || onlyBy(MODEL_RULE);
+      const okLag1 = e.reliable || onlyBy(MODEL_RULE, RUN_RULE);
       if (okLag1) {
         any = true;
         if (!okPrev) allPrev = false;

@@ -129,26 +129,82 @@ export const MIN_BATCH_CORRELATION_TIMES = 5;
 const LINEAR_GROUPS = new Set(["mean", "drift velocity"]);
 
 /**
+ * Burn-in, in units of an estimator's correlation time, below which the model relaxation rule
+ * (applyModelRelaxationRule) does not trust its estimate: a nonlinear run starts away from its steady state (at rest),
+ * and after one relaxation time the offset has decayed to e^-1; averaged over a production of at least
+ * 2 batches x MIN_BATCH_CORRELATION_TIMES correlation times, it is then at most e^-1 / 10 of the initial offset.
+ */
+export const MIN_BURN_IN_CORRELATION_TIMES = 1;
+
+/**
+ * Production per replica, in relaxation times 1/rate, below which the model relaxation rule does not trust any estimate
+ * of a run whose slowest mode is a barrier crossing (source "diffusion"): a replica then crosses between the wells about
+ * 10 times or fewer (the two wells' populations relax at twice the crossing rate), and a run that sits in one well
+ * has uncorrelated batches and a small error bar around the wrong value.
+ */
+export const MIN_RUN_RELAXATION_TIMES = 20;
+
+/** How the slowest rate was found: exactly (the linear engine), or estimated from a nonlinear model (relaxation.ts). */
+export type RelaxationSource = "exact" | "linearised" | "diffusion";
+
+const SOURCE_TEXT: Record<RelaxationSource, string> = {
+  exact: "exact for this linear model",
+  linearised: "estimated from the model's drift linearised at its potential's minimum",
+  diffusion: "estimated from the model's potential, barrier crossings included",
+};
+
+/**
  * The slowest-mode rule (linear models, whose slowest relaxation rate is known exactly): an estimate is not reliable
  * when its batches, `batchLength` time units long, are shorter than MIN_BATCH_CORRELATION_TIMES correlation times of
  * the slowest mode (1/rate for linear estimates, 1/(2 rate) for quadratic ones). Conservative: an estimate that does
  * not feel the slowest mode loses its flag too. Marks the estimates in place (reliable false, a note); their warning
  * comes with applyTimeStepRules' statistical one. Returns how many reliable estimates it marked.
+ *
+ * `source` says where the rate comes from (the note says it); with a rate estimated from a nonlinear model
+ * (relaxation.ts), `burnIn` and `production` (times per replica) are given too. Then an estimate whose burn-in is
+ * shorter than MIN_BURN_IN_CORRELATION_TIMES of its correlation times is not reliable either (a nonlinear run starts
+ * at rest, away from its steady state). With "diffusion" (the gap of a one-dimensional diffusion, whose slowest mode
+ * in several wells is the barrier crossing) the rule is on the run, not the batches: every estimate needs a
+ * production of MIN_RUN_RELAXATION_TIMES relaxation times 1/rate per replica and a burn-in of one. A symmetric
+ * observable (x^2, the potential energy in a symmetric double well) barely feels the crossings, and batches of a
+ * few crossing times give it honest error bars (measured: docs/stochastic.md), while a run of few crossings is wrong
+ * for all of them; the lag-1 check sees the observables whose batches do feel the crossings.
  */
-export function applyRelaxationRule(estimates: Estimate[], batchLength: number, slowestRate: number): number {
+export function applyRelaxationRule(
+  estimates: Estimate[],
+  batchLength: number,
+  slowestRate: number,
+  source: RelaxationSource = "exact",
+  burnIn?: number,
+  production?: number,
+): number {
   if (!(slowestRate > 0 && slowestRate < Infinity && batchLength > 0)) return 0;
   let marked = 0;
   for (const e of estimates) {
     if (!e.reliable) continue;
-    const tau = LINEAR_GROUPS.has(e.group) ? 1 / slowestRate : 1 / (2 * slowestRate);
-    if (batchLength >= MIN_BATCH_CORRELATION_TIMES * tau) continue;
+    const crossing = source === "diffusion";
+    const tau = crossing || LINEAR_GROUPS.has(e.group) ? 1 / slowestRate : 1 / (2 * slowestRate);
+    const shortBatches = !crossing && batchLength < MIN_BATCH_CORRELATION_TIMES * tau;
+    const shortRun = crossing && production !== undefined && production < MIN_RUN_RELAXATION_TIMES * tau;
+    const shortBurnIn = burnIn !== undefined && burnIn < MIN_BURN_IN_CORRELATION_TIMES * tau;
+    if (!shortBatches && !shortRun && !shortBurnIn) continue;
     e.reliable = false;
     marked++;
+    // (the exact rate's note as before; the estimated one without "; ", which separates notes)
+    const why = source === "exact" ? `${g(tau)}; ${SOURCE_TEXT[source]}` : `${g(tau)}, ${SOURCE_TEXT[source]}`;
     addNote(
       e,
-      `batches of ${g(batchLength)} time units are shorter than ${MIN_BATCH_CORRELATION_TIMES} correlation times ` +
-        `of this estimate's slowest mode (${g(tau)}; exact for this linear model), so the error bar is underestimated: ` +
-        `run longer or with fewer batches (batches of at least ${g(MIN_BATCH_CORRELATION_TIMES * tau)})`,
+      shortBatches
+        ? `batches of ${g(batchLength)} time units are shorter than ${MIN_BATCH_CORRELATION_TIMES} correlation times ` +
+            `of this estimate's slowest mode (${why}), so the error bar is underestimated: ` +
+            `run longer or with fewer batches (batches of at least ${g(MIN_BATCH_CORRELATION_TIMES * tau)})`
+        : shortRun
+          ? `a production of ${g(production!)} time units per replica is shorter than ${MIN_RUN_RELAXATION_TIMES} ` +
+            `relaxation times of the model (${why}), so a replica crosses between the potential's wells too few ` +
+            `times for its error bar to be trusted: run each replica for at least ${g(MIN_RUN_RELAXATION_TIMES * tau)}`
+          : `a burn-in of ${g(burnIn!)} time units is shorter than ${MIN_BURN_IN_CORRELATION_TIMES} correlation time ` +
+            `of this estimate's slowest mode (${why}), so the run may not have reached its ` +
+            `steady state: give a burn-in of at least ${g(MIN_BURN_IN_CORRELATION_TIMES * tau)}`,
     );
   }
   return marked;

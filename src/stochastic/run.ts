@@ -89,11 +89,15 @@ import {
 } from "./safety.js";
 import {
   applyCorrelatedRunRule,
+  applyRelaxationRule,
   applyTimeStepRules,
   type StatisticalVerdict,
   type TimeStepFacts,
 } from "./reliability.js";
 import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
+import { modelRelaxation, type ModelRelaxation } from "./relaxation.js";
+import { isLinearNetwork } from "../model/networkModel.js";
+import { isLinearParticles } from "../problem/particles.js";
 import { networkSystem, particleSystem } from "./system.js";
 import { captureReplica, restoreReplica, type ReplicaSnapshot } from "./checkpoint.js";
 
@@ -282,6 +286,12 @@ export interface Plan extends PreparedEnsemble {
   biasOrder: number;
   /** Energy scale of the steady state (equipartition plus bounded terms): the divergence checks' unit. */
   energyScale: number;
+  /**
+   * Nonlinear models: the slowest relaxation rate estimated from the model (relaxation.ts), with which the
+   * slowest-mode rule of "reliable" is applied to every run (reliability.ts applyRelaxationRule, with the burn-in);
+   * absent for linear models (their exact rate is src/verify's) and for models it is not estimated for.
+   */
+  relaxation?: ModelRelaxation;
 }
 
 const positiveFinite = (what: string, v: number) => {
@@ -523,6 +533,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     unstable,
     biasOrder: biasOrder(timeScale, scheme, dt, stratonovich),
     energyScale: energyScale(model, system),
+    ...relaxationOf(model),
     stepsPerReplica: nBurn + nProduction,
     perReplica: batches * K,
     perBlock: fields.reduce((s, f) => s + fieldSumsSize(f), 0),
@@ -1042,7 +1053,22 @@ export function reduceEstimates(
       ? plan.replicas * (batchesPerReplica - 1)
       : batchesPerReplica.reduce((s, n) => s + Math.max(0, n - 1), 0);
   applyCorrelatedRunRule(out.estimates, pairs);
+  if (plan.relaxation) {
+    const { rate, source } = plan.relaxation;
+    // production per replica: the plan's, or (a run in progress) the shortest replica's so far
+    const done =
+      typeof batchesPerReplica === "number" ? batchesPerReplica : Math.min(...batchesPerReplica.filter((n) => n > 0));
+    const batch = plan.batchLength * plan.dt;
+    applyRelaxationRule(out.estimates, batch, rate, source, plan.nBurn * plan.dt, batch * done);
+  }
   return out;
+}
+
+/** A nonlinear model's relaxation rate estimated from the model ({} for linear models and where none is). */
+function relaxationOf(model: Model): { relaxation?: ModelRelaxation } {
+  const linear = model.kind === "network" ? isLinearNetwork(model) : isLinearParticles(model);
+  const relaxation = linear ? undefined : modelRelaxation(model);
+  return relaxation ? { relaxation } : {};
 }
 
 /** Reduces every replica's batch means (in replica order) and the field sums into the simulation result. */

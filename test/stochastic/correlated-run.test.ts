@@ -43,7 +43,12 @@ describe("the correlated-run rule", () => {
     for (const seed of [1, 2]) {
       const r = simulateSync(FPU, { dt: 0.02 }, { time: 10_000, seed });
       for (const e of r.estimates) expect(e.note ?? "").not.toMatch(RUN_NOTE);
-      expect(r.estimates.filter((e) => e.reliable).length).toBe(r.estimates.length);
+      // every estimate but the two means: the slowest-mode rule on the linearised rate 0.01 asks batches of
+      // 5 / 0.01 = 500 of a mean (as it would of this network without its quartic terms), and these are 312.5 long
+      for (const e of r.estimates) {
+        if (e.group === "mean") expect(e.note).toMatch(/shorter than 5 correlation times .*estimated from the model/);
+        else expect(e.reliable).toBe(true);
+      }
       const t = r.estimates.filter((e) => e.group === "kinetic temperature");
       for (const e of t) expect(Math.abs(e.value - 1)).toBeLessThan(4 * e.error);
     }
