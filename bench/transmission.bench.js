@@ -312,7 +312,7 @@ async function chains(log, options) {
   }
   log(
     `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
-      `(December 2026: missed, 18-23 s measured at load 12-27; docs/performance.md)`,
+      `(December 2026: missed, 19-20 s measured at load 14-30; docs/performance.md)`,
   );
   log(
     measured
@@ -323,7 +323,7 @@ async function chains(log, options) {
   log("  (the modes below the cutoff, ~N^0.55 of them, are located by Sturm counts and Laguerre steps, ~6 O(N) sweeps");
   log("   each; the ~60-80% whose peaks carry current (Breit-Wigner share and cross term), however narrow, get their");
   log("   damped pole by Newton steps, ~4 complex sweeps each, a phase check of det A on the real axis finds poles");
-  log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~2500 evaluations at");
+  log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~1300 evaluations at");
   log("   10^5 sites); the rest of the N modes are left out after O(N) growth sweeps from both ends at 256");
   log("   frequencies (eight per WebAssembly pass): cost");
   log("   ~ N^1.5, nearly all of it in the O(N) sweeps, the recurrences run eight at a time in WebAssembly");

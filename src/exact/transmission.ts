@@ -1159,6 +1159,70 @@ function chainPoleStart(
   return undefined;
 }
 
+/**
+ * G_0n(-z) at a chain pole z (Im z < 0) as the pole found by Newton's iteration sees it (ChainPoles' residues). The
+ * residue of f(w) = w^2 G_0n(w) G_0n(-w) at z is R = z^2 a b with a the residue of G_0n at z and b = G_0n(-z) =
+ * conj G_0n(conj z): b is evaluated a distance 2 |Im z| from the pole, so where rounding moves that pole by delta as
+ * seen from the sweep at -z (a different rounding pattern from the sweeps at z that located it), b changes by
+ * delta / (2 Im z) of itself: a rotation of R whose real part (the dispersive tail Re R / (w - Re z)) is then
+ * wrong by |R| delta / (2 |Im z|), whatever the accuracy of the content Im R. At the lowest modes of a 10^5-site
+ * chain (omega ~ 2e-3, half-widths ~ 1e-10, delta ~ 4e-15) that was 2.4e-5 |R| against a true Re R of 5e-7 |R|
+ * (34-digit residues): the remainder the quadrature integrates kept a tail of 2.4e-5 times the peak's height at
+ * 100 widths, hit at random by the nodes (3.8e-8 of a 1.5e-5 integrand at one node).
+ *
+ * Near the pole conj z of w -> G_0n(-w), G_0n(-w) = conj(a) / (w - p) + g with g smooth; the sweep at -z gives its
+ * value b and derivative b L (L = (ln det)'(-z)), so (z - p)^2 = -conj(a) / (b L) (g' left out: relative
+ * (2 Im z)^2 g' / a), and b re-centred on Newton's pole is b + conj(a) (1 / (2 i Im z) - 1 / (z - p)). Applied only
+ * where the shift z - p - 2 i Im z found is within `bound` (the pole's rounding displacement: poleRounding's
+ * numerator plus the eigenvalue's rounding) and a tenth of 2 |Im z|: a larger one is not rounding (neighbouring poles,
+ * whose g' the model leaves out), and b is kept. And only where that bound reaches MIRROR_SHARE of 2 |Im z| (rounding
+ * can turn R by that much): below, the left-out g' weighs as much as the rounding (on the 10^5-site chain, applied
+ * everywhere, it moved the contents of narrow poles with half-width / gap ~ 5e-4 by up to 8e-7, 2e-13 of J in sum).
+ * a = (aRe, aIm) 2^aLog, b = (bRe, bIm) 2^bLog; returns b in units of 2^bLog.
+ */
+const MIRROR_SHARE = 1e-4;
+function mirrorValue(
+  zi: number,
+  aRe: number,
+  aIm: number,
+  aLog: number,
+  bRe: number,
+  bIm: number,
+  bLog: number,
+  lRe: number,
+  lIm: number,
+  bound: number,
+): [number, number] {
+  // Only where rounding can turn R by MIRROR_SHARE or more (see there).
+  if (!(bound >= MIRROR_SHARE * 2 * -zi)) return [bRe, bIm];
+  const s = 2 ** (aLog - bLog);
+  // conj(a) in units of 2^bLog.
+  const cr = s * aRe;
+  const ci = -s * aIm;
+  // q = -conj(a) / (b L).
+  const dr = bRe * lRe - bIm * lIm;
+  const di = bRe * lIm + bIm * lRe;
+  const dd = dr * dr + di * di;
+  const qr = -(cr * dr + ci * di) / dd;
+  const qi = -(ci * dr - cr * di) / dd;
+  const mod = Math.hypot(qr, qi);
+  let sr = Math.sqrt(0.5 * (mod + qr));
+  let si = (qi < 0 ? -1 : 1) * Math.sqrt(0.5 * Math.max(mod - qr, 0));
+  // The root near z - conj z = 2 i Im z.
+  if (si * zi < 0) {
+    sr = -sr;
+    si = -si;
+  }
+  // (At most a tenth of the distance 2 |Im z|: beyond, the first-order picture of a shifted pole does not hold.)
+  const shift = Math.hypot(sr, si - 2 * zi);
+  if (!(shift <= Math.min(bound, -0.2 * zi)) || !Number.isFinite(sr + si + cr + ci)) return [bRe, bIm];
+  // conj(a) (1 / (2 i zi) - 1 / (sr + i si)).
+  const ss = sr * sr + si * si;
+  const tr = -sr / ss;
+  const ti = -1 / (2 * zi) + si / ss;
+  return [bRe + cr * tr - ci * ti, bIm + cr * ti + ci * tr];
+}
+
 /** ChainPoles: the poles found for the modes within this many places deflate a mode's Newton iteration. */
 const DEFLATE = 32;
 /** ChainPoles: how many blocked modes a mode may start ahead of (see the constructor). */
@@ -1206,8 +1270,8 @@ const RETRY_STRICT = Symbol("retry strict");
  * residue of mode k's pole NaN (leaned: a mode after it nearby has started with its pole among its deflating ones);
  * `strictOnly` runs the strict order from the start; `strictReruns` counts the reruns. `subtracted(re, im, count,
  * logDer)` is called with the poles to be subtracted (after the phase check) and d/dw ln det A(w) at a complex w from
- * the scalar sweep (not the lanes' kernels that found the poles), for checks independent of the search; `recorded`
- * with each pole's start (see there).
+ * the scalar sweep (not the lanes' kernels that found the poles), for checks independent of the search, and the
+ * poles' residues with G_0n(w) at real w from the scalar sweep; `recorded` with each pole's start (see there).
  */
 export const chainPolesTesting: {
   residueFault?: (k: number, leaned: boolean) => boolean;
@@ -1216,6 +1280,7 @@ export const chainPolesTesting: {
     im: Float64Array,
     count: number,
     logDer: (zr: number, zi: number) => [number, number],
+    residues: { re: Float64Array; im: Float64Array; g0n: (w: number) => [number, number] },
   ) => void;
   /**
    * Called for every pole recorded (in the constructor, not the phase check's) with its mode k, Newton's start
@@ -1257,6 +1322,12 @@ class ChainPoles {
   error = 0;
   /** The largest rounding of an eigenvalue (pencilRounding). */
   private readonly dl: number;
+
+  /** How far rounding may move the pole z (last: Newton's last step): mirrorValue's bound. */
+  private shiftBound(zr: number, zi: number, last: number): number {
+    const z = Math.hypot(zr, zi);
+    return 4 * EPS * z + last + this.dl / (2 * z);
+  }
 
   /** Poles found by the phase check (complete), and drops of the phase it could not account for. */
   added = 0;
@@ -1356,11 +1427,13 @@ class ChainPoles {
       rIm: number;
     };
     const L = POLE_LANES;
-    // Newton's iterations run in `lanes`; a job whose Newton iteration was accepted waits in `ends` for its sweep at
-    // -z, which needs only G_0n (the reduced kernel, complexEndLanes: about half a sweep), L at a time. A job in
-    // `lanes` is unfinished (it blocks the modes after it nearby, as below); one in `ends` too if strict.
+    // Newton's iterations run in `lanes`; a job whose Newton iteration was accepted waits for its sweep at -z, L at a
+    // time: in `ends` where it needs only G_0n there (the reduced kernel, complexEndLanes: about half a sweep), in
+    // `endsDer` where mirrorValue may re-centre it and needs (ln det)' there too (the full kernel). A job in `lanes`
+    // is unfinished (it blocks the modes after it nearby, as below); one waiting for -z too if strict.
     const lanes: (Job | undefined)[] = new Array<Job | undefined>(L).fill(undefined);
     const ends: Job[] = [];
+    const endsDer: Job[] = [];
     const started: Job[] = [];
     const zl = pencil.zLanes;
     const wr = new Float64Array(L);
@@ -1390,12 +1463,26 @@ class ChainPoles {
       // moves it further, that share (poleRounding).
       this.error += 2 * Math.PI * Math.hypot(job.rRe, job.rIm) * poleRounding(zr, zi, job.last, this.dl);
     };
-    /** A job's residue from the sweep at -z in lane l: G_0n(-z) = p / f_n there; R = z^2 a b. */
-    const residue = (job: Job, l: number) => {
+    /**
+     * A job's residue from the sweep at -z in lane l: G_0n(-z) = p / f_n there; R = z^2 a b (with `der`, the sweep
+     * gave (ln det)' too, for mirrorValue).
+     */
+    const residue = (job: Job, l: number, der: boolean) => {
       const { zr, zi, aRe, aIm } = job;
       const ff = zl.lastRe[l] * zl.lastRe[l] + zl.lastIm[l] * zl.lastIm[l];
-      const bRe = (zl.pRe[l] * zl.lastRe[l] + zl.pIm[l] * zl.lastIm[l]) / ff;
-      const bIm = (zl.pIm[l] * zl.lastRe[l] - zl.pRe[l] * zl.lastIm[l]) / ff;
+      // b = G_0n(-z), re-centred on Newton's pole (mirrorValue).
+      const [bRe, bIm] = mirrorValue(
+        zi,
+        aRe,
+        aIm,
+        job.aLog,
+        (zl.pRe[l] * zl.lastRe[l] + zl.pIm[l] * zl.lastIm[l]) / ff,
+        (zl.pIm[l] * zl.lastRe[l] - zl.pRe[l] * zl.lastIm[l]) / ff,
+        zl.pLog2[l],
+        zl.logDerRe[l],
+        zl.logDerIm[l],
+        der ? this.shiftBound(zr, zi, job.last) : 0,
+      );
       const scale = 2 ** (job.aLog + zl.pLog2[l]);
       const abRe = aRe * bRe - aIm * bIm;
       const abIm = aRe * bIm + aIm * bRe;
@@ -1526,12 +1613,13 @@ class ChainPoles {
           // Blocked by an earlier mode nearby still running (the lanes hold exactly the unfinished jobs) or
           // skipped in this scan.
           const blocks = (o: Job | undefined) => o !== undefined && rank[o.k] < i && Math.abs(o.k - k) <= DEFLATE;
-          if (lanes.some(blocks) || (strict && ends.some(blocks)) || waitBlocks(k)) {
+          if (lanes.some(blocks) || (strict && (ends.some(blocks) || endsDer.some(blocks))) || waitBlocks(k)) {
             wait(k);
             continue;
           }
           taken[i] = 1;
           for (const o of ends) if (blocks(o)) o.leaned = true;
+          for (const o of endsDer) if (blocks(o)) o.leaned = true;
           // Poles found already from the modes nearby deflate the determinant: Newton on det / prod (w - z_j)
           // (Maehly) does not converge to them again. Those recorded, and those of earlier modes finished but not
           // yet recorded (waiting for a slower one before them: the same poles, as record() will store them).
@@ -1560,20 +1648,24 @@ class ChainPoles {
           used++;
           pad = job;
         }
-      if (ends.length >= L) {
-        // The sweeps at -z of the first L jobs waiting, by the reduced kernel.
-        const batch = ends.splice(0, L);
+      if (ends.length >= L || endsDer.length >= L) {
+        // The sweeps at -z of the first L jobs waiting in one queue (the reduced kernel where no job needs
+        // (ln det)' there: the same G_0n).
+        const der = endsDer.length >= L;
+        const batch = (der ? endsDer : ends).splice(0, L);
         for (let l = 0; l < L; l++) {
           wr[l] = -batch[l].zr;
           wi[l] = -batch[l].zi;
         }
-        pencil.complexEndLanes(wr, wi, g0, g1, L);
+        if (der) pencil.complexSweepLanes(wr, wi, g0, g1, L);
+        else pencil.complexEndLanes(wr, wi, g0, g1, L);
         this.sweeps += L;
-        batch.forEach(residue);
+        batch.forEach((job, l) => residue(job, l, der));
       } else {
         // Newton steps; lanes they leave free (the lanes could not be filled) take jobs waiting for -z (the full
         // kernel gives the same G_0n).
-        const extra = ends.splice(0, L - used);
+        const extra = endsDer.splice(0, L - used);
+        extra.push(...ends.splice(0, L - used - extra.length));
         if (!pad && extra.length === 0) break;
         let e = 0;
         for (let l = 0; l < L; l++) {
@@ -1588,7 +1680,7 @@ class ChainPoles {
         for (let l = 0; l < L; l++) {
           const job = lanes[l];
           if (!job) {
-            if (e < extra.length) residue(extra[e++], l);
+            if (e < extra.length) residue(extra[e++], l, true);
             continue;
           }
           const { zr, zi } = job;
@@ -1639,7 +1731,8 @@ class ChainPoles {
             }
           }
           // Accepted: to the sweeps at -z; rejected: done.
-          if (job.phase === 1) ends.push(job);
+          if (job.phase === 1)
+            (this.shiftBound(job.zr, job.zi, job.last) >= MIRROR_SHARE * 2 * -job.zi ? endsDer : ends).push(job);
           if (job.phase !== 0) lanes[l] = undefined;
         }
       }
@@ -1678,10 +1771,27 @@ class ChainPoles {
     }
     this.count = c;
     this.complete(pencil, modes, g0, g1, top);
-    chainPolesTesting.subtracted?.(this.re, this.im, this.count, (zr, zi) => {
-      pencil.complexSweep(zr, zi, g0, g1);
-      return [pencil.z.logDerRe, pencil.z.logDerIm];
-    });
+    chainPolesTesting.subtracted?.(
+      this.re,
+      this.im,
+      this.count,
+      (zr, zi) => {
+        pencil.complexSweep(zr, zi, g0, g1);
+        return [pencil.z.logDerRe, pencil.z.logDerIm];
+      },
+      {
+        re: this.resRe,
+        im: this.resIm,
+        g0n: (w) => {
+          // G_0n = p / f_n (up to its sign), by the scalar sweep at real w.
+          pencil.complexSweep(w, 0, g0, g1);
+          const z = pencil.z;
+          const d = z.lastRe * z.lastRe + z.lastIm * z.lastIm;
+          const s = 2 ** z.pLog2;
+          return [(s * (z.pRe * z.lastRe + z.pIm * z.lastIm)) / d, (s * (z.pIm * z.lastRe - z.pRe * z.lastIm)) / d];
+        },
+      },
+    );
   }
 
   /**
@@ -1821,8 +1931,18 @@ class ChainPoles {
     const aLog = z.pLog2;
     pencil.complexSweep(-zr, -zi, g0, g1);
     const ff = z.lastRe * z.lastRe + z.lastIm * z.lastIm;
-    const bRe = (z.pRe * z.lastRe + z.pIm * z.lastIm) / ff;
-    const bIm = (z.pIm * z.lastRe - z.pRe * z.lastIm) / ff;
+    const [bRe, bIm] = mirrorValue(
+      zi,
+      aRe,
+      aIm,
+      aLog,
+      (z.pRe * z.lastRe + z.pIm * z.lastIm) / ff,
+      (z.pIm * z.lastRe - z.pRe * z.lastIm) / ff,
+      z.pLog2,
+      z.logDerRe,
+      z.logDerIm,
+      this.shiftBound(zr, zi, last),
+    );
     const scale = 2 ** (aLog + z.pLog2);
     const abRe = aRe * bRe - aIm * bIm;
     const abIm = aRe * bIm + aIm * bRe;
