@@ -1,8 +1,8 @@
-# 50-digit reference values for test/special/elementary.test.ts (exp, log, sin, cos of src/special/elementary.ts):
+# 50-digit reference values for test/special/elementary.test.ts (exp, log, sin, cos, atan of src/special/elementary.ts):
 # arguments drawn with a fixed seed over the ranges the tests cover, then the edge cases (subnormals, near 0, near
 # overflow and underflow, log near 1 and at its reduction's interval ends, the doubles closest to multiples of pi/2 in
-# every binade, large arguments up to the largest double); each function's value correctly rounded to a double by
-# mpmath (sin and cos of large arguments with the working precision raised by the argument's number of digits), and
+# every binade, large arguments up to the largest double; atan at the ends of its reduction's intervals, in x and
+# 1/x); each function's value correctly rounded to a double by mpmath (sin and cos of large arguments with the working precision raised by the argument's number of digits), and
 # the rounding error of that double in units of |value| 2^-52.
 # Writes test/special/elementary-reference.json.
 #   python3 scripts/elementary-reference.py
@@ -24,6 +24,10 @@ def args(kind):
         xs += [10 ** rng.uniform(-300, 300) for _ in range(150)]
         xs += [1 + rng.uniform(-1e-6, 1e-6) for _ in range(30)]
         xs += [5e-324, 1e-310, 2.2250738585072014e-308, 1.7976931348623157e308, 1.4142135623730951, 0.7071067811865476]
+    elif kind == "atan":
+        xs += [rng.uniform(-2, 2) for _ in range(200)]
+        xs += [rng.choice((-1, 1)) * 10 ** rng.uniform(-20, 20) for _ in range(200)]
+        xs += [rng.uniform(0, 1) * 2.0 ** rng.randint(-80, 80) for _ in range(100)]
     else:
         xs += [rng.uniform(-4, 4) for _ in range(150)]
         xs += [rng.uniform(-1e3, 1e3) for _ in range(100)]
@@ -82,6 +86,19 @@ def edges(kind):
             for sc in (1.0, 2.0**-700, 2.0**500, 0.5, 2.0):
                 xs += [c * sc, (c - u) * sc]
         return xs
+    if kind == "atan":
+        u = 2.0**-52
+        xs = tiny + [-x for x in tiny] + [7.450580596923828e-9, 7.450580596923827e-9, 7.45058059692383e-9, 1.0,
+                                          1 - u / 2, 1 + u, -1.0, 2.0**60, 2.0**60 * (1 - u / 2), 2.0**60 * (1 + u),
+                                          1e17, 1e19, 1e100, 1e300, 1.7976931348623157e308, 0.5, 2.0, 3.0, 10.0, 100.0]
+        for k in range(65):
+            # the ends of the reduction's intervals [k/64 - 1/128, k/64 + 1/128] (and their neighbours), in x and 1/x,
+            # and the interval centres themselves
+            for v in (k / 64 - 1 / 128, k / 64 + 1 / 128, k / 64):
+                if 0 < v <= 1:
+                    for w in (v, v * (1 - u), v * (1 + u)):
+                        xs += [w, 1 / w, -w]
+        return xs
     xs = tiny + [7.450580596923828e-9, 7.45058059692383e-9, 0.7853981633974482, 0.7853981633974484,
                  1647099.3291652855, 1647099.329165286, 1647099.3291652853, 1048576.0, 2.0**30, 1e7, 1e10, 1e15,
                  1e22, 2.0**52, 2.0**53 + 2, 1e100, 1e200, 1e300, 1.7976931348623157e308, -1.7976931348623157e308,
@@ -97,7 +114,7 @@ def edges(kind):
     xs += [big.uniform(-1, 1) * 10 ** big.uniform(6, 308) for _ in range(120)]
     return xs
 
-fn = {"exp": mp.exp, "log": mp.log, "sin": mp.sin, "cos": mp.cos}
+fn = {"exp": mp.exp, "log": mp.log, "sin": mp.sin, "cos": mp.cos, "atan": mp.atan}
 out = {}
 for name, f in fn.items():
     rows = []

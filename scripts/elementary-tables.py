@@ -1,7 +1,8 @@
 # Constants of src/special/elementary.ts, computed with mpmath at 60 digits: the tables of 2^(j/64) and of log(c) at
 # the centres of the log reduction, the near-minimax polynomial coefficients (weighted least squares at Chebyshev
 # points, rounded to doubles one by one; the script prints each polynomial's worst error on a dense grid), the parts
-# of pi/2 and ln 2, and the bits of 2/pi for the large-argument reduction. Prints TypeScript; paste it over the generated block of elementary.ts.
+# of pi/2 and ln 2, the bits of 2/pi for the large-argument reduction, and the table of atan(k/64). Prints
+# TypeScript; paste it over the generated block of elementary.ts.
 #   python3 scripts/elementary-tables.py
 import mpmath as mp
 
@@ -116,4 +117,17 @@ for j in range(60):
 words.reverse()
 out.append("// 2/pi in 24-bit words: 2/pi = sum of W[j] 2^(-24 (j + 1))")
 out.append("const TWO_OVER_PI_24 = new Float64Array([" + ", ".join(str(w) for w in words) + "]);")
+mp.mp.dps = 60
+# atan: y in [0, 1] as c = k/64 plus a remainder, atan(y) = atan(c) + atan(t), t = (y - c) / (1 + y c), |t| <= 1/128
+# (a little more: y carries a tail when it is 1/x).
+T2 = (mp.mpf(1) / 128) ** 2 * mp.mpf("1.001")
+ca = fit(lambda z: (mp.atan(mp.sqrt(z)) / mp.sqrt(z) - 1) / z if z != 0 else mp.mpf(-1) / 3, mp.mpf(0), T2, 3,
+         "atan: (atan(t)/t - 1) / t^2 in z = t^2", lambda z: z)
+out.append("const ATAN_C = [" + ", ".join(lit(v) for v in ca) + "]; // t^3 ... t^9")
+tab = []
+for k in range(65):
+    v = mp.atan(mp.mpf(k) / 64)
+    hi = rnd(v)
+    tab += [hi, rnd(v - hi)]
+out.append("const ATAN_T = new Float64Array([" + ", ".join(lit(v) for v in tab) + "]); // atan(k/64) = [2k] + [2k+1]")
 print("\n".join(out))

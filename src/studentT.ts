@@ -1,11 +1,14 @@
 // Student's t for decisions from few values: when a difference of `value` with a standard error from n values counts as
 // resolved (the false-alarm rate of 4 normal standard errors). Pure arithmetic, no engine: figure modules may import it.
-// Re-exported by src/stochastic/statistics.ts and the library entry. Fisher's F tail and the normal tail use the
-// portable exp and log (src/special/elementary.ts): the same last bits in every JavaScript engine.
+// Re-exported by src/stochastic/statistics.ts and the library entry. Student's tail, Fisher's F tail and the normal
+// tail use the portable atan, sin, cos, exp and log (src/special/elementary.ts): the same last bits in every
+// JavaScript engine, so a Node run and a browser never disagree about a flag.
 import * as portable from "./special/elementary.js";
 
 /** Standard errors at which a normally distributed estimate counts as resolved from a value (the project's rule). */
 export const RESOLVED_NORMAL_Z = 4;
+
+const SC = new Float64Array(2); // sin and cos of theta
 
 /**
  * The two-sided tail P(|T| > t) of Student's t with `df` (a positive integer) degrees of freedom, from the finite
@@ -26,9 +29,11 @@ export function studentTwoSidedTail(t: number, df: number): number {
   const a = Math.abs(t);
   if (a === Infinity) return 0;
   const nu = Math.min(df, 1000);
-  const theta = Math.atan(a / Math.sqrt(nu));
-  const c2 = Math.cos(theta) ** 2;
-  const s = Math.sin(theta);
+  const theta = portable.atan(a / Math.sqrt(nu));
+  portable.sincos(theta, SC);
+  const s = SC[0],
+    c = SC[1];
+  const c2 = c * c;
   let inside: number;
   if (nu % 2 === 1) {
     // A = (2/pi) (theta + sin cos (1 + 2/3 cos^2 + 2.4/(3.5) cos^4 + ... up to cos^(nu-3))) for nu > 1.
@@ -38,7 +43,7 @@ export function studentTwoSidedTail(t: number, df: number): number {
       term *= ((2 * k) / (2 * k + 1)) * c2;
       sum += term;
     }
-    inside = (2 / Math.PI) * (theta + s * Math.cos(theta) * sum);
+    inside = (2 / Math.PI) * (theta + s * c * sum);
   } else {
     // A = sin (1 + 1/2 cos^2 + 1.3/(2.4) cos^4 + ... up to cos^(nu-2)).
     let term = 1,

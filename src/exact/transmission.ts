@@ -735,6 +735,29 @@ function chainCouplings(sys: NetworkSystem, order: Int32Array): Float64Array {
   return off;
 }
 
+/**
+ * A chain in chain order (`order`: its sites from one bath's end to the other's): its pencil, the frictions at its
+ * start (order[0]) and end, and which of the model's two baths sits at the start (`first`: 0 or 1, the other at
+ * order[n - 1]), which maps ModeData's per-bath entries (bathAmp2, endRegular: index 2 k + b for bath b) to the
+ * chain's ends: the start's at 2 k + first, the end's at 2 k + 1 - first. chainModes and ChainPoles both take it here.
+ */
+function chainInOrder(
+  sys: NetworkSystem,
+  order: Int32Array,
+): { pencil: ChainPencil; first: 0 | 1; g0: number; g1: number } {
+  const pencil = new ChainPencil(
+    Float64Array.from(order, (i) => sys.vDiag[i]),
+    Float64Array.from(order, (i) => sys.mass[i]),
+    chainCouplings(sys, order),
+  );
+  return {
+    pencil,
+    first: sys.bathSite[0] === order[0] ? 0 : 1,
+    g0: sys.gamma[order[0]],
+    g1: sys.gamma[order[order.length - 1]],
+  };
+}
+
 /** What the frequency screening of a long chain left out (fluxes-only runs, see chainModes). */
 export interface ChainScreen {
   /** Angular frequency above which nothing was integrated (no modes located, no panels). */
@@ -790,20 +813,12 @@ function chainModes(sys: NetworkSystem, order: Int32Array, screen?: { tol: numbe
   const { n } = sys;
   // Equal bath temperatures: every flux vanishes exactly, no frequency is integrated, no mode is needed.
   if (screen && !(screen.dT > 0)) return noModes(n);
-  const pencil = new ChainPencil(
-    Float64Array.from(order, (i) => sys.vDiag[i]),
-    Float64Array.from(order, (i) => sys.mass[i]),
-    chainCouplings(sys, order),
-  );
+  const { pencil, first, g0, g1 } = chainInOrder(sys, order);
   const top = gershgorin(sys, sys.mass) * (1 + 1e-12);
   const omega = new Float64Array(n);
   const halfWidth = new Float64Array(n);
   const bathAmp2 = new Float64Array(2 * n);
   const endRegular = new Float64Array(2 * n);
-  const g0 = sys.gamma[order[0]];
-  const g1 = sys.gamma[order[n - 1]];
-  // Bath b of the model sits at order[0] (b = 0) or order[n - 1] (b = 1).
-  const first = sys.bathSite[0] === order[0] ? 0 : 1;
   let decoupledAt: number | undefined;
   let m = 0;
   /** Locates the modes with eigenvalues in (lo0, hi0], counts cl0..ch0; returns their Breit-Wigner shares. */
@@ -1369,7 +1384,6 @@ class ChainPoles {
     strict: boolean,
   ) {
     this.dl = pencilRounding(sys);
-    const n = order.length;
     const M = modes.omega.length;
     // Room for the poles the phase check adds.
     this.re = new Float64Array(M + PHASE_ADD_MAX);
@@ -1378,16 +1392,8 @@ class ChainPoles {
     this.resIm = new Float64Array(M + PHASE_ADD_MAX);
     this.subtracted = new Uint8Array(M);
     this.panelled = new Uint8Array(M);
-    const pencil = new ChainPencil(
-      Float64Array.from(order, (i) => sys.vDiag[i]),
-      Float64Array.from(order, (i) => sys.mass[i]),
-      chainCouplings(sys, order),
-    );
-    const g0 = sys.gamma[order[0]];
-    const g1 = sys.gamma[order[n - 1]];
+    const { pencil, first, g0, g1 } = chainInOrder(sys, order);
     const w = modes.omega;
-    // Bath b of the model sits at order[0] (b = 0) or order[n - 1] (b = 1): the end amplitudes in chain order.
-    const first = sys.bathSite[0] === order[0] ? 0 : 1;
     const amp2 = modes.bathAmp2;
     const regular = modes.endRegular;
     // Narrowest peaks first: their first-order poles are accurate (error ~ h^2 / gap), so Newton finds them

@@ -56,16 +56,7 @@ export class BlockLdl {
         for (let j = 0; j < w1; j++) if (sliced.cBlock[sliced.cOff[x] + i * w1 + j] !== 0) first = i;
       this.cFirst[x] = first;
     }
-    this.yEnd = new Int32Array(this.n);
-    for (let x = 0; x + 1 < L; x++) {
-      const w = sliced.widthOf(x);
-      const w1 = sliced.widthOf(x + 1);
-      let end = 0;
-      for (let i = 0; i < w; i++) {
-        for (let j = end; j < w1; j++) if (sliced.cBlock[sliced.cOff[x] + i * w1 + j] !== 0) end = j + 1;
-        this.yEnd[sliced.start[x] + i] = end;
-      }
-    }
+    this.yEnd = couplingRowEnds(sliced);
     this.t = new Float64Array(this.n);
     this.u = new Float64Array(this.n);
     this.col = new Float64Array(sliced.width);
@@ -212,22 +203,40 @@ export class BlockLdl {
 }
 
 /**
+ * Per row i of every coupling block C_x (at sliced.start[x] + i; the last level's rows 0): one past the last nonzero
+ * column of rows 0..i, where Y_x = L_x^-1 C_x ends (L_x^-1 is lower triangular). BlockLdl's yEnd and the work
+ * estimate of blockLdlCheaper.
+ */
+function couplingRowEnds(sliced: SlicedPencil): Int32Array {
+  const ends = new Int32Array(sliced.start[sliced.levels]);
+  for (let x = 0; x + 1 < sliced.levels; x++) {
+    const w = sliced.widthOf(x);
+    const w1 = sliced.widthOf(x + 1);
+    let end = 0;
+    for (let i = 0; i < w; i++) {
+      for (let j = end; j < w1; j++) if (sliced.cBlock[sliced.cOff[x] + i * w1 + j] !== 0) end = j + 1;
+      ends[sliced.start[x] + i] = end;
+    }
+  }
+  return ends;
+}
+
+/**
  * Whether the block LDL^T over the levels is expected to be faster than the general sparse one of the symbolic
  * structure `sym`, from their multiply-adds: up-looking sparse, sum over the columns of L of c (c + 1) / 2 (c the
  * column's count); block, per level the dense LDL^T of S_x (w^3 / 6), Y_x and the Schur update over the nonzero
  * columns of Y_x's rows (yEnd). The dense loops do BLOCK_ADVANTAGE times more multiply-adds per second.
  */
 export function blockLdlCheaper(sliced: SlicedPencil, sym: SymbolicLdl): boolean {
+  const ends = couplingRowEnds(sliced);
   let dense = 0;
   for (let x = 0; x < sliced.levels; x++) {
     const w = sliced.widthOf(x);
     dense += (w * w * w) / 6;
     if (x + 1 === sliced.levels) continue;
-    const w1 = sliced.widthOf(x + 1);
-    let end = 0;
     let before = 0;
     for (let i = 0; i < w; i++) {
-      for (let j = end; j < w1; j++) if (sliced.cBlock[sliced.cOff[x] + i * w1 + j] !== 0) end = j + 1;
+      const end = ends[sliced.start[x] + i];
       dense += before + (end * (end + 1)) / 2;
       before += end;
     }

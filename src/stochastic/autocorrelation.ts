@@ -12,8 +12,13 @@
  * independent samples, n / tau, that an error bar of the series' mean rests on.
  */
 import { ModelError } from "../errors.js";
+import * as portable from "../special/elementary.js";
 
-/** In-place iterative radix-2 FFT of (re, im), length a power of two (forward: exp(-2 pi i j k / n)). */
+/**
+ * In-place iterative radix-2 FFT of (re, im), length a power of two (forward: exp(-2 pi i j k / n)). The twiddle
+ * factors come from the portable sin and cos (the structure factor's grid route runs through here): the same bits in
+ * every engine.
+ */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
@@ -31,8 +36,8 @@ export function fft(re: Float64Array, im: Float64Array): void {
   }
   for (let len = 2; len <= n; len <<= 1) {
     const ang = (-2 * Math.PI) / len;
-    const wr = Math.cos(ang),
-      wi = Math.sin(ang);
+    const wr = portable.cos(ang),
+      wi = portable.sin(ang);
     for (let i = 0; i < n; i += len) {
       let cr = 1,
         ci = 0;

@@ -246,24 +246,45 @@ export function applyCorrelatedRunRule(estimates: Estimate[], pairs: number): nu
   if (measuredCount === 0 || !(pairs > 0)) return 0;
   const c = Math.max(3, normalQuantile(CORRELATED_RUN_FALSE_ALARM / measuredCount));
   const threshold = Math.max(MAX_BATCH_CORRELATION, c / Math.sqrt(pairs));
+  return markRun(
+    estimates,
+    (e) => (e.batchCorrelation !== undefined && e.batchCorrelation > threshold ? e.batchCorrelation : undefined),
+    true,
+    (worst) =>
+      `the batches of "${worst.group}: ${worst.name}" in this run are correlated (${worst.batchCorrelation!.toFixed(2)}): ` +
+      `the run is short compared with a correlation time it shows, so no error bar of the run is trusted ` +
+      `(a short run hides the correlation of most estimates): run longer or with fewer batches per replica`,
+  );
+}
+
+/**
+ * The body of a run-level rule: the estimate with the strongest evidence (the largest `evidence`, the first of
+ * equals; undefined: below the rule's threshold) names the problem, and every reliable estimate of the run (but that
+ * one where `spareWorst`) loses its flag with `note(worst)`. Returns how many it marked (0 when none is beyond).
+ */
+function markRun(
+  estimates: Estimate[],
+  evidence: (e: Estimate) => number | undefined,
+  spareWorst: boolean,
+  note: (worst: Estimate) => string,
+): number {
   let worst: Estimate | undefined;
+  let strongest = 0;
   for (const e of estimates) {
-    if (e.batchCorrelation !== undefined && e.batchCorrelation > threshold) {
-      if (worst === undefined || e.batchCorrelation > worst.batchCorrelation!) worst = e;
+    const v = evidence(e);
+    if (v !== undefined && (worst === undefined || v > strongest)) {
+      worst = e;
+      strongest = v;
     }
   }
   if (worst === undefined) return 0;
+  const text = note(worst);
   let marked = 0;
   for (const e of estimates) {
-    if (!e.reliable || e === worst) continue;
+    if (!e.reliable || (spareWorst && e === worst)) continue;
     e.reliable = false;
     marked++;
-    addNote(
-      e,
-      `the batches of "${worst.group}: ${worst.name}" in this run are correlated (${worst.batchCorrelation!.toFixed(2)}): ` +
-        `the run is short compared with a correlation time it shows, so no error bar of the run is trusted ` +
-        `(a short run hides the correlation of most estimates): run longer or with fewer batches per replica`,
-    );
+    addNote(e, text);
   }
   return marked;
 }
@@ -290,21 +311,14 @@ export function applySplitRule(estimates: Estimate[]): number {
   const measured = estimates.filter((e) => e.splitTail !== undefined);
   if (measured.length === 0) return 0;
   const threshold = perEstimateTail(measured.length);
-  let worst: Estimate | undefined;
-  for (const e of measured) if (e.splitTail! < threshold && (!worst || e.splitTail! < worst.splitTail!)) worst = e;
-  if (worst === undefined) return 0;
-  let marked = 0;
-  for (const e of estimates) {
-    if (!e.reliable) continue;
-    e.reliable = false;
-    marked++;
-    addNote(
-      e,
+  return markRun(
+    estimates,
+    (e) => (e.splitTail !== undefined && e.splitTail < threshold ? -e.splitTail : undefined),
+    false,
+    (worst) =>
       `the halves of the replicas disagree on "${worst.group}: ${worst.name}" (split test: a spread this large ` +
-        `comes by chance with probability ${worst.splitTail!.toExponential(1)} in a steady run): the run drifts, ` +
-        `or its replicas sit in different states, so no error bar of the run is trusted: run longer, with a longer ` +
-        `burn-in, or with more replicas`,
-    );
-  }
-  return marked;
+      `comes by chance with probability ${worst.splitTail!.toExponential(1)} in a steady run): the run drifts, ` +
+      `or its replicas sit in different states, so no error bar of the run is trusted: run longer, with a longer ` +
+      `burn-in, or with more replicas`,
+  );
 }

@@ -176,3 +176,61 @@ describe("the counter noise kernel, its memory refused", () => {
     expect(Math.min(...asked)).toBeGreaterThan(8);
   });
 });
+
+describe("the pair list's memory refused", () => {
+  /**
+   * 400 disks in a 30 x 30 box, then crowded into a corner x corner square: at 3 the list asks 4, then needs 5 and
+   * then exactly 8 pages; at 4 it asks 4, then needs exactly 5.
+   */
+  function crowded(kernel: "wasm" | "js", corner = 3) {
+    const N = 400,
+      L = 30,
+      r = rng(3);
+    const x = Float64Array.from({ length: 2 * N }, () => r() * L);
+    const table = { species: 1, speciesOf: new Int32Array(N), interacts: Int32Array.of(1) };
+    const list = new CellOrderList(new CellSort(2, N, [L, L], 1.43, 0.43, table, "joined"), true, kernel);
+    list.prepare(x);
+    for (let i = 0; i < x.length; i++) x[i] = corner * r();
+    return { list, x };
+  }
+  /** The list's pairs (the flat list's first pairCount entries). */
+  function pairs(list: CellOrderList): number[] {
+    const l = list as unknown as { pairI: Int32Array; pairJ: Int32Array };
+    const out: number[] = [];
+    for (let p = 0; p < list.pairCount; p++) out.push(l.pairI[p], l.pairJ[p]);
+    return out;
+  }
+
+  it("gets a memory of exactly its size where twice the old is refused", () => {
+    const { list, x } = crowded("wasm", 4);
+    const asked = withMemoryLimit(7, () => list.prepare(x));
+    expect(asked).toEqual([4, 8, 5]); // 8 pages refused, then the exact size
+    expect(list.wasmLoops).not.toBeNull();
+    const js = crowded("js", 4);
+    js.list.prepare(js.x);
+    expect(pairs(list)).toEqual(pairs(js.list));
+  });
+
+  it("builds in JavaScript (the same pairs) where even the exact size is refused, and does not ask again", () => {
+    const { list, x } = crowded("wasm");
+    const js = crowded("js");
+    const asked = withMemoryLimit(7, () => {
+      list.prepare(x);
+      js.list.prepare(js.x);
+      expect(list.wasmLoops).toBeNull();
+      expect(pairs(list)).toEqual(pairs(js.list));
+    });
+    expect(asked).toEqual([4, 8, 5, 10, 8]); // 5 pages granted, then 10 and exactly 8 refused
+    // rebuilds (every disk moved by more than the skin): no memory asked for, the same pairs as the JavaScript list
+    for (let step = 1; step <= 3; step++) {
+      for (let i = 0; i < x.length; i++) x[i] = js.x[i] = (x[i] + 0.3 * step) % 30;
+      const again = withMemoryLimit(7, () => {
+        list.prepare(x);
+        js.list.prepare(js.x);
+      });
+      expect(again).toEqual([]);
+      expect(list.wasmLoops).toBeNull();
+      expect(pairs(list)).toEqual(pairs(js.list));
+    }
+  });
+});

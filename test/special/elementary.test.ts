@@ -1,18 +1,19 @@
-// The engine-independent exp, log, sin, cos (src/special/elementary.ts) against correctly rounded 50-digit values
+// The engine-independent exp, log, sin, cos, atan (src/special/elementary.ts) against correctly rounded 50-digit values
 // (scripts/elementary-reference.py: random arguments and the edge cases: subnormals, overflow and underflow, log near
-// 1, the doubles closest to multiples of pi/2 in every binade, arguments up to the largest double) and against the
+// 1, the doubles closest to multiples of pi/2 in every binade, arguments up to the largest double, atan at the ends
+// of its reduction's intervals) and against the
 // engine's own Math functions over many arguments: within one unit in the last place. And the two reductions of sin
 // and cos (Cody-Waite below 2^20 pi/2, Payne-Hanek beyond) against each other where both apply.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cos, exp, log, reduceForTest, sin, sincos, sinOfReduced } from "../../src/special/elementary.js";
+import { atan, cos, exp, log, reduceForTest, sin, sincos, sinOfReduced } from "../../src/special/elementary.js";
 
 const ref = JSON.parse(readFileSync(new URL("./elementary-reference.json", import.meta.url), "utf8")) as Record<
   string,
   [string, string, string, number][]
 >;
-const FN = { exp, log, sin, cos } as const;
-const MATH = { exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos } as const;
+const FN = { exp, log, sin, cos, atan } as const;
+const MATH = { exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos, atan: Math.atan } as const;
 
 /** The unit of the tests: |want| 2^-52 (between one and two units in the last place), for subnormals 2^-1074. */
 function unit(want: number): number {
@@ -25,7 +26,7 @@ function ulps(got: number, want: number): number {
 }
 
 describe("engine-independent elementary functions", () => {
-  for (const name of ["exp", "log", "sin", "cos"] as const) {
+  for (const name of ["exp", "log", "sin", "cos", "atan"] as const) {
     it(`${name}: within 0.8 ulp of the exact value at ${ref[name].length} arguments`, () => {
       // Each row: x, the correctly rounded value, 25 digits, and that value's own rounding error in units of
       // |value| 2^-52, so the error is measured against the exact value, not against a rounded one.
@@ -53,9 +54,13 @@ describe("engine-independent elementary functions", () => {
               ? i % 2
                 ? 0.25 + 4 * u
                 : 10 ** (-300 + 600 * u)
-              : i % 2
-                ? -10 + 20 * u
-                : -1.6e6 + 3.2e6 * u;
+              : name === "atan"
+                ? i % 2
+                  ? -4 + 8 * u
+                  : (i % 4 === 0 ? 1 : -1) * 10 ** (-20 + 40 * u)
+                : i % 2
+                  ? -10 + 20 * u
+                  : -1.6e6 + 3.2e6 * u;
         const d = ulps(FN[name](x), MATH[name](x));
         if (d > worst) worst = d;
       }
@@ -84,6 +89,30 @@ describe("engine-independent elementary functions", () => {
     expect(sin(-Infinity)).toBeNaN();
     expect(cos(NaN)).toBeNaN();
     expect(Object.is(sin(-5e-324), -0) || sin(-5e-324) === -5e-324).toBe(true);
+  });
+  it("atan: special values, atan(-x) = -atan(x) bit for bit, monotone across its reduction's interval ends", () => {
+    expect(atan(NaN)).toBeNaN();
+    expect(atan(Infinity)).toBe(1.5707963267948966);
+    expect(atan(-Infinity)).toBe(-1.5707963267948966);
+    expect(Object.is(atan(-0), -0)).toBe(true);
+    expect(atan(5e-324)).toBe(5e-324);
+    expect(atan(1)).toBe(0.7853981633974483);
+    const xs = ref.atan.map((r) => Number(r[0]));
+    for (const x of xs) if (!Object.is(atan(-x), -atan(x))) throw new Error(`atan(-${x}) = ${atan(-x)}`);
+    // Around each end k/64 +- 1/128 of the intervals (and 1/x of it) the neighbouring doubles' atan never decreases.
+    for (let k = 0; k <= 128; k++) {
+      for (const v of [k / 128, 128 / k]) {
+        if (!(v > 0 && v < Infinity)) continue;
+        let x = v;
+        for (let i = 0; i < 8; i++) x -= x * 2 ** -53;
+        for (let i = 0, prev = atan(x); i < 16; i++) {
+          x += x * 2 ** -52;
+          const y = atan(x);
+          if (y < prev) throw new Error(`atan not monotone at ${x}: ${y} < ${prev}`);
+          prev = y;
+        }
+      }
+    }
   });
   it("sin(-x) = -sin(x) and cos(-x) = cos(x) bit for bit at every reference argument and 20 000 more", () => {
     const xs = [...ref.sin.map((r) => Number(r[0])), ...ref.cos.map((r) => Number(r[0]))];

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadModel, simulateSync, type Estimate } from "../../src/index.js";
-import { applyCorrelatedRunRule } from "../../src/stochastic/reliability.js";
+import { applyCorrelatedRunRule, applySplitRule } from "../../src/stochastic/reliability.js";
 
 // Two unit masses with quartic pinning and a quartic spring (FPU-beta-like), both baths at T = 1, weak friction:
 // energy relaxes in about 1/0.02 = 50 time units. At equal temperatures the steady state is Boltzmann's: the kinetic
@@ -71,6 +71,24 @@ describe("the correlated-run rule", () => {
     expect(es.every((e) => !e.reliable)).toBe(true);
     expect(es[1].note).toMatch(/"g: slow" in this run are correlated \(0\.60\)/);
     expect(es[0].note).toBeUndefined();
+  });
+
+  it("both run rules name the first of equally strong estimates; the split rule marks it too, this rule spares it", () => {
+    // Every estimate reliable, two equally correlated (0.7) and two with equally small split tails (1e-6).
+    const all = () => {
+      const es = ["a", "b", "c", "d"].map((n) => ({ ...estimate(n, 0.1), reliable: true, splitTail: 0.5 }));
+      es[1].batchCorrelation = es[2].batchCorrelation = 0.7;
+      es[2].splitTail = es[3].splitTail = 1e-6;
+      return es;
+    };
+    const corr = all();
+    expect(applyCorrelatedRunRule(corr, 31)).toBe(3);
+    expect(corr.map((e) => e.reliable)).toEqual([false, true, false, false]);
+    for (const i of [0, 2, 3]) expect(corr[i].note).toMatch(/"g: b" in this run are correlated \(0\.70\)/);
+    const split = all();
+    expect(applySplitRule(split)).toBe(4);
+    expect(split.every((e) => !e.reliable)).toBe(true);
+    for (const e of split) expect(e.note).toMatch(/disagree on "g: c" .*probability 1\.0e-6/);
   });
 
   it("below the threshold, or with the threshold raised for many estimates, nothing is marked", () => {

@@ -15,7 +15,6 @@ import { instanceWithMemory } from "../../linalg/wasm/lazyModule.js";
 import { PAIRS_WASM_BASE64 } from "./pairsWasm.js";
 
 interface PairsExports {
-  memory: WebAssembly.Memory;
   buildPairs(
     xs: number,
     ys: number,
@@ -132,7 +131,13 @@ export interface PairBuildInput {
 /** A WebAssembly pair-list builder for one list (see the header). */
 export class WasmPairList {
   private x: PairsExports;
+  /** The instance's memory (imported; the instance's own export is the same object): the one source of buffers. */
   private memory: WebAssembly.Memory;
+  /**
+   * The fewest bytes the engine refused a memory of: a layout needing as much or more fails at once (the caller
+   * builds in JavaScript, the same list), without asking again at every rebuild.
+   */
+  private refused = Infinity;
   /** Byte offsets of the inputs and of the pair arrays, and the pairs they hold. */
   private oX = 0;
   private oY = 0;
@@ -204,46 +209,87 @@ export class WasmPairList {
     }
   }
 
-  /** Lays out memory for N positions, the grid and `cap` pairs, growing it when needed; false when it cannot. */
+  /**
+   * Lays out memory for N positions, the grid and `cap` pairs, in a new memory when needed (twice the old, or where the
+   * engine refuses that, exactly the layout's size); false, with the layout and memory unchanged, when even that is
+   * refused (remembered: a layout as large or larger is not asked for again).
+   */
   private layout(N: number, cells: number, triples: number, cap: number, S: number): boolean {
     const al = (n: number) => (n + 63) & ~63;
-    this.oX = BASE;
-    this.oY = this.oX + al(8 * N);
-    this.oPx = this.oY + al(8 * N);
-    this.oPy = this.oPx + al(8 * N);
-    this.oFx = this.oPy + al(8 * N);
-    this.oFy = this.oFx + al(8 * N);
-    this.oUx = this.oFy + al(8 * N);
-    this.oUy = this.oUx + al(8 * N);
-    this.oSs = this.oUy + al(8 * N);
-    this.oOrder = this.oSs + al(4 * N);
-    this.oOx = this.oOrder + al(4 * N);
-    this.oOy = this.oOx + al(8 * N);
-    this.oXin = this.oOy + al(8 * N);
-    this.oX0in = this.oXin + al(16 * N);
-    this.oFout = this.oX0in + al(16 * N);
-    this.N = N;
-    this.oShare = this.oFout + al(16 * N);
-    this.oOut = this.oShare + al(8 * S * S);
-    this.S = S;
-    this.oKeep = this.oOut + al(8 * S);
-    this.oStart = this.oKeep + al(4 * KEEP);
-    this.oTripleStart = this.oStart + al(4 * (cells + 1));
-    this.oTriples = this.oTripleStart + al(4 * (cells + 1));
-    this.oI = this.oTriples + al(4 * triples);
-    this.oJ = this.oI + al(4 * cap);
-    const end = this.oJ + al(4 * cap);
+    const oX = BASE;
+    const oY = oX + al(8 * N);
+    const oPx = oY + al(8 * N);
+    const oPy = oPx + al(8 * N);
+    const oFx = oPy + al(8 * N);
+    const oFy = oFx + al(8 * N);
+    const oUx = oFy + al(8 * N);
+    const oUy = oUx + al(8 * N);
+    const oSs = oUy + al(8 * N);
+    const oOrder = oSs + al(4 * N);
+    const oOx = oOrder + al(4 * N);
+    const oOy = oOx + al(8 * N);
+    const oXin = oOy + al(8 * N);
+    const oX0in = oXin + al(16 * N);
+    const oFout = oX0in + al(16 * N);
+    const oShare = oFout + al(16 * N);
+    const oOut = oShare + al(8 * S * S);
+    const oKeep = oOut + al(8 * S);
+    const oStart = oKeep + al(4 * KEEP);
+    const oTripleStart = oStart + al(4 * (cells + 1));
+    const oTriples = oTripleStart + al(4 * (cells + 1));
+    const oI = oTriples + al(4 * triples);
+    const oJ = oI + al(4 * cap);
+    const end = oJ + al(4 * cap);
     const have = this.memory.buffer.byteLength;
     if (end > have) {
+      if (end >= this.refused) return false;
       // A new memory and instance holding the old contents (instanceWithMemory: growing would detach a buffer).
+      const ample = Math.max(end, 2 * have);
+      let made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory } | null = null;
       try {
-        const made = instanceWithMemory(this.module, Math.max(end, 2 * have), this.memory);
-        this.x = made.instance.exports as unknown as PairsExports;
-        this.memory = made.memory;
+        made = instanceWithMemory(this.module, ample, this.memory);
       } catch {
+        // the headroom refused (near the engine's limit for a memory): the size asked for, if that is fewer pages
+        if (Math.ceil(end / 65536) < Math.ceil(ample / 65536)) {
+          try {
+            made = instanceWithMemory(this.module, end, this.memory);
+          } catch {
+            made = null;
+          }
+        }
+      }
+      if (made === null) {
+        this.refused = end;
         return false;
       }
+      this.x = made.instance.exports as unknown as PairsExports;
+      this.memory = made.memory;
     }
+    this.oX = oX;
+    this.oY = oY;
+    this.oPx = oPx;
+    this.oPy = oPy;
+    this.oFx = oFx;
+    this.oFy = oFy;
+    this.oUx = oUx;
+    this.oUy = oUy;
+    this.oSs = oSs;
+    this.oOrder = oOrder;
+    this.oOx = oOx;
+    this.oOy = oOy;
+    this.oXin = oXin;
+    this.oX0in = oX0in;
+    this.oFout = oFout;
+    this.oShare = oShare;
+    this.oOut = oOut;
+    this.oKeep = oKeep;
+    this.oStart = oStart;
+    this.oTripleStart = oTripleStart;
+    this.oTriples = oTriples;
+    this.oI = oI;
+    this.oJ = oJ;
+    this.N = N;
+    this.S = S;
     this.cap = cap;
     this.triplesIn = null;
     return true;
@@ -266,7 +312,7 @@ export class WasmPairList {
       if (!this.layout(N, ncell, g.triples.length, Math.max(1024, 4 * N), S)) return -1;
     }
     for (;;) {
-      const buf = this.x.memory.buffer;
+      const buf = this.memory.buffer;
       if (this.triplesIn !== g.triples || this.oI - this.oTriples < 4 * g.triples.length) {
         if (this.oI - this.oTriples < 4 * g.triples.length && !this.layout(N, ncell, g.triples.length, this.cap, S))
           return -1;
@@ -296,7 +342,7 @@ export class WasmPairList {
         g.reach2,
       );
       if (np >= 0) {
-        const b = this.x.memory.buffer;
+        const b = this.memory.buffer;
         if (this.I.buffer !== b || this.I.byteOffset !== this.oI || this.I.length !== this.cap) {
           this.I = new Int32Array(b, this.oI, this.cap);
           this.J = new Int32Array(b, this.oJ, this.cap);

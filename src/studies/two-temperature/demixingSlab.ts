@@ -113,6 +113,20 @@ export function slabStart(x: Float64Array, cold: ArrayLike<number>, g: SlabGeome
 export const SLAB_SAMPLE_SIZE = 4 + 2 * SLAB_BINS;
 const BINS_AT = 4;
 
+/**
+ * The phase of a + ib in [-pi, pi] for a, b finite and not both 0, from the portable atan (Math.atan2's last bit
+ * depends on the engine; exported for tests): atan(b/a) in the right half-plane, shifted by pi in the left, and
+ * +-pi/2 - atan(a/b) where |b| > |a|.
+ */
+export function phaseOf(a: number, b: number): number {
+  if (Math.abs(b) <= Math.abs(a)) {
+    const t = portable.atan(b / a);
+    return a > 0 ? t : b > 0 || (b === 0 && 1 / b > 0) ? t + Math.PI : t - Math.PI; // b = -0: -pi, as Math.atan2
+  }
+  const t = portable.atan(a / b);
+  return b > 0 ? Math.PI / 2 - t : -Math.PI / 2 - t;
+}
+
 /** Samples the slab's measures of one configuration into out[0 .. SLAB_SAMPLE_SIZE) (see the header). */
 export function slabSample(x: Float64Array, cold: ArrayLike<number>, g: SlabGeometry, out: Float64Array): void {
   const { L, centre, x: xf, N, width } = g;
@@ -129,7 +143,7 @@ export function slabSample(x: Float64Array, cold: ArrayLike<number>, g: SlabGeom
     a += w * portable.cos(phase);
     b += w * portable.sin(phase);
   }
-  const now = centre + (a * a + b * b > 0 ? Math.atan2(b, a) / q : 0);
+  const now = centre + (a * a + b * b > 0 ? phaseOf(a, b) / q : 0);
   let hot = 0,
     cc = 0;
   out.fill(0, BINS_AT, SLAB_SAMPLE_SIZE);
