@@ -299,32 +299,55 @@ interface Constants {
 
 function constants(sys: LangevinSystem, dt: number, keepPrevious: boolean): Constants {
   const n = sys.dof;
-  const isOver = (i: number) => sys.dynamics === "overdamped" || (sys.dynamics === "mixed" && sys.overdamped![i] === 1);
-  const under: number[] = [],
-    over: number[] = [],
-    bath: number[] = [];
+  const allOver = sys.dynamics === "overdamped";
+  const isOver = (i: number) => allOver || (sys.dynamics === "mixed" && sys.overdamped![i] === 1);
+  // Index lists in typed arrays filled by plain loops (a system of 10^5 particles has 2 x 10^5 coordinates: array
+  // pushes and Array.from's callbacks cost tens of milliseconds there).
+  const under = new Int32Array(n),
+    over = new Int32Array(n),
+    bath = new Int32Array(n);
+  let nu = 0,
+    no = 0,
+    nb = 0;
   for (let i = 0; i < n; i++) {
-    if (isOver(i)) over.push(i);
+    if (isOver(i)) over[no++] = i;
     else {
-      under.push(i);
-      if (sys.friction[i] > 0) bath.push(i);
+      under[nu++] = i;
+      if (sys.friction[i] > 0) bath[nb++] = i;
     }
   }
-  const c1 = Float64Array.from(bath, (i) => portable.exp((-sys.friction[i] * dt) / sys.mass[i]));
+  const c1 = new Float64Array(nb),
+    c2 = new Float64Array(nb);
+  for (let k = 0; k < nb; k++) {
+    const i = bath[k];
+    c1[k] = portable.exp((-sys.friction[i] * dt) / sys.mass[i]);
+    c2[k] = Math.sqrt((1 - c1[k] ** 2) * sys.mass[i] * sys.temperature[i]);
+  }
+  const invMass = new Float64Array(n);
+  for (let i = 0; i < n; i++) invMass[i] = 1 / sys.mass[i];
+  const mobilityDt = new Float64Array(no),
+    halfMobilityDt = new Float64Array(no),
+    noiseScale = new Float64Array(no);
+  for (let k = 0; k < no; k++) {
+    const i = over[k];
+    mobilityDt[k] = dt / sys.friction[i];
+    halfMobilityDt[k] = (0.5 * dt) / sys.friction[i];
+    noiseScale[k] = Math.sqrt((2 * sys.temperature[i] * dt) / sys.friction[i]);
+  }
   return {
     sys,
     n,
     h2: dt / 2,
     keepPrevious,
-    invMass: sys.mass.map((m) => 1 / m),
-    under: Int32Array.from(under),
-    bath: Int32Array.from(bath),
+    invMass,
+    under: under.slice(0, nu),
+    bath: bath.slice(0, nb),
     c1,
-    c2: Float64Array.from(bath, (i, k) => Math.sqrt((1 - c1[k] ** 2) * sys.mass[i] * sys.temperature[i])),
-    over: Int32Array.from(over),
-    mobilityDt: Float64Array.from(over, (i) => dt / sys.friction[i]),
-    halfMobilityDt: Float64Array.from(over, (i) => (0.5 * dt) / sys.friction[i]),
-    noiseScale: Float64Array.from(over, (i) => Math.sqrt((2 * sys.temperature[i] * dt) / sys.friction[i])),
+    c2,
+    over: over.slice(0, no),
+    mobilityDt,
+    halfMobilityDt,
+    noiseScale,
   };
 }
 
