@@ -88,7 +88,8 @@ describe("moves that make the field's check against its last sort", () => {
     ["heun", heun({ dt: 0.1 })],
     ["euler-maruyama", eulerMaruyama({ dt: 0.1 })],
   ] as const)("hot/cold disks under %s: the same bits as with the field's own pass over both ends", (_n, scheme) => {
-    const N = 400;
+    const N = 400,
+      STEPS = 120;
     const m = model({
       dimension: 2,
       box: Math.sqrt((N * Math.PI) / 1.6),
@@ -104,7 +105,8 @@ describe("moves that make the field's check against its last sort", () => {
       const field = sys.forces as ParticleForceField;
       expect(field).toBeInstanceOf(ParticleForceField);
       expect(field.enableStepHeat(D, 0.1)).toBe(true);
-      const hints: number[] = [];
+      const hints: number[] = [],
+        endHints: number[] = [];
       // The field behind a wrapper that counts the answers handed to computeStep; without sortCheck the field makes
       // its own pass.
       const forces: ForceField = {
@@ -112,6 +114,7 @@ describe("moves that make the field's check against its last sort", () => {
         compute: (x, f) => field.compute(x, f),
         computeStep: (x0, x, f, account, moved) => {
           hints.push(moved ?? -1);
+          if (account) endHints.push(moved ?? -1);
           return field.computeStep(x0, x, f, account, moved);
         },
         ...(fused ? { sortCheck: () => field.sortCheck() } : {}),
@@ -122,12 +125,12 @@ describe("moves that make the field's check against its last sort", () => {
       for (let i = 0; i < s.x.length; i++) s.x[i] = m.box![i & 1] * r.uniform();
       integ.force(s);
       const heats: number[] = [];
-      for (let t = 0; t < 80; t++) {
+      for (let t = 0; t < STEPS; t++) {
         integ.step(s);
         const h = field.takeStepHeat();
         heats.push(h === null ? NaN : h[0] + 2 * h[1]);
       }
-      return { x: Array.from(s.x), f: Array.from(s.f), u: s.potential, sorts: field.builds, hints, heats };
+      return { x: Array.from(s.x), f: Array.from(s.f), u: s.potential, sorts: field.builds, hints, endHints, heats };
     });
     const [fused, own] = runs;
     expect(fused.x).toEqual(own.x);
@@ -135,11 +138,16 @@ describe("moves that make the field's check against its last sort", () => {
     expect(fused.u).toBe(own.u);
     expect(fused.heats).toEqual(own.heats);
     expect(fused.sorts).toBe(own.sorts);
-    expect(fused.sorts).toBeLessThan(60); // the wide skin: a sort every few steps
+    expect(fused.sorts).toBeLessThan(STEPS / 3); // the wide skin: a sort every few steps
     // The moves made the check (after the first evaluation's sort), with every answer; the plain run never did.
     expect(new Set(own.hints)).toEqual(new Set([-1]));
     const answers = new Set(fused.hints.slice(2));
     expect(answers.has(0) && answers.has(2)).toBe(true);
     expect(answers.has(-1)).toBe(false);
+    // The step's end: checked in the move at every step; under Euler-Maruyama it asks for sorts (2), under Heun the
+    // predictor's sort at the step's midpoint covers the end (0) in this run (correctorMoveChecked's 1 and 2 are
+    // tested above).
+    expect(fused.endHints.every((h) => h >= 0)).toBe(true);
+    if (_n === "euler-maruyama") expect(fused.endHints.includes(2)).toBe(true);
   });
 });
