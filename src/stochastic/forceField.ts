@@ -7,6 +7,9 @@
  */
 import { ModelError } from "../errors.js";
 import type { ForceTerm, ParticleSpace } from "../problem/langevin.js";
+import type { SortCheck } from "./neighbours/lists.js";
+
+export type { SortCheck };
 
 export interface ForceField {
   /** Number of coordinates (degrees of freedom) it acts on. */
@@ -23,7 +26,15 @@ export interface ForceField {
    * state, for the last evaluation of each step (account: true, except in a burn-in, whose steps are not sampled:
    * LangevinState.accountStep) and for Heun's predictor (account: false). The forces must not depend on `account`.
    */
-  computeStep?(x0: Float64Array, x: Float64Array, force: Float64Array, account: boolean): number;
+  computeStep?(x0: Float64Array, x: Float64Array, force: Float64Array, account: boolean, moved?: number): number;
+  /**
+   * Optional, with computeStep: the comparison computeStep(x0, x) would make of x0 and x against its neighbour
+   * structure's last sort (each particle's squared displacement from `ref` against `lim`), so that the integrator can
+   * make it in the pass that moves the particles and hand computeStep the result as `moved`: 2 when some particle of
+   * x moved more than that, else 1 when one of x0 did, else 0. Null when computeStep makes no such comparison now.
+   * The result must be the same as computeStep's own comparison (the same numbers follow either way).
+   */
+  sortCheck?(): SortCheck | null;
   /**
    * Forgets what earlier evaluations left behind (neighbour lists, cell orders, adaptive choices), so that a new run
    * (a replica) gets the same numbers whatever ran before it in this thread. Optional: stateless fields have none.

@@ -47,7 +47,7 @@
 import { ModelError } from "../errors.js";
 import type { Matrix } from "../linalg/matrix.js";
 import { describeValue } from "../model/raw.js";
-import type { ForceField } from "./forceField.js";
+import type { ForceField, SortCheck } from "./forceField.js";
 import { exactTransition, semidefiniteCholesky } from "./linear.js";
 import type { Rng } from "./rng.js";
 import * as portable from "../special/elementary.js";
@@ -299,32 +299,55 @@ interface Constants {
 
 function constants(sys: LangevinSystem, dt: number, keepPrevious: boolean): Constants {
   const n = sys.dof;
-  const isOver = (i: number) => sys.dynamics === "overdamped" || (sys.dynamics === "mixed" && sys.overdamped![i] === 1);
-  const under: number[] = [],
-    over: number[] = [],
-    bath: number[] = [];
+  const allOver = sys.dynamics === "overdamped";
+  const isOver = (i: number) => allOver || (sys.dynamics === "mixed" && sys.overdamped![i] === 1);
+  // Index lists in typed arrays filled by plain loops (a system of 10^5 particles has 2 x 10^5 coordinates: array
+  // pushes and Array.from's callbacks cost tens of milliseconds there).
+  const under = new Int32Array(n),
+    over = new Int32Array(n),
+    bath = new Int32Array(n);
+  let nu = 0,
+    no = 0,
+    nb = 0;
   for (let i = 0; i < n; i++) {
-    if (isOver(i)) over.push(i);
+    if (isOver(i)) over[no++] = i;
     else {
-      under.push(i);
-      if (sys.friction[i] > 0) bath.push(i);
+      under[nu++] = i;
+      if (sys.friction[i] > 0) bath[nb++] = i;
     }
   }
-  const c1 = Float64Array.from(bath, (i) => portable.exp((-sys.friction[i] * dt) / sys.mass[i]));
+  const c1 = new Float64Array(nb),
+    c2 = new Float64Array(nb);
+  for (let k = 0; k < nb; k++) {
+    const i = bath[k];
+    c1[k] = portable.exp((-sys.friction[i] * dt) / sys.mass[i]);
+    c2[k] = Math.sqrt((1 - c1[k] ** 2) * sys.mass[i] * sys.temperature[i]);
+  }
+  const invMass = new Float64Array(n);
+  for (let i = 0; i < n; i++) invMass[i] = 1 / sys.mass[i];
+  const mobilityDt = new Float64Array(no),
+    halfMobilityDt = new Float64Array(no),
+    noiseScale = new Float64Array(no);
+  for (let k = 0; k < no; k++) {
+    const i = over[k];
+    mobilityDt[k] = dt / sys.friction[i];
+    halfMobilityDt[k] = (0.5 * dt) / sys.friction[i];
+    noiseScale[k] = Math.sqrt((2 * sys.temperature[i] * dt) / sys.friction[i]);
+  }
   return {
     sys,
     n,
     h2: dt / 2,
     keepPrevious,
-    invMass: sys.mass.map((m) => 1 / m),
-    under: Int32Array.from(under),
-    bath: Int32Array.from(bath),
+    invMass,
+    under: under.slice(0, nu),
+    bath: bath.slice(0, nb),
     c1,
-    c2: Float64Array.from(bath, (i, k) => Math.sqrt((1 - c1[k] ** 2) * sys.mass[i] * sys.temperature[i])),
-    over: Int32Array.from(over),
-    mobilityDt: Float64Array.from(over, (i) => dt / sys.friction[i]),
-    halfMobilityDt: Float64Array.from(over, (i) => (0.5 * dt) / sys.friction[i]),
-    noiseScale: Float64Array.from(over, (i) => Math.sqrt((2 * sys.temperature[i] * dt) / sys.friction[i])),
+    c2,
+    over: over.slice(0, no),
+    mobilityDt,
+    halfMobilityDt,
+    noiseScale,
   };
 }
 
@@ -418,12 +441,23 @@ function force(s: LangevinState, c: Constants): void {
  * The force at the end of an overdamped step: computeStep(xPrev, x) when the field has it and the previous state is
  * kept (a field may account the step in its force loop: the pair heat), else force().
  */
-function stepForce(s: LangevinState, c: Constants): void {
+function stepForce(s: LangevinState, c: Constants, moved = -1): void {
   const fields = c.sys.forces;
   s.potential =
     c.keepPrevious && fields.computeStep
-      ? fields.computeStep(s.xPrev, s.x, s.f, s.accountStep !== false)
+      ? fields.computeStep(s.xPrev, s.x, s.f, s.accountStep !== false, moved)
       : fields.compute(s.x, s.f);
+}
+
+/**
+ * The comparison the field's next computeStep makes against its last sort (ForceField.sortCheck), when the move
+ * before it can make it in its own pass: 2D only (the fused loops below), and only for the computeStep path.
+ */
+function sortCheckOf(c: Constants): SortCheck | null {
+  const fields = c.sys.forces;
+  if (!c.keepPrevious || !fields.computeStep || !fields.sortCheck) return null;
+  const chk = fields.sortCheck();
+  return chk !== null && chk.dim === 2 && (c.n & 1) === 0 ? chk : null;
 }
 
 /** noise: `count` Gaussian numbers in one fill (the fill size is part of the stream: rng.ts). */
@@ -473,13 +507,52 @@ function thermostat(s: LangevinState, c: Constants): void {
 }
 
 /** Overdamped coordinates, Euler step: x <- x + (dt/gamma) f + sqrt(2 T dt/gamma) xi, from noise[0 .. n). */
-function eulerStep(s: LangevinState, c: Constants): void {
+function eulerStep(s: LangevinState, c: Constants): number {
   const x = s.x,
     f = s.f,
     z = s.noise,
     mu = c.mobilityDt,
     sc = c.noiseScale;
+  const chk = sortCheckOf(c);
+  if (chk !== null) return eulerMoveChecked(c.n, x, f, z, mu, sc, chk.ref, chk.lim);
   for (let i = 0; i < c.n; i++) x[i] += mu[i] * f[i] + sc[i] * z[i];
+  return -1;
+}
+
+/**
+ * eulerStep's move of 2D particles (the same arithmetic) with the field's comparison of both ends against its last
+ * sort in the same pass (CellSort.movedStep's value: 2 when some particle's new position lies more than sqrt(lim)
+ * from ref, else 1 when an old one does, else 0): the step's end needs no pass of its own over x0, x and ref.
+ */
+export function eulerMoveChecked(
+  n: number,
+  x: Float64Array,
+  f: Float64Array,
+  z: Float64Array,
+  mu: Float64Array,
+  sc: Float64Array,
+  ref: Float64Array,
+  lim: number,
+): number {
+  let m1 = 0,
+    m0 = 0;
+  for (let i = 0; i < n; i += 2) {
+    const a = x[i],
+      b = x[i + 1];
+    const a1 = a + (mu[i] * f[i] + sc[i] * z[i]),
+      b1 = b + (mu[i + 1] * f[i + 1] + sc[i + 1] * z[i + 1]);
+    x[i] = a1;
+    x[i + 1] = b1;
+    const r0 = ref[i],
+      r1 = ref[i + 1];
+    const u = a1 - r0,
+      v = b1 - r1,
+      p = a - r0,
+      q = b - r1;
+    m1 |= +(u * u + v * v > lim);
+    m0 |= +(p * p + q * q > lim);
+  }
+  return m1 !== 0 ? 2 : m0;
 }
 
 /** Heun's predictor: w = sqrt(2 T dt/gamma) xi (kept in noise), x~ = x + (dt/gamma) f + w, f~ = F(x~). */
@@ -489,10 +562,57 @@ function predictor(s: LangevinState, c: Constants, xt: Float64Array, ft: Float64
     z = s.noise,
     mu = c.mobilityDt,
     sc = c.noiseScale;
-  predictorMove(c.n, x, f, z, mu, sc, xt);
   const fields = c.sys.forces;
+  const chk = sortCheckOf(c);
+  if (chk !== null) {
+    const moved = predictorMoveChecked(c.n, x, f, z, mu, sc, xt, chk.ref, chk.lim);
+    fields.computeStep!(x, xt, ft, false, moved);
+    return;
+  }
+  predictorMove(c.n, x, f, z, mu, sc, xt);
   if (c.keepPrevious && fields.computeStep) fields.computeStep(x, xt, ft, false);
   else fields.compute(xt, ft);
+}
+
+/**
+ * predictorMove of 2D particles (the same arithmetic) with the field's comparison of x and xt against its last sort
+ * in the same pass (eulerMoveChecked's value, xt the new positions): the predictor's evaluation needs no pass of its
+ * own over x, xt and ref.
+ */
+export function predictorMoveChecked(
+  n: number,
+  x: Float64Array,
+  f: Float64Array,
+  z: Float64Array,
+  mu: Float64Array,
+  sc: Float64Array,
+  xt: Float64Array,
+  ref: Float64Array,
+  lim: number,
+): number {
+  let m1 = 0,
+    m0 = 0;
+  for (let i = 0; i < n; i += 2) {
+    const za = z[i] * sc[i],
+      zb = z[i + 1] * sc[i + 1];
+    z[i] = za;
+    z[i + 1] = zb;
+    const a = x[i],
+      b = x[i + 1];
+    const a1 = a + mu[i] * f[i] + za,
+      b1 = b + mu[i + 1] * f[i + 1] + zb;
+    xt[i] = a1;
+    xt[i + 1] = b1;
+    const r0 = ref[i],
+      r1 = ref[i + 1];
+    const u = a1 - r0,
+      v = b1 - r1,
+      p = a - r0,
+      q = b - r1;
+    m1 |= +(u * u + v * v > lim);
+    m0 |= +(p * p + q * q > lim);
+  }
+  return m1 !== 0 ? 2 : m0;
 }
 
 /**
@@ -516,12 +636,50 @@ function predictorMove(
 }
 
 /** Heun's corrector: x <- x + (dt/2gamma) (f + f~) + w. */
-function corrector(s: LangevinState, c: Constants, ft: Float64Array): void {
+function corrector(s: LangevinState, c: Constants, ft: Float64Array): number {
   const x = s.x,
     f = s.f,
     z = s.noise,
     mu = c.mobilityDt;
+  const chk = sortCheckOf(c);
+  if (chk !== null) return correctorMoveChecked(c.n, x, f, ft, z, mu, chk.ref, chk.lim);
   for (let i = 0; i < c.n; i++) x[i] += 0.5 * mu[i] * (f[i] + ft[i]) + z[i];
+  return -1;
+}
+
+/**
+ * The corrector's move of 2D particles (the same arithmetic) with the field's comparison of both ends against its
+ * last sort in the same pass (eulerMoveChecked's value).
+ */
+export function correctorMoveChecked(
+  n: number,
+  x: Float64Array,
+  f: Float64Array,
+  ft: Float64Array,
+  z: Float64Array,
+  mu: Float64Array,
+  ref: Float64Array,
+  lim: number,
+): number {
+  let m1 = 0,
+    m0 = 0;
+  for (let i = 0; i < n; i += 2) {
+    const a = x[i],
+      b = x[i + 1];
+    const a1 = a + (0.5 * mu[i] * (f[i] + ft[i]) + z[i]),
+      b1 = b + (0.5 * mu[i + 1] * (f[i + 1] + ft[i + 1]) + z[i + 1]);
+    x[i] = a1;
+    x[i + 1] = b1;
+    const r0 = ref[i],
+      r1 = ref[i + 1];
+    const u = a1 - r0,
+      v = b1 - r1,
+      p = a - r0,
+      q = b - r1;
+    m1 |= +(u * u + v * v > lim);
+    m0 |= +(p * p + q * q > lim);
+  }
+  return m1 !== 0 ? 2 : m0;
 }
 
 /** Overdamped coordinates of a mixed system, half drift: x <- x + (dt/2gamma) f. */
@@ -585,8 +743,7 @@ function eulerIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPr
   const c = sharedConstants(sys, scheme.dt, keepPrevious);
   return assemble(scheme, c, c.n, false, (s) => {
     remember(s, c);
-    eulerStep(s, c);
-    stepForce(s, c);
+    stepForce(s, c, eulerStep(s, c));
   });
 }
 
@@ -597,8 +754,7 @@ function heunIntegrator(sys: LangevinSystem, scheme: Scheme<SchemeName>, keepPre
   return assemble(scheme, c, c.n, false, (s) => {
     remember(s, c);
     predictor(s, c, xt, ft);
-    corrector(s, c, ft);
-    stepForce(s, c);
+    stepForce(s, c, corrector(s, c, ft));
   });
 }
 

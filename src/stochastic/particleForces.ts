@@ -28,6 +28,7 @@ import {
   VerletList,
   type CellOrderMode,
   type PairTable,
+  type SortCheck,
 } from "./neighbours/lists.js";
 import {
   allPairsForces,
@@ -194,13 +195,21 @@ export class ParticleForceField implements ForceField {
    * step's midpoint (CellOrderList.prepareStep) and, with `account`, the step's pair heat is taken in the same loop;
    * otherwise compute(x, force).
    */
-  computeStep(x0: Float64Array, x: Float64Array, force: Float64Array, account: boolean): number {
+  computeStep(x0: Float64Array, x: Float64Array, force: Float64Array, account: boolean, moved = -1): number {
     const heat = this.stepHeat;
     if (account) this.heatFresh = false;
     if (heat === null || this.cellOrder === null) return this.compute(x, force);
-    const r = cellOrderSoftStep(this.cellOrder, this.laws, x0, x, force, account ? heat : null);
+    const r = cellOrderSoftStep(this.cellOrder, this.laws, x0, x, force, account ? heat : null, moved);
     if (account) this.heatFresh = r.accounted;
     return r.energy;
+  }
+
+  /**
+   * The comparison the next computeStep makes of both ends of its step against the last sort (ForceField.sortCheck),
+   * or null: in the cell-order mode with the step's pair heat, while a sort is kept.
+   */
+  sortCheck(): SortCheck | null {
+    return this.stepHeat !== null && this.cellOrder !== null ? this.cellOrder.cells.check() : null;
   }
 
   /** How the cell-order mode summed the pairs at the last evaluation (null in the other modes). */

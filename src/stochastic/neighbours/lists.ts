@@ -111,6 +111,19 @@ export class CellSort {
   }
 
   /**
+   * What movedStep compares against, for a caller that makes that comparison in a pass of its own (the overdamped
+   * integrators' moves: SortCheck): the positions at the last sort and the squared half skin; null when the next
+   * evaluation sorts whatever the positions (no sort yet, or forget()).
+   */
+  check(): SortCheck | null {
+    if (this.sorts === 0 || this.stale) return null;
+    const c = (this.checkOut ??= { ref: this.xRef, lim: 0, dim: this.dim });
+    c.lim = 0.25 * this.skin * this.skin;
+    return c;
+  }
+  private checkOut: SortCheck | null = null;
+
+  /**
    * moved() for the two ends of a step in one pass: 2 when x1 moved more than half the skin since the last sort (or
    * there was none), else 1 when x0 did, else 0.
    */
@@ -240,6 +253,17 @@ function midpoint2(x0: Float64Array, x1: Float64Array, mid: Float64Array): numbe
     mid[i + 1] = 0.5 * (b0 + b1);
   }
   return maxStep2;
+}
+
+/**
+ * The comparison of CellSort.movedStep, handed to a caller that makes it in its own pass over the positions (the
+ * overdamped integrators' moves): particle a has moved when sum_k (x[a d + k] - ref[a d + k])^2 > lim. The numbers
+ * are the sort's own (read, never written, by the caller).
+ */
+export interface SortCheck {
+  readonly ref: Float64Array;
+  lim: number;
+  readonly dim: number;
 }
 
 /** Positions x (N x 2) that a 2D sort gathers in cell order less the wrap offsets, into px, py. */
@@ -543,12 +567,14 @@ export class CellOrderList {
    * A new sort is made at the step's midpoint, so that both ends lie within half a skin of it when no particle moved
    * more than the skin; without a new sort, x0 must lie within half a skin of the last sort as x1 does. The forces at
    * x1 are those of prepare(x1) with the sort made elsewhere (the same pairs, summed in another order).
+   * `moved` (when not -1): the value of cells.movedStep(x0, x1), made by the caller in its own pass (SortCheck).
    */
-  prepareStep(x0: Float64Array, x1: Float64Array, gatherSteps: boolean): boolean {
+  prepareStep(x0: Float64Array, x1: Float64Array, gatherSteps: boolean, moved = -1): boolean {
     const cells = this.cells,
       skin = cells.skin;
     let covered: boolean;
-    const moved = cells.movedStep(x0, x1);
+    // `moved`: movedStep(x0, x1) as the caller made it against cells.check() since the last sort, or -1.
+    if (moved < 0) moved = cells.movedStep(x0, x1);
     if (moved === 2) {
       // The largest squared displacement of a particle over the step, and the step's midpoint in the same pass,
       // written where the sort keeps its positions (no copy; replaced by x1 when the midpoint is not used).

@@ -208,6 +208,7 @@ export function cellOrderSoftForces(
  * The forces at the end x1 of a step x0 -> x1 (overwrites force; returns the pair energy) and, in the same loop with
  * `heat`, the step's pair-heat accounting into heat.out (StepHeat) when the neighbour structure reaches every pair
  * that interacts at x0 or x1 (CellOrderList.prepareStep); returns the energy and whether the heat was accounted.
+ * `moved`: the check of both ends against the last sort when the caller made it (CellOrderList.prepareStep), or -1.
  */
 export function cellOrderSoftStep(
   list: CellOrderList,
@@ -216,8 +217,9 @@ export function cellOrderSoftStep(
   x1: Float64Array,
   force: Float64Array,
   heat: StepHeat | null,
+  moved = -1,
 ): { energy: number; accounted: boolean } {
-  const accounted = list.prepareStep(x0, x1, heat !== null) && heat !== null;
+  const accounted = list.prepareStep(x0, x1, heat !== null, moved) && heat !== null;
   if (accounted) heat.out.fill(0);
   const h = accounted ? heat : null;
   const mode = list.lastMode;
