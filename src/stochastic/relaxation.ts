@@ -3,11 +3,16 @@
  * of "reliable" (reliability.ts applyRelaxationRule) needs where no exact engine gives the slowest rate. Computed once
  * per run, before it.
  *
- *  - Networks with quartic pinning or springs: every potential term is convex with its minimum at q = 0 (harmonic
- *    and quartic coefficients are >= 0), so q = 0 is the one minimum of the potential and the drift's Jacobian there
- *    is that of the harmonic network without the quartic terms. Its slowest eigenvalue (problem/network.ts driftMatrix,
- *    the same matrix as the linear engine's) is the rate: exactly the linear engine's slowest rate when there are no
- *    quartic terms. The quartic terms stiffen the network away from 0; the rate is an estimate, not a bound.
+ *  - Networks with quartic pinning or springs: the rate is the slowest of the effective harmonic network (the
+ *    self-consistent harmonic approximation): each quartic term c x^4 / 4 (x = q_i, or q_i - q_j for a spring) is
+ *    replaced by its curvature averaged over the Gaussian steady state of the effective network itself at the bath
+ *    temperatures, 3 c <x^2>, added to the harmonic stiffness, and <x^2> is the effective network's stationary
+ *    covariance (the linear engine's Lyapunov equation), iterated to self-consistency. Its slowest eigenvalue
+ *    (problem/network.ts driftMatrix, the same matrix as the linear engine's) is the rate: exactly the linear engine's
+ *    slowest rate when there are no quartic terms (or every bath is at T = 0). It is the mean curvature the run
+ *    samples, not the curvature at the minimum q = 0 (which the quartic terms stiffen away from); it leaves out the
+ *    mixing of modes by the quartic terms, which relaxes the real network faster still (measured: docs/stochastic.md),
+ *    so it is an estimate, not a bound.
  *  - Overdamped particles that do not interact (no pairs, no bonds) in open space, in external potentials (harmonic
  *    traps, cosine and sawtooth fields): each particle's coordinate along each axis is a one-dimensional diffusion in
  *    the potential U(x) of that axis at its species' temperature T and friction gamma. Its slowest rate is the gap of
@@ -21,47 +26,132 @@
  * on the batch means alone (docs/stochastic.md, What "reliable" means).
  */
 import { eigenvalues } from "../linalg/eigen.js";
+import { solveLyapunov } from "../linalg/lyapunov.js";
 import type { Model } from "../model/modelCheck.js";
 import type { NetworkModel } from "../model/networkModel.js";
 import type { ParticlesModel } from "../model/particlesModel.js";
-import { driftMatrix } from "../problem/network.js";
+import { diffusionMatrix, driftMatrix, siteTemperatures } from "../problem/network.js";
 
 /** The slowest relaxation rate of a model, and how it was found. */
 export interface ModelRelaxation {
   /** The slowest relaxation rate (1/time units). */
   rate: number;
   /**
-   * "linearised": the slowest eigenvalue of the drift's Jacobian at the potential's minimum (products of two modes
-   * relax at twice the rate, as in a linear model); "diffusion": the gap of the one-dimensional Smoluchowski operator
+   * "effective harmonic": the slowest eigenvalue of a network's effective harmonic drift (quartic terms replaced by
+   * their mean curvature, self-consistently; products of two modes relax at twice the rate, as in a linear model);
+   * "linearised": the slowest eigenvalue of the drift's Jacobian at the potential's minimum (underdamped particles in
+   * harmonic traps; the same halving); "diffusion": the gap of the one-dimensional Smoluchowski operator
    * (barrier crossing included; no such halving, every estimate is given the full time 1/rate).
    */
-  source: "linearised" | "diffusion";
+  source: "effective harmonic" | "linearised" | "diffusion";
 }
 
-/** Largest network (state coordinates) whose linearised drift is diagonalised for its slowest rate (dense, ~10 ms). */
+/** Largest network (state coordinates) whose effective harmonic drift is diagonalised for its slowest rate (dense). */
 export const MAX_LINEARISED_COORDINATES = 200;
 
-/** The slowest rate of a network's drift linearised at q = 0 (quartic terms dropped), or undefined. */
-export function linearisedNetworkRate(model: NetworkModel): number | undefined {
-  const n = model.sites.length;
-  const N = model.dynamics === "underdamped" ? 2 * n : n;
-  if (N > MAX_LINEARISED_COORDINATES) return undefined;
-  const harmonic: NetworkModel = {
-    ...model,
-    quarticPinning: new Float64Array(n),
-    springs: model.springs.map((s) => ({ ...s, quartic: 0 })),
-  };
+/** Self-consistency of the effective harmonic network: largest relative change of a stiffness between iterations
+ * (the rate is compared with batch lengths: a relative 1e-6 is plenty). */
+const EFFECTIVE_TOLERANCE = 1e-6;
+/** At most this many Lyapunov solves for the effective harmonic network. */
+const MAX_EFFECTIVE_ITERATIONS = 200;
+
+/** The slowest relaxation rate of a drift (smallest real part of its eigenvalues), or undefined for a mode that does
+ * not relax (relative to the fastest). */
+function slowestOf(drift: ReturnType<typeof driftMatrix>): number | undefined {
   // y' = -A y: the rates are the real parts of A's eigenvalues.
-  const { re, im } = eigenvalues(driftMatrix(harmonic));
+  const { re, im } = eigenvalues(drift);
   let slowest = Infinity,
     scale = 0;
   for (let k = 0; k < re.length; k++) {
     slowest = Math.min(slowest, re[k]);
     scale = Math.max(scale, Math.hypot(re[k], im[k]));
   }
+  return slowest > 1e-10 * scale ? slowest : undefined;
+}
+
+/** The network with the given harmonic pinning and spring stiffnesses and no quartic terms. */
+function harmonicWith(model: NetworkModel, pinning: Float64Array, stiffness: Float64Array): NetworkModel {
+  return {
+    ...model,
+    pinning,
+    quarticPinning: new Float64Array(model.sites.length),
+    springs: model.springs.map((s, k) => ({ ...s, stiffness: stiffness[k], quartic: 0 })),
+  };
+}
+
+/**
+ * The effective harmonic network of a network with quartic terms (self-consistent harmonic approximation): pinning
+ * kappa_i + 3 c_i <q_i^2> and spring stiffnesses k_ij + 3 c_ij <(q_i - q_j)^2>, the second moments those of the
+ * effective network's own Gaussian steady state at the bath temperatures (A S + S A^T = D), iterated (half steps) to
+ * self-consistency. Undefined when the harmonic part has a mode that does not relax (no curvature at q = 0, or the
+ * centre of mass free) or the iteration does not settle. Exported for tests.
+ */
+export function effectiveHarmonicNetwork(model: NetworkModel): NetworkModel | undefined {
+  const n = model.sites.length;
+  const pinning = Float64Array.from(model.pinning);
+  const stiffness = Float64Array.from(model.springs, (s) => s.stiffness);
+  let effective = harmonicWith(model, pinning, stiffness);
+  if (slowestOf(driftMatrix(effective)) === undefined) return undefined;
+  const quartic = model.springs.some((s) => s.quartic > 0) || model.quarticPinning.some((c) => c > 0);
+  if (!quartic) return effective;
+  const temperature = siteTemperatures(model);
+  const nextPinning = new Float64Array(n),
+    nextStiffness = new Float64Array(stiffness.length);
+  for (let it = 0; it < MAX_EFFECTIVE_ITERATIONS; it++) {
+    const drift = driftMatrix(effective);
+    const S = solveLyapunov(drift, diffusionMatrix(effective, temperature)).X;
+    const N = S.rows,
+      s = S.data; // q_i is coordinate i in both dynamics
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      nextPinning[i] = model.pinning[i] + 3 * model.quarticPinning[i] * s[i * N + i];
+      change = Math.max(change, Math.abs(nextPinning[i] - pinning[i]) / Math.max(nextPinning[i], pinning[i]));
+    }
+    model.springs.forEach((sp, k) => {
+      const x2 = s[sp.i * N + sp.i] + s[sp.j * N + sp.j] - 2 * s[sp.i * N + sp.j];
+      nextStiffness[k] = sp.stiffness + 3 * sp.quartic * Math.max(0, x2);
+      const scale = Math.max(nextStiffness[k], stiffness[k]);
+      if (scale > 0) change = Math.max(change, Math.abs(nextStiffness[k] - stiffness[k]) / scale);
+    });
+    if (!Number.isFinite(change)) return undefined;
+    if (change < EFFECTIVE_TOLERANCE) return harmonicWith(model, nextPinning, nextStiffness);
+    // the map lowers the stiffnesses it is given when they rise (stiffer: smaller <x^2>): half steps settle it
+    for (let i = 0; i < n; i++) pinning[i] = (pinning[i] + nextPinning[i]) / 2;
+    for (let k = 0; k < stiffness.length; k++) stiffness[k] = (stiffness[k] + nextStiffness[k]) / 2;
+    effective = harmonicWith(model, pinning, stiffness);
+  }
+  return undefined;
+}
+
+/**
+ * The slowest rate of a network's effective harmonic network (effectiveHarmonicNetwork; quartic terms replaced by
+ * their mean curvature), or undefined. Without quartic terms (or with every bath at T = 0): the harmonic network's
+ * slowest rate, the linear engine's.
+ */
+export function effectiveNetworkRate(model: NetworkModel): number | undefined {
+  const n = model.sites.length;
+  const N = model.dynamics === "underdamped" ? 2 * n : n;
+  if (N > MAX_LINEARISED_COORDINATES) return undefined;
+  const effective = effectiveHarmonicNetwork(model);
+  return effective === undefined ? undefined : slowestOf(driftMatrix(effective));
+}
+
+/** The slowest rate of a network's drift linearised at q = 0 (quartic terms dropped), or undefined. */
+export function linearisedNetworkRate(model: NetworkModel): number | undefined {
+  const n = model.sites.length;
+  const N = model.dynamics === "underdamped" ? 2 * n : n;
+  if (N > MAX_LINEARISED_COORDINATES) return undefined;
   // A mode that does not relax at the minimum (no pinning: the centre of mass diffuses; pure quartic pinning: no
   // curvature at 0): no linearised rate.
-  return slowest > 1e-10 * scale ? slowest : undefined;
+  return slowestOf(
+    driftMatrix(
+      harmonicWith(
+        model,
+        Float64Array.from(model.pinning),
+        Float64Array.from(model.springs, (s) => s.stiffness),
+      ),
+    ),
+  );
 }
 
 /** The one-dimensional potential of one axis for one species: harmonic traps, cosine and sawtooth fields. */
@@ -189,8 +279,8 @@ function particleRate(model: ParticlesModel): number | undefined {
  */
 export function modelRelaxation(model: Model): ModelRelaxation | undefined {
   if (model.kind === "network") {
-    const rate = linearisedNetworkRate(model);
-    return rate === undefined ? undefined : { rate, source: "linearised" };
+    const rate = effectiveNetworkRate(model);
+    return rate === undefined ? undefined : { rate, source: "effective harmonic" };
   }
   const rate = particleRate(model);
   return rate === undefined

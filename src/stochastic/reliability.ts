@@ -145,10 +145,12 @@ export const MIN_BURN_IN_CORRELATION_TIMES = 1;
 export const MIN_RUN_RELAXATION_TIMES = 20;
 
 /** How the slowest rate was found: exactly (the linear engine), or estimated from a nonlinear model (relaxation.ts). */
-export type RelaxationSource = "exact" | "linearised" | "diffusion";
+export type RelaxationSource = "exact" | "effective harmonic" | "linearised" | "diffusion";
 
 const SOURCE_TEXT: Record<RelaxationSource, string> = {
   exact: "exact for this linear model",
+  "effective harmonic":
+    "estimated from the model as the slowest rate of its effective harmonic network, each quartic term replaced by its mean curvature",
   linearised: "estimated from the model's drift linearised at its potential's minimum",
   diffusion: "estimated from the model's potential, barrier crossings included",
 };

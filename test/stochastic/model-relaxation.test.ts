@@ -9,7 +9,7 @@ import { loadModel, simulateSync, solveNetwork } from "../../src/index.js";
 import type { NetworkModel } from "../../src/model/networkModel.js";
 import { exactParticles } from "../../src/verify/reference.js";
 import { applyRelaxationRule } from "../../src/stochastic/reliability.js";
-import { modelRelaxation } from "../../src/stochastic/relaxation.js";
+import { effectiveHarmonicNetwork, linearisedNetworkRate, modelRelaxation } from "../../src/stochastic/relaxation.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
 
 const MODEL_NOTE = /estimated from the model/;
@@ -41,7 +41,7 @@ function boltzmannX2(amplitude: number): number {
 }
 
 describe("the relaxation rate of a model", () => {
-  it("a harmonic network: the linearised rate is the linear engine's slowest rate; quartic terms do not change it", () => {
+  it("a harmonic network: the effective harmonic rate is the linear engine's slowest rate", () => {
     const text = (quartic: number) => `kind: network
 sites: [a, b, c]
 pinning: {a: 1, b: 0.5, c: 2}
@@ -49,11 +49,55 @@ quarticPinning: ${quartic}
 springs: [{between: [a, b], stiffness: 1, quartic: ${quartic}}, {between: [b, c], stiffness: 0.3}]
 baths: [{site: a, friction: 0.2, temperature: 1}, {site: c, friction: 0.05, temperature: 3}]`;
     const exact = solveNetwork(loadModel(text(0)) as NetworkModel).slowestRate;
-    for (const quartic of [0, 0.7]) {
-      const r = modelRelaxation(loadModel(text(quartic)))!;
-      expect(r.source).toBe("linearised");
-      expect(Math.abs(r.rate - exact)).toBeLessThan(1e-12 * exact);
+    const harmonic = modelRelaxation(loadModel(text(0)))!;
+    expect(harmonic.source).toBe("effective harmonic");
+    expect(Math.abs(harmonic.rate - exact)).toBeLessThan(1e-12 * exact);
+    expect(Math.abs(linearisedNetworkRate(loadModel(text(0.7)) as NetworkModel)! - exact)).toBeLessThan(1e-12 * exact);
+    // the quartic terms' mean curvature changes the effective network and its rate (here slower, by 18%: a stiffer
+    // spring moves the slowest mode's weight away from the baths); it is not the linearised rate
+    const effective = modelRelaxation(loadModel(text(0.7)))!.rate;
+    expect(Math.abs(effective - exact)).toBeGreaterThan(0.1 * exact);
+  });
+
+  it("one overdamped site with quartic pinning: the self-consistent curvature in closed form", () => {
+    // V = kappa q^2/2 + c q^4/4 at temperature T, friction gamma: kappa_eff = kappa + 3 c <q^2> with <q^2> = T/kappa_eff,
+    // so kappa_eff = (kappa + sqrt(kappa^2 + 12 c T))/2 and the rate is kappa_eff/gamma (the iteration stops at a
+    // relative change of 1e-6)
+    for (const [kappa, c, T, gamma] of [
+      [1, 0.1, 1, 1],
+      [0.5, 2, 3, 0.25],
+    ]) {
+      const model = loadModel(`kind: network
+dynamics: overdamped
+sites: [a]
+pinning: ${kappa}
+quarticPinning: ${c}
+baths: [{site: a, friction: ${gamma}, temperature: ${T}}]`) as NetworkModel;
+      const expected = (kappa + Math.sqrt(kappa * kappa + 12 * c * T)) / 2 / gamma;
+      expect(Math.abs(modelRelaxation(model)!.rate - expected)).toBeLessThan(1e-5 * expected);
+      const effective = effectiveHarmonicNetwork(model)!;
+      expect(effective.quarticPinning[0]).toBe(0);
+      expect(Math.abs(effective.pinning[0] - expected * gamma)).toBeLessThan(1e-5 * expected * gamma);
     }
+  });
+
+  it("a quartic spring's curvature: two overdamped sites at one temperature, in closed form", () => {
+    // pinning p per site, spring k d^2/2 + c d^4/4 (d = q_a - q_b) at temperature T: the effective potential matrix
+    // [[p + k', -k'], [-k', p + k']] gives <q q^T> = T V^-1 and <d^2> = 2 T / (p + 2 k'); self-consistency
+    // k' = k + 3 c <d^2> is 2 k'^2 + (p - 2 k) k' - k p - 6 c T = 0. The rates are p/gamma (centre of mass, the
+    // slowest here) and (p + 2 k')/gamma.
+    const [p, k, c, T, gamma] = [0.01, 1, 3, 1.5, 2];
+    const model = loadModel(`kind: network
+dynamics: overdamped
+sites: [a, b]
+pinning: ${p}
+springs: [{between: [a, b], stiffness: ${k}, quartic: ${c}}]
+baths: [{site: a, friction: ${gamma}, temperature: ${T}}, {site: b, friction: ${gamma}, temperature: ${T}}]`) as NetworkModel;
+    const kEff = (2 * k - p + Math.sqrt((p - 2 * k) ** 2 + 8 * (k * p + 6 * c * T))) / 4;
+    const effective = effectiveHarmonicNetwork(model)!;
+    expect(Math.abs(effective.springs[0].stiffness - kEff)).toBeLessThan(1e-5 * kEff);
+    expect(effective.springs[0].quartic).toBe(0);
+    expect(Math.abs(modelRelaxation(model)!.rate - p / gamma)).toBeLessThan(1e-9);
   });
 
   it("an overdamped particle in a harmonic trap: the diffusion gap is the linear engine's slowest rate", () => {
