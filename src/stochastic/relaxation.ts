@@ -27,6 +27,7 @@
  */
 import { eigenvalues } from "../linalg/eigen.js";
 import { solveLyapunov } from "../linalg/lyapunov.js";
+import * as portable from "../special/elementary.js";
 import type { Model } from "../model/modelCheck.js";
 import type { NetworkModel } from "../model/networkModel.js";
 import type { ParticlesModel } from "../model/particlesModel.js";
@@ -64,7 +65,7 @@ function slowestOf(drift: ReturnType<typeof driftMatrix>): number | undefined {
     scale = 0;
   for (let k = 0; k < re.length; k++) {
     slowest = Math.min(slowest, re[k]);
-    scale = Math.max(scale, Math.hypot(re[k], im[k]));
+    scale = Math.max(scale, Math.sqrt(re[k] * re[k] + im[k] * im[k]));
   }
   return slowest > 1e-10 * scale ? slowest : undefined;
 }
@@ -105,7 +106,8 @@ export function effectiveHarmonicNetwork(model: NetworkModel): NetworkModel | un
     let change = 0;
     for (let i = 0; i < n; i++) {
       nextPinning[i] = model.pinning[i] + 3 * model.quarticPinning[i] * s[i * N + i];
-      change = Math.max(change, Math.abs(nextPinning[i] - pinning[i]) / Math.max(nextPinning[i], pinning[i]));
+      const scale = Math.max(nextPinning[i], pinning[i]); // 0 for a site pinned by neither term
+      if (scale > 0) change = Math.max(change, Math.abs(nextPinning[i] - pinning[i]) / scale);
     }
     model.springs.forEach((sp, k) => {
       const x2 = s[sp.i * N + sp.i] + s[sp.j * N + sp.j] - 2 * s[sp.i * N + sp.j];
@@ -183,7 +185,7 @@ function axisPotential(model: ParticlesModel, species: number, axis: number): Ax
       const { amplitude: A, period: L } = e;
       if (e.potential === "cosine") {
         const phase = e.phase;
-        terms.push((x) => A * Math.cos((2 * Math.PI * x) / L + phase));
+        terms.push((x) => A * portable.cos((2 * Math.PI * x) / L + phase));
       } else {
         const a = e.asymmetry;
         terms.push((x) => {
@@ -217,15 +219,15 @@ export function diffusionGap(u: AxisPotential, temperature: number, friction: nu
   const U = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = x0 + i * h;
-    let v = (K * (x - u.centre) ** 2) / 2;
+    let v = (K * (x - u.centre) * (x - u.centre)) / 2;
     for (const f of u.terms) v += f(x);
     U[i] = v;
   }
   const c = T / friction / (h * h);
   const diag = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    if (i > 0) diag[i] += c * Math.exp(-(U[i - 1] - U[i]) / (2 * T));
-    if (i + 1 < n) diag[i] += c * Math.exp(-(U[i + 1] - U[i]) / (2 * T));
+    if (i > 0) diag[i] += c * portable.exp(-(U[i - 1] - U[i]) / (2 * T));
+    if (i + 1 < n) diag[i] += c * portable.exp(-(U[i + 1] - U[i]) / (2 * T));
   }
   let hi = 0;
   for (let i = 0; i < n; i++) hi = Math.max(hi, diag[i] + 2 * c);

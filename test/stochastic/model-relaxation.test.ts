@@ -59,6 +59,23 @@ baths: [{site: a, friction: 0.2, temperature: 1}, {site: c, friction: 0.05, temp
     expect(Math.abs(effective - exact)).toBeGreaterThan(0.1 * exact);
   });
 
+  it("a site pinned by neither term (held by its springs) still gives a rate", () => {
+    // the usual nonlinear chain: pinned ends, a free interior site; its pinning stays 0 through the iteration
+    const model = loadModel(`kind: network
+sites: [a, b, c]
+pinning: {a: 1, b: 0, c: 2}
+quarticPinning: {a: 0.7}
+springs: [{between: [a, b], stiffness: 1, quartic: 0.7}, {between: [b, c], stiffness: 0.3}]
+baths: [{site: a, friction: 0.2, temperature: 1}, {site: c, friction: 0.05, temperature: 3}]`);
+    const got = modelRelaxation(model);
+    expect(got?.source).toBe("effective harmonic");
+    const effective = effectiveHarmonicNetwork(model as NetworkModel)!;
+    expect(effective.pinning[1]).toBe(0);
+    // its rate is the linear engine's slowest rate of the effective network
+    const exact = solveNetwork(effective).slowestRate;
+    expect(Math.abs(got!.rate - exact)).toBeLessThan(1e-12 * exact);
+  });
+
   it("one overdamped site with quartic pinning: the self-consistent curvature in closed form", () => {
     // V = kappa q^2/2 + c q^4/4 at temperature T, friction gamma: kappa_eff = kappa + 3 c <q^2> with <q^2> = T/kappa_eff,
     // so kappa_eff = (kappa + sqrt(kappa^2 + 12 c T))/2 and the rate is kappa_eff/gamma (the iteration stops at a
