@@ -156,7 +156,8 @@ const SOURCE_TEXT: Record<RelaxationSource, string> = {
 };
 
 /**
- * The slowest-mode rule (linear models, whose slowest relaxation rate is known exactly): an estimate is not reliable
+ * The slowest-mode rule (linear models, whose slowest relaxation rate is known exactly, and nonlinear models with a
+ * rate estimated from the model: `source` below): an estimate is not reliable
  * when its batches, `batchLength` time units long, are shorter than MIN_BATCH_CORRELATION_TIMES correlation times of
  * the slowest mode (1/rate for linear estimates, 1/(2 rate) for quadratic ones). Conservative: an estimate that does
  * not feel the slowest mode loses its flag too. Marks the estimates in place (reliable false, a note); their warning

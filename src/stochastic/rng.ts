@@ -120,10 +120,17 @@ export class Rng {
   }
 
   /**
-   * Writes `count` standard normal deviates (count < 2^24) into out[offset .. offset + count): the ziggurat, with
-   * the generator's state held in locals for the whole fill (no allocation once the scratch list has grown).
+   * Writes `count` standard normal deviates into out[offset .. offset + count): the ziggurat, with the generator's
+   * state held in locals for the whole fill (no allocation once the scratch list has grown). A fill of more than
+   * FILL_MOST numbers is made as consecutive fills of FILL_MOST (each one's rejected draws completed before the next:
+   * the index of a rejected draw is packed with its layer in 32 bits).
    */
   fillNormal(out: Float64Array, offset: number, count: number): void {
+    while (count > FILL_MOST) {
+      this.fillNormal(out, offset, FILL_MOST);
+      offset += FILL_MOST;
+      count -= FILL_MOST;
+    }
     const kern = count >= KERNEL_LEAST ? xoshiroKernel() : null;
     if (kern !== null) {
       // The WebAssembly fast loop (the same draws and numbers), its rejected draws completed here in order.
@@ -141,7 +148,7 @@ export class Rng {
     this.fillNormalJs(out, offset, count);
   }
 
-  /** fillNormal in JavaScript (short fills, the fallback without WebAssembly, and the kernel's cross-check). */
+  /** fillNormal in JavaScript (short fills, the fallback without WebAssembly, and the kernel's cross-check); count <= FILL_MOST. */
   fillNormalJs(out: Float64Array, offset: number, count: number): void {
     if (this.pending.length < count) this.pending = new Int32Array(Math.max(count, 64, 2 * this.pending.length));
     const pending = this.pending;
@@ -167,14 +174,14 @@ export class Rng {
       const j = u >>> 8;
       // Branch-free sign from bit 7: 1 - 2 * bit. A rejected draw is redone after the loop (keeps the loop tight).
       out[k] = j * WN[i] * (1 - ((u >>> 6) & 2));
-      if (j >= KN[i]) pending[npending++] = (k << 7) | i; // k < 2^24 per call
+      if (j >= KN[i]) pending[npending++] = ((k - offset) << 7) | i; // k - offset < FILL_MOST
     }
     s[0] = s0;
     s[1] = s1;
     s[2] = s2;
     s[3] = s3;
     for (let m = 0; m < npending; m++) {
-      const k = pending[m] >>> 7;
+      const k = offset + (pending[m] >>> 7);
       out[k] = this.redo(pending[m] & 127, out[k]);
     }
   }
@@ -236,6 +243,9 @@ export class Rng {
 }
 
 const SCRATCH = new Float64Array(1);
+
+/** The longest single fill (2^24): a rejected draw's index within it and its layer (7 bits) fit in 32 bits. */
+const FILL_MOST = 16_777_216;
 
 /** Fills shorter than this stay in JavaScript (the kernel's call and copies cost more than they save). */
 const KERNEL_LEAST = 64;

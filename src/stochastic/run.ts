@@ -1056,8 +1056,9 @@ export function reduceEstimates(
   if (plan.relaxation) {
     const { rate, source } = plan.relaxation;
     // production per replica: the plan's, or (a run in progress) the shortest replica's so far
-    const done =
-      typeof batchesPerReplica === "number" ? batchesPerReplica : Math.min(...batchesPerReplica.filter((n) => n > 0));
+    const started =
+      typeof batchesPerReplica === "number" ? [batchesPerReplica] : batchesPerReplica.filter((n) => n > 0);
+    const done = started.length > 0 ? Math.min(...started) : 0; // no replica with a batch yet: no production
     const batch = plan.batchLength * plan.dt;
     applyRelaxationRule(out.estimates, batch, rate, source, plan.nBurn * plan.dt, batch * done);
   }

@@ -38,17 +38,32 @@ export class XoshiroKernel {
     private readonly kn: Int32Array,
   ) {}
 
-  /** Room for `count` numbers; false when the memory cannot be had. */
+  /** The smallest count whose memory the engine refused: fills of it or more run JavaScript (the same numbers). */
+  private refused = Infinity;
+
+  /**
+   * Room for `count` numbers: twice the old room, or where the engine refuses that, `count`'s; false when even that
+   * is refused (remembered: not asked again for as many or more).
+   */
   private reserve(count: number): boolean {
     if (this.x !== null && count <= this.cap) return true;
-    const cap = Math.max(count, 2 * this.cap);
-    const oPend = O_OUT + 8 * cap;
-    let made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory };
-    try {
-      made = instanceWithMemory(this.module, oPend + 4 * (cap + 1));
-    } catch {
+    if (count >= this.refused) return false;
+    let made: { instance: WebAssembly.Instance; memory: WebAssembly.Memory } | null = null;
+    let cap = Math.max(count, 2 * this.cap);
+    for (const room of cap > count ? [cap, count] : [count]) {
+      try {
+        made = instanceWithMemory(this.module, O_OUT + 12 * room + 4);
+        cap = room;
+        break;
+      } catch {
+        made = null;
+      }
+    }
+    if (made === null) {
+      this.refused = count;
       return false;
     }
+    const oPend = O_OUT + 8 * cap;
     const buf = made.memory.buffer;
     new Float64Array(buf, O_WN, 128).set(this.wn);
     new Int32Array(buf, O_KN, 128).set(this.kn);

@@ -12,6 +12,7 @@ import * as runtime from "../../src/linalg/wasm/runtime.js";
 import { linalgBackend, wasm, withWorkspace } from "../../src/linalg/wasm/runtime.js";
 import { counterNoiseKernel, counterNormals, counterNormalsJs } from "../../src/stochastic/counterRng.js";
 import { CellOrderList, CellSort } from "../../src/stochastic/neighbours/lists.js";
+import { Rng } from "../../src/stochastic/rng.js";
 import { rng } from "../helpers/random.js";
 
 /** A W x L grid of unit masses and springs, pinned, sliced by columns; friction on the first column. */
@@ -174,6 +175,31 @@ describe("the counter noise kernel, its memory refused", () => {
     expect(asked.length).toBeGreaterThanOrEqual(1);
     expect(asked.length).toBeLessThanOrEqual(2);
     expect(Math.min(...asked)).toBeGreaterThan(8);
+  });
+});
+
+describe("the xoshiro fill's kernel, its memory refused", () => {
+  it("fills in JavaScript (the same numbers and state) and does not ask again at every fill", () => {
+    const a = Rng.stream(5, 1, 0),
+      b = Rng.stream(5, 1, 0);
+    const count = 300_000; // 3.6 MB of kernel memory: 55 pages
+    const x = new Float64Array(count),
+      y = new Float64Array(count);
+    let first = -1;
+    const asked = withMemoryLimit(40, (sofar) => {
+      for (let fill = 0; fill < 4; fill++) {
+        a.fillNormal(x, 0, count);
+        if (fill === 0) first = sofar.length;
+        expect(sofar.length).toBe(first); // asked at the first fill only
+        b.fillNormalJs(y, 0, count);
+        expect(Array.from(x)).toEqual(Array.from(y));
+        expect(Array.from(a.state)).toEqual(Array.from(b.state));
+      }
+    });
+    // refused: twice the old room, then (where that was more) the room for `count` alone
+    expect(asked.length).toBeGreaterThanOrEqual(1);
+    expect(asked.length).toBeLessThanOrEqual(2);
+    expect(Math.min(...asked)).toBeGreaterThan(40);
   });
 });
 

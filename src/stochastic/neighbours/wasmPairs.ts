@@ -312,14 +312,15 @@ export class WasmPairList {
       if (!this.layout(N, ncell, g.triples.length, Math.max(1024, 4 * N), S)) return -1;
     }
     for (;;) {
-      const buf = this.memory.buffer;
       if (this.triplesIn !== g.triples || this.oI - this.oTriples < 4 * g.triples.length) {
         if (this.oI - this.oTriples < 4 * g.triples.length && !this.layout(N, ncell, g.triples.length, this.cap, S))
           return -1;
+        const buf = this.memory.buffer; // after layout: it may have made a new memory
         new Int32Array(buf, this.oTriples, g.triples.length).set(g.triples);
         new Int32Array(buf, this.oTripleStart, ncell + 1).set(g.tripleStart);
         this.triplesIn = g.triples;
       }
+      const buf = this.memory.buffer;
       new Float64Array(buf, this.oX, N).set(g.xs);
       new Float64Array(buf, this.oY, N).set(g.ys);
       new Int32Array(buf, this.oStart, ncell + 1).set(g.start);
