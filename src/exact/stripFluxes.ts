@@ -97,6 +97,24 @@ export interface StripFluxes {
   parts: { quadrature: number; poles: number; skipped: number; screen: number };
 }
 
+/**
+ * Test hooks. `subtracted` is called once the pole and Breit-Wigner terms are set: slot k (of 2M) has the term at
+ * zRe[k] + i zIm[k] with residues res[2 k K + 2 q], res[2 k K + 2 q + 1] of component q (K end positions), `terms`
+ * the slots in use (slot k < M accepted when accepted[k]); `components` evaluates F at real w by a sweep (no term
+ * subtracted): checks independent of the pole search (test/exact/strip-pole-residue.test.ts).
+ */
+export const stripFluxesTesting: {
+  subtracted?: (info: {
+    zRe: Float64Array;
+    zIm: Float64Array;
+    res: Float64Array;
+    K: number;
+    terms: Int32Array;
+    accepted: Uint8Array;
+    components: (w: number, out: Float64Array) => void;
+  }) => void;
+} = {};
+
 const EPS = 2 ** -53;
 /** Found poles of the neighbouring modes (by index) that deflate a Newton iteration. */
 const DEFLATE = 32;
@@ -490,6 +508,15 @@ export function stripBathFluxes(
     checkAt(zRe[k], 0);
     checkAt(zRe[k], 0.5 * zIm[k]);
   }
+  stripFluxesTesting.subtracted?.({
+    zRe,
+    zIm,
+    res,
+    K,
+    terms,
+    accepted,
+    components: (w, out) => components(w, out),
+  });
   // The terms ordered by Re z: a panel subtracts at its nodes only those within NEAR of its half-widths (the rest are
   // smooth on it and stay in what its rule integrates, see FAR_* below), and adds back their closed-form integrals
   // over it. Per component, the sum of |R| over all terms bounds the far terms' share of any panel's error.

@@ -56,7 +56,7 @@ import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
 import { checkSolveControl, QuadratureMonitor, STALL_FACTOR, type SolveControl } from "./solveControl.js";
 import type { Model } from "../model/models.js";
-import { checkNetworkModel, isLinearNetwork, type NetworkModel } from "../model/networkModel.js";
+import { checkNetworkModel, isLinearNetwork, withCheckedNetwork, type NetworkModel } from "../model/networkModel.js";
 import { diagnoseNetwork } from "../problem/diagnose.js";
 import type { BathFlux, SpringFlux } from "./network.js";
 
@@ -3547,6 +3547,10 @@ function chainOrder(sys: NetworkSystem): Int32Array | undefined {
  */
 export function solveNetworkTransmission(model: Model, options: TransmissionOptions = {}): TransmissionSteadyState {
   checkNetworkModel(model, "solveNetworkTransmission");
+  return withCheckedNetwork(model, () => solveChecked(model, options));
+}
+
+function solveChecked(model: NetworkModel, options: TransmissionOptions): TransmissionSteadyState {
   checkSolveControl(options);
   const check = checkTransmissionSolvable(model);
   const warnings = [...check.warnings];

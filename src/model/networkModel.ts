@@ -311,6 +311,25 @@ function listNames(names: string[]): string {
   return names.length <= 12 ? names.join(", ") : `${names.slice(0, 12).join(", ")} and ${names.length - 12} more`;
 }
 
+/** The model an engine entry point has checked and is working on (withCheckedNetwork). */
+let checkedModel: NetworkModel | undefined;
+
+/**
+ * Runs `run` with `model` taken as checked: checkNetworkModel, called on it again by the helpers an entry point uses
+ * (the solvability diagnosis, the components, isLinearNetwork: six checks of every site and spring per solve), then
+ * returns at once. For an entry point that has just called checkNetworkModel(model) and does not change the model;
+ * synchronous `run` only (the scope ends when it returns or throws).
+ */
+export function withCheckedNetwork<T>(model: NetworkModel, run: () => T): T {
+  const previous = checkedModel;
+  checkedModel = model;
+  try {
+    return run();
+  } finally {
+    checkedModel = previous;
+  }
+}
+
 /**
  * Checks that a value is a NetworkModel the engines can use, field by field (the same rules as validateNetwork),
  * and throws a ModelError naming the first problem otherwise. Every engine entry point that takes a network calls it,
@@ -319,6 +338,8 @@ function listNames(names: string[]): string {
  * Cost: linear in the number of sites and springs.
  */
 export function checkNetworkModel(model: unknown, where: string): asserts model is NetworkModel {
+  // Checked already by the entry point running (withCheckedNetwork): the helpers it calls need not check it again.
+  if (model !== undefined && model === checkedModel) return;
   const m = model as Partial<NetworkModel> | null;
   const source = typeof m?.source === "string" ? m.source : undefined;
   const fail = (msg: string): never => {
