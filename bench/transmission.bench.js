@@ -399,6 +399,11 @@ async function strips(log) {
         `peak resident memory of this process ${(process.resourceUsage().maxRSS / 1e3).toFixed(0)} MB, J = ${big.J.toExponential(6)} ` +
         `+- ${big.err.toExponential(1)} (reported error)`,
     );
+    log(
+      "  (December 2026: 321 s measured by itself after the block LDL^T; since then measured at 10 x 200 only: the " +
+        "sweep's symmetric inverse 0.92x of the solve, the mode location's 12 % fewer factorisations 0.92-0.94x of " +
+        "that step, ~2 % of the solve; docs/performance.md)",
+    );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
   log("   real block LDL^T over the columns), then all poles at once: start estimates from the pencil projected on");

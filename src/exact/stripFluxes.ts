@@ -741,6 +741,8 @@ export function stripFluxState(
   sliced: SlicedPencil,
   group: Uint8Array,
   modes: StripModes & {
+    /** Real factorisations of V - lambda M that located the modes (inertia counts and inverse iteration). */
+    counts?: number;
     screen?: { cutoff: number; skippedModes: number; flux: number };
     unresolved: number;
     /** Per mode, the share of its width that rounding can move its peak by (transmission.ts ModeData). */
@@ -842,6 +844,7 @@ export function stripFluxState(
       narrowest: Number.isFinite(narrowest) ? narrowest : 0,
       unresolved: modes.unresolved,
       poles: r.poles,
+      factorisations: modes.counts,
     },
     warnings,
     notes,

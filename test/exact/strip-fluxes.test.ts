@@ -283,6 +283,12 @@ describe("bath fluxes of strips from their poles (springs: false)", () => {
       // Well inside the reported error (0.10 of it measured; 0.89 before).
       expect(d, `bath ${k}`).toBeLessThanOrEqual(0.5 * b.error + refError);
     });
+    // The 378 modes located by 2418 real factorisations (counts are deterministic): 2775 with the Rayleigh-quotient
+    // iteration stopped only by the change of rho and the escaped modes' bisection down to 1/1000 of their distance
+    // to the interval's ends.
+    expect(tr.modes.count).toBe(378);
+    expect(tr.modes.factorisations).toBeGreaterThan(378);
+    expect(tr.modes.factorisations).toBeLessThanOrEqual(2500);
   });
 
   it("a strongly disordered strip: the general sparse path's bath fluxes within the reported errors", () => {
