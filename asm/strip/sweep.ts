@@ -237,7 +237,7 @@ function invertComplex(aRe: usize, aIm: usize, w: i32, perm: usize): void {
 }
 
 // The symmetric inverse's pivot rule (src/linalg/stripGreen.ts SYM_PIVOT).
-const SYM_PIVOT = 0.1;
+const SYM_PIVOT = 0.3;
 
 /** o -= c x, complex, over j = j0 .. w-1 (o and x rows at byte addresses, re/im apart), two at a time. */
 @inline function axpyMinus(

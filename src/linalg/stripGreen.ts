@@ -722,7 +722,7 @@ export function cmatmul(
  * The symmetric inverse's pivot rule: a pivot d_k is taken when |d_k| >= SYM_PIVOT max_(i>k) |a_ik| (multipliers at
  * most 1 / SYM_PIVOT) and |d_k| >= 1e-15 of the matrix's largest entry; otherwise Gauss-Jordan with row interchanges.
  */
-export const SYM_PIVOT = 0.1;
+export const SYM_PIVOT = 0.3;
 
 /**
  * g = S^-1 for a complex symmetric w x w matrix S (S^T = S, read from its upper triangle; the Schur complements of a

@@ -76,7 +76,7 @@ describe("the complex symmetric inverse of the strip's sweep", () => {
   it("refuses a pivot below SYM_PIVOT of its column, and a vanishing one", () => {
     const t = [new Float64Array(2), new Float64Array(2)];
     const g = [new Float64Array(4), new Float64Array(4)];
-    // [[0.09, 1], [1, 0]]: the first pivot is below 0.1 of its column (Gauss-Jordan interchanges the rows).
+    // [[0.9 SYM_PIVOT, 1], [1, 0]]: the first pivot is below SYM_PIVOT of its column (Gauss-Jordan interchanges the rows).
     const re = Float64Array.from([0.9 * SYM_PIVOT, 1, 1, 0]);
     expect(invertComplexSymmetric(re, new Float64Array(4), 2, g[0], g[1], t[0], t[1])).toBe(false);
     re[0] = 1.1 * SYM_PIVOT;
