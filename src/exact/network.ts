@@ -497,23 +497,81 @@ export function networkFluxes(
       }),
     };
   }
+  // Overdamped: the products with V cancel where S is large against the fluxes (weak pinning: S ~ T / pinning), so
+  // they are summed in double-double over the springs at each site, with V's diagonal taken exactly (pinning plus
+  // stiffnesses), and rounded once: each flux to within a few eps of itself from S (formingRounding).
   const gamma = frictionVector(model);
-  const SV = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k < n; k++) {
-      const s = d[i * n + k];
-      if (s === 0) continue;
-      for (let j = 0; j < n; j++) SV[i * n + j] += s * V.data[k * n + j];
+  const { column, hi, lo } = potentialDoubleDouble(model);
+  // (S V)_ij over the nonzeros of column j, double-double
+  const sv = (i: number, j: number): [number, number] => {
+    let h = 0,
+      l = 0;
+    for (let x = 0; x < column[j].length; x++) {
+      const v = d[i * n + column[j][x]];
+      const [p, e] = twoProduct(v, hi[j][x]);
+      const [t, f] = twoSum(h, p);
+      h = t;
+      l += f + e + v * lo[j][x];
     }
+    return twoSum(h, l);
+  };
   return {
-    spring: model.springs.map((s) => (-s.stiffness * SV[s.i * n + s.j]) / gamma[s.j]),
+    spring: model.springs.map((s) => {
+      const [h, l] = sv(s.i, s.j);
+      return ddDivide(-s.stiffness * h, -s.stiffness * l, gamma[s.j]);
+    }),
     bath: model.baths.map((b) => {
       const i = b.site;
-      let vsv = 0;
-      for (let k = 0; k < n; k++) vsv += V.data[i * n + k] * SV[k * n + i];
-      return (temperature[i] * V.data[i * n + i] - vsv) / b.friction;
+      const c = column[i],
+        self = c.indexOf(i);
+      // T_i V_ii - sum_k V_ik (S V)_ki
+      const [p0, e0] = twoProduct(temperature[i], hi[i][self]);
+      let h = p0,
+        l = e0 + temperature[i] * lo[i][self];
+      for (let x = 0; x < c.length; x++) {
+        const [yh, yl] = sv(c[x], i);
+        const [p, e] = twoProduct(hi[i][x], yh);
+        const [t, f] = twoSum(h, -p);
+        h = t;
+        l += f - e - hi[i][x] * yl - lo[i][x] * yh;
+      }
+      return ddDivide(h, l, b.friction);
     }),
   };
+}
+
+/** (h + l) / g rounded to a double (h + l a double-double). */
+function ddDivide(h: number, l: number, g: number): number {
+  const [qh, ql] = quotient(h, g);
+  return qh + (ql + l / g);
+}
+
+/**
+ * The potential matrix V of a network by rows of nonzeros, each entry a double-double (hi, lo): the diagonal the
+ * pinning plus the stiffnesses summed exactly, off the diagonal minus the stiffness. column[j] lists the sites of
+ * row (and column) j's nonzeros in increasing order, hi[j] and lo[j] their values.
+ */
+function potentialDoubleDouble(model: NetworkModel): { column: number[][]; hi: number[][]; lo: number[][] } {
+  const column = neighbourLists(model);
+  const n = model.sites.length;
+  const diag: [number, number][] = Array.from(model.pinning, (p): [number, number] => [p, 0]);
+  const off = new Map<number, number>();
+  for (const s of model.springs) {
+    for (const i of [s.i, s.j]) {
+      const [h, e] = twoSum(diag[i][0], s.stiffness);
+      diag[i] = [h, diag[i][1] + e];
+    }
+    off.set(s.i * n + s.j, -s.stiffness);
+    off.set(s.j * n + s.i, -s.stiffness);
+  }
+  const hi: number[][] = [],
+    lo: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    const [dh, dl] = twoSum(diag[j][0], diag[j][1]);
+    hi.push(column[j].map((l) => (l === j ? dh : off.get(l * n + j)!)));
+    lo.push(column[j].map((l) => (l === j ? dl : 0)));
+  }
+  return { column, hi, lo };
 }
 
 /** Error bound of the dense solve's fluxes, relative to the largest |flux|, above which a solve carries a warning. */
@@ -619,11 +677,24 @@ export interface FluxAdjoint {
  * network, one without baths, or when the baths' adjoint solve has no trusted digit.
  */
 export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): FluxAdjoint | null {
-  if (model.dynamics !== "underdamped" || model.baths.length === 0) return null;
+  if (model.baths.length === 0) return null;
   const n = model.sites.length;
-  const N = 2 * n;
+  const over = model.dynamics === "overdamped";
+  const N = over ? n : 2 * n;
+  const V = potentialMatrix(model);
+  const gamma = frictionVector(model);
+  const column = neighbourLists(model);
   const C = matrix(N, N);
-  for (const b of model.baths) C.data[(n + b.site) * N + (n + b.site)] += b.friction / model.mass[b.site] ** 2;
+  if (over) {
+    // the baths' gradients (1 / gamma_b) v_b v_b^T, v_b the column of V at the bath's site
+    for (const b of model.baths) {
+      const c = column[b.site];
+      for (const k of c)
+        for (const l of c) C.data[k * n + l] += (V.data[k * n + b.site] * V.data[l * n + b.site]) / b.friction;
+    }
+  } else {
+    for (const b of model.baths) C.data[(n + b.site) * N + (n + b.site)] += b.friction / model.mass[b.site] ** 2;
+  }
   const norm = (y: Stationary | null) => {
     if (y === null || !(y.forwardErrorBound < 0.5)) return NaN;
     const f = frobeniusNorm(y.covariance.data) * (1 + 2 * y.forwardErrorBound);
@@ -632,7 +703,6 @@ export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): Flux
   const bath = norm(adjointSolve(solver, C));
   if (Number.isNaN(bath)) return null;
   const spring = new Float64Array(model.springs.length).fill(NaN);
-  const V = potentialMatrix(model);
   const sides = bridgeSides(model, V);
   let solves = 1;
   const cycle: number[] = [];
@@ -643,15 +713,35 @@ export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): Flux
   if (cycle.length <= ADJOINT_SPRING_SOLVES) {
     for (const k of cycle) {
       const s = model.springs[k];
-      const c = s.stiffness / (2 * model.mass[s.j]);
       C.data.fill(0);
-      C.data[s.i * N + (n + s.j)] = c;
-      C.data[(n + s.j) * N + s.i] = c;
+      if (over) {
+        // -k / gamma_j (S V)_ij: the symmetric part of e_i w^T, w = -k V e_j / gamma_j
+        for (const l of column[s.j]) {
+          const w = (-s.stiffness * V.data[l * n + s.j]) / (2 * gamma[s.j]);
+          C.data[s.i * N + l] += w;
+          C.data[l * N + s.i] += w;
+        }
+      } else {
+        const c = s.stiffness / (2 * model.mass[s.j]);
+        C.data[s.i * N + (n + s.j)] = c;
+        C.data[(n + s.j) * N + s.i] = c;
+      }
       spring[k] = norm(adjointSolve(solver, C));
       solves++;
     }
   }
   return { bath, spring, solves };
+}
+
+/** For each site, itself and the sites joined to it by springs (the nonzeros of its row of V), in increasing order. */
+function neighbourLists(model: NetworkModel): number[][] {
+  const out: number[][] = Array.from({ length: model.sites.length }, (_, i) => [i]);
+  for (const s of model.springs) {
+    out[s.i].push(s.j);
+    out[s.j].push(s.i);
+  }
+  for (const c of out) c.sort((a, b) => a - b);
+  return out;
 }
 
 function adjointSolve(solver: StationarySolver, c: Matrix): Stationary | null {
@@ -730,7 +820,8 @@ export function bridgeSides(model: NetworkModel, V: Matrix = potentialMatrix(mod
   }
   // per site and per pair of sites joined by springs: their terms of ||G||_F^2
   const site = new Float64Array(n);
-  for (let s = 0; s < n; s++) site[s] = (V.data[s * n + s] / 2) ** 2 + (1 / (2 * model.mass[s])) ** 2;
+  const over = model.dynamics === "overdamped";
+  for (let s = 0; s < n; s++) site[s] = (V.data[s * n + s] / 2) ** 2 + (over ? 0 : (1 / (2 * model.mass[s])) ** 2);
   const pairs = new Map<number, { a: number; b: number; k: number }>();
   for (const s of model.springs) {
     const a = Math.min(s.i, s.j),
@@ -813,18 +904,64 @@ export function adjointFluxErrors(
   temperature: Float64Array,
   residual: number,
 ): { spring: number[]; bath: number[] } {
+  const rounding = formingRounding(model, S, temperature);
+  return {
+    spring: rounding.spring.map((r, k) => adjoint.spring[k] * residual + r),
+    bath: rounding.bath.map((r) => adjoint.bath * residual + r),
+  };
+}
+
+/**
+ * Bounds on the rounding of forming each flux from a covariance S (networkFluxes). Underdamped: 2 eps |flux| for a
+ * spring, (gamma / m) 2 eps (T + <p^2>/m) for a bath. Overdamped, where the sums are in double-double (d the springs
+ * at the site, |.| entrywise): 2 eps |flux| plus (4 d + 8) eps^2 k / gamma_j (|S| |V|)_ij for a spring and
+ * (8 d + 16) eps^2 ((|V| |S| |V|)_ii + T_i |V_ii|) / gamma_i for a bath.
+ */
+function formingRounding(
+  model: NetworkModel,
+  S: Matrix,
+  temperature: Float64Array,
+): { spring: number[]; bath: number[] } {
   const n = model.sites.length;
   const N = S.rows;
   const eps = 2 ** -52;
+  if (model.dynamics === "underdamped") {
+    return {
+      spring: model.springs.map(
+        (s) => 2 * eps * Math.abs((s.stiffness * S.data[s.i * N + (n + s.j)]) / model.mass[s.j]),
+      ),
+      bath: model.baths.map((b) => {
+        const m = model.mass[b.site];
+        const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
+        return (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp);
+      }),
+    };
+  }
+  const V = potentialMatrix(model);
+  const flux = networkFluxes(model, S, V, temperature);
+  const v = V.data;
+  const gamma = frictionVector(model);
+  const column = neighbourLists(model);
+  // (|S| |V|)_ij over the nonzeros of column j
+  const absSV = (i: number, j: number) => {
+    let x = 0;
+    for (const l of column[j]) x += Math.abs(S.data[i * n + l] * v[l * n + j]);
+    return x;
+  };
   return {
     spring: model.springs.map((s, k) => {
-      const flux = Math.abs((s.stiffness * S.data[s.i * N + (n + s.j)]) / model.mass[s.j]);
-      return adjoint.spring[k] * residual + 2 * eps * flux;
+      const d = column[s.j].length - 1;
+      return (
+        2 * eps * Math.abs(flux.spring[k]) + (4 * d + 8) * eps * eps * (s.stiffness / gamma[s.j]) * absSV(s.i, s.j)
+      );
     }),
-    bath: model.baths.map((b) => {
-      const m = model.mass[b.site];
-      const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
-      return adjoint.bath * residual + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp);
+    bath: model.baths.map((b, k) => {
+      const i = b.site,
+        d = column[i].length - 1;
+      let vsv = 0;
+      for (const l of column[i]) vsv += Math.abs(v[i * n + l]) * absSV(l, i);
+      const terms = (vsv + Math.abs(temperature[i] * v[i * n + i])) / b.friction;
+      return 2 * eps * Math.abs(flux.bath[k]) + (8 * d + 16) * eps * eps * terms;
     }),
   };
 }
@@ -857,20 +994,21 @@ function quotient(x: number, m: number): [number, number] {
 }
 
 /**
- * The residual R = A S + S A^T - D of an underdamped network's covariance S in double-double arithmetic, against the
- * drift and diffusion of the model's numbers taken exactly (1 / m, gamma / m, the diagonal of V and 2 gamma T not
- * rounded), rounded to doubles at the end; with a bound on the distance of that rounded R from the exact one
- * (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for the rounding of the low parts). Null when some
- * site has more than one bath (its friction and temperature are not the baths' own numbers).
+ * The residual R = A S + S A^T - D of a network's covariance S in double-double arithmetic, against the drift and
+ * diffusion of the model's numbers taken exactly (underdamped: 1 / m, gamma / m, the diagonal of V and 2 gamma T;
+ * overdamped: V / gamma and 2 T / gamma; none of them rounded), rounded to doubles at the end; with a bound on the
+ * distance of that rounded R from the exact one (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for
+ * the rounding of the low parts). Null when some site has more than one bath (its friction and temperature are not
+ * the baths' own numbers).
  */
 export function exactModelResidual(
   model: NetworkModel,
   S: Matrix,
   temperature: Float64Array,
 ): { R: Matrix; error: number } | null {
-  if (model.dynamics !== "underdamped") return null;
-  const n = model.sites.length,
-    N = 2 * n;
+  const n = model.sites.length;
+  const over = model.dynamics === "overdamped";
+  const N = over ? n : 2 * n;
   if (new Set(model.baths.map((b) => b.site)).size !== model.baths.length) return null;
   // the nonzeros of A in compressed rows, each entry a double-double (hi, lo)
   const rowStart = new Int32Array(N + 1);
@@ -895,30 +1033,53 @@ export function exactModelResidual(
   }
   const neighbours: number[][] = Array.from({ length: n }, () => []);
   for (const key of off.keys()) neighbours[Math.floor(key / n)].push(key % n);
-  for (let i = 0; i < n; i++) {
-    // q row: A[q_i, p_i] = -1 / m_i
-    rowStart[i] = cols.length;
-    const [h, l] = quotient(1, model.mass[i]);
-    cols.push(n + i);
-    hi.push(-h);
-    lo.push(-l);
-  }
-  for (let i = 0; i < n; i++) {
-    // p row: A[p_i, q_j] = V_ij, A[p_i, p_i] = gamma_i / m_i
-    rowStart[n + i] = cols.length;
+  const vRow = (i: number, push: (j: number, h: number, e: number) => void) => {
     const js = [i, ...neighbours[i]].sort((a, b) => a - b);
     for (const j of js) {
       const v = j === i ? diag[i] : off.get(i * n + j)!;
       const [h, e] = twoSum(v[0], v[1]); // renormalised
-      cols.push(j);
-      hi.push(h);
-      lo.push(e);
+      push(j, h, e);
     }
-    if (friction[i] > 0) {
-      const [h, l] = quotient(friction[i], model.mass[i]);
+  };
+  // D's diagonal: 2 gamma T (underdamped, momentum rows) or 2 T / gamma (overdamped), double-double
+  const dHi = new Float64Array(N),
+    dLo = new Float64Array(N);
+  if (over) {
+    for (let i = 0; i < n; i++) {
+      // A[i, j] = V_ij / gamma_i
+      rowStart[i] = cols.length;
+      vRow(i, (j, h, e) => {
+        const [qh, ql] = quotient(h, friction[i]);
+        cols.push(j);
+        hi.push(qh);
+        lo.push(ql + e / friction[i]);
+      });
+      [dHi[i], dLo[i]] = quotient(2 * temperature[i], friction[i]);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      // q row: A[q_i, p_i] = -1 / m_i
+      rowStart[i] = cols.length;
+      const [h, l] = quotient(1, model.mass[i]);
       cols.push(n + i);
-      hi.push(h);
-      lo.push(l);
+      hi.push(-h);
+      lo.push(-l);
+    }
+    for (let i = 0; i < n; i++) {
+      // p row: A[p_i, q_j] = V_ij, A[p_i, p_i] = gamma_i / m_i
+      rowStart[n + i] = cols.length;
+      vRow(i, (j, h, e) => {
+        cols.push(j);
+        hi.push(h);
+        lo.push(e);
+      });
+      if (friction[i] > 0) {
+        const [h, l] = quotient(friction[i], model.mass[i]);
+        cols.push(n + i);
+        hi.push(h);
+        lo.push(l);
+      }
+      [dHi[n + i], dLo[n + i]] = twoProduct(2 * friction[i], temperature[i]);
     }
   }
   rowStart[N] = cols.length;
@@ -949,12 +1110,10 @@ export function exactModelResidual(
       const [t, f] = twoSum(mh[a * N + b], mh[b * N + a]);
       let low = f + ml[a * N + b] + ml[b * N + a];
       let high = t;
-      if (a === b && a >= n) {
-        // D = 2 gamma T on the momentum diagonal, exactly
-        const [p, e] = twoProduct(2 * friction[a - n], temperature[a - n]);
-        const [u, g] = twoSum(high, -p);
+      if (a === b && dHi[a] !== 0) {
+        const [u, g] = twoSum(high, -dHi[a]);
         high = u;
-        low += g - e;
+        low += g - dLo[a];
       }
       const v = high + low;
       R.data[a * N + b] = v;
@@ -962,11 +1121,10 @@ export function exactModelResidual(
     }
   }
   const eps = 2 ** -52;
-  let normD = 0;
-  for (let i = 0; i < n; i++) normD += (2 * friction[i] * temperature[i]) ** 2;
+  const normD = frobeniusNorm(dHi);
   let normA = 0;
   for (let x = 0; x < hi.length; x++) normA += hi[x] * hi[x];
-  const scale = 2 * Math.sqrt(normA) * frobeniusNorm(s) + Math.sqrt(normD);
+  const scale = 2 * Math.sqrt(normA) * frobeniusNorm(s) + normD;
   return { R, error: eps * frobeniusNorm(R.data) + 4 * (k + 3) * eps * eps * scale };
 }
 
@@ -1002,20 +1160,33 @@ export function refinedFluxErrors(
     N = S.rows;
   const eps = 2 ** -52;
   const d = dS.data;
+  const rounding = formingRounding(model, S, temperature);
+  if (model.dynamics === "overdamped") {
+    // <C, dS>: the fluxes' linear part formed from dS (networkFluxes at zero temperature, in double-double: dS
+    // is large along the slow modes, which V cancels), with its rounding
+    const zero = new Float64Array(n);
+    const first = networkFluxes(model, dS, potentialMatrix(model), zero);
+    const firstRounding = formingRounding(model, dS, zero);
+    return {
+      spring: first.spring.map(
+        (x, k) =>
+          (Math.abs(x) + firstRounding.spring[k]) * (1 + 4 * eps) + adjoint.spring[k] * rest + rounding.spring[k],
+      ),
+      bath: first.bath.map(
+        (x, k) => (Math.abs(x) + firstRounding.bath[k]) * (1 + 4 * eps) + adjoint.bath * rest + rounding.bath[k],
+      ),
+    };
+  }
   return {
     spring: model.springs.map((s, k) => {
       const c = s.stiffness / model.mass[s.j];
       const first = Math.abs(c * d[s.i * N + (n + s.j)]);
-      const flux = Math.abs(c * S.data[s.i * N + (n + s.j)]);
-      return first * (1 + 4 * eps) + adjoint.spring[k] * rest + 2 * eps * flux;
+      return first * (1 + 4 * eps) + adjoint.spring[k] * rest + rounding.spring[k];
     }),
-    bath: model.baths.map((b) => {
+    bath: model.baths.map((b, k) => {
       const m = model.mass[b.site];
       const first = Math.abs((b.friction / (m * m)) * d[(n + b.site) * N + (n + b.site)]);
-      const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
-      return (
-        first * (1 + 4 * eps) + adjoint.bath * rest + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp)
-      );
+      return first * (1 + 4 * eps) + adjoint.bath * rest + rounding.bath[k];
     }),
   };
 }
