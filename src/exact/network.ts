@@ -225,31 +225,22 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
       `fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(networkStateSize(model), 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`,
     );
   }
-  const solve = (t?: Float64Array) => {
-    try {
-      return solver.solve(t ? diffusionMatrix(model, t) : undefined);
-    } catch (err) {
-      throw asSteadyStateError(err, model);
-    }
-  };
   const bathTemperatures = model.baths.map((b) => {
     const t = new Float64Array(n);
     t[b.site] = b.temperature;
     return t;
   });
-  // The diffusion is linear in the temperatures: with one bath per site, the full covariance is the sum of the
-  // per-bath ones, so a split by source costs one triangular solve and one back-transform per bath and nothing more
-  // (solveSum); several baths on one site mix into one diffusion entry, and the full covariance is solved apart.
-  const oneBathPerSite = new Set(model.baths.map((b) => b.site)).size === model.baths.length;
+  // The diffusion is linear in the temperatures, and each site has at most one bath (checkNetworkModel refuses two
+  // on one site): the full covariance is the sum of the per-bath ones, so a split by source costs one triangular
+  // solve and one back-transform per bath and nothing more (solveSum).
   let full: Stationary;
-  let parts: Matrix[] | null = null;
-  if (bySource && oneBathPerSite && model.baths.length > 0) {
-    try {
-      ({ total: full, parts } = solver.solveSum(bathTemperatures.map((t) => diffusionMatrix(model, t))));
-    } catch (err) {
-      throw asSteadyStateError(err, model);
-    }
-  } else full = solve();
+  let parts: Matrix[] = [];
+  try {
+    if (bySource) ({ total: full, parts } = solver.solveSum(bathTemperatures.map((t) => diffusionMatrix(model, t))));
+    else full = solver.solve();
+  } catch (err) {
+    throw asSteadyStateError(err, model);
+  }
   warnings.push(...full.warnings);
   const S = full.covariance;
   for (let i = 0; i < S.data.length; i++) {
@@ -287,25 +278,15 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
     // Error bounds of the split: each part S_b is the positive semidefinite covariance of one bath's noise, so
     // ||S_b||_F <= ||S||_F, and its temperatures and <p^2> are at most the total's: the total's bound (the absolute
     // covariance error forwardErrorBound ||S||_F through the same coefficients) bounds every part solved with the same
-    // factorization (solveSum); a part solved apart (several baths on one site) also gets its own solve's bound.
+    // factorization (solveSum).
     // Checked against 50-digit references in test/exact/flux-error.test.ts (the actual errors are 1e3-1e6 below it).
     // Where the fluxes have adjoint bounds, each part gets its own from its residual, if smaller.
     const springError = new Array<number>(model.springs.length).fill(0),
       bathError = new Array<number>(model.baths.length).fill(0);
     for (let b = 0; b < model.baths.length; b++) {
       const t = bathTemperatures[b];
-      let Sb: Matrix;
-      let normwise = errors;
-      if (parts) Sb = parts[b];
-      else {
-        const part = solve(t);
-        Sb = part.covariance;
-        const own = networkFluxErrors(model, Sb, V, part.forwardErrorBound);
-        normwise = {
-          spring: own.spring.map((e, k) => Math.max(e, errors.spring[k])),
-          bath: own.bath.map((e, k) => Math.max(e, errors.bath[k])),
-        };
-      }
+      const Sb = parts[b];
+      const normwise = errors;
       const refine = model.baths.length <= REFINED_PARTS_MAX;
       const tight = adjoint ? adjointErrors(Sb, t, diffusionMatrix(model, t), refine) : null;
       normwise.spring.forEach((e, k) => (springError[k] = Math.max(springError[k], tighter(e, tight?.spring[k]))));
@@ -998,8 +979,8 @@ function quotient(x: number, m: number): [number, number] {
  * diffusion of the model's numbers taken exactly (underdamped: 1 / m, gamma / m, the diagonal of V and 2 gamma T;
  * overdamped: V / gamma and 2 T / gamma; none of them rounded), rounded to doubles at the end; with a bound on the
  * distance of that rounded R from the exact one (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for
- * the rounding of the low parts). Null when some site has more than one bath (its friction and temperature are not
- * the baths' own numbers).
+ * the rounding of the low parts). Null for a model with two baths on one site, which checkNetworkModel refuses (the
+ * drift would hold one friction per site).
  */
 export function exactModelResidual(
   model: NetworkModel,
