@@ -447,7 +447,11 @@ function fmtRate(x: number): string {
   return x >= 1e-3 && x < 1e5 ? String(Number(x.toPrecision(3))) : x.toExponential(1).replace("e+", "e");
 }
 
-/** Spring and bath fluxes from a covariance (linear in it). */
+/**
+ * Spring and bath fluxes from a covariance (linear in it). Overdamped, the products with V are summed in double-double
+ * with V's entries from the model's numbers (the diagonal's sum of pinning and stiffnesses exact; `V` itself is only
+ * checked), so each flux is within a few eps of itself from S (formingRounding).
+ */
 export function networkFluxes(
   model: NetworkModel,
   S: Matrix,
@@ -625,7 +629,7 @@ const REFINED_PARTS_MAX = 4;
 const ADJOINT_SPRING_SOLVES = 4;
 
 /**
- * Adjoint error bounds of an underdamped network's fluxes, for a computed covariance S that solves the Lyapunov
+ * Adjoint error bounds of a network's fluxes, for a computed covariance S that solves the Lyapunov
  * equation A S + S A^T = D up to its residual R. The error of S is then L^-1(R) exactly (L(X) = A X + X A^T), and a
  * flux J = <C, S>, linear in S with gradient C, is off by <C, L^-1(R)> = <Y, R> with A^T Y + Y A = C: at most
  * ||Y||_F ||R||_F, whatever the equation's condition number. Each flux gets a factor f with |error| <= f ||R||_F
@@ -641,6 +645,14 @@ const ADJOINT_SPRING_SOLVES = 4;
  *   flux is minus the bath fluxes into U plus <G, R> for an explicit G, so f = ||Y||_F + ||G||_F (the side with the smaller ||G||_F).
  * - other springs (on a cycle): an adjoint solve of their own (C = k / (2 m_j) (e_qi e_pj^T + e_pj e_qi^T)), up to
  *   ADJOINT_SPRING_SOLVES of them; f = ||Y_spring||_F. Beyond that they keep their normwise bound.
+ * Overdamped (A = Gamma^-1 V, D = 2 T / gamma): a bath's flux (T_i V_ii - (V S V)_ii) / gamma_i has the gradient
+ * -v_i v_i^T / gamma_i (v_i the column of V at i), and one solve with V Gamma^-1 V (positive semidefinite) serves every
+ * bath; the entry (i, i) of the equation times V, summed along row i, is the site's energy balance
+ *     J_bath(i) - sum of spring fluxes out of i = -V_ii R_ii / 2 + sum_(l != i) k_il R_il
+ * with each spring's flux -k (S V)_ij / gamma_j in the form on the side of i (the two forms differ by k R_ij), so a
+ * bridge's G has V_ss / 2 on the diagonal of each site of the side and k / 2 on the two entries of each spring within
+ * it and of the bridge when the side holds i (checked against direct adjoint solves in test/exact/flux-adjoint.test.ts);
+ * a spring on a cycle has C the symmetric part of e_i w^T, w = -k V e_j / gamma_j.
  * Every ||Y||_F is taken with its solve's forward error bound. The same factors bound the parts of the split by source
  * bath (each part solves the equation for its bath's diffusion, up to its own residual).
  */
@@ -654,8 +666,8 @@ export interface FluxAdjoint {
 }
 
 /**
- * The adjoint factors (FluxAdjoint) of an underdamped network on the solver's factorisation; null for an overdamped
- * network, one without baths, or when the baths' adjoint solve has no trusted digit.
+ * The adjoint factors (FluxAdjoint) of a network on the solver's factorisation; null for a network without baths, or
+ * when the baths' adjoint solve has no trusted digit.
  */
 export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): FluxAdjoint | null {
   if (model.baths.length === 0) return null;
@@ -741,9 +753,9 @@ function frobeniusNorm(x: Float64Array): number {
 
 /**
  * For each spring that is a bridge of the spring graph (its removal disconnects the network), ||G||_F of the energy
- * balance of one of its sides (FluxAdjoint; the side giving the smaller): over the side's sites s, (V_ss / 2)^2 + (1 / (2 m_s))^2, over the springs
- * within it (k_st summed over parallel springs)^2 / 2, and k^2 / 2 for the bridge itself when the side holds its first
- * site i (its flux is formed on the side of j). NaN for a spring on a cycle. Underdamped networks.
+ * balance of one of its sides (FluxAdjoint; the side giving the smaller): over the side's sites s, (V_ss / 2)^2 + (1 / (2 m_s))^2
+ * (overdamped: (V_ss / 2)^2), over the springs within it (k_st summed over parallel springs)^2 / 2, and k^2 / 2 for the
+ * bridge itself when the side holds its first site i. NaN for a spring on a cycle.
  */
 export function bridgeSides(model: NetworkModel, V: Matrix = potentialMatrix(model)): Float64Array {
   const n = model.sites.length;
@@ -1110,7 +1122,7 @@ export function exactModelResidual(
 }
 
 /**
- * Bounds that follow the actual errors (underdamped networks with their adjoint factors, FluxAdjoint): the exact
+ * Bounds that follow the actual errors (networks with their adjoint factors, FluxAdjoint): the exact
  * error of S is E = L^-1(R) for R the residual against the model's exact numbers (exactModelResidual), so one more
  * solve, dS = L^-1(R) in double precision (a step of iterative refinement), gives each flux's error to first order,
  * <C, dS> (C the flux's gradient). What that misses is <C, E - dS> = <Y, R - L(dS)>: at most the flux's adjoint factor
