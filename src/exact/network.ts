@@ -987,7 +987,8 @@ function quotient(x: number, m: number): [number, number] {
 }
 
 /**
- * The residual R = A S + S A^T - D of a network's covariance S in double-double arithmetic, against the drift and
+ * The residual R = A S + S A^T - D of a network's covariance S (or of S - correction, taken exactly) in double-double
+ * arithmetic, against the drift and
  * diffusion of the model's numbers taken exactly (underdamped: 1 / m, gamma / m, the diagonal of V and 2 gamma T;
  * overdamped: V / gamma and 2 T / gamma; none of them rounded), rounded to doubles at the end; with a bound on the
  * distance of that rounded R from the exact one (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for
@@ -998,6 +999,7 @@ export function exactModelResidual(
   model: NetworkModel,
   S: Matrix,
   temperature: Float64Array,
+  correction?: Matrix,
 ): { R: Matrix; error: number } | null {
   const n = model.sites.length;
   const over = model.dynamics === "overdamped";
@@ -1078,8 +1080,9 @@ export function exactModelResidual(
   rowStart[N] = cols.length;
   let k = 0;
   for (let r = 0; r < N; r++) k = Math.max(k, rowStart[r + 1] - rowStart[r]);
-  const s = S.data;
-  // M = A S as double-double
+  const s = S.data,
+    ds = correction?.data;
+  // M = A S (or A (S - correction)) as double-double
   const mh = new Float64Array(N * N),
     ml = new Float64Array(N * N);
   for (let r = 0; r < N; r++) {
@@ -1087,11 +1090,13 @@ export function exactModelResidual(
       let sh = 0,
         sl = 0;
       for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
-        const v = s[cols[x] * N + c];
+        const at = cols[x] * N + c;
+        // the entry of S (minus the correction, exactly as a double-double)
+        const [v, w] = ds ? twoSum(s[at], -ds[at]) : [s[at], 0];
         const [p, e] = twoProduct(hi[x], v);
         const [t, f] = twoSum(sh, p);
         sh = t;
-        sl += f + e + lo[x] * v;
+        sl += f + e + lo[x] * v + hi[x] * w;
       }
       mh[r * N + c] = sh;
       ml[r * N + c] = sl;
@@ -1117,7 +1122,7 @@ export function exactModelResidual(
   const normD = frobeniusNorm(dHi);
   let normA = 0;
   for (let x = 0; x < hi.length; x++) normA += hi[x] * hi[x];
-  const scale = 2 * Math.sqrt(normA) * frobeniusNorm(s) + normD;
+  const scale = 2 * Math.sqrt(normA) * (frobeniusNorm(s) + (ds ? frobeniusNorm(ds) : 0)) + normD;
   return { R, error: eps * frobeniusNorm(R.data) + 4 * (k + 3) * eps * eps * scale };
 }
 
@@ -1139,48 +1144,92 @@ export function refinedFluxErrors(
   S: Matrix,
   temperature: Float64Array,
 ): { spring: number[]; bath: number[] } | null {
-  const exact = exactModelResidual(model, S, temperature);
-  if (!exact) return null;
-  let dS: Matrix;
-  try {
-    dS = solver.solve(exact.R).covariance;
-  } catch {
-    return null;
-  }
-  const rest = residualNormBound(solver.problem.drift, dS, exact.R) + exact.error;
-  if (!Number.isFinite(rest)) return null;
-  const n = model.sites.length,
-    N = S.rows;
-  const eps = 2 ** -52;
-  const d = dS.data;
   const rounding = formingRounding(model, S, temperature);
+  const step = (correction?: Matrix) => {
+    const exact = exactModelResidual(model, S, temperature, correction);
+    if (!exact) return null;
+    let dS: Matrix;
+    try {
+      dS = solver.solve(exact.R).covariance;
+    } catch {
+      return null;
+    }
+    const rest = residualNormBound(solver.problem.drift, dS, exact.R) + exact.error;
+    return Number.isFinite(rest) ? { dS, rest } : null;
+  };
+  const first = step();
+  if (!first) return null;
+  const one = linearPart(model, first.dS);
+  const bound = (lin: { spring: number[]; bath: number[] }, rest: number) => ({
+    spring: lin.spring.map((x, k) => x + adjoint.spring[k] * rest + rounding.spring[k]),
+    bath: lin.bath.map((x, k) => x + adjoint.bath * rest + rounding.bath[k]),
+  });
+  const out = bound(one.abs, first.rest);
+  // Where the refinement solve's own residual still dominates (its adjoint term above |<C, dS>|: covariances far
+  // larger along a slow mode than the fluxes), a second step: the residual of S - dS (the error of S is L^-1(R) = dS
+  // to first order) in double-double, its solve d2S (the error of S - dS), and the bound |<C, dS + d2S>| plus the
+  // adjoint factor times d2S's residual; each flux keeps the smaller bound.
+  const unsettled =
+    one.abs.spring.some((x, k) => adjoint.spring[k] * first.rest > x) ||
+    one.abs.bath.some((x) => adjoint.bath * first.rest > x);
+  if (!unsettled) return out;
+  const second = step(first.dS);
+  if (!second) return out;
+  const two = linearPart(model, second.dS);
+  const sum = (a: number[], b: number[], ra: number[], rb: number[]) =>
+    a.map((x, k) => (Math.abs(x + b[k]) + ra[k] + rb[k]) * (1 + 4 * 2 ** -52));
+  const tight = bound(
+    {
+      spring: sum(one.value.spring, two.value.spring, one.rounding.spring, two.rounding.spring),
+      bath: sum(one.value.bath, two.value.bath, one.rounding.bath, two.rounding.bath),
+    },
+    second.rest,
+  );
+  return {
+    spring: out.spring.map((x, k) => Math.min(x, tight.spring[k])),
+    bath: out.bath.map((x, k) => Math.min(x, tight.bath[k])),
+  };
+}
+
+/**
+ * The fluxes' linear part <C, X> of a matrix X (a correction of the covariance), each with a bound on its rounding,
+ * and |<C, X>| plus that rounding (abs). Overdamped in double-double (networkFluxes at zero temperature: X is large
+ * along the slow modes, which V cancels).
+ */
+function linearPart(
+  model: NetworkModel,
+  X: Matrix,
+): {
+  value: { spring: number[]; bath: number[] };
+  rounding: { spring: number[]; bath: number[] };
+  abs: { spring: number[]; bath: number[] };
+} {
+  const n = model.sites.length,
+    N = X.rows;
+  const eps = 2 ** -52;
+  let value: { spring: number[]; bath: number[] }, rounding: { spring: number[]; bath: number[] };
   if (model.dynamics === "overdamped") {
-    // <C, dS>: the fluxes' linear part formed from dS (networkFluxes at zero temperature, in double-double: dS
-    // is large along the slow modes, which V cancels), with its rounding
     const zero = new Float64Array(n);
-    const first = networkFluxes(model, dS, potentialMatrix(model), zero);
-    const firstRounding = formingRounding(model, dS, zero);
-    return {
-      spring: first.spring.map(
-        (x, k) =>
-          (Math.abs(x) + firstRounding.spring[k]) * (1 + 4 * eps) + adjoint.spring[k] * rest + rounding.spring[k],
-      ),
-      bath: first.bath.map(
-        (x, k) => (Math.abs(x) + firstRounding.bath[k]) * (1 + 4 * eps) + adjoint.bath * rest + rounding.bath[k],
-      ),
+    value = networkFluxes(model, X, potentialMatrix(model), zero);
+    rounding = formingRounding(model, X, zero);
+  } else {
+    const d = X.data;
+    value = {
+      spring: model.springs.map((s) => (s.stiffness / model.mass[s.j]) * d[s.i * N + (n + s.j)]),
+      bath: model.baths.map((b) => (b.friction / model.mass[b.site] ** 2) * d[(n + b.site) * N + (n + b.site)]),
+    };
+    rounding = {
+      spring: value.spring.map((x) => 4 * eps * Math.abs(x)),
+      bath: value.bath.map((x) => 4 * eps * Math.abs(x)),
     };
   }
   return {
-    spring: model.springs.map((s, k) => {
-      const c = s.stiffness / model.mass[s.j];
-      const first = Math.abs(c * d[s.i * N + (n + s.j)]);
-      return first * (1 + 4 * eps) + adjoint.spring[k] * rest + rounding.spring[k];
-    }),
-    bath: model.baths.map((b, k) => {
-      const m = model.mass[b.site];
-      const first = Math.abs((b.friction / (m * m)) * d[(n + b.site) * N + (n + b.site)]);
-      return first * (1 + 4 * eps) + adjoint.bath * rest + rounding.bath[k];
-    }),
+    value,
+    rounding,
+    abs: {
+      spring: value.spring.map((x, k) => (Math.abs(x) + rounding.spring[k]) * (1 + 4 * eps)),
+      bath: value.bath.map((x, k) => (Math.abs(x) + rounding.bath[k]) * (1 + 4 * eps)),
+    },
   };
 }
 

@@ -273,11 +273,13 @@ describe("adjoint and refined bounds of overdamped networks", () => {
     for (const { dense: d, ref: r, normwise: old } of fluxes) {
       const actual = Math.abs(d.flux - r.flux);
       expect(r.error!).toBeLessThan(1e-3 * d.error! + 1e-15 * J);
-      expect(actual).toBeLessThanOrEqual(d.error! + r.error!);
+      // the reference's sums run over terms of the largest flux's size: it resolves no better than eps J
+      const refError = r.error! + 2 ** -52 * J;
+      expect(actual).toBeLessThanOrEqual(d.error! + refError);
       d.fluxBySource!.forEach((x, p) =>
         expect(Math.abs(x - r.fluxBySource![p])).toBeLessThanOrEqual(d.fluxBySourceError! + r.fluxBySourceError!),
       );
-      // measured: 1.0 to 1.6 times the actual error where it is above 1e-15 of the largest flux
+      // measured: 1.00 to 1.02 times the actual error where it is above 1e-15 of the largest flux
       expect(d.error!).toBeLessThanOrEqual(2 * actual + r.error! + 1e-15 * J);
       oldWorst = Math.max(oldWorst, old / (actual + r.error! + 1e-15 * J));
     }
