@@ -286,3 +286,31 @@ describe("adjoint and refined bounds of overdamped networks", () => {
     expect(oldWorst).toBeGreaterThan(1e4); // the normwise bound said nothing
   });
 });
+
+describe("a second refinement step", () => {
+  it("an overdamped chain pinned 1e-10 at one end only (condition 3.9e12): the bounds within 2x the actual errors the pole path resolves", () => {
+    // One step left bounds of 1.4 to 82 times the actual errors (the refinement solve's residual times the adjoint
+    // factor above |<C, dS>|); with the second step 1.00 to 1.02.
+    const model = overdampedChain(30, {
+      pin: (i) => (i === 0 ? 1e-10 : 0),
+      g: () => 1,
+      T: (i) => (i === 0 ? 2 : i === 29 ? 1 : 1.5),
+    });
+    const dense = solveNetwork(model, { bySource: false });
+    const ref = solveNetworkTransmission(model, { temperatures: false, tolerance: 1e-13 });
+    const J = Math.max(...dense.baths.map((b) => Math.abs(b.flux)));
+    let resolved = 0;
+    const pairs = [
+      ...dense.springs.map((s, k) => [s, ref.springs[k]] as const),
+      ...dense.baths.map((b, k) => [b, ref.baths[k]] as const),
+    ];
+    for (const [d, r] of pairs) {
+      const actual = Math.abs(d.flux - r.flux);
+      expect(actual).toBeLessThanOrEqual(d.error! + r.error! + 2 ** -52 * J);
+      if (actual < 100 * r.error!) continue; // the reference's error is 4e-8 of the largest flux here
+      resolved++;
+      expect(d.error!).toBeLessThanOrEqual(2 * actual);
+    }
+    expect(resolved).toBeGreaterThan(20);
+  });
+});
