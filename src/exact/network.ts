@@ -225,31 +225,22 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
       `fluxes are not split by source bath: the ${model.baths.length} extra solves would bring the solve to ${exactCostText(networkStateSize(model), 1 + model.baths.length).replace(/^about .* and /, "about ")}; ask for them with --by-source (bySource: true)`,
     );
   }
-  const solve = (t?: Float64Array) => {
-    try {
-      return solver.solve(t ? diffusionMatrix(model, t) : undefined);
-    } catch (err) {
-      throw asSteadyStateError(err, model);
-    }
-  };
   const bathTemperatures = model.baths.map((b) => {
     const t = new Float64Array(n);
     t[b.site] = b.temperature;
     return t;
   });
-  // The diffusion is linear in the temperatures: with one bath per site, the full covariance is the sum of the
-  // per-bath ones, so a split by source costs one triangular solve and one back-transform per bath and nothing more
-  // (solveSum); several baths on one site mix into one diffusion entry, and the full covariance is solved apart.
-  const oneBathPerSite = new Set(model.baths.map((b) => b.site)).size === model.baths.length;
+  // The diffusion is linear in the temperatures, and each site has at most one bath (checkNetworkModel refuses two
+  // on one site): the full covariance is the sum of the per-bath ones, so a split by source costs one triangular
+  // solve and one back-transform per bath and nothing more (solveSum).
   let full: Stationary;
-  let parts: Matrix[] | null = null;
-  if (bySource && oneBathPerSite && model.baths.length > 0) {
-    try {
-      ({ total: full, parts } = solver.solveSum(bathTemperatures.map((t) => diffusionMatrix(model, t))));
-    } catch (err) {
-      throw asSteadyStateError(err, model);
-    }
-  } else full = solve();
+  let parts: Matrix[] = [];
+  try {
+    if (bySource) ({ total: full, parts } = solver.solveSum(bathTemperatures.map((t) => diffusionMatrix(model, t))));
+    else full = solver.solve();
+  } catch (err) {
+    throw asSteadyStateError(err, model);
+  }
   warnings.push(...full.warnings);
   const S = full.covariance;
   for (let i = 0; i < S.data.length; i++) {
@@ -287,25 +278,15 @@ export function solveNetwork(model: Model, options: SolveOptions = {}): NetworkS
     // Error bounds of the split: each part S_b is the positive semidefinite covariance of one bath's noise, so
     // ||S_b||_F <= ||S||_F, and its temperatures and <p^2> are at most the total's: the total's bound (the absolute
     // covariance error forwardErrorBound ||S||_F through the same coefficients) bounds every part solved with the same
-    // factorization (solveSum); a part solved apart (several baths on one site) also gets its own solve's bound.
+    // factorization (solveSum).
     // Checked against 50-digit references in test/exact/flux-error.test.ts (the actual errors are 1e3-1e6 below it).
     // Where the fluxes have adjoint bounds, each part gets its own from its residual, if smaller.
     const springError = new Array<number>(model.springs.length).fill(0),
       bathError = new Array<number>(model.baths.length).fill(0);
     for (let b = 0; b < model.baths.length; b++) {
       const t = bathTemperatures[b];
-      let Sb: Matrix;
-      let normwise = errors;
-      if (parts) Sb = parts[b];
-      else {
-        const part = solve(t);
-        Sb = part.covariance;
-        const own = networkFluxErrors(model, Sb, V, part.forwardErrorBound);
-        normwise = {
-          spring: own.spring.map((e, k) => Math.max(e, errors.spring[k])),
-          bath: own.bath.map((e, k) => Math.max(e, errors.bath[k])),
-        };
-      }
+      const Sb = parts[b];
+      const normwise = errors;
       const refine = model.baths.length <= REFINED_PARTS_MAX;
       const tight = adjoint ? adjointErrors(Sb, t, diffusionMatrix(model, t), refine) : null;
       normwise.spring.forEach((e, k) => (springError[k] = Math.max(springError[k], tighter(e, tight?.spring[k]))));
@@ -466,7 +447,11 @@ function fmtRate(x: number): string {
   return x >= 1e-3 && x < 1e5 ? String(Number(x.toPrecision(3))) : x.toExponential(1).replace("e+", "e");
 }
 
-/** Spring and bath fluxes from a covariance (linear in it). */
+/**
+ * Spring and bath fluxes from a covariance (linear in it). Overdamped, the products with V are summed in double-double
+ * with V's entries from the model's numbers (the diagonal's sum of pinning and stiffnesses exact; `V` itself is only
+ * checked), so each flux is within a few eps of itself from S (formingRounding).
+ */
 export function networkFluxes(
   model: NetworkModel,
   S: Matrix,
@@ -497,23 +482,81 @@ export function networkFluxes(
       }),
     };
   }
+  // Overdamped: the products with V cancel where S is large against the fluxes (weak pinning: S ~ T / pinning), so
+  // they are summed in double-double over the springs at each site, with V's diagonal taken exactly (pinning plus
+  // stiffnesses), and rounded once: each flux to within a few eps of itself from S (formingRounding).
   const gamma = frictionVector(model);
-  const SV = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k < n; k++) {
-      const s = d[i * n + k];
-      if (s === 0) continue;
-      for (let j = 0; j < n; j++) SV[i * n + j] += s * V.data[k * n + j];
+  const { column, hi, lo } = potentialDoubleDouble(model);
+  // (S V)_ij over the nonzeros of column j, double-double
+  const sv = (i: number, j: number): [number, number] => {
+    let h = 0,
+      l = 0;
+    for (let x = 0; x < column[j].length; x++) {
+      const v = d[i * n + column[j][x]];
+      const [p, e] = twoProduct(v, hi[j][x]);
+      const [t, f] = twoSum(h, p);
+      h = t;
+      l += f + e + v * lo[j][x];
     }
+    return twoSum(h, l);
+  };
   return {
-    spring: model.springs.map((s) => (-s.stiffness * SV[s.i * n + s.j]) / gamma[s.j]),
+    spring: model.springs.map((s) => {
+      const [h, l] = sv(s.i, s.j);
+      return ddDivide(-s.stiffness * h, -s.stiffness * l, gamma[s.j]);
+    }),
     bath: model.baths.map((b) => {
       const i = b.site;
-      let vsv = 0;
-      for (let k = 0; k < n; k++) vsv += V.data[i * n + k] * SV[k * n + i];
-      return (temperature[i] * V.data[i * n + i] - vsv) / b.friction;
+      const c = column[i],
+        self = c.indexOf(i);
+      // T_i V_ii - sum_k V_ik (S V)_ki
+      const [p0, e0] = twoProduct(temperature[i], hi[i][self]);
+      let h = p0,
+        l = e0 + temperature[i] * lo[i][self];
+      for (let x = 0; x < c.length; x++) {
+        const [yh, yl] = sv(c[x], i);
+        const [p, e] = twoProduct(hi[i][x], yh);
+        const [t, f] = twoSum(h, -p);
+        h = t;
+        l += f - e - hi[i][x] * yl - lo[i][x] * yh;
+      }
+      return ddDivide(h, l, b.friction);
     }),
   };
+}
+
+/** (h + l) / g rounded to a double (h + l a double-double). */
+function ddDivide(h: number, l: number, g: number): number {
+  const [qh, ql] = quotient(h, g);
+  return qh + (ql + l / g);
+}
+
+/**
+ * The potential matrix V of a network by rows of nonzeros, each entry a double-double (hi, lo): the diagonal the
+ * pinning plus the stiffnesses summed exactly, off the diagonal minus the stiffness. column[j] lists the sites of
+ * row (and column) j's nonzeros in increasing order, hi[j] and lo[j] their values.
+ */
+function potentialDoubleDouble(model: NetworkModel): { column: number[][]; hi: number[][]; lo: number[][] } {
+  const column = neighbourLists(model);
+  const n = model.sites.length;
+  const diag: [number, number][] = Array.from(model.pinning, (p): [number, number] => [p, 0]);
+  const off = new Map<number, number>();
+  for (const s of model.springs) {
+    for (const i of [s.i, s.j]) {
+      const [h, e] = twoSum(diag[i][0], s.stiffness);
+      diag[i] = [h, diag[i][1] + e];
+    }
+    off.set(s.i * n + s.j, -s.stiffness);
+    off.set(s.j * n + s.i, -s.stiffness);
+  }
+  const hi: number[][] = [],
+    lo: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    const [dh, dl] = twoSum(diag[j][0], diag[j][1]);
+    hi.push(column[j].map((l) => (l === j ? dh : off.get(l * n + j)!)));
+    lo.push(column[j].map((l) => (l === j ? dl : 0)));
+  }
+  return { column, hi, lo };
 }
 
 /** Error bound of the dense solve's fluxes, relative to the largest |flux|, above which a solve carries a warning. */
@@ -586,7 +629,7 @@ const REFINED_PARTS_MAX = 4;
 const ADJOINT_SPRING_SOLVES = 4;
 
 /**
- * Adjoint error bounds of an underdamped network's fluxes, for a computed covariance S that solves the Lyapunov
+ * Adjoint error bounds of a network's fluxes, for a computed covariance S that solves the Lyapunov
  * equation A S + S A^T = D up to its residual R. The error of S is then L^-1(R) exactly (L(X) = A X + X A^T), and a
  * flux J = <C, S>, linear in S with gradient C, is off by <C, L^-1(R)> = <Y, R> with A^T Y + Y A = C: at most
  * ||Y||_F ||R||_F, whatever the equation's condition number. Each flux gets a factor f with |error| <= f ||R||_F
@@ -602,6 +645,14 @@ const ADJOINT_SPRING_SOLVES = 4;
  *   flux is minus the bath fluxes into U plus <G, R> for an explicit G, so f = ||Y||_F + ||G||_F (the side with the smaller ||G||_F).
  * - other springs (on a cycle): an adjoint solve of their own (C = k / (2 m_j) (e_qi e_pj^T + e_pj e_qi^T)), up to
  *   ADJOINT_SPRING_SOLVES of them; f = ||Y_spring||_F. Beyond that they keep their normwise bound.
+ * Overdamped (A = Gamma^-1 V, D = 2 T / gamma): a bath's flux (T_i V_ii - (V S V)_ii) / gamma_i has the gradient
+ * -v_i v_i^T / gamma_i (v_i the column of V at i), and one solve with V Gamma^-1 V (positive semidefinite) serves every
+ * bath; the entry (i, i) of the equation times V, summed along row i, is the site's energy balance
+ *     J_bath(i) - sum of spring fluxes out of i = -V_ii R_ii / 2 + sum_(l != i) k_il R_il
+ * with each spring's flux -k (S V)_ij / gamma_j in the form on the side of i (the two forms differ by k R_ij), so a
+ * bridge's G has V_ss / 2 on the diagonal of each site of the side and k / 2 on the two entries of each spring within
+ * it and of the bridge when the side holds i (checked against direct adjoint solves in test/exact/flux-adjoint.test.ts);
+ * a spring on a cycle has C the symmetric part of e_i w^T, w = -k V e_j / gamma_j.
  * Every ||Y||_F is taken with its solve's forward error bound. The same factors bound the parts of the split by source
  * bath (each part solves the equation for its bath's diffusion, up to its own residual).
  */
@@ -615,15 +666,28 @@ export interface FluxAdjoint {
 }
 
 /**
- * The adjoint factors (FluxAdjoint) of an underdamped network on the solver's factorisation; null for an overdamped
- * network, one without baths, or when the baths' adjoint solve has no trusted digit.
+ * The adjoint factors (FluxAdjoint) of a network on the solver's factorisation; null for a network without baths, or
+ * when the baths' adjoint solve has no trusted digit.
  */
 export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): FluxAdjoint | null {
-  if (model.dynamics !== "underdamped" || model.baths.length === 0) return null;
+  if (model.baths.length === 0) return null;
   const n = model.sites.length;
-  const N = 2 * n;
+  const over = model.dynamics === "overdamped";
+  const N = over ? n : 2 * n;
+  const V = potentialMatrix(model);
+  const gamma = frictionVector(model);
+  const column = neighbourLists(model);
   const C = matrix(N, N);
-  for (const b of model.baths) C.data[(n + b.site) * N + (n + b.site)] += b.friction / model.mass[b.site] ** 2;
+  if (over) {
+    // the baths' gradients (1 / gamma_b) v_b v_b^T, v_b the column of V at the bath's site
+    for (const b of model.baths) {
+      const c = column[b.site];
+      for (const k of c)
+        for (const l of c) C.data[k * n + l] += (V.data[k * n + b.site] * V.data[l * n + b.site]) / b.friction;
+    }
+  } else {
+    for (const b of model.baths) C.data[(n + b.site) * N + (n + b.site)] += b.friction / model.mass[b.site] ** 2;
+  }
   const norm = (y: Stationary | null) => {
     if (y === null || !(y.forwardErrorBound < 0.5)) return NaN;
     const f = frobeniusNorm(y.covariance.data) * (1 + 2 * y.forwardErrorBound);
@@ -632,7 +696,6 @@ export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): Flux
   const bath = norm(adjointSolve(solver, C));
   if (Number.isNaN(bath)) return null;
   const spring = new Float64Array(model.springs.length).fill(NaN);
-  const V = potentialMatrix(model);
   const sides = bridgeSides(model, V);
   let solves = 1;
   const cycle: number[] = [];
@@ -643,15 +706,35 @@ export function fluxAdjoint(model: NetworkModel, solver: StationarySolver): Flux
   if (cycle.length <= ADJOINT_SPRING_SOLVES) {
     for (const k of cycle) {
       const s = model.springs[k];
-      const c = s.stiffness / (2 * model.mass[s.j]);
       C.data.fill(0);
-      C.data[s.i * N + (n + s.j)] = c;
-      C.data[(n + s.j) * N + s.i] = c;
+      if (over) {
+        // -k / gamma_j (S V)_ij: the symmetric part of e_i w^T, w = -k V e_j / gamma_j
+        for (const l of column[s.j]) {
+          const w = (-s.stiffness * V.data[l * n + s.j]) / (2 * gamma[s.j]);
+          C.data[s.i * N + l] += w;
+          C.data[l * N + s.i] += w;
+        }
+      } else {
+        const c = s.stiffness / (2 * model.mass[s.j]);
+        C.data[s.i * N + (n + s.j)] = c;
+        C.data[(n + s.j) * N + s.i] = c;
+      }
       spring[k] = norm(adjointSolve(solver, C));
       solves++;
     }
   }
   return { bath, spring, solves };
+}
+
+/** For each site, itself and the sites joined to it by springs (the nonzeros of its row of V), in increasing order. */
+function neighbourLists(model: NetworkModel): number[][] {
+  const out: number[][] = Array.from({ length: model.sites.length }, (_, i) => [i]);
+  for (const s of model.springs) {
+    out[s.i].push(s.j);
+    out[s.j].push(s.i);
+  }
+  for (const c of out) c.sort((a, b) => a - b);
+  return out;
 }
 
 function adjointSolve(solver: StationarySolver, c: Matrix): Stationary | null {
@@ -670,9 +753,9 @@ function frobeniusNorm(x: Float64Array): number {
 
 /**
  * For each spring that is a bridge of the spring graph (its removal disconnects the network), ||G||_F of the energy
- * balance of one of its sides (FluxAdjoint; the side giving the smaller): over the side's sites s, (V_ss / 2)^2 + (1 / (2 m_s))^2, over the springs
- * within it (k_st summed over parallel springs)^2 / 2, and k^2 / 2 for the bridge itself when the side holds its first
- * site i (its flux is formed on the side of j). NaN for a spring on a cycle. Underdamped networks.
+ * balance of one of its sides (FluxAdjoint; the side giving the smaller): over the side's sites s, (V_ss / 2)^2 + (1 / (2 m_s))^2
+ * (overdamped: (V_ss / 2)^2), over the springs within it (k_st summed over parallel springs)^2 / 2, and k^2 / 2 for the
+ * bridge itself when the side holds its first site i. NaN for a spring on a cycle.
  */
 export function bridgeSides(model: NetworkModel, V: Matrix = potentialMatrix(model)): Float64Array {
   const n = model.sites.length;
@@ -730,7 +813,8 @@ export function bridgeSides(model: NetworkModel, V: Matrix = potentialMatrix(mod
   }
   // per site and per pair of sites joined by springs: their terms of ||G||_F^2
   const site = new Float64Array(n);
-  for (let s = 0; s < n; s++) site[s] = (V.data[s * n + s] / 2) ** 2 + (1 / (2 * model.mass[s])) ** 2;
+  const over = model.dynamics === "overdamped";
+  for (let s = 0; s < n; s++) site[s] = (V.data[s * n + s] / 2) ** 2 + (over ? 0 : (1 / (2 * model.mass[s])) ** 2);
   const pairs = new Map<number, { a: number; b: number; k: number }>();
   for (const s of model.springs) {
     const a = Math.min(s.i, s.j),
@@ -813,18 +897,64 @@ export function adjointFluxErrors(
   temperature: Float64Array,
   residual: number,
 ): { spring: number[]; bath: number[] } {
+  const rounding = formingRounding(model, S, temperature);
+  return {
+    spring: rounding.spring.map((r, k) => adjoint.spring[k] * residual + r),
+    bath: rounding.bath.map((r) => adjoint.bath * residual + r),
+  };
+}
+
+/**
+ * Bounds on the rounding of forming each flux from a covariance S (networkFluxes). Underdamped: 2 eps |flux| for a
+ * spring, (gamma / m) 2 eps (T + <p^2>/m) for a bath. Overdamped, where the sums are in double-double (d the springs
+ * at the site, |.| entrywise): 2 eps |flux| plus (4 d + 8) eps^2 k / gamma_j (|S| |V|)_ij for a spring and
+ * (8 d + 16) eps^2 ((|V| |S| |V|)_ii + T_i |V_ii|) / gamma_i for a bath.
+ */
+function formingRounding(
+  model: NetworkModel,
+  S: Matrix,
+  temperature: Float64Array,
+): { spring: number[]; bath: number[] } {
   const n = model.sites.length;
   const N = S.rows;
   const eps = 2 ** -52;
+  if (model.dynamics === "underdamped") {
+    return {
+      spring: model.springs.map(
+        (s) => 2 * eps * Math.abs((s.stiffness * S.data[s.i * N + (n + s.j)]) / model.mass[s.j]),
+      ),
+      bath: model.baths.map((b) => {
+        const m = model.mass[b.site];
+        const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
+        return (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp);
+      }),
+    };
+  }
+  const V = potentialMatrix(model);
+  const flux = networkFluxes(model, S, V, temperature);
+  const v = V.data;
+  const gamma = frictionVector(model);
+  const column = neighbourLists(model);
+  // (|S| |V|)_ij over the nonzeros of column j
+  const absSV = (i: number, j: number) => {
+    let x = 0;
+    for (const l of column[j]) x += Math.abs(S.data[i * n + l] * v[l * n + j]);
+    return x;
+  };
   return {
     spring: model.springs.map((s, k) => {
-      const flux = Math.abs((s.stiffness * S.data[s.i * N + (n + s.j)]) / model.mass[s.j]);
-      return adjoint.spring[k] * residual + 2 * eps * flux;
+      const d = column[s.j].length - 1;
+      return (
+        2 * eps * Math.abs(flux.spring[k]) + (4 * d + 8) * eps * eps * (s.stiffness / gamma[s.j]) * absSV(s.i, s.j)
+      );
     }),
-    bath: model.baths.map((b) => {
-      const m = model.mass[b.site];
-      const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
-      return adjoint.bath * residual + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp);
+    bath: model.baths.map((b, k) => {
+      const i = b.site,
+        d = column[i].length - 1;
+      let vsv = 0;
+      for (const l of column[i]) vsv += Math.abs(v[i * n + l]) * absSV(l, i);
+      const terms = (vsv + Math.abs(temperature[i] * v[i * n + i])) / b.friction;
+      return 2 * eps * Math.abs(flux.bath[k]) + (8 * d + 16) * eps * eps * terms;
     }),
   };
 }
@@ -857,20 +987,23 @@ function quotient(x: number, m: number): [number, number] {
 }
 
 /**
- * The residual R = A S + S A^T - D of an underdamped network's covariance S in double-double arithmetic, against the
- * drift and diffusion of the model's numbers taken exactly (1 / m, gamma / m, the diagonal of V and 2 gamma T not
- * rounded), rounded to doubles at the end; with a bound on the distance of that rounded R from the exact one
- * (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for the rounding of the low parts). Null when some
- * site has more than one bath (its friction and temperature are not the baths' own numbers).
+ * The residual R = A S + S A^T - D of a network's covariance S (or of S - correction, taken exactly) in double-double
+ * arithmetic, against the drift and
+ * diffusion of the model's numbers taken exactly (underdamped: 1 / m, gamma / m, the diagonal of V and 2 gamma T;
+ * overdamped: V / gamma and 2 T / gamma; none of them rounded), rounded to doubles at the end; with a bound on the
+ * distance of that rounded R from the exact one (eps ||R||_F, plus 4 (k + 3) eps^2 (2 ||A||_F ||S||_F + ||D||_F) for
+ * the rounding of the low parts). Null for a model with two baths on one site, which checkNetworkModel refuses (the
+ * drift would hold one friction per site).
  */
 export function exactModelResidual(
   model: NetworkModel,
   S: Matrix,
   temperature: Float64Array,
+  correction?: Matrix,
 ): { R: Matrix; error: number } | null {
-  if (model.dynamics !== "underdamped") return null;
-  const n = model.sites.length,
-    N = 2 * n;
+  const n = model.sites.length;
+  const over = model.dynamics === "overdamped";
+  const N = over ? n : 2 * n;
   if (new Set(model.baths.map((b) => b.site)).size !== model.baths.length) return null;
   // the nonzeros of A in compressed rows, each entry a double-double (hi, lo)
   const rowStart = new Int32Array(N + 1);
@@ -895,37 +1028,61 @@ export function exactModelResidual(
   }
   const neighbours: number[][] = Array.from({ length: n }, () => []);
   for (const key of off.keys()) neighbours[Math.floor(key / n)].push(key % n);
-  for (let i = 0; i < n; i++) {
-    // q row: A[q_i, p_i] = -1 / m_i
-    rowStart[i] = cols.length;
-    const [h, l] = quotient(1, model.mass[i]);
-    cols.push(n + i);
-    hi.push(-h);
-    lo.push(-l);
-  }
-  for (let i = 0; i < n; i++) {
-    // p row: A[p_i, q_j] = V_ij, A[p_i, p_i] = gamma_i / m_i
-    rowStart[n + i] = cols.length;
+  const vRow = (i: number, push: (j: number, h: number, e: number) => void) => {
     const js = [i, ...neighbours[i]].sort((a, b) => a - b);
     for (const j of js) {
       const v = j === i ? diag[i] : off.get(i * n + j)!;
       const [h, e] = twoSum(v[0], v[1]); // renormalised
-      cols.push(j);
-      hi.push(h);
-      lo.push(e);
+      push(j, h, e);
     }
-    if (friction[i] > 0) {
-      const [h, l] = quotient(friction[i], model.mass[i]);
+  };
+  // D's diagonal: 2 gamma T (underdamped, momentum rows) or 2 T / gamma (overdamped), double-double
+  const dHi = new Float64Array(N),
+    dLo = new Float64Array(N);
+  if (over) {
+    for (let i = 0; i < n; i++) {
+      // A[i, j] = V_ij / gamma_i
+      rowStart[i] = cols.length;
+      vRow(i, (j, h, e) => {
+        const [qh, ql] = quotient(h, friction[i]);
+        cols.push(j);
+        hi.push(qh);
+        lo.push(ql + e / friction[i]);
+      });
+      [dHi[i], dLo[i]] = quotient(2 * temperature[i], friction[i]);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      // q row: A[q_i, p_i] = -1 / m_i
+      rowStart[i] = cols.length;
+      const [h, l] = quotient(1, model.mass[i]);
       cols.push(n + i);
-      hi.push(h);
-      lo.push(l);
+      hi.push(-h);
+      lo.push(-l);
+    }
+    for (let i = 0; i < n; i++) {
+      // p row: A[p_i, q_j] = V_ij, A[p_i, p_i] = gamma_i / m_i
+      rowStart[n + i] = cols.length;
+      vRow(i, (j, h, e) => {
+        cols.push(j);
+        hi.push(h);
+        lo.push(e);
+      });
+      if (friction[i] > 0) {
+        const [h, l] = quotient(friction[i], model.mass[i]);
+        cols.push(n + i);
+        hi.push(h);
+        lo.push(l);
+      }
+      [dHi[n + i], dLo[n + i]] = twoProduct(2 * friction[i], temperature[i]);
     }
   }
   rowStart[N] = cols.length;
   let k = 0;
   for (let r = 0; r < N; r++) k = Math.max(k, rowStart[r + 1] - rowStart[r]);
-  const s = S.data;
-  // M = A S as double-double
+  const s = S.data,
+    ds = correction?.data;
+  // M = A S (or A (S - correction)) as double-double
   const mh = new Float64Array(N * N),
     ml = new Float64Array(N * N);
   for (let r = 0; r < N; r++) {
@@ -933,11 +1090,13 @@ export function exactModelResidual(
       let sh = 0,
         sl = 0;
       for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
-        const v = s[cols[x] * N + c];
+        const at = cols[x] * N + c;
+        // the entry of S (minus the correction, exactly as a double-double)
+        const [v, w] = ds ? twoSum(s[at], -ds[at]) : [s[at], 0];
         const [p, e] = twoProduct(hi[x], v);
         const [t, f] = twoSum(sh, p);
         sh = t;
-        sl += f + e + lo[x] * v;
+        sl += f + e + lo[x] * v + hi[x] * w;
       }
       mh[r * N + c] = sh;
       ml[r * N + c] = sl;
@@ -949,12 +1108,10 @@ export function exactModelResidual(
       const [t, f] = twoSum(mh[a * N + b], mh[b * N + a]);
       let low = f + ml[a * N + b] + ml[b * N + a];
       let high = t;
-      if (a === b && a >= n) {
-        // D = 2 gamma T on the momentum diagonal, exactly
-        const [p, e] = twoProduct(2 * friction[a - n], temperature[a - n]);
-        const [u, g] = twoSum(high, -p);
+      if (a === b && dHi[a] !== 0) {
+        const [u, g] = twoSum(high, -dHi[a]);
         high = u;
-        low += g - e;
+        low += g - dLo[a];
       }
       const v = high + low;
       R.data[a * N + b] = v;
@@ -962,16 +1119,15 @@ export function exactModelResidual(
     }
   }
   const eps = 2 ** -52;
-  let normD = 0;
-  for (let i = 0; i < n; i++) normD += (2 * friction[i] * temperature[i]) ** 2;
+  const normD = frobeniusNorm(dHi);
   let normA = 0;
   for (let x = 0; x < hi.length; x++) normA += hi[x] * hi[x];
-  const scale = 2 * Math.sqrt(normA) * frobeniusNorm(s) + Math.sqrt(normD);
+  const scale = 2 * Math.sqrt(normA) * (frobeniusNorm(s) + (ds ? frobeniusNorm(ds) : 0)) + normD;
   return { R, error: eps * frobeniusNorm(R.data) + 4 * (k + 3) * eps * eps * scale };
 }
 
 /**
- * Bounds that follow the actual errors (underdamped networks with their adjoint factors, FluxAdjoint): the exact
+ * Bounds that follow the actual errors (networks with their adjoint factors, FluxAdjoint): the exact
  * error of S is E = L^-1(R) for R the residual against the model's exact numbers (exactModelResidual), so one more
  * solve, dS = L^-1(R) in double precision (a step of iterative refinement), gives each flux's error to first order,
  * <C, dS> (C the flux's gradient). What that misses is <C, E - dS> = <Y, R - L(dS)>: at most the flux's adjoint factor
@@ -988,35 +1144,92 @@ export function refinedFluxErrors(
   S: Matrix,
   temperature: Float64Array,
 ): { spring: number[]; bath: number[] } | null {
-  const exact = exactModelResidual(model, S, temperature);
-  if (!exact) return null;
-  let dS: Matrix;
-  try {
-    dS = solver.solve(exact.R).covariance;
-  } catch {
-    return null;
-  }
-  const rest = residualNormBound(solver.problem.drift, dS, exact.R) + exact.error;
-  if (!Number.isFinite(rest)) return null;
-  const n = model.sites.length,
-    N = S.rows;
-  const eps = 2 ** -52;
-  const d = dS.data;
+  const rounding = formingRounding(model, S, temperature);
+  const step = (correction?: Matrix) => {
+    const exact = exactModelResidual(model, S, temperature, correction);
+    if (!exact) return null;
+    let dS: Matrix;
+    try {
+      dS = solver.solve(exact.R).covariance;
+    } catch {
+      return null;
+    }
+    const rest = residualNormBound(solver.problem.drift, dS, exact.R) + exact.error;
+    return Number.isFinite(rest) ? { dS, rest } : null;
+  };
+  const first = step();
+  if (!first) return null;
+  const one = linearPart(model, first.dS);
+  const bound = (lin: { spring: number[]; bath: number[] }, rest: number) => ({
+    spring: lin.spring.map((x, k) => x + adjoint.spring[k] * rest + rounding.spring[k]),
+    bath: lin.bath.map((x, k) => x + adjoint.bath * rest + rounding.bath[k]),
+  });
+  const out = bound(one.abs, first.rest);
+  // Where the refinement solve's own residual still dominates (its adjoint term above |<C, dS>|: covariances far
+  // larger along a slow mode than the fluxes), a second step: the residual of S - dS (the error of S is L^-1(R) = dS
+  // to first order) in double-double, its solve d2S (the error of S - dS), and the bound |<C, dS + d2S>| plus the
+  // adjoint factor times d2S's residual; each flux keeps the smaller bound.
+  const unsettled =
+    one.abs.spring.some((x, k) => adjoint.spring[k] * first.rest > x) ||
+    one.abs.bath.some((x) => adjoint.bath * first.rest > x);
+  if (!unsettled) return out;
+  const second = step(first.dS);
+  if (!second) return out;
+  const two = linearPart(model, second.dS);
+  const sum = (a: number[], b: number[], ra: number[], rb: number[]) =>
+    a.map((x, k) => (Math.abs(x + b[k]) + ra[k] + rb[k]) * (1 + 4 * 2 ** -52));
+  const tight = bound(
+    {
+      spring: sum(one.value.spring, two.value.spring, one.rounding.spring, two.rounding.spring),
+      bath: sum(one.value.bath, two.value.bath, one.rounding.bath, two.rounding.bath),
+    },
+    second.rest,
+  );
   return {
-    spring: model.springs.map((s, k) => {
-      const c = s.stiffness / model.mass[s.j];
-      const first = Math.abs(c * d[s.i * N + (n + s.j)]);
-      const flux = Math.abs(c * S.data[s.i * N + (n + s.j)]);
-      return first * (1 + 4 * eps) + adjoint.spring[k] * rest + 2 * eps * flux;
-    }),
-    bath: model.baths.map((b) => {
-      const m = model.mass[b.site];
-      const first = Math.abs((b.friction / (m * m)) * d[(n + b.site) * N + (n + b.site)]);
-      const pp = Math.abs(S.data[(n + b.site) * N + (n + b.site)]) / m;
-      return (
-        first * (1 + 4 * eps) + adjoint.bath * rest + (b.friction / m) * 2 * eps * (Math.abs(temperature[b.site]) + pp)
-      );
-    }),
+    spring: out.spring.map((x, k) => Math.min(x, tight.spring[k])),
+    bath: out.bath.map((x, k) => Math.min(x, tight.bath[k])),
+  };
+}
+
+/**
+ * The fluxes' linear part <C, X> of a matrix X (a correction of the covariance), each with a bound on its rounding,
+ * and |<C, X>| plus that rounding (abs). Overdamped in double-double (networkFluxes at zero temperature: X is large
+ * along the slow modes, which V cancels).
+ */
+function linearPart(
+  model: NetworkModel,
+  X: Matrix,
+): {
+  value: { spring: number[]; bath: number[] };
+  rounding: { spring: number[]; bath: number[] };
+  abs: { spring: number[]; bath: number[] };
+} {
+  const n = model.sites.length,
+    N = X.rows;
+  const eps = 2 ** -52;
+  let value: { spring: number[]; bath: number[] }, rounding: { spring: number[]; bath: number[] };
+  if (model.dynamics === "overdamped") {
+    const zero = new Float64Array(n);
+    value = networkFluxes(model, X, potentialMatrix(model), zero);
+    rounding = formingRounding(model, X, zero);
+  } else {
+    const d = X.data;
+    value = {
+      spring: model.springs.map((s) => (s.stiffness / model.mass[s.j]) * d[s.i * N + (n + s.j)]),
+      bath: model.baths.map((b) => (b.friction / model.mass[b.site] ** 2) * d[(n + b.site) * N + (n + b.site)]),
+    };
+    rounding = {
+      spring: value.spring.map((x) => 4 * eps * Math.abs(x)),
+      bath: value.bath.map((x) => 4 * eps * Math.abs(x)),
+    };
+  }
+  return {
+    value,
+    rounding,
+    abs: {
+      spring: value.spring.map((x, k) => (Math.abs(x) + rounding.spring[k]) * (1 + 4 * eps)),
+      bath: value.bath.map((x, k) => (Math.abs(x) + rounding.bath[k]) * (1 + 4 * eps)),
+    },
   };
 }
 

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SteadyStateError } from "../../src/errors.js";
+import { ModelError, SteadyStateError } from "../../src/errors.js";
 import { overdampedEntropyProduction, solveNetwork } from "../../src/exact/index.js";
+import { solveNetworkTransmission } from "../../src/exact/transmission.js";
+import { solveNetworkModal } from "../../src/exact/modal.js";
 import { driftMatrix, potentialMatrix } from "../../src/problem/network.js";
 import { matrix } from "../../src/linalg/matrix.js";
 import { loadModel, validateNetwork, type NetworkModel } from "../../src/model/index.js";
@@ -273,5 +275,30 @@ describe("diagnoses", () => {
     const ss = solveNetwork(m);
     expect(ss.positionVariance[0]).toBeCloseTo(1 / 3, 12);
     expect(ss.momentumVariance![0]).toBeCloseTo(2, 12);
+  });
+});
+
+describe("two baths on one site", () => {
+  it("every exact engine refuses a hand-built model with two baths on one site, naming it (the drift and diffusion hold one friction and temperature per site)", () => {
+    const model = validateNetwork({
+      kind: "network",
+      sites: ["a", "b"],
+      pinning: 1,
+      springs: [{ between: ["a", "b"], stiffness: 1 }],
+      baths: [
+        { site: "a", friction: 1, temperature: 2 },
+        { site: "b", friction: 1, temperature: 1 },
+      ],
+    });
+    const twoOnA: NetworkModel = { ...model, baths: [...model.baths, { site: 0, friction: 0.5, temperature: 3 }] };
+    const engines: [string, () => unknown][] = [
+      ["solveNetwork", () => solveNetwork(twoOnA)],
+      ["solveNetworkModal", () => solveNetworkModal(twoOnA)],
+      ["solveNetworkTransmission", () => solveNetworkTransmission(twoOnA)],
+    ];
+    for (const [name, run] of engines) {
+      expect(run, name).toThrow(ModelError);
+      expect(run, name).toThrow(new RegExp(`${name}: bath on a: the site has two baths`));
+    }
   });
 });
