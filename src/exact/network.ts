@@ -643,8 +643,9 @@ const ADJOINT_SPRING_SOLVES = 4;
  *   with each spring's flux in the form k <q_i p_j> / m_j on the side of j; the two forms of one spring differ by
  *   k R_qq,ij (the qq block, M^-1 P^T + P M^-1 = R_qq). Summed over the sites on one side U of the bridge, the spring
  *   flux is minus the bath fluxes into U plus <G, R> for an explicit G, so f = ||Y||_F + ||G||_F (the side with the smaller ||G||_F).
- * - other springs (on a cycle): an adjoint solve of their own (C = k / (2 m_j) (e_qi e_pj^T + e_pj e_qi^T)), up to
- *   ADJOINT_SPRING_SOLVES of them; f = ||Y_spring||_F. Beyond that they keep their normwise bound.
+ * - other springs (on a cycle): an adjoint solve of their own (C = k / (2 m_j) (e_qi e_pj^T + e_pj e_qi^T)) when at
+ *   most ADJOINT_SPRING_SOLVES springs lie on cycles; f = ||Y_spring||_F. With more, all of them keep their normwise
+ *   bound.
  * Overdamped (A = Gamma^-1 V, D = 2 T / gamma): a bath's flux (T_i V_ii - (V S V)_ii) / gamma_i has the gradient
  * -v_i v_i^T / gamma_i (v_i the column of V at i), and one solve with V Gamma^-1 V (positive semidefinite) serves every
  * bath; the entry (i, i) of the equation times V, summed along row i, is the site's energy balance

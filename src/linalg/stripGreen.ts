@@ -272,7 +272,7 @@ export class StripGreen {
         this.keepRe.set(sRe.subarray(0, ww));
         this.keepIm.set(sIm.subarray(0, ww));
       }
-      // g = S^-1: from S = L D L^T (S is complex symmetric), or where a pivot is too small for that, by Gauss-Jordan
+      // g = S^-1: from S = U^T D U (S is complex symmetric), or where a pivot is too small for that, by Gauss-Jordan
       // elimination with row interchanges.
       if (!invertComplexSymmetric(sRe, sIm, w, gRe, gIm, this.tRe, this.tIm)) {
         gRe.set(sRe.subarray(0, ww));

@@ -301,6 +301,8 @@ export function pickMethod(
   // against the frequency integrals of the fluxes, whose screen leaves out the modes localised away from the baths.
   if (needsTransmission && needsTransmission !== "--fluxes-only")
     return { method: "transmission", reason: `auto: ${needsTransmission} asks for it` };
+  // A network without a steady state is refused before any method is measured (its diagnosis, not a cost).
+  checkTransmissionSolvable(model);
   // The estimate that chose the method (the frequency integrals measured with the solve's options) is the one the
   // cost gate states and checks.
   const c = chooseSolveMethod(
