@@ -1,0 +1,129 @@
+/* global document */
+// Times the demixing page's live frames in headless Chromium (Debian's /usr/bin/chromium through playwright-core, the
+// launch flags of test/lab/lab.test.ts): builds the lab of each given checkout with Vite, serves it with `ness lab`'s
+// server (this checkout's dist/: `npm run build`), opens the page of a run that asks first, presses Run anyway and
+// prints, for frames 1..3 (the test waits for data-frames >= 3), the wall seconds, the CPU seconds of every Chromium
+// process and those of the page's main thread since the press. Checkouts alternate, ROUNDS rounds (A B A B).
+//   node scripts/lab-live-frames.js [checkout ...]     (default: this one)
+//   env: ROUNDS (2), QUERY (N=10000&replicas=2&time=3000)
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { build } from "vite";
+import { serveLab } from "../dist/cli/commands/lab.js";
+
+const here = fileURLToPath(new URL("..", import.meta.url));
+const checkouts = (process.argv.length > 2 ? process.argv.slice(2) : [here]).map((c) => resolve(c));
+const rounds = Number(process.env.ROUNDS ?? 2);
+const query = process.env.QUERY ?? "N=10000&replicas=2&time=3000";
+const TICK = 100; // USER_HZ
+
+/** The processes under the browser launched with `profile` (renderers do not carry the profile on their command line). */
+function processes(profile) {
+  const parent = new Map();
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      parent.set(p, readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ")[1]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const roots = new Set();
+  for (const p of parent.keys()) {
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile)) roots.add(p);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const under = (p) => {
+    for (let q = p, i = 0; q !== undefined && i < 16; q = parent.get(q), i++) if (roots.has(q)) return true;
+    return false;
+  };
+  return [...parent.keys()].filter(under);
+}
+
+const cpu = (stat) => {
+  const f = readFileSync(stat, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / TICK;
+};
+
+/** CPU seconds of all the browser's processes, and of the busiest renderer's main thread (the page's). */
+function usage(profile) {
+  let all = 0,
+    main = 0;
+  for (const p of processes(profile)) {
+    try {
+      all += cpu(`/proc/${p}/stat`);
+      if (readFileSync(`/proc/${p}/cmdline`, "utf8").includes("--type=renderer"))
+        main = Math.max(main, cpu(`/proc/${p}/task/${p}/stat`));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return { all, main };
+}
+
+const sites = [];
+for (const c of checkouts) {
+  const out = mkdtempSync(join(tmpdir(), "ness-lab-frames-site-"));
+  await build({
+    configFile: join(c, "lab/vite.config.ts"),
+    logLevel: "silent",
+    build: { outDir: out, emptyOutDir: true, minify: false },
+  });
+  sites.push(out);
+}
+for (let r = 0; r < rounds; r++) {
+  for (let s = 0; s < sites.length; s++) {
+    const { server, url } = await serveLab(sites[s], 0);
+    const profile = mkdtempSync(join(tmpdir(), "ness-lab-frames-chromium-"));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      viewport: { width: 1366, height: 900 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    try {
+      browser.setDefaultTimeout(600_000);
+      const page = await browser.newPage();
+      await page.goto(`${url}#/study/two-temperature/demixing?${query}`);
+      await page.waitForFunction(() => /^stopped/.test(document.querySelector("#study-state")?.textContent ?? ""));
+      const u0 = usage(profile),
+        t0 = performance.now();
+      await page.getByRole("button", { name: "Run anyway" }).click();
+      const marks = [];
+      for (const k of [1, 2, 3]) {
+        await page.waitForFunction(
+          (n) => Number(document.querySelector("#study-figures")?.getAttribute("data-frames")) >= n,
+          k,
+        );
+        const u = usage(profile);
+        marks.push(
+          `${((performance.now() - t0) / 1000).toFixed(1)}/${(u.all - u0.all).toFixed(1)}/${(u.main - u0.main).toFixed(1)}`,
+        );
+      }
+      const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+      console.log(
+        `${checkouts[s]} round ${r}: frames 1..3 at wall/cpu/main-thread s ${marks.join("  ")} (load ${load})`,
+      );
+    } finally {
+      await browser.close();
+      await new Promise((done) => server.close(() => done()));
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }
+}
+for (const s of sites) rmSync(s, { recursive: true, force: true });
