@@ -97,6 +97,11 @@ class StudyClient {
     });
   }
 
+  /** Ends the worker (and the study's workers it started): the page is left. A later run() starts a new one. */
+  close(): void {
+    this.kill();
+  }
+
   private kill(): void {
     this.worker?.terminate();
     this.worker = null;
@@ -292,6 +297,8 @@ export interface ContractPageHandle {
   time: () => number;
   /** Results of the figure sets computed so far, by id. */
   sets: () => Record<string, unknown>;
+  /** Ends the page's study workers (running or idle): called when the lab leaves the page. */
+  dispose: () => void;
 }
 
 /**
@@ -457,12 +464,13 @@ export function contractPage(
       h("div", { class: "results" }, figures, reportBox),
     ),
   );
-  if (study.reproduce.length > 0) root.append(figureSets(study, sets));
-  return { last: () => last, time: () => ms, sets: () => sets };
+  const clients = [client, refiner];
+  if (study.reproduce.length > 0) root.append(figureSets(study, sets, clients));
+  return { last: () => last, time: () => ms, sets: () => sets, dispose: () => clients.forEach((c) => c.close()) };
 }
 
 /** The study's figure sets (`ness reproduce NAME`): a button each, quick or full, computed on the Web Workers. */
-function figureSets(study: Study, sets: Record<string, unknown>): HTMLElement {
+function figureSets(study: Study, sets: Record<string, unknown>, clients: StudyClient[]): HTMLElement {
   const quick = h("input", { type: "checkbox", id: "sets-quick", checked: true });
   const section = h(
     "section",
@@ -478,7 +486,9 @@ function figureSets(study: Study, sets: Record<string, unknown>): HTMLElement {
   for (const c of study.reproduce as ReproduceCase[]) {
     const status = h("div", { class: "status", role: "alert", id: `set-${c.id}-status` });
     const out = h("div", { class: "figures", id: `set-${c.id}` });
-    const control = new RunControl(`set-${c.id}`, status, new StudyClient());
+    const client = new StudyClient();
+    clients.push(client);
+    const control = new RunControl(`set-${c.id}`, status, client);
     const button = h("button", { type: "button" }, `Compute ${c.id}`);
     button.addEventListener("click", () => {
       status.hidden = true;

@@ -19,7 +19,7 @@ interface LabHandle {
   page: string;
   editor?: EditorState;
   particles?: ParticlesPage;
-  study?: { last: () => unknown; time: () => number; sets?: () => Record<string, unknown> };
+  study?: { last: () => unknown; time: () => number; sets?: () => Record<string, unknown>; dispose?: () => void };
 }
 
 const lab: LabHandle = { page: "" };
@@ -34,6 +34,7 @@ function route(): void {
   // link pasted or followed (load its model), or the nav link without a model (keep the work).
   if (page === lab.page && page === "editor" && model === undefined) return;
   const main = document.getElementById("main")!;
+  lab.study?.dispose?.(); // the page left: its study workers end (idle ones would stay alive otherwise)
   main.replaceChildren();
   lab.page = page;
   lab.editor = undefined;

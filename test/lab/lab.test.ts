@@ -677,6 +677,22 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
     expect(errors).toEqual([]);
   });
 
+  it("ends a study page's workers when the lab leaves the page", async () => {
+    const visit = async (name: string) => {
+      await page.goto(`${url}#/study/${name}`);
+      await page.waitForFunction((n) => document.title === `ness lab: ${n}`, name);
+      await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
+    };
+    await visit("two-temperature");
+    const one = page.workers().length; // the page's study worker (and a draft's refiner)
+    expect(one).toBeGreaterThan(0);
+    for (const name of ["energy-correlations", "variance-resonance", "particle-bath-chain", "two-temperature"])
+      await visit(name);
+    // each page left ended its workers: as many as one page has, not one set per page visited
+    await poll(() => page.workers().length).toBeLessThanOrEqual(one);
+    expect(errors).toEqual([]);
+  });
+
   it("asks before a study run that would take more than a minute", async () => {
     await page.goto(`${url}#/study/two-temperature/demixing?N=10000&replicas=2&time=3000`);
     await page.waitForFunction(() => document.title === "ness lab: two-temperature/demixing");
