@@ -52,6 +52,8 @@ export interface EditorState {
   error: string | null;
   /** Lemma 1: normal modes that never meet a bath (drawn as displacement arrows when there is no steady state). */
   modes: DecoupledMode[];
+  /** Cancels a running simulation (its workers end): called when the lab leaves the page. */
+  dispose?: () => void;
 }
 
 export function networkEditor(root: HTMLElement, hashModel: string | undefined): EditorState {
@@ -189,6 +191,7 @@ export function networkEditor(root: HTMLElement, hashModel: string | undefined):
   );
 
   const simPanel = simulationPanel(sim, () => state.model);
+  state.dispose = () => simPanel.reset("the page was left");
 
   // ---- view transform (fixed while dragging; refit on structural changes)
   let scale = 1,

@@ -34,7 +34,10 @@ function route(): void {
   // link pasted or followed (load its model), or the nav link without a model (keep the work).
   if (page === lab.page && page === "editor" && model === undefined) return;
   const main = document.getElementById("main")!;
-  lab.study?.dispose?.(); // the page left: its study workers end (idle ones would stay alive otherwise)
+  // the page left: its study workers end (idle ones would stay alive otherwise), a running simulation is cancelled
+  lab.study?.dispose?.();
+  lab.editor?.dispose?.();
+  lab.particles?.dispose();
   main.replaceChildren();
   lab.page = page;
   lab.editor = undefined;

@@ -27,6 +27,8 @@ export const PARTICLE_EXAMPLES = [
 export interface ParticlesPage {
   model: () => Model | null;
   panel: SimulationPanel;
+  /** Cancels a running simulation (its workers end): called when the lab leaves the page. */
+  dispose: () => void;
 }
 
 /** One line about a valid model: what the panel will simulate. */
@@ -114,5 +116,5 @@ export function particlesPage(root: HTMLElement): ParticlesPage {
     () => file,
   );
   load(PARTICLE_EXAMPLES[0].text, PARTICLE_EXAMPLES[0].file);
-  return { model: () => model, panel };
+  return { model: () => model, panel, dispose: () => panel.reset("the page was left") };
 }

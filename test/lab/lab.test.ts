@@ -841,4 +841,19 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
     await page.screenshot({ path: join(artifacts, "simulate-bad-input.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
+  it("cancels a running simulation when the lab leaves the page (its workers end)", async () => {
+    await page.goto(`${url}#/editor`);
+    await page.waitForFunction(() => document.title === "ness lab: network editor");
+    await page.getByLabel("production time per replica").fill("20000000"); // it must not end by itself
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForFunction(
+      () => Number((document.querySelector("#sim-progress") as HTMLProgressElement).value) > 0,
+    );
+    expect(page.workers().length).toBeGreaterThan(0);
+    await page.goto(`${url}#/study/no-such-page`); // a page without workers (it says there is no such page)
+    await page.waitForFunction(() => document.body.dataset.ready === "no-such-page");
+    // terminated at once (a run left alone would go on for minutes: this one took 16 s at load 3 to end by itself)
+    await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
