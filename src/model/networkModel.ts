@@ -316,7 +316,7 @@ let checkedModel: NetworkModel | undefined;
 
 /**
  * Runs `run` with `model` taken as checked: checkNetworkModel, called on it again by the helpers an entry point uses
- * (the solvability diagnosis, the components, isLinearNetwork: six checks of every site and spring per solve), then
+ * (the solvability diagnosis, the components, isLinearNetwork: eight checks of every site and spring per solve), then
  * returns at once. For an entry point that has just called checkNetworkModel(model) and does not change the model;
  * synchronous `run` only (the scope ends when it returns or throws).
  */
