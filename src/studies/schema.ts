@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ModelError } from "../errors.js";
+import { exp, log } from "../special/elementary.js";
 import type { ParameterGroup, Study, SweepRange } from "./contract.js";
 import { describeRange, inRange, type ParameterRange } from "./ranges.js";
 
@@ -286,9 +287,10 @@ export function sweepValues(r: SweepRange): Float64Array {
   const out = new Float64Array(r.count);
   const last = r.count - 1;
   if (r.spacing === "log") {
-    const a = Math.log(r.start),
-      b = Math.log(r.stop);
-    for (let i = 0; i <= last; i++) out[i] = Math.exp(a + ((b - a) * i) / last);
+    // The portable exp/log: the same points in Node and in a browser.
+    const a = log(r.start),
+      b = log(r.stop);
+    for (let i = 0; i <= last; i++) out[i] = exp(a + ((b - a) * i) / last);
   } else {
     for (let i = 0; i <= last; i++) out[i] = r.start + ((r.stop - r.start) * i) / last;
   }

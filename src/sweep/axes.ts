@@ -2,9 +2,11 @@
  * Sweep axes and how they combine into points: ranges `start:stop:count` (evenly spaced, both ends included), log
  * ranges (evenly spaced in log), lists; the product of the axes, their zip (entry by entry), or a Latin hypercube
  * of `samples` points with its own seed (each axis cut into `samples` strata, one point per stratum, uniformly
- * placed inside it; same seed, same points). Browser-safe.
+ * placed inside it; same seed, same points). Browser-safe; log ranges use the portable exp/log, so Node and a browser
+ * make the same points to the bit.
  */
 import { SweepError } from "../errors.js";
+import { exp, log as ln } from "../special/elementary.js";
 import { Rng } from "../stochastic/rng.js";
 
 /** Most points in one sweep (the list of points is held in memory). */
@@ -53,15 +55,7 @@ export function parseRange(
   const values: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = count === 1 ? 0 : i / (count - 1);
-    values.push(
-      i === 0
-        ? a
-        : i === count - 1
-          ? b
-          : log
-            ? Math.exp(Math.log(a) + t * (Math.log(b) - Math.log(a)))
-            : a + t * (b - a),
-    );
+    values.push(i === 0 ? a : i === count - 1 ? b : log ? exp(ln(a) + t * (ln(b) - ln(a))) : a + t * (b - a));
   }
   return { lo: Math.min(a, b), hi: Math.max(a, b), values };
 }
@@ -104,7 +98,7 @@ export function points(axes: Axis[], combine: Combine, samples = 0, seed = 0): F
       const { lo, hi, log } = axes[k];
       for (let p = 0; p < n; p++) {
         const t = (perm[p] + u()) / n;
-        out[p * d + k] = log ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo);
+        out[p * d + k] = log ? exp(ln(lo) + t * (ln(hi) - ln(lo))) : lo + t * (hi - lo);
       }
     }
   }

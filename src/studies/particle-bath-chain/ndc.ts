@@ -4,6 +4,7 @@
  * k_eff -> K), and the linear dependence on T_R at fixed T_L (gamma_L and k_eff depend on T_L only).
  */
 import { exactCurrent, frequencyIntegralCurrent, longChainCurrent } from "./chain.js";
+import { exp, log } from "../../special/elementary.js";
 import { effectiveBath, frictionSeries } from "./effectiveBath.js";
 import type { ParticleBathChainParams } from "./params.js";
 
@@ -52,10 +53,12 @@ export function sweepTemperatures(
   });
 }
 
-/** n log-spaced values from a to b (inclusive). */
+/** n log-spaced values from a to b (inclusive; the portable exp/log: the same values in every engine). */
 export function logSpace(a: number, b: number, n: number): number[] {
   if (n === 1) return [a];
-  return Array.from({ length: n }, (_, i) => a * Math.pow(b / a, i / (n - 1)));
+  const la = log(a),
+    lb = log(b);
+  return Array.from({ length: n }, (_, i) => (i === 0 ? a : i === n - 1 ? b : exp(la + ((lb - la) * i) / (n - 1))));
 }
 
 export interface CurrentMaximum {
