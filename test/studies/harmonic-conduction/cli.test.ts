@@ -241,9 +241,12 @@ describe("ness solve --method", () => {
 
 describe("ness solve --bath-fluxes-only", () => {
   it("gives a strip's bath fluxes as the general path does, within the reported errors, and says spring fluxes were not computed", async () => {
-    // 4 x 80 (320 sites, beyond the dense mode analysis): the dense solve refuses this strip (modes localised away
-    // from the baths relax beyond double precision), so the reference is the general transmission path.
-    const m = stripModel(4, 80, { ...CONDUCTION, disorder: 0.5 });
+    // 2 x 151 (302 sites: the option takes strips of more than 300), the reference the general transmission path.
+    // The CLI's part (the option, the JSON fields, the text, the cost estimate) is the same at any width; the general
+    // path costs 2.5 times less than on a 4 x 80 strip, and the two paths' bath fluxes differ by 4% of their summed
+    // errors (8% at 4 x 76). Wider and more disordered strips are test/exact/strip-fluxes.test.ts's (4 x 76 against
+    // the dense solve, 4 x 100 and 2 x 200 against the general path).
+    const m = stripModel(2, 151, { ...CONDUCTION, disorder: 0.5 });
     const file = join(mkdtempSync(join(tmpdir(), "ness-strip-")), "strip.json");
     writeFileSync(
       file,
@@ -273,7 +276,7 @@ describe("ness solve --bath-fluxes-only", () => {
     expect(j.solveResidualCheck).toMatch(/Q\(z\) G = I/);
     expect(j.solveResidual).toBeLessThan(1e-10);
     expect(j.kineticTemperature).toBeUndefined();
-    expect(j.baths).toHaveLength(8);
+    expect(j.baths).toHaveLength(4);
     j.baths.forEach((b: { flux: number; error: number }, k: number) => {
       expect(Math.abs(b.flux)).toBeGreaterThan(0.01);
       expect(Math.abs(b.flux - g.baths[k].flux)).toBeLessThan(b.error + g.baths[k].error);
