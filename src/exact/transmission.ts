@@ -792,7 +792,8 @@ const SCREEN_SAMPLES = 256;
 /**
  * Neighbours on either side whose current eigenvalue estimates are divided out of a mode's Laguerre steps (see
  * chainModes). Forward passes (eight lanes) for the 2128 modes located at 8192 sites (masses 1 +- 50 %): 1215 the
- * plain way (4.0 sweeps per mode), 983, 958, 947, 940 with 2, 4, 8, 16 neighbours divided out.
+ * plain way (4.0 sweeps per mode), 983, 958, 947, 940 with 2, 4, 8, 16 neighbours divided out (and the brackets
+ * narrowed by the counts made ahead).
  */
 const LAGUERRE_NEIGHBOURS = 8;
 
