@@ -33,13 +33,21 @@ export const SOLVE_SECONDS_LIMIT = 600;
 /** Operations (chooseSolveMethod's units) per second of the dense and modal kernels (measured: ~2 s at 1000 sites). */
 const UNITS_PER_SECOND = 1e11;
 /**
- * The cost of locating one normal mode (beyond 300 sites) in real factorisations: ~7 inertia counts (bisection,
- * Rayleigh-quotient steps) and ~5 solves, with the vector work beside them. Measured (CPU time of the mode location
- * over the located modes times one timed factorisation, December 2026): 11.6-18.5 on strips 4 x 100 to 10 x 200
- * fluxes only (block LDL^T), 10.4 and 19.7 on 10 x 60 and 4 x 100 with temperatures (sparse LDL^T); the larger
- * values on the smaller networks.
+ * Real factorisations that locate one normal mode (beyond 300 sites): inertia counts of the bisection, the first
+ * inverse step and the Rayleigh-quotient steps. Counted (the solve's `modes.factorisations`, December 2026): 6.0
+ * (4 x 80), 5.8 (6 x 60), 6.4 (4 x 100), 6.1 (10 x 100, 10 x 200) per located mode fluxes only (block LDL^T), 6.2 on
+ * 4 x 100 with temperatures (sparse LDL^T).
  */
-const FACTORISATIONS_PER_MODE = 15;
+const FACTORISATIONS_PER_MODE = 6.5;
+/**
+ * CPU time of locating the modes per counted factorisation, in units of one timed factorisation: the solves, the
+ * vector work and the screen's growth beside the factorisations. Measured (the mode location's CPU time over the
+ * counted factorisations times one timed factorisation, median of 7 timings, `nice -n 5`, load ~20, December 2026):
+ * 1.4 (10 x 400), 1.0-2.1 (10 x 200), 1.6-2.9 (10 x 100), 2.2-3.6 (10 x 60), 3.3 (6 x 60), 3.7-5.3 (4 x 100),
+ * 4.9 (4 x 80) fluxes only; 2.5-3.0 (4 x 100) and ~1.5 (10 x 60) with temperatures. Set for the long strips, where
+ * the estimate matters (the small ones locate their modes in under a second).
+ */
+const LOCATE_WORK_PER_FACTORISATION = 1.5;
 
 /** The options of a transmission solve that its cost estimate follows (the path it takes, its budget, its modes). */
 export type CostOptions = Pick<
@@ -56,8 +64,8 @@ export interface SolveCost {
   /**
    * Transmission: the evaluation budget, measured seconds per evaluation and the expected evaluations (on the
    * bath-fluxes-only path of strips, in units of one real-axis sweep of the end block), the modes it integrates,
-   * the expected real factorisations that locate them (0 where the dense mode analysis does), and whether it takes
-   * that strip path.
+   * the expected real factorisations that locate them (a count, as the solve's `modes.factorisations`; 0 where the
+   * dense mode analysis does), and whether it takes that strip path.
    */
   budget?: number;
   secondsPerEvaluation?: number;
@@ -113,8 +121,8 @@ export function estimateSolveCost(
     return { method, seconds: s, maxSeconds: s, text: `the modal method ${about(s)}` };
   }
   const t = measureTransmission(model, options, clock);
-  const factorisations = t.sparseModes ? t.modes * FACTORISATIONS_PER_MODE : 0;
-  const locate = factorisations * t.factorisation;
+  const factorisations = t.sparseModes ? Math.round(t.modes * FACTORISATIONS_PER_MODE) : 0;
+  const locate = factorisations * LOCATE_WORK_PER_FACTORISATION * t.factorisation;
   const evaluations = Math.min(t.budget, Math.round(t.modes * t.evaluationsPerMode));
   const expected = locate + evaluations * t.evaluation;
   const worst = locate + t.budget * t.evaluation;
@@ -150,8 +158,8 @@ const UNMEASURED_FACTOR = 10;
 /**
  * The frequency integrals' operations in the dense solve's units (before measuring them): ~110 evaluations per
  * integrated mode, each a sparse factorisation (~sum_k c_k^2 for the column counts c_k of its factor: a random
- * network's factor fills in), the bath columns and the integrands, and ~15 real factorisations per mode to locate
- * the modes. `modes`: those integrated.
+ * network's factor fills in), the bath columns and the integrands, and FACTORISATIONS_PER_MODE real factorisations
+ * per mode (times LOCATE_WORK_PER_FACTORISATION) to locate the modes. `modes`: those integrated.
  */
 function transmissionUnits(model: NetworkModel, modes: number): number {
   const n = model.sites.length;
@@ -173,7 +181,7 @@ function transmissionUnits(model: NetworkModel, modes: number): number {
   return (
     modes *
     (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n)) +
-      FACTORISATIONS_PER_MODE * 2 * (factorWork + n))
+      FACTORISATIONS_PER_MODE * LOCATE_WORK_PER_FACTORISATION * 2 * (factorWork + n))
   );
 }
 
