@@ -715,8 +715,22 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
     );
     expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(/10000 disks at t = /);
     await page.screenshot({ path: join(artifacts, "study-demixing-live.png"), fullPage: true });
+    // Still running (a run of minutes): if it ended by itself, this says how (data-end: done, error...) and why.
+    const run = () =>
+      page.evaluate(() => {
+        const state = document.querySelector<HTMLElement>("#study-state")!;
+        const cancel = [...state.parentElement!.querySelectorAll("button")].find((b) => b.textContent === "Cancel")!;
+        const status = document.querySelector<HTMLElement>("#study-status")!;
+        return {
+          cancel: cancel.disabled ? "disabled" : "enabled",
+          state: state.textContent,
+          end: state.dataset.end ?? "running",
+          status: status.hidden ? "" : status.textContent,
+        };
+      });
+    expect(await run()).toMatchObject({ cancel: "enabled", end: "running", status: "" });
     await page.getByRole("button", { name: "Cancel" }).click();
-    expect(await page.locator("#study-state").textContent()).toBe("cancelled");
+    expect(await run()).toEqual({ cancel: "disabled", state: "cancelled", end: "cancelled", status: "" });
     expect(errors).toEqual([]);
   });
 
