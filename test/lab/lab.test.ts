@@ -714,6 +714,21 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
       },
     );
     expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(/10000 disks at t = /);
+    // drawn on a canvas (10^4 SVG circles a frame starved the page): hot (red) and cold (blue) disks painted
+    const painted = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>("#study-figures figure canvas")!;
+      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      let red = 0,
+        blue = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 180 && d[i + 1] < 80 && d[i + 2] < 80) red++; // #d62728
+        if (d[i] < 80 && d[i + 1] > 90 && d[i + 1] < 150 && d[i + 2] > 150) blue++; // #1f77b4
+      }
+      return { red, blue, svg: document.querySelectorAll("#study-figures svg circle").length };
+    });
+    expect(painted.red).toBeGreaterThan(1000);
+    expect(painted.blue).toBeGreaterThan(1000);
+    expect(painted.svg).toBe(0);
     await page.screenshot({ path: join(artifacts, "study-demixing-live.png"), fullPage: true });
     // Still running (a run of minutes): if it ended by itself, this says how (data-end: done, error...) and why.
     const run = () =>
