@@ -14,11 +14,10 @@ import type { z } from "zod";
 import type { Figure } from "../../src/figures/figure.js";
 import { citedFigures, type NamedNumber, type ReproduceCase, type Study } from "../../src/studies/contract.js";
 import { fieldsOf, isSweep, sweepText, validateParameters } from "../../src/studies/schema.js";
-import { particleScatter } from "../../src/figures/charts.js";
-import { snapshotDisks } from "../../src/studies/two-temperature/demixingFigures.js";
 import { fmt, h, nessMessage } from "./dom.js";
 import { generateForm } from "./form.js";
-import type { StudyRequest } from "./studyWorker.js";
+import { LiveSnapshot } from "./liveSnapshot.js";
+import type { NextFrame, StudyRequest } from "./studyWorker.js";
 
 /** Longest run started without asking (seconds, projected from the progress of the first seconds). */
 export const ASK_ABOVE_SECONDS = 60;
@@ -60,7 +59,7 @@ class StudyClient {
     force: boolean,
     progress: (done: number, total: number) => void,
     signal: AbortSignal,
-    onFrame?: (f: Frame) => void,
+    onFrame?: (f: Frame, next: () => void) => void,
   ) {
     return new Promise<unknown>((resolve, reject) => {
       if (this.busy > 0) this.kill();
@@ -82,16 +81,28 @@ class StudyClient {
         const m = e.data;
         if (m.id !== id) return;
         if (m.type === "progress") return progress(m.done, m.total);
-        if (m.type === "frame") return onFrame?.(m);
+        if (m.type === "frame") {
+          // the worker sends the next frame only when asked: after this one is painted (no queue behind a slow page)
+          const next = () => {
+            if (this.busy === id) worker.postMessage({ id, type: "next-frame" } satisfies NextFrame);
+          };
+          return onFrame?.(m, next);
+        }
         end();
         if (m.type === "result") resolve(m.results);
         else reject(Object.assign(new Error(m.message), { name: m.name }));
       };
-      worker.onerror = (e) => {
-        end();
-        this.kill();
-        reject(new Error(`the study worker failed: ${e.message}`));
+      // The worker failed outside the study's own error handling (its script, memory, a message it could not read):
+      // the run ends with that said (it would otherwise wait for a result that never comes).
+      const failed = (why: string) => {
+        this.kill(); // a new run starts a new worker
+        reject(new Error(`the study worker failed: ${why}`));
       };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        failed(e.message || "no message (its script did not load, or it ran out of memory)");
+      };
+      worker.onmessageerror = () => failed("a reply could not be read");
       const request: StudyRequest = { ...job, id, force, workers: workerCount() };
       worker.postMessage(request);
     });
@@ -173,7 +184,7 @@ class RunControl {
     done: (r: unknown, ms: number) => void,
     fail: (err: unknown) => void,
     force = false,
-    onFrame?: (f: Frame) => void,
+    onFrame?: (f: Frame, next: () => void) => void,
   ): Promise<void> {
     const token = ++this.token;
     this.controller?.abort();
@@ -184,6 +195,7 @@ class RunControl {
     this.cancelButton.disabled = false;
     this.bar.value = 0;
     this.state.textContent = "computing…";
+    delete this.state.dataset.end;
     const t0 = performance.now();
     let tooLong = 0;
     const progress = (d: number, total: number) => {
@@ -209,8 +221,8 @@ class RunControl {
       }, 1000);
       let r: unknown;
       try {
-        r = await this.client.run(job, force, progress, controller.signal, (f) => {
-          if (token === this.token) onFrame?.(f);
+        r = await this.client.run(job, force, progress, controller.signal, (f, next) => {
+          if (token === this.token) onFrame?.(f, next);
         });
       } finally {
         clearInterval(watch);
@@ -219,6 +231,7 @@ class RunControl {
       const ms = performance.now() - t0;
       this.bar.value = 1;
       this.state.textContent = `done in ${(ms / 1000).toFixed(2)} s`;
+      this.state.dataset.end = "done";
       this.cancelButton.disabled = true;
       done(r, ms);
     } catch (err) {
@@ -226,6 +239,7 @@ class RunControl {
       this.cancelButton.disabled = true;
       if (tooLong > 0) {
         this.state.textContent = "stopped";
+        this.state.dataset.end = "asked";
         this.status.hidden = false;
         this.status.textContent =
           `ness: this run would take ${tooLong > ASK_ABOVE_SECONDS * 1.01 ? "about " : "more than "}${duration(tooLong)} in the page (more than ${ASK_ABOVE_SECONDS} s): ` +
@@ -239,9 +253,12 @@ class RunControl {
       }
       if (controller.signal.aborted) {
         this.state.textContent = "cancelled";
+        this.state.dataset.end = "cancelled";
         return;
       }
-      this.state.textContent = "";
+      // A run that ended early says so beside its progress, and why in the status line (fail).
+      this.state.textContent = this.bar.value > 0 ? `failed at ${Math.round(100 * this.bar.value)} %` : "failed";
+      this.state.dataset.end = "error";
       fail(err);
     }
   }
@@ -406,27 +423,30 @@ export function contractPage(
       },
       fail,
       false,
-      (f) => drawFrame(f, parameters as { range: number; dt: number }),
+      (f, next) => drawFrame(f, parameters as { range: number; dt: number }, next),
     );
   };
-  // The live snapshot (demixing): replica 0's disks while it runs, at most 4 frames a second (src/figures' scatter).
-  let lastFrame = 0;
+  // The live snapshot (demixing): replica 0's disks while it runs, on a canvas (liveSnapshot.ts), at most 4 frames a
+  // second; the next frame is asked for only once this one is painted, so frames never queue up behind a slow page.
+  let live: LiveSnapshot | null = null;
   let frames = 0;
-  const drawFrame = (f: Frame, p: { range: number; dt: number }) => {
-    const now = performance.now();
-    if (now - lastFrame < 250) return;
-    lastFrame = now;
-    frames++;
-    const t = f.steps < 0 ? "the end of its run" : `t = ${fmt(f.steps * p.dt)}`;
-    drawFigures(figures, [
-      particleScatter({
-        name: "live-snapshot",
-        title: `Replica 0 while it runs: ${f.cold.length} disks at ${t}`,
-        caption: "Live frames of the running simulation (about four a second); the figures of the result follow.",
-        ...snapshotDisks({ snapshot: f, parameters: { range: p.range } }),
-      }),
-    ]);
-    figures.dataset.frames = String(frames);
+  const drawFrame = (f: Frame, p: { range: number; dt: number }, next: () => void) => {
+    const t0 = performance.now();
+    try {
+      const t = f.steps < 0 ? "the end of its run" : `t = ${fmt(f.steps * p.dt)}`;
+      if (!live || !figures.contains(live.element)) {
+        live = new LiveSnapshot(
+          "Live frames of the running simulation (at most four a second); the figures of the result follow.",
+        );
+        figures.replaceChildren(live.element);
+      }
+      live.draw(f, p.range, `Replica 0 while it runs: ${f.cold.length} disks at ${t}`);
+      frames++;
+      figures.dataset.frames = String(frames);
+    } finally {
+      // After the paint of this frame (the task after the next animation frame), no sooner than 250 ms after the last.
+      requestAnimationFrame(() => setTimeout(next, Math.max(0, 250 - (performance.now() - t0))));
+    }
   };
   const form = generateForm(study.parameters, id, run, initialValues, {
     defaults: study.groups?.[0]?.defaults,

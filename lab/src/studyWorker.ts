@@ -5,9 +5,12 @@
  * src/studies/webWorker.ts): the same blocks, random streams and reduction as `ness study`'s worker pool, so the
  * same numbers for the same seed. Messages:
  *   in:  { id, study, set?, parameters, seed, quick, force }   (set: the id of a figure set of `ness reproduce`)
+ *        | { id, type: "next-frame" }: the page has painted the last frame and takes the next one
  *   out: { id, type: "progress", done, total } | { id, type: "result", results } | { id, type: "error", name, message }
  *        | { id, type: "frame", steps, x, cold, box }: demixing only, the positions of replica 0 while it runs (from
- *          the runner's partial outputs, about 4 a second): the frames of the page's live snapshot animation.
+ *          the runner's partial outputs, at most about 4 a second): the frames of the page's live snapshot animation.
+ *          The first is sent at once, each next one only after the page's "next-frame" (the newest positions then),
+ *          so no frames queue up behind a page that draws slowly.
  */
 import { NessError } from "../../src/errors.js";
 import { webWorkerRunner, type PartialBlock } from "../../src/stochastic/webPool.js";
@@ -31,13 +34,28 @@ export interface StudyRequest {
   workers: number;
 }
 
+/** The page asks for the next live frame of request `id` once it has painted the last one. */
+export interface NextFrame {
+  id: number;
+  type: "next-frame";
+}
+
 const scope = self as unknown as {
-  onmessage: ((e: MessageEvent<StudyRequest>) => void) | null;
-  postMessage(m: unknown): void;
+  onmessage: ((e: MessageEvent<StudyRequest | NextFrame>) => void) | null;
+  postMessage(m: unknown, transfer?: Transferable[]): void;
 };
 
+/** The live frames of the running request: the page's "next-frame" calls `next` (a request at a time per worker). */
+let frames: { id: number; next: () => void } | null = null;
+
 scope.onmessage = (e) => {
-  const q = e.data;
+  const m = e.data;
+  if ("type" in m) {
+    if (m.type === "next-frame" && frames?.id === m.id) frames.next();
+    return;
+  }
+  const q = m;
+  frames = null;
   void (async () => {
     try {
       const study = findStudy(q.study);
@@ -45,11 +63,31 @@ scope.onmessage = (e) => {
       let onPartial: ((b: PartialBlock) => void) | undefined;
       if (q.study === "two-temperature/demixing" && q.set === undefined) {
         const read = demixingSnapshotReader({ ...(q.parameters as Partial<DemixingParams>), seed: q.seed });
-        onPartial = (b) => {
-          if (b.first !== 0) return; // replica 0: the first of block 0
+        // The newest outputs of block 0 not sent yet, and whether the page waits for a frame (it does at first).
+        let latest: PartialBlock | null = null;
+        let wanted = true;
+        const send = (b: PartialBlock) => {
           const snap = read(b.outputs.subarray(0, b.outputs.length / b.count));
           const steps = b.index > 0 ? -1 : b.steps; // -1: replica 0 has finished
-          scope.postMessage({ id: q.id, type: "frame", steps, ...snap });
+          scope.postMessage({ id: q.id, type: "frame", steps, ...snap }, [snap.x.buffer]);
+        };
+        frames = {
+          id: q.id,
+          next: () => {
+            if (latest) {
+              send(latest);
+              latest = null;
+            } else wanted = true;
+          },
+        };
+        onPartial = (b) => {
+          if (b.first !== 0) return; // replica 0: the first of block 0
+          if (!wanted) {
+            latest = b;
+            return;
+          }
+          wanted = false;
+          send(b);
         };
       }
       const runner = webWorkerRunner(

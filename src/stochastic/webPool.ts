@@ -18,6 +18,11 @@ export interface WorkerLike {
   terminate(): void;
   /** Declared as a method's type (checked bivariantly), so a DOM Worker, whose handler takes a MessageEvent, fits. */
   onmessage: { handler(ev: { data: unknown }): void }["handler"] | null;
+  /**
+   * The worker failed outside a block (its script did not load, an uncaught error, out of memory): the run ends with a
+   * NessError saying so (it would otherwise wait for that worker's blocks for ever). A DOM Worker has it.
+   */
+  onerror?: { handler(ev: { message?: string; preventDefault?(): void }): void }["handler"] | null;
 }
 
 /** A block's outputs while it runs: replicas first .. first + index - 1 complete, replica first + index `steps` in. */
@@ -117,6 +122,7 @@ export function webWorkerRunner(
         reject(err);
       };
       hooks.signal?.addEventListener("abort", () => stop(new CancelledError()));
+      if (hooks.signal?.aborted) return stop(new CancelledError()); // cancelled before it started: no abort event comes
       const feed = (w: WorkerLike) => {
         if (next >= blocks.length) {
           end(w);
@@ -126,26 +132,38 @@ export function webWorkerRunner(
         const task: WebBlockTask = { runId, spec, first: b.first, count: b.count, partialMs };
         w.postMessage(task);
       };
+      const receive = (w: WorkerLike, m: Reply): void => {
+        if (failed) return;
+        if (m.type === "paused") {
+          if (paused && m.seq === pauseSeq) confirmed.add(w);
+          checkPaused();
+        } else if (m.type === "progress") hooks.onProgress?.(m.steps);
+        else if (m.type === "partial") {
+          const { first, count, index, steps, outputs } = m;
+          options.onPartial?.({ first, count, index, steps, outputs });
+        } else if (m.type === "error") stop(reviveError(m));
+        else {
+          results.push(m.result);
+          const r = m.result;
+          options.onPartial?.({ first: r.first, count: r.count, index: r.count, steps: 0, outputs: r.outputs });
+          if (++finished === blocks.length) {
+            for (const x of pool) end(x);
+            resolve(results);
+          } else feed(w);
+        }
+      };
       for (const w of pool) {
+        w.onerror = (ev) => {
+          ev.preventDefault?.(); // handled here: the run ends with it (not reported again by the page)
+          stop(new NessError(`a simulation worker failed: ${ev.message || "no message (its script, or memory)"}`));
+        };
         w.onmessage = (ev) => {
-          const m = ev.data as Reply;
-          if (failed) return;
-          if (m.type === "paused") {
-            if (paused && m.seq === pauseSeq) confirmed.add(w);
-            checkPaused();
-          } else if (m.type === "progress") hooks.onProgress?.(m.steps);
-          else if (m.type === "partial") {
-            const { first, count, index, steps, outputs } = m;
-            options.onPartial?.({ first, count, index, steps, outputs });
-          } else if (m.type === "error") stop(reviveError(m));
-          else {
-            results.push(m.result);
-            const r = m.result;
-            options.onPartial?.({ first: r.first, count: r.count, index: r.count, steps: 0, outputs: r.outputs });
-            if (++finished === blocks.length) {
-              for (const x of pool) end(x);
-              resolve(results);
-            } else feed(w);
+          // A callback that throws (onProgress, onPartial) ends the run with its error, which would otherwise escape
+          // into the worker's message handler and leave the run waiting.
+          try {
+            receive(w, ev.data as Reply);
+          } catch (err) {
+            stop(err instanceof Error ? err : new Error(String(err)));
           }
         };
         feed(w);

@@ -714,9 +714,38 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
       },
     );
     expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(/10000 disks at t = /);
+    // drawn on a canvas (10^4 SVG circles a frame starved the page): hot (red) and cold (blue) disks painted
+    const painted = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>("#study-figures figure canvas")!;
+      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      let red = 0,
+        blue = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] > 180 && d[i + 1] < 80 && d[i + 2] < 80) red++; // #d62728
+        if (d[i] < 80 && d[i + 1] > 90 && d[i + 1] < 150 && d[i + 2] > 150) blue++; // #1f77b4
+      }
+      return { red, blue, svg: document.querySelectorAll("#study-figures svg circle").length };
+    });
+    expect(painted.red).toBeGreaterThan(1000);
+    expect(painted.blue).toBeGreaterThan(1000);
+    expect(painted.svg).toBe(0);
     await page.screenshot({ path: join(artifacts, "study-demixing-live.png"), fullPage: true });
+    // Still running (a run of minutes): if it ended by itself, this says how (data-end: done, error...) and why.
+    const run = () =>
+      page.evaluate(() => {
+        const state = document.querySelector<HTMLElement>("#study-state")!;
+        const cancel = [...state.parentElement!.querySelectorAll("button")].find((b) => b.textContent === "Cancel")!;
+        const status = document.querySelector<HTMLElement>("#study-status")!;
+        return {
+          cancel: cancel.disabled ? "disabled" : "enabled",
+          state: state.textContent,
+          end: state.dataset.end ?? "running",
+          status: status.hidden ? "" : status.textContent,
+        };
+      });
+    expect(await run()).toMatchObject({ cancel: "enabled", end: "running", status: "" });
     await page.getByRole("button", { name: "Cancel" }).click();
-    expect(await page.locator("#study-state").textContent()).toBe("cancelled");
+    expect(await run()).toEqual({ cancel: "disabled", state: "cancelled", end: "cancelled", status: "" });
     expect(errors).toEqual([]);
   });
 

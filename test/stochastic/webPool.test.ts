@@ -166,4 +166,64 @@ describe("Web Worker runner", () => {
     idle.pause();
     expect(reported).toBe(3);
   });
+
+  /** Stand-in workers that run nothing: the test posts their replies (and error events) itself. */
+  const scripted = () => {
+    const made: { w: WorkerLike; terminated: boolean }[] = [];
+    const create = (): WorkerLike => {
+      const m = { w: null as unknown as WorkerLike, terminated: false };
+      m.w = { onmessage: null, postMessage: () => undefined, terminate: () => void (m.terminated = true) };
+      made.push(m);
+      return m.w;
+    };
+    return { made, create };
+  };
+  const twoBlocks = [
+    { first: 0, count: 2 },
+    { first: 2, count: 3 },
+  ];
+
+  it("ends a run with a message when a worker fails outside a block (it would wait for that worker for ever)", async () => {
+    const { made, create } = scripted();
+    const run = webWorkerRunner(create, 2)(simulationSpec(model, { dt: 0.01 }, options), twoBlocks, {});
+    expect(made).toHaveLength(2);
+    let prevented = false;
+    // What a DOM Worker delivers when its script throws outside a message, fails to load, or runs out of memory.
+    made[1].w.onerror!({
+      message: "Uncaught RangeError: Array buffer allocation failed",
+      preventDefault: () => (prevented = true),
+    });
+    await expect(run).rejects.toThrow(
+      /^a simulation worker failed: Uncaught RangeError: Array buffer allocation failed$/,
+    );
+    await expect(run).rejects.toBeInstanceOf(NessError);
+    expect(prevented).toBe(true);
+    expect(made.map((m) => m.terminated)).toEqual([true, true]);
+  });
+
+  it("ends a run with the error of a callback that throws (it escaped from the message handler, the run waited)", async () => {
+    const { made, create } = scripted();
+    const runner = webWorkerRunner(create, 2, {
+      partialMs: 0,
+      onPartial: () => {
+        throw new NessError("demixing: a replica's outputs have 5 numbers, got 4");
+      },
+    });
+    const run = runner(simulationSpec(model, { dt: 0.01 }, options), twoBlocks, {});
+    const partial = { type: "partial", first: 0, count: 2, index: 0, steps: 10, outputs: new Float64Array(4) };
+    expect(() => made[0].w.onmessage!({ data: partial })).not.toThrow();
+    await expect(run).rejects.toThrow(/^demixing: a replica's outputs have 5 numbers, got 4$/);
+    expect(made.map((m) => m.terminated)).toEqual([true, true]);
+  });
+
+  it("ends its workers at once for a run cancelled before it starts (no abort event comes)", async () => {
+    const { made, create } = scripted();
+    const controller = new AbortController();
+    controller.abort();
+    const run = webWorkerRunner(create, 2)(simulationSpec(model, { dt: 0.01 }, options), twoBlocks, {
+      signal: controller.signal,
+    });
+    await expect(run).rejects.toThrow(/cancel/i);
+    expect(made.every((m) => m.terminated)).toBe(true);
+  });
 });
