@@ -13,7 +13,9 @@ import {
 } from "../../figures/charts.js";
 import type { Figure } from "../../figures/figure.js";
 import { isResolved, resolvedStandardErrors } from "../../studentT.js";
+import { ModelError } from "../../errors.js";
 import { MIXED_BOUNDS } from "./demixingBounds.js";
+import { spinodalRatio } from "./demixingTheory.js";
 import type {
   DemixingEvidence,
   DemixingParams,
@@ -118,8 +120,11 @@ export function demixingSnapshotFigure(runs: DemixingRun[], options: { quick?: b
 /** The sweep of the map figure: psi, the largest cold cluster and the criterion's verdict for each (area fraction, ratio). */
 export type DemixingMap = Pick<DemixingSweep, "ratios" | "phis" | "psi"> & {
   runs: Pick<DemixingResult, "parameters" | "psi" | "largestCluster" | "series">[][];
-  /** The criterion at each point, from runs at these sizes (absent: panel (b) shows the largest cluster). */
-  verdict?: DemixingVerdict[][];
+  /**
+   * The criterion at each point, from runs at these sizes (absent: panel (b) shows the largest cluster); a point
+   * without a verdict (not run) is left out of the panel.
+   */
+  verdict?: (DemixingVerdict | undefined)[][];
   sizes?: number[];
   /** The second-virial spinodal: threshold ratio at each area fraction (Infinity: none below the largest ratio). */
   spinodal?: { phi: number[]; ratio: number[] };
@@ -585,6 +590,158 @@ export function demixingCoarseningFigure(runs: DemixingCoarseningRun[], options:
       }),
     ],
     columns: 2,
+    legend: "per-panel",
+  });
+}
+
+/** A measured value as the demixing map's results JSON keeps it. */
+export interface DemixingMapValue {
+  value: number;
+  error: number;
+  reliable: boolean;
+}
+
+/** One point of the demixing map's results (scripts/demixing-stiff-map.js): the criterion on a pair of sizes. */
+export interface DemixingMapPoint {
+  phi: number;
+  ratio: number;
+  /** The seed of the smallest size; size s runs at seed + s. */
+  seed: number;
+  /** Sample interval, burn-in and production per size. */
+  schedule: { factor: number; sampleInterval: number; burnIns: number[]; times: number[] };
+  verdict: DemixingVerdict;
+  evidence: Pick<DemixingEvidence, "sizes" | "sccLowQ" | "ideal" | "sizeRatio" | "sizeZ" | "scalingDeficitZ">;
+  /** One run per size, smallest first. */
+  runs: {
+    parameters: Pick<
+      DemixingParams,
+      "N" | "phi" | "Thot" | "Tcold" | "stiffness" | "range" | "replicas" | "dt" | "seed"
+    >;
+    psi: DemixingMapValue;
+    sccLowQ: DemixingMapValue;
+  }[];
+}
+
+/** The results JSON of the demixing map (scripts/demixing-stiff-map.js): version, parameters, seed, points. */
+export interface DemixingMapResults {
+  version: string;
+  seed: number;
+  parameters: {
+    base: { Thot: number; stiffness: number; range: number; coldFraction: number; dt: number };
+    phis: number[];
+    ratios: number[];
+    sizes: number[];
+    replicas: number;
+  };
+  points: DemixingMapPoint[];
+}
+
+/**
+ * The demixing map from saved results (docs/studies/two-temperature.md, "The map at the stiff stiffness"): (a) the
+ * growth of S_cc(q -> 0) from the smaller to the larger size against T_hot / T_cold, with the no-growth line and the
+ * growth in proportion to N of a separated state; (b) the criterion's verdict at each (ratio, phi) with the
+ * second-virial spinodal at the results' T_hot and stiffness; (c) psi at the larger size. Points of the grid missing
+ * from the results (a partial run) are left out and named in the caption.
+ */
+export function demixingStiffMapFigure(results: DemixingMapResults, options: { name?: string } = {}): Figure {
+  const { phis, ratios, sizes, replicas, base } = results.parameters;
+  if (results.points.length === 0) throw new ModelError("the demixing map has no points to draw");
+  if (sizes.length !== 2) throw new ModelError(`the demixing map draws a pair of sizes, got ${sizes.length}`);
+  const at = (phi: number, ratio: number) => results.points.find((p) => p.phi === phi && p.ratio === ratio);
+  const colors = ["blue", "orange", "green", "red", "purple"];
+  const markers = ["circle", "square", "triangle", "diamond"] as const;
+  const perPhi = (pick: (p: DemixingMapPoint) => { value: number; error: number }): Series[] =>
+    phis
+      .map((phi, i) => {
+        const pts = ratios.map((r) => at(phi, r)).filter((p): p is DemixingMapPoint => p !== undefined);
+        const v = pts.map(pick);
+        return {
+          name: `phi = ${phi}`,
+          x: pts.map((p) => p.ratio),
+          y: v.map((m) => m.value),
+          err: v.map((m) => m.error),
+          color: colors[i % colors.length],
+          marker: markers[i % markers.length],
+        };
+      })
+      .filter((s) => s.x.length > 0);
+  // S2 / S1 with the error of a ratio of independent estimates.
+  const growth = (p: DemixingMapPoint) => {
+    const [a, b] = p.evidence.sccLowQ;
+    const r = b.value / a.value;
+    return { value: r, error: Math.abs(r) * Math.hypot(a.error / a.value, b.error / b.value) };
+  };
+  const pad = phis.length > 1 ? 0.15 * (Math.max(...phis) - Math.min(...phis)) : 0.05;
+  // 13 area fractions draw the smooth curve (each threshold is a quadrature and a bisection, about 30 ms).
+  const spinodalPhis = Array.from({ length: 13 }, (_, k) => {
+    const lo = Math.max(0.02, Math.min(...phis) - pad),
+      hi = Math.min(0.9, Math.max(...phis) + pad);
+    return lo + ((hi - lo) * k) / 12;
+  });
+  const threshold = (phi: number) =>
+    spinodalRatio({
+      phi,
+      coldFraction: base.coldFraction,
+      Thot: base.Thot,
+      stiffness: base.stiffness,
+      range: base.range,
+    });
+  const spinodal = { phi: spinodalPhis, ratio: spinodalPhis.map(threshold) };
+  const map: DemixingMap = {
+    phis,
+    ratios,
+    sizes,
+    psi: [],
+    runs: [],
+    verdict: phis.map((phi) => ratios.map((r) => at(phi, r)?.verdict)),
+    spinodal,
+  };
+  const missing = phis.flatMap((phi) => ratios.filter((r) => !at(phi, r)).map((r) => `(${phi}, ${r})`));
+  const resolved = resolvedStandardErrors(replicas);
+  const width = 440,
+    height = 320;
+  return panelFigure({
+    name: options.name ?? "demixing-stiff-map",
+    title: `Where hot and cold soft disks separate: T_hot / T_cold against area fraction at T_hot / k = ${fmt(base.Thot / base.stiffness)} (N = ${sizes.join(" and ")})`,
+    caption:
+      `Soft disks (half cold), T_hot = ${fmt(base.Thot)}, k = ${fmt(base.stiffness)}, range ${fmt(base.range)}, T_cold = T_hot / ratio; ` +
+      `random start, Heun, dt = ${fmt(base.dt)}, ${replicas} replicas per size; burn-in and production scaled with the cold disks' ` +
+      `interdiffusion time (${fmt(results.points[0].schedule.burnIns[1] / results.points[0].schedule.factor)} + ` +
+      `${fmt(results.points[0].schedule.times[1] / results.points[0].schedule.factor)} at N = ${sizes[1]} times (max(ratio, 3) / 100)(0.7 / phi)); ` +
+      `random seeds from ${results.seed}; ness ${results.version}. ` +
+      `(a) S_cc(q -> 0) at N = ${sizes[1]} over N = ${sizes[0]}: 1 without growth, ${fmt(sizes[1] / sizes[0])} in proportion to N (separated); ` +
+      `(b) the criterion's verdict (resolved beyond ${fmt(resolved)} standard errors, Student's t of ${replicas} replicas), ` +
+      `dashed: the second-virial spinodal at this T_hot / k (threshold ratio ${phis.map((phi) => `${fmt(threshold(phi), 2)} at phi = ${phi}`).join(", ")}); ` +
+      `(c) psi at N = ${sizes[1]}. ` +
+      (missing.length > 0 ? `Not run: (phi, ratio) = ${missing.join(", ")}. ` : "") +
+      `Method: docs/studies/two-temperature.md.`,
+    panels: [
+      linePanel({
+        title: `S_cc(q -> 0) growth, N = ${sizes[0]} -> ${sizes[1]}`,
+        xLabel: "T_hot / T_cold",
+        yLabel: `S_cc(q -> 0) at N = ${sizes[1]} / at N = ${sizes[0]}`,
+        xType: "log",
+        series: perPhi(growth),
+        referenceLines: [
+          { y: 1, label: "no growth", color: "gray", style: "dotted" },
+          { y: sizes[1] / sizes[0], label: "∝ N", color: "gray", style: "dashed" },
+        ],
+        width,
+        height,
+      }),
+      verdictPanel(map, width, height),
+      linePanel({
+        title: `neighbour order parameter psi (N = ${sizes[1]})`,
+        xLabel: "T_hot / T_cold",
+        yLabel: "psi",
+        xType: "log",
+        series: perPhi((p) => p.runs[p.runs.length - 1].psi),
+        referenceLines: [{ y: 0, color: "gray", style: "dotted" }],
+        width,
+        height,
+      }),
+    ],
+    columns: 3,
     legend: "per-panel",
   });
 }

@@ -1,0 +1,201 @@
+// The demixing map at the stiff stiffness (docs/studies/two-temperature.md, "The map at the stiff stiffness"):
+// the criterion (classifyDemixing on the pair N = 30, 60 from the random start, 24 replicas) at every area fraction
+// phi and temperature ratio T_hot/T_cold, with T_hot = 0.002, k = 1, range 1 (T_hot/k = 0.002), T_cold = T_hot/ratio.
+// The windows are fig7 (c)'s (the stiff point, phi = 0.7, ratio 100: N = 30 burn-in 1e4 + production 2e4, N = 60
+// 6e4 + 2e4, samples every 1000) scaled by the cold disks' interdiffusion time, f = (max(ratio, 3) / 100)(0.7 / phi):
+// burn-ins 10 and 60 sample intervals, production 20, at an interval of 1000 f.
+// Writes the results JSON (ness version, parameters, seeds, per point the verdict, its evidence and the runs' psi,
+// S_cc(q -> 0) and psi(t)) after every point, cheapest points first, and skips points already in the file that were
+// run with the same parameters (so an interrupted run resumes). Render the figure with
+// scripts/demixing-stiff-map-figure.js. Needs dist/ (`npm run build`).
+//   nice -n 5 node scripts/demixing-stiff-map.js [--out FILE] [--workers 2] [--seed 1] [--replicas 24]
+//     [--phis 0.4,0.55,0.7] [--ratios 1,3,10,30,100] [--last phi:ratio,...]
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { NESS_VERSION } from "../dist/index.js";
+import { demixingFiniteSize } from "../dist/studies/two-temperature/demixing.js";
+import { workerRunner } from "../dist/workers/pool.js";
+
+const args = process.argv.slice(2);
+function opt(name, dflt) {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return dflt;
+  const v = args[i + 1];
+  if (v === undefined) {
+    console.error(`--${name} needs a value`);
+    process.exit(1);
+  }
+  return v;
+}
+const list = (s) => s.split(",").map(Number);
+const out = opt("out", "docs/studies/data/demixing-stiff-map.results.json");
+const workers = Number(opt("workers", "2"));
+const seed = Number(opt("seed", "1"));
+const replicas = Number(opt("replicas", "24"));
+const phis = list(opt("phis", "0.4,0.55,0.7"));
+const ratios = list(opt("ratios", "1,3,10,30,100"));
+for (const [name, v] of [
+  ["workers", workers],
+  ["seed", seed],
+  ["replicas", replicas],
+]) {
+  if (!(Number.isInteger(v) && v >= 1)) {
+    console.error(`--${name} must be an integer >= 1, got ${v}`);
+    process.exit(1);
+  }
+}
+if (![...phis, ...ratios].every((v) => Number.isFinite(v) && v > 0)) {
+  console.error("--phis and --ratios must be lists of numbers > 0");
+  process.exit(1);
+}
+
+const SIZES = [30, 60];
+const BASE = { Thot: 0.002, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1, neighbourCutoff: 1.5 };
+// fig7 (c)'s windows at phi = 0.7, ratio 100, in sample intervals of 1000.
+const BURN_INS = [10, 60];
+const PRODUCTION = 20;
+
+/** The schedule of one point: windows scaled by the cold disks' interdiffusion time (ratio 1 takes ratio 3's). */
+function schedule(phi, ratio) {
+  const f = (Math.max(ratio, 3) / 100) * (0.7 / phi);
+  // The interval a whole number of time steps.
+  const interval = Math.round((1000 * f) / BASE.dt) * BASE.dt;
+  const r = (x) => Number(x.toFixed(6));
+  return {
+    factor: r(f),
+    sampleInterval: r(interval),
+    burnIns: BURN_INS.map((b) => r(b * interval)),
+    times: SIZES.map(() => r(PRODUCTION * interval)),
+  };
+}
+
+const points = [];
+phis.forEach((phi, i) =>
+  ratios.forEach((ratio, j) => {
+    points.push({ phi, ratio, seed: seed + SIZES.length * (i * ratios.length + j), schedule: schedule(phi, ratio) });
+  }),
+);
+// Cheapest first (work ~ factor), so a partial map holds as many points as possible.
+// --last phi:ratio,... moves points to the end (e.g. one already measured elsewhere), keeping the seeds.
+const last = (opt("last", "") || "").split(",").filter(Boolean);
+const isLast = (p) => last.includes(`${p.phi}:${p.ratio}`);
+const order = [...points].sort(
+  (a, b) => Number(isLast(a)) - Number(isLast(b)) || a.schedule.factor - b.schedule.factor || a.phi - b.phi,
+);
+
+const header = {
+  study: "two-temperature demixing map at the stiff stiffness (T_hot/k = 0.002)",
+  version: NESS_VERSION,
+  command: `node scripts/demixing-stiff-map.js ${args.join(" ")}`.trim(),
+  seed,
+  parameters: {
+    base: BASE,
+    phis,
+    ratios,
+    sizes: SIZES,
+    replicas,
+    start: "random",
+    schedule:
+      "windows of fig7 (c) (phi = 0.7, ratio 100: burn-in 1e4 + 2e4 at N = 30, 6e4 + 2e4 at N = 60, samples every 1000) " +
+      "scaled by f = (max(ratio, 3) / 100)(0.7 / phi); point (i, j) runs N = 30 at seed + 2 (i * ratios + j) and N = 60 at that + 1",
+  },
+};
+
+let previous = [];
+if (existsSync(out)) {
+  const old = JSON.parse(readFileSync(out, "utf8"));
+  previous = old.points ?? [];
+}
+const sameRun = (p, q) =>
+  p.phi === q.phi &&
+  p.ratio === q.ratio &&
+  p.seed === q.seed &&
+  JSON.stringify(p.schedule) === JSON.stringify(q.schedule) &&
+  p.runs?.[0]?.parameters?.replicas === replicas &&
+  p.runs?.[0]?.parameters?.Thot === BASE.Thot;
+const done = previous.filter((p) => points.some((q) => sameRun(p, q)));
+
+function write(results) {
+  const text = JSON.stringify(
+    { ...header, points: [...results].sort((a, b) => a.phi - b.phi || a.ratio - b.ratio) },
+    (_, v) => {
+      if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`non-finite number in the results: ${v}`);
+      return v;
+    },
+    1,
+  );
+  writeFileSync(`${out}.tmp`, text + "\n");
+  renameSync(`${out}.tmp`, out);
+}
+
+const measured = (m) => ({
+  value: m.value,
+  error: m.error,
+  reliable: m.reliable,
+  ...(m.batches ? { n: m.batches } : {}),
+});
+const finite = (o) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== "number" || Number.isFinite(v)));
+
+const runner = workerRunner(workers);
+const results = [...done];
+try {
+  for (const p of order) {
+    if (done.some((q) => sameRun(q, p))) {
+      console.log(`phi = ${p.phi}, ratio ${p.ratio}: in ${out}, skipped`);
+      continue;
+    }
+    const t0 = process.cpuUsage();
+    const fs = await demixingFiniteSize(
+      {
+        sizes: SIZES,
+        base: {
+          ...BASE,
+          phi: p.phi,
+          Tcold: BASE.Thot / p.ratio,
+          replicas,
+          seed: p.seed,
+          sampleInterval: p.schedule.sampleInterval,
+          // The base is validated on its own too: give it the first size's windows.
+          burnIn: p.schedule.burnIns[0],
+          time: p.schedule.times[0],
+        },
+        burnIns: p.schedule.burnIns,
+        times: p.schedule.times,
+        force: true,
+      },
+      { runner },
+    );
+    const c = process.cpuUsage(t0);
+    const cpu = (c.user + c.system) / 1e6;
+    const ev = fs.evidence;
+    results.push({
+      phi: p.phi,
+      ratio: p.ratio,
+      seed: p.seed,
+      schedule: p.schedule,
+      verdict: fs.verdict,
+      evidence: { ...finite({ ...ev, sccLowQ: undefined }), sccLowQ: ev.sccLowQ },
+      runs: fs.runs.map((r) => ({
+        parameters: r.parameters,
+        psi: measured(r.psi),
+        sccLowQ: measured(r.sccLowQ),
+        largestCluster: measured(r.largestCluster),
+        series: { time: [...r.series.time], psi: [...r.series.psi] },
+      })),
+      cpuSeconds: Number(cpu.toFixed(1)),
+    });
+    try {
+      write(results);
+    } catch (e) {
+      // Keep the other points: this one is left out of the file (and logged).
+      console.error(`phi = ${p.phi}, ratio ${p.ratio}: not written: ${e.message}`);
+      results.pop();
+    }
+    console.log(
+      `phi = ${p.phi}, ratio ${p.ratio}: ${fs.verdict}; S_cc(q->0) ${ev.sccLowQ.map((s) => `${s.value.toFixed(3)} ± ${s.error.toFixed(3)}`).join(", ")}; ` +
+        `${cpu.toFixed(1)} CPU-s (${new Date().toISOString()})`,
+    );
+  }
+} finally {
+  await runner.close();
+}

@@ -1,0 +1,152 @@
+// The demixing map at the stiff stiffness (docs/studies/two-temperature.md, "The map at the stiff stiffness"): its
+// figure from a small hand-made results object, and the committed results JSON (written by
+// scripts/demixing-stiff-map.js) checked for its records and rendered. No simulation.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { NessError } from "../../../src/errors.js";
+import { createDocument, renderSvg } from "../../../src/io/render.js";
+import {
+  demixingStiffMapFigure,
+  type DemixingMapPoint,
+  type DemixingMapResults,
+} from "../../../src/studies/two-temperature/demixingFigures.js";
+import { spinodalRatio } from "../../../src/studies/two-temperature/demixingTheory.js";
+
+const BASE = { Thot: 0.002, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1 };
+
+function point(
+  phi: number,
+  ratio: number,
+  verdict: DemixingMapPoint["verdict"],
+  s: [number, number],
+  psi: number,
+): DemixingMapPoint {
+  const sccLowQ = [
+    { value: s[0], error: 0.02 },
+    { value: s[1], error: 0.04 },
+  ];
+  return {
+    phi,
+    ratio,
+    seed: 1,
+    schedule: { factor: 1, sampleInterval: 1000, burnIns: [10000, 60000], times: [20000, 20000] },
+    verdict,
+    evidence: { sizes: [30, 60], sccLowQ, ideal: 0.25, sizeRatio: s[1] / s[0], sizeZ: 0, scalingDeficitZ: 0 },
+    runs: [30, 60].map((N, k) => ({
+      parameters: {
+        N,
+        phi,
+        Thot: BASE.Thot,
+        Tcold: BASE.Thot / ratio,
+        stiffness: 1,
+        range: 1,
+        replicas: 24,
+        dt: 0.1,
+        seed: 1 + k,
+      },
+      psi: { value: psi, error: 0.01, reliable: true },
+      sccLowQ: { ...sccLowQ[k], reliable: true },
+    })),
+  };
+}
+
+const small: DemixingMapResults = {
+  version: "0.0.0-test",
+  seed: 1,
+  parameters: { base: BASE, phis: [0.4, 0.7], ratios: [3, 100], sizes: [30, 60], replicas: 24 },
+  // (0.4, 100) is missing: a partial run.
+  points: [
+    point(0.4, 3, "correlated", [0.3, 0.33], 0.08),
+    point(0.7, 3, "unresolved", [0.25, 0.24], 0.01),
+    point(0.7, 100, "separating", [0.44, 0.99], 0.38),
+  ],
+};
+
+const rowsOf = (fig: ReturnType<typeof demixingStiffMapFigure>, panel: string) =>
+  fig.table.rows.filter((r) => String(r[0]).startsWith(panel));
+
+describe("the demixing map at the stiff stiffness: figure", () => {
+  const fig = demixingStiffMapFigure(small);
+  const col = (name: string) => fig.table.columns.indexOf(name);
+
+  it("draws the growth of S_cc(q -> 0) with the error of a ratio of independent estimates", () => {
+    const a = rowsOf(fig, "(a)");
+    expect(a).toHaveLength(3);
+    const y = col("S_cc_q_0_at_N"),
+      e = col("S_cc_q_0_at_N_error");
+    const row = a.find((r) => r[1] === "phi = 0.7" && r[2] === 100)!;
+    expect(row[y]).toBeCloseTo(0.99 / 0.44, 12);
+    // d(b/a) = (b/a) sqrt((da/a)^2 + (db/b)^2)
+    expect(row[e]).toBeCloseTo((0.99 / 0.44) * Math.sqrt((0.02 / 0.44) ** 2 + (0.04 / 0.99) ** 2), 12);
+  });
+
+  it("places each verdict at its (ratio, phi), leaves a missing point out and names it", () => {
+    const b = rowsOf(fig, "(b)");
+    const phi = col("area_fraction_phi"),
+      x = col("T_hot_over_T_cold");
+    const marks = b.filter((r) => r[1] !== "second-virial spinodal").map((r) => `${r[1]} ${r[x]} ${r[phi]}`);
+    expect(marks.sort()).toEqual(["correlated 3 0.4", "separating 100 0.7", "unresolved 3 0.7"]);
+    expect(fig.caption).toContain("Not run: (phi, ratio) = (0.4, 100)");
+    expect(fig.caption).toContain("4.88 standard errors"); // Student's t of 24 replicas
+  });
+
+  it("draws the second-virial spinodal of the results' stiffness: lower for denser and for stiffer disks", () => {
+    const b = rowsOf(fig, "(b)").filter((r) => r[1] === "second-virial spinodal");
+    const phi = col("area_fraction_phi"),
+      x = col("T_hot_over_T_cold");
+    expect(b.length).toBeGreaterThan(5);
+    // Three of the curve's points against the threshold computed here (each about 30 ms of quadrature).
+    for (const r of [b[0], b[Math.floor(b.length / 2)], b[b.length - 1]]) {
+      const p = Number(r[phi]);
+      const ratio = Number(r[x]);
+      expect(ratio).toBeCloseTo(spinodalRatio({ phi: p, coldFraction: 0.5, Thot: 0.002, stiffness: 1, range: 1 }), 10);
+      // Softer disks (T_hot / k = 0.02, the study's default) need a larger ratio at the same phi.
+      expect(spinodalRatio({ phi: p, coldFraction: 0.5, Thot: 0.02, stiffness: 1, range: 1 })).toBeGreaterThan(ratio);
+    }
+    const ratios = [...b].sort((u, v) => Number(u[phi]) - Number(v[phi])).map((r) => Number(r[x]));
+    for (let k = 1; k < ratios.length; k++) expect(ratios[k]).toBeLessThan(ratios[k - 1]);
+  });
+
+  it("renders without NaN, and refuses results without points", () => {
+    const svg = renderSvg(fig, createDocument());
+    expect(svg).not.toContain("NaN");
+    expect(() => demixingStiffMapFigure({ ...small, points: [] })).toThrow(NessError);
+  });
+});
+
+describe("the demixing map at the stiff stiffness: the committed results", () => {
+  const results = JSON.parse(
+    readFileSync(new URL("../../../docs/studies/data/demixing-stiff-map.results.json", import.meta.url), "utf8"),
+  ) as DemixingMapResults & { command: string };
+
+  it("records version, parameters and seed, and each point's runs are the schedule's", () => {
+    expect(results.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(results.command).toContain("scripts/demixing-stiff-map.js");
+    expect(Number.isInteger(results.seed)).toBe(true);
+    const { base, phis, ratios, sizes, replicas } = results.parameters;
+    expect(results.points.length).toBeGreaterThan(0);
+    for (const p of results.points) {
+      expect(phis).toContain(p.phi);
+      expect(ratios).toContain(p.ratio);
+      expect(["mixed", "correlated", "separating", "unresolved"]).toContain(p.verdict);
+      // The windows are fig7 (c)'s scaled by the cold disks' interdiffusion time.
+      expect(p.schedule.factor).toBeCloseTo((Math.max(p.ratio, 3) / 100) * (0.7 / p.phi), 5);
+      p.runs.forEach((r, s) => {
+        expect(r.parameters.N).toBe(sizes[s]);
+        expect(r.parameters.phi).toBe(p.phi);
+        expect(r.parameters.Tcold).toBeCloseTo(base.Thot / p.ratio, 15);
+        expect(r.parameters.replicas).toBe(replicas);
+        expect(r.parameters.seed).toBe(p.seed + s);
+        expect((r.parameters as unknown as { burnIn: number }).burnIn).toBe(p.schedule.burnIns[s]);
+        expect(r.sccLowQ.value).toBe(p.evidence.sccLowQ[s].value);
+      });
+      expect(p.evidence.sizeRatio).toBeCloseTo(p.evidence.sccLowQ[1].value / p.evidence.sccLowQ[0].value, 12);
+    }
+  });
+
+  it("renders", () => {
+    const fig = demixingStiffMapFigure(results);
+    expect(renderSvg(fig, createDocument())).not.toContain("NaN");
+    expect(rowsOf(fig, "(b)").filter((r) => r[1] !== "second-virial spinodal")).toHaveLength(results.points.length);
+  });
+});
