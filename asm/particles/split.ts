@@ -190,3 +190,149 @@ export function forces(
     store<f64>(en + (<usize>r << 3), 0.5 * k * e);
   }
 }
+
+/**
+ * Thread's list of rows [r0, r1) at the sorted positions s (SplitKernel.build, the same candidates in the same order
+ * with the same arithmetic): for each cell-order position q the partners p of its cell's half stencil closer than
+ * sqrt(reach2), with the code of their image shift, those of its own row up to mid[q], all up to end[q]. Returns the
+ * number of pairs, or -1 when the list would need more than `cap` (the caller builds it in JavaScript then).
+ */
+export function build(
+  r0: i32,
+  r1: i32,
+  nx: i32,
+  ny: i32,
+  start: usize,
+  s: usize,
+  sx: usize,
+  sy: usize,
+  partner: usize,
+  code: usize,
+  mid: usize,
+  end: usize,
+  cap: i32,
+  reach2: f64,
+): i32 {
+  let np: i32 = 0;
+  // Runs of a cell's half stencil: cell-order ranges [lo, hi) and shift codes (at most four).
+  let lo0: i32 = 0,
+    hi0: i32 = 0,
+    lo1: i32 = 0,
+    hi1: i32 = 0,
+    cd1: i32 = 0,
+    lo2: i32 = 0,
+    hi2: i32 = 0,
+    cd2: i32 = 0,
+    lo3: i32 = 0,
+    hi3: i32 = 0,
+    cd3: i32 = 0;
+  for (let r = r0; r < r1; r++) {
+    const row = r * nx;
+    let up = r + 1,
+      cy: i32 = 0;
+    if (up == ny) {
+      up = 0;
+      cy = 1;
+    }
+    const urow = up * nx;
+    for (let cx: i32 = 0; cx < nx; cx++) {
+      const c = row + cx,
+        cEnd = i32At(start, c + 1);
+      let nseg: i32 = 0;
+      if (cx == nx - 1) {
+        hi0 = cEnd;
+        lo1 = i32At(start, row);
+        hi1 = i32At(start, row + 1);
+        cd1 = 0;
+        nseg = 2;
+      } else {
+        hi0 = i32At(start, c + 2);
+        nseg = 1;
+      }
+      const aStart = nseg;
+      // The row above's runs, as segments aStart.. (codes: x shift index + 3 y shift index).
+      let ua: i32 = 0,
+        ub: i32 = 0,
+        uc: i32 = 0,
+        va: i32 = 0,
+        vb: i32 = 0,
+        vc: i32 = 0,
+        nup: i32 = 1;
+      if (cx == 0) {
+        ua = i32At(start, urow + nx - 1);
+        ub = i32At(start, urow + nx);
+        uc = 2 + 3 * cy;
+        va = i32At(start, urow);
+        vb = i32At(start, urow + 2);
+        vc = 1 + 3 * cy;
+        nup = 2;
+      } else if (cx == nx - 1) {
+        ua = i32At(start, urow + cx - 1);
+        ub = i32At(start, urow + nx);
+        uc = 1 + 3 * cy;
+        va = i32At(start, urow);
+        vb = i32At(start, urow + 1);
+        vc = 3 * cy;
+        nup = 2;
+      } else {
+        ua = i32At(start, urow + cx - 1);
+        ub = i32At(start, urow + cx + 2);
+        uc = 1 + 3 * cy;
+      }
+      if (aStart == 1) {
+        lo1 = ua;
+        hi1 = ub;
+        cd1 = uc;
+        lo2 = va;
+        hi2 = vb;
+        cd2 = vc;
+      } else {
+        lo2 = ua;
+        hi2 = ub;
+        cd2 = uc;
+        lo3 = va;
+        hi3 = vb;
+        cd3 = vc;
+      }
+      nseg += nup;
+      for (let q = i32At(start, c); q < cEnd; q++) {
+        const xi = f64At(s, q << 1),
+          yi = f64At(s, (q << 1) + 1);
+        lo0 = q + 1;
+        for (let g: i32 = 0; g < nseg; g++) {
+          if (g == aStart) store<i32>(mid + (<usize>q << 2), np);
+          let lo: i32, hi: i32, cd: i32;
+          if (g == 0) {
+            lo = lo0;
+            hi = hi0;
+            cd = 1;
+          } else if (g == 1) {
+            lo = lo1;
+            hi = hi1;
+            cd = cd1;
+          } else if (g == 2) {
+            lo = lo2;
+            hi = hi2;
+            cd = cd2;
+          } else {
+            lo = lo3;
+            hi = hi3;
+            cd = cd3;
+          }
+          if (np + (hi - lo) > cap) return -1;
+          const bx = xi + f64At(sx, cd),
+            by = yi - f64At(sy, cd);
+          for (let p = lo; p < hi; p++) {
+            const ddx = bx - f64At(s, p << 1),
+              ddy = by - f64At(s, (p << 1) + 1);
+            store<i32>(partner + (<usize>np << 2), p);
+            store<u8>(code + <usize>np, <u8>cd);
+            np += i32(ddx * ddx + ddy * ddy < reach2);
+          }
+        }
+        store<i32>(end + (<usize>q << 2), np);
+      }
+    }
+  }
+  return np;
+}

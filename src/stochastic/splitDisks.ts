@@ -223,6 +223,22 @@ const plainModule = lazyWasmModule(SPLIT_PLAIN_WASM_BASE64);
 
 /** The force loop's exports (asm/particles/split.ts; addresses are byte offsets into the run's memory). */
 interface SplitWasm {
+  build(
+    r0: number,
+    r1: number,
+    nx: number,
+    ny: number,
+    start: number,
+    s: number,
+    sx: number,
+    sy: number,
+    partner: number,
+    code: number,
+    mid: number,
+    end: number,
+    cap: number,
+    reach2: number,
+  ): number;
   gather(ids: number, pos: number, wrap: number, s: number, x0: number, du: number, lo: number, hi: number): void;
   forces(
     r0: number,
@@ -865,6 +881,27 @@ export class SplitKernel {
     }
     list.reset();
     const [r0, r1] = this.rows(t);
+    if (this.wasm !== null) {
+      const reach = this.config.range + this.skin;
+      const np = this.wasm.build(
+        r0,
+        r1,
+        this.nx,
+        this.ny,
+        this.start.byteOffset,
+        this.sorted.byteOffset,
+        this.shiftX.byteOffset,
+        this.shiftY.byteOffset,
+        list.partner.byteOffset,
+        list.code.byteOffset,
+        list.mid.byteOffset,
+        list.end.byteOffset,
+        list.partner.length,
+        reach * reach,
+      );
+      if (np >= 0) return;
+      // More pairs than the buffer holds: the JavaScript build (the same list) into arrays of the list's own.
+    }
     const nx = this.nx,
       ny = this.ny,
       start = this.start,
