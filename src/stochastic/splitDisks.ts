@@ -30,6 +30,9 @@
  * per row and species, then the rows in order. Both ends of a step are checked against the last sort; when one is
  * outside half the skin, the new sort is at the step's midpoint, which covers both ends while no particle moved more
  * than the skin in the step (else the sort is at the end and the step goes to the probe's ledger).
+ * The list's build and the force phases run in WebAssembly (asm/particles/split.ts, the same arithmetic in the same
+ * order) when the run's buffer is a WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance
+ * of the kernel over it); each thread's list lives in its own region at the buffer's end.
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
  * default engine's trajectory (other lists, sums in another order, the default noise stream): the same physics,
  * other rounding and other random numbers.
@@ -41,6 +44,8 @@ import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrator
 import { verletSkin } from "./particleForces.js";
 import type { Rng } from "./rng.js";
 import * as portable from "../special/elementary.js";
+import { lazyWasmModule } from "../linalg/wasm/lazyModule.js";
+import { SPLIT_PLAIN_WASM_BASE64, SPLIT_SHARED_WASM_BASE64 } from "./splitForcesWasm.js";
 
 /** Ids (and cell-order positions) per chunk: the unit of the threads' shares of the move and of the gather. */
 export const CHUNK = 256;
@@ -125,10 +130,17 @@ export interface SplitHeatConfig {
   margin: number;
 }
 
-/** Layout of the shared memory: float64 arrays, then int32 arrays, then the control words. */
+/**
+ * Layout of the shared memory: float64 arrays, then int32 arrays (with the control words), then each thread's
+ * neighbour list (its own memory: only that thread writes and reads it).
+ */
 interface Layout {
   floats: number;
   ints: number;
+  /** Pairs a thread's list holds in the buffer (more: the list moves to arrays of its own, the JavaScript loops). */
+  cap: number;
+  /** Bytes of one thread's list: mid and end (n each, i32), partner (cap, i32), code (cap, u8; padded to 8). */
+  listBytes: number;
   bytes: number;
 }
 
@@ -187,16 +199,116 @@ function layout(c: SplitConfig): Layout {
   // id and their wraps by sorted position (2n each), mobility and noise (n each), the cell-order force sums A and H
   // (2n each), energy per row, largest displacement and largest step per thread; with the heat: sorted
   // displacements (2n), heat per row and species; with the sums: per chunk of cell-order positions and species.
-  const floats = 8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums;
+  // The image shifts per pair code (6 per axis) and, with the heat, the species pairs' shares (S x S).
+  const floats =
+    8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums + 12 + S * S;
   // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors
   // per thread (T nc each); with the heat: species at each sorted position.
   const ints = 3 * n + nc + 1 + 2 * c.threads * nc + Ctl.Size + (h ? n : 0);
-  return { floats, ints, bytes: 8 * floats + 4 * ints };
+  // A thread's list: three times the pairs closer than range + skin that its share of a uniform system has (about
+  // pi reach^2 rho / 2 per particle, each pair listed once), and a few thousand more.
+  const reach = c.range + splitSkin(c),
+    perParticle = (Math.PI * reach * reach * n) / (2 * c.box[0] * c.box[1]);
+  const cap = Math.ceil(3 * Math.max(1, perParticle) * Math.ceil(n / c.threads)) + 4096;
+  const listBytes = 8 * n + 4 * cap + 8 * Math.ceil(cap / 8);
+  const head = 8 * floats + 4 * ints,
+    lists = 8 * Math.ceil(head / 8);
+  return { floats, ints, cap, listBytes, bytes: lists + c.threads * listBytes };
 }
 
 /** The bytes a split run's shared memory takes (for the buffer the executor allocates). */
 export function splitBytes(c: SplitConfig): number {
   return layout(c).bytes;
+}
+
+const sharedModule = lazyWasmModule(SPLIT_SHARED_WASM_BASE64);
+const plainModule = lazyWasmModule(SPLIT_PLAIN_WASM_BASE64);
+
+/** The force loop's exports (asm/particles/split.ts; addresses are byte offsets into the run's memory). */
+interface SplitWasm {
+  build(
+    r0: number,
+    r1: number,
+    nx: number,
+    ny: number,
+    start: number,
+    s: number,
+    sx: number,
+    sy: number,
+    partner: number,
+    code: number,
+    mid: number,
+    end: number,
+    cap: number,
+    reach2: number,
+  ): number;
+  gather(ids: number, pos: number, wrap: number, s: number, x0: number, du: number, lo: number, hi: number): void;
+  forces(
+    r0: number,
+    r1: number,
+    nx: number,
+    ny: number,
+    partner: number,
+    code: number,
+    mid: number,
+    end: number,
+    s: number,
+    start: number,
+    A: number,
+    H: number,
+    en: number,
+    sx: number,
+    sy: number,
+    k: number,
+    l2: number,
+    il: number,
+    kl: number,
+    du: number,
+    sp: number,
+    S: number,
+    share: number,
+    invDt: number,
+    hrows: number,
+  ): void;
+}
+
+/** Whether split kernels made from now on use the WebAssembly force loop (tests compare it with the JavaScript loops). */
+let useWasm = true;
+
+/** Sets whether split kernels made from now on (on this thread) use the WebAssembly force loop; returns the old value. */
+export function setSplitWasm(on: boolean): boolean {
+  const old = useWasm;
+  useWasm = on;
+  return old;
+}
+
+/**
+ * A memory for a split run of `bytes` bytes (shared: for threads), or null where WebAssembly's memory (or the
+ * module) is missing or refused: the run's buffer is then a plain (Shared)ArrayBuffer and the JavaScript loops run.
+ */
+export function splitMemory(bytes: number, shared: boolean): WebAssembly.Memory | null {
+  if (!useWasm || typeof WebAssembly !== "object") return null;
+  if ((shared ? sharedModule() : plainModule()) === null) return null;
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  try {
+    return shared
+      ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
+      : new WebAssembly.Memory({ initial: pages });
+  } catch {
+    return null;
+  }
+}
+
+/** This thread's instance of the force loop over `memory` (null when none can be made). */
+function splitInstance(memory: WebAssembly.Memory): SplitWasm | null {
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  const mod = shared ? sharedModule() : plainModule();
+  if (mod === null) return null;
+  try {
+    return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as SplitWasm;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -205,14 +317,28 @@ export function splitBytes(c: SplitConfig): number {
  * into A) up to mid[q], then those of the row above (into H) up to end[q]; each with the code of its image shift.
  */
 class RowList {
-  partner = new Int32Array(1024);
-  code = new Uint8Array(1024);
+  partner: Int32Array;
+  code: Uint8Array;
   /** Per cell-order position (of this thread's rows): where its same-row pairs end, where all its pairs end. */
   readonly mid: Int32Array;
   readonly end: Int32Array;
-  constructor(n: number) {
-    this.mid = new Int32Array(n);
-    this.end = new Int32Array(n);
+  /** The arrays in the run's buffer (the WebAssembly loop reads them there). */
+  private readonly homePartner: Int32Array;
+  private readonly homeCode: Uint8Array;
+  constructor(n: number, buffer: ArrayBufferLike, at: number, cap: number) {
+    this.mid = new Int32Array(buffer, at, n);
+    this.end = new Int32Array(buffer, at + 4 * n, n);
+    this.partner = this.homePartner = new Int32Array(buffer, at + 8 * n, cap);
+    this.code = this.homeCode = new Uint8Array(buffer, at + 8 * n + 4 * cap, cap);
+  }
+  /** True while the list is in the run's buffer (it has not outgrown it since the last build began). */
+  home(): boolean {
+    return this.partner === this.homePartner;
+  }
+  /** Back to the buffer's arrays (a new build). */
+  reset(): void {
+    this.partner = this.homePartner;
+    this.code = this.homeCode;
   }
   grow(): void {
     const p = new Int32Array(2 * this.partner.length);
@@ -277,32 +403,43 @@ export class SplitKernel {
   private readonly chunks: number;
   /** The neighbour list of each thread this kernel runs (one on a worker thread; all in the serial executor). */
   private readonly lists: (RowList | null)[];
-  /** Image shift of each pair code: x (-Lx, 0, Lx) and y (0, Ly). */
-  private readonly shiftX = new Float64Array(6);
-  private readonly shiftY = new Float64Array(6);
+  /** Image shift of each pair code: x (-Lx, 0, Lx) and y (0, Ly) (in the buffer, written by setup). */
+  private readonly shiftX: Float64Array;
+  private readonly shiftY: Float64Array;
+  /** With the heat: the species pairs' shares (SplitHeatConfig.share; in the buffer, written by setup). */
+  private readonly shares: Float64Array;
   /** A cell's half stencil (list build): cell-order ranges and the image shift code of each run. */
   private readonly segLo = new Int32Array(4);
   private readonly segHi = new Int32Array(4);
   private readonly segCode = new Int32Array(4);
+  /** The buffer and its layout (the threads' lists live at its end). */
+  private readonly buffer: ArrayBufferLike;
+  private readonly lay: Layout;
+  /** The WebAssembly force loop over the run's memory (null: the JavaScript loops). */
+  private readonly wasm: SplitWasm | null;
 
+  /**
+   * Views of `buffer`; with `memory` (whose buffer it is: splitMemory), the force loop runs in WebAssembly over it
+   * (the same numbers).
+   */
   constructor(
     readonly config: SplitConfig,
     buffer: ArrayBufferLike,
+    memory: WebAssembly.Memory | null = null,
   ) {
     const c = config,
       n = c.n;
     const L = layout(c);
     if (buffer.byteLength < L.bytes) throw new Error("internal: a split run's buffer is too small");
+    this.buffer = buffer;
+    this.lay = L;
+    this.wasm = memory !== null && memory.buffer === buffer && useWasm ? splitInstance(memory) : null;
     [this.nx, this.ny] = gridOf(c);
     this.nc = this.nx * this.ny;
     this.hx = c.box[0] / this.nx;
     this.hy = c.box[1] / this.ny;
     this.skin = splitSkin(c);
     this.half2 = (0.49 * this.skin) ** 2;
-    for (let code = 0; code < 6; code++) {
-      this.shiftX[code] = ((code % 3) - 1) * c.box[0];
-      this.shiftY[code] = code >= 3 ? c.box[1] : 0;
-    }
     this.chunks = Math.ceil(n / CHUNK);
     this.lists = new Array<RowList | null>(c.threads).fill(null);
     const S = c.heat ? c.heat.species : 0;
@@ -333,6 +470,9 @@ export class SplitKernel {
     this.heatRows = f64(c.heat ? this.ny * S : 0);
     this.heatRun = new Float64Array(S);
     this.chunkSums = f64(c.sums ? this.chunks * c.sums.species * SUMS_PER_SPECIES : 0);
+    this.shiftX = f64(6);
+    this.shiftY = f64(6);
+    this.shares = f64(S * S);
     at = 8 * L.floats; // bytes from here
     const i32 = (len: number) => {
       const v = new Int32Array(buffer, at, len);
@@ -354,6 +494,15 @@ export class SplitKernel {
     let m = 0;
     for (let t = 0; t < this.maxDisp.length; t++) m = Math.max(m, this.maxDisp[t]);
     return m;
+  }
+
+  /**
+   * Which loop thread t's forces take (with the lists as they are now): "wasm" (asm/particles/split.ts) when the run
+   * has its memory and the thread's list fits in the buffer, else "js".
+   */
+  forceLoop(t: number): "wasm" | "js" {
+    const list = this.lists[t];
+    return this.wasm !== null && (list === null || list.home()) ? "wasm" : "js";
   }
 
   /** The positions of the last sort, by id (unwrapped): a checkpoint's memory of the neighbour lists. */
@@ -396,8 +545,14 @@ export class SplitKernel {
 
   /** Writes the per-particle constants (once, by the thread that owns the run). */
   setup(): void {
-    this.mob.set(this.config.mobilityDt);
-    this.sc.set(this.config.noiseScale);
+    const c = this.config;
+    this.mob.set(c.mobilityDt);
+    this.sc.set(c.noiseScale);
+    for (let code = 0; code < 6; code++) {
+      this.shiftX[code] = ((code % 3) - 1) * c.box[0];
+      this.shiftY[code] = code >= 3 ? c.box[1] : 0;
+    }
+    if (c.heat) this.shares.set(c.heat.share);
   }
 
   /** Thread t's share of ids (or cell-order positions): [lo, hi). */
@@ -663,6 +818,18 @@ export class SplitKernel {
     const nx = this.nx,
       start = this.start,
       up = (r1 === this.ny ? 0 : r1) * nx;
+    const w = this.wasm;
+    if (w !== null) {
+      const ids = this.ids.byteOffset,
+        p = pos.byteOffset,
+        wr = this.wrap.byteOffset,
+        s = this.sorted.byteOffset,
+        x0 = step ? this.xPrev.byteOffset : 0,
+        du = step ? this.du.byteOffset : 0;
+      w.gather(ids, p, wr, s, x0, du, start[r0 * nx], start[r1 * nx]);
+      w.gather(ids, p, wr, s, x0, du, start[up], start[up + nx]);
+      return;
+    }
     this.gather(pos, start[r0 * nx], start[r1 * nx], step);
     this.gather(pos, start[up], start[up + nx], step);
   }
@@ -710,8 +877,34 @@ export class SplitKernel {
    */
   private build(t: number): void {
     let list = this.lists[t];
-    if (list === null) list = this.lists[t] = new RowList(this.config.n);
+    if (list === null) {
+      const L = this.lay,
+        at = L.bytes - (this.config.threads - t) * L.listBytes;
+      list = this.lists[t] = new RowList(this.config.n, this.buffer, at, L.cap);
+    }
+    list.reset();
     const [r0, r1] = this.rows(t);
+    if (this.wasm !== null) {
+      const reach = this.config.range + this.skin;
+      const np = this.wasm.build(
+        r0,
+        r1,
+        this.nx,
+        this.ny,
+        this.start.byteOffset,
+        this.sorted.byteOffset,
+        this.shiftX.byteOffset,
+        this.shiftY.byteOffset,
+        list.partner.byteOffset,
+        list.code.byteOffset,
+        list.mid.byteOffset,
+        list.end.byteOffset,
+        list.partner.length,
+        reach * reach,
+      );
+      if (np >= 0) return;
+      // More pairs than the buffer holds: the JavaScript build (the same list) into arrays of the list's own.
+    }
     const nx = this.nx,
       ny = this.ny,
       start = this.start,
@@ -823,6 +1016,7 @@ export class SplitKernel {
   private forces(t: number, heat: boolean): void {
     const list = this.lists[t]!;
     const [r0, r1] = this.rows(t);
+    if (this.wasm !== null && list.home()) return this.forcesWasm(list, r0, r1, heat);
     const nx = this.nx,
       ny = this.ny;
     const l = this.config.range,
@@ -960,6 +1154,42 @@ export class SplitKernel {
     }
   }
 
+  /** forces() in WebAssembly (asm/particles/split.ts: the same arithmetic in the same order), the list in the buffer. */
+  private forcesWasm(list: RowList, r0: number, r1: number, heat: boolean): void {
+    const c = this.config,
+      l = c.range,
+      il = 1 / l,
+      k = c.stiffness,
+      h = heat ? c.heat! : null;
+    this.wasm!.forces(
+      r0,
+      r1,
+      this.nx,
+      this.ny,
+      list.partner.byteOffset,
+      list.code.byteOffset,
+      list.mid.byteOffset,
+      list.end.byteOffset,
+      this.sorted.byteOffset,
+      this.start.byteOffset,
+      this.accA.byteOffset,
+      this.accH.byteOffset,
+      this.energy.byteOffset,
+      this.shiftX.byteOffset,
+      this.shiftY.byteOffset,
+      k,
+      l * l,
+      il,
+      k * il,
+      h ? this.du.byteOffset : 0,
+      h ? this.spSorted.byteOffset : 0,
+      h ? h.species : 0,
+      h ? this.shares.byteOffset : 0,
+      h ? h.invDt : 0,
+      h ? this.heatRows.byteOffset : 0,
+    );
+  }
+
   /** Own cell-order positions (the id share's range): the forces A + H into out at each particle's id. */
   private combine(out: Float64Array, t: number): void {
     const [lo, hi] = this.share(t);
@@ -1024,7 +1254,9 @@ export interface SplitExecutor {
 
 /** Every thread's share run one after another on the calling thread (browser-safe; the same numbers). */
 export function serialExecutor(config: SplitConfig): SplitExecutor {
-  const kernel = new SplitKernel(config, new ArrayBuffer(splitBytes(config)));
+  const bytes = splitBytes(config),
+    memory = splitMemory(bytes, false);
+  const kernel = new SplitKernel(config, memory !== null ? memory.buffer : new ArrayBuffer(bytes), memory);
   kernel.setup();
   return {
     kernel,

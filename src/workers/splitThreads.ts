@@ -21,6 +21,7 @@ import {
   serialExecutor,
   splitBytes,
   SplitKernel,
+  splitMemory,
   type Phase,
   type SplitConfig,
   type SplitExecutor,
@@ -134,13 +135,17 @@ export function threadedExecutor(config: SplitConfig): SplitExecutor {
   const T = config.threads;
   const set = helperSet(T);
   if (!ready(set, T)) return serialExecutor(config);
-  const buffer = new SharedArrayBuffer(splitBytes(config));
-  const kernel = new SplitKernel(config, buffer);
+  // A shared WebAssembly memory when it can be had (each thread runs the force loop's instance of its own over it),
+  // else a SharedArrayBuffer (the JavaScript loops; the same numbers).
+  const bytes = splitBytes(config),
+    memory = splitMemory(bytes, true);
+  const buffer: ArrayBufferLike = memory !== null ? memory.buffer : new SharedArrayBuffer(bytes);
+  const kernel = new SplitKernel(config, buffer, memory);
   kernel.setup();
   const token = {};
   const ensureSetUp = () => {
     if (set.owner === token) return;
-    for (const port of set.ports) port.postMessage({ buffer, config });
+    for (const port of set.ports) port.postMessage({ buffer, config, memory });
     release(set.ctl, SETUP);
     awaitHelpers(set.ctl, T - 1);
     set.owner = token;

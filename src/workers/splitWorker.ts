@@ -23,9 +23,13 @@ for (;;) {
     if (phase === SETUP) {
       const m = receiveMessageOnPort(port);
       if (!m) throw new Error("no set-up message");
-      const { buffer, config } = m.message as { buffer: SharedArrayBuffer; config: SplitConfig };
+      const { buffer, config, memory } = m.message as {
+        buffer: SharedArrayBuffer;
+        config: SplitConfig;
+        memory: WebAssembly.Memory | null;
+      };
       if (config.threads !== threads) throw new Error("a set-up for another number of threads");
-      kernel = new SplitKernel(config, buffer);
+      kernel = new SplitKernel(config, memory !== null ? memory.buffer : buffer, memory);
     } else {
       kernel!.run(phase as Phase, t);
     }

@@ -53,7 +53,14 @@ function maxRelDiff(x: Float64Array, y: Float64Array): number {
 
 describe("WebAssembly kernels", () => {
   // One module per test (each compiles its source with AssemblyScript: seconds alone, a minute on a loaded machine).
-  for (const file of ["binary.ts", "pairsWasm.ts", "chainSweepsWasm.ts", "stripSweepWasm.ts", "counterNoiseWasm.ts"])
+  for (const file of [
+    "binary.ts",
+    "pairsWasm.ts",
+    "chainSweepsWasm.ts",
+    "stripSweepWasm.ts",
+    "counterNoiseWasm.ts",
+    "splitForcesWasm.ts",
+  ])
     it(`${file} is up to date with its source in asm/`, () => {
       const r = spawnSync(process.execPath, ["scripts/build-wasm.js", "--check", "--only", file], { encoding: "utf8" });
       expect(r.stderr).toBe("");

@@ -1,0 +1,338 @@
+// The force loop of split runs (src/stochastic/splitDisks.ts, SplitKernel.forces and its gathers) in AssemblyScript,
+// compiled by scripts/build-wasm.js into src/stochastic/splitForcesWasm.ts twice: over a shared memory (the threads
+// of a split run each instantiate it over the run's one `WebAssembly.Memory`, `shared: true`) and over a plain one
+// (the serial executor). The same pairs in the same order with the same arithmetic as the JavaScript loops, so the
+// same numbers to the bit (test/stochastic/splitWasm.test.ts compares them).
+//
+// Memory is the caller's: every argument is a byte address or a count; no allocation here.
+
+@inline function i32At(base: usize, k: i32): i32 {
+  return load<i32>(base + (<usize>k << 2));
+}
+@inline function f64At(base: usize, k: i32): f64 {
+  return load<f64>(base + (<usize>k << 3));
+}
+@inline function addF64(base: usize, k: i32, v: f64): void {
+  const a = base + (<usize>k << 3);
+  store<f64>(a, load<f64>(a) + v);
+}
+@inline function subF64(base: usize, k: i32, v: f64): void {
+  const a = base + (<usize>k << 3);
+  store<f64>(a, load<f64>(a) - v);
+}
+
+/**
+ * Cell-order positions [lo, hi) (SplitKernel.gather): s[2q..] = pos[2 ids[q]..] - wrap[2q..]; with du nonzero (a
+ * byte address), the displacements pos - x0 at each id into du.
+ */
+export function gather(ids: usize, pos: usize, wrap: usize, s: usize, x0: usize, du: usize, lo: i32, hi: i32): void {
+  if (du == 0) {
+    for (let q = lo; q < hi; q++) {
+      const a = <i32>(i32At(ids, q) << 1),
+        b = q << 1;
+      store<f64>(s + (<usize>b << 3), f64At(pos, a) - f64At(wrap, b));
+      store<f64>(s + (<usize>(b + 1) << 3), f64At(pos, a + 1) - f64At(wrap, b + 1));
+    }
+    return;
+  }
+  for (let q = lo; q < hi; q++) {
+    const a = <i32>(i32At(ids, q) << 1),
+      b = q << 1;
+    const px = f64At(pos, a),
+      py = f64At(pos, a + 1);
+    store<f64>(s + (<usize>b << 3), px - f64At(wrap, b));
+    store<f64>(s + (<usize>(b + 1) << 3), py - f64At(wrap, b + 1));
+    store<f64>(du + (<usize>b << 3), px - f64At(x0, a));
+    store<f64>(du + (<usize>(b + 1) << 3), py - f64At(x0, a + 1));
+  }
+}
+
+/**
+ * The pair forces of rows [r0, r1) over the thread's list (SplitKernel.forces, the same arithmetic in the same
+ * order): partner (i32), code (u8), mid, end (i32 per cell-order position) the list; s the sorted positions; start
+ * (i32, ncell + 1) the cell starts; A, H the cell-order sums; en the energy per row; sx, sy the image shifts per
+ * code. l2 = l^2, il = 1/l, kl = k il. With hrows nonzero (a byte address): the step's pair heat too, du the
+ * sorted displacements, sp the species at sorted positions (i32), share (S x S), hrows the heat per row and species.
+ */
+export function forces(
+  r0: i32,
+  r1: i32,
+  nx: i32,
+  ny: i32,
+  partner: usize,
+  code: usize,
+  mid: usize,
+  end: usize,
+  s: usize,
+  start: usize,
+  A: usize,
+  H: usize,
+  en: usize,
+  sx: usize,
+  sy: usize,
+  k: f64,
+  l2: f64,
+  il: f64,
+  kl: f64,
+  du: usize,
+  sp: usize,
+  S: i32,
+  share: usize,
+  invDt: f64,
+  hrows: usize,
+): void {
+  const heat = hrows != 0;
+  let j: i32 = 0;
+  for (let r = r0; r < r1; r++) {
+    const row = r * nx,
+      up = r + 1 == ny ? 0 : r + 1,
+      urow = up * nx;
+    const q0 = i32At(start, row),
+      q1 = i32At(start, row + nx);
+    memory.fill(A + (<usize>q0 << 4), 0, <usize>(q1 - q0) << 4);
+    const h0 = i32At(start, urow),
+      h1 = i32At(start, urow + nx);
+    memory.fill(H + (<usize>h0 << 4), 0, <usize>(h1 - h0) << 4);
+    const hr = hrows + (<usize>(r * S) << 3);
+    if (heat) memory.fill(hr, 0, <usize>S << 3);
+    let e: f64 = 0;
+    for (let q = q0; q < q1; q++) {
+      const xi = f64At(s, q << 1),
+        yi = f64At(s, (q << 1) + 1);
+      let fx: f64 = 0,
+        fy: f64 = 0;
+      const m = i32At(mid, q),
+        jEnd = i32At(end, q);
+      if (!heat) {
+        for (; j < jEnd; j++) {
+          const p = i32At(partner, j),
+            cd = <i32>load<u8>(code + <usize>j);
+          const ddx = xi + f64At(sx, cd) - f64At(s, p << 1),
+            ddy = yi - f64At(sy, cd) - f64At(s, (p << 1) + 1);
+          const r2 = ddx * ddx + ddy * ddy;
+          if (r2 < l2) {
+            const rr = Math.sqrt(r2);
+            const u = 1 - rr * il;
+            if (rr > 0) {
+              const a = (kl * u) / rr;
+              const ax = a * ddx,
+                ay = a * ddy;
+              fx += ax;
+              fy += ay;
+              const acc = j < m ? A : H;
+              subF64(acc, p << 1, ax);
+              subF64(acc, (p << 1) + 1, ay);
+            }
+            e += u * u;
+          }
+        }
+      } else {
+        const uxi = f64At(du, q << 1),
+          uyi = f64At(du, (q << 1) + 1),
+          si = i32At(sp, q),
+          srow = si * S;
+        for (; j < jEnd; j++) {
+          const p = i32At(partner, j),
+            cd = <i32>load<u8>(code + <usize>j);
+          const ddx = xi + f64At(sx, cd) - f64At(s, p << 1),
+            ddy = yi - f64At(sy, cd) - f64At(s, (p << 1) + 1);
+          const r2 = ddx * ddx + ddy * ddy;
+          const ux = uxi - f64At(du, p << 1),
+            uy = uyi - f64At(du, (p << 1) + 1);
+          const s0x = ddx - ux,
+            s0y = ddy - uy;
+          const qq0 = s0x * s0x + s0y * s0y;
+          let u1: f64 = 0,
+            g1: f64 = 0;
+          if (r2 < l2) {
+            const rr = Math.sqrt(r2);
+            const u = 1 - rr * il;
+            if (rr > 0) {
+              const a = (kl * u) / rr;
+              const ax = a * ddx,
+                ay = a * ddy;
+              fx += ax;
+              fy += ay;
+              const acc = j < m ? A : H;
+              subF64(acc, p << 1, ax);
+              subF64(acc, (p << 1) + 1, ay);
+            }
+            e += u * u;
+            if (r2 == 0) u1 = 0.5 * k;
+            else {
+              const ir = 1 / Math.sqrt(r2);
+              const hh = 1 - r2 * ir * il;
+              g1 = k * il * (ir - il);
+              u1 = 0.5 * k * hh * hh;
+            }
+          } else if (qq0 >= l2) continue;
+          let u0: f64 = 0,
+            g0: f64 = 0;
+          if (qq0 < l2) {
+            if (qq0 == 0) u0 = 0.5 * k;
+            else {
+              const ir = 1 / Math.sqrt(qq0);
+              const hh = 1 - qq0 * ir * il;
+              g0 = k * il * (ir - il);
+              u0 = 0.5 * k * hh * hh;
+            }
+          }
+          const error = (u1 - u0 + 0.5 * ((g0 * s0x + g1 * ddx) * ux + (g0 * s0y + g1 * ddy) * uy)) * invDt;
+          const sj = i32At(sp, p),
+            w = f64At(share, srow + sj);
+          addF64(hr, si, w * error);
+          addF64(hr, sj, (1 - w) * error);
+        }
+      }
+      addF64(A, q << 1, fx);
+      addF64(A, (q << 1) + 1, fy);
+    }
+    store<f64>(en + (<usize>r << 3), 0.5 * k * e);
+  }
+}
+
+/**
+ * Thread's list of rows [r0, r1) at the sorted positions s (SplitKernel.build, the same candidates in the same order
+ * with the same arithmetic): for each cell-order position q the partners p of its cell's half stencil closer than
+ * sqrt(reach2), with the code of their image shift, those of its own row up to mid[q], all up to end[q]. Returns the
+ * number of pairs, or -1 when the list would need more than `cap` (the caller builds it in JavaScript then).
+ */
+export function build(
+  r0: i32,
+  r1: i32,
+  nx: i32,
+  ny: i32,
+  start: usize,
+  s: usize,
+  sx: usize,
+  sy: usize,
+  partner: usize,
+  code: usize,
+  mid: usize,
+  end: usize,
+  cap: i32,
+  reach2: f64,
+): i32 {
+  let np: i32 = 0;
+  // Runs of a cell's half stencil: cell-order ranges [lo, hi) and shift codes (at most four).
+  let lo0: i32 = 0,
+    hi0: i32 = 0,
+    lo1: i32 = 0,
+    hi1: i32 = 0,
+    cd1: i32 = 0,
+    lo2: i32 = 0,
+    hi2: i32 = 0,
+    cd2: i32 = 0,
+    lo3: i32 = 0,
+    hi3: i32 = 0,
+    cd3: i32 = 0;
+  for (let r = r0; r < r1; r++) {
+    const row = r * nx;
+    let up = r + 1,
+      cy: i32 = 0;
+    if (up == ny) {
+      up = 0;
+      cy = 1;
+    }
+    const urow = up * nx;
+    for (let cx: i32 = 0; cx < nx; cx++) {
+      const c = row + cx,
+        cEnd = i32At(start, c + 1);
+      let nseg: i32 = 0;
+      if (cx == nx - 1) {
+        hi0 = cEnd;
+        lo1 = i32At(start, row);
+        hi1 = i32At(start, row + 1);
+        cd1 = 0;
+        nseg = 2;
+      } else {
+        hi0 = i32At(start, c + 2);
+        nseg = 1;
+      }
+      const aStart = nseg;
+      // The row above's runs, as segments aStart.. (codes: x shift index + 3 y shift index).
+      let ua: i32 = 0,
+        ub: i32 = 0,
+        uc: i32 = 0,
+        va: i32 = 0,
+        vb: i32 = 0,
+        vc: i32 = 0,
+        nup: i32 = 1;
+      if (cx == 0) {
+        ua = i32At(start, urow + nx - 1);
+        ub = i32At(start, urow + nx);
+        uc = 2 + 3 * cy;
+        va = i32At(start, urow);
+        vb = i32At(start, urow + 2);
+        vc = 1 + 3 * cy;
+        nup = 2;
+      } else if (cx == nx - 1) {
+        ua = i32At(start, urow + cx - 1);
+        ub = i32At(start, urow + nx);
+        uc = 1 + 3 * cy;
+        va = i32At(start, urow);
+        vb = i32At(start, urow + 1);
+        vc = 3 * cy;
+        nup = 2;
+      } else {
+        ua = i32At(start, urow + cx - 1);
+        ub = i32At(start, urow + cx + 2);
+        uc = 1 + 3 * cy;
+      }
+      if (aStart == 1) {
+        lo1 = ua;
+        hi1 = ub;
+        cd1 = uc;
+        lo2 = va;
+        hi2 = vb;
+        cd2 = vc;
+      } else {
+        lo2 = ua;
+        hi2 = ub;
+        cd2 = uc;
+        lo3 = va;
+        hi3 = vb;
+        cd3 = vc;
+      }
+      nseg += nup;
+      for (let q = i32At(start, c); q < cEnd; q++) {
+        const xi = f64At(s, q << 1),
+          yi = f64At(s, (q << 1) + 1);
+        lo0 = q + 1;
+        for (let g: i32 = 0; g < nseg; g++) {
+          if (g == aStart) store<i32>(mid + (<usize>q << 2), np);
+          let lo: i32, hi: i32, cd: i32;
+          if (g == 0) {
+            lo = lo0;
+            hi = hi0;
+            cd = 1;
+          } else if (g == 1) {
+            lo = lo1;
+            hi = hi1;
+            cd = cd1;
+          } else if (g == 2) {
+            lo = lo2;
+            hi = hi2;
+            cd = cd2;
+          } else {
+            lo = lo3;
+            hi = hi3;
+            cd = cd3;
+          }
+          if (np + (hi - lo) > cap) return -1;
+          const bx = xi + f64At(sx, cd),
+            by = yi - f64At(sy, cd);
+          for (let p = lo; p < hi; p++) {
+            const ddx = bx - f64At(s, p << 1),
+              ddy = by - f64At(s, (p << 1) + 1);
+            store<i32>(partner + (<usize>np << 2), p);
+            store<u8>(code + <usize>np, <u8>cd);
+            np += i32(ddx * ddx + ddy * ddy < reach2);
+          }
+        }
+        store<i32>(end + (<usize>q << 2), np);
+      }
+    }
+  }
+  return np;
+}
