@@ -24,14 +24,17 @@ export function liveEstimates(
   reference?: ExactReference,
 ): Estimate[] | null {
   const { K, perReplica: P, nBurn, batchLength, batches } = plan;
-  const rows: Float64Array[] = [];
+  const rows: Float64Array[] = [],
+    subRows: Float64Array[] = [];
   const counts: number[] = [];
+  const sub = (plan.subBatches - 1) * K; // each batch's running sums inside it, after the replica's batch means
   for (const b of [...partial].sort((x, y) => x.first - y.first)) {
     for (let i = 0; i < b.count; i++) {
       const complete = i < b.index ? batches : i === b.index ? Math.floor((b.steps - nBurn) / batchLength) : 0;
       const n = Math.max(0, Math.min(batches, complete));
       if (n > 0) {
         rows.push(b.outputs.subarray(i * P, i * P + n * K));
+        subRows.push(b.outputs.subarray(i * P + batches * K, i * P + batches * K + n * sub));
         counts.push(n);
       }
     }
@@ -44,7 +47,13 @@ export function liveEstimates(
     all.set(r, at);
     at += r.length;
   }
-  const { estimates } = reduceEstimates(plan, all, counts);
+  const subSums = new Float64Array(count * sub);
+  at = 0;
+  for (const r of subRows) {
+    subSums.set(r, at);
+    at += r.length;
+  }
+  const { estimates } = reduceEstimates(plan, all, counts, subSums);
   if (reference) attachExact(estimates, reference, batchLength * plan.dt);
   return estimates;
 }

@@ -66,8 +66,8 @@ export function planCost(plan: Plan, workers: number): Cost {
     replicas: plan.replicas,
     dof: plan.system.dof,
     work: stepsPerReplica * plan.replicas * plan.system.dof,
-    // Block results and the reduction hold the batch means twice.
-    resultBytes: 2 * 8 * plan.replicas * plan.batches * plan.K + fieldBytes,
+    // Block results and the reduction hold the outputs (batch means and sub-batch sums) twice.
+    resultBytes: 2 * 8 * plan.replicas * plan.perReplica + fieldBytes,
     parallel,
   };
 }

@@ -89,12 +89,19 @@ import {
 } from "./safety.js";
 import {
   applyCorrelatedRunRule,
+  applyCorrelationTimeRule,
   applyRelaxationRule,
   applyTimeStepRules,
   type StatisticalVerdict,
   type TimeStepFacts,
 } from "./reliability.js";
-import { reduceBatches, type Estimate, type EstimandSpec } from "./statistics.js";
+import {
+  reduceBatches,
+  subBatchAutocorrelations,
+  SUB_BATCHES,
+  type Estimate,
+  type EstimandSpec,
+} from "./statistics.js";
 import { modelRelaxation, type ModelRelaxation } from "./relaxation.js";
 import { isLinearNetwork } from "../model/networkModel.js";
 import { isLinearParticles } from "../problem/particles.js";
@@ -280,6 +287,15 @@ export interface Plan extends PreparedEnsemble {
   /** The dynamics draw counter-based noise (SimulationOptions.noise "counter", or a split run). */
   counterNoise: boolean;
   sampleEvery: number;
+  /**
+   * Sub-batches per batch (statistics.ts SUB_BATCHES, or 1 when a batch is too short to cut): each replica's output
+   * holds, after its batch means, the running sums of every batch at the starts of its sub-batches 2..subBatches
+   * (batches x (subBatches - 1) x K numbers), from which the reduction takes each estimate's correlation time
+   * (reliability.ts applyCorrelationTimeRule). Values and error bars come from the batch means alone.
+   */
+  subBatches: number;
+  /** Steps of a sub-batch (the last one of a batch takes the remainder too). */
+  subLength: number;
   /** dt is beyond an estimated stability limit (exact limits are refused): no estimate is flagged reliable. */
   unstable: boolean;
   /** The stated order of the relative time-step bias (safety.ts biasOrder). */
@@ -298,6 +314,12 @@ const positiveFinite = (what: string, v: number) => {
   if (typeof v !== "number" || !Number.isFinite(v) || v <= 0)
     throw new ModelError(`${what} must be a positive finite number, got ${String(v)}`);
 };
+
+/**
+ * The most memory a run's sub-batch sums (Plan.subBatches) may take; a run that would need more keeps none, and its
+ * estimates are judged without their own correlation times.
+ */
+export const MAX_SUB_BATCH_BYTES = 256 * 1024 ** 2;
 
 /** Validates the problem, scheme and options and prepares a plan (throws ModelError / SimulationError for bad inputs). */
 export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number }, options: SimulationOptions): Plan {
@@ -501,6 +523,11 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   const covariance = stationaryCovariance(o, coordinates.length);
   const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, covariance));
   const K = probe.size;
+  // every sub-batch holds at least one sample, and their sums take at most MAX_SUB_BATCH_BYTES
+  const subBytes = 8 * replicas * batches * (SUB_BATCHES - 1) * K;
+  const subBatches =
+    Math.floor(batchLength / SUB_BATCHES) >= sampleEvery && subBytes <= MAX_SUB_BATCH_BYTES ? SUB_BATCHES : 1;
+  const subLength = Math.floor(batchLength / subBatches);
   const plan: Plan = {
     model,
     options: o,
@@ -535,7 +562,9 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     energyScale: energyScale(model, system),
     ...relaxationOf(model),
     stepsPerReplica: nBurn + nProduction,
-    perReplica: batches * K,
+    subBatches,
+    subLength,
+    perReplica: batches * K * subBatches,
     perBlock: fields.reduce((s, f) => s + fieldSumsSize(f), 0),
     sliceSteps: Math.max(1, Math.floor(4e5 / (system.dof * 4 + K + 16))),
     replica: (r, out, sums) => new ReplicaRun(plan, r, fieldSumsViews(fields, sums), out),
@@ -674,8 +703,12 @@ export class ReplicaRun implements ReplicaRunner {
   private readonly values: Float64Array;
   private readonly sums: Float64Array;
   readonly batchMeans: Float64Array;
+  /** The running sums inside each batch (Plan.subBatches), or null (one sub-batch, or a caller's own output). */
+  private readonly subSums: Float64Array | null;
   private batch = 0;
   private inBatch = 0;
+  /** inBatch at the next sub-batch start (whose running sums are kept), or -1: none left in this batch. */
+  private nextSub = -1;
   private readonly fieldAcc: FieldAccumulator[];
   private readonly rng: Rng;
   private readonly packed: Float64Array | null;
@@ -717,7 +750,12 @@ export class ReplicaRun implements ReplicaRunner {
       : integrator(plan.system, plan.scheme, plan.probe.needsPrevious);
     this.state = this.integrator.init(dyn);
     this.total = plan.nBurn + plan.nProduction;
-    this.batchMeans = batchMeans ?? new Float64Array(plan.batches * plan.K);
+    // The plan's output: the batch means, then the running sums inside the batches; a caller's output of the batch
+    // means alone (a study's own layout) keeps no sub-batches.
+    const out = batchMeans ?? new Float64Array(plan.perReplica);
+    const means = plan.batches * plan.K;
+    this.batchMeans = out.subarray(0, means);
+    this.subSums = plan.subBatches > 1 && out.length >= plan.perReplica ? out.subarray(means, plan.perReplica) : null;
     this.fieldAcc = plan.fields.map((f) => new FieldAccumulator(f, plan.dt));
     if (resume) {
       const r = restoreReplica(resume, {
@@ -735,8 +773,10 @@ export class ReplicaRun implements ReplicaRunner {
       this.energySum = r.energySum;
       this.energyLimit = r.energyLimit;
       this.energyFloor = r.energyFloor;
+      this.setNextSub();
       return;
     }
+    this.setNextSub();
     const init = Rng.stream(plan.options.seed, replica, 1);
     plan.initialize(this.state, init);
     this.integrator.force(this.state);
@@ -808,6 +848,7 @@ export class ReplicaRun implements ReplicaRunner {
       }
       for (let f = 0; f < fields.length; f++) fields[f].sample(st.x, st.p);
       if (++this.inBatch === L) this.endBatch(Math.ceil(L / every));
+      else if (this.inBatch === this.nextSub) this.endSub();
     }
     if (this.done) this.checkState();
     return this.step - start;
@@ -828,6 +869,26 @@ export class ReplicaRun implements ReplicaRunner {
     this.endBatchEnergy();
     this.batch++;
     this.inBatch = 0;
+    this.setNextSub();
+  }
+
+  /** The next sub-batch start after inBatch (-1: none in this batch, or no sub-batches kept). */
+  private setNextSub(): void {
+    const S = this.plan.subBatches,
+      j = Math.floor(this.inBatch / this.plan.subLength) + 1;
+    this.nextSub = this.subSums !== null && j < S ? j * this.plan.subLength : -1;
+  }
+
+  /** A sub-batch start inside a batch: keeps the batch's running sums (the batch sums go on unchanged). */
+  private endSub(): void {
+    const K = this.plan.K,
+      S = this.plan.subBatches,
+      j = this.inBatch / this.plan.subLength,
+      off = (this.batch * (S - 1) + j - 1) * K;
+    const sums = this.sums,
+      sub = this.subSums!;
+    for (let k = 0; k < K; k++) sub[off + k] = sums[k];
+    this.setNextSub();
   }
 
   /**
@@ -849,13 +910,14 @@ export class ReplicaRun implements ReplicaRunner {
         this.step += m;
         if (this.step === nBurn) for (const fa of this.fieldAcc) fa.prime(st.x, st.p);
       } else {
-        m = Math.min(m, L - this.inBatch);
+        m = Math.min(m, (this.nextSub > 0 ? this.nextSub : L) - this.inBatch);
         this.energySum = kernel.run(st, m, this.sums, this.energySum, this.fieldAcc);
         this.step += m;
         this.inBatch += m;
         // The state check before the batch's end, as in the generic loop (the same error when both would fail).
         if ((this.step & 63) === 0) this.checkState();
         if (this.inBatch === L) this.endBatch(L);
+        else if (this.inBatch === this.nextSub) this.endSub();
         continue;
       }
       if ((this.step & 63) === 0) this.checkState();
@@ -882,7 +944,7 @@ export class ReplicaRun implements ReplicaRunner {
         kernel(packed, this.rng, this.burnSums!, m);
         this.step += m;
       } else {
-        const m = Math.min(end - this.step, plan.batchLength - this.inBatch);
+        const m = Math.min(end - this.step, (this.nextSub > 0 ? this.nextSub : plan.batchLength) - this.inBatch);
         kernel(packed, this.rng, sums, m);
         this.step += m;
         this.inBatch += m;
@@ -894,7 +956,8 @@ export class ReplicaRun implements ReplicaRunner {
           }
           this.batch++;
           this.inBatch = 0;
-        }
+          this.setNextSub();
+        } else if (this.inBatch === this.nextSub) this.endSub();
       }
       let s = 0;
       for (let i = 0; i < packed.length; i++) s += packed[i];
@@ -1044,6 +1107,7 @@ export function reduceEstimates(
   plan: Plan,
   batchMeans: Float64Array,
   batchesPerReplica: number | readonly number[] = plan.batches,
+  subSums?: Float64Array,
 ): { estimates: Estimate[]; choice?: PairHeatChoice } {
   const reduced = reduceBatches(batchMeans, plan.K, batchesPerReplica, plan.estimands);
   const out = plan.heatCheck ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt) : { estimates: reduced };
@@ -1053,16 +1117,56 @@ export function reduceEstimates(
       ? plan.replicas * (batchesPerReplica - 1)
       : batchesPerReplica.reduce((s, n) => s + Math.max(0, n - 1), 0);
   applyCorrelatedRunRule(out.estimates, pairs);
+  const batch = plan.batchLength * plan.dt;
+  // Each estimate's own correlation time, from its sub-batch series (none without sub-batches), judged after the
+  // model's rate (whose notes stand where both would take a flag).
+  const measured = subSums !== undefined && plan.subBatches > 1;
   if (plan.relaxation) {
     const { rate, source } = plan.relaxation;
     // production per replica: the plan's, or (a run in progress) the shortest replica's so far
     const started =
       typeof batchesPerReplica === "number" ? [batchesPerReplica] : batchesPerReplica.filter((n) => n > 0);
     const done = started.length > 0 ? Math.min(...started) : 0; // no replica with a batch yet: no production
-    const batch = plan.batchLength * plan.dt;
-    applyRelaxationRule(out.estimates, batch, rate, source, plan.nBurn * plan.dt, batch * done);
+    applyRelaxationRule(out.estimates, batch, rate, source, plan.nBurn * plan.dt, batch * done, measured);
+  }
+  if (measured) {
+    const g = subBatchAutocorrelations(
+      batchMeans,
+      subSums,
+      plan.K,
+      subBatchSamples(plan),
+      batchesPerReplica,
+      plan.estimands,
+    );
+    const byName = new Map(plan.estimands.map((s, i) => [`${s.group}\u0000${s.name}`, g[i]]));
+    const own = out.estimates.map((e) => byName.get(`${e.group}\u0000${e.name}`) ?? NaN);
+    applyCorrelationTimeRule(out.estimates, own, batch, plan.subBatches);
   }
   return out;
+}
+
+/** The samples of a batch before each sub-batch start: 0, those before starts 2..subBatches, the batch's. */
+function subBatchSamples(plan: Plan): Float64Array {
+  const S = plan.subBatches,
+    every = plan.kernel || plan.pairKernel ? 1 : plan.sampleEvery;
+  const samples = new Float64Array(S + 1);
+  for (let j = 1; j < S; j++) samples[j] = Math.ceil((j * plan.subLength) / every);
+  samples[S] = Math.ceil(plan.batchLength / every);
+  return samples;
+}
+
+/** A run's outputs (replica order, Plan.perReplica numbers each) cut into its batch means and sub-batch sums. */
+export function splitOutputs(plan: Plan, outputs: Float64Array): { batchMeans: Float64Array; subSums: Float64Array } {
+  const P = plan.perReplica,
+    means = plan.batches * plan.K,
+    R = outputs.length / P;
+  const batchMeans = new Float64Array(R * means),
+    subSums = new Float64Array(R * (P - means));
+  for (let r = 0; r < R; r++) {
+    batchMeans.set(outputs.subarray(r * P, r * P + means), r * means);
+    subSums.set(outputs.subarray(r * P + means, (r + 1) * P), r * (P - means));
+  }
+  return { batchMeans, subSums };
 }
 
 /** A nonlinear model's relaxation rate estimated from the model ({} for linear models and where none is). */
@@ -1076,7 +1180,8 @@ function relaxationOf(model: Model): { relaxation?: ModelRelaxation } {
 export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationResult {
   const all = out.outputs;
   const sums = fieldSumsViews(plan.fields, out.sums);
-  const { estimates, choice } = reduceEstimates(plan, all);
+  const { batchMeans, subSums } = splitOutputs(plan, all);
+  const { estimates, choice } = reduceEstimates(plan, batchMeans, plan.batches, subSums);
   const statistical: StatisticalVerdict[] = estimates.map((e) =>
     e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
   );

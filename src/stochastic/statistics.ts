@@ -321,3 +321,106 @@ export function jackknife(
 }
 
 export { isResolved, RESOLVED_NORMAL_Z, resolvedStandardErrors, studentTwoSidedTail } from "../studentT.js";
+
+/** Sub-batches per batch: the engine keeps each batch's running sums at SUB_BATCHES - 1 points inside it. */
+export const SUB_BATCHES = 5;
+/** Sokal's automatic window: the sum of autocorrelations stops at the first lag w >= SOKAL_WINDOW tau_int. */
+export const SOKAL_WINDOW = 5;
+
+/**
+ * The integrated autocorrelation of a series made of independent replicas (`lengths[i]` consecutive values each, in
+ * order): g = 1 + 2 sum_{k=1..w} rho_k, the factor by which correlation inflates the variance of the series' mean
+ * (g = 2 tau_int in Sokal's units of one value; 1 for independent values, (1 + phi)/(1 - phi) for an AR(1) series
+ * of coefficient phi). rho_k is the lag-k autocorrelation over the pairs within replicas, about the mean of all
+ * values; the window w is Sokal's: the first lag with w >= SOKAL_WINDOW g / 2. NaN when the window is not reached
+ * within half the longest replica (the series is too short for its own correlation) or the values are not finite;
+ * 1 for constant values. `centred` is scratch of at least the series' length.
+ */
+export function integratedAutocorrelation(
+  series: ArrayLike<number>,
+  lengths: ArrayLike<number>,
+  centred: Float64Array,
+): number {
+  let n = 0,
+    longest = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    n += lengths[i];
+    longest = Math.max(longest, lengths[i]);
+  }
+  let s = 0;
+  for (let i = 0; i < n; i++) s += series[i];
+  const m = s / n;
+  let c0 = 0;
+  for (let i = 0; i < n; i++) {
+    centred[i] = series[i] - m;
+    c0 += centred[i] * centred[i];
+  }
+  c0 /= n;
+  if (c0 === 0) return 1; // constant values: nothing to correlate
+  if (!Number.isFinite(c0)) return NaN;
+  let g = 1;
+  for (let w = 1; w <= longest >> 1; w++) {
+    let c = 0,
+      pairs = 0,
+      start = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      const end = start + lengths[i];
+      for (let j = start; j + w < end; j++) c += centred[j] * centred[j + w];
+      pairs += Math.max(0, lengths[i] - w);
+      start = end;
+    }
+    if (pairs === 0) return NaN;
+    g += (2 * (c / pairs)) / c0;
+    if (w >= (SOKAL_WINDOW * g) / 2) return g;
+  }
+  return NaN;
+}
+
+/**
+ * Each estimand's integrated autocorrelation (integratedAutocorrelation: g) over the series of its sub-batch values,
+ * in replica order. `batchMeans` holds rows (batches, in replica order) of K means; `subSums` holds, for each row,
+ * S - 1 vectors of K running sums, taken inside the batch after `samples[j]` samples (j = 1..S-1; samples[0] = 0,
+ * samples[S] the batch's samples), so that sub-batch j's means are (sum_{j+1} - sum_j)/(samples[j+1] - samples[j]),
+ * the last running sum being the batch mean times samples[S]. A sub-batch value is the estimand's linearisation about
+ * the mean of all batch means (the batch values of reduceBatches, on sub-batches). NaN where it is not resolved.
+ */
+export function subBatchAutocorrelations(
+  batchMeans: Float64Array,
+  subSums: Float64Array,
+  K: number,
+  samples: ArrayLike<number>,
+  batchesPerReplica: number | readonly number[],
+  specs: EstimandSpec[],
+): Float64Array {
+  const S = samples.length - 1;
+  const rows = batchMeans.length / K;
+  const mean = new Float64Array(K);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) mean[k] += batchMeans[r * K + k];
+  for (let k = 0; k < K; k++) mean[k] /= rows;
+  // the sub-batch means, row by row
+  const fine = new Float64Array(rows * S * K);
+  const total = samples[S];
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < S; j++) {
+      const n = samples[j + 1] - samples[j];
+      const to = (r * S + j) * K;
+      const hi = j + 1 < S ? (r * (S - 1) + j) * K : -1;
+      const lo = j > 0 ? (r * (S - 1) + j - 1) * K : -1;
+      for (let k = 0; k < K; k++) {
+        const upper = hi >= 0 ? subSums[hi + k] : batchMeans[r * K + k] * total;
+        const lower = lo >= 0 ? subSums[lo + k] : 0;
+        fine[to + k] = (upper - lower) / n;
+      }
+    }
+  }
+  const lengths =
+    typeof batchesPerReplica === "number"
+      ? new Array<number>(rows / batchesPerReplica).fill(batchesPerReplica * S)
+      : batchesPerReplica.filter((b) => b > 0).map((b) => b * S);
+  const series = new Float64Array(rows * S),
+    centred = new Float64Array(rows * S);
+  return Float64Array.from(specs, (spec) => {
+    for (let i = 0; i < rows * S; i++) series[i] = batchValue(spec.estimand, fine, i * K, mean);
+    return integratedAutocorrelation(series, lengths, centred);
+  });
+}

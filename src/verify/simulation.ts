@@ -12,7 +12,7 @@
  */
 import { checkModel, type Model } from "../model/modelCheck.js";
 import type { Scheme } from "../stochastic/integrators.js";
-import { applyRelaxationRule, applyTimeStepRules } from "../stochastic/reliability.js";
+import { applyRelaxationRule, applyTimeStepRules, releaseCorrelationTimeRule } from "../stochastic/reliability.js";
 import {
   simulate,
   simulateSync,
@@ -94,11 +94,14 @@ export function exactValues(
  * Sets on each estimate (in place) its exact value and, where value and error bar are finite, its deviation in error
  * bars, (value - exact) / error; and applies the slowest-mode rule of "reliable" (reliability.ts
  * applyRelaxationRule) with the reference's slowest relaxation rate: an estimate whose batches, `batchTime` time
- * units long, are shorter than 5 of its correlation times loses its reliable flag. Every path that shows a linear
+ * units long, are shorter than 5 of its correlation times loses its reliable flag. It replaces the rule on each
+ * estimate's own measured correlation time (reliability.ts releaseCorrelationTimeRule). Every path that shows a linear
  * model's estimates beside their exact values goes through here: verifySimulation on a finished run, the lab on live
  * estimates (batchTime = the plan's batch length times dt), the studies that verify their runs.
  */
 export function attachExact(estimates: Estimate[], reference: ExactReference, batchTime: number): void {
+  // the exact slowest rate judges the batches, in place of each estimate's own measured correlation time
+  releaseCorrelationTimeRule(estimates);
   applyRelaxationRule(estimates, batchTime, reference.steadyState.slowestRate);
   const exact = exactValues(reference, estimates);
   estimates.forEach((e, k) => {

@@ -20,7 +20,8 @@ describe("cost of a simulation", () => {
     expect(c.replicas).toBe(3);
     expect(c.dof).toBe(4);
     expect(c.work).toBe(c.stepsPerReplica * 3 * 4);
-    expect(c.resultBytes).toBe(2 * 8 * 3 * plan.batches * plan.K);
+    // the batch means and, inside each batch, the running sums at its sub-batch starts
+    expect(c.resultBytes).toBe(2 * 8 * 3 * plan.batches * plan.subBatches * plan.K);
     expect(describeCost(c)).toBe("11000 steps x 3 replicas x 4 degrees of freedom"); // 3 significant digits
   });
 

@@ -20,6 +20,7 @@ springs: [{between: [a, b], stiffness: 1, quartic: 1}]
 baths: [{site: a, friction: 0.02, temperature: 1}, {site: b, friction: 0.02, temperature: 1}]
 `);
 const RUN_NOTE = /in this run are correlated/;
+const OWN_NOTE = /^[^;]*own correlation time \([^)]*measured from its sub-batches\)[^;]*$/;
 
 describe("the correlated-run rule", () => {
   it("a short anharmonic run: a kinetic temperature 13 error bars off with uncorrelated batches is not reliable", () => {
@@ -43,13 +44,11 @@ describe("the correlated-run rule", () => {
     for (const seed of [1, 2]) {
       const r = simulateSync(FPU, { dt: 0.02 }, { time: 10_000, seed });
       for (const e of r.estimates) expect(e.note ?? "").not.toMatch(RUN_NOTE);
-      // every estimate but the two means: the slowest-mode rule on the linearised rate 0.01 asks batches of
-      // 5 / 0.01 = 500 of a mean (as it would of this network without its quartic terms), and these are 312.5 long
-      for (const e of r.estimates) {
-        if (e.group === "mean") expect(e.note).toMatch(/shorter than 5 correlation times .*estimated from the model/);
-        else expect(e.reliable).toBe(true);
-      }
-      const t = r.estimates.filter((e) => e.group === "kinetic temperature");
+      // no estimate loses its flag but on its own correlation time (measured from its sub-batches): the model's rate
+      // judges the burn-in only, and batches of 312.5 are about 5 correlation times of the energy (about 1/0.02)
+      for (const e of r.estimates) if (!e.reliable) expect(e.note).toMatch(OWN_NOTE);
+      expect(r.estimates.filter((e) => e.reliable).length).toBeGreaterThan(r.estimates.length / 2);
+      const t = r.estimates.filter((e) => e.group === "kinetic temperature" && e.reliable);
       for (const e of t) expect(Math.abs(e.value - 1)).toBeLessThan(4 * e.error);
     }
   });
