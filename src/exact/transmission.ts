@@ -3940,7 +3940,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   // Missing weight at a bath site bounds the bath's flux error: |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b; modes
   // skipped on purpose add their estimated share. J_b = sum_c tau_bc (T_b - T_c) shares each tau_bc with J_c, and the
   // sum rule at c bounds its missing part too (tau_bc <= gamma_c delta_c / m_c of it): weight missing at the other
-  // bath sites enters J_b as well (with two baths J_1 = -J_2, one number that cannot have two errors).
+  // bath sites bounds J_b's error as well (with two baths J_1 = -J_2, one number that cannot have two errors).
   for (let b = 0; b < B; b++) {
     const site = sys.bathSite[b];
     let partners = 0;
@@ -3951,9 +3951,10 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
         (Math.abs(model.baths[b].temperature - model.baths[c].temperature) * model.baths[c].friction * missing[other]) /
         sys.mass[other];
     }
+    // Each bound holds for every tau_bc where that row's missing weight was detected; the larger one is kept, so a
+    // row whose deficit fell below detection does not leave its shared integrals unbounded.
     const unresolved =
-      (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] +
-      partners +
+      Math.max((2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site], partners) +
       (skipped ? skipped.flux[b] : 0) +
       (modes?.screen ? modes.screen.flux : 0);
     Jerr[b] += unresolved;
