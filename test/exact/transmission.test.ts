@@ -833,3 +833,34 @@ describe("bath flux errors of a pair of baths", () => {
     });
   });
 });
+
+describe("a bridge's flux from the bath fluxes on one side", () => {
+  it("carries the error of the side it is summed from, with that sum's rounding", () => {
+    // Overdamped: a weakly pinned leaf joined by a 1.9e-8 spring to a stiff pair exchanging 2.6e8. The bridge's flux
+    // is the sum of the bath fluxes on the pair's side, which cancels to 0; its error was the leaf side's (2.7e-25),
+    // against an actual flux of 4.8e-10.
+    const model = validateNetwork({
+      kind: "network",
+      dynamics: "overdamped",
+      sites: ["a", "b", "c", "d"],
+      pinning: { a: 0.0401562779, b: 50.3257958, c: 0.3592025 },
+      springs: [
+        { between: ["b", "a"], stiffness: 1.854377464716115e-8 },
+        { between: ["c", "b"], stiffness: 969.6365006215335 },
+        { between: ["d", "c"], stiffness: 0.00518128738746946 },
+      ],
+      baths: [
+        { site: "a", friction: 0.017828098177214886, temperature: 357442.14001362905 },
+        { site: "b", friction: 0.024156987528578845, temperature: 4886434.143903146 },
+        { site: "c", friction: 10.230527155992958, temperature: 1953724.2213160014 },
+        { site: "d", friction: 0.0046252327312863, temperature: 2531316.4175771745 },
+      ],
+    });
+    const tr = solveNetworkTransmission(model);
+    const dense = solveNetwork(model);
+    tr.springs.forEach((s, k) => {
+      const d = dense.springs[k];
+      expect(Math.abs(s.flux - d.flux), s.between.join("-")).toBeLessThanOrEqual(s.error + d.error!);
+    });
+  });
+});
