@@ -640,11 +640,23 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     const Nr0 = Float64Array.from(Nr);
     const Ni0 = Float64Array.from(Ni);
     luFactor(B, Nr, Ni, piv);
-    // Null vector: last unknown 1, back substitution through the leading (B-1) x (B-1) block of U.
+    // Null vector: the unknown of U's smallest pivot 1 (the last on a tie), the later ones 0, back substitution
+    // through the block of U above it. Partial pivoting need not leave the vanishing pivot last: in a network of
+    // parts joined by no spring N is block diagonal, and at a pole of one part the last unknown set to 1 gave the
+    // other part's bath, a vector N does not annihilate (residues and fluxes off by their own size).
+    let last = B - 1;
+    let smallestPivot = Infinity;
+    for (let k = 0; k < B; k++) {
+      const pivot = Math.hypot(Nr[k * B + k], Ni[k * B + k]);
+      if (pivot <= smallestPivot) {
+        smallestPivot = pivot;
+        last = k;
+      }
+    }
     cr.fill(0);
     ci.fill(0);
-    cr[B - 1] = 1;
-    for (let k = B - 2; k >= 0; k--) {
+    cr[last] = 1;
+    for (let k = last - 1; k >= 0; k--) {
       let sr = 0;
       let si = 0;
       for (let q = k + 1; q < B; q++) {

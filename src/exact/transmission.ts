@@ -4009,11 +4009,23 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     }
   }
   // Missing weight at a bath site bounds the bath's flux error: |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b; modes
-  // skipped on purpose add their estimated share.
+  // skipped on purpose add their estimated share. J_b = sum_c tau_bc (T_b - T_c) shares each tau_bc with J_c, and the
+  // sum rule at c bounds its missing part too (tau_bc <= gamma_c delta_c / m_c of it): weight missing at the other
+  // bath sites bounds J_b's error as well (with two baths J_1 = -J_2, one number that cannot have two errors).
   for (let b = 0; b < B; b++) {
     const site = sys.bathSite[b];
+    let partners = 0;
+    for (let c = 0; c < B; c++) {
+      const other = sys.bathSite[c];
+      if (c === b || other === site || missing[other] === 0) continue;
+      partners +=
+        (Math.abs(model.baths[b].temperature - model.baths[c].temperature) * model.baths[c].friction * missing[other]) /
+        sys.mass[other];
+    }
+    // Each bound holds for every tau_bc where that row's missing weight was detected; the larger one is kept, so a
+    // row whose deficit fell below detection does not leave its shared integrals unbounded.
     const unresolved =
-      (2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site] +
+      Math.max((2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site], partners) +
       (skipped ? skipped.flux[b] : 0) +
       (modes?.screen ? modes.screen.flux : 0);
     Jerr[b] += unresolved;
@@ -4042,6 +4054,22 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   const siteJ = new Float64Array(n);
   baths.forEach((b) => (siteJ[b.index] += b.flux));
   const fluxSub = bridges.subtreeSums(siteJ);
+  // A bridge's flux from energy conservation is the sum of the bath fluxes on its child's side: its error is that
+  // side's (not the smaller of the two sides': the other side's fluxes are not the ones summed) plus the rounding of
+  // the sum, which cancels where the side holds large fluxes in and out (a 1.9e-8 spring to a leaf beside a pair
+  // exchanging 2.6e8 gave 0 +- 2.7e-25 against the leaf bath's 4.8e-10).
+  const siteAbsJ = new Float64Array(n);
+  const siteBaths = new Float64Array(n);
+  baths.forEach((b) => {
+    siteAbsJ[b.index] += Math.abs(b.flux);
+    siteBaths[b.index] += 1;
+  });
+  const absSub = bridges.subtreeSums(siteAbsJ);
+  const bathsSub = bridges.subtreeSums(siteBaths);
+  const childSideError = (k: number, errors: Float64Array) => {
+    const v = bridges.child[k];
+    return errors[v] + Math.max(bathsSub[v] - 1, 0) * EPS * absSub[v];
+  };
   const sourceSub = bathBySource
     ? Array.from({ length: B }, (_, c) => {
         const v = new Float64Array(n);
@@ -4081,8 +4109,8 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
         stiffness: s.stiffness,
         flux: bridges.flux(model, k, fluxSub),
         fluxBySource: parts,
-        ...partsError(parts, () => bridges.smallerSide(k, errSubBySource!)),
-        error: withValueRounding(bridges.smallerSide(k, errSub), bridges.flux(model, k, fluxSub)),
+        ...partsError(parts, () => childSideError(k, errSubBySource!)),
+        error: withValueRounding(childSideError(k, errSub), bridges.flux(model, k, fluxSub)),
       };
     }
     const slot = plan.springSlot[k];

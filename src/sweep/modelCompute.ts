@@ -28,7 +28,8 @@ type Targets = { container: Record<string | number, unknown>; key: string | numb
 /** Checks every axis path against the base data (a number must be there) and returns a setter over a working copy. */
 function settable(model: unknown, axisPaths: string[], where: string): { work: unknown; targets: Targets } {
   const work = structuredClone(model);
-  const targets: Targets = axisPaths.map((p, k) => {
+  const targets: Targets = [];
+  axisPaths.forEach((p, k) => {
     const at = locate(work, parsePath(p, `${where}: axes[${k}].path`));
     if ("missing" in at)
       throw new SweepError(`axes[${k}].path: unknown field path '${p}' in the base model: ${at.missing}`, where);
@@ -44,7 +45,15 @@ function settable(model: unknown, axisPaths: string[], where: string): { work: u
               : `${typeof v} ${JSON.stringify(v)}`;
       throw new SweepError(`axes[${k}].path: '${p}' is not a number in the base model (it is ${what})`, where);
     }
-    return at;
+    // Two axes on one number (the same path, or two spellings of it: springs[0] and springs[1-2]): the later one
+    // would overwrite the earlier, whose column would then label every point with values it never had.
+    const same = targets.findIndex((t) => t.container === at.container && t.key === at.key);
+    if (same >= 0)
+      throw new SweepError(
+        `axes[${k}].path: '${p}' is the same field of the base model as axes[${same}].path '${axisPaths[same]}' (one axis per field)`,
+        where,
+      );
+    targets.push(at);
   });
   return { work, targets };
 }

@@ -58,6 +58,12 @@ export interface StudyPoint {
   parameters: Record<string, unknown>;
 }
 
+/** The parameter an axis path names (its first segment). */
+function keyOf(path: string, where: string): string {
+  const first = parsePath(path, where)[0];
+  return "key" in first ? first.key : first.select;
+}
+
 function prepareStudy(base: Base, axisPaths: string[], options: ComputeOptions, where: string): PreparedCompute {
   if (!("study" in base)) throw new SweepError("internal: the study adapter was given a model base", where);
   if (options.kind !== "study") throw new SweepError(`a study base needs compute: {kind: study}`, where);
@@ -77,6 +83,12 @@ function prepareStudy(base: Base, axisPaths: string[], options: ComputeOptions, 
     if (field.kind !== "number")
       throw new SweepError(
         `axes[${k}].path: parameter '${key}' of study ${study.name} is not a number (it is a ${field.kind === "choice" ? `choice of ${field.choices!.join(", ")}` : field.kind})`,
+        where,
+      );
+    const same = axisPaths.findIndex((q, j) => j < k && keyOf(q, where) === key);
+    if (same >= 0)
+      throw new SweepError(
+        `axes[${k}].path: '${p}' is the same parameter as axes[${same}].path '${axisPaths[same]}' (one axis per parameter)`,
         where,
       );
     return key;

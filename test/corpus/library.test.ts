@@ -787,7 +787,7 @@ const calls: Call[] = [
   ],
   [
     "study variance-resonance: mechanical units that overflow",
-    () => mechanicalToDimensionless({ m: 1e300, k1: 1, k2: 1e300, K: 1, gamma: 1, T1: 1, T2: 1, L: 1 }),
+    () => mechanicalToDimensionless({ m: 1e300, k1: 1e300, k2: 1e300, K: 1e300, gamma: 1, T1: 1, T2: 1, L: 1 }),
     ModelError,
     "the dimensionless q = sqrt(k2 m)/gamma",
   ],

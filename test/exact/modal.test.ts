@@ -306,6 +306,32 @@ describe("modal method: equilibrium, choice and refusals", () => {
     for (const t of ss.kineticTemperature!) expect(t).toBe(1.5);
   });
 
+  it("puts every site of a network of parts joined by no spring at its part's bath temperature", () => {
+    // Two chains with one bath each, at different temperatures: each part is in equilibrium. The secular matrix is
+    // block diagonal, and at a pole of the first part partial pivoting left the vanishing pivot first: the null
+    // vector (last unknown 1) belonged to the other part, and the first part's sites came out at 3, not 1 (error 4).
+    const model = validateNetwork({
+      kind: "network",
+      sites: ["a", "b", "c", "d"],
+      pinning: { a: 1, c: 1 },
+      springs: [
+        { between: ["a", "b"], stiffness: 2 },
+        { between: ["c", "d"], stiffness: 3 },
+      ],
+      baths: [
+        { site: "a", friction: 0.3, temperature: 1 },
+        { site: "c", friction: 0.7, temperature: 5 },
+      ],
+    });
+    const ss = solveNetworkModal(model);
+    expect(ss.residual).toBeLessThan(1e-12);
+    [1, 1, 5, 5].forEach((T, a) => {
+      expect(Math.abs(ss.kineticTemperature![a] - T)).toBeLessThan(1e-12 * T);
+      expect(ss.kineticTemperatureError![a]).toBeLessThan(1e-9 * T);
+    });
+    for (const b of ss.baths) expect(Math.abs(b.flux)).toBeLessThan(1e-12);
+  });
+
   it("is chosen for a 400-site random network with 4 baths, and says why", () => {
     const c = chooseSolveMethod(ringWithChords(41, 400, 4));
     expect(c.method).toBe("modal");

@@ -78,7 +78,7 @@ describe("the generated command", () => {
     const vr = await run("study", "variance-resonance", "--help");
     expect(vr.code).toBe(0);
     expect(flat(vr.stdout)).toMatch(
-      /--k0 <value\|range> coupling k0 = K\/k2 \(default 0\.01 \(dimensionless\); a number in \[0, 1e6\]\)/,
+      /--k0 <value\|range> coupling k0 = K\/k2 \(default 0\.01 \(dimensionless\); 0 or a number in \[1e-100, 1e6\]\)/,
     );
     expect(flat(vr.stdout)).toMatch(
       /--gamma <value\|range> friction coefficient of each oscillator: the force -gamma x' \[mass\/time\] \(required \(mechanical\)/,

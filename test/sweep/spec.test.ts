@@ -176,6 +176,15 @@ seed: 5`);
       `axes: [{path: pinning, range: "0:1:2"}]\ncompute: {kind: exact}\noutputs: [entropyProduction]\nextra: 1`,
       "unknown field 'extra'",
     ],
+    // Two axes on one field: the later overwrote the earlier, whose column labelled points with values never used.
+    [
+      `axes:\n  - {path: "baths[0].temperature", name: T1, range: "1:2:3"}\n  - {path: "baths[0].temperature", name: T2, range: "1:2:3"}\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+      "is the same field of the base model as axes[0].path",
+    ],
+    [
+      `axes:\n  - {path: "springs[0].stiffness", name: a, range: "1:2:2"}\n  - {path: "springs[1-2].stiffness", name: b, range: "1:2:2"}\ncompute: {kind: exact}\noutputs: [entropyProduction]`,
+      "'springs[1-2].stiffness' is the same field of the base model as axes[0].path 'springs[0].stiffness'",
+    ],
   ];
   it.each(bad)("refuses a bad spec with one line naming the field (%#)", (body, fragment) => {
     let err: unknown;
@@ -187,6 +196,16 @@ seed: 5`);
     expect(err).toBeInstanceOf(SweepError);
     expect((err as Error).message).toContain(fragment);
     expect((err as Error).message).not.toContain("\n");
+  });
+});
+
+describe("sweep spec of a study", () => {
+  it("refuses two axes on one parameter", () => {
+    const s = parseSweepSpec(
+      `base: {study: variance-resonance, parameters: {k0: 0.01, q: 4000, T1: 1, T2: 11}}\naxes:\n  - {path: k, name: a, range: "1:2:2"}\n  - {path: k, name: b, range: "1:2:2"}\ncompute: {kind: study}\noutputs: ["covariance.sigma11"]`,
+      "s.yaml",
+    );
+    expect(() => prepareSweep(s)).toThrow(/axes\[1\]\.path: 'k' is the same parameter as axes\[0\]\.path 'k'/);
   });
 });
 

@@ -178,8 +178,13 @@ export function lorentzianFactor(k: number, k0: number): number {
 export function sigma11HighQ(p: Omit<DimensionlessParameters, "q">): number {
   const { k, k0, T1, T2 } = p;
   if (k0 === 0) return T1 / k; // uncoupled: equilibrium at T1 (also at k = 1, where the ratio below is 0/0)
-  const num = (1 - k) ** 2 * (1 + k0) * T1 + ((3 - k) * T1 + (1 + k) * T2) * k0 * k0 + 2 * k0 ** 3 * (T1 + T2);
-  return num / (lorentzianFactor(k, k0) * stiffnessDeterminant(p));
+  // num / lorentzianFactor with each ratio formed from h = sqrt(lorentzianFactor) (hypot: k0^2 underflows below
+  // k0 ~ 1e-162, and at k = 1 the quotient was 0/0).
+  const h = Math.hypot(1 - k, 2 * k0);
+  const a = (1 - k) / h;
+  const w = k0 / h;
+  const ratio = a * a * (1 + k0) * T1 + ((3 - k) * T1 + (1 + k) * T2) * w * w + 2 * k0 * w * w * (T1 + T2);
+  return ratio / stiffnessDeterminant(p);
 }
 
 /** eq. 46 as corrected in docs/corrections.md: (1 + k0) T1 / (k + (1 + k) k0), the equilibrium term at T1. */
@@ -192,7 +197,10 @@ export function sigma11HighQNonequilibrium(p: Omit<DimensionlessParameters, "q">
   const { k, k0, T1, T2 } = p;
   // Uncoupled oscillators (k0 = 0) stay at their own temperatures, also at k = 1 where the factor below is 0/0.
   if (k0 === 0) return 0;
-  return ((1 + k + 2 * k0) * k0 * k0 * (T2 - T1)) / (lorentzianFactor(k, k0) * stiffnessDeterminant(p));
+  // k0^2 / lorentzianFactor as (k0 / h)^2 with h = hypot(1 - k, 2 k0): k0^2 underflows below k0 ~ 1e-162, and at
+  // k = 1 the quotient was 0/0 (NaN) where it is 1/4.
+  const w = k0 / Math.hypot(1 - k, 2 * k0);
+  return ((1 + k + 2 * k0) * w * w * (T2 - T1)) / stiffnessDeterminant(p);
 }
 
 /** eq. 49: sigma11 at k = 1 for q -> infinity, (1 + k0)(T1 + T2) / (2 (1 + 2 k0)). */

@@ -105,12 +105,13 @@ function requireNumber(what: string, v: unknown, rule: "positive" | "nonnegative
  * The domain of the dimensionless parameters. Inside it the exact engine (the 4x4 Lyapunov equation) agrees with the
  * closed forms to 1e-6 or better; outside it the time scales 1/q and 1/sqrt(k), 1/sqrt(k0) are too far apart for
  * double precision (the Lyapunov equation becomes singular to working precision, or, for q < 1e-3, wrong without a
- * large residual), or the variances overflow (T > 1e100). A temperature may be exactly 0: a noiseless damper (cold
+ * large residual), or the variances overflow (T > 1e100, or a stiffness k or coupling k0 below 1e-100: at k = 0 the
+ * variance is T1 (1 + k0) / k0, Infinity for T1 = 1e100 and k0 = 1e-250). A temperature may be exactly 0: a noiseless damper (cold
  * damping), where the covariance is defined but the entropy production is infinite.
  */
 export const DIMENSIONLESS_RANGES: Readonly<Record<ParameterName, ParameterRange>> = Object.freeze({
-  k: { min: 0, max: 1e6 },
-  k0: { min: 0, max: 1e6 },
+  k: { min: 1e-100, max: 1e6, zero: true },
+  k0: { min: 1e-100, max: 1e6, zero: true },
   q: { min: 1e-3, max: 1e12 },
   T1: { min: 1e-100, max: 1e100, zero: true },
   T2: { min: 1e-100, max: 1e100, zero: true },
@@ -125,8 +126,8 @@ const DIMENSIONLESS_LABELS: Record<ParameterName, string> = {
 };
 
 /**
- * Validates the dimensionless parameters against DIMENSIONLESS_RANGES (k, k0 in [0, 1e6], q in [1e-3, 1e12], T1, T2
- * zero or in [1e-100, 1e100]) and oscillator 1 confined (k > 0 or k0 > 0), throwing a ModelError that names the
+ * Validates the dimensionless parameters against DIMENSIONLESS_RANGES (k, k0 zero or in [1e-100, 1e6], q in
+ * [1e-3, 1e12], T1, T2 zero or in [1e-100, 1e100]) and oscillator 1 confined (k > 0 or k0 > 0), throwing a ModelError that names the
  * parameter and its range. Returns a plain copy.
  */
 export function validateDimensionless(p: DimensionlessParameters, context = ""): DimensionlessParameters {

@@ -130,7 +130,7 @@ describe("ness study variance-resonance", () => {
     const cases: [string[], RegExp][] = [
       [["--q", "0", "--k", "0:2:11"], /--q must be a number in \[0.001, 1e12\], got 0/],
       [["--q", "-4000", "--k", "0:2:11"], /must be a number in \[0.001, 1e12\], got -4000/],
-      [["--k0", "-0.01", "--k", "0:2:11"], /--k0 must be a number in \[0, 1e6\], got -0.01/],
+      [["--k0", "-0.01", "--k", "0:2:11"], /--k0 must be 0 or a number in \[1e-100, 1e6\], got -0.01/],
       [["--k", "0:2:1"], /--k: a range needs an integer count >= 2/],
       [["--k", "0:2"], /neither a number nor a range/],
       [["--k", "0:2:11", "--q", "1:10:3"], /only one parameter can be a range/],

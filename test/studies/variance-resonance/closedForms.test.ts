@@ -206,6 +206,16 @@ describe("the paper's numbers and the corrected misprints", () => {
     expect(sigma11HighQAtResonance(1e6, 1, 11)).toBeCloseTo(3, 4);
     expect(lorentzianFactor(1, 0.01)).toBeCloseTo(4e-4, 15);
   });
+
+  it("eqs. 44 and 47 at k = 1 for a coupling so weak that k0^2 underflows (was 0/0 = NaN)", () => {
+    // At k = 1 the factor k0^2 / ((1 - k)^2 + 4 k0^2) is 1/4 for every k0 > 0: eq. 47 is (1 + k0) (T2 - T1) / (2 D)
+    // with D = 1 + 2 k0, and eq. 44 is eq. 49.
+    for (const k0 of [1e-3, 1e-100, 1e-200]) {
+      const D = 1 + 2 * k0;
+      expect(sigma11HighQNonequilibrium({ k: 1, k0, T1: 1, T2: 11 })).toBeCloseTo(((1 + k0) * 10) / (2 * D), 12);
+      expect(sigma11HighQ({ k: 1, k0, T1: 1, T2: 11 })).toBeCloseTo(sigma11HighQAtResonance(k0, 1, 11), 12);
+    }
+  });
 });
 
 describe("fluxes and detailed balance (Section 5.2, eqs. 32-41)", () => {

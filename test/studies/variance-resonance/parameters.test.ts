@@ -111,13 +111,13 @@ describe("validation of the dimensionless parameters and ranges", () => {
     );
     expect(() => validateDimensionless({ ...ok, q: -5 })).toThrow(ModelError);
     expect(() => validateDimensionless({ ...ok, k0: -0.1 })).toThrow(
-      /k0 = K\/k2 \(the coupling\) must be a number in \[0, 1e6\], got -0.1/,
+      /k0 = K\/k2 \(the coupling\) must be 0 or a number in \[1e-100, 1e6\], got -0.1/,
     );
     expect(() => validateDimensionless({ ...ok, T1: -1 })).toThrow(
       /T1 must be 0 or a number in \[1e-100, 1e100\], got -1/,
     );
     expect(() => validateDimensionless({ ...ok, k: Infinity })).toThrow(
-      /k = k1\/k2 must be a number in \[0, 1e6\], got Infinity/,
+      /k = k1\/k2 must be 0 or a number in \[1e-100, 1e6\], got Infinity/,
     );
     expect(() => validateDimensionless({ ...ok, T2: 1e308 })).toThrow(
       /T2 must be 0 or a number in \[1e-100, 1e100\], got 1e\+308/,
@@ -126,6 +126,11 @@ describe("validation of the dimensionless parameters and ranges", () => {
     expect(validateDimensionless({ ...ok, T1: 0 }).T1).toBe(0); // a noiseless damper
     expect(() => validateDimensionless({ ...ok, k: 0, k0: 0 })).toThrow(/neither pinned nor coupled/);
     expect(validateDimensionless({ ...ok, k: 0 }).k).toBe(0); // held by the coupling alone: still a steady state
+    // Below 1e-100 the variance T1 (1 + k0) / k0 at k = 0 overflowed (T1 = 1e100, k0 = 1e-250: Infinity).
+    expect(() => validateDimensionless({ ...ok, k0: 1e-250 })).toThrow(
+      /k0 .* must be 0 or a number in \[1e-100, 1e6\]/,
+    );
+    expect(() => validateDimensionless({ ...ok, k: 5e-324 })).toThrow(/got 5e-324/);
   });
 
   it("parses start:stop:count[:log] and refuses bad ranges", () => {

@@ -129,7 +129,10 @@ describe("ness study variance-resonance: no NaN, null or rounding in any output"
     for (const [args, message] of [
       [["--T1", "1e308"], /T1 must be 0 or a number in \[1e-100, 1e100\], got 1e\+308/],
       [["--q", "1e-12"], /--q must be a number in \[0.001, 1e12\], got 1e-12/],
-      [["--k", "0:2e7:11"], /--k value #2 of the sweep 0:20000000:11 must be a number in \[0, 1e6\], got 2e\+6/],
+      [
+        ["--k", "0:2e7:11"],
+        /--k value #2 of the sweep 0:20000000:11 must be 0 or a number in \[1e-100, 1e6\], got 2e\+6/,
+      ],
       [
         ["--m", "1", "--k1", "1", "--k2", "1", "--K", "0.01", "--gamma", "1e-20", "--T1", "1", "--T2", "2"],
         /the dimensionless q = sqrt\(k2 m\)\/gamma must be a number in \[0.001, 1e12\], got 1e\+20 \(from the mechanical parameters\)/,

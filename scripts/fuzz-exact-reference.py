@@ -1,0 +1,57 @@
+"""45-digit references for scripts/fuzz-exact-methods.js: reads its DUMP lines (the network and each method's fluxes with
+errors), solves the Lyapunov equation A S + S A^T = D in mpmath (Kronecker form on the upper triangle), and prints per
+method the worst ratio |value - reference| / reported error (above 1: the error does not cover the actual one).
+    python3 scripts/fuzz-exact-reference.py < dump.jsonl
+"""
+import sys, json
+from mpmath import mp, mpf, matrix, lu_solve
+mp.dps = 45
+def solve(M):
+    n=M['n']; V=[[mpf(x) for x in r] for r in M['V']]; over=M['dyn']=='overdamped'
+    g=[mpf(0)]*n; T=[mpf(0)]*n
+    for s,ga,t in M['baths']: g[s]=mpf(ga); T[s]=mpf(t)
+    m=[mpf(x) for x in M['m']]
+    if over:
+        N=n; A=[[V[i][j]/g[i] for j in range(n)] for i in range(n)]
+        D=[[ (2*T[i]/g[i] if i==j else mpf(0)) for j in range(n)] for i in range(n)]
+    else:
+        N=2*n; A=[[mpf(0)]*N for _ in range(N)]; D=[[mpf(0)]*N for _ in range(N)]
+        for i in range(n):
+            A[i][n+i]=-1/m[i]
+            for j in range(n): A[n+i][j]=V[i][j]
+            A[n+i][n+i]=g[i]/m[i]; D[n+i][n+i]=2*g[i]*T[i]
+    idx={}
+    for i in range(N):
+        for j in range(i,N): idx[(i,j)]=len(idx)
+    key=lambda i,j: idx[(min(i,j),max(i,j))]
+    K=matrix(len(idx),len(idx)); b=matrix(len(idx),1)
+    for (i,j),r in idx.items():
+        for k in range(N):
+            if A[i][k]!=0: K[r,key(k,j)]+=A[i][k]
+            if A[j][k]!=0: K[r,key(i,k)]+=A[j][k]
+        b[r]=D[i][j]
+    x=lu_solve(K,b); S=lambda i,j:x[key(i,j)]
+    springs=[]; baths=[]
+    if over:
+        SV=lambda i,j: sum(S(i,k)*V[k][j] for k in range(n))
+        for i,j,k in M['springs']: springs.append(-mpf(k)*SV(i,j)/g[j])
+        for s,ga,t in M['baths']:
+            vsv=sum(V[s][k]*SV(k,s) for k in range(n)); baths.append((T[s]*V[s][s]-vsv)/g[s])
+        kt=None
+    else:
+        for i,j,k in M['springs']: springs.append(mpf(k)*S(i,n+j)/m[j])
+        for s,ga,t in M['baths']: baths.append(g[s]/m[s]*(T[s]-S(n+s,n+s)/m[s]))
+        kt=[S(n+i,n+i)/m[i] for i in range(n)]
+    return springs,baths,kt
+for line in sys.stdin:
+    c=json.loads(line); sp,ba,kt=solve(c['model'])
+    scale=max(abs(x) for x in ba) if ba else 0
+    out=[]
+    for meth,r in c['res'].items():
+        worst=(0,None)
+        for lab,vals,ref in (('bath',r['baths'],ba),('spring',r['springs'],sp),('KT',r.get('kt') or [],kt or [])):
+            for q,(v,e) in enumerate(vals):
+                d=abs(mpf(v)-ref[q]); ratio=float(d/(mpf(e)+mpf(1e-300)))
+                if ratio>worst[0]: worst=(ratio,f"{lab}{q} val={v:.6g} err={e:.3g} ref={float(ref[q]):.6g} diff={float(d):.3g} (eps*scale={2.2e-16*float(scale):.2g})")
+        out.append(f"{meth}: ratio {worst[0]:.3g} {worst[1] if worst[0]>1 else ''}")
+    print(c['case'], c.get('tag',''), ' | '.join(out)); sys.stdout.flush()
