@@ -202,7 +202,8 @@ export async function run(log, opts = {}) {
   let check = null;
   for (const { N, warm, steps } of opts.quick ? SIZES.slice(0, 1) : SIZES) {
     const model = mixture(N);
-    log(`N = ${N} (box ${boxSide(N).toFixed(2)}), ${steps} timed steps; load average ${loadavg()[0].toFixed(1)}`);
+    const loadBefore = loadavg()[0];
+    log(`N = ${N} (box ${boxSide(N).toFixed(2)}), ${steps} timed steps; load average ${loadBefore.toFixed(1)}`);
     const res = await interleave(
       [
         ...SCHEMES.map(({ scheme, pairHeat }, k) => ({
@@ -218,7 +219,8 @@ export async function run(log, opts = {}) {
       rounds,
       log,
     );
-    log(`    load average after the rounds ${loadavg()[0].toFixed(1)} (on ${availableParallelism()} cores)`);
+    const loadAfter = loadavg()[0];
+    log(`    load average after the rounds ${loadAfter.toFixed(1)} (on ${availableParallelism()} cores)`);
     const med = (xs) => xs.map((x) => x.cpu).sort((a, b) => a - b)[xs.length >> 1];
     const medWall = (xs) => xs.map((x) => x.wall).sort((a, b) => a - b)[xs.length >> 1];
     SCHEMES.forEach(({ label }, k) => {
@@ -251,6 +253,8 @@ export async function run(log, opts = {}) {
         anchorName: "LAMMPS",
         basis: threads > 1 ? "wall" : "cpu",
         target: threads > 1 ? { min: 2.5 } : undefined,
+        load: Math.max(loadBefore, loadAfter),
+        cores: availableParallelism(),
       });
     });
     if (N === SIZES[0].N) check = { N, warm, steps, ref };
