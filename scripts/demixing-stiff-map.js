@@ -5,7 +5,7 @@
 // 6e4 + 2e4, samples every 1000) scaled by the cold disks' interdiffusion time, f = (max(ratio, 3) / 100)(0.7 / phi):
 // burn-ins 10 and 60 sample intervals, production 20, at an interval of 1000 f.
 // Writes the results JSON (ness version, parameters, seeds, per point the verdict, its evidence and the runs' psi,
-// S_cc(q -> 0) and psi(t)) after every point, cheapest points first, and skips points already in the file that were
+// S_cc(q -> 0) and psi(t); the second-virial spinodal at this T_hot and stiffness) after every point, cheapest points first, and skips points already in the file that were
 // run with the same parameters (so an interrupted run resumes). Render the figure with
 // scripts/demixing-stiff-map-figure.js. Needs dist/ (`npm run build`).
 //   nice -n 5 node scripts/demixing-stiff-map.js [--out FILE] [--workers 2] [--seed 1] [--replicas 24]
@@ -13,6 +13,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { NESS_VERSION } from "../dist/index.js";
 import { demixingFiniteSize } from "../dist/studies/two-temperature/demixing.js";
+import { demixingMapSpinodal } from "../dist/studies/two-temperature/demixingTheory.js";
 import { workerRunner } from "../dist/workers/pool.js";
 
 const args = process.argv.slice(2);
@@ -98,6 +99,8 @@ const header = {
       "windows of fig7 (c) (phi = 0.7, ratio 100: burn-in 1e4 + 2e4 at N = 30, 6e4 + 2e4 at N = 60, samples every 1000) " +
       "scaled by f = (max(ratio, 3) / 100)(0.7 / phi); point (i, j) runs N = 30 at seed + 2 (i * ratios + j) and N = 60 at that + 1",
   },
+  // The second-virial spinodal at this T_hot and stiffness, drawn beside the verdicts (the figure only reads it).
+  spinodal: demixingMapSpinodal(BASE, phis),
 };
 
 let previous = [];

@@ -15,7 +15,7 @@ import type { Figure } from "../../figures/figure.js";
 import { isResolved, resolvedStandardErrors } from "../../studentT.js";
 import { ModelError } from "../../errors.js";
 import { MIXED_BOUNDS } from "./demixingBounds.js";
-import { spinodalRatio } from "./demixingTheory.js";
+import type { DemixingMapSpinodal } from "./demixingTheory.js";
 import type {
   DemixingEvidence,
   DemixingParams,
@@ -633,6 +633,8 @@ export interface DemixingMapResults {
     sizes: number[];
     replicas: number;
   };
+  /** The second-virial spinodal at the results' T_hot and stiffness, computed by the script that ran the map. */
+  spinodal?: DemixingMapSpinodal;
   points: DemixingMapPoint[];
 }
 
@@ -640,7 +642,8 @@ export interface DemixingMapResults {
  * The demixing map from saved results (docs/studies/two-temperature.md, "The map at the stiff stiffness"): (a) the
  * growth of S_cc(q -> 0) from the smaller to the larger size against T_hot / T_cold, with the no-growth line and the
  * growth in proportion to N of a separated state; (b) the criterion's verdict at each (ratio, phi) with the
- * second-virial spinodal at the results' T_hot and stiffness; (c) psi at the larger size. Points of the grid missing
+ * second-virial spinodal at the results' T_hot and stiffness (as stored in the results: the figure computes
+ * nothing); (c) psi at the larger size. Points of the grid missing
  * from the results (a partial run) are left out and named in the caption.
  */
 export function demixingStiffMapFigure(results: DemixingMapResults, options: { name?: string } = {}): Figure {
@@ -671,22 +674,11 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
     const r = b.value / a.value;
     return { value: r, error: Math.abs(r) * Math.hypot(a.error / a.value, b.error / b.value) };
   };
-  const pad = phis.length > 1 ? 0.15 * (Math.max(...phis) - Math.min(...phis)) : 0.05;
-  // 13 area fractions draw the smooth curve (each threshold is a quadrature and a bisection, about 30 ms).
-  const spinodalPhis = Array.from({ length: 13 }, (_, k) => {
-    const lo = Math.max(0.02, Math.min(...phis) - pad),
-      hi = Math.min(0.9, Math.max(...phis) + pad);
-    return lo + ((hi - lo) * k) / 12;
-  });
-  const threshold = (phi: number) =>
-    spinodalRatio({
-      phi,
-      coldFraction: base.coldFraction,
-      Thot: base.Thot,
-      stiffness: base.stiffness,
-      range: base.range,
-    });
-  const spinodal = { phi: spinodalPhis, ratio: spinodalPhis.map(threshold) };
+  const spinodal = results.spinodal?.curve;
+  const thresholdText = (phi: number) => {
+    const t = results.spinodal?.thresholds.find((u) => u.phi === phi);
+    return `${t?.ratio === undefined ? "none below 10^6" : fmt(t.ratio, 2)} at phi = ${phi}`;
+  };
   const map: DemixingMap = {
     phis,
     ratios,
@@ -711,7 +703,9 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
       `random seeds from ${results.seed}; ness ${results.version}. ` +
       `(a) S_cc(q -> 0) at N = ${sizes[1]} over N = ${sizes[0]}: 1 without growth, ${fmt(sizes[1] / sizes[0])} in proportion to N (separated); ` +
       `(b) the criterion's verdict (resolved beyond ${fmt(resolved)} standard errors, Student's t of ${replicas} replicas), ` +
-      `dashed: the second-virial spinodal at this T_hot / k (threshold ratio ${phis.map((phi) => `${fmt(threshold(phi), 2)} at phi = ${phi}`).join(", ")}); ` +
+      (results.spinodal
+        ? `dashed: the second-virial spinodal at this T_hot / k (threshold ratio ${phis.map(thresholdText).join(", ")}); `
+        : "the second-virial spinodal is not in these results; ") +
       `(c) psi at N = ${sizes[1]}. ` +
       (missing.length > 0 ? `Not run: (phi, ratio) = ${missing.join(", ")}. ` : "") +
       `Method: docs/studies/two-temperature.md.`,

@@ -86,6 +86,52 @@ export function spinodalRatio(p: Omit<SpinodalInput, "Tcold">, maxRatio = 1e6): 
   return Math.exp(0.5 * (lo + hi));
 }
 
+/** The second-virial spinodal beside a demixing map's results (finite numbers only: it is stored in JSON). */
+export interface DemixingMapSpinodal {
+  /** The threshold ratio on a grid of area fractions around the map's (those with a threshold below 10^6). */
+  curve: { phi: number[]; ratio: number[] };
+  /** The threshold at each of the map's area fractions (`ratio` absent: none below 10^6). */
+  thresholds: { phi: number; ratio?: number }[];
+}
+
+/**
+ * The second-virial spinodal drawn beside a demixing map (scripts/demixing-stiff-map.js stores it with the results,
+ * so that the figure only reads it): 13 area fractions from a little below the map's smallest to a little above its
+ * largest (within [0.02, 0.9]), and the map's own area fractions.
+ */
+export function demixingMapSpinodal(
+  base: { coldFraction: number; Thot: number; stiffness: number; range: number },
+  phis: number[],
+): DemixingMapSpinodal {
+  const lo0 = Math.min(...phis),
+    hi0 = Math.max(...phis);
+  const pad = phis.length > 1 ? 0.15 * (hi0 - lo0) : 0.05;
+  const lo = Math.max(0.02, lo0 - pad),
+    hi = Math.min(0.9, hi0 + pad);
+  const threshold = (phi: number) =>
+    spinodalRatio({
+      phi,
+      coldFraction: base.coldFraction,
+      Thot: base.Thot,
+      stiffness: base.stiffness,
+      range: base.range,
+    });
+  const curve = { phi: [] as number[], ratio: [] as number[] };
+  for (let k = 0; k <= 12; k++) {
+    const phi = lo + ((hi - lo) * k) / 12;
+    const ratio = threshold(phi);
+    if (Number.isFinite(ratio)) {
+      curve.phi.push(phi);
+      curve.ratio.push(ratio);
+    }
+  }
+  const thresholds = phis.map((phi) => {
+    const ratio = threshold(phi);
+    return Number.isFinite(ratio) ? { phi, ratio } : { phi };
+  });
+  return { curve, thresholds };
+}
+
 /** The second-virial estimate's long-wavelength structure factors (secondVirialStructure). */
 export interface SecondVirialStructure {
   /** det M / (T_h T_c), as spinodalDeterminant. */

@@ -10,7 +10,7 @@ import {
   type DemixingMapPoint,
   type DemixingMapResults,
 } from "../../../src/studies/two-temperature/demixingFigures.js";
-import { spinodalRatio } from "../../../src/studies/two-temperature/demixingTheory.js";
+import { demixingMapSpinodal, spinodalRatio } from "../../../src/studies/two-temperature/demixingTheory.js";
 
 const BASE = { Thot: 0.002, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1 };
 
@@ -54,6 +54,7 @@ const small: DemixingMapResults = {
   version: "0.0.0-test",
   seed: 1,
   parameters: { base: BASE, phis: [0.4, 0.7], ratios: [3, 100], sizes: [30, 60], replicas: 24 },
+  spinodal: demixingMapSpinodal(BASE, [0.4, 0.7]),
   // (0.4, 100) is missing: a partial run.
   points: [
     point(0.4, 3, "correlated", [0.3, 0.33], 0.08),
@@ -107,6 +108,20 @@ describe("the demixing map at the stiff stiffness: figure", () => {
     for (let k = 1; k < ratios.length; k++) expect(ratios[k]).toBeLessThan(ratios[k - 1]);
   });
 
+  it("computes nothing: the spinodal and its thresholds are the stored ones", () => {
+    const stored = {
+      curve: { phi: [0.5, 0.6], ratio: [40, 30] },
+      thresholds: [{ phi: 0.4 }, { phi: 0.7, ratio: 12.5 }],
+    };
+    const f = demixingStiffMapFigure({ ...small, spinodal: stored });
+    const b = rowsOf(f, "(b)").filter((r) => r[1] === "second-virial spinodal");
+    expect(b.map((r) => Number(r[col("T_hot_over_T_cold")]))).toEqual([40, 30]);
+    expect(f.caption).toContain("none below 10^6 at phi = 0.4, 12.5 at phi = 0.7");
+    const none = demixingStiffMapFigure({ ...small, spinodal: undefined });
+    expect(rowsOf(none, "(b)").filter((r) => r[1] === "second-virial spinodal")).toHaveLength(0);
+    expect(none.caption).toContain("the second-virial spinodal is not in these results");
+  });
+
   it("renders without NaN, and refuses results without points", () => {
     const svg = renderSvg(fig, createDocument());
     expect(svg).not.toContain("NaN");
@@ -144,7 +159,9 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
     }
   });
 
-  it("renders", () => {
+  it("holds the second-virial spinodal of its parameters, and renders", () => {
+    const { base, phis } = results.parameters;
+    expect(results.spinodal).toEqual(demixingMapSpinodal(base, phis));
     const fig = demixingStiffMapFigure(results);
     expect(renderSvg(fig, createDocument())).not.toContain("NaN");
     expect(rowsOf(fig, "(b)").filter((r) => r[1] !== "second-virial spinodal")).toHaveLength(results.points.length);
