@@ -111,12 +111,12 @@ describe("the demixing map at the stiff stiffness: figure", () => {
   it("computes nothing: the spinodal and its thresholds are the stored ones", () => {
     const stored = {
       curve: { phi: [0.5, 0.6], ratio: [40, 30] },
-      thresholds: [{ phi: 0.4 }, { phi: 0.7, ratio: 12.5 }],
+      thresholds: [{ phi: 0.4 }, { phi: 0.7, ratio: 17 }],
     };
     const f = demixingStiffMapFigure({ ...small, spinodal: stored });
     const b = rowsOf(f, "(b)").filter((r) => r[1] === "second-virial spinodal");
     expect(b.map((r) => Number(r[col("T_hot_over_T_cold")]))).toEqual([40, 30]);
-    expect(f.caption).toContain("none below 10^6 at phi = 0.4, 12.5 at phi = 0.7");
+    expect(f.caption).toContain("none below 10^6 at phi = 0.4, 17 at phi = 0.7");
     const none = demixingStiffMapFigure({ ...small, spinodal: undefined });
     expect(rowsOf(none, "(b)").filter((r) => r[1] === "second-virial spinodal")).toHaveLength(0);
     expect(none.caption).toContain("the second-virial spinodal is not in these results");
