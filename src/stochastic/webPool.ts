@@ -173,7 +173,13 @@ export function webWorkerRunner(
             stop(err instanceof Error ? err : new Error(String(err)));
           }
         };
-        feed(w);
+        // A first task that cannot be posted (a spec that does not survive structured cloning) ends the run with
+        // that error, and its workers with it (they would otherwise stay alive, idle).
+        try {
+          feed(w);
+        } catch (err) {
+          return stop(err instanceof Error ? err : new Error(String(err)));
+        }
       }
     });
   return Object.defineProperties(runner, {

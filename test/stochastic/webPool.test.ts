@@ -212,6 +212,25 @@ describe("Web Worker runner", () => {
     expect(made.map((m) => m.terminated)).toEqual([true, true]);
   });
 
+  it("ends a run, and its workers, when its first task cannot be posted", async () => {
+    const made: { terminated: boolean }[] = [];
+    const create = (): WorkerLike => {
+      const m = { terminated: false };
+      made.push(m);
+      return {
+        onmessage: null,
+        // What a DOM Worker throws for a message that structured cloning refuses (a function in it).
+        postMessage: () => {
+          throw new Error("DataCloneError: () => 1 could not be cloned.");
+        },
+        terminate: () => void (m.terminated = true),
+      };
+    };
+    const run = webWorkerRunner(create, 2)(simulationSpec(model, { dt: 0.01 }, options), twoBlocks, {});
+    await expect(run).rejects.toThrow(/^DataCloneError/);
+    expect(made.map((m) => m.terminated)).toEqual([true, true]);
+  });
+
   it("ends a run with the error of a callback that throws (it escaped from the message handler, the run waited)", async () => {
     const { made, create } = scripted();
     const runner = webWorkerRunner(create, 2, {
