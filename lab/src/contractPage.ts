@@ -166,11 +166,13 @@ class RunControl {
     try {
       const r = await client.run(job, true, () => {}, controller.signal);
       if (token !== this.token) return;
-      this.state.textContent = `${draft}; figures refined in ${((performance.now() - t0) / 1000).toFixed(2)} s`;
       done(r);
+      this.state.textContent = `${draft}; figures refined in ${((performance.now() - t0) / 1000).toFixed(2)} s`;
     } catch (err) {
       if (token !== this.token || controller.signal.aborted) return;
-      this.state.textContent = draft;
+      // The draft's figures stay; the state line says the refinement failed (never "done" over a failure).
+      this.state.textContent = "refining the figures failed (the draft is shown)";
+      this.state.dataset.end = "error";
       fail(err);
     }
   }
@@ -185,6 +187,8 @@ class RunControl {
     fail: (err: unknown) => void,
     force = false,
     onFrame?: (f: Frame, next: () => void) => void,
+    /** The run ended without a result: stopped to ask, cancelled by the user, or failed (not when a newer run starts). */
+    onEnd?: (end: "asked" | "cancelled" | "error") => void,
   ): Promise<void> {
     const token = ++this.token;
     this.controller?.abort();
@@ -233,7 +237,14 @@ class RunControl {
       this.state.textContent = `done in ${(ms / 1000).toFixed(2)} s`;
       this.state.dataset.end = "done";
       this.cancelButton.disabled = true;
-      done(r, ms);
+      try {
+        done(r, ms); // draws the report and figures (and may start a draft's refinement, which reads the state line)
+      } catch (err) {
+        // Computed, but its figures (or report) could not be drawn: the state line says so, the status line why.
+        this.state.textContent = `figures failed (computed in ${(ms / 1000).toFixed(2)} s)`;
+        this.state.dataset.end = "error";
+        fail(err);
+      }
     } catch (err) {
       if (token !== this.token) return;
       this.cancelButton.disabled = true;
@@ -247,18 +258,21 @@ class RunControl {
         this.anyway.hidden = false;
         this.anyway.onclick = () => {
           this.status.hidden = true;
-          void this.run(job, done, fail, true, onFrame);
+          void this.run(job, done, fail, true, onFrame, onEnd);
         };
+        onEnd?.("asked");
         return;
       }
       if (controller.signal.aborted) {
         this.state.textContent = "cancelled";
         this.state.dataset.end = "cancelled";
+        onEnd?.("cancelled");
         return;
       }
       // A run that ended early says so beside its progress, and why in the status line (fail).
       this.state.textContent = this.bar.value > 0 ? `failed at ${Math.round(100 * this.bar.value)} %` : "failed";
       this.state.dataset.end = "error";
+      onEnd?.("error");
       fail(err);
     }
   }
@@ -303,10 +317,9 @@ function drawReport(target: HTMLElement, text: string): void {
   );
 }
 
-function drawFigures(target: HTMLElement, figs: Figure[]): void {
-  target.replaceChildren(
-    ...figs.map((f) => h("figure", { "aria-label": f.title }, f.render(document) as unknown as Node)),
-  );
+/** The figures as elements (throws if one cannot be drawn: nothing on the page has changed then). */
+function renderFigures(figs: Figure[]): Node[] {
+  return figs.map((f) => h("figure", { "aria-label": f.title }, f.render(document) as unknown as Node));
 }
 
 export interface ContractPageHandle {
@@ -392,24 +405,21 @@ export function contractPage(
       return;
     }
     const job: StudyJob = { study: study.name, parameters, seed: s, quick: false };
-    const show = (r: unknown, detail: "draft" | "full"): boolean => {
-      let figs: Figure[];
-      try {
-        figs = study.figures(r);
-      } catch (err) {
-        fail(err);
-        return false;
-      }
+    /** Draws a result; throws when its figures (or report) cannot be drawn (the run control says so). */
+    const show = (r: unknown, detail: "draft" | "full"): void => {
+      // Everything drawn first, so that a result that cannot be drawn leaves the page as it was (marked stale).
+      const drawn = renderFigures(study.figures(r));
+      const text = study.report(r);
+      const named = study.numbers?.(r) ?? [];
       status.hidden = true;
       status.textContent = "";
       root.classList.remove("stale");
       last = r;
-      drawReport(report, study.report(r));
+      drawReport(report, text);
       reportBox.hidden = false;
-      drawNumbers(numbers, study.numbers?.(r) ?? []);
-      drawFigures(figures, figs);
+      drawNumbers(numbers, named);
+      figures.replaceChildren(...drawn);
       figures.dataset.detail = detail;
-      return true;
     };
     // Where a study's figure curves cost much more than its numbers (draftFigures): a draft at once (the same
     // numbers, the curves on fewer points), then the full run on a second worker, cancelled by the next change.
@@ -418,12 +428,23 @@ export function contractPage(
       draft ? { ...job, draft: true } : job,
       (r, t) => {
         ms = t;
-        if (!show(r, draft ? "draft" : "full") || !draft) return;
-        void control.refine(refiner, job, (full) => show(full, "full"), fail);
+        show(r, draft ? "draft" : "full");
+        if (draft) void control.refine(refiner, job, (full) => show(full, "full"), fail);
       },
       fail,
       false,
       (f, next) => drawFrame(f, parameters as { range: number; dt: number }, next),
+      // A live frame left on the page says that its run ended there (no figures follow).
+      (end) => {
+        if (live && figures.contains(live.element))
+          live.ended(
+            end === "asked"
+              ? "the run was stopped to ask"
+              : end === "error"
+                ? "the run failed"
+                : "the run was cancelled",
+          );
+      },
     );
   };
   // The live snapshot (demixing): replica 0's disks while it runs, on a canvas (liveSnapshot.ts), at most 4 frames a
@@ -433,14 +454,14 @@ export function contractPage(
   const drawFrame = (f: Frame, p: { range: number; dt: number }, next: () => void) => {
     const t0 = performance.now();
     try {
-      const t = f.steps < 0 ? "the end of its run" : `t = ${fmt(f.steps * p.dt)}`;
+      const t = f.steps < 0 ? "the end of its run" : `t = ${fmt(f.steps * p.dt)} (step ${f.steps})`;
       if (!live || !figures.contains(live.element)) {
         live = new LiveSnapshot(
           "Live frames of the running simulation (at most four a second); the figures of the result follow.",
         );
         figures.replaceChildren(live.element);
       }
-      live.draw(f, p.range, `Replica 0 while it runs: ${f.cold.length} disks at ${t}`);
+      live.draw(f, p.range, `Replica 0: ${f.cold.length} disks at ${t}`);
       frames++;
       figures.dataset.frames = String(frames);
     } finally {
@@ -516,7 +537,7 @@ function figureSets(study: Study, sets: Record<string, unknown>, clients: StudyC
         { study: study.name, set: c.id, parameters: null, seed: c.seed ?? 1, quick: quick.checked },
         (r) => {
           sets[c.id] = r;
-          drawFigures(out, citedFigures(study, c.figures(r, { quick: quick.checked })));
+          out.replaceChildren(...renderFigures(citedFigures(study, c.figures(r, { quick: quick.checked }))));
         },
         (err) => {
           status.hidden = false;

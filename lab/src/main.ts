@@ -8,6 +8,7 @@ import "./style.css";
 import "../../src/figures/plotLoaded.js";
 import { networkEditor, type EditorState } from "./editor.js";
 import { STUDIES as CATALOG } from "../../src/studies/catalog.js";
+import type { Study } from "../../src/studies/contract.js";
 import { contractPage } from "./contractPage.js";
 import { particlesPage, type ParticlesPage } from "./particlesPage.js";
 
@@ -20,9 +21,11 @@ interface LabHandle {
   editor?: EditorState;
   particles?: ParticlesPage;
   study?: { last: () => unknown; time: () => number; sets?: () => Record<string, unknown>; dispose?: () => void };
+  /** The catalog the study pages are built from (their contracts: a script, or a test, can read or wrap them). */
+  studies: readonly Study[];
 }
 
-const lab: LabHandle = { page: "" };
+const lab: LabHandle = { page: "", studies: CATALOG };
 (window as unknown as { nessLab: LabHandle }).nessLab = lab;
 
 function route(): void {

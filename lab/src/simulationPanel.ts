@@ -133,8 +133,10 @@ export function simulationPanel(
   let current: PageSimulation | null = null;
   const panel: SimulationPanel = {
     reset: (why) => {
-      if (current?.running) state.textContent = `cancelled: ${why}`;
-      else if (body.rows.length > 0) state.textContent = `cleared: ${why}`;
+      if (current?.running) {
+        state.textContent = `cancelled: ${why}`;
+        state.dataset.end = "cancelled";
+      } else if (body.rows.length > 0) state.textContent = `cleared: ${why}`;
       current?.cancel();
       current = null;
       panel.last = null;
@@ -192,6 +194,12 @@ export function simulationPanel(
     );
   };
 
+  /** The run's end in the state line, and in its data-end: done, cancelled or error. */
+  const end = (how: "done" | "cancelled" | "error", text: string) => {
+    state.textContent = text;
+    state.dataset.end = how;
+    buttons(false);
+  };
   const buttons = (running: boolean) => {
     run.disabled = running;
     pause.disabled = !running;
@@ -265,19 +273,19 @@ export function simulationPanel(
             }
           },
           onDone: (raw) => {
+            // Drawn first, "done" last: a result that cannot be shown ends in onError (never "done" over a failure).
             const result = verifySimulation(raw, reference);
-            progress.value = 1;
-            panel.last = result;
-            state.textContent = `done: ${result.steps} steps; seed ${result.seed}`;
             show(result.estimates, true);
             record(result.steps, result.estimates, true);
+            progress.value = 1;
+            panel.last = result;
             for (const w of result.warnings) status.append(h("p", { class: "warning" }, `ness: warning: ${w}`));
-            buttons(false);
+            end("done", `done: ${result.steps} steps; seed ${result.seed}`);
           },
           onError: (message) => {
             status.textContent = `ness: ${message}`;
-            state.textContent = "stopped";
-            buttons(false);
+            // Where it stopped, as the study pages say it (the message below says why).
+            end("error", progress.value > 0 ? `failed at ${Math.round(100 * progress.value)} %` : "failed");
           },
         },
         Math.min(4, navigator.hardwareConcurrency || 2),
@@ -289,6 +297,7 @@ export function simulationPanel(
       history = [];
       chart.replaceChildren();
       state.textContent = "running";
+      delete state.dataset.end;
       show(null, false);
       buttons(true);
     } catch (err) {
@@ -309,12 +318,13 @@ export function simulationPanel(
   });
   cancel.addEventListener("click", () => {
     current?.cancel();
-    state.textContent =
+    end(
+      "cancelled",
       body.rows.length > 0
         ? "cancelled: no result (the table shows the estimates when it stopped)"
-        : "cancelled: no result";
+        : "cancelled: no result",
+    );
     for (const cell of body.querySelectorAll("tr.live td:last-child")) cell.textContent = "(cancelled)";
-    buttons(false);
   });
   return panel;
 }

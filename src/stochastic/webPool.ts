@@ -23,6 +23,11 @@ export interface WorkerLike {
    * NessError saying so (it would otherwise wait for that worker's blocks for ever). A DOM Worker has it.
    */
   onerror?: { handler(ev: { message?: string; preventDefault?(): void }): void }["handler"] | null;
+  /**
+   * A worker's reply could not be read (it did not survive structured cloning): the run ends with a NessError saying
+   * so, as for `onerror` (that reply, a block's result maybe, will never come). A DOM Worker has it.
+   */
+  onmessageerror?: { handler(ev: unknown): void }["handler"] | null;
 }
 
 /** A block's outputs while it runs: replicas first .. first + index - 1 complete, replica first + index `steps` in. */
@@ -157,6 +162,8 @@ export function webWorkerRunner(
           ev.preventDefault?.(); // handled here: the run ends with it (not reported again by the page)
           stop(new NessError(`a simulation worker failed: ${ev.message || "no message (its script, or memory)"}`));
         };
+        w.onmessageerror = () =>
+          stop(new NessError("a simulation worker's reply could not be read (it did not survive the worker boundary)"));
         w.onmessage = (ev) => {
           // A callback that throws (onProgress, onPartial) ends the run with its error, which would otherwise escape
           // into the worker's message handler and leave the run waiting.
@@ -166,7 +173,13 @@ export function webWorkerRunner(
             stop(err instanceof Error ? err : new Error(String(err)));
           }
         };
-        feed(w);
+        // A first task that cannot be posted (a spec that does not survive structured cloning) ends the run with
+        // that error, and its workers with it (they would otherwise stay alive, idle).
+        try {
+          feed(w);
+        } catch (err) {
+          return stop(err instanceof Error ? err : new Error(String(err)));
+        }
       }
     });
   return Object.defineProperties(runner, {

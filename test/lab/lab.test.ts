@@ -677,6 +677,66 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
     expect(errors).toEqual([]);
   });
 
+  it("says the figures failed when a computed result cannot be drawn (never done over a failure)", async () => {
+    await page.goto(`${url}#/study/two-temperature`);
+    await page.waitForFunction(() => document.title === "ness lab: two-temperature");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#study-state")?.dataset.end === "done");
+    type Lab = { nessLab: { studies: { name: string; figures: (r: unknown) => unknown[] }[] } };
+    const state = () =>
+      page.evaluate(() => {
+        const s = document.querySelector<HTMLElement>("#study-state")!;
+        const status = document.querySelector<HTMLElement>("#study-status")!;
+        return {
+          state: s.textContent,
+          end: s.dataset.end ?? "running",
+          status: status.hidden ? "" : status.textContent,
+        };
+      });
+    // The study's figures wrapped (nessLab.studies is the catalog the page draws with): first they throw, then one of
+    // them throws when rendered.
+    await page.evaluate(() => {
+      const s = (window as unknown as Lab).nessLab.studies.find((x) => x.name === "two-temperature")!;
+      const original = s.figures;
+      Object.assign(window, { restoreFigures: () => (s.figures = original) });
+      s.figures = () => {
+        throw new Error("two-temperature: figure injected to fail");
+      };
+    });
+    try {
+      await page.locator("#study-two-temperature-T1").fill("3");
+      await page.waitForFunction(() => document.querySelector<HTMLElement>("#study-state")?.dataset.end === "error");
+      expect(await state()).toEqual({
+        state: expect.stringMatching(/^figures failed \(computed in \d+\.\d\d s\)$/),
+        end: "error",
+        status: "ness: two-temperature: figure injected to fail",
+      });
+      await page.evaluate(() => {
+        const s = (window as unknown as Lab).nessLab.studies.find((x) => x.name === "two-temperature")!;
+        (window as unknown as { restoreFigures: () => void }).restoreFigures();
+        const original = s.figures;
+        s.figures = (r) =>
+          original(r).map((f) => ({
+            ...(f as object),
+            render: () => {
+              throw new Error("two-temperature: rendering injected to fail");
+            },
+          }));
+      });
+      await page.locator("#study-two-temperature-T1").fill("5");
+      await poll(state).toEqual({
+        state: expect.stringMatching(/^figures failed/),
+        end: "error",
+        status: "ness: two-temperature: rendering injected to fail",
+      });
+    } finally {
+      await page.evaluate(() => (window as unknown as { restoreFigures: () => void }).restoreFigures());
+    }
+    // drawn again: done, the status line empty
+    await page.locator("#study-two-temperature-T1").fill("6");
+    await poll(state).toEqual({ state: expect.stringMatching(/^done in/), end: "done", status: "" });
+    expect(errors).toEqual([]);
+  });
+
   it("ends a study page's workers when the lab leaves the page", async () => {
     const visit = async (name: string) => {
       await page.goto(`${url}#/study/${name}`);
@@ -713,21 +773,39 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
         timeout: WAIT_MS,
       },
     );
-    expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(/10000 disks at t = /);
+    // what the frame is: the replica, the time and step, the box's side in ranges (the disks' diameter)
+    expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(
+      /^Replica 0: 10000 disks at t = [\d.]+ \(step \d+\)$/,
+    );
+    expect(await page.locator("#study-figures figure canvas").getAttribute("aria-label")).toMatch(
+      /^\d+ hot and \d+ cold disks in a box of [\d.]+ x [\d.]+ ranges$/,
+    );
     // drawn on a canvas (10^4 SVG circles a frame starved the page): hot (red) and cold (blue) disks painted
     const painted = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>("#study-figures figure canvas")!;
       const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
       let red = 0,
-        blue = 0;
+        blue = 0,
+        below = 0,
+        left = 0;
+      const ratio = c.width / 420; // the canvas is 420 CSS pixels wide
       for (let i = 0; i < d.length; i += 4) {
         if (d[i] > 180 && d[i + 1] < 80 && d[i + 2] < 80) red++; // #d62728
         if (d[i] < 80 && d[i + 1] > 90 && d[i + 1] < 150 && d[i + 2] > 150) blue++; // #1f77b4
+        // dark pixels of the tick labels: in the 20 CSS pixels below the box, the 24 on its left
+        if (d[i] < 100 && d[i + 1] < 100 && d[i + 2] < 100) {
+          const px = (i / 4) % c.width;
+          const py = Math.floor(i / 4 / c.width);
+          if (py >= c.height - 20 * ratio) below++;
+          if (px < 24 * ratio) left++;
+        }
       }
-      return { red, blue, svg: document.querySelectorAll("#study-figures svg circle").length };
+      return { red, blue, below, left, svg: document.querySelectorAll("#study-figures svg circle").length };
     });
     expect(painted.red).toBeGreaterThan(1000);
     expect(painted.blue).toBeGreaterThan(1000);
+    expect(painted.below).toBeGreaterThan(50);
+    expect(painted.left).toBeGreaterThan(50);
     expect(painted.svg).toBe(0);
     await page.screenshot({ path: join(artifacts, "study-demixing-live.png"), fullPage: true });
     // Still running (a run of minutes): if it ended by itself, this says how (data-end: done, error...) and why.
@@ -746,6 +824,10 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
     expect(await run()).toMatchObject({ cancel: "enabled", end: "running", status: "" });
     await page.getByRole("button", { name: "Cancel" }).click();
     expect(await run()).toEqual({ cancel: "disabled", state: "cancelled", end: "cancelled", status: "" });
+    // the frame left on the page says that it is the cancelled run's last (no figures follow)
+    expect(await page.locator("#study-figures figure").getAttribute("aria-label")).toMatch(
+      /^Replica 0: 10000 disks at .* \(the last frame: the run was cancelled\)$/,
+    );
     expect(errors).toEqual([]);
   });
 
@@ -870,6 +952,34 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
     await page.screenshot({ path: join(artifacts, "simulate-bad-input.png"), fullPage: true });
     expect(errors).toEqual([]);
   });
+  it("says a simulation that blew up failed, where, and why (not a bare stop)", async () => {
+    await page.goto(`${url}#/simulate`);
+    await page.waitForFunction(() => document.title === "ness lab: simulate a model file");
+    // Quartic pinning far too stiff for dt = 0.5: it blows up within a few steps (as `ness simulate` says).
+    const text = [
+      "kind: network",
+      "dynamics: overdamped",
+      "sites: [a, b]",
+      "pinning: 1",
+      "quarticPinning: 10000",
+      "springs: [{between: [a, b], stiffness: 1}]",
+      "baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 1}]",
+    ].join("\n");
+    await page.locator("#particles-text").fill(text);
+    await page.getByLabel("production time per replica").fill("100");
+    await page.getByLabel("time step").fill("0.5");
+    await page.getByLabel("replicas", { exact: true }).fill("1");
+    await page.getByRole("button", { name: "Run" }).click();
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#sim-state")?.dataset.end !== undefined);
+    expect(await page.locator("#sim-state").getAttribute("data-end")).toBe("error");
+    expect(await page.locator("#sim-state").textContent()).toMatch(/^failed( at \d+ %)?$/);
+    expect(await page.locator("#sim-status").textContent()).toMatch(
+      /^ness: the simulation blew up \(non-finite state\)/,
+    );
+    expect(await page.getByRole("button", { name: "Run" }).isDisabled()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
   it("cancels a running simulation when the lab leaves the page (its workers end)", async () => {
     await page.goto(`${url}#/editor`);
     await page.waitForFunction(() => document.title === "ness lab: network editor");

@@ -5,6 +5,7 @@
 // 100), one replica of 200 time units in 32 batches of 6.25.
 import { describe, expect, it } from "vitest";
 import { liveEstimates } from "../../lab/src/live.js";
+import { ticks } from "../../lab/src/liveSnapshot.js";
 import { loadModel } from "../../src/model/index.js";
 import { prepareEnsemble, runBlockSync } from "../../src/stochastic/ensemble.js";
 import { exactOU, heun } from "../../src/stochastic/integrators.js";
@@ -126,5 +127,24 @@ bonds: [{potential: harmonic, stiffness: 1, path: [0, 1]}]
     const twoReplicas = reduceBatches(rows, K, [plan.batches, 10], plan.estimands);
     live.forEach((e, k) => expect(e.batchCorrelation).toBe(twoReplicas[k].batchCorrelation));
     expect(live.some((e) => e.batchCorrelation !== undefined)).toBe(true);
+  });
+});
+
+describe("the live snapshot's axes", () => {
+  it("ticks a box side at 1, 2 or 5 times a power of ten, 4 to 8 ticks from 0 to at most the side", () => {
+    expect(ticks(112.3)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(ticks(7)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(ticks(9)).toEqual([0, 2, 4, 6, 8]);
+    expect(ticks(50)).toEqual([0, 10, 20, 30, 40, 50]);
+    for (const side of [0.37, 1, 3.3, 9.99, 10, 44.7, 141.4, 999, 2.5e4]) {
+      const t = ticks(side);
+      const step = t[1] - t[0];
+      const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+      expect([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9)).toBe(true);
+      expect(t.length).toBeGreaterThanOrEqual(4);
+      expect(t.length).toBeLessThanOrEqual(8);
+      expect(t[t.length - 1]).toBeLessThanOrEqual(side * (1 + 1e-9));
+      expect(t[t.length - 1] + step).toBeGreaterThan(side);
+    }
   });
 });

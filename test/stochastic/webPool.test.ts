@@ -201,6 +201,36 @@ describe("Web Worker runner", () => {
     expect(made.map((m) => m.terminated)).toEqual([true, true]);
   });
 
+  it("ends a run with a message when a worker's reply cannot be read (a lost reply: it would wait for ever)", async () => {
+    const { made, create } = scripted();
+    const run = webWorkerRunner(create, 2)(simulationSpec(model, { dt: 0.01 }, options), twoBlocks, {});
+    expect(made).toHaveLength(2);
+    // What a DOM Worker delivers (a MessageEvent of type "messageerror") when a reply cannot be deserialised.
+    made[0].w.onmessageerror!({ type: "messageerror", data: null });
+    await expect(run).rejects.toThrow(/^a simulation worker's reply could not be read/);
+    await expect(run).rejects.toBeInstanceOf(NessError);
+    expect(made.map((m) => m.terminated)).toEqual([true, true]);
+  });
+
+  it("ends a run, and its workers, when its first task cannot be posted", async () => {
+    const made: { terminated: boolean }[] = [];
+    const create = (): WorkerLike => {
+      const m = { terminated: false };
+      made.push(m);
+      return {
+        onmessage: null,
+        // What a DOM Worker throws for a message that structured cloning refuses (a function in it).
+        postMessage: () => {
+          throw new Error("DataCloneError: () => 1 could not be cloned.");
+        },
+        terminate: () => void (m.terminated = true),
+      };
+    };
+    const run = webWorkerRunner(create, 2)(simulationSpec(model, { dt: 0.01 }, options), twoBlocks, {});
+    await expect(run).rejects.toThrow(/^DataCloneError/);
+    expect(made.map((m) => m.terminated)).toEqual([true, true]);
+  });
+
   it("ends a run with the error of a callback that throws (it escaped from the message handler, the run waited)", async () => {
     const { made, create } = scripted();
     const runner = webWorkerRunner(create, 2, {
