@@ -7,68 +7,19 @@
 // the first frame and the last. Checkouts alternate, ROUNDS rounds (A B A B).
 //   node scripts/lab-live-frames.js [checkout ...]     (default: this one)
 //   env: ROUNDS (2), FRAMES (3), QUERY (N=10000&replicas=2&time=3000)
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { build } from "vite";
 import { serveLab } from "../dist/cli/commands/lab.js";
+import { launch, usage } from "./lab-browser.js";
 
 const here = fileURLToPath(new URL("..", import.meta.url));
 const checkouts = (process.argv.length > 2 ? process.argv.slice(2) : [here]).map((c) => resolve(c));
 const rounds = Number(process.env.ROUNDS ?? 2);
 const frameCount = Math.max(2, Number(process.env.FRAMES ?? 3));
 const query = process.env.QUERY ?? "N=10000&replicas=2&time=3000";
-const TICK = 100; // USER_HZ
-
-/** The processes under the browser launched with `profile` (renderers do not carry the profile on their command line). */
-function processes(profile) {
-  const parent = new Map();
-  for (const p of readdirSync("/proc")) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      parent.set(p, readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" ")[1]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  const roots = new Set();
-  for (const p of parent.keys()) {
-    try {
-      if (readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile)) roots.add(p);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  const under = (p) => {
-    for (let q = p, i = 0; q !== undefined && i < 16; q = parent.get(q), i++) if (roots.has(q)) return true;
-    return false;
-  };
-  return [...parent.keys()].filter(under);
-}
-
-const cpu = (stat) => {
-  const f = readFileSync(stat, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) / TICK;
-};
-
-/** CPU seconds of all the browser's processes, and of the busiest renderer's main thread (the page's). */
-function usage(profile) {
-  let all = 0,
-    main = 0;
-  for (const p of processes(profile)) {
-    try {
-      all += cpu(`/proc/${p}/stat`);
-      if (readFileSync(`/proc/${p}/cmdline`, "utf8").includes("--type=renderer"))
-        main = Math.max(main, cpu(`/proc/${p}/task/${p}/stat`));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return { all, main };
-}
-
 const sites = [];
 for (const c of checkouts) {
   const out = mkdtempSync(join(tmpdir(), "ness-lab-frames-site-"));
@@ -83,21 +34,7 @@ for (let r = 0; r < rounds; r++) {
   for (let s = 0; s < sites.length; s++) {
     const { server, url } = await serveLab(sites[s], 0);
     const profile = mkdtempSync(join(tmpdir(), "ness-lab-frames-chromium-"));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      viewport: { width: 1366, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launch(profile);
     try {
       browser.setDefaultTimeout(600_000);
       const page = await browser.newPage();

@@ -19,6 +19,7 @@ import { closedFormCovariance } from "../../src/studies/variance-resonance/index
 import { findStudy } from "../../src/studies/catalog.js";
 import { runStudy } from "../../src/studies/run.js";
 import { fieldsOf } from "../../src/studies/schema.js";
+import { labSite } from "../helpers/labSite.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -165,19 +166,17 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
   let server: Server;
   let url = "";
   let site = "";
+  let disposeSite = () => {};
   let profile = "";
   let browser: BrowserContext;
   let page: Page;
   const errors: string[] = [];
 
   beforeAll(async () => {
-    site = mkdtempSync(join(tmpdir(), "ness-lab-site-"));
-    const { build } = await import("vite");
-    await build({
-      configFile: join(root, "lab/vite.config.ts"),
-      logLevel: "silent",
-      build: { outDir: site, emptyOutDir: true, minify: false },
-    });
+    // Built once per run for this file and test/package/pack.test.ts (test/helpers/labSite.ts).
+    const built = await labSite(BUILD_MS);
+    site = built.folder;
+    disposeSite = built.dispose;
     ({ server, url } = await serveLab(site, 0));
     profile = mkdtempSync(join(tmpdir(), "ness-chromium-"));
     mkdirSync(artifacts, { recursive: true });
@@ -205,7 +204,8 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
   afterAll(async () => {
     await browser?.close();
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    for (const d of [site, profile]) if (d) rmSync(d, { recursive: true, force: true });
+    disposeSite();
+    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const status = () => page.locator("#status").textContent();
@@ -829,63 +829,6 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
       /^Replica 0: 10000 disks at .* \(the last frame: the run was cancelled\)$/,
     );
     expect(errors).toEqual([]);
-  });
-
-  it("measures the slider response of the exact study pages (reported, not asserted)", async () => {
-    // Response: input event to the figures drawn (the state line says done after they are; a study with draft
-    // figures draws its draft then). Full: input event to the full figures (the draft's refinement when idle).
-    const times: Record<string, number[]> = {};
-    const full: Record<string, number[]> = {};
-    for (const [name, key, values] of [
-      ["two-temperature", "T1", [2, 3, 6, 8, 10]],
-      ["energy-correlations", "T3", [2, 4, 5, 6, 7]],
-      ["two-temperature/run-and-chase", "Tcold", [0.2, 0.3, 0.4, 0.5, 0.6]],
-      ["particle-bath-chain", "TL", [2.5, 3, 4, 5, 6]],
-      ["variance-resonance", "k0", [0.005, 0.02, 0.03, 0.015, 0.01]],
-    ] as const) {
-      await page.goto(`${url}#/study/${name}`);
-      await page.waitForFunction((n) => document.title === `ness lab: ${n}`, name);
-      await page.waitForFunction(
-        () =>
-          /^done/.test(document.querySelector("#study-state")?.textContent ?? "") &&
-          document.querySelector("#study-figures")?.getAttribute("data-detail") !== "draft",
-      );
-      const id = `#study-${name.replace(/\W+/g, "-")}-${key}`;
-      times[name] = [];
-      full[name] = [];
-      for (const v of values) {
-        const ms = await page.evaluate(
-          ([sel, value]) =>
-            new Promise<[number, number]>((resolve) => {
-              const input = document.querySelector(sel) as HTMLInputElement;
-              const state = document.querySelector("#study-state")!;
-              const figs = document.querySelector("#study-figures") as HTMLElement;
-              const t0 = performance.now();
-              let response = -1;
-              const seen = new MutationObserver(() => {
-                if (response < 0 && /^done/.test(state.textContent ?? "")) {
-                  response = 0;
-                  requestAnimationFrame(() => (response = performance.now() - t0));
-                }
-                if (response >= 0 && figs.dataset.detail !== "draft" && /^done/.test(state.textContent ?? "")) {
-                  seen.disconnect();
-                  requestAnimationFrame(() => requestAnimationFrame(() => resolve([response, performance.now() - t0])));
-                }
-              });
-              seen.observe(state, { childList: true, characterData: true, subtree: true });
-              seen.observe(figs, { attributes: true, childList: true });
-              input.value = String(value);
-              input.dispatchEvent(new Event("input"));
-            }),
-          [id, v] as const,
-        );
-        times[name].push(Math.round(ms[0]));
-        full[name].push(Math.round(ms[1]));
-      }
-    }
-    console.log(`slider response (ms, input to figures drawn): ${JSON.stringify(times)}`);
-    console.log(`slider to full figures (ms; the same where there is no draft): ${JSON.stringify(full)}`);
-    expect(Object.keys(times)).toHaveLength(5);
   });
 
   it("simulates particle models with external fields: the CLI's numbers for the seed, bad text in place", async () => {

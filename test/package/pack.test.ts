@@ -3,16 +3,17 @@
 // folder's lockfile), then type-check README's library example under strict TypeScript against the installed types
 // and run it with node. Also: the entry points "ness", "ness/linalg", "ness/node" resolve, internals do not, no
 // source map ships without its sources, and the installed `ness lab` serves the lab (dist/lab ships: `npm pack`
-// builds it, prepack; this test packs with --ignore-scripts, so it builds dist/lab itself where it is missing, as
-// `ness lab` does in a checkout). The temporary folder is removed afterwards.
+// builds it, prepack; this test packs with --ignore-scripts, so where dist/lab is missing it copies in the lab the
+// test run builds once for itself and test/lab/lab.test.ts). The temporary folder is removed afterwards.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildLab, labSiteFolder } from "../../src/cli/commands/lab.js";
+import { labSiteFolder } from "../../src/cli/commands/lab.js";
 import { markdownBlocks, root } from "../docs/snippets.js";
+import { labSite } from "../helpers/labSite.js";
 
 let dir = "";
 let app = "";
@@ -29,8 +30,17 @@ function run(command: string, args: string[], cwd: string) {
 
 beforeAll(async () => {
   // The lab's site, as prepack (npm run build:web) writes it; kept by `npm run build` (scripts/clean-dist.js).
+  // Missing (a fresh checkout): the run's build of the lab, shared with test/lab/lab.test.ts (test/helpers/labSite.ts),
+  // copied in.
   const site = labSiteFolder();
-  if (!existsSync(join(site, "index.html"))) expect(await buildLab(site, () => {})).toBe(true);
+  if (!existsSync(join(site, "index.html"))) {
+    const built = await labSite(300_000);
+    const copy = `${site.replace(/\/$/, "")}-copying-${process.pid}`;
+    cpSync(built.folder, copy, { recursive: true });
+    rmSync(site, { recursive: true, force: true });
+    renameSync(copy, site);
+    built.dispose();
+  }
   dir = mkdtempSync(join(tmpdir(), "ness-pack-"));
   const pack = run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], root);
   expect(pack.status, pack.stderr).toBe(0);
