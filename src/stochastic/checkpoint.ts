@@ -286,9 +286,12 @@ export function base64ToFloat64(text: unknown, what: string): Float64Array {
   return out;
 }
 
-/** The format name and version written into every checkpoint. */
+/**
+ * The format name and version written into every checkpoint. Format 2: each replica's outputs also hold its running
+ * sums at the sub-batch starts (the correlation-time rule), so a format-1 checkpoint's blocks no longer fit.
+ */
 export const CHECKPOINT_FORMAT = "ness-checkpoint";
-export const CHECKPOINT_FORMAT_VERSION = 1;
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 const SNAPSHOT_ARRAYS = ["x", "f", "xPrev", "fPrev", "scalars", "sums", "burnSums", "forces"] as const;
 

@@ -369,12 +369,13 @@ export function applyCorrelationTimeRule(
   ownG: ArrayLike<number>,
   batchLength: number,
   subBatches: number,
+  subLength = batchLength / subBatches,
 ): number {
   if (!(subBatches > 1 && batchLength > 0)) return 0;
   let marked = 0;
   estimates.forEach((e, k) => {
     if (!e.reliable) return;
-    const tau = correlationTimeOf(ownG[k], batchLength / subBatches);
+    const tau = correlationTimeOf(ownG[k], subLength);
     if (batchLength >= MIN_BATCH_CORRELATION_TIMES * tau) return;
     e.reliable = false;
     marked++;

@@ -1062,7 +1062,10 @@ function limitText(plan: Plan): string {
  * The heat rows of the estimator with the smaller estimated mean squared error (pairHeatChoice.ts): the trapezoid's
  * replace the state heat's bath fluxes, entropy production and energy balance when it wins; the check rows go.
  */
-function applyPairHeatChoice(all: Estimate[], z: number): { estimates: Estimate[]; choice: PairHeatChoice } {
+function applyPairHeatChoice(
+  all: Estimate[],
+  z: number,
+): { estimates: Estimate[]; choice: PairHeatChoice; sources: string[] } {
   const check = (name: string) => all.find((e) => e.group === PAIR_HEAT_CHECK && e.name === name)!;
   const ep = all.find((e) => e.group === "entropy production" && e.name === "rate")!;
   const choice = choosePairHeatByError(
@@ -1079,10 +1082,14 @@ function applyPairHeatChoice(all: Estimate[], z: number): { estimates: Estimate[
         : e.group === "energy balance"
           ? check("trapezoid energy balance")
           : undefined;
+  // `sources`: the row each estimate's numbers come from (a replaced row keeps the state row's group and name, but
+  // its own series: the correlation-time rule must judge the trapezoid's sub-batches, not the state heat's).
+  const sources: string[] = [];
   const estimates = all
     .filter((e) => e.group !== PAIR_HEAT_CHECK)
     .map((e) => {
       const r = choice.rule === "trapezoid" ? replacement(e) : undefined;
+      sources.push(rowKey(r ?? e));
       return r ? { ...r, group: e.group, name: e.name } : e;
     });
   // The trapezoid can win with an estimated bias that its error bar does not cover (it won on the sum of both):
@@ -1094,8 +1101,10 @@ function applyPairHeatChoice(all: Estimate[], z: number): { estimates: Estimate[
     const note = `the trapezoid's time-step bias, estimated as ${Number(bias.toPrecision(3))} (pairHeatChoice.ts), is more than half the error bar: reduce dt`;
     chosen.note = chosen.note ? `${chosen.note}; ${note}` : note;
   }
-  return { estimates, choice };
+  return { estimates, choice, sources };
 }
+
+const rowKey = (e: { group: string; name: string }) => `${e.group}\u0000${e.name}`;
 
 /**
  * The estimates of a plan from batch means (in replica order; `batchesPerReplica`: the plan's batches, or each
@@ -1110,7 +1119,11 @@ export function reduceEstimates(
   subSums?: Float64Array,
 ): { estimates: Estimate[]; choice?: PairHeatChoice } {
   const reduced = reduceBatches(batchMeans, plan.K, batchesPerReplica, plan.estimands);
-  const out = plan.heatCheck ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt) : { estimates: reduced };
+  const chosen = plan.heatCheck ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt) : undefined;
+  const out: { estimates: Estimate[]; choice?: PairHeatChoice } = chosen
+    ? { estimates: chosen.estimates, choice: chosen.choice }
+    : { estimates: reduced };
+  const sources = chosen?.sources ?? reduced.map(rowKey);
   // Pairs of neighbouring batches within a replica: what the lag-1 batch correlations were measured over.
   const pairs =
     typeof batchesPerReplica === "number"
@@ -1138,9 +1151,10 @@ export function reduceEstimates(
       batchesPerReplica,
       plan.estimands,
     );
-    const byName = new Map(plan.estimands.map((s, i) => [`${s.group}\u0000${s.name}`, g[i]]));
-    const own = out.estimates.map((e) => byName.get(`${e.group}\u0000${e.name}`) ?? NaN);
-    applyCorrelationTimeRule(out.estimates, own, batch, plan.subBatches);
+    const byName = new Map(plan.estimands.map((s, i) => [rowKey(s), g[i]]));
+    const own = sources.map((key) => byName.get(key) ?? NaN);
+    // The sub-batches are floor(L / subBatches) steps (the last one takes the remainder).
+    applyCorrelationTimeRule(out.estimates, own, batch, plan.subBatches, plan.subLength * plan.dt);
   }
   return out;
 }

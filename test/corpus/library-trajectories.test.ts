@@ -39,7 +39,7 @@ const table: [string, () => unknown, new (...a: never[]) => NessError, string][]
       decodeCheckpoint(
         JSON.stringify({
           format: "ness-checkpoint",
-          formatVersion: 1,
+          formatVersion: 2,
           ness: "x",
           model: { fingerprint: "f" },
           parameters: {},

@@ -252,9 +252,16 @@ describe("checkpoint files", () => {
     expect(() => decodeCheckpoint("{", "c.json")).toThrow("c.json is not a ness checkpoint (not JSON)");
     expect(() =>
       decodeCheckpoint(
-        '{"format":"ness-checkpoint","formatVersion":1,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
+        '{"format":"ness-checkpoint","formatVersion":2,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
         "c.json",
       ),
     ).toThrow(/c.json: the checkpoint is damaged: blocks\[0\].count/);
+    // A checkpoint of the format before the replicas' sub-batch sums: refused by its format, not by its block sizes.
+    expect(() =>
+      decodeCheckpoint(
+        '{"format":"ness-checkpoint","formatVersion":1,"ness":"0.1.0","model":{"fingerprint":"x"},"parameters":{},"blocks":[]}',
+        "c.json",
+      ),
+    ).toThrow("c.json is a checkpoint of format 1; this ness reads format 2");
   });
 });
