@@ -987,14 +987,26 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     if (springsToo) {
       let wMin = Math.sqrt(lam[0]);
       wMin = Math.max(wMin, 1e-300);
+      // The rounding scale of each spring flux: the sum over poles of |its term|, (U X)_j,t (U Y2)_i,t. The terms
+      // cancel to the net flux (entirely in a part at one temperature, whose fluxes are 0 however large the terms),
+      // and the bath-flux scale says nothing about them (a stiff spring in such a part: 2.5e-10 reported with an
+      // error of 2.5e-20).
+      // (U X)_j,t: pole t's modal vector at site j.
+      const w2 = 2 * kept;
+      const UX = new Float64Array(n * w2);
+      const UY = new Float64Array(n * w2);
+      gemmNN(n, w2, n, 1, u, 0, n, X!, 0, w2, UX, 0, w2);
+      gemmNN(n, w2, n, 1, u, 0, n, Y!, 2 * n * w2, w2, UY, 0, w2);
       springs = model.springs.map((s) => {
         // <x_i x_j'> = sum_p U_ip (U B^T)_jp with block 3 of E = U B^T.
         let acc = 0;
         for (let p = 0; p < n; p++) acc += u[s.i * n + p] * E[s.j * 3 * n + 2 * n + p];
         const flux = (s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j]);
+        let terms = 0;
+        for (let t = 0; t < w2; t++) terms += Math.abs(UX[s.j * w2 + t] * UY[s.i * w2 + t]);
         const error =
           (s.stiffness * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
-          n * ROUNDING * jScale;
+          n * ROUNDING * Math.max(jScale, (s.stiffness * terms) / Math.sqrt(mass[s.i] * mass[s.j]));
         return {
           between: [model.sites[s.i], model.sites[s.j]] as [string, string],
           i: s.i,
@@ -1008,9 +1020,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       if (srcR) {
         // By source c: the block-3 products with dT = e_c, as sum_col (U X)_j,col (U Y_c)_i,col (Y_c: n x 2 kept),
         // times T_c (the flux with bath c alone at its temperature; the parts sum to the flux).
-        const w2 = 2 * kept;
-        const AX = C.length >= n * w2 ? C.subarray(0, n * w2).fill(0) : new Float64Array(n * w2);
-        gemmNN(n, w2, n, 1, u, 0, n, X!, 0, w2, AX, 0, w2);
+        const AX = UX;
         const Yc = Y!.subarray(0, n * w2);
         const AY = E.length >= n * w2 ? E.subarray(0, n * w2) : new Float64Array(n * w2);
         const parts = springs.map(() => new Array<number>(B).fill(0));
