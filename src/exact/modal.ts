@@ -417,6 +417,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const mass = model.mass;
   const site = model.baths.map((b) => b.site);
   const d = model.baths.map((b) => b.friction / mass[b.site]);
+  const sd = d.map(Math.sqrt);
   const temps = model.baths.map((b) => b.temperature);
   const Tmax = Math.max(...temps);
   const Tmin = Math.min(...temps);
@@ -465,7 +466,10 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const piv = new Int32Array(B);
   const xr = new Float64Array(B);
   const xi = new Float64Array(B);
-  /** N(w) = I - i w Dd g0 into Nr/Ni from the current sec.g0 (conj: use conj(g0), for N at conj(w)). */
+  /** N(w) = I - i w Dd g0 into Nr/Ni from the current sec.g0 (conj: use conj(g0), for N at conj(w)), in its symmetric
+   * form Ns = Dd^-1/2 N Dd^1/2 = I - i w Dd^1/2 g0 Dd^1/2 (same determinant; N^-1 v = Dd^1/2 Ns^-1 Dd^-1/2 v). With
+   * N itself the rows scale with d_b: frictions per mass 1e6 apart left the null vectors and solves at a nearly
+   * undamped pole off by percents (measured: a spring flux 3 % off, covered by none of its error terms). */
   const buildN = (wr: number, wi: number, conjG: boolean) => {
     for (let r = 0; r < B; r++)
       for (let c = 0; c < B; c++) {
@@ -474,8 +478,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         // -i w d_r g: (-i)(wr + i wi)(gr + i gi) = (wi gr - wr gi... ) computed as -i * (w g)
         const pr = wr * gr - wi * gi;
         const pi = wr * gi + wi * gr;
-        Nr[r * B + c] = (r === c ? 1 : 0) + d[r] * pi;
-        Ni[r * B + c] = -d[r] * pr;
+        Nr[r * B + c] = (r === c ? 1 : 0) + sd[r] * sd[c] * pi;
+        Ni[r * B + c] = -sd[r] * sd[c] * pr;
       }
   };
   /** p'/p(w) = tr(N^-1 N') - 2 w sum_k 1 / (w_k^2 - w^2), with N' = -i Dd (g0 + 2 w^2 g1). */
@@ -490,8 +494,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         const w2i = 2 * wr * wi;
         const tr = sec.g0r[r * B + c] + 2 * (w2r * g1r - w2i * g1i);
         const ti = sec.g0i[r * B + c] + 2 * (w2r * g1i + w2i * g1r);
-        Mr[r * B + c] = d[r] * ti;
-        Mi[r * B + c] = -d[r] * tr;
+        Mr[r * B + c] = sd[r] * sd[c] * ti;
+        Mi[r * B + c] = -sd[r] * sd[c] * tr;
       }
     luFactor(B, Nr, Ni, piv);
     let fr = 0;
@@ -687,6 +691,18 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       nc = Math.max(nc, Math.hypot(sr, si));
     }
     secularResidual = Math.max(secularResidual, nc / Math.max(nNorm, 1e-300));
+    // The null vector of N = I - i w Dd g0 itself: c = Dd^1/2 c' (N is formed as Dd^-1/2 N Dd^1/2, symmetric in the
+    // baths, whose pivots do not depend on how unequal the frictions per mass are).
+    cn = 0;
+    for (let b = 0; b < B; b++) {
+      cr[b] *= sd[b];
+      ci[b] *= sd[b];
+      cn = Math.max(cn, Math.hypot(cr[b], ci[b]));
+    }
+    for (let b = 0; b < B; b++) {
+      cr[b] /= cn;
+      ci[b] /= cn;
+    }
     // beta = g0 c; nu = -2 w sum_k xh_k^2 - i sum_b d_b beta_b^2 with xh_k = (W^T c)_k t_k.
     for (let r = 0; r < B; r++) {
       let sr = 0;
@@ -755,8 +771,12 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     for (let c = 0; c < B; c++) {
       xr.fill(0);
       xi.fill(0);
-      xr[c] = 1;
+      xr[c] = 1 / sd[c]; // N^-1 e_c = Dd^1/2 Ns^-1 Dd^-1/2 e_c
       luSolve(B, Nr, Ni, piv, xr, xi);
+      for (let q = 0; q < B; q++) {
+        xr[q] *= sd[q];
+        xi[q] *= sd[q];
+      }
       for (let r = 0; r < B; r++) {
         let sr = 0;
         let si = 0;
@@ -812,10 +832,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       // y = N(conj w)^-1 coef; g_k = (W^T y)_k conj(t_k); three right-hand sides.
       for (let v = 0; v < 3; v++) {
         for (let b = 0; b < B; b++) {
-          ur[b] = ycoef[6 * b + 2 * v];
-          ui[b] = ycoef[6 * b + 2 * v + 1];
+          ur[b] = ycoef[6 * b + 2 * v] / sd[b];
+          ui[b] = ycoef[6 * b + 2 * v + 1] / sd[b];
         }
         luSolve(B, Nr, Ni, piv, ur, ui);
+        for (let b = 0; b < B; b++) {
+          ur[b] *= sd[b];
+          ui[b] *= sd[b];
+        }
         const base = v * n;
         for (let k = 0; k < n; k++) {
           let vr = 0;
@@ -846,9 +870,13 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         for (let c = 0; c < B; c++) {
           ur.fill(0);
           ui.fill(0);
-          ur[c] = c2r[c];
-          ui[c] = c2i[c];
+          ur[c] = c2r[c] / sd[c];
+          ui[c] = c2i[c] / sd[c];
           luSolve(B, Nr, Ni, piv, ur, ui);
+          for (let b = 0; b < B; b++) {
+            ur[b] *= sd[b];
+            ui[b] *= sd[b];
+          }
           srcR.set(ur, off + c * B);
           srcI!.set(ui, off + c * B);
         }
@@ -959,14 +987,26 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     if (springsToo) {
       let wMin = Math.sqrt(lam[0]);
       wMin = Math.max(wMin, 1e-300);
+      // The rounding scale of each spring flux: the sum over poles of |its term|, (U X)_j,t (U Y2)_i,t. The terms
+      // cancel to the net flux (entirely in a part at one temperature, whose fluxes are 0 however large the terms),
+      // and the bath-flux scale says nothing about them (a stiff spring in such a part: 2.5e-10 reported with an
+      // error of 2.5e-20).
+      // (U X)_j,t: pole t's modal vector at site j.
+      const w2 = 2 * kept;
+      const UX = new Float64Array(n * w2);
+      const UY = new Float64Array(n * w2);
+      gemmNN(n, w2, n, 1, u, 0, n, X!, 0, w2, UX, 0, w2);
+      gemmNN(n, w2, n, 1, u, 0, n, Y!, 2 * n * w2, w2, UY, 0, w2);
       springs = model.springs.map((s) => {
         // <x_i x_j'> = sum_p U_ip (U B^T)_jp with block 3 of E = U B^T.
         let acc = 0;
         for (let p = 0; p < n; p++) acc += u[s.i * n + p] * E[s.j * 3 * n + 2 * n + p];
         const flux = (s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j]);
+        let terms = 0;
+        for (let t = 0; t < w2; t++) terms += Math.abs(UX[s.j * w2 + t] * UY[s.i * w2 + t]);
         const error =
           (s.stiffness * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
-          n * ROUNDING * jScale;
+          n * ROUNDING * Math.max(jScale, (s.stiffness * terms) / Math.sqrt(mass[s.i] * mass[s.j]));
         return {
           between: [model.sites[s.i], model.sites[s.j]] as [string, string],
           i: s.i,
@@ -980,9 +1020,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       if (srcR) {
         // By source c: the block-3 products with dT = e_c, as sum_col (U X)_j,col (U Y_c)_i,col (Y_c: n x 2 kept),
         // times T_c (the flux with bath c alone at its temperature; the parts sum to the flux).
-        const w2 = 2 * kept;
-        const AX = C.length >= n * w2 ? C.subarray(0, n * w2).fill(0) : new Float64Array(n * w2);
-        gemmNN(n, w2, n, 1, u, 0, n, X!, 0, w2, AX, 0, w2);
+        const AX = UX;
         const Yc = Y!.subarray(0, n * w2);
         const AY = E.length >= n * w2 ? E.subarray(0, n * w2) : new Float64Array(n * w2);
         const parts = springs.map(() => new Array<number>(B).fill(0));

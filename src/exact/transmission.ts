@@ -4005,7 +4005,10 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       kineticTemperature[a] = plan.Tref + s * v[plan.offSiteH + a] + (modal ? modal.temperature[a] : 0);
       const W = s * v[plan.offSiteW + a] + (modal ? modal.weight[a] : 0);
       missing[a] = Math.max(missing[a], detect(W, s * err[plan.offSiteW + a]));
-      kineticTemperatureError[a] = s * err[plan.offSiteH + a] + missing[a] * spreadT + (modal ? modal.error[a] : 0);
+      // Plus the rounding of T_ref + the deviation itself (the terms alone fell below it: 3.6e-17 off on 0.64 with an
+      // error of 1.9e-21); at equal temperatures the value is T_ref exactly.
+      const e = s * err[plan.offSiteH + a] + missing[a] * spreadT + (modal ? modal.error[a] : 0);
+      kineticTemperatureError[a] = spreadT > 0 ? withValueRounding(e, kineticTemperature[a]) : e;
     }
   }
   // Missing weight at a bath site bounds the bath's flux error: |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b; modes

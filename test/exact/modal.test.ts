@@ -401,3 +401,79 @@ describe("modal method: equilibrium, choice and refusals", () => {
     expect(() => solveNetworkModal(star)).toThrow(SteadyStateError);
   });
 });
+
+describe("solveNetworkModal: frictions per mass far apart", () => {
+  // Found by scripts/fuzz-exact-methods.js: one bath with friction per mass 3e4 beside two with 0.03, and a mode at
+  // site s1 damped 4e-9 of its frequency. Formed with rows scaled by the frictions, the bath-space system gave the
+  // weak spring s4-s3 a flux 3 % off with an error of 0.3 % of it. References: the Lyapunov equation solved to 45
+  // digits in mpmath (scripts/fuzz-exact-reference.py), rounded to doubles.
+  const model = validateNetwork({
+    kind: "network",
+    sites: ["s1", "s2", "s3", "s4", "s5", "s6"],
+    pinning: { s1: 14.349870343712624, s2: 31.843645853140842, s3: 5.2993096960954333e-8, s4: 0.00005447280921089259 },
+    springs: [
+      { between: ["s2", "s1"], stiffness: 0.007344928254053132 },
+      { between: ["s3", "s2"], stiffness: 58.44553973849992 },
+      { between: ["s4", "s3"], stiffness: 0.0021211249088369296 },
+      { between: ["s5", "s4"], stiffness: 228.09114044577154 },
+      { between: ["s6", "s5"], stiffness: 0.41646595986518253 },
+      { between: ["s5", "s1"], stiffness: 0.023902612635526278 },
+      { between: ["s6", "s1"], stiffness: 2.0283111975906009e-7 },
+    ],
+    baths: [
+      { site: "s5", friction: 594.9873280625463, temperature: 291448.0672013093 },
+      { site: "s2", friction: 0.03294376861728102, temperature: 3247936.839217048 },
+      { site: "s3", friction: 0.03704289327156593, temperature: 1058030.1871906575 },
+    ],
+    masses: {
+      s1: 0.23057027428906876,
+      s2: 1,
+      s3: 1,
+      s4: 6.334104856162368,
+      s5: 0.01912722416308086,
+      s6: 728.4756426494685,
+    },
+  });
+  const springRef = [
+    0.0017940580217223002, -35553.316735085726, -0.0014419210372526908, -0.0014419210372526908, -1.408591467486343e-13,
+    -0.0017940580218631596, 1.408591467486343e-13,
+  ];
+  const bathRef = [-0.003235979058974991, 35553.31852914375, -35553.31529316469];
+  const ktRef = [318598.6758117582, 2168724.5929747084, 2017817.9400672764, 291448.0688362015];
+
+  it("every spring and bath flux and kinetic temperature within its error of the 45-digit solve", () => {
+    const r = solveNetworkModal(model);
+    r.springs.forEach((s, q) => expect(Math.abs(s.flux - springRef[q])).toBeLessThanOrEqual(s.error));
+    r.baths.forEach((b, q) => expect(Math.abs(b.flux - bathRef[q])).toBeLessThanOrEqual(b.error));
+    ktRef.forEach((t, a) =>
+      expect(Math.abs(r.kineticTemperature![a] - t)).toBeLessThanOrEqual(r.kineticTemperatureError![a]),
+    );
+    // The weak spring to 1e-6 of itself (it was 3 % off).
+    expect(Math.abs(r.springs[2].flux / springRef[2] - 1)).toBeLessThan(1e-6);
+  });
+});
+
+describe("solveNetworkModal: a stiff spring in a part at one temperature", () => {
+  // Found by scripts/fuzz-exact-methods.js: three parts, each with one bath, so every flux is 0 (equilibrium in
+  // each part). The stiff spring's flux is rounding of pole terms far larger than the bath-flux scale; its error
+  // was n eps of that scale (2.5e-20 against a flux of 2.5e-10).
+  it("the spring flux (0) within its error, and the error small", () => {
+    const r = solveNetworkModal(
+      validateNetwork({
+        kind: "network",
+        sites: ["s1", "s2", "s3", "s4"],
+        pinning: { s1: 0.010433714218623703, s2: 547574.7719728462, s3: 0.018902887346214096 },
+        springs: [{ between: ["s4", "s2"], stiffness: 8453871.355626918 }],
+        baths: [
+          { site: "s1", friction: 55.39430597693158, temperature: 1463340.208345643 },
+          { site: "s2", friction: 0.1812633422987643, temperature: 1630800.9936899021 },
+          { site: "s3", friction: 0.08488261075023076, temperature: 209571.4357186604 },
+        ],
+        masses: { s1: 1.2337226137901418, s2: 0.6022208505663726, s3: 1, s4: 0.0861465217653686 },
+      }),
+    );
+    expect(Math.abs(r.springs[0].flux)).toBeLessThanOrEqual(r.springs[0].error);
+    // The bath-flux scale gamma T / m is 7e7: the error stays 1e-15 of it.
+    expect(r.springs[0].error).toBeLessThan(1e-6);
+  });
+});

@@ -147,3 +147,40 @@ describe("reported errors on a stiff-ended 2 x 151 strip, bath fluxes from the p
     expect(tr.warnings.some((w) => w.includes("rounding in double precision moves the peak"))).toBe(true);
   });
 });
+
+describe("kinetic temperatures carry their own rounding", () => {
+  // Found by scripts/fuzz-exact-methods.js: four baths within 4e-7 of T = 0.64; the quadrature's terms of the
+  // kinetic temperatures were ~1e-21, below the rounding of T_ref plus the deviation (s2: 3.6e-17 off, error 1.9e-21).
+  // References: the Lyapunov equation in 45 digits (scripts/fuzz-exact-reference.py).
+  it("every kinetic temperature within its error of the 45-digit solve", () => {
+    const model = validateNetwork({
+      kind: "network",
+      sites: ["s1", "s2", "s3", "s4"],
+      pinning: { s3: 134046.13305820123 },
+      springs: [
+        { between: ["s2", "s1"], stiffness: 248.00011101806408 },
+        { between: ["s3", "s2"], stiffness: 9.563976735396341 },
+        { between: ["s4", "s3"], stiffness: 0.012246238124010206 },
+      ],
+      baths: [
+        { site: "s3", friction: 0.0006582396572467359, temperature: 0.6363848336507817 },
+        { site: "s1", friction: 24.612708478621194, temperature: 0.6363847547462048 },
+        { site: "s4", friction: 19.163357017512475, temperature: 0.6363849799035588 },
+        { site: "s2", friction: 0.0752949512632832, temperature: 0.6363846375650493 },
+      ],
+      masses: { s1: 17.3317023565395, s2: 134.45703870236508, s3: 42.8094161429221, s4: 3.042643507576937 },
+    });
+    // Each reference as the nearest double plus the rest (the deviations are below one unit in the last place).
+    const ref = [
+      [0.6363847547001229, -3.474486357479405e-17],
+      [0.636384754425277, 3.552022187822801e-17],
+      [0.6363848336507769, -2.785814264427345e-17],
+      [0.6363849799035588, -1.7106201777600122e-20],
+    ];
+    const r = solveNetworkTransmission(model);
+    ref.forEach(([hi, lo], a) => {
+      expect(Math.abs(r.kineticTemperature![a] - hi - lo)).toBeLessThanOrEqual(r.kineticTemperatureError![a]);
+      expect(r.kineticTemperatureError![a]).toBeLessThan(1e-15);
+    });
+  });
+});
