@@ -84,6 +84,7 @@ import {
   networkTimeScale,
   particleStepWarnings,
   particleTimeScale,
+  PositionBlowUp,
   SimulationError,
   type TimeScale,
 } from "./safety.js";
@@ -814,8 +815,20 @@ export class ReplicaRun implements ReplicaRunner {
     return this.step >= this.total;
   }
 
-  /** Runs up to `maxSteps` steps; returns how many were run. */
+  /**
+   * Runs up to `maxSteps` steps; returns how many were run. A position that no cell sort can take (PositionBlowUp,
+   * thrown by the pair search between the checks every 64 steps) stops the run as a blow-up in the step that made it.
+   */
   advance(maxSteps: number): number {
+    try {
+      return this.advanceSteps(maxSteps);
+    } catch (e) {
+      if (e instanceof PositionBlowUp) this.blowUp(e.what, this.step + 1);
+      throw e;
+    }
+  }
+
+  private advanceSteps(maxSteps: number): number {
     if (this.plan.kernel) return this.advanceFused(maxSteps, this.plan.kernel);
     if (this.plan.pairKernel) return this.advancePair(maxSteps, this.plan.pairKernel);
     const plan = this.plan,
@@ -1020,17 +1033,16 @@ export class ReplicaRun implements ReplicaRunner {
   }
 
   /** Where the run is, for messages: time since the start of the burn-in or of the production run (never negative). */
-  private where(): string {
+  private where(step = this.step): string {
     const { nBurn, dt } = this.plan;
     const t = (n: number) => Number((n * dt).toPrecision(4));
-    return this.step <= nBurn
-      ? `during the burn-in at t = ${t(this.step)}`
-      : `at t = ${t(this.step - nBurn)} of the production run`;
+    return step <= nBurn ? `during the burn-in at t = ${t(step)}` : `at t = ${t(step - nBurn)} of the production run`;
   }
 
-  private blowUp(): never {
+  /** The blow-up error: "non-finite state" unless `what` says more (a particle's position), at `step`. */
+  private blowUp(what = "non-finite state", step = this.step): never {
     throw new SimulationError(
-      `the simulation blew up (non-finite state) in replica ${this.replica} ${this.where()}: reduce dt (now ${this.plan.dt})${limitText(this.plan)}; no result was written`,
+      `the simulation blew up (${what}) in replica ${this.replica} ${this.where(step)}: reduce dt (now ${this.plan.dt})${limitText(this.plan)}; no result was written`,
     );
   }
 

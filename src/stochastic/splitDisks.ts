@@ -38,6 +38,7 @@
  * other rounding and other random numbers.
  */
 import { ModelError } from "../errors.js";
+import { FAR_BOX_LENGTHS, refusePositions } from "./safety.js";
 import type { ParticlesModel } from "../model/particles.js";
 import { CounterRng, counterNormals } from "./counterRng.js";
 import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrators.js";
@@ -727,6 +728,22 @@ export class SplitKernel {
       x[2 * i] += 0.5 * m * (f[2 * i] + ftx) + z[2 * i];
       x[2 * i + 1] += 0.5 * m * (f[2 * i + 1] + fty) + z[2 * i + 1];
     }
+  }
+
+  /**
+   * The largest |x / L| of the positions at x (or at xt, the predictor's or the midpoint's) over both axes; throws
+   * PositionBlowUp where it is not below FAR_BOX_LENGTHS (a coordinate that is not finite or so far out that it wraps
+   * to no cell, or to one cell for all: every pair listed, time and memory N^2). One pass of 2N on the calling thread:
+   * splitIntegrator calls it only when its bound on the sorted positions reaches half that.
+   */
+  refuseUnsortable(atXt: boolean): number {
+    const pos = atXt ? this.xt : this.x,
+      iLx = 1 / this.config.box[0],
+      iLy = 1 / this.config.box[1];
+    let far = 0;
+    for (let i = 0; i < pos.length; i += 2) far = Math.max(far, Math.abs(pos[i] * iLx), Math.abs(pos[i + 1] * iLy));
+    if (!(far < FAR_BOX_LENGTHS)) refusePositions(pos, 2, this.config.box);
+    return far;
   }
 
   /** Own ids: wrapped positions of `pos` (kept as the sort's reference), their cells, this thread's counts per cell. */
@@ -1506,8 +1523,19 @@ export function splitIntegrator(
   // False until the first sort (and after a reset, or a restart from a checkpoint that holds no sort).
   let sorted = false;
   const due = () => !sorted || k.largestDisplacement2() > k.half2;
+  // A bound on |x / L| of the sorted positions (box lengths): the last full pass plus every displacement since (the
+  // skin rule's largest displacement from the last sort, at each sort). Positions are checked in full (and refused
+  // beyond FAR_BOX_LENGTHS) only when the bound reaches half that: never in a run that does not blow up.
+  const minL = Math.min(config.box[0], config.box[1]);
+  let far = Infinity;
+  const sortable = (atXt: boolean) => {
+    if (sorted) far += Math.sqrt(k.largestDisplacement2()) / minL;
+    else far = Infinity;
+    if (!(far < 0.5 * FAR_BOX_LENGTHS)) far = k.refuseUnsortable(atXt);
+  };
   const withSums = config.sums !== null && config.sums !== undefined;
   const force = (st: LangevinState) => {
+    far = k.refuseUnsortable(false);
     exec.run(FORCE_PHASES);
     sorted = true;
     st.potential = k.potential();
@@ -1522,7 +1550,10 @@ export function splitIntegrator(
     const account = withHeat && st.accountStep !== false;
     if (heun) {
       exec.run(PREDICT);
-      if (due()) exec.run(SORT_XT);
+      if (due()) {
+        sortable(true);
+        exec.run(SORT_XT);
+      }
       sorted = true;
       exec.run(PREDICTOR_FORCES);
     } else exec.run(EULER);
@@ -1530,8 +1561,11 @@ export function splitIntegrator(
     // ends (with the heat), else at the end (the step then goes to the probe's ledger).
     let covered = true;
     if (due()) {
-      if (withHeat && sorted && k.largestStep2() <= midpointCovers2) exec.run(SORT_XT);
-      else {
+      if (withHeat && sorted && k.largestStep2() <= midpointCovers2) {
+        sortable(true);
+        exec.run(SORT_XT);
+      } else {
+        sortable(false);
         exec.run(SORT_X);
         covered = false;
       }
@@ -1583,6 +1617,7 @@ export function splitIntegrator(
       return out;
     },
     restoreState(state: Float64Array) {
+      far = Infinity; // the next sort checks the positions in full
       if (state.length === 0) {
         sorted = false;
         return;

@@ -25,8 +25,13 @@
  *            last), the loops still starting at j > i there. Loops that take the particles of c one by one over all
  *            of c's triples (the 2D cell-order list) visit the same pairs in the same order, with one inner loop
  *            fewer per particle (two instead of three in 2D).
+ * A sort refuses positions it cannot wrap (PositionBlowUp: a periodic coordinate that is not finite, or over 10^12
+ * box lengths out, where every such particle would land in one cell and the pair loops would take all their pairs):
+ * the pass keeps the largest |x / L| (NaN wins), one comparison per coordinate, and checks it once per sort.
  * Browser-safe.
  */
+
+import { FAR_BOX_LENGTHS, refusePositions } from "../safety.js";
 
 /** Which half of the neighbouring cells each cell visits (see the header). */
 export type CellStencil = "half" | "upper" | "joined";
@@ -166,13 +171,18 @@ export class CellGrid {
       wy = this.wy,
       wz = this.wz;
     start.fill(0);
+    // The largest |x / L| along the periodic axes (NaN if any is NaN): see the header.
+    let far = 0;
     if (d === 2 && !openX && !openY) {
       // 2D periodic (the hot/cold disks): the general loop below without its per-axis branches and without writing
       // wz, which stays 0 beyond the dimension (as wy in 1D): the same arithmetic, one store stream fewer.
       for (let a = 0; a < N; a++) {
         const o = 2 * a;
-        const sx = x[o] * iLx - Math.floor(x[o] * iLx),
-          sy = x[o + 1] * iLy - Math.floor(x[o + 1] * iLy);
+        const ux = x[o] * iLx,
+          uy = x[o + 1] * iLy;
+        far = Math.max(far, Math.abs(ux), Math.abs(uy));
+        const sx = ux - Math.floor(ux),
+          sy = uy - Math.floor(uy);
         const c = (Math.min(nx - 1, Math.floor(sx * nx)) * ny + Math.min(ny - 1, Math.floor(sy * ny))) * nz;
         wx[a] = sx * Lx;
         wy[a] = sy * Ly;
@@ -186,7 +196,9 @@ export class CellGrid {
         let c = 0;
         if (openX) wx[a] = x[o];
         else {
-          const sx = x[o] * iLx - Math.floor(x[o] * iLx);
+          const ux = x[o] * iLx;
+          far = Math.max(far, Math.abs(ux));
+          const sx = ux - Math.floor(ux);
           c = Math.min(nx - 1, Math.floor(sx * nx));
           wx[a] = sx * Lx;
         }
@@ -195,7 +207,9 @@ export class CellGrid {
             wy[a] = x[o + 1];
             c *= ny;
           } else {
-            const sy = x[o + 1] * iLy - Math.floor(x[o + 1] * iLy);
+            const uy = x[o + 1] * iLy;
+            far = Math.max(far, Math.abs(uy));
+            const sy = uy - Math.floor(uy);
             c = c * ny + Math.min(ny - 1, Math.floor(sy * ny));
             wy[a] = sy * Ly;
           }
@@ -205,7 +219,9 @@ export class CellGrid {
             wz[a] = x[o + 2];
             c *= nz;
           } else {
-            const sz = x[o + 2] * iLz - Math.floor(x[o + 2] * iLz);
+            const uz = x[o + 2] * iLz;
+            far = Math.max(far, Math.abs(uz));
+            const sz = uz - Math.floor(uz);
             c = c * nz + Math.min(nz - 1, Math.floor(sz * nz));
             wz[a] = sz * Lz;
           }
@@ -214,6 +230,7 @@ export class CellGrid {
         start[c + 1]++;
       }
     }
+    if (!(far < FAR_BOX_LENGTHS)) refusePositions(x, d, L);
     if (this.fill.length < ncell) this.fill = new Int32Array(ncell);
     const fill = this.fill;
     for (let c = 0; c < ncell; c++) {
