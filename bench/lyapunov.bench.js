@@ -100,6 +100,9 @@ def residual(key):
     return float(np.linalg.norm(a @ x + x @ a.T - q) / (2 * np.linalg.norm(a) * np.linalg.norm(x) + np.linalg.norm(q)))
 `;
 
+/** Sum of the condition numbers read in the bench (kept live so that the reads are not optimised away). */
+let conditionSink = 0;
+
 async function compare(log, family, cases, rounds, py) {
   for (const c of cases) {
     const key = `${family}-${c.n}`;
@@ -123,6 +126,14 @@ async function compare(log, family, cases, rounds, py) {
             }),
         },
         py && { name: "scipy", round: () => py.call("solve", key, reps) },
+        // solveLyapunov estimates the condition number when it is first read (scipy has none): the solve with it
+        c.n > 6 && {
+          name: "withCondition",
+          round: () =>
+            measure(() => {
+              for (let r = 0; r < reps; r++) conditionSink += solveLyapunov(c.a, c.q).condition;
+            }),
+        },
       ],
       rounds,
       log,
@@ -132,6 +143,12 @@ async function compare(log, family, cases, rounds, py) {
     if (res.scipy)
       report(log, label, res.ness, res.scipy, { per: reps, target: lyapunovTarget(c.n), anchorName: "scipy" });
     else log(`  ${label}: ness ${fmtTime(res.ness[0].cpu / reps)} cpu per solve`);
+    if (res.scipy && res.withCondition)
+      report(log, `  the same, its condition estimate read`, res.withCondition, res.scipy, {
+        per: reps,
+        anchorName: "scipy",
+      });
+    if (!Number.isFinite(conditionSink)) log(`  (a condition estimate read was not finite)`);
   }
 }
 

@@ -55,7 +55,8 @@ export interface LyapunovSolution {
   residual: number;
   /**
    * Estimated relative condition number ||L^-1|| (2 ||A||_F ||X||_F + ||Q||_F) / ||X||_F of the equation, with
-   * L(X) = A X + X A^T (lyapunovCondition.ts).
+   * L(X) = A X + X A^T (lyapunovCondition.ts). solveLyapunov computes it (with forwardErrorBound and warnings) when
+   * one of the three is first read, and keeps it: a caller that needs X alone does not pay for the estimate.
    */
   condition: number;
   /**
@@ -470,6 +471,13 @@ function ensureTinyWorkspace(m: number): void {
 }
 
 /** Throws SingularLyapunovError for a solve that failed, naming the closest pair of eigenvalues. */
+/** As throwSingularFromSpectrum, from the eigenvalues of A already computed. */
+function throwSingularFromEigenvalues(n: number, re: Float64Array, im: Float64Array, normA: number): never {
+  const { i, j, gap } = closestPair(re, im);
+  const numerical = gap > SINGULAR_GAP * Math.max(n, 2) * EPS * normA;
+  throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA, numerical);
+}
+
 function throwSingularFromSpectrum(n: number, a: Float64Array): never {
   const { re, im } = schurEigenvalues(matrix(n, n, a.slice(0, n * n)));
   const normA = frobenius(a, n * n);
@@ -598,14 +606,14 @@ class SchurLyapunovSolver implements LyapunovSolver {
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
   private readonly spectral: SpectralCheck;
-  private readonly t: Float64Array;
+  private t: Float64Array;
   private readonly z: Float64Array;
   private readonly zt: Float64Array;
-  private readonly blockStart: Int32Array;
-  private readonly blockSize: Int32Array;
+  private blockStart: Int32Array;
+  private blockSize: Int32Array;
   private readonly nBlocks: number;
   private readonly normA: number;
-  private readonly ycol: Float64Array;
+  private ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
   /** A copy of A beside T, Z, Z^T when these live in the kernels' memory (a one-shot solve's workspace), else null. */
   private readonly residentA: Float64Array | null = null;
@@ -621,7 +629,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
   constructor(
     readonly n: number,
     private readonly a: Float64Array,
-    oneShot = false,
+    private readonly oneShot = false,
     resident: Workspace | null = null,
   ) {
     // a one-shot solve (solveLyapunov: nothing of the solver escapes) borrows module-level arrays: fresh typed arrays
@@ -707,8 +715,53 @@ class SchurLyapunovSolver implements LyapunovSolver {
       if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
       const normQ = frobenius(q.data, n * n);
       const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, normQ);
+      if (this.oneShot && Number.isFinite(residual)) {
+        // a one-shot solve (solveLyapunov) estimates the condition number when it is first read: what it needs is
+        // kept apart from the borrowed arrays, which the next solve reuses (a residual that overflowed throws now,
+        // from lyapunovCondition, as before)
+        const { re, im } = this.eigenvalues;
+        const eigen = { re: re.slice(), im: im.slice() };
+        this.detach(f.t);
+        const singular = (): never => throwSingularFromEigenvalues(n, eigen.re, eigen.im, this.normA);
+        return deferredSolution(X, residual, this.spectral, () => this.lateInverseNorm(), normX, normQ, singular);
+      }
       const inverseNorm = this.inverseNorm(f.t, f.ycol);
       return finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
+    });
+  }
+
+  /**
+   * Keeps what the condition estimate reads (T and its diagonal blocks) in arrays of the solver's own, for a one-shot
+   * solve whose estimate runs after it returned (its T, Z and index arrays are borrowed, and reused by the next solve).
+   */
+  private detach(t: Float64Array): void {
+    this.t = t.slice(0, this.n * this.n);
+    this.blockStart = this.blockStart.slice(0, this.nBlocks);
+    this.blockSize = this.blockSize.slice(0, this.nBlocks);
+    this.ycol = new Float64Array(0); // a fresh one when the estimate runs
+    this.keptPairs = null;
+  }
+
+  /**
+   * The condition estimate of a detached one-shot solver (cached): T copied into a workspace of the kernels' memory
+   * when they are loaded, with the estimate's own arrays; the estimate then factorises its block pairs itself, the
+   * same way the solve did, so its number is the one the solve would have computed.
+   */
+  private lateInverseNorm(): number {
+    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+    const n = this.n,
+      nn = n * n,
+      work = triangularWorkSize(n);
+    const rt = wasm();
+    const doubles = nn + work + 4 * nn + Math.ceil(nn / 8) + 2 + this.pairCacheDoubles() + 64;
+    if (n < WASM_SOLVE_MIN_N || !rt || doubles > MAX_WORKSPACE_DOUBLES) {
+      return this.inverseNorm(this.t, new Float64Array(work));
+    }
+    return withWorkspace(doubles, (ws) => {
+      if (!ws.inWasm) return this.inverseNorm(this.t, new Float64Array(work));
+      const t = ws.doubles(nn, false);
+      t.set(this.t);
+      return this.inverseNorm(t, ws.doubles(work));
     });
   }
 
@@ -798,6 +851,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const rt = wasm();
     if (
       rt &&
+      !this.oneShot && // a one-shot solve's estimate runs later, in a workspace of its own
       this.keptPairs === null &&
       Number.isNaN(this.inverseNormEstimate) &&
       this.pairCacheDoubles() > 0 &&
@@ -994,6 +1048,55 @@ function finishSolution(
   if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) throwSingularFromSpectrum(X.rows, a);
   const warnings = solutionWarnings(spectral, inverseNorm, condition, forwardErrorBound, residual);
   return { X, residual, condition, forwardErrorBound, warnings, method };
+}
+
+/**
+ * The solution record of a one-shot solve whose condition number, forward error bound and warnings are computed when
+ * one of them is first read (inverseNorm: the estimate of ||L^-1||), then kept: the same numbers as finishSolution's.
+ * Reading them throws SingularLyapunovError (through `singular`) where finishSolution would have thrown.
+ */
+function deferredSolution(
+  X: Matrix,
+  residual: number,
+  spectral: SpectralCheck,
+  inverseNorm: () => number,
+  normX: number,
+  normQ: number,
+  singular: () => never,
+): LyapunovSolution {
+  let known: { condition: number; forwardErrorBound: number; warnings: string[] } | null = null;
+  const report = (): { condition: number; forwardErrorBound: number; warnings: string[] } => {
+    if (known) return known;
+    const estimate = inverseNorm();
+    const { condition, forwardErrorBound } = lyapunovCondition(estimate, spectral.normA, normX, normQ, residual);
+    if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) singular();
+    const warnings = solutionWarnings(spectral, estimate, condition, forwardErrorBound, residual);
+    known = { condition, forwardErrorBound, warnings };
+    return known;
+  };
+  return {
+    X,
+    residual,
+    get condition() {
+      return report().condition;
+    },
+    set condition(v: number) {
+      report().condition = v;
+    },
+    get forwardErrorBound() {
+      return report().forwardErrorBound;
+    },
+    set forwardErrorBound(v: number) {
+      report().forwardErrorBound = v;
+    },
+    get warnings() {
+      return report().warnings;
+    },
+    set warnings(v: string[]) {
+      report().warnings = v;
+    },
+    method: "bartels-stewart",
+  };
 }
 
 /**
@@ -1300,7 +1403,9 @@ function createSolver(
 /**
  * Solves A X + X A^T = Q (Q symmetric) for the symmetric X, with its residual, estimated condition number and
  * forward error bound. Throws as prepareLyapunov, and MatrixArgumentError when Q is not a finite symmetric n x n
- * matrix.
+ * matrix. From n = 7 (the Bartels-Stewart engine) the condition number, the forward error bound and the warnings
+ * are computed when one of them is first read (the same numbers; a copy of the Schur form is kept for it), and
+ * reading them throws SingularLyapunovError where the estimate finds the operator singular to working precision.
  *
  * @example
  * ```ts
