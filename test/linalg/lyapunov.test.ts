@@ -377,16 +377,16 @@ describe("conditioning", () => {
   });
 
   it("a one-shot solve's condition number, bound and warnings, computed when read, are the prepared solver's", () => {
-    // solveLyapunov estimates the condition number when it is first read, on a copy of its Schur form: read here
-    // after every solve has run (the one-shot solves' borrowed arrays reused by the later ones), against a prepared
-    // solver's, which estimates it during its solve. Orders 8 (JavaScript kernels), 20-100 (the kernels' memory),
-    // 170 (beyond the one-shot solve's resident factorisation); ill-conditioned cases carry their warnings. The order
-    // makes later solves reuse the earlier ones' borrowed arrays (the orders 8 and 10 share the JavaScript scratch).
-    const nonNormal = (n: number): Matrix => {
+    // solveLyapunov (from n = 40) estimates the condition number when it is first read, on a copy of its Schur form:
+    // read here after every solve has run (the one-shot solves' borrowed arrays reused by the later ones), against a
+    // prepared solver's, which estimates it during its solve. Orders 8 and 10 (JavaScript kernels), 20 and 30
+    // (estimated during the solve), 50-100 (the kernels' memory), 170 (beyond the one-shot solve's resident
+    // factorisation); ill-conditioned cases carry their warnings.
+    const nonNormal = (n: number, coupling: number): Matrix => {
       const a = matrix(n, n);
       for (let i = 0; i < n; i++) {
         a.data[i * n + i] = -1 - 0.01 * i;
-        if (i + 1 < n) a.data[i * n + i + 1] = 300;
+        if (i + 1 < n) a.data[i * n + i + 1] = coupling;
       }
       return a;
     };
@@ -397,12 +397,17 @@ describe("conditioning", () => {
       [randomStable(50, 5), randomSymmetric(50, 6)],
       [oscillatorDrift(50, 7), randomSymmetric(100, 8)],
       [nearlySingular(30, 1e-9, 11), identity(30)],
-      [nonNormal(20), randomSymmetric(20, 12)],
+      [nearlySingular(60, 1e-9, 15), identity(60)],
+      [nonNormal(20, 300), randomSymmetric(20, 12)],
+      [nonNormal(45, 20), randomSymmetric(45, 16)],
       [randomStable(10, 13), randomSymmetric(10, 14)],
     ];
     const oneShot = cases.map(([a, q]) => solveLyapunov(a, q));
+    // every estimate read before the prepared solvers run (they factorise the same A where the one-shot solve did)
+    const bounds = oneShot.map((sol) => sol.forwardErrorBound);
     cases.forEach(([a, q], k) => {
       const sol = oneShot[k];
+      expect(sol.forwardErrorBound).toBe(bounds[k]); // kept
       const ref = prepareLyapunov(a).solve(q);
       expect(sol.X.data).toEqual(ref.X.data);
       expect(sol.residual).toBe(ref.residual);
@@ -413,7 +418,9 @@ describe("conditioning", () => {
       expect({ ...sol }.forwardErrorBound).toBe(ref.forwardErrorBound);
     });
     expect(oneShot[5].warnings[0]).toMatch(/eigenvalues .* of A nearly cancel/); // read first here
-    expect(oneShot[6].warnings[0]).toMatch(/A is far from normal/);
+    expect(oneShot[6].warnings[0]).toMatch(/eigenvalues .* of A nearly cancel/);
+    expect(oneShot[7].warnings[0]).toMatch(/A is far from normal/);
+    expect(oneShot[8].warnings[0]).toMatch(/A is far from normal/);
   });
 
   it("throws SingularLyapunovError for an exactly singular equation", () => {
