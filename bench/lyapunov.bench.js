@@ -216,8 +216,8 @@ export async function run(log, options = {}) {
     "residual <= 1e-12",
   ]);
   log(
-    "  last measured (December 2026, load 24-28, CPU medians random / chain; docs/performance.md): n = 4 0.11; " +
-      "n = 20 0.60 / 0.60; n = 50 0.81 / 0.79; n = 100 0.85 / 0.61; n = 400 1.17 / 1.06; n = 1000 0.90 / 0.99",
+    "  last measured (December 2026, load 13-21, CPU medians random / chain, condition not read; docs/performance.md): " +
+      "n = 4 0.11; n = 20 0.59 / 0.62; n = 50 0.70 / 0.67; n = 100 0.72 / 0.53; n = 400 1.03 / 0.99; n = 1000 0.78 / 0.90",
   );
   const py = pythonHas("numpy", "scipy") ? pythonSession(PYTHON) : null;
   if (!py) log("  (python3 with numpy and scipy not found: scipy reference skipped)");

@@ -470,7 +470,6 @@ function ensureTinyWorkspace(m: number): void {
   tinyCapacity = cap;
 }
 
-/** Throws SingularLyapunovError for a solve that failed, naming the closest pair of eigenvalues. */
 /** As throwSingularFromSpectrum, from the eigenvalues of A already computed. */
 function throwSingularFromEigenvalues(n: number, re: Float64Array, im: Float64Array, normA: number): never {
   const { i, j, gap } = closestPair(re, im);
@@ -478,6 +477,7 @@ function throwSingularFromEigenvalues(n: number, re: Float64Array, im: Float64Ar
   throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA, numerical);
 }
 
+/** Throws SingularLyapunovError for a solve that failed, naming the closest pair of eigenvalues. */
 function throwSingularFromSpectrum(n: number, a: Float64Array): never {
   const { re, im } = schurEigenvalues(matrix(n, n, a.slice(0, n * n)));
   const normA = frobenius(a, n * n);
