@@ -100,6 +100,9 @@ def residual(key):
     return float(np.linalg.norm(a @ x + x @ a.T - q) / (2 * np.linalg.norm(a) * np.linalg.norm(x) + np.linalg.norm(q)))
 `;
 
+/** Sum of the condition numbers read in the bench (kept live so that the reads are not optimised away). */
+let conditionSink = 0;
+
 async function compare(log, family, cases, rounds, py) {
   for (const c of cases) {
     const key = `${family}-${c.n}`;
@@ -123,6 +126,14 @@ async function compare(log, family, cases, rounds, py) {
             }),
         },
         py && { name: "scipy", round: () => py.call("solve", key, reps) },
+        // solveLyapunov estimates the condition number when it is first read (scipy has none): the solve with it
+        c.n > 6 && {
+          name: "withCondition",
+          round: () =>
+            measure(() => {
+              for (let r = 0; r < reps; r++) conditionSink += solveLyapunov(c.a, c.q).condition;
+            }),
+        },
       ],
       rounds,
       log,
@@ -132,6 +143,12 @@ async function compare(log, family, cases, rounds, py) {
     if (res.scipy)
       report(log, label, res.ness, res.scipy, { per: reps, target: lyapunovTarget(c.n), anchorName: "scipy" });
     else log(`  ${label}: ness ${fmtTime(res.ness[0].cpu / reps)} cpu per solve`);
+    if (res.scipy && res.withCondition)
+      report(log, `  the same, its condition estimate read`, res.withCondition, res.scipy, {
+        per: reps,
+        anchorName: "scipy",
+      });
+    if (!Number.isFinite(conditionSink)) log(`  (a condition estimate read was not finite)`);
   }
 }
 
@@ -199,8 +216,8 @@ export async function run(log, options = {}) {
     "residual <= 1e-12",
   ]);
   log(
-    "  last measured (December 2026, load 24-28, CPU medians random / chain; docs/performance.md): n = 4 0.11; " +
-      "n = 20 0.60 / 0.60; n = 50 0.81 / 0.79; n = 100 0.85 / 0.61; n = 400 1.17 / 1.06; n = 1000 0.90 / 0.99",
+    "  last measured (December 2026, load 13-21, CPU medians random / chain, condition not read; docs/performance.md): " +
+      "n = 4 0.11; n = 20 0.59 / 0.62; n = 50 0.70 / 0.67; n = 100 0.72 / 0.53; n = 400 1.03 / 0.99; n = 1000 0.78 / 0.90",
   );
   const py = pythonHas("numpy", "scipy") ? pythonSession(PYTHON) : null;
   if (!py) log("  (python3 with numpy and scipy not found: scipy reference skipped)");

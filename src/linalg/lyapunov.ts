@@ -55,7 +55,8 @@ export interface LyapunovSolution {
   residual: number;
   /**
    * Estimated relative condition number ||L^-1|| (2 ||A||_F ||X||_F + ||Q||_F) / ||X||_F of the equation, with
-   * L(X) = A X + X A^T (lyapunovCondition.ts).
+   * L(X) = A X + X A^T (lyapunovCondition.ts). solveLyapunov (from n = 40) computes it, with forwardErrorBound and
+   * warnings, when one of the three is first read, and keeps it: a caller that needs X alone does not pay for it.
    */
   condition: number;
   /**
@@ -469,6 +470,13 @@ function ensureTinyWorkspace(m: number): void {
   tinyCapacity = cap;
 }
 
+/** As throwSingularFromSpectrum, from the eigenvalues of A already computed. */
+function throwSingularFromEigenvalues(n: number, re: Float64Array, im: Float64Array, normA: number): never {
+  const { i, j, gap } = closestPair(re, im);
+  const numerical = gap > SINGULAR_GAP * Math.max(n, 2) * EPS * normA;
+  throw new SingularLyapunovError({ re: re[i], im: im[i] }, { re: re[j], im: im[j] }, gap, normA, numerical);
+}
+
 /** Throws SingularLyapunovError for a solve that failed, naming the closest pair of eigenvalues. */
 function throwSingularFromSpectrum(n: number, a: Float64Array): never {
   const { re, im } = schurEigenvalues(matrix(n, n, a.slice(0, n * n)));
@@ -581,6 +589,14 @@ const WASM_SOLVE_MIN_N = 12;
 /** From this order a sparse A (at most n^2 / SPARSE_RESIDUAL_DENSITY nonzeros) enters the residual as compressed rows. */
 const SPARSE_RESIDUAL_MIN_N = 64;
 const SPARSE_RESIDUAL_DENSITY = 16;
+/**
+ * Least order from which a one-shot solve estimates its condition number when it is first read (below, during the
+ * solve: there the estimate's own factorisation of the block pairs, which it shares with the solve otherwise, and the
+ * copies cost readers 10-25% of a solve at n = 20, for 10-18% saved by those who do not read it).
+ */
+const DEFERRED_ESTIMATE_MIN_N = 40;
+/** The work array of a detached one-shot solver (SchurLyapunovSolver.detach): none until its estimate runs. */
+const NO_WORK = new Float64Array(0);
 /** Most diagonal blocks for which the condition estimate keeps its block-pair factorisations (7.9 MB at 256). */
 const PAIR_CACHE_MAX_BLOCKS = 256;
 /** Largest workspace (doubles; 2 GiB) a solve asks of the kernels' memory; larger solves stay on ordinary arrays. */
@@ -598,18 +614,20 @@ class SchurLyapunovSolver implements LyapunovSolver {
   readonly eigenvalues: { re: Float64Array; im: Float64Array };
   readonly warnings: readonly string[];
   private readonly spectral: SpectralCheck;
-  private readonly t: Float64Array;
+  private t: Float64Array;
   private readonly z: Float64Array;
   private readonly zt: Float64Array;
-  private readonly blockStart: Int32Array;
-  private readonly blockSize: Int32Array;
+  private blockStart: Int32Array;
+  private blockSize: Int32Array;
   private readonly nBlocks: number;
   private readonly normA: number;
-  private readonly ycol: Float64Array;
+  private ycol: Float64Array;
   private readonly nonzeroRows: Int32Array;
   /** A copy of A beside T, Z, Z^T when these live in the kernels' memory (a one-shot solve's workspace), else null. */
   private readonly residentA: Float64Array | null = null;
   private inverseNormEstimate = NaN;
+  /** A one-shot solve (solveLyapunov) of order DEFERRED_ESTIMATE_MIN_N or more: its estimate runs when first read. */
+  private readonly deferEstimate: boolean;
   /**
    * The block pairs' factorisations kept by the first triangular solve for the condition estimate that follows it in
    * the same workspace (solveTriangular), or null.
@@ -624,6 +642,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     oneShot = false,
     resident: Workspace | null = null,
   ) {
+    this.deferEstimate = oneShot && n >= DEFERRED_ESTIMATE_MIN_N;
     // a one-shot solve (solveLyapunov: nothing of the solver escapes) borrows module-level arrays: fresh typed arrays
     // of a few KB each are allocated outside V8's heap and cost more than a small solve's arithmetic in GC; with
     // `resident` (an open workspace in the kernels' memory) it keeps T, Z, Z^T and a copy of A there, so that the
@@ -707,8 +726,64 @@ class SchurLyapunovSolver implements LyapunovSolver {
       if (!Number.isFinite(normX)) throwSingularFromSpectrum(n, this.a);
       const normQ = frobenius(q.data, n * n);
       const residual = relativeResidualFromProduct(n, w, q.data, this.normA, normX, normQ);
+      if (this.deferEstimate && Number.isFinite(residual)) {
+        // a one-shot solve (solveLyapunov) estimates the condition number when it is first read: what it needs is
+        // kept apart from the borrowed arrays, which the next solve reuses (a residual that overflowed throws now,
+        // from lyapunovCondition, as before)
+        const eigen = this.detach(f.t);
+        const singular = (): never => throwSingularFromEigenvalues(n, eigen.re, eigen.im, this.normA);
+        return deferredSolution(X, residual, this.spectral, () => this.lateInverseNorm(), normX, normQ, singular);
+      }
       const inverseNorm = this.inverseNorm(f.t, f.ycol);
       return finishSolution(X, residual, this.spectral, inverseNorm, normX, normQ, "bartels-stewart", this.a);
+    });
+  }
+
+  /**
+   * Keeps what the condition estimate reads (T and its diagonal blocks) in arrays of the solver's own, for a one-shot
+   * solve whose estimate runs after it returned (its T, Z and index arrays are borrowed, and reused by the next
+   * solve); returns copies of the eigenvalues (for the error of a singular operator). Two allocations: typed arrays'
+   * memory costs more than a small solve's arithmetic.
+   */
+  private detach(t: Float64Array): { re: Float64Array; im: Float64Array } {
+    const n = this.n,
+      nn = n * n,
+      nb = this.nBlocks;
+    const kept = new Float64Array(nn + 2 * n);
+    kept.set(t.subarray(0, nn));
+    kept.set(this.eigenvalues.re.subarray(0, n), nn);
+    kept.set(this.eigenvalues.im.subarray(0, n), nn + n);
+    const blocks = new Int32Array(2 * nb);
+    blocks.set(this.blockStart.subarray(0, nb));
+    blocks.set(this.blockSize.subarray(0, nb), nb);
+    this.t = kept.subarray(0, nn);
+    this.blockStart = blocks.subarray(0, nb);
+    this.blockSize = blocks.subarray(nb, 2 * nb);
+    this.ycol = NO_WORK; // a fresh one when the estimate runs
+    this.keptPairs = null;
+    return { re: kept.subarray(nn, nn + n), im: kept.subarray(nn + n, nn + 2 * n) };
+  }
+
+  /**
+   * The condition estimate of a detached one-shot solver (cached): T copied into a workspace of the kernels' memory
+   * when they are loaded, with the estimate's own arrays; the estimate then factorises its block pairs itself, the
+   * same way the solve did, so its number is the one the solve would have computed.
+   */
+  private lateInverseNorm(): number {
+    if (!Number.isNaN(this.inverseNormEstimate)) return this.inverseNormEstimate;
+    const n = this.n,
+      nn = n * n,
+      work = triangularWorkSize(n);
+    const rt = wasm();
+    const doubles = nn + work + 4 * nn + Math.ceil(nn / 8) + 2 + this.pairCacheDoubles() + 64;
+    if (n < WASM_SOLVE_MIN_N || !rt || doubles > MAX_WORKSPACE_DOUBLES) {
+      return this.inverseNorm(this.t, new Float64Array(work));
+    }
+    return withWorkspace(doubles, (ws) => {
+      if (!ws.inWasm) return this.inverseNorm(this.t, new Float64Array(work));
+      const t = ws.doubles(nn, false);
+      t.set(this.t);
+      return this.inverseNorm(t, ws.doubles(work));
     });
   }
 
@@ -798,6 +873,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
     const rt = wasm();
     if (
       rt &&
+      !this.deferEstimate && // a one-shot solve's estimate runs later, in a workspace of its own
       this.keptPairs === null &&
       Number.isNaN(this.inverseNormEstimate) &&
       this.pairCacheDoubles() > 0 &&
@@ -994,6 +1070,55 @@ function finishSolution(
   if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) throwSingularFromSpectrum(X.rows, a);
   const warnings = solutionWarnings(spectral, inverseNorm, condition, forwardErrorBound, residual);
   return { X, residual, condition, forwardErrorBound, warnings, method };
+}
+
+/**
+ * The solution record of a one-shot solve whose condition number, forward error bound and warnings are computed when
+ * one of them is first read (inverseNorm: the estimate of ||L^-1||), then kept: the same numbers as finishSolution's.
+ * Reading them throws SingularLyapunovError (through `singular`) where finishSolution would have thrown.
+ */
+function deferredSolution(
+  X: Matrix,
+  residual: number,
+  spectral: SpectralCheck,
+  inverseNorm: () => number,
+  normX: number,
+  normQ: number,
+  singular: () => never,
+): LyapunovSolution {
+  let known: { condition: number; forwardErrorBound: number; warnings: string[] } | null = null;
+  const report = (): { condition: number; forwardErrorBound: number; warnings: string[] } => {
+    if (known) return known;
+    const estimate = inverseNorm();
+    const { condition, forwardErrorBound } = lyapunovCondition(estimate, spectral.normA, normX, normQ, residual);
+    if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) singular();
+    const warnings = solutionWarnings(spectral, estimate, condition, forwardErrorBound, residual);
+    known = { condition, forwardErrorBound, warnings };
+    return known;
+  };
+  return {
+    X,
+    residual,
+    get condition() {
+      return report().condition;
+    },
+    set condition(v: number) {
+      report().condition = v;
+    },
+    get forwardErrorBound() {
+      return report().forwardErrorBound;
+    },
+    set forwardErrorBound(v: number) {
+      report().forwardErrorBound = v;
+    },
+    get warnings() {
+      return report().warnings;
+    },
+    set warnings(v: string[]) {
+      report().warnings = v;
+    },
+    method: "bartels-stewart",
+  };
 }
 
 /**
@@ -1300,7 +1425,9 @@ function createSolver(
 /**
  * Solves A X + X A^T = Q (Q symmetric) for the symmetric X, with its residual, estimated condition number and
  * forward error bound. Throws as prepareLyapunov, and MatrixArgumentError when Q is not a finite symmetric n x n
- * matrix.
+ * matrix. From n = 40 the condition number, the forward error bound and the warnings are computed when one of them
+ * is first read (the same numbers; a copy of the Schur form is kept for it), and reading them throws
+ * SingularLyapunovError where the estimate finds the operator singular to working precision.
  *
  * @example
  * ```ts

@@ -376,6 +376,53 @@ describe("conditioning", () => {
     expect(w[0]).toMatch(/nearly zero/);
   });
 
+  it("a one-shot solve's condition number, bound and warnings, computed when read, are the prepared solver's", () => {
+    // solveLyapunov (from n = 40) estimates the condition number when it is first read, on a copy of its Schur form:
+    // read here after every solve has run (the one-shot solves' borrowed arrays reused by the later ones), against a
+    // prepared solver's, which estimates it during its solve. Orders 8 and 10 (JavaScript kernels), 20 and 30
+    // (estimated during the solve), 50-100 (the kernels' memory), 170 (beyond the one-shot solve's resident
+    // factorisation); ill-conditioned cases carry their warnings.
+    const nonNormal = (n: number, coupling: number): Matrix => {
+      const a = matrix(n, n);
+      for (let i = 0; i < n; i++) {
+        a.data[i * n + i] = -1 - 0.01 * i;
+        if (i + 1 < n) a.data[i * n + i + 1] = coupling;
+      }
+      return a;
+    };
+    const cases: [Matrix, Matrix][] = [
+      [randomStable(170, 9), randomSymmetric(170, 10)],
+      [oscillatorDrift(4, 1), randomSymmetric(8, 2)],
+      [randomStable(20, 3), randomSymmetric(20, 4)],
+      [randomStable(50, 5), randomSymmetric(50, 6)],
+      [oscillatorDrift(50, 7), randomSymmetric(100, 8)],
+      [nearlySingular(30, 1e-9, 11), identity(30)],
+      [nearlySingular(60, 1e-9, 15), identity(60)],
+      [nonNormal(20, 300), randomSymmetric(20, 12)],
+      [nonNormal(45, 20), randomSymmetric(45, 16)],
+      [randomStable(10, 13), randomSymmetric(10, 14)],
+    ];
+    const oneShot = cases.map(([a, q]) => solveLyapunov(a, q));
+    // every estimate read before the prepared solvers run (they factorise the same A where the one-shot solve did)
+    const bounds = oneShot.map((sol) => sol.forwardErrorBound);
+    cases.forEach(([a, q], k) => {
+      const sol = oneShot[k];
+      expect(sol.forwardErrorBound).toBe(bounds[k]); // kept
+      const ref = prepareLyapunov(a).solve(q);
+      expect(sol.X.data).toEqual(ref.X.data);
+      expect(sol.residual).toBe(ref.residual);
+      expect(sol.condition).toBe(ref.condition);
+      expect(sol.forwardErrorBound).toBe(ref.forwardErrorBound);
+      expect(sol.warnings).toEqual(ref.warnings);
+      expect(JSON.parse(JSON.stringify(sol)).condition).toBe(ref.condition); // an own enumerable field
+      expect({ ...sol }.forwardErrorBound).toBe(ref.forwardErrorBound);
+    });
+    expect(oneShot[5].warnings[0]).toMatch(/eigenvalues .* of A nearly cancel/); // read first here
+    expect(oneShot[6].warnings[0]).toMatch(/eigenvalues .* of A nearly cancel/);
+    expect(oneShot[7].warnings[0]).toMatch(/A is far from normal/);
+    expect(oneShot[8].warnings[0]).toMatch(/A is far from normal/);
+  });
+
   it("throws SingularLyapunovError for an exactly singular equation", () => {
     const rot = fromRows([
       [0, 1],
