@@ -72,16 +72,22 @@ class StudyClient {
       const end = () => {
         if (this.busy === id) this.busy = 0;
       };
-      signal.addEventListener("abort", () => {
-        if (this.busy !== id) return;
-        this.kill();
-        reject(new DOMException("cancelled", "AbortError"));
-      });
+      signal.addEventListener(
+        "abort",
+        () => {
+          if (this.busy !== id) return;
+          this.kill();
+          reject(new DOMException("cancelled", "AbortError"));
+        },
+        { once: true },
+      );
       worker.onmessage = (e: MessageEvent<Reply>) => {
         const m = e.data;
         if (m.id !== id) return;
         if (m.type === "progress") return progress(m.done, m.total);
         if (m.type === "frame") {
+          // A frame after the run's end (a "next-frame" that crossed the result) would replace the figures drawn.
+          if (this.busy !== id) return;
           // the worker sends the next frame only when asked: after this one is painted (no queue behind a slow page)
           const next = () => {
             if (this.busy === id) worker.postMessage({ id, type: "next-frame" } satisfies NextFrame);

@@ -122,8 +122,11 @@ scope.onmessage = (e) => {
       } else {
         results = await study.compute(q.parameters as never, ctx);
       }
+      // No frame after the result (a "next-frame" crossing it would otherwise send the held one).
+      if (frames?.id === q.id) frames = null;
       scope.postMessage({ id: q.id, type: "result", results });
     } catch (err) {
+      if (frames?.id === q.id) frames = null;
       const x = err as Error;
       scope.postMessage({ id: q.id, type: "error", name: x?.name ?? "Error", message: x?.message ?? String(err) });
     }

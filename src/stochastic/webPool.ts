@@ -120,13 +120,16 @@ export function webWorkerRunner(
       let next = 0,
         finished = 0,
         failed = false;
+      // The abort listener holds this run's results: removed when the run settles.
+      const onAbort = () => stop(new CancelledError());
       const stop = (err: Error) => {
         if (failed) return;
         failed = true;
+        hooks.signal?.removeEventListener("abort", onAbort);
         for (const w of pool) end(w);
         reject(err);
       };
-      hooks.signal?.addEventListener("abort", () => stop(new CancelledError()));
+      hooks.signal?.addEventListener("abort", onAbort, { once: true });
       if (hooks.signal?.aborted) return stop(new CancelledError()); // cancelled before it started: no abort event comes
       const feed = (w: WorkerLike) => {
         if (next >= blocks.length) {
@@ -153,6 +156,7 @@ export function webWorkerRunner(
           options.onPartial?.({ first: r.first, count: r.count, index: r.count, steps: 0, outputs: r.outputs });
           if (++finished === blocks.length) {
             for (const x of pool) end(x);
+            hooks.signal?.removeEventListener("abort", onAbort);
             resolve(results);
           } else feed(w);
         }
