@@ -45,6 +45,8 @@ describe("split runs on threads", () => {
       keepPrevious: false,
     });
     expect(exec.kernel.x.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // the shared memory's WebAssembly force loop, not the JavaScript fallback (the same bits either way)
+    expect(exec.kernel.forceLoop(0)).toBe("wasm");
   });
 
   it.each([
