@@ -77,6 +77,8 @@ export function inferK(
     throw new ModelError(`inverse problem: the k window [${domain[0]}, ${domain[1]}] must satisfy 0 <= lo < hi`);
   }
   const base = validateDimensionless({ ...parameters, k: domain[1] });
+  // The window's low end in the domain too (k is 0 or at least 1e-100): no k outside it is returned.
+  if (domain[0] > 0) validateDimensionless({ ...parameters, k: domain[0] });
   const measured = OBSERVABLES.filter((o) => measurement[o] !== undefined);
   if (measured.length === 0)
     throw new ModelError("inverse problem: give at least one of sigma11, sigma22, ratio, sigma12");

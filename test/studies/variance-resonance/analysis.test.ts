@@ -278,6 +278,8 @@ describe("the inverse problem (Section 7)", () => {
     expect(() => inferK(fig4, {})).toThrow(/give at least one/);
     expect(() => inferK(fig4, { sigma11: -1 })).toThrow(/must be a positive number/);
     expect(() => inferK({ ...fig4, q: 0 }, { sigma11: 1 })).toThrow(/q = Q2/);
+    // a window reaching below k's domain (0 or at least 1e-100) is refused, not searched
+    expect(() => inferK(fig4, { sigma11: 1 }, { domain: [1e-200, 1] })).toThrow(/1e-100/);
   });
 
   it("the sensitivity diverges at the top of the peak", () => {
