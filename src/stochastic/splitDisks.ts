@@ -38,7 +38,7 @@
  * other rounding and other random numbers.
  */
 import { ModelError } from "../errors.js";
-import { FAR_BOX_LENGTHS, refusePositions } from "./safety.js";
+import { FAR_BOX_LENGTHS, refusePositions } from "./blowUp.js";
 import type { ParticlesModel } from "../model/particles.js";
 import { CounterRng, counterNormals } from "./counterRng.js";
 import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrators.js";

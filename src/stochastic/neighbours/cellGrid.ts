@@ -31,7 +31,7 @@
  * Browser-safe.
  */
 
-import { FAR_BOX_LENGTHS, refusePositions } from "../safety.js";
+import { FAR_BOX_LENGTHS, refusePositions } from "../blowUp.js";
 
 /** Which half of the neighbouring cells each cell visits (see the header). */
 export type CellStencil = "half" | "upper" | "joined";
