@@ -440,8 +440,11 @@ export function contractPage(
       fail,
       false,
       (f, next) => drawFrame(f, parameters as { range: number; dt: number }, next),
-      // A live frame left on the page says that its run ended there (no figures follow).
+      // A live frame left on the page says that its run ended there (no figures follow); the frame count (data-frames)
+      // starts again with the next run's frames (Run anyway: its first frames are not this run's).
       (end) => {
+        frames = 0;
+        delete figures.dataset.frames;
         if (live && figures.contains(live.element))
           live.ended(
             end === "asked"
