@@ -205,7 +205,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     [NOISE_OUTPUT, NOISE_SOURCE, generateNoise],
     [SPLIT_OUTPUT, SPLIT_SOURCE, generateSplit],
   ];
-  // --only FILE (e.g. binary.ts): that generated file alone (the tests check each module on its own).
+  // --only FILE (e.g. binary.ts): that generated file alone (the tests check every module in one process).
   const at = process.argv.indexOf("--only");
   const only = at >= 0 ? process.argv[at + 1] : undefined;
   const chosen = only === undefined ? modules : modules.filter(([output]) => basename(output) === only);

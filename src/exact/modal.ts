@@ -1024,6 +1024,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         const Yc = Y!.subarray(0, n * w2);
         const AY = E.length >= n * w2 ? E.subarray(0, n * w2) : new Float64Array(n * w2);
         const parts = springs.map(() => new Array<number>(B).fill(0));
+        // Each spring's largest sum over poles of |its part's terms| (the parts' rounding scale, as the net flux's).
+        const partTerms = new Float64Array(springs.length);
         for (let c = 0; c < B; c++) {
           for (let col = 0; col < kept; col++) {
             const j = colPole[col];
@@ -1055,12 +1057,20 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           gemmNN(n, w2, n, 1, u, 0, n, Yc, 0, w2, AY, 0, w2);
           springs.forEach((s, q) => {
             let acc = 0;
-            for (let t = 0; t < w2; t++) acc += AX[s.j * w2 + t] * AY[s.i * w2 + t];
-            parts[q][c] = ((s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j])) * temps[c];
+            let size = 0;
+            for (let t = 0; t < w2; t++) {
+              const term = AX[s.j * w2 + t] * AY[s.i * w2 + t];
+              acc += term;
+              size += Math.abs(term);
+            }
+            const scale = s.stiffness / Math.sqrt(mass[s.i] * mass[s.j]);
+            parts[q][c] = scale * acc * temps[c];
+            partTerms[q] = Math.max(partTerms[q], Math.abs(scale * size * temps[c]));
           });
         }
         // Their errors: the net flux's terms with the largest temperature in place of the spread, and the rounding
-        // floor n eps of the largest part (the parts are up to Tmax / spreadT times the net flux).
+        // floor n eps of the largest part (the parts are up to Tmax / spreadT times the net flux) or of the spring's
+        // own part terms where those are larger (a stiff spring in a part at one temperature: its parts are 0).
         let partScale = 0;
         for (const b of baths) for (const x of b.fluxBySource!) partScale = Math.max(partScale, Math.abs(x));
         for (const row of parts) for (const x of row) partScale = Math.max(partScale, Math.abs(x));
@@ -1068,7 +1078,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           s.fluxBySource = parts[q];
           s.fluxBySourceError =
             (s.stiffness * Tmax * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
-            n * ROUNDING * partScale;
+            n * ROUNDING * Math.max(partScale, partTerms[q]);
         });
       }
       const inflow = new Float64Array(n);

@@ -476,4 +476,26 @@ describe("solveNetworkModal: a stiff spring in a part at one temperature", () =>
     // The bath-flux scale gamma T / m is 7e7: the error stays 1e-15 of it.
     expect(r.springs[0].error).toBeLessThan(1e-6);
   });
+
+  it("its parts by source bath (each 0: every part is in equilibrium with each bath alone) within their error", () => {
+    const r = solveNetworkModal(
+      validateNetwork({
+        kind: "network",
+        sites: ["s1", "s2", "s3", "s4"],
+        pinning: { s1: 0.010433714218623703, s2: 547574.7719728462, s3: 0.018902887346214096 },
+        springs: [{ between: ["s4", "s2"], stiffness: 8453871.355626918 }],
+        baths: [
+          { site: "s1", friction: 55.39430597693158, temperature: 1463340.208345643 },
+          { site: "s2", friction: 0.1812633422987643, temperature: 1630800.9936899021 },
+          { site: "s3", friction: 0.08488261075023076, temperature: 209571.4357186604 },
+        ],
+        masses: { s1: 1.2337226137901418, s2: 0.6022208505663726, s3: 1, s4: 0.0861465217653686 },
+      }),
+      { bySource: true },
+    );
+    const s = r.springs[0];
+    expect(s.fluxBySource).toHaveLength(3);
+    for (const part of s.fluxBySource!) expect(Math.abs(part)).toBeLessThanOrEqual(s.fluxBySourceError!);
+    expect(s.fluxBySourceError!).toBeLessThan(1e-6);
+  });
 });
