@@ -249,6 +249,7 @@ class RunControl {
         // Computed, but its figures (or report) could not be drawn: the state line says so, the status line why.
         this.state.textContent = `figures failed (computed in ${(ms / 1000).toFixed(2)} s)`;
         this.state.dataset.end = "error";
+        onEnd?.("error"); // a live frame left on the page says its run ended there
         fail(err);
       }
     } catch (err) {

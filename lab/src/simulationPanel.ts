@@ -136,7 +136,10 @@ export function simulationPanel(
       if (current?.running) {
         state.textContent = `cancelled: ${why}`;
         state.dataset.end = "cancelled";
-      } else if (body.rows.length > 0) state.textContent = `cleared: ${why}`;
+      } else if (body.rows.length > 0) {
+        state.textContent = `cleared: ${why}`;
+        delete state.dataset.end; // not the cleared run's "done"
+      }
       current?.cancel();
       current = null;
       panel.last = null;
@@ -302,6 +305,7 @@ export function simulationPanel(
       buttons(true);
     } catch (err) {
       status.textContent = nessMessage(err);
+      end("error", "not started"); // not the last run's "done" beside this error
     }
   });
   pause.addEventListener("click", () => {
