@@ -1,5 +1,5 @@
 /* global document, requestAnimationFrame, MutationObserver, Event */
-// Times the slider response of the lab's exact study pages in headless Chromium (scripts/lab-browser.js): builds the
+// Times the slider response of the lab's exact study pages in headless Chromium (scripts/lab-browser.js, the project's launch flags): builds the
 // lab of each given checkout with Vite, serves it with `ness lab`'s server (this checkout's dist/: `npm run build`),
 // and on each page moves one slider through five values, printing per value the milliseconds from the input event to
 // the figures drawn (a page with draft figures draws its draft then) and to the full figures (the draft's refinement
@@ -66,8 +66,8 @@ for (const c of checkouts) {
 for (let r = 0; r < rounds; r++) {
   for (let s = 0; s < sites.length; s++) {
     const { server, url } = await serveLab(sites[s], 0);
-    const profile = mkdtempSync(join(tmpdir(), "ness-lab-slider-chromium-"));
-    const browser = await launch(profile);
+    const chromium = await launch("ness-lab-slider-chromium-");
+    const { context: browser, profile } = chromium;
     try {
       browser.setDefaultTimeout(600_000);
       const page = await browser.newPage();
@@ -96,9 +96,8 @@ for (let r = 0; r < rounds; r++) {
         );
       }
     } finally {
-      await browser.close();
+      await chromium.close();
       await new Promise((done) => server.close(() => done()));
-      rmSync(profile, { recursive: true, force: true });
     }
   }
 }

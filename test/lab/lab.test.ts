@@ -4,7 +4,7 @@
 // pause/resume/cancel, bad input (negative stiffness, no steady state, malformed upload) shows the CLI's message in
 // place and the page keeps working, the study page's numbers against the library and the closed forms, keyboard
 // moves and labels. Screenshots go to test-artifacts/lab/ (gitignored). Skipped with a notice without chromium.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,9 +20,8 @@ import { findStudy } from "../../src/studies/catalog.js";
 import { runStudy } from "../../src/studies/run.js";
 import { fieldsOf } from "../../src/studies/schema.js";
 import { labSite } from "../helpers/labSite.js";
+import { LAB_VIEWPORT, haveChromium, launchChromium, type LaunchedChromium } from "../../scripts/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
 const root = new URL("../../", import.meta.url).pathname;
 const artifacts = join(root, "test-artifacts/lab");
 const example2 = readFileSync(join(root, "examples/networks/example2-circulation.yaml"), "utf8");
@@ -162,12 +161,12 @@ const TEST_MS = 600_000;
 /** expect.poll with the load headroom (its default gives up after 1 s). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: WAIT_MS });
 
-describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: TEST_MS }, () => {
+describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout: TEST_MS }, () => {
   let server: Server;
   let url = "";
   let site = "";
   let disposeSite = () => {};
-  let profile = "";
+  let chromium: LaunchedChromium | undefined;
   let browser: BrowserContext;
   let page: Page;
   const errors: string[] = [];
@@ -178,34 +177,18 @@ describe.skipIf(!haveChromium)("the ness lab in headless Chromium", { timeout: T
     site = built.folder;
     disposeSite = built.dispose;
     ({ server, url } = await serveLab(site, 0));
-    profile = mkdtempSync(join(tmpdir(), "ness-chromium-"));
     mkdirSync(artifacts, { recursive: true });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1366, height: 900 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    chromium = await launchChromium({ viewport: LAB_VIEWPORT });
+    browser = chromium.context;
     browser.setDefaultTimeout(WAIT_MS);
     page = await browser.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
   }, BUILD_MS);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     disposeSite();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const status = () => page.locator("#status").textContent();
