@@ -183,7 +183,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     browser.setDefaultTimeout(WAIT_MS);
     page = await browser.newPage();
     page.on("pageerror", (e) => errors.push(e.message));
-  }, BUILD_MS);
+  }, BUILD_MS + WAIT_MS); // the wait for the site ends first, with its own message (not the hook's time-out)
 
   afterAll(async () => {
     await chromium?.close();
