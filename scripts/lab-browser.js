@@ -1,8 +1,8 @@
-// Headless Chromium for the lab's timing scripts (scripts/lab-live-frames.js, scripts/lab-slider-response.js): Debian's
-// /usr/bin/chromium through playwright-core with the launch flags of test/lab/lab.test.ts, and the CPU seconds of the
-// browser's processes read from /proc.
+// Headless Chromium for the lab's timing scripts (scripts/lab-live-frames.js, scripts/lab-slider-response.js): the
+// project's launch (scripts/chromium.js, shared with the browser tests) at the lab tests' page size, and the CPU
+// seconds of the browser's processes read from /proc.
 import { readFileSync, readdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { LAB_VIEWPORT, launchChromium } from "./chromium.js";
 
 const TICK = 100; // USER_HZ
 
@@ -53,21 +53,10 @@ export function usage(profile) {
   return { all, main };
 }
 
-/** A headless Chromium with its profile in `profile` (the folder identifies its processes for usage()). */
-export function launch(profile) {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+/**
+ * A headless Chromium at the lab tests' page size with a fresh profile named `prefix`... (its path identifies the
+ * browser's processes for usage()): { context, profile, close() } (close removes the profile).
+ */
+export function launch(prefix) {
+  return launchChromium({ prefix, viewport: LAB_VIEWPORT });
 }

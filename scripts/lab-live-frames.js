@@ -1,6 +1,6 @@
 /* global document */
 // Times the demixing page's live frames in headless Chromium (Debian's /usr/bin/chromium through playwright-core, the
-// launch flags of test/lab/lab.test.ts): builds the lab of each given checkout with Vite, serves it with `ness lab`'s
+// project's launch flags: scripts/chromium.js): builds the lab of each given checkout with Vite, serves it with `ness lab`'s
 // server (this checkout's dist/: `npm run build`), opens the page of a run that asks first, presses Run anyway and
 // prints, for frames 1..FRAMES (the test waits for data-frames >= 3), the wall seconds, the CPU seconds of every
 // Chromium process and those of the page's main thread since the press, and the main thread's CPU per frame between
@@ -33,8 +33,8 @@ for (const c of checkouts) {
 for (let r = 0; r < rounds; r++) {
   for (let s = 0; s < sites.length; s++) {
     const { server, url } = await serveLab(sites[s], 0);
-    const profile = mkdtempSync(join(tmpdir(), "ness-lab-frames-chromium-"));
-    const browser = await launch(profile);
+    const chromium = await launch("ness-lab-frames-chromium-");
+    const { context: browser, profile } = chromium;
     try {
       browser.setDefaultTimeout(600_000);
       const page = await browser.newPage();
@@ -65,9 +65,8 @@ for (let r = 0; r < rounds; r++) {
           `main thread per frame ${((last - first) / (frameCount - 1)).toFixed(3)} s (load ${load})`,
       );
     } finally {
-      await browser.close();
+      await chromium.close();
       await new Promise((done) => server.close(() => done()));
-      rmSync(profile, { recursive: true, force: true });
     }
   }
 }

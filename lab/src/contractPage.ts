@@ -40,7 +40,7 @@ type Reply =
   | { id: number; type: "progress"; done: number; total: number }
   | ({ id: number; type: "frame" } & Frame)
   | { id: number; type: "result"; results: unknown }
-  | { id: number; type: "error"; name: string; message: string };
+  | { id: number; type: "error"; name: string; message: string; internal?: boolean };
 
 /** What a computation of the page asks the study worker for (studyWorker.ts), without its id. */
 export type StudyJob = Omit<StudyRequest, "id" | "force" | "workers">;
@@ -96,7 +96,9 @@ class StudyClient {
         }
         end();
         if (m.type === "result") resolve(m.results);
-        else reject(Object.assign(new Error(m.message), { name: m.name }));
+        // a bug (not a NessError) is said as `ness study` says it: "ness: internal error: ..."
+        else
+          reject(Object.assign(new Error(m.internal ? `internal error: ${m.message}` : m.message), { name: m.name }));
       };
       // The worker failed outside the study's own error handling (its script, memory, a message it could not read):
       // the run ends with that said (it would otherwise wait for a result that never comes).
@@ -140,6 +142,9 @@ class RunControl {
   private controller: AbortController | null = null;
   private token = 0;
   private refiner: AbortController | null = null;
+  /** The state line of the running run without its note; the note (note()) is said after it. */
+  private said = "";
+  private noted = "";
 
   constructor(
     id: string,
@@ -155,6 +160,21 @@ class RunControl {
       this.state.textContent = "cancelled";
     });
     this.element = h("div", { class: "toolbar" }, this.bar, this.cancelButton, this.anyway, this.state);
+  }
+
+  /** The state line while the run goes on (or done), with the run's note after it. */
+  private say(text: string): void {
+    this.said = text;
+    this.state.textContent = this.noted ? `${text}; ${this.noted}` : text;
+  }
+
+  /**
+   * Something of the running run that does not end it (a live frame that could not be drawn): said after its progress
+   * and after "done" (the newest note replaces an older one; the next run starts without).
+   */
+  note(text: string): void {
+    this.noted = text;
+    if (this.state.dataset.end === undefined) this.say(this.said);
   }
 
   /**
@@ -204,7 +224,8 @@ class RunControl {
     this.anyway.hidden = true;
     this.cancelButton.disabled = false;
     this.bar.value = 0;
-    this.state.textContent = "computing…";
+    this.noted = "";
+    this.say("computing…");
     delete this.state.dataset.end;
     const t0 = performance.now();
     let tooLong = 0;
@@ -212,7 +233,7 @@ class RunControl {
       if (token !== this.token || !(total > 0)) return;
       this.bar.value = d / total;
       const elapsed = performance.now() - t0;
-      this.state.textContent = `${Math.round((100 * d) / total)} % (${(elapsed / 1000).toFixed(1)} s)`;
+      this.say(`${Math.round((100 * d) / total)} % (${(elapsed / 1000).toFixed(1)} s)`);
       if (!force && elapsed > PROJECT_AFTER_MS && d > 0) {
         const projected = ((elapsed / d) * total) / 1000;
         if (projected > ASK_ABOVE_SECONDS) {
@@ -240,7 +261,7 @@ class RunControl {
       if (token !== this.token) return;
       const ms = performance.now() - t0;
       this.bar.value = 1;
-      this.state.textContent = `done in ${(ms / 1000).toFixed(2)} s`;
+      this.say(`done in ${(ms / 1000).toFixed(2)} s`);
       this.state.dataset.end = "done";
       this.cancelButton.disabled = true;
       try {
@@ -474,6 +495,9 @@ export function contractPage(
       live.draw(f, p.range, `Replica 0: ${f.cold.length} disks at ${t}`);
       frames++;
       figures.dataset.frames = String(frames);
+    } catch (err) {
+      // A frame that cannot be drawn is said in the state line; the run goes on to its result (and its next frames).
+      control.note(`live frame failed: ${(err as Error)?.message ?? String(err)}`);
     } finally {
       // After the paint of this frame (the task after the next animation frame), no sooner than 250 ms after the last.
       requestAnimationFrame(() => setTimeout(next, Math.max(0, 250 - (performance.now() - t0))));

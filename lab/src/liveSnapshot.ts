@@ -103,34 +103,38 @@ export class LiveSnapshot {
     const r = Math.max(0.8, 0.5 * range * scale);
     const rData = r / scale;
     ctx.save();
-    ctx.beginPath();
-    ctx.rect(LEFT, MARGIN, inner, H);
-    ctx.clip();
-    // The most numerous species first, so the rarer one stays visible (as the scatter figures draw them).
-    const order = cold * 2 > n ? [1, 0] : [0, 1];
-    for (const species of order) {
+    // restored whatever happens: a frame that failed half-way leaves no clip behind for the next one
+    try {
       ctx.beginPath();
-      for (let a = 0; a < n; a++) {
-        if ((f.cold[a] ? 1 : 0) !== species) continue;
-        const x = f.x[2 * a];
-        const y = f.x[2 * a + 1];
-        // Periodic images of disks across the edges, so discs wrap around.
-        const sx = x < rData ? lx : x > lx - rData ? -lx : 0;
-        const sy = y < rData ? ly : y > ly - rData ? -ly : 0;
-        this.disk(ctx, x, y, r, scale, H);
-        if (sx !== 0) this.disk(ctx, x + sx, y, r, scale, H);
-        if (sy !== 0) this.disk(ctx, x, y + sy, r, scale, H);
-        if (sx !== 0 && sy !== 0) this.disk(ctx, x + sx, y + sy, r, scale, H);
+      ctx.rect(LEFT, MARGIN, inner, H);
+      ctx.clip();
+      // The most numerous species first, so the rarer one stays visible (as the scatter figures draw them).
+      const order = cold * 2 > n ? [1, 0] : [0, 1];
+      for (const species of order) {
+        ctx.beginPath();
+        for (let a = 0; a < n; a++) {
+          if ((f.cold[a] ? 1 : 0) !== species) continue;
+          const x = f.x[2 * a];
+          const y = f.x[2 * a + 1];
+          // Periodic images of disks across the edges, so discs wrap around.
+          const sx = x < rData ? lx : x > lx - rData ? -lx : 0;
+          const sy = y < rData ? ly : y > ly - rData ? -ly : 0;
+          this.disk(ctx, x, y, r, scale, H);
+          if (sx !== 0) this.disk(ctx, x + sx, y, r, scale, H);
+          if (sy !== 0) this.disk(ctx, x, y + sy, r, scale, H);
+          if (sx !== 0 && sy !== 0) this.disk(ctx, x + sx, y + sy, r, scale, H);
+        }
+        ctx.fillStyle = species === 1 ? MPL.blue : MPL.red;
+        ctx.fill();
+        if (r > 2.5) {
+          ctx.lineWidth = 0.5;
+          ctx.strokeStyle = "rgba(0, 0, 0, 0.6)";
+          ctx.stroke();
+        }
       }
-      ctx.fillStyle = species === 1 ? MPL.blue : MPL.red;
-      ctx.fill();
-      if (r > 2.5) {
-        ctx.lineWidth = 0.5;
-        ctx.strokeStyle = "rgba(0, 0, 0, 0.6)";
-        ctx.stroke();
-      }
+    } finally {
+      ctx.restore();
     }
-    ctx.restore();
     ctx.lineWidth = 1;
     ctx.strokeStyle = "#000";
     ctx.strokeRect(LEFT + 0.5, MARGIN + 0.5, inner - 1, H - 1);

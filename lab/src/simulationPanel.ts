@@ -2,14 +2,16 @@
  * The simulation panel of the editor: `ness simulate`'s options (time, dt, seed, replicas, scheme), Run, Pause,
  * Resume and Cancel, a progress bar, and a table of the estimates with their error bars beside the exact values,
  * live while the run goes on (from the batches completed so far) and final at the end (the CLI's numbers for the
- * same seed). The equivalent command line is shown so the run can be repeated in a terminal.
+ * same seed). The equivalent command line is shown so the run can be repeated in a terminal, and Download JSON saves
+ * the final result (the estimates of `ness simulate --json`, with the version, options and seed).
  */
 import type { Model } from "../../src/model/index.js";
 import { schemeByName, type Scheme } from "../../src/stochastic/integrators.js";
 import { simulationSpec, type SimulationResult } from "../../src/stochastic/run.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
 import { lineChart } from "../../src/figures/charts.js";
-import { fmt, h, nessMessage, numberField } from "./dom.js";
+import { download, fmt, h, nessMessage, numberField } from "./dom.js";
+import { VERSION } from "../../src/version.js";
 import { PageSimulation } from "./simulation.js";
 import { numberOption } from "../../src/model/options.js";
 import { exactReference, type ExactReference } from "../../src/verify/reference.js";
@@ -19,6 +21,43 @@ export interface SimulationPanel {
   /** Cancels a run (saying why) and clears the table: the model it simulated is no longer the one shown. */
   reset(why: string): void;
   last: SimulationResult | null;
+}
+
+/**
+ * The document Download JSON saves: the fields of `ness simulate --json` that the page has (version, command, options,
+ * seed, estimates, warnings). Only finite numbers: an error bar or deviation that cannot be computed is left out (its
+ * estimate is then not reliable), as the CLI leaves it out.
+ */
+export function simulationDocument(r: SimulationResult, command: string) {
+  const finite = (key: string, v: number | undefined) => (v !== undefined && Number.isFinite(v) ? { [key]: v } : {});
+  return {
+    ness: VERSION,
+    command,
+    name: r.name,
+    kind: r.kind,
+    dynamics: r.dynamics,
+    scheme: r.scheme,
+    dt: r.dt,
+    time: r.time,
+    burnIn: r.burnIn,
+    replicas: r.replicas,
+    seed: r.seed,
+    batchesPerReplica: r.batchesPerReplica,
+    steps: r.steps,
+    exact: r.exact,
+    estimates: r.estimates.map((e) => ({
+      group: e.group,
+      name: e.name,
+      ...finite("value", e.value),
+      ...finite("error", e.error),
+      ...(e.exact !== undefined ? { ...finite("exact", e.exact), ...finite("deviation", e.deviation) } : {}),
+      ...finite("timeStepBias", e.timeStepBias),
+      batches: e.batches,
+      reliable: e.reliable,
+      ...(e.note ? { note: e.note } : {}),
+    })),
+    warnings: r.warnings,
+  };
 }
 
 /** `fileName`: the model file the command line names (default model.yaml, written by the editor's Export YAML). */
@@ -48,6 +87,21 @@ export function simulationPanel(
   const run = h("button", { type: "button", id: "sim-run" }, "Run");
   const pause = h("button", { type: "button", id: "sim-pause", disabled: true }, "Pause");
   const cancel = h("button", { type: "button", id: "sim-cancel", disabled: true }, "Cancel");
+  // The final result as JSON (kept when only the chart fails: the numbers are computed).
+  const save = h("button", { type: "button", id: "sim-download", disabled: true }, "Download JSON");
+  let saved: { result: SimulationResult; command: string } | null = null;
+  const keep = (next: typeof saved) => {
+    saved = next;
+    save.disabled = next === null;
+  };
+  save.addEventListener("click", () => {
+    if (saved)
+      download(
+        "simulation.json",
+        JSON.stringify(simulationDocument(saved.result, saved.command), null, 2),
+        "application/json",
+      );
+  });
   const progress = h("progress", { id: "sim-progress", max: 1, value: 0, "aria-label": "simulation progress" });
   const status = h("div", { id: "sim-status", class: "status", role: "alert" });
   const line = h("p", { class: "command" });
@@ -59,6 +113,15 @@ export function simulationPanel(
   const followBar = h("div", { class: "toolbar", hidden: true }, h("label", { for: "sim-follow" }, "Follow "), follow);
   let history: { steps: number; estimates: Estimate[] }[] = [];
   let lastDraw = 0;
+  /** The chart's failure, said once per run in the status line (the run goes on: the chart only follows it). */
+  let chartMessage = "";
+  const chartFailed = (err: unknown) => {
+    const m = `ness: the convergence chart could not be drawn: ${(err as Error)?.message ?? String(err)}`;
+    if (m === chartMessage) return;
+    chartMessage = m;
+    status.append(h("p", {}, m));
+  };
+  /** Draws the chart (force: now, else at most every 400 ms); throws when it cannot be drawn. */
   const drawChart = (force: boolean) => {
     const now = performance.now();
     if (!force && now - lastDraw < 400) return;
@@ -91,7 +154,13 @@ export function simulationPanel(
     });
     chart.replaceChildren(fig.render(document) as unknown as Node);
   };
-  follow.addEventListener("change", () => drawChart(true));
+  follow.addEventListener("change", () => {
+    try {
+      drawChart(true);
+    } catch (err) {
+      chartFailed(err);
+    }
+  });
   const table = h(
     "table",
     { id: "sim-table" },
@@ -123,6 +192,7 @@ export function simulationPanel(
       pause,
       cancel,
       progress,
+      save,
     ),
     status,
     state,
@@ -143,6 +213,8 @@ export function simulationPanel(
       current?.cancel();
       current = null;
       panel.last = null;
+      keep(null);
+      chartMessage = "";
       status.textContent = ""; // warnings and messages of the old model's run
       progress.value = 0;
       line.textContent = "";
@@ -166,7 +238,12 @@ export function simulationPanel(
       followBar.hidden = false;
     }
     history.push({ steps, estimates });
-    drawChart(final);
+    if (final) return drawChart(true); // the caller says that the figures failed
+    try {
+      drawChart(false);
+    } catch (err) {
+      chartFailed(err);
+    }
   };
   const show = (estimates: Estimate[] | null, final: boolean) => {
     body.replaceChildren(
@@ -238,10 +315,10 @@ export function simulationPanel(
         chosen,
         withStationaryLaw({ time: opts.time, seed: opts.seed, replicas: opts.replicas }, reference),
       );
-      line.textContent =
-        `Same numbers as: ness simulate ${fileName?.() ?? "model.yaml"} --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
-        (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "") +
-        (fileName ? "" : " (model.yaml: Export YAML)");
+      const command =
+        `ness simulate ${fileName?.() ?? "model.yaml"} --time ${values.time} --dt ${values.dt} --seed ${values.seed} --replicas ${values.replicas}` +
+        (scheme.value !== "default" ? ` --scheme ${scheme.value}` : "");
+      line.textContent = `Same numbers as: ${command}` + (fileName ? "" : " (model.yaml: Export YAML)");
       let pendingUpdate: { live: Estimate[] | null; done: number; total: number } | null = null;
       let updateTimer: ReturnType<typeof setTimeout> | null = null;
       const sim: PageSimulation = new PageSimulation(
@@ -276,13 +353,24 @@ export function simulationPanel(
             }
           },
           onDone: (raw) => {
-            // Drawn first, "done" last: a result that cannot be shown ends in onError (never "done" over a failure).
+            // The table first, "done" last: a result that cannot be verified or shown ends in onError (never "done"
+            // over a failure); one whose chart cannot be drawn keeps its table and Download JSON, and says so.
             const result = verifySimulation(raw, reference);
             show(result.estimates, true);
-            record(result.steps, result.estimates, true);
             progress.value = 1;
             panel.last = result;
+            keep({ result, command });
             for (const w of result.warnings) status.append(h("p", { class: "warning" }, `ness: warning: ${w}`));
+            try {
+              record(result.steps, result.estimates, true);
+            } catch (err) {
+              chartFailed(err);
+              end(
+                "error",
+                `figures failed (computed: ${result.steps} steps; seed ${result.seed}; the table and Download JSON have the results)`,
+              );
+              return;
+            }
             end("done", `done: ${result.steps} steps; seed ${result.seed}`);
           },
           onError: (message) => {
@@ -296,6 +384,8 @@ export function simulationPanel(
       );
       current = sim;
       panel.last = null;
+      keep(null);
+      chartMessage = "";
       progress.value = 0;
       history = [];
       chart.replaceChildren();

@@ -6,7 +6,8 @@
  * same numbers for the same seed. Messages:
  *   in:  { id, study, set?, parameters, seed, quick, force }   (set: the id of a figure set of `ness reproduce`)
  *        | { id, type: "next-frame" }: the page has painted the last frame and takes the next one
- *   out: { id, type: "progress", done, total } | { id, type: "result", results } | { id, type: "error", name, message }
+ *   out: { id, type: "progress", done, total } | { id, type: "result", results }
+ *        | { id, type: "error", name, message, internal } (internal: not a NessError, a bug: the page says so)
  *        | { id, type: "frame", steps, x, cold, box }: demixing only, the positions of replica 0 while it runs (from
  *          the runner's partial outputs, at most about 4 a second): the frames of the page's live snapshot animation.
  *          The first is sent at once, each next one only after the page's "next-frame" (the newest positions then),
@@ -128,7 +129,14 @@ scope.onmessage = (e) => {
     } catch (err) {
       if (frames?.id === q.id) frames = null;
       const x = err as Error;
-      scope.postMessage({ id: q.id, type: "error", name: x?.name ?? "Error", message: x?.message ?? String(err) });
+      // Not a NessError (a user-caused error is one): a bug, said as the CLI says it ("internal error").
+      scope.postMessage({
+        id: q.id,
+        type: "error",
+        name: x?.name ?? "Error",
+        message: x?.message ?? String(err),
+        internal: !(err instanceof NessError),
+      });
     }
   })();
 };

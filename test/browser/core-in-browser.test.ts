@@ -1,15 +1,12 @@
 // The core library runs in a browser page and in a Web Worker: bundle src/index.ts for the browser (no Node
 // built-ins available), serve it on localhost, and solve Example 2 of Eckmann & Zabey in headless Chromium.
 // Needs Debian's chromium (installed by .ci/run); skipped with a notice where it is absent.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { haveChromium, launchChromium } from "../../scripts/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
 const root = new URL("../../", import.meta.url).pathname;
 
 const page = `<!doctype html><html><body><script type="module">
@@ -33,11 +30,10 @@ self.onmessage = (e) => {
   self.postMessage({ flux: state.springs.map((s) => s.flux), residual: state.residual });
 };`;
 
-describe.skipIf(!haveChromium)("core library in a browser (headless Chromium)", () => {
+describe.skipIf(!haveChromium())("core library in a browser (headless Chromium)", () => {
   let server: Server;
   let url = "";
   let bundle = "";
-  let profile = "";
 
   beforeAll(async () => {
     const { build } = await import("vite");
@@ -67,32 +63,17 @@ describe.skipIf(!haveChromium)("core library in a browser (headless Chromium)", 
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const addr = server.address();
     url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}/`;
-    profile = mkdtempSync(join(tmpdir(), "ness-chromium-"));
   });
 
   afterAll(async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("bundles without Node built-ins and solves a network in a page and in a Web Worker", async () => {
     expect(bundle).not.toMatch(/from\s+["']node:/);
-    const { chromium } = await import("playwright-core");
-    // A fresh profile directory (Playwright passes it as --user-data-dir).
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    // A fresh profile directory (Playwright passes it as --user-data-dir), removed by close().
+    const chromium = await launchChromium();
+    const browser = chromium.context;
     try {
       const p = await browser.newPage();
       const errors: string[] = [];
@@ -125,7 +106,7 @@ describe.skipIf(!haveChromium)("core library in a browser (headless Chromium)", 
       expect(bad).toMatch(/ModelError: bath on 3: unknown site '3'/);
       expect(errors).toEqual([]);
     } finally {
-      await browser.close();
+      await chromium.close();
     }
   });
 });

@@ -15,6 +15,9 @@ import { labSiteFolder } from "../../src/cli/commands/lab.js";
 import { markdownBlocks, root } from "../docs/snippets.js";
 import { labSite } from "../helpers/labSite.js";
 
+/** The longest wait for another test file's build of the lab (test/helpers/labSite.ts). */
+const LAB_WAIT_MS = 300_000;
+
 let dir = "";
 let app = "";
 let files: string[] = [];
@@ -34,7 +37,7 @@ beforeAll(async () => {
   // copied in.
   const site = labSiteFolder();
   if (!existsSync(join(site, "index.html"))) {
-    const built = await labSite(300_000);
+    const built = await labSite(LAB_WAIT_MS);
     const copy = `${site.replace(/\/$/, "")}-copying-${process.pid}`;
     cpSync(built.folder, copy, { recursive: true });
     rmSync(site, { recursive: true, force: true });
@@ -81,7 +84,7 @@ beforeAll(async () => {
     `npm ci --offline in ${app} (the dependencies must be in npm's cache: run npm ci here first)\n${install.stderr}`,
   ).toBe(0);
   cpSync(join(app, "node_modules", "ness", "examples"), join(app, "examples"), { recursive: true });
-}, 300_000);
+}, LAB_WAIT_MS + 120_000); // the wait for the lab ends first, with its own message (not the hook's time-out)
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
