@@ -1,4 +1,5 @@
-// The force loop of split runs (src/stochastic/splitDisks.ts, SplitKernel.forces and its gathers) in AssemblyScript,
+// The phases of split runs (src/stochastic/splitDisks.ts, SplitKernel: the moves, the sort's count and scatter, the
+// list's build, the force loop and its gathers, the combine with the trapezoid sums) in AssemblyScript,
 // compiled by scripts/build-wasm.js into src/stochastic/splitForcesWasm.ts twice: over a shared memory (the threads
 // of a split run each instantiate it over the run's one `WebAssembly.Memory`, `shared: true`) and over a plain one
 // (the serial executor). The same pairs in the same order with the same arithmetic as the JavaScript loops, so the
@@ -335,4 +336,262 @@ export function build(
     }
   }
   return np;
+}
+
+// The moves, the sort's count and scatter, and the combine of split runs (SplitKernel's phases of the same names):
+// linear passes over a thread's share, the same arithmetic in the same order as the JavaScript loops.
+
+/**
+ * Keeps x and f of ids [lo, hi) in xPrev and fPrev (SplitKernel.remember) when keep is nonzero, and scales the noise
+ * z of those ids by sc (SplitKernel.noise: z was filled with the counter stream's normals).
+ */
+@inline function rememberScale(lo: i32, hi: i32, x: usize, f: usize, x0: usize, f0: usize, keep: i32, z: usize, sc: usize): void {
+  if (keep != 0) {
+    memory.copy(x0 + (<usize>lo << 4), x + (<usize>lo << 4), <usize>(hi - lo) << 4);
+    memory.copy(f0 + (<usize>lo << 4), f + (<usize>lo << 4), <usize>(hi - lo) << 4);
+  }
+  for (let i = lo; i < hi; i++) {
+    const c = f64At(sc, i);
+    store<f64>(z + (<usize>i << 4), f64At(z, i << 1) * c);
+    store<f64>(z + (<usize>i << 4) + 8, f64At(z, (i << 1) + 1) * c);
+  }
+}
+
+/**
+ * A move of ids [lo, hi) and its check against the last sort (kind 0: Euler-Maruyama, x += mu f + z; 1: Heun's
+ * predictor, xt = x + mu f + z; 2: Heun's corrector, x += mu (f + ft) / 2 + z with ft = A + H at each id's sorted
+ * position posOf), with z the counter stream's normals scaled here by sc first (the corrector: already scaled by the
+ * predictor) and, for kinds 0 and 1, x and f kept in xPrev and fPrev when keep is nonzero (SplitKernel.euler,
+ * predict, correct). Then, in the same pass, the largest squared displacement since the sort (ref) into maxDisp: of
+ * xt (kind 1), of x, or with heat nonzero of both ends of the step xPrev -> x, with the largest squared step into
+ * maxStep and the step's midpoint into xt (SplitKernel.check, checkEnd).
+ */
+export function move(
+  kind: i32,
+  lo: i32,
+  hi: i32,
+  x: usize,
+  f: usize,
+  x0: usize,
+  f0: usize,
+  keep: i32,
+  z: usize,
+  sc: usize,
+  mu: usize,
+  xt: usize,
+  A: usize,
+  H: usize,
+  posOf: usize,
+  ref: usize,
+  heat: i32,
+  maxDisp: usize,
+  maxStep: usize,
+): void {
+  if (kind != 2) rememberScale(lo, hi, x, f, x0, f0, keep, z, sc);
+  let md: f64 = 0,
+    ms: f64 = 0;
+  for (let i = lo; i < hi; i++) {
+    const m = f64At(mu, i),
+      a = i << 1;
+    const xa = f64At(x, a),
+      ya = f64At(x, a + 1);
+    let nx: f64, ny: f64;
+    if (kind == 0) {
+      // x += m f + z: the move summed before it is added (the JavaScript loop's +=).
+      nx = xa + (m * f64At(f, a) + f64At(z, a));
+      ny = ya + (m * f64At(f, a + 1) + f64At(z, a + 1));
+    } else if (kind == 1) {
+      nx = xa + m * f64At(f, a) + f64At(z, a);
+      ny = ya + m * f64At(f, a + 1) + f64At(z, a + 1);
+    } else {
+      const q = i32At(posOf, i) << 1;
+      const ftx = f64At(A, q) + f64At(H, q),
+        fty = f64At(A, q + 1) + f64At(H, q + 1);
+      nx = xa + (0.5 * m * (f64At(f, a) + ftx) + f64At(z, a));
+      ny = ya + (0.5 * m * (f64At(f, a + 1) + fty) + f64At(z, a + 1));
+    }
+    const out = kind == 1 ? xt : x;
+    store<f64>(out + (<usize>a << 3), nx);
+    store<f64>(out + (<usize>(a + 1) << 3), ny);
+    const rx = f64At(ref, a),
+      ry = f64At(ref, a + 1);
+    const ux = nx - rx,
+      uy = ny - ry;
+    if (kind == 1 || heat == 0) {
+      const d2 = ux * ux + uy * uy;
+      if (d2 > md) md = d2;
+      continue;
+    }
+    // Both ends of the step: its start x0 (kept by the predictor or by this move).
+    const a0 = f64At(x0, a),
+      b0 = f64At(x0, a + 1);
+    const vx = a0 - rx,
+      vy = b0 - ry,
+      sx = nx - a0,
+      sy = ny - b0;
+    const d2 = Math.max(ux * ux + uy * uy, vx * vx + vy * vy),
+      s2 = sx * sx + sy * sy;
+    if (d2 > md) md = d2;
+    if (s2 > ms) ms = s2;
+    store<f64>(xt + (<usize>a << 3), 0.5 * (a0 + nx));
+    store<f64>(xt + (<usize>(a + 1) << 3), 0.5 * (b0 + ny));
+  }
+  store<f64>(maxDisp, md);
+  if (kind != 1 && heat != 0) store<f64>(maxStep, ms);
+}
+
+/**
+ * The sort's count over ids [lo, hi) (SplitKernel.count): wrapped positions of pos into w, pos into ref, each id's
+ * cell into cellOf, the counts per cell into counts (this thread's nc words, cleared first). Returns 0, or 1 when a
+ * position's cell is outside the grid (not finite, or a rounding below 0 at cell 0): the caller counts that share
+ * again with the JavaScript loop (whose handling of such a position is the reference).
+ */
+export function count(
+  lo: i32,
+  hi: i32,
+  pos: usize,
+  w: usize,
+  ref: usize,
+  cellOf: usize,
+  counts: usize,
+  nx: i32,
+  ny: i32,
+  Lx: f64,
+  Ly: f64,
+  ihx: f64,
+  ihy: f64,
+): i32 {
+  const nc = nx * ny,
+    fnx = <f64>nx,
+    fny = <f64>ny,
+    fnc = <f64>nc;
+  memory.fill(counts, 0, <usize>nc << 2);
+  for (let i = lo; i < hi; i++) {
+    const a = i << 1;
+    const ox = f64At(pos, a),
+      oy = f64At(pos, a + 1);
+    const px = ox - Lx * Math.floor(ox / Lx),
+      py = oy - Ly * Math.floor(oy / Ly);
+    let cx = Math.floor(px * ihx),
+      cy = Math.floor(py * ihy);
+    if (cx >= fnx) cx = fnx - 1;
+    if (cy >= fny) cy = fny - 1;
+    const cf = cy * fnx + cx;
+    if (!(cf >= 0 && cf < fnc)) return 1;
+    const cell = <i32>cf;
+    store<f64>(w + (<usize>a << 3), px);
+    store<f64>(w + (<usize>(a + 1) << 3), py);
+    store<f64>(ref + (<usize>a << 3), ox);
+    store<f64>(ref + (<usize>(a + 1) << 3), oy);
+    store<i32>(cellOf + (<usize>i << 2), cell);
+    const c = counts + (<usize>cell << 2);
+    store<i32>(c, load<i32>(c) + 1);
+  }
+  return 0;
+}
+
+/**
+ * The sort's scatter by thread t of T (SplitKernel.scatter): the cell starts (t = 0 writes them), this thread's
+ * cursors, then ids [lo, hi) into the cell order (ids, posOf) with their wrapped positions into s, their wraps
+ * (ref - w) into wrap and, with sp nonzero, their species (speciesOf) into sp.
+ */
+export function scatter(
+  t: i32,
+  T: i32,
+  nc: i32,
+  counts: usize,
+  cursors: usize,
+  start: usize,
+  lo: i32,
+  hi: i32,
+  cellOf: usize,
+  ids: usize,
+  posOf: usize,
+  w: usize,
+  ref: usize,
+  wrap: usize,
+  s: usize,
+  speciesOf: usize,
+  sp: usize,
+): void {
+  const mine = cursors + (<usize>(t * nc) << 2);
+  let run: i32 = 0;
+  for (let c = 0; c < nc; c++) {
+    if (t == 0) store<i32>(start + (<usize>c << 2), run);
+    let before: i32 = 0;
+    for (let u = 0; u < t; u++) before += i32At(counts, u * nc + c);
+    store<i32>(mine + (<usize>c << 2), run + before);
+    for (let u = 0; u < T; u++) run += i32At(counts, u * nc + c);
+  }
+  if (t == 0) store<i32>(start + (<usize>nc << 2), run);
+  for (let i = lo; i < hi; i++) {
+    const cur = mine + (<usize>i32At(cellOf, i) << 2);
+    const q = load<i32>(cur);
+    store<i32>(cur, q + 1);
+    store<i32>(ids + (<usize>q << 2), i);
+    store<i32>(posOf + (<usize>i << 2), q);
+    const a = i << 1,
+      b = q << 1;
+    const wx = f64At(w, a),
+      wy = f64At(w, a + 1);
+    store<f64>(s + (<usize>b << 3), wx);
+    store<f64>(s + (<usize>(b + 1) << 3), wy);
+    store<f64>(wrap + (<usize>b << 3), f64At(ref, a) - wx);
+    store<f64>(wrap + (<usize>(b + 1) << 3), f64At(ref, a + 1) - wy);
+    if (sp != 0) store<i32>(sp + (<usize>q << 2), i32At(speciesOf, i));
+  }
+}
+
+/**
+ * The forces A + H of cell-order positions [lo, hi) into out at each particle's id (SplitKernel.combine); with cs
+ * nonzero, also per chunk of `chunk` positions the trapezoid sums of the step xPrev -> x per species
+ * (SplitKernel.combineSums: the heat -(f0 + f) / 2 . dx / dt and the displacements dx / dt, 3 numbers per species).
+ */
+export function combine(
+  lo: i32,
+  hi: i32,
+  out: usize,
+  A: usize,
+  H: usize,
+  ids: usize,
+  x: usize,
+  x0: usize,
+  f0: usize,
+  cs: usize,
+  S: i32,
+  speciesOf: usize,
+  invDt: f64,
+  chunk: i32,
+): void {
+  if (cs == 0) {
+    for (let q = lo; q < hi; q++) {
+      const i = i32At(ids, q),
+        a = i << 1,
+        b = q << 1;
+      store<f64>(out + (<usize>a << 3), f64At(A, b) + f64At(H, b));
+      store<f64>(out + (<usize>(a + 1) << 3), f64At(A, b + 1) + f64At(H, b + 1));
+    }
+    return;
+  }
+  for (let c0 = lo; c0 < hi; c0 += chunk) {
+    const base = cs + (<usize>((c0 / chunk) * S * 3) << 3),
+      c1 = min(hi, c0 + chunk);
+    memory.fill(base, 0, <usize>(S * 3) << 3);
+    for (let q = c0; q < c1; q++) {
+      const i = i32At(ids, q),
+        a = i << 1,
+        b = q << 1;
+      const fx = f64At(A, b) + f64At(H, b),
+        fy = f64At(A, b + 1) + f64At(H, b + 1);
+      store<f64>(out + (<usize>a << 3), fx);
+      store<f64>(out + (<usize>(a + 1) << 3), fy);
+      const o = base + (<usize>(i32At(speciesOf, i) * 3) << 3);
+      const dx = (f64At(x, a) - f64At(x0, a)) * invDt,
+        dy = (f64At(x, a + 1) - f64At(x0, a + 1)) * invDt;
+      store<f64>(o, load<f64>(o) - 0.5 * (f64At(f0, a) + fx) * dx);
+      store<f64>(o + 8, load<f64>(o + 8) + dx);
+      store<f64>(o, load<f64>(o) - 0.5 * (f64At(f0, a + 1) + fy) * dy);
+      store<f64>(o + 16, load<f64>(o + 16) + dy);
+    }
+  }
 }

@@ -30,9 +30,11 @@
  * per row and species, then the rows in order. Both ends of a step are checked against the last sort; when one is
  * outside half the skin, the new sort is at the step's midpoint, which covers both ends while no particle moved more
  * than the skin in the step (else the sort is at the end and the step goes to the probe's ledger).
- * The list's build and the force phases run in WebAssembly (asm/particles/split.ts, the same arithmetic in the same
- * order) when the run's buffer is a WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance
- * of the kernel over it); each thread's list lives in its own region at the buffer's end.
+ * Every phase but the noise's draw runs in WebAssembly (asm/particles/split.ts: the moves with their checks in one pass,
+ * the sort's count and scatter, the list's build, the gathers and forces, the combine with the trapezoid sums; the same
+ * arithmetic in the same order as the JavaScript loops here, which remain the fallback) when the run's buffer is a
+ * WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance of the kernel over it); each
+ * thread's list lives in its own region at the buffer's end.
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
  * default engine's trajectory (other lists, sums in another order, the default noise stream): the same physics,
  * other rounding and other random numbers.
@@ -204,8 +206,9 @@ function layout(c: SplitConfig): Layout {
   const floats =
     8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums + 12 + S * S;
   // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors
-  // per thread (T nc each); with the heat: species at each sorted position.
-  const ints = 3 * n + nc + 1 + 2 * c.threads * nc + Ctl.Size + (h ? n : 0);
+  // per thread (T nc each), a flag per thread (its last count met a position outside the grid); with the heat: species
+  // at each sorted position; with the heat or the sums: the species of each id.
+  const ints = 3 * n + nc + 1 + 2 * c.threads * nc + c.threads + Ctl.Size + (h ? n : 0) + (h || c.sums ? n : 0);
   // A thread's list: three times the pairs closer than range + skin that its share of a uniform system has (about
   // pi reach^2 rho / 2 per particle, each pair listed once), and a few thousand more.
   const reach = c.range + splitSkin(c),
@@ -270,6 +273,77 @@ interface SplitWasm {
     share: number,
     invDt: number,
     hrows: number,
+  ): void;
+  move(
+    kind: number,
+    lo: number,
+    hi: number,
+    x: number,
+    f: number,
+    x0: number,
+    f0: number,
+    keep: number,
+    z: number,
+    sc: number,
+    mu: number,
+    xt: number,
+    A: number,
+    H: number,
+    posOf: number,
+    ref: number,
+    heat: number,
+    maxDisp: number,
+    maxStep: number,
+  ): void;
+  count(
+    lo: number,
+    hi: number,
+    pos: number,
+    w: number,
+    ref: number,
+    cellOf: number,
+    counts: number,
+    nx: number,
+    ny: number,
+    Lx: number,
+    Ly: number,
+    ihx: number,
+    ihy: number,
+  ): number;
+  scatter(
+    t: number,
+    T: number,
+    nc: number,
+    counts: number,
+    cursors: number,
+    start: number,
+    lo: number,
+    hi: number,
+    cellOf: number,
+    ids: number,
+    posOf: number,
+    w: number,
+    ref: number,
+    wrap: number,
+    s: number,
+    speciesOf: number,
+    sp: number,
+  ): void;
+  combine(
+    lo: number,
+    hi: number,
+    out: number,
+    A: number,
+    H: number,
+    ids: number,
+    x: number,
+    x0: number,
+    f0: number,
+    cs: number,
+    S: number,
+    speciesOf: number,
+    invDt: number,
+    chunk: number,
   ): void;
 }
 
@@ -382,6 +456,10 @@ export class SplitKernel {
   private readonly start: Int32Array;
   private readonly counts: Int32Array;
   private readonly cursors: Int32Array;
+  /** Per thread: 1 when its last count met a position outside the grid (the JavaScript loops take that sort). */
+  private readonly offGrid: Int32Array;
+  /** With the heat or the sums: the species of each id (in the buffer, written by setup). */
+  private readonly speciesOf: Int32Array;
   /** Per thread: the largest squared displacement since the last sort, the largest squared step (the moves'). */
   private readonly maxDisp: Float64Array;
   private readonly maxStep: Float64Array;
@@ -488,6 +566,8 @@ export class SplitKernel {
     this.cursors = i32(c.threads * this.nc);
     this.ctl = i32(Ctl.Size);
     this.spSorted = i32(c.heat ? n : 0);
+    this.offGrid = i32(c.threads);
+    this.speciesOf = i32(c.heat || c.sums ? n : 0);
   }
 
   /** The largest squared displacement of any particle since the last sort (the last move phase's, all threads). */
@@ -554,6 +634,8 @@ export class SplitKernel {
       this.shiftY[code] = code >= 3 ? c.box[1] : 0;
     }
     if (c.heat) this.shares.set(c.heat.share);
+    const sp = c.heat ? c.heat.speciesOf : c.sums ? c.sums.speciesOf : null;
+    if (sp !== null) this.speciesOf.set(sp);
   }
 
   /** Thread t's share of ids (or cell-order positions): [lo, hi). */
@@ -598,12 +680,15 @@ export class SplitKernel {
       case Phase.CombineF:
         return this.combine(this.f, t);
       case Phase.EulerMove:
+        if (this.wasm !== null) return this.moveWasm(0, t);
         this.euler(t);
         return this.checkEnd(t);
       case Phase.HeunPredict:
+        if (this.wasm !== null) return this.moveWasm(1, t);
         this.predict(t);
         return this.check(this.xt, t);
       case Phase.HeunCorrect:
+        if (this.wasm !== null) return this.moveWasm(2, t);
         this.correct(t);
         return this.checkEnd(t);
     }
@@ -661,14 +746,49 @@ export class SplitKernel {
 
   /** Noise of own ids [lo, hi): the counter stream's numbers of coordinates 2 lo .. 2 hi at this step, scaled. */
   private noise(lo: number, hi: number): void {
-    const ctl = this.ctl,
-      z = this.z,
+    this.normals(lo, hi);
+    const z = this.z,
       sc = this.sc;
-    counterNormals(z, 2 * lo, 2 * lo, 2 * (hi - lo), ctl[Ctl.Key0], ctl[Ctl.Key1], ctl[Ctl.StepLo]);
     for (let i = lo; i < hi; i++) {
       z[2 * i] *= sc[i];
       z[2 * i + 1] *= sc[i];
     }
+  }
+
+  /** The counter stream's normals of own ids [lo, hi) into z (unscaled). */
+  private normals(lo: number, hi: number): void {
+    const ctl = this.ctl;
+    counterNormals(this.z, 2 * lo, 2 * lo, 2 * (hi - lo), ctl[Ctl.Key0], ctl[Ctl.Key1], ctl[Ctl.StepLo]);
+  }
+
+  /**
+   * Own ids' move and its check in one pass of WebAssembly (asm/particles/split.ts move: 0 Euler-Maruyama with
+   * checkEnd, 1 Heun's predictor with check of xt, 2 its corrector with checkEnd).
+   */
+  private moveWasm(kind: number, t: number): void {
+    const [lo, hi] = this.share(t);
+    if (kind !== 2) this.normals(lo, hi);
+    this.wasm!.move(
+      kind,
+      lo,
+      hi,
+      this.x.byteOffset,
+      this.f.byteOffset,
+      this.xPrev.byteOffset,
+      this.fPrev.byteOffset,
+      this.config.keepPrevious ? 1 : 0,
+      this.z.byteOffset,
+      this.sc.byteOffset,
+      this.mob.byteOffset,
+      this.xt.byteOffset,
+      this.accA.byteOffset,
+      this.accH.byteOffset,
+      this.posOf.byteOffset,
+      this.ref.byteOffset,
+      this.config.heat ? 1 : 0,
+      this.maxDisp.byteOffset + 8 * t,
+      this.maxStep.byteOffset + 8 * t,
+    );
   }
 
   private remember(lo: number, hi: number): void {
@@ -761,6 +881,31 @@ export class SplitKernel {
       ihx = 1 / this.hx,
       ihy = 1 / this.hy;
     const base = t * nc;
+    const wasm = this.wasm;
+    if (wasm !== null) {
+      const off = wasm.count(
+        lo,
+        hi,
+        pos.byteOffset,
+        w.byteOffset,
+        ref.byteOffset,
+        cellOf.byteOffset,
+        counts.byteOffset + 4 * base,
+        nx,
+        ny,
+        Lx,
+        Ly,
+        ihx,
+        ihy,
+      );
+      if (off === 0) {
+        this.offGrid[t] = 0;
+        return;
+      }
+      // A position off the grid: this loop's handling of it (the same as without WebAssembly).
+    }
+    // The scatter follows in JavaScript too (it takes the cells as this loop leaves them).
+    this.offGrid[t] = 1;
     counts.fill(0, base, base + nc);
     for (let i = lo; i < hi; i++) {
       const ox = pos[2 * i],
@@ -792,6 +937,30 @@ export class SplitKernel {
     const counts = this.counts,
       cursors = this.cursors,
       start = this.start;
+    const wasm = this.wasm;
+    if (wasm !== null && this.offGrid.every((v) => v === 0)) {
+      const [lo, hi] = this.share(t),
+        heat = this.config.heat !== null && this.config.heat !== undefined;
+      return wasm.scatter(
+        t,
+        T,
+        nc,
+        counts.byteOffset,
+        cursors.byteOffset,
+        start.byteOffset,
+        lo,
+        hi,
+        this.cellOf.byteOffset,
+        this.ids.byteOffset,
+        this.posOf.byteOffset,
+        this.w.byteOffset,
+        this.ref.byteOffset,
+        this.wrap.byteOffset,
+        this.sorted.byteOffset,
+        heat ? this.speciesOf.byteOffset : 0,
+        heat ? this.spSorted.byteOffset : 0,
+      );
+    }
     const mine = t * nc;
     let run = 0;
     for (let c = 0; c < nc; c++) {
@@ -1213,7 +1382,26 @@ export class SplitKernel {
     const A = this.accA,
       H = this.accH,
       ids = this.ids;
-    if (this.config.sums) return this.combineSums(out, lo, hi);
+    const wasm = this.wasm,
+      sums = this.config.sums;
+    if (wasm !== null)
+      return wasm.combine(
+        lo,
+        hi,
+        out.byteOffset,
+        A.byteOffset,
+        H.byteOffset,
+        ids.byteOffset,
+        this.x.byteOffset,
+        this.xPrev.byteOffset,
+        this.fPrev.byteOffset,
+        sums ? this.chunkSums.byteOffset : 0,
+        sums ? sums.species : 0,
+        this.speciesOf.byteOffset,
+        sums ? sums.invDt : 0,
+        CHUNK,
+      );
+    if (sums) return this.combineSums(out, lo, hi);
     for (let q = lo; q < hi; q++) {
       const i = ids[q];
       out[2 * i] = A[2 * q] + H[2 * q];
