@@ -443,7 +443,7 @@ export function move(
 /**
  * The sort's count over ids [lo, hi) (SplitKernel.count): wrapped positions of pos into w, pos into ref, each id's
  * cell into cellOf, the counts per cell into counts (this thread's nc words, cleared first). Returns 0, or 1 when a
- * position's cell is outside the grid (not finite, or a rounding below 0 at cell 0): the caller counts that share
+ * position's cell is outside the grid (a coordinate not finite): the caller counts that share
  * again with the JavaScript loop (whose handling of such a position is the reference).
  */
 export function count(
@@ -475,7 +475,9 @@ export function count(
     let cx = Math.floor(px * ihx),
       cy = Math.floor(py * ihy);
     if (cx >= fnx) cx = fnx - 1;
+    else if (cx < 0) cx = 0;
     if (cy >= fny) cy = fny - 1;
+    else if (cy < 0) cy = 0;
     const cf = cy * fnx + cx;
     if (!(cf >= 0 && cf < fnc)) return 1;
     const cell = <i32>cf;

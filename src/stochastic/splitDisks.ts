@@ -914,9 +914,12 @@ export class SplitKernel {
         py = oy - Ly * Math.floor(oy / Ly);
       let cx = Math.floor(px * ihx),
         cy = Math.floor(py * ihy);
-      // A position a rounding below 0 wraps to L itself: the last cell.
+      // A position a rounding below 0 wraps to L itself: the last cell. A coordinate many boxes out whose x / L
+      // rounds up to the next integer wraps to a rounding below 0: the first cell (not the row below's last).
       if (cx >= nx) cx = nx - 1;
+      else if (cx < 0) cx = 0;
       if (cy >= ny) cy = ny - 1;
+      else if (cy < 0) cy = 0;
       const cell = cy * nx + cx;
       w[2 * i] = px;
       w[2 * i + 1] = py;

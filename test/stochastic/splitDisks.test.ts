@@ -14,6 +14,7 @@ import {
   serialExecutor,
   splitConfig,
   splitIntegrator,
+  splitSkin,
   SplitStepHeat,
 } from "../../src/stochastic/splitDisks.js";
 import { CounterRng } from "../../src/stochastic/counterRng.js";
@@ -88,6 +89,45 @@ describe("the split kernel", () => {
     }
     expect(largest).toBeGreaterThan(1);
     expect(worst).toBeLessThan(1e-12 * largest);
+  });
+
+  it("a coordinate many boxes out that wraps to a rounding below 0 is sorted into its own row (no pair missed)", () => {
+    const m = mixture(700, 1.7);
+    const c = splitConfig(m, 0.1, 3, false);
+    const [nx, ny] = cellsPerAxis({ ...c, margin: splitSkin(c) });
+    expect(nx).toBeGreaterThan(3);
+    expect(ny).toBeGreaterThan(3);
+    const [Lx, Ly] = c.box,
+      h = Ly / ny;
+    // An unwrapped x = k Lx less a rounding whose x / Lx rounds up to k: x - Lx floor(x / Lx) is a rounding below 0.
+    let xa = NaN;
+    for (let k = 2; k < 5000 && Number.isNaN(xa); k++)
+      for (let x = k * Lx, j = 0; j < 6; j++) {
+        x -= Math.abs(x) * 1.1e-16;
+        if (x - Lx * Math.floor(x / Lx) < 0) {
+          xa = x;
+          break;
+        }
+      }
+    expect(Number.isNaN(xa)).toBe(false);
+    const exec = serialExecutor({ ...c, stiffness: 2.5 });
+    const x = exec.kernel.x;
+    // Everyone else on a lattice at least 2 from the pair's corner of the box.
+    for (let i = 2; i < 700; i++) {
+      x[2 * i] = 2 + (i % 25) * 1.02 * (Lx - 4) / 25;
+      x[2 * i + 1] = 2 + Math.floor((i - 2) / 25) * ((Ly - 4) / 28);
+    }
+    // The pair: a at the top of row 2, b across the row boundary at the bottom of row 3, at x ~ 0 (0.4 apart).
+    x[0] = xa;
+    x[1] = 3 * h - 0.2;
+    x[2] = 0.05;
+    x[3] = 3 * h + 0.2;
+    exec.run(FORCE_PHASES);
+    const ref = bruteForce(x, c.box, 2.5);
+    expect(Math.hypot(ref.f[0], ref.f[1])).toBeGreaterThan(0.5);
+    let worst = 0;
+    for (let i = 0; i < 1400; i++) worst = Math.max(worst, Math.abs(exec.kernel.f[i] - ref.f[i]));
+    expect(worst).toBeLessThan(1e-9);
   });
 
   it("forces over the lists of an earlier sort, every particle moved up to half the skin, equal a brute-force sum", () => {
