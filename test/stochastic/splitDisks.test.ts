@@ -114,7 +114,7 @@ describe("the split kernel", () => {
     const x = exec.kernel.x;
     // Everyone else on a lattice at least 2 from the pair's corner of the box.
     for (let i = 2; i < 700; i++) {
-      x[2 * i] = 2 + (i % 25) * 1.02 * (Lx - 4) / 25;
+      x[2 * i] = 2 + ((i % 25) * 1.02 * (Lx - 4)) / 25;
       x[2 * i + 1] = 2 + Math.floor((i - 2) / 25) * ((Ly - 4) / 28);
     }
     // The pair: a at the top of row 2, b across the row boundary at the bottom of row 3, at x ~ 0 (0.4 apart).
