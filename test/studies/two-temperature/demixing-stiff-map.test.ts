@@ -189,7 +189,12 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
       const slab = { late: s.late, lateFrom: s.lateFrom, coldTime: s.coldTime } as unknown as DemixingSlab;
       expect(classifySlab(slab).verdict).toBe(s.slabVerdict);
       const random = results.points.find((p) => p.phi === s.phi && p.ratio === s.ratio)!;
-      const psi = random.runs[random.runs.length - 1].psi as { value: number; error: number; n: number };
+      const psi = random.runs[random.runs.length - 1].psi as {
+        value: number;
+        error: number;
+        reliable: boolean;
+        n: number;
+      };
       const both = combineDemixing({ verdict: random.verdict, psi: { ...psi, batches: psi.n } }, [
         { parameters: { N: s.N }, slab },
       ]);
