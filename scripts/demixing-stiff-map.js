@@ -8,11 +8,17 @@
 // S_cc(q -> 0) and psi(t); the second-virial spinodal at this T_hot and stiffness) after every point, cheapest points first, and skips points already in the file that were
 // run with the same parameters (so an interrupted run resumes). Render the figure with
 // scripts/demixing-stiff-map-figure.js. Needs dist/ (`npm run build`).
+// With --slab phi:ratio,... it also runs those points from the separated start (a slab of cold disks, N = 200 by
+// default, 8 replicas, burn-in 0) for 1.4 cold-disk interdiffusion times t_cold = (L/2 pi)^2/T_cold, sampled every
+// t_cold/20, so that the late window (the last quarter) starts after t_cold; stores the slab test (classifySlab) and
+// the verdict of both starts (combineDemixing with the point's random-start verdict) under slabPoints.
 //   nice -n 5 node scripts/demixing-stiff-map.js [--out FILE] [--workers 2] [--seed 1] [--replicas 24]
 //     [--phis 0.4,0.55,0.7] [--ratios 1,3,10,30,100] [--last phi:ratio,...]
+//     [--slab phi:ratio,...] [--slab-N 200] [--slab-replicas 8] [--slab-seed 1001]
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { NESS_VERSION } from "../dist/index.js";
-import { demixingFiniteSize } from "../dist/studies/two-temperature/demixing.js";
+import { boxSide, demixingFiniteSize, runDemixing } from "../dist/studies/two-temperature/demixing.js";
+import { classifySlab, combineDemixing } from "../dist/studies/two-temperature/demixingSlab.js";
 import { demixingMapSpinodal } from "../dist/studies/two-temperature/demixingTheory.js";
 import { workerRunner } from "../dist/workers/pool.js";
 
@@ -34,16 +40,31 @@ const seed = Number(opt("seed", "1"));
 const replicas = Number(opt("replicas", "24"));
 const phis = list(opt("phis", "0.4,0.55,0.7"));
 const ratios = list(opt("ratios", "1,3,10,30,100"));
+const slabList = (opt("slab", "") || "").split(",").filter(Boolean);
+const slabN = Number(opt("slab-N", "200"));
+const slabReplicas = Number(opt("slab-replicas", "8"));
+const slabSeed = Number(opt("slab-seed", "1001"));
 for (const [name, v] of [
   ["workers", workers],
   ["seed", seed],
   ["replicas", replicas],
+  ["slab-N", slabN],
+  ["slab-replicas", slabReplicas],
+  ["slab-seed", slabSeed],
 ]) {
   if (!(Number.isInteger(v) && v >= 1)) {
     console.error(`--${name} must be an integer >= 1, got ${v}`);
     process.exit(1);
   }
 }
+const slabWanted = slabList.map((t) => {
+  const [phi, ratio] = t.split(":").map(Number);
+  if (!(phis.includes(phi) && ratios.includes(ratio))) {
+    console.error(`--slab: ${t} is not a point phi:ratio of the map (--phis, --ratios)`);
+    process.exit(1);
+  }
+  return { phi, ratio };
+});
 if (![...phis, ...ratios].every((v) => Number.isFinite(v) && v > 0)) {
   console.error("--phis and --ratios must be lists of numbers > 0");
   process.exit(1);
@@ -99,14 +120,24 @@ const header = {
       "windows of fig7 (c) (phi = 0.7, ratio 100: burn-in 1e4 + 2e4 at N = 30, 6e4 + 2e4 at N = 60, samples every 1000) " +
       "scaled by f = (max(ratio, 3) / 100)(0.7 / phi); point (i, j) runs N = 30 at seed + 2 (i * ratios + j) and N = 60 at that + 1",
   },
+  slab: {
+    N: slabN,
+    replicas: slabReplicas,
+    start: "slab",
+    schedule:
+      "burn-in 0; production 1.4 t_cold = 1.4 (L/2 pi)^2/T_cold in 28 samples, so that the late window (the last quarter) " +
+      "starts after t_cold; point (i, j) of the lists runs at slab-seed + (i * ratios + j)",
+  },
   // The second-virial spinodal at this T_hot and stiffness, drawn beside the verdicts (the figure only reads it).
   spinodal: demixingMapSpinodal(BASE, phis),
 };
 
 let previous = [];
+let previousSlab = [];
 if (existsSync(out)) {
   const old = JSON.parse(readFileSync(out, "utf8"));
   previous = old.points ?? [];
+  previousSlab = old.slabPoints ?? [];
 }
 const sameRun = (p, q) =>
   p.phi === q.phi &&
@@ -118,8 +149,13 @@ const sameRun = (p, q) =>
 const done = previous.filter((p) => points.some((q) => sameRun(p, q)));
 
 function write(results) {
+  const byPoint = (a, b) => a.phi - b.phi || a.ratio - b.ratio;
   const text = JSON.stringify(
-    { ...header, points: [...results].sort((a, b) => a.phi - b.phi || a.ratio - b.ratio) },
+    {
+      ...header,
+      points: [...results].sort(byPoint),
+      ...(slabResults.length ? { slabPoints: [...slabResults].sort(byPoint) } : {}),
+    },
     (_, v) => {
       if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`non-finite number in the results: ${v}`);
       return v;
@@ -138,6 +174,34 @@ const measured = (m) => ({
 });
 const finite = (o) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== "number" || Number.isFinite(v)));
+
+// Slab points: the separated start at the map's (phi, ratio), schedule from the cold disks' interdiffusion time.
+const slabSchedule = (phi, ratio) => {
+  const L = boxSide({ N: slabN, phi, range: BASE.range });
+  const coldTime = (L / (2 * Math.PI)) ** 2 / (BASE.Thot / ratio);
+  const interval = Math.round(coldTime / 20 / BASE.dt) * BASE.dt;
+  const r = (x) => Number(x.toFixed(6));
+  return { coldTime: r(coldTime), sampleInterval: r(interval), burnIn: 0, time: r(28 * interval) };
+};
+const slabPoints = slabWanted.map(({ phi, ratio }) => ({
+  phi,
+  ratio,
+  N: slabN,
+  seed: slabSeed + phis.indexOf(phi) * ratios.length + ratios.indexOf(ratio),
+  schedule: slabSchedule(phi, ratio),
+}));
+const sameSlab = (p, q) =>
+  p.phi === q.phi &&
+  p.ratio === q.ratio &&
+  p.N === q.N &&
+  p.seed === q.seed &&
+  JSON.stringify(p.schedule) === JSON.stringify(q.schedule) &&
+  p.parameters?.replicas === slabReplicas &&
+  p.parameters?.Thot === BASE.Thot;
+// Slab points already stored are kept (with the same parameters, skipped; others stay until rerun).
+const slabResults = previousSlab.filter(
+  (p) => slabPoints.some((q) => sameSlab(p, q)) || !slabPoints.some((q) => q.phi === p.phi && q.ratio === p.ratio),
+);
 
 const runner = workerRunner(workers);
 const results = [...done];
@@ -197,6 +261,89 @@ try {
     console.log(
       `phi = ${p.phi}, ratio ${p.ratio}: ${fs.verdict}; S_cc(q->0) ${ev.sccLowQ.map((s) => `${s.value.toFixed(3)} ± ${s.error.toFixed(3)}`).join(", ")}; ` +
         `${cpu.toFixed(1)} CPU-s (${new Date().toISOString()})`,
+    );
+  }
+  for (const p of slabPoints) {
+    if (slabResults.some((q) => sameSlab(q, p))) {
+      console.log(`slab at phi = ${p.phi}, ratio ${p.ratio}: in ${out}, skipped`);
+      continue;
+    }
+    const random = results.find((q) => q.phi === p.phi && q.ratio === p.ratio);
+    if (!random) {
+      console.error(`slab at phi = ${p.phi}, ratio ${p.ratio}: the random-start point is not in the map, skipped`);
+      continue;
+    }
+    const t0 = process.cpuUsage();
+    const r = await runDemixing(
+      {
+        ...BASE,
+        N: p.N,
+        phi: p.phi,
+        Tcold: BASE.Thot / p.ratio,
+        replicas: slabReplicas,
+        seed: p.seed,
+        start: "slab",
+        burnIn: p.schedule.burnIn,
+        time: p.schedule.time,
+        sampleInterval: p.schedule.sampleInterval,
+      },
+      { force: true },
+      { runner },
+    );
+    const c = process.cpuUsage(t0);
+    const cpu = (c.user + c.system) / 1e6;
+    const s = r.slab;
+    const test = classifySlab(s);
+    const largest = random.runs[random.runs.length - 1];
+    const both = combineDemixing({ verdict: random.verdict, psi: { ...largest.psi, batches: largest.psi.n } }, [
+      { parameters: { N: p.N }, slab: s },
+    ]);
+    const last = s.profile.length - 1;
+    // The late profile: the cold fraction per bin pooled over the late window's samples.
+    const lateRows = s.time.map((t, i) => i).filter((i) => s.time[i] >= s.lateFrom);
+    const lateProfile = s.binCentre.map(
+      (_, b) => lateRows.reduce((a, i) => a + s.profile[i][b], 0) / Math.max(lateRows.length, 1),
+    );
+    slabResults.push({
+      ...p,
+      parameters: r.parameters,
+      boxSide: r.boxSide,
+      hotTime: s.hotTime,
+      coldTime: s.coldTime,
+      lateFrom: s.lateFrom,
+      late: s.late,
+      psi: measured(r.psi),
+      sccLowQ: measured(r.sccLowQ),
+      series: {
+        time: s.time,
+        retention: s.retention,
+        retentionError: s.retentionError,
+        hotExclusion: s.hotExclusion,
+        hotExclusionError: s.hotExclusionError,
+        compression: s.compression,
+        compressionError: s.compressionError,
+      },
+      binCentre: s.binCentre,
+      startProfile: s.profile[0],
+      lateProfile,
+      endProfile: s.profile[last],
+      slabVerdict: test.verdict,
+      slabReasons: test.reasons,
+      randomVerdict: random.verdict,
+      verdict: both.verdict,
+      reasons: both.reasons,
+      warnings: r.warnings,
+      cpuSeconds: Number(cpu.toFixed(1)),
+    });
+    try {
+      write(results);
+    } catch (e) {
+      console.error(`slab at phi = ${p.phi}, ratio ${p.ratio}: not written: ${e.message}`);
+      slabResults.pop();
+    }
+    console.log(
+      `slab at phi = ${p.phi}, ratio ${p.ratio}, N = ${p.N}: ${test.verdict} (r = ${s.late.retention.value.toFixed(3)} ± ${s.late.retention.error.toFixed(3)}, ` +
+        `h = ${s.late.hotExclusion.value.toFixed(3)}, kappa = ${s.late.compression.value.toFixed(3)}); both starts: ${both.verdict}; ${cpu.toFixed(1)} CPU-s (${new Date().toISOString()})`,
     );
   }
 } finally {

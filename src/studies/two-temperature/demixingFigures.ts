@@ -15,6 +15,7 @@ import type { Figure } from "../../figures/figure.js";
 import { isResolved, resolvedStandardErrors } from "../../studentT.js";
 import { ModelError } from "../../errors.js";
 import { MIXED_BOUNDS } from "./demixingBounds.js";
+import { SLAB_BOUNDS } from "./demixingSlab.js";
 import type { DemixingMapSpinodal } from "./demixingTheory.js";
 import type {
   DemixingEvidence,
@@ -636,6 +637,29 @@ export interface DemixingMapResults {
   /** The second-virial spinodal at the results' T_hot and stiffness, computed by the script that ran the map. */
   spinodal?: DemixingMapSpinodal;
   points: DemixingMapPoint[];
+  /** Points of the map run from the separated start (scripts/demixing-stiff-map.js --slab). */
+  slabPoints?: DemixingMapSlabPoint[];
+}
+
+/** One point of the map run from the separated start: the slab's retention over time and the stored verdicts. */
+export interface DemixingMapSlabPoint {
+  phi: number;
+  ratio: number;
+  N: number;
+  seed: number;
+  parameters: Pick<DemixingParams, "replicas" | "time" | "sampleInterval">;
+  /** The cold disks' interdiffusion time (L / 2 pi)^2 / T_cold and the start of the late window. */
+  coldTime: number;
+  lateFrom: number;
+  series: { time: number[]; retention: number[]; retentionError: number[] };
+  late: {
+    retention: DemixingMapValue;
+    hotExclusion: DemixingMapValue;
+    compression: DemixingMapValue;
+  };
+  /** classifySlab's verdict and combineDemixing's (with the random start's verdict at the same point). */
+  slabVerdict: "persists" | "dissolves" | "undecided";
+  verdict: DemixingVerdict;
 }
 
 /**
@@ -643,8 +667,9 @@ export interface DemixingMapResults {
  * growth of S_cc(q -> 0) from the smaller to the larger size against T_hot / T_cold, with the no-growth line and the
  * growth in proportion to N of a separated state; (b) the criterion's verdict at each (ratio, phi) with the
  * second-virial spinodal at the results' T_hot and stiffness (as stored in the results: the figure computes
- * nothing); (c) psi at the larger size. Points of the grid missing
- * from the results (a partial run) are left out and named in the caption.
+ * nothing); (c) psi at the larger size; (d), when the results hold points run from the separated start
+ * (slabPoints), the slab's retention r against t / t_cold with the stored slab test and combined verdicts. Points of
+ * the grid missing from the results (a partial run) are left out and named in the caption.
  */
 export function demixingStiffMapFigure(results: DemixingMapResults, options: { name?: string } = {}): Figure {
   const { phis, ratios, sizes, replicas, base } = results.parameters;
@@ -690,6 +715,19 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
   };
   const missing = phis.flatMap((phi) => ratios.filter((r) => !at(phi, r)).map((r) => `(${phi}, ${r})`));
   const resolved = resolvedStandardErrors(replicas);
+  const slabs = [...(results.slabPoints ?? [])].sort((a, b) => a.phi - b.phi || a.ratio - b.ratio);
+  const v3 = (m: DemixingMapValue) => `${fmt(m.value, 2)} ± ${fmt(m.error, 2)}`;
+  const slabCaption =
+    slabs.length > 0
+      ? `(d) The separated start (a slab of the cold disks; burn-in 0, ${slabs[0].parameters.replicas} replicas, N = ${slabs[0].N}) at ` +
+        slabs
+          .map(
+            (s) =>
+              `(${s.phi}, ${fmt(s.ratio)}): late (t ≥ ${fmt(s.lateFrom)}, t_cold = ${fmt(s.coldTime)}) r = ${v3(s.late.retention)}, h = ${v3(s.late.hotExclusion)}, kappa = ${v3(s.late.compression)}, slab test ${s.slabVerdict}, both starts ${s.verdict}`,
+          )
+          .join("; ") +
+        `; the slab test (persists: after t_cold, r ≥ ${SLAB_BOUNDS.retention}, h ≤ ${SLAB_BOUNDS.hotExcluded}, kappa > ${SLAB_BOUNDS.compressed}; dissolves: r ≤ ${SLAB_BOUNDS.retention}, kappa < ${SLAB_BOUNDS.compressed}; each at the replicas' Student-t threshold) and the verdict of both starts as stored. `
+      : "";
   const width = 440,
     height = 320;
   return panelFigure({
@@ -708,6 +746,7 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
         : "the second-virial spinodal is not in these results; ") +
       `(c) psi at N = ${sizes[1]}. ` +
       (missing.length > 0 ? `Not run: (phi, ratio) = ${missing.join(", ")}. ` : "") +
+      slabCaption +
       `Method: docs/studies/two-temperature.md.`,
     panels: [
       linePanel({
@@ -734,8 +773,37 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
         width,
         height,
       }),
+      ...(slabs.length > 0 ? [slabPanel(slabs, width, height)] : []),
     ],
-    columns: 3,
+    columns: slabs.length > 0 ? 2 : 3,
     legend: "per-panel",
+  });
+}
+
+/** The slab's retention r against t / t_cold at each slab point of the map, labelled with the stored verdicts. */
+function slabPanel(slabs: DemixingMapSlabPoint[], width: number, height: number) {
+  const colors = ["blue", "orange", "green", "red", "purple", "brown", "black"];
+  const markers = ["circle", "square", "triangle", "diamond"] as const;
+  const series: Series[] = slabs.map((s, i) => ({
+    name: `phi = ${s.phi}, ratio ${fmt(s.ratio)}: ${s.slabVerdict}; both starts: ${s.verdict}`,
+    x: s.series.time.map((t) => t / s.coldTime),
+    y: s.series.retention,
+    err: s.series.retentionError,
+    color: colors[i % colors.length],
+    marker: markers[i % markers.length],
+  }));
+  return linePanel({
+    title: `separated start, N = ${[...new Set(slabs.map((s) => s.N))].join(", ")}: retention r(t)`,
+    xLabel: "t / t_cold, t_cold = (L/2π)² / T_cold",
+    yLabel: "r (1: the stripe; 0: dissolved)",
+    xColumn: "t_over_t_cold",
+    yColumn: "retention",
+    series,
+    referenceLines: [
+      { y: SLAB_BOUNDS.retention, label: "r bound", color: "gray", style: "dotted" },
+      { x: 1, label: "t_cold", color: "gray", style: "dashed" },
+    ],
+    width,
+    height,
   });
 }

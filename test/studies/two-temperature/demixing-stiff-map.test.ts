@@ -11,6 +11,8 @@ import {
   type DemixingMapResults,
 } from "../../../src/studies/two-temperature/demixingFigures.js";
 import { demixingMapSpinodal, spinodalRatio } from "../../../src/studies/two-temperature/demixingTheory.js";
+import { classifySlab, combineDemixing, type DemixingSlab } from "../../../src/studies/two-temperature/demixingSlab.js";
+import { boxSide } from "../../../src/studies/two-temperature/demixing.js";
 
 const BASE = { Thot: 0.002, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1 };
 
@@ -165,5 +167,41 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
     const fig = demixingStiffMapFigure(results);
     expect(renderSvg(fig, createDocument())).not.toContain("NaN");
     expect(rowsOf(fig, "(b)").filter((r) => r[1] !== "second-virial spinodal")).toHaveLength(results.points.length);
+  });
+
+  it("holds its slab points' verdicts as the slab test and the combined verdict give them from the stored values", () => {
+    const slabs = results.slabPoints ?? [];
+    expect(slabs.length).toBeGreaterThan(0);
+    const { base, phis, ratios } = results.parameters;
+    const slabParams = (results as unknown as { slab: { N: number; replicas: number } }).slab;
+    for (const s of slabs) {
+      // The stated schedule: burn-in 0, 1.4 t_cold in 28 samples, seed slab-seed + (i * ratios + j).
+      const L = boxSide({ N: s.N, phi: s.phi, range: base.range });
+      expect(s.coldTime).toBeCloseTo((L / (2 * Math.PI)) ** 2 / (base.Thot / s.ratio), 4);
+      expect(s.N).toBe(slabParams.N);
+      expect(s.parameters.replicas).toBe(slabParams.replicas);
+      expect(s.parameters.time).toBeCloseTo(28 * s.parameters.sampleInterval, 6);
+      expect(s.seed - phis.indexOf(s.phi) * ratios.length - ratios.indexOf(s.ratio)).toBe(
+        slabs[0].seed - phis.indexOf(slabs[0].phi) * ratios.length - ratios.indexOf(slabs[0].ratio),
+      );
+      // The late window starts after t_cold, so that "persists" is allowed by the time condition.
+      expect(s.lateFrom).toBeGreaterThanOrEqual(s.coldTime);
+      const slab = { late: s.late, lateFrom: s.lateFrom, coldTime: s.coldTime } as unknown as DemixingSlab;
+      expect(classifySlab(slab).verdict).toBe(s.slabVerdict);
+      const random = results.points.find((p) => p.phi === s.phi && p.ratio === s.ratio)!;
+      const psi = random.runs[random.runs.length - 1].psi as {
+        value: number;
+        error: number;
+        reliable: boolean;
+        n: number;
+      };
+      const both = combineDemixing({ verdict: random.verdict, psi: { ...psi, batches: psi.n } }, [
+        { parameters: { N: s.N }, slab },
+      ]);
+      expect(both.verdict).toBe(s.verdict);
+      expect(s.series.time.length).toBe(s.series.retention.length);
+    }
+    const fig = demixingStiffMapFigure(results);
+    expect(rowsOf(fig, "(d)").length).toBe(slabs.reduce((a, s) => a + s.series.time.length, 0));
   });
 });
