@@ -54,6 +54,24 @@ describe("structure factor", () => {
     expect(worst).toBeLessThan(1e-10 * N);
   });
 
+  it("one weight set alone (its own loop) gives the numbers of the two-set loop to the bit, and the direct sum's", () => {
+    const rng = Rng.stream(11);
+    const L: [number, number] = [9.1, 6.7];
+    const N = 80;
+    const x = randomPoints(rng, N, L);
+    x[5] -= 4 * L[0];
+    // Weights with zeros (skipped by both loops), of both signs.
+    const labels = Array.from({ length: N }, (_, j) => (j % 4 === 0 ? 1 : 0));
+    const w = concentrationWeights(labels);
+    for (let j = 0; j < N; j += 7) w[j] = 0;
+    const wv = wavevectors(L, 7);
+    const one = structureFactorModes(x, [w], wv);
+    const two = structureFactorModes(x, [w, new Float64Array(N).fill(1)], wv);
+    for (let k = 0; k < one.length; k++) expect(Object.is(one[k], two[k])).toBe(true);
+    const direct = structureFactorDirect(x, [w], wv);
+    for (let k = 0; k < one.length; k++) expect(Math.abs(one[k] - direct[k])).toBeLessThan(1e-10 * N);
+  });
+
   it("shows the Bragg peaks of a perfect square lattice: S = N on the reciprocal lattice, 0 elsewhere", () => {
     const n = 12,
       a = 1.3,

@@ -53,7 +53,7 @@ import {
   type RunOptions,
 } from "../../stochastic/ensemble.js";
 import { heun } from "../../stochastic/integrators.js";
-import { preparePlan, ReplicaRun, type Plan } from "../../stochastic/run.js";
+import { preparePlan, ReplicaRun, withoutEngineEstimators, type Plan } from "../../stochastic/run.js";
 import {
   linear,
   meanOfFinite,
@@ -698,7 +698,7 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
   if (samplesPerBatch < 1)
     throw new ModelError(`time ${p.time} is too short for ${batches} batches of samples every ${p.sampleInterval}`);
   const batchSteps = samplesPerBatch * sampleSteps;
-  const plan: Plan = preparePlan(model, heun({ dt: p.dt }), {
+  const prepared: Plan = preparePlan(model, heun({ dt: p.dt }), {
     time: batchSteps * batches * p.dt * (1 + 1e-12),
     burnIn: Math.round(p.burnIn / p.dt / sampleSteps) * sampleSteps * p.dt,
     seed: p.seed,
@@ -709,6 +709,9 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
     heat: p.entropyProduction === true,
     pairHeat: "exact",
   });
+  // Without the entropy production the study reads none of the engine's estimates (its own samples are taken between
+  // advance() calls): the engine's per-step sampling is left out, the trajectories unchanged to the bit.
+  const plan = p.entropyProduction === true ? prepared : withoutEngineEstimators(prepared);
   if (plan.batchLength !== batchSteps || plan.nBurn % sampleSteps !== 0)
     throw new Error("internal: batch layout of the engine and the sampler differ");
   // The separated start: the random start's positions (same stream) mapped into the slab and its complement.
