@@ -1015,8 +1015,25 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
             `psi is undefined in ${undefinedSamples} of ${R * seriesLength} samples of the time series (no cold disk had a neighbour): they are left out`,
           ]
         : []),
+      ...shortenedProduction(l),
     ],
   };
+}
+
+/**
+ * The production run holds whole batches of whole sampling intervals: when that drops one sampling interval or more of
+ * the time asked for, a warning says how long it ran and which times fit (the results' time axis ends there too).
+ */
+function shortenedProduction(l: DemixingLayout): string[] {
+  const fmt6 = (x: number) => String(Number(x.toPrecision(6)));
+  const { p, batches, samplesPerBatch, sampleSteps } = l;
+  const asked = Math.floor(p.time / p.dt),
+    ran = samplesPerBatch * batches * sampleSteps;
+  if (asked - ran < sampleSteps) return [];
+  const whole = batches * sampleSteps * p.dt;
+  return [
+    `the production ran for time ${fmt6(ran * p.dt)}, not the ${fmt6(p.time)} asked for: it holds ${batches} whole batches of ${samplesPerBatch} samples every ${fmt6(sampleSteps * p.dt)}; times that fit exactly are multiples of ${fmt6(whole)}${batches > 1 ? " (or set --batches)" : ""}`,
+  ];
 }
 
 /** The engine's warning of a time-step bias in heat flows and entropy production (it concerns only that estimate). */

@@ -358,6 +358,21 @@ describe("demixing simulations (fixed seeds)", () => {
     expect(r.series.lengthScale[r.series.lengthScale.length - 1]).toBeGreaterThan(r.series.lengthScale[2]);
   });
 
+  it("a production run cut to whole batches says how long it ran; one that fits says nothing", () => {
+    const base = { N: 20, phi: 0.4, Thot: 0.02, Tcold: 0.02, dt: 0.1, burnIn: 0, sampleInterval: 1, replicas: 1 };
+    // One replica: 32 batches of batch means; 100 samples hold 32 batches of 3 (96): 4 samples dropped.
+    const cut = simulateDemixing({ ...base, time: 100, batches: 32, seed: 3 });
+    expect(cut.samplesPerReplica).toBe(96);
+    expect(cut.series.time[cut.series.time.length - 1]).toBeCloseTo(96, 9);
+    const said = cut.warnings.filter((w) => /production ran for time 96, not the 100 asked for/.test(w));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/32 whole batches of 3 samples every 1; times that fit exactly are multiples of 32/);
+    // Rounding below one sampling interval is not a cut.
+    const fits = simulateDemixing({ ...base, time: 96.5, batches: 32, seed: 3 });
+    expect(fits.samplesPerReplica).toBe(96);
+    expect(fits.warnings.filter((w) => /production ran for time/.test(w))).toHaveLength(0);
+  });
+
   it("same seed, same numbers; progress reaches the total; another seed differs", async () => {
     const small: Partial<DemixingParams> = {
       N: 60,
