@@ -462,6 +462,29 @@ describe("conditioning", () => {
     // the raw kernel throws too
     expect(() => tinyLyapunovInto(2, rot.data, identity(2).data, new Float64Array(4))).toThrow(SingularLyapunovError);
   });
+
+  it("a drift so far from normal that A X overflows is numerically singular, not a bad residual argument", () => {
+    // A = -I + 300 N (N the shift): X grows like 300^(2n), finite at n = 50 while A X overflows; the residual was
+    // Infinity and lyapunovCondition threw "residual must be a finite number"
+    const n = 50;
+    const a = matrix(n, n);
+    for (let i = 0; i < n; i++) {
+      a.data[i * n + i] = -1;
+      if (i + 1 < n) a.data[i * n + i + 1] = 300;
+    }
+    const q = identity(n);
+    for (const solve of [() => solveLyapunov(a, q).condition, () => prepareLyapunov(a).solve(q).condition]) {
+      let caught: unknown;
+      try {
+        solve();
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(SingularLyapunovError);
+      expect((caught as SingularLyapunovError).numerical).toBe(true);
+      expect((caught as Error).message).toMatch(/cannot be solved in double precision/);
+    }
+  });
 });
 
 describe("tinyLyapunovInto", () => {
