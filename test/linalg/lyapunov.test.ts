@@ -20,6 +20,7 @@ import {
 import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { NessError } from "../../src/errors.js";
 import { normalRng as rng } from "../helpers/random.js";
+import { expectSameArray } from "../helpers/arrays.js";
 
 function randomMatrix(n: number, seed: number): Matrix {
   const r = rng(seed);
@@ -409,7 +410,7 @@ describe("conditioning", () => {
       const sol = oneShot[k];
       expect(sol.forwardErrorBound).toBe(bounds[k]); // kept
       const ref = prepareLyapunov(a).solve(q);
-      expect(sol.X.data).toEqual(ref.X.data);
+      expectSameArray(sol.X.data, ref.X.data);
       expect(sol.residual).toBe(ref.residual);
       expect(sol.condition).toBe(ref.condition);
       expect(sol.forwardErrorBound).toBe(ref.forwardErrorBound);
@@ -511,7 +512,7 @@ describe("tinyLyapunovInto", () => {
     tinyLyapunovInto(2, randomStable(2, 1).data, identity(2).data, x);
     const r2 = tinyLyapunovInto(4, a4.data, q4.data, x);
     expect(r2).toBe(r1);
-    expect(Array.from(x)).toEqual(Array.from(first));
+    expectSameArray(x, first);
     expect(() => tinyLyapunovInto(17, new Float64Array(289), new Float64Array(289), new Float64Array(289))).toThrow(
       MatrixArgumentError,
     );
