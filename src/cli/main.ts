@@ -9,7 +9,7 @@
  * line). Output files named by options (--figure, --psd, --csv, --snapshot, --out) are checked before any work.
  */
 import { Command, CommanderError } from "commander";
-import { NessError } from "../errors.js";
+import { ModelError, NessError } from "../errors.js";
 import { oneLine } from "./format.js";
 import { setCommandLine } from "./commandLine.js";
 import { VERSION } from "../version.js";
@@ -90,8 +90,33 @@ function path(cmd: Command): string {
   return names.join(" ");
 }
 
+/**
+ * Refuses a single-valued option given twice (`--time 5 --time 50`: commander keeps the last without a word), also
+ * under two spellings of one option (`--burn-in 1 --burnIn 2`, the hidden spelling of earlier versions). Options
+ * that collect repeats through their own parser (`--field`) or are variadic may repeat; so may flags without a value
+ * (`--json --json` asks for the same thing twice).
+ */
+function refuseRepeats(cmd: Command): void {
+  const given = new Map<string, { flag: string; value: unknown }>();
+  const shown = (v: unknown) => (typeof v === "string" ? `'${v}'` : "without a value");
+  for (const option of cmd.options) {
+    if (!(option.required || option.optional) || option.variadic || option.parseArg !== undefined) continue;
+    const flag = option.long ?? option.short ?? option.name();
+    cmd.on(`option:${option.name()}`, (value: unknown) => {
+      const first = given.get(option.attributeName());
+      if (first !== undefined) {
+        const flags =
+          first.flag === flag ? `${flag} was given twice` : `${first.flag} and ${flag} (one option) were both given`;
+        throw new ModelError(`${flags} (${shown(first.value)} and ${shown(value)}): give it once`);
+      }
+      given.set(option.attributeName(), { flag, value });
+    });
+  }
+}
+
 /** Exit override, no help dump after errors, suggestions on, and errors kept for main() to print as one line. */
 function configure(cmd: Command): void {
+  refuseRepeats(cmd);
   cmd
     .exitOverride()
     .showHelpAfterError(false)

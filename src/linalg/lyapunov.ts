@@ -729,7 +729,7 @@ class SchurLyapunovSolver implements LyapunovSolver {
       if (this.deferEstimate && Number.isFinite(residual)) {
         // a one-shot solve (solveLyapunov) estimates the condition number when it is first read: what it needs is
         // kept apart from the borrowed arrays, which the next solve reuses (a residual that overflowed throws now,
-        // from lyapunovCondition, as before)
+        // from finishSolution)
         const eigen = this.detach(f.t);
         const singular = (): never => throwSingularFromEigenvalues(n, eigen.re, eigen.im, this.normA);
         return deferredSolution(X, residual, this.spectral, () => this.lateInverseNorm(), normX, normQ, singular);
@@ -1065,8 +1065,10 @@ function finishSolution(
   method: "tiny" | "bartels-stewart",
   a: Float64Array,
 ): LyapunovSolution {
+  // a residual that overflowed (X finite, A X not: A so far from normal that X's entries reach 1e300) or an estimate
+  // overflowing to infinity means the operator is singular to working precision
+  if (!Number.isFinite(residual)) throwSingularFromSpectrum(X.rows, a);
   const { condition, forwardErrorBound } = lyapunovCondition(inverseNorm, spectral.normA, normX, normQ, residual);
-  // an estimate overflowing to infinity means the operator is singular to working precision
   if (!Number.isFinite(condition) || !Number.isFinite(forwardErrorBound)) throwSingularFromSpectrum(X.rows, a);
   const warnings = solutionWarnings(spectral, inverseNorm, condition, forwardErrorBound, residual);
   return { X, residual, condition, forwardErrorBound, warnings, method };
@@ -1238,6 +1240,7 @@ class TinyLyapunovSolver implements LyapunovSolver {
   private report(X: Matrix, q: Float64Array): LyapunovSolution {
     const n = this.n;
     const residual = smallResidual(n, this.a, q, X.data);
+    if (!Number.isFinite(residual)) throwSingularFromSpectrum(n, this.a);
     const normX = frobenius(X.data, n * n),
       normQ = frobenius(q, n * n);
     const inverseNorm = this.inverseNormValue;

@@ -22,6 +22,20 @@ export interface NumberRange {
 /** Decimal numbers only (Number() also takes '0x10', '0b1', ' ' and 'Infinity'). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
+/**
+ * Why the decimal text `s` has no faithful double, or undefined: its magnitude overflows (above about 1.8e308: Number
+ * gives Infinity) or underflows (a non-zero number below about 4.9e-324: Number gives 0). `x` is Number(s).
+ */
+export function doubleRangeFault(s: string, x: number): string | undefined {
+  if (!DECIMAL.test(s.trim())) return undefined;
+  if (!Number.isFinite(x)) return `'${s.trim()}' overflows: its magnitude is above the largest double, about 1.8e308`;
+  const mantissa = s.trim().split(/e/i)[0];
+  if (x === 0 && /[1-9]/.test(mantissa)) {
+    return `'${s.trim()}' underflows to 0: its magnitude is below the smallest double, about 4.9e-324 (write 0 for 0)`;
+  }
+  return undefined;
+}
+
 /** A finite number from an option value within `range` (undefined when the option is absent). */
 export function numberOption(value: OptionValue, option: string, range: NumberRange = {}): number | undefined {
   if (value === undefined) return undefined;
@@ -29,9 +43,9 @@ export function numberOption(value: OptionValue, option: string, range: NumberRa
   const s = String(value).trim();
   if (s === "") throw new ModelError(`${option} must be a number, got ''`);
   const x = Number(s);
-  if (/^[+-]?(infinity|inf)$/i.test(s) || (DECIMAL.test(s) && !Number.isFinite(x))) {
-    throw new ModelError(`${option} must be a finite number, got '${s}'`);
-  }
+  if (/^[+-]?(infinity|inf)$/i.test(s)) throw new ModelError(`${option} must be a finite number, got '${s}'`);
+  const fault = doubleRangeFault(s, x);
+  if (fault !== undefined) throw new ModelError(`${option}: ${fault}`);
   if (!DECIMAL.test(s) || !Number.isFinite(x)) throw new ModelError(`${option} must be a number, got '${s}'`);
   const { min, above, max, integer } = range;
   if (integer && !Number.isInteger(x)) throw new ModelError(`${option} must be an integer, got '${s}'`);

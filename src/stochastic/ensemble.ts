@@ -179,6 +179,8 @@ export function planBlocks(
   return out;
 }
 
+const EMPTY = new Float64Array(0);
+
 /** Every replica's output in replica order, and the block sums added in block order. */
 export interface EnsembleOutputs {
   replicas: number;
@@ -188,16 +190,30 @@ export interface EnsembleOutputs {
   sums: Float64Array;
 }
 
-/** Collects block results (any order; sorted here) in replica order. */
-export function collectBlocks(prepared: PreparedEnsemble, blocks: BlockResult[]): EnsembleOutputs {
+/**
+ * Collects block results (any order; sorted here) in replica order. With `release` the blocks are the caller's to
+ * give up: a single block's outputs are taken as they are, and each block's are dropped once copied, so that the
+ * run's outputs are held about once, not twice (the blocks' and the collected copy).
+ */
+export function collectBlocks(prepared: PreparedEnsemble, blocks: BlockResult[], release = false): EnsembleOutputs {
   const sorted = [...blocks].sort((a, b) => a.first - b.first);
-  const outputs = new Float64Array(prepared.replicas * prepared.perReplica);
+  const size = prepared.replicas * prepared.perReplica;
+  if (release && sorted.length === 1 && sorted[0].first === 0 && sorted[0].outputs.length === size) {
+    return {
+      replicas: prepared.replicas,
+      perReplica: prepared.perReplica,
+      outputs: sorted[0].outputs,
+      sums: Float64Array.from(sorted[0].sums.subarray(0, prepared.perBlock)),
+    };
+  }
+  const outputs = new Float64Array(size);
   const sums = new Float64Array(prepared.perBlock);
   let at = 0;
   for (const b of sorted) {
     if (b.first * prepared.perReplica !== at) throw new Error("internal: missing or repeated blocks in the reduction");
     outputs.set(b.outputs, at);
     at += b.outputs.length;
+    if (release) b.outputs = EMPTY;
     for (let k = 0; k < sums.length; k++) sums[k] += b.sums[k];
   }
   if (at !== outputs.length) throw new Error("internal: missing blocks in the reduction");
@@ -259,7 +275,7 @@ export async function runPrepared(
     for (const b of blocks) results.push(await runBlock(prepared, b.first, b.count, hooks));
   }
   if (run.signal?.aborted) throw new CancelledError();
-  return collectBlocks(prepared, results);
+  return collectBlocks(prepared, results, true);
 }
 
 /** Runs a prepared ensemble in the calling thread, block by block, and collects the outputs. */
@@ -267,6 +283,7 @@ export function runPreparedSync(prepared: PreparedEnsemble): EnsembleOutputs {
   return collectBlocks(
     prepared,
     planBlocks(prepared).map((b) => runBlockSync(prepared, b.first, b.count)),
+    true,
   );
 }
 

@@ -317,10 +317,21 @@ const positiveFinite = (what: string, v: number) => {
 };
 
 /**
- * The most memory a run's sub-batch sums (Plan.subBatches) may take; a run that would need more keeps none, and its
- * estimates are judged without their own correlation times.
+ * The most memory a run that keeps sub-batch sums (Plan.subBatches) may hold for its outputs (outputBytesHeld: the
+ * batch means and sub-batch sums, at their peak); a run that would need more keeps none, and its estimates are judged
+ * without their own correlation times.
  */
 export const MAX_SUB_BATCH_BYTES = 256 * 1024 ** 2;
+
+/**
+ * The bytes a run's outputs take at their peak, with `subBatches` sub-batches a batch (replicas x batches x K x
+ * subBatches numbers): twice while the blocks are collected (ensemble.ts collectBlocks: the blocks' outputs and the
+ * collected copy), after which the reduction adds only a copy of the batch means and two series of sub-batch values
+ * (statistics.ts subBatchAutocorrelations), less than the blocks it freed.
+ */
+export function outputBytesHeld(replicas: number, batches: number, K: number, subBatches: number): number {
+  return 2 * 8 * replicas * batches * K * subBatches;
+}
 
 /** Validates the problem, scheme and options and prepares a plan (throws ModelError / SimulationError for bad inputs). */
 export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number }, options: SimulationOptions): Plan {
@@ -524,10 +535,12 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   const covariance = stationaryCovariance(o, coordinates.length);
   const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, covariance));
   const K = probe.size;
-  // every sub-batch holds at least one sample, and their sums take at most MAX_SUB_BATCH_BYTES
-  const subBytes = 8 * replicas * batches * (SUB_BATCHES - 1) * K;
+  // every sub-batch holds at least one sample, and the memory they make the run hold is at most MAX_SUB_BATCH_BYTES
   const subBatches =
-    Math.floor(batchLength / SUB_BATCHES) >= sampleEvery && subBytes <= MAX_SUB_BATCH_BYTES ? SUB_BATCHES : 1;
+    Math.floor(batchLength / SUB_BATCHES) >= sampleEvery &&
+    outputBytesHeld(replicas, batches, K, SUB_BATCHES) <= MAX_SUB_BATCH_BYTES
+      ? SUB_BATCHES
+      : 1;
   const subLength = Math.floor(batchLength / subBatches);
   const plan: Plan = {
     model,
@@ -1147,6 +1160,7 @@ export function reduceEstimates(
   batchMeans: Float64Array,
   batchesPerReplica: number | readonly number[] = plan.batches,
   subSums?: Float64Array,
+  subSumsAt?: (row: number) => number,
 ): { estimates: Estimate[]; choice?: PairHeatChoice } {
   const reduced = reduceBatches(batchMeans, plan.K, batchesPerReplica, plan.estimands);
   const chosen = plan.heatCheck ? applyPairHeatChoice(reduced, plan.timeScale.bias * plan.dt) : undefined;
@@ -1180,6 +1194,7 @@ export function reduceEstimates(
       subBatchSamples(plan),
       batchesPerReplica,
       plan.estimands,
+      subSumsAt,
     );
     const byName = new Map(plan.estimands.map((s, i) => [rowKey(s), g[i]]));
     const own = sources.map((key) => byName.get(key) ?? NaN);
@@ -1199,18 +1214,27 @@ function subBatchSamples(plan: Plan): Float64Array {
   return samples;
 }
 
-/** A run's outputs (replica order, Plan.perReplica numbers each) cut into its batch means and sub-batch sums. */
-export function splitOutputs(plan: Plan, outputs: Float64Array): { batchMeans: Float64Array; subSums: Float64Array } {
+/**
+ * A run's batch means (replica order), copied out of its outputs (Plan.perReplica numbers a replica: the batch means,
+ * then the sub-batch sums), and where each batch's sub-batch sums start in the outputs, which are read in place: a
+ * copy of them would double the reduction's memory.
+ */
+export function splitOutputs(
+  plan: Plan,
+  outputs: Float64Array,
+): { batchMeans: Float64Array; subSumsAt: (row: number) => number } {
   const P = plan.perReplica,
-    means = plan.batches * plan.K,
-    R = outputs.length / P;
-  const batchMeans = new Float64Array(R * means),
-    subSums = new Float64Array(R * (P - means));
-  for (let r = 0; r < R; r++) {
-    batchMeans.set(outputs.subarray(r * P, r * P + means), r * means);
-    subSums.set(outputs.subarray(r * P + means, (r + 1) * P), r * (P - means));
-  }
-  return { batchMeans, subSums };
+    B = plan.batches,
+    means = B * plan.K,
+    R = outputs.length / P,
+    step = (plan.subBatches - 1) * plan.K;
+  const batchMeans = new Float64Array(R * means);
+  for (let r = 0; r < R; r++) batchMeans.set(outputs.subarray(r * P, r * P + means), r * means);
+  const subSumsAt = (row: number) => {
+    const r = Math.floor(row / B);
+    return r * P + means + (row - r * B) * step;
+  };
+  return { batchMeans, subSumsAt };
 }
 
 /** A nonlinear model's relaxation rate estimated from the model ({} for linear models and where none is). */
@@ -1224,8 +1248,8 @@ function relaxationOf(model: Model): { relaxation?: ModelRelaxation } {
 export function reduceSimulation(plan: Plan, out: EnsembleOutputs): SimulationResult {
   const all = out.outputs;
   const sums = fieldSumsViews(plan.fields, out.sums);
-  const { batchMeans, subSums } = splitOutputs(plan, all);
-  const { estimates, choice } = reduceEstimates(plan, batchMeans, plan.batches, subSums);
+  const { batchMeans, subSumsAt } = splitOutputs(plan, all);
+  const { estimates, choice } = reduceEstimates(plan, batchMeans, plan.batches, all, subSumsAt);
   const statistical: StatisticalVerdict[] = estimates.map((e) =>
     e.note === undefined ? { reliable: e.reliable } : { reliable: e.reliable, note: e.note },
   );

@@ -383,6 +383,8 @@ export function integratedAutocorrelation(
  * samples[S] the batch's samples), so that sub-batch j's means are (sum_{j+1} - sum_j)/(samples[j+1] - samples[j]),
  * the last running sum being the batch mean times samples[S]. A sub-batch value is the estimand's linearisation about
  * the mean of all batch means (the batch values of reduceBatches, on sub-batches). NaN where it is not resolved.
+ * `subSumsAt(row)` is where a row's running sums start in `subSums` (default: rows one after another, (S - 1) K
+ * numbers each; a run's outputs interleave them with the batch means).
  */
 export function subBatchAutocorrelations(
   batchMeans: Float64Array,
@@ -391,28 +393,26 @@ export function subBatchAutocorrelations(
   samples: ArrayLike<number>,
   batchesPerReplica: number | readonly number[],
   specs: EstimandSpec[],
+  subSumsAt: (row: number) => number = (row) => row * (samples.length - 2) * K,
 ): Float64Array {
   const S = samples.length - 1;
   const rows = batchMeans.length / K;
   const mean = new Float64Array(K);
   for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) mean[k] += batchMeans[r * K + k];
   for (let k = 0; k < K; k++) mean[k] /= rows;
-  // the sub-batch means, row by row
-  const fine = new Float64Array(rows * S * K);
+  // A sub-batch's mean of component k, from the running sums around it; made where an estimand reads it, never
+  // stored: a copy of every sub-batch mean would be as large as the run's outputs (MAX_SUB_BATCH_BYTES).
   const total = samples[S];
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < S; j++) {
-      const n = samples[j + 1] - samples[j];
-      const to = (r * S + j) * K;
-      const hi = j + 1 < S ? (r * (S - 1) + j) * K : -1;
-      const lo = j > 0 ? (r * (S - 1) + j - 1) * K : -1;
-      for (let k = 0; k < K; k++) {
-        const upper = hi >= 0 ? subSums[hi + k] : batchMeans[r * K + k] * total;
-        const lower = lo >= 0 ? subSums[lo + k] : 0;
-        fine[to + k] = (upper - lower) / n;
-      }
-    }
-  }
+  let row = 0,
+    at = 0,
+    n = 1,
+    hi = -1,
+    lo = -1;
+  const component = (k: number): number => {
+    const upper = hi >= 0 ? subSums[hi + k] : batchMeans[row * K + k] * total;
+    const lower = lo >= 0 ? subSums[lo + k] : 0;
+    return (upper - lower) / n;
+  };
   const lengths =
     typeof batchesPerReplica === "number"
       ? new Array<number>(rows / batchesPerReplica).fill(batchesPerReplica * S)
@@ -420,7 +420,28 @@ export function subBatchAutocorrelations(
   const series = new Float64Array(rows * S),
     centred = new Float64Array(rows * S);
   return Float64Array.from(specs, (spec) => {
-    for (let i = 0; i < rows * S; i++) series[i] = batchValue(spec.estimand, fine, i * K, mean);
+    const e = spec.estimand;
+    for (row = 0; row < rows; row++) {
+      at = subSumsAt(row);
+      for (let j = 0; j < S; j++) {
+        n = samples[j + 1] - samples[j];
+        hi = j + 1 < S ? at + j * K : -1;
+        lo = j > 0 ? at + (j - 1) * K : -1;
+        series[row * S + j] = valueOf(e, component, mean);
+      }
+    }
     return integratedAutocorrelation(series, lengths, centred);
   });
+}
+
+/** batchValue of an estimand whose components are read through `component`. */
+function valueOf(e: Estimand, component: (k: number) => number, mean: Float64Array): number {
+  if (e.kind === "linear") {
+    let s = e.offset ?? 0;
+    for (let k = 0; k < e.index.length; k++) s += e.coef[k] * component(e.index[k]);
+    return s;
+  }
+  const ma = mean[e.a],
+    mb = mean[e.b];
+  return (e.scale ?? 1) * (component(e.ab) - ma * component(e.b) - mb * component(e.a) + ma * mb);
 }

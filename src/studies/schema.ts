@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { ModelError } from "../errors.js";
 import { exp, log } from "../special/elementary.js";
+import { doubleRangeFault } from "../model/options.js";
 import type { ParameterGroup, Study, SweepRange } from "./contract.js";
 import { describeRange, inRange, type ParameterRange } from "./ranges.js";
 
@@ -234,12 +235,16 @@ export function defaultsOf<K extends string>(schema: z.ZodObject, keys: readonly
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-/** A finite decimal number from text, or a ModelError "`name` must be a number, got 'x'". */
+/**
+ * A finite decimal number from text, or a ModelError "`name` must be a number, got 'x'" (or saying that it overflows,
+ * or underflows to 0).
+ */
 export function parseNumber(textValue: string, name: string): number {
   const s = textValue.trim();
   const x = Number(s);
   if (s === "" || !DECIMAL.test(s)) throw new ModelError(`${name} must be a number, got '${textValue}'`);
-  if (!Number.isFinite(x)) throw new ModelError(`${name} must be a finite number, got '${textValue}'`);
+  const fault = doubleRangeFault(s, x);
+  if (fault !== undefined) throw new ModelError(`${name}: ${fault}`);
   return x;
 }
 

@@ -6,6 +6,7 @@
  * make the same points to the bit.
  */
 import { SweepError } from "../errors.js";
+import { doubleRangeFault } from "../model/options.js";
 import { exp, log as ln } from "../special/elementary.js";
 import { Rng } from "../stochastic/rng.js";
 
@@ -41,6 +42,10 @@ export function parseRange(
   if (parts.length !== 3 && !(parts.length === 2 && !needCount))
     throw new SweepError(`${where}: expected ${form}, got '${text}'`);
   const [a, b] = parts.slice(0, 2).map((p) => (NUMBER.test(p) ? Number(p) : NaN));
+  for (const p of parts.slice(0, 2)) {
+    const fault = doubleRangeFault(p, Number(p));
+    if (fault !== undefined) throw new SweepError(`${where}: ${fault}`);
+  }
   if (!Number.isFinite(a) || !Number.isFinite(b))
     throw new SweepError(`${where}: start and stop must be finite numbers, got '${text}'`);
   if (log && !(a > 0 && b > 0)) throw new SweepError(`${where}: a log range needs start and stop > 0, got '${text}'`);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openTrajectory, readTrajectory, rowGroupRows, trajectoryFormat } from "../../src/io/trajectory.js";
+import { expectSameArray } from "../helpers/arrays.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "ness-trajectory-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,7 +41,10 @@ describe("trajectory files", () => {
     expect(t.columns).toEqual(columns);
     const all = rows(1, 1005);
     for (let c = 0; c < 4; c++)
-      expect(Array.from(t.data[c])).toEqual(Array.from({ length: 1005 }, (_, r) => all[r * 4 + c]));
+      expectSameArray(
+        t.data[c],
+        Array.from({ length: 1005 }, (_, r) => all[r * 4 + c]),
+      );
     const text = t.provenance.join("\n");
     for (const s of ["9.9.9", "--trajectory t.csv", "a chain", '"dt":0.01', "burn-in: steps 1 .. 10"])
       expect(text).toContain(s);

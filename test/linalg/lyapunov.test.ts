@@ -20,6 +20,7 @@ import {
 import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { NessError } from "../../src/errors.js";
 import { normalRng as rng } from "../helpers/random.js";
+import { expectSameArray } from "../helpers/arrays.js";
 
 function randomMatrix(n: number, seed: number): Matrix {
   const r = rng(seed);
@@ -409,7 +410,7 @@ describe("conditioning", () => {
       const sol = oneShot[k];
       expect(sol.forwardErrorBound).toBe(bounds[k]); // kept
       const ref = prepareLyapunov(a).solve(q);
-      expect(sol.X.data).toEqual(ref.X.data);
+      expectSameArray(sol.X.data, ref.X.data);
       expect(sol.residual).toBe(ref.residual);
       expect(sol.condition).toBe(ref.condition);
       expect(sol.forwardErrorBound).toBe(ref.forwardErrorBound);
@@ -462,6 +463,29 @@ describe("conditioning", () => {
     // the raw kernel throws too
     expect(() => tinyLyapunovInto(2, rot.data, identity(2).data, new Float64Array(4))).toThrow(SingularLyapunovError);
   });
+
+  it("a drift so far from normal that A X overflows is numerically singular, not a bad residual argument", () => {
+    // A = -I + 300 N (N the shift): X grows like 300^(2n), finite at n = 50 while A X overflows; the residual was
+    // Infinity and lyapunovCondition threw "residual must be a finite number"
+    const n = 50;
+    const a = matrix(n, n);
+    for (let i = 0; i < n; i++) {
+      a.data[i * n + i] = -1;
+      if (i + 1 < n) a.data[i * n + i + 1] = 300;
+    }
+    const q = identity(n);
+    for (const solve of [() => solveLyapunov(a, q).condition, () => prepareLyapunov(a).solve(q).condition]) {
+      let caught: unknown;
+      try {
+        solve();
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(SingularLyapunovError);
+      expect((caught as SingularLyapunovError).numerical).toBe(true);
+      expect((caught as Error).message).toMatch(/cannot be solved in double precision/);
+    }
+  });
 });
 
 describe("tinyLyapunovInto", () => {
@@ -488,7 +512,7 @@ describe("tinyLyapunovInto", () => {
     tinyLyapunovInto(2, randomStable(2, 1).data, identity(2).data, x);
     const r2 = tinyLyapunovInto(4, a4.data, q4.data, x);
     expect(r2).toBe(r1);
-    expect(Array.from(x)).toEqual(Array.from(first));
+    expectSameArray(x, first);
     expect(() => tinyLyapunovInto(17, new Float64Array(289), new Float64Array(289), new Float64Array(289))).toThrow(
       MatrixArgumentError,
     );

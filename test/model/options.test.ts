@@ -12,6 +12,10 @@ describe("numberOption", () => {
     expect(numberOption("+3.", "--x")).toBe(3);
     expect(numberOption("7", "--n", { integer: true, min: 1, max: 10 })).toBe(7);
     expect(numberOption("1e3", "--n", { integer: true })).toBe(1000);
+    // A zero written with a large exponent is 0, not an underflow; a subnormal number is kept.
+    expect(numberOption("0e-400", "--x")).toBe(0);
+    expect(numberOption("-0.000e999", "--x")).toBe(-0);
+    expect(numberOption("1e-320", "--x")).toBe(1e-320);
   });
 
   it("refuses '', text, NaN, Infinity, hexadecimal, out-of-range values: one line naming the option", () => {
@@ -22,7 +26,13 @@ describe("numberOption", () => {
       ["NaN", {}, "--x must be a number, got 'NaN'"],
       ["Infinity", {}, "--x must be a finite number, got 'Infinity'"],
       ["-inf", {}, "--x must be a finite number, got '-inf'"],
-      ["1e400", {}, "--x must be a finite number, got '1e400'"],
+      ["1e400", {}, "--x: '1e400' overflows: its magnitude is above the largest double, about 1.8e308"],
+      ["-1e400", {}, "--x: '-1e400' overflows: its magnitude is above the largest double, about 1.8e308"],
+      [
+        "1e-400",
+        {},
+        "--x: '1e-400' underflows to 0: its magnitude is below the smallest double, about 4.9e-324 (write 0 for 0)",
+      ],
       ["0x10", {}, "--x must be a number, got '0x10'"],
       ["0b1", {}, "--x must be a number, got '0b1'"],
       ["1_000", {}, "--x must be a number, got '1_000'"],

@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 import { exactOU, loadModel, simulateAndVerifySync, simulateSync } from "../../src/index.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import { correlationTimeOf } from "../../src/stochastic/reliability.js";
-import { integratedAutocorrelation } from "../../src/stochastic/statistics.js";
+import { integratedAutocorrelation, SUB_BATCHES, subBatchAutocorrelations } from "../../src/stochastic/statistics.js";
+import { MAX_SUB_BATCH_BYTES, outputBytesHeld, preparePlan, splitOutputs } from "../../src/stochastic/run.js";
+import { expectSameArray } from "../helpers/arrays.js";
 
 /** `replicas` independent AR(1) series x_t = phi x_{t-1} + noise, each `length` long and started stationary. */
 function ar1(phi: number, replicas: number, length: number, seed: number): Float64Array {
@@ -131,5 +133,47 @@ describe("correlationTimeOf", () => {
     expect(correlationTimeOf(400, 1)).toBeCloseTo(200, 0);
     expect(correlationTimeOf(0.9, 1)).toBe(0);
     expect(correlationTimeOf(NaN, 1)).toBeNaN();
+  });
+});
+
+describe("the memory of the sub-batch sums", () => {
+  const chain = loadModel(`kind: network
+sites: [a, b, c]
+pinning: 1
+springs: [{between: [a, b], stiffness: 1}, {between: [b, c], stiffness: 1}]
+baths: [{site: a, friction: 1, temperature: 2}, {site: c, friction: 1, temperature: 1}]`);
+  const plan = (replicas: number, batches: number) =>
+    preparePlan(chain, { dt: 0.05 }, { time: batches * SUB_BATCHES * 0.05, seed: 1, replicas, batches });
+
+  it("counts what a run holds (its outputs twice while its blocks are collected), not the stored sums alone", () => {
+    const K = plan(1, 10).K;
+    // the most replicas x batches whose outputs, held twice, fit under the limit
+    const fit = Math.floor(MAX_SUB_BATCH_BYTES / (2 * 8 * K * SUB_BATCHES));
+    const batches = Math.floor(fit / 4);
+    expect(outputBytesHeld(4, batches, K, SUB_BATCHES)).toBeLessThanOrEqual(MAX_SUB_BATCH_BYTES);
+    expect(plan(4, batches).subBatches).toBe(SUB_BATCHES);
+    // one more batch a replica is over the limit (the sums alone, 4/5 of the outputs once, were far below it)
+    expect(outputBytesHeld(4, batches + 1, K, SUB_BATCHES)).toBeGreaterThan(MAX_SUB_BATCH_BYTES);
+    expect(8 * 4 * (batches + 1) * (SUB_BATCHES - 1) * K).toBeLessThan(MAX_SUB_BATCH_BYTES / 2);
+    expect(plan(4, batches + 1).subBatches).toBe(1);
+  });
+
+  it("reads the sub-batch sums in place in the outputs: the same correlation times as from a separate copy", () => {
+    const p = plan(3, 4);
+    const S = p.subBatches,
+      K = p.K,
+      B = p.batches,
+      P = p.perReplica;
+    const rng = Rng.stream(5, 0);
+    const outputs = new Float64Array(3 * P);
+    rng.fillNormal(outputs, 0, outputs.length);
+    const { batchMeans, subSumsAt } = splitOutputs(p, outputs);
+    const separate = new Float64Array(3 * B * (S - 1) * K);
+    for (let r = 0; r < 3; r++) separate.set(outputs.subarray(r * P + B * K, (r + 1) * P), r * B * (S - 1) * K);
+    const samples = Float64Array.from({ length: S + 1 }, (_, j) => j * 7);
+    const a = subBatchAutocorrelations(batchMeans, separate, K, samples, B, p.estimands);
+    const b = subBatchAutocorrelations(batchMeans, outputs, K, samples, B, p.estimands, subSumsAt);
+    expectSameArray(b, a);
+    expect(a.some(Number.isFinite)).toBe(true);
   });
 });

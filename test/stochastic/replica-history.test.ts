@@ -8,6 +8,7 @@ import { validateParticles } from "../../src/model/particles.js";
 import { runBlockSync } from "../../src/stochastic/ensemble.js";
 import { heun } from "../../src/stochastic/integrators.js";
 import { preparePlan } from "../../src/stochastic/run.js";
+import { expectSameArray } from "../helpers/arrays.js";
 
 const disks = (dimension: 2 | 3) =>
   validateParticles({
@@ -36,6 +37,6 @@ describe("replicas do not inherit the force field's state", () => {
     const alone = runBlockSync(fresh, 1, 1).outputs;
     const used = plan();
     runBlockSync(used, 0, 1);
-    expect(Array.from(runBlockSync(used, 1, 1).outputs)).toEqual(Array.from(alone));
+    expectSameArray(runBlockSync(used, 1, 1).outputs, alone);
   });
 });

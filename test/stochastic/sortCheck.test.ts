@@ -17,6 +17,7 @@ import { ParticleForceField } from "../../src/stochastic/particleForces.js";
 import { Rng } from "../../src/stochastic/rng.js";
 import { particleSystem } from "../../src/stochastic/system.js";
 import { particlesModel as model } from "../helpers/particles.js";
+import { expectSameArray } from "../helpers/arrays.js";
 
 describe("moves that make the field's check against its last sort", () => {
   it("equal the plain moves and CellSort.movedStep (2: the new end moved, 1: only the old end, 0: neither)", () => {
@@ -56,7 +57,7 @@ describe("moves that make the field's check against its last sort", () => {
         xp = x.slice();
       for (let i = 0; i < xp.length; i++) xp[i] += mu[i] * f[i] + sc[i] * z[i];
       const me = eulerMoveChecked(2 * N, xe, f, z, mu, sc, chk.ref, lim);
-      expect(Array.from(xe)).toEqual(Array.from(xp));
+      expectSameArray(xe, xp);
       expect(me).toBe(cells.movedStep(x, xp));
       seen.add(me);
       // Heun's predictor and corrector.
@@ -69,14 +70,14 @@ describe("moves that make the field's check against its last sort", () => {
         xtp[i] = x[i] + mu[i] * f[i] + zp[i];
       }
       const mp = predictorMoveChecked(2 * N, x, f, zc, mu, sc, xt, chk.ref, lim);
-      expect(Array.from(zc)).toEqual(Array.from(zp));
-      expect(Array.from(xt)).toEqual(Array.from(xtp));
+      expectSameArray(zc, zp);
+      expectSameArray(xt, xtp);
       expect(mp).toBe(cells.movedStep(x, xtp));
       const xc = x.slice(),
         xcp = x.slice();
       for (let i = 0; i < xcp.length; i++) xcp[i] += 0.5 * mu[i] * (f[i] + ft[i]) + zp[i];
       const mc = correctorMoveChecked(2 * N, xc, f, ft, zp, mu, chk.ref, lim);
-      expect(Array.from(xc)).toEqual(Array.from(xcp));
+      expectSameArray(xc, xcp);
       expect(mc).toBe(cells.movedStep(x, xcp));
     }
     expect([...seen].sort()).toEqual([0, 1, 2]);

@@ -15,6 +15,7 @@ import {
   writeChunks,
 } from "../../src/cli/studies/output.js";
 import { checkRange, describeRange } from "../../src/studies/ranges.js";
+import { expectSameArray } from "../helpers/arrays.js";
 
 describe("the output guard", () => {
   it("refuses NaN and Infinity in a text report, naming the line", () => {
@@ -55,7 +56,7 @@ describe("streamed JSON and CSV", () => {
     expect(chunks.length).toBeGreaterThan(10);
     const doc = JSON.parse(chunks.join(""));
     expect(doc.parameter).toBe("k");
-    expect(doc.values).toEqual(Array.from(v));
+    expectSameArray(doc.values, v);
     expect(doc.twice[n - 1]).toBe(2 * v[n - 1]);
     expect(doc.maxResidual).toBe(1e-17);
     expect(() => [...jsonChunks({ c: new Float64Array([0, 1, NaN]) })]).toThrow(/NaN at c\.2/);

@@ -23,7 +23,7 @@ import { modelProvenance } from "../commandLine.js";
 import { num, table, warn } from "../format.js";
 import { loadModelFile } from "../input.js";
 import { interruptible } from "../interrupt.js";
-import { numberOption, workersOption } from "../../model/options.js";
+import { doubleRangeFault, numberOption, workersOption } from "../../model/options.js";
 import { progressBar } from "../progress.js";
 import { trajectoryFormat } from "../../io/trajectory.js";
 import {
@@ -288,6 +288,10 @@ function parseFields(field: string[], fieldRange: string | undefined, bins: numb
   let range: FieldSpec["range"];
   if (fieldRange !== undefined) {
     const v = fieldRange.split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
+    fieldRange.split(",").forEach((x, i) => {
+      const fault = doubleRangeFault(x, v[i]);
+      if (fault !== undefined) throw new ModelError(`--field-range: ${fault}`);
+    });
     if (v.length !== 4 || !v.every(Number.isFinite))
       throw new ModelError(`--field-range takes four numbers lo1,hi1,lo2,hi2, got '${fieldRange}'`);
     if (!(v[1] > v[0] && v[3] > v[2]))

@@ -105,6 +105,9 @@ function givenParameters(fields: FieldInfo[], opts: RunOptions): Record<string, 
   for (const f of fields) {
     const value = opts[attributeOf(f.flag)] ?? opts[f.key];
     if (value === undefined) continue;
+    if (attributeOf(f.flag) !== f.key && opts[attributeOf(f.flag)] !== undefined && opts[f.key] !== undefined) {
+      throw new ModelError(`--${f.flag} and --${f.key} (its earlier spelling) were both given: give one`);
+    }
     raw[f.key] = parseFieldValue(f, value as string | boolean, `--${f.flag}`);
   }
   return raw;
@@ -286,6 +289,10 @@ export function studyCommand(study: Study, children: Study[] = []): Command {
     const snapshot = opts.snapshot as string | undefined;
     if (snapshot !== undefined && !/\.(svg|png)$/i.test(snapshot))
       throw new ModelError(`--snapshot must name a .svg or .png file, got '${snapshot}'`);
+    const spellings = ["figure", "psd", "snapshot"].filter((key) => opts[key] !== undefined);
+    if (spellings.length > 1) {
+      throw new ModelError(`${spellings.map((key) => `--${key}`).join(" and ")} name one output: give one of them`);
+    }
     const figure = opts.figure ?? (opts.psd as string | undefined) ?? snapshot;
     const csvBeside =
       opts.figure === undefined && opts.psd === undefined && snapshot !== undefined

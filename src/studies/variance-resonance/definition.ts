@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { ModelError } from "../../errors.js";
+import { doubleRangeFault } from "../../model/options.js";
 import { BOFFI_DE_GREGORIO_2024 } from "../citations.js";
 import {
   defineStudy,
@@ -329,6 +330,9 @@ export function parseMeasured(
     }
     const o = allowed[m[1]];
     const value = Number(m[2]);
+    const fault =
+      doubleRangeFault(m[2], value) ?? (m[3] !== undefined ? doubleRangeFault(m[3], Number(m[3])) : undefined);
+    if (fault !== undefined) throw new ModelError(`${flag}: ${fault} (in '${part}')`);
     if (!Number.isFinite(value)) throw new ModelError(`${flag}: '${m[2]}' is not a number (in '${part}')`);
     measured[o] = value;
     if (m[3] !== undefined) {
@@ -349,6 +353,10 @@ export function parseWindow(
 ): [number, number] {
   if (textValue === undefined) return fallback;
   const parts = textValue.split(":").map((x) => (x.trim() === "" ? NaN : Number(x)));
+  textValue.split(":").forEach((x, i) => {
+    const fault = doubleRangeFault(x, parts[i]);
+    if (fault !== undefined) throw new ModelError(`${flag}: ${fault}`);
+  });
   const kMax = R.k.max;
   if (
     parts.length !== 2 ||

@@ -11,7 +11,7 @@
  *   A = [[0,0,-1,0],[0,0,0,-1],[k+k0,-k0,1/q,0],[-k0,1+k0,0,1/q]],  B B^T = diag(0, 0, 2 T1/q, 2 T2/q).
  */
 import { ModelError } from "../../errors.js";
-import { checkRange, type ParameterRange } from "../ranges.js";
+import { checkRange, describeRange, type ParameterRange } from "../ranges.js";
 
 /** The five dimensionless parameters of Section 3 (temperatures in units of T0 = k2 L^2 / kB). */
 export interface DimensionlessParameters {
@@ -190,6 +190,7 @@ export function mechanicalScales(p: Pick<MechanicalParameters, "m" | "k2" | "L" 
 export function mechanicalToDimensionless(
   input: MechanicalParameters,
   from: "mechanical" | "electrical" = "mechanical",
+  given?: Record<ParameterName, Record<string, number>>,
 ): { parameters: DimensionlessParameters; scales: Scales } {
   const p = validateMechanical(input);
   const scales = mechanicalScales(p);
@@ -208,7 +209,8 @@ export function mechanicalToDimensionless(
   const parameters = {
     k: p.k1 / p.k2,
     k0: p.K / p.k2,
-    q: Math.sqrt(p.k2 * p.m) / p.gamma,
+    // sqrt(k2) sqrt(m), not sqrt(k2 m): k2 = m = 1e300 are fine if gamma is as large.
+    q: (Math.sqrt(p.k2) * Math.sqrt(p.m)) / p.gamma,
     T1: p.T1 / scales.temperature,
     T2: p.T2 / scales.temperature,
   };
@@ -222,7 +224,33 @@ export function mechanicalToDimensionless(
           T1: "T1/T0, T0 = chargeScale^2/(C2 kB)",
           T2: "T2/T0, T0 = chargeScale^2/(C2 kB)",
         };
+  // The values each dimensionless parameter is computed from, to name them when the result over- or underflows.
+  const inputs: Record<ParameterName, Record<string, number>> = given ?? {
+    k: { k1: p.k1, k2: p.k2 },
+    k0: { K: p.K, k2: p.k2 },
+    q: { k2: p.k2, m: p.m, gamma: p.gamma },
+    T1: { T1: p.T1, T0: scales.temperature },
+    T2: { T2: p.T2, T0: scales.temperature },
+  };
+  // Zero only from a zero input: k1 = 0, K = 0, T = 0 (q is never 0).
+  const zero: Record<ParameterName, boolean> = {
+    k: p.k1 === 0,
+    k0: p.K === 0,
+    q: false,
+    T1: p.T1 === 0,
+    T2: p.T2 === 0,
+  };
   for (const name of PARAMETER_NAMES) {
+    const value = parameters[name];
+    if (!Number.isFinite(value) || (value === 0 && !zero[name])) {
+      const values = Object.entries(inputs[name])
+        .map(([key, v]) => `${key} = ${v}`)
+        .join(", ");
+      throw new ModelError(
+        `the dimensionless ${name} = ${formula[name]} ${value === 0 ? "underflows to 0 (below 4.9e-324, the smallest double)" : "overflows (above 1.8e308, the largest double)"} ` +
+          `(from ${values}): it must be ${describeRange(DIMENSIONLESS_RANGES[name])}`,
+      );
+    }
     checkRange(
       `the dimensionless ${name} = ${formula[name]}`,
       parameters[name],
@@ -267,6 +295,21 @@ export function circuitToMechanical(input: CircuitParameters): MechanicalParamet
   // Default charge unit: sqrt(kB T1 C2), i.e. T0 = T1 (dimensionless T1 = 1); fall back to T2 if T1 = 0.
   const Tref = c.T1 > 0 ? c.T1 : c.T2 > 0 ? c.T2 : 1;
   const chargeScale = c.chargeScale ?? Math.sqrt(kB * Tref * c.C2);
+  for (const [name, value] of [
+    ["C1", c.C1],
+    ["C2", c.C2],
+    ["C (coupling capacitor)", c.C],
+  ] as const) {
+    if (!Number.isFinite(1 / value)) {
+      throw new ModelError(`${name} = ${value} is too small: its inverse (the analog of a stiffness) overflows`);
+    }
+  }
+  if (!(chargeScale > 0) || !Number.isFinite(chargeScale)) {
+    throw new ModelError(
+      `the charge unit sqrt(kB T C2) = ${chargeScale} (kB = ${kB}, T = ${Tref}, C2 = ${c.C2}) is not a positive ` +
+        "finite number: give --charge-scale (or choose other units)",
+    );
+  }
   return {
     m: c.inductance,
     k1: 1 / c.C1,
@@ -285,7 +328,16 @@ export function circuitToDimensionless(input: CircuitParameters): {
   parameters: DimensionlessParameters;
   scales: Scales;
 } {
-  return mechanicalToDimensionless(circuitToMechanical(input), "electrical");
+  const c = validateCircuit(input);
+  const mech = circuitToMechanical(c);
+  const T0 = (mech.L * mech.L * mech.k2) / (mech.boltzmann ?? BOLTZMANN_SI);
+  return mechanicalToDimensionless(mech, "electrical", {
+    k: { C1: c.C1, C2: c.C2 },
+    k0: { C: c.C, C2: c.C2 },
+    q: { inductance: c.inductance, C2: c.C2, resistance: c.resistance },
+    T1: { T1: c.T1, T0 },
+    T2: { T2: c.T2, T0 },
+  });
 }
 
 /** Dimensionless -> circuit, given the inductance, C2 (the units hidden by the dimensionless form) and the charge unit. */

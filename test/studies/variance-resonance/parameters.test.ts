@@ -59,10 +59,51 @@ describe("mechanical <-> dimensionless (Section 3)", () => {
     expect(() => mechanicalToDimensionless({ ...mech, L: NaN })).toThrow(/L \(length scale\) must be a finite number/);
     expect(() => mechanicalToDimensionless({ ...mech, T2: -3 })).toThrow(ModelError);
   });
+
+  it("a dimensionless parameter that over- or underflows names the inputs it came from, never 'Infinity' or 0", () => {
+    const unit = { m: 1, k1: 2, k2: 2.1, K: 0.01, gamma: 0.001, T1: 1, T2: 3, L: 1 };
+    const message = (p: typeof unit) => {
+      try {
+        mechanicalToDimensionless(p);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ModelError);
+        return (err as Error).message;
+      }
+      return "accepted";
+    };
+    const over = message({ ...unit, k1: 1e300, k2: 1e-10 });
+    expect(over).toContain("k = k1/k2 overflows");
+    expect(over).toContain("k1 = 1e+300, k2 = 1e-10");
+    expect(over).not.toMatch(/Infinity|NaN/);
+    // k1/k2 = 1e-400 would have been read as k = 0, a legal value (oscillator 1 unpinned).
+    expect(message({ ...unit, k1: 1e-300, k2: 1e100, K: 1e99 })).toContain("k = k1/k2 underflows to 0");
+    expect(message({ ...unit, K: 1e-300, k2: 1e100, k1: 1e99 })).toContain("k0 = K/k2 underflows to 0");
+    // k1 = 0 is a zero k, not an underflow.
+    expect(mechanicalToDimensionless({ ...unit, k1: 0 }).parameters.k).toBe(0);
+    // sqrt(k2 m) overflowed for k2 = m = 1e300 though q = sqrt(k2 m)/gamma = 1 (k = k0 = 1).
+    const big = mechanicalToDimensionless({
+      ...unit,
+      m: 1e300,
+      k1: 1e300,
+      k2: 1e300,
+      K: 1e300,
+      gamma: 1e300,
+      T1: 1e300,
+      T2: 3e300,
+    });
+    expect(big.parameters.q).toBeCloseTo(1, 12);
+  });
 });
 
 describe("the RLC analog (Section 5.3)", () => {
   const circuit = { inductance: 1e-3, resistance: 0.05, C1: 1.02e-9, C2: 1e-9, C: 1e-7, T1: 4, T2: 300 };
+
+  it("a capacitor whose inverse overflows, or a q that overflows, is named with its value", () => {
+    expect(() => circuitToDimensionless({ ...circuit, C1: 1e-320 })).toThrow("C1 = 1e-320 is too small");
+    expect(() => circuitToDimensionless({ ...circuit, inductance: 1e300, resistance: 1e-300 })).toThrow(
+      "q = sqrt(inductance/C2)/resistance overflows (above 1.8e308, the largest double) (from inductance = 1e+300, C2 = 1e-9, resistance = 1e-300)",
+    );
+  });
 
   it("maps L <-> m, 1/C_i <-> k_i, 1/C <-> K, R <-> gamma; round trip", () => {
     const mech = circuitToMechanical(circuit);

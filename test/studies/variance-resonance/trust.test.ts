@@ -16,6 +16,7 @@ import {
 } from "../../../src/studies/variance-resonance/index.js";
 import { runCli as run } from "../../helpers/cli.js";
 import { rng } from "../../helpers/random.js";
+import { expectSameArray } from "../../helpers/arrays.js";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -119,8 +120,8 @@ describe("ness study variance-resonance: no NaN, null or rounding in any output"
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout).results;
     const lib = sweep({ k: 0.9, k0: 0.01, q: 4000, T1: 1, T2: 11 }, "k", doc.values);
-    expect(doc.sigma11).toEqual(Array.from(lib.sigma11));
-    expect(doc.sigma23).toEqual(Array.from(lib.sigma23));
+    expectSameArray(doc.sigma11, lib.sigma11);
+    expectSameArray(doc.sigma23, lib.sigma23);
     expect(doc.closedFormDeviation).toBe(lib.closedFormDeviation);
     expect(doc.warnings).toEqual([]);
   });
