@@ -51,6 +51,12 @@ const ROUNDING = 100 * EPS;
 const MAX_SWEEPS = 200;
 /** Sweeps over mirror pairs before the poles left move one by one. */
 const MIRRORED_SWEEPS = 40;
+/** Poles closer than this (relative to their modulus) are checked for degeneracy: the search returns the roots of
+ * an exactly degenerate pole ~1e-13 apart (measured). */
+const CLOSE = 1e-6;
+/** A biorthogonality defect above this marks a group of close poles as one degenerate pole (distinct poles give
+ * rounding; the same null vector twice gives 1). */
+const DEGENERATE = 1e-6;
 
 /**
  * The modal method's refusal of a network whose steady state exists (every mode meets a bath) but one of whose modes
@@ -69,6 +75,16 @@ export class ModalNarrowModeError extends ModelError {
  */
 export class ModalPoleSearchError extends SteadyStateError {
   override name = "ModalPoleSearchError";
+}
+
+/**
+ * The modal method's refusal of a network with a degenerate damped pole it cannot split: a defective pole (a Jordan
+ * block: one null vector for a double root) or more coinciding roots than baths. The frequency integrals
+ * (solveNetworkTransmission) and the dense Lyapunov solve do not need the residues; `ness solve --method auto` falls
+ * back to the frequency integrals.
+ */
+export class ModalDegeneratePoleError extends SteadyStateError {
+  override name = "ModalDegeneratePoleError";
 }
 
 export interface ModalOptions {
@@ -210,6 +226,86 @@ function luSolve(b: number, ar: Float64Array, ai: Float64Array, piv: Int32Array,
     const den = pr * pr + pi * pi || Number.MIN_VALUE;
     xr[k] = (sr * pr + si * pi) / den;
     xi[k] = (si * pr - sr * pi) / den;
+  }
+}
+
+/** Back substitution through the upper triangle of a factorisation (luFactor, luComplete) for the unknowns before
+ * `from`, the later ones given in x (re/im). */
+function backSubstitute(
+  b: number,
+  ar: Float64Array,
+  ai: Float64Array,
+  from: number,
+  xr: Float64Array,
+  xi: Float64Array,
+) {
+  for (let k = from - 1; k >= 0; k--) {
+    let sr = 0;
+    let si = 0;
+    for (let q = k + 1; q < b; q++) {
+      sr -= ar[k * b + q] * xr[q] - ai[k * b + q] * xi[q];
+      si -= ar[k * b + q] * xi[q] + ai[k * b + q] * xr[q];
+    }
+    const pr = ar[k * b + k];
+    const pi = ai[k * b + k];
+    const den = pr * pr + pi * pi || Number.MIN_VALUE;
+    xr[k] = (sr * pr + si * pi) / den;
+    xi[k] = (si * pr - sr * pi) / den;
+  }
+}
+
+/** Complex b x b LU with complete pivoting (in place, row-major re/im): P A Q = L U, the rows in rowP, the columns
+ * in colP (column q of U is column colP[q] of A). Its trailing pivots reveal a null space. */
+function luComplete(b: number, ar: Float64Array, ai: Float64Array, rowP: Int32Array, colP: Int32Array): void {
+  for (let k = 0; k < b; k++) colP[k] = k;
+  const swap = (x: Float64Array, i: number, j: number) => {
+    const t = x[i];
+    x[i] = x[j];
+    x[j] = t;
+  };
+  for (let k = 0; k < b; k++) {
+    let pr = k;
+    let pc = k;
+    let best = -1;
+    for (let i = k; i < b; i++)
+      for (let j = k; j < b; j++) {
+        const m = Math.hypot(ar[i * b + j], ai[i * b + j]);
+        if (m > best) {
+          best = m;
+          pr = i;
+          pc = j;
+        }
+      }
+    rowP[k] = pr;
+    for (let j = 0; j < b; j++) {
+      swap(ar, k * b + j, pr * b + j);
+      swap(ai, k * b + j, pr * b + j);
+    }
+    for (let i = 0; i < b; i++) {
+      swap(ar, i * b + k, i * b + pc);
+      swap(ai, i * b + k, i * b + pc);
+    }
+    const t = colP[k];
+    colP[k] = colP[pc];
+    colP[pc] = t;
+    const qr = ar[k * b + k];
+    const qi = ai[k * b + k];
+    const den = qr * qr + qi * qi;
+    if (den === 0) continue;
+    for (let i = k + 1; i < b; i++) {
+      const xr = ar[i * b + k];
+      const xi = ai[i * b + k];
+      const lr = (xr * qr + xi * qi) / den;
+      const li = (xi * qr - xr * qi) / den;
+      ar[i * b + k] = lr;
+      ai[i * b + k] = li;
+      for (let j = k + 1; j < b; j++) {
+        const ur = ar[k * b + j];
+        const ui = ai[k * b + j];
+        ar[i * b + j] -= lr * ur - li * ui;
+        ai[i * b + j] -= lr * ui + li * ur;
+      }
+    }
   }
 }
 
@@ -609,6 +705,347 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const Gi = new Float64Array(B * B);
   const Rr = new Float64Array(B * B);
   const Ri = new Float64Array(B * B);
+  const Nr0 = new Float64Array(B * B);
+  const Ni0 = new Float64Array(B * B);
+  /**
+   * At a pole (sec and N = Ns built there): its null vector of Ns into vr/vi (unless `given`: then vr/vi hold it),
+   * normalised to largest entry 1; returns the secular residual |Ns c| / |Ns|. Leaves the LU factors in Nr/Ni.
+   */
+  const nullVector = (vr: Float64Array, vi: Float64Array, given: boolean): number => {
+    // The scale of N = I - i w Dd^1/2 g0 Dd^1/2: its largest entry or term (where the terms cancel, as at a pole
+    // whose null space is every bath's, N is rounding).
+    let nNorm = 1;
+    for (let q = 0; q < B * B; q++)
+      nNorm = Math.max(nNorm, Math.hypot(Nr[q], Ni[q]), Math.hypot(Nr[q] - (q % (B + 1) === 0 ? 1 : 0), Ni[q]));
+    Nr0.set(Nr);
+    Ni0.set(Ni);
+    if (!given) {
+      luFactor(B, Nr, Ni, piv);
+      // The unknown of U's smallest pivot 1 (the last on a tie), the later ones 0, back substitution through the
+      // block of U above it. Partial pivoting need not leave the vanishing pivot last: in a network of parts joined
+      // by no spring N is block diagonal, and at a pole of one part the last unknown set to 1 gave the other part's
+      // bath, a vector N does not annihilate (residues and fluxes off by their own size).
+      let last = B - 1;
+      let smallestPivot = Infinity;
+      for (let k = 0; k < B; k++) {
+        const pivot = Math.hypot(Nr[k * B + k], Ni[k * B + k]);
+        if (pivot <= smallestPivot) {
+          smallestPivot = pivot;
+          last = k;
+        }
+      }
+      vr.fill(0);
+      vi.fill(0);
+      vr[last] = 1;
+      backSubstitute(B, Nr, Ni, last, vr, vi);
+    }
+    let cn = 0;
+    for (let b = 0; b < B; b++) cn = Math.max(cn, Math.hypot(vr[b], vi[b]));
+    for (let b = 0; b < B; b++) {
+      vr[b] /= cn;
+      vi[b] /= cn;
+    }
+    let nc = 0;
+    for (let r = 0; r < B; r++) {
+      let sr = 0;
+      let si = 0;
+      for (let c = 0; c < B; c++) {
+        sr += Nr0[r * B + c] * vr[c] - Ni0[r * B + c] * vi[c];
+        si += Nr0[r * B + c] * vi[c] + Ni0[r * B + c] * vr[c];
+      }
+      nc = Math.max(nc, Math.hypot(sr, si));
+    }
+    return nc / Math.max(nNorm, 1e-300);
+  };
+  /** The null vector of N = I - i w Dd g0 itself from that of Ns: c = Dd^1/2 c' (N is formed as Dd^-1/2 N Dd^1/2,
+   * symmetric in the baths, whose pivots do not depend on how unequal the frictions per mass are), largest entry 1. */
+  const toBathCoordinates = (vr: Float64Array, vi: Float64Array) => {
+    let cn = 0;
+    for (let b = 0; b < B; b++) {
+      vr[b] *= sd[b];
+      vi[b] *= sd[b];
+      cn = Math.max(cn, Math.hypot(vr[b], vi[b]));
+    }
+    for (let b = 0; b < B; b++) {
+      vr[b] /= cn;
+      vi[b] /= cn;
+    }
+  };
+  const xhR = new Float64Array(n);
+  const xhI = new Float64Array(n);
+  /**
+   * The damped mode of a null vector c of N at w (sec at w): beta = g0 c (into bet, re/im interleaved), xh_k =
+   * (W^T c)_k t_k (into hR/hI when given) and nu = -2 w sum_k xh_k^2 - i sum_b d_b beta_b^2 (returned).
+   */
+  const dampedMode = (
+    wr: number,
+    wi: number,
+    vr: Float64Array,
+    vi: Float64Array,
+    bet: Float64Array,
+    hR: Float64Array | undefined,
+    hI: Float64Array,
+  ): [number, number] => {
+    for (let r = 0; r < B; r++) {
+      let sr = 0;
+      let si = 0;
+      for (let c = 0; c < B; c++) {
+        sr += sec.g0r[r * B + c] * vr[c] - sec.g0i[r * B + c] * vi[c];
+        si += sec.g0r[r * B + c] * vi[c] + sec.g0i[r * B + c] * vr[c];
+      }
+      bet[2 * r] = sr;
+      bet[2 * r + 1] = si;
+    }
+    const zr = wr * wr - wi * wi;
+    const zi = 2 * wr * wi;
+    let s2r = 0;
+    let s2i = 0;
+    for (let k = 0; k < n; k++) {
+      let ar = 0;
+      let ai = 0;
+      for (let b = 0; b < B; b++) {
+        ar += W[b * n + k] * vr[b];
+        ai += W[b * n + k] * vi[b];
+      }
+      let a = lam[k] - zr;
+      let e = -zi;
+      if (k === sec.anchor) {
+        a = sec.anchorR;
+        e = sec.anchorI;
+      }
+      const inv = 1 / (a * a + e * e);
+      const tr = a * inv;
+      const ti = -e * inv;
+      const hr = ar * tr - ai * ti;
+      const hi = ar * ti + ai * tr;
+      s2r += hr * hr - hi * hi;
+      s2i += 2 * hr * hi;
+      if (hR) {
+        hR[k] = hr;
+        hI[k] = hi;
+      }
+    }
+    let nur = -2 * (wr * s2r - wi * s2i);
+    let nui = -2 * (wr * s2i + wi * s2r);
+    for (let b = 0; b < B; b++) {
+      const br = bet[2 * b];
+      const bi = bet[2 * b + 1];
+      // -i d (beta^2)
+      nur += d[b] * 2 * br * bi;
+      nui -= d[b] * (br * br - bi * bi);
+    }
+    return [nur, nui];
+  };
+  /** x_p^T Q'(w) x_q of two damped modes at the same w: -2 w sum_k xh_pk xh_qk - i sum_b d_b beta_pb beta_qb. */
+  const bilinear = (
+    wr: number,
+    wi: number,
+    hp: [Float64Array, Float64Array],
+    bp: Float64Array,
+    hq: [Float64Array, Float64Array],
+    bq: Float64Array,
+  ): [number, number] => {
+    let sr = 0;
+    let si = 0;
+    for (let k = 0; k < n; k++) {
+      sr += hp[0][k] * hq[0][k] - hp[1][k] * hq[1][k];
+      si += hp[0][k] * hq[1][k] + hp[1][k] * hq[0][k];
+    }
+    let vr = -2 * (wr * sr - wi * si);
+    let vi = -2 * (wr * si + wi * sr);
+    for (let b = 0; b < B; b++) {
+      const pr = bp[2 * b] * bq[2 * b] - bp[2 * b + 1] * bq[2 * b + 1];
+      const pi = bp[2 * b] * bq[2 * b + 1] + bp[2 * b + 1] * bq[2 * b];
+      vr += d[b] * pi;
+      vi -= d[b] * pr;
+    }
+    return [vr, vi];
+  };
+  /**
+   * Exactly degenerate poles (identical parts joined by no spring, identical arms of a symmetric network): at a pole
+   * of multiplicity m, N has an m-dimensional null space and the residue of Gt is sum_q x_q x_q^T / nu_q over a basis
+   * of it with x_p^T Q' x_q = 0 (p != q); the search returns m roots a rounding apart, and one null vector each (the
+   * same, or nearly) counted m times gave kinetic temperatures off by their own size. Poles within CLOSE of each other
+   * are checked: distinct poles satisfy x_j^T (-(w_j + w_l) - i D) x_l = 0 exactly (subtract the pole equations); where
+   * the defect of that identity, relative to sqrt(|nu_j nu_l|), exceeds DEGENERATE the group is taken as one pole at
+   * its roots' mean: the null space of N there by a completely pivoted LU (its last m pivots), made Q'-orthogonal
+   * (Gram-Schmidt in the bilinear form), one vector per root. Returns those vectors (Ns coordinates, re then im, per
+   * pole) and the largest defect left (enters `residual`). Refuses (ModalDegeneratePoleError) a group of more roots
+   * than baths or whose basis has a vector with nu ~ 0 (a defective pole, whose residues are not of this form).
+   */
+  const degeneratePoles = (): { vectors: Map<number, Float64Array>; orthogonality: number } => {
+    const vectors = new Map<number, Float64Array>();
+    let orthogonality = 0;
+    const parent = Int32Array.from({ length: L }, (_, j) => j);
+    const find = (j: number): number => {
+      while (parent[j] !== j) j = parent[j] = parent[parent[j]];
+      return j;
+    };
+    const order = Array.from({ length: L }, (_, j) => j).sort((a, b) => rr[a] - rr[b]);
+    for (let p = 0; p < L; p++) {
+      const a = order[p];
+      const ma = Math.hypot(rr[a], ri[a]);
+      for (let q = p + 1; q < L && rr[order[q]] - rr[a] <= CLOSE * ma; q++) {
+        const b = order[q];
+        if (Math.hypot(rr[b] - rr[a], ri[b] - ri[a]) <= CLOSE * ma) parent[find(a)] = find(b);
+      }
+    }
+    const groups = new Map<number, number[]>();
+    for (let j = 0; j < L; j++) {
+      const r = find(j);
+      const g = groups.get(r);
+      if (g) g.push(j);
+      else groups.set(r, [j]);
+    }
+    const refuse = (j: number, why: string) =>
+      new ModalDegeneratePoleError(
+        `the damped pole at frequency ${Math.abs(rr[j]).toPrecision(6)} is degenerate (${why}): the modal method cannot split its residue; use --method transmission or lyapunov`,
+        model.source,
+      );
+    for (const members of groups.values()) {
+      const m = members.length;
+      if (m < 2) continue;
+      const cs = members.map(() => [new Float64Array(B), new Float64Array(B)] as [Float64Array, Float64Array]);
+      const hs = members.map(() => [new Float64Array(n), new Float64Array(n)] as [Float64Array, Float64Array]);
+      const bs = members.map(() => new Float64Array(2 * B));
+      const nus = members.map((j, q) => {
+        anchorAt(j);
+        sec.at(rr[j], ri[j], false);
+        buildN(rr[j], ri[j], false);
+        nullVector(cs[q][0], cs[q][1], false);
+        toBathCoordinates(cs[q][0], cs[q][1]);
+        return Math.hypot(...dampedMode(rr[j], ri[j], cs[q][0], cs[q][1], bs[q], hs[q][0], hs[q][1]));
+      });
+      let defect = 0;
+      for (let p = 0; p < m; p++)
+        for (let q = p + 1; q < m; q++) {
+          const [jp, jq] = [members[p], members[q]];
+          // -(w_p + w_q) = -2 ((w_p + w_q) / 2): the bilinear form at the mean.
+          const o = bilinear(0.5 * (rr[jp] + rr[jq]), 0.5 * (ri[jp] + ri[jq]), hs[p], bs[p], hs[q], bs[q]);
+          defect = Math.max(defect, Math.hypot(...o) / Math.sqrt(nus[p] * nus[q]));
+        }
+      if (!(defect > DEGENERATE)) {
+        orthogonality = Math.max(orthogonality, defect);
+        continue;
+      }
+      if (m > B) throw refuse(members[0], `${m} roots meet, more than the ${B} baths' null space holds`);
+      // One pole at the roots' mean.
+      let wcr = 0;
+      let wci = 0;
+      for (const j of members) {
+        wcr += rr[j] / m;
+        wci += ri[j] / m;
+      }
+      const inGroup = new Uint8Array(L);
+      for (const j of members) inGroup[j] = 1;
+      const place = () => {
+        for (const j of members) {
+          dr[j] = wcr - (j & 1 ? -wk[j >> 1] : wk[j >> 1]);
+          di[j] = wci;
+          rr[j] = wcr;
+          ri[j] = wci;
+        }
+      };
+      place();
+      // The mean is only as good as the roots (a double root's two are each ~1e-12 off): Newton steps for a root of
+      // multiplicity m, w -= m / (p'/p - sum over the other poles of 1 / (w - w_l)).
+      for (let step = 0; step < 8; step++) {
+        anchorAt(members[0]);
+        let [qr, qi] = logDerivative(wcr, wci);
+        for (let l = 0; l < L; l++) {
+          if (inGroup[l]) continue;
+          const ar = wcr - rr[l];
+          const ai = wci - ri[l];
+          const inv = 1 / (ar * ar + ai * ai);
+          qr -= ar * inv;
+          qi += ai * inv;
+        }
+        const inv = m / (qr * qr + qi * qi);
+        const cr = qr * inv;
+        const ci = -qi * inv;
+        if (!Number.isFinite(cr) || !Number.isFinite(ci)) break;
+        wcr -= cr;
+        wci -= ci;
+        place();
+        if (Math.hypot(cr, ci) <= 4 * EPS * Math.hypot(wcr, wci)) break;
+      }
+      anchorAt(members[0]);
+      sec.at(wcr, wci, false);
+      buildN(wcr, wci, false);
+      const rowP = new Int32Array(B);
+      const colP = new Int32Array(B);
+      luComplete(B, Nr, Ni, rowP, colP);
+      const yr = new Float64Array(B);
+      const yi = new Float64Array(B);
+      for (let q = 0; q < m; q++) {
+        yr.fill(0);
+        yi.fill(0);
+        yr[B - m + q] = 1;
+        backSubstitute(B, Nr, Ni, B - m, yr, yi);
+        for (let c = 0; c < B; c++) {
+          cs[q][0][colP[c]] = yr[c];
+          cs[q][1][colP[c]] = yi[c];
+        }
+        toBathCoordinates(cs[q][0], cs[q][1]);
+        dampedMode(wcr, wci, cs[q][0], cs[q][1], bs[q], hs[q][0], hs[q][1]);
+      }
+      // Gram-Schmidt in the bilinear form (xh and beta are linear in c: they follow).
+      const nu: [number, number][] = [];
+      for (let q = 0; q < m; q++) {
+        for (let p = 0; p < q; p++) {
+          const [or, oi] = bilinear(wcr, wci, hs[p], bs[p], hs[q], bs[q]);
+          const [nr, ni] = nu[p];
+          const den = nr * nr + ni * ni;
+          const fr = (or * nr + oi * ni) / den;
+          const fi = (oi * nr - or * ni) / den;
+          const sub = (x: [Float64Array, Float64Array], y: [Float64Array, Float64Array]) => {
+            for (let k = 0; k < x[0].length; k++) {
+              const ar = y[0][k];
+              const ai = y[1][k];
+              x[0][k] -= fr * ar - fi * ai;
+              x[1][k] -= fr * ai + fi * ar;
+            }
+          };
+          sub(cs[q], cs[p]);
+          sub(hs[q], hs[p]);
+          for (let b = 0; b < B; b++) {
+            const ar = bs[p][2 * b];
+            const ai = bs[p][2 * b + 1];
+            bs[q][2 * b] -= fr * ar - fi * ai;
+            bs[q][2 * b + 1] -= fr * ai + fi * ar;
+          }
+        }
+        nu.push(bilinear(wcr, wci, hs[q], bs[q], hs[q], bs[q]));
+        // nu against the size of its terms: ~0 for an isotropic vector (a defective pole).
+        let size = 0;
+        for (let k = 0; k < n; k++) size += 2 * Math.hypot(wcr, wci) * (hs[q][0][k] ** 2 + hs[q][1][k] ** 2);
+        for (let b = 0; b < B; b++) size += d[b] * (bs[q][2 * b] ** 2 + bs[q][2 * b + 1] ** 2);
+        if (!(Math.hypot(...nu[q]) > DEGENERATE * size))
+          throw refuse(members[0], "its null vectors are Q'-isotropic: a defective pole");
+      }
+      for (let p = 0; p < m; p++)
+        for (let q = p + 1; q < m; q++) {
+          const o = bilinear(wcr, wci, hs[p], bs[p], hs[q], bs[q]);
+          orthogonality = Math.max(
+            orthogonality,
+            Math.hypot(...o) / Math.sqrt(Math.hypot(...nu[p]) * Math.hypot(...nu[q])),
+          );
+        }
+      members.forEach((j, q) => {
+        const v = new Float64Array(2 * B);
+        for (let b = 0; b < B; b++) {
+          v[b] = cs[q][0][b] / sd[b];
+          v[B + b] = cs[q][1][b] / sd[b];
+        }
+        vectors.set(j, v);
+      });
+    }
+    return { vectors, orthogonality };
+  };
+  const { vectors: groupVectors, orthogonality } = degeneratePoles();
+  residual = Math.max(residual, orthogonality);
+  let groupSecular = 0;
+
   // The damped modes (modal coordinates) and their right-hand partners, for the n x n products.
   const weight = new Uint8Array(L);
   let kept = 0;
@@ -639,122 +1076,26 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     anchorAt(j);
     sec.at(wr, wi, false);
     buildN(wr, wi, false);
-    let nNorm = 0;
-    for (let q = 0; q < B * B; q++) nNorm = Math.max(nNorm, Math.hypot(Nr[q], Ni[q]));
-    const Nr0 = Float64Array.from(Nr);
-    const Ni0 = Float64Array.from(Ni);
-    luFactor(B, Nr, Ni, piv);
-    // Null vector: the unknown of U's smallest pivot 1 (the last on a tie), the later ones 0, back substitution
-    // through the block of U above it. Partial pivoting need not leave the vanishing pivot last: in a network of
-    // parts joined by no spring N is block diagonal, and at a pole of one part the last unknown set to 1 gave the
-    // other part's bath, a vector N does not annihilate (residues and fluxes off by their own size).
-    let last = B - 1;
-    let smallestPivot = Infinity;
-    for (let k = 0; k < B; k++) {
-      const pivot = Math.hypot(Nr[k * B + k], Ni[k * B + k]);
-      if (pivot <= smallestPivot) {
-        smallestPivot = pivot;
-        last = k;
-      }
+    const given = groupVectors.get(j);
+    if (given) {
+      cr.set(given.subarray(0, B));
+      ci.set(given.subarray(B));
     }
-    cr.fill(0);
-    ci.fill(0);
-    cr[last] = 1;
-    for (let k = last - 1; k >= 0; k--) {
-      let sr = 0;
-      let si = 0;
-      for (let q = k + 1; q < B; q++) {
-        sr -= Nr[k * B + q] * cr[q] - Ni[k * B + q] * ci[q];
-        si -= Nr[k * B + q] * ci[q] + Ni[k * B + q] * cr[q];
-      }
-      const pr = Nr[k * B + k];
-      const pi = Ni[k * B + k];
-      const den = pr * pr + pi * pi || Number.MIN_VALUE;
-      cr[k] = (sr * pr + si * pi) / den;
-      ci[k] = (si * pr - sr * pi) / den;
-    }
-    let cn = 0;
-    for (let b = 0; b < B; b++) cn = Math.max(cn, Math.hypot(cr[b], ci[b]));
-    for (let b = 0; b < B; b++) {
-      cr[b] /= cn;
-      ci[b] /= cn;
-    }
-    // Residual of N c = 0.
-    let nc = 0;
-    for (let r = 0; r < B; r++) {
-      let sr = 0;
-      let si = 0;
-      for (let c = 0; c < B; c++) {
-        sr += Nr0[r * B + c] * cr[c] - Ni0[r * B + c] * ci[c];
-        si += Nr0[r * B + c] * ci[c] + Ni0[r * B + c] * cr[c];
-      }
-      nc = Math.max(nc, Math.hypot(sr, si));
-    }
-    secularResidual = Math.max(secularResidual, nc / Math.max(nNorm, 1e-300));
-    // The null vector of N = I - i w Dd g0 itself: c = Dd^1/2 c' (N is formed as Dd^-1/2 N Dd^1/2, symmetric in the
-    // baths, whose pivots do not depend on how unequal the frictions per mass are).
-    cn = 0;
-    for (let b = 0; b < B; b++) {
-      cr[b] *= sd[b];
-      ci[b] *= sd[b];
-      cn = Math.max(cn, Math.hypot(cr[b], ci[b]));
-    }
-    for (let b = 0; b < B; b++) {
-      cr[b] /= cn;
-      ci[b] /= cn;
-    }
-    // beta = g0 c; nu = -2 w sum_k xh_k^2 - i sum_b d_b beta_b^2 with xh_k = (W^T c)_k t_k.
-    for (let r = 0; r < B; r++) {
-      let sr = 0;
-      let si = 0;
-      for (let c = 0; c < B; c++) {
-        sr += sec.g0r[r * B + c] * cr[c] - sec.g0i[r * B + c] * ci[c];
-        si += sec.g0r[r * B + c] * ci[c] + sec.g0i[r * B + c] * cr[c];
-      }
-      beta[2 * r] = sr;
-      beta[2 * r + 1] = si;
-    }
+    const secular = nullVector(cr, ci, given !== undefined);
+    secularResidual = Math.max(secularResidual, secular);
+    if (given) groupSecular = Math.max(groupSecular, secular);
+    toBathCoordinates(cr, ci);
     const zr = wr * wr - wi * wi;
     const zi = 2 * wr * wi;
-    let s2r = 0;
-    let s2i = 0;
     const keep = full && weight[j] > 0;
     const xoff = column;
-    for (let k = 0; k < n; k++) {
-      let vr = 0;
-      let vi = 0;
-      for (let b = 0; b < B; b++) {
-        vr += W[b * n + k] * cr[b];
-        vi += W[b * n + k] * ci[b];
-      }
-      let a = lam[k] - zr;
-      let e = -zi;
-      if (k === sec.anchor) {
-        a = sec.anchorR;
-        e = sec.anchorI;
-      }
-      const inv = 1 / (a * a + e * e);
-      const tr = a * inv;
-      const ti = -e * inv;
-      const hr = vr * tr - vi * ti;
-      const hi = vr * ti + vi * tr;
-      s2r += hr * hr - hi * hi;
-      s2i += 2 * hr * hi;
-      if (keep) {
+    const [nur, nui] = dampedMode(wr, wi, cr, ci, beta, keep ? xhR : undefined, xhI);
+    if (keep)
+      for (let k = 0; k < n; k++) {
         // conj(xh) goes into the products: store re and -im.
-        X![k * 2 * kept + xoff] = hr;
-        X![k * 2 * kept + kept + xoff] = -hi;
+        X![k * 2 * kept + xoff] = xhR[k];
+        X![k * 2 * kept + kept + xoff] = -xhI[k];
       }
-    }
-    let nur = -2 * (wr * s2r - wi * s2i);
-    let nui = -2 * (wr * s2i + wi * s2r);
-    for (let b = 0; b < B; b++) {
-      const br = beta[2 * b];
-      const bi = beta[2 * b + 1];
-      // -i d (beta^2)
-      nur += d[b] * 2 * br * bi;
-      nui -= d[b] * (br * br - bi * bi);
-    }
     // Residues R_bc = beta_b beta_c / nu.
     const nden = nur * nur + nui * nui;
     for (let r = 0; r < B; r++)
@@ -886,6 +1227,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     }
   }
   residual = Math.max(residual, secularResidual);
+  // A degenerate group's vectors must be null vectors of N at its pole to rounding: otherwise the roots were a
+  // split pair the search could not resolve (two identical parts joined by a spring of 1e-12: 8e-12), whose
+  // residues neither the degenerate nor the separate treatment gives.
+  if (groupSecular > n * ROUNDING)
+    throw new ModalDegeneratePoleError(
+      `the modal method cannot resolve two or more damped poles a rounding apart (their pole equations hold to ${groupSecular.toExponential(1)} only): use --method transmission or lyapunov`,
+      model.source,
+    );
 
   // Bath fluxes (Landauer pairs), conductances, sum rules at the bath sites.
   const J = new Float64Array(B);
