@@ -1304,12 +1304,13 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   for (const b of baths) errorEstimate = Math.max(errorEstimate, b.error / jScale);
   if (full && kept > 0 && (spreadT > 0 || splitSprings)) {
     const u = U!;
-    // C = [Xr | Xi] [Yr | Yi]^T: n x 3n, blocks A(dT), A(1), B2^T with A_ik = Re sum_l conj(xh_l)_i g_l,k.
-    const C = new Float64Array(n * 3 * n);
-    multiplyNT(n, 3 * n, 2 * kept, X!, Y!, C);
-    // E = U C (n x 3n).
-    const E = new Float64Array(n * 3 * n);
-    gemmNN(n, 3 * n, n, 1, u, 0, n, C, 0, 3 * n, E, 0, 3 * n);
+    // C = [Xr | Xi] [Yr | Yi]^T over Y's first two blocks: n x 2n, blocks A(dT), A(1) with
+    // A_ik = Re sum_l conj(xh_l)_i g_l,k (the spring fluxes take the third block through U X and U Y2 below).
+    const C = new Float64Array(n * 2 * n);
+    multiplyNT(n, 2 * n, 2 * kept, X!, Y!, C);
+    // E = U C (n x 2n).
+    const E = new Float64Array(n * 2 * n);
+    gemmNN(n, 2 * n, n, 1, u, 0, n, C, 0, 2 * n, E, 0, 2 * n);
     const siteDev = new Float64Array(n);
     if (temperatures) {
       kineticTemperature = new Float64Array(n);
@@ -1320,8 +1321,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       let t = 0;
       let w1 = 0;
       for (let k = 0; k < n; k++) {
-        t += E[a * 3 * n + k] * u[a * n + k];
-        w1 += E[a * 3 * n + n + k] * u[a * n + k];
+        t += E[a * 2 * n + k] * u[a * n + k];
+        w1 += E[a * 2 * n + n + k] * u[a * n + k];
       }
       // The sum rule: with every dT_b = 1 the same sum is the equilibrium weight, 1.
       siteDev[a] = Math.abs(1 - w1);
@@ -1336,10 +1337,11 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     if (springsToo) {
       let wMin = Math.sqrt(lam[0]);
       wMin = Math.max(wMin, 1e-300);
-      // The rounding scale of each spring flux: the sum over poles of |its term|, (U X)_j,t (U Y2)_i,t. The terms
-      // cancel to the net flux (entirely in a part at one temperature, whose fluxes are 0 however large the terms),
-      // and the bath-flux scale says nothing about them (a stiff spring in such a part: 2.5e-10 reported with an
-      // error of 2.5e-20).
+      // Each spring flux is the sum over poles of its terms (U X)_j,t (U Y2)_i,t (<x_i x_j'> = (U X Y2^T U^T)_ji), and
+      // its rounding scale the sum of their sizes: the terms cancel to the net flux (entirely in a part at one
+      // temperature, whose fluxes are 0 however large the terms), and the bath-flux scale says nothing about them (a
+      // stiff spring in such a part: 2.5e-10 reported with an error of 2.5e-20). Summed as the terms, the flux and
+      // its scale are the same numbers.
       // (U X)_j,t: pole t's modal vector at site j.
       const w2 = 2 * kept;
       const UX = new Float64Array(n * w2);
@@ -1347,12 +1349,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       gemmNN(n, w2, n, 1, u, 0, n, X!, 0, w2, UX, 0, w2);
       gemmNN(n, w2, n, 1, u, 0, n, Y!, 2 * n * w2, w2, UY, 0, w2);
       springs = model.springs.map((s) => {
-        // <x_i x_j'> = sum_p U_ip (U B^T)_jp with block 3 of E = U B^T.
         let acc = 0;
-        for (let p = 0; p < n; p++) acc += u[s.i * n + p] * E[s.j * 3 * n + 2 * n + p];
-        const flux = (s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j]);
         let terms = 0;
-        for (let t = 0; t < w2; t++) terms += Math.abs(UX[s.j * w2 + t] * UY[s.i * w2 + t]);
+        for (let t = 0; t < w2; t++) {
+          const term = UX[s.j * w2 + t] * UY[s.i * w2 + t];
+          acc += term;
+          terms += Math.abs(term);
+        }
+        const flux = (s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j]);
         const error =
           (s.stiffness * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
           n * ROUNDING * Math.max(jScale, (s.stiffness * terms) / Math.sqrt(mass[s.i] * mass[s.j]));
@@ -1367,7 +1371,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       });
       for (const s of springs) errorEstimate = Math.max(errorEstimate, s.error / jScale);
       if (srcR) {
-        // By source c: the block-3 products with dT = e_c, as sum_col (U X)_j,col (U Y_c)_i,col (Y_c: n x 2 kept),
+        // By source c: the spring-flux terms with dT = e_c, as sum_col (U X)_j,col (U Y_c)_i,col (Y_c: n x 2 kept),
         // times T_c (the flux with bath c alone at its temperature; the parts sum to the flux).
         const AX = UX;
         const Yc = Y!.subarray(0, n * w2);
