@@ -584,3 +584,37 @@ describe("solveNetworkModal: exactly degenerate damped poles", () => {
     );
   });
 });
+
+describe("solveNetworkModal: springs far stiffer than the softest modes", () => {
+  // Found by scripts/fuzz-exact-methods.js: a spring of 6.8e6 between sites of mass 0.007 and 0.014 beside modes of
+  // eigenvalue 5e-3 and 0.65: the eigen-decomposition's residuals (eps |K|, |K| = 1.5e9) mix those two eigenvectors
+  // by ~5e-8, and site s2's kinetic temperature came out 4.5e-9 off with an error of 1.4e-11 (the sum rule cannot
+  // see a rotation of the modes). References: the Lyapunov equation in 45 digits (scripts/fuzz-exact-reference.py).
+  it("every kinetic temperature within its error of the 45-digit solve", () => {
+    const r = solveNetworkModal(
+      validateNetwork({
+        kind: "network",
+        sites: ["s1", "s2", "s3", "s4", "s5"],
+        pinning: { s1: 4.027114627904664, s2: 0.08539254292703741, s3: 0.16098819305164067 },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 26.464540160381176 },
+          { between: ["s3", "s2"], stiffness: 0.10293415689783691 },
+          { between: ["s4", "s3"], stiffness: 6819560.868313462 },
+          { between: ["s5", "s3"], stiffness: 737.6211724316024 },
+          { between: ["s1", "s5"], stiffness: 0.3014659723537366 },
+        ],
+        baths: [
+          { site: "s3", friction: 0.0005015503702135776, temperature: 256.6264239961186 },
+          { site: "s2", friction: 2.391323910309917, temperature: 42.53433320699779 },
+          { site: "s1", friction: 47.914431838012604, temperature: 0.024443131452954882 },
+          { site: "s5", friction: 2.957759461174871, temperature: 0.005111209461497011 },
+        ],
+        masses: { s2: 725.1417209996612, s3: 0.006942004126677218, s4: 0.01393670409926859, s5: 0.849173781893964 },
+      }),
+    );
+    const ktRef = [0.027105877893031715, 2.8583882321857, 189.56470469643997, 121.97461022598574, 1.3970813317846225];
+    ktRef.forEach((t, a) =>
+      expect(Math.abs(r.kineticTemperature![a] - t)).toBeLessThanOrEqual(r.kineticTemperatureError![a]),
+    );
+  });
+});
