@@ -23,7 +23,8 @@
  *   <x_a' x_a'> = T_ref + (1/2pi) sum_b 2 d_b dT_b int |w Gt_ab|^2,  <x_i x_j'> = (1/2pi) sum_b 2 d_b dT_b int i w Gt_ib conj(Gt_jb),
  *   bath flux J_b = sum_c (2/pi) gamma_b gamma_c (T_b - T_c) int_0^inf w^2 |G_bc|^2 dw  (Landauer form, as transmission.ts).
  * Bath fluxes need W only (eigenvalues and the eigenvector entries at the bath sites: symmetricEigenRows, ~(4/3) n^3);
- * kinetic temperatures and spring fluxes need all of U (symmetricEigen) and two products of n x n matrices.
+ * kinetic temperatures and spring fluxes need all of U (symmetricEigen) and products of U with the damped modes and
+ * their partners (n x n by n x 2n).
  *
  * Checks and the error estimate: the sum rule m_a (2/pi) int_0^inf w^2 sum_b gamma_b |G_ab|^2 = 1 (equipartition) at
  * every bath site (and at every site with the temperatures), the trace identity sum_j w_j = -i tr D, the imaginary
@@ -126,12 +127,13 @@ export interface ModalSteadyState {
   /**
    * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
    * the largest bath temperature), reported like the Lyapunov residual: from the equipartition sum rule's deviation
-   * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, and a
-   * rounding floor 100 n eps per quantity.
+   * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, a rounding
+   * floor 100 n eps per quantity, and for the temperatures the eigenvectors' possible rotation (eigenvectorMixing).
    */
   errorEstimate: number;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
-   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, and the trace identity sum_j w_j = -i tr D;
+   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, the trace identity sum_j w_j = -i tr D, and the
+   * biorthogonality of the damped modes of close poles (degeneratePoles);
    * overdamped: the eigenvector residuals and the Lyapunov equation K C + C K = 2 T at every site and spring
    * (relative to the largest temperature difference). */
   residual: number;
