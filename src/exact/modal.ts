@@ -319,6 +319,8 @@ function luComplete(b: number, ar: Float64Array, ai: Float64Array, rowP: Int32Ar
  * to the eigenvalues outside). The kinetic temperatures are the diagonal of U C U^T with the mode covariance C between
  * T_min and T_max (C = T_ref + C', |C'|_2 <= spread / 2, and Theta antisymmetric cancels T_ref): a rotation Theta
  * moves each by at most spread ||Theta||_2. The sum rule does not see it: a rotation keeps every site's total weight.
+ * The bath fluxes J_b = d_b (T_b - T_kin,b) alike. (Spring fluxes: the same bound through the position-velocity
+ * covariance, norm <= spread / (2 w_min), is far too loose where a stiff spring sits in a part at one temperature.)
  * With springs 1e9 stiffer (per mass) than the softest modes, eigenvectors good to a residual of eps |K| are mixed by
  * eps |K| / gap: a kinetic temperature came out 1.7e-11 of T_max off with an error of 5.6e-14 of it.
  */
@@ -548,6 +550,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const full = temperatures || springsToo;
   const { lam, W, U, residual: eigenResidual, byMode } = modesOf(model, full);
   checkConfined(lam, model);
+  // The eigenvectors' possible rotation (with every eigenvector; the bath rows alone come without residuals).
+  const mixing = byMode ? eigenvectorMixing(lam, byMode) : 0;
   const mass = model.mass;
   const site = model.baths.map((b) => b.site);
   const d = model.baths.map((b) => b.friction / mass[b.site]);
@@ -1304,14 +1308,18 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     // The sum rule's deviation bounds the weight the residue sums got wrong at this bath site (as transmission.ts:
     // |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b); the imaginary parts of the real integrals and n eps of the flux
     // scale for rounding.
+    // A rotation of the eigenvectors moves the bath site's kinetic temperature, and J_b = d_b (T_b - T_kin,b), by at
+    // most spread ||Theta|| (eigenvectorMixing).
     Jerr[r] =
       2 * d[r] * spreadT * deviation[r] +
+      d[r] * spreadT * mixing +
       imag * spreadT +
       n * ROUNDING * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
     // The parts by source bath are each a temperature T_c (not a difference) times the same integrals: the same
     // terms with the largest temperature in place of the spread, and the rounding floor n eps of the flux scale
     // itself (the parts are up to Tmax / spreadT times the net flux). One error covers every part of the flux.
-    JerrBySource[r] = 2 * d[r] * Tmax * deviation[r] + imag * Tmax + n * ROUNDING * fluxScaleDense;
+    JerrBySource[r] =
+      2 * d[r] * Tmax * deviation[r] + d[r] * Tmax * mixing + imag * Tmax + n * ROUNDING * fluxScaleDense;
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, r) => {
     const bySource = new Array<number>(B).fill(0);
@@ -1354,7 +1362,6 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       kineticTemperature = new Float64Array(n);
       kineticTemperatureError = new Float64Array(n);
     }
-    const mixing = temperatures ? eigenvectorMixing(lam, byMode!) : 0;
     for (let a = 0; a < n; a++) {
       let t = 0;
       let w1 = 0;

@@ -590,7 +590,7 @@ describe("solveNetworkModal: springs far stiffer than the softest modes", () => 
   // eigenvalue 5e-3 and 0.65: the eigen-decomposition's residuals (eps |K|, |K| = 1.5e9) mix those two eigenvectors
   // by ~5e-8, and site s2's kinetic temperature came out 4.5e-9 off with an error of 1.4e-11 (the sum rule cannot
   // see a rotation of the modes). References: the Lyapunov equation in 45 digits (scripts/fuzz-exact-reference.py).
-  it("every kinetic temperature within its error of the 45-digit solve", () => {
+  it("every kinetic temperature and bath flux within its error of the 45-digit solve", () => {
     const r = solveNetworkModal(
       validateNetwork({
         kind: "network",
@@ -616,5 +616,9 @@ describe("solveNetworkModal: springs far stiffer than the softest modes", () => 
     ktRef.forEach((t, a) =>
       expect(Math.abs(r.kineticTemperature![a] - t)).toBeLessThanOrEqual(r.kineticTemperatureError![a]),
     );
+    // The bath fluxes J_b = d_b (T_b - T_kin,b) move with the kinetic temperatures (bath s5 was 8.7e-11 off with an
+    // error of 1.6e-12).
+    const bathRef = [4.845118142851365, 0.13084068001440105, -0.1275839828049721, -4.848374840060794];
+    r.baths.forEach((b, q) => expect(Math.abs(b.flux - bathRef[q])).toBeLessThanOrEqual(b.error));
   });
 });
