@@ -90,6 +90,7 @@ export { chooseSolveMethod, estimateSolveCost, SOLVE_SECONDS_LIMIT, type SolveCo
 export {
   ModalNarrowModeError,
   ModalPoleSearchError,
+  ModalDegeneratePoleError,
   solveNetworkModal,
   type ModalOptions,
   type ModalSteadyState,

@@ -23,7 +23,8 @@
  *   <x_a' x_a'> = T_ref + (1/2pi) sum_b 2 d_b dT_b int |w Gt_ab|^2,  <x_i x_j'> = (1/2pi) sum_b 2 d_b dT_b int i w Gt_ib conj(Gt_jb),
  *   bath flux J_b = sum_c (2/pi) gamma_b gamma_c (T_b - T_c) int_0^inf w^2 |G_bc|^2 dw  (Landauer form, as transmission.ts).
  * Bath fluxes need W only (eigenvalues and the eigenvector entries at the bath sites: symmetricEigenRows, ~(4/3) n^3);
- * kinetic temperatures and spring fluxes need all of U (symmetricEigen) and two products of n x n matrices.
+ * kinetic temperatures and spring fluxes need all of U (symmetricEigen) and products of U with the damped modes and
+ * their partners (n x n by n x 2n).
  *
  * Checks and the error estimate: the sum rule m_a (2/pi) int_0^inf w^2 sum_b gamma_b |G_ab|^2 = 1 (equipartition) at
  * every bath site (and at every site with the temperatures), the trace identity sum_j w_j = -i tr D, the imaginary
@@ -51,6 +52,12 @@ const ROUNDING = 100 * EPS;
 const MAX_SWEEPS = 200;
 /** Sweeps over mirror pairs before the poles left move one by one. */
 const MIRRORED_SWEEPS = 40;
+/** Poles closer than this (relative to their modulus) are checked for degeneracy: the search returns the roots of
+ * an exactly degenerate pole ~1e-13 apart (measured). */
+const CLOSE = 1e-6;
+/** A biorthogonality defect above this marks a group of close poles as one degenerate pole (distinct poles give
+ * rounding; the same null vector twice gives 1). */
+const DEGENERATE = 1e-6;
 
 /**
  * The modal method's refusal of a network whose steady state exists (every mode meets a bath) but one of whose modes
@@ -69,6 +76,16 @@ export class ModalNarrowModeError extends ModelError {
  */
 export class ModalPoleSearchError extends SteadyStateError {
   override name = "ModalPoleSearchError";
+}
+
+/**
+ * The modal method's refusal of a network with a degenerate damped pole it cannot split: a defective pole (a Jordan
+ * block: one null vector for a double root) or more coinciding roots than baths. The frequency integrals
+ * (solveNetworkTransmission) and the dense Lyapunov solve do not need the residues; `ness solve --method auto` falls
+ * back to the frequency integrals.
+ */
+export class ModalDegeneratePoleError extends SteadyStateError {
+  override name = "ModalDegeneratePoleError";
 }
 
 export interface ModalOptions {
@@ -110,12 +127,13 @@ export interface ModalSteadyState {
   /**
    * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
    * the largest bath temperature), reported like the Lyapunov residual: from the equipartition sum rule's deviation
-   * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, and a
-   * rounding floor 100 n eps per quantity.
+   * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, a rounding
+   * floor 100 n eps per quantity, and for the temperatures the eigenvectors' possible rotation (eigenvectorMixing).
    */
   errorEstimate: number;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
-   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, and the trace identity sum_j w_j = -i tr D;
+   * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, the trace identity sum_j w_j = -i tr D, and the
+   * biorthogonality of the damped modes of close poles (degeneratePoles);
    * overdamped: the eigenvector residuals and the Lyapunov equation K C + C K = 2 T at every site and spring
    * (relative to the largest temperature difference). */
   residual: number;
@@ -211,6 +229,124 @@ function luSolve(b: number, ar: Float64Array, ai: Float64Array, piv: Int32Array,
     xr[k] = (sr * pr + si * pi) / den;
     xi[k] = (si * pr - sr * pi) / den;
   }
+}
+
+/** Back substitution through the upper triangle of a factorisation (luFactor, luComplete) for the unknowns before
+ * `from`, the later ones given in x (re/im). */
+function backSubstitute(
+  b: number,
+  ar: Float64Array,
+  ai: Float64Array,
+  from: number,
+  xr: Float64Array,
+  xi: Float64Array,
+) {
+  for (let k = from - 1; k >= 0; k--) {
+    let sr = 0;
+    let si = 0;
+    for (let q = k + 1; q < b; q++) {
+      sr -= ar[k * b + q] * xr[q] - ai[k * b + q] * xi[q];
+      si -= ar[k * b + q] * xi[q] + ai[k * b + q] * xr[q];
+    }
+    const pr = ar[k * b + k];
+    const pi = ai[k * b + k];
+    const den = pr * pr + pi * pi || Number.MIN_VALUE;
+    xr[k] = (sr * pr + si * pi) / den;
+    xi[k] = (si * pr - sr * pi) / den;
+  }
+}
+
+/** Complex b x b LU with complete pivoting (in place, row-major re/im): P A Q = L U, the rows in rowP, the columns
+ * in colP (column q of U is column colP[q] of A). Its trailing pivots reveal a null space. */
+function luComplete(b: number, ar: Float64Array, ai: Float64Array, rowP: Int32Array, colP: Int32Array): void {
+  for (let k = 0; k < b; k++) colP[k] = k;
+  const swap = (x: Float64Array, i: number, j: number) => {
+    const t = x[i];
+    x[i] = x[j];
+    x[j] = t;
+  };
+  for (let k = 0; k < b; k++) {
+    let pr = k;
+    let pc = k;
+    let best = -1;
+    for (let i = k; i < b; i++)
+      for (let j = k; j < b; j++) {
+        const m = Math.hypot(ar[i * b + j], ai[i * b + j]);
+        if (m > best) {
+          best = m;
+          pr = i;
+          pc = j;
+        }
+      }
+    rowP[k] = pr;
+    for (let j = 0; j < b; j++) {
+      swap(ar, k * b + j, pr * b + j);
+      swap(ai, k * b + j, pr * b + j);
+    }
+    for (let i = 0; i < b; i++) {
+      swap(ar, i * b + k, i * b + pc);
+      swap(ai, i * b + k, i * b + pc);
+    }
+    const t = colP[k];
+    colP[k] = colP[pc];
+    colP[pc] = t;
+    const qr = ar[k * b + k];
+    const qi = ai[k * b + k];
+    const den = qr * qr + qi * qi;
+    if (den === 0) continue;
+    for (let i = k + 1; i < b; i++) {
+      const xr = ar[i * b + k];
+      const xi = ai[i * b + k];
+      const lr = (xr * qr + xi * qi) / den;
+      const li = (xi * qr - xr * qi) / den;
+      ar[i * b + k] = lr;
+      ai[i * b + k] = li;
+      for (let j = k + 1; j < b; j++) {
+        const ur = ar[k * b + j];
+        const ui = ai[k * b + j];
+        ar[i * b + j] -= lr * ur - li * ui;
+        ai[i * b + j] -= lr * ui + li * ur;
+      }
+    }
+  }
+}
+
+/**
+ * A bound on how far the computed eigenvectors of K are rotated from the true ones, ||Theta||_F with U_true =
+ * U (I + Theta): each eigenvector's angle is at most its residual |K u - lam u|_2 over the gap to the rest of the
+ * spectrum (Davis-Kahan), the residual bounded by sqrt(n) times its largest entry (byMode). Eigenvalues within the
+ * largest residual of each other count as one cluster (a rotation within a degenerate eigenspace changes nothing; gap
+ * to the eigenvalues outside). The kinetic temperatures are the diagonal of U C U^T with the mode covariance C between
+ * T_min and T_max (C = T_ref + C', |C'|_2 <= spread / 2, and Theta antisymmetric cancels T_ref): a rotation Theta
+ * moves each by at most spread ||Theta||_2. The sum rule does not see it: a rotation keeps every site's total weight.
+ * The bath fluxes J_b = d_b (T_b - T_kin,b) alike. (Spring fluxes: the same bound through the position-velocity
+ * covariance, norm <= spread / (2 w_min), is far too loose where a stiff spring sits in a part at one temperature.)
+ * With springs 1e9 stiffer (per mass) than the softest modes, eigenvectors good to a residual of eps |K| are mixed by
+ * eps |K| / gap: a kinetic temperature came out 1.7e-11 of T_max off with an error of 5.6e-14 of it.
+ */
+function eigenvectorMixing(lam: Float64Array, byMode: Float64Array): number {
+  const n = lam.length;
+  const root = Math.sqrt(n);
+  let tau = 0;
+  for (const r of byMode) tau = Math.max(tau, root * r);
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    // lam is ascending: the nearest eigenvalues outside k's cluster below and above.
+    let gap = Infinity;
+    for (let l = k - 1; l >= 0; l--)
+      if (lam[k] - lam[l] > tau) {
+        gap = lam[k] - lam[l];
+        break;
+      }
+    for (let l = k + 1; l < n; l++)
+      if (lam[l] - lam[k] > tau) {
+        gap = Math.min(gap, lam[l] - lam[k]);
+        break;
+      }
+    const theta = Math.min(1, (root * byMode[k]) / gap);
+    sum += theta * theta;
+  }
+  return Math.sqrt(sum);
 }
 
 /**
@@ -412,8 +548,10 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const temperatures = options.temperatures !== false;
   const springsToo = options.springs !== false;
   const full = temperatures || springsToo;
-  const { lam, W, U, residual: eigenResidual } = modesOf(model, full);
+  const { lam, W, U, residual: eigenResidual, byMode } = modesOf(model, full);
   checkConfined(lam, model);
+  // The eigenvectors' possible rotation (with every eigenvector; the bath rows alone come without residuals).
+  const mixing = byMode ? eigenvectorMixing(lam, byMode) : 0;
   const mass = model.mass;
   const site = model.baths.map((b) => b.site);
   const d = model.baths.map((b) => b.friction / mass[b.site]);
@@ -609,6 +747,347 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const Gi = new Float64Array(B * B);
   const Rr = new Float64Array(B * B);
   const Ri = new Float64Array(B * B);
+  const Nr0 = new Float64Array(B * B);
+  const Ni0 = new Float64Array(B * B);
+  /**
+   * At a pole (sec and N = Ns built there): its null vector of Ns into vr/vi (unless `given`: then vr/vi hold it),
+   * normalised to largest entry 1; returns the secular residual |Ns c| / |Ns|. Leaves the LU factors in Nr/Ni.
+   */
+  const nullVector = (vr: Float64Array, vi: Float64Array, given: boolean): number => {
+    // The scale of N = I - i w Dd^1/2 g0 Dd^1/2: its largest entry or term (where the terms cancel, as at a pole
+    // whose null space is every bath's, N is rounding).
+    let nNorm = 1;
+    for (let q = 0; q < B * B; q++)
+      nNorm = Math.max(nNorm, Math.hypot(Nr[q], Ni[q]), Math.hypot(Nr[q] - (q % (B + 1) === 0 ? 1 : 0), Ni[q]));
+    Nr0.set(Nr);
+    Ni0.set(Ni);
+    if (!given) {
+      luFactor(B, Nr, Ni, piv);
+      // The unknown of U's smallest pivot 1 (the last on a tie), the later ones 0, back substitution through the
+      // block of U above it. Partial pivoting need not leave the vanishing pivot last: in a network of parts joined
+      // by no spring N is block diagonal, and at a pole of one part the last unknown set to 1 gave the other part's
+      // bath, a vector N does not annihilate (residues and fluxes off by their own size).
+      let last = B - 1;
+      let smallestPivot = Infinity;
+      for (let k = 0; k < B; k++) {
+        const pivot = Math.hypot(Nr[k * B + k], Ni[k * B + k]);
+        if (pivot <= smallestPivot) {
+          smallestPivot = pivot;
+          last = k;
+        }
+      }
+      vr.fill(0);
+      vi.fill(0);
+      vr[last] = 1;
+      backSubstitute(B, Nr, Ni, last, vr, vi);
+    }
+    let cn = 0;
+    for (let b = 0; b < B; b++) cn = Math.max(cn, Math.hypot(vr[b], vi[b]));
+    for (let b = 0; b < B; b++) {
+      vr[b] /= cn;
+      vi[b] /= cn;
+    }
+    let nc = 0;
+    for (let r = 0; r < B; r++) {
+      let sr = 0;
+      let si = 0;
+      for (let c = 0; c < B; c++) {
+        sr += Nr0[r * B + c] * vr[c] - Ni0[r * B + c] * vi[c];
+        si += Nr0[r * B + c] * vi[c] + Ni0[r * B + c] * vr[c];
+      }
+      nc = Math.max(nc, Math.hypot(sr, si));
+    }
+    return nc / Math.max(nNorm, 1e-300);
+  };
+  /** The null vector of N = I - i w Dd g0 itself from that of Ns: c = Dd^1/2 c' (N is formed as Dd^-1/2 N Dd^1/2,
+   * symmetric in the baths, whose pivots do not depend on how unequal the frictions per mass are), largest entry 1. */
+  const toBathCoordinates = (vr: Float64Array, vi: Float64Array) => {
+    let cn = 0;
+    for (let b = 0; b < B; b++) {
+      vr[b] *= sd[b];
+      vi[b] *= sd[b];
+      cn = Math.max(cn, Math.hypot(vr[b], vi[b]));
+    }
+    for (let b = 0; b < B; b++) {
+      vr[b] /= cn;
+      vi[b] /= cn;
+    }
+  };
+  const xhR = new Float64Array(n);
+  const xhI = new Float64Array(n);
+  /**
+   * The damped mode of a null vector c of N at w (sec at w): beta = g0 c (into bet, re/im interleaved), xh_k =
+   * (W^T c)_k t_k (into hR/hI when given) and nu = -2 w sum_k xh_k^2 - i sum_b d_b beta_b^2 (returned).
+   */
+  const dampedMode = (
+    wr: number,
+    wi: number,
+    vr: Float64Array,
+    vi: Float64Array,
+    bet: Float64Array,
+    hR: Float64Array | undefined,
+    hI: Float64Array,
+  ): [number, number] => {
+    for (let r = 0; r < B; r++) {
+      let sr = 0;
+      let si = 0;
+      for (let c = 0; c < B; c++) {
+        sr += sec.g0r[r * B + c] * vr[c] - sec.g0i[r * B + c] * vi[c];
+        si += sec.g0r[r * B + c] * vi[c] + sec.g0i[r * B + c] * vr[c];
+      }
+      bet[2 * r] = sr;
+      bet[2 * r + 1] = si;
+    }
+    const zr = wr * wr - wi * wi;
+    const zi = 2 * wr * wi;
+    let s2r = 0;
+    let s2i = 0;
+    for (let k = 0; k < n; k++) {
+      let ar = 0;
+      let ai = 0;
+      for (let b = 0; b < B; b++) {
+        ar += W[b * n + k] * vr[b];
+        ai += W[b * n + k] * vi[b];
+      }
+      let a = lam[k] - zr;
+      let e = -zi;
+      if (k === sec.anchor) {
+        a = sec.anchorR;
+        e = sec.anchorI;
+      }
+      const inv = 1 / (a * a + e * e);
+      const tr = a * inv;
+      const ti = -e * inv;
+      const hr = ar * tr - ai * ti;
+      const hi = ar * ti + ai * tr;
+      s2r += hr * hr - hi * hi;
+      s2i += 2 * hr * hi;
+      if (hR) {
+        hR[k] = hr;
+        hI[k] = hi;
+      }
+    }
+    let nur = -2 * (wr * s2r - wi * s2i);
+    let nui = -2 * (wr * s2i + wi * s2r);
+    for (let b = 0; b < B; b++) {
+      const br = bet[2 * b];
+      const bi = bet[2 * b + 1];
+      // -i d (beta^2)
+      nur += d[b] * 2 * br * bi;
+      nui -= d[b] * (br * br - bi * bi);
+    }
+    return [nur, nui];
+  };
+  /** x_p^T Q'(w) x_q of two damped modes at the same w: -2 w sum_k xh_pk xh_qk - i sum_b d_b beta_pb beta_qb. */
+  const bilinear = (
+    wr: number,
+    wi: number,
+    hp: [Float64Array, Float64Array],
+    bp: Float64Array,
+    hq: [Float64Array, Float64Array],
+    bq: Float64Array,
+  ): [number, number] => {
+    let sr = 0;
+    let si = 0;
+    for (let k = 0; k < n; k++) {
+      sr += hp[0][k] * hq[0][k] - hp[1][k] * hq[1][k];
+      si += hp[0][k] * hq[1][k] + hp[1][k] * hq[0][k];
+    }
+    let vr = -2 * (wr * sr - wi * si);
+    let vi = -2 * (wr * si + wi * sr);
+    for (let b = 0; b < B; b++) {
+      const pr = bp[2 * b] * bq[2 * b] - bp[2 * b + 1] * bq[2 * b + 1];
+      const pi = bp[2 * b] * bq[2 * b + 1] + bp[2 * b + 1] * bq[2 * b];
+      vr += d[b] * pi;
+      vi -= d[b] * pr;
+    }
+    return [vr, vi];
+  };
+  /**
+   * Exactly degenerate poles (identical parts joined by no spring, identical arms of a symmetric network): at a pole
+   * of multiplicity m, N has an m-dimensional null space and the residue of Gt is sum_q x_q x_q^T / nu_q over a basis
+   * of it with x_p^T Q' x_q = 0 (p != q); the search returns m roots a rounding apart, and one null vector each (the
+   * same, or nearly) counted m times gave kinetic temperatures off by their own size. Poles within CLOSE of each other
+   * are checked: distinct poles satisfy x_j^T (-(w_j + w_l) - i D) x_l = 0 exactly (subtract the pole equations); where
+   * the defect of that identity, relative to sqrt(|nu_j nu_l|), exceeds DEGENERATE the group is taken as one pole at
+   * its roots' mean: the null space of N there by a completely pivoted LU (its last m pivots), made Q'-orthogonal
+   * (Gram-Schmidt in the bilinear form), one vector per root. Returns those vectors (Ns coordinates, re then im, per
+   * pole) and the largest defect left (enters `residual`). Refuses (ModalDegeneratePoleError) a group of more roots
+   * than baths or whose basis has a vector with nu ~ 0 (a defective pole, whose residues are not of this form).
+   */
+  const degeneratePoles = (): { vectors: Map<number, Float64Array>; orthogonality: number } => {
+    const vectors = new Map<number, Float64Array>();
+    let orthogonality = 0;
+    const parent = Int32Array.from({ length: L }, (_, j) => j);
+    const find = (j: number): number => {
+      while (parent[j] !== j) j = parent[j] = parent[parent[j]];
+      return j;
+    };
+    const order = Array.from({ length: L }, (_, j) => j).sort((a, b) => rr[a] - rr[b]);
+    for (let p = 0; p < L; p++) {
+      const a = order[p];
+      const ma = Math.hypot(rr[a], ri[a]);
+      for (let q = p + 1; q < L && rr[order[q]] - rr[a] <= CLOSE * ma; q++) {
+        const b = order[q];
+        if (Math.hypot(rr[b] - rr[a], ri[b] - ri[a]) <= CLOSE * ma) parent[find(a)] = find(b);
+      }
+    }
+    const groups = new Map<number, number[]>();
+    for (let j = 0; j < L; j++) {
+      const r = find(j);
+      const g = groups.get(r);
+      if (g) g.push(j);
+      else groups.set(r, [j]);
+    }
+    const refuse = (j: number, why: string) =>
+      new ModalDegeneratePoleError(
+        `the damped pole at frequency ${Math.abs(rr[j]).toPrecision(6)} is degenerate (${why}): the modal method cannot split its residue; use --method transmission or lyapunov`,
+        model.source,
+      );
+    for (const members of groups.values()) {
+      const m = members.length;
+      if (m < 2) continue;
+      const cs = members.map(() => [new Float64Array(B), new Float64Array(B)] as [Float64Array, Float64Array]);
+      const hs = members.map(() => [new Float64Array(n), new Float64Array(n)] as [Float64Array, Float64Array]);
+      const bs = members.map(() => new Float64Array(2 * B));
+      const nus = members.map((j, q) => {
+        anchorAt(j);
+        sec.at(rr[j], ri[j], false);
+        buildN(rr[j], ri[j], false);
+        nullVector(cs[q][0], cs[q][1], false);
+        toBathCoordinates(cs[q][0], cs[q][1]);
+        return Math.hypot(...dampedMode(rr[j], ri[j], cs[q][0], cs[q][1], bs[q], hs[q][0], hs[q][1]));
+      });
+      let defect = 0;
+      for (let p = 0; p < m; p++)
+        for (let q = p + 1; q < m; q++) {
+          const [jp, jq] = [members[p], members[q]];
+          // -(w_p + w_q) = -2 ((w_p + w_q) / 2): the bilinear form at the mean.
+          const o = bilinear(0.5 * (rr[jp] + rr[jq]), 0.5 * (ri[jp] + ri[jq]), hs[p], bs[p], hs[q], bs[q]);
+          defect = Math.max(defect, Math.hypot(...o) / Math.sqrt(nus[p] * nus[q]));
+        }
+      if (!(defect > DEGENERATE)) {
+        orthogonality = Math.max(orthogonality, defect);
+        continue;
+      }
+      if (m > B) throw refuse(members[0], `${m} roots meet, more than the ${B} baths' null space holds`);
+      // One pole at the roots' mean.
+      let wcr = 0;
+      let wci = 0;
+      for (const j of members) {
+        wcr += rr[j] / m;
+        wci += ri[j] / m;
+      }
+      const inGroup = new Uint8Array(L);
+      for (const j of members) inGroup[j] = 1;
+      const place = () => {
+        for (const j of members) {
+          dr[j] = wcr - (j & 1 ? -wk[j >> 1] : wk[j >> 1]);
+          di[j] = wci;
+          rr[j] = wcr;
+          ri[j] = wci;
+        }
+      };
+      place();
+      // The mean is only as good as the roots (a double root's two are each ~1e-12 off): Newton steps for a root of
+      // multiplicity m, w -= m / (p'/p - sum over the other poles of 1 / (w - w_l)).
+      for (let step = 0; step < 8; step++) {
+        anchorAt(members[0]);
+        let [qr, qi] = logDerivative(wcr, wci);
+        for (let l = 0; l < L; l++) {
+          if (inGroup[l]) continue;
+          const ar = wcr - rr[l];
+          const ai = wci - ri[l];
+          const inv = 1 / (ar * ar + ai * ai);
+          qr -= ar * inv;
+          qi += ai * inv;
+        }
+        const inv = m / (qr * qr + qi * qi);
+        const cr = qr * inv;
+        const ci = -qi * inv;
+        if (!Number.isFinite(cr) || !Number.isFinite(ci)) break;
+        wcr -= cr;
+        wci -= ci;
+        place();
+        if (Math.hypot(cr, ci) <= 4 * EPS * Math.hypot(wcr, wci)) break;
+      }
+      anchorAt(members[0]);
+      sec.at(wcr, wci, false);
+      buildN(wcr, wci, false);
+      const rowP = new Int32Array(B);
+      const colP = new Int32Array(B);
+      luComplete(B, Nr, Ni, rowP, colP);
+      const yr = new Float64Array(B);
+      const yi = new Float64Array(B);
+      for (let q = 0; q < m; q++) {
+        yr.fill(0);
+        yi.fill(0);
+        yr[B - m + q] = 1;
+        backSubstitute(B, Nr, Ni, B - m, yr, yi);
+        for (let c = 0; c < B; c++) {
+          cs[q][0][colP[c]] = yr[c];
+          cs[q][1][colP[c]] = yi[c];
+        }
+        toBathCoordinates(cs[q][0], cs[q][1]);
+        dampedMode(wcr, wci, cs[q][0], cs[q][1], bs[q], hs[q][0], hs[q][1]);
+      }
+      // Gram-Schmidt in the bilinear form (xh and beta are linear in c: they follow).
+      const nu: [number, number][] = [];
+      for (let q = 0; q < m; q++) {
+        for (let p = 0; p < q; p++) {
+          const [or, oi] = bilinear(wcr, wci, hs[p], bs[p], hs[q], bs[q]);
+          const [nr, ni] = nu[p];
+          const den = nr * nr + ni * ni;
+          const fr = (or * nr + oi * ni) / den;
+          const fi = (oi * nr - or * ni) / den;
+          const sub = (x: [Float64Array, Float64Array], y: [Float64Array, Float64Array]) => {
+            for (let k = 0; k < x[0].length; k++) {
+              const ar = y[0][k];
+              const ai = y[1][k];
+              x[0][k] -= fr * ar - fi * ai;
+              x[1][k] -= fr * ai + fi * ar;
+            }
+          };
+          sub(cs[q], cs[p]);
+          sub(hs[q], hs[p]);
+          for (let b = 0; b < B; b++) {
+            const ar = bs[p][2 * b];
+            const ai = bs[p][2 * b + 1];
+            bs[q][2 * b] -= fr * ar - fi * ai;
+            bs[q][2 * b + 1] -= fr * ai + fi * ar;
+          }
+        }
+        nu.push(bilinear(wcr, wci, hs[q], bs[q], hs[q], bs[q]));
+        // nu against the size of its terms: ~0 for an isotropic vector (a defective pole).
+        let size = 0;
+        for (let k = 0; k < n; k++) size += 2 * Math.hypot(wcr, wci) * (hs[q][0][k] ** 2 + hs[q][1][k] ** 2);
+        for (let b = 0; b < B; b++) size += d[b] * (bs[q][2 * b] ** 2 + bs[q][2 * b + 1] ** 2);
+        if (!(Math.hypot(...nu[q]) > DEGENERATE * size))
+          throw refuse(members[0], "its null vectors are Q'-isotropic: a defective pole");
+      }
+      for (let p = 0; p < m; p++)
+        for (let q = p + 1; q < m; q++) {
+          const o = bilinear(wcr, wci, hs[p], bs[p], hs[q], bs[q]);
+          orthogonality = Math.max(
+            orthogonality,
+            Math.hypot(...o) / Math.sqrt(Math.hypot(...nu[p]) * Math.hypot(...nu[q])),
+          );
+        }
+      members.forEach((j, q) => {
+        const v = new Float64Array(2 * B);
+        for (let b = 0; b < B; b++) {
+          v[b] = cs[q][0][b] / sd[b];
+          v[B + b] = cs[q][1][b] / sd[b];
+        }
+        vectors.set(j, v);
+      });
+    }
+    return { vectors, orthogonality };
+  };
+  const { vectors: groupVectors, orthogonality } = degeneratePoles();
+  residual = Math.max(residual, orthogonality);
+  let groupSecular = 0;
+
   // The damped modes (modal coordinates) and their right-hand partners, for the n x n products.
   const weight = new Uint8Array(L);
   let kept = 0;
@@ -639,122 +1118,26 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     anchorAt(j);
     sec.at(wr, wi, false);
     buildN(wr, wi, false);
-    let nNorm = 0;
-    for (let q = 0; q < B * B; q++) nNorm = Math.max(nNorm, Math.hypot(Nr[q], Ni[q]));
-    const Nr0 = Float64Array.from(Nr);
-    const Ni0 = Float64Array.from(Ni);
-    luFactor(B, Nr, Ni, piv);
-    // Null vector: the unknown of U's smallest pivot 1 (the last on a tie), the later ones 0, back substitution
-    // through the block of U above it. Partial pivoting need not leave the vanishing pivot last: in a network of
-    // parts joined by no spring N is block diagonal, and at a pole of one part the last unknown set to 1 gave the
-    // other part's bath, a vector N does not annihilate (residues and fluxes off by their own size).
-    let last = B - 1;
-    let smallestPivot = Infinity;
-    for (let k = 0; k < B; k++) {
-      const pivot = Math.hypot(Nr[k * B + k], Ni[k * B + k]);
-      if (pivot <= smallestPivot) {
-        smallestPivot = pivot;
-        last = k;
-      }
+    const given = groupVectors.get(j);
+    if (given) {
+      cr.set(given.subarray(0, B));
+      ci.set(given.subarray(B));
     }
-    cr.fill(0);
-    ci.fill(0);
-    cr[last] = 1;
-    for (let k = last - 1; k >= 0; k--) {
-      let sr = 0;
-      let si = 0;
-      for (let q = k + 1; q < B; q++) {
-        sr -= Nr[k * B + q] * cr[q] - Ni[k * B + q] * ci[q];
-        si -= Nr[k * B + q] * ci[q] + Ni[k * B + q] * cr[q];
-      }
-      const pr = Nr[k * B + k];
-      const pi = Ni[k * B + k];
-      const den = pr * pr + pi * pi || Number.MIN_VALUE;
-      cr[k] = (sr * pr + si * pi) / den;
-      ci[k] = (si * pr - sr * pi) / den;
-    }
-    let cn = 0;
-    for (let b = 0; b < B; b++) cn = Math.max(cn, Math.hypot(cr[b], ci[b]));
-    for (let b = 0; b < B; b++) {
-      cr[b] /= cn;
-      ci[b] /= cn;
-    }
-    // Residual of N c = 0.
-    let nc = 0;
-    for (let r = 0; r < B; r++) {
-      let sr = 0;
-      let si = 0;
-      for (let c = 0; c < B; c++) {
-        sr += Nr0[r * B + c] * cr[c] - Ni0[r * B + c] * ci[c];
-        si += Nr0[r * B + c] * ci[c] + Ni0[r * B + c] * cr[c];
-      }
-      nc = Math.max(nc, Math.hypot(sr, si));
-    }
-    secularResidual = Math.max(secularResidual, nc / Math.max(nNorm, 1e-300));
-    // The null vector of N = I - i w Dd g0 itself: c = Dd^1/2 c' (N is formed as Dd^-1/2 N Dd^1/2, symmetric in the
-    // baths, whose pivots do not depend on how unequal the frictions per mass are).
-    cn = 0;
-    for (let b = 0; b < B; b++) {
-      cr[b] *= sd[b];
-      ci[b] *= sd[b];
-      cn = Math.max(cn, Math.hypot(cr[b], ci[b]));
-    }
-    for (let b = 0; b < B; b++) {
-      cr[b] /= cn;
-      ci[b] /= cn;
-    }
-    // beta = g0 c; nu = -2 w sum_k xh_k^2 - i sum_b d_b beta_b^2 with xh_k = (W^T c)_k t_k.
-    for (let r = 0; r < B; r++) {
-      let sr = 0;
-      let si = 0;
-      for (let c = 0; c < B; c++) {
-        sr += sec.g0r[r * B + c] * cr[c] - sec.g0i[r * B + c] * ci[c];
-        si += sec.g0r[r * B + c] * ci[c] + sec.g0i[r * B + c] * cr[c];
-      }
-      beta[2 * r] = sr;
-      beta[2 * r + 1] = si;
-    }
+    const secular = nullVector(cr, ci, given !== undefined);
+    secularResidual = Math.max(secularResidual, secular);
+    if (given) groupSecular = Math.max(groupSecular, secular);
+    toBathCoordinates(cr, ci);
     const zr = wr * wr - wi * wi;
     const zi = 2 * wr * wi;
-    let s2r = 0;
-    let s2i = 0;
     const keep = full && weight[j] > 0;
     const xoff = column;
-    for (let k = 0; k < n; k++) {
-      let vr = 0;
-      let vi = 0;
-      for (let b = 0; b < B; b++) {
-        vr += W[b * n + k] * cr[b];
-        vi += W[b * n + k] * ci[b];
-      }
-      let a = lam[k] - zr;
-      let e = -zi;
-      if (k === sec.anchor) {
-        a = sec.anchorR;
-        e = sec.anchorI;
-      }
-      const inv = 1 / (a * a + e * e);
-      const tr = a * inv;
-      const ti = -e * inv;
-      const hr = vr * tr - vi * ti;
-      const hi = vr * ti + vi * tr;
-      s2r += hr * hr - hi * hi;
-      s2i += 2 * hr * hi;
-      if (keep) {
+    const [nur, nui] = dampedMode(wr, wi, cr, ci, beta, keep ? xhR : undefined, xhI);
+    if (keep)
+      for (let k = 0; k < n; k++) {
         // conj(xh) goes into the products: store re and -im.
-        X![k * 2 * kept + xoff] = hr;
-        X![k * 2 * kept + kept + xoff] = -hi;
+        X![k * 2 * kept + xoff] = xhR[k];
+        X![k * 2 * kept + kept + xoff] = -xhI[k];
       }
-    }
-    let nur = -2 * (wr * s2r - wi * s2i);
-    let nui = -2 * (wr * s2i + wi * s2r);
-    for (let b = 0; b < B; b++) {
-      const br = beta[2 * b];
-      const bi = beta[2 * b + 1];
-      // -i d (beta^2)
-      nur += d[b] * 2 * br * bi;
-      nui -= d[b] * (br * br - bi * bi);
-    }
     // Residues R_bc = beta_b beta_c / nu.
     const nden = nur * nur + nui * nui;
     for (let r = 0; r < B; r++)
@@ -886,6 +1269,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     }
   }
   residual = Math.max(residual, secularResidual);
+  // A degenerate group's vectors must be null vectors of N at its pole to rounding: otherwise the roots were a
+  // split pair the search could not resolve (two identical parts joined by a spring of 1e-12: 8e-12), whose
+  // residues neither the degenerate nor the separate treatment gives.
+  if (groupSecular > n * ROUNDING)
+    throw new ModalDegeneratePoleError(
+      `the modal method cannot resolve two or more damped poles a rounding apart (their pole equations hold to ${groupSecular.toExponential(1)} only): use --method transmission or lyapunov`,
+      model.source,
+    );
 
   // Bath fluxes (Landauer pairs), conductances, sum rules at the bath sites.
   const J = new Float64Array(B);
@@ -917,14 +1308,18 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     // The sum rule's deviation bounds the weight the residue sums got wrong at this bath site (as transmission.ts:
     // |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b); the imaginary parts of the real integrals and n eps of the flux
     // scale for rounding.
+    // A rotation of the eigenvectors moves the bath site's kinetic temperature, and J_b = d_b (T_b - T_kin,b), by at
+    // most spread ||Theta|| (eigenvectorMixing).
     Jerr[r] =
       2 * d[r] * spreadT * deviation[r] +
+      d[r] * spreadT * mixing +
       imag * spreadT +
       n * ROUNDING * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
     // The parts by source bath are each a temperature T_c (not a difference) times the same integrals: the same
     // terms with the largest temperature in place of the spread, and the rounding floor n eps of the flux scale
     // itself (the parts are up to Tmax / spreadT times the net flux). One error covers every part of the flux.
-    JerrBySource[r] = 2 * d[r] * Tmax * deviation[r] + imag * Tmax + n * ROUNDING * fluxScaleDense;
+    JerrBySource[r] =
+      2 * d[r] * Tmax * deviation[r] + d[r] * Tmax * mixing + imag * Tmax + n * ROUNDING * fluxScaleDense;
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, r) => {
     const bySource = new Array<number>(B).fill(0);
@@ -955,31 +1350,30 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   for (const b of baths) errorEstimate = Math.max(errorEstimate, b.error / jScale);
   if (full && kept > 0 && (spreadT > 0 || splitSprings)) {
     const u = U!;
-    // C = [Xr | Xi] [Yr | Yi]^T: n x 3n, blocks A(dT), A(1), B2^T with A_ik = Re sum_l conj(xh_l)_i g_l,k.
-    const C = new Float64Array(n * 3 * n);
-    multiplyNT(n, 3 * n, 2 * kept, X!, Y!, C);
-    // E = U C (n x 3n).
-    const E = new Float64Array(n * 3 * n);
-    gemmNN(n, 3 * n, n, 1, u, 0, n, C, 0, 3 * n, E, 0, 3 * n);
+    // C = [Xr | Xi] [Yr | Yi]^T over Y's first two blocks: n x 2n, blocks A(dT), A(1) with
+    // A_ik = Re sum_l conj(xh_l)_i g_l,k (the spring fluxes take the third block through U X and U Y2 below).
+    const C = new Float64Array(n * 2 * n);
+    multiplyNT(n, 2 * n, 2 * kept, X!, Y!, C);
+    // E = U C (n x 2n).
+    const E = new Float64Array(n * 2 * n);
+    gemmNN(n, 2 * n, n, 1, u, 0, n, C, 0, 2 * n, E, 0, 2 * n);
     const siteDev = new Float64Array(n);
     if (temperatures) {
       kineticTemperature = new Float64Array(n);
       kineticTemperatureError = new Float64Array(n);
     }
-    let floorT = 0;
     for (let a = 0; a < n; a++) {
       let t = 0;
       let w1 = 0;
       for (let k = 0; k < n; k++) {
-        t += E[a * 3 * n + k] * u[a * n + k];
-        w1 += E[a * 3 * n + n + k] * u[a * n + k];
+        t += E[a * 2 * n + k] * u[a * n + k];
+        w1 += E[a * 2 * n + n + k] * u[a * n + k];
       }
       // The sum rule: with every dT_b = 1 the same sum is the equilibrium weight, 1.
       siteDev[a] = Math.abs(1 - w1);
-      floorT = Math.max(floorT, Math.abs(t));
       if (kineticTemperature) {
         kineticTemperature[a] = Tref + t;
-        kineticTemperatureError![a] = spreadT * siteDev[a] + n * ROUNDING * Tmax;
+        kineticTemperatureError![a] = spreadT * (siteDev[a] + mixing) + n * ROUNDING * Tmax;
       }
     }
     if (kineticTemperatureError)
@@ -987,10 +1381,11 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     if (springsToo) {
       let wMin = Math.sqrt(lam[0]);
       wMin = Math.max(wMin, 1e-300);
-      // The rounding scale of each spring flux: the sum over poles of |its term|, (U X)_j,t (U Y2)_i,t. The terms
-      // cancel to the net flux (entirely in a part at one temperature, whose fluxes are 0 however large the terms),
-      // and the bath-flux scale says nothing about them (a stiff spring in such a part: 2.5e-10 reported with an
-      // error of 2.5e-20).
+      // Each spring flux is the sum over poles of its terms (U X)_j,t (U Y2)_i,t (<x_i x_j'> = (U X Y2^T U^T)_ji), and
+      // its rounding scale the sum of their sizes: the terms cancel to the net flux (entirely in a part at one
+      // temperature, whose fluxes are 0 however large the terms), and the bath-flux scale says nothing about them (a
+      // stiff spring in such a part: 2.5e-10 reported with an error of 2.5e-20). Summed as the terms, the flux and
+      // its scale are the same numbers.
       // (U X)_j,t: pole t's modal vector at site j.
       const w2 = 2 * kept;
       const UX = new Float64Array(n * w2);
@@ -998,12 +1393,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       gemmNN(n, w2, n, 1, u, 0, n, X!, 0, w2, UX, 0, w2);
       gemmNN(n, w2, n, 1, u, 0, n, Y!, 2 * n * w2, w2, UY, 0, w2);
       springs = model.springs.map((s) => {
-        // <x_i x_j'> = sum_p U_ip (U B^T)_jp with block 3 of E = U B^T.
         let acc = 0;
-        for (let p = 0; p < n; p++) acc += u[s.i * n + p] * E[s.j * 3 * n + 2 * n + p];
-        const flux = (s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j]);
         let terms = 0;
-        for (let t = 0; t < w2; t++) terms += Math.abs(UX[s.j * w2 + t] * UY[s.i * w2 + t]);
+        for (let t = 0; t < w2; t++) {
+          const term = UX[s.j * w2 + t] * UY[s.i * w2 + t];
+          acc += term;
+          terms += Math.abs(term);
+        }
+        const flux = (s.stiffness * acc) / Math.sqrt(mass[s.i] * mass[s.j]);
         const error =
           (s.stiffness * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
           n * ROUNDING * Math.max(jScale, (s.stiffness * terms) / Math.sqrt(mass[s.i] * mass[s.j]));
@@ -1018,7 +1415,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       });
       for (const s of springs) errorEstimate = Math.max(errorEstimate, s.error / jScale);
       if (srcR) {
-        // By source c: the block-3 products with dT = e_c, as sum_col (U X)_j,col (U Y_c)_i,col (Y_c: n x 2 kept),
+        // By source c: the spring-flux terms with dT = e_c, as sum_col (U X)_j,col (U Y_c)_i,col (Y_c: n x 2 kept),
         // times T_c (the flux with bath c alone at its temperature; the parts sum to the flux).
         const AX = UX;
         const Yc = Y!.subarray(0, n * w2);

@@ -2,13 +2,13 @@
 // frequency integrals run instead and the output says so; --method modal keeps refusing. No network is known whose
 // Aberth-Ehrlich search fails within its 200 sweeps, so the refusal is injected at the seam: solveNetworkModal is
 // stubbed to throw it (the fallback on a real refusal, ModalNarrowModeError, is tested in
-// test/studies/harmonic-conduction/cli.test.ts).
+// test/studies/harmonic-conduction/cli.test.ts; on a real ModalDegeneratePoleError below).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SteadyStateError } from "../../src/errors.js";
-import { ModalPoleSearchError, solveNetworkModal } from "../../src/exact/modal.js";
+import { ModalDegeneratePoleError, ModalPoleSearchError, solveNetworkModal } from "../../src/exact/modal.js";
 import { chooseSolveMethod } from "../../src/exact/solveCost.js";
 import { solveByModalOrFallBack } from "../../src/cli/commands/solveModal.js";
 import { loadModel } from "../../src/model/index.js";
@@ -135,5 +135,40 @@ describe("auto's fallback from a modal pole search that did not converge", () =>
       solveByModalOrFallBack(model, { method: "auto", json: true }, "auto: stubbed reason"),
     ).rejects.not.toThrow(ModalPoleSearchError);
     expect(out).toEqual([]);
+  });
+
+  it("falls back on a real ModalDegeneratePoleError (identical parts joined by a spring of 1e-12)", async () => {
+    const model = loadModel(
+      JSON.stringify({
+        kind: "network",
+        sites: ["a", "b", "c", "d"],
+        pinning: { a: 1, c: 1 },
+        springs: [
+          { between: ["a", "b"], stiffness: 2 },
+          { between: ["c", "d"], stiffness: 2 },
+          { between: ["b", "d"], stiffness: 1e-12 },
+        ],
+        baths: [
+          { site: "a", friction: 0.3, temperature: 1 },
+          { site: "c", friction: 0.3, temperature: 5 },
+        ],
+      }),
+      "twin.json",
+    );
+    if (model.kind !== "network") throw new Error("not a network");
+    expect(() => solveNetworkModal(model)).toThrow(ModalDegeneratePoleError);
+    const out: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+    // Fluxes only: the frequency integrals of its kinetic temperatures take ~4 CPU-s.
+    await solveByModalOrFallBack(model, { method: "auto", json: true, fluxesOnly: true }, "auto: stubbed reason");
+    const j = JSON.parse(out.join("\n"));
+    expect(j.method).toBe("transmission");
+    expect(j.methodReason).toMatch(
+      /^auto chose the modal method \(stubbed reason\), which refused the network: the modal method cannot resolve two or more damped poles a rounding apart .*; fell back to the frequency integrals/,
+    );
+    // The bath fluxes against the Lyapunov equation in 45 digits (scripts/fuzz-exact-reference.py): -+1.598e-23.
+    j.baths.forEach((b: { flux: number; error: number }, k: number) =>
+      expect(Math.abs(b.flux - (k === 0 ? -1 : 1) * 1.5983333333301246e-23)).toBeLessThanOrEqual(b.error),
+    );
   });
 });

@@ -4,7 +4,7 @@
 // conservation, and its symmetric eigensolver for a few eigenvector rows against the full one.
 import { describe, expect, it } from "vitest";
 import { ModelError, SteadyStateError } from "../../src/errors.js";
-import { solveNetworkModal, type ModalSteadyState } from "../../src/exact/modal.js";
+import { ModalDegeneratePoleError, solveNetworkModal, type ModalSteadyState } from "../../src/exact/modal.js";
 import { checkExactSize, solveNetwork } from "../../src/exact/network.js";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { chooseSolveMethod, estimateSolveCost } from "../../src/exact/solveCost.js";
@@ -439,12 +439,15 @@ describe("solveNetworkModal: frictions per mass far apart", () => {
     -0.0017940580218631596, 1.408591467486343e-13,
   ];
   const bathRef = [-0.003235979058974991, 35553.31852914375, -35553.31529316469];
-  const ktRef = [318598.6758117582, 2168724.5929747084, 2017817.9400672764, 291448.0688362015];
+  const ktRef = [
+    318598.6758117582, 2168724.5929747084, 2017817.9400672764, 291448.0688362015, 291448.06720141333, 291448.0672025526,
+  ];
 
   it("every spring and bath flux and kinetic temperature within its error of the 45-digit solve", () => {
     const r = solveNetworkModal(model);
     r.springs.forEach((s, q) => expect(Math.abs(s.flux - springRef[q])).toBeLessThanOrEqual(s.error));
     r.baths.forEach((b, q) => expect(Math.abs(b.flux - bathRef[q])).toBeLessThanOrEqual(b.error));
+    expect(ktRef).toHaveLength(model.sites.length);
     ktRef.forEach((t, a) =>
       expect(Math.abs(r.kineticTemperature![a] - t)).toBeLessThanOrEqual(r.kineticTemperatureError![a]),
     );
@@ -497,5 +500,125 @@ describe("solveNetworkModal: a stiff spring in a part at one temperature", () =>
     expect(s.fluxBySource).toHaveLength(3);
     for (const part of s.fluxBySource!) expect(Math.abs(part)).toBeLessThanOrEqual(s.fluxBySourceError!);
     expect(s.fluxBySourceError!).toBeLessThan(1e-6);
+  });
+});
+
+describe("solveNetworkModal: exactly degenerate damped poles", () => {
+  // Two identical parts joined by no spring (or identical arms of a star): every pole of one part is a pole of the
+  // other, N has a two-dimensional null space there, and the search returns the root twice ~1e-13 apart. With one
+  // null vector per root (the same one twice) the kinetic temperatures came out 0.46 off (twin parts, errors 0.93,
+  // residual 0.9996) and the star's spring fluxes 0.13 off with errors of 4e-14.
+  const twin = (bridge?: number) =>
+    validateNetwork({
+      kind: "network",
+      sites: ["a", "b", "c", "d"],
+      pinning: { a: 1, c: 1 },
+      springs: [
+        { between: ["a", "b"], stiffness: 2 },
+        { between: ["c", "d"], stiffness: 2 },
+        ...(bridge === undefined ? [] : [{ between: ["b", "d"] as [string, string], stiffness: bridge }]),
+      ],
+      baths: [
+        { site: "a", friction: 0.3, temperature: 1 },
+        { site: "c", friction: 0.3, temperature: 5 },
+      ],
+    });
+
+  it("puts each of two identical parts joined by no spring at its own bath temperature", () => {
+    const r = solveNetworkModal(twin());
+    expect(r.residual).toBeLessThan(1e-12);
+    [1, 1, 5, 5].forEach((T, a) => {
+      expect(Math.abs(r.kineticTemperature![a] - T)).toBeLessThanOrEqual(r.kineticTemperatureError![a]);
+      expect(r.kineticTemperatureError![a]).toBeLessThan(1e-12 * T);
+    });
+    for (const s of [...r.springs, ...r.baths]) {
+      expect(Math.abs(s.flux)).toBeLessThanOrEqual(s.error);
+      expect(s.error).toBeLessThan(1e-12);
+    }
+  });
+
+  it("a star of three identical arms (doubly degenerate poles) within its errors of the 45-digit solve", () => {
+    const arm = (x: string, T: number) => ({
+      springs: [
+        { between: ["o", `${x}1`] as [string, string], stiffness: 1 },
+        { between: [`${x}1`, `${x}2`] as [string, string], stiffness: 2 },
+      ],
+      bath: { site: `${x}2`, friction: 0.5, temperature: T },
+    });
+    const arms = [arm("a", 1), arm("b", 2), arm("c", 4)];
+    const r = solveNetworkModal(
+      validateNetwork({
+        kind: "network",
+        sites: ["o", "a1", "a2", "b1", "b2", "c1", "c2"],
+        pinning: { o: 1 },
+        springs: arms.flatMap((x) => x.springs),
+        baths: arms.map((x) => x.bath),
+      }),
+    );
+    // References: scripts/fuzz-exact-reference.py (the Lyapunov equation in 45 digits), rounded to doubles.
+    const springRef = [0.3118030694085977, 0.3118030694085977, 0.07795076735214942, 0.07795076735214942];
+    springRef.push(-0.3897538367607471, -0.3897538367607471);
+    const ktRef = [2.3333333333333335, 1.7089057253073572, 1.6236061388171954, 2.1772264313268392];
+    ktRef.push(2.1559015347042987, 3.1138678433658034, 3.2204923264785057);
+    r.springs.forEach((s, q) => {
+      expect(Math.abs(s.flux - springRef[q])).toBeLessThanOrEqual(s.error);
+      expect(s.error).toBeLessThan(1e-12);
+    });
+    ktRef.forEach((t, a) => {
+      expect(Math.abs(r.kineticTemperature![a] - t)).toBeLessThanOrEqual(r.kineticTemperatureError![a]);
+      expect(r.kineticTemperatureError![a]).toBeLessThan(1e-12);
+    });
+    expect(r.residual).toBeLessThan(1e-12);
+  });
+
+  it("refuses two poles a rounding apart that it cannot resolve (identical parts joined by a spring of 1e-12)", () => {
+    // Treated apart (the old way) the parts' temperatures came out 1.1 off; as one degenerate pole the weak spring's
+    // flux 5 times its error off. The refusal names the methods that solve it.
+    expect(() => solveNetworkModal(twin(1e-12))).toThrow(ModalDegeneratePoleError);
+    expect(() => solveNetworkModal(twin(1e-12))).toThrow(/use --method transmission or lyapunov/);
+    // A spring of 1e-4 splits the poles: solved, within its errors of the dense engine.
+    const r = solveNetworkModal(twin(1e-4));
+    const dense = solveNetwork(twin(1e-4), {});
+    r.kineticTemperature!.forEach((t, a) =>
+      expect(Math.abs(t - dense.kineticTemperature![a])).toBeLessThanOrEqual(r.kineticTemperatureError![a] + 1e-12),
+    );
+  });
+});
+
+describe("solveNetworkModal: springs far stiffer than the softest modes", () => {
+  // Found by scripts/fuzz-exact-methods.js: a spring of 6.8e6 between sites of mass 0.007 and 0.014 beside modes of
+  // eigenvalue 5e-3 and 0.65: the eigen-decomposition's residuals (eps |K|, |K| = 1.5e9) mix those two eigenvectors
+  // by ~5e-8, and site s2's kinetic temperature came out 4.5e-9 off with an error of 1.4e-11 (the sum rule cannot
+  // see a rotation of the modes). References: the Lyapunov equation in 45 digits (scripts/fuzz-exact-reference.py).
+  it("every kinetic temperature and bath flux within its error of the 45-digit solve", () => {
+    const r = solveNetworkModal(
+      validateNetwork({
+        kind: "network",
+        sites: ["s1", "s2", "s3", "s4", "s5"],
+        pinning: { s1: 4.027114627904664, s2: 0.08539254292703741, s3: 0.16098819305164067 },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 26.464540160381176 },
+          { between: ["s3", "s2"], stiffness: 0.10293415689783691 },
+          { between: ["s4", "s3"], stiffness: 6819560.868313462 },
+          { between: ["s5", "s3"], stiffness: 737.6211724316024 },
+          { between: ["s1", "s5"], stiffness: 0.3014659723537366 },
+        ],
+        baths: [
+          { site: "s3", friction: 0.0005015503702135776, temperature: 256.6264239961186 },
+          { site: "s2", friction: 2.391323910309917, temperature: 42.53433320699779 },
+          { site: "s1", friction: 47.914431838012604, temperature: 0.024443131452954882 },
+          { site: "s5", friction: 2.957759461174871, temperature: 0.005111209461497011 },
+        ],
+        masses: { s2: 725.1417209996612, s3: 0.006942004126677218, s4: 0.01393670409926859, s5: 0.849173781893964 },
+      }),
+    );
+    const ktRef = [0.027105877893031715, 2.8583882321857, 189.56470469643997, 121.97461022598574, 1.3970813317846225];
+    ktRef.forEach((t, a) =>
+      expect(Math.abs(r.kineticTemperature![a] - t)).toBeLessThanOrEqual(r.kineticTemperatureError![a]),
+    );
+    // The bath fluxes J_b = d_b (T_b - T_kin,b) move with the kinetic temperatures (bath s5 was 8.7e-11 off with an
+    // error of 1.6e-12).
+    const bathRef = [4.845118142851365, 0.13084068001440105, -0.1275839828049721, -4.848374840060794];
+    r.baths.forEach((b, q) => expect(Math.abs(b.flux - bathRef[q])).toBeLessThanOrEqual(b.error));
   });
 });

@@ -4,6 +4,7 @@
  * modes and the covariance in closed form), kept apart from solve.ts and solveTransmission.ts.
  */
 import {
+  ModalDegeneratePoleError,
   ModalNarrowModeError,
   ModalPoleSearchError,
   solveNetworkModal,
@@ -77,7 +78,8 @@ export async function solveByModal(model: NetworkModel, opts: SolveOptions, reas
 /**
  * `ness solve` when `--method auto` chose the modal method: the modal solve, or, when the modal method refuses the
  * network after or during its pole search (a mode damped less than 1e-13 of its frequency, ModalNarrowModeError; the
- * search did not converge, ModalPoleSearchError), the frequency integrals, which need no poles and resolve such a
+ * search did not converge, ModalPoleSearchError; a degenerate pole it cannot split, ModalDegeneratePoleError), the
+ * frequency integrals, which need no poles and resolve such a
  * resonance; the reason printed (text and --json's methodReason) states the choice, the refusal and the fallback.
  * Every other error (no steady state, a bad model) is the user's answer whatever the method, and is thrown. Nothing
  * is written before the refusal (the figure comes after the solve).
@@ -86,13 +88,21 @@ export async function solveByModalOrFallBack(model: NetworkModel, opts: SolveOpt
   try {
     await solveByModal(model, opts, reason);
   } catch (e) {
-    if (!(e instanceof ModalNarrowModeError || e instanceof ModalPoleSearchError)) throw e;
+    if (!(
+      e instanceof ModalNarrowModeError ||
+      e instanceof ModalPoleSearchError ||
+      e instanceof ModalDegeneratePoleError
+    ))
+      throw e;
     await solveByTransmission(model, opts, fallbackReason(reason, e));
   }
 }
 
 /** The reason of the fallback: auto's choice and why, the modal method's refusal (without the file name), the fallback. */
-export function fallbackReason(reason: string, e: ModalNarrowModeError | ModalPoleSearchError): string {
+export function fallbackReason(
+  reason: string,
+  e: ModalNarrowModeError | ModalPoleSearchError | ModalDegeneratePoleError,
+): string {
   let refusal = e.source && e.message.startsWith(`${e.source}: `) ? e.message.slice(e.source.length + 2) : e.message;
   // The advice to the user who chose --method modal: auto has taken it.
   refusal = refusal.replace(/[;:] use --method transmission( or lyapunov)?$/, "");
