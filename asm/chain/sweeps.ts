@@ -20,42 +20,93 @@
   store<f64>(p, <f64>i64x2.extract_lane(c, 1), 8);
 }
 
+/** Mantissa bits of a double, and the bits of 1.0 (ChainPencil.countLanes' determinant). */
+const MANT: u64 = 0x000fffffffffffff;
+const ONE_BITS: u64 = 0x3ff0000000000000;
+
+/**
+ * The biased exponent of |p| added to e (i64x2), and p brought to its mantissa in [1, 2) (f64x2): the same exact
+ * operations as ChainPencil's JavaScript split (p is a product of eight pivots: normal, never zero).
+ */
+@inline function splitExponent(p: v128, e: v128): v128 {
+  return i64x2.add(e, i64x2.shr_u(v128.and(p, i64x2.splat(0x7ff0000000000000)), 52));
+}
+@inline function mantissa(p: v128): v128 {
+  return v128.or(v128.and(p, i64x2.splat(MANT)), i64x2.splat(ONE_BITS));
+}
+
 /**
  * Sturm counts at eight shifts lam[0..7] (ChainPencil.countLanes): out[0..7] the number of negative pivots of
- * V - lam M, the pivots r_k = a_k - b_(k-1)^2 / r_(k-1) with |r| below tiny replaced by tiny.
+ * V - lam M, the pivots r_k = a_k - b_(k-1)^2 / r_(k-1) with |r| below tiny replaced by tiny; and ln |det| as
+ * out[8..15] + log2 out[16..23] (times ln 2): the product of the pivots multiplied up eight at a time, its exponent
+ * split off after every eighth site and at the end (out[8..15]: the biased exponents' sum, less 1023 per split).
  */
 export function countLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1);
   const t = f64x2.splat(tiny);
   const lA = v128.load(lam, 0);
-  let rA = one, nA = i64x2.splat(0);
+  let rA = one, nA = i64x2.splat(0), pA = one, eA = i64x2.splat(0);
   const lB = v128.load(lam, 16);
-  let rB = one, nB = i64x2.splat(0);
+  let rB = one, nB = i64x2.splat(0), pB = one, eB = i64x2.splat(0);
   const lC = v128.load(lam, 32);
-  let rC = one, nC = i64x2.splat(0);
+  let rC = one, nC = i64x2.splat(0), pC = one, eC = i64x2.splat(0);
   const lD = v128.load(lam, 48);
-  let rD = one, nD = i64x2.splat(0);
+  let rD = one, nD = i64x2.splat(0), pD = one, eD = i64x2.splat(0);
   let s = zero;
+  let splits = 0;
   for (let k = 0; k < n; k++) {
     const vk = f64x2.splat(f64At(v, k)), mk = f64x2.splat(f64At(m, k));
       rA = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.div(s, rA));
       rA = v128.bitselect(rA, t, f64x2.ge(f64x2.abs(rA), t));
       nA = i64x2.sub(nA, f64x2.lt(rA, zero));
+      pA = f64x2.mul(pA, rA);
       rB = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.div(s, rB));
       rB = v128.bitselect(rB, t, f64x2.ge(f64x2.abs(rB), t));
       nB = i64x2.sub(nB, f64x2.lt(rB, zero));
+      pB = f64x2.mul(pB, rB);
       rC = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.div(s, rC));
       rC = v128.bitselect(rC, t, f64x2.ge(f64x2.abs(rC), t));
       nC = i64x2.sub(nC, f64x2.lt(rC, zero));
+      pC = f64x2.mul(pC, rC);
       rD = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.div(s, rD));
       rD = v128.bitselect(rD, t, f64x2.ge(f64x2.abs(rD), t));
       nD = i64x2.sub(nD, f64x2.lt(rD, zero));
+      pD = f64x2.mul(pD, rD);
+    if ((k & 7) == 7) {
+      eA = splitExponent(pA, eA);
+      pA = mantissa(pA);
+      eB = splitExponent(pB, eB);
+      pB = mantissa(pB);
+      eC = splitExponent(pC, eC);
+      pC = mantissa(pC);
+      eD = splitExponent(pD, eD);
+      pD = mantissa(pD);
+      splits++;
+    }
     s = f64x2.splat(f64At(b2, k + 1));
   }
+  eA = splitExponent(pA, eA);
+  pA = mantissa(pA);
+  eB = splitExponent(pB, eB);
+  pB = mantissa(pB);
+  eC = splitExponent(pC, eC);
+  pC = mantissa(pC);
+  eD = splitExponent(pD, eD);
+  pD = mantissa(pD);
+  splits++;
+  const bias = i64x2.splat(<i64>1023 * <i64>splits);
   storeCounts(out + 0, nA);
   storeCounts(out + 16, nB);
   storeCounts(out + 32, nC);
   storeCounts(out + 48, nD);
+  storeCounts(out + 64, i64x2.sub(eA, bias));
+  storeCounts(out + 80, i64x2.sub(eB, bias));
+  storeCounts(out + 96, i64x2.sub(eC, bias));
+  storeCounts(out + 112, i64x2.sub(eD, bias));
+  v128.store(out, pA, 128);
+  v128.store(out, pB, 144);
+  v128.store(out, pC, 160);
+  v128.store(out, pD, 176);
 }
 
 /**

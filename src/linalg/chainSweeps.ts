@@ -136,11 +136,15 @@ export class ChainSweepKernel {
     }
   }
 
-  countLanes(lambdas: Float64Array, negative: Int32Array): void {
+  /** The counts into `negative`; ln |det| into `logDet` (ChainPencil.countLanes: exponent sum and mantissa). */
+  countLanes(lambdas: Float64Array, negative: Int32Array, logDet: Float64Array): void {
     const f = this.f;
     for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
     this.x.countLanes(this.n, this.oV, this.oM, this.oB2, this.tiny, LAM, OUT);
-    for (let l = 0; l < 8; l++) negative[l] = f[OUT / 8 + l];
+    for (let l = 0; l < 8; l++) {
+      negative[l] = f[OUT / 8 + l];
+      logDet[l] = (f[OUT / 8 + 8 + l] + Math.log2(f[OUT / 8 + 16 + l])) * Math.LN2;
+    }
   }
 
   sweepLanes(

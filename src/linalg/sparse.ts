@@ -750,6 +750,22 @@ export const SWEEP_LANES = 8;
  */
 export const POLE_LANES = 8;
 
+/** countLanes' exponent split (JavaScript kernel): SPLIT[0] is the double split, SPLIT_HI its high word. */
+const SPLIT = new Float64Array(1);
+const SPLIT_HI = new Uint32Array(SPLIT.buffer);
+const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * The biased exponent of |p| (p normal, not zero); leaves p's mantissa in [1, 2) in SPLIT[0]: the bit operations of
+ * the WebAssembly kernel's split, so that both give the same ln |det| to the bit.
+ */
+function splitExponent(p: number): number {
+  SPLIT[0] = p;
+  const hi = SPLIT_HI[HI_WORD];
+  SPLIT_HI[HI_WORD] = (hi & 0x000fffff) | 0x3ff00000;
+  return (hi >>> 20) & 0x7ff;
+}
+
 /**
  * Whether lanes 4..7 repeat lane 3's input (padding after the last lane in use): the JavaScript lane kernels then
  * copy lane 3's results there instead of sweeping them. Every other second half is swept: the callers may leave any
@@ -1132,33 +1148,57 @@ export class ChainPencil {
     out.endCurvature[o + 3] = e3;
   }
 
-  /** Sturm counts (as `count`) at SWEEP_LANES shifts in one pass, into lanes.negative; `used` lanes are counted. */
+  /**
+   * Sturm counts (as `count`) at SWEEP_LANES shifts in one pass, into lanes.negative, and ln |det (V - lambda M)|
+   * (the sum of ln |r_k| over the pivots, tiny ones replaced as in the count) into lanes.logDet; `used` lanes are
+   * counted. The determinant is the pivots' product multiplied up eight sites at a time, its exponent split off
+   * after every eighth site and at the end, exactly so in both kernels (the same bits): a product of eight pivots,
+   * each between tiny and ~ b^2 / tiny, stays within the doubles' range while the pencil's scale (its largest
+   * diagonal entry) is within 1e-20 .. 1e20 (logDetReliable).
+   */
   countLanes(lambdas: Float64Array, used: number): void {
     if (this.kernel) {
-      this.kernel.countLanes(lambdas, this.lanes.negative);
+      this.kernel.countLanes(lambdas, this.lanes.negative, this.lanes.logDet);
     } else {
       this.count4(lambdas, 0);
-      if (padded(lambdas)) this.lanes.negative.fill(this.lanes.negative[3], 4);
-      else this.count4(lambdas, 4);
+      if (padded(lambdas)) {
+        this.lanes.negative.fill(this.lanes.negative[3], 4);
+        this.lanes.logDet.fill(this.lanes.logDet[3], 4);
+      } else this.count4(lambdas, 4);
     }
     this.counts += used;
   }
 
-  /** Four lanes of countLanes in JavaScript: lambdas[o..o + 3] into lanes.negative[o..o + 3]. */
+  /** Whether countLanes' lanes.logDet stays within the doubles' range (see there). */
+  get logDetReliable(): boolean {
+    const scale = this.tiny / 1e-15;
+    return scale >= 1e-20 && scale <= 1e20;
+  }
+
+  /** Four lanes of countLanes in JavaScript: lambdas[o..o + 3] into lanes.negative[o..o + 3] and lanes.logDet. */
   private count4(lambdas: Float64Array, o: number): void {
     const { n, v, m, b2, tiny } = this;
     const l0 = lambdas[o];
     let r0 = 1;
     let ng0 = 0;
+    let p0 = 1;
+    let e0 = 0;
     const l1 = lambdas[o + 1];
     let r1 = 1;
     let ng1 = 0;
+    let p1 = 1;
+    let e1 = 0;
     const l2 = lambdas[o + 2];
     let r2 = 1;
     let ng2 = 0;
+    let p2 = 1;
+    let e2 = 0;
     const l3 = lambdas[o + 3];
     let r3 = 1;
     let ng3 = 0;
+    let p3 = 1;
+    let e3 = 0;
+    let splits = 0;
     let s = 0;
     for (let k = 0; k < n; k++) {
       const vk = v[k];
@@ -1166,27 +1206,58 @@ export class ChainPencil {
       r0 = vk - l0 * mk - s / r0;
       if (!(r0 >= tiny || r0 <= -tiny)) r0 = tiny;
       if (r0 < 0) ng0++;
+      p0 *= r0;
       r1 = vk - l1 * mk - s / r1;
       if (!(r1 >= tiny || r1 <= -tiny)) r1 = tiny;
       if (r1 < 0) ng1++;
+      p1 *= r1;
       r2 = vk - l2 * mk - s / r2;
       if (!(r2 >= tiny || r2 <= -tiny)) r2 = tiny;
       if (r2 < 0) ng2++;
+      p2 *= r2;
       r3 = vk - l3 * mk - s / r3;
       if (!(r3 >= tiny || r3 <= -tiny)) r3 = tiny;
       if (r3 < 0) ng3++;
+      p3 *= r3;
+      if ((k & 7) === 7) {
+        e0 += splitExponent(p0);
+        p0 = SPLIT[0];
+        e1 += splitExponent(p1);
+        p1 = SPLIT[0];
+        e2 += splitExponent(p2);
+        p2 = SPLIT[0];
+        e3 += splitExponent(p3);
+        p3 = SPLIT[0];
+        splits++;
+      }
       if (k + 1 < n) s = b2[k];
     }
+    e0 += splitExponent(p0);
+    p0 = SPLIT[0];
+    e1 += splitExponent(p1);
+    p1 = SPLIT[0];
+    e2 += splitExponent(p2);
+    p2 = SPLIT[0];
+    e3 += splitExponent(p3);
+    p3 = SPLIT[0];
+    splits++;
     const out = this.lanes.negative;
     out[o] = ng0;
     out[o + 1] = ng1;
     out[o + 2] = ng2;
     out[o + 3] = ng3;
+    const ld = this.lanes.logDet;
+    const bias = 1023 * splits;
+    ld[o] = (e0 - bias + Math.log2(p0)) * Math.LN2;
+    ld[o + 1] = (e1 - bias + Math.log2(p1)) * Math.LN2;
+    ld[o + 2] = (e2 - bias + Math.log2(p2)) * Math.LN2;
+    ld[o + 3] = (e3 - bias + Math.log2(p3)) * Math.LN2;
   }
 
-  /** Results of the last sweepLanes, lane by lane (as the fields of \`sweep\`). */
   readonly lanes = {
     negative: new Int32Array(SWEEP_LANES),
+    /** countLanes: ln |det (V - lambda M)|. */
+    logDet: new Float64Array(SWEEP_LANES),
     logDerivative: new Float64Array(SWEEP_LANES),
     logCurvature: new Float64Array(SWEEP_LANES),
     endWeight: new Float64Array(SWEEP_LANES),

@@ -1,6 +1,6 @@
 // The WebAssembly SIMD chain sweeps (asm/chain/sweeps.ts via src/linalg/chainSweeps.ts) against the JavaScript
 // kernels they replace: the same arithmetic lane by lane, so the same results to the bit (counts, ln det', the
-// Laguerre curvature, end weights and their r'', the growth of the undamped solution, the complex pivots, derivatives and
+// Laguerre curvature, end weights and their r'', ln |det| of the counts, the growth of the undamped solution, the complex pivots, derivatives and
 // products), in both directions, with padding lanes, on chains with strong disorder and with a pivot near zero.
 import { describe, expect, it } from "vitest";
 import { ChainGreen, ChainPencil, POLE_LANES, SWEEP_LANES } from "../../src/linalg/sparse.js";
@@ -51,6 +51,7 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
         js.countLanes(lam, used);
         wa.countLanes(lam, used);
         same(wa.lanes.negative, js.lanes.negative, used);
+        same(wa.lanes.logDet, js.lanes.logDet, used);
         for (const reverse of [false, true]) {
           js.sweepLanes(lam, reverse, used);
           wa.sweepLanes(lam, reverse, used);
@@ -301,4 +302,41 @@ describe("ChainGreen on short chains", () => {
       expect(green.backwardError(v, m, w2, alpha, beta)).toBeLessThan(4 * 2 ** -52);
     });
   }
+});
+
+describe("chain counts: ln |det (V - lambda M)| beside the Sturm count", () => {
+  it("the sum of ln |r_k| over the pivots, on long chains whose determinant leaves the doubles' range", () => {
+    for (const kernels of ["auto", "js"] as const) {
+      for (const [n, spread, seed] of [
+        [5, 0.5, 7],
+        [3001, 0.9, 8],
+      ] as const) {
+        const { v, m, off } = chain(n, seed, spread);
+        const p = new ChainPencil(v, m, off, kernels);
+        expect(p.logDetReliable).toBe(true);
+        const lam = Float64Array.from({ length: SWEEP_LANES }, (_, l) => 0.05 + 0.41 * l);
+        lam[2] = v[0] / m[0];
+        p.countLanes(lam, SWEEP_LANES);
+        for (let l = 0; l < SWEEP_LANES; l++) {
+          // Independently: the pivots one by one (the count's tiny guard), their logarithms summed.
+          let r = 1;
+          let s = 0;
+          let sum = 0;
+          let size = 0;
+          for (let k = 0; k < n; k++) {
+            r = v[k] - lam[l] * m[k] - s / r;
+            if (!(Math.abs(r) >= p.tiny)) r = p.tiny;
+            sum += Math.log(Math.abs(r));
+            size += Math.abs(Math.log(Math.abs(r)));
+            if (k + 1 < n) s = off[k] * off[k];
+          }
+          expect(Math.abs(p.lanes.logDet[l] - sum), `${kernels}, ${n} sites, lane ${l}`).toBeLessThanOrEqual(
+            1e-13 * size + 1e-14,
+          );
+        }
+        // The long chain's determinants are far outside the doubles' range at some shift (the product is split).
+        if (n > 1000) expect(Math.max(...p.lanes.logDet.map(Math.abs))).toBeGreaterThan(800);
+      }
+    }
+  });
 });
