@@ -2459,6 +2459,14 @@ interface Plan {
   offSum: number;
   offSpring: number;
   offBySource: number;
+  /**
+   * Overdamped networks with every site's column (a bath on every site, pairwise transmissions): the first-order
+   * effect of rounding in V - i w Gamma on each pair, spring and by-source integrand (roundingBound), integrated beside
+   * them (weight 0: not a quadrature target); -1 otherwise.
+   */
+  offRound: number;
+  /** Per site: its bath (roundingBound; every site has one where offRound >= 0). */
+  siteBath: Int32Array;
   /** Per spring: its slot among the integrated springs, or -1 (a bridge in a fluxes-only run: from conservation). */
   springSlot: Int32Array;
   /** The integrated springs, by slot. */
@@ -2538,6 +2546,12 @@ function makePlan(
   o += temperatures ? n : 0;
   const offSiteW = o;
   o += temperatures ? n : 0;
+  // Overdamped, every site a bath with its column: the whole G is at hand, and with it the rounding bound.
+  const siteBath = new Int32Array(n).fill(-1);
+  for (let k = 0; k < B; k++) if (siteBath[sys.bathSite[k]] < 0) siteBath[sys.bathSite[k]] = k;
+  const roundable = !sys.under && pairs !== null && cols.length === B && siteBath.every((k) => k >= 0);
+  const offRound = roundable ? o : -1;
+  o += roundable ? (pairs ? pairs.length : 0) + S + (bySource ? S * B : 0) : 0;
   const C = o;
   const weight = new Float64Array(C);
   const isTemp = new Uint8Array(C);
@@ -2572,6 +2586,8 @@ function makePlan(
     offSum,
     offSpring,
     offBySource,
+    offRound,
+    siteBath,
     springSlot,
     integrated,
     bridges,
@@ -2625,6 +2641,19 @@ class Evaluator {
     g1: number;
   };
   private chainChecks = 0;
+  /** roundingBound's work arrays (n x n: |G|, E |G|, |G| E |G|) and per-site terms, where plan.offRound >= 0. */
+  private readonly round?: {
+    gr: Float64Array;
+    gi: Float64Array;
+    ag: Float64Array;
+    dv: Float64Array;
+    y: Float64Array;
+    r: Float64Array;
+    /** |rounding of V_ii as formed from the pinning and stiffnesses| / eps (exact, by TwoSum). */
+    formed: Float64Array;
+    /** Springs at each site (each adds a term to the pivot's sum). */
+    degree: Float64Array;
+  };
   /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
   endsOnly = false;
   /** Chains integrated from their poles: the singular parts subtracted from the transmission integrand. */
@@ -2670,6 +2699,34 @@ class Evaluator {
           g1: sys.gamma[order[n - 1]],
         };
       }
+    }
+    if (plan.offRound >= 0) {
+      const formed = new Float64Array(n);
+      const degree = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        // V_ii = p_i + sum of its springs as networkSystem forms it, with the rounding of every addition kept.
+        let hi = model.pinning[i];
+        let lo = 0;
+        for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) {
+          const k = -sys.off[q];
+          const t = hi + k;
+          const bb = t - hi;
+          lo += hi - (t - bb) + (k - bb);
+          hi = t;
+          degree[i]++;
+        }
+        formed[i] = Math.abs(hi + lo - sys.vDiag[i]) / EPS;
+      }
+      this.round = {
+        gr: new Float64Array(n * n),
+        gi: new Float64Array(n * n),
+        ag: new Float64Array(n * n),
+        dv: new Float64Array(n),
+        y: new Float64Array(n * n),
+        r: new Float64Array(n * n),
+        formed,
+        degree,
+      };
     }
     if (this.pathMode) {
       for (let b = 0; b < B; b++) {
@@ -2792,6 +2849,95 @@ class Evaluator {
     const r = c.green.backwardError(c.v, c.m, omega * omega, -omega * c.g0, -omega * c.g1, true);
     if (!(r <= this.residual)) this.residual = Number.isNaN(r) ? Infinity : Math.max(this.residual, r);
     return true;
+  }
+
+  /**
+   * The first-order effect of the factorisation's rounding on the integrands (overdamped networks whose every site
+   * has its column), in units of eps: a backward error dA perturbs G by -G dA G, so |dG_ij| <= (|G| E |G|)_ij eps
+   * with |dA| <= eps E entrywise, E_ij = |k_ij| off the diagonal and, on it, V_ii's rounding as formed from the
+   * pinning and stiffnesses (exact) plus one rounding of |V_ii| + w gamma_i per term of its pivot's sum (its springs
+   * and itself: Higham's componentwise bound for LDL^T, |L||D||L^T| = |A| on the diagonal of these matrices). An
+   * integrand w^2 |G_bc|^2 then moves by at most 2 w^2 |G_bc| |dG_bc|; a spring's w Im(conj(G_ic) G_jc), written
+   * Im(conj(G_ic) d_c) with d_c = G_jc - G_ic, by w (|dG_ic| |d_c| + |G_ic| |dd_c|), |dd_c| <= eps (|G_j. - G_i.| E |G|)_c
+   * (the ends of a stiff spring move together: bounding the two ends' changes apart overstated a spring of 1.7e5 by
+   * 5e7 times its actual rounding). The quadrature's error estimate does not see this: the rounding moves the
+   * integrand smoothly in w (a pinning of 2.7 reached through springs of 3e6 came out 1.6e-10 off in relative terms
+   * at every frequency, reported +- 2e-11).
+   */
+  private roundingBound(omega: number): void {
+    const { sys, plan, f, gdT, gc } = this;
+    const round = this.round!;
+    const { gr, gi, ag, dv, y, r, formed, degree } = round;
+    const n = sys.n;
+    const B = this.model.baths.length;
+    const { siteBath } = plan;
+    // |G| from the columns (G is complex symmetric: G_ij = (column j)_i).
+    for (let j = 0; j < n; j++) {
+      const bj = siteBath[j];
+      for (let i = 0; i < n; i++) {
+        let re: number;
+        let im: number;
+        if (this.pathMode) {
+          const at = 2 * (siteBath[i] * B + bj);
+          re = this.gBB[at];
+          im = this.gBB[at + 1];
+        } else {
+          const col = plan.colOfBath[bj];
+          re = this.xr[col][i];
+          im = this.xi[col][i];
+        }
+        gr[i * n + j] = re;
+        gi[i * n + j] = im;
+        ag[i * n + j] = Math.sqrt(re * re + im * im);
+      }
+    }
+    // Y = E |G|
+    const { ptr, idx } = sys.pattern;
+    for (let i = 0; i < n; i++) {
+      const e = formed[i] + (degree[i] + 1) * (Math.abs(sys.vDiag[i]) + omega * sys.gamma[i]);
+      const yi = i * n;
+      for (let c = 0; c < n; c++) y[yi + c] = e * ag[yi + c];
+      for (let q = ptr[i]; q < ptr[i + 1]; q++) {
+        const k = Math.abs(sys.off[q]);
+        const jn = idx[q] * n;
+        for (let c = 0; c < n; c++) y[yi + c] += k * ag[jn + c];
+      }
+    }
+    // R = |G| Y
+    r.fill(0);
+    for (let b = 0; b < n; b++) {
+      const bn = b * n;
+      for (let i = 0; i < n; i++) {
+        const a = ag[bn + i];
+        if (a === 0) continue;
+        const yi = i * n;
+        for (let c = 0; c < n; c++) r[bn + c] += a * y[yi + c];
+      }
+    }
+    const o = plan.offRound;
+    const P = plan.pairs!.length;
+    const w2 = omega * omega;
+    plan.pairs!.forEach(([b, c], k) => {
+      const at = sys.bathSite[b] * n + sys.bathSite[c];
+      f[o + k] = 2 * w2 * ag[at] * r[at];
+    });
+    const S = this.si.length;
+    const ncol = plan.columns.length;
+    for (let k = 0; k < S; k++) {
+      const i = this.si[k] * n;
+      const j = this.sj[k] * n;
+      for (let l = 0; l < n; l++) dv[l] = Math.hypot(gr[j + l] - gr[i + l], gi[j + l] - gi[i + l]);
+      let s = 0;
+      for (let c = 0; c < ncol; c++) {
+        const sc = plan.colSite[c];
+        let dd = 0;
+        for (let l = 0; l < n; l++) dd += dv[l] * y[l * n + sc];
+        const d = r[i + sc] * dv[sc] + ag[i + sc] * dd;
+        s += Math.abs(gdT[c]) * d;
+        if (plan.bySource) f[o + P + S + k * B + plan.columns[c]] = omega * gc[c] * d;
+      }
+      f[o + P + k] = omega * s;
+    }
   }
 
   /** |G_bc(omega)|^2 for two baths (after solve). */
@@ -2971,6 +3117,7 @@ class Evaluator {
       }
       f[plan.offSpring + k] = omega * s;
     }
+    if (this.round) this.roundingBound(omega);
     if (plan.temperatures) {
       const h = plan.offSiteH;
       const w = plan.offSiteW;
@@ -3929,6 +4076,15 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     );
   }
   if (poles) quad.error[plan.offPair] += poles.error;
+  // The rounding of the solves (Evaluator.roundingBound), where it was integrated.
+  if (plan.offRound >= 0) {
+    const P = plan.pairs!.length;
+    const S = plan.integrated.length;
+    for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += EPS * quad.value[plan.offRound + k];
+    for (let k = 0; k < S; k++) quad.error[plan.offSpring + k] += EPS * quad.value[plan.offRound + P + k];
+    if (plan.bySource)
+      for (let k = 0; k < S * B; k++) quad.error[plan.offBySource + k] += EPS * quad.value[plan.offRound + P + S + k];
+  }
   const v = quad.value;
   const err = quad.error;
 
@@ -3973,11 +4129,16 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
 
   // Sum rules: weight missing at the bath sites (column sum rules) and at every site (underdamped, temperatures).
   const missing = new Float64Array(n);
+  // Per site: the least deficit its sum rules would have detected (Infinity: not checked).
+  const undetected = new Float64Array(n).fill(Infinity);
+  let detectAt = -1;
   const detect = (value: number, error: number) => {
     // (Equilibrium: nothing was integrated, and nothing is missing from the exact answer.)
     if (partsT || spreadT === 0) return 0;
     const dev = Math.abs(1 - value);
-    return dev > Math.max(4 * error, 1e-11) ? dev : 0;
+    const threshold = Math.max(4 * error, 1e-11);
+    if (detectAt >= 0) undetected[detectAt] = Math.min(undetected[detectAt], threshold);
+    return dev > threshold ? dev : 0;
   };
   for (let c = 0; c < plan.columns.length; c++) {
     const site = plan.colSite[c];
@@ -3985,6 +4146,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     const scale = under ? TWO_OVER_PI * sys.mass[site] : TWO_OVER_PI * g;
     // Modes skipped on purpose (negligible flux) may leave their weight at the bath site out: not an error.
     const expected = skipped ? skipped.weight[plan.columns[c]] : 0;
+    detectAt = modes?.screen || poles ? -1 : site;
     const found = detect(scale * v[plan.offSum + c], scale * err[plan.offSum + c]);
     // A screened chain leaves out the weight of every mode above its cutoff: no sum rule to check.
     // So does one integrated from its poles (the sum rule's integrand keeps its peaks, which get no panels).
@@ -4004,6 +4166,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       }
       kineticTemperature[a] = plan.Tref + s * v[plan.offSiteH + a] + (modal ? modal.temperature[a] : 0);
       const W = s * v[plan.offSiteW + a] + (modal ? modal.weight[a] : 0);
+      detectAt = a;
       missing[a] = Math.max(missing[a], detect(W, s * err[plan.offSiteW + a]));
       // Plus the rounding of T_ref + the deviation itself (the terms alone fell below it: 3.6e-17 off on 0.64 with an
       // error of 1.9e-21); at equal temperatures the value is T_ref exactly.
@@ -4073,6 +4236,19 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     const v = bridges.child[k];
     return errors[v] + Math.max(bathsSub[v] - 1, 0) * EPS * absSub[v];
   };
+  // A bridge's part from source c is the sum of the parts from c on its child's side: the rounding of that sum is
+  // set by those parts, each ~T_c / spreadT times the net fluxes (which can be small, or 0, while they are large).
+  const sourceAbsSub = bathBySource
+    ? Array.from({ length: B }, (_, c) => {
+        const v = new Float64Array(n);
+        baths.forEach((b, k) => (v[b.index] += Math.abs(bathBySource![k][c])));
+        return bridges.subtreeSums(v);
+      })
+    : undefined;
+  const childSidePartError = (k: number, c: number) => {
+    const v = bridges.child[k];
+    return errSubBySource![v] + Math.max(bathsSub[v] - 1, 0) * EPS * sourceAbsSub![c][v];
+  };
   const sourceSub = bathBySource
     ? Array.from({ length: B }, (_, c) => {
         const v = new Float64Array(n);
@@ -4101,7 +4277,18 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
         Math.max(lowMissing, 1e-300)
       : 0;
     const isBridge = bridges.child[k] >= 0;
-    const unresolved = isBridge ? Math.min(bridges.smallerSide(k, errSub), cycle) : cycle;
+    // A bridge takes the smaller of two bounds, each of which must hold: in the Cauchy-Schwarz one a deficit below
+    // detection counts as large as the least deficit its sum rules would have detected, not as 0 (a bridge to a
+    // site whose deficit went undetected was reported +- 1e-9 with an actual error of 5.2e-8), at the lowest mode.
+    const below = (a: number) => (missing[a] > 0 ? missing[a] : undetected[a]);
+    const cycleBound =
+      spreadT === 0
+        ? 0
+        : under && modes
+          ? (s.stiffness * spreadT * Math.sqrt((below(s.i) * below(s.j)) / (sys.mass[s.i] * sys.mass[s.j]))) /
+            Math.max(Math.min(lowMissing, modes.omega.find((w) => w > 0) ?? lowMissing), 1e-300)
+          : Infinity;
+    const unresolved = isBridge ? Math.min(bridges.smallerSide(k, errSub), cycleBound) : cycle;
     if (plan.springSlot[k] < 0) {
       // Not integrated (a bridge in a fluxes-only run): energy conservation gives it from the bath fluxes.
       const parts = sourceSub?.map((sub) => bridges.flux(model, k, sub));
@@ -4112,7 +4299,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
         stiffness: s.stiffness,
         flux: bridges.flux(model, k, fluxSub),
         fluxBySource: parts,
-        ...partsError(parts, () => childSideError(k, errSubBySource!)),
+        ...partsError(parts, (c) => childSidePartError(k, c)),
         error: withValueRounding(childSideError(k, errSub), bridges.flux(model, k, fluxSub)),
       };
     }
@@ -4124,7 +4311,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     // The unresolved and left-out bounds of the parts (temperatures, not their spread).
     const unresolvedBySource =
       (isBridge && errSubBySource
-        ? Math.min(bridges.smallerSide(k, errSubBySource), cycle * bySourceScale)
+        ? Math.min(bridges.smallerSide(k, errSubBySource), cycleBound * bySourceScale)
         : cycle * bySourceScale) + (modes?.screen ? modes.screen.flux * bySourceScale : 0);
     return {
       between: [model.sites[s.i], model.sites[s.j]] as [string, string],
