@@ -2459,14 +2459,6 @@ interface Plan {
   offSum: number;
   offSpring: number;
   offBySource: number;
-  /**
-   * Overdamped networks with every site's column (a bath on every site, pairwise transmissions): the first-order
-   * effect of rounding in V - i w Gamma on each pair, spring and by-source integrand (roundingBound), integrated beside
-   * them (weight 0: not a quadrature target); -1 otherwise.
-   */
-  offRound: number;
-  /** Per site: its bath (roundingBound; every site has one where offRound >= 0). */
-  siteBath: Int32Array;
   /** Per spring: its slot among the integrated springs, or -1 (a bridge in a fluxes-only run: from conservation). */
   springSlot: Int32Array;
   /** The integrated springs, by slot. */
@@ -2546,12 +2538,6 @@ function makePlan(
   o += temperatures ? n : 0;
   const offSiteW = o;
   o += temperatures ? n : 0;
-  // Overdamped, every site a bath with its column: the whole G is at hand, and with it the rounding bound.
-  const siteBath = new Int32Array(n).fill(-1);
-  for (let k = 0; k < B; k++) if (siteBath[sys.bathSite[k]] < 0) siteBath[sys.bathSite[k]] = k;
-  const roundable = !sys.under && pairs !== null && cols.length === B && siteBath.every((k) => k >= 0);
-  const offRound = roundable ? o : -1;
-  o += roundable ? (pairs ? pairs.length : 0) + S + (bySource ? S * B : 0) : 0;
   const C = o;
   const weight = new Float64Array(C);
   const isTemp = new Uint8Array(C);
@@ -2586,8 +2572,6 @@ function makePlan(
     offSum,
     offSpring,
     offBySource,
-    offRound,
-    siteBath,
     springSlot,
     integrated,
     bridges,
@@ -2641,19 +2625,6 @@ class Evaluator {
     g1: number;
   };
   private chainChecks = 0;
-  /** roundingBound's work arrays (n x n: |G|, E |G|, |G| E |G|) and per-site terms, where plan.offRound >= 0. */
-  private readonly round?: {
-    gr: Float64Array;
-    gi: Float64Array;
-    ag: Float64Array;
-    dv: Float64Array;
-    y: Float64Array;
-    r: Float64Array;
-    /** |rounding of V_ii as formed from the pinning and stiffnesses| / eps (exact, by TwoSum). */
-    formed: Float64Array;
-    /** Springs at each site (each adds a term to the pivot's sum). */
-    degree: Float64Array;
-  };
   /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
   endsOnly = false;
   /** Chains integrated from their poles: the singular parts subtracted from the transmission integrand. */
@@ -2699,34 +2670,6 @@ class Evaluator {
           g1: sys.gamma[order[n - 1]],
         };
       }
-    }
-    if (plan.offRound >= 0) {
-      const formed = new Float64Array(n);
-      const degree = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        // V_ii = p_i + sum of its springs as networkSystem forms it, with the rounding of every addition kept.
-        let hi = model.pinning[i];
-        let lo = 0;
-        for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) {
-          const k = -sys.off[q];
-          const t = hi + k;
-          const bb = t - hi;
-          lo += hi - (t - bb) + (k - bb);
-          hi = t;
-          degree[i]++;
-        }
-        formed[i] = Math.abs(hi + lo - sys.vDiag[i]) / EPS;
-      }
-      this.round = {
-        gr: new Float64Array(n * n),
-        gi: new Float64Array(n * n),
-        ag: new Float64Array(n * n),
-        dv: new Float64Array(n),
-        y: new Float64Array(n * n),
-        r: new Float64Array(n * n),
-        formed,
-        degree,
-      };
     }
     if (this.pathMode) {
       for (let b = 0; b < B; b++) {
@@ -2849,95 +2792,6 @@ class Evaluator {
     const r = c.green.backwardError(c.v, c.m, omega * omega, -omega * c.g0, -omega * c.g1, true);
     if (!(r <= this.residual)) this.residual = Number.isNaN(r) ? Infinity : Math.max(this.residual, r);
     return true;
-  }
-
-  /**
-   * The first-order effect of the factorisation's rounding on the integrands (overdamped networks whose every site
-   * has its column), in units of eps: a backward error dA perturbs G by -G dA G, so |dG_ij| <= (|G| E |G|)_ij eps
-   * with |dA| <= eps E entrywise, E_ij = |k_ij| off the diagonal and, on it, V_ii's rounding as formed from the
-   * pinning and stiffnesses (exact) plus one rounding of |V_ii| + w gamma_i per term of its pivot's sum (its springs
-   * and itself: Higham's componentwise bound for LDL^T, |L||D||L^T| = |A| on the diagonal of these matrices). An
-   * integrand w^2 |G_bc|^2 then moves by at most 2 w^2 |G_bc| |dG_bc|; a spring's w Im(conj(G_ic) G_jc), written
-   * Im(conj(G_ic) d_c) with d_c = G_jc - G_ic, by w (|dG_ic| |d_c| + |G_ic| |dd_c|), |dd_c| <= eps (|G_j. - G_i.| E |G|)_c
-   * (the ends of a stiff spring move together: bounding the two ends' changes apart overstated a spring of 1.7e5 by
-   * 5e7 times its actual rounding). The quadrature's error estimate does not see this: the rounding moves the
-   * integrand smoothly in w (a pinning of 2.7 reached through springs of 3e6 came out 1.6e-10 off in relative terms
-   * at every frequency, reported +- 2e-11).
-   */
-  private roundingBound(omega: number): void {
-    const { sys, plan, f, gdT, gc } = this;
-    const round = this.round!;
-    const { gr, gi, ag, dv, y, r, formed, degree } = round;
-    const n = sys.n;
-    const B = this.model.baths.length;
-    const { siteBath } = plan;
-    // |G| from the columns (G is complex symmetric: G_ij = (column j)_i).
-    for (let j = 0; j < n; j++) {
-      const bj = siteBath[j];
-      for (let i = 0; i < n; i++) {
-        let re: number;
-        let im: number;
-        if (this.pathMode) {
-          const at = 2 * (siteBath[i] * B + bj);
-          re = this.gBB[at];
-          im = this.gBB[at + 1];
-        } else {
-          const col = plan.colOfBath[bj];
-          re = this.xr[col][i];
-          im = this.xi[col][i];
-        }
-        gr[i * n + j] = re;
-        gi[i * n + j] = im;
-        ag[i * n + j] = Math.sqrt(re * re + im * im);
-      }
-    }
-    // Y = E |G|
-    const { ptr, idx } = sys.pattern;
-    for (let i = 0; i < n; i++) {
-      const e = formed[i] + (degree[i] + 1) * (Math.abs(sys.vDiag[i]) + omega * sys.gamma[i]);
-      const yi = i * n;
-      for (let c = 0; c < n; c++) y[yi + c] = e * ag[yi + c];
-      for (let q = ptr[i]; q < ptr[i + 1]; q++) {
-        const k = Math.abs(sys.off[q]);
-        const jn = idx[q] * n;
-        for (let c = 0; c < n; c++) y[yi + c] += k * ag[jn + c];
-      }
-    }
-    // R = |G| Y
-    r.fill(0);
-    for (let b = 0; b < n; b++) {
-      const bn = b * n;
-      for (let i = 0; i < n; i++) {
-        const a = ag[bn + i];
-        if (a === 0) continue;
-        const yi = i * n;
-        for (let c = 0; c < n; c++) r[bn + c] += a * y[yi + c];
-      }
-    }
-    const o = plan.offRound;
-    const P = plan.pairs!.length;
-    const w2 = omega * omega;
-    plan.pairs!.forEach(([b, c], k) => {
-      const at = sys.bathSite[b] * n + sys.bathSite[c];
-      f[o + k] = 2 * w2 * ag[at] * r[at];
-    });
-    const S = this.si.length;
-    const ncol = plan.columns.length;
-    for (let k = 0; k < S; k++) {
-      const i = this.si[k] * n;
-      const j = this.sj[k] * n;
-      for (let l = 0; l < n; l++) dv[l] = Math.hypot(gr[j + l] - gr[i + l], gi[j + l] - gi[i + l]);
-      let s = 0;
-      for (let c = 0; c < ncol; c++) {
-        const sc = plan.colSite[c];
-        let dd = 0;
-        for (let l = 0; l < n; l++) dd += dv[l] * y[l * n + sc];
-        const d = r[i + sc] * dv[sc] + ag[i + sc] * dd;
-        s += Math.abs(gdT[c]) * d;
-        if (plan.bySource) f[o + P + S + k * B + plan.columns[c]] = omega * gc[c] * d;
-      }
-      f[o + P + k] = omega * s;
-    }
   }
 
   /** |G_bc(omega)|^2 for two baths (after solve). */
@@ -3117,7 +2971,6 @@ class Evaluator {
       }
       f[plan.offSpring + k] = omega * s;
     }
-    if (this.round) this.roundingBound(omega);
     if (plan.temperatures) {
       const h = plan.offSiteH;
       const w = plan.offSiteW;
@@ -4076,15 +3929,6 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     );
   }
   if (poles) quad.error[plan.offPair] += poles.error;
-  // The rounding of the solves (Evaluator.roundingBound), where it was integrated.
-  if (plan.offRound >= 0) {
-    const P = plan.pairs!.length;
-    const S = plan.integrated.length;
-    for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += EPS * quad.value[plan.offRound + k];
-    for (let k = 0; k < S; k++) quad.error[plan.offSpring + k] += EPS * quad.value[plan.offRound + P + k];
-    if (plan.bySource)
-      for (let k = 0; k < S * B; k++) quad.error[plan.offBySource + k] += EPS * quad.value[plan.offRound + P + S + k];
-  }
   const v = quad.value;
   const err = quad.error;
 
