@@ -6,6 +6,8 @@
 // cycles, disconnected parts. Prints each pair of methods whose difference exceeds the sum of their errors. Needs dist/
 // (`npm run build`). With DUMP=FILE the disagreeing cases are appended as JSON lines; then
 // `python3 scripts/fuzz-exact-reference.py < FILE` (mpmath) says which method's error fails to cover a 45-digit solve.
+// DUMP_ALL=1 dumps every solved case (a method's error can fail while the pair still agrees within the sum of errors);
+// DYN=overdamped or DYN=underdamped draws only that kind of network (same random stream otherwise).
 //   node scripts/fuzz-exact-methods.js [seed] [count] [maxN]     (default 1 50 14: a few CPU-seconds)
 import * as fs from "node:fs";
 
@@ -25,7 +27,8 @@ const ri = (a, b) => a + Math.floor(rnd() * (b - a + 1));
 const logu = (a, b) => Math.exp(Math.log(a) + rnd() * (Math.log(b) - Math.log(a)));
 const pick = (a) => a[Math.floor(rnd() * a.length)];
 function gen() {
-  const over = rnd() < 0.25;
+  const r0 = rnd();
+  const over = process.env.DYN === "overdamped" ? true : process.env.DYN === "underdamped" ? false : r0 < 0.25;
   const n = over ? ri(1, Math.min(maxN, 10)) + (rnd() < 0.5 ? 1 : 0) : ri(2, maxN);
   const names = Array.from({ length: n }, (_, i) => (rnd() < 0.1 ? "é" : "") + "s" + (i + 1));
   const ncomp = Math.min(n, pick([1, 1, 1, 2, 3]));
@@ -175,6 +178,7 @@ for (let c = 0; c < count; c++) {
   }
   for (const a of ["transmission", "modal"])
     if (res[a]?.kineticTemperatureError) errKT[a] = Array.from(res[a].kineticTemperatureError);
+  let dumped = false;
   for (let x = 0; x < ok.length; x++)
     for (let y = x + 1; y < ok.length; y++) {
       const A = res[ok[x]],
@@ -203,7 +207,8 @@ for (let c = 0; c < count; c++) {
       B.baths.forEach((b) => (seB += (b.error ?? 0) / b.temperature));
       cmp("entropy", A.entropyProduction, seA, B.entropyProduction, seB);
       pairs.push(worst.r);
-      if (worst.r > 1 && process.env.DUMP) {
+      if ((worst.r > 1 || process.env.DUMP_ALL) && process.env.DUMP && !dumped) {
+        dumped = true;
         const M = {
           dyn: model.dynamics,
           n: model.sites.length,
@@ -211,6 +216,7 @@ for (let c = 0; c < count; c++) {
           V: [],
           baths: model.baths.map((b) => [b.site, b.friction, b.temperature]),
           springs: model.springs.map((x) => [x.i, x.j, x.stiffness]),
+          pin: Array.from(model.pinning),
         };
         const n = model.sites.length;
         for (let i = 0; i < n; i++) {
@@ -233,7 +239,10 @@ for (let c = 0; c < count; c++) {
                 ? Array.from(res[a].kineticTemperature, (t, i) => [t, errKT[a][i]])
                 : null,
           };
-        fs.appendFileSync(process.env.DUMP, JSON.stringify({ case: seed0 + ":" + c, tag, model: M, res: R }) + "\n");
+        fs.appendFileSync(
+          process.env.DUMP,
+          JSON.stringify({ case: seed0 + ":" + c, tag, model: M, res: R, input }) + "\n",
+        );
       }
       if (worst.r > 1) {
         findings++;

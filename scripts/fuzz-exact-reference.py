@@ -7,7 +7,15 @@ import sys, json
 from mpmath import mp, mpf, matrix, lu_solve
 mp.dps = 45
 def solve(M):
-    n=M['n']; V=[[mpf(x) for x in r] for r in M['V']]; over=M['dyn']=='overdamped'
+    n=M['n']; over=M['dyn']=='overdamped'
+    if 'pin' in M:
+        # V from the pinning and stiffnesses themselves (the dump's V has diagonals rounded to double: a solve in
+        # double cannot be asked to do better than that rounding, and the truth is the model's)
+        V=[[mpf(0)]*n for _ in range(n)]
+        for i in range(n): V[i][i]=mpf(M['pin'][i])
+        for i,j,k in M['springs']:
+            k=mpf(k); V[i][i]+=k; V[j][j]+=k; V[i][j]-=k; V[j][i]-=k
+    else: V=[[mpf(x) for x in r] for r in M['V']]
     g=[mpf(0)]*n; T=[mpf(0)]*n
     for s,ga,t in M['baths']: g[s]=mpf(ga); T[s]=mpf(t)
     m=[mpf(x) for x in M['m']]
@@ -42,16 +50,20 @@ def solve(M):
         for i,j,k in M['springs']: springs.append(mpf(k)*S(i,n+j)/m[j])
         for s,ga,t in M['baths']: baths.append(g[s]/m[s]*(T[s]-S(n+s,n+s)/m[s]))
         kt=[S(n+i,n+i)/m[i] for i in range(n)]
-    return springs,baths,kt
+    # the size of the terms whose difference a flux is: the reference's own rounding is ~1e-45 of it (a flux that is 0
+    # at equal temperatures comes out ~1e-50, not 0); 1e-30 of it is taken as the reference's floor
+    if over: terms=max([T[s]*V[s][s]/g[s] for s,_,_ in M['baths']]+[mpf(0)])
+    else: terms=max([g[s]/m[s]*T[s] for s,_,_ in M['baths']]+[mpf(0)])
+    return springs,baths,kt,terms*mpf(10)**-30
 for line in sys.stdin:
-    c=json.loads(line); sp,ba,kt=solve(c['model'])
+    c=json.loads(line); sp,ba,kt,floor=solve(c['model'])
     scale=max(abs(x) for x in ba) if ba else 0
     out=[]
     for meth,r in c['res'].items():
         worst=(0,None)
         for lab,vals,ref in (('bath',r['baths'],ba),('spring',r['springs'],sp),('KT',r.get('kt') or [],kt or [])):
             for q,(v,e) in enumerate(vals):
-                d=abs(mpf(v)-ref[q]); ratio=float(d/(mpf(e)+mpf(1e-300)))
+                d=abs(mpf(v)-ref[q]); ratio=float(d/(mpf(e)+floor+mpf(1e-300))) if d>floor else 0.0
                 if ratio>worst[0]: worst=(ratio,f"{lab}{q} val={v:.6g} err={e:.3g} ref={float(ref[q]):.6g} diff={float(d):.3g} (eps*scale={2.2e-16*float(scale):.2g})")
         out.append(f"{meth}: ratio {worst[0]:.3g} {worst[1] if worst[0]>1 else ''}")
     print(c['case'], c.get('tag',''), ' | '.join(out)); sys.stdout.flush()
