@@ -138,7 +138,10 @@ export function typeCheck(files: string[]): Map<string, string[]> {
   const program = ts.createProgram(files, { ...parsed.options, noEmit: true });
   const wanted = new Set(files.map((f) => f.replace(/\\/g, "/")));
   const errors = new Map<string, string[]>();
-  for (const d of ts.getPreEmitDiagnostics(program)) {
+  // The diagnostics of the snippets only: the checker checks the rest of the program (src/) only as far as the
+  // snippets use it (checking all of it, as `npm run typecheck` does, cost three to four times the CPU time).
+  const diagnostics = files.flatMap((f) => ts.getPreEmitDiagnostics(program, program.getSourceFile(f)));
+  for (const d of diagnostics) {
     const file = d.file?.fileName.replace(/\\/g, "/");
     if (!file || !wanted.has(file)) continue;
     const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
