@@ -92,7 +92,9 @@ export interface ModalOptions {
   /** Kinetic temperatures of every site (needs every eigenvector). Default true. */
   temperatures?: boolean;
   /** Spring fluxes (needs every eigenvector). Default true; false with temperatures: false gives the bath fluxes
-   * from the eigenvalues and the eigenvector entries at the bath sites only (~(4/3) n^3; underdamped). */
+   * from the eigenvalues and the eigenvector entries at the bath sites only (~(4/3) n^3; underdamped). Their errors
+   * then bound the eigenvectors' possible rotation by the eigen-solver's backward error n eps |K| in place of the
+   * residuals (not computed): looser, most where modes lie close together. */
   springs?: boolean;
   /**
    * Split every spring flux (and, overdamped, every bath flux) by source bath: the flux the network would carry with
@@ -128,7 +130,9 @@ export interface ModalSteadyState {
    * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
    * the largest bath temperature), reported like the Lyapunov residual: from the equipartition sum rule's deviation
    * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, a rounding
-   * floor 100 n eps per quantity, and for the temperatures the eigenvectors' possible rotation (eigenvectorMixing).
+   * floor 100 n eps per quantity, and for the temperatures and bath fluxes the eigenvectors' possible rotation
+   * (eigenvectorMixing: from the eigenvector residuals, or with the bath rows alone from the eigen-solver's backward
+   * error n eps |K|).
    */
   errorEstimate: number;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
@@ -312,41 +316,58 @@ function luComplete(b: number, ar: Float64Array, ai: Float64Array, rowP: Int32Ar
 }
 
 /**
- * A bound on how far the computed eigenvectors of K are rotated from the true ones, ||Theta||_F with U_true =
- * U (I + Theta): each eigenvector's angle is at most its residual |K u - lam u|_2 over the gap to the rest of the
- * spectrum (Davis-Kahan), the residual bounded by sqrt(n) times its largest entry (byMode). Eigenvalues within the
- * largest residual of each other count as one cluster (a rotation within a degenerate eigenspace changes nothing; gap
- * to the eigenvalues outside). The kinetic temperatures are the diagonal of U C U^T with the mode covariance C between
- * T_min and T_max (C = T_ref + C', |C'|_2 <= spread / 2, and Theta antisymmetric cancels T_ref): a rotation Theta
- * moves each by at most spread ||Theta||_2. The sum rule does not see it: a rotation keeps every site's total weight.
- * The bath fluxes J_b = d_b (T_b - T_kin,b) alike. (Spring fluxes: the same bound through the position-velocity
- * covariance, norm <= spread / (2 w_min), is far too loose where a stiff spring sits in a part at one temperature.)
- * With springs 1e9 stiffer (per mass) than the softest modes, eigenvectors good to a residual of eps |K| are mixed by
- * eps |K| / gap: a kinetic temperature came out 1.7e-11 of T_max off with an error of 5.6e-14 of it.
+ * How far the eigenvectors' possible rotation can move a kinetic temperature, per site, in units of the temperature
+ * spread. The computed eigenvectors are those of K + E with |E| the residuals (backward error): mode k's error along
+ * mode l is at most |r_k|_2 / |lam_k - lam_l| (Davis-Kahan, |r_k|_2 <= sqrt(n) times its largest entry, byMode). A
+ * rotation by theta between modes k and l is the same as a change of K by theta (lam_k - lam_l) in their plane, and
+ * the steady state answers to a change e of K coupling two modes by at most e over the larger of their separation
+ * and their joint width: the covariance of two damped modes goes as 1 / (i (w_k - w_l) + (Gamma_k + Gamma_l) / 2)
+ * (Gamma_k = sum_b d_b W_bk^2 the mode's damping rate), so modes within their damping widths of each other (nearly
+ * identical parts weakly joined: separation 1e-10, widths 1e-3) are not mixed in any way the result sees. Hence
+ * theta_k = |r_k|_2 / min_l max(|lam_k - lam_l|, (w_k Gamma_k + w_l Gamma_l) / 2) (eigenvalues within the largest
+ * residual count as one cluster: a rotation within a degenerate eigenspace changes nothing). The kinetic temperature
+ * of site a is (U C U^T)_aa with the mode covariance C between T_min and T_max (|C - T_ref|_2 <= spread / 2); a
+ * rotation Theta moves it by 2 (u_a^T Theta C u_a) <= spread |Theta^T u_a| <= spread sum_k |u_ak| theta_k (u_a its
+ * row of U). The sum rule does not see it: a rotation keeps every site's total weight. The bath fluxes
+ * J_b = d_b (T_b - T_kin,b) alike. With springs 1e9 stiffer (per mass) than the softest modes, eigenvectors good to
+ * a residual of eps |K| are mixed by eps |K| / gap: a kinetic temperature came out 1.7e-11 of T_max off with an
+ * error of 5.6e-14 of it. Returns theta (n).
  */
-function eigenvectorMixing(lam: Float64Array, byMode: Float64Array): number {
+function eigenvectorMixing(lam: Float64Array, byMode: Float64Array, width: Float64Array): Float64Array {
   const n = lam.length;
   const root = Math.sqrt(n);
   let tau = 0;
   for (const r of byMode) tau = Math.max(tau, root * r);
-  let sum = 0;
+  const theta = new Float64Array(n);
+  // The response to a change of K coupling modes k and l, per unit of it: sep / (sep^2 + w^2) (<= 1 / sep).
+  const response = (sep: number, w: number) => {
+    const s = Math.max(sep, w);
+    const x = sep / s;
+    const y = w / s;
+    return x / (s * (x * x + y * y));
+  };
   for (let k = 0; k < n; k++) {
-    // lam is ascending: the nearest eigenvalues outside k's cluster below and above.
-    let gap = Infinity;
-    for (let l = k - 1; l >= 0; l--)
-      if (lam[k] - lam[l] > tau) {
-        gap = lam[k] - lam[l];
-        break;
-      }
-    for (let l = k + 1; l < n; l++)
-      if (lam[l] - lam[k] > tau) {
-        gap = Math.min(gap, lam[l] - lam[k]);
-        break;
-      }
-    const theta = Math.min(1, (root * byMode[k]) / gap);
-    sum += theta * theta;
+    // lam is ascending: scan outward while 1 / separation can exceed the largest response found.
+    let best = 0;
+    for (let l = k - 1; l >= 0 && (lam[k] - lam[l]) * best < 1; l--) {
+      const sep = lam[k] - lam[l];
+      if (sep > tau) best = Math.max(best, response(sep, 0.5 * (width[k] + width[l])));
+    }
+    for (let l = k + 1; l < n && (lam[l] - lam[k]) * best < 1; l++) {
+      const sep = lam[l] - lam[k];
+      if (sep > tau) best = Math.max(best, response(sep, 0.5 * (width[k] + width[l])));
+    }
+    theta[k] = Math.min(1, root * byMode[k] * best);
   }
-  return Math.sqrt(sum);
+  return theta;
+}
+
+/** A site's share of the eigenvectors' possible rotation: sum_k |u_ak| theta_k (u_a: its row of U, or its bath row
+ * of W), at most 1 (a rotation moves a kinetic temperature by at most the spread). */
+function siteMixing(row: Float64Array, theta: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < theta.length; k++) s += Math.abs(row[k]) * theta[k];
+  return Math.min(1, s);
 }
 
 /**
@@ -460,7 +481,7 @@ function modesOf(
   full: boolean,
   scale: ArrayLike<number> = model.mass,
   bathRows = true,
-): { lam: Float64Array; W: Float64Array; U?: Float64Array; residual: number; byMode?: Float64Array } {
+): { lam: Float64Array; W: Float64Array; U?: Float64Array; residual: number; byMode?: Float64Array; kNorm: number } {
   const n = model.sites.length;
   const K = matrix(n, n);
   const k = K.data;
@@ -474,17 +495,17 @@ function modesOf(
   }
   const bathSites = model.baths.map((b) => b.site);
   const B = bathSites.length;
-  if (!full) {
-    const { values, entries } = symmetricEigenRows(K, bathSites);
-    return { lam: values, W: entries, residual: 0 };
-  }
-  // Sparse residual check of every eigenvector: |K u - lam u|_inf / |K|_inf (K has the springs' pattern).
   let kNorm = 0;
   for (let i = 0; i < n; i++) {
     let r = 0;
     for (let j = 0; j < n; j++) r += Math.abs(k[i * n + j]);
     kNorm = Math.max(kNorm, r);
   }
+  if (!full) {
+    const { values, entries } = symmetricEigenRows(K, bathSites);
+    return { lam: values, W: entries, residual: 0, kNorm };
+  }
+  // Sparse residual check of every eigenvector: |K u - lam u|_inf / |K|_inf (K has the springs' pattern).
   const rowsOf: number[][] = Array.from({ length: n }, (_, i) => [i]);
   for (const sp of model.springs) {
     rowsOf[sp.i].push(sp.j);
@@ -509,7 +530,7 @@ function modesOf(
   residual /= Math.max(kNorm, 1e-300);
   const W = new Float64Array(bathRows ? B * n : 0);
   if (bathRows) bathSites.forEach((site, r) => W.set(U.subarray(site * n, site * n + n), r * n));
-  return { lam: values, W, U, residual, byMode };
+  return { lam: values, W, U, residual, byMode, kNorm };
 }
 
 /**
@@ -548,13 +569,20 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const temperatures = options.temperatures !== false;
   const springsToo = options.springs !== false;
   const full = temperatures || springsToo;
-  const { lam, W, U, residual: eigenResidual, byMode } = modesOf(model, full);
+  const { lam, W, U, residual: eigenResidual, byMode, kNorm } = modesOf(model, full);
   checkConfined(lam, model);
-  // The eigenvectors' possible rotation (with every eigenvector; the bath rows alone come without residuals).
-  const mixing = byMode ? eigenvectorMixing(lam, byMode) : 0;
   const mass = model.mass;
   const site = model.baths.map((b) => b.site);
   const d = model.baths.map((b) => b.friction / mass[b.site]);
+  // The eigenvectors' possible rotation (eigenvectorMixing), per mode: from the residuals with every eigenvector,
+  // from the eigen-solver's backward error n eps |K| with the bath rows alone (no residuals there).
+  const width = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let g = 0;
+    for (let b = 0; b < B; b++) g += d[b] * W[b * n + k] * W[b * n + k];
+    width[k] = Math.sqrt(Math.max(lam[k], 0)) * g;
+  }
+  const theta = eigenvectorMixing(lam, byMode ?? new Float64Array(n).fill(n * EPS * kNorm), width);
   const sd = d.map(Math.sqrt);
   const temps = model.baths.map((b) => b.temperature);
   const Tmax = Math.max(...temps);
@@ -1296,6 +1324,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     }
   }
   const deviation = sumRule.map((x) => Math.abs(1 - x));
+  const bathMixing = site.map((_, r) => siteMixing(W.subarray(r * n, r * n + n), theta));
   const Jerr = new Float64Array(B);
   const JerrBySource = new Float64Array(B);
   let jScale = 0;
@@ -1312,14 +1341,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     // most spread ||Theta|| (eigenvectorMixing).
     Jerr[r] =
       2 * d[r] * spreadT * deviation[r] +
-      d[r] * spreadT * mixing +
+      d[r] * spreadT * bathMixing[r] +
       imag * spreadT +
       n * ROUNDING * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
     // The parts by source bath are each a temperature T_c (not a difference) times the same integrals: the same
     // terms with the largest temperature in place of the spread, and the rounding floor n eps of the flux scale
     // itself (the parts are up to Tmax / spreadT times the net flux). One error covers every part of the flux.
     JerrBySource[r] =
-      2 * d[r] * Tmax * deviation[r] + d[r] * Tmax * mixing + imag * Tmax + n * ROUNDING * fluxScaleDense;
+      2 * d[r] * Tmax * deviation[r] + d[r] * Tmax * bathMixing[r] + imag * Tmax + n * ROUNDING * fluxScaleDense;
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, r) => {
     const bySource = new Array<number>(B).fill(0);
@@ -1373,7 +1402,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       siteDev[a] = Math.abs(1 - w1);
       if (kineticTemperature) {
         kineticTemperature[a] = Tref + t;
-        kineticTemperatureError![a] = spreadT * (siteDev[a] + mixing) + n * ROUNDING * Tmax;
+        kineticTemperatureError![a] =
+          spreadT * (siteDev[a] + siteMixing(u.subarray(a * n, a * n + n), theta)) + n * ROUNDING * Tmax;
       }
     }
     if (kineticTemperatureError)
