@@ -20,7 +20,7 @@
  */
 import { ModelError } from "../errors.js";
 import { instanceWithMemory, lazyWasmModule } from "../linalg/wasm/lazyModule.js";
-import { COUNTER_NOISE_WASM_BASE64 } from "./counterNoiseWasm.js";
+import { COUNTER_NOISE_SHARED_WASM_BASE64, COUNTER_NOISE_WASM_BASE64 } from "./counterNoiseWasm.js";
 import { KN, Rng, WN, counterKey, slowNormalFrom } from "./rng.js";
 
 /** The two output words of the last threefry() call (scratch: no allocation). */
@@ -265,6 +265,55 @@ function noiseKernel(): NoiseKernel | null {
 /** True when fills run the SIMD kernel here (WebAssembly SIMD present and compiled), false when JavaScript does. */
 export function counterNoiseKernel(): boolean {
   return noiseKernel() !== null;
+}
+
+const noiseSharedModule = lazyWasmModule(COUNTER_NOISE_SHARED_WASM_BASE64);
+
+/**
+ * The noise kernel over a caller's memory (a split run's: src/stochastic/splitDisks.ts), writing its numbers where
+ * they are used instead of into a memory of its own to be copied out. The caller keeps the ziggurat's tables (WN,
+ * KN) and room for the rejected draws' indices in that memory.
+ */
+export class CounterFillOver {
+  constructor(private readonly x: NoiseExports) {}
+  /**
+   * counterNormals of an even first coordinate and an even count into out[offset ..]; out, wn (WN), kn (KN) and
+   * pend (room for count + 1 indices) are views of the memory this was made over. The same numbers to the bit.
+   */
+  fill(
+    out: Float64Array,
+    offset: number,
+    first: number,
+    count: number,
+    k0: number,
+    k1: number,
+    stepLo: number,
+    wn: Float64Array,
+    kn: Int32Array,
+    pend: Int32Array,
+  ): void {
+    const at = out.byteOffset + 8 * offset;
+    const np = this.x.counterFill(at, first, count, k0, k1, stepLo, wn.byteOffset, kn.byteOffset, pend.byteOffset);
+    for (let q = 0; q < np; q++) {
+      const k = pend[q];
+      out[offset + k] = counterNormal(first + k, k0, k1, stepLo);
+    }
+  }
+}
+
+/**
+ * This thread's noise kernel over `memory` (a shared one for threads), or null where WebAssembly SIMD is missing or
+ * the kernel cannot be instantiated over it (the caller then fills with counterNormals).
+ */
+export function counterFillOver(memory: WebAssembly.Memory): CounterFillOver | null {
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  const mod = shared ? noiseSharedModule() : noiseModule();
+  if (mod === null) return null;
+  try {
+    return new CounterFillOver(new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as NoiseExports);
+  } catch {
+    return null;
+  }
 }
 
 /** Fills shorter than this stay in JavaScript (the kernel's call and copy cost more than they save). */
