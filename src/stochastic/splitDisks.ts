@@ -46,6 +46,7 @@ import { CounterFillOver, CounterRng, counterFillOver, counterNormals } from "./
 import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrators.js";
 import { verletSkin } from "./particleForces.js";
 import { KN, WN, type Rng } from "./rng.js";
+import { FN } from "./zigguratTables.js";
 import * as portable from "../special/elementary.js";
 import { lazyWasmModule } from "../linalg/wasm/lazyModule.js";
 import { SPLIT_PLAIN_WASM_BASE64, SPLIT_SHARED_WASM_BASE64 } from "./splitForcesWasm.js";
@@ -205,9 +206,9 @@ function layout(c: SplitConfig): Layout {
   // (2n each), energy per row, largest displacement and largest step per thread; with the heat: sorted
   // displacements (2n), heat per row and species; with the sums: per chunk of cell-order positions and species.
   // The image shifts per pair code (6 per axis) and, with the heat, the species pairs' shares (S x S); the
-  // ziggurat's widths (128) for the noise kernel.
+  // ziggurat's widths and densities (128 each) for the noise kernel.
   const floats =
-    8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums + 12 + S * S + 128;
+    8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums + 12 + S * S + 256;
   // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors
   // per thread (T nc each), a flag per thread (its last count met a position outside the grid); with the heat: species
   // at each sorted position; with the heat or the sums: the species of each id; the ziggurat's thresholds (128) and
@@ -504,6 +505,7 @@ export class SplitKernel {
   private readonly shares: Float64Array;
   /** The ziggurat's tables and each thread's room for rejected draws (the noise kernel's, in the run's memory). */
   private readonly wn: Float64Array;
+  private readonly fn: Float64Array;
   private readonly kn: Int32Array;
   private readonly pend: Int32Array[];
   /** The noise kernel over the run's memory (null: counterNormals, copied from the kernel's own memory or JavaScript). */
@@ -574,6 +576,7 @@ export class SplitKernel {
     this.shiftY = f64(6);
     this.shares = f64(S * S);
     this.wn = f64(128);
+    this.fn = f64(128);
     at = 8 * L.floats; // bytes from here
     const i32 = (len: number) => {
       const v = new Int32Array(buffer, at, len);
@@ -661,6 +664,7 @@ export class SplitKernel {
     }
     if (c.heat) this.shares.set(c.heat.share);
     this.wn.set(WN);
+    this.fn.set(FN);
     this.kn.set(KN);
     const sp = c.heat ? c.heat.speciesOf : c.sums ? c.sums.speciesOf : null;
     if (sp !== null) this.speciesOf.set(sp);
@@ -801,6 +805,7 @@ export class SplitKernel {
         ctl[Ctl.StepLo],
         this.wn,
         this.kn,
+        this.fn,
         this.pend[t],
       );
     else counterNormals(this.z, 2 * lo, 2 * lo, 2 * (hi - lo), ctl[Ctl.Key0], ctl[Ctl.Key1], ctl[Ctl.StepLo]);
