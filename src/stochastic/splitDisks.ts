@@ -30,10 +30,11 @@
  * per row and species, then the rows in order. Both ends of a step are checked against the last sort; when one is
  * outside half the skin, the new sort is at the step's midpoint, which covers both ends while no particle moved more
  * than the skin in the step (else the sort is at the end and the step goes to the probe's ledger).
- * Every phase but the noise's draw runs in WebAssembly (asm/particles/split.ts: the moves with their checks in one pass,
- * the sort's count and scatter, the list's build, the gathers and forces, the combine with the trapezoid sums; the same
- * arithmetic in the same order as the JavaScript loops here, which remain the fallback) when the run's buffer is a
- * WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance of the kernel over it); each
+ * Every phase runs in WebAssembly (asm/particles/split.ts: the moves with their checks in one pass, the sort's count
+ * and scatter, the list's build, the gathers and forces, the combine with the trapezoid sums; the same arithmetic in
+ * the same order as the JavaScript loops here, which remain the fallback) when the run's buffer is a
+ * WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance of the kernel over it); the noise
+ * kernel (asm/particles/noise.ts, SIMD) writes each thread's normals straight into the run's memory too. Each
  * thread's list lives in its own region at the buffer's end.
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
  * default engine's trajectory (other lists, sums in another order, the default noise stream): the same physics,
