@@ -960,10 +960,12 @@ function formingRounding(
   };
 }
 
+/** Dekker's splitting constant, 2^27 + 1. */
+const SPLIT = 134217729;
+
 /** a * b = p + e exactly (Dekker's product: no fused multiply-add in JavaScript). */
 function twoProduct(a: number, b: number): [number, number] {
   const p = a * b;
-  const SPLIT = 134217729; // 2^27 + 1
   let t = SPLIT * a;
   const ah = t - (t - a),
     al = a - ah;
@@ -1083,40 +1085,84 @@ export function exactModelResidual(
   for (let r = 0; r < N; r++) k = Math.max(k, rowStart[r + 1] - rowStart[r]);
   const s = S.data,
     ds = correction?.data;
+  // The loops below inline twoSum and twoProduct (the same operations in the same order, so the same bits) and take
+  // each entry's Dekker split once: tuples allocated per operation were most of this function's time (and garbage).
+  const nnz = cols.length;
+  const col = Int32Array.from(cols),
+    aHi = Float64Array.from(hi),
+    aLo = Float64Array.from(lo),
+    aHiH = new Float64Array(nnz),
+    aHiL = new Float64Array(nnz);
+  for (let x = 0; x < nnz; x++) {
+    const t = SPLIT * aHi[x];
+    aHiH[x] = t - (t - aHi[x]);
+    aHiL[x] = aHi[x] - aHiH[x];
+  }
   // M = A S (or A (S - correction)) as double-double
   const mh = new Float64Array(N * N),
     ml = new Float64Array(N * N);
   for (let r = 0; r < N; r++) {
+    const x0 = rowStart[r],
+      x1 = rowStart[r + 1];
     for (let c = 0; c < N; c++) {
       let sh = 0,
         sl = 0;
-      for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
-        const at = cols[x] * N + c;
-        // the entry of S (minus the correction, exactly as a double-double)
-        const [v, w] = ds ? twoSum(s[at], -ds[at]) : [s[at], 0];
-        const [p, e] = twoProduct(hi[x], v);
-        const [t, f] = twoSum(sh, p);
+      for (let x = x0; x < x1; x++) {
+        const at = col[x] * N + c;
+        // the entry of S (minus the correction, exactly as a double-double: twoSum(s, -ds))
+        let v = s[at],
+          w = 0;
+        if (ds) {
+          const a = v,
+            b = -ds[at];
+          v = a + b;
+          const bb = v - a;
+          w = a - (v - bb) + (b - bb);
+        }
+        // twoProduct(hi, v)
+        const h = aHi[x];
+        const p = h * v;
+        const t0 = SPLIT * v;
+        const vh = t0 - (t0 - v),
+          vl = v - vh;
+        const ah = aHiH[x],
+          al = aHiL[x];
+        const e = ah * vh - p + ah * vl + al * vh + al * vl;
+        // twoSum(sh, p)
+        const t = sh + p;
+        const pp = t - sh;
+        const f = sh - (t - pp) + (p - pp);
         sh = t;
-        sl += f + e + lo[x] * v + hi[x] * w;
+        sl += f + e + aLo[x] * v + h * w;
       }
       mh[r * N + c] = sh;
       ml[r * N + c] = sl;
     }
   }
   const R = matrix(N, N);
+  const rd = R.data;
   for (let a = 0; a < N; a++) {
     for (let b = a; b < N; b++) {
-      const [t, f] = twoSum(mh[a * N + b], mh[b * N + a]);
+      // twoSum(M_ab, M_ba)
+      const x = mh[a * N + b],
+        y = mh[b * N + a];
+      const t = x + y;
+      const yy = t - x;
+      const f = x - (t - yy) + (y - yy);
       let low = f + ml[a * N + b] + ml[b * N + a];
       let high = t;
       if (a === b && dHi[a] !== 0) {
-        const [u, g] = twoSum(high, -dHi[a]);
+        // twoSum(high, -D_aa)
+        const d = -dHi[a];
+        const u = high + d;
+        const dd = u - high;
+        const g = high - (u - dd) + (d - dd);
         high = u;
         low += g - dLo[a];
       }
       const v = high + low;
-      R.data[a * N + b] = v;
-      R.data[b * N + a] = v;
+      rd[a * N + b] = v;
+      rd[b * N + a] = v;
     }
   }
   const eps = 2 ** -52;
