@@ -18,6 +18,7 @@
  * 400 sites is refused as too large first).
  */
 import { ModelError, NessError, SteadyStateError } from "../errors.js";
+import { lyapunovResidualDoubleDouble, lyapunovResidualSums, SPLIT } from "../linalg/doubleDouble.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, springLabel, type NetworkModel } from "../model/networkModel.js";
@@ -854,35 +855,11 @@ export function bridgeSides(model: NetworkModel, V: Matrix = potentialMatrix(mod
  * of A.
  */
 export function residualNormBound(drift: Matrix, S: Matrix, D: Matrix): number {
-  const N = drift.rows;
-  const a = drift.data,
-    s = S.data,
-    d = D.data;
-  const cols: number[][] = [];
-  let k = 0;
-  for (let i = 0; i < N; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < N; j++) if (a[i * N + j] !== 0) row.push(j);
-    cols.push(row);
-    k = Math.max(k, row.length);
-  }
-  const M = new Float64Array(N * N); // A S
-  for (let i = 0; i < N; i++) {
-    const mi = i * N;
-    for (const j of cols[i]) {
-      const aij = a[i * N + j],
-        sj = j * N;
-      for (let c = 0; c < N; c++) M[mi + c] += aij * s[sj + c];
-    }
-  }
-  let r2 = 0;
-  for (let i = 0; i < N; i++)
-    for (let j = 0; j < N; j++) {
-      const r = M[i * N + j] + M[j * N + i] - d[i * N + j];
-      r2 += r * r;
-    }
+  // the sums in the WebAssembly kernels (or the same loops in JavaScript): a one-shot solve calls this a few times,
+  // before V8 would have optimised loops of its own
+  const { r2, k, a2, s2, d2 } = lyapunovResidualSums(drift.rows, drift.data, S.data, D.data);
   const eps = 2 ** -52;
-  return Math.sqrt(r2) + (k + 3) * eps * (2 * frobeniusNorm(a) * frobeniusNorm(s) + frobeniusNorm(d));
+  return Math.sqrt(r2) + (k + 3) * eps * (2 * Math.sqrt(a2) * Math.sqrt(s2) + Math.sqrt(d2));
 }
 
 /**
@@ -959,9 +936,6 @@ function formingRounding(
     }),
   };
 }
-
-/** Dekker's splitting constant, 2^27 + 1. */
-const SPLIT = 134217729;
 
 /** a * b = p + e exactly (Dekker's product: no fused multiply-add in JavaScript). */
 function twoProduct(a: number, b: number): [number, number] {
@@ -1085,86 +1059,14 @@ export function exactModelResidual(
   for (let r = 0; r < N; r++) k = Math.max(k, rowStart[r + 1] - rowStart[r]);
   const s = S.data,
     ds = correction?.data;
-  // The loops below inline twoSum and twoProduct (the same operations in the same order, so the same bits) and take
-  // each entry's Dekker split once: tuples allocated per operation were most of this function's time (and garbage).
-  const nnz = cols.length;
-  const col = Int32Array.from(cols),
-    aHi = Float64Array.from(hi),
-    aLo = Float64Array.from(lo),
-    aHiH = new Float64Array(nnz),
-    aHiL = new Float64Array(nnz);
-  for (let x = 0; x < nnz; x++) {
-    const t = SPLIT * aHi[x];
-    aHiH[x] = t - (t - aHi[x]);
-    aHiL[x] = aHi[x] - aHiH[x];
-  }
-  // M = A S (or A (S - correction)) as double-double
-  const mh = new Float64Array(N * N),
-    ml = new Float64Array(N * N);
-  for (let r = 0; r < N; r++) {
-    const x0 = rowStart[r],
-      x1 = rowStart[r + 1];
-    for (let c = 0; c < N; c++) {
-      let sh = 0,
-        sl = 0;
-      for (let x = x0; x < x1; x++) {
-        const at = col[x] * N + c;
-        // the entry of S (minus the correction, exactly as a double-double: twoSum(s, -ds))
-        let v = s[at],
-          w = 0;
-        if (ds) {
-          const a = v,
-            b = -ds[at];
-          v = a + b;
-          const bb = v - a;
-          w = a - (v - bb) + (b - bb);
-        }
-        // twoProduct(hi, v)
-        const h = aHi[x];
-        const p = h * v;
-        const t0 = SPLIT * v;
-        const vh = t0 - (t0 - v),
-          vl = v - vh;
-        const ah = aHiH[x],
-          al = aHiL[x];
-        const e = ah * vh - p + ah * vl + al * vh + al * vl;
-        // twoSum(sh, p)
-        const t = sh + p;
-        const pp = t - sh;
-        const f = sh - (t - pp) + (p - pp);
-        sh = t;
-        sl += f + e + aLo[x] * v + h * w;
-      }
-      mh[r * N + c] = sh;
-      ml[r * N + c] = sl;
-    }
-  }
-  const R = matrix(N, N);
-  const rd = R.data;
-  for (let a = 0; a < N; a++) {
-    for (let b = a; b < N; b++) {
-      // twoSum(M_ab, M_ba)
-      const x = mh[a * N + b],
-        y = mh[b * N + a];
-      const t = x + y;
-      const yy = t - x;
-      const f = x - (t - yy) + (y - yy);
-      let low = f + ml[a * N + b] + ml[b * N + a];
-      let high = t;
-      if (a === b && dHi[a] !== 0) {
-        // twoSum(high, -D_aa)
-        const d = -dHi[a];
-        const u = high + d;
-        const dd = u - high;
-        const g = high - (u - dd) + (d - dd);
-        high = u;
-        low += g - dLo[a];
-      }
-      const v = high + low;
-      rd[a * N + b] = v;
-      rd[b * N + a] = v;
-    }
-  }
+  // A S (or A (S - correction)) and R in double-double: the WebAssembly kernel, or the same loops in JavaScript
+  const R = lyapunovResidualDoubleDouble(
+    { n: N, rowStart, col: Int32Array.from(cols), hi: Float64Array.from(hi), lo: Float64Array.from(lo) },
+    s,
+    ds,
+    dHi,
+    dLo,
+  );
   const eps = 2 ** -52;
   const normD = frobeniusNorm(dHi);
   let normA = 0;
