@@ -10,6 +10,7 @@
 // Kernels kept in their own source files, compiled into this module.
 export { aedReorder, aedReorderWork, applyBlockSwap, moveBlockUp, rotatePlane, swapBlocks } from "./schurReorder";
 export { chaseSlab } from "./bulgeChain";
+export { ddLyapunovResidual, lyapunovResidualSums } from "./doubleDouble";
 export { smallSchur, smallSchurWork } from "./schurSmall";
 import { at, ld, norm3, signOf, st } from "./common";
 

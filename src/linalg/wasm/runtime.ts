@@ -129,6 +129,23 @@ export interface WasmExports {
   aedReorder(nw: number, s: number, vt: number, spike: number, smlnum: number, work: number): number;
   smallSchurWork(n: number): number;
   smallSchur(n: number, h: number, zt: number, wr: number, wi: number, wantT: number, work: number): number;
+  ddLyapunovResidual(
+    n: number,
+    rowStart: number,
+    col: number,
+    aHi: number,
+    aHiH: number,
+    aHiL: number,
+    aLo: number,
+    s: number,
+    ds: number,
+    dHi: number,
+    dLo: number,
+    mh: number,
+    ml: number,
+    r: number,
+  ): void;
+  lyapunovResidualSums(n: number, a: number, s: number, d: number, m: number, out: number): void;
   chaseSlab(
     n: number,
     h: number,
