@@ -38,6 +38,38 @@ export interface WasmExports {
     ldc: number,
     work: number,
   ): void;
+  gemmUpper(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+  gemmRanged(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    work: number,
+    ra: number,
+    rb: number,
+  ): void;
   gemvN(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
   gemvT(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
   ger(m: number, len: number, alpha: number, x: number, y: number, a: number, lda: number): void;
