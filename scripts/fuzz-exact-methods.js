@@ -214,10 +214,7 @@ for (let c = 0; c < count; c++) {
             ? Array.from(res[a].kineticTemperature, (t, i) => [t, errKT[a][i]])
             : null,
       };
-    fs.appendFileSync(
-      process.env.DUMP,
-      JSON.stringify({ case: seed0 + ":" + c, tag, model: M, res: R, input }) + "\n",
-    );
+    fs.appendFileSync(process.env.DUMP, JSON.stringify({ case: seed0 + ":" + c, tag, model: M, res: R, input }) + "\n");
   };
   for (let x = 0; x < ok.length; x++)
     for (let y = x + 1; y < ok.length; y++) {
