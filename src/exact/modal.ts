@@ -128,7 +128,8 @@ export interface ModalSteadyState {
    * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
    * the largest bath temperature), reported like the Lyapunov residual: from the equipartition sum rule's deviation
    * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, a rounding
-   * floor 100 n eps per quantity, and for the temperatures the eigenvectors' possible rotation (eigenvectorMixing).
+   * floor 100 n eps per quantity, the eigenvectors' possible rotation (eigenvectorMixing), and for the spring fluxes
+   * the defect of <x_i x_j'> = -<x_j x_i'>.
    */
   errorEstimate: number;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
@@ -319,8 +320,9 @@ function luComplete(b: number, ar: Float64Array, ai: Float64Array, rowP: Int32Ar
  * to the eigenvalues outside). The kinetic temperatures are the diagonal of U C U^T with the mode covariance C between
  * T_min and T_max (C = T_ref + C', |C'|_2 <= spread / 2, and Theta antisymmetric cancels T_ref): a rotation Theta
  * moves each by at most spread ||Theta||_2. The sum rule does not see it: a rotation keeps every site's total weight.
- * The bath fluxes J_b = d_b (T_b - T_kin,b) alike. (Spring fluxes: the same bound through the position-velocity
- * covariance, norm <= spread / (2 w_min), is far too loose where a stiff spring sits in a part at one temperature.)
+ * The bath fluxes J_b = d_b (T_b - T_kin,b) alike. (Spring fluxes: through the norm of the position-velocity
+ * covariance, spread / (2 w_min), far too loose where a stiff spring sits in a part at one temperature; they take it
+ * per site against every mode instead.)
  * With springs 1e9 stiffer (per mass) than the softest modes, eigenvectors good to a residual of eps |K| are mixed by
  * eps |K| / gap: a kinetic temperature came out 1.7e-11 of T_max off with an error of 5.6e-14 of it.
  */
