@@ -1398,8 +1398,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       // e_j^T U M U^T e_i with M = X Y2^T, moved by at most ||Theta|| (|X (U Y2)_i^T| + |Y2 (U X)_j^T|), the norms of
       // site i's velocity and site j's position against every mode (a site in a part at one temperature has none,
       // whatever the spring: the bound through ||M|| gave 1.7e9 for a flux that is 0). Cheaply bounded first with
-      // the Frobenius norms of X and Y2; the n-vectors are formed only where that bound is not already small beside
-      // the other terms.
+      // the Frobenius norms of X and Y2 (an upper bound, kept where it is small).
       let xNorm = 0;
       for (const v of X!) xNorm += v * v;
       xNorm = Math.sqrt(xNorm);
@@ -1440,7 +1439,10 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           (perMass * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / wMin +
           n * ROUNDING * Math.max(jScale, perMass * terms);
         let rotation = perMass * mixing * (xNorm * rowNorm(UY, s.i) + y2Norm * rowNorm(UX, s.j));
-        if (rotation > base) rotation = perMass * mixing * (againstModes(X!, UY, s.i) + againstModes(Y2, UX, s.j));
+        // (Refined only where the cheap bound is above the other terms and above 1e-8 of the flux: forming the
+        // vectors for every spring doubled the cost at 1000 sites.)
+        if (rotation > Math.max(base, 1e-8 * Math.abs(flux)))
+          rotation = perMass * mixing * (againstModes(X!, UY, s.i) + againstModes(Y2, UX, s.j));
         // The defect of that identity: the two orders of the sum disagree by the error of one of them at least (a
         // 10-site network: 2.5 % off with an error of a tenth of it, the defect equal to the error to three digits).
         const error = base + rotation + perMass * Math.abs(acc + reverse);
