@@ -95,6 +95,9 @@ export const ${name} =
 ${body}`;
 }
 
+// Shared memories must declare a maximum: the most a wasm32 memory can have (the caller's memory sets its own).
+const SPLIT_MAX_PAGES = "65536";
+
 // The particle kernels (asm/particles/pairs.ts): a module of their own, without SIMD (their loops are bound by short
 // inner loops, not arithmetic), so that the pair search runs wherever WebAssembly does. Its memory is imported: a
 // list that needs more makes a new memory and instance (instanceWithMemory, src/linalg/wasm/lazyModule.ts) instead
@@ -145,18 +148,31 @@ export async function generateStrip() {
 
 // The counter-based noise of split runs (asm/particles/noise.ts): a module of its own with plain SIMD (Threefry on four
 // counters per i32x4; integer lanes and the ziggurat's fast path in the JavaScript loop's order: the same bits); its
-// memory imported, as the particle kernels'.
+// memory imported, as the particle kernels'. Compiled twice: over a plain memory (its own, or a serial split run's)
+// and over a shared one (the threads of a split run write their normals straight into the run's memory).
 const NOISE_SOURCE = "asm/particles/noise.ts";
 const NOISE_OUTPUT = join(root, "src/stochastic/counterNoiseWasm.ts");
 
 /** The text of src/stochastic/counterNoiseWasm.ts for the current source. */
 export async function generateNoise() {
-  return generateModule(
+  const plain = await generateModule(
     ["--importMemory"],
     NOISE_SOURCE,
     "COUNTER_NOISE_WASM_BASE64",
     "The counter-based noise kernel, plain WebAssembly SIMD",
   );
+  const shared = await compile(
+    ["--importMemory", "--enable", "threads", "--sharedMemory", "--maximumMemory", SPLIT_MAX_PAGES],
+    NOISE_SOURCE,
+  );
+  const body = shared
+    .toString("base64")
+    .replace(/.{1,120}/g, (s) => `  "${s}" +\n`)
+    .replace(/ \+\n$/, ";\n");
+  return `${plain}
+/** The same over a shared imported memory (a split run's on threads; ${shared.length} bytes). */
+export const COUNTER_NOISE_SHARED_WASM_BASE64 =
+${body}`;
 }
 
 // The force loop of split runs (asm/particles/split.ts): a module of its own without SIMD, compiled twice, its memory
@@ -164,8 +180,6 @@ export async function generateNoise() {
 // WebAssembly.Memory) and once plain (the serial executor's memory). The same arithmetic as the JavaScript loop.
 const SPLIT_SOURCE = "asm/particles/split.ts";
 const SPLIT_OUTPUT = join(root, "src/stochastic/splitForcesWasm.ts");
-// Shared memories must declare a maximum: the most a wasm32 memory can have (the caller's memory sets its own).
-const SPLIT_MAX_PAGES = "65536";
 
 /** The text of src/stochastic/splitForcesWasm.ts for the current source. */
 export async function generateSplit() {

@@ -105,6 +105,6 @@ renameSync(`${out}.tmp`, out);
 const e = fit.exponent;
 console.log(
   `${out}: alpha = ${e.value.toFixed(3)} ± ${e.error.toFixed(3)} over t = ${e.from}-${e.to} (${e.points} samples, ${e.batches} replicas); ` +
-    `(alpha - 1/3)/error = ${fit.lifshitzSlyozovZ.toFixed(2)} (threshold ${fit.threshold.toFixed(2)}); effective: ` +
+    `(alpha - 1/3)/error = ${fit.lifshitzSlyozovZ === undefined ? "(no spread)" : fit.lifshitzSlyozovZ.toFixed(2)} (threshold ${fit.threshold.toFixed(2)}); effective: ` +
     fit.effective.map((w) => `${w.from}-${w.to}: ${w.value.toFixed(3)} ± ${w.error.toFixed(3)}`).join(", "),
 );

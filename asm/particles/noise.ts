@@ -3,8 +3,9 @@
 // run by counterRng.ts. Threefry-2x32-20 of four counters at a time (i32x4 lanes: additions, rotations and xors are
 // exact integer operations, so every lane's words are those of the scalar generator), then the ziggurat's fast path
 // of each word with the JavaScript loop's arithmetic in the same order (j * WN[i] * (+-1)), so the numbers are the
-// same to the bit (test/stochastic/counterRng.test.ts compares them). A word the fast path rejects (1.2%) is left to
-// the caller: its output index goes to a list, and counterRng.ts completes it with the scalar generator.
+// same to the bit (test/stochastic/counterRng.test.ts compares them). A word the fast path rejects (1.2%) is completed
+// here after the fill, with the scalar generator's words and logic (counterRng.ts wordNormal, rng.ts slowNormalFrom);
+// its exp and log are the JavaScript ones (src/special/elementary.ts, imported: the same numbers to the bit).
 //
 // Memory is the caller's: every argument is a byte address or a count; no allocation here.
 
@@ -34,11 +35,156 @@
   return np + fastNormal(u, out, k, wn, kn);
 }
 
+
+// The portable exp and log of src/special/elementary.ts (imported, so that the completion's numbers are those of
+// the JavaScript generator).
+@external("env", "exp")
+declare function jsExp(x: f64): f64;
+@external("env", "log")
+declare function jsLog(x: f64): f64;
+
+const ZIG_R: f64 = 3.442619855899;
+const TWO32: f64 = 4294967296.0;
+
+/** The two words of the last threefry call. */
+let W0: i32 = 0;
+let W1: i32 = 0;
+
+/** Threefry-2x32-20 of counter (c0, c1) under key (k0, k1) into W0, W1 (counterRng.ts threefry). */
+function threefry(c0: i32, c1: i32, k0: i32, k1: i32): void {
+  const k2 = 0x1bd11bda ^ k0 ^ k1;
+  let x0 = c0 + k0,
+    x1 = c1 + k1;
+  x0 += x1;
+  x1 = srotl(x1, 13) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 15) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 26) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 6) ^ x0;
+  x0 += k1;
+  x1 += k2 + 1;
+  x0 += x1;
+  x1 = srotl(x1, 17) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 29) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 16) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 24) ^ x0;
+  x0 += k2;
+  x1 += k0 + 2;
+  x0 += x1;
+  x1 = srotl(x1, 13) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 15) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 26) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 6) ^ x0;
+  x0 += k0;
+  x1 += k1 + 3;
+  x0 += x1;
+  x1 = srotl(x1, 17) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 29) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 16) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 24) ^ x0;
+  x0 += k1;
+  x1 += k2 + 4;
+  x0 += x1;
+  x1 = srotl(x1, 13) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 15) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 26) ^ x0;
+  x0 += x1;
+  x1 = srotl(x1, 6) ^ x0;
+  x0 += k2;
+  x1 += k0 + 5;
+  W0 = x0;
+  W1 = x1;
+}
+
+/** A rejected draw's further words (counterRng.ts AttemptWords): calls at its counter under salted keys. */
+let aC0: i32 = 0;
+let aC1: i32 = 0;
+let aK0: i32 = 0;
+let aK1: i32 = 0;
+let aN: i32 = 0;
+let aHave: i32 = 0;
+let aW1: i32 = 0;
+
+function nextWord(): u32 {
+  if (aHave == 1) {
+    aHave = 0;
+    return <u32>aW1;
+  }
+  aN++;
+  threefry(aC0, aC1, aK0 ^ (aN * <i32>0x9e3779b9), aK1);
+  aW1 = W1;
+  aHave = 1;
+  return <u32>W0;
+}
+
+@inline function open(): f64 {
+  return (<f64>nextWord() + 0.5) / TWO32;
+}
+
+/** rng.ts slowNormalFrom: the ziggurat's completion of layer i, abscissa j, sign neg (nonzero: negative). */
+function slowNormal(i: i32, j: i32, neg: i32, wn: usize, kn: usize, fn: usize): f64 {
+  for (;;) {
+    if (i == 0) {
+      let x: f64, y: f64;
+      do {
+        x = -jsLog(open()) / ZIG_R;
+        y = -jsLog(open());
+      } while (y + y < x * x);
+      return neg != 0 ? -(ZIG_R + x) : ZIG_R + x;
+    }
+    const x = <f64>j * load<f64>(wn + (<usize>i << 3));
+    const fi = load<f64>(fn + (<usize>i << 3));
+    if (fi + open() * (load<f64>(fn + (<usize>(i - 1) << 3)) - fi) < jsExp(-0.5 * x * x)) return neg != 0 ? -x : x;
+    const u = nextWord();
+    i = <i32>(u & 127);
+    j = <i32>(u >>> 8);
+    neg = <i32>(u & 128);
+    if (j < load<i32>(kn + (<usize>i << 2))) {
+      const y = <f64>j * load<f64>(wn + (<usize>i << 3));
+      return neg != 0 ? -y : y;
+    }
+  }
+  return unreachable();
+}
+
+/**
+ * Completes the np rejected draws listed in pend (output indices into out, coordinates first + k) at one step:
+ * counterRng.ts counterNormal of each.
+ */
+function complete(out: usize, first: i32, k0: i32, k1: i32, stepLo: i32, wn: usize, kn: usize, fn: usize, pend: usize, np: i32): void {
+  for (let q = 0; q < np; q++) {
+    const k = load<i32>(pend + (<usize>q << 2));
+    const c = first + k;
+    threefry(<i32>(<u32>c >>> 1), stepLo, k0, k1);
+    const u = c & 1 ? W1 : W0;
+    aC0 = c;
+    aC1 = stepLo;
+    aK0 = k0;
+    aK1 = k1;
+    aN = 0;
+    aHave = 0;
+    store<f64>(out + (<usize>k << 3), slowNormal(u & 127, <i32>(<u32>u >>> 8), u & 128, wn, kn, fn));
+  }
+}
+
 /**
  * The normal numbers of coordinates first .. first + count (first even, count even) at one step into out (f64):
  * Threefry-2x32-20 of counter (c / 2, stepLo) under key (k0, k1), its two words the draws of coordinates c and c + 1.
- * wn (f64) and kn (i32): the ziggurat's 128 widths and thresholds. Writes the output index of every rejected draw to
- * pend (i32; room for count + 1) and returns their number.
+ * wn, fn (f64) and kn (i32): the ziggurat's 128 widths, densities and thresholds. Completes the draws the fast path
+ * rejects (their output indices listed in pend, i32, room for count + 1) and returns 0 (draws left to the caller).
  */
 export function counterFill(
   out: usize,
@@ -49,6 +195,7 @@ export function counterFill(
   stepLo: i32,
   wn: usize,
   kn: usize,
+  fn: usize,
   pend: usize,
 ): i32 {
   const k2 = 0x1bd11bda ^ k0 ^ k1;
@@ -187,5 +334,6 @@ export function counterFill(
     np = word(x0, out, k, wn, kn, pend, np);
     np = word(x1, out, k + 1, wn, kn, pend, np);
   }
-  return np;
+  complete(out, first, k0, k1, stepLo, wn, kn, fn, pend, np);
+  return 0;
 }

@@ -18,6 +18,7 @@
  * 400 sites is refused as too large first).
  */
 import { ModelError, NessError, SteadyStateError } from "../errors.js";
+import { lyapunovResidualDoubleDouble, lyapunovResidualSums, SPLIT } from "../linalg/doubleDouble.js";
 import { matrix, type Matrix } from "../linalg/matrix.js";
 import type { Model } from "../model/models.js";
 import { checkNetworkModel, springLabel, type NetworkModel } from "../model/networkModel.js";
@@ -854,35 +855,11 @@ export function bridgeSides(model: NetworkModel, V: Matrix = potentialMatrix(mod
  * of A.
  */
 export function residualNormBound(drift: Matrix, S: Matrix, D: Matrix): number {
-  const N = drift.rows;
-  const a = drift.data,
-    s = S.data,
-    d = D.data;
-  const cols: number[][] = [];
-  let k = 0;
-  for (let i = 0; i < N; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < N; j++) if (a[i * N + j] !== 0) row.push(j);
-    cols.push(row);
-    k = Math.max(k, row.length);
-  }
-  const M = new Float64Array(N * N); // A S
-  for (let i = 0; i < N; i++) {
-    const mi = i * N;
-    for (const j of cols[i]) {
-      const aij = a[i * N + j],
-        sj = j * N;
-      for (let c = 0; c < N; c++) M[mi + c] += aij * s[sj + c];
-    }
-  }
-  let r2 = 0;
-  for (let i = 0; i < N; i++)
-    for (let j = 0; j < N; j++) {
-      const r = M[i * N + j] + M[j * N + i] - d[i * N + j];
-      r2 += r * r;
-    }
+  // the sums in the WebAssembly kernels (or the same loops in JavaScript): a one-shot solve calls this a few times,
+  // before V8 would have optimised loops of its own
+  const { r2, k, a2, s2, d2 } = lyapunovResidualSums(drift.rows, drift.data, S.data, D.data);
   const eps = 2 ** -52;
-  return Math.sqrt(r2) + (k + 3) * eps * (2 * frobeniusNorm(a) * frobeniusNorm(s) + frobeniusNorm(d));
+  return Math.sqrt(r2) + (k + 3) * eps * (2 * Math.sqrt(a2) * Math.sqrt(s2) + Math.sqrt(d2));
 }
 
 /**
@@ -963,7 +940,6 @@ function formingRounding(
 /** a * b = p + e exactly (Dekker's product: no fused multiply-add in JavaScript). */
 function twoProduct(a: number, b: number): [number, number] {
   const p = a * b;
-  const SPLIT = 134217729; // 2^27 + 1
   let t = SPLIT * a;
   const ah = t - (t - a),
     al = a - ah;
@@ -1083,42 +1059,14 @@ export function exactModelResidual(
   for (let r = 0; r < N; r++) k = Math.max(k, rowStart[r + 1] - rowStart[r]);
   const s = S.data,
     ds = correction?.data;
-  // M = A S (or A (S - correction)) as double-double
-  const mh = new Float64Array(N * N),
-    ml = new Float64Array(N * N);
-  for (let r = 0; r < N; r++) {
-    for (let c = 0; c < N; c++) {
-      let sh = 0,
-        sl = 0;
-      for (let x = rowStart[r]; x < rowStart[r + 1]; x++) {
-        const at = cols[x] * N + c;
-        // the entry of S (minus the correction, exactly as a double-double)
-        const [v, w] = ds ? twoSum(s[at], -ds[at]) : [s[at], 0];
-        const [p, e] = twoProduct(hi[x], v);
-        const [t, f] = twoSum(sh, p);
-        sh = t;
-        sl += f + e + lo[x] * v + hi[x] * w;
-      }
-      mh[r * N + c] = sh;
-      ml[r * N + c] = sl;
-    }
-  }
-  const R = matrix(N, N);
-  for (let a = 0; a < N; a++) {
-    for (let b = a; b < N; b++) {
-      const [t, f] = twoSum(mh[a * N + b], mh[b * N + a]);
-      let low = f + ml[a * N + b] + ml[b * N + a];
-      let high = t;
-      if (a === b && dHi[a] !== 0) {
-        const [u, g] = twoSum(high, -dHi[a]);
-        high = u;
-        low += g - dLo[a];
-      }
-      const v = high + low;
-      R.data[a * N + b] = v;
-      R.data[b * N + a] = v;
-    }
-  }
+  // A S (or A (S - correction)) and R in double-double: the WebAssembly kernel, or the same loops in JavaScript
+  const R = lyapunovResidualDoubleDouble(
+    { n: N, rowStart, col: Int32Array.from(cols), hi: Float64Array.from(hi), lo: Float64Array.from(lo) },
+    s,
+    ds,
+    dHi,
+    dLo,
+  );
   const eps = 2 ** -52;
   const normD = frobeniusNorm(dHi);
   let normA = 0;

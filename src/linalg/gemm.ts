@@ -56,7 +56,6 @@ export function multiplyNTUnchecked(
 const WASM_MIN_WORK = 2048;
 /** Products of ordinary arrays at least this large are copied into the kernels' memory. */
 const STAGE_MIN_WORK = 64 * 64 * 64;
-const UPPER_BLOCK = 64;
 
 function multiplyNTWasm(
   rt: WasmRuntime,
@@ -73,12 +72,8 @@ function multiplyNTWasm(
     rt.x.gemm(0, 1, m, n, k, 1, addr(a), k, addr(b), k, addr(c), n, rt.gemmWork);
     return;
   }
-  // Upper triangle: column panel [j0, j1) needs rows 0 .. j1-1.
-  for (let j0 = 0; j0 < n; j0 += UPPER_BLOCK) {
-    const j1 = Math.min(n, j0 + UPPER_BLOCK);
-    const rows = Math.min(m, j1);
-    rt.x.gemm(0, 1, rows, j1 - j0, k, 1, addr(a), k, addr(b, j0 * k), k, addr(c, j0), n, rt.gemmWork);
-  }
+  // Upper triangle: the kernel leaves out the register tiles below the diagonal.
+  rt.x.gemmUpper(0, 1, m, n, k, 1, addr(a), k, addr(b), k, addr(c), n, rt.gemmWork);
 }
 
 /** multiplyNT in JavaScript (the fallback). */
@@ -387,6 +382,65 @@ export function gemmNTUnchecked(
   if (rt && m * n * k >= WASM_MIN_WORK && wasmGemm(rt, 1, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc))
     return;
   gemmNTJsUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+}
+
+/**
+ * gemmNNUnchecked (tB = 0) or gemmNTUnchecked (tB = 1) with known zeros: rowRanges (or null) holds two numbers per
+ * row i of A, the first column l and one past the last where A[i, l] may be nonzero; colRanges likewise per column j
+ * of op(B). The kernels then leave out the products with those zeros (the same sums: only exact zeros are skipped);
+ * elsewhere (operands outside the kernels' memory, the JavaScript fallback) it is the plain product.
+ */
+export function gemmRangedUnchecked(
+  tB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
+  rowRanges: Float64Array | null,
+  colRanges: Float64Array | null,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  const rt = wasm();
+  if (
+    rt &&
+    inMemory(rt, a) &&
+    inMemory(rt, b) &&
+    inMemory(rt, c) &&
+    (rowRanges === null || inMemory(rt, rowRanges)) &&
+    (colRanges === null || inMemory(rt, colRanges))
+  ) {
+    const ra = rowRanges === null ? 0 : addr(rowRanges),
+      rb = colRanges === null ? 0 : addr(colRanges);
+    rt.x.gemmRanged(
+      0,
+      tB,
+      m,
+      n,
+      k,
+      alpha,
+      addr(a, aOff),
+      lda,
+      addr(b, bOff),
+      ldb,
+      addr(c, cOff),
+      ldc,
+      rt.gemmWork,
+      ra,
+      rb,
+    );
+    return;
+  }
+  if (tB) gemmNTUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  else gemmNNUnchecked(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
 }
 
 /** gemmNT in JavaScript (the fallback). */

@@ -13,15 +13,18 @@
  *
  * Fills run the WebAssembly SIMD kernel of asm/particles/noise.ts (four counters per i32x4; the same numbers to the
  * bit as the JavaScript loop, counterNormalsJs, which runs where WebAssembly SIMD is missing or the engine refuses
- * the kernel a memory for a fill (asked once, not at every step): about 2x faster.
+ * the kernel a memory for a fill (asked once, not at every step): about 2x faster. The kernel completes the draws its
+ * fast path rejects too, with the JavaScript generator's words, logic and exp and log (imported).
  *
  * The stream differs from the default xoshiro128** stream of rng.ts (same statistics, other numbers): runs choose it
  * with SimulationOptions.noise = "counter" (`ness simulate --noise counter`); a run split across threads uses it.
  */
 import { ModelError } from "../errors.js";
 import { instanceWithMemory, lazyWasmModule } from "../linalg/wasm/lazyModule.js";
-import { COUNTER_NOISE_WASM_BASE64 } from "./counterNoiseWasm.js";
+import { COUNTER_NOISE_SHARED_WASM_BASE64, COUNTER_NOISE_WASM_BASE64 } from "./counterNoiseWasm.js";
+import { exp, log } from "../special/elementary.js";
 import { KN, Rng, WN, counterKey, slowNormalFrom } from "./rng.js";
+import { FN } from "./zigguratTables.js";
 
 /** The two output words of the last threefry() call (scratch: no allocation). */
 const OUT = new Int32Array(2);
@@ -158,9 +161,13 @@ interface NoiseExports {
     stepLo: number,
     wn: number,
     kn: number,
+    fn: number,
     pend: number,
   ): number;
 }
+
+/** The kernel's imports besides its memory: the completion's exp and log (the generator's own, bit for bit). */
+const NOISE_IMPORTS = { exp, log };
 
 /** The compiled module, or null where WebAssembly SIMD is missing or refuses it (lazyModule.ts). */
 const noiseModule = lazyWasmModule(COUNTER_NOISE_WASM_BASE64);
@@ -168,6 +175,7 @@ const noiseModule = lazyWasmModule(COUNTER_NOISE_WASM_BASE64);
 /** Byte offsets of the ziggurat's tables and of the output (the rejected draws' indices follow it). */
 const O_WN = 1024,
   O_KN = O_WN + 8 * 128,
+  O_FN = O_KN + 4 * 128,
   O_OUT = 4096;
 
 /**
@@ -180,7 +188,6 @@ class NoiseKernel {
   private cap = 0;
   private oPend = 0;
   private out = new Float64Array(0);
-  private pend = new Int32Array(0);
   /** The first `viewCount` numbers of out (kept: a run fills the same count at every step). */
   private view = new Float64Array(0);
   private viewCount = -1;
@@ -197,7 +204,7 @@ class NoiseKernel {
     // Room for c numbers and c + 1 indices after them; null where the engine refuses the memory.
     const room = (c: number) => {
       try {
-        return instanceWithMemory(this.module, O_OUT + 8 * c + 4 * (c + 1));
+        return instanceWithMemory(this.module, O_OUT + 8 * c + 4 * (c + 1), null, NOISE_IMPORTS);
       } catch {
         return null;
       }
@@ -215,11 +222,11 @@ class NoiseKernel {
     const x = instance.exports as unknown as NoiseExports;
     new Float64Array(memory.buffer, O_WN, 128).set(WN);
     new Int32Array(memory.buffer, O_KN, 128).set(KN);
+    new Float64Array(memory.buffer, O_FN, 128).set(FN);
     this.x = x;
     this.cap = cap;
     this.oPend = oPend;
     this.out = new Float64Array(memory.buffer, O_OUT, cap);
-    this.pend = new Int32Array(memory.buffer, oPend, cap + 1);
     this.viewCount = -1;
     return x;
   }
@@ -235,13 +242,8 @@ class NoiseKernel {
   ): boolean {
     const x = this.reserve(count);
     if (x === null) return false;
-    const np = x.counterFill(O_OUT, first, count, k0, k1, stepLo, O_WN, O_KN, this.oPend);
-    const v = this.out,
-      pend = this.pend;
-    for (let q = 0; q < np; q++) {
-      const k = pend[q];
-      v[k] = counterNormal(first + k, k0, k1, stepLo);
-    }
+    x.counterFill(O_OUT, first, count, k0, k1, stepLo, O_WN, O_KN, O_FN, this.oPend);
+    const v = this.out;
     if (count !== this.viewCount) {
       this.view = v.subarray(0, count);
       this.viewCount = count;
@@ -265,6 +267,54 @@ function noiseKernel(): NoiseKernel | null {
 /** True when fills run the SIMD kernel here (WebAssembly SIMD present and compiled), false when JavaScript does. */
 export function counterNoiseKernel(): boolean {
   return noiseKernel() !== null;
+}
+
+const noiseSharedModule = lazyWasmModule(COUNTER_NOISE_SHARED_WASM_BASE64);
+
+/**
+ * The noise kernel over a caller's memory (a split run's: src/stochastic/splitDisks.ts), writing its numbers where
+ * they are used instead of into a memory of its own to be copied out. The caller keeps the ziggurat's tables (WN,
+ * KN) and room for the rejected draws' indices in that memory.
+ */
+export class CounterFillOver {
+  constructor(private readonly x: NoiseExports) {}
+  /**
+   * counterNormals of an even first coordinate and an even count into out[offset ..]; out, wn (WN), kn (KN), fn (FN)
+   * and pend (scratch: room for count + 1 indices) are views of the memory this was made over. The same numbers to
+   * the bit (the kernel completes the draws its fast path rejects).
+   */
+  fill(
+    out: Float64Array,
+    offset: number,
+    first: number,
+    count: number,
+    k0: number,
+    k1: number,
+    stepLo: number,
+    wn: Float64Array,
+    kn: Int32Array,
+    fn: Float64Array,
+    pend: Int32Array,
+  ): void {
+    const at = out.byteOffset + 8 * offset;
+    this.x.counterFill(at, first, count, k0, k1, stepLo, wn.byteOffset, kn.byteOffset, fn.byteOffset, pend.byteOffset);
+  }
+}
+
+/**
+ * This thread's noise kernel over `memory` (a shared one for threads), or null where WebAssembly SIMD is missing or
+ * the kernel cannot be instantiated over it (the caller then fills with counterNormals).
+ */
+export function counterFillOver(memory: WebAssembly.Memory): CounterFillOver | null {
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  const mod = shared ? noiseSharedModule() : noiseModule();
+  if (mod === null) return null;
+  try {
+    const env = { ...NOISE_IMPORTS, memory };
+    return new CounterFillOver(new WebAssembly.Instance(mod, { env }).exports as unknown as NoiseExports);
+  } catch {
+    return null;
+  }
 }
 
 /** Fills shorter than this stay in JavaScript (the kernel's call and copy cost more than they save). */

@@ -357,8 +357,9 @@ export function correlationTimeOf(g: number, subLength: number): number {
  * The correlation-time rule (every model whose run keeps sub-batches: run.ts Plan.subBatches): an estimate is not
  * reliable when its batches, `batchLength` time units long, are shorter than MIN_BATCH_CORRELATION_TIMES of its own
  * correlation time (correlationTimeOf: the exponential correlation time that gives its series of sub-batch values
- * their integrated autocorrelation `ownG[k]`, statistics.ts integratedAutocorrelation with Sokal's window), or when
- * that time cannot be measured (NaN: the window is not reached within half a replica's sub-batches). With 5
+ * their integrated autocorrelation `ownG[k]`, statistics.ts integratedAutocorrelation: Sokal's window, or where it closes on
+ * g < 1 the larger of it and Geyer's initial monotone sequence), or when that time cannot be measured (NaN: the window is
+ * not reached within half a replica's sub-batches). With 5
  * sub-batches a batch the rule asks g <= e: the variance of the mean of the sub-batch values at most e times what it
  * would be for independent values. The time is each estimate's own: an estimate that barely feels the slowest mode
  * keeps its flag on batches shorter than that mode's time, and one that feels a time no other rule knows loses it.

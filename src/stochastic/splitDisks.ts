@@ -30,10 +30,11 @@
  * per row and species, then the rows in order. Both ends of a step are checked against the last sort; when one is
  * outside half the skin, the new sort is at the step's midpoint, which covers both ends while no particle moved more
  * than the skin in the step (else the sort is at the end and the step goes to the probe's ledger).
- * Every phase but the noise's draw runs in WebAssembly (asm/particles/split.ts: the moves with their checks in one pass,
- * the sort's count and scatter, the list's build, the gathers and forces, the combine with the trapezoid sums; the same
- * arithmetic in the same order as the JavaScript loops here, which remain the fallback) when the run's buffer is a
- * WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance of the kernel over it); each
+ * Every phase runs in WebAssembly (asm/particles/split.ts: the moves with their checks in one pass, the sort's count
+ * and scatter, the list's build, the gathers and forces, the combine with the trapezoid sums; the same arithmetic in
+ * the same order as the JavaScript loops here, which remain the fallback) when the run's buffer is a
+ * WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance of the kernel over it); the noise
+ * kernel (asm/particles/noise.ts, SIMD) writes each thread's normals straight into the run's memory too. Each
  * thread's list lives in its own region at the buffer's end.
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
  * default engine's trajectory (other lists, sums in another order, the default noise stream): the same physics,
@@ -42,10 +43,11 @@
 import { ModelError } from "../errors.js";
 import { FAR_BOX_LENGTHS, refusePositions } from "./blowUp.js";
 import type { ParticlesModel } from "../model/particles.js";
-import { CounterRng, counterNormals } from "./counterRng.js";
+import { CounterFillOver, CounterRng, counterFillOver, counterNormals } from "./counterRng.js";
 import type { Integrator, LangevinState, Scheme, SchemeName } from "./integrators.js";
 import { verletSkin } from "./particleForces.js";
-import type { Rng } from "./rng.js";
+import { KN, WN, type Rng } from "./rng.js";
+import { FN } from "./zigguratTables.js";
 import * as portable from "../special/elementary.js";
 import { lazyWasmModule } from "../linalg/wasm/lazyModule.js";
 import { SPLIT_PLAIN_WASM_BASE64, SPLIT_SHARED_WASM_BASE64 } from "./splitForcesWasm.js";
@@ -144,6 +146,8 @@ interface Layout {
   cap: number;
   /** Bytes of one thread's list: mid and end (n each, i32), partner (cap, i32), code (cap, u8; padded to 8). */
   listBytes: number;
+  /** Room of one thread's indices of rejected normals (two per id of its share, and one). */
+  pendRoom: number;
   bytes: number;
 }
 
@@ -202,13 +206,26 @@ function layout(c: SplitConfig): Layout {
   // id and their wraps by sorted position (2n each), mobility and noise (n each), the cell-order force sums A and H
   // (2n each), energy per row, largest displacement and largest step per thread; with the heat: sorted
   // displacements (2n), heat per row and species; with the sums: per chunk of cell-order positions and species.
-  // The image shifts per pair code (6 per axis) and, with the heat, the species pairs' shares (S x S).
+  // The image shifts per pair code (6 per axis) and, with the heat, the species pairs' shares (S x S); the
+  // ziggurat's widths and densities (128 each) for the noise kernel.
   const floats =
-    8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums + 12 + S * S;
+    8 * 2 * n + 2 * 2 * n + 2 * n + 4 * n + ny + 2 * c.threads + (h ? 2 * n + ny * S : 0) + sums + 12 + S * S + 256;
   // cell of each id, id at each sorted position, sorted position of each id, cell starts (nc + 1), counts and cursors
   // per thread (T nc each), a flag per thread (its last count met a position outside the grid); with the heat: species
-  // at each sorted position; with the heat or the sums: the species of each id.
-  const ints = 3 * n + nc + 1 + 2 * c.threads * nc + c.threads + Ctl.Size + (h ? n : 0) + (h || c.sums ? n : 0);
+  // at each sorted position; with the heat or the sums: the species of each id; the ziggurat's thresholds (128) and
+  // per thread the indices of the normals the noise kernel's fast path rejected.
+  const pendRoom = 2 * Math.ceil(Math.ceil(n / CHUNK) / c.threads) * CHUNK + 1;
+  const ints =
+    3 * n +
+    nc +
+    1 +
+    2 * c.threads * nc +
+    c.threads +
+    Ctl.Size +
+    (h ? n : 0) +
+    (h || c.sums ? n : 0) +
+    128 +
+    c.threads * pendRoom;
   // A thread's list: three times the pairs closer than range + skin that its share of a uniform system has (about
   // pi reach^2 rho / 2 per particle, each pair listed once), and a few thousand more.
   const reach = c.range + splitSkin(c),
@@ -217,7 +234,7 @@ function layout(c: SplitConfig): Layout {
   const listBytes = 8 * n + 4 * cap + 8 * Math.ceil(cap / 8);
   const head = 8 * floats + 4 * ints,
     lists = 8 * Math.ceil(head / 8);
-  return { floats, ints, cap, listBytes, bytes: lists + c.threads * listBytes };
+  return { floats, ints, cap, listBytes, pendRoom, bytes: lists + c.threads * listBytes };
 }
 
 /** The bytes a split run's shared memory takes (for the buffer the executor allocates). */
@@ -487,6 +504,13 @@ export class SplitKernel {
   private readonly shiftY: Float64Array;
   /** With the heat: the species pairs' shares (SplitHeatConfig.share; in the buffer, written by setup). */
   private readonly shares: Float64Array;
+  /** The ziggurat's tables and each thread's room for rejected draws (the noise kernel's, in the run's memory). */
+  private readonly wn: Float64Array;
+  private readonly fn: Float64Array;
+  private readonly kn: Int32Array;
+  private readonly pend: Int32Array[];
+  /** The noise kernel over the run's memory (null: counterNormals, copied from the kernel's own memory or JavaScript). */
+  private readonly noiseOver: CounterFillOver | null;
   /** A cell's half stencil (list build): cell-order ranges and the image shift code of each run. */
   private readonly segLo = new Int32Array(4);
   private readonly segHi = new Int32Array(4);
@@ -552,6 +576,8 @@ export class SplitKernel {
     this.shiftX = f64(6);
     this.shiftY = f64(6);
     this.shares = f64(S * S);
+    this.wn = f64(128);
+    this.fn = f64(128);
     at = 8 * L.floats; // bytes from here
     const i32 = (len: number) => {
       const v = new Int32Array(buffer, at, len);
@@ -568,6 +594,10 @@ export class SplitKernel {
     this.spSorted = i32(c.heat ? n : 0);
     this.offGrid = i32(c.threads);
     this.speciesOf = i32(c.heat || c.sums ? n : 0);
+    this.kn = i32(128);
+    this.pend = [];
+    for (let t = 0; t < c.threads; t++) this.pend.push(i32(L.pendRoom));
+    this.noiseOver = this.wasm !== null && memory !== null ? counterFillOver(memory) : null;
   }
 
   /** The largest squared displacement of any particle since the last sort (the last move phase's, all threads). */
@@ -634,6 +664,9 @@ export class SplitKernel {
       this.shiftY[code] = code >= 3 ? c.box[1] : 0;
     }
     if (c.heat) this.shares.set(c.heat.share);
+    this.wn.set(WN);
+    this.fn.set(FN);
+    this.kn.set(KN);
     const sp = c.heat ? c.heat.speciesOf : c.sums ? c.sums.speciesOf : null;
     if (sp !== null) this.speciesOf.set(sp);
   }
@@ -745,8 +778,8 @@ export class SplitKernel {
   }
 
   /** Noise of own ids [lo, hi): the counter stream's numbers of coordinates 2 lo .. 2 hi at this step, scaled. */
-  private noise(lo: number, hi: number): void {
-    this.normals(lo, hi);
+  private noise(lo: number, hi: number, t: number): void {
+    this.normals(lo, hi, t);
     const z = this.z,
       sc = this.sc;
     for (let i = lo; i < hi; i++) {
@@ -755,10 +788,33 @@ export class SplitKernel {
     }
   }
 
-  /** The counter stream's normals of own ids [lo, hi) into z (unscaled). */
-  private normals(lo: number, hi: number): void {
+  /**
+   * The counter stream's normals of thread t's own ids [lo, hi) into z (unscaled): written there by the noise kernel
+   * over the run's memory where it runs, else by counterNormals (the same numbers).
+   */
+  private normals(lo: number, hi: number, t: number): void {
     const ctl = this.ctl;
-    counterNormals(this.z, 2 * lo, 2 * lo, 2 * (hi - lo), ctl[Ctl.Key0], ctl[Ctl.Key1], ctl[Ctl.StepLo]);
+    const o = this.noiseOver;
+    if (o !== null)
+      o.fill(
+        this.z,
+        2 * lo,
+        2 * lo,
+        2 * (hi - lo),
+        ctl[Ctl.Key0],
+        ctl[Ctl.Key1],
+        ctl[Ctl.StepLo],
+        this.wn,
+        this.kn,
+        this.fn,
+        this.pend[t],
+      );
+    else counterNormals(this.z, 2 * lo, 2 * lo, 2 * (hi - lo), ctl[Ctl.Key0], ctl[Ctl.Key1], ctl[Ctl.StepLo]);
+  }
+
+  /** Where the noise is drawn: "wasm" straight into the run's memory, "copied" by counterNormals. */
+  noisePath(): "wasm" | "copied" {
+    return this.noiseOver !== null ? "wasm" : "copied";
   }
 
   /**
@@ -767,7 +823,7 @@ export class SplitKernel {
    */
   private moveWasm(kind: number, t: number): void {
     const [lo, hi] = this.share(t);
-    if (kind !== 2) this.normals(lo, hi);
+    if (kind !== 2) this.normals(lo, hi, t);
     this.wasm!.move(
       kind,
       lo,
@@ -802,7 +858,7 @@ export class SplitKernel {
   private euler(t: number): void {
     const [lo, hi] = this.share(t);
     this.remember(lo, hi);
-    this.noise(lo, hi);
+    this.noise(lo, hi, t);
     const x = this.x,
       f = this.f,
       z = this.z,
@@ -817,7 +873,7 @@ export class SplitKernel {
   private predict(t: number): void {
     const [lo, hi] = this.share(t);
     this.remember(lo, hi);
-    this.noise(lo, hi);
+    this.noise(lo, hi, t);
     const x = this.x,
       f = this.f,
       z = this.z,

@@ -329,12 +329,22 @@ export const SOKAL_WINDOW = 5;
 
 /**
  * The integrated autocorrelation of a series made of independent replicas (`lengths[i]` consecutive values each, in
- * order): g = 1 + 2 sum_{k=1..w} rho_k, the factor by which correlation inflates the variance of the series' mean
+ * order): g = 1 + 2 sum_{k>=1} rho_k, the factor by which correlation inflates the variance of the series' mean
  * (g = 2 tau_int in Sokal's units of one value; 1 for independent values, (1 + phi)/(1 - phi) for an AR(1) series
  * of coefficient phi). rho_k is the lag-k autocorrelation over the pairs within replicas, about the mean of all
- * values; the window w is Sokal's: the first lag with w >= SOKAL_WINDOW g / 2. NaN when the window is not reached
- * within half the longest replica (the series is too short for its own correlation) or the values are not finite;
- * 1 for constant values. `centred` is scratch of at least the series' length.
+ * values, summed over Sokal's window: the first lag w with w >= SOKAL_WINDOW g(w) / 2 (A. D. Sokal, "Monte Carlo
+ * methods in statistical mechanics: foundations and new algorithms", Cargese lectures 1996). Where that window closes
+ * on g < 1 (the anticorrelations outweigh: it closes at lag 1 or 2, as when the lag-1 autocorrelation is below -0.3,
+ * a fast alternating part of an underdamped observable) it misses a slower positive tail behind them; there the larger
+ * of its g and Geyer's initial monotone sequence is taken (C. J. Geyer, "Practical Markov chain Monte Carlo",
+ * Statistical Science 7, 473 (1992)): g = -1 + 2 sum_m G_m over the sums of adjacent lags G_m = rho_2m + rho_2m+1
+ * (G_0 = 1 + rho_1), each lowered to the one before it, summed while positive (those still positive at half the longest
+ * replica count with their sum so far). The pairs cancel the alternation and keep the tail. Geyer's sequence is not
+ * taken where Sokal's window closes on g >= 1: on a few hundred values its sum of noisy positive pairs runs longer
+ * than the correlations, and it can stop, at the first negative pair, before the window Sokal's rule takes where
+ * correlations beat (an oscillator's energy). NaN when Sokal's window is not reached within half the longest replica
+ * (the series is too short for its own correlation) or the values are not finite; 1 for constant values.
+ * `centred` is scratch of at least the series' length.
  */
 export function integratedAutocorrelation(
   series: ArrayLike<number>,
@@ -358,7 +368,12 @@ export function integratedAutocorrelation(
   c0 /= n;
   if (c0 === 0) return 1; // constant values: nothing to correlate
   if (!Number.isFinite(c0)) return NaN;
-  let g = 1;
+  let g = 1, // Sokal's running sum 1 + 2 sum_{k<=w} rho_k
+    sokal = NaN,
+    geyer = NaN,
+    geyerSum = -1, // -1 + 2 sum of the pair sums kept so far
+    lastPair = Infinity,
+    rhoEven = 1; // rho_{w-1} for odd w
   for (let w = 1; w <= longest >> 1; w++) {
     let c = 0,
       pairs = 0,
@@ -370,10 +385,27 @@ export function integratedAutocorrelation(
       start = end;
     }
     if (pairs === 0) return NaN;
-    g += (2 * (c / pairs)) / c0;
-    if (w >= (SOKAL_WINDOW * g) / 2) return g;
+    const rho = c / pairs / c0;
+    g += (2 * (c / pairs)) / c0; // as Sokal's window alone summed it, to the last bit
+    if (Number.isNaN(sokal) && w >= (SOKAL_WINDOW * g) / 2) {
+      sokal = g;
+      if (sokal >= 1) return sokal;
+    }
+    if (Number.isNaN(geyer)) {
+      if (w % 2 === 0) rhoEven = rho;
+      else {
+        const pair = Math.min(rhoEven + rho, lastPair);
+        if (pair > 0) {
+          geyerSum += 2 * pair;
+          lastPair = pair;
+        } else geyer = geyerSum;
+      }
+    }
+    if (!Number.isNaN(sokal) && !Number.isNaN(geyer)) return Math.max(sokal, geyer);
   }
-  return NaN;
+  // Geyer's pairs still positive at half a replica (short replicas: few lags): what they sum to so far is the least
+  // they can give
+  return Number.isNaN(sokal) ? NaN : Math.max(sokal, geyerSum);
 }
 
 /**

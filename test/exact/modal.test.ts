@@ -503,6 +503,98 @@ describe("solveNetworkModal: a stiff spring in a part at one temperature", () =>
   });
 });
 
+describe("solveNetworkModal: spring-flux errors from the eigenvectors and the flux's two orders", () => {
+  // Found by scripts/fuzz-exact-methods.js (seed 102, networks 100 and 99). References: the Lyapunov equation solved
+  // to 45 digits in mpmath (as scripts/fuzz-exact-reference.py, with the potential matrix formed exactly from the
+  // stiffnesses and pinning below), rounded to doubles.
+  it("a stiff pair (8.9e6) beside soft modes: the eigenvectors' rotation enters the spring errors", () => {
+    // Spring s2-s1 came out 1.6e-5 off (2.6e-10 of itself) with an error of 2.5e-8 (627 times too small), and
+    // s5-s1, whose flux is 0, 7.3e-6 with 1.1e-7: the soft modes' eigenvectors, good to eps |K| / gap.
+    const r = solveNetworkModal(
+      validateNetwork({
+        kind: "network",
+        sites: ["s1", "s2", "s3", "s4", "s5", "s6"],
+        pinning: {
+          s2: 9.753612853523643,
+          s3: 3.7898280206862663e-7,
+          s4: 1.811600102544399e-8,
+          s6: 0.0014835526224528557,
+        },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 12.989340165633504 },
+          { between: ["s3", "s2"], stiffness: 8948674.789267182 },
+          { between: ["s4", "s1"], stiffness: 0.00947089043689348 },
+          { between: ["s5", "s1"], stiffness: 32.44896645911348 },
+          { between: ["s6", "s1"], stiffness: 194.61584170629138 },
+        ],
+        baths: [
+          { site: "s6", friction: 0.1550147046995614, temperature: 421023.4727519645 },
+          { site: "s2", friction: 1.0491305896283207, temperature: 4944512.24258505 },
+        ],
+        masses: { s3: 19.5877897819097, s4: 0.001165132154016512 },
+      }),
+    );
+    const springRef = [59334.58156410689, 0, 0, 0, -59334.58156410689];
+    r.springs.forEach((s, q) => expect(Math.abs(s.flux - springRef[q])).toBeLessThanOrEqual(s.error));
+    // Not absurd: the two large fluxes to 1e-7 of themselves (measured 2.6e-9 and 5.8e-8).
+    expect(r.springs[0].error).toBeLessThan(1e-7 * springRef[0]);
+    expect(r.springs[4].error).toBeLessThan(1e-7 * springRef[0]);
+  });
+
+  it("a flux whose two orders <x_i x_j'> and -<x_j x_i'> disagree: the defect enters its error", () => {
+    // Spring s3-s2 came out 2.5 % off (3.1e-15) with an error of 3.5e-16, s10-s9 1.4e-13 off with 1.3e-14.
+    const r = solveNetworkModal(
+      validateNetwork({
+        kind: "network",
+        sites: ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10"],
+        pinning: {
+          s1: 0.007089265097850085,
+          s2: 36303.41968380865,
+          s3: 0.26934923069920563,
+          s4: 0.025282065663955758,
+          s6: 0.4026218895172095,
+          s8: 217.86743852130522,
+          s10: 66.85704617238224,
+        },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 1.6343537018313345 },
+          { between: ["s3", "s2"], stiffness: 0.0019922706162902506 },
+          { between: ["s4", "s3"], stiffness: 83.10842525353081 },
+          { between: ["s5", "s3"], stiffness: 0.28993920590880184 },
+          { between: ["s6", "s5"], stiffness: 0.7838694133860176 },
+          { between: ["s7", "s6"], stiffness: 0.018682149676206405 },
+          { between: ["s8", "s7"], stiffness: 8.768387530751703 },
+          { between: ["s9", "s2"], stiffness: 343.4533731310518 },
+          { between: ["s10", "s9"], stiffness: 0.06331541382313129 },
+          { between: ["s10", "s6"], stiffness: 1.755243450980274 },
+        ],
+        baths: [
+          { site: "s6", friction: 0.9392259247803789, temperature: 177.54848688213414 },
+          { site: "s9", friction: 0.07391439223160938, temperature: 108.76243223155319 },
+          { site: "s1", friction: 31.484388978699823, temperature: 0.00713240616367748 },
+        ],
+        masses: {
+          s1: 67.14303871576936,
+          s2: 36.39236051758161,
+          s4: 27.6956095965279,
+          s5: 0.022176146330826492,
+          s7: 2.5652325873772166,
+          s8: 8.534240127090113,
+          s10: 7.441787196332399,
+        },
+      }),
+    );
+    const springRef = [
+      5.7785732017143774e-8, 1.2976442150895473e-13, 0, 1.2976442150895473e-13, 1.2976442150895473e-13, 0, 0,
+      5.778560225272226e-8, 2.4994004301398086e-8, -2.4994004301398086e-8,
+    ];
+    r.springs.forEach((s, q) => expect(Math.abs(s.flux - springRef[q])).toBeLessThanOrEqual(s.error));
+    // Not absurd: 10 % of the small flux, 1e-4 of the others.
+    expect(r.springs[1].error).toBeLessThan(0.1 * springRef[1]);
+    expect(r.springs[8].error).toBeLessThan(1e-4 * springRef[8]);
+  });
+});
+
 describe("solveNetworkModal: exactly degenerate damped poles", () => {
   // Two identical parts joined by no spring (or identical arms of a star): every pole of one part is a pole of the
   // other, N has a two-dimensional null space there, and the search returns the root twice ~1e-13 apart. With one

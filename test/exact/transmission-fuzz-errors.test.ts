@@ -32,3 +32,68 @@ describe("an integrated bridge whose end site's deficit fell below detection", (
     tr.springs.forEach((s, k) => expect(Math.abs(s.flux - springs[k])).toBeLessThanOrEqual(s.error));
   });
 });
+
+// Two more networks from the same draw (seed 4, cases 120 and 62), references made the same way
+// (scripts/fuzz-exact-reference.py's solve in 45-digit mpmath, 20 digits printed, stored as the nearest doubles).
+describe("missing weight below detection or below the lowest mode's frequency", () => {
+  it("a spring to a leaf behind an overdamped mode (case 120): its flux within its error", () => {
+    // The leaf's mode (frequency 1.2e-3, width 0.39) relaxes at ~4e-6; the Cauchy-Schwarz bound taken at the mode's
+    // frequency reported 2.3e-18 +- 2.6e-18 against 2.6e-17.
+    const tr = solveNetworkTransmission(
+      validateNetwork({
+        kind: "network",
+        dynamics: "underdamped",
+        sites: ["s1", "s2", "s3"],
+        pinning: { s2: 1.9817435228399666e-5, s3: 4.4222121759686644e-8 },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 0.1955129144846056 },
+          { between: ["s3", "s2"], stiffness: 1.4545725349686352e-6 },
+        ],
+        baths: [
+          { site: "s2", friction: 48.31616684584525, temperature: 2.867890179583819e-10 },
+          { site: "s1", friction: 0.3764936609515517, temperature: 1.63222137949156e-9 },
+          { site: "s3", friction: 0.15404732981688196, temperature: 1.2434522071301043e-9 },
+        ],
+        masses: { s1: 0.25465103977105163, s2: 0.04081071452144931 },
+      }),
+    );
+    const springs = [-5.3875044840221025e-12, 2.6254298168635592e-17];
+    tr.springs.forEach((s, k) => expect(Math.abs(s.flux - springs[k])).toBeLessThanOrEqual(s.error));
+  });
+
+  it("a kinetic temperature whose sum rule's deviation fell below detection (case 62): within its error", () => {
+    const tr = solveNetworkTransmission(
+      validateNetwork({
+        kind: "network",
+        dynamics: "underdamped",
+        sites: ["s1", "s2", "s3", "s4", "s5", "s6"],
+        pinning: {
+          s1: 1.2080798657622215e-6,
+          s5: 0.02798174728277688,
+          s2: 0.011080843789723198,
+          s3: 0.005646269320717873,
+        },
+        springs: [
+          { between: ["s4", "s1"], stiffness: 411.6960018326033 },
+          { between: ["s5", "s4"], stiffness: 6795009.677818365 },
+          { between: ["s3", "s2"], stiffness: 1800977.9808007362 },
+          { between: ["s6", "s3"], stiffness: 74.31307868115546 },
+          { between: ["s2", "s6"], stiffness: 0.001092297156874315 },
+        ],
+        baths: [
+          { site: "s1", friction: 58.683402428613384, temperature: 1.8750986114699282e-7 },
+          { site: "s6", friction: 1.6864633363684502, temperature: 1000000 },
+          { site: "s3", friction: 0.0044460897025020325, temperature: 1e-9 },
+        ],
+        masses: { s2: 0.07825879847798187, s3: 448.54715780260454, s4: 0.4848390879173225, s6: 1.784667355855988 },
+      }),
+    );
+    const kt = [
+      1.8750986114699282e-7, 173.98543751063255, 997206.8069242173, 1.8750986114699282e-7, 1.8750986114699282e-7,
+      999989.5399027676,
+    ];
+    kt.forEach((t, a) =>
+      expect(Math.abs(tr.kineticTemperature![a] - t)).toBeLessThanOrEqual(tr.kineticTemperatureError![a]),
+    );
+  });
+});

@@ -8,7 +8,15 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { gemmNN, gemmNNJs, gemmNT, gemmNTJs, multiplyNT, multiplyNTJs } from "../../src/linalg/gemm.js";
+import {
+  gemmNN,
+  gemmNNJs,
+  gemmNT,
+  gemmNTJs,
+  gemmRangedUnchecked,
+  multiplyNT,
+  multiplyNTJs,
+} from "../../src/linalg/gemm.js";
 import { eigenvalues, symmetricEigen } from "../../src/linalg/eigen.js";
 import { solveLyapunov } from "../../src/linalg/lyapunov.js";
 import { estimateInverseLyapunovNorm } from "../../src/linalg/lyapunovCondition.js";
@@ -150,6 +158,9 @@ describe("WebAssembly kernels", () => {
       [5, 5, 3],
       [70, 70, 40],
       [130, 130, 130],
+      [150, 90, 21],
+      [90, 150, 21],
+      [201, 201, 33],
     ]) {
       const a = randomArray(m * k, seed++),
         b = randomArray(n * k, seed++);
@@ -164,6 +175,79 @@ describe("WebAssembly kernels", () => {
         for (let j = i; j < n; j++) expect(Math.abs(upper[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
     }
     expect(workspaceFallbacks).toBe(0);
+  });
+
+  it("multiply a matrix with known zero ranges (the multishift sweeps' U) like the plain product", () => {
+    // Each row of A (and each column of op(B)) is zero outside a range of l, which the kernel is told: it may leave
+    // those l out (by register tile: a tile runs over the union of its rows' ranges). A range read too narrow would
+    // drop a term; empty ranges, and ranges that end inside a tile, are covered.
+    let seed = 500;
+    for (const [m, n, k] of [
+      [1, 1, 1],
+      [7, 9, 13],
+      [46, 150, 46],
+      [92, 301, 92],
+      [130, 67, 300],
+    ]) {
+      const ranges = (count: number): Float64Array => {
+        const r = new Float64Array(2 * count);
+        for (let i = 0; i < count; i++) {
+          // a staircase like U's (lower band in the first half, upper in the second), some rows empty
+          const half = count / 2;
+          const lo = i < half ? 0 : Math.min(k, Math.floor(((i - half) * k) / count) + 1);
+          const hi = i < half ? Math.min(k, Math.floor(k / 2) + i + 1) : k;
+          r[2 * i] = i % 11 === 5 ? hi : lo; // an empty range now and then
+          r[2 * i + 1] = hi;
+        }
+        return r;
+      };
+      const ra0 = ranges(m),
+        rb0 = ranges(n);
+      const a0 = randomArray(m * k, seed++),
+        bt0 = randomArray(n * k, seed++),
+        c0 = randomArray(m * n, seed++);
+      const az = a0.slice(),
+        btz = bt0.slice(); // zero outside the ranges
+      for (let i = 0; i < m; i++)
+        for (let l = 0; l < k; l++) if (l < ra0[2 * i] || l >= ra0[2 * i + 1]) az[i * k + l] = 0;
+      for (let j = 0; j < n; j++)
+        for (let l = 0; l < k; l++) if (l < rb0[2 * j] || l >= rb0[2 * j + 1]) btz[j * k + l] = 0;
+      for (const inWasm of [true, false]) {
+        withWorkspace(2 * m * k + 2 * n * k + 2 * m * n + 2 * (m + n) + 64, (ws) => {
+          const place = (x: Float64Array) => {
+            if (!inWasm) return x.slice();
+            const v = scratch(x.length);
+            v.set(x);
+            return v;
+          };
+          const a = place(az),
+            bt = place(btz),
+            ra = place(ra0),
+            rb = place(rb0);
+          const refNT = c0.slice(),
+            refNN = c0.slice(),
+            b = new Float64Array(k * n);
+          for (let j = 0; j < n; j++) for (let l = 0; l < k; l++) b[l * n + j] = btz[j * k + l];
+          gemmNTJs(m, n, k, -0.75, az, 0, k, btz, 0, k, refNT, 0, n);
+          gemmNNJs(m, n, k, -0.75, az, 0, k, b, 0, n, refNN, 0, n);
+          const cNT = place(c0),
+            cNN = place(c0),
+            cB = place(c0);
+          // both ranges, B stored transposed
+          gemmRangedUnchecked(1, m, n, k, -0.75, a, 0, k, bt, 0, k, cNT, 0, n, ra, rb);
+          expect(maxRelDiff(cNT, refNT)).toBeLessThan(1e-13);
+          // rows of A only, B not transposed (zeros of B's columns given as zeros)
+          const bn = place(b);
+          gemmRangedUnchecked(0, m, n, k, -0.75, a, 0, k, bn, 0, n, cNN, 0, n, ra, null);
+          expect(maxRelDiff(cNN, refNN)).toBeLessThan(1e-13);
+          // columns of op(B) only, A given with its zeros
+          const az2 = place(az);
+          gemmRangedUnchecked(1, m, n, k, -0.75, az2, 0, k, bt, 0, k, cB, 0, n, null, rb);
+          expect(maxRelDiff(cB, refNT)).toBeLessThan(1e-13);
+          expect(ws.inWasm || !inWasm).toBe(true);
+        });
+      }
+    }
   });
 
   it("lend ordinary arrays when the engine refuses to grow the memory (beyond 4 GiB)", () => {

@@ -61,6 +61,8 @@ describe("the split's force loop in WebAssembly", () => {
     const js = serialExecutor(c);
     setSplitWasm(true);
     const wasm = serialExecutor(c);
+    // The noise kernel writes into the run's memory (the whole runs below compare its numbers with the JavaScript's).
+    expect([js.kernel.noisePath(), wasm.kernel.noisePath()]).toEqual(["copied", "wasm"]);
     for (const cluster of [false, true]) {
       const r = Rng.stream(cluster ? 8 : 3);
       // Uniform, or a quarter of the disks piled in one cell (hundreds of partners each: that thread's list outgrows

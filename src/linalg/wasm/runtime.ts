@@ -38,6 +38,38 @@ export interface WasmExports {
     ldc: number,
     work: number,
   ): void;
+  gemmUpper(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+  gemmRanged(
+    tA: number,
+    tB: number,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    work: number,
+    ra: number,
+    rb: number,
+  ): void;
   gemvN(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
   gemvT(m: number, len: number, alpha: number, a: number, lda: number, x: number, y: number): void;
   ger(m: number, len: number, alpha: number, x: number, y: number, a: number, lda: number): void;
@@ -129,6 +161,23 @@ export interface WasmExports {
   aedReorder(nw: number, s: number, vt: number, spike: number, smlnum: number, work: number): number;
   smallSchurWork(n: number): number;
   smallSchur(n: number, h: number, zt: number, wr: number, wi: number, wantT: number, work: number): number;
+  ddLyapunovResidual(
+    n: number,
+    rowStart: number,
+    col: number,
+    aHi: number,
+    aHiH: number,
+    aHiL: number,
+    aLo: number,
+    s: number,
+    ds: number,
+    dHi: number,
+    dLo: number,
+    mh: number,
+    ml: number,
+    r: number,
+  ): void;
+  lyapunovResidualSums(n: number, a: number, s: number, d: number, m: number, out: number): void;
   chaseSlab(
     n: number,
     h: number,

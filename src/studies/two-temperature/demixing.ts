@@ -692,7 +692,8 @@ function demixingLayout(p: DemixingParams): DemixingLayout {
   for (let a = 0; a < p.N; a++) cold[a] = model.speciesOf[a] === 1 ? 1 : 0;
   const batches = batchesOf(p);
   const sampleSteps = Math.max(1, Math.round(p.sampleInterval / p.dt));
-  const productionSteps = Math.floor(p.time / p.dt);
+  // Steps in the time asked for, a rounding of time / dt (70 / 0.07 = 999.99...) counted as the whole step it is.
+  const productionSteps = Math.floor((p.time / p.dt) * (1 + 1e-12));
   // Whole batches of whole sampling intervals: the engine's batches and ours coincide.
   const samplesPerBatch = Math.floor(productionSteps / sampleSteps / batches);
   if (samplesPerBatch < 1)
@@ -1027,12 +1028,12 @@ function reduceDemixing(l: DemixingLayout, out: EnsembleOutputs): DemixingResult
 function shortenedProduction(l: DemixingLayout): string[] {
   const fmt6 = (x: number) => String(Number(x.toPrecision(6)));
   const { p, batches, samplesPerBatch, sampleSteps } = l;
-  const asked = Math.floor(p.time / p.dt),
+  const asked = p.time / p.dt,
     ran = samplesPerBatch * batches * sampleSteps;
-  if (asked - ran < sampleSteps) return [];
+  if (asked - ran < sampleSteps * (1 - 1e-9)) return [];
   const whole = batches * sampleSteps * p.dt;
   return [
-    `the production ran for time ${fmt6(ran * p.dt)}, not the ${fmt6(p.time)} asked for: it holds ${batches} whole batches of ${samplesPerBatch} samples every ${fmt6(sampleSteps * p.dt)}; times that fit exactly are multiples of ${fmt6(whole)}${batches > 1 ? " (or set --batches)" : ""}`,
+    `the production ran for time ${fmt6(ran * p.dt)}, not the ${fmt6(p.time)} asked for: it holds ${batches} whole batches of ${samplesPerBatch} samples every ${fmt6(sampleSteps * p.dt)}; times that fit exactly are multiples of ${fmt6(whole)}${batches > 1 ? " (or fewer batches)" : ""}`,
   ];
 }
 

@@ -1,6 +1,7 @@
 /**
- * The demixing criterion's bounds for "mixed" (classifyDemixing in demixing.ts), in a module of its own so that the
- * figures can quote them without reaching the simulation engine. Browser-safe.
+ * The demixing criterion's bounds for "mixed" (classifyDemixing in demixing.ts) and the slab test's (classifySlab in
+ * demixingSlab.ts), in a module of its own so that the figures can quote them without reaching the simulation engine.
+ * Browser-safe.
  */
 
 /**
@@ -12,6 +13,17 @@
  * where it diverges.
  */
 export const MIXED_BOUNDS = Object.freeze({ psi: 0.05, sccExcess: 1 });
+
+/**
+ * Bounds of the slab test, each to be met at the Student-t threshold of the replicas. "persists": the retention r of
+ * the composition mode at least 0.25 (a composition contrast across the slab of at least half the pure stripe's: r
+ * goes as the contrast squared), the hot disks' density in the slab's core at most half their mean (h <= 0.5), and
+ * the slab compressed (kappa > 1): a mixture whose cold disks were merely arrested keeps kappa at 1 and lets the hot
+ * disks fill the core (h -> 1); neither is enough on its own before the cold disks' interdiffusion time (a slab at
+ * T_hot / T_cold = 10 shows both and dissolves later). "dissolves": r at most 0.25 and the slab
+ * expanded (kappa < 1: its cold disks spread out, as they do in a mixture, where kappa -> x).
+ */
+export const SLAB_BOUNDS = Object.freeze({ retention: 0.25, hotExcluded: 0.5, compressed: 1 });
 
 /**
  * The demixing criterion's verdict. "unresolved": the tests at 4 normal standard errors and at the Student-t

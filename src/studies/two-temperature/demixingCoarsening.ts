@@ -44,12 +44,15 @@ export interface CoarseningExponent {
   batches: number;
   from: number;
   to: number;
-  /** Samples in the window. */
+  /** Samples in the window that were fitted (L defined for the mean and for every leave-one-out mean). */
   points: number;
 }
 
 export interface CoarseningFit {
+  /** The sampling times where L is defined (for the mean, every leave-one-out mean and every replica). */
   time: number[];
+  /** Sampling times left out of the series above: S_cc(q) there holds no excess over x(1 - x), so L is undefined. */
+  leftOut: number[];
   /** L(t) of the replica-mean S_cc(q, t), its jackknife error, and each replica's own L(t) (noisier, for display). */
   length: number[];
   lengthError: number[];
@@ -58,8 +61,9 @@ export interface CoarseningFit {
   exponent: CoarseningExponent & { prefactor: number };
   /** alpha over successive windows [t, windowFactor t]. */
   effective: CoarseningExponent[];
-  /** (alpha - 1/3) / error over the fit window, and the Student-t threshold of the replicas. */
-  lifshitzSlyozovZ: number;
+  /** (alpha - 1/3) / error over the fit window (absent when the replicas give no spread: error 0), and the
+   * Student-t threshold of the replicas. */
+  lifshitzSlyozovZ?: number;
   threshold: number;
 }
 
@@ -106,12 +110,11 @@ function fitWindow(
 ): { a: number; b: number; L: number[] } {
   const shells = input.q.length;
   const t = ks.map((k) => reps[0].time[k]);
+  // The caller passes only samples whose L is defined for every replica set it fits (the same samples in each).
   const L = ks.map((k) => firstMomentLength(input.q, meanStructure(reps, k, shells), input.count, input.ideal));
-  const ok = L.map((v, i) => i).filter((i) => L[i] > 0 && Number.isFinite(L[i]));
-  const x = ok.map((i) => Math.log(t[i])),
-    y = ok.map((i) => Math.log(L[i]));
-  const w = logWeights(ok.map((i) => t[i]));
-  return { ...slope(x, y, w), L };
+  const x = t.map((v) => Math.log(v)),
+    y = L.map((v) => Math.log(v));
+  return { ...slope(x, y, logWeights(t)), L };
 }
 
 /** Jackknife standard error of an estimate from its n leave-one-out values. */
@@ -144,18 +147,23 @@ export function coarseningFit(input: CoarseningInput): CoarseningFit {
   }
   const factor = input.windowFactor ?? 2;
   if (!(factor > 1)) throw new ModelError(`the window factor must be above 1, got ${factor}`);
+  if (!Number.isFinite(input.fitFrom))
+    throw new ModelError(`the fit window's start must be a finite time, got ${input.fitFrom}`);
   const end = time[time.length - 1];
-  const inWindow = (from: number, to: number) =>
-    time.map((t, k) => k).filter((k) => time[k] > 0 && time[k] >= from && time[k] <= to * (1 + 1e-12));
   const without = (i: number) => reps.filter((_, j) => j !== i);
 
   const lengthAt = (rs: readonly CoarseningReplica[], k: number) =>
     firstMomentLength(input.q, meanStructure(rs, k, shells), input.count, input.ideal);
+  const defined = (L: number) => L > 0 && Number.isFinite(L);
   const length = time.map((_, k) => lengthAt(reps, k));
-  const lengthError = time.map((_, k) => jackknife(R, (i) => lengthAt(without(i), k)));
+  const leaveOut = reps.map((_, i) => time.map((_, k) => lengthAt(without(i), k)));
   const replicaLength = reps.map((r) =>
     time.map((_, k) => firstMomentLength(input.q, r.structure[k], input.count, input.ideal)),
   );
+  // Fitted samples: t > 0 with L defined for the mean and every leave-one-out mean (the same samples in every fit).
+  const fitted = time.map((t, k) => t > 0 && defined(length[k]) && leaveOut.every((l) => defined(l[k])));
+  const inWindow = (from: number, to: number) =>
+    time.map((t, k) => k).filter((k) => fitted[k] && time[k] >= from && time[k] <= to * (1 + 1e-12));
 
   const exponentOver = (from: number, to: number): CoarseningExponent & { prefactor: number } => {
     const ks = inWindow(from, to);
@@ -163,23 +171,36 @@ export function coarseningFit(input: CoarseningInput): CoarseningFit {
     const error = jackknife(R, (i) => fitWindow(input, without(i), ks).a);
     return { value: all.a, error, batches: R, from, to, points: ks.length, prefactor: Math.exp(all.b) };
   };
-  const exponent = exponentOver(Math.max(input.fitFrom, 0), end);
-  if (!(exponent.points >= 3)) throw new ModelError(`the fit window t >= ${input.fitFrom} holds fewer than 3 samples`);
+  // The windows start at the first fitted sample at or after fitFrom (a start at t <= 0 would never grow).
+  const first = time.findIndex((t, k) => fitted[k] && t >= input.fitFrom);
+  if (first < 0) throw new ModelError(`the fit window t >= ${input.fitFrom} holds fewer than 3 samples with L defined`);
+  const start = time[first];
+  const exponent = exponentOver(start, end);
+  if (!(exponent.points >= 3))
+    throw new ModelError(`the fit window t >= ${input.fitFrom} holds fewer than 3 samples with L defined`);
   const effective: CoarseningExponent[] = [];
-  for (let a = Math.max(input.fitFrom, 0); a * factor <= end * (1 + 1e-12); a *= factor) {
+  for (let a = start; a * factor <= end * (1 + 1e-12); a *= factor) {
     const e = exponentOver(a, a * factor);
     if (e.points >= 3)
       effective.push({ value: e.value, error: e.error, batches: e.batches, from: e.from, to: e.to, points: e.points });
   }
-  const clean = (v: number[]) => v.map((x) => (Number.isFinite(x) ? x : 0));
+  // The series: samples where every L is defined (nothing made up where S_cc(q) holds no excess).
+  const shown = time
+    .map((_, k) => k)
+    .filter((k) => fitted[k] || (time[k] <= 0 && defined(length[k]) && leaveOut.every((l) => defined(l[k]))));
+  const keep = shown.filter((k) => replicaLength.every((l) => defined(l[k])));
+  const lengthError = keep.map((k) => jackknife(R, (i) => leaveOut[i][k]));
+  if (!(Number.isFinite(exponent.value) && Number.isFinite(exponent.error) && lengthError.every(Number.isFinite)))
+    throw new ModelError("the coarsening fit is not finite: the samples do not determine the exponent");
   return {
-    time,
-    length: clean(length),
-    lengthError: clean(lengthError),
-    replicaLength: replicaLength.map(clean),
+    time: keep.map((k) => time[k]),
+    leftOut: time.filter((_, k) => !keep.includes(k)),
+    length: keep.map((k) => length[k]),
+    lengthError,
+    replicaLength: replicaLength.map((l) => keep.map((k) => l[k])),
     exponent,
     effective,
-    lifshitzSlyozovZ: (exponent.value - 1 / 3) / exponent.error,
+    ...(exponent.error > 0 ? { lifshitzSlyozovZ: (exponent.value - 1 / 3) / exponent.error } : {}),
     threshold: resolvedStandardErrors(R),
   };
 }
@@ -213,7 +234,7 @@ const fmt = (x: number, digits = 3) => Number(x.toPrecision(digits)).toString();
 export function demixingCoarseningFitFigure(results: CoarseningResults): Figure {
   const { fit, parameters: p } = results;
   if (fit.time.length === 0) throw new ModelError("the coarsening results have no samples");
-  const ks = fit.time.map((t, k) => k).filter((k) => fit.time[k] > 0 && fit.length[k] > 0);
+  const ks = fit.time.map((t, k) => k).filter((k) => fit.time[k] > 0);
   const e = fit.exponent;
   const mid = Math.sqrt(e.from * e.to);
   const Lmid = e.prefactor * mid ** e.value;
@@ -227,10 +248,13 @@ export function demixingCoarseningFitFigure(results: CoarseningResults): Figure 
   const width = 460,
     height = 340;
   const t = fit.threshold;
+  const z = fit.lifshitzSlyozovZ;
   const verdict =
-    Math.abs(fit.lifshitzSlyozovZ) > t
-      ? `resolved from 1/3 (${fmt(fit.lifshitzSlyozovZ, 2)} error bars, threshold ${fmt(t, 3)})`
-      : `not resolved from 1/3 (${fmt(fit.lifshitzSlyozovZ, 2)} error bars, threshold ${fmt(t, 3)})`;
+    z === undefined
+      ? "without an error bar (the replicas agree exactly)"
+      : Math.abs(z) > t
+        ? `resolved from 1/3 (${fmt(z, 2)} error bars, threshold ${fmt(t, 3)})`
+        : `not resolved from 1/3 (${fmt(z, 2)} error bars, threshold ${fmt(t, 3)})`;
   return panelFigure({
     name: "demixing-coarsening",
     title: `Coarsening of the cold domains at T_hot/T_cold = ${fmt(p.Thot / p.Tcold)}, phi = ${p.phi}, T_hot/k = ${fmt(p.Thot / p.stiffness)} (N = ${p.N})`,

@@ -14,8 +14,7 @@ import {
 import type { Figure } from "../../figures/figure.js";
 import { isResolved, resolvedStandardErrors } from "../../studentT.js";
 import { ModelError } from "../../errors.js";
-import { MIXED_BOUNDS } from "./demixingBounds.js";
-import { SLAB_BOUNDS } from "./demixingSlab.js";
+import { MIXED_BOUNDS, SLAB_BOUNDS } from "./demixingBounds.js";
 import type { DemixingMapSpinodal } from "./demixingTheory.js";
 import type {
   DemixingEvidence,

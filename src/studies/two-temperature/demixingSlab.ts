@@ -36,7 +36,7 @@ import { ModelError } from "../../errors.js";
 import { meanOfIndependent, type Measured } from "../../stochastic/statistics.js";
 import { wavevectors } from "../../stochastic/structureFactor.js";
 import { resolvedStandardErrors } from "../../studentT.js";
-import type { DemixingVerdict } from "./demixingBounds.js";
+import { SLAB_BOUNDS, type DemixingVerdict } from "./demixingBounds.js";
 import * as portable from "../../special/elementary.js";
 
 /** How a demixing run starts: uniformly random positions (a mixed state) or the cold disks in a slab. */
@@ -49,16 +49,8 @@ export const SLAB_CORE = 0.5;
 /** The fraction of the production samples, at its end, over which the late values are averaged. */
 export const SLAB_LATE_FRACTION = 0.25;
 
-/**
- * Bounds of the slab test, each to be met at the Student-t threshold of the replicas. "persists": the retention r of
- * the composition mode at least 0.25 (a composition contrast across the slab of at least half the pure stripe's: r
- * goes as the contrast squared), the hot disks' density in the slab's core at most half their mean (h <= 0.5), and
- * the slab compressed (kappa > 1): a mixture whose cold disks were merely arrested keeps kappa at 1 and lets the hot
- * disks fill the core (h -> 1); neither is enough on its own before the cold disks' interdiffusion time (a slab at
- * T_hot / T_cold = 10 shows both and dissolves later). "dissolves": r at most 0.25 and the slab
- * expanded (kappa < 1: its cold disks spread out, as they do in a mixture, where kappa -> x).
- */
-export const SLAB_BOUNDS = Object.freeze({ retention: 0.25, hotExcluded: 0.5, compressed: 1 });
+/** The slab test's bounds (defined beside the criterion's in demixingBounds.ts, which the figures can import). */
+export { SLAB_BOUNDS } from "./demixingBounds.js";
 
 /** The slab's geometry in a box of side L: the cold disks in [0, width), centre width / 2. */
 export interface SlabGeometry {

@@ -201,9 +201,13 @@ export function mechanicalToDimensionless(
     ["power unit", scales.power, "k2 L^2/tau"],
   ] as const) {
     if (!(value > 0) || !Number.isFinite(value)) {
-      throw new ModelError(
-        `the ${name} ${formula} = ${value} is not a positive finite number: rescale the parameters (choose other units)`,
-      );
+      const what =
+        value === Infinity
+          ? "overflows (above 1.8e308, the largest double)"
+          : value === 0
+            ? "underflows to 0 (below 4.9e-324, the smallest double)"
+            : `is not a positive finite number (${value})`;
+      throw new ModelError(`the ${name} ${formula} ${what}: rescale the parameters (choose other units)`);
     }
   }
   const parameters = {

@@ -95,14 +95,14 @@ describe("the coarsening fit", () => {
     for (let seed = 1; seed <= 10; seed++) {
       const f = coarseningFit(input(1 / 3, 16, 0.3, seed));
       expect(f.exponent.error).toBeGreaterThan(1e-4);
-      expect(Math.abs(f.lifshitzSlyozovZ)).toBeLessThan(t16);
-      if (Math.abs(f.lifshitzSlyozovZ) < 2) within2++;
+      expect(Math.abs(f.lifshitzSlyozovZ!)).toBeLessThan(t16);
+      if (Math.abs(f.lifshitzSlyozovZ!) < 2) within2++;
     }
     // Honest error bars: most seeds within 2 of them (a normal: 95%), not all trivially (errors not too large).
     expect(within2).toBeGreaterThanOrEqual(7);
     const wrong = coarseningFit(input(0.5, 16, 0.3, 11));
     expect(wrong.threshold).toBeCloseTo(t16, 12);
-    expect(wrong.lifshitzSlyozovZ).toBeGreaterThan(t16);
+    expect(wrong.lifshitzSlyozovZ!).toBeGreaterThan(t16);
   });
 
   it("refuses one replica, unequal sampling times and a window without samples", () => {
@@ -111,6 +111,37 @@ describe("the coarsening fit", () => {
     const bad = { ...ok.replicas[1], time: ok.replicas[1].time.map((t) => t + 1) };
     expect(() => coarseningFit({ ...ok, replicas: [ok.replicas[0], bad] })).toThrow(/same sampling times/);
     expect(() => coarseningFit({ ...ok, fitFrom: 39800 })).toThrow(/fewer than 3 samples/);
+    expect(() => coarseningFit({ ...ok, fitFrom: Number.NaN })).toThrow(NessError);
+  });
+
+  it("a window from t = 0 starts at the first sample after it; samples without an excess are left out, not zeroed", () => {
+    const ok = input(0.25, 3, 0);
+    // fitFrom 0 (the random start): the windows [t, 2t] from the first sample with t > 0 (it looped at t = 0).
+    const f = coarseningFit({ ...ok, fitFrom: 0 });
+    const firstAfter = ok.replicas[0].time.find((t) => t > 0)!;
+    expect(f.exponent.from).toBe(firstAfter);
+    // Windows [500 2^j, 500 2^(j + 1)] holding at least 3 samples: from [1000, 2000] on.
+    expect(f.effective.map((w) => w.from).slice(0, 3)).toEqual([2 * firstAfter, 4 * firstAfter, 8 * firstAfter]);
+    expect(f.exponent.value).toBeCloseTo(0.25, 10);
+    // S_cc(q) = x(1 - x) at one sampling time in every replica: L is undefined there.
+    const k = 5,
+      at = ok.replicas[0].time[k];
+    const flat = {
+      ...ok,
+      replicas: ok.replicas.map((r) => ({
+        ...r,
+        structure: r.structure.map((row, j) => (j === k ? row.map(() => IDEAL) : row)),
+      })),
+    };
+    const g = coarseningFit({ ...flat, fitFrom: 0 });
+    expect(g.leftOut).toEqual([at]);
+    expect(g.time).not.toContain(at);
+    expect(g.time.length).toBe(ok.replicas[0].time.length - 1);
+    for (const v of [...g.length, ...g.lengthError, ...g.replicaLength.flat()])
+      expect(Number.isFinite(v) && v >= 0).toBe(true);
+    expect(g.length.every((v) => v > 0)).toBe(true);
+    expect(g.exponent.value).toBeCloseTo(0.25, 10);
+    expect(g.exponent.points).toBe(f.exponent.points - (at >= f.exponent.from ? 1 : 0));
   });
 });
 

@@ -181,6 +181,9 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
       expect(s.N).toBe(slabParams.N);
       expect(s.parameters.replicas).toBe(slabParams.replicas);
       expect(s.parameters.time).toBeCloseTo(28 * s.parameters.sampleInterval, 6);
+      // ... and it ran all of them: the start and 28 samples, the last at the time asked for.
+      expect(s.series.time.length).toBe(29);
+      expect(s.series.time[28]).toBeCloseTo(s.parameters.time, 6);
       expect(s.seed - phis.indexOf(s.phi) * ratios.length - ratios.indexOf(s.ratio)).toBe(
         slabs[0].seed - phis.indexOf(slabs[0].phi) * ratios.length - ratios.indexOf(slabs[0].ratio),
       );

@@ -366,11 +366,16 @@ describe("demixing simulations (fixed seeds)", () => {
     expect(cut.series.time[cut.series.time.length - 1]).toBeCloseTo(96, 9);
     const said = cut.warnings.filter((w) => /production ran for time 96, not the 100 asked for/.test(w));
     expect(said).toHaveLength(1);
-    expect(said[0]).toMatch(/32 whole batches of 3 samples every 1; times that fit exactly are multiples of 32/);
+    expect(said[0]).toMatch(/32 whole batches of 3 samples every 1; times that fit exactly are multiples of 32 \(or fewer batches\)/);
     // Rounding below one sampling interval is not a cut.
     const fits = simulateDemixing({ ...base, time: 96.5, batches: 32, seed: 3 });
     expect(fits.samplesPerReplica).toBe(96);
     expect(fits.warnings.filter((w) => /production ran for time/.test(w))).toHaveLength(0);
+    // A time that is a whole number of steps only up to rounding (70 / 0.07 = 999.99...) runs all of them.
+    const rounded = simulateDemixing({ ...base, dt: 0.07, time: 70, sampleInterval: 7, replicas: 2, seed: 3 });
+    expect(rounded.samplesPerReplica).toBe(10);
+    expect(rounded.series.time[rounded.series.time.length - 1]).toBeCloseTo(70, 9);
+    expect(rounded.warnings.filter((w) => /production ran for time/.test(w))).toHaveLength(0);
   });
 
   it("same seed, same numbers; progress reaches the total; another seed differs", async () => {

@@ -95,6 +95,29 @@ describe("mechanical <-> dimensionless (Section 3)", () => {
   });
 });
 
+describe("units that overflow or underflow", () => {
+  it("name the unit and say overflows / underflows, never 'Infinity'", () => {
+    const mech = { m: 1, k1: 1, k2: 1, K: 0.01, gamma: 0.1, T1: 1, T2: 2, L: 1, boltzmann: 1 };
+    const message = (over: Record<string, number>) => {
+      try {
+        mechanicalToDimensionless({ ...mech, ...over });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ModelError);
+        return (e as Error).message;
+      }
+      return "";
+    };
+    const big = message({ L: 1e200 });
+    expect(big).toContain("the energy unit k2 L^2 overflows (above 1.8e308");
+    expect(big).not.toMatch(/Infinity/);
+    const hot = message({ boltzmann: 1e-320 });
+    expect(hot).toContain("the temperature unit T0 = k2 L^2/kB overflows");
+    expect(hot).not.toMatch(/Infinity/);
+    const small = message({ L: 1e-200 });
+    expect(small).toContain("the energy unit k2 L^2 underflows to 0");
+  });
+});
+
 describe("the RLC analog (Section 5.3)", () => {
   const circuit = { inductance: 1e-3, resistance: 0.05, C1: 1.02e-9, C2: 1e-9, C: 1e-7, T1: 4, T2: 300 };
 
