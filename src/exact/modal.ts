@@ -58,6 +58,9 @@ const CLOSE = 1e-6;
 /** A biorthogonality defect above this marks a group of close poles as one degenerate pole (distinct poles give
  * rounding; the same null vector twice gives 1). */
 const DEGENERATE = 1e-6;
+/** Close roots that are not one degenerate pole go back to separate poles; above this biorthogonality defect their
+ * damped modes are not told apart (the same null vector twice gives 1; resolved split pairs measured <= 0.07). */
+const SPLIT_DEFECT = 0.1;
 
 /**
  * The modal method's refusal of a network whose steady state exists (every mode meets a bath) but one of whose modes
@@ -92,7 +95,9 @@ export interface ModalOptions {
   /** Kinetic temperatures of every site (needs every eigenvector). Default true. */
   temperatures?: boolean;
   /** Spring fluxes (needs every eigenvector). Default true; false with temperatures: false gives the bath fluxes
-   * from the eigenvalues and the eigenvector entries at the bath sites only (~(4/3) n^3; underdamped). */
+   * from the eigenvalues and the eigenvector entries at the bath sites only (~(4/3) n^3; underdamped). Their errors
+   * then bound the eigenvectors' possible rotation by the eigen-solver's backward error n eps |K| in place of the
+   * residuals (not computed): looser, most where modes lie close together. */
   springs?: boolean;
   /**
    * Split every spring flux (and, overdamped, every bath flux) by source bath: the flux the network would carry with
@@ -128,8 +133,9 @@ export interface ModalSteadyState {
    * Largest estimated error of a flux (relative to the largest bath flux) or of a kinetic temperature (relative to
    * the largest bath temperature), reported like the Lyapunov residual: from the equipartition sum rule's deviation
    * at the bath sites (and at every site with the temperatures), the imaginary parts of the residue sums, a rounding
-   * floor 100 n eps per quantity, the eigenvectors' possible rotation (eigenvectorMixing), and for the spring fluxes
-   * the defect of <x_i x_j'> = -<x_j x_i'>.
+   * floor 100 n eps per quantity, the eigenvectors' possible rotation (eigenvectorMixing: from the eigenvector
+   * residuals, or with the bath rows alone from the eigen-solver's backward error n eps |K|), and for the spring
+   * fluxes the defect of <x_i x_j'> = -<x_j x_i'>.
    */
   errorEstimate: number;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
@@ -313,42 +319,65 @@ function luComplete(b: number, ar: Float64Array, ai: Float64Array, rowP: Int32Ar
 }
 
 /**
- * A bound on how far the computed eigenvectors of K are rotated from the true ones, ||Theta||_F with U_true =
- * U (I + Theta): each eigenvector's angle is at most its residual |K u - lam u|_2 over the gap to the rest of the
- * spectrum (Davis-Kahan), the residual bounded by sqrt(n) times its largest entry (byMode). Eigenvalues within the
- * largest residual of each other count as one cluster (a rotation within a degenerate eigenspace changes nothing; gap
- * to the eigenvalues outside). The kinetic temperatures are the diagonal of U C U^T with the mode covariance C between
- * T_min and T_max (C = T_ref + C', |C'|_2 <= spread / 2, and Theta antisymmetric cancels T_ref): a rotation Theta
- * moves each by at most spread ||Theta||_2. The sum rule does not see it: a rotation keeps every site's total weight.
- * The bath fluxes J_b = d_b (T_b - T_kin,b) alike. (Spring fluxes: through the norm of the position-velocity
- * covariance, spread / (2 w_min), far too loose where a stiff spring sits in a part at one temperature; they take it
- * per site against every mode instead.)
- * With springs 1e9 stiffer (per mass) than the softest modes, eigenvectors good to a residual of eps |K| are mixed by
- * eps |K| / gap: a kinetic temperature came out 1.7e-11 of T_max off with an error of 5.6e-14 of it.
+ * How far the eigenvectors' possible rotation can move a kinetic temperature, per site, in units of the temperature
+ * spread. The computed eigenvectors are those of K + E with |E| the residuals (backward error): mode k's error along
+ * mode l is at most |r_k|_2 / |lam_k - lam_l| (Davis-Kahan, |r_k|_2 <= sqrt(n) times its largest entry, byMode). A
+ * rotation by theta between modes k and l is the same as a change of K by theta (lam_k - lam_l) in their plane, and
+ * the steady state answers to a change e of K coupling two modes by at most e over the larger of their separation
+ * and their joint width: the covariance of two damped modes goes as 1 / (i (w_k - w_l) + (Gamma_k + Gamma_l) / 2)
+ * (Gamma_k = sum_b d_b W_bk^2 the mode's damping rate), so modes within their damping widths of each other (nearly
+ * identical parts weakly joined: separation 1e-10, widths 1e-3) are not mixed in any way the result sees. Hence
+ * theta_k = |r_k|_2 / min_l max(|lam_k - lam_l|, (w_k Gamma_k + w_l Gamma_l) / 2) (eigenvalues within the largest
+ * residual count as one cluster: a rotation within a degenerate eigenspace changes nothing). The kinetic temperature
+ * of site a is (U C U^T)_aa with the mode covariance C between T_min and T_max (|C - T_ref|_2 <= spread / 2); a
+ * rotation Theta moves it by 2 (u_a^T Theta C u_a) <= spread |Theta^T u_a| <= spread sum_k |u_ak| theta_k (u_a its
+ * row of U). The sum rule does not see it: a rotation keeps every site's total weight. The bath fluxes
+ * J_b = d_b (T_b - T_kin,b) alike; the spring fluxes per site against every mode (see there). With springs 1e9 stiffer (per mass) than the softest modes, eigenvectors good to
+ * a residual of eps |K| are mixed by eps |K| / gap: a kinetic temperature came out 1.7e-11 of T_max off with an
+ * error of 5.6e-14 of it. Returns theta (n).
  */
-function eigenvectorMixing(lam: Float64Array, byMode: Float64Array): number {
+function eigenvectorMixing(lam: Float64Array, byMode: Float64Array, width: Float64Array): Float64Array {
   const n = lam.length;
   const root = Math.sqrt(n);
   let tau = 0;
   for (const r of byMode) tau = Math.max(tau, root * r);
-  let sum = 0;
+  const theta = new Float64Array(n);
+  // The response to a change of K coupling modes k and l, per unit of it: sep / (sep^2 + w^2) (<= 1 / sep).
+  const response = (sep: number, w: number) => {
+    const s = Math.max(sep, w);
+    const x = sep / s;
+    const y = w / s;
+    return x / (s * (x * x + y * y));
+  };
   for (let k = 0; k < n; k++) {
-    // lam is ascending: the nearest eigenvalues outside k's cluster below and above.
-    let gap = Infinity;
-    for (let l = k - 1; l >= 0; l--)
-      if (lam[k] - lam[l] > tau) {
-        gap = lam[k] - lam[l];
-        break;
-      }
-    for (let l = k + 1; l < n; l++)
-      if (lam[l] - lam[k] > tau) {
-        gap = Math.min(gap, lam[l] - lam[k]);
-        break;
-      }
-    const theta = Math.min(1, (root * byMode[k]) / gap);
-    sum += theta * theta;
+    // lam is ascending: scan outward while 1 / separation can exceed the largest response found.
+    let best = 0;
+    for (let l = k - 1; l >= 0 && (lam[k] - lam[l]) * best < 1; l--) {
+      const sep = lam[k] - lam[l];
+      if (sep > tau) best = Math.max(best, response(sep, 0.5 * (width[k] + width[l])));
+    }
+    for (let l = k + 1; l < n && (lam[l] - lam[k]) * best < 1; l++) {
+      const sep = lam[l] - lam[k];
+      if (sep > tau) best = Math.max(best, response(sep, 0.5 * (width[k] + width[l])));
+    }
+    theta[k] = Math.min(1, root * byMode[k] * best);
   }
-  return Math.sqrt(sum);
+  return theta;
+}
+
+/** A site's share of the eigenvectors' possible rotation: sum_k |u_ak| theta_k (u_a: its row of U, or its bath row
+ * of W), at most 1 (a rotation moves a kinetic temperature by at most the spread). */
+function siteMixing(row: Float64Array, theta: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < theta.length; k++) s += Math.abs(row[k]) * theta[k];
+  return Math.min(1, s);
+}
+
+/** A damped pole for a message: its frequency |w| and damping, or "overdamped" where Re w is rounding. */
+function poleName(wr: number, wi: number): string {
+  const m = Math.hypot(wr, wi);
+  if (Math.abs(wr) <= 1e-9 * m) return `at ${(-wi).toPrecision(6)}i (overdamped)`;
+  return `at frequency |w| = ${m.toPrecision(6)} (decay rate ${(-wi).toPrecision(3)})`;
 }
 
 /**
@@ -462,7 +491,7 @@ function modesOf(
   full: boolean,
   scale: ArrayLike<number> = model.mass,
   bathRows = true,
-): { lam: Float64Array; W: Float64Array; U?: Float64Array; residual: number; byMode?: Float64Array } {
+): { lam: Float64Array; W: Float64Array; U?: Float64Array; residual: number; byMode?: Float64Array; kNorm: number } {
   const n = model.sites.length;
   const K = matrix(n, n);
   const k = K.data;
@@ -476,17 +505,17 @@ function modesOf(
   }
   const bathSites = model.baths.map((b) => b.site);
   const B = bathSites.length;
-  if (!full) {
-    const { values, entries } = symmetricEigenRows(K, bathSites);
-    return { lam: values, W: entries, residual: 0 };
-  }
-  // Sparse residual check of every eigenvector: |K u - lam u|_inf / |K|_inf (K has the springs' pattern).
   let kNorm = 0;
   for (let i = 0; i < n; i++) {
     let r = 0;
     for (let j = 0; j < n; j++) r += Math.abs(k[i * n + j]);
     kNorm = Math.max(kNorm, r);
   }
+  if (!full) {
+    const { values, entries } = symmetricEigenRows(K, bathSites);
+    return { lam: values, W: entries, residual: 0, kNorm };
+  }
+  // Sparse residual check of every eigenvector: |K u - lam u|_inf / |K|_inf (K has the springs' pattern).
   const rowsOf: number[][] = Array.from({ length: n }, (_, i) => [i]);
   for (const sp of model.springs) {
     rowsOf[sp.i].push(sp.j);
@@ -511,7 +540,7 @@ function modesOf(
   residual /= Math.max(kNorm, 1e-300);
   const W = new Float64Array(bathRows ? B * n : 0);
   if (bathRows) bathSites.forEach((site, r) => W.set(U.subarray(site * n, site * n + n), r * n));
-  return { lam: values, W, U, residual, byMode };
+  return { lam: values, W, U, residual, byMode, kNorm };
 }
 
 /**
@@ -550,13 +579,20 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const temperatures = options.temperatures !== false;
   const springsToo = options.springs !== false;
   const full = temperatures || springsToo;
-  const { lam, W, U, residual: eigenResidual, byMode } = modesOf(model, full);
+  const { lam, W, U, residual: eigenResidual, byMode, kNorm } = modesOf(model, full);
   checkConfined(lam, model);
-  // The eigenvectors' possible rotation (with every eigenvector; the bath rows alone come without residuals).
-  const mixing = byMode ? eigenvectorMixing(lam, byMode) : 0;
   const mass = model.mass;
   const site = model.baths.map((b) => b.site);
   const d = model.baths.map((b) => b.friction / mass[b.site]);
+  // The eigenvectors' possible rotation (eigenvectorMixing), per mode: from the residuals with every eigenvector,
+  // from the eigen-solver's backward error n eps |K| with the bath rows alone (no residuals there).
+  const width = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let g = 0;
+    for (let b = 0; b < B; b++) g += d[b] * W[b * n + k] * W[b * n + k];
+    width[k] = Math.sqrt(Math.max(lam[k], 0)) * g;
+  }
+  const theta = eigenvectorMixing(lam, byMode ?? new Float64Array(n).fill(n * EPS * kNorm), width);
   const sd = d.map(Math.sqrt);
   const temps = model.baths.map((b) => b.temperature);
   const Tmax = Math.max(...temps);
@@ -917,9 +953,16 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
    * pole) and the largest defect left (enters `residual`). Refuses (ModalDegeneratePoleError) a group of more roots
    * than baths or whose basis has a vector with nu ~ 0 (a defective pole, whose residues are not of this form).
    */
-  const degeneratePoles = (): { vectors: Map<number, Float64Array>; orthogonality: number } => {
+  const degeneratePoles = (): {
+    vectors: Map<number, Float64Array>;
+    orthogonality: number;
+    unresolved: number;
+    splitDefect: number;
+  } => {
     const vectors = new Map<number, Float64Array>();
     let orthogonality = 0;
+    let unresolved = 0;
+    let splitDefect = 0;
     const parent = Int32Array.from({ length: L }, (_, j) => j);
     const find = (j: number): number => {
       while (parent[j] !== j) j = parent[j] = parent[parent[j]];
@@ -943,7 +986,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     }
     const refuse = (j: number, why: string) =>
       new ModalDegeneratePoleError(
-        `the damped pole at frequency ${Math.abs(rr[j]).toPrecision(6)} is degenerate (${why}): the modal method cannot split its residue; use --method transmission or lyapunov`,
+        `the damped pole ${poleName(rr[j], ri[j])} is degenerate (${why}): the modal method cannot split its residue; use solveNetworkTransmission or solveNetwork (--method transmission or lyapunov)`,
         model.source,
       );
     for (const members of groups.values()) {
@@ -982,6 +1025,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       }
       const inGroup = new Uint8Array(L);
       for (const j of members) inGroup[j] = 1;
+      // The roots as found, to fall back on (separate poles) when the merged pole's vectors fail its equations.
+      const saved = members.map((j) => [rr[j], ri[j], dr[j], di[j]]);
       const place = () => {
         for (const j of members) {
           dr[j] = wcr - (j & 1 ? -wk[j >> 1] : wk[j >> 1]);
@@ -1075,19 +1120,36 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
             Math.hypot(...o) / Math.sqrt(Math.hypot(...nu[p]) * Math.hypot(...nu[q])),
           );
         }
-      members.forEach((j, q) => {
+      const merged = members.map((_, q) => {
         const v = new Float64Array(2 * B);
         for (let b = 0; b < B; b++) {
           v[b] = cs[q][0][b] / sd[b];
           v[B + b] = cs[q][1][b] / sd[b];
         }
-        vectors.set(j, v);
+        return v;
       });
+      // The merged pole's vectors must be null vectors of N there to rounding; otherwise the roots are a split pair
+      // (two identical parts weakly joined: poles 1e-7 apart) and go back to being separate poles, refused below
+      // only when those fail their own check (their biorthogonality defect).
+      let secular = 0;
+      for (const v of merged) {
+        anchorAt(members[0]);
+        sec.at(wcr, wci, false);
+        buildN(wcr, wci, false);
+        secular = Math.max(secular, nullVector(v.slice(0, B), v.slice(B), true));
+      }
+      if (secular > n * ROUNDING) {
+        members.forEach((j, q) => ([rr[j], ri[j], dr[j], di[j]] = saved[q]));
+        unresolved = Math.max(unresolved, secular);
+        splitDefect = Math.max(splitDefect, defect);
+        continue;
+      }
+      members.forEach((j, q) => vectors.set(j, merged[q]));
     }
-    return { vectors, orthogonality };
+    return { vectors, orthogonality, unresolved, splitDefect };
   };
-  const { vectors: groupVectors, orthogonality } = degeneratePoles();
-  residual = Math.max(residual, orthogonality);
+  const { vectors: groupVectors, orthogonality, unresolved, splitDefect } = degeneratePoles();
+  residual = Math.max(residual, orthogonality, splitDefect);
   let groupSecular = 0;
 
   // The damped modes (modal coordinates) and their right-hand partners, for the n x n products.
@@ -1271,12 +1333,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     }
   }
   residual = Math.max(residual, secularResidual);
-  // A degenerate group's vectors must be null vectors of N at its pole to rounding: otherwise the roots were a
-  // split pair the search could not resolve (two identical parts joined by a spring of 1e-12: 8e-12), whose
-  // residues neither the degenerate nor the separate treatment gives.
-  if (groupSecular > n * ROUNDING)
+  // A degenerate group's vectors must be null vectors of N at its pole to rounding (checked in degeneratePoles, and
+  // again here); where they were not, its roots went back to separate poles, whose damped modes must then be told
+  // apart: a biorthogonality defect near 1 is the same null vector twice (two identical parts joined by a spring of
+  // 1e-12: defect 1, temperatures 1.1 off); split pairs that resolve (springs of 1e-6 and 1e-8 between 20-site twins)
+  // leave at most 0.07, and their residues' error enters every sum rule.
+  if (groupSecular > n * ROUNDING || splitDefect > SPLIT_DEFECT)
     throw new ModalDegeneratePoleError(
-      `the modal method cannot resolve two or more damped poles a rounding apart (their pole equations hold to ${groupSecular.toExponential(1)} only): use --method transmission or lyapunov`,
+      `the modal method cannot resolve two or more damped poles within 1e-6 of each other (as one pole their equations hold to ${Math.max(groupSecular, unresolved).toExponential(1)} only; as separate poles their damped modes are not resolved: biorthogonality defect ${splitDefect.toPrecision(2)}): use solveNetworkTransmission or solveNetwork (--method transmission or lyapunov)`,
       model.source,
     );
 
@@ -1298,6 +1362,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     }
   }
   const deviation = sumRule.map((x) => Math.abs(1 - x));
+  const bathMixing = site.map((_, r) => siteMixing(W.subarray(r * n, r * n + n), theta));
   const Jerr = new Float64Array(B);
   const JerrBySource = new Float64Array(B);
   let jScale = 0;
@@ -1314,14 +1379,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     // most spread ||Theta|| (eigenvectorMixing).
     Jerr[r] =
       2 * d[r] * spreadT * deviation[r] +
-      d[r] * spreadT * mixing +
+      d[r] * spreadT * bathMixing[r] +
       imag * spreadT +
       n * ROUNDING * fluxScaleDense * (spreadT / Math.max(Tmax, 1e-300));
     // The parts by source bath are each a temperature T_c (not a difference) times the same integrals: the same
     // terms with the largest temperature in place of the spread, and the rounding floor n eps of the flux scale
     // itself (the parts are up to Tmax / spreadT times the net flux). One error covers every part of the flux.
     JerrBySource[r] =
-      2 * d[r] * Tmax * deviation[r] + d[r] * Tmax * mixing + imag * Tmax + n * ROUNDING * fluxScaleDense;
+      2 * d[r] * Tmax * deviation[r] + d[r] * Tmax * bathMixing[r] + imag * Tmax + n * ROUNDING * fluxScaleDense;
   }
   const baths: TransmissionBathFlux[] = model.baths.map((b, r) => {
     const bySource = new Array<number>(B).fill(0);
@@ -1375,7 +1440,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       siteDev[a] = Math.abs(1 - w1);
       if (kineticTemperature) {
         kineticTemperature[a] = Tref + t;
-        kineticTemperatureError![a] = spreadT * (siteDev[a] + mixing) + n * ROUNDING * Tmax;
+        kineticTemperatureError![a] =
+          spreadT * (siteDev[a] + siteMixing(u.subarray(a * n, a * n + n), theta)) + n * ROUNDING * Tmax;
       }
     }
     if (kineticTemperatureError)
@@ -1438,11 +1504,14 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         const base =
           (perMass * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / wMin +
           n * ROUNDING * Math.max(jScale, perMass * terms);
-        let rotation = perMass * mixing * (xNorm * rowNorm(UY, s.i) + y2Norm * rowNorm(UX, s.j));
+        // |Theta^T u_a| <= sum_k |u_ak| theta_k (siteMixing): site j's for the first term, site i's for the second.
+        const mixI = siteMixing(u.subarray(s.i * n, s.i * n + n), theta);
+        const mixJ = siteMixing(u.subarray(s.j * n, s.j * n + n), theta);
+        let rotation = perMass * (mixJ * xNorm * rowNorm(UY, s.i) + mixI * y2Norm * rowNorm(UX, s.j));
         // (Refined only where the cheap bound is above the other terms and above 1e-8 of the flux: forming the
         // vectors for every spring doubled the cost at 1000 sites.)
         if (rotation > Math.max(base, 1e-8 * Math.abs(flux)))
-          rotation = perMass * mixing * (againstModes(X!, UY, s.i) + againstModes(Y2, UX, s.j));
+          rotation = perMass * (mixJ * againstModes(X!, UY, s.i) + mixI * againstModes(Y2, UX, s.j));
         // The defect of that identity: the two orders of the sum disagree by the error of one of them at least (a
         // 10-site network: 2.5 % off with an error of a tenth of it, the defect equal to the error to three digits).
         const error = base + rotation + perMass * Math.abs(acc + reverse);
