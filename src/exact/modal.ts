@@ -1477,15 +1477,19 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         for (let t = 0; t < w2; t++) q += R[a * w2 + t] * R[a * w2 + t];
         return Math.sqrt(q);
       };
-      /** |Z R_a^T| for Z (n x w2) and row a of R (n x w2). */
+      /** |Z R_a^T| for Z (n x w2) and row a of R (n x w2), once per site (a site sits in several springs). */
+      const against = new Map<Float64Array, Float64Array>();
       const againstModes = (Z: Float64Array, R: Float64Array, a: number) => {
+        let memo = against.get(Z);
+        if (memo === undefined) against.set(Z, (memo = new Float64Array(n).fill(-1)));
+        if (memo[a] >= 0) return memo[a];
         let q = 0;
         for (let k = 0; k < n; k++) {
           let v = 0;
           for (let t = 0; t < w2; t++) v += Z[k * w2 + t] * R[a * w2 + t];
           q += v * v;
         }
-        return Math.sqrt(q);
+        return (memo[a] = Math.sqrt(q));
       };
       springs = model.springs.map((s) => {
         let acc = 0;
