@@ -12,13 +12,22 @@
 // default, 8 replicas, burn-in 0) for 1.4 cold-disk interdiffusion times t_cold = (L/2 pi)^2/T_cold, sampled every
 // t_cold/20, so that the late window (the last quarter) starts after t_cold; stores the slab test (classifySlab) and
 // the verdict of both starts (combineDemixing with the point's random-start verdict) under slabPoints.
+// With --slab-mixing phi:ratio,... it runs those points from the separated start on the mixing horizon instead: the
+// production long enough that a slab relaxing at the rate of the mixed control at that phi (the stored ratio-1 slab
+// point on the t_cold schedule, its label-interdiffusion rate from slabMixingRate) would be below r = e^-3 when the
+// late window starts (slabMixingHorizon), so that "dissolves" can be decided where labels interdiffuse slowly.
 //   nice -n 5 node scripts/demixing-stiff-map.js [--out FILE] [--workers 2] [--seed 1] [--replicas 24]
 //     [--phis 0.4,0.55,0.7] [--ratios 1,3,10,30,100] [--last phi:ratio,...]
-//     [--slab phi:ratio,...] [--slab-N 200] [--slab-replicas 8] [--slab-seed 1001]
+//     [--slab phi:ratio,...] [--slab-mixing phi:ratio,...] [--slab-N 200] [--slab-replicas 8] [--slab-seed 1001]
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { NESS_VERSION } from "../dist/index.js";
 import { boxSide, demixingFiniteSize, runDemixing } from "../dist/studies/two-temperature/demixing.js";
-import { classifySlab, combineDemixing } from "../dist/studies/two-temperature/demixingSlab.js";
+import {
+  classifySlab,
+  combineDemixing,
+  slabMixingHorizon,
+  slabMixingRate,
+} from "../dist/studies/two-temperature/demixingSlab.js";
 import { demixingMapSpinodal } from "../dist/studies/two-temperature/demixingTheory.js";
 import { workerRunner } from "../dist/workers/pool.js";
 
@@ -41,6 +50,7 @@ const replicas = Number(opt("replicas", "24"));
 const phis = list(opt("phis", "0.4,0.55,0.7"));
 const ratios = list(opt("ratios", "1,3,10,30,100"));
 const slabList = (opt("slab", "") || "").split(",").filter(Boolean);
+const slabMixingList = (opt("slab-mixing", "") || "").split(",").filter(Boolean);
 const slabN = Number(opt("slab-N", "200"));
 const slabReplicas = Number(opt("slab-replicas", "8"));
 const slabSeed = Number(opt("slab-seed", "1001"));
@@ -57,14 +67,17 @@ for (const [name, v] of [
     process.exit(1);
   }
 }
-const slabWanted = slabList.map((t) => {
+const slabPoint = (horizon) => (t) => {
   const [phi, ratio] = t.split(":").map(Number);
   if (!(phis.includes(phi) && ratios.includes(ratio))) {
-    console.error(`--slab: ${t} is not a point phi:ratio of the map (--phis, --ratios)`);
+    console.error(
+      `--slab${horizon === "mixing" ? "-mixing" : ""}: ${t} is not a point phi:ratio of the map (--phis, --ratios)`,
+    );
     process.exit(1);
   }
-  return { phi, ratio };
-});
+  return { phi, ratio, horizon };
+};
+const slabWanted = [...slabList.map(slabPoint("cold")), ...slabMixingList.map(slabPoint("mixing"))];
 if (![...phis, ...ratios].every((v) => Number.isFinite(v) && v > 0)) {
   console.error("--phis and --ratios must be lists of numbers > 0");
   process.exit(1);
@@ -122,11 +135,13 @@ const header = {
   },
   slab: {
     N: slabN,
-    replicas: slabReplicas,
     start: "slab",
     schedule:
       "burn-in 0; production 1.4 t_cold = 1.4 (L/2 pi)^2/T_cold in 28 samples, so that the late window (the last quarter) " +
-      "starts after t_cold; point (i, j) of the lists runs at slab-seed + (i * ratios + j)",
+      "starts after t_cold (horizon 'cold'), or on the mixing horizon (horizon 'mixing': production " +
+      "max(1.4, 3 / (k (1 - 1/4))) t_cold in 28 samples, k the label-interdiffusion rate per t_cold of the ratio-1 " +
+      "slab point at the same phi on the 'cold' horizon, from its late r: a mixed slab is below r = e^-3 when the late " +
+      "window starts); point (i, j) of the lists runs at slab-seed + (i * ratios + j); replicas per point in its parameters",
   },
   // The second-virial spinodal at this T_hot and stiffness, drawn beside the verdicts (the figure only reads it).
   spinodal: demixingMapSpinodal(BASE, phis),
@@ -138,7 +153,10 @@ if (existsSync(out)) {
   const old = JSON.parse(readFileSync(out, "utf8"));
   previous = old.points ?? [];
   previousSlab = old.slabPoints ?? [];
-}
+  // Every command that wrote points still in the file, oldest first.
+  const history = old.commands ?? (old.command ? [old.command] : []);
+  header.commands = [...history.filter((c) => c !== header.command), header.command];
+} else header.commands = [header.command];
 const sameRun = (p, q) =>
   p.phi === q.phi &&
   p.ratio === q.ratio &&
@@ -149,7 +167,8 @@ const sameRun = (p, q) =>
 const done = previous.filter((p) => points.some((q) => sameRun(p, q)));
 
 function write(results) {
-  const byPoint = (a, b) => a.phi - b.phi || a.ratio - b.ratio;
+  const byPoint = (a, b) =>
+    a.phi - b.phi || a.ratio - b.ratio || Number(horizonOf(a) === "mixing") - Number(horizonOf(b) === "mixing");
   const text = JSON.stringify(
     {
       ...header,
@@ -175,24 +194,51 @@ const measured = (m) => ({
 const finite = (o) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v !== "number" || Number.isFinite(v)));
 
-// Slab points: the separated start at the map's (phi, ratio), schedule from the cold disks' interdiffusion time.
-const slabSchedule = (phi, ratio) => {
+// Slab points: the separated start at the map's (phi, ratio), schedule from the cold disks' interdiffusion time
+// (horizon "cold") or from the mixed control's relaxation at that phi (horizon "mixing").
+const horizonOf = (p) => p.schedule?.horizon ?? "cold";
+const slabSchedule = (phi, ratio, horizon) => {
   const L = boxSide({ N: slabN, phi, range: BASE.range });
   const coldTime = (L / (2 * Math.PI)) ** 2 / (BASE.Thot / ratio);
-  const interval = Math.round(coldTime / 20 / BASE.dt) * BASE.dt;
   const r = (x) => Number(x.toFixed(6));
-  return { coldTime: r(coldTime), sampleInterval: r(interval), burnIn: 0, time: r(28 * interval) };
+  if (horizon === "cold") {
+    const interval = Math.round(coldTime / 20 / BASE.dt) * BASE.dt;
+    return { coldTime: r(coldTime), sampleInterval: r(interval), burnIn: 0, time: r(28 * interval) };
+  }
+  const control = previousSlab.find((q) => q.phi === phi && q.ratio === 1 && q.N === slabN && horizonOf(q) === "cold");
+  if (!control) {
+    console.error(
+      `--slab-mixing ${phi}:${ratio}: the mixed control (phi = ${phi}, ratio 1, N = ${slabN}, --slab) is not in ${out}: run it first`,
+    );
+    process.exit(1);
+  }
+  const rate = slabMixingRate({
+    late: control.late,
+    lateFrom: control.lateFrom,
+    coldTime: control.coldTime,
+    time: control.series.time,
+  });
+  const interval = Math.round(slabMixingHorizon(rate.value, coldTime) / 28 / BASE.dt) * BASE.dt;
+  return {
+    coldTime: r(coldTime),
+    horizon: "mixing",
+    mixingRate: { value: rate.value, error: rate.error, controlSeed: control.seed },
+    sampleInterval: r(interval),
+    burnIn: 0,
+    time: r(28 * interval),
+  };
 };
-const slabPoints = slabWanted.map(({ phi, ratio }) => ({
+const slabPoints = slabWanted.map(({ phi, ratio, horizon }) => ({
   phi,
   ratio,
   N: slabN,
   seed: slabSeed + phis.indexOf(phi) * ratios.length + ratios.indexOf(ratio),
-  schedule: slabSchedule(phi, ratio),
+  schedule: slabSchedule(phi, ratio, horizon),
 }));
 const sameSlab = (p, q) =>
   p.phi === q.phi &&
   p.ratio === q.ratio &&
+  horizonOf(p) === horizonOf(q) &&
   p.N === q.N &&
   p.seed === q.seed &&
   JSON.stringify(p.schedule) === JSON.stringify(q.schedule) &&
@@ -200,7 +246,9 @@ const sameSlab = (p, q) =>
   p.parameters?.Thot === BASE.Thot;
 // Slab points already stored are kept (with the same parameters, skipped; others stay until rerun).
 const slabResults = previousSlab.filter(
-  (p) => slabPoints.some((q) => sameSlab(p, q)) || !slabPoints.some((q) => q.phi === p.phi && q.ratio === p.ratio),
+  (p) =>
+    slabPoints.some((q) => sameSlab(p, q)) ||
+    !slabPoints.some((q) => q.phi === p.phi && q.ratio === p.ratio && horizonOf(q) === horizonOf(p)),
 );
 
 const runner = workerRunner(workers);
@@ -265,7 +313,7 @@ try {
   }
   for (const p of slabPoints) {
     if (slabResults.some((q) => sameSlab(q, p))) {
-      console.log(`slab at phi = ${p.phi}, ratio ${p.ratio}: in ${out}, skipped`);
+      console.log(`slab at phi = ${p.phi}, ratio ${p.ratio} (${horizonOf(p)} horizon): in ${out}, skipped`);
       continue;
     }
     const random = results.find((q) => q.phi === p.phi && q.ratio === p.ratio);
@@ -342,7 +390,7 @@ try {
       slabResults.pop();
     }
     console.log(
-      `slab at phi = ${p.phi}, ratio ${p.ratio}, N = ${p.N}: ${test.verdict} (r = ${s.late.retention.value.toFixed(3)} ± ${s.late.retention.error.toFixed(3)}, ` +
+      `slab at phi = ${p.phi}, ratio ${p.ratio}, N = ${p.N} (${horizonOf(p)} horizon): ${test.verdict} (r = ${s.late.retention.value.toFixed(3)} ± ${s.late.retention.error.toFixed(3)}, ` +
         `h = ${s.late.hotExclusion.value.toFixed(3)}, kappa = ${s.late.compression.value.toFixed(3)}); both starts: ${both.verdict}; ${cpu.toFixed(1)} CPU-s (${new Date().toISOString()})`,
     );
   }

@@ -167,7 +167,7 @@ const LABEL_GAP_PX = 32;
  * d3's own labels blank every multiple but a few (an axis from 0.55 to 3.2 was labelled 1, 2, 3 only, one from 11
  * to 90 started at 20). Here every multiple is ticked, and labelled wherever its label keeps LABEL_GAP_PX from the
  * labels already placed: decades first, then the lowest tick (so the low end of the axis is read too), then the 5s,
- * the 2s and the rest from below (0.6, 0.8, 1, 2, 3).
+ * the 2s and the rest from below (0.6, 0.8, 1, 2, 3); from 10⁴ on as powers of ten (10⁴, 2·10⁴).
  */
 function multipleLogTicks(
   lo: number,
@@ -200,7 +200,11 @@ function multipleLogTicks(
       at.push(p);
     }
   }
-  return { ticks, format: (x: number) => (labelled.has(Number(x.toPrecision(12))) ? formatNumber(x) : "") };
+  // Ticks at 10⁴ and above read "10⁴", "2·10⁴" as on a longer axis (readableLogLabel), not "1.00e4".
+  return {
+    ticks,
+    format: (x: number) => (labelled.has(Number(x.toPrecision(12))) ? readableLogLabel(x, mantissa(x)) : ""),
+  };
 }
 
 /**

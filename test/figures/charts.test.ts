@@ -137,6 +137,22 @@ describe("lineChart", () => {
     for (const t of labelled) expect(Number(t)).toBeGreaterThan(0);
   });
 
+  // The coarsening figure's exponent panel (window middles 7000 to 2.1e4) read "8000, 9000, 1.00e4".
+  it("labels a log axis shorter than a decade across 10^4 with powers of ten, not 1.00e4", () => {
+    const panel = linePanel({
+      xLabel: "t",
+      yLabel: "alpha",
+      xType: "log",
+      series: [{ name: "s", x: [7000, 21000], y: [0.23, 0.29] }],
+      width: 440,
+      height: 320,
+    });
+    const labelled = ticksOf(panel, "x", "tick label").filter((t) => t);
+    expect(labelled).toContain("10⁴");
+    expect(labelled).toContain("8000");
+    for (const t of labelled) expect(t).not.toMatch(/e/);
+  });
+
   it("draws no minor ticks where a decade-labelled log axis gives a decade fewer than 60 px", () => {
     const series = [{ name: "s", x: [1, 2, 3, 4], y: [3e-3, 0.1, 10, 300] }];
     const short = linePanel({ xLabel: "x", yLabel: "y", yType: "log", series, width: 420, height: 290 });

@@ -647,6 +647,12 @@ export interface DemixingMapSlabPoint {
   N: number;
   seed: number;
   parameters: Pick<DemixingParams, "replicas" | "time" | "sampleInterval">;
+  /**
+   * The run's schedule: on the "cold" horizon (the default) 1.4 t_cold; on the "mixing" horizon long enough for a
+   * slab relaxing at the mixed control's rate (mixingRate, per t_cold: slabMixingRate of the ratio-1 point at the same
+   * phi) to dissolve (slabMixingHorizon).
+   */
+  schedule?: { horizon?: "cold" | "mixing"; mixingRate?: { value: number; error: number; controlSeed: number } };
   /** The cold disks' interdiffusion time (L / 2 pi)^2 / T_cold and the start of the late window. */
   coldTime: number;
   lateFrom: number;
@@ -714,15 +720,17 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
   };
   const missing = phis.flatMap((phi) => ratios.filter((r) => !at(phi, r)).map((r) => `(${phi}, ${r})`));
   const resolved = resolvedStandardErrors(replicas);
-  const slabs = [...(results.slabPoints ?? [])].sort((a, b) => a.phi - b.phi || a.ratio - b.ratio);
+  const slabs = [...(results.slabPoints ?? [])].sort(
+    (a, b) => a.phi - b.phi || a.ratio - b.ratio || Number(isMixing(a)) - Number(isMixing(b)),
+  );
   const v3 = (m: DemixingMapValue) => `${fmt(m.value, 2)} ± ${fmt(m.error, 2)}`;
   const slabCaption =
     slabs.length > 0
-      ? `(d) The separated start (a slab of the cold disks; burn-in 0, ${slabs[0].parameters.replicas} replicas, N = ${slabs[0].N}) at ` +
+      ? `(d) The separated start (a slab of the cold disks; burn-in 0, N = ${[...new Set(slabs.map((s) => s.N))].join(", ")}; 1.4 t_cold, or on the mixing horizon: long enough for a slab relaxing at the rate k of the ratio-1 control at that phi to dissolve) at ` +
         slabs
           .map(
             (s) =>
-              `(${s.phi}, ${fmt(s.ratio)}): late (t ≥ ${fmt(s.lateFrom)}, t_cold = ${fmt(s.coldTime)}) r = ${v3(s.late.retention)}, h = ${v3(s.late.hotExclusion)}, kappa = ${v3(s.late.compression)}, slab test ${s.slabVerdict}, both starts ${s.verdict}`,
+              `(${s.phi}, ${fmt(s.ratio)}${isMixing(s) ? `, mixing horizon from k = ${fmt(s.schedule!.mixingRate!.value, 2)} ± ${fmt(s.schedule!.mixingRate!.error, 2)} per t_cold` : ""}; ${s.parameters.replicas} replicas): late (t ≥ ${fmt(s.lateFrom)}, t_cold = ${fmt(s.coldTime)}) r = ${v3(s.late.retention)}, h = ${v3(s.late.hotExclusion)}, kappa = ${v3(s.late.compression)}, slab test ${s.slabVerdict}, both starts ${s.verdict}`,
           )
           .join("; ") +
         `; the slab test (persists: after t_cold, r ≥ ${SLAB_BOUNDS.retention}, h ≤ ${SLAB_BOUNDS.hotExcluded}, kappa > ${SLAB_BOUNDS.compressed}; dissolves: r ≤ ${SLAB_BOUNDS.retention}, kappa < ${SLAB_BOUNDS.compressed}; each at the replicas' Student-t threshold) and the verdict of both starts as stored. `
@@ -779,12 +787,17 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
   });
 }
 
+/** Whether a slab point ran on the mixing horizon (from the mixed control's relaxation) rather than 1.4 t_cold. */
+function isMixing(s: DemixingMapSlabPoint): boolean {
+  return s.schedule?.horizon === "mixing" && s.schedule.mixingRate !== undefined;
+}
+
 /** The slab's retention r against t / t_cold at each slab point of the map, labelled with the stored verdicts. */
 function slabPanel(slabs: DemixingMapSlabPoint[], width: number, height: number) {
   const colors = ["blue", "orange", "green", "red", "purple", "brown", "black"];
   const markers = ["circle", "square", "triangle", "diamond"] as const;
   const series: Series[] = slabs.map((s, i) => ({
-    name: `phi = ${s.phi}, ratio ${fmt(s.ratio)}: ${s.slabVerdict}; both starts: ${s.verdict}`,
+    name: `phi = ${s.phi}, ratio ${fmt(s.ratio)}${isMixing(s) ? " (mixing horizon)" : ""}, ${s.parameters.replicas} replicas: ${s.slabVerdict}; both: ${s.verdict}`,
     x: s.series.time.map((t) => t / s.coldTime),
     y: s.series.retention,
     err: s.series.retentionError,

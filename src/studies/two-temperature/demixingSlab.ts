@@ -230,7 +230,9 @@ export interface DemixingSlab {
   hotTime: number;
   /**
    * The cold disks' interdiffusion time (L / 2 pi)^2 / T_cold: a mixed or correlated slab dissolves within one to two
-   * of these (measured at T_hot / T_cold = 1, 3, 10), so "persists" needs the late window to start after it.
+   * of these (measured at T_hot / T_cold = 1, 3, 10, area fraction 0.4), so "persists" needs the late window to start
+   * after it. In dense mixtures of stiff disks labels interdiffuse more slowly: slabMixingHorizon sets the run a
+   * mixed slab needs there to read "dissolves".
    */
   coldTime: number;
   /** Sampling times (burn-in included) and, at each, m, h, kappa: mean over replicas and the standard error. */
@@ -295,6 +297,60 @@ export function classifySlab(s: DemixingSlab): { verdict: SlabVerdict; reasons: 
       : `the late window starts at ${f(s.lateFrom)}, before the cold disks' interdiffusion time (L/2 pi)^2/T_cold = ${f(s.coldTime)} (a mixed slab dissolves within one to two of these): a persisting slab decides nothing yet`,
   ];
   return { verdict, reasons };
+}
+
+/**
+ * A run on the mixing horizon (slabMixingHorizon) starts its late window where a mixed slab's r would have fallen to
+ * exp(-SLAB_MIXING_DECAY) = 0.05: SLAB_BOUNDS.retention = 0.25 leaves 0.2 for r's error bar at the Student-t
+ * threshold of the replicas (at e^-2 = 0.14 a mixed control at N = 60, 8 replicas, read "undecided": r = 0.148 ±
+ * 0.024, bound 0.35).
+ */
+export const SLAB_MIXING_DECAY = 3;
+
+/**
+ * The label-interdiffusion rate of a slab run, in units of its cold disks' interdiffusion time t_cold: k in
+ * r(t) = exp(-k t / t_cold) (r = 1 at the start by construction: S_stripe normalises it), from the late retention r
+ * (one value per replica, error over replicas) at the mean time t_late of the late window's samples:
+ * k = ln(1 / r) t_cold / t_late, error (dr / r) t_cold / t_late. For a free random walk of labels at diffusion
+ * coefficient D this is 2 D / T_cold (r goes as the contrast squared, exp(-2 D q1^2 t)). Read from a mixed control
+ * (equal temperatures at the same density), it sets how long a mixed slab takes to dissolve there: at the stiff
+ * stiffness's dense points labels interdiffuse at 0.2-0.4 of a free disk's rate, so t_cold is too short.
+ * Throws ModelError when the late r is not above 0 (the run dissolved: its rate is only bounded below) or rests on
+ * fewer than 2 replicas.
+ */
+export function slabMixingRate(
+  s: Pick<DemixingSlab, "late" | "lateFrom" | "coldTime" | "time">,
+): Measured & { batches: number; lateTime: number } {
+  const r = s.late.retention;
+  const times = s.time.filter((t) => t >= s.lateFrom);
+  const lateTime = times.reduce((a, t) => a + t, 0) / Math.max(times.length, 1);
+  if (!(times.length > 0 && lateTime > 0 && s.coldTime > 0))
+    throw new ModelError("the slab run has no late samples after t = 0: no relaxation rate");
+  if (!(Number.isFinite(r.value) && Number.isFinite(r.error) && r.batches >= 2 && r.value > 0))
+    throw new ModelError(
+      `the slab's late retention r = ${r.value} ± ${r.error} (${r.batches} replicas) is not above 0: the run dissolved, its relaxation rate is only bounded below`,
+    );
+  const scale = s.coldTime / lateTime;
+  return {
+    value: Math.log(1 / r.value) * scale,
+    error: (r.error / r.value) * scale,
+    reliable: r.reliable,
+    batches: r.batches,
+    lateTime,
+  };
+}
+
+/**
+ * The production time of a slab run on the mixing horizon: long enough that a slab relaxing at the control's rate k
+ * (slabMixingRate, per t_cold) has r below exp(-SLAB_MIXING_DECAY) when the late window (the last SLAB_LATE_FRACTION)
+ * starts, t = SLAB_MIXING_DECAY / (k (1 - SLAB_LATE_FRACTION)) t_cold, and never shorter than `minimum` t_cold (1.4:
+ * the schedule on which "persists" may be called). A mixed slab at the control's density then reads "dissolves";
+ * a separated one still "persists". Throws ModelError for a rate that is not positive and finite.
+ */
+export function slabMixingHorizon(rate: number, coldTime: number, minimum = 1.4): number {
+  if (!(Number.isFinite(rate) && rate > 0)) throw new ModelError(`the relaxation rate must be > 0, got ${rate}`);
+  if (!(Number.isFinite(coldTime) && coldTime > 0)) throw new ModelError(`t_cold must be > 0, got ${coldTime}`);
+  return Math.max(minimum, SLAB_MIXING_DECAY / (rate * (1 - SLAB_LATE_FRACTION))) * coldTime;
 }
 
 /** Reduces the per-replica slab samples (R replicas, S samples of SLAB_SAMPLE_SIZE each, at offset `at` of each replica's P outputs). */

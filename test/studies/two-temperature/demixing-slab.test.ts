@@ -12,6 +12,10 @@ import {
   classifySlab,
   combineDemixing,
   slabGeometry,
+  slabMixingHorizon,
+  slabMixingRate,
+  SLAB_LATE_FRACTION,
+  SLAB_MIXING_DECAY,
   slabStart,
   slabStartLowQ,
   stripeMode,
@@ -157,6 +161,78 @@ describe("the separated (slab) start", () => {
     expect(s.late.retention.value - t * s.late.retention.error).toBeGreaterThan(0.25);
     // S_cc(q_min) keeps the stripe's order N: over 10 times the ideal mixture's x(1 - x).
     expect(s.late.sccLowQ.value).toBeGreaterThan(10 * 0.25);
+  });
+});
+
+describe("the slab's time rule from a mixed control's relaxation", () => {
+  it("reads the rate of r = exp(-k t / t_cold) from the late window and sets the horizon where r = e^-2", () => {
+    // A slab whose r decays exactly as exp(-k t / t_cold), late window over its last quarter (times 21..28 of 28).
+    const k = 0.5,
+      coldTime = 2000,
+      dt = 100;
+    const time = Array.from({ length: 29 }, (_, i) => i * dt);
+    const late = time.slice(21);
+    const tLate = late.reduce((a, t) => a + t, 0) / late.length;
+    const r = Math.exp((-k * tLate) / coldTime);
+    const rate = slabMixingRate({
+      time,
+      coldTime,
+      lateFrom: late[0],
+      late: { retention: { value: r, error: 0.01, reliable: true, batches: 8 } } as DemixingSlab["late"],
+    });
+    expect(rate.value).toBeCloseTo(k, 12);
+    expect(rate.lateTime).toBeCloseTo(tLate, 12);
+    // d(ln r) = dr / r, over t_late / t_cold.
+    expect(rate.error).toBeCloseTo((0.01 / r) * (coldTime / tLate), 12);
+    expect(rate.batches).toBe(8);
+    // The horizon: r at the start of the late window is exp(-SLAB_MIXING_DECAY).
+    const T = slabMixingHorizon(k, coldTime);
+    expect(Math.exp((-k * (1 - SLAB_LATE_FRACTION) * T) / coldTime)).toBeCloseTo(Math.exp(-SLAB_MIXING_DECAY), 12);
+    // A fast control never shortens the run below 1.4 t_cold (the schedule on which "persists" may be called).
+    expect(slabMixingHorizon(100, coldTime)).toBe(1.4 * coldTime);
+    const dissolved = { value: -0.01, error: 0.01, reliable: true, batches: 8 };
+    expect(() =>
+      slabMixingRate({ time, coldTime, lateFrom: late[0], late: { retention: dissolved } as DemixingSlab["late"] }),
+    ).toThrow(ModelError);
+    expect(() => slabMixingHorizon(0, coldTime)).toThrow(ModelError);
+    expect(() => slabMixingHorizon(Number.NaN, coldTime)).toThrow(ModelError);
+  });
+
+  it("at the stiff point's density, a mixed slab is undecided after 1.4 t_cold and dissolves on its own horizon (N = 60)", () => {
+    // Equal temperatures T = 0.002, k = 1, area fraction 0.7: labels interdiffuse at about a quarter of a free disk's
+    // rate, so after 1.4 t_cold (t_cold = (L / 2 pi)^2 / T = 852 at N = 60) r is still about 0.5 and the slab test
+    // cannot say "dissolves". The horizon from that run's own rate lets it (about 8 CPU-s for both runs).
+    const point = { N: 60, phi: 0.7, Thot: 0.002, Tcold: 0.002, dt: 0.1, start: "slab" as const, burnIn: 0 };
+    const L = boxSide({ N: 60, phi: 0.7, range: 1 });
+    const coldTime = (L / (2 * Math.PI)) ** 2 / 0.002;
+    const interval = (T: number) => Math.round(T / 28 / 0.1) * 0.1;
+    const short = simulateDemixing({
+      ...point,
+      time: 28 * interval(1.4 * coldTime),
+      sampleInterval: interval(1.4 * coldTime),
+      replicas: 8,
+      seed: 31,
+    }).slab!;
+    expect(short.coldTime).toBeCloseTo(coldTime, 8);
+    expect(classifySlab(short).verdict).toBe("undecided");
+    const t8 = resolvedStandardErrors(8);
+    // Not "dissolves": r is not resolved below the bound.
+    expect(short.late.retention.value + t8 * short.late.retention.error).toBeGreaterThan(0.25);
+    const rate = slabMixingRate(short);
+    // Slower than free disks (rate 2 per t_cold for r ~ exp(-2 D q1^2 t) with D = T): resolved below 1.
+    expect(rate.value + 4 * rate.error).toBeLessThan(1);
+    const T = slabMixingHorizon(rate.value, coldTime);
+    expect(T / coldTime).toBeGreaterThan(4);
+    // 16 replicas: at N = 60 one replica's late r scatters by about 0.07 about 0 once dissolved.
+    const long = simulateDemixing({
+      ...point,
+      time: 28 * interval(T),
+      sampleInterval: interval(T),
+      replicas: 16,
+      seed: 32,
+    }).slab!;
+    const test = classifySlab(long);
+    expect(test.verdict, test.reasons.join("; ")).toBe("dissolves");
   });
 });
 

@@ -11,7 +11,13 @@ import {
   type DemixingMapResults,
 } from "../../../src/studies/two-temperature/demixingFigures.js";
 import { demixingMapSpinodal, spinodalRatio } from "../../../src/studies/two-temperature/demixingTheory.js";
-import { classifySlab, combineDemixing, type DemixingSlab } from "../../../src/studies/two-temperature/demixingSlab.js";
+import {
+  classifySlab,
+  combineDemixing,
+  slabMixingHorizon,
+  slabMixingRate,
+  type DemixingSlab,
+} from "../../../src/studies/two-temperature/demixingSlab.js";
 import { boxSide } from "../../../src/studies/two-temperature/demixing.js";
 
 const BASE = { Thot: 0.002, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1 };
@@ -173,14 +179,31 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
     const slabs = results.slabPoints ?? [];
     expect(slabs.length).toBeGreaterThan(0);
     const { base, phis, ratios } = results.parameters;
-    const slabParams = (results as unknown as { slab: { N: number; replicas: number } }).slab;
+    const slabParams = (results as unknown as { slab: { N: number } }).slab;
     for (const s of slabs) {
-      // The stated schedule: burn-in 0, 1.4 t_cold in 28 samples, seed slab-seed + (i * ratios + j).
+      // The stated schedule: burn-in 0, 28 samples over 1.4 t_cold or the mixing horizon, seed slab-seed + (i * ratios + j).
       const L = boxSide({ N: s.N, phi: s.phi, range: base.range });
       expect(s.coldTime).toBeCloseTo((L / (2 * Math.PI)) ** 2 / (base.Thot / s.ratio), 4);
       expect(s.N).toBe(slabParams.N);
-      expect(s.parameters.replicas).toBe(slabParams.replicas);
+      expect(Number.isInteger(s.parameters.replicas) && s.parameters.replicas >= 4).toBe(true);
       expect(s.parameters.time).toBeCloseTo(28 * s.parameters.sampleInterval, 6);
+      const interval = (T: number) => Math.round(T / 28 / base.dt) * base.dt;
+      if (s.schedule?.horizon === "mixing") {
+        // The horizon from the stored ratio-1 control at the same phi (on 1.4 t_cold): its rate recomputed here.
+        const control = slabs.find(
+          (c) => c.phi === s.phi && c.ratio === 1 && c.N === s.N && (c.schedule?.horizon ?? "cold") === "cold",
+        )!;
+        expect(control.seed).toBe(s.schedule.mixingRate!.controlSeed);
+        const rate = slabMixingRate({
+          late: control.late as DemixingSlab["late"],
+          lateFrom: control.lateFrom,
+          coldTime: control.coldTime,
+          time: control.series.time,
+        });
+        expect(s.schedule.mixingRate!.value).toBeCloseTo(rate.value, 12);
+        expect(s.schedule.mixingRate!.error).toBeCloseTo(rate.error, 12);
+        expect(s.parameters.sampleInterval).toBeCloseTo(interval(slabMixingHorizon(rate.value, s.coldTime)), 6);
+      } else expect(s.parameters.sampleInterval).toBeCloseTo(interval(1.4 * s.coldTime), 6);
       // ... and it ran all of them: the start and 28 samples, the last at the time asked for.
       expect(s.series.time.length).toBe(29);
       expect(s.series.time[28]).toBeCloseTo(s.parameters.time, 6);
