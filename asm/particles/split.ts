@@ -548,6 +548,9 @@ export function scatter(
  * The forces A + H of cell-order positions [lo, hi) into out at each particle's id (SplitKernel.combine); with cs
  * nonzero, also per chunk of `chunk` positions the trapezoid sums of the step xPrev -> x per species
  * (SplitKernel.combineSums: the heat -(f0 + f) / 2 . dx / dt and the displacements dx / dt, 3 numbers per species).
+ * With du nonzero (a byte address: the step's displacements x - xPrev in cell order, as the last force phase gathered
+ * them, the same subtraction) and sp (the species at cell-order positions), dx and the species are read there in
+ * order instead of at each id: the same numbers, two fewer scattered reads per particle.
  */
 export function combine(
   lo: i32,
@@ -564,6 +567,8 @@ export function combine(
   speciesOf: usize,
   invDt: f64,
   chunk: i32,
+  du: usize,
+  sp: usize,
 ): void {
   if (cs == 0) {
     for (let q = lo; q < hi; q++) {
@@ -587,9 +592,16 @@ export function combine(
         fy = f64At(A, b + 1) + f64At(H, b + 1);
       store<f64>(out + (<usize>a << 3), fx);
       store<f64>(out + (<usize>(a + 1) << 3), fy);
-      const o = base + (<usize>(i32At(speciesOf, i) * 3) << 3);
-      const dx = (f64At(x, a) - f64At(x0, a)) * invDt,
+      let o: usize, dx: f64, dy: f64;
+      if (du != 0) {
+        o = base + (<usize>(i32At(sp, q) * 3) << 3);
+        dx = f64At(du, b) * invDt;
+        dy = f64At(du, b + 1) * invDt;
+      } else {
+        o = base + (<usize>(i32At(speciesOf, i) * 3) << 3);
+        dx = (f64At(x, a) - f64At(x0, a)) * invDt;
         dy = (f64At(x, a + 1) - f64At(x0, a + 1)) * invDt;
+      }
       store<f64>(o, load<f64>(o) - 0.5 * (f64At(f0, a) + fx) * dx);
       store<f64>(o + 8, load<f64>(o + 8) + dx);
       store<f64>(o, load<f64>(o) - 0.5 * (f64At(f0, a + 1) + fy) * dy);

@@ -361,6 +361,8 @@ interface SplitWasm {
     speciesOf: number,
     invDt: number,
     chunk: number,
+    du: number,
+    sp: number,
   ): void;
 }
 
@@ -520,6 +522,11 @@ export class SplitKernel {
   private readonly lay: Layout;
   /** The WebAssembly force loop over the run's memory (null: the JavaScript loops). */
   private readonly wasm: SplitWasm | null;
+  /**
+   * True when the last force phase gathered the step's displacements x - xPrev (ForcesStep, ForcesStepHeat): every
+   * cell-order position's, the rows being every thread's; the combine then reads them there (with the heat).
+   */
+  private stepGathered = false;
 
   /**
    * Views of `buffer`; with `memory` (whose buffer it is: splitMemory), the force loop runs in WebAssembly over it
@@ -699,15 +706,19 @@ export class SplitKernel {
       case Phase.Build:
         return this.build(t);
       case Phase.ForcesX:
+        this.stepGathered = false;
         this.gatherRows(this.x, t, false);
         return this.forces(t, false);
       case Phase.ForcesXt:
+        this.stepGathered = false;
         this.gatherRows(this.xt, t, false);
         return this.forces(t, false);
       case Phase.ForcesStep:
+        this.stepGathered = true;
         this.gatherRows(this.x, t, true);
         return this.forces(t, false);
       case Phase.ForcesStepHeat:
+        this.stepGathered = true;
         this.gatherRows(this.x, t, true);
         return this.forces(t, true);
       case Phase.CombineF:
@@ -1459,6 +1470,8 @@ export class SplitKernel {
         this.speciesOf.byteOffset,
         sums ? sums.invDt : 0,
         CHUNK,
+        sums && this.stepGathered && this.du.length > 0 ? this.du.byteOffset : 0,
+        this.spSorted.byteOffset,
       );
     if (sums) return this.combineSums(out, lo, hi);
     for (let q = lo; q < hi; q++) {
