@@ -55,6 +55,9 @@ import { SPLIT_PLAIN_WASM_BASE64, SPLIT_SHARED_WASM_BASE64 } from "./splitForces
 /** Ids (and cell-order positions) per chunk: the unit of the threads' shares of the move and of the gather. */
 export const CHUNK = 256;
 
+/** Ids per block of a move in WebAssembly (the block's noise is drawn just before its move, into the cache). */
+const MOVE_BLOCK = 2 * CHUNK;
+
 /** Phases of a step (the executor runs each for every thread, with a barrier after it). */
 export const Phase = {
   /** Wrap x into the box, find each particle's cell, count per cell (own ids): a sort at x. */
@@ -834,7 +837,17 @@ export class SplitKernel {
    */
   private moveWasm(kind: number, t: number): void {
     const [lo, hi] = this.share(t);
-    if (kind !== 2) this.normals(lo, hi, t);
+    this.maxDisp[t] = 0;
+    this.maxStep[t] = 0;
+    // Blocks of MOVE_BLOCK ids, each block's noise drawn just before its move (the numbers still in cache).
+    for (let b0 = lo; b0 < hi; b0 += MOVE_BLOCK) {
+      const b1 = Math.min(hi, b0 + MOVE_BLOCK);
+      if (kind !== 2) this.normals(b0, b1, t);
+      this.moveBlock(kind, b0, b1, t);
+    }
+  }
+
+  private moveBlock(kind: number, lo: number, hi: number, t: number): void {
     this.wasm!.move(
       kind,
       lo,
