@@ -292,14 +292,14 @@ export async function run(log, opts = {}) {
         `time: pair ${ref.pair}%, neighbour ${ref.neigh}%, fixes ${ref.modify}%; ${ref.builds} list builds)`,
     );
     schemes.forEach(({ label }, k) => {
-      report(log, `${label} vs LAMMPS`, res[`ness${k}`], res.lammps, {
+      report(log, `${label} vs LAMMPS, N = ${N}`, res[`ness${k}`], res.lammps, {
         anchorName: "LAMMPS",
         target: k === 0 ? { min: 1.5 } : undefined,
       });
     });
     splits.forEach(({ label, threads }, k) => {
       if (!res[`split${k}`]) return;
-      report(log, `${label} vs LAMMPS`, res[`split${k}`], res.lammps, {
+      report(log, `${label} vs LAMMPS, N = ${N}`, res[`split${k}`], res.lammps, {
         anchorName: "LAMMPS",
         basis: threads > 1 ? "wall" : "cpu",
         target: { min: threads > 1 ? 2.5 : 1.5 },
