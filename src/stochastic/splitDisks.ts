@@ -34,7 +34,8 @@
  * and scatter, the list's build, the gathers and forces, the combine with the trapezoid sums; the same arithmetic in
  * the same order as the JavaScript loops here, which remain the fallback) when the run's buffer is a
  * WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance of the kernel over it); the noise
- * kernel (asm/particles/noise.ts, SIMD) writes each thread's normals straight into the run's memory too. Each
+ * kernel (asm/particles/noise.ts, SIMD) writes each thread's normals straight into the run's memory too, a block of
+ * ids at a time just before the block's move (MOVE_BLOCK). Each
  * thread's list lives in its own region at the buffer's end.
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
  * default engine's trajectory (other lists, sums in another order, the default noise stream): the same physics,
