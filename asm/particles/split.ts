@@ -345,18 +345,6 @@ export function build(
  * Keeps x and f of ids [lo, hi) in xPrev and fPrev (SplitKernel.remember) when keep is nonzero, and scales the noise
  * z of those ids by sc (SplitKernel.noise: z was filled with the counter stream's normals).
  */
-@inline function rememberScale(lo: i32, hi: i32, x: usize, f: usize, x0: usize, f0: usize, keep: i32, z: usize, sc: usize): void {
-  if (keep != 0) {
-    memory.copy(x0 + (<usize>lo << 4), x + (<usize>lo << 4), <usize>(hi - lo) << 4);
-    memory.copy(f0 + (<usize>lo << 4), f + (<usize>lo << 4), <usize>(hi - lo) << 4);
-  }
-  for (let i = lo; i < hi; i++) {
-    const c = f64At(sc, i);
-    store<f64>(z + (<usize>i << 4), f64At(z, i << 1) * c);
-    store<f64>(z + (<usize>i << 4) + 8, f64At(z, (i << 1) + 1) * c);
-  }
-}
-
 /**
  * A move of ids [lo, hi) and its check against the last sort (kind 0: Euler-Maruyama, x += mu f + z; 1: Heun's
  * predictor, xt = x + mu f + z; 2: Heun's corrector, x += mu (f + ft) / 2 + z with ft = A + H at each id's sorted
@@ -364,7 +352,9 @@ export function build(
  * predictor) and, for kinds 0 and 1, x and f kept in xPrev and fPrev when keep is nonzero (SplitKernel.euler,
  * predict, correct). Then, in the same pass, the largest squared displacement since the sort (ref) into maxDisp: of
  * xt (kind 1), of x, or with heat nonzero of both ends of the step xPrev -> x, with the largest squared step into
- * maxStep and the step's midpoint into xt (SplitKernel.check, checkEnd).
+ * maxStep and the step's midpoint into xt (SplitKernel.check, checkEnd). The largest values start from those stored
+ * at maxDisp and maxStep (the caller clears them before the first of a share's calls: a share moves in blocks, each
+ * block's noise drawn just before its move).
  */
 export function move(
   kind: i32,
@@ -387,22 +377,37 @@ export function move(
   maxDisp: usize,
   maxStep: usize,
 ): void {
-  if (kind != 2) rememberScale(lo, hi, x, f, x0, f0, keep, z, sc);
-  let md: f64 = 0,
-    ms: f64 = 0;
+  let md: f64 = load<f64>(maxDisp),
+    ms: f64 = kind != 1 && heat != 0 ? load<f64>(maxStep) : 0;
   for (let i = lo; i < hi; i++) {
     const m = f64At(mu, i),
       a = i << 1;
     const xa = f64At(x, a),
       ya = f64At(x, a + 1);
     let nx: f64, ny: f64;
-    if (kind == 0) {
-      // x += m f + z: the move summed before it is added (the JavaScript loop's +=).
-      nx = xa + (m * f64At(f, a) + f64At(z, a));
-      ny = ya + (m * f64At(f, a + 1) + f64At(z, a + 1));
-    } else if (kind == 1) {
-      nx = xa + m * f64At(f, a) + f64At(z, a);
-      ny = ya + m * f64At(f, a + 1) + f64At(z, a + 1);
+    if (kind != 2) {
+      // The noise scaled (kept for the corrector) and, with keep, x and f kept as the step's start.
+      const c = f64At(sc, i),
+        fa = f64At(f, a),
+        fb = f64At(f, a + 1);
+      const za = f64At(z, a) * c,
+        zb = f64At(z, a + 1) * c;
+      store<f64>(z + (<usize>a << 3), za);
+      store<f64>(z + (<usize>(a + 1) << 3), zb);
+      if (keep != 0) {
+        store<f64>(x0 + (<usize>a << 3), xa);
+        store<f64>(x0 + (<usize>(a + 1) << 3), ya);
+        store<f64>(f0 + (<usize>a << 3), fa);
+        store<f64>(f0 + (<usize>(a + 1) << 3), fb);
+      }
+      if (kind == 0) {
+        // x += m f + z: the move summed before it is added (the JavaScript loop's +=).
+        nx = xa + (m * fa + za);
+        ny = ya + (m * fb + zb);
+      } else {
+        nx = xa + m * fa + za;
+        ny = ya + m * fb + zb;
+      }
     } else {
       const q = i32At(posOf, i) << 1;
       const ftx = f64At(A, q) + f64At(H, q),
@@ -548,6 +553,9 @@ export function scatter(
  * The forces A + H of cell-order positions [lo, hi) into out at each particle's id (SplitKernel.combine); with cs
  * nonzero, also per chunk of `chunk` positions the trapezoid sums of the step xPrev -> x per species
  * (SplitKernel.combineSums: the heat -(f0 + f) / 2 . dx / dt and the displacements dx / dt, 3 numbers per species).
+ * With du nonzero (a byte address: the step's displacements x - xPrev in cell order, as the last force phase gathered
+ * them, the same subtraction) and sp (the species at cell-order positions), dx and the species are read there in
+ * order instead of at each id: the same numbers, two fewer scattered reads per particle.
  */
 export function combine(
   lo: i32,
@@ -564,6 +572,8 @@ export function combine(
   speciesOf: usize,
   invDt: f64,
   chunk: i32,
+  du: usize,
+  sp: usize,
 ): void {
   if (cs == 0) {
     for (let q = lo; q < hi; q++) {
@@ -587,9 +597,16 @@ export function combine(
         fy = f64At(A, b + 1) + f64At(H, b + 1);
       store<f64>(out + (<usize>a << 3), fx);
       store<f64>(out + (<usize>(a + 1) << 3), fy);
-      const o = base + (<usize>(i32At(speciesOf, i) * 3) << 3);
-      const dx = (f64At(x, a) - f64At(x0, a)) * invDt,
+      let o: usize, dx: f64, dy: f64;
+      if (du != 0) {
+        o = base + (<usize>(i32At(sp, q) * 3) << 3);
+        dx = f64At(du, b) * invDt;
+        dy = f64At(du, b + 1) * invDt;
+      } else {
+        o = base + (<usize>(i32At(speciesOf, i) * 3) << 3);
+        dx = (f64At(x, a) - f64At(x0, a)) * invDt;
         dy = (f64At(x, a + 1) - f64At(x0, a + 1)) * invDt;
+      }
       store<f64>(o, load<f64>(o) - 0.5 * (f64At(f0, a) + fx) * dx);
       store<f64>(o + 8, load<f64>(o + 8) + dx);
       store<f64>(o, load<f64>(o) - 0.5 * (f64At(f0, a + 1) + fy) * dy);

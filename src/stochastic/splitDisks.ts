@@ -34,7 +34,8 @@
  * and scatter, the list's build, the gathers and forces, the combine with the trapezoid sums; the same arithmetic in
  * the same order as the JavaScript loops here, which remain the fallback) when the run's buffer is a
  * WebAssembly.Memory (splitMemory: shared for threads, each thread its own instance of the kernel over it); the noise
- * kernel (asm/particles/noise.ts, SIMD) writes each thread's normals straight into the run's memory too. Each
+ * kernel (asm/particles/noise.ts, SIMD) writes each thread's normals straight into the run's memory too, a block of
+ * ids at a time just before the block's move (MOVE_BLOCK). Each
  * thread's list lives in its own region at the buffer's end.
  * So the trajectory is the same to the bit for every number of threads (tested with 1, 2 and 3). It is not the
  * default engine's trajectory (other lists, sums in another order, the default noise stream): the same physics,
@@ -54,6 +55,9 @@ import { SPLIT_PLAIN_WASM_BASE64, SPLIT_SHARED_WASM_BASE64 } from "./splitForces
 
 /** Ids (and cell-order positions) per chunk: the unit of the threads' shares of the move and of the gather. */
 export const CHUNK = 256;
+
+/** Ids per block of a move in WebAssembly (the block's noise is drawn just before its move, into the cache). */
+const MOVE_BLOCK = 2 * CHUNK;
 
 /** Phases of a step (the executor runs each for every thread, with a barrier after it). */
 export const Phase = {
@@ -361,6 +365,8 @@ interface SplitWasm {
     speciesOf: number,
     invDt: number,
     chunk: number,
+    du: number,
+    sp: number,
   ): void;
 }
 
@@ -520,6 +526,11 @@ export class SplitKernel {
   private readonly lay: Layout;
   /** The WebAssembly force loop over the run's memory (null: the JavaScript loops). */
   private readonly wasm: SplitWasm | null;
+  /**
+   * True when the last force phase gathered the step's displacements x - xPrev (ForcesStep, ForcesStepHeat): every
+   * cell-order position's, the rows being every thread's; the combine then reads them there (with the heat).
+   */
+  private stepGathered = false;
 
   /**
    * Views of `buffer`; with `memory` (whose buffer it is: splitMemory), the force loop runs in WebAssembly over it
@@ -699,15 +710,19 @@ export class SplitKernel {
       case Phase.Build:
         return this.build(t);
       case Phase.ForcesX:
+        this.stepGathered = false;
         this.gatherRows(this.x, t, false);
         return this.forces(t, false);
       case Phase.ForcesXt:
+        this.stepGathered = false;
         this.gatherRows(this.xt, t, false);
         return this.forces(t, false);
       case Phase.ForcesStep:
+        this.stepGathered = true;
         this.gatherRows(this.x, t, true);
         return this.forces(t, false);
       case Phase.ForcesStepHeat:
+        this.stepGathered = true;
         this.gatherRows(this.x, t, true);
         return this.forces(t, true);
       case Phase.CombineF:
@@ -823,7 +838,17 @@ export class SplitKernel {
    */
   private moveWasm(kind: number, t: number): void {
     const [lo, hi] = this.share(t);
-    if (kind !== 2) this.normals(lo, hi, t);
+    this.maxDisp[t] = 0;
+    this.maxStep[t] = 0;
+    // Blocks of MOVE_BLOCK ids, each block's noise drawn just before its move (the numbers still in cache).
+    for (let b0 = lo; b0 < hi; b0 += MOVE_BLOCK) {
+      const b1 = Math.min(hi, b0 + MOVE_BLOCK);
+      if (kind !== 2) this.normals(b0, b1, t);
+      this.moveBlock(kind, b0, b1, t);
+    }
+  }
+
+  private moveBlock(kind: number, lo: number, hi: number, t: number): void {
     this.wasm!.move(
       kind,
       lo,
@@ -1459,6 +1484,8 @@ export class SplitKernel {
         this.speciesOf.byteOffset,
         sums ? sums.invDt : 0,
         CHUNK,
+        sums && this.stepGathered && this.du.length > 0 ? this.du.byteOffset : 0,
+        this.spSorted.byteOffset,
       );
     if (sums) return this.combineSums(out, lo, hi);
     for (let q = lo; q < hi; q++) {

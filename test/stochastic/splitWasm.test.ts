@@ -102,13 +102,16 @@ describe("the split's force loop in WebAssembly", () => {
     }
   });
 
+  // On 1 thread, a share of 700 ids moves in two blocks (each block's noise drawn before its move).
   it.each([
-    ["Heun, exact pair heat", heun({ dt: 0.1 }), true],
-    ["Euler-Maruyama, exact pair heat", eulerMaruyama({ dt: 0.1 }), true],
-    ["Heun without heat", heun({ dt: 0.1 }), false],
+    ["Heun, exact pair heat", heun({ dt: 0.1 }), true, 2],
+    ["Euler-Maruyama, exact pair heat", eulerMaruyama({ dt: 0.1 }), true, 2],
+    ["Heun without heat", heun({ dt: 0.1 }), false, 2],
+    ["Heun, exact pair heat, 1 thread", heun({ dt: 0.1 }), true, 1],
+    ["Euler-Maruyama, exact pair heat, 1 thread", eulerMaruyama({ dt: 0.1 }), true, 1],
   ])(
     "%s: a run's positions, forces, energies, step heats and trapezoid sums equal the JavaScript loops' after every step",
-    (_, scheme, withHeat) => {
+    (_, scheme, withHeat, threads) => {
       const m = disks(350, 350, [30, 28]);
       const dt = 0.1;
       const run = (wasm: boolean) => {
@@ -118,7 +121,7 @@ describe("the split's force loop in WebAssembly", () => {
           sink.enableStepHeat([0.1, 0.01], dt);
           sink.enableTrapezoidSums();
         }
-        const integ = splitIntegrator(splitConfig(m, dt, 2, true, withHeat ? sink : null), scheme, sink);
+        const integ = splitIntegrator(splitConfig(m, dt, threads, true, withHeat ? sink : null), scheme, sink);
         const st = integ.init(CounterRng.counterStream(12));
         const r = Rng.stream(5);
         for (let i = 0; i < st.x.length; i += 2) {
