@@ -12,6 +12,7 @@ import { particleBathChain } from "../../src/studies/particle-bath-chain/definit
 import { twoTemperature } from "../../src/studies/two-temperature/definition.js";
 import { plainPoint } from "../../src/studies/pointMap.js";
 import { runCli } from "../helpers/cli.js";
+import { expectReproductionProvenance } from "../helpers/csv.js";
 
 const bin = path.resolve("bin/ness.js");
 let dir: string;
@@ -74,6 +75,12 @@ describe("ness reproduce --resume", () => {
     const direct = plainPoint(await set.compute(parameters, { seed: set.seed ?? 1, quick: true }));
     const written = JSON.parse(readFileSync(path.join(out, "fig4-ndc.results.json"), "utf8")) as { results: unknown };
     expect(written.results).toEqual(direct);
+
+    // and its figure written as by a whole `ness reproduce particle-bath-chain --quick` (which
+    // test/studies/particle-bath-chain/cli.test.ts runs for the other sets only), with the provenance of its CSV and JSON
+    for (const ext of ["svg", "png", "csv"])
+      expect(existsSync(path.join(out, `fig4-ndc.${ext}`)), `fig4-ndc.${ext}`).toBe(true);
+    expect(expectReproductionProvenance(out, "particle-bath-chain")).toBe(2);
 
     // Resumed again: the set is complete, nothing is computed.
     const third = await runCli(...args, "--resume");
