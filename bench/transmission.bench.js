@@ -312,7 +312,7 @@ async function chains(log, options) {
   }
   log(
     `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
-      `(December 2026: missed, 14.8-20.9 s measured at load 20-27, 0.83-0.96x of the code before; docs/performance.md)`,
+      `(December 2026: missed, 14.8-20.9 s measured at load 18-27, 0.83-0.96x of the code before, median 0.89x; docs/performance.md)`,
   );
   log(
     measured

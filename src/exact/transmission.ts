@@ -2021,8 +2021,9 @@ class ChainPoles {
    * (constant below the cutoff) the modes above it, predicts it; the difference r(w) is constant (to the accuracy of
    * those first-order positions) unless a pole is missing, where it drops by pi. (A mode left unlocated by chainModes,
    * negligible by its product bound, has no half-width: it is taken as a step of pi at its bracket's midpoint. Where its
-   * true peak is broad (a mode localised at a damped end), r there changes by at most pi/2 within one grid interval:
-   * below the 0.6 pi that is looked into.) r is sampled at PHASE_GRID
+   * true peak is broad (a mode localised at a damped end), each such mode makes r fall by at most pi/2 within one grid
+   * interval, below the 0.6 pi that is looked into, and rise across its frequency: a missing pole in the same interval
+   * as a broad unlocated mode could go unseen.) r is sampled at PHASE_GRID
    * frequencies; an interval where it drops by more than 0.6 pi is bisected on r down to the drop's width, and
    * Newton's iteration (deflated by every pole found) from there finds the missing pole, whose residue is then
    * computed as in the constructor. A drop that this does not account for is counted in `missing` (a warning).
