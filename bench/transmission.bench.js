@@ -312,7 +312,7 @@ async function chains(log, options) {
   }
   log(
     `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
-      `(December 2026: missed, 18-23 s measured at load 16-24; docs/performance.md)`,
+      `(December 2026: missed, 14.8-20.9 s measured at load 18-27, 0.83-0.96x of the code before, median 0.89x; docs/performance.md)`,
   );
   log(
     measured
@@ -320,10 +320,14 @@ async function chains(log, options) {
       : `reached: CPU time grows as N^${growth.toFixed(2)} between ${n0} and ${n1} sites; 10^5 sites projected ~${fmt(projected)} ` +
           `(the full bench measures it)`,
   );
-  log("  (the modes below the cutoff, ~N^0.55 of them, are located by Sturm counts and Laguerre steps, ~6 O(N) sweeps");
-  log("   each; the ~60-80% whose peaks carry current (Breit-Wigner share and cross term), however narrow, get their");
+  log(
+    "  (the modes below the cutoff, ~N^0.55 of them, are isolated by Sturm counts; those whose bound on u_0 u_n from",
+  );
+  log("   the counts' determinants makes their share negligible (~1/3 at 10^5 sites) are left unlocated, the others");
+  log("   located by Laguerre steps, ~4-5 O(N) sweeps each; the ~60-80% whose peaks carry current (Breit-Wigner share");
+  log("   and cross term), however narrow, get their");
   log("   damped pole by Newton steps, ~4 complex sweeps each, a phase check of det A on the real axis finds poles");
-  log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~1300 evaluations at");
+  log("   no mode's iteration reached, and the quadrature integrates only the smooth remainder (~650 evaluations at");
   log("   10^5 sites); the rest of the N modes are left out after O(N) growth sweeps from both ends at 256");
   log("   frequencies (eight per WebAssembly pass): cost");
   log("   ~ N^1.5, nearly all of it in the O(N) sweeps, the recurrences run eight at a time in WebAssembly");
