@@ -66,7 +66,27 @@ type Reply =
   | ({ type: "partial" } & PartialBlock)
   | { type: "result"; result: BlockResult }
   | { type: "paused"; seq: number }
-  | { type: "error"; name: string; message: string };
+  | ErrorReply;
+
+/**
+ * A worker's reply for a block that failed: a NessError (user-caused) by its class name; anything else is a bug in
+ * ness, marked `internal` so that the page can say so ("internal error", as the CLI does) rather than show it as the
+ * user's fault.
+ */
+export interface ErrorReply {
+  type: "error";
+  name: string;
+  message: string;
+  internal?: true;
+}
+
+/** The reply webWorker.ts posts for a block that threw `err`. */
+export function errorReply(err: unknown): ErrorReply {
+  if (err instanceof NessError) return { type: "error", name: err.name, message: err.message };
+  const e = err as { name?: unknown; message?: unknown } | null | undefined;
+  const message = typeof e?.message === "string" ? e.message : String(err);
+  return { type: "error", name: typeof e?.name === "string" ? e.name : "Error", message, internal: true };
+}
 
 let counter = 0;
 
@@ -209,8 +229,12 @@ export function webWorkerRunner(
   }) as WebWorkerRunner;
 }
 
-/** A user-facing error from a worker, as its class (the class does not survive the worker boundary). */
-function reviveError(r: { name: string; message: string }): NessError {
+/**
+ * A worker's error as its class (the class does not survive the worker boundary): a user-facing error as a NessError,
+ * a bug (`internal`) as a plain Error of the same name and message, which is not a NessError.
+ */
+function reviveError(r: ErrorReply): Error {
+  if (r.internal) return Object.assign(new Error(r.message), { name: r.name });
   if (r.name === "SimulationError") return new SimulationError(r.message);
   if (r.name === "ModelError") return new ModelError(r.message);
   if (r.name === "CancelledError") return new CancelledError();
