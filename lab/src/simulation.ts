@@ -87,8 +87,11 @@ export class PageSimulation {
       (blocks) => {
         if (this.stopped) return;
         this.stopped = true;
+        // The live view is over: its blocks (the same arrays as the results) go, and the results are dropped as
+        // they are copied, so that the reduction holds the outputs twice at most, as `ness simulate` does.
+        this.partial.clear();
         try {
-          this.cb.onDone(reduceBlocks(this.plan, blocks));
+          this.cb.onDone(reduceBlocks(this.plan, blocks, true));
         } catch (err) {
           this.cb.onError(errorMessage(err));
         }
