@@ -11,6 +11,7 @@ import { ModelError, NessError } from "../errors.js";
 import type { BlockResult, BlockRunner } from "./ensemble.js";
 import { CancelledError, SimulationError } from "./safety.js";
 import type { WebBlockTask } from "./webWorker.js";
+import type { ErrorReply } from "./workerErrors.js";
 
 /** The part of the DOM Worker interface used here. */
 export interface WorkerLike {
@@ -67,26 +68,6 @@ type Reply =
   | { type: "result"; result: BlockResult }
   | { type: "paused"; seq: number }
   | ErrorReply;
-
-/**
- * A worker's reply for a block that failed: a NessError (user-caused) by its class name; anything else is a bug in
- * ness, marked `internal` so that the page can say so ("internal error", as the CLI does) rather than show it as the
- * user's fault.
- */
-export interface ErrorReply {
-  type: "error";
-  name: string;
-  message: string;
-  internal?: true;
-}
-
-/** The reply webWorker.ts posts for a block that threw `err`. */
-export function errorReply(err: unknown): ErrorReply {
-  if (err instanceof NessError) return { type: "error", name: err.name, message: err.message };
-  const e = err as { name?: unknown; message?: unknown } | null | undefined;
-  const message = typeof e?.message === "string" ? e.message : String(err);
-  return { type: "error", name: typeof e?.name === "string" ? e.name : "Error", message, internal: true };
-}
 
 let counter = 0;
 

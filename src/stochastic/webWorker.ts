@@ -7,7 +7,7 @@
  *          until it is resumed (sent at once by an idle worker, by a running one when its block waits);
  *        { type: "partial", first, count, index, steps, outputs } at most every partialMs (when given): the block's
  *          outputs so far (replicas before `index` complete, replica `index` of the block `steps` steps in);
- *        then { type: "result", result } or { type: "error", name, message, internal? } (webPool.ts errorReply:
+ *        then { type: "result", result } or { type: "error", name, message, internal? } (workerErrors.ts errorReply:
  *          `internal` for an error that is not a NessError, a bug).
  * Between slices the worker yields to its event loop every few tens of milliseconds, so a pause message stops it
  * within a slice or two; it waits until resumed. Cancelling is terminating the worker.
@@ -18,7 +18,7 @@
 import { prepareEnsemble, runBlock, type EnsembleSpec, type PreparedEnsemble } from "./ensemble.js";
 import "./run.js";
 import "./sde.js";
-import { errorReply } from "./webPool.js";
+import { errorReply } from "./workerErrors.js";
 import "./langevinEnsemble.js";
 
 /** A block of replicas to run. */

@@ -5,7 +5,8 @@ import { NessError } from "../../src/errors.js";
 import type { NetworkModel } from "../../src/model/network.js";
 import { prepareEnsemble, runBlock } from "../../src/stochastic/ensemble.js";
 import { simulate, simulateSync, simulationSpec } from "../../src/stochastic/run.js";
-import { errorReply, webWorkerRunner, type WorkerLike } from "../../src/stochastic/webPool.js";
+import { webWorkerRunner, type WorkerLike } from "../../src/stochastic/webPool.js";
+import { errorReply } from "../../src/stochastic/workerErrors.js";
 import { SimulationError } from "../../src/stochastic/safety.js";
 import { errorMessage } from "../../lab/src/simulation.js";
 import type { WebBlockTask } from "../../src/stochastic/webWorker.js";
@@ -119,18 +120,17 @@ describe("Web Worker runner", () => {
 
   it("keeps a bug in a worker apart from a user's error (the lab says 'internal error' for it, not the message alone)", async () => {
     // A worker whose block throws `err`, as webWorker.ts posts it.
-    const throwing =
-      (err: unknown) =>
-      (): WorkerLike => {
-        const w: WorkerLike = {
-          onmessage: null,
-          terminate: () => undefined,
-          postMessage: (m: unknown) => {
-            if ((m as { type?: string }).type === undefined) setTimeout(() => w.onmessage?.({ data: errorReply(err) }), 0);
-          },
-        };
-        return w;
+    const throwing = (err: unknown) => (): WorkerLike => {
+      const w: WorkerLike = {
+        onmessage: null,
+        terminate: () => undefined,
+        postMessage: (m: unknown) => {
+          if ((m as { type?: string }).type === undefined)
+            setTimeout(() => w.onmessage?.({ data: errorReply(err) }), 0);
+        },
       };
+      return w;
+    };
     const run = (err: unknown) =>
       simulate(model, { dt: 0.01 }, options, { runner: webWorkerRunner(throwing(err), 2) }).then(
         () => expect.fail("the run should fail"),
