@@ -7,6 +7,7 @@
  * resume reach the workers between slices of steps (milliseconds), and onPaused reports when every worker has
  * stopped (the progress shown then is final until resume); cancel terminates them.
  */
+import { NessError } from "../../src/errors.js";
 import { planBlocks, prepareEnsemble } from "../../src/stochastic/ensemble.js";
 import { reduceBlocks, type Plan, type SimulationResult, type SimulationSpec } from "../../src/stochastic/run.js";
 import type { Estimate } from "../../src/stochastic/statistics.js";
@@ -21,6 +22,15 @@ export interface RunCallbacks {
   /** After pause(): every worker has stopped; the estimates and steps done then (they stay so until resume()). */
   onPaused(live: Estimate[] | null, done: number, total: number): void;
   onError(message: string): void;
+}
+
+/**
+ * What the panel says of a failed run: a NessError (user-caused: the model, the options, a blow-up) by its message,
+ * anything else (a bug in ness, in a worker or in the reduction) as the CLI says it, "internal error: ...".
+ */
+export function errorMessage(err: unknown): string {
+  const message = (err as Error | undefined)?.message ?? String(err);
+  return err instanceof NessError ? message : `internal error: ${message}`;
 }
 
 export class PageSimulation {
@@ -77,16 +87,19 @@ export class PageSimulation {
       (blocks) => {
         if (this.stopped) return;
         this.stopped = true;
+        // The live view is over: its blocks (the same arrays as the results) go, and the results are dropped as
+        // they are copied, so that the reduction holds the outputs twice at most, as `ness simulate` does.
+        this.partial.clear();
         try {
-          this.cb.onDone(reduceBlocks(this.plan, blocks));
+          this.cb.onDone(reduceBlocks(this.plan, blocks, true));
         } catch (err) {
-          this.cb.onError((err as Error).message);
+          this.cb.onError(errorMessage(err));
         }
       },
-      (err: Error) => {
+      (err: unknown) => {
         if (this.stopped) return;
         this.stopped = true;
-        this.cb.onError(err.message);
+        this.cb.onError(errorMessage(err));
       },
     );
   }

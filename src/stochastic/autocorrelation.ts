@@ -13,6 +13,7 @@
  */
 import { ModelError } from "../errors.js";
 import * as portable from "../special/elementary.js";
+import { CorrelationSum } from "./statistics.js";
 
 /**
  * In-place iterative radix-2 FFT of (re, im), length a power of two (forward: exp(-2 pi i j k / n)). The twiddle
@@ -101,7 +102,10 @@ export function autocorrelation(x: ArrayLike<number>, maxLag?: number): Float64A
 
 /** The integrated autocorrelation time (in sampling intervals) and the window it was summed over. */
 export interface IntegratedTime {
-  /** tau = 1 + 2 sum_{k=1}^{window} rho(k) (1 for uncorrelated samples). */
+  /**
+   * tau = 1 + 2 sum_{k=1}^{window} rho(k) (1 for uncorrelated samples); where Sokal's window closes on tau < 1, the
+   * larger of that and Geyer's initial monotone sequence (CorrelationSum, statistics.ts).
+   */
   tau: number;
   window: number;
   /** False when the window reached the end of rho before W >= c tau: the series is too short for its correlations. */
@@ -109,7 +113,12 @@ export interface IntegratedTime {
 }
 
 /**
- * Sokal's windowed estimate of the integrated autocorrelation time from rho(0 ..) (autocorrelation's output).
+ * Sokal's windowed estimate of the integrated autocorrelation time from rho(0 ..) (autocorrelation's output): the
+ * first window W >= c tau. Where it closes on tau < 1 (the anticorrelations of a fast alternating part outweigh, and
+ * it closes at lag 1 or 2), it would miss a slower positive tail behind them: there tau is the larger of it and
+ * Geyer's initial monotone sequence (pairs of adjacent lags, each lowered to the one before, summed while positive;
+ * C. J. Geyer, "Practical Markov chain Monte Carlo", Statistical Science 7, 473 (1992)), the rule the simulation's
+ * correlation-time flags use (the same code: CorrelationSum).
  *
  * @example
  * ```ts
@@ -121,12 +130,10 @@ export interface IntegratedTime {
  * ```
  */
 export function integratedTime(rho: Float64Array, c = 5): IntegratedTime {
-  let tau = 1;
-  for (let w = 1; w < rho.length; w++) {
-    tau += 2 * rho[w];
-    if (w >= c * tau) return { tau, window: w, converged: true };
-  }
-  return { tau, window: rho.length - 1, converged: false };
+  const sum = new CorrelationSum(c);
+  for (let w = 1; w < rho.length; w++) if (sum.add(rho[w])) return { tau: sum.value(), window: w, converged: true };
+  // not converged: Sokal's sum so far, or, where its window closed below 1, the larger of it and Geyer's sum so far
+  return { tau: sum.sokalClosed ? sum.value() : sum.running, window: rho.length - 1, converged: false };
 }
 
 /** A series thinned to at most `maxPoints` points (every k-th), for drawing. */

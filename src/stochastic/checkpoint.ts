@@ -232,30 +232,48 @@ export function modelFingerprint(model: unknown): string {
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+/** Numbers per piece of float64ToBase64Pieces: a multiple of 3 (24 bytes, 32 characters), about 1 MB of text. */
+const PIECE_NUMBERS = 3 * 2 ** 15;
+
+/**
+ * base64 of a Float64Array's little-endian bytes in pieces of about 1 MB (joined, float64ToBase64's text): a
+ * checkpoint is written piece by piece, so that writing it takes a megabyte or two beside the run, not copies of
+ * its outputs (the whole text, then the JSON document of it, then the bytes written).
+ */
+export function* float64ToBase64Pieces(a: Float64Array): Generator<string> {
+  const total = a.length * 8;
+  if (total === 0) return;
+  const codes = new Uint8Array(Math.ceil(Math.min(total, PIECE_NUMBERS * 8) / 3) * 4);
+  const scratch = LITTLE_ENDIAN ? null : new DataView(new ArrayBuffer(PIECE_NUMBERS * 8));
+  const latin1 = new TextDecoder("latin1");
+  for (let start = 0; start < a.length; start += PIECE_NUMBERS) {
+    const count = Math.min(PIECE_NUMBERS, a.length - start);
+    let bytes: Uint8Array;
+    if (scratch) {
+      for (let i = 0; i < count; i++) scratch.setFloat64(8 * i, a[start + i], true);
+      bytes = new Uint8Array(scratch.buffer, 0, count * 8);
+    } else bytes = new Uint8Array(a.buffer, a.byteOffset + start * 8, count * 8);
+    const n = bytes.length;
+    let o = 0;
+    for (let i = 0; i < n; i += 3) {
+      const b0 = bytes[i],
+        b1 = i + 1 < n ? bytes[i + 1] : 0,
+        b2 = i + 2 < n ? bytes[i + 2] : 0;
+      codes[o++] = B64_CODES[b0 >> 2];
+      codes[o++] = B64_CODES[((b0 & 3) << 4) | (b1 >> 4)];
+      codes[o++] = i + 1 < n ? B64_CODES[((b1 & 15) << 2) | (b2 >> 6)] : 61;
+      codes[o++] = i + 2 < n ? B64_CODES[b2 & 63] : 61;
+    }
+    yield latin1.decode(codes.subarray(0, o));
+  }
+}
 
 /** base64 of a Float64Array's little-endian bytes. */
 export function float64ToBase64(a: Float64Array): string {
-  const bytes = new Uint8Array(a.length * 8);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < a.length; i++) view.setFloat64(8 * i, a[i], true);
-  const out: string[] = [];
-  let chunk = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const b0 = bytes[i],
-      b1 = i + 1 < bytes.length ? bytes[i + 1] : 0,
-      b2 = i + 2 < bytes.length ? bytes[i + 2] : 0;
-    chunk +=
-      B64[b0 >> 2] +
-      B64[((b0 & 3) << 4) | (b1 >> 4)] +
-      (i + 1 < bytes.length ? B64[((b1 & 15) << 2) | (b2 >> 6)] : "=") +
-      (i + 2 < bytes.length ? B64[b2 & 63] : "=");
-    if (chunk.length >= 8192) {
-      out.push(chunk);
-      chunk = "";
-    }
-  }
-  out.push(chunk);
-  return out.join("");
+  return [...float64ToBase64Pieces(a)].join("");
 }
 
 /** The Float64Array of float64ToBase64's text (CheckpointError when it is not one). */
@@ -353,24 +371,33 @@ function encodeSnapshot(s: ReplicaSnapshot): Record<string, unknown> {
  * ```
  */
 export function encodeCheckpoint(c: Checkpoint): string {
-  const doc = {
+  return [...checkpointPieces(c)].join("");
+}
+
+/**
+ * The text of encodeCheckpoint in pieces of at most about 1 MB (joined, the same text): a file written piece by piece
+ * (the CLI's --checkpoint) takes no copy of the run's outputs.
+ */
+export function* checkpointPieces(c: Checkpoint): Generator<string> {
+  const head = JSON.stringify({
     format: CHECKPOINT_FORMAT,
     formatVersion: CHECKPOINT_FORMAT_VERSION,
     ness: c.ness,
     ...(c.command !== undefined ? { command: c.command } : {}),
     model: c.model,
     parameters: c.parameters,
-    blocks: c.blocks.map((b) => ({
-      first: b.first,
-      count: b.count,
-      done: b.done,
-      steps: b.steps,
-      outputs: float64ToBase64(b.outputs),
-      sums: float64ToBase64(b.sums),
-      current: b.current ? encodeSnapshot(b.current) : null,
-    })),
-  };
-  return JSON.stringify(doc) + "\n";
+  });
+  // base64 needs no escaping in JSON: each array's pieces go between the quotes as they are
+  yield `${head.slice(0, -1)},"blocks":[`;
+  for (let k = 0; k < c.blocks.length; k++) {
+    const b = c.blocks[k];
+    yield `${k > 0 ? "," : ""}{"first":${JSON.stringify(b.first)},"count":${JSON.stringify(b.count)},"done":${JSON.stringify(b.done)},"steps":${JSON.stringify(b.steps)},"outputs":"`;
+    yield* float64ToBase64Pieces(b.outputs);
+    yield '","sums":"';
+    yield* float64ToBase64Pieces(b.sums);
+    yield `","current":${JSON.stringify(b.current ? encodeSnapshot(b.current) : null)}}`;
+  }
+  yield "]}\n";
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);

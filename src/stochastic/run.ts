@@ -1366,9 +1366,12 @@ export function simulateSync(
   return reduceSimulation(plan, runPreparedSync(plan));
 }
 
-/** Reduces block results (any order) of a plan into the simulation result. */
-export function reduceBlocks(plan: Plan, blocks: BlockResult[]): SimulationResult {
-  return reduceSimulation(plan, collectBlocks(plan, blocks));
+/**
+ * Reduces block results (any order) of a plan into the simulation result. With `release` the blocks are the
+ * caller's to give up (collectBlocks): each is dropped once copied, so that the outputs are held twice at most.
+ */
+export function reduceBlocks(plan: Plan, blocks: BlockResult[], release = false): SimulationResult {
+  return reduceSimulation(plan, collectBlocks(plan, blocks, release));
 }
 
 /**

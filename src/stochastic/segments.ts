@@ -54,6 +54,11 @@ export interface SegmentTask {
   state: BlockState;
   steps: number;
   record?: RecordSpec;
+  /**
+   * The state is the runner's to give up (SegmentedRunOptions.inPlace): a runner on workers may move its arrays to
+   * the worker (transfer: the caller's copy is emptied) rather than copy them.
+   */
+  give?: boolean;
 }
 
 /** Runs segment tasks somewhere (in process or on workers); results in task order. */
@@ -158,14 +163,21 @@ const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * Advances a block by up to `steps` steps (over its replicas, in order) from `task.state`; returns its new state
- * (the input is not modified) and the rows of the recorded replica, if it is in this block.
+ * and the rows of the recorded replica, if it is in this block. The input is not modified, unless `owned` (the state
+ * is the caller's to give up, as a worker's copy of it is): then its outputs and sums are advanced in place, not
+ * copied.
  */
-export async function runSegment(plan: Plan, task: SegmentTask, hooks: BlockHooks = {}): Promise<SegmentResult> {
+export async function runSegment(
+  plan: Plan,
+  task: SegmentTask,
+  hooks: BlockHooks = {},
+  owned = false,
+): Promise<SegmentResult> {
   const s0 = task.state;
   const state: BlockState = {
     ...s0,
-    outputs: s0.outputs.slice(),
-    sums: s0.sums.slice(),
+    outputs: owned ? s0.outputs : s0.outputs.slice(),
+    sums: owned ? s0.sums : s0.sums.slice(),
   };
   const P = plan.perReplica;
   const rec =
@@ -224,6 +236,12 @@ export interface SegmentedRunOptions extends RunOptions {
   record?: RecordSpec;
   /** Block states to continue from (a checkpoint); default a fresh start. */
   start?: BlockState[];
+  /**
+   * Advance the blocks' states in place (in process; on workers each worker's copy is advanced in place anyway)
+   * rather than as new copies: a report's blocks, and `start`'s, are then valid only until onSegment returns (write
+   * them then), and the run holds its outputs once, not a copy of a block besides (and the garbage of one a segment).
+   */
+  inPlace?: boolean;
   /** Called after every segment (awaited: the run waits while rows and checkpoints are written). */
   onSegment?: (report: SegmentReport) => void | Promise<void>;
 }
@@ -321,19 +339,25 @@ export async function runSegmented(
   };
   const finished = (b: BlockState) => b.done >= b.count;
   while (!blocks.every(finished)) {
-    const active = blocks.map((b, k) => ({ b, k })).filter(({ b }) => !finished(b));
-    const tasks: SegmentTask[] = active.map(({ b }) => ({ state: b, steps: L, record: options.record }));
-    let results: SegmentResult[];
+    const active = blocks.flatMap((b, k) => (finished(b) ? [] : [k]));
+    // A new array each segment (the caller may keep a report's blocks), each block's new state in it as soon as it
+    // comes: the old state is dropped then, so that a run in process holds its outputs once and one block's twice.
+    blocks = blocks.slice();
+    const results: SegmentResult[] = [];
     if (options.segments) {
-      results = await options.segments(spec, tasks, hooks);
+      const give = options.inPlace === true;
+      const tasks = active.map((k) => ({ state: blocks[k], steps: L, record: options.record, give }));
+      results.push(...(await options.segments(spec, tasks, hooks)));
+      active.forEach((k, i) => (blocks[k] = results[i].state));
     } else {
-      results = [];
-      for (const t of tasks) results.push(await runSegment(plan, t, { ...hooks, pause }));
+      for (const k of active) {
+        const task = { state: blocks[k], steps: L, record: options.record };
+        const r = await runSegment(plan, task, { ...hooks, pause }, options.inPlace === true);
+        blocks[k] = r.state;
+        results.push(r);
+      }
     }
     if (options.signal?.aborted) throw new CancelledError();
-    const next = blocks.slice();
-    active.forEach(({ k }, i) => (next[k] = results[i].state));
-    blocks = next;
     const withRows = results.find((r) => r.trajectory.length > 0 || r.thermo.length > 0);
     await options.onSegment?.({
       blocks,
@@ -342,10 +366,14 @@ export async function runSegmented(
       finished: blocks.every(finished),
     });
   }
-  return collectBlocks(
-    plan,
-    blocks.map((b) => ({ first: b.first, count: b.count, outputs: b.outputs, sums: b.sums })),
-  );
+  // The blocks are handed over and dropped one by one as they are copied (collectBlocks' release): the run's outputs
+  // are held twice at most, as in runPrepared. A caller's `start` state of a block that had nothing left to run
+  // stays the caller's (copied, not dropped).
+  const given = new Set(options.inPlace ? [] : (options.start ?? []));
+  const release = !blocks.some((b) => given.has(b));
+  const results = blocks.map((b) => ({ first: b.first, count: b.count, outputs: b.outputs, sums: b.sums }));
+  blocks = [];
+  return collectBlocks(plan, results, release);
 }
 
 /**

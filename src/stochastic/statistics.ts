@@ -368,12 +368,7 @@ export function integratedAutocorrelation(
   c0 /= n;
   if (c0 === 0) return 1; // constant values: nothing to correlate
   if (!Number.isFinite(c0)) return NaN;
-  let g = 1, // Sokal's running sum 1 + 2 sum_{k<=w} rho_k
-    sokal = NaN,
-    geyer = NaN,
-    geyerSum = -1, // -1 + 2 sum of the pair sums kept so far
-    lastPair = Infinity,
-    rhoEven = 1; // rho_{w-1} for odd w
+  const sum = new CorrelationSum(SOKAL_WINDOW / 2);
   for (let w = 1; w <= longest >> 1; w++) {
     let c = 0,
       pairs = 0,
@@ -385,27 +380,79 @@ export function integratedAutocorrelation(
       start = end;
     }
     if (pairs === 0) return NaN;
-    const rho = c / pairs / c0;
-    g += (2 * (c / pairs)) / c0; // as Sokal's window alone summed it, to the last bit
-    if (Number.isNaN(sokal) && w >= (SOKAL_WINDOW * g) / 2) {
-      sokal = g;
-      if (sokal >= 1) return sokal;
-    }
-    if (Number.isNaN(geyer)) {
-      if (w % 2 === 0) rhoEven = rho;
-      else {
-        const pair = Math.min(rhoEven + rho, lastPair);
-        if (pair > 0) {
-          geyerSum += 2 * pair;
-          lastPair = pair;
-        } else geyer = geyerSum;
+    // 2 rho as Sokal's window alone summed it, to the last bit
+    if (sum.add(c / pairs / c0, (2 * (c / pairs)) / c0)) return sum.value();
+  }
+  return sum.value();
+}
+
+/**
+ * The integrated autocorrelation g = 1 + 2 sum_{k>=1} rho_k summed lag by lag (add rho_1, rho_2, ... until it returns
+ * true), by the rule of integratedAutocorrelation: Sokal's window, the first lag w with w >= windowFactor g(w)
+ * (SOKAL_WINDOW / 2 there, g counted in units of one value; the trajectory tool's integratedTime takes 5), and where
+ * that window closes on g < 1, the larger of its g and Geyer's initial monotone sequence. Shared by the run's
+ * correlation-time rule and the autocorrelation tool, so that both judge a series alike.
+ */
+export class CorrelationSum {
+  /** Sokal's running sum 1 + 2 sum_{k<=w} rho_k. */
+  running = 1;
+  /** The last lag added. */
+  lag = 0;
+  /** The lag at which g became known (add returned true); 0 before. */
+  window = 0;
+  private sokal = NaN;
+  private geyer = NaN;
+  /** -1 + 2 sum of Geyer's pair sums kept so far. */
+  private geyerSum = -1;
+  private lastPair = Infinity;
+  /** rho_{w-1} for odd w. */
+  private rhoEven = 1;
+
+  constructor(private readonly windowFactor: number) {}
+
+  /** Adds rho at the next lag (`twice`: 2 rho as the caller rounds it); true once g is known (value()). */
+  add(rho: number, twice = 2 * rho): boolean {
+    const w = ++this.lag;
+    this.running += twice;
+    if (Number.isNaN(this.sokal) && w >= this.windowFactor * this.running) {
+      this.sokal = this.running;
+      if (this.sokal >= 1) {
+        this.window = w;
+        return true;
       }
     }
-    if (!Number.isNaN(sokal) && !Number.isNaN(geyer)) return Math.max(sokal, geyer);
+    if (Number.isNaN(this.geyer)) {
+      if (w % 2 === 0) this.rhoEven = rho;
+      else {
+        const pair = Math.min(this.rhoEven + rho, this.lastPair);
+        if (pair > 0) {
+          this.geyerSum += 2 * pair;
+          this.lastPair = pair;
+        } else this.geyer = this.geyerSum;
+      }
+    }
+    if (!Number.isNaN(this.sokal) && !Number.isNaN(this.geyer)) {
+      this.window = w;
+      return true;
+    }
+    return false;
   }
-  // Geyer's pairs still positive at half a replica (short replicas: few lags): what they sum to so far is the least
-  // they can give
-  return Number.isNaN(sokal) ? NaN : Math.max(sokal, geyerSum);
+
+  /** Whether Sokal's window has closed (g may still wait for Geyer's sequence). */
+  get sokalClosed(): boolean {
+    return !Number.isNaN(this.sokal);
+  }
+
+  /**
+   * g: once add returned true, Sokal's g (>= 1) or the larger of it and Geyer's; before, NaN while Sokal's window is
+   * open, else the larger of its g and what Geyer's pairs, still positive at the last lag, sum to so far (the least
+   * they can give).
+   */
+  value(): number {
+    if (Number.isNaN(this.sokal)) return NaN;
+    if (this.sokal >= 1) return this.sokal;
+    return Math.max(this.sokal, Number.isNaN(this.geyer) ? this.geyerSum : this.geyer);
+  }
 }
 
 /**

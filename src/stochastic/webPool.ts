@@ -11,6 +11,7 @@ import { ModelError, NessError } from "../errors.js";
 import type { BlockResult, BlockRunner } from "./ensemble.js";
 import { CancelledError, SimulationError } from "./safety.js";
 import type { WebBlockTask } from "./webWorker.js";
+import type { ErrorReply } from "./workerErrors.js";
 
 /** The part of the DOM Worker interface used here. */
 export interface WorkerLike {
@@ -66,7 +67,7 @@ type Reply =
   | ({ type: "partial" } & PartialBlock)
   | { type: "result"; result: BlockResult }
   | { type: "paused"; seq: number }
-  | { type: "error"; name: string; message: string };
+  | ErrorReply;
 
 let counter = 0;
 
@@ -209,8 +210,12 @@ export function webWorkerRunner(
   }) as WebWorkerRunner;
 }
 
-/** A user-facing error from a worker, as its class (the class does not survive the worker boundary). */
-function reviveError(r: { name: string; message: string }): NessError {
+/**
+ * A worker's error as its class (the class does not survive the worker boundary): a user-facing error as a NessError,
+ * a bug (`internal`) as a plain Error of the same name and message, which is not a NessError.
+ */
+function reviveError(r: ErrorReply): Error {
+  if (r.internal) return Object.assign(new Error(r.message), { name: r.name });
   if (r.name === "SimulationError") return new SimulationError(r.message);
   if (r.name === "ModelError") return new ModelError(r.message);
   if (r.name === "CancelledError") return new CancelledError();

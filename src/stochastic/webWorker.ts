@@ -7,17 +7,18 @@
  *          until it is resumed (sent at once by an idle worker, by a running one when its block waits);
  *        { type: "partial", first, count, index, steps, outputs } at most every partialMs (when given): the block's
  *          outputs so far (replicas before `index` complete, replica `index` of the block `steps` steps in);
- *        then { type: "result", result } or { type: "error", name, message }.
+ *        then { type: "result", result } or { type: "error", name, message, internal? } (workerErrors.ts errorReply:
+ *          `internal` for an error that is not a NessError, a bug).
  * Between slices the worker yields to its event loop every few tens of milliseconds, so a pause message stops it
  * within a slice or two; it waits until resumed. Cancelling is terminating the worker.
  * It knows the engine's ensemble kinds (model simulations, SDEs, Langevin problems); a study's SDE or force
  * term is known once its module is imported: a worker entry for a study imports that module, then this one (for
  * energy-correlations, particle-bath-chain and demixing: src/studies/webWorker.ts).
  */
-import { NessError } from "../errors.js";
 import { prepareEnsemble, runBlock, type EnsembleSpec, type PreparedEnsemble } from "./ensemble.js";
 import "./run.js";
 import "./sde.js";
+import { errorReply } from "./workerErrors.js";
 import "./langevinEnsemble.js";
 
 /** A block of replicas to run. */
@@ -109,10 +110,7 @@ scope.onmessage = (ev) => {
     wake = null;
   } else {
     void run(m)
-      .catch((err: unknown) => {
-        const e = err as Error;
-        scope.postMessage({ type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message });
-      })
+      .catch((err: unknown) => scope.postMessage(errorReply(err)))
       .finally(() => {
         busy = false;
         if (paused) ackPause(); // a pause that arrived while the block's last slice ran

@@ -11,6 +11,7 @@ import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { ModelError, NessError } from "../errors.js";
 import type { BlockHooks, BlockResult, BlockRunner, EnsembleSpec } from "../stochastic/ensemble.js";
+import type { BlockState } from "../stochastic/checkpoint.js";
 import type { SegmentResult, SegmentRunner, SegmentTask } from "../stochastic/segments.js";
 import { CancelledError, SimulationError } from "../stochastic/safety.js";
 import type { BlockReply, BlockTask } from "./simulateWorker.js";
@@ -87,6 +88,15 @@ function reviveError(r: { name: string; message: string }): NessError {
   if (r.name === "ModelError") return new ModelError(r.message);
   if (r.name === "CancelledError") return new CancelledError();
   return new NessError(r.message);
+}
+
+/** The buffers of a block state's outputs and sums that can be transferred whole (each array its buffer's only view). */
+function movable(state: BlockState): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const a of [state.outputs, state.sums])
+    if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.length > 0)
+      out.push(a.buffer);
+  return out;
 }
 
 /**
@@ -178,7 +188,9 @@ export function workerRunner(
           const task: BlockTask = { runId, spec, first: b.first, count: b.count, port: channel.port2, stop };
           if (b.segment) task.segment = b.segment;
           try {
-            const r = (await pool!.run(task, { transferList: [channel.port2] })) as BlockReply;
+            // A state given up by the caller moves to the worker (no copy of it stays here while it runs).
+            const moved = b.segment?.give ? movable(b.segment.state) : [];
+            const r = (await pool!.run(task, { transferList: [channel.port2, ...moved] })) as BlockReply;
             if (!r.ok) throw reviveError(r);
             closed = true;
             if (r.steps > seen && !failure) hooks.onProgress?.(r.steps - seen);

@@ -72,7 +72,8 @@ export default async function runBlockTask(task: BlockTask): Promise<BlockReply>
       },
     };
     if (task.segment) {
-      const segment = await runSegment(cached.plan as Plan, task.segment, hooks);
+      // the state is this worker's copy (structured clone): advanced in place, not copied again
+      const segment = await runSegment(cached.plan as Plan, task.segment, hooks, true);
       if (pending > 0) task.port.postMessage(pending);
       task.port.close();
       return { ok: true, segment, steps: segment.state.steps - task.segment.state.steps };

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { autocorrelation, integratedTime, summarizeSeries, thin } from "../../src/stochastic/autocorrelation.js";
 import { Rng } from "../../src/stochastic/rng.js";
+import { integratedAutocorrelation } from "../../src/stochastic/statistics.js";
 
 function ar1(a: number, n: number, seed: number): Float64Array {
   const rng = Rng.stream(seed, 0, 0);
@@ -51,6 +52,29 @@ describe("autocorrelation", () => {
     const sd = tau * Math.sqrt((2 * (2 * it.window + 1)) / n); // Sokal's variance of the windowed estimate
     expect(Math.abs(it.tau - tau)).toBeLessThan(4 * sd);
     expect(sd).toBeLessThan(0.1 * tau);
+  });
+
+  it("a slow tail behind a fast alternating part (Sokal's window closes at lag 1): tau = 3.889 exactly, as the runs' rule", () => {
+    // x = u + v, u an AR(1) series of coefficient -0.8 and variance 4, v one of coefficient 0.9 and variance 1:
+    // tau = (4 (1 - 0.8)/(1 + 0.8) + 1 (1 + 0.9)/(1 - 0.9)) / 5 = (4/9 + 19)/5, where Sokal's window alone closes at lag
+    // 1 on 1 + 2 rho(1) = 1 + 2 (4 (-0.8) + 0.9)/5 = 0.08.
+    const exact = (4 / 9 + 19) / 5,
+      n = 1 << 16;
+    for (const seed of [1, 2, 3]) {
+      const u = ar1(-0.8, n, 100 + seed),
+        v = ar1(0.9, n, 200 + seed);
+      const x = u.map((ui, i) => 2 * ui + v[i]);
+      const rho = autocorrelation(x, 400);
+      const it = integratedTime(rho);
+      expect(it.converged).toBe(true);
+      // Sokal's variance of a windowed estimate over the window Geyer's sequence summed: about 6 % here
+      const sd = exact * Math.sqrt((2 * (2 * it.window + 1)) / n);
+      expect(sd).toBeLessThan(0.1 * exact);
+      expect(Math.abs(it.tau - exact)).toBeLessThan(4 * sd);
+      // the same g as the simulation's correlation-time rule gives the series (one replica; its window is half this)
+      const g = integratedAutocorrelation(x, [n], new Float64Array(n));
+      expect(Math.abs(g - exact)).toBeLessThan(4 * sd);
+    }
   });
 
   it("summaries: thinned series, lags in time units, tau in time units", () => {

@@ -11,17 +11,20 @@ import { validateParticles } from "../../src/model/particles.js";
 import {
   CheckpointError,
   base64ToFloat64,
+  checkpointPieces,
   checkRestart,
   decodeCheckpoint,
   encodeCheckpoint,
   float64ToBase64,
+  float64ToBase64Pieces,
   modelFingerprint,
   type BlockState,
 } from "../../src/stochastic/checkpoint.js";
 import { prepareEnsemble, runPreparedSync } from "../../src/stochastic/ensemble.js";
 import { baoab, heun, type Scheme } from "../../src/stochastic/integrators.js";
 import { simulationSpec, type Plan, type SimulationOptions } from "../../src/stochastic/run.js";
-import { checkpointParameters, runSegmented } from "../../src/stochastic/segments.js";
+import { checkpointParameters, initialBlockStates, runSegmented } from "../../src/stochastic/segments.js";
+import { Rng } from "../../src/stochastic/rng.js";
 import type { Model } from "../../src/model/index.js";
 
 const chain = (dynamics: "underdamped" | "overdamped") =>
@@ -220,6 +223,35 @@ describe("a damaged checkpoint whose lists decode but do not fit", () => {
   });
 });
 
+describe("a segmented run's memory", () => {
+  it("in place (the CLI's), holds its outputs once: the block's own arrays advanced and handed over, the same numbers", async () => {
+    const model = chain("underdamped");
+    const spec = simulationSpec(model, baoab({ dt: 0.05 }), { time: 20, seed: 4, replicas: 1 });
+    const plan = prepareEnsemble(spec) as Plan;
+    const whole = runPreparedSync(plan);
+    const start = initialBlockStates(plan);
+    expect(start.length).toBe(1);
+    const seen: Float64Array[] = [];
+    const out = await runSegmented(spec, plan, {
+      segmentSteps: 97,
+      start,
+      inPlace: true,
+      onSegment: ({ blocks }) => void seen.push(blocks[0].outputs),
+    });
+    expect(seen.length).toBeGreaterThan(3);
+    // no copy of the outputs was made, in a segment or at the end
+    for (const a of seen) expect(a).toBe(start[0].outputs);
+    expect(out.outputs).toBe(start[0].outputs);
+    same(out.outputs, whole.outputs);
+    same(out.sums, whole.sums);
+    // without it the caller's states stay as they were (every report's blocks are its own copies)
+    const fresh = initialBlockStates(plan);
+    const copied = await runSegmented(spec, plan, { segmentSteps: 97, start: fresh });
+    expect(fresh[0].outputs.every((v) => v === 0)).toBe(true);
+    same(copied.outputs, whole.outputs);
+  });
+});
+
 describe("checkpoint files", () => {
   it("base64 round trip is exact (NaN, -0, subnormals, odd lengths)", () => {
     for (const n of [0, 1, 2, 3, 5]) {
@@ -228,6 +260,39 @@ describe("checkpoint files", () => {
     }
     expect(() => base64ToFloat64("abc", "x")).toThrow(CheckpointError);
     expect(() => base64ToFloat64("AAAA", "x")).toThrow(/8-byte/);
+  });
+
+  it("base64 is Node's, across its pieces of about 1 MB; the file's pieces join to the JSON of the checkpoint", () => {
+    const rng = Rng.stream(11, 0);
+    for (const n of [1, 2, 3, 4, 3 * 2 ** 15 - 1, 3 * 2 ** 15, 2 * 3 * 2 ** 15 + 5]) {
+      const a = new Float64Array(n);
+      rng.fillNormal(a, 0, n);
+      a[0] = -0;
+      const pieces = [...float64ToBase64Pieces(a)];
+      expect(pieces.join("")).toBe(Buffer.from(a.buffer).toString("base64"));
+      expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(2 ** 20);
+    }
+    // a checkpoint of 2 blocks, one in the middle of a replica: the text JSON.stringify makes of its document
+    const model = chain("underdamped");
+    const plan = prepareEnsemble(
+      simulationSpec(model, baoab({ dt: 0.05 }), { time: 10, seed: 1, replicas: 4, batches: 5 }),
+    ) as Plan;
+    const blocks = initialBlockStates(plan);
+    expect(blocks.length).toBeGreaterThan(1);
+    blocks[0] = { ...blocks[0], outputs: blocks[0].outputs.map((_, k) => Math.sin(k)) };
+    const c = {
+      ness: "test",
+      command: "ness simulate m.yaml",
+      model: { fingerprint: modelFingerprint(model), name: 'a "chain"' },
+      parameters: checkpointParameters(plan),
+      blocks,
+    };
+    const text = encodeCheckpoint(c);
+    const doc = JSON.parse(text) as { blocks: { outputs: string }[] };
+    expect(doc.blocks[0].outputs).toBe(Buffer.from(blocks[0].outputs.buffer).toString("base64"));
+    expect(text).toBe(JSON.stringify(doc) + "\n");
+    expect([...checkpointPieces(c)].join("")).toBe(text);
+    same(decodeCheckpoint(text, "c.json").blocks[0].outputs, blocks[0].outputs);
   });
 
   it("refuses another model, other parameters or another version, in one line", () => {

@@ -6,6 +6,9 @@ import type { NetworkModel } from "../../src/model/network.js";
 import { prepareEnsemble, runBlock } from "../../src/stochastic/ensemble.js";
 import { simulate, simulateSync, simulationSpec } from "../../src/stochastic/run.js";
 import { webWorkerRunner, type WorkerLike } from "../../src/stochastic/webPool.js";
+import { errorReply } from "../../src/stochastic/workerErrors.js";
+import { SimulationError } from "../../src/stochastic/safety.js";
+import { errorMessage } from "../../lab/src/simulation.js";
 import type { WebBlockTask } from "../../src/stochastic/webWorker.js";
 import { randomNetwork } from "../helpers/random.js";
 
@@ -43,10 +46,7 @@ function fakeWorker(): WorkerLike {
           });
           w.onmessage?.({ data: { type: "result", result } });
         } catch (err) {
-          const e = err as Error;
-          w.onmessage?.({
-            data: { type: "error", name: err instanceof NessError ? e.name : "Error", message: e.message },
-          });
+          w.onmessage?.({ data: errorReply(err) });
         }
       }, 0);
     },
@@ -116,6 +116,35 @@ describe("Web Worker runner", () => {
     await expect(
       simulate(bad, { dt: 0.5 }, { ...options, time: 100 }, { runner: webWorkerRunner(fakeWorker, 2) }),
     ).rejects.toThrow(/blew up/);
+  });
+
+  it("keeps a bug in a worker apart from a user's error (the lab says 'internal error' for it, not the message alone)", async () => {
+    // A worker whose block throws `err`, as webWorker.ts posts it.
+    const throwing = (err: unknown) => (): WorkerLike => {
+      const w: WorkerLike = {
+        onmessage: null,
+        terminate: () => undefined,
+        postMessage: (m: unknown) => {
+          if ((m as { type?: string }).type === undefined)
+            setTimeout(() => w.onmessage?.({ data: errorReply(err) }), 0);
+        },
+      };
+      return w;
+    };
+    const run = (err: unknown) =>
+      simulate(model, { dt: 0.01 }, options, { runner: webWorkerRunner(throwing(err), 2) }).then(
+        () => expect.fail("the run should fail"),
+        (e: unknown) => e,
+      );
+    const bug = await run(new TypeError("Cannot read properties of undefined (reading 'x')"));
+    expect(bug).toBeInstanceOf(Error);
+    expect(bug).not.toBeInstanceOf(NessError);
+    expect((bug as Error).name).toBe("TypeError");
+    expect(errorMessage(bug)).toBe("internal error: Cannot read properties of undefined (reading 'x')");
+    const user = await run(new SimulationError("the simulation blew up at step 3"));
+    expect(user).toBeInstanceOf(SimulationError);
+    expect(errorMessage(user)).toBe("the simulation blew up at step 3");
+    expect(errorMessage(await run(new NessError("a worker's own message")))).toBe("a worker's own message");
   });
 
   it("reports paused once every worker has confirmed the current pause (stale confirmations do not count)", async () => {

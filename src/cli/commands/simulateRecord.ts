@@ -13,7 +13,7 @@ import type { EnsembleOutputs } from "../../stochastic/ensemble.js";
 import {
   checkRestart,
   decodeCheckpoint,
-  encodeCheckpoint,
+  checkpointPieces,
   modelFingerprint,
   type BlockState,
   type Checkpoint,
@@ -268,6 +268,8 @@ export function recordingExecute(
         segments: run.segments,
         record,
         start: o.restart?.checkpoint.blocks,
+        // rows and checkpoints are written before onSegment returns: the blocks advance in place (no copy of them)
+        inPlace: true,
         signal: run.signal,
         onProgress: run.onProgress,
         onSegment: async (report) => {
@@ -291,9 +293,10 @@ export function recordingExecute(
             !report.finished &&
             Math.floor(stepsDone / checkpointEvery!) > Math.floor(before / checkpointEvery!)
           ) {
+            // written piece by piece (about 1 MB each): no copy of the run's outputs as text
             await writeFileAtomic(
               o.checkpoint,
-              encodeCheckpoint({
+              checkpointPieces({
                 ness: VERSION,
                 command: o.command,
                 model: { fingerprint, name: plan.model.name },
