@@ -2,6 +2,8 @@
 errors), solves the Lyapunov equation A S + S A^T = D in mpmath (Kronecker form on the upper triangle), and prints per
 method the worst ratio |value - reference| / reported error (above 1: the error does not cover the actual one).
     python3 scripts/fuzz-exact-reference.py < dump.jsonl
+With --values, prints instead every case's reference bath fluxes, spring fluxes and kinetic temperatures to 20 digits
+(for the references stored in tests).
 """
 import sys, json
 from mpmath import mp, mpf, matrix, lu_solve
@@ -55,8 +57,13 @@ def solve(M):
     if over: terms=max([T[s]*V[s][s]/g[s] for s,_,_ in M['baths']]+[mpf(0)])
     else: terms=max([g[s]/m[s]*T[s] for s,_,_ in M['baths']]+[mpf(0)])
     return springs,baths,kt,terms*mpf(10)**-30
+values='--values' in sys.argv[1:]
 for line in sys.stdin:
     c=json.loads(line); sp,ba,kt,floor=solve(c['model'])
+    if values:
+        f=lambda xs: '['+', '.join(mp.nstr(x,20) for x in xs)+']'
+        print(c['case'], 'baths', f(ba), 'springs', f(sp), 'kt', f(kt or []))
+        continue
     scale=max(abs(x) for x in ba) if ba else 0
     out=[]
     for meth,r in c['res'].items():

@@ -97,3 +97,103 @@ describe("missing weight below detection or below the lowest mode's frequency", 
     );
   });
 });
+
+// Networks where the quadrature stopped short (rounding noise at a peak) and its error estimates were short too: a sum
+// rule deviating by F times its estimated error showed it, and the fluxes were off by the same factor (seed 4, cases
+// 163, 131 and 53 of scripts/fuzz-exact-methods.js). References: `python3 scripts/fuzz-exact-reference.py --values`
+// (45-digit mpmath from the pinning and stiffnesses themselves, 20 digits printed, stored as the nearest doubles).
+describe("quadrature error estimates checked by the sum rules", () => {
+  const within = (
+    tr: ReturnType<typeof solveNetworkTransmission>,
+    baths: number[],
+    springs: number[],
+    kt: number[],
+  ) => {
+    tr.baths.forEach((b, k) => expect(Math.abs(b.flux - baths[k])).toBeLessThanOrEqual(b.error));
+    tr.springs.forEach((s, k) => expect(Math.abs(s.flux - springs[k])).toBeLessThanOrEqual(s.error));
+    kt.forEach((t, a) =>
+      expect(Math.abs(tr.kineticTemperature![a] - t)).toBeLessThanOrEqual(tr.kineticTemperatureError![a]),
+    );
+  };
+
+  it("a triangle's springs next to a site whose sum rule found no deficit (case 163; were 9.7 times their errors)", () => {
+    const tr = solveNetworkTransmission(
+      validateNetwork({
+        kind: "network",
+        dynamics: "underdamped",
+        sites: ["s1", "s2", "s3"],
+        pinning: { s3: 0.002553779783243078 },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 4.967415142516091 },
+          { between: ["s3", "s2"], stiffness: 16.688983366255346 },
+          { between: ["s3", "s1"], stiffness: 1.2803014720494619 },
+        ],
+        baths: [
+          { site: "s2", friction: 0.03879341207745303, temperature: 1e-9 },
+          { site: "s1", friction: 4762.916950111202, temperature: 1.0208916394364568e-5 },
+          { site: "s3", friction: 333.5213758081922, temperature: 1.6457696906471022 },
+        ],
+        masses: { s1: 3.855428889553766, s2: 0.013922215280572074, s3: 0.4278190159639245 },
+      }),
+    );
+    within(
+      tr,
+      [-0.06243336503899086, -0.0016540354508186232, 0.06408740048980949],
+      [0.0012408279466254405, 0.0636741929856163, 0.0004132075041931828],
+      [0.000011547805173704574, 0.0224061442654583, 1.6456874835965143],
+    );
+  });
+
+  it("a four-site ring at temperatures up to 4.6e6 (case 131; springs were 4.2 times their errors)", () => {
+    const tr = solveNetworkTransmission(
+      validateNetwork({
+        kind: "network",
+        dynamics: "underdamped",
+        sites: ["s1", "s2", "s3", "s4"],
+        pinning: { s1: 560.4492291490263 },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 3.0749530557297595e-7 },
+          { between: ["s3", "s2"], stiffness: 0.020196717772480277 },
+          { between: ["s4", "s3"], stiffness: 6.021438900002499e-6 },
+          { between: ["s4", "s1"], stiffness: 0.2606941244518758 },
+        ],
+        baths: [
+          { site: "s1", friction: 0.03637525201220323, temperature: 333392.6212519376 },
+          { site: "s3", friction: 0.32762466804306545, temperature: 1604227.421782424 },
+          { site: "s2", friction: 1.00426829021976, temperature: 4597511.44592544 },
+          { site: "s4", friction: 0.028335974348945307, temperature: 340024.48217377556 },
+        ],
+        masses: { s1: 0.003602055088766795, s4: 0.08523659173447759 },
+      }),
+    );
+    within(
+      tr,
+      [-0.0006319390441603452, -42755.63911263227, 42755.63915053853, 0.0005940327859238113],
+      [7.008936939797798e-9, -42755.639150531526, -0.00003789924929959417, 0.0006319320352234053],
+      [333392.6213145153, 4554937.524626797, 1734729.3139873545, 340024.4803868834],
+    );
+  });
+
+  it("a stiff pair's bath fluxes (case 53; were 3.3 times their errors)", () => {
+    const tr = solveNetworkTransmission(
+      validateNetwork({
+        kind: "network",
+        dynamics: "underdamped",
+        sites: ["s1", "s2"],
+        pinning: { s2: 0.0031541286099005658 },
+        springs: [{ between: ["s2", "s1"], stiffness: 26788.28354787996 }],
+        baths: [
+          { site: "s2", friction: 60.68754032852113, temperature: 0.41737609373720896 },
+          { site: "s1", friction: 333.28417674912913, temperature: 0.07473733289368967 },
+        ],
+        masses: { s1: 341.4773997916376, s2: 85.46040017519638 },
+      }),
+    );
+    within(
+      tr,
+      [0.09065619866530274, -0.09065619866530274],
+      [0.09065619866530274],
+      [0.16762215958176793, 0.2897137272224501],
+    );
+  });
+});
