@@ -772,20 +772,25 @@ describe("solveNetworkModal: nearly identical parts weakly joined", () => {
 
   it("solves poles split by less than 1e-6 as separate poles when they are not one degenerate pole", () => {
     // A spring of 1e-6 splits each pair of poles by ~1e-7: as one pole at the pair's mean the equations hold to 1e-6
-    // only (refused before); as separate poles, within the errors of the frequency integrals.
+    // only (refused before); as separate poles, within the errors of the dense Lyapunov solve (a second method that
+    // needs no poles; its fluxes carry their own errors, its kinetic temperatures the equipartition defect of the
+    // same solve at equal temperatures). (The frequency integrals of these near-degenerate pairs cost 30 CPU-s.)
     const m = twin(20, 1e-6);
     const r = solveNetworkModal(m);
-    const t = solveNetworkTransmission(m, {});
+    const t = solveNetwork(m, { bySource: false });
+    const eq = solveNetwork({ ...m, baths: m.baths.map((b) => ({ ...b, temperature: 1 })) }, { bySource: false });
+    let denseT = 0;
+    for (const x of eq.kineticTemperature!) denseT = Math.max(denseT, 2 * Math.abs(x - 1));
+    expect(denseT).toBeLessThan(1e-9);
+    const slackT = denseT * (5 - 1); // times the temperature spread
     r.baths.forEach((b, q) =>
-      expect(Math.abs(b.flux - t.baths[q].flux)).toBeLessThanOrEqual(b.error + t.baths[q].error),
+      expect(Math.abs(b.flux - t.baths[q].flux)).toBeLessThanOrEqual(b.error + t.baths[q].error!),
     );
     r.springs.forEach((s, q) =>
-      expect(Math.abs(s.flux - t.springs[q].flux)).toBeLessThanOrEqual(s.error + t.springs[q].error),
+      expect(Math.abs(s.flux - t.springs[q].flux)).toBeLessThanOrEqual(s.error + t.springs[q].error!),
     );
     r.kineticTemperature!.forEach((x, a) =>
-      expect(Math.abs(x - t.kineticTemperature![a])).toBeLessThanOrEqual(
-        r.kineticTemperatureError![a] + t.kineticTemperatureError![a],
-      ),
+      expect(Math.abs(x - t.kineticTemperature![a])).toBeLessThanOrEqual(r.kineticTemperatureError![a] + slackT),
     );
     // The bridge's flux is resolved: its error well below its size.
     const bridge = r.springs[r.springs.length - 1];
