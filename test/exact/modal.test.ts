@@ -482,9 +482,9 @@ describe("solveNetworkModal: a bath joined to the rest by a weak spring", () => 
         masses: { s1: 0.3567425962348549, s2: 0.07140875625793935, s4: 2.668461576764646 },
       }),
       weak: 2,
-      springRef: [0.028849111124208925, 0.0027208970811026655, -4.8385415337604605e-14],
-      bathRef: [-4.8385415337604605e-14, 0.0027208970811510509, 0.028849111124208925, -0.03157000820531159],
-      ktRef: [0.00021067656168478688, 0.98391040870843817, 0.99988522641956478, 1.0000108317767735e-9],
+      springRef: [0.028849111124208925, 0.0027208970811026657, -4.8385415337604606e-14],
+      bathRef: [-4.8385415337604606e-14, 0.002720897081151051, 0.028849111124208925, -0.03157000820531159],
+      ktRef: [0.00021067656168478687, 0.9839104087084382, 0.9998852264195648, 1.0000108317767735e-9],
     },
     {
       model: validateNetwork({
@@ -515,13 +515,13 @@ describe("solveNetworkModal: a bath joined to the rest by a weak spring", () => 
       }),
       weak: 4,
       springRef: [
-        1.1255717222604503e-8, -6.1834769950911271e-5, -0.00041505631433247308, -0.00041505631433247308,
-        4.9651632718753791e-12, -6.1846025668133875e-5,
+        1.1255717222604503e-8, -0.00006183476995091127, -0.0004150563143324731, -0.0004150563143324731,
+        4.965163271875379e-12, -0.00006184602566813387,
       ],
-      bathRef: [0.00035322154438156181, -0.0003532102886643392, 4.9651632718753791e-12, -1.1260682385876378e-8],
+      bathRef: [0.0003532215443815618, -0.0003532102886643392, 4.965163271875379e-12, -1.1260682385876378e-8],
       ktRef: [
-        0.0014659532530926809, 0.044857981508489436, 0.045119704267955191, 0.013230565647842222, 0.014205409542793816,
-        3.0864203387946734,
+        0.0014659532530926808, 0.044857981508489436, 0.04511970426795519, 0.013230565647842222, 0.014205409542793816,
+        3.0864203387946736,
       ],
     },
   ];
@@ -538,6 +538,51 @@ describe("solveNetworkModal: a bath joined to the rest by a weak spring", () => 
       expect(Math.abs(r.springs[weak].flux / springRef[weak] - 1)).toBeLessThan(1e-9);
       expect(r.residual).toBeLessThan(1e-13);
     }
+  });
+});
+
+describe("solveNetworkModal: spring fluxes by source", () => {
+  // Found by an audit of the parts against 45-digit solves (scripts/fuzz-exact-methods.js seed 101, case 39): a spring
+  // of 1.25e5 between two light sites beside springs of 1e-2, pinning 1e2 beside 2.5e-3. The part of bath s5 in the
+  // flux of s3 -> s4 was off by 20 times its error (2e-19 against 1e-20) before the parts carried the net flux's
+  // rotation and identity-defect terms. References: the Lyapunov equation of each bath alone solved to 40 digits in
+  // mpmath (as scripts/bysource-reference.py), rounded to doubles.
+  const model = validateNetwork({
+    kind: "network",
+    sites: ["s1", "s2", "s3", "s4", "s5"],
+    pinning: { s1: 0.04478509526532825, s3: 0.002519851589574634, s4: 99.59248119018005, s5: 0.452596948483557 },
+    springs: [
+      { between: ["s2", "s1"], stiffness: 0.8536463267732521 },
+      { between: ["s3", "s2"], stiffness: 125093.52033017798 },
+      { between: ["s4", "s3"], stiffness: 0.01872005421250367 },
+      { between: ["s5", "s4"], stiffness: 1.8609359476242624 },
+    ],
+    baths: [
+      { site: "s2", friction: 5.371073012852381, temperature: 0.03350887038545854 },
+      { site: "s5", friction: 0.024374819312590126, temperature: 1 },
+    ],
+    masses: { s1: 0.09675943202184821, s4: 4.950657264802318 },
+  });
+  // Spring q's part from bath c: partRef[q][c] (a leaf without a bath, s1, carries no flux).
+  const partRef = [
+    [0, 0],
+    [-6.185271925154343e-9, 1.845861067235049e-7],
+    [-6.185271925154343e-9, 1.845861067235049e-7],
+    [-6.185271925154343e-9, 1.845861067235049e-7],
+  ];
+
+  it("every part of every spring flux within its error of the 40-digit solves", () => {
+    const r = solveNetworkModal(model, { bySource: true });
+    r.springs.forEach((s, q) => {
+      expect(s.fluxBySource).toHaveLength(2);
+      s.fluxBySource!.forEach((x, c) => expect(Math.abs(x - partRef[q][c])).toBeLessThanOrEqual(s.fluxBySourceError!));
+      // The parts sum to the flux.
+      expect(Math.abs(s.fluxBySource![0] + s.fluxBySource![1] - s.flux)).toBeLessThanOrEqual(
+        s.error + s.fluxBySourceError!,
+      );
+    });
+    // The audited spring's error stays small: below 1e-10 of its part (2.7e-11 with the new terms).
+    expect(r.springs[2].fluxBySourceError!).toBeLessThan(1e-10 * partRef[2][1]);
   });
 });
 
