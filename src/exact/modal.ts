@@ -787,6 +787,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
   const Ri = new Float64Array(B * B);
   const Nr0 = new Float64Array(B * B);
   const Ni0 = new Float64Array(B * B);
+  const tryR = new Float64Array(B);
+  const tryI = new Float64Array(B);
   /**
    * At a pole (sec and N = Ns built there): its null vector of Ns into vr/vi (unless `given`: then vr/vi hold it),
    * normalised to largest entry 1; returns the secular residual |Ns c| / |Ns|. Leaves the LU factors in Nr/Ni.
@@ -819,6 +821,27 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       vr[last] = 1;
       backSubstitute(B, Nr, Ni, last, vr, vi);
     }
+    let secular = normalisedResidual(vr, vi, nNorm);
+    // Inverse iteration with the same factors: the vector above is exact only where the pivots after the vanishing
+    // one belong to a separate block; a bath joined by a weak spring (1.9e-6) to the rest left the vector's other
+    // entries at 0 where they are O(the coupling), its equations holding to 4e-9 only and the spring flux 18 % off.
+    for (let step = 0; !given && step < 3 && secular > ROUNDING; step++) {
+      tryR.set(vr);
+      tryI.set(vi);
+      luSolve(B, Nr, Ni, piv, tryR, tryI);
+      let finite = true;
+      for (let b = 0; b < B; b++) finite &&= Number.isFinite(tryR[b]) && Number.isFinite(tryI[b]);
+      if (!finite) break;
+      const next = normalisedResidual(tryR, tryI, nNorm);
+      if (!(next < secular)) break;
+      vr.set(tryR);
+      vi.set(tryI);
+      secular = next;
+    }
+    return secular;
+  };
+  /** Normalises v (re/im) to largest entry 1; returns |Ns v| / |Ns| with Ns in Nr0/Ni0. */
+  const normalisedResidual = (vr: Float64Array, vi: Float64Array, nNorm: number): number => {
     let cn = 0;
     for (let b = 0; b < B; b++) cn = Math.max(cn, Math.hypot(vr[b], vi[b]));
     for (let b = 0; b < B; b++) {
@@ -1477,21 +1500,42 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         for (let t = 0; t < w2; t++) q += R[a * w2 + t] * R[a * w2 + t];
         return Math.sqrt(q);
       };
-      /** |Z R_a^T| for Z (n x w2) and row a of R (n x w2), once per site (a site sits in several springs). */
-      const against = new Map<Float64Array, Float64Array>();
-      const againstModes = (Z: Float64Array, R: Float64Array, a: number) => {
-        let memo = against.get(Z);
-        if (memo === undefined) against.set(Z, (memo = new Float64Array(n).fill(-1)));
-        if (memo[a] >= 0) return memo[a];
-        let q = 0;
-        for (let k = 0; k < n; k++) {
-          let v = 0;
-          for (let t = 0; t < w2; t++) v += Z[k * w2 + t] * R[a * w2 + t];
-          q += v * v;
+      /**
+       * |Z R_a^T| for Z (n x w2) and the rows a of R (n x w2) flagged in `sites`, into out[a]: the rows gathered and
+       * multiplied by Z^T in one product per block of sites (gemm.ts; as scalar loops these norms were a third of a
+       * 1000-site solve with 10 baths).
+       */
+      const againstModes = (Z: Float64Array, R: Float64Array, sites: Uint8Array, out: Float64Array) => {
+        const list: number[] = [];
+        for (let a = 0; a < n; a++) if (sites[a]) list.push(a);
+        if (list.length === 0) return;
+        const block = Math.max(1, Math.min(list.length, Math.floor(4e6 / n)));
+        const rows = new Float64Array(block * w2);
+        const prod = new Float64Array(block * n);
+        for (let first = 0; first < list.length; first += block) {
+          const m = Math.min(block, list.length - first);
+          for (let q = 0; q < m; q++) rows.set(R.subarray(list[first + q] * w2, list[first + q] * w2 + w2), q * w2);
+          multiplyNT(m, n, w2, rows, Z, prod);
+          for (let q = 0; q < m; q++) {
+            let v = 0;
+            for (let k = 0; k < n; k++) v += prod[q * n + k] * prod[q * n + k];
+            out[list[first + q]] = Math.sqrt(v);
+          }
         }
-        return (memo[a] = Math.sqrt(q));
       };
-      springs = model.springs.map((s) => {
+      const ns = model.springs.length;
+      const flux = new Float64Array(ns);
+      const base = new Float64Array(ns);
+      const rotation = new Float64Array(ns);
+      const defect = new Float64Array(ns);
+      const mixOf = new Float64Array(n).fill(-1);
+      const mix = (a: number) =>
+        mixOf[a] >= 0 ? mixOf[a] : (mixOf[a] = siteMixing(u.subarray(a * n, a * n + n), theta));
+      // Sites whose |X (U Y2)_i^T| (velocity, first) and |Y2 (U X)_j^T| (position, second) the refinement needs.
+      const needVelocity = new Uint8Array(n);
+      const needPosition = new Uint8Array(n);
+      const refine = new Uint8Array(ns);
+      model.springs.forEach((s, q) => {
         let acc = 0;
         let terms = 0;
         // The same correlation the other way round: <x_i x_j'> = -<x_j x_i'> in the steady state (d<x_i x_j>/dt = 0),
@@ -1504,28 +1548,36 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           reverse += UX[s.i * w2 + t] * UY[s.j * w2 + t];
         }
         const perMass = s.stiffness / Math.sqrt(mass[s.i] * mass[s.j]);
-        const flux = perMass * acc;
-        const base =
+        flux[q] = perMass * acc;
+        base[q] =
           (perMass * spreadT * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / wMin +
           n * ROUNDING * Math.max(jScale, perMass * terms);
         // |Theta^T u_a| <= sum_k |u_ak| theta_k (siteMixing): site j's for the first term, site i's for the second.
-        const mixI = siteMixing(u.subarray(s.i * n, s.i * n + n), theta);
-        const mixJ = siteMixing(u.subarray(s.j * n, s.j * n + n), theta);
-        let rotation = perMass * (mixJ * xNorm * rowNorm(UY, s.i) + mixI * y2Norm * rowNorm(UX, s.j));
-        // (Refined only where the cheap bound is above the other terms and above 1e-8 of the flux: forming the
-        // vectors for every spring doubled the cost at 1000 sites.)
-        if (rotation > Math.max(base, 1e-8 * Math.abs(flux)))
-          rotation = perMass * (mixJ * againstModes(X!, UY, s.i) + mixI * againstModes(Y2, UX, s.j));
+        rotation[q] = perMass * (mix(s.j) * xNorm * rowNorm(UY, s.i) + mix(s.i) * y2Norm * rowNorm(UX, s.j));
+        // (Refined only where the cheap bound is above the other terms and above 1e-8 of the flux.)
+        if (rotation[q] > Math.max(base[q], 1e-8 * Math.abs(flux[q]))) {
+          refine[q] = 1;
+          needVelocity[s.i] = 1;
+          needPosition[s.j] = 1;
+        }
         // The defect of that identity: the two orders of the sum disagree by the error of one of them at least (a
         // 10-site network: 2.5 % off with an error of a tenth of it, the defect equal to the error to three digits).
-        const error = base + rotation + perMass * Math.abs(acc + reverse);
+        defect[q] = perMass * Math.abs(acc + reverse);
+      });
+      const velocityNorm = new Float64Array(n);
+      const positionNorm = new Float64Array(n);
+      againstModes(X!, UY, needVelocity, velocityNorm);
+      againstModes(Y2, UX, needPosition, positionNorm);
+      springs = model.springs.map((s, q) => {
+        const perMass = s.stiffness / Math.sqrt(mass[s.i] * mass[s.j]);
+        if (refine[q]) rotation[q] = perMass * (mix(s.j) * velocityNorm[s.i] + mix(s.i) * positionNorm[s.j]);
         return {
           between: [model.sites[s.i], model.sites[s.j]] as [string, string],
           i: s.i,
           j: s.j,
           stiffness: s.stiffness,
-          flux,
-          error,
+          flux: flux[q],
+          error: base[q] + rotation[q] + defect[q],
         };
       });
       for (const s of springs) errorEstimate = Math.max(errorEstimate, s.error / jScale);
@@ -1538,6 +1590,29 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
         const parts = springs.map(() => new Array<number>(B).fill(0));
         // Each spring's largest sum over poles of |its part's terms| (the parts' rounding scale, as the net flux's).
         const partTerms = new Float64Array(springs.length);
+        /** An upper bound of the spectral norm of Z (n x w2): min(|Z|_F, sqrt(|Z|_1 |Z|_inf)). */
+        const spectralBound = (Z: Float64Array) => {
+          const col = new Float64Array(w2);
+          let fro = 0;
+          let rowMax = 0;
+          for (let k = 0; k < n; k++) {
+            let row = 0;
+            for (let t = 0; t < w2; t++) {
+              const v = Z[k * w2 + t];
+              fro += v * v;
+              row += Math.abs(v);
+              col[t] += Math.abs(v);
+            }
+            rowMax = Math.max(rowMax, row);
+          }
+          let colMax = 0;
+          for (const v of col) colMax = Math.max(colMax, v);
+          return Math.min(Math.sqrt(fro), Math.sqrt(colMax * rowMax));
+        };
+        const xSpectral = spectralBound(X!);
+        // Each spring's largest rotation and identity-defect terms over the parts.
+        const partRotation = new Float64Array(springs.length);
+        const partDefect = new Float64Array(springs.length);
         for (let c = 0; c < B; c++) {
           for (let col = 0; col < kept; col++) {
             const j = colPole[col];
@@ -1567,22 +1642,51 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           }
           AY.fill(0);
           gemmNN(n, w2, n, 1, u, 0, n, Yc, 0, w2, AY, 0, w2);
+          // The net flux's rotation and identity-defect terms for this part (Y_c in place of Y2, times T_c): each
+          // part is the steady state of the same network with other noise, so both hold part by part.
+          // (Bounds of the spectral norms, the smaller of the Frobenius norm and sqrt(|.|_1 |.|_inf): refining every
+          // part as the net flux, two products per bath, took 1.6 times the whole solve's CPU time at 1000 sites.)
+          const ycNorm = spectralBound(Yc);
+          needVelocity.fill(0);
+          needPosition.fill(0);
+          refine.fill(0);
+          const Tc = Math.abs(temps[c]);
           springs.forEach((s, q) => {
             let acc = 0;
             let size = 0;
+            let reverse = 0;
             for (let t = 0; t < w2; t++) {
               const term = AX[s.j * w2 + t] * AY[s.i * w2 + t];
               acc += term;
               size += Math.abs(term);
+              reverse += AX[s.i * w2 + t] * AY[s.j * w2 + t];
             }
             const scale = s.stiffness / Math.sqrt(mass[s.i] * mass[s.j]);
             parts[q][c] = scale * acc * temps[c];
             partTerms[q] = Math.max(partTerms[q], Math.abs(scale * size * temps[c]));
+            partDefect[q] = Math.max(partDefect[q], scale * Math.abs(acc + reverse) * Tc);
+            const rot = scale * Tc * (mix(s.j) * xSpectral * rowNorm(AY, s.i) + mix(s.i) * ycNorm * rowNorm(AX, s.j));
+            rotation[q] = rot;
+            const floor =
+              (scale * Tmax * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / wMin + n * ROUNDING * scale * size * Tc;
+            if (rot > Math.max(floor, 1e-8 * Math.abs(parts[q][c]))) {
+              refine[q] = 1;
+              needVelocity[s.i] = 1;
+              needPosition[s.j] = 1;
+            }
+          });
+          againstModes(X!, AY, needVelocity, velocityNorm);
+          againstModes(Yc, AX, needPosition, positionNorm);
+          springs.forEach((s, q) => {
+            const scale = s.stiffness / Math.sqrt(mass[s.i] * mass[s.j]);
+            if (refine[q]) rotation[q] = scale * Tc * (mix(s.j) * velocityNorm[s.i] + mix(s.i) * positionNorm[s.j]);
+            partRotation[q] = Math.max(partRotation[q], rotation[q]);
           });
         }
         // Their errors: the net flux's terms with the largest temperature in place of the spread, and the rounding
         // floor n eps of the largest part (the parts are up to Tmax / spreadT times the net flux) or of the spring's
-        // own part terms where those are larger (a stiff spring in a part at one temperature: its parts are 0).
+        // own part terms where those are larger (a stiff spring in a part at one temperature: its parts are 0), and
+        // the largest rotation and identity-defect terms of the parts (one error covers every part of the flux).
         let partScale = 0;
         for (const b of baths) for (const x of b.fluxBySource!) partScale = Math.max(partScale, Math.abs(x));
         for (const row of parts) for (const x of row) partScale = Math.max(partScale, Math.abs(x));
@@ -1590,7 +1694,9 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           s.fluxBySource = parts[q];
           s.fluxBySourceError =
             (s.stiffness * Tmax * Math.sqrt(siteDev[s.i] * siteDev[s.j])) / (Math.sqrt(mass[s.i] * mass[s.j]) * wMin) +
-            n * ROUNDING * Math.max(partScale, partTerms[q]);
+            n * ROUNDING * Math.max(partScale, partTerms[q]) +
+            partRotation[q] +
+            partDefect[q];
         });
       }
       const inflow = new Float64Array(n);
