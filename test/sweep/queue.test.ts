@@ -53,7 +53,7 @@ interface Proc {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Every process started by ness() and not yet reaped, except those ness() was told to keep (shared workers). */
+/** Every process started by ness() and not yet reaped (the shared workers are started by spawnNess, below). */
 const started = new Set<Proc>();
 
 function ness(...args: string[]): Proc {
