@@ -361,9 +361,19 @@ describe("CLI start-up: what a command loads (issue 18 item 4)", () => {
     );
   });
 
-  it("ness sweep and ness worker (sweepRun.ts) load no figure stack: ness plot loads it when it draws", () => {
+  it("ness sweep (sweepRun.ts) loads no figure stack: ness plot loads it when it draws", () => {
     const { libraries } = loadedBy(graph, "cli/commands/sweepRun.ts");
     expect(libraries.filter((l) => [...FIGURE_STACK, "parquet-wasm", "apache-arrow"].includes(l))).toEqual([]);
+  });
+
+  it("ness worker (worker.ts) loads the queue client and the thread pool, none of the coordinator's store or parsers", () => {
+    const { files, libraries } = loadedBy(graph, "cli/commands/worker.ts");
+    expect(libraries).toContain("bullmq");
+    expect(libraries).toContain("piscina");
+    expect(
+      libraries.filter((l) => [...FIGURE_STACK, "better-sqlite3", "parquet-wasm", "apache-arrow", "yaml"].includes(l)),
+    ).toEqual([]);
+    expect(files.filter((f) => /^(cli\/commands\/sweepRun|io\/sweepStore|sweep\/|studies\/)/.test(f))).toEqual([]);
   });
 
   it("ness sweep, worker, plot and lab load their engines only when they run", () => {

@@ -1,7 +1,10 @@
 // Distributed sweeps on a real redis-server (test/helpers/redis.ts): the queue path stores exactly what a local
 // sweep stores, whatever happens to workers, the coordinator or Redis; a worker stops promptly on SIGTERM/SIGINT
 // (a point in hand goes back to the queue) and gives up in one line when Redis is gone. Runs bin/ness.js processes
-// (needs dist/); every process a test starts is stopped after it (afterEach), also when the test fails.
+// (needs dist/); every process a test starts is stopped after it (afterEach), also when the test fails, except the
+// pair of plain workers that the first describe block's tests share (sharedWorkers: started by the first test that
+// needs them, again by any test that finds one gone, stopped with their Redis); each sweep has a store and sweep id
+// of its own.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -50,10 +53,17 @@ interface Proc {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Every process started by ness() and not yet reaped. */
+/** Every process started by ness() and not yet reaped (the shared workers are started by spawnNess, below). */
 const started = new Set<Proc>();
 
 function ness(...args: string[]): Proc {
+  const p = spawnNess(args);
+  started.add(p);
+  void p.done.then(() => started.delete(p));
+  return p;
+}
+
+function spawnNess(args: string[]): Proc {
   const proc = spawn(process.execPath, [bin, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "",
     stderr = "";
@@ -62,17 +72,14 @@ function ness(...args: string[]): Proc {
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
     (resolve) => proc.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  const p = { proc, done };
-  started.add(p);
-  void done.then(() => started.delete(p));
-  return p;
+  return { proc, done };
 }
 
 const running = (p: Proc) => p.proc.exitCode === null && p.proc.signalCode === null;
 
-/** Stops every process still running (SIGTERM, then SIGKILL after 20 s) and waits until each has exited. */
-async function reap(): Promise<void> {
-  const left = [...started].filter(running);
+/** Stops every process of `procs` still running (SIGTERM, then SIGKILL after 20 s) and waits until each has exited. */
+async function stopAll(procs: Iterable<Proc>): Promise<void> {
+  const left = [...procs].filter(running);
   for (const p of left) p.proc.kill("SIGTERM");
   await Promise.all(
     left.map(async (p) => {
@@ -85,6 +92,11 @@ async function reap(): Promise<void> {
       }
     }),
   );
+}
+
+/** Stops every process started by ness() and not yet reaped. */
+async function reap(): Promise<void> {
+  await stopAll(started);
   started.clear();
 }
 
@@ -159,27 +171,24 @@ afterAll(async () => {
 describe("ness sweep --queue (real redis-server)", () => {
   let redis: TestRedis;
   beforeAll(async () => void (redis = await startRedis()));
-  afterAll(async () => redis.dispose());
-
-  it("two workers started before the coordinator wait, then give the local sweep's results", async () => {
-    const ws = [
-      ness("worker", "--queue", redis.url, "--workers", "1"),
-      ness("worker", "--queue", redis.url, "--workers", "1"),
-    ];
-    await new Promise((r) => setTimeout(r, 1000)); // nothing to do yet: they wait
-    for (const w of ws) expect(w.proc.exitCode).toBeNull();
-    const c = await ness("sweep", spec, "--out", "q", "--queue", redis.url).done;
-    expect(besidesEstimate(c.stderr), c.stderr).toEqual([]);
-    expect(c.code).toBe(0);
-    expectSameAsLocal("q");
-    await stopWorkers(ws);
-    // Both workers computed points.
-    const s = SweepStore.openExisting(path.join(dir, "q"));
-    const workers = new Set([...s.points()].map((p) => p.worker.split("/")[0]));
-    s.close();
-    expect(workers.size).toBeGreaterThanOrEqual(2);
+  // The shared workers first: they must not outlive their Redis.
+  afterAll(async () => {
+    await stopAll(shared);
+    await redis.dispose();
   });
 
+  /**
+   * Two plain workers (`--workers 1`, default lock) on this block's Redis, shared by the tests that need no other
+   * kind (a worker process costs most of its CPU starting): a test finding one exited starts a new one in its place.
+   */
+  const shared: Proc[] = [];
+  function sharedWorkers(): Proc[] {
+    for (let i = 0; i < 2; i++)
+      if (!shared[i] || !running(shared[i])) shared[i] = spawnNess(["worker", "--queue", redis.url, "--workers", "1"]);
+    return shared;
+  }
+
+  // First, before the shared workers start: its own two (short locks) are the only ones on the queue.
   it("kill -9 of a worker mid-sweep: nothing lost, nothing doubled", async () => {
     const ws = [
       ness("worker", "--queue", redis.url, "--workers", "1", "--lock-seconds", "1"),
@@ -194,11 +203,23 @@ describe("ness sweep --queue (real redis-server)", () => {
     await stopWorkers(ws);
   });
 
+  it("two workers started before the coordinator wait, then give the local sweep's results", async () => {
+    const ws = sharedWorkers();
+    await new Promise((r) => setTimeout(r, 1000)); // nothing to do yet: they wait
+    for (const w of ws) expect(w.proc.exitCode).toBeNull();
+    const c = await ness("sweep", spec, "--out", "q", "--queue", redis.url).done;
+    expect(besidesEstimate(c.stderr), c.stderr).toEqual([]);
+    expect(c.code).toBe(0);
+    expectSameAsLocal("q");
+    // Both workers computed points.
+    const s = SweepStore.openExisting(path.join(dir, "q"));
+    const workers = new Set([...s.points()].map((p) => p.worker.split("/")[0]));
+    s.close();
+    expect(workers.size).toBeGreaterThanOrEqual(2);
+  });
+
   it("coordinator killed, then --resume: every key exactly once", async () => {
-    const ws = [
-      ness("worker", "--queue", redis.url, "--workers", "1"),
-      ness("worker", "--queue", redis.url, "--workers", "1"),
-    ];
+    sharedWorkers();
     const c = ness("sweep", spec, "--out", "r", "--queue", redis.url);
     await until("some stored points", () => count("r") >= 20);
     c.proc.kill("SIGKILL");
@@ -208,7 +229,6 @@ describe("ness sweep --queue (real redis-server)", () => {
     const again = await ness("sweep", spec, "--out", "r", "--queue", redis.url, "--resume").done;
     expect(again.code).toBe(0);
     expectSameAsLocal("r");
-    await stopWorkers(ws);
     expect(
       readdirSync(path.join(dir, "r"))
         .filter((f) => !f.startsWith("sweep.sqlite"))
@@ -235,11 +255,10 @@ outputs: [covariance.sigma11, covariance.sigma12]
       "--no-progress",
     );
     expect(local.code).toBe(0);
-    const ws = [ness("worker", "--queue", redis.url, "--workers", "1")];
+    sharedWorkers();
     const c = await ness("sweep", studySpec, "--out", "s-queue", "--queue", redis.url).done;
     expect(besidesEstimate(c.stderr), c.stderr).toEqual([]);
     expect(c.code).toBe(0);
-    await stopWorkers(ws);
     const a = stored("s-local"),
       b = stored("s-queue");
     expect(a.rows).toBe(12);

@@ -1,7 +1,7 @@
 /**
  * `ness sweep SPEC --out DIR [--workers W] [--resume] [--queue URL]`, `ness worker --queue URL` and `ness plot DIR`:
- * their options. The work is in sweepRun.ts, loaded when one of them runs (BullMQ, ioredis, SQLite and Arrow stay out
- * of the start-up of the other commands). docs/sweep.md is the user's reference.
+ * their options. The work is in sweepRun.ts (the worker's in worker.ts), loaded when one of them runs (BullMQ, ioredis,
+ * SQLite and Arrow stay out of the start-up of the other commands). docs/sweep.md is the user's reference.
  */
 import { Command } from "commander";
 
@@ -41,7 +41,7 @@ export function workerCommand(): Command {
       "--redis-timeout <seconds>",
       "stop with one line (exit 1) when Redis does not answer for this long (default 60)",
     )
-    .action(async (o) => (await import("./sweepRun.js")).runWorker(o));
+    .action(async (o) => (await import("./worker.js")).runWorker(o));
 }
 
 /** `ness plot DIR --x AXIS --y OUTPUT [--color AXIS]`: a figure of a sweep from its store. */
