@@ -393,7 +393,7 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     });
   };
 
-  it("cut anywhere (pieces of 1, 7, 4096 bytes and the whole; outputs across the decoder's pieces), the checkpoint of its text", async () => {
+  it("cut anywhere (pieces of 1, 5, 7, 4096 and 2^20 + 3 bytes, and the whole; outputs across the decoder's pieces), the checkpoint of its text", async () => {
     // 3 * 2^17 + 1 numbers: 3 MiB and 8 bytes decoded, across pieces of 4 KiB ... 1 MiB
     const text = await sample(3 * 2 ** 17 + 1);
     const bytes = new TextEncoder().encode(text);
