@@ -156,6 +156,7 @@ export {
   CheckpointError,
   encodeCheckpoint,
   decodeCheckpoint,
+  CheckpointReader,
   checkRestart,
   modelFingerprint,
   type Checkpoint,

@@ -276,32 +276,122 @@ export function float64ToBase64(a: Float64Array): string {
   return [...float64ToBase64Pieces(a)].join("");
 }
 
-/** The Float64Array of float64ToBase64's text (CheckpointError when it is not one). */
+/** Each byte's base64 value: 0-63, PAD for '=', -1 for any other byte. */
+const PAD = -2;
+const B64_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+B64_VALUE[61] = PAD;
+
+/** The little-endian bytes of 8-byte numbers as a Float64Array (bytes.length a multiple of 8). */
+function float64OfBytes(bytes: Uint8Array): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(bytes.length / 8);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
+  return out;
+}
+
+/** The Float64Array of float64ToBase64's text (CheckpointError when it is not one), decoded straight into it. */
 export function base64ToFloat64(text: unknown, what: string): Float64Array {
   if (typeof text !== "string" || text.length % 4 !== 0)
     throw new CheckpointError(`the checkpoint is damaged: ${what} is not base64`);
   const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const n = (text.length / 4) * 3 - pad;
   if (n % 8 !== 0) throw new CheckpointError(`the checkpoint is damaged: ${what} is not a list of 8-byte numbers`);
-  const bytes = new Uint8Array(n);
+  const out = new Float64Array(n / 8);
+  const bytes = LITTLE_ENDIAN ? new Uint8Array(out.buffer) : new Uint8Array(n);
   let at = 0;
   for (let i = 0; i < text.length; i += 4) {
-    const c = [0, 1, 2, 3].map((k) => {
-      const ch = text.charCodeAt(i + k);
-      if (ch === 61 && i + k >= text.length - pad) return 0;
-      const v = ch < 128 ? B64_INDEX[ch] : -1;
-      if (v < 0) throw new CheckpointError(`the checkpoint is damaged: ${what} is not base64`);
-      return v;
-    });
-    const triple = (c[0] << 18) | (c[1] << 12) | (c[2] << 6) | c[3];
-    if (at < n) bytes[at++] = (triple >> 16) & 255;
+    const last = i + 4 === text.length;
+    const c0 = text.charCodeAt(i),
+      c1 = text.charCodeAt(i + 1),
+      c2 = text.charCodeAt(i + 2),
+      c3 = text.charCodeAt(i + 3);
+    const v0 = c0 < 256 ? B64_VALUE[c0] : -1,
+      v1 = c1 < 256 ? B64_VALUE[c1] : -1,
+      v2 = c2 < 256 ? B64_VALUE[c2] : -1,
+      v3 = c3 < 256 ? B64_VALUE[c3] : -1;
+    // '=' only as the last one or two characters of the text
+    const padded = last && pad > 0;
+    if ((v0 | v1) < 0 || (v2 < 0 && !(padded && pad === 2 && v2 === PAD)) || (v3 < 0 && !(padded && v3 === PAD)))
+      throw new CheckpointError(`the checkpoint is damaged: ${what} is not base64`);
+    const triple = (v0 << 18) | (v1 << 12) | ((v2 & 63) << 6) | (v3 & 63);
+    bytes[at++] = triple >> 16;
     if (at < n) bytes[at++] = (triple >> 8) & 255;
     if (at < n) bytes[at++] = triple & 255;
   }
-  const view = new DataView(bytes.buffer);
-  const out = new Float64Array(n / 8);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(8 * i, true);
-  return out;
+  return LITTLE_ENDIAN ? out : float64OfBytes(bytes);
+}
+
+/** Bytes of a base64 text arriving in pieces, collected in pieces of up to 1 MiB (none allocated per character). */
+class Base64Collector {
+  private readonly pieces: Uint8Array[] = [];
+  /** The piece being filled: 4 KiB, then each twice the last, up to 1 MiB (a short array takes little). */
+  private piece = new Uint8Array(2 ** 12);
+  private at = 0;
+  private total = 0;
+  private quad = 0;
+  private inQuad = 0;
+  private pad = 0;
+  private bad = false;
+
+  constructor(readonly what: string) {}
+
+  private put(b: number): void {
+    if (this.at === this.piece.length) {
+      this.pieces.push(this.piece);
+      this.piece = new Uint8Array(Math.min(2 ** 20, 2 * this.piece.length));
+      this.at = 0;
+    }
+    this.piece[this.at++] = b;
+    this.total++;
+  }
+
+  /** Adds the base64 characters codes[from..to). */
+  push(codes: Uint8Array, from: number, to: number): void {
+    if (this.bad) return;
+    let quad = this.quad,
+      inQuad = this.inQuad,
+      pad = this.pad;
+    for (let i = from; i < to; i++) {
+      const v = B64_VALUE[codes[i]];
+      // '=' only at the end: the third and fourth or the fourth character of the last group of 4, nothing after it
+      if (v >= 0 && pad === 0 && inQuad >= 0) quad = (quad << 6) | v;
+      else if (v === PAD && inQuad >= 2) {
+        pad++;
+        quad <<= 6;
+      } else {
+        this.bad = true;
+        return;
+      }
+      if (++inQuad === 4) {
+        this.put(quad >> 16);
+        if (pad < 2) this.put((quad >> 8) & 255);
+        if (pad < 1) this.put(quad & 255);
+        quad = 0;
+        inQuad = pad > 0 ? -1 : 0;
+      }
+    }
+    this.quad = quad;
+    this.inQuad = inQuad;
+    this.pad = pad;
+  }
+
+  /** The numbers of the text (CheckpointError when it is not base64 of 8-byte numbers). */
+  finish(): Float64Array {
+    if (this.bad || (this.inQuad !== 0 && this.inQuad !== -1))
+      throw new CheckpointError(`the checkpoint is damaged: ${this.what} is not base64`);
+    if (this.total % 8 !== 0)
+      throw new CheckpointError(`the checkpoint is damaged: ${this.what} is not a list of 8-byte numbers`);
+    const out = new Float64Array(this.total / 8);
+    const bytes = LITTLE_ENDIAN ? new Uint8Array(out.buffer) : new Uint8Array(this.total);
+    let at = 0;
+    for (const p of [...this.pieces, this.piece.subarray(0, this.at)]) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    this.pieces.length = 0;
+    return LITTLE_ENDIAN ? out : float64OfBytes(bytes);
+  }
 }
 
 /**
@@ -455,6 +545,24 @@ export function decodeCheckpoint(text: string, file: string): Checkpoint {
   } catch {
     throw new CheckpointError(`${file} is not a ness checkpoint (not JSON)`);
   }
+  return checkpointOfDocument(doc, file, null);
+}
+
+/**
+ * The checkpoint of a parsed document. `arrays`: the blocks' outputs and sums that CheckpointReader decoded as they
+ * came, each in the document as {"$float64": its index}, taken once; null for a document whose arrays are all base64.
+ */
+function checkpointOfDocument(doc: unknown, file: string, arrays: (Float64Array | null)[] | null): Checkpoint {
+  const numbers = (v: unknown, what: string): Float64Array => {
+    if (arrays !== null && isObject(v)) {
+      const k = v.$float64;
+      const a = typeof k === "number" ? arrays[k] : undefined;
+      if (!a) throw new CheckpointError(`the checkpoint is damaged: ${what} is not base64`);
+      arrays[k as number] = null;
+      return a;
+    }
+    return base64ToFloat64(v, what);
+  };
   if (!isObject(doc) || doc.format !== CHECKPOINT_FORMAT)
     throw new CheckpointError(`${file} is not a ness checkpoint (no "format": "${CHECKPOINT_FORMAT}")`);
   if (doc.formatVersion !== CHECKPOINT_FORMAT_VERSION)
@@ -476,8 +584,8 @@ export function decodeCheckpoint(text: string, file: string): Checkpoint {
         count: b.count as number,
         done: b.done as number,
         steps: b.steps as number,
-        outputs: base64ToFloat64(b.outputs, `${where}.outputs`),
-        sums: base64ToFloat64(b.sums, `${where}.sums`),
+        outputs: numbers(b.outputs, `${where}.outputs`),
+        sums: numbers(b.sums, `${where}.sums`),
         current: b.current === null ? null : decodeSnapshot(b.current, `${where}.current`),
       };
     });
@@ -494,6 +602,165 @@ export function decodeCheckpoint(text: string, file: string): Checkpoint {
   } catch (err) {
     if (err instanceof CheckpointError) throw new CheckpointError(`${file}: ${err.message}`);
     throw err;
+  }
+}
+
+const QUOTE = 34,
+  BACKSLASH = 92;
+/** Keys of a block whose base64 CheckpointReader decodes as it comes (the big ones: the run's outputs). */
+const STREAMED_KEYS = new Set(["outputs", "sums"]);
+
+/**
+ * Reads a checkpoint file's bytes in pieces (of any size, cut anywhere), in memory bounded by the checkpoint's
+ * numbers: the blocks' outputs and sums are decoded from base64 as their bytes come, straight into pieces of 1 MiB
+ * and then into their Float64Arrays, never held as text; the rest of the document (small) is parsed as JSON at the
+ * end. The same checkpoint as decodeCheckpoint of the whole text, and the same refusals, plus one for a file that
+ * ends early. Browser-safe (bytes from a File's stream, or Node's file reads: the CLI's --restart).
+ *
+ * @example
+ * ```ts
+ * import { CheckpointReader } from "ness";
+ *
+ * const reader = new CheckpointReader("cut.json");
+ * reader.push(new TextEncoder().encode('{"format": "ness-checkpoint", "blocks": [{"outputs": "AAAA'));
+ * try {
+ *   reader.end();
+ * } catch (err) {
+ *   console.log((err as Error).message); // => cut.json: the checkpoint is damaged: the file ends early (was it cut short?)
+ * }
+ * ```
+ */
+export class CheckpointReader {
+  /** The document without the streamed arrays (each replaced by {"$float64": k}). */
+  private doc = new Uint8Array(2 ** 12);
+  private length = 0;
+  private readonly arrays: (Float64Array | null)[] = [];
+  /** The key each open object or array is the value of (null: none, or an element of an array). */
+  private readonly keys: (string | null)[] = [];
+  private inString = false;
+  private escaped = false;
+  private stringStart = 0;
+  /** The last string closed (a key when a ':' follows), the key of the value to come (after its ':'). */
+  private lastString: string | null = null;
+  private key: string | null = null;
+  private afterColon = false;
+  private blocks = 0;
+  private started = false;
+  private base64: Base64Collector | null = null;
+
+  constructor(readonly file: string) {}
+
+  private append(b: number): void {
+    if (this.length === this.doc.length) {
+      const grown = new Uint8Array(this.doc.length * 2);
+      grown.set(this.doc);
+      this.doc = grown;
+    }
+    this.doc[this.length++] = b;
+  }
+
+  private appendText(t: string): void {
+    for (let i = 0; i < t.length; i++) this.append(t.charCodeAt(i));
+  }
+
+  private fail(message: string): never {
+    throw new CheckpointError(`${this.file}${message}`);
+  }
+
+  /** The next bytes of the file. */
+  push(bytes: Uint8Array): void {
+    let i = 0;
+    const n = bytes.length;
+    while (i < n) {
+      if (this.base64) {
+        // the closing quote (base64 has no escapes: a backslash is refused as a character that is not base64)
+        const q = bytes.indexOf(QUOTE, i);
+        const to = q < 0 ? n : q;
+        this.base64.push(bytes, i, to);
+        if (q < 0) return;
+        try {
+          this.arrays.push(this.base64.finish());
+        } catch (err) {
+          if (err instanceof CheckpointError) this.fail(`: ${err.message}`);
+          throw err;
+        }
+        this.base64 = null;
+        i = q + 1;
+        continue;
+      }
+      const b = bytes[i++];
+      if (this.inString) {
+        this.append(b);
+        if (this.escaped) this.escaped = false;
+        else if (b === BACKSLASH) this.escaped = true;
+        else if (b === QUOTE) {
+          this.inString = false;
+          const len = this.length - this.stringStart;
+          this.lastString = null;
+          if (len <= 256)
+            try {
+              this.lastString = JSON.parse(
+                new TextDecoder().decode(this.doc.subarray(this.stringStart, this.length)),
+              ) as string;
+            } catch {
+              // not a string JSON reads: the document's parse refuses it
+            }
+        }
+        continue;
+      }
+      if (b === 32 || b === 9 || b === 10 || b === 13) continue;
+      if (!this.started) {
+        this.started = true;
+        if (b !== 123) this.fail(" is not a ness checkpoint (not JSON)");
+      }
+      if (b === QUOTE) {
+        const keys = this.keys;
+        if (
+          this.afterColon &&
+          keys.length === 3 &&
+          keys[1] === "blocks" &&
+          keys[2] === null &&
+          this.key !== null &&
+          STREAMED_KEYS.has(this.key)
+        ) {
+          this.base64 = new Base64Collector(`blocks[${this.blocks - 1}].${this.key}`);
+          this.appendText(`{"$float64":${this.arrays.length}}`);
+        } else {
+          this.inString = true;
+          this.stringStart = this.length;
+          this.append(b);
+        }
+        this.afterColon = false;
+        continue;
+      }
+      this.append(b);
+      if (b === 58) {
+        this.afterColon = true;
+        this.key = this.lastString;
+        continue;
+      }
+      if (b === 123 || b === 91) {
+        this.keys.push(this.afterColon ? this.key : null);
+        if (b === 123 && this.keys.length === 3 && this.keys[1] === "blocks") this.blocks++;
+      } else if (b === 125 || b === 93) this.keys.pop();
+      this.afterColon = false;
+      this.lastString = null;
+    }
+  }
+
+  /** The checkpoint (CheckpointError naming what is wrong). */
+  end(): Checkpoint {
+    if (!this.started) this.fail(" is not a ness checkpoint (not JSON)");
+    if (this.base64 || this.inString || this.keys.length > 0)
+      this.fail(": the checkpoint is damaged: the file ends early (was it cut short?)");
+    let doc: unknown;
+    try {
+      doc = JSON.parse(new TextDecoder().decode(this.doc.subarray(0, this.length)));
+    } catch {
+      this.fail(" is not a ness checkpoint (not JSON)");
+    }
+    this.doc = new Uint8Array(0);
+    return checkpointOfDocument(doc, this.file, this.arrays);
   }
 }
 

@@ -5,11 +5,16 @@
 // 2D soft disks (cell-order neighbour list with its adaptive choice) and 3D soft spheres (Verlet list), and a run
 // of 66 replicas (blocks of 2: a checkpoint in the middle of a block). Worker threads: test/stochastic/
 // checkpoint-workers.test.ts.
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { readCheckpointFile } from "../../src/cli/commands/simulateRecord.js";
 import { loadModel } from "../../src/model/index.js";
 import { validateParticles } from "../../src/model/particles.js";
 import {
   CheckpointError,
+  CheckpointReader,
   base64ToFloat64,
   checkpointPieces,
   checkRestart,
@@ -328,5 +333,159 @@ describe("checkpoint files", () => {
         "c.json",
       ),
     ).toThrow("c.json is a checkpoint of format 1; this ness reads format 2");
+  });
+});
+
+describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "ness-checkpoint-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A checkpoint of 2 blocks, the first with a replica in progress and outputs of `n` numbers (NaN, -0 among them). */
+  async function sample(n: number) {
+    const model = chain("underdamped");
+    const spec = simulationSpec(model, baoab({ dt: 0.05 }), { time: 10, seed: 3, replicas: 4, batches: 5 });
+    let blocks: BlockState[] = [];
+    await expect(
+      runSegmented(spec, prepareEnsemble(spec) as Plan, {
+        segmentSteps: 150,
+        onSegment: (r) => {
+          blocks = r.blocks.map((b) => ({ ...b, outputs: b.outputs.slice(), sums: b.sums.slice() }));
+          throw new Stop();
+        },
+      }),
+    ).rejects.toBeInstanceOf(Stop);
+    expect(blocks.length).toBeGreaterThan(1);
+    expect(blocks.some((b) => b.current !== null)).toBe(true);
+    const outputs = new Float64Array(n);
+    Rng.stream(5, 0).fillNormal(outputs, 0, n);
+    outputs[0] = NaN;
+    outputs[n - 1] = -0;
+    blocks[0] = { ...blocks[0], outputs };
+    return encodeCheckpoint({
+      ness: "test",
+      command: "ness simulate 'ä chain.yaml'",
+      model: { fingerprint: modelFingerprint(model), name: 'a "chain" \\ ü' },
+      parameters: checkpointParameters(prepareEnsemble(spec) as Plan),
+      blocks,
+    });
+  }
+
+  const read = (bytes: Uint8Array, piece: number) => {
+    const reader = new CheckpointReader("c.json");
+    for (let i = 0; i < bytes.length; i += piece) reader.push(bytes.subarray(i, i + piece));
+    return reader.end();
+  };
+
+  const sameCheckpoint = (a: ReturnType<typeof decodeCheckpoint>, b: ReturnType<typeof decodeCheckpoint>) => {
+    expect({ ...a, blocks: [] }).toEqual({ ...b, blocks: [] });
+    expect(a.blocks.length).toBe(b.blocks.length);
+    a.blocks.forEach((x, k) => {
+      const y = b.blocks[k];
+      expect([x.first, x.count, x.done, x.steps]).toEqual([y.first, y.count, y.done, y.steps]);
+      same(x.outputs, y.outputs);
+      same(x.sums, y.sums);
+      expect(x.current === null).toBe(y.current === null);
+      if (x.current && y.current) {
+        for (const key of ["x", "f", "xPrev", "fPrev", "scalars", "sums", "burnSums", "forces"] as const)
+          same(x.current[key], y.current[key]);
+        expect(x.current.rng).toEqual(y.current.rng);
+      }
+    });
+  };
+
+  it("cut anywhere (pieces of 1, 5, 7, 4096 and 2^20 + 3 bytes, and the whole; outputs across the decoder's pieces), the checkpoint of its text", async () => {
+    // 3 * 2^17 + 1 numbers: 3 MiB and 8 bytes decoded, across pieces of 4 KiB ... 1 MiB
+    const text = await sample(3 * 2 ** 17 + 1);
+    const bytes = new TextEncoder().encode(text);
+    const whole = decodeCheckpoint(text, "c.json");
+    expect(whole.blocks[0].outputs.length).toBe(3 * 2 ** 17 + 1);
+    for (const piece of [4096, 2 ** 20 + 3, bytes.length]) sameCheckpoint(read(bytes, piece), whole);
+    // small pieces on a small checkpoint (the outputs of a few numbers)
+    const small = await sample(5);
+    const smallBytes = new TextEncoder().encode(small);
+    for (const piece of [1, 7]) sameCheckpoint(read(smallBytes, piece), decodeCheckpoint(small, "c.json"));
+    // pretty-printed JSON is read too
+    const pretty = JSON.stringify(JSON.parse(small), null, 2);
+    sameCheckpoint(read(new TextEncoder().encode(pretty), 5), decodeCheckpoint(small, "c.json"));
+  });
+
+  it("a file cut short or damaged: one line naming the file and what is wrong", async () => {
+    const text = await sample(7);
+    const bytes = new TextEncoder().encode(text);
+    const outputsAt = text.indexOf('"outputs":"') + '"outputs":"'.length;
+    // cut at every 23rd byte before the document's last '}', and at every byte around the outputs' ends
+    const outputsEnd = text.indexOf('"', outputsAt);
+    const cuts = [...Array(bytes.length - 2).keys()].filter(
+      (cut) => cut % 23 === 0 || Math.abs(cut - outputsAt) < 12 || Math.abs(cut - outputsEnd) < 12,
+    );
+    for (const cut of cuts) {
+      const reader = new CheckpointReader("c.json");
+      let message = "";
+      try {
+        reader.push(bytes.subarray(0, cut));
+        reader.end();
+      } catch (err) {
+        expect(err).toBeInstanceOf(CheckpointError);
+        message = (err as Error).message;
+      }
+      expect(message).toBe(
+        cut === 0
+          ? "c.json is not a ness checkpoint (not JSON)"
+          : "c.json: the checkpoint is damaged: the file ends early (was it cut short?)",
+      );
+    }
+    const edit = (at: number, remove: number, insert: string) =>
+      new TextEncoder().encode(text.slice(0, at) + insert + text.slice(at + remove));
+    const refusal = (b: Uint8Array) => {
+      try {
+        read(b, 3);
+      } catch (err) {
+        expect(err).toBeInstanceOf(CheckpointError);
+        return (err as Error).message;
+      }
+      return "read";
+    };
+    expect(refusal(edit(outputsAt + 5, 1, "!"))).toBe(
+      "c.json: the checkpoint is damaged: blocks[0].outputs is not base64",
+    );
+    expect(refusal(edit(outputsAt + 5, 1, "="))).toBe(
+      "c.json: the checkpoint is damaged: blocks[0].outputs is not base64",
+    );
+    expect(refusal(edit(outputsAt + 5, 1, "\\"))).toBe(
+      "c.json: the checkpoint is damaged: blocks[0].outputs is not base64",
+    );
+    expect(refusal(edit(outputsAt + 4, 4, ""))).toBe(
+      "c.json: the checkpoint is damaged: blocks[0].outputs is not a list of 8-byte numbers",
+    );
+    expect(refusal(edit(outputsAt + 4, 0, "AA"))).toBe(
+      "c.json: the checkpoint is damaged: blocks[0].outputs is not base64",
+    );
+    expect(refusal(edit(outputsAt, 0, "AAA="))).toBe(
+      "c.json: the checkpoint is damaged: blocks[0].outputs is not base64",
+    );
+    expect(refusal(edit(text.length - 3, 0, ","))).toBe("c.json is not a ness checkpoint (not JSON)");
+    expect(refusal(new TextEncoder().encode("[1, 2]"))).toBe("c.json is not a ness checkpoint (not JSON)");
+    // outputs written as the reader's own placeholder are refused, not taken
+    expect(() =>
+      decodeCheckpoint(
+        text.slice(0, outputsAt - 1) + '{"$float64":0}' + text.slice(text.indexOf('"', outputsAt) + 1),
+        "c.json",
+      ),
+    ).toThrow("c.json: the checkpoint is damaged: blocks[0].outputs is not base64");
+  });
+
+  it("the CLI reads the file 1 MiB at a time: the same checkpoint, and one line for a file cut short", async () => {
+    const text = await sample(3 * 2 ** 17 + 1);
+    const file = path.join(dir, "c.json");
+    writeFileSync(file, text);
+    sameCheckpoint(readCheckpointFile(file), decodeCheckpoint(text, "c.json"));
+    writeFileSync(file, text.slice(0, 2 ** 20 + 10));
+    expect(() => readCheckpointFile(file)).toThrow(
+      `--restart ${file}: the checkpoint is damaged: the file ends early (was it cut short?)`,
+    );
+    expect(() => readCheckpointFile(path.join(dir, "none.json"))).toThrow(
+      `--restart ${path.join(dir, "none.json")}: no such file`,
+    );
+    expect(() => readCheckpointFile(dir)).toThrow(`--restart ${dir}: is a folder, not a checkpoint`);
   });
 });

@@ -5,14 +5,14 @@
  * --checkpoint-every N: written atomically) and the continuation of a run from one (--restart FILE). The run goes in
  * segments (src/stochastic/segments.ts) and its numbers are those of the run without any of these options.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { ModelError } from "../../errors.js";
 import { FileError, writeFileAtomic } from "../../io/files.js";
 import { openTrajectory, type TrajectoryWriter } from "../../io/trajectory.js";
 import type { EnsembleOutputs } from "../../stochastic/ensemble.js";
 import {
+  CheckpointReader,
   checkRestart,
-  decodeCheckpoint,
   checkpointPieces,
   modelFingerprint,
   type BlockState,
@@ -51,18 +51,40 @@ export function recordingWanted(o: RecordingOptions): boolean {
   return o.trajectory !== undefined || o.thermo !== undefined || o.checkpoint !== undefined || o.restart !== undefined;
 }
 
-/** Reads a checkpoint file for --restart (FileError / CheckpointError naming it). */
+/**
+ * Reads a checkpoint file for --restart (FileError / CheckpointError naming it), 1 MiB at a time: the blocks' numbers
+ * are decoded as they come (CheckpointReader), the file is never held as one string.
+ */
 export function readCheckpointFile(file: string): Checkpoint {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
+  const cannot = (err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FileError(
+    return new FileError(
       `--restart ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a checkpoint" : `cannot be read (${code ?? String(err)})`}`,
     );
+  };
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (err) {
+    throw cannot(err);
   }
-  return decodeCheckpoint(text, `--restart ${file}`);
+  const reader = new CheckpointReader(`--restart ${file}`);
+  try {
+    const piece = Buffer.allocUnsafe(2 ** 20);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, piece, 0, piece.length, null);
+      } catch (err) {
+        throw cannot(err);
+      }
+      if (n === 0) break;
+      reader.push(piece.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return reader.end();
 }
 
 /** The observables' names as `ness simulate` reports them ("group: name"). */
