@@ -19,9 +19,12 @@
 //   fluxes, drifts, potential energy: the overdamped heat needs every step); the timing is the whole simulateSync
 //   call, after a short JIT warm-up, so it includes the set-up (plan, random initial positions, first neighbour
 //   build: about 0.02 s at N = 10^4 and 0.2 s at N = 10^5, 1-4% of the timed run) that LAMMPS's loop time leaves out.
+//   From 4096 particles the random start is numbered along a space-filling curve, species by species
+//   (src/stochastic/initialOrder.ts), so particles near in space are near in memory.
 // - LAMMPS (`lmp`, serial, OMP_NUM_THREADS=1): same box, same random start, `neighbor 0.3 bin`, `neigh_modify every 1
-//   delay 0 check yes` (rebuild when a particle moved more than half the skin, as ness), default atom sorting (every
-//   1000 steps: the N = 10^5 runs end before the first, so both codes work on randomly ordered particles there).
+//   delay 0 check yes` (rebuild when a particle moved more than half the skin, as ness), default atom sorting (the
+//   atoms sorted by spatial bin in the set-up of every `run`, its Verlet::setup, and every 1000 steps after: its
+//   timed loop starts from sorted atoms, as ness's from the curve's numbering).
 //   Dynamics: `fix brownian T seed gamma_t 1.0 rng gaussian` per species group when the binary has the BROWNIAN
 //   package (its docs: dr = F dt / gamma_t + sqrt(2 kB T / gamma_t) dW, so gamma_t = 1 is mobility 1 as in ness;
 //   untested here, the Debian 29Sep2021 build lacks it). Otherwise, as with that build, Euler-Maruyama emulated exactly

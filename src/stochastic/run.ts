@@ -66,6 +66,7 @@ import { choosePairHeatByError, PAIR_HEAT_CHECK, type PairHeatChoice } from "./p
 import { choosePairHeat, stateHeatProblem } from "./stateHeat.js";
 import { ParticleProbe } from "./particleProbe.js";
 import { Rng } from "./rng.js";
+import { numberAlongCurve } from "./initialOrder.js";
 import { CounterRng } from "./counterRng.js";
 import {
   MAX_SPLIT_THREADS,
@@ -647,7 +648,15 @@ function networkInitializer(model: NetworkModel, covariance: Matrix | undefined)
   };
 }
 
-function particleInitializer(model: ParticlesModel): Plan["initialize"] {
+/**
+ * From this many particles a random start is numbered along a space-filling curve (numberAlongCurve): the engines'
+ * arrays then outgrow the cache and the numbering keeps the accesses of a force evaluation near each other in memory.
+ * Smaller runs, and runs with bonds (which tell particles of a species apart), keep the draw's numbering (and their
+ * numbers for a given seed).
+ */
+export const CURVE_FROM = 4096;
+
+export function particleInitializer(model: ParticlesModel): Plan["initialize"] {
   const N = model.speciesOf.length,
     d = model.dimension;
   return (st, rng) => {
@@ -656,6 +665,13 @@ function particleInitializer(model: ParticlesModel): Plan["initialize"] {
       x.set(model.initial);
     } else if (model.initial === "random") {
       for (let a = 0; a < N; a++) for (let k = 0; k < d; k++) x[a * d + k] = rng.uniform() * model.box![k];
+      // Large runs without bonds: each species numbered along a space-filling curve from a random point
+      // (initialOrder.ts; bonds tell particles of a species apart).
+      if (N >= CURVE_FROM && !(model.bonds && model.bonds.length > 0)) {
+        const origin = new Float64Array(d);
+        for (let k = 0; k < d; k++) origin[k] = rng.uniform() * model.box![k];
+        numberAlongCurve(x, model.speciesOf, model.species.length, d, model.box!, origin);
+      }
     } else {
       // Lattice, species mixed by a random permutation, small jitter.
       const side = Math.ceil(N ** (1 / d) - 1e-9);
