@@ -671,6 +671,8 @@ describe("finite-size study: looks at growing replica counts (stop when decided)
     const p = { ...base, burnIn: 200, time: 200 };
     const fs = await demixingFiniteSize({ sizes: [30, 60], base: p, looks: [8, 16] });
     expect(fs.sequential).toEqual({ looks: [8, 16], stoppedAt: 0, falseAlarmShare: 0.5 });
+    // 8 values at half the false-alarm rate (8.47 at the whole rate).
+    expect(fs.evidence.reasons[0]).toContain("resolved beyond 9.42");
     expect(fs.verdict, fs.evidence.reasons.join("\n")).toBe("correlated");
     same(fs, await demixingFiniteSize({ sizes: [30, 60], base: { ...p, replicas: 8 } }));
   });
