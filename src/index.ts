@@ -111,6 +111,7 @@ export {
   meanOfIndependent,
   jackknife,
   resolvedStandardErrors,
+  resolvedNormalZ,
   isResolved,
   studentTwoSidedTail,
   type Measured,

@@ -57,7 +57,7 @@ export function studentTwoSidedTail(t: number, df: number): number {
   return Math.min(1, Math.max(0, 1 - inside));
 }
 
-const resolvedCache = new Map<number, number>();
+const resolvedCache = new Map<number | string, number>();
 
 /**
  * The number of standard errors beyond which a mean of `n` independent values (replicas, or batch means taken as
@@ -67,6 +67,10 @@ const resolvedCache = new Map<number, number>();
  * 16% of the time with 2 values, 2.8% with 4, 0.5% with 8, 0.12% with 16. The threshold keeps the false-alarm rate of
  * the normal rule: 10050 for n = 2, 32.6 for n = 4, 8.47 for n = 8, 5.48 for n = 16, 4.62 for n = 32, -> 4.
  * Infinity for fewer than 2 values (no error bar).
+ * `share` (0 < share <= 1, default 1) takes that false-alarm rate times `share` instead: a decision made at one of K
+ * pre-declared looks at growing data (a sequential run that stops when decided) takes share 1/K at every look, so that
+ * the chance of a false decision at any look stays within the single rule's (Bonferroni): 5.48 for n = 16 becomes 5.86
+ * at share 1/2.
  *
  * @example
  * ```ts
@@ -75,12 +79,14 @@ const resolvedCache = new Map<number, number>();
  * console.log(resolvedStandardErrors(16).toFixed(2), resolvedStandardErrors(1)); // => 5.48 Infinity
  * ```
  */
-export function resolvedStandardErrors(n: number): number {
+export function resolvedStandardErrors(n: number, share = 1): number {
+  if (!(share > 0 && share <= 1)) throw new RangeError(`a false-alarm share must lie in (0, 1], got ${share}`);
   if (!(n >= 2)) return Infinity;
   const df = Math.min(Math.floor(n) - 1, 1000);
-  const cached = resolvedCache.get(df);
+  const key = share === 1 ? df : `${df}:${share}`;
+  const cached = resolvedCache.get(key);
   if (cached !== undefined) return cached;
-  const target = 2 * normalUpperTail(RESOLVED_NORMAL_Z);
+  const target = 2 * normalUpperTail(RESOLVED_NORMAL_Z) * share;
   let lo = RESOLVED_NORMAL_Z,
     hi = 2 * RESOLVED_NORMAL_Z;
   while (studentTwoSidedTail(hi, df) > target) hi *= 2;
@@ -90,8 +96,27 @@ export function resolvedStandardErrors(n: number): number {
     else hi = mid;
   }
   const z = 0.5 * (lo + hi);
-  resolvedCache.set(df, z);
+  resolvedCache.set(key, z);
   return z;
+}
+
+/**
+ * The normal standard errors whose two-sided tail is that of RESOLVED_NORMAL_Z times `share` (0 < share <= 1):
+ * RESOLVED_NORMAL_Z itself for share 1, about 4.17 for 1/2 (the many-values limit of resolvedStandardErrors(n, share)).
+ */
+export function resolvedNormalZ(share = 1): number {
+  if (!(share > 0 && share <= 1)) throw new RangeError(`a false-alarm share must lie in (0, 1], got ${share}`);
+  if (share === 1) return RESOLVED_NORMAL_Z;
+  const target = normalUpperTail(RESOLVED_NORMAL_Z) * share;
+  let lo = RESOLVED_NORMAL_Z,
+    hi = 2 * RESOLVED_NORMAL_Z;
+  while (normalUpperTail(hi) > target) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (normalUpperTail(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 /**

@@ -320,7 +320,13 @@ export function jackknife(
   return { value, error };
 }
 
-export { isResolved, RESOLVED_NORMAL_Z, resolvedStandardErrors, studentTwoSidedTail } from "../studentT.js";
+export {
+  isResolved,
+  RESOLVED_NORMAL_Z,
+  resolvedNormalZ,
+  resolvedStandardErrors,
+  studentTwoSidedTail,
+} from "../studentT.js";
 
 /** Sub-batches per batch: the engine keeps each batch's running sums at SUB_BATCHES - 1 points inside it. */
 export const SUB_BATCHES = 5;

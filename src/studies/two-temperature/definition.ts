@@ -26,6 +26,7 @@ import {
   demixingParams,
   runDemixing,
   type DemixingCriterionRun,
+  type DemixingFiniteSize,
   type DemixingParams,
   type DemixingResult,
 } from "./demixing.js";
@@ -901,7 +902,10 @@ export const DEMIXING_FIGURE_SETTINGS = {
      * about 6e4 at N = 60 (ratio 1.9, within a standard error of N2/N1 = 2), and its spread between replicas over
      * these windows (0.092 and 0.180) predicts the growth at 2.08 sqrt(replicas) standard errors: 10.2 at 24, twice
      * the threshold, for about 1.4e9 particle-steps (the N = 100 / 200 pair it replaces: 6.4e9 for 18.9 against
-     * 8.47; that pair stays in the long test).
+     * 8.47; that pair stays in the long test). Run sequentially: looks at 12 and 24 replicas, the criterion at half
+     * its false-alarm rate at each (Bonferroni; 6.75 and 5.16 standard errors), stopping at 12 when decided: the
+     * verdict of the last full run (12.8 standard errors at 24) predicts about 9 at 12, so the pair usually costs
+     * half its 24 replicas' 1.37e9 particle-steps (and 1.5 times that when the first look does not decide).
      * At equal temperatures the labels are exchangeable and the random start is already the mixture: only the
      * packing relaxes, within a few range^2 / (4 T_hot) = 125, so its runs are short; "mixed" must bound |psi| by
      * 0.05, which a box of 60 cannot (psi's error bar 0.008-0.014 at 16 replicas), so its sizes stay N = 100 and 200
@@ -918,6 +922,7 @@ export const DEMIXING_FIGURE_SETTINGS = {
         times: [20000, 20000],
         sampleInterval: 1000,
         replicas: 24,
+        looks: [12, 24],
       },
       fullEqual: { sizes: [100, 200], time: 1000, burnIn: 500, sampleInterval: 50, replicas: 16 },
       quick: { sizes: [60, 120], phi: 0.7, Thot: 0.002, time: 40, burnIn: 10, sampleInterval: 10, replicas: 2 },
@@ -1146,6 +1151,8 @@ interface FiniteSizePoint {
   /** The burn-in and production time of each size, where they differ from base's. */
   burnIns?: number[];
   times?: number[];
+  /** Replica counts of a sequential point (demixingFiniteSize's `looks`). */
+  looks?: number[];
   base: Partial<DemixingParams>;
 }
 
@@ -1180,6 +1187,7 @@ export function demixingFiniteSizePoints(quick: boolean, seed: number): FiniteSi
       ratio,
       sizes: [...(ratio === 1 && !quick ? st.fullEqual.sizes : sf.sizes)] as number[],
       ...(ratio !== 1 && "burnIns" in sf ? { burnIns: [...sf.burnIns], times: [...sf.times] } : {}),
+      ...(ratio !== 1 && "looks" in sf ? { looks: [...sf.looks] } : {}),
       base: {
         ...s.base,
         phi: sf.phi,
@@ -1211,6 +1219,7 @@ export async function demixingFiniteSizeRuns(
             base: pts[i].base,
             ...(pts[i].burnIns ? { burnIns: pts[i].burnIns } : {}),
             ...(pts[i].times ? { times: pts[i].times } : {}),
+            ...(pts[i].looks ? { looks: pts[i].looks } : {}),
             // The figure's own schedule (its cost is in the caption), whatever one simulation's work limit says.
             force: true,
           },
@@ -1219,12 +1228,21 @@ export async function demixingFiniteSizeRuns(
     ),
   );
   const all = pts.map((_, i) => done[order.indexOf(i)]);
-  const costs = all.map((fs) => fs.runs.map((r) => ({ N: r.parameters.N, particleSteps: r.steps * r.parameters.N })));
+  // The work of every look run (a later look repeats the earlier looks' replicas).
+  const lookWork = (fs: DemixingFiniteSize) =>
+    fs.sequential
+      ? fs.sequential.looks.slice(0, fs.sequential.stoppedAt + 1).reduce((a, b) => a + b, 0) /
+        fs.sequential.looks[fs.sequential.stoppedAt]
+      : 1;
+  const costs = all.map((fs) =>
+    fs.runs.map((r) => ({ N: r.parameters.N, particleSteps: r.steps * r.parameters.N * lookWork(fs) })),
+  );
   const points: DemixingSizeSeries[] = all.map((fs, i) => ({
     ratio: pts[i].ratio,
     verdict: fs.verdict,
     evidence: fs.evidence,
     runs: fs.runs.map((r) => ({ parameters: r.parameters, structure: r.structure, sccLowQ: r.sccLowQ, psi: r.psi })),
+    ...(fs.sequential ? { sequential: fs.sequential } : {}),
   }));
   return { points, costs };
 }

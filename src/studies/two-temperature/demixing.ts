@@ -61,6 +61,7 @@ import {
   measured,
   reduceBatches,
   RESOLVED_NORMAL_Z,
+  resolvedNormalZ,
   resolvedStandardErrors,
   type Estimate,
   type Measured,
@@ -1292,12 +1293,23 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStr
  * the Student-t quantile with the same false-alarm rate for few (5.48 for 16 replicas, 32.6 for 4). When the verdict
  * at those thresholds differs from the one with 4 standard errors in place of each threshold, it is "unresolved" (few values:
  * the data do not decide), never a "mixed" that only says nothing was resolved.
+ * `falseAlarmShare` (default 1): every threshold at that share of the false-alarm rate (resolvedStandardErrors(n,
+ * share), and resolvedNormalZ(share) in place of 4), for a decision at one of several pre-declared looks
+ * (demixingFiniteSize's `looks`: share 1/K at each of K looks keeps the chance of a false decision at any look within
+ * the single rule's).
  * Throws ModelError for no runs or runs of different physical points.
  */
-export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
+export function classifyDemixing(
+  runs: readonly DemixingCriterionRun[],
+  options: { falseAlarmShare?: number } = {},
+): {
   verdict: DemixingVerdict;
   evidence: DemixingEvidence;
 } {
+  const share = options.falseAlarmShare ?? 1;
+  if (!(share > 0 && share <= 1))
+    throw new ModelError(`the criterion's false-alarm share must lie in (0, 1], got ${num(share)}`);
+  const normalZ = resolvedNormalZ(share);
   if (runs.length === 0) throw new ModelError("the demixing criterion needs at least one run");
   const key = (r: DemixingCriterionRun) => {
     const q = r.parameters;
@@ -1313,7 +1325,7 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   const z = (value: number, error: number) => (error > 0 && Number.isFinite(error) ? value / error : 0);
   // Each test is resolved at the Student-t threshold of the number of values behind its error bar (a difference of
   // two: the smaller number, conservative for Welch's degrees of freedom).
-  const zOf = (m: { batches: number }) => resolvedStandardErrors(m.batches);
+  const zOf = (m: { batches: number }) => resolvedStandardErrors(m.batches, share);
   const excessZ = z(s0.value - ideal, s0.error);
   const sizeRatio = small.sccLowQ.value > 0 ? large.sccLowQ.value / small.sccLowQ.value : 1;
   const sizeZ =
@@ -1367,7 +1379,7 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   const strict = decide((own) => own);
   const { grows: growsWithN, saturates, inTime: growsInTime } = strict;
   // The threshold in a reason when it is not the normal one (few values behind the error bar).
-  const beyond = (t: number) => (t > RESOLVED_NORMAL_Z + 0.005 ? `; resolved beyond ${fmt3(t)}` : "");
+  const beyond = (t: number) => (t > normalZ + 0.005 ? `; resolved beyond ${fmt3(t)}` : "");
   const reasons: string[] = [];
   if (sorted.length > 1)
     reasons.push(
@@ -1399,7 +1411,7 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
     psiBound <= MIXED_BOUNDS.psi &&
     sccExcessBound <= MIXED_BOUNDS.sccExcess;
   const upTo = (b: number | undefined) => (b === undefined ? "no bound" : fmt3(b));
-  const normal = decide(() => RESOLVED_NORMAL_Z).verdict;
+  const normal = decide(() => normalZ).verdict;
   const verdict: DemixingVerdict =
     strict.verdict !== normal || (strict.verdict === "mixed" && !excludes) ? "unresolved" : normal;
   if (strict.verdict === "mixed")
@@ -1420,7 +1432,7 @@ export function classifyDemixing(runs: readonly DemixingCriterionRun[]): {
   else if (verdict === "unresolved")
     reasons.push(
       strict.verdict !== normal
-        ? `unresolved: "${normal}" at ${RESOLVED_NORMAL_Z} standard errors, "${strict.verdict}" at the thresholds of the few values behind the error bars (more replicas decide)`
+        ? `unresolved: "${normal}" at ${fmt3(normalZ)} standard errors, "${strict.verdict}" at the thresholds of the few values behind the error bars (more replicas decide)`
         : `unresolved: no cold-cold correlation resolved, but none of the sizes above excluded either: not mixed (more replicas or a longer run decide)`,
     );
   const reliable = sorted.every(
@@ -1470,6 +1482,24 @@ export interface DemixingFiniteSizeOptions {
    * sets, whose cost is stated in their captions).
    */
   force?: boolean;
+  /**
+   * Replica counts at which to look, ascending, the last the most the point may take (default: one look at
+   * base.replicas). With K looks every size runs with the first count; the criterion then decides at share 1/K of its
+   * false-alarm rate (classifyDemixing's falseAlarmShare: Bonferroni over the looks), and the point stops there when
+   * the verdict is decided (not "unresolved"), else runs again with the next count. Replica r draws from the streams
+   * (seed, r) whatever the count, so a later look repeats the earlier looks' replicas (the same numbers) and adds the
+   * rest: a point decided early costs that look's share of the work, one that needs every look costs their sum.
+   */
+  looks?: number[];
+}
+
+/** The sequential schedule of a finite-size point run with `looks` (demixingFiniteSize). */
+export interface DemixingLooks {
+  /** The replica counts declared, and the look that decided (index into `looks`; the last when none did earlier). */
+  looks: number[];
+  stoppedAt: number;
+  /** The criterion's false-alarm share at every look (1 / looks.length). */
+  falseAlarmShare: number;
 }
 
 export interface DemixingFiniteSize {
@@ -1477,6 +1507,8 @@ export interface DemixingFiniteSize {
   runs: DemixingResult[];
   verdict: DemixingVerdict;
   evidence: DemixingEvidence;
+  /** Present when run with `looks`. */
+  sequential?: DemixingLooks;
 }
 
 /**
@@ -1502,22 +1534,51 @@ export async function demixingFiniteSize(
     throw new ModelError(
       `the finite-size study needs one production time per system size (${sizes.length}), got ${Array.isArray(times) ? times.length : "no list"}`,
     );
-  const grid = sizes.map((N, i) =>
-    demixingParams({
-      ...base,
-      N,
-      seed: base.seed + i,
-      ...(burnIns ? { burnIn: burnIns[i] } : {}),
-      ...(times ? { time: times[i] } : {}),
-    }),
-  );
-  const jobs = grid.map((q) => demixingEnsemble(q, { force: options.force }));
-  const runs = await runAll(
-    ctx,
-    jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })),
-  );
-  const { verdict, evidence } = classifyDemixing(runs);
-  return { sizes: [...sizes], runs, verdict, evidence };
+  const looks = options.looks;
+  if (
+    looks !== undefined &&
+    (!Array.isArray(looks) ||
+      looks.length === 0 ||
+      looks.some((n, k) => !(Number.isInteger(n) && n >= 2 && (k === 0 || n > looks[k - 1]))))
+  )
+    throw new ModelError(
+      `the finite-size study's looks must be ascending replica counts of at least 2, got ${Array.isArray(looks) ? `[${looks.map(num).join(", ")}]` : "no list"}`,
+    );
+  const runAt = (replicas: number) => {
+    const grid = sizes.map((N, i) =>
+      demixingParams({
+        ...base,
+        N,
+        replicas,
+        seed: base.seed + i,
+        ...(burnIns ? { burnIn: burnIns[i] } : {}),
+        ...(times ? { time: times[i] } : {}),
+      }),
+    );
+    const jobs = grid.map((q) => demixingEnsemble(q, { force: options.force }));
+    return runAll(
+      ctx,
+      jobs.map((job) => (run: RunOptions) => ensemble(job.problem, { ...job.options, ...run })),
+    );
+  };
+  if (looks === undefined) {
+    const runs = await runAt(base.replicas);
+    const { verdict, evidence } = classifyDemixing(runs);
+    return { sizes: [...sizes], runs, verdict, evidence };
+  }
+  const falseAlarmShare = 1 / looks.length;
+  for (let k = 0; ; k++) {
+    const runs = await runAt(looks[k]);
+    const { verdict, evidence } = classifyDemixing(runs, { falseAlarmShare });
+    if (verdict !== "unresolved" || k === looks.length - 1)
+      return {
+        sizes: [...sizes],
+        runs,
+        verdict,
+        evidence,
+        sequential: { looks: [...looks], stoppedAt: k, falseAlarmShare },
+      };
+  }
 }
 
 /** Averages groups of `group` consecutive rows of K values (rows of equal weight). */

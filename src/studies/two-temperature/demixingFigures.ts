@@ -18,6 +18,7 @@ import { MIXED_BOUNDS, SLAB_BOUNDS } from "./demixingBounds.js";
 import type { DemixingMapSpinodal } from "./demixingTheory.js";
 import type {
   DemixingEvidence,
+  DemixingLooks,
   DemixingParams,
   DemixingResult,
   DemixingSweep,
@@ -302,6 +303,8 @@ export interface DemixingSizeSeries {
   verdict: DemixingVerdict;
   evidence: DemixingEvidence;
   runs: Pick<DemixingResult, "parameters" | "structure" | "sccLowQ" | "psi">[];
+  /** The looks of a point run sequentially (demixingFiniteSize's `looks`). */
+  sequential?: DemixingLooks;
 }
 
 /** "phi = 0.7, T_hot/k = 0.002, T_hot/T_cold = 100" (no-break spaces: a wrapped title keeps each on one line). */
@@ -407,11 +410,16 @@ export function demixingFiniteSizeFigure(
   const describe = (pt: DemixingSizeSeries, i: number) => {
     const p = pt.runs[0].parameters;
     const n = p.replicas;
+    const seq = pt.sequential;
     const scc = pt.runs.map((r) => `${formatMeasured(r.sccLowQ)} at N\u00a0=\u00a0${r.parameters.N}`).join(", ");
     const growth =
       pt.runs.length > 1
-        ? ` (largest over smallest ${fmt(pt.evidence.sizeRatio)}, ${fmt(pt.evidence.sizeZ, 2)} standard errors; short of ∝ N by ${fmt(pt.evidence.scalingDeficitZ, 2)}; resolved beyond ${fmt(resolvedStandardErrors(n))})`
+        ? ` (largest over smallest ${fmt(pt.evidence.sizeRatio)}, ${fmt(pt.evidence.sizeZ, 2)} standard errors; short of ∝ N by ${fmt(pt.evidence.scalingDeficitZ, 2)}; resolved beyond ${fmt(resolvedStandardErrors(n, seq?.falseAlarmShare ?? 1))})`
         : "";
+    // A sequential point: which of its pre-declared looks decided, at what share of the false-alarm rate.
+    const looks = seq
+      ? `, looks at ${seq.looks.join(" and ")} replicas (each at 1/${seq.looks.length} of the false-alarm rate), stopped at ${seq.looks[seq.stoppedAt]}`
+      : "";
     const work = options.costs?.[i]?.length
       ? `; ${options.costs[i].map((c) => `${c.particleSteps.toExponential(1)}`).join(" + ")} particle-steps`
       : "";
@@ -421,7 +429,7 @@ export function demixingFiniteSizeFigure(
       ? `(burn-in ${fmt(p.burnIn)} + ${fmt(p.time)})`
       : `(${pt.runs.map((r) => `burn-in ${fmt(r.parameters.burnIn)} + ${fmt(r.parameters.time)} at N\u00a0=\u00a0${r.parameters.N}`).join(", ")})`;
     return (
-      `${sizePointLabel(pt)}: ${n} replicas × ${schedule}, random seeds from ${p.seed}${work}; ` +
+      `${sizePointLabel(pt)}: ${n} replicas × ${schedule}${looks}, random seeds from ${p.seed}${work}; ` +
       `S_cc(q → 0) = ${scc}${growth}: ${pt.verdict}`
     );
   };

@@ -16,6 +16,7 @@ import {
   randomColdFraction,
   simulateDemixing,
   type DemixingCriterionRun,
+  type DemixingFiniteSize,
   type DemixingParams,
 } from "../../../src/studies/two-temperature/demixing.js";
 import { resolvedStandardErrors } from "../../../src/studentT.js";
@@ -366,7 +367,9 @@ describe("demixing simulations (fixed seeds)", () => {
     expect(cut.series.time[cut.series.time.length - 1]).toBeCloseTo(96, 9);
     const said = cut.warnings.filter((w) => /production ran for time 96, not the 100 asked for/.test(w));
     expect(said).toHaveLength(1);
-    expect(said[0]).toMatch(/32 whole batches of 3 samples every 1; times that fit exactly are multiples of 32 \(or fewer batches\)/);
+    expect(said[0]).toMatch(
+      /32 whole batches of 3 samples every 1; times that fit exactly are multiples of 32 \(or fewer batches\)/,
+    );
     // Rounding below one sampling interval is not a cut.
     const fits = simulateDemixing({ ...base, time: 96.5, batches: 32, seed: 3 });
     expect(fits.samplesPerReplica).toBe(96);
@@ -492,6 +495,17 @@ describe("the demixing criterion on constructed evidence", () => {
     expect(sccWide.evidence.sccExcessBound).toBeCloseTo((0.1 + resolvedStandardErrors(16) * 0.03) / 0.25, 12);
     // Negative psi (anti-segregation) is a correlation too: the bound is on |psi|.
     expect(classifyDemixing([run(400, 0.26, 0, -0.03)]).verdict).toBe("unresolved");
+    // At a share of the false-alarm rate (one of several looks) every threshold rises: a doubling with N of 5.7
+    // standard errors (16 values: 5.48) decides "separating" alone, and is short of 5.86 at half the rate, while it is
+    // beyond the normal rule's 4.16 there: unresolved.
+    const e = 0.3 / 5.7 / Math.SQRT2;
+    const at6 = [run(400, 0.35, 0, 0, 0.005, e), run(800, 0.65, 0, 0, 0.005, e)];
+    expect(classifyDemixing(at6).verdict).toBe("separating");
+    const half = classifyDemixing(at6, { falseAlarmShare: 0.5 });
+    expect(half.verdict).toBe("unresolved");
+    expect(half.evidence.reasons[0]).toContain(`resolved beyond ${resolvedStandardErrors(16, 0.5).toPrecision(3)}`);
+    expect(half.evidence.reasons.join(" ")).toContain('"separating" at 4.16 standard errors');
+    expect(() => classifyDemixing(at6, { falseAlarmShare: 0 })).toThrow(ModelError);
     const other = { ...run(400, 0.3), parameters: demixingParams({ N: 400, phi: 0.5 }) };
     expect(() => classifyDemixing([run(400, 0.3), other])).toThrow(ModelError);
     expect(() => classifyDemixing([])).toThrow(ModelError);
@@ -640,6 +654,40 @@ describe("finite-size study: a schedule per size", () => {
   });
 });
 
+describe("finite-size study: looks at growing replica counts (stop when decided)", () => {
+  // phi = 0.4, T_hot/T_cold = 100, N = 30 and 60 (about 2 CPU-s in all). Each look's runs are those of a plain run
+  // with that many replicas (replica r draws from the streams (seed, r)), and the verdict is the criterion's at half
+  // its false-alarm rate (two looks).
+  const base = { phi: 0.4, Thot: 0.02, Tcold: 0.0002, sampleInterval: 10, seed: 5, replicas: 16 };
+  const same = (a: DemixingFiniteSize, b: DemixingFiniteSize) => {
+    expect(a.runs.map((r) => [r.parameters.replicas, r.sccLowQ.value, r.sccLowQ.error, r.psi.value])).toEqual(
+      b.runs.map((r) => [r.parameters.replicas, r.sccLowQ.value, r.sccLowQ.error, r.psi.value]),
+    );
+    const half = classifyDemixing(b.runs, { falseAlarmShare: 0.5 });
+    expect(a.verdict).toBe(half.verdict);
+    expect(a.evidence).toEqual(half.evidence);
+  };
+  it("decided at the first look (psi 11.8 standard errors against 9.42 at 8 replicas): stops there", async () => {
+    const p = { ...base, burnIn: 200, time: 200 };
+    const fs = await demixingFiniteSize({ sizes: [30, 60], base: p, looks: [8, 16] });
+    expect(fs.sequential).toEqual({ looks: [8, 16], stoppedAt: 0, falseAlarmShare: 0.5 });
+    // 8 values at half the false-alarm rate (8.47 at the whole rate).
+    expect(fs.evidence.reasons[0]).toContain("resolved beyond 9.42");
+    expect(fs.verdict, fs.evidence.reasons.join("\n")).toBe("correlated");
+    same(fs, await demixingFiniteSize({ sizes: [30, 60], base: { ...p, replicas: 8 } }));
+  });
+  it("undecided at the first look: runs the second, whose replicas extend the first's", async () => {
+    const p = { ...base, burnIn: 100, time: 100 };
+    const fs = await demixingFiniteSize({ sizes: [30, 60], base: p, looks: [8, 16] });
+    expect(fs.sequential).toEqual({ looks: [8, 16], stoppedAt: 1, falseAlarmShare: 0.5 });
+    const first = await demixingFiniteSize({ sizes: [30, 60], base: { ...p, replicas: 8 } });
+    expect(classifyDemixing(first.runs, { falseAlarmShare: 0.5 }).verdict).toBe("unresolved");
+    same(fs, await demixingFiniteSize({ sizes: [30, 60], base: p }));
+    await expect(demixingFiniteSize({ sizes: [30], base: p, looks: [8, 8] })).rejects.toThrow(ModelError);
+    await expect(demixingFiniteSize({ sizes: [30], base: p, looks: [] })).rejects.toThrow(ModelError);
+  });
+});
+
 describe("second-virial structure factors", () => {
   it("equal temperatures: the equilibrium second-virial fluid (S_cc = x(1 - x), S_NN = 1 / (1 + 2 B rho))", () => {
     for (const [phi, T] of [
@@ -767,6 +815,9 @@ describe("demixing figures (quick mode)", () => {
       ]);
       expect(full[2].base.seed).toBe(51);
       expect(full[2].base.Tcold).toBe(2e-5);
+      // Only the stiff pair runs sequentially (looks at 12 and 24 replicas); the quick points never do.
+      expect(full.map((pt) => pt.looks)).toEqual([undefined, undefined, [12, 24]]);
+      expect(demixingFiniteSizePoints(true, 1).every((pt) => pt.looks === undefined)).toBe(true);
       // The full runs are not held to the work limit of one simulation (`ness reproduce` runs its own schedule): with
       // the run cancelled before it starts, the failure is the cancellation, not a ModelError.
       const cancelled = await demixingFiniteSizeRuns(false, { seed: 1, signal: AbortSignal.abort() }).then(
