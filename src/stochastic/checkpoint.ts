@@ -760,7 +760,11 @@ export class CheckpointReader {
       this.fail(" is not a ness checkpoint (not JSON)");
     }
     this.doc = new Uint8Array(0);
-    return checkpointOfDocument(doc, this.file, this.arrays);
+    const checkpoint = checkpointOfDocument(doc, this.file, this.arrays);
+    // Every streamed array taken: a repeated key (JSON keeps the last) left one behind, which decodeCheckpoint refuses.
+    if (this.arrays.some((a) => a !== null))
+      this.fail(": the checkpoint is damaged: a block's outputs or sums are given twice");
+    return checkpoint;
   }
 }
 

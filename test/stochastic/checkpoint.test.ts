@@ -465,6 +465,10 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     );
     expect(refusal(edit(text.length - 3, 0, ","))).toBe("c.json is not a ness checkpoint (not JSON)");
     expect(refusal(new TextEncoder().encode("[1, 2]"))).toBe("c.json is not a ness checkpoint (not JSON)");
+    // a block's outputs given twice (JSON keeps the last; the text path refuses the first as not base64 after it)
+    expect(refusal(edit(outputsAt - '"outputs":"'.length, 0, '"outputs":"AAAAAAAAAAA=",'))).toBe(
+      "c.json: the checkpoint is damaged: a block's outputs or sums are given twice",
+    );
     // outputs written as the reader's own placeholder are refused, not taken
     expect(() =>
       decodeCheckpoint(
