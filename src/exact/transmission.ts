@@ -914,8 +914,8 @@ function noModes(n: number): ModeData {
  * Green's function at an end (r_e the last pivot of a sweep towards it), G_e' = sum_j u_(e,j)^2 / (lambda_j -
  * lambda)^2 >= u_e^2 / (lambda_k - lambda)^2, so u_e^2 <= (hi - lo)^2 G_e'(mid) / 4 at the bracket's midpoint (times
  * 10 for rounding): one reduced sweep from either end, after UNLOCATE_REFINE Sturm counts bisecting the bracket (the
- * other modes' part of the bound falls with its width squared). On the 10^5-site chain, 2692 of the 8355 modes below the
- * cutoff (forward Laguerre sweeps 28 091 -> 19 225); at 32 768 sites 1154 of 4475 (15 104 -> 11 300).
+ * other modes' part of the bound falls with its width squared). On the 10^5-site chain, 2492 of the 8355 modes below the
+ * cutoff (2692 without the half-width bound; forward Laguerre sweeps then 28 091 -> 19 225).
  */
 function chainModes(
   sys: NetworkSystem,
