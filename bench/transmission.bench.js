@@ -312,7 +312,7 @@ async function chains(log, options) {
   }
   log(
     `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
-      `(December 2026: missed, 14.8-20.9 s measured at load 18-27, 0.83-0.96x of the code before, median 0.89x; docs/performance.md)`,
+      `(December 2026: missed, 19.5-24.1 s measured at load 17-28 with the half-width bound of unlocated modes, 1.18-1.26x of the code before it, median 1.22x; docs/performance.md)`,
   );
   log(
     measured
@@ -323,7 +323,8 @@ async function chains(log, options) {
   log(
     "  (the modes below the cutoff, ~N^0.55 of them, are isolated by Sturm counts; those whose bound on u_0 u_n from",
   );
-  log("   the counts' determinants makes their share negligible (~1/3 at 10^5 sites) are left unlocated, the others");
+  log("   the counts' determinants makes their share negligible, and whose half-width bound is narrow against the");
+  log("   phase grid (~30% at 10^5 sites), are left unlocated, the others");
   log("   located by Laguerre steps, ~4-5 O(N) sweeps each; the ~60-80% whose peaks carry current (Breit-Wigner share");
   log("   and cross term), however narrow, get their");
   log("   damped pole by Newton steps, ~4 complex sweeps each, a phase check of det A on the real axis finds poles");

@@ -772,8 +772,8 @@ export function complexEndLanes(
 /**
  * The end weight of sweepLanes only (ChainPencil.endWeightLanes): the pivots, their derivative and ln det', the same
  * arithmetic as sweepLanes for those, so the same end weights to the bit, without the Laguerre curvature and the
- * count (about half the operations). out[16..23] and out[32..39] (r'') as in sweepLanes (the other places are not
- * written).
+ * count (about half the operations). out[16..23] and out[32..39] (r'') as in sweepLanes, and out[0..7] the slope
+ * -r' / r^2 of the end's undamped Green's function 1 / r (r: the last pivot; the other places are not written).
  */
 export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
   const zero = f64x2.splat(0), one = f64x2.splat(1), two = f64x2.splat(2), mone = f64x2.splat(-1);
@@ -847,6 +847,10 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
   v128.store(out, eB, 272);
   v128.store(out, eC, 288);
   v128.store(out, eD, 304);
+  v128.store(out, f64x2.div(f64x2.neg(dA), f64x2.mul(rA, rA)), 0);
+  v128.store(out, f64x2.div(f64x2.neg(dB), f64x2.mul(rB, rB)), 16);
+  v128.store(out, f64x2.div(f64x2.neg(dC), f64x2.mul(rC, rC)), 32);
+  v128.store(out, f64x2.div(f64x2.neg(dD), f64x2.mul(rD, rD)), 48);
 }
 
 // JavaScript's Math.log2 and 2 ** y (growthLanes' rare rescaling steps: the same values as ChainPencil.growth's).

@@ -477,6 +477,11 @@ interface ModeData {
    */
   unlocated?: Uint8Array;
   /**
+   * chainModes only, for the unlocated modes: their bracket's ends in frequency and an upper bound on their (first
+   * order) half-width, three numbers per mode (ChainPoles.complete).
+   */
+  unlocatedBracket?: Float64Array;
+  /**
    * The share of each mode's peak content that rounding of the pencil can move (peakRoundingShare from the
    * eigenvector in the dense mode analysis; chainModes and sparseModes: from pencilRounding's bound, for modes
    * whose eigenvalue it moves by ILL_EIGENVALUE of itself or more, else 0).
@@ -843,6 +848,13 @@ const LAGUERRE_NEIGHBOURS = 8;
  * of negligibleModes' 1 % of the tolerance, of the current located so far).
  */
 const UNLOCATE_EACH = 0.01;
+/**
+ * chainModes: a mode is left unlocated only where the bound on its half-width is at most this fraction of the phase
+ * check's grid interval (at least its frequency / PHASE_GRID; see chainModes and ChainPoles.complete), after
+ * UNLOCATE_REFINE bisections of its bracket by Sturm counts (each quarters the neighbouring modes' part of the bound).
+ */
+const UNLOCATE_WIDTH = 0.01;
+const UNLOCATE_REFINE = 4;
 
 /**
  * For tests only (not part of the library's interface): `plainStarts` locates a chain's modes the way it was done
@@ -862,6 +874,11 @@ export const chainModesTesting: {
   productBound: boolean;
   /** Whether modes whose product bound is negligible are left unlocated (ModeData.unlocated; default true). */
   unlocate: boolean;
+  /**
+   * false: modes are left unlocated whatever their half-width bounds (as before those bounds: the phase check then
+   * cannot tell a broad one from a missing pole).
+   */
+  unlocatedWidth?: boolean;
 } = { plainStarts: false, forwardSweeps: 0, productBound: true, unlocate: true };
 
 /** The screen's answer at equal bath temperatures: all n modes left out, none located (every flux is zero). */
@@ -920,8 +937,15 @@ function noModes(n: number): ModeData {
  * with the cross term) stay within half of negligibleModes' budget (1 % of the tolerance) of the current located in
  * the windows below, each at most UNLOCATE_EACH of it. Such a mode costs only its Sturm counts: no Laguerre or
  * reverse sweeps. Its frequency is its bracket's midpoint, its half-width and end weights are 0, and negligibleModes
- * skips it with its share bound added to the flux errors. On the 10^5-site chain, 2692 of the 8355 modes below the
- * cutoff (forward Laguerre sweeps 28 091 -> 19 225); at 32 768 sites 1154 of 4475 (15 104 -> 11 300).
+ * skips it with its share bound added to the flux errors. The phase check of its poles (ChainPoles.complete) takes
+ * it as a step of pi at that midpoint, which a broad peak (a mode localised at a damped end) would make wrong enough
+ * to hide a missing pole: so a mode is left unlocated only where a bound on its (first-order) half-width
+ * (gamma_0 u_0^2 + gamma_n u_n^2) / 2 is below UNLOCATE_WIDTH of the grid interval. With G_e = 1 / r_e the undamped
+ * Green's function at an end (r_e the last pivot of a sweep towards it), G_e' = sum_j u_(e,j)^2 / (lambda_j -
+ * lambda)^2 >= u_e^2 / (lambda_k - lambda)^2, so u_e^2 <= (hi - lo)^2 G_e'(mid) / 4 at the bracket's midpoint (times
+ * 10 for rounding): one reduced sweep from either end, after UNLOCATE_REFINE Sturm counts bisecting the bracket (the
+ * other modes' part of the bound falls with its width squared). On the 10^5-site chain, 2492 of the 8355 modes below the
+ * cutoff (2692 without the half-width bound; forward Laguerre sweeps then 28 091 -> 19 225).
  */
 function chainModes(
   sys: NetworkSystem,
@@ -943,6 +967,9 @@ function chainModes(
   const bathAmp2 = new Float64Array(2 * n);
   const endRegular = new Float64Array(2 * n);
   const unlocated = new Uint8Array(n);
+  // Each unlocated mode's bracket in frequency and its half-width bound (ModeData.unlocatedBracket).
+  const unlocatedBracket = new Float64Array(3 * n);
+  const startSlope = new Float64Array(SWEEP_LANES);
   // Modes left unlocated (see chainModes): their summed share bound so far, and what it may reach (set per window).
   let unlocatedShare = 0;
   let unlocateBudget = 0;
@@ -1061,11 +1088,57 @@ function chainModes(
       for (let i = 0; i < I; i++) if (Number.isFinite(productBound[one[3 * i + 2]])) candidates.push(i);
       candidates.sort((x, y) => productBound[one[3 * x + 2]] - productBound[one[3 * y + 2]]);
       const drop = new Uint8Array(I);
+      const shares: number[] = [];
       for (const i of candidates) {
         const s = shareOfBound * productBound[one[3 * i + 2]];
         if (!(unlocatedShare + s <= unlocateBudget && s <= UNLOCATE_EACH * unlocateBudget)) break;
         unlocatedShare += s;
         drop[i] = 1;
+        shares.push(i, s);
+      }
+      // Each one's half-width bound (see chainModes): its bracket bisected UNLOCATE_REFINE times by Sturm counts, then
+      // the slopes of the ends' Green's functions at the bracket's midpoint (one reduced sweep from either end, L
+      // brackets per sweep); a mode that may be broad against the phase check's grid is located after all (its share
+      // returned to the budget).
+      const D = shares.length / 2;
+      for (let i0 = 0; i0 < D; i0 += L) {
+        const used = Math.min(L, D - i0);
+        for (let round = 0; round < (chainModesTesting.unlocatedWidth === false ? 0 : UNLOCATE_REFINE); round++) {
+          for (let l = 0; l < L; l++) {
+            const i = shares[2 * (i0 + Math.min(l, used - 1))];
+            lam[l] = 0.5 * (one[3 * i] + one[3 * i + 1]);
+          }
+          pencil.countLanes(lam, used);
+          for (let l = 0; l < used; l++) {
+            const i = shares[2 * (i0 + l)];
+            if (out.negative[l] > one[3 * i + 2]) one[3 * i + 1] = lam[l];
+            else one[3 * i] = lam[l];
+          }
+        }
+        for (let l = 0; l < L; l++) {
+          const i = shares[2 * (i0 + Math.min(l, used - 1))];
+          lam[l] = 0.5 * (one[3 * i] + one[3 * i + 1]);
+        }
+        pencil.endWeightLanes(lam, true, used);
+        for (let l = 0; l < used; l++) startSlope[l] = out.endSlope[l];
+        pencil.endWeightLanes(lam, false, used);
+        for (let l = 0; l < used; l++) {
+          const i = shares[2 * (i0 + l)];
+          const [lo, hi, k] = [one[3 * i], one[3 * i + 1], one[3 * i + 2]];
+          const h2 = 0.25 * (hi - lo) * (hi - lo);
+          const width = 5 * h2 * (g0 * startSlope[l] + g1 * out.endSlope[l]);
+          const wlo = Math.sqrt(Math.max(lo, 0));
+          const whi = Math.sqrt(Math.max(hi, 0));
+          if (chainModesTesting.unlocatedWidth === false) continue;
+          if (width <= (UNLOCATE_WIDTH * whi) / PHASE_GRID) {
+            unlocatedBracket[3 * k] = wlo;
+            unlocatedBracket[3 * k + 1] = whi;
+            unlocatedBracket[3 * k + 2] = width;
+          } else {
+            drop[i] = 0;
+            unlocatedShare -= shares[2 * (i0 + l) + 1];
+          }
+        }
       }
       let j = 0;
       for (let i = 0; i < I; i++) {
@@ -1334,6 +1407,7 @@ function chainModes(
         ? productBound.slice(0, located)
         : productBound,
     unlocated: unl,
+    unlocatedBracket: located < n ? unlocatedBracket.slice(0, 3 * located) : unlocatedBracket,
     roundingShare: sharesOf(om, hw, pencilRounding(sys)),
     ...unresolvedModes(om, hw, unl),
     decoupledAt,
@@ -1549,6 +1623,13 @@ export const chainPolesTesting: {
   ) => void;
   /** Newton starts from the first-order position w - i h for every mode (not chainPoleStart's). */
   firstOrderStart: boolean;
+  /**
+   * Modes whose pole is withheld: not searched, and left out of the phase check's prediction (a pole the search
+   * missed, for the phase check to find).
+   */
+  withhold?: (k: number) => boolean;
+  /** Called after the phase check with the poles it added, the drops it left unexplained and the intervals unchecked. */
+  checked?: (added: number, missing: number, unchecked: number) => void;
   strictOnly: boolean;
   strictReruns: number;
 } = { firstOrderStart: false, strictOnly: false, strictReruns: 0 };
@@ -1585,6 +1666,8 @@ class ChainPoles {
   /** Poles found by the phase check (complete), and drops of the phase it could not account for. */
   added = 0;
   missing = 0;
+  /** Phase-check intervals not looked into: unlocated modes' possible spread there could hide a drop (complete). */
+  unchecked = 0;
 
   /**
    * The poles of a chain's located modes (see the class): the constructor's, run again in strict order in the rare
@@ -1597,6 +1680,11 @@ class ChainPoles {
     want: (k: number) => boolean,
     top: number,
   ): ChainPoles {
+    const withhold = chainPolesTesting.withhold;
+    if (withhold) {
+      const wanted = want;
+      want = (k) => wanted(k) && !withhold(k);
+    }
     try {
       return new ChainPoles(sys, order, modes, want, top, chainPolesTesting.strictOnly);
     } catch (e) {
@@ -2050,10 +2138,10 @@ class ChainPoles {
    * over the poles found, the first-order poles of the located modes without one (z^2 + 2 i h z = w_k^2), and
    * (constant below the cutoff) the modes above it, predicts it; the difference r(w) is constant (to the accuracy of
    * those first-order positions) unless a pole is missing, where it drops by pi. (A mode left unlocated by chainModes,
-   * negligible by its product bound, has no half-width: it is taken as a step of pi at its bracket's midpoint. Where its
-   * true peak is broad (a mode localised at a damped end), each such mode makes r fall by at most pi/2 within one grid
-   * interval, below the 0.6 pi that is looked into, and rise across its frequency: a missing pole in the same interval
-   * as a broad unlocated mode could go unseen.) r is sampled at PHASE_GRID
+   * negligible by its product bound, is taken as a step of pi at its bracket's midpoint; chainModes leaves a mode
+   * unlocated only where a bound on its half-width is below 1 % of the grid interval, and the grid points are moved
+   * out of those brackets widened by 5 such bounds (unlocatedSpread): an interval where that fails is not looked into
+   * and counted in `unchecked`, a warning.) r is sampled at PHASE_GRID
    * frequencies; an interval where it drops by more than 0.6 pi is bisected on r down to the drop's width, and
    * Newton's iteration (deflated by every pole found) from there finds the missing pole, whose residue is then
    * computed as in the constructor. A drop that this does not account for is counted in `missing` (a warning).
@@ -2068,7 +2156,7 @@ class ChainPoles {
     const fr: number[] = [];
     const fi: number[] = [];
     for (let k = 0; k < M; k++) {
-      if (this.subtracted[k] || !(w[k] > 0)) continue;
+      if (this.subtracted[k] || !(w[k] > 0) || chainPolesTesting.withhold?.(k)) continue;
       const h = Math.max(modes.halfWidth[k], 0);
       if (h < w[k]) {
         const x = Math.sqrt(w[k] * w[k] - h * h);
@@ -2089,10 +2177,17 @@ class ChainPoles {
     const r = (x: number) => pencil.phase(x, g0, g1) - predicted(x);
     const G = PHASE_GRID;
     const grid = Float64Array.from({ length: G + 1 }, (_, i) => (i === 0 ? top / (64 * G) : (top * i) / G));
+    const spread = unlocatedSpread(modes, grid, top / (4 * G));
     // The measured phase at the grid, once; the prediction changes with every pole added.
     const measured = Float64Array.from(grid, (x) => pencil.phase(x, g0, g1));
     const rs = Float64Array.from(grid, (x, j) => measured[j] - predicted(x));
     for (let i = 0; i < G; i++) {
+      // Unlocated modes that may move r at the interval's ends by 0.4 pi together could hide a missing pole's drop:
+      // such an interval is not looked into, and counted (a warning).
+      if (!(spread[i] + spread[i + 1] < 0.4 * Math.PI)) {
+        this.unchecked++;
+        continue;
+      }
       let guard = 0;
       while (rs[i + 1] - rs[i] < -0.6 * Math.PI && guard++ < 8) {
         const found = this.added < PHASE_ADD_MAX ? this.findMissing(pencil, g0, g1, grid[i], grid[i + 1], rs[i], r) : 2;
@@ -2107,6 +2202,7 @@ class ChainPoles {
         for (let j = 0; j <= G; j++) rs[j] = measured[j] - predicted(grid[j]);
       }
     }
+    chainPolesTesting.checked?.(this.added, this.missing, this.unchecked);
   }
 
   /**
@@ -2558,6 +2654,65 @@ function stripLevels(sys: NetworkSystem): { level: Int32Array; group: Uint8Array
   for (const w of width) if (w > SLICE_WIDTH_MAX) return undefined;
   for (let c = 0; c < bathSite.length; c++) if (group[c] === 1 && level[bathSite[c]] !== levels - 1) return undefined;
   return { level, group, dT: Math.abs(tB - tA) };
+}
+
+/**
+ * ChainPoles.complete, the modes chainModes left unlocated (ModeData.unlocatedBracket): each is predicted as a step of
+ * pi at its bracket's midpoint, while its phase falls by pi across its true peak, somewhere in the bracket, over a
+ * few half-widths h: at a frequency x outside the bracket, at distance d from it, the prediction is off by less than
+ * atan(h / d); inside it by up to pi. Moves each grid point (by at most `shift`) out of the unlocated modes'
+ * brackets widened by 5 times their half-width bounds on either side, where it can, and returns at each the sum of
+ * those errors over the widened brackets it is still in (pi for a bracket itself): an interval whose two ends'
+ * errors reach 0.4 pi together could not show a missing pole's drop of pi as more than 0.6 pi. (The modes farther
+ * away are off by less than atan(1/5) each, with opposite signs on either side; they are not summed.)
+ */
+function unlocatedSpread(modes: ModeData, grid: Float64Array, shift: number): Float64Array {
+  const E = new Float64Array(grid.length);
+  const { unlocated, unlocatedBracket: b } = modes;
+  if (!unlocated || !b) return E;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  const h: number[] = [];
+  for (let k = 0; k < unlocated.length; k++)
+    if (unlocated[k] && b[3 * k + 1] > 0) {
+      lo.push(b[3 * k]);
+      hi.push(b[3 * k + 1]);
+      h.push(b[3 * k + 2]);
+    }
+  const U = lo.length;
+  if (U === 0) return E;
+  // The widened brackets, merged where they overlap (the brackets come in increasing order).
+  const a: number[] = [];
+  const c: number[] = [];
+  for (let u = 0; u < U; u++) {
+    const x = lo[u] - 5 * h[u];
+    const y = hi[u] + 5 * h[u];
+    if (a.length > 0 && x <= c[c.length - 1]) c[c.length - 1] = Math.max(c[c.length - 1], y);
+    else {
+      a.push(x);
+      c.push(y);
+    }
+  }
+  for (let j = 0; j < grid.length; j++) {
+    const x = grid[j];
+    let q = 0;
+    while (q < a.length && c[q] < x) q++;
+    if (j > 0 && q < a.length && a[q] <= x) {
+      // Inside a widened bracket: to its nearer end, if within reach (just outside: the next double).
+      const left = a[q] * (1 - 1e-15);
+      const right = c[q] * (1 + 1e-15);
+      const to = x - left <= right - x ? left : right;
+      if (Math.abs(to - x) <= shift) grid[j] = to;
+    }
+    let e = 0;
+    for (let u = 0; u < U; u++) {
+      const y = grid[j];
+      const d = y < lo[u] ? lo[u] - y : y > hi[u] ? y - hi[u] : 0;
+      if (d < 5 * h[u]) e += d > 0 ? Math.atan(h[u] / d) : Math.PI;
+    }
+    E[j] = e;
+  }
+  return E;
 }
 
 function unresolvedModes(
@@ -4151,6 +4306,10 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       if (poles.missing > 0)
         warnings.push(
           `the phase of the chain's determinant drops by pi ${poles.missing} time(s) more than its poles found account for: a resonance may be missing from the fluxes`,
+        );
+      if (poles.unchecked > 0)
+        warnings.push(
+          `the phase check for resonances missed by the pole search could not look into ${poles.unchecked} of its ${PHASE_GRID} frequency intervals (modes left unlocated there may be broad): a resonance may be missing from the fluxes`,
         );
       ev.poles = poles;
       ev.endsOnly = true;

@@ -186,14 +186,21 @@ export class ChainSweepKernel {
     }
   }
 
-  /** The end weights and last pivots' r'' of sweepLanes only (the other lane results are left as they were). */
-  endWeightLanes(lambdas: Float64Array, reverse: boolean, endWeight: Float64Array, endCurvature: Float64Array): void {
+  /** The end weights, last pivots' r'' and end slopes of sweepLanes only (the other lane results are left as they were). */
+  endWeightLanes(
+    lambdas: Float64Array,
+    reverse: boolean,
+    endWeight: Float64Array,
+    endCurvature: Float64Array,
+    endSlope: Float64Array,
+  ): void {
     const f = this.f;
     for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
     this.x.endWeightLanes(this.n, this.oV, this.oM, this.oB2, this.tiny, LAM, reverse ? 1 : 0, OUT);
     for (let l = 0; l < 8; l++) {
       endWeight[l] = f[OUT / 8 + 16 + l];
       endCurvature[l] = f[OUT / 8 + 32 + l];
+      endSlope[l] = f[OUT / 8 + l];
     }
   }
 

@@ -965,6 +965,7 @@ export class ChainPencil {
           o.logCurvature[l] = o.logCurvature[3];
           o.endWeight[l] = o.endWeight[3];
           o.endCurvature[l] = o.endCurvature[3];
+          o.endSlope[l] = o.endSlope[3];
         }
       } else this.sweep4(lambdas, reverse, 4);
     }
@@ -978,7 +979,7 @@ export class ChainPencil {
    */
   endWeightLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
     if (this.kernel) {
-      this.kernel.endWeightLanes(lambdas, reverse, this.lanes.endWeight, this.lanes.endCurvature);
+      this.kernel.endWeightLanes(lambdas, reverse, this.lanes.endWeight, this.lanes.endCurvature, this.lanes.endSlope);
       this.counts += used;
     } else this.sweepLanes(lambdas, reverse, used);
   }
@@ -1131,21 +1132,25 @@ export class ChainPencil {
     out.logCurvature[o] = cv0;
     out.endWeight[o] = -1 / (d0 + r0 * pl0);
     out.endCurvature[o] = e0;
+    out.endSlope[o] = -d0 / (r0 * r0);
     out.negative[o + 1] = ng1;
     out.logDerivative[o + 1] = ld1;
     out.logCurvature[o + 1] = cv1;
     out.endWeight[o + 1] = -1 / (d1 + r1 * pl1);
     out.endCurvature[o + 1] = e1;
+    out.endSlope[o + 1] = -d1 / (r1 * r1);
     out.negative[o + 2] = ng2;
     out.logDerivative[o + 2] = ld2;
     out.logCurvature[o + 2] = cv2;
     out.endWeight[o + 2] = -1 / (d2 + r2 * pl2);
     out.endCurvature[o + 2] = e2;
+    out.endSlope[o + 2] = -d2 / (r2 * r2);
     out.negative[o + 3] = ng3;
     out.logDerivative[o + 3] = ld3;
     out.logCurvature[o + 3] = cv3;
     out.endWeight[o + 3] = -1 / (d3 + r3 * pl3);
     out.endCurvature[o + 3] = e3;
+    out.endSlope[o + 3] = -d3 / (r3 * r3);
   }
 
   /**
@@ -1266,6 +1271,11 @@ export class ChainPencil {
      * eigenvalue, the regular part of the end's undamped Green's function 1 / r there is -r'' u^4 / 2.
      */
     endCurvature: new Float64Array(SWEEP_LANES),
+    /**
+     * endWeightLanes (and the JavaScript sweepLanes): the slope -r' / r^2 of the end's undamped Green's function 1 / r
+     * (r: the last pivot), sum_j u_j^2 / (lambda_j - lambda)^2 over the modes' weights u_j^2 at that end.
+     */
+    endSlope: new Float64Array(SWEEP_LANES),
     /** growthLanes: ln max |psi|. */
     growth: new Float64Array(SWEEP_LANES),
   };

@@ -63,10 +63,13 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
           // The reduced kernel (end weights and r'' only) gives the same end weights and r''.
           wa.lanes.endWeight.fill(NaN);
           wa.lanes.endCurvature.fill(NaN);
+          wa.lanes.endSlope.fill(NaN);
           wa.endWeightLanes(lam, reverse, used);
           js.sweepLanes(lam, reverse, used);
           same(wa.lanes.endWeight, js.lanes.endWeight, used);
           same(wa.lanes.endCurvature, js.lanes.endCurvature, used);
+          // And the slope of the end's Green's function (the unlocated modes' half-width bounds).
+          same(wa.lanes.endSlope, js.lanes.endSlope, used);
           // The growth of the undamped solution (the screen): counts and ln max |psi| (the kernel's rare rescaling
           // steps by JavaScript's log2 and power).
           js.growthLanes(lam, reverse, used);
