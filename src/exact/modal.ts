@@ -1757,9 +1757,12 @@ const PRODUCT_RATE = 1e10;
 
 /**
  * Whether the modal method splits fluxes by source bath unless asked (as the dense engine decides): up to 32 baths,
- * when the extra products (one n x n by n x 2n product per bath underdamped, ~4 n^3 operations, and one for the
- * damped modes; one n x n product overdamped, ~2 n^3) take at most a minute or as long as the solve itself (measured
- * at 1000 sites: 4.1 s underdamped with 4 baths, 2.7 s overdamped, i.e. ~40 n^3 and ~27 n^3 at that rate).
+ * when the extra products take at most a minute or as long as the solve itself (measured at 1000 sites: 4.1 s
+ * underdamped with 4 baths, 2.7 s overdamped, i.e. ~40 n^3 and ~27 n^3 at that rate). Underdamped, per bath one
+ * n x n by n x 2n product and the two products refining its parts' rotation terms, ~11 n^3 operations measured (a
+ * 1000-site ring with chords and 10 baths: 16.3 and 20.4 s of CPU time split by source against 6.9 and 8.1 s not,
+ * two alternated rounds; ~4 n^3 before those terms), and one for the damped modes; overdamped one n x n product,
+ * ~2 n^3.
  */
 export function defaultModalBySource(model: NetworkModel): boolean {
   checkNetworkModel(model, "defaultModalBySource");
@@ -1767,7 +1770,7 @@ export function defaultModalBySource(model: NetworkModel): boolean {
   const B = model.baths.length;
   if (B > 32) return false;
   const under = model.dynamics === "underdamped";
-  const extra = ((under ? 4 * (B + 1) : 2 * B) * n ** 3) / PRODUCT_RATE;
+  const extra = ((under ? 11 * B + 4 : 2 * B) * n ** 3) / PRODUCT_RATE;
   const solve = ((under ? 40 : 27) * n ** 3) / PRODUCT_RATE;
   return extra <= Math.max(60, solve);
 }

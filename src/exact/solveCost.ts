@@ -30,8 +30,14 @@ import {
 
 /** Refused unless forced: a solve whose cost is estimated above this many seconds (10 minutes). */
 export const SOLVE_SECONDS_LIMIT = 600;
-/** Operations (chooseSolveMethod's units) per second of the dense and modal kernels (measured: ~2 s at 1000 sites). */
-const UNITS_PER_SECOND = 1e11;
+/**
+ * Operations (chooseSolveMethod's units) per second of the dense and modal kernels. Measured in CPU time, December
+ * 2026: the dense solve of an underdamped ring with chords 5.9-6.2 s at 600 sites (4.3e10 units) and 30.5 s at 1000
+ * (2e11), i.e. ~7e9 a second; the modal method with its default fluxes by source 0.8-1.0 s at 300 sites and 3 baths,
+ * 2.7 s at 600, 6.3-9.2 s at 1000 (5.6e10 units). It was 1e11, which put every dense and modal estimate over 10 times
+ * under the solve's time (a 400-site strip was taken for the modal method without measuring the frequency integrals).
+ */
+const UNITS_PER_SECOND = 7e9;
 /**
  * Real factorisations that locate one normal mode (beyond 300 sites): inertia counts of the bisection, the first
  * inverse step and the Rayleigh-quotient steps. Counted (the solve's `modes.factorisations`, December 2026): 6.0

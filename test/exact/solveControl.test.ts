@@ -227,11 +227,16 @@ describe("estimateSolveCost", () => {
 
 describe("chooseSolveMethod", () => {
   it("hands on the estimate it chose by, of the method it chose", () => {
-    // 400 sites: the modal method is estimated under what measuring the frequency integrals costs.
-    const small = chooseSolveMethod(strip(4, 100));
+    // 200 sites: the modal method is estimated under what measuring the frequency integrals costs.
+    const small = chooseSolveMethod(strip(4, 50));
     expect(small.method).toBe("modal");
     expect(small.reason).toContain("the frequency integrals not measured");
-    expect(small.cost).toEqual(estimateSolveCost(strip(4, 100), "modal"));
+    expect(small.cost).toEqual(estimateSolveCost(strip(4, 50), "modal"));
+    // 400 sites: over that, the frequency integrals are measured, and the estimate handed on is still the modal one.
+    const mid = chooseSolveMethod(strip(4, 100));
+    expect(mid.method).toBe("modal");
+    expect(mid.reason).toContain("the frequency integrals (measured)");
+    expect(mid.cost).toEqual(estimateSolveCost(strip(4, 100), "modal"));
     // Beyond the modal method's size limit: the frequency integrals, measured with the solve's options.
     const big = strip(4, 760);
     const c = chooseSolveMethod(big, { fluxesOnly: true });
