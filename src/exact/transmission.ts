@@ -2857,7 +2857,8 @@ function makePlan(
   const offSiteW = o;
   o += temperatures ? n : 0;
   const offRound = !sys.under && pairs !== null ? o : -1;
-  o += offRound >= 0 ? pairs!.length + S + (bySource ? S * B : 0) : 0;
+  // (the signed errors per pair, spring and spring by source, then the springs' and parts' term magnitudes)
+  o += offRound >= 0 ? pairs!.length + 2 * (S + (bySource ? S * B : 0)) : 0;
   const C = o;
   const weight = new Float64Array(C);
   const isTemp = new Uint8Array(C);
@@ -3059,10 +3060,12 @@ class SolveRounding {
     }
     const S = this.si.length;
     const B = plan.colOfBath.length;
+    const oM = o + P + S + (plan.bySource ? S * B : 0);
     for (let k = 0; k < S; k++) {
       const i = this.si[k],
         j = this.sj[k];
       let s = 0;
+      let m = 0;
       for (let c = 0; c < ncol; c++) {
         const Xr = xr[c],
           Xi = xi[c],
@@ -3071,9 +3074,16 @@ class SolveRounding {
         // Im(conj(dx_i) x_j + conj(x_i) dx_j)
         const im = Dr[i] * Xi[j] - Di[i] * Xr[j] + Xr[i] * Di[j] - Xi[i] * Dr[j];
         s += gdT[c] * im;
-        if (plan.bySource) f[o + P + S + k * B + plan.columns[c]] = -omega * gc[c] * im;
+        // The magnitudes of the products the integrand's Im(conj(x_i) (x_j - x_i)) is formed from (its own rounding).
+        const mag = Math.abs(Xr[i] * (Xi[j] - Xi[i])) + Math.abs(Xi[i] * (Xr[j] - Xr[i]));
+        m += Math.abs(gdT[c]) * mag;
+        if (plan.bySource) {
+          f[o + P + S + k * B + plan.columns[c]] = -omega * gc[c] * im;
+          f[oM + S + k * B + plan.columns[c]] = omega * gc[c] * mag;
+        }
       }
       f[o + P + k] = -omega * s;
+      f[oM + k] = omega * m;
     }
   }
 }
@@ -3459,12 +3469,18 @@ class Evaluator {
     const si = this.si,
       sj = this.sj;
     const S = si.length;
+    // Where SolveRounding bounds the integrands' own rounding (overdamped, pairwise): Im(conj(x_i) x_j) as
+    // Im(conj(x_i) (x_j - x_i)), whose products do not cancel on a stiff spring (x_i ~ x_j): its rounding is eps times
+    // |x_i| |x_j - x_i|, not |x_i| |x_j|.
+    const diff = this.rounding !== undefined;
     for (let k = 0; k < S; k++) {
       const i = si[k];
       const j = sj[k];
       let s = 0;
       for (let c = 0; c < ncol; c++) {
-        const im = xr[c][i] * xi[c][j] - xi[c][i] * xr[c][j];
+        const im = diff
+          ? xr[c][i] * (xi[c][j] - xi[c][i]) - xi[c][i] * (xr[c][j] - xr[c][i])
+          : xr[c][i] * xi[c][j] - xi[c][i] * xr[c][j];
         s += gdT[c] * im;
         if (plan.bySource) f[plan.offBySource + k * B + plan.columns[c]] = omega * gc[c] * im;
       }
@@ -4473,17 +4489,23 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     );
   }
   if (poles) quad.error[plan.offPair] += poles.error;
-  // The rounding of the solves (SolveRounding), where it was integrated: its first-order estimate (it leaves out the
-  // rounding of the integrands as formed from the columns: on 300 random overdamped networks 10 fluxes, springs on
-  // cycles mostly, were up to 2.4 times their reported errors).
+  // The rounding of the solves (SolveRounding), where it was integrated: its first-order estimate; and the rounding
+  // of the integrands as formed from the columns, bounded from their terms' magnitudes (standard rounding-error
+  // analysis, to first order in eps; a pair's below, on the bath fluxes); a spring's w sum_c a_c Im(conj(x_i) d), d = x_j - x_i, sums ncol terms, each a difference of two
+  // products (d's own rounding eps |d|): (ncol + 5) eps w sum_c |a_c| (|Re x_i Im d| + |Im x_i Re d|) integrated;
+  // a part by source, one term: 6 eps of its magnitudes.
   if (plan.offRound >= 0) {
     const P = plan.pairs!.length;
     const S = plan.integrated.length;
+    const SB = plan.bySource ? S * B : 0;
     const o = plan.offRound;
+    const oM = o + P + S + SB;
+    const ncol = plan.columns.length;
     for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += Math.abs(quad.value[o + k]);
-    for (let k = 0; k < S; k++) quad.error[plan.offSpring + k] += Math.abs(quad.value[o + P + k]);
-    if (plan.bySource)
-      for (let k = 0; k < S * B; k++) quad.error[plan.offBySource + k] += Math.abs(quad.value[o + P + S + k]);
+    for (let k = 0; k < S; k++)
+      quad.error[plan.offSpring + k] += Math.abs(quad.value[o + P + k]) + (ncol + 5) * EPS * quad.value[oM + k];
+    for (let k = 0; k < SB; k++)
+      quad.error[plan.offBySource + k] += Math.abs(quad.value[o + P + S + k]) + 6 * EPS * quad.value[oM + S + k];
   }
   const v = quad.value;
   // The quadrature's error estimates as checked by the sum rules (underdamped; the rules themselves are judged by
@@ -4550,6 +4572,18 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       }
     });
     if (partErr) for (let b = 0; b < B; b++) JerrBySource[b] = Math.max(...partErr[b]);
+    // Overdamped (SolveRounding): the pair integrands' own rounding, w^2 |G_bc|^2 with no cancellation, 5 eps of each
+    // (one for the rule's weight), so 5 eps sum_c |tau_bc (T_b - T_c)| on a bath flux; withValueRounding adds 4 eps
+    // |J_b| below, which this replaces where larger (where the pairs' terms cancel in J_b).
+    if (plan.offRound >= 0) {
+      const terms = new Float64Array(B);
+      plan.pairs.forEach(([b, c]) => {
+        const t = Math.abs(conductance![b][c] * (model.baths[b].temperature - model.baths[c].temperature));
+        terms[b] += t;
+        terms[c] += t;
+      });
+      for (let b = 0; b < B; b++) Jerr[b] += Math.max(0, 5 * EPS * terms[b] - 4 * EPS * Math.abs(J[b]));
+    }
   } else {
     for (let b = 0; b < B; b++) Jerr[b] = TWO_OVER_PI * model.baths[b].friction * err[plan.offDirect + b];
   }

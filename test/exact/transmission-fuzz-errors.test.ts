@@ -7,7 +7,9 @@
 // the Lyapunov equation solved in 45-digit mpmath from the pinning and stiffnesses themselves
 // (scripts/fuzz-exact-reference.py's solve), printed to 20 digits and stored as the nearest doubles. Without the
 // rounding term (SolveRounding: each column's first-order error from its residual) the first flux checked was off
-// by 3.9x and 21x its reported error.
+// by 3.9x and 21x its reported error. The third (seed 3, case 32): with the solves' rounding but not the integrands'
+// own (a spring's Im(conj(G_ic) G_jc) formed as products that cancel on a stiff spring), a spring on its cycle was
+// off by 2.36x its reported error.
 import { describe, expect, it } from "vitest";
 import { solveNetworkTransmission } from "../../src/exact/transmission.js";
 import { validateNetwork } from "../../src/model/network.js";
@@ -69,6 +71,49 @@ const cases: { name: string; input: unknown; baths: number[]; springs: number[] 
     springs: [
       166854.79654315504, -26.161422825210597, 0.0010097338459859387, 0.0801743219534837, 0.18161915830454517,
       -3.2130443065404104,
+    ],
+  },
+  {
+    name: "a ring with an 1.2e4 spring (springs on cycles: the integrands' own rounding)",
+    input: {
+      kind: "network",
+      dynamics: "overdamped",
+      sites: ["s1", "s2", "s3", "és4", "s5", "s6", "és7", "s8", "s9", "s10"],
+      pinning: { s1: 94.10847071313268, s2: 0.005783450262582753, s8: 778.8505140059005 },
+      springs: [
+        { between: ["s2", "s1"], stiffness: 347.841175308242 },
+        { between: ["s3", "s2"], stiffness: 8.772046714173504 },
+        { between: ["és4", "s3"], stiffness: 0.0030718949236371454 },
+        { between: ["s5", "és4"], stiffness: 0.14145160913949129 },
+        { between: ["s6", "s5"], stiffness: 0.056757596435056394 },
+        { between: ["és7", "s6"], stiffness: 153.37154802821092 },
+        { between: ["s8", "és7"], stiffness: 0.010291783689063099 },
+        { between: ["s9", "s8"], stiffness: 18.098505896677707 },
+        { between: ["s10", "s9"], stiffness: 11639.071051931343 },
+        { between: ["s1", "s6"], stiffness: 0.012460851697597718 },
+        { between: ["s8", "és4"], stiffness: 0.0012365060885939521 },
+      ],
+      baths: [
+        { site: "s1", friction: 0.11805992548704312, temperature: 1000000 },
+        { site: "s2", friction: 0.01512649620512488, temperature: 4.442312045039166 },
+        { site: "s3", friction: 1.1773044830059978, temperature: 1 },
+        { site: "és4", friction: 5.94673571435412, temperature: 1 },
+        { site: "s5", friction: 1.366427639031786, temperature: 1e-9 },
+        { site: "s6", friction: 0.06982831091218475, temperature: 0.001983229198815441 },
+        { site: "és7", friction: 0.2491577842980113, temperature: 1 },
+        { site: "s8", friction: 0.7932644480335995, temperature: 1e-9 },
+        { site: "s9", friction: 48.234911452267184, temperature: 1e-9 },
+        { site: "s10", friction: 0.30685837187871556, temperature: 1e-9 },
+      ],
+    },
+    baths: [
+      2480432888.1869817, -2479915332.3312616, -517548.27264035423, 0.01625237062838525, -0.030356648597724724,
+      -484.67785460294397, 477.1088796421205, -3.815625886387714e-7, -4.464500644901278e-9, -2.8402016180799236e-11,
+    ],
+    springs: [
+      -2480432880.6040416, -517548.2727797454, -0.00013939114605490083, -0.016391760573554532, 0.013964888024170192,
+      477.10887925726587, -3.8485460568229085e-7, -4.4929026610820775e-9, -2.8402016180799236e-11, 7.582940233702236,
+      -1.2008856175626494e-9,
     ],
   },
 ];
