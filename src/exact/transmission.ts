@@ -4453,7 +4453,8 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   // that weight is missing weight like any other (bounded below as such). Without it, a heavy site's mode 5e-15 wide
   // with 6.4e-13 of its weight at a bath site left two bath fluxes of 7.5e-21 off by 1.9e-29 against errors of 1e-32,
   // and a pinned site's mode on a cycle two spring fluxes of 8.4e-11 off by 3.5e-15 against errors of 2.3e-20.
-  const modalWeight = plan.temperatures ? modes?.modal?.weight : undefined;
+  // (Not where every part is in equilibrium with its baths: every flux vanishes exactly.)
+  const modalWeight = plan.temperatures && !partsT && spreadT > 0 ? modes?.modal?.weight : undefined;
   const fluxMissing = modalWeight ? missing.map((x, a) => x + modalWeight[a]) : missing;
   // Missing weight at a bath site bounds the bath's flux error: |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b; modes
   // skipped on purpose add their estimated share. J_b = sum_c tau_bc (T_b - T_c) shares each tau_bc with J_c, and the
