@@ -4673,7 +4673,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   }
   if (modes && modes.unresolved > 0 && plan.temperatures) {
     warnings.push(
-      `${modes.unresolved} normal mode${modes.unresolved > 1 ? "s are" : " is"} coupled to the baths so weakly (peak width below ${UNRESOLVABLE_WIDTH} of its frequency) that ${modes.unresolved > 1 ? "their peaks" : "its peak"} cannot be resolved: ${modes.unresolved > 1 ? "their" : "its"} share of the kinetic temperatures is bounded, not computed (see kineticTemperatureError)`,
+      `${modes.unresolved} normal mode${modes.unresolved > 1 ? "s are" : " is"} coupled to the baths so weakly (peak width below ${UNRESOLVABLE_WIDTH} of its frequency) that ${modes.unresolved > 1 ? "their peaks" : "its peak"} cannot be resolved: ${modes.unresolved > 1 ? "their" : "its"} share of the kinetic temperatures is bounded, not computed (see kineticTemperatureError), and so is ${modes.unresolved > 1 ? "their" : "its"} share of the fluxes (in their errors, which can be loose)`,
     );
   }
   let worstSites = 0;
