@@ -4646,6 +4646,14 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       kineticTemperatureError[a] = spreadT > 0 ? withValueRounding(e, kineticTemperature[a]) : e;
     }
   }
+  // The unresolvable modes' weight (ModalShare) enters the kinetic temperatures by weak coupling, not their fluxes:
+  // the quadrature cannot resolve their peaks, and their sum rules count the modal weight as found. For the fluxes
+  // that weight is missing weight like any other (bounded below as such). Without it, a heavy site's mode 5e-15 wide
+  // with 6.4e-13 of its weight at a bath site left two bath fluxes of 7.5e-21 off by 1.9e-29 against errors of 1e-32,
+  // and a pinned site's mode on a cycle two spring fluxes of 8.4e-11 off by 3.5e-15 against errors of 2.3e-20.
+  // (Not where every part is in equilibrium with its baths: every flux vanishes exactly.)
+  const modalWeight = plan.temperatures && !partsT && spreadT > 0 ? modes?.modal?.weight : undefined;
+  const fluxMissing = modalWeight ? missing.map((x, a) => x + modalWeight[a]) : missing;
   // Missing weight at a bath site bounds the bath's flux error: |dJ_b| <= 2 gamma_b max|dT| delta_b / m_b; modes
   // skipped on purpose add their estimated share. J_b = sum_c tau_bc (T_b - T_c) shares each tau_bc with J_c, and the
   // sum rule at c bounds its missing part too (tau_bc <= gamma_c delta_c / m_c of it): weight missing at the other
@@ -4655,15 +4663,17 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     let partners = 0;
     for (let c = 0; c < B; c++) {
       const other = sys.bathSite[c];
-      if (c === b || other === site || missing[other] === 0) continue;
+      if (c === b || other === site || fluxMissing[other] === 0) continue;
       partners +=
-        (Math.abs(model.baths[b].temperature - model.baths[c].temperature) * model.baths[c].friction * missing[other]) /
+        (Math.abs(model.baths[b].temperature - model.baths[c].temperature) *
+          model.baths[c].friction *
+          fluxMissing[other]) /
         sys.mass[other];
     }
     // Each bound holds for every tau_bc where that row's missing weight was detected; the larger one is kept, so a
     // row whose deficit fell below detection does not leave its shared integrals unbounded.
     const unresolved =
-      Math.max((2 * model.baths[b].friction * spreadT * missing[site]) / sys.mass[site], partners) +
+      Math.max((2 * model.baths[b].friction * spreadT * fluxMissing[site]) / sys.mass[site], partners) +
       (skipped ? skipped.flux[b] : 0) +
       (modes?.screen ? modes.screen.flux : 0);
     Jerr[b] += unresolved;
@@ -4761,7 +4771,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     // peak. (On a cycle, with no second bound, an undetected deficit still counts as 0: counted as the largest one
     // consistent with its sum rule, the bound exceeded the actual errors of well-resolved springs 1e5-1e13 times; the
     // audited cycles off by up to 9.7 times are covered by sumRuleCalibration instead.)
-    const below = (a: number) => (missing[a] > 0 ? missing[a] : isBridge ? undetected[a] : 0);
+    const below = (a: number) => (fluxMissing[a] > 0 ? fluxMissing[a] : isBridge ? undetected[a] : 0);
     const lowest = modes ? Math.min(lowMissing, modes.omega.find((w) => w > 0) ?? lowMissing) : Infinity;
     const cycleBound =
       spreadT === 0
@@ -4861,7 +4871,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   }
   if (modes && modes.unresolved > 0 && plan.temperatures) {
     warnings.push(
-      `${modes.unresolved} normal mode${modes.unresolved > 1 ? "s are" : " is"} coupled to the baths so weakly (peak width below ${UNRESOLVABLE_WIDTH} of its frequency) that ${modes.unresolved > 1 ? "their peaks" : "its peak"} cannot be resolved: ${modes.unresolved > 1 ? "their" : "its"} share of the kinetic temperatures is bounded, not computed (see kineticTemperatureError)`,
+      `${modes.unresolved} normal mode${modes.unresolved > 1 ? "s are" : " is"} coupled to the baths so weakly (peak width below ${UNRESOLVABLE_WIDTH} of its frequency) that ${modes.unresolved > 1 ? "their peaks" : "its peak"} cannot be resolved: ${modes.unresolved > 1 ? "their" : "its"} share of the kinetic temperatures is bounded, not computed (see kineticTemperatureError), and so is ${modes.unresolved > 1 ? "their" : "its"} share of the fluxes (in their errors, which can be loose)`,
     );
   }
   let worstSites = 0;
