@@ -15,12 +15,15 @@
 // With --slab-mixing phi:ratio,... it runs those points from the separated start on the mixing horizon instead: the
 // production long enough that a slab relaxing at the rate of the mixed control at that phi (the stored ratio-1 slab
 // point on the t_cold schedule, its label-interdiffusion rate from slabMixingRate) would be below r = e^-3 when the
-// late window starts (slabMixingHorizon), so that "dissolves" can be decided where labels interdiffuse slowly.
+// late window starts (slabMixingHorizon, from the rate's lower end k - t dk), so that "dissolves" can be decided
+// where labels interdiffuse slowly; such a run's seed is offset by phis * ratios from the control's (the two mixing
+// points stored before the offset share their control's seed). Where that control is stored, every slab point's
+// "persists" also needs the slab's own rate below half the control's (classifySlab's control argument).
 //   nice -n 5 node scripts/demixing-stiff-map.js [--out FILE] [--workers 2] [--seed 1] [--replicas 24]
 //     [--phis 0.4,0.55,0.7] [--ratios 1,3,10,30,100] [--last phi:ratio,...]
 //     [--slab phi:ratio,...] [--slab-mixing phi:ratio,...] [--slab-N 200] [--slab-replicas 8] [--slab-seed 1001]
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { NESS_VERSION } from "../dist/index.js";
+import { NESS_VERSION, resolvedStandardErrors } from "../dist/index.js";
 import { boxSide, demixingFiniteSize, runDemixing } from "../dist/studies/two-temperature/demixing.js";
 import {
   classifySlab,
@@ -141,7 +144,10 @@ const header = {
       "starts after t_cold (horizon 'cold'), or on the mixing horizon (horizon 'mixing': production " +
       "max(1.4, 3 / (k (1 - 1/4))) t_cold in 28 samples, k the label-interdiffusion rate per t_cold of the ratio-1 " +
       "slab point at the same phi on the 'cold' horizon, from its late r: a mixed slab is below r = e^-3 when the late " +
-      "window starts); point (i, j) of the lists runs at slab-seed + (i * ratios + j); replicas per point in its parameters",
+      "window starts, k - t dk the rate's lower end at the Student-t threshold of its replicas); point (i, j) of the lists runs at " +
+      "slab-seed + (i * ratios + j), on the mixing horizon at slab-seed + phis * ratios + (i * ratios + j) (the mixing points " +
+      "stored before this offset, with a horizon from the point estimate k, share their control's seed); where the mixed " +
+      "control is stored, 'persists' also needs the slab's own rate resolved below half the control's; replicas per point in its parameters",
   },
   // The second-virial spinodal at this T_hot and stiffness, drawn beside the verdicts (the figure only reads it).
   spinodal: demixingMapSpinodal(BASE, phis),
@@ -218,21 +224,52 @@ const slabSchedule = (phi, ratio, horizon) => {
     coldTime: control.coldTime,
     time: control.series.time,
   });
-  const interval = Math.round(slabMixingHorizon(rate.value, coldTime) / 28 / BASE.dt) * BASE.dt;
+  let length;
+  try {
+    length = slabMixingHorizon(rate, coldTime);
+  } catch (e) {
+    console.error(`--slab-mixing ${phi}:${ratio}: ${e.message}`);
+    process.exit(1);
+  }
+  const interval = Math.round(length / 28 / BASE.dt) * BASE.dt;
+  const lower = rate.value - resolvedStandardErrors(rate.batches) * rate.error;
   return {
     coldTime: r(coldTime),
     horizon: "mixing",
-    mixingRate: { value: rate.value, error: rate.error, controlSeed: control.seed },
+    mixingRate: { value: rate.value, error: rate.error, n: rate.batches, lower, controlSeed: control.seed },
     sampleInterval: r(interval),
     burnIn: 0,
     time: r(28 * interval),
   };
 };
+// The mixed control's rate at a phi (the stored ratio-1 slab point on the t_cold schedule), for classifySlab; none
+// where it is not stored or its late r is not above 0.
+const controlRate = (phi, N) => {
+  const control = [...slabResults, ...previousSlab].find(
+    (q) => q.phi === phi && q.ratio === 1 && q.N === N && horizonOf(q) === "cold",
+  );
+  if (!control) return undefined;
+  try {
+    return slabMixingRate({
+      late: control.late,
+      lateFrom: control.lateFrom,
+      coldTime: control.coldTime,
+      time: control.series.time,
+    });
+  } catch {
+    return undefined;
+  }
+};
 const slabPoints = slabWanted.map(({ phi, ratio, horizon }) => ({
   phi,
   ratio,
   N: slabN,
-  seed: slabSeed + phis.indexOf(phi) * ratios.length + ratios.indexOf(ratio),
+  // A mixing-horizon run draws other numbers than its control (same phi and ratio on the t_cold schedule).
+  seed:
+    slabSeed +
+    (horizon === "mixing" ? phis.length * ratios.length : 0) +
+    phis.indexOf(phi) * ratios.length +
+    ratios.indexOf(ratio),
   schedule: slabSchedule(phi, ratio, horizon),
 }));
 const sameSlab = (p, q) =>
@@ -341,11 +378,14 @@ try {
     const c = process.cpuUsage(t0);
     const cpu = (c.user + c.system) / 1e6;
     const s = r.slab;
-    const test = classifySlab(s);
+    const control = controlRate(p.phi, p.N);
+    const test = classifySlab(s, control);
     const largest = random.runs[random.runs.length - 1];
-    const both = combineDemixing({ verdict: random.verdict, psi: { ...largest.psi, batches: largest.psi.n } }, [
-      { parameters: { N: p.N }, slab: s },
-    ]);
+    const both = combineDemixing(
+      { verdict: random.verdict, psi: { ...largest.psi, batches: largest.psi.n } },
+      [{ parameters: { N: p.N }, slab: s }],
+      control,
+    );
     const last = s.profile.length - 1;
     // The late profile: the cold fraction per bin pooled over the late window's samples.
     const lateRows = s.time.map((t, i) => i).filter((i) => s.time[i] >= s.lateFrom);

@@ -271,9 +271,14 @@ export type SlabVerdict = "persists" | "dissolves" | "undecided";
 
 /**
  * The slab test (see the header): "persists", "dissolves" or "undecided", with one sentence per test. Every bound is
- * taken at the Student-t threshold of the replicas behind the error bar (resolvedStandardErrors).
+ * taken at the Student-t threshold of the replicas behind the error bar (resolvedStandardErrors). With `control`, the
+ * relaxation rate per t_cold of a mixed slab at the same density (slabMixingRate of the equal-temperature run): where
+ * its mixing horizon is over 1.4 t_cold, "persists" also needs the slab's own rate resolved below half of it.
  */
-export function classifySlab(s: DemixingSlab): { verdict: SlabVerdict; reasons: string[] } {
+export function classifySlab(
+  s: DemixingSlab,
+  control?: Pick<Measured, "value" | "error"> & { batches: number },
+): { verdict: SlabVerdict; reasons: string[] } {
   const { retention: r, hotExclusion: h, compression: k } = s.late;
   const lo = (v: Measured & { batches: number }) => v.value - resolvedStandardErrors(v.batches) * v.error;
   const hi = (v: Measured & { batches: number }) => v.value + resolvedStandardErrors(v.batches) * v.error;
@@ -287,16 +292,58 @@ export function classifySlab(s: DemixingSlab): { verdict: SlabVerdict; reasons: 
     hi(h) <= SLAB_BOUNDS.hotExcluded &&
     lo(k) > SLAB_BOUNDS.compressed;
   const dissolves = finite && hi(r) <= SLAB_BOUNDS.retention && hi(k) < SLAB_BOUNDS.compressed;
-  const verdict: SlabVerdict = persists ? "persists" : dissolves ? "dissolves" : "undecided";
   const t = resolvedStandardErrors(r.batches);
+  const slow = control ? slowerThanControl(s, control, t) : undefined;
+  const verdict: SlabVerdict = persists && slow?.slower !== false ? "persists" : dissolves ? "dissolves" : "undecided";
   const reasons = [
     `slab start: the composition mode across the slab keeps r = ${f(r.value)} ± ${f(r.error)} of the stripe's (1 at the start, 0 once dissolved; bound ${SLAB_BOUNDS.retention}) over t = ${f(s.lateFrom)} to the end, at ${f(t)} error bars`,
     `hot disks in the slab's core at h = ${f(h.value)} ± ${f(h.error)} of their mean density (excluded: at most ${SLAB_BOUNDS.hotExcluded}); cold density kappa = ${f(k.value)} ± ${f(k.error)} of the start's (compressed above 1, expanded below)`,
     long
       ? `the late window starts after the cold disks' interdiffusion time (L/2 pi)^2/T_cold = ${f(s.coldTime)}`
       : `the late window starts at ${f(s.lateFrom)}, before the cold disks' interdiffusion time (L/2 pi)^2/T_cold = ${f(s.coldTime)} (a mixed slab dissolves within one to two of these): a persisting slab decides nothing yet`,
+    ...(slow ? [slow.reason] : []),
   ];
   return { verdict, reasons };
+}
+
+/**
+ * The mixed control's condition of classifySlab: where the control's rate k_ctl (slabMixingRate of the ratio-1 slab
+ * at the same density, per t_cold) gives a mixing horizon over 1.4 t_cold, a mixed slab still keeps r >= 0.25 when a
+ * 1.4 t_cold run's late window starts, and kappa > 1 can be a passing state of a dissolving slab; "persists" then also
+ * needs the slab's own rate resolved below half the control's, k + t dk < k_ctl / 2 (t the Student-t threshold of its
+ * replicas). `slower` is undefined where the condition does not apply (the control's horizon is 1.4 t_cold).
+ */
+function slowerThanControl(
+  s: DemixingSlab,
+  control: Pick<Measured, "value" | "error"> & { batches: number },
+  t: number,
+): { slower?: boolean; reason: string } {
+  const f = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
+  let horizon = Infinity;
+  try {
+    horizon = slabMixingHorizon(control, 1);
+  } catch {
+    // The control's rate not resolved above 0: it has not relaxed measurably, its horizon is unbounded.
+  }
+  const ctl = `the mixed control relaxes at k_ctl = ${f(control.value)} ± ${f(control.error)} per t_cold`;
+  if (horizon <= 1.4) return { reason: `${ctl} (mixing horizon 1.4 t_cold): no condition on the slab's own rate` };
+  let own: (Measured & { batches: number }) | undefined;
+  try {
+    own = slabMixingRate(s);
+  } catch {
+    own = undefined;
+  }
+  if (!own)
+    return {
+      slower: false,
+      reason: `${ctl} (mixing horizon over 1.4 t_cold); the slab's own rate is not measured (late r not above 0): "persists" needs it below k_ctl / 2`,
+    };
+  const top = own.value + t * own.error;
+  const slower = top < control.value / 2;
+  return {
+    slower,
+    reason: `${ctl} (mixing horizon over 1.4 t_cold); the slab's own rate k = ${f(own.value)} ± ${f(own.error)} ${slower ? "is" : "is not"} resolved below k_ctl / 2 = ${f(control.value / 2)} at ${f(t)} error bars${slower ? "" : ': not "persists"'}`,
+  };
 }
 
 /**
@@ -343,14 +390,24 @@ export function slabMixingRate(
 /**
  * The production time of a slab run on the mixing horizon: long enough that a slab relaxing at the control's rate k
  * (slabMixingRate, per t_cold) has r below exp(-SLAB_MIXING_DECAY) when the late window (the last SLAB_LATE_FRACTION)
- * starts, t = SLAB_MIXING_DECAY / (k (1 - SLAB_LATE_FRACTION)) t_cold, and never shorter than `minimum` t_cold (1.4:
- * the schedule on which "persists" may be called). A mixed slab at the control's density then reads "dissolves";
- * a separated one still "persists". Throws ModelError for a rate that is not positive and finite.
+ * starts, t = SLAB_MIXING_DECAY / (k_low (1 - SLAB_LATE_FRACTION)) t_cold with k_low = k - t_s dk the rate's lower
+ * end at the Student-t threshold t_s of the control's replicas (a slower control than measured still dissolves in
+ * time), and never shorter than `minimum` t_cold (1.4: the schedule on which "persists" may be called). A mixed slab
+ * at the control's density then reads "dissolves"; a separated one still "persists". Throws ModelError when the rate
+ * is not resolved above 0 (k_low <= 0, or not finite) or t_cold is not positive.
  */
-export function slabMixingHorizon(rate: number, coldTime: number, minimum = 1.4): number {
-  if (!(Number.isFinite(rate) && rate > 0)) throw new ModelError(`the relaxation rate must be > 0, got ${rate}`);
+export function slabMixingHorizon(
+  rate: Pick<Measured, "value" | "error"> & { batches: number },
+  coldTime: number,
+  minimum = 1.4,
+): number {
+  const low = rate.value - resolvedStandardErrors(rate.batches) * rate.error;
+  if (!(Number.isFinite(low) && low > 0))
+    throw new ModelError(
+      `the mixed control's relaxation rate k = ${rate.value} ± ${rate.error} (${rate.batches} replicas) is not resolved above 0 (k - ${resolvedStandardErrors(rate.batches).toPrecision(3)} dk <= 0): no mixing horizon`,
+    );
   if (!(Number.isFinite(coldTime) && coldTime > 0)) throw new ModelError(`t_cold must be > 0, got ${coldTime}`);
-  return Math.max(minimum, SLAB_MIXING_DECAY / (rate * (1 - SLAB_LATE_FRACTION))) * coldTime;
+  return Math.max(minimum, SLAB_MIXING_DECAY / (low * (1 - SLAB_LATE_FRACTION))) * coldTime;
 }
 
 /** Reduces the per-replica slab samples (R replicas, S samples of SLAB_SAMPLE_SIZE each, at offset `at` of each replica's P outputs). */
@@ -484,17 +541,19 @@ export interface RandomStartVerdict {
  *    "correlated" when its psi > 0 is resolved (the cold-cold correlation is real, the separated state is not stable:
  *    a growth of L or psi in time was settling, not coarsening), else "unresolved";
  *  - the slab test undecided (too short a run, or a slab between the bounds): the random start's verdict.
+ * `control`: the mixed control's relaxation rate at the same density, passed to classifySlab.
  * Throws ModelError without slab runs.
  */
 export function combineDemixing(
   random: RandomStartVerdict,
   slabRuns: readonly SlabCriterionRun[],
+  control?: Pick<Measured, "value" | "error"> & { batches: number },
 ): { verdict: DemixingVerdict; slab: SlabVerdict; reasons: string[] } {
   if (slabRuns.length === 0) throw new ModelError("the slab test needs at least one run from the separated start");
   const sorted = [...slabRuns].sort((a, b) => a.parameters.N - b.parameters.N);
   const small = sorted[0],
     large = sorted[sorted.length - 1];
-  const test = classifySlab(large.slab);
+  const test = classifySlab(large.slab, control);
   const f = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
   const reasons = [...test.reasons.map((r) => `N = ${large.parameters.N}: ${r}`)];
   // S_cc(q_min) / N over the sizes: a separated state keeps it (S_cc(q_min) proportional to N); a fall with N,

@@ -165,7 +165,7 @@ describe("the separated (slab) start", () => {
 });
 
 describe("the slab's time rule from a mixed control's relaxation", () => {
-  it("reads the rate of r = exp(-k t / t_cold) from the late window and sets the horizon where r = e^-2", () => {
+  it("reads the rate of r = exp(-k t / t_cold) from the late window and sets the horizon where r = e^-3 from the rate's lower end", () => {
     // A slab whose r decays exactly as exp(-k t / t_cold), late window over its last quarter (times 21..28 of 28).
     const k = 0.5,
       coldTime = 2000,
@@ -185,17 +185,55 @@ describe("the slab's time rule from a mixed control's relaxation", () => {
     // d(ln r) = dr / r, over t_late / t_cold.
     expect(rate.error).toBeCloseTo((0.01 / r) * (coldTime / tLate), 12);
     expect(rate.batches).toBe(8);
-    // The horizon: r at the start of the late window is exp(-SLAB_MIXING_DECAY).
-    const T = slabMixingHorizon(k, coldTime);
-    expect(Math.exp((-k * (1 - SLAB_LATE_FRACTION) * T) / coldTime)).toBeCloseTo(Math.exp(-SLAB_MIXING_DECAY), 12);
+    // The horizon: r at the start of the late window is exp(-SLAB_MIXING_DECAY) for a slab relaxing at the rate's
+    // lower end k - t dk (t the Student-t threshold of 8 replicas), below it at the point estimate.
+    const T = slabMixingHorizon(rate, coldTime);
+    const low = rate.value - resolvedStandardErrors(8) * rate.error;
+    expect(Math.exp((-low * (1 - SLAB_LATE_FRACTION) * T) / coldTime)).toBeCloseTo(Math.exp(-SLAB_MIXING_DECAY), 12);
+    expect(T).toBeGreaterThan(slabMixingHorizon({ ...rate, error: 0 }, coldTime));
     // A fast control never shortens the run below 1.4 t_cold (the schedule on which "persists" may be called).
-    expect(slabMixingHorizon(100, coldTime)).toBe(1.4 * coldTime);
+    expect(slabMixingHorizon({ value: 100, error: 1, batches: 8 }, coldTime)).toBe(1.4 * coldTime);
     const dissolved = { value: -0.01, error: 0.01, reliable: true, batches: 8 };
     expect(() =>
       slabMixingRate({ time, coldTime, lateFrom: late[0], late: { retention: dissolved } as DemixingSlab["late"] }),
     ).toThrow(ModelError);
-    expect(() => slabMixingHorizon(0, coldTime)).toThrow(ModelError);
-    expect(() => slabMixingHorizon(Number.NaN, coldTime)).toThrow(ModelError);
+    expect(() => slabMixingHorizon({ value: 0, error: 0, batches: 8 }, coldTime)).toThrow(ModelError);
+    expect(() => slabMixingHorizon({ value: Number.NaN, error: 0, batches: 8 }, coldTime)).toThrow(ModelError);
+    // A rate not resolved above 0 (k - t dk <= 0) sets no horizon.
+    expect(() => slabMixingHorizon({ value: 0.1, error: 0.1, batches: 8 }, coldTime)).toThrow(/not resolved above 0/);
+  });
+
+  it("does not let a compressed slab persist while it relaxes at the mixed control's rate", () => {
+    // A 1.4 t_cold run (late window from 1.05 t_cold) whose r decays as exp(-k_ctl t / t_cold), the control's rate
+    // 0.48 per t_cold (phi = 0.7's stored control: horizon about 8 t_cold): r = 0.55 ± 0.02 in the late window,
+    // over the 0.25 bound, with kappa = 1.1 and h = 0.4 resolved on their sides. Without the control's condition it
+    // "persists"; its own rate 0.48 ± 0.03 is not below k_ctl / 2, so it is undecided.
+    const kCtl = 0.48,
+      coldTime = 2000;
+    const time = Array.from({ length: 29 }, (_, i) => (i * 1.4 * coldTime) / 28);
+    const lateFrom = time[21];
+    const tLate = time.slice(21).reduce((a, t) => a + t, 0) / 8;
+    const m = (value: number, error: number) => ({ value, error, reliable: true, batches: 8 });
+    const slab = {
+      time,
+      lateFrom,
+      coldTime,
+      late: {
+        retention: m(Math.exp((-kCtl * tLate) / coldTime), 0.02),
+        hotExclusion: m(0.4, 0.01),
+        compression: m(1.1, 0.01),
+      },
+    } as unknown as DemixingSlab;
+    const control = m(kCtl, 0.024);
+    expect(classifySlab(slab).verdict).toBe("persists");
+    const test = classifySlab(slab, control);
+    expect(test.verdict).toBe("undecided");
+    expect(test.reasons.join(" ")).toMatch(/not resolved below k_ctl \/ 2/);
+    // The same slab with r kept at 0.95 (own rate 0.04 ± 0.02 per t_cold) still persists.
+    const kept = { ...slab, late: { ...slab.late, retention: m(0.95, 0.02) } } as DemixingSlab;
+    expect(classifySlab(kept, control).verdict).toBe("persists");
+    // A fast control (horizon 1.4 t_cold) adds no condition.
+    expect(classifySlab(slab, m(5, 0.1)).verdict).toBe("persists");
   });
 
   it("at the stiff point's density, a mixed slab is undecided after 1.4 t_cold and dissolves on its own horizon (N = 60)", () => {
@@ -221,7 +259,11 @@ describe("the slab's time rule from a mixed control's relaxation", () => {
     const rate = slabMixingRate(short);
     // Slower than free disks (rate 2 per t_cold for r ~ exp(-2 D q1^2 t) with D = T): resolved below 1.
     expect(rate.value + 4 * rate.error).toBeLessThan(1);
-    const T = slabMixingHorizon(rate.value, coldTime);
+    // At 8 replicas the rate is not resolved at their Student-t threshold (8.47 error bars): no horizon from it.
+    expect(rate.value - t8 * rate.error).toBeLessThan(0);
+    expect(() => slabMixingHorizon(rate, coldTime)).toThrow(ModelError);
+    // The run at the point estimate's horizon (the rate's error taken as 0) still dissolves.
+    const T = slabMixingHorizon({ ...rate, error: 0 }, coldTime);
     expect(T / coldTime).toBeGreaterThan(4);
     // 16 replicas: at N = 60 one replica's late r scatters by about 0.07 about 0 once dissolved.
     const long = simulateDemixing({

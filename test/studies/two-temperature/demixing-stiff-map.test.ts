@@ -202,18 +202,44 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
         });
         expect(s.schedule.mixingRate!.value).toBeCloseTo(rate.value, 12);
         expect(s.schedule.mixingRate!.error).toBeCloseTo(rate.error, 12);
-        expect(s.parameters.sampleInterval).toBeCloseTo(interval(slabMixingHorizon(rate.value, s.coldTime)), 6);
+        if (s.schedule.mixingRate!.lower === undefined) {
+          // Stored before the horizon took the rate's lower end and the seed its offset: the point estimate's
+          // horizon, the control's seed.
+          expect(s.parameters.sampleInterval).toBeCloseTo(interval((3 / (rate.value * 0.75)) * s.coldTime), 6);
+          expect(s.seed).toBe(control.seed);
+        } else {
+          expect(s.parameters.sampleInterval).toBeCloseTo(interval(slabMixingHorizon(rate, s.coldTime)), 6);
+          expect(s.seed).toBe(control.seed + phis.length * ratios.length);
+        }
       } else expect(s.parameters.sampleInterval).toBeCloseTo(interval(1.4 * s.coldTime), 6);
       // ... and it ran all of them: the start and 28 samples, the last at the time asked for.
       expect(s.series.time.length).toBe(29);
       expect(s.series.time[28]).toBeCloseTo(s.parameters.time, 6);
-      expect(s.seed - phis.indexOf(s.phi) * ratios.length - ratios.indexOf(s.ratio)).toBe(
-        slabs[0].seed - phis.indexOf(slabs[0].phi) * ratios.length - ratios.indexOf(slabs[0].ratio),
-      );
+      if (s.schedule?.mixingRate?.lower === undefined)
+        expect(s.seed - phis.indexOf(s.phi) * ratios.length - ratios.indexOf(s.ratio)).toBe(
+          slabs[0].seed - phis.indexOf(slabs[0].phi) * ratios.length - ratios.indexOf(slabs[0].ratio),
+        );
       // The late window starts after t_cold, so that "persists" is allowed by the time condition.
       expect(s.lateFrom).toBeGreaterThanOrEqual(s.coldTime);
-      const slab = { late: s.late, lateFrom: s.lateFrom, coldTime: s.coldTime } as unknown as DemixingSlab;
-      expect(classifySlab(slab).verdict).toBe(s.slabVerdict);
+      const slab = {
+        late: s.late,
+        lateFrom: s.lateFrom,
+        coldTime: s.coldTime,
+        time: s.series.time,
+      } as unknown as DemixingSlab;
+      // The mixed control at this phi (ratio 1, t_cold schedule), where stored and its rate measured.
+      const ctl = slabs.find(
+        (c) => c.phi === s.phi && c.ratio === 1 && c.N === s.N && (c.schedule?.horizon ?? "cold") === "cold",
+      );
+      const control = ctl
+        ? slabMixingRate({
+            late: ctl.late as DemixingSlab["late"],
+            lateFrom: ctl.lateFrom,
+            coldTime: ctl.coldTime,
+            time: ctl.series.time,
+          })
+        : undefined;
+      expect(classifySlab(slab, control).verdict).toBe(s.slabVerdict);
       const random = results.points.find((p) => p.phi === s.phi && p.ratio === s.ratio)!;
       const psi = random.runs[random.runs.length - 1].psi as {
         value: number;
@@ -221,9 +247,11 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
         reliable: boolean;
         n: number;
       };
-      const both = combineDemixing({ verdict: random.verdict, psi: { ...psi, batches: psi.n } }, [
-        { parameters: { N: s.N }, slab },
-      ]);
+      const both = combineDemixing(
+        { verdict: random.verdict, psi: { ...psi, batches: psi.n } },
+        [{ parameters: { N: s.N }, slab }],
+        control,
+      );
       expect(both.verdict).toBe(s.verdict);
       expect(s.series.time.length).toBe(s.series.retention.length);
     }
