@@ -102,7 +102,15 @@ export function resolvedStandardErrors(n: number, share = 1): number {
 
 /**
  * The normal standard errors whose two-sided tail is that of RESOLVED_NORMAL_Z times `share` (0 < share <= 1):
- * RESOLVED_NORMAL_Z itself for share 1, about 4.17 for 1/2 (the many-values limit of resolvedStandardErrors(n, share)).
+ * RESOLVED_NORMAL_Z itself for share 1, about 4.16 for 1/2 (the many-values limit of resolvedStandardErrors(n, share)).
+ *
+ * @example
+ * ```ts
+ * import { resolvedNormalZ } from "ness";
+ *
+ * // one look at 4 standard errors; each of two looks (Bonferroni: half the false-alarm rate) at 4.16
+ * console.log(resolvedNormalZ(), resolvedNormalZ(0.5).toFixed(2)); // => 4 4.16
+ * ```
  */
 export function resolvedNormalZ(share = 1): number {
   if (!(share > 0 && share <= 1)) throw new RangeError(`a false-alarm share must lie in (0, 1], got ${share}`);
