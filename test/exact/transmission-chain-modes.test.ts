@@ -12,6 +12,22 @@ import type { NetworkModel } from "../../src/model/network.js";
 import { DEFAULT_PARAMS as CONDUCTION } from "../../src/studies/harmonic-conduction/params.js";
 import { chainModel } from "../../src/studies/harmonic-conduction/study.js";
 
+/** The dense eigen-decomposition of M^-1/2 V M^-1/2 (sites in chain order, the baths at the first and last). */
+function denseModes(model: NetworkModel) {
+  const n = model.sites.length;
+  const a = matrix(n, n);
+  const v = Float64Array.from(model.pinning);
+  for (const sp of model.springs) {
+    v[sp.i] += sp.stiffness;
+    v[sp.j] += sp.stiffness;
+    const x = -sp.stiffness / Math.sqrt(model.mass[sp.i] * model.mass[sp.j]);
+    a.data[sp.i * n + sp.j] = x;
+    a.data[sp.j * n + sp.i] = x;
+  }
+  for (let i = 0; i < n; i++) a.data[i * n + i] = v[i] / model.mass[i];
+  return symmetricEigen(a);
+}
+
 function locate(model: NetworkModel, plain: boolean) {
   let omega = new Float64Array(0);
   let bathAmp2 = new Float64Array(0);
@@ -93,18 +109,7 @@ describe("chain modes: the bound on u_0 u_n from the determinants at the bracket
   it("400 sites: above every mode's |u_0 u_n| from a dense eigen-decomposition, and close to it", () => {
     const model = chainModel(400, { ...CONDUCTION, disorder: 0.5 }, "fixed", 11);
     const n = model.sites.length;
-    // M^-1/2 V M^-1/2 (sites in chain order, the baths at the first and last).
-    const a = matrix(n, n);
-    const v = Float64Array.from(model.pinning);
-    for (const sp of model.springs) {
-      v[sp.i] += sp.stiffness;
-      v[sp.j] += sp.stiffness;
-      const x = -sp.stiffness / Math.sqrt(model.mass[sp.i] * model.mass[sp.j]);
-      a.data[sp.i * n + sp.j] = x;
-      a.data[sp.j * n + sp.i] = x;
-    }
-    for (let i = 0; i < n; i++) a.data[i * n + i] = v[i] / model.mass[i];
-    const { values, vectors } = symmetricEigen(a);
+    const { values, vectors } = denseModes(model);
     let bounds = new Float64Array(0);
     let omega = new Float64Array(0);
     chainModesTesting.unlocate = false;
@@ -155,17 +160,7 @@ describe("chain modes: modes whose product bound makes them negligible are left 
   it("800 sites: each within its bracket, its |u_0 u_n| below its bound; the current within the errors; fewer sweeps", () => {
     const model = chainModel(800, { ...CONDUCTION, disorder: 0.5 }, "fixed", 11);
     const n = model.sites.length;
-    const a = matrix(n, n);
-    const v = Float64Array.from(model.pinning);
-    for (const sp of model.springs) {
-      v[sp.i] += sp.stiffness;
-      v[sp.j] += sp.stiffness;
-      const x = -sp.stiffness / Math.sqrt(model.mass[sp.i] * model.mass[sp.j]);
-      a.data[sp.i * n + sp.j] = x;
-      a.data[sp.j * n + sp.i] = x;
-    }
-    for (let i = 0; i < n; i++) a.data[i * n + i] = v[i] / model.mass[i];
-    const { values, vectors } = symmetricEigen(a);
+    const { values, vectors } = denseModes(model);
     const run = (unlocate: boolean, tolerance: number) => {
       chainModesTesting.unlocate = unlocate;
       chainModesTesting.forwardSweeps = 0;
@@ -218,17 +213,7 @@ describe("chain modes: a mode is left unlocated only where a bound on its half-w
   it("800 sites: every unlocated mode's half-width (dense decomposition) below its bound, the bound below 1 % of the phase grid", () => {
     const model = chainModel(800, { ...CONDUCTION, disorder: 0.5 }, "fixed", 11);
     const n = model.sites.length;
-    const a = matrix(n, n);
-    const v = Float64Array.from(model.pinning);
-    for (const sp of model.springs) {
-      v[sp.i] += sp.stiffness;
-      v[sp.j] += sp.stiffness;
-      const x = -sp.stiffness / Math.sqrt(model.mass[sp.i] * model.mass[sp.j]);
-      a.data[sp.i * n + sp.j] = x;
-      a.data[sp.j * n + sp.i] = x;
-    }
-    for (let i = 0; i < n; i++) a.data[i * n + i] = v[i] / model.mass[i];
-    const { vectors } = symmetricEigen(a);
+    const { vectors } = denseModes(model);
     const [g0, g1] = model.baths.map((b) => b.friction);
     // The first-order half-width (gamma_0 u_0^2 + gamma_n u_n^2) / 2, u the mass-weighted mode.
     const halfWidth = (k: number) =>
