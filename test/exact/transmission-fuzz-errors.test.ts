@@ -16,7 +16,7 @@ import { validateNetwork } from "../../src/model/network.js";
 
 const cases: { name: string; input: unknown; baths: number[]; springs: number[] }[] = [
   {
-    name: "a tree with a 3e6 spring (fluxes from the elimination paths)",
+    name: "a tree with a 3e6 spring (overdamped: the bath columns, their solves' rounding estimated)",
     input: {
       kind: "network",
       dynamics: "overdamped",
