@@ -1505,13 +1505,17 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
        * multiplied by Z^T in one product per block of sites (gemm.ts; as scalar loops these norms were a third of a
        * 1000-site solve with 10 baths).
        */
+      // Work arrays of the largest block, made at the first call and kept for every call of this solve.
+      const maxBlock = Math.max(1, Math.min(n, Math.floor(4e6 / n)));
+      let rows: Float64Array | undefined;
+      let prod: Float64Array | undefined;
       const againstModes = (Z: Float64Array, R: Float64Array, sites: Uint8Array, out: Float64Array) => {
         const list: number[] = [];
         for (let a = 0; a < n; a++) if (sites[a]) list.push(a);
         if (list.length === 0) return;
-        const block = Math.max(1, Math.min(list.length, Math.floor(4e6 / n)));
-        const rows = new Float64Array(block * w2);
-        const prod = new Float64Array(block * n);
+        const block = Math.min(list.length, maxBlock);
+        rows ??= new Float64Array(maxBlock * w2);
+        prod ??= new Float64Array(maxBlock * n);
         for (let first = 0; first < list.length; first += block) {
           const m = Math.min(block, list.length - first);
           for (let q = 0; q < m; q++) rows.set(R.subarray(list[first + q] * w2, list[first + q] * w2 + w2), q * w2);
