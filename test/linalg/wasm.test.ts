@@ -40,6 +40,7 @@ import {
 } from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
 import { GENERATED, checkGenerated } from "../../scripts/wasm-fingerprint.js";
+import { expectSymmetric, expectZeroWhere } from "../helpers/arrays.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -393,7 +394,7 @@ function checkSchur(a: Matrix): { T: Matrix; Z: Matrix } {
     ),
   );
   expect(e).toBeLessThan(1e-13 * Math.max(1, Math.sqrt(n)));
-  for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(T.data[i * n + j]).toBe(0);
+  expectZeroWhere(n, T.data, (i, j) => j < i - 1);
   return { T, Z };
 }
 
@@ -526,8 +527,7 @@ describe("Lyapunov solve on both paths", () => {
       for (const s of [w, j]) {
         expect(s.residual).toBeLessThan(1e-13);
         expect(residual(a, s.X, q)).toBeLessThan(1e-13);
-        for (let r = 0; r < a.rows; r++)
-          for (let c = 0; c < r; c++) expect(s.X.data[r * a.rows + c]).toBe(s.X.data[c * a.rows + r]);
+        expectSymmetric(a.rows, s.X.data);
       }
       expect(maxRelDiff(w.X.data, j.X.data)).toBeLessThan(1e-9);
       // each path's X is within its forward error bound of the exact solution, so the two are within the sum
@@ -610,9 +610,8 @@ describe("blocked triangular Lyapunov solve and condition estimate on both paths
         expect(workspaceFallbacks).toBe(before);
         for (const y of results) {
           expect(triangularResidual(n, t, y, c)).toBeLessThan(1e-15 * n);
-          for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(y[i * n + j]).toBe(y[j * n + i]);
-          for (let i = 0; i < n; i++)
-            for (let j = 0; j < n; j++) if (i >= active || j >= active) expect(y[i * n + j]).toBe(0);
+          expectSymmetric(n, y);
+          expectZeroWhere(n, y, (i, j) => i >= active || j >= active);
           expect(maxRelDiff(y, ref)).toBeLessThan(1e-12);
         }
       }
