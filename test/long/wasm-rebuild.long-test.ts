@@ -1,5 +1,5 @@
 /**
- * Opt-in long test (`npm run test:long`; not part of `npm test`: about 20 CPU-s, the AssemblyScript compiler): every
+ * Opt-in long test (`npm run test:long`; not part of `npm test`: about 16 CPU-s, the AssemblyScript compiler): every
  * generated WebAssembly file compiled again from asm/ by `node scripts/build-wasm.js --check` is the committed text to
  * the byte. `npm test` checks each file's fingerprint of its inputs instead (test/linalg/wasm.test.ts, no compiling);
  * this catches what a fingerprint cannot: a compiler that gives other bytes for the same inputs and versions.
