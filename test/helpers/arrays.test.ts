@@ -1,6 +1,6 @@
 // The long-array comparison reports the first difference, and is as strict as toEqual on numbers.
 import { describe, expect, it } from "vitest";
-import { expectSameArray } from "./arrays.js";
+import { expectSameArray, expectSymmetric, expectZeroWhere } from "./arrays.js";
 
 describe("expectSameArray", () => {
   it("passes equal arrays (NaN equals NaN) and names the first difference, a length or 0 against -0", () => {
@@ -14,5 +14,29 @@ describe("expectSameArray", () => {
     expect(() => expectSameArray(late, big)).toThrow(/index: 99999, got: -1, want: 99999/);
     expect(() => expectSameArray([1, 2], [1, 2, 3])).toThrow(/length/);
     expect(() => expectSameArray([0], [-0])).toThrow(/first differing entry/);
+  });
+});
+
+describe("expectSymmetric and expectZeroWhere", () => {
+  it("pass what an expect per entry passes and fail where it fails, naming the first entry", () => {
+    const n = 300;
+    const y = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j <= i; j++) y[i * n + j] = y[j * n + i] = i < 200 && j < 200 ? i + j + 0.5 : 0;
+    y[5 * n + 5] = NaN; // the diagonal is not compared
+    expectSymmetric(n, y);
+    expectZeroWhere(n, y, (i, j) => i >= 200 || j >= 200);
+    const late = y.slice();
+    late[299 * n + 298] = 1e-300;
+    expect(() => expectSymmetric(n, late)).toThrow(/\(299, 298\): 1e-300, \(298, 299\): 0/);
+    expect(() => expectZeroWhere(n, late, (i, j) => i >= 200 || j >= 200)).toThrow(/\(299, 298\): 1e-300/);
+    expectZeroWhere(n, late, (i, j) => i < 299 && (i >= 200 || j >= 200));
+    const nan = y.slice();
+    nan[1 * n + 0] = nan[0 * n + 1] = NaN; // NaN equals NaN (Object.is), as toBe has it
+    expectSymmetric(n, nan);
+    const signed = y.slice();
+    signed[250 * n + 3] = -0; // -0 is not +0
+    expect(() => expectSymmetric(n, signed)).toThrow(/\(250, 3\): -0, \(3, 250\): 0/);
+    expect(() => expectZeroWhere(n, signed, (i) => i >= 200)).toThrow(/\(250, 3\): -0/);
   });
 });

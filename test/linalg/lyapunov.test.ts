@@ -20,7 +20,7 @@ import {
 import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { NessError } from "../../src/errors.js";
 import { normalRng as rng } from "../helpers/random.js";
-import { expectSameArray } from "../helpers/arrays.js";
+import { expectSameArray, expectSymmetric as expectSymmetricData } from "../helpers/arrays.js";
 
 function randomMatrix(n: number, seed: number): Matrix {
   const r = rng(seed);
@@ -82,8 +82,7 @@ function residualOf(a: Matrix, x: Matrix, q: Matrix): number {
 }
 
 function expectSymmetric(x: Matrix): void {
-  const n = x.rows;
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(x.data[i * n + j]).toBe(x.data[j * n + i]);
+  expectSymmetricData(x.rows, x.data);
 }
 
 function relDiff(x: Matrix, y: Matrix): number {

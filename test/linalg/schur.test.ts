@@ -13,6 +13,7 @@ import { hessenberg, hessenbergInPlace, hessenbergQR, realSchur, standardiseBloc
 import { MatrixArgumentError } from "../../src/linalg/errors.js";
 import { eigenvalues } from "../../src/linalg/eigen.js";
 import { normalRng as rng } from "../helpers/random.js";
+import { expectZeroWhere } from "../helpers/arrays.js";
 
 function randomMatrix(n: number, seed: number): Matrix {
   const r = rng(seed);
@@ -68,7 +69,7 @@ function checkSchur(a: Matrix, tol = 1e-13): { T: Matrix; Z: Matrix } {
 function checkQuasiTriangular(T: Matrix): void {
   const n = T.rows,
     t = T.data;
-  for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(t[i * n + j]).toBe(0);
+  expectZeroWhere(n, t, (i, j) => j < i - 1);
   for (let i = 0; i + 1 < n; i++) {
     if (t[(i + 1) * n + i] === 0) continue;
     // a 2x2 block at (i, i)
@@ -106,7 +107,7 @@ describe("hessenberg", () => {
     for (const n of [1, 2, 3, 7, 30]) {
       const a = randomMatrix(n, 100 + n);
       const { H, Q } = hessenberg(a);
-      for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(H.data[i * n + j]).toBe(0);
+      expectZeroWhere(n, H.data, (i, j) => j < i - 1);
       const recon = multiply(multiply(Q, H), transpose(Q));
       expect(frobeniusNorm(sub(recon, a)) / frobeniusNorm(a)).toBeLessThan(1e-14);
       expect(frobeniusNorm(sub(multiply(transpose(Q), Q), identity(n)))).toBeLessThan(1e-14);

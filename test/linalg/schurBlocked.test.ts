@@ -10,7 +10,7 @@ import { type Matrix, frobeniusNorm, identity, matrix, multiply, transpose } fro
 import { hessenberg, qrCounters, realSchur, resetQrCounters } from "../../src/linalg/schur.js";
 import { addr, scratch, wasm, withWorkspace } from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
-import { expectSameArray } from "../helpers/arrays.js";
+import { expectSameArray, expectZeroWhere } from "../helpers/arrays.js";
 
 const N = 300;
 
@@ -74,7 +74,7 @@ function checkFactorisation(a: Matrix, q: Matrix, t: Matrix, quasi: boolean): vo
   const n = a.rows;
   expect(orthogonalityError(q)).toBeLessThan(1e-12);
   expect(relDiff(multiply(multiply(q, t), transpose(q)), a)).toBeLessThan(1e-12);
-  for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(t.data[i * n + j]).toBe(0);
+  expectZeroWhere(n, t.data, (i, j) => j < i - 1);
   if (quasi)
     for (let i = 0; i + 2 < n; i++) expect(Math.abs(t.data[(i + 1) * n + i] * t.data[(i + 2) * n + i + 1])).toBe(0);
 }

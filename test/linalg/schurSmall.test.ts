@@ -12,7 +12,7 @@ import {
 } from "../../src/linalg/schur.js";
 import { scratch, wasm, withWorkspace } from "../../src/linalg/wasm/runtime.js";
 import { normalRng } from "../helpers/random.js";
-import { expectSameArray } from "../helpers/arrays.js";
+import { expectSameArray, expectZeroWhere } from "../helpers/arrays.js";
 
 interface Schur {
   t: Float64Array;
@@ -71,7 +71,7 @@ function checkFactors(n: number, a: Float64Array, { t, zt }: Schur, tol = 1e-14)
   const scale = Math.max(frobenius(a), 1e-300);
   expect(frobenius(diff) / scale).toBeLessThan(tol * Math.sqrt(n));
   expect(frobenius(orth)).toBeLessThan(tol * Math.sqrt(n));
-  for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) expect(t[i * n + j]).toBe(0);
+  expectZeroWhere(n, t, (i, j) => j < i - 1);
   for (let i = 0; i + 1 < n; i++) {
     if (t[(i + 1) * n + i] === 0) continue;
     if (i + 2 < n) expect(t[(i + 2) * n + i + 1]).toBe(0);
