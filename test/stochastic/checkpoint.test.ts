@@ -321,6 +321,27 @@ describe("checkpoint files", () => {
     expect(() => checkRestart(c, { ...run, parameters: other }, "c.json")).toThrow(
       "--restart c.json: written for --dt 0.05, this run has --dt 0.04",
     );
+    // The initial law of the replicas not yet started (a network's stationary covariance, which the CLI takes from the
+    // exact engine): another law, or none, would continue with other numbers than the run that never stopped.
+    const law = (scale: number) => Float64Array.from({ length: 36 }, (_, k) => (k % 7 === 0 ? scale : 0)); // 6 x 6, diagonal
+    const withLaw = (scale?: number) =>
+      checkpointParameters(
+        prepareEnsemble(
+          simulationSpec(model, baoab({ dt: 0.05 }), {
+            time: 10,
+            seed: 1,
+            ...(scale !== undefined ? { stationaryCovariance: law(scale) } : {}),
+          }),
+        ) as Plan,
+      );
+    const lawRun = { ...run, parameters: withLaw(1) };
+    expect(() => checkRestart({ ...c, parameters: withLaw(1) }, lawRun, "c.json")).not.toThrow();
+    expect(() => checkRestart(c, lawRun, "c.json")).toThrow(
+      /^--restart c.json: written with stationaryCovariance unset, this run has [0-9a-f]{64}; give the parameters/,
+    );
+    expect(() => checkRestart({ ...c, parameters: withLaw(2) }, lawRun, "c.json")).toThrow(
+      /written with stationaryCovariance [0-9a-f]{64}, this run has [0-9a-f]{64}/,
+    );
     expect(() => decodeCheckpoint("{", "c.json")).toThrow(
       "c.json: the checkpoint is damaged: the file ends early (was it cut short?)",
     );
