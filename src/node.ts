@@ -25,6 +25,7 @@ export {
   type FigureFormat,
 } from "./io/render.js";
 export { FileError, tableToCsv } from "./io/files.js";
+export { nodeSha256 } from "./io/sha256.js";
 export {
   openTrajectory,
   readTrajectory,

@@ -229,6 +229,33 @@ export function modelFingerprint(model: unknown): string {
   return bytesToHex(sha256(utf8ToBytes(canonicalJson(model))));
 }
 
+/**
+ * An incremental SHA-256, as checkpointPieces and CheckpointReader take it: fed in pieces (text as its UTF-8
+ * bytes), copied part way, finished as 64 hex digits. The default is @noble/hashes' (browser-safe); the CLI hands
+ * over Node's (node:crypto, src/io/sha256.ts). Both give the same digests.
+ */
+export interface Sha256 {
+  update(data: string | Uint8Array): void;
+  /** An independent copy of the state (the hash of what came so far). */
+  copy(): Sha256;
+  /** The digest of everything fed, as 64 lowercase hex digits (the hash is finished). */
+  hex(): string;
+}
+
+/** Makes a fresh incremental SHA-256. */
+export type Sha256Factory = () => Sha256;
+
+function nobleSha256(h = sha256.create()): Sha256 {
+  return {
+    update: (data) => void h.update(data),
+    copy: () => nobleSha256(h.clone()),
+    hex: () => bytesToHex(h.digest()),
+  };
+}
+
+/** The browser-safe incremental SHA-256 (@noble/hashes). */
+export const defaultSha256: Sha256Factory = () => nobleSha256();
+
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
@@ -334,7 +361,11 @@ class Base64Collector {
   private pad = 0;
   private bad = false;
 
-  constructor(readonly what: string) {}
+  constructor(
+    readonly what: string,
+    /** The SHA-256 of the text (each array's own, for naming a damaged one). */
+    readonly hash: Sha256,
+  ) {}
 
   private put(b: number): void {
     if (this.at === this.piece.length) {
@@ -348,6 +379,7 @@ class Base64Collector {
 
   /** Adds the base64 characters codes[from..to). */
   push(codes: Uint8Array, from: number, to: number): void {
+    this.hash.update(codes.subarray(from, to));
     if (this.bad) return;
     let quad = this.quad,
       inQuad = this.inQuad,
@@ -396,24 +428,48 @@ class Base64Collector {
 
 /**
  * The format name and version written into every checkpoint. Format 2: each replica's outputs also hold its running
- * sums at the sub-batch starts (the correlation-time rule), so a format-1 checkpoint's blocks no longer fit.
+ * sums at the sub-batch starts (the correlation-time rule), so a format-1 checkpoint's blocks no longer fit. Format 3:
+ * the file ends with its SHA-256 checksums (checkpointPieces), verified on reading; a checkpoint without them is
+ * refused by its format.
  */
 export const CHECKPOINT_FORMAT = "ness-checkpoint";
-export const CHECKPOINT_FORMAT_VERSION = 2;
+export const CHECKPOINT_FORMAT_VERSION = 3;
+
+/** The refusal of a checkpoint of another format version (read from its first bytes, or from the whole document). */
+function otherFormat(file: string, version: unknown): CheckpointError {
+  const old = typeof version === "number" && version < 3;
+  return new CheckpointError(
+    `${file} is a checkpoint of format ${String(version)}; this ness reads format ${CHECKPOINT_FORMAT_VERSION}` +
+      (old ? " (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)" : ""),
+  );
+}
 
 const SNAPSHOT_ARRAYS = ["x", "f", "xPrev", "fPrev", "scalars", "sums", "burnSums", "forces"] as const;
 
-function encodeSnapshot(s: ReplicaSnapshot): Record<string, unknown> {
+/** The snapshot as plain data (arrays as base64), each array's SHA-256 put in `sums` under `where`.name. */
+function encodeSnapshot(
+  s: ReplicaSnapshot,
+  where: string,
+  hash: Sha256Factory,
+  sums: Record<string, string>,
+): Record<string, unknown> {
+  const text = (a: Float64Array, name: string) => {
+    const t = float64ToBase64(a);
+    const h = hash();
+    h.update(t);
+    sums[`${where}.${name}`] = h.hex();
+    return t;
+  };
   const out: Record<string, unknown> = {
     replica: s.replica,
     step: s.step,
     batch: s.batch,
     inBatch: s.inBatch,
     rng: s.rng,
-    p: s.p ? float64ToBase64(s.p) : null,
-    fields: s.fields.map(float64ToBase64),
+    p: s.p ? text(s.p, "p") : null,
+    fields: s.fields.map((f, k) => text(f, `fields[${k}]`)),
   };
-  for (const k of SNAPSHOT_ARRAYS) out[k] = float64ToBase64(s[k]);
+  for (const k of SNAPSHOT_ARRAYS) out[k] = text(s[k], k);
   return out;
 }
 
@@ -467,8 +523,28 @@ export function encodeCheckpoint(c: Checkpoint): string {
 /**
  * The text of encodeCheckpoint in pieces of at most about 1 MB (joined, the same text): a file written piece by piece
  * (the CLI's --checkpoint) takes no copy of the run's outputs.
+ *
+ * The document ends with its checksums, `"sha256": {"arrays": {...}, "file": ...}`: "file" is the SHA-256 of the
+ * document's text before them (from its first byte to the `]` closing the blocks, without whitespace outside
+ * strings), and "arrays" the SHA-256 of each array's base64 text, by name (`blocks[0].outputs`,
+ * `blocks[0].current.x`, ...), so that a refusal can name the array that changed. Each is computed as the pieces
+ * are made (`hash`: an incremental SHA-256, default defaultSha256), never over a copy of the whole text.
  */
-export function* checkpointPieces(c: Checkpoint): Generator<string> {
+export function* checkpointPieces(c: Checkpoint, hash: Sha256Factory = defaultSha256): Generator<string> {
+  const file = hash();
+  const arrays: Record<string, string> = {};
+  const emit = (piece: string) => {
+    file.update(piece);
+    return piece;
+  };
+  function* base64(a: Float64Array, name: string): Generator<string> {
+    const h = hash();
+    for (const piece of float64ToBase64Pieces(a)) {
+      h.update(piece);
+      yield emit(piece);
+    }
+    arrays[name] = h.hex();
+  }
   const head = JSON.stringify({
     format: CHECKPOINT_FORMAT,
     formatVersion: CHECKPOINT_FORMAT_VERSION,
@@ -478,16 +554,20 @@ export function* checkpointPieces(c: Checkpoint): Generator<string> {
     parameters: c.parameters,
   });
   // base64 needs no escaping in JSON: each array's pieces go between the quotes as they are
-  yield `${head.slice(0, -1)},"blocks":[`;
+  yield emit(`${head.slice(0, -1)},"blocks":[`);
   for (let k = 0; k < c.blocks.length; k++) {
     const b = c.blocks[k];
-    yield `${k > 0 ? "," : ""}{"first":${JSON.stringify(b.first)},"count":${JSON.stringify(b.count)},"done":${JSON.stringify(b.done)},"steps":${JSON.stringify(b.steps)},"outputs":"`;
-    yield* float64ToBase64Pieces(b.outputs);
-    yield '","sums":"';
-    yield* float64ToBase64Pieces(b.sums);
-    yield `","current":${JSON.stringify(b.current ? encodeSnapshot(b.current) : null)}}`;
+    yield emit(
+      `${k > 0 ? "," : ""}{"first":${JSON.stringify(b.first)},"count":${JSON.stringify(b.count)},"done":${JSON.stringify(b.done)},"steps":${JSON.stringify(b.steps)},"outputs":"`,
+    );
+    yield* base64(b.outputs, `blocks[${k}].outputs`);
+    yield emit('","sums":"');
+    yield* base64(b.sums, `blocks[${k}].sums`);
+    const current = b.current ? encodeSnapshot(b.current, `blocks[${k}].current`, hash, arrays) : null;
+    yield emit(`","current":${JSON.stringify(current)}}`);
   }
-  yield "]}\n";
+  yield emit("]");
+  yield `,"sha256":${JSON.stringify({ arrays, file: file.hex() })}}\n`;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -538,37 +618,42 @@ function decodeSnapshot(v: unknown, where: string): ReplicaSnapshot {
  * }
  * ```
  */
-export function decodeCheckpoint(text: string, file: string): Checkpoint {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new CheckpointError(`${file} is not a ness checkpoint (not JSON)`);
-  }
-  return checkpointOfDocument(doc, file, null);
+export function decodeCheckpoint(text: string, file: string, hash: Sha256Factory = defaultSha256): Checkpoint {
+  const reader = new CheckpointReader(file, hash);
+  reader.push(new TextEncoder().encode(text));
+  return reader.end();
+}
+
+/** Refuses a document that is not a checkpoint of this format. */
+function checkHeader(doc: unknown, file: string): asserts doc is Record<string, unknown> {
+  if (!isObject(doc) || doc.format !== CHECKPOINT_FORMAT)
+    throw new CheckpointError(`${file} is not a ness checkpoint (no "format": "${CHECKPOINT_FORMAT}")`);
+  if (doc.formatVersion !== CHECKPOINT_FORMAT_VERSION) throw otherFormat(file, doc.formatVersion);
 }
 
 /**
  * The checkpoint of a parsed document. `arrays`: the blocks' outputs and sums that CheckpointReader decoded as they
- * came, each in the document as {"$float64": its index}, taken once; null for a document whose arrays are all base64.
+ * came, each in the document as {"$float64": its index}, taken once, and only where it was found (`names`: e.g.
+ * blocks[0].outputs; an object of that form written in the file takes nothing); null for a document whose arrays are
+ * all base64.
  */
-function checkpointOfDocument(doc: unknown, file: string, arrays: (Float64Array | null)[] | null): Checkpoint {
+function checkpointOfDocument(
+  doc: unknown,
+  file: string,
+  arrays: (Float64Array | null)[] | null,
+  names: string[] = [],
+): Checkpoint {
   const numbers = (v: unknown, what: string): Float64Array => {
     if (arrays !== null && isObject(v)) {
       const k = v.$float64;
-      const a = typeof k === "number" ? arrays[k] : undefined;
+      const a = typeof k === "number" && names[k] === what ? arrays[k] : undefined;
       if (!a) throw new CheckpointError(`the checkpoint is damaged: ${what} is not base64`);
       arrays[k as number] = null;
       return a;
     }
     return base64ToFloat64(v, what);
   };
-  if (!isObject(doc) || doc.format !== CHECKPOINT_FORMAT)
-    throw new CheckpointError(`${file} is not a ness checkpoint (no "format": "${CHECKPOINT_FORMAT}")`);
-  if (doc.formatVersion !== CHECKPOINT_FORMAT_VERSION)
-    throw new CheckpointError(
-      `${file} is a checkpoint of format ${String(doc.formatVersion)}; this ness reads format ${CHECKPOINT_FORMAT_VERSION}`,
-    );
+  checkHeader(doc, file);
   if (typeof doc.ness !== "string" || !isObject(doc.model) || typeof doc.model.fingerprint !== "string")
     throw new CheckpointError(`${file}: the checkpoint is damaged (no ness version or model fingerprint)`);
   if (!isObject(doc.parameters) || !Array.isArray(doc.blocks))
@@ -635,6 +720,8 @@ export class CheckpointReader {
   private doc = new Uint8Array(2 ** 12);
   private length = 0;
   private readonly arrays: (Float64Array | null)[] = [];
+  /** Where each streamed array was found (e.g. blocks[0].outputs). */
+  private readonly arrayNames: string[] = [];
   /** The key each open object or array is the value of (null: none, or an element of an array). */
   private readonly keys: (string | null)[] = [];
   private inString = false;
@@ -647,8 +734,28 @@ export class CheckpointReader {
   private blocks = 0;
   private started = false;
   private base64: Base64Collector | null = null;
+  /** The SHA-256 of the bytes read so far, whitespace outside strings left out (hashed from `hashedTo` on). */
+  private readonly fileHash: Sha256;
+  private hashedTo = 0;
+  /** The file hash's state at the last comma between top-level keys, and its digest there before "sha256". */
+  private atComma: Sha256 | null = null;
+  private fileDigest: string | null = null;
+  /** Top-level keys seen; the document's "sha256" key seen, and another key after it. */
+  private topKeys = 0;
+  private checksumSeen = false;
+  private keyAfterChecksum = false;
+  /** The first key's value ("format") still to check; where the second's ("formatVersion") starts in `doc`. */
+  private formatDue = false;
+  private versionAt = -1;
+  /** Each streamed array's SHA-256 (for naming a damaged one). */
+  private readonly arrayHashes = new Map<string, string>();
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly hash: Sha256Factory = defaultSha256,
+  ) {
+    this.fileHash = hash();
+  }
 
   private append(b: number): void {
     if (this.length === this.doc.length) {
@@ -669,6 +776,34 @@ export class CheckpointReader {
 
   /** The next bytes of the file. */
   push(bytes: Uint8Array): void {
+    this.hashedTo = 0;
+    this.scan(bytes);
+    this.fileHash.update(bytes.subarray(this.hashedTo));
+  }
+
+  /** Hashes bytes[hashedTo, to) into the file's hash. */
+  private hashUpTo(bytes: Uint8Array, to: number): void {
+    if (to > this.hashedTo) this.fileHash.update(bytes.subarray(this.hashedTo, to));
+    this.hashedTo = to;
+  }
+
+  /** At a top-level ',' or '}': the first key's value must have been "ness-checkpoint", the second's this format. */
+  private checkFormatSoFar(): void {
+    if (this.formatDue)
+      this.fail(` is not a ness checkpoint (it does not begin with "format": "${CHECKPOINT_FORMAT}")`);
+    if (this.versionAt >= 0) {
+      let v: unknown;
+      try {
+        v = JSON.parse(new TextDecoder().decode(this.doc.subarray(this.versionAt, this.length - 1)));
+      } catch {
+        v = undefined;
+      }
+      this.versionAt = -1;
+      if (v !== CHECKPOINT_FORMAT_VERSION) throw otherFormat(this.file, v);
+    }
+  }
+
+  private scan(bytes: Uint8Array): void {
     let i = 0;
     const n = bytes.length;
     while (i < n) {
@@ -680,10 +815,12 @@ export class CheckpointReader {
         if (q < 0) return;
         try {
           this.arrays.push(this.base64.finish());
+          this.arrayNames.push(this.base64.what);
         } catch (err) {
           if (err instanceof CheckpointError) this.fail(`: ${err.message}`);
           throw err;
         }
+        this.arrayHashes.set(this.base64.what, this.base64.hash.hex());
         this.base64 = null;
         i = q + 1;
         continue;
@@ -705,10 +842,21 @@ export class CheckpointReader {
             } catch {
               // not a string JSON reads: the document's parse refuses it
             }
+          // the first key's value: "ness-checkpoint", or this is not a checkpoint (refused from its first bytes)
+          if (this.formatDue && this.keys.length === 1) {
+            if (this.lastString !== CHECKPOINT_FORMAT)
+              this.fail(` is not a ness checkpoint (it does not begin with "format": "${CHECKPOINT_FORMAT}")`);
+            this.formatDue = false;
+          }
         }
         continue;
       }
-      if (b === 32 || b === 9 || b === 10 || b === 13) continue;
+      if (b === 32 || b === 9 || b === 10 || b === 13) {
+        // whitespace outside strings is not hashed (a checkpoint re-indented keeps its checksum)
+        this.hashUpTo(bytes, i - 1);
+        this.hashedTo = i;
+        continue;
+      }
       if (!this.started) {
         this.started = true;
         if (b !== 123) this.fail(" is not a ness checkpoint (not JSON)");
@@ -723,7 +871,7 @@ export class CheckpointReader {
           this.key !== null &&
           STREAMED_KEYS.has(this.key)
         ) {
-          this.base64 = new Base64Collector(`blocks[${this.blocks - 1}].${this.key}`);
+          this.base64 = new Base64Collector(`blocks[${this.blocks - 1}].${this.key}`, this.hash());
           this.appendText(`{"$float64":${this.arrays.length}}`);
         } else {
           this.inString = true;
@@ -737,15 +885,75 @@ export class CheckpointReader {
       if (b === 58) {
         this.afterColon = true;
         this.key = this.lastString;
+        if (this.keys.length === 1) this.topKey(this.key);
         continue;
       }
+      if (this.keys.length === 1 && (b === 44 || b === 125)) {
+        this.checkFormatSoFar();
+        if (b === 44) {
+          // the file's hash up to this comma: the checksum covers the document before `,"sha256":`
+          this.hashUpTo(bytes, i - 1);
+          this.atComma = this.fileHash.copy();
+        }
+      }
       if (b === 123 || b === 91) {
+        if (this.formatDue) this.checkFormatSoFar();
         this.keys.push(this.afterColon ? this.key : null);
         if (b === 123 && this.keys.length === 3 && this.keys[1] === "blocks") this.blocks++;
       } else if (b === 125 || b === 93) this.keys.pop();
       this.afterColon = false;
       this.lastString = null;
     }
+  }
+
+  /** A top-level key, at its ':'. */
+  private topKey(key: string | null): void {
+    this.topKeys++;
+    if (this.topKeys === 1) {
+      if (key !== "format")
+        this.fail(` is not a ness checkpoint (it does not begin with "format": "${CHECKPOINT_FORMAT}")`);
+      this.formatDue = true;
+    } else if (this.topKeys === 2 && key === "formatVersion") this.versionAt = this.length;
+    if (key === "sha256") {
+      this.checksumSeen = true;
+      this.keyAfterChecksum = false;
+      this.fileDigest = this.atComma ? this.atComma.copy().hex() : null;
+    } else if (this.checksumSeen) this.keyAfterChecksum = true;
+  }
+
+  /** Refuses a document whose checksums are missing or do not match, naming the array that changed if one did. */
+  private verify(doc: Record<string, unknown>): void {
+    const sums = doc.sha256;
+    if (!isObject(sums) || typeof sums.file !== "string" || !isObject(sums.arrays))
+      this.fail(": the checkpoint is damaged: it has no SHA-256 checksums");
+    if (this.keyAfterChecksum || this.fileDigest === null)
+      this.fail(": the checkpoint is damaged: its SHA-256 checksums are not at its end");
+    if (this.fileDigest === sums.file) return;
+    const expected = sums.arrays;
+    const changed = (what: string, hex: string) => {
+      if (expected[what] !== hex)
+        this.fail(
+          `: the checkpoint is damaged: ${what} does not match its SHA-256 (the file was changed after it was written)`,
+        );
+    };
+    for (const [what, hex] of this.arrayHashes) changed(what, hex);
+    // the replicas in progress: their arrays are in the document as text
+    if (Array.isArray(doc.blocks))
+      doc.blocks.forEach((b: unknown, k: number) => {
+        const current = isObject(b) && isObject(b.current) ? b.current : null;
+        if (!current) return;
+        const texts: [string, unknown][] = [...SNAPSHOT_ARRAYS, "p"].map((name) => [name, current[name]]);
+        if (Array.isArray(current.fields)) current.fields.forEach((t, j) => texts.push([`fields[${j}]`, t]));
+        for (const [name, t] of texts) {
+          if (typeof t !== "string") continue;
+          const h = this.hash();
+          h.update(t);
+          changed(`blocks[${k}].current.${name}`, h.hex());
+        }
+      });
+    this.fail(
+      ": the checkpoint is damaged: it does not match its SHA-256 (its counts, random states, parameters or checksums were changed after it was written)",
+    );
   }
 
   /** The checkpoint (CheckpointError naming what is wrong). */
@@ -760,7 +968,9 @@ export class CheckpointReader {
       this.fail(" is not a ness checkpoint (not JSON)");
     }
     this.doc = new Uint8Array(0);
-    const checkpoint = checkpointOfDocument(doc, this.file, this.arrays);
+    checkHeader(doc, this.file);
+    this.verify(doc);
+    const checkpoint = checkpointOfDocument(doc, this.file, this.arrays, this.arrayNames);
     // Every streamed array taken: a repeated key (JSON keeps the last) left one behind, which decodeCheckpoint refuses.
     if (this.arrays.some((a) => a !== null))
       this.fail(": the checkpoint is damaged: a block's outputs or sums are given twice");

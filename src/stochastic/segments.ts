@@ -12,6 +12,8 @@
  * flux, the entropy production: its per-step value, whose average is the estimate). A segment holds at most
  * `steps / every` rows: memory stays bounded whatever the length of the run. Browser-safe.
  */
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex } from "@noble/hashes/utils";
 import { ModelError } from "../errors.js";
 import {
   collectBlocks,
@@ -376,6 +378,14 @@ export async function runSegmented(
   return collectBlocks(plan, results, release);
 }
 
+/** SHA-256 of a covariance's numbers (its little-endian bytes), as a restart compares it. */
+function covarianceFingerprint(c: Float64Array): string {
+  const bytes = new Uint8Array(c.length * 8);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < c.length; i++) view.setFloat64(8 * i, c[i], true);
+  return bytesToHex(sha256(bytes));
+}
+
 /**
  * The parameters that fix a plan's numbers, as a checkpoint records them (checkRestart compares them).
  *
@@ -439,6 +449,13 @@ export function checkpointParameters(plan: Plan): CheckpointParameters {
       ...(plan.counterNoise ? { noise: "counter" } : {}),
       // A split run's numbers are its own (the same for every thread count: threads may differ on a restart).
       ...(plan.split ? { split: true } : {}),
+      // The replicas not yet started draw their initial state from the given law: its fingerprint (the CLI's runs of
+      // linear networks give the exact one, the same numbers on every run of the same model).
+      ...(o.stationaryCovariance !== undefined
+        ? { stationaryCovariance: covarianceFingerprint(o.stationaryCovariance) }
+        : {}),
+      ...(o.heat === false ? { heat: false } : {}),
+      ...(o.profile === true ? { profile: true } : {}),
       fields: plan.fields.map((f) => ({ coordinates: f.coordinates, bins: f.bins, range: f.range })),
     },
   };

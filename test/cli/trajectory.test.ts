@@ -182,6 +182,27 @@ describe("checkpoint and restart through the CLI: the unsplit run's numbers", ()
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
     expect(refused.stderr).toMatch(/--restart .*: written for --seed [35], this run has --seed 4/);
+    // One base64 character of the checkpoint changed into another: refused by its checksum, in one line, nothing written.
+    const text = readFileSync(c, "utf8");
+    const at14 = text.indexOf('"outputs":"') + '"outputs":"'.length + 14;
+    const damaged = at(`damaged-${every}.json`);
+    writeFileSync(damaged, text.slice(0, at14) + (text[at14] === "A" ? "B" : "A") + text.slice(at14 + 1));
+    const written = [at(`dt-${every}.csv`), at(`dc-${every}.json`)];
+    const flipped = await runCli(...run, "--restart", damaged, "--trajectory", written[0], "--checkpoint", written[1]);
+    expect(flipped.code).toBe(1);
+    expect(flipped.stdout).toBe("");
+    expect(flipped.stderr.trim().split("\n")).toHaveLength(1);
+    expect(flipped.stderr).toContain(
+      `--restart ${damaged}: the checkpoint is damaged: blocks[0].outputs does not match its SHA-256`,
+    );
+    for (const f of written) expect(existsSync(f)).toBe(false);
+    // A results file given as the checkpoint: refused from its first key.
+    const results = at(`results-${every}.json`);
+    writeFileSync(results, plain.stdout);
+    const notOne = await runCli(...run, "--restart", results);
+    expect(notOne.code).toBe(1);
+    expect(notOne.stderr.trim().split("\n")).toHaveLength(1);
+    expect(notOne.stderr).toContain(`--restart ${results} is not a ness checkpoint (it does not begin with "format"`);
   });
 });
 

@@ -10,6 +10,7 @@ import { baoab } from "../../src/stochastic/integrators.js";
 import { simulationSpec, type Plan } from "../../src/stochastic/run.js";
 import { checkRecordSpec, initialBlockStates, runSegmented } from "../../src/stochastic/segments.js";
 import { trajectoryFigure } from "../../src/figures/trajectory.js";
+import { signed } from "../helpers/checkpoint.js";
 
 const net = loadModel(`kind: network
 sites: [a, b]
@@ -37,9 +38,9 @@ const table: [string, () => unknown, new (...a: never[]) => NessError, string][]
     "decodeCheckpoint, a bad random state",
     () =>
       decodeCheckpoint(
-        JSON.stringify({
+        signed({
           format: "ness-checkpoint",
-          formatVersion: 2,
+          formatVersion: 3,
           ness: "x",
           model: { fingerprint: "f" },
           parameters: {},

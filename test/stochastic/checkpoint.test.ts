@@ -30,6 +30,8 @@ import { baoab, heun, type Scheme } from "../../src/stochastic/integrators.js";
 import { simulationSpec, type Plan, type SimulationOptions } from "../../src/stochastic/run.js";
 import { checkpointParameters, initialBlockStates, runSegmented } from "../../src/stochastic/segments.js";
 import { Rng } from "../../src/stochastic/rng.js";
+import { resign } from "../helpers/checkpoint.js";
+import { nodeSha256 } from "../../src/io/sha256.js";
 import type { Model } from "../../src/model/index.js";
 
 const chain = (dynamics: "underdamped" | "overdamped") =>
@@ -319,20 +321,50 @@ describe("checkpoint files", () => {
     expect(() => checkRestart(c, { ...run, parameters: other }, "c.json")).toThrow(
       "--restart c.json: written for --dt 0.05, this run has --dt 0.04",
     );
-    expect(() => decodeCheckpoint("{", "c.json")).toThrow("c.json is not a ness checkpoint (not JSON)");
+    // The initial law of the replicas not yet started (a network's stationary covariance, which the CLI takes from the
+    // exact engine): another law, or none, would continue with other numbers than the run that never stopped.
+    const law = (scale: number) => Float64Array.from({ length: 36 }, (_, k) => (k % 7 === 0 ? scale : 0)); // 6 x 6, diagonal
+    const withLaw = (scale?: number) =>
+      checkpointParameters(
+        prepareEnsemble(
+          simulationSpec(model, baoab({ dt: 0.05 }), {
+            time: 10,
+            seed: 1,
+            ...(scale !== undefined ? { stationaryCovariance: law(scale) } : {}),
+          }),
+        ) as Plan,
+      );
+    const lawRun = { ...run, parameters: withLaw(1) };
+    expect(() => checkRestart({ ...c, parameters: withLaw(1) }, lawRun, "c.json")).not.toThrow();
+    expect(() => checkRestart(c, lawRun, "c.json")).toThrow(
+      /^--restart c.json: written with stationaryCovariance unset, this run has [0-9a-f]{64}; give the parameters/,
+    );
+    expect(() => checkRestart({ ...c, parameters: withLaw(2) }, lawRun, "c.json")).toThrow(
+      /written with stationaryCovariance [0-9a-f]{64}, this run has [0-9a-f]{64}/,
+    );
+    expect(() => decodeCheckpoint("{", "c.json")).toThrow(
+      "c.json: the checkpoint is damaged: the file ends early (was it cut short?)",
+    );
+    expect(() => decodeCheckpoint("", "c.json")).toThrow("c.json is not a ness checkpoint (not JSON)");
     expect(() =>
       decodeCheckpoint(
-        '{"format":"ness-checkpoint","formatVersion":2,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
+        resign(
+          '{"format":"ness-checkpoint","formatVersion":3,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
+        ),
         "c.json",
       ),
     ).toThrow(/c.json: the checkpoint is damaged: blocks\[0\].count/);
-    // A checkpoint of the format before the replicas' sub-batch sums: refused by its format, not by its block sizes.
-    expect(() =>
-      decodeCheckpoint(
-        '{"format":"ness-checkpoint","formatVersion":1,"ness":"0.1.0","model":{"fingerprint":"x"},"parameters":{},"blocks":[]}',
-        "c.json",
-      ),
-    ).toThrow("c.json is a checkpoint of format 1; this ness reads format 2");
+    // Checkpoints of the formats before the replicas' sub-batch sums and before the checksums: refused by their format,
+    // not by their block sizes or their missing checksums.
+    for (const v of [1, 2])
+      expect(() =>
+        decodeCheckpoint(
+          `{"format":"ness-checkpoint","formatVersion":${v},"ness":"0.1.0","model":{"fingerprint":"x"},"parameters":{},"blocks":[]}`,
+          "c.json",
+        ),
+      ).toThrow(
+        `c.json is a checkpoint of format ${v}; this ness reads format 3 (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)`,
+      );
   });
 });
 
@@ -418,7 +450,13 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     // cut at every 23rd byte before the document's last '}', and at every byte around the outputs' ends
     const outputsEnd = text.indexOf('"', outputsAt);
     const cuts = [...Array(bytes.length - 2).keys()].filter(
-      (cut) => cut % 23 === 0 || Math.abs(cut - outputsAt) < 12 || Math.abs(cut - outputsEnd) < 12,
+      // (and at every byte of the checksums at the end)
+      (cut) =>
+        cut % 23 === 0 ||
+        Math.abs(cut - outputsAt) < 12 ||
+        Math.abs(cut - outputsEnd) < 12 ||
+        Math.abs(cut - text.lastIndexOf(',"sha256":')) < 12 ||
+        cut > bytes.length - 100,
     );
     for (const cut of cuts) {
       const reader = new CheckpointReader("c.json");
@@ -468,13 +506,21 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     expect(refusal(edit(text.length - 3, 0, ","))).toBe("c.json is not a ness checkpoint (not JSON)");
     expect(refusal(new TextEncoder().encode("[1, 2]"))).toBe("c.json is not a ness checkpoint (not JSON)");
     // a block's outputs given twice (JSON keeps the last; the text path refuses the first as not base64 after it)
-    expect(refusal(edit(outputsAt - '"outputs":"'.length, 0, '"outputs":"AAAAAAAAAAA=",'))).toBe(
-      "c.json: the checkpoint is damaged: a block's outputs or sums are given twice",
-    );
+    expect(
+      refusal(
+        new TextEncoder().encode(
+          resign(
+            text.slice(0, outputsAt - '"outputs":"'.length) +
+              '"outputs":"AAAAAAAAAAA=",' +
+              text.slice(outputsAt - '"outputs":"'.length),
+          ),
+        ),
+      ),
+    ).toBe("c.json: the checkpoint is damaged: a block's outputs or sums are given twice");
     // outputs written as the reader's own placeholder are refused, not taken
     expect(() =>
       decodeCheckpoint(
-        text.slice(0, outputsAt - 1) + '{"$float64":0}' + text.slice(text.indexOf('"', outputsAt) + 1),
+        resign(text.slice(0, outputsAt - 1) + '{"$float64":0}' + text.slice(text.indexOf('"', outputsAt) + 1)),
         "c.json",
       ),
     ).toThrow("c.json: the checkpoint is damaged: blocks[0].outputs is not base64");
@@ -493,5 +539,85 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
       `--restart ${path.join(dir, "none.json")}: no such file`,
     );
     expect(() => readCheckpointFile(dir)).toThrow(`--restart ${dir}: is a folder, not a checkpoint`);
+  });
+
+  it("checksums: one base64 character changed into another is refused, naming the array; a changed count too", async () => {
+    const text = await sample(7);
+    /** The text with the character at `at` changed into another base64 character. */
+    const flip = (t: string, at: number) => t.slice(0, at) + (t[at] === "A" ? "B" : "A") + t.slice(at + 1);
+    const outputsAt = text.indexOf('"outputs":"') + '"outputs":"'.length;
+    const xAt = text.indexOf('"x":"', text.indexOf('"current":{')) + '"x":"'.length;
+    const stepsAt = text.indexOf('"steps":') + '"steps":'.length;
+    expect(text.indexOf('"current":{')).toBeGreaterThan(0);
+    const refusal = (t: string, hash?: typeof nodeSha256) => {
+      try {
+        decodeCheckpoint(t, "c.json", hash);
+      } catch (err) {
+        expect(err).toBeInstanceOf(CheckpointError);
+        return (err as Error).message;
+      }
+      return "read";
+    };
+    const changed = (what: string) =>
+      `c.json: the checkpoint is damaged: ${what} does not match its SHA-256 (the file was changed after it was written)`;
+    const original = decodeCheckpoint(text, "c.json");
+    // Without the checksums the changed files would be read (other numbers, another count): the checksums refuse them.
+    const outputsFlipped = flip(text, outputsAt + 14); // the second number (the first is a NaN)
+    expect(Array.from(decodeCheckpoint(resign(outputsFlipped), "c.json").blocks[0].outputs)).not.toEqual(
+      Array.from(original.blocks[0].outputs),
+    );
+    expect(refusal(outputsFlipped)).toBe(changed("blocks[0].outputs"));
+    expect(refusal(outputsFlipped, nodeSha256)).toBe(changed("blocks[0].outputs"));
+    const xFlipped = flip(text, xAt + 2);
+    expect(Array.from(decodeCheckpoint(resign(xFlipped), "c.json").blocks[0].current!.x)).not.toEqual(
+      Array.from(original.blocks[0].current!.x),
+    );
+    expect(refusal(xFlipped)).toBe(changed("blocks[0].current.x"));
+    const stepsChanged = text.slice(0, stepsAt) + "1" + text.slice(stepsAt);
+    expect(refusal(resign(stepsChanged))).toBe("read");
+    expect(refusal(stepsChanged)).toBe(
+      "c.json: the checkpoint is damaged: it does not match its SHA-256 (its counts, random states, parameters or checksums were changed after it was written)",
+    );
+    // no checksums, or a key after them
+    const body = text.slice(0, text.lastIndexOf(',"sha256":'));
+    expect(refusal(`${body}}\n`)).toBe("c.json: the checkpoint is damaged: it has no SHA-256 checksums");
+    expect(refusal(`${text.trimEnd().slice(0, -1)},"more":1}`)).toBe(
+      "c.json: the checkpoint is damaged: its SHA-256 checksums are not at its end",
+    );
+    // Node's SHA-256 (the CLI's) writes and reads the same text as the default
+    const c = decodeCheckpoint(text, "c.json", nodeSha256);
+    expect([...checkpointPieces(c, nodeSha256)].join("")).toBe(text);
+    // the CLI's reading of the file
+    const file = path.join(dir, "flipped.json");
+    writeFileSync(file, outputsFlipped);
+    expect(() => readCheckpointFile(file)).toThrow(
+      `--restart ${file}: the checkpoint is damaged: blocks[0].outputs does not match its SHA-256`,
+    );
+  });
+
+  it("a JSON file that is not a checkpoint, or of an older format, is refused from its first bytes", () => {
+    const first = (head: string) => {
+      const reader = new CheckpointReader("r.json");
+      try {
+        // only the first bytes: a results file of hundreds of MB is refused before more of it is read
+        reader.push(new TextEncoder().encode(head));
+      } catch (err) {
+        expect(err).toBeInstanceOf(CheckpointError);
+        return (err as Error).message;
+      }
+      return "no refusal yet";
+    };
+    const notOne = 'r.json is not a ness checkpoint (it does not begin with "format": "ness-checkpoint")';
+    expect(first('{\n  "ness": "0.1.0",\n  "command": "ness simulate m.yaml",\n  "estimates": [')).toBe(notOne);
+    expect(first('{"format": "ness-sweep", "rows": [')).toBe(notOne);
+    expect(first('{"format": 3, "rows": [')).toBe(notOne);
+    expect(first('{"format": {"a": [')).toBe(notOne);
+    expect(first(`{"${"f".repeat(300)}": 1`)).toBe(notOne);
+    expect(first('{"format": "ness-checkpoint", "formatVersion": 2, "blocks": [')).toBe(
+      "r.json is a checkpoint of format 2; this ness reads format 3 (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)",
+    );
+    expect(first('{"format": "ness-checkpoint", "formatVersion": 3, "ness": "0.1.0", "blocks": [')).toBe(
+      "no refusal yet",
+    );
   });
 });

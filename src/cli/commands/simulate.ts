@@ -357,12 +357,12 @@ export function simulateCommand(): Command {
     .option("--thermo-always", "print the --thermo table even when stderr is not a terminal")
     .option(
       "--checkpoint <file>",
-      "write the run's complete state to this file (atomically) every --checkpoint-every steps",
+      "write the run's complete state to this file (atomically, with SHA-256 checksums) every --checkpoint-every steps",
     )
     .option("--checkpoint-every <N>", "steps between checkpoints (default: a tenth of the run)")
     .option(
       "--restart <file>",
-      "continue the run saved in this checkpoint: same model and parameters, the same numbers",
+      "continue the run saved in this checkpoint: same model and parameters, the same numbers (a checkpoint changed after it was written, or of an older format, is refused)",
     )
     .option("--force", "run even when the estimated time is over an hour")
     .option("--json", "print the result as JSON")

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { ModelError } from "../../errors.js";
 import { FileError, writeFileAtomic } from "../../io/files.js";
+import { nodeSha256 } from "../../io/sha256.js";
 import { openTrajectory, type TrajectoryWriter } from "../../io/trajectory.js";
 import type { EnsembleOutputs } from "../../stochastic/ensemble.js";
 import {
@@ -53,7 +54,8 @@ export function recordingWanted(o: RecordingOptions): boolean {
 
 /**
  * Reads a checkpoint file for --restart (FileError / CheckpointError naming it), 1 MiB at a time: the blocks' numbers
- * are decoded as they come (CheckpointReader), the file is never held as one string.
+ * are decoded as they come (CheckpointReader), the file is never held as one string; its SHA-256 checksums are
+ * verified as it is read (node:crypto); a file that is not a checkpoint is refused from its first bytes.
  */
 export function readCheckpointFile(file: string): Checkpoint {
   const cannot = (err: unknown) => {
@@ -68,7 +70,7 @@ export function readCheckpointFile(file: string): Checkpoint {
   } catch (err) {
     throw cannot(err);
   }
-  const reader = new CheckpointReader(`--restart ${file}`);
+  const reader = new CheckpointReader(`--restart ${file}`, nodeSha256);
   try {
     const piece = Buffer.allocUnsafe(2 ** 20);
     for (;;) {
@@ -318,13 +320,16 @@ export function recordingExecute(
             // written piece by piece (about 1 MB each): no copy of the run's outputs as text
             await writeFileAtomic(
               o.checkpoint,
-              checkpointPieces({
-                ness: VERSION,
-                command: o.command,
-                model: { fingerprint, name: plan.model.name },
-                parameters,
-                blocks: report.blocks,
-              }),
+              checkpointPieces(
+                {
+                  ness: VERSION,
+                  command: o.command,
+                  model: { fingerprint, name: plan.model.name },
+                  parameters,
+                  blocks: report.blocks,
+                },
+                nodeSha256,
+              ),
             );
           }
         },
