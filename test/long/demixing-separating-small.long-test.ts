@@ -8,7 +8,7 @@
  * resolved above 1.25, SEPARATING_FLOOR) and not resolved below 2, which an Ornstein-Zernike mixture whose larger box
  * spans more than about five correlation lengths cannot do. The contrast: T_hot/k = 0.02 at the same sizes and
  * replicas (windows scaled by its tenfold faster cold disks), whose slab dissolves at N = 200 and whose S_cc(q -> 0)
- * rises by 1.3-1.4 from N = 30 to 60: not "separating". Cost: 146 CPU-s (measured once, 2 workers).
+ * rises by 1.3-1.5 from N = 30 to 60 (1.48 at these seeds, saturating): not "separating". Cost: 146 CPU-s (measured once, 2 workers).
  * N = 20 and 40 is too small: there the stiff point's growth, 1.57, is that of a mixture with xi q_min = 1.4 and the
  * criterion says "unresolved" (docs).
  */
