@@ -15,19 +15,19 @@
 // With --slab-mixing phi:ratio,... it runs those points from the separated start on the mixing horizon instead: the
 // production long enough that a slab relaxing at the rate of the mixed control at that phi (the stored ratio-1 slab
 // point on the t_cold schedule, its label-interdiffusion rate from slabMixingRate) would be below r = e^-3 when the
-// late window starts (slabMixingHorizon, from the rate's lower end k - t dk), so that "dissolves" can be decided
-// where labels interdiffuse slowly; such a run's seed is offset by phis * ratios from the control's (the two mixing
-// points stored before the offset share their control's seed). Where that control is stored, every slab point's
+// late window starts (slabMixingHorizon, from the rate's one-sided 95% lower bound k - t95 dk), so that "dissolves" can be decided
+// where labels interdiffuse slowly; such a run's seed is offset by phis * ratios from the control's. Where that control is stored, every slab point's
 // "persists" also needs the slab's own rate below half the control's (classifySlab's control argument).
 //   nice -n 5 node scripts/demixing-stiff-map.js [--out FILE] [--workers 2] [--seed 1] [--replicas 24]
 //     [--phis 0.4,0.55,0.7] [--ratios 1,3,10,30,100] [--last phi:ratio,...]
 //     [--slab phi:ratio,...] [--slab-mixing phi:ratio,...] [--slab-N 200] [--slab-replicas 8] [--slab-seed 1001]
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { NESS_VERSION, resolvedStandardErrors } from "../dist/index.js";
+import { NESS_VERSION, confidenceStandardErrors } from "../dist/index.js";
 import { boxSide, demixingFiniteSize, runDemixing } from "../dist/studies/two-temperature/demixing.js";
 import {
   classifySlab,
   combineDemixing,
+  SLAB_MIXING_CONFIDENCE,
   slabMixingHorizon,
   slabMixingRate,
 } from "../dist/studies/two-temperature/demixingSlab.js";
@@ -144,9 +144,8 @@ const header = {
       "starts after t_cold (horizon 'cold'), or on the mixing horizon (horizon 'mixing': production " +
       "max(1.4, 3 / (k (1 - 1/4))) t_cold in 28 samples, k the label-interdiffusion rate per t_cold of the ratio-1 " +
       "slab point at the same phi on the 'cold' horizon, from its late r: a mixed slab is below r = e^-3 when the late " +
-      "window starts, k - t dk the rate's lower end at the Student-t threshold of its replicas); point (i, j) of the lists runs at " +
-      "slab-seed + (i * ratios + j), on the mixing horizon at slab-seed + phis * ratios + (i * ratios + j) (the mixing points " +
-      "stored before this offset, with a horizon from the point estimate k, share their control's seed); where the mixed " +
+      "window starts, k - t95 dk the rate's one-sided 95% lower bound, t95 Student's t of its replicas); point (i, j) of the " +
+      "lists runs at slab-seed + (i * ratios + j), on the mixing horizon at slab-seed + phis * ratios + (i * ratios + j); where the mixed " +
       "control is stored, 'persists' also needs the slab's own rate resolved below half the control's; replicas per point in its parameters",
   },
   // The second-virial spinodal at this T_hot and stiffness, drawn beside the verdicts (the figure only reads it).
@@ -232,7 +231,7 @@ const slabSchedule = (phi, ratio, horizon) => {
     process.exit(1);
   }
   const interval = Math.round(length / 28 / BASE.dt) * BASE.dt;
-  const lower = rate.value - resolvedStandardErrors(rate.batches) * rate.error;
+  const lower = rate.value - confidenceStandardErrors(rate.batches, SLAB_MIXING_CONFIDENCE) * rate.error;
   return {
     coldTime: r(coldTime),
     horizon: "mixing",

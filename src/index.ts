@@ -112,6 +112,7 @@ export {
   jackknife,
   resolvedStandardErrors,
   resolvedNormalZ,
+  confidenceStandardErrors,
   isResolved,
   studentTwoSidedTail,
   type Measured,

@@ -100,6 +100,46 @@ export function resolvedStandardErrors(n: number, share = 1): number {
   return z;
 }
 
+const oneSidedCache = new Map<string, number>();
+
+/**
+ * The number of standard errors of a one-sided bound at `confidence` (0.5 <= confidence < 1, default 0.95) for a mean
+ * of `n` independent values: the Student-t quantile with n - 1 degrees of freedom that P(T > t) = 1 - confidence
+ * (2.353 for n = 4, 1.895 for n = 8, 1.753 for n = 16, towards the normal's 1.645 at 0.95). Infinity for fewer than
+ * 2 values. Not a resolution threshold (that is resolvedStandardErrors): for a quantity whose error on one side can only
+ * cost, never decide wrongly, such as a run length that a too-short run turns into "undecided".
+ *
+ * @example
+ * ```ts
+ * import { confidenceStandardErrors } from "ness";
+ *
+ * console.log(confidenceStandardErrors(4).toFixed(3), confidenceStandardErrors(8).toFixed(3)); // => 2.353 1.895
+ * ```
+ */
+export function confidenceStandardErrors(n: number, confidence = 0.95): number {
+  if (!(confidence >= 0.5 && confidence < 1))
+    throw new RangeError(`a one-sided confidence must lie in [0.5, 1), got ${confidence}`);
+  if (!(n >= 2)) return Infinity;
+  if (confidence === 0.5) return 0;
+  const df = Math.min(Math.floor(n) - 1, 1000);
+  const key = `${df}:${confidence}`;
+  const cached = oneSidedCache.get(key);
+  if (cached !== undefined) return cached;
+  // P(T > t) = twoSidedTail(t) / 2 by symmetry.
+  const target = 2 * (1 - confidence);
+  let lo = 0,
+    hi = 2;
+  while (studentTwoSidedTail(hi, df) > target) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (studentTwoSidedTail(mid, df) > target) lo = mid;
+    else hi = mid;
+  }
+  const z = 0.5 * (lo + hi);
+  oneSidedCache.set(key, z);
+  return z;
+}
+
 /**
  * The normal standard errors whose two-sided tail is that of RESOLVED_NORMAL_Z times `share` (0 < share <= 1):
  * RESOLVED_NORMAL_Z itself for share 1, about 4.16 for 1/2 (the many-values limit of resolvedStandardErrors(n, share)).

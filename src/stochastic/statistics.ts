@@ -321,6 +321,7 @@ export function jackknife(
 }
 
 export {
+  confidenceStandardErrors,
   isResolved,
   RESOLVED_NORMAL_Z,
   resolvedNormalZ,

@@ -4,7 +4,13 @@
  * normal density.
  */
 import { describe, expect, it } from "vitest";
-import { RESOLVED_NORMAL_Z, resolvedNormalZ, resolvedStandardErrors, studentTwoSidedTail } from "../../src/studentT.js";
+import {
+  confidenceStandardErrors,
+  RESOLVED_NORMAL_Z,
+  resolvedNormalZ,
+  resolvedStandardErrors,
+  studentTwoSidedTail,
+} from "../../src/studentT.js";
 
 /** P(Z > z) of a standard normal by Simpson's rule on [z, z + 12] (independent of the module's continued fraction). */
 function normalTailByQuadrature(z: number): number {
@@ -49,5 +55,26 @@ describe("resolvedStandardErrors(n, share): the threshold at a share of the fals
       expect(() => resolvedStandardErrors(16, s)).toThrow(RangeError);
       expect(() => resolvedNormalZ(s)).toThrow(RangeError);
     }
+  });
+});
+
+describe("confidenceStandardErrors(n, confidence): the one-sided Student-t quantile", () => {
+  it("matches the closed forms for 1 and 2 degrees of freedom, the tail elsewhere, and the normal limit", () => {
+    for (const p of [0.9, 0.95, 0.99]) {
+      // 1 degree of freedom (Cauchy): t = tan(pi (p - 1/2)); 2: t = (2p - 1) sqrt(2 / (4 p (1 - p))).
+      expect(confidenceStandardErrors(2, p)).toBeCloseTo(Math.tan(Math.PI * (p - 0.5)), 9);
+      expect(confidenceStandardErrors(3, p)).toBeCloseTo((2 * p - 1) * Math.sqrt(2 / (4 * p * (1 - p))), 9);
+      for (const n of [4, 8, 16, 64])
+        expect(studentTwoSidedTail(confidenceStandardErrors(n, p), n - 1) / 2).toBeCloseTo(1 - p, 11);
+    }
+    // The normal's 1.6449 at 95% (1000 degrees of freedom: within 0.2%), below any resolution threshold.
+    expect(confidenceStandardErrors(2000, 0.95)).toBeCloseTo(1.6449, 2);
+    expect(normalTailByQuadrature(confidenceStandardErrors(2000, 0.95))).toBeCloseTo(0.05, 3);
+    expect(confidenceStandardErrors(4).toFixed(3)).toBe("2.353");
+    expect(confidenceStandardErrors(8).toFixed(3)).toBe("1.895");
+    expect(confidenceStandardErrors(1)).toBe(Infinity);
+    expect(confidenceStandardErrors(8, 0.5)).toBe(0);
+    expect(() => confidenceStandardErrors(8, 1)).toThrow(RangeError);
+    expect(() => confidenceStandardErrors(8, 0.4)).toThrow(RangeError);
   });
 });

@@ -1237,6 +1237,14 @@ export interface DemixingEvidence {
    */
   scalingDeficitZ: number;
   /**
+   * How far the growth clears the floor of "separating", S2 - G S1 in standard errors with G = 1 + (N2/N1 - 1) *
+   * SEPARATING_FLOOR (1.25 for a doubling; 0 for one size): "separating" needs it resolved, an equivalence test as
+   * "mixed" has. With the deficit test only unresolved, a growth halfway between no growth and N2/N1 would pass on
+   * few values; with both, an Ornstein-Zernike mixture passes (beyond the false-alarm rate) only where its growth is
+   * nearer N2/N1 than G, a box of fewer than about five correlation lengths.
+   */
+  floorZ: number;
+  /**
    * The correlation length xi of an Ornstein-Zernike mixture, S_cc(q) = S0 / (1 + xi^2 q^2), with this growth between
    * the two sizes' smallest shells q1 > q2: xi^2 = (r - 1) / (q1^2 - r q2^2) for the ratio r; absent unless
    * 1 < r < (q1 / q2)^2 (beyond that no finite xi gives the growth). xi q_min near or above 1 means the box does not
@@ -1268,15 +1276,28 @@ export interface DemixingEvidence {
  */
 export const DEMIXING_Z = RESOLVED_NORMAL_Z;
 
+/**
+ * "Separating" needs S_cc(q -> 0) to grow from N1 to N2 by a resolved margin above 1 + (N2/N1 - 1) * SEPARATING_FLOOR
+ * (1.25 for a doubling), not only by a growth not resolved below N2/N1: a claim of S_cc ~ N that few values cannot
+ * make (DemixingEvidence.floorZ). For a doubling, an Ornstein-Zernike mixture S0 / (1 + xi^2 q^2) grows by
+ * (1 + 2 u^2) / (1 + u^2), u = xi q_min of the larger box: 1.25 at u = 0.58, and the two tests, each resolved at the
+ * same threshold, can both pass only for a growth nearer 2 than 1.25, above 1.625, u above 1.29: a larger box of
+ * fewer than 2 pi / 1.29 = 4.9 correlation lengths.
+ */
+export const SEPARATING_FLOOR = 0.25;
+
 const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : String(x));
 
 /**
  * The demixing criterion (docs/studies/two-temperature.md, "Mixed, correlated or separating"), from runs of one
  * physical point at one or more sizes N:
  *  - "separating" when S_cc(q -> 0) grows with N as a separated state's does: largest over smallest size > 1.25 and
- *    resolved, the largest size resolved above x(1 - x), and the growth not resolved below N2 / N1 (S_cc(q_min) of a
- *    separated state is in proportion to N; a correlated mixture's, S0 / (1 + xi^2 q^2), saturates, so a growth
- *    resolved below N2 / N1 is that of a box near the correlation length and reads "unresolved"). "Separating" thus
+ *    resolved above 1 + (N2/N1 - 1)/4 (SEPARATING_FLOOR: 1.25 for a doubling), the largest size resolved above
+ *    x(1 - x), and the growth not resolved below N2 / N1 (S_cc(q_min) of a separated state is in proportion to N; a
+ *    correlated mixture's, S0 / (1 + xi^2 q^2), saturates, so a growth resolved below N2 / N1 is that of a box near
+ *    the correlation length and reads "unresolved"; a growth resolved above 1 but neither above the floor nor below
+ *    N2 / N1 reads "unresolved" too: the two tests together keep a mixture whose larger box spans more than about
+ *    five correlation lengths from reading "separating" on few values). "Separating" thus
  *    says: composition correlated over the whole box at both sizes, S_cc(q_min) ~ N; a mixture whose correlation
  *    length exceeds both boxes would read the same (larger sizes, or the slab start, decide);
  *  - otherwise "unresolved" when the domains grow within the production run (the domain size L by more than 5% and
@@ -1352,6 +1373,16 @@ export function classifyDemixing(
           Math.hypot(large.sccLowQ.error, nRatio * small.sccLowQ.error),
         )
       : 0;
+  // The floor of "separating": the growth resolved above G = 1 + (N2/N1 - 1) SEPARATING_FLOOR (an equivalence test:
+  // a growth that is only not resolved below N2/N1 is no evidence for S_cc ~ N on few values).
+  const growthFloor = 1 + (nRatio - 1) * SEPARATING_FLOOR;
+  const floorZ =
+    sorted.length > 1
+      ? z(
+          large.sccLowQ.value - growthFloor * small.sccLowQ.value,
+          Math.hypot(large.sccLowQ.error, growthFloor * small.sccLowQ.error),
+        )
+      : 0;
   const q1 = small.structure.q[0],
     q2 = large.structure.q[0];
   const xi2 = sizeRatio > 1 ? (sizeRatio - 1) / (q1 * q1 - sizeRatio * q2 * q2) : NaN;
@@ -1364,28 +1395,32 @@ export function classifyDemixing(
   const decide = (t: (own: number) => number) => {
     const rises = sorted.length > 1 && sizeZ > t(sizeThreshold) && sizeRatio > 1.25 && excessZ > t(excessThreshold);
     const saturates = rises && scalingDeficitZ > t(sizeThreshold);
-    const grows = rises && !saturates;
+    const clears = rises && floorZ > t(sizeThreshold);
+    const grows = clears && !saturates;
+    // A growth resolved above 1 that is neither resolved above the floor nor below N2/N1: the data do not decide.
+    const between = rises && !clears && !saturates;
     const inTime =
       (lengthGrowthZ > t(zOf(large.lengthGrowth)) && lengthGrowth > 0.05) || psiGrowthZ > t(zOf(large.psiGrowth));
     const verdict: DemixingVerdict = grows
       ? "separating"
-      : saturates || inTime
+      : saturates || between || inTime
         ? "unresolved"
         : excessZ > t(excessThreshold) || psiZ > t(psiThreshold)
           ? "correlated"
           : "mixed";
-    return { grows, saturates, inTime, verdict };
+    return { grows, saturates, between, inTime, verdict };
   };
   const strict = decide((own) => own);
-  const { grows: growsWithN, saturates, inTime: growsInTime } = strict;
+  const { grows: growsWithN, saturates, between, inTime: growsInTime } = strict;
   // The threshold in a reason when it is not the normal one (few values behind the error bar).
   const beyond = (t: number) => (t > normalZ + 0.005 ? `; resolved beyond ${fmt3(t)}` : "");
   const reasons: string[] = [];
   if (sorted.length > 1)
     reasons.push(
-      `S_cc(q->0) ${growsWithN ? "grows with N" : saturates ? "rises with N, but less than in proportion to N" : sizeZ > sizeThreshold && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
+      `S_cc(q->0) ${growsWithN ? "grows with N" : saturates ? "rises with N, but less than in proportion to N" : between ? "rises with N, but not resolved above the floor of separating nor below N2/N1" : sizeZ > sizeThreshold && sizeRatio > 1.25 ? "rises with N but not above x(1 - x) (kinetic: small boxes depleted)" : "does not grow with N"}: ${fmt3(small.sccLowQ.value)} at N = ${small.parameters.N}, ` +
         `${fmt3(large.sccLowQ.value)} at N = ${large.parameters.N} (ratio ${fmt3(sizeRatio)}, ${fmt3(sizeZ)} standard errors; ` +
-        `a separated state's ratio ${fmt3(nRatio)}, ${fmt3(scalingDeficitZ)} standard errors short of it${beyond(sizeThreshold)})`,
+        `a separated state's ratio ${fmt3(nRatio)}, ${fmt3(scalingDeficitZ)} standard errors short of it; ` +
+        `${fmt3(floorZ)} standard errors above the floor ${fmt3(growthFloor)} that separating needs${beyond(sizeThreshold)})`,
     );
   reasons.push(
     `the domains ${growsInTime ? "grow" : "do not grow"} in time: L by ${fmt3(100 * lengthGrowth)}% over the production run (${fmt3(lengthGrowthZ)} standard errors${beyond(zOf(large.lengthGrowth))}), ` +
@@ -1425,6 +1460,12 @@ export function classifyDemixing(
         `${ozLength !== undefined ? ` (this ratio gives xi = ${fmt3(ozLength)}, xi q_min = ${fmt3(ozLength * q1)} and ${fmt3(ozLength * q2)})` : ""}` +
         `, or a separated state not yet settled in the larger box; larger sizes (q_min xi << 1) or the separated start (start: "slab") decide`,
     );
+  else if (verdict === "unresolved" && strict.verdict === normal && between)
+    reasons.push(
+      `unresolved: the growth with N is resolved above 1 but neither above ${fmt3(growthFloor)} (separating) nor below ${fmt3(nRatio)} (saturating, as a correlated mixture's)` +
+        `${ozLength !== undefined ? `; as a correlated mixture it would have xi = ${fmt3(ozLength)}, xi q_min = ${fmt3(ozLength * q1)} and ${fmt3(ozLength * q2)}` : ""}` +
+        `: more replicas, larger sizes or the separated start (start: "slab") decide`,
+    );
   else if (verdict === "unresolved" && strict.verdict === normal && growsInTime)
     reasons.push(
       `unresolved: the domains grow within the run, which is coarsening towards a separated state or the settling of a correlated mixture after the random start; a fixed window cannot tell them apart (the separated start, start: "slab", decides)`,
@@ -1453,6 +1494,7 @@ export function classifyDemixing(
       sizeRatio,
       sizeZ,
       scalingDeficitZ,
+      floorZ,
       ...(ozLength !== undefined ? { ozLength } : {}),
       lengthGrowth,
       lengthGrowthZ,

@@ -441,7 +441,7 @@ export function demixingFiniteSizeFigure(
       `Concentration structure factor S_cc(q) (Bhatia-Thornton) of N soft disks (half cold, k = ${fmt(p0.stiffness)}, range ${fmt(p0.range)}) over the box's allowed wavevectors, shell-averaged, ` +
       `Heun, dt = ${fmt(p0.dt)}, from a random start, averaged after a burn-in. ${points.map(describe).join(". ")}. ` +
       `A mixture keeps S_cc(q → 0) at a value independent of N (x(1 − x) when ideal); a separated state, one domain per box, makes it grow like N (dashed, through the smallest size at the largest ratio). ` +
-      `A correlated mixture, S_cc(q) ≈ S0 / (1 + ξ²q²), also rises with N in boxes whose smallest q is near 1/ξ, but less than ∝ N: "separating" needs a growth resolved above 1 and not resolved below N2/N1 (short of ∝ N by less than the threshold). ` +
+      `A correlated mixture, S_cc(q) ≈ S0 / (1 + ξ²q²), also rises with N in boxes whose smallest q is near 1/ξ, but less than ∝ N: "separating" needs a growth resolved above 1 + (N2/N1 − 1)/4 (1.25 for a doubling) and not resolved below N2/N1 (short of ∝ N by less than the threshold), so that a mixture whose larger box spans more than about five correlation lengths does not pass. ` +
       `Error bars: standard errors over the replicas (*: fewer than 16 values; each verdict's threshold, Student's t at that count, allows for it). ` +
       `Domains growing within the run alone leave the verdict unresolved: coarsening and the settling of a correlated mixture look alike in a fixed window, and the separated start (fig10) decides (criterion: docs/studies/two-temperature.md).`,
     panels,
@@ -658,8 +658,8 @@ export interface DemixingMapSlabPoint {
   /**
    * The run's schedule: on the "cold" horizon (the default) 1.4 t_cold; on the "mixing" horizon long enough for a
    * slab relaxing at the mixed control's rate (mixingRate, per t_cold: slabMixingRate of the ratio-1 point at the same
-   * phi) to dissolve (slabMixingHorizon); n the control's replicas and lower the rate's lower end k - t dk that set
-   * the horizon (absent on the points run on the point estimate k, with their control's seed).
+   * phi) to dissolve (slabMixingHorizon); n the control's replicas and lower the rate's one-sided 95% lower bound
+   * k - t95 dk that set the horizon.
    */
   schedule?: {
     horizon?: "cold" | "mixing";
@@ -738,7 +738,7 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
   const v3 = (m: DemixingMapValue) => `${fmt(m.value, 2)} ± ${fmt(m.error, 2)}`;
   const slabCaption =
     slabs.length > 0
-      ? `(d) The separated start (a slab of the cold disks; burn-in 0, N = ${[...new Set(slabs.map((s) => s.N))].join(", ")}; 1.4 t_cold, or on the mixing horizon: long enough for a slab relaxing at the rate k of the ratio-1 control at that phi to dissolve) at ` +
+      ? `(d) The separated start (a slab of the cold disks; burn-in 0, N = ${[...new Set(slabs.map((s) => s.N))].join(", ")}; 1.4 t_cold, or on the mixing horizon: long enough for a slab relaxing at the rate k of the ratio-1 control at that phi, at its one-sided 95% lower bound, to dissolve) at ` +
         slabs
           .map(
             (s) =>

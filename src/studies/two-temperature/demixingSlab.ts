@@ -35,7 +35,7 @@
 import { ModelError } from "../../errors.js";
 import { meanOfIndependent, type Measured } from "../../stochastic/statistics.js";
 import { wavevectors } from "../../stochastic/structureFactor.js";
-import { resolvedStandardErrors } from "../../studentT.js";
+import { confidenceStandardErrors, resolvedStandardErrors } from "../../studentT.js";
 import { SLAB_BOUNDS, type DemixingVerdict } from "./demixingBounds.js";
 import * as portable from "../../special/elementary.js";
 
@@ -308,7 +308,8 @@ export function classifySlab(
 
 /**
  * The mixed control's condition of classifySlab: where the control's rate k_ctl (slabMixingRate of the ratio-1 slab
- * at the same density, per t_cold) gives a mixing horizon over 1.4 t_cold, a mixed slab still keeps r >= 0.25 when a
+ * at the same density, per t_cold), at its lower end k_ctl - t dk at the Student-t resolution threshold t of its
+ * replicas, gives a mixing horizon over 1.4 t_cold, a mixed slab still keeps r >= 0.25 when a
  * 1.4 t_cold run's late window starts, and kappa > 1 can be a passing state of a dissolving slab; "persists" then also
  * needs the slab's own rate resolved below half the control's, k + t dk < k_ctl / 2 (t the Student-t threshold of its
  * replicas). `slower` is undefined where the condition does not apply (the control's horizon is 1.4 t_cold).
@@ -319,12 +320,12 @@ function slowerThanControl(
   t: number,
 ): { slower?: boolean; reason: string } {
   const f = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
-  let horizon = Infinity;
-  try {
-    horizon = slabMixingHorizon(control, 1);
-  } catch {
-    // The control's rate not resolved above 0: it has not relaxed measurably, its horizon is unbounded.
-  }
+  // The gate takes the control's rate at the resolution threshold, not the horizon's one-sided 95% bound: dropping the
+  // condition lets a slab "persist" on the bounds alone, so it needs the control resolved fast (a mixed slab then has
+  // r <= e^-3 by 1.05 t_cold), and a rate not resolved above 0 keeps the condition (its horizon is unbounded).
+  const low = control.value - resolvedStandardErrors(control.batches) * control.error;
+  const horizon =
+    Number.isFinite(low) && low > 0 ? Math.max(1, SLAB_MIXING_DECAY / (low * (1 - SLAB_LATE_FRACTION))) : Infinity;
   const ctl = `the mixed control relaxes at k_ctl = ${f(control.value)} ± ${f(control.error)} per t_cold`;
   if (horizon <= 1.4) return { reason: `${ctl} (mixing horizon 1.4 t_cold): no condition on the slab's own rate` };
   let own: (Measured & { batches: number }) | undefined;
@@ -388,23 +389,37 @@ export function slabMixingRate(
 }
 
 /**
+ * The one-sided confidence of the mixing horizon's rate bound (slabMixingHorizon): the rate's lower end is
+ * k - t95 dk, t95 = confidenceStandardErrors(n, 0.95) of the control's n replicas (2.353 for 4, 1.895 for 8).
+ */
+export const SLAB_MIXING_CONFIDENCE = 0.95;
+
+/**
  * The production time of a slab run on the mixing horizon: long enough that a slab relaxing at the control's rate k
  * (slabMixingRate, per t_cold) has r below exp(-SLAB_MIXING_DECAY) when the late window (the last SLAB_LATE_FRACTION)
- * starts, t = SLAB_MIXING_DECAY / (k_low (1 - SLAB_LATE_FRACTION)) t_cold with k_low = k - t_s dk the rate's lower
- * end at the Student-t threshold t_s of the control's replicas (a slower control than measured still dissolves in
- * time), and never shorter than `minimum` t_cold (1.4: the schedule on which "persists" may be called). A mixed slab
- * at the control's density then reads "dissolves"; a separated one still "persists". Throws ModelError when the rate
- * is not resolved above 0 (k_low <= 0, or not finite) or t_cold is not positive.
+ * starts, t = SLAB_MIXING_DECAY / (k_low (1 - SLAB_LATE_FRACTION)) t_cold with k_low = k - t95 dk the rate's one-sided
+ * 95% lower bound (Student's t of the control's replicas, SLAB_MIXING_CONFIDENCE), and never shorter than `minimum`
+ * t_cold (1.4: the schedule on which "persists" may be called). A mixed slab at the control's density then reads
+ * "dissolves"; a separated one still "persists".
+ * Why a confidence bound and not the resolution threshold (resolvedStandardErrors): the horizon sets only the run
+ * length, and no verdict depends on it. "Dissolves" needs r + t dk <= 0.25 and kappa < 1 from the run's own late
+ * window, "persists" the late window after t_cold, the bounds and the slab's own rate resolved below half the
+ * control's (classifySlab, whose gate keeps the resolution threshold); a run shorter than a mixed slab needs leaves r
+ * above the bound, "undecided", never a wrong "dissolves" or "persists". A too-long run costs only CPU time. So the
+ * bound sets how often a run is long enough (at least 95% of the time, for a mixed slab relaxing at the control's
+ * true rate), not a false-alarm rate.
+ * Throws ModelError when the bound is not above 0 (k_low <= 0, or not finite) or t_cold is not positive.
  */
 export function slabMixingHorizon(
   rate: Pick<Measured, "value" | "error"> & { batches: number },
   coldTime: number,
   minimum = 1.4,
 ): number {
-  const low = rate.value - resolvedStandardErrors(rate.batches) * rate.error;
+  const t = confidenceStandardErrors(rate.batches, SLAB_MIXING_CONFIDENCE);
+  const low = rate.value - t * rate.error;
   if (!(Number.isFinite(low) && low > 0))
     throw new ModelError(
-      `the mixed control's relaxation rate k = ${rate.value} ± ${rate.error} (${rate.batches} replicas) is not resolved above 0 (k - ${resolvedStandardErrors(rate.batches).toPrecision(3)} dk <= 0): no mixing horizon`,
+      `the mixed control's relaxation rate k = ${rate.value} ± ${rate.error} (${rate.batches} replicas) has no positive one-sided 95% lower bound (k - ${t.toPrecision(4)} dk <= 0): no mixing horizon`,
     );
   if (!(Number.isFinite(coldTime) && coldTime > 0)) throw new ModelError(`t_cold must be > 0, got ${coldTime}`);
   return Math.max(minimum, SLAB_MIXING_DECAY / (low * (1 - SLAB_LATE_FRACTION))) * coldTime;

@@ -14,11 +14,13 @@ import { demixingMapSpinodal, spinodalRatio } from "../../../src/studies/two-tem
 import {
   classifySlab,
   combineDemixing,
+  SLAB_MIXING_CONFIDENCE,
   slabMixingHorizon,
   slabMixingRate,
   type DemixingSlab,
 } from "../../../src/studies/two-temperature/demixingSlab.js";
-import { boxSide } from "../../../src/studies/two-temperature/demixing.js";
+import { boxSide, SEPARATING_FLOOR } from "../../../src/studies/two-temperature/demixing.js";
+import { confidenceStandardErrors, RESOLVED_NORMAL_Z, resolvedStandardErrors } from "../../../src/studentT.js";
 
 const BASE = { Thot: 0.002, stiffness: 1, range: 1, coldFraction: 0.5, dt: 0.1 };
 
@@ -167,6 +169,21 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
     }
   });
 
+  it("calls a point separating only where its growth with N clears the floor (stored S_cc(q -> 0), today's rule)", () => {
+    // The floor of "separating" (S2 - G S1 resolved, G = 1 + (N2/N1 - 1) SEPARATING_FLOOR) came after the map was
+    // run: every stored "separating" must clear it at its own threshold and at 4, or the stored verdict is stale.
+    const { sizes } = results.parameters as unknown as { sizes: number[] };
+    const G = 1 + (sizes[1] / sizes[0] - 1) * SEPARATING_FLOOR;
+    const separating = results.points.filter((p) => p.verdict === "separating");
+    expect(separating.length).toBe(3);
+    for (const p of separating) {
+      const [a, b] = p.evidence.sccLowQ as { value: number; error: number }[];
+      const floorZ = (b.value - G * a.value) / Math.hypot(b.error, G * a.error);
+      const n = (p.runs[1].sccLowQ as unknown as { n: number }).n;
+      expect(floorZ).toBeGreaterThan(Math.max(resolvedStandardErrors(n), RESOLVED_NORMAL_Z));
+    }
+  });
+
   it("holds the second-virial spinodal of its parameters, and renders", () => {
     const { base, phis } = results.parameters;
     expect(results.spinodal).toEqual(demixingMapSpinodal(base, phis));
@@ -202,20 +219,19 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
         });
         expect(s.schedule.mixingRate!.value).toBeCloseTo(rate.value, 12);
         expect(s.schedule.mixingRate!.error).toBeCloseTo(rate.error, 12);
-        if (s.schedule.mixingRate!.lower === undefined) {
-          // Stored before the horizon took the rate's lower end and the seed its offset: the point estimate's
-          // horizon, the control's seed.
-          expect(s.parameters.sampleInterval).toBeCloseTo(interval((3 / (rate.value * 0.75)) * s.coldTime), 6);
-          expect(s.seed).toBe(control.seed);
-        } else {
-          expect(s.parameters.sampleInterval).toBeCloseTo(interval(slabMixingHorizon(rate, s.coldTime)), 6);
-          expect(s.seed).toBe(control.seed + phis.length * ratios.length);
-        }
+        // The horizon from the rate's one-sided 95% lower bound (Student's t of the control's replicas), as stored.
+        expect(s.schedule.mixingRate!.n).toBe(rate.batches);
+        expect(s.schedule.mixingRate!.lower).toBeCloseTo(
+          rate.value - confidenceStandardErrors(rate.batches, SLAB_MIXING_CONFIDENCE) * rate.error,
+          12,
+        );
+        expect(s.parameters.sampleInterval).toBeCloseTo(interval(slabMixingHorizon(rate, s.coldTime)), 6);
+        expect(s.seed).toBe(control.seed + phis.length * ratios.length);
       } else expect(s.parameters.sampleInterval).toBeCloseTo(interval(1.4 * s.coldTime), 6);
       // ... and it ran all of them: the start and 28 samples, the last at the time asked for.
       expect(s.series.time.length).toBe(29);
       expect(s.series.time[28]).toBeCloseTo(s.parameters.time, 6);
-      if (s.schedule?.mixingRate?.lower === undefined)
+      if (s.schedule?.horizon !== "mixing")
         expect(s.seed - phis.indexOf(s.phi) * ratios.length - ratios.indexOf(s.ratio)).toBe(
           slabs[0].seed - phis.indexOf(slabs[0].phi) * ratios.length - ratios.indexOf(slabs[0].ratio),
         );

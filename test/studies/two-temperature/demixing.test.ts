@@ -495,12 +495,15 @@ describe("the demixing criterion on constructed evidence", () => {
     expect(sccWide.evidence.sccExcessBound).toBeCloseTo((0.1 + resolvedStandardErrors(16) * 0.03) / 0.25, 12);
     // Negative psi (anti-segregation) is a correlation too: the bound is on |psi|.
     expect(classifyDemixing([run(400, 0.26, 0, -0.03)]).verdict).toBe("unresolved");
-    // At a share of the false-alarm rate (one of several looks) every threshold rises: a doubling with N of 5.7
-    // standard errors (16 values: 5.48) decides "separating" alone, and is short of 5.86 at half the rate, while it is
-    // beyond the normal rule's 4.16 there: unresolved.
-    const e = 0.3 / 5.7 / Math.SQRT2;
-    const at6 = [run(400, 0.35, 0, 0, 0.005, e), run(800, 0.65, 0, 0, 0.005, e)];
-    expect(classifyDemixing(at6).verdict).toBe("separating");
+    // At a share of the false-alarm rate (one of several looks) every threshold rises: a growth with N that clears
+    // the floor of "separating" (1.25 for a doubling) by 5.7 standard errors (16 values: 5.48), and is 1.8 short of
+    // N2/N1, decides "separating" alone, and is short of 5.86 at half the rate, while it is beyond the normal rule's
+    // 4.16 there: unresolved.
+    const e = 0.02;
+    const at6 = [run(400, 0.35, 0, 0, 0.005, e), run(800, 1.25 * 0.35 + 5.7 * e * Math.hypot(1, 1.25), 0, 0, 0.005, e)];
+    const full = classifyDemixing(at6);
+    expect(full.verdict).toBe("separating");
+    expect(full.evidence.floorZ).toBeCloseTo(5.7, 12);
     const half = classifyDemixing(at6, { falseAlarmShare: 0.5 });
     expect(half.verdict).toBe("unresolved");
     expect(half.evidence.reasons[0]).toContain(`resolved beyond ${resolvedStandardErrors(16, 0.5).toPrecision(3)}`);
@@ -518,6 +521,9 @@ describe('the demixing criterion on measured pairs of sizes (docs, "Separating" 
   // the study's wavevectors at phi = 0.7 (boxes 5.8, 8.2, 10.6 and 15.0 ranges for N = 30, 60, 100 and 200). Only the
   // finite-size test decides these pairs, so psi and the growth in time are set to nothing resolved.
   const SHELL_Q: Record<number, number> = { 30: 1.3073, 60: 0.92439, 100: 0.71603, 200: 0.50631 };
+  // N = 20 and 40 at the same phi: |q| scales as 1 / L, L as sqrt(N).
+  SHELL_Q[20] = SHELL_Q[30] * Math.sqrt(30 / 20);
+  SHELL_Q[40] = SHELL_Q[30] * Math.sqrt(30 / 40);
   const m = (value: number, error: number, batches: number) => ({
     value,
     error,
@@ -545,17 +551,36 @@ describe('the demixing criterion on measured pairs of sizes (docs, "Separating" 
   const pair = (Thot: number, replicas: number, [n1, s1, e1]: number[], [n2, s2, e2]: number[], ratio = 100) =>
     classifyDemixing([run(n1, Thot, s1, e1, replicas, ratio), run(n2, Thot, s2, e2, replicas, ratio)]);
 
-  it("the stiff point (T_hot/k = 0.002, ratio 100) doubles with N: separating", () => {
-    // N = 30 / 60, 16 replicas, seeds 21 and 41; N = 100 / 200, 8 replicas, the long test's seeds 51-52, and fig7's full run.
-    for (const c of [
-      pair(0.002, 16, [30, 0.426, 0.016], [60, 0.908, 0.045]),
-      pair(0.002, 16, [30, 0.4487, 0.0191], [60, 0.883, 0.0588]),
-      pair(0.002, 8, [100, 2.06, 0.07], [200, 4.19, 0.08]),
-      pair(0.002, 8, [100, 2.07, 0.07], [200, 4.14, 0.14]),
-    ]) {
+  it("the stiff point (T_hot/k = 0.002, ratio 100) doubles with N: separating where the growth clears its floor", () => {
+    // N = 30 / 60, 16 replicas, seed 21; N = 100 / 200, 8 replicas, the long test's seeds 51-52, and fig7's full run.
+    for (const [c, replicas] of [
+      [pair(0.002, 16, [30, 0.426, 0.016], [60, 0.908, 0.045]), 16],
+      [pair(0.002, 8, [100, 2.06, 0.07], [200, 4.19, 0.08]), 8],
+      [pair(0.002, 8, [100, 2.07, 0.07], [200, 4.14, 0.14]), 8],
+    ] as const) {
       expect(c.verdict, c.evidence.reasons.join("\n")).toBe("separating");
       expect(c.evidence.scalingDeficitZ).toBeLessThan(1);
+      expect(c.evidence.floorZ).toBeGreaterThan(resolvedStandardErrors(replicas));
     }
+    // Seed 41 (16 replicas): a doubling (1.97, 0.2 standard errors short of N2/N1) whose error bars leave it 5.1
+    // standard errors above the floor 1.25, short of 16 replicas' 5.48: "separating" at 4 only, so unresolved.
+    const s41 = pair(0.002, 16, [30, 0.4487, 0.0191], [60, 0.883, 0.0588]);
+    expect(s41.verdict, s41.evidence.reasons.join("\n")).toBe("unresolved");
+    expect(s41.evidence.floorZ).toBeGreaterThan(4);
+    expect(s41.evidence.floorZ).toBeLessThan(resolvedStandardErrors(16));
+  });
+
+  it("a growth resolved above 1 but neither above the floor nor below N2/N1 is not separating (N = 20 / 40)", () => {
+    // The stiff point at N = 20 / 40 (16 replicas, seeds 61-62): 0.346 ± 0.016 and 0.544 ± 0.025, growth 1.57 at 6.7
+    // standard errors, 3.6 short of N2/N1 = 2 (not resolved at 5.48): the rule without the floor said "separating".
+    // As an Ornstein-Zernike mixture the growth gives xi q_min = 1.4 in a box of 4.7 ranges.
+    const c = pair(0.002, 16, [20, 0.346, 0.016], [40, 0.544, 0.025]);
+    expect(c.evidence.sizeZ).toBeGreaterThan(resolvedStandardErrors(16));
+    expect(c.evidence.scalingDeficitZ).toBeLessThan(resolvedStandardErrors(16));
+    expect(c.evidence.floorZ).toBeLessThan(resolvedStandardErrors(16));
+    expect(c.verdict, c.evidence.reasons.join("\n")).toBe("unresolved");
+    expect(c.evidence.reasons.join(" ")).toMatch(/neither above 1\.25 \(separating\) nor below 2/);
+    expect(c.evidence.ozLength! * SHELL_Q[20]).toBeGreaterThan(1.2);
   });
 
   it("T_hot/k = 0.02 (a correlated mixture: its slab dissolves at N = 200) rises by 1.3-1.4 at N = 30 / 60: not separating", () => {
