@@ -405,9 +405,9 @@ async function strips(log) {
         `+- ${big.err.toExponential(1)} (reported error)`,
     );
     log(
-      "  (December 2026: 321 s measured by itself after the block LDL^T; since then measured at 10 x 200 only: the " +
-        "sweep's symmetric inverse 0.92x of the solve, the mode location's 12 % fewer factorisations 0.92-0.94x of " +
-        "that step, ~2 % of the solve; docs/performance.md)",
+      "  (December 2026: 334 s measured by itself at load 13-33 after the sweep's symmetric inverse and the mode " +
+        "location's fewer factorisations (321 s after the block LDL^T, at load 19-23); one run each, not interleaved; " +
+        "docs/performance.md)",
     );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
