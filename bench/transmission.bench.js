@@ -312,7 +312,7 @@ async function chains(log, options) {
   }
   log(
     `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
-      `(December 2026: missed, 19.5-24.1 s measured at load 17-28 with the half-width bound of unlocated modes, 1.18-1.26x of the code before it, median 1.22x; docs/performance.md)`,
+      `(December 2026: missed, 17.5-19.1 s measured at load 22-33 with the half-width bound from count-and-slope sweeps, 0.90-0.93x of the code before it, median 0.91x; docs/performance.md)`,
   );
   log(
     measured
@@ -405,9 +405,9 @@ async function strips(log) {
         `+- ${big.err.toExponential(1)} (reported error)`,
     );
     log(
-      "  (December 2026: 321 s measured by itself after the block LDL^T; since then measured at 10 x 200 only: the " +
-        "sweep's symmetric inverse 0.92x of the solve, the mode location's 12 % fewer factorisations 0.92-0.94x of " +
-        "that step, ~2 % of the solve; docs/performance.md)",
+      "  (December 2026: 334 s measured by itself at load 13-33 after the sweep's symmetric inverse and the mode " +
+        "location's fewer factorisations (321 s after the block LDL^T, at load 19-23); one run each, not interleaved; " +
+        "docs/performance.md)",
     );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");

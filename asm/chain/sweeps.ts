@@ -853,6 +853,78 @@ export function endWeightLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64,
   v128.store(out, f64x2.div(f64x2.neg(dD), f64x2.mul(rD, rD)), 48);
 }
 
+/**
+ * The count and end slope of sweepLanes only (ChainPencil.slopeLanes): the pivots and their derivative r' by the same
+ * arithmetic as sweepLanes, so the same count and slope to the bit, without ln det', the curvature and r'' (about a
+ * third of sweepLanes' operations). out[0..7] the slope -r' / r^2 of the end's undamped Green's function 1 / r (r: the
+ * last pivot), out[24..31] the number of negative pivots (the other places are not written).
+ */
+export function slopeLanes(n: i32, v: usize, m: usize, b2: usize, tiny: f64, lam: usize, reverse: i32, out: usize): void {
+  const zero = f64x2.splat(0), one = f64x2.splat(1);
+  const t = f64x2.splat(tiny);
+  const lA = v128.load(lam, 0);
+  let qA = zero, rA = one, dA = zero, nA = i64x2.splat(0);
+  const lB = v128.load(lam, 16);
+  let qB = zero, rB = one, dB = zero, nB = i64x2.splat(0);
+  const lC = v128.load(lam, 32);
+  let qC = zero, rC = one, dC = zero, nC = i64x2.splat(0);
+  const lD = v128.load(lam, 48);
+  let qD = zero, rD = one, dD = zero, nD = i64x2.splat(0);
+  let s = zero;
+  const step: isize = reverse ? -8 : 8;
+  let pv: isize = <isize>v + (reverse ? <isize>(n - 1) << 3 : 0);
+  let pm: isize = <isize>m + (reverse ? <isize>(n - 1) << 3 : 0);
+  let pb: isize = <isize>b2 + (reverse ? <isize>(n - 1) << 3 : 8);
+  for (let j = 0; j < n; j++) {
+    const vk = f64x2.splat(load<f64>(<usize>pv)), mk = f64x2.splat(load<f64>(<usize>pm));
+    const nmk = f64x2.neg(mk);
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lA, mk)), f64x2.mul(s, qA));
+        const qq = f64x2.mul(qA, qA);
+        dA = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dA), qq));
+        rA = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qA = f64x2.div(one, rA);
+        nA = i64x2.sub(nA, f64x2.lt(rA, zero));
+      }
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lB, mk)), f64x2.mul(s, qB));
+        const qq = f64x2.mul(qB, qB);
+        dB = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dB), qq));
+        rB = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qB = f64x2.div(one, rB);
+        nB = i64x2.sub(nB, f64x2.lt(rB, zero));
+      }
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lC, mk)), f64x2.mul(s, qC));
+        const qq = f64x2.mul(qC, qC);
+        dC = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dC), qq));
+        rC = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qC = f64x2.div(one, rC);
+        nC = i64x2.sub(nC, f64x2.lt(rC, zero));
+      }
+      {
+        const rn = f64x2.sub(f64x2.sub(vk, f64x2.mul(lD, mk)), f64x2.mul(s, qD));
+        const qq = f64x2.mul(qD, qD);
+        dD = f64x2.add(nmk, f64x2.mul(f64x2.mul(s, dD), qq));
+        rD = v128.bitselect(rn, t, f64x2.ge(f64x2.abs(rn), t));
+        qD = f64x2.div(one, rD);
+        nD = i64x2.sub(nD, f64x2.lt(rD, zero));
+      }
+    s = f64x2.splat(load<f64>(<usize>pb));
+    pv += step;
+    pm += step;
+    pb += step;
+  }
+  v128.store(out, f64x2.div(f64x2.neg(dA), f64x2.mul(rA, rA)), 0);
+  storeCounts(out + 192, nA);
+  v128.store(out, f64x2.div(f64x2.neg(dB), f64x2.mul(rB, rB)), 16);
+  storeCounts(out + 208, nB);
+  v128.store(out, f64x2.div(f64x2.neg(dC), f64x2.mul(rC, rC)), 32);
+  storeCounts(out + 224, nC);
+  v128.store(out, f64x2.div(f64x2.neg(dD), f64x2.mul(rD, rD)), 48);
+  storeCounts(out + 240, nD);
+}
+
 // JavaScript's Math.log2 and 2 ** y (growthLanes' rare rescaling steps: the same values as ChainPencil.growth's).
 @external("env", "log2") declare function jsLog2(x: f64): f64;
 @external("env", "pow2") declare function jsPow2(y: f64): f64;

@@ -850,8 +850,9 @@ const LAGUERRE_NEIGHBOURS = 8;
 const UNLOCATE_EACH = 0.01;
 /**
  * chainModes: a mode is left unlocated only where the bound on its half-width is at most this fraction of the phase
- * check's grid interval (at least its frequency / PHASE_GRID; see chainModes and ChainPoles.complete), after
- * UNLOCATE_REFINE bisections of its bracket by Sturm counts (each quarters the neighbouring modes' part of the bound).
+ * check's grid interval (at least its frequency / PHASE_GRID; see chainModes and ChainPoles.complete), the smallest
+ * of the bounds at its bracket's midpoint after 0 .. UNLOCATE_REFINE bisections (each by the count that the bound's
+ * sweeps return, and each quartering the neighbouring modes' part of the bound); it stops at the first that is.
  */
 const UNLOCATE_WIDTH = 0.01;
 const UNLOCATE_REFINE = 4;
@@ -943,9 +944,11 @@ function noModes(n: number): ModeData {
  * (gamma_0 u_0^2 + gamma_n u_n^2) / 2 is below UNLOCATE_WIDTH of the grid interval. With G_e = 1 / r_e the undamped
  * Green's function at an end (r_e the last pivot of a sweep towards it), G_e' = sum_j u_(e,j)^2 / (lambda_j -
  * lambda)^2 >= u_e^2 / (lambda_k - lambda)^2, so u_e^2 <= (hi - lo)^2 G_e'(mid) / 4 at the bracket's midpoint (times
- * 10 for rounding): one reduced sweep from either end, after UNLOCATE_REFINE Sturm counts bisecting the bracket (the
- * other modes' part of the bound falls with its width squared). On the 10^5-site chain, 2492 of the 8355 modes below the
- * cutoff (2692 without the half-width bound; forward Laguerre sweeps then 28 091 -> 19 225).
+ * 10 for rounding): one reduced sweep from either end (slopeLanes), which also returns the Sturm count at the
+ * midpoint, so the bracket is halved at no cost; while the bound is too broad the sweeps are repeated at the new
+ * midpoint, up to UNLOCATE_REFINE times (the other modes' part of the bound falls with the width squared), and the
+ * smallest bound is kept. On the 10^5-site chain, 2572 of the 8355 modes below the cutoff (2692 without the half-width
+ * bound; forward Laguerre sweeps then 28 091 -> 19 225).
  */
 function chainModes(
   sys: NetworkSystem,
@@ -1096,47 +1099,49 @@ function chainModes(
         drop[i] = 1;
         shares.push(i, s);
       }
-      // Each one's half-width bound (see chainModes): its bracket bisected UNLOCATE_REFINE times by Sturm counts, then
-      // the slopes of the ends' Green's functions at the bracket's midpoint (one reduced sweep from either end, L
-      // brackets per sweep); a mode that may be broad against the phase check's grid is located after all (its share
-      // returned to the budget).
+      // Each one's half-width bound (see chainModes) from the slopes of the ends' Green's functions at its bracket's
+      // midpoint (a reduced sweep from either end, L brackets per sweep, which also gives the Sturm count there); the
+      // smallest bound so far is kept, and a mode whose bound is still broad against the phase check's grid has its
+      // bracket halved by that count and is taken up again (after every other candidate's turn, so the lanes stay
+      // full), up to UNLOCATE_REFINE times; then it is located after all (its share returned to the budget).
       const D = shares.length / 2;
-      for (let i0 = 0; i0 < D; i0 += L) {
-        const used = Math.min(L, D - i0);
-        for (let round = 0; round < (chainModesTesting.unlocatedWidth === false ? 0 : UNLOCATE_REFINE); round++) {
-          for (let l = 0; l < L; l++) {
-            const i = shares[2 * (i0 + Math.min(l, used - 1))];
-            lam[l] = 0.5 * (one[3 * i] + one[3 * i + 1]);
-          }
-          pencil.countLanes(lam, used);
-          for (let l = 0; l < used; l++) {
-            const i = shares[2 * (i0 + l)];
-            if (out.negative[l] > one[3 * i + 2]) one[3 * i + 1] = lam[l];
-            else one[3 * i] = lam[l];
-          }
-        }
+      const refine = chainModesTesting.unlocatedWidth === false ? 0 : UNLOCATE_REFINE;
+      const best = new Float64Array(D).fill(Infinity);
+      const halvings = new Uint8Array(D);
+      const waitingBound: number[] = Array.from({ length: D }, (_, q) => q);
+      const batch = new Int32Array(L);
+      for (let head = 0; head < waitingBound.length;) {
+        const used = Math.min(L, waitingBound.length - head);
+        for (let l = 0; l < used; l++) batch[l] = waitingBound[head++];
         for (let l = 0; l < L; l++) {
-          const i = shares[2 * (i0 + Math.min(l, used - 1))];
+          const i = shares[2 * batch[Math.min(l, used - 1)]];
           lam[l] = 0.5 * (one[3 * i] + one[3 * i + 1]);
         }
-        pencil.endWeightLanes(lam, true, used);
+        pencil.slopeLanes(lam, true, used);
         for (let l = 0; l < used; l++) startSlope[l] = out.endSlope[l];
-        pencil.endWeightLanes(lam, false, used);
+        pencil.slopeLanes(lam, false, used);
         for (let l = 0; l < used; l++) {
-          const i = shares[2 * (i0 + l)];
+          const q = batch[l];
+          const i = shares[2 * q];
           const [lo, hi, k] = [one[3 * i], one[3 * i + 1], one[3 * i + 2]];
           const h2 = 0.25 * (hi - lo) * (hi - lo);
-          const width = 5 * h2 * (g0 * startSlope[l] + g1 * out.endSlope[l]);
-          const wlo = Math.sqrt(Math.max(lo, 0));
-          const whi = Math.sqrt(Math.max(hi, 0));
+          best[q] = Math.min(best[q], 5 * h2 * (g0 * startSlope[l] + g1 * out.endSlope[l]));
           if (chainModesTesting.unlocatedWidth === false) continue;
-          if (width <= (UNLOCATE_WIDTH * whi) / PHASE_GRID) {
-            unlocatedBracket[3 * k] = wlo;
+          // The count at the midpoint halves the bracket in any case (the phase check's grid points are moved out of
+          // the unlocated modes' brackets: narrower ones leave gaps between neighbours).
+          if (out.negative[l] > k) one[3 * i + 1] = lam[l];
+          else one[3 * i] = lam[l];
+          const whi = Math.sqrt(Math.max(one[3 * i + 1], 0));
+          if (best[q] <= (UNLOCATE_WIDTH * Math.sqrt(Math.max(hi, 0))) / PHASE_GRID) {
+            unlocatedBracket[3 * k] = Math.sqrt(Math.max(one[3 * i], 0));
             unlocatedBracket[3 * k + 1] = whi;
-            unlocatedBracket[3 * k + 2] = width;
+            unlocatedBracket[3 * k + 2] = best[q];
+          } else if (halvings[q] < refine) {
+            halvings[q]++;
+            waitingBound.push(q);
           } else {
             drop[i] = 0;
-            unlocatedShare -= shares[2 * (i0 + l) + 1];
+            unlocatedShare -= shares[2 * q + 1];
           }
         }
       }

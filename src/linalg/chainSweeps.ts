@@ -73,6 +73,16 @@ interface ChainExports {
     reverse: number,
     out: number,
   ): void;
+  slopeLanes(
+    n: number,
+    v: number,
+    m: number,
+    b2: number,
+    tiny: number,
+    lam: number,
+    reverse: number,
+    out: number,
+  ): void;
 }
 
 /** The compiled module, or null where WebAssembly (SIMD) is missing or refuses it (lazyModule.ts). */
@@ -201,6 +211,17 @@ export class ChainSweepKernel {
       endWeight[l] = f[OUT / 8 + 16 + l];
       endCurvature[l] = f[OUT / 8 + 32 + l];
       endSlope[l] = f[OUT / 8 + l];
+    }
+  }
+
+  /** The counts and end slopes of sweepLanes only (the other lane results are left as they were). */
+  slopeLanes(lambdas: Float64Array, reverse: boolean, negative: Int32Array, endSlope: Float64Array): void {
+    const f = this.f;
+    for (let l = 0; l < 8; l++) f[LAM / 8 + l] = lambdas[l];
+    this.x.slopeLanes(this.n, this.oV, this.oM, this.oB2, this.tiny, LAM, reverse ? 1 : 0, OUT);
+    for (let l = 0; l < 8; l++) {
+      endSlope[l] = f[OUT / 8 + l];
+      negative[l] = f[OUT / 8 + 24 + l];
     }
   }
 

@@ -984,6 +984,18 @@ export class ChainPencil {
     } else this.sweepLanes(lambdas, reverse, used);
   }
 
+  /**
+   * The counts and end slopes of sweepLanes only (lanes.negative and lanes.endSlope; the other lane results are not
+   * set): the same values to the bit, by a reduced kernel (the pivots and r' only) where WebAssembly runs; `used`
+   * lanes are counted.
+   */
+  slopeLanes(lambdas: Float64Array, reverse: boolean, used: number): void {
+    if (this.kernel) {
+      this.kernel.slopeLanes(lambdas, reverse, this.lanes.negative, this.lanes.endSlope);
+      this.counts += used;
+    } else this.sweepLanes(lambdas, reverse, used);
+  }
+
   /** Four lanes of sweepLanes in JavaScript: lambdas[o..o + 3] into lanes o..o + 3. */
   private sweep4(lambdas: Float64Array, reverse: boolean, o: number): void {
     const { n, v, m, b2, tiny } = this;

@@ -70,6 +70,13 @@ describe("chain sweeps: WebAssembly kernels against JavaScript", () => {
           same(wa.lanes.endCurvature, js.lanes.endCurvature, used);
           // And the slope of the end's Green's function (the unlocated modes' half-width bounds).
           same(wa.lanes.endSlope, js.lanes.endSlope, used);
+          // The count-and-slope kernel (the half-width bounds' bisection): the same counts and slopes.
+          wa.lanes.endSlope.fill(NaN);
+          wa.lanes.negative.fill(-1);
+          wa.slopeLanes(lam, reverse, used);
+          same(wa.lanes.endSlope, js.lanes.endSlope, used);
+          same(wa.lanes.negative, js.lanes.negative, used);
+          js.sweepLanes(lam, reverse, used);
           // The growth of the undamped solution (the screen): counts and ln max |psi| (the kernel's rare rescaling
           // steps by JavaScript's log2 and power).
           js.growthLanes(lam, reverse, used);
