@@ -142,4 +142,3 @@ describe("numbering a random start along a space-filling curve", () => {
     }
   });
 });
-
