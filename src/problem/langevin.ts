@@ -218,11 +218,16 @@ function particleLangevin(model: ParticlesModel): ModelLangevinProblem {
   if (model.pairs.length > 0) forces.push({ term: "pairs", pairs: model.pairs } satisfies PairsTerm);
   if (model.external.length > 0) forces.push({ term: "external", fields: model.external } satisfies ExternalTerm);
   if (model.bonds && model.bonds.length > 0) forces.push({ term: "bonds", bonds: model.bonds } satisfies BondsTerm);
+  // The names (two strings per particle in 2D: tens of milliseconds and megabytes at N = 10^5) are made when first
+  // read: a simulation reads them only for fields, recorded states and covariances of small systems.
+  let names: string[] | undefined;
   return {
     kind: "langevin",
     model,
     dynamics: model.dynamics,
-    coordinates: particleStateNames(model).slice(0, N * d),
+    get coordinates(): string[] {
+      return (names ??= particleStateNames(model).slice(0, N * d));
+    },
     mass,
     friction,
     temperature,

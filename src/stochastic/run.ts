@@ -106,7 +106,7 @@ import {
 } from "./statistics.js";
 import { modelRelaxation, type ModelRelaxation } from "./relaxation.js";
 import { isLinearNetwork } from "../model/networkModel.js";
-import { isLinearParticles } from "../problem/particles.js";
+import { isLinearParticles, particleStateSize } from "../problem/particles.js";
 import { networkSystem, particleSystem } from "./system.js";
 import { captureReplica, restoreReplica, type ReplicaSnapshot } from "./checkpoint.js";
 
@@ -397,7 +397,10 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let split: SplitConfig | null = null;
   let splitHeat: SplitStepHeat | null = null;
 
-  let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], coordinates: string[], timeScale: TimeScale;
+  let system: LangevinSystem, probe: Probe, estimands: EstimandSpec[], timeScale: TimeScale;
+  // The coordinates' names, made when first read (a particle run's are two strings per particle in 2D: tens of
+  // milliseconds at N = 10^5; only fields, recorded states and small systems' covariances read them).
+  let coordinateCount: number, coordinateNames: () => string[];
   let initialize: Plan["initialize"];
   let stratonovich = false;
   let heatCheck = false;
@@ -421,7 +424,8 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     const np = new NetworkProbe(model, built.field, dt, o.covariance ?? N <= 40, fluxEstimator);
     probe = np;
     estimands = np.estimands();
-    coordinates = np.coordinateNames();
+    coordinateCount = N;
+    coordinateNames = () => np.coordinateNames();
     timeScale = networkTimeScale(model);
     initialize = networkInitializer(model, stationaryCovariance(o, N));
     if (scheme === "baoab" && schemeValue.fused !== false && (o.fields ?? []).length === 0)
@@ -504,7 +508,8 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
       probeSize: pp.size,
     });
     estimands = pp.estimands();
-    coordinates = pp.coordinateNames();
+    coordinateCount = particleStateSize(model);
+    coordinateNames = () => pp.coordinateNames();
     timeScale = particleTimeScale(model);
     warnings.push(...particleStepWarnings(model, dt));
     initialize = particleInitializer(model);
@@ -533,8 +538,10 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     throw new ModelError(
       `time ${o.time} is shorter than ${batches} batches of one step dt = ${dt}: run longer or use a smaller dt`,
     );
-  const covariance = stationaryCovariance(o, coordinates.length);
-  const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates, covariance));
+  const covariance = stationaryCovariance(o, coordinateCount);
+  let names: string[] | undefined;
+  const coordinates = () => (names ??= coordinateNames());
+  const fields = (o.fields ?? []).map((f) => resolveField(f, model, coordinates(), covariance));
   const K = probe.size;
   // every sub-batch holds at least one sample, and the memory they make the run hold is at most MAX_SUB_BATCH_BYTES
   const subBatches =
@@ -559,7 +566,9 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     K,
     estimands,
     fields,
-    coordinates,
+    get coordinates(): string[] {
+      return coordinates();
+    },
     timeScale,
     warnings,
     fluxEstimator,
@@ -597,11 +606,9 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
 export function withoutEngineEstimators(plan: Plan): Plan {
   if (plan.kernel || plan.pairKernel || plan.split || plan.fields.length > 0) return plan;
   const probe: Probe = { size: plan.probe.size, needsPrevious: false, sample: () => {} };
-  const out: Plan = {
-    ...plan,
-    probe,
-    replica: (r, o, sums) => new ReplicaRun(out, r, fieldSumsViews(out.fields, sums), o),
-  };
+  const out: Plan = Object.defineProperties({}, Object.getOwnPropertyDescriptors(plan)) as Plan;
+  const replica: Plan["replica"] = (r, o, sums) => new ReplicaRun(out, r, fieldSumsViews(out.fields, sums), o);
+  Object.assign(out, { probe, replica });
   return out;
 }
 

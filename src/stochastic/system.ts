@@ -409,6 +409,16 @@ export function networkSystem(
 }
 
 /**
+ * The problem with other force terms; its other properties copied as they are (a lazily made property, such as a
+ * particle problem's coordinate names, stays lazy: a spread would make it).
+ */
+function withForces(problem: ModelLangevinProblem, forces: ForceTerm[]): ModelLangevinProblem {
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(problem)) as ModelLangevinProblem;
+  Object.defineProperty(out, "forces", { value: forces, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/**
  * A particle model as a Langevin system, after checking that it can have a steady state (particleConfinementProblem):
  * throws SteadyStateError naming the model's file otherwise. `pairs` and `external` are the fields of its "pairs" and
  * "external" terms (null when the model has none; `pairs` null too with `withoutPairs`, which leaves the pair term out).
@@ -422,7 +432,12 @@ export function particleSystem(
   // withoutPairs: a run that steps with forces of its own (a split run, splitDisks.ts) needs the system's masses,
   // frictions and temperatures but not its pair field (cell grid, lists), which it would never evaluate.
   const system = langevinSystem(
-    options.withoutPairs ? { ...problem, forces: problem.forces.filter((t) => t.term !== "pairs") } : problem,
+    options.withoutPairs
+      ? withForces(
+          problem,
+          problem.forces.filter((t) => t.term !== "pairs"),
+        )
+      : problem,
     { exactStepping: options.exactStepping },
   );
   const pairs = system.terms.find((t) => t instanceof ParticleForceField) ?? null;

@@ -6,7 +6,15 @@ import { solveNetwork } from "../../src/exact/network.js";
 import { validateParticles } from "../../src/model/particles.js";
 import { CancelledError } from "../../src/stochastic/safety.js";
 import { baoab } from "../../src/stochastic/integrators.js";
-import { simulate, simulateSync, type SimulationOptions } from "../../src/stochastic/run.js";
+import {
+  preparePlan,
+  simulate,
+  simulateSync,
+  withoutEngineEstimators,
+  type SimulationOptions,
+} from "../../src/stochastic/run.js";
+import { langevinProblem } from "../../src/problem/langevin.js";
+import { particleSystem } from "../../src/stochastic/system.js";
 import { particlesAsNetwork } from "../../src/problem/particles.js";
 import { simulateAndVerifySync } from "../../src/verify/simulation.js";
 import { workerRunner } from "../../src/workers/pool.js";
@@ -163,5 +171,32 @@ describe("phase-space density and probability current (Metzger's lecture notes, 
     expect(compared).toBeGreaterThan(12);
     // A circulating current is resolved (broken detailed balance).
     expect(nonzero).toBeGreaterThan(3);
+  });
+});
+
+describe("the coordinates' names (made when first read)", () => {
+  it("a particle plan, its problem and the plan without the engine's estimators name every coordinate", () => {
+    const m = (dynamics: "overdamped" | "underdamped") =>
+      validateParticles({
+        kind: "particles",
+        dimension: 2,
+        dynamics,
+        box: 6,
+        species: [{ name: "A", count: 3, temperature: 1 }],
+        pairs: [{ potential: "soft", stiffness: 1, range: 1 }],
+        initial: "random",
+      });
+    const xy = ["x:0", "y:0", "x:1", "y:1", "x:2", "y:2"];
+    const over = preparePlan(m("overdamped"), { dt: 0.01 }, { time: 1, seed: 1, replicas: 1 });
+    expect(over.coordinates).toEqual(xy);
+    expect(over.coordinates).toBe(over.coordinates); // made once
+    expect(withoutEngineEstimators(over).coordinates).toEqual(xy);
+    const under = preparePlan(m("underdamped"), { dt: 0.01 }, { time: 1, seed: 1, replicas: 1 });
+    expect(under.coordinates).toEqual([...xy, ...xy.map((c) => `p${c}`)]);
+    expect(langevinProblem(m("overdamped")).coordinates).toEqual(xy);
+    // A split run's system keeps the problem's other properties (the pair term left out).
+    const built = particleSystem(m("overdamped"), { withoutPairs: true });
+    expect(built.pairs).toBeNull();
+    expect(built.system.dof).toBe(6);
   });
 });
