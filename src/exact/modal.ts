@@ -581,11 +581,11 @@ function residualsDoubleDouble(
  * u_q + sum_l u_l P_lq / (lam_q - lam_l) (pairs closer than 1e3 |P_lq| are left unmixed: their rotation within the
  * pair is not determined to first order, and the rotation bound eigenvectorMixing covers it). The Householder and QR
  * steps leave each eigenpair good to eps |K| only, i.e. the exact eigenpairs of K + E with |E| ~ eps |K| in every
- * entry: on a network whose eigenvalues span 4e9 the smallest came out 3.8e-8 of itself off, and a mode's small share
- * 3.3e-5 at the far end of a weak spring (6e-4 of |K| / the modes' gap) 7.6e-10 of itself off; the spring fluxes built
- * on them were off by 4e-10 to 1.2e-9 of themselves, beyond every error term (the sum rules and the rotation bound do
- * not see an error of K itself). After the step they are good to about eps of themselves. U (row-major, n x n) and
- * lam are overwritten.
+ * entry: on a network whose eigenvalues span 4e9 the smallest came out 3.8e-8 of itself off, and two modes whose
+ * shares across a weak spring are 1-2e-5 were 2.5e-14 off (1e-9 of those shares: eps |K| against the spring); the
+ * spring fluxes built on them were off by 6e-11 to 1.2e-9 of themselves, beyond every error term (the sum rules and
+ * the rotation bound do not see an error of K itself). After the step the same fluxes agree with 45-digit solves to
+ * 1.4e-15 to 2.1e-13 of themselves. U (row-major, n x n) and lam are overwritten.
  */
 function refineEigenpairs(model: NetworkModel, s: Float64Array, U: Float64Array, lam: Float64Array): void {
   const n = lam.length;
@@ -1712,7 +1712,10 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
           n * ROUNDING * Math.max(jScale, perMass * terms);
         // |Theta^T u_a| <= sum_k |u_ak| theta_k (siteMixing): site j's for the first term, site i's for the second.
         rotation[q] = perMass * (mix(s.j) * xNorm * rowNorm(UY, s.i) + mix(s.i) * y2Norm * rowNorm(UX, s.j));
-        // (Refined only where the cheap bound is above the other terms and above 1e-12 of the flux.)
+        // (Refined only where the cheap bound is above the other terms and above 1e-12 of the flux: with refined
+        // eigenpairs the cheap bound is smaller, and a gate at 1e-8 left errors of up to 6e-9 of the flux where the
+        // refined bound had given 1e-13. The parts by source keep 1e-8: two products per bath, 1.2-1.4 times the
+        // solve's CPU time at 1000 sites with 4 baths at 1e-12.)
         if (rotation[q] > Math.max(base[q], 1e-12 * Math.abs(flux[q]))) {
           refine[q] = 1;
           needVelocity[s.i] = 1;
@@ -1827,7 +1830,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
             rotation[q] = rot;
             const floor =
               (scale * Tmax * Math.sqrt(springDev[s.i] * springDev[s.j])) / wMin + n * ROUNDING * scale * size * Tc;
-            if (rot > Math.max(floor, 1e-12 * Math.abs(parts[q][c]))) {
+            if (rot > Math.max(floor, 1e-8 * Math.abs(parts[q][c]))) {
               refine[q] = 1;
               needVelocity[s.i] = 1;
               needPosition[s.j] = 1;
