@@ -2772,9 +2772,9 @@ interface Plan {
   offSpring: number;
   offBySource: number;
   /**
-   * Overdamped networks with pairwise transmissions: the first-order effect of rounding in V - i w Gamma on each
-   * pair, spring and by-source integrand (SolveRounding), integrated beside them (weight 0: not a quadrature target);
-   * -1 otherwise.
+   * Overdamped networks: the first-order effect of rounding in V - i w Gamma on each pair (or direct bath flux),
+   * spring and by-source integrand (SolveRounding), integrated beside them (weight 0: not a quadrature target); -1
+   * otherwise (underdamped).
    */
   offRound: number;
   /** Per spring: its slot among the integrated springs, or -1 (a bridge in a fluxes-only run: from conservation). */
@@ -2856,9 +2856,10 @@ function makePlan(
   o += temperatures ? n : 0;
   const offSiteW = o;
   o += temperatures ? n : 0;
-  const offRound = !sys.under && pairs !== null ? o : -1;
-  // (the signed errors per pair, spring and spring by source, then the springs' and parts' term magnitudes)
-  o += offRound >= 0 ? pairs!.length + 2 * (S + (bySource ? S * B : 0)) : 0;
+  const offRound = !sys.under ? o : -1;
+  // (the signed errors per pair or direct bath flux, spring and spring by source, then the springs' and parts' term
+  // magnitudes, and the direct bath fluxes' term magnitudes)
+  o += offRound >= 0 ? (pairs ? pairs.length : 2 * B) + 2 * (S + (bySource ? S * B : 0)) : 0;
   const C = o;
   const weight = new Float64Array(C);
   const isTemp = new Uint8Array(C);
@@ -2920,14 +2921,16 @@ function productError(a: number, b: number, p: number): number {
 }
 
 /**
- * The first-order effect of rounding in the solves of overdamped networks with pairwise transmissions (at most 32
- * sites: a bath on every site, so every column of G is at hand), from the residuals as iterative refinement forms
+ * The first-order effect of rounding in the solves of overdamped networks (the bath columns the integrands are
+ * formed from: every bath's with pairwise transmissions, up to 32 baths; beyond, those of the baths away from the
+ * most common temperature, feeding the direct bath-flux integrands), from the residuals as iterative refinement forms
  * them: r_c = e_c - (V - i w Gamma) x_c for each computed column x_c, in double-double, with V's diagonal as the
  * pinning plus the stiffnesses exactly (their sum's rounding kept by TwoSum) and w gamma exactly (TwoProduct); the
  * correction dx_c = G r_c (one more solve per column) is the column's actual error to first order, whatever its
  * source: the rounding of V's diagonal as formed (a soft pinning reached through stiff springs: fl(p + k) loses p's
  * digits) and the factorisation's and solves' own backward errors. Each integrand's error to first order follows
- * with its sign (pairs: 2 w^2 Re(conj(G_bc) dG_bc); springs: w sum_c a_c Im(conj(dG_ic) G_jc + conj(G_ic) dG_jc)), is
+ * with its sign (pairs: 2 w^2 Re(conj(G_bc) dG_bc); direct bath fluxes: 2 w^2 sum_c a_c Re(conj(G) dG) over the
+ * entries they are formed from; springs: w sum_c a_c Im(conj(dG_ic) G_jc + conj(G_ic) dG_jc)), is
  * integrated beside it by the same rule (weight 0: not a quadrature target), so that the sum is the first-order
  * error of the quadrature's own sum, and its magnitude is added to the reported error. The quadrature's error
  * estimate cannot see this error: it moves the integrand smoothly in w (a pinning of 2.7 reached through a spring of
@@ -2946,6 +2949,9 @@ class SolveRounding {
   private readonly ri: Float64Array;
   private readonly wr: Float64Array;
   private readonly wi: Float64Array;
+  /** Per bath: its friction and T_b - T_ref (the direct bath-flux integrands). */
+  private readonly gam: Float64Array;
+  private readonly dT: Float64Array;
 
   constructor(
     model: NetworkModel,
@@ -2953,6 +2959,8 @@ class SolveRounding {
     private readonly plan: Plan,
   ) {
     const n = sys.n;
+    this.gam = Float64Array.from(model.baths, (b) => b.friction);
+    this.dT = Float64Array.from(plan.dT);
     // V_ll as networkSystem forms it (pinning, then each spring at both ends in the model's order), each addition's
     // rounding kept (TwoSum).
     const hi = Float64Array.from(model.pinning);
@@ -3048,19 +3056,54 @@ class SolveRounding {
       complexLdlSolve(ldl, rr, ri, dr[c], di[c], this.wr, this.wi);
     }
     const o = plan.offRound;
-    const pairs = plan.pairs!;
-    const P = pairs.length;
+    const pairs = plan.pairs;
     const w2 = omega * omega;
-    // The integrands' errors: computed minus exact, -f'(x) dx.
-    for (let k = 0; k < P; k++) {
-      const [b, c] = pairs[k];
-      const col = plan.colOfBath[c];
-      const sb = sys.bathSite[b];
-      f[o + k] = -2 * w2 * (xr[col][sb] * dr[col][sb] + xi[col][sb] * di[col][sb]);
-    }
     const S = this.si.length;
     const B = plan.colOfBath.length;
+    const P = pairs ? pairs.length : B;
     const oM = o + P + S + (plan.bySource ? S * B : 0);
+    // The integrands' errors: computed minus exact, -f'(x) dx.
+    if (pairs) {
+      for (let k = 0; k < P; k++) {
+        const [b, c] = pairs[k];
+        const col = plan.colOfBath[c];
+        const sb = sys.bathSite[b];
+        f[o + k] = -2 * w2 * (xr[col][sb] * dr[col][sb] + xi[col][sb] * di[col][sb]);
+      }
+    } else {
+      // Direct bath fluxes (Evaluator.integrand): w^2 sum_c a_c |x_c|^2 over the bath's column at the other baths'
+      // sites (a_c = gamma_c (dT_b - dT_c)) or over the columns at the bath's site (a_c = -gamma_c dT_c): the error
+      // -2 w^2 sum_c a_c Re(conj(x) dx), and the terms' magnitudes (each a_c with the rounding of the dT it is formed
+      // from: gamma_c (|dT_b| + |dT_c|)) for the integrand's own rounding.
+      const { gam, dT } = this;
+      const oD = oM + S + (plan.bySource ? S * B : 0);
+      for (let b = 0; b < B; b++) {
+        const site = sys.bathSite[b];
+        const col = plan.colOfBath[b];
+        let s = 0;
+        let m = 0;
+        if (col >= 0) {
+          const Xr = xr[col],
+            Xi = xi[col],
+            Dr = dr[col],
+            Di = di[col];
+          const dTb = dT[b];
+          for (let c = 0; c < B; c++) {
+            if (c === b) continue;
+            const sc = sys.bathSite[c];
+            s += gam[c] * (dTb - dT[c]) * (Xr[sc] * Dr[sc] + Xi[sc] * Di[sc]);
+            m += gam[c] * (Math.abs(dTb) + Math.abs(dT[c])) * (Xr[sc] * Xr[sc] + Xi[sc] * Xi[sc]);
+          }
+        } else {
+          for (let c = 0; c < ncol; c++) {
+            s -= gdT[c] * (xr[c][site] * dr[c][site] + xi[c][site] * di[c][site]);
+            m += Math.abs(gdT[c]) * (xr[c][site] * xr[c][site] + xi[c][site] * xi[c][site]);
+          }
+        }
+        f[o + b] = -2 * w2 * s;
+        f[oD + b] = w2 * m;
+      }
+    }
     for (let k = 0; k < S; k++) {
       const i = this.si[k],
         j = this.sj[k];
@@ -3129,7 +3172,7 @@ class Evaluator {
     g1: number;
   };
   private chainChecks = 0;
-  /** The rounding of the solves (overdamped, pairwise transmissions; plan.offRound >= 0). */
+  /** The rounding of the solves (overdamped; plan.offRound >= 0). */
   readonly rounding?: SolveRounding;
   /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
   endsOnly = false;
@@ -3469,7 +3512,7 @@ class Evaluator {
     const si = this.si,
       sj = this.sj;
     const S = si.length;
-    // Where SolveRounding bounds the integrands' own rounding (overdamped, pairwise): Im(conj(x_i) x_j) as
+    // Where SolveRounding bounds the integrands' own rounding (overdamped): Im(conj(x_i) x_j) as
     // Im(conj(x_i) (x_j - x_i)), whose products do not cancel on a stiff spring (x_i ~ x_j): its rounding is eps times
     // |x_i| |x_j - x_i|, not |x_i| |x_j|.
     const diff = this.rounding !== undefined;
@@ -4493,15 +4536,20 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   // of the integrands as formed from the columns, bounded from their terms' magnitudes (standard rounding-error
   // analysis, to first order in eps; a pair's below, on the bath fluxes); a spring's w sum_c a_c Im(conj(x_i) d), d = x_j - x_i, sums ncol terms, each a difference of two
   // products (d's own rounding eps |d|): (ncol + 5) eps w sum_c |a_c| (|Re x_i Im d| + |Im x_i Re d|) integrated;
-  // a part by source, one term: 6 eps of its magnitudes.
+  // a part by source, one term: 6 eps of its magnitudes; a direct bath flux's w^2 sum_c a_c |G|^2 (B or fewer
+  // non-negative products, each a_c formed from rounded dT: gamma_c (|dT_b| + |dT_c|) as its magnitude), (B + 5) eps
+  // of the terms' magnitudes integrated.
   if (plan.offRound >= 0) {
-    const P = plan.pairs!.length;
+    const P = plan.pairs ? plan.pairs.length : B;
     const S = plan.integrated.length;
     const SB = plan.bySource ? S * B : 0;
     const o = plan.offRound;
     const oM = o + P + S + SB;
     const ncol = plan.columns.length;
-    for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += Math.abs(quad.value[o + k]);
+    if (plan.pairs) for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += Math.abs(quad.value[o + k]);
+    else
+      for (let b = 0; b < B; b++)
+        quad.error[plan.offDirect + b] += Math.abs(quad.value[o + b]) + (B + 5) * EPS * quad.value[oM + S + SB + b];
     for (let k = 0; k < S; k++)
       quad.error[plan.offSpring + k] += Math.abs(quad.value[o + P + k]) + (ncol + 5) * EPS * quad.value[oM + k];
     for (let k = 0; k < SB; k++)
