@@ -2909,16 +2909,6 @@ function makePlan(
 
 /** Dekker's split of a double into two halves whose products are exact (TwoProduct without a fused multiply-add). */
 const SPLITTER = 134217729;
-/** a * b = hi + lo exactly: lo (hi is a * b rounded). */
-function productError(a: number, b: number, p: number): number {
-  const ca = SPLITTER * a;
-  const ah = ca - (ca - a);
-  const al = a - ah;
-  const cb = SPLITTER * b;
-  const bh = cb - (cb - b);
-  const bl = b - bh;
-  return al * bl - (p - ah * bh - al * bh - ah * bl);
-}
 
 /**
  * The first-order effect of rounding in the solves of overdamped networks (the bath columns the integrands are
@@ -2945,10 +2935,20 @@ class SolveRounding {
   /** Per column: its correction dx_c. */
   private readonly dr: Float64Array[];
   private readonly di: Float64Array[];
-  private readonly rr: Float64Array;
-  private readonly ri: Float64Array;
-  private readonly wr: Float64Array;
-  private readonly wi: Float64Array;
+  /** Dekker's halves of V's diagonal, of its off-diagonal entries, of the frictions, and of a column's entries. */
+  private readonly vHi: Float64Array;
+  private readonly vLo: Float64Array;
+  private readonly offHi: Float64Array;
+  private readonly offLo: Float64Array;
+  private readonly gHi: Float64Array;
+  private readonly gLo: Float64Array;
+  private readonly xrh: Float64Array;
+  private readonly xrl: Float64Array;
+  private readonly xih: Float64Array;
+  private readonly xil: Float64Array;
+  /** The residuals, then the corrections, of every column side by side (by the elimination order; see solveAll). */
+  private readonly Wr: Float64Array;
+  private readonly Wi: Float64Array;
   /** Per bath: its friction and T_b - T_ref (the direct bath-flux integrands). */
   private readonly gam: Float64Array;
   private readonly dT: Float64Array;
@@ -2961,6 +2961,25 @@ class SolveRounding {
     const n = sys.n;
     this.gam = Float64Array.from(model.baths, (b) => b.friction);
     this.dT = Float64Array.from(plan.dT);
+    const halves = (x: ArrayLike<number>): [Float64Array, Float64Array] => {
+      const h = new Float64Array(x.length);
+      const l = new Float64Array(x.length);
+      for (let k = 0; k < x.length; k++) {
+        const t = SPLITTER * x[k];
+        h[k] = t - (t - x[k]);
+        l[k] = x[k] - h[k];
+      }
+      return [h, l];
+    };
+    [this.vHi, this.vLo] = halves(sys.vDiag);
+    [this.offHi, this.offLo] = halves(sys.off);
+    [this.gHi, this.gLo] = halves(sys.gamma);
+    this.Wr = new Float64Array(n * plan.columns.length);
+    this.Wi = new Float64Array(n * plan.columns.length);
+    this.xrh = new Float64Array(n);
+    this.xrl = new Float64Array(n);
+    this.xih = new Float64Array(n);
+    this.xil = new Float64Array(n);
     // V_ll as networkSystem forms it (pinning, then each spring at both ends in the model's order), each addition's
     // rounding kept (TwoSum).
     const hi = Float64Array.from(model.pinning);
@@ -2980,30 +2999,62 @@ class SolveRounding {
     this.sj = Int32Array.from(plan.integrated, (k) => model.springs[k].j);
     this.dr = Array.from(plan.columns, () => new Float64Array(n));
     this.di = Array.from(plan.columns, () => new Float64Array(n));
-    this.rr = new Float64Array(n);
-    this.ri = new Float64Array(n);
-    this.wr = new Float64Array(n);
-    this.wi = new Float64Array(n);
   }
 
-  /** Double-double sums of the real (hr + er) and imaginary (hi + ei) parts of a row of (V - i w Gamma) x. */
-  private hr = 0;
-  private er = 0;
-  private hi = 0;
-  private ei = 0;
-
-  /** Adds p (+ its error pe) to the real or imaginary sum (TwoSum). */
-  private acc(p: number, pe: number, imag: boolean): void {
-    const h = imag ? this.hi : this.hr;
-    const t = h + p;
-    const bb = t - h;
-    const e = h - (t - bb) + (p - bb) + pe;
-    if (imag) {
-      this.hi = t;
-      this.ei += e;
-    } else {
-      this.hr = t;
-      this.er += e;
+  /**
+   * dx_c = G r_c for every column at once, from the factorisation (forward, diagonal and backward substitution, as
+   * complexLdlSolve column by column, the same operations in the same order for each column: the same numbers), the
+   * columns side by side in Wr, Wi (by the elimination order), so that each entry of L is loaded once for all.
+   */
+  private solveAll(ldl: ComplexLdl, ncol: number): void {
+    const { n, perm, Lp, Li: Lrow } = ldl.sym;
+    const { Lr, Li: Lim, Dr, Di } = ldl;
+    const { Wr, Wi, dr, di } = this;
+    for (let j = 0; j < n; j++) {
+      const bj = j * ncol;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const bi = Lrow[p] * ncol;
+        const lr = Lr[p],
+          li = Lim[p];
+        for (let c = 0; c < ncol; c++) {
+          const ar = Wr[bj + c],
+            ai = Wi[bj + c];
+          Wr[bi + c] -= lr * ar - li * ai;
+          Wi[bi + c] -= lr * ai + li * ar;
+        }
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const pr = Dr[j],
+        pi = Di[j];
+      const den = pr * pr + pi * pi;
+      for (let c = j * ncol; c < (j + 1) * ncol; c++) {
+        const ar = Wr[c],
+          ai = Wi[c];
+        Wr[c] = (ar * pr + ai * pi) / den;
+        Wi[c] = (ai * pr - ar * pi) / den;
+      }
+    }
+    for (let j = n - 1; j >= 0; j--) {
+      const bj = j * ncol;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const bi = Lrow[p] * ncol;
+        const lr = Lr[p],
+          li = Lim[p];
+        for (let c = 0; c < ncol; c++) {
+          const xr = Wr[bi + c],
+            xi = Wi[bi + c];
+          Wr[bj + c] -= lr * xr - li * xi;
+          Wi[bj + c] -= lr * xi + li * xr;
+        }
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const o = perm[k];
+      for (let c = 0; c < ncol; c++) {
+        dr[c][o] = Wr[k * ncol + c];
+        di[c][o] = Wi[k * ncol + c];
+      }
     }
   }
 
@@ -3020,41 +3071,85 @@ class SolveRounding {
     gc: Float64Array,
     gdT: Float64Array,
   ): void {
-    const { sys, plan, lo, dr, di, rr, ri } = this;
+    const { sys, plan, lo, dr, di } = this;
     const n = sys.n;
     const { ptr, idx } = sys.pattern;
     const off = sys.off;
     const ncol = plan.columns.length;
+    const { vHi, vLo, offHi, offLo, gHi, gLo, xrh, xrl, xih, xil, Wr, Wi } = this;
+    const iperm = ldl.sym.iperm;
+    // omega's halves (Dekker's split) for w gamma_i's rounding (TwoProduct).
+    const cw = SPLITTER * omega;
+    const wh = cw - (cw - omega);
+    const wl = omega - wh;
     for (let c = 0; c < ncol; c++) {
       const Xr = xr[c],
         Xi = xi[c];
       const site = plan.colSite[c];
+      // The column's halves, once (each entry enters up to 1 + its degree products).
       for (let i = 0; i < n; i++) {
-        // (A x)_i = (V_ii - i w gamma_i) x_i + sum_j V_ij x_j, in double-double (h + e), real and imaginary parts.
+        let t = SPLITTER * Xr[i];
+        xrh[i] = t - (t - Xr[i]);
+        xrl[i] = Xr[i] - xrh[i];
+        t = SPLITTER * Xi[i];
+        xih[i] = t - (t - Xi[i]);
+        xil[i] = Xi[i] - xih[i];
+      }
+      for (let i = 0; i < n; i++) {
+        // (A x)_i = (V_ii - i w gamma_i) x_i + sum_j V_ij x_j, in double-double (h + e), real and imaginary parts:
+        // each product's rounding exact (TwoProduct from the halves), each sum's kept (TwoSum).
         const v = sys.vDiag[i];
+        const vh = vHi[i],
+          vl = vLo[i];
+        const xri = Xr[i],
+          xii = Xi[i];
+        const rh = xrh[i],
+          rl = xrl[i],
+          ih = xih[i],
+          il = xil[i];
         const wg = omega * sys.gamma[i];
-        const wgLo = productError(omega, sys.gamma[i], wg);
-        this.hr = this.er = this.hi = this.ei = 0;
-        let p = v * Xr[i];
-        this.acc(p, productError(v, Xr[i], p) + lo[i] * Xr[i], false);
-        p = wg * Xi[i];
-        this.acc(p, productError(wg, Xi[i], p) + wgLo * Xi[i], false);
-        p = v * Xi[i];
-        this.acc(p, productError(v, Xi[i], p) + lo[i] * Xi[i], true);
-        p = -wg * Xr[i];
-        this.acc(p, productError(-wg, Xr[i], p) - wgLo * Xr[i], true);
+        const wgLo = wl * gLo[i] - (wg - wh * gHi[i] - wl * gHi[i] - wh * gLo[i]);
+        const ct = SPLITTER * wg;
+        const gh = ct - (ct - wg);
+        const gl = wg - gh;
+        // Real part: v x_r + wg x_i (with V_ll's and w gamma's rounding times x).
+        let hr = v * xri;
+        let er = vl * rl - (hr - vh * rh - vl * rh - vh * rl) + lo[i] * xri;
+        let p = wg * xii;
+        let t = hr + p;
+        let bb = t - hr;
+        er += hr - (t - bb) + (p - bb) + (gl * il - (p - gh * ih - gl * ih - gh * il) + wgLo * xii);
+        hr = t;
+        // Imaginary part: v x_i - wg x_r.
+        let hi = v * xii;
+        let ei = vl * il - (hi - vh * ih - vl * ih - vh * il) + lo[i] * xii;
+        p = -wg * xri;
+        t = hi + p;
+        bb = t - hi;
+        ei += hi - (t - bb) + (p - bb) + (-gl * rl - (p + gh * rh + gl * rh + gh * rl) - wgLo * xri);
+        hi = t;
         for (let q = ptr[i]; q < ptr[i + 1]; q++) {
           const j = idx[q];
+          const oh = offHi[q],
+            ol = offLo[q];
           p = off[q] * Xr[j];
-          this.acc(p, productError(off[q], Xr[j], p), false);
+          t = hr + p;
+          bb = t - hr;
+          er += hr - (t - bb) + (p - bb) + (ol * xrl[j] - (p - oh * xrh[j] - ol * xrh[j] - oh * xrl[j]));
+          hr = t;
           p = off[q] * Xi[j];
-          this.acc(p, productError(off[q], Xi[j], p), true);
+          t = hi + p;
+          bb = t - hi;
+          ei += hi - (t - bb) + (p - bb) + (ol * xil[j] - (p - oh * xih[j] - ol * xih[j] - oh * xil[j]));
+          hi = t;
         }
-        rr[i] = (i === site ? 1 - this.hr : -this.hr) - this.er;
-        ri[i] = -this.hi - this.ei;
+        // (Stored by the elimination order, the columns side by side: Wr[k * ncol + c] for row perm[k].)
+        const at = iperm[i] * ncol + c;
+        Wr[at] = (i === site ? 1 - hr : -hr) - er;
+        Wi[at] = -hi - ei;
       }
-      complexLdlSolve(ldl, rr, ri, dr[c], di[c], this.wr, this.wi);
     }
+    this.solveAll(ldl, ncol);
     const o = plan.offRound;
     const pairs = plan.pairs;
     const w2 = omega * omega;
