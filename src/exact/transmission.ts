@@ -2777,9 +2777,9 @@ interface Plan {
   offSpring: number;
   offBySource: number;
   /**
-   * Overdamped networks with pairwise transmissions: the first-order effect of rounding in V - i w Gamma on each
-   * pair, spring and by-source integrand (SolveRounding), integrated beside them (weight 0: not a quadrature target);
-   * -1 otherwise.
+   * Overdamped networks: the first-order effect of rounding in V - i w Gamma on each pair (or direct bath flux),
+   * spring and by-source integrand (SolveRounding), integrated beside them (weight 0: not a quadrature target); -1
+   * otherwise (underdamped).
    */
   offRound: number;
   /** Per spring: its slot among the integrated springs, or -1 (a bridge in a fluxes-only run: from conservation). */
@@ -2861,9 +2861,10 @@ function makePlan(
   o += temperatures ? n : 0;
   const offSiteW = o;
   o += temperatures ? n : 0;
-  const offRound = !sys.under && pairs !== null ? o : -1;
-  // (the signed errors per pair, spring and spring by source, then the springs' and parts' term magnitudes)
-  o += offRound >= 0 ? pairs!.length + 2 * (S + (bySource ? S * B : 0)) : 0;
+  const offRound = !sys.under ? o : -1;
+  // (the signed errors per pair or direct bath flux, spring and spring by source, then the springs' and parts' term
+  // magnitudes, and the direct bath fluxes' term magnitudes)
+  o += offRound >= 0 ? (pairs ? pairs.length : 2 * B) + 2 * (S + (bySource ? S * B : 0)) : 0;
   const C = o;
   const weight = new Float64Array(C);
   const isTemp = new Uint8Array(C);
@@ -2913,26 +2914,18 @@ function makePlan(
 
 /** Dekker's split of a double into two halves whose products are exact (TwoProduct without a fused multiply-add). */
 const SPLITTER = 134217729;
-/** a * b = hi + lo exactly: lo (hi is a * b rounded). */
-function productError(a: number, b: number, p: number): number {
-  const ca = SPLITTER * a;
-  const ah = ca - (ca - a);
-  const al = a - ah;
-  const cb = SPLITTER * b;
-  const bh = cb - (cb - b);
-  const bl = b - bh;
-  return al * bl - (p - ah * bh - al * bh - ah * bl);
-}
 
 /**
- * The first-order effect of rounding in the solves of overdamped networks with pairwise transmissions (at most 32
- * sites: a bath on every site, so every column of G is at hand), from the residuals as iterative refinement forms
+ * The first-order effect of rounding in the solves of overdamped networks (the bath columns the integrands are
+ * formed from: every bath's with pairwise transmissions, up to 32 baths; beyond, those of the baths away from the
+ * most common temperature, feeding the direct bath-flux integrands), from the residuals as iterative refinement forms
  * them: r_c = e_c - (V - i w Gamma) x_c for each computed column x_c, in double-double, with V's diagonal as the
  * pinning plus the stiffnesses exactly (their sum's rounding kept by TwoSum) and w gamma exactly (TwoProduct); the
  * correction dx_c = G r_c (one more solve per column) is the column's actual error to first order, whatever its
  * source: the rounding of V's diagonal as formed (a soft pinning reached through stiff springs: fl(p + k) loses p's
  * digits) and the factorisation's and solves' own backward errors. Each integrand's error to first order follows
- * with its sign (pairs: 2 w^2 Re(conj(G_bc) dG_bc); springs: w sum_c a_c Im(conj(dG_ic) G_jc + conj(G_ic) dG_jc)), is
+ * with its sign (pairs: 2 w^2 Re(conj(G_bc) dG_bc); direct bath fluxes: 2 w^2 sum_c a_c Re(conj(G) dG) over the
+ * entries they are formed from; springs: w sum_c a_c Im(conj(dG_ic) G_jc + conj(G_ic) dG_jc)), is
  * integrated beside it by the same rule (weight 0: not a quadrature target), so that the sum is the first-order
  * error of the quadrature's own sum, and its magnitude is added to the reported error. The quadrature's error
  * estimate cannot see this error: it moves the integrand smoothly in w (a pinning of 2.7 reached through a spring of
@@ -2947,10 +2940,23 @@ class SolveRounding {
   /** Per column: its correction dx_c. */
   private readonly dr: Float64Array[];
   private readonly di: Float64Array[];
-  private readonly rr: Float64Array;
-  private readonly ri: Float64Array;
-  private readonly wr: Float64Array;
-  private readonly wi: Float64Array;
+  /** Dekker's halves of V's diagonal, of its off-diagonal entries, of the frictions, and of a column's entries. */
+  private readonly vHi: Float64Array;
+  private readonly vLo: Float64Array;
+  private readonly offHi: Float64Array;
+  private readonly offLo: Float64Array;
+  private readonly gHi: Float64Array;
+  private readonly gLo: Float64Array;
+  private readonly xrh: Float64Array;
+  private readonly xrl: Float64Array;
+  private readonly xih: Float64Array;
+  private readonly xil: Float64Array;
+  /** The residuals, then the corrections, of every column side by side (by the elimination order; see solveAll). */
+  private readonly Wr: Float64Array;
+  private readonly Wi: Float64Array;
+  /** Per bath: its friction and T_b - T_ref (the direct bath-flux integrands). */
+  private readonly gam: Float64Array;
+  private readonly dT: Float64Array;
 
   constructor(
     model: NetworkModel,
@@ -2958,6 +2964,27 @@ class SolveRounding {
     private readonly plan: Plan,
   ) {
     const n = sys.n;
+    this.gam = Float64Array.from(model.baths, (b) => b.friction);
+    this.dT = Float64Array.from(plan.dT);
+    const halves = (x: ArrayLike<number>): [Float64Array, Float64Array] => {
+      const h = new Float64Array(x.length);
+      const l = new Float64Array(x.length);
+      for (let k = 0; k < x.length; k++) {
+        const t = SPLITTER * x[k];
+        h[k] = t - (t - x[k]);
+        l[k] = x[k] - h[k];
+      }
+      return [h, l];
+    };
+    [this.vHi, this.vLo] = halves(sys.vDiag);
+    [this.offHi, this.offLo] = halves(sys.off);
+    [this.gHi, this.gLo] = halves(sys.gamma);
+    this.Wr = new Float64Array(n * plan.columns.length);
+    this.Wi = new Float64Array(n * plan.columns.length);
+    this.xrh = new Float64Array(n);
+    this.xrl = new Float64Array(n);
+    this.xih = new Float64Array(n);
+    this.xil = new Float64Array(n);
     // V_ll as networkSystem forms it (pinning, then each spring at both ends in the model's order), each addition's
     // rounding kept (TwoSum).
     const hi = Float64Array.from(model.pinning);
@@ -2977,30 +3004,62 @@ class SolveRounding {
     this.sj = Int32Array.from(plan.integrated, (k) => model.springs[k].j);
     this.dr = Array.from(plan.columns, () => new Float64Array(n));
     this.di = Array.from(plan.columns, () => new Float64Array(n));
-    this.rr = new Float64Array(n);
-    this.ri = new Float64Array(n);
-    this.wr = new Float64Array(n);
-    this.wi = new Float64Array(n);
   }
 
-  /** Double-double sums of the real (hr + er) and imaginary (hi + ei) parts of a row of (V - i w Gamma) x. */
-  private hr = 0;
-  private er = 0;
-  private hi = 0;
-  private ei = 0;
-
-  /** Adds p (+ its error pe) to the real or imaginary sum (TwoSum). */
-  private acc(p: number, pe: number, imag: boolean): void {
-    const h = imag ? this.hi : this.hr;
-    const t = h + p;
-    const bb = t - h;
-    const e = h - (t - bb) + (p - bb) + pe;
-    if (imag) {
-      this.hi = t;
-      this.ei += e;
-    } else {
-      this.hr = t;
-      this.er += e;
+  /**
+   * dx_c = G r_c for every column at once, from the factorisation (forward, diagonal and backward substitution, as
+   * complexLdlSolve column by column, the same operations in the same order for each column: the same numbers), the
+   * columns side by side in Wr, Wi (by the elimination order), so that each entry of L is loaded once for all.
+   */
+  private solveAll(ldl: ComplexLdl, ncol: number): void {
+    const { n, perm, Lp, Li: Lrow } = ldl.sym;
+    const { Lr, Li: Lim, Dr, Di } = ldl;
+    const { Wr, Wi, dr, di } = this;
+    for (let j = 0; j < n; j++) {
+      const bj = j * ncol;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const bi = Lrow[p] * ncol;
+        const lr = Lr[p],
+          li = Lim[p];
+        for (let c = 0; c < ncol; c++) {
+          const ar = Wr[bj + c],
+            ai = Wi[bj + c];
+          Wr[bi + c] -= lr * ar - li * ai;
+          Wi[bi + c] -= lr * ai + li * ar;
+        }
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const pr = Dr[j],
+        pi = Di[j];
+      const den = pr * pr + pi * pi;
+      for (let c = j * ncol; c < (j + 1) * ncol; c++) {
+        const ar = Wr[c],
+          ai = Wi[c];
+        Wr[c] = (ar * pr + ai * pi) / den;
+        Wi[c] = (ai * pr - ar * pi) / den;
+      }
+    }
+    for (let j = n - 1; j >= 0; j--) {
+      const bj = j * ncol;
+      for (let p = Lp[j]; p < Lp[j + 1]; p++) {
+        const bi = Lrow[p] * ncol;
+        const lr = Lr[p],
+          li = Lim[p];
+        for (let c = 0; c < ncol; c++) {
+          const xr = Wr[bi + c],
+            xi = Wi[bi + c];
+          Wr[bj + c] -= lr * xr - li * xi;
+          Wi[bj + c] -= lr * xi + li * xr;
+        }
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      const o = perm[k];
+      for (let c = 0; c < ncol; c++) {
+        dr[c][o] = Wr[k * ncol + c];
+        di[c][o] = Wi[k * ncol + c];
+      }
     }
   }
 
@@ -3017,55 +3076,134 @@ class SolveRounding {
     gc: Float64Array,
     gdT: Float64Array,
   ): void {
-    const { sys, plan, lo, dr, di, rr, ri } = this;
+    const { sys, plan, lo, dr, di } = this;
     const n = sys.n;
     const { ptr, idx } = sys.pattern;
     const off = sys.off;
     const ncol = plan.columns.length;
+    const { vHi, vLo, offHi, offLo, gHi, gLo, xrh, xrl, xih, xil, Wr, Wi } = this;
+    const iperm = ldl.sym.iperm;
+    // omega's halves (Dekker's split) for w gamma_i's rounding (TwoProduct).
+    const cw = SPLITTER * omega;
+    const wh = cw - (cw - omega);
+    const wl = omega - wh;
     for (let c = 0; c < ncol; c++) {
       const Xr = xr[c],
         Xi = xi[c];
       const site = plan.colSite[c];
+      // The column's halves, once (each entry enters up to 1 + its degree products).
       for (let i = 0; i < n; i++) {
-        // (A x)_i = (V_ii - i w gamma_i) x_i + sum_j V_ij x_j, in double-double (h + e), real and imaginary parts.
+        let t = SPLITTER * Xr[i];
+        xrh[i] = t - (t - Xr[i]);
+        xrl[i] = Xr[i] - xrh[i];
+        t = SPLITTER * Xi[i];
+        xih[i] = t - (t - Xi[i]);
+        xil[i] = Xi[i] - xih[i];
+      }
+      for (let i = 0; i < n; i++) {
+        // (A x)_i = (V_ii - i w gamma_i) x_i + sum_j V_ij x_j, in double-double (h + e), real and imaginary parts:
+        // each product's rounding exact (TwoProduct from the halves), each sum's kept (TwoSum).
         const v = sys.vDiag[i];
+        const vh = vHi[i],
+          vl = vLo[i];
+        const xri = Xr[i],
+          xii = Xi[i];
+        const rh = xrh[i],
+          rl = xrl[i],
+          ih = xih[i],
+          il = xil[i];
         const wg = omega * sys.gamma[i];
-        const wgLo = productError(omega, sys.gamma[i], wg);
-        this.hr = this.er = this.hi = this.ei = 0;
-        let p = v * Xr[i];
-        this.acc(p, productError(v, Xr[i], p) + lo[i] * Xr[i], false);
-        p = wg * Xi[i];
-        this.acc(p, productError(wg, Xi[i], p) + wgLo * Xi[i], false);
-        p = v * Xi[i];
-        this.acc(p, productError(v, Xi[i], p) + lo[i] * Xi[i], true);
-        p = -wg * Xr[i];
-        this.acc(p, productError(-wg, Xr[i], p) - wgLo * Xr[i], true);
+        const wgLo = wl * gLo[i] - (wg - wh * gHi[i] - wl * gHi[i] - wh * gLo[i]);
+        const ct = SPLITTER * wg;
+        const gh = ct - (ct - wg);
+        const gl = wg - gh;
+        // Real part: v x_r + wg x_i (with V_ll's and w gamma's rounding times x).
+        let hr = v * xri;
+        let er = vl * rl - (hr - vh * rh - vl * rh - vh * rl) + lo[i] * xri;
+        let p = wg * xii;
+        let t = hr + p;
+        let bb = t - hr;
+        er += hr - (t - bb) + (p - bb) + (gl * il - (p - gh * ih - gl * ih - gh * il) + wgLo * xii);
+        hr = t;
+        // Imaginary part: v x_i - wg x_r.
+        let hi = v * xii;
+        let ei = vl * il - (hi - vh * ih - vl * ih - vh * il) + lo[i] * xii;
+        p = -wg * xri;
+        t = hi + p;
+        bb = t - hi;
+        ei += hi - (t - bb) + (p - bb) + (-gl * rl - (p + gh * rh + gl * rh + gh * rl) - wgLo * xri);
+        hi = t;
         for (let q = ptr[i]; q < ptr[i + 1]; q++) {
           const j = idx[q];
+          const oh = offHi[q],
+            ol = offLo[q];
           p = off[q] * Xr[j];
-          this.acc(p, productError(off[q], Xr[j], p), false);
+          t = hr + p;
+          bb = t - hr;
+          er += hr - (t - bb) + (p - bb) + (ol * xrl[j] - (p - oh * xrh[j] - ol * xrh[j] - oh * xrl[j]));
+          hr = t;
           p = off[q] * Xi[j];
-          this.acc(p, productError(off[q], Xi[j], p), true);
+          t = hi + p;
+          bb = t - hi;
+          ei += hi - (t - bb) + (p - bb) + (ol * xil[j] - (p - oh * xih[j] - ol * xih[j] - oh * xil[j]));
+          hi = t;
         }
-        rr[i] = (i === site ? 1 - this.hr : -this.hr) - this.er;
-        ri[i] = -this.hi - this.ei;
+        // (Stored by the elimination order, the columns side by side: Wr[k * ncol + c] for row perm[k].)
+        const at = iperm[i] * ncol + c;
+        Wr[at] = (i === site ? 1 - hr : -hr) - er;
+        Wi[at] = -hi - ei;
       }
-      complexLdlSolve(ldl, rr, ri, dr[c], di[c], this.wr, this.wi);
     }
+    this.solveAll(ldl, ncol);
     const o = plan.offRound;
-    const pairs = plan.pairs!;
-    const P = pairs.length;
+    const pairs = plan.pairs;
     const w2 = omega * omega;
-    // The integrands' errors: computed minus exact, -f'(x) dx.
-    for (let k = 0; k < P; k++) {
-      const [b, c] = pairs[k];
-      const col = plan.colOfBath[c];
-      const sb = sys.bathSite[b];
-      f[o + k] = -2 * w2 * (xr[col][sb] * dr[col][sb] + xi[col][sb] * di[col][sb]);
-    }
     const S = this.si.length;
     const B = plan.colOfBath.length;
+    const P = pairs ? pairs.length : B;
     const oM = o + P + S + (plan.bySource ? S * B : 0);
+    // The integrands' errors: computed minus exact, -f'(x) dx.
+    if (pairs) {
+      for (let k = 0; k < P; k++) {
+        const [b, c] = pairs[k];
+        const col = plan.colOfBath[c];
+        const sb = sys.bathSite[b];
+        f[o + k] = -2 * w2 * (xr[col][sb] * dr[col][sb] + xi[col][sb] * di[col][sb]);
+      }
+    } else {
+      // Direct bath fluxes (Evaluator.integrand): w^2 sum_c a_c |x_c|^2 over the bath's column at the other baths'
+      // sites (a_c = gamma_c (dT_b - dT_c)) or over the columns at the bath's site (a_c = -gamma_c dT_c): the error
+      // -2 w^2 sum_c a_c Re(conj(x) dx), and the terms' magnitudes (each a_c with the rounding of the dT it is formed
+      // from: gamma_c (|dT_b| + |dT_c|)) for the integrand's own rounding.
+      const { gam, dT } = this;
+      const oD = oM + S + (plan.bySource ? S * B : 0);
+      for (let b = 0; b < B; b++) {
+        const site = sys.bathSite[b];
+        const col = plan.colOfBath[b];
+        let s = 0;
+        let m = 0;
+        if (col >= 0) {
+          const Xr = xr[col],
+            Xi = xi[col],
+            Dr = dr[col],
+            Di = di[col];
+          const dTb = dT[b];
+          for (let c = 0; c < B; c++) {
+            if (c === b) continue;
+            const sc = sys.bathSite[c];
+            s += gam[c] * (dTb - dT[c]) * (Xr[sc] * Dr[sc] + Xi[sc] * Di[sc]);
+            m += gam[c] * (Math.abs(dTb) + Math.abs(dT[c])) * (Xr[sc] * Xr[sc] + Xi[sc] * Xi[sc]);
+          }
+        } else {
+          for (let c = 0; c < ncol; c++) {
+            s -= gdT[c] * (xr[c][site] * dr[c][site] + xi[c][site] * di[c][site]);
+            m += Math.abs(gdT[c]) * (xr[c][site] * xr[c][site] + xi[c][site] * xi[c][site]);
+          }
+        }
+        f[o + b] = -2 * w2 * s;
+        f[oD + b] = w2 * m;
+      }
+    }
     for (let k = 0; k < S; k++) {
       const i = this.si[k],
         j = this.sj[k];
@@ -3134,7 +3272,7 @@ class Evaluator {
     g1: number;
   };
   private chainChecks = 0;
-  /** The rounding of the solves (overdamped, pairwise transmissions; plan.offRound >= 0). */
+  /** The rounding of the solves (overdamped; plan.offRound >= 0). */
   readonly rounding?: SolveRounding;
   /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
   endsOnly = false;
@@ -3474,7 +3612,7 @@ class Evaluator {
     const si = this.si,
       sj = this.sj;
     const S = si.length;
-    // Where SolveRounding bounds the integrands' own rounding (overdamped, pairwise): Im(conj(x_i) x_j) as
+    // Where SolveRounding bounds the integrands' own rounding (overdamped): Im(conj(x_i) x_j) as
     // Im(conj(x_i) (x_j - x_i)), whose products do not cancel on a stiff spring (x_i ~ x_j): its rounding is eps times
     // |x_i| |x_j - x_i|, not |x_i| |x_j|.
     const diff = this.rounding !== undefined;
@@ -4498,15 +4636,20 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   // of the integrands as formed from the columns, bounded from their terms' magnitudes (standard rounding-error
   // analysis, to first order in eps; a pair's below, on the bath fluxes); a spring's w sum_c a_c Im(conj(x_i) d), d = x_j - x_i, sums ncol terms, each a difference of two
   // products (d's own rounding eps |d|): (ncol + 5) eps w sum_c |a_c| (|Re x_i Im d| + |Im x_i Re d|) integrated;
-  // a part by source, one term: 6 eps of its magnitudes.
+  // a part by source, one term: 6 eps of its magnitudes; a direct bath flux's w^2 sum_c a_c |G|^2 (B or fewer
+  // non-negative products, each a_c formed from rounded dT: gamma_c (|dT_b| + |dT_c|) as its magnitude), (B + 5) eps
+  // of the terms' magnitudes integrated.
   if (plan.offRound >= 0) {
-    const P = plan.pairs!.length;
+    const P = plan.pairs ? plan.pairs.length : B;
     const S = plan.integrated.length;
     const SB = plan.bySource ? S * B : 0;
     const o = plan.offRound;
     const oM = o + P + S + SB;
     const ncol = plan.columns.length;
-    for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += Math.abs(quad.value[o + k]);
+    if (plan.pairs) for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += Math.abs(quad.value[o + k]);
+    else
+      for (let b = 0; b < B; b++)
+        quad.error[plan.offDirect + b] += Math.abs(quad.value[o + b]) + (B + 5) * EPS * quad.value[oM + S + SB + b];
     for (let k = 0; k < S; k++)
       quad.error[plan.offSpring + k] += Math.abs(quad.value[o + P + k]) + (ncol + 5) * EPS * quad.value[oM + k];
     for (let k = 0; k < SB; k++)

@@ -126,6 +126,88 @@ describe("overdamped transmission errors cover the rounding of the solves (45-di
   });
 });
 
+// Beyond 32 baths (one direct bath-flux integrand per bath, not the pairwise transmissions): the 6-site tree with the
+// 3e6 spring above (first case) and 30 more sites, each with a bath, either a chain hanging off s6 with every added
+// bath at T = 1 (the most common temperature: those baths get no column, their integrands are formed from the other
+// baths' columns at their site) or each added site on s1 at its own temperature 1 + k (every bath's column). References:
+// the Lyapunov equation in 45-digit mpmath from the pinning and stiffnesses themselves, through the eigenvectors of
+// Gamma^(-1/2) V Gamma^(-1/2) (36 sites: the Kronecker form of scripts/fuzz-exact-reference.py is too slow; the
+// 6-site case gives the references above to 20 digits), stored as the nearest doubles. Without the solves' rounding on
+// this path a bath flux was off by 19x (chain) and 27x (star) its reported error.
+function withThirtyBaths(chain: boolean): unknown {
+  const net = structuredClone(cases[0].input) as {
+    sites: string[];
+    springs: { between: [string, string]; stiffness: number }[];
+    baths: { site: string; friction: number; temperature: number }[];
+  };
+  for (let k = 0; k < 30; k++) {
+    const name = "x" + (k + 1);
+    net.sites.push(name);
+    net.springs.push({ between: [name, chain ? (k === 0 ? "s6" : "x" + k) : "s1"], stiffness: 0.3 + 0.01 * k });
+    net.baths.push({ site: name, friction: 0.5 + 0.013 * k, temperature: chain ? 1 : 1 + k });
+  }
+  return net;
+}
+
+const manyBaths: { name: string; input: unknown; baths: number[]; springs: number[] }[] = [
+  {
+    name: "36 baths, a chain of 30 at T = 1 (columns only for the other temperatures)",
+    input: withThirtyBaths(true),
+    baths: [
+      4973053085.11195, -4912488967.390671, 26734.433251736682, -26733.935468706004, -60563957.35994845,
+      -94.74917321412794, -44.62240273900471, -11.757690298657732, -4.69008998371432, -2.2060829907012236,
+      -1.1441260894501297, -0.635169056697902, -0.3713419619113894, -0.22628971923615385, -0.14272256619947962,
+      -0.09268333034307073, -0.061722918208719633, -0.04201724574850482, -0.029161299145129268, -0.0205910933973221,
+      -0.014770420093346814, -0.01075502605443125, -0.0079509968319196, -0.005976738426226438, -0.004582007697673062,
+      -0.003599268633521352, -0.0029138546982316925, -0.0024453488185698403, -0.0021358189237053226,
+      -0.0019423431824769097, -0.0018322787274018511, -0.0017803159328673027, -0.0017667048914411948,
+      -0.0017762465386825467, -0.0017977680939492197, -0.0018238862322572348,
+    ],
+    springs: [
+      -4973053085.11195, 0.49778303067937907, -26733.935468706004, -60563957.35994845, -160.85911353032043,
+      -66.10994031619249, -21.48753757718778, -9.729847278530046, -5.039757294815726, -2.8336743041145027,
+      -1.689548214664373, -1.054379157966471, -0.6830371960550816, -0.4567474768189278, -0.3140249106194482,
+      -0.22134158027637746, -0.15961866206765782, -0.117601416319153, -0.08844011717402374, -0.06784902377670163,
+      -0.05307860368335482, -0.04232357762892357, -0.03437258079700397, -0.028395842370777528, -0.023813834673104467,
+      -0.020214566039583114, -0.017300711341351423, -0.014855362522781582, -0.012719543599076259, -0.01077720041659935,
+      -0.0089449216891975, -0.007164605756330196, -0.0053979008648890004, -0.0036216543262064544,
+      -0.0018238862322572348,
+    ],
+  },
+  {
+    name: "36 baths, 30 on one site at their own temperatures (every bath's column)",
+    input: withThirtyBaths(false),
+    baths: [
+      4973061710.385275, -4912488763.982407, 26734.395448271323, -26733.914958586498, -60561998.03422974,
+      -232.8001823012931, -235.2416610076625, -243.6310490310172, -252.0242301604748, -260.42086847305364,
+      -268.82066259896976, -277.2233413888842, -285.6286602173835, -294.0363978162601, -302.4463535510404,
+      -310.85834507000686, -319.27220626758304, -327.6877855140955, -336.10494411212306, -344.52355494629467,
+      -352.9435012988244, -361.3646758075206, -369.78697954666296, -378.21032121416795, -386.6346164109705,
+      -395.059787000642, -403.48576053900837, -411.91246976500054, -420.33985214520226, -428.7678494656001,
+      -437.19640746492536, -445.62547550472675, -454.0550062719492, -462.4849555103443, -470.9152817775019,
+      -479.3459462246954,
+    ],
+    springs: [
+      -4973050994.3363285, 0.4804896848262843, -26733.914958586498, -60561998.03422974, -232.8001823012931,
+      -235.2416610076625, -243.6310490310172, -252.0242301604748, -260.42086847305364, -268.82066259896976,
+      -277.2233413888842, -285.6286602173835, -294.0363978162601, -302.4463535510404, -310.85834507000686,
+      -319.27220626758304, -327.6877855140955, -336.10494411212306, -344.52355494629467, -352.9435012988244,
+      -361.3646758075206, -369.78697954666296, -378.21032121416795, -386.6346164109705, -395.059787000642,
+      -403.48576053900837, -411.91246976500054, -420.33985214520226, -428.7678494656001, -437.19640746492536,
+      -445.62547550472675, -454.0550062719492, -462.4849555103443, -470.9152817775019, -479.3459462246954,
+    ],
+  },
+];
+
+describe("overdamped transmission beyond 32 baths: the solves' rounding in the direct bath-flux errors", () => {
+  it.each(manyBaths)("$name: every bath and spring flux within its error", ({ input, baths, springs }) => {
+    const tr = solveNetworkTransmission(validateNetwork(input));
+    expect(tr.baths.length).toBe(36);
+    tr.baths.forEach((b, k) => expect(Math.abs(b.flux - baths[k])).toBeLessThanOrEqual(b.error));
+    tr.springs.forEach((s, k) => expect(Math.abs(s.flux - springs[k])).toBeLessThanOrEqual(s.error));
+  });
+});
+
 // A three-site chain (seed 4, case 150 of scripts/fuzz-exact-methods.js): kinetic temperatures integrate both springs,
 // bridges; the sum rule at one end found no deficit, and the missing-weight bound counted it as 0, so each bridge took
 // min(its side's bath-flux errors, 0) (reported +- 1.3e-21 against actual errors of 5.4e-20). Reference: the Lyapunov equation solved
