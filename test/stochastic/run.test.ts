@@ -74,17 +74,30 @@ describe("replicas and workers", () => {
 
   it("an AbortSignal cancels a run in progress", async () => {
     const controller = new AbortController();
-    const run = simulate(model, scheme, { ...options, time: 1e6 }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    // Aborted once steps are reported (not after a delay, which a loaded machine can outlast before the first step).
+    let steps = 0;
+    const run = simulate(
+      model,
+      scheme,
+      { ...options, time: 1e6 },
+      { signal: controller.signal, onProgress: (done) => ((steps = done), controller.abort()) },
+    );
     await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(steps).toBeGreaterThan(0);
   });
 
   it.skipIf(!built)("an AbortSignal cancels a run on worker threads", async () => {
     const controller = new AbortController();
     const runner = workerRunner(2);
-    const run = simulate(model, scheme, { ...options, time: 1e6 }, { signal: controller.signal, runner });
-    setTimeout(() => controller.abort(), 300);
+    let steps = 0;
+    const run = simulate(
+      model,
+      scheme,
+      { ...options, time: 1e6 },
+      { signal: controller.signal, runner, onProgress: (done) => ((steps = done), controller.abort()) },
+    );
     await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(steps).toBeGreaterThan(0);
     await runner.close();
   });
 

@@ -51,7 +51,12 @@ function besidesEstimate(stderr: string): string[] {
 interface Proc {
   proc: ChildProcess;
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  /** What it has printed on stderr so far. */
+  stderr: () => string;
 }
+
+/** The line a worker prints once it is connected and waiting for points. */
+const WAITING = /waiting for sweep points on redis:\/\/127\.0\.0\.1:\d+/;
 
 /** Every process started by ness() and not yet reaped (the shared workers are started by spawnNess, below). */
 const started = new Set<Proc>();
@@ -72,7 +77,7 @@ function spawnNess(args: string[]): Proc {
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
     (resolve) => proc.once("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { proc, done };
+  return { proc, done, stderr: () => stderr };
 }
 
 const running = (p: Proc) => p.proc.exitCode === null && p.proc.signalCode === null;
@@ -205,8 +210,8 @@ describe("ness sweep --queue (real redis-server)", () => {
 
   it("two workers started before the coordinator wait, then give the local sweep's results", async () => {
     const ws = sharedWorkers();
-    await new Promise((r) => setTimeout(r, 1000)); // nothing to do yet: they wait
-    for (const w of ws) expect(w.proc.exitCode).toBeNull();
+    // Nothing to do yet: each says it waits, and stays (a worker that left on an empty queue computes no point below).
+    for (const w of ws) await stderrMatches(w, WAITING);
     const c = await ness("sweep", spec, "--out", "q", "--queue", redis.url).done;
     expect(besidesEstimate(c.stderr), c.stderr).toEqual([]);
     expect(c.code).toBe(0);
@@ -313,13 +318,11 @@ describe("Redis restarted mid-sweep (persistence on)", () => {
 
 /** Resolves when `p`'s stderr matches `re` (or rejects when it exits first or after `seconds`). */
 async function stderrMatches(p: Proc, re: RegExp, seconds = 60): Promise<void> {
-  let text = "";
-  p.proc.stderr!.on("data", (d) => (text += d));
   await until(
     `stderr matching ${re}`,
     () => {
-      if (!running(p)) throw new Error(`exited before printing ${re}: ${text}`);
-      return re.test(text);
+      if (!running(p)) throw new Error(`exited before printing ${re}: ${p.stderr()}`);
+      return re.test(p.stderr());
     },
     seconds,
   );
@@ -345,8 +348,6 @@ async function exitWithin(
 // --redis-timeout after Redis is gone) so that a loaded machine cannot fail them, and far below what the defect
 // they guard against did (a worker that never exited).
 describe("ness worker stops", () => {
-  const WAITING = /waiting for sweep points on redis:\/\/127\.0\.0\.1:\d+/;
-
   it("gives up with one line, exit 1, when its Redis is gone for --redis-timeout", async () => {
     const redis = await startRedis();
     try {

@@ -178,7 +178,7 @@ describe.skipIf(!built)("a large sweep streams its output in bounded memory", ()
         );
         expect(r.status, r.stderr).toBe(0);
         expect(statSync(join(dir, "out.csv")).size).toBeGreaterThan(n * 100);
-        return Number(readFileSync(file, "utf8")) * 1024;
+        return (JSON.parse(readFileSync(file, "utf8")) as { maxRSS: number }).maxRSS * 1024;
       };
       const small = rss(50_000),
         large = rss(400_000);
