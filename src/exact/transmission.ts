@@ -5127,11 +5127,6 @@ class Bridges {
     return Math.min(sub[v], sub[this.root[v]] - sub[v]);
   }
 
-  /** The root of vertex v's search tree (its component). */
-  rootOf(v: number): number {
-    return this.root[v];
-  }
-
   /** Whether site a lies on the root's side of bridge k (in its component, outside the child's subtree). */
   onRootSide(k: number, a: number): boolean {
     const v = this.child[k];
