@@ -56,10 +56,13 @@ def solve(M):
     # at equal temperatures comes out ~1e-50, not 0); 1e-30 of it is taken as the reference's floor
     if over: terms=max([T[s]*V[s][s]/g[s] for s,_,_ in M['baths']]+[mpf(0)])
     else: terms=max([g[s]/m[s]*T[s] for s,_,_ in M['baths']]+[mpf(0)])
-    return springs,baths,kt,terms*mpf(10)**-30
+    # a kinetic temperature's floor: 1e-27 of the largest bath temperature, far below double precision (a 45-digit
+    # solve of a network with one bath at 1e6, whose kinetic temperatures are 1e6 exactly, came out 1.2e-24 off)
+    ktfloor=max([T[s] for s,_,_ in M['baths']]+[mpf(0)])*mpf(10)**-27
+    return springs,baths,kt,(terms*mpf(10)**-30,ktfloor)
 values='--values' in sys.argv[1:]
 for line in sys.stdin:
-    c=json.loads(line); sp,ba,kt,floor=solve(c['model'])
+    c=json.loads(line); sp,ba,kt,(ffloor,ktfloor)=solve(c['model'])
     if values:
         f=lambda xs: '['+', '.join(mp.nstr(x,20) for x in xs)+']'
         print(c['case'], 'baths', f(ba), 'springs', f(sp), 'kt', f(kt or []))
@@ -69,6 +72,7 @@ for line in sys.stdin:
     for meth,r in c['res'].items():
         worst=(0,None)
         for lab,vals,ref in (('bath',r['baths'],ba),('spring',r['springs'],sp),('KT',r.get('kt') or [],kt or [])):
+            floor=ktfloor if lab=='KT' else ffloor
             for q,(v,e) in enumerate(vals):
                 d=abs(mpf(v)-ref[q]); ratio=float(d/(mpf(e)+floor+mpf(1e-300))) if d>floor else 0.0
                 if ratio>worst[0]: worst=(ratio,f"{lab}{q} val={v:.6g} err={e:.3g} ref={float(ref[q]):.6g} diff={float(d):.3g} (eps*scale={2.2e-16*float(scale):.2g})")
