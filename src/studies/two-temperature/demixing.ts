@@ -1240,8 +1240,11 @@ export interface DemixingEvidence {
    * How far the growth clears the floor of "separating", S2 - G S1 in standard errors with G = 1 + (N2/N1 - 1) *
    * SEPARATING_FLOOR (1.25 for a doubling; 0 for one size): "separating" needs it resolved, an equivalence test as
    * "mixed" has. With the deficit test only unresolved, a growth halfway between no growth and N2/N1 would pass on
-   * few values; with both, an Ornstein-Zernike mixture passes (beyond the false-alarm rate) only where its growth is
-   * nearer N2/N1 than G, a box of fewer than about five correlation lengths.
+   * few values. What the floor guarantees: an Ornstein-Zernike mixture growing by at most G (a larger box of more than
+   * about 11 correlation lengths) passes no more often than the false-alarm rate. One growing by more than G is not
+   * kept out: the measured growth passes both tests above max(G + t s, N2/N1 - t s) (s its standard error, t the
+   * threshold), never less than 1.625 for a doubling, so a true growth of 1.5-1.6 passes at ordinary rates
+   * (docs/studies/two-temperature.md, "The floor of separating").
    */
   floorZ: number;
   /**
@@ -1280,9 +1283,11 @@ export const DEMIXING_Z = RESOLVED_NORMAL_Z;
  * "Separating" needs S_cc(q -> 0) to grow from N1 to N2 by a resolved margin above 1 + (N2/N1 - 1) * SEPARATING_FLOOR
  * (1.25 for a doubling), not only by a growth not resolved below N2/N1: a claim of S_cc ~ N that few values cannot
  * make (DemixingEvidence.floorZ). For a doubling, an Ornstein-Zernike mixture S0 / (1 + xi^2 q^2) grows by
- * (1 + 2 u^2) / (1 + u^2), u = xi q_min of the larger box: 1.25 at u = 0.58, and the two tests, each resolved at the
- * same threshold, can both pass only for a growth nearer 2 than 1.25, above 1.625, u above 1.29: a larger box of
- * fewer than 2 pi / 1.29 = 4.9 correlation lengths.
+ * (1 + 2 u^2) / (1 + u^2), u = xi q_min of the larger box: 1.25 at u = 0.58, a larger box of 2 pi / 0.58 = 10.9
+ * correlation lengths. A mixture in a larger box than that reads "separating" at most at the false-alarm rate; in a
+ * box of 5-11 correlation lengths (growth 1.25-1.625) it can read "separating" at ordinary rates (a measured growth
+ * above 1.625 with a large enough error bar passes both tests), so "separating" says: a separated state, or a mixture
+ * correlated over more than about a tenth of the larger box (the separated start and larger sizes decide).
  */
 export const SEPARATING_FLOOR = 0.25;
 
@@ -1297,7 +1302,7 @@ const fmt3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toStr
  *    correlated mixture's, S0 / (1 + xi^2 q^2), saturates, so a growth resolved below N2 / N1 is that of a box near
  *    the correlation length and reads "unresolved"; a growth resolved above 1 but neither above the floor nor below
  *    N2 / N1 reads "unresolved" too: the two tests together keep a mixture whose larger box spans more than about
- *    five correlation lengths from reading "separating" on few values). "Separating" thus
+ *    11 correlation lengths from reading "separating" beyond the false-alarm rate). "Separating" thus
  *    says: composition correlated over the whole box at both sizes, S_cc(q_min) ~ N; a mixture whose correlation
  *    length exceeds both boxes would read the same (larger sizes, or the slab start, decide);
  *  - otherwise "unresolved" when the domains grow within the production run (the domain size L by more than 5% and
