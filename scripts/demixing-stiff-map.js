@@ -17,10 +17,17 @@
 // point on the t_cold schedule, its label-interdiffusion rate from slabMixingRate) would be below r = e^-3 when the
 // late window starts (slabMixingHorizon, from the rate's one-sided 95% lower bound k - t95 dk), so that "dissolves" can be decided
 // where labels interdiffuse slowly; such a run's seed is offset by phis * ratios from the control's. Where that control is stored, every slab point's
-// "persists" also needs the slab's own rate below half the control's (classifySlab's control argument).
+// "persists" also needs the slab's own rate, at its upper end, below half the control's lower end (classifySlab's
+// control argument).
+// With --reclassify it runs nothing: it re-derives every stored slab point's slab test and combined verdict (and their
+// reasons) from the stored values with today's classifySlab and combineDemixing, and rewrites the file.
+// The file's `commands` lists every command that wrote points still in it, oldest first; `unfinished` those among
+// them that stopped before their last point (a command is listed there from its start until it completes): their
+// stored points are whole runs, the points they did not reach are not stored.
 //   nice -n 5 node scripts/demixing-stiff-map.js [--out FILE] [--workers 2] [--seed 1] [--replicas 24]
 //     [--phis 0.4,0.55,0.7] [--ratios 1,3,10,30,100] [--last phi:ratio,...]
 //     [--slab phi:ratio,...] [--slab-mixing phi:ratio,...] [--slab-N 200] [--slab-replicas 8] [--slab-seed 1001]
+//     [--reclassify]
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { NESS_VERSION, confidenceStandardErrors } from "../dist/index.js";
 import { boxSide, demixingFiniteSize, runDemixing } from "../dist/studies/two-temperature/demixing.js";
@@ -57,6 +64,11 @@ const slabMixingList = (opt("slab-mixing", "") || "").split(",").filter(Boolean)
 const slabN = Number(opt("slab-N", "200"));
 const slabReplicas = Number(opt("slab-replicas", "8"));
 const slabSeed = Number(opt("slab-seed", "1001"));
+const reclassify = args.includes("--reclassify");
+if (reclassify && (slabList.length || slabMixingList.length)) {
+  console.error("--reclassify runs nothing: give it without --slab or --slab-mixing");
+  process.exit(1);
+}
 for (const [name, v] of [
   ["workers", workers],
   ["seed", seed],
@@ -146,13 +158,16 @@ const header = {
       "slab point at the same phi on the 'cold' horizon, from its late r: a mixed slab is below r = e^-3 when the late " +
       "window starts, k - t95 dk the rate's one-sided 95% lower bound, t95 Student's t of its replicas); point (i, j) of the " +
       "lists runs at slab-seed + (i * ratios + j), on the mixing horizon at slab-seed + phis * ratios + (i * ratios + j); where the mixed " +
-      "control is stored, 'persists' also needs the slab's own rate resolved below half the control's; replicas per point in its parameters",
+      "control is stored, 'persists' also needs the slab's own rate resolved below half the control's (k + t dk < (k_ctl - t_ctl dk_ctl) / 2, " +
+      "each at the Student-t threshold of its replicas); replicas per point in its parameters",
   },
   // The second-virial spinodal at this T_hot and stiffness, drawn beside the verdicts (the figure only reads it).
   spinodal: demixingMapSpinodal(BASE, phis),
 };
 
 let previous = [];
+// This command stopped unfinished before (so completing it, even with every point skipped, rewrites the record).
+let resumed = false;
 let previousSlab = [];
 if (existsSync(out)) {
   const old = JSON.parse(readFileSync(out, "utf8"));
@@ -161,7 +176,13 @@ if (existsSync(out)) {
   // Every command that wrote points still in the file, oldest first.
   const history = old.commands ?? (old.command ? [old.command] : []);
   header.commands = [...history.filter((c) => c !== header.command), header.command];
-} else header.commands = [header.command];
+  // Commands that stopped before their last point; this one until it completes.
+  resumed = (old.unfinished ?? []).includes(header.command);
+  header.unfinished = [...(old.unfinished ?? []).filter((c) => c !== header.command), header.command];
+} else {
+  header.commands = [header.command];
+  header.unfinished = [header.command];
+}
 const sameRun = (p, q) =>
   p.phi === q.phi &&
   p.ratio === q.ratio &&
@@ -171,7 +192,9 @@ const sameRun = (p, q) =>
   p.runs?.[0]?.parameters?.Thot === BASE.Thot;
 const done = previous.filter((p) => points.some((q) => sameRun(p, q)));
 
+let wrote = false;
 function write(results) {
+  wrote = true;
   const byPoint = (a, b) =>
     a.phi - b.phi || a.ratio - b.ratio || Number(horizonOf(a) === "mixing") - Number(horizonOf(b) === "mixing");
   const text = JSON.stringify(
@@ -286,6 +309,44 @@ const slabResults = previousSlab.filter(
     slabPoints.some((q) => sameSlab(p, q)) ||
     !slabPoints.some((q) => q.phi === p.phi && q.ratio === p.ratio && horizonOf(q) === horizonOf(p)),
 );
+
+if (reclassify) {
+  if (!existsSync(out)) {
+    console.error(`--reclassify: ${out} does not exist`);
+    process.exit(1);
+  }
+  // Every stored point stays as it is; only the slab points' verdicts and reasons are derived again.
+  for (const p of slabResults) {
+    const random = previous.find((q) => q.phi === p.phi && q.ratio === p.ratio);
+    if (!random) {
+      console.error(`--reclassify: slab at phi = ${p.phi}, ratio ${p.ratio} has no random-start point in ${out}`);
+      process.exit(1);
+    }
+    const s = { late: p.late, lateFrom: p.lateFrom, coldTime: p.coldTime, time: p.series.time };
+    const control = controlRate(p.phi, p.N);
+    const test = classifySlab(s, control);
+    const largest = random.runs[random.runs.length - 1];
+    const both = combineDemixing(
+      { verdict: random.verdict, psi: { ...largest.psi, batches: largest.psi.n } },
+      [{ parameters: { N: p.N }, slab: s }],
+      control,
+    );
+    const was = `${p.slabVerdict} / ${p.verdict}`;
+    Object.assign(p, {
+      slabVerdict: test.verdict,
+      slabReasons: test.reasons,
+      randomVerdict: random.verdict,
+      verdict: both.verdict,
+      reasons: both.reasons,
+    });
+    console.log(
+      `slab at phi = ${p.phi}, ratio ${p.ratio} (${horizonOf(p)} horizon): ${was} -> ${test.verdict} / ${both.verdict}`,
+    );
+  }
+  header.unfinished = header.unfinished.filter((c) => c !== header.command);
+  write(previous);
+  process.exit(0);
+}
 
 const runner = workerRunner(workers);
 const results = [...done];
@@ -432,6 +493,11 @@ try {
       `slab at phi = ${p.phi}, ratio ${p.ratio}, N = ${p.N} (${horizonOf(p)} horizon): ${test.verdict} (r = ${s.late.retention.value.toFixed(3)} ± ${s.late.retention.error.toFixed(3)}, ` +
         `h = ${s.late.hotExclusion.value.toFixed(3)}, kappa = ${s.late.compression.value.toFixed(3)}); both starts: ${both.verdict}; ${cpu.toFixed(1)} CPU-s (${new Date().toISOString()})`,
     );
+  }
+  // Completed: no longer unfinished (a command that wrote nothing and was not unfinished leaves the file as it was).
+  if (wrote || resumed) {
+    header.unfinished = header.unfinished.filter((c) => c !== header.command);
+    write(results);
   }
 } finally {
   await runner.close();

@@ -273,7 +273,8 @@ export type SlabVerdict = "persists" | "dissolves" | "undecided";
  * The slab test (see the header): "persists", "dissolves" or "undecided", with one sentence per test. Every bound is
  * taken at the Student-t threshold of the replicas behind the error bar (resolvedStandardErrors). With `control`, the
  * relaxation rate per t_cold of a mixed slab at the same density (slabMixingRate of the equal-temperature run): where
- * its mixing horizon is over 1.4 t_cold, "persists" also needs the slab's own rate resolved below half of it.
+ * its mixing horizon is over 1.4 t_cold, "persists" also needs the slab's own rate resolved below half of it, the
+ * slab's upper end below half the control's lower end (slowerThanControl).
  */
 export function classifySlab(
   s: DemixingSlab,
@@ -311,8 +312,12 @@ export function classifySlab(
  * at the same density, per t_cold), at its lower end k_ctl - t dk at the Student-t resolution threshold t of its
  * replicas, gives a mixing horizon over 1.4 t_cold, a mixed slab still keeps r >= 0.25 when a
  * 1.4 t_cold run's late window starts, and kappa > 1 can be a passing state of a dissolving slab; "persists" then also
- * needs the slab's own rate resolved below half the control's, k + t dk < k_ctl / 2 (t the Student-t threshold of its
- * replicas). `slower` is undefined where the condition does not apply (the control's horizon is 1.4 t_cold).
+ * needs the slab's own rate resolved below half the control's, both ends at their own resolution thresholds:
+ * k + t dk < (k_ctl - t_ctl dk_ctl) / 2 (t, t_ctl the Student-t thresholds of the slab's and the control's replicas).
+ * Not the control's point estimate k_ctl / 2: an unluckily low control estimate would make "persists" easier, a wrong
+ * verdict rather than "undecided". A control whose lower end is not above 0 then asks the slab's rate to be resolved
+ * below 0 (the slab sharpening). `slower` is undefined where the condition does not apply (the control's horizon is
+ * 1.4 t_cold).
  */
 function slowerThanControl(
   s: DemixingSlab,
@@ -337,13 +342,16 @@ function slowerThanControl(
   if (!own)
     return {
       slower: false,
-      reason: `${ctl} (mixing horizon over 1.4 t_cold); the slab's own rate is not measured (late r not above 0): "persists" needs it below k_ctl / 2`,
+      reason: `${ctl} (mixing horizon over 1.4 t_cold); the slab's own rate is not measured (late r not above 0): "persists" needs it below half the control's lower end`,
     };
+  // Both ends at their own resolution thresholds: the slab's upper end below half the control's lower end. A point
+  // estimate k_ctl / 2 would let an unluckily low control estimate pass a slab that relaxes as fast as a mixed one.
   const top = own.value + t * own.error;
-  const slower = top < control.value / 2;
+  const half = low / 2;
+  const slower = top < half;
   return {
     slower,
-    reason: `${ctl} (mixing horizon over 1.4 t_cold); the slab's own rate k = ${f(own.value)} ± ${f(own.error)} ${slower ? "is" : "is not"} resolved below k_ctl / 2 = ${f(control.value / 2)} at ${f(t)} error bars${slower ? "" : ': not "persists"'}`,
+    reason: `${ctl} (mixing horizon over 1.4 t_cold); the slab's own rate k = ${f(own.value)} ± ${f(own.error)} ${slower ? "is" : "is not"} resolved below half the control's lower end, (k_ctl - t dk_ctl) / 2 = ${f(half)}, both at their Student-t thresholds (${f(t)} and ${f(resolvedStandardErrors(control.batches))} error bars)${slower ? "" : ': not "persists"'}`,
   };
 }
 

@@ -216,7 +216,7 @@ describe("the slab's time rule from a mixed control's relaxation", () => {
     // A 1.4 t_cold run (late window from 1.05 t_cold) whose r decays as exp(-k_ctl t / t_cold), the control's rate
     // 0.48 per t_cold (phi = 0.7's stored control: horizon about 8 t_cold): r = 0.55 ± 0.02 in the late window,
     // over the 0.25 bound, with kappa = 1.1 and h = 0.4 resolved on their sides. Without the control's condition it
-    // "persists"; its own rate 0.48 ± 0.03 is not below k_ctl / 2, so it is undecided.
+    // "persists"; its own rate 0.48 ± 0.03 is not below half the control's, so it is undecided.
     const kCtl = 0.48,
       coldTime = 2000;
     const time = Array.from({ length: 29 }, (_, i) => (i * 1.4 * coldTime) / 28);
@@ -237,12 +237,51 @@ describe("the slab's time rule from a mixed control's relaxation", () => {
     expect(classifySlab(slab).verdict).toBe("persists");
     const test = classifySlab(slab, control);
     expect(test.verdict).toBe("undecided");
-    expect(test.reasons.join(" ")).toMatch(/not resolved below k_ctl \/ 2/);
-    // The same slab with r kept at 0.95 (own rate 0.04 ± 0.02 per t_cold) still persists.
-    const kept = { ...slab, late: { ...slab.late, retention: m(0.95, 0.02) } } as DemixingSlab;
+    expect(test.reasons.join(" ")).toMatch(/not resolved below half the control's lower end/);
+    // The same slab with r kept at 0.95 ± 0.01 (own rate 0.042 ± 0.009 per t_cold: upper end 0.115 at 8.47 error
+    // bars, below (0.48 - 8.47 x 0.024) / 2 = 0.138) still persists.
+    const kept = { ...slab, late: { ...slab.late, retention: m(0.95, 0.01) } } as DemixingSlab;
     expect(classifySlab(kept, control).verdict).toBe("persists");
     // A fast control (horizon 1.4 t_cold) adds no condition.
     expect(classifySlab(slab, m(5, 0.1)).verdict).toBe("persists");
+  });
+
+  it("compares the slab's rate with half the control's lower end, not with half its point estimate", () => {
+    // A compressed slab (r = 0.85 ± 0.01, kappa = 1.1, h = 0.4, 8 replicas, late window after t_cold) whose own rate's
+    // upper end k + t dk lies below half the control's point estimate k_ctl / 2 but above half its lower end
+    // (k_ctl - t_ctl dk_ctl) / 2: a control measured low by its error bar would let it "persist". The control's error
+    // bar does not exclude a mixed slab relaxing at 2 (k + t dk), so the slab test must not call it "persists".
+    const coldTime = 2000;
+    const time = Array.from({ length: 29 }, (_, i) => (i * 1.4 * coldTime) / 28);
+    const m = (value: number, error: number) => ({ value, error, reliable: true, batches: 8 });
+    const slab = {
+      time,
+      lateFrom: time[21],
+      coldTime,
+      late: { retention: m(0.85, 0.01), hotExclusion: m(0.4, 0.01), compression: m(1.1, 0.01) },
+    } as unknown as DemixingSlab;
+    const own = slabMixingRate(slab);
+    const top = own.value + resolvedStandardErrors(8) * own.error;
+    const control = m(0.48, 0.03);
+    const lowerEnd = control.value - resolvedStandardErrors(8) * control.error;
+    // The construction: the point estimate says "persists", the control's error bar does not allow it, and the
+    // control's horizon is over 1.4 t_cold (the condition applies).
+    expect(top).toBeLessThan(control.value / 2);
+    expect(top).toBeGreaterThan(lowerEnd / 2);
+    expect(slabMixingHorizon(control, coldTime)).toBeGreaterThan(1.4 * coldTime);
+    expect(classifySlab(slab).verdict).toBe("persists");
+    const test = classifySlab(slab, control);
+    expect(test.verdict).toBe("undecided");
+    expect(test.reasons.join(" ")).toContain(`(k_ctl - t dk_ctl) / 2 = ${Number((lowerEnd / 2).toPrecision(3))}`);
+    // The same control measured tighter (its lower end half above the slab's upper end) lets it persist.
+    const tight = m(0.48, 0.001);
+    expect(top).toBeLessThan((tight.value - resolvedStandardErrors(8) * tight.error) / 2);
+    expect(classifySlab(slab, tight).verdict).toBe("persists");
+    // A control with 4 replicas whose lower end at the Student-t threshold is not above 0 bounds no mixing rate:
+    // only a slab resolved to sharpen (rate below 0) could pass; this one stays undecided.
+    const few = { ...control, batches: 4 };
+    expect(few.value - resolvedStandardErrors(4) * few.error).toBeLessThan(0);
+    expect(classifySlab(slab, few).verdict).toBe("undecided");
   });
 
   it("at the stiff point's density, a mixed slab is undecided after 1.4 t_cold and dissolves on its own horizon (N = 60)", () => {

@@ -147,6 +147,10 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
   it("records version, parameters and seed, and each point's runs are the schedule's", () => {
     expect(results.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(results.command).toContain("scripts/demixing-stiff-map.js");
+    // The commands that wrote points still in the file, and those among them that stopped before their last point.
+    const { commands, unfinished } = results as unknown as { commands: string[]; unfinished: string[] };
+    expect(commands[commands.length - 1]).toBe(results.command);
+    for (const c of unfinished) expect(commands).toContain(c);
     expect(Number.isInteger(results.seed)).toBe(true);
     const { base, phis, ratios, sizes, replicas } = results.parameters;
     expect(results.points.length).toBeGreaterThan(0);
@@ -255,7 +259,10 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
             time: ctl.series.time,
           })
         : undefined;
-      expect(classifySlab(slab, control).verdict).toBe(s.slabVerdict);
+      const test = classifySlab(slab, control);
+      expect(test.verdict).toBe(s.slabVerdict);
+      // The reasons too: a rule changed since the run leaves them stale (`--reclassify` derives them again).
+      expect(test.reasons).toEqual((s as unknown as { slabReasons: string[] }).slabReasons);
       const random = results.points.find((p) => p.phi === s.phi && p.ratio === s.ratio)!;
       const psi = random.runs[random.runs.length - 1].psi as {
         value: number;
@@ -269,6 +276,7 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
         control,
       );
       expect(both.verdict).toBe(s.verdict);
+      expect(both.reasons).toEqual((s as unknown as { reasons: string[] }).reasons);
       expect(s.series.time.length).toBe(s.series.retention.length);
     }
     const fig = demixingStiffMapFigure(results);
