@@ -1059,10 +1059,14 @@ export function checkRestart(
   }
   const sa = isObject(a.settings) ? a.settings : {},
     sb = isObject(b.settings) ? b.settings : {};
+  // Settings are the rules the runs actually used (checkpointParameters): an option given on the restart equal to the
+  // default the first run took is no mismatch.
+  const setting = (key: string, v: unknown) =>
+    key === "pairHeat" && v === "chosen" ? "chosen by the run (state or trapezoid)" : show(v ?? "unset");
   for (const key of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
     if (canonicalJson(sa[key]) !== canonicalJson(sb[key]))
       throw new CheckpointError(
-        `--restart ${file}: written with ${key} ${show(sa[key] ?? "unset")}, this run has ${show(sb[key] ?? "unset")}; give the parameters of the run it continues`,
+        `--restart ${file}: written with ${key} ${setting(key, sa[key])}, this run has ${setting(key, sb[key])}; give the parameters of the run it continues`,
       );
   }
 }

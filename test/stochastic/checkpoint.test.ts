@@ -194,6 +194,84 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
   });
 });
 
+describe("a restart compares the rules the run used, not the options as given", () => {
+  const parameters = (model: Model, scheme: Scheme, options: SimulationOptions) =>
+    checkpointParameters(prepareEnsemble(simulationSpec(model, scheme, options)) as Plan);
+  const fingerprintOf = (model: Model) => modelFingerprint(model);
+
+  it("--pair-heat given equal to the rule the run took continues it bit for bit; another rule is refused", async () => {
+    // The ratchet's soft pair force jumps at its cutoff: left open, the run takes the pair heat "exact".
+    const options: SimulationOptions = { time: 6, seed: 5, replicas: 2, batches: 2 };
+    const { whole, checkpoint } = await splitAndWhole(ratchet, heun({ dt: 0.001 }), options, 777);
+    expect(checkpoint.parameters.settings.pairHeat).toBe("exact");
+    const given = { ...options, pairHeat: "exact" as const };
+    const run = {
+      ness: "test",
+      modelFingerprint: fingerprintOf(ratchet),
+      parameters: parameters(ratchet, heun({ dt: 0.001 }), given),
+    };
+    expect(() => checkRestart(checkpoint, run, "c.json")).not.toThrow();
+    const spec = simulationSpec(ratchet, heun({ dt: 0.001 }), given);
+    const restarted = await runSegmented(spec, prepareEnsemble(spec) as Plan, {
+      segmentSteps: 7919,
+      start: checkpoint.blocks,
+    });
+    same(restarted.outputs, whole.outputs);
+    const other = parameters(ratchet, heun({ dt: 0.001 }), { ...options, pairHeat: "trapezoid" });
+    expect(() => checkRestart(checkpoint, { ...run, parameters: other }, "c.json")).toThrow(
+      /^--restart c\.json: written with pairHeat exact, this run has trapezoid; give the parameters of the run it continues$/,
+    );
+  });
+
+  it("a pair heat chosen by the run (state checked against the trapezoid) is not the state rule given", () => {
+    // A harmonic pair without rest length: continuous forces, so left open the run computes both and reports one.
+    const smooth = validateParticles({
+      kind: "particles",
+      dynamics: "overdamped",
+      dimension: 1,
+      species: [
+        { name: "hot", count: 1, temperature: 1 },
+        { name: "cold", count: 1, temperature: 0.2 },
+      ],
+      pairs: [{ between: ["hot", "cold"], potential: "harmonic", stiffness: 1 }],
+      external: [{ potential: "harmonic", stiffness: 1 }],
+      initial: [[0], [0.5]],
+    });
+    const options: SimulationOptions = { time: 5, seed: 1 };
+    const open = parameters(smooth, heun({ dt: 0.01 }), options);
+    expect(open.settings.pairHeat).toBe("chosen");
+    const c = { ness: "test", model: { fingerprint: fingerprintOf(smooth) }, parameters: open, blocks: [] };
+    const run = { ness: "test", modelFingerprint: fingerprintOf(smooth), parameters: open };
+    expect(() => checkRestart(c, run, "c.json")).not.toThrow();
+    for (const rule of ["state", "trapezoid"] as const)
+      expect(() =>
+        checkRestart(
+          c,
+          { ...run, parameters: parameters(smooth, heun({ dt: 0.01 }), { ...options, pairHeat: rule }) },
+          "c.json",
+        ),
+      ).toThrow(`written with pairHeat chosen by the run (state or trapezoid), this run has ${rule};`);
+  });
+
+  it("a network's covariance given equal to its default (N <= 40) continues the run; the other value is refused", () => {
+    const model = chain("underdamped");
+    const open = parameters(model, baoab({ dt: 0.05 }), { time: 10, seed: 1 });
+    const c = { ness: "test", model: { fingerprint: fingerprintOf(model) }, parameters: open, blocks: [] };
+    const run = (covariance: boolean) => ({
+      ness: "test",
+      modelFingerprint: fingerprintOf(model),
+      parameters: parameters(model, baoab({ dt: 0.05 }), { time: 10, seed: 1, covariance }),
+    });
+    expect(() => checkRestart(c, run(true), "c.json")).not.toThrow();
+    expect(() => checkRestart(c, run(false), "c.json")).toThrow("written with covariance true, this run has false;");
+    // particles take no covariance option: given or not, the same run
+    const disk = parameters(disks(2), heun({ dt: 0.1 }), { time: 10, seed: 1, covariance: false });
+    expect(disk.settings.covariance).toBe(
+      parameters(disks(2), heun({ dt: 0.1 }), { time: 10, seed: 1 }).settings.covariance,
+    );
+  });
+});
+
 describe("a damaged checkpoint whose lists decode but do not fit", () => {
   it("a neighbour-list or field state of the wrong size is a CheckpointError, not an internal error", async () => {
     const model = disks(3);
