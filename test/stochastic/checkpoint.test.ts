@@ -5,6 +5,7 @@
 // 2D soft disks (cell-order neighbour list with its adaptive choice) and 3D soft spheres (Verlet list), and a run
 // of 66 replicas (blocks of 2: a checkpoint in the middle of a block). Worker threads: test/stochastic/
 // checkpoint-workers.test.ts.
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -427,21 +428,21 @@ describe("checkpoint files", () => {
     expect(() =>
       decodeCheckpoint(
         resign(
-          '{"format":"ness-checkpoint","formatVersion":3,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
+          '{"format":"ness-checkpoint","formatVersion":4,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
         ),
         "c.json",
       ),
     ).toThrow(/c.json: the checkpoint is damaged: blocks\[0\].count/);
-    // Checkpoints of the formats before the replicas' sub-batch sums and before the checksums: refused by their format,
-    // not by their block sizes or their missing checksums.
-    for (const v of [1, 2])
+    // Checkpoints of the formats before the replicas' sub-batch sums, before the checksums and before the checksum over
+    // the arrays' checksums: refused by their format, not by their block sizes or their checksums.
+    for (const v of [1, 2, 3])
       expect(() =>
         decodeCheckpoint(
           `{"format":"ness-checkpoint","formatVersion":${v},"ness":"0.1.0","model":{"fingerprint":"x"},"parameters":{},"blocks":[]}`,
           "c.json",
         ),
       ).toThrow(
-        `c.json is a checkpoint of format ${v}; this ness reads format 3 (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)`,
+        `c.json is a checkpoint of format ${v}; this ness reads format 4 (an older format: continue it with the ness that wrote it, or run again)`,
       );
   });
 });
@@ -639,6 +640,14 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     const changed = (what: string) =>
       `c.json: the checkpoint is damaged: ${what} does not match its SHA-256 (the file was changed after it was written)`;
     const original = decodeCheckpoint(text, "c.json");
+    // The file's checksum is over the text with each array's text replaced by its SHA-256 (computed here by Node's
+    // hash over the text edited as text, test/helpers/checkpoint.ts), and each array's is its text's SHA-256.
+    const sums = (t: string) => (JSON.parse(t) as { sha256: { file: string; arrays: Record<string, string> } }).sha256;
+    expect(sums(resign(text)).file).toBe(sums(text).file);
+    const doc = JSON.parse(text) as { blocks: { outputs: string; current: { x: string } }[] };
+    const sha = (t: string) => createHash("sha256").update(t).digest("hex");
+    expect(sums(text).arrays["blocks[0].outputs"]).toBe(sha(doc.blocks[0].outputs));
+    expect(sums(text).arrays["blocks[0].current.x"]).toBe(sha(doc.blocks[0].current.x));
     // Without the checksums the changed files would be read (other numbers, another count): the checksums refuse them.
     const outputsFlipped = flip(text, outputsAt + 14); // the second number (the first is a NaN)
     expect(Array.from(decodeCheckpoint(resign(outputsFlipped), "c.json").blocks[0].outputs)).not.toEqual(
@@ -692,9 +701,9 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     expect(first('{"format": {"a": [')).toBe(notOne);
     expect(first(`{"${"f".repeat(300)}": 1`)).toBe(notOne);
     expect(first('{"format": "ness-checkpoint", "formatVersion": 2, "blocks": [')).toBe(
-      "r.json is a checkpoint of format 2; this ness reads format 3 (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)",
+      "r.json is a checkpoint of format 2; this ness reads format 4 (an older format: continue it with the ness that wrote it, or run again)",
     );
-    expect(first('{"format": "ness-checkpoint", "formatVersion": 3, "ness": "0.1.0", "blocks": [')).toBe(
+    expect(first('{"format": "ness-checkpoint", "formatVersion": 4, "ness": "0.1.0", "blocks": [')).toBe(
       "no refusal yet",
     );
   });
