@@ -430,47 +430,52 @@ class Base64Collector {
  * The format name and version written into every checkpoint. Format 2: each replica's outputs also hold its running
  * sums at the sub-batch starts (the correlation-time rule), so a format-1 checkpoint's blocks no longer fit. Format 3:
  * the file ends with its SHA-256 checksums (checkpointPieces), verified on reading; a checkpoint without them is
- * refused by its format.
+ * refused by its format. Format 4: the file's checksum is taken over the arrays' checksums instead of their text (each
+ * byte of a file hashed once), and the parameters record the rules the run used (a pair heat or covariance left at
+ * its default, by the value it took).
  */
 export const CHECKPOINT_FORMAT = "ness-checkpoint";
-export const CHECKPOINT_FORMAT_VERSION = 3;
+export const CHECKPOINT_FORMAT_VERSION = 4;
 
 /** The refusal of a checkpoint of another format version (read from its first bytes, or from the whole document). */
 function otherFormat(file: string, version: unknown): CheckpointError {
-  const old = typeof version === "number" && version < 3;
+  const old = typeof version === "number" && version < CHECKPOINT_FORMAT_VERSION;
   return new CheckpointError(
     `${file} is a checkpoint of format ${String(version)}; this ness reads format ${CHECKPOINT_FORMAT_VERSION}` +
-      (old ? " (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)" : ""),
+      (old ? " (an older format: continue it with the ness that wrote it, or run again)" : ""),
   );
 }
 
 const SNAPSHOT_ARRAYS = ["x", "f", "xPrev", "fPrev", "scalars", "sums", "burnSums", "forces"] as const;
 
-/** The snapshot as plain data (arrays as base64), each array's SHA-256 put in `sums` under `where`.name. */
+/** The keys of a snapshot whose values are arrays (base64 text), besides `fields` (a list of them). */
+const SNAPSHOT_ARRAY_KEYS = new Set<string>([...SNAPSHOT_ARRAYS, "p"]);
+
+/**
+ * The snapshot as plain data (arrays as base64) and the same with each array's SHA-256 (64 hex digits) in place of
+ * its text, as the file's checksum takes it; each array's SHA-256 also put in `sums` under `where`.name.
+ */
 function encodeSnapshot(
   s: ReplicaSnapshot,
   where: string,
   hash: Sha256Factory,
   sums: Record<string, string>,
-): Record<string, unknown> {
+): { text: Record<string, unknown>; digests: Record<string, unknown> } {
   const text = (a: Float64Array, name: string) => {
     const t = float64ToBase64(a);
     const h = hash();
     h.update(t);
-    sums[`${where}.${name}`] = h.hex();
-    return t;
+    const hex = h.hex();
+    sums[`${where}.${name}`] = hex;
+    return [t, hex] as const;
   };
-  const out: Record<string, unknown> = {
-    replica: s.replica,
-    step: s.step,
-    batch: s.batch,
-    inBatch: s.inBatch,
-    rng: s.rng,
-    p: s.p ? text(s.p, "p") : null,
-    fields: s.fields.map((f, k) => text(f, `fields[${k}]`)),
-  };
-  for (const k of SNAPSHOT_ARRAYS) out[k] = text(s[k], k);
-  return out;
+  const scalars = { replica: s.replica, step: s.step, batch: s.batch, inBatch: s.inBatch, rng: s.rng };
+  const p = s.p ? text(s.p, "p") : null;
+  const fields = s.fields.map((f, k) => text(f, `fields[${k}]`));
+  const out: Record<string, unknown> = { ...scalars, p: p && p[0], fields: fields.map((f) => f[0]) };
+  const digests: Record<string, unknown> = { ...scalars, p: p && p[1], fields: fields.map((f) => f[1]) };
+  for (const k of SNAPSHOT_ARRAYS) [out[k], digests[k]] = text(s[k], k);
+  return { text: out, digests };
 }
 
 /**
@@ -524,11 +529,13 @@ export function encodeCheckpoint(c: Checkpoint): string {
  * The text of encodeCheckpoint in pieces of at most about 1 MB (joined, the same text): a file written piece by piece
  * (the CLI's --checkpoint) takes no copy of the run's outputs.
  *
- * The document ends with its checksums, `"sha256": {"arrays": {...}, "file": ...}`: "file" is the SHA-256 of the
- * document's text before them (from its first byte to the `]` closing the blocks, without whitespace outside
- * strings), and "arrays" the SHA-256 of each array's base64 text, by name (`blocks[0].outputs`,
- * `blocks[0].current.x`, ...), so that a refusal can name the array that changed. Each is computed as the pieces
- * are made (`hash`: an incremental SHA-256, default defaultSha256), never over a copy of the whole text.
+ * The document ends with its checksums, `"sha256": {"arrays": {...}, "file": ...}`: "arrays" is the SHA-256 of each
+ * array's base64 text, by name (`blocks[0].outputs`, `blocks[0].current.x`, ...), so that a refusal can name the
+ * array that changed; "file" is the SHA-256 of the document's text before the checksums (from its first byte to the
+ * `]` closing the blocks, without whitespace outside strings) with each array's text replaced by its SHA-256 (64
+ * lowercase hex digits between the quotes). A change anywhere changes "file" (a changed array through its own
+ * checksum), and each byte of the arrays is hashed once, not for both checksums. Each is computed as the pieces are
+ * made (`hash`: an incremental SHA-256, default defaultSha256), never over a copy of the whole text.
  */
 export function* checkpointPieces(c: Checkpoint, hash: Sha256Factory = defaultSha256): Generator<string> {
   const file = hash();
@@ -541,9 +548,11 @@ export function* checkpointPieces(c: Checkpoint, hash: Sha256Factory = defaultSh
     const h = hash();
     for (const piece of float64ToBase64Pieces(a)) {
       h.update(piece);
-      yield emit(piece);
+      yield piece;
     }
     arrays[name] = h.hex();
+    // the file's checksum takes the array's checksum in place of its text
+    file.update(arrays[name]);
   }
   const head = JSON.stringify({
     format: CHECKPOINT_FORMAT,
@@ -564,7 +573,8 @@ export function* checkpointPieces(c: Checkpoint, hash: Sha256Factory = defaultSh
     yield emit('","sums":"');
     yield* base64(b.sums, `blocks[${k}].sums`);
     const current = b.current ? encodeSnapshot(b.current, `blocks[${k}].current`, hash, arrays) : null;
-    yield emit(`","current":${JSON.stringify(current)}}`);
+    file.update(`","current":${JSON.stringify(current && current.digests)}}`);
+    yield `","current":${JSON.stringify(current && current.text)}}`;
   }
   yield emit("]");
   yield `,"sha256":${JSON.stringify({ arrays, file: file.hex() })}}\n`;
@@ -747,8 +757,13 @@ export class CheckpointReader {
   /** The first key's value ("format") still to check; where the second's ("formatVersion") starts in `doc`. */
   private formatDue = false;
   private versionAt = -1;
-  /** Each streamed array's SHA-256 (for naming a damaged one). */
+  /** Each array's SHA-256 (the file's hash takes it in place of the array's text; it names a damaged array). */
   private readonly arrayHashes = new Map<string, string>();
+  /** The SHA-256 of the replica-in-progress array whose text is being read (not streamed), and its name. */
+  private textHash: Sha256 | null = null;
+  private textName = "";
+  /** Strings seen so far in the `fields` list of a replica in progress. */
+  private fieldTexts = 0;
 
   constructor(
     readonly file: string,
@@ -778,7 +793,14 @@ export class CheckpointReader {
   push(bytes: Uint8Array): void {
     this.hashedTo = 0;
     this.scan(bytes);
-    this.fileHash.update(bytes.subarray(this.hashedTo));
+    // the rest of the piece: an array's text in progress goes to its own hash (a streamed one's is hashed already)
+    (this.textHash ?? this.fileHash).update(bytes.subarray(this.hashedTo));
+  }
+
+  /** An array's text is over: the file's hash takes its SHA-256 in place of it. */
+  private arrayDone(what: string, hex: string): void {
+    this.arrayHashes.set(what, hex);
+    this.fileHash.update(hex);
   }
 
   /** Hashes bytes[hashedTo, to) into the file's hash. */
@@ -812,6 +834,8 @@ export class CheckpointReader {
         const q = bytes.indexOf(QUOTE, i);
         const to = q < 0 ? n : q;
         this.base64.push(bytes, i, to);
+        // the array's bytes are hashed by the collector alone
+        this.hashedTo = to;
         if (q < 0) return;
         try {
           this.arrays.push(this.base64.finish());
@@ -820,7 +844,7 @@ export class CheckpointReader {
           if (err instanceof CheckpointError) this.fail(`: ${err.message}`);
           throw err;
         }
-        this.arrayHashes.set(this.base64.what, this.base64.hash.hex());
+        this.arrayDone(this.base64.what, this.base64.hash.hex());
         this.base64 = null;
         i = q + 1;
         continue;
@@ -832,6 +856,12 @@ export class CheckpointReader {
         else if (b === BACKSLASH) this.escaped = true;
         else if (b === QUOTE) {
           this.inString = false;
+          if (this.textHash) {
+            this.textHash.update(bytes.subarray(this.hashedTo, i - 1));
+            this.hashedTo = i - 1;
+            this.arrayDone(this.textName, this.textHash.hex());
+            this.textHash = null;
+          }
           const len = this.length - this.stringStart;
           this.lastString = null;
           if (len <= 256)
@@ -873,10 +903,18 @@ export class CheckpointReader {
         ) {
           this.base64 = new Base64Collector(`blocks[${this.blocks - 1}].${this.key}`, this.hash());
           this.appendText(`{"$float64":${this.arrays.length}}`);
+          this.hashUpTo(bytes, i);
         } else {
           this.inString = true;
           this.stringStart = this.length;
           this.append(b);
+          // an array of the replica in progress (its text kept for the document): hashed on its own
+          const name = this.currentArray();
+          if (name !== null) {
+            this.hashUpTo(bytes, i);
+            this.textHash = this.hash();
+            this.textName = name;
+          }
         }
         this.afterColon = false;
         continue;
@@ -899,11 +937,23 @@ export class CheckpointReader {
       if (b === 123 || b === 91) {
         if (this.formatDue) this.checkFormatSoFar();
         this.keys.push(this.afterColon ? this.key : null);
+        if (b === 91) this.fieldTexts = 0;
         if (b === 123 && this.keys.length === 3 && this.keys[1] === "blocks") this.blocks++;
       } else if (b === 125 || b === 93) this.keys.pop();
       this.afterColon = false;
       this.lastString = null;
     }
+  }
+
+  /** The name of the array whose text a string opened now is (a replica in progress's), or null. */
+  private currentArray(): string | null {
+    const keys = this.keys;
+    if (keys.length < 4 || keys[1] !== "blocks" || keys[2] !== null || keys[3] !== "current") return null;
+    const where = `blocks[${this.blocks - 1}].current`;
+    if (keys.length === 4 && this.afterColon && this.key !== null && SNAPSHOT_ARRAY_KEYS.has(this.key))
+      return `${where}.${this.key}`;
+    if (keys.length === 5 && keys[4] === "fields" && !this.afterColon) return `${where}.fields[${this.fieldTexts++}]`;
+    return null;
   }
 
   /** A top-level key, at its ':'. */
@@ -937,20 +987,6 @@ export class CheckpointReader {
         );
     };
     for (const [what, hex] of this.arrayHashes) changed(what, hex);
-    // the replicas in progress: their arrays are in the document as text
-    if (Array.isArray(doc.blocks))
-      doc.blocks.forEach((b: unknown, k: number) => {
-        const current = isObject(b) && isObject(b.current) ? b.current : null;
-        if (!current) return;
-        const texts: [string, unknown][] = [...SNAPSHOT_ARRAYS, "p"].map((name) => [name, current[name]]);
-        if (Array.isArray(current.fields)) current.fields.forEach((t, j) => texts.push([`fields[${j}]`, t]));
-        for (const [name, t] of texts) {
-          if (typeof t !== "string") continue;
-          const h = this.hash();
-          h.update(t);
-          changed(`blocks[${k}].current.${name}`, h.hex());
-        }
-      });
     this.fail(
       ": the checkpoint is damaged: it does not match its SHA-256 (its counts, random states, parameters or checksums were changed after it was written)",
     );
@@ -1059,10 +1095,14 @@ export function checkRestart(
   }
   const sa = isObject(a.settings) ? a.settings : {},
     sb = isObject(b.settings) ? b.settings : {};
+  // Settings are the rules the runs actually used (checkpointParameters): an option given on the restart equal to the
+  // default the first run took is no mismatch.
+  const setting = (key: string, v: unknown) =>
+    key === "pairHeat" && v === "chosen" ? "chosen by the run (state or trapezoid)" : show(v ?? "unset");
   for (const key of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
     if (canonicalJson(sa[key]) !== canonicalJson(sb[key]))
       throw new CheckpointError(
-        `--restart ${file}: written with ${key} ${show(sa[key] ?? "unset")}, this run has ${show(sb[key] ?? "unset")}; give the parameters of the run it continues`,
+        `--restart ${file}: written with ${key} ${setting(key, sa[key])}, this run has ${setting(key, sb[key])}; give the parameters of the run it continues`,
       );
   }
 }

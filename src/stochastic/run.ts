@@ -269,6 +269,8 @@ export interface Plan extends PreparedEnsemble {
   warnings: string[];
   /** Overdamped networks: the flux estimators (Stratonovich increments or their state form). */
   fluxEstimator?: FluxEstimator;
+  /** Networks: whether the covariance of the coordinates is estimated (the option, or its default: N <= 40). */
+  covariance?: boolean;
   /** Overdamped particles: how the pair heat is taken. */
   pairHeat?: PairHeatRule;
   /**
@@ -407,6 +409,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
   let kernel: FusedKernel | null = null;
   let pairKernel: TwoParticleHeun | null = null;
   let fluxEstimator: FluxEstimator | undefined;
+  let networkCovariance: boolean | undefined;
   let plannedPairHeat: PairHeatRule | undefined;
   if (model.kind === "network") {
     if (o.heat === false) throw new ModelError("heat: false is for overdamped particles, not networks");
@@ -421,7 +424,8 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     fluxEstimator = o.fluxEstimator ?? (scheme === "exact" ? "state" : "stratonovich");
     stratonovich = model.dynamics === "overdamped" && fluxEstimator === "stratonovich";
     const N = model.dynamics === "underdamped" ? 2 * model.sites.length : model.sites.length;
-    const np = new NetworkProbe(model, built.field, dt, o.covariance ?? N <= 40, fluxEstimator);
+    networkCovariance = o.covariance ?? N <= 40;
+    const np = new NetworkProbe(model, built.field, dt, networkCovariance, fluxEstimator);
     probe = np;
     estimands = np.estimands();
     coordinateCount = N;
@@ -572,6 +576,7 @@ export function preparePlan(problem: Model, schemeSpec: Scheme | { dt: number },
     timeScale,
     warnings,
     fluxEstimator,
+    ...(networkCovariance !== undefined ? { covariance: networkCovariance } : {}),
     ...(plannedPairHeat !== undefined ? { pairHeat: plannedPairHeat } : {}),
     heatCheck,
     initialize,

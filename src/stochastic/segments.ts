@@ -442,8 +442,11 @@ export function checkpointParameters(plan: Plan): CheckpointParameters {
     sampleEvery: plan.sampleEvery,
     settings: {
       fluxEstimator: plan.fluxEstimator ?? null,
-      pairHeat: o.pairHeat ?? null,
-      covariance: o.covariance ?? null,
+      // The rules actually used, not the options as given: an option given equal to its default (--pair-heat exact
+      // where the run would take exact anyway) continues the run. Left open where the state-function heat is checked
+      // against the trapezoid, the run computes both and reports one ("chosen"): another computation than either.
+      pairHeat: plan.heatCheck ? "chosen" : (plan.pairHeat ?? null),
+      covariance: plan.covariance ?? null,
       fused: plan.kernel !== null,
       // Only when set: checkpoints written before the option existed stay valid for runs without it.
       ...(plan.counterNoise ? { noise: "counter" } : {}),

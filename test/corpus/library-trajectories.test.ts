@@ -40,7 +40,7 @@ const table: [string, () => unknown, new (...a: never[]) => NessError, string][]
       decodeCheckpoint(
         signed({
           format: "ness-checkpoint",
-          formatVersion: 3,
+          formatVersion: 4,
           ness: "x",
           model: { fingerprint: "f" },
           parameters: {},

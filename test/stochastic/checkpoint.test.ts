@@ -5,6 +5,7 @@
 // 2D soft disks (cell-order neighbour list with its adaptive choice) and 3D soft spheres (Verlet list), and a run
 // of 66 replicas (blocks of 2: a checkpoint in the middle of a block). Worker threads: test/stochastic/
 // checkpoint-workers.test.ts.
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -194,6 +195,84 @@ describe("a run split by a checkpoint equals the unsplit run, bit for bit", () =
   });
 });
 
+describe("a restart compares the rules the run used, not the options as given", () => {
+  const parameters = (model: Model, scheme: Scheme, options: SimulationOptions) =>
+    checkpointParameters(prepareEnsemble(simulationSpec(model, scheme, options)) as Plan);
+  const fingerprintOf = (model: Model) => modelFingerprint(model);
+
+  it("--pair-heat given equal to the rule the run took continues it bit for bit; another rule is refused", async () => {
+    // The ratchet's soft pair force jumps at its cutoff: left open, the run takes the pair heat "exact".
+    const options: SimulationOptions = { time: 6, seed: 5, replicas: 2, batches: 2 };
+    const { whole, checkpoint } = await splitAndWhole(ratchet, heun({ dt: 0.001 }), options, 777);
+    expect(checkpoint.parameters.settings.pairHeat).toBe("exact");
+    const given = { ...options, pairHeat: "exact" as const };
+    const run = {
+      ness: "test",
+      modelFingerprint: fingerprintOf(ratchet),
+      parameters: parameters(ratchet, heun({ dt: 0.001 }), given),
+    };
+    expect(() => checkRestart(checkpoint, run, "c.json")).not.toThrow();
+    const spec = simulationSpec(ratchet, heun({ dt: 0.001 }), given);
+    const restarted = await runSegmented(spec, prepareEnsemble(spec) as Plan, {
+      segmentSteps: 7919,
+      start: checkpoint.blocks,
+    });
+    same(restarted.outputs, whole.outputs);
+    const other = parameters(ratchet, heun({ dt: 0.001 }), { ...options, pairHeat: "trapezoid" });
+    expect(() => checkRestart(checkpoint, { ...run, parameters: other }, "c.json")).toThrow(
+      /^--restart c\.json: written with pairHeat exact, this run has trapezoid; give the parameters of the run it continues$/,
+    );
+  });
+
+  it("a pair heat chosen by the run (state checked against the trapezoid) is not the state rule given", () => {
+    // A harmonic pair without rest length: continuous forces, so left open the run computes both and reports one.
+    const smooth = validateParticles({
+      kind: "particles",
+      dynamics: "overdamped",
+      dimension: 1,
+      species: [
+        { name: "hot", count: 1, temperature: 1 },
+        { name: "cold", count: 1, temperature: 0.2 },
+      ],
+      pairs: [{ between: ["hot", "cold"], potential: "harmonic", stiffness: 1 }],
+      external: [{ potential: "harmonic", stiffness: 1 }],
+      initial: [[0], [0.5]],
+    });
+    const options: SimulationOptions = { time: 5, seed: 1 };
+    const open = parameters(smooth, heun({ dt: 0.01 }), options);
+    expect(open.settings.pairHeat).toBe("chosen");
+    const c = { ness: "test", model: { fingerprint: fingerprintOf(smooth) }, parameters: open, blocks: [] };
+    const run = { ness: "test", modelFingerprint: fingerprintOf(smooth), parameters: open };
+    expect(() => checkRestart(c, run, "c.json")).not.toThrow();
+    for (const rule of ["state", "trapezoid"] as const)
+      expect(() =>
+        checkRestart(
+          c,
+          { ...run, parameters: parameters(smooth, heun({ dt: 0.01 }), { ...options, pairHeat: rule }) },
+          "c.json",
+        ),
+      ).toThrow(`written with pairHeat chosen by the run (state or trapezoid), this run has ${rule};`);
+  });
+
+  it("a network's covariance given equal to its default (N <= 40) continues the run; the other value is refused", () => {
+    const model = chain("underdamped");
+    const open = parameters(model, baoab({ dt: 0.05 }), { time: 10, seed: 1 });
+    const c = { ness: "test", model: { fingerprint: fingerprintOf(model) }, parameters: open, blocks: [] };
+    const run = (covariance: boolean) => ({
+      ness: "test",
+      modelFingerprint: fingerprintOf(model),
+      parameters: parameters(model, baoab({ dt: 0.05 }), { time: 10, seed: 1, covariance }),
+    });
+    expect(() => checkRestart(c, run(true), "c.json")).not.toThrow();
+    expect(() => checkRestart(c, run(false), "c.json")).toThrow("written with covariance true, this run has false;");
+    // particles take no covariance option: given or not, the same run
+    const disk = parameters(disks(2), heun({ dt: 0.1 }), { time: 10, seed: 1, covariance: false });
+    expect(disk.settings.covariance).toBe(
+      parameters(disks(2), heun({ dt: 0.1 }), { time: 10, seed: 1 }).settings.covariance,
+    );
+  });
+});
+
 describe("a damaged checkpoint whose lists decode but do not fit", () => {
   it("a neighbour-list or field state of the wrong size is a CheckpointError, not an internal error", async () => {
     const model = disks(3);
@@ -349,21 +428,21 @@ describe("checkpoint files", () => {
     expect(() =>
       decodeCheckpoint(
         resign(
-          '{"format":"ness-checkpoint","formatVersion":3,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
+          '{"format":"ness-checkpoint","formatVersion":4,"ness":"1","model":{"fingerprint":"x"},"parameters":{},"blocks":[{"first":0}]}',
         ),
         "c.json",
       ),
     ).toThrow(/c.json: the checkpoint is damaged: blocks\[0\].count/);
-    // Checkpoints of the formats before the replicas' sub-batch sums and before the checksums: refused by their format,
-    // not by their block sizes or their missing checksums.
-    for (const v of [1, 2])
+    // Checkpoints of the formats before the replicas' sub-batch sums, before the checksums and before the checksum over
+    // the arrays' checksums: refused by their format, not by their block sizes or their checksums.
+    for (const v of [1, 2, 3])
       expect(() =>
         decodeCheckpoint(
           `{"format":"ness-checkpoint","formatVersion":${v},"ness":"0.1.0","model":{"fingerprint":"x"},"parameters":{},"blocks":[]}`,
           "c.json",
         ),
       ).toThrow(
-        `c.json is a checkpoint of format ${v}; this ness reads format 3 (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)`,
+        `c.json is a checkpoint of format ${v}; this ness reads format 4 (an older format: continue it with the ness that wrote it, or run again)`,
       );
   });
 });
@@ -561,6 +640,14 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     const changed = (what: string) =>
       `c.json: the checkpoint is damaged: ${what} does not match its SHA-256 (the file was changed after it was written)`;
     const original = decodeCheckpoint(text, "c.json");
+    // The file's checksum is over the text with each array's text replaced by its SHA-256 (computed here by Node's
+    // hash over the text edited as text, test/helpers/checkpoint.ts), and each array's is its text's SHA-256.
+    const sums = (t: string) => (JSON.parse(t) as { sha256: { file: string; arrays: Record<string, string> } }).sha256;
+    expect(sums(resign(text)).file).toBe(sums(text).file);
+    const doc = JSON.parse(text) as { blocks: { outputs: string; current: { x: string } }[] };
+    const sha = (t: string) => createHash("sha256").update(t).digest("hex");
+    expect(sums(text).arrays["blocks[0].outputs"]).toBe(sha(doc.blocks[0].outputs));
+    expect(sums(text).arrays["blocks[0].current.x"]).toBe(sha(doc.blocks[0].current.x));
     // Without the checksums the changed files would be read (other numbers, another count): the checksums refuse them.
     const outputsFlipped = flip(text, outputsAt + 14); // the second number (the first is a NaN)
     expect(Array.from(decodeCheckpoint(resign(outputsFlipped), "c.json").blocks[0].outputs)).not.toEqual(
@@ -614,9 +701,9 @@ describe("a checkpoint read in pieces (CheckpointReader, the CLI's --restart)", 
     expect(first('{"format": {"a": [')).toBe(notOne);
     expect(first(`{"${"f".repeat(300)}": 1`)).toBe(notOne);
     expect(first('{"format": "ness-checkpoint", "formatVersion": 2, "blocks": [')).toBe(
-      "r.json is a checkpoint of format 2; this ness reads format 3 (older checkpoints carry no checksum: continue it with the ness that wrote it, or run again)",
+      "r.json is a checkpoint of format 2; this ness reads format 4 (an older format: continue it with the ness that wrote it, or run again)",
     );
-    expect(first('{"format": "ness-checkpoint", "formatVersion": 3, "ness": "0.1.0", "blocks": [')).toBe(
+    expect(first('{"format": "ness-checkpoint", "formatVersion": 4, "ness": "0.1.0", "blocks": [')).toBe(
       "no refusal yet",
     );
   });
