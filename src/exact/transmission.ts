@@ -329,6 +329,16 @@ const CHAIN_QUADRATURE_SAFETY = 16;
  * Its |K15 - G7| is the error estimate of the 15-point value, as |K31 - G15| is of the 31-point one.
  */
 const GK15 = kronrodRule(XGK15, WGK15, WG7);
+/**
+ * A panel off every located peak whose Gauss-Kronrod error stays above this many times its rounding floor, and
+ * above this many times its share of the tolerance, through three splits is not at rounding noise but straddles a peak narrower than its nodes can see: it is split on. The
+ * normal modes' widths are first-order in the frictions, so next to a strongly overdamped site (friction / mass far
+ * above the frequencies) they can be far too broad: a heavy site's mode at 0.0108, coupled through a light site with
+ * friction/mass 2.8e4, was given a half-width of 0.04 while its peak is ~1e-8 wide; its linear panel, 0.004 wide,
+ * was stopped as noise at 4e10 times its rounding floor, the bath sum rule there short by 3.4e-6 (estimated error
+ * 1.1e-6) and a bath flux off by 3.6e-6 of itself, 1.4 times its error after the sum rules' check.
+ */
+const HIDDEN_PEAK = 1e4;
 
 /** Integration variable maps: w(t) and dw/dt. */
 const Var = {
@@ -4000,7 +4010,16 @@ function adaptiveQuadrature(
     const w1 = omegaOf(panels.kind[k], panels.c[k], panels.h[k], t1);
     const lo = Math.min(w0, w1);
     const hi = Math.max(w0, w1);
-    const atNoise = (panels.eFlux[k] <= panels.nFlux[k] && panels.eTemp[k] <= panels.nTemp[k]) || panels.fails[k] >= 3;
+    // Three splits in a row that left the error where it was: rounding noise, except where the error is far above
+    // the panel's rounding floor away from every located peak (not a sinh panel): there a peak the mode analysis
+    // did not see as narrow hides between the nodes, and the splits close in on it (HIDDEN_PEAK).
+    const atFloor = panels.eFlux[k] <= panels.nFlux[k] && panels.eTemp[k] <= panels.nTemp[k];
+    const hidden =
+      panels.kind[k] !== Var.SinhLeft &&
+      panels.kind[k] !== Var.SinhRight &&
+      (panels.eFlux[k] > HIDDEN_PEAK * panels.nFlux[k] || panels.eTemp[k] > HIDDEN_PEAK * panels.nTemp[k]) &&
+      priority(k) > HIDDEN_PEAK;
+    const atNoise = atFloor || (panels.fails[k] >= 3 && !hidden);
     if (atNoise || !(tm > t0 && tm < t1) || hi - lo <= 1e-13 * hi || guarded(lo, hi)) {
       add(k, 0);
       stuck++;
