@@ -1025,6 +1025,31 @@ describe("solveNetworkModal: eigenpairs refined beyond the eigen-solver's eps |K
       bathRef: [0, -3.4923006094088196e-6, 3.4923006094088196e-6],
       ktRef: [1e-9, 0.002682052902173705, 0.0026837816813143527, 1e-9, 0.9998256465439888],
     },
+    {
+      // DYN=underdamped seed 9 with up to 13 sites, case 28: a spring of 9.7e-3 at a site held by one of 1.6e6 (per
+      // mass 1.9e7); before the refinement its flux was 1.5e-8 of itself off, 1.88 times its error.
+      model: validateNetwork({
+        kind: "network",
+        sites: ["s1", "s2", "s3", "s4", "s5"],
+        pinning: { s5: 0.04860975983189969, s2: 350909.6077375917 },
+        springs: [
+          { between: ["s3", "s1"], stiffness: 0.00967975511999706 },
+          { between: ["s4", "s1"], stiffness: 1593506.8629763296 },
+          { between: ["s5", "s3"], stiffness: 4.848934175211865 },
+        ],
+        baths: [
+          { site: "s5", friction: 11.272004007182929, temperature: 927055.8321938112 },
+          { site: "s2", friction: 69.22485614464017, temperature: 1387918.6971895774 },
+          { site: "s4", friction: 0.10325198926985951, temperature: 632208.7782206874 },
+          { site: "s3", friction: 3.5762972537048343, temperature: 1177773.4516800265 },
+        ],
+        masses: { s1: 0.08230193481864775, s2: 58.9672226299641, s3: 3.603257032147837, s4: 0.13269517926104582 },
+      }),
+      weak: 0,
+      springRef: [243.7750090901563, -243.7750090901563, -57758.51800805388],
+      bathRef: [-57758.51800805388, 0, -243.7750090901563, 58002.29301714403],
+      ktRef: [632403.0907448783, 1387918.6971895774, 1119333.9106216833, 632522.0677636717, 932179.9004580921],
+    },
   ];
 
   it("every flux and kinetic temperature within its error of the 45-digit solve; the weak springs to 1e-12", () => {
