@@ -40,10 +40,16 @@ function headed(source, body) {
   return `${headerLine(source, INPUTS, body, ASSEMBLYSCRIPT)}\n${body}`;
 }
 
+// The compiler reads its configuration file and resolves sources against its base folder, both the current folder
+// unless told: a stray asconfig.json there would change the binaries, and so would the folder the build runs from
+// (--debug names functions by their file's path from it). Both are fixed to this repository: the base folder its root,
+// the configuration asm/asconfig.json (no options: they are all above; the fingerprint covers it).
+const PLACE = ["--baseDir", root, "--config", join(root, "asm/asconfig.json")];
+
 async function compile(extra, source = SOURCE) {
   let binary = null;
   let stderr = "";
-  const { error } = await asc.main([join(root, source), ...COMMON, ...extra, "--outFile", "out.wasm"], {
+  const { error } = await asc.main([join(root, source), ...PLACE, ...COMMON, ...extra, "--outFile", "out.wasm"], {
     writeFile(name, contents) {
       if (name.endsWith(".wasm")) binary = contents;
     },

@@ -1,9 +1,9 @@
 // Whether the generated WebAssembly files (src/linalg/wasm/binary.ts and the others scripts/build-wasm.js writes) are
 // up to date, without compiling: each file's first line records a fingerprint of everything its bytes come from (every
-// source in asm/, the build script and this file, the AssemblyScript and Binaryen versions installed) and a hash of
-// the file's own text after that line. A file is out of date when either differs from what is there now: a source
-// or a compiler option changed since the file was written (run `npm run build:wasm`), or the file was edited by hand
-// (a merge, say). test/linalg/wasm.test.ts runs this check; `node scripts/build-wasm.js --check` compiles everything
+// source in asm/, the compiler's configuration asm/asconfig.json, the build script and this file, the AssemblyScript
+// and Binaryen versions installed) and a hash of the file's own text after that line. A file is out of date when
+// either differs from what is there now: a source or a compiler option changed since the file was written (run
+// `npm run build:wasm`), or the file was edited by hand (a merge, say). test/linalg/wasm.test.ts runs this check; `node scripts/build-wasm.js --check` compiles everything
 // again and compares the text, which also catches a compiler that gives other bytes for the same inputs (the long
 // tests run it: test/long/wasm-rebuild.long-test.ts).
 import { Buffer } from "node:buffer";
@@ -40,13 +40,14 @@ const version = (root, pkg) =>
 
 /**
  * The fingerprint of the inputs of every generated file under `root` (16 hex digits of a SHA-256): the path and text
- * of every source in asm/ (a module may import any of them), of scripts/build-wasm.js (the compiler options, the
- * file's layout) and of this file, and the AssemblyScript and Binaryen versions in node_modules.
+ * of every source in asm/ (a module may import any of them), of the compiler's configuration file asm/asconfig.json,
+ * of scripts/build-wasm.js (the compiler options, the file's layout) and of this file, and the AssemblyScript and
+ * Binaryen versions in node_modules.
  */
 export function inputsFingerprint(root) {
   const sha = createHash("sha256");
   const add = (s) => sha.update(`${Buffer.byteLength(s)}:`).update(s);
-  for (const f of [...asmSources(root), "scripts/build-wasm.js", "scripts/wasm-fingerprint.js"]) {
+  for (const f of [...asmSources(root), "asm/asconfig.json", "scripts/build-wasm.js", "scripts/wasm-fingerprint.js"]) {
     add(f);
     add(readFileSync(join(root, f), "utf8"));
   }

@@ -253,7 +253,24 @@ function nobleSha256(h = sha256.create()): Sha256 {
   };
 }
 
-/** The browser-safe incremental SHA-256 (@noble/hashes). */
+/**
+ * The browser-safe incremental SHA-256 (@noble/hashes): what decodeCheckpoint and CheckpointReader check a checkpoint
+ * file with unless given another factory (the `ness/node` entry has Node's native one, nodeSha256).
+ *
+ * @example
+ * ```ts
+ * import { defaultSha256 } from "ness";
+ *
+ * const h = defaultSha256();
+ * h.update("ab");
+ * const partway = h.copy(); // the hash of "ab", fed on independently
+ * h.update("c");
+ * const digest = h.hex(); // finishes h: feed a copy to go on
+ * console.log(digest); // => ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+ * partway.update(new Uint8Array([0x63])); // "c" as its UTF-8 byte: the same digest
+ * console.log(partway.hex() === digest); // => true
+ * ```
+ */
 export const defaultSha256: Sha256Factory = () => nobleSha256();
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

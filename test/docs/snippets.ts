@@ -68,7 +68,10 @@ export interface PublicFunction {
   examples: string[];
 }
 
-/** Every function (and class with a static factory, no) exported by the entry points, with its @example blocks. */
+/**
+ * Every callable exported by the entry points (a function, or a const whose type has a call signature; not a class),
+ * with its @example blocks.
+ */
 export function publicFunctions(): PublicFunction[] {
   const files = Object.values(ENTRY_POINTS).map((f) => join(root, f));
   const program = ts.createProgram(files, {
@@ -85,7 +88,11 @@ export function publicFunctions(): PublicFunction[] {
     const module = checker.getSymbolAtLocation(program.getSourceFile(join(root, file))!)!;
     for (const exported of checker.getExportsOfModule(module)) {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-      if (!(symbol.flags & ts.SymbolFlags.Function)) continue;
+      // A function, or a const whose type can be called (`export const f = (...) => ...`, `export const g: Hash = ...`).
+      const callable =
+        symbol.flags & ts.SymbolFlags.Function ||
+        (symbol.flags & ts.SymbolFlags.Variable && checker.getTypeOfSymbol(symbol).getCallSignatures().length > 0);
+      if (!callable) continue;
       const examples: string[] = [];
       for (const decl of symbol.declarations ?? []) {
         for (const tag of ts.getJSDocTags(decl)) {

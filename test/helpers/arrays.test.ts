@@ -39,4 +39,17 @@ describe("expectSymmetric and expectZeroWhere", () => {
     expect(() => expectSymmetric(n, signed)).toThrow(/\(250, 3\): -0, \(3, 250\): 0/);
     expect(() => expectZeroWhere(n, signed, (i) => i >= 200)).toThrow(/\(250, 3\): -0/);
   });
+
+  it("fail a short or long array (missing entries would compare undefined with undefined)", () => {
+    const n = 3;
+    const sym = Float64Array.of(1, 2, 0, 2, 1, 0, 0, 0, 1);
+    expectSymmetric(n, sym);
+    expectZeroWhere(n, sym, (i, j) => i !== j && (i === 2 || j === 2));
+    // Every pair compared is missing: undefined against undefined.
+    expect(() => expectSymmetric(n, sym.subarray(0, 1))).toThrow(/length \(n x n, n = 3\)/);
+    // The entry asked to be 0 is there; the rest is cut off.
+    expect(() => expectZeroWhere(n, sym.subarray(0, 5), (i, j) => i * n + j === 2)).toThrow(/length/);
+    expect(() => expectSymmetric(n, [...sym, 0])).toThrow(/length/);
+    expect(() => expectZeroWhere(n, [...sym, 0], () => false)).toThrow(/length/);
+  });
 });

@@ -23,11 +23,13 @@ export function expectSameArray(
 const show = (v: number): string => (Object.is(v, -0) ? "-0" : String(v));
 
 /**
- * The n x n row-major matrix `y` is symmetric to the bit: y[i][j] and y[j][i] equal as toBe compares them (Object.is)
+ * The n x n row-major matrix `y` (n * n entries) is symmetric to the bit: y[i][j] and y[j][i] equal as toBe compares them (Object.is)
  * for every i > j. One assertion (an expect per entry costs microseconds: 10^5 entries cost a CPU-second); on failure
  * the first asymmetric pair in row order, with both entries.
  */
 export function expectSymmetric(n: number, y: ArrayLike<number>, label = "matrix"): void {
+  // First the length: a short array's missing entries would compare undefined with undefined and pass.
+  expect(y.length, `${label}: length (n x n, n = ${n})`).toBe(n * n);
   let first: string | null = null;
   search: for (let i = 0; i < n; i++)
     for (let j = 0; j < i; j++)
@@ -39,7 +41,7 @@ export function expectSymmetric(n: number, y: ArrayLike<number>, label = "matrix
 }
 
 /**
- * Every entry (i, j) of the n x n row-major matrix `y` for which `where(i, j)` holds is 0 as toBe(0) has it (Object.is:
+ * `y` has n * n entries, and every entry (i, j) of the n x n row-major matrix `y` for which `where(i, j)` holds is 0 as toBe(0) has it (Object.is:
  * -0 is not 0). One assertion; on failure the first such entry that is not, in row order.
  */
 export function expectZeroWhere(
@@ -48,6 +50,8 @@ export function expectZeroWhere(
   where: (i: number, j: number) => boolean,
   label = "matrix",
 ): void {
+  // First the length: entries past a short array's end, where `where` does not hold, would go unseen.
+  expect(y.length, `${label}: length (n x n, n = ${n})`).toBe(n * n);
   let first: string | null = null;
   search: for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++)
