@@ -59,6 +59,18 @@ export function studentTwoSidedTail(t: number, df: number): number {
 
 const resolvedCache = new Map<number | string, number>();
 
+/** The t >= lo whose two-sided Student tail with df degrees of freedom is `target`, by bisection to 1e-12 of t. */
+function twoSidedQuantile(target: number, df: number, lo: number): number {
+  let hi = Math.max(2 * lo, 2);
+  while (studentTwoSidedTail(hi, df) > target) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = 0.5 * (lo + hi);
+    if (studentTwoSidedTail(mid, df) > target) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 /**
  * The number of standard errors beyond which a mean of `n` independent values (replicas, or batch means taken as
  * independent) counts as resolved from a value: the Student-t quantile with n - 1 degrees of freedom whose two-sided
@@ -86,16 +98,7 @@ export function resolvedStandardErrors(n: number, share = 1): number {
   const key = share === 1 ? df : `${df}:${share}`;
   const cached = resolvedCache.get(key);
   if (cached !== undefined) return cached;
-  const target = 2 * normalUpperTail(RESOLVED_NORMAL_Z) * share;
-  let lo = RESOLVED_NORMAL_Z,
-    hi = 2 * RESOLVED_NORMAL_Z;
-  while (studentTwoSidedTail(hi, df) > target) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (studentTwoSidedTail(mid, df) > target) lo = mid;
-    else hi = mid;
-  }
-  const z = 0.5 * (lo + hi);
+  const z = twoSidedQuantile(2 * normalUpperTail(RESOLVED_NORMAL_Z) * share, df, RESOLVED_NORMAL_Z);
   resolvedCache.set(key, z);
   return z;
 }
@@ -126,16 +129,7 @@ export function confidenceStandardErrors(n: number, confidence = 0.95): number {
   const cached = oneSidedCache.get(key);
   if (cached !== undefined) return cached;
   // P(T > t) = twoSidedTail(t) / 2 by symmetry.
-  const target = 2 * (1 - confidence);
-  let lo = 0,
-    hi = 2;
-  while (studentTwoSidedTail(hi, df) > target) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (studentTwoSidedTail(mid, df) > target) lo = mid;
-    else hi = mid;
-  }
-  const z = 0.5 * (lo + hi);
+  const z = twoSidedQuantile(2 * (1 - confidence), df, 0);
   oneSidedCache.set(key, z);
   return z;
 }
