@@ -1973,7 +1973,9 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
     gamma[b.site] = b.friction;
     T[b.site] = b.temperature;
   }
-  const { lam, U, residual: eigenResidual, byMode } = modesOf(model, true, gamma, false);
+  // The same refinement as underdamped: K = Gamma^-1/2 V Gamma^-1/2 is the mass-scaled form with the frictions for
+  // the masses, so its residuals take s_i = gamma_i^-1/2.
+  const { lam, U, residual: eigenResidual, byMode } = modesOf(model, true, gamma, false, true);
   checkConfined(lam, model);
   const u = U!;
   const s = gamma.map((g) => 1 / Math.sqrt(g));

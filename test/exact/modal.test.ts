@@ -1076,3 +1076,34 @@ describe("solveNetworkModal: eigenpairs refined beyond the eigen-solver's eps |K
     }
   });
 });
+
+describe("solveNetworkModal, overdamped: eigenpairs refined as underdamped", () => {
+  // Found by scripts/fuzz-exact-methods.js (DYN=overdamped seed 202 with up to 14 sites, case 56): a spring of 0.033
+  // beside one of 9.1e6, the eigenpairs good to eps |K| only; the weak spring's flux came out 2.6e-11 of itself off,
+  // 2.07 times its error. References: the Lyapunov equation in 45 digits (scripts/fuzz-exact-reference.py), rounded
+  // to doubles.
+  const model = validateNetwork({
+    kind: "network",
+    dynamics: "overdamped",
+    sites: ["s1", "s2", "s3"],
+    pinning: { s1: 0.03895380887367433 },
+    springs: [
+      { between: ["s2", "s1"], stiffness: 0.03279757006173674 },
+      { between: ["s3", "s2"], stiffness: 9053306.314321965 },
+    ],
+    baths: [
+      { site: "s1", friction: 0.040965308622360544, temperature: 1.7642041665192268e-9 },
+      { site: "s2", friction: 10.25283646691187, temperature: 1.8070379739713905e-9 },
+      { site: "s3", friction: 2.0989859286037995, temperature: 3.7028939223222727e-10 },
+    ],
+  });
+  const bathRef = [2.4397524319712187e-13, 0.001053069302661411, -0.0010530693029053861];
+  const springRef = [-2.4397524319712187e-13, -0.0010530693029053861];
+
+  it("every flux within its error of the 45-digit solve, the weak spring's to 1e-12 of itself", () => {
+    const r = solveNetworkModal(model);
+    r.baths.forEach((b, q) => expect(Math.abs(b.flux - bathRef[q])).toBeLessThanOrEqual(b.error));
+    r.springs.forEach((s, q) => expect(Math.abs(s.flux - springRef[q])).toBeLessThanOrEqual(s.error));
+    expect(Math.abs(r.springs[0].flux / springRef[0] - 1)).toBeLessThan(1e-12);
+  });
+});
