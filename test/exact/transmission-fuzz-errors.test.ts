@@ -735,7 +735,7 @@ describe("transmission errors on networks only it solves: covered, and not blown
         },
       }),
     );
-    const ref = 2.7970690512077927e-7;
+    const ref = 2.797069051207793e-7;
     expectHonest(tr.springs[3].flux, tr.springs[3].error, ref, 1e3, 0.004123437147472873, "spring s4-s1");
   });
 });
