@@ -1120,11 +1120,17 @@ export function checkRestart(
   // --noise counter changes the kernel the run takes, and the option the user gave is the one to name.
   const keys = [...new Set([...Object.keys(sa), ...Object.keys(sb)])].sort((x, y) => settingRank(x) - settingRank(y));
   for (const key of keys) {
-    if (canonicalJson(sa[key]) === canonicalJson(sb[key])) continue;
-    if (key === "stationaryCovariance" && typeof sa[key] === "string" && typeof sb[key] === "string")
+    // The backend only names a cause: the same covariance from two backends continues the run.
+    if (key === "linalg" || canonicalJson(sa[key]) === canonicalJson(sb[key])) continue;
+    if (key === "stationaryCovariance" && typeof sa[key] === "string" && typeof sb[key] === "string") {
+      const backends =
+        typeof sa.linalg === "string" && typeof sb.linalg === "string" && sa.linalg !== sb.linalg
+          ? `: written with ${sa.linalg}, this run has ${sb.linalg}`
+          : "";
       throw new CheckpointError(
-        `--restart ${file}: the exact starting covariance differs from the one of the run that wrote the checkpoint (fingerprint ${fingerprintHead(sa[key])}…, this run ${fingerprintHead(sb[key])}…): for the same model, most likely computed by another linear-algebra backend (NESS_LINALG, or WebAssembly relaxed SIMD present or not, e.g. after a Node upgrade); run with the backend setting of that run, or run again without --restart`,
+        `--restart ${file}: the exact starting covariance differs from the one of the run that wrote the checkpoint (fingerprint ${fingerprintHead(sa[key])}…, this run ${fingerprintHead(sb[key])}…): for the same model, most likely computed by another linear-algebra backend (NESS_LINALG, or WebAssembly relaxed SIMD present or not, e.g. after a Node upgrade)${backends}; run with the backend setting of that run, or run again without --restart`,
       );
+    }
     const name = SETTING_FLAGS[key] ? `${key} (${SETTING_FLAGS[key]})` : key;
     throw new CheckpointError(
       `--restart ${file}: written with ${name} ${setting(key, sa[key])}, this run has ${setting(key, sb[key])}; give the parameters of the run it continues`,

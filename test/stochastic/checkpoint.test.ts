@@ -439,6 +439,26 @@ describe("checkpoint files", () => {
     expect(() => checkRestart({ ...c, parameters: withLaw(2) }, lawRun, "c.json")).toThrow(
       /^--restart c\.json: the exact starting covariance differs from the one of the run that wrote the checkpoint \(fingerprint [0-9a-f]{8}…, this run [0-9a-f]{8}…\): for the same model, most likely computed by another linear-algebra backend \(NESS_LINALG, or WebAssembly relaxed SIMD present or not, e\.g\. after a Node upgrade\); run with the backend setting of that run, or run again without --restart$/,
     );
+    // The backends recorded beside the fingerprints: named when they differ; alone they refuse nothing.
+    const by = (p: ReturnType<typeof withLaw>, linalg: string) => ({ ...p, settings: { ...p.settings, linalg } });
+    expect(() =>
+      checkRestart(
+        { ...c, parameters: by(withLaw(2), "JavaScript") },
+        { ...run, parameters: by(withLaw(1), "WebAssembly relaxed SIMD") },
+        "c.json",
+      ),
+    ).toThrow(
+      /after a Node upgrade\): written with JavaScript, this run has WebAssembly relaxed SIMD; run with the backend setting of that run/,
+    );
+    expect(() =>
+      checkRestart(
+        { ...c, parameters: by(withLaw(1), "JavaScript") },
+        { ...run, parameters: by(withLaw(1), "WebAssembly SIMD") },
+        "c.json",
+      ),
+    ).not.toThrow();
+    expect(typeof withLaw(1).settings.linalg).toBe("string");
+    expect(withLaw(undefined).settings.linalg).toBeUndefined();
     expect(() => decodeCheckpoint("{", "c.json")).toThrow(
       "c.json: the checkpoint is damaged: the file ends early (was it cut short?)",
     );
