@@ -1116,10 +1116,37 @@ export function checkRestart(
   // default the first run took is no mismatch.
   const setting = (key: string, v: unknown) =>
     key === "pairHeat" && v === "chosen" ? "chosen by the run (state or trapezoid)" : show(v ?? "unset");
-  for (const key of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
-    if (canonicalJson(sa[key]) !== canonicalJson(sb[key]))
+  // The options the user gives first (--threads, which implies counter noise, then --noise), the fused kernel last:
+  // --noise counter changes the kernel the run takes, and the option the user gave is the one to name.
+  const keys = [...new Set([...Object.keys(sa), ...Object.keys(sb)])].sort((x, y) => settingRank(x) - settingRank(y));
+  for (const key of keys) {
+    // The backend only names a cause: the same covariance from two backends continues the run.
+    if (key === "linalg" || canonicalJson(sa[key]) === canonicalJson(sb[key])) continue;
+    if (key === "stationaryCovariance" && typeof sa[key] === "string" && typeof sb[key] === "string") {
+      const backends =
+        typeof sa.linalg === "string" && typeof sb.linalg === "string" && sa.linalg !== sb.linalg
+          ? `: written with ${sa.linalg}, this run has ${sb.linalg}`
+          : "";
       throw new CheckpointError(
-        `--restart ${file}: written with ${key} ${setting(key, sa[key])}, this run has ${setting(key, sb[key])}; give the parameters of the run it continues`,
+        `--restart ${file}: the exact starting covariance differs from the one of the run that wrote the checkpoint (fingerprint ${fingerprintHead(sa[key])}…, this run ${fingerprintHead(sb[key])}…): for the same model, most likely computed by another linear-algebra backend (NESS_LINALG, or WebAssembly relaxed SIMD present or not, e.g. after a Node upgrade)${backends}; run with the backend setting of that run, or run again without --restart`,
       );
+    }
+    const name = SETTING_FLAGS[key] ? `${key} (${SETTING_FLAGS[key]})` : key;
+    throw new CheckpointError(
+      `--restart ${file}: written with ${name} ${setting(key, sa[key])}, this run has ${setting(key, sb[key])}; give the parameters of the run it continues`,
+    );
   }
 }
+
+/** The command-line options behind the settings a user gives (the others follow from the model and these). */
+const SETTING_FLAGS: Record<string, string> = {
+  fluxEstimator: "--flux-estimator",
+  pairHeat: "--pair-heat",
+  noise: "--noise",
+  split: "--threads",
+  fields: "--field",
+};
+
+const settingRank = (key: string) => ["split", "noise"].indexOf(key) + 1 || (key === "fused" ? 4 : 3);
+
+const fingerprintHead = (v: string) => v.slice(0, 8);

@@ -26,6 +26,7 @@ import {
 import { fieldSumsViews } from "./fields.js";
 import type { BlockState, CheckpointParameters } from "./checkpoint.js";
 import { ReplicaRun, type Plan } from "./run.js";
+import { linalgBackend } from "../linalg/wasm/runtime.js";
 import { CancelledError } from "./safety.js";
 
 /** What one replica records while it runs (plain data: it crosses to workers). */
@@ -455,11 +456,20 @@ export function checkpointParameters(plan: Plan): CheckpointParameters {
       // The replicas not yet started draw their initial state from the given law: its fingerprint (the CLI's runs of
       // linear networks give the exact one, the same numbers on every run of the same model).
       ...(o.stationaryCovariance !== undefined
-        ? { stationaryCovariance: covarianceFingerprint(o.stationaryCovariance) }
+        ? { stationaryCovariance: covarianceFingerprint(o.stationaryCovariance), linalg: linalgName() }
         : {}),
       ...(o.heat === false ? { heat: false } : {}),
       ...(o.profile === true ? { profile: true } : {}),
       fields: plan.fields.map((f) => ({ coordinates: f.coordinates, bins: f.bins, range: f.range })),
     },
   };
+}
+
+/**
+ * The linear-algebra backend of this thread, in the user's words: recorded beside the stationary covariance's
+ * fingerprint (the exact solve's last bits may depend on it), only to name it when a restart is refused.
+ */
+function linalgName(): string {
+  const { backend, fusedMultiplyAdd } = linalgBackend();
+  return backend === "js" ? "JavaScript" : fusedMultiplyAdd ? "WebAssembly relaxed SIMD" : "WebAssembly SIMD";
 }

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readTrajectory } from "../../src/io/trajectory.js";
+import { resign } from "../helpers/checkpoint.js";
 import { runCli } from "../helpers/cli.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "ness-traj-cli-"));
@@ -203,6 +204,33 @@ describe("checkpoint and restart through the CLI: the unsplit run's numbers", ()
     expect(notOne.code).toBe(1);
     expect(notOne.stderr.trim().split("\n")).toHaveLength(1);
     expect(notOne.stderr).toContain(`--restart ${results} is not a ness checkpoint (it does not begin with "format"`);
+  });
+
+  it("a restart with --noise counter, or another exact starting covariance, is refused in one line naming the cause", async () => {
+    const c = at("c-cause.json");
+    const first = await runCli(...chainRun, "--checkpoint", c, "--checkpoint-every", "500");
+    expect(first.code).toBe(0);
+    // The option the user gave (--noise), not the fused kernel it implies.
+    const counter = await runCli(...chainRun, "--noise", "counter", "--restart", c);
+    expect(counter.code).toBe(1);
+    expect(counter.stdout).toBe("");
+    expect(counter.stderr.trim().split("\n")).toHaveLength(1);
+    expect(counter.stderr).toContain(`--restart ${c}: written with noise (--noise) unset, this run has counter;`);
+    // The checkpoint's fingerprint of the exact covariance changed in one digit (as another linear-algebra backend's
+    // last bits would change it), the checkpoint signed again: refused, naming the backend and what to do.
+    const text = readFileSync(c, "utf8");
+    const key = '"stationaryCovariance":"';
+    const k = text.indexOf(key) + key.length;
+    expect(k).toBeGreaterThan(key.length - 1);
+    const other = at("c-other-law.json");
+    writeFileSync(other, resign(text.slice(0, k) + (text[k] === "0" ? "1" : "0") + text.slice(k + 1)));
+    const law = await runCli(...chainRun, "--restart", other);
+    expect(law.code).toBe(1);
+    expect(law.stdout).toBe("");
+    expect(law.stderr.trim().split("\n")).toHaveLength(1);
+    expect(law.stderr).toMatch(
+      /--restart .*c-other-law\.json: the exact starting covariance differs from the one of the run that wrote the checkpoint .*another linear-algebra backend \(NESS_LINALG, or WebAssembly relaxed SIMD present or not.*\); run with the backend setting of that run, or run again without --restart$/,
+    );
   });
 });
 

@@ -220,7 +220,7 @@ describe("a restart compares the rules the run used, not the options as given", 
     same(restarted.outputs, whole.outputs);
     const other = parameters(ratchet, heun({ dt: 0.001 }), { ...options, pairHeat: "trapezoid" });
     expect(() => checkRestart(checkpoint, { ...run, parameters: other }, "c.json")).toThrow(
-      /^--restart c\.json: written with pairHeat exact, this run has trapezoid; give the parameters of the run it continues$/,
+      /^--restart c\.json: written with pairHeat \(--pair-heat\) exact, this run has trapezoid; give the parameters of the run it continues$/,
     );
   });
 
@@ -251,7 +251,7 @@ describe("a restart compares the rules the run used, not the options as given", 
           { ...run, parameters: parameters(smooth, heun({ dt: 0.01 }), { ...options, pairHeat: rule }) },
           "c.json",
         ),
-      ).toThrow(`written with pairHeat chosen by the run (state or trapezoid), this run has ${rule};`);
+      ).toThrow(`written with pairHeat (--pair-heat) chosen by the run (state or trapezoid), this run has ${rule};`);
   });
 
   it("a network's covariance given equal to its default (N <= 40) continues the run; the other value is refused", () => {
@@ -269,6 +269,22 @@ describe("a restart compares the rules the run used, not the options as given", 
     const disk = parameters(disks(2), heun({ dt: 0.1 }), { time: 10, seed: 1, covariance: false });
     expect(disk.settings.covariance).toBe(
       parameters(disks(2), heun({ dt: 0.1 }), { time: 10, seed: 1 }).settings.covariance,
+    );
+  });
+
+  it("counter noise on a restart of a stream-noise run is refused naming --noise, not the fused kernel it implies", () => {
+    const model = chain("underdamped");
+    const stream = parameters(model, baoab({ dt: 0.05 }), { time: 10, seed: 1 });
+    const counter = parameters(model, baoab({ dt: 0.05 }), { time: 10, seed: 1, noise: "counter" });
+    // the premise: the two runs differ in the kernel too (counter noise takes the generic sub-steps)
+    expect([stream.settings.fused, counter.settings.fused]).toEqual([true, false]);
+    const c = { ness: "test", model: { fingerprint: fingerprintOf(model) }, parameters: stream, blocks: [] };
+    const run = { ness: "test", modelFingerprint: fingerprintOf(model), parameters: counter };
+    expect(() => checkRestart(c, run, "c.json")).toThrow(
+      /^--restart c\.json: written with noise \(--noise\) unset, this run has counter; give the parameters of the run it continues$/,
+    );
+    expect(() => checkRestart({ ...c, parameters: counter }, { ...run, parameters: stream }, "c.json")).toThrow(
+      /^--restart c\.json: written with noise \(--noise\) counter, this run has unset;/,
     );
   });
 });
@@ -418,9 +434,31 @@ describe("checkpoint files", () => {
     expect(() => checkRestart(c, lawRun, "c.json")).toThrow(
       /^--restart c.json: written with stationaryCovariance unset, this run has [0-9a-f]{64}; give the parameters/,
     );
+    // Another law for the same model: in practice the same covariance computed by another linear-algebra backend
+    // (last bits), which the message names, with what to do.
     expect(() => checkRestart({ ...c, parameters: withLaw(2) }, lawRun, "c.json")).toThrow(
-      /written with stationaryCovariance [0-9a-f]{64}, this run has [0-9a-f]{64}/,
+      /^--restart c\.json: the exact starting covariance differs from the one of the run that wrote the checkpoint \(fingerprint [0-9a-f]{8}…, this run [0-9a-f]{8}…\): for the same model, most likely computed by another linear-algebra backend \(NESS_LINALG, or WebAssembly relaxed SIMD present or not, e\.g\. after a Node upgrade\); run with the backend setting of that run, or run again without --restart$/,
     );
+    // The backends recorded beside the fingerprints: named when they differ; alone they refuse nothing.
+    const by = (p: ReturnType<typeof withLaw>, linalg: string) => ({ ...p, settings: { ...p.settings, linalg } });
+    expect(() =>
+      checkRestart(
+        { ...c, parameters: by(withLaw(2), "JavaScript") },
+        { ...run, parameters: by(withLaw(1), "WebAssembly relaxed SIMD") },
+        "c.json",
+      ),
+    ).toThrow(
+      /after a Node upgrade\): written with JavaScript, this run has WebAssembly relaxed SIMD; run with the backend setting of that run/,
+    );
+    expect(() =>
+      checkRestart(
+        { ...c, parameters: by(withLaw(1), "JavaScript") },
+        { ...run, parameters: by(withLaw(1), "WebAssembly SIMD") },
+        "c.json",
+      ),
+    ).not.toThrow();
+    expect(typeof withLaw(1).settings.linalg).toBe("string");
+    expect(withLaw(undefined).settings.linalg).toBeUndefined();
     expect(() => decodeCheckpoint("{", "c.json")).toThrow(
       "c.json: the checkpoint is damaged: the file ends early (was it cut short?)",
     );
