@@ -5,7 +5,7 @@
 // 1e7, pinning on some sites, 1-4 baths at equal, close, very unequal, tiny (1e-9) and large (1e6) temperatures,
 // cycles, disconnected parts. Prints each pair of methods whose difference exceeds the sum of their errors. Needs dist/
 // (`npm run build`). With DUMP=FILE the disagreeing cases are appended as JSON lines; then
-// `python3 scripts/fuzz-exact-reference.py < FILE` (mpmath) says which method's error fails to cover a 45-digit solve.
+// `python3 scripts/fuzz-exact-reference.py < FILE` (mpmath) says which method's error fails to cover a 60-digit solve.
 // DUMP_ALL=1 dumps every solved case (a method's error can fail while the pair still agrees within the sum of errors;
 // a case only one method solved is dumped too);
 // DYN=overdamped or DYN=underdamped draws only that kind of network (same random stream otherwise); ONLY=120,163

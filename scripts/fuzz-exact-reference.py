@@ -1,4 +1,4 @@
-"""45-digit references for scripts/fuzz-exact-methods.js: reads its DUMP lines (the network and each method's fluxes with
+"""60-digit references for scripts/fuzz-exact-methods.js: reads its DUMP lines (the network and each method's fluxes with
 errors), solves the Lyapunov equation A S + S A^T = D in mpmath (Kronecker form on the upper triangle), and prints per
 method the worst ratio |value - reference| / reported error (above 1: the error does not cover the actual one).
     python3 scripts/fuzz-exact-reference.py < dump.jsonl
@@ -7,7 +7,7 @@ With --values, prints instead every case's reference bath fluxes, spring fluxes 
 """
 import sys, json
 from mpmath import mp, mpf, matrix, lu_solve
-mp.dps = 45
+mp.dps = 60
 def solve(M):
     n=M['n']; over=M['dyn']=='overdamped'
     if 'pin' in M:
@@ -56,9 +56,18 @@ def solve(M):
     # at equal temperatures comes out ~1e-50, not 0); 1e-30 of it is taken as the reference's floor
     if over: terms=max([T[s]*V[s][s]/g[s] for s,_,_ in M['baths']]+[mpf(0)])
     else: terms=max([g[s]/m[s]*T[s] for s,_,_ in M['baths']]+[mpf(0)])
-    # a kinetic temperature's floor: 1e-27 of the largest bath temperature, far below double precision (a 45-digit
-    # solve of a network with one bath at 1e6, whose kinetic temperatures are 1e6 exactly, came out 1.2e-24 off)
-    ktfloor=max([T[s] for s,_,_ in M['baths']]+[mpf(0)])*mpf(10)**-27
+    # a kinetic temperature's floor: 1e-27 of the largest bath temperature in the site's own connected part, far below
+    # double precision (a 45-digit solve of a network with one bath at 1e6, whose kinetic temperatures are 1e6
+    # exactly, came out 1.2e-24 off; one at 55.4, 5.2e-25 off: hence 60 digits). Per part: a part whose baths are at
+    # 1e-9 beside one at 1e6 must not take the other's floor.
+    part=list(range(n))
+    def root(i):
+        while part[i]!=i: part[i]=part[part[i]]; i=part[i]
+        return i
+    for i,j,_ in M['springs']: part[root(i)]=root(j)
+    top={}
+    for s,_,t in M['baths']: top[root(s)]=max(top.get(root(s),mpf(0)),T[s])
+    ktfloor=[top.get(root(i),mpf(0))*mpf(10)**-27 for i in range(n)]
     return springs,baths,kt,(terms*mpf(10)**-30,ktfloor)
 values='--values' in sys.argv[1:]
 for line in sys.stdin:
@@ -72,7 +81,7 @@ for line in sys.stdin:
     for meth,r in c['res'].items():
         worst=(0,None)
         for lab,vals,ref in (('bath',r['baths'],ba),('spring',r['springs'],sp),('KT',r.get('kt') or [],kt or [])):
-            floor=ktfloor if lab=='KT' else ffloor
+            floor=ktfloor[q] if lab=='KT' else ffloor
             for q,(v,e) in enumerate(vals):
                 d=abs(mpf(v)-ref[q]); ratio=float(d/(mpf(e)+floor+mpf(1e-300))) if d>floor else 0.0
                 if ratio>worst[0]: worst=(ratio,f"{lab}{q} val={v:.6g} err={e:.3g} ref={float(ref[q]):.6g} diff={float(d):.3g} (eps*scale={2.2e-16*float(scale):.2g})")
