@@ -282,6 +282,19 @@ const controlRate = (phi, N) => {
     return undefined;
   }
 };
+// The slab test's verdict and the combined verdict of both starts for a slab point, from its slab series and its
+// random-start point: one rule for a new run and for --reclassify.
+const slabVerdicts = (p, s, random) => {
+  const control = controlRate(p.phi, p.N);
+  const test = classifySlab(s, control);
+  const largest = random.runs[random.runs.length - 1];
+  const both = combineDemixing(
+    { verdict: random.verdict, psi: { ...largest.psi, batches: largest.psi.n } },
+    [{ parameters: { N: p.N }, slab: s }],
+    control,
+  );
+  return { test, both };
+};
 const slabPoints = slabWanted.map(({ phi, ratio, horizon }) => ({
   phi,
   ratio,
@@ -323,14 +336,7 @@ if (reclassify) {
       process.exit(1);
     }
     const s = { late: p.late, lateFrom: p.lateFrom, coldTime: p.coldTime, time: p.series.time };
-    const control = controlRate(p.phi, p.N);
-    const test = classifySlab(s, control);
-    const largest = random.runs[random.runs.length - 1];
-    const both = combineDemixing(
-      { verdict: random.verdict, psi: { ...largest.psi, batches: largest.psi.n } },
-      [{ parameters: { N: p.N }, slab: s }],
-      control,
-    );
+    const { test, both } = slabVerdicts(p, s, random);
     const was = `${p.slabVerdict} / ${p.verdict}`;
     Object.assign(p, {
       slabVerdict: test.verdict,
@@ -438,14 +444,7 @@ try {
     const c = process.cpuUsage(t0);
     const cpu = (c.user + c.system) / 1e6;
     const s = r.slab;
-    const control = controlRate(p.phi, p.N);
-    const test = classifySlab(s, control);
-    const largest = random.runs[random.runs.length - 1];
-    const both = combineDemixing(
-      { verdict: random.verdict, psi: { ...largest.psi, batches: largest.psi.n } },
-      [{ parameters: { N: p.N }, slab: s }],
-      control,
-    );
+    const { test, both } = slabVerdicts(p, s, random);
     const last = s.profile.length - 1;
     // The late profile: the cold fraction per bin pooled over the late window's samples.
     const lateRows = s.time.map((t, i) => i).filter((i) => s.time[i] >= s.lateFrom);
