@@ -28,7 +28,8 @@ else {
   process.stdout.write(`> ${scripts.build}: runs, ${built.reason}\n`);
   checks.push(scripts.build);
 }
-const rank = (c) => ["eslint", "tsc -p tsconfig.json ", "clean-dist"].findIndex((s) => c.includes(s)) >>> 0;
+const rank = (c) =>
+  ["eslint", "tsc -p tsconfig.json ", "clean-dist", "tsconfig.lab"].findIndex((s) => c.includes(s)) >>> 0;
 checks.sort((a, b) => rank(a) - rank(b));
 
 const jobs = Math.max(1, Number.parseInt(process.env.NESS_CHECK_JOBS ?? "2", 10) || 2);
