@@ -19,6 +19,14 @@ const SHARED = [
   "test/corpus/library*.test.ts",
   "test/sweep/spec.test.ts",
   "test/studies/**/*.test.ts",
+  // in process too, in folders whose other files are not: the lab's documents (lab/src's pure functions), the test
+  // helpers' own tests
+  "test/special/elementary.test.ts",
+  "test/verify/bondedParticles.test.ts",
+  "test/helpers/arrays.test.ts",
+  "test/io/trajectory.test.ts",
+  "test/sweep/portable-grid.test.ts",
+  "test/lab/documents.test.ts",
 ];
 /** ... except these (the CLI in process, spawned processes, worker pools of their own). */
 const ISOLATED_AMONG_SHARED = [

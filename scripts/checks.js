@@ -5,17 +5,31 @@
 // package.json, so `npm run typecheck`, `npm run lint` and `npm run build` run the same ones one after the other. Each
 // check's output is printed when it ends, headed by its command; every check runs to its end, and the exit code is 1
 // if any failed.
+//
+// The build is skipped when dist/ is already what it would write (scripts/build-stamp.js: a record of the last
+// successful build, the fingerprint of its inputs and a hash of its output, both compared with what is there now):
+// `npm ci` builds dist/ through the prepare script just before CI's `npm test`. A source or a file of dist/ edited
+// since, or no record, and the build runs. NESS_CHECK_BUILD=always builds whatever the record says.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkBuild } from "./build-stamp.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 // CPU seconds of each, one core: lint 28, tsc -p tsconfig.json 24, build 21, tsc lab 15, tsc core 13.
-const checks = [scripts.lint, ...scripts.typecheck.split(" && "), scripts.build];
-const rank = (c) => ["eslint", "tsc -p tsconfig.json ", "clean-dist"].findIndex((s) => c.includes(s)) >>> 0;
+const checks = [scripts.lint, ...scripts.typecheck.split(" && ")];
+const built =
+  process.env.NESS_CHECK_BUILD === "always" ? { fresh: false, reason: "NESS_CHECK_BUILD=always" } : checkBuild(root);
+if (built.fresh) process.stdout.write(`> ${scripts.build}: skipped, dist/ is up to date (scripts/build-stamp.js)\n`);
+else {
+  process.stdout.write(`> ${scripts.build}: runs, ${built.reason}\n`);
+  checks.push(scripts.build);
+}
+const rank = (c) =>
+  ["eslint", "tsc -p tsconfig.json ", "clean-dist", "tsconfig.lab"].findIndex((s) => c.includes(s)) >>> 0;
 checks.sort((a, b) => rank(a) - rank(b));
 
 const jobs = Math.max(1, Number.parseInt(process.env.NESS_CHECK_JOBS ?? "2", 10) || 2);

@@ -67,16 +67,22 @@ function trimer(T: number): { rg2: number; bond2: number } {
     const a = lo + (i + 0.5) * h;
     u1[i] = bondEnergy(FENE, a) + wca(a);
   }
+  // cos and sin of the angles, once (the same numbers as computed in the loop)
+  const cosT = new Float64Array(m),
+    sinT = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    cosT[k] = Math.cos((k + 0.5) * ht);
+    sinT[k] = Math.sin((k + 0.5) * ht);
+  }
   for (let i = 0; i < n; i++) {
     const a = lo + (i + 0.5) * h;
     for (let j = 0; j < n; j++) {
       const b = lo + (j + 0.5) * h;
       const ub = u1[i] + u1[j] - 40; // shifted by about the minimum, against underflow
       for (let k = 0; k < m; k++) {
-        const t = (k + 0.5) * ht;
-        const c2 = a * a + b * b - 2 * a * b * Math.cos(t);
+        const c2 = a * a + b * b - 2 * a * b * cosT[k];
         const s2 = a * a + b * b + c2;
-        const w = a * a * b * b * Math.sin(t) * Math.exp(-(ub + wca(Math.sqrt(c2)) + (LAMBDA * s2) / 6) / T);
+        const w = a * a * b * b * sinT[k] * Math.exp(-(ub + wca(Math.sqrt(c2)) + (LAMBDA * s2) / 6) / T);
         z += w;
         rg += (w * s2) / 9;
         b2 += (w * (a * a + b * b)) / 2;
