@@ -44,6 +44,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { validateParticles } from "../dist/model/particles.js";
+import { numberAlongCurve } from "../dist/stochastic/initialOrder.js";
 import { findEstimate, simulateSync } from "../dist/stochastic/run.js";
 import { closeSplitThreads, startSplitThreads } from "../dist/workers/splitThreads.js";
 import { lammpsInfo, mixtureBox, runLammps, softPair } from "./lammps.js";
@@ -224,11 +225,148 @@ function lammpsRound(N, warm, steps, info) {
   };
 }
 
-/** The parts of this benchmark, selectable with `node bench/run.js demixing --part split` (or `engine`). */
-export const parts = ["engine", "split"];
+/**
+ * The parts of this benchmark, selectable with `node bench/run.js demixing --part split` (or `engine`); `numbering`
+ * (run only when asked) times the numbering of the particles instead of comparing with LAMMPS (numberingRounds).
+ */
+export const parts = ["engine", "split", "numbering"];
+
+/** A small seeded generator of uniform numbers in [0, 1) (mulberry32): the numbering part's positions. */
+function uniforms(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * What renumbering the particles during a run could gain, measured in this process: one uniform draw of positions
+ * per species (hot particles 0 .. N/2 - 1, cold the rest), handed to the engines as `initial` in five numberings,
+ * timed in interleaved rounds (the whole simulateSync call of `steps` Heun steps with the defaults, CPU per
+ * particle-step), each against the curve's in the same round:
+ *   - "curve": each species along the Z-order curve from a random point (the engines' random start from 4096
+ *     particles, initialOrder.ts);
+ *   - "cells": each species in the cell order (rows of cells of the pair range plus the skin): what a renumbering
+ *     into cell order gives right after it ran (LAMMPS's atom sort);
+ *   - "draw": the draw's order (numbers random in space: no numbering at all);
+ *   - "cells + 300 steps", "cells + 10^3 steps", "curve + 10^3 steps", "curve + 10^4 steps": those numberings, each
+ *     position then moved by free diffusion over that many steps at its species' temperature (the hot disks 1.1, 2
+ *     and 6.3 per axis after 300, 10^3 and 10^4 steps, about 1, 1.5 and 5 cells; the cold ones a tenth of that):
+ *     the order a run of that length has lost, which a renumbering during the run would restore (how fast the
+ *     cell order's gain fades says how often a renumbering would have to run).
+ * The engines: the default (one thread) and the split on one thread (SimulationOptions.threads).
+ */
+async function numberingRounds(log, rounds, sizes) {
+  const engines = [
+    { label: "default engine", threads: undefined },
+    { label: "split, 1 thread", threads: 1 },
+  ];
+  for (const { N, steps } of sizes) {
+    const L = boxSide(N),
+      u = uniforms(N + 17),
+      half = N / 2;
+    const draw = new Float64Array(2 * N);
+    for (let i = 0; i < 2 * N; i++) draw[i] = u() * L;
+    const speciesOf = new Int32Array(N).fill(1, half);
+    const curve = draw.slice();
+    numberAlongCurve(curve, speciesOf, 2, 2, [L, L], [u() * L, u() * L]);
+    // Each species in the order of its cells (row by row), particles of a cell in the draw's order.
+    const side = Math.floor(L / (RANGE * (1 + SKIN)));
+    const cells = new Float64Array(2 * N);
+    for (const [a0, a1] of [
+      [0, half],
+      [half, N],
+    ]) {
+      const key = (a) => Math.floor((draw[2 * a + 1] / L) * side) * side + Math.floor((draw[2 * a] / L) * side);
+      const ids = Array.from({ length: a1 - a0 }, (_, k) => a0 + k).sort((p, q) => key(p) - key(q) || p - q);
+      ids.forEach((b, k) => cells.set(draw.subarray(2 * b, 2 * b + 2), 2 * (a0 + k)));
+    }
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+    const diffused = (from, n) => {
+      const out = from.slice();
+      for (let a = 0; a < N; a++) {
+        const sd = Math.sqrt(2 * (a < half ? T_HOT : T_COLD) * n * DT);
+        for (let k = 0; k < 2; k++) {
+          const v = out[2 * a + k] + sd * gauss();
+          out[2 * a + k] = v - L * Math.floor(v / L);
+        }
+      }
+      return out;
+    };
+    const numberings = [
+      ["curve", curve],
+      ["cells", cells],
+      ["draw", draw],
+      ["cells + 300 steps", diffused(cells, 300)],
+      ["cells + 10^3 steps", diffused(cells, 1000)],
+      ["curve + 10^3 steps", diffused(curve, 1000)],
+      ["curve + 10^4 steps", diffused(curve, 10_000)],
+    ];
+    const models = numberings.map(([, x]) => {
+      const m = mixture(N);
+      return validateParticles({
+        kind: "particles",
+        dynamics: "overdamped",
+        dimension: 2,
+        box: L,
+        species: m.species.map((s, k) => ({
+          name: s.name,
+          count: k === 0 ? half : N - half,
+          temperature: s.temperature,
+        })),
+        pairs: [{ potential: "soft", stiffness: K, range: RANGE }],
+        initial: Array.from({ length: N }, (_, a) => [x[2 * a], x[2 * a + 1]]),
+      });
+    });
+    log(
+      `N = ${N}: ${steps} Heun steps (the defaults) per call, ${rounds} rounds; load average ${loadavg()[0].toFixed(1)}`,
+    );
+    for (const { label, threads } of engines) {
+      // Rounds in alternating order (forward, then backward: A B C D E E D C B A ...), so that drift within a
+      // round reaches every numbering alike.
+      const res = models.map(() => []);
+      for (let r = 0; r < rounds; r++) {
+        const ks = models.map((_, k) => k);
+        if (r % 2 === 1) ks.reverse();
+        for (const k of ks) res[k].push(await nessRound(models[k], "heun", steps, undefined, threads));
+      }
+      log(`  ${label}: CPU per particle-step, and its ratio to the curve's in the same round (median; per round)`);
+      numberings.forEach(([name], k) => {
+        const r = res[k],
+          c = res[0];
+        const ratios = r.map((x, i) => x.cpu / c[i].cpu);
+        log(
+          `    ${name.padEnd(20)} ${fmtTime(median(r.map((x) => x.cpu))).padStart(9)}  ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(", ")})`,
+        );
+      });
+    }
+    log(`  load average after N = ${N}: ${loadavg()[0].toFixed(1)}`);
+  }
+}
 
 export async function run(log, opts = {}) {
   const rounds = roundsFor(opts, 3, 2);
+  if (opts.parts?.includes("numbering")) {
+    // An even number of rounds: each numbering as often early as late in a round.
+    const warmModel = mixture(2000);
+    sim(warmModel, "heun", options(40, 0, 2));
+    sim(warmModel, "heun", { ...options(40, 0, 2), threads: 1 });
+    await numberingRounds(
+      log,
+      rounds,
+      opts.quick
+        ? [{ N: 10_000, steps: 300 }]
+        : [
+            { N: 10_000, steps: 300 },
+            { N: 100_000, steps: 100 },
+          ],
+    );
+    if (opts.parts.length === 1) return;
+  }
   const info = lammpsInfo();
   const want = (p) => !opts.parts?.length || opts.parts.includes(p);
   const schemes = want("engine") ? SCHEMES : [],
