@@ -312,7 +312,7 @@ async function chains(log, options) {
   }
   log(
     `target (issue 17): the fluxes of a 10^5-site disordered chain in under 10 s of CPU time on one core ` +
-      `(December 2026: missed, 17.5-19.1 s measured at load 22-33 with the half-width bound from count-and-slope sweeps, 0.90-0.93x of the code before it, median 0.91x; docs/performance.md)`,
+      `(December 2026: missed, 13.0-13.6 s measured at load 18-22 with the complex sweeps and counts free of per-site tests, 0.84-0.85x of the code before it; docs/performance.md)`,
   );
   log(
     measured
