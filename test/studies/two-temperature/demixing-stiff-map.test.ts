@@ -281,5 +281,7 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
     }
     const fig = demixingStiffMapFigure(results);
     expect(rowsOf(fig, "(d)").length).toBe(slabs.reduce((a, s) => a + s.series.time.length, 0));
+    // The caption states the control's rule as classifySlab applies it: both ends, each at its own threshold.
+    expect(fig.caption).toContain("relaxation rate, at its upper end, below half the control's lower end");
   });
 });
