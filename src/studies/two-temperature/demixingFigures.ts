@@ -745,7 +745,7 @@ export function demixingStiffMapFigure(results: DemixingMapResults, options: { n
               `(${s.phi}, ${fmt(s.ratio)}${isMixing(s) ? `, mixing horizon from k = ${fmt(s.schedule!.mixingRate!.value, 2)} ± ${fmt(s.schedule!.mixingRate!.error, 2)} per t_cold` : ""}; ${s.parameters.replicas} replicas): late (t ≥ ${fmt(s.lateFrom)}, t_cold = ${fmt(s.coldTime)}) r = ${v3(s.late.retention)}, h = ${v3(s.late.hotExclusion)}, kappa = ${v3(s.late.compression)}, slab test ${s.slabVerdict}, both starts ${s.verdict}`,
           )
           .join("; ") +
-        `; the slab test (persists: after t_cold, r ≥ ${SLAB_BOUNDS.retention}, h ≤ ${SLAB_BOUNDS.hotExcluded}, kappa > ${SLAB_BOUNDS.compressed}; where the mixed control at that phi needs over 1.4 t_cold to dissolve, also the slab's own relaxation rate below half the control's; dissolves: r ≤ ${SLAB_BOUNDS.retention}, kappa < ${SLAB_BOUNDS.compressed}; each at the replicas' Student-t threshold) and the verdict of both starts as stored. `
+        `; the slab test (persists: after t_cold, r ≥ ${SLAB_BOUNDS.retention}, h ≤ ${SLAB_BOUNDS.hotExcluded}, kappa > ${SLAB_BOUNDS.compressed}; where the mixed control at that phi needs over 1.4 t_cold to dissolve, also the slab's own relaxation rate, at its upper end, below half the control's lower end; dissolves: r ≤ ${SLAB_BOUNDS.retention}, kappa < ${SLAB_BOUNDS.compressed}; each at the replicas' Student-t threshold) and the verdict of both starts as stored. `
       : "";
   const width = 440,
     height = 320;

@@ -201,6 +201,11 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
     expect(slabs.length).toBeGreaterThan(0);
     const { base, phis, ratios } = results.parameters;
     const slabParams = (results as unknown as { slab: { N: number } }).slab;
+    const slabSeedOf = (s: (typeof slabs)[number]) =>
+      s.seed -
+      (s.schedule?.horizon === "mixing" ? phis.length * ratios.length : 0) -
+      phis.indexOf(s.phi) * ratios.length -
+      ratios.indexOf(s.ratio);
     for (const s of slabs) {
       // The stated schedule: burn-in 0, 28 samples over 1.4 t_cold or the mixing horizon, seed slab-seed + (i * ratios + j).
       const L = boxSide({ N: s.N, phi: s.phi, range: base.range });
@@ -230,15 +235,14 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
           12,
         );
         expect(s.parameters.sampleInterval).toBeCloseTo(interval(slabMixingHorizon(rate, s.coldTime)), 6);
-        expect(s.seed).toBe(control.seed + phis.length * ratios.length);
+        // Its seed is its control's moved by phis * ratios and by its own place among the ratios.
+        expect(s.seed - ratios.indexOf(s.ratio)).toBe(control.seed - ratios.indexOf(1) + phis.length * ratios.length);
       } else expect(s.parameters.sampleInterval).toBeCloseTo(interval(1.4 * s.coldTime), 6);
       // ... and it ran all of them: the start and 28 samples, the last at the time asked for.
       expect(s.series.time.length).toBe(29);
       expect(s.series.time[28]).toBeCloseTo(s.parameters.time, 6);
-      if (s.schedule?.horizon !== "mixing")
-        expect(s.seed - phis.indexOf(s.phi) * ratios.length - ratios.indexOf(s.ratio)).toBe(
-          slabs[0].seed - phis.indexOf(slabs[0].phi) * ratios.length - ratios.indexOf(slabs[0].ratio),
-        );
+      // Every point at the stated seed: slab-seed + (i * ratios + j), plus phis * ratios on the mixing horizon.
+      expect(slabSeedOf(s)).toBe(slabSeedOf(slabs[0]));
       // The late window starts after t_cold, so that "persists" is allowed by the time condition.
       expect(s.lateFrom).toBeGreaterThanOrEqual(s.coldTime);
       const slab = {
@@ -281,5 +285,7 @@ describe("the demixing map at the stiff stiffness: the committed results", () =>
     }
     const fig = demixingStiffMapFigure(results);
     expect(rowsOf(fig, "(d)").length).toBe(slabs.reduce((a, s) => a + s.series.time.length, 0));
+    // The caption states the control's rule as classifySlab applies it: both ends, each at its own threshold.
+    expect(fig.caption).toContain("relaxation rate, at its upper end, below half the control's lower end");
   });
 });
