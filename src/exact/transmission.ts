@@ -51,6 +51,7 @@ import { SlicedPencil } from "../linalg/slices.js";
 import { BlockLdl, blockLdlCheaper } from "../linalg/blockLdl.js";
 import { ILL_EIGENVALUE, ILL_SHIFT, poleRounding, roundingWarning } from "./poleRounding.js";
 import { stripFluxState } from "./stripFluxes.js";
+import { pencilPoles } from "./windowPoles.js";
 import { StripGreen } from "../linalg/stripGreen.js";
 import { WG7, WGK15, XGK15 } from "./kronrod15.js";
 import { poleIntegral } from "./poleIntegral.js";
@@ -4064,6 +4065,100 @@ function adaptiveQuadrature(
 // Initial panels
 
 /**
+ * Dense networks up to this many sites with a broad peak (hasBroadMode) take their panels from the poles of the
+ * pencil (pencilPeaks); above, from the normal modes' first-order widths.
+ */
+const PENCIL_POLES_MAX = 48;
+
+/**
+ * A mode whose first-order half-width is not below a quarter of the half-gap to its neighbours (modePanels' broad
+ * peak): there the first-order widths can be far off the poles' (pencilPeaks).
+ */
+function hasBroadMode(modes: ModeData): boolean {
+  const w = modes.omega;
+  for (let k = 0; k < w.length; k++) {
+    if (!(w[k] > 0)) continue;
+    const halfL = 0.5 * (w[k] - (k > 0 ? w[k - 1] : 0));
+    const halfR = k + 1 < w.length ? 0.5 * (w[k + 1] - w[k]) : Infinity;
+    if (!(modes.halfWidth[k] < 0.25 * Math.min(halfL, halfR))) return true;
+  }
+  return false;
+}
+
+/**
+ * A bath site whose friction / mass is above this many times the highest normal-mode frequency takes the pencil's
+ * poles (pencilPeaks): there the first-order widths are far off. Not below: on the audit draws (random seeds 4 and
+ * 5 of scripts/fuzz-exact-methods.js, 367 networks) the poles' panels found weight the first-order panels had
+ * missed, and the missing-weight bounds that had covered the remaining (rounding-level) actual errors by chance
+ * fell below them: wherever a mode is broad, 9 networks newly beyond their errors (up to 88 times) against 1 newly
+ * covered; from 100 times the highest frequency, 2 (a spring to a leaf at 502 times, 1.55 times its error; a
+ * kinetic temperature at 1.7e4 times, 2.05 times) against the same 1 (8.5e4 times).
+ */
+const OVERDAMPED_SITE = 5e4;
+
+/** A bath site with friction / mass above OVERDAMPED_SITE times every normal mode's frequency. */
+function overdampedSite(sys: NetworkSystem, modes: ModeData): boolean {
+  const top = modes.omega.length > 0 ? modes.omega[modes.omega.length - 1] : 0;
+  for (const b of sys.bathSite) if (sys.gamma[b] / sys.mass[b] > OVERDAMPED_SITE * top) return true;
+  return false;
+}
+
+/**
+ * The peaks of the transmission integrands from the poles of G itself (pencilPoles, windowPoles.ts) instead of the
+ * normal modes' first-order widths, which are wrong wherever peaks overlap or a site's friction/mass is far above
+ * the frequencies (the first-order theory's small parameter): a network with a site at friction/mass 7.9e6 had modes
+ * at 0.0247 and 4.6 given half-widths 12.7 and 57 while the poles are 0.02524 - 5.3e-6 i and 16.25 - 5.3e-4 i (no
+ * mode near 16), and the peak at 21.36 was 2.76e-9 wide against a first-order 2.4e-8; a bath flux there was off by
+ * 2.9 times its error. An underdamped pole z (Re z > 0) is a peak at Re z of half-width -Im z; an overdamped one
+ * (z = -i kappa) a step of the integrand at omega ~ kappa, which the log panels from the smallest kappa resolve
+ * (lowScale). Each peak's rounding share as peakRoundingShare, from the pole's vector. Undefined (the modes' panels
+ * then) where the eigenvalue solver fails or a pole is too narrow to resolve (the modes' accounting of unresolvable
+ * peaks stays the first-order one).
+ */
+function pencilPeaks(
+  sys: NetworkSystem,
+): { omega: Float64Array; halfWidth: Float64Array; roundingShare: Float64Array; lowScale: number } | undefined {
+  const n = sys.n;
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    V[i * n + i] = sys.vDiag[i];
+    for (let q = sys.pattern.ptr[i]; q < sys.pattern.ptr[i + 1]; q++) V[i * n + sys.pattern.idx[q]] = sys.off[q];
+  }
+  const p = pencilPoles(n, V, sys.mass, sys.gamma);
+  if (!p) return undefined;
+  let firstPeak = Infinity;
+  for (let k = 0; k < p.re.length; k++) if (p.re[k] > 0) firstPeak = Math.min(firstPeak, p.re[k]);
+  // Underdamped poles; overdamped ones above half the lowest peak as broad peaks at kappa, half-width kappa (their
+  // stretch gets linear panels, and a narrow neighbour's sinh panels end half-way to them, not at the band's top
+  // with its noise floor eps c / h); below, the log panels.
+  const order: number[] = [];
+  let lowScale = Infinity;
+  for (let k = 0; k < p.re.length; k++) {
+    if (p.re[k] > 0 || -p.im[k] >= 0.5 * firstPeak) order.push(k);
+    else lowScale = Math.min(lowScale, -p.im[k]);
+  }
+  const centre = (k: number) => (p.re[k] > 0 ? p.re[k] : -p.im[k]);
+  order.sort((a, b) => centre(a) - centre(b));
+  const m = order.length;
+  const omega = new Float64Array(m);
+  const halfWidth = new Float64Array(m);
+  const roundingShare = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const k = order[j];
+    const c = centre(k);
+    const h = -p.im[k];
+    if (!(h >= UNRESOLVABLE_WIDTH * c)) return undefined;
+    omega[j] = c;
+    halfWidth[j] = h;
+    roundingShare[j] = Math.min(1, p.dl[k] / (2 * h * Math.max(c, 2 * h)));
+  }
+  // (Not below 1e-12 of the lowest peak: log panels over every decade down to there.)
+  if (!Number.isFinite(lowScale)) lowScale = 0;
+  else if (Number.isFinite(firstPeak)) lowScale = Math.max(lowScale, 1e-12 * firstPeak);
+  return { omega, halfWidth, roundingShare, lowScale };
+}
+
+/**
  * Panels from the normal modes. A narrow peak (half-width below a quarter of the half-gap to its neighbours) gets a
  * sinh map on each side, out to half-way to its neighbours; between them, linear panels, one for every two broad
  * (overlapping) peaks, which the adaptive quadrature refines as needed; a peak too narrow to resolve gets a
@@ -4077,7 +4172,7 @@ function adaptiveQuadrature(
 const BROAD_PEAK_PANELS = 4096;
 
 function modePanels(
-  modes: ModeData,
+  modes: Pick<ModeData, "omega" | "halfWidth" | "roundingShare">,
   top: number,
   wanted: (k: number) => boolean,
   dropUnwanted: boolean,
@@ -4089,12 +4184,13 @@ function modePanels(
   const w = modes.omega;
   const h = modes.halfWidth;
   let x = 0;
-  if (lowScale > 0 && w.length > 0 && lowScale < 0.5 * w[0]) {
+  const first = w.length > 0 ? w[0] : top;
+  if (lowScale > 0 && lowScale < 0.5 * first) {
     // A linear panel up to lowScale, log panels from there to half the lowest mode (see lowFrequencyScale). (Not
     // below: there the pencil's condition grows as 1/omega and the two chain solves of the residual check part by
     // more than 1e-8 at the centre of a panel from lowScale / 8; the integrand is ~omega^2 there, smooth.)
     const a = lowScale;
-    const b = 0.5 * w[0];
+    const b = 0.5 * first;
     panels.add(Var.Linear, 0, a);
     panels.addSplit(Var.Log, Math.log(a), Math.log(b), Math.max(2, Math.ceil(3 * Math.log10(b / a))));
     x = b;
@@ -4495,18 +4591,23 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       ev.poles = poles;
       ev.endsOnly = true;
     }
+    // Small networks with a broad peak: the peaks of the pencil's own poles (pencilPeaks).
+    const pencil =
+      !poles && n <= PENCIL_POLES_MAX && hasBroadMode(modes) && overdampedSite(sys, modes)
+        ? pencilPeaks(sys)
+        : undefined;
     // Networks small enough for the dense mode analysis keep their former panels (and printed error estimates).
     // A screened chain is integrated up to its cutoff only.
     panels = modePanels(
-      modes,
+      pencil ?? modes,
       modes.screen ? modes.screen.cutoff : top,
-      (k) => (!skip || !skip[k]) && (!poles || poles.panelled[k] === 1),
+      pencil ? () => true : (k) => (!skip || !skip[k]) && (!poles || poles.panelled[k] === 1),
       n > DENSE_MODES_MAX,
       !modes.screen,
       // The remainder after the poles is smooth, but one panel's Gauss-Kronrod difference is a poor witness of
       // that: at least POLE_PANELS panels across the band.
       poles ? POLE_PANELS : 0,
-      poles ? lowFrequencyScale(modes) : 0,
+      pencil ? pencil.lowScale : poles ? lowFrequencyScale(modes) : 0,
     );
     if (modes.screen) {
       ev.endsOnly = true;

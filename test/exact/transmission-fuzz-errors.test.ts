@@ -655,6 +655,51 @@ describe("transmission errors on networks only it solves: covered, and not blown
     expectHonest(tr.baths[1].flux, tr.baths[1].error, J, 1e5, J, "bath 1");
     expectHonest(tr.springs[0].flux, tr.springs[0].error, springs[0], 1e5, J, "spring 0");
   });
+  it("a light site with friction/mass 7.9e6: the peaks from the pencil's poles (case 179)", () => {
+    // The first-order widths put modes at 0.0247 and 4.6 with half-widths 12.7 and 57 (broad), while the poles are
+    // 0.02524 - 5.3e-6 i and 16.25 - 5.3e-4 i, plus overdamped ones down to 1.2e-7 i; s6's bath flux came out
+    // -4.07650e-15 +- 8.1e-20 against -4.07626e-15 (2.9 times its error).
+    const tr = solveNetworkTransmission(
+      validateNetwork({
+        kind: "network",
+        dynamics: "underdamped",
+        sites: ["s1", "s2", "s3", "s4", "s5", "s6"],
+        pinning: { s1: 21.07513258047548, s3: 0.1577324932025437 },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 0.08819991599631175 },
+          { between: ["s3", "s2"], stiffness: 454.89439372896186 },
+          { between: ["s4", "s3"], stiffness: 0.010174214843221842 },
+          { between: ["s5", "s4"], stiffness: 0.001179491378698393 },
+          { between: ["s6", "s5"], stiffness: 9.069966252414803 },
+        ],
+        baths: [
+          { site: "s2", friction: 0.0005118066815693352, temperature: 1.6930641176138386e-7 },
+          { site: "s4", friction: 89.48112698796001, temperature: 1e-9 },
+          { site: "s6", friction: 8587.62368665964, temperature: 1e-9 },
+          { site: "s1", friction: 113.37336553858944, temperature: 0.6423996536624735 },
+        ],
+        masses: { s2: 400.32895242207894, s5: 0.03436851625792596, s6: 0.0010837814371393202 },
+      }),
+    );
+    check(
+      tr,
+      {
+        baths: [-3.718873645476998e-7, -1.3184614819048867e-6, -4.0762606228567726e-15, 1.690348850528847e-6],
+        springs: [
+          -1.690348850528847e-6, -1.3184614859811472e-6, -1.3184614859811472e-6, -4.0762606228567726e-15,
+          -4.0762606228567726e-15,
+        ],
+        kt: [
+          0.6423996387528972, 0.2908859361977137, 0.0008303004433474745, 1.5734520298143875e-8, 1.0000000085780965e-9,
+          1.0000000000005146e-9,
+        ],
+      },
+      // Measured: up to 4.5e4 (the bridge s6-s5 carries the disagreement of its integral with s6's bath flux; the
+      // bath fluxes up to 69, the peak at 21.36 being 2.8e-9 wide, its rounding noise eps c / h ~ 8.6e-7 of its
+      // content); temperatures up to 7.1e8 (s1's, right to 4 units in the last place; it was 1e8 before).
+      { flux: 5e5, kt: 1e10 },
+    );
+  });
   it("a bridge to a leaf bath beside larger fluxes: the leaf's bath flux, not the integral (case 198)", () => {
     // The bridge's integrand sums every source's terms (fluxes of 7.4e-4 elsewhere): integrated 7.538e-15 +- 1.9e-17
     // against 7.571e-15, while the leaf's bath flux was right to 2.6e-25.
