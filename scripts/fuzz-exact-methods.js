@@ -9,7 +9,8 @@
 // DUMP_ALL=1 dumps every solved case (a method's error can fail while the pair still agrees within the sum of errors;
 // a case only one method solved is dumped too);
 // DYN=overdamped or DYN=underdamped draws only that kind of network (same random stream otherwise); ONLY=120,163
-// solves only those cases (the others are drawn, not solved).
+// solves only those cases (the others are drawn, not solved); OVER_N=33-60 (with DYN=overdamped) draws overdamped
+// networks of that many sites.
 //   node scripts/fuzz-exact-methods.js [seed] [count] [maxN]     (default 1 50 14: a few CPU-seconds)
 import * as fs from "node:fs";
 
@@ -25,13 +26,16 @@ const rnd = () => {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
+// OVER_N=33-60 draws overdamped networks of 33 to 60 sites instead (a bath on every site: beyond 32 baths the
+// transmission method's direct bath-flux integrands; references by eigendecomposition, see fuzz-exact-reference.py).
+const overN = process.env.OVER_N ? process.env.OVER_N.split("-").map(Number) : null;
 const ri = (a, b) => a + Math.floor(rnd() * (b - a + 1));
 const logu = (a, b) => Math.exp(Math.log(a) + rnd() * (Math.log(b) - Math.log(a)));
 const pick = (a) => a[Math.floor(rnd() * a.length)];
 function gen() {
   const r0 = rnd();
   const over = process.env.DYN === "overdamped" ? true : process.env.DYN === "underdamped" ? false : r0 < 0.25;
-  const n = over ? ri(1, Math.min(maxN, 10)) + (rnd() < 0.5 ? 1 : 0) : ri(2, maxN);
+  const n = over ? (overN ? ri(overN[0], overN[1]) : ri(1, Math.min(maxN, 10)) + (rnd() < 0.5 ? 1 : 0)) : ri(2, maxN);
   const names = Array.from({ length: n }, (_, i) => (rnd() < 0.1 ? "é" : "") + "s" + (i + 1));
   const ncomp = Math.min(n, pick([1, 1, 1, 2, 3]));
   const comp = names.map((_, i) => (i < ncomp ? i : ri(0, ncomp - 1)));

@@ -164,10 +164,11 @@ const UNMEASURED_FACTOR = 10;
 /**
  * The frequency integrals' operations in the dense solve's units (before measuring them): ~110 evaluations per
  * integrated mode, each a sparse factorisation (~sum_k c_k^2 for the column counts c_k of its factor: a random
- * network's factor fills in), the bath columns and the integrands, and FACTORISATIONS_PER_MODE real factorisations
+ * network's factor fills in), the bath columns and the integrands (overdamped: with the rounding estimate of the
+ * solves, which beyond 32 baths is the larger part), and FACTORISATIONS_PER_MODE real factorisations
  * per mode (times LOCATE_WORK_PER_FACTORISATION) to locate the modes. `modes`: those integrated.
  */
-function transmissionUnits(model: NetworkModel, modes: number): number {
+export function transmissionUnits(model: NetworkModel, modes: number): number {
   const n = model.sites.length;
   const p = symmetricPattern(
     n,
@@ -183,10 +184,22 @@ function transmissionUnits(model: NetworkModel, modes: number): number {
   );
   let factorWork = 0;
   for (let k = 0; k < n; k++) factorWork += (Lp[k + 1] - Lp[k]) ** 2;
-  const cols = model.dynamics === "underdamped" ? model.baths.length : Math.min(model.baths.length, 32);
+  const B = model.baths.length;
+  const over = model.dynamics === "overdamped";
+  // The bath columns solved (transmission.ts, makePlan): every bath's, except overdamped beyond 32 baths, where only
+  // those away from the most common temperature; and overdamped, the rounding of the solves (SolveRounding): per
+  // column one more solve and the residual in double-double (~60 operations per entry of V), and beyond 32 baths the
+  // direct bath-flux integrands and their estimates (~B operations per column, three times).
+  let cols = B;
+  if (over && B > 32) {
+    const count = new Map<number, number>();
+    for (const b of model.baths) count.set(b.temperature, (count.get(b.temperature) ?? 0) + 1);
+    cols = B - Math.max(...count.values());
+  }
+  const rounding = over ? cols * (16 * n + 60 * (2 * model.springs.length + n) + (B > 32 ? 3 * B : 0)) : 0;
   return (
     modes *
-    (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n)) +
+    (EVALUATIONS_PER_MODE * (8 * (factorWork + n) + 16 * cols * n + 10 * (model.springs.length + n) + rounding) +
       FACTORISATIONS_PER_MODE * LOCATE_WORK_PER_FACTORISATION * 2 * (factorWork + n))
   );
 }

@@ -2877,8 +2877,10 @@ function makePlan(
   o += temperatures ? n : 0;
   const offRound = !sys.under ? o : -1;
   // (the signed errors per pair or direct bath flux, spring and spring by source, then the springs' and parts' term
-  // magnitudes, and the direct bath fluxes' term magnitudes)
+  // magnitudes, and the direct bath fluxes' term magnitudes; then the second-order bounds per pair or direct bath
+  // flux, spring and spring by source)
   o += offRound >= 0 ? (pairs ? pairs.length : 2 * B) + 2 * (S + (bySource ? S * B : 0)) : 0;
+  o += offRound >= 0 ? (pairs ? pairs.length : B) + S + (bySource ? S * B : 0) : 0;
   const C = o;
   const weight = new Float64Array(C);
   const isTemp = new Uint8Array(C);
@@ -2968,6 +2970,8 @@ class SolveRounding {
   /** The residuals, then the corrections, of every column side by side (by the elimination order; see solveAll). */
   private readonly Wr: Float64Array;
   private readonly Wi: Float64Array;
+  /** Per column: the largest entry of its correction over the column's largest entry (moduli bounded by |Re| + |Im|). */
+  private readonly eta: Float64Array;
   /** Per bath: its friction and T_b - T_ref (the direct bath-flux integrands). */
   private readonly gam: Float64Array;
   private readonly dT: Float64Array;
@@ -3018,6 +3022,7 @@ class SolveRounding {
     this.sj = Int32Array.from(plan.integrated, (k) => model.springs[k].j);
     this.dr = Array.from(plan.columns, () => new Float64Array(n));
     this.di = Array.from(plan.columns, () => new Float64Array(n));
+    this.eta = new Float64Array(plan.columns.length);
   }
 
   /**
@@ -3175,7 +3180,33 @@ class SolveRounding {
     const S = this.si.length;
     const B = plan.colOfBath.length;
     const P = pairs ? pairs.length : B;
-    const oM = o + P + S + (plan.bySource ? S * B : 0);
+    const SB = plan.bySource ? S * B : 0;
+    const oM = o + P + S + SB;
+    // The second-order terms (o2: per pair or direct bath flux, spring, spring by source). The correction dx_c is
+    // itself a solve with the same factorisation, so it carries about the relative error eta_c the column did
+    // (iterative refinement: each correction is smaller than the last by that factor), taken as |dx_c| / |x_c|
+    // (largest entries) and doubled: the column's actual error e_c is taken within 2 eta_c |dx_c[i]| of dx_c[i] at
+    // each entry, and |e_c[i]| <= 2 |dx_c[i]|. A product x_i x_j then errs from its first-order estimate by at most
+    // 2 eta (|dx_i| |x_j| + |x_i| |dx_j|) + 4 |dx_i| |dx_j| (the second-order term e_i e_j).
+    const o2 = oM + S + SB + (pairs ? 0 : B);
+    const { eta } = this;
+    for (let c = 0; c < ncol; c++) {
+      const Dr = dr[c],
+        Di = di[c],
+        Xr = xr[c],
+        Xi = xi[c];
+      let d = 0;
+      let x = 0;
+      for (let i = 0; i < n; i++) {
+        d = Math.max(d, Math.abs(Dr[i]) + Math.abs(Di[i]));
+        x = Math.max(x, Math.abs(Xr[i]) + Math.abs(Xi[i]));
+      }
+      eta[c] = x > 0 ? Math.min(d / x, 1) : 0;
+    }
+    // Moduli (bounds: |Re| + |Im|) of an entry of x_c and of dx_c, and |x_c[i]|^2's second-order term.
+    const mod = (c: number, i: number) => Math.abs(xr[c][i]) + Math.abs(xi[c][i]);
+    const dmod = (c: number, i: number) => Math.abs(dr[c][i]) + Math.abs(di[c][i]);
+    const second2 = (c: number, i: number) => 4 * dmod(c, i) * (eta[c] * mod(c, i) + dmod(c, i));
     // The integrands' errors: computed minus exact, -f'(x) dx.
     if (pairs) {
       for (let k = 0; k < P; k++) {
@@ -3183,6 +3214,7 @@ class SolveRounding {
         const col = plan.colOfBath[c];
         const sb = sys.bathSite[b];
         f[o + k] = -2 * w2 * (xr[col][sb] * dr[col][sb] + xi[col][sb] * di[col][sb]);
+        f[o2 + k] = w2 * second2(col, sb);
       }
     } else {
       // Direct bath fluxes (Evaluator.integrand): w^2 sum_c a_c |x_c|^2 over the bath's column at the other baths'
@@ -3196,6 +3228,7 @@ class SolveRounding {
         const col = plan.colOfBath[b];
         let s = 0;
         let m = 0;
+        let q = 0;
         if (col >= 0) {
           const Xr = xr[col],
             Xi = xi[col],
@@ -3206,13 +3239,18 @@ class SolveRounding {
             if (c === b) continue;
             const sc = sys.bathSite[c];
             s += gam[c] * (dTb - dT[c]) * (Xr[sc] * Dr[sc] + Xi[sc] * Di[sc]);
-            m += gam[c] * (Math.abs(dTb) + Math.abs(dT[c])) * (Xr[sc] * Xr[sc] + Xi[sc] * Xi[sc]);
+            const a = gam[c] * (Math.abs(dTb) + Math.abs(dT[c]));
+            m += a * (Xr[sc] * Xr[sc] + Xi[sc] * Xi[sc]);
+            q += a * second2(col, sc);
           }
+          f[o2 + b] = w2 * q;
         } else {
           for (let c = 0; c < ncol; c++) {
             s -= gdT[c] * (xr[c][site] * dr[c][site] + xi[c][site] * di[c][site]);
             m += Math.abs(gdT[c]) * (xr[c][site] * xr[c][site] + xi[c][site] * xi[c][site]);
+            q += Math.abs(gdT[c]) * second2(c, site);
           }
+          f[o2 + b] = w2 * q;
         }
         f[o + b] = -2 * w2 * s;
         f[oD + b] = w2 * m;
@@ -3223,6 +3261,7 @@ class SolveRounding {
         j = this.sj[k];
       let s = 0;
       let m = 0;
+      let q = 0;
       for (let c = 0; c < ncol; c++) {
         const Xr = xr[c],
           Xi = xi[c],
@@ -3231,16 +3270,22 @@ class SolveRounding {
         // Im(conj(dx_i) x_j + conj(x_i) dx_j)
         const im = Dr[i] * Xi[j] - Di[i] * Xr[j] + Xr[i] * Di[j] - Xi[i] * Dr[j];
         s += gdT[c] * im;
+        const di_ = dmod(c, i),
+          dj = dmod(c, j);
+        const sec = 2 * eta[c] * (di_ * mod(c, j) + mod(c, i) * dj) + 4 * di_ * dj;
+        q += Math.abs(gdT[c]) * sec;
         // The magnitudes of the products the integrand's Im(conj(x_i) (x_j - x_i)) is formed from (its own rounding).
         const mag = Math.abs(Xr[i] * (Xi[j] - Xi[i])) + Math.abs(Xi[i] * (Xr[j] - Xr[i]));
         m += Math.abs(gdT[c]) * mag;
         if (plan.bySource) {
           f[o + P + S + k * B + plan.columns[c]] = -omega * gc[c] * im;
           f[oM + S + k * B + plan.columns[c]] = omega * gc[c] * mag;
+          f[o2 + P + S + k * B + plan.columns[c]] = omega * gc[c] * sec;
         }
       }
       f[o + P + k] = -omega * s;
       f[oM + k] = omega * m;
+      f[o2 + P + k] = omega * q;
     }
   }
 }
@@ -3596,22 +3641,40 @@ class Evaluator {
       plan.pairs.forEach(([b, c], k) => (f[plan.offPair + k] = w2 * this.green2(b, c)));
       if (this.poles) f[plan.offPair] -= this.poles.sum(omega);
     } else {
-      // Direct bath flux integrands, J_b = (2/pi) gamma_b int w^2 sum_c gamma_c (dT_b - dT_c) |G_bc|^2.
+      // Direct bath flux integrands, J_b = (2/pi) gamma_b int w^2 sum_c gamma_c (dT_b - dT_c) |G_bc|^2. Overdamped
+      // (SolveRounding bounds their rounding), the sum compensated (Neumaier's TwoSum), so that its rounding is eps of
+      // the sum plus ~(2 B eps)^2 of the terms' magnitudes, not B eps of them (a bath on each of 1000 sites).
+      const comp = this.rounding !== undefined;
       for (let b = 0; b < B; b++) {
         const site = sys.bathSite[b];
         const col = plan.colOfBath[b];
         let s = 0;
+        let e = 0;
         if (col >= 0) {
           const dTb = plan.dT[b];
+          const Xr = xr[col],
+            Xi = xi[col];
           for (let c = 0; c < B; c++) {
             if (c === b) continue;
             const sc = sys.bathSite[c];
-            s += this.model.baths[c].friction * (dTb - plan.dT[c]) * (xr[col][sc] ** 2 + xi[col][sc] ** 2);
+            const t = this.model.baths[c].friction * (dTb - plan.dT[c]) * (Xr[sc] * Xr[sc] + Xi[sc] * Xi[sc]);
+            if (comp) {
+              const u = s + t;
+              e += Math.abs(s) >= Math.abs(t) ? s - u + t : t - u + s;
+              s = u;
+            } else s += t;
           }
         } else {
-          for (let c = 0; c < ncol; c++) s -= gdT[c] * (xr[c][site] ** 2 + xi[c][site] ** 2);
+          for (let c = 0; c < ncol; c++) {
+            const t = -gdT[c] * (xr[c][site] * xr[c][site] + xi[c][site] * xi[c][site]);
+            if (comp) {
+              const u = s + t;
+              e += Math.abs(s) >= Math.abs(t) ? s - u + t : t - u + s;
+              s = u;
+            } else s += t;
+          }
         }
-        f[plan.offDirect + b] = w2 * s;
+        f[plan.offDirect + b] = w2 * (s + e);
       }
     }
     for (let c = 0; c < ncol; c++) {
@@ -4760,8 +4823,10 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
   // analysis, to first order in eps; a pair's below, on the bath fluxes); a spring's w sum_c a_c Im(conj(x_i) d), d = x_j - x_i, sums ncol terms, each a difference of two
   // products (d's own rounding eps |d|): (ncol + 5) eps w sum_c |a_c| (|Re x_i Im d| + |Im x_i Re d|) integrated;
   // a part by source, one term: 6 eps of its magnitudes; a direct bath flux's w^2 sum_c a_c |G|^2 (B or fewer
-  // non-negative products, each a_c formed from rounded dT: gamma_c (|dT_b| + |dT_c|) as its magnitude), (B + 5) eps
-  // of the terms' magnitudes integrated.
+  // products, each a_c formed from rounded dT: gamma_c (|dT_b| + |dT_c|) as its magnitude), summed compensated: 7 eps
+  // of each term as formed (dT_b - dT_c and dT_b, dT_c themselves, gamma_c, |G|^2), 2 eps of the sum (within the
+  // magnitudes), one for w^2, and the compensated sum's 4 B^2 eps^2 of the magnitudes: (10 + 4 B^2 eps) eps of the
+  // terms' magnitudes integrated (was (B + 5) eps, a plain sum).
   if (plan.offRound >= 0) {
     const P = plan.pairs ? plan.pairs.length : B;
     const S = plan.integrated.length;
@@ -4772,11 +4837,18 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
     if (plan.pairs) for (let k = 0; k < P; k++) quad.error[plan.offPair + k] += Math.abs(quad.value[o + k]);
     else
       for (let b = 0; b < B; b++)
-        quad.error[plan.offDirect + b] += Math.abs(quad.value[o + b]) + (B + 5) * EPS * quad.value[oM + S + SB + b];
+        quad.error[plan.offDirect + b] +=
+          Math.abs(quad.value[o + b]) + (10 + 4 * B * B * EPS) * EPS * quad.value[oM + S + SB + b];
     for (let k = 0; k < S; k++)
       quad.error[plan.offSpring + k] += Math.abs(quad.value[o + P + k]) + (ncol + 5) * EPS * quad.value[oM + k];
     for (let k = 0; k < SB; k++)
       quad.error[plan.offBySource + k] += Math.abs(quad.value[o + P + S + k]) + 6 * EPS * quad.value[oM + S + k];
+    // The first-order estimate's own error (SolveRounding.fill: the correction's relative error, 2 eta, and the
+    // second-order term), integrated (its magnitudes: not a signed estimate).
+    const o2 = oM + S + SB + (plan.pairs ? 0 : B);
+    for (let k = 0; k < P; k++) quad.error[(plan.pairs ? plan.offPair : plan.offDirect) + k] += quad.value[o2 + k];
+    for (let k = 0; k < S; k++) quad.error[plan.offSpring + k] += quad.value[o2 + P + k];
+    for (let k = 0; k < SB; k++) quad.error[plan.offBySource + k] += quad.value[o2 + P + S + k];
   }
   const v = quad.value;
   // The quadrature's error estimates as checked by the sum rules (underdamped; the rules themselves are judged by
