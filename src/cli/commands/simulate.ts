@@ -277,7 +277,7 @@ export function simulationText(r: SimulationResult): string {
     for (let k = 0; k < f.currentX.length; k++) maxJ = Math.max(maxJ, Math.hypot(f.currentX[k], f.currentY[k]));
     out.push(
       "",
-      `field ${f.coordinates.join(", ")}: ${f.bins[0]}x${f.bins[1]} bins over [${f.range[0].map(num).join(", ")}] x [${f.range[1].map(num).join(", ")}], ` +
+      `field ${f.coordinates.join(", ")}: ${f.bins[0]}x${f.bins[1]} bins over [${f.range[0].map((x) => num(x)).join(", ")}] x [${f.range[1].map((x) => num(x)).join(", ")}], ` +
         `largest current ${num(maxJ)}, ${num(100 * f.outside)}% of samples outside (densities and currents in --json)`,
     );
   }
