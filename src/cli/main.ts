@@ -87,6 +87,9 @@ async function checkOutputs(cmd: Command): Promise<void> {
   if (files.length > 0) await refuseOverwrites(cmd, files);
 }
 
+/** The files of a sweep's folder that `ness plot DIR` reads or that the sweep exported there. */
+const SWEEP_FILES = ["sweep.sqlite", "results.csv", "results.parquet", "failures.csv"];
+
 /**
  * Two output options naming one file (`--csv s.csv --figure s.csv`: the second write would silently replace the
  * first), or an output naming one of the command's input files (`ness plot-trajectory run.csv --out run.csv` would
@@ -111,13 +114,16 @@ async function refuseOverwrites(cmd: Command, files: { flag: string; value: stri
   const inputs: { what: string; value: string }[] = cmd.args
     .filter((a) => typeof a === "string" && a !== "")
     .map((a) => ({ what: "the input file", value: a }));
-  if (typeof opts.model === "string") inputs.push({ what: "--model", value: opts.model });
+  if (typeof opts.model === "string") inputs.push({ what: "the --model file", value: opts.model });
+  // `ness plot DIR`: the sweep's store and its exports in DIR (a figure named results.csv would replace the export).
+  if (cmd.name() === "plot" && cmd.args.length > 0)
+    for (const name of SWEEP_FILES) inputs.push({ what: "the sweep's file", value: nodePath.join(cmd.args[0], name) });
   for (const input of inputs) {
     const r = real(input.value);
     const hit = outputs.find((o) => o.real === r);
     if (hit)
       throw new FileError(
-        `${hit.flag} ${hit.value} is ${input.what === "--model" ? "the --model file" : "the input file"} ${input.value}: writing it would replace it; give another file`,
+        `${hit.flag} ${hit.value} is ${input.what} ${input.value}: writing it would replace it; give another file`,
       );
   }
 }
