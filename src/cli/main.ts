@@ -87,6 +87,9 @@ async function checkOutputs(cmd: Command): Promise<void> {
   if (files.length > 0) await refuseOverwrites(cmd, files);
 }
 
+/** A study's spellings of one output (its own check refuses two of them, whatever the files). */
+const ONE_OUTPUT = ["--figure", "--psd", "--snapshot"];
+
 /** The files of a sweep's folder that `ness plot DIR` reads or that the sweep exported there. */
 const SWEEP_FILES = ["sweep.sqlite", "results.csv", "results.parquet", "failures.csv"];
 
@@ -108,7 +111,10 @@ async function refuseOverwrites(cmd: Command, files: { flag: string; value: stri
   const outputs = files.map((f) => ({ ...f, real: real(f.abs) }));
   for (let i = 0; i < outputs.length; i++)
     for (let j = 0; j < i; j++)
-      if (outputs[i].real === outputs[j].real)
+      if (
+        outputs[i].real === outputs[j].real &&
+        !(ONE_OUTPUT.includes(outputs[i].flag) && ONE_OUTPUT.includes(outputs[j].flag))
+      )
         throw new FileError(`${outputs[j].flag} and ${outputs[i].flag} name the same file ${outputs[j].value}`);
   const opts = cmd.opts() as Record<string, unknown>;
   const inputs: { what: string; value: string }[] = cmd.args
