@@ -4,6 +4,7 @@
 // tail use the portable atan, sin, cos, exp and log (src/special/elementary.ts): the same last bits in every
 // JavaScript engine, so a Node run and a browser never disagree about a flag.
 import * as portable from "./special/elementary.js";
+import { ModelError } from "./errors.js";
 
 /** Standard errors at which a normally distributed estimate counts as resolved from a value (the project's rule). */
 export const RESOLVED_NORMAL_Z = 4;
@@ -25,7 +26,8 @@ const SC = new Float64Array(2); // sin and cos of theta
  */
 export function studentTwoSidedTail(t: number, df: number): number {
   if (!(df >= 1) || !Number.isInteger(df))
-    throw new RangeError(`degrees of freedom must be a positive integer, got ${df}`);
+    throw new ModelError(`degrees of freedom must be a positive integer, got ${df}`);
+  if (typeof t !== "number" || Number.isNaN(t)) throw new ModelError(`t must be a number, got ${String(t)}`);
   const a = Math.abs(t);
   if (a === Infinity) return 0;
   const nu = Math.min(df, 1000);
@@ -92,7 +94,7 @@ function twoSidedQuantile(target: number, df: number, lo: number): number {
  * ```
  */
 export function resolvedStandardErrors(n: number, share = 1): number {
-  if (!(share > 0 && share <= 1)) throw new RangeError(`a false-alarm share must lie in (0, 1], got ${share}`);
+  if (!(share > 0 && share <= 1)) throw new ModelError(`a false-alarm share must lie in (0, 1], got ${share}`);
   if (!(n >= 2)) return Infinity;
   const df = Math.min(Math.floor(n) - 1, 1000);
   const key = share === 1 ? df : `${df}:${share}`;
@@ -121,7 +123,7 @@ const oneSidedCache = new Map<string, number>();
  */
 export function confidenceStandardErrors(n: number, confidence = 0.95): number {
   if (!(confidence >= 0.5 && confidence < 1))
-    throw new RangeError(`a one-sided confidence must lie in [0.5, 1), got ${confidence}`);
+    throw new ModelError(`a one-sided confidence must lie in [0.5, 1), got ${confidence}`);
   if (!(n >= 2)) return Infinity;
   if (confidence === 0.5) return 0;
   const df = Math.min(Math.floor(n) - 1, 1000);
@@ -147,7 +149,7 @@ export function confidenceStandardErrors(n: number, confidence = 0.95): number {
  * ```
  */
 export function resolvedNormalZ(share = 1): number {
-  if (!(share > 0 && share <= 1)) throw new RangeError(`a false-alarm share must lie in (0, 1], got ${share}`);
+  if (!(share > 0 && share <= 1)) throw new ModelError(`a false-alarm share must lie in (0, 1], got ${share}`);
   if (share === 1) return RESOLVED_NORMAL_Z;
   const target = normalUpperTail(RESOLVED_NORMAL_Z) * share;
   let lo = RESOLVED_NORMAL_Z,
@@ -249,7 +251,7 @@ function incompleteBeta(x: number, a: number, b: number): number {
  * independent normal values, over the spread within the groups.
  */
 export function fisherUpperTail(f: number, d1: number, d2: number): number {
-  if (!(d1 > 0 && d2 > 0)) throw new RangeError(`degrees of freedom must be positive, got ${d1} and ${d2}`);
+  if (!(d1 > 0 && d2 > 0)) throw new ModelError(`degrees of freedom must be positive, got ${d1} and ${d2}`);
   if (!(f > 0)) return 1;
   if (f === Infinity) return 0;
   return Math.min(1, Math.max(0, incompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2)));

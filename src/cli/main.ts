@@ -8,6 +8,8 @@
  * Commander's usage errors become that one line too (a suggestion for a misspelt option or command on the same
  * line). Output files named by options (--figure, --psd, --csv, --snapshot, --out) are checked before any work.
  */
+import { realpathSync } from "node:fs";
+import nodePath from "node:path";
 import { Command, CommanderError } from "commander";
 import { ModelError, NessError } from "../errors.js";
 import { oneLine } from "./format.js";
@@ -49,6 +51,7 @@ function neededCommands(args: readonly string[] | undefined): string[] {
 const OUTPUT_OPTIONS: Record<string, "figure" | "file" | "folder"> = {
   figure: "figure",
   psd: "figure",
+  spectrum: "figure",
   csv: "file",
   snapshot: "file",
   trajectory: "file",
@@ -67,14 +70,67 @@ const COMMAND_OUTPUTS: Record<string, Record<string, "figure" | "file" | "folder
  */
 async function checkOutputs(cmd: Command): Promise<void> {
   const opts = cmd.opts() as Record<string, unknown>;
+  const files: { flag: string; value: string; abs: string }[] = [];
   for (const option of cmd.options) {
     const name = option.attributeName();
     const kind = COMMAND_OUTPUTS[cmd.name()]?.[name] ?? OUTPUT_OPTIONS[name];
     const value = opts[name];
     if (kind === undefined || typeof value !== "string") continue;
     const flag = option.long ?? `--${name}`;
-    if (kind === "figure") (await import("../io/render.js")).checkFigurePath(value, flag);
-    else (await import("../io/files.js")).checkOutputPath(value, flag, kind);
+    if (kind === "figure")
+      files.push({ flag, value, abs: (await import("../io/render.js")).checkFigurePath(value, flag) });
+    else {
+      const abs = (await import("../io/files.js")).checkOutputPath(value, flag, kind);
+      if (kind === "file") files.push({ flag, value, abs });
+    }
+  }
+  if (files.length > 0) await refuseOverwrites(cmd, files);
+}
+
+/** A study's spellings of one output (its own check refuses two of them, whatever the files). */
+const ONE_OUTPUT = ["--figure", "--psd", "--snapshot"];
+
+/** The files of a sweep's folder that `ness plot DIR` reads or that the sweep exported there. */
+const SWEEP_FILES = ["sweep.sqlite", "results.csv", "results.parquet", "failures.csv"];
+
+/**
+ * Two output options naming one file (`--csv s.csv --figure s.csv`: the second write would silently replace the
+ * first), or an output naming one of the command's input files (`ness plot-trajectory run.csv --out run.csv` would
+ * replace the trajectory it reads), are refused before any work. Files are compared by their resolved path (through
+ * symbolic links where the file exists).
+ */
+async function refuseOverwrites(cmd: Command, files: { flag: string; value: string; abs: string }[]): Promise<void> {
+  const { FileError } = await import("../io/files.js");
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return nodePath.resolve(p);
+    }
+  };
+  const outputs = files.map((f) => ({ ...f, real: real(f.abs) }));
+  for (let i = 0; i < outputs.length; i++)
+    for (let j = 0; j < i; j++)
+      if (
+        outputs[i].real === outputs[j].real &&
+        !(ONE_OUTPUT.includes(outputs[i].flag) && ONE_OUTPUT.includes(outputs[j].flag))
+      )
+        throw new FileError(`${outputs[j].flag} and ${outputs[i].flag} name the same file ${outputs[j].value}`);
+  const opts = cmd.opts() as Record<string, unknown>;
+  const inputs: { what: string; value: string }[] = cmd.args
+    .filter((a) => typeof a === "string" && a !== "")
+    .map((a) => ({ what: "the input file", value: a }));
+  if (typeof opts.model === "string") inputs.push({ what: "the --model file", value: opts.model });
+  // `ness plot DIR`: the sweep's store and its exports in DIR (a figure named results.csv would replace the export).
+  if (cmd.name() === "plot" && cmd.args.length > 0)
+    for (const name of SWEEP_FILES) inputs.push({ what: "the sweep's file", value: nodePath.join(cmd.args[0], name) });
+  for (const input of inputs) {
+    const r = real(input.value);
+    const hit = outputs.find((o) => o.real === r);
+    if (hit)
+      throw new FileError(
+        `${hit.flag} ${hit.value} is ${input.what} ${input.value}: writing it would replace it; give another file`,
+      );
   }
 }
 

@@ -410,6 +410,9 @@ export function networkObservables(
   };
 }
 
+/** The words of the dense solve's refusal of a network whose steady state exists but is beyond double precision. */
+export const BEYOND_DOUBLE_PRECISION = "but cannot be computed in double precision";
+
 /**
  * A failure of the Lyapunov stage as a SteadyStateError naming the model's file. The physical diagnosis has passed by
  * then (the network is confined and every mode meets a bath), so the steady state exists: a singular or non-relaxing
@@ -419,7 +422,7 @@ export function networkObservables(
 function asSteadyStateError(err: unknown, model: NetworkModel): unknown {
   if (!(err instanceof NessError || (err instanceof Error && err.name === "SingularLyapunovError"))) return err;
   return new SteadyStateError(
-    `the steady state exists (the network is confined and every mode meets a bath) but cannot be computed in double precision: ${(err as Error).message}; ${rateSpread(model)}`,
+    `the steady state exists (the network is confined and every mode meets a bath) ${BEYOND_DOUBLE_PRECISION}: ${(err as Error).message}; ${rateSpread(model)}`,
     model.source,
   );
 }

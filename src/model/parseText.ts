@@ -21,7 +21,11 @@ export function parseModelTextWith(yaml: YamlModule, text: string, source = "mod
   } catch (err) {
     if (err instanceof yaml.YAMLParseError) {
       const where = err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : "";
-      throw new ModelError(`not valid YAML or JSON${where}: ${err.message.split("\n")[0]}`, source);
+      // The parser's own stack overflow on deeply nested brackets surfaces as a parse error with the engine's words.
+      const what = /Maximum call stack size exceeded/.test(err.message)
+        ? "lists or mappings nested too deeply to parse"
+        : err.message.split("\n")[0];
+      throw new ModelError(`not valid YAML or JSON${where}: ${what}`, source);
     }
     throw new ModelError(`could not parse: ${(err as Error).message}`, source);
   }

@@ -222,6 +222,14 @@ export function gaussianKl(t: SampledTrajectory, options: { lag?: number; blocks
 }
 
 /**
+ * The reversed pair covariance [[C0, Ct], [Ct^T, C0]] measured from a trajectory is not positive definite: coordinates
+ * that barely move over one lag (positions of an underdamped model recorded at every step are smooth in time, so the
+ * pair law is nearly singular and sampling noise tips its reverse over), or a short run. modelFreeEntropy reports
+ * the estimator as not applicable then, with the reason.
+ */
+class NotPositiveDefinite extends ModelError {}
+
+/**
  * KL divergence between N(0, Sigma_f) and N(0, Sigma_r) with Sigma_f = [[C0, Ct^T], [Ct, C0]] (the law of
  * (x_t, x_{t+tau})) and Sigma_r = [[C0, Ct], [Ct^T, C0]] (its reverse): (1/2) tr(Sigma_r^-1 Sigma_f) - n (the
  * determinants are equal). Exported for the tests, which feed it exact covariances.
@@ -246,7 +254,8 @@ export function gaussianPairKl(C0: Float64Array, Ct: Float64Array, d: number): n
       let s = R[i * n + j];
       for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
       if (i === j) {
-        if (!(s > 0)) throw new ModelError("gaussianKl: the covariance of the state pairs is not positive definite");
+        if (!(s > 0))
+          throw new NotPositiveDefinite("gaussianKl: the covariance of the state pairs is not positive definite");
         L[i * n + i] = Math.sqrt(s);
       } else L[i * n + j] = s / L[j * n + j];
     }
@@ -398,15 +407,26 @@ export function modelFreeEntropy(t: SampledTrajectory, options: ModelFreeOptions
   const rows: ModelFreeRow[] = [];
   const tau = `lag ${lag} sample${lag === 1 ? "" : "s"} = ${Number((lag * t.dt).toPrecision(6))}`;
   const kl = options.blocks !== undefined ? { blocks: options.blocks } : {};
-  rows.push(
-    d > 32
-      ? { estimator: "gaussian KL", estimate: null, note: `${d} coordinates: at most 32 (choose fewer)` }
-      : {
-          estimator: "gaussian KL",
-          estimate: gaussianKl(t, { lag, ...kl }),
-          note: `${tau}; exact for linear models at that lag, below the rate, tending to it as the lag shrinks`,
-        },
-  );
+  if (d > 32)
+    rows.push({ estimator: "gaussian KL", estimate: null, note: `${d} coordinates: at most 32 (choose fewer)` });
+  else {
+    try {
+      rows.push({
+        estimator: "gaussian KL",
+        estimate: gaussianKl(t, { lag, ...kl }),
+        note: `${tau}; exact for linear models at that lag, below the rate, tending to it as the lag shrinks`,
+      });
+    } catch (err) {
+      if (!(err instanceof NotPositiveDefinite)) throw err;
+      rows.push({
+        estimator: "gaussian KL",
+        estimate: null,
+        note:
+          `${tau}: the reversed law of the state pairs has no positive definite covariance (coordinates that barely ` +
+          "move over one lag, such as underdamped positions recorded at every step, or a short run): try a larger lag",
+      });
+    }
+  }
   let bins = options.bins;
   if (bins === undefined) for (bins = 8; bins > 2 && bins ** d > 1024; bins--);
   rows.push(

@@ -742,7 +742,7 @@ function resolveField(
       return [-4 * sd, 4 * sd];
     }
     throw new ModelError(
-      `field on ${f.coordinates.join(", ")}: give a range ([[lo, hi], [lo, hi]]); it cannot be derived for this model`,
+      `field on ${f.coordinates.join(", ")}: give its range (--field-range lo1,hi1,lo2,hi2 in ness simulate; range: [[lo, hi], [lo, hi]] in the library): it cannot be derived for this model (no periodic box along these coordinates, no exact covariance)`,
     );
   }) as [[number, number], [number, number]];
   if (model.kind === "particles" && model.box) {

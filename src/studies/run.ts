@@ -5,6 +5,16 @@
 import type { z } from "zod";
 import type { ComputeContext, Study } from "./contract.js";
 import { validateParameters } from "./schema.js";
+import { ModelError } from "../errors.js";
+
+const describe = (v: unknown): string =>
+  v === null
+    ? "null"
+    : Array.isArray(v)
+      ? "a list"
+      : typeof v === "object"
+        ? "an object of another kind"
+        : `${typeof v} ${String(v)}`;
 
 /**
  * Validates `input` (defaults filled in) and runs the study; resolves to its results.
@@ -27,6 +37,16 @@ export async function runStudy<S extends z.ZodObject, R>(
   input: Partial<z.input<S>> = {},
   context: Partial<ComputeContext> = {},
 ): Promise<R> {
+  if (study === null || typeof study !== "object" || typeof study.compute !== "function" || !study.parameters)
+    throw new ModelError(
+      `runStudy: expected a study (e.g. varianceResonance, or findStudy(name)), got ${describe(study)}`,
+    );
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    throw new ModelError(
+      `runStudy: the parameters must be an object such as { k: 1, T1: 2 } (or nothing, for the defaults), got ${describe(input)}`,
+    );
+  if (context === null || typeof context !== "object" || Array.isArray(context))
+    throw new ModelError(`runStudy: the context must be an object such as { seed: 2 }, got ${describe(context)}`);
   const { parameters } = validateParameters(study, input as Record<string, unknown>);
   return study.compute(parameters, { seed: 1, quick: false, ...context });
 }

@@ -55,7 +55,11 @@ describe("ness entropy on a trajectory of the harmonic pair (exact rate 0.8)", (
       rows: number;
       dt: number;
       command: string;
+      trajectoryProvenance: string[];
     };
+    // The trajectory's provenance rides along: the simulation's seed and parameters.
+    expect(doc.trajectoryProvenance).toContain("ness.seed: 1");
+    expect(doc.trajectoryProvenance.some((l) => l.startsWith("ness.parameters: {"))).toBe(true);
     const sigma = 0.8;
     expect(doc.exact).toBeCloseTo(sigma, 12);
     expect(doc.rows).toBe(200_000); // the burn-in's 20000 rows skipped

@@ -248,6 +248,15 @@ describe("ness plot-trajectory", () => {
     const png = await runCli("plot-trajectory", t, "--columns", "q:a,p:a");
     expect(png.code).toBe(0);
     expect(existsSync(t.replace(/\.(csv|parquet)$/, ".png"))).toBe(true);
+    // The integrated times as CSV record their provenance: this command, then the trajectory's version and seed.
+    const csv = at(`${name}.taus.csv`);
+    expect((await runCli("plot-trajectory", t, "--out", csv)).code).toBe(0);
+    const lines = readFileSync(csv, "utf8").split("\n");
+    expect(lines[0]).toMatch(/^# ness \d+\.\d+\.\d+; command: ness plot-trajectory .*--out /);
+    const header = lines.filter((l) => l.startsWith("#")).join("\n");
+    expect(header).toMatch(/seed:? 3\b/);
+    expect(header).toContain("--seed 3");
+    expect(lines.find((l) => !l.startsWith("#"))).toBe("column,tau,converged");
   });
 });
 

@@ -498,6 +498,32 @@ const calls: Call[] = [
     "dt < 2/lambda = 0.667",
   ],
   ["simulate(null) (async)", () => stochastic.simulate(null as never, dt, options), ModelError, "simulate: expected a"],
+  // Studies from a library: parameters null, a list or a number were a TypeError or silently the defaults.
+  [
+    "runStudy(study, null)",
+    () => publicSurface.runStudy(publicSurface.findStudy("variance-resonance")!, null as never),
+    ModelError,
+    "runStudy: the parameters must be an object",
+  ],
+  [
+    "runStudy(study, [])",
+    () => publicSurface.runStudy(publicSurface.findStudy("variance-resonance")!, [] as never),
+    ModelError,
+    "got a list",
+  ],
+  [
+    "runStudy(study, 5)",
+    () => publicSurface.runStudy(publicSurface.findStudy("variance-resonance")!, 5 as never),
+    ModelError,
+    "got number 5",
+  ],
+  [
+    "runStudy(not a study)",
+    () => publicSurface.runStudy({ name: "x" } as never),
+    ModelError,
+    "runStudy: expected a study",
+  ],
+  ["studentTwoSidedTail(1, 0)", () => publicSurface.studentTwoSidedTail(1, 0), ModelError, "degrees of freedom"],
   [
     "findEstimate(no such estimate)",
     () => publicSurface.findEstimate(stochastic.simulateSync(oneSite, dt, options), "spring flux", "x"),

@@ -11,6 +11,7 @@ import {
   resolvedStandardErrors,
   studentTwoSidedTail,
 } from "../../src/studentT.js";
+import { ModelError } from "../../src/errors.js";
 
 /** P(Z > z) of a standard normal by Simpson's rule on [z, z + 12] (independent of the module's continued fraction). */
 function normalTailByQuadrature(z: number): number {
@@ -50,10 +51,16 @@ describe("resolvedStandardErrors(n, share): the threshold at a share of the fals
     }
   });
 
+  it("refuses degrees of freedom that are not a positive integer, and a t that is not a number (ModelError)", () => {
+    for (const df of [0, -1, 1.5, Number.NaN]) expect(() => studentTwoSidedTail(1, df)).toThrow(ModelError);
+    expect(() => studentTwoSidedTail(Number.NaN, 3)).toThrow(ModelError);
+    expect(studentTwoSidedTail(-Infinity, 3)).toBe(0);
+  });
+
   it("refuses a share outside (0, 1]", () => {
     for (const s of [0, -0.5, 1.5, Number.NaN]) {
-      expect(() => resolvedStandardErrors(16, s)).toThrow(RangeError);
-      expect(() => resolvedNormalZ(s)).toThrow(RangeError);
+      expect(() => resolvedStandardErrors(16, s)).toThrow(ModelError);
+      expect(() => resolvedNormalZ(s)).toThrow(ModelError);
     }
   });
 });
@@ -74,7 +81,7 @@ describe("confidenceStandardErrors(n, confidence): the one-sided Student-t quant
     expect(confidenceStandardErrors(8).toFixed(3)).toBe("1.895");
     expect(confidenceStandardErrors(1)).toBe(Infinity);
     expect(confidenceStandardErrors(8, 0.5)).toBe(0);
-    expect(() => confidenceStandardErrors(8, 1)).toThrow(RangeError);
-    expect(() => confidenceStandardErrors(8, 0.4)).toThrow(RangeError);
+    expect(() => confidenceStandardErrors(8, 1)).toThrow(ModelError);
+    expect(() => confidenceStandardErrors(8, 0.4)).toThrow(ModelError);
   });
 });

@@ -132,7 +132,7 @@ export function entropyCommand(): Command {
         if (recorded !== undefined && recorded !== name)
           warn(`the trajectory was simulated from '${recorded}', not '${name}' (--model)`);
       }
-      print(file, names, rows, dt, estimates, own, exact, o.json === true);
+      print(file, names, rows, dt, estimates, own, exact, o.json === true, data.provenance);
     });
 }
 
@@ -145,6 +145,7 @@ function print(
   own: { value: number; error: number } | null,
   exact: number | null,
   json: boolean,
+  source: readonly string[] = [],
 ): void {
   if (json) {
     console.log(
@@ -152,6 +153,8 @@ function print(
         {
           ...modelProvenance(),
           trajectory: file,
+          // The trajectory's own provenance (its version, command, model, parameters, seed), line by line.
+          trajectoryProvenance: source,
           columns: names,
           rows,
           dt,

@@ -13,6 +13,7 @@ import { readTrajectory } from "../../io/trajectory.js";
 import { summarizeSeries } from "../../stochastic/autocorrelation.js";
 import { num, table } from "../format.js";
 import { numberOption } from "../../model/options.js";
+import { modelCsvComments } from "../commandLine.js";
 
 /** The columns drawn by default: up to three observables ("group: name"), else the first two state columns. */
 export function defaultColumns(columns: string[]): string[] {
@@ -29,6 +30,16 @@ export function provenanceLine(lines: string[]): string | undefined {
   const seed = get(/simulate trajectory; replica \d+; seed (\d+)/) ?? get(/^ness\.seed: (\d+)$/);
   if (model === undefined) return undefined;
   return `Model: ${model}${replica !== undefined ? `; replica ${replica}` : ""}${seed !== undefined ? `, seed ${seed}` : ""}.`;
+}
+
+/** The `#` lines of the integrated times' CSV: this command's provenance, then the trajectory's, line by line. */
+export function plotCsvComments(file: string, source: readonly string[]): string[] {
+  const flat = (l: string) => l.replace(/[\r\n]+/g, " ");
+  return [
+    ...modelCsvComments().slice(0, 1),
+    `# trajectory: ${flat(file)}${source.length > 0 ? "; its provenance:" : " (no provenance)"}`,
+    ...source.flatMap((l) => l.split(/\r?\n/)).map((l) => `#   ${flat(l)}`),
+  ];
 }
 
 export function plotTrajectoryCommand(): Command {
@@ -71,7 +82,9 @@ export function plotTrajectoryCommand(): Command {
         provenance: provenanceLine(data.provenance),
       });
       const out = o.out ?? file.replace(/\.(csv|parquet)$/i, "") + ".png";
-      await writeFigureFile(figure, out);
+      // A .csv of the integrated times says where it came from: this command, then the trajectory's own provenance
+      // (its version, command, model, parameters and seed), one `#` line each.
+      await writeFigureFile(figure, out, { csvComments: plotCsvComments(file, data.provenance) });
       console.log(
         table(
           ["column", "integrated autocorrelation time", "rows"],

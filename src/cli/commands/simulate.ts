@@ -8,6 +8,7 @@
  */
 import { Command } from "commander";
 import { ModelError } from "../../errors.js";
+import type { Model } from "../../model/modelCheck.js";
 import type { FieldSpec } from "../../stochastic/fields.js";
 import { SCHEME_NAMES, schemeByName, type Scheme } from "../../stochastic/integrators.js";
 import type { FluxEstimator } from "../../stochastic/linear.js";
@@ -122,6 +123,22 @@ function parseOptions(o: RawOptions, argv: string[] = process.argv) {
     threads,
     fields: parseFields(o.field, o.fieldRange, bins),
   };
+}
+
+/**
+ * Options that would change nothing for this model are refused rather than ignored without a word (as --threads is
+ * for networks): --pair-heat chooses the heat rule of overdamped particles; --flux-estimator the spring-flux estimator
+ * of overdamped networks (an underdamped network's fluxes are functions of the state).
+ */
+function refuseIneffective(model: Model, o: { pairHeat?: string; fluxEstimator?: string }): void {
+  if (o.pairHeat !== undefined && !(model.kind === "particles" && model.dynamics === "overdamped"))
+    throw new ModelError(
+      `--pair-heat is for overdamped particles (the rule for their pair heats); this is ${model.kind === "network" ? "a network" : "an underdamped particle model, whose heat flows are functions of the state"}`,
+    );
+  if (o.fluxEstimator !== undefined && !(model.kind === "network" && model.dynamics === "overdamped"))
+    throw new ModelError(
+      `--flux-estimator is for overdamped networks; this is ${model.kind === "network" ? "an underdamped network, whose spring fluxes k (q_i - q_j) p_j / m_j are functions of the state" : "a particle model (its estimators are Stratonovich)"}`,
+    );
 }
 
 /** The trajectory, running-table and checkpoint options (simulateRecord.ts), checked before the model is read. */
@@ -277,7 +294,7 @@ export function simulationText(r: SimulationResult): string {
     for (let k = 0; k < f.currentX.length; k++) maxJ = Math.max(maxJ, Math.hypot(f.currentX[k], f.currentY[k]));
     out.push(
       "",
-      `field ${f.coordinates.join(", ")}: ${f.bins[0]}x${f.bins[1]} bins over [${f.range[0].map(num).join(", ")}] x [${f.range[1].map(num).join(", ")}], ` +
+      `field ${f.coordinates.join(", ")}: ${f.bins[0]}x${f.bins[1]} bins over [${f.range[0].map((x) => num(x)).join(", ")}] x [${f.range[1].map((x) => num(x)).join(", ")}], ` +
         `largest current ${num(maxJ)}, ${num(100 * f.outside)}% of samples outside (densities and currents in --json)`,
     );
   }
@@ -372,6 +389,7 @@ export function simulateCommand(): Command {
       const argv = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs;
       const o = parseOptions(raw, argv && argv.length > 0 ? argv : process.argv);
       const model = await loadModelFile(file);
+      refuseIneffective(model, o);
       const options: SimulationOptions = {
         time: o.time,
         seed: o.seed,

@@ -2,8 +2,10 @@
  * `ness solve MODEL`: the exact steady state of a linear network, as tables, JSON or a figure.
  */
 import { Command } from "commander";
-import { ModelError } from "../../errors.js";
-import { solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
+import { ModelError, NessError, SteadyStateError } from "../../errors.js";
+import { BEYOND_DOUBLE_PRECISION, solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
+import { Interrupted } from "../interrupt.js";
+import type { TransmissionSteadyState } from "../../exact/transmission.js";
 import { toRows } from "../../linalg/matrix.js";
 import type { NetworkModel } from "../../model/network.js";
 import { modelProvenance } from "../commandLine.js";
@@ -21,6 +23,41 @@ import {
 export { networkFigureData };
 import { solveByModal, solveByModalOrFallBack } from "./solveModal.js";
 import { gateSolve } from "./solveGate.js";
+
+/** The largest quadrature error (relative) at which auto takes the frequency integrals after the dense solve refused. */
+const FALLBACK_MAX_ERROR = 1e-6;
+
+/**
+ * `--method auto` after the dense solve refused the network as beyond double precision: the frequency integrals, with
+ * the choice, the refusal and the fallback in the method line (`methodReason`). They are taken only when they resolve
+ * the network (quadratureError at most FALLBACK_MAX_ERROR, relative to the largest bath flux or temperature): an
+ * answer with larger errors says nothing the refusal does not, so the refusal stands then, with what they gave.
+ */
+async function solveByDenseFallBack(
+  model: NetworkModel,
+  opts: SolveOptions,
+  reason: string,
+  refusal: SteadyStateError,
+): Promise<void> {
+  const why =
+    refusal.source && refusal.message.startsWith(`${refusal.source}: `)
+      ? refusal.message.slice(refusal.source.length + 2)
+      : refusal.message;
+  const fallback = `auto chose the dense Lyapunov solve (${reason.replace(/^auto: /, "")}), which refused the network: ${why}; fell back to the frequency integrals`;
+  const unresolved = (ss: TransmissionSteadyState) =>
+    ss.quadratureError <= FALLBACK_MAX_ERROR
+      ? undefined
+      : `${why}; the frequency integrals (--method transmission) did not resolve it either (quadratureError ${ss.quadratureError.toExponential(2)})`;
+  try {
+    await solveByTransmission(model, opts, fallback, undefined, unresolved);
+  } catch (e) {
+    if (!(e instanceof NessError) || e instanceof Interrupted || e instanceof SteadyStateError) throw e;
+    throw new SteadyStateError(
+      `${why}; the frequency integrals (--method transmission) refused it too: ${e.message}`,
+      refusal.source,
+    );
+  }
+}
 
 /** The JSON document printed by `ness solve --json`. */
 export function steadyStateJson(model: NetworkModel, ss: NetworkSteadyState) {
@@ -165,7 +202,17 @@ export function solveCommand(): Command {
       const reason = `${picked.reason}; ${gateSolve(model, method, {}, opts.force === true, picked.cost && (() => picked.cost!)).reason}`;
       if (method === "modal")
         return opts.method === "auto" ? solveByModalOrFallBack(model, opts, reason) : solveByModal(model, opts, reason);
-      const ss = solveNetwork(model, { bySource: opts.bySource });
+      let ss: NetworkSteadyState;
+      try {
+        ss = solveNetwork(model, { bySource: opts.bySource });
+      } catch (e) {
+        // Auto chose the dense solve, which cannot resolve this network in double precision (time scales too far
+        // apart for the Lyapunov equation: masses spanning 1e12, a pinning 1e-30 of the springs); the frequency
+        // integrals work on the Green's function, site by site, and often can.
+        if (opts.method !== "auto" || !(e instanceof SteadyStateError) || !e.message.includes(BEYOND_DOUBLE_PRECISION))
+          throw e;
+        return solveByDenseFallBack(model, opts, reason, e);
+      }
       if (opts.figure) {
         await writeNetworkFigure(networkFigureData(model, ss), opts.figure);
       }

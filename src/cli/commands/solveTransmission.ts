@@ -2,7 +2,7 @@
  * `ness solve --method transmission`: the tables, JSON document, figure data and spectrum file of the frequency-domain
  * (Green's function) solve, kept apart from solve.ts so that the dense path stays as it was.
  */
-import { ModelError } from "../../errors.js";
+import { ModelError, SteadyStateError } from "../../errors.js";
 import {
   bathFluxesOnlyRefusal,
   checkTransmissionSolvable,
@@ -359,6 +359,7 @@ export async function solveByTransmission(
   opts: SolveOptions,
   reason: string,
   cost?: SolveCost,
+  refuse?: (ss: TransmissionSteadyState) => string | undefined,
 ): Promise<void> {
   if (opts.figure && model.dynamics === "underdamped" && model.sites.length > TEMPERATURES_MAX_SITES) {
     throw new ModelError(
@@ -400,6 +401,9 @@ export async function solveByTransmission(
   } finally {
     progress.stop();
   }
+  // A fallback that did not resolve the network either is refused before anything is written (`refuse`'s reason).
+  const refusal = refuse?.(ss);
+  if (refusal !== undefined) throw new SteadyStateError(refusal, model.source);
   // pickMethod checked that the strip path applies; should the library still have taken the general path, say so.
   if (opts.bathFluxesOnly && ss.springs.length > 0)
     ss.notes.push("--bath-fluxes-only: the general path ran instead (spring fluxes computed)");
