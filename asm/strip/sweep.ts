@@ -51,7 +51,12 @@ const H_TI = 25; // and im (W doubles)
   store<f64>(p + (<usize>k << 3), v);
 }
 
-/** out = a b, complex (m x k times k x n, row-major, re/im apart; im at +offA/offB/offO doubles). */
+/**
+ * out = a b, complex (m x k times k x n, row-major, re/im apart). Each row's entries four (then two, then one) at a
+ * time, kept in registers over the whole sum on q: every entry gets the sum over q in order, each term
+ * (ar br - ai bi, ar bi + ai br) added to a sum started at 0 and skipped where a_iq is 0, exactly the JavaScript
+ * loops' arithmetic (src/linalg/stripGreen.ts cmatmul).
+ */
 function cmatmul(
   aRe: usize,
   aIm: usize,
@@ -65,32 +70,68 @@ function cmatmul(
 ): void {
   for (let i = 0; i < m; i++) {
     const o = i * n;
-    for (let j = 0; j < n; j++) {
-      st(oRe, o + j, 0);
-      st(oIm, o + j, 0);
+    const ra = i * k;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let r0 = f64x2.splat(0);
+      let r1 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      let i1 = f64x2.splat(0);
+      for (let q = 0; q < k; q++) {
+        const ar = ld(aRe, ra + q);
+        const ai = ld(aIm, ra + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * n + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const br1 = v128.load(bRe + pb, 16);
+        const bi0 = v128.load(bIm + pb);
+        const bi1 = v128.load(bIm + pb, 16);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        r1 = f64x2.add(r1, f64x2.sub(f64x2.mul(vr, br1), f64x2.mul(vi, bi1)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
+        i1 = f64x2.add(i1, f64x2.add(f64x2.mul(vr, bi1), f64x2.mul(vi, br1)));
+      }
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, r0);
+      v128.store(oRe + po, r1, 16);
+      v128.store(oIm + po, i0);
+      v128.store(oIm + po, i1, 16);
     }
-    for (let q = 0; q < k; q++) {
-      const ar = ld(aRe, i * k + q);
-      const ai = ld(aIm, i * k + q);
-      if (ar == 0 && ai == 0) continue;
-      const b = q * n;
-      const vr = f64x2.splat(ar);
-      const vi = f64x2.splat(ai);
-      let j = 0;
-      for (; j + 2 <= n; j += 2) {
-        const pb = (<usize>(b + j)) << 3;
-        const po = (<usize>(o + j)) << 3;
-        const br = v128.load(bRe + pb);
-        const bi = v128.load(bIm + pb);
-        v128.store(oRe + po, f64x2.add(v128.load(oRe + po), f64x2.sub(f64x2.mul(vr, br), f64x2.mul(vi, bi))));
-        v128.store(oIm + po, f64x2.add(v128.load(oIm + po), f64x2.add(f64x2.mul(vr, bi), f64x2.mul(vi, br))));
+    for (; j + 2 <= n; j += 2) {
+      let r0 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      for (let q = 0; q < k; q++) {
+        const ar = ld(aRe, ra + q);
+        const ai = ld(aIm, ra + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * n + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const bi0 = v128.load(bIm + pb);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
       }
-      for (; j < n; j++) {
-        const br = ld(bRe, b + j);
-        const bi = ld(bIm, b + j);
-        st(oRe, o + j, ld(oRe, o + j) + (ar * br - ai * bi));
-        st(oIm, o + j, ld(oIm, o + j) + (ar * bi + ai * br));
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, r0);
+      v128.store(oIm + po, i0);
+    }
+    for (; j < n; j++) {
+      let sr = 0.0;
+      let si = 0.0;
+      for (let q = 0; q < k; q++) {
+        const ar = ld(aRe, ra + q);
+        const ai = ld(aIm, ra + q);
+        if (ar == 0 && ai == 0) continue;
+        const br = ld(bRe, q * n + j);
+        const bi = ld(bIm, q * n + j);
+        sr = sr + (ar * br - ai * bi);
+        si = si + (ar * bi + ai * br);
       }
+      st(oRe, o + j, sr);
+      st(oIm, o + j, si);
     }
   }
 }
