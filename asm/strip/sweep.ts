@@ -1,11 +1,12 @@
 // The block sweep of a sliced network's pencil (src/linalg/stripGreen.ts, StripGreen.evaluate: the left-connected
 // recursive Green's function at one complex frequency) in AssemblyScript with WebAssembly SIMD, compiled by
 // scripts/build-wasm.js into src/linalg/stripSweepWasm.ts (base64, plain SIMD: no fused multiply-add) and run by
-// src/linalg/stripSweep.ts. Each level's complex symmetric S is inverted from S = U^T D U (Gauss-Jordan with row
-// interchanges where a pivot is too small). The complex block products and the inverses run two columns at a time (f64x2
-// over j of a row, real and imaginary parts in separate arrays); every element gets exactly the arithmetic of the
-// JavaScript loops, operation for operation, so the results are the same to the bit (test/linalg/stripGreen.test.ts
-// compares them). The couplings are lists of nonzeros (at most one per column of every C_x: a strip's are diagonal).
+// src/linalg/stripSweep.ts. Each level's complex symmetric S is inverted from P S P^T = U^T D U (symmetric
+// interchanges of diagonal pivots; Gauss-Jordan with row interchanges where a pivot is too small). The complex block
+// products and the inverses run two columns at a time (f64x2 over j of a row, real and imaginary parts in separate
+// arrays); every element gets exactly the arithmetic of the JavaScript loops, operation for operation, so the results
+// are the same to the bit (test/linalg/stripSweep.test.ts compares them). The couplings are lists of nonzeros (at
+// most one per column of every C_x: a strip's are diagonal).
 //
 // Memory is the caller's: every argument is a byte address; no allocation here. The header (i32 fields, see H_*)
 // gives the level count, the end widths and the addresses of the pencil's arrays and of the scratch matrices.
@@ -309,11 +310,31 @@ const SYM_PIVOT = 0.3;
   }
 }
 
+/** Exchanges entries a and b (element indices) of a complex array (re/im apart). */
+@inline function swapAt(re: usize, im: usize, a: i32, b: i32): void {
+  let t = ld(re, a);
+  st(re, a, ld(re, b));
+  st(re, b, t);
+  t = ld(im, a);
+  st(im, a, ld(im, b));
+  st(im, b, t);
+}
+
 /**
- * g = S^-1 for a complex symmetric S by S = U^T D U without interchanges and the inverse from the last row up
+ * g = S^-1 for a complex symmetric S by P S P^T = U^T D U (P the identity unless a pivot fails the rule: then the
+ * largest remaining diagonal entry interchanged with it, perm[k]) and the inverse from the last row up, undone by P
  * (src/linalg/stripGreen.ts invertComplexSymmetric, the same arithmetic); 0 where a pivot fails the rule.
  */
-function invertSymmetric(sRe: usize, sIm: usize, w: i32, gRe: usize, gIm: usize, tRe: usize, tIm: usize): i32 {
+function invertSymmetric(
+  sRe: usize,
+  sIm: usize,
+  w: i32,
+  gRe: usize,
+  gIm: usize,
+  tRe: usize,
+  tIm: usize,
+  perm: usize,
+): i32 {
   const ww = w * w;
   let scale = 0.0;
   for (let i = 0; i < ww; i++) scale = Math.max(scale, Math.abs(ld(sRe, i)) + Math.abs(ld(sIm, i)));
@@ -322,16 +343,42 @@ function invertSymmetric(sRe: usize, sIm: usize, w: i32, gRe: usize, gIm: usize,
   const tau2 = SYM_PIVOT * SYM_PIVOT;
   memory.copy(gRe, sRe, <usize>ww << 3);
   memory.copy(gIm, sIm, <usize>ww << 3);
+  let swapped = false;
   for (let k = 0; k < w; k++) {
     const q = k * w;
     const qRe = gRe + ((<usize>q) << 3);
     const qIm = gIm + ((<usize>q) << 3);
-    const dr = ld(qRe, k);
-    const di = ld(qIm, k);
-    const dd = dr * dr + di * di;
+    store<i32>(perm + (<usize>k << 2), k);
+    let dr = ld(qRe, k);
+    let di = ld(qIm, k);
+    let dd = dr * dr + di * di;
     let cm = 0.0;
     for (let j = k + 1; j < w; j++) cm = Math.max(cm, ld(qRe, j) * ld(qRe, j) + ld(qIm, j) * ld(qIm, j));
-    if (!(dd >= tiny2 && dd >= tau2 * cm)) return 0;
+    if (!(dd >= tiny2 && dd >= tau2 * cm)) {
+      let p = k;
+      let pm = dd;
+      for (let j = k + 1; j < w; j++) {
+        const v = ld(gRe, j * w + j) * ld(gRe, j * w + j) + ld(gIm, j * w + j) * ld(gIm, j * w + j);
+        if (v > pm) {
+          pm = v;
+          p = j;
+        }
+      }
+      if (p == k) return 0;
+      store<i32>(perm + (<usize>k << 2), p);
+      swapped = true;
+      const r = p * w;
+      for (let i = 0; i < k; i++) swapAt(gRe, gIm, i * w + k, i * w + p);
+      swapAt(gRe, gIm, q + k, r + p);
+      for (let j = k + 1; j < p; j++) swapAt(gRe, gIm, q + j, j * w + p);
+      for (let j = p + 1; j < w; j++) swapAt(gRe, gIm, q + j, r + j);
+      dr = ld(qRe, k);
+      di = ld(qIm, k);
+      dd = dr * dr + di * di;
+      cm = 0.0;
+      for (let j = k + 1; j < w; j++) cm = Math.max(cm, ld(qRe, j) * ld(qRe, j) + ld(qIm, j) * ld(qIm, j));
+      if (!(dd >= tiny2 && dd >= tau2 * cm)) return 0;
+    }
     const ir = dr / dd;
     const ii = -di / dd;
     st(qRe, k, ir);
@@ -384,6 +431,14 @@ function invertSymmetric(sRe: usize, sIm: usize, w: i32, gRe: usize, gIm: usize,
     for (let j = k + 1; j < w; j++) {
       st(gRe, j * w + k, ld(qRe, j));
       st(gIm, j * w + k, ld(qIm, j));
+    }
+  }
+  if (swapped) {
+    for (let k = w - 1; k >= 0; k--) {
+      const p = load<i32>(perm + (<usize>k << 2));
+      if (p == k) continue;
+      for (let j = 0; j < w; j++) swapAt(gRe, gIm, k * w + j, p * w + j);
+      for (let i = 0; i < w; i++) swapAt(gRe, gIm, i * w + k, i * w + p);
     }
   }
   return 1;
@@ -530,7 +585,7 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
       memory.copy(keepRe, sRe, <usize>ww << 3);
       memory.copy(keepIm, sIm, <usize>ww << 3);
     }
-    if (!invertSymmetric(sRe, sIm, w, gRe, gIm, tRe, tIm)) {
+    if (!invertSymmetric(sRe, sIm, w, gRe, gIm, tRe, tIm, perm)) {
       memory.copy(gRe, sRe, <usize>ww << 3);
       memory.copy(gIm, sIm, <usize>ww << 3);
       invertComplex(gRe, gIm, w, perm);
