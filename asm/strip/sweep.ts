@@ -138,42 +138,74 @@ function cmatmul(
 }
 
 /**
- * out = -(a b) for w x w complex matrices whose product is symmetric: the upper triangle by cmatmul's arithmetic,
- * negated, then mirrored (src/linalg/stripGreen.ts cmatmulSymmetricNeg).
+ * out = -(a b) for w x w complex matrices whose product is symmetric: the upper triangle by cmatmul's arithmetic (a
+ * row's entries kept in registers over the sum), negated, then mirrored (src/linalg/stripGreen.ts
+ * cmatmulSymmetricNeg).
  */
 function cmatmulSymmetricNeg(aRe: usize, aIm: usize, bRe: usize, bIm: usize, oRe: usize, oIm: usize, w: i32): void {
   for (let i = 0; i < w; i++) {
     const o = i * w;
-    for (let j = i; j < w; j++) {
-      st(oRe, o + j, 0);
-      st(oIm, o + j, 0);
-    }
-    for (let q = 0; q < w; q++) {
-      const ar = ld(aRe, o + q);
-      const ai = ld(aIm, o + q);
-      if (ar == 0 && ai == 0) continue;
-      const b = q * w;
-      const vr = f64x2.splat(ar);
-      const vi = f64x2.splat(ai);
-      let j = i;
-      for (; j + 2 <= w; j += 2) {
-        const pb = (<usize>(b + j)) << 3;
-        const po = (<usize>(o + j)) << 3;
-        const br = v128.load(bRe + pb);
-        const bi = v128.load(bIm + pb);
-        v128.store(oRe + po, f64x2.add(v128.load(oRe + po), f64x2.sub(f64x2.mul(vr, br), f64x2.mul(vi, bi))));
-        v128.store(oIm + po, f64x2.add(v128.load(oIm + po), f64x2.add(f64x2.mul(vr, bi), f64x2.mul(vi, br))));
+    let j = i;
+    for (; j + 4 <= w; j += 4) {
+      let r0 = f64x2.splat(0);
+      let r1 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      let i1 = f64x2.splat(0);
+      for (let q = 0; q < w; q++) {
+        const ar = ld(aRe, o + q);
+        const ai = ld(aIm, o + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * w + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const br1 = v128.load(bRe + pb, 16);
+        const bi0 = v128.load(bIm + pb);
+        const bi1 = v128.load(bIm + pb, 16);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        r1 = f64x2.add(r1, f64x2.sub(f64x2.mul(vr, br1), f64x2.mul(vi, bi1)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
+        i1 = f64x2.add(i1, f64x2.add(f64x2.mul(vr, bi1), f64x2.mul(vi, br1)));
       }
-      for (; j < w; j++) {
-        const br = ld(bRe, b + j);
-        const bi = ld(bIm, b + j);
-        st(oRe, o + j, ld(oRe, o + j) + (ar * br - ai * bi));
-        st(oIm, o + j, ld(oIm, o + j) + (ar * bi + ai * br));
-      }
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, f64x2.neg(r0));
+      v128.store(oRe + po, f64x2.neg(r1), 16);
+      v128.store(oIm + po, f64x2.neg(i0));
+      v128.store(oIm + po, f64x2.neg(i1), 16);
     }
-    for (let j = i; j < w; j++) {
-      st(oRe, o + j, -ld(oRe, o + j));
-      st(oIm, o + j, -ld(oIm, o + j));
+    for (; j + 2 <= w; j += 2) {
+      let r0 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      for (let q = 0; q < w; q++) {
+        const ar = ld(aRe, o + q);
+        const ai = ld(aIm, o + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * w + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const bi0 = v128.load(bIm + pb);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
+      }
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, f64x2.neg(r0));
+      v128.store(oIm + po, f64x2.neg(i0));
+    }
+    for (; j < w; j++) {
+      let sr = 0.0;
+      let si = 0.0;
+      for (let q = 0; q < w; q++) {
+        const ar = ld(aRe, o + q);
+        const ai = ld(aIm, o + q);
+        if (ar == 0 && ai == 0) continue;
+        const br = ld(bRe, q * w + j);
+        const bi = ld(bIm, q * w + j);
+        sr = sr + (ar * br - ai * bi);
+        si = si + (ar * bi + ai * br);
+      }
+      st(oRe, o + j, -sr);
+      st(oIm, o + j, -si);
     }
   }
   for (let i = 1; i < w; i++)
@@ -473,6 +505,64 @@ function congruence(
   }
 }
 
+/**
+ * Whether C_x's nonzeros b..e are its diagonal in order (row = column = u - b for every u, w of them, the levels of
+ * width w): a strip's couplings. congruenceDiagonal and timesCDiagonal then do congruence's and timesC's arithmetic
+ * two entries at a time.
+ */
+function diagonalCoupling(h: usize, b: i32, e: i32, wp: i32, w: i32): bool {
+  if (e - b != w || wp != w) return false;
+  const nzRow = adr(h, H_NZROW);
+  const nzCol = adr(h, H_NZCOL);
+  for (let u = b; u < e; u++) {
+    if (load<i32>(nzRow + (<usize>u << 2)) != u - b || load<i32>(nzCol + (<usize>u << 2)) != u - b) return false;
+  }
+  return true;
+}
+
+/** S -= C^T g C for a diagonal C (c at nzVal[b..b+w)): s_ij -= c_i (g_ij c_j), as congruence. */
+function congruenceDiagonal(h: usize, b: i32, w: i32, gRe: usize, gIm: usize, sRe: usize, sIm: usize): void {
+  const c = adr(h, H_NZVAL) + ((<usize>b) << 3);
+  for (let i = 0; i < w; i++) {
+    const ci = ld(c, i);
+    const vc = f64x2.splat(ci);
+    const o = i * w;
+    let j = 0;
+    for (; j + 2 <= w; j += 2) {
+      const p = (<usize>(o + j)) << 3;
+      const vd = v128.load(c + ((<usize>j) << 3));
+      v128.store(sRe + p, f64x2.sub(v128.load(sRe + p), f64x2.mul(vc, f64x2.mul(v128.load(gRe + p), vd))));
+      v128.store(sIm + p, f64x2.sub(v128.load(sIm + p), f64x2.mul(vc, f64x2.mul(v128.load(gIm + p), vd))));
+    }
+    for (; j < w; j++) {
+      const d = ld(c, j);
+      st(sRe, o + j, ld(sRe, o + j) - ci * (ld(gRe, o + j) * d));
+      st(sIm, o + j, ld(sIm, o + j) - ci * (ld(gIm, o + j) * d));
+    }
+  }
+}
+
+/** out = P C for a diagonal C (P m x w): out_ij = 0 + p_ij c_j, as timesC. */
+function timesCDiagonal(h: usize, b: i32, pRe: usize, pIm: usize, m: i32, w: i32, outRe: usize, outIm: usize): void {
+  const c = adr(h, H_NZVAL) + ((<usize>b) << 3);
+  const zero = f64x2.splat(0);
+  for (let i = 0; i < m; i++) {
+    const o = i * w;
+    let j = 0;
+    for (; j + 2 <= w; j += 2) {
+      const p = (<usize>(o + j)) << 3;
+      const vc = v128.load(c + ((<usize>j) << 3));
+      v128.store(outRe + p, f64x2.add(zero, f64x2.mul(v128.load(pRe + p), vc)));
+      v128.store(outIm + p, f64x2.add(zero, f64x2.mul(v128.load(pIm + p), vc)));
+    }
+    for (; j < w; j++) {
+      const cj = ld(c, j);
+      st(outRe, o + j, 0.0 + ld(pRe, o + j) * cj);
+      st(outIm, o + j, 0.0 + ld(pIm, o + j) * cj);
+    }
+  }
+}
+
 /** out = P C_x over C_x's nonzeros b..e (P m x wp, out m x w; StripGreen.timesC). */
 function timesC(
   h: usize,
@@ -549,15 +639,11 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
     const w = load<i32>(start + (<usize>(x + 1) << 2)) - s0;
     const ww = w * w;
     const a0 = load<i32>(aOff + (<usize>x << 2));
-    for (let i = 0; i < ww; i++) {
-      st(sRe, i, ld(vBlock, a0 + i));
-      st(sIm, i, 0);
-    }
+    memory.copy(sRe, vBlock + ((<usize>a0) << 3), <usize>ww << 3);
+    memory.fill(sIm, 0, <usize>ww << 3);
     if (derivative) {
-      for (let i = 0; i < ww; i++) {
-        st(spRe, i, 0);
-        st(spIm, i, 0);
-      }
+      memory.fill(spRe, 0, <usize>ww << 3);
+      memory.fill(spIm, 0, <usize>ww << 3);
     }
     for (let a = 0; a < w; a++) {
       const m = ld(mass, s0 + a);
@@ -573,13 +659,20 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
     let wp = 0;
     let nb = 0;
     let ne = 0;
+    let diag = false;
     if (x > 0) {
       const sp = load<i32>(start + (<usize>(x - 1) << 2));
       wp = s0 - sp;
       nb = load<i32>(nzStart + (<usize>(x - 1) << 2));
       ne = load<i32>(nzEnd + (<usize>(x - 1) << 2));
-      congruence(h, nb, ne, wp, w, gRe, gIm, sRe, sIm);
-      if (derivative) congruence(h, nb, ne, wp, w, hRe, hIm, spRe, spIm);
+      diag = diagonalCoupling(h, nb, ne, wp, w);
+      if (diag) {
+        congruenceDiagonal(h, nb, w, gRe, gIm, sRe, sIm);
+        if (derivative) congruenceDiagonal(h, nb, w, hRe, hIm, spRe, spIm);
+      } else {
+        congruence(h, nb, ne, wp, w, gRe, gIm, sRe, sIm);
+        if (derivative) congruence(h, nb, ne, wp, w, hRe, hIm, spRe, spIm);
+      }
     }
     if (keep && x == L - 1) {
       memory.copy(keepRe, sRe, <usize>ww << 3);
@@ -603,9 +696,16 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
       memory.copy(pRe, gRe, <usize>ww << 3);
       memory.copy(pIm, gIm, <usize>ww << 3);
     } else {
-      timesC(h, nb, ne, pRe, pIm, w0, wp, w, qRe, qIm);
+      if (diag) timesCDiagonal(h, nb, pRe, pIm, w0, w, qRe, qIm);
+      else timesC(h, nb, ne, pRe, pIm, w0, wp, w, qRe, qIm);
       cmatmul(qRe, qIm, gRe, gIm, pRe, pIm, w0, w, w);
-      for (let i = 0; i < w0 * w; i++) {
+      let i = 0;
+      for (; i + 2 <= w0 * w; i += 2) {
+        const p = (<usize>i) << 3;
+        v128.store(pRe + p, f64x2.neg(v128.load(pRe + p)));
+        v128.store(pIm + p, f64x2.neg(v128.load(pIm + p)));
+      }
+      for (; i < w0 * w; i++) {
         st(pRe, i, -ld(pRe, i));
         st(pIm, i, -ld(pIm, i));
       }
