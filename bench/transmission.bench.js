@@ -415,7 +415,7 @@ async function strips(log) {
   log("   each window of overlapping modes, Aberth-Ehrlich steps on ln det Q, the residue and the mirror point -z,");
   log("   ~8 complex block sweeps per pole, each O(L W^3), in WebAssembly SIMD, each level's complex symmetric Schur");
   log(
-    "   complement inverted from S = U^T D U (Gauss-Jordan where a pivot is too small); the remainder's quadrature: real-axis",
+    "   complement inverted from P S P^T = U^T D U (Gauss-Jordan where a pivot is too small); the remainder's quadrature: real-axis",
   );
   log("   sweeps of ~2/3 that cost, each node subtracting only the poles near its panel)");
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");

@@ -272,8 +272,8 @@ export class StripGreen {
         this.keepRe.set(sRe.subarray(0, ww));
         this.keepIm.set(sIm.subarray(0, ww));
       }
-      // g = S^-1: from S = U^T D U (S is complex symmetric), or where a pivot is too small for that, by Gauss-Jordan
-      // elimination with row interchanges.
+      // g = S^-1: from P S P^T = U^T D U (S is complex symmetric; P interchanges diagonal pivots where needed), or
+      // where a pivot is too small for that, by Gauss-Jordan elimination with row interchanges.
       if (!invertComplexSymmetric(sRe, sIm, w, gRe, gIm, this.tRe, this.tIm, this.perm)) {
         gRe.set(sRe.subarray(0, ww));
         gIm.set(sIm.subarray(0, ww));
