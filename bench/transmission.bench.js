@@ -405,9 +405,9 @@ async function strips(log) {
         `+- ${big.err.toExponential(1)} (reported error)`,
     );
     log(
-      "  (December 2026: 334 s measured by itself at load 13-33 after the sweep's symmetric inverse and the mode " +
-        "location's fewer factorisations (321 s after the block LDL^T, at load 19-23); one run each, not interleaved; " +
-        "docs/performance.md)",
+      "  (December 2026: 224 s measured by itself at load 8-22 after the sweep's symmetric interchanges and register-" +
+        "blocked products, against 267 s for the build before at the same load (334 s for it at load 13-33); one run " +
+        "each; docs/performance.md)",
     );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
