@@ -405,9 +405,9 @@ async function strips(log) {
         `+- ${big.err.toExponential(1)} (reported error)`,
     );
     log(
-      "  (December 2026: 334 s measured by itself at load 13-33 after the sweep's symmetric inverse and the mode " +
-        "location's fewer factorisations (321 s after the block LDL^T, at load 19-23); one run each, not interleaved; " +
-        "docs/performance.md)",
+      "  (December 2026: 224 s measured by itself at load 8-22 after the sweep's symmetric interchanges and register-" +
+        "blocked products, against 267 s for the build before at the same load (334 s for it at load 13-33); one run " +
+        "each; docs/performance.md)",
     );
   }
   log("  (cost: locating the modes below the screen's cutoff (inertia counts and Rayleigh-quotient iteration of the");
@@ -415,7 +415,7 @@ async function strips(log) {
   log("   each window of overlapping modes, Aberth-Ehrlich steps on ln det Q, the residue and the mirror point -z,");
   log("   ~8 complex block sweeps per pole, each O(L W^3), in WebAssembly SIMD, each level's complex symmetric Schur");
   log(
-    "   complement inverted from S = U^T D U (Gauss-Jordan where a pivot is too small); the remainder's quadrature: real-axis",
+    "   complement inverted from P S P^T = U^T D U (Gauss-Jordan where a pivot is too small); the remainder's quadrature: real-axis",
   );
   log("   sweeps of ~2/3 that cost, each node subtracting only the poles near its panel)");
   log("(CPU time of this process beside wall time, one run each, on a shared machine)");

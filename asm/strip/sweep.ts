@@ -1,11 +1,12 @@
 // The block sweep of a sliced network's pencil (src/linalg/stripGreen.ts, StripGreen.evaluate: the left-connected
 // recursive Green's function at one complex frequency) in AssemblyScript with WebAssembly SIMD, compiled by
 // scripts/build-wasm.js into src/linalg/stripSweepWasm.ts (base64, plain SIMD: no fused multiply-add) and run by
-// src/linalg/stripSweep.ts. Each level's complex symmetric S is inverted from S = U^T D U (Gauss-Jordan with row
-// interchanges where a pivot is too small). The complex block products and the inverses run two columns at a time (f64x2
-// over j of a row, real and imaginary parts in separate arrays); every element gets exactly the arithmetic of the
-// JavaScript loops, operation for operation, so the results are the same to the bit (test/linalg/stripGreen.test.ts
-// compares them). The couplings are lists of nonzeros (at most one per column of every C_x: a strip's are diagonal).
+// src/linalg/stripSweep.ts. Each level's complex symmetric S is inverted from P S P^T = U^T D U (symmetric
+// interchanges of diagonal pivots; Gauss-Jordan with row interchanges where a pivot is too small). The complex block
+// products and the inverses run two columns at a time (f64x2 over j of a row, real and imaginary parts in separate
+// arrays); every element gets exactly the arithmetic of the JavaScript loops, operation for operation, so the results
+// are the same to the bit (test/linalg/stripSweep.test.ts compares them). The couplings are lists of nonzeros (at
+// most one per column of every C_x: a strip's are diagonal).
 //
 // Memory is the caller's: every argument is a byte address; no allocation here. The header (i32 fields, see H_*)
 // gives the level count, the end widths and the addresses of the pencil's arrays and of the scratch matrices.
@@ -51,7 +52,12 @@ const H_TI = 25; // and im (W doubles)
   store<f64>(p + (<usize>k << 3), v);
 }
 
-/** out = a b, complex (m x k times k x n, row-major, re/im apart; im at +offA/offB/offO doubles). */
+/**
+ * out = a b, complex (m x k times k x n, row-major, re/im apart). Each row's entries four (then two, then one) at a
+ * time, kept in registers over the whole sum on q: every entry gets the sum over q in order, each term
+ * (ar br - ai bi, ar bi + ai br) added to a sum started at 0 and skipped where a_iq is 0, exactly the JavaScript
+ * loops' arithmetic (src/linalg/stripGreen.ts cmatmul).
+ */
 function cmatmul(
   aRe: usize,
   aIm: usize,
@@ -65,73 +71,141 @@ function cmatmul(
 ): void {
   for (let i = 0; i < m; i++) {
     const o = i * n;
-    for (let j = 0; j < n; j++) {
-      st(oRe, o + j, 0);
-      st(oIm, o + j, 0);
+    const ra = i * k;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let r0 = f64x2.splat(0);
+      let r1 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      let i1 = f64x2.splat(0);
+      for (let q = 0; q < k; q++) {
+        const ar = ld(aRe, ra + q);
+        const ai = ld(aIm, ra + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * n + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const br1 = v128.load(bRe + pb, 16);
+        const bi0 = v128.load(bIm + pb);
+        const bi1 = v128.load(bIm + pb, 16);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        r1 = f64x2.add(r1, f64x2.sub(f64x2.mul(vr, br1), f64x2.mul(vi, bi1)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
+        i1 = f64x2.add(i1, f64x2.add(f64x2.mul(vr, bi1), f64x2.mul(vi, br1)));
+      }
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, r0);
+      v128.store(oRe + po, r1, 16);
+      v128.store(oIm + po, i0);
+      v128.store(oIm + po, i1, 16);
     }
-    for (let q = 0; q < k; q++) {
-      const ar = ld(aRe, i * k + q);
-      const ai = ld(aIm, i * k + q);
-      if (ar == 0 && ai == 0) continue;
-      const b = q * n;
-      const vr = f64x2.splat(ar);
-      const vi = f64x2.splat(ai);
-      let j = 0;
-      for (; j + 2 <= n; j += 2) {
-        const pb = (<usize>(b + j)) << 3;
-        const po = (<usize>(o + j)) << 3;
-        const br = v128.load(bRe + pb);
-        const bi = v128.load(bIm + pb);
-        v128.store(oRe + po, f64x2.add(v128.load(oRe + po), f64x2.sub(f64x2.mul(vr, br), f64x2.mul(vi, bi))));
-        v128.store(oIm + po, f64x2.add(v128.load(oIm + po), f64x2.add(f64x2.mul(vr, bi), f64x2.mul(vi, br))));
+    for (; j + 2 <= n; j += 2) {
+      let r0 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      for (let q = 0; q < k; q++) {
+        const ar = ld(aRe, ra + q);
+        const ai = ld(aIm, ra + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * n + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const bi0 = v128.load(bIm + pb);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
       }
-      for (; j < n; j++) {
-        const br = ld(bRe, b + j);
-        const bi = ld(bIm, b + j);
-        st(oRe, o + j, ld(oRe, o + j) + (ar * br - ai * bi));
-        st(oIm, o + j, ld(oIm, o + j) + (ar * bi + ai * br));
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, r0);
+      v128.store(oIm + po, i0);
+    }
+    for (; j < n; j++) {
+      let sr = 0.0;
+      let si = 0.0;
+      for (let q = 0; q < k; q++) {
+        const ar = ld(aRe, ra + q);
+        const ai = ld(aIm, ra + q);
+        if (ar == 0 && ai == 0) continue;
+        const br = ld(bRe, q * n + j);
+        const bi = ld(bIm, q * n + j);
+        sr = sr + (ar * br - ai * bi);
+        si = si + (ar * bi + ai * br);
       }
+      st(oRe, o + j, sr);
+      st(oIm, o + j, si);
     }
   }
 }
 
 /**
- * out = -(a b) for w x w complex matrices whose product is symmetric: the upper triangle by cmatmul's arithmetic,
- * negated, then mirrored (src/linalg/stripGreen.ts cmatmulSymmetricNeg).
+ * out = -(a b) for w x w complex matrices whose product is symmetric: the upper triangle by cmatmul's arithmetic (a
+ * row's entries kept in registers over the sum), negated, then mirrored (src/linalg/stripGreen.ts
+ * cmatmulSymmetricNeg).
  */
 function cmatmulSymmetricNeg(aRe: usize, aIm: usize, bRe: usize, bIm: usize, oRe: usize, oIm: usize, w: i32): void {
   for (let i = 0; i < w; i++) {
     const o = i * w;
-    for (let j = i; j < w; j++) {
-      st(oRe, o + j, 0);
-      st(oIm, o + j, 0);
-    }
-    for (let q = 0; q < w; q++) {
-      const ar = ld(aRe, o + q);
-      const ai = ld(aIm, o + q);
-      if (ar == 0 && ai == 0) continue;
-      const b = q * w;
-      const vr = f64x2.splat(ar);
-      const vi = f64x2.splat(ai);
-      let j = i;
-      for (; j + 2 <= w; j += 2) {
-        const pb = (<usize>(b + j)) << 3;
-        const po = (<usize>(o + j)) << 3;
-        const br = v128.load(bRe + pb);
-        const bi = v128.load(bIm + pb);
-        v128.store(oRe + po, f64x2.add(v128.load(oRe + po), f64x2.sub(f64x2.mul(vr, br), f64x2.mul(vi, bi))));
-        v128.store(oIm + po, f64x2.add(v128.load(oIm + po), f64x2.add(f64x2.mul(vr, bi), f64x2.mul(vi, br))));
+    let j = i;
+    for (; j + 4 <= w; j += 4) {
+      let r0 = f64x2.splat(0);
+      let r1 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      let i1 = f64x2.splat(0);
+      for (let q = 0; q < w; q++) {
+        const ar = ld(aRe, o + q);
+        const ai = ld(aIm, o + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * w + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const br1 = v128.load(bRe + pb, 16);
+        const bi0 = v128.load(bIm + pb);
+        const bi1 = v128.load(bIm + pb, 16);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        r1 = f64x2.add(r1, f64x2.sub(f64x2.mul(vr, br1), f64x2.mul(vi, bi1)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
+        i1 = f64x2.add(i1, f64x2.add(f64x2.mul(vr, bi1), f64x2.mul(vi, br1)));
       }
-      for (; j < w; j++) {
-        const br = ld(bRe, b + j);
-        const bi = ld(bIm, b + j);
-        st(oRe, o + j, ld(oRe, o + j) + (ar * br - ai * bi));
-        st(oIm, o + j, ld(oIm, o + j) + (ar * bi + ai * br));
-      }
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, f64x2.neg(r0));
+      v128.store(oRe + po, f64x2.neg(r1), 16);
+      v128.store(oIm + po, f64x2.neg(i0));
+      v128.store(oIm + po, f64x2.neg(i1), 16);
     }
-    for (let j = i; j < w; j++) {
-      st(oRe, o + j, -ld(oRe, o + j));
-      st(oIm, o + j, -ld(oIm, o + j));
+    for (; j + 2 <= w; j += 2) {
+      let r0 = f64x2.splat(0);
+      let i0 = f64x2.splat(0);
+      for (let q = 0; q < w; q++) {
+        const ar = ld(aRe, o + q);
+        const ai = ld(aIm, o + q);
+        if (ar == 0 && ai == 0) continue;
+        const vr = f64x2.splat(ar);
+        const vi = f64x2.splat(ai);
+        const pb = (<usize>(q * w + j)) << 3;
+        const br0 = v128.load(bRe + pb);
+        const bi0 = v128.load(bIm + pb);
+        r0 = f64x2.add(r0, f64x2.sub(f64x2.mul(vr, br0), f64x2.mul(vi, bi0)));
+        i0 = f64x2.add(i0, f64x2.add(f64x2.mul(vr, bi0), f64x2.mul(vi, br0)));
+      }
+      const po = (<usize>(o + j)) << 3;
+      v128.store(oRe + po, f64x2.neg(r0));
+      v128.store(oIm + po, f64x2.neg(i0));
+    }
+    for (; j < w; j++) {
+      let sr = 0.0;
+      let si = 0.0;
+      for (let q = 0; q < w; q++) {
+        const ar = ld(aRe, o + q);
+        const ai = ld(aIm, o + q);
+        if (ar == 0 && ai == 0) continue;
+        const br = ld(bRe, q * w + j);
+        const bi = ld(bIm, q * w + j);
+        sr = sr + (ar * br - ai * bi);
+        si = si + (ar * bi + ai * br);
+      }
+      st(oRe, o + j, -sr);
+      st(oIm, o + j, -si);
     }
   }
   for (let i = 1; i < w; i++)
@@ -268,11 +342,31 @@ const SYM_PIVOT = 0.3;
   }
 }
 
+/** Exchanges entries a and b (element indices) of a complex array (re/im apart). */
+@inline function swapAt(re: usize, im: usize, a: i32, b: i32): void {
+  let t = ld(re, a);
+  st(re, a, ld(re, b));
+  st(re, b, t);
+  t = ld(im, a);
+  st(im, a, ld(im, b));
+  st(im, b, t);
+}
+
 /**
- * g = S^-1 for a complex symmetric S by S = U^T D U without interchanges and the inverse from the last row up
+ * g = S^-1 for a complex symmetric S by P S P^T = U^T D U (P the identity unless a pivot fails the rule: then the
+ * largest remaining diagonal entry interchanged with it, perm[k]) and the inverse from the last row up, undone by P
  * (src/linalg/stripGreen.ts invertComplexSymmetric, the same arithmetic); 0 where a pivot fails the rule.
  */
-function invertSymmetric(sRe: usize, sIm: usize, w: i32, gRe: usize, gIm: usize, tRe: usize, tIm: usize): i32 {
+function invertSymmetric(
+  sRe: usize,
+  sIm: usize,
+  w: i32,
+  gRe: usize,
+  gIm: usize,
+  tRe: usize,
+  tIm: usize,
+  perm: usize,
+): i32 {
   const ww = w * w;
   let scale = 0.0;
   for (let i = 0; i < ww; i++) scale = Math.max(scale, Math.abs(ld(sRe, i)) + Math.abs(ld(sIm, i)));
@@ -281,16 +375,42 @@ function invertSymmetric(sRe: usize, sIm: usize, w: i32, gRe: usize, gIm: usize,
   const tau2 = SYM_PIVOT * SYM_PIVOT;
   memory.copy(gRe, sRe, <usize>ww << 3);
   memory.copy(gIm, sIm, <usize>ww << 3);
+  let swapped = false;
   for (let k = 0; k < w; k++) {
     const q = k * w;
     const qRe = gRe + ((<usize>q) << 3);
     const qIm = gIm + ((<usize>q) << 3);
-    const dr = ld(qRe, k);
-    const di = ld(qIm, k);
-    const dd = dr * dr + di * di;
+    store<i32>(perm + (<usize>k << 2), k);
+    let dr = ld(qRe, k);
+    let di = ld(qIm, k);
+    let dd = dr * dr + di * di;
     let cm = 0.0;
     for (let j = k + 1; j < w; j++) cm = Math.max(cm, ld(qRe, j) * ld(qRe, j) + ld(qIm, j) * ld(qIm, j));
-    if (!(dd >= tiny2 && dd >= tau2 * cm)) return 0;
+    if (!(dd >= tiny2 && dd >= tau2 * cm)) {
+      let p = k;
+      let pm = dd;
+      for (let j = k + 1; j < w; j++) {
+        const v = ld(gRe, j * w + j) * ld(gRe, j * w + j) + ld(gIm, j * w + j) * ld(gIm, j * w + j);
+        if (v > pm) {
+          pm = v;
+          p = j;
+        }
+      }
+      if (p == k) return 0;
+      store<i32>(perm + (<usize>k << 2), p);
+      swapped = true;
+      const r = p * w;
+      for (let i = 0; i < k; i++) swapAt(gRe, gIm, i * w + k, i * w + p);
+      swapAt(gRe, gIm, q + k, r + p);
+      for (let j = k + 1; j < p; j++) swapAt(gRe, gIm, q + j, j * w + p);
+      for (let j = p + 1; j < w; j++) swapAt(gRe, gIm, q + j, r + j);
+      dr = ld(qRe, k);
+      di = ld(qIm, k);
+      dd = dr * dr + di * di;
+      cm = 0.0;
+      for (let j = k + 1; j < w; j++) cm = Math.max(cm, ld(qRe, j) * ld(qRe, j) + ld(qIm, j) * ld(qIm, j));
+      if (!(dd >= tiny2 && dd >= tau2 * cm)) return 0;
+    }
     const ir = dr / dd;
     const ii = -di / dd;
     st(qRe, k, ir);
@@ -345,6 +465,14 @@ function invertSymmetric(sRe: usize, sIm: usize, w: i32, gRe: usize, gIm: usize,
       st(gIm, j * w + k, ld(qIm, j));
     }
   }
+  if (swapped) {
+    for (let k = w - 1; k >= 0; k--) {
+      const p = load<i32>(perm + (<usize>k << 2));
+      if (p == k) continue;
+      for (let j = 0; j < w; j++) swapAt(gRe, gIm, k * w + j, p * w + j);
+      for (let i = 0; i < w; i++) swapAt(gRe, gIm, i * w + k, i * w + p);
+    }
+  }
   return 1;
 }
 
@@ -373,6 +501,64 @@ function congruence(
       const o = i * w + load<i32>(nzCol + (<usize>v << 2));
       st(sRe, o, ld(sRe, o) - c * (ld(gRe, k) * d));
       st(sIm, o, ld(sIm, o) - c * (ld(gIm, k) * d));
+    }
+  }
+}
+
+/**
+ * Whether C_x's nonzeros b..e are its diagonal in order (row = column = u - b for every u, w of them, the levels of
+ * width w): a strip's couplings. congruenceDiagonal and timesCDiagonal then do congruence's and timesC's arithmetic
+ * two entries at a time.
+ */
+function diagonalCoupling(h: usize, b: i32, e: i32, wp: i32, w: i32): bool {
+  if (e - b != w || wp != w) return false;
+  const nzRow = adr(h, H_NZROW);
+  const nzCol = adr(h, H_NZCOL);
+  for (let u = b; u < e; u++) {
+    if (load<i32>(nzRow + (<usize>u << 2)) != u - b || load<i32>(nzCol + (<usize>u << 2)) != u - b) return false;
+  }
+  return true;
+}
+
+/** S -= C^T g C for a diagonal C (c at nzVal[b..b+w)): s_ij -= c_i (g_ij c_j), as congruence. */
+function congruenceDiagonal(h: usize, b: i32, w: i32, gRe: usize, gIm: usize, sRe: usize, sIm: usize): void {
+  const c = adr(h, H_NZVAL) + ((<usize>b) << 3);
+  for (let i = 0; i < w; i++) {
+    const ci = ld(c, i);
+    const vc = f64x2.splat(ci);
+    const o = i * w;
+    let j = 0;
+    for (; j + 2 <= w; j += 2) {
+      const p = (<usize>(o + j)) << 3;
+      const vd = v128.load(c + ((<usize>j) << 3));
+      v128.store(sRe + p, f64x2.sub(v128.load(sRe + p), f64x2.mul(vc, f64x2.mul(v128.load(gRe + p), vd))));
+      v128.store(sIm + p, f64x2.sub(v128.load(sIm + p), f64x2.mul(vc, f64x2.mul(v128.load(gIm + p), vd))));
+    }
+    for (; j < w; j++) {
+      const d = ld(c, j);
+      st(sRe, o + j, ld(sRe, o + j) - ci * (ld(gRe, o + j) * d));
+      st(sIm, o + j, ld(sIm, o + j) - ci * (ld(gIm, o + j) * d));
+    }
+  }
+}
+
+/** out = P C for a diagonal C (P m x w): out_ij = 0 + p_ij c_j, as timesC. */
+function timesCDiagonal(h: usize, b: i32, pRe: usize, pIm: usize, m: i32, w: i32, outRe: usize, outIm: usize): void {
+  const c = adr(h, H_NZVAL) + ((<usize>b) << 3);
+  const zero = f64x2.splat(0);
+  for (let i = 0; i < m; i++) {
+    const o = i * w;
+    let j = 0;
+    for (; j + 2 <= w; j += 2) {
+      const p = (<usize>(o + j)) << 3;
+      const vc = v128.load(c + ((<usize>j) << 3));
+      v128.store(outRe + p, f64x2.add(zero, f64x2.mul(v128.load(pRe + p), vc)));
+      v128.store(outIm + p, f64x2.add(zero, f64x2.mul(v128.load(pIm + p), vc)));
+    }
+    for (; j < w; j++) {
+      const cj = ld(c, j);
+      st(outRe, o + j, 0.0 + ld(pRe, o + j) * cj);
+      st(outIm, o + j, 0.0 + ld(pIm, o + j) * cj);
     }
   }
 }
@@ -453,15 +639,11 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
     const w = load<i32>(start + (<usize>(x + 1) << 2)) - s0;
     const ww = w * w;
     const a0 = load<i32>(aOff + (<usize>x << 2));
-    for (let i = 0; i < ww; i++) {
-      st(sRe, i, ld(vBlock, a0 + i));
-      st(sIm, i, 0);
-    }
+    memory.copy(sRe, vBlock + ((<usize>a0) << 3), <usize>ww << 3);
+    memory.fill(sIm, 0, <usize>ww << 3);
     if (derivative) {
-      for (let i = 0; i < ww; i++) {
-        st(spRe, i, 0);
-        st(spIm, i, 0);
-      }
+      memory.fill(spRe, 0, <usize>ww << 3);
+      memory.fill(spIm, 0, <usize>ww << 3);
     }
     for (let a = 0; a < w; a++) {
       const m = ld(mass, s0 + a);
@@ -477,19 +659,26 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
     let wp = 0;
     let nb = 0;
     let ne = 0;
+    let diag = false;
     if (x > 0) {
       const sp = load<i32>(start + (<usize>(x - 1) << 2));
       wp = s0 - sp;
       nb = load<i32>(nzStart + (<usize>(x - 1) << 2));
       ne = load<i32>(nzEnd + (<usize>(x - 1) << 2));
-      congruence(h, nb, ne, wp, w, gRe, gIm, sRe, sIm);
-      if (derivative) congruence(h, nb, ne, wp, w, hRe, hIm, spRe, spIm);
+      diag = diagonalCoupling(h, nb, ne, wp, w);
+      if (diag) {
+        congruenceDiagonal(h, nb, w, gRe, gIm, sRe, sIm);
+        if (derivative) congruenceDiagonal(h, nb, w, hRe, hIm, spRe, spIm);
+      } else {
+        congruence(h, nb, ne, wp, w, gRe, gIm, sRe, sIm);
+        if (derivative) congruence(h, nb, ne, wp, w, hRe, hIm, spRe, spIm);
+      }
     }
     if (keep && x == L - 1) {
       memory.copy(keepRe, sRe, <usize>ww << 3);
       memory.copy(keepIm, sIm, <usize>ww << 3);
     }
-    if (!invertSymmetric(sRe, sIm, w, gRe, gIm, tRe, tIm)) {
+    if (!invertSymmetric(sRe, sIm, w, gRe, gIm, tRe, tIm, perm)) {
       memory.copy(gRe, sRe, <usize>ww << 3);
       memory.copy(gIm, sIm, <usize>ww << 3);
       invertComplex(gRe, gIm, w, perm);
@@ -507,9 +696,16 @@ export function stripSweep(h: usize, zr: f64, zi: f64, derivative: i32, keep: i3
       memory.copy(pRe, gRe, <usize>ww << 3);
       memory.copy(pIm, gIm, <usize>ww << 3);
     } else {
-      timesC(h, nb, ne, pRe, pIm, w0, wp, w, qRe, qIm);
+      if (diag) timesCDiagonal(h, nb, pRe, pIm, w0, w, qRe, qIm);
+      else timesC(h, nb, ne, pRe, pIm, w0, wp, w, qRe, qIm);
       cmatmul(qRe, qIm, gRe, gIm, pRe, pIm, w0, w, w);
-      for (let i = 0; i < w0 * w; i++) {
+      let i = 0;
+      for (; i + 2 <= w0 * w; i += 2) {
+        const p = (<usize>i) << 3;
+        v128.store(pRe + p, f64x2.neg(v128.load(pRe + p)));
+        v128.store(pIm + p, f64x2.neg(v128.load(pIm + p)));
+      }
+      for (; i < w0 * w; i++) {
         st(pRe, i, -ld(pRe, i));
         st(pIm, i, -ld(pIm, i));
       }

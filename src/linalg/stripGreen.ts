@@ -272,9 +272,9 @@ export class StripGreen {
         this.keepRe.set(sRe.subarray(0, ww));
         this.keepIm.set(sIm.subarray(0, ww));
       }
-      // g = S^-1: from S = U^T D U (S is complex symmetric), or where a pivot is too small for that, by Gauss-Jordan
-      // elimination with row interchanges.
-      if (!invertComplexSymmetric(sRe, sIm, w, gRe, gIm, this.tRe, this.tIm)) {
+      // g = S^-1: from P S P^T = U^T D U (S is complex symmetric; P interchanges diagonal pivots where needed), or
+      // where a pivot is too small for that, by Gauss-Jordan elimination with row interchanges.
+      if (!invertComplexSymmetric(sRe, sIm, w, gRe, gIm, this.tRe, this.tIm, this.perm)) {
         gRe.set(sRe.subarray(0, ww));
         gIm.set(sIm.subarray(0, ww));
         invertComplex(gRe, gIm, w, this.perm);
@@ -360,7 +360,7 @@ export class StripGreen {
       // The sweep's inverse (the same g_x as the recursion's): the block is compared with columns built on it.
       const gr = gRe.subarray(a0, a0 + w * w);
       const gi = gIm.subarray(a0, a0 + w * w);
-      if (!invertComplexSymmetric(sRe, sIm, w, gr, gi, tRe, tIm)) {
+      if (!invertComplexSymmetric(sRe, sIm, w, gr, gi, tRe, tIm, this.perm)) {
         gr.set(sRe.subarray(0, w * w));
         gi.set(sIm.subarray(0, w * w));
         invertComplex(gr, gi, w, this.perm);
@@ -720,18 +720,22 @@ export function cmatmul(
 
 /**
  * The symmetric inverse's pivot rule: a pivot d_k is taken when |d_k| >= SYM_PIVOT max_(i>k) |a_ik| (multipliers at
- * most 1 / SYM_PIVOT) and |d_k| >= 1e-15 of the matrix's largest entry; otherwise Gauss-Jordan with row interchanges.
+ * most 1 / SYM_PIVOT) and |d_k| >= 1e-15 of the matrix's largest entry; where the diagonal entry in turn fails it,
+ * the largest remaining diagonal entry is moved there (a symmetric interchange) and the rule applied to it; where
+ * that fails too, Gauss-Jordan with row interchanges.
  */
 export const SYM_PIVOT = 0.3;
 
 /**
  * g = S^-1 for a complex symmetric w x w matrix S (S^T = S, read from its upper triangle; the Schur complements of a
- * strip's pencil V - z^2 M - i z Gamma are): S = U^T D U without interchanges (U unit upper triangular) in g, then
- * the inverse in place from the last row up, g_(k,k+1:) = -u_k^T G_T and g_kk = 1/d_k - u_k . g_(k,k+1:) for the
- * trailing block G_T already inverted (LAPACK's zsytri without interchanges): about half the multiply-adds of
- * Gauss-Jordan elimination (w^3/2 against w^3). Returns false where a pivot fails the rule SYM_PIVOT (g is then
- * overwritten: the caller inverts S by invertComplex). `tRe/tIm` (w) are scratch. asm/strip/sweep.ts runs the same
- * arithmetic, operation for operation.
+ * strip's pencil V - z^2 M - i z Gamma are): P S P^T = U^T D U (U unit upper triangular) in g, then the inverse in
+ * place from the last row up, g_(k,k+1:) = -u_k^T G_T and g_kk = 1/d_k - u_k . g_(k,k+1:) for the trailing block
+ * G_T already inverted (LAPACK's zsytri), and S^-1 = P^T (U^T D U)^-1 P: about half the multiply-adds of Gauss-Jordan
+ * elimination (w^3/2 against w^3). P is the identity unless a pivot fails the rule SYM_PIVOT: then the largest
+ * remaining diagonal entry is interchanged with it (both its row and its column; perm[k] records which), the 1x1
+ * diagonal pivoting of Bunch and Kaufman's scheme without its 2x2 pivots. Returns false where that pivot fails the
+ * rule too (g is then overwritten: the caller inverts S by invertComplex). `tRe/tIm` (w) and `perm` (w) are scratch.
+ * asm/strip/sweep.ts runs the same arithmetic, operation for operation.
  */
 export function invertComplexSymmetric(
   sRe: Float64Array,
@@ -741,6 +745,7 @@ export function invertComplexSymmetric(
   gIm: Float64Array,
   tRe: Float64Array,
   tIm: Float64Array,
+  perm: Int32Array,
 ): boolean {
   const ww = w * w;
   let scale = 0;
@@ -752,15 +757,43 @@ export function invertComplexSymmetric(
     gRe[i] = sRe[i];
     gIm[i] = sIm[i];
   }
-  // S = U^T D U in g's upper triangle: 1/d_k on the diagonal, U's row k right of it.
+  let swapped = false;
+  // P S P^T = U^T D U in g's upper triangle: 1/d_k on the diagonal, U's row k right of it.
   for (let k = 0; k < w; k++) {
     const q = k * w;
-    const dr = gRe[q + k];
-    const di = gIm[q + k];
-    const dd = dr * dr + di * di;
+    perm[k] = k;
+    let dr = gRe[q + k];
+    let di = gIm[q + k];
+    let dd = dr * dr + di * di;
     let cm = 0;
     for (let j = k + 1; j < w; j++) cm = Math.max(cm, gRe[q + j] * gRe[q + j] + gIm[q + j] * gIm[q + j]);
-    if (!(dd >= tiny2 && dd >= tau2 * cm)) return false;
+    if (!(dd >= tiny2 && dd >= tau2 * cm)) {
+      // The largest remaining diagonal entry in its place (rows and columns k and p of the trailing block and the
+      // columns k and p of U's rows above).
+      let p = k;
+      let pm = dd;
+      for (let j = k + 1; j < w; j++) {
+        const v = gRe[j * w + j] * gRe[j * w + j] + gIm[j * w + j] * gIm[j * w + j];
+        if (v > pm) {
+          pm = v;
+          p = j;
+        }
+      }
+      if (p === k) return false;
+      perm[k] = p;
+      swapped = true;
+      const r = p * w;
+      for (let i = 0; i < k; i++) swap(gRe, gIm, i * w + k, i * w + p);
+      swap(gRe, gIm, q + k, r + p);
+      for (let j = k + 1; j < p; j++) swap(gRe, gIm, q + j, j * w + p);
+      for (let j = p + 1; j < w; j++) swap(gRe, gIm, q + j, r + j);
+      dr = gRe[q + k];
+      di = gIm[q + k];
+      dd = dr * dr + di * di;
+      cm = 0;
+      for (let j = k + 1; j < w; j++) cm = Math.max(cm, gRe[q + j] * gRe[q + j] + gIm[q + j] * gIm[q + j]);
+      if (!(dd >= tiny2 && dd >= tau2 * cm)) return false;
+    }
     const ir = dr / dd;
     const ii = -di / dd;
     gRe[q + k] = ir;
@@ -812,7 +845,26 @@ export function invertComplexSymmetric(
       gIm[j * w + k] = gIm[q + j];
     }
   }
+  // S^-1 = P^T X P: the interchanges undone in reverse order, rows and columns.
+  if (swapped) {
+    for (let k = w - 1; k >= 0; k--) {
+      const p = perm[k];
+      if (p === k) continue;
+      for (let j = 0; j < w; j++) swap(gRe, gIm, k * w + j, p * w + j);
+      for (let i = 0; i < w; i++) swap(gRe, gIm, i * w + k, i * w + p);
+    }
+  }
   return true;
+}
+
+/** Exchanges entries a and b of a complex array (re/im apart). */
+function swap(re: Float64Array, im: Float64Array, a: number, b: number): void {
+  let t = re[a];
+  re[a] = re[b];
+  re[b] = t;
+  t = im[a];
+  im[a] = im[b];
+  im[b] = t;
 }
 
 /**

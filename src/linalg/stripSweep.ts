@@ -1,7 +1,8 @@
 /**
  * The block sweep of StripGreen (stripGreen.ts) run by the WebAssembly SIMD kernel of asm/strip/sweep.ts (compiled
- * by scripts/build-wasm.js into stripSweepWasm.ts): the complex block products and the inverses (from S = U^T D U, or
- * Gauss-Jordan where a pivot is too small; stripGreen.ts invertComplexSymmetric) two columns
+ * by scripts/build-wasm.js into stripSweepWasm.ts): the complex block products and the inverses (from
+ * P S P^T = U^T D U with symmetric interchanges of diagonal pivots where needed, or Gauss-Jordan where a pivot is
+ * too small; stripGreen.ts invertComplexSymmetric) two columns
  * at a time, every element with the arithmetic of the JavaScript loops operation for operation (plain SIMD, no fused
  * multiply-add), so the results are the same to the bit (test/linalg/stripGreen.test.ts compares them).
  *
