@@ -421,9 +421,14 @@ export function modalErrorIsEstimate(
     lo = Math.min(lo, x);
     hi = Math.max(hi, x);
   }
+  const over = model.dynamics === "overdamped";
+  const what = over ? "relaxation rates" : "squared mode frequencies";
   if (lam.length > 1 && hi >= EIGENVALUE_SPREAD * lo)
+    // (lo <= 0: the softest mode came out at rounding level, within eps |K| of zero.)
     reasons.push(
-      `its ${model.dynamics === "overdamped" ? "relaxation rates" : "squared mode frequencies"} span ${(hi / lo).toExponential(1)}`,
+      lo > 0
+        ? `its ${what} span ${(hi / lo).toExponential(1)}`
+        : `its smallest ${over ? "relaxation rate" : "squared mode frequency"} is within rounding of zero`,
     );
   if (reasons.length === 0) return undefined;
   return `the errors are estimates, not bounds: ${reasons.join(" and ")}, where the eigenvectors' rounding (of order 1e-16 of the stiffest spring) is bounded by no error term; check with --method lyapunov`;

@@ -115,6 +115,9 @@ describe("modal errors: bound or estimate", () => {
     expect(modalErrorIsEstimate(comparable, comparable.mass, new Float64Array([1, 2, EIGENVALUE_SPREAD]))).toContain(
       `squared mode frequencies span ${EIGENVALUE_SPREAD.toExponential(1)}`,
     );
+    expect(modalErrorIsEstimate(comparable, comparable.mass, new Float64Array([-1e-18, 2, 3]))).toContain(
+      "smallest squared mode frequency is within rounding of zero",
+    );
     expect(modalErrorIsEstimate(comparable, comparable.mass, new Float64Array([1, 2, 0.99 * EIGENVALUE_SPREAD]))).toBe(
       undefined,
     );
