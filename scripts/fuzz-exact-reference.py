@@ -1,6 +1,7 @@
 """60-digit references for scripts/fuzz-exact-methods.js: reads its DUMP lines (the network and each method's fluxes with
 errors), solves the Lyapunov equation A S + S A^T = D in mpmath (Kronecker form on the upper triangle), and prints per
-method the worst ratio |value - reference| / reported error (above 1: the error does not cover the actual one).
+method the worst ratio |value - reference| / reported error (above 1: the error does not cover the actual one), and
+whether the method flagged its errors as estimates rather than bounds (the modal method's errorIsEstimate).
     python3 scripts/fuzz-exact-reference.py < dump.jsonl
 With --values, prints instead every case's reference bath fluxes, spring fluxes and kinetic temperatures to 20 digits
 (for the references stored in tests). Overdamped networks of more than 12 sites (OVER_N of fuzz-exact-methods.js) are
@@ -109,9 +110,10 @@ for line in sys.stdin:
     for meth,r in c['res'].items():
         worst=(0,None)
         for lab,vals,ref in (('bath',r['baths'],ba),('spring',r['springs'],sp),('KT',r.get('kt') or [],kt or [])):
-            floor=ktfloor[q] if lab=='KT' else ffloor
             for q,(v,e) in enumerate(vals):
+                floor=ktfloor[q] if lab=='KT' else ffloor
                 d=abs(mpf(v)-ref[q]); ratio=float(d/(mpf(e)+floor+mpf(1e-300))) if d>floor else 0.0
                 if ratio>worst[0]: worst=(ratio,f"{lab}{q} val={v:.6g} err={e:.3g} ref={float(ref[q]):.6g} diff={float(d):.3g} (eps*scale={2.2e-16*float(scale):.2g})")
-        out.append(f"{meth}: ratio {worst[0]:.3g} {worst[1] if worst[0]>1 else ''}")
+        flag=' (errors flagged as estimates)' if r.get('estimate') else ''
+        out.append(f"{meth}: ratio {worst[0]:.3g}{flag} {worst[1] if worst[0]>1 else ''}")
     print(c['case'], c.get('tag',''), ' | '.join(out)); sys.stdout.flush()

@@ -138,6 +138,14 @@ export interface ModalSteadyState {
    * fluxes the defect of <x_i x_j'> = -<x_j x_i'>.
    */
   errorEstimate: number;
+  /**
+   * True when the reported errors are estimates, not bounds: the eigenpairs' own rounding (what the one step of
+   * refinement leaves, of order eps times the stiffest spring per mass), which no error term bounds, can reach a flux
+   * here: a spring WEAK_SPRING_SPREAD (1e6) or more times weaker per mass than the largest diagonal entry of K, or
+   * eigenvalues EIGENVALUE_SPREAD (1e8) or more apart (modalErrorIsEstimate). A note then says which, and
+   * `--method lyapunov` (or transmission) is an independent check.
+   */
+  errorIsEstimate: boolean;
   /** Largest residual of the modal solve: eigenvector residuals |K u - w^2 u| / |K| (with every eigenvector), the
    * secular equations |N(w_j) c_j| / (|N| |c_j|) at the poles, the trace identity sum_j w_j = -i tr D, and the
    * biorthogonality of the damped modes of close poles (degeneratePoles);
@@ -371,6 +379,59 @@ function siteMixing(row: Float64Array, theta: Float64Array): number {
   let s = 0;
   for (let k = 0; k < theta.length; k++) s += Math.abs(row[k]) * theta[k];
   return Math.min(1, s);
+}
+
+/** A spring this many times weaker (per mass: k / sqrt(s_i s_j) against the largest (pinning + stiffnesses) / s_i,
+ * s the masses or the frictions) than the stiffest makes the modal errors estimates (modalErrorIsEstimate). */
+export const WEAK_SPRING_SPREAD = 1e6;
+/** Eigenvalues of K this far apart (largest / smallest) make the modal errors estimates (modalErrorIsEstimate). */
+export const EIGENVALUE_SPREAD = 1e8;
+
+/**
+ * Whether the modal errors are estimates rather than bounds, and why (a note for the result; undefined: not).
+ * After the refinement the eigenpairs are the exact ones of K + E with E of order eps times the stiffest spring per
+ * mass (the refined vectors are stored in double); no error term bounds what E does to a flux. Without the
+ * refinement (eigenpairs good to eps |K| only) the audits against 45- and 60-digit solves found fluxes beyond their
+ * errors only beside a spring 6.2e7 or more times weaker (per mass, as measured here) than the stiffest (6 networks,
+ * 6.2e7 to 4.6e10), or among eigenvalues 4e9 apart (docs/model-format.md); the thresholds are 62 and 40 times below. After the refinement no audit network is beyond its errors, flagged or not, but nothing bounds them
+ * in the flagged regime. `scale`: the masses, or the frictions (overdamped); lam: the eigenvalues of K.
+ */
+export function modalErrorIsEstimate(
+  model: NetworkModel,
+  scale: ArrayLike<number>,
+  lam: Float64Array,
+): string | undefined {
+  const n = model.sites.length;
+  const diag = Float64Array.from(model.pinning);
+  for (const sp of model.springs) {
+    diag[sp.i] += sp.stiffness;
+    diag[sp.j] += sp.stiffness;
+  }
+  let stiff = 0;
+  for (let i = 0; i < n; i++) stiff = Math.max(stiff, diag[i] / scale[i]);
+  let weak = Infinity;
+  for (const sp of model.springs) weak = Math.min(weak, sp.stiffness / Math.sqrt(scale[sp.i] * scale[sp.j]));
+  const per = model.dynamics === "overdamped" ? "per friction" : "per mass";
+  const reasons: string[] = [];
+  if (Number.isFinite(weak) && stiff >= WEAK_SPRING_SPREAD * weak)
+    reasons.push(`its weakest spring is ${(stiff / weak).toExponential(1)} times weaker (${per}) than the stiffest`);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of lam) {
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+  }
+  const over = model.dynamics === "overdamped";
+  const what = over ? "relaxation rates" : "squared mode frequencies";
+  if (lam.length > 1 && hi >= EIGENVALUE_SPREAD * lo)
+    // (lo <= 0: the softest mode came out at rounding level, within eps |K| of zero.)
+    reasons.push(
+      lo > 0
+        ? `its ${what} span ${(hi / lo).toExponential(1)}`
+        : `its smallest ${over ? "relaxation rate" : "squared mode frequency"} is within rounding of zero`,
+    );
+  if (reasons.length === 0) return undefined;
+  return `the errors are estimates, not bounds: ${reasons.join(" and ")}, where the eigenvectors' rounding (of order 1e-16 of the stiffest spring) is bounded by no error term; check with --method lyapunov`;
 }
 
 /** A damped pole for a message: its frequency |w| and damping, or "overdamped" where Re w is rounding. */
@@ -1918,6 +1979,8 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
       }));
   }
   if (!springsToo) notes.push("bath fluxes only: spring fluxes and kinetic temperatures were not computed");
+  const estimateNote = modalErrorIsEstimate(model, model.mass, lam);
+  if (estimateNote) notes.push(estimateNote);
   let entropyProduction = 0;
   baths.forEach((b) => (entropyProduction -= b.flux / b.temperature));
   if (errorEstimate > 1e-6)
@@ -1936,6 +1999,7 @@ export function solveNetworkModal(model: Model, options: ModalOptions = {}): Mod
     entropyProduction,
     energyBalanceResidual,
     errorEstimate,
+    errorIsEstimate: estimateNote !== undefined,
     residual,
     modes: { count: n, poles: L, narrowest: Number.isFinite(narrowest) ? narrowest : 0 },
     warnings,
@@ -2182,6 +2246,7 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
   for (const sp of springs) errorEstimate = Math.max(errorEstimate, sp.error / jScale);
   let entropyProduction = 0;
   baths.forEach((b) => (entropyProduction -= b.flux / b.temperature));
+  const estimateNote = modalErrorIsEstimate(model, gamma, lam);
   if (errorEstimate > 1e-6)
     warnings.push(
       `the modal method's estimated error ${errorEstimate.toExponential(2)} is large (relaxation rates ${lam[0].toExponential(2)} .. ${lamMax.toExponential(2)} far apart): check with --method lyapunov`,
@@ -2196,9 +2261,10 @@ function solveOverdampedModal(model: NetworkModel, options: ModalOptions, warnin
     entropyProduction,
     energyBalanceResidual,
     errorEstimate,
+    errorIsEstimate: estimateNote !== undefined,
     residual: Math.max(eigenResidual, lyapunov),
     modes: { count: n, poles: n, narrowest: 2, slowestRate: lam[0] },
     warnings,
-    notes: [],
+    notes: estimateNote ? [estimateNote] : [],
   };
 }

@@ -27,6 +27,7 @@ export function modalJson(model: NetworkModel, ss: ModalSteadyState, reason: str
   return {
     ...frequencyJson(model, ss, reason),
     errorEstimate: ss.errorEstimate,
+    errorIsEstimate: ss.errorIsEstimate,
     residual: ss.residual,
     modes: ss.modes,
     ...(ss.notes.length > 0 ? { notes: ss.notes } : {}),
