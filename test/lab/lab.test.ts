@@ -3,12 +3,13 @@
 // run a short simulation and compare it with the exact value and with the CLI's simulation for the same seed,
 // pause/resume/cancel, bad input (negative stiffness, no steady state, malformed upload) shows the CLI's message in
 // place and the page keeps working, the study page's numbers against the library and the closed forms, keyboard
-// moves and labels. Screenshots go to test-artifacts/lab/ (gitignored). Skipped with a notice without chromium.
+// moves and labels. Screenshots go to test-artifacts/lab/ (gitignored) when NESS_LAB_SCREENSHOTS=1. Skipped with a
+// notice without chromium.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { serveLab } from "../../src/cli/commands/lab.js";
 import { main } from "../../src/cli/main.js";
@@ -25,6 +26,19 @@ import { LAB_VIEWPORT, haveChromium, launchChromium, type LaunchedChromium } fro
 
 const root = new URL("../../", import.meta.url).pathname;
 const artifacts = join(root, "test-artifacts/lab");
+/**
+ * A screenshot into test-artifacts/lab/ for a person to look at, taken only when NESS_LAB_SCREENSHOTS=1: none is
+ * compared with anything, and together they cost CPU time in every run (docs/performance.md). Without them, an
+ * element's shot still waits for the element to be visible, as its screenshot would.
+ */
+const SCREENSHOTS = process.env.NESS_LAB_SCREENSHOTS === "1";
+async function snap(target: Page | Locator, name: string): Promise<void> {
+  const path = join(artifacts, name);
+  if (!("waitFor" in target)) {
+    if (SCREENSHOTS) await target.screenshot({ path, fullPage: true });
+  } else if (SCREENSHOTS) await target.screenshot({ path });
+  else await target.waitFor({ state: "visible" });
+}
 const example2 = readFileSync(join(root, "examples/networks/example2-circulation.yaml"), "utf8");
 
 /** The one line `ness solve FILE` prints on stderr for this text, without its "FILE: " prefix. */
@@ -203,7 +217,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     site = built.folder;
     disposeSite = built.dispose;
     ({ server, url } = await serveLab(site, 0));
-    mkdirSync(artifacts, { recursive: true });
+    if (SCREENSHOTS) mkdirSync(artifacts, { recursive: true });
     chromium = await launchChromium({ viewport: LAB_VIEWPORT });
     browser = chromium.context;
     browser.setDefaultTimeout(WAIT_MS);
@@ -235,7 +249,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     });
     expect(await unlabelledControls(page)).toEqual([expect.stringContaining('id="label-probe"')]);
     await page.evaluate(() => document.getElementById("label-probe")!.remove());
-    await page.screenshot({ path: join(artifacts, "editor.png"), fullPage: true });
+    await snap(page, "editor.png");
   });
 
   it("shows the library's flux after a spring is edited, and moves a site with the keyboard", async () => {
@@ -349,7 +363,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     // The convergence chart (src/figures) follows a flux, with the exact value.
     expect(await page.locator("#sim-follow").inputValue()).toBe("spring flux: 1 -> 2");
     expect(await page.locator("#sim-chart > svg").count()).toBe(1);
-    await page.screenshot({ path: join(artifacts, "simulation.png"), fullPage: true });
+    await snap(page, "simulation.png");
   });
 
   it("pauses, resumes and cancels a run", async () => {
@@ -389,7 +403,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     await page.getByLabel("stiffness of spring 1-3").fill("-1");
     const bad = example2.replace("{between: [1, 3], stiffness: 10}", "{between: [1, 3], stiffness: -1}");
     expect(await status()).toBe(await cliMessage(bad));
-    await page.screenshot({ path: join(artifacts, "bad-stiffness.png"), fullPage: true });
+    await snap(page, "bad-stiffness.png");
     await page.getByLabel("stiffness of spring 1-3").fill("10");
     expect(await status()).toBe("");
     expect(await fluxOf("1-2")).toBeCloseTo(0.2898, 4);
@@ -403,7 +417,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     const lemma = await cliMessage(readFileSync(join(root, "examples/networks/figure1-non-unique.yaml"), "utf8"));
     expect(lemma).toMatch(/Lemma 1/);
     expect(await status()).toBe(lemma);
-    await page.screenshot({ path: join(artifacts, "no-steady-state.png"), fullPage: true });
+    await snap(page, "no-steady-state.png");
     // A malformed upload: the message names the file as `ness solve broken.yaml` does; the model stays.
     const broken = "kind: network\nsites: [1, 2\nbaths: []\n";
     await page.setInputFiles("#model-file", {
@@ -415,7 +429,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     await poll(loadStatus).toMatch(/^ness: broken\.yaml: not valid YAML/);
     expect((await loadStatus())!.replace("broken.yaml: ", "")).toBe(await cliMessage(broken, "broken.yaml"));
     expect(await status()).toBe(lemma); // the model being edited is unchanged
-    await page.screenshot({ path: join(artifacts, "malformed-upload.png"), fullPage: true });
+    await snap(page, "malformed-upload.png");
     // Still working: load Example 2 again and edit it.
     await page.getByLabel("example network").selectOption({ label: "example2-circulation.yaml" });
     await page.getByRole("button", { name: "Load example" }).click();
@@ -497,10 +511,8 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     // Slider of a field with no schema default: it starts at the group's default (k0 = 0.01), not at an end.
     const k0Slider = page.getByLabel("--k0 slider", { exact: true });
     expect(10 ** Number(await k0Slider.inputValue())).toBeCloseTo(0.01, 10);
-    await page.screenshot({ path: join(artifacts, "study-variance-resonance.png"), fullPage: true });
-    await page
-      .locator("#study-report-box")
-      .screenshot({ path: join(artifacts, "study-variance-resonance-report.png") });
+    await snap(page, "study-variance-resonance.png");
+    await snap(page.locator("#study-report-box"), "study-variance-resonance-report.png");
     // A change of k0 recomputes the sweep: the closed forms at k = 1.02 (point 560).
     await page.locator(`${form}-k0`).fill("0.02");
     await poll(async () => (await shown())?.input?.k0).toBe(0.02);
@@ -520,7 +532,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     expect(await page.locator(`${form}-error`).textContent()).toBe(
       await cliError(["study", "variance-resonance", "--k", "0.9:1.1:1"]),
     );
-    await page.screenshot({ path: join(artifacts, "study-variance-resonance-bad-sweep.png"), fullPage: true });
+    await snap(page, "study-variance-resonance-bad-sweep.png");
     await page.locator(`${form}-sweep-points`).fill("401");
     await poll(async () => (await shown())?.values?.length).toBe(401);
     await done();
@@ -543,10 +555,8 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     await poll(() => value("sigma11")).toBeCloseTo(point.sigma11, 6);
     expect((await value("sigma12")) / point.sigma12).toBeCloseTo(1, 8);
     expect(page.url()).toMatch(/k=1\.01&k0=0\.02&sweep=none$/);
-    await page.screenshot({ path: join(artifacts, "study-variance-resonance-point.png"), fullPage: true });
-    await page
-      .locator("#study-report-box")
-      .screenshot({ path: join(artifacts, "study-variance-resonance-point-report.png") });
+    await snap(page, "study-variance-resonance-point.png");
+    await snap(page.locator("#study-report-box"), "study-variance-resonance-point-report.png");
     expect(errors).toEqual([]);
   });
 
@@ -591,10 +601,8 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
         expect(await page.getByLabel(label, { exact: true }).getAttribute("id")).toBe(`${form}-${f.key}`);
       }
       expect(await unlabelledControls(page)).toEqual([]);
-      await page.screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}.png`), fullPage: true });
-      await page
-        .locator("#study-report-box")
-        .screenshot({ path: join(artifacts, `study-${c.name.replace(/\//g, "-")}-report.png`) });
+      await snap(page, `study-${c.name.replace(/\//g, "-")}.png`);
+      await snap(page.locator("#study-report-box"), `study-${c.name.replace(/\//g, "-")}-report.png`);
     });
   }
 
@@ -645,7 +653,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     // (a log slider moves in steps of 1/1000 of its six decades: within half a step of the typed value)
     expect(Math.abs(Math.log10((await slider("T0")) / 1.5))).toBeLessThanOrEqual(0.003 + 1e-12);
     expect(Math.abs(Math.log10((await slider("T3")) / 4))).toBeLessThanOrEqual(0.003 + 1e-12);
-    await page.screenshot({ path: join(artifacts, "study-energy-correlations-live.png"), fullPage: true });
+    await snap(page, "study-energy-correlations-live.png");
     await page.locator("#study-energy-correlations-T3").fill("2.5");
     await page.waitForFunction(() => {
       const s = (
@@ -680,7 +688,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     await page.locator("#study-two-temperature-k").fill("-1");
     const cli = await cliError(["study", "two-temperature", "--k", "-1"]);
     await poll(() => page.locator("#study-two-temperature-error").textContent()).toBe(cli);
-    await page.screenshot({ path: join(artifacts, "study-bad-input.png"), fullPage: true });
+    await snap(page, "study-bad-input.png");
     await page.locator("#study-two-temperature-k").fill("2");
     await poll(() => page.locator("#study-two-temperature-error").textContent()).toBe("");
     await page.waitForFunction(() => /^done/.test(document.querySelector("#study-state")?.textContent ?? ""));
@@ -803,7 +811,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
       /^ness: this run would take about \d+ (s|min) in the page \(more than 60 s\)/,
     );
     expect(await page.getByRole("button", { name: "Run anyway" }).isVisible()).toBe(true);
-    await page.screenshot({ path: join(artifacts, "study-cost-question.png"), fullPage: true });
+    await snap(page, "study-cost-question.png");
     // Run anyway: 10^4 disks on the Web Workers, replica 0's live snapshot redrawn as it runs; then Cancel.
     await page.getByRole("button", { name: "Run anyway" }).click();
     await page.waitForFunction(
@@ -847,7 +855,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     expect(painted.below).toBeGreaterThan(50);
     expect(painted.left).toBeGreaterThan(50);
     expect(painted.svg).toBe(0);
-    await page.screenshot({ path: join(artifacts, "study-demixing-live.png"), fullPage: true });
+    await snap(page, "study-demixing-live.png");
     // Still running (a run of minutes): if it ended by itself, this says how (data-end: done, error...) and why.
     const run = () =>
       page.evaluate(() => {
@@ -925,7 +933,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     expect(pair.map((r) => r.value)).toEqual(cli.map((e) => e.value));
     expect(pair.map((r) => r.error)).toEqual(cli.map((e) => e.error));
     expect(pair.some((r) => r.exact !== "")).toBe(true); // a linear model: exact values beside the estimates
-    await page.screenshot({ path: join(artifacts, "simulate-harmonic-pair.png"), fullPage: true });
+    await snap(page, "simulate-harmonic-pair.png");
     // The ratchet: a sawtooth external field and a soft pair repulsion on a ring.
     await page.getByLabel("example model").selectOption({ label: "ratchet.yaml" });
     await page.getByRole("button", { name: "Load example" }).click();
@@ -947,7 +955,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     ]);
     expect(ratchet.map((r) => r.value)).toEqual(cli2.map((e) => e.value));
     expect(ratchet.map((r) => r.q)).toContain("drift velocity: centre of mass x");
-    await page.screenshot({ path: join(artifacts, "simulate-ratchet.png"), fullPage: true });
+    await snap(page, "simulate-ratchet.png");
     // Bad text: the message of `ness simulate FILE`, in place; the page keeps working.
     const bad = text.replace("temperature: 5", "temperature: -5");
     await page.locator("#particles-text").fill(bad);
@@ -960,7 +968,7 @@ describe.skipIf(!haveChromium())("the ness lab in headless Chromium", { timeout:
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    await page.screenshot({ path: join(artifacts, "simulate-bad-input.png"), fullPage: true });
+    await snap(page, "simulate-bad-input.png");
     expect(errors).toEqual([]);
   });
   it("says a simulation that blew up failed, where, and why (not a bare stop)", async () => {
