@@ -7,7 +7,8 @@
  *   (the same numbers for any number of workers); `defaultWorkers()`. Importing this entry point also makes split
  *   runs (`simulate(..., { threads })`) run their shares on worker threads; `closeSplitThreads()` stops those.
  * - figures: `renderSvg(figure)` (a linkedom document), `svgToPng(svg)` (resvg with the bundled DejaVu fonts),
- *   `writeFigure(figure, dir)` and `writeFigureFile(figure, file)` (atomic writes of SVG, PNG, CSV).
+ *   `writeFigure(figure, dir)` and `writeFigureFile(figure, file)` (atomic writes of SVG, PNG, CSV; the option
+ *   `provenance` is recorded in each: `#` lines in the CSV, `<metadata>` in the SVG, text chunks in the PNG).
  */
 export { readModelText } from "./cli/input.js";
 export { readModelFile } from "./cli/modelFile.js";
@@ -22,6 +23,7 @@ export {
   writeFigureFile,
   type PngOptions,
   type WriteFigureOptions,
+  type FigureProvenanceOptions,
   type FigureFormat,
 } from "./io/render.js";
 export { FileError, tableToCsv } from "./io/files.js";

@@ -12,7 +12,9 @@ import { ModelError } from "../errors.js";
 import { FONT_FAMILY, SVG_NS, type Figure } from "../figures/figure.js";
 import "../figures/plotLoaded.js"; // the figures drawn here need Observable Plot
 import { CancelledError } from "../stochastic/safety.js";
+import { VERSION } from "../version.js";
 import { checkOutputPath, FileError, tableToCsv, writeFileAtomic } from "./files.js";
+import { addPngText } from "./pngText.js";
 
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 
@@ -230,16 +232,90 @@ async function asFigure(name: string, files: string[], write: (file: string) => 
 
 export type FigureFormat = "svg" | "png" | "csv";
 
-export interface WriteFigureOptions {
+/** Where a figure file records where it came from. */
+export interface FigureProvenanceOptions {
+  /**
+   * Provenance lines (ness version, command, parameters, random seed): `#` comments before a CSV's column names, a
+   * `<metadata>` element of an SVG (Dublin Core `dc:description`), a PNG `Comment` text chunk. Every SVG and PNG
+   * also names the ness version that wrote it (`dc:source`, PNG `Software`) and the figure's title.
+   */
+  provenance?: readonly string[];
+  /** The former name of `provenance`, used when `provenance` is not given. */
+  csvComments?: readonly string[];
+}
+
+export interface WriteFigureOptions extends FigureProvenanceOptions {
   formats?: FigureFormat[];
   /** PNG zoom factor (default 2). */
   scale?: number;
-  /** Provenance lines written as `#` comments before the CSV's column names. */
-  csvComments?: readonly string[];
+}
+
+const provenanceText = (lines: readonly string[]) =>
+  lines.map((l) => l.replace(/[\r\n]+/g, " ").replace(/^# ?/, "")).join("\n");
+
+// Characters XML 1.0 does not allow (C0 controls but tab and line feed; CR too, as a line ends in LF), lone
+// surrogates, U+FFFE/U+FFFF.
+const xmlText = (s: string) =>
+  s
+    .replace(
+      // eslint-disable-next-line no-control-regex -- removing the control characters XML forbids
+      /[\x00-\x08\x0b-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      " ",
+    )
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+
+/**
+ * An SVG with a `<metadata>` element (first child of the root) recording its provenance as RDF / Dublin Core, the
+ * form Inkscape and other SVG tools read: `dc:title` (the figure's title), `dc:source` (ness and its version) and
+ * `dc:description` (the provenance lines, one per line). The drawing is unchanged.
+ */
+export function svgWithProvenance(svg: string, title: string, lines: readonly string[]): string {
+  const start = svg.indexOf("<svg");
+  const end = start < 0 ? -1 : svg.indexOf(">", start);
+  if (end < 0) throw new ModelError("svgWithProvenance: no <svg> element");
+  if (svg[end - 1] === "/") throw new ModelError("svgWithProvenance: the <svg> element is empty");
+  const description = provenanceText(lines);
+  const metadata =
+    `<metadata id="ness-provenance"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"` +
+    ` xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Description rdf:about="">` +
+    (title.trim() !== "" ? `<dc:title>${xmlText(title)}</dc:title>` : "") +
+    `<dc:source>ness ${xmlText(VERSION)}</dc:source>` +
+    (description !== "" ? `<dc:description>${xmlText(description)}</dc:description>` : "") +
+    `</rdf:Description></rdf:RDF></metadata>`;
+  return svg.slice(0, end + 1) + metadata + svg.slice(end + 1);
+}
+
+/**
+ * PNG bytes with text chunks recording their provenance: `Title` (the figure's title), `Software` (ness and its
+ * version) and `Comment` (the provenance lines, one per line); tEXt when Latin-1, iTXt (UTF-8) otherwise.
+ */
+export function pngWithProvenance(png: Uint8Array, title: string, lines: readonly string[]): Buffer {
+  const description = provenanceText(lines);
+  return addPngText(png, [
+    ...(title.trim() !== "" ? [["Title", title] as const] : []),
+    ["Software", `ness ${VERSION}`],
+    ...(description !== "" ? [["Comment", description] as const] : []),
+  ]);
+}
+
+/** A figure's file in one format, with its provenance. */
+function figureBytes(
+  figure: Figure,
+  format: string,
+  svg: () => string,
+  options: FigureProvenanceOptions & PngOptions,
+): string | Buffer {
+  const lines = options.provenance ?? options.csvComments ?? [];
+  if (format === "csv") return tableToCsv(figure.table, lines);
+  if (format === "svg") return svgWithProvenance(svg(), figure.title, lines);
+  return pngWithProvenance(svgToPng(svg(), { scale: options.scale }), figure.title, lines);
 }
 
 /**
  * Write name.svg, name.png and name.csv (or the chosen formats) into outDir atomically; returns the paths written.
+ * Each file records `options.provenance` and the ness version (see FigureProvenanceOptions).
  *
  * @example
  * ```ts
@@ -268,20 +344,16 @@ export async function writeFigure(figure: Figure, outDir: string, options: Write
   }
   const written = formats.map((format) => path.join(outDir, `${figure.name}.${format}`));
   let svg: string | undefined;
+  const drawn = () => (svg ??= renderSvg(figure));
   await asFigure(figure.name, written, async (file) => {
-    const format = path.extname(file).slice(1);
-    if (format === "csv") {
-      await writeFileAtomic(file, tableToCsv(figure.table, options.csvComments));
-    } else {
-      svg ??= renderSvg(figure);
-      await writeFileAtomic(file, format === "svg" ? svg : svgToPng(svg, { scale: options.scale }));
-    }
+    await writeFileAtomic(file, figureBytes(figure, path.extname(file).slice(1), drawn, options));
   });
   return written;
 }
 
 /**
- * Write one file of a figure, the format chosen by the extension (.svg, .png or .csv).
+ * Write one file of a figure, the format chosen by the extension (.svg, .png or .csv), recording
+ * `options.provenance` and the ness version (see FigureProvenanceOptions).
  *
  * @example
  * ```ts
@@ -304,13 +376,14 @@ export async function writeFigure(figure: Figure, outDir: string, options: Write
 export async function writeFigureFile(
   figure: Figure,
   file: string,
-  options: PngOptions & { csvComments?: readonly string[] } = {},
+  options: PngOptions & FigureProvenanceOptions = {},
 ): Promise<void> {
   const ext = path.extname(file).toLowerCase();
   if (!(FIGURE_EXTENSIONS as readonly string[]).includes(ext)) throw unknownExtension(file);
   await asFigure(figure.name, [file], async () => {
-    if (ext === ".svg") await writeFileAtomic(file, renderSvg(figure));
-    else if (ext === ".png") await writeFileAtomic(file, svgToPng(renderSvg(figure), options));
-    else await writeFileAtomic(file, tableToCsv(figure.table, options.csvComments));
+    await writeFileAtomic(
+      file,
+      figureBytes(figure, ext.slice(1), () => renderSvg(figure), options),
+    );
   });
 }

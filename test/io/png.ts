@@ -1,5 +1,5 @@
 // Minimal PNG decoder for tests (8-bit RGB/RGBA, non-interlaced, as resvg writes them).
-import { inflateSync } from "node:zlib";
+import { gzipSync, inflateSync } from "node:zlib";
 
 export interface Image {
   width: number;
@@ -80,4 +80,47 @@ export function darkPixels(img: Image, threshold = 100): number {
     if (img.rgba[4 * k + 3] > 128 && lum < threshold) n++;
   }
   return n;
+}
+
+export interface PngText {
+  type: "tEXt" | "iTXt";
+  keyword: string;
+  text: string;
+}
+
+/**
+ * The text chunks of a PNG (tEXt and uncompressed iTXt), in order. Throws on a chunk whose CRC is wrong, the CRC
+ * taken from zlib's gzip trailer (an implementation independent of ness's).
+ */
+export function pngTextChunks(png: Buffer): PngText[] {
+  if (!png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error("not a PNG");
+  const out: PngText[] = [];
+  let pos = 8;
+  let ended = false;
+  while (pos < png.length) {
+    if (pos + 12 > png.length) throw new Error(`truncated chunk at byte ${pos}`);
+    const len = png.readUInt32BE(pos);
+    const type = png.toString("latin1", pos + 4, pos + 8);
+    const typed = png.subarray(pos + 4, pos + 8 + len);
+    const gz = gzipSync(typed);
+    const crc = gz.readUInt32LE(gz.length - 8);
+    if (crc !== png.readUInt32BE(pos + 8 + len)) throw new Error(`${type} chunk at byte ${pos}: bad CRC`);
+    const data = png.subarray(pos + 8, pos + 8 + len);
+    const nul = data.indexOf(0);
+    if (type === "tEXt") {
+      out.push({ type, keyword: data.toString("latin1", 0, nul), text: data.toString("latin1", nul + 1) });
+    } else if (type === "iTXt") {
+      if (data[nul + 1] !== 0) throw new Error("compressed iTXt");
+      const lang = data.indexOf(0, nul + 3);
+      const translated = data.indexOf(0, lang + 1);
+      out.push({ type, keyword: data.toString("latin1", 0, nul), text: data.toString("utf8", translated + 1) });
+    }
+    pos += 12 + len;
+    if (type === "IEND") {
+      ended = true;
+      break;
+    }
+  }
+  if (!ended || pos !== png.length) throw new Error("no IEND chunk at the end");
+  return out;
 }

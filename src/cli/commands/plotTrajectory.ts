@@ -84,7 +84,7 @@ export function plotTrajectoryCommand(): Command {
       const out = o.out ?? file.replace(/\.(csv|parquet)$/i, "") + ".png";
       // A .csv of the integrated times says where it came from: this command, then the trajectory's own provenance
       // (its version, command, model, parameters and seed), one `#` line each.
-      await writeFigureFile(figure, out, { csvComments: plotCsvComments(file, data.provenance) });
+      await writeFigureFile(figure, out, { provenance: plotCsvComments(file, data.provenance) });
       console.log(
         table(
           ["column", "integrated autocorrelation time", "rows"],

@@ -209,11 +209,11 @@ function clip<T>(rows: T[], many: boolean): T[] {
  */
 export async function writeNetworkFigure(data: NetworkFigureData, file: string): Promise<void> {
   const { networkFigure } = await import("../../figures/network.js");
-  await writeFigureFile(networkFigure(data), file, { csvComments: modelCsvComments() });
+  await writeFigureFile(networkFigure(data), file, { provenance: modelCsvComments() });
 }
 
 /** Writes a figure file, loading the renderer (and with it the figure stack) when first asked. */
-async function writeFigureFile(figure: Figure, file: string, options?: { csvComments?: string[] }): Promise<void> {
+async function writeFigureFile(figure: Figure, file: string, options?: { provenance?: string[] }): Promise<void> {
   await (await import("../../io/render.js")).writeFigureFile(figure, file, options);
 }
 
@@ -227,7 +227,7 @@ export async function writeSpectrum(model: NetworkModel, ss: TransmissionSteadyS
     series: spectrumEnvelope(ss),
     table: full,
   });
-  await writeFigureFile(figure, file, { csvComments: modelCsvComments() });
+  await writeFigureFile(figure, file, { provenance: modelCsvComments() });
 }
 
 /** Checks the --spectrum file name before any work is done. */

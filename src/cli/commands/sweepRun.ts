@@ -252,7 +252,7 @@ export async function runPlot(
   }
   const file = o.figure ?? path.join(dir, `${`${o.y}-vs-${o.x}`.replace(/[^A-Za-z0-9._-]+/g, "_")}.svg`);
   checkFigurePath(file, "--figure");
-  const csvComments = file.toLowerCase().endsWith(".csv") ? await plotCsvComments(store.meta) : undefined;
-  await writeFigureFile(figure, file, { csvComments });
+  const provenance = await plotCsvComments(store.meta);
+  await writeFigureFile(figure, file, { provenance });
   console.log(`figure written to ${file}`);
 }

@@ -192,10 +192,10 @@ async function run(study: Study, fields: FieldInfo[], opts: RunOptions): Promise
   const figures = drawing ? study.figures(results) : [];
   if (figure !== undefined) {
     if (figures.length === 0) throw new ModelError(`--figure: no figure for these parameters`);
-    const csvComments = csvProvenance(provenance);
+    const lines = csvProvenance(provenance);
     const { writeFigureFile } = render!;
-    await writeFigureFile(figures[0], figure, { csvComments });
-    if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside, { csvComments });
+    await writeFigureFile(figures[0], figure, { provenance: lines });
+    if (opts.csvBeside !== undefined) await writeFigureFile(figures[0], opts.csvBeside, { provenance: lines });
   }
   if (csv !== undefined) {
     const t = study.table?.(results);

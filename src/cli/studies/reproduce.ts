@@ -204,9 +204,9 @@ async function writeComputed(study: Study, k: Computed, o: ReproduceOptions): Pr
     results,
   };
   checkDocument(doc);
-  const csvComments = csvProvenance(provenance);
+  const lines = csvProvenance(provenance);
   for (const f of figures) {
-    const paths = await writeFigure(f, o.outDir, { csvComments });
+    const paths = await writeFigure(f, o.outDir, { provenance: lines });
     o.log(`${f.name}: ${paths.map((p) => path.basename(p)).join(", ")}`);
     for (const p of paths) o.log(`  wrote ${p}`);
     written.push(...paths);
