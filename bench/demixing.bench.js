@@ -245,9 +245,9 @@ function uniforms(seed) {
 
 /**
  * What renumbering the particles during a run could gain, measured in this process: one uniform draw of positions
- * per species (hot particles 0 .. N/2 - 1, cold the rest), handed to the engines as `initial` in five numberings,
- * timed in interleaved rounds (the whole simulateSync call of `steps` Heun steps with the defaults, CPU per
- * particle-step), each against the curve's in the same round:
+ * per species (hot particles 0 .. N/2 - 1, cold the rest), handed to the engines as `initial` in seven numberings,
+ * timed in interleaved rounds (the whole simulateSync call of `steps` Heun steps with the defaults, CPU and wall time
+ * per particle-step), each against the curve's in the same round (CPU ratio):
  *   - "curve": each species along the Z-order curve from a random point (the engines' random start from 4096
  *     particles, initialOrder.ts);
  *   - "cells": each species in the cell order (rows of cells of the pair range plus the skin): what a renumbering
@@ -334,13 +334,15 @@ async function numberingRounds(log, rounds, sizes) {
         if (r % 2 === 1) ks.reverse();
         for (const k of ks) res[k].push(await nessRound(models[k], "heun", steps, undefined, threads));
       }
-      log(`  ${label}: CPU per particle-step, and its ratio to the curve's in the same round (median; per round)`);
+      log(
+        `  ${label}: CPU and wall time per particle-step (medians), and the CPU ratio to the curve's in the same round (median; per round)`,
+      );
       numberings.forEach(([name], k) => {
         const r = res[k],
           c = res[0];
         const ratios = r.map((x, i) => x.cpu / c[i].cpu);
         log(
-          `    ${name.padEnd(20)} ${fmtTime(median(r.map((x) => x.cpu))).padStart(9)}  ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(", ")})`,
+          `    ${name.padEnd(20)} cpu ${fmtTime(median(r.map((x) => x.cpu))).padStart(9)}  wall ${fmtTime(median(r.map((x) => x.wall))).padStart(9)}  ${median(ratios).toFixed(2)} (${ratios.map((x) => x.toFixed(2)).join(", ")})`,
         );
       });
     }
@@ -351,13 +353,14 @@ async function numberingRounds(log, rounds, sizes) {
 export async function run(log, opts = {}) {
   const rounds = roundsFor(opts, 3, 2);
   if (opts.parts?.includes("numbering")) {
-    // An even number of rounds: each numbering as often early as late in a round.
+    // An even number of rounds (an odd count is rounded up): each numbering as often early as late in a round.
+    const even = rounds + (rounds % 2);
     const warmModel = mixture(2000);
     sim(warmModel, "heun", options(40, 0, 2));
     sim(warmModel, "heun", { ...options(40, 0, 2), threads: 1 });
     await numberingRounds(
       log,
-      rounds,
+      even,
       opts.quick
         ? [{ N: 10_000, steps: 300 }]
         : [

@@ -8,7 +8,7 @@
  * Commander's usage errors become that one line too (a suggestion for a misspelt option or command on the same
  * line). Output files named by options (--figure, --psd, --csv, --snapshot, --out) are checked before any work.
  */
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import nodePath from "node:path";
 import { Command, CommanderError } from "commander";
 import { ModelError, NessError } from "../errors.js";
@@ -96,19 +96,27 @@ const SWEEP_FILES = ["sweep.sqlite", "results.csv", "results.parquet", "failures
 /**
  * Two output options naming one file (`--csv s.csv --figure s.csv`: the second write would silently replace the
  * first), or an output naming one of the command's input files (`ness plot-trajectory run.csv --out run.csv` would
- * replace the trajectory it reads), are refused before any work. Files are compared by their resolved path (through
- * symbolic links where the file exists).
+ * replace the trajectory it reads), are refused before any work. An output is compared by where its write lands:
+ * the resolved path of its nearest existing folder joined with the rest of its name (`sub/s.csv` with `sub -> .` is
+ * `s.csv`, even before either exists); a file is written to a temp file renamed over the name, so an output that is
+ * itself a symbolic link replaces the link, not its target. An input is compared by its resolved path (reading
+ * follows links).
  */
 async function refuseOverwrites(cmd: Command, files: { flag: string; value: string; abs: string }[]): Promise<void> {
   const { FileError } = await import("../io/files.js");
+  const landing = (abs: string): string => {
+    let dir = nodePath.dirname(abs);
+    while (!existsSync(dir) && nodePath.dirname(dir) !== dir) dir = nodePath.dirname(dir);
+    return nodePath.join(realpathSync(dir), nodePath.relative(dir, abs));
+  };
   const real = (p: string): string => {
     try {
       return realpathSync(p);
     } catch {
-      return nodePath.resolve(p);
+      return landing(nodePath.resolve(p));
     }
   };
-  const outputs = files.map((f) => ({ ...f, real: real(f.abs) }));
+  const outputs = files.map((f) => ({ ...f, real: landing(f.abs) }));
   for (let i = 0; i < outputs.length; i++)
     for (let j = 0; j < i; j++)
       if (

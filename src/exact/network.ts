@@ -427,6 +427,9 @@ function asSteadyStateError(err: unknown, model: NetworkModel): unknown {
   );
 }
 
+/** The advice ending a refusal beyond double precision (dropped where a caller falls back to another method). */
+export const KEEP_NUMBERS_ADVICE = "keep the model's numbers within fewer orders of magnitude";
+
 /** The range of the model's rates, e.g. "damping rates gamma/m span 1e-12 .. 1, frequencies sqrt(V_ii/m_i) 1 .. 1e6". */
 export function rateSpread(model: NetworkModel): string {
   const n = model.sites.length;
@@ -440,11 +443,11 @@ export function rateSpread(model: NetworkModel): string {
     return pos.length === 0 ? "-" : `${fmtRate(Math.min(...pos))} .. ${fmtRate(Math.max(...pos))}`;
   };
   if (model.dynamics === "overdamped") {
-    return `its relaxation rates V_ii / gamma_i span ${range(model.baths.map((b) => diag[b.site] / b.friction))}; keep the model's numbers within fewer orders of magnitude`;
+    return `its relaxation rates V_ii / gamma_i span ${range(model.baths.map((b) => diag[b.site] / b.friction))}; ${KEEP_NUMBERS_ADVICE}`;
   }
   const damping = range(model.baths.map((b) => b.friction / model.mass[b.site]));
   const frequency = range(Array.from({ length: n }, (_, i) => Math.sqrt(diag[i] / model.mass[i])));
-  return `its damping rates gamma/m span ${damping} and its frequencies sqrt(V_ii/m_i) ${frequency} (a mode damped 1e-16 times slower than it oscillates is beyond double precision); keep the model's numbers within fewer orders of magnitude`;
+  return `its damping rates gamma/m span ${damping} and its frequencies sqrt(V_ii/m_i) ${frequency} (a mode damped 1e-16 times slower than it oscillates is beyond double precision); ${KEEP_NUMBERS_ADVICE}`;
 }
 
 function fmtRate(x: number): string {

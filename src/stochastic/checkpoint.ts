@@ -1122,6 +1122,9 @@ export function checkRestart(
   for (const key of keys) {
     // The backend only names a cause: the same covariance from two backends continues the run.
     if (key === "linalg" || canonicalJson(sa[key]) === canonicalJson(sb[key])) continue;
+    // A run of the same model (fingerprints checked above) that records no flux estimator is one where the option does
+    // nothing (underdamped networks, particles): what a checkpoint of an earlier version recorded there is no mismatch.
+    if (key === "fluxEstimator" && sb[key] === null) continue;
     if (key === "stationaryCovariance" && typeof sa[key] === "string" && typeof sb[key] === "string") {
       const backends =
         typeof sa.linalg === "string" && typeof sb.linalg === "string" && sa.linalg !== sb.linalg

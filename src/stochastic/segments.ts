@@ -442,7 +442,10 @@ export function checkpointParameters(plan: Plan): CheckpointParameters {
     batches: plan.batches,
     sampleEvery: plan.sampleEvery,
     settings: {
-      fluxEstimator: plan.fluxEstimator ?? null,
+      // Only where it chooses an estimator (overdamped networks): an underdamped network's spring fluxes are functions
+      // of the state whatever the option, and particles use the Stratonovich estimators.
+      fluxEstimator:
+        plan.model.kind === "network" && plan.model.dynamics === "overdamped" ? (plan.fluxEstimator ?? null) : null,
       // The rules actually used, not the options as given: an option given equal to its default (--pair-heat exact
       // where the run would take exact anyway) continues the run. Left open where the state-function heat is checked
       // against the trapezoid, the run computes both and reports one ("chosen"): another computation than either.

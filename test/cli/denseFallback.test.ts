@@ -58,8 +58,10 @@ describe("ness solve --method auto falls back to the frequency integrals when th
     };
     expect(d.method).toBe("transmission");
     expect(d.methodReason).toMatch(
-      /auto chose the dense Lyapunov solve .*cannot be computed in double precision.*fell back to the frequency integrals/,
+      /auto chose the dense Lyapunov solve .*cannot be computed in double precision.*span .*; fell back to the frequency integrals;/,
     );
+    // The fallback answered: the refusal's advice to change the model is not repeated.
+    expect(d.methodReason).not.toContain("fewer orders of magnitude");
     const ref = 3.8461695266523896e-8;
     expect(Math.abs(d.baths[0].flux - ref)).toBeLessThanOrEqual(d.baths[0].error + 1e-16 * ref);
     expect(Math.abs(d.baths[1].flux + ref)).toBeLessThanOrEqual(d.baths[1].error + 1e-16 * ref);
@@ -78,6 +80,7 @@ describe("ness solve --method auto falls back to the frequency integrals when th
     expect(r.stdout).toMatch(
       /method: transmission \(.*auto chose the dense Lyapunov solve.*fell back to the frequency integrals/,
     );
+    expect(r.stdout).not.toContain("fewer orders of magnitude");
     const j = await run("solve", weakPin, "--json");
     const d = JSON.parse(j.stdout) as { baths: Quantity[] };
     expect(Math.abs(d.baths[0].flux - 0.25)).toBeLessThanOrEqual(d.baths[0].error + 1e-16);
@@ -89,6 +92,7 @@ describe("ness solve --method auto falls back to the frequency integrals when th
     expect(r.stderr).toMatch(
       /^ness: .*weak-pin\.yaml: the steady state exists .* but cannot be computed in double precision/,
     );
+    expect(r.stderr).toContain("; keep the model's numbers within fewer orders of magnitude");
   });
 
   it("where the integrals do not resolve the network either, the refusal stands with theirs, and no figure is written", async () => {

@@ -234,6 +234,58 @@ describe("checkpoint and restart through the CLI: the unsplit run's numbers", ()
   });
 });
 
+describe("restarts where --flux-estimator does nothing", () => {
+  it("an underdamped network's checkpoint recording a flux estimator (as earlier checkpoints did) continues the run", async () => {
+    const c = at("c-flux.json");
+    const plain = await runCli(...chainRun);
+    expect(plain.code).toBe(0);
+    const first = await runCli(...chainRun, "--checkpoint", c, "--checkpoint-every", "500");
+    expect(first.code).toBe(0);
+    // Its spring fluxes are functions of the state whatever the option: the checkpoint records none.
+    const text = readFileSync(c, "utf8");
+    expect(text).toContain('"fluxEstimator":null');
+    // Written the earlier way, by a run given --flux-estimator state (the option was then taken and recorded).
+    const old = at("c-flux-state.json");
+    writeFileSync(old, resign(text.replace('"fluxEstimator":null', '"fluxEstimator":"state"')));
+    const restarted = await runCli(...chainRun, "--restart", old);
+    expect(restarted.stderr).not.toContain("--restart");
+    expect(restarted.code).toBe(0);
+    expect(withoutCommand(restarted.stdout)).toBe(withoutCommand(plain.stdout));
+  });
+
+  it("an overdamped network's checkpoint with another flux estimator is still refused", async () => {
+    writeFileSync(
+      at("chain-od.yaml"),
+      `kind: network
+dynamics: overdamped
+sites: [a, b]
+pinning: 1
+springs: [{between: [a, b], stiffness: 1}]
+baths: [{site: a, friction: 1, temperature: 2}, {site: b, friction: 1, temperature: 0.5}]
+`,
+    );
+    const run = [
+      "simulate",
+      at("chain-od.yaml"),
+      "--time",
+      "20",
+      "--dt",
+      "0.02",
+      "--seed",
+      "3",
+      "--json",
+      "--no-progress",
+    ];
+    const c = at("c-flux-od.json");
+    const first = await runCli(...run, "--flux-estimator", "state", "--checkpoint", c, "--checkpoint-every", "500");
+    expect(first.code).toBe(0);
+    expect(readFileSync(c, "utf8")).toContain('"fluxEstimator":"state"');
+    const refused = await runCli(...run, "--restart", c);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("written with fluxEstimator (--flux-estimator) state, this run has stratonovich");
+  });
+});
+
 describe("ness plot-trajectory", () => {
   it.each(["p.csv", "p.parquet"])("%s: a figure and the integrated times", async (name) => {
     const t = at(name);

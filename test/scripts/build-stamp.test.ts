@@ -2,7 +2,7 @@
 // a small copy of the repository's layout, every kind of edit that makes dist/ differ from what the build would write
 // now must make it stale, and only what the build does not read (dist/lab, files outside its inputs) may leave it
 // fresh.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -87,5 +87,48 @@ describe("the record of the last build (scripts/build-stamp.js)", () => {
     beginBuild(root);
     writeFileSync(join(root, "dist/index.js"), "export const a = 1;\n");
     expect(checkBuild(root).fresh).toBe(false);
+  });
+
+  it("records nothing for a build when a second build began in the checkout before it ended (and cleaned dist/)", () => {
+    const root = built();
+    beginBuild(root, 1111); // build A
+    beginBuild(root, 2222); // build B, which removes dist/ (clean-dist.js) and is then stopped
+    rmSync(join(root, "dist/index.js"));
+    rmSync(join(root, "dist/sub"), { recursive: true });
+    expect(endBuild(root, [1111])).toBe(false); // A's end step: the note is B's
+    expect(checkBuild(root).fresh).toBe(false);
+    // B's own end, once its output is written again, records it.
+    writeFileSync(join(root, "dist/index.js"), "export const a = 1;\n");
+    mkdirSync(join(root, "dist/sub"));
+    writeFileSync(join(root, "dist/sub/b.js"), "export const b = 2;\n");
+    expect(endBuild(root, [2222])).toBe(true);
+    expect(checkBuild(root)).toEqual({ fresh: true });
+  });
+
+  it("records nothing when a source has no output", () => {
+    const root = built();
+    beginBuild(root);
+    rmSync(join(root, "dist/sub/b.js"));
+    expect(endBuild(root)).toBe(false);
+    expect(checkBuild(root).fresh).toBe(false);
+  });
+
+  it("follows a symbolic link to a folder under src/ (not into a folder it is in)", () => {
+    const root = built();
+    symlinkSync("sub", join(root, "src/alias"));
+    symlinkSync(".", join(root, "src/sub/loop"));
+    expect(checkBuild(root)).toEqual({ fresh: false, reason: expect.stringContaining("sources changed") });
+    beginBuild(root);
+    expect(endBuild(root)).toBe(true);
+    expect(checkBuild(root)).toEqual({ fresh: true });
+    writeFileSync(join(root, "src/sub/b.ts"), "export const b = 3;\n");
+    expect(checkBuild(root)).toEqual({ fresh: false, reason: expect.stringContaining("sources changed") });
+  });
+
+  it("says TypeScript is missing instead of throwing, and a build can still begin", () => {
+    const root = built();
+    rmSync(join(root, "node_modules/typescript"), { recursive: true });
+    expect(checkBuild(root)).toEqual({ fresh: false, reason: expect.stringContaining("no TypeScript") });
+    expect(() => beginBuild(root)).not.toThrow();
   });
 });

@@ -3,7 +3,12 @@
  */
 import { Command } from "commander";
 import { ModelError, NessError, SteadyStateError } from "../../errors.js";
-import { BEYOND_DOUBLE_PRECISION, solveNetwork, type NetworkSteadyState } from "../../exact/network.js";
+import {
+  BEYOND_DOUBLE_PRECISION,
+  KEEP_NUMBERS_ADVICE,
+  solveNetwork,
+  type NetworkSteadyState,
+} from "../../exact/network.js";
 import { Interrupted } from "../interrupt.js";
 import type { TransmissionSteadyState } from "../../exact/transmission.js";
 import { toRows } from "../../linalg/matrix.js";
@@ -43,7 +48,9 @@ async function solveByDenseFallBack(
     refusal.source && refusal.message.startsWith(`${refusal.source}: `)
       ? refusal.message.slice(refusal.source.length + 2)
       : refusal.message;
-  const fallback = `auto chose the dense Lyapunov solve (${reason.replace(/^auto: /, "")}), which refused the network: ${why}; fell back to the frequency integrals`;
+  // Taken, the fallback answers: the refusal's reason stays, its advice to change the model goes.
+  const because = why.endsWith(`; ${KEEP_NUMBERS_ADVICE}`) ? why.slice(0, -KEEP_NUMBERS_ADVICE.length - 2) : why;
+  const fallback = `auto chose the dense Lyapunov solve (${reason.replace(/^auto: /, "")}), which refused the network: ${because}; fell back to the frequency integrals`;
   const unresolved = (ss: TransmissionSteadyState) =>
     ss.quadratureError <= FALLBACK_MAX_ERROR
       ? undefined
