@@ -217,7 +217,10 @@ describe("ness solve --method", () => {
     const file = join(examples, "example1-chain.yaml");
     const cases: [string[], RegExp][] = [
       [["--method", "fast"], /--method must be auto, lyapunov, transmission or modal, got 'fast'/],
-      [["--spectrum", join(dir, "t.txt")], /give a \.csv, \.svg or \.png file/],
+      [
+        ["--spectrum", join(dir, "t.txt")],
+        /--spectrum \S+t\.txt: unknown extension '\.txt' \(use \.svg, \.png or \.csv\)/,
+      ],
       [["--method", "lyapunov", "--spectrum", join(dir, "t.csv")], /--spectrum needs --method transmission/],
       [["--fluxes-only", "--figure", join(dir, "f.svg")], /drop --fluxes-only/],
       [["--method", "transmission", "--tolerance", "-1"], /--tolerance must be > 0/],
