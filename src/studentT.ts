@@ -94,6 +94,7 @@ function twoSidedQuantile(target: number, df: number, lo: number): number {
  * ```
  */
 export function resolvedStandardErrors(n: number, share = 1): number {
+  if (typeof n !== "number" || Number.isNaN(n)) throw new ModelError(`a number of values must be a number, got ${n}`);
   if (!(share > 0 && share <= 1)) throw new ModelError(`a false-alarm share must lie in (0, 1], got ${share}`);
   if (!(n >= 2)) return Infinity;
   const df = Math.min(Math.floor(n) - 1, 1000);
@@ -122,6 +123,7 @@ const oneSidedCache = new Map<string, number>();
  * ```
  */
 export function confidenceStandardErrors(n: number, confidence = 0.95): number {
+  if (typeof n !== "number" || Number.isNaN(n)) throw new ModelError(`a number of values must be a number, got ${n}`);
   if (!(confidence >= 0.5 && confidence < 1))
     throw new ModelError(`a one-sided confidence must lie in [0.5, 1), got ${confidence}`);
   if (!(n >= 2)) return Infinity;
@@ -175,6 +177,10 @@ export function resolvedNormalZ(share = 1): number {
  * ```
  */
 export function isResolved(value: number, error: number, n: number): boolean {
+  if (typeof value !== "number" || typeof error !== "number" || typeof n !== "number")
+    throw new ModelError(
+      `isResolved: the value, its error and the number of values must be numbers, got ${typeof value}, ${typeof error}, ${typeof n}`,
+    );
   return Number.isFinite(error) && error > 0 && Math.abs(value) > resolvedStandardErrors(n) * error;
 }
 

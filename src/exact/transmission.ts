@@ -5629,6 +5629,7 @@ function takesStripPath(options: Pick<TransmissionOptions, "springs" | "poles" |
  * ```
  */
 export function bathFluxesOnlyRefusal(model: NetworkModel): string | undefined {
+  checkNetworkModel(model, "bathFluxesOnlyRefusal");
   const n = model.sites.length;
   if (model.dynamics !== "underdamped") return "it takes underdamped networks (this one is overdamped)";
   if (n <= DENSE_MODES_MAX)

@@ -3,6 +3,7 @@
  * autocorrelation functions against the lag, with each integrated autocorrelation time in the legend. It draws the
  * summaries it is given (src/stochastic/autocorrelation.ts summarizeSeries computes them): it computes nothing.
  */
+import { checkSpec } from "./check.js";
 import { linePanel, panelFigure, type Series } from "./charts.js";
 import type { Figure, Table } from "./figure.js";
 
@@ -44,6 +45,8 @@ const g = (x: number) => Number(x.toPrecision(3)).toString();
  * ```
  */
 export function trajectoryFigure(spec: TrajectoryFigureSpec): Figure {
+  checkSpec(spec, "trajectory figure", ["series"], ["series"]);
+  spec.series.forEach((s, k) => checkSpec(s, `trajectory figure: series[${k}]`, ["time", "values", "lag", "rho"]));
   const timeLabel = spec.timeLabel ?? "time t";
   const tauText = (s: TrajectorySeries) =>
     `τ = ${g(s.tau)}${s.converged ? "" : " (lower bound: the run is too short)"}`;

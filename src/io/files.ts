@@ -14,6 +14,7 @@ import {
 } from "node:fs";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { requireObject } from "../arguments.js";
 import { ModelError, NessError } from "../errors.js";
 import type { Table } from "../figures/figure.js";
 
@@ -243,6 +244,10 @@ function csvField(v: string): string {
  * ```
  */
 export function tableToCsv(table: Table, comments: readonly string[] = []): string {
+  requireObject(table, "tableToCsv: the table");
+  if (!Array.isArray(table.columns) || !Array.isArray(table.rows))
+    throw new NessError("tableToCsv: the table needs a list of columns and a list of rows");
+  if (!Array.isArray(comments)) throw new NessError("tableToCsv: the comments must be a list of lines");
   const { columns, rows } = table;
   const described = columns.filter((c) => table.descriptions?.[c] !== undefined);
   const columnLine =

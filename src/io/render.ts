@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
+import { requireFunction, requireObject, requireOptions, requireString } from "../arguments.js";
 import { ModelError } from "../errors.js";
 import { FONT_FAMILY, SVG_NS, type Figure } from "../figures/figure.js";
 import "../figures/plotLoaded.js"; // the figures drawn here need Observable Plot
@@ -55,6 +56,7 @@ function positive(value: string | null): number | undefined {
  * ```
  */
 export function renderSvg(figure: Figure, document: Document = createDocument()): string {
+  checkFigure(figure, "renderSvg");
   const root = figure.render(document);
   if (root.tagName.toLowerCase() !== "svg") {
     throw new ModelError(`figure "${figure.name}" rendered a <${root.tagName.toLowerCase()}>, expected one <svg>`);
@@ -118,14 +120,21 @@ export interface PngOptions {
  * ```
  */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  requireString(svg, "svgToPng: the SVG text");
+  requireOptions(options, "svgToPng: the options");
   const scale = options.scale ?? 2;
   if (!(scale > 0) || !Number.isFinite(scale))
     throw new ModelError(`svgToPng: scale must be a positive number, got ${scale}`);
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: scale },
-    background: "white",
-    font: { fontFiles: dejavuFontFiles(), loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
-  });
+  let resvg: Resvg;
+  try {
+    resvg = new Resvg(svg, {
+      fitTo: { mode: "zoom", value: scale },
+      background: "white",
+      font: { fontFiles: dejavuFontFiles(), loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
+    });
+  } catch (err) {
+    throw new ModelError(`svgToPng: the text is not an SVG image (${(err as Error).message})`);
+  }
   return resvg.render().asPng();
 }
 
@@ -336,6 +345,9 @@ function figureBytes(
  * ```
  */
 export async function writeFigure(figure: Figure, outDir: string, options: WriteFigureOptions = {}): Promise<string[]> {
+  checkFigure(figure, "writeFigure");
+  requireString(outDir, "writeFigure: the directory");
+  requireOptions(options, "writeFigure: the options");
   const formats = [...new Set(options.formats ?? ["svg", "png", "csv"])];
   for (const f of formats) {
     if (f !== "svg" && f !== "png" && f !== "csv") {
@@ -378,6 +390,9 @@ export async function writeFigureFile(
   file: string,
   options: PngOptions & FigureProvenanceOptions = {},
 ): Promise<void> {
+  checkFigure(figure, "writeFigureFile");
+  requireString(file, "writeFigureFile: the file name");
+  requireOptions(options, "writeFigureFile: the options");
   const ext = path.extname(file).toLowerCase();
   if (!(FIGURE_EXTENSIONS as readonly string[]).includes(ext)) throw unknownExtension(file);
   await asFigure(figure.name, [file], async () => {
@@ -386,4 +401,11 @@ export async function writeFigureFile(
       figureBytes(figure, ext.slice(1), () => renderSvg(figure), options),
     );
   });
+}
+
+/** The figure argument of the writers: an object with a name and a render function (what the figure builders return). */
+function checkFigure(figure: unknown, where: string): asserts figure is Figure {
+  requireObject(figure, `${where}: the figure`);
+  requireString(figure.name, `${where}: the figure's name`);
+  requireFunction(figure.render, `${where}: the figure's render`);
 }

@@ -15,6 +15,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Float64, Table, makeVector, tableFromIPC, tableToIPC } from "apache-arrow";
+import { requireObject, requireString } from "../arguments.js";
+import { NessError } from "../errors.js";
 import { FileError, writeFileAtomic } from "./files.js";
 
 const require = createRequire(import.meta.url);
@@ -144,6 +146,10 @@ export function rowGroupRows(width: number): number {
  * ```
  */
 export function openTrajectory(file: string, columns: string[], provenance: TrajectoryProvenance): TrajectoryWriter {
+  requireString(file, "openTrajectory: the file name");
+  if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === "string"))
+    throw new NessError("openTrajectory: the columns must be a non-empty list of names");
+  requireObject(provenance, "openTrajectory: the provenance");
   const format = trajectoryFormat(file, "--trajectory");
   const width = columns.length;
   const cancelled = new Error("trajectory aborted");
@@ -282,6 +288,7 @@ export interface TrajectoryData {
  * ```
  */
 export function readTrajectory(file: string): TrajectoryData {
+  requireString(file, "readTrajectory: the file name");
   const format = trajectoryFormat(file, "plot-trajectory");
   let bytes: Buffer;
   try {

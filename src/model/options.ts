@@ -73,8 +73,12 @@ export function positiveOption(value: OptionValue, option: string): number | und
 export function integerOption(value: OptionValue, option: string, min: number): number | undefined {
   const x = numberOption(value, option);
   if (x === undefined) return undefined;
-  if (!Number.isSafeInteger(x) || x < min)
+  if (!Number.isInteger(x) || x < min)
     throw new ModelError(`${option} must be an integer >= ${min}, got ${String(value)}`);
+  if (!Number.isSafeInteger(x))
+    throw new ModelError(
+      `${option} must be an integer from ${min} to ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest integer a double holds exactly), got ${String(value)}`,
+    );
   return x;
 }
 

@@ -11,6 +11,7 @@
  * statistical mechanics: foundations and new algorithms", Cargèse lectures 1996). Its value sets the number of
  * independent samples, n / tau, that an error bar of the series' mean rests on.
  */
+import { requireNumbers, requireObject, requireOptions } from "../arguments.js";
 import { ModelError } from "../errors.js";
 import * as portable from "../special/elementary.js";
 import { CorrelationSum } from "./statistics.js";
@@ -72,6 +73,7 @@ export function fft(re: Float64Array, im: Float64Array): void {
  * ```
  */
 export function autocorrelation(x: ArrayLike<number>, maxLag?: number): Float64Array {
+  requireNumbers(x, "autocorrelation: the series");
   const n = x.length;
   if (n < 2) throw new ModelError(`an autocorrelation needs at least 2 values, got ${n}`);
   const L = Math.min(n - 1, maxLag ?? Math.max(1, Math.floor(n / 4)));
@@ -130,6 +132,13 @@ export interface IntegratedTime {
  * ```
  */
 export function integratedTime(rho: Float64Array, c = 5): IntegratedTime {
+  requireNumbers(rho, "integratedTime: rho");
+  if (rho.length < 2)
+    throw new ModelError(`integratedTime: rho needs rho(0) and at least one lag, got ${rho.length} value(s)`);
+  for (let k = 0; k < rho.length; k++)
+    if (!Number.isFinite(rho[k])) throw new ModelError(`integratedTime: rho has a non-finite value at lag ${k}`);
+  if (typeof c !== "number" || !(c > 0) || !Number.isFinite(c))
+    throw new ModelError(`integratedTime: the window factor c must be a positive number, got ${c}`);
   const sum = new CorrelationSum(c);
   for (let w = 1; w < rho.length; w++) if (sum.add(rho[w])) return { tau: sum.value(), window: w, converged: true };
   // not converged: Sokal's sum so far, or, where its window closed below 1, the larger of it and Geyer's sum so far
@@ -179,6 +188,13 @@ export function summarizeSeries(
   columns: { name: string; values: ArrayLike<number> }[],
   options: { maxPoints?: number; maxLag?: number } = {},
 ): SeriesSummary[] {
+  requireNumbers(time, "summarizeSeries: the time");
+  if (!Array.isArray(columns)) throw new ModelError("summarizeSeries: the columns must be an array");
+  for (const [i, column] of columns.entries()) {
+    requireObject(column, `summarizeSeries: column ${i}`);
+    requireNumbers(column.values, `summarizeSeries: the values of column ${i}`);
+  }
+  requireOptions(options, "summarizeSeries: the options");
   const n = time.length;
   if (n < 4) throw new ModelError(`a trajectory plot needs at least 4 rows, got ${n}`);
   const dt = (time[n - 1] - time[0]) / (n - 1);

@@ -19,6 +19,7 @@
  */
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils";
+import { requireObject, requireString } from "../arguments.js";
 import { canonicalJson } from "../canonical.js";
 import { NessError } from "../errors.js";
 import type { FieldAccumulator } from "./fields.js";
@@ -226,6 +227,7 @@ export { canonicalJson } from "../canonical.js";
  * ```
  */
 export function modelFingerprint(model: unknown): string {
+  requireObject(model, "modelFingerprint: the model");
   return bytesToHex(sha256(utf8ToBytes(canonicalJson(model))));
 }
 
@@ -539,6 +541,7 @@ function encodeSnapshot(
  * ```
  */
 export function encodeCheckpoint(c: Checkpoint): string {
+  checkCheckpointArgument(c, "encodeCheckpoint");
   return [...checkpointPieces(c)].join("");
 }
 
@@ -554,6 +557,16 @@ export function encodeCheckpoint(c: Checkpoint): string {
  * checksum), and each byte of the arrays is hashed once, not for both checksums. Each is computed as the pieces are
  * made (`hash`: an incremental SHA-256, default defaultSha256), never over a copy of the whole text.
  */
+/** The shape of a checkpoint handed to encodeCheckpoint or checkRestart (a decoded one has passed all checks). */
+function checkCheckpointArgument(c: unknown, where: string): asserts c is Checkpoint {
+  requireObject(c, `${where}: the checkpoint`);
+  requireString(c.ness, `${where}: the checkpoint's ness version`);
+  requireObject(c.model, `${where}: the checkpoint's model`);
+  requireObject(c.parameters, `${where}: the checkpoint's parameters`);
+  if (!Array.isArray(c.blocks)) throw new CheckpointError(`${where}: the checkpoint's blocks must be an array`);
+  for (const [i, b] of c.blocks.entries()) requireObject(b, `${where}: the checkpoint's block ${i}`);
+}
+
 export function* checkpointPieces(c: Checkpoint, hash: Sha256Factory = defaultSha256): Generator<string> {
   const file = hash();
   const arrays: Record<string, string> = {};
@@ -1094,6 +1107,10 @@ export function checkRestart(
   run: { ness: string; modelFingerprint: string; parameters: CheckpointParameters },
   file: string,
 ): void {
+  checkCheckpointArgument(c, "checkRestart");
+  requireObject(run, "checkRestart: the run");
+  requireObject(run.parameters, "checkRestart: the run's parameters");
+  requireString(file, "checkRestart: the file name");
   if (c.ness !== run.ness)
     throw new CheckpointError(
       `--restart ${file}: written by ness ${c.ness}, this is ness ${run.ness}; a restart continues only a run of the same version`,

@@ -21,6 +21,7 @@
  * Every estimate comes with a jackknife error bar over contiguous blocks of the trajectory (blocks much longer than
  * the correlation time make it honest). Units: kB = 1, rates per unit time. Browser-safe.
  */
+import { requireObject, requireOptions } from "../arguments.js";
 import { ModelError } from "../errors.js";
 import { jackknife } from "./statistics.js";
 import * as portable from "../special/elementary.js";
@@ -40,6 +41,15 @@ export interface SampledTrajectory {
   states: Float64Array;
   dim: number;
   dt: number;
+}
+
+/** The trajectory argument's shape: an object with a Float64Array of states, an integer dim and a dt. */
+function checkTrajectoryArgument(t: unknown, where: string, options?: unknown): asserts t is SampledTrajectory {
+  requireObject(t, `${where}: the trajectory`);
+  requireOptions(options, `${where}: the options`);
+  if (!(t.states instanceof Float64Array)) throw new ModelError(`${where}: states must be a Float64Array`);
+  if (!Number.isSafeInteger(t.dim) || (t.dim as number) < 1)
+    throw new ModelError(`${where}: dim must be a positive integer`);
 }
 
 function checkTrajectory(t: SampledTrajectory, where: string, lag: number, blocks: number): number {
@@ -84,6 +94,7 @@ export function transitionKl(
   t: SampledTrajectory,
   options: { lag?: number; bins?: number; blocks?: number; range?: [number, number][] } = {},
 ): ModelFreeEstimate {
+  checkTrajectoryArgument(t, "transitionKl", options);
   const lag = options.lag ?? 1,
     bins = options.bins ?? 8,
     B = options.blocks ?? 16;
@@ -167,6 +178,7 @@ export function transitionKl(
  * ```
  */
 export function gaussianKl(t: SampledTrajectory, options: { lag?: number; blocks?: number } = {}): ModelFreeEstimate {
+  checkTrajectoryArgument(t, "gaussianKl", options);
   const lag = options.lag ?? 1,
     B = options.blocks ?? 16;
   const steps = checkTrajectory(t, "gaussianKl", lag, B);
@@ -292,6 +304,7 @@ export function gaussianPairKl(C0: Float64Array, Ct: Float64Array, d: number): n
  * ```
  */
 export function areaIncrements(t: SampledTrajectory, a: number, b: number): Float64Array {
+  checkTrajectoryArgument(t, "areaIncrements");
   const d = t.dim,
     x = t.states,
     steps = x.length / d;
@@ -402,6 +415,7 @@ export interface ModelFreeOptions {
  * ```
  */
 export function modelFreeEntropy(t: SampledTrajectory, options: ModelFreeOptions = {}): ModelFreeRow[] {
+  checkTrajectoryArgument(t, "modelFreeEntropy", options);
   const lag = options.lag ?? 1,
     d = t.dim;
   const rows: ModelFreeRow[] = [];

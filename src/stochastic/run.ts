@@ -18,6 +18,7 @@
  * time-step bias of linear models). The engine knows nothing of the exact engine: exact values, deviations and
  * biases are attached by src/verify.
  */
+import { requireObject, requireString } from "../arguments.js";
 import { ModelError } from "../errors.js";
 import { checkModel, type Model } from "../model/modelCheck.js";
 import { describeValue } from "../model/raw.js";
@@ -1422,6 +1423,10 @@ export function reduceBlocks(plan: Plan, blocks: BlockResult[], release = false)
  * ```
  */
 export function findEstimate(result: SimulationResult, group: string, name: string): Estimate {
+  requireObject(result, "findEstimate: the result");
+  if (!Array.isArray(result.estimates)) throw new ModelError("findEstimate: the result has no list of estimates");
+  requireString(group, "findEstimate: the group");
+  requireString(name, "findEstimate: the name");
   const e = result.estimates.find((x) => x.group === group && x.name === name);
   if (!e)
     throw new ModelError(

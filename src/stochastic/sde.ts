@@ -81,6 +81,8 @@ const SDES = new Map<string, SdeBuilder>();
  * ```
  */
 export function registerSde(name: string, build: SdeBuilder): void {
+  if (typeof name !== "string" || name === "" || typeof build !== "function")
+    throw new NessError("registerSde needs a non-empty name and a builder function");
   SDES.set(name, build);
 }
 

@@ -14,6 +14,7 @@
  */
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex } from "@noble/hashes/utils";
+import { requireObject } from "../arguments.js";
 import { ModelError } from "../errors.js";
 import {
   collectBlocks,
@@ -318,6 +319,9 @@ export async function runSegmented(
   plan: Plan,
   options: SegmentedRunOptions,
 ): Promise<EnsembleOutputs> {
+  requireObject(spec, "runSegmented: the ensemble spec");
+  checkPlanArgument(plan, "runSegmented");
+  requireObject(options, "runSegmented: the options");
   const L = options.segmentSteps;
   if (!Number.isSafeInteger(L) || L < 1) throw new ModelError(`segment length must be a positive integer, got ${L}`);
   if (options.record) checkRecordSpec(plan, options.record);
@@ -431,6 +435,7 @@ function covarianceFingerprint(c: Float64Array): string {
  * ```
  */
 export function checkpointParameters(plan: Plan): CheckpointParameters {
+  checkPlanArgument(plan, "checkpointParameters");
   const o = plan.options;
   return {
     scheme: plan.scheme.scheme,
@@ -475,4 +480,11 @@ export function checkpointParameters(plan: Plan): CheckpointParameters {
 function linalgName(): string {
   const { backend, fusedMultiplyAdd } = linalgBackend();
   return backend === "js" ? "JavaScript" : fusedMultiplyAdd ? "WebAssembly relaxed SIMD" : "WebAssembly SIMD";
+}
+
+/** The plan a simulation's runner hands over (SimulationRunOptions.runner): an object with its options and scheme. */
+function checkPlanArgument(plan: unknown, where: string): asserts plan is Plan {
+  requireObject(plan, `${where}: the plan`);
+  requireObject(plan.options, `${where}: the plan's options`);
+  requireObject(plan.scheme, `${where}: the plan's scheme`);
 }

@@ -14,6 +14,7 @@
  * values (replicas) and the jackknife over groups (replicas or groups of them) for functions of means that are not
  * linear (ratios, covariances, fitted parameters).
  */
+import { requireNumbers } from "../arguments.js";
 import { ModelError } from "../errors.js";
 import { fisherUpperTail } from "../studentT.js";
 
@@ -250,8 +251,8 @@ export function measured(e: Measured, scale = 1, shift = 0): Measured {
 
 /**
  * Mean and standard error of independent values (replicas, or batch means taken as independent): the error is
- * sqrt(sum (x - mean)^2 / (n - 1) / n), NaN for fewer than two values; reliable with at least `minValues` (default
- * MIN_BATCHES) values and a finite error.
+ * sqrt(sum (x - mean)^2 / (n - 1) / n), NaN for a single value (no values at all: ModelError); reliable with at least
+ * `minValues` (default MIN_BATCHES) values and a finite error.
  *
  * @example
  * ```ts
@@ -262,6 +263,8 @@ export function measured(e: Measured, scale = 1, shift = 0): Measured {
  * ```
  */
 export function meanOfIndependent(values: ArrayLike<number>, minValues = MIN_BATCHES): Measured {
+  requireNumbers(values, "meanOfIndependent: the values");
+  if (values.length === 0) throw new ModelError("meanOfIndependent: a mean needs at least one value, got none");
   const n = values.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += values[i];

@@ -34,6 +34,7 @@
  * the 1024^2 grid of N = 10^5 disks at area fraction 0.4 and qMax = pi / range), independent of N.
  * Browser-safe.
  */
+import { requireFinite, requireNumbers } from "../arguments.js";
 import { ModelError } from "../errors.js";
 import { fft } from "./autocorrelation.js";
 import * as portable from "../special/elementary.js";
@@ -625,6 +626,8 @@ export function structureFactor(
  * ```
  */
 export function concentrationWeights(labels: ArrayLike<number | boolean>): Float64Array {
+  if (!Array.isArray(labels) && !ArrayBuffer.isView(labels))
+    throw new ModelError("concentrationWeights: the labels must be an array of numbers or booleans");
   const N = labels.length;
   let n = 0;
   for (let j = 0; j < N; j++) if (labels[j]) n++;
@@ -654,6 +657,15 @@ export function firstMomentLength(
   count?: ArrayLike<number>,
   baseline = 0,
 ): number {
+  requireNumbers(q, "firstMomentLength: q");
+  requireNumbers(S, "firstMomentLength: S");
+  if (count !== undefined) requireNumbers(count, "firstMomentLength: count");
+  if (S.length !== q.length || (count !== undefined && count.length !== q.length))
+    throw new ModelError(
+      `firstMomentLength: q, S${count !== undefined ? " and count" : ""} must have the same length, got ${q.length}, ${S.length}${count !== undefined ? `, ${count.length}` : ""}`,
+    );
+  requireFinite(baseline, "firstMomentLength: the baseline");
+  if (q.length === 0) throw new ModelError("firstMomentLength: no wavevectors (q is empty)");
   let a = 0,
     b = 0;
   for (let k = 0; k < q.length; k++) {

@@ -89,6 +89,10 @@ export function webWorkerRunner(
   workers: number,
   options: WebWorkerRunnerOptions = {},
 ): WebWorkerRunner {
+  if (typeof createWorker !== "function")
+    throw new ModelError("webWorkerRunner: createWorker must be a function that starts a worker");
+  if (!Number.isSafeInteger(workers) || workers < 1)
+    throw new ModelError(`webWorkerRunner: the number of workers must be a positive integer, got ${String(workers)}`);
   const live = new Set<WorkerLike>();
   let paused = false;
   // The current pause's number, the workers that confirmed it, and whether onPaused was called for it.

@@ -2,6 +2,7 @@
  * Every study of ness, as contracts (src/studies/contract.ts), in the order of the documentation. A sub-study is
  * named "parent/child". Browser-safe.
  */
+import { ModelError } from "../errors.js";
 import type { Study } from "./contract.js";
 import { energyCorrelationsStudy } from "./energy-correlations/definition.js";
 import { harmonicConduction } from "./harmonic-conduction/definition.js";
@@ -33,6 +34,7 @@ export const STUDIES: readonly Study[] = [
  * ```
  */
 export function findStudy(name: string): Study | undefined {
+  if (typeof name !== "string") throw new ModelError(`findStudy: a study's name must be a string, got ${typeof name}`);
   return STUDIES.find((s) => s.name === name);
 }
 

@@ -16,6 +16,8 @@
  * (overdamped); every parameter states its unit in its meta. Browser-safe.
  */
 import { z } from "zod";
+import { requireFunction, requireObject, requireString } from "../arguments.js";
+import { NessError } from "../errors.js";
 import type { Figure } from "../figures/figure.js";
 import type { BlockRunner } from "../stochastic/ensemble.js";
 import type { Citation } from "./citation.js";
@@ -263,6 +265,15 @@ export interface Study<S extends z.ZodObject = z.ZodObject, R = unknown> {
  * ```
  */
 export function defineStudy<S extends z.ZodObject, R>(study: Study<S, R>): Study<S, R> {
+  requireObject(study, "defineStudy: the study");
+  requireString(study.name, "defineStudy: the study's name");
+  requireString(study.title, `defineStudy: study ${study.name}: the title`);
+  if (!(study.parameters instanceof z.ZodObject))
+    throw new NessError(`defineStudy: study ${study.name}: the parameters must be a zod object schema`);
+  if (!Array.isArray(study.citations))
+    throw new NessError(`defineStudy: study ${study.name}: citations must be an array`);
+  for (const key of ["compute", "figures", "report"] as const)
+    requireFunction(study[key], `defineStudy: study ${study.name}: ${key}`);
   // The figures name their sources in full (citeFigure); the reproduce cases' figures are cited where they are
   // drawn (`citedFigures`), since a study's reproduce list is filled in after its definition.
   const figures = study.figures;

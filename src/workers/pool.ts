@@ -130,6 +130,8 @@ export function workerRunner(
   /** Threads owned by the caller (closed by it, not by `close`); by default the runner has a pool of its own. */
   shared?: SharedThreads,
 ): BlockRunner & { segments: SegmentRunner; close(): Promise<void> } {
+  if (!Number.isSafeInteger(workers) || workers < 1)
+    throw new ModelError(`workerRunner: the number of workers must be a positive integer, got ${String(workers)}`);
   // One pool per runner, reused across runs (warm threads and JIT); idle threads exit after a second.
   let pool: Piscina | null = null;
   // Segments of one run share its id, so each worker prepares the run's plan once.

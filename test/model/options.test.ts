@@ -61,5 +61,10 @@ describe("numberOption", () => {
     expect(() => positiveOption("0", "--T1")).toThrow("--T1 must be > 0, got 0");
     expect(() => integerOption("1", "--M", 2)).toThrow("--M must be an integer >= 2, got 1");
     expect(() => integerOption("", "--M", 2)).toThrow("--M must be a number, got ''");
+    // beyond 2^53 - 1 the message names that limit, not the lower one the value passes
+    expect(() => integerOption("9007199254740993", "--M", 1000)).toThrow(
+      "--M must be an integer from 1000 to 9007199254740991 (2^53 - 1, the largest integer a double holds exactly), got 9007199254740993",
+    );
+    expect(integerOption("9007199254740991", "--M", 1000)).toBe(9007199254740991);
   });
 });

@@ -91,3 +91,39 @@ describe("autocorrelation", () => {
     expect(thin([1, 2, 3, 4, 5], 2)).toEqual([1, 4]);
   });
 });
+
+describe("integratedTime refuses a rho it cannot sum", () => {
+  // rho from autocorrelation() always holds rho(0) and at least one lag, all finite: anything else has no
+  // integrated time, and a number made of it (tau 1 from an empty rho, NaN from a NaN lag) would be read as one.
+  const refuses = (rho: Float64Array, message: string) =>
+    expect(() => integratedTime(rho)).toThrow(expect.objectContaining({ name: "ModelError", message }));
+
+  it("refuses an empty rho and rho(0) alone", () => {
+    refuses(new Float64Array(0), "integratedTime: rho needs rho(0) and at least one lag, got 0 value(s)");
+    refuses(Float64Array.of(1), "integratedTime: rho needs rho(0) and at least one lag, got 1 value(s)");
+  });
+
+  it("refuses a NaN or infinite lag, wherever it is", () => {
+    const rho = Float64Array.from({ length: 200 }, (_, k) => 0.5 ** k);
+    for (const [k, bad] of [
+      [1, NaN],
+      [150, NaN], // beyond the window where the sum would stop: still refused
+      [3, Infinity],
+    ] as const) {
+      const r = rho.slice();
+      r[k] = bad;
+      refuses(r, `integratedTime: rho has a non-finite value at lag ${k}`);
+    }
+    refuses(Float64Array.of(NaN, 0.5, 0.25), "integratedTime: rho has a non-finite value at lag 0");
+  });
+
+  it("refuses a window factor that is not a positive number", () => {
+    const rho = Float64Array.from({ length: 50 }, (_, k) => 0.5 ** k);
+    expect(() => integratedTime(rho, 0)).toThrow("the window factor c must be a positive number");
+    expect(() => integratedTime(rho, NaN)).toThrow("the window factor c must be a positive number");
+    // the valid rho still gives its sum: 1 + 2 sum_{k<=W} 0.5^k = 3 - 2 * 0.5^W, closed at W = 15 >= 5 tau
+    const it = integratedTime(rho);
+    expect(it.window).toBe(15);
+    expect(it.tau).toBeCloseTo(3 - 2 * 0.5 ** 15, 12);
+  });
+});

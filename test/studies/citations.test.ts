@@ -3,6 +3,7 @@
 // turns it into the key without brackets plus a reference list at the end of the caption.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { lineChart } from "../../src/figures/charts.js";
 import { renderSvg } from "../../src/io/render.js";
@@ -48,7 +49,7 @@ describe("citeFigure", () => {
       title: "a test study",
       summary: "draws one figure citing a key",
       citations: [KREKELS_ET_AL_2026],
-      parameters: undefined as never,
+      parameters: z.object({}),
       seeded: false,
       compute: async () => 1,
       figures: () => [chart("J (Fig. 4 of [Krekels et al. 2026])", "c")],

@@ -14,6 +14,7 @@
  * open (views of the old memory would no longer be the kernels'); a nested request that does not fit, or one the
  * engine refuses the memory for, gets ordinary arrays (the JavaScript kernels then run on them, correct but slower).
  */
+import { MatrixArgumentError } from "../errors.js";
 import { RELAXED_SIMD_WASM_BASE64, SIMD_WASM_BASE64 } from "./binary.js";
 import { instanceWithMemory } from "./lazyModule.js";
 
@@ -319,6 +320,8 @@ export function wasm(): WasmRuntime | null {
  * ```
  */
 export function setLinalgBackend(backend: "wasm" | "js"): void {
+  if (backend !== "wasm" && backend !== "js")
+    throw new MatrixArgumentError(`setLinalgBackend: the backend must be "wasm" or "js", got ${String(backend)}`);
   enabled = backend === "wasm";
 }
 

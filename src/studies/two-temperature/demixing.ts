@@ -37,6 +37,7 @@
  * when asked for (`entropyProduction: true`): at the default dt it carries an O(dt) bias the structure does not.
  * Same seed, same numbers. Browser-safe.
  */
+import { requireNumbers } from "../../arguments.js";
 import { ModelError, SteadyStateError } from "../../errors.js";
 import { validateParticles, type ParticlesModel } from "../../model/particles.js";
 import { pairsWithin } from "../../stochastic/neighbours/pairSearch.js";
@@ -450,6 +451,10 @@ export function configurationStructure(
   box: ArrayLike<number>,
   range = 1,
 ): ConfigurationStructure {
+  if (!(x instanceof Float64Array))
+    throw new ModelError("configurationStructure: the positions must be a Float64Array");
+  requireNumbers(cold, "configurationStructure: the labels");
+  requireNumbers(box, "configurationStructure: the box");
   if (x.length !== 2 * cold.length)
     throw new ModelError(`positions hold ${x.length / 2} disks (N x 2, row-major) but there are ${cold.length} labels`);
   if (!(Number.isFinite(range) && range > 0)) throw new ModelError(`the range must be a number > 0, got ${num(range)}`);
