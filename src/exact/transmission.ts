@@ -1586,6 +1586,25 @@ function lowFrequencyScale(modes: ModeData): number {
   return w0 > 0 && h0 > w0 ? (w0 * w0) / (2 * h0) : 0;
 }
 /**
+ * The same for any network integrated from its normal modes' panels: the smallest w^2 / (2 h) of its overdamped modes
+ * (half-width above the frequency), 0 where none is. A heavy site tied by a soft spring to a light one at a large
+ * friction (friction/mass 2.7e5, 64 times the highest frequency) had a mode at 5.2e-4 of half-width 1294: its slow
+ * pole at 1.05e-10 is a step of the bath fluxes' integrands there (from a plateau of 8e-6 to 0), inside the first
+ * linear panel, which never sampled it: two bath fluxes of 0.00898 were off by 7.7e-14, 309 times their errors.
+ */
+function slowestOverdampedScale(modes: ModeData): number {
+  let low = 0;
+  for (let k = 0; k < modes.omega.length; k++) {
+    const w = modes.omega[k];
+    const h = modes.halfWidth[k];
+    if (w > 0 && h > w) {
+      const s = (w * w) / (2 * h);
+      if (!(low > 0) || s < low) low = s;
+    }
+  }
+  return low;
+}
+/**
  * Chains integrated from their poles, with an overdamped lowest mode (free ends: lowFrequencyScale > 0): a mode whose
  * half-width is at least this fraction of the gap to its nearest neighbour keeps its pole even where negligibleModes
  * would skip it. The Breit-Wigner share of such a peak (most of them modes at a damped end, overlapping their
@@ -4607,7 +4626,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       // The remainder after the poles is smooth, but one panel's Gauss-Kronrod difference is a poor witness of
       // that: at least POLE_PANELS panels across the band.
       poles ? POLE_PANELS : 0,
-      pencil ? pencil.lowScale : poles ? lowFrequencyScale(modes) : 0,
+      pencil ? pencil.lowScale : poles ? lowFrequencyScale(modes) : slowestOverdampedScale(modes),
     );
     if (modes.screen) {
       ev.endsOnly = true;

@@ -700,6 +700,59 @@ describe("transmission errors on networks only it solves: covered, and not blown
       { flux: 5e5, kt: 1e10 },
     );
   });
+  it("a soft-spring leaf of a light site at friction/mass 2.7e5: the slow pole's step (random seed 5, case 75)", () => {
+    // s4 (mass 1) hangs by a 0.064 spring from s3 (friction/mass 2.7e5, 64 times the highest frequency, so not the
+    // pencil's poles): their mode at 5.2e-4 has a first-order half-width of 1294, and its slow pole at 1.05e-10 is a
+    // step of the bath fluxes' integrands (a plateau of 8e-6 down to 0) inside the first linear panel. s3's and s4's
+    // bath fluxes came out 0.00898335771065 +- 2.5e-16 against 0.00898335771057 (309 times their errors).
+    const tr = solveNetworkTransmission(
+      validateNetwork({
+        kind: "network",
+        dynamics: "underdamped",
+        sites: ["s1", "s2", "s3", "s4", "s5"],
+        pinning: { s1: 8.584037071003646, s2: 0.11961399746118248, s3: 2.47988351079232e-8 },
+        springs: [
+          { between: ["s2", "s1"], stiffness: 25050.511544422952 },
+          { between: ["s3", "s2"], stiffness: 2.4842477058360426e-7 },
+          { between: ["s4", "s3"], stiffness: 0.0639327481976258 },
+          { between: ["s5", "s1"], stiffness: 254.4677632916321 },
+        ],
+        baths: [
+          { site: "s5", friction: 0.00011060440745070313, temperature: 1.1597416708319332 },
+          { site: "s3", friction: 2613.1596377485675, temperature: 375.2289004629306 },
+          { site: "s4", friction: 0.00521944836039401, temperature: 6.325134750080377 },
+          { site: "s2", friction: 0.019810424383190004, temperature: 0.20514130555139018 },
+        ],
+        masses: { s2: 0.001393962128774769, s3: 0.009620132841926202, s5: 0.004441896376642618 },
+      }),
+      // (The default budget of 5e6 evaluations runs out too, at 8 CPU-s, with the same outcome; 133 times before.)
+      { maxEvaluations: 300000 },
+    );
+    check(
+      tr,
+      {
+        baths: [
+          0.00018807961302714545745, 0.0089833577105745754915, -0.0089833577105735575527, -0.00018807961302816339627,
+        ],
+        springs: [
+          -0.00018807961302714545745, 1.0179388194096971083e-15, -0.0089833577105735575527, 0.00018807961302714545745,
+        ],
+        kt: [
+          0.21460836179645305805, 0.20515453978871314879, 375.2289004298591019, 8.0462663889602018064,
+          1.1521883538269307287,
+        ],
+      },
+      // Measured: bath fluxes up to 67 times their actual errors, springs up to 8.4e11 (s3-s2, 1.0179e-15 right to
+      // 1e-28, its error 7e-17 from its side's bath fluxes), temperatures up to 2200.
+      { flux: 1e13, kt: 2e4 },
+    );
+    tr.baths.forEach((b, k) => {
+      const ref = [
+        0.00018807961302714545745, 0.0089833577105745754915, -0.0089833577105735575527, -0.00018807961302816339627,
+      ][k];
+      expectHonest(b.flux, b.error, ref, 700, 0.009, `bath ${k}`);
+    });
+  });
   it("a bridge to a leaf bath beside larger fluxes: the leaf's bath flux, not the integral (case 198)", () => {
     // The bridge's integrand sums every source's terms (fluxes of 7.4e-4 elsewhere): integrated 7.538e-15 +- 1.9e-17
     // against 7.571e-15, while the leaf's bath flux was right to 2.6e-25.
