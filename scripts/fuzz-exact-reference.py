@@ -81,8 +81,8 @@ for line in sys.stdin:
     for meth,r in c['res'].items():
         worst=(0,None)
         for lab,vals,ref in (('bath',r['baths'],ba),('spring',r['springs'],sp),('KT',r.get('kt') or [],kt or [])):
-            floor=ktfloor[q] if lab=='KT' else ffloor
             for q,(v,e) in enumerate(vals):
+                floor=ktfloor[q] if lab=='KT' else ffloor
                 d=abs(mpf(v)-ref[q]); ratio=float(d/(mpf(e)+floor+mpf(1e-300))) if d>floor else 0.0
                 if ratio>worst[0]: worst=(ratio,f"{lab}{q} val={v:.6g} err={e:.3g} ref={float(ref[q]):.6g} diff={float(d):.3g} (eps*scale={2.2e-16*float(scale):.2g})")
         out.append(f"{meth}: ratio {worst[0]:.3g} {worst[1] if worst[0]>1 else ''}")
