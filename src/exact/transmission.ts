@@ -1586,6 +1586,25 @@ function lowFrequencyScale(modes: ModeData): number {
   return w0 > 0 && h0 > w0 ? (w0 * w0) / (2 * h0) : 0;
 }
 /**
+ * The same for any network integrated from its normal modes' panels: the smallest w^2 / (2 h) of its overdamped modes
+ * (half-width above the frequency), 0 where none is. A heavy site tied by a soft spring to a light one at a large
+ * friction (friction/mass 2.7e5, 64 times the highest frequency) had a mode at 5.2e-4 of half-width 1294: its slow
+ * pole at 1.05e-10 is a step of the bath fluxes' integrands there (from a plateau of 8e-6 to 0), inside the first
+ * linear panel, which never sampled it: two bath fluxes of 0.00898 were off by 7.7e-14, 309 times their errors.
+ */
+function slowestOverdampedScale(modes: ModeData): number {
+  let low = 0;
+  for (let k = 0; k < modes.omega.length; k++) {
+    const w = modes.omega[k];
+    const h = modes.halfWidth[k];
+    if (w > 0 && h > w) {
+      const s = (w * w) / (2 * h);
+      if (!(low > 0) || s < low) low = s;
+    }
+  }
+  return low;
+}
+/**
  * Chains integrated from their poles, with an overdamped lowest mode (free ends: lowFrequencyScale > 0): a mode whose
  * half-width is at least this fraction of the gap to its nearest neighbour keeps its pole even where negligibleModes
  * would skip it. The Breit-Wigner share of such a peak (most of them modes at a damped end, overlapping their
@@ -2875,7 +2894,8 @@ function makePlan(
   o += temperatures ? n : 0;
   const offSiteW = o;
   o += temperatures ? n : 0;
-  const offRound = !sys.under ? o : -1;
+  // (Underdamped: networks up to DENSE_MODES_MAX sites; larger ones keep their cheaper evaluations without it.)
+  const offRound = !sys.under || sys.n <= DENSE_MODES_MAX ? o : -1;
   // (the signed errors per pair or direct bath flux, spring and spring by source, then the springs' and parts' term
   // magnitudes, and the direct bath fluxes' term magnitudes; then the second-order bounds per pair or direct bath
   // flux, spring and spring by source)
@@ -2947,6 +2967,11 @@ const SPLITTER = 134217729;
  * estimate cannot see this error: it moves the integrand smoothly in w (a pinning of 2.7 reached through a spring of
  * 3e6 came out 1.6e-10 off in relative terms at every frequency, reported +- 2e-11). (A worst case over every
  * entry's phase, |G| |dA| |G|, was ~5x above the actual errors and up to 1e6x on small springs.)
+ * Underdamped networks up to DENSE_MODES_MAX sites too (A = V - w^2 M - i w Gamma, w^2 m_i's rounding kept): with
+ * panels that resolve every peak, the quadrature's error estimates fall below the solves' rounding (audit draws of
+ * scripts/fuzz-exact-methods.js, random seeds 4, 5, 31: bath fluxes 1.5e-16 off, 2.5 times their errors; a spring
+ * of -11.05 off by 9.2e-10, 4.25 times, where the quadrature stalled at that rounding). The kinetic temperatures'
+ * integrands are not corrected.
  */
 class SolveRounding {
   /** V_ll's rounding as formed (exact up to its own rounding: V_ll = vDiag[l] + lo[l]). */
@@ -2963,6 +2988,8 @@ class SolveRounding {
   private readonly offLo: Float64Array;
   private readonly gHi: Float64Array;
   private readonly gLo: Float64Array;
+  private readonly mHi: Float64Array;
+  private readonly mLo: Float64Array;
   private readonly xrh: Float64Array;
   private readonly xrl: Float64Array;
   private readonly xih: Float64Array;
@@ -2997,6 +3024,7 @@ class SolveRounding {
     [this.vHi, this.vLo] = halves(sys.vDiag);
     [this.offHi, this.offLo] = halves(sys.off);
     [this.gHi, this.gLo] = halves(sys.gamma);
+    [this.mHi, this.mLo] = halves(sys.mass);
     this.Wr = new Float64Array(n * plan.columns.length);
     this.Wi = new Float64Array(n * plan.columns.length);
     this.xrh = new Float64Array(n);
@@ -3100,12 +3128,19 @@ class SolveRounding {
     const { ptr, idx } = sys.pattern;
     const off = sys.off;
     const ncol = plan.columns.length;
-    const { vHi, vLo, offHi, offLo, gHi, gLo, xrh, xrl, xih, xil, Wr, Wi } = this;
+    const { vHi, vLo, offHi, offLo, gHi, gLo, mHi, mLo, xrh, xrl, xih, xil, Wr, Wi } = this;
+    const under = sys.under;
     const iperm = ldl.sym.iperm;
     // omega's halves (Dekker's split) for w gamma_i's rounding (TwoProduct).
     const cw = SPLITTER * omega;
     const wh = cw - (cw - omega);
     const wl = omega - wh;
+    // Underdamped: w^2 as ww + w2e exactly (TwoProduct), for w^2 m_i's rounding.
+    const ww = omega * omega;
+    const w2e = wl * wl - (ww - wh * wh - 2 * wh * wl);
+    const cw2 = SPLITTER * ww;
+    const w2h = cw2 - (cw2 - ww);
+    const w2l = ww - w2h;
     for (let c = 0; c < ncol; c++) {
       const Xr = xr[c],
         Xi = xi[c];
@@ -3152,6 +3187,24 @@ class SolveRounding {
         bb = t - hi;
         ei += hi - (t - bb) + (p - bb) + (-gl * rl - (p + gh * rh + gl * rh + gh * rl) - wgLo * xri);
         hi = t;
+        if (under) {
+          // -w^2 m_i x_i: w^2 m_i = q + qe (TwoProduct of w2 and m_i, plus w2e m_i), each product with x exact.
+          const q = ww * sys.mass[i];
+          const qe = w2l * mLo[i] - (q - w2h * mHi[i] - w2l * mHi[i] - w2h * mLo[i]) + w2e * sys.mass[i];
+          const cq = SPLITTER * q;
+          const qh = cq - (cq - q);
+          const ql = q - qh;
+          p = -q * xri;
+          t = hr + p;
+          bb = t - hr;
+          er += hr - (t - bb) + (p - bb) + (-ql * rl - (p + qh * rh + ql * rh + qh * rl) - qe * xri);
+          hr = t;
+          p = -q * xii;
+          t = hi + p;
+          bb = t - hi;
+          ei += hi - (t - bb) + (p - bb) + (-ql * il - (p + qh * ih + ql * ih + qh * il) - qe * xii);
+          hi = t;
+        }
         for (let q = ptr[i]; q < ptr[i + 1]; q++) {
           const j = idx[q];
           const oh = offHi[q],
@@ -3331,7 +3384,7 @@ class Evaluator {
     g1: number;
   };
   private chainChecks = 0;
-  /** The rounding of the solves (overdamped; plan.offRound >= 0). */
+  /** The rounding of the solves (plan.offRound >= 0). */
   readonly rounding?: SolveRounding;
   /** Screened chains: G_00 is not needed (no sum rule is checked): one sweep per frequency instead of two. */
   endsOnly = false;
@@ -3689,7 +3742,7 @@ class Evaluator {
     const si = this.si,
       sj = this.sj;
     const S = si.length;
-    // Where SolveRounding bounds the integrands' own rounding (overdamped): Im(conj(x_i) x_j) as
+    // Where SolveRounding bounds the integrands' own rounding: Im(conj(x_i) x_j) as
     // Im(conj(x_i) (x_j - x_i)), whose products do not cancel on a stiff spring (x_i ~ x_j): its rounding is eps times
     // |x_i| |x_j - x_i|, not |x_i| |x_j|.
     const diff = this.rounding !== undefined;
@@ -4670,7 +4723,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       // The remainder after the poles is smooth, but one panel's Gauss-Kronrod difference is a poor witness of
       // that: at least POLE_PANELS panels across the band.
       poles ? POLE_PANELS : 0,
-      pencil ? pencil.lowScale : poles ? lowFrequencyScale(modes) : 0,
+      pencil ? pencil.lowScale : poles ? lowFrequencyScale(modes) : slowestOverdampedScale(modes),
     );
     if (modes.screen) {
       ev.endsOnly = true;
@@ -4925,7 +4978,7 @@ function solveChecked(model: NetworkModel, options: TransmissionOptions): Transm
       }
     });
     if (partErr) for (let b = 0; b < B; b++) JerrBySource[b] = Math.max(...partErr[b]);
-    // Overdamped (SolveRounding): the pair integrands' own rounding, w^2 |G_bc|^2 with no cancellation, 5 eps of each
+    // With SolveRounding: the pair integrands' own rounding, w^2 |G_bc|^2 with no cancellation, 5 eps of each
     // (one for the rule's weight), so 5 eps sum_c |tau_bc (T_b - T_c)| on a bath flux; withValueRounding adds 4 eps
     // |J_b| below, which this replaces where larger (where the pairs' terms cancel in J_b).
     if (plan.offRound >= 0) {
