@@ -12,9 +12,17 @@ const describe = (v: unknown): string =>
     ? "null"
     : Array.isArray(v)
       ? "a list"
-      : typeof v === "object"
-        ? "an object of another kind"
-        : `${typeof v} ${String(v)}`;
+      : typeof v === "function"
+        ? "a function"
+        : typeof v === "object"
+          ? `an object of another kind (${Object.prototype.toString.call(v).slice(8, -1)})`
+          : `${typeof v} ${String(v).split("\n")[0]}`;
+
+/** A plain object: made by `{}` or Object.create(null), not a Map, Date, array or class instance. */
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" &&
+  v !== null &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /**
  * Validates `input` (defaults filled in) and runs the study; resolves to its results.
@@ -41,11 +49,11 @@ export async function runStudy<S extends z.ZodObject, R>(
     throw new ModelError(
       `runStudy: expected a study (e.g. varianceResonance, or findStudy(name)), got ${describe(study)}`,
     );
-  if (input === null || typeof input !== "object" || Array.isArray(input))
+  if (!isPlain(input))
     throw new ModelError(
       `runStudy: the parameters must be an object such as { k: 1, T1: 2 } (or nothing, for the defaults), got ${describe(input)}`,
     );
-  if (context === null || typeof context !== "object" || Array.isArray(context))
+  if (!isPlain(context))
     throw new ModelError(`runStudy: the context must be an object such as { seed: 2 }, got ${describe(context)}`);
   const { parameters } = validateParameters(study, input as Record<string, unknown>);
   return study.compute(parameters, { seed: 1, quick: false, ...context });

@@ -518,6 +518,21 @@ const calls: Call[] = [
     "got number 5",
   ],
   [
+    "runStudy(study, a Map)",
+    () => publicSurface.runStudy(publicSurface.findStudy("variance-resonance")!, new Map([["k", 2]]) as never),
+    ModelError,
+    "got an object of another kind (Map)",
+  ],
+  [
+    "runStudy(study, a function)",
+    () =>
+      publicSurface.runStudy(publicSurface.findStudy("variance-resonance")!, function (x: unknown) {
+        return x;
+      } as never),
+    ModelError,
+    "got a function",
+  ],
+  [
     "runStudy(not a study)",
     () => publicSurface.runStudy({ name: "x" } as never),
     ModelError,

@@ -54,7 +54,7 @@ async function solveByDenseFallBack(
   const unresolved = (ss: TransmissionSteadyState) =>
     ss.quadratureError <= FALLBACK_MAX_ERROR
       ? undefined
-      : `${why}; the frequency integrals (--method transmission) did not resolve it either (quadratureError ${ss.quadratureError.toExponential(2)})`;
+      : `${why}; the frequency integrals (--method transmission) did not resolve it either (quadratureError ${Number.isFinite(ss.quadratureError) ? ss.quadratureError.toExponential(2) : "not a finite number"})`;
   try {
     await solveByTransmission(model, opts, fallback, undefined, unresolved);
   } catch (e) {
