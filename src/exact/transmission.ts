@@ -2982,6 +2982,25 @@ const SPLITTER = 134217729;
  * of -11.05 off by 9.2e-10, 4.25 times, where the quadrature stalled at that rounding). The kinetic temperatures'
  * integrands are not corrected.
  */
+/** A bound on the modulus of re + i im: |re| + |im|. */
+const modulusBound = (re: number, im: number) => Math.abs(re) + Math.abs(im);
+
+/**
+ * The second-order term of |x_c[i]|^2 (SolveRounding.fill): 4 |dx| (eta_c |x| + |dx|), moduli bounded by |Re| + |Im|.
+ */
+function secondOrder2(
+  xr: Float64Array[],
+  xi: Float64Array[],
+  dr: Float64Array[],
+  di: Float64Array[],
+  eta: number,
+  c: number,
+  i: number,
+): number {
+  const d = modulusBound(dr[c][i], di[c][i]);
+  return 4 * d * (eta * modulusBound(xr[c][i], xi[c][i]) + d);
+}
+
 class SolveRounding {
   /** V_ll's rounding as formed (exact up to its own rounding: V_ll = vDiag[l] + lo[l]). */
   private readonly lo: Float64Array;
@@ -3265,10 +3284,6 @@ class SolveRounding {
       }
       eta[c] = x > 0 ? Math.min(d / x, 1) : 0;
     }
-    // Moduli (bounds: |Re| + |Im|) of an entry of x_c and of dx_c, and |x_c[i]|^2's second-order term.
-    const mod = (c: number, i: number) => Math.abs(xr[c][i]) + Math.abs(xi[c][i]);
-    const dmod = (c: number, i: number) => Math.abs(dr[c][i]) + Math.abs(di[c][i]);
-    const second2 = (c: number, i: number) => 4 * dmod(c, i) * (eta[c] * mod(c, i) + dmod(c, i));
     // The integrands' errors: computed minus exact, -f'(x) dx.
     if (pairs) {
       for (let k = 0; k < P; k++) {
@@ -3276,7 +3291,7 @@ class SolveRounding {
         const col = plan.colOfBath[c];
         const sb = sys.bathSite[b];
         f[o + k] = -2 * w2 * (xr[col][sb] * dr[col][sb] + xi[col][sb] * di[col][sb]);
-        f[o2 + k] = w2 * second2(col, sb);
+        f[o2 + k] = w2 * secondOrder2(xr, xi, dr, di, eta[col], col, sb);
       }
     } else {
       // Direct bath fluxes (Evaluator.integrand): w^2 sum_c a_c |x_c|^2 over the bath's column at the other baths'
@@ -3303,14 +3318,14 @@ class SolveRounding {
             s += gam[c] * (dTb - dT[c]) * (Xr[sc] * Dr[sc] + Xi[sc] * Di[sc]);
             const a = gam[c] * (Math.abs(dTb) + Math.abs(dT[c]));
             m += a * (Xr[sc] * Xr[sc] + Xi[sc] * Xi[sc]);
-            q += a * second2(col, sc);
+            q += a * secondOrder2(xr, xi, dr, di, eta[col], col, sc);
           }
           f[o2 + b] = w2 * q;
         } else {
           for (let c = 0; c < ncol; c++) {
             s -= gdT[c] * (xr[c][site] * dr[c][site] + xi[c][site] * di[c][site]);
             m += Math.abs(gdT[c]) * (xr[c][site] * xr[c][site] + xi[c][site] * xi[c][site]);
-            q += Math.abs(gdT[c]) * second2(c, site);
+            q += Math.abs(gdT[c]) * secondOrder2(xr, xi, dr, di, eta[c], c, site);
           }
           f[o2 + b] = w2 * q;
         }
@@ -3332,9 +3347,9 @@ class SolveRounding {
         // Im(conj(dx_i) x_j + conj(x_i) dx_j)
         const im = Dr[i] * Xi[j] - Di[i] * Xr[j] + Xr[i] * Di[j] - Xi[i] * Dr[j];
         s += gdT[c] * im;
-        const di_ = dmod(c, i),
-          dj = dmod(c, j);
-        const sec = 2 * eta[c] * (di_ * mod(c, j) + mod(c, i) * dj) + 4 * di_ * dj;
+        const di_ = modulusBound(Dr[i], Di[i]),
+          dj = modulusBound(Dr[j], Di[j]);
+        const sec = 2 * eta[c] * (di_ * modulusBound(Xr[j], Xi[j]) + modulusBound(Xr[i], Xi[i]) * dj) + 4 * di_ * dj;
         q += Math.abs(gdT[c]) * sec;
         // The magnitudes of the products the integrand's Im(conj(x_i) (x_j - x_i)) is formed from (its own rounding).
         const mag = Math.abs(Xr[i] * (Xi[j] - Xi[i])) + Math.abs(Xi[i] * (Xr[j] - Xr[i]));

@@ -1106,4 +1106,21 @@ describe("solveNetworkModal, overdamped: eigenpairs refined as underdamped", () 
     r.springs.forEach((s, q) => expect(Math.abs(s.flux - springRef[q])).toBeLessThanOrEqual(s.error));
     expect(Math.abs(r.springs[0].flux / springRef[0] - 1)).toBeLessThan(1e-12);
   });
+
+  it("the errors below 1e-12 of the largest flux (residuals against K exactly, not K rounded to double)", () => {
+    // The refined eigenpairs' residuals against K rounded to double (eps of the stiff spring on the diagonal) made
+    // the errors 7.8e-10 on fluxes of 1.05e-3 right to 9.3e-20 (7.4e-7 of the flux); the 60-digit reference
+    // agrees with the 45-digit one above to the digits given.
+    const EPS = 2.220446049250313e-16;
+    const r = solveNetworkModal(model);
+    const top = Math.abs(bathRef[1]);
+    r.baths.forEach((b, k) => {
+      expect(Math.abs(b.flux - bathRef[k])).toBeLessThanOrEqual(b.error + 2 * EPS * Math.abs(bathRef[k]));
+      expect(b.error).toBeLessThan(1e-12 * top);
+    });
+    r.springs.forEach((s, k) => {
+      expect(Math.abs(s.flux - springRef[k])).toBeLessThanOrEqual(s.error + 2 * EPS * Math.abs(springRef[k]));
+      expect(s.error).toBeLessThan(1e-12 * top);
+    });
+  });
 });
